@@ -1,0 +1,470 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * cmd-show.c: `tessera-cli show`, the original's torrent/info and
+ * torrent/parse. Prints what a .torrent file or a magnet link holds, for a
+ * person, as JSON, or (--raw) as an indented dump of any bencoded file.
+ */
+#define G_LOG_DOMAIN "tsr-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tsr-bencode.h"
+#include "tsr-magnet.h"
+#include "tsr-metainfo.h"
+#include "tsr-util.h"
+#include "tsr-cli.h"
+
+static gboolean opt_json;
+static gboolean opt_raw;
+static char **opt_inputs;
+
+static const GOptionEntry show_entries[] = {
+  { "json", 'j', 0, G_OPTION_ARG_NONE, &opt_json, N_("Print one JSON object"), NULL },
+  { "raw", 'r', 0, G_OPTION_ARG_NONE, &opt_raw, N_("Dump any bencoded file as indented text"), NULL },
+  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_inputs, NULL, N_("FILE.torrent|MAGNET") },
+  { NULL }
+};
+
+static gboolean
+is_magnet (const char *input)
+{
+  return g_ascii_strncasecmp (input, "magnet:", 7) == 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON                                                                */
+
+static void
+add_string_or_null (JsonBuilder *builder,
+                    const char  *member,
+                    const char  *value)
+{
+  json_builder_set_member_name (builder, member);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_string_list (JsonBuilder *builder,
+                 const char  *member,
+                 GPtrArray   *list)
+{
+  guint i;
+
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_array (builder);
+  for (i = 0; list != NULL && i < list->len; i++)
+    json_builder_add_string_value (builder, g_ptr_array_index (list, i));
+  json_builder_end_array (builder);
+}
+
+static void
+print_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, NULL);
+  printf ("%s\n", text);
+}
+
+static void
+show_metainfo_json (const TsrMetainfo *info)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *hash = tsr_metainfo_dup_info_hash_hex (info);
+  g_autofree char *hash_v2 = tsr_metainfo_dup_info_hash_v2_hex (info);
+  g_autofree char *magnet = tsr_metainfo_dup_magnet_uri (info);
+  guint i, j;
+
+  json_builder_begin_object (builder);
+  add_string_or_null (builder, "name", info->display_name);
+  add_string_or_null (builder, "save_name", info->name);
+  add_string_or_null (builder, "info_hash", hash);
+  add_string_or_null (builder, "info_hash_v2", hash_v2);
+  json_builder_set_member_name (builder, "meta_version");
+  json_builder_add_int_value (builder, info->has_v2 ? 2 : 1);
+  json_builder_set_member_name (builder, "hybrid");
+  json_builder_add_boolean_value (builder, info->has_v1 && info->has_v2);
+  json_builder_set_member_name (builder, "piece_length");
+  json_builder_add_int_value (builder, (gint64) info->piece_length);
+  json_builder_set_member_name (builder, "piece_count");
+  json_builder_add_int_value (builder, info->piece_count);
+  json_builder_set_member_name (builder, "total_size");
+  json_builder_add_int_value (builder, (gint64) info->total_length);
+  json_builder_set_member_name (builder, "private");
+  json_builder_add_boolean_value (builder, info->is_private);
+
+  json_builder_set_member_name (builder, "trackers");
+  json_builder_begin_array (builder);
+  for (i = 0; i < info->trackers->len; i++)
+    {
+      GPtrArray *tier = g_ptr_array_index (info->trackers, i);
+
+      json_builder_begin_array (builder);
+      for (j = 0; j < tier->len; j++)
+        json_builder_add_string_value (builder, g_ptr_array_index (tier, j));
+      json_builder_end_array (builder);
+    }
+  json_builder_end_array (builder);
+  add_string_list (builder, "web_seeds", info->web_seeds);
+  add_string_list (builder, "http_seeds", info->http_seeds);
+
+  json_builder_set_member_name (builder, "files");
+  json_builder_begin_array (builder);
+  for (i = 0; i < info->n_files; i++)
+    {
+      const TsrFile *file = &info->files[i];
+
+      if (file->attr & TSR_FILE_ATTR_PAD)
+        continue;
+      json_builder_begin_object (builder);
+      add_string_or_null (builder, "path", file->display_path);
+      add_string_or_null (builder, "save_path", file->path);
+      json_builder_set_member_name (builder, "length");
+      json_builder_add_int_value (builder, (gint64) file->length);
+      json_builder_set_member_name (builder, "offset");
+      json_builder_add_int_value (builder, (gint64) file->offset);
+      if (file->attr & TSR_FILE_ATTR_EXECUTABLE)
+        {
+          json_builder_set_member_name (builder, "executable");
+          json_builder_add_boolean_value (builder, TRUE);
+        }
+      if (file->attr & TSR_FILE_ATTR_HIDDEN)
+        {
+          json_builder_set_member_name (builder, "hidden");
+          json_builder_add_boolean_value (builder, TRUE);
+        }
+      if (file->symlink_path != NULL)
+        add_string_or_null (builder, "symlink", file->symlink_path);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  add_string_or_null (builder, "comment", info->comment);
+  add_string_or_null (builder, "created_by", info->created_by);
+  json_builder_set_member_name (builder, "creation_date");
+  if (info->creation_date >= 0)
+    json_builder_add_int_value (builder, info->creation_date);
+  else
+    json_builder_add_null_value (builder);
+  add_string_or_null (builder, "source", info->source);
+  add_string_or_null (builder, "magnet", magnet);
+  json_builder_end_object (builder);
+  print_json (builder);
+}
+
+static void
+show_magnet_json (const TsrMagnet *magnet)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *hash = magnet->has_v1 ? tsr_hex_encode (magnet->info_hash_v1, 20) : NULL;
+  g_autofree char *hash_v2 = magnet->has_v2 ? tsr_hex_encode (magnet->info_hash_v2, 32) : NULL;
+  g_autofree char *uri = tsr_magnet_to_string (magnet);
+  guint i;
+
+  json_builder_begin_object (builder);
+  add_string_or_null (builder, "name", magnet->display_name);
+  add_string_or_null (builder, "info_hash", hash);
+  add_string_or_null (builder, "info_hash_v2", hash_v2);
+  json_builder_set_member_name (builder, "piece_length");
+  json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "piece_count");
+  json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "total_size");
+  json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "private");
+  json_builder_add_boolean_value (builder, FALSE);
+  json_builder_set_member_name (builder, "trackers");
+  json_builder_begin_array (builder);
+  for (i = 0; i < magnet->trackers->len; i++)
+    {
+      json_builder_begin_array (builder);
+      json_builder_add_string_value (builder, g_ptr_array_index (magnet->trackers, i));
+      json_builder_end_array (builder);
+    }
+  json_builder_end_array (builder);
+  add_string_list (builder, "web_seeds", magnet->web_seeds);
+  add_string_list (builder, "peers", magnet->peers);
+  json_builder_set_member_name (builder, "select_only");
+  json_builder_begin_array (builder);
+  for (i = 0; magnet->select_only != NULL && i < magnet->select_only->len; i++)
+    {
+      TsrMagnetRange *range = &g_array_index (magnet->select_only, TsrMagnetRange, i);
+
+      json_builder_begin_array (builder);
+      json_builder_add_int_value (builder, range->first);
+      json_builder_add_int_value (builder, range->last);
+      json_builder_end_array (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "files");
+  json_builder_begin_array (builder);
+  json_builder_end_array (builder);
+  add_string_or_null (builder, "comment", NULL);
+  add_string_or_null (builder, "created_by", NULL);
+  json_builder_set_member_name (builder, "creation_date");
+  json_builder_add_null_value (builder);
+  add_string_or_null (builder, "magnet", uri);
+  json_builder_end_object (builder);
+  print_json (builder);
+}
+
+/* ------------------------------------------------------------------ */
+/* For people                                                          */
+
+static void
+print_field (const char *label,
+             const char *value)
+{
+  /* Labels are aligned by display width, not bytes: translations differ. */
+  glong width = g_utf8_strlen (label, -1);
+
+  printf ("%s%*s %s\n", label, (int) MAX (1, 16 - width), "", value);
+}
+
+static char *
+format_date (gint64 seconds)
+{
+  g_autoptr(GDateTime) date = g_date_time_new_from_unix_local (seconds);
+
+  if (date == NULL)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, seconds);
+  return g_date_time_format (date, "%Y-%m-%d %H:%M:%S %Z");
+}
+
+static void
+print_trackers (GPtrArray *tiers)
+{
+  guint i, j;
+
+  if (tiers->len == 0)
+    {
+      print_field (_("Trackers:"), _("none"));
+      return;
+    }
+  printf ("\n%s\n", _("Trackers:"));
+  for (i = 0; i < tiers->len; i++)
+    {
+      GPtrArray *tier = g_ptr_array_index (tiers, i);
+      g_autofree char *label = g_strdup_printf (_("Tier %u"), i + 1);
+
+      for (j = 0; j < tier->len; j++)
+        printf ("  %-8s %s\n", j == 0 ? label : "", (const char *) g_ptr_array_index (tier, j));
+    }
+}
+
+static void
+print_list (const char *title,
+            GPtrArray  *list)
+{
+  guint i;
+
+  if (list == NULL || list->len == 0)
+    return;
+  printf ("\n%s\n", title);
+  for (i = 0; i < list->len; i++)
+    printf ("  %s\n", (const char *) g_ptr_array_index (list, i));
+}
+
+static void
+show_metainfo_text (const TsrMetainfo *info)
+{
+  g_autofree char *hash = tsr_metainfo_dup_info_hash_hex (info);
+  g_autofree char *hash_v2 = tsr_metainfo_dup_info_hash_v2_hex (info);
+  g_autofree char *size = tsr_format_size (info->total_length, TRUE);
+  g_autofree char *piece_size = tsr_format_size (info->piece_length, FALSE);
+  g_autofree char *pieces = NULL;
+  g_autofree char *magnet = tsr_metainfo_dup_magnet_uri (info);
+  guint n_files = 0;
+  guint i;
+
+  print_field (_("Name:"), info->display_name);
+  if (g_strcmp0 (info->name, info->display_name) != 0)
+    print_field (_("Saved as:"), info->name);
+  if (hash != NULL)
+    print_field (_("Info hash:"), hash);
+  if (hash_v2 != NULL)
+    print_field (_("Info hash v2:"), hash_v2);
+  print_field (_("Format:"), info->has_v1 && info->has_v2 ? _("hybrid (v1 and v2)")
+                              : info->has_v2 ? _("v2") : _("v1"));
+  print_field (_("Size:"), size);
+  /* TRANSLATORS: piece count and piece size, e.g. "1024 × 1.0 MiB" */
+  pieces = g_strdup_printf (_("%u × %s"), info->piece_count, piece_size);
+  print_field (_("Pieces:"), pieces);
+  print_field (_("Private:"), info->is_private ? _("yes") : _("no"));
+  if (info->created_by != NULL)
+    print_field (_("Created by:"), info->created_by);
+  if (info->creation_date >= 0)
+    {
+      g_autofree char *date = format_date (info->creation_date);
+
+      print_field (_("Created on:"), date);
+    }
+  if (info->comment != NULL)
+    print_field (_("Comment:"), info->comment);
+  if (info->source != NULL)
+    print_field (_("Source:"), info->source);
+  print_field (_("Magnet:"), magnet);
+
+  print_trackers (info->trackers);
+  print_list (_("Web seeds:"), info->web_seeds);
+  print_list (_("HTTP seeds:"), info->http_seeds);
+
+  for (i = 0; i < info->n_files; i++)
+    if (!(info->files[i].attr & TSR_FILE_ATTR_PAD))
+      n_files++;
+  printf ("\n");
+  printf (g_dngettext (GETTEXT_PACKAGE, "%u file:\n", "%u files:\n", n_files), n_files);
+  for (i = 0; i < info->n_files; i++)
+    {
+      const TsrFile *file = &info->files[i];
+      g_autofree char *file_size = NULL;
+
+      if (file->attr & TSR_FILE_ATTR_PAD)
+        continue;
+      file_size = g_format_size_full (file->length, G_FORMAT_SIZE_IEC_UNITS);
+      printf ("  %10s  %s\n", file_size, file->display_path);
+      if (g_strcmp0 (file->path, file->display_path) != 0)
+        printf ("  %10s  %s %s\n", "", _("saved as"), file->path);
+    }
+}
+
+static void
+show_magnet_text (const TsrMagnet *magnet)
+{
+  g_autofree char *uri = tsr_magnet_to_string (magnet);
+
+  print_field (_("Name:"), magnet->display_name != NULL ? magnet->display_name : _("(unknown)"));
+  if (magnet->has_v1)
+    {
+      g_autofree char *hash = tsr_hex_encode (magnet->info_hash_v1, 20);
+      print_field (_("Info hash:"), hash);
+    }
+  if (magnet->has_v2)
+    {
+      g_autofree char *hash = tsr_hex_encode (magnet->info_hash_v2, 32);
+      print_field (_("Info hash v2:"), hash);
+    }
+  print_field (_("Magnet:"), uri);
+  print_list (_("Trackers:"), magnet->trackers);
+  print_list (_("Web seeds:"), magnet->web_seeds);
+  print_list (_("Peers:"), magnet->peers);
+  printf ("\n%s\n", _("The file list is not known until the metadata is downloaded from peers."));
+}
+
+/* ------------------------------------------------------------------ */
+
+static int
+show_raw (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(TsrBencode) root = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *display = g_filename_display_name (path);
+
+  bytes = tsr_read_small_file (path, TSR_METAINFO_MAX_FILE_SIZE, &error);
+  if (bytes != NULL)
+    root = tsr_bencode_decode_bytes (bytes, TSR_BENCODE_DECODE_DEFAULT, &error);
+  if (root == NULL)
+    {
+      if (bytes != NULL)
+        g_prefix_error (&error, "%s: ", display);
+      tsr_cli_error ("%s", error->message);
+      return 1;
+    }
+  text = tsr_bencode_dump (root, 64);
+  fputs (text, stdout);
+  if (*text != '\0' && text[strlen (text) - 1] != '\n')
+    fputc ('\n', stdout);
+  return 0;
+}
+
+static int
+show_one (const char *input)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (is_magnet (input))
+    {
+      g_autoptr(TsrMagnet) magnet = NULL;
+
+      if (opt_raw)
+        {
+          tsr_cli_error (_("--raw needs a bencoded file, not a magnet link"));
+          return 1;
+        }
+      magnet = tsr_magnet_parse (input, &error);
+      if (magnet == NULL)
+        {
+          tsr_cli_error ("%s", error->message);
+          return 1;
+        }
+      if (opt_json)
+        show_magnet_json (magnet);
+      else
+        show_magnet_text (magnet);
+      return 0;
+    }
+
+  if (opt_raw)
+    return show_raw (input);
+
+  {
+    g_autoptr(TsrMetainfo) info = tsr_metainfo_new_from_file (input, &error);
+
+    if (info == NULL)
+      {
+        g_autofree char *display = g_filename_display_name (input);
+
+        /* File errors already name the file. */
+        if (error->domain != G_FILE_ERROR)
+          g_prefix_error (&error, "%s: ", display);
+        tsr_cli_error ("%s", error->message);
+        return 1;
+      }
+    if (opt_json)
+      show_metainfo_json (info);
+    else
+      show_metainfo_text (info);
+  }
+  return 0;
+}
+
+int
+tsr_cli_show (int    argc,
+              char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, _("Print the name, hashes, size, pieces, trackers, web seeds and files "
+                                           "of a torrent file or a magnet link."));
+  g_option_context_add_main_entries (context, show_entries, GETTEXT_PACKAGE);
+  if (!tsr_cli_parse_options (context, &argc, &argv))
+    return 1;
+  if (opt_inputs == NULL || opt_inputs[0] == NULL || opt_inputs[1] != NULL)
+    {
+      tsr_cli_error (_("show needs exactly one torrent file or magnet link"));
+      fprintf (stderr, _("Try “%s --help” for more information.\n"), argv[0]);
+      return 1;
+    }
+  if (opt_json && opt_raw)
+    {
+      tsr_cli_error (_("--json and --raw cannot be used together"));
+      return 1;
+    }
+  return show_one (opt_inputs[0]);
+}

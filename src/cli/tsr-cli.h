@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-cli.h: what the tessera-cli commands share: their entry points and
+ * the one way they report errors.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Each command gets argv with argv[0] set to "tessera-cli COMMAND" and
+ * returns the process exit status. */
+int  tsr_cli_show    (int    argc,
+                      char **argv);
+
+/* Prints "tessera-cli: MESSAGE" as one line on stderr. */
+void tsr_cli_error   (const char *format,
+                      ...) G_GNUC_PRINTF (1, 2);
+
+/* Parses @context's options; on a usage error prints it (one line plus a
+ * hint) and returns FALSE. */
+gboolean tsr_cli_parse_options (GOptionContext  *context,
+                                int             *argc,
+                                char          ***argv);
+
+G_END_DECLS

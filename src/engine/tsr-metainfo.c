@@ -1,0 +1,1421 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-metainfo.c: parses and validates .torrent files, v1 (BEP 3), v2 and
+ * hybrid (BEP 52), with BEP 12 tiers, BEP 17/19 web seeds, BEP 27 private
+ * torrents and BEP 47 pad files and attributes.
+ *
+ * A torrent is hostile input. Everything is checked before it is used:
+ * sizes cannot overflow, piece counts must match the data, v2 piece layers
+ * must hash up to their roots, and every path component goes through the
+ * sanitizer so that no file can land outside the download folder. The info
+ * hash is computed over the info dictionary's original bytes.
+ */
+#define G_LOG_DOMAIN "tsr-metainfo"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <nettle/sha1.h>
+#include <nettle/sha2.h>
+#include <string.h>
+
+#include "tsr-metainfo.h"
+#include "tsr-path.h"
+#include "tsr-util.h"
+
+G_DEFINE_QUARK (tsr-metainfo-error-quark, tsr_metainfo_error)
+
+#define V2_BLOCK_SIZE      16384
+/* 512 MiB: larger pieces are not made by any tool and would make a
+ * single piece buffer unreasonably large. */
+#define MAX_PIECE_LENGTH   (G_GUINT64_CONSTANT (512) * 1024 * 1024)
+/* The total must fit a signed 64-bit file offset. */
+#define MAX_TOTAL_LENGTH   ((guint64) G_MAXINT64)
+#define MAX_FILES          (1000 * 1000)
+
+/* A file as parsed, before the v1 and v2 views are merged. */
+typedef struct
+{
+  GPtrArray   *components;   /* (element-type GBytes) raw path components, name excluded */
+  guint64      length;
+  TsrFileAttr  attr;
+  gboolean     has_pieces_root;
+  guint8       pieces_root[32];
+  GPtrArray   *symlink;      /* (nullable) (element-type GBytes) */
+} RawFile;
+
+static void
+raw_file_clear (gpointer data)
+{
+  RawFile *file = data;
+
+  g_clear_pointer (&file->components, g_ptr_array_unref);
+  g_clear_pointer (&file->symlink, g_ptr_array_unref);
+}
+
+static GArray *
+raw_file_array_new (void)
+{
+  GArray *array = g_array_new (FALSE, TRUE, sizeof (RawFile));
+
+  g_array_set_clear_func (array, raw_file_clear);
+  return array;
+}
+
+static void
+tsr_file_clear (TsrFile *file)
+{
+  g_free (file->path);
+  g_free (file->display_path);
+  g_free (file->symlink_path);
+}
+
+TsrMetainfo *
+tsr_metainfo_ref (TsrMetainfo *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_atomic_int_inc (&self->ref_count);
+  return self;
+}
+
+void
+tsr_metainfo_unref (TsrMetainfo *self)
+{
+  guint i;
+
+  g_return_if_fail (self != NULL);
+  if (!g_atomic_int_dec_and_test (&self->ref_count))
+    return;
+
+  g_free (self->name);
+  g_free (self->display_name);
+  for (i = 0; i < self->n_files; i++)
+    tsr_file_clear (&self->files[i]);
+  g_free (self->files);
+  g_clear_pointer (&self->pieces, g_bytes_unref);
+  g_clear_pointer (&self->piece_layers, g_hash_table_unref);
+  g_clear_pointer (&self->trackers, g_ptr_array_unref);
+  g_clear_pointer (&self->web_seeds, g_ptr_array_unref);
+  g_clear_pointer (&self->http_seeds, g_ptr_array_unref);
+  g_free (self->comment);
+  g_free (self->created_by);
+  g_free (self->source);
+  g_clear_pointer (&self->info_bytes, g_bytes_unref);
+  g_free (self);
+}
+
+static TsrMetainfo *
+tsr_metainfo_alloc (void)
+{
+  TsrMetainfo *self = g_new0 (TsrMetainfo, 1);
+
+  self->ref_count = 1;
+  self->creation_date = -1;
+  self->trackers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  self->web_seeds = g_ptr_array_new_with_free_func (g_free);
+  self->http_seeds = g_ptr_array_new_with_free_func (g_free);
+  return self;
+}
+
+/* ------------------------------------------------------------------ */
+/* Small typed accessors that report what is wrong                     */
+
+static TsrBencode *
+require_key (const TsrBencode *dict,
+             const char       *key,
+             TsrBencodeType    type,
+             const char       *where,
+             GError          **error)
+{
+  TsrBencode *value = tsr_bencode_dict_lookup (dict, key);
+
+  if (value == NULL)
+    {
+      g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_MISSING_FIELD,
+                   _("%s has no “%s” field"), where, key);
+      return NULL;
+    }
+  if (tsr_bencode_get_node_type (value) != type)
+    {
+      g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_WRONG_TYPE,
+                   _("Field “%s” in %s is a %s, not a %s"), key, where,
+                   tsr_bencode_type_to_string (tsr_bencode_get_node_type (value)),
+                   tsr_bencode_type_to_string (type));
+      return NULL;
+    }
+  return value;
+}
+
+/* An optional key: absent is fine, the wrong type is an error. */
+static gboolean
+optional_key (const TsrBencode  *dict,
+              const char        *key,
+              TsrBencodeType     type,
+              const char        *where,
+              TsrBencode       **out,
+              GError           **error)
+{
+  TsrBencode *value = tsr_bencode_dict_lookup (dict, key);
+
+  *out = NULL;
+  if (value == NULL)
+    return TRUE;
+  if (tsr_bencode_get_node_type (value) != type)
+    {
+      g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_WRONG_TYPE,
+                   _("Field “%s” in %s is a %s, not a %s"), key, where,
+                   tsr_bencode_type_to_string (tsr_bencode_get_node_type (value)),
+                   tsr_bencode_type_to_string (type));
+      return FALSE;
+    }
+  *out = value;
+  return TRUE;
+}
+
+/* Text fields meant for people (comment, created by): valid UTF-8 is kept,
+ * anything else converted the way paths are. Prefers the "KEY.utf-8"
+ * variant that some old clients wrote. Loose on purpose: a bad comment is
+ * not a reason to refuse a torrent. */
+static char *
+dup_text_field (const TsrBencode *dict,
+                const char       *key)
+{
+  g_autofree char *utf8_key = g_strconcat (key, ".utf-8", NULL);
+  const guint8 *data;
+  gsize length = 0;
+
+  data = tsr_bencode_dict_lookup_string (dict, utf8_key, &length);
+  if (data == NULL || !g_utf8_validate ((const char *) data, length, NULL))
+    data = tsr_bencode_dict_lookup_string (dict, key, &length);
+  if (data == NULL)
+    return NULL;
+  return tsr_path_to_display ((const char *) data, length);
+}
+
+/* A URL from a tracker list: trimmed, valid UTF-8 without control
+ * characters, else skipped. */
+static char *
+dup_url (const TsrBencode *node)
+{
+  const guint8 *data;
+  gsize length = 0;
+  g_autofree char *text = NULL;
+  const char *p;
+
+  if (node == NULL || tsr_bencode_get_node_type (node) != TSR_BENCODE_STRING)
+    return NULL;
+  data = tsr_bencode_get_string (node, &length);
+  if (!g_utf8_validate ((const char *) data, length, NULL) || memchr (data, '\0', length) != NULL)
+    return NULL;
+  text = g_strstrip (g_strndup ((const char *) data, length));
+  for (p = text; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      return NULL;
+  if (*text == '\0')
+    return NULL;
+  return g_steal_pointer (&text);
+}
+
+static gboolean
+str_array_contains (GPtrArray  *array,
+                    const char *text)
+{
+  guint i;
+
+  for (i = 0; i < array->len; i++)
+    if (g_str_equal (g_ptr_array_index (array, i), text))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+tiers_contain (GPtrArray  *tiers,
+               const char *url)
+{
+  guint i;
+
+  for (i = 0; i < tiers->len; i++)
+    if (str_array_contains (g_ptr_array_index (tiers, i), url))
+      return TRUE;
+  return FALSE;
+}
+
+/* BEP 12: announce-list is a list of tiers; when it is absent or holds no
+ * usable URL, announce is the only tracker. Duplicates are dropped. */
+static void
+parse_trackers (TsrMetainfo      *self,
+                const TsrBencode *root)
+{
+  TsrBencode *list = tsr_bencode_dict_lookup_type (root, "announce-list", TSR_BENCODE_LIST);
+  guint i, j;
+
+  if (list != NULL)
+    {
+      for (i = 0; i < tsr_bencode_list_length (list); i++)
+        {
+          TsrBencode *tier_node = tsr_bencode_list_get (list, i);
+          g_autoptr(GPtrArray) tier = g_ptr_array_new_with_free_func (g_free);
+
+          /* Some creators write a flat list of strings; take each as a tier. */
+          if (tsr_bencode_get_node_type (tier_node) == TSR_BENCODE_STRING)
+            {
+              char *url = dup_url (tier_node);
+
+              if (url != NULL && !tiers_contain (self->trackers, url))
+                g_ptr_array_add (tier, url);
+              else
+                g_free (url);
+            }
+          else if (tsr_bencode_get_node_type (tier_node) == TSR_BENCODE_LIST)
+            {
+              for (j = 0; j < tsr_bencode_list_length (tier_node); j++)
+                {
+                  char *url = dup_url (tsr_bencode_list_get (tier_node, j));
+
+                  if (url != NULL && !tiers_contain (self->trackers, url) && !str_array_contains (tier, url))
+                    g_ptr_array_add (tier, url);
+                  else
+                    g_free (url);
+                }
+            }
+          if (tier->len > 0)
+            g_ptr_array_add (self->trackers, g_steal_pointer (&tier));
+        }
+    }
+
+  if (self->trackers->len == 0)
+    {
+      char *url = dup_url (tsr_bencode_dict_lookup (root, "announce"));
+
+      if (url != NULL)
+        {
+          GPtrArray *tier = g_ptr_array_new_with_free_func (g_free);
+
+          g_ptr_array_add (tier, url);
+          g_ptr_array_add (self->trackers, tier);
+        }
+    }
+}
+
+/* BEP 19 url-list is a string or a list of strings; BEP 17 httpseeds a list. */
+static void
+parse_url_list (const TsrBencode *node,
+                GPtrArray        *out)
+{
+  guint i;
+
+  if (node == NULL)
+    return;
+  if (tsr_bencode_get_node_type (node) == TSR_BENCODE_STRING)
+    {
+      char *url = dup_url (node);
+
+      if (url != NULL)
+        g_ptr_array_add (out, url);
+      return;
+    }
+  if (tsr_bencode_get_node_type (node) != TSR_BENCODE_LIST)
+    return;
+  for (i = 0; i < tsr_bencode_list_length (node); i++)
+    {
+      char *url = dup_url (tsr_bencode_list_get (node, i));
+
+      if (url != NULL && !str_array_contains (out, url))
+        g_ptr_array_add (out, url);
+      else
+        g_free (url);
+    }
+}
+
+static TsrFileAttr
+parse_attr (const TsrBencode *dict)
+{
+  const guint8 *data;
+  gsize length = 0;
+  TsrFileAttr attr = TSR_FILE_ATTR_NONE;
+  gsize i;
+
+  data = tsr_bencode_dict_lookup_string (dict, "attr", &length);
+  if (data == NULL)
+    return attr;
+  /* BEP 47: unknown attribute letters are ignored. */
+  for (i = 0; i < length; i++)
+    switch (data[i])
+      {
+      case 'p': attr |= TSR_FILE_ATTR_PAD; break;
+      case 'x': attr |= TSR_FILE_ATTR_EXECUTABLE; break;
+      case 'h': attr |= TSR_FILE_ATTR_HIDDEN; break;
+      case 'l': attr |= TSR_FILE_ATTR_SYMLINK; break;
+      default: break;
+      }
+  return attr;
+}
+
+/* A list of byte-string path components. */
+static GPtrArray *
+parse_component_list (const TsrBencode *list,
+                      const char       *where,
+                      gboolean          allow_empty,
+                      GError          **error)
+{
+  g_autoptr(GPtrArray) components = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  guint i;
+
+  if (tsr_bencode_list_length (list) == 0 && !allow_empty)
+    {
+      g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PATH,
+                   _("%s has an empty path"), where);
+      return NULL;
+    }
+  for (i = 0; i < tsr_bencode_list_length (list); i++)
+    {
+      TsrBencode *item = tsr_bencode_list_get (list, i);
+      const guint8 *data;
+      gsize length = 0;
+
+      if (tsr_bencode_get_node_type (item) != TSR_BENCODE_STRING)
+        {
+          g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_WRONG_TYPE,
+                       _("%s has a path element that is not a string"), where);
+          return NULL;
+        }
+      data = tsr_bencode_get_string (item, &length);
+      g_ptr_array_add (components, g_bytes_new (data, length));
+    }
+  return g_steal_pointer (&components);
+}
+
+static gboolean
+add_length (guint64   *total,
+            guint64    length,
+            GError   **error)
+{
+  if (length > MAX_TOTAL_LENGTH || *total > MAX_TOTAL_LENGTH - length)
+    {
+      g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_TOO_LARGE,
+                   _("The files add up to more than %" G_GUINT64_FORMAT " bytes"),
+                   (guint64) MAX_TOTAL_LENGTH);
+      return FALSE;
+    }
+  *total += length;
+  return TRUE;
+}
+
+static gboolean
+read_length (const TsrBencode *dict,
+             const char       *where,
+             guint64          *out,
+             GError          **error)
+{
+  TsrBencode *node = require_key (dict, "length", TSR_BENCODE_INTEGER, where, error);
+  gint64 length;
+
+  if (node == NULL)
+    return FALSE;
+  length = tsr_bencode_get_integer (node);
+  if (length < 0)
+    {
+      g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_VALUE,
+                   _("%s has a negative length (%" G_GINT64_FORMAT ")"), where, length);
+      return FALSE;
+    }
+  *out = (guint64) length;
+  return TRUE;
+}
+
+/* BEP 3 "files" (multi-file) or "length" (single file). */
+static GArray *
+parse_v1_files (const TsrBencode *info,
+                gboolean         *multi_file,
+                GError          **error)
+{
+  g_autoptr(GArray) files = raw_file_array_new ();
+  TsrBencode *list = NULL;
+  TsrBencode *length_node = NULL;
+  guint64 total = 0;
+  guint i;
+
+  if (!optional_key (info, "files", TSR_BENCODE_LIST, _("the info dictionary"), &list, error) ||
+      !optional_key (info, "length", TSR_BENCODE_INTEGER, _("the info dictionary"), &length_node, error))
+    return NULL;
+
+  if (list != NULL && length_node != NULL)
+    {
+      g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_VALUE,
+                           _("The info dictionary has both “files” and “length”"));
+      return NULL;
+    }
+  if (list == NULL && length_node == NULL)
+    {
+      g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_MISSING_FIELD,
+                           _("The info dictionary has neither “files” nor “length”"));
+      return NULL;
+    }
+
+  if (length_node != NULL)
+    {
+      RawFile file = { 0 };
+
+      if (!read_length (info, _("the info dictionary"), &file.length, error))
+        return NULL;
+      file.components = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+      file.attr = parse_attr (info);
+      g_array_append_val (files, file);
+      *multi_file = FALSE;
+      return g_steal_pointer (&files);
+    }
+
+  if (tsr_bencode_list_length (list) == 0)
+    {
+      g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_VALUE,
+                           _("The torrent's file list is empty"));
+      return NULL;
+    }
+  if (tsr_bencode_list_length (list) > MAX_FILES)
+    {
+      g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_TOO_LARGE,
+                   _("The torrent lists more than %u files"), (guint) MAX_FILES);
+      return NULL;
+    }
+
+  for (i = 0; i < tsr_bencode_list_length (list); i++)
+    {
+      TsrBencode *entry = tsr_bencode_list_get (list, i);
+      g_autofree char *where = g_strdup_printf (_("file %u"), i + 1);
+      TsrBencode *path = NULL;
+      TsrBencode *symlink = NULL;
+      RawFile file = { 0 };
+
+      if (tsr_bencode_get_node_type (entry) != TSR_BENCODE_DICT)
+        {
+          g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_WRONG_TYPE,
+                       _("Entry %u of the file list is not a dictionary"), i + 1);
+          return NULL;
+        }
+      if (!read_length (entry, where, &file.length, error) ||
+          !add_length (&total, file.length, error))
+        return NULL;
+
+      /* Prefer "path.utf-8" when it is there and valid (old clients). */
+      path = tsr_bencode_dict_lookup_type (entry, "path.utf-8", TSR_BENCODE_LIST);
+      if (path == NULL && (path = require_key (entry, "path", TSR_BENCODE_LIST, where, error)) == NULL)
+        return NULL;
+      file.attr = parse_attr (entry);
+      file.components = parse_component_list (path, where, FALSE, error);
+      if (file.components == NULL)
+        return NULL;
+      symlink = tsr_bencode_dict_lookup_type (entry, "symlink path", TSR_BENCODE_LIST);
+      if ((file.attr & TSR_FILE_ATTR_SYMLINK) && symlink != NULL)
+        {
+          file.symlink = parse_component_list (symlink, where, TRUE, error);
+          if (file.symlink == NULL)
+            {
+              raw_file_clear (&file);
+              return NULL;
+            }
+        }
+      g_array_append_val (files, file);
+    }
+
+  *multi_file = TRUE;
+  return g_steal_pointer (&files);
+}
+
+/* BEP 52 file tree: nested dictionaries keyed by path component; a file is
+ * a dictionary whose only key is "" holding length and pieces root. */
+static gboolean
+walk_file_tree (const TsrBencode *node,
+                GPtrArray        *prefix,
+                GArray           *files,
+                guint64          *total,
+                guint             depth,
+                GError          **error)
+{
+  guint i;
+
+  if (depth > 256)
+    {
+      g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_FILE_TREE,
+                           _("The file tree is nested too deeply"));
+      return FALSE;
+    }
+  for (i = 0; i < tsr_bencode_dict_size (node); i++)
+    {
+      const guint8 *key;
+      gsize key_length = 0;
+      TsrBencode *child = tsr_bencode_dict_get_nth (node, i, &key, &key_length);
+
+      if (tsr_bencode_get_node_type (child) != TSR_BENCODE_DICT)
+        {
+          g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_FILE_TREE,
+                               _("The file tree has an entry that is not a dictionary"));
+          return FALSE;
+        }
+      if (key_length == 0)
+        {
+          RawFile file = { 0 };
+          const guint8 *root;
+          gsize root_length = 0;
+
+          if (depth == 0 || tsr_bencode_dict_size (node) != 1)
+            {
+              g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_FILE_TREE,
+                                   _("The file tree has a file entry beside other entries"));
+              return FALSE;
+            }
+          if (files->len >= MAX_FILES)
+            {
+              g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_TOO_LARGE,
+                           _("The torrent lists more than %u files"), (guint) MAX_FILES);
+              return FALSE;
+            }
+          if (!read_length (child, _("a file of the file tree"), &file.length, error) ||
+              !add_length (total, file.length, error))
+            return FALSE;
+          file.attr = parse_attr (child);
+          root = tsr_bencode_dict_lookup_string (child, "pieces root", &root_length);
+          if (root != NULL)
+            {
+              if (root_length != 32)
+                {
+                  g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_FILE_TREE,
+                               _("A file of the file tree has a pieces root of %zu bytes, not 32"),
+                               root_length);
+                  return FALSE;
+                }
+              memcpy (file.pieces_root, root, 32);
+              file.has_pieces_root = TRUE;
+            }
+          else if (file.length > 0 && !(file.attr & TSR_FILE_ATTR_SYMLINK))
+            {
+              g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_FILE_TREE,
+                                   _("A non-empty file of the file tree has no pieces root"));
+              return FALSE;
+            }
+          file.components = g_ptr_array_copy (prefix, (GCopyFunc) (void (*) (void)) g_bytes_ref, NULL);
+          g_ptr_array_set_free_func (file.components, (GDestroyNotify) g_bytes_unref);
+          g_array_append_val (files, file);
+          continue;
+        }
+
+      g_ptr_array_add (prefix, g_bytes_new (key, key_length));
+      if (!walk_file_tree (child, prefix, files, total, depth + 1, error))
+        return FALSE;
+      g_ptr_array_remove_index (prefix, prefix->len - 1);
+    }
+  return TRUE;
+}
+
+static GArray *
+parse_v2_files (const TsrBencode *tree,
+                GError          **error)
+{
+  g_autoptr(GArray) files = raw_file_array_new ();
+  g_autoptr(GPtrArray) prefix = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  guint64 total = 0;
+
+  if (!walk_file_tree (tree, prefix, files, &total, 0, error))
+    return NULL;
+  if (files->len == 0)
+    {
+      g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_FILE_TREE,
+                           _("The file tree holds no files"));
+      return NULL;
+    }
+  return g_steal_pointer (&files);
+}
+
+/* ------------------------------------------------------------------ */
+/* v2 merkle trees                                                     */
+
+static void
+sha256_pair (const guint8 *left,
+             const guint8 *right,
+             guint8       *out)
+{
+  struct sha256_ctx ctx;
+
+  sha256_init (&ctx);
+  sha256_update (&ctx, 32, left);
+  sha256_update (&ctx, 32, right);
+  sha256_digest (&ctx, 32, out);
+}
+
+/* BEP 52: leaves past the end of a file are zero; a piece-layer entry past
+ * the end is the root of a piece-sized subtree of such leaves. */
+static void
+pad_hash_for_piece (guint64 piece_length,
+                    guint8  out[32])
+{
+  guint64 leaves;
+
+  memset (out, 0, 32);
+  for (leaves = piece_length / V2_BLOCK_SIZE; leaves > 1; leaves /= 2)
+    sha256_pair (out, out, out);
+}
+
+static void
+merkle_root_of_layer (const guint8 *hashes,
+                      gsize         count,
+                      guint64       piece_length,
+                      guint8        root[32])
+{
+  g_autofree guint8 *level = NULL;
+  guint8 pad[32];
+  gsize width = 1;
+  gsize i;
+
+  while (width < count)
+    width *= 2;
+  pad_hash_for_piece (piece_length, pad);
+  level = g_malloc (width * 32);
+  memcpy (level, hashes, count * 32);
+  for (i = count; i < width; i++)
+    memcpy (level + i * 32, pad, 32);
+  while (width > 1)
+    {
+      for (i = 0; i < width / 2; i++)
+        sha256_pair (level + 2 * i * 32, level + (2 * i + 1) * 32, level + i * 32);
+      width /= 2;
+    }
+  memcpy (root, level, 32);
+}
+
+static guint
+bytes_hash_32 (gconstpointer key)
+{
+  return g_bytes_hash (key);
+}
+
+/* "piece layers": pieces root → concatenated piece hashes of that file.
+ * Needed for every file longer than one piece; each must hash to its root. */
+static gboolean
+parse_piece_layers (TsrMetainfo      *self,
+                    const TsrBencode *root,
+                    GArray           *v2_files,
+                    gboolean          required,
+                    GError          **error)
+{
+  TsrBencode *layers = NULL;
+  g_autoptr(GHashTable) layers_by_root = NULL;
+  guint i;
+
+  if (!optional_key (root, "piece layers", TSR_BENCODE_DICT, _("the torrent"), &layers, error))
+    return FALSE;
+
+  if (layers != NULL)
+    {
+      layers_by_root = g_hash_table_new_full (bytes_hash_32, g_bytes_equal,
+                                              (GDestroyNotify) g_bytes_unref, NULL);
+      for (i = 0; i < tsr_bencode_dict_size (layers); i++)
+        {
+          const guint8 *k;
+          gsize k_length = 0;
+          TsrBencode *value = tsr_bencode_dict_get_nth (layers, i, &k, &k_length);
+
+          g_hash_table_insert (layers_by_root, g_bytes_new (k, k_length), value);
+        }
+    }
+
+  self->piece_layers = g_hash_table_new_full (bytes_hash_32, g_bytes_equal,
+                                              (GDestroyNotify) g_bytes_unref,
+                                              (GDestroyNotify) g_bytes_unref);
+  for (i = 0; i < v2_files->len; i++)
+    {
+      RawFile *file = &g_array_index (v2_files, RawFile, i);
+      g_autoptr(GBytes) key = NULL;
+      const guint8 *layer;
+      gsize layer_length = 0;
+      guint64 pieces;
+      guint8 computed[32];
+      TsrBencode *value;
+
+      if (!file->has_pieces_root || file->length <= self->piece_length)
+        continue;
+      key = g_bytes_new (file->pieces_root, 32);
+      if (g_hash_table_contains (self->piece_layers, key))
+        continue;   /* two files with the same content share a layer */
+      pieces = (file->length + self->piece_length - 1) / self->piece_length;
+      value = layers_by_root != NULL ? g_hash_table_lookup (layers_by_root, key) : NULL;
+      layer = NULL;
+      if (value != NULL)
+        {
+          if (tsr_bencode_get_node_type (value) != TSR_BENCODE_STRING)
+            {
+              g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PIECE_LAYERS,
+                                   _("A piece layer is not a string"));
+              return FALSE;
+            }
+          layer = tsr_bencode_get_string (value, &layer_length);
+        }
+      if (layer == NULL)
+        {
+          if (!required)
+            continue;
+          g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PIECE_LAYERS,
+                               _("The piece layer of a file larger than one piece is missing"));
+          return FALSE;
+        }
+      if (layer_length != pieces * 32)
+        {
+          g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PIECE_LAYERS,
+                       _("A piece layer has %zu bytes; its file needs %" G_GUINT64_FORMAT),
+                       layer_length, pieces * 32);
+          return FALSE;
+        }
+      merkle_root_of_layer (layer, pieces, self->piece_length, computed);
+      if (memcmp (computed, file->pieces_root, 32) != 0)
+        {
+          g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PIECE_LAYERS,
+                               _("A piece layer does not hash to its file's pieces root"));
+          return FALSE;
+        }
+      g_hash_table_insert (self->piece_layers, g_steal_pointer (&key), g_bytes_new (layer, layer_length));
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Paths                                                               */
+
+/* Turns raw components into a safe relative path and a display path.
+ * Components that sanitize to nothing ("", ".", "..") are dropped. */
+static gboolean
+build_paths (GPtrArray   *components,
+             const char  *top,
+             const char  *display_top,
+             guint        index,
+             char       **path_out,
+             char       **display_out,
+             GError     **error)
+{
+  g_autoptr(GString) path = g_string_new (top);
+  g_autoptr(GString) display = g_string_new (display_top);
+  gboolean any = FALSE;
+  guint i;
+
+  for (i = 0; i < components->len; i++)
+    {
+      gsize length = 0;
+      const char *data = g_bytes_get_data (g_ptr_array_index (components, i), &length);
+      g_autofree char *safe = tsr_path_sanitize_component (data, length, NULL);
+      g_autofree char *shown = tsr_path_to_display (data, length);
+
+      if (display->len > 0)
+        g_string_append_c (display, '/');
+      g_string_append (display, shown);
+      if (safe == NULL)
+        continue;
+      if (path->len > 0)
+        g_string_append_c (path, '/');
+      g_string_append (path, safe);
+      any = TRUE;
+    }
+  if (!any && components->len > 0)
+    {
+      g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PATH,
+                   _("File %u has no usable path (“%s”)"), index + 1, display->str);
+      return FALSE;
+    }
+  *path_out = g_string_free (g_steal_pointer (&path), FALSE);
+  *display_out = g_string_free (g_steal_pointer (&display), FALSE);
+  return TRUE;
+}
+
+/* Two files may not land on one path, and no file may sit where another
+ * needs a folder. Pad files are never written, so they are left out. */
+static gboolean
+check_collisions (TsrMetainfo  *self,
+                  GError      **error)
+{
+  g_autoptr(GHashTable) files = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) folders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint i;
+
+  for (i = 0; i < self->n_files; i++)
+    {
+      TsrFile *file = &self->files[i];
+      char *slash;
+      g_autofree char *parent = NULL;
+
+      if (file->attr & TSR_FILE_ATTR_PAD)
+        continue;
+      if (g_hash_table_contains (files, file->path) || g_hash_table_contains (folders, file->path))
+        {
+          g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PATH,
+                       _("Two entries of the torrent map to the same path “%s”"), file->path);
+          return FALSE;
+        }
+      g_hash_table_add (files, file->path);
+      parent = g_strdup (file->path);
+      while ((slash = strrchr (parent, '/')) != NULL)
+        {
+          *slash = '\0';
+          if (g_hash_table_contains (files, parent))
+            {
+              g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PATH,
+                           _("Two entries of the torrent map to the same path “%s”"), parent);
+              return FALSE;
+            }
+          if (g_hash_table_contains (folders, parent))
+            break;
+          g_hash_table_add (folders, g_strdup (parent));
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+components_equal (GPtrArray *a,
+                  GPtrArray *b)
+{
+  guint i;
+
+  if (a->len != b->len)
+    return FALSE;
+  for (i = 0; i < a->len; i++)
+    if (!g_bytes_equal (g_ptr_array_index (a, i), g_ptr_array_index (b, i)))
+      return FALSE;
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* The info dictionary                                                 */
+
+static gboolean
+parse_name (TsrMetainfo      *self,
+            const TsrBencode *info,
+            GError          **error)
+{
+  const guint8 *data;
+  gsize length = 0;
+
+  data = tsr_bencode_dict_lookup_string (info, "name.utf-8", &length);
+  if (data == NULL || !g_utf8_validate ((const char *) data, length, NULL))
+    {
+      if (require_key (info, "name", TSR_BENCODE_STRING, _("the info dictionary"), error) == NULL)
+        return FALSE;
+      data = tsr_bencode_dict_lookup_string (info, "name", &length);
+    }
+  self->display_name = tsr_path_to_display ((const char *) data, length);
+  self->name = tsr_path_sanitize_component ((const char *) data, length, NULL);
+  if (self->name == NULL)
+    {
+      g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PATH,
+                   _("The torrent's name “%s” cannot be used as a file name"), self->display_name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_piece_length (TsrMetainfo      *self,
+                    const TsrBencode *info,
+                    GError          **error)
+{
+  TsrBencode *node = require_key (info, "piece length", TSR_BENCODE_INTEGER, _("the info dictionary"), error);
+  gint64 value;
+
+  if (node == NULL)
+    return FALSE;
+  value = tsr_bencode_get_integer (node);
+  if (value <= 0)
+    {
+      g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_VALUE,
+                   _("The piece length %" G_GINT64_FORMAT " is not positive"), value);
+      return FALSE;
+    }
+  if ((guint64) value > MAX_PIECE_LENGTH)
+    {
+      g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_TOO_LARGE,
+                   _("The piece length %" G_GINT64_FORMAT " is larger than %" G_GUINT64_FORMAT),
+                   value, MAX_PIECE_LENGTH);
+      return FALSE;
+    }
+  self->piece_length = (guint64) value;
+  return TRUE;
+}
+
+/* Merges the parsed file lists into self->files. For hybrid torrents the
+ * v1 list (with its pad files) gives the layout and must describe the
+ * same files as the v2 tree. */
+static gboolean
+build_files (TsrMetainfo *self,
+             GArray      *v1_files,
+             GArray      *v2_files,
+             GError     **error)
+{
+  GArray *layout = v1_files != NULL ? v1_files : v2_files;
+  const char *top = self->multi_file ? self->name : "";
+  const char *display_top = self->multi_file ? self->display_name : "";
+  guint64 offset = 0;
+  guint v2_index = 0;
+  guint i;
+
+  if (v1_files != NULL && v2_files != NULL)
+    {
+      for (i = 0; i < v1_files->len; i++)
+        {
+          RawFile *a = &g_array_index (v1_files, RawFile, i);
+          RawFile *b;
+
+          if (a->attr & TSR_FILE_ATTR_PAD)
+            continue;
+          if (v2_index >= v2_files->len)
+            goto mismatch;
+          b = &g_array_index (v2_files, RawFile, v2_index++);
+          /* A single-file v1 torrent names its file in "name"; v2 puts
+           * the name as the tree's only key. */
+          if (a->length != b->length ||
+              (self->multi_file && !components_equal (a->components, b->components)))
+            goto mismatch;
+          a->has_pieces_root = b->has_pieces_root;
+          memcpy (a->pieces_root, b->pieces_root, 32);
+        }
+      if (v2_index != v2_files->len)
+        goto mismatch;
+    }
+
+  self->n_files = layout->len;
+  self->files = g_new0 (TsrFile, layout->len);
+  for (i = 0; i < layout->len; i++)
+    {
+      RawFile *raw = &g_array_index (layout, RawFile, i);
+      TsrFile *file = &self->files[i];
+
+      file->length = raw->length;
+      file->attr = raw->attr;
+      file->has_pieces_root = raw->has_pieces_root;
+      memcpy (file->pieces_root, raw->pieces_root, 32);
+
+      if (!self->multi_file)
+        {
+          file->path = g_strdup (self->name);
+          file->display_path = g_strdup (self->display_name);
+        }
+      else if (!build_paths (raw->components, top, display_top, i,
+                             &file->path, &file->display_path, error))
+        return FALSE;
+
+      if (raw->symlink != NULL)
+        {
+          g_autofree char *shown = NULL;
+
+          /* Symlink targets are relative to the torrent's top folder. */
+          if (!build_paths (raw->symlink, "", "", i, &file->symlink_path, &shown, error))
+            return FALSE;
+        }
+
+      /* v2 files (without v1 pad files) start on a piece boundary. */
+      if (v1_files == NULL && offset % self->piece_length != 0)
+        offset += self->piece_length - offset % self->piece_length;
+      file->offset = offset;
+      if (!add_length (&offset, file->length, error))
+        return FALSE;
+      if (!(file->attr & TSR_FILE_ATTR_PAD))
+        self->total_length += file->length;
+    }
+  self->stream_length = offset;
+
+  /* Hybrid: v2 pieces map onto v1 pieces only if each file starts on a
+   * piece boundary (BEP 47 pad files make it so). */
+  if (v1_files != NULL && v2_files != NULL)
+    for (i = 0; i < self->n_files; i++)
+      if (!(self->files[i].attr & TSR_FILE_ATTR_PAD) && self->files[i].length > 0 &&
+          self->files[i].offset % self->piece_length != 0)
+        goto mismatch;
+
+  return check_collisions (self, error);
+
+mismatch:
+  g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_HYBRID_MISMATCH,
+                       _("The v1 file list and the v2 file tree of this hybrid torrent differ"));
+  return FALSE;
+}
+
+static gboolean
+parse_info (TsrMetainfo      *self,
+            const TsrBencode *root,
+            const TsrBencode *info,
+            gboolean          need_piece_layers,
+            GError          **error)
+{
+  g_autoptr(GArray) v1_files = NULL;
+  g_autoptr(GArray) v2_files = NULL;
+  TsrBencode *pieces = NULL;
+  TsrBencode *tree = NULL;
+  gint64 meta_version = 1;
+  gint64 private_flag = 0;
+
+  if (!parse_name (self, info, error) || !parse_piece_length (self, info, error))
+    return FALSE;
+
+  if (tsr_bencode_dict_lookup (info, "meta version") != NULL)
+    {
+      if (require_key (info, "meta version", TSR_BENCODE_INTEGER, _("the info dictionary"), error) == NULL)
+        return FALSE;
+      tsr_bencode_dict_lookup_integer (info, "meta version", &meta_version);
+      if (meta_version != 1 && meta_version != 2)
+        {
+          g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_VALUE,
+                       _("Unsupported meta version %" G_GINT64_FORMAT), meta_version);
+          return FALSE;
+        }
+    }
+
+  if (!optional_key (info, "pieces", TSR_BENCODE_STRING, _("the info dictionary"), &pieces, error))
+    return FALSE;
+  self->has_v1 = pieces != NULL;
+  self->has_v2 = meta_version == 2;
+  if (!self->has_v1 && !self->has_v2)
+    {
+      g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_MISSING_FIELD,
+                           _("The info dictionary has no “pieces” field"));
+      return FALSE;
+    }
+
+  if (self->has_v2)
+    {
+      guint64 p = self->piece_length;
+
+      /* BEP 52: a power of two, at least 16 KiB. */
+      if (p < V2_BLOCK_SIZE || (p & (p - 1)) != 0)
+        {
+          g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_VALUE,
+                       _("The piece length %" G_GUINT64_FORMAT " of a v2 torrent is not a power of two of at least 16 KiB"), p);
+          return FALSE;
+        }
+      tree = require_key (info, "file tree", TSR_BENCODE_DICT, _("the info dictionary"), error);
+      if (tree == NULL)
+        return FALSE;
+      v2_files = parse_v2_files (tree, error);
+      if (v2_files == NULL)
+        return FALSE;
+    }
+
+  if (self->has_v1)
+    {
+      v1_files = parse_v1_files (info, &self->multi_file, error);
+      if (v1_files == NULL)
+        return FALSE;
+    }
+  else
+    {
+      RawFile *first = &g_array_index (v2_files, RawFile, 0);
+      gsize name_length = 0;
+      const guint8 *name = tsr_bencode_dict_lookup_string (info, "name", &name_length);
+
+      /* A v2 torrent whose tree holds one file named like the torrent is a
+       * single-file torrent; otherwise every path starts below the name. */
+      self->multi_file = TRUE;
+      if (v2_files->len == 1 && first->components->len == 1 && name != NULL)
+        {
+          gsize first_length = 0;
+          const guint8 *first_component = g_bytes_get_data (g_ptr_array_index (first->components, 0), &first_length);
+
+          self->multi_file = name_length != first_length || memcmp (name, first_component, first_length) != 0;
+        }
+    }
+  if (self->has_v1 && self->has_v2 && !self->multi_file)
+    {
+      /* Single-file hybrid: the tree's only entry must be the name. */
+      RawFile *only = &g_array_index (v2_files, RawFile, 0);
+
+      if (v2_files->len != 1 || only->components->len != 1)
+        {
+          g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_HYBRID_MISMATCH,
+                               _("The v1 file list and the v2 file tree of this hybrid torrent differ"));
+          return FALSE;
+        }
+    }
+
+  if (!build_files (self, v1_files, v2_files, error))
+    return FALSE;
+
+  if (self->has_v1)
+    {
+      gsize pieces_length = 0;
+      guint64 expected;
+
+      tsr_bencode_get_string (pieces, &pieces_length);
+      if (pieces_length % 20 != 0)
+        {
+          g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PIECES,
+                       _("The piece hashes are %zu bytes long, not a multiple of 20"), pieces_length);
+          return FALSE;
+        }
+      expected = self->stream_length / self->piece_length
+                 + (self->stream_length % self->piece_length != 0);
+      if (expected != pieces_length / 20)
+        {
+          g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PIECES,
+                       _("The torrent has %zu piece hashes but %" G_GUINT64_FORMAT " bytes need %" G_GUINT64_FORMAT),
+                       pieces_length / 20, self->stream_length, expected);
+          return FALSE;
+        }
+      if (expected > G_MAXUINT32)
+        {
+          g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_TOO_LARGE,
+                               _("The torrent has too many pieces"));
+          return FALSE;
+        }
+      self->piece_count = (guint) expected;
+      self->pieces = g_bytes_new (tsr_bencode_get_string (pieces, NULL), pieces_length);
+    }
+  else
+    {
+      guint64 count = self->stream_length / self->piece_length
+                      + (self->stream_length % self->piece_length != 0);
+
+      if (count > G_MAXUINT32)
+        {
+          g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_TOO_LARGE,
+                               _("The torrent has too many pieces"));
+          return FALSE;
+        }
+      self->piece_count = (guint) count;
+    }
+
+  if (self->has_v2 && !parse_piece_layers (self, root, v2_files, need_piece_layers, error))
+    return FALSE;
+
+  /* BEP 27: private only when the flag is exactly 1. */
+  if (tsr_bencode_dict_lookup_integer (info, "private", &private_flag))
+    self->is_private = private_flag == 1;
+  self->source = dup_text_field (info, "source");
+  return TRUE;
+}
+
+static void
+parse_extras (TsrMetainfo      *self,
+              const TsrBencode *root)
+{
+  gint64 date;
+
+  parse_trackers (self, root);
+  parse_url_list (tsr_bencode_dict_lookup (root, "url-list"), self->web_seeds);
+  parse_url_list (tsr_bencode_dict_lookup (root, "httpseeds"), self->http_seeds);
+  self->comment = dup_text_field (root, "comment");
+  self->created_by = dup_text_field (root, "created by");
+  if (tsr_bencode_dict_lookup_integer (root, "creation date", &date) && date >= 0)
+    self->creation_date = date;
+}
+
+static void
+compute_hashes (TsrMetainfo *self)
+{
+  gsize length = 0;
+  const guint8 *data = g_bytes_get_data (self->info_bytes, &length);
+
+  if (self->has_v1)
+    {
+      struct sha1_ctx ctx;
+
+      sha1_init (&ctx);
+      sha1_update (&ctx, length, data);
+      sha1_digest (&ctx, SHA1_DIGEST_SIZE, self->info_hash);
+    }
+  if (self->has_v2)
+    {
+      struct sha256_ctx ctx;
+
+      sha256_init (&ctx);
+      sha256_update (&ctx, length, data);
+      sha256_digest (&ctx, SHA256_DIGEST_SIZE, self->info_hash_v2);
+    }
+}
+
+TsrMetainfo *
+tsr_metainfo_new_from_bytes (GBytes  *bytes,
+                             GError **error)
+{
+  g_autoptr(TsrMetainfo) self = NULL;
+  g_autoptr(TsrBencode) root = NULL;
+  TsrBencode *info;
+  gsize offset = 0;
+  gsize length = 0;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+
+  if (g_bytes_get_size (bytes) > TSR_METAINFO_MAX_FILE_SIZE)
+    {
+      g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_TOO_LARGE,
+                   _("The torrent file is larger than %d MiB"), TSR_METAINFO_MAX_FILE_SIZE / (1024 * 1024));
+      return NULL;
+    }
+  root = tsr_bencode_decode_bytes (bytes, TSR_BENCODE_DECODE_DEFAULT, error);
+  if (root == NULL)
+    return NULL;
+  if (tsr_bencode_get_node_type (root) != TSR_BENCODE_DICT)
+    {
+      g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_NOT_A_DICT,
+                           _("The file is bencoded but not a torrent: its top level is not a dictionary"));
+      return NULL;
+    }
+  info = tsr_bencode_dict_lookup (root, "info");
+  if (info == NULL)
+    {
+      g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_MISSING_FIELD,
+                           _("The torrent has no “info” dictionary"));
+      return NULL;
+    }
+  if (tsr_bencode_get_node_type (info) != TSR_BENCODE_DICT)
+    {
+      g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_NOT_A_DICT,
+                           _("The torrent's “info” field is not a dictionary"));
+      return NULL;
+    }
+
+  self = tsr_metainfo_alloc ();
+  if (!tsr_bencode_get_span (info, &offset, &length))
+    g_assert_not_reached ();
+  self->info_bytes = g_bytes_new_from_bytes (bytes, offset, length);
+  if (!parse_info (self, root, info, TRUE, error))
+    return NULL;
+  parse_extras (self, root);
+  compute_hashes (self);
+  return g_steal_pointer (&self);
+}
+
+TsrMetainfo *
+tsr_metainfo_new_from_info (GBytes          *info_bytes,
+                            const TsrMagnet *extra,
+                            GError         **error)
+{
+  g_autoptr(TsrMetainfo) self = NULL;
+  g_autoptr(TsrBencode) info = NULL;
+  g_autoptr(TsrBencode) empty = tsr_bencode_new_dict ();
+  guint i;
+
+  g_return_val_if_fail (info_bytes != NULL, NULL);
+
+  if (g_bytes_get_size (info_bytes) > TSR_METAINFO_MAX_FILE_SIZE)
+    {
+      g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_TOO_LARGE,
+                   _("The torrent file is larger than %d MiB"), TSR_METAINFO_MAX_FILE_SIZE / (1024 * 1024));
+      return NULL;
+    }
+  info = tsr_bencode_decode_bytes (info_bytes, TSR_BENCODE_DECODE_DEFAULT, error);
+  if (info == NULL)
+    return NULL;
+  if (tsr_bencode_get_node_type (info) != TSR_BENCODE_DICT)
+    {
+      g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_NOT_A_DICT,
+                           _("The torrent's “info” field is not a dictionary"));
+      return NULL;
+    }
+  self = tsr_metainfo_alloc ();
+  self->info_bytes = g_bytes_ref (info_bytes);
+  /* Piece layers of v2 torrents come from peers later (BEP 52 hash requests). */
+  if (!parse_info (self, empty, info, FALSE, error))
+    return NULL;
+  compute_hashes (self);
+  if (extra != NULL)
+    {
+      for (i = 0; extra->trackers != NULL && i < extra->trackers->len; i++)
+        {
+          GPtrArray *tier = g_ptr_array_new_with_free_func (g_free);
+
+          g_ptr_array_add (tier, g_strdup (g_ptr_array_index (extra->trackers, i)));
+          g_ptr_array_add (self->trackers, tier);
+        }
+      for (i = 0; extra->web_seeds != NULL && i < extra->web_seeds->len; i++)
+        g_ptr_array_add (self->web_seeds, g_strdup (g_ptr_array_index (extra->web_seeds, i)));
+    }
+  return g_steal_pointer (&self);
+}
+
+TsrMetainfo *
+tsr_metainfo_new_from_file (const char  *path,
+                            GError     **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  bytes = tsr_read_small_file (path, TSR_METAINFO_MAX_FILE_SIZE, error);
+  if (bytes == NULL)
+    return NULL;
+  return tsr_metainfo_new_from_bytes (bytes, error);
+}
+
+guint64
+tsr_metainfo_get_piece_size (const TsrMetainfo *self,
+                             guint              index)
+{
+  guint64 start;
+  guint lo, hi;
+
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (index < self->piece_count, 0);
+
+  start = (guint64) index * self->piece_length;
+  if (self->has_v1)
+    return MIN (self->piece_length, self->stream_length - start);
+
+  /* v2: pieces never cross files; find the file holding this piece. */
+  lo = 0;
+  hi = self->n_files;
+  while (lo + 1 < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (self->files[mid].offset <= start)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  while (lo < self->n_files && self->files[lo].offset + self->files[lo].length <= start)
+    lo++;
+  if (lo >= self->n_files)
+    return 0;
+  return MIN (self->piece_length, self->files[lo].offset + self->files[lo].length - start);
+}
+
+char *
+tsr_metainfo_dup_info_hash_hex (const TsrMetainfo *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->has_v1 ? tsr_hex_encode (self->info_hash, 20) : NULL;
+}
+
+char *
+tsr_metainfo_dup_info_hash_v2_hex (const TsrMetainfo *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->has_v2 ? tsr_hex_encode (self->info_hash_v2, 32) : NULL;
+}
+
+TsrMagnet *
+tsr_metainfo_to_magnet (const TsrMetainfo *self)
+{
+  TsrMagnet *magnet;
+  guint i, j;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  magnet = tsr_magnet_new ();
+  magnet->has_v1 = self->has_v1;
+  memcpy (magnet->info_hash_v1, self->info_hash, 20);
+  magnet->has_v2 = self->has_v2;
+  memcpy (magnet->info_hash_v2, self->info_hash_v2, 32);
+  magnet->display_name = g_strdup (self->display_name);
+  for (i = 0; i < self->trackers->len; i++)
+    {
+      GPtrArray *tier = g_ptr_array_index (self->trackers, i);
+
+      for (j = 0; j < tier->len; j++)
+        g_ptr_array_add (magnet->trackers, g_strdup (g_ptr_array_index (tier, j)));
+    }
+  for (i = 0; i < self->web_seeds->len; i++)
+    g_ptr_array_add (magnet->web_seeds, g_strdup (g_ptr_array_index (self->web_seeds, i)));
+  return magnet;
+}
+
+char *
+tsr_metainfo_dup_magnet_uri (const TsrMetainfo *self)
+{
+  g_autoptr(TsrMagnet) magnet = tsr_metainfo_to_magnet (self);
+
+  return tsr_magnet_to_string (magnet);
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-util.h: small helpers shared by the codecs: hex and base32, and
+ * human-readable sizes.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Returns: (transfer full): lowercase hex of @length bytes. */
+char     *tsr_hex_encode        (const guint8 *data,
+                                 gsize         length);
+/* Decodes exactly @out_length bytes from @hex (upper or lower case, exactly
+ * 2 * @out_length digits, NUL-terminated or not: @hex_length gives the
+ * length). Returns FALSE on any other input. */
+gboolean  tsr_hex_decode        (const char   *hex,
+                                 gsize         hex_length,
+                                 guint8       *out,
+                                 gsize         out_length);
+/* RFC 4648 base32 without padding, upper or lower case. Decodes exactly
+ * @out_length bytes (20 bytes = 32 characters for a btih). */
+gboolean  tsr_base32_decode     (const char   *text,
+                                 gsize         text_length,
+                                 guint8       *out,
+                                 gsize         out_length);
+char     *tsr_base32_encode     (const guint8 *data,
+                                 gsize         length);
+
+/* Returns: (transfer full): "1.5 GiB (1,610,612,736 bytes)"-style text
+ * when @exact, else "1.5 GiB". Translated. */
+char     *tsr_format_size       (guint64       bytes,
+                                 gboolean      exact);
+
+/* Parses "256k", "4M", "1g", "1024" (binary multiples). FALSE on garbage
+ * or overflow. */
+gboolean  tsr_parse_size        (const char   *text,
+                                 guint64      *out);
+
+/* Reads a whole regular file of at most @max_size bytes. Refuses FIFOs,
+ * devices and folders (so that no input can hang or exhaust memory), with
+ * a G_FILE_ERROR that names the file. Blocking: call off the main loop. */
+GBytes   *tsr_read_small_file   (const char   *path,
+                                 gsize         max_size,
+                                 GError      **error);
+
+G_END_DECLS
