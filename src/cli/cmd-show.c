@@ -130,8 +130,9 @@ show_metainfo_json (const TsrMetainfo *info)
       if (file->attr & TSR_FILE_ATTR_PAD)
         continue;
       json_builder_begin_object (builder);
-      add_string_or_null (builder, "path", file->display_path);
-      add_string_or_null (builder, "save_path", file->path);
+      /* "path" is where the file is saved: safe by construction. */
+      add_string_or_null (builder, "path", file->path);
+      add_string_or_null (builder, "display_path", file->display_path);
       json_builder_set_member_name (builder, "length");
       json_builder_add_int_value (builder, (gint64) file->length);
       json_builder_set_member_name (builder, "offset");
@@ -223,6 +224,16 @@ show_magnet_json (const TsrMagnet *magnet)
 
 /* ------------------------------------------------------------------ */
 /* For people                                                          */
+
+/* printf pads by bytes; sizes carry a two-byte no-break space. */
+static void
+print_padded (const char *text,
+              int         width)
+{
+  glong chars = g_utf8_strlen (text, -1);
+
+  printf ("%*s%s", (int) MAX (0, width - chars), "", text);
+}
 
 static void
 print_field (const char *label,
@@ -335,7 +346,9 @@ show_metainfo_text (const TsrMetainfo *info)
       if (file->attr & TSR_FILE_ATTR_PAD)
         continue;
       file_size = g_format_size_full (file->length, G_FORMAT_SIZE_IEC_UNITS);
-      printf ("  %10s  %s\n", file_size, file->display_path);
+      printf ("  ");
+      print_padded (file_size, 10);
+      printf ("  %s\n", file->display_path);
       if (g_strcmp0 (file->path, file->display_path) != 0)
         printf ("  %10s  %s %s\n", "", _("saved as"), file->path);
     }

@@ -1,0 +1,1012 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-bencode.c: the strict bencode decoder and canonical encoder (BEP 3).
+ *
+ * Everything Tessera reads from a .torrent file, a tracker or a peer's
+ * extension message passes through here first, so the decoder trusts
+ * nothing: lengths are checked before they are used, integers before they
+ * overflow, and nesting is bounded so that hostile input cannot exhaust
+ * the stack. Each node records the byte span it came from, which is what
+ * info hashes are computed over.
+ */
+#define G_LOG_DOMAIN "tsr-bencode"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "tsr-bencode.h"
+
+G_DEFINE_QUARK (tsr-bencode-error-quark, tsr_bencode_error)
+
+typedef struct
+{
+  guint8     *key;       /* (owned) NUL-terminated after key_length bytes */
+  gsize       key_length;
+  TsrBencode *value;     /* (owned) */
+} DictEntry;
+
+struct _TsrBencode
+{
+  TsrBencodeType type;
+  gboolean       has_span;
+  gsize          offset;
+  gsize          length;
+  union
+  {
+    gint64 integer;
+    struct
+    {
+      guint8 *data;      /* (owned) NUL-terminated after length bytes */
+      gsize   length;
+    } string;
+    GPtrArray *list;     /* (element-type TsrBencode) (owned) */
+    GArray    *dict;     /* (element-type DictEntry) (owned) */
+  } v;
+};
+
+static void node_free (TsrBencode *node);
+
+static void
+dict_entry_clear (gpointer data)
+{
+  DictEntry *entry = data;
+
+  g_free (entry->key);
+  if (entry->value != NULL)
+    node_free (entry->value);
+}
+
+static TsrBencode *
+node_new (TsrBencodeType type)
+{
+  TsrBencode *node = g_slice_new0 (TsrBencode);
+
+  node->type = type;
+  switch (type)
+    {
+    case TSR_BENCODE_LIST:
+      node->v.list = g_ptr_array_new_with_free_func ((GDestroyNotify) node_free);
+      break;
+    case TSR_BENCODE_DICT:
+      node->v.dict = g_array_new (FALSE, TRUE, sizeof (DictEntry));
+      g_array_set_clear_func (node->v.dict, dict_entry_clear);
+      break;
+    case TSR_BENCODE_INTEGER:
+    case TSR_BENCODE_STRING:
+    default:
+      break;
+    }
+  return node;
+}
+
+static void
+node_free (TsrBencode *node)
+{
+  switch (node->type)
+    {
+    case TSR_BENCODE_STRING:
+      g_free (node->v.string.data);
+      break;
+    case TSR_BENCODE_LIST:
+      g_ptr_array_unref (node->v.list);
+      break;
+    case TSR_BENCODE_DICT:
+      g_array_unref (node->v.dict);
+      break;
+    case TSR_BENCODE_INTEGER:
+    default:
+      break;
+    }
+  g_slice_free (TsrBencode, node);
+}
+
+void
+tsr_bencode_free (TsrBencode *node)
+{
+  if (node != NULL)
+    node_free (node);
+}
+
+static guint8 *
+dup_bytes (const void *data,
+           gsize       length)
+{
+  guint8 *copy = g_malloc (length + 1);
+
+  if (length > 0)
+    memcpy (copy, data, length);
+  copy[length] = '\0';
+  return copy;
+}
+
+/* Bytewise order, shorter first on a common prefix (BEP 3: raw strings). */
+static int
+key_compare (const guint8 *a,
+             gsize         a_length,
+             const guint8 *b,
+             gsize         b_length)
+{
+  int result = memcmp (a, b, MIN (a_length, b_length));
+
+  if (result != 0)
+    return result;
+  return a_length < b_length ? -1 : a_length > b_length ? 1 : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Decoding                                                            */
+
+typedef struct
+{
+  const guint8          *data;
+  gsize                  length;
+  gsize                  pos;
+  TsrBencodeDecodeFlags  flags;
+} Decoder;
+
+/* An open list or dictionary on the explicit stack. */
+typedef struct
+{
+  TsrBencode *node;
+  guint8     *pending_key;     /* dictionary: key read, value not yet */
+  gsize       pending_length;
+  gsize       key_offset;
+  gboolean    sorted;          /* keys so far in strictly increasing order */
+} Frame;
+
+static gboolean
+fail (GError     **error,
+      TsrBencodeError code,
+      const char *format,
+      ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+fail (GError        **error,
+      TsrBencodeError code,
+      const char     *format,
+      ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  if (error != NULL)
+    *error = g_error_new_valist (TSR_BENCODE_ERROR, code, format, args);
+  va_end (args);
+  return FALSE;
+}
+
+/* "i<digits>e": no leading zeros, no -0, within gint64. */
+static gboolean
+decode_integer (Decoder  *d,
+                gint64   *out,
+                GError  **error)
+{
+  gsize start = d->pos;
+  gboolean negative = FALSE;
+  guint64 magnitude = 0;
+  guint64 limit;
+  gsize digits = 0;
+
+  d->pos++;   /* 'i' */
+  if (d->pos < d->length && d->data[d->pos] == '-')
+    {
+      negative = TRUE;
+      d->pos++;
+    }
+  limit = negative ? (guint64) G_MAXINT64 + 1 : (guint64) G_MAXINT64;
+  while (d->pos < d->length && g_ascii_isdigit (d->data[d->pos]))
+    {
+      guint digit = d->data[d->pos] - '0';
+
+      if (digits == 1 && magnitude == 0)
+        return fail (error, TSR_BENCODE_ERROR_LEADING_ZERO,
+                     _("Integer at byte %" G_GSIZE_FORMAT " has a leading zero"), start);
+      if (magnitude > (limit - digit) / 10)
+        return fail (error, TSR_BENCODE_ERROR_INTEGER_OVERFLOW,
+                     _("Integer at byte %" G_GSIZE_FORMAT " does not fit in 64 bits"), start);
+      magnitude = magnitude * 10 + digit;
+      digits++;
+      d->pos++;
+    }
+  if (d->pos >= d->length)
+    return fail (error, TSR_BENCODE_ERROR_TRUNCATED,
+                 _("Input ends inside the integer at byte %" G_GSIZE_FORMAT), start);
+  if (digits == 0)
+    {
+      if (d->data[d->pos] == 'e')
+        return fail (error, TSR_BENCODE_ERROR_EMPTY_INTEGER,
+                     _("Integer at byte %" G_GSIZE_FORMAT " has no digits"), start);
+      return fail (error, TSR_BENCODE_ERROR_UNEXPECTED_BYTE,
+                   _("Unexpected byte 0x%02x at byte %" G_GSIZE_FORMAT " in an integer"),
+                   d->data[d->pos], d->pos);
+    }
+  if (d->data[d->pos] != 'e')
+    return fail (error, TSR_BENCODE_ERROR_UNEXPECTED_BYTE,
+                 _("Unexpected byte 0x%02x at byte %" G_GSIZE_FORMAT " in an integer"),
+                 d->data[d->pos], d->pos);
+  if (negative && magnitude == 0)
+    return fail (error, TSR_BENCODE_ERROR_NEGATIVE_ZERO,
+                 _("Integer at byte %" G_GSIZE_FORMAT " is a negative zero"), start);
+  d->pos++;   /* 'e' */
+  if (negative)
+    *out = magnitude == (guint64) G_MAXINT64 + 1 ? G_MININT64 : -(gint64) magnitude;
+  else
+    *out = (gint64) magnitude;
+  return TRUE;
+}
+
+/* "<length>:<bytes>". Returns a pointer into the input. */
+static gboolean
+decode_string (Decoder       *d,
+               const guint8 **out,
+               gsize         *out_length,
+               GError       **error)
+{
+  gsize start = d->pos;
+  gsize length = 0;
+  gsize digits = 0;
+
+  while (d->pos < d->length && g_ascii_isdigit (d->data[d->pos]))
+    {
+      guint digit = d->data[d->pos] - '0';
+
+      if (digits == 1 && length == 0)
+        return fail (error, TSR_BENCODE_ERROR_LEADING_ZERO,
+                     _("String length at byte %" G_GSIZE_FORMAT " has a leading zero"), start);
+      /* Any length past the input is an error; stop before it can overflow. */
+      if (length > (d->length - digit) / 10)
+        return fail (error, TSR_BENCODE_ERROR_STRING_LENGTH,
+                     _("String at byte %" G_GSIZE_FORMAT " is longer than the input"), start);
+      length = length * 10 + digit;
+      digits++;
+      d->pos++;
+    }
+  if (d->pos >= d->length)
+    return fail (error, TSR_BENCODE_ERROR_TRUNCATED,
+                 _("Input ends inside the string length at byte %" G_GSIZE_FORMAT), start);
+  if (d->data[d->pos] != ':')
+    return fail (error, TSR_BENCODE_ERROR_UNEXPECTED_BYTE,
+                 _("Unexpected byte 0x%02x at byte %" G_GSIZE_FORMAT " in a string length"),
+                 d->data[d->pos], d->pos);
+  d->pos++;
+  if (length > d->length - d->pos)
+    return fail (error, TSR_BENCODE_ERROR_STRING_LENGTH,
+                 _("String at byte %" G_GSIZE_FORMAT " is longer than the input"), start);
+  *out = d->data + d->pos;
+  *out_length = length;
+  d->pos += length;
+  return TRUE;
+}
+
+/* Called when a dictionary closes: reject duplicate keys. Sorted keys were
+ * already checked pairwise while reading; unsorted ones go through a set so
+ * that a hostile 100 000-key dictionary stays linear. */
+static gboolean
+check_duplicates (Frame   *frame,
+                  GError **error)
+{
+  g_autoptr(GHashTable) seen = NULL;
+  GArray *entries = frame->node->v.dict;
+  guint i;
+
+  if (frame->sorted)
+    return TRUE;
+  seen = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
+  for (i = 0; i < entries->len; i++)
+    {
+      DictEntry *entry = &g_array_index (entries, DictEntry, i);
+      GBytes *key = g_bytes_new_static (entry->key, entry->key_length);
+
+      if (!g_hash_table_add (seen, key))
+        return fail (error, TSR_BENCODE_ERROR_DUPLICATE_KEY,
+                     _("Dictionary at byte %" G_GSIZE_FORMAT " has the key “%s” twice"),
+                     frame->node->offset, (const char *) entry->key);
+    }
+  return TRUE;
+}
+
+/* Attaches a finished value to the open container, or makes it the root. */
+static gboolean
+attach (Frame       *stack,
+        guint        depth,
+        TsrBencode  *value,
+        TsrBencode **root,
+        GError     **error)
+{
+  Frame *top;
+  DictEntry entry;
+
+  if (depth == 0)
+    {
+      *root = value;
+      return TRUE;
+    }
+  top = &stack[depth - 1];
+  if (top->node->type == TSR_BENCODE_LIST)
+    {
+      g_ptr_array_add (top->node->v.list, value);
+      return TRUE;
+    }
+  if (top->pending_key == NULL)
+    {
+      node_free (value);
+      return fail (error, TSR_BENCODE_ERROR_KEY_NOT_STRING,
+                   _("Dictionary key at byte %" G_GSIZE_FORMAT " is not a string"), value->offset);
+    }
+  entry.key = g_steal_pointer (&top->pending_key);
+  entry.key_length = top->pending_length;
+  entry.value = value;
+  g_array_append_val (top->node->v.dict, entry);
+  return TRUE;
+}
+
+static void
+free_stack (Frame *stack,
+            guint  depth,
+            TsrBencode *root)
+{
+  /* Every open frame except the first is owned by its parent. */
+  if (depth > 0)
+    {
+      guint i;
+
+      for (i = 0; i < depth; i++)
+        g_free (stack[i].pending_key);
+      node_free (stack[0].node);
+    }
+  if (root != NULL)
+    node_free (root);
+}
+
+TsrBencode *
+tsr_bencode_decode (const guint8          *data,
+                    gsize                  length,
+                    TsrBencodeDecodeFlags  flags,
+                    gsize                 *consumed,
+                    GError               **error)
+{
+  Decoder d = { data, length, 0, flags };
+  Frame *stack = NULL;
+  guint depth = 0;
+  TsrBencode *root = NULL;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  if (length == 0)
+    {
+      fail (error, TSR_BENCODE_ERROR_EMPTY, _("The input is empty"));
+      return NULL;
+    }
+  stack = g_new0 (Frame, TSR_BENCODE_MAX_DEPTH);
+
+  /* An explicit stack: no recursion, whatever the nesting. */
+  do
+    {
+      Frame *top = depth > 0 ? &stack[depth - 1] : NULL;
+      TsrBencode *value = NULL;
+      gsize start = d.pos;
+      guint8 c;
+
+      if (d.pos >= d.length)
+        {
+          fail (error, TSR_BENCODE_ERROR_TRUNCATED,
+                _("Input ends at byte %" G_GSIZE_FORMAT " inside a value"), d.pos);
+          goto error;
+        }
+      c = d.data[d.pos];
+
+      if (c == 'e' && top != NULL)
+        {
+          TsrBencode *closed = top->node;
+
+          if (closed->type == TSR_BENCODE_DICT && top->pending_key != NULL)
+            {
+              fail (error, TSR_BENCODE_ERROR_UNEXPECTED_BYTE,
+                    _("Dictionary key at byte %" G_GSIZE_FORMAT " has no value"), top->key_offset);
+              goto error;
+            }
+          if (closed->type == TSR_BENCODE_DICT && !check_duplicates (top, error))
+            goto error;
+          d.pos++;
+          closed->length = d.pos - closed->offset;
+          depth--;
+          if (depth == 0)
+            {
+              root = closed;
+              break;
+            }
+          continue;   /* already attached to its parent when opened */
+        }
+
+      /* A dictionary expecting a key reads a string here. */
+      if (top != NULL && top->node->type == TSR_BENCODE_DICT && top->pending_key == NULL)
+        {
+          const guint8 *key;
+          gsize key_length = 0;
+          GArray *entries = top->node->v.dict;
+
+          if (!g_ascii_isdigit (c))
+            {
+              fail (error, TSR_BENCODE_ERROR_KEY_NOT_STRING,
+                    _("Dictionary key at byte %" G_GSIZE_FORMAT " is not a string"), start);
+              goto error;
+            }
+          if (!decode_string (&d, &key, &key_length, error))
+            goto error;
+          if (entries->len > 0 && top->sorted)
+            {
+              DictEntry *last = &g_array_index (entries, DictEntry, entries->len - 1);
+              int order = key_compare (last->key, last->key_length, key, key_length);
+
+              if (order == 0)
+                {
+                  g_autofree char *shown = g_strndup ((const char *) key, key_length);
+
+                  fail (error, TSR_BENCODE_ERROR_DUPLICATE_KEY,
+                        _("Dictionary at byte %" G_GSIZE_FORMAT " has the key “%s” twice"),
+                        top->node->offset, shown);
+                  goto error;
+                }
+              if (order > 0)
+                {
+                  if (d.flags & TSR_BENCODE_DECODE_STRICT_ORDER)
+                    {
+                      fail (error, TSR_BENCODE_ERROR_UNSORTED_KEYS,
+                            _("Dictionary key at byte %" G_GSIZE_FORMAT " is out of order"), start);
+                      goto error;
+                    }
+                  top->sorted = FALSE;
+                }
+            }
+          top->pending_key = dup_bytes (key, key_length);
+          top->pending_length = key_length;
+          top->key_offset = start;
+          continue;
+        }
+
+      if (c == 'i')
+        {
+          gint64 integer = 0;
+
+          if (!decode_integer (&d, &integer, error))
+            goto error;
+          value = node_new (TSR_BENCODE_INTEGER);
+          value->v.integer = integer;
+        }
+      else if (g_ascii_isdigit (c))
+        {
+          const guint8 *bytes;
+          gsize bytes_length = 0;
+
+          if (!decode_string (&d, &bytes, &bytes_length, error))
+            goto error;
+          value = node_new (TSR_BENCODE_STRING);
+          value->v.string.data = dup_bytes (bytes, bytes_length);
+          value->v.string.length = bytes_length;
+        }
+      else if (c == 'l' || c == 'd')
+        {
+          TsrBencode *container;
+
+          if (depth >= TSR_BENCODE_MAX_DEPTH)
+            {
+              fail (error, TSR_BENCODE_ERROR_TOO_DEEP,
+                    _("Value at byte %" G_GSIZE_FORMAT " is nested more than %d levels deep"),
+                    start, TSR_BENCODE_MAX_DEPTH);
+              goto error;
+            }
+          container = node_new (c == 'l' ? TSR_BENCODE_LIST : TSR_BENCODE_DICT);
+          container->has_span = TRUE;
+          container->offset = start;
+          d.pos++;
+          if (depth > 0 && !attach (stack, depth, container, &root, error))
+            goto error;
+          stack[depth].node = container;
+          stack[depth].pending_key = NULL;
+          stack[depth].sorted = TRUE;
+          depth++;
+          continue;
+        }
+      else
+        {
+          fail (error, TSR_BENCODE_ERROR_UNEXPECTED_BYTE,
+                _("Unexpected byte 0x%02x at byte %" G_GSIZE_FORMAT), c, start);
+          goto error;
+        }
+
+      value->has_span = TRUE;
+      value->offset = start;
+      value->length = d.pos - start;
+      if (!attach (stack, depth, value, &root, error))
+        goto error;
+    }
+  while (depth > 0);
+
+  if (d.pos < d.length && !(flags & TSR_BENCODE_DECODE_ALLOW_TRAILING))
+    {
+      fail (error, TSR_BENCODE_ERROR_TRAILING_DATA,
+            _("Unexpected data at byte %" G_GSIZE_FORMAT " after the end of the value"), d.pos);
+      node_free (root);
+      g_free (stack);
+      return NULL;
+    }
+  if (consumed != NULL)
+    *consumed = d.pos;
+  g_free (stack);
+  return root;
+
+error:
+  free_stack (stack, depth, depth == 0 ? root : NULL);
+  g_free (stack);
+  return NULL;
+}
+
+TsrBencode *
+tsr_bencode_decode_bytes (GBytes                *bytes,
+                          TsrBencodeDecodeFlags  flags,
+                          GError               **error)
+{
+  gsize length = 0;
+  const guint8 *data;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+  data = g_bytes_get_data (bytes, &length);
+  return tsr_bencode_decode (data, length, flags, NULL, error);
+}
+
+/* ------------------------------------------------------------------ */
+/* Accessors                                                           */
+
+TsrBencodeType
+tsr_bencode_get_node_type (const TsrBencode *node)
+{
+  g_return_val_if_fail (node != NULL, TSR_BENCODE_INTEGER);
+  return node->type;
+}
+
+const char *
+tsr_bencode_type_to_string (TsrBencodeType type)
+{
+  switch (type)
+    {
+    case TSR_BENCODE_INTEGER: return _("integer");
+    case TSR_BENCODE_STRING: return _("string");
+    case TSR_BENCODE_LIST: return _("list");
+    case TSR_BENCODE_DICT: return _("dictionary");
+    default: return "?";
+    }
+}
+
+gboolean
+tsr_bencode_get_span (const TsrBencode *node,
+                      gsize            *offset,
+                      gsize            *length)
+{
+  g_return_val_if_fail (node != NULL, FALSE);
+  if (!node->has_span)
+    return FALSE;
+  if (offset != NULL)
+    *offset = node->offset;
+  if (length != NULL)
+    *length = node->length;
+  return TRUE;
+}
+
+gint64
+tsr_bencode_get_integer (const TsrBencode *node)
+{
+  g_return_val_if_fail (node != NULL && node->type == TSR_BENCODE_INTEGER, 0);
+  return node->v.integer;
+}
+
+const guint8 *
+tsr_bencode_get_string (const TsrBencode *node,
+                        gsize            *length)
+{
+  g_return_val_if_fail (node != NULL && node->type == TSR_BENCODE_STRING, NULL);
+  if (length != NULL)
+    *length = node->v.string.length;
+  return node->v.string.data;
+}
+
+guint
+tsr_bencode_list_length (const TsrBencode *node)
+{
+  g_return_val_if_fail (node != NULL && node->type == TSR_BENCODE_LIST, 0);
+  return node->v.list->len;
+}
+
+TsrBencode *
+tsr_bencode_list_get (const TsrBencode *node,
+                      guint             index)
+{
+  g_return_val_if_fail (node != NULL && node->type == TSR_BENCODE_LIST, NULL);
+  g_return_val_if_fail (index < node->v.list->len, NULL);
+  return g_ptr_array_index (node->v.list, index);
+}
+
+guint
+tsr_bencode_dict_size (const TsrBencode *node)
+{
+  g_return_val_if_fail (node != NULL && node->type == TSR_BENCODE_DICT, 0);
+  return node->v.dict->len;
+}
+
+TsrBencode *
+tsr_bencode_dict_get_nth (const TsrBencode  *node,
+                          guint              index,
+                          const guint8     **key,
+                          gsize             *key_length)
+{
+  DictEntry *entry;
+
+  g_return_val_if_fail (node != NULL && node->type == TSR_BENCODE_DICT, NULL);
+  g_return_val_if_fail (index < node->v.dict->len, NULL);
+  entry = &g_array_index (node->v.dict, DictEntry, index);
+  if (key != NULL)
+    *key = entry->key;
+  if (key_length != NULL)
+    *key_length = entry->key_length;
+  return entry->value;
+}
+
+static DictEntry *
+dict_find (const TsrBencode *node,
+           const guint8     *key,
+           gsize             key_length)
+{
+  guint i;
+
+  /* Torrent dictionaries are small; big ones (file trees) are walked, not
+   * looked up, so a scan is the right trade. */
+  for (i = 0; i < node->v.dict->len; i++)
+    {
+      DictEntry *entry = &g_array_index (node->v.dict, DictEntry, i);
+
+      if (entry->key_length == key_length && memcmp (entry->key, key, key_length) == 0)
+        return entry;
+    }
+  return NULL;
+}
+
+TsrBencode *
+tsr_bencode_dict_lookup (const TsrBencode *node,
+                         const char       *key)
+{
+  DictEntry *entry;
+
+  g_return_val_if_fail (node != NULL && node->type == TSR_BENCODE_DICT, NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+  entry = dict_find (node, (const guint8 *) key, strlen (key));
+  return entry != NULL ? entry->value : NULL;
+}
+
+TsrBencode *
+tsr_bencode_dict_lookup_type (const TsrBencode *node,
+                              const char       *key,
+                              TsrBencodeType    type)
+{
+  TsrBencode *value = tsr_bencode_dict_lookup (node, key);
+
+  return value != NULL && value->type == type ? value : NULL;
+}
+
+gboolean
+tsr_bencode_dict_lookup_integer (const TsrBencode *node,
+                                 const char       *key,
+                                 gint64           *value)
+{
+  TsrBencode *found = tsr_bencode_dict_lookup_type (node, key, TSR_BENCODE_INTEGER);
+
+  if (found == NULL)
+    return FALSE;
+  if (value != NULL)
+    *value = found->v.integer;
+  return TRUE;
+}
+
+const guint8 *
+tsr_bencode_dict_lookup_string (const TsrBencode *node,
+                                const char       *key,
+                                gsize            *length)
+{
+  TsrBencode *found = tsr_bencode_dict_lookup_type (node, key, TSR_BENCODE_STRING);
+
+  if (found == NULL)
+    return NULL;
+  if (length != NULL)
+    *length = found->v.string.length;
+  return found->v.string.data;
+}
+
+/* ------------------------------------------------------------------ */
+/* Building                                                            */
+
+TsrBencode *
+tsr_bencode_new_integer (gint64 value)
+{
+  TsrBencode *node = node_new (TSR_BENCODE_INTEGER);
+
+  node->v.integer = value;
+  return node;
+}
+
+TsrBencode *
+tsr_bencode_new_string (const void *data,
+                        gsize       length)
+{
+  TsrBencode *node = node_new (TSR_BENCODE_STRING);
+
+  g_return_val_if_fail (data != NULL || length == 0, node);
+  node->v.string.data = dup_bytes (data, length);
+  node->v.string.length = length;
+  return node;
+}
+
+TsrBencode *
+tsr_bencode_new_text (const char *text)
+{
+  g_return_val_if_fail (text != NULL, NULL);
+  return tsr_bencode_new_string (text, strlen (text));
+}
+
+TsrBencode *
+tsr_bencode_new_list (void)
+{
+  return node_new (TSR_BENCODE_LIST);
+}
+
+TsrBencode *
+tsr_bencode_new_dict (void)
+{
+  return node_new (TSR_BENCODE_DICT);
+}
+
+void
+tsr_bencode_list_append (TsrBencode *list,
+                         TsrBencode *value)
+{
+  g_return_if_fail (list != NULL && list->type == TSR_BENCODE_LIST);
+  g_return_if_fail (value != NULL);
+  g_ptr_array_add (list->v.list, value);
+}
+
+void
+tsr_bencode_dict_insert_len (TsrBencode   *dict,
+                             const guint8 *key,
+                             gsize         key_length,
+                             TsrBencode   *value)
+{
+  DictEntry *existing;
+  DictEntry entry;
+
+  g_return_if_fail (dict != NULL && dict->type == TSR_BENCODE_DICT);
+  g_return_if_fail (key != NULL || key_length == 0);
+  g_return_if_fail (value != NULL);
+
+  existing = dict_find (dict, key, key_length);
+  if (existing != NULL)
+    {
+      node_free (existing->value);
+      existing->value = value;
+      return;
+    }
+  entry.key = dup_bytes (key, key_length);
+  entry.key_length = key_length;
+  entry.value = value;
+  g_array_append_val (dict->v.dict, entry);
+}
+
+void
+tsr_bencode_dict_insert (TsrBencode *dict,
+                         const char *key,
+                         TsrBencode *value)
+{
+  g_return_if_fail (key != NULL);
+  tsr_bencode_dict_insert_len (dict, (const guint8 *) key, strlen (key), value);
+}
+
+/* ------------------------------------------------------------------ */
+/* Encoding                                                            */
+
+static int
+entry_compare (gconstpointer a,
+               gconstpointer b)
+{
+  const DictEntry *const *x = a;
+  const DictEntry *const *y = b;
+
+  return key_compare ((*x)->key, (*x)->key_length, (*y)->key, (*y)->key_length);
+}
+
+static void
+append_length_prefix (GByteArray *out,
+                      gsize       length)
+{
+  char prefix[32];
+  int n = g_snprintf (prefix, sizeof prefix, "%" G_GSIZE_FORMAT ":", length);
+
+  g_byte_array_append (out, (const guint8 *) prefix, n);
+}
+
+/* Recursion is bounded: decoded trees are at most TSR_BENCODE_MAX_DEPTH
+ * deep, and built trees are as deep as their builder made them. */
+static void
+encode_node (const TsrBencode *node,
+             GByteArray       *out)
+{
+  char number[32];
+  int n;
+  guint i;
+
+  switch (node->type)
+    {
+    case TSR_BENCODE_INTEGER:
+      n = g_snprintf (number, sizeof number, "i%" G_GINT64_FORMAT "e", node->v.integer);
+      g_byte_array_append (out, (const guint8 *) number, n);
+      break;
+    case TSR_BENCODE_STRING:
+      append_length_prefix (out, node->v.string.length);
+      g_byte_array_append (out, node->v.string.data, node->v.string.length);
+      break;
+    case TSR_BENCODE_LIST:
+      g_byte_array_append (out, (const guint8 *) "l", 1);
+      for (i = 0; i < node->v.list->len; i++)
+        encode_node (g_ptr_array_index (node->v.list, i), out);
+      g_byte_array_append (out, (const guint8 *) "e", 1);
+      break;
+    case TSR_BENCODE_DICT:
+      {
+        g_autofree DictEntry **sorted = g_new (DictEntry *, node->v.dict->len + 1);
+
+        for (i = 0; i < node->v.dict->len; i++)
+          sorted[i] = &g_array_index (node->v.dict, DictEntry, i);
+        qsort (sorted, node->v.dict->len, sizeof (DictEntry *), entry_compare);
+        g_byte_array_append (out, (const guint8 *) "d", 1);
+        for (i = 0; i < node->v.dict->len; i++)
+          {
+            append_length_prefix (out, sorted[i]->key_length);
+            g_byte_array_append (out, sorted[i]->key, sorted[i]->key_length);
+            encode_node (sorted[i]->value, out);
+          }
+        g_byte_array_append (out, (const guint8 *) "e", 1);
+      }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+void
+tsr_bencode_encode_to (const TsrBencode *node,
+                       GByteArray       *out)
+{
+  g_return_if_fail (node != NULL);
+  g_return_if_fail (out != NULL);
+  encode_node (node, out);
+}
+
+GBytes *
+tsr_bencode_encode (const TsrBencode *node)
+{
+  GByteArray *out;
+
+  g_return_val_if_fail (node != NULL, NULL);
+  out = g_byte_array_new ();
+  encode_node (node, out);
+  return g_byte_array_free_to_bytes (out);
+}
+
+/* ------------------------------------------------------------------ */
+/* Dump                                                                */
+
+static gboolean
+is_printable_text (const guint8 *data,
+                   gsize         length)
+{
+  const char *p;
+  const char *end = (const char *) data + length;
+
+  if (!g_utf8_validate ((const char *) data, length, NULL))
+    return FALSE;
+  for (p = (const char *) data; p < end; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (!g_unichar_isprint (c) && c != ' ')
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+dump_string (GString      *out,
+             const guint8 *data,
+             gsize         length,
+             gsize         max_binary)
+{
+  gsize shown;
+  gsize i;
+
+  if (is_printable_text (data, length))
+    {
+      g_string_append_c (out, '"');
+      for (i = 0; i < length; i++)
+        {
+          if (data[i] == '"' || data[i] == '\\')
+            g_string_append_c (out, '\\');
+          g_string_append_c (out, (char) data[i]);
+        }
+      g_string_append_c (out, '"');
+      return;
+    }
+  shown = max_binary > 0 ? MIN (length, max_binary) : length;
+  /* TRANSLATORS: a binary string in a dump, e.g. "<20 bytes: 0a1b…>" */
+  g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "<%" G_GSIZE_FORMAT " byte: ",
+                                            "<%" G_GSIZE_FORMAT " bytes: ", length), length);
+  for (i = 0; i < shown; i++)
+    g_string_append_printf (out, "%02x", data[i]);
+  if (shown < length)
+    g_string_append (out, "…");
+  g_string_append_c (out, '>');
+}
+
+static void
+dump_node (GString          *out,
+           const TsrBencode *node,
+           guint             indent,
+           gsize             max_binary)
+{
+  guint i;
+
+  switch (node->type)
+    {
+    case TSR_BENCODE_INTEGER:
+      g_string_append_printf (out, "%" G_GINT64_FORMAT "\n", node->v.integer);
+      break;
+    case TSR_BENCODE_STRING:
+      dump_string (out, node->v.string.data, node->v.string.length, max_binary);
+      g_string_append_c (out, '\n');
+      break;
+    case TSR_BENCODE_LIST:
+      g_string_append (out, node->v.list->len == 0 ? "[]\n" : "[\n");
+      for (i = 0; i < node->v.list->len; i++)
+        {
+          g_string_append_printf (out, "%*s", (indent + 1) * 2, "");
+          dump_node (out, g_ptr_array_index (node->v.list, i), indent + 1, max_binary);
+        }
+      if (node->v.list->len > 0)
+        g_string_append_printf (out, "%*s]\n", indent * 2, "");
+      break;
+    case TSR_BENCODE_DICT:
+      g_string_append (out, node->v.dict->len == 0 ? "{}\n" : "{\n");
+      for (i = 0; i < node->v.dict->len; i++)
+        {
+          DictEntry *entry = &g_array_index (node->v.dict, DictEntry, i);
+
+          g_string_append_printf (out, "%*s", (indent + 1) * 2, "");
+          dump_string (out, entry->key, entry->key_length, max_binary);
+          g_string_append (out, ": ");
+          dump_node (out, entry->value, indent + 1, max_binary);
+        }
+      if (node->v.dict->len > 0)
+        g_string_append_printf (out, "%*s}\n", indent * 2, "");
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+char *
+tsr_bencode_dump (const TsrBencode *node,
+                  gsize             max_binary)
+{
+  GString *out;
+
+  g_return_val_if_fail (node != NULL, NULL);
+  out = g_string_new (NULL);
+  dump_node (out, node, 0, max_binary);
+  return g_string_free (out, FALSE);
+}
