@@ -44,7 +44,12 @@ struct _TsrBencode
     GPtrArray *list;     /* (element-type TsrBencode) (owned) */
     GArray    *dict;     /* (element-type DictEntry) (owned) */
   } v;
+  /* Large dictionaries get a key → position index on first look-up, so
+   * that building a 100 000-file tree stays linear. */
+  GHashTable    *index;
 };
+
+#define DICT_INDEX_THRESHOLD 32
 
 static void node_free (TsrBencode *node);
 
@@ -93,6 +98,7 @@ node_free (TsrBencode *node)
       g_ptr_array_unref (node->v.list);
       break;
     case TSR_BENCODE_DICT:
+      g_clear_pointer (&node->index, g_hash_table_unref);
       g_array_unref (node->v.dict);
       break;
     case TSR_BENCODE_INTEGER:
@@ -652,15 +658,37 @@ tsr_bencode_dict_get_nth (const TsrBencode  *node,
   return entry->value;
 }
 
+static void
+index_add (TsrBencode *node,
+           guint       position)
+{
+  DictEntry *entry = &g_array_index (node->v.dict, DictEntry, position);
+
+  /* First entry wins, as in a linear scan. Keys live as long as entries. */
+  g_hash_table_insert (node->index, g_bytes_new_static (entry->key, entry->key_length),
+                       GUINT_TO_POINTER (position + 1));
+}
+
 static DictEntry *
-dict_find (const TsrBencode *node,
-           const guint8     *key,
-           gsize             key_length)
+dict_find (TsrBencode   *node,
+           const guint8 *key,
+           gsize         key_length)
 {
   guint i;
 
-  /* Torrent dictionaries are small; big ones (file trees) are walked, not
-   * looked up, so a scan is the right trade. */
+  if (node->index == NULL && node->v.dict->len >= DICT_INDEX_THRESHOLD)
+    {
+      node->index = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
+      for (i = node->v.dict->len; i > 0; i--)
+        index_add (node, i - 1);
+    }
+  if (node->index != NULL)
+    {
+      g_autoptr(GBytes) probe = g_bytes_new_static (key, key_length);
+      guint position = GPOINTER_TO_UINT (g_hash_table_lookup (node->index, probe));
+
+      return position > 0 ? &g_array_index (node->v.dict, DictEntry, position - 1) : NULL;
+    }
   for (i = 0; i < node->v.dict->len; i++)
     {
       DictEntry *entry = &g_array_index (node->v.dict, DictEntry, i);
@@ -679,7 +707,7 @@ tsr_bencode_dict_lookup (const TsrBencode *node,
 
   g_return_val_if_fail (node != NULL && node->type == TSR_BENCODE_DICT, NULL);
   g_return_val_if_fail (key != NULL, NULL);
-  entry = dict_find (node, (const guint8 *) key, strlen (key));
+  entry = dict_find ((TsrBencode *) node, (const guint8 *) key, strlen (key));
   return entry != NULL ? entry->value : NULL;
 }
 
@@ -797,6 +825,8 @@ tsr_bencode_dict_insert_len (TsrBencode   *dict,
   entry.key_length = key_length;
   entry.value = value;
   g_array_append_val (dict->v.dict, entry);
+  if (dict->index != NULL)
+    index_add (dict, dict->v.dict->len - 1);
 }
 
 void

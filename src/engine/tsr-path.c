@@ -9,12 +9,12 @@
  *     to g_utf8_make_valid (U+FFFD) when even that fails.
  *  2. "", "." and ".." are dropped (NULL).
  *  3. NUL, control characters (< 0x20, 0x7f), '/', '\\' and ':' become '_'.
- *  4. Trailing dots and spaces each become '_' (Windows strips them, which
- *     would make two names collide; and "..." can never become "..").
- *  5. Reserved DOS device names (CON, PRN, AUX, NUL, COM1-9, LPT1-9, also
+ *  4. Reserved DOS device names (CON, PRN, AUX, NUL, COM1-9, LPT1-9, also
  *     with an extension) get a '_' prefix.
- *  6. The result is cut to TSR_PATH_COMPONENT_MAX bytes on a character
+ *  5. The result is cut to TSR_PATH_COMPONENT_MAX bytes on a character
  *     boundary, keeping an extension of up to 16 bytes.
+ *  6. Trailing dots and spaces each become '_' (Windows strips them, which
+ *     would make two names collide; and "..." can never become "..").
  */
 #define G_LOG_DOMAIN "tsr-path"
 
@@ -151,8 +151,6 @@ tsr_path_sanitize_component (const char *data,
       if (c < 0x20 || c == 0x7f || c == '/' || c == '\\' || c == ':')
         text[i] = '_';
     }
-  for (i = n; i > 0 && (text[i - 1] == '.' || text[i - 1] == ' '); i--)
-    text[i - 1] = '_';
   if (is_reserved_device (text))
     {
       prefixed = g_strconcat ("_", text, NULL);
@@ -160,6 +158,10 @@ tsr_path_sanitize_component (const char *data,
       text = g_steal_pointer (&prefixed);
     }
   result = truncate_component (text);
+  /* After the cut, so that the cut cannot leave a trailing dot. */
+  n = strlen (result);
+  for (i = n; i > 0 && (result[i - 1] == '.' || result[i - 1] == ' '); i--)
+    result[i - 1] = '_';
 
   if (changed != NULL)
     *changed = strlen (result) != length || memcmp (result, data, length) != 0;
