@@ -271,6 +271,7 @@ test_trailing_allowed (void)
                                                    TSR_BENCODE_DECODE_ALLOW_TRAILING, &consumed, &error);
 
   g_assert_no_error (error);
+  g_assert_nonnull (node);
   g_assert_cmpuint (consumed, ==, strlen (text) - 7);
 }
 

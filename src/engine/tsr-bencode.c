@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "tsr-bencode.h"
+#include "tsr-util.h"
 
 G_DEFINE_QUARK (tsr-bencode-error-quark, tsr_bencode_error)
 
@@ -306,9 +307,13 @@ check_duplicates (Frame   *frame,
       GBytes *key = g_bytes_new_static (entry->key, entry->key_length);
 
       if (!g_hash_table_add (seen, key))
-        return fail (error, TSR_BENCODE_ERROR_DUPLICATE_KEY,
-                     _("Dictionary at byte %" G_GSIZE_FORMAT " has the key “%s” twice"),
-                     frame->node->offset, (const char *) entry->key);
+        {
+          g_autofree char *shown = tsr_quote_for_message ((const char *) entry->key, entry->key_length);
+
+          return fail (error, TSR_BENCODE_ERROR_DUPLICATE_KEY,
+                       _("Dictionary at byte %" G_GSIZE_FORMAT " has the key “%s” twice"),
+                       frame->node->offset, shown);
+        }
     }
   return TRUE;
 }
@@ -448,7 +453,7 @@ tsr_bencode_decode (const guint8          *data,
 
               if (order == 0)
                 {
-                  g_autofree char *shown = g_strndup ((const char *) key, key_length);
+                  g_autofree char *shown = tsr_quote_for_message ((const char *) key, key_length);
 
                   fail (error, TSR_BENCODE_ERROR_DUPLICATE_KEY,
                         _("Dictionary at byte %" G_GSIZE_FORMAT " has the key “%s” twice"),

@@ -136,8 +136,10 @@ parse_xt (TsrMagnet  *magnet,
       if (!(hash_length == 40 && tsr_hex_decode (hash, 40, digest, 20)) &&
           !(hash_length == 32 && tsr_base32_decode (hash, 32, digest, 20)))
         {
+          g_autofree char *shown = tsr_quote_for_message (hash, strlen (hash));
+
           g_set_error (error, TSR_MAGNET_ERROR, TSR_MAGNET_ERROR_BAD_HASH,
-                       _("“%s” is not a BitTorrent info hash (40 hex digits or 32 base32 characters)"), hash);
+                       _("“%s” is not a BitTorrent info hash (40 hex digits or 32 base32 characters)"), shown);
           return FALSE;
         }
       if (magnet->has_v1 && memcmp (magnet->info_hash_v1, digest, 20) != 0)
@@ -159,8 +161,10 @@ parse_xt (TsrMagnet  *magnet,
       if (strlen (hash) != 68 || g_ascii_strncasecmp (hash, "1220", 4) != 0 ||
           !tsr_hex_decode (hash + 4, 64, digest, 32))
         {
+          g_autofree char *shown = tsr_quote_for_message (hash, strlen (hash));
+
           g_set_error (error, TSR_MAGNET_ERROR, TSR_MAGNET_ERROR_BAD_HASH,
-                       _("“%s” is not a v2 info hash (multihash 1220 and 64 hex digits)"), hash);
+                       _("“%s” is not a v2 info hash (multihash 1220 and 64 hex digits)"), shown);
           return FALSE;
         }
       if (magnet->has_v2 && memcmp (magnet->info_hash_v2, digest, 32) != 0)
@@ -212,8 +216,12 @@ parse_peer (TsrMagnet  *magnet,
   return TRUE;
 
 bad:
-  g_set_error (error, TSR_MAGNET_ERROR, TSR_MAGNET_ERROR_BAD_PEER,
-               _("Peer “%s” is not host:port"), value);
+  {
+    g_autofree char *shown = tsr_quote_for_message (value, strlen (value));
+
+    g_set_error (error, TSR_MAGNET_ERROR, TSR_MAGNET_ERROR_BAD_PEER,
+                 _("Peer “%s” is not host:port"), shown);
+  }
   return FALSE;
 }
 
@@ -253,8 +261,12 @@ parse_select (TsrMagnet  *magnet,
   return TRUE;
 
 bad:
-  g_set_error (error, TSR_MAGNET_ERROR, TSR_MAGNET_ERROR_BAD_SELECT,
-               _("File selection “%s” is not a list of indices and ranges"), value);
+  {
+    g_autofree char *shown = tsr_quote_for_message (value, strlen (value));
+
+    g_set_error (error, TSR_MAGNET_ERROR, TSR_MAGNET_ERROR_BAD_SELECT,
+                 _("File selection “%s” is not a list of indices and ranges"), shown);
+  }
   return FALSE;
 }
 

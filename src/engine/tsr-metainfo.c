@@ -813,8 +813,10 @@ build_paths (GPtrArray   *components,
     }
   if (!any && components->len > 0)
     {
+      g_autofree char *shown = tsr_quote_for_message (display->str, display->len);
+
       g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PATH,
-                   _("File %u has no usable path (“%s”)"), index + 1, display->str);
+                   _("File %u has no usable path (“%s”)"), index + 1, shown);
       return FALSE;
     }
   *path_out = g_string_free (g_steal_pointer (&path), FALSE);
@@ -901,8 +903,10 @@ parse_name (TsrMetainfo      *self,
   self->name = tsr_path_sanitize_component ((const char *) data, length, NULL);
   if (self->name == NULL)
     {
+      g_autofree char *shown = tsr_quote_for_message (self->display_name, strlen (self->display_name));
+
       g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PATH,
-                   _("The torrent's name “%s” cannot be used as a file name"), self->display_name);
+                   _("The torrent's name “%s” cannot be used as a file name"), shown);
       return FALSE;
     }
   return TRUE;

@@ -46,9 +46,10 @@ tsr_path_to_display (const char *data,
     }
   {
     /* NULs would cut the C string: show them as U+FFFD too. */
-    g_autofree char *copy = g_memdup2 (data, length + 1);
+    g_autofree char *copy = g_malloc (length + 1);
     gsize i;
 
+    memcpy (copy, data, length);
     for (i = 0; i < length; i++)
       if (copy[i] == '\0')
         copy[i] = (char) 0xff;

@@ -236,3 +236,29 @@ tsr_read_small_file (const char  *path,
   close (fd);
   return g_bytes_new_take (g_steal_pointer (&buffer), done);
 }
+
+char *
+tsr_quote_for_message (const char *data,
+                       gsize       length)
+{
+  g_autofree char *valid = g_utf8_make_valid (data, length);
+  GString *out = g_string_new (NULL);
+  const char *p;
+  guint count = 0;
+
+  for (p = valid; *p != '\0'; p = g_utf8_next_char (p), count++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (count == 60)
+        {
+          g_string_append (out, "…");
+          break;
+        }
+      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029)
+        g_string_append_printf (out, "\\x%02x", c & 0xff);
+      else
+        g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}

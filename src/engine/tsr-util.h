@@ -38,6 +38,12 @@ char     *tsr_format_size       (guint64       bytes,
 gboolean  tsr_parse_size        (const char   *text,
                                  guint64      *out);
 
+/* Returns: (transfer full): @data made fit to quote in a one-line error
+ * message: valid UTF-8, control characters escaped, cut after 60
+ * characters. */
+char     *tsr_quote_for_message (const char  *data,
+                                 gsize        length);
+
 /* Reads a whole regular file of at most @max_size bytes. Refuses FIFOs,
  * devices and folders (so that no input can hang or exhaust memory), with
  * a G_FILE_ERROR that names the file. Blocking: call off the main loop. */

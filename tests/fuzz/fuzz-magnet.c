@@ -33,12 +33,19 @@ same_list (GPtrArray *a,
 static void
 check_magnet (const char *text)
 {
-  g_autoptr(TsrMagnet) magnet = tsr_magnet_parse (text, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsrMagnet) magnet = tsr_magnet_parse (text, &error);
   g_autoptr(TsrMagnet) again = NULL;
   g_autofree char *uri = NULL;
 
   if (magnet == NULL)
-    return;
+    {
+      /* Errors quote hostile input: one valid UTF-8 line. */
+      if (error == NULL || strchr (error->message, '\n') != NULL ||
+          !g_utf8_validate (error->message, -1, NULL))
+        abort ();
+      return;
+    }
   uri = tsr_magnet_to_string (magnet);
   again = tsr_magnet_parse (uri, NULL);
   if (again == NULL)

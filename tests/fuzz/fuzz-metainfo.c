@@ -49,7 +49,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   info = tsr_metainfo_new_from_bytes (bytes, &error);
   if (info == NULL)
     {
-      if (error == NULL || error->message == NULL || strchr (error->message, '\n') != NULL)
+      if (error == NULL || strchr (error->message, '\n') != NULL || !g_utf8_validate (error->message, -1, NULL))
         abort ();
       return 0;
     }
