@@ -23,7 +23,9 @@ typedef struct
 } TsrCliCommand;
 
 static const TsrCliCommand commands[] = {
+  { "create", N_("Make a torrent file of a file or a folder"), tsr_cli_create },
   { "show", N_("Print what a torrent file or magnet link holds"), tsr_cli_show },
+  { "verify", N_("Check downloaded data against a torrent"), tsr_cli_verify },
 };
 
 void

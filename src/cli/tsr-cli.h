@@ -7,11 +7,17 @@
 
 #include <glib.h>
 
+#include "tsr-hasher.h"
+
 G_BEGIN_DECLS
 
 /* Each command gets argv with argv[0] set to "tessera-cli COMMAND" and
  * returns the process exit status. */
 int  tsr_cli_show    (int    argc,
+                      char **argv);
+int  tsr_cli_create  (int    argc,
+                      char **argv);
+int  tsr_cli_verify  (int    argc,
                       char **argv);
 
 /* Prints "tessera-cli: MESSAGE" as one line on stderr. */
@@ -23,5 +29,13 @@ void tsr_cli_error   (const char *format,
 gboolean tsr_cli_parse_options (GOptionContext  *context,
                                 int             *argc,
                                 char          ***argv);
+
+/* Runs @job on @threads threads (0: one per core) with a progress bar
+ * on stderr when it is a terminal and not @quiet; Ctrl+C cancels. */
+gboolean tsr_cli_run_hash_job (TsrHashJob  *job,
+                               guint        threads,
+                               const char  *label,
+                               gboolean     quiet,
+                               GError     **error);
 
 G_END_DECLS

@@ -19,6 +19,7 @@
 #include <nettle/sha2.h>
 #include <string.h>
 
+#include "tsr-merkle.h"
 #include "tsr-metainfo.h"
 #include "tsr-path.h"
 #include "tsr-util.h"
@@ -625,62 +626,6 @@ parse_v2_files (const TsrBencode *tree,
   return g_steal_pointer (&files);
 }
 
-/* ------------------------------------------------------------------ */
-/* v2 merkle trees                                                     */
-
-static void
-sha256_pair (const guint8 *left,
-             const guint8 *right,
-             guint8       *out)
-{
-  struct sha256_ctx ctx;
-
-  sha256_init (&ctx);
-  sha256_update (&ctx, 32, left);
-  sha256_update (&ctx, 32, right);
-  sha256_digest (&ctx, 32, out);
-}
-
-/* BEP 52: leaves past the end of a file are zero; a piece-layer entry past
- * the end is the root of a piece-sized subtree of such leaves. */
-static void
-pad_hash_for_piece (guint64 piece_length,
-                    guint8  out[32])
-{
-  guint64 leaves;
-
-  memset (out, 0, 32);
-  for (leaves = piece_length / V2_BLOCK_SIZE; leaves > 1; leaves /= 2)
-    sha256_pair (out, out, out);
-}
-
-static void
-merkle_root_of_layer (const guint8 *hashes,
-                      gsize         count,
-                      guint64       piece_length,
-                      guint8        root[32])
-{
-  g_autofree guint8 *level = NULL;
-  guint8 pad[32];
-  gsize width = 1;
-  gsize i;
-
-  while (width < count)
-    width *= 2;
-  pad_hash_for_piece (piece_length, pad);
-  level = g_malloc (width * 32);
-  memcpy (level, hashes, count * 32);
-  for (i = count; i < width; i++)
-    memcpy (level + i * 32, pad, 32);
-  while (width > 1)
-    {
-      for (i = 0; i < width / 2; i++)
-        sha256_pair (level + 2 * i * 32, level + (2 * i + 1) * 32, level + i * 32);
-      width /= 2;
-    }
-  memcpy (root, level, 32);
-}
-
 static guint
 bytes_hash_32 (gconstpointer key)
 {
@@ -763,7 +708,7 @@ parse_piece_layers (TsrMetainfo      *self,
                        layer_length, pieces * 32);
           return FALSE;
         }
-      merkle_root_of_layer (layer, pieces, self->piece_length, computed);
+      tsr_merkle_layer_root (layer, pieces, self->piece_length, computed);
       if (memcmp (computed, file->pieces_root, 32) != 0)
         {
           g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PIECE_LAYERS,
