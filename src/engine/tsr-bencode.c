@@ -13,6 +13,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -209,33 +210,33 @@ decode_integer (Decoder  *d,
 
       if (digits == 1 && magnitude == 0)
         return fail (error, TSR_BENCODE_ERROR_LEADING_ZERO,
-                     _("Integer at byte %" G_GSIZE_FORMAT " has a leading zero"), start);
+                     _("Integer at byte %zu has a leading zero"), start);
       if (magnitude > (limit - digit) / 10)
         return fail (error, TSR_BENCODE_ERROR_INTEGER_OVERFLOW,
-                     _("Integer at byte %" G_GSIZE_FORMAT " does not fit in 64 bits"), start);
+                     _("Integer at byte %zu does not fit in 64 bits"), start);
       magnitude = magnitude * 10 + digit;
       digits++;
       d->pos++;
     }
   if (d->pos >= d->length)
     return fail (error, TSR_BENCODE_ERROR_TRUNCATED,
-                 _("Input ends inside the integer at byte %" G_GSIZE_FORMAT), start);
+                 _("Input ends inside the integer at byte %zu"), start);
   if (digits == 0)
     {
       if (d->data[d->pos] == 'e')
         return fail (error, TSR_BENCODE_ERROR_EMPTY_INTEGER,
-                     _("Integer at byte %" G_GSIZE_FORMAT " has no digits"), start);
+                     _("Integer at byte %zu has no digits"), start);
       return fail (error, TSR_BENCODE_ERROR_UNEXPECTED_BYTE,
-                   _("Unexpected byte 0x%02x at byte %" G_GSIZE_FORMAT " in an integer"),
+                   _("Unexpected byte 0x%02x at byte %zu in an integer"),
                    d->data[d->pos], d->pos);
     }
   if (d->data[d->pos] != 'e')
     return fail (error, TSR_BENCODE_ERROR_UNEXPECTED_BYTE,
-                 _("Unexpected byte 0x%02x at byte %" G_GSIZE_FORMAT " in an integer"),
+                 _("Unexpected byte 0x%02x at byte %zu in an integer"),
                  d->data[d->pos], d->pos);
   if (negative && magnitude == 0)
     return fail (error, TSR_BENCODE_ERROR_NEGATIVE_ZERO,
-                 _("Integer at byte %" G_GSIZE_FORMAT " is a negative zero"), start);
+                 _("Integer at byte %zu is a negative zero"), start);
   d->pos++;   /* 'e' */
   if (negative)
     *out = magnitude == (guint64) G_MAXINT64 + 1 ? G_MININT64 : -(gint64) magnitude;
@@ -261,26 +262,26 @@ decode_string (Decoder       *d,
 
       if (digits == 1 && length == 0)
         return fail (error, TSR_BENCODE_ERROR_LEADING_ZERO,
-                     _("String length at byte %" G_GSIZE_FORMAT " has a leading zero"), start);
+                     _("String length at byte %zu has a leading zero"), start);
       /* Any length past the input is an error; stop before it can overflow. */
       if (length > (d->length - digit) / 10)
         return fail (error, TSR_BENCODE_ERROR_STRING_LENGTH,
-                     _("String at byte %" G_GSIZE_FORMAT " is longer than the input"), start);
+                     _("String at byte %zu is longer than the input"), start);
       length = length * 10 + digit;
       digits++;
       d->pos++;
     }
   if (d->pos >= d->length)
     return fail (error, TSR_BENCODE_ERROR_TRUNCATED,
-                 _("Input ends inside the string length at byte %" G_GSIZE_FORMAT), start);
+                 _("Input ends inside the string length at byte %zu"), start);
   if (d->data[d->pos] != ':')
     return fail (error, TSR_BENCODE_ERROR_UNEXPECTED_BYTE,
-                 _("Unexpected byte 0x%02x at byte %" G_GSIZE_FORMAT " in a string length"),
+                 _("Unexpected byte 0x%02x at byte %zu in a string length"),
                  d->data[d->pos], d->pos);
   d->pos++;
   if (length > d->length - d->pos)
     return fail (error, TSR_BENCODE_ERROR_STRING_LENGTH,
-                 _("String at byte %" G_GSIZE_FORMAT " is longer than the input"), start);
+                 _("String at byte %zu is longer than the input"), start);
   *out = d->data + d->pos;
   *out_length = length;
   d->pos += length;
@@ -311,7 +312,7 @@ check_duplicates (Frame   *frame,
           g_autofree char *shown = tsr_quote_for_message ((const char *) entry->key, entry->key_length);
 
           return fail (error, TSR_BENCODE_ERROR_DUPLICATE_KEY,
-                       _("Dictionary at byte %" G_GSIZE_FORMAT " has the key “%s” twice"),
+                       _("Dictionary at byte %zu has the key “%s” twice"),
                        frame->node->offset, shown);
         }
     }
@@ -344,7 +345,7 @@ attach (Frame       *stack,
     {
       node_free (value);
       return fail (error, TSR_BENCODE_ERROR_KEY_NOT_STRING,
-                   _("Dictionary key at byte %" G_GSIZE_FORMAT " is not a string"), value->offset);
+                   _("Dictionary key at byte %zu is not a string"), value->offset);
     }
   entry.key = g_steal_pointer (&top->pending_key);
   entry.key_length = top->pending_length;
@@ -403,7 +404,7 @@ tsr_bencode_decode (const guint8          *data,
       if (d.pos >= d.length)
         {
           fail (error, TSR_BENCODE_ERROR_TRUNCATED,
-                _("Input ends at byte %" G_GSIZE_FORMAT " inside a value"), d.pos);
+                _("Input ends at byte %zu inside a value"), d.pos);
           goto error;
         }
       c = d.data[d.pos];
@@ -415,7 +416,7 @@ tsr_bencode_decode (const guint8          *data,
           if (closed->type == TSR_BENCODE_DICT && top->pending_key != NULL)
             {
               fail (error, TSR_BENCODE_ERROR_UNEXPECTED_BYTE,
-                    _("Dictionary key at byte %" G_GSIZE_FORMAT " has no value"), top->key_offset);
+                    _("Dictionary key at byte %zu has no value"), top->key_offset);
               goto error;
             }
           if (closed->type == TSR_BENCODE_DICT && !check_duplicates (top, error))
@@ -441,7 +442,7 @@ tsr_bencode_decode (const guint8          *data,
           if (!g_ascii_isdigit (c))
             {
               fail (error, TSR_BENCODE_ERROR_KEY_NOT_STRING,
-                    _("Dictionary key at byte %" G_GSIZE_FORMAT " is not a string"), start);
+                    _("Dictionary key at byte %zu is not a string"), start);
               goto error;
             }
           if (!decode_string (&d, &key, &key_length, error))
@@ -456,7 +457,7 @@ tsr_bencode_decode (const guint8          *data,
                   g_autofree char *shown = tsr_quote_for_message ((const char *) key, key_length);
 
                   fail (error, TSR_BENCODE_ERROR_DUPLICATE_KEY,
-                        _("Dictionary at byte %" G_GSIZE_FORMAT " has the key “%s” twice"),
+                        _("Dictionary at byte %zu has the key “%s” twice"),
                         top->node->offset, shown);
                   goto error;
                 }
@@ -465,7 +466,7 @@ tsr_bencode_decode (const guint8          *data,
                   if (d.flags & TSR_BENCODE_DECODE_STRICT_ORDER)
                     {
                       fail (error, TSR_BENCODE_ERROR_UNSORTED_KEYS,
-                            _("Dictionary key at byte %" G_GSIZE_FORMAT " is out of order"), start);
+                            _("Dictionary key at byte %zu is out of order"), start);
                       goto error;
                     }
                   top->sorted = FALSE;
@@ -504,7 +505,7 @@ tsr_bencode_decode (const guint8          *data,
           if (depth >= TSR_BENCODE_MAX_DEPTH)
             {
               fail (error, TSR_BENCODE_ERROR_TOO_DEEP,
-                    _("Value at byte %" G_GSIZE_FORMAT " is nested more than %d levels deep"),
+                    _("Value at byte %zu is nested more than %d levels deep"),
                     start, TSR_BENCODE_MAX_DEPTH);
               goto error;
             }
@@ -523,7 +524,7 @@ tsr_bencode_decode (const guint8          *data,
       else
         {
           fail (error, TSR_BENCODE_ERROR_UNEXPECTED_BYTE,
-                _("Unexpected byte 0x%02x at byte %" G_GSIZE_FORMAT), c, start);
+                _("Unexpected byte 0x%02x at byte %zu"), c, start);
           goto error;
         }
 
@@ -538,7 +539,7 @@ tsr_bencode_decode (const guint8          *data,
   if (d.pos < d.length && !(flags & TSR_BENCODE_DECODE_ALLOW_TRAILING))
     {
       fail (error, TSR_BENCODE_ERROR_TRAILING_DATA,
-            _("Unexpected data at byte %" G_GSIZE_FORMAT " after the end of the value"), d.pos);
+            _("Unexpected data at byte %zu after the end of the value"), d.pos);
       node_free (root);
       g_free (stack);
       return NULL;
@@ -861,7 +862,7 @@ append_length_prefix (GByteArray *out,
                       gsize       length)
 {
   char prefix[32];
-  int n = g_snprintf (prefix, sizeof prefix, "%" G_GSIZE_FORMAT ":", length);
+  int n = g_snprintf (prefix, sizeof prefix, "%zu:", length);
 
   g_byte_array_append (out, (const guint8 *) prefix, n);
 }
@@ -879,7 +880,7 @@ encode_node (const TsrBencode *node,
   switch (node->type)
     {
     case TSR_BENCODE_INTEGER:
-      n = g_snprintf (number, sizeof number, "i%" G_GINT64_FORMAT "e", node->v.integer);
+      n = g_snprintf (number, sizeof number, "i%" PRId64 "e", node->v.integer);
       g_byte_array_append (out, (const guint8 *) number, n);
       break;
     case TSR_BENCODE_STRING:
@@ -979,8 +980,8 @@ dump_string (GString      *out,
     }
   shown = max_binary > 0 ? MIN (length, max_binary) : length;
   /* TRANSLATORS: a binary string in a dump, e.g. "<20 bytes: 0a1b…>" */
-  g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "<%" G_GSIZE_FORMAT " byte: ",
-                                            "<%" G_GSIZE_FORMAT " bytes: ", length), length);
+  g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "<%zu byte: ",
+                                            "<%zu bytes: ", length), length);
   for (i = 0; i < shown; i++)
     g_string_append_printf (out, "%02x", data[i]);
   if (shown < length)
@@ -999,7 +1000,7 @@ dump_node (GString          *out,
   switch (node->type)
     {
     case TSR_BENCODE_INTEGER:
-      g_string_append_printf (out, "%" G_GINT64_FORMAT "\n", node->v.integer);
+      g_string_append_printf (out, "%" PRId64 "\n", node->v.integer);
       break;
     case TSR_BENCODE_STRING:
       dump_string (out, node->v.string.data, node->v.string.length, max_binary);

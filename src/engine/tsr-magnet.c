@@ -74,7 +74,7 @@ decode_value (const char *text,
           if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
             {
               g_set_error (error, TSR_MAGNET_ERROR, TSR_MAGNET_ERROR_MALFORMED,
-                           _("Bad percent escape at character %" G_GSIZE_FORMAT), i);
+                           _("Bad percent escape at character %zu"), i);
               return NULL;
             }
           g_string_append_c (out, (char) (hi << 4 | lo));

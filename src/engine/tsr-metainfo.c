@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <nettle/sha1.h>
 #include <nettle/sha2.h>
@@ -394,7 +395,7 @@ add_length (guint64   *total,
   if (length > MAX_TOTAL_LENGTH || *total > MAX_TOTAL_LENGTH - length)
     {
       g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_TOO_LARGE,
-                   _("The files add up to more than %" G_GUINT64_FORMAT " bytes"),
+                   _("The files add up to more than %" PRIu64 " bytes"),
                    (guint64) MAX_TOTAL_LENGTH);
       return FALSE;
     }
@@ -417,7 +418,7 @@ read_length (const TsrBencode *dict,
   if (length < 0)
     {
       g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_VALUE,
-                   _("%s has a negative length (%" G_GINT64_FORMAT ")"), where, length);
+                   _("%s has a negative length (%" PRId64 ")"), where, length);
       return FALSE;
     }
   *out = (guint64) length;
@@ -704,7 +705,7 @@ parse_piece_layers (TsrMetainfo      *self,
       if (layer_length != pieces * 32)
         {
           g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PIECE_LAYERS,
-                       _("A piece layer has %zu bytes; its file needs %" G_GUINT64_FORMAT),
+                       _("A piece layer has %zu bytes; its file needs %" PRIu64),
                        layer_length, pieces * 32);
           return FALSE;
         }
@@ -871,13 +872,13 @@ parse_piece_length (TsrMetainfo      *self,
   if (value <= 0)
     {
       g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_VALUE,
-                   _("The piece length %" G_GINT64_FORMAT " is not positive"), value);
+                   _("The piece length %" PRId64 " is not positive"), value);
       return FALSE;
     }
   if ((guint64) value > MAX_PIECE_LENGTH)
     {
       g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_TOO_LARGE,
-                   _("The piece length %" G_GINT64_FORMAT " is larger than %" G_GUINT64_FORMAT),
+                   _("The piece length %" PRId64 " is larger than %" PRIu64),
                    value, MAX_PIECE_LENGTH);
       return FALSE;
     }
@@ -1007,7 +1008,7 @@ parse_info (TsrMetainfo      *self,
       if (meta_version != 1 && meta_version != 2)
         {
           g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_VALUE,
-                       _("Unsupported meta version %" G_GINT64_FORMAT), meta_version);
+                       _("Unsupported meta version %" PRId64), meta_version);
           return FALSE;
         }
     }
@@ -1031,7 +1032,7 @@ parse_info (TsrMetainfo      *self,
       if (p < V2_BLOCK_SIZE || (p & (p - 1)) != 0)
         {
           g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_VALUE,
-                       _("The piece length %" G_GUINT64_FORMAT " of a v2 torrent is not a power of two of at least 16 KiB"), p);
+                       _("The piece length %" PRIu64 " of a v2 torrent is not a power of two of at least 16 KiB"), p);
           return FALSE;
         }
       tree = require_key (info, "file tree", TSR_BENCODE_DICT, _("the info dictionary"), error);
@@ -1098,7 +1099,7 @@ parse_info (TsrMetainfo      *self,
       if (expected != pieces_length / 20)
         {
           g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PIECES,
-                       _("The torrent has %zu piece hashes but %" G_GUINT64_FORMAT " bytes need %" G_GUINT64_FORMAT),
+                       _("The torrent has %zu piece hashes but %" PRIu64 " bytes need %" PRIu64),
                        pieces_length / 20, self->stream_length, expected);
           return FALSE;
         }

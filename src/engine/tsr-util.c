@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -137,7 +138,7 @@ tsr_format_size (guint64  bytes,
   if (!exact || bytes < 1024)
     return g_steal_pointer (&iec);
   /* TRANSLATORS: a size, then the exact byte count, e.g. "1.5 GiB (1610612736 bytes)" */
-  return g_strdup_printf (_("%s (%" G_GUINT64_FORMAT " bytes)"), iec, bytes);
+  return g_strdup_printf (_("%s (%" PRIu64 " bytes)"), iec, bytes);
 }
 
 gboolean
@@ -208,7 +209,7 @@ tsr_read_small_file (const char  *path,
     {
       close (fd);
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                   _("“%s” is larger than %" G_GSIZE_FORMAT " bytes"), display, max_size);
+                   _("“%s” is larger than %zu bytes"), display, max_size);
       return NULL;
     }
   buffer = g_malloc ((gsize) st.st_size + 1);

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * main.c: starts the Tessera desktop app.
+ */
+#define G_LOG_DOMAIN "tsr-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "tsr-application.h"
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(TsrApplication) app = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_application_name ("Tessera");
+
+  app = tsr_application_new ();
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}
