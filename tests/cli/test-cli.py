@@ -1,0 +1,312 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""tessera-cli as a user meets it: show, create and verify on torrents and
+data made here field by field, hostile files, and GNU option handling."""
+
+import hashlib
+import json
+import os
+import stat
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
+from tsrtest import Tap, bencode, cli, info_hash, need_cli, pseudo_random, temp_dir, write  # noqa: E402
+
+need_cli()
+tap = Tap()
+
+
+def show_json(path):
+    result = cli("show", "--json", path)
+    assert result.returncode == 0, result.stderr.decode()
+    return json.loads(result.stdout)
+
+
+def assert_clean_failure(result, mentions=None):
+    stderr = result.stderr.decode(errors="replace")
+    assert result.returncode == 1, f"status {result.returncode}, stderr {stderr!r}"
+    assert result.stdout == b"", f"stdout not empty: {result.stdout[:200]!r}"
+    lines = stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tessera-cli: "), f"not one error line: {stderr!r}"
+    assert "AddressSanitizer" not in stderr and "runtime error" not in stderr
+    if mentions:
+        assert mentions in stderr, f"{mentions!r} not in {stderr!r}"
+
+
+# ---------------------------------------------------------------------------
+# show
+
+def single_file_torrent():
+    info = {"name": "Big Buck Bunny.mkv", "length": 100000, "piece length": 16384,
+            "pieces": bytes(range(20)) * 7, "private": 1}
+    return {"info": info, "announce": "http://ignored.example/announce",
+            "announce-list": [["http://a.example/announce", "udp://b.example:6969"],
+                              ["http://a.example/announce"], [], ["https://c.example/announce"]],
+            "url-list": "http://seed.example/bbb.mkv", "comment": "Comment ünïcode",
+            "created by": "hand 1.0", "creation date": 1700000000}, info
+
+
+def test_show_single(d):
+    torrent, info = single_file_torrent()
+    path = os.path.join(d, "single.torrent")
+    write(path, bencode(torrent))
+    j = show_json(path)
+    assert j["name"] == "Big Buck Bunny.mkv"
+    assert j["info_hash"] == info_hash(info)
+    assert j["info_hash_v2"] is None
+    assert j["piece_length"] == 16384 and j["piece_count"] == 7 and j["total_size"] == 100000
+    assert j["private"] is True
+    # BEP 12: announce-list wins; duplicates and empty tiers are dropped.
+    assert j["trackers"] == [["http://a.example/announce", "udp://b.example:6969"],
+                             ["https://c.example/announce"]], j["trackers"]
+    assert j["web_seeds"] == ["http://seed.example/bbb.mkv"]
+    assert j["files"][0]["path"] == "Big Buck Bunny.mkv" and j["files"][0]["length"] == 100000
+    assert len(j["files"]) == 1
+    assert j["comment"] == "Comment ünïcode" and j["created_by"] == "hand 1.0"
+    assert j["creation_date"] == 1700000000
+    assert j["magnet"].startswith("magnet:?xt=urn:btih:" + info_hash(info))
+    # For people: name, hash and file are there.
+    text = cli("show", path, check=True).stdout.decode()
+    assert "Big Buck Bunny.mkv" in text and info_hash(info) in text and "udp://b.example:6969" in text
+
+
+def test_show_multi(d):
+    info = {"name": "Album", "piece length": 16384, "pieces": b"\1" * 60, "files": [
+        {"length": 10, "path": ["Ωmega", "naïve café.txt"]},
+        {"length": 16374, "path": [".pad", "16374"], "attr": "p"},
+        {"length": 0, "path": ["empty"]},
+        {"length": 20000, "path": ["sub", "dir", "日本語.bin"]},
+    ]}
+    path = os.path.join(d, "multi.torrent")
+    write(path, bencode({"info": info, "url-list": ["http://s1/", "http://s2/"]}))
+    j = show_json(path)
+    assert j["info_hash"] == info_hash(info)
+    assert j["total_size"] == 20010, j["total_size"]
+    assert [(f["path"], f["length"]) for f in j["files"]] == [
+        ("Album/Ωmega/naïve café.txt", 10), ("Album/empty", 0), ("Album/sub/dir/日本語.bin", 20000)]
+    assert j["web_seeds"] == ["http://s1/", "http://s2/"]
+    assert j["trackers"] == [] and j["private"] is False and j["creation_date"] is None
+
+
+def test_show_hostile_paths(d):
+    info = {"name": "T", "piece length": 16384, "pieces": b"\1" * 20, "files": [
+        {"length": 1, "path": ["..", "..", "etc", "passwd"]},
+        {"length": 1, "path": ["a/b\\c"]},
+        {"length": 1, "path": ["CON"]},
+    ]}
+    path = os.path.join(d, "hostile.torrent")
+    write(path, bencode({"info": info}))
+    j = show_json(path)
+    saved = [f["path"] for f in j["files"]]
+    assert saved == ["T/etc/passwd", "T/a_b_c", "T/_CON"], saved
+    for p in saved:
+        assert ".." not in p.split("/") and not p.startswith("/")
+    assert j["files"][0]["display_path"] == "T/../../etc/passwd"
+
+
+def malformed_cases(d):
+    valid = bencode({"info": {"name": "x", "length": 5, "piece length": 16384, "pieces": b"a" * 20}})
+    cases = {
+        "empty": b"",
+        "not-bencode": b"hello world",
+        "truncated-1": valid[:1],
+        "truncated-half": valid[: len(valid) // 2],
+        "truncated-last": valid[:-1],
+        "trailing": valid + b"x",
+        "info-not-dict": bencode({"info": 5}),
+        "pieces-not-20": bencode({"info": {"name": "x", "length": 5, "piece length": 16384, "pieces": b"a" * 19}}),
+        "wrong-piece-count": bencode({"info": {"name": "x", "length": 40000, "piece length": 16384, "pieces": b"a" * 20}}),
+        "negative-length": bencode({"info": {"name": "x", "length": -5, "piece length": 16384, "pieces": b""}}),
+        "name-dotdot": bencode({"info": {"name": "..", "length": 5, "piece length": 16384, "pieces": b"a" * 20}}),
+        "random": pseudo_random(4096, 1),
+        "deep": b"l" * 100000 + b"e" * 100000,
+        "huge-string": b"99999999999999999999:abc",
+        "leading-zero": b"d4:infod6:lengthi05eee",
+    }
+    for name, data in cases.items():
+        path = os.path.join(d, name + ".torrent")
+        write(path, data)
+        yield name, path
+
+
+def test_show_malformed(d):
+    for name, path in malformed_cases(d):
+        result = cli("show", path, timeout=20)
+        try:
+            assert_clean_failure(result)
+        except AssertionError as e:
+            raise AssertionError(f"{name}: {e}")
+        result = cli("show", "--json", path, timeout=20)
+        assert_clean_failure(result)
+
+
+def test_show_not_files(d):
+    assert_clean_failure(cli("show", os.path.join(d, "missing.torrent")), "missing.torrent")
+    assert_clean_failure(cli("show", d))
+    fifo = os.path.join(d, "fifo")
+    os.mkfifo(fifo)
+    # A FIFO with no writer must not hang the reader.
+    assert_clean_failure(cli("show", fifo, timeout=20))
+
+
+def test_show_raw(d):
+    torrent, _ = single_file_torrent()
+    path = os.path.join(d, "raw.torrent")
+    write(path, bencode(torrent))
+    out = cli("show", "--raw", path, check=True).stdout.decode()
+    for key in ('"announce-list"', '"info"', '"piece length": 16384', '"pieces": <140 bytes:'):
+        assert key in out, key
+    write(os.path.join(d, "list.bin"), b"li1ei2ee")
+    assert cli("show", "--raw", os.path.join(d, "list.bin"), check=True).stdout.decode() == "[\n  1\n  2\n]\n"
+    write(os.path.join(d, "text.txt"), b"not bencode")
+    assert_clean_failure(cli("show", "--raw", os.path.join(d, "text.txt")), "text.txt")
+
+
+def test_show_magnet(d):
+    h = "c12fe1c06bba254a9dc9f519b335aa7c1367a88a"
+    j = json.loads(cli("show", "--json", f"magnet:?xt=urn:btih:{h}&dn=x&tr=udp%3A%2F%2Ft%3A1%2Fa", check=True).stdout)
+    assert j["info_hash"] == h and j["name"] == "x" and j["trackers"] == [["udp://t:1/a"]]
+    assert j["files"] == [] and j["total_size"] is None
+    j = json.loads(cli("show", "--json", "magnet:?xt=urn:btih:YEX6DQDLXISUVHOJ6UM3GNNKPQJWPKEK", check=True).stdout)
+    assert j["info_hash"] == h and j["name"] is None
+    v2 = "d8dd32ac93357c368556af3ac1d95c9d76bd0dff6fa9833ecdac3d53134efabb"
+    j = json.loads(cli("show", "--json", f"magnet:?xt=urn:btmh:1220{v2}", check=True).stdout)
+    assert j["info_hash_v2"] == v2 and j["info_hash"] is None
+    assert_clean_failure(cli("show", "magnet:?dn=nohash"))
+    assert_clean_failure(cli("show", "magnet:?xt=urn:btih:123"))
+
+
+def test_gnu_options(d):
+    result = cli("--help")
+    assert result.returncode == 0 and b"show" in result.stdout and b"create" in result.stdout
+    result = cli("--version")
+    assert result.returncode == 0 and result.stdout.startswith(b"tessera-cli 0.1.0")
+    for command in ("show", "create", "verify"):
+        result = cli(command, "--help")
+        assert result.returncode == 0 and b"Usage:" in result.stdout, command
+    result = cli("frobnicate")
+    assert result.returncode == 1 and b"frobnicate" in result.stderr and result.stdout == b""
+    result = cli("show", "--no-such-option", "x")
+    assert result.returncode == 1 and b"no-such-option" in result.stderr
+    result = cli("show")
+    assert result.returncode == 1
+    assert cli().returncode == 1
+
+
+# ---------------------------------------------------------------------------
+# create and verify
+
+def make_data(d):
+    root = os.path.join(d, "data")
+    write(os.path.join(root, "big.bin"), pseudo_random(300000, 1))
+    write(os.path.join(root, "sub", "small.txt"), b"hello\n" * 100)
+    write(os.path.join(root, "sub", "zero"), b"")
+    write(os.path.join(root, "notes.part"), b"partial")
+    return root
+
+
+def test_create_basic(d):
+    root = make_data(d)
+    out = os.path.join(d, "data.torrent")
+    result = cli("create", "-q", "-p", "32k", "-t", "http://a.example/announce,udp://b.example:80",
+                 "-t", "https://c.example/announce", "-w", "http://ws.example/", "--private",
+                 "-c", "a comment", "-s", "SRC", "--exclude", "*.part", "-o", out, root)
+    assert result.returncode == 0, result.stderr
+    j = show_json(out)
+    assert j["name"] == "data" and j["piece_length"] == 32768 and j["private"] is True
+    assert j["trackers"] == [["http://a.example/announce", "udp://b.example:80"], ["https://c.example/announce"]]
+    assert j["web_seeds"] == ["http://ws.example/"] and j["comment"] == "a comment" and j["source"] == "SRC"
+    assert [f["path"] for f in j["files"]] == ["data/big.bin", "data/sub/small.txt", "data/sub/zero"]
+    assert j["created_by"].startswith("Tessera") and isinstance(j["creation_date"], int)
+    # The default output name and the refusal to overwrite.
+    result = cli("create", "-q", "-o", out, root)
+    assert_clean_failure(result, "--force")
+    assert cli("create", "-q", "--force", "-o", out, root).returncode == 0
+    elsewhere = os.path.join(d, "elsewhere")
+    os.mkdir(elsewhere)
+    result = cli("create", "-q", root, cwd=elsewhere)
+    assert result.returncode == 0 and os.path.exists(os.path.join(elsewhere, "data.torrent"))
+
+
+def test_create_reproducible(d):
+    root = make_data(d)
+    outputs = []
+    for n, threads in enumerate(("1", "2")):
+        out = os.path.join(d, f"r{n}.torrent")
+        cli("create", "-q", "--no-date", "--no-creator", "--threads", threads, "-o", out, root, check=True)
+        outputs.append(open(out, "rb").read())
+    assert outputs[0] == outputs[1]
+    j = show_json(os.path.join(d, "r0.torrent"))
+    assert j["created_by"] is None and j["creation_date"] is None
+
+
+def test_create_formats_verify(d):
+    root = make_data(d)
+    for fmt in ("--v1", "--v2", "--hybrid"):
+        out = os.path.join(d, fmt.strip("-") + ".torrent")
+        result = cli("create", "--json", fmt, "-p", "16k", "-o", out, root)
+        assert result.returncode == 0, result.stderr
+        summary = json.loads(result.stdout)
+        j = show_json(out)
+        assert summary["info_hash"] == j["info_hash"] and summary["info_hash_v2"] == j["info_hash_v2"]
+        assert (j["info_hash"] is not None) == (fmt != "--v2")
+        assert (j["info_hash_v2"] is not None) == (fmt != "--v1")
+        result = cli("verify", "--json", "-d", d, out)
+        assert result.returncode == 0, result.stdout
+        report = json.loads(result.stdout)
+        assert report["ok"] and report["bad"] == 0 and report["missing"] == 0
+        assert report["good"] == j["piece_count"]
+
+
+def test_verify_reports_damage(d):
+    root = make_data(d)
+    out = os.path.join(d, "v.torrent")
+    cli("create", "-q", "-p", "16k", "--hybrid", "-o", out, root, check=True)
+    j = show_json(out)
+    big = next(f for f in j["files"] if f["path"] == "data/big.bin")
+    with open(os.path.join(root, "big.bin"), "r+b") as f:
+        f.seek(200000)
+        byte = f.read(1)
+        f.seek(200000)
+        f.write(bytes([byte[0] ^ 0xFF]))
+    os.remove(os.path.join(root, "sub", "small.txt"))
+    result = cli("verify", "--json", "-d", d, out)
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["bad_pieces"] == [(big["offset"] + 200000) // 16384], report["bad_pieces"]
+    status = {f["path"]: f["status"] for f in report["files"]}
+    assert status == {"data/big.bin": "incomplete", "data/notes.part": "complete",
+                      "data/sub/small.txt": "missing", "data/sub/zero": "complete"}, status
+    text = cli("verify", "-d", d, out).stdout.decode()
+    assert "1 bad" in text and "missing" in text
+
+
+def test_create_rejects(d):
+    root = make_data(d)
+    assert_clean_failure(cli("create", "-q", "-t", "ftp://x/", "-o", os.path.join(d, "x.torrent"), root), "ftp://x/")
+    assert cli("create", "-q", "--force", "-t", "ftp://x/", "-o", os.path.join(d, "x.torrent"), root).returncode == 0
+    assert_clean_failure(cli("create", "-q", "-p", "1000", root), "1000")
+    assert_clean_failure(cli("create", "-q", "-p", "128m", root), "128m")
+    assert_clean_failure(cli("create", "-q", os.path.join(d, "nothing-here")))
+    empty = os.path.join(d, "empty-folder")
+    os.mkdir(empty)
+    assert_clean_failure(cli("create", "-q", empty))
+    assert cli("create", "-q", "--v1", "--v2", root).returncode == 1
+    assert_clean_failure(cli("verify", "-d", os.path.join(d, "no-dir"), os.path.join(d, "x.torrent")))
+
+
+def test_create_magnet(d):
+    root = make_data(d)
+    out = os.path.join(d, "m.torrent")
+    result = cli("create", "-q", "--magnet", "--name", "Renamed", "-o", out, root)
+    assert result.returncode == 0
+    magnet = result.stdout.decode().strip()
+    j = show_json(out)
+    assert magnet == j["magnet"] and "dn=Renamed" in magnet and j["name"] == "Renamed"
+
+
+for name, function in list(globals().items()):
+    if name.startswith("test_") and callable(function):
+        with temp_dir() as d:
+            tap.run(name[5:].replace("_", "-"), function, d)
+tap.finish()

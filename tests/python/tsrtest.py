@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Shared helpers for Tessera's Python tests: a TAP reporter, a tiny
+bencoder, and a bounded runner for tessera-cli and reference tools."""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import traceback
+
+CLI = os.environ.get("TESSERA_CLI")
+TIMEOUT = 60
+
+
+class Tap:
+    """Collects named checks and prints TAP; a failed check does not stop
+    the others. Exit status is nonzero when any failed."""
+
+    def __init__(self):
+        self.results = []
+
+    def run(self, name, function, *args):
+        try:
+            function(*args)
+            self.results.append((True, name, None))
+        except Exception:  # every failure is reported, never swallowed
+            self.results.append((False, name, traceback.format_exc()))
+
+    def finish(self):
+        print(f"1..{len(self.results)}")
+        failed = 0
+        for number, (ok, name, detail) in enumerate(self.results, 1):
+            print(f"{'ok' if ok else 'not ok'} {number} - {name}")
+            if not ok:
+                failed += 1
+                for line in detail.rstrip().splitlines():
+                    print(f"# {line}")
+        sys.exit(1 if failed else 0)
+
+
+def bencode(value):
+    if isinstance(value, bool):
+        raise TypeError("no booleans in bencode")
+    if isinstance(value, int):
+        return b"i%de" % value
+    if isinstance(value, str):
+        value = value.encode()
+    if isinstance(value, bytes):
+        return b"%d:%s" % (len(value), value)
+    if isinstance(value, list):
+        return b"l" + b"".join(bencode(v) for v in value) + b"e"
+    if isinstance(value, dict):
+        items = sorted((k.encode() if isinstance(k, str) else k, v) for k, v in value.items())
+        return b"d" + b"".join(bencode(k) + bencode(v) for k, v in items) + b"e"
+    raise TypeError(type(value))
+
+
+def info_hash(info):
+    return hashlib.sha1(bencode(info)).hexdigest()
+
+
+def need_cli():
+    if not CLI or not os.access(CLI, os.X_OK):
+        raise SystemExit("TESSERA_CLI is not set to the built tessera-cli")
+
+
+def need_tool(tool, package):
+    if shutil.which(tool) is None:
+        print(f"Bail out! {tool} is missing: install the Debian package {package} (build-aux/install-deps does)")
+        sys.exit(1)
+
+
+def run(args, timeout=TIMEOUT, cwd=None, check=False):
+    """Runs a command with a time bound; returns CompletedProcess."""
+    result = subprocess.run(args, capture_output=True, timeout=timeout, cwd=cwd)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{args} failed ({result.returncode}): {result.stderr.decode(errors='replace')}")
+    return result
+
+
+def cli(*args, **kwargs):
+    return run([CLI, *args], **kwargs)
+
+
+def temp_dir():
+    return tempfile.TemporaryDirectory(prefix="tsr-test-")
+
+
+def write(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def pseudo_random(size, seed):
+    """Deterministic bytes without depending on the random module's stream."""
+    out = bytearray()
+    counter = 0
+    while len(out) < size:
+        out += hashlib.sha256(b"%d-%d" % (seed, counter)).digest()
+        counter += 1
+    return bytes(out[:size])
