@@ -98,12 +98,9 @@ print_json_summary (const char        *output,
                     double             seconds)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autofree char *hash = tsr_metainfo_dup_info_hash_hex (info);
   g_autofree char *hash_v2 = tsr_metainfo_dup_info_hash_v2_hex (info);
   g_autofree char *magnet = tsr_metainfo_dup_magnet_uri (info);
-  g_autofree char *text = NULL;
   guint files = 0;
   guint i;
 
@@ -135,11 +132,7 @@ print_json_summary (const char        *output,
   json_builder_add_double_value (builder, seconds);
   json_builder_end_object (builder);
 
-  root = json_builder_get_root (builder);
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, NULL);
-  printf ("%s\n", text);
+  tsr_cli_print_json (builder);
 }
 
 static int

@@ -66,20 +66,6 @@ add_string_list (JsonBuilder *builder,
 }
 
 static void
-print_json (JsonBuilder *builder)
-{
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *text = NULL;
-
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, NULL);
-  printf ("%s\n", text);
-}
-
-static void
 show_metainfo_json (const TsrMetainfo *info)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -163,7 +149,7 @@ show_metainfo_json (const TsrMetainfo *info)
   add_string_or_null (builder, "source", info->source);
   add_string_or_null (builder, "magnet", magnet);
   json_builder_end_object (builder);
-  print_json (builder);
+  tsr_cli_print_json (builder);
 }
 
 static void
@@ -219,7 +205,7 @@ show_magnet_json (const TsrMagnet *magnet)
   json_builder_add_null_value (builder);
   add_string_or_null (builder, "magnet", uri);
   json_builder_end_object (builder);
-  print_json (builder);
+  tsr_cli_print_json (builder);
 }
 
 /* ------------------------------------------------------------------ */

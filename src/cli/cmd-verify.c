@@ -48,9 +48,6 @@ print_json (const TsrMetainfo     *info,
             gboolean               ok)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
   guint i;
 
   json_builder_begin_object (builder);
@@ -98,11 +95,7 @@ print_json (const TsrMetainfo     *info,
   json_builder_end_array (builder);
   json_builder_end_object (builder);
 
-  root = json_builder_get_root (builder);
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, NULL);
-  printf ("%s\n", text);
+  tsr_cli_print_json (builder);
 }
 
 static void

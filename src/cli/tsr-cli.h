@@ -7,6 +7,8 @@
 
 #include <glib.h>
 
+#include <json-glib/json-glib.h>
+
 #include "tsr-hasher.h"
 
 G_BEGIN_DECLS
@@ -29,6 +31,9 @@ void tsr_cli_error   (const char *format,
 gboolean tsr_cli_parse_options (GOptionContext  *context,
                                 int             *argc,
                                 char          ***argv);
+
+/* Prints the builder's object, pretty, and a newline on stdout. */
+void     tsr_cli_print_json   (JsonBuilder *builder);
 
 /* Runs @job on @threads threads (0: one per core) with a progress bar
  * on stderr when it is a terminal and not @quiet; Ctrl+C cancels. */

@@ -1175,17 +1175,13 @@ compute_hashes (TsrMetainfo *self)
     }
 }
 
-TsrMetainfo *
-tsr_metainfo_new_from_bytes (GBytes  *bytes,
-                             GError **error)
+/* Size cap, strict decoding, and a dictionary at the top. */
+static TsrBencode *
+decode_dict (GBytes      *bytes,
+             const char  *not_dict_message,
+             GError     **error)
 {
-  g_autoptr(TsrMetainfo) self = NULL;
   g_autoptr(TsrBencode) root = NULL;
-  TsrBencode *info;
-  gsize offset = 0;
-  gsize length = 0;
-
-  g_return_val_if_fail (bytes != NULL, NULL);
 
   if (g_bytes_get_size (bytes) > TSR_METAINFO_MAX_FILE_SIZE)
     {
@@ -1198,10 +1194,27 @@ tsr_metainfo_new_from_bytes (GBytes  *bytes,
     return NULL;
   if (tsr_bencode_get_node_type (root) != TSR_BENCODE_DICT)
     {
-      g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_NOT_A_DICT,
-                           _("The file is bencoded but not a torrent: its top level is not a dictionary"));
+      g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_NOT_A_DICT, not_dict_message);
       return NULL;
     }
+  return g_steal_pointer (&root);
+}
+
+TsrMetainfo *
+tsr_metainfo_new_from_bytes (GBytes  *bytes,
+                             GError **error)
+{
+  g_autoptr(TsrMetainfo) self = NULL;
+  g_autoptr(TsrBencode) root = NULL;
+  TsrBencode *info;
+  gsize offset = 0;
+  gsize length = 0;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+
+  root = decode_dict (bytes, _("The file is bencoded but not a torrent: its top level is not a dictionary"), error);
+  if (root == NULL)
+    return NULL;
   info = tsr_bencode_dict_lookup (root, "info");
   if (info == NULL)
     {
@@ -1239,21 +1252,9 @@ tsr_metainfo_new_from_info (GBytes          *info_bytes,
 
   g_return_val_if_fail (info_bytes != NULL, NULL);
 
-  if (g_bytes_get_size (info_bytes) > TSR_METAINFO_MAX_FILE_SIZE)
-    {
-      g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_TOO_LARGE,
-                   _("The torrent file is larger than %d MiB"), TSR_METAINFO_MAX_FILE_SIZE / (1024 * 1024));
-      return NULL;
-    }
-  info = tsr_bencode_decode_bytes (info_bytes, TSR_BENCODE_DECODE_DEFAULT, error);
+  info = decode_dict (info_bytes, _("The torrent's “info” field is not a dictionary"), error);
   if (info == NULL)
     return NULL;
-  if (tsr_bencode_get_node_type (info) != TSR_BENCODE_DICT)
-    {
-      g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_NOT_A_DICT,
-                           _("The torrent's “info” field is not a dictionary"));
-      return NULL;
-    }
   self = tsr_metainfo_alloc ();
   self->info_bytes = g_bytes_ref (info_bytes);
   /* Piece layers of v2 torrents come from peers later (BEP 52 hash requests). */
