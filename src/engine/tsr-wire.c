@@ -1,0 +1,471 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-wire.c: the peer wire codec (BEP 3, 5, 6, 10). Messages are a 4-byte
+ * big-endian length, an id byte and a payload whose size the id fixes
+ * (except bitfield, piece, extended). The parser checks each size and
+ * each index against the torrent before it returns a message.
+ */
+#define G_LOG_DOMAIN "tsr-wire"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "tsr-wire.h"
+
+G_DEFINE_QUARK (tsr-wire-error-quark, tsr_wire_error)
+
+static guint32
+read_u32 (const guint8 *p)
+{
+  return (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3];
+}
+
+static void
+append_u32 (GByteArray *out,
+            guint32     value)
+{
+  guint8 bytes[4] = { value >> 24, value >> 16, value >> 8, value };
+
+  g_byte_array_append (out, bytes, 4);
+}
+
+gboolean
+tsr_wire_reserved_has (const guint8 *reserved,
+                       guint         byte,
+                       guint8        mask)
+{
+  g_return_val_if_fail (byte < 8, FALSE);
+  return (reserved[byte] & mask) != 0;
+}
+
+void
+tsr_wire_reserved_set (guint8 *reserved,
+                       guint   byte,
+                       guint8  mask)
+{
+  g_return_if_fail (byte < 8);
+  reserved[byte] |= mask;
+}
+
+gboolean
+tsr_wire_parse_handshake (const guint8      *data,
+                          gsize              length,
+                          TsrWireHandshake  *handshake,
+                          GError           **error)
+{
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+  g_return_val_if_fail (handshake != NULL, FALSE);
+
+  if (length < TSR_WIRE_HANDSHAKE_LENGTH || memcmp (data, TSR_WIRE_PROTOCOL, 20) != 0)
+    {
+      g_set_error_literal (error, TSR_WIRE_ERROR, TSR_WIRE_ERROR_BAD_HANDSHAKE,
+                           _("The peer did not greet with the BitTorrent handshake"));
+      return FALSE;
+    }
+  memcpy (handshake->reserved, data + 20, 8);
+  memcpy (handshake->info_hash, data + 28, 20);
+  memcpy (handshake->peer_id, data + 48, 20);
+  return TRUE;
+}
+
+void
+tsr_wire_write_handshake (GByteArray             *out,
+                          const TsrWireHandshake *handshake)
+{
+  g_return_if_fail (out != NULL && handshake != NULL);
+  g_byte_array_append (out, (const guint8 *) TSR_WIRE_PROTOCOL, 20);
+  g_byte_array_append (out, handshake->reserved, 8);
+  g_byte_array_append (out, handshake->info_hash, 20);
+  g_byte_array_append (out, handshake->peer_id, 20);
+}
+
+const char *
+tsr_wire_type_to_string (TsrWireType type)
+{
+  switch (type)
+    {
+    case TSR_WIRE_KEEPALIVE: return "keep-alive";
+    case TSR_WIRE_CHOKE: return "choke";
+    case TSR_WIRE_UNCHOKE: return "unchoke";
+    case TSR_WIRE_INTERESTED: return "interested";
+    case TSR_WIRE_NOT_INTERESTED: return "not interested";
+    case TSR_WIRE_HAVE: return "have";
+    case TSR_WIRE_BITFIELD: return "bitfield";
+    case TSR_WIRE_REQUEST: return "request";
+    case TSR_WIRE_PIECE: return "piece";
+    case TSR_WIRE_CANCEL: return "cancel";
+    case TSR_WIRE_PORT: return "port";
+    case TSR_WIRE_SUGGEST: return "suggest piece";
+    case TSR_WIRE_HAVE_ALL: return "have all";
+    case TSR_WIRE_HAVE_NONE: return "have none";
+    case TSR_WIRE_REJECT: return "reject request";
+    case TSR_WIRE_ALLOWED_FAST: return "allowed fast";
+    case TSR_WIRE_EXTENDED: return "extended";
+    case TSR_WIRE_UNKNOWN:
+    default: return "unknown";
+    }
+}
+
+/* Size of the payload after the id, for the types that fix it; -1 for
+ * variable ones. */
+static gssize
+fixed_payload (TsrWireType type)
+{
+  switch (type)
+    {
+    case TSR_WIRE_CHOKE:
+    case TSR_WIRE_UNCHOKE:
+    case TSR_WIRE_INTERESTED:
+    case TSR_WIRE_NOT_INTERESTED:
+    case TSR_WIRE_HAVE_ALL:
+    case TSR_WIRE_HAVE_NONE:
+      return 0;
+    case TSR_WIRE_HAVE:
+    case TSR_WIRE_SUGGEST:
+    case TSR_WIRE_ALLOWED_FAST:
+      return 4;
+    case TSR_WIRE_REQUEST:
+    case TSR_WIRE_CANCEL:
+    case TSR_WIRE_REJECT:
+      return 12;
+    case TSR_WIRE_PORT:
+      return 2;
+    case TSR_WIRE_BITFIELD:
+    case TSR_WIRE_PIECE:
+    case TSR_WIRE_EXTENDED:
+    case TSR_WIRE_KEEPALIVE:
+    case TSR_WIRE_UNKNOWN:
+    default:
+      return -1;
+    }
+}
+
+static gboolean
+known_type (guint8 id)
+{
+  return id <= TSR_WIRE_PORT || (id >= TSR_WIRE_SUGGEST && id <= TSR_WIRE_ALLOWED_FAST) || id == TSR_WIRE_EXTENDED;
+}
+
+static guint64
+piece_size (const TsrWireLimits *limits,
+            guint32              index)
+{
+  return index + 1 == limits->piece_count ? limits->last_piece_length : limits->piece_length;
+}
+
+static gboolean
+check_index (const TsrWireLimits *limits,
+             TsrWireType          type,
+             guint32              index,
+             GError             **error)
+{
+  if (limits == NULL || limits->piece_count == 0 || index < limits->piece_count)
+    return TRUE;
+  g_set_error (error, TSR_WIRE_ERROR, TSR_WIRE_ERROR_BAD_INDEX,
+               _("The peer sent %s for piece %u of a torrent with %u pieces"),
+               tsr_wire_type_to_string (type), index, limits->piece_count);
+  return FALSE;
+}
+
+/* A block must lie inside its piece; requests are also bounded. */
+static gboolean
+check_block (const TsrWireLimits *limits,
+             TsrWireType          type,
+             guint32              index,
+             guint32              begin,
+             guint32              length,
+             GError             **error)
+{
+  if (!check_index (limits, type, index, error))
+    return FALSE;
+  if (length == 0 || (type != TSR_WIRE_PIECE && length > TSR_WIRE_MAX_REQUEST))
+    {
+      g_set_error (error, TSR_WIRE_ERROR, TSR_WIRE_ERROR_BAD_BLOCK,
+                   _("The peer sent %s for a block of %u bytes"), tsr_wire_type_to_string (type), length);
+      return FALSE;
+    }
+  if (limits != NULL && limits->piece_count > 0 &&
+      (guint64) begin + length > piece_size (limits, index))
+    {
+      g_set_error (error, TSR_WIRE_ERROR, TSR_WIRE_ERROR_BAD_BLOCK,
+                   _("The peer sent %s for bytes %u to %" PRIu64 " of piece %u, which has %" PRIu64),
+                   tsr_wire_type_to_string (type), begin, (guint64) begin + length, index,
+                   piece_size (limits, index));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_bitfield (const TsrWireLimits *limits,
+                const guint8        *data,
+                gsize                length,
+                GError             **error)
+{
+  gsize expected;
+  guint spare;
+
+  if (limits == NULL || limits->piece_count == 0)
+    return TRUE;
+  expected = (limits->piece_count + 7) / 8;
+  if (length != expected)
+    {
+      g_set_error (error, TSR_WIRE_ERROR, TSR_WIRE_ERROR_BAD_BITFIELD,
+                   _("The peer sent a bitfield of %zu bytes; %u pieces need %zu"),
+                   length, limits->piece_count, expected);
+      return FALSE;
+    }
+  /* BEP 3: spare bits at the end must be zero. */
+  spare = expected * 8 - limits->piece_count;
+  if (spare > 0 && (data[length - 1] & ((1u << spare) - 1)) != 0)
+    {
+      g_set_error_literal (error, TSR_WIRE_ERROR, TSR_WIRE_ERROR_BAD_BITFIELD,
+                           _("The peer sent a bitfield with spare bits set"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+TsrWireParseResult
+tsr_wire_parse_message (const guint8         *data,
+                        gsize                 length,
+                        const TsrWireLimits  *limits,
+                        TsrWireMessage       *message,
+                        gsize                *consumed,
+                        GError              **error)
+{
+  guint32 size;
+  const guint8 *payload;
+  gsize payload_length;
+  gssize fixed;
+  guint8 id;
+
+  g_return_val_if_fail (data != NULL || length == 0, TSR_WIRE_PARSE_ERROR);
+  g_return_val_if_fail (message != NULL && consumed != NULL, TSR_WIRE_PARSE_ERROR);
+
+  memset (message, 0, sizeof *message);
+  *consumed = 0;
+  if (length < 4)
+    return TSR_WIRE_PARSE_NEED_MORE;
+  size = read_u32 (data);
+  if (size > TSR_WIRE_MAX_MESSAGE)
+    {
+      g_set_error (error, TSR_WIRE_ERROR, TSR_WIRE_ERROR_TOO_LONG,
+                   _("The peer sent a message of %u bytes, more than the %d allowed"),
+                   size, TSR_WIRE_MAX_MESSAGE);
+      return TSR_WIRE_PARSE_ERROR;
+    }
+  if (length < 4 + (gsize) size)
+    {
+      *consumed = 4 + (gsize) size;
+      return TSR_WIRE_PARSE_NEED_MORE;
+    }
+  *consumed = 4 + (gsize) size;
+  if (size == 0)
+    {
+      message->type = TSR_WIRE_KEEPALIVE;
+      return TSR_WIRE_PARSE_OK;
+    }
+
+  id = data[4];
+  payload = data + 5;
+  payload_length = size - 1;
+  if (!known_type (id))
+    {
+      /* Unknown ids are skipped: peers may speak extensions we do not. */
+      message->type = TSR_WIRE_UNKNOWN;
+      message->unknown_id = id;
+      message->data = payload;
+      message->data_length = payload_length;
+      return TSR_WIRE_PARSE_OK;
+    }
+  message->type = (TsrWireType) id;
+  fixed = fixed_payload (message->type);
+  if ((fixed >= 0 && payload_length != (gsize) fixed) ||
+      (message->type == TSR_WIRE_PIECE && payload_length < 8) ||
+      (message->type == TSR_WIRE_EXTENDED && payload_length < 1))
+    {
+      g_set_error (error, TSR_WIRE_ERROR, TSR_WIRE_ERROR_BAD_LENGTH,
+                   _("The peer sent a %s message of %u bytes"), tsr_wire_type_to_string (message->type), size);
+      *consumed = 0;
+      return TSR_WIRE_PARSE_ERROR;
+    }
+
+  switch (message->type)
+    {
+    case TSR_WIRE_HAVE:
+    case TSR_WIRE_SUGGEST:
+    case TSR_WIRE_ALLOWED_FAST:
+      message->index = read_u32 (payload);
+      if (!check_index (limits, message->type, message->index, error))
+        goto fail;
+      break;
+    case TSR_WIRE_REQUEST:
+    case TSR_WIRE_CANCEL:
+    case TSR_WIRE_REJECT:
+      message->index = read_u32 (payload);
+      message->begin = read_u32 (payload + 4);
+      message->length = read_u32 (payload + 8);
+      if (!check_block (limits, message->type, message->index, message->begin, message->length, error))
+        goto fail;
+      break;
+    case TSR_WIRE_PIECE:
+      message->index = read_u32 (payload);
+      message->begin = read_u32 (payload + 4);
+      message->data = payload + 8;
+      message->data_length = payload_length - 8;
+      message->length = (guint32) message->data_length;
+      if (!check_block (limits, message->type, message->index, message->begin, message->length, error))
+        goto fail;
+      break;
+    case TSR_WIRE_BITFIELD:
+      message->data = payload;
+      message->data_length = payload_length;
+      if (!check_bitfield (limits, payload, payload_length, error))
+        goto fail;
+      break;
+    case TSR_WIRE_PORT:
+      message->port = (guint16) (payload[0] << 8 | payload[1]);
+      break;
+    case TSR_WIRE_EXTENDED:
+      message->extended_id = payload[0];
+      message->data = payload + 1;
+      message->data_length = payload_length - 1;
+      break;
+    case TSR_WIRE_CHOKE:
+    case TSR_WIRE_UNCHOKE:
+    case TSR_WIRE_INTERESTED:
+    case TSR_WIRE_NOT_INTERESTED:
+    case TSR_WIRE_HAVE_ALL:
+    case TSR_WIRE_HAVE_NONE:
+    case TSR_WIRE_KEEPALIVE:
+    case TSR_WIRE_UNKNOWN:
+    default:
+      break;
+    }
+  return TSR_WIRE_PARSE_OK;
+
+fail:
+  *consumed = 0;
+  return TSR_WIRE_PARSE_ERROR;
+}
+
+void
+tsr_wire_write_message (GByteArray           *out,
+                        const TsrWireMessage *message)
+{
+  guint8 id;
+
+  g_return_if_fail (out != NULL && message != NULL);
+
+  if (message->type == TSR_WIRE_KEEPALIVE)
+    {
+      append_u32 (out, 0);
+      return;
+    }
+  id = message->type == TSR_WIRE_UNKNOWN ? message->unknown_id : (guint8) message->type;
+  switch (message->type)
+    {
+    case TSR_WIRE_HAVE:
+    case TSR_WIRE_SUGGEST:
+    case TSR_WIRE_ALLOWED_FAST:
+      append_u32 (out, 5);
+      g_byte_array_append (out, &id, 1);
+      append_u32 (out, message->index);
+      break;
+    case TSR_WIRE_REQUEST:
+    case TSR_WIRE_CANCEL:
+    case TSR_WIRE_REJECT:
+      append_u32 (out, 13);
+      g_byte_array_append (out, &id, 1);
+      append_u32 (out, message->index);
+      append_u32 (out, message->begin);
+      append_u32 (out, message->length);
+      break;
+    case TSR_WIRE_PIECE:
+      /* Without data, the header announces message->length bytes to come. */
+      append_u32 (out, 9 + (message->data != NULL ? (guint32) message->data_length : message->length));
+      g_byte_array_append (out, &id, 1);
+      append_u32 (out, message->index);
+      append_u32 (out, message->begin);
+      if (message->data != NULL)
+        g_byte_array_append (out, message->data, message->data_length);
+      break;
+    case TSR_WIRE_PORT:
+      {
+        guint8 port[2] = { message->port >> 8, message->port & 0xff };
+
+        append_u32 (out, 3);
+        g_byte_array_append (out, &id, 1);
+        g_byte_array_append (out, port, 2);
+      }
+      break;
+    case TSR_WIRE_EXTENDED:
+      append_u32 (out, 2 + (guint32) message->data_length);
+      g_byte_array_append (out, &id, 1);
+      g_byte_array_append (out, &message->extended_id, 1);
+      if (message->data_length > 0)
+        g_byte_array_append (out, message->data, message->data_length);
+      break;
+    case TSR_WIRE_BITFIELD:
+    case TSR_WIRE_UNKNOWN:
+      append_u32 (out, 1 + (guint32) message->data_length);
+      g_byte_array_append (out, &id, 1);
+      if (message->data_length > 0)
+        g_byte_array_append (out, message->data, message->data_length);
+      break;
+    case TSR_WIRE_CHOKE:
+    case TSR_WIRE_UNCHOKE:
+    case TSR_WIRE_INTERESTED:
+    case TSR_WIRE_NOT_INTERESTED:
+    case TSR_WIRE_HAVE_ALL:
+    case TSR_WIRE_HAVE_NONE:
+    case TSR_WIRE_KEEPALIVE:
+    default:
+      append_u32 (out, 1);
+      g_byte_array_append (out, &id, 1);
+      break;
+    }
+}
+
+void
+tsr_wire_write_simple (GByteArray  *out,
+                       TsrWireType  type)
+{
+  TsrWireMessage message = { 0 };
+
+  g_return_if_fail (fixed_payload (type) == 0 || type == TSR_WIRE_KEEPALIVE);
+  message.type = type;
+  tsr_wire_write_message (out, &message);
+}
+
+void
+tsr_wire_write_have (GByteArray *out,
+                     guint32     index)
+{
+  TsrWireMessage message = { 0 };
+
+  message.type = TSR_WIRE_HAVE;
+  message.index = index;
+  tsr_wire_write_message (out, &message);
+}
+
+void
+tsr_wire_write_request (GByteArray  *out,
+                        TsrWireType  type,
+                        guint32      index,
+                        guint32      begin,
+                        guint32      length)
+{
+  TsrWireMessage message = { 0 };
+
+  g_return_if_fail (type == TSR_WIRE_REQUEST || type == TSR_WIRE_CANCEL || type == TSR_WIRE_REJECT);
+  message.type = type;
+  message.index = index;
+  message.begin = begin;
+  message.length = length;
+  tsr_wire_write_message (out, &message);
+}
