@@ -51,4 +51,20 @@ GBytes   *tsr_read_small_file   (const char   *path,
                                  gsize         max_size,
                                  GError      **error);
 
+/* Network byte order, as every BitTorrent wire format uses. */
+static inline guint32
+tsr_read_be32 (const guint8 *p)
+{
+  return (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3];
+}
+
+static inline void
+tsr_append_be32 (GByteArray *out,
+                 guint32     value)
+{
+  guint8 bytes[4] = { value >> 24, value >> 16, value >> 8, value };
+
+  g_byte_array_append (out, bytes, 4);
+}
+
 G_END_DECLS

@@ -13,24 +13,10 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "tsr-util.h"
 #include "tsr-wire.h"
 
 G_DEFINE_QUARK (tsr-wire-error-quark, tsr_wire_error)
-
-static guint32
-read_u32 (const guint8 *p)
-{
-  return (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3];
-}
-
-static void
-append_u32 (GByteArray *out,
-            guint32     value)
-{
-  guint8 bytes[4] = { value >> 24, value >> 16, value >> 8, value };
-
-  g_byte_array_append (out, bytes, 4);
-}
 
 gboolean
 tsr_wire_reserved_has (const guint8 *reserved,
@@ -250,7 +236,7 @@ tsr_wire_parse_message (const guint8         *data,
   *consumed = 0;
   if (length < 4)
     return TSR_WIRE_PARSE_NEED_MORE;
-  size = read_u32 (data);
+  size = tsr_read_be32 (data);
   if (size > TSR_WIRE_MAX_MESSAGE)
     {
       g_set_error (error, TSR_WIRE_ERROR, TSR_WIRE_ERROR_TOO_LONG,
@@ -299,22 +285,22 @@ tsr_wire_parse_message (const guint8         *data,
     case TSR_WIRE_HAVE:
     case TSR_WIRE_SUGGEST:
     case TSR_WIRE_ALLOWED_FAST:
-      message->index = read_u32 (payload);
+      message->index = tsr_read_be32 (payload);
       if (!check_index (limits, message->type, message->index, error))
         goto fail;
       break;
     case TSR_WIRE_REQUEST:
     case TSR_WIRE_CANCEL:
     case TSR_WIRE_REJECT:
-      message->index = read_u32 (payload);
-      message->begin = read_u32 (payload + 4);
-      message->length = read_u32 (payload + 8);
+      message->index = tsr_read_be32 (payload);
+      message->begin = tsr_read_be32 (payload + 4);
+      message->length = tsr_read_be32 (payload + 8);
       if (!check_block (limits, message->type, message->index, message->begin, message->length, error))
         goto fail;
       break;
     case TSR_WIRE_PIECE:
-      message->index = read_u32 (payload);
-      message->begin = read_u32 (payload + 4);
+      message->index = tsr_read_be32 (payload);
+      message->begin = tsr_read_be32 (payload + 4);
       message->data = payload + 8;
       message->data_length = payload_length - 8;
       message->length = (guint32) message->data_length;
@@ -363,7 +349,7 @@ tsr_wire_write_message (GByteArray           *out,
 
   if (message->type == TSR_WIRE_KEEPALIVE)
     {
-      append_u32 (out, 0);
+      tsr_append_be32 (out, 0);
       return;
     }
   id = message->type == TSR_WIRE_UNKNOWN ? message->unknown_id : (guint8) message->type;
@@ -372,25 +358,25 @@ tsr_wire_write_message (GByteArray           *out,
     case TSR_WIRE_HAVE:
     case TSR_WIRE_SUGGEST:
     case TSR_WIRE_ALLOWED_FAST:
-      append_u32 (out, 5);
+      tsr_append_be32 (out, 5);
       g_byte_array_append (out, &id, 1);
-      append_u32 (out, message->index);
+      tsr_append_be32 (out, message->index);
       break;
     case TSR_WIRE_REQUEST:
     case TSR_WIRE_CANCEL:
     case TSR_WIRE_REJECT:
-      append_u32 (out, 13);
+      tsr_append_be32 (out, 13);
       g_byte_array_append (out, &id, 1);
-      append_u32 (out, message->index);
-      append_u32 (out, message->begin);
-      append_u32 (out, message->length);
+      tsr_append_be32 (out, message->index);
+      tsr_append_be32 (out, message->begin);
+      tsr_append_be32 (out, message->length);
       break;
     case TSR_WIRE_PIECE:
       /* Without data, the header announces message->length bytes to come. */
-      append_u32 (out, 9 + (message->data != NULL ? (guint32) message->data_length : message->length));
+      tsr_append_be32 (out, 9 + (message->data != NULL ? (guint32) message->data_length : message->length));
       g_byte_array_append (out, &id, 1);
-      append_u32 (out, message->index);
-      append_u32 (out, message->begin);
+      tsr_append_be32 (out, message->index);
+      tsr_append_be32 (out, message->begin);
       if (message->data != NULL)
         g_byte_array_append (out, message->data, message->data_length);
       break;
@@ -398,13 +384,13 @@ tsr_wire_write_message (GByteArray           *out,
       {
         guint8 port[2] = { message->port >> 8, message->port & 0xff };
 
-        append_u32 (out, 3);
+        tsr_append_be32 (out, 3);
         g_byte_array_append (out, &id, 1);
         g_byte_array_append (out, port, 2);
       }
       break;
     case TSR_WIRE_EXTENDED:
-      append_u32 (out, 2 + (guint32) message->data_length);
+      tsr_append_be32 (out, 2 + (guint32) message->data_length);
       g_byte_array_append (out, &id, 1);
       g_byte_array_append (out, &message->extended_id, 1);
       if (message->data_length > 0)
@@ -412,7 +398,7 @@ tsr_wire_write_message (GByteArray           *out,
       break;
     case TSR_WIRE_BITFIELD:
     case TSR_WIRE_UNKNOWN:
-      append_u32 (out, 1 + (guint32) message->data_length);
+      tsr_append_be32 (out, 1 + (guint32) message->data_length);
       g_byte_array_append (out, &id, 1);
       if (message->data_length > 0)
         g_byte_array_append (out, message->data, message->data_length);
@@ -425,7 +411,7 @@ tsr_wire_write_message (GByteArray           *out,
     case TSR_WIRE_HAVE_NONE:
     case TSR_WIRE_KEEPALIVE:
     default:
-      append_u32 (out, 1);
+      tsr_append_be32 (out, 1);
       g_byte_array_append (out, &id, 1);
       break;
     }
