@@ -305,6 +305,41 @@ def test_create_magnet(d):
     assert magnet == j["magnet"] and "dn=Renamed" in magnet and j["name"] == "Renamed"
 
 
+def test_progress_on_a_terminal(d):
+    """On a terminal create and verify draw a progress bar on stderr; through
+    a pipe (every other test) they print none."""
+    import pty
+    import select
+    import subprocess
+    root = os.path.join(d, "data")
+    write(os.path.join(root, "big.bin"), pseudo_random(20 * 1024 * 1024, 9))
+    out = os.path.join(d, "p.torrent")
+    for args in (["create", "-p", "16k", "-o", out, root], ["verify", "-d", d, out]):
+        main, side = pty.openpty()
+        process = subprocess.Popen([os.environ["TESSERA_CLI"], *args], stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.DEVNULL, stderr=side)
+        os.close(side)
+        screen = b""
+        while True:
+            ready, _, _ = select.select([main], [], [], 30)
+            if not ready:
+                process.kill()
+                raise AssertionError("no output within 30 s")
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            screen += chunk
+        os.close(main)
+        assert process.wait(timeout=30) == 0
+        text = screen.decode(errors="replace")
+        assert "[" in text and "100%" in text and "/s" in text, text
+    piped = cli("create", "-f", "-p", "16k", "-o", out, root)
+    assert b"%" not in piped.stderr, piped.stderr
+
+
 for name, function in list(globals().items()):
     if name.startswith("test_") and callable(function):
         with temp_dir() as d:
