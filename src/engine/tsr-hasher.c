@@ -332,38 +332,6 @@ read_range (Worker  *worker,
   return complete;
 }
 
-/* The v2 hash of a piece lying inside @file at stream offset @start. */
-static void
-hash_piece_v2 (Worker       *worker,
-               HashFile     *file,
-               guint64       start,
-               const guint8 *data,
-               guint64       length,
-               guint8        out[32])
-{
-  TsrHashJob *job = worker->job;
-  gsize n_blocks = (gsize) ((length + BLOCK_SIZE - 1) / BLOCK_SIZE);
-  gsize width;
-  gsize i;
-
-  for (i = 0; i < n_blocks; i++)
-    {
-      struct sha256_ctx ctx;
-      guint64 block_length = MIN ((guint64) BLOCK_SIZE, length - i * BLOCK_SIZE);
-
-      sha256_init (&ctx);
-      sha256_update (&ctx, block_length, data + i * BLOCK_SIZE);
-      sha256_digest (&ctx, 32, worker->leaves + i * 32);
-    }
-  /* BEP 52: a file of one piece or less is its own tree, as wide as its
-   * blocks need; longer files have piece-sized subtrees. */
-  if (file->length <= job->piece_length)
-    width = tsr_next_power_of_two (n_blocks);
-  else
-    width = job->piece_length / BLOCK_SIZE;
-  tsr_merkle_root (worker->leaves, n_blocks, width, out);
-}
-
 static void
 hash_batch (Worker *worker,
             guint   first,
@@ -415,7 +383,8 @@ hash_batch (Worker *worker,
                 {
                   guint64 length = MIN (piece_end, file->offset + file->length) - piece_start;
 
-                  hash_piece_v2 (worker, file, piece_start, data, length, job->v2 + (gsize) piece * 32);
+                  tsr_merkle_hash_piece (data, length, job->piece_length, file->length,
+                                         worker->leaves, job->v2 + (gsize) piece * 32);
                   job->v2_set[piece] = 1;
                 }
             }

@@ -104,3 +104,36 @@ tsr_merkle_layer_root (const guint8 *layer,
   tsr_merkle_pad_hash (piece_length, pad);
   tsr_merkle_fold (layer, n, tsr_next_power_of_two (n), pad, root);
 }
+
+void
+tsr_merkle_hash_piece (const guint8 *data,
+                       gsize         length,
+                       guint64       piece_length,
+                       guint64       file_length,
+                       guint8       *leaves,
+                       guint8        out[32])
+{
+  g_autofree guint8 *owned = NULL;
+  gsize n_blocks = (length + TSR_MERKLE_BLOCK_SIZE - 1) / TSR_MERKLE_BLOCK_SIZE;
+  gsize width;
+  gsize i;
+
+  if (leaves == NULL)
+    leaves = owned = g_malloc (MAX (n_blocks, 1) * 32);
+  for (i = 0; i < n_blocks; i++)
+    {
+      struct sha256_ctx ctx;
+      gsize block = MIN ((gsize) TSR_MERKLE_BLOCK_SIZE, length - i * TSR_MERKLE_BLOCK_SIZE);
+
+      sha256_init (&ctx);
+      sha256_update (&ctx, block, data + i * TSR_MERKLE_BLOCK_SIZE);
+      sha256_digest (&ctx, 32, leaves + i * 32);
+    }
+  /* BEP 52: a file of one piece or less is its own tree, as wide as its
+   * blocks need; longer files have piece-sized subtrees. */
+  if (file_length <= piece_length)
+    width = tsr_next_power_of_two (n_blocks);
+  else
+    width = piece_length / TSR_MERKLE_BLOCK_SIZE;
+  tsr_merkle_root (leaves, n_blocks, width, out);
+}

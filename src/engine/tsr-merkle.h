@@ -38,4 +38,15 @@ void   tsr_merkle_layer_root  (const guint8 *layer,
 
 gsize  tsr_next_power_of_two  (gsize         n);
 
+/* The v2 hash of a piece's @length bytes of data in a file of
+ * @file_length bytes: the root of its piece-sized subtree, or for a file
+ * of one piece or less, the file's root. @leaves is scratch space for
+ * piece_length / 16 KiB hashes (NULL: allocated here). */
+void   tsr_merkle_hash_piece  (const guint8 *data,
+                               gsize         length,
+                               guint64       piece_length,
+                               guint64       file_length,
+                               guint8       *leaves,
+                               guint8        out[32]);
+
 G_END_DECLS

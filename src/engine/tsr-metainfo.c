@@ -1370,3 +1370,58 @@ tsr_metainfo_dup_magnet_uri (const TsrMetainfo *self)
 
   return tsr_magnet_to_string (magnet);
 }
+
+const TsrFile *
+tsr_metainfo_get_piece_file (const TsrMetainfo *self,
+                             guint              index)
+{
+  guint64 start = (guint64) index * self->piece_length;
+  guint lo = 0;
+  guint hi = self->n_files;
+  guint i;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  /* Files are in stream order: find the first ending after @start. */
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (self->files[mid].offset + self->files[mid].length <= start)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  for (i = lo; i < self->n_files && self->files[i].offset <= start; i++)
+    {
+      const TsrFile *file = &self->files[i];
+
+      if (!(file->attr & TSR_FILE_ATTR_PAD) && file->length > 0 && start < file->offset + file->length)
+        return file;
+    }
+  return NULL;
+}
+
+const guint8 *
+tsr_metainfo_get_piece_v2_hash (const TsrMetainfo *self,
+                                guint              index)
+{
+  const TsrFile *file;
+  g_autoptr(GBytes) key = NULL;
+  GBytes *layer;
+  guint64 first;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  if (!self->has_v2 || index >= self->piece_count)
+    return NULL;
+  file = tsr_metainfo_get_piece_file (self, index);
+  if (file == NULL || !file->has_pieces_root)
+    return NULL;
+  if (file->length <= self->piece_length)
+    return file->pieces_root;
+  key = g_bytes_new_static (file->pieces_root, 32);
+  layer = self->piece_layers != NULL ? g_hash_table_lookup (self->piece_layers, key) : NULL;
+  if (layer == NULL)
+    return NULL;
+  first = file->offset / self->piece_length;
+  return (const guint8 *) g_bytes_get_data (layer, NULL) + (index - first) * 32;
+}

@@ -136,6 +136,16 @@ void         tsr_metainfo_unref          (TsrMetainfo       *self);
 guint64      tsr_metainfo_get_piece_size (const TsrMetainfo *self,
                                           guint              index);
 
+/* The v2 hash piece @index must have (its file's piece-layer entry, or the
+ * file's root for a file of one piece), or NULL when unknown (v1 only, or
+ * piece layers not yet received). */
+const guint8 *tsr_metainfo_get_piece_v2_hash (const TsrMetainfo *self,
+                                              guint              index);
+/* The file holding the first byte of piece @index (pad files skipped), or
+ * NULL. */
+const TsrFile *tsr_metainfo_get_piece_file   (const TsrMetainfo *self,
+                                              guint              index);
+
 /* Returns: (transfer full): the info hash as lowercase hex, or NULL when
  * the torrent has no such hash. */
 char        *tsr_metainfo_dup_info_hash_hex    (const TsrMetainfo *self);

@@ -49,50 +49,6 @@ tsr_verifier_prepare_job (const TsrMetainfo *info,
   return job;
 }
 
-/* The v2 hash piece @index must have, or NULL when the torrent lacks it. */
-static const guint8 *
-expected_v2 (const TsrMetainfo *info,
-             guint              index)
-{
-  guint64 start = (guint64) index * info->piece_length;
-  guint lo = 0;
-  guint hi = info->n_files;
-  guint i;
-
-  /* Files are in stream order: find the first ending after @start. */
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (info->files[mid].offset + info->files[mid].length <= start)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  for (i = lo; i < info->n_files && info->files[i].offset <= start; i++)
-    {
-      const TsrFile *file = &info->files[i];
-      g_autoptr(GBytes) key = NULL;
-      GBytes *layer;
-      guint64 first;
-
-      if ((file->attr & TSR_FILE_ATTR_PAD) || file->length == 0 ||
-          start < file->offset || start >= file->offset + file->length)
-        continue;
-      if (!file->has_pieces_root)
-        return NULL;
-      if (file->length <= info->piece_length)
-        return file->pieces_root;
-      key = g_bytes_new_static (file->pieces_root, 32);
-      layer = info->piece_layers != NULL ? g_hash_table_lookup (info->piece_layers, key) : NULL;
-      if (layer == NULL)
-        return NULL;
-      first = file->offset / info->piece_length;
-      return (const guint8 *) g_bytes_get_data (layer, NULL) + (index - first) * 32;
-    }
-  return NULL;
-}
-
 TsrVerifyReport *
 tsr_verifier_report (const TsrMetainfo *info,
                      TsrHashJob        *job)
@@ -124,7 +80,7 @@ tsr_verifier_report (const TsrMetainfo *info,
         good = good && memcmp (tsr_hash_job_get_piece_sha1 (job, i), pieces + (gsize) i * 20, 20) == 0;
       if (info->has_v2)
         {
-          const guint8 *expected = expected_v2 (info, i);
+          const guint8 *expected = tsr_metainfo_get_piece_v2_hash (info, i);
           const guint8 *computed = tsr_hash_job_get_piece_v2 (job, i);
 
           /* A v2-only piece without a known hash cannot be trusted. */

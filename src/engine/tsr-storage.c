@@ -1,0 +1,596 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-storage.c: the files of one torrent. Disk work runs on one shared,
+ * CPU-sized thread pool; results come back to the caller's main context
+ * through GTask. Descriptors are opened on first use and kept in a small
+ * cache; one in use is never closed under its reader.
+ */
+#define G_LOG_DOMAIN "tsr-storage"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <inttypes.h>
+#include <nettle/sha1.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tsr-merkle.h"
+#include "tsr-path.h"
+#include "tsr-storage.h"
+
+G_DEFINE_QUARK (tsr-storage-error-quark, tsr_storage_error)
+
+typedef struct
+{
+  int     fd;           /* -1 when closed */
+  gboolean writable;
+  guint   in_use;
+  guint64 last_use;
+} OpenFile;
+
+struct _TsrStorage
+{
+  GObject      parent_instance;
+  TsrMetainfo *info;          /* (owned) */
+  char        *folder;        /* (owned) absolute */
+  GMutex       lock;          /* guards files, n_open, clock */
+  OpenFile    *files;         /* one per metainfo file */
+  guint        n_open;
+  guint64      clock;
+};
+
+G_DEFINE_FINAL_TYPE (TsrStorage, tsr_storage, G_TYPE_OBJECT)
+
+static GThreadPool *io_pool;
+
+typedef struct
+{
+  GTask  *task;       /* (owned) */
+  void  (*run) (GTask *task);
+} IoJob;
+
+static void
+io_job_run (gpointer data,
+            gpointer unused)
+{
+  IoJob *job = data;
+
+  job->run (job->task);
+  g_object_unref (job->task);
+  g_free (job);
+}
+
+/* Disk and hashing share one pool the size of the machine. */
+static void
+run_on_pool (GTask  *task,
+             void  (*run) (GTask *task))
+{
+  static gsize initialized;
+  IoJob *job = g_new0 (IoJob, 1);
+
+  if (g_once_init_enter (&initialized))
+    {
+      io_pool = g_thread_pool_new (io_job_run, NULL, (int) MAX (2, g_get_num_processors ()), FALSE, NULL);
+      g_once_init_leave (&initialized, 1);
+    }
+  job->task = g_object_ref (task);
+  job->run = run;
+  g_thread_pool_push (io_pool, job, NULL);
+}
+
+static void
+tsr_storage_finalize (GObject *object)
+{
+  TsrStorage *self = TSR_STORAGE (object);
+  guint i;
+
+  for (i = 0; i < self->info->n_files; i++)
+    if (self->files[i].fd >= 0)
+      close (self->files[i].fd);
+  g_free (self->files);
+  g_mutex_clear (&self->lock);
+  g_clear_pointer (&self->info, tsr_metainfo_unref);
+  g_free (self->folder);
+  G_OBJECT_CLASS (tsr_storage_parent_class)->finalize (object);
+}
+
+static void
+tsr_storage_class_init (TsrStorageClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = tsr_storage_finalize;
+}
+
+static void
+tsr_storage_init (TsrStorage *self)
+{
+  g_mutex_init (&self->lock);
+}
+
+TsrStorage *
+tsr_storage_new (TsrMetainfo *info,
+                 const char  *folder)
+{
+  TsrStorage *self;
+  guint i;
+
+  g_return_val_if_fail (info != NULL && folder != NULL, NULL);
+
+  self = g_object_new (TSR_TYPE_STORAGE, NULL);
+  self->info = tsr_metainfo_ref (info);
+  self->folder = g_canonicalize_filename (folder, NULL);
+  self->files = g_new0 (OpenFile, MAX (info->n_files, 1));
+  for (i = 0; i < info->n_files; i++)
+    self->files[i].fd = -1;
+  return self;
+}
+
+TsrMetainfo *
+tsr_storage_get_metainfo (TsrStorage *self)
+{
+  return self->info;
+}
+
+const char *
+tsr_storage_get_folder (TsrStorage *self)
+{
+  return self->folder;
+}
+
+guint
+tsr_storage_get_n_open_files (TsrStorage *self)
+{
+  guint n;
+
+  g_mutex_lock (&self->lock);
+  n = self->n_open;
+  g_mutex_unlock (&self->lock);
+  return n;
+}
+
+/* A full disk gets its own code: the caller keeps the data and retries. */
+static int
+errno_code (int saved)
+{
+  return saved == ENOSPC || saved == EDQUOT ? TSR_STORAGE_ERROR_NO_SPACE : TSR_STORAGE_ERROR_IO;
+}
+
+/* Closes the least recently used idle descriptor. Called locked. */
+static void
+evict_one (TsrStorage *self)
+{
+  guint best = G_MAXUINT;
+  guint i;
+
+  for (i = 0; i < self->info->n_files; i++)
+    if (self->files[i].fd >= 0 && self->files[i].in_use == 0 &&
+        (best == G_MAXUINT || self->files[i].last_use < self->files[best].last_use))
+      best = i;
+  if (best == G_MAXUINT)
+    return;   /* every one is busy: go over the limit for a moment */
+  close (self->files[best].fd);
+  self->files[best].fd = -1;
+  self->n_open--;
+}
+
+/* Returns an fd for file @index with its use count raised; release with
+ * release_fd. Writers create the file (sparse) and its folders. */
+static int
+acquire_fd (TsrStorage  *self,
+            guint        index,
+            gboolean     write,
+            GError     **error)
+{
+  const TsrFile *file = &self->info->files[index];
+  OpenFile *entry = &self->files[index];
+  g_autofree char *path = NULL;
+  int fd;
+
+  g_mutex_lock (&self->lock);
+  entry->last_use = ++self->clock;
+  if (entry->fd >= 0 && (entry->writable || !write))
+    {
+      entry->in_use++;
+      fd = entry->fd;
+      g_mutex_unlock (&self->lock);
+      return fd;
+    }
+
+  /* Sanitized paths cannot leave the folder; this holds the line anyway. */
+  if (!tsr_path_is_inside (self->folder, file->path))
+    {
+      g_mutex_unlock (&self->lock);
+      g_set_error (error, TSR_STORAGE_ERROR, TSR_STORAGE_ERROR_IO,
+                   _("Refusing to touch “%s”: it is outside the download folder"), file->path);
+      return -1;
+    }
+  path = g_build_filename (self->folder, file->path, NULL);
+  if (write)
+    {
+      g_autofree char *parent = g_path_get_dirname (path);
+
+      if (g_mkdir_with_parents (parent, 0755) != 0)
+        {
+          int saved = errno;
+
+          g_mutex_unlock (&self->lock);
+          g_set_error (error, TSR_STORAGE_ERROR, errno_code (saved), _("Cannot create the folder of “%s”: %s"), path, g_strerror (saved));
+          return -1;
+        }
+    }
+  fd = g_open (path, (write ? O_RDWR | O_CREAT : O_RDONLY) | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_mutex_unlock (&self->lock);
+      if (saved == ENOENT)
+        g_set_error (error, TSR_STORAGE_ERROR, TSR_STORAGE_ERROR_MISSING,
+                     _("“%s” does not exist"), path);
+      else
+        g_set_error (error, TSR_STORAGE_ERROR, errno_code (saved), _("Cannot open “%s”: %s"), path, g_strerror (saved));
+      return -1;
+    }
+  if (entry->fd >= 0)
+    {
+      /* Upgrading a read-only descriptor: the old one may be in use. */
+      if (entry->in_use == 0)
+        {
+          close (entry->fd);
+          self->n_open--;
+        }
+    }
+  else if (self->n_open >= TSR_STORAGE_MAX_OPEN_FILES)
+    evict_one (self);
+  entry->fd = fd;
+  entry->writable = write;
+  entry->in_use++;
+  self->n_open++;
+  g_mutex_unlock (&self->lock);
+  return fd;
+}
+
+static void
+release_fd (TsrStorage *self,
+            guint       index)
+{
+  g_mutex_lock (&self->lock);
+  self->files[index].in_use--;
+  g_mutex_unlock (&self->lock);
+}
+
+/* Calls @func for each file segment of [offset, offset + length). */
+typedef gboolean (*SegmentFunc) (TsrStorage *self, guint file, guint64 file_offset,
+                                 guint8 *buffer, gsize length, gpointer data, GError **error);
+
+static gboolean
+for_each_segment (TsrStorage  *self,
+                  guint64      offset,
+                  guint8      *buffer,
+                  gsize        length,
+                  SegmentFunc  func,
+                  gpointer     data,
+                  GError     **error)
+{
+  TsrMetainfo *info = self->info;
+  guint64 end = offset + length;
+  guint lo = 0;
+  guint hi = info->n_files;
+  guint i;
+
+  if (length == 0)
+    return TRUE;
+  if (offset > info->stream_length || length > info->stream_length - offset)
+    {
+      g_set_error (error, TSR_STORAGE_ERROR, TSR_STORAGE_ERROR_BAD_RANGE,
+                   _("Bytes %" PRIu64 " to %" PRIu64 " are outside the torrent"),
+                   offset, end);
+      return FALSE;
+    }
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (info->files[mid].offset + info->files[mid].length <= offset)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  for (i = lo; i < info->n_files && info->files[i].offset < end; i++)
+    {
+      const TsrFile *file = &info->files[i];
+      guint64 from = MAX (offset, file->offset);
+      guint64 to = MIN (end, file->offset + file->length);
+
+      if (from >= to)
+        continue;
+      if (!func (self, i, from - file->offset, buffer + (from - offset), to - from, data, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+write_segment (TsrStorage  *self,
+               guint        index,
+               guint64      file_offset,
+               guint8      *buffer,
+               gsize        length,
+               gpointer     data,
+               GError     **error)
+{
+  int fd;
+  gsize done = 0;
+
+  /* BEP 47: pad files are never written. */
+  if (self->info->files[index].attr & TSR_FILE_ATTR_PAD)
+    return TRUE;
+  fd = acquire_fd (self, index, TRUE, error);
+  if (fd < 0)
+    return FALSE;
+  while (done < length)
+    {
+      gssize n = pwrite (fd, buffer + done, length - done, (off_t) (file_offset + done));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          int saved = n < 0 ? errno : EIO;
+          g_autofree char *path = g_build_filename (self->folder, self->info->files[index].path, NULL);
+
+          release_fd (self, index);
+          g_set_error (error, TSR_STORAGE_ERROR, errno_code (saved), _("Cannot write “%s”: %s"), path, g_strerror (saved));
+          return FALSE;
+        }
+      done += (gsize) n;
+    }
+  release_fd (self, index);
+  return TRUE;
+}
+
+static gboolean
+read_segment (TsrStorage  *self,
+              guint        index,
+              guint64      file_offset,
+              guint8      *buffer,
+              gsize        length,
+              gpointer     data,
+              GError     **error)
+{
+  int fd;
+  gsize done = 0;
+
+  if (self->info->files[index].attr & TSR_FILE_ATTR_PAD)
+    {
+      memset (buffer, 0, length);
+      return TRUE;
+    }
+  fd = acquire_fd (self, index, FALSE, error);
+  if (fd < 0)
+    return FALSE;
+  while (done < length)
+    {
+      gssize n = pread (fd, buffer + done, length - done, (off_t) (file_offset + done));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          int saved = errno;
+          g_autofree char *path = g_build_filename (self->folder, self->info->files[index].path, NULL);
+
+          release_fd (self, index);
+          if (n == 0)
+            g_set_error (error, TSR_STORAGE_ERROR, TSR_STORAGE_ERROR_MISSING,
+                         _("“%s” is shorter than the torrent says"), path);
+          else
+            g_set_error (error, TSR_STORAGE_ERROR, errno_code (saved), _("Cannot read “%s”: %s"), path, g_strerror (saved));
+          return FALSE;
+        }
+      done += (gsize) n;
+    }
+  release_fd (self, index);
+  return TRUE;
+}
+
+gboolean
+tsr_storage_write (TsrStorage    *self,
+                   guint64        offset,
+                   const guint8  *data,
+                   gsize          length,
+                   GError       **error)
+{
+  g_return_val_if_fail (TSR_IS_STORAGE (self), FALSE);
+  return for_each_segment (self, offset, (guint8 *) data, length, write_segment, NULL, error);
+}
+
+gboolean
+tsr_storage_read (TsrStorage  *self,
+                  guint64      offset,
+                  guint8      *out,
+                  gsize        length,
+                  GError     **error)
+{
+  g_return_val_if_fail (TSR_IS_STORAGE (self), FALSE);
+  return for_each_segment (self, offset, out, length, read_segment, NULL, error);
+}
+
+gboolean
+tsr_storage_piece_matches (TsrStorage   *self,
+                           guint         index,
+                           const guint8 *data,
+                           gsize         length)
+{
+  TsrMetainfo *info = self->info;
+
+  g_return_val_if_fail (TSR_IS_STORAGE (self), FALSE);
+  if (index >= info->piece_count || length != tsr_metainfo_get_piece_size (info, index))
+    return FALSE;
+  if (info->has_v1)
+    {
+      struct sha1_ctx ctx;
+      guint8 digest[SHA1_DIGEST_SIZE];
+
+      sha1_init (&ctx);
+      sha1_update (&ctx, length, data);
+      sha1_digest (&ctx, SHA1_DIGEST_SIZE, digest);
+      if (memcmp (digest, (const guint8 *) g_bytes_get_data (info->pieces, NULL) + (gsize) index * 20, 20) != 0)
+        return FALSE;
+    }
+  if (info->has_v2)
+    {
+      const guint8 *expected = tsr_metainfo_get_piece_v2_hash (info, index);
+      const TsrFile *file = tsr_metainfo_get_piece_file (info, index);
+      guint8 computed[32];
+
+      if (expected == NULL || file == NULL)
+        return info->has_v1;   /* v2 hashes unknown: v1 decided (v2-only: cannot tell) */
+      /* A hybrid v1 piece may end in pad bytes: v2 hashes the file's part. */
+      tsr_merkle_hash_piece (data, MIN (length, file->offset + file->length - (guint64) index * info->piece_length),
+                             info->piece_length, file->length, NULL, computed);
+      if (memcmp (computed, expected, 32) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Async                                                               */
+
+typedef struct
+{
+  guint    index;
+  GBytes  *data;
+  guint32  begin;
+  guint32  length;
+} PieceJob;
+
+static void
+piece_job_free (PieceJob *job)
+{
+  g_clear_pointer (&job->data, g_bytes_unref);
+  g_free (job);
+}
+
+static void
+write_piece_run (GTask *task)
+{
+  TsrStorage *self = g_task_get_source_object (task);
+  PieceJob *job = g_task_get_task_data (task);
+  gsize length = 0;
+  const guint8 *data = g_bytes_get_data (job->data, &length);
+  GError *error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (!tsr_storage_piece_matches (self, job->index, data, length))
+    {
+      g_task_return_int (task, FALSE);
+      return;
+    }
+  if (!tsr_storage_write (self, (guint64) job->index * self->info->piece_length, data, length, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, TRUE);
+}
+
+void
+tsr_storage_write_piece_async (TsrStorage          *self,
+                               guint                index,
+                               GBytes              *piece,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  PieceJob *job = g_new0 (PieceJob, 1);
+
+  g_task_set_source_tag (task, tsr_storage_write_piece_async);
+  job->index = index;
+  job->data = g_bytes_ref (piece);
+  g_task_set_task_data (task, job, (GDestroyNotify) piece_job_free);
+  run_on_pool (task, write_piece_run);
+}
+
+gboolean
+tsr_storage_write_piece_finish (TsrStorage    *self,
+                                GAsyncResult  *result,
+                                gboolean      *hash_ok,
+                                GError       **error)
+{
+  GError *local = NULL;
+  gssize matched;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  matched = g_task_propagate_int (G_TASK (result), &local);
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  if (hash_ok != NULL)
+    *hash_ok = matched != 0;
+  return TRUE;
+}
+
+static void
+read_block_run (GTask *task)
+{
+  TsrStorage *self = g_task_get_source_object (task);
+  PieceJob *job = g_task_get_task_data (task);
+  guint8 *buffer;
+  GError *error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  buffer = g_malloc (job->length);
+  if (!tsr_storage_read (self, (guint64) job->index * self->info->piece_length + job->begin,
+                         buffer, job->length, &error))
+    {
+      g_free (buffer);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_bytes_new_take (buffer, job->length), (GDestroyNotify) g_bytes_unref);
+}
+
+void
+tsr_storage_read_block_async (TsrStorage          *self,
+                              guint                index,
+                              guint32              begin,
+                              guint32              length,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  PieceJob *job;
+
+  g_task_set_source_tag (task, tsr_storage_read_block_async);
+  if (index >= self->info->piece_count || length == 0 ||
+      (guint64) begin + length > tsr_metainfo_get_piece_size (self->info, index))
+    {
+      g_task_return_new_error (task, TSR_STORAGE_ERROR, TSR_STORAGE_ERROR_BAD_RANGE,
+                               _("Block %u+%u of piece %u is outside the torrent"), begin, length, index);
+      return;
+    }
+  job = g_new0 (PieceJob, 1);
+  job->index = index;
+  job->begin = begin;
+  job->length = length;
+  g_task_set_task_data (task, job, (GDestroyNotify) piece_job_free);
+  run_on_pool (task, read_block_run);
+}
+
+GBytes *
+tsr_storage_read_block_finish (TsrStorage    *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

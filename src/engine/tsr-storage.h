@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-storage.h: a torrent's files on disk. Maps the torrent's byte
+ * stream onto its (sanitized) files under the download folder, creates
+ * them sparse and opens them lazily through a bounded descriptor cache.
+ *
+ * Pieces are written whole, after their hash is checked, on a worker
+ * thread: one hash from memory and a few large pwrite()s instead of a
+ * write per 16 KiB block. Blocks for uploads are read on worker threads
+ * too. Nothing here blocks the main loop.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tsr-metainfo.h"
+
+G_BEGIN_DECLS
+
+#define TSR_STORAGE_ERROR (tsr_storage_error_quark ())
+GQuark tsr_storage_error_quark (void);
+
+typedef enum
+{
+  TSR_STORAGE_ERROR_IO,         /* a read or write failed */
+  TSR_STORAGE_ERROR_NO_SPACE,   /* the disk is full: nothing was lost, try again */
+  TSR_STORAGE_ERROR_MISSING,    /* data asked for is not on disk */
+  TSR_STORAGE_ERROR_BAD_RANGE,  /* a piece or block outside the torrent */
+} TsrStorageError;
+
+/* Descriptors kept open at most, per storage. */
+#define TSR_STORAGE_MAX_OPEN_FILES 64
+
+#define TSR_TYPE_STORAGE (tsr_storage_get_type ())
+G_DECLARE_FINAL_TYPE (TsrStorage, tsr_storage, TSR, STORAGE, GObject)
+
+TsrStorage  *tsr_storage_new               (TsrMetainfo    *info,
+                                            const char     *folder);
+TsrMetainfo *tsr_storage_get_metainfo      (TsrStorage     *self);
+const char  *tsr_storage_get_folder        (TsrStorage     *self);
+/* Descriptors open right now (for tests and the peers view). */
+guint        tsr_storage_get_n_open_files  (TsrStorage     *self);
+
+/* Blocking: from worker threads only. Pad files read as zeros and are
+ * never written. */
+gboolean     tsr_storage_write             (TsrStorage     *self,
+                                            guint64         offset,
+                                            const guint8   *data,
+                                            gsize           length,
+                                            GError        **error);
+gboolean     tsr_storage_read              (TsrStorage     *self,
+                                            guint64         offset,
+                                            guint8         *out,
+                                            gsize           length,
+                                            GError        **error);
+
+/* Checks @piece (all its bytes) against the torrent's hashes (v1 SHA-1,
+ * v2 layer or root when known) and, when it matches, writes it.
+ * finish returns FALSE with an error for I/O failures; *@hash_ok tells
+ * whether the data matched (a mismatch writes nothing). */
+void         tsr_storage_write_piece_async (TsrStorage          *self,
+                                            guint                index,
+                                            GBytes              *piece,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean     tsr_storage_write_piece_finish (TsrStorage         *self,
+                                             GAsyncResult       *result,
+                                             gboolean           *hash_ok,
+                                             GError            **error);
+
+/* Reads a block for a peer. */
+void         tsr_storage_read_block_async  (TsrStorage          *self,
+                                            guint                index,
+                                            guint32              begin,
+                                            guint32              length,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+GBytes      *tsr_storage_read_block_finish (TsrStorage          *self,
+                                            GAsyncResult        *result,
+                                            GError             **error);
+
+/* Whether @data is what piece @index must hold (pure; any thread). */
+gboolean     tsr_storage_piece_matches     (TsrStorage          *self,
+                                            guint                index,
+                                            const guint8        *data,
+                                            gsize                length);
+
+G_END_DECLS

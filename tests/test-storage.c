@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test-storage.c: writing verified pieces into a torrent's files and
+ * reading blocks back, on worker threads; pad files, wrong data, missing
+ * files, the descriptor cache limit; and bitfields.
+ */
+#include "config.h"
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "tsr-bitfield.h"
+#include "tsr-creator.h"
+#include "tsr-storage.h"
+#include "tsr-verifier.h"
+
+typedef struct
+{
+  char         *dir;
+  char         *source;     /* data the torrent was made of */
+  char         *target;     /* empty download folder */
+  TsrMetainfo  *info;
+  GMainLoop    *loop;
+  gboolean      hash_ok;
+  GError       *error;
+  GBytes       *block;
+} Fixture;
+
+static void
+write_file (const char *path,
+            gsize       size,
+            guint       seed)
+{
+  g_autofree char *parent = g_path_get_dirname (path);
+  g_autofree guint8 *data = g_malloc (MAX (size, 1));
+  guint32 state = seed * 2654435761u + 7;
+  gsize i;
+
+  for (i = 0; i < size; i++)
+    {
+      state = state * 1103515245u + 12345u;
+      data[i] = (guint8) (state >> 16);
+    }
+  g_assert_cmpint (g_mkdir_with_parents (parent, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (path, (const char *) data, size, NULL));
+}
+
+static void
+write_at (const char *root,
+          const char *relative,
+          gsize       size,
+          guint       seed)
+{
+  g_autofree char *path = g_build_filename (root, relative, NULL);
+
+  write_file (path, size, seed);
+}
+
+static TsrMetainfo *
+make_torrent (const char      *root,
+              TsrCreateFormat  format)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsrCreator) creator = tsr_creator_new (root, NULL, format, &error);
+  g_autoptr(GBytes) bytes = NULL;
+  TsrCreateOptions options = { 0 };
+
+  g_assert_no_error (error);
+  g_assert_true (tsr_hash_job_run (tsr_creator_prepare_job (creator, 16384), 2, NULL, &error));
+  options.creation_date = -1;
+  bytes = tsr_creator_build (creator, &options, &error);
+  g_assert_no_error (error);
+  return tsr_metainfo_new_from_bytes (bytes, &error);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  TsrCreateFormat format = GPOINTER_TO_INT (data);
+  g_autofree char *root = NULL;
+
+  f->dir = g_dir_make_tmp ("tsr-storage-XXXXXX", NULL);
+  f->source = g_build_filename (f->dir, "source", NULL);
+  f->target = g_build_filename (f->dir, "target", NULL);
+  root = g_build_filename (f->source, "pack", NULL);
+  write_at (root, "a.bin", 40000, 1);
+  write_at (root, "dir/b.bin", 5000, 2);
+  write_at (root, "z.bin", 70000, 3);
+  f->info = make_torrent (root, format);
+  g_assert_cmpint (g_mkdir (f->target, 0755), ==, 0);
+  f->loop = g_main_loop_new (NULL, FALSE);
+}
+
+static void
+remove_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_unlink (path);
+      return;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      remove_tree (child);
+    }
+  g_dir_close (dir);
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->source);
+  g_free (f->target);
+  tsr_metainfo_unref (f->info);
+  g_main_loop_unref (f->loop);
+  g_clear_error (&f->error);
+  g_clear_pointer (&f->block, g_bytes_unref);
+}
+
+static void
+on_written (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Fixture *f = user_data;
+
+  g_clear_error (&f->error);
+  tsr_storage_write_piece_finish (TSR_STORAGE (source), result, &f->hash_ok, &f->error);
+  g_main_loop_quit (f->loop);
+}
+
+static void
+on_read (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Fixture *f = user_data;
+
+  g_clear_error (&f->error);
+  g_clear_pointer (&f->block, g_bytes_unref);
+  f->block = tsr_storage_read_block_finish (TSR_STORAGE (source), result, &f->error);
+  g_main_loop_quit (f->loop);
+}
+
+/* The piece's bytes, read from the source data with a second storage. */
+static GBytes *
+source_piece (Fixture *f,
+              guint    index)
+{
+  g_autoptr(TsrStorage) source = tsr_storage_new (f->info, f->source);
+  gsize size = tsr_metainfo_get_piece_size (f->info, index);
+  guint8 *buffer = g_malloc (size);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tsr_storage_read (source, (guint64) index * f->info->piece_length, buffer, size, &error));
+  g_assert_no_error (error);
+  return g_bytes_new_take (buffer, size);
+}
+
+static void
+write_piece (Fixture    *f,
+             TsrStorage *storage,
+             guint       index,
+             GBytes     *data)
+{
+  tsr_storage_write_piece_async (storage, index, data, NULL, on_written, f);
+  g_main_loop_run (f->loop);
+}
+
+static void
+test_write_all_then_verify (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(TsrStorage) storage = tsr_storage_new (f->info, f->target);
+  g_autoptr(TsrHashJob) job = NULL;
+  g_autoptr(TsrVerifyReport) report = NULL;
+  g_autofree char *pad_folder = g_build_filename (f->target, "pack", ".pad", NULL);
+  guint i;
+
+  /* Out of order, as a swarm delivers. */
+  for (i = f->info->piece_count; i > 0; i--)
+    {
+      g_autoptr(GBytes) piece = source_piece (f, i - 1);
+
+      write_piece (f, storage, i - 1, piece);
+      g_assert_no_error (f->error);
+      g_assert_true (f->hash_ok);
+    }
+  job = tsr_verifier_prepare_job (f->info, f->target);
+  g_assert_true (tsr_hash_job_run (job, 2, NULL, NULL));
+  report = tsr_verifier_report (f->info, job);
+  g_assert_cmpuint (report->good, ==, f->info->piece_count);
+  /* BEP 47: pad files exist only in the stream, never on disk. */
+  g_assert_false (g_file_test (pad_folder, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_wrong_data_not_written (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(TsrStorage) storage = tsr_storage_new (f->info, f->target);
+  g_autoptr(GBytes) piece = source_piece (f, 1);
+  g_autofree guint8 *bad = g_memdup2 (g_bytes_get_data (piece, NULL), g_bytes_get_size (piece));
+  g_autoptr(GBytes) bad_piece = NULL;
+  g_autoptr(GBytes) short_piece = g_bytes_new_from_bytes (piece, 0, g_bytes_get_size (piece) - 1);
+  g_autofree char *file = g_build_filename (f->target, "pack", NULL);
+
+  bad[100] ^= 1;
+  bad_piece = g_bytes_new (bad, g_bytes_get_size (piece));
+  write_piece (f, storage, 1, bad_piece);
+  g_assert_no_error (f->error);
+  g_assert_false (f->hash_ok);
+  write_piece (f, storage, 1, short_piece);
+  g_assert_false (f->hash_ok);
+  /* Nothing reached the disk. */
+  g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_read_blocks (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(TsrStorage) storage = tsr_storage_new (f->info, f->target);
+  g_autoptr(TsrStorage) source = tsr_storage_new (f->info, f->source);
+  g_autoptr(GBytes) piece = source_piece (f, 2);
+
+  /* Before the data is there: a clear "missing". */
+  tsr_storage_read_block_async (storage, 2, 0, (guint32) MIN (16384, tsr_metainfo_get_piece_size (f->info, 2)),
+                                NULL, on_read, f);
+  g_main_loop_run (f->loop);
+  g_assert_null (f->block);
+  g_assert_error (f->error, TSR_STORAGE_ERROR, TSR_STORAGE_ERROR_MISSING);
+
+  tsr_storage_read_block_async (source, 2, 100, 1000, NULL, on_read, f);
+  g_main_loop_run (f->loop);
+  g_assert_no_error (f->error);
+  g_assert_cmpmem (g_bytes_get_data (f->block, NULL), 1000,
+                   (const guint8 *) g_bytes_get_data (piece, NULL) + 100, 1000);
+
+  tsr_storage_read_block_async (source, f->info->piece_count, 0, 16, NULL, on_read, f);
+  g_main_loop_run (f->loop);
+  g_assert_error (f->error, TSR_STORAGE_ERROR, TSR_STORAGE_ERROR_BAD_RANGE);
+  tsr_storage_read_block_async (source, 0, 16380, 16, NULL, on_read, f);
+  g_main_loop_run (f->loop);
+  g_assert_error (f->error, TSR_STORAGE_ERROR, TSR_STORAGE_ERROR_BAD_RANGE);
+}
+
+static void
+test_open_file_limit (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tsr-storage-XXXXXX", NULL);
+  g_autofree char *root = g_build_filename (dir, "many", NULL);
+  g_autofree char *target = g_build_filename (dir, "target", NULL);
+  g_autoptr(TsrMetainfo) info = NULL;
+  g_autoptr(TsrStorage) source = NULL;
+  g_autoptr(TsrStorage) storage = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *buffer = NULL;
+  guint i;
+
+  for (i = 0; i < 150; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("f%03u", i);
+
+      write_at (root, name, 1000 + i, i);
+    }
+  info = make_torrent (root, TSR_CREATE_V1);
+  source = tsr_storage_new (info, dir);
+  storage = tsr_storage_new (info, target);
+  buffer = g_malloc (info->stream_length);
+  g_assert_true (tsr_storage_read (source, 0, buffer, info->stream_length, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tsr_storage_get_n_open_files (source), <=, TSR_STORAGE_MAX_OPEN_FILES);
+  g_assert_true (tsr_storage_write (storage, 0, buffer, info->stream_length, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tsr_storage_get_n_open_files (storage), ==, TSR_STORAGE_MAX_OPEN_FILES);
+  /* Written through the cache, every byte landed. */
+  memset (buffer, 0, info->stream_length);
+  g_assert_true (tsr_storage_read (storage, 0, buffer, info->stream_length, &error));
+  for (i = 0; i < info->piece_count; i++)
+    {
+      gsize size = tsr_metainfo_get_piece_size (info, i);
+
+      g_assert_true (tsr_storage_piece_matches (storage, i, buffer + (gsize) i * info->piece_length, size));
+    }
+  g_assert_false (tsr_storage_write (storage, info->stream_length - 1, buffer, 2, &error));
+  g_assert_error (error, TSR_STORAGE_ERROR, TSR_STORAGE_ERROR_BAD_RANGE);
+  g_clear_object (&storage);
+  g_clear_object (&source);
+  remove_tree (dir);
+}
+
+static void
+test_bitfield (void)
+{
+  g_autoptr(TsrBitfield) bits = tsr_bitfield_new (10);
+  g_autoptr(TsrBitfield) copy = NULL;
+  const guint8 *bytes;
+  gsize length = 0;
+  static const guint8 good[2] = { 0x81, 0x40 };
+  static const guint8 spare[2] = { 0x81, 0x41 };
+
+  g_assert_cmpuint (tsr_bitfield_count (bits), ==, 0);
+  tsr_bitfield_set (bits, 0, TRUE);
+  tsr_bitfield_set (bits, 9, TRUE);
+  tsr_bitfield_set (bits, 9, TRUE);
+  g_assert_cmpuint (tsr_bitfield_count (bits), ==, 2);
+  bytes = tsr_bitfield_get_bytes (bits, &length);
+  g_assert_cmpuint (length, ==, 2);
+  g_assert_cmpint (bytes[0], ==, 0x80);
+  g_assert_cmpint (bytes[1], ==, 0x40);
+  tsr_bitfield_set_all (bits, TRUE);
+  g_assert_true (tsr_bitfield_is_full (bits));
+  bytes = tsr_bitfield_get_bytes (bits, NULL);
+  g_assert_cmpint (bytes[1], ==, 0xc0);   /* spare bits stay zero */
+  g_assert_true (tsr_bitfield_set_bytes (bits, good, 2));
+  g_assert_cmpuint (tsr_bitfield_count (bits), ==, 3);
+  g_assert_true (tsr_bitfield_get (bits, 7));
+  g_assert_false (tsr_bitfield_get (bits, 8));
+  g_assert_false (tsr_bitfield_set_bytes (bits, spare, 2));
+  g_assert_false (tsr_bitfield_set_bytes (bits, good, 1));
+  g_assert_cmpuint (tsr_bitfield_count (bits), ==, 3);
+  copy = tsr_bitfield_copy (bits);
+  tsr_bitfield_set (bits, 0, FALSE);
+  g_assert_cmpuint (tsr_bitfield_count (copy), ==, 3);
+  g_assert_cmpuint (tsr_bitfield_count (bits), ==, 2);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  static const struct { const char *name; TsrCreateFormat format; } formats[] = {
+    { "v1", TSR_CREATE_V1 }, { "v2", TSR_CREATE_V2 }, { "hybrid", TSR_CREATE_HYBRID },
+  };
+  guint i;
+
+  g_test_init (&argc, &argv, NULL);
+
+  for (i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autofree char *a = g_strdup_printf ("/storage/%s/write-all-then-verify", formats[i].name);
+      g_autofree char *b = g_strdup_printf ("/storage/%s/wrong-data-not-written", formats[i].name);
+      g_autofree char *c = g_strdup_printf ("/storage/%s/read-blocks", formats[i].name);
+
+      g_test_add (a, Fixture, GINT_TO_POINTER (formats[i].format), fixture_set_up, test_write_all_then_verify, fixture_tear_down);
+      g_test_add (b, Fixture, GINT_TO_POINTER (formats[i].format), fixture_set_up, test_wrong_data_not_written, fixture_tear_down);
+      g_test_add (c, Fixture, GINT_TO_POINTER (formats[i].format), fixture_set_up, test_read_blocks, fixture_tear_down);
+    }
+  g_test_add_func ("/storage/open-file-limit", test_open_file_limit);
+  g_test_add_func ("/bitfield/basics", test_bitfield);
+
+  return g_test_run ();
+}
