@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 
 /* Each command gets argv with argv[0] set to "tessera-cli COMMAND" and
  * returns the process exit status. */
+int  tsr_cli_peer    (int    argc,
+                      char **argv);
 int  tsr_cli_show    (int    argc,
                       char **argv);
 int  tsr_cli_create  (int    argc,

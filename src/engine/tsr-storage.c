@@ -420,6 +420,27 @@ tsr_storage_read (TsrStorage  *self,
 }
 
 gboolean
+tsr_storage_create_empty_files (TsrStorage  *self,
+                                GError     **error)
+{
+  guint i;
+
+  for (i = 0; i < self->info->n_files; i++)
+    {
+      const TsrFile *file = &self->info->files[i];
+      int fd;
+
+      if (file->length != 0 || (file->attr & TSR_FILE_ATTR_PAD))
+        continue;
+      fd = acquire_fd (self, i, TRUE, error);
+      if (fd < 0)
+        return FALSE;
+      release_fd (self, i);
+    }
+  return TRUE;
+}
+
+gboolean
 tsr_storage_piece_matches (TsrStorage   *self,
                            guint         index,
                            const guint8 *data,

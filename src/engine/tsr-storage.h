@@ -81,6 +81,11 @@ GBytes      *tsr_storage_read_block_finish (TsrStorage          *self,
                                             GAsyncResult        *result,
                                             GError             **error);
 
+/* Creates the torrent's empty files, which no piece ever writes.
+ * Blocking, but cheap: one open per empty file. */
+gboolean     tsr_storage_create_empty_files (TsrStorage         *self,
+                                             GError            **error);
+
 /* Whether @data is what piece @index must hold (pure; any thread). */
 gboolean     tsr_storage_piece_matches     (TsrStorage          *self,
                                             guint                index,

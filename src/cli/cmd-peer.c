@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * cmd-peer.c: `tessera-cli peer`, the original's torrent/peer: download,
+ * then seed, headless. Prints the engine's events, one JSON object per
+ * line with --json-events, otherwise a line per notable event.
+ *
+ * Not yet here (see the issue): trackers (peers come from --peer and
+ * incoming connections), resume data, rate and total limits.
+ */
+#define G_LOG_DOMAIN "tsr-cli"
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <stdio.h>
+
+#include "tsr-cli.h"
+#include "tsr-metainfo.h"
+#include "tsr-session.h"
+
+typedef struct
+{
+  GMainLoop *loop;
+  gboolean   json;
+  gboolean   exit_when_done;
+  guint      n_torrents;
+  guint      n_done;
+  int        status;
+} PeerRun;
+
+static void
+emit_event (PeerRun    *run,
+            TsrTorrent *torrent,
+            const char *event,
+            const char *key,
+            JsonNode   *value,
+            const char *text)
+{
+  if (run->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *line = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "event");
+      json_builder_add_string_value (builder, event);
+      if (torrent != NULL)
+        {
+          g_autofree char *hash = tsr_metainfo_dup_info_hash_hex (tsr_torrent_get_metainfo (torrent));
+
+          json_builder_set_member_name (builder, "torrent");
+          json_builder_add_string_value (builder, hash);
+        }
+      if (key != NULL)
+        {
+          json_builder_set_member_name (builder, key);
+          json_builder_add_value (builder, json_node_copy (value));
+        }
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      json_generator_set_root (generator, root);
+      line = json_generator_to_data (generator, NULL);
+      printf ("%s\n", line);
+    }
+  else if (text != NULL)
+    printf ("%s\n", text);
+  fflush (stdout);
+  g_clear_pointer (&value, json_node_unref);
+}
+
+static void
+on_piece_verified (TsrTorrent *torrent,
+                   guint       index,
+                   PeerRun    *run)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_int (node, index);
+  emit_event (run, torrent, "piece-verified", "piece", node, NULL);
+}
+
+static void
+on_hash_failed (TsrTorrent *torrent,
+                guint       index,
+                PeerRun    *run)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+  g_autofree char *text = g_strdup_printf (_("Piece %u failed its hash check; fetching it again"), index);
+
+  json_node_set_int (node, index);
+  emit_event (run, torrent, "hash-failed", "piece", node, text);
+}
+
+static void
+on_peer_connected (TsrTorrent *torrent,
+                   const char *address,
+                   PeerRun    *run)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+  g_autofree char *text = g_strdup_printf (_("Connected to %s"), address);
+
+  json_node_set_string (node, address);
+  emit_event (run, torrent, "peer-connected", "peer", node, text);
+}
+
+static void
+on_peer_gone (TsrTorrent *torrent,
+              const char *address,
+              const char *reason,
+              PeerRun    *run)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+  g_autofree char *text = g_strdup_printf (_("%s left: %s"), address, reason != NULL ? reason : _("closed"));
+
+  json_node_set_string (node, address);
+  emit_event (run, torrent, "peer-gone", "peer", node, text);
+}
+
+static void
+on_state_changed (TsrTorrent *torrent,
+                  PeerRun    *run)
+{
+  static const char *const names[] = { "stopped", "checking", "downloading", "seeding", "error" };
+  TsrTorrentState state = tsr_torrent_get_state (torrent);
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+  g_autofree char *text = NULL;
+
+  if (state == TSR_TORRENT_ERROR)
+    {
+      text = g_strdup_printf (_("Error: %s"), tsr_torrent_get_error (torrent));
+      json_node_set_string (node, tsr_torrent_get_error (torrent));
+      emit_event (run, torrent, "error", "message", node, text);
+      run->status = 1;
+      g_main_loop_quit (run->loop);
+      return;
+    }
+  text = g_strdup_printf (_("%s: %s"), tsr_torrent_get_metainfo (torrent)->display_name, names[state]);
+  json_node_set_string (node, names[state]);
+  emit_event (run, torrent, "state", "state", node, text);
+}
+
+static void
+on_done (TsrTorrent *torrent,
+         PeerRun    *run)
+{
+  g_autofree char *text = g_strdup_printf (_("%s: all data is here and verified"),
+                                           tsr_torrent_get_metainfo (torrent)->display_name);
+
+  emit_event (run, torrent, "done", NULL, NULL, text);
+  run->n_done++;
+  if (run->exit_when_done && run->n_done == run->n_torrents)
+    g_main_loop_quit (run->loop);
+}
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  PeerRun *run = user_data;
+
+  emit_event (run, NULL, "stopped", NULL, NULL, _("Stopping"));
+  g_main_loop_quit (run->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+tsr_cli_peer (int    argc,
+              char **argv)
+{
+  g_autofree char *folder = NULL;
+  g_auto(GStrv) peers = NULL;
+  g_auto(GStrv) inputs = NULL;
+  gboolean no_tracker = FALSE;
+  int port = 6881;
+  PeerRun run = { 0 };
+  const GOptionEntry entries[] = {
+    { "dir", 'd', 0, G_OPTION_ARG_FILENAME, &folder, N_("Download folder (default: the current folder)"), N_("DIR") },
+    { "port", 'p', 0, G_OPTION_ARG_INT, &port, N_("Listening port (default 6881; 0: any free port, printed)"), N_("PORT") },
+    { "peer", 0, 0, G_OPTION_ARG_STRING_ARRAY, &peers, N_("Connect to this peer (repeatable)"), N_("HOST:PORT") },
+    { "no-tracker", 0, 0, G_OPTION_ARG_NONE, &no_tracker, N_("Do not contact trackers"), NULL },
+    { "exit-when-done", 0, 0, G_OPTION_ARG_NONE, &run.exit_when_done, N_("Exit once all data is verified"), NULL },
+    { "json-events", 0, 0, G_OPTION_ARG_NONE, &run.json, N_("Print every event as a line of JSON"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, NULL, N_("TORRENT…") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(TsrSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) torrents = g_ptr_array_new_with_free_func (g_object_unref);
+  guint sigint, sigterm;
+  guint i, j;
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, _("Download the torrents, then seed them, without a window.\n"
+                                           "Trackers are not contacted yet: peers come from --peer and "
+                                           "incoming connections."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!tsr_cli_parse_options (context, &argc, &argv))
+    return 1;
+  if (inputs == NULL || inputs[0] == NULL)
+    {
+      tsr_cli_error (_("peer needs at least one torrent file"));
+      return 1;
+    }
+  if (port < 0 || port > 65535)
+    {
+      tsr_cli_error (_("port %d is not from 0 to 65535"), port);
+      return 1;
+    }
+  if (folder == NULL)
+    folder = g_strdup (".");
+  if (!g_file_test (folder, G_FILE_TEST_IS_DIR))
+    {
+      tsr_cli_error (_("“%s” is not a folder"), folder);
+      return 1;
+    }
+
+  session = tsr_session_new ();
+  if (!tsr_session_listen (session, (guint16) port, &error))
+    {
+      tsr_cli_error (_("Cannot listen on port %d: %s"), port, error->message);
+      return 1;
+    }
+  run.loop = g_main_loop_new (NULL, FALSE);
+  {
+    JsonNode *node = json_node_new (JSON_NODE_VALUE);
+    g_autofree char *text = g_strdup_printf (_("Listening on port %u"), tsr_session_get_port (session));
+
+    json_node_set_int (node, tsr_session_get_port (session));
+    emit_event (&run, NULL, "listening", "port", node, text);
+  }
+
+  for (i = 0; inputs[i] != NULL; i++)
+    {
+      g_autoptr(TsrMetainfo) info = tsr_metainfo_new_from_file (inputs[i], &error);
+      TsrTorrent *torrent;
+
+      if (info == NULL)
+        {
+          tsr_cli_error ("%s", error->message);
+          g_main_loop_unref (run.loop);
+          return 1;
+        }
+      torrent = tsr_session_add_torrent (session, info, folder);
+      g_ptr_array_add (torrents, g_object_ref (torrent));
+      g_signal_connect (torrent, "piece-verified", G_CALLBACK (on_piece_verified), &run);
+      g_signal_connect (torrent, "hash-failed", G_CALLBACK (on_hash_failed), &run);
+      g_signal_connect (torrent, "peer-connected", G_CALLBACK (on_peer_connected), &run);
+      g_signal_connect (torrent, "peer-gone", G_CALLBACK (on_peer_gone), &run);
+      g_signal_connect (torrent, "state-changed", G_CALLBACK (on_state_changed), &run);
+      g_signal_connect (torrent, "done", G_CALLBACK (on_done), &run);
+      run.n_torrents++;
+      tsr_torrent_start (torrent);
+      for (j = 0; peers != NULL && peers[j] != NULL; j++)
+        tsr_torrent_add_peer_address (torrent, peers[j]);
+    }
+
+  sigint = g_unix_signal_add (SIGINT, on_signal, &run);
+  sigterm = g_unix_signal_add (SIGTERM, on_signal, &run);
+  g_main_loop_run (run.loop);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+  for (i = 0; i < torrents->len; i++)
+    {
+      g_signal_handlers_disconnect_by_data (g_ptr_array_index (torrents, i), &run);
+      tsr_torrent_stop (g_ptr_array_index (torrents, i));
+    }
+  g_main_loop_unref (run.loop);
+  return run.status;
+}

@@ -1,0 +1,521 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-peer.c: a peer connection on the main context. Reads arrive in
+ * 256 KiB chunks and are cut into messages by the wire codec; writes are
+ * queued and leave together in one vectored write per turn of the main
+ * loop, blocks straight from their buffers. A protocol fault closes the
+ * connection with the codec's reason.
+ */
+#define G_LOG_DOMAIN "tsr-peer"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+
+#include "tsr-peer.h"
+
+#define READ_CHUNK        (256 * 1024)
+#define CONNECT_TIMEOUT   10
+
+enum
+{
+  SIGNAL_HANDSHAKE,
+  SIGNAL_MESSAGE,
+  SIGNAL_CLOSED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+struct _TsrPeer
+{
+  GObject            parent_instance;
+  char              *address;        /* (owned) */
+  gboolean           incoming;
+  GSocketConnection *connection;     /* (owned) (nullable) */
+  GCancellable      *cancellable;    /* (owned) cancelled on close */
+  TsrWireHandshake   ours;
+  gboolean           have_ours;
+  gboolean           handshake_received;
+  guint8             peer_id[20];
+  TsrWireLimits      limits;
+  GByteArray        *in;             /* (owned) unparsed input */
+  guint8            *chunk;          /* (owned) READ_CHUNK bytes */
+  GPtrArray         *queue;          /* (owned) (element-type GBytes) to send */
+  GPtrArray         *sending;        /* (owned) (element-type GBytes) in flight */
+  GOutputVector     *vectors;        /* (owned) for the write in flight */
+  GByteArray        *pending;        /* (owned) small messages not yet in queue */
+  guint              flush_source;
+  gboolean           closed;
+  gboolean           processing;     /* inside process_input */
+  guint              process_source;
+  guint64            received;
+  guint64            sent;
+  TsrPeerState       state;
+};
+
+G_DEFINE_FINAL_TYPE (TsrPeer, tsr_peer, G_TYPE_OBJECT)
+
+static void start_reading (TsrPeer *self);
+
+static void
+tsr_peer_dispose (GObject *object)
+{
+  TsrPeer *self = TSR_PEER (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->flush_source, g_source_remove);
+  g_clear_handle_id (&self->process_source, g_source_remove);
+  g_clear_object (&self->connection);
+  G_OBJECT_CLASS (tsr_peer_parent_class)->dispose (object);
+}
+
+static void
+tsr_peer_finalize (GObject *object)
+{
+  TsrPeer *self = TSR_PEER (object);
+
+  g_free (self->address);
+  g_clear_object (&self->cancellable);
+  g_byte_array_unref (self->in);
+  g_free (self->chunk);
+  g_ptr_array_unref (self->queue);
+  g_clear_pointer (&self->sending, g_ptr_array_unref);
+  g_free (self->vectors);
+  g_byte_array_unref (self->pending);
+  g_clear_pointer (&self->state.have, tsr_bitfield_free);
+  G_OBJECT_CLASS (tsr_peer_parent_class)->finalize (object);
+}
+
+static void
+tsr_peer_class_init (TsrPeerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tsr_peer_dispose;
+  object_class->finalize = tsr_peer_finalize;
+
+  /* The remote handshake (a TsrWireHandshake *), valid during emission. */
+  signals[SIGNAL_HANDSHAKE] = g_signal_new ("handshake", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                            0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  /* A parsed message (a TsrWireMessage *), valid during emission. */
+  signals[SIGNAL_MESSAGE] = g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  /* The connection ended; the string says why (NULL: closed by us). */
+  signals[SIGNAL_CLOSED] = g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+tsr_peer_init (TsrPeer *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->in = g_byte_array_new ();
+  self->chunk = g_malloc (READ_CHUNK);
+  self->queue = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  self->pending = g_byte_array_new ();
+  self->state.am_choking = TRUE;
+  self->state.peer_choking = TRUE;
+}
+
+TsrPeer *
+tsr_peer_new_outgoing (const char *address)
+{
+  TsrPeer *self = g_object_new (TSR_TYPE_PEER, NULL);
+
+  self->address = g_strdup (address);
+  return self;
+}
+
+TsrPeer *
+tsr_peer_new_incoming (GSocketConnection *connection)
+{
+  TsrPeer *self = g_object_new (TSR_TYPE_PEER, NULL);
+  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
+
+  self->incoming = TRUE;
+  self->connection = g_object_ref (connection);
+  if (G_IS_INET_SOCKET_ADDRESS (remote))
+    {
+      g_autofree char *host = g_inet_address_to_string (
+        g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+
+      self->address = g_strdup_printf (strchr (host, ':') ? "[%s]:%u" : "%s:%u", host,
+                                       g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (remote)));
+    }
+  else
+    self->address = g_strdup ("?");
+  return self;
+}
+
+const char *
+tsr_peer_get_address (TsrPeer *self)
+{
+  return self->address;
+}
+
+gboolean
+tsr_peer_is_incoming (TsrPeer *self)
+{
+  return self->incoming;
+}
+
+const guint8 *
+tsr_peer_get_id (TsrPeer *self)
+{
+  return self->handshake_received ? self->peer_id : NULL;
+}
+
+gboolean
+tsr_peer_is_closed (TsrPeer *self)
+{
+  return self->closed;
+}
+
+guint64
+tsr_peer_get_bytes_received (TsrPeer *self)
+{
+  return self->received;
+}
+
+guint64
+tsr_peer_get_bytes_sent (TsrPeer *self)
+{
+  return self->sent;
+}
+
+TsrPeerState *
+tsr_peer_get_state (TsrPeer *self)
+{
+  return &self->state;
+}
+
+void
+tsr_peer_set_limits (TsrPeer             *self,
+                     const TsrWireLimits *limits)
+{
+  self->limits = *limits;
+}
+
+void
+tsr_peer_close (TsrPeer    *self,
+                const char *reason)
+{
+  g_autoptr(TsrPeer) hold = NULL;
+
+  if (self->closed)
+    return;
+  hold = g_object_ref (self);
+  self->closed = TRUE;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->flush_source, g_source_remove);
+  g_clear_handle_id (&self->process_source, g_source_remove);
+  if (self->connection != NULL)
+    g_io_stream_close (G_IO_STREAM (self->connection), NULL, NULL);
+  g_debug ("%s: closed: %s", self->address, reason != NULL ? reason : "by us");
+  g_signal_emit (self, signals[SIGNAL_CLOSED], 0, reason);
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing                                                             */
+
+static void flush (TsrPeer *self);
+
+static void
+on_written (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(TsrPeer) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gsize written = 0;
+
+  if (!g_output_stream_writev_all_finish (G_OUTPUT_STREAM (source), result, &written, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        tsr_peer_close (self, error->message);
+      return;
+    }
+  self->sent += written;
+  g_clear_pointer (&self->sending, g_ptr_array_unref);
+  g_clear_pointer (&self->vectors, g_free);
+  if (self->queue->len > 0 || self->pending->len > 0)
+    flush (self);
+}
+
+static void
+move_pending (TsrPeer *self)
+{
+  if (self->pending->len == 0)
+    return;
+  g_ptr_array_add (self->queue, g_bytes_new (self->pending->data, self->pending->len));
+  g_byte_array_set_size (self->pending, 0);
+}
+
+static void
+flush (TsrPeer *self)
+{
+  guint i;
+
+  if (self->closed || self->sending != NULL || self->connection == NULL)
+    return;
+  move_pending (self);
+  if (self->queue->len == 0)
+    return;
+  self->sending = g_steal_pointer (&self->queue);
+  self->queue = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  self->vectors = g_new0 (GOutputVector, self->sending->len);
+  for (i = 0; i < self->sending->len; i++)
+    {
+      gsize length = 0;
+
+      self->vectors[i].buffer = g_bytes_get_data (g_ptr_array_index (self->sending, i), &length);
+      self->vectors[i].size = length;
+    }
+  g_output_stream_writev_all_async (g_io_stream_get_output_stream (G_IO_STREAM (self->connection)),
+                                    self->vectors, self->sending->len, G_PRIORITY_DEFAULT,
+                                    self->cancellable, on_written, g_object_ref (self));
+}
+
+static gboolean
+on_flush_idle (gpointer user_data)
+{
+  TsrPeer *self = user_data;
+
+  self->flush_source = 0;
+  flush (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_flush (TsrPeer *self)
+{
+  if (self->flush_source == 0 && !self->closed)
+    self->flush_source = g_idle_add (on_flush_idle, self);
+}
+
+void
+tsr_peer_send (TsrPeer              *self,
+               const TsrWireMessage *message)
+{
+  if (self->closed)
+    return;
+  tsr_wire_write_message (self->pending, message);
+  schedule_flush (self);
+}
+
+void
+tsr_peer_send_block (TsrPeer *self,
+                     guint32  index,
+                     guint32  begin,
+                     GBytes  *block)
+{
+  TsrWireMessage header = { 0 };
+
+  if (self->closed)
+    return;
+  header.type = TSR_WIRE_PIECE;
+  header.index = index;
+  header.begin = begin;
+  header.length = (guint32) g_bytes_get_size (block);
+  tsr_wire_write_message (self->pending, &header);
+  move_pending (self);
+  g_ptr_array_add (self->queue, g_bytes_ref (block));
+  schedule_flush (self);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading                                                             */
+
+static gboolean process_input_locked (TsrPeer *self);
+
+/* Parses what has arrived; returns FALSE when the connection closed. */
+static gboolean
+process_input (TsrPeer *self)
+{
+  gboolean open;
+
+  self->processing = TRUE;
+  open = process_input_locked (self);
+  self->processing = FALSE;
+  return open;
+}
+
+static gboolean
+process_input_locked (TsrPeer *self)
+{
+  gsize offset = 0;
+
+  if (!self->handshake_received)
+    {
+      TsrWireHandshake theirs;
+      g_autoptr(GError) error = NULL;
+
+      if (self->in->len < TSR_WIRE_HANDSHAKE_LENGTH)
+        return TRUE;
+      if (!tsr_wire_parse_handshake (self->in->data, self->in->len, &theirs, &error))
+        {
+          tsr_peer_close (self, error->message);
+          return FALSE;
+        }
+      if (self->have_ours && memcmp (theirs.info_hash, self->ours.info_hash, 20) != 0)
+        {
+          tsr_peer_close (self, _("The peer offered another torrent"));
+          return FALSE;
+        }
+      self->handshake_received = TRUE;
+      memcpy (self->peer_id, theirs.peer_id, 20);
+      self->state.fast = self->have_ours && tsr_wire_reserved_has (theirs.reserved, TSR_WIRE_RESERVED_FAST) &&
+                         tsr_wire_reserved_has (self->ours.reserved, TSR_WIRE_RESERVED_FAST);
+      offset = TSR_WIRE_HANDSHAKE_LENGTH;
+      g_signal_emit (self, signals[SIGNAL_HANDSHAKE], 0, &theirs);
+      if (self->closed)
+        return FALSE;
+    }
+
+  while (!self->closed && offset < self->in->len)
+    {
+      g_autoptr(GError) error = NULL;
+      TsrWireMessage message;
+      gsize consumed = 0;
+      TsrWireParseResult result;
+
+      /* Messages come only after both handshakes. */
+      if (!self->have_ours)
+        break;
+      result = tsr_wire_parse_message (self->in->data + offset, self->in->len - offset, &self->limits,
+                                       &message, &consumed, &error);
+      if (result == TSR_WIRE_PARSE_NEED_MORE)
+        break;
+      if (result == TSR_WIRE_PARSE_ERROR)
+        {
+          tsr_peer_close (self, error->message);
+          return FALSE;
+        }
+      offset += consumed;
+      g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, &message);
+    }
+  if (self->closed)
+    return FALSE;
+  g_byte_array_remove_range (self->in, 0, (guint) offset);
+  return TRUE;
+}
+
+static void
+on_read (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(TsrPeer) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
+
+  if (n < 0)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        tsr_peer_close (self, error->message);
+      return;
+    }
+  if (n == 0)
+    {
+      tsr_peer_close (self, _("The peer closed the connection"));
+      return;
+    }
+  self->received += (guint64) n;
+  g_byte_array_append (self->in, self->chunk, (guint) n);
+  if (process_input (self))
+    start_reading (self);
+}
+
+static void
+start_reading (TsrPeer *self)
+{
+  if (self->closed)
+    return;
+  g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (self->connection)),
+                             self->chunk, READ_CHUNK, G_PRIORITY_DEFAULT, self->cancellable,
+                             on_read, g_object_ref (self));
+}
+
+static void
+send_handshake (TsrPeer *self)
+{
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+
+  tsr_wire_write_handshake (bytes, &self->ours);
+  g_ptr_array_add (self->queue, g_bytes_new (bytes->data, bytes->len));
+  schedule_flush (self);
+}
+
+static gboolean
+on_process_idle (gpointer user_data)
+{
+  TsrPeer *self = user_data;
+
+  self->process_source = 0;
+  if (!self->closed)
+    process_input (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+tsr_peer_accept (TsrPeer                *self,
+                 const TsrWireHandshake *ours)
+{
+  self->ours = *ours;
+  self->have_ours = TRUE;
+  send_handshake (self);
+  /* Anything that came behind the handshake can be parsed now: by the
+   * running parse if we are inside it, else at the next idle. */
+  if (!self->processing && self->in->len > 0 && self->process_source == 0)
+    self->process_source = g_idle_add (on_process_idle, self);
+}
+
+static void
+on_connected (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(TsrPeer) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GSocketConnection *connection = g_socket_client_connect_to_host_finish (G_SOCKET_CLIENT (source), result, &error);
+
+  if (connection == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        tsr_peer_close (self, error->message);
+      return;
+    }
+  self->connection = connection;
+  /* The connect timeout must not stay on the socket: peers idle for minutes. */
+  g_socket_set_timeout (g_socket_connection_get_socket (connection), 0);
+  g_socket_set_option (g_socket_connection_get_socket (connection), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+  send_handshake (self);
+  start_reading (self);
+}
+
+void
+tsr_peer_start (TsrPeer                *self,
+                const TsrWireHandshake *ours)
+{
+  if (self->incoming)
+    {
+      start_reading (self);
+      return;
+    }
+  self->ours = *ours;
+  self->have_ours = TRUE;
+  {
+    g_autoptr(GSocketClient) client = g_socket_client_new ();
+
+    g_socket_client_set_timeout (client, CONNECT_TIMEOUT);
+    /* Peers are dialled directly: no system proxy lookup (libproxy) per
+     * connection, which is slow and would route peer traffic unasked. */
+    g_socket_client_set_enable_proxy (client, FALSE);
+    g_socket_client_connect_to_host_async (client, self->address, 0, self->cancellable,
+                                           on_connected, g_object_ref (self));
+  }
+}

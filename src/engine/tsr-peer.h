@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-peer.h: one connection to a peer. Reads with large buffered reads,
+ * parses with the wire codec, and sends batched messages with vectored
+ * writes; the torrent that owns it decides what to send.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tsr-bitfield.h"
+#include "tsr-wire.h"
+
+G_BEGIN_DECLS
+
+#define TSR_TYPE_PEER (tsr_peer_get_type ())
+G_DECLARE_FINAL_TYPE (TsrPeer, tsr_peer, TSR, PEER, GObject)
+
+/* An outgoing connection to "host:port" (connects on start). */
+TsrPeer      *tsr_peer_new_outgoing        (const char             *address);
+/* An accepted connection; its handshake is read first. */
+TsrPeer      *tsr_peer_new_incoming        (GSocketConnection      *connection);
+
+/* Starts the connection. Outgoing: connect, send @ours, read theirs.
+ * Incoming: read theirs (signal "handshake"), then the owner calls
+ * tsr_peer_accept with its own handshake. */
+void          tsr_peer_start               (TsrPeer                *self,
+                                            const TsrWireHandshake *ours);
+void          tsr_peer_accept              (TsrPeer                *self,
+                                            const TsrWireHandshake *ours);
+void          tsr_peer_set_limits          (TsrPeer                *self,
+                                            const TsrWireLimits    *limits);
+
+/* Queues a message; queued messages go out together at the next idle. A
+ * piece message with @block sends the block with the header in one
+ * vectored write. */
+void          tsr_peer_send                (TsrPeer                *self,
+                                            const TsrWireMessage   *message);
+void          tsr_peer_send_block          (TsrPeer                *self,
+                                            guint32                 index,
+                                            guint32                 begin,
+                                            GBytes                 *block);
+/* Closes; "closed" is emitted once with @reason (may be NULL). */
+void          tsr_peer_close               (TsrPeer                *self,
+                                            const char             *reason);
+
+const char   *tsr_peer_get_address         (TsrPeer                *self);
+gboolean      tsr_peer_is_incoming         (TsrPeer                *self);
+const guint8 *tsr_peer_get_id              (TsrPeer                *self);
+gboolean      tsr_peer_is_closed           (TsrPeer                *self);
+guint64       tsr_peer_get_bytes_received  (TsrPeer                *self);
+guint64       tsr_peer_get_bytes_sent      (TsrPeer                *self);
+
+/* State the torrent keeps on the connection (BEP 3 flags). */
+typedef struct
+{
+  gboolean     am_choking;        /* we choke them */
+  gboolean     am_interested;
+  gboolean     peer_choking;      /* they choke us */
+  gboolean     peer_interested;
+  TsrBitfield *have;              /* (nullable) what they have */
+  guint        requests_out;      /* our requests in flight to them */
+  gboolean     fast;              /* both sides speak BEP 6 */
+} TsrPeerState;
+
+TsrPeerState *tsr_peer_get_state           (TsrPeer                *self);
+
+G_END_DECLS

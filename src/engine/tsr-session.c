@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-session.c: one listening socket for all torrents. An accepted
+ * connection is read up to its handshake; the info hash in it picks the
+ * torrent, which then answers; a handshake for no torrent of ours ends
+ * the connection.
+ */
+#define G_LOG_DOMAIN "tsr-session"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "tsr-session.h"
+
+struct _TsrSession
+{
+  GObject            parent_instance;
+  GSocketService    *service;     /* (owned) (nullable) */
+  guint16            port;
+  guint8             peer_id[20];
+  GListStore        *torrents;    /* (owned) (element-type TsrTorrent) */
+  GPtrArray         *pending;     /* (owned) (element-type TsrPeer) before their handshake */
+};
+
+G_DEFINE_FINAL_TYPE (TsrSession, tsr_session, G_TYPE_OBJECT)
+
+static void
+tsr_session_dispose (GObject *object)
+{
+  TsrSession *self = TSR_SESSION (object);
+
+  if (self->service != NULL)
+    g_socket_service_stop (self->service);
+  g_clear_object (&self->service);
+  g_clear_object (&self->torrents);
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
+  G_OBJECT_CLASS (tsr_session_parent_class)->dispose (object);
+}
+
+static void
+tsr_session_class_init (TsrSessionClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = tsr_session_dispose;
+}
+
+static void
+tsr_session_init (TsrSession *self)
+{
+  static const char alphabet[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  guint i;
+
+  self->torrents = g_list_store_new (TSR_TYPE_TORRENT);
+  self->pending = g_ptr_array_new_with_free_func (g_object_unref);
+  memcpy (self->peer_id, "-TS0010-", 8);
+  for (i = 8; i < 20; i++)
+    self->peer_id[i] = (guint8) alphabet[g_random_int_range (0, sizeof alphabet - 1)];
+}
+
+TsrSession *
+tsr_session_new (void)
+{
+  return g_object_new (TSR_TYPE_SESSION, NULL);
+}
+
+const guint8 *
+tsr_session_get_peer_id (TsrSession *self)
+{
+  return self->peer_id;
+}
+
+guint16
+tsr_session_get_port (TsrSession *self)
+{
+  return self->port;
+}
+
+GListModel *
+tsr_session_get_torrents (TsrSession *self)
+{
+  return G_LIST_MODEL (self->torrents);
+}
+
+TsrTorrent *
+tsr_session_add_torrent (TsrSession  *self,
+                         TsrMetainfo *info,
+                         const char  *folder)
+{
+  g_autoptr(TsrTorrent) torrent = tsr_torrent_new (info, folder, self->peer_id);
+
+  g_list_store_append (self->torrents, torrent);
+  return torrent;
+}
+
+static void
+on_pending_closed (TsrPeer    *peer,
+                   const char *reason,
+                   gpointer    user_data)
+{
+  TsrSession *self = user_data;
+
+  g_ptr_array_remove_fast (self->pending, peer);
+}
+
+static void
+on_pending_handshake (TsrPeer  *peer,
+                      gpointer  pointer,
+                      gpointer  user_data)
+{
+  TsrSession *self = user_data;
+  const TsrWireHandshake *theirs = pointer;
+  g_autoptr(TsrPeer) peer_ref = g_object_ref (peer);   /* pending held the only one */
+  guint i;
+
+  g_signal_handlers_disconnect_by_data (peer_ref, self);
+  g_ptr_array_remove_fast (self->pending, peer_ref);
+  for (i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->torrents)); i++)
+    {
+      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (G_LIST_MODEL (self->torrents), i);
+      TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
+
+      if (info->has_v1 && memcmp (info->info_hash, theirs->info_hash, 20) == 0 &&
+          (tsr_torrent_get_state (torrent) == TSR_TORRENT_DOWNLOADING ||
+           tsr_torrent_get_state (torrent) == TSR_TORRENT_SEEDING))
+        {
+          tsr_torrent_add_incoming (torrent, peer);
+          return;
+        }
+    }
+  tsr_peer_close (peer, "handshake for a torrent we do not have");
+}
+
+static gboolean
+on_incoming (GSocketService    *service,
+             GSocketConnection *connection,
+             GObject           *source,
+             gpointer           user_data)
+{
+  TsrSession *self = user_data;
+  TsrPeer *peer = tsr_peer_new_incoming (connection);
+
+  g_ptr_array_add (self->pending, peer);
+  g_signal_connect (peer, "handshake", G_CALLBACK (on_pending_handshake), self);
+  g_signal_connect (peer, "closed", G_CALLBACK (on_pending_closed), self);
+  tsr_peer_start (peer, NULL);
+  return TRUE;
+}
+
+gboolean
+tsr_session_listen (TsrSession  *self,
+                    guint16      port,
+                    GError     **error)
+{
+  g_autoptr(GSocketService) service = g_socket_service_new ();
+
+  if (port == 0)
+    {
+      guint16 chosen = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (service), NULL, error);
+
+      if (chosen == 0)
+        return FALSE;
+      port = chosen;
+    }
+  else if (!g_socket_listener_add_inet_port (G_SOCKET_LISTENER (service), port, NULL, error))
+    return FALSE;
+  g_signal_connect (service, "incoming", G_CALLBACK (on_incoming), self);
+  g_socket_service_start (service);
+  self->service = g_steal_pointer (&service);
+  self->port = port;
+  return TRUE;
+}

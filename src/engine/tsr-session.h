@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-session.h: the torrents of one program and the listening socket
+ * they share: an incoming handshake's info hash picks the torrent.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tsr-torrent.h"
+
+G_BEGIN_DECLS
+
+#define TSR_TYPE_SESSION (tsr_session_get_type ())
+G_DECLARE_FINAL_TYPE (TsrSession, tsr_session, TSR, SESSION, GObject)
+
+TsrSession   *tsr_session_new          (void);
+/* Listens on @port (0: any free port) on every address. */
+gboolean      tsr_session_listen       (TsrSession   *self,
+                                        guint16       port,
+                                        GError      **error);
+guint16       tsr_session_get_port     (TsrSession   *self);
+/* Our peer id: "-TS0010-" and 12 random characters (BEP 20 style). */
+const guint8 *tsr_session_get_peer_id  (TsrSession   *self);
+
+TsrTorrent   *tsr_session_add_torrent  (TsrSession   *self,
+                                        TsrMetainfo  *info,
+                                        const char   *folder);
+GListModel   *tsr_session_get_torrents (TsrSession   *self);
+
+G_END_DECLS

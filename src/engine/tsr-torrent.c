@@ -1,0 +1,846 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-torrent.c: downloading and seeding one torrent.
+ *
+ * Blocks of a piece collect in memory; a complete piece goes to storage,
+ * which checks its hash on a worker thread and writes it whole. Each peer
+ * keeps up to TSR_TORRENT_PIPELINE 16 KiB requests in flight; pieces
+ * already started are finished before new ones are begun. Piece choice is
+ * deliberately simple here (rarest-first and end-game come with the swarm
+ * strategy); uploads go to the first TSR_TORRENT_UPLOAD_SLOTS interested
+ * peers.
+ */
+#define G_LOG_DOMAIN "tsr-torrent"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "tsr-bitfield.h"
+#include "tsr-storage.h"
+#include "tsr-torrent.h"
+#include "tsr-verifier.h"
+
+enum
+{
+  SIGNAL_STATE_CHANGED,
+  SIGNAL_PIECE_VERIFIED,
+  SIGNAL_HASH_FAILED,
+  SIGNAL_PEER_CONNECTED,
+  SIGNAL_PEER_GONE,
+  SIGNAL_DONE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+typedef enum
+{
+  BLOCK_NONE,
+  BLOCK_REQUESTED,
+  BLOCK_RECEIVED,
+} BlockState;
+
+typedef struct
+{
+  guint    index;
+  gsize    size;
+  guint8  *buffer;        /* (owned) */
+  guint    n_blocks;
+  guint8  *blocks;        /* (owned) BlockState per block */
+  guint    received;
+  gboolean writing;       /* with storage: hash check and write */
+} Piece;
+
+typedef struct
+{
+  TsrPeer *peer;          /* (owned) */
+  GArray  *requests;      /* (element-type guint64): index << 32 | begin */
+  gulong   message_id;
+  gulong   closed_id;
+} PeerData;
+
+struct _TsrTorrent
+{
+  GObject          parent_instance;
+  TsrMetainfo     *info;            /* (owned) */
+  TsrStorage      *storage;         /* (owned) */
+  char            *folder;          /* (owned) */
+  guint8           peer_id[20];
+  TsrTorrentState  state;
+  char            *error;
+  TsrBitfield     *have;            /* (owned) verified pieces */
+  GHashTable      *pieces;          /* index → Piece (owned) */
+  GPtrArray       *peers;           /* (element-type PeerData) */
+  TsrHashJob      *check_job;       /* (owned) (nullable) */
+  GCancellable    *cancellable;     /* (owned) */
+  guint            next_piece;      /* where new pieces are looked for */
+  guint64          downloaded;
+  guint64          uploaded;
+  TsrWireLimits    limits;
+  GPtrArray       *dial_later;      /* (owned) addresses given while checking */
+};
+
+G_DEFINE_FINAL_TYPE (TsrTorrent, tsr_torrent, G_TYPE_OBJECT)
+
+static void
+piece_free (Piece *piece)
+{
+  g_free (piece->buffer);
+  g_free (piece->blocks);
+  g_free (piece);
+}
+
+static void
+peer_data_free (PeerData *data)
+{
+  g_clear_signal_handler (&data->message_id, data->peer);
+  g_clear_signal_handler (&data->closed_id, data->peer);
+  tsr_peer_close (data->peer, NULL);
+  g_object_unref (data->peer);
+  g_array_unref (data->requests);
+  g_free (data);
+}
+
+static void
+tsr_torrent_dispose (GObject *object)
+{
+  TsrTorrent *self = TSR_TORRENT (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->peers != NULL)
+    g_ptr_array_set_size (self->peers, 0);
+  G_OBJECT_CLASS (tsr_torrent_parent_class)->dispose (object);
+}
+
+static void
+tsr_torrent_finalize (GObject *object)
+{
+  TsrTorrent *self = TSR_TORRENT (object);
+
+  g_clear_pointer (&self->peers, g_ptr_array_unref);
+  g_clear_pointer (&self->pieces, g_hash_table_unref);
+  g_clear_pointer (&self->dial_later, g_ptr_array_unref);
+  g_clear_pointer (&self->have, tsr_bitfield_free);
+  g_clear_pointer (&self->check_job, tsr_hash_job_free);
+  g_clear_object (&self->storage);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->info, tsr_metainfo_unref);
+  g_free (self->folder);
+  g_free (self->error);
+  G_OBJECT_CLASS (tsr_torrent_parent_class)->finalize (object);
+}
+
+static void
+tsr_torrent_class_init (TsrTorrentClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GType type = G_TYPE_FROM_CLASS (klass);
+
+  object_class->dispose = tsr_torrent_dispose;
+  object_class->finalize = tsr_torrent_finalize;
+
+  signals[SIGNAL_STATE_CHANGED] = g_signal_new ("state-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                G_TYPE_NONE, 0);
+  signals[SIGNAL_PIECE_VERIFIED] = g_signal_new ("piece-verified", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                 G_TYPE_NONE, 1, G_TYPE_UINT);
+  signals[SIGNAL_HASH_FAILED] = g_signal_new ("hash-failed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                              G_TYPE_NONE, 1, G_TYPE_UINT);
+  signals[SIGNAL_PEER_CONNECTED] = g_signal_new ("peer-connected", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                 G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_PEER_GONE] = g_signal_new ("peer-gone", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                            G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[SIGNAL_DONE] = g_signal_new ("done", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+tsr_torrent_init (TsrTorrent *self)
+{
+  self->pieces = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) piece_free);
+  self->peers = g_ptr_array_new_with_free_func ((GDestroyNotify) peer_data_free);
+  self->cancellable = g_cancellable_new ();
+  self->dial_later = g_ptr_array_new_with_free_func (g_free);
+}
+
+TsrTorrent *
+tsr_torrent_new (TsrMetainfo  *info,
+                 const char   *folder,
+                 const guint8 *peer_id)
+{
+  TsrTorrent *self = g_object_new (TSR_TYPE_TORRENT, NULL);
+
+  self->info = tsr_metainfo_ref (info);
+  self->folder = g_strdup (folder);
+  memcpy (self->peer_id, peer_id, 20);
+  self->storage = tsr_storage_new (info, folder);
+  self->have = tsr_bitfield_new (info->piece_count);
+  self->limits.piece_count = info->piece_count;
+  self->limits.piece_length = info->piece_length;
+  self->limits.last_piece_length = info->piece_count > 0
+                                   ? tsr_metainfo_get_piece_size (info, info->piece_count - 1) : 0;
+  return self;
+}
+
+TsrMetainfo *
+tsr_torrent_get_metainfo (TsrTorrent *self)
+{
+  return self->info;
+}
+
+TsrTorrentState
+tsr_torrent_get_state (TsrTorrent *self)
+{
+  return self->state;
+}
+
+const char *
+tsr_torrent_get_error (TsrTorrent *self)
+{
+  return self->error;
+}
+
+guint
+tsr_torrent_get_pieces_have (TsrTorrent *self)
+{
+  return tsr_bitfield_count (self->have);
+}
+
+guint64
+tsr_torrent_get_downloaded (TsrTorrent *self)
+{
+  return self->downloaded;
+}
+
+guint64
+tsr_torrent_get_uploaded (TsrTorrent *self)
+{
+  return self->uploaded;
+}
+
+guint
+tsr_torrent_get_n_peers (TsrTorrent *self)
+{
+  return self->peers->len;
+}
+
+static void
+set_state (TsrTorrent      *self,
+           TsrTorrentState  state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0);
+}
+
+static void
+fail (TsrTorrent *self,
+      const char *message)
+{
+  g_free (self->error);
+  self->error = g_strdup (message);
+  set_state (self, TSR_TORRENT_ERROR);
+}
+
+static PeerData *
+find_peer (TsrTorrent *self,
+           TsrPeer    *peer)
+{
+  guint i;
+
+  for (i = 0; i < self->peers->len; i++)
+    {
+      PeerData *data = g_ptr_array_index (self->peers, i);
+
+      if (data->peer == peer)
+        return data;
+    }
+  return NULL;
+}
+
+static void
+send_simple (TsrPeer     *peer,
+             TsrWireType  type)
+{
+  TsrWireMessage message = { 0 };
+
+  message.type = type;
+  tsr_peer_send (peer, &message);
+}
+
+/* ------------------------------------------------------------------ */
+/* Requests                                                            */
+
+static gboolean
+peer_has (TsrPeer *peer,
+          guint    index)
+{
+  TsrPeerState *state = tsr_peer_get_state (peer);
+
+  return state->have != NULL && tsr_bitfield_get (state->have, index);
+}
+
+static Piece *
+start_piece (TsrTorrent *self,
+             guint       index)
+{
+  Piece *piece = g_new0 (Piece, 1);
+
+  piece->index = index;
+  piece->size = tsr_metainfo_get_piece_size (self->info, index);
+  piece->buffer = g_malloc (piece->size);
+  piece->n_blocks = (guint) ((piece->size + TSR_WIRE_BLOCK_SIZE - 1) / TSR_WIRE_BLOCK_SIZE);
+  piece->blocks = g_malloc0 (piece->n_blocks);
+  g_hash_table_insert (self->pieces, GUINT_TO_POINTER (index), piece);
+  return piece;
+}
+
+/* A piece in progress with an unrequested block this peer has, else a new
+ * piece it has. */
+static Piece *
+choose_piece (TsrTorrent *self,
+              TsrPeer    *peer)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint i;
+
+  g_hash_table_iter_init (&iter, self->pieces);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Piece *piece = value;
+      guint b;
+
+      if (piece->writing || !peer_has (peer, piece->index))
+        continue;
+      for (b = 0; b < piece->n_blocks; b++)
+        if (piece->blocks[b] == BLOCK_NONE)
+          return piece;
+    }
+  for (i = 0; i < self->info->piece_count; i++)
+    {
+      guint index = (self->next_piece + i) % self->info->piece_count;
+
+      if (!tsr_bitfield_get (self->have, index) && peer_has (peer, index) &&
+          !g_hash_table_contains (self->pieces, GUINT_TO_POINTER (index)))
+        {
+          self->next_piece = index + 1;
+          return start_piece (self, index);
+        }
+    }
+  return NULL;
+}
+
+static void
+fill_pipeline (TsrTorrent *self,
+               PeerData   *data)
+{
+  TsrPeerState *state = tsr_peer_get_state (data->peer);
+
+  if (self->state != TSR_TORRENT_DOWNLOADING || state->peer_choking || !state->am_interested)
+    return;
+  while (data->requests->len < TSR_TORRENT_PIPELINE)
+    {
+      Piece *piece = choose_piece (self, data->peer);
+      guint b;
+
+      if (piece == NULL)
+        return;
+      for (b = 0; b < piece->n_blocks && data->requests->len < TSR_TORRENT_PIPELINE; b++)
+        {
+          guint32 begin = b * TSR_WIRE_BLOCK_SIZE;
+          guint32 length = (guint32) MIN ((gsize) TSR_WIRE_BLOCK_SIZE, piece->size - begin);
+          guint64 key = (guint64) piece->index << 32 | begin;
+          TsrWireMessage request = { 0 };
+
+          if (piece->blocks[b] != BLOCK_NONE)
+            continue;
+          piece->blocks[b] = BLOCK_REQUESTED;
+          g_array_append_val (data->requests, key);
+          request.type = TSR_WIRE_REQUEST;
+          request.index = piece->index;
+          request.begin = begin;
+          request.length = length;
+          tsr_peer_send (data->peer, &request);
+        }
+    }
+}
+
+/* Gives back the blocks a peer was asked for (it choked us or left). */
+static void
+release_requests (TsrTorrent *self,
+                  PeerData   *data)
+{
+  guint i;
+
+  for (i = 0; i < data->requests->len; i++)
+    {
+      guint64 key = g_array_index (data->requests, guint64, i);
+      Piece *piece = g_hash_table_lookup (self->pieces, GUINT_TO_POINTER ((guint) (key >> 32)));
+      guint block = (guint) (key & 0xffffffff) / TSR_WIRE_BLOCK_SIZE;
+
+      if (piece != NULL && block < piece->n_blocks && piece->blocks[block] == BLOCK_REQUESTED)
+        piece->blocks[block] = BLOCK_NONE;
+    }
+  g_array_set_size (data->requests, 0);
+}
+
+static void
+update_interest (TsrTorrent *self,
+                 PeerData   *data)
+{
+  TsrPeerState *state = tsr_peer_get_state (data->peer);
+  gboolean interested = FALSE;
+  guint i;
+
+  if (state->have != NULL && !tsr_bitfield_is_full (self->have))
+    for (i = 0; i < self->info->piece_count && !interested; i++)
+      interested = tsr_bitfield_get (state->have, i) && !tsr_bitfield_get (self->have, i);
+  if (interested != state->am_interested)
+    {
+      state->am_interested = interested;
+      send_simple (data->peer, interested ? TSR_WIRE_INTERESTED : TSR_WIRE_NOT_INTERESTED);
+    }
+  fill_pipeline (self, data);
+}
+
+static void
+fill_all (TsrTorrent *self)
+{
+  guint i;
+
+  for (i = 0; i < self->peers->len; i++)
+    fill_pipeline (self, g_ptr_array_index (self->peers, i));
+}
+
+/* ------------------------------------------------------------------ */
+/* Pieces                                                              */
+
+static void
+check_done (TsrTorrent *self)
+{
+  g_autoptr(GError) error = NULL;
+  guint i;
+
+  if (!tsr_bitfield_is_full (self->have) || self->state == TSR_TORRENT_SEEDING)
+    return;
+  if (!tsr_storage_create_empty_files (self->storage, &error))
+    {
+      fail (self, error->message);
+      return;
+    }
+  set_state (self, TSR_TORRENT_SEEDING);
+  for (i = 0; i < self->peers->len; i++)
+    update_interest (self, g_ptr_array_index (self->peers, i));
+  g_signal_emit (self, signals[SIGNAL_DONE], 0);
+}
+
+typedef struct
+{
+  TsrTorrent *torrent;    /* (owned) */
+  guint       index;
+} WriteData;
+
+static void
+on_piece_written (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  WriteData *write = user_data;
+  g_autoptr(TsrTorrent) self = write->torrent;
+  guint index = write->index;
+  g_autoptr(GError) error = NULL;
+  gboolean hash_ok = FALSE;
+  Piece *piece;
+  guint i;
+
+  g_free (write);
+  if (!tsr_storage_write_piece_finish (TSR_STORAGE (source), result, &hash_ok, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        fail (self, error->message);
+      return;
+    }
+  piece = g_hash_table_lookup (self->pieces, GUINT_TO_POINTER (index));
+  if (!hash_ok)
+    {
+      /* Fetch it again. (Marking and banning the senders comes next.) */
+      if (piece != NULL)
+        {
+          piece->buffer = g_malloc (piece->size);
+          memset (piece->blocks, BLOCK_NONE, piece->n_blocks);
+          piece->received = 0;
+          piece->writing = FALSE;
+        }
+      g_signal_emit (self, signals[SIGNAL_HASH_FAILED], 0, index);
+      fill_all (self);
+      return;
+    }
+  g_hash_table_remove (self->pieces, GUINT_TO_POINTER (index));
+  tsr_bitfield_set (self->have, index, TRUE);
+  for (i = 0; i < self->peers->len; i++)
+    {
+      PeerData *data = g_ptr_array_index (self->peers, i);
+      TsrWireMessage have = { 0 };
+
+      have.type = TSR_WIRE_HAVE;
+      have.index = index;
+      tsr_peer_send (data->peer, &have);
+    }
+  g_signal_emit (self, signals[SIGNAL_PIECE_VERIFIED], 0, index);
+  check_done (self);
+}
+
+static void
+on_block (TsrTorrent           *self,
+          PeerData             *data,
+          const TsrWireMessage *message)
+{
+  Piece *piece = g_hash_table_lookup (self->pieces, GUINT_TO_POINTER (message->index));
+  guint64 key = (guint64) message->index << 32 | message->begin;
+  guint block = message->begin / TSR_WIRE_BLOCK_SIZE;
+  guint i;
+
+  for (i = 0; i < data->requests->len; i++)
+    if (g_array_index (data->requests, guint64, i) == key)
+      {
+        g_array_remove_index_fast (data->requests, i);
+        break;
+      }
+  self->downloaded += message->data_length;
+  /* Unasked, duplicate or misaligned blocks are dropped. */
+  if (piece == NULL || piece->writing || message->begin % TSR_WIRE_BLOCK_SIZE != 0 ||
+      block >= piece->n_blocks || piece->blocks[block] == BLOCK_RECEIVED ||
+      message->data_length != MIN ((gsize) TSR_WIRE_BLOCK_SIZE, piece->size - message->begin))
+    {
+      fill_pipeline (self, data);
+      return;
+    }
+  memcpy (piece->buffer + message->begin, message->data, message->data_length);
+  piece->blocks[block] = BLOCK_RECEIVED;
+  piece->received++;
+  if (piece->received == piece->n_blocks)
+    {
+      WriteData *write = g_new0 (WriteData, 1);
+      /* The worker owns the data now, even if the torrent stops meanwhile. */
+      g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&piece->buffer), piece->size);
+
+      piece->writing = TRUE;
+      write->torrent = g_object_ref (self);
+      write->index = piece->index;
+      tsr_storage_write_piece_async (self->storage, piece->index, bytes, self->cancellable,
+                                     on_piece_written, write);
+    }
+  fill_pipeline (self, data);
+}
+
+/* ------------------------------------------------------------------ */
+/* Uploads                                                             */
+
+typedef struct
+{
+  TsrTorrent *torrent;   /* (owned) */
+  TsrPeer    *peer;      /* (owned) */
+  guint32     index;
+  guint32     begin;
+} ReadData;
+
+static void
+on_block_read (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  ReadData *read = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) block = tsr_storage_read_block_finish (TSR_STORAGE (source), result, &error);
+
+  if (block != NULL && !tsr_peer_is_closed (read->peer) && !tsr_peer_get_state (read->peer)->am_choking)
+    {
+      tsr_peer_send_block (read->peer, read->index, read->begin, block);
+      read->torrent->uploaded += g_bytes_get_size (block);
+    }
+  else if (block == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Cannot read a block for %s: %s", tsr_peer_get_address (read->peer), error->message);
+  g_object_unref (read->torrent);
+  g_object_unref (read->peer);
+  g_free (read);
+}
+
+static guint
+count_unchoked (TsrTorrent *self)
+{
+  guint count = 0;
+  guint i;
+
+  for (i = 0; i < self->peers->len; i++)
+    if (!tsr_peer_get_state (((PeerData *) g_ptr_array_index (self->peers, i))->peer)->am_choking)
+      count++;
+  return count;
+}
+
+static void
+on_request (TsrTorrent           *self,
+            PeerData             *data,
+            const TsrWireMessage *message)
+{
+  ReadData *read;
+
+  if (tsr_peer_get_state (data->peer)->am_choking || !tsr_bitfield_get (self->have, message->index))
+    return;
+  read = g_new0 (ReadData, 1);
+  read->torrent = g_object_ref (self);
+  read->peer = g_object_ref (data->peer);
+  read->index = message->index;
+  read->begin = message->begin;
+  tsr_storage_read_block_async (self->storage, message->index, message->begin, message->length,
+                                self->cancellable, on_block_read, read);
+}
+
+/* ------------------------------------------------------------------ */
+/* Peers                                                               */
+
+static void
+on_peer_message (TsrPeer        *peer,
+                 gpointer        pointer,
+                 gpointer        user_data)
+{
+  TsrTorrent *self = user_data;
+  const TsrWireMessage *message = pointer;
+  PeerData *data = find_peer (self, peer);
+  TsrPeerState *state = tsr_peer_get_state (peer);
+
+  if (data == NULL)
+    return;
+  switch (message->type)
+    {
+    case TSR_WIRE_CHOKE:
+      state->peer_choking = TRUE;
+      release_requests (self, data);
+      break;
+    case TSR_WIRE_UNCHOKE:
+      state->peer_choking = FALSE;
+      fill_pipeline (self, data);
+      break;
+    case TSR_WIRE_INTERESTED:
+      state->peer_interested = TRUE;
+      if (state->am_choking && count_unchoked (self) < TSR_TORRENT_UPLOAD_SLOTS)
+        {
+          state->am_choking = FALSE;
+          send_simple (peer, TSR_WIRE_UNCHOKE);
+        }
+      break;
+    case TSR_WIRE_NOT_INTERESTED:
+      state->peer_interested = FALSE;
+      break;
+    case TSR_WIRE_HAVE:
+      tsr_bitfield_set (state->have, message->index, TRUE);
+      update_interest (self, data);
+      break;
+    case TSR_WIRE_BITFIELD:
+      tsr_bitfield_set_bytes (state->have, message->data, message->data_length);
+      update_interest (self, data);
+      break;
+    case TSR_WIRE_HAVE_ALL:
+      tsr_bitfield_set_all (state->have, TRUE);
+      update_interest (self, data);
+      break;
+    case TSR_WIRE_HAVE_NONE:
+      tsr_bitfield_set_all (state->have, FALSE);
+      break;
+    case TSR_WIRE_REQUEST:
+      on_request (self, data, message);
+      break;
+    case TSR_WIRE_PIECE:
+      on_block (self, data, message);
+      break;
+    case TSR_WIRE_REJECT:
+      /* BEP 6: the block goes back to the pool. */
+      {
+        Piece *piece = g_hash_table_lookup (self->pieces, GUINT_TO_POINTER (message->index));
+        guint block = message->begin / TSR_WIRE_BLOCK_SIZE;
+
+        if (piece != NULL && block < piece->n_blocks && piece->blocks[block] == BLOCK_REQUESTED)
+          piece->blocks[block] = BLOCK_NONE;
+      }
+      break;
+    case TSR_WIRE_CANCEL:
+    case TSR_WIRE_KEEPALIVE:
+    case TSR_WIRE_PORT:
+    case TSR_WIRE_SUGGEST:
+    case TSR_WIRE_ALLOWED_FAST:
+    case TSR_WIRE_EXTENDED:
+    case TSR_WIRE_UNKNOWN:
+    default:
+      break;
+    }
+}
+
+static void
+on_peer_closed (TsrPeer    *peer,
+                const char *reason,
+                gpointer    user_data)
+{
+  TsrTorrent *self = user_data;
+  PeerData *data = find_peer (self, peer);
+  g_autofree char *address = g_strdup (tsr_peer_get_address (peer));
+
+  if (data == NULL)
+    return;
+  release_requests (self, data);
+  g_ptr_array_remove_fast (self->peers, data);
+  g_signal_emit (self, signals[SIGNAL_PEER_GONE], 0, address, reason);
+  fill_all (self);
+}
+
+static void
+make_handshake (TsrTorrent       *self,
+                TsrWireHandshake *handshake)
+{
+  memset (handshake, 0, sizeof *handshake);
+  memcpy (handshake->info_hash, self->info->info_hash, 20);
+  memcpy (handshake->peer_id, self->peer_id, 20);
+  tsr_wire_reserved_set (handshake->reserved, TSR_WIRE_RESERVED_FAST);
+}
+
+static void
+on_peer_handshake (TsrPeer  *peer,
+                   gpointer  pointer,
+                   gpointer  user_data)
+{
+  TsrTorrent *self = user_data;
+  PeerData *data = find_peer (self, peer);
+  const TsrWireHandshake *theirs = pointer;
+  gsize length = 0;
+  const guint8 *bytes = tsr_bitfield_get_bytes (self->have, &length);
+
+  if (data == NULL)
+    return;
+  if (memcmp (theirs->peer_id, self->peer_id, 20) == 0)
+    {
+      tsr_peer_close (peer, _("Connected to ourselves"));
+      return;
+    }
+  g_signal_emit (self, signals[SIGNAL_PEER_CONNECTED], 0, tsr_peer_get_address (peer));
+  /* BEP 3: the bitfield, if any, comes first. BEP 6 peers get have-all/none. */
+  if (tsr_peer_get_state (peer)->fast && tsr_bitfield_count (self->have) == 0)
+    send_simple (peer, TSR_WIRE_HAVE_NONE);
+  else if (tsr_peer_get_state (peer)->fast && tsr_bitfield_is_full (self->have))
+    send_simple (peer, TSR_WIRE_HAVE_ALL);
+  else if (tsr_bitfield_count (self->have) > 0)
+    {
+      TsrWireMessage message = { 0 };
+
+      message.type = TSR_WIRE_BITFIELD;
+      message.data = bytes;
+      message.data_length = length;
+      tsr_peer_send (peer, &message);
+    }
+}
+
+static PeerData *
+adopt_peer (TsrTorrent *self,
+            TsrPeer    *peer)
+{
+  PeerData *data = g_new0 (PeerData, 1);
+
+  data->peer = g_object_ref (peer);
+  data->requests = g_array_new (FALSE, FALSE, sizeof (guint64));
+  tsr_peer_set_limits (peer, &self->limits);
+  tsr_peer_get_state (peer)->have = tsr_bitfield_new (self->info->piece_count);
+  data->message_id = g_signal_connect (peer, "message", G_CALLBACK (on_peer_message), self);
+  data->closed_id = g_signal_connect (peer, "closed", G_CALLBACK (on_peer_closed), self);
+  g_signal_connect_object (peer, "handshake", G_CALLBACK (on_peer_handshake), self, 0);
+  g_ptr_array_add (self->peers, data);
+  return data;
+}
+
+void
+tsr_torrent_add_peer_address (TsrTorrent *self,
+                              const char *address)
+{
+  g_autoptr(TsrPeer) peer = NULL;
+  TsrWireHandshake ours;
+
+  /* Our bitfield is only known once the data is checked. */
+  if (self->state == TSR_TORRENT_CHECKING || self->state == TSR_TORRENT_STOPPED)
+    {
+      g_ptr_array_add (self->dial_later, g_strdup (address));
+      return;
+    }
+  peer = tsr_peer_new_outgoing (address);
+  adopt_peer (self, peer);
+  make_handshake (self, &ours);
+  tsr_peer_start (peer, &ours);
+}
+
+void
+tsr_torrent_add_incoming (TsrTorrent *self,
+                          TsrPeer    *peer)
+{
+  TsrWireHandshake ours;
+  TsrWireHandshake theirs = { { 0 } };
+
+  adopt_peer (self, peer);
+  make_handshake (self, &ours);
+  tsr_peer_accept (peer, &ours);
+  /* The handshake signal already fired for the session: greet now. */
+  memcpy (theirs.peer_id, tsr_peer_get_id (peer), 20);
+  on_peer_handshake (peer, &theirs, self);
+}
+
+/* ------------------------------------------------------------------ */
+/* Start and stop                                                      */
+
+static void
+on_checked (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(TsrTorrent) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsrVerifyReport) report = NULL;
+  guint i;
+
+  if (!tsr_hash_job_run_finish (self->check_job, result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        fail (self, error->message);
+      return;
+    }
+  report = tsr_verifier_report (self->info, self->check_job);
+  for (i = 0; i < report->n_pieces; i++)
+    if (report->pieces[i] == TSR_PIECE_CHECK_GOOD)
+      tsr_bitfield_set (self->have, i, TRUE);
+  g_clear_pointer (&self->check_job, tsr_hash_job_free);
+  set_state (self, TSR_TORRENT_DOWNLOADING);
+  for (i = 0; i < report->n_pieces; i++)
+    if (report->pieces[i] == TSR_PIECE_CHECK_GOOD)
+      g_signal_emit (self, signals[SIGNAL_PIECE_VERIFIED], 0, i);
+  check_done (self);
+  for (i = 0; i < self->dial_later->len; i++)
+    tsr_torrent_add_peer_address (self, g_ptr_array_index (self->dial_later, i));
+  g_ptr_array_set_size (self->dial_later, 0);
+}
+
+void
+tsr_torrent_start (TsrTorrent *self)
+{
+  if (self->state == TSR_TORRENT_CHECKING || self->state == TSR_TORRENT_DOWNLOADING ||
+      self->state == TSR_TORRENT_SEEDING)
+    return;
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  set_state (self, TSR_TORRENT_CHECKING);
+  self->check_job = tsr_verifier_prepare_job (self->info, self->folder);
+  tsr_hash_job_run_async (self->check_job, 0, self->cancellable, on_checked, g_object_ref (self));
+}
+
+void
+tsr_torrent_stop (TsrTorrent *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_ptr_array_set_size (self->peers, 0);
+  g_hash_table_remove_all (self->pieces);
+  set_state (self, TSR_TORRENT_STOPPED);
+}

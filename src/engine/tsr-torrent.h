@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-torrent.h: one torrent being downloaded or seeded: its storage, the
+ * pieces we have, its peers, and the requests in flight.
+ *
+ * It tells what happens through signals (the original's progress and
+ * peer-event streams); it never prints.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tsr-metainfo.h"
+#include "tsr-peer.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  TSR_TORRENT_STOPPED,
+  TSR_TORRENT_CHECKING,
+  TSR_TORRENT_DOWNLOADING,
+  TSR_TORRENT_SEEDING,
+  TSR_TORRENT_ERROR,
+} TsrTorrentState;
+
+#define TSR_TYPE_TORRENT (tsr_torrent_get_type ())
+G_DECLARE_FINAL_TYPE (TsrTorrent, tsr_torrent, TSR, TORRENT, GObject)
+
+/* Blocks in flight per peer, at most. */
+#define TSR_TORRENT_PIPELINE 32
+/* Peers uploaded to at once (a real choker comes with the swarm strategy). */
+#define TSR_TORRENT_UPLOAD_SLOTS 8
+
+TsrTorrent      *tsr_torrent_new              (TsrMetainfo        *info,
+                                               const char         *folder,
+                                               const guint8       *peer_id);
+TsrMetainfo     *tsr_torrent_get_metainfo     (TsrTorrent         *self);
+TsrTorrentState  tsr_torrent_get_state        (TsrTorrent         *self);
+const char      *tsr_torrent_get_error        (TsrTorrent         *self);
+/* Pieces verified so far, and in all. */
+guint            tsr_torrent_get_pieces_have  (TsrTorrent         *self);
+guint64          tsr_torrent_get_downloaded   (TsrTorrent         *self);
+guint64          tsr_torrent_get_uploaded     (TsrTorrent         *self);
+guint            tsr_torrent_get_n_peers      (TsrTorrent         *self);
+
+/* Checks the data already in the folder (on worker threads), then
+ * downloads what is missing, or seeds. */
+void             tsr_torrent_start            (TsrTorrent         *self);
+void             tsr_torrent_stop             (TsrTorrent         *self);
+
+/* Dials "host:port". */
+void             tsr_torrent_add_peer_address (TsrTorrent         *self,
+                                               const char         *address);
+/* Takes an incoming peer whose handshake named this torrent. */
+void             tsr_torrent_add_incoming     (TsrTorrent         *self,
+                                               TsrPeer            *peer);
+
+G_END_DECLS

@@ -1,0 +1,198 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""`tessera-cli peer` on real sockets on 127.0.0.1: Tessera to Tessera, a
+libtorrent seeder to a Tessera leecher, and a Tessera seeder to a
+libtorrent leecher, with direct --peer connections; the data must arrive
+byte for byte. Every process is stopped by PID, also on failure."""
+
+import hashlib
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
+from tsrtest import CLI, Tap, cli, need_cli, pseudo_random, temp_dir, write  # noqa: E402
+
+need_cli()
+try:
+    import libtorrent as lt
+except ImportError:
+    print("Bail out! python3-libtorrent is missing: install the Debian package python3-libtorrent")
+    sys.exit(1)
+
+tap = Tap()
+DEADLINE = 120   # seconds for one transfer, far above what it takes
+
+
+def make_payload(d):
+    src = os.path.join(d, "src")
+    root = os.path.join(src, "payload")
+    write(os.path.join(root, "big.bin"), pseudo_random(24 * 1024 * 1024 + 12345, 1))
+    write(os.path.join(root, "dir", "small.txt"), pseudo_random(777, 2))
+    write(os.path.join(root, "dir", "zero"), b"")
+    write(os.path.join(root, "mid.bin"), pseudo_random(3 * 1024 * 1024 + 1, 3))
+    torrent = os.path.join(d, "payload.torrent")
+    cli("create", "-q", "-p", "256k", "-o", torrent, root, check=True)
+    return src, torrent
+
+
+def tree_digest(folder):
+    digest = {}
+    for base, _, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(base, name)
+            with open(path, "rb") as f:
+                digest[os.path.relpath(path, folder)] = hashlib.sha256(f.read()).hexdigest()
+    return digest
+
+
+class Peer:
+    """A tessera-cli peer process with --json-events, stopped by PID."""
+
+    def __init__(self, folder, torrent, *extra):
+        self.process = subprocess.Popen([CLI, "peer", "-d", folder, "-p", "0", "--no-tracker", "--json-events",
+                                         *extra, torrent], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.events = []
+        self.lines = queue.Queue()
+        # A thread reads stdout: select() cannot see lines already buffered.
+        threading.Thread(target=self._read, daemon=True).start()
+        first = self.next_event(30)
+        assert first is not None and first["event"] == "listening", first
+        self.port = first["port"]
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.lines.put(line)
+        self.lines.put(b"")
+
+    def next_event(self, timeout):
+        try:
+            line = self.lines.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        if not line:
+            self.lines.put(b"")   # stays at end of file
+            return None
+        event = json.loads(line)
+        self.events.append(event)
+        return event
+
+    def drain(self):
+        while self.next_event(0.2) is not None:
+            pass
+        return self.events
+
+    def wait_for(self, name, timeout):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            event = self.next_event(max(0.1, end - time.monotonic()))
+            if event is None and self.process.poll() is not None:
+                break
+            if event is not None and event["event"] == name:
+                return event
+        raise AssertionError(f"no {name!r} event within {timeout} s; stderr: "
+                             f"{self.process.stderr.read1(4096) if self.process.poll() is not None else b''}")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process.stderr.close()
+
+
+def lt_session():
+    return lt.session({
+        "listen_interfaces": "127.0.0.1:0",
+        "enable_dht": False, "enable_lsd": False, "enable_upnp": False, "enable_natpmp": False,
+        "enable_outgoing_utp": False, "enable_incoming_utp": False,
+        "allow_multiple_connections_per_ip": True,
+        "alert_mask": 0,
+    })
+
+
+def lt_add(session, torrent, save_path, seed_mode=False):
+    params = lt.add_torrent_params()
+    params.ti = lt.torrent_info(torrent)
+    params.save_path = save_path
+    if seed_mode:
+        params.flags |= lt.torrent_flags.seed_mode
+    return session.add_torrent(params)
+
+
+def test_tessera_to_tessera(d):
+    src, torrent = make_payload(d)
+    dst = os.path.join(d, "dst")
+    os.mkdir(dst)
+    seeder = Peer(src, torrent)
+    leecher = None
+    try:
+        seeder.wait_for("done", 60)
+        leecher = Peer(dst, torrent, "--peer", f"127.0.0.1:{seeder.port}", "--exit-when-done")
+        leecher.wait_for("done", DEADLINE)
+        assert leecher.process.wait(timeout=30) == 0
+        verified = [e["piece"] for e in leecher.events if e["event"] == "piece-verified"]
+        pieces = json.loads(cli("show", "--json", torrent, check=True).stdout)["piece_count"]
+        assert sorted(verified) == list(range(pieces)), "each piece verified exactly once"
+        assert tree_digest(dst) == tree_digest(src)
+    finally:
+        seeder.stop()
+        if leecher:
+            leecher.stop()
+
+
+def test_libtorrent_seeds_tessera(d):
+    src, torrent = make_payload(d)
+    dst = os.path.join(d, "dst")
+    os.mkdir(dst)
+    session = lt_session()
+    handle = lt_add(session, torrent, src)
+    end = time.monotonic() + 60
+    while not handle.status().is_seeding:
+        assert time.monotonic() < end, "libtorrent did not finish checking its data"
+        time.sleep(0.05)
+    leecher = Peer(dst, torrent, "--peer", f"127.0.0.1:{session.listen_port()}", "--exit-when-done")
+    try:
+        leecher.wait_for("done", DEADLINE)
+        assert leecher.process.wait(timeout=30) == 0
+        assert tree_digest(dst) == tree_digest(src)
+    finally:
+        leecher.stop()
+        session.remove_torrent(handle)
+
+
+def test_tessera_seeds_libtorrent(d):
+    src, torrent = make_payload(d)
+    dst = os.path.join(d, "dst")
+    os.mkdir(dst)
+    seeder = Peer(src, torrent)
+    session = lt_session()
+    try:
+        seeder.wait_for("done", 60)
+        handle = lt_add(session, torrent, dst)
+        handle.connect_peer(("127.0.0.1", seeder.port))
+        end = time.monotonic() + DEADLINE
+        while not handle.status().is_seeding:
+            assert time.monotonic() < end, f"libtorrent stuck at {handle.status().progress:.2%}"
+            if handle.status().num_peers == 0 and handle.status().state == lt.torrent_status.downloading:
+                handle.connect_peer(("127.0.0.1", seeder.port))
+            time.sleep(0.05)
+        assert tree_digest(dst) == tree_digest(src)
+        assert any(e["event"] == "peer-connected" for e in seeder.drain())
+    finally:
+        seeder.stop()
+
+
+for name, function in list(globals().items()):
+    if name.startswith("test_") and callable(function):
+        with temp_dir() as d:
+            tap.run(name[5:].replace("_", "-"), function, d)
+tap.finish()
