@@ -4,8 +4,7 @@
  * then seed, headless. Prints the engine's events, one JSON object per
  * line with --json-events, otherwise a line per notable event.
  *
- * Not yet here (see the issue): trackers (peers come from --peer and
- * incoming connections), resume data, rate and total limits.
+ * Not yet here (see the issue): resume data, rate and total limits.
  */
 #define G_LOG_DOMAIN "tsr-cli"
 
@@ -157,6 +156,34 @@ on_done (TsrTorrent *torrent,
     g_main_loop_quit (run->loop);
 }
 
+static void
+on_tracker_reply (TsrTorrent *torrent,
+                  const char *url,
+                  gint64      seeders,
+                  gint64      leechers,
+                  PeerRun    *run)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+  g_autofree char *text = g_strdup_printf (_("Tracker %s answered"), url);
+
+  json_node_set_string (node, url);
+  emit_event (run, torrent, "tracker-reply", "tracker", node, text);
+}
+
+static void
+on_tracker_error (TsrTorrent *torrent,
+                  const char *url,
+                  const char *message,
+                  PeerRun    *run)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+  g_autofree char *text = g_strdup_printf (_("Tracker %s: %s"), url, message);
+  g_autofree char *detail = g_strdup_printf ("%s: %s", url, message);
+
+  json_node_set_string (node, detail);
+  emit_event (run, torrent, "tracker-error", "message", node, text);
+}
+
 static gboolean
 on_signal (gpointer user_data)
 {
@@ -195,9 +222,7 @@ tsr_cli_peer (int    argc,
   guint i, j;
 
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context, _("Download the torrents, then seed them, without a window.\n"
-                                           "Trackers are not contacted yet: peers come from --peer and "
-                                           "incoming connections."));
+  g_option_context_set_summary (context, _("Download the torrents, then seed them, without a window."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!tsr_cli_parse_options (context, &argc, &argv))
     return 1;
@@ -253,6 +278,10 @@ tsr_cli_peer (int    argc,
       g_signal_connect (torrent, "peer-gone", G_CALLBACK (on_peer_gone), &run);
       g_signal_connect (torrent, "state-changed", G_CALLBACK (on_state_changed), &run);
       g_signal_connect (torrent, "done", G_CALLBACK (on_done), &run);
+      g_signal_connect (torrent, "tracker-reply", G_CALLBACK (on_tracker_reply), &run);
+      g_signal_connect (torrent, "tracker-error", G_CALLBACK (on_tracker_error), &run);
+      if (!no_tracker)
+        tsr_torrent_enable_trackers (torrent, tsr_session_get_port (session));
       run.n_torrents++;
       tsr_torrent_start (torrent);
       for (j = 0; peers != NULL && peers[j] != NULL; j++)

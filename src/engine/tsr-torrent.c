@@ -20,6 +20,7 @@
 #include "tsr-bitfield.h"
 #include "tsr-storage.h"
 #include "tsr-torrent.h"
+#include "tsr-tracker.h"
 #include "tsr-verifier.h"
 
 enum
@@ -30,6 +31,8 @@ enum
   SIGNAL_PEER_CONNECTED,
   SIGNAL_PEER_GONE,
   SIGNAL_DONE,
+  SIGNAL_TRACKER_REPLY,
+  SIGNAL_TRACKER_ERROR,
   N_SIGNALS
 };
 
@@ -80,6 +83,7 @@ struct _TsrTorrent
   guint64          uploaded;
   TsrWireLimits    limits;
   GPtrArray       *dial_later;      /* (owned) addresses given while checking */
+  TsrTracker      *tracker;         /* (owned) (nullable) */
 };
 
 G_DEFINE_FINAL_TYPE (TsrTorrent, tsr_torrent, G_TYPE_OBJECT)
@@ -122,6 +126,7 @@ tsr_torrent_finalize (GObject *object)
   g_clear_pointer (&self->peers, g_ptr_array_unref);
   g_clear_pointer (&self->pieces, g_hash_table_unref);
   g_clear_pointer (&self->dial_later, g_ptr_array_unref);
+  g_clear_object (&self->tracker);
   g_clear_pointer (&self->have, tsr_bitfield_free);
   g_clear_pointer (&self->check_job, tsr_hash_job_free);
   g_clear_object (&self->storage);
@@ -152,6 +157,12 @@ tsr_torrent_class_init (TsrTorrentClass *klass)
   signals[SIGNAL_PEER_GONE] = g_signal_new ("peer-gone", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                             G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
   signals[SIGNAL_DONE] = g_signal_new ("done", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* url, seeders, leechers (-1: unknown), peers received */
+  signals[SIGNAL_TRACKER_REPLY] = g_signal_new ("tracker-reply", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_INT64, G_TYPE_INT64);
+  /* url, message */
+  signals[SIGNAL_TRACKER_ERROR] = g_signal_new ("tracker-error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void
@@ -433,6 +444,8 @@ check_done (TsrTorrent *self)
   set_state (self, TSR_TORRENT_SEEDING);
   for (i = 0; i < self->peers->len; i++)
     update_interest (self, g_ptr_array_index (self->peers, i));
+  if (self->tracker != NULL && self->downloaded > 0)
+    tsr_tracker_completed (self->tracker);
   g_signal_emit (self, signals[SIGNAL_DONE], 0);
 }
 
@@ -790,6 +803,86 @@ tsr_torrent_add_incoming (TsrTorrent *self,
 }
 
 /* ------------------------------------------------------------------ */
+/* Trackers                                                            */
+
+static gboolean
+is_connected (TsrTorrent *self,
+              const char *address)
+{
+  guint i;
+
+  for (i = 0; i < self->peers->len; i++)
+    if (g_str_equal (tsr_peer_get_address (((PeerData *) g_ptr_array_index (self->peers, i))->peer), address))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+on_tracker_peers (TsrTracker *tracker,
+                  gpointer    pointer,
+                  gpointer    user_data)
+{
+  TsrTorrent *self = user_data;
+  GArray *peers = pointer;
+  guint i;
+
+  if (self->state != TSR_TORRENT_DOWNLOADING && self->state != TSR_TORRENT_SEEDING)
+    return;
+  for (i = 0; i < peers->len && self->peers->len < TSR_TORRENT_MAX_PEERS; i++)
+    {
+      g_autofree char *address = tsr_peer_address_to_string (&g_array_index (peers, TsrPeerAddress, i));
+
+      /* Seeds need not dial: leechers come to them. */
+      if (self->state == TSR_TORRENT_SEEDING || is_connected (self, address))
+        continue;
+      tsr_torrent_add_peer_address (self, address);
+    }
+}
+
+static void
+on_tracker_reply (TsrTracker *tracker,
+                  const char *url,
+                  gint64      seeders,
+                  gint64      leechers,
+                  gint64      interval,
+                  gpointer    user_data)
+{
+  g_signal_emit (user_data, signals[SIGNAL_TRACKER_REPLY], 0, url, seeders, leechers);
+}
+
+static void
+on_tracker_error (TsrTracker *tracker,
+                  const char *url,
+                  const char *message,
+                  gpointer    user_data)
+{
+  g_signal_emit (user_data, signals[SIGNAL_TRACKER_ERROR], 0, url, message);
+}
+
+static void
+tracker_stats (gpointer            user_data,
+               TsrAnnounceRequest *request)
+{
+  TsrTorrent *self = user_data;
+  guint missing = self->info->piece_count - tsr_bitfield_count (self->have);
+
+  request->uploaded = self->uploaded;
+  request->downloaded = self->downloaded;
+  request->left = MIN ((guint64) missing * self->info->piece_length, self->info->total_length);
+}
+
+void
+tsr_torrent_enable_trackers (TsrTorrent *self,
+                             guint16     port)
+{
+  g_clear_object (&self->tracker);
+  self->tracker = tsr_tracker_new (self->info, self->peer_id, port, tracker_stats, self);
+  g_signal_connect_object (self->tracker, "peers", G_CALLBACK (on_tracker_peers), self, 0);
+  g_signal_connect_object (self->tracker, "reply", G_CALLBACK (on_tracker_reply), self, 0);
+  g_signal_connect_object (self->tracker, "error", G_CALLBACK (on_tracker_error), self, 0);
+}
+
+/* ------------------------------------------------------------------ */
 /* Start and stop                                                      */
 
 static void
@@ -817,6 +910,8 @@ on_checked (GObject      *source,
   for (i = 0; i < report->n_pieces; i++)
     if (report->pieces[i] == TSR_PIECE_CHECK_GOOD)
       g_signal_emit (self, signals[SIGNAL_PIECE_VERIFIED], 0, i);
+  if (self->tracker != NULL)
+    tsr_tracker_start (self->tracker);
   check_done (self);
   for (i = 0; i < self->dial_later->len; i++)
     tsr_torrent_add_peer_address (self, g_ptr_array_index (self->dial_later, i));
@@ -839,6 +934,8 @@ tsr_torrent_start (TsrTorrent *self)
 void
 tsr_torrent_stop (TsrTorrent *self)
 {
+  if (self->tracker != NULL && (self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_SEEDING))
+    tsr_tracker_stop (self->tracker);
   g_cancellable_cancel (self->cancellable);
   g_ptr_array_set_size (self->peers, 0);
   g_hash_table_remove_all (self->pieces);

@@ -31,6 +31,8 @@ G_DECLARE_FINAL_TYPE (TsrTorrent, tsr_torrent, TSR, TORRENT, GObject)
 #define TSR_TORRENT_PIPELINE 32
 /* Peers uploaded to at once (a real choker comes with the swarm strategy). */
 #define TSR_TORRENT_UPLOAD_SLOTS 8
+/* Connections per torrent, at most. */
+#define TSR_TORRENT_MAX_PEERS 80
 
 TsrTorrent      *tsr_torrent_new              (TsrMetainfo        *info,
                                                const char         *folder,
@@ -43,6 +45,11 @@ guint            tsr_torrent_get_pieces_have  (TsrTorrent         *self);
 guint64          tsr_torrent_get_downloaded   (TsrTorrent         *self);
 guint64          tsr_torrent_get_uploaded     (TsrTorrent         *self);
 guint            tsr_torrent_get_n_peers      (TsrTorrent         *self);
+
+/* Announces to the torrent's trackers, telling them @port; call before
+ * start. */
+void             tsr_torrent_enable_trackers  (TsrTorrent         *self,
+                                               guint16             port);
 
 /* Checks the data already in the folder (on worker threads), then
  * downloads what is missing, or seeds. */

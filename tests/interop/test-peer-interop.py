@@ -54,8 +54,9 @@ def tree_digest(folder):
 class Peer:
     """A tessera-cli peer process with --json-events, stopped by PID."""
 
-    def __init__(self, folder, torrent, *extra):
-        self.process = subprocess.Popen([CLI, "peer", "-d", folder, "-p", "0", "--no-tracker", "--json-events",
+    def __init__(self, folder, torrent, *extra, tracker_flag=True):
+        flags = ["--no-tracker"] if tracker_flag else []
+        self.process = subprocess.Popen([CLI, "peer", "-d", folder, "-p", "0", *flags, "--json-events",
                                          *extra, torrent], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.events = []
         self.lines = queue.Queue()
@@ -86,6 +87,16 @@ class Peer:
         while self.next_event(0.2) is not None:
             pass
         return self.events
+
+    def wait_for_any(self, names, timeout):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            event = self.next_event(max(0.1, end - time.monotonic()))
+            if event is not None and event["event"] in names:
+                return event
+            if event is None and self.process.poll() is not None:
+                break
+        raise AssertionError(f"none of {names} within {timeout} s")
 
     def wait_for(self, name, timeout):
         end = time.monotonic() + timeout
@@ -189,6 +200,134 @@ def test_tessera_seeds_libtorrent(d):
         assert any(e["event"] == "peer-connected" for e in seeder.drain())
     finally:
         seeder.stop()
+
+
+def free_port(kind):
+    import socket
+    with socket.socket(socket.AF_INET, kind) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class OpenTracker:
+    """opentracker on 127.0.0.1 with a whitelist (Debian's build needs one)."""
+
+    def __init__(self, d, info_hashes):
+        import shutil
+        if shutil.which("opentracker") is None:
+            raise AssertionError("opentracker is missing: install the Debian package opentracker")
+        whitelist = os.path.join(d, "whitelist")
+        with open(whitelist, "w") as f:
+            f.write("".join(h + "\n" for h in info_hashes))
+        # opentracker drops to "nobody" and chroots: it needs to read this.
+        os.chmod(d, 0o755)
+        os.chmod(whitelist, 0o644)
+        self.port = free_port(__import__("socket").SOCK_STREAM)
+        self.process = subprocess.Popen(["opentracker", "-i", "127.0.0.1", "-p", str(self.port),
+                                         "-P", str(self.port), "-w", whitelist],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=d)
+        time.sleep(0.5)
+        assert self.process.poll() is None, "opentracker did not start"
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def tracker_swarm(d, scheme):
+    src, _ = make_payload(d)
+    root = os.path.join(src, "payload")
+    probe = os.path.join(d, "probe.torrent")
+    cli("create", "-q", "-p", "256k", "-o", probe, root, check=True)
+    info_hash = json.loads(cli("show", "--json", probe, check=True).stdout)["info_hash"]
+    tracker = OpenTracker(d, [info_hash])
+    dst = os.path.join(d, "dst")
+    os.mkdir(dst)
+    seeder = leecher = None
+    try:
+        torrent = os.path.join(d, "tracked.torrent")
+        url = f"{scheme}://127.0.0.1:{tracker.port}/announce"
+        # The tracker URL is outside the info dictionary: same info hash.
+        cli("create", "-q", "-p", "256k", "-t", url, "-o", torrent, root, check=True)
+        seeder = Peer(src, torrent, tracker_flag=False)
+        seeder.wait_for("done", 60)
+        seeder.wait_for("tracker-reply", 30)
+        leecher = Peer(dst, torrent, "--exit-when-done", tracker_flag=False)
+        leecher.wait_for("tracker-reply", 30)
+        leecher.wait_for("done", DEADLINE)
+        assert leecher.process.wait(timeout=30) == 0
+        assert tree_digest(dst) == tree_digest(src)
+    finally:
+        for peer in (seeder, leecher):
+            if peer:
+                peer.stop()
+        tracker.stop()
+
+
+def test_http_tracker_swarm(d):
+    tracker_swarm(d, "http")
+
+
+def test_udp_tracker_swarm(d):
+    tracker_swarm(d, "udp")
+
+
+def test_broken_trackers(d):
+    """Garbage, silence and refusal from trackers: clear error events, and
+    the download goes on with a direct peer."""
+    import http.server
+    import socket
+    import threading as th
+
+    class Garbage(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = b"<html>not a tracker</html>" if "garbage" in self.path else b"d14:failure reason7:go awaye"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Garbage)
+    th.Thread(target=server.serve_forever, daemon=True).start()
+    closed_udp = free_port(socket.SOCK_DGRAM)   # nothing listens: ICMP refuses at once
+    src, _ = make_payload(d)
+    root = os.path.join(src, "payload")
+    torrent = os.path.join(d, "broken.torrent")
+    http_base = f"http://127.0.0.1:{server.server_address[1]}"
+    cli("create", "-q", "-p", "256k", "-t", f"{http_base}/garbage/announce", "-t", f"{http_base}/refuse/announce",
+        "-t", f"udp://127.0.0.1:{closed_udp}/announce", "-o", torrent, root, check=True)
+    dst = os.path.join(d, "dst")
+    os.mkdir(dst)
+    seeder = Peer(src, torrent)
+    leecher = None
+    try:
+        seeder.wait_for("done", 60)
+        leecher = Peer(dst, torrent, "--peer", f"127.0.0.1:{seeder.port}", "--exit-when-done", tracker_flag=False)
+        errors = []
+        while True:
+            event = leecher.wait_for_any(("tracker-error", "done"), DEADLINE)
+            if event["event"] == "done":
+                break
+            errors.append(event["message"])
+        assert leecher.process.wait(timeout=30) == 0
+        assert tree_digest(dst) == tree_digest(src)
+        leecher.drain()
+        errors += [e["message"] for e in leecher.events if e["event"] == "tracker-error" and e["message"] not in errors]
+        text = "\n".join(errors)
+        assert "not a bencoded dictionary" in text and "go away" in text, text
+    finally:
+        server.shutdown()
+        seeder.stop()
+        if leecher:
+            leecher.stop()
 
 
 for name, function in list(globals().items()):

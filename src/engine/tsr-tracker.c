@@ -1,0 +1,606 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-tracker.c: announces to a torrent's trackers.
+ *
+ * BEP 12: URLs are shuffled within their tier once; an announce tries
+ * them tier by tier, and the first that answers moves to the front of its
+ * tier. HTTP(S) goes through one libsoup session; UDP follows BEP 15
+ * (connect, then announce with the cached connection id, retransmitting
+ * after 15 * 2^n seconds, two tries per announce before the next URL).
+ * Every reply is parsed by the tracker codecs, which trust nothing.
+ */
+#define G_LOG_DOMAIN "tsr-tracker"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "tsr-tracker.h"
+
+#define QUICK_ANNOUNCES     3
+#define QUICK_DELAY         10      /* seconds between the first announces */
+#define DEFAULT_INTERVAL    1800
+#define RETRY_DELAY         60
+#define UDP_TRIES           2
+#define UDP_CONNECTION_TTL  60      /* BEP 15: a connection id lasts a minute */
+#define HTTP_TIMEOUT        30
+
+enum
+{
+  SIGNAL_PEERS,
+  SIGNAL_REPLY,
+  SIGNAL_ERROR,
+  SIGNAL_WARNING,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+struct _TsrTracker
+{
+  GObject              parent_instance;
+  guint8               info_hash[20];
+  guint8               peer_id[20];
+  guint16              port;
+  TsrTrackerStatsFunc  stats;
+  gpointer             stats_data;
+  GPtrArray           *tiers;          /* (element-type GPtrArray<utf8>) */
+  guint32              key;
+  char                *tracker_id;
+  SoupSession         *soup;
+  GCancellable        *cancellable;
+  guint                timer;
+  guint                announces;
+  gint64               interval;
+  gint64               min_interval;
+  gint64               last_announce;  /* monotonic µs */
+  gboolean             in_flight;
+  gboolean             stopped;
+  TsrAnnounceEvent     queued;         /* event waiting for the one in flight */
+  gboolean             has_queued;
+};
+
+G_DEFINE_FINAL_TYPE (TsrTracker, tsr_tracker, G_TYPE_OBJECT)
+
+static void announce (TsrTracker *self, TsrAnnounceEvent event);
+
+static void
+tsr_tracker_dispose (GObject *object)
+{
+  TsrTracker *self = TSR_TRACKER (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->timer, g_source_remove);
+  g_clear_object (&self->soup);
+  G_OBJECT_CLASS (tsr_tracker_parent_class)->dispose (object);
+}
+
+static void
+tsr_tracker_finalize (GObject *object)
+{
+  TsrTracker *self = TSR_TRACKER (object);
+
+  g_ptr_array_unref (self->tiers);
+  g_free (self->tracker_id);
+  g_clear_object (&self->cancellable);
+  G_OBJECT_CLASS (tsr_tracker_parent_class)->finalize (object);
+}
+
+static void
+tsr_tracker_class_init (TsrTrackerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GType type = G_TYPE_FROM_CLASS (klass);
+
+  object_class->dispose = tsr_tracker_dispose;
+  object_class->finalize = tsr_tracker_finalize;
+
+  signals[SIGNAL_PEERS] = g_signal_new ("peers", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                        G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[SIGNAL_REPLY] = g_signal_new ("reply", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                        G_TYPE_NONE, 4, G_TYPE_STRING, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_INT64);
+  signals[SIGNAL_ERROR] = g_signal_new ("error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                        G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[SIGNAL_WARNING] = g_signal_new ("warning", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+}
+
+static void
+tsr_tracker_init (TsrTracker *self)
+{
+  self->tiers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  self->cancellable = g_cancellable_new ();
+  self->key = g_random_int ();
+  self->interval = DEFAULT_INTERVAL;
+  self->min_interval = -1;
+}
+
+TsrTracker *
+tsr_tracker_new (TsrMetainfo         *info,
+                 const guint8        *peer_id,
+                 guint16              port,
+                 TsrTrackerStatsFunc  stats,
+                 gpointer             stats_data)
+{
+  TsrTracker *self = g_object_new (TSR_TYPE_TRACKER, NULL);
+  guint i, j;
+
+  memcpy (self->info_hash, info->info_hash, 20);
+  memcpy (self->peer_id, peer_id, 20);
+  self->port = port;
+  self->stats = stats;
+  self->stats_data = stats_data;
+  for (i = 0; i < info->trackers->len; i++)
+    {
+      GPtrArray *tier = g_ptr_array_index (info->trackers, i);
+      GPtrArray *copy = g_ptr_array_new_with_free_func (g_free);
+
+      for (j = 0; j < tier->len; j++)
+        g_ptr_array_add (copy, g_strdup (g_ptr_array_index (tier, j)));
+      /* BEP 12: shuffle each tier once. */
+      for (j = copy->len; j > 1; j--)
+        {
+          guint k = (guint) g_random_int_range (0, (gint32) j);
+          gpointer swap = copy->pdata[j - 1];
+
+          copy->pdata[j - 1] = copy->pdata[k];
+          copy->pdata[k] = swap;
+        }
+      g_ptr_array_add (self->tiers, copy);
+    }
+  self->soup = soup_session_new ();
+  soup_session_set_timeout (self->soup, HTTP_TIMEOUT);
+  soup_session_set_user_agent (self->soup, "Tessera/" PACKAGE_VERSION);
+  /* Trackers are contacted directly, like peers. */
+  soup_session_set_proxy_resolver (self->soup, NULL);
+  return self;
+}
+
+gboolean
+tsr_tracker_has_urls (TsrTracker *self)
+{
+  return self->tiers->len > 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* One announce, URL by URL                                            */
+
+typedef struct
+{
+  TsrTracker        *tracker;   /* (owned) */
+  TsrAnnounceEvent   event;
+  guint              tier;
+  guint              index;
+  TsrAnnounceRequest request;
+  /* UDP */
+  GSocket           *socket;    /* (owned) (nullable) */
+  GSource           *source;    /* (owned) (nullable) */
+  guint              timeout;
+  guint              tries;
+  guint32            transaction;
+  gboolean           connected;
+  guint64            connection_id;
+  guint              family;
+} Attempt;
+
+static void
+attempt_free (Attempt *attempt)
+{
+  if (attempt->source != NULL)
+    {
+      g_source_destroy (attempt->source);
+      g_source_unref (attempt->source);
+    }
+  g_clear_handle_id (&attempt->timeout, g_source_remove);
+  g_clear_object (&attempt->socket);
+  g_object_unref (attempt->tracker);
+  g_free (attempt);
+}
+
+static const char *
+attempt_url (Attempt *attempt)
+{
+  GPtrArray *tier = g_ptr_array_index (attempt->tracker->tiers, attempt->tier);
+
+  return g_ptr_array_index (tier, attempt->index);
+}
+
+static void try_url (Attempt *attempt);
+
+static gboolean
+on_timer (gpointer user_data)
+{
+  TsrTracker *self = user_data;
+
+  self->timer = 0;
+  announce (self, TSR_ANNOUNCE_EVENT_NONE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_next (TsrTracker *self,
+               gint64      seconds)
+{
+  g_clear_handle_id (&self->timer, g_source_remove);
+  if (!self->stopped)
+    self->timer = g_timeout_add_seconds ((guint) MAX (1, seconds), on_timer, self);
+}
+
+static void
+finish_announce (TsrTracker *self)
+{
+  self->in_flight = FALSE;
+  if (self->has_queued)
+    {
+      self->has_queued = FALSE;
+      announce (self, self->queued);
+    }
+}
+
+static void
+attempt_failed (Attempt    *attempt,
+                const char *message)
+{
+  TsrTracker *self = attempt->tracker;
+  GPtrArray *tier;
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    {
+      attempt_free (attempt);
+      return;
+    }
+  g_signal_emit (self, signals[SIGNAL_ERROR], 0, attempt_url (attempt), message);
+  tier = g_ptr_array_index (self->tiers, attempt->tier);
+  attempt->index++;
+  if (attempt->index >= tier->len)
+    {
+      attempt->tier++;
+      attempt->index = 0;
+    }
+  if (attempt->tier >= self->tiers->len)
+    {
+      /* Every tracker failed: try again in a while. */
+      if (attempt->event != TSR_ANNOUNCE_EVENT_STOPPED)
+        schedule_next (self, RETRY_DELAY);
+      attempt_free (attempt);
+      finish_announce (self);
+      return;
+    }
+  try_url (attempt);
+}
+
+static void
+attempt_succeeded (Attempt          *attempt,
+                   TsrAnnounceReply *reply)
+{
+  TsrTracker *self = attempt->tracker;
+  GPtrArray *tier = g_ptr_array_index (self->tiers, attempt->tier);
+  g_autofree char *url = g_strdup (attempt_url (attempt));
+  gint64 next;
+
+  if (reply->failure_reason != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The tracker refused: %s"), reply->failure_reason);
+
+      attempt_failed (attempt, message);
+      return;
+    }
+  /* BEP 12: a tracker that answered moves to the front of its tier. */
+  if (attempt->index > 0)
+    {
+      gpointer moved = g_ptr_array_steal_index (tier, attempt->index);
+
+      g_ptr_array_insert (tier, 0, moved);
+    }
+  if (reply->warning_message != NULL)
+    g_signal_emit (self, signals[SIGNAL_WARNING], 0, url, reply->warning_message);
+  if (reply->tracker_id != NULL)
+    {
+      g_free (self->tracker_id);
+      self->tracker_id = g_strdup (reply->tracker_id);
+    }
+  if (reply->interval > 0)
+    self->interval = CLAMP (reply->interval, 60, 6 * 3600);
+  self->min_interval = reply->min_interval;
+  g_signal_emit (self, signals[SIGNAL_REPLY], 0, url, reply->complete, reply->incomplete, self->interval);
+  if (reply->peers->len > 0)
+    g_signal_emit (self, signals[SIGNAL_PEERS], 0, reply->peers);
+
+  if (attempt->event != TSR_ANNOUNCE_EVENT_STOPPED)
+    {
+      self->announces++;
+      next = self->announces < QUICK_ANNOUNCES ? QUICK_DELAY : self->interval;
+      if (self->min_interval > 0)
+        next = MAX (next, self->min_interval);
+      schedule_next (self, next);
+    }
+  attempt_free (attempt);
+  finish_announce (self);
+}
+
+/* HTTP(S) */
+
+static void
+on_http_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Attempt *attempt = user_data;
+  SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_autoptr(TsrAnnounceReply) reply = NULL;
+
+  if (body == NULL)
+    {
+      attempt_failed (attempt, error->message);
+      return;
+    }
+  if (soup_message_get_status (message) != SOUP_STATUS_OK)
+    {
+      g_autofree char *text = g_strdup_printf (_("The tracker answered HTTP %u %s"),
+                                               soup_message_get_status (message),
+                                               soup_message_get_reason_phrase (message));
+
+      attempt_failed (attempt, text);
+      return;
+    }
+  reply = tsr_announce_reply_parse (body, &error);
+  if (reply == NULL)
+    {
+      attempt_failed (attempt, error->message);
+      return;
+    }
+  attempt_succeeded (attempt, reply);
+}
+
+static void
+try_http (Attempt *attempt)
+{
+  g_autofree char *url = tsr_announce_build_url (attempt_url (attempt), &attempt->request);
+  g_autoptr(SoupMessage) message = soup_message_new (SOUP_METHOD_GET, url);
+
+  if (message == NULL)
+    {
+      attempt_failed (attempt, _("The tracker URL is not valid"));
+      return;
+    }
+  soup_session_send_and_read_async (attempt->tracker->soup, message, G_PRIORITY_DEFAULT,
+                                    attempt->tracker->cancellable, on_http_read, attempt);
+}
+
+/* UDP (BEP 15) */
+
+static void udp_send (Attempt *attempt);
+
+static gboolean
+on_udp_timeout (gpointer user_data)
+{
+  Attempt *attempt = user_data;
+
+  attempt->timeout = 0;
+  if (++attempt->tries >= UDP_TRIES)
+    {
+      attempt_failed (attempt, _("The tracker did not answer"));
+      return G_SOURCE_REMOVE;
+    }
+  udp_send (attempt);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+udp_send (Attempt *attempt)
+{
+  g_autoptr(GByteArray) packet = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  attempt->transaction = g_random_int ();
+  if (!attempt->connected)
+    tsr_udp_write_connect (packet, attempt->transaction);
+  else
+    tsr_udp_write_announce (packet, attempt->connection_id, attempt->transaction, &attempt->request);
+  if (g_socket_send (attempt->socket, (const char *) packet->data, packet->len, NULL, &error) < 0 &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    {
+      attempt_failed (attempt, error->message);
+      return;
+    }
+  g_clear_handle_id (&attempt->timeout, g_source_remove);
+  attempt->timeout = g_timeout_add_seconds (tsr_udp_timeout_seconds (attempt->tries), on_udp_timeout, attempt);
+}
+
+static gboolean
+on_udp_readable (GSocket      *socket,
+                 GIOCondition  condition,
+                 gpointer      user_data)
+{
+  Attempt *attempt = user_data;
+  guint8 buffer[2048];
+  g_autoptr(GError) error = NULL;
+  gssize n = g_socket_receive (socket, (char *) buffer, sizeof buffer, NULL, &error);
+
+  if (n < 0)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return G_SOURCE_CONTINUE;
+      /* ICMP "port unreachable" arrives here: no tracker there. */
+      g_source_unref (attempt->source);
+      attempt->source = NULL;
+      attempt_failed (attempt, error->message);
+      return G_SOURCE_REMOVE;
+    }
+  if (!attempt->connected)
+    {
+      if (!tsr_udp_parse_connect (buffer, (gsize) n, attempt->transaction, &attempt->connection_id, &error))
+        {
+          if (g_error_matches (error, TSR_ANNOUNCE_ERROR, TSR_ANNOUNCE_ERROR_WRONG_TRANSACTION))
+            return G_SOURCE_CONTINUE;   /* a late reply to an earlier try */
+          g_source_unref (attempt->source);
+          attempt->source = NULL;
+          attempt_failed (attempt, error->message);
+          return G_SOURCE_REMOVE;
+        }
+      attempt->connected = TRUE;
+      attempt->tries = 0;
+      udp_send (attempt);
+      return G_SOURCE_CONTINUE;
+    }
+  {
+    g_autoptr(TsrAnnounceReply) reply = tsr_udp_parse_announce (buffer, (gsize) n, attempt->transaction,
+                                                                attempt->family, &error);
+
+    if (reply == NULL && g_error_matches (error, TSR_ANNOUNCE_ERROR, TSR_ANNOUNCE_ERROR_WRONG_TRANSACTION))
+      return G_SOURCE_CONTINUE;
+    g_source_unref (attempt->source);
+    attempt->source = NULL;
+    if (reply == NULL)
+      attempt_failed (attempt, error->message);
+    else
+      attempt_succeeded (attempt, reply);
+    return G_SOURCE_REMOVE;
+  }
+}
+
+static void
+on_udp_resolved (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Attempt *attempt = user_data;
+  g_autoptr(GError) error = NULL;
+  GList *addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (source), result, &error);
+  g_autoptr(GSocketAddress) remote = NULL;
+  g_autoptr(GUri) uri = NULL;
+  GInetAddress *address;
+
+  if (addresses == NULL)
+    {
+      attempt_failed (attempt, error->message);
+      return;
+    }
+  address = addresses->data;
+  uri = g_uri_parse (attempt_url (attempt), G_URI_FLAGS_NONE, NULL);
+  remote = g_inet_socket_address_new (address, (guint16) g_uri_get_port (uri));
+  attempt->family = g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6 ? 6 : 4;
+  attempt->socket = g_socket_new (g_inet_address_get_family (address), G_SOCKET_TYPE_DATAGRAM,
+                                  G_SOCKET_PROTOCOL_UDP, &error);
+  g_resolver_free_addresses (addresses);
+  if (attempt->socket == NULL || !g_socket_connect (attempt->socket, remote, NULL, &error))
+    {
+      attempt_failed (attempt, error->message);
+      return;
+    }
+  g_socket_set_blocking (attempt->socket, FALSE);
+  attempt->source = g_socket_create_source (attempt->socket, G_IO_IN, NULL);
+  g_source_set_callback (attempt->source, (GSourceFunc) (void (*) (void)) on_udp_readable, attempt, NULL);
+  g_source_attach (attempt->source, NULL);
+  udp_send (attempt);
+}
+
+static void
+try_udp (Attempt *attempt)
+{
+  g_autoptr(GUri) uri = g_uri_parse (attempt_url (attempt), G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GResolver) resolver = g_resolver_get_default ();
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL || g_uri_get_port (uri) <= 0)
+    {
+      attempt_failed (attempt, _("The tracker URL is not valid"));
+      return;
+    }
+  attempt->tries = 0;
+  attempt->connected = FALSE;
+  g_clear_object (&attempt->socket);
+  g_resolver_lookup_by_name_async (resolver, g_uri_get_host (uri), attempt->tracker->cancellable,
+                                   on_udp_resolved, attempt);
+}
+
+static void
+try_url (Attempt *attempt)
+{
+  const char *url = attempt_url (attempt);
+
+  if (attempt->source != NULL)
+    {
+      g_source_destroy (attempt->source);
+      g_clear_pointer (&attempt->source, g_source_unref);
+    }
+  g_clear_handle_id (&attempt->timeout, g_source_remove);
+  attempt->request.tracker_id = attempt->tracker->tracker_id;
+  if (g_ascii_strncasecmp (url, "http://", 7) == 0 || g_ascii_strncasecmp (url, "https://", 8) == 0)
+    try_http (attempt);
+  else if (g_ascii_strncasecmp (url, "udp://", 6) == 0)
+    try_udp (attempt);
+  else
+    attempt_failed (attempt, _("Unsupported tracker protocol"));
+}
+
+static void
+announce (TsrTracker       *self,
+          TsrAnnounceEvent  event)
+{
+  Attempt *attempt;
+
+  if (self->tiers->len == 0)
+    return;
+  if (self->in_flight)
+    {
+      /* "completed" and "stopped" must not be lost behind a routine one. */
+      if (event != TSR_ANNOUNCE_EVENT_NONE || !self->has_queued)
+        {
+          self->queued = event;
+          self->has_queued = TRUE;
+        }
+      return;
+    }
+  self->in_flight = TRUE;
+  self->last_announce = g_get_monotonic_time ();
+  attempt = g_new0 (Attempt, 1);
+  attempt->tracker = g_object_ref (self);
+  attempt->event = event;
+  memcpy (attempt->request.info_hash, self->info_hash, 20);
+  memcpy (attempt->request.peer_id, self->peer_id, 20);
+  attempt->request.port = self->port;
+  attempt->request.key = self->key;
+  attempt->request.numwant = event == TSR_ANNOUNCE_EVENT_STOPPED ? 0 : 200;
+  attempt->request.event = event;
+  if (self->stats != NULL)
+    self->stats (self->stats_data, &attempt->request);
+  try_url (attempt);
+}
+
+void
+tsr_tracker_start (TsrTracker *self)
+{
+  self->stopped = FALSE;
+  self->announces = 0;
+  announce (self, TSR_ANNOUNCE_EVENT_STARTED);
+}
+
+void
+tsr_tracker_completed (TsrTracker *self)
+{
+  announce (self, TSR_ANNOUNCE_EVENT_COMPLETED);
+}
+
+void
+tsr_tracker_announce_soon (TsrTracker *self)
+{
+  gint64 since = (g_get_monotonic_time () - self->last_announce) / G_USEC_PER_SEC;
+
+  if (self->stopped || self->in_flight)
+    return;
+  schedule_next (self, MAX (1, 60 - since));
+}
+
+void
+tsr_tracker_stop (TsrTracker *self)
+{
+  if (self->stopped)
+    return;
+  g_clear_handle_id (&self->timer, g_source_remove);
+  announce (self, TSR_ANNOUNCE_EVENT_STOPPED);
+  self->stopped = TRUE;
+}

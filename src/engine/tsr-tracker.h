@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-tracker.h: the trackers of one torrent: HTTP(S) through libsoup and
+ * UDP (BEP 15), tried tier by tier (BEP 12), with the announce schedule.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tsr-announce.h"
+#include "tsr-metainfo.h"
+
+G_BEGIN_DECLS
+
+#define TSR_TYPE_TRACKER (tsr_tracker_get_type ())
+G_DECLARE_FINAL_TYPE (TsrTracker, tsr_tracker, TSR, TRACKER, GObject)
+
+/* Supplies the numbers of each announce (uploaded, downloaded, left). */
+typedef void (*TsrTrackerStatsFunc) (gpointer            user_data,
+                                     TsrAnnounceRequest *request);
+
+TsrTracker *tsr_tracker_new          (TsrMetainfo          *info,
+                                      const guint8         *peer_id,
+                                      guint16               port,
+                                      TsrTrackerStatsFunc   stats,
+                                      gpointer              stats_data);
+/* Whether the torrent names any tracker. */
+gboolean    tsr_tracker_has_urls     (TsrTracker           *self);
+
+/* Announces "started" and keeps announcing: two more soon after (as the
+ * original did), then at the tracker's interval. */
+void        tsr_tracker_start        (TsrTracker           *self);
+/* Announces "completed" now. */
+void        tsr_tracker_completed    (TsrTracker           *self);
+/* Asks again soon, e.g. when the peers ran out (at most once a minute). */
+void        tsr_tracker_announce_soon (TsrTracker          *self);
+/* Announces "stopped" (best effort, not waited for) and stops. */
+void        tsr_tracker_stop         (TsrTracker           *self);
+
+/* Signals: "peers" (GArray of TsrPeerAddress), "reply" (url, seeders,
+ * leechers, interval), "error" (url, message), "warning" (url, message). */
+
+G_END_DECLS
