@@ -184,6 +184,20 @@ on_tracker_error (TsrTorrent *torrent,
   emit_event (run, torrent, "tracker-error", "message", node, text);
 }
 
+static void
+on_checked (TsrTorrent *torrent,
+            guint       pieces,
+            gboolean    from_resume,
+            PeerRun    *run)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+  g_autofree char *text = g_strdup_printf (from_resume ? _("%u pieces already here (resume data)")
+                                                       : _("%u pieces already here (checked)"), pieces);
+
+  json_node_set_int (node, pieces);
+  emit_event (run, torrent, from_resume ? "resumed" : "checked", "pieces", node, text);
+}
+
 static gboolean
 on_signal (gpointer user_data)
 {
@@ -199,6 +213,7 @@ tsr_cli_peer (int    argc,
               char **argv)
 {
   g_autofree char *folder = NULL;
+  g_autofree char *state = NULL;
   g_auto(GStrv) peers = NULL;
   g_auto(GStrv) inputs = NULL;
   gboolean no_tracker = FALSE;
@@ -211,6 +226,7 @@ tsr_cli_peer (int    argc,
     { "no-tracker", 0, 0, G_OPTION_ARG_NONE, &no_tracker, N_("Do not contact trackers"), NULL },
     { "exit-when-done", 0, 0, G_OPTION_ARG_NONE, &run.exit_when_done, N_("Exit once all data is verified"), NULL },
     { "json-events", 0, 0, G_OPTION_ARG_NONE, &run.json, N_("Print every event as a line of JSON"), NULL },
+    { "state", 0, 0, G_OPTION_ARG_FILENAME, &state, N_("Keep resume data in DIR (default: under the XDG data folder)"), N_("DIR") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, NULL, N_("TORRENT…") },
     { NULL }
   };
@@ -238,6 +254,8 @@ tsr_cli_peer (int    argc,
     }
   if (folder == NULL)
     folder = g_strdup (".");
+  if (state == NULL)
+    state = g_build_filename (g_get_user_data_dir (), "tessera", "resume", NULL);
   if (!g_file_test (folder, G_FILE_TEST_IS_DIR))
     {
       tsr_cli_error (_("“%s” is not a folder"), folder);
@@ -280,6 +298,8 @@ tsr_cli_peer (int    argc,
       g_signal_connect (torrent, "done", G_CALLBACK (on_done), &run);
       g_signal_connect (torrent, "tracker-reply", G_CALLBACK (on_tracker_reply), &run);
       g_signal_connect (torrent, "tracker-error", G_CALLBACK (on_tracker_error), &run);
+      g_signal_connect (torrent, "checked", G_CALLBACK (on_checked), &run);
+      tsr_torrent_set_state_folder (torrent, state);
       if (!no_tracker)
         tsr_torrent_enable_trackers (torrent, tsr_session_get_port (session));
       run.n_torrents++;
@@ -295,8 +315,17 @@ tsr_cli_peer (int    argc,
   g_source_remove (sigterm);
   for (i = 0; i < torrents->len; i++)
     {
-      g_signal_handlers_disconnect_by_data (g_ptr_array_index (torrents, i), &run);
-      tsr_torrent_stop (g_ptr_array_index (torrents, i));
+      TsrTorrent *torrent = g_ptr_array_index (torrents, i);
+      g_autoptr(GError) save_error = NULL;
+
+      g_signal_handlers_disconnect_by_data (torrent, &run);
+      /* Progress survives: the record is written before we go. */
+      if (!tsr_torrent_save_resume (torrent, &save_error))
+        {
+          tsr_cli_error (_("Cannot save resume data: %s"), save_error->message);
+          run.status = 1;
+        }
+      tsr_torrent_stop (torrent);
     }
   g_main_loop_unref (run.loop);
   return run.status;

@@ -119,7 +119,9 @@ on_pending_handshake (TsrPeer  *peer,
       g_autoptr(TsrTorrent) torrent = g_list_model_get_item (G_LIST_MODEL (self->torrents), i);
       TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
 
-      if (info->has_v1 && memcmp (info->info_hash, theirs->info_hash, 20) == 0 &&
+      const guint8 *hash = info->has_v1 ? info->info_hash : info->info_hash_v2;
+
+      if (memcmp (hash, theirs->info_hash, 20) == 0 &&
           (tsr_torrent_get_state (torrent) == TSR_TORRENT_DOWNLOADING ||
            tsr_torrent_get_state (torrent) == TSR_TORRENT_SEEDING))
         {

@@ -65,9 +65,9 @@ io_job_run (gpointer data,
 }
 
 /* Disk and hashing share one pool the size of the machine. */
-static void
-run_on_pool (GTask  *task,
-             void  (*run) (GTask *task))
+void
+tsr_io_pool_run (GTask  *task,
+                 void  (*run) (GTask *task))
 {
   static gsize initialized;
   IoJob *job = g_new0 (IoJob, 1);
@@ -534,7 +534,7 @@ tsr_storage_write_piece_async (TsrStorage          *self,
   job->index = index;
   job->data = g_bytes_ref (piece);
   g_task_set_task_data (task, job, (GDestroyNotify) piece_job_free);
-  run_on_pool (task, write_piece_run);
+  tsr_io_pool_run (task, write_piece_run);
 }
 
 gboolean
@@ -604,7 +604,7 @@ tsr_storage_read_block_async (TsrStorage          *self,
   job->begin = begin;
   job->length = length;
   g_task_set_task_data (task, job, (GDestroyNotify) piece_job_free);
-  run_on_pool (task, read_block_run);
+  tsr_io_pool_run (task, read_block_run);
 }
 
 GBytes *

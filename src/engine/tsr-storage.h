@@ -86,6 +86,11 @@ GBytes      *tsr_storage_read_block_finish (TsrStorage          *self,
 gboolean     tsr_storage_create_empty_files (TsrStorage         *self,
                                              GError            **error);
 
+/* Runs @run (task) on the shared CPU-sized pool for disk work and
+ * hashing; @run returns the task's result. */
+void         tsr_io_pool_run               (GTask              *task,
+                                            void              (*run) (GTask *task));
+
 /* Whether @data is what piece @index must hold (pure; any thread). */
 gboolean     tsr_storage_piece_matches     (TsrStorage          *self,
                                             guint                index,

@@ -15,12 +15,16 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "tsr-bitfield.h"
+#include "tsr-resume.h"
 #include "tsr-storage.h"
 #include "tsr-torrent.h"
 #include "tsr-tracker.h"
+#include "tsr-util.h"
 #include "tsr-verifier.h"
 
 enum
@@ -33,6 +37,7 @@ enum
   SIGNAL_DONE,
   SIGNAL_TRACKER_REPLY,
   SIGNAL_TRACKER_ERROR,
+  SIGNAL_CHECKED,
   N_SIGNALS
 };
 
@@ -84,7 +89,11 @@ struct _TsrTorrent
   TsrWireLimits    limits;
   GPtrArray       *dial_later;      /* (owned) addresses given while checking */
   TsrTracker      *tracker;         /* (owned) (nullable) */
+  char            *state_folder;    /* (owned) (nullable) */
+  guint            save_timer;
 };
+
+#define RESUME_SAVE_DELAY 5
 
 G_DEFINE_FINAL_TYPE (TsrTorrent, tsr_torrent, G_TYPE_OBJECT)
 
@@ -113,6 +122,7 @@ tsr_torrent_dispose (GObject *object)
   TsrTorrent *self = TSR_TORRENT (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->save_timer, g_source_remove);
   if (self->peers != NULL)
     g_ptr_array_set_size (self->peers, 0);
   G_OBJECT_CLASS (tsr_torrent_parent_class)->dispose (object);
@@ -127,6 +137,7 @@ tsr_torrent_finalize (GObject *object)
   g_clear_pointer (&self->pieces, g_hash_table_unref);
   g_clear_pointer (&self->dial_later, g_ptr_array_unref);
   g_clear_object (&self->tracker);
+  g_free (self->state_folder);
   g_clear_pointer (&self->have, tsr_bitfield_free);
   g_clear_pointer (&self->check_job, tsr_hash_job_free);
   g_clear_object (&self->storage);
@@ -163,6 +174,10 @@ tsr_torrent_class_init (TsrTorrentClass *klass)
   /* url, message */
   signals[SIGNAL_TRACKER_ERROR] = g_signal_new ("tracker-error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                                 G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /* pieces found good at start, and whether a resume record told (TRUE)
+   * or the data was hashed (FALSE) */
+  signals[SIGNAL_CHECKED] = g_signal_new ("checked", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_BOOLEAN);
 }
 
 static void
@@ -449,6 +464,124 @@ check_done (TsrTorrent *self)
   g_signal_emit (self, signals[SIGNAL_DONE], 0);
 }
 
+/* Resume records ---------------------------------------------------- */
+
+typedef struct
+{
+  TsrMetainfo *info;       /* (owned) */
+  char        *folder;
+  char        *path;
+  TsrBitfield *have;       /* (owned) copy taken on the main thread */
+} ResumeJob;
+
+static void
+resume_job_free (ResumeJob *job)
+{
+  tsr_metainfo_unref (job->info);
+  g_free (job->folder);
+  g_free (job->path);
+  g_clear_pointer (&job->have, tsr_bitfield_free);
+  g_free (job);
+}
+
+static ResumeJob *
+resume_job_new (TsrTorrent *self)
+{
+  ResumeJob *job = g_new0 (ResumeJob, 1);
+
+  job->info = tsr_metainfo_ref (self->info);
+  job->folder = g_strdup (self->folder);
+  job->path = tsr_resume_path (self->info, self->state_folder);
+  job->have = tsr_bitfield_copy (self->have);
+  return job;
+}
+
+static gboolean
+resume_write (ResumeJob  *job,
+              GError    **error)
+{
+  g_autoptr(GBytes) record = tsr_resume_encode (job->info, job->folder, job->have);
+  g_autofree char *parent = g_path_get_dirname (job->path);
+
+  if (g_mkdir_with_parents (parent, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   _("Cannot create the state folder “%s”: %s"), parent, g_strerror (saved));
+      return FALSE;
+    }
+  /* Temp file, fsync, rename: a crash leaves the old record or the new. */
+  return g_file_set_contents_full (job->path, g_bytes_get_data (record, NULL), (gssize) g_bytes_get_size (record),
+                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, error);
+}
+
+static void
+save_run (GTask *task)
+{
+  GError *error = NULL;
+
+  if (resume_write (g_task_get_task_data (task), &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_saved (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_warning ("Cannot save resume data: %s", error->message);
+}
+
+static gboolean
+on_save_timer (gpointer user_data)
+{
+  TsrTorrent *self = user_data;
+  g_autoptr(GTask) task = g_task_new (self, NULL, on_saved, NULL);
+
+  self->save_timer = 0;
+  g_task_set_task_data (task, resume_job_new (self), (GDestroyNotify) resume_job_free);
+  tsr_io_pool_run (task, save_run);
+  return G_SOURCE_REMOVE;
+}
+
+/* Batched: at most one save every RESUME_SAVE_DELAY seconds. */
+static void
+schedule_save (TsrTorrent *self)
+{
+  if (self->state_folder != NULL && self->save_timer == 0)
+    self->save_timer = g_timeout_add_seconds (RESUME_SAVE_DELAY, on_save_timer, self);
+}
+
+gboolean
+tsr_torrent_save_resume (TsrTorrent  *self,
+                         GError     **error)
+{
+  ResumeJob *job;
+  gboolean ok;
+
+  if (self->state_folder == NULL || self->state == TSR_TORRENT_CHECKING || self->state == TSR_TORRENT_ERROR)
+    return TRUE;
+  g_clear_handle_id (&self->save_timer, g_source_remove);
+  job = resume_job_new (self);
+  ok = resume_write (job, error);
+  resume_job_free (job);
+  return ok;
+}
+
+void
+tsr_torrent_set_state_folder (TsrTorrent *self,
+                              const char *folder)
+{
+  g_free (self->state_folder);
+  self->state_folder = g_strdup (folder);
+}
+
 typedef struct
 {
   TsrTorrent *torrent;    /* (owned) */
@@ -502,6 +635,7 @@ on_piece_written (GObject      *source,
       tsr_peer_send (data->peer, &have);
     }
   g_signal_emit (self, signals[SIGNAL_PIECE_VERIFIED], 0, index);
+  schedule_save (self);
   check_done (self);
 }
 
@@ -711,7 +845,8 @@ make_handshake (TsrTorrent       *self,
                 TsrWireHandshake *handshake)
 {
   memset (handshake, 0, sizeof *handshake);
-  memcpy (handshake->info_hash, self->info->info_hash, 20);
+  /* BEP 52: v2-only torrents use the v2 hash truncated to 20 bytes. */
+  memcpy (handshake->info_hash, self->info->has_v1 ? self->info->info_hash : self->info->info_hash_v2, 20);
   memcpy (handshake->peer_id, self->peer_id, 20);
   tsr_wire_reserved_set (handshake->reserved, TSR_WIRE_RESERVED_FAST);
 }
@@ -876,6 +1011,7 @@ tsr_torrent_enable_trackers (TsrTorrent *self,
                              guint16     port)
 {
   g_clear_object (&self->tracker);
+  g_free (self->state_folder);
   self->tracker = tsr_tracker_new (self->info, self->peer_id, port, tracker_stats, self);
   g_signal_connect_object (self->tracker, "peers", G_CALLBACK (on_tracker_peers), self, 0);
   g_signal_connect_object (self->tracker, "reply", G_CALLBACK (on_tracker_reply), self, 0);
@@ -884,6 +1020,8 @@ tsr_torrent_enable_trackers (TsrTorrent *self,
 
 /* ------------------------------------------------------------------ */
 /* Start and stop                                                      */
+
+static void ready (TsrTorrent *self);
 
 static void
 on_checked (GObject      *source,
@@ -906,16 +1044,65 @@ on_checked (GObject      *source,
     if (report->pieces[i] == TSR_PIECE_CHECK_GOOD)
       tsr_bitfield_set (self->have, i, TRUE);
   g_clear_pointer (&self->check_job, tsr_hash_job_free);
+  g_signal_emit (self, signals[SIGNAL_CHECKED], 0, tsr_bitfield_count (self->have), FALSE);
+  schedule_save (self);
+  ready (self);
+}
+
+/* The pieces we have are known: go. */
+static void
+ready (TsrTorrent *self)
+{
+  guint i;
+
   set_state (self, TSR_TORRENT_DOWNLOADING);
-  for (i = 0; i < report->n_pieces; i++)
-    if (report->pieces[i] == TSR_PIECE_CHECK_GOOD)
-      g_signal_emit (self, signals[SIGNAL_PIECE_VERIFIED], 0, i);
   if (self->tracker != NULL)
     tsr_tracker_start (self->tracker);
   check_done (self);
   for (i = 0; i < self->dial_later->len; i++)
     tsr_torrent_add_peer_address (self, g_ptr_array_index (self->dial_later, i));
   g_ptr_array_set_size (self->dial_later, 0);
+}
+
+static void
+check_data (TsrTorrent *self)
+{
+  self->check_job = tsr_verifier_prepare_job (self->info, self->folder);
+  tsr_hash_job_run_async (self->check_job, 0, self->cancellable, on_checked, g_object_ref (self));
+}
+
+/* Worker: a record that matches the disk gives the bitfield. */
+static void
+load_run (GTask *task)
+{
+  ResumeJob *job = g_task_get_task_data (task);
+  g_autoptr(GBytes) record = tsr_read_small_file (job->path, 16 * 1024 * 1024, NULL);
+
+  tsr_bitfield_set_all (job->have, FALSE);
+  g_task_return_boolean (task, record != NULL && tsr_resume_apply (job->info, job->folder, record, job->have));
+}
+
+static void
+on_resume_loaded (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  TsrTorrent *self = TSR_TORRENT (source);
+  ResumeJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  gboolean valid = g_task_propagate_boolean (G_TASK (result), &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (!valid)
+    {
+      check_data (self);
+      return;
+    }
+  tsr_bitfield_free (self->have);
+  self->have = g_steal_pointer (&job->have);
+  g_signal_emit (self, signals[SIGNAL_CHECKED], 0, tsr_bitfield_count (self->have), TRUE);
+  ready (self);
 }
 
 void
@@ -927,8 +1114,15 @@ tsr_torrent_start (TsrTorrent *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   set_state (self, TSR_TORRENT_CHECKING);
-  self->check_job = tsr_verifier_prepare_job (self->info, self->folder);
-  tsr_hash_job_run_async (self->check_job, 0, self->cancellable, on_checked, g_object_ref (self));
+  if (self->state_folder != NULL)
+    {
+      g_autoptr(GTask) task = g_task_new (self, self->cancellable, on_resume_loaded, NULL);
+
+      g_task_set_task_data (task, resume_job_new (self), (GDestroyNotify) resume_job_free);
+      tsr_io_pool_run (task, load_run);
+      return;
+    }
+  check_data (self);
 }
 
 void

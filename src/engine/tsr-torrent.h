@@ -51,6 +51,14 @@ guint            tsr_torrent_get_n_peers      (TsrTorrent         *self);
 void             tsr_torrent_enable_trackers  (TsrTorrent         *self,
                                                guint16             port);
 
+/* Keeps a resume record in @folder: saved a few seconds after pieces are
+ * verified and at stop, and trusted at start when the files still match. */
+void             tsr_torrent_set_state_folder (TsrTorrent         *self,
+                                               const char         *folder);
+/* Writes the resume record now (blocking: for shutdown). */
+gboolean         tsr_torrent_save_resume      (TsrTorrent         *self,
+                                               GError            **error);
+
 /* Checks the data already in the folder (on worker threads), then
  * downloads what is missing, or seeds. */
 void             tsr_torrent_start            (TsrTorrent         *self);

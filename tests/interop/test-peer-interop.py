@@ -54,9 +54,12 @@ def tree_digest(folder):
 class Peer:
     """A tessera-cli peer process with --json-events, stopped by PID."""
 
-    def __init__(self, folder, torrent, *extra, tracker_flag=True):
+    def __init__(self, folder, torrent, *extra, tracker_flag=True, state=None):
         flags = ["--no-tracker"] if tracker_flag else []
+        # Resume data in the test's folder, never in the user's home.
+        state = state or os.path.join(os.path.dirname(os.path.abspath(folder)), "state-" + os.path.basename(folder))
         self.process = subprocess.Popen([CLI, "peer", "-d", folder, "-p", "0", *flags, "--json-events",
+                                         "--state", state,
                                          *extra, torrent], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.events = []
         self.lines = queue.Queue()
@@ -328,6 +331,64 @@ def test_broken_trackers(d):
         seeder.stop()
         if leecher:
             leecher.stop()
+
+
+def resume_after(d, stop_signal):
+    """Download from a rate-limited libtorrent seeder, stop the leecher with
+    @stop_signal part way, start it again: no piece verified before the stop
+    is fetched again, and the data ends correct."""
+    src, torrent = make_payload(d)
+    dst = os.path.join(d, "dst")
+    state = os.path.join(d, "state")
+    os.mkdir(dst)
+    pieces = json.loads(cli("show", "--json", torrent, check=True).stdout)["piece_count"]
+    session = lt_session()
+    session.apply_settings({"upload_rate_limit": 6 * 1024 * 1024})
+    handle = lt_add(session, torrent, src)
+    end = time.monotonic() + 60
+    while not handle.status().is_seeding:
+        assert time.monotonic() < end
+        time.sleep(0.05)
+    address = f"127.0.0.1:{session.listen_port()}"
+    first = second = None
+    try:
+        first = Peer(dst, torrent, "--peer", address, state=state)
+        verified = set()
+        while len(verified) < pieces // 3:
+            event = first.wait_for("piece-verified", DEADLINE)
+            verified.add(event["piece"])
+        first.process.send_signal(stop_signal)
+        first.process.wait(timeout=30)
+        if stop_signal == signal.SIGTERM:
+            assert first.process.returncode == 0
+        verified |= {e["piece"] for e in first.drain() if e["event"] == "piece-verified"}
+        assert len(verified) < pieces, "stopped too late to test anything"
+
+        second = Peer(dst, torrent, "--peer", address, "--exit-when-done", state=state)
+        second.wait_for("done", DEADLINE)
+        assert second.process.wait(timeout=30) == 0
+        events = second.drain()
+        again = {e["piece"] for e in events if e["event"] == "piece-verified"}
+        start = [e for e in events if e["event"] in ("resumed", "checked")]
+        assert start and start[0]["pieces"] >= len(verified), (start, len(verified))
+        if stop_signal == signal.SIGTERM:
+            assert start[0]["event"] == "resumed", "a clean stop leaves resume data that is trusted"
+        assert not (again & verified), f"fetched again: {sorted(again & verified)}"
+        assert len(again) + start[0]["pieces"] == pieces
+        assert tree_digest(dst) == tree_digest(src)
+    finally:
+        for peer in (first, second):
+            if peer:
+                peer.stop()
+        session.remove_torrent(handle)
+
+
+def test_resume_after_sigterm(d):
+    resume_after(d, signal.SIGTERM)
+
+
+def test_resume_after_sigkill(d):
+    resume_after(d, signal.SIGKILL)
 
 
 for name, function in list(globals().items()):
