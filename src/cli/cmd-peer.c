@@ -185,6 +185,20 @@ on_tracker_error (TsrTorrent *torrent,
 }
 
 static void
+on_peer_banned (TsrTorrent *torrent,
+                const char *address,
+                const char *reason,
+                PeerRun    *run)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+  g_autofree char *text = g_strdup_printf (_("Banned %s: %s"), address, reason);
+  g_autofree char *detail = g_strdup_printf ("%s: %s", address, reason);
+
+  json_node_set_string (node, detail);
+  emit_event (run, torrent, "peer-banned", "peer", node, text);
+}
+
+static void
 on_checked (TsrTorrent *torrent,
             guint       pieces,
             gboolean    from_resume,
@@ -299,6 +313,7 @@ tsr_cli_peer (int    argc,
       g_signal_connect (torrent, "tracker-reply", G_CALLBACK (on_tracker_reply), &run);
       g_signal_connect (torrent, "tracker-error", G_CALLBACK (on_tracker_error), &run);
       g_signal_connect (torrent, "checked", G_CALLBACK (on_checked), &run);
+      g_signal_connect (torrent, "peer-banned", G_CALLBACK (on_peer_banned), &run);
       tsr_torrent_set_state_folder (torrent, state);
       if (!no_tracker)
         tsr_torrent_enable_trackers (torrent, tsr_session_get_port (session));

@@ -19,6 +19,9 @@
 
 #define READ_CHUNK        (256 * 1024)
 #define CONNECT_TIMEOUT   10
+#define KEEPALIVE_AFTER   110     /* seconds without sending (BEP 3: peers drop at 120) */
+#define RECEIVE_TIMEOUT   180     /* seconds without a byte from the peer */
+#define TICK              15
 
 enum
 {
@@ -52,6 +55,9 @@ struct _TsrPeer
   gboolean           closed;
   gboolean           processing;     /* inside process_input */
   guint              process_source;
+  guint              tick_source;
+  gint64             last_sent;      /* monotonic µs */
+  gint64             last_received;
   guint64            received;
   guint64            sent;
   TsrPeerState       state;
@@ -69,6 +75,7 @@ tsr_peer_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->flush_source, g_source_remove);
   g_clear_handle_id (&self->process_source, g_source_remove);
+  g_clear_handle_id (&self->tick_source, g_source_remove);
   g_clear_object (&self->connection);
   G_OBJECT_CLASS (tsr_peer_parent_class)->dispose (object);
 }
@@ -213,6 +220,7 @@ tsr_peer_close (TsrPeer    *self,
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->flush_source, g_source_remove);
   g_clear_handle_id (&self->process_source, g_source_remove);
+  g_clear_handle_id (&self->tick_source, g_source_remove);
   if (self->connection != NULL)
     g_io_stream_close (G_IO_STREAM (self->connection), NULL, NULL);
   g_debug ("%s: closed: %s", self->address, reason != NULL ? reason : "by us");
@@ -240,6 +248,7 @@ on_written (GObject      *source,
       return;
     }
   self->sent += written;
+  self->last_sent = g_get_monotonic_time ();
   g_clear_pointer (&self->sending, g_ptr_array_unref);
   g_clear_pointer (&self->vectors, g_free);
   if (self->queue->len > 0 || self->pending->len > 0)
@@ -425,9 +434,33 @@ on_read (GObject      *source,
       return;
     }
   self->received += (guint64) n;
+  self->last_received = g_get_monotonic_time ();
   g_byte_array_append (self->in, self->chunk, (guint) n);
   if (process_input (self))
     start_reading (self);
+}
+
+/* Keep-alives out, and a peer that went silent is let go. */
+static gboolean
+on_tick (gpointer user_data)
+{
+  TsrPeer *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  if ((now - self->last_received) / G_USEC_PER_SEC >= RECEIVE_TIMEOUT)
+    {
+      self->tick_source = 0;
+      tsr_peer_close (self, _("The peer sent nothing for three minutes"));
+      return G_SOURCE_REMOVE;
+    }
+  if (self->have_ours && (now - self->last_sent) / G_USEC_PER_SEC >= KEEPALIVE_AFTER)
+    {
+      TsrWireMessage keepalive = { 0 };
+
+      keepalive.type = TSR_WIRE_KEEPALIVE;
+      tsr_peer_send (self, &keepalive);
+    }
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -435,6 +468,11 @@ start_reading (TsrPeer *self)
 {
   if (self->closed)
     return;
+  if (self->tick_source == 0)
+    {
+      self->last_received = self->last_sent = g_get_monotonic_time ();
+      self->tick_source = g_timeout_add_seconds (TICK, on_tick, self);
+    }
   g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (self->connection)),
                              self->chunk, READ_CHUNK, G_PRIORITY_DEFAULT, self->cancellable,
                              on_read, g_object_ref (self));

@@ -38,6 +38,7 @@ enum
   SIGNAL_TRACKER_REPLY,
   SIGNAL_TRACKER_ERROR,
   SIGNAL_CHECKED,
+  SIGNAL_PEER_BANNED,
   N_SIGNALS
 };
 
@@ -59,6 +60,7 @@ typedef struct
   guint8  *blocks;        /* (owned) BlockState per block */
   guint    received;
   gboolean writing;       /* with storage: hash check and write */
+  GPtrArray *senders;     /* (element-type utf8) addresses that sent blocks */
 } Piece;
 
 typedef struct
@@ -90,6 +92,8 @@ struct _TsrTorrent
   GPtrArray       *dial_later;      /* (owned) addresses given while checking */
   TsrTracker      *tracker;         /* (owned) (nullable) */
   char            *state_folder;    /* (owned) (nullable) */
+  GHashTable      *strikes;         /* address → pieces it helped corrupt */
+  GHashTable      *banned;          /* address → reason */
   guint            save_timer;
 };
 
@@ -102,6 +106,7 @@ piece_free (Piece *piece)
 {
   g_free (piece->buffer);
   g_free (piece->blocks);
+  g_ptr_array_unref (piece->senders);
   g_free (piece);
 }
 
@@ -138,6 +143,8 @@ tsr_torrent_finalize (GObject *object)
   g_clear_pointer (&self->dial_later, g_ptr_array_unref);
   g_clear_object (&self->tracker);
   g_free (self->state_folder);
+  g_clear_pointer (&self->strikes, g_hash_table_unref);
+  g_clear_pointer (&self->banned, g_hash_table_unref);
   g_clear_pointer (&self->have, tsr_bitfield_free);
   g_clear_pointer (&self->check_job, tsr_hash_job_free);
   g_clear_object (&self->storage);
@@ -176,6 +183,9 @@ tsr_torrent_class_init (TsrTorrentClass *klass)
                                                 G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
   /* pieces found good at start, and whether a resume record told (TRUE)
    * or the data was hashed (FALSE) */
+  /* address, reason */
+  signals[SIGNAL_PEER_BANNED] = g_signal_new ("peer-banned", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                              G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
   signals[SIGNAL_CHECKED] = g_signal_new ("checked", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                           G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_BOOLEAN);
 }
@@ -187,6 +197,8 @@ tsr_torrent_init (TsrTorrent *self)
   self->peers = g_ptr_array_new_with_free_func ((GDestroyNotify) peer_data_free);
   self->cancellable = g_cancellable_new ();
   self->dial_later = g_ptr_array_new_with_free_func (g_free);
+  self->strikes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->banned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 TsrTorrent *
@@ -318,6 +330,7 @@ start_piece (TsrTorrent *self,
   piece->buffer = g_malloc (piece->size);
   piece->n_blocks = (guint) ((piece->size + TSR_WIRE_BLOCK_SIZE - 1) / TSR_WIRE_BLOCK_SIZE);
   piece->blocks = g_malloc0 (piece->n_blocks);
+  piece->senders = g_ptr_array_new_with_free_func (g_free);
   g_hash_table_insert (self->pieces, GUINT_TO_POINTER (index), piece);
   return piece;
 }
@@ -582,6 +595,63 @@ tsr_torrent_set_state_folder (TsrTorrent *self,
   self->state_folder = g_strdup (folder);
 }
 
+/* Bans ---------------------------------------------------------------- */
+
+#define STRIKES_TO_BAN 3
+
+static void
+ban (TsrTorrent *self,
+     const char *address,
+     const char *reason)
+{
+  guint i;
+
+  if (g_hash_table_contains (self->banned, address))
+    return;
+  g_hash_table_insert (self->banned, g_strdup (address), g_strdup (reason));
+  g_signal_emit (self, signals[SIGNAL_PEER_BANNED], 0, address, reason);
+  for (i = 0; i < self->peers->len; i++)
+    {
+      TsrPeer *peer = ((PeerData *) g_ptr_array_index (self->peers, i))->peer;
+
+      if (g_str_equal (tsr_peer_get_address (peer), address))
+        {
+          tsr_peer_close (peer, reason);
+          break;
+        }
+    }
+}
+
+/* A piece from one sender that fails its hash convicts the sender; with
+ * several senders each gets a strike, and STRIKES_TO_BAN strikes ban. */
+static void
+punish_senders (TsrTorrent *self,
+                Piece      *piece)
+{
+  guint i;
+
+  for (i = 0; i < piece->senders->len; i++)
+    {
+      const char *address = g_ptr_array_index (piece->senders, i);
+      guint strikes = GPOINTER_TO_UINT (g_hash_table_lookup (self->strikes, address)) + 1;
+
+      g_hash_table_insert (self->strikes, g_strdup (address), GUINT_TO_POINTER (strikes));
+      if (piece->senders->len == 1)
+        {
+          g_autofree char *reason = g_strdup_printf (_("sent piece %u, which failed its hash check"), piece->index);
+
+          ban (self, address, reason);
+        }
+      else if (strikes >= STRIKES_TO_BAN)
+        {
+          g_autofree char *reason = g_strdup_printf (_("took part in %u pieces that failed their hash check"),
+                                                     strikes);
+
+          ban (self, address, reason);
+        }
+    }
+}
+
 typedef struct
 {
   TsrTorrent *torrent;    /* (owned) */
@@ -612,14 +682,16 @@ on_piece_written (GObject      *source,
   if (!hash_ok)
     {
       /* Fetch it again. (Marking and banning the senders comes next.) */
+      g_signal_emit (self, signals[SIGNAL_HASH_FAILED], 0, index);
       if (piece != NULL)
         {
+          punish_senders (self, piece);
           piece->buffer = g_malloc (piece->size);
           memset (piece->blocks, BLOCK_NONE, piece->n_blocks);
           piece->received = 0;
           piece->writing = FALSE;
+          g_ptr_array_set_size (piece->senders, 0);
         }
-      g_signal_emit (self, signals[SIGNAL_HASH_FAILED], 0, index);
       fill_all (self);
       return;
     }
@@ -666,6 +738,8 @@ on_block (TsrTorrent           *self,
     }
   memcpy (piece->buffer + message->begin, message->data, message->data_length);
   piece->blocks[block] = BLOCK_RECEIVED;
+  if (!g_ptr_array_find_with_equal_func (piece->senders, tsr_peer_get_address (data->peer), g_str_equal, NULL))
+    g_ptr_array_add (piece->senders, g_strdup (tsr_peer_get_address (data->peer)));
   piece->received++;
   if (piece->received == piece->n_blocks)
     {
@@ -916,6 +990,8 @@ tsr_torrent_add_peer_address (TsrTorrent *self,
       g_ptr_array_add (self->dial_later, g_strdup (address));
       return;
     }
+  if (g_hash_table_contains (self->banned, address))
+    return;
   peer = tsr_peer_new_outgoing (address);
   adopt_peer (self, peer);
   make_handshake (self, &ours);
@@ -929,6 +1005,11 @@ tsr_torrent_add_incoming (TsrTorrent *self,
   TsrWireHandshake ours;
   TsrWireHandshake theirs = { { 0 } };
 
+  if (g_hash_table_contains (self->banned, tsr_peer_get_address (peer)))
+    {
+      tsr_peer_close (peer, g_hash_table_lookup (self->banned, tsr_peer_get_address (peer)));
+      return;
+    }
   adopt_peer (self, peer);
   make_handshake (self, &ours);
   tsr_peer_accept (peer, &ours);
@@ -1011,7 +1092,6 @@ tsr_torrent_enable_trackers (TsrTorrent *self,
                              guint16     port)
 {
   g_clear_object (&self->tracker);
-  g_free (self->state_folder);
   self->tracker = tsr_tracker_new (self->info, self->peer_id, port, tracker_stats, self);
   g_signal_connect_object (self->tracker, "peers", G_CALLBACK (on_tracker_peers), self, 0);
   g_signal_connect_object (self->tracker, "reply", G_CALLBACK (on_tracker_reply), self, 0);
