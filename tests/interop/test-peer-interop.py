@@ -492,6 +492,78 @@ def test_corrupt_peer_banned(d):
             leecher.stop()
 
 
+def aria2c(folder, torrent, port, seed):
+    import shutil
+    if shutil.which("aria2c") is None:
+        raise AssertionError("aria2c is missing: install the Debian package aria2")
+    args = ["aria2c", "-q", "--enable-dht=false", "--enable-dht6=false", "--bt-enable-lpd=false",
+            "--enable-peer-exchange=false", f"--listen-port={port}", "--bt-tracker-interval=1",
+            "--allow-overwrite=true", "--file-allocation=none", "-d", folder]
+    if seed:
+        args += ["--seed-ratio=0.0", "--seed-time=1000", "--check-integrity=true", "--bt-seed-unverified=false"]
+    else:
+        args += ["--seed-time=0"]
+    return subprocess.Popen(args + [torrent], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def stop_process(process):
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def aria2_swarm(d, aria2_seeds):
+    """aria2c cannot be told a peer: both sides meet through opentracker."""
+    src, _ = make_payload(d)
+    root = os.path.join(src, "payload")
+    probe = os.path.join(d, "probe.torrent")
+    cli("create", "-q", "-p", "256k", "-o", probe, root, check=True)
+    info_hash = json.loads(cli("show", "--json", probe, check=True).stdout)["info_hash"]
+    tracker = OpenTracker(d, [info_hash])
+    dst = os.path.join(d, "dst")
+    os.mkdir(dst)
+    torrent = os.path.join(d, "aria.torrent")
+    cli("create", "-q", "-p", "256k", "-t", f"http://127.0.0.1:{tracker.port}/announce", "-o", torrent, root,
+        check=True)
+    other = peer = None
+    try:
+        if aria2_seeds:
+            other = aria2c(src, torrent, free_port(__import__("socket").SOCK_STREAM), seed=True)
+            time.sleep(2)   # let aria2c check its data and announce
+            peer = Peer(dst, torrent, "--exit-when-done", tracker_flag=False)
+            peer.wait_for("done", DEADLINE)
+            assert peer.process.wait(timeout=30) == 0
+        else:
+            peer = Peer(src, torrent, tracker_flag=False)
+            peer.wait_for("done", 60)
+            peer.wait_for("tracker-reply", 30)
+            other = aria2c(dst, torrent, free_port(__import__("socket").SOCK_STREAM), seed=False)
+            try:
+                status = other.wait(timeout=DEADLINE)
+            except subprocess.TimeoutExpired:
+                raise AssertionError("aria2c did not finish downloading from Tessera")
+            assert status == 0, other.stderr.read()
+        assert tree_digest(dst) == tree_digest(src)
+    finally:
+        if other:
+            stop_process(other)
+        if peer:
+            peer.stop()
+        tracker.stop()
+
+
+def test_aria2_seeds_tessera(d):
+    aria2_swarm(d, True)
+
+
+def test_tessera_seeds_aria2(d):
+    aria2_swarm(d, False)
+
+
 for name, function in list(globals().items()):
     if name.startswith("test_") and callable(function):
         with temp_dir() as d:
