@@ -330,17 +330,34 @@ tsr_cli_peer (int    argc,
   g_source_remove (sigterm);
   for (i = 0; i < torrents->len; i++)
     {
-      TsrTorrent *torrent = g_ptr_array_index (torrents, i);
+      g_signal_handlers_disconnect_by_data (g_ptr_array_index (torrents, i), &run);
+      tsr_torrent_stop (g_ptr_array_index (torrents, i));
+    }
+  /* Let pieces already on their way to disk land (10 s at most)... */
+  {
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    gboolean pending = TRUE;
+
+    while (pending && g_get_monotonic_time () < deadline)
+      {
+        pending = FALSE;
+        for (i = 0; i < torrents->len; i++)
+          if (tsr_torrent_get_pending_writes (g_ptr_array_index (torrents, i)) > 0)
+            pending = TRUE;
+        if (pending)
+          g_main_context_iteration (NULL, TRUE);
+      }
+  }
+  /* ...then progress survives: the record is written before we go. */
+  for (i = 0; i < torrents->len; i++)
+    {
       g_autoptr(GError) save_error = NULL;
 
-      g_signal_handlers_disconnect_by_data (torrent, &run);
-      /* Progress survives: the record is written before we go. */
-      if (!tsr_torrent_save_resume (torrent, &save_error))
+      if (!tsr_torrent_save_resume (g_ptr_array_index (torrents, i), &save_error))
         {
           tsr_cli_error (_("Cannot save resume data: %s"), save_error->message);
           run.status = 1;
         }
-      tsr_torrent_stop (torrent);
     }
   g_main_loop_unref (run.loop);
   return run.status;

@@ -94,6 +94,8 @@ struct _TsrTorrent
   char            *state_folder;    /* (owned) (nullable) */
   GHashTable      *strikes;         /* address → pieces it helped corrupt */
   GHashTable      *banned;          /* address → reason */
+  guint            pending_writes;
+  gboolean         have_known;      /* checked or resumed: "have" is true */
   guint            save_timer;
 };
 
@@ -254,6 +256,12 @@ guint64
 tsr_torrent_get_uploaded (TsrTorrent *self)
 {
   return self->uploaded;
+}
+
+guint
+tsr_torrent_get_pending_writes (TsrTorrent *self)
+{
+  return self->pending_writes;
 }
 
 guint
@@ -462,7 +470,7 @@ check_done (TsrTorrent *self)
   g_autoptr(GError) error = NULL;
   guint i;
 
-  if (!tsr_bitfield_is_full (self->have) || self->state == TSR_TORRENT_SEEDING)
+  if (!tsr_bitfield_is_full (self->have) || self->state != TSR_TORRENT_DOWNLOADING)
     return;
   if (!tsr_storage_create_empty_files (self->storage, &error))
     {
@@ -578,7 +586,8 @@ tsr_torrent_save_resume (TsrTorrent  *self,
   ResumeJob *job;
   gboolean ok;
 
-  if (self->state_folder == NULL || self->state == TSR_TORRENT_CHECKING || self->state == TSR_TORRENT_ERROR)
+  /* Before the check ends "have" says nothing: never record it. */
+  if (self->state_folder == NULL || !self->have_known)
     return TRUE;
   g_clear_handle_id (&self->save_timer, g_source_remove);
   job = resume_job_new (self);
@@ -672,6 +681,7 @@ on_piece_written (GObject      *source,
   guint i;
 
   g_free (write);
+  self->pending_writes--;
   if (!tsr_storage_write_piece_finish (TSR_STORAGE (source), result, &hash_ok, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -750,8 +760,10 @@ on_block (TsrTorrent           *self,
       piece->writing = TRUE;
       write->torrent = g_object_ref (self);
       write->index = piece->index;
-      tsr_storage_write_piece_async (self->storage, piece->index, bytes, self->cancellable,
-                                     on_piece_written, write);
+      /* Not cancellable: a piece on its way to disk lands even if we stop,
+       * so that the resume record written at shutdown can count it. */
+      self->pending_writes++;
+      tsr_storage_write_piece_async (self->storage, piece->index, bytes, NULL, on_piece_written, write);
     }
   fill_pipeline (self, data);
 }
@@ -1135,6 +1147,7 @@ ready (TsrTorrent *self)
 {
   guint i;
 
+  self->have_known = TRUE;
   set_state (self, TSR_TORRENT_DOWNLOADING);
   if (self->tracker != NULL)
     tsr_tracker_start (self->tracker);

@@ -62,7 +62,12 @@ gboolean         tsr_torrent_save_resume      (TsrTorrent         *self,
 /* Checks the data already in the folder (on worker threads), then
  * downloads what is missing, or seeds. */
 void             tsr_torrent_start            (TsrTorrent         *self);
+/* Disconnects and stops announcing; pieces already on their way to disk
+ * still land (see tsr_torrent_get_pending_writes). */
 void             tsr_torrent_stop             (TsrTorrent         *self);
+/* Pieces handed to storage and not yet back: wait for 0 before saving
+ * resume data at shutdown. */
+guint            tsr_torrent_get_pending_writes (TsrTorrent       *self);
 
 /* Dials "host:port". */
 void             tsr_torrent_add_peer_address (TsrTorrent         *self,

@@ -16,7 +16,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
-from tsrtest import CLI, Tap, cli, need_cli, pseudo_random, temp_dir, write  # noqa: E402
+from tsrtest import Tap, cli, need_cli, pseudo_random, temp_dir, write  # noqa: E402
+from tsrpeers import DEADLINE, OpenTracker, Peer, free_port, make_payload, tree_digest  # noqa: E402
 
 need_cli()
 try:
@@ -26,101 +27,6 @@ except ImportError:
     sys.exit(1)
 
 tap = Tap()
-DEADLINE = 120   # seconds for one transfer, far above what it takes
-
-
-def make_payload(d):
-    src = os.path.join(d, "src")
-    root = os.path.join(src, "payload")
-    write(os.path.join(root, "big.bin"), pseudo_random(24 * 1024 * 1024 + 12345, 1))
-    write(os.path.join(root, "dir", "small.txt"), pseudo_random(777, 2))
-    write(os.path.join(root, "dir", "zero"), b"")
-    write(os.path.join(root, "mid.bin"), pseudo_random(3 * 1024 * 1024 + 1, 3))
-    torrent = os.path.join(d, "payload.torrent")
-    cli("create", "-q", "-p", "256k", "-o", torrent, root, check=True)
-    return src, torrent
-
-
-def tree_digest(folder):
-    digest = {}
-    for base, _, files in os.walk(folder):
-        for name in files:
-            path = os.path.join(base, name)
-            with open(path, "rb") as f:
-                digest[os.path.relpath(path, folder)] = hashlib.sha256(f.read()).hexdigest()
-    return digest
-
-
-class Peer:
-    """A tessera-cli peer process with --json-events, stopped by PID."""
-
-    def __init__(self, folder, torrent, *extra, tracker_flag=True, state=None):
-        flags = ["--no-tracker"] if tracker_flag else []
-        # Resume data in the test's folder, never in the user's home.
-        state = state or os.path.join(os.path.dirname(os.path.abspath(folder)), "state-" + os.path.basename(folder))
-        self.process = subprocess.Popen([CLI, "peer", "-d", folder, "-p", "0", *flags, "--json-events",
-                                         "--state", state,
-                                         *extra, torrent], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        self.events = []
-        self.lines = queue.Queue()
-        # A thread reads stdout: select() cannot see lines already buffered.
-        threading.Thread(target=self._read, daemon=True).start()
-        first = self.next_event(30)
-        assert first is not None and first["event"] == "listening", first
-        self.port = first["port"]
-
-    def _read(self):
-        for line in self.process.stdout:
-            self.lines.put(line)
-        self.lines.put(b"")
-
-    def next_event(self, timeout):
-        try:
-            line = self.lines.get(timeout=timeout)
-        except queue.Empty:
-            return None
-        if not line:
-            self.lines.put(b"")   # stays at end of file
-            return None
-        event = json.loads(line)
-        self.events.append(event)
-        return event
-
-    def drain(self):
-        while self.next_event(0.2) is not None:
-            pass
-        return self.events
-
-    def wait_for_any(self, names, timeout):
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            event = self.next_event(max(0.1, end - time.monotonic()))
-            if event is not None and event["event"] in names:
-                return event
-            if event is None and self.process.poll() is not None:
-                break
-        raise AssertionError(f"none of {names} within {timeout} s")
-
-    def wait_for(self, name, timeout):
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            event = self.next_event(max(0.1, end - time.monotonic()))
-            if event is None and self.process.poll() is not None:
-                break
-            if event is not None and event["event"] == name:
-                return event
-        raise AssertionError(f"no {name!r} event within {timeout} s; stderr: "
-                             f"{self.process.stderr.read1(4096) if self.process.poll() is not None else b''}")
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process.stderr.close()
 
 
 def lt_session():
@@ -203,43 +109,6 @@ def test_tessera_seeds_libtorrent(d):
         assert any(e["event"] == "peer-connected" for e in seeder.drain())
     finally:
         seeder.stop()
-
-
-def free_port(kind):
-    import socket
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class OpenTracker:
-    """opentracker on 127.0.0.1 with a whitelist (Debian's build needs one)."""
-
-    def __init__(self, d, info_hashes):
-        import shutil
-        if shutil.which("opentracker") is None:
-            raise AssertionError("opentracker is missing: install the Debian package opentracker")
-        whitelist = os.path.join(d, "whitelist")
-        with open(whitelist, "w") as f:
-            f.write("".join(h + "\n" for h in info_hashes))
-        # opentracker drops to "nobody" and chroots: it needs to read this.
-        os.chmod(d, 0o755)
-        os.chmod(whitelist, 0o644)
-        self.port = free_port(__import__("socket").SOCK_STREAM)
-        self.process = subprocess.Popen(["opentracker", "-i", "127.0.0.1", "-p", str(self.port),
-                                         "-P", str(self.port), "-w", whitelist],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=d)
-        time.sleep(0.5)
-        assert self.process.poll() is None, "opentracker did not start"
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
 
 
 def tracker_swarm(d, scheme):

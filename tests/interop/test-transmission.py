@@ -1,0 +1,176 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Tessera and transmission-daemon exchanging a torrent both ways.
+
+Transmission 3.00 refuses peers on 127.0.0.0/8, so it runs in a network
+namespace this test makes, joined to the host by a veth pair with
+addresses the test sets (10.77.N.1 on the host, 10.77.N.2 inside); both
+sides meet through opentracker bound to the host side. Only those
+addresses are used. Everything is torn down by PID and by name, also when
+the test fails. Needs root (CI runs as root)."""
+
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
+from tsrpeers import Peer, make_payload, tree_digest  # noqa: E402
+from tsrtest import Tap, cli, need_cli, need_tool, run, temp_dir  # noqa: E402
+
+need_cli()
+need_tool("transmission-daemon", "transmission-daemon")
+need_tool("transmission-remote", "transmission-cli")
+need_tool("opentracker", "opentracker")
+need_tool("ip", "iproute2")
+if os.geteuid() != 0:
+    print("Bail out! this test makes network namespaces and needs root (CI runs as root)")
+    sys.exit(1)
+
+tap = Tap()
+DEADLINE = 180
+
+
+class Namespace:
+    def __init__(self):
+        self.n = random.randint(2, 250)
+        self.name = f"tsr-t{os.getpid() % 10000}"
+        self.host_if = f"tsrh{os.getpid() % 10000}"
+        self.ns_if = f"tsrn{os.getpid() % 10000}"
+        self.host_ip = f"10.77.{self.n}.1"
+        self.ns_ip = f"10.77.{self.n}.2"
+        self.cleanup()
+        for command in (["ip", "netns", "add", self.name],
+                        ["ip", "link", "add", self.host_if, "type", "veth", "peer", "name", self.ns_if],
+                        ["ip", "link", "set", self.ns_if, "netns", self.name],
+                        ["ip", "addr", "add", f"{self.host_ip}/24", "dev", self.host_if],
+                        ["ip", "link", "set", self.host_if, "up"],
+                        ["ip", "netns", "exec", self.name, "ip", "addr", "add", f"{self.ns_ip}/24", "dev", self.ns_if],
+                        ["ip", "netns", "exec", self.name, "ip", "link", "set", self.ns_if, "up"],
+                        ["ip", "netns", "exec", self.name, "ip", "link", "set", "lo", "up"]):
+            run(command, check=True, timeout=20)
+
+    def cleanup(self):
+        subprocess.run(["ip", "netns", "del", self.name], capture_output=True, timeout=20)
+        subprocess.run(["ip", "link", "del", self.host_if], capture_output=True, timeout=20)
+
+
+class Transmission:
+    def __init__(self, ns, d, download):
+        self.config = os.path.join(d, "transmission")
+        os.makedirs(self.config, exist_ok=True)
+        self.rpc = f"{ns.ns_ip}:9091"
+        settings = {
+            "dht-enabled": False, "lpd-enabled": False, "pex-enabled": False, "utp-enabled": False,
+            "port-forwarding-enabled": False, "rpc-authentication-required": False,
+            "rpc-whitelist-enabled": False, "rpc-host-whitelist-enabled": False,
+            "rpc-bind-address": ns.ns_ip, "rpc-port": 9091, "peer-port": 51413,
+            "bind-address-ipv4": ns.ns_ip, "download-dir": download, "incomplete-dir-enabled": False,
+            "start-added-torrents": True, "speed-limit-up-enabled": False, "speed-limit-down-enabled": False,
+        }
+        with open(os.path.join(self.config, "settings.json"), "w") as f:
+            json.dump(settings, f)
+        self.process = subprocess.Popen(["ip", "netns", "exec", ns.name, "transmission-daemon", "-f",
+                                         "-g", self.config], stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+        end = time.monotonic() + 30
+        while run(["transmission-remote", self.rpc, "-l"], timeout=10).returncode != 0:
+            assert time.monotonic() < end, "transmission-daemon did not start"
+            assert self.process.poll() is None, "transmission-daemon exited"
+            time.sleep(0.3)
+
+    def remote(self, *args):
+        return run(["transmission-remote", self.rpc, *args], timeout=30, check=True).stdout.decode()
+
+    def done(self):
+        # Transmission says "Idle", not "Seeding", when no peer is connected.
+        info = self.remote("-t", "1", "-i")
+        return "Percent Done: 100%" in info and "Verifying" not in info
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def exchange(d, transmission_seeds):
+    src, _ = make_payload(d)
+    root = os.path.join(src, "payload")
+    os.chmod(d, 0o755)
+    ns = Namespace()
+    tracker = transmission = peer = None
+    try:
+        probe = os.path.join(d, "probe.torrent")
+        cli("create", "-q", "-p", "256k", "-o", probe, root, check=True)
+        info_hash = json.loads(cli("show", "--json", probe, check=True).stdout)["info_hash"]
+        whitelist = os.path.join(d, "whitelist")
+        with open(whitelist, "w") as f:
+            f.write(info_hash + "\n")
+        os.chmod(whitelist, 0o644)
+        port = random.randint(20000, 30000)
+        tracker = subprocess.Popen(["opentracker", "-i", ns.host_ip, "-p", str(port), "-P", str(port),
+                                    "-w", whitelist], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.5)
+        torrent = os.path.join(d, "t.torrent")
+        cli("create", "-q", "-p", "256k", "-t", f"http://{ns.host_ip}:{port}/announce", "-o", torrent, root,
+            check=True)
+        os.chmod(torrent, 0o644)
+        dst = os.path.join(d, "dst")
+        os.makedirs(dst, mode=0o777)
+        if transmission_seeds:
+            transmission = Transmission(ns, d, src)
+            transmission.remote("-a", torrent)
+            end = time.monotonic() + 60
+            while not transmission.done():
+                assert time.monotonic() < end, "transmission did not verify its data"
+                time.sleep(0.5)
+            peer = Peer(dst, torrent, "--exit-when-done", tracker_flag=False)
+            peer.wait_for("done", DEADLINE)
+            assert peer.process.wait(timeout=30) == 0
+        else:
+            peer = Peer(src, torrent, tracker_flag=False)
+            peer.wait_for("done", 60)
+            peer.wait_for("tracker-reply", 30)
+            transmission = Transmission(ns, d, dst)
+            transmission.remote("-a", torrent)
+            end = time.monotonic() + DEADLINE
+            while not transmission.done():
+                assert time.monotonic() < end, "transmission did not finish: " + transmission.remote("-t", "1", "-i")
+                time.sleep(0.5)
+        ours, theirs = tree_digest(src), tree_digest(dst)
+        if not transmission_seeds:
+            # Transmission 3.00 does not create zero-length files.
+            empty = {path for path in ours if os.path.getsize(os.path.join(src, path)) == 0}
+            ours = {k: v for k, v in ours.items() if k not in empty}
+        assert theirs == ours, (sorted(set(ours) ^ set(theirs)), [k for k in ours if ours[k] != theirs.get(k)])
+    finally:
+        if peer:
+            peer.stop()
+        if transmission:
+            transmission.stop()
+        if tracker and tracker.poll() is None:
+            tracker.terminate()
+            tracker.wait(timeout=10)
+        ns.cleanup()
+
+
+
+def test_transmission_seeds_tessera(d):
+    exchange(d, True)
+
+
+def test_tessera_seeds_transmission(d):
+    exchange(d, False)
+
+
+for name, function in list(globals().items()):
+    if name.startswith("test_") and callable(function):
+        with temp_dir() as d:
+            tap.run(name[5:].replace("_", "-"), function, d)
+tap.finish()
