@@ -16,6 +16,7 @@
 #include "tsr-creator.h"
 #include "tsr-merkle.h"
 #include "tsr-metainfo.h"
+#include "tsr-test-util.h"
 #include "tsr-verifier.h"
 
 typedef struct
@@ -32,57 +33,11 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_unlink (path);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_dir_close (dir);
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  remove_tree (fixture->dir);
+  tsr_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
-}
-
-/* Deterministic pseudo-random content. */
-static void
-write_file (const char *dir,
-            const char *relative,
-            gsize       size,
-            guint       seed)
-{
-  g_autofree char *path = g_build_filename (dir, relative, NULL);
-  g_autofree char *parent = g_path_get_dirname (path);
-  g_autofree guint8 *data = g_malloc (MAX (size, 1));
-  guint32 state = seed * 2654435761u + 1;
-  gsize i;
-
-  for (i = 0; i < size; i++)
-    {
-      state = state * 1103515245u + 12345u;
-      data[i] = (guint8) (state >> 16);
-    }
-  g_assert_cmpint (g_mkdir_with_parents (parent, 0755), ==, 0);
-  g_assert_true (g_file_set_contents (path, (const char *) data, size, NULL));
 }
 
 static TsrMetainfo *
@@ -168,11 +123,11 @@ test_order_and_exclusion (Fixture       *fixture,
   g_autoptr(TsrCreator) v1 = NULL;
   g_autoptr(TsrCreator) v2 = NULL;
 
-  write_file (root, "a.txt", 10, 1);
-  write_file (root, "a/b", 10, 2);
-  write_file (root, "B", 10, 3);
-  write_file (root, "z.part", 10, 4);
-  write_file (root, "skip/inner", 10, 5);
+  tsr_test_write_file (root, "a.txt", 10, 1);
+  tsr_test_write_file (root, "a/b", 10, 2);
+  tsr_test_write_file (root, "B", 10, 3);
+  tsr_test_write_file (root, "z.part", 10, 4);
+  tsr_test_write_file (root, "skip/inner", 10, 5);
   g_assert_cmpint (g_mkdir (empty_dir, 0755), ==, 0);
 
   v1 = tsr_creator_new (root, exclude, TSR_CREATE_V1, &error);
@@ -203,9 +158,9 @@ test_symlinks (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(TsrCreator) creator = NULL;
 
-  write_file (root, "real", 100, 1);
-  write_file (root, "sub/file", 5, 3);
-  write_file (fixture->dir, "secret", 50, 2);
+  tsr_test_write_file (root, "real", 100, 1);
+  tsr_test_write_file (root, "sub/file", 5, 3);
+  tsr_test_write_file (fixture->dir, "secret", 50, 2);
   g_assert_cmpint (symlink (outside, link_out), ==, 0);
   g_assert_cmpint (symlink ("real", link_in), ==, 0);
   g_assert_cmpint (symlink ("sub", link_dir), ==, 0);
@@ -246,9 +201,9 @@ test_hybrid_pads (Fixture       *fixture,
   guint pads = 0;
   guint i;
 
-  write_file (root, "one", 20000, 1);
-  write_file (root, "two", 16384, 2);
-  write_file (root, "three", 5, 3);
+  tsr_test_write_file (root, "one", 20000, 1);
+  tsr_test_write_file (root, "two", 16384, 2);
+  tsr_test_write_file (root, "three", 5, 3);
   info = create_torrent (root, TSR_CREATE_HYBRID, 16384, 2);
   g_assert_true (info->has_v1 && info->has_v2);
   for (i = 0; i < info->n_files; i++)
@@ -315,7 +270,7 @@ test_v2_roots (Fixture       *fixture,
     {
       g_autofree char *name = g_strdup_printf ("f%u", i);
 
-      write_file (root, name, sizes[i], i + 10);
+      tsr_test_write_file (root, name, sizes[i], i + 10);
     }
   /* Piece 32 KiB: files both smaller and larger than a piece. */
   info = create_torrent (root, TSR_CREATE_V2, 32768, 2);
@@ -345,9 +300,9 @@ test_round_trip (Fixture       *fixture,
   g_autofree char *root = g_build_filename (fixture->dir, "rt", NULL);
   guint f;
 
-  write_file (root, "big.bin", 300000, 1);
-  write_file (root, "dir/small.txt", 777, 2);
-  write_file (root, "dir/zero", 0, 3);
+  tsr_test_write_file (root, "big.bin", 300000, 1);
+  tsr_test_write_file (root, "dir/small.txt", 777, 2);
+  tsr_test_write_file (root, "dir/zero", 0, 3);
   for (f = 0; f < G_N_ELEMENTS (formats); f++)
     {
       g_autoptr(TsrMetainfo) info = create_torrent (root, formats[f], 16384, 1 + f % 2);
@@ -393,8 +348,8 @@ test_corruption_found (Fixture       *fixture,
       guint64 piece;
       int byte;
 
-      write_file (root, "big.bin", 200000, 1);
-      write_file (root, "small.bin", 40000, 2);
+      tsr_test_write_file (root, "big.bin", 200000, 1);
+      tsr_test_write_file (root, "small.bin", 40000, 2);
       info = create_torrent (root, formats[f], 16384, 2);
       big_index = file_index (info, "c/big.bin");
       small_index = file_index (info, "c/small.bin");
@@ -440,13 +395,13 @@ test_changed_while_hashing (Fixture       *fixture,
   TsrCreateOptions options = { 0 };
   TsrHashJob *job;
 
-  write_file (root, "grows", 50000, 1);
+  tsr_test_write_file (root, "grows", 50000, 1);
   creator = tsr_creator_new (root, NULL, TSR_CREATE_V1, &error);
   g_assert_no_error (error);
   job = tsr_creator_prepare_job (creator, 16384);
   g_assert_true (tsr_hash_job_run (job, 2, NULL, &error));
   /* The file grows after the scan: the torrent would be wrong. */
-  write_file (root, "grows", 60000, 1);
+  tsr_test_write_file (root, "grows", 60000, 1);
   options.creation_date = -1;
   bytes = tsr_creator_build (creator, &options, &error);
   g_assert_null (bytes);
@@ -457,7 +412,7 @@ test_changed_while_hashing (Fixture       *fixture,
   g_clear_pointer (&creator, tsr_creator_free);
   creator = tsr_creator_new (root, NULL, TSR_CREATE_V1, &error);
   job = tsr_creator_prepare_job (creator, 16384);
-  write_file (root, "grows", 10, 1);
+  tsr_test_write_file (root, "grows", 10, 1);
   g_assert_false (tsr_hash_job_run (job, 2, NULL, &error));
   g_assert_error (error, TSR_HASHER_ERROR, TSR_HASHER_ERROR_CHANGED);
 }
@@ -472,7 +427,7 @@ test_cancel (Fixture       *fixture,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   TsrHashJob *job;
 
-  write_file (root, "f", 100000, 1);
+  tsr_test_write_file (root, "f", 100000, 1);
   creator = tsr_creator_new (root, NULL, TSR_CREATE_V1, &error);
   job = tsr_creator_prepare_job (creator, 16384);
   g_cancellable_cancel (cancellable);

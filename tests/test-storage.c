@@ -13,6 +13,7 @@
 #include "tsr-bitfield.h"
 #include "tsr-creator.h"
 #include "tsr-storage.h"
+#include "tsr-test-util.h"
 #include "tsr-verifier.h"
 
 typedef struct
@@ -26,36 +27,6 @@ typedef struct
   GError       *error;
   GBytes       *block;
 } Fixture;
-
-static void
-write_file (const char *path,
-            gsize       size,
-            guint       seed)
-{
-  g_autofree char *parent = g_path_get_dirname (path);
-  g_autofree guint8 *data = g_malloc (MAX (size, 1));
-  guint32 state = seed * 2654435761u + 7;
-  gsize i;
-
-  for (i = 0; i < size; i++)
-    {
-      state = state * 1103515245u + 12345u;
-      data[i] = (guint8) (state >> 16);
-    }
-  g_assert_cmpint (g_mkdir_with_parents (parent, 0755), ==, 0);
-  g_assert_true (g_file_set_contents (path, (const char *) data, size, NULL));
-}
-
-static void
-write_at (const char *root,
-          const char *relative,
-          gsize       size,
-          guint       seed)
-{
-  g_autofree char *path = g_build_filename (root, relative, NULL);
-
-  write_file (path, size, seed);
-}
 
 static TsrMetainfo *
 make_torrent (const char      *root,
@@ -85,40 +56,19 @@ fixture_set_up (Fixture       *f,
   f->source = g_build_filename (f->dir, "source", NULL);
   f->target = g_build_filename (f->dir, "target", NULL);
   root = g_build_filename (f->source, "pack", NULL);
-  write_at (root, "a.bin", 40000, 1);
-  write_at (root, "dir/b.bin", 5000, 2);
-  write_at (root, "z.bin", 70000, 3);
+  tsr_test_write_file (root, "a.bin", 40000, 1);
+  tsr_test_write_file (root, "dir/b.bin", 5000, 2);
+  tsr_test_write_file (root, "z.bin", 70000, 3);
   f->info = make_torrent (root, format);
   g_assert_cmpint (g_mkdir (f->target, 0755), ==, 0);
   f->loop = g_main_loop_new (NULL, FALSE);
 }
 
 static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_unlink (path);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-    }
-  g_dir_close (dir);
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  remove_tree (f->dir);
+  tsr_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->source);
   g_free (f->target);
@@ -273,7 +223,7 @@ test_open_file_limit (void)
     {
       g_autofree char *name = g_strdup_printf ("f%03u", i);
 
-      write_at (root, name, 1000 + i, i);
+      tsr_test_write_file (root, name, 1000 + i, i);
     }
   info = make_torrent (root, TSR_CREATE_V1);
   source = tsr_storage_new (info, dir);
@@ -298,7 +248,7 @@ test_open_file_limit (void)
   g_assert_error (error, TSR_STORAGE_ERROR, TSR_STORAGE_ERROR_BAD_RANGE);
   g_clear_object (&storage);
   g_clear_object (&source);
-  remove_tree (dir);
+  tsr_test_remove_tree (dir);
 }
 
 static void

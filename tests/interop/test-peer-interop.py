@@ -17,7 +17,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
 from tsrtest import Tap, cli, need_cli, pseudo_random, temp_dir, write  # noqa: E402
-from tsrpeers import DEADLINE, OpenTracker, Peer, free_port, make_payload, tree_digest  # noqa: E402
+from tsrpeers import DEADLINE, OpenTracker, Peer, free_port, make_payload, stop_process, tree_digest  # noqa: E402
 
 need_cli()
 try:
@@ -375,14 +375,6 @@ def aria2c(folder, torrent, port, seed):
     return subprocess.Popen(args + [torrent], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
-def stop_process(process):
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def aria2_swarm(d, aria2_seeds):

@@ -17,7 +17,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
-from tsrpeers import Peer, make_payload, tree_digest  # noqa: E402
+from tsrpeers import Peer, make_payload, stop_process, tree_digest  # noqa: E402
 from tsrtest import Tap, cli, need_cli, need_tool, run, temp_dir  # noqa: E402
 
 need_cli()
@@ -90,13 +90,7 @@ class Transmission:
         return "Percent Done: 100%" in info and "Verifying" not in info
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
 
 def exchange(d, transmission_seeds):
@@ -154,9 +148,8 @@ def exchange(d, transmission_seeds):
             peer.stop()
         if transmission:
             transmission.stop()
-        if tracker and tracker.poll() is None:
-            tracker.terminate()
-            tracker.wait(timeout=10)
+        if tracker:
+            stop_process(tracker)
         ns.cleanup()
 
 

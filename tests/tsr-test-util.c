@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-test-util.c: helpers shared by the unit tests.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "tsr-test-util.h"
+
+void
+tsr_test_write_file (const char *dir,
+                     const char *relative,
+                     gsize       size,
+                     guint       seed)
+{
+  g_autofree char *path = g_build_filename (dir, relative, NULL);
+  g_autofree char *parent = g_path_get_dirname (path);
+  g_autofree guint8 *data = g_malloc (MAX (size, 1));
+  guint32 state = seed * 2654435761u + 1;
+  gsize i;
+
+  for (i = 0; i < size; i++)
+    {
+      state = state * 1103515245u + 12345u;
+      data[i] = (guint8) (state >> 16);
+    }
+  g_assert_cmpint (g_mkdir_with_parents (parent, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (path, (const char *) data, (gssize) size, NULL));
+}
+
+void
+tsr_test_remove_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_unlink (path);
+      return;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        tsr_test_remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_dir_close (dir);
+  g_rmdir (path);
+}
