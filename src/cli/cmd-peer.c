@@ -212,6 +212,13 @@ on_checked (TsrTorrent *torrent,
   emit_event (run, torrent, from_resume ? "resumed" : "checked", "pieces", node, text);
 }
 
+/* Wakes the shutdown wait so that its deadline is seen. */
+static gboolean
+on_wait_tick (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 static gboolean
 on_signal (gpointer user_data)
 {
@@ -333,20 +340,24 @@ tsr_cli_peer (int    argc,
       g_signal_handlers_disconnect_by_data (g_ptr_array_index (torrents, i), &run);
       tsr_torrent_stop (g_ptr_array_index (torrents, i));
     }
-  /* Let pieces already on their way to disk land (10 s at most)... */
+  /* Let pieces already on their way to disk land, and the trackers hear
+   * "stopped" (10 s at most: a dead tracker must not hold us)... */
   {
     gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    guint tick = g_timeout_add (100, on_wait_tick, NULL);
     gboolean pending = TRUE;
 
     while (pending && g_get_monotonic_time () < deadline)
       {
         pending = FALSE;
         for (i = 0; i < torrents->len; i++)
-          if (tsr_torrent_get_pending_writes (g_ptr_array_index (torrents, i)) > 0)
+          if (tsr_torrent_get_pending_writes (g_ptr_array_index (torrents, i)) > 0 ||
+              tsr_torrent_is_announcing (g_ptr_array_index (torrents, i)))
             pending = TRUE;
         if (pending)
           g_main_context_iteration (NULL, TRUE);
       }
+    g_source_remove (tick);
   }
   /* ...then progress survives: the record is written before we go. */
   for (i = 0; i < torrents->len; i++)

@@ -61,6 +61,8 @@ typedef struct
   guint    received;
   gboolean writing;       /* with storage: hash check and write */
   GPtrArray *senders;     /* (element-type utf8) addresses that sent blocks */
+  gboolean  exclusive;    /* after a shared failure: one peer sends it all */
+  char     *owner;        /* (nullable) that peer's address */
 } Piece;
 
 typedef struct
@@ -109,6 +111,7 @@ piece_free (Piece *piece)
   g_free (piece->buffer);
   g_free (piece->blocks);
   g_ptr_array_unref (piece->senders);
+  g_free (piece->owner);
   g_free (piece);
 }
 
@@ -258,6 +261,12 @@ tsr_torrent_get_uploaded (TsrTorrent *self)
   return self->uploaded;
 }
 
+gboolean
+tsr_torrent_is_announcing (TsrTorrent *self)
+{
+  return self->tracker != NULL && tsr_tracker_is_busy (self->tracker);
+}
+
 guint
 tsr_torrent_get_pending_writes (TsrTorrent *self)
 {
@@ -361,9 +370,15 @@ choose_piece (TsrTorrent *self,
 
       if (piece->writing || !peer_has (peer, piece->index))
         continue;
+      if (piece->exclusive && piece->owner != NULL && !g_str_equal (piece->owner, tsr_peer_get_address (peer)))
+        continue;
       for (b = 0; b < piece->n_blocks; b++)
         if (piece->blocks[b] == BLOCK_NONE)
-          return piece;
+          {
+            if (piece->exclusive && piece->owner == NULL)
+              piece->owner = g_strdup (tsr_peer_get_address (peer));
+            return piece;
+          }
     }
   for (i = 0; i < self->info->piece_count; i++)
     {
@@ -606,7 +621,7 @@ tsr_torrent_set_state_folder (TsrTorrent *self,
 
 /* Bans ---------------------------------------------------------------- */
 
-#define STRIKES_TO_BAN 3
+#define STRIKES_TO_BAN 8
 
 static void
 ban (TsrTorrent *self,
@@ -631,8 +646,11 @@ ban (TsrTorrent *self,
     }
 }
 
-/* A piece from one sender that fails its hash convicts the sender; with
- * several senders each gets a strike, and STRIKES_TO_BAN strikes ban. */
+/* A piece from one sender that fails its hash convicts the sender. With
+ * several senders nobody can be blamed yet: each gets a strike (many ban),
+ * and the piece is fetched again from a single peer, so that a second
+ * failure names the culprit and an honest peer is never banned for
+ * sharing a piece with a liar. */
 static void
 punish_senders (TsrTorrent *self,
                 Piece      *piece)
@@ -691,7 +709,7 @@ on_piece_written (GObject      *source,
   piece = g_hash_table_lookup (self->pieces, GUINT_TO_POINTER (index));
   if (!hash_ok)
     {
-      /* Fetch it again. (Marking and banning the senders comes next.) */
+      /* Fetch it again; its senders answer for it. */
       g_signal_emit (self, signals[SIGNAL_HASH_FAILED], 0, index);
       if (piece != NULL)
         {
@@ -700,6 +718,9 @@ on_piece_written (GObject      *source,
           memset (piece->blocks, BLOCK_NONE, piece->n_blocks);
           piece->received = 0;
           piece->writing = FALSE;
+          if (piece->senders->len > 1)
+            piece->exclusive = TRUE;
+          g_clear_pointer (&piece->owner, g_free);
           g_ptr_array_set_size (piece->senders, 0);
         }
       fill_all (self);
@@ -921,6 +942,16 @@ on_peer_closed (TsrPeer    *peer,
   if (data == NULL)
     return;
   release_requests (self, data);
+  {
+    GHashTableIter iter;
+    gpointer value;
+
+    /* Its exclusive pieces go to whoever asks next. */
+    g_hash_table_iter_init (&iter, self->pieces);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      if (((Piece *) value)->owner != NULL && g_str_equal (((Piece *) value)->owner, address))
+        g_clear_pointer (&((Piece *) value)->owner, g_free);
+  }
   g_ptr_array_remove_fast (self->peers, data);
   g_signal_emit (self, signals[SIGNAL_PEER_GONE], 0, address, reason);
   fill_all (self);

@@ -68,6 +68,8 @@ void             tsr_torrent_stop             (TsrTorrent         *self);
 /* Pieces handed to storage and not yet back: wait for 0 before saving
  * resume data at shutdown. */
 guint            tsr_torrent_get_pending_writes (TsrTorrent       *self);
+/* Whether a tracker announce (such as "stopped") is still on its way. */
+gboolean         tsr_torrent_is_announcing    (TsrTorrent         *self);
 
 /* Dials "host:port". */
 void             tsr_torrent_add_peer_address (TsrTorrent         *self,

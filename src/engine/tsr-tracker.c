@@ -604,3 +604,9 @@ tsr_tracker_stop (TsrTracker *self)
   announce (self, TSR_ANNOUNCE_EVENT_STOPPED);
   self->stopped = TRUE;
 }
+
+gboolean
+tsr_tracker_is_busy (TsrTracker *self)
+{
+  return self->in_flight || self->has_queued;
+}

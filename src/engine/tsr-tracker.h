@@ -37,6 +37,9 @@ void        tsr_tracker_announce_soon (TsrTracker          *self);
 /* Announces "stopped" (best effort, not waited for) and stops. */
 void        tsr_tracker_stop         (TsrTracker           *self);
 
+/* Whether an announce is on its way (at shutdown: wait for "stopped"). */
+gboolean    tsr_tracker_is_busy      (TsrTracker           *self);
+
 /* Signals: "peers" (GArray of TsrPeerAddress), "reply" (url, seeders,
  * leechers, interval), "error" (url, message), "warning" (url, message). */
 

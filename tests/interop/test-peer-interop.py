@@ -352,6 +352,7 @@ def test_corrupt_peer_banned(d):
         banned = [e for e in events if e["event"] == "peer-banned"]
         assert failed, "the corrupt peer's pieces must fail their hash"
         assert banned and banned[0]["peer"].startswith(bad + ": "), banned
+        assert all(e["peer"].startswith(bad + ": ") for e in banned), "an honest peer was banned"
         assert "hash" in banned[0]["peer"]
         assert tree_digest(dst) == tree_digest(src)
     finally:
@@ -423,6 +424,42 @@ def test_aria2_seeds_tessera(d):
 
 def test_tessera_seeds_aria2(d):
     aria2_swarm(d, False)
+
+
+def test_stopped_announced_at_sigterm(d):
+    """SIGTERM announces "stopped" before the process exits."""
+    import http.server
+    import threading as th
+    seen = []
+
+    class Tracker(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            seen.append(self.path)
+            body = b"d8:intervali1800e5:peers0:e"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Tracker)
+    th.Thread(target=server.serve_forever, daemon=True).start()
+    src, _ = make_payload(d)
+    torrent = os.path.join(d, "t.torrent")
+    cli("create", "-q", "-p", "256k", "-t", f"http://127.0.0.1:{server.server_address[1]}/announce", "-o",
+        torrent, os.path.join(src, "payload"), check=True)
+    seeder = Peer(src, torrent, tracker_flag=False)
+    try:
+        seeder.wait_for("tracker-reply", 30)
+        seeder.process.send_signal(signal.SIGTERM)
+        assert seeder.process.wait(timeout=30) == 0
+        assert any("event=started" in path for path in seen), seen
+        assert "event=stopped" in seen[-1], seen
+    finally:
+        server.shutdown()
+        seeder.stop()
 
 
 for name, function in list(globals().items()):
