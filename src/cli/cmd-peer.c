@@ -19,6 +19,7 @@
 #include "tsr-cli.h"
 #include "tsr-metainfo.h"
 #include "tsr-session.h"
+#include "tsr-util.h"
 
 typedef struct
 {
@@ -28,6 +29,10 @@ typedef struct
   guint      n_torrents;
   guint      n_done;
   int        status;
+  GPtrArray *torrents;     /* (element-type TsrTorrent) */
+  guint64    up_total;     /* 0: no limit */
+  guint64    down_total;
+  gdouble    seed_ratio;   /* 0: no limit */
 } PeerRun;
 
 static void
@@ -219,6 +224,54 @@ on_wait_tick (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static void
+on_limit_reached (TsrTorrent *torrent,
+                  const char *limit,
+                  PeerRun    *run)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+  g_autofree char *text = g_strdup_printf (_("%s: stopped, the %s limit is reached"),
+                                           tsr_torrent_get_metainfo (torrent)->display_name, limit);
+
+  json_node_set_string (node, limit);
+  emit_event (run, torrent, "limit-reached", "limit", node, text);
+}
+
+/* With totals or a ratio set, the program ends when no torrent runs. */
+static gboolean
+on_watch (gpointer user_data)
+{
+  PeerRun *run = user_data;
+  guint i;
+
+  if (run->up_total == 0 && run->down_total == 0 && run->seed_ratio <= 0)
+    return G_SOURCE_CONTINUE;
+  for (i = 0; i < run->torrents->len; i++)
+    {
+      TsrTorrentState state = tsr_torrent_get_state (g_ptr_array_index (run->torrents, i));
+
+      if (state != TSR_TORRENT_STOPPED && state != TSR_TORRENT_ERROR)
+        return G_SOURCE_CONTINUE;
+    }
+  g_main_loop_quit (run->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+parse_size_option (const char *name,
+                   const char *text,
+                   guint64    *out)
+{
+  if (text == NULL)
+    return TRUE;
+  if (!tsr_parse_size (text, out))
+    {
+      tsr_cli_error (_("%s: “%s” is not a size (like 500k, 2m or 1g)"), name, text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 on_signal (gpointer user_data)
 {
@@ -235,6 +288,14 @@ tsr_cli_peer (int    argc,
 {
   g_autofree char *folder = NULL;
   g_autofree char *state = NULL;
+  g_autofree char *up_rate = NULL;
+  g_autofree char *down_rate = NULL;
+  g_autofree char *up_total = NULL;
+  g_autofree char *down_total = NULL;
+  gboolean stopped = FALSE;
+  guint64 up_rate_bytes = 0;
+  guint64 down_rate_bytes = 0;
+  guint watch;
   g_auto(GStrv) peers = NULL;
   g_auto(GStrv) inputs = NULL;
   gboolean no_tracker = FALSE;
@@ -248,6 +309,12 @@ tsr_cli_peer (int    argc,
     { "exit-when-done", 0, 0, G_OPTION_ARG_NONE, &run.exit_when_done, N_("Exit once all data is verified"), NULL },
     { "json-events", 0, 0, G_OPTION_ARG_NONE, &run.json, N_("Print every event as a line of JSON"), NULL },
     { "state", 0, 0, G_OPTION_ARG_FILENAME, &state, N_("Keep resume data in DIR (default: under the XDG data folder)"), N_("DIR") },
+    { "up-rate", 0, 0, G_OPTION_ARG_STRING, &up_rate, N_("Upload at most SIZE bytes per second in all"), N_("SIZE") },
+    { "down-rate", 0, 0, G_OPTION_ARG_STRING, &down_rate, N_("Download at most SIZE bytes per second in all"), N_("SIZE") },
+    { "up-total", 0, 0, G_OPTION_ARG_STRING, &up_total, N_("Stop a torrent once it uploaded SIZE bytes"), N_("SIZE") },
+    { "down-total", 0, 0, G_OPTION_ARG_STRING, &down_total, N_("Stop a torrent once it downloaded SIZE bytes"), N_("SIZE") },
+    { "seed-ratio", 0, 0, G_OPTION_ARG_DOUBLE, &run.seed_ratio, N_("Stop seeding once uploaded / size reaches R"), N_("R") },
+    { "stopped", 0, 0, G_OPTION_ARG_NONE, &stopped, N_("Add the torrents without starting them"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, NULL, N_("TORRENT…") },
     { NULL }
   };
@@ -268,6 +335,16 @@ tsr_cli_peer (int    argc,
       tsr_cli_error (_("peer needs at least one torrent file"));
       return 1;
     }
+  if (!parse_size_option ("--up-rate", up_rate, &up_rate_bytes) ||
+      !parse_size_option ("--down-rate", down_rate, &down_rate_bytes) ||
+      !parse_size_option ("--up-total", up_total, &run.up_total) ||
+      !parse_size_option ("--down-total", down_total, &run.down_total))
+    return 1;
+  if (run.seed_ratio < 0)
+    {
+      tsr_cli_error (_("--seed-ratio must not be negative"));
+      return 1;
+    }
   if (port < 0 || port > 65535)
     {
       tsr_cli_error (_("port %d is not from 0 to 65535"), port);
@@ -284,6 +361,8 @@ tsr_cli_peer (int    argc,
     }
 
   session = tsr_session_new ();
+  tsr_session_set_rate_limits (session, up_rate_bytes, down_rate_bytes);
+  run.torrents = torrents;
   if (!tsr_session_listen (session, (guint16) port, &error))
     {
       tsr_cli_error (_("Cannot listen on port %d: %s"), port, error->message);
@@ -321,10 +400,17 @@ tsr_cli_peer (int    argc,
       g_signal_connect (torrent, "tracker-error", G_CALLBACK (on_tracker_error), &run);
       g_signal_connect (torrent, "checked", G_CALLBACK (on_checked), &run);
       g_signal_connect (torrent, "peer-banned", G_CALLBACK (on_peer_banned), &run);
+      g_signal_connect (torrent, "limit-reached", G_CALLBACK (on_limit_reached), &run);
+      tsr_torrent_set_limits (torrent, run.up_total, run.down_total, run.seed_ratio);
       tsr_torrent_set_state_folder (torrent, state);
       if (!no_tracker)
         tsr_torrent_enable_trackers (torrent, tsr_session_get_port (session));
       run.n_torrents++;
+      if (stopped)
+        {
+          emit_event (&run, torrent, "stopped", NULL, NULL, _("Added stopped"));
+          continue;
+        }
       tsr_torrent_start (torrent);
       for (j = 0; peers != NULL && peers[j] != NULL; j++)
         tsr_torrent_add_peer_address (torrent, peers[j]);
@@ -332,7 +418,9 @@ tsr_cli_peer (int    argc,
 
   sigint = g_unix_signal_add (SIGINT, on_signal, &run);
   sigterm = g_unix_signal_add (SIGTERM, on_signal, &run);
+  watch = g_timeout_add (200, on_watch, &run);
   g_main_loop_run (run.loop);
+  g_source_remove (watch);
   g_source_remove (sigint);
   g_source_remove (sigterm);
   for (i = 0; i < torrents->len; i++)

@@ -56,6 +56,10 @@ struct _TsrPeer
   gboolean           processing;     /* inside process_input */
   guint              process_source;
   guint              tick_source;
+  guint              throttle_read;  /* a read waiting for the download limit */
+  guint              throttle_write; /* a flush waiting for the upload limit */
+  TsrLimiter        *up;             /* (owned) (nullable) */
+  TsrLimiter        *down;           /* (owned) (nullable) */
   gint64             last_sent;      /* monotonic µs */
   gint64             last_received;
   guint64            received;
@@ -76,6 +80,10 @@ tsr_peer_dispose (GObject *object)
   g_clear_handle_id (&self->flush_source, g_source_remove);
   g_clear_handle_id (&self->process_source, g_source_remove);
   g_clear_handle_id (&self->tick_source, g_source_remove);
+  g_clear_handle_id (&self->throttle_read, g_source_remove);
+  g_clear_handle_id (&self->throttle_write, g_source_remove);
+  g_clear_pointer (&self->up, tsr_limiter_unref);
+  g_clear_pointer (&self->down, tsr_limiter_unref);
   g_clear_object (&self->connection);
   G_OBJECT_CLASS (tsr_peer_parent_class)->dispose (object);
 }
@@ -201,6 +209,17 @@ tsr_peer_get_state (TsrPeer *self)
 }
 
 void
+tsr_peer_set_limiters (TsrPeer    *self,
+                       TsrLimiter *up,
+                       TsrLimiter *down)
+{
+  g_clear_pointer (&self->up, tsr_limiter_unref);
+  g_clear_pointer (&self->down, tsr_limiter_unref);
+  self->up = up != NULL ? tsr_limiter_ref (up) : NULL;
+  self->down = down != NULL ? tsr_limiter_ref (down) : NULL;
+}
+
+void
 tsr_peer_set_limits (TsrPeer             *self,
                      const TsrWireLimits *limits)
 {
@@ -221,6 +240,8 @@ tsr_peer_close (TsrPeer    *self,
   g_clear_handle_id (&self->flush_source, g_source_remove);
   g_clear_handle_id (&self->process_source, g_source_remove);
   g_clear_handle_id (&self->tick_source, g_source_remove);
+  g_clear_handle_id (&self->throttle_read, g_source_remove);
+  g_clear_handle_id (&self->throttle_write, g_source_remove);
   if (self->connection != NULL)
     g_io_stream_close (G_IO_STREAM (self->connection), NULL, NULL);
   g_debug ("%s: closed: %s", self->address, reason != NULL ? reason : "by us");
@@ -249,6 +270,8 @@ on_written (GObject      *source,
     }
   self->sent += written;
   self->last_sent = g_get_monotonic_time ();
+  if (self->up != NULL)
+    tsr_limiter_consume (self->up, written);
   g_clear_pointer (&self->sending, g_ptr_array_unref);
   g_clear_pointer (&self->vectors, g_free);
   if (self->queue->len > 0 || self->pending->len > 0)
@@ -264,13 +287,31 @@ move_pending (TsrPeer *self)
   g_byte_array_set_size (self->pending, 0);
 }
 
+static gboolean
+on_throttled_flush (gpointer user_data)
+{
+  TsrPeer *self = user_data;
+
+  self->throttle_write = 0;
+  flush (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 flush (TsrPeer *self)
 {
   guint i;
+  guint wait;
 
-  if (self->closed || self->sending != NULL || self->connection == NULL)
+  if (self->closed || self->sending != NULL || self->connection == NULL || self->throttle_write != 0)
     return;
+  /* Upload limit: wait until the bucket has tokens again. */
+  wait = self->up != NULL ? tsr_limiter_wait_ms (self->up) : 0;
+  if (wait > 0)
+    {
+      self->throttle_write = g_timeout_add (wait, on_throttled_flush, self);
+      return;
+    }
   move_pending (self);
   if (self->queue->len == 0)
     return;
@@ -413,6 +454,16 @@ process_input_locked (TsrPeer *self)
   return TRUE;
 }
 
+static gboolean
+on_throttled_read (gpointer user_data)
+{
+  TsrPeer *self = user_data;
+
+  self->throttle_read = 0;
+  start_reading (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_read (GObject      *source,
          GAsyncResult *result,
@@ -436,7 +487,14 @@ on_read (GObject      *source,
   self->received += (guint64) n;
   self->last_received = g_get_monotonic_time ();
   g_byte_array_append (self->in, self->chunk, (guint) n);
-  if (process_input (self))
+  if (self->down != NULL)
+    tsr_limiter_consume (self->down, (guint64) n);
+  if (!process_input (self))
+    return;
+  /* Download limit: the next read waits until the bucket has tokens. */
+  if (self->down != NULL && tsr_limiter_wait_ms (self->down) > 0)
+    self->throttle_read = g_timeout_add (tsr_limiter_wait_ms (self->down), on_throttled_read, self);
+  else
     start_reading (self);
 }
 

@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "tsr-bitfield.h"
+#include "tsr-limiter.h"
 #include "tsr-wire.h"
 
 G_BEGIN_DECLS
@@ -30,6 +31,10 @@ void          tsr_peer_accept              (TsrPeer                *self,
                                             const TsrWireHandshake *ours);
 void          tsr_peer_set_limits          (TsrPeer                *self,
                                             const TsrWireLimits    *limits);
+/* Shared rate limits (nullable): reads wait for @down, writes for @up. */
+void          tsr_peer_set_limiters        (TsrPeer                *self,
+                                            TsrLimiter             *up,
+                                            TsrLimiter             *down);
 
 /* Queues a message; queued messages go out together at the next idle. A
  * piece message with @block sends the block with the header in one

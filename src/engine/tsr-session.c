@@ -21,6 +21,8 @@ struct _TsrSession
   guint8             peer_id[20];
   GListStore        *torrents;    /* (owned) (element-type TsrTorrent) */
   GPtrArray         *pending;     /* (owned) (element-type TsrPeer) before their handshake */
+  TsrLimiter        *up;          /* (owned) */
+  TsrLimiter        *down;        /* (owned) */
 };
 
 G_DEFINE_FINAL_TYPE (TsrSession, tsr_session, G_TYPE_OBJECT)
@@ -35,6 +37,8 @@ tsr_session_dispose (GObject *object)
   g_clear_object (&self->service);
   g_clear_object (&self->torrents);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
+  g_clear_pointer (&self->up, tsr_limiter_unref);
+  g_clear_pointer (&self->down, tsr_limiter_unref);
   G_OBJECT_CLASS (tsr_session_parent_class)->dispose (object);
 }
 
@@ -52,6 +56,8 @@ tsr_session_init (TsrSession *self)
 
   self->torrents = g_list_store_new (TSR_TYPE_TORRENT);
   self->pending = g_ptr_array_new_with_free_func (g_object_unref);
+  self->up = tsr_limiter_new (0);
+  self->down = tsr_limiter_new (0);
   memcpy (self->peer_id, "-TS0010-", 8);
   for (i = 8; i < 20; i++)
     self->peer_id[i] = (guint8) alphabet[g_random_int_range (0, sizeof alphabet - 1)];
@@ -88,8 +94,18 @@ tsr_session_add_torrent (TsrSession  *self,
 {
   g_autoptr(TsrTorrent) torrent = tsr_torrent_new (info, folder, self->peer_id);
 
+  tsr_torrent_set_limiters (torrent, self->up, self->down);
   g_list_store_append (self->torrents, torrent);
   return torrent;
+}
+
+void
+tsr_session_set_rate_limits (TsrSession *self,
+                             guint64     up,
+                             guint64     down)
+{
+  tsr_limiter_set_rate (self->up, up);
+  tsr_limiter_set_rate (self->down, down);
 }
 
 static void

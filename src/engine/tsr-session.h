@@ -23,6 +23,11 @@ guint16       tsr_session_get_port     (TsrSession   *self);
 /* Our peer id: "-TS0010-" and 12 random characters (BEP 20 style). */
 const guint8 *tsr_session_get_peer_id  (TsrSession   *self);
 
+/* Session-wide limits in bytes per second (0: none), applied live. */
+void          tsr_session_set_rate_limits (TsrSession *self,
+                                           guint64     up,
+                                           guint64     down);
+
 TsrTorrent   *tsr_session_add_torrent  (TsrSession   *self,
                                         TsrMetainfo  *info,
                                         const char   *folder);

@@ -39,6 +39,7 @@ enum
   SIGNAL_TRACKER_ERROR,
   SIGNAL_CHECKED,
   SIGNAL_PEER_BANNED,
+  SIGNAL_LIMIT_REACHED,
   N_SIGNALS
 };
 
@@ -98,12 +99,20 @@ struct _TsrTorrent
   GHashTable      *banned;          /* address → reason */
   guint            pending_writes;
   gboolean         have_known;      /* checked or resumed: "have" is true */
+  TsrLimiter      *up;              /* (owned) (nullable) */
+  TsrLimiter      *down;            /* (owned) (nullable) */
+  guint64          up_total;        /* 0: no limit */
+  guint64          down_total;
+  gdouble          seed_ratio;
+  guint            limit_source;
   guint            save_timer;
 };
 
 #define RESUME_SAVE_DELAY 5
 
 G_DEFINE_FINAL_TYPE (TsrTorrent, tsr_torrent, G_TYPE_OBJECT)
+
+static void check_limits (TsrTorrent *self);
 
 static void
 piece_free (Piece *piece)
@@ -133,6 +142,7 @@ tsr_torrent_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->save_timer, g_source_remove);
+  g_clear_handle_id (&self->limit_source, g_source_remove);
   if (self->peers != NULL)
     g_ptr_array_set_size (self->peers, 0);
   G_OBJECT_CLASS (tsr_torrent_parent_class)->dispose (object);
@@ -150,6 +160,8 @@ tsr_torrent_finalize (GObject *object)
   g_free (self->state_folder);
   g_clear_pointer (&self->strikes, g_hash_table_unref);
   g_clear_pointer (&self->banned, g_hash_table_unref);
+  g_clear_pointer (&self->up, tsr_limiter_unref);
+  g_clear_pointer (&self->down, tsr_limiter_unref);
   g_clear_pointer (&self->have, tsr_bitfield_free);
   g_clear_pointer (&self->check_job, tsr_hash_job_free);
   g_clear_object (&self->storage);
@@ -191,6 +203,8 @@ tsr_torrent_class_init (TsrTorrentClass *klass)
   /* address, reason */
   signals[SIGNAL_PEER_BANNED] = g_signal_new ("peer-banned", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                               G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[SIGNAL_LIMIT_REACHED] = g_signal_new ("limit-reached", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[SIGNAL_CHECKED] = g_signal_new ("checked", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                           G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_BOOLEAN);
 }
@@ -497,6 +511,7 @@ check_done (TsrTorrent *self)
     update_interest (self, g_ptr_array_index (self->peers, i));
   if (self->tracker != NULL && self->downloaded > 0)
     tsr_tracker_completed (self->tracker);
+  check_limits (self);
   g_signal_emit (self, signals[SIGNAL_DONE], 0);
 }
 
@@ -612,11 +627,74 @@ tsr_torrent_save_resume (TsrTorrent  *self,
 }
 
 void
+tsr_torrent_set_limiters (TsrTorrent *self,
+                          TsrLimiter *up,
+                          TsrLimiter *down)
+{
+  g_clear_pointer (&self->up, tsr_limiter_unref);
+  g_clear_pointer (&self->down, tsr_limiter_unref);
+  self->up = up != NULL ? tsr_limiter_ref (up) : NULL;
+  self->down = down != NULL ? tsr_limiter_ref (down) : NULL;
+}
+
+void
 tsr_torrent_set_state_folder (TsrTorrent *self,
                               const char *folder)
 {
   g_free (self->state_folder);
   self->state_folder = g_strdup (folder);
+}
+
+/* Limits -------------------------------------------------------------- */
+
+static gboolean
+on_limit_reached (gpointer user_data)
+{
+  TsrTorrent *self = user_data;
+  const char *reason = NULL;
+
+  self->limit_source = 0;
+  if (self->up_total > 0 && self->uploaded >= self->up_total)
+    reason = "up-total";
+  else if (self->down_total > 0 && self->downloaded >= self->down_total)
+    reason = "down-total";
+  else if (self->seed_ratio > 0 && self->state == TSR_TORRENT_SEEDING && self->info->total_length > 0 &&
+           (gdouble) self->uploaded / (gdouble) self->info->total_length >= self->seed_ratio)
+    reason = "seed-ratio";
+  if (reason == NULL)
+    return G_SOURCE_REMOVE;
+  g_signal_emit (self, signals[SIGNAL_LIMIT_REACHED], 0, reason);
+  tsr_torrent_stop (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called when the totals move; the stop itself runs from an idle, never
+ * inside a peer's callback. */
+static void
+check_limits (TsrTorrent *self)
+{
+  gboolean reached;
+
+  if (self->limit_source != 0 || (self->state != TSR_TORRENT_DOWNLOADING && self->state != TSR_TORRENT_SEEDING))
+    return;
+  reached = (self->up_total > 0 && self->uploaded >= self->up_total) ||
+            (self->down_total > 0 && self->downloaded >= self->down_total) ||
+            (self->seed_ratio > 0 && self->state == TSR_TORRENT_SEEDING && self->info->total_length > 0 &&
+             (gdouble) self->uploaded / (gdouble) self->info->total_length >= self->seed_ratio);
+  if (reached)
+    self->limit_source = g_idle_add (on_limit_reached, self);
+}
+
+void
+tsr_torrent_set_limits (TsrTorrent *self,
+                        guint64     up_total,
+                        guint64     down_total,
+                        gdouble     seed_ratio)
+{
+  self->up_total = up_total;
+  self->down_total = down_total;
+  self->seed_ratio = MAX (seed_ratio, 0);
+  check_limits (self);
 }
 
 /* Bans ---------------------------------------------------------------- */
@@ -759,6 +837,7 @@ on_block (TsrTorrent           *self,
         break;
       }
   self->downloaded += message->data_length;
+  check_limits (self);
   /* Unasked, duplicate or misaligned blocks are dropped. */
   if (piece == NULL || piece->writing || message->begin % TSR_WIRE_BLOCK_SIZE != 0 ||
       block >= piece->n_blocks || piece->blocks[block] == BLOCK_RECEIVED ||
@@ -813,6 +892,7 @@ on_block_read (GObject      *source,
     {
       tsr_peer_send_block (read->peer, read->index, read->begin, block);
       read->torrent->uploaded += g_bytes_get_size (block);
+      check_limits (read->torrent);
     }
   else if (block == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_warning ("Cannot read a block for %s: %s", tsr_peer_get_address (read->peer), error->message);
@@ -840,7 +920,8 @@ on_request (TsrTorrent           *self,
 {
   ReadData *read;
 
-  if (tsr_peer_get_state (data->peer)->am_choking || !tsr_bitfield_get (self->have, message->index))
+  if (tsr_peer_get_state (data->peer)->am_choking || !tsr_bitfield_get (self->have, message->index) ||
+      self->limit_source != 0)
     return;
   read = g_new0 (ReadData, 1);
   read->torrent = g_object_ref (self);
@@ -1012,6 +1093,7 @@ adopt_peer (TsrTorrent *self,
   data->peer = g_object_ref (peer);
   data->requests = g_array_new (FALSE, FALSE, sizeof (guint64));
   tsr_peer_set_limits (peer, &self->limits);
+  tsr_peer_set_limiters (peer, self->up, self->down);
   tsr_peer_get_state (peer)->have = tsr_bitfield_new (self->info->piece_count);
   data->message_id = g_signal_connect (peer, "message", G_CALLBACK (on_peer_message), self);
   data->closed_id = g_signal_connect (peer, "closed", G_CALLBACK (on_peer_closed), self);
@@ -1252,6 +1334,7 @@ tsr_torrent_start (TsrTorrent *self)
 void
 tsr_torrent_stop (TsrTorrent *self)
 {
+  g_clear_handle_id (&self->limit_source, g_source_remove);
   if (self->tracker != NULL && (self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_SEEDING))
     tsr_tracker_stop (self->tracker);
   g_cancellable_cancel (self->cancellable);

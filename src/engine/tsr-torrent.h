@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 
 #include "tsr-metainfo.h"
+#include "tsr-limiter.h"
 #include "tsr-peer.h"
 
 G_BEGIN_DECLS
@@ -50,6 +51,19 @@ guint            tsr_torrent_get_n_peers      (TsrTorrent         *self);
  * start. */
 void             tsr_torrent_enable_trackers  (TsrTorrent         *self,
                                                guint16             port);
+
+/* Rate limits shared with other torrents (nullable). */
+void             tsr_torrent_set_limiters     (TsrTorrent         *self,
+                                               TsrLimiter         *up,
+                                               TsrLimiter         *down);
+
+/* Stops the torrent (signal "limit-reached" with "up-total", "down-total"
+ * or "seed-ratio") once it uploaded @up_total or downloaded @down_total
+ * bytes, or seeded to @seed_ratio times its size; 0 means no limit. */
+void             tsr_torrent_set_limits       (TsrTorrent         *self,
+                                               guint64             up_total,
+                                               guint64             down_total,
+                                               gdouble             seed_ratio);
 
 /* Keeps a resume record in @folder: saved a few seconds after pieces are
  * verified and at stop, and trusted at start when the files still match. */

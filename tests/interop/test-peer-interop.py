@@ -462,6 +462,85 @@ def test_stopped_announced_at_sigterm(d):
         seeder.stop()
 
 
+def timed_download(d, seeder_args, leecher_args):
+    src, torrent = make_payload(d)
+    dst = os.path.join(d, "dst")
+    os.mkdir(dst)
+    seeder = Peer(src, torrent, *seeder_args)
+    leecher = None
+    try:
+        seeder.wait_for("done", 60)
+        start = time.monotonic()
+        leecher = Peer(dst, torrent, "--peer", f"127.0.0.1:{seeder.port}", "--exit-when-done", *leecher_args)
+        leecher.wait_for("done", DEADLINE)
+        elapsed = time.monotonic() - start
+        assert leecher.process.wait(timeout=30) == 0
+        assert tree_digest(dst) == tree_digest(src)
+        return elapsed, sum(os.path.getsize(os.path.join(b, f)) for b, _, fs in os.walk(src) for f in fs)
+    finally:
+        seeder.stop()
+        if leecher:
+            leecher.stop()
+
+
+def test_upload_rate_limit(d):
+    # Not a speed target: a limit must hold (with a margin for the first burst).
+    elapsed, size = timed_download(d, ["--up-rate", "8m"], [])
+    assert elapsed >= 0.7 * size / (8 << 20), f"{size} bytes in {elapsed:.2f} s beat an 8 MiB/s limit"
+
+
+def test_download_rate_limit(d):
+    elapsed, size = timed_download(d, [], ["--down-rate", "8m"])
+    assert elapsed >= 0.7 * size / (8 << 20), f"{size} bytes in {elapsed:.2f} s beat an 8 MiB/s limit"
+
+
+def test_down_total(d):
+    src, torrent = make_payload(d)
+    part = os.path.join(d, "part")
+    os.mkdir(part)
+    pieces = json.loads(cli("show", "--json", torrent, check=True).stdout)["piece_count"]
+    seeder = Peer(src, torrent)
+    partial = None
+    try:
+        seeder.wait_for("done", 60)
+        partial = Peer(part, torrent, "--peer", f"127.0.0.1:{seeder.port}", "--down-total", "4m")
+        event = partial.wait_for("limit-reached", DEADLINE)
+        assert event["limit"] == "down-total"
+        assert partial.process.wait(timeout=30) == 0
+        got = [e for e in partial.drain() if e["event"] == "piece-verified"]
+        assert 0 < len(got) < pieces // 2, f"{len(got)} of {pieces} pieces after a 4 MiB limit"
+    finally:
+        seeder.stop()
+        if partial:
+            partial.stop()
+
+
+def test_seed_ratio(d):
+    """A seeder with --seed-ratio 0.3 stops and exits once it has uploaded
+    30% of the size; the leecher finishes from a second, slower seeder."""
+    src, torrent = make_payload(d)
+    dst = os.path.join(d, "dst")
+    os.mkdir(dst)
+    limited = Peer(src, torrent, "--seed-ratio", "0.3", state=os.path.join(d, "state-a"))
+    slow = Peer(src, torrent, "--up-rate", "4m", state=os.path.join(d, "state-b"))
+    leecher = None
+    try:
+        limited.wait_for("done", 60)
+        slow.wait_for("done", 60)
+        leecher = Peer(dst, torrent, "--peer", f"127.0.0.1:{limited.port}", "--peer", f"127.0.0.1:{slow.port}",
+                       "--exit-when-done")
+        event = limited.wait_for("limit-reached", DEADLINE)
+        assert event["limit"] == "seed-ratio"
+        assert limited.process.wait(timeout=30) == 0
+        leecher.wait_for("done", DEADLINE)
+        assert leecher.process.wait(timeout=30) == 0
+        assert tree_digest(dst) == tree_digest(src)
+    finally:
+        for peer in (limited, slow, leecher):
+            if peer:
+                peer.stop()
+
+
 for name, function in list(globals().items()):
     if name.startswith("test_") and callable(function):
         with temp_dir() as d:

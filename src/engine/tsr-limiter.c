@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-limiter.c: token bucket. Tokens refill at the rate, up to a quarter
+ * second's worth (so a pause does not buy a burst); consuming may run the
+ * bucket into debt, which the next wait pays back.
+ */
+#define G_LOG_DOMAIN "tsr-limiter"
+
+#include "config.h"
+
+#include "tsr-limiter.h"
+
+struct _TsrLimiter
+{
+  gint    ref_count;
+  guint64 rate;
+  gdouble tokens;
+  gint64  last;     /* monotonic µs */
+};
+
+TsrLimiter *
+tsr_limiter_new (guint64 rate)
+{
+  TsrLimiter *self = g_new0 (TsrLimiter, 1);
+
+  self->ref_count = 1;
+  self->rate = rate;
+  self->last = g_get_monotonic_time ();
+  return self;
+}
+
+TsrLimiter *
+tsr_limiter_ref (TsrLimiter *self)
+{
+  self->ref_count++;
+  return self;
+}
+
+void
+tsr_limiter_unref (TsrLimiter *self)
+{
+  if (self != NULL && --self->ref_count == 0)
+    g_free (self);
+}
+
+void
+tsr_limiter_set_rate (TsrLimiter *self,
+                      guint64     rate)
+{
+  self->rate = rate;
+  self->tokens = 0;
+  self->last = g_get_monotonic_time ();
+}
+
+guint64
+tsr_limiter_get_rate (TsrLimiter *self)
+{
+  return self->rate;
+}
+
+static void
+refill (TsrLimiter *self)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  self->tokens += (gdouble) self->rate * (gdouble) (now - self->last) / G_USEC_PER_SEC;
+  self->tokens = MIN (self->tokens, (gdouble) self->rate / 4);
+  self->last = now;
+}
+
+void
+tsr_limiter_consume (TsrLimiter *self,
+                     guint64     bytes)
+{
+  if (self->rate == 0)
+    return;
+  refill (self);
+  self->tokens -= (gdouble) bytes;
+}
+
+guint
+tsr_limiter_wait_ms (TsrLimiter *self)
+{
+  if (self->rate == 0)
+    return 0;
+  refill (self);
+  if (self->tokens >= 0)
+    return 0;
+  return (guint) MIN (1000.0, -self->tokens * 1000.0 / (gdouble) self->rate + 1);
+}

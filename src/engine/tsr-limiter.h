@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-limiter.h: a token bucket for rate limits, shared by the peers of a
+ * session (one for upload, one for download). Main-thread only.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _TsrLimiter TsrLimiter;
+
+/* @rate in bytes per second; 0 means no limit. */
+TsrLimiter *tsr_limiter_new        (guint64     rate);
+TsrLimiter *tsr_limiter_ref        (TsrLimiter *self);
+void        tsr_limiter_unref      (TsrLimiter *self);
+void        tsr_limiter_set_rate   (TsrLimiter *self,
+                                    guint64     rate);
+guint64     tsr_limiter_get_rate   (TsrLimiter *self);
+/* Takes @bytes (the bucket may go into debt). */
+void        tsr_limiter_consume    (TsrLimiter *self,
+                                    guint64     bytes);
+/* Milliseconds to wait before more may flow: 0 when the bucket has tokens. */
+guint       tsr_limiter_wait_ms    (TsrLimiter *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsrLimiter, tsr_limiter_unref)
+
+G_END_DECLS
