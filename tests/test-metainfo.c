@@ -216,7 +216,7 @@ test_v1_multi_file (void)
 }
 
 static void
-test_private_flag_only_one (void)
+test_private_flag_nonzero (void)
 {
   TsrBencode *info_dict = single_file_info ("x", 5, 16384);
   g_autoptr(TsrMetainfo) info = NULL;
@@ -225,7 +225,7 @@ test_private_flag_only_one (void)
   tsr_bencode_dict_insert (info_dict, "private", tsr_bencode_new_integer (2));
   bytes = encode (wrap_info (info_dict));
   info = parse_ok (bytes);
-  g_assert_false (info->is_private);
+  g_assert_true (info->is_private);   /* nonzero: as libtorrent and Transmission read it */
 }
 
 static void
@@ -925,7 +925,7 @@ main (int    argc,
 
   g_test_add_func ("/metainfo/v1/single-file", test_v1_single_file);
   g_test_add_func ("/metainfo/v1/multi-file", test_v1_multi_file);
-  g_test_add_func ("/metainfo/v1/private-only-when-one", test_private_flag_only_one);
+  g_test_add_func ("/metainfo/v1/private-when-nonzero", test_private_flag_nonzero);
   g_test_add_func ("/metainfo/v1/hash-over-original-bytes", test_hash_uses_original_bytes);
   g_test_add_func ("/metainfo/v1/utf8-variants", test_utf8_variants_preferred);
   g_test_add_func ("/metainfo/v1/invalid-utf8-name", test_invalid_utf8_name_converted);

@@ -52,6 +52,7 @@ test_sanitize_table (void)
     { "CONSOLE", -1, "CONSOLE", FALSE },
     { "caf\xe9", -1, "café", TRUE },             /* Windows-1252 */
     { "\x93quoted\x94", -1, "“quoted”", TRUE },
+    { "csi\xc2\x9b" "31m", -1, "csi_31m", TRUE },      /* C1 control U+009B */
   };
   guint i;
 

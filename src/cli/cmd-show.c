@@ -211,6 +211,27 @@ show_magnet_json (const TsrMagnet *magnet)
 /* ------------------------------------------------------------------ */
 /* For people                                                          */
 
+/* Text from a torrent goes to a terminal: control characters (C0, DEL
+ * and C1, such as ESC and CSI) are shown escaped, never sent raw, so that
+ * a torrent cannot retitle, clear or recolour the user's terminal. */
+static char *
+escape_text (const char *text)
+{
+  GString *out = g_string_new (NULL);
+  const char *p;
+
+  for (p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x20 || (c >= 0x7f && c < 0xa0))
+        g_string_append_printf (out, "\\x%02x", c);
+      else
+        g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* printf pads by bytes; sizes carry a two-byte no-break space. */
 static void
 print_padded (const char *text,
@@ -227,8 +248,9 @@ print_field (const char *label,
 {
   /* Labels are aligned by display width, not bytes: translations differ. */
   glong width = g_utf8_strlen (label, -1);
+  g_autofree char *shown = escape_text (value);
 
-  printf ("%s%*s %s\n", label, (int) MAX (1, 16 - width), "", value);
+  printf ("%s%*s %s\n", label, (int) MAX (1, 16 - width), "", shown);
 }
 
 static char *
@@ -258,7 +280,11 @@ print_trackers (GPtrArray *tiers)
       g_autofree char *label = g_strdup_printf (_("Tier %u"), i + 1);
 
       for (j = 0; j < tier->len; j++)
-        printf ("  %-8s %s\n", j == 0 ? label : "", (const char *) g_ptr_array_index (tier, j));
+        {
+          g_autofree char *url = escape_text (g_ptr_array_index (tier, j));
+
+          printf ("  %-8s %s\n", j == 0 ? label : "", url);
+        }
     }
 }
 
@@ -272,7 +298,11 @@ print_list (const char *title,
     return;
   printf ("\n%s\n", title);
   for (i = 0; i < list->len; i++)
-    printf ("  %s\n", (const char *) g_ptr_array_index (list, i));
+    {
+      g_autofree char *item = escape_text (g_ptr_array_index (list, i));
+
+      printf ("  %s\n", item);
+    }
 }
 
 static void
@@ -334,9 +364,14 @@ show_metainfo_text (const TsrMetainfo *info)
       file_size = g_format_size_full (file->length, G_FORMAT_SIZE_IEC_UNITS);
       printf ("  ");
       print_padded (file_size, 10);
-      printf ("  %s\n", file->display_path);
-      if (g_strcmp0 (file->path, file->display_path) != 0)
-        printf ("  %10s  %s %s\n", "", _("saved as"), file->path);
+      {
+        g_autofree char *shown = escape_text (file->display_path);
+        g_autofree char *saved = escape_text (file->path);
+
+        printf ("  %s\n", shown);
+        if (g_strcmp0 (file->path, file->display_path) != 0)
+          printf ("  %10s  %s %s\n", "", _("saved as"), saved);
+      }
     }
 }
 

@@ -1129,9 +1129,10 @@ parse_info (TsrMetainfo      *self,
   if (self->has_v2 && !parse_piece_layers (self, root, v2_files, need_piece_layers, error))
     return FALSE;
 
-  /* BEP 27: private only when the flag is exactly 1. */
+  /* BEP 27 writes private=1; like libtorrent and Transmission, any nonzero
+   * value counts, the safe reading for a flag that keeps peers off DHT/PEX. */
   if (tsr_bencode_dict_lookup_integer (info, "private", &private_flag))
-    self->is_private = private_flag == 1;
+    self->is_private = private_flag != 0;
   self->source = dup_text_field (info, "source");
   return TRUE;
 }

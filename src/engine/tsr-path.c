@@ -8,7 +8,8 @@
  *     as Windows-1252 (what most old non-UTF-8 torrents used), falling back
  *     to g_utf8_make_valid (U+FFFD) when even that fails.
  *  2. "", "." and ".." are dropped (NULL).
- *  3. NUL, control characters (< 0x20, 0x7f), '/', '\\' and ':' become '_'.
+ *  3. NUL, control characters (< 0x20, 0x7f, and U+0080-U+009F), '/', '\\'
+ *     and ':' become '_'.
  *  4. Reserved DOS device names (CON, PRN, AUX, NUL, COM1-9, LPT1-9, also
  *     with an extension) get a '_' prefix.
  *  5. The result is cut to TSR_PATH_COMPONENT_MAX bytes on a character
@@ -151,6 +152,24 @@ tsr_path_sanitize_component (const char *data,
 
       if (c < 0x20 || c == 0x7f || c == '/' || c == '\\' || c == ':')
         text[i] = '_';
+    }
+  /* C1 controls (U+0080-U+009F, such as CSI) would reach terminals. */
+  if (strstr (text, "\xc2") != NULL)
+    {
+      GString *clean = g_string_sized_new (n);
+      const char *p;
+
+      for (p = text; *p != '\0'; p = g_utf8_next_char (p))
+        {
+          gunichar c = g_utf8_get_char (p);
+
+          if (c >= 0x80 && c < 0xa0)
+            g_string_append_c (clean, '_');
+          else
+            g_string_append_unichar (clean, c);
+        }
+      g_free (text);
+      text = g_string_free (clean, FALSE);
     }
   if (is_reserved_device (text))
     {
