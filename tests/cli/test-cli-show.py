@@ -764,6 +764,48 @@ def test_truncated_at_every_byte(d):
     assert not failures, f"{len(failures)} of {len(data)} prefixes:\n" + "\n".join(failures[:20])
 
 
+def test_mutations(d):
+    # Deterministic mutants of a rich hybrid torrent (flipped bytes, cut
+    # and repeated spans, digits changed in lengths): each one is shown as
+    # valid JSON or refused with one line, never a crash or a hang.
+    files = [(["a.txt"], data_of(5, 1)), (["Ωmega", "naïve café.txt"], data_of(40000, 2)), (["zero"], b"")]
+    torrent, _, _, _ = make_v2("Mutant", files, 16384, hybrid=True)
+    torrent.update({"announce-list": [["http://a.example/"], ["udp://b.example:1"]], "url-list": ["http://w.example/"],
+                    "comment": "c", "creation date": 1700000000})
+    original = bencode(torrent)
+    show_json(torrent_file(d, "original.torrent", original))
+    state = hashlib.sha256(b"mutations").digest()
+    failures = []
+    path = os.path.join(d, "mutant.torrent")
+    for n in range(400):
+        state = hashlib.sha256(state).digest()
+        pick = int.from_bytes(state[:8], "big")
+        at = pick % len(original)
+        kind = (pick >> 32) % 5
+        data = bytearray(original)
+        if kind == 0:
+            data[at] ^= 1 << (state[8] % 8)
+        elif kind == 1:
+            del data[at:at + 1 + state[9] % 64]
+        elif kind == 2:
+            data[at:at] = data[at:at + 1 + state[9] % 64]
+        elif kind == 3:
+            data[at] = ord("0") + state[10] % 10
+        else:
+            data = data[:at]
+        write(path, bytes(data))
+        try:
+            result = run_cli("show", "--json", path)
+            no_sanitizer_report(result)
+            if result.returncode == 0:
+                json.loads(result.stdout.decode("utf-8"))
+            else:
+                assert_one_line_failure(result, f"mutant {n}")
+        except (AssertionError, ValueError, subprocess.TimeoutExpired) as e:
+            failures.append(f"mutant {n} (kind {kind} at byte {at}): {e}")
+    assert not failures, f"{len(failures)} of 400 mutants:\n" + "\n".join(failures[:20])
+
+
 def test_trailing_garbage(d):
     # Data after the top-level dictionary: refused (as libtorrent does) or ignored, never a crash.
     path = torrent_file(d, "trailing.torrent", bencode(valid_single()) + b"garbage")
