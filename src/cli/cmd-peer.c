@@ -2,9 +2,8 @@
 /*
  * cmd-peer.c: `tessera-cli peer`, the original's torrent/peer: download,
  * then seed, headless. Prints the engine's events, one JSON object per
- * line with --json-events, otherwise a line per notable event.
- *
- * Not yet here (see the issue): resume data, rate and total limits.
+ * line with --json-events, otherwise a line per notable event, under a
+ * live status line when stdout is a terminal.
  */
 #define G_LOG_DOMAIN "tsr-cli"
 
@@ -14,9 +13,12 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "tsr-cli.h"
+#include "tsr-cli-status.h"
 #include "tsr-metainfo.h"
 #include "tsr-session.h"
 #include "tsr-util.h"
@@ -33,16 +35,24 @@ typedef struct
   guint64    up_total;     /* 0: no limit */
   guint64    down_total;
   gdouble    seed_ratio;   /* 0: no limit */
+  TsrCliStatus *status_line; /* (nullable) on a terminal */
 } PeerRun;
 
+/* Prints one event: with --json-events, a JSON object with "event",
+ * "torrent" and the NULL-terminated (key, JsonNode) pairs given (the
+ * nodes are taken); otherwise @text, if any, as a line of its own above
+ * the status line. */
 static void
 emit_event (PeerRun    *run,
             TsrTorrent *torrent,
             const char *event,
-            const char *key,
-            JsonNode   *value,
-            const char *text)
+            const char *text,
+            ...)
 {
+  va_list args;
+  const char *key;
+
+  va_start (args, text);
   if (run->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -60,10 +70,10 @@ emit_event (PeerRun    *run,
           json_builder_set_member_name (builder, "torrent");
           json_builder_add_string_value (builder, hash);
         }
-      if (key != NULL)
+      while ((key = va_arg (args, const char *)) != NULL)
         {
           json_builder_set_member_name (builder, key);
-          json_builder_add_value (builder, json_node_copy (value));
+          json_builder_add_value (builder, va_arg (args, JsonNode *));
         }
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
@@ -71,10 +81,40 @@ emit_event (PeerRun    *run,
       line = json_generator_to_data (generator, NULL);
       printf ("%s\n", line);
     }
-  else if (text != NULL)
-    printf ("%s\n", text);
+  else
+    {
+      while ((key = va_arg (args, const char *)) != NULL)
+        json_node_unref (va_arg (args, JsonNode *));
+      if (text != NULL)
+        {
+          /* Over the status line, which is drawn again below. */
+          if (run->status_line != NULL)
+            tsr_cli_status_clear (run->status_line);
+          printf ("%s\n", text);
+          if (run->status_line != NULL)
+            tsr_cli_status_draw (run->status_line);
+        }
+    }
+  va_end (args);
   fflush (stdout);
-  g_clear_pointer (&value, json_node_unref);
+}
+
+static JsonNode *
+string_node (const char *value)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_string (node, value);
+  return node;
+}
+
+static JsonNode *
+int_node (gint64 value)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_int (node, value);
+  return node;
 }
 
 static void
@@ -85,7 +125,7 @@ on_piece_verified (TsrTorrent *torrent,
   JsonNode *node = json_node_new (JSON_NODE_VALUE);
 
   json_node_set_int (node, index);
-  emit_event (run, torrent, "piece-verified", "piece", node, NULL);
+  emit_event (run, torrent, "piece-verified", NULL, "piece", node, NULL);
 }
 
 static void
@@ -97,7 +137,7 @@ on_hash_failed (TsrTorrent *torrent,
   g_autofree char *text = g_strdup_printf (_("Piece %u failed its hash check; fetching it again"), index);
 
   json_node_set_int (node, index);
-  emit_event (run, torrent, "hash-failed", "piece", node, text);
+  emit_event (run, torrent, "hash-failed", text, "piece", node, NULL);
 }
 
 static void
@@ -109,7 +149,7 @@ on_peer_connected (TsrTorrent *torrent,
   g_autofree char *text = g_strdup_printf (_("Connected to %s"), address);
 
   json_node_set_string (node, address);
-  emit_event (run, torrent, "peer-connected", "peer", node, text);
+  emit_event (run, torrent, "peer-connected", text, "peer", node, NULL);
 }
 
 static void
@@ -118,11 +158,28 @@ on_peer_gone (TsrTorrent *torrent,
               const char *reason,
               PeerRun    *run)
 {
-  JsonNode *node = json_node_new (JSON_NODE_VALUE);
   g_autofree char *text = g_strdup_printf (_("%s left: %s"), address, reason != NULL ? reason : _("closed"));
 
-  json_node_set_string (node, address);
-  emit_event (run, torrent, "peer-gone", "peer", node, text);
+  emit_event (run, torrent, "peer-gone", text, "peer", string_node (address),
+              "reason", reason != NULL ? string_node (reason) : json_node_new (JSON_NODE_NULL), NULL);
+}
+
+static void
+on_peer_dialing (TsrTorrent *torrent,
+                 const char *address,
+                 PeerRun    *run)
+{
+  /* Too common to print as a line of its own. */
+  emit_event (run, torrent, "peer-dialing", NULL, "peer", string_node (address), NULL);
+}
+
+static void
+on_peer_state (TsrTorrent *torrent,
+               const char *address,
+               const char *change,
+               PeerRun    *run)
+{
+  emit_event (run, torrent, "peer-state", NULL, "peer", string_node (address), "change", string_node (change), NULL);
 }
 
 static void
@@ -138,14 +195,14 @@ on_state_changed (TsrTorrent *torrent,
     {
       text = g_strdup_printf (_("Error: %s"), tsr_torrent_get_error (torrent));
       json_node_set_string (node, tsr_torrent_get_error (torrent));
-      emit_event (run, torrent, "error", "message", node, text);
+      emit_event (run, torrent, "error", text, "message", node, NULL);
       run->status = 1;
       g_main_loop_quit (run->loop);
       return;
     }
   text = g_strdup_printf (_("%s: %s"), tsr_torrent_get_metainfo (torrent)->display_name, names[state]);
   json_node_set_string (node, names[state]);
-  emit_event (run, torrent, "state", "state", node, text);
+  emit_event (run, torrent, "state", text, "state", node, NULL);
 }
 
 static void
@@ -155,7 +212,7 @@ on_done (TsrTorrent *torrent,
   g_autofree char *text = g_strdup_printf (_("%s: all data is here and verified"),
                                            tsr_torrent_get_metainfo (torrent)->display_name);
 
-  emit_event (run, torrent, "done", NULL, NULL, text);
+  emit_event (run, torrent, "done", text, NULL);
   run->n_done++;
   if (run->exit_when_done && run->n_done == run->n_torrents)
     g_main_loop_quit (run->loop);
@@ -168,11 +225,10 @@ on_tracker_reply (TsrTorrent *torrent,
                   gint64      leechers,
                   PeerRun    *run)
 {
-  JsonNode *node = json_node_new (JSON_NODE_VALUE);
   g_autofree char *text = g_strdup_printf (_("Tracker %s answered"), url);
 
-  json_node_set_string (node, url);
-  emit_event (run, torrent, "tracker-reply", "tracker", node, text);
+  emit_event (run, torrent, "tracker-reply", text, "tracker", string_node (url), "seeders", int_node (seeders),
+              "leechers", int_node (leechers), NULL);
 }
 
 static void
@@ -186,7 +242,7 @@ on_tracker_error (TsrTorrent *torrent,
   g_autofree char *detail = g_strdup_printf ("%s: %s", url, message);
 
   json_node_set_string (node, detail);
-  emit_event (run, torrent, "tracker-error", "message", node, text);
+  emit_event (run, torrent, "tracker-error", text, "message", node, NULL);
 }
 
 static void
@@ -195,12 +251,10 @@ on_peer_banned (TsrTorrent *torrent,
                 const char *reason,
                 PeerRun    *run)
 {
-  JsonNode *node = json_node_new (JSON_NODE_VALUE);
-  g_autofree char *text = g_strdup_printf (_("Banned %s: %s"), address, reason);
-  g_autofree char *detail = g_strdup_printf ("%s: %s", address, reason);
+  g_autofree char *text = g_strdup_printf (_("Banned %s for an hour: %s"), address, reason);
 
-  json_node_set_string (node, detail);
-  emit_event (run, torrent, "peer-banned", "peer", node, text);
+  emit_event (run, torrent, "peer-banned", text, "peer", string_node (address), "reason", string_node (reason),
+              "seconds", int_node (TSR_TORRENT_BAN_SECONDS), NULL);
 }
 
 static void
@@ -214,7 +268,16 @@ on_checked (TsrTorrent *torrent,
                                                        : _("%u pieces already here (checked)"), pieces);
 
   json_node_set_int (node, pieces);
-  emit_event (run, torrent, from_resume ? "resumed" : "checked", "pieces", node, text);
+  emit_event (run, torrent, from_resume ? "resumed" : "checked", text, "pieces", node, NULL);
+}
+
+static gboolean
+on_status_tick (gpointer user_data)
+{
+  PeerRun *run = user_data;
+
+  tsr_cli_status_tick (run->status_line);
+  return G_SOURCE_CONTINUE;
 }
 
 /* Wakes the shutdown wait so that its deadline is seen. */
@@ -234,7 +297,7 @@ on_limit_reached (TsrTorrent *torrent,
                                            tsr_torrent_get_metainfo (torrent)->display_name, limit);
 
   json_node_set_string (node, limit);
-  emit_event (run, torrent, "limit-reached", "limit", node, text);
+  emit_event (run, torrent, "limit-reached", text, "limit", node, NULL);
 }
 
 /* With totals or a ratio set, the program ends when no torrent runs. */
@@ -277,7 +340,7 @@ on_signal (gpointer user_data)
 {
   PeerRun *run = user_data;
 
-  emit_event (run, NULL, "stopped", NULL, NULL, _("Stopping"));
+  emit_event (run, NULL, "stopped", _("Stopping"), NULL);
   g_main_loop_quit (run->loop);
   return G_SOURCE_CONTINUE;
 }
@@ -296,6 +359,8 @@ tsr_cli_peer (int    argc,
   guint64 up_rate_bytes = 0;
   guint64 down_rate_bytes = 0;
   guint watch;
+  guint status_tick = 0;
+  g_autoptr(TsrCliStatus) status_line = NULL;
   g_auto(GStrv) peers = NULL;
   g_auto(GStrv) inputs = NULL;
   gboolean no_tracker = FALSE;
@@ -360,6 +425,8 @@ tsr_cli_peer (int    argc,
       return 1;
     }
 
+  if (!run.json && isatty (STDOUT_FILENO))
+    run.status_line = status_line = tsr_cli_status_new (torrents);
   session = tsr_session_new ();
   tsr_session_set_rate_limits (session, up_rate_bytes, down_rate_bytes);
   run.torrents = torrents;
@@ -374,7 +441,7 @@ tsr_cli_peer (int    argc,
     g_autofree char *text = g_strdup_printf (_("Listening on port %u"), tsr_session_get_port (session));
 
     json_node_set_int (node, tsr_session_get_port (session));
-    emit_event (&run, NULL, "listening", "port", node, text);
+    emit_event (&run, NULL, "listening", text, "port", node, NULL);
   }
 
   for (i = 0; inputs[i] != NULL; i++)
@@ -394,6 +461,8 @@ tsr_cli_peer (int    argc,
       g_signal_connect (torrent, "hash-failed", G_CALLBACK (on_hash_failed), &run);
       g_signal_connect (torrent, "peer-connected", G_CALLBACK (on_peer_connected), &run);
       g_signal_connect (torrent, "peer-gone", G_CALLBACK (on_peer_gone), &run);
+      g_signal_connect (torrent, "peer-dialing", G_CALLBACK (on_peer_dialing), &run);
+      g_signal_connect (torrent, "peer-state", G_CALLBACK (on_peer_state), &run);
       g_signal_connect (torrent, "state-changed", G_CALLBACK (on_state_changed), &run);
       g_signal_connect (torrent, "done", G_CALLBACK (on_done), &run);
       g_signal_connect (torrent, "tracker-reply", G_CALLBACK (on_tracker_reply), &run);
@@ -408,7 +477,7 @@ tsr_cli_peer (int    argc,
       run.n_torrents++;
       if (stopped)
         {
-          emit_event (&run, torrent, "stopped", NULL, NULL, _("Added stopped"));
+          emit_event (&run, torrent, "stopped", _("Added stopped"), NULL);
           continue;
         }
       tsr_torrent_start (torrent);
@@ -419,8 +488,20 @@ tsr_cli_peer (int    argc,
   sigint = g_unix_signal_add (SIGINT, on_signal, &run);
   sigterm = g_unix_signal_add (SIGTERM, on_signal, &run);
   watch = g_timeout_add (200, on_watch, &run);
+  if (run.status_line != NULL)
+    status_tick = g_timeout_add_seconds (1, on_status_tick, &run);
   g_main_loop_run (run.loop);
   g_source_remove (watch);
+  if (status_tick != 0)
+    g_source_remove (status_tick);
+  /* The last status stays on screen. */
+  if (run.status_line != NULL)
+    {
+      tsr_cli_status_draw (run.status_line);
+      printf ("\n");
+      run.status_line = NULL;
+      g_clear_pointer (&status_line, tsr_cli_status_free);
+    }
   g_source_remove (sigint);
   g_source_remove (sigterm);
   for (i = 0; i < torrents->len; i++)

@@ -53,6 +53,7 @@ struct _TsrPeer
   GByteArray        *pending;        /* (owned) small messages not yet in queue */
   guint              flush_source;
   gboolean           closed;
+  gboolean           connecting;     /* counted in n_connecting */
   gboolean           processing;     /* inside process_input */
   guint              process_source;
   guint              tick_source;
@@ -68,6 +69,16 @@ struct _TsrPeer
 };
 
 G_DEFINE_FINAL_TYPE (TsrPeer, tsr_peer, G_TYPE_OBJECT)
+
+/* Outgoing connections not yet established, in the whole process (peers
+ * live on the main thread only). */
+static guint n_connecting;
+
+guint
+tsr_peer_get_n_connecting (void)
+{
+  return n_connecting;
+}
 
 static void start_reading (TsrPeer *self);
 
@@ -579,6 +590,11 @@ on_connected (GObject      *source,
   g_autoptr(GError) error = NULL;
   GSocketConnection *connection = g_socket_client_connect_to_host_finish (G_SOCKET_CLIENT (source), result, &error);
 
+  if (self->connecting)
+    {
+      self->connecting = FALSE;
+      n_connecting--;
+    }
   if (connection == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -611,6 +627,8 @@ tsr_peer_start (TsrPeer                *self,
     /* Peers are dialled directly: no system proxy lookup (libproxy) per
      * connection, which is slow and would route peer traffic unasked. */
     g_socket_client_set_enable_proxy (client, FALSE);
+    self->connecting = TRUE;
+    n_connecting++;
     g_socket_client_connect_to_host_async (client, self->address, 0, self->cancellable,
                                            on_connected, g_object_ref (self));
   }

@@ -17,6 +17,13 @@ G_BEGIN_DECLS
 #define TSR_TYPE_PEER (tsr_peer_get_type ())
 G_DECLARE_FINAL_TYPE (TsrPeer, tsr_peer, TSR, PEER, GObject)
 
+/* Outgoing connections being set up at once, at most, in the process:
+ * more would look like a scan to firewalls and home routers. */
+#define TSR_PEER_MAX_CONNECTING 15
+
+/* Outgoing connections being set up now, in the whole process. */
+guint         tsr_peer_get_n_connecting    (void);
+
 /* An outgoing connection to "host:port" (connects on start). */
 TsrPeer      *tsr_peer_new_outgoing        (const char             *address);
 /* An accepted connection; its handshake is read first. */

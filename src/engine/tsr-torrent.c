@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "tsr-bitfield.h"
+#include "tsr-peer-pool.h"
 #include "tsr-resume.h"
 #include "tsr-storage.h"
 #include "tsr-torrent.h"
@@ -40,6 +41,8 @@ enum
   SIGNAL_CHECKED,
   SIGNAL_PEER_BANNED,
   SIGNAL_LIMIT_REACHED,
+  SIGNAL_PEER_DIALING,
+  SIGNAL_PEER_STATE,
   N_SIGNALS
 };
 
@@ -72,6 +75,8 @@ typedef struct
   GArray  *requests;      /* (element-type guint64): index << 32 | begin */
   gulong   message_id;
   gulong   closed_id;
+  gboolean dialed;        /* we dialled it: the pool hears how it went */
+  gboolean shaken;        /* handshake done */
 } PeerData;
 
 struct _TsrTorrent
@@ -92,11 +97,11 @@ struct _TsrTorrent
   guint64          downloaded;
   guint64          uploaded;
   TsrWireLimits    limits;
-  GPtrArray       *dial_later;      /* (owned) addresses given while checking */
+  TsrPeerPool     *pool;            /* (owned) addresses, back-off, bans */
+  guint            tick_source;     /* dials and dry-pool checks, while running */
   TsrTracker      *tracker;         /* (owned) (nullable) */
   char            *state_folder;    /* (owned) (nullable) */
   GHashTable      *strikes;         /* address → pieces it helped corrupt */
-  GHashTable      *banned;          /* address → reason */
   guint            pending_writes;
   gboolean         have_known;      /* checked or resumed: "have" is true */
   TsrLimiter      *up;              /* (owned) (nullable) */
@@ -109,10 +114,13 @@ struct _TsrTorrent
 };
 
 #define RESUME_SAVE_DELAY 5
+/* Below this many connections, an empty pool asks the trackers early. */
+#define FEW_PEERS 5
 
 G_DEFINE_FINAL_TYPE (TsrTorrent, tsr_torrent, G_TYPE_OBJECT)
 
 static void check_limits (TsrTorrent *self);
+static void dial_some (TsrTorrent *self);
 
 static void
 piece_free (Piece *piece)
@@ -143,6 +151,7 @@ tsr_torrent_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->save_timer, g_source_remove);
   g_clear_handle_id (&self->limit_source, g_source_remove);
+  g_clear_handle_id (&self->tick_source, g_source_remove);
   if (self->peers != NULL)
     g_ptr_array_set_size (self->peers, 0);
   G_OBJECT_CLASS (tsr_torrent_parent_class)->dispose (object);
@@ -155,11 +164,10 @@ tsr_torrent_finalize (GObject *object)
 
   g_clear_pointer (&self->peers, g_ptr_array_unref);
   g_clear_pointer (&self->pieces, g_hash_table_unref);
-  g_clear_pointer (&self->dial_later, g_ptr_array_unref);
+  g_clear_pointer (&self->pool, tsr_peer_pool_free);
   g_clear_object (&self->tracker);
   g_free (self->state_folder);
   g_clear_pointer (&self->strikes, g_hash_table_unref);
-  g_clear_pointer (&self->banned, g_hash_table_unref);
   g_clear_pointer (&self->up, tsr_limiter_unref);
   g_clear_pointer (&self->down, tsr_limiter_unref);
   g_clear_pointer (&self->have, tsr_bitfield_free);
@@ -205,6 +213,14 @@ tsr_torrent_class_init (TsrTorrentClass *klass)
                                               G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
   signals[SIGNAL_LIMIT_REACHED] = g_signal_new ("limit-reached", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                                 G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* address: a connection to it is being set up */
+  signals[SIGNAL_PEER_DIALING] = g_signal_new ("peer-dialing", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                               G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* address, change: "choked-us", "unchoked-us", "interested-in-us",
+   * "not-interested-in-us", "we-choke", "we-unchoke", "we-are-interested",
+   * "we-are-not-interested" */
+  signals[SIGNAL_PEER_STATE] = g_signal_new ("peer-state", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                             G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
   signals[SIGNAL_CHECKED] = g_signal_new ("checked", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                           G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_BOOLEAN);
 }
@@ -215,9 +231,8 @@ tsr_torrent_init (TsrTorrent *self)
   self->pieces = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) piece_free);
   self->peers = g_ptr_array_new_with_free_func ((GDestroyNotify) peer_data_free);
   self->cancellable = g_cancellable_new ();
-  self->dial_later = g_ptr_array_new_with_free_func (g_free);
+  self->pool = tsr_peer_pool_new (TSR_TORRENT_POOL_SIZE);
   self->strikes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->banned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 TsrTorrent *
@@ -293,6 +308,34 @@ tsr_torrent_get_n_peers (TsrTorrent *self)
   return self->peers->len;
 }
 
+guint
+tsr_torrent_get_n_seeds (TsrTorrent *self)
+{
+  guint count = 0;
+  guint i;
+
+  for (i = 0; i < self->peers->len; i++)
+    {
+      TsrPeerState *state = tsr_peer_get_state (((PeerData *) g_ptr_array_index (self->peers, i))->peer);
+
+      if (state->have != NULL && tsr_bitfield_is_full (state->have))
+        count++;
+    }
+  return count;
+}
+
+guint64
+tsr_torrent_get_bytes_have (TsrTorrent *self)
+{
+  guint count = tsr_bitfield_count (self->have);
+  guint64 bytes = (guint64) count * self->info->piece_length;
+  guint last = self->info->piece_count - 1;
+
+  if (count > 0 && tsr_bitfield_get (self->have, last))
+    bytes -= self->info->piece_length - tsr_metainfo_get_piece_size (self->info, last);
+  return MIN (bytes, self->info->total_length);
+}
+
 static void
 set_state (TsrTorrent      *self,
            TsrTorrentState  state)
@@ -336,6 +379,20 @@ send_simple (TsrPeer     *peer,
 
   message.type = type;
   tsr_peer_send (peer, &message);
+}
+
+static gint64
+now_seconds (void)
+{
+  return g_get_monotonic_time () / G_USEC_PER_SEC;
+}
+
+static void
+peer_state (TsrTorrent *self,
+            TsrPeer    *peer,
+            const char *change)
+{
+  g_signal_emit (self, signals[SIGNAL_PEER_STATE], 0, tsr_peer_get_address (peer), change);
 }
 
 /* ------------------------------------------------------------------ */
@@ -477,6 +534,7 @@ update_interest (TsrTorrent *self,
     {
       state->am_interested = interested;
       send_simple (data->peer, interested ? TSR_WIRE_INTERESTED : TSR_WIRE_NOT_INTERESTED);
+      peer_state (self, data->peer, interested ? "we-are-interested" : "we-are-not-interested");
     }
   fill_pipeline (self, data);
 }
@@ -708,9 +766,9 @@ ban (TsrTorrent *self,
 {
   guint i;
 
-  if (g_hash_table_contains (self->banned, address))
+  if (tsr_peer_pool_get_ban (self->pool, address, now_seconds ()) != NULL)
     return;
-  g_hash_table_insert (self->banned, g_strdup (address), g_strdup (reason));
+  tsr_peer_pool_ban (self->pool, address, reason, now_seconds (), TSR_TORRENT_BAN_SECONDS);
   g_signal_emit (self, signals[SIGNAL_PEER_BANNED], 0, address, reason);
   for (i = 0; i < self->peers->len; i++)
     {
@@ -950,22 +1008,31 @@ on_peer_message (TsrPeer        *peer,
   switch (message->type)
     {
     case TSR_WIRE_CHOKE:
+      if (!state->peer_choking)
+        peer_state (self, peer, "choked-us");
       state->peer_choking = TRUE;
       release_requests (self, data);
       break;
     case TSR_WIRE_UNCHOKE:
+      if (state->peer_choking)
+        peer_state (self, peer, "unchoked-us");
       state->peer_choking = FALSE;
       fill_pipeline (self, data);
       break;
     case TSR_WIRE_INTERESTED:
+      if (!state->peer_interested)
+        peer_state (self, peer, "interested-in-us");
       state->peer_interested = TRUE;
       if (state->am_choking && count_unchoked (self) < TSR_TORRENT_UPLOAD_SLOTS)
         {
           state->am_choking = FALSE;
           send_simple (peer, TSR_WIRE_UNCHOKE);
+          peer_state (self, peer, "we-unchoke");
         }
       break;
     case TSR_WIRE_NOT_INTERESTED:
+      if (state->peer_interested)
+        peer_state (self, peer, "not-interested-in-us");
       state->peer_interested = FALSE;
       break;
     case TSR_WIRE_HAVE:
@@ -1022,6 +1089,10 @@ on_peer_closed (TsrPeer    *peer,
 
   if (data == NULL)
     return;
+  if (data->dialed && !data->shaken)
+    tsr_peer_pool_failed (self->pool, address, now_seconds ());
+  else if (data->dialed)
+    tsr_peer_pool_closed (self->pool, address, now_seconds ());
   release_requests (self, data);
   {
     GHashTableIter iter;
@@ -1036,6 +1107,7 @@ on_peer_closed (TsrPeer    *peer,
   g_ptr_array_remove_fast (self->peers, data);
   g_signal_emit (self, signals[SIGNAL_PEER_GONE], 0, address, reason);
   fill_all (self);
+  dial_some (self);
 }
 
 static void
@@ -1059,6 +1131,7 @@ on_peer_handshake (TsrPeer  *peer,
   const TsrWireHandshake *theirs = pointer;
   gsize length = 0;
   const guint8 *bytes = tsr_bitfield_get_bytes (self->have, &length);
+  guint i;
 
   if (data == NULL)
     return;
@@ -1067,6 +1140,20 @@ on_peer_handshake (TsrPeer  *peer,
       tsr_peer_close (peer, _("Connected to ourselves"));
       return;
     }
+  for (i = 0; i < self->peers->len; i++)
+    {
+      PeerData *other = g_ptr_array_index (self->peers, i);
+
+      /* Both of us dialled: one connection is enough. */
+      if (other != data && other->shaken && memcmp (tsr_peer_get_id (other->peer), theirs->peer_id, 20) == 0)
+        {
+          tsr_peer_close (peer, _("Already connected to this peer"));
+          return;
+        }
+    }
+  data->shaken = TRUE;
+  if (data->dialed)
+    tsr_peer_pool_connected (self->pool, tsr_peer_get_address (peer), now_seconds ());
   g_signal_emit (self, signals[SIGNAL_PEER_CONNECTED], 0, tsr_peer_get_address (peer));
   /* BEP 3: the bitfield, if any, comes first. BEP 6 peers get have-all/none. */
   if (tsr_peer_get_state (peer)->fast && tsr_bitfield_count (self->have) == 0)
@@ -1102,25 +1189,88 @@ adopt_peer (TsrTorrent *self,
   return data;
 }
 
+static gboolean
+is_connected (TsrTorrent *self,
+              const char *address)
+{
+  guint i;
+
+  for (i = 0; i < self->peers->len; i++)
+    if (g_str_equal (tsr_peer_get_address (((PeerData *) g_ptr_array_index (self->peers, i))->peer), address))
+      return TRUE;
+  return FALSE;
+}
+
+/* Dials the pool's best addresses while there is room: at most
+ * TSR_PEER_MAX_CONNECTING connections being set up in the process, and
+ * TSR_TORRENT_MAX_PEERS connections. A seed dials only the addresses the
+ * user gave; leechers come to it. Our bitfield must be known first, so
+ * nothing is dialled while checking. */
+static void
+dial_some (TsrTorrent *self)
+{
+  gint64 now = now_seconds ();
+
+  if (self->state != TSR_TORRENT_DOWNLOADING && self->state != TSR_TORRENT_SEEDING)
+    return;
+  while (tsr_peer_get_n_connecting () < TSR_PEER_MAX_CONNECTING && self->peers->len < TSR_TORRENT_MAX_PEERS)
+    {
+      const char *address = tsr_peer_pool_take (self->pool, now, self->state == TSR_TORRENT_SEEDING);
+      g_autoptr(TsrPeer) peer = NULL;
+      PeerData *data;
+      TsrWireHandshake ours;
+
+      if (address == NULL)
+        return;
+      if (is_connected (self, address))
+        {
+          tsr_peer_pool_connected (self->pool, address, now);
+          continue;
+        }
+      peer = tsr_peer_new_outgoing (address);
+      data = adopt_peer (self, peer);
+      data->dialed = TRUE;
+      g_signal_emit (self, signals[SIGNAL_PEER_DIALING], 0, address);
+      make_handshake (self, &ours);
+      tsr_peer_start (peer, &ours);
+    }
+}
+
+/* Once a second while running: dial what became ready, and when the
+ * pool has run dry with few connections, ask the trackers early. */
+static gboolean
+on_tick (gpointer user_data)
+{
+  TsrTorrent *self = user_data;
+
+  dial_some (self);
+  if (self->state == TSR_TORRENT_DOWNLOADING && self->tracker != NULL && self->peers->len < FEW_PEERS &&
+      tsr_peer_pool_get_n_dialing (self->pool) == 0 &&
+      tsr_peer_pool_count_ready (self->pool, now_seconds (), FALSE) == 0)
+    tsr_tracker_announce_soon (self->tracker);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+add_address (TsrTorrent    *self,
+             const char    *address,
+             TsrPeerSource  source)
+{
+  tsr_peer_pool_add (self->pool, address, source, now_seconds ());
+  dial_some (self);
+}
+
 void
 tsr_torrent_add_peer_address (TsrTorrent *self,
                               const char *address)
 {
-  g_autoptr(TsrPeer) peer = NULL;
-  TsrWireHandshake ours;
+  add_address (self, address, TSR_PEER_SOURCE_USER);
+}
 
-  /* Our bitfield is only known once the data is checked. */
-  if (self->state == TSR_TORRENT_CHECKING || self->state == TSR_TORRENT_STOPPED)
-    {
-      g_ptr_array_add (self->dial_later, g_strdup (address));
-      return;
-    }
-  if (g_hash_table_contains (self->banned, address))
-    return;
-  peer = tsr_peer_new_outgoing (address);
-  adopt_peer (self, peer);
-  make_handshake (self, &ours);
-  tsr_peer_start (peer, &ours);
+GPtrArray *
+tsr_torrent_dup_bans (TsrTorrent *self)
+{
+  return tsr_peer_pool_dup_bans (self->pool, now_seconds ());
 }
 
 void
@@ -1130,9 +1280,11 @@ tsr_torrent_add_incoming (TsrTorrent *self,
   TsrWireHandshake ours;
   TsrWireHandshake theirs = { { 0 } };
 
-  if (g_hash_table_contains (self->banned, tsr_peer_get_address (peer)))
+  const char *banned = tsr_peer_pool_get_ban (self->pool, tsr_peer_get_address (peer), now_seconds ());
+
+  if (banned != NULL)
     {
-      tsr_peer_close (peer, g_hash_table_lookup (self->banned, tsr_peer_get_address (peer)));
+      tsr_peer_close (peer, banned);
       return;
     }
   adopt_peer (self, peer);
@@ -1146,18 +1298,6 @@ tsr_torrent_add_incoming (TsrTorrent *self,
 /* ------------------------------------------------------------------ */
 /* Trackers                                                            */
 
-static gboolean
-is_connected (TsrTorrent *self,
-              const char *address)
-{
-  guint i;
-
-  for (i = 0; i < self->peers->len; i++)
-    if (g_str_equal (tsr_peer_get_address (((PeerData *) g_ptr_array_index (self->peers, i))->peer), address))
-      return TRUE;
-  return FALSE;
-}
-
 static void
 on_tracker_peers (TsrTracker *tracker,
                   gpointer    pointer,
@@ -1169,15 +1309,13 @@ on_tracker_peers (TsrTracker *tracker,
 
   if (self->state != TSR_TORRENT_DOWNLOADING && self->state != TSR_TORRENT_SEEDING)
     return;
-  for (i = 0; i < peers->len && self->peers->len < TSR_TORRENT_MAX_PEERS; i++)
+  for (i = 0; i < peers->len; i++)
     {
       g_autofree char *address = tsr_peer_address_to_string (&g_array_index (peers, TsrPeerAddress, i));
 
-      /* Seeds need not dial: leechers come to them. */
-      if (self->state == TSR_TORRENT_SEEDING || is_connected (self, address))
-        continue;
-      tsr_torrent_add_peer_address (self, address);
+      tsr_peer_pool_add (self->pool, address, TSR_PEER_SOURCE_TRACKER, now_seconds ());
     }
+  dial_some (self);
 }
 
 static void
@@ -1258,16 +1396,14 @@ on_checked (GObject      *source,
 static void
 ready (TsrTorrent *self)
 {
-  guint i;
-
   self->have_known = TRUE;
   set_state (self, TSR_TORRENT_DOWNLOADING);
   if (self->tracker != NULL)
     tsr_tracker_start (self->tracker);
   check_done (self);
-  for (i = 0; i < self->dial_later->len; i++)
-    tsr_torrent_add_peer_address (self, g_ptr_array_index (self->dial_later, i));
-  g_ptr_array_set_size (self->dial_later, 0);
+  if (self->tick_source == 0)
+    self->tick_source = g_timeout_add_seconds (1, on_tick, self);
+  dial_some (self);
 }
 
 static void
@@ -1335,10 +1471,12 @@ void
 tsr_torrent_stop (TsrTorrent *self)
 {
   g_clear_handle_id (&self->limit_source, g_source_remove);
+  g_clear_handle_id (&self->tick_source, g_source_remove);
   if (self->tracker != NULL && (self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_SEEDING))
     tsr_tracker_stop (self->tracker);
   g_cancellable_cancel (self->cancellable);
   g_ptr_array_set_size (self->peers, 0);
+  tsr_peer_pool_reset (self->pool);
   g_hash_table_remove_all (self->pieces);
   set_state (self, TSR_TORRENT_STOPPED);
 }

@@ -13,6 +13,7 @@
 #include "tsr-metainfo.h"
 #include "tsr-limiter.h"
 #include "tsr-peer.h"
+#include "tsr-peer-pool.h"
 
 G_BEGIN_DECLS
 
@@ -34,6 +35,10 @@ G_DECLARE_FINAL_TYPE (TsrTorrent, tsr_torrent, TSR, TORRENT, GObject)
 #define TSR_TORRENT_UPLOAD_SLOTS 8
 /* Connections per torrent, at most. */
 #define TSR_TORRENT_MAX_PEERS 80
+/* Addresses kept per torrent. */
+#define TSR_TORRENT_POOL_SIZE 2000
+/* How long a ban lasts. */
+#define TSR_TORRENT_BAN_SECONDS (60 * 60)
 
 TsrTorrent      *tsr_torrent_new              (TsrMetainfo        *info,
                                                const char         *folder,
@@ -46,6 +51,10 @@ guint            tsr_torrent_get_pieces_have  (TsrTorrent         *self);
 guint64          tsr_torrent_get_downloaded   (TsrTorrent         *self);
 guint64          tsr_torrent_get_uploaded     (TsrTorrent         *self);
 guint            tsr_torrent_get_n_peers      (TsrTorrent         *self);
+/* Connected peers that have every piece. */
+guint            tsr_torrent_get_n_seeds      (TsrTorrent         *self);
+/* Bytes of verified pieces. */
+guint64          tsr_torrent_get_bytes_have   (TsrTorrent         *self);
 
 /* Announces to the torrent's trackers, telling them @port; call before
  * start. */
@@ -85,9 +94,12 @@ guint            tsr_torrent_get_pending_writes (TsrTorrent       *self);
 /* Whether a tracker announce (such as "stopped") is still on its way. */
 gboolean         tsr_torrent_is_announcing    (TsrTorrent         *self);
 
-/* Dials "host:port". */
+/* Adds "host:port" to the addresses to dial, ahead of the trackers'
+ * (signal "peer-dialing" when its turn comes). */
 void             tsr_torrent_add_peer_address (TsrTorrent         *self,
                                                const char         *address);
+/* The bans in force (element-type TsrPeerBan), the soonest to end first. */
+GPtrArray       *tsr_torrent_dup_bans         (TsrTorrent         *self);
 /* Takes an incoming peer whose handshake named this torrent. */
 void             tsr_torrent_add_incoming     (TsrTorrent         *self,
                                                TsrPeer            *peer);

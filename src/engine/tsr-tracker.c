@@ -23,6 +23,7 @@
 #define QUICK_DELAY         10      /* seconds between the first announces */
 #define DEFAULT_INTERVAL    1800
 #define RETRY_DELAY         60
+#define SOON_AFTER          60      /* seconds: early announces at most this often */
 #define UDP_TRIES           2
 #define UDP_CONNECTION_TTL  60      /* BEP 15: a connection id lasts a minute */
 #define HTTP_TIMEOUT        30
@@ -52,6 +53,7 @@ struct _TsrTracker
   SoupSession         *soup;
   GCancellable        *cancellable;
   guint                timer;
+  gint64               next_at;        /* monotonic µs the timer fires */
   guint                announces;
   gint64               interval;
   gint64               min_interval;
@@ -225,7 +227,10 @@ schedule_next (TsrTracker *self,
 {
   g_clear_handle_id (&self->timer, g_source_remove);
   if (!self->stopped)
-    self->timer = g_timeout_add_seconds ((guint) MAX (1, seconds), on_timer, self);
+    {
+      self->timer = g_timeout_add_seconds ((guint) MAX (1, seconds), on_timer, self);
+      self->next_at = g_get_monotonic_time () + MAX (1, seconds) * G_USEC_PER_SEC;
+    }
 }
 
 static void
@@ -588,11 +593,15 @@ tsr_tracker_completed (TsrTracker *self)
 void
 tsr_tracker_announce_soon (TsrTracker *self)
 {
-  gint64 since = (g_get_monotonic_time () - self->last_announce) / G_USEC_PER_SEC;
+  gint64 now = g_get_monotonic_time ();
+  gint64 since = (now - self->last_announce) / G_USEC_PER_SEC;
+  gint64 wait = MAX (1, MAX (SOON_AFTER, self->min_interval) - since);
 
-  if (self->stopped || self->in_flight)
+  /* Never later than planned, never before the tracker allows. */
+  if (self->stopped || self->in_flight || self->tiers->len == 0 ||
+      (self->timer != 0 && self->next_at <= now + wait * G_USEC_PER_SEC))
     return;
-  schedule_next (self, MAX (1, 60 - since));
+  schedule_next (self, wait);
 }
 
 void

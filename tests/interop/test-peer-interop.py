@@ -351,9 +351,13 @@ def test_corrupt_peer_banned(d):
         failed = [e for e in events if e["event"] == "hash-failed"]
         banned = [e for e in events if e["event"] == "peer-banned"]
         assert failed, "the corrupt peer's pieces must fail their hash"
-        assert banned and banned[0]["peer"].startswith(bad + ": "), banned
-        assert all(e["peer"].startswith(bad + ": ") for e in banned), "an honest peer was banned"
-        assert "hash" in banned[0]["peer"]
+        assert banned and banned[0]["peer"] == bad, banned
+        assert all(e["peer"] == bad for e in banned), "an honest peer was banned"
+        assert "hash" in banned[0]["reason"]
+        assert banned[0]["seconds"] > 0, "a ban must end"
+        # The ban is kept: the bad peer is never dialled again.
+        dials = [e for e in events if e["event"] == "peer-dialing" and e["peer"] == bad]
+        assert len(dials) == 1, dials
         assert tree_digest(dst) == tree_digest(src)
     finally:
         corrupt.stop()

@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-peer-pool.c: the torrent's address book. Each address carries its
+ * source, its dial state, when it was seen and tried, and its run of
+ * failures; a failure doubles the wait before the next try, so that a
+ * dead address costs a few packets an hour instead of one a second.
+ * Bans live here too and end by themselves.
+ *
+ * Linear scans: a pool holds a few thousand addresses at most and is
+ * consulted about once a second, far below anything worth an index.
+ */
+#define G_LOG_DOMAIN "tsr-peer-pool"
+
+#include "config.h"
+
+#include "tsr-peer-pool.h"
+
+typedef enum
+{
+  ENTRY_IDLE,
+  ENTRY_DIALING,
+  ENTRY_CONNECTED,
+} EntryState;
+
+typedef struct
+{
+  TsrPeerSource source;
+  EntryState    state;
+  guint         failures;     /* in a row */
+  gint64        last_seen;
+  gint64        last_tried;   /* 0: never */
+  gint64        next_try;     /* not before */
+} Entry;
+
+struct _TsrPeerPool
+{
+  guint       capacity;
+  GHashTable *entries;        /* address → Entry (owned) */
+  GHashTable *bans;           /* address → TsrPeerBan (owned) */
+  guint       n_dialing;
+};
+
+void
+tsr_peer_ban_free (TsrPeerBan *ban)
+{
+  g_free (ban->address);
+  g_free (ban->reason);
+  g_free (ban);
+}
+
+TsrPeerPool *
+tsr_peer_pool_new (guint capacity)
+{
+  TsrPeerPool *self = g_new0 (TsrPeerPool, 1);
+
+  self->capacity = MAX (capacity, 1);
+  self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->bans = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) tsr_peer_ban_free);
+  return self;
+}
+
+void
+tsr_peer_pool_free (TsrPeerPool *self)
+{
+  if (self == NULL)
+    return;
+  g_hash_table_unref (self->entries);
+  g_hash_table_unref (self->bans);
+  g_free (self);
+}
+
+guint
+tsr_peer_pool_get_size (TsrPeerPool *self)
+{
+  return g_hash_table_size (self->entries);
+}
+
+guint
+tsr_peer_pool_get_n_dialing (TsrPeerPool *self)
+{
+  return self->n_dialing;
+}
+
+static void
+set_state (TsrPeerPool *self,
+           Entry       *entry,
+           EntryState   state)
+{
+  if (entry->state == ENTRY_DIALING)
+    self->n_dialing--;
+  if (state == ENTRY_DIALING)
+    self->n_dialing++;
+  entry->state = state;
+}
+
+/* Which of two idle entries to dial first: negative when @a. */
+static int
+compare_promise (const Entry *a,
+                 const Entry *b)
+{
+  if (a->source != b->source)
+    return a->source == TSR_PEER_SOURCE_USER ? -1 : 1;
+  if (a->failures != b->failures)
+    return a->failures < b->failures ? -1 : 1;
+  if (a->last_tried != b->last_tried)
+    return a->last_tried < b->last_tried ? -1 : 1;
+  if (a->last_seen != b->last_seen)
+    return a->last_seen > b->last_seen ? -1 : 1;
+  return 0;
+}
+
+/* Makes room by dropping the least promising idle tracker address, if it
+ * has failed at least once: a pool of untried addresses is kept whole. */
+static gboolean
+evict_one (TsrPeerPool *self)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  const char *worst_key = NULL;
+  Entry *worst = NULL;
+
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Entry *entry = value;
+
+      if (entry->state != ENTRY_IDLE || entry->source != TSR_PEER_SOURCE_TRACKER)
+        continue;
+      if (worst == NULL || compare_promise (entry, worst) > 0)
+        {
+          worst = entry;
+          worst_key = key;
+        }
+    }
+  if (worst == NULL || worst->failures == 0)
+    return FALSE;
+  g_hash_table_remove (self->entries, worst_key);
+  return TRUE;
+}
+
+gboolean
+tsr_peer_pool_add (TsrPeerPool   *self,
+                   const char    *address,
+                   TsrPeerSource  source,
+                   gint64         now)
+{
+  Entry *entry = g_hash_table_lookup (self->entries, address);
+
+  if (tsr_peer_pool_get_ban (self, address, now) != NULL)
+    return FALSE;
+  if (entry != NULL)
+    {
+      entry->last_seen = now;
+      /* The user asking again outranks a tracker's mention. */
+      if (source == TSR_PEER_SOURCE_USER)
+        entry->source = source;
+      return FALSE;
+    }
+  /* The user's addresses are always kept. */
+  if (g_hash_table_size (self->entries) >= self->capacity && source != TSR_PEER_SOURCE_USER &&
+      !evict_one (self))
+    return FALSE;
+  entry = g_new0 (Entry, 1);
+  entry->source = source;
+  entry->last_seen = now;
+  g_hash_table_insert (self->entries, g_strdup (address), entry);
+  return TRUE;
+}
+
+static gboolean
+is_ready (TsrPeerPool *self,
+          const char  *address,
+          Entry       *entry,
+          gint64       now,
+          gboolean     user_only)
+{
+  return entry->state == ENTRY_IDLE && entry->next_try <= now &&
+         (!user_only || entry->source == TSR_PEER_SOURCE_USER) &&
+         tsr_peer_pool_get_ban (self, address, now) == NULL;
+}
+
+const char *
+tsr_peer_pool_take (TsrPeerPool *self,
+                    gint64       now,
+                    gboolean     user_only)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  const char *best_key = NULL;
+  Entry *best = NULL;
+
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Entry *entry = value;
+
+      if (!is_ready (self, key, entry, now, user_only))
+        continue;
+      if (best == NULL || compare_promise (entry, best) < 0)
+        {
+          best = entry;
+          best_key = key;
+        }
+    }
+  if (best == NULL)
+    return NULL;
+  set_state (self, best, ENTRY_DIALING);
+  best->last_tried = now;
+  return best_key;
+}
+
+guint
+tsr_peer_pool_count_ready (TsrPeerPool *self,
+                           gint64       now,
+                           gboolean     user_only)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  guint count = 0;
+
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (is_ready (self, key, value, now, user_only))
+      count++;
+  return count;
+}
+
+gint64
+tsr_peer_pool_failed (TsrPeerPool *self,
+                      const char  *address,
+                      gint64       now)
+{
+  Entry *entry = g_hash_table_lookup (self->entries, address);
+  gint64 wait = TSR_PEER_POOL_BACKOFF;
+  guint i;
+
+  if (entry == NULL)
+    return now;
+  set_state (self, entry, ENTRY_IDLE);
+  entry->failures++;
+  for (i = 1; i < entry->failures && wait < TSR_PEER_POOL_MAX_BACKOFF; i++)
+    wait *= 2;
+  entry->next_try = now + MIN (wait, TSR_PEER_POOL_MAX_BACKOFF);
+  return entry->next_try;
+}
+
+void
+tsr_peer_pool_connected (TsrPeerPool *self,
+                         const char  *address,
+                         gint64       now)
+{
+  Entry *entry = g_hash_table_lookup (self->entries, address);
+
+  if (entry == NULL)
+    return;
+  set_state (self, entry, ENTRY_CONNECTED);
+  entry->failures = 0;
+  entry->last_seen = now;
+}
+
+void
+tsr_peer_pool_closed (TsrPeerPool *self,
+                      const char  *address,
+                      gint64       now)
+{
+  Entry *entry = g_hash_table_lookup (self->entries, address);
+
+  if (entry == NULL)
+    return;
+  set_state (self, entry, ENTRY_IDLE);
+  entry->next_try = now + TSR_PEER_POOL_REDIAL;
+}
+
+void
+tsr_peer_pool_reset (TsrPeerPool *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    set_state (self, value, ENTRY_IDLE);
+}
+
+void
+tsr_peer_pool_ban (TsrPeerPool *self,
+                   const char  *address,
+                   const char  *reason,
+                   gint64       now,
+                   gint64       seconds)
+{
+  TsrPeerBan *ban = g_new0 (TsrPeerBan, 1);
+
+  ban->address = g_strdup (address);
+  ban->reason = g_strdup (reason);
+  ban->until = now + MAX (seconds, 1);
+  g_hash_table_replace (self->bans, ban->address, ban);
+}
+
+const char *
+tsr_peer_pool_get_ban (TsrPeerPool *self,
+                       const char  *address,
+                       gint64       now)
+{
+  TsrPeerBan *ban = g_hash_table_lookup (self->bans, address);
+
+  if (ban == NULL)
+    return NULL;
+  if (ban->until <= now)
+    {
+      g_hash_table_remove (self->bans, address);
+      return NULL;
+    }
+  return ban->reason;
+}
+
+static gint
+compare_until (gconstpointer a,
+               gconstpointer b)
+{
+  const TsrPeerBan *x = *(const TsrPeerBan *const *) a;
+  const TsrPeerBan *y = *(const TsrPeerBan *const *) b;
+
+  if (x->until != y->until)
+    return x->until < y->until ? -1 : 1;
+  return g_strcmp0 (x->address, y->address);
+}
+
+GPtrArray *
+tsr_peer_pool_dup_bans (TsrPeerPool *self,
+                        gint64       now)
+{
+  GPtrArray *bans = g_ptr_array_new_with_free_func ((GDestroyNotify) tsr_peer_ban_free);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->bans);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      TsrPeerBan *ban = value;
+      TsrPeerBan *copy;
+
+      if (ban->until <= now)
+        {
+          g_hash_table_iter_remove (&iter);
+          continue;
+        }
+      copy = g_new0 (TsrPeerBan, 1);
+      copy->address = g_strdup (ban->address);
+      copy->reason = g_strdup (ban->reason);
+      copy->until = ban->until;
+      g_ptr_array_add (bans, copy);
+    }
+  g_ptr_array_sort (bans, compare_until);
+  return bans;
+}

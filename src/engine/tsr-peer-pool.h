@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-peer-pool.h: the addresses a torrent knows of, with where each came
+ * from, when it was last seen and tried, its failures and its back-off,
+ * and the bans, each with a reason and an end.
+ *
+ * Pure bookkeeping with the time passed in (monotonic seconds), so that
+ * it can be tested without sockets or clocks; the torrent dials what
+ * tsr_peer_pool_take gives.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  TSR_PEER_SOURCE_USER,      /* given by the user: dialled even when seeding */
+  TSR_PEER_SOURCE_TRACKER,
+} TsrPeerSource;
+
+typedef struct
+{
+  char   *address;           /* "host:port" */
+  char   *reason;
+  gint64  until;             /* monotonic seconds */
+} TsrPeerBan;
+
+void tsr_peer_ban_free (TsrPeerBan *ban);
+
+typedef struct _TsrPeerPool TsrPeerPool;
+
+/* First retry after a failed dial, in seconds; each further failure
+ * doubles it, up to TSR_PEER_POOL_MAX_BACKOFF. */
+#define TSR_PEER_POOL_BACKOFF      15
+#define TSR_PEER_POOL_MAX_BACKOFF  (60 * 60)
+/* Wait before dialling again an address whose connection ended. */
+#define TSR_PEER_POOL_REDIAL       60
+
+/* Keeps at most @capacity addresses (and any number the user gave); past
+ * it, the least promising tracker address that has failed makes room. */
+TsrPeerPool *tsr_peer_pool_new            (guint          capacity);
+void         tsr_peer_pool_free           (TsrPeerPool   *self);
+
+/* Learns @address (or refreshes its last-seen time). TRUE when it was
+ * new; FALSE when known, banned, or the pool is full of better ones. */
+gboolean     tsr_peer_pool_add            (TsrPeerPool   *self,
+                                           const char    *address,
+                                           TsrPeerSource  source,
+                                           gint64         now);
+guint        tsr_peer_pool_get_size       (TsrPeerPool   *self);
+
+/* The most promising address that may be dialled at @now (given by the
+ * user first, then fewest failures, then never tried, then tried
+ * longest ago), marked as being dialled; NULL when none is ready. With
+ * @user_only, only addresses the user gave. */
+const char  *tsr_peer_pool_take           (TsrPeerPool   *self,
+                                           gint64         now,
+                                           gboolean       user_only);
+/* Addresses that tsr_peer_pool_take could give at @now. */
+guint        tsr_peer_pool_count_ready    (TsrPeerPool   *self,
+                                           gint64         now,
+                                           gboolean       user_only);
+guint        tsr_peer_pool_get_n_dialing  (TsrPeerPool   *self);
+
+/* The dial of @address (or the connection before its handshake) failed:
+ * it waits TSR_PEER_POOL_BACKOFF × 2^(failures - 1) seconds. Returns the
+ * monotonic time of the next attempt. */
+gint64       tsr_peer_pool_failed         (TsrPeerPool   *self,
+                                           const char    *address,
+                                           gint64         now);
+/* The handshake with @address succeeded (dialled or not): not dialled
+ * while connected, failures forgotten. */
+void         tsr_peer_pool_connected      (TsrPeerPool   *self,
+                                           const char    *address,
+                                           gint64         now);
+/* A connection to @address that had shaken hands ended. */
+void         tsr_peer_pool_closed         (TsrPeerPool   *self,
+                                           const char    *address,
+                                           gint64         now);
+/* Every connection dropped at once (the torrent stopped). */
+void         tsr_peer_pool_reset          (TsrPeerPool   *self);
+
+/* Bans @address until @now + @seconds: it is never given by take, and
+ * tsr_peer_pool_get_ban tells the reason until then. */
+void         tsr_peer_pool_ban            (TsrPeerPool   *self,
+                                           const char    *address,
+                                           const char    *reason,
+                                           gint64         now,
+                                           gint64         seconds);
+/* The reason @address is banned at @now, or NULL; drops expired bans. */
+const char  *tsr_peer_pool_get_ban        (TsrPeerPool   *self,
+                                           const char    *address,
+                                           gint64         now);
+/* The bans in force at @now, oldest end first. */
+GPtrArray   *tsr_peer_pool_dup_bans       (TsrPeerPool   *self,
+                                           gint64         now);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsrPeerPool, tsr_peer_pool_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsrPeerBan, tsr_peer_ban_free)
+
+G_END_DECLS

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test-peer-pool.c: the address book's dial order, back-off, capacity
+ * and bans that end, with the clock passed in.
+ */
+#include "config.h"
+
+#include <glib.h>
+
+#include "tsr-peer-pool.h"
+
+static void
+test_take_order (void)
+{
+  g_autoptr(TsrPeerPool) pool = tsr_peer_pool_new (100);
+
+  g_assert_true (tsr_peer_pool_add (pool, "10.0.0.1:1", TSR_PEER_SOURCE_TRACKER, 100));
+  g_assert_true (tsr_peer_pool_add (pool, "10.0.0.2:2", TSR_PEER_SOURCE_TRACKER, 100));
+  g_assert_true (tsr_peer_pool_add (pool, "10.0.0.3:3", TSR_PEER_SOURCE_USER, 100));
+  g_assert_false (tsr_peer_pool_add (pool, "10.0.0.1:1", TSR_PEER_SOURCE_TRACKER, 101));
+  g_assert_cmpuint (tsr_peer_pool_get_size (pool), ==, 3);
+
+  /* The user's address first, and only it when user_only. */
+  g_assert_cmpuint (tsr_peer_pool_count_ready (pool, 100, TRUE), ==, 1);
+  g_assert_cmpstr (tsr_peer_pool_take (pool, 100, TRUE), ==, "10.0.0.3:3");
+  g_assert_null (tsr_peer_pool_take (pool, 100, TRUE));
+  g_assert_cmpuint (tsr_peer_pool_get_n_dialing (pool), ==, 1);
+
+  /* A failure sends the first tracker address behind the other. */
+  g_assert_cmpstr (tsr_peer_pool_take (pool, 100, FALSE), ==, "10.0.0.1:1");
+  g_assert_cmpint (tsr_peer_pool_failed (pool, "10.0.0.1:1", 100), ==, 100 + TSR_PEER_POOL_BACKOFF);
+  g_assert_cmpuint (tsr_peer_pool_count_ready (pool, 100, FALSE), ==, 1);
+  g_assert_cmpstr (tsr_peer_pool_take (pool, 100, FALSE), ==, "10.0.0.2:2");
+  g_assert_null (tsr_peer_pool_take (pool, 100, FALSE));
+  g_assert_cmpuint (tsr_peer_pool_get_n_dialing (pool), ==, 2);
+
+  /* Connected addresses are not dialled; closed ones wait a minute. */
+  tsr_peer_pool_connected (pool, "10.0.0.2:2", 101);
+  g_assert_cmpuint (tsr_peer_pool_get_n_dialing (pool), ==, 1);
+  tsr_peer_pool_closed (pool, "10.0.0.2:2", 200);
+  g_assert_cmpuint (tsr_peer_pool_count_ready (pool, 200 + TSR_PEER_POOL_REDIAL - 1, FALSE), ==, 1);
+  g_assert_cmpuint (tsr_peer_pool_count_ready (pool, 200 + TSR_PEER_POOL_REDIAL, FALSE), ==, 2);
+
+  /* Stopping drops every dial and connection at once. */
+  tsr_peer_pool_reset (pool);
+  g_assert_cmpuint (tsr_peer_pool_get_n_dialing (pool), ==, 0);
+  g_assert_cmpstr (tsr_peer_pool_take (pool, 1000, TRUE), ==, "10.0.0.3:3");
+}
+
+static void
+test_backoff (void)
+{
+  g_autoptr(TsrPeerPool) pool = tsr_peer_pool_new (10);
+  gint64 now = 1000;
+  gint64 expected = TSR_PEER_POOL_BACKOFF;
+  guint i;
+
+  tsr_peer_pool_add (pool, "[::1]:6881", TSR_PEER_SOURCE_TRACKER, now);
+  for (i = 0; i < 12; i++)
+    {
+      gint64 next;
+
+      g_assert_cmpstr (tsr_peer_pool_take (pool, now, FALSE), ==, "[::1]:6881");
+      next = tsr_peer_pool_failed (pool, "[::1]:6881", now);
+      g_assert_cmpint (next - now, ==, MIN (expected, TSR_PEER_POOL_MAX_BACKOFF));
+      g_assert_null (tsr_peer_pool_take (pool, next - 1, FALSE));
+      now = next;
+      expected *= 2;
+    }
+  /* A handshake forgets the failures. */
+  g_assert_nonnull (tsr_peer_pool_take (pool, now, FALSE));
+  tsr_peer_pool_connected (pool, "[::1]:6881", now);
+  tsr_peer_pool_closed (pool, "[::1]:6881", now);
+  g_assert_nonnull (tsr_peer_pool_take (pool, now + TSR_PEER_POOL_REDIAL, FALSE));
+  g_assert_cmpint (tsr_peer_pool_failed (pool, "[::1]:6881", now), ==, now + TSR_PEER_POOL_BACKOFF);
+}
+
+static void
+test_capacity (void)
+{
+  g_autoptr(TsrPeerPool) pool = tsr_peer_pool_new (2);
+
+  g_assert_true (tsr_peer_pool_add (pool, "1.1.1.1:1", TSR_PEER_SOURCE_TRACKER, 0));
+  g_assert_true (tsr_peer_pool_add (pool, "2.2.2.2:2", TSR_PEER_SOURCE_TRACKER, 0));
+  /* Full of untried addresses: the newcomer waits its turn. */
+  g_assert_false (tsr_peer_pool_add (pool, "3.3.3.3:3", TSR_PEER_SOURCE_TRACKER, 0));
+  /* One that failed makes room... */
+  g_assert_cmpstr (tsr_peer_pool_take (pool, 0, FALSE), !=, NULL);
+  tsr_peer_pool_failed (pool, "1.1.1.1:1", 0);
+  tsr_peer_pool_failed (pool, "2.2.2.2:2", 0);
+  g_assert_true (tsr_peer_pool_add (pool, "3.3.3.3:3", TSR_PEER_SOURCE_TRACKER, 0));
+  g_assert_cmpuint (tsr_peer_pool_get_size (pool), ==, 2);
+  /* ...and the user's addresses are always taken. */
+  g_assert_true (tsr_peer_pool_add (pool, "4.4.4.4:4", TSR_PEER_SOURCE_USER, 0));
+  g_assert_true (tsr_peer_pool_add (pool, "5.5.5.5:5", TSR_PEER_SOURCE_USER, 0));
+  g_assert_cmpuint (tsr_peer_pool_get_size (pool), >=, 3);
+}
+
+static void
+test_bans (void)
+{
+  g_autoptr(TsrPeerPool) pool = tsr_peer_pool_new (10);
+  g_autoptr(GPtrArray) bans = NULL;
+  TsrPeerBan *ban;
+
+  tsr_peer_pool_add (pool, "10.0.0.1:1", TSR_PEER_SOURCE_USER, 0);
+  tsr_peer_pool_ban (pool, "10.0.0.1:1", "sent garbage", 10, 100);
+  tsr_peer_pool_ban (pool, "10.0.0.2:2", "lied", 10, 50);
+  g_assert_cmpstr (tsr_peer_pool_get_ban (pool, "10.0.0.1:1", 50), ==, "sent garbage");
+  g_assert_null (tsr_peer_pool_get_ban (pool, "10.0.0.3:3", 50));
+  /* A banned address is neither dialled nor learned. */
+  g_assert_null (tsr_peer_pool_take (pool, 50, FALSE));
+  g_assert_false (tsr_peer_pool_add (pool, "10.0.0.2:2", TSR_PEER_SOURCE_TRACKER, 50));
+
+  bans = tsr_peer_pool_dup_bans (pool, 50);
+  g_assert_cmpuint (bans->len, ==, 2);
+  ban = g_ptr_array_index (bans, 0);
+  g_assert_cmpstr (ban->address, ==, "10.0.0.2:2");
+  g_assert_cmpstr (ban->reason, ==, "lied");
+  g_assert_cmpint (ban->until, ==, 60);
+  g_clear_pointer (&bans, g_ptr_array_unref);
+
+  /* Bans end by themselves. */
+  bans = tsr_peer_pool_dup_bans (pool, 60);
+  g_assert_cmpuint (bans->len, ==, 1);
+  g_assert_true (tsr_peer_pool_add (pool, "10.0.0.2:2", TSR_PEER_SOURCE_TRACKER, 60));
+  g_assert_null (tsr_peer_pool_take (pool, 109, TRUE));
+  g_assert_null (tsr_peer_pool_get_ban (pool, "10.0.0.1:1", 110));
+  g_assert_cmpstr (tsr_peer_pool_take (pool, 110, TRUE), ==, "10.0.0.1:1");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/peer-pool/take-order", test_take_order);
+  g_test_add_func ("/peer-pool/backoff", test_backoff);
+  g_test_add_func ("/peer-pool/capacity", test_capacity);
+  g_test_add_func ("/peer-pool/bans", test_bans);
+  return g_test_run ();
+}
