@@ -531,7 +531,15 @@ tsr_cli_peer (int    argc,
   /* ...then progress survives: the record is written before we go. */
   for (i = 0; i < torrents->len; i++)
     {
+      TsrTorrent *torrent = g_ptr_array_index (torrents, i);
       g_autoptr(GError) save_error = NULL;
+      g_autofree char *down_text = g_format_size (tsr_torrent_get_downloaded (torrent));
+      g_autofree char *up_text = g_format_size (tsr_torrent_get_uploaded (torrent));
+      g_autofree char *text = g_strdup_printf (_("%s: downloaded %s, uploaded %s"),
+                                               tsr_torrent_get_metainfo (torrent)->display_name, down_text, up_text);
+
+      emit_event (&run, torrent, "totals", text, "downloaded", int_node ((gint64) tsr_torrent_get_downloaded (torrent)),
+                  "uploaded", int_node ((gint64) tsr_torrent_get_uploaded (torrent)), NULL);
 
       if (!tsr_torrent_save_resume (g_ptr_array_index (torrents, i), &save_error))
         {

@@ -422,6 +422,120 @@ def aria2_swarm(d, aria2_seeds):
         tracker.stop()
 
 
+def test_mixed_swarm(d):
+    """One Tessera seeder, held to 8 MiB/s, and four leechers: two Tessera,
+    libtorrent and aria2c, meeting through opentracker on a 67 MiB payload.
+    Everyone ends with the right bytes, and the seeder sends under three of the four
+    copies: the leechers traded pieces among themselves."""
+    tracker = aria = session = None
+    processes = []
+    try:
+        # The tracker's whitelist needs the info hash; the announce URL is
+        # outside the info dictionary, so the tracked torrent has the same.
+        src, probe = make_payload(d, big=64 * 1024 * 1024)
+        info_hash = json.loads(cli("show", "--json", probe, check=True).stdout)["info_hash"]
+        tracker = OpenTracker(d, [info_hash])
+        torrent = os.path.join(d, "swarm.torrent")
+        cli("create", "-q", "-p", "256k", "-t", f"http://127.0.0.1:{tracker.port}/announce", "-o", torrent,
+            os.path.join(src, "payload"), check=True)
+        size = sum(os.path.getsize(os.path.join(b, f)) for b, _, fs in os.walk(src) for f in fs)
+        dsts = [os.path.join(d, f"dst{i}") for i in range(4)]
+        for dst in dsts:
+            os.mkdir(dst)
+
+        seeder = Peer(src, torrent, "--up-rate", "8m", tracker_flag=False)
+        processes.append(seeder)
+        seeder.wait_for("done", 60)
+        seeder.wait_for("tracker-reply", 30)
+        tessera = [Peer(dst, torrent, "--exit-when-done", tracker_flag=False) for dst in dsts[:2]]
+        processes.extend(tessera)
+        session = lt_session()
+        handle = lt_add(session, torrent, dsts[2])
+        aria = aria2c(dsts[3], torrent, free_port(__import__("socket").SOCK_STREAM), seed=False)
+
+        end = time.monotonic() + 2 * DEADLINE
+        for peer in tessera:
+            peer.wait_for("done", max(1, end - time.monotonic()))
+        while not handle.status().is_seeding:
+            assert time.monotonic() < end, f"libtorrent stuck at {handle.status().progress:.2%}"
+            time.sleep(0.1)
+        try:
+            assert aria.wait(timeout=max(1, end - time.monotonic())) == 0, aria.stderr.read()
+        except subprocess.TimeoutExpired:
+            raise AssertionError("aria2c did not finish in the swarm")
+        for dst in dsts:
+            assert tree_digest(dst) == tree_digest(src), f"{dst} differs from the source"
+        for peer in tessera:
+            assert peer.process.wait(timeout=30) == 0
+            connected = {e["peer"] for e in peer.drain() if e["event"] == "peer-connected"}
+            assert len(connected) >= 2, f"a Tessera leecher met only {connected}"
+        seeder.stop()
+        totals = [e for e in seeder.drain() if e["event"] == "totals"]
+        assert totals, "the seeder printed no totals"
+        print(f"# the seeder sent {totals[0]['uploaded'] / size:.2f} copies")
+        assert totals[0]["uploaded"] < 3 * size, \
+            f"the seeder sent {totals[0]['uploaded'] / size:.2f} copies: the leechers did not share"
+    finally:
+        for peer in processes:
+            peer.stop()
+        if session is not None:
+            session.pause()
+        if aria:
+            stop_process(aria)
+        if tracker:
+            tracker.stop()
+
+
+def test_status_line_on_a_terminal(d):
+    """Without --json-events on a terminal, peer keeps a live status line
+    (bar, percentage, rates, peers, ETA) and prints events above it."""
+    import pty
+    import select
+    src, torrent = make_payload(d)
+    dst = os.path.join(d, "dst")
+    os.mkdir(dst)
+    seeder = Peer(src, torrent)
+    process = None
+    try:
+        seeder.wait_for("done", 60)
+        main, side = pty.openpty()
+        # Held to 8 MiB/s: a few seconds, so that the line is redrawn.
+        process = subprocess.Popen([os.environ["TESSERA_CLI"], "peer", "-d", dst, "-p", "0", "--no-tracker",
+                                    "--state", os.path.join(d, "state"), "--down-rate", "8m", "--exit-when-done",
+                                    "--peer", f"127.0.0.1:{seeder.port}", torrent],
+                                   stdin=subprocess.DEVNULL, stdout=side, stderr=subprocess.PIPE)
+        os.close(side)
+        screen = b""
+        end = time.monotonic() + DEADLINE
+        while time.monotonic() < end:
+            ready, _, _ = select.select([main], [], [], 1)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            screen += chunk
+        os.close(main)
+        assert process.wait(timeout=30) == 0, process.stderr.read()
+        text = screen.decode(errors="replace")
+        redraws = text.split("\r")
+        lines = [r for r in redraws if r.startswith("[")]
+        assert len(lines) >= 3, f"the status line was drawn {len(lines)} times: {text!r}"
+        assert any("ETA" in line and "down" in line and "1 peer" in line for line in lines), lines
+        assert "100%" in lines[-1], lines[-1]
+        assert "Connected to 127.0.0.1:" in text and "downloaded" in text, text
+        assert "{" not in text, "no JSON on a terminal"
+        assert tree_digest(dst) == tree_digest(src)
+    finally:
+        if process is not None:
+            stop_process(process)
+            process.stderr.close()
+        seeder.stop()
+
+
 def test_aria2_seeds_tessera(d):
     aria2_swarm(d, True)
 
@@ -545,8 +659,14 @@ def test_seed_ratio(d):
                 peer.stop()
 
 
+# TSR_TEST_ONLY=name runs one test by hand; the run then says so.
+only = os.environ.get("TSR_TEST_ONLY")
 for name, function in list(globals().items()):
     if name.startswith("test_") and callable(function):
+        if only and name[5:].replace("_", "-") != only:
+            continue
         with temp_dir() as d:
             tap.run(name[5:].replace("_", "-"), function, d)
+if only:
+    print(f"# only {only} was run (TSR_TEST_ONLY)")
 tap.finish()

@@ -15,10 +15,11 @@ from tsrtest import CLI, cli, pseudo_random, write
 
 DEADLINE = 120   # seconds for one transfer, far above what it takes
 
-def make_payload(d):
+def make_payload(d, big=24 * 1024 * 1024 + 12345):
+    """A multi-file payload of about @big + 3 MiB, and its torrent."""
     src = os.path.join(d, "src")
     root = os.path.join(src, "payload")
-    write(os.path.join(root, "big.bin"), pseudo_random(24 * 1024 * 1024 + 12345, 1))
+    write(os.path.join(root, "big.bin"), pseudo_random(big, 1))
     write(os.path.join(root, "dir", "small.txt"), pseudo_random(777, 2))
     write(os.path.join(root, "dir", "zero"), b"")
     write(os.path.join(root, "mid.bin"), pseudo_random(3 * 1024 * 1024 + 1, 3))
