@@ -1,0 +1,1132 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test-torrent.c: the peer engine end to end over loopback sockets on
+ * 127.0.0.1 only: a seed hands a multi-file torrent to a leech (v1, v2
+ * and hybrid); a dial that fails waits out its back-off; a handshake for
+ * a torrent the session does not have, or for no protocol at all, is
+ * hung up on; a peer that sends corrupt data is banned. The peers the
+ * engine must not trust are played with raw sockets.
+ *
+ * Every wait iterates the main context against a deadline, so that a
+ * hang fails the test with what it waited for instead of stalling CI.
+ */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "tsr-bitfield.h"
+#include "tsr-creator.h"
+#include "tsr-session.h"
+#include "tsr-test-util.h"
+#include "tsr-wire.h"
+
+/* Any wait longer than this is a hang, not a slow machine (ASan included). */
+#define WAIT_SECONDS 20
+/* Several blocks per piece, so that pieces are assembled from many
+ * requests and the pipeline spans piece boundaries. */
+#define PIECE_LENGTH (256 * 1024)
+
+/* ------------------------------------------------------------------ */
+/* Waiting                                                             */
+
+typedef struct
+{
+  gboolean expired;
+  guint    source;
+} Deadline;
+
+static gboolean
+on_deadline (gpointer user_data)
+{
+  Deadline *deadline = user_data;
+
+  deadline->expired = TRUE;
+  deadline->source = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+deadline_start (Deadline *deadline,
+                guint     milliseconds)
+{
+  deadline->expired = FALSE;
+  deadline->source = g_timeout_add (milliseconds, on_deadline, deadline);
+}
+
+static void
+deadline_stop (Deadline *deadline)
+{
+  g_clear_handle_id (&deadline->source, g_source_remove);
+}
+
+/* Iterates the main context until @condition holds; after WAIT_SECONDS
+ * the test fails naming @what. A macro, so that the failure points at
+ * the line that waited and @condition can be any expression. */
+#define WAIT_UNTIL(condition, what) \
+  G_STMT_START \
+    { \
+      Deadline deadline_; \
+ \
+      deadline_start (&deadline_, WAIT_SECONDS * 1000); \
+      while (!(condition) && !deadline_.expired) \
+        g_main_context_iteration (NULL, TRUE); \
+      deadline_stop (&deadline_); \
+      if (!(condition)) \
+        g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, \
+                             "timed out after " G_STRINGIFY (WAIT_SECONDS) " s waiting for " what); \
+    } \
+  G_STMT_END
+
+/* Lets the engine run for @milliseconds: for what must NOT happen. */
+static void
+run_for (guint milliseconds)
+{
+  Deadline deadline;
+
+  deadline_start (&deadline, milliseconds);
+  while (!deadline.expired)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* After the sessions are gone: cancelled reads and writes still have
+ * their callbacks to run, which drop the last references to the peers;
+ * run them here, not inside the next test. */
+static void
+drain (void)
+{
+  run_for (100);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* ------------------------------------------------------------------ */
+/* What a torrent tells                                                */
+
+typedef struct
+{
+  char *kind;         /* the signal's name */
+  char *address;
+  char *detail;       /* (nullable) the change or the reason */
+} Event;
+
+static void
+event_free (Event *event)
+{
+  g_free (event->kind);
+  g_free (event->address);
+  g_free (event->detail);
+  g_free (event);
+}
+
+typedef struct
+{
+  TsrTorrent *torrent;      /* (owned) */
+  guint      *verified;     /* (owned) "piece-verified" per piece */
+  guint       n_verified;   /* in all */
+  guint       hash_failed;
+  guint       done;
+  GPtrArray  *events;       /* (owned) (element-type Event) peer events, in order */
+} Recorder;
+
+static void
+record (Recorder   *recorder,
+        const char *kind,
+        const char *address,
+        const char *detail)
+{
+  Event *event = g_new0 (Event, 1);
+
+  event->kind = g_strdup (kind);
+  event->address = g_strdup (address);
+  event->detail = g_strdup (detail);
+  g_ptr_array_add (recorder->events, event);
+}
+
+static void
+on_piece_verified (TsrTorrent *torrent,
+                   guint       index,
+                   gpointer    user_data)
+{
+  Recorder *recorder = user_data;
+
+  g_assert_cmpuint (index, <, tsr_torrent_get_metainfo (torrent)->piece_count);
+  recorder->verified[index]++;
+  recorder->n_verified++;
+}
+
+static void
+on_hash_failed (TsrTorrent *torrent,
+                guint       index,
+                gpointer    user_data)
+{
+  Recorder *recorder = user_data;
+
+  g_assert_cmpuint (index, <, tsr_torrent_get_metainfo (torrent)->piece_count);
+  recorder->hash_failed++;
+}
+
+static void
+on_done (TsrTorrent *torrent,
+         gpointer    user_data)
+{
+  Recorder *recorder = user_data;
+
+  recorder->done++;
+}
+
+static void
+on_peer_dialing (TsrTorrent *torrent,
+                 const char *address,
+                 gpointer    user_data)
+{
+  record (user_data, "peer-dialing", address, NULL);
+}
+
+static void
+on_peer_connected (TsrTorrent *torrent,
+                   const char *address,
+                   gpointer    user_data)
+{
+  record (user_data, "peer-connected", address, NULL);
+}
+
+static void
+on_peer_gone (TsrTorrent *torrent,
+              const char *address,
+              const char *reason,
+              gpointer    user_data)
+{
+  record (user_data, "peer-gone", address, reason);
+}
+
+static void
+on_peer_state (TsrTorrent *torrent,
+               const char *address,
+               const char *change,
+               gpointer    user_data)
+{
+  record (user_data, "peer-state", address, change);
+}
+
+static void
+on_peer_banned (TsrTorrent *torrent,
+                const char *address,
+                const char *reason,
+                gpointer    user_data)
+{
+  record (user_data, "peer-banned", address, reason);
+}
+
+static Recorder *
+recorder_new (TsrTorrent *torrent)
+{
+  Recorder *recorder = g_new0 (Recorder, 1);
+
+  recorder->torrent = g_object_ref (torrent);
+  recorder->verified = g_new0 (guint, tsr_torrent_get_metainfo (torrent)->piece_count);
+  recorder->events = g_ptr_array_new_with_free_func ((GDestroyNotify) event_free);
+  g_signal_connect (torrent, "piece-verified", G_CALLBACK (on_piece_verified), recorder);
+  g_signal_connect (torrent, "hash-failed", G_CALLBACK (on_hash_failed), recorder);
+  g_signal_connect (torrent, "done", G_CALLBACK (on_done), recorder);
+  g_signal_connect (torrent, "peer-dialing", G_CALLBACK (on_peer_dialing), recorder);
+  g_signal_connect (torrent, "peer-connected", G_CALLBACK (on_peer_connected), recorder);
+  g_signal_connect (torrent, "peer-gone", G_CALLBACK (on_peer_gone), recorder);
+  g_signal_connect (torrent, "peer-state", G_CALLBACK (on_peer_state), recorder);
+  g_signal_connect (torrent, "peer-banned", G_CALLBACK (on_peer_banned), recorder);
+  return recorder;
+}
+
+/* Disconnects first: a piece write still on a worker keeps the torrent
+ * alive, and its signal must not reach a freed recorder. */
+static void
+recorder_free (Recorder *recorder)
+{
+  g_signal_handlers_disconnect_by_data (recorder->torrent, recorder);
+  g_object_unref (recorder->torrent);
+  g_free (recorder->verified);
+  g_ptr_array_unref (recorder->events);
+  g_free (recorder);
+}
+
+/* Events of @kind; @address and @detail (nullable) narrow them down. */
+static guint
+count_events (Recorder   *recorder,
+              const char *kind,
+              const char *address,
+              const char *detail)
+{
+  guint count = 0;
+  guint i;
+
+  for (i = 0; i < recorder->events->len; i++)
+    {
+      Event *event = g_ptr_array_index (recorder->events, i);
+
+      if (g_str_equal (event->kind, kind) &&
+          (address == NULL || g_strcmp0 (event->address, address) == 0) &&
+          (detail == NULL || g_strcmp0 (event->detail, detail) == 0))
+        count++;
+    }
+  return count;
+}
+
+/* The first event of @kind for @address, or NULL; *@position its place. */
+static Event *
+find_event (Recorder   *recorder,
+            const char *kind,
+            const char *address,
+            guint      *position)
+{
+  guint i;
+
+  for (i = 0; i < recorder->events->len; i++)
+    {
+      Event *event = g_ptr_array_index (recorder->events, i);
+
+      if (g_str_equal (event->kind, kind) && g_strcmp0 (event->address, address) == 0)
+        {
+          if (position != NULL)
+            *position = i;
+          return event;
+        }
+    }
+  return NULL;
+}
+
+/* Waits for @state; an error on the way fails at once, with its message. */
+static void
+wait_for_state (TsrTorrent      *torrent,
+                TsrTorrentState  state)
+{
+  WAIT_UNTIL (tsr_torrent_get_state (torrent) == state || tsr_torrent_get_state (torrent) == TSR_TORRENT_ERROR,
+              "a torrent state");
+  if (tsr_torrent_get_state (torrent) == TSR_TORRENT_ERROR)
+    g_test_message ("torrent error: %s", tsr_torrent_get_error (torrent));
+  g_assert_cmpint (tsr_torrent_get_state (torrent), ==, state);
+}
+
+/* ------------------------------------------------------------------ */
+/* Fixture: a payload of three files and a torrent of it               */
+
+static const struct
+{
+  const char *path;
+  gsize       size;    /* odd sizes: short last blocks, pieces across files */
+  guint       seed;
+} payload[] = {
+  { "a.bin", 1300000, 11 },
+  { "dir/b.bin", 700001, 12 },
+  { "z.bin", 2100003, 13 },
+};
+
+typedef struct
+{
+  char        *dir;
+  char        *source;    /* holds "pack", the payload the torrent was made of */
+  char        *target;    /* empty download folder */
+  TsrMetainfo *info;
+} Fixture;
+
+static TsrMetainfo *
+make_torrent (const char      *root,
+              TsrCreateFormat  format)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsrCreator) creator = tsr_creator_new (root, NULL, format, &error);
+  g_autoptr(GBytes) bytes = NULL;
+  TsrMetainfo *info;
+  TsrCreateOptions options = { 0 };
+
+  g_assert_no_error (error);
+  g_assert_true (tsr_hash_job_run (tsr_creator_prepare_job (creator, PIECE_LENGTH), 2, NULL, &error));
+  g_assert_no_error (error);
+  options.creation_date = -1;
+  bytes = tsr_creator_build (creator, &options, &error);
+  g_assert_no_error (error);
+  info = tsr_metainfo_new_from_bytes (bytes, &error);
+  g_assert_no_error (error);
+  return info;
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  TsrCreateFormat format = GPOINTER_TO_INT (data);
+  g_autofree char *root = NULL;
+  guint i;
+
+  f->dir = g_dir_make_tmp ("tsr-torrent-XXXXXX", NULL);
+  g_assert_nonnull (f->dir);
+  f->source = g_build_filename (f->dir, "source", NULL);
+  f->target = g_build_filename (f->dir, "target", NULL);
+  root = g_build_filename (f->source, "pack", NULL);
+  for (i = 0; i < G_N_ELEMENTS (payload); i++)
+    tsr_test_write_file (root, payload[i].path, payload[i].size, payload[i].seed);
+  f->info = make_torrent (root, format);
+  g_assert_cmpuint (f->info->piece_count, >, 1);
+  g_assert_cmpint (g_mkdir (f->target, 0755), ==, 0);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  tsr_test_remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->source);
+  g_free (f->target);
+  tsr_metainfo_unref (f->info);
+}
+
+static char *
+loopback_address (guint16 port)
+{
+  return g_strdup_printf ("127.0.0.1:%u", port);
+}
+
+/* A session seeding the fixture's torrent from its source folder. */
+static TsrSession *
+start_seed (Fixture     *f,
+            gboolean     listen,
+            TsrTorrent **torrent)
+{
+  TsrSession *session = tsr_session_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (listen)
+    {
+      g_assert_true (tsr_session_listen (session, 0, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (tsr_session_get_port (session), !=, 0);
+    }
+  *torrent = tsr_session_add_torrent (session, f->info, f->source);
+  tsr_torrent_start (*torrent);
+  wait_for_state (*torrent, TSR_TORRENT_SEEDING);
+  g_assert_cmpuint (tsr_torrent_get_pieces_have (*torrent), ==, f->info->piece_count);
+  return session;
+}
+
+/* A session downloading the fixture's torrent into its empty folder. */
+static TsrSession *
+start_leech (Fixture   *f,
+             Recorder **recorder)
+{
+  TsrSession *session = tsr_session_new ();
+
+  *recorder = recorder_new (tsr_session_add_torrent (session, f->info, f->target));
+  tsr_torrent_start ((*recorder)->torrent);
+  wait_for_state ((*recorder)->torrent, TSR_TORRENT_DOWNLOADING);
+  g_assert_cmpuint (tsr_torrent_get_pieces_have ((*recorder)->torrent), ==, 0);
+  return session;
+}
+
+/* The handshake a v1 or hybrid torrent is known by; BEP 52: a v2-only
+ * torrent by its v2 hash cut to 20 bytes. */
+static const guint8 *
+handshake_hash (TsrMetainfo *info)
+{
+  return info->has_v1 ? info->info_hash : info->info_hash_v2;
+}
+
+/* ------------------------------------------------------------------ */
+/* Seed to leech                                                       */
+
+static void
+assert_same_files (Fixture *f)
+{
+  guint n_files = 0;
+  guint i;
+
+  for (i = 0; i < f->info->n_files; i++)
+    {
+      const TsrFile *file = &f->info->files[i];
+      g_autofree char *source_path = NULL;
+      g_autofree char *target_path = NULL;
+      g_autofree char *source = NULL;
+      g_autofree char *target = NULL;
+      gsize source_length = 0;
+      gsize target_length = 0;
+      g_autoptr(GError) error = NULL;
+
+      if (file->attr & TSR_FILE_ATTR_PAD)
+        continue;
+      n_files++;
+      source_path = g_build_filename (f->source, file->path, NULL);
+      target_path = g_build_filename (f->target, file->path, NULL);
+      g_assert_true (g_file_get_contents (source_path, &source, &source_length, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_file_get_contents (target_path, &target, &target_length, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (target_length, ==, file->length);
+      g_assert_cmpmem (target, target_length, source, source_length);
+    }
+  g_assert_cmpuint (n_files, ==, G_N_ELEMENTS (payload));
+}
+
+static void
+test_seed_to_leech (Fixture       *f,
+                    gconstpointer  data)
+{
+  TsrTorrent *seed_torrent = NULL;
+  TsrSession *seeder = start_seed (f, TRUE, &seed_torrent);
+  Recorder *seed = recorder_new (seed_torrent);
+  Recorder *leech = NULL;
+  TsrSession *leecher = start_leech (f, &leech);
+  g_autofree char *address = loopback_address (tsr_session_get_port (seeder));
+  guint64 stream = 0;
+  guint i;
+
+  for (i = 0; i < f->info->piece_count; i++)
+    stream += tsr_metainfo_get_piece_size (f->info, i);
+
+  tsr_torrent_add_peer_address (leech->torrent, address);
+  WAIT_UNTIL (leech->done > 0, "the leech's \"done\"");
+
+  /* Each piece verified once: none lost, none fetched twice. */
+  g_assert_cmpuint (leech->done, ==, 1);
+  g_assert_cmpuint (leech->hash_failed, ==, 0);
+  g_assert_cmpuint (leech->n_verified, ==, f->info->piece_count);
+  for (i = 0; i < f->info->piece_count; i++)
+    {
+      if (leech->verified[i] != 1)
+        g_test_message ("piece %u verified %u times", i, leech->verified[i]);
+      g_assert_cmpuint (leech->verified[i], ==, 1);
+    }
+  g_assert_cmpint (tsr_torrent_get_state (leech->torrent), ==, TSR_TORRENT_SEEDING);
+  g_assert_cmpuint (tsr_torrent_get_pieces_have (leech->torrent), ==, f->info->piece_count);
+  g_assert_cmpuint (tsr_torrent_get_bytes_have (leech->torrent), ==, f->info->total_length);
+  /* One peer, no duplicate requests: every block crossed once. */
+  g_assert_cmpuint (tsr_torrent_get_downloaded (leech->torrent), ==, stream);
+  g_assert_cmpuint (tsr_torrent_get_uploaded (seed->torrent), ==, stream);
+  g_assert_cmpuint (seed->n_verified, ==, 0);
+  assert_same_files (f);
+
+  /* The leech dialled the address it was given, once, and was let in. */
+  g_assert_cmpuint (count_events (leech, "peer-dialing", NULL, NULL), ==, 1);
+  g_assert_cmpuint (count_events (leech, "peer-dialing", address, NULL), ==, 1);
+  g_assert_cmpuint (count_events (leech, "peer-connected", address, NULL), ==, 1);
+  g_assert_cmpuint (count_events (leech, "peer-state", address, "we-are-interested"), >=, 1);
+  g_assert_cmpuint (count_events (leech, "peer-state", address, "unchoked-us"), >=, 1);
+  g_assert_cmpuint (count_events (leech, "peer-gone", NULL, NULL), ==, 0);
+  /* The seed took it as an incoming peer and unchoked it. */
+  g_assert_cmpuint (count_events (seed, "peer-dialing", NULL, NULL), ==, 0);
+  g_assert_cmpuint (count_events (seed, "peer-connected", NULL, NULL), ==, 1);
+  g_assert_cmpuint (count_events (seed, "peer-state", NULL, "interested-in-us"), >=, 1);
+  g_assert_cmpuint (count_events (seed, "peer-state", NULL, "we-unchoke"), >=, 1);
+
+  recorder_free (leech);
+  recorder_free (seed);
+  g_object_unref (leecher);
+  g_object_unref (seeder);
+  drain ();
+}
+
+/* ------------------------------------------------------------------ */
+/* Dial back-off                                                       */
+
+/* A port on 127.0.0.1 where nothing listens: bound, then let go. */
+static guint16
+closed_port (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, &error);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  guint16 port;
+
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (socket, any_port, FALSE, &error));
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_assert_true (g_socket_close (socket, &error));
+  g_assert_no_error (error);
+  return port;
+}
+
+static void
+test_dial_backoff (Fixture       *f,
+                   gconstpointer  data)
+{
+  Recorder *leech = NULL;
+  TsrSession *leecher = start_leech (f, &leech);
+  g_autofree char *address = loopback_address (closed_port ());
+  Event *gone;
+  guint dialing_at = 0;
+  guint gone_at = 0;
+
+  tsr_torrent_add_peer_address (leech->torrent, address);
+  WAIT_UNTIL (count_events (leech, "peer-gone", address, NULL) > 0, "the refused dial's \"peer-gone\"");
+
+  g_assert_cmpuint (count_events (leech, "peer-dialing", NULL, NULL), ==, 1);
+  g_assert_nonnull (find_event (leech, "peer-dialing", address, &dialing_at));
+  gone = find_event (leech, "peer-gone", address, &gone_at);
+  g_assert_cmpuint (dialing_at, <, gone_at);
+  /* The user is told why. */
+  g_assert_nonnull (gone->detail);
+  g_assert_cmpstr (gone->detail, !=, "");
+  g_assert_cmpuint (tsr_torrent_get_n_peers (leech->torrent), ==, 0);
+
+  /* TSR_PEER_POOL_BACKOFF is 15 s: the once-a-second tick must not
+   * hammer a refusing address. */
+  run_for (3000);
+  g_assert_cmpuint (count_events (leech, "peer-dialing", address, NULL), ==, 1);
+  g_assert_cmpuint (count_events (leech, "peer-gone", address, NULL), ==, 1);
+  g_assert_cmpint (tsr_torrent_get_state (leech->torrent), ==, TSR_TORRENT_DOWNLOADING);
+
+  /* The back-off ends: the address is tried again (takes 15 s). */
+  if (g_test_slow ())
+    {
+      WAIT_UNTIL (count_events (leech, "peer-dialing", address, NULL) == 2, "the dial after the back-off");
+      WAIT_UNTIL (count_events (leech, "peer-gone", address, NULL) == 2, "the second refusal");
+    }
+
+  recorder_free (leech);
+  g_object_unref (leecher);
+  drain ();
+}
+
+/* ------------------------------------------------------------------ */
+/* Raw incoming connections                                            */
+
+typedef struct
+{
+  gboolean  busy;
+  gssize    result;
+  GError   *error;
+} RawRead;
+
+static void
+on_raw_read (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  RawRead *read = user_data;
+
+  read->result = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &read->error);
+  read->busy = FALSE;
+}
+
+/* Reads from @connection until @out holds @want bytes, the session hangs
+ * up, or the deadline passes; FALSE when the connection ended first. The
+ * reads are asynchronous: the session shares our main context. */
+static gboolean
+raw_read (GSocketConnection *connection,
+          GByteArray        *out,
+          gsize              want)
+{
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  guint8 chunk[4096];
+
+  while (out->len < want)
+    {
+      RawRead read = { TRUE, 0, NULL };
+
+      g_input_stream_read_async (in, chunk, sizeof chunk, G_PRIORITY_DEFAULT, NULL, on_raw_read, &read);
+      WAIT_UNTIL (!read.busy, "the session to answer or hang up");
+      if (read.result <= 0)
+        {
+          if (read.error != NULL)
+            g_test_message ("read ended: %s", read.error->message);
+          g_clear_error (&read.error);
+          return FALSE;
+        }
+      g_byte_array_append (out, chunk, (guint) read.result);
+    }
+  return TRUE;
+}
+
+static GSocketConnection *
+raw_connect (guint16 port)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = loopback_address (port);
+  GSocketConnection *connection;
+
+  g_socket_client_set_enable_proxy (client, FALSE);
+  g_socket_client_set_timeout (client, WAIT_SECONDS);
+  /* Blocking is fine: the kernel completes the connection from the
+   * listen backlog without the session's main loop. */
+  connection = g_socket_client_connect_to_host (client, address, 0, NULL, &error);
+  g_assert_no_error (error);
+  return connection;
+}
+
+static void
+raw_write (GSocketConnection *connection,
+           GByteArray        *bytes)
+{
+  g_autoptr(GError) error = NULL;
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+
+  g_assert_true (g_output_stream_write_all (out, bytes->data, bytes->len, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+raw_send_handshake (GSocketConnection *connection,
+                    const guint8      *info_hash)
+{
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  TsrWireHandshake ours = { { 0 } };
+
+  memcpy (ours.info_hash, info_hash, 20);
+  memcpy (ours.peer_id, "-XX0000-rawrawrawraw", 20);
+  tsr_wire_write_handshake (bytes, &ours);
+  raw_write (connection, bytes);
+}
+
+/* The session must hang up: nothing is read before the connection ends. */
+static void
+assert_hung_up (GSocketConnection *connection)
+{
+  g_autoptr(GByteArray) in = g_byte_array_new ();
+
+  g_assert_false (raw_read (connection, in, 1));
+  g_assert_cmpuint (in->len, ==, 0);
+}
+
+static void
+test_incoming_unknown_hash (Fixture       *f,
+                            gconstpointer  data)
+{
+  TsrTorrent *torrent = NULL;
+  TsrSession *session = start_seed (f, TRUE, &torrent);
+  g_autoptr(GSocketConnection) connection = raw_connect (tsr_session_get_port (session));
+  guint8 other[20];
+
+  /* Another torrent's hash: one bit off ours. */
+  memcpy (other, handshake_hash (f->info), 20);
+  other[19] ^= 1;
+  raw_send_handshake (connection, other);
+  assert_hung_up (connection);
+  g_assert_cmpuint (tsr_torrent_get_n_peers (torrent), ==, 0);
+
+  g_clear_object (&connection);
+  g_object_unref (session);
+  drain ();
+}
+
+static void
+test_incoming_bad_protocol (Fixture       *f,
+                            gconstpointer  data)
+{
+  TsrTorrent *torrent = NULL;
+  TsrSession *session = start_seed (f, TRUE, &torrent);
+  g_autoptr(GSocketConnection) connection = raw_connect (tsr_session_get_port (session));
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  TsrWireHandshake ours = { { 0 } };
+
+  /* The right torrent, but not "\x13BitTorrent protocol". */
+  memcpy (ours.info_hash, handshake_hash (f->info), 20);
+  memcpy (ours.peer_id, "-XX0000-rawrawrawraw", 20);
+  tsr_wire_write_handshake (bytes, &ours);
+  bytes->data[5] = 'X';
+  raw_write (connection, bytes);
+  assert_hung_up (connection);
+  g_assert_cmpuint (tsr_torrent_get_n_peers (torrent), ==, 0);
+
+  g_clear_object (&connection);
+  g_object_unref (session);
+  drain ();
+}
+
+/* The control for the two above: the same handshake with our hash is
+ * answered with ours and, from a seed, a full bitfield (BEP 3). */
+static void
+test_incoming_known_hash (Fixture       *f,
+                          gconstpointer  data)
+{
+  TsrTorrent *torrent = NULL;
+  TsrSession *session = start_seed (f, TRUE, &torrent);
+  g_autoptr(GSocketConnection) connection = raw_connect (tsr_session_get_port (session));
+  g_autoptr(GByteArray) in = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsrBitfield) have = tsr_bitfield_new (f->info->piece_count);
+  TsrWireLimits limits = { 0 };
+  TsrWireHandshake theirs;
+  TsrWireMessage message;
+  gsize bitfield_length = (f->info->piece_count + 7) / 8;
+  gsize consumed = 0;
+
+  raw_send_handshake (connection, handshake_hash (f->info));
+  g_assert_true (raw_read (connection, in, TSR_WIRE_HANDSHAKE_LENGTH + 5 + bitfield_length));
+  g_assert_true (tsr_wire_parse_handshake (in->data, in->len, &theirs, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (theirs.info_hash, 20, handshake_hash (f->info), 20);
+  g_assert_cmpmem (theirs.peer_id, 20, tsr_session_get_peer_id (session), 20);
+
+  /* We offered no BEP 6, so the seed must not say have-all. */
+  limits.piece_count = f->info->piece_count;
+  limits.piece_length = f->info->piece_length;
+  limits.last_piece_length = tsr_metainfo_get_piece_size (f->info, f->info->piece_count - 1);
+  g_assert_cmpint (tsr_wire_parse_message (in->data + TSR_WIRE_HANDSHAKE_LENGTH,
+                                           in->len - TSR_WIRE_HANDSHAKE_LENGTH,
+                                           &limits, &message, &consumed, &error),
+                   ==, TSR_WIRE_PARSE_OK);
+  g_assert_no_error (error);
+  g_assert_cmpint (message.type, ==, TSR_WIRE_BITFIELD);
+  g_assert_cmpuint (message.data_length, ==, bitfield_length);
+  g_assert_true (tsr_bitfield_set_bytes (have, message.data, message.data_length));
+  g_assert_true (tsr_bitfield_is_full (have));
+  WAIT_UNTIL (tsr_torrent_get_n_peers (torrent) == 1, "the seed to count the peer");
+
+  g_clear_object (&connection);
+  g_object_unref (session);
+  drain ();
+}
+
+/* ------------------------------------------------------------------ */
+/* Bans                                                                */
+
+static void
+test_bans_fresh (Fixture       *f,
+                 gconstpointer  data)
+{
+  TsrSession *session = tsr_session_new ();
+  TsrTorrent *torrent = tsr_session_add_torrent (session, f->info, f->target);
+  g_autoptr(GPtrArray) bans = tsr_torrent_dup_bans (torrent);
+  g_autoptr(GPtrArray) started_bans = NULL;
+
+  g_assert_nonnull (bans);
+  g_assert_cmpuint (bans->len, ==, 0);
+  tsr_torrent_start (torrent);
+  wait_for_state (torrent, TSR_TORRENT_DOWNLOADING);
+  started_bans = tsr_torrent_dup_bans (torrent);
+  g_assert_cmpuint (started_bans->len, ==, 0);
+  /* A copy: the caller owns it and its elements. */
+  g_assert_true (started_bans != bans);
+
+  g_object_unref (session);
+  drain ();
+}
+
+/* A "seed" on a raw socket, in its own thread with blocking I/O: it
+ * shakes hands, claims every piece, unchokes, and answers each request
+ * with wrong bytes. */
+typedef struct
+{
+  GSocket     *listener;       /* (owned) 127.0.0.1, any port; the thread's */
+  guint16      port;
+  guint8       info_hash[20];
+  guint        piece_count;
+  GThread     *thread;         /* (owned) */
+  gint         blocks_sent;    /* atomic */
+  gint         finished;       /* atomic: the thread has ended */
+  /* Written by the thread, read after the join: */
+  char        *fault;          /* (nullable) what went wrong on our side */
+  char        *end;            /* how the connection ended */
+  gboolean     timed_out;
+} Liar;
+
+static gboolean
+receive_all (GSocket  *socket,
+             guint8   *buffer,
+             gsize     size,
+             GError  **error)
+{
+  gsize done = 0;
+
+  while (done < size)
+    {
+      gssize n = g_socket_receive (socket, (char *) buffer + done, size - done, NULL, error);
+
+      if (n < 0)
+        return FALSE;
+      if (n == 0)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "end of stream");
+          return FALSE;
+        }
+      done += (gsize) n;
+    }
+  return TRUE;
+}
+
+static gboolean
+send_all (GSocket     *socket,
+          GByteArray  *bytes,
+          GError     **error)
+{
+  gsize done = 0;
+
+  while (done < bytes->len)
+    {
+      gssize n = g_socket_send (socket, (const char *) bytes->data + done, bytes->len - done, NULL, error);
+
+      if (n < 0)
+        return FALSE;
+      done += (gsize) n;
+    }
+  return TRUE;
+}
+
+/* Wire integers sit at any offset: no aligned loads (UBSan). */
+static guint32
+read_be32 (const guint8 *bytes)
+{
+  guint32 value;
+
+  memcpy (&value, bytes, 4);
+  return GUINT32_FROM_BE (value);
+}
+
+/* Serves one connection until it ends; returns how it ended. */
+static GError *
+liar_serve (Liar    *liar,
+            GSocket *socket)
+{
+  GError *error = NULL;
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr(TsrBitfield) all = tsr_bitfield_new (liar->piece_count);
+  guint8 handshake[TSR_WIRE_HANDSHAKE_LENGTH];
+  TsrWireHandshake theirs;
+  TsrWireHandshake ours = { { 0 } };
+  TsrWireMessage bitfield = { 0 };
+
+  if (!receive_all (socket, handshake, sizeof handshake, &error))
+    return error;
+  if (!tsr_wire_parse_handshake (handshake, sizeof handshake, &theirs, &error))
+    return error;
+  if (memcmp (theirs.info_hash, liar->info_hash, 20) != 0)
+    {
+      liar->fault = g_strdup ("the leech asked for another torrent");
+      return NULL;
+    }
+  /* No BEP 6 bit: the leech must learn our pieces from the bitfield. */
+  memcpy (ours.info_hash, liar->info_hash, 20);
+  memcpy (ours.peer_id, "-XX0000-liarliarliar", 20);
+  tsr_wire_write_handshake (out, &ours);
+  tsr_bitfield_set_all (all, TRUE);
+  bitfield.type = TSR_WIRE_BITFIELD;
+  bitfield.data = tsr_bitfield_get_bytes (all, &bitfield.data_length);
+  tsr_wire_write_message (out, &bitfield);
+  tsr_wire_write_simple (out, TSR_WIRE_UNCHOKE);
+  if (!send_all (socket, out, &error))
+    return error;
+
+  for (;;)
+    {
+      guint8 prefix[4];
+      guint32 length;
+      g_autofree guint8 *body = NULL;
+      TsrWireMessage piece = { 0 };
+
+      if (!receive_all (socket, prefix, 4, &error))
+        return error;
+      length = read_be32 (prefix);
+      if (length > TSR_WIRE_MAX_MESSAGE)
+        {
+          liar->fault = g_strdup_printf ("the leech sent a message of %u bytes", length);
+          return NULL;
+        }
+      if (length == 0)
+        continue;
+      body = g_malloc (length);
+      if (!receive_all (socket, body, length, &error))
+        return error;
+      if (body[0] != TSR_WIRE_REQUEST)
+        continue;
+      if (length != 13)
+        {
+          liar->fault = g_strdup_printf ("a request of %u bytes", length);
+          return NULL;
+        }
+      piece.type = TSR_WIRE_PIECE;
+      piece.index = read_be32 (body + 1);
+      piece.begin = read_be32 (body + 5);
+      piece.length = read_be32 (body + 9);
+      if (piece.length == 0 || piece.length > TSR_WIRE_MAX_REQUEST)
+        {
+          liar->fault = g_strdup_printf ("a request for %u bytes", piece.length);
+          return NULL;
+        }
+      /* The right size, the wrong bytes (the payload is pseudo-random). */
+      g_byte_array_set_size (out, 0);
+      tsr_wire_write_message (out, &piece);
+      g_byte_array_set_size (out, out->len + piece.length);
+      memset (out->data + out->len - piece.length, 0xa5, piece.length);
+      if (!send_all (socket, out, &error))
+        return error;
+      g_atomic_int_inc (&liar->blocks_sent);
+    }
+}
+
+static gpointer
+liar_run (gpointer user_data)
+{
+  Liar *liar = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = g_socket_accept (liar->listener, NULL, &error);
+
+  if (socket == NULL)
+    liar->fault = g_strdup_printf ("accept: %s", error->message);
+  else
+    {
+      g_socket_set_timeout (socket, WAIT_SECONDS);
+      error = liar_serve (liar, socket);
+      if (error != NULL)
+        {
+          liar->end = g_strdup (error->message);
+          liar->timed_out = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+        }
+      g_socket_close (socket, NULL);
+    }
+  g_socket_close (liar->listener, NULL);
+  g_atomic_int_set (&liar->finished, TRUE);
+  /* The leech sleeps in poll: wake it to see that we ended. */
+  g_main_context_wakeup (NULL);
+  return NULL;
+}
+
+static Liar *
+liar_start (TsrMetainfo *info)
+{
+  Liar *liar = g_new0 (Liar, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  liar->listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (liar->listener, any_port, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_socket_listen (liar->listener, &error));
+  g_assert_no_error (error);
+  /* A leech that never dials must not hang the thread. */
+  g_socket_set_timeout (liar->listener, WAIT_SECONDS);
+  bound = g_socket_get_local_address (liar->listener, &error);
+  g_assert_no_error (error);
+  liar->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  memcpy (liar->info_hash, handshake_hash (info), 20);
+  liar->piece_count = info->piece_count;
+  liar->thread = g_thread_new ("liar", liar_run, liar);
+  return liar;
+}
+
+static void
+liar_free (Liar *liar)
+{
+  g_clear_pointer (&liar->thread, g_thread_join);
+  g_object_unref (liar->listener);
+  g_free (liar->fault);
+  g_free (liar->end);
+  g_free (liar);
+}
+
+static void
+test_bans_corrupt_piece (Fixture       *f,
+                         gconstpointer  data)
+{
+  Liar *liar = liar_start (f->info);
+  Recorder *leech = NULL;
+  TsrSession *leecher = start_leech (f, &leech);
+  g_autofree char *address = loopback_address (liar->port);
+  g_autoptr(GPtrArray) bans = NULL;
+  TsrPeerBan *ban;
+  Event *banned;
+  guint unchoked_at = 0;
+  guint banned_at = 0;
+  gint64 now;
+  guint i;
+
+  tsr_torrent_add_peer_address (leech->torrent, address);
+  WAIT_UNTIL (count_events (leech, "peer-banned", NULL, NULL) > 0, "the corrupt peer's \"peer-banned\"");
+  now = g_get_monotonic_time () / G_USEC_PER_SEC;
+
+  /* A piece from one sender that fails its hash convicts that sender. */
+  g_assert_cmpuint (leech->hash_failed, >=, 1);
+  g_assert_cmpuint (leech->n_verified, ==, 0);
+  g_assert_cmpuint (count_events (leech, "peer-banned", NULL, NULL), ==, 1);
+  banned = find_event (leech, "peer-banned", address, &banned_at);
+  g_assert_nonnull (banned);
+  g_assert_nonnull (banned->detail);
+  g_assert_cmpstr (banned->detail, !=, "");
+  g_assert_cmpuint (count_events (leech, "peer-state", address, "unchoked-us"), ==, 1);
+  g_assert_nonnull (find_event (leech, "peer-state", address, &unchoked_at));
+  g_assert_cmpuint (unchoked_at, <, banned_at);
+
+  /* The ban is listed, with its reason and an end an hour away. */
+  bans = tsr_torrent_dup_bans (leech->torrent);
+  g_assert_cmpuint (bans->len, ==, 1);
+  ban = g_ptr_array_index (bans, 0);
+  g_assert_cmpstr (ban->address, ==, address);
+  g_assert_cmpstr (ban->reason, ==, banned->detail);
+  g_assert_cmpint (ban->until, >, now);
+  g_assert_cmpint (ban->until, <=, now + TSR_TORRENT_BAN_SECONDS + 1);
+  g_assert_cmpint (ban->until, >=, now + TSR_TORRENT_BAN_SECONDS - 5);
+
+  /* The banned peer is hung up on (not left to time out). */
+  WAIT_UNTIL (count_events (leech, "peer-gone", address, NULL) == 1, "the banned peer's \"peer-gone\"");
+  WAIT_UNTIL (g_atomic_int_get (&liar->finished), "the banned peer's connection to end");
+  g_clear_pointer (&liar->thread, g_thread_join);
+  if (liar->fault != NULL)
+    g_test_message ("raw seed: %s", liar->fault);
+  g_assert_null (liar->fault);
+  g_assert_false (liar->timed_out);
+  g_assert_cmpint (g_atomic_int_get (&liar->blocks_sent), >, 0);
+  g_assert_cmpuint (tsr_torrent_get_n_peers (leech->torrent), ==, 0);
+
+  /* Given again by the user, the address is still refused. */
+  tsr_torrent_add_peer_address (leech->torrent, address);
+  run_for (1500);
+  g_assert_cmpuint (count_events (leech, "peer-dialing", address, NULL), ==, 1);
+
+  /* Blocks still on their way to disk fail too; none of them lands. */
+  WAIT_UNTIL (tsr_torrent_get_pending_writes (leech->torrent) == 0, "the last piece checks");
+  g_assert_cmpuint (leech->n_verified, ==, 0);
+  g_assert_cmpuint (tsr_torrent_get_pieces_have (leech->torrent), ==, 0);
+  for (i = 0; i < f->info->n_files; i++)
+    {
+      g_autofree char *path = g_build_filename (f->target, f->info->files[i].path, NULL);
+
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+    }
+
+  recorder_free (leech);
+  g_object_unref (leecher);
+  drain ();
+  liar_free (liar);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  static const struct { const char *name; TsrCreateFormat format; } formats[] = {
+    { "v1", TSR_CREATE_V1 }, { "v2", TSR_CREATE_V2 }, { "hybrid", TSR_CREATE_HYBRID },
+  };
+  gconstpointer v1 = GINT_TO_POINTER (TSR_CREATE_V1);
+  guint i;
+
+  g_test_init (&argc, &argv, NULL);
+
+  for (i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autofree char *seed = g_strdup_printf ("/torrent/seed-to-leech/%s", formats[i].name);
+      g_autofree char *corrupt = g_strdup_printf ("/torrent/bans/corrupt-piece/%s", formats[i].name);
+      g_autofree char *known = g_strdup_printf ("/torrent/incoming/known-hash/%s", formats[i].name);
+      gconstpointer format = GINT_TO_POINTER (formats[i].format);
+
+      g_test_add (seed, Fixture, format, fixture_set_up, test_seed_to_leech, fixture_tear_down);
+      g_test_add (corrupt, Fixture, format, fixture_set_up, test_bans_corrupt_piece, fixture_tear_down);
+      g_test_add (known, Fixture, format, fixture_set_up, test_incoming_known_hash, fixture_tear_down);
+    }
+  g_test_add ("/torrent/dial-backoff", Fixture, v1, fixture_set_up, test_dial_backoff, fixture_tear_down);
+  g_test_add ("/torrent/incoming/unknown-hash", Fixture, v1,
+              fixture_set_up, test_incoming_unknown_hash, fixture_tear_down);
+  g_test_add ("/torrent/incoming/bad-protocol", Fixture, v1,
+              fixture_set_up, test_incoming_bad_protocol, fixture_tear_down);
+  g_test_add ("/torrent/bans/fresh-torrent-has-none", Fixture, v1,
+              fixture_set_up, test_bans_fresh, fixture_tear_down);
+
+  return g_test_run ();
+}
