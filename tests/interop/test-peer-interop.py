@@ -27,6 +27,8 @@ except ImportError:
     sys.exit(1)
 
 tap = Tap()
+# The transfers between two clients carry a few hundred MiB; the rest 27 MiB.
+BIG = 256 * 1024 * 1024 + 12345
 
 
 def lt_session():
@@ -49,7 +51,7 @@ def lt_add(session, torrent, save_path, seed_mode=False):
 
 
 def test_tessera_to_tessera(d):
-    src, torrent = make_payload(d)
+    src, torrent = make_payload(d, big=BIG)
     dst = os.path.join(d, "dst")
     os.mkdir(dst)
     seeder = Peer(src, torrent)
@@ -70,7 +72,7 @@ def test_tessera_to_tessera(d):
 
 
 def test_libtorrent_seeds_tessera(d):
-    src, torrent = make_payload(d)
+    src, torrent = make_payload(d, big=BIG)
     dst = os.path.join(d, "dst")
     os.mkdir(dst)
     session = lt_session()
@@ -90,7 +92,7 @@ def test_libtorrent_seeds_tessera(d):
 
 
 def test_tessera_seeds_libtorrent(d):
-    src, torrent = make_payload(d)
+    src, torrent = make_payload(d, big=BIG)
     dst = os.path.join(d, "dst")
     os.mkdir(dst)
     seeder = Peer(src, torrent)
@@ -384,7 +386,7 @@ def aria2c(folder, torrent, port, seed):
 
 def aria2_swarm(d, aria2_seeds):
     """aria2c cannot be told a peer: both sides meet through opentracker."""
-    src, _ = make_payload(d)
+    src, _ = make_payload(d, big=BIG)
     root = os.path.join(src, "payload")
     probe = os.path.join(d, "probe.torrent")
     cli("create", "-q", "-p", "256k", "-o", probe, root, check=True)
