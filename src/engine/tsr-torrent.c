@@ -4,7 +4,7 @@
  *
  * Blocks of a piece collect in memory; a complete piece goes to storage,
  * which checks its hash on a worker thread and writes it whole. Each peer
- * keeps up to TSR_TORRENT_PIPELINE 16 KiB requests in flight; pieces
+ * keeps 16 KiB requests in flight for two seconds of its rate; pieces
  * already started are finished before new ones are begun. Piece choice is
  * deliberately simple here (rarest-first and end-game come with the swarm
  * strategy); uploads go to the first TSR_TORRENT_UPLOAD_SLOTS interested
@@ -75,6 +75,9 @@ typedef struct
   GArray  *requests;      /* (element-type guint64): index << 32 | begin */
   gulong   message_id;
   gulong   closed_id;
+  guint    pipeline;      /* requests to keep in flight */
+  guint64  last_received; /* bytes from it at the last tick */
+  guint64  rate;          /* bytes a second, smoothed */
   gboolean dialed;        /* we dialled it: the pool hears how it went */
   gboolean shaken;        /* handshake done */
 } PeerData;
@@ -473,14 +476,14 @@ fill_pipeline (TsrTorrent *self,
 
   if (self->state != TSR_TORRENT_DOWNLOADING || state->peer_choking || !state->am_interested)
     return;
-  while (data->requests->len < TSR_TORRENT_PIPELINE)
+  while (data->requests->len < data->pipeline)
     {
       Piece *piece = choose_piece (self, data->peer);
       guint b;
 
       if (piece == NULL)
         return;
-      for (b = 0; b < piece->n_blocks && data->requests->len < TSR_TORRENT_PIPELINE; b++)
+      for (b = 0; b < piece->n_blocks && data->requests->len < data->pipeline; b++)
         {
           guint32 begin = b * TSR_WIRE_BLOCK_SIZE;
           guint32 length = (guint32) MIN ((gsize) TSR_WIRE_BLOCK_SIZE, piece->size - begin);
@@ -1179,6 +1182,7 @@ adopt_peer (TsrTorrent *self,
 
   data->peer = g_object_ref (peer);
   data->requests = g_array_new (FALSE, FALSE, sizeof (guint64));
+  data->pipeline = TSR_TORRENT_PIPELINE;
   tsr_peer_set_limits (peer, &self->limits);
   tsr_peer_set_limiters (peer, self->up, self->down);
   tsr_peer_get_state (peer)->have = tsr_bitfield_new (self->info->piece_count);
@@ -1242,7 +1246,23 @@ static gboolean
 on_tick (gpointer user_data)
 {
   TsrTorrent *self = user_data;
+  guint i;
 
+  /* A peer that answers faster gets more requests at once: a pipeline
+   * as deep as its rate times the time it has to answer, so that a
+   * client that sends in bursts (Transmission) is never left idle. */
+  for (i = 0; i < self->peers->len; i++)
+    {
+      PeerData *data = g_ptr_array_index (self->peers, i);
+      guint64 received = tsr_peer_get_bytes_received (data->peer);
+      guint64 wanted;
+
+      data->rate = (data->rate + (received - data->last_received)) / 2;
+      data->last_received = received;
+      wanted = data->rate * TSR_TORRENT_PIPELINE_SECONDS / TSR_WIRE_BLOCK_SIZE;
+      data->pipeline = (guint) CLAMP (wanted, TSR_TORRENT_PIPELINE, TSR_TORRENT_PIPELINE_MAX);
+      fill_pipeline (self, data);
+    }
   dial_some (self);
   if (self->state == TSR_TORRENT_DOWNLOADING && self->tracker != NULL && self->peers->len < FEW_PEERS &&
       tsr_peer_pool_get_n_dialing (self->pool) == 0 &&

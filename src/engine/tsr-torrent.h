@@ -29,8 +29,12 @@ typedef enum
 #define TSR_TYPE_TORRENT (tsr_torrent_get_type ())
 G_DECLARE_FINAL_TYPE (TsrTorrent, tsr_torrent, TSR, TORRENT, GObject)
 
-/* Blocks in flight per peer, at most. */
+/* Blocks in flight per peer: at least TSR_TORRENT_PIPELINE, and enough
+ * for TSR_TORRENT_PIPELINE_SECONDS of the peer's measured rate, up to
+ * TSR_TORRENT_PIPELINE_MAX (BEP 10's default reqq for libtorrent). */
 #define TSR_TORRENT_PIPELINE 32
+#define TSR_TORRENT_PIPELINE_SECONDS 2
+#define TSR_TORRENT_PIPELINE_MAX 250
 /* Peers uploaded to at once (a real choker comes with the swarm strategy). */
 #define TSR_TORRENT_UPLOAD_SLOTS 8
 /* Connections per torrent, at most. */

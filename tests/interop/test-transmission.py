@@ -94,7 +94,7 @@ class Transmission:
 
 
 def exchange(d, transmission_seeds):
-    src, _ = make_payload(d)
+    src, _ = make_payload(d, big=256 * 1024 * 1024 + 12345)
     root = os.path.join(src, "payload")
     os.chmod(d, 0o755)
     ns = Namespace()
@@ -162,8 +162,14 @@ def test_tessera_seeds_transmission(d):
     exchange(d, False)
 
 
+# TSR_TEST_ONLY=name runs one test by hand; the run then says so.
+only = os.environ.get("TSR_TEST_ONLY")
 for name, function in list(globals().items()):
     if name.startswith("test_") and callable(function):
+        if only and name[5:].replace("_", "-") != only:
+            continue
         with temp_dir() as d:
             tap.run(name[5:].replace("_", "-"), function, d)
+if only:
+    print(f"# only {only} was run (TSR_TEST_ONLY)")
 tap.finish()
