@@ -783,6 +783,63 @@ test_incoming_known_hash (Fixture       *f,
   drain ();
 }
 
+/* BEP 6 on an incoming connection: a peer that sets the fast bit gets
+ * have-all from a seed, and a request while choked is rejected instead of
+ * being dropped in silence. */
+static void
+test_incoming_fast (Fixture       *f,
+                    gconstpointer  data)
+{
+  TsrTorrent *torrent = NULL;
+  TsrSession *session = start_seed (f, TRUE, &torrent);
+  g_autoptr(GSocketConnection) connection = raw_connect (tsr_session_get_port (session));
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr(GByteArray) in = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  TsrWireLimits limits = { 0 };
+  TsrWireHandshake ours = { { 0 } };
+  TsrWireHandshake theirs;
+  TsrWireMessage message = { 0 };
+  gsize consumed = 0;
+  gsize offset = TSR_WIRE_HANDSHAKE_LENGTH;
+
+  memcpy (ours.info_hash, handshake_hash (f->info), 20);
+  memcpy (ours.peer_id, "-XX0000-fastfastfast", 20);
+  tsr_wire_reserved_set (ours.reserved, TSR_WIRE_RESERVED_FAST);
+  tsr_wire_write_handshake (out, &ours);
+  /* Not interested, so choked: this request must come back rejected. */
+  message.type = TSR_WIRE_REQUEST;
+  message.index = 1;
+  message.begin = TSR_WIRE_BLOCK_SIZE;
+  message.length = TSR_WIRE_BLOCK_SIZE;
+  tsr_wire_write_message (out, &message);
+  raw_write (connection, out);
+
+  /* handshake, have-all (5 bytes), reject (17 bytes) */
+  g_assert_true (raw_read (connection, in, TSR_WIRE_HANDSHAKE_LENGTH + 5 + 17));
+  g_assert_true (tsr_wire_parse_handshake (in->data, in->len, &theirs, &error));
+  g_assert_no_error (error);
+  g_assert_true (tsr_wire_reserved_has (theirs.reserved, TSR_WIRE_RESERVED_FAST));
+  limits.piece_count = f->info->piece_count;
+  limits.piece_length = f->info->piece_length;
+  limits.last_piece_length = tsr_metainfo_get_piece_size (f->info, f->info->piece_count - 1);
+  g_assert_cmpint (tsr_wire_parse_message (in->data + offset, in->len - offset, &limits, &message, &consumed, &error),
+                   ==, TSR_WIRE_PARSE_OK);
+  g_assert_cmpint (message.type, ==, TSR_WIRE_HAVE_ALL);
+  offset += consumed;
+  g_assert_cmpint (tsr_wire_parse_message (in->data + offset, in->len - offset, &limits, &message, &consumed, &error),
+                   ==, TSR_WIRE_PARSE_OK);
+  g_assert_no_error (error);
+  g_assert_cmpint (message.type, ==, TSR_WIRE_REJECT);
+  g_assert_cmpuint (message.index, ==, 1);
+  g_assert_cmpuint (message.begin, ==, TSR_WIRE_BLOCK_SIZE);
+  g_assert_cmpuint (message.length, ==, TSR_WIRE_BLOCK_SIZE);
+
+  g_clear_object (&connection);
+  g_object_unref (session);
+  drain ();
+}
+
 /* ------------------------------------------------------------------ */
 /* Bans                                                                */
 
@@ -1120,6 +1177,7 @@ main (int    argc,
       g_test_add (corrupt, Fixture, format, fixture_set_up, test_bans_corrupt_piece, fixture_tear_down);
       g_test_add (known, Fixture, format, fixture_set_up, test_incoming_known_hash, fixture_tear_down);
     }
+  g_test_add ("/torrent/incoming/fast", Fixture, v1, fixture_set_up, test_incoming_fast, fixture_tear_down);
   g_test_add ("/torrent/dial-backoff", Fixture, v1, fixture_set_up, test_dial_backoff, fixture_tear_down);
   g_test_add ("/torrent/incoming/unknown-hash", Fixture, v1,
               fixture_set_up, test_incoming_unknown_hash, fixture_tear_down);

@@ -22,6 +22,7 @@
 #define KEEPALIVE_AFTER   110     /* seconds without sending (BEP 3: peers drop at 120) */
 #define RECEIVE_TIMEOUT   180     /* seconds without a byte from the peer */
 #define TICK              15
+#define HANDSHAKE_TIMEOUT 30      /* seconds from connection to their handshake */
 
 enum
 {
@@ -44,6 +45,7 @@ struct _TsrPeer
   gboolean           have_ours;
   gboolean           handshake_received;
   guint8             peer_id[20];
+  guint8             their_reserved[8];
   TsrWireLimits      limits;
   GByteArray        *in;             /* (owned) unparsed input */
   guint8            *chunk;          /* (owned) READ_CHUNK bytes */
@@ -57,6 +59,7 @@ struct _TsrPeer
   gboolean           processing;     /* inside process_input */
   guint              process_source;
   guint              tick_source;
+  guint              handshake_source; /* gives up on a silent new connection */
   guint              throttle_read;  /* a read waiting for the download limit */
   guint              throttle_write; /* a flush waiting for the upload limit */
   TsrLimiter        *up;             /* (owned) (nullable) */
@@ -91,6 +94,7 @@ tsr_peer_dispose (GObject *object)
   g_clear_handle_id (&self->flush_source, g_source_remove);
   g_clear_handle_id (&self->process_source, g_source_remove);
   g_clear_handle_id (&self->tick_source, g_source_remove);
+  g_clear_handle_id (&self->handshake_source, g_source_remove);
   g_clear_handle_id (&self->throttle_read, g_source_remove);
   g_clear_handle_id (&self->throttle_write, g_source_remove);
   g_clear_pointer (&self->up, tsr_limiter_unref);
@@ -251,6 +255,7 @@ tsr_peer_close (TsrPeer    *self,
   g_clear_handle_id (&self->flush_source, g_source_remove);
   g_clear_handle_id (&self->process_source, g_source_remove);
   g_clear_handle_id (&self->tick_source, g_source_remove);
+  g_clear_handle_id (&self->handshake_source, g_source_remove);
   g_clear_handle_id (&self->throttle_read, g_source_remove);
   g_clear_handle_id (&self->throttle_write, g_source_remove);
   if (self->connection != NULL)
@@ -428,7 +433,10 @@ process_input_locked (TsrPeer *self)
           return FALSE;
         }
       self->handshake_received = TRUE;
+      g_clear_handle_id (&self->handshake_source, g_source_remove);
       memcpy (self->peer_id, theirs.peer_id, 20);
+      memcpy (self->their_reserved, theirs.reserved, 8);
+      /* Incoming: ours is not known yet; tsr_peer_accept decides. */
       self->state.fast = self->have_ours && tsr_wire_reserved_has (theirs.reserved, TSR_WIRE_RESERVED_FAST) &&
                          tsr_wire_reserved_has (self->ours.reserved, TSR_WIRE_RESERVED_FAST);
       offset = TSR_WIRE_HANDSHAKE_LENGTH;
@@ -532,6 +540,16 @@ on_tick (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static gboolean
+on_handshake_timeout (gpointer user_data)
+{
+  TsrPeer *self = user_data;
+
+  self->handshake_source = 0;
+  tsr_peer_close (self, _("No handshake within 30 seconds"));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 start_reading (TsrPeer *self)
 {
@@ -541,6 +559,8 @@ start_reading (TsrPeer *self)
     {
       self->last_received = self->last_sent = g_get_monotonic_time ();
       self->tick_source = g_timeout_add_seconds (TICK, on_tick, self);
+      if (!self->handshake_received)
+        self->handshake_source = g_timeout_add_seconds (HANDSHAKE_TIMEOUT, on_handshake_timeout, self);
     }
   g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (self->connection)),
                              self->chunk, READ_CHUNK, G_PRIORITY_DEFAULT, self->cancellable,
@@ -574,6 +594,10 @@ tsr_peer_accept (TsrPeer                *self,
 {
   self->ours = *ours;
   self->have_ours = TRUE;
+  /* BEP 6: fast only when both handshakes set the bit. */
+  self->state.fast = self->handshake_received &&
+                     tsr_wire_reserved_has (self->their_reserved, TSR_WIRE_RESERVED_FAST) &&
+                     tsr_wire_reserved_has (self->ours.reserved, TSR_WIRE_RESERVED_FAST);
   send_handshake (self);
   /* Anything that came behind the handshake can be parsed now: by the
    * running parse if we are inside it, else at the next idle. */

@@ -9,9 +9,13 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "tsr-session.h"
+
+/* Accepted connections still waiting for their handshake, at most. */
+#define MAX_PENDING 64
 
 struct _TsrSession
 {
@@ -145,7 +149,7 @@ on_pending_handshake (TsrPeer  *peer,
           return;
         }
     }
-  tsr_peer_close (peer, "handshake for a torrent we do not have");
+  tsr_peer_close (peer, _("The peer asked for a torrent we do not have"));
 }
 
 static gboolean
@@ -155,8 +159,16 @@ on_incoming (GSocketService    *service,
              gpointer           user_data)
 {
   TsrSession *self = user_data;
-  TsrPeer *peer = tsr_peer_new_incoming (connection);
+  TsrPeer *peer;
 
+  /* A flood of connections that never say hello is cut off here; each
+   * that is let in has HANDSHAKE_TIMEOUT seconds to speak. */
+  if (self->pending->len >= MAX_PENDING)
+    {
+      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+      return TRUE;
+    }
+  peer = tsr_peer_new_incoming (connection);
   g_ptr_array_add (self->pending, peer);
   g_signal_connect (peer, "handshake", G_CALLBACK (on_pending_handshake), self);
   g_signal_connect (peer, "closed", G_CALLBACK (on_pending_closed), self);

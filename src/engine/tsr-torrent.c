@@ -80,6 +80,7 @@ typedef struct
   guint64  rate;          /* bytes a second, smoothed */
   gboolean dialed;        /* we dialled it: the pool hears how it went */
   gboolean shaken;        /* handshake done */
+  gboolean dropping;      /* a close is scheduled */
 } PeerData;
 
 struct _TsrTorrent
@@ -522,6 +523,28 @@ release_requests (TsrTorrent *self,
   g_array_set_size (data->requests, 0);
 }
 
+static gboolean
+on_drop_idle (gpointer user_data)
+{
+  tsr_peer_close (user_data, _("Both sides have every piece"));
+  return G_SOURCE_REMOVE;
+}
+
+/* Two seeds have nothing to say to each other: the connection goes, from
+ * an idle, since callers are inside the peer's callbacks. */
+static void
+drop_if_both_seeds (TsrTorrent *self,
+                    PeerData   *data)
+{
+  TsrPeerState *state = tsr_peer_get_state (data->peer);
+
+  if (self->state != TSR_TORRENT_SEEDING || data->dropping || state->have == NULL ||
+      !tsr_bitfield_is_full (state->have))
+    return;
+  data->dropping = TRUE;
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_drop_idle, g_object_ref (data->peer), g_object_unref);
+}
+
 static void
 update_interest (TsrTorrent *self,
                  PeerData   *data)
@@ -540,6 +563,7 @@ update_interest (TsrTorrent *self,
       peer_state (self, data->peer, interested ? "we-are-interested" : "we-are-not-interested");
     }
   fill_pipeline (self, data);
+  drop_if_both_seeds (self, data);
 }
 
 static void
@@ -762,27 +786,37 @@ tsr_torrent_set_limits (TsrTorrent *self,
 
 #define STRIKES_TO_BAN 8
 
+/* "host" of "host:port" (IPv6 hosts keep their brackets). */
+static char *
+host_of (const char *address)
+{
+  const char *colon = strrchr (address, ':');
+
+  return colon != NULL ? g_strndup (address, (gsize) (colon - address)) : g_strdup (address);
+}
+
 static void
 ban (TsrTorrent *self,
      const char *address,
      const char *reason)
 {
+  TsrPeer *peer = NULL;
+  g_autofree char *key = NULL;
   guint i;
 
-  if (tsr_peer_pool_get_ban (self->pool, address, now_seconds ()) != NULL)
+  for (i = 0; i < self->peers->len && peer == NULL; i++)
+    if (g_str_equal (tsr_peer_get_address (((PeerData *) g_ptr_array_index (self->peers, i))->peer), address))
+      peer = ((PeerData *) g_ptr_array_index (self->peers, i))->peer;
+  /* A peer that dialled us comes back from another port: ban its host.
+   * One we dialled is banned at the address we know it by, so that other
+   * peers behind the same address (NAT, or loopback in tests) are not. */
+  key = peer != NULL && tsr_peer_is_incoming (peer) ? host_of (address) : g_strdup (address);
+  if (tsr_peer_pool_get_ban (self->pool, key, now_seconds ()) != NULL)
     return;
-  tsr_peer_pool_ban (self->pool, address, reason, now_seconds (), TSR_TORRENT_BAN_SECONDS);
-  g_signal_emit (self, signals[SIGNAL_PEER_BANNED], 0, address, reason);
-  for (i = 0; i < self->peers->len; i++)
-    {
-      TsrPeer *peer = ((PeerData *) g_ptr_array_index (self->peers, i))->peer;
-
-      if (g_str_equal (tsr_peer_get_address (peer), address))
-        {
-          tsr_peer_close (peer, reason);
-          break;
-        }
-    }
+  tsr_peer_pool_ban (self->pool, key, reason, now_seconds (), TSR_TORRENT_BAN_SECONDS);
+  g_signal_emit (self, signals[SIGNAL_PEER_BANNED], 0, key, reason);
+  if (peer != NULL)
+    tsr_peer_close (peer, reason);
 }
 
 /* A piece from one sender that fails its hash convicts the sender. With
@@ -938,7 +972,27 @@ typedef struct
   TsrPeer    *peer;      /* (owned) */
   guint32     index;
   guint32     begin;
+  guint32     length;
 } ReadData;
+
+/* BEP 6: a peer that speaks the fast extension hears "no" instead of
+ * waiting for a block that will never come. */
+static void
+reject_request (TsrPeer *peer,
+                guint32  index,
+                guint32  begin,
+                guint32  length)
+{
+  TsrWireMessage reject = { 0 };
+
+  if (!tsr_peer_get_state (peer)->fast || tsr_peer_is_closed (peer))
+    return;
+  reject.type = TSR_WIRE_REJECT;
+  reject.index = index;
+  reject.begin = begin;
+  reject.length = length;
+  tsr_peer_send (peer, &reject);
+}
 
 static void
 on_block_read (GObject      *source,
@@ -956,7 +1010,12 @@ on_block_read (GObject      *source,
       check_limits (read->torrent);
     }
   else if (block == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("Cannot read a block for %s: %s", tsr_peer_get_address (read->peer), error->message);
+    {
+      g_warning ("Cannot read a block for %s: %s", tsr_peer_get_address (read->peer), error->message);
+      reject_request (read->peer, read->index, read->begin, read->length);
+    }
+  else if (block != NULL)
+    reject_request (read->peer, read->index, read->begin, read->length);
   g_object_unref (read->torrent);
   g_object_unref (read->peer);
   g_free (read);
@@ -983,12 +1042,16 @@ on_request (TsrTorrent           *self,
 
   if (tsr_peer_get_state (data->peer)->am_choking || !tsr_bitfield_get (self->have, message->index) ||
       self->limit_source != 0)
-    return;
+    {
+      reject_request (data->peer, message->index, message->begin, message->length);
+      return;
+    }
   read = g_new0 (ReadData, 1);
   read->torrent = g_object_ref (self);
   read->peer = g_object_ref (data->peer);
   read->index = message->index;
   read->begin = message->begin;
+  read->length = message->length;
   tsr_storage_read_block_async (self->storage, message->index, message->begin, message->length,
                                 self->cancellable, on_block_read, read);
 }
@@ -1299,12 +1362,19 @@ tsr_torrent_add_incoming (TsrTorrent *self,
 {
   TsrWireHandshake ours;
   TsrWireHandshake theirs = { { 0 } };
-
+  g_autofree char *host = host_of (tsr_peer_get_address (peer));
   const char *banned = tsr_peer_pool_get_ban (self->pool, tsr_peer_get_address (peer), now_seconds ());
 
+  if (banned == NULL)
+    banned = tsr_peer_pool_get_ban (self->pool, host, now_seconds ());
   if (banned != NULL)
     {
       tsr_peer_close (peer, banned);
+      return;
+    }
+  if (self->peers->len >= TSR_TORRENT_MAX_PEERS)
+    {
+      tsr_peer_close (peer, _("Too many connections for this torrent"));
       return;
     }
   adopt_peer (self, peer);
