@@ -671,16 +671,24 @@ raw_write (GSocketConnection *connection,
 }
 
 static void
-raw_send_handshake (GSocketConnection *connection,
-                    const guint8      *info_hash)
+raw_send_handshake_as (GSocketConnection *connection,
+                       const guint8      *info_hash,
+                       const char        *peer_id)
 {
   g_autoptr(GByteArray) bytes = g_byte_array_new ();
   TsrWireHandshake ours = { { 0 } };
 
   memcpy (ours.info_hash, info_hash, 20);
-  memcpy (ours.peer_id, "-XX0000-rawrawrawraw", 20);
+  memcpy (ours.peer_id, peer_id, 20);
   tsr_wire_write_handshake (bytes, &ours);
   raw_write (connection, bytes);
+}
+
+static void
+raw_send_handshake (GSocketConnection *connection,
+                    const guint8      *info_hash)
+{
+  raw_send_handshake_as (connection, info_hash, "-XX0000-rawrawrawraw");
 }
 
 /* The session must hang up: nothing is read before the connection ends. */
@@ -836,6 +844,47 @@ test_incoming_fast (Fixture       *f,
   g_assert_cmpuint (message.length, ==, TSR_WIRE_BLOCK_SIZE);
 
   g_clear_object (&connection);
+  g_object_unref (session);
+  drain ();
+}
+
+/* A torrent at its connection limit turns the next peer away, and takes
+ * one again once the limit is raised. */
+static void
+test_incoming_limit (Fixture       *f,
+                     gconstpointer  data)
+{
+  TsrTorrent *torrent = NULL;
+  TsrSession *session = start_seed (f, TRUE, &torrent);
+  g_autoptr(GSocketConnection) first = NULL;
+  g_autoptr(GSocketConnection) second = NULL;
+  g_autoptr(GSocketConnection) third = NULL;
+  g_autoptr(GByteArray) in = g_byte_array_new ();
+
+  tsr_torrent_set_max_peers (torrent, 1);
+  g_assert_cmpuint (tsr_torrent_get_max_peers (torrent), ==, 1);
+  first = raw_connect (tsr_session_get_port (session));
+  raw_send_handshake (first, handshake_hash (f->info));
+  g_assert_true (raw_read (first, in, TSR_WIRE_HANDSHAKE_LENGTH));
+  WAIT_UNTIL (tsr_torrent_get_n_peers (torrent) == 1, "the seed to count the first peer");
+
+  second = raw_connect (tsr_session_get_port (session));
+  raw_send_handshake_as (second, handshake_hash (f->info), "-XX0000-second222222");
+  assert_hung_up (second);
+  g_assert_cmpuint (tsr_torrent_get_n_peers (torrent), ==, 1);
+
+  tsr_torrent_set_max_peers (torrent, 2);
+  /* Another peer id: the same one twice is one peer connected twice,
+   * which is turned away too. */
+  third = raw_connect (tsr_session_get_port (session));
+  raw_send_handshake_as (third, handshake_hash (f->info), "-XX0000-thirdthird3");
+  g_byte_array_set_size (in, 0);
+  g_assert_true (raw_read (third, in, TSR_WIRE_HANDSHAKE_LENGTH));
+  WAIT_UNTIL (tsr_torrent_get_n_peers (torrent) == 2, "the seed to count the third peer");
+
+  g_clear_object (&first);
+  g_clear_object (&second);
+  g_clear_object (&third);
   g_object_unref (session);
   drain ();
 }
@@ -1178,6 +1227,7 @@ main (int    argc,
       g_test_add (known, Fixture, format, fixture_set_up, test_incoming_known_hash, fixture_tear_down);
     }
   g_test_add ("/torrent/incoming/fast", Fixture, v1, fixture_set_up, test_incoming_fast, fixture_tear_down);
+  g_test_add ("/torrent/incoming/limit", Fixture, v1, fixture_set_up, test_incoming_limit, fixture_tear_down);
   g_test_add ("/torrent/dial-backoff", Fixture, v1, fixture_set_up, test_dial_backoff, fixture_tear_down);
   g_test_add ("/torrent/incoming/unknown-hash", Fixture, v1,
               fixture_set_up, test_incoming_unknown_hash, fixture_tear_down);

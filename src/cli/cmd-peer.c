@@ -365,11 +365,13 @@ tsr_cli_peer (int    argc,
   g_auto(GStrv) inputs = NULL;
   gboolean no_tracker = FALSE;
   int port = 6881;
+  int max_peers = TSR_TORRENT_MAX_PEERS;
   PeerRun run = { 0 };
   const GOptionEntry entries[] = {
     { "dir", 'd', 0, G_OPTION_ARG_FILENAME, &folder, N_("Download folder (default: the current folder)"), N_("DIR") },
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, N_("Listening port (default 6881; 0: any free port, printed)"), N_("PORT") },
     { "peer", 0, 0, G_OPTION_ARG_STRING_ARRAY, &peers, N_("Connect to this peer (repeatable)"), N_("HOST:PORT") },
+    { "max-peers", 0, 0, G_OPTION_ARG_INT, &max_peers, N_("Connections per torrent, at most (default 80)"), N_("N") },
     { "no-tracker", 0, 0, G_OPTION_ARG_NONE, &no_tracker, N_("Do not contact trackers"), NULL },
     { "exit-when-done", 0, 0, G_OPTION_ARG_NONE, &run.exit_when_done, N_("Exit once all data is verified"), NULL },
     { "json-events", 0, 0, G_OPTION_ARG_NONE, &run.json, N_("Print every event as a line of JSON"), NULL },
@@ -408,6 +410,11 @@ tsr_cli_peer (int    argc,
   if (run.seed_ratio < 0)
     {
       tsr_cli_error (_("--seed-ratio must not be negative"));
+      return 1;
+    }
+  if (max_peers < 1 || max_peers > 10000)
+    {
+      tsr_cli_error (_("--max-peers %d is not from 1 to 10000"), max_peers);
       return 1;
     }
   if (port < 0 || port > 65535)
@@ -471,6 +478,7 @@ tsr_cli_peer (int    argc,
       g_signal_connect (torrent, "peer-banned", G_CALLBACK (on_peer_banned), &run);
       g_signal_connect (torrent, "limit-reached", G_CALLBACK (on_limit_reached), &run);
       tsr_torrent_set_limits (torrent, run.up_total, run.down_total, run.seed_ratio);
+      tsr_torrent_set_max_peers (torrent, (guint) max_peers);
       tsr_torrent_set_state_folder (torrent, state);
       if (!no_tracker)
         tsr_torrent_enable_trackers (torrent, tsr_session_get_port (session));

@@ -103,6 +103,7 @@ struct _TsrTorrent
   TsrWireLimits    limits;
   TsrPeerPool     *pool;            /* (owned) addresses, back-off, bans */
   guint            tick_source;     /* dials and dry-pool checks, while running */
+  guint            max_peers;       /* connections, at most */
   TsrTracker      *tracker;         /* (owned) (nullable) */
   char            *state_folder;    /* (owned) (nullable) */
   GHashTable      *strikes;         /* address → pieces it helped corrupt */
@@ -236,6 +237,7 @@ tsr_torrent_init (TsrTorrent *self)
   self->peers = g_ptr_array_new_with_free_func ((GDestroyNotify) peer_data_free);
   self->cancellable = g_cancellable_new ();
   self->pool = tsr_peer_pool_new (TSR_TORRENT_POOL_SIZE);
+  self->max_peers = TSR_TORRENT_MAX_PEERS;
   self->strikes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
@@ -524,6 +526,13 @@ release_requests (TsrTorrent *self,
 }
 
 static gboolean
+on_limit_drop_idle (gpointer user_data)
+{
+  tsr_peer_close (user_data, _("Over the connection limit"));
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
 on_drop_idle (gpointer user_data)
 {
   tsr_peer_close (user_data, _("Both sides have every piece"));
@@ -720,6 +729,34 @@ tsr_torrent_set_limiters (TsrTorrent *self,
   g_clear_pointer (&self->down, tsr_limiter_unref);
   self->up = up != NULL ? tsr_limiter_ref (up) : NULL;
   self->down = down != NULL ? tsr_limiter_ref (down) : NULL;
+}
+
+void
+tsr_torrent_set_max_peers (TsrTorrent *self,
+                           guint       max_peers)
+{
+  guint i;
+
+  g_return_if_fail (max_peers > 0);
+  self->max_peers = max_peers;
+  /* Lowered at run time: the newest connections go. */
+  for (i = self->peers->len; i > max_peers; i--)
+    {
+      PeerData *data = g_ptr_array_index (self->peers, i - 1);
+
+      if (!data->dropping)
+        {
+          data->dropping = TRUE;
+          g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_limit_drop_idle, g_object_ref (data->peer), g_object_unref);
+        }
+    }
+  dial_some (self);
+}
+
+guint
+tsr_torrent_get_max_peers (TsrTorrent *self)
+{
+  return self->max_peers;
 }
 
 void
@@ -1270,7 +1307,7 @@ is_connected (TsrTorrent *self,
 
 /* Dials the pool's best addresses while there is room: at most
  * TSR_PEER_MAX_CONNECTING connections being set up in the process, and
- * TSR_TORRENT_MAX_PEERS connections. A seed dials only the addresses the
+ * max_peers connections. A seed dials only the addresses the
  * user gave; leechers come to it. Our bitfield must be known first, so
  * nothing is dialled while checking. */
 static void
@@ -1280,7 +1317,7 @@ dial_some (TsrTorrent *self)
 
   if (self->state != TSR_TORRENT_DOWNLOADING && self->state != TSR_TORRENT_SEEDING)
     return;
-  while (tsr_peer_get_n_connecting () < TSR_PEER_MAX_CONNECTING && self->peers->len < TSR_TORRENT_MAX_PEERS)
+  while (tsr_peer_get_n_connecting () < TSR_PEER_MAX_CONNECTING && self->peers->len < self->max_peers)
     {
       const char *address = tsr_peer_pool_take (self->pool, now, self->state == TSR_TORRENT_SEEDING);
       g_autoptr(TsrPeer) peer = NULL;
@@ -1372,7 +1409,7 @@ tsr_torrent_add_incoming (TsrTorrent *self,
       tsr_peer_close (peer, banned);
       return;
     }
-  if (self->peers->len >= TSR_TORRENT_MAX_PEERS)
+  if (self->peers->len >= self->max_peers)
     {
       tsr_peer_close (peer, _("Too many connections for this torrent"));
       return;

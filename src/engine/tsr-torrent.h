@@ -37,7 +37,7 @@ G_DECLARE_FINAL_TYPE (TsrTorrent, tsr_torrent, TSR, TORRENT, GObject)
 #define TSR_TORRENT_PIPELINE_MAX 250
 /* Peers uploaded to at once (a real choker comes with the swarm strategy). */
 #define TSR_TORRENT_UPLOAD_SLOTS 8
-/* Connections per torrent, at most. */
+/* Connections per torrent, at most, unless set otherwise. */
 #define TSR_TORRENT_MAX_PEERS 80
 /* Addresses kept per torrent. */
 #define TSR_TORRENT_POOL_SIZE 2000
@@ -77,6 +77,12 @@ void             tsr_torrent_set_limits       (TsrTorrent         *self,
                                                guint64             up_total,
                                                guint64             down_total,
                                                gdouble             seed_ratio);
+
+/* Connections at most (> 0), dialled and accepted together; lowering it
+ * closes the newest connections. */
+void             tsr_torrent_set_max_peers    (TsrTorrent         *self,
+                                               guint               max_peers);
+guint            tsr_torrent_get_max_peers    (TsrTorrent         *self);
 
 /* Keeps a resume record in @folder: saved a few seconds after pieces are
  * verified and at stop, and trusted at start when the files still match. */
