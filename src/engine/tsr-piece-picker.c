@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-piece-picker.c: rarest-first over availability buckets.
+ *
+ * The pieces sit in one array ordered by availability; start[a] is where
+ * the pieces that a peers have begin. A peer's "have" moves a piece from
+ * bucket a to a + 1 by swapping it with the last piece of its bucket and
+ * moving the boundary: O(1) per have, O(pieces) per bitfield, and a pick
+ * walks the buckets from the rarest, from a random point in each, until a
+ * piece the peer has turns up.
+ */
+#define G_LOG_DOMAIN "tsr-piece-picker"
+
+#include "config.h"
+
+#include "tsr-piece-picker.h"
+
+enum
+{
+  FLAG_HAVE        = 1 << 0,
+  FLAG_IN_PROGRESS = 1 << 1,
+};
+
+struct _TsrPiecePicker
+{
+  guint    n_pieces;
+  guint   *availability;  /* piece → peers that have it */
+  guint   *order;         /* position → piece, by availability */
+  guint   *position;      /* piece → position */
+  GArray  *start;         /* (element-type guint) availability → first position; last = n_pieces */
+  guint8  *flags;
+  guint8  *priority;
+  guint    n_have;
+  guint    n_wanted;      /* not had, not skipped */
+  guint    n_high;        /* not had, high */
+  gboolean sequential;
+  GRand   *rand;
+};
+
+TsrPiecePicker *
+tsr_piece_picker_new (guint n_pieces)
+{
+  TsrPiecePicker *self = g_new0 (TsrPiecePicker, 1);
+  guint zero = 0;
+  guint i;
+
+  self->n_pieces = n_pieces;
+  self->availability = g_new0 (guint, MAX (n_pieces, 1));
+  self->order = g_new (guint, MAX (n_pieces, 1));
+  self->position = g_new (guint, MAX (n_pieces, 1));
+  self->flags = g_new0 (guint8, MAX (n_pieces, 1));
+  self->priority = g_new (guint8, MAX (n_pieces, 1));
+  for (i = 0; i < n_pieces; i++)
+    {
+      self->order[i] = self->position[i] = i;
+      self->priority[i] = TSR_PRIORITY_NORMAL;
+    }
+  self->start = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_array_append_val (self->start, zero);
+  g_array_append_val (self->start, n_pieces);
+  self->n_wanted = n_pieces;
+  self->rand = g_rand_new ();
+  return self;
+}
+
+void
+tsr_piece_picker_free (TsrPiecePicker *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->availability);
+  g_free (self->order);
+  g_free (self->position);
+  g_free (self->flags);
+  g_free (self->priority);
+  g_array_unref (self->start);
+  g_rand_free (self->rand);
+  g_free (self);
+}
+
+#define START(a) g_array_index (self->start, guint, (a))
+
+static void
+swap (TsrPiecePicker *self,
+      guint           a,
+      guint           b)
+{
+  guint piece_a = self->order[a];
+  guint piece_b = self->order[b];
+
+  self->order[a] = piece_b;
+  self->order[b] = piece_a;
+  self->position[piece_b] = a;
+  self->position[piece_a] = b;
+}
+
+static void
+increment (TsrPiecePicker *self,
+           guint           piece)
+{
+  guint a = self->availability[piece];
+  guint last;
+
+  while (self->start->len < a + 3)
+    g_array_append_val (self->start, self->n_pieces);
+  last = START (a + 1) - 1;
+  swap (self, self->position[piece], last);
+  START (a + 1)--;
+  self->availability[piece]++;
+}
+
+static void
+decrement (TsrPiecePicker *self,
+           guint           piece)
+{
+  guint a = self->availability[piece];
+
+  g_return_if_fail (a > 0);
+  swap (self, self->position[piece], START (a));
+  START (a)++;
+  self->availability[piece]--;
+}
+
+void
+tsr_piece_picker_add_bitfield (TsrPiecePicker    *self,
+                               const TsrBitfield *have)
+{
+  guint i;
+
+  g_return_if_fail (tsr_bitfield_get_size (have) == self->n_pieces);
+  for (i = 0; i < self->n_pieces; i++)
+    if (tsr_bitfield_get (have, i))
+      increment (self, i);
+}
+
+void
+tsr_piece_picker_remove_bitfield (TsrPiecePicker    *self,
+                                  const TsrBitfield *have)
+{
+  guint i;
+
+  g_return_if_fail (tsr_bitfield_get_size (have) == self->n_pieces);
+  for (i = 0; i < self->n_pieces; i++)
+    if (tsr_bitfield_get (have, i))
+      decrement (self, i);
+}
+
+void
+tsr_piece_picker_add_have (TsrPiecePicker *self,
+                           guint           index)
+{
+  g_return_if_fail (index < self->n_pieces);
+  increment (self, index);
+}
+
+guint
+tsr_piece_picker_get_availability (TsrPiecePicker *self,
+                                   guint           index)
+{
+  g_return_val_if_fail (index < self->n_pieces, 0);
+  return self->availability[index];
+}
+
+static void
+count (TsrPiecePicker *self,
+       guint           index,
+       int             sign)
+{
+  if (self->flags[index] & FLAG_HAVE)
+    return;
+  if (self->priority[index] != TSR_PRIORITY_SKIP)
+    self->n_wanted += sign;
+  if (self->priority[index] == TSR_PRIORITY_HIGH)
+    self->n_high += sign;
+}
+
+void
+tsr_piece_picker_set_have (TsrPiecePicker *self,
+                           guint           index,
+                           gboolean        have)
+{
+  g_return_if_fail (index < self->n_pieces);
+  if (!!(self->flags[index] & FLAG_HAVE) == !!have)
+    return;
+  if (have)
+    {
+      count (self, index, -1);
+      self->flags[index] |= FLAG_HAVE;
+      self->n_have++;
+    }
+  else
+    {
+      self->flags[index] &= ~FLAG_HAVE;
+      self->n_have--;
+      count (self, index, +1);
+    }
+}
+
+void
+tsr_piece_picker_set_in_progress (TsrPiecePicker *self,
+                                  guint           index,
+                                  gboolean        in_progress)
+{
+  g_return_if_fail (index < self->n_pieces);
+  if (in_progress)
+    self->flags[index] |= FLAG_IN_PROGRESS;
+  else
+    self->flags[index] &= ~FLAG_IN_PROGRESS;
+}
+
+void
+tsr_piece_picker_set_priority (TsrPiecePicker *self,
+                               guint           index,
+                               TsrPriority     priority)
+{
+  g_return_if_fail (index < self->n_pieces);
+  count (self, index, -1);
+  self->priority[index] = (guint8) priority;
+  count (self, index, +1);
+}
+
+TsrPriority
+tsr_piece_picker_get_priority (TsrPiecePicker *self,
+                               guint           index)
+{
+  g_return_val_if_fail (index < self->n_pieces, TSR_PRIORITY_SKIP);
+  return (TsrPriority) self->priority[index];
+}
+
+void
+tsr_piece_picker_set_sequential (TsrPiecePicker *self,
+                                 gboolean        sequential)
+{
+  self->sequential = sequential;
+}
+
+guint
+tsr_piece_picker_count_wanted (TsrPiecePicker *self)
+{
+  return self->n_wanted;
+}
+
+static gboolean
+candidate (TsrPiecePicker    *self,
+           guint              piece,
+           const TsrBitfield *peer_have,
+           gboolean           high_only)
+{
+  return self->flags[piece] == 0 && self->priority[piece] != TSR_PRIORITY_SKIP &&
+         (!high_only || self->priority[piece] == TSR_PRIORITY_HIGH) && tsr_bitfield_get (peer_have, piece);
+}
+
+static gboolean
+pick_pass (TsrPiecePicker    *self,
+           const TsrBitfield *peer_have,
+           gboolean           high_only,
+           guint             *index)
+{
+  guint a, k;
+
+  if (self->sequential)
+    {
+      for (k = 0; k < self->n_pieces; k++)
+        if (candidate (self, k, peer_have, high_only))
+          {
+            *index = k;
+            return TRUE;
+          }
+      return FALSE;
+    }
+  if (self->n_have < TSR_PIECE_PICKER_RANDOM_FIRST)
+    {
+      /* Nothing to trade yet: any piece will do, and a random one is
+       * unlikely to be what every other newcomer fetches. */
+      guint offset = (guint) g_rand_int_range (self->rand, 0, (gint32) self->n_pieces);
+
+      for (k = 0; k < self->n_pieces; k++)
+        {
+          guint piece = (offset + k) % self->n_pieces;
+
+          if (candidate (self, piece, peer_have, high_only))
+            {
+              *index = piece;
+              return TRUE;
+            }
+        }
+      return FALSE;
+    }
+  /* Rarest first; a random start within a bucket breaks ties. Pieces no
+   * connected peer has (bucket 0) cannot be asked of this one. */
+  for (a = 1; a + 1 < self->start->len; a++)
+    {
+      guint first = START (a);
+      guint size = START (a + 1) - first;
+      guint offset;
+
+      if (size == 0)
+        continue;
+      offset = (guint) g_rand_int_range (self->rand, 0, (gint32) size);
+      for (k = 0; k < size; k++)
+        {
+          guint piece = self->order[first + (offset + k) % size];
+
+          if (candidate (self, piece, peer_have, high_only))
+            {
+              *index = piece;
+              return TRUE;
+            }
+        }
+    }
+  return FALSE;
+}
+
+gboolean
+tsr_piece_picker_pick (TsrPiecePicker    *self,
+                       const TsrBitfield *peer_have,
+                       guint             *index)
+{
+  g_return_val_if_fail (tsr_bitfield_get_size (peer_have) == self->n_pieces, FALSE);
+  if (self->n_pieces == 0)
+    return FALSE;
+  if (self->n_high > 0 && pick_pass (self, peer_have, TRUE, index))
+    return TRUE;
+  return pick_pass (self, peer_have, FALSE, index);
+}

@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test-piece-picker.c: rarest first with random ties, random first
+ * pieces, priorities, sequential mode, and availability kept right
+ * through thousands of random joins, haves and departures (checked
+ * against a plain count).
+ */
+#include "config.h"
+
+#include <glib.h>
+
+#include "tsr-piece-picker.h"
+
+static TsrBitfield *
+bits (guint        n,
+      const char  *pattern)
+{
+  TsrBitfield *field = tsr_bitfield_new (n);
+  guint i;
+
+  for (i = 0; i < n && pattern[i] != '\0'; i++)
+    tsr_bitfield_set (field, i, pattern[i] == '1');
+  return field;
+}
+
+static void
+test_rarest_first (void)
+{
+  g_autoptr(TsrPiecePicker) picker = tsr_piece_picker_new (10);
+  g_autoptr(TsrBitfield) all = bits (10, "1111111111");
+  g_autoptr(TsrBitfield) most = bits (10, "1111111100");
+  g_autoptr(TsrBitfield) some = bits (10, "1111110000");
+  gboolean seen8 = FALSE, seen9 = FALSE;
+  guint index = 0;
+  guint i;
+
+  tsr_piece_picker_add_bitfield (picker, all);
+  tsr_piece_picker_add_bitfield (picker, most);
+  tsr_piece_picker_add_bitfield (picker, some);
+  g_assert_cmpuint (tsr_piece_picker_get_availability (picker, 0), ==, 3);
+  g_assert_cmpuint (tsr_piece_picker_get_availability (picker, 7), ==, 2);
+  g_assert_cmpuint (tsr_piece_picker_get_availability (picker, 9), ==, 1);
+  /* Past the random first pieces. */
+  for (i = 0; i < TSR_PIECE_PICKER_RANDOM_FIRST; i++)
+    tsr_piece_picker_set_have (picker, i, TRUE);
+  g_assert_cmpuint (tsr_piece_picker_count_wanted (picker), ==, 10 - TSR_PIECE_PICKER_RANDOM_FIRST);
+
+  /* The rarest two, each of them sometimes. */
+  for (i = 0; i < 200; i++)
+    {
+      g_assert_true (tsr_piece_picker_pick (picker, all, &index));
+      g_assert_true (index == 8 || index == 9);
+      seen8 |= index == 8;
+      seen9 |= index == 9;
+    }
+  g_assert_true (seen8 && seen9);
+
+  /* In progress: the next bucket. A peer without them: its rarest. */
+  tsr_piece_picker_set_in_progress (picker, 8, TRUE);
+  tsr_piece_picker_set_in_progress (picker, 9, TRUE);
+  g_assert_true (tsr_piece_picker_pick (picker, all, &index));
+  g_assert_true (index == 6 || index == 7);
+  g_assert_true (tsr_piece_picker_pick (picker, some, &index));
+  g_assert_true (index == 4 || index == 5);
+
+  /* A have makes 6 as common as 4 and 5; 7 stays the rarest. */
+  tsr_piece_picker_add_have (picker, 6);
+  g_assert_cmpuint (tsr_piece_picker_get_availability (picker, 6), ==, 3);
+  for (i = 0; i < 50; i++)
+    {
+      g_assert_true (tsr_piece_picker_pick (picker, all, &index));
+      g_assert_cmpuint (index, ==, 7);
+    }
+  /* The best-stocked peer leaves: 8 and 9 are nowhere now. */
+  tsr_piece_picker_remove_bitfield (picker, all);
+  g_assert_cmpuint (tsr_piece_picker_get_availability (picker, 9), ==, 0);
+  g_assert_cmpuint (tsr_piece_picker_get_availability (picker, 6), ==, 2);
+  tsr_piece_picker_set_in_progress (picker, 8, FALSE);
+  g_assert_true (tsr_piece_picker_pick (picker, most, &index));
+  g_assert_true (index == 6 || index == 7);
+
+  /* Nothing left that this peer has. */
+  for (i = 4; i < 10; i++)
+    tsr_piece_picker_set_have (picker, i, TRUE);
+  g_assert_false (tsr_piece_picker_pick (picker, all, &index));
+  g_assert_cmpuint (tsr_piece_picker_count_wanted (picker), ==, 0);
+}
+
+static void
+test_random_first (void)
+{
+  g_autoptr(TsrPiecePicker) picker = tsr_piece_picker_new (64);
+  g_autoptr(TsrBitfield) all = tsr_bitfield_new (64);
+  g_autoptr(TsrBitfield) rare = tsr_bitfield_new (64);
+  guint picked[64] = { 0 };
+  guint distinct = 0;
+  guint index = 0;
+  guint i;
+
+  tsr_bitfield_set_all (all, TRUE);
+  tsr_bitfield_set_all (rare, TRUE);
+  tsr_bitfield_set (rare, 5, FALSE);
+  /* Piece 5 is the rarest, but nothing is here yet: any piece goes. */
+  tsr_piece_picker_add_bitfield (picker, all);
+  tsr_piece_picker_add_bitfield (picker, rare);
+  g_assert_cmpuint (tsr_piece_picker_get_availability (picker, 5), ==, 1);
+  for (i = 0; i < 400; i++)
+    {
+      g_assert_true (tsr_piece_picker_pick (picker, all, &index));
+      g_assert_cmpuint (index, <, 64);
+      picked[index]++;
+    }
+  for (i = 0; i < 64; i++)
+    distinct += picked[i] > 0;
+  g_assert_cmpuint (distinct, >, 20);
+
+  /* With a few pieces here, rarest first takes over. */
+  for (i = 0; i < TSR_PIECE_PICKER_RANDOM_FIRST; i++)
+    tsr_piece_picker_set_have (picker, 10 + i, TRUE);
+  g_assert_true (tsr_piece_picker_pick (picker, all, &index));
+  g_assert_cmpuint (index, ==, 5);
+}
+
+static void
+test_priorities (void)
+{
+  g_autoptr(TsrPiecePicker) picker = tsr_piece_picker_new (8);
+  g_autoptr(TsrBitfield) all = bits (8, "11111111");
+  g_autoptr(TsrBitfield) half = bits (8, "11110000");
+  guint index = 0;
+  guint i;
+
+  tsr_piece_picker_add_bitfield (picker, all);
+  tsr_piece_picker_add_bitfield (picker, half);
+  for (i = 0; i < 8; i++)
+    tsr_piece_picker_set_priority (picker, i, i < 4 ? TSR_PRIORITY_SKIP : TSR_PRIORITY_NORMAL);
+  g_assert_cmpuint (tsr_piece_picker_count_wanted (picker), ==, 4);
+  /* Skipped pieces never come, even from a peer that has only them. */
+  g_assert_false (tsr_piece_picker_pick (picker, half, &index));
+  tsr_piece_picker_set_priority (picker, 1, TSR_PRIORITY_HIGH);
+  g_assert_cmpint (tsr_piece_picker_get_priority (picker, 1), ==, TSR_PRIORITY_HIGH);
+  g_assert_cmpuint (tsr_piece_picker_count_wanted (picker), ==, 5);
+  /* High before rarer normal pieces, random first or not. */
+  for (i = 0; i < 20; i++)
+    {
+      g_assert_true (tsr_piece_picker_pick (picker, all, &index));
+      g_assert_cmpuint (index, ==, 1);
+    }
+  tsr_piece_picker_set_have (picker, 1, TRUE);
+  g_assert_cmpuint (tsr_piece_picker_count_wanted (picker), ==, 4);
+  g_assert_true (tsr_piece_picker_pick (picker, all, &index));
+  g_assert_cmpuint (index, >=, 4);
+  /* Had pieces leave the count whatever their priority. */
+  tsr_piece_picker_set_priority (picker, 1, TSR_PRIORITY_SKIP);
+  g_assert_cmpuint (tsr_piece_picker_count_wanted (picker), ==, 4);
+}
+
+static void
+test_sequential (void)
+{
+  g_autoptr(TsrPiecePicker) picker = tsr_piece_picker_new (6);
+  g_autoptr(TsrBitfield) all = bits (6, "111111");
+  g_autoptr(TsrBitfield) tail = bits (6, "000111");
+  guint index = 0;
+
+  tsr_piece_picker_add_bitfield (picker, all);
+  tsr_piece_picker_add_bitfield (picker, tail);
+  tsr_piece_picker_set_sequential (picker, TRUE);
+  g_assert_true (tsr_piece_picker_pick (picker, all, &index));
+  g_assert_cmpuint (index, ==, 0);
+  tsr_piece_picker_set_in_progress (picker, 0, TRUE);
+  tsr_piece_picker_set_have (picker, 1, TRUE);
+  g_assert_true (tsr_piece_picker_pick (picker, all, &index));
+  g_assert_cmpuint (index, ==, 2);
+  g_assert_true (tsr_piece_picker_pick (picker, tail, &index));
+  g_assert_cmpuint (index, ==, 3);
+  tsr_piece_picker_set_priority (picker, 5, TSR_PRIORITY_HIGH);
+  g_assert_true (tsr_piece_picker_pick (picker, all, &index));
+  g_assert_cmpuint (index, ==, 5);
+}
+
+/* Random peers come, say have and go; the picker's counts must match a
+ * plain count, and every pick must be of the least available kind. */
+static void
+test_model (void)
+{
+  const guint n = 97;
+  g_autoptr(TsrPiecePicker) picker = tsr_piece_picker_new (n);
+  g_autoptr(GPtrArray) peers = g_ptr_array_new_with_free_func ((GDestroyNotify) tsr_bitfield_free);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+  guint step, i;
+
+  for (i = 0; i < TSR_PIECE_PICKER_RANDOM_FIRST; i++)
+    tsr_piece_picker_set_have (picker, i, TRUE);
+  for (step = 0; step < 3000; step++)
+    {
+      guint action = (guint) g_rand_int_range (rand, 0, 10);
+
+      if (action < 2 || peers->len == 0)
+        {
+          TsrBitfield *field = tsr_bitfield_new (n);
+
+          for (i = 0; i < n; i++)
+            tsr_bitfield_set (field, i, g_rand_int_range (rand, 0, 4) == 0);
+          tsr_piece_picker_add_bitfield (picker, field);
+          g_ptr_array_add (peers, field);
+        }
+      else if (action < 4 && peers->len > 1)
+        {
+          guint victim = (guint) g_rand_int_range (rand, 0, (gint32) peers->len);
+
+          tsr_piece_picker_remove_bitfield (picker, g_ptr_array_index (peers, victim));
+          g_ptr_array_remove_index_fast (peers, victim);
+        }
+      else
+        {
+          TsrBitfield *field = g_ptr_array_index (peers, g_rand_int_range (rand, 0, (gint32) peers->len));
+          guint piece = (guint) g_rand_int_range (rand, 0, (gint32) n);
+
+          if (!tsr_bitfield_get (field, piece))
+            {
+              tsr_bitfield_set (field, piece, TRUE);
+              tsr_piece_picker_add_have (picker, piece);
+            }
+        }
+      if (step % 10 == 0)
+        {
+          TsrBitfield *asker = g_ptr_array_index (peers, 0);
+          guint least = G_MAXUINT;
+          guint index = 0;
+          gboolean any = FALSE;
+
+          for (i = 0; i < n; i++)
+            {
+              guint expected = 0;
+              guint p;
+
+              for (p = 0; p < peers->len; p++)
+                expected += tsr_bitfield_get (g_ptr_array_index (peers, p), i);
+              g_assert_cmpuint (tsr_piece_picker_get_availability (picker, i), ==, expected);
+              if (i >= TSR_PIECE_PICKER_RANDOM_FIRST && tsr_bitfield_get (asker, i))
+                {
+                  least = MIN (least, expected);
+                  any = TRUE;
+                }
+            }
+          g_assert_cmpint (tsr_piece_picker_pick (picker, asker, &index), ==, any);
+          if (any)
+            {
+              g_assert_true (tsr_bitfield_get (asker, index));
+              g_assert_cmpuint (tsr_piece_picker_get_availability (picker, index), ==, least);
+            }
+        }
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/piece-picker/rarest-first", test_rarest_first);
+  g_test_add_func ("/piece-picker/random-first", test_random_first);
+  g_test_add_func ("/piece-picker/priorities", test_priorities);
+  g_test_add_func ("/piece-picker/sequential", test_sequential);
+  g_test_add_func ("/piece-picker/model", test_model);
+  return g_test_run ();
+}
