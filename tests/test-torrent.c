@@ -924,6 +924,8 @@ typedef struct
   guint8       info_hash[20];
   guint        piece_count;
   GThread     *thread;         /* (owned) */
+  gboolean     stall;          /* set before the thread starts: never answer */
+  gint         requests_seen;  /* atomic */
   gint         blocks_sent;    /* atomic */
   gint         finished;       /* atomic: the thread has ended */
   /* Written by the thread, read after the join: */
@@ -1054,6 +1056,10 @@ liar_serve (Liar    *liar,
           liar->fault = g_strdup_printf ("a request for %u bytes", piece.length);
           return NULL;
         }
+      g_atomic_int_inc (&liar->requests_seen);
+      /* A staller unchokes, takes requests and sends nothing. */
+      if (liar->stall)
+        continue;
       /* The right size, the wrong bytes (the payload is pseudo-random). */
       g_byte_array_set_size (out, 0);
       tsr_wire_write_message (out, &piece);
@@ -1093,7 +1099,8 @@ liar_run (gpointer user_data)
 }
 
 static Liar *
-liar_start (TsrMetainfo *info)
+liar_start_full (TsrMetainfo *info,
+                 gboolean     stall)
 {
   Liar *liar = g_new0 (Liar, 1);
   g_autoptr(GError) error = NULL;
@@ -1114,8 +1121,15 @@ liar_start (TsrMetainfo *info)
   liar->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
   memcpy (liar->info_hash, handshake_hash (info), 20);
   liar->piece_count = info->piece_count;
+  liar->stall = stall;
   liar->thread = g_thread_new ("liar", liar_run, liar);
   return liar;
+}
+
+static Liar *
+liar_start (TsrMetainfo *info)
+{
+  return liar_start_full (info, FALSE);
 }
 
 static void
@@ -1126,6 +1140,41 @@ liar_free (Liar *liar)
   g_free (liar->fault);
   g_free (liar->end);
   g_free (liar);
+}
+
+/* A peer that unchokes, takes requests and never answers holds blocks
+ * hostage; once every piece is started, the end game asks a good seed
+ * for them too, and the download ends while the staller is still
+ * connected (it would otherwise wait for its silence timeout). */
+static void
+test_endgame_staller (Fixture       *f,
+                      gconstpointer  data)
+{
+  Liar *staller = liar_start_full (f->info, TRUE);
+  TsrTorrent *seed_torrent = NULL;
+  TsrSession *seeder = start_seed (f, TRUE, &seed_torrent);
+  Recorder *leech = NULL;
+  TsrSession *leecher = start_leech (f, &leech);
+  g_autofree char *stall_address = loopback_address (staller->port);
+  g_autofree char *seed_address = loopback_address (tsr_session_get_port (seeder));
+
+  tsr_torrent_add_peer_address (leech->torrent, stall_address);
+  WAIT_UNTIL (g_atomic_int_get (&staller->requests_seen) > 0, "requests to the staller");
+  tsr_torrent_add_peer_address (leech->torrent, seed_address);
+  WAIT_UNTIL (leech->done, "the download to end despite the staller");
+  g_assert_cmpuint (count_events (leech, "peer-gone", stall_address, NULL), ==, 0);
+  g_assert_false (g_atomic_int_get (&staller->finished));
+  g_assert_cmpint (g_atomic_int_get (&staller->blocks_sent), ==, 0);
+  g_assert_cmpuint (leech->n_verified, ==, f->info->piece_count);
+  g_assert_cmpuint (leech->hash_failed, ==, 0);
+  assert_same_files (f);
+
+  recorder_free (leech);
+  g_object_unref (leecher);
+  g_object_unref (seeder);
+  drain ();
+  WAIT_UNTIL (g_atomic_int_get (&staller->finished), "the staller's connection to end");
+  liar_free (staller);
 }
 
 static void
@@ -1228,6 +1277,7 @@ main (int    argc,
     }
   g_test_add ("/torrent/incoming/fast", Fixture, v1, fixture_set_up, test_incoming_fast, fixture_tear_down);
   g_test_add ("/torrent/incoming/limit", Fixture, v1, fixture_set_up, test_incoming_limit, fixture_tear_down);
+  g_test_add ("/torrent/endgame-staller", Fixture, v1, fixture_set_up, test_endgame_staller, fixture_tear_down);
   g_test_add ("/torrent/dial-backoff", Fixture, v1, fixture_set_up, test_dial_backoff, fixture_tear_down);
   g_test_add ("/torrent/incoming/unknown-hash", Fixture, v1,
               fixture_set_up, test_incoming_unknown_hash, fixture_tear_down);

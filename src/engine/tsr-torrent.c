@@ -21,6 +21,7 @@
 
 #include "tsr-bitfield.h"
 #include "tsr-peer-pool.h"
+#include "tsr-piece-picker.h"
 #include "tsr-resume.h"
 #include "tsr-storage.h"
 #include "tsr-torrent.h"
@@ -62,6 +63,7 @@ typedef struct
   guint8  *buffer;        /* (owned) */
   guint    n_blocks;
   guint8  *blocks;        /* (owned) BlockState per block */
+  guint8  *requesters;    /* (owned) peers with a request out for each block */
   guint    received;
   gboolean writing;       /* with storage: hash check and write */
   GPtrArray *senders;     /* (element-type utf8) addresses that sent blocks */
@@ -72,6 +74,7 @@ typedef struct
 typedef struct
 {
   TsrPeer *peer;          /* (owned) */
+  TsrPiecePicker *picker; /* borrowed: the peer's pieces are counted there */
   GArray  *requests;      /* (element-type guint64): index << 32 | begin */
   gulong   message_id;
   gulong   closed_id;
@@ -97,7 +100,7 @@ struct _TsrTorrent
   GPtrArray       *peers;           /* (element-type PeerData) */
   TsrHashJob      *check_job;       /* (owned) (nullable) */
   GCancellable    *cancellable;     /* (owned) */
-  guint            next_piece;      /* where new pieces are looked for */
+  TsrPiecePicker  *picker;          /* (owned) availability, what to start next */
   guint64          downloaded;
   guint64          uploaded;
   TsrWireLimits    limits;
@@ -132,6 +135,7 @@ piece_free (Piece *piece)
 {
   g_free (piece->buffer);
   g_free (piece->blocks);
+  g_free (piece->requesters);
   g_ptr_array_unref (piece->senders);
   g_free (piece->owner);
   g_free (piece);
@@ -140,6 +144,10 @@ piece_free (Piece *piece)
 static void
 peer_data_free (PeerData *data)
 {
+  TsrPeerState *state = tsr_peer_get_state (data->peer);
+
+  if (state->have != NULL)
+    tsr_piece_picker_remove_bitfield (data->picker, state->have);
   g_clear_signal_handler (&data->message_id, data->peer);
   g_clear_signal_handler (&data->closed_id, data->peer);
   tsr_peer_close (data->peer, NULL);
@@ -170,6 +178,7 @@ tsr_torrent_finalize (GObject *object)
   g_clear_pointer (&self->peers, g_ptr_array_unref);
   g_clear_pointer (&self->pieces, g_hash_table_unref);
   g_clear_pointer (&self->pool, tsr_peer_pool_free);
+  g_clear_pointer (&self->picker, tsr_piece_picker_free);
   g_clear_object (&self->tracker);
   g_free (self->state_folder);
   g_clear_pointer (&self->strikes, g_hash_table_unref);
@@ -253,6 +262,7 @@ tsr_torrent_new (TsrMetainfo  *info,
   memcpy (self->peer_id, peer_id, 20);
   self->storage = tsr_storage_new (info, folder);
   self->have = tsr_bitfield_new (info->piece_count);
+  self->picker = tsr_piece_picker_new (info->piece_count);
   self->limits.piece_count = info->piece_count;
   self->limits.piece_length = info->piece_length;
   self->limits.last_piece_length = info->piece_count > 0
@@ -424,20 +434,33 @@ start_piece (TsrTorrent *self,
   piece->buffer = g_malloc (piece->size);
   piece->n_blocks = (guint) ((piece->size + TSR_WIRE_BLOCK_SIZE - 1) / TSR_WIRE_BLOCK_SIZE);
   piece->blocks = g_malloc0 (piece->n_blocks);
+  piece->requesters = g_malloc0 (piece->n_blocks);
   piece->senders = g_ptr_array_new_with_free_func (g_free);
   g_hash_table_insert (self->pieces, GUINT_TO_POINTER (index), piece);
+  tsr_piece_picker_set_in_progress (self->picker, index, TRUE);
   return piece;
 }
 
-/* A piece in progress with an unrequested block this peer has, else a new
- * piece it has. */
+/* Whether @piece may be asked of @peer: it has it, and it is not being
+ * fetched from one other peer alone after a shared hash failure. */
+static gboolean
+may_ask (Piece   *piece,
+         TsrPeer *peer)
+{
+  return !piece->writing && peer_has (peer, piece->index) &&
+         (!piece->exclusive || piece->owner == NULL || g_str_equal (piece->owner, tsr_peer_get_address (peer)));
+}
+
+/* A piece in progress with an unrequested block this peer has (partly
+ * downloaded pieces are finished first), else a new piece it has, the
+ * rarest in the swarm. */
 static Piece *
 choose_piece (TsrTorrent *self,
               TsrPeer    *peer)
 {
   GHashTableIter iter;
   gpointer value;
-  guint i;
+  guint index;
 
   g_hash_table_iter_init (&iter, self->pieces);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -445,9 +468,7 @@ choose_piece (TsrTorrent *self,
       Piece *piece = value;
       guint b;
 
-      if (piece->writing || !peer_has (peer, piece->index))
-        continue;
-      if (piece->exclusive && piece->owner != NULL && !g_str_equal (piece->owner, tsr_peer_get_address (peer)))
+      if (!may_ask (piece, peer))
         continue;
       for (b = 0; b < piece->n_blocks; b++)
         if (piece->blocks[b] == BLOCK_NONE)
@@ -457,18 +478,96 @@ choose_piece (TsrTorrent *self,
             return piece;
           }
     }
-  for (i = 0; i < self->info->piece_count; i++)
-    {
-      guint index = (self->next_piece + i) % self->info->piece_count;
+  if (tsr_piece_picker_pick (self->picker, tsr_peer_get_state (peer)->have, &index))
+    return start_piece (self, index);
+  return NULL;
+}
 
-      if (!tsr_bitfield_get (self->have, index) && peer_has (peer, index) &&
-          !g_hash_table_contains (self->pieces, GUINT_TO_POINTER (index)))
+static gint
+find_request (PeerData *data,
+              guint64   key)
+{
+  guint i;
+
+  for (i = 0; i < data->requests->len; i++)
+    if (g_array_index (data->requests, guint64, i) == key)
+      return (gint) i;
+  return -1;
+}
+
+static void
+request_block (PeerData *data,
+               Piece    *piece,
+               guint     block)
+{
+  guint32 begin = block * TSR_WIRE_BLOCK_SIZE;
+  guint64 key = (guint64) piece->index << 32 | begin;
+  TsrWireMessage request = { 0 };
+
+  piece->blocks[block] = BLOCK_REQUESTED;
+  if (piece->requesters[block] < G_MAXUINT8)
+    piece->requesters[block]++;
+  g_array_append_val (data->requests, key);
+  request.type = TSR_WIRE_REQUEST;
+  request.index = piece->index;
+  request.begin = begin;
+  request.length = (guint32) MIN ((gsize) TSR_WIRE_BLOCK_SIZE, piece->size - begin);
+  tsr_peer_send (data->peer, &request);
+}
+
+/* Drops request @i of @data: the block is free again once nobody else
+ * was asked for it either. */
+static void
+forget_request (TsrTorrent *self,
+                PeerData   *data,
+                guint       i)
+{
+  guint64 key = g_array_index (data->requests, guint64, i);
+  Piece *piece = g_hash_table_lookup (self->pieces, GUINT_TO_POINTER ((guint) (key >> 32)));
+  guint block = (guint) (key & 0xffffffff) / TSR_WIRE_BLOCK_SIZE;
+
+  g_array_remove_index_fast (data->requests, i);
+  if (piece == NULL || block >= piece->n_blocks || piece->requesters[block] == 0)
+    return;
+  piece->requesters[block]--;
+  if (piece->requesters[block] == 0 && piece->blocks[block] == BLOCK_REQUESTED)
+    piece->blocks[block] = BLOCK_NONE;
+}
+
+/* End game: every wanted piece is started, so no block is left that
+ * nobody was asked for; the last ones are asked of several peers, and
+ * the first copy to arrive cancels the others. */
+static gboolean
+in_endgame (TsrTorrent *self)
+{
+  return g_hash_table_size (self->pieces) > 0 &&
+         tsr_piece_picker_count_wanted (self->picker) <= g_hash_table_size (self->pieces);
+}
+
+static void
+fill_endgame (TsrTorrent *self,
+              PeerData   *data)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->pieces);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Piece *piece = value;
+      guint b;
+
+      if (!may_ask (piece, data->peer))
+        continue;
+      for (b = 0; b < piece->n_blocks; b++)
         {
-          self->next_piece = index + 1;
-          return start_piece (self, index);
+          if (data->requests->len >= data->pipeline)
+            return;
+          if (piece->blocks[b] == BLOCK_REQUESTED && piece->requesters[b] < TSR_TORRENT_ENDGAME_COPIES &&
+              find_request (data, (guint64) piece->index << 32 | (b * TSR_WIRE_BLOCK_SIZE)) < 0)
+            request_block (data, piece, b);
         }
     }
-  return NULL;
 }
 
 static void
@@ -485,25 +584,13 @@ fill_pipeline (TsrTorrent *self,
       guint b;
 
       if (piece == NULL)
-        return;
+        break;
       for (b = 0; b < piece->n_blocks && data->requests->len < data->pipeline; b++)
-        {
-          guint32 begin = b * TSR_WIRE_BLOCK_SIZE;
-          guint32 length = (guint32) MIN ((gsize) TSR_WIRE_BLOCK_SIZE, piece->size - begin);
-          guint64 key = (guint64) piece->index << 32 | begin;
-          TsrWireMessage request = { 0 };
-
-          if (piece->blocks[b] != BLOCK_NONE)
-            continue;
-          piece->blocks[b] = BLOCK_REQUESTED;
-          g_array_append_val (data->requests, key);
-          request.type = TSR_WIRE_REQUEST;
-          request.index = piece->index;
-          request.begin = begin;
-          request.length = length;
-          tsr_peer_send (data->peer, &request);
-        }
+        if (piece->blocks[b] == BLOCK_NONE)
+          request_block (data, piece, b);
     }
+  if (data->requests->len < data->pipeline && in_endgame (self))
+    fill_endgame (self, data);
 }
 
 /* Gives back the blocks a peer was asked for (it choked us or left). */
@@ -511,18 +598,8 @@ static void
 release_requests (TsrTorrent *self,
                   PeerData   *data)
 {
-  guint i;
-
-  for (i = 0; i < data->requests->len; i++)
-    {
-      guint64 key = g_array_index (data->requests, guint64, i);
-      Piece *piece = g_hash_table_lookup (self->pieces, GUINT_TO_POINTER ((guint) (key >> 32)));
-      guint block = (guint) (key & 0xffffffff) / TSR_WIRE_BLOCK_SIZE;
-
-      if (piece != NULL && block < piece->n_blocks && piece->blocks[block] == BLOCK_REQUESTED)
-        piece->blocks[block] = BLOCK_NONE;
-    }
-  g_array_set_size (data->requests, 0);
+  while (data->requests->len > 0)
+    forget_request (self, data, data->requests->len - 1);
 }
 
 static gboolean
@@ -926,6 +1003,7 @@ on_piece_written (GObject      *source,
           punish_senders (self, piece);
           piece->buffer = g_malloc (piece->size);
           memset (piece->blocks, BLOCK_NONE, piece->n_blocks);
+          memset (piece->requesters, 0, piece->n_blocks);
           piece->received = 0;
           piece->writing = FALSE;
           if (piece->senders->len > 1)
@@ -938,6 +1016,8 @@ on_piece_written (GObject      *source,
     }
   g_hash_table_remove (self->pieces, GUINT_TO_POINTER (index));
   tsr_bitfield_set (self->have, index, TRUE);
+  tsr_piece_picker_set_in_progress (self->picker, index, FALSE);
+  tsr_piece_picker_set_have (self->picker, index, TRUE);
   for (i = 0; i < self->peers->len; i++)
     {
       PeerData *data = g_ptr_array_index (self->peers, i);
@@ -960,18 +1040,15 @@ on_block (TsrTorrent           *self,
   Piece *piece = g_hash_table_lookup (self->pieces, GUINT_TO_POINTER (message->index));
   guint64 key = (guint64) message->index << 32 | message->begin;
   guint block = message->begin / TSR_WIRE_BLOCK_SIZE;
+  gint asked = find_request (data, key);
   guint i;
 
-  for (i = 0; i < data->requests->len; i++)
-    if (g_array_index (data->requests, guint64, i) == key)
-      {
-        g_array_remove_index_fast (data->requests, i);
-        break;
-      }
+  if (asked >= 0)
+    forget_request (self, data, (guint) asked);
   self->downloaded += message->data_length;
   check_limits (self);
   /* Unasked, duplicate or misaligned blocks are dropped. */
-  if (piece == NULL || piece->writing || message->begin % TSR_WIRE_BLOCK_SIZE != 0 ||
+  if (asked < 0 || piece == NULL || piece->writing || message->begin % TSR_WIRE_BLOCK_SIZE != 0 ||
       block >= piece->n_blocks || piece->blocks[block] == BLOCK_RECEIVED ||
       message->data_length != MIN ((gsize) TSR_WIRE_BLOCK_SIZE, piece->size - message->begin))
     {
@@ -980,6 +1057,24 @@ on_block (TsrTorrent           *self,
     }
   memcpy (piece->buffer + message->begin, message->data, message->data_length);
   piece->blocks[block] = BLOCK_RECEIVED;
+  /* End game: the other copies asked for are not needed any more. */
+  for (i = 0; i < self->peers->len && piece->requesters[block] > 0; i++)
+    {
+      PeerData *other = g_ptr_array_index (self->peers, i);
+      gint j = other != data ? find_request (other, key) : -1;
+
+      if (j >= 0)
+        {
+          TsrWireMessage cancel = { 0 };
+
+          cancel.type = TSR_WIRE_CANCEL;
+          cancel.index = message->index;
+          cancel.begin = message->begin;
+          cancel.length = (guint32) message->data_length;
+          tsr_peer_send (other->peer, &cancel);
+          forget_request (self, other, (guint) j);
+        }
+    }
   if (!g_ptr_array_find_with_equal_func (piece->senders, tsr_peer_get_address (data->peer), g_str_equal, NULL))
     g_ptr_array_add (piece->senders, g_strdup (tsr_peer_get_address (data->peer)));
   piece->received++;
@@ -1139,18 +1234,27 @@ on_peer_message (TsrPeer        *peer,
       state->peer_interested = FALSE;
       break;
     case TSR_WIRE_HAVE:
-      tsr_bitfield_set (state->have, message->index, TRUE);
+      if (!tsr_bitfield_get (state->have, message->index))
+        {
+          tsr_bitfield_set (state->have, message->index, TRUE);
+          tsr_piece_picker_add_have (self->picker, message->index);
+        }
       update_interest (self, data);
       break;
     case TSR_WIRE_BITFIELD:
+      tsr_piece_picker_remove_bitfield (self->picker, state->have);
       tsr_bitfield_set_bytes (state->have, message->data, message->data_length);
+      tsr_piece_picker_add_bitfield (self->picker, state->have);
       update_interest (self, data);
       break;
     case TSR_WIRE_HAVE_ALL:
+      tsr_piece_picker_remove_bitfield (self->picker, state->have);
       tsr_bitfield_set_all (state->have, TRUE);
+      tsr_piece_picker_add_bitfield (self->picker, state->have);
       update_interest (self, data);
       break;
     case TSR_WIRE_HAVE_NONE:
+      tsr_piece_picker_remove_bitfield (self->picker, state->have);
       tsr_bitfield_set_all (state->have, FALSE);
       break;
     case TSR_WIRE_REQUEST:
@@ -1160,13 +1264,13 @@ on_peer_message (TsrPeer        *peer,
       on_block (self, data, message);
       break;
     case TSR_WIRE_REJECT:
-      /* BEP 6: the block goes back to the pool. */
+      /* BEP 6: the block goes back to the pool (asked again at the next
+       * tick, not at once: the same peer would only refuse again). */
       {
-        Piece *piece = g_hash_table_lookup (self->pieces, GUINT_TO_POINTER (message->index));
-        guint block = message->begin / TSR_WIRE_BLOCK_SIZE;
+        gint asked = find_request (data, (guint64) message->index << 32 | message->begin);
 
-        if (piece != NULL && block < piece->n_blocks && piece->blocks[block] == BLOCK_REQUESTED)
-          piece->blocks[block] = BLOCK_NONE;
+        if (asked >= 0)
+          forget_request (self, data, (guint) asked);
       }
       break;
     case TSR_WIRE_CANCEL:
@@ -1281,6 +1385,7 @@ adopt_peer (TsrTorrent *self,
   PeerData *data = g_new0 (PeerData, 1);
 
   data->peer = g_object_ref (peer);
+  data->picker = self->picker;
   data->requests = g_array_new (FALSE, FALSE, sizeof (guint64));
   data->pipeline = TSR_TORRENT_PIPELINE;
   tsr_peer_set_limits (peer, &self->limits);
@@ -1523,6 +1628,10 @@ on_checked (GObject      *source,
 static void
 ready (TsrTorrent *self)
 {
+  guint i;
+
+  for (i = 0; i < self->info->piece_count; i++)
+    tsr_piece_picker_set_have (self->picker, i, tsr_bitfield_get (self->have, i));
   self->have_known = TRUE;
   set_state (self, TSR_TORRENT_DOWNLOADING);
   if (self->tracker != NULL)
@@ -1604,6 +1713,14 @@ tsr_torrent_stop (TsrTorrent *self)
   g_cancellable_cancel (self->cancellable);
   g_ptr_array_set_size (self->peers, 0);
   tsr_peer_pool_reset (self->pool);
+  {
+    GHashTableIter iter;
+    gpointer key;
+
+    g_hash_table_iter_init (&iter, self->pieces);
+    while (g_hash_table_iter_next (&iter, &key, NULL))
+      tsr_piece_picker_set_in_progress (self->picker, GPOINTER_TO_UINT (key), FALSE);
+  }
   g_hash_table_remove_all (self->pieces);
   set_state (self, TSR_TORRENT_STOPPED);
 }

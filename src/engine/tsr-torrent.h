@@ -35,6 +35,8 @@ G_DECLARE_FINAL_TYPE (TsrTorrent, tsr_torrent, TSR, TORRENT, GObject)
 #define TSR_TORRENT_PIPELINE 32
 #define TSR_TORRENT_PIPELINE_SECONDS 2
 #define TSR_TORRENT_PIPELINE_MAX 250
+/* End game: peers asked for the same block at most. */
+#define TSR_TORRENT_ENDGAME_COPIES 2
 /* Peers uploaded to at once (a real choker comes with the swarm strategy). */
 #define TSR_TORRENT_UPLOAD_SLOTS 8
 /* Connections per torrent, at most, unless set otherwise. */
