@@ -5,10 +5,10 @@
  * Blocks of a piece collect in memory; a complete piece goes to storage,
  * which checks its hash on a worker thread and writes it whole. Each peer
  * keeps 16 KiB requests in flight for two seconds of its rate; pieces
- * already started are finished before new ones are begun. Piece choice is
- * deliberately simple here (rarest-first and end-game come with the swarm
- * strategy); uploads go to the first TSR_TORRENT_UPLOAD_SLOTS interested
- * peers.
+ * already started are finished before new ones are begun, new ones are
+ * the rarest (TsrPiecePicker), and the last blocks are asked of two peers
+ * (end game). Uploads follow tit-for-tat (TsrChoker): every ten seconds
+ * the best givers and one optimistic pick are unchoked.
  */
 #define G_LOG_DOMAIN "tsr-torrent"
 
@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "tsr-bitfield.h"
+#include "tsr-choker.h"
 #include "tsr-peer-pool.h"
 #include "tsr-piece-picker.h"
 #include "tsr-resume.h"
@@ -80,7 +81,12 @@ typedef struct
   gulong   closed_id;
   guint    pipeline;      /* requests to keep in flight */
   guint64  last_received; /* bytes from it at the last tick */
-  guint64  rate;          /* bytes a second, smoothed */
+  guint64  rate;          /* bytes a second from it, smoothed */
+  guint64  last_sent;     /* bytes to it at the last tick */
+  guint64  up_rate;       /* bytes a second to it, smoothed */
+  gint64   connected_at;  /* monotonic seconds */
+  gint64   last_block;    /* monotonic seconds: a block, or their unchoke */
+  gboolean snubbed;
   gboolean dialed;        /* we dialled it: the pool hears how it went */
   gboolean shaken;        /* handshake done */
   gboolean dropping;      /* a close is scheduled */
@@ -101,6 +107,8 @@ struct _TsrTorrent
   TsrHashJob      *check_job;       /* (owned) (nullable) */
   GCancellable    *cancellable;     /* (owned) */
   TsrPiecePicker  *picker;          /* (owned) availability, what to start next */
+  TsrChoker       *choker;          /* (owned) who we upload to */
+  guint            choke_source;    /* a choker round every TSR_CHOKER_ROUND s */
   guint64          downloaded;
   guint64          uploaded;
   TsrWireLimits    limits;
@@ -165,6 +173,7 @@ tsr_torrent_dispose (GObject *object)
   g_clear_handle_id (&self->save_timer, g_source_remove);
   g_clear_handle_id (&self->limit_source, g_source_remove);
   g_clear_handle_id (&self->tick_source, g_source_remove);
+  g_clear_handle_id (&self->choke_source, g_source_remove);
   if (self->peers != NULL)
     g_ptr_array_set_size (self->peers, 0);
   G_OBJECT_CLASS (tsr_torrent_parent_class)->dispose (object);
@@ -179,6 +188,7 @@ tsr_torrent_finalize (GObject *object)
   g_clear_pointer (&self->pieces, g_hash_table_unref);
   g_clear_pointer (&self->pool, tsr_peer_pool_free);
   g_clear_pointer (&self->picker, tsr_piece_picker_free);
+  g_clear_pointer (&self->choker, tsr_choker_free);
   g_clear_object (&self->tracker);
   g_free (self->state_folder);
   g_clear_pointer (&self->strikes, g_hash_table_unref);
@@ -263,6 +273,7 @@ tsr_torrent_new (TsrMetainfo  *info,
   self->storage = tsr_storage_new (info, folder);
   self->have = tsr_bitfield_new (info->piece_count);
   self->picker = tsr_piece_picker_new (info->piece_count);
+  self->choker = tsr_choker_new ();
   self->limits.piece_count = info->piece_count;
   self->limits.piece_length = info->piece_length;
   self->limits.last_piece_length = info->piece_count > 0
@@ -1044,7 +1055,11 @@ on_block (TsrTorrent           *self,
   guint i;
 
   if (asked >= 0)
-    forget_request (self, data, (guint) asked);
+    {
+      forget_request (self, data, (guint) asked);
+      data->last_block = now_seconds ();
+      data->snubbed = FALSE;
+    }
   self->downloaded += message->data_length;
   check_limits (self);
   /* Unasked, duplicate or misaligned blocks are dropped. */
@@ -1153,6 +1168,50 @@ on_block_read (GObject      *source,
   g_free (read);
 }
 
+/* A choker round: the decisions are sent at once. Choking a peer drops
+ * its requests (BEP 3); a BEP 6 peer's blocks still being read are
+ * rejected when the read comes back. */
+static void
+run_choker (TsrTorrent *self)
+{
+  g_autofree TsrChokerPeer *table = g_new0 (TsrChokerPeer, MAX (self->peers->len, 1));
+  gboolean seeding = self->state == TSR_TORRENT_SEEDING;
+  guint i;
+
+  if (self->state != TSR_TORRENT_DOWNLOADING && self->state != TSR_TORRENT_SEEDING)
+    return;
+  for (i = 0; i < self->peers->len; i++)
+    {
+      PeerData *data = g_ptr_array_index (self->peers, i);
+      TsrPeerState *state = tsr_peer_get_state (data->peer);
+
+      table[i].id = data->peer;
+      table[i].interested = data->shaken && state->peer_interested && !data->dropping;
+      table[i].snubbed = data->snubbed;
+      table[i].rate = seeding ? data->up_rate : data->rate;
+      table[i].connected_at = data->connected_at;
+    }
+  tsr_choker_run (self->choker, table, self->peers->len, seeding, now_seconds ());
+  for (i = 0; i < self->peers->len; i++)
+    {
+      PeerData *data = g_ptr_array_index (self->peers, i);
+      TsrPeerState *state = tsr_peer_get_state (data->peer);
+
+      if (table[i].unchoke == !state->am_choking)
+        continue;
+      state->am_choking = !table[i].unchoke;
+      send_simple (data->peer, state->am_choking ? TSR_WIRE_CHOKE : TSR_WIRE_UNCHOKE);
+      peer_state (self, data->peer, state->am_choking ? "we-choke" : "we-unchoke");
+    }
+}
+
+static gboolean
+on_choke_round (gpointer user_data)
+{
+  run_choker (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
 static guint
 count_unchoked (TsrTorrent *self)
 {
@@ -1213,7 +1272,10 @@ on_peer_message (TsrPeer        *peer,
       break;
     case TSR_WIRE_UNCHOKE:
       if (state->peer_choking)
-        peer_state (self, peer, "unchoked-us");
+        {
+          peer_state (self, peer, "unchoked-us");
+          data->last_block = now_seconds ();
+        }
       state->peer_choking = FALSE;
       fill_pipeline (self, data);
       break;
@@ -1221,7 +1283,8 @@ on_peer_message (TsrPeer        *peer,
       if (!state->peer_interested)
         peer_state (self, peer, "interested-in-us");
       state->peer_interested = TRUE;
-      if (state->am_choking && count_unchoked (self) < TSR_TORRENT_UPLOAD_SLOTS)
+      /* A free slot is given at once; otherwise the next round judges. */
+      if (state->am_choking && count_unchoked (self) < TSR_CHOKER_REGULAR_SLOTS + 1)
         {
           state->am_choking = FALSE;
           send_simple (peer, TSR_WIRE_UNCHOKE);
@@ -1232,6 +1295,9 @@ on_peer_message (TsrPeer        *peer,
       if (state->peer_interested)
         peer_state (self, peer, "not-interested-in-us");
       state->peer_interested = FALSE;
+      /* Its slot is free for someone who wants it. */
+      if (!state->am_choking)
+        run_choker (self);
       break;
     case TSR_WIRE_HAVE:
       if (!tsr_bitfield_get (state->have, message->index))
@@ -1293,9 +1359,12 @@ on_peer_closed (TsrPeer    *peer,
   TsrTorrent *self = user_data;
   PeerData *data = find_peer (self, peer);
   g_autofree char *address = g_strdup (tsr_peer_get_address (peer));
+  gboolean was_unchoked;
 
   if (data == NULL)
     return;
+  was_unchoked = !tsr_peer_get_state (peer)->am_choking;
+  tsr_choker_forget (self->choker, peer);
   if (data->dialed && !data->shaken)
     tsr_peer_pool_failed (self->pool, address, now_seconds ());
   else if (data->dialed)
@@ -1314,6 +1383,8 @@ on_peer_closed (TsrPeer    *peer,
   g_ptr_array_remove_fast (self->peers, data);
   g_signal_emit (self, signals[SIGNAL_PEER_GONE], 0, address, reason);
   fill_all (self);
+  if (was_unchoked)
+    run_choker (self);
   dial_some (self);
 }
 
@@ -1388,6 +1459,7 @@ adopt_peer (TsrTorrent *self,
   data->picker = self->picker;
   data->requests = g_array_new (FALSE, FALSE, sizeof (guint64));
   data->pipeline = TSR_TORRENT_PIPELINE;
+  data->connected_at = data->last_block = now_seconds ();
   tsr_peer_set_limits (peer, &self->limits);
   tsr_peer_set_limiters (peer, self->up, self->down);
   tsr_peer_get_state (peer)->have = tsr_bitfield_new (self->info->piece_count);
@@ -1459,13 +1531,26 @@ on_tick (gpointer user_data)
   for (i = 0; i < self->peers->len; i++)
     {
       PeerData *data = g_ptr_array_index (self->peers, i);
+      TsrPeerState *state = tsr_peer_get_state (data->peer);
       guint64 received = tsr_peer_get_bytes_received (data->peer);
+      guint64 sent = tsr_peer_get_bytes_sent (data->peer);
       guint64 wanted;
 
       data->rate = (data->rate + (received - data->last_received)) / 2;
       data->last_received = received;
+      data->up_rate = (data->up_rate + (sent - data->last_sent)) / 2;
+      data->last_sent = sent;
+      /* A snub: unchoked us, asked, and nothing for a minute. Its blocks
+       * go to others; it keeps one request, in case it wakes up. */
+      if (!data->snubbed && !state->peer_choking && data->requests->len > 0 &&
+          now_seconds () - data->last_block >= TSR_TORRENT_SNUB_SECONDS)
+        {
+          data->snubbed = TRUE;
+          peer_state (self, data->peer, "snubbed-us");
+          release_requests (self, data);
+        }
       wanted = data->rate * TSR_TORRENT_PIPELINE_SECONDS / TSR_WIRE_BLOCK_SIZE;
-      data->pipeline = (guint) CLAMP (wanted, TSR_TORRENT_PIPELINE, TSR_TORRENT_PIPELINE_MAX);
+      data->pipeline = data->snubbed ? 1 : (guint) CLAMP (wanted, TSR_TORRENT_PIPELINE, TSR_TORRENT_PIPELINE_MAX);
       fill_pipeline (self, data);
     }
   dial_some (self);
@@ -1639,6 +1724,8 @@ ready (TsrTorrent *self)
   check_done (self);
   if (self->tick_source == 0)
     self->tick_source = g_timeout_add_seconds (1, on_tick, self);
+  if (self->choke_source == 0)
+    self->choke_source = g_timeout_add_seconds (TSR_CHOKER_ROUND, on_choke_round, self);
   dial_some (self);
 }
 
@@ -1708,11 +1795,15 @@ tsr_torrent_stop (TsrTorrent *self)
 {
   g_clear_handle_id (&self->limit_source, g_source_remove);
   g_clear_handle_id (&self->tick_source, g_source_remove);
+  g_clear_handle_id (&self->choke_source, g_source_remove);
   if (self->tracker != NULL && (self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_SEEDING))
     tsr_tracker_stop (self->tracker);
   g_cancellable_cancel (self->cancellable);
   g_ptr_array_set_size (self->peers, 0);
   tsr_peer_pool_reset (self->pool);
+  /* The choker knew the peers by address: they are gone. */
+  tsr_choker_free (self->choker);
+  self->choker = tsr_choker_new ();
   {
     GHashTableIter iter;
     gpointer key;

@@ -37,8 +37,9 @@ G_DECLARE_FINAL_TYPE (TsrTorrent, tsr_torrent, TSR, TORRENT, GObject)
 #define TSR_TORRENT_PIPELINE_MAX 250
 /* End game: peers asked for the same block at most. */
 #define TSR_TORRENT_ENDGAME_COPIES 2
-/* Peers uploaded to at once (a real choker comes with the swarm strategy). */
-#define TSR_TORRENT_UPLOAD_SLOTS 8
+/* A peer that unchoked us and sent nothing for this long is snubbing us:
+ * its requests go to others and it gets one at a time. */
+#define TSR_TORRENT_SNUB_SECONDS 60
 /* Connections per torrent, at most, unless set otherwise. */
 #define TSR_TORRENT_MAX_PEERS 80
 /* Addresses kept per torrent. */
