@@ -335,6 +335,64 @@ parse_size_option (const char *name,
   return TRUE;
 }
 
+/* "0,2-4": file numbers as `show` lists them (pad files not counted).
+ * Fills @selected (one flag per listed file); FALSE on a bad list. */
+static gboolean
+parse_file_list (const char *text,
+                 guint       n_files,
+                 gboolean   *selected)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+  guint i;
+
+  for (i = 0; parts[i] != NULL; i++)
+    {
+      guint64 first, last;
+      char *end = NULL;
+
+      if (!g_ascii_isdigit (parts[i][0]))
+        return FALSE;
+      first = last = g_ascii_strtoull (parts[i], &end, 10);
+      if (*end == '-')
+        {
+          if (!g_ascii_isdigit (end[1]))
+            return FALSE;
+          last = g_ascii_strtoull (end + 1, &end, 10);
+        }
+      if (*end != '\0' || first > last || last >= n_files)
+        return FALSE;
+      for (; first <= last; first++)
+        selected[first] = TRUE;
+    }
+  return TRUE;
+}
+
+/* --only: every file not listed is skipped. */
+static gboolean
+select_files (TsrTorrent *torrent,
+              const char *only)
+{
+  TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
+  g_autofree gboolean *selected = g_new0 (gboolean, MAX (info->n_files, 1));
+  guint listed = 0;
+  guint i;
+
+  for (i = 0; i < info->n_files; i++)
+    if (!(info->files[i].attr & TSR_FILE_ATTR_PAD))
+      listed++;
+  if (!parse_file_list (only, listed, selected))
+    {
+      tsr_cli_error (_("--only: “%s” is not a list of file numbers from 0 to %u (like 0,2-3)"), only,
+                     listed > 0 ? listed - 1 : 0);
+      return FALSE;
+    }
+  listed = 0;
+  for (i = 0; i < info->n_files; i++)
+    if (!(info->files[i].attr & TSR_FILE_ATTR_PAD))
+      tsr_torrent_set_file_priority (torrent, i, selected[listed++] ? TSR_PRIORITY_NORMAL : TSR_PRIORITY_SKIP);
+  return TRUE;
+}
+
 static gboolean
 on_signal (gpointer user_data)
 {
@@ -356,6 +414,8 @@ tsr_cli_peer (int    argc,
   g_autofree char *up_total = NULL;
   g_autofree char *down_total = NULL;
   gboolean stopped = FALSE;
+  gboolean sequential = FALSE;
+  g_autofree char *only = NULL;
   guint64 up_rate_bytes = 0;
   guint64 down_rate_bytes = 0;
   guint watch;
@@ -382,6 +442,8 @@ tsr_cli_peer (int    argc,
     { "down-total", 0, 0, G_OPTION_ARG_STRING, &down_total, N_("Stop a torrent once it downloaded SIZE bytes"), N_("SIZE") },
     { "seed-ratio", 0, 0, G_OPTION_ARG_DOUBLE, &run.seed_ratio, N_("Stop seeding once uploaded / size reaches R"), N_("R") },
     { "stopped", 0, 0, G_OPTION_ARG_NONE, &stopped, N_("Add the torrents without starting them"), NULL },
+    { "only", 0, 0, G_OPTION_ARG_STRING, &only, N_("Fetch only these files, numbered as show lists them"), N_("LIST") },
+    { "sequential", 0, 0, G_OPTION_ARG_NONE, &sequential, N_("Fetch pieces in order (to play media while it downloads)"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, NULL, N_("TORRENT…") },
     { NULL }
   };
@@ -479,6 +541,12 @@ tsr_cli_peer (int    argc,
       g_signal_connect (torrent, "limit-reached", G_CALLBACK (on_limit_reached), &run);
       tsr_torrent_set_limits (torrent, run.up_total, run.down_total, run.seed_ratio);
       tsr_torrent_set_max_peers (torrent, (guint) max_peers);
+      tsr_torrent_set_sequential (torrent, sequential);
+      if (only != NULL && !select_files (torrent, only))
+        {
+          g_main_loop_unref (run.loop);
+          return 1;
+        }
       tsr_torrent_set_state_folder (torrent, state);
       if (!no_tracker)
         tsr_torrent_enable_trackers (torrent, tsr_session_get_port (session));

@@ -108,6 +108,7 @@ struct _TsrTorrent
   GCancellable    *cancellable;     /* (owned) */
   TsrPiecePicker  *picker;          /* (owned) availability, what to start next */
   TsrChoker       *choker;          /* (owned) who we upload to */
+  guint8          *file_priority;   /* (owned) TsrPriority per file */
   guint            choke_source;    /* a choker round every TSR_CHOKER_ROUND s */
   guint64          downloaded;
   guint64          uploaded;
@@ -189,6 +190,7 @@ tsr_torrent_finalize (GObject *object)
   g_clear_pointer (&self->pool, tsr_peer_pool_free);
   g_clear_pointer (&self->picker, tsr_piece_picker_free);
   g_clear_pointer (&self->choker, tsr_choker_free);
+  g_free (self->file_priority);
   g_clear_object (&self->tracker);
   g_free (self->state_folder);
   g_clear_pointer (&self->strikes, g_hash_table_unref);
@@ -274,6 +276,8 @@ tsr_torrent_new (TsrMetainfo  *info,
   self->have = tsr_bitfield_new (info->piece_count);
   self->picker = tsr_piece_picker_new (info->piece_count);
   self->choker = tsr_choker_new ();
+  self->file_priority = g_malloc (MAX (info->n_files, 1));
+  memset (self->file_priority, TSR_PRIORITY_NORMAL, info->n_files);
   self->limits.piece_count = info->piece_count;
   self->limits.piece_length = info->piece_length;
   self->limits.last_piece_length = info->piece_count > 0
@@ -642,17 +646,22 @@ drop_if_both_seeds (TsrTorrent *self,
   g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_drop_idle, g_object_ref (data->peer), g_object_unref);
 }
 
+/* A piece we still want: not here, and in a file not skipped. */
+static gboolean
+wanted (TsrTorrent *self,
+        guint       index)
+{
+  return !tsr_bitfield_get (self->have, index) &&
+         tsr_piece_picker_get_priority (self->picker, index) != TSR_PRIORITY_SKIP;
+}
+
 static void
-update_interest (TsrTorrent *self,
-                 PeerData   *data)
+set_interest (TsrTorrent *self,
+              PeerData   *data,
+              gboolean    interested)
 {
   TsrPeerState *state = tsr_peer_get_state (data->peer);
-  gboolean interested = FALSE;
-  guint i;
 
-  if (state->have != NULL && !tsr_bitfield_is_full (self->have))
-    for (i = 0; i < self->info->piece_count && !interested; i++)
-      interested = tsr_bitfield_get (state->have, i) && !tsr_bitfield_get (self->have, i);
   if (interested != state->am_interested)
     {
       state->am_interested = interested;
@@ -661,6 +670,22 @@ update_interest (TsrTorrent *self,
     }
   fill_pipeline (self, data);
   drop_if_both_seeds (self, data);
+}
+
+/* Whether the peer has a piece we want, looked for in every piece: after
+ * its bitfield, or when our own wants change. */
+static void
+update_interest (TsrTorrent *self,
+                 PeerData   *data)
+{
+  TsrPeerState *state = tsr_peer_get_state (data->peer);
+  gboolean interested = FALSE;
+  guint i;
+
+  if (state->have != NULL && tsr_piece_picker_count_wanted (self->picker) > 0)
+    for (i = 0; i < self->info->piece_count && !interested; i++)
+      interested = wanted (self, i) && tsr_bitfield_get (state->have, i);
+  set_interest (self, data, interested);
 }
 
 static void
@@ -681,7 +706,7 @@ check_done (TsrTorrent *self)
   g_autoptr(GError) error = NULL;
   guint i;
 
-  if (!tsr_bitfield_is_full (self->have) || self->state != TSR_TORRENT_DOWNLOADING)
+  if (tsr_piece_picker_count_wanted (self->picker) > 0 || self->state != TSR_TORRENT_DOWNLOADING)
     return;
   if (!tsr_storage_create_empty_files (self->storage, &error))
     {
@@ -691,7 +716,8 @@ check_done (TsrTorrent *self)
   set_state (self, TSR_TORRENT_SEEDING);
   for (i = 0; i < self->peers->len; i++)
     update_interest (self, g_ptr_array_index (self->peers, i));
-  if (self->tracker != NULL && self->downloaded > 0)
+  /* "completed" means the whole torrent, not a selection of its files. */
+  if (self->tracker != NULL && self->downloaded > 0 && tsr_bitfield_is_full (self->have))
     tsr_tracker_completed (self->tracker);
   check_limits (self);
   g_signal_emit (self, signals[SIGNAL_DONE], 0);
@@ -845,6 +871,71 @@ guint
 tsr_torrent_get_max_peers (TsrTorrent *self)
 {
   return self->max_peers;
+}
+
+/* A piece's priority is the highest of the files it holds bytes of: a
+ * piece shared with a wanted file is fetched even if its other file is
+ * skipped. */
+static void
+apply_file_priorities (TsrTorrent *self)
+{
+  g_autofree guint8 *pieces = g_malloc0 (MAX (self->info->piece_count, 1));
+  guint i, j;
+
+  for (i = 0; i < self->info->n_files; i++)
+    {
+      const TsrFile *file = &self->info->files[i];
+      guint first, last;
+
+      if ((file->attr & TSR_FILE_ATTR_PAD) || file->length == 0 || self->info->piece_length == 0)
+        continue;
+      first = (guint) (file->offset / self->info->piece_length);
+      last = (guint) ((file->offset + file->length - 1) / self->info->piece_length);
+      for (j = first; j <= last && j < self->info->piece_count; j++)
+        pieces[j] = MAX (pieces[j], self->file_priority[i]);
+    }
+  for (j = 0; j < self->info->piece_count; j++)
+    tsr_piece_picker_set_priority (self->picker, j, (TsrPriority) pieces[j]);
+}
+
+static void
+wants_changed (TsrTorrent *self)
+{
+  guint i;
+
+  apply_file_priorities (self);
+  if (self->state == TSR_TORRENT_SEEDING && tsr_piece_picker_count_wanted (self->picker) > 0)
+    set_state (self, TSR_TORRENT_DOWNLOADING);
+  for (i = 0; i < self->peers->len; i++)
+    update_interest (self, g_ptr_array_index (self->peers, i));
+  check_done (self);
+}
+
+void
+tsr_torrent_set_file_priority (TsrTorrent  *self,
+                               guint        file,
+                               TsrPriority  priority)
+{
+  g_return_if_fail (file < self->info->n_files);
+  if (self->file_priority[file] == priority)
+    return;
+  self->file_priority[file] = (guint8) priority;
+  wants_changed (self);
+}
+
+TsrPriority
+tsr_torrent_get_file_priority (TsrTorrent *self,
+                               guint       file)
+{
+  g_return_val_if_fail (file < self->info->n_files, TSR_PRIORITY_SKIP);
+  return (TsrPriority) self->file_priority[file];
+}
+
+void
+tsr_torrent_set_sequential (TsrTorrent *self,
+                            gboolean    sequential)
+{
+  tsr_piece_picker_set_sequential (self->picker, sequential);
 }
 
 void
@@ -1305,7 +1396,8 @@ on_peer_message (TsrPeer        *peer,
           tsr_bitfield_set (state->have, message->index, TRUE);
           tsr_piece_picker_add_have (self->picker, message->index);
         }
-      update_interest (self, data);
+      /* One piece more can only make us interested: no scan. */
+      set_interest (self, data, state->am_interested || wanted (self, message->index));
       break;
     case TSR_WIRE_BITFIELD:
       tsr_piece_picker_remove_bitfield (self->picker, state->have);

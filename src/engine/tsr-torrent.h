@@ -14,6 +14,7 @@
 #include "tsr-limiter.h"
 #include "tsr-peer.h"
 #include "tsr-peer-pool.h"
+#include "tsr-piece-picker.h"
 
 G_BEGIN_DECLS
 
@@ -86,6 +87,19 @@ void             tsr_torrent_set_limits       (TsrTorrent         *self,
 void             tsr_torrent_set_max_peers    (TsrTorrent         *self,
                                                guint               max_peers);
 guint            tsr_torrent_get_max_peers    (TsrTorrent         *self);
+
+/* Which files to fetch (index into the metainfo's files): skipped files
+ * are not fetched except for pieces they share with a wanted file; high
+ * ones come first. "done" fires once every wanted piece is here, and the
+ * torrent seeds what it has. Settable at any time. */
+void             tsr_torrent_set_file_priority (TsrTorrent        *self,
+                                                guint              file,
+                                                TsrPriority        priority);
+TsrPriority      tsr_torrent_get_file_priority (TsrTorrent        *self,
+                                                guint              file);
+/* Pieces in order, for playing media while it downloads. */
+void             tsr_torrent_set_sequential    (TsrTorrent        *self,
+                                                gboolean           sequential);
 
 /* Keeps a resume record in @folder: saved a few seconds after pieces are
  * verified and at stop, and trusted at start when the files still match. */

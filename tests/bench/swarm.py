@@ -33,7 +33,8 @@ TESSERA_CLI names the binary (default: _build/src/cli/tessera-cli).
 Internal helper modes, one libtorrent client a process:
     swarm.py --lt-seed TORRENT FOLDER --listen ADDR
     swarm.py --lt-leech TORRENT FOLDER --listen ADDR [--peer HOST:PORT] [--stay]
-They print one JSON object a line: listening, announced, ready, done."""
+They print one JSON object a line: listening, announced, ready (the seeder
+takes connections), done."""
 
 import argparse
 import atexit
@@ -108,6 +109,9 @@ def lt_main(mode, argv):
         handle.connect_peer(peer)
     last_dial = time.monotonic()
     announced = not tracked
+    # An auto-managed torrent starts at the session's first tick, about
+    # 0.5 s in; until then connections to it are closed.
+    resumed = mode != "seed"
     ready = done = False
     while True:
         if session.wait_for_alert(250):
@@ -115,13 +119,15 @@ def lt_main(mode, argv):
                 if isinstance(alert, lt.tracker_reply_alert) and not announced:
                     announced = True
                     emit("announced", peers=alert.num_peers)
+                elif isinstance(alert, lt.torrent_resumed_alert):
+                    resumed = True
                 elif isinstance(alert, lt.tracker_error_alert):
                     emit("tracker-error", message=alert.message())
                 elif isinstance(alert, lt.torrent_error_alert):
                     emit("error", message=alert.message())
         status = handle.status()
         if mode == "seed":
-            if not ready and status.is_seeding and announced:
+            if not ready and status.is_seeding and announced and resumed:
                 ready = True
                 emit("ready")
             continue
