@@ -16,6 +16,7 @@ struct _TsrLimiter
   guint64 rate;
   gdouble tokens;
   gint64  last;     /* monotonic µs */
+  TsrLimiter *parent; /* (owned) (nullable) also charged, also waited for */
 };
 
 TsrLimiter *
@@ -40,7 +41,24 @@ void
 tsr_limiter_unref (TsrLimiter *self)
 {
   if (self != NULL && --self->ref_count == 0)
-    g_free (self);
+    {
+      g_clear_pointer (&self->parent, tsr_limiter_unref);
+      g_free (self);
+    }
+}
+
+void
+tsr_limiter_set_parent (TsrLimiter *self,
+                        TsrLimiter *parent)
+{
+  TsrLimiter *ancestor;
+
+  for (ancestor = parent; ancestor != NULL; ancestor = ancestor->parent)
+    g_return_if_fail (ancestor != self);
+  if (parent != NULL)
+    tsr_limiter_ref (parent);
+  g_clear_pointer (&self->parent, tsr_limiter_unref);
+  self->parent = parent;
 }
 
 void
@@ -72,6 +90,8 @@ void
 tsr_limiter_consume (TsrLimiter *self,
                      guint64     bytes)
 {
+  if (self->parent != NULL)
+    tsr_limiter_consume (self->parent, bytes);
   if (self->rate == 0)
     return;
   refill (self);
@@ -81,10 +101,12 @@ tsr_limiter_consume (TsrLimiter *self,
 guint
 tsr_limiter_wait_ms (TsrLimiter *self)
 {
+  guint parent_wait = self->parent != NULL ? tsr_limiter_wait_ms (self->parent) : 0;
+
   if (self->rate == 0)
-    return 0;
+    return parent_wait;
   refill (self);
   if (self->tokens >= 0)
-    return 0;
-  return (guint) MIN (1000.0, -self->tokens * 1000.0 / (gdouble) self->rate + 1);
+    return parent_wait;
+  return MAX (parent_wait, (guint) MIN (1000.0, -self->tokens * 1000.0 / (gdouble) self->rate + 1));
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * tsr-limiter.h: a token bucket for rate limits, shared by the peers of a
- * session (one for upload, one for download). Main-thread only.
+ * torrent (one for upload, one for download), whose buckets draw on the
+ * session's: a limiter with a parent charges both and waits for the
+ * slower. Main-thread only.
  */
 #pragma once
 
@@ -15,6 +17,9 @@ typedef struct _TsrLimiter TsrLimiter;
 TsrLimiter *tsr_limiter_new        (guint64     rate);
 TsrLimiter *tsr_limiter_ref        (TsrLimiter *self);
 void        tsr_limiter_unref      (TsrLimiter *self);
+/* Bytes through @self are charged to @parent (nullable) too. */
+void        tsr_limiter_set_parent (TsrLimiter *self,
+                                    TsrLimiter *parent);
 void        tsr_limiter_set_rate   (TsrLimiter *self,
                                     guint64     rate);
 guint64     tsr_limiter_get_rate   (TsrLimiter *self);

@@ -121,8 +121,8 @@ struct _TsrTorrent
   GHashTable      *strikes;         /* address → pieces it helped corrupt */
   guint            pending_writes;
   gboolean         have_known;      /* checked or resumed: "have" is true */
-  TsrLimiter      *up;              /* (owned) (nullable) */
-  TsrLimiter      *down;            /* (owned) (nullable) */
+  TsrLimiter      *up;              /* (owned) this torrent's bucket; its parent is the session's */
+  TsrLimiter      *down;            /* (owned) likewise */
   guint64          up_total;        /* 0: no limit */
   guint64          down_total;
   gdouble          seed_ratio;
@@ -276,6 +276,8 @@ tsr_torrent_new (TsrMetainfo  *info,
   self->have = tsr_bitfield_new (info->piece_count);
   self->picker = tsr_piece_picker_new (info->piece_count);
   self->choker = tsr_choker_new ();
+  self->up = tsr_limiter_new (0);
+  self->down = tsr_limiter_new (0);
   self->file_priority = g_malloc (MAX (info->n_files, 1));
   memset (self->file_priority, TSR_PRIORITY_NORMAL, info->n_files);
   self->limits.piece_count = info->piece_count;
@@ -839,10 +841,29 @@ tsr_torrent_set_limiters (TsrTorrent *self,
                           TsrLimiter *up,
                           TsrLimiter *down)
 {
-  g_clear_pointer (&self->up, tsr_limiter_unref);
-  g_clear_pointer (&self->down, tsr_limiter_unref);
-  self->up = up != NULL ? tsr_limiter_ref (up) : NULL;
-  self->down = down != NULL ? tsr_limiter_ref (down) : NULL;
+  tsr_limiter_set_parent (self->up, up);
+  tsr_limiter_set_parent (self->down, down);
+}
+
+void
+tsr_torrent_set_rate_limits (TsrTorrent *self,
+                             guint64     up,
+                             guint64     down)
+{
+  tsr_limiter_set_rate (self->up, up);
+  tsr_limiter_set_rate (self->down, down);
+}
+
+guint64
+tsr_torrent_get_up_rate_limit (TsrTorrent *self)
+{
+  return tsr_limiter_get_rate (self->up);
+}
+
+guint64
+tsr_torrent_get_down_rate_limit (TsrTorrent *self)
+{
+  return tsr_limiter_get_rate (self->down);
 }
 
 void

@@ -69,10 +69,17 @@ guint64          tsr_torrent_get_bytes_have   (TsrTorrent         *self);
 void             tsr_torrent_enable_trackers  (TsrTorrent         *self,
                                                guint16             port);
 
-/* Rate limits shared with other torrents (nullable). */
+/* Rate limits shared with other torrents (nullable): the torrent's own
+ * limits draw on these. */
 void             tsr_torrent_set_limiters     (TsrTorrent         *self,
                                                TsrLimiter         *up,
                                                TsrLimiter         *down);
+/* This torrent's own limits, bytes a second (0: none), at any time. */
+void             tsr_torrent_set_rate_limits  (TsrTorrent         *self,
+                                               guint64             up,
+                                               guint64             down);
+guint64          tsr_torrent_get_up_rate_limit   (TsrTorrent      *self);
+guint64          tsr_torrent_get_down_rate_limit (TsrTorrent      *self);
 
 /* Stops the torrent (signal "limit-reached" with "up-total", "down-total"
  * or "seed-ratio") once it uploaded @up_total or downloaded @down_total

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test-limiter.c: token buckets, alone and chained (a torrent's bucket
+ * drawing on the session's): what is consumed is charged to both, and
+ * the wait is the longer of the two.
+ */
+#include "config.h"
+
+#include <glib.h>
+
+#include "tsr-limiter.h"
+
+static void
+test_single (void)
+{
+  g_autoptr(TsrLimiter) limiter = tsr_limiter_new (1000);
+  guint wait;
+
+  g_assert_cmpuint (tsr_limiter_wait_ms (limiter), ==, 0);
+  tsr_limiter_consume (limiter, 500);
+  wait = tsr_limiter_wait_ms (limiter);
+  /* 500 bytes of debt at 1000 bytes a second. */
+  g_assert_cmpuint (wait, >=, 400);
+  g_assert_cmpuint (wait, <=, 501);
+  tsr_limiter_set_rate (limiter, 0);
+  g_assert_cmpuint (tsr_limiter_wait_ms (limiter), ==, 0);
+  tsr_limiter_consume (limiter, 1 << 30);
+  g_assert_cmpuint (tsr_limiter_wait_ms (limiter), ==, 0);
+}
+
+static void
+test_chained (void)
+{
+  TsrLimiter *session = tsr_limiter_new (1000);
+  g_autoptr(TsrLimiter) torrent = tsr_limiter_new (0);
+  g_autoptr(TsrLimiter) other = tsr_limiter_new (0);
+  guint wait;
+
+  tsr_limiter_set_parent (torrent, session);
+  tsr_limiter_set_parent (other, session);
+  /* The child keeps its parent alive. */
+  tsr_limiter_unref (session);
+
+  /* No limit of its own: the session's bucket decides, for both. */
+  tsr_limiter_consume (torrent, 1000);
+  wait = tsr_limiter_wait_ms (torrent);
+  g_assert_cmpuint (wait, >=, 900);
+  g_assert_cmpuint (wait, <=, 1000);
+  g_assert_cmpuint (tsr_limiter_wait_ms (other), >=, 900);
+
+  /* A tighter limit of its own wins over a generous session's. */
+  {
+    g_autoptr(TsrLimiter) fast = tsr_limiter_new (1000 * 1000 * 1000);
+    g_autoptr(TsrLimiter) slow = tsr_limiter_new (100);
+
+    tsr_limiter_set_parent (slow, fast);
+    tsr_limiter_consume (slow, 50);
+    wait = tsr_limiter_wait_ms (slow);
+    g_assert_cmpuint (wait, >=, 400);
+    g_assert_cmpuint (wait, <=, 501);
+    g_assert_cmpuint (tsr_limiter_wait_ms (fast), <=, 1);
+  }
+  /* Detached, only its own bucket counts. */
+  tsr_limiter_set_parent (torrent, NULL);
+  g_assert_cmpuint (tsr_limiter_wait_ms (torrent), ==, 0);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/limiter/single", test_single);
+  g_test_add_func ("/limiter/chained", test_chained);
+  return g_test_run ();
+}
