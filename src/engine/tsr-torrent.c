@@ -87,6 +87,7 @@ typedef struct
   gint64   connected_at;  /* monotonic seconds */
   gint64   last_block;    /* monotonic seconds: a block, or their unchoke */
   gboolean snubbed;
+  guint    reads;         /* its requests being read from disk */
   gboolean dialed;        /* we dialled it: the pool hears how it went */
   gboolean shaken;        /* handshake done */
   gboolean dropping;      /* a close is scheduled */
@@ -1261,6 +1262,10 @@ on_block_read (GObject      *source,
   ReadData *read = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) block = tsr_storage_read_block_finish (TSR_STORAGE (source), result, &error);
+  PeerData *data = find_peer (read->torrent, read->peer);
+
+  if (data != NULL && data->reads > 0)
+    data->reads--;
 
   if (block != NULL && !tsr_peer_is_closed (read->peer) && !tsr_peer_get_state (read->peer)->am_choking)
     {
@@ -1349,6 +1354,17 @@ on_request (TsrTorrent           *self,
       reject_request (data->peer, message->index, message->begin, message->length);
       return;
     }
+  /* Every request costs a disk read and a block of memory: a peer that
+   * asks far beyond any sane queue is a flood, not a client. */
+  if (data->reads >= TSR_TORRENT_MAX_QUEUED_REQUESTS)
+    {
+      g_autofree char *reason = g_strdup_printf (_("Sent more than %u requests at once"),
+                                                 TSR_TORRENT_MAX_QUEUED_REQUESTS);
+
+      tsr_peer_close (data->peer, reason);
+      return;
+    }
+  data->reads++;
   read = g_new0 (ReadData, 1);
   read->torrent = g_object_ref (self);
   read->peer = g_object_ref (data->peer);

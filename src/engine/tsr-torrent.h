@@ -36,6 +36,8 @@ G_DECLARE_FINAL_TYPE (TsrTorrent, tsr_torrent, TSR, TORRENT, GObject)
 #define TSR_TORRENT_PIPELINE 32
 #define TSR_TORRENT_PIPELINE_SECONDS 2
 #define TSR_TORRENT_PIPELINE_MAX 250
+/* A peer's requests being served at once, at most: more close it. */
+#define TSR_TORRENT_MAX_QUEUED_REQUESTS 1024
 /* End game: peers asked for the same block at most. */
 #define TSR_TORRENT_ENDGAME_COPIES 2
 /* A peer that unchoked us and sent nothing for this long is snubbing us:

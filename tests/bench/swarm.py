@@ -18,7 +18,9 @@ Transmission's leftUntilDone = 0. The result is then checked by SHA-256. CPU is
 user+sys of the leecher process (wait4 when it exits by itself, else
 /proc/PID/stat at the moment it is done), peak RSS is ru_maxrss or VmHWM
 (libtorrent 2 maps its files: its RSS counts the page cache it touches).
-"seeder CPU" is what the seeder spent while that leecher ran.
+"seeder CPU" is all the seeder process spent from its start until the leecher
+was done, its check of the data included (Tessera checks it before serving,
+libtorrent in seed mode hashes each piece when it first sends it).
 
 Traffic stays on 127.0.0.1, except Transmission's (it refuses loopback
 peers): it runs in a network namespace made here, joined by a veth pair with
@@ -34,7 +36,7 @@ Internal helper modes, one libtorrent client a process:
     swarm.py --lt-seed TORRENT FOLDER --listen ADDR
     swarm.py --lt-leech TORRENT FOLDER --listen ADDR [--peer HOST:PORT] [--stay]
 They print one JSON object a line: listening, announced, ready (the seeder
-takes connections), done."""
+takes connections), done, and totals when they stop (SIGTERM, or done)."""
 
 import argparse
 import atexit
@@ -94,6 +96,8 @@ def lt_main(mode, argv):
         params.flags |= lt.torrent_flags.seed_mode
     tracked = len(list(params.ti.trackers())) > 0
     handle = session.add_torrent(params)
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda signum, frame: stopping.append(signum))
 
     end = time.monotonic() + 30
     while session.listen_port() == 0:
@@ -113,7 +117,7 @@ def lt_main(mode, argv):
     # 0.5 s in; until then connections to it are closed.
     resumed = mode != "seed"
     ready = done = False
-    while True:
+    while not stopping:
         if session.wait_for_alert(250):
             for alert in session.pop_alerts():
                 if isinstance(alert, lt.tracker_reply_alert) and not announced:
@@ -139,6 +143,8 @@ def lt_main(mode, argv):
         if peer and not done and status.num_peers == 0 and time.monotonic() - last_dial > 1:
             handle.connect_peer(peer)
             last_dial = time.monotonic()
+    status = handle.status()
+    emit("totals", uploaded=status.total_payload_upload, downloaded=status.total_payload_download)
     # A clean stop: the disk threads write out every block before we exit.
     session.pause()
     del handle
@@ -293,6 +299,14 @@ class Events:
                 self.condition.wait(min(left, 1.0))
             return self.first[name]
 
+    def wait_eof(self, timeout):
+        """True once the child closed its output (it exited), within @timeout s."""
+        end = time.monotonic() + timeout
+        with self.condition:
+            while not self.eof and time.monotonic() < end:
+                self.condition.wait(max(0.01, min(1.0, end - time.monotonic())))
+            return self.eof
+
     def progress(self):
         pieces = [s for s, e in self.events if e.get("event") == "piece-verified"]
         if not pieces:
@@ -439,7 +453,7 @@ class Result:
         self.wall = wall           # seconds
         self.cpu = cpu             # leecher user+sys seconds
         self.rss = rss             # leecher peak RSS, KiB
-        self.seed_cpu = seed_cpu   # seeder user+sys seconds while this leecher ran
+        self.seed_cpu = seed_cpu   # seeder user+sys seconds, from its start until the leecher was done
         self.error = error
         self.notes = notes or []
         self.copies = copies       # copies of the payload moved: MB/s counts them all
@@ -567,11 +581,10 @@ class Bench:
                 "--json-events", "--exit-when-done"]
         if not tracked:
             args += ["--no-tracker", "--peer", f"{host}:{seed.port}"]
-        seed_cpu = proc_usage(seed.process.pid)[0]
         start = time.monotonic()
         peer = Events("tessera leecher", args + [torrent], self.log(run, "leecher"))
         stamp, _ = peer.wait_for("done", self.deadline)
-        seed_cpu = proc_usage(seed.process.pid)[0] - seed_cpu
+        seed_cpu = proc_usage(seed.process.pid)[0]
         notes = tessera_timeline(peer, start, stamp)
         rusage = reap(peer.process, 60)
         if rusage is None:
@@ -588,11 +601,10 @@ class Bench:
         args = [PYTHON, SELF, "--lt-leech", torrent, dst, "--listen", "127.0.0.1"]
         if not tracked:
             args += ["--peer", f"{host}:{seed.port}"]
-        seed_cpu = proc_usage(seed.process.pid)[0]
         start = time.monotonic()
         peer = Events("libtorrent leecher", args, self.log(run, "leecher"))
         stamp, _ = peer.wait_for("done", self.deadline)
-        seed_cpu = proc_usage(seed.process.pid)[0] - seed_cpu
+        seed_cpu = proc_usage(seed.process.pid)[0]
         notes = []
         rusage = reap(peer.process, 60)
         if rusage is None:
@@ -609,12 +621,11 @@ class Bench:
                 "--enable-peer-exchange=false", f"--listen-port={free_port('127.0.0.1')}", "--seed-time=0",
                 "--allow-overwrite=true", "--file-allocation=none", "--show-console-readout=false",
                 "--summary-interval=0", "--console-log-level=error", "--download-result=hide", "-d", dst, torrent]
-        seed_cpu = proc_usage(seed.process.pid)[0]
         start = time.monotonic()
         process = spawn(args, self.log(run, "leecher"))
         rusage = reap(process, self.deadline)
         wall = time.monotonic() - start
-        seed_cpu = proc_usage(seed.process.pid)[0] - seed_cpu
+        seed_cpu = proc_usage(seed.process.pid)[0]
         if rusage is None:
             stop(process)
             raise Failure(f"aria2c did not finish within {self.deadline:.0f} s")
@@ -628,7 +639,6 @@ class Bench:
         daemon = Transmission(self.namespace(), run, dst, self.log(run, "leecher"))
         try:
             fields = ["leftUntilDone", "sizeWhenDone", "status", "error", "errorString", "percentDone"]
-            seed_cpu = proc_usage(seed.process.pid)[0]
             start = time.monotonic()
             daemon.rpc("torrent-add", filename=torrent, **{"download-dir": dst})
             last = None
@@ -645,7 +655,7 @@ class Bench:
                     raise Failure(f"transmission not done within {self.deadline:.0f} s ({got})")
                 time.sleep(0.25)
             wall = time.monotonic() - start
-            seed_cpu = proc_usage(seed.process.pid)[0] - seed_cpu
+            seed_cpu = proc_usage(seed.process.pid)[0]
             with open(f"/proc/{daemon.process.pid}/comm") as f:
                 comm = f.read().strip()
             if not comm.startswith("transmission"):
@@ -700,7 +710,6 @@ class Bench:
             warm(self.payload)
             seed = self.start_seeder(client, torrent, "127.0.0.1", True, run)
             started.append(seed.process)
-            seed_cpu = proc_usage(seed.process.pid)[0]
             dsts = []
             start = time.monotonic()
             for i in range(SWARM_LEECHERS):
@@ -720,14 +729,18 @@ class Bench:
             stamps = [peer.wait_for("done", max(1.0, end - time.monotonic()))[0] for peer in leechers]
             wall = max(stamps) - start
             usages = [proc_usage(peer.process.pid) for peer in leechers]
-            seed_cpu = proc_usage(seed.process.pid)[0] - seed_cpu
+            seed_cpu = proc_usage(seed.process.pid)[0]
             for process in reversed(started):
                 stop(process)
+            seed.wait_eof(15)     # its last words: the totals
+            totals = seed.first.get("totals", (None, None))[1]
             for dst in dsts:
                 got = os.path.join(dst, "payload.bin")
                 if not os.path.exists(got) or os.path.getsize(got) != self.size or file_sha256(got) != self.sha256:
                     raise Failure(f"{dst}: the data differs from the source (SHA-256)")
             notes = [f"first leecher done at {min(stamps) - start:.2f} s, median {statistics.median(stamps) - start:.2f} s"]
+            if totals:
+                notes.append(f"the seeder sent {totals['uploaded'] / self.size:.2f} copies")
             if client == "tessera":
                 for i, peer in enumerate(leechers):
                     gaps = tessera_timeline(peer, start, stamps[i], brief=True)
