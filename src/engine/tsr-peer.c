@@ -56,6 +56,7 @@ struct _TsrPeer
   guint              flush_source;
   gboolean           closed;
   gboolean           connecting;     /* counted in n_connecting */
+  gboolean           protocol_error; /* closed for breaking the protocol */
   gboolean           processing;     /* inside process_input */
   guint              process_source;
   guint              tick_source;
@@ -197,6 +198,12 @@ const guint8 *
 tsr_peer_get_id (TsrPeer *self)
 {
   return self->handshake_received ? self->peer_id : NULL;
+}
+
+gboolean
+tsr_peer_broke_protocol (TsrPeer *self)
+{
+  return self->protocol_error;
 }
 
 gboolean
@@ -461,6 +468,7 @@ process_input_locked (TsrPeer *self)
         break;
       if (result == TSR_WIRE_PARSE_ERROR)
         {
+          self->protocol_error = TRUE;
           tsr_peer_close (self, error->message);
           return FALSE;
         }

@@ -60,6 +60,8 @@ const char   *tsr_peer_get_address         (TsrPeer                *self);
 gboolean      tsr_peer_is_incoming         (TsrPeer                *self);
 const guint8 *tsr_peer_get_id              (TsrPeer                *self);
 gboolean      tsr_peer_is_closed           (TsrPeer                *self);
+/* Whether it was closed for sending a malformed or out-of-range message. */
+gboolean      tsr_peer_broke_protocol      (TsrPeer                *self);
 guint64       tsr_peer_get_bytes_received  (TsrPeer                *self);
 guint64       tsr_peer_get_bytes_sent      (TsrPeer                *self);
 

@@ -1494,6 +1494,9 @@ on_peer_closed (TsrPeer    *peer,
     return;
   was_unchoked = !tsr_peer_get_state (peer)->am_choking;
   tsr_choker_forget (self->choker, peer);
+  /* A peer that broke the protocol would only do it again. */
+  if (tsr_peer_broke_protocol (peer) && reason != NULL)
+    ban (self, address, reason);
   if (data->dialed && !data->shaken)
     tsr_peer_pool_failed (self->pool, address, now_seconds ());
   else if (data->dialed)

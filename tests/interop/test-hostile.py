@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Hostile peers on 127.0.0.1: a small peer written here misbehaves in one
 way per test while a good Tessera seeder serves the same torrent. Each
-time the Tessera leecher must stay up, drop (or ban) the bad peer with a
-reason where it should, keep its data correct and finish from the good
+time the Tessera leecher must stay up, drop the bad peer with a reason
+(and ban it when it broke the protocol), keep its data correct and finish from the good
 seeder. Every process is stopped by PID, also on failure."""
 
 import json
@@ -117,7 +117,7 @@ class HostilePeer:
         self.server.close()
 
 
-def against(d, mode, reason_words=None):
+def against(d, mode, reason_words=None, banned=False):
     """The leecher dials the hostile peer first (it gets the first
     requests), then the good seeder; returns the leecher's events."""
     src, torrent = make_payload(d)
@@ -140,6 +140,12 @@ def against(d, mode, reason_words=None):
             assert gone, f"the {mode} peer was not dropped"
             reason = (gone[0]["reason"] or "").lower()
             assert any(word in reason for word in reason_words), f"reason {reason!r} for {mode}"
+        bans = [e for e in events if e["event"] == "peer-banned"]
+        if banned:
+            assert [e["peer"] for e in bans] == [hostile.address], bans
+            assert hostile.connections == 1, "a banned peer was dialled again"
+        else:
+            assert not bans, bans
         return events, hostile
     finally:
         hostile.stop()
@@ -150,11 +156,11 @@ def against(d, mode, reason_words=None):
 
 
 def test_oversized_message(d):
-    against(d, "oversized", ["bytes", "long", "large"])
+    against(d, "oversized", ["bytes", "long", "large"], banned=True)
 
 
 def test_have_out_of_range(d):
-    against(d, "bad-have", ["range", "index", "piece"])
+    against(d, "bad-have", ["range", "index", "piece"], banned=True)
 
 
 def test_handshake_for_another_torrent(d):
