@@ -15,9 +15,11 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tsr-bitfield.h"
 #include "tsr-creator.h"
+#include "tsr-resume.h"
 #include "tsr-session.h"
 #include "tsr-test-util.h"
 #include "tsr-wire.h"
@@ -889,6 +891,100 @@ test_incoming_limit (Fixture       *f,
   drain ();
 }
 
+/* Removing ---------------------------------------------------------- */
+
+static void
+on_removed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GError **error = user_data;
+  gboolean ok = tsr_session_remove_torrent_finish (TSR_SESSION (source), result, error);
+
+  g_assert_true (ok == (*error == NULL));
+  /* Marks the call as done even when it succeeded. */
+  if (ok)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "done");
+}
+
+static void
+remove_torrent (TsrSession *session,
+                TsrTorrent *torrent,
+                gboolean    delete_data)
+{
+  GError *error = NULL;
+
+  tsr_session_remove_torrent_async (session, torrent, delete_data, NULL, on_removed, &error);
+  WAIT_UNTIL (error != NULL, "the torrent to be removed");
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+}
+
+static gboolean
+exists (const char *folder,
+        const char *relative)
+{
+  g_autofree char *path = g_build_filename (folder, relative, NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS | G_FILE_TEST_IS_SYMLINK);
+}
+
+/* Removing a torrent with its data deletes its files and the folders
+ * they leave empty, and its resume record; files it does not name stay,
+ * and a symlink planted where its folder should be is not followed. */
+static void
+test_remove_with_data (Fixture       *f,
+                       gconstpointer  data)
+{
+  TsrTorrent *torrent = NULL;
+  TsrSession *session = start_seed (f, FALSE, &torrent);
+  g_autoptr(TsrSession) other = tsr_session_new ();
+  g_autofree char *state = g_build_filename (f->dir, "state", NULL);
+  g_autofree char *outside = g_build_filename (f->dir, "outside", NULL);
+  g_autofree char *link = g_build_filename (f->target, "pack", "dir", NULL);
+  g_autofree char *record = NULL;
+  g_autoptr(GError) error = NULL;
+  TsrTorrent *trapped;
+
+  tsr_torrent_set_state_folder (torrent, state);
+  g_assert_true (tsr_torrent_save_resume (torrent, &error));
+  g_assert_no_error (error);
+  record = tsr_resume_path (f->info, state);
+  g_assert_true (g_file_test (record, G_FILE_TEST_EXISTS));
+  tsr_test_write_file (f->source, "pack/keep.txt", 10, 1);
+  tsr_test_write_file (f->source, "other.txt", 10, 2);
+
+  remove_torrent (session, torrent, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (tsr_session_get_torrents (session)), ==, 0);
+  g_assert_false (exists (f->source, "pack/a.bin"));
+  g_assert_false (exists (f->source, "pack/dir/b.bin"));
+  g_assert_false (exists (f->source, "pack/dir"));
+  g_assert_false (exists (f->source, "pack/z.bin"));
+  g_assert_true (exists (f->source, "pack/keep.txt"));
+  g_assert_true (exists (f->source, "other.txt"));
+  g_assert_false (g_file_test (record, G_FILE_TEST_EXISTS));
+
+  /* target/pack/dir is a symlink to a folder outside, holding a b.bin. */
+  tsr_test_write_file (outside, "b.bin", 100, 3);
+  tsr_test_write_file (f->target, "pack/a.bin", 100, 4);
+  g_assert_cmpint (symlink (outside, link), ==, 0);
+  trapped = tsr_session_add_torrent (other, f->info, f->target);
+  remove_torrent (other, trapped, TRUE);
+  g_assert_false (exists (f->target, "pack/a.bin"));
+  g_assert_true (exists (outside, "b.bin"));
+  g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
+
+  /* Without its data: the files stay. */
+  {
+    TsrTorrent *kept = tsr_session_add_torrent (other, f->info, outside);
+
+    remove_torrent (other, kept, FALSE);
+    g_assert_true (exists (outside, "b.bin"));
+  }
+  g_object_unref (session);
+  drain ();
+}
+
 /* ------------------------------------------------------------------ */
 /* Bans                                                                */
 
@@ -1278,6 +1374,7 @@ main (int    argc,
   g_test_add ("/torrent/incoming/fast", Fixture, v1, fixture_set_up, test_incoming_fast, fixture_tear_down);
   g_test_add ("/torrent/incoming/limit", Fixture, v1, fixture_set_up, test_incoming_limit, fixture_tear_down);
   g_test_add ("/torrent/endgame-staller", Fixture, v1, fixture_set_up, test_endgame_staller, fixture_tear_down);
+  g_test_add ("/torrent/remove-with-data", Fixture, v1, fixture_set_up, test_remove_with_data, fixture_tear_down);
   g_test_add ("/torrent/dial-backoff", Fixture, v1, fixture_set_up, test_dial_backoff, fixture_tear_down);
   g_test_add ("/torrent/incoming/unknown-hash", Fixture, v1,
               fixture_set_up, test_incoming_unknown_hash, fixture_tear_down);

@@ -113,6 +113,53 @@ tsr_session_set_rate_limits (TsrSession *self,
 }
 
 static void
+on_forgotten (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (tsr_torrent_forget_finish (TSR_TORRENT (source), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+tsr_session_remove_torrent_async (TsrSession          *self,
+                                  TsrTorrent          *torrent,
+                                  gboolean             delete_data,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  guint position;
+
+  g_task_set_source_tag (task, tsr_session_remove_torrent_async);
+  if (!g_list_store_find (self->torrents, torrent, &position))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("The torrent is not in this session"));
+      return;
+    }
+  /* Out of the list first: no incoming peer reaches it from now on. */
+  g_object_ref (torrent);
+  g_list_store_remove (self->torrents, position);
+  tsr_torrent_forget_async (torrent, delete_data, cancellable, on_forgotten, g_steal_pointer (&task));
+  g_object_unref (torrent);
+}
+
+gboolean
+tsr_session_remove_torrent_finish (TsrSession    *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
 on_pending_closed (TsrPeer    *peer,
                    const char *reason,
                    gpointer    user_data)

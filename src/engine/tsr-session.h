@@ -32,5 +32,17 @@ TsrTorrent   *tsr_session_add_torrent  (TsrSession   *self,
                                         TsrMetainfo  *info,
                                         const char   *folder);
 GListModel   *tsr_session_get_torrents (TsrSession   *self);
+/* Takes @torrent out of the session and stops it for good (see
+ * tsr_torrent_forget_async): its resume record goes and, with
+ * @delete_data, its files. */
+void          tsr_session_remove_torrent_async  (TsrSession          *self,
+                                                 TsrTorrent          *torrent,
+                                                 gboolean             delete_data,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean      tsr_session_remove_torrent_finish (TsrSession          *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
 
 G_END_DECLS

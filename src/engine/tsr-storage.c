@@ -490,6 +490,136 @@ typedef struct
   guint32  length;
 } PieceJob;
 
+/* Deleting -------------------------------------------------------- */
+
+/* Opens the folder that holds @relative's last component, walking from
+ * @root one component at a time and never following a symlink: a link
+ * planted in the download folder cannot send a delete elsewhere. Returns
+ * the folder's fd and sets @name, or -1 with errno set. */
+static int
+open_parent_nofollow (const char  *root,
+                      const char  *relative,
+                      char       **name)
+{
+  g_auto(GStrv) parts = g_strsplit (relative, "/", -1);
+  guint n = g_strv_length (parts);
+  int dir = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  guint i;
+
+  if (dir < 0 || n == 0)
+    return -1;
+  for (i = 0; i + 1 < n; i++)
+    {
+      int next = openat (dir, parts[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      int saved = errno;
+
+      close (dir);
+      if (next < 0)
+        {
+          errno = saved;
+          return -1;
+        }
+      dir = next;
+    }
+  *name = g_strdup (parts[n - 1]);
+  return dir;
+}
+
+static gint
+compare_depth (gconstpointer a,
+               gconstpointer b)
+{
+  const char *x = *(const char *const *) a;
+  const char *y = *(const char *const *) b;
+  guint depth_x = 0, depth_y = 0;
+
+  for (; *x != '\0'; x++)
+    depth_x += *x == '/';
+  for (; *y != '\0'; y++)
+    depth_y += *y == '/';
+  return depth_x == depth_y ? 0 : depth_x > depth_y ? -1 : 1;
+}
+
+gboolean
+tsr_storage_delete_files (TsrStorage  *self,
+                          GError     **error)
+{
+  g_autoptr(GHashTable) folders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) deepest_first = NULL;
+  GError *first_error = NULL;
+  guint i;
+
+  g_mutex_lock (&self->lock);
+  for (i = 0; i < self->info->n_files; i++)
+    if (self->files[i].fd >= 0 && self->files[i].in_use == 0)
+      {
+        close (self->files[i].fd);
+        self->files[i].fd = -1;
+        self->n_open--;
+      }
+  g_mutex_unlock (&self->lock);
+
+  for (i = 0; i < self->info->n_files; i++)
+    {
+      const TsrFile *file = &self->info->files[i];
+      g_autofree char *name = NULL;
+      char *slash;
+      int dir;
+
+      if ((file->attr & TSR_FILE_ATTR_PAD) || !tsr_path_is_inside (self->folder, file->path))
+        continue;
+      for (slash = strrchr (file->path, '/'); slash != NULL; slash = g_strrstr_len (file->path, slash - file->path, "/"))
+        g_hash_table_add (folders, g_strndup (file->path, (gsize) (slash - file->path)));
+      dir = open_parent_nofollow (self->folder, file->path, &name);
+      if (dir < 0)
+        {
+          int saved = errno;
+
+          /* Never created, or behind a symlink we will not follow. */
+          if (saved != ENOENT && saved != ELOOP && saved != ENOTDIR && first_error == NULL)
+            g_set_error (&first_error, TSR_STORAGE_ERROR, errno_code (saved), _("Cannot delete “%s”: %s"),
+                         file->path, g_strerror (saved));
+          continue;
+        }
+      if (unlinkat (dir, name, 0) != 0 && errno != ENOENT && first_error == NULL)
+        {
+          int saved = errno;
+
+          g_set_error (&first_error, TSR_STORAGE_ERROR, errno_code (saved), _("Cannot delete “%s”: %s"),
+                       file->path, g_strerror (saved));
+        }
+      close (dir);
+    }
+
+  /* The torrent's folders, deepest first, where nothing else is left. */
+  deepest_first = g_ptr_array_new_with_free_func (g_free);
+  {
+    GHashTableIter iter;
+    gpointer key;
+
+    g_hash_table_iter_init (&iter, folders);
+    while (g_hash_table_iter_next (&iter, &key, NULL))
+      g_ptr_array_add (deepest_first, g_strdup (key));
+  }
+  g_ptr_array_sort (deepest_first, compare_depth);
+  for (i = 0; i < deepest_first->len; i++)
+    {
+      g_autofree char *name = NULL;
+      int dir = open_parent_nofollow (self->folder, g_ptr_array_index (deepest_first, i), &name);
+
+      if (dir < 0)
+        continue;
+      (void) unlinkat (dir, name, AT_REMOVEDIR);
+      close (dir);
+    }
+  if (first_error != NULL)
+    {
+      g_propagate_error (error, first_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 piece_job_free (PieceJob *job)
 {

@@ -86,6 +86,12 @@ GBytes      *tsr_storage_read_block_finish (TsrStorage          *self,
 gboolean     tsr_storage_create_empty_files (TsrStorage         *self,
                                              GError            **error);
 
+/* Blocking (run it on a worker): closes the torrent's files and deletes
+ * them, then the folders of the torrent that are left empty. Never
+ * follows a symlink, never touches anything the torrent does not name. */
+gboolean     tsr_storage_delete_files      (TsrStorage          *self,
+                                            GError             **error);
+
 /* Runs @run (task) on the shared CPU-sized pool for disk work and
  * hashing; @run returns the task's result. */
 void         tsr_io_pool_run               (GTask              *task,

@@ -837,6 +837,81 @@ tsr_torrent_save_resume (TsrTorrent  *self,
   return ok;
 }
 
+/* Removing ---------------------------------------------------------- */
+
+typedef struct
+{
+  TsrStorage *storage;      /* (owned) */
+  char       *resume_path;  /* (owned) (nullable) */
+  gboolean    delete_data;
+} DeleteJob;
+
+static void
+delete_job_free (DeleteJob *job)
+{
+  g_object_unref (job->storage);
+  g_free (job->resume_path);
+  g_free (job);
+}
+
+static void
+delete_run (GTask *task)
+{
+  DeleteJob *job = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (job->resume_path != NULL && g_unlink (job->resume_path) != 0 && errno != ENOENT)
+    g_warning ("Cannot delete resume data “%s”: %s", job->resume_path, g_strerror (errno));
+  if (job->delete_data && !tsr_storage_delete_files (job->storage, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Pieces still on their way to disk land first: deleting under them
+ * would leave their files behind. */
+static gboolean
+on_delete_wait (gpointer user_data)
+{
+  GTask *task = user_data;
+  TsrTorrent *self = g_task_get_source_object (task);
+
+  if (self->pending_writes > 0)
+    return G_SOURCE_CONTINUE;
+  tsr_io_pool_run (task, delete_run);
+  return G_SOURCE_REMOVE;
+}
+
+void
+tsr_torrent_forget_async (TsrTorrent          *self,
+                          gboolean             delete_data,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  DeleteJob *job = g_new0 (DeleteJob, 1);
+
+  g_task_set_source_tag (task, tsr_torrent_forget_async);
+  tsr_torrent_stop (self);
+  job->storage = g_object_ref (self->storage);
+  job->resume_path = self->state_folder != NULL ? tsr_resume_path (self->info, self->state_folder) : NULL;
+  job->delete_data = delete_data;
+  g_task_set_task_data (task, job, (GDestroyNotify) delete_job_free);
+  /* Never saved again: the record is about to go. */
+  g_clear_pointer (&self->state_folder, g_free);
+  g_timeout_add_full (G_PRIORITY_DEFAULT, 0, on_delete_wait, task, g_object_unref);
+}
+
+gboolean
+tsr_torrent_forget_finish (TsrTorrent    *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 void
 tsr_torrent_set_limiters (TsrTorrent *self,
                           TsrLimiter *up,

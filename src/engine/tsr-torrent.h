@@ -130,6 +130,19 @@ guint            tsr_torrent_get_pending_writes (TsrTorrent       *self);
 /* Whether a tracker announce (such as "stopped") is still on its way. */
 gboolean         tsr_torrent_is_announcing    (TsrTorrent         *self);
 
+/* Stops the torrent for good: its resume record is deleted and, with
+ * @delete_data, its files and the folders they leave empty (never
+ * anything else, never through a symlink), once pieces on their way to
+ * disk have landed. */
+void             tsr_torrent_forget_async     (TsrTorrent          *self,
+                                               gboolean             delete_data,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean         tsr_torrent_forget_finish    (TsrTorrent          *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
 /* Adds "host:port" to the addresses to dial, ahead of the trackers'
  * (signal "peer-dialing" when its turn comes). */
 void             tsr_torrent_add_peer_address (TsrTorrent         *self,
