@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-read-cache.h: the seed's read-ahead. A request for one block reads
+ * its whole piece on a worker thread; the blocks peers ask for next come
+ * from memory. Peers ask for a piece's blocks in order, so one large read
+ * replaces dozens of small ones and their trips through the thread pool.
+ * Pieces are kept, least recently used first out, within a byte budget.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tsr-storage.h"
+
+G_BEGIN_DECLS
+
+typedef struct _TsrReadCache TsrReadCache;
+
+/* Called once per request, on the main context: @block is a slice of the
+ * piece (NULL with @error set when the read failed or was cancelled). */
+typedef void (*TsrReadCacheFunc) (GBytes       *block,
+                                  const GError *error,
+                                  gpointer      user_data);
+
+/* Keeps at most @budget bytes of pieces; pieces larger than a quarter of
+ * it are read block by block, uncached. */
+TsrReadCache *tsr_read_cache_new      (TsrStorage       *storage,
+                                       gsize             budget);
+/* Pending requests get their @destroy, never their @func. */
+void          tsr_read_cache_free     (TsrReadCache     *self);
+
+/* Reads @length bytes at @begin of piece @index: at once when the piece
+ * is in memory (before this returns), else once it is read. */
+void          tsr_read_cache_get      (TsrReadCache     *self,
+                                       guint             index,
+                                       guint32           begin,
+                                       guint32           length,
+                                       TsrReadCacheFunc  func,
+                                       gpointer          user_data,
+                                       GDestroyNotify    destroy);
+/* Bytes of pieces held now, and reads from disk so far (for tests). */
+gsize         tsr_read_cache_get_size    (TsrReadCache  *self);
+guint         tsr_read_cache_get_n_reads (TsrReadCache  *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsrReadCache, tsr_read_cache_free)
+
+G_END_DECLS
