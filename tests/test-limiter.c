@@ -22,8 +22,11 @@ test_single (void)
   /* 500 bytes of debt at 1000 bytes a second. */
   g_assert_cmpuint (wait, >=, 400);
   g_assert_cmpuint (wait, <=, 501);
+  /* In debt: nothing may go out without waiting. */
+  g_assert_cmpuint (tsr_limiter_get_allowance (limiter), ==, 0);
   tsr_limiter_set_rate (limiter, 0);
   g_assert_cmpuint (tsr_limiter_wait_ms (limiter), ==, 0);
+  g_assert_cmpuint (tsr_limiter_get_allowance (limiter), ==, G_MAXUINT64);
   tsr_limiter_consume (limiter, 1 << 30);
   g_assert_cmpuint (tsr_limiter_wait_ms (limiter), ==, 0);
 }
@@ -59,6 +62,11 @@ test_chained (void)
     g_assert_cmpuint (wait, >=, 400);
     g_assert_cmpuint (wait, <=, 501);
     g_assert_cmpuint (tsr_limiter_wait_ms (fast), <=, 1);
+    /* A quarter second's worth refills, at most: no burst after a pause. */
+    g_usleep (300 * 1000);
+    g_assert_cmpuint (tsr_limiter_get_allowance (slow), ==, 0);   /* 50 owed, 30 back */
+    g_usleep (600 * 1000);
+    g_assert_cmpuint (tsr_limiter_get_allowance (slow), ==, 25);  /* capped */
   }
   /* Detached, only its own bucket counts. */
   tsr_limiter_set_parent (torrent, NULL);

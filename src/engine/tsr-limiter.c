@@ -98,6 +98,19 @@ tsr_limiter_consume (TsrLimiter *self,
   self->tokens -= (gdouble) bytes;
 }
 
+guint64
+tsr_limiter_get_allowance (TsrLimiter *self)
+{
+  guint64 allowance = G_MAXUINT64;
+
+  if (self->parent != NULL)
+    allowance = tsr_limiter_get_allowance (self->parent);
+  if (self->rate == 0)
+    return allowance;
+  refill (self);
+  return MIN (allowance, self->tokens > 0 ? (guint64) self->tokens : 0);
+}
+
 guint
 tsr_limiter_wait_ms (TsrLimiter *self)
 {

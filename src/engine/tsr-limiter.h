@@ -26,6 +26,8 @@ guint64     tsr_limiter_get_rate   (TsrLimiter *self);
 /* Takes @bytes (the bucket may go into debt). */
 void        tsr_limiter_consume    (TsrLimiter *self,
                                     guint64     bytes);
+/* Bytes that may flow now without debt (G_MAXUINT64: no limit). */
+guint64     tsr_limiter_get_allowance (TsrLimiter *self);
 /* Milliseconds to wait before more may flow: 0 when the bucket has tokens. */
 guint       tsr_limiter_wait_ms    (TsrLimiter *self);
 

@@ -169,6 +169,9 @@ tsr_peer_new_incoming (GSocketConnection *connection)
 
   self->incoming = TRUE;
   self->connection = g_object_ref (connection);
+  /* As for dialled peers: small messages (have, request) go out at once,
+   * not after a delayed ACK. */
+  g_socket_set_option (g_socket_connection_get_socket (connection), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
   if (G_IS_INET_SOCKET_ADDRESS (remote))
     {
       g_autofree char *host = g_inet_address_to_string (
@@ -338,8 +341,34 @@ flush (TsrPeer *self)
   move_pending (self);
   if (self->queue->len == 0)
     return;
-  self->sending = g_steal_pointer (&self->queue);
-  self->queue = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  {
+    /* Under a limit, a write takes what the bucket allows (one buffer
+     * at least): a long queue must not leave in one burst. */
+    guint64 allowance = self->up != NULL ? tsr_limiter_get_allowance (self->up) : G_MAXUINT64;
+    guint64 total = 0;
+    guint n = 0;
+
+    while (n < self->queue->len)
+      {
+        gsize size = g_bytes_get_size (g_ptr_array_index (self->queue, n));
+
+        if (n > 0 && total + size > allowance)
+          break;
+        total += size;
+        n++;
+      }
+    if (n == self->queue->len)
+      {
+        self->sending = g_steal_pointer (&self->queue);
+        self->queue = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+      }
+    else
+      {
+        self->sending = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+        for (i = 0; i < n; i++)
+          g_ptr_array_add (self->sending, g_ptr_array_steal_index (self->queue, 0));
+      }
+  }
   self->vectors = g_new0 (GOutputVector, self->sending->len);
   for (i = 0; i < self->sending->len; i++)
     {
@@ -446,6 +475,9 @@ process_input_locked (TsrPeer *self)
       /* Incoming: ours is not known yet; tsr_peer_accept decides. */
       self->state.fast = self->have_ours && tsr_wire_reserved_has (theirs.reserved, TSR_WIRE_RESERVED_FAST) &&
                          tsr_wire_reserved_has (self->ours.reserved, TSR_WIRE_RESERVED_FAST);
+      self->state.extended = self->have_ours &&
+                             tsr_wire_reserved_has (theirs.reserved, TSR_WIRE_RESERVED_EXTENDED) &&
+                             tsr_wire_reserved_has (self->ours.reserved, TSR_WIRE_RESERVED_EXTENDED);
       offset = TSR_WIRE_HANDSHAKE_LENGTH;
       g_signal_emit (self, signals[SIGNAL_HANDSHAKE], 0, &theirs);
       if (self->closed)
@@ -606,6 +638,9 @@ tsr_peer_accept (TsrPeer                *self,
   self->state.fast = self->handshake_received &&
                      tsr_wire_reserved_has (self->their_reserved, TSR_WIRE_RESERVED_FAST) &&
                      tsr_wire_reserved_has (self->ours.reserved, TSR_WIRE_RESERVED_FAST);
+  self->state.extended = self->handshake_received &&
+                         tsr_wire_reserved_has (self->their_reserved, TSR_WIRE_RESERVED_EXTENDED) &&
+                         tsr_wire_reserved_has (self->ours.reserved, TSR_WIRE_RESERVED_EXTENDED);
   send_handshake (self);
   /* Anything that came behind the handshake can be parsed now: by the
    * running parse if we are inside it, else at the next idle. */

@@ -75,6 +75,7 @@ typedef struct
   TsrBitfield *have;              /* (nullable) what they have */
   guint        requests_out;      /* our requests in flight to them */
   gboolean     fast;              /* both sides speak BEP 6 */
+  gboolean     extended;          /* both sides speak BEP 10 */
 } TsrPeerState;
 
 TsrPeerState *tsr_peer_get_state           (TsrPeer                *self);

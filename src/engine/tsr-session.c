@@ -99,6 +99,7 @@ tsr_session_add_torrent (TsrSession  *self,
   g_autoptr(TsrTorrent) torrent = tsr_torrent_new (info, folder, self->peer_id);
 
   tsr_torrent_set_limiters (torrent, self->up, self->down);
+  tsr_torrent_set_listen_port (torrent, self->port);
   g_list_store_append (self->torrents, torrent);
   return torrent;
 }
@@ -244,5 +245,15 @@ tsr_session_listen (TsrSession  *self,
   g_socket_service_start (service);
   self->service = g_steal_pointer (&service);
   self->port = port;
+  {
+    guint i;
+
+    for (i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->torrents)); i++)
+      {
+        g_autoptr(TsrTorrent) torrent = g_list_model_get_item (G_LIST_MODEL (self->torrents), i);
+
+        tsr_torrent_set_listen_port (torrent, port);
+      }
+  }
   return TRUE;
 }

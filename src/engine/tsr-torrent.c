@@ -21,8 +21,10 @@
 
 #include "tsr-bitfield.h"
 #include "tsr-choker.h"
+#include "tsr-extension.h"
 #include "tsr-peer-pool.h"
 #include "tsr-piece-picker.h"
+#include "tsr-read-cache.h"
 #include "tsr-resume.h"
 #include "tsr-storage.h"
 #include "tsr-torrent.h"
@@ -88,6 +90,8 @@ typedef struct
   gint64   last_block;    /* monotonic seconds: a block, or their unchoke */
   gboolean snubbed;
   guint    reads;         /* its requests being read from disk */
+  guint    reqq;          /* BEP 10: requests it queues, 0 when unknown */
+  char    *client;        /* (owned) (nullable) BEP 10: its client's name */
   gboolean dialed;        /* we dialled it: the pool hears how it went */
   gboolean shaken;        /* handshake done */
   gboolean dropping;      /* a close is scheduled */
@@ -110,6 +114,8 @@ struct _TsrTorrent
   TsrPiecePicker  *picker;          /* (owned) availability, what to start next */
   TsrChoker       *choker;          /* (owned) who we upload to */
   guint8          *file_priority;   /* (owned) TsrPriority per file */
+  TsrReadCache    *read_cache;      /* (owned) pieces read ahead for uploads */
+  guint16          listen_port;     /* told to peers (BEP 10), 0: unknown */
   guint            choke_source;    /* a choker round every TSR_CHOKER_ROUND s */
   guint64          downloaded;
   guint64          uploaded;
@@ -139,6 +145,7 @@ G_DEFINE_FINAL_TYPE (TsrTorrent, tsr_torrent, G_TYPE_OBJECT)
 
 static void check_limits (TsrTorrent *self);
 static void dial_some (TsrTorrent *self);
+static void on_extended (TsrTorrent *self, PeerData *data, const TsrWireMessage *message);
 
 static void
 piece_free (Piece *piece)
@@ -163,6 +170,7 @@ peer_data_free (PeerData *data)
   tsr_peer_close (data->peer, NULL);
   g_object_unref (data->peer);
   g_array_unref (data->requests);
+  g_free (data->client);
   g_free (data);
 }
 
@@ -191,6 +199,7 @@ tsr_torrent_finalize (GObject *object)
   g_clear_pointer (&self->pool, tsr_peer_pool_free);
   g_clear_pointer (&self->picker, tsr_piece_picker_free);
   g_clear_pointer (&self->choker, tsr_choker_free);
+  g_clear_pointer (&self->read_cache, tsr_read_cache_free);
   g_free (self->file_priority);
   g_clear_object (&self->tracker);
   g_free (self->state_folder);
@@ -274,6 +283,7 @@ tsr_torrent_new (TsrMetainfo  *info,
   self->folder = g_strdup (folder);
   memcpy (self->peer_id, peer_id, 20);
   self->storage = tsr_storage_new (info, folder);
+  self->read_cache = tsr_read_cache_new (self->storage, TSR_TORRENT_READ_CACHE);
   self->have = tsr_bitfield_new (info->piece_count);
   self->picker = tsr_piece_picker_new (info->piece_count);
   self->choker = tsr_choker_new ();
@@ -1330,13 +1340,19 @@ reject_request (TsrPeer *peer,
 }
 
 static void
-on_block_read (GObject      *source,
-               GAsyncResult *result,
+read_data_free (ReadData *read)
+{
+  g_object_unref (read->torrent);
+  g_object_unref (read->peer);
+  g_free (read);
+}
+
+static void
+on_block_read (GBytes       *block,
+               const GError *error,
                gpointer      user_data)
 {
   ReadData *read = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) block = tsr_storage_read_block_finish (TSR_STORAGE (source), result, &error);
   PeerData *data = find_peer (read->torrent, read->peer);
 
   if (data != NULL && data->reads > 0)
@@ -1355,9 +1371,6 @@ on_block_read (GObject      *source,
     }
   else if (block != NULL)
     reject_request (read->peer, read->index, read->begin, read->length);
-  g_object_unref (read->torrent);
-  g_object_unref (read->peer);
-  g_free (read);
 }
 
 /* A choker round: the decisions are sent at once. Choking a peer drops
@@ -1446,8 +1459,8 @@ on_request (TsrTorrent           *self,
   read->index = message->index;
   read->begin = message->begin;
   read->length = message->length;
-  tsr_storage_read_block_async (self->storage, message->index, message->begin, message->length,
-                                self->cancellable, on_block_read, read);
+  tsr_read_cache_get (self->read_cache, message->index, message->begin, message->length, on_block_read, read,
+                      (GDestroyNotify) read_data_free);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1543,12 +1556,14 @@ on_peer_message (TsrPeer        *peer,
           forget_request (self, data, (guint) asked);
       }
       break;
+    case TSR_WIRE_EXTENDED:
+      on_extended (self, data, message);
+      break;
     case TSR_WIRE_CANCEL:
     case TSR_WIRE_KEEPALIVE:
     case TSR_WIRE_PORT:
     case TSR_WIRE_SUGGEST:
     case TSR_WIRE_ALLOWED_FAST:
-    case TSR_WIRE_EXTENDED:
     case TSR_WIRE_UNKNOWN:
     default:
       break;
@@ -1604,6 +1619,53 @@ make_handshake (TsrTorrent       *self,
   memcpy (handshake->info_hash, self->info->has_v1 ? self->info->info_hash : self->info->info_hash_v2, 20);
   memcpy (handshake->peer_id, self->peer_id, 20);
   tsr_wire_reserved_set (handshake->reserved, TSR_WIRE_RESERVED_FAST);
+  tsr_wire_reserved_set (handshake->reserved, TSR_WIRE_RESERVED_EXTENDED);
+}
+
+/* BEP 10: who we are, where we listen, how many requests we queue, and
+ * the address we see the peer at. No extension messages yet. */
+static void
+send_extended_handshake (TsrTorrent *self,
+                         TsrPeer    *peer)
+{
+  g_autoptr(TsrExtensionHandshake) ours = tsr_extension_handshake_new ();
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(GSocketConnectable) remote = g_network_address_parse (tsr_peer_get_address (peer), 0, NULL);
+  TsrWireMessage message = { 0 };
+
+  ours->client = g_strdup (PACKAGE_NAME " " PACKAGE_VERSION);
+  ours->port = self->listen_port;
+  ours->reqq = TSR_EXTENSION_OUR_REQQ;
+  if (remote != NULL)
+    ours->your_ip = g_inet_address_new_from_string (g_network_address_get_hostname (G_NETWORK_ADDRESS (remote)));
+  payload = tsr_extension_handshake_encode (ours);
+  message.type = TSR_WIRE_EXTENDED;
+  message.extended_id = 0;
+  message.data = g_bytes_get_data (payload, &message.data_length);
+  tsr_peer_send (peer, &message);
+}
+
+static void
+on_extended (TsrTorrent           *self,
+             PeerData             *data,
+             const TsrWireMessage *message)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsrExtensionHandshake) theirs = NULL;
+
+  /* Only the handshake for now: we announce no extension, so no other
+   * id may come. */
+  if (message->extended_id != 0)
+    return;
+  theirs = tsr_extension_handshake_parse (message->data, message->data_length, &error);
+  if (theirs == NULL)
+    {
+      g_debug ("%s: %s", tsr_peer_get_address (data->peer), error->message);
+      return;
+    }
+  data->reqq = theirs->reqq;
+  g_free (data->client);
+  data->client = g_strdup (theirs->client);
 }
 
 static void
@@ -1654,6 +1716,8 @@ on_peer_handshake (TsrPeer  *peer,
       message.data_length = length;
       tsr_peer_send (peer, &message);
     }
+  if (tsr_peer_get_state (peer)->extended)
+    send_extended_handshake (self, peer);
 }
 
 static PeerData *
@@ -1742,6 +1806,7 @@ on_tick (gpointer user_data)
       guint64 received = tsr_peer_get_bytes_received (data->peer);
       guint64 sent = tsr_peer_get_bytes_sent (data->peer);
       guint64 wanted;
+      guint cap;
 
       data->rate = (data->rate + (received - data->last_received)) / 2;
       data->last_received = received;
@@ -1757,7 +1822,9 @@ on_tick (gpointer user_data)
           release_requests (self, data);
         }
       wanted = data->rate * TSR_TORRENT_PIPELINE_SECONDS / TSR_WIRE_BLOCK_SIZE;
-      data->pipeline = data->snubbed ? 1 : (guint) CLAMP (wanted, TSR_TORRENT_PIPELINE, TSR_TORRENT_PIPELINE_MAX);
+      /* Never more than the queue a peer told (BEP 10 reqq); up to it. */
+      cap = data->reqq > 0 ? MIN (data->reqq, TSR_TORRENT_PIPELINE_TOLD) : TSR_TORRENT_PIPELINE_MAX;
+      data->pipeline = data->snubbed ? 1 : (guint) CLAMP (wanted, MIN (TSR_TORRENT_PIPELINE, cap), cap);
       fill_pipeline (self, data);
     }
   dial_some (self);
@@ -1872,6 +1939,13 @@ tracker_stats (gpointer            user_data,
   request->uploaded = self->uploaded;
   request->downloaded = self->downloaded;
   request->left = MIN ((guint64) missing * self->info->piece_length, self->info->total_length);
+}
+
+void
+tsr_torrent_set_listen_port (TsrTorrent *self,
+                             guint16     port)
+{
+  self->listen_port = port;
 }
 
 void
@@ -2008,6 +2082,10 @@ tsr_torrent_stop (TsrTorrent *self)
   g_cancellable_cancel (self->cancellable);
   g_ptr_array_set_size (self->peers, 0);
   tsr_peer_pool_reset (self->pool);
+  /* Reads for peers that are gone are dropped; the data may change
+   * (a recheck, a move) before the next start. */
+  tsr_read_cache_free (self->read_cache);
+  self->read_cache = tsr_read_cache_new (self->storage, TSR_TORRENT_READ_CACHE);
   /* The choker knew the peers by address: they are gone. */
   tsr_choker_free (self->choker);
   self->choker = tsr_choker_new ();

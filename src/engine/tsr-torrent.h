@@ -36,8 +36,13 @@ G_DECLARE_FINAL_TYPE (TsrTorrent, tsr_torrent, TSR, TORRENT, GObject)
 #define TSR_TORRENT_PIPELINE 32
 #define TSR_TORRENT_PIPELINE_SECONDS 2
 #define TSR_TORRENT_PIPELINE_MAX 250
-/* A peer's requests being served at once, at most: more close it. */
-#define TSR_TORRENT_MAX_QUEUED_REQUESTS 1024
+/* ...or up to the queue a peer told (BEP 10 reqq), at most this. */
+#define TSR_TORRENT_PIPELINE_TOLD 1000
+/* Bytes of pieces read ahead for uploads, per torrent. */
+#define TSR_TORRENT_READ_CACHE (16 * 1024 * 1024)
+/* A peer's requests being served at once, at most: more close it (we
+ * tell peers we queue TSR_EXTENSION_OUR_REQQ). */
+#define TSR_TORRENT_MAX_QUEUED_REQUESTS 2500
 /* End game: peers asked for the same block at most. */
 #define TSR_TORRENT_ENDGAME_COPIES 2
 /* A peer that unchoked us and sent nothing for this long is snubbing us:
@@ -65,6 +70,10 @@ guint            tsr_torrent_get_n_peers      (TsrTorrent         *self);
 guint            tsr_torrent_get_n_seeds      (TsrTorrent         *self);
 /* Bytes of verified pieces. */
 guint64          tsr_torrent_get_bytes_have   (TsrTorrent         *self);
+
+/* The port we listen on, told to peers (BEP 10 "p"). */
+void             tsr_torrent_set_listen_port  (TsrTorrent         *self,
+                                               guint16             port);
 
 /* Announces to the torrent's trackers, telling them @port; call before
  * start. */

@@ -96,7 +96,11 @@ class Peer:
                 break
             if event is not None and event["event"] == name:
                 return event
-        raise AssertionError(f"no {name!r} event within {timeout} s; stderr: "
+        # The last events say where it stood (pieces only as a count).
+        recent = [e for e in self.events if e["event"] != "piece-verified"][-15:]
+        verified = sum(e["event"] == "piece-verified" for e in self.events)
+        raise AssertionError(f"no {name!r} event within {timeout} s ({verified} pieces verified); last events: "
+                             f"{recent}; stderr: "
                              f"{self.process.stderr.read1(4096) if self.process.poll() is not None else b''}")
 
     def stop(self):
