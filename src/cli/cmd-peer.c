@@ -35,6 +35,7 @@ typedef struct
   guint64    up_total;     /* 0: no limit */
   guint64    down_total;
   gdouble    seed_ratio;   /* 0: no limit */
+  int        seed_idle;    /* seconds; 0: no limit */
   TsrCliStatus *status_line; /* (nullable) on a terminal */
 } PeerRun;
 
@@ -307,7 +308,7 @@ on_watch (gpointer user_data)
   PeerRun *run = user_data;
   guint i;
 
-  if (run->up_total == 0 && run->down_total == 0 && run->seed_ratio <= 0)
+  if (run->up_total == 0 && run->down_total == 0 && run->seed_ratio <= 0 && run->seed_idle <= 0)
     return G_SOURCE_CONTINUE;
   for (i = 0; i < run->torrents->len; i++)
     {
@@ -441,6 +442,7 @@ tsr_cli_peer (int    argc,
     { "up-total", 0, 0, G_OPTION_ARG_STRING, &up_total, N_("Stop a torrent once it uploaded SIZE bytes"), N_("SIZE") },
     { "down-total", 0, 0, G_OPTION_ARG_STRING, &down_total, N_("Stop a torrent once it downloaded SIZE bytes"), N_("SIZE") },
     { "seed-ratio", 0, 0, G_OPTION_ARG_DOUBLE, &run.seed_ratio, N_("Stop seeding once uploaded / size reaches R"), N_("R") },
+    { "seed-idle", 0, 0, G_OPTION_ARG_INT, &run.seed_idle, N_("Stop seeding after SECONDS without uploading"), N_("SECONDS") },
     { "stopped", 0, 0, G_OPTION_ARG_NONE, &stopped, N_("Add the torrents without starting them"), NULL },
     { "only", 0, 0, G_OPTION_ARG_STRING, &only, N_("Fetch only these files, numbered as show lists them"), N_("LIST") },
     { "sequential", 0, 0, G_OPTION_ARG_NONE, &sequential, N_("Fetch pieces in order (to play media while it downloads)"), NULL },
@@ -469,6 +471,11 @@ tsr_cli_peer (int    argc,
       !parse_size_option ("--up-total", up_total, &run.up_total) ||
       !parse_size_option ("--down-total", down_total, &run.down_total))
     return 1;
+  if (run.seed_idle < 0)
+    {
+      tsr_cli_error (_("--seed-idle must not be negative"));
+      return 1;
+    }
   if (run.seed_ratio < 0)
     {
       tsr_cli_error (_("--seed-ratio must not be negative"));
@@ -540,6 +547,7 @@ tsr_cli_peer (int    argc,
       g_signal_connect (torrent, "peer-banned", G_CALLBACK (on_peer_banned), &run);
       g_signal_connect (torrent, "limit-reached", G_CALLBACK (on_limit_reached), &run);
       tsr_torrent_set_limits (torrent, run.up_total, run.down_total, run.seed_ratio);
+      tsr_torrent_set_seed_idle_limit (torrent, (guint) run.seed_idle);
       tsr_torrent_set_max_peers (torrent, (guint) max_peers);
       tsr_torrent_set_sequential (torrent, sequential);
       if (only != NULL && !select_files (torrent, only))

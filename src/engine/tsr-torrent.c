@@ -133,6 +133,9 @@ struct _TsrTorrent
   guint64          up_total;        /* 0: no limit */
   guint64          down_total;
   gdouble          seed_ratio;
+  guint            seed_idle;       /* seconds without uploading; 0: no limit */
+  gint64           last_upload;     /* monotonic seconds */
+  gint64           seeding_since;
   guint            limit_source;
   guint            save_timer;
 };
@@ -506,6 +509,12 @@ choose_piece (TsrTorrent *self,
             return piece;
           }
     }
+  /* Pieces collect in memory until written: past the budget, finish
+   * what is started before starting more (at least two, whatever their
+   * size, so that one slow piece never stalls everything). */
+  if (g_hash_table_size (self->pieces) >= 2 &&
+      (guint64) g_hash_table_size (self->pieces) * self->info->piece_length >= TSR_TORRENT_PIECE_MEMORY)
+    return NULL;
   if (tsr_piece_picker_pick (self->picker, tsr_peer_get_state (peer)->have, &index))
     return start_piece (self, index);
   return NULL;
@@ -727,6 +736,7 @@ check_done (TsrTorrent *self)
       return;
     }
   set_state (self, TSR_TORRENT_SEEDING);
+  self->seeding_since = now_seconds ();
   for (i = 0; i < self->peers->len; i++)
     update_interest (self, g_ptr_array_index (self->peers, i));
   /* "completed" means the whole torrent, not a selection of its files. */
@@ -1055,20 +1065,32 @@ tsr_torrent_set_state_folder (TsrTorrent *self,
 
 /* Limits -------------------------------------------------------------- */
 
+/* The limit reached, if any: "up-total", "down-total", "seed-ratio" or
+ * "seed-idle". */
+static const char *
+limit_reached (TsrTorrent *self)
+{
+  if (self->up_total > 0 && self->uploaded >= self->up_total)
+    return "up-total";
+  if (self->down_total > 0 && self->downloaded >= self->down_total)
+    return "down-total";
+  if (self->seed_ratio > 0 && self->state == TSR_TORRENT_SEEDING && self->info->total_length > 0 &&
+      (gdouble) self->uploaded / (gdouble) self->info->total_length >= self->seed_ratio)
+    return "seed-ratio";
+  if (self->seed_idle > 0 && self->state == TSR_TORRENT_SEEDING &&
+      now_seconds () - MAX (self->last_upload, self->seeding_since) >= self->seed_idle)
+    return "seed-idle";
+  return NULL;
+}
+
 static gboolean
 on_limit_reached (gpointer user_data)
 {
   TsrTorrent *self = user_data;
-  const char *reason = NULL;
+  const char *reason;
 
   self->limit_source = 0;
-  if (self->up_total > 0 && self->uploaded >= self->up_total)
-    reason = "up-total";
-  else if (self->down_total > 0 && self->downloaded >= self->down_total)
-    reason = "down-total";
-  else if (self->seed_ratio > 0 && self->state == TSR_TORRENT_SEEDING && self->info->total_length > 0 &&
-           (gdouble) self->uploaded / (gdouble) self->info->total_length >= self->seed_ratio)
-    reason = "seed-ratio";
+  reason = limit_reached (self);
   if (reason == NULL)
     return G_SOURCE_REMOVE;
   g_signal_emit (self, signals[SIGNAL_LIMIT_REACHED], 0, reason);
@@ -1081,15 +1103,9 @@ on_limit_reached (gpointer user_data)
 static void
 check_limits (TsrTorrent *self)
 {
-  gboolean reached;
-
   if (self->limit_source != 0 || (self->state != TSR_TORRENT_DOWNLOADING && self->state != TSR_TORRENT_SEEDING))
     return;
-  reached = (self->up_total > 0 && self->uploaded >= self->up_total) ||
-            (self->down_total > 0 && self->downloaded >= self->down_total) ||
-            (self->seed_ratio > 0 && self->state == TSR_TORRENT_SEEDING && self->info->total_length > 0 &&
-             (gdouble) self->uploaded / (gdouble) self->info->total_length >= self->seed_ratio);
-  if (reached)
+  if (limit_reached (self) != NULL)
     self->limit_source = g_idle_add (on_limit_reached, self);
 }
 
@@ -1102,6 +1118,14 @@ tsr_torrent_set_limits (TsrTorrent *self,
   self->up_total = up_total;
   self->down_total = down_total;
   self->seed_ratio = MAX (seed_ratio, 0);
+  check_limits (self);
+}
+
+void
+tsr_torrent_set_seed_idle_limit (TsrTorrent *self,
+                                 guint       seconds)
+{
+  self->seed_idle = seconds;
   check_limits (self);
 }
 
@@ -1362,6 +1386,7 @@ on_block_read (GBytes       *block,
     {
       tsr_peer_send_block (read->peer, read->index, read->begin, block);
       read->torrent->uploaded += g_bytes_get_size (block);
+      read->torrent->last_upload = now_seconds ();
       check_limits (read->torrent);
     }
   else if (block == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -1828,6 +1853,8 @@ on_tick (gpointer user_data)
       fill_pipeline (self, data);
     }
   dial_some (self);
+  /* Idleness is a limit that no byte moves toward. */
+  check_limits (self);
   if (self->state == TSR_TORRENT_DOWNLOADING && self->tracker != NULL && self->peers->len < FEW_PEERS &&
       tsr_peer_pool_get_n_dialing (self->pool) == 0 &&
       tsr_peer_pool_count_ready (self->pool, now_seconds (), FALSE) == 0)

@@ -38,6 +38,9 @@ G_DECLARE_FINAL_TYPE (TsrTorrent, tsr_torrent, TSR, TORRENT, GObject)
 #define TSR_TORRENT_PIPELINE_MAX 250
 /* ...or up to the queue a peer told (BEP 10 reqq), at most this. */
 #define TSR_TORRENT_PIPELINE_TOLD 1000
+/* Bytes of pieces being downloaded or written, per torrent, beyond which
+ * no new piece is started. */
+#define TSR_TORRENT_PIECE_MEMORY (32 * 1024 * 1024)
 /* Bytes of pieces read ahead for uploads, per torrent. */
 #define TSR_TORRENT_READ_CACHE (16 * 1024 * 1024)
 /* A peer's requests being served at once, at most: more close it (we
@@ -118,6 +121,11 @@ TsrPriority      tsr_torrent_get_file_priority (TsrTorrent        *self,
 /* Pieces in order, for playing media while it downloads. */
 void             tsr_torrent_set_sequential    (TsrTorrent        *self,
                                                 gboolean           sequential);
+
+/* Stops a seeding torrent (signal "limit-reached" with "seed-idle") once
+ * it uploaded nothing for @seconds; 0 means no limit. */
+void             tsr_torrent_set_seed_idle_limit (TsrTorrent      *self,
+                                                  guint            seconds);
 
 /* Keeps a resume record in @folder: saved a few seconds after pieces are
  * verified and at stop, and trusted at start when the files still match. */

@@ -424,6 +424,34 @@ def aria2_swarm(d, aria2_seeds):
         tracker.stop()
 
 
+def test_seed_idle(d):
+    """--seed-idle stops a seed that uploads nothing for that long (and the
+    program ends, no torrent running); uploading keeps it going."""
+    src, torrent = make_payload(d)
+    dst = os.path.join(d, "dst")
+    os.mkdir(dst)
+    idle = busy = leecher = None
+    try:
+        idle = Peer(src, torrent, "--seed-idle", "2")
+        idle.wait_for("done", 60)
+        started = time.monotonic()
+        event = idle.wait_for("limit-reached", 30)
+        assert event["limit"] == "seed-idle"
+        assert time.monotonic() - started >= 1, "stopped before being idle"
+        assert idle.process.wait(timeout=30) == 0
+        # Held to 4 MiB/s, a 27 MiB upload takes seconds: never idle for 5.
+        busy = Peer(src, torrent, "--seed-idle", "5", "--up-rate", "4m", state=os.path.join(d, "state-busy"))
+        busy.wait_for("done", 60)
+        leecher = Peer(dst, torrent, "--peer", f"127.0.0.1:{busy.port}", "--exit-when-done")
+        leecher.wait_for("done", DEADLINE)
+        assert not any(e["event"] == "limit-reached" for e in busy.drain()), "stopped while uploading"
+        assert busy.wait_for("limit-reached", 30)["limit"] == "seed-idle"
+    finally:
+        for peer in (idle, busy, leecher):
+            if peer:
+                peer.stop()
+
+
 def test_only_some_files(d):
     """--only fetches the files listed (and the pieces they share with
     others), says done, and leaves the rest alone."""
