@@ -187,7 +187,7 @@ static void
 on_state_changed (TsrTorrent *torrent,
                   PeerRun    *run)
 {
-  static const char *const names[] = { "stopped", "checking", "downloading", "seeding", "error" };
+  static const char *const names[] = { "stopped", "checking", "downloading", "seeding", "error", "queued" };
   TsrTorrentState state = tsr_torrent_get_state (torrent);
   JsonNode *node = json_node_new (JSON_NODE_VALUE);
   g_autofree char *text = NULL;
@@ -427,11 +427,13 @@ tsr_cli_peer (int    argc,
   gboolean no_tracker = FALSE;
   int port = 6881;
   int max_peers = TSR_TORRENT_MAX_PEERS;
+  int max_active = 0;
   PeerRun run = { 0 };
   const GOptionEntry entries[] = {
     { "dir", 'd', 0, G_OPTION_ARG_FILENAME, &folder, N_("Download folder (default: the current folder)"), N_("DIR") },
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, N_("Listening port (default 6881; 0: any free port, printed)"), N_("PORT") },
     { "peer", 0, 0, G_OPTION_ARG_STRING_ARRAY, &peers, N_("Connect to this peer (repeatable)"), N_("HOST:PORT") },
+    { "max-active", 0, 0, G_OPTION_ARG_INT, &max_active, N_("Check or download at most N torrents at once; the rest wait in a queue"), N_("N") },
     { "max-peers", 0, 0, G_OPTION_ARG_INT, &max_peers, N_("Connections per torrent, at most (default 80)"), N_("N") },
     { "no-tracker", 0, 0, G_OPTION_ARG_NONE, &no_tracker, N_("Do not contact trackers"), NULL },
     { "exit-when-done", 0, 0, G_OPTION_ARG_NONE, &run.exit_when_done, N_("Exit once all data is verified"), NULL },
@@ -481,6 +483,11 @@ tsr_cli_peer (int    argc,
       tsr_cli_error (_("--seed-ratio must not be negative"));
       return 1;
     }
+  if (max_active < 0)
+    {
+      tsr_cli_error (_("--max-active must not be negative"));
+      return 1;
+    }
   if (max_peers < 1 || max_peers > 10000)
     {
       tsr_cli_error (_("--max-peers %d is not from 1 to 10000"), max_peers);
@@ -505,6 +512,7 @@ tsr_cli_peer (int    argc,
     run.status_line = status_line = tsr_cli_status_new (torrents);
   session = tsr_session_new ();
   tsr_session_set_rate_limits (session, up_rate_bytes, down_rate_bytes);
+  tsr_session_set_max_active (session, (guint) max_active);
   run.torrents = torrents;
   if (!tsr_session_listen (session, (guint16) port, &error))
     {
@@ -564,7 +572,10 @@ tsr_cli_peer (int    argc,
           emit_event (&run, torrent, "stopped", _("Added stopped"), NULL);
           continue;
         }
-      tsr_torrent_start (torrent);
+      if (max_active > 0)
+        tsr_torrent_queue (torrent);
+      else
+        tsr_torrent_start (torrent);
       for (j = 0; peers != NULL && peers[j] != NULL; j++)
         tsr_torrent_add_peer_address (torrent, peers[j]);
     }

@@ -24,12 +24,16 @@ struct _TsrSession
   guint16            port;
   guint8             peer_id[20];
   GListStore        *torrents;    /* (owned) (element-type TsrTorrent) */
+  guint              max_active;  /* torrents checking or downloading at once; 0: all */
+  guint              queue_source;
   GPtrArray         *pending;     /* (owned) (element-type TsrPeer) before their handshake */
   TsrLimiter        *up;          /* (owned) */
   TsrLimiter        *down;        /* (owned) */
 };
 
 G_DEFINE_FINAL_TYPE (TsrSession, tsr_session, G_TYPE_OBJECT)
+
+static void on_torrent_state_changed (TsrTorrent *torrent, TsrSession *self);
 
 static void
 tsr_session_dispose (GObject *object)
@@ -39,6 +43,19 @@ tsr_session_dispose (GObject *object)
   if (self->service != NULL)
     g_socket_service_stop (self->service);
   g_clear_object (&self->service);
+  g_clear_handle_id (&self->queue_source, g_source_remove);
+  if (self->torrents != NULL)
+    {
+      guint i;
+
+      /* Torrents may outlive us (the CLI holds them): they stop telling us. */
+      for (i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->torrents)); i++)
+        {
+          g_autoptr(TsrTorrent) torrent = g_list_model_get_item (G_LIST_MODEL (self->torrents), i);
+
+          g_signal_handlers_disconnect_by_func (torrent, on_torrent_state_changed, self);
+        }
+    }
   g_clear_object (&self->torrents);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
   g_clear_pointer (&self->up, tsr_limiter_unref);
@@ -91,6 +108,79 @@ tsr_session_get_torrents (TsrSession *self)
   return G_LIST_MODEL (self->torrents);
 }
 
+static gboolean
+is_active (TsrTorrent *torrent)
+{
+  TsrTorrentState state = tsr_torrent_get_state (torrent);
+
+  return state == TSR_TORRENT_CHECKING || state == TSR_TORRENT_DOWNLOADING;
+}
+
+/* Starts queued torrents, in list order, while fewer than max_active
+ * check or download; sends the last active ones back to the queue when
+ * the limit was lowered. Seeds do not count: they wait for nobody. */
+static gboolean
+on_update_queue (gpointer user_data)
+{
+  TsrSession *self = user_data;
+  GListModel *list = G_LIST_MODEL (self->torrents);
+  guint n = g_list_model_get_n_items (list);
+  guint active = 0;
+  guint i;
+
+  self->queue_source = 0;
+  for (i = 0; i < n; i++)
+    {
+      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (list, i);
+
+      if (!is_active (torrent))
+        continue;
+      if (self->max_active > 0 && active >= self->max_active)
+        tsr_torrent_queue (torrent);
+      else
+        active++;
+    }
+  for (i = 0; i < n; i++)
+    {
+      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (list, i);
+
+      if (tsr_torrent_get_state (torrent) != TSR_TORRENT_QUEUED ||
+          (self->max_active > 0 && active >= self->max_active))
+        continue;
+      tsr_torrent_start (torrent);
+      active++;
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+update_queue_soon (TsrSession *self)
+{
+  if (self->queue_source == 0)
+    self->queue_source = g_idle_add (on_update_queue, self);
+}
+
+static void
+on_torrent_state_changed (TsrTorrent *torrent,
+                          TsrSession *self)
+{
+  update_queue_soon (self);
+}
+
+void
+tsr_session_set_max_active (TsrSession *self,
+                            guint       max_active)
+{
+  self->max_active = max_active;
+  update_queue_soon (self);
+}
+
+guint
+tsr_session_get_max_active (TsrSession *self)
+{
+  return self->max_active;
+}
+
 TsrTorrent *
 tsr_session_add_torrent (TsrSession  *self,
                          TsrMetainfo *info,
@@ -100,6 +190,7 @@ tsr_session_add_torrent (TsrSession  *self,
 
   tsr_torrent_set_limiters (torrent, self->up, self->down);
   tsr_torrent_set_listen_port (torrent, self->port);
+  g_signal_connect_object (torrent, "state-changed", G_CALLBACK (on_torrent_state_changed), self, 0);
   g_list_store_append (self->torrents, torrent);
   return torrent;
 }
@@ -146,7 +237,9 @@ tsr_session_remove_torrent_async (TsrSession          *self,
     }
   /* Out of the list first: no incoming peer reaches it from now on. */
   g_object_ref (torrent);
+  g_signal_handlers_disconnect_by_func (torrent, on_torrent_state_changed, self);
   g_list_store_remove (self->torrents, position);
+  update_queue_soon (self);
   tsr_torrent_forget_async (torrent, delete_data, cancellable, on_forgotten, g_steal_pointer (&task));
   g_object_unref (torrent);
 }

@@ -28,6 +28,13 @@ void          tsr_session_set_rate_limits (TsrSession *self,
                                            guint64     up,
                                            guint64     down);
 
+/* At most @max_active torrents check or download at once (0: no limit);
+ * the others wait in TSR_TORRENT_QUEUED (tsr_torrent_queue) and start in
+ * list order as places free up. Seeds are not counted. */
+void          tsr_session_set_max_active (TsrSession *self,
+                                          guint       max_active);
+guint         tsr_session_get_max_active (TsrSession *self);
+
 TsrTorrent   *tsr_session_add_torrent  (TsrSession   *self,
                                         TsrMetainfo  *info,
                                         const char   *folder);

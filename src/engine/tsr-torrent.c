@@ -2099,6 +2099,16 @@ tsr_torrent_start (TsrTorrent *self)
 }
 
 void
+tsr_torrent_queue (TsrTorrent *self)
+{
+  if (self->state == TSR_TORRENT_QUEUED)
+    return;
+  if (self->state != TSR_TORRENT_STOPPED && self->state != TSR_TORRENT_ERROR)
+    tsr_torrent_stop (self);
+  set_state (self, TSR_TORRENT_QUEUED);
+}
+
+void
 tsr_torrent_stop (TsrTorrent *self)
 {
   g_clear_handle_id (&self->limit_source, g_source_remove);

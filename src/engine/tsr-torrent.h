@@ -25,6 +25,7 @@ typedef enum
   TSR_TORRENT_DOWNLOADING,
   TSR_TORRENT_SEEDING,
   TSR_TORRENT_ERROR,
+  TSR_TORRENT_QUEUED,      /* waiting for the session to let it start */
 } TsrTorrentState;
 
 #define TSR_TYPE_TORRENT (tsr_torrent_get_type ())
@@ -138,6 +139,9 @@ gboolean         tsr_torrent_save_resume      (TsrTorrent         *self,
 /* Checks the data already in the folder (on worker threads), then
  * downloads what is missing, or seeds. */
 void             tsr_torrent_start            (TsrTorrent         *self);
+/* Waits, stopped, until its session starts it (see
+ * tsr_session_set_max_active). */
+void             tsr_torrent_queue            (TsrTorrent         *self);
 /* Disconnects and stops announcing; pieces already on their way to disk
  * still land (see tsr_torrent_get_pending_writes). */
 void             tsr_torrent_stop             (TsrTorrent         *self);

@@ -452,6 +452,45 @@ def test_seed_idle(d):
                 peer.stop()
 
 
+def test_queue(d):
+    """--max-active 1 with three torrents: they check and download one at
+    a time, in order, and all finish."""
+    src = os.path.join(d, "src")
+    torrents = []
+    for i in range(3):
+        write(os.path.join(src, f"t{i}", "data.bin"), pseudo_random(3 * 1024 * 1024 + i, 40 + i))
+        torrents.append(os.path.join(d, f"t{i}.torrent"))
+        cli("create", "-q", "-p", "256k", "-o", torrents[i], os.path.join(src, f"t{i}"), check=True)
+    hashes = [json.loads(cli("show", "--json", t, check=True).stdout)["info_hash"] for t in torrents]
+    dst = os.path.join(d, "dst")
+    os.mkdir(dst)
+    seeder = leecher = None
+    try:
+        seeder = Peer(src, torrents[0], *torrents[1:])
+        for _ in torrents:
+            seeder.wait_for("done", 60)
+        leecher = Peer(dst, torrents[0], "--max-active", "1", "--peer", f"127.0.0.1:{seeder.port}",
+                       "--exit-when-done", *torrents[1:])
+        assert leecher.process.wait(timeout=DEADLINE) == 0
+        states = {}
+        finished = []
+        for event in leecher.drain():
+            if event["event"] == "state":
+                states[event["torrent"]] = event["state"]
+                active = [h for h, s in states.items() if s in ("checking", "downloading")]
+                assert len(active) <= 1, f"two torrents active at once: {states}"
+            if event["event"] == "done":
+                finished.append(event["torrent"])
+        # Peer() puts its first torrent last on the command line.
+        assert finished == hashes[1:] + hashes[:1], f"finished out of order: {finished}"
+        for i in range(3):
+            assert tree_digest(os.path.join(dst, f"t{i}")) == tree_digest(os.path.join(src, f"t{i}"))
+    finally:
+        for peer in (seeder, leecher):
+            if peer:
+                peer.stop()
+
+
 def test_only_some_files(d):
     """--only fetches the files listed (and the pieces they share with
     others), says done, and leaves the rest alone."""
