@@ -939,6 +939,106 @@ test_stop_start (Fixture       *f,
   drain ();
 }
 
+/* Moving ------------------------------------------------------------ */
+
+static gboolean
+exists (const char *folder,
+        const char *relative)
+{
+  g_autofree char *path = g_build_filename (folder, relative, NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS | G_FILE_TEST_IS_SYMLINK);
+}
+
+static void
+on_moved (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GError **error = user_data;
+
+  if (tsr_torrent_move_data_finish (TSR_TORRENT (source), result, error))
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "done");
+}
+
+/* Moves the data and returns the error, or NULL when it worked. */
+static GError *
+move_data (TsrTorrent *torrent,
+           const char *folder)
+{
+  GError *error = NULL;
+
+  tsr_torrent_move_data_async (torrent, folder, NULL, on_moved, &error);
+  WAIT_UNTIL (error != NULL, "the move to end");
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+    {
+      g_clear_error (&error);
+      return NULL;
+    }
+  return error;
+}
+
+/* A download's data moves while it runs: a move onto a file already
+ * there is refused with nothing moved; a good move renames everything,
+ * leaves no torrent file behind, keeps the pieces (no piece fetched
+ * twice) and the download ends in the new folder. */
+static void
+test_move_data (Fixture       *f,
+                gconstpointer  data)
+{
+  TsrTorrent *seed_torrent = NULL;
+  TsrSession *seeder = start_seed (f, TRUE, &seed_torrent);
+  Recorder *leech = NULL;
+  TsrSession *leecher = start_leech (f, &leech);
+  g_autofree char *address = loopback_address (tsr_session_get_port (seeder));
+  g_autofree char *state = g_build_filename (f->dir, "state", NULL);
+  g_autofree char *taken = g_build_filename (f->dir, "taken", NULL);
+  g_autofree char *moved = g_build_filename (f->dir, "moved", NULL);
+  g_autoptr(GError) error = NULL;
+  guint before;
+  guint i;
+
+  tsr_torrent_set_state_folder (leech->torrent, state);
+  tsr_torrent_set_rate_limits (leech->torrent, 0, 1024 * 1024);
+  tsr_torrent_add_peer_address (leech->torrent, address);
+  WAIT_UNTIL (leech->n_verified >= 3, "pieces before the move");
+
+  /* Refused: pack/z.bin is already in the way. */
+  tsr_test_write_file (taken, "pack/z.bin", 10, 9);
+  error = move_data (leech->torrent, taken);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "already there"));
+  g_clear_error (&error);
+  g_assert_cmpstr (tsr_torrent_get_folder (leech->torrent), ==, f->target);
+  g_assert_true (exists (f->target, "pack/a.bin"));
+  g_assert_false (exists (taken, "pack/a.bin"));
+  wait_for_state (leech->torrent, TSR_TORRENT_DOWNLOADING);
+
+  before = leech->n_verified;
+  error = move_data (leech->torrent, moved);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tsr_torrent_get_folder (leech->torrent), ==, moved);
+  g_assert_false (exists (f->target, "pack"));
+  g_assert_true (exists (moved, "pack/a.bin"));
+  wait_for_state (leech->torrent, TSR_TORRENT_DOWNLOADING);
+  /* The record, rewritten for the new folder, was trusted: no recheck
+   * lost a piece. */
+  g_assert_cmpuint (tsr_torrent_get_pieces_have (leech->torrent), >=, before);
+
+  tsr_torrent_set_rate_limits (leech->torrent, 0, 0);
+  WAIT_UNTIL (leech->done > 0, "the download to end in the new folder");
+  for (i = 0; i < f->info->piece_count; i++)
+    g_assert_cmpuint (leech->verified[i], ==, 1);
+  g_free (f->target);
+  f->target = g_strdup (moved);
+  assert_same_files (f);
+
+  recorder_free (leech);
+  g_object_unref (leecher);
+  g_object_unref (seeder);
+  drain ();
+}
+
 /* Removing ---------------------------------------------------------- */
 
 static void
@@ -966,15 +1066,6 @@ remove_torrent (TsrSession *session,
   WAIT_UNTIL (error != NULL, "the torrent to be removed");
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
   g_clear_error (&error);
-}
-
-static gboolean
-exists (const char *folder,
-        const char *relative)
-{
-  g_autofree char *path = g_build_filename (folder, relative, NULL);
-
-  return g_file_test (path, G_FILE_TEST_EXISTS | G_FILE_TEST_IS_SYMLINK);
 }
 
 /* Removing a torrent with its data deletes its files and the folders
@@ -1424,6 +1515,7 @@ main (int    argc,
   g_test_add ("/torrent/endgame-staller", Fixture, v1, fixture_set_up, test_endgame_staller, fixture_tear_down);
   g_test_add ("/torrent/remove-with-data", Fixture, v1, fixture_set_up, test_remove_with_data, fixture_tear_down);
   g_test_add ("/torrent/stop-start", Fixture, v1, fixture_set_up, test_stop_start, fixture_tear_down);
+  g_test_add ("/torrent/move-data", Fixture, v1, fixture_set_up, test_move_data, fixture_tear_down);
   g_test_add ("/torrent/dial-backoff", Fixture, v1, fixture_set_up, test_dial_backoff, fixture_tear_down);
   g_test_add ("/torrent/incoming/unknown-hash", Fixture, v1,
               fixture_set_up, test_incoming_unknown_hash, fixture_tear_down);

@@ -92,6 +92,14 @@ gboolean     tsr_storage_create_empty_files (TsrStorage         *self,
 gboolean     tsr_storage_delete_files      (TsrStorage          *self,
                                             GError             **error);
 
+/* Blocking (run it on a worker, with no other I/O on this storage):
+ * moves the torrent's files under @destination (renamed, or copied with
+ * their times and then deleted across file systems) and from then on
+ * works there. Refuses, moving nothing, if a file is already there. */
+gboolean     tsr_storage_move_files        (TsrStorage          *self,
+                                            const char          *destination,
+                                            GError             **error);
+
 /* Runs @run (task) on the shared CPU-sized pool for disk work and
  * hashing; @run returns the task's result. */
 void         tsr_io_pool_run               (GTask              *task,

@@ -932,6 +932,126 @@ tsr_torrent_forget_finish (TsrTorrent    *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* Moving ------------------------------------------------------------ */
+
+typedef struct
+{
+  TsrStorage *storage;      /* (owned) */
+  char       *folder;       /* (owned) where to */
+  ResumeJob  *resume;       /* (owned) (nullable) the record, rewritten for the new folder */
+  gboolean    was_running;
+} MoveJob;
+
+static void
+move_job_free (MoveJob *job)
+{
+  g_object_unref (job->storage);
+  g_free (job->folder);
+  g_clear_pointer (&job->resume, resume_job_free);
+  g_free (job);
+}
+
+static void
+move_run (GTask *task)
+{
+  MoveJob *job = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!tsr_storage_move_files (job->storage, job->folder, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Renames keep the files' times, so the record still holds: write it
+   * for the new folder and the restart trusts it instead of rechecking. */
+  if (job->resume != NULL && !resume_write (job->resume, &error))
+    {
+      g_warning ("Cannot save resume data: %s", error->message);
+      g_clear_error (&error);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_moved (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TsrTorrent *self = g_task_get_source_object (task);
+  MoveJob *job = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_free (self->folder);
+      self->folder = g_strdup (tsr_storage_get_folder (self->storage));
+    }
+  if (job->was_running)
+    tsr_torrent_start (self);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+on_move_wait (gpointer user_data)
+{
+  GTask *task = user_data;
+  TsrTorrent *self = g_task_get_source_object (task);
+  GTask *inner;
+
+  if (self->pending_writes > 0)
+    return G_SOURCE_CONTINUE;
+  inner = g_task_new (self, NULL, on_moved, g_object_ref (task));
+  g_task_set_task_data (inner, g_task_get_task_data (task), NULL);
+  tsr_io_pool_run (inner, move_run);
+  g_object_unref (inner);
+  return G_SOURCE_REMOVE;
+}
+
+void
+tsr_torrent_move_data_async (TsrTorrent          *self,
+                             const char          *folder,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  MoveJob *job = g_new0 (MoveJob, 1);
+
+  g_task_set_source_tag (task, tsr_torrent_move_data_async);
+  job->was_running = self->state != TSR_TORRENT_STOPPED && self->state != TSR_TORRENT_ERROR;
+  job->storage = g_object_ref (self->storage);
+  job->folder = g_strdup (folder);
+  tsr_torrent_stop (self);
+  if (self->state_folder != NULL && self->have_known)
+    {
+      job->resume = resume_job_new (self);
+      g_free (job->resume->folder);
+      job->resume->folder = g_canonicalize_filename (folder, NULL);
+    }
+  g_task_set_task_data (task, job, (GDestroyNotify) move_job_free);
+  /* Pieces on their way to disk land in the old place first. */
+  g_timeout_add_full (G_PRIORITY_DEFAULT, 0, on_move_wait, task, g_object_unref);
+}
+
+gboolean
+tsr_torrent_move_data_finish (TsrTorrent    *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+const char *
+tsr_torrent_get_folder (TsrTorrent *self)
+{
+  return self->folder;
+}
+
 void
 tsr_torrent_set_limiters (TsrTorrent *self,
                           TsrLimiter *up,

@@ -151,6 +151,20 @@ guint            tsr_torrent_get_pending_writes (TsrTorrent       *self);
 /* Whether a tracker announce (such as "stopped") is still on its way. */
 gboolean         tsr_torrent_is_announcing    (TsrTorrent         *self);
 
+/* Moves the data to @folder while the torrent runs: it pauses, the files
+ * are renamed (or copied and deleted across file systems), and it goes on
+ * from there without a recheck. On error (a file already there, a full
+ * disk) what moved is put back and the torrent goes on where it was. */
+void             tsr_torrent_move_data_async  (TsrTorrent          *self,
+                                               const char          *folder,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean         tsr_torrent_move_data_finish (TsrTorrent          *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+const char      *tsr_torrent_get_folder       (TsrTorrent          *self);
+
 /* Stops the torrent for good: its resume record is deleted and, with
  * @delete_data, its files and the folders they leave empty (never
  * anything else, never through a symlink), once pieces on their way to
