@@ -851,7 +851,8 @@ test_incoming_fast (Fixture       *f,
 }
 
 /* A torrent at its connection limit turns the next peer away, and takes
- * one again once the limit is raised. */
+ * one again once the limit is raised; so does the session at its limit
+ * over all torrents. */
 static void
 test_incoming_limit (Fixture       *f,
                      gconstpointer  data)
@@ -861,6 +862,7 @@ test_incoming_limit (Fixture       *f,
   g_autoptr(GSocketConnection) first = NULL;
   g_autoptr(GSocketConnection) second = NULL;
   g_autoptr(GSocketConnection) third = NULL;
+  g_autoptr(GSocketConnection) fourth = NULL;
   g_autoptr(GByteArray) in = g_byte_array_new ();
 
   tsr_torrent_set_max_peers (torrent, 1);
@@ -884,9 +886,20 @@ test_incoming_limit (Fixture       *f,
   g_assert_true (raw_read (third, in, TSR_WIRE_HANDSHAKE_LENGTH));
   WAIT_UNTIL (tsr_torrent_get_n_peers (torrent) == 2, "the seed to count the third peer");
 
+  /* The session's ceiling over all torrents holds too. */
+  g_assert_cmpuint (tsr_session_get_n_connections (session), ==, 2);
+  tsr_torrent_set_max_peers (torrent, 50);
+  tsr_session_set_max_connections (session, 2);
+  fourth = raw_connect (tsr_session_get_port (session));
+  raw_send_handshake_as (fourth, handshake_hash (f->info), "-XX0000-fourth444444");
+  assert_hung_up (fourth);
+  g_assert_cmpuint (tsr_torrent_get_n_peers (torrent), ==, 2);
   g_clear_object (&first);
+  WAIT_UNTIL (tsr_session_get_n_connections (session) == 1, "the session to count the first peer gone");
+
   g_clear_object (&second);
   g_clear_object (&third);
+  g_clear_object (&fourth);
   g_object_unref (session);
   drain ();
 }

@@ -428,12 +428,14 @@ tsr_cli_peer (int    argc,
   int port = 6881;
   int max_peers = TSR_TORRENT_MAX_PEERS;
   int max_active = 0;
+  int max_connections = 0;
   PeerRun run = { 0 };
   const GOptionEntry entries[] = {
     { "dir", 'd', 0, G_OPTION_ARG_FILENAME, &folder, N_("Download folder (default: the current folder)"), N_("DIR") },
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, N_("Listening port (default 6881; 0: any free port, printed)"), N_("PORT") },
     { "peer", 0, 0, G_OPTION_ARG_STRING_ARRAY, &peers, N_("Connect to this peer (repeatable)"), N_("HOST:PORT") },
     { "max-active", 0, 0, G_OPTION_ARG_INT, &max_active, N_("Check or download at most N torrents at once; the rest wait in a queue"), N_("N") },
+    { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections, N_("Connections over all torrents, at most (default: no limit)"), N_("N") },
     { "max-peers", 0, 0, G_OPTION_ARG_INT, &max_peers, N_("Connections per torrent, at most (default 80)"), N_("N") },
     { "no-tracker", 0, 0, G_OPTION_ARG_NONE, &no_tracker, N_("Do not contact trackers"), NULL },
     { "exit-when-done", 0, 0, G_OPTION_ARG_NONE, &run.exit_when_done, N_("Exit once all data is verified"), NULL },
@@ -483,6 +485,11 @@ tsr_cli_peer (int    argc,
       tsr_cli_error (_("--seed-ratio must not be negative"));
       return 1;
     }
+  if (max_connections < 0)
+    {
+      tsr_cli_error (_("--max-connections must not be negative"));
+      return 1;
+    }
   if (max_active < 0)
     {
       tsr_cli_error (_("--max-active must not be negative"));
@@ -513,6 +520,7 @@ tsr_cli_peer (int    argc,
   session = tsr_session_new ();
   tsr_session_set_rate_limits (session, up_rate_bytes, down_rate_bytes);
   tsr_session_set_max_active (session, (guint) max_active);
+  tsr_session_set_max_connections (session, (guint) max_connections);
   run.torrents = torrents;
   if (!tsr_session_listen (session, (guint16) port, &error))
     {

@@ -25,6 +25,7 @@ struct _TsrSession
   guint8             peer_id[20];
   GListStore        *torrents;    /* (owned) (element-type TsrTorrent) */
   guint              max_active;  /* torrents checking or downloading at once; 0: all */
+  TsrBudget         *connections; /* (owned) over all torrents */
   guint              queue_source;
   GPtrArray         *pending;     /* (owned) (element-type TsrPeer) before their handshake */
   TsrLimiter        *up;          /* (owned) */
@@ -60,6 +61,7 @@ tsr_session_dispose (GObject *object)
   g_clear_pointer (&self->pending, g_ptr_array_unref);
   g_clear_pointer (&self->up, tsr_limiter_unref);
   g_clear_pointer (&self->down, tsr_limiter_unref);
+  g_clear_pointer (&self->connections, tsr_budget_unref);
   G_OBJECT_CLASS (tsr_session_parent_class)->dispose (object);
 }
 
@@ -76,6 +78,7 @@ tsr_session_init (TsrSession *self)
   guint i;
 
   self->torrents = g_list_store_new (TSR_TYPE_TORRENT);
+  self->connections = tsr_budget_new (0);
   self->pending = g_ptr_array_new_with_free_func (g_object_unref);
   self->up = tsr_limiter_new (0);
   self->down = tsr_limiter_new (0);
@@ -168,6 +171,19 @@ on_torrent_state_changed (TsrTorrent *torrent,
 }
 
 void
+tsr_session_set_max_connections (TsrSession *self,
+                                 guint       max)
+{
+  tsr_budget_set_max (self->connections, max);
+}
+
+guint
+tsr_session_get_n_connections (TsrSession *self)
+{
+  return tsr_budget_get_used (self->connections);
+}
+
+void
 tsr_session_set_max_active (TsrSession *self,
                             guint       max_active)
 {
@@ -190,6 +206,7 @@ tsr_session_add_torrent (TsrSession  *self,
 
   tsr_torrent_set_limiters (torrent, self->up, self->down);
   tsr_torrent_set_listen_port (torrent, self->port);
+  tsr_torrent_set_connection_budget (torrent, self->connections);
   g_signal_connect_object (torrent, "state-changed", G_CALLBACK (on_torrent_state_changed), self, 0);
   g_list_store_append (self->torrents, torrent);
   return torrent;

@@ -28,6 +28,12 @@ void          tsr_session_set_rate_limits (TsrSession *self,
                                            guint64     up,
                                            guint64     down);
 
+/* Connections over all torrents, at most (0: no limit; each torrent has
+ * its own limit too), and how many there are now. */
+void          tsr_session_set_max_connections (TsrSession *self,
+                                               guint       max);
+guint         tsr_session_get_n_connections   (TsrSession *self);
+
 /* At most @max_active torrents check or download at once (0: no limit);
  * the others wait in TSR_TORRENT_QUEUED (tsr_torrent_queue) and start in
  * list order as places free up. Seeds are not counted. */

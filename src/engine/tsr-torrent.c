@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "tsr-bitfield.h"
+#include "tsr-budget.h"
 #include "tsr-choker.h"
 #include "tsr-extension.h"
 #include "tsr-peer-pool.h"
@@ -78,6 +79,7 @@ typedef struct
 {
   TsrPeer *peer;          /* (owned) */
   TsrPiecePicker *picker; /* borrowed: the peer's pieces are counted there */
+  TsrBudget *connections; /* (owned) (nullable) the session's, one taken */
   GArray  *requests;      /* (element-type guint64): index << 32 | begin */
   gulong   message_id;
   gulong   closed_id;
@@ -116,6 +118,7 @@ struct _TsrTorrent
   guint8          *file_priority;   /* (owned) TsrPriority per file */
   TsrReadCache    *read_cache;      /* (owned) pieces read ahead for uploads */
   guint16          listen_port;     /* told to peers (BEP 10), 0: unknown */
+  TsrBudget       *connections;     /* (owned) (nullable) the session's connection count */
   guint            choke_source;    /* a choker round every TSR_CHOKER_ROUND s */
   guint64          downloaded;
   guint64          uploaded;
@@ -168,6 +171,11 @@ peer_data_free (PeerData *data)
 
   if (state->have != NULL)
     tsr_piece_picker_remove_bitfield (data->picker, state->have);
+  if (data->connections != NULL)
+    {
+      tsr_budget_give (data->connections);
+      tsr_budget_unref (data->connections);
+    }
   g_clear_signal_handler (&data->message_id, data->peer);
   g_clear_signal_handler (&data->closed_id, data->peer);
   tsr_peer_close (data->peer, NULL);
@@ -203,6 +211,7 @@ tsr_torrent_finalize (GObject *object)
   g_clear_pointer (&self->picker, tsr_piece_picker_free);
   g_clear_pointer (&self->choker, tsr_choker_free);
   g_clear_pointer (&self->read_cache, tsr_read_cache_free);
+  g_clear_pointer (&self->connections, tsr_budget_unref);
   g_free (self->file_priority);
   g_clear_object (&self->tracker);
   g_free (self->state_folder);
@@ -1873,6 +1882,11 @@ adopt_peer (TsrTorrent *self,
 
   data->peer = g_object_ref (peer);
   data->picker = self->picker;
+  if (self->connections != NULL)
+    {
+      data->connections = tsr_budget_ref (self->connections);
+      tsr_budget_take (data->connections);
+    }
   data->requests = g_array_new (FALSE, FALSE, sizeof (guint64));
   data->pipeline = TSR_TORRENT_PIPELINE;
   data->connected_at = data->last_block = now_seconds ();
@@ -1910,7 +1924,8 @@ dial_some (TsrTorrent *self)
 
   if (self->state != TSR_TORRENT_DOWNLOADING && self->state != TSR_TORRENT_SEEDING)
     return;
-  while (tsr_peer_get_n_connecting () < TSR_PEER_MAX_CONNECTING && self->peers->len < self->max_peers)
+  while (tsr_peer_get_n_connecting () < TSR_PEER_MAX_CONNECTING && self->peers->len < self->max_peers &&
+         (self->connections == NULL || tsr_budget_has_room (self->connections)))
     {
       const char *address = tsr_peer_pool_take (self->pool, now, self->state == TSR_TORRENT_SEEDING);
       g_autoptr(TsrPeer) peer = NULL;
@@ -2025,6 +2040,11 @@ tsr_torrent_add_incoming (TsrTorrent *self,
       tsr_peer_close (peer, _("Too many connections for this torrent"));
       return;
     }
+  if (self->connections != NULL && !tsr_budget_has_room (self->connections))
+    {
+      tsr_peer_close (peer, _("Too many connections in all"));
+      return;
+    }
   adopt_peer (self, peer);
   make_handshake (self, &ours);
   tsr_peer_accept (peer, &ours);
@@ -2086,6 +2106,14 @@ tracker_stats (gpointer            user_data,
   request->uploaded = self->uploaded;
   request->downloaded = self->downloaded;
   request->left = MIN ((guint64) missing * self->info->piece_length, self->info->total_length);
+}
+
+void
+tsr_torrent_set_connection_budget (TsrTorrent *self,
+                                   TsrBudget  *budget)
+{
+  g_clear_pointer (&self->connections, tsr_budget_unref);
+  self->connections = budget != NULL ? tsr_budget_ref (budget) : NULL;
 }
 
 void

@@ -10,6 +10,7 @@
 
 #include <gio/gio.h>
 
+#include "tsr-budget.h"
 #include "tsr-metainfo.h"
 #include "tsr-limiter.h"
 #include "tsr-peer.h"
@@ -74,6 +75,12 @@ guint            tsr_torrent_get_n_peers      (TsrTorrent         *self);
 guint            tsr_torrent_get_n_seeds      (TsrTorrent         *self);
 /* Bytes of verified pieces. */
 guint64          tsr_torrent_get_bytes_have   (TsrTorrent         *self);
+
+/* Connections counted across the session's torrents (nullable): none is
+ * dialled or accepted past its ceiling. Connections made before it was
+ * set are not counted. */
+void             tsr_torrent_set_connection_budget (TsrTorrent    *self,
+                                                    TsrBudget     *budget);
 
 /* The port we listen on, told to peers (BEP 10 "p"). */
 void             tsr_torrent_set_listen_port  (TsrTorrent         *self,
