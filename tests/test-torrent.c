@@ -1444,6 +1444,42 @@ test_endgame_staller (Fixture       *f,
   liar_free (staller);
 }
 
+/* Full (one connection allowed) and holding a peer that gives nothing,
+ * with a good address waiting: the useless peer is dropped to make room,
+ * and the download ends through the newcomer. */
+static void
+test_turnover (Fixture       *f,
+               gconstpointer  data)
+{
+  Liar *staller = liar_start_full (f->info, TRUE);
+  TsrTorrent *seed_torrent = NULL;
+  TsrSession *seeder = start_seed (f, TRUE, &seed_torrent);
+  Recorder *leech = NULL;
+  TsrSession *leecher = start_leech (f, &leech);
+  g_autofree char *stall_address = loopback_address (staller->port);
+  g_autofree char *seed_address = loopback_address (tsr_session_get_port (seeder));
+  Event *gone;
+
+  tsr_torrent_set_max_peers (leech->torrent, 1);
+  tsr_torrent_set_turnover_interval (leech->torrent, 2);
+  tsr_torrent_add_peer_address (leech->torrent, stall_address);
+  WAIT_UNTIL (g_atomic_int_get (&staller->requests_seen) > 0, "requests to the staller");
+  tsr_torrent_add_peer_address (leech->torrent, seed_address);
+  WAIT_UNTIL (leech->done > 0, "the download to end through the newcomer");
+  gone = find_event (leech, "peer-gone", stall_address, NULL);
+  g_assert_nonnull (gone);
+  g_assert_nonnull (strstr (gone->detail, "room"));
+  g_assert_cmpuint (count_events (leech, "peer-dialing", stall_address, NULL), ==, 1);
+  assert_same_files (f);
+
+  recorder_free (leech);
+  g_object_unref (leecher);
+  g_object_unref (seeder);
+  drain ();
+  WAIT_UNTIL (g_atomic_int_get (&staller->finished), "the staller's connection to end");
+  liar_free (staller);
+}
+
 static void
 test_bans_corrupt_piece (Fixture       *f,
                          gconstpointer  data)
@@ -1548,6 +1584,7 @@ main (int    argc,
   g_test_add ("/torrent/remove-with-data", Fixture, v1, fixture_set_up, test_remove_with_data, fixture_tear_down);
   g_test_add ("/torrent/stop-start", Fixture, v1, fixture_set_up, test_stop_start, fixture_tear_down);
   g_test_add ("/torrent/move-data", Fixture, v1, fixture_set_up, test_move_data, fixture_tear_down);
+  g_test_add ("/torrent/turnover", Fixture, v1, fixture_set_up, test_turnover, fixture_tear_down);
   g_test_add ("/torrent/dial-backoff", Fixture, v1, fixture_set_up, test_dial_backoff, fixture_tear_down);
   g_test_add ("/torrent/incoming/unknown-hash", Fixture, v1,
               fixture_set_up, test_incoming_unknown_hash, fixture_tear_down);

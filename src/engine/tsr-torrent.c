@@ -126,6 +126,8 @@ struct _TsrTorrent
   TsrPeerPool     *pool;            /* (owned) addresses, back-off, bans */
   guint            tick_source;     /* dials and dry-pool checks, while running */
   guint            max_peers;       /* connections, at most */
+  guint            turnover;        /* seconds between drops of the least useful peer */
+  gint64           last_turnover;   /* monotonic seconds */
   TsrTracker      *tracker;         /* (owned) (nullable) */
   char            *state_folder;    /* (owned) (nullable) */
   GHashTable      *strikes;         /* address → pieces it helped corrupt */
@@ -281,6 +283,7 @@ tsr_torrent_init (TsrTorrent *self)
   self->cancellable = g_cancellable_new ();
   self->pool = tsr_peer_pool_new (TSR_TORRENT_POOL_SIZE);
   self->max_peers = TSR_TORRENT_MAX_PEERS;
+  self->turnover = TSR_TORRENT_TURNOVER_SECONDS;
   self->strikes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
@@ -652,6 +655,13 @@ static gboolean
 on_limit_drop_idle (gpointer user_data)
 {
   tsr_peer_close (user_data, _("Over the connection limit"));
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_turnover_idle (gpointer user_data)
+{
+  tsr_peer_close (user_data, _("Making room for another peer"));
   return G_SOURCE_REMOVE;
 }
 
@@ -1948,6 +1958,52 @@ dial_some (TsrTorrent *self)
     }
 }
 
+/* When full with addresses waiting, the least useful connection goes
+ * now and then (the original's to-do): a peer that has given (or, to a
+ * seed, taken) least, connected long enough to be judged, and not one
+ * we are uploading to. Its address is dialled again later like any. */
+static void
+turn_over (TsrTorrent *self)
+{
+  gint64 now = now_seconds ();
+  PeerData *worst = NULL;
+  guint i;
+
+  if (self->turnover == 0 || now - self->last_turnover < self->turnover)
+    return;
+  self->last_turnover = now;
+  if (self->peers->len < self->max_peers &&
+      (self->connections == NULL || tsr_budget_has_room (self->connections)))
+    return;
+  if (tsr_peer_pool_count_ready (self->pool, now, self->state == TSR_TORRENT_SEEDING) == 0)
+    return;
+  for (i = 0; i < self->peers->len; i++)
+    {
+      PeerData *data = g_ptr_array_index (self->peers, i);
+      guint64 score = self->state == TSR_TORRENT_SEEDING ? data->up_rate : data->rate;
+      guint64 worst_score;
+
+      if (!data->shaken || data->dropping || now - data->connected_at < self->turnover ||
+          !tsr_peer_get_state (data->peer)->am_choking)
+        continue;
+      worst_score = worst == NULL ? G_MAXUINT64 : self->state == TSR_TORRENT_SEEDING ? worst->up_rate : worst->rate;
+      if (score < worst_score)
+        worst = data;
+    }
+  if (worst != NULL)
+    {
+      worst->dropping = TRUE;
+      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_turnover_idle, g_object_ref (worst->peer), g_object_unref);
+    }
+}
+
+void
+tsr_torrent_set_turnover_interval (TsrTorrent *self,
+                                   guint       seconds)
+{
+  self->turnover = seconds;
+}
+
 /* Once a second while running: dial what became ready, and when the
  * pool has run dry with few connections, ask the trackers early. */
 static gboolean
@@ -1987,6 +2043,7 @@ on_tick (gpointer user_data)
       data->pipeline = data->snubbed ? 1 : (guint) CLAMP (wanted, MIN (TSR_TORRENT_PIPELINE, cap), cap);
       fill_pipeline (self, data);
     }
+  turn_over (self);
   dial_some (self);
   /* Idleness is a limit that no byte moves toward. */
   check_limits (self);

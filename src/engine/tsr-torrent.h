@@ -55,6 +55,9 @@ G_DECLARE_FINAL_TYPE (TsrTorrent, tsr_torrent, TSR, TORRENT, GObject)
 #define TSR_TORRENT_SNUB_SECONDS 60
 /* Connections per torrent, at most, unless set otherwise. */
 #define TSR_TORRENT_MAX_PEERS 80
+/* When full with addresses waiting, the least useful connection goes
+ * this often (seconds), to find better peers. */
+#define TSR_TORRENT_TURNOVER_SECONDS 60
 /* Addresses kept per torrent. */
 #define TSR_TORRENT_POOL_SIZE 2000
 /* How long a ban lasts. */
@@ -116,6 +119,10 @@ void             tsr_torrent_set_limits       (TsrTorrent         *self,
 void             tsr_torrent_set_max_peers    (TsrTorrent         *self,
                                                guint               max_peers);
 guint            tsr_torrent_get_max_peers    (TsrTorrent         *self);
+/* How often (seconds, 0: never) a full torrent drops its least useful
+ * peer for an address that waits (default TSR_TORRENT_TURNOVER_SECONDS). */
+void             tsr_torrent_set_turnover_interval (TsrTorrent    *self,
+                                                    guint          seconds);
 
 /* Which files to fetch (index into the metainfo's files): skipped files
  * are not fetched except for pieces they share with a wanted file; high
