@@ -542,12 +542,10 @@ compare_depth (gconstpointer a,
 
 static void remove_empty_folders (const char *root, GPtrArray *paths);
 
-gboolean
-tsr_storage_delete_files (TsrStorage  *self,
-                          GError     **error)
+/* Closes every cached descriptor not in use (before files move or go). */
+static void
+close_idle_files (TsrStorage *self)
 {
-  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-  GError *first_error = NULL;
   guint i;
 
   g_mutex_lock (&self->lock);
@@ -559,6 +557,17 @@ tsr_storage_delete_files (TsrStorage  *self,
         self->n_open--;
       }
   g_mutex_unlock (&self->lock);
+}
+
+gboolean
+tsr_storage_delete_files (TsrStorage  *self,
+                          GError     **error)
+{
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  GError *first_error = NULL;
+  guint i;
+
+  close_idle_files (self);
 
   for (i = 0; i < self->info->n_files; i++)
     {
@@ -788,15 +797,7 @@ tsr_storage_move_files (TsrStorage  *self,
 
   if (g_str_equal (target, self->folder))
     return TRUE;
-  g_mutex_lock (&self->lock);
-  for (i = 0; i < self->info->n_files; i++)
-    if (self->files[i].fd >= 0 && self->files[i].in_use == 0)
-      {
-        close (self->files[i].fd);
-        self->files[i].fd = -1;
-        self->n_open--;
-      }
-  g_mutex_unlock (&self->lock);
+  close_idle_files (self);
 
   /* First make sure nothing would be overwritten: then move. */
   for (i = 0; i < self->info->n_files; i++)

@@ -10,7 +10,7 @@ import stat
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
-from tsrtest import Tap, bencode, cli, info_hash, need_cli, pseudo_random, temp_dir, write  # noqa: E402
+from tsrtest import Tap, bencode, cli, info_hash, need_cli, pseudo_random, write  # noqa: E402
 
 need_cli()
 tap = Tap()
@@ -340,8 +340,4 @@ def test_progress_on_a_terminal(d):
     assert b"%" not in piped.stderr, piped.stderr
 
 
-for name, function in list(globals().items()):
-    if name.startswith("test_") and callable(function):
-        with temp_dir() as d:
-            tap.run(name[5:].replace("_", "-"), function, d)
-tap.finish()
+tap.run_all(globals())

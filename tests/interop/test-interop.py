@@ -11,7 +11,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
-from tsrtest import Tap, cli, need_cli, need_tool, pseudo_random, run, temp_dir, write  # noqa: E402
+from tsrtest import Tap, cli, need_cli, need_tool, pseudo_random, run, write  # noqa: E402
 
 need_cli()
 need_tool("mktorrent", "mktorrent")
@@ -234,8 +234,4 @@ def test_verify_libtorrent_torrents(d):
     assert report["bad_pieces"] == [expected], (report["bad_pieces"], expected)
 
 
-for name, function in list(globals().items()):
-    if name.startswith("test_") and callable(function):
-        with temp_dir() as d:
-            tap.run(name[5:].replace("_", "-"), function, d)
-tap.finish()
+tap.run_all(globals())

@@ -16,8 +16,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
-from tsrtest import Tap, cli, need_cli, pseudo_random, temp_dir, write  # noqa: E402
-from tsrpeers import DEADLINE, OpenTracker, Peer, free_port, make_payload, stop_process, tree_digest  # noqa: E402
+from tsrtest import Tap, cli, need_cli, pseudo_random, write  # noqa: E402
+from tsrpeers import DEADLINE, HostilePeer, OpenTracker, Peer, free_port, make_payload, stop_process, tree_digest  # noqa: E402
 
 need_cli()
 try:
@@ -262,85 +262,11 @@ def test_resume_after_sigkill(d):
     resume_after(d, signal.SIGKILL)
 
 
-class CorruptSeeder:
-    """A small BitTorrent peer that has every piece and serves them, but
-    flips a byte in every even-numbered piece."""
-
-    def __init__(self, torrent, folder):
-        import socket
-        import struct
-        self.struct = struct
-        meta = json.loads(cli("show", "--json", torrent, check=True).stdout)
-        self.info_hash = bytes.fromhex(meta["info_hash"])
-        self.piece_length = meta["piece_length"]
-        self.pieces = meta["piece_count"]
-        stream = bytearray()
-        for f in meta["files"]:
-            with open(os.path.join(folder, f["path"]), "rb") as handle:
-                stream += handle.read()
-        self.stream = bytes(stream)
-        self.server = socket.socket()
-        self.server.bind(("127.0.0.1", 0))
-        self.server.listen(4)
-        self.port = self.server.getsockname()[1]
-        self.running = True
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while self.running:
-            try:
-                connection, _ = self.server.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
-
-    def _read(self, connection, n):
-        data = b""
-        while len(data) < n:
-            chunk = connection.recv(n - len(data))
-            if not chunk:
-                raise EOFError
-            data += chunk
-        return data
-
-    def _serve(self, connection):
-        pack = self.struct.pack
-        try:
-            self._read(connection, 68)
-            connection.sendall(b"\x13BitTorrent protocol" + bytes(8) + self.info_hash + b"-XX0001-corruptpeer!")
-            bits = bytearray((self.pieces + 7) // 8)
-            for i in range(self.pieces):
-                bits[i // 8] |= 0x80 >> (i % 8)
-            connection.sendall(pack(">IB", 1 + len(bits), 5) + bytes(bits))
-            while self.running:
-                length = self.struct.unpack(">I", self._read(connection, 4))[0]
-                if length == 0:
-                    continue
-                message = self._read(connection, length)
-                if message[0] == 2:          # interested
-                    connection.sendall(pack(">IB", 1, 1))
-                elif message[0] == 6:        # request
-                    index, begin, size = self.struct.unpack(">III", message[1:13])
-                    start = index * self.piece_length + begin
-                    block = bytearray(self.stream[start:start + size])
-                    if index % 2 == 0:
-                        block[0] ^= 0xFF
-                    connection.sendall(pack(">IBII", 9 + len(block), 7, index, begin) + bytes(block))
-        except (EOFError, OSError):
-            pass
-        finally:
-            connection.close()
-
-    def stop(self):
-        self.running = False
-        self.server.close()
-
-
 def test_corrupt_peer_banned(d):
     src, torrent = make_payload(d)
     dst = os.path.join(d, "dst")
     os.mkdir(dst)
-    corrupt = CorruptSeeder(torrent, src)
+    corrupt = HostilePeer(torrent, src, "corrupt")
     seeder = Peer(src, torrent)
     leecher = None
     try:
@@ -789,14 +715,4 @@ def test_seed_ratio(d):
                 peer.stop()
 
 
-# TSR_TEST_ONLY=name runs one test by hand; the run then says so.
-only = os.environ.get("TSR_TEST_ONLY")
-for name, function in list(globals().items()):
-    if name.startswith("test_") and callable(function):
-        if only and name[5:].replace("_", "-") != only:
-            continue
-        with temp_dir() as d:
-            tap.run(name[5:].replace("_", "-"), function, d)
-if only:
-    print(f"# only {only} was run (TSR_TEST_ONLY)")
-tap.finish()
+tap.run_all(globals())

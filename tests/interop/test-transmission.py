@@ -18,7 +18,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
 from tsrpeers import Peer, make_payload, stop_process, tree_digest  # noqa: E402
-from tsrtest import Tap, cli, need_cli, need_tool, run, temp_dir  # noqa: E402
+from tsrtest import Tap, cli, need_cli, need_tool, run  # noqa: E402
 
 need_cli()
 need_tool("transmission-daemon", "transmission-daemon")
@@ -162,14 +162,4 @@ def test_tessera_seeds_transmission(d):
     exchange(d, False)
 
 
-# TSR_TEST_ONLY=name runs one test by hand; the run then says so.
-only = os.environ.get("TSR_TEST_ONLY")
-for name, function in list(globals().items()):
-    if name.startswith("test_") and callable(function):
-        if only and name[5:].replace("_", "-") != only:
-            continue
-        with temp_dir() as d:
-            tap.run(name[5:].replace("_", "-"), function, d)
-if only:
-    print(f"# only {only} was run (TSR_TEST_ONLY)")
-tap.finish()
+tap.run_all(globals())

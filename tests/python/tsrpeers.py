@@ -7,6 +7,8 @@ import json
 import os
 import queue
 import signal
+import socket
+import struct
 import subprocess
 import threading
 import time
@@ -154,3 +156,101 @@ def stop_process(process):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+class HostilePeer:
+    """Has every piece, says so, unchokes at once, then misbehaves as
+    @mode says ("corrupt" flips a byte in every even-numbered piece,
+    others see test-hostile.py). Serves honest data otherwise."""
+
+    def __init__(self, torrent, folder, mode):
+        meta = json.loads(cli("show", "--json", torrent, check=True).stdout)
+        self.mode = mode
+        self.info_hash = bytes.fromhex(meta["info_hash"])
+        self.piece_length = meta["piece_length"]
+        self.pieces = meta["piece_count"]
+        stream = bytearray()
+        for f in meta["files"]:
+            with open(os.path.join(folder, f["path"]), "rb") as handle:
+                stream += handle.read()
+        self.stream = bytes(stream)
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(4)
+        self.port = self.server.getsockname()[1]
+        self.address = f"127.0.0.1:{self.port}"
+        self.running = True
+        self.connections = 0
+        self.requests = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while self.running:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            self.connections += 1
+            connection.settimeout(DEADLINE)
+            threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
+
+    @staticmethod
+    def _read(connection, n):
+        data = b""
+        while len(data) < n:
+            chunk = connection.recv(n - len(data))
+            if not chunk:
+                raise EOFError
+            data += chunk
+        return data
+
+    def _block(self, index, begin, size):
+        start = index * self.piece_length + begin
+        return self.stream[start:start + size]
+
+    def _serve(self, connection):
+        try:
+            self._read(connection, 68)
+            info_hash = bytes(20) if self.mode == "other-torrent" else self.info_hash
+            connection.sendall(b"\x13BitTorrent protocol" + bytes(8) + info_hash + b"-XX0001-hostilepeer!")
+            if self.mode == "other-torrent":
+                self._read(connection, 1)      # the leecher must hang up first
+                return
+            bits = bytearray((self.pieces + 7) // 8)
+            for i in range(self.pieces):
+                bits[i // 8] |= 0x80 >> (i % 8)
+            connection.sendall(struct.pack(">IB", 1 + len(bits), 5) + bytes(bits) + struct.pack(">IB", 1, 1))
+            if self.mode == "bad-have":
+                connection.sendall(struct.pack(">IBI", 5, 4, self.pieces + 7))
+            if self.mode == "oversized":
+                connection.sendall(struct.pack(">IB", 4 * 1024 * 1024, 7) + bytes(64 * 1024))
+            if self.mode == "unrequested":
+                for index in range(min(self.pieces, 8)):
+                    connection.sendall(struct.pack(">IBII", 9 + 16384, 7, index, 0) + self._block(index, 0, 16384))
+            blocks_sent = 0
+            while self.running:
+                length = struct.unpack(">I", self._read(connection, 4))[0]
+                if length == 0:
+                    continue
+                message = self._read(connection, length)
+                if message[0] != 6:
+                    continue
+                self.requests += 1
+                index, begin, size = struct.unpack(">III", message[1:13])
+                if self.mode == "staller":
+                    continue
+                if self.mode == "mid-piece" and blocks_sent >= 5:
+                    return                     # gone with blocks still owed
+                block = self._block(index, begin, size)
+                if self.mode == "corrupt" and index % 2 == 0:
+                    block = bytes([block[0] ^ 0xFF]) + block[1:]
+                connection.sendall(struct.pack(">IBII", 9 + len(block), 7, index, begin) + block)
+                blocks_sent += 1
+        except (EOFError, OSError):
+            pass
+        finally:
+            connection.close()
+
+    def stop(self):
+        self.running = False
+        self.server.close()

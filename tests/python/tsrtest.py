@@ -28,6 +28,22 @@ class Tap:
         except Exception:  # every failure is reported, never swallowed
             self.results.append((False, name, traceback.format_exc()))
 
+    def run_all(self, namespace):
+        """Runs every test_* function of @namespace, each in a fresh temporary
+        folder, then finishes. TSR_TEST_ONLY=name runs one by hand (and the
+        output says so)."""
+        only = os.environ.get("TSR_TEST_ONLY")
+        for name, function in list(namespace.items()):
+            if not name.startswith("test_") or not callable(function):
+                continue
+            if only and name[5:].replace("_", "-") != only:
+                continue
+            with temp_dir() as d:
+                self.run(name[5:].replace("_", "-"), function, d)
+        if only:
+            print(f"# only {only} was run (TSR_TEST_ONLY)")
+        self.finish()
+
     def finish(self):
         print(f"1..{len(self.results)}")
         failed = 0
