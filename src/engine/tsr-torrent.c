@@ -92,6 +92,7 @@ typedef struct
   gint64   last_block;    /* monotonic seconds: a block, or their unchoke */
   gboolean snubbed;
   guint    reads;         /* its requests being read from disk */
+  guint    refusals;      /* rejects of pieces it claims, since its last block */
   guint    reqq;          /* BEP 10: requests it queues, 0 when unknown */
   char    *client;        /* (owned) (nullable) BEP 10: its client's name */
   gboolean dialed;        /* we dialled it: the pool hears how it went */
@@ -1420,6 +1421,7 @@ on_block (TsrTorrent           *self,
       forget_request (self, data, (guint) asked);
       data->last_block = now_seconds ();
       data->snubbed = FALSE;
+      data->refusals = 0;
     }
   self->downloaded += message->data_length;
   check_limits (self);
@@ -1718,6 +1720,17 @@ on_peer_message (TsrPeer        *peer,
 
         if (asked >= 0)
           forget_request (self, data, (guint) asked);
+        /* Refusing, while unchoking us, pieces it says it has, again and
+         * again with nothing sent: its bitfield lied. */
+        if (asked >= 0 && !state->peer_choking && peer_has (peer, message->index) &&
+            ++data->refusals >= TSR_TORRENT_MAX_REFUSALS)
+          {
+            g_autofree char *reason = g_strdup_printf (_("refused %u requests for pieces it claims to have"),
+                                                       data->refusals);
+
+            ban (self, tsr_peer_get_address (peer), reason);
+            return;
+          }
       }
       break;
     case TSR_WIRE_EXTENDED:

@@ -48,6 +48,9 @@ G_DECLARE_FINAL_TYPE (TsrTorrent, tsr_torrent, TSR, TORRENT, GObject)
 /* A peer's requests being served at once, at most: more close it (we
  * tell peers we queue TSR_EXTENSION_OUR_REQQ). */
 #define TSR_TORRENT_MAX_QUEUED_REQUESTS 2500
+/* A peer that rejects this many requests in a row for pieces it claims,
+ * while unchoking us, is banned: its bitfield lied. */
+#define TSR_TORRENT_MAX_REFUSALS 128
 /* End game: peers asked for the same block at most. */
 #define TSR_TORRENT_ENDGAME_COPIES 2
 /* A peer that unchoked us and sent nothing for this long is snubbing us:

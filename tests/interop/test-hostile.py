@@ -20,7 +20,7 @@ need_cli()
 tap = Tap()
 
 
-def against(d, mode, reason_words=None, banned=False):
+def against(d, mode, reason_words=None, banned=False, leecher_args=()):
     """The leecher dials the hostile peer first (it gets the first
     requests), then the good seeder; returns the leecher's events."""
     src, torrent = make_payload(d)
@@ -32,7 +32,7 @@ def against(d, mode, reason_words=None, banned=False):
         seeder = Peer(src, torrent)
         seeder.wait_for("done", 60)
         leecher = Peer(dst, torrent, "--peer", hostile.address, "--peer", f"127.0.0.1:{seeder.port}",
-                       "--exit-when-done")
+                       "--exit-when-done", *leecher_args)
         leecher.wait_for("done", DEADLINE)
         assert leecher.process.wait(timeout=30) == 0, "the leecher did not end cleanly"
         events = leecher.drain()
@@ -126,6 +126,14 @@ def test_unrequested_data(d):
 def test_staller(d):
     _, hostile = against(d, "staller")
     assert hostile.requests > 0, "the staller was never asked for anything"
+
+
+def test_refuses_what_it_claims(d):
+    """A peer that claims every piece, unchokes, and rejects (BEP 6) every
+    request is banned: its bitfield lied."""
+    # Slowed down, so that the good seeder does not finish the job first.
+    events, hostile = against(d, "refuser", ["refused", "claims"], banned=True, leecher_args=("--down-rate", "2m"))
+    assert hostile.requests >= 128
 
 
 def test_disconnect_mid_piece(d):

@@ -212,7 +212,9 @@ class HostilePeer:
         try:
             self._read(connection, 68)
             info_hash = bytes(20) if self.mode == "other-torrent" else self.info_hash
-            connection.sendall(b"\x13BitTorrent protocol" + bytes(8) + info_hash + b"-XX0001-hostilepeer!")
+            # A refuser speaks BEP 6, whose reject message it abuses.
+            reserved = bytes([0, 0, 0, 0, 0, 0, 0, 0x04]) if self.mode == "refuser" else bytes(8)
+            connection.sendall(b"\x13BitTorrent protocol" + reserved + info_hash + b"-XX0001-hostilepeer!")
             if self.mode == "other-torrent":
                 self._read(connection, 1)      # the leecher must hang up first
                 return
@@ -238,6 +240,9 @@ class HostilePeer:
                 self.requests += 1
                 index, begin, size = struct.unpack(">III", message[1:13])
                 if self.mode == "staller":
+                    continue
+                if self.mode == "refuser":
+                    connection.sendall(struct.pack(">IBIII", 13, 16, index, begin, size))
                     continue
                 if self.mode == "mid-piece" and blocks_sent >= 5:
                     return                     # gone with blocks still owed
