@@ -68,6 +68,7 @@ typedef struct
   guint    n_blocks;
   guint8  *blocks;        /* (owned) BlockState per block */
   guint8  *requesters;    /* (owned) peers with a request out for each block */
+  guint    first_free;    /* no block below this is BLOCK_NONE */
   guint    received;
   gboolean writing;       /* with storage: hash check and write */
   GPtrArray *senders;     /* (element-type utf8) addresses that sent blocks */
@@ -156,10 +157,92 @@ static void check_limits (TsrTorrent *self);
 static void dial_some (TsrTorrent *self);
 static void on_extended (TsrTorrent *self, PeerData *data, const TsrWireMessage *message);
 
+/* Piece buffers -------------------------------------------------------
+ *
+ * A piece's buffer is used once, then handed to a worker that writes it
+ * and drops it. Fresh multi-megabyte allocations come from the kernel as
+ * zeroed pages, faulted in one by one; recycling a few buffers of each
+ * size avoids that on every piece. Any thread may give one back. */
+
+#define POOL_BYTES (32 * 1024 * 1024)
+
+static GMutex pool_lock;
+static GHashTable *pool;   /* size → GSList of buffers */
+static gsize pool_held;
+
+static guint8 *
+buffer_take (gsize size)
+{
+  guint8 *buffer = NULL;
+
+  g_mutex_lock (&pool_lock);
+  if (pool != NULL)
+    {
+      GSList *list = g_hash_table_lookup (pool, GSIZE_TO_POINTER (size));
+
+      if (list != NULL)
+        {
+          buffer = list->data;
+          g_hash_table_insert (pool, GSIZE_TO_POINTER (size), g_slist_delete_link (list, list));
+          pool_held -= size;
+        }
+    }
+  g_mutex_unlock (&pool_lock);
+  return buffer != NULL ? buffer : g_malloc (size);
+}
+
+static void
+buffer_give (guint8 *buffer,
+             gsize   size)
+{
+  if (buffer == NULL)
+    return;
+  g_mutex_lock (&pool_lock);
+  if (pool_held + size <= POOL_BYTES)
+    {
+      if (pool == NULL)
+        pool = g_hash_table_new (NULL, NULL);
+      g_hash_table_insert (pool, GSIZE_TO_POINTER (size),
+                           g_slist_prepend (g_hash_table_lookup (pool, GSIZE_TO_POINTER (size)), buffer));
+      pool_held += size;
+      buffer = NULL;
+    }
+  g_mutex_unlock (&pool_lock);
+  g_free (buffer);
+}
+
+typedef struct
+{
+  guint8 *buffer;
+  gsize   size;
+} PooledBuffer;
+
+static void
+pooled_buffer_free (gpointer user_data)
+{
+  PooledBuffer *pooled = user_data;
+
+  buffer_give (pooled->buffer, pooled->size);
+  g_free (pooled);
+}
+
+/* Wraps a piece's buffer for the writer; it goes back to the pool when
+ * the last reference drops, on whichever thread. */
+static GBytes *
+buffer_to_bytes (guint8 *buffer,
+                 gsize   size)
+{
+  PooledBuffer *pooled = g_new (PooledBuffer, 1);
+
+  pooled->buffer = buffer;
+  pooled->size = size;
+  return g_bytes_new_with_free_func (buffer, size, pooled_buffer_free, pooled);
+}
+
 static void
 piece_free (Piece *piece)
 {
-  g_free (piece->buffer);
+  buffer_give (piece->buffer, piece->size);
   g_free (piece->blocks);
   g_free (piece->requesters);
   g_ptr_array_unref (piece->senders);
@@ -475,7 +558,7 @@ start_piece (TsrTorrent *self,
 
   piece->index = index;
   piece->size = tsr_metainfo_get_piece_size (self->info, index);
-  piece->buffer = g_malloc (piece->size);
+  piece->buffer = buffer_take (piece->size);
   piece->n_blocks = (guint) ((piece->size + TSR_WIRE_BLOCK_SIZE - 1) / TSR_WIRE_BLOCK_SIZE);
   piece->blocks = g_malloc0 (piece->n_blocks);
   piece->requesters = g_malloc0 (piece->n_blocks);
@@ -483,6 +566,16 @@ start_piece (TsrTorrent *self,
   g_hash_table_insert (self->pieces, GUINT_TO_POINTER (index), piece);
   tsr_piece_picker_set_in_progress (self->picker, index, TRUE);
   return piece;
+}
+
+/* The first unrequested block of @piece (n_blocks when none): amortized
+ * O(1), since the hint only moves back when a block is given back. */
+static guint
+next_free (Piece *piece)
+{
+  while (piece->first_free < piece->n_blocks && piece->blocks[piece->first_free] != BLOCK_NONE)
+    piece->first_free++;
+  return piece->first_free;
 }
 
 /* Whether @piece may be asked of @peer: it has it, and it is not being
@@ -514,13 +607,13 @@ choose_piece (TsrTorrent *self,
 
       if (!may_ask (piece, peer))
         continue;
-      for (b = 0; b < piece->n_blocks; b++)
-        if (piece->blocks[b] == BLOCK_NONE)
-          {
-            if (piece->exclusive && piece->owner == NULL)
-              piece->owner = g_strdup (tsr_peer_get_address (peer));
-            return piece;
-          }
+      b = next_free (piece);
+      if (b < piece->n_blocks)
+        {
+          if (piece->exclusive && piece->owner == NULL)
+            piece->owner = g_strdup (tsr_peer_get_address (peer));
+          return piece;
+        }
     }
   /* Pieces collect in memory until written: past the budget, finish
    * what is started before starting more (at least two, whatever their
@@ -581,7 +674,10 @@ forget_request (TsrTorrent *self,
     return;
   piece->requesters[block]--;
   if (piece->requesters[block] == 0 && piece->blocks[block] == BLOCK_REQUESTED)
-    piece->blocks[block] = BLOCK_NONE;
+    {
+      piece->blocks[block] = BLOCK_NONE;
+      piece->first_free = MIN (piece->first_free, block);
+    }
 }
 
 /* End game: every wanted piece is started, so no block is left that
@@ -635,7 +731,7 @@ fill_pipeline (TsrTorrent *self,
 
       if (piece == NULL)
         break;
-      for (b = 0; b < piece->n_blocks && data->requests->len < data->pipeline; b++)
+      for (b = next_free (piece); b < piece->n_blocks && data->requests->len < data->pipeline; b++)
         if (piece->blocks[b] == BLOCK_NONE)
           request_block (data, piece, b);
     }
@@ -1374,8 +1470,9 @@ on_piece_written (GObject      *source,
       if (piece != NULL)
         {
           punish_senders (self, piece);
-          piece->buffer = g_malloc (piece->size);
+          piece->buffer = buffer_take (piece->size);
           memset (piece->blocks, BLOCK_NONE, piece->n_blocks);
+          piece->first_free = 0;
           memset (piece->requesters, 0, piece->n_blocks);
           piece->received = 0;
           piece->writing = FALSE;
@@ -1460,7 +1557,7 @@ on_block (TsrTorrent           *self,
     {
       WriteData *write = g_new0 (WriteData, 1);
       /* The worker owns the data now, even if the torrent stops meanwhile. */
-      g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&piece->buffer), piece->size);
+      g_autoptr(GBytes) bytes = buffer_to_bytes (g_steal_pointer (&piece->buffer), piece->size);
 
       piece->writing = TRUE;
       write->torrent = g_object_ref (self);
