@@ -446,8 +446,12 @@ process_input (TsrPeer *self)
   return open;
 }
 
-static gboolean
-process_input_locked (TsrPeer *self)
+/* Parses what @data holds: the handshake, then whole messages. Returns
+ * the bytes used, or -1 when the connection closed. */
+static gssize
+parse_input (TsrPeer      *self,
+             const guint8 *data,
+             gsize         length)
 {
   gsize offset = 0;
 
@@ -456,17 +460,17 @@ process_input_locked (TsrPeer *self)
       TsrWireHandshake theirs;
       g_autoptr(GError) error = NULL;
 
-      if (self->in->len < TSR_WIRE_HANDSHAKE_LENGTH)
-        return TRUE;
-      if (!tsr_wire_parse_handshake (self->in->data, self->in->len, &theirs, &error))
+      if (length < TSR_WIRE_HANDSHAKE_LENGTH)
+        return 0;
+      if (!tsr_wire_parse_handshake (data, length, &theirs, &error))
         {
           tsr_peer_close (self, error->message);
-          return FALSE;
+          return -1;
         }
       if (self->have_ours && memcmp (theirs.info_hash, self->ours.info_hash, 20) != 0)
         {
           tsr_peer_close (self, _("The peer offered another torrent"));
-          return FALSE;
+          return -1;
         }
       self->handshake_received = TRUE;
       g_clear_handle_id (&self->handshake_source, g_source_remove);
@@ -481,10 +485,10 @@ process_input_locked (TsrPeer *self)
       offset = TSR_WIRE_HANDSHAKE_LENGTH;
       g_signal_emit (self, signals[SIGNAL_HANDSHAKE], 0, &theirs);
       if (self->closed)
-        return FALSE;
+        return -1;
     }
 
-  while (!self->closed && offset < self->in->len)
+  while (!self->closed && offset < length)
     {
       g_autoptr(GError) error = NULL;
       TsrWireMessage message;
@@ -494,7 +498,7 @@ process_input_locked (TsrPeer *self)
       /* Messages come only after both handshakes. */
       if (!self->have_ours)
         break;
-      result = tsr_wire_parse_message (self->in->data + offset, self->in->len - offset, &self->limits,
+      result = tsr_wire_parse_message (data + offset, length - offset, &self->limits,
                                        &message, &consumed, &error);
       if (result == TSR_WIRE_PARSE_NEED_MORE)
         break;
@@ -502,14 +506,24 @@ process_input_locked (TsrPeer *self)
         {
           self->protocol_error = TRUE;
           tsr_peer_close (self, error->message);
-          return FALSE;
+          return -1;
         }
       offset += consumed;
       g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, &message);
     }
   if (self->closed)
+    return -1;
+  return (gssize) offset;
+}
+
+static gboolean
+process_input_locked (TsrPeer *self)
+{
+  gssize used = parse_input (self, self->in->data, self->in->len);
+
+  if (used < 0)
     return FALSE;
-  g_byte_array_remove_range (self->in, 0, (guint) offset);
+  g_byte_array_remove_range (self->in, 0, (guint) used);
   return TRUE;
 }
 
@@ -545,11 +559,29 @@ on_read (GObject      *source,
     }
   self->received += (guint64) n;
   self->last_received = g_get_monotonic_time ();
-  g_byte_array_append (self->in, self->chunk, (guint) n);
   if (self->down != NULL)
     tsr_limiter_consume (self->down, (guint64) n);
-  if (!process_input (self))
-    return;
+  if (self->in->len == 0 && !self->processing)
+    {
+      /* Nothing left over: parse the bytes where they landed and keep
+       * only an unfinished message's start, instead of copying the whole
+       * read into the input buffer and shifting it out again. */
+      gssize used;
+
+      self->processing = TRUE;
+      used = parse_input (self, self->chunk, (gsize) n);
+      self->processing = FALSE;
+      if (used < 0)
+        return;
+      if (used < n)
+        g_byte_array_append (self->in, self->chunk + used, (guint) (n - used));
+    }
+  else
+    {
+      g_byte_array_append (self->in, self->chunk, (guint) n);
+      if (!process_input (self))
+        return;
+    }
   /* Download limit: the next read waits until the bucket has tokens. */
   if (self->down != NULL && tsr_limiter_wait_ms (self->down) > 0)
     self->throttle_read = g_timeout_add (tsr_limiter_wait_ms (self->down), on_throttled_read, self);
