@@ -358,7 +358,9 @@ hash_batch (Worker *worker,
       if (!complete)
         piece_complete = read_range (worker, piece_start, piece_end, worker->buffer + (piece_start - start));
 
-      if (job->kinds & TSR_HASH_V1)
+      /* A piece with data missing is missing whatever its hash: a fresh
+       * download's check would otherwise hash the whole torrent as zeros. */
+      if (piece_complete && (job->kinds & TSR_HASH_V1))
         {
           struct sha1_ctx ctx;
 
@@ -366,7 +368,7 @@ hash_batch (Worker *worker,
           sha1_update (&ctx, piece_end - piece_start, data);
           sha1_digest (&ctx, SHA1_DIGEST_SIZE, job->sha1 + (gsize) piece * SHA1_DIGEST_SIZE);
         }
-      if (job->kinds & TSR_HASH_V2)
+      if (piece_complete && (job->kinds & TSR_HASH_V2))
         {
           guint index = find_file (job, piece_start);
 
