@@ -417,6 +417,7 @@ tsr_cli_peer (int    argc,
   gboolean stopped = FALSE;
   gboolean sequential = FALSE;
   g_autofree char *only = NULL;
+  g_autofree char *bind = NULL;
   guint64 up_rate_bytes = 0;
   guint64 down_rate_bytes = 0;
   guint watch;
@@ -432,6 +433,7 @@ tsr_cli_peer (int    argc,
   PeerRun run = { 0 };
   const GOptionEntry entries[] = {
     { "dir", 'd', 0, G_OPTION_ARG_FILENAME, &folder, N_("Download folder (default: the current folder)"), N_("DIR") },
+    { "bind", 0, 0, G_OPTION_ARG_STRING, &bind, N_("Listen at this IP address only (default: every address)"), N_("ADDRESS") },
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, N_("Listening port (default 6881; 0: any free port, printed)"), N_("PORT") },
     { "peer", 0, 0, G_OPTION_ARG_STRING_ARRAY, &peers, N_("Connect to this peer (repeatable)"), N_("HOST:PORT") },
     { "max-active", 0, 0, G_OPTION_ARG_INT, &max_active, N_("Check or download at most N torrents at once; the rest wait in a queue"), N_("N") },
@@ -522,7 +524,7 @@ tsr_cli_peer (int    argc,
   tsr_session_set_max_active (session, (guint) max_active);
   tsr_session_set_max_connections (session, (guint) max_connections);
   run.torrents = torrents;
-  if (!tsr_session_listen (session, (guint16) port, &error))
+  if (!tsr_session_listen_on (session, bind, (guint16) port, &error))
     {
       tsr_cli_error (_("Cannot listen on port %d: %s"), port, error->message);
       return 1;

@@ -339,9 +339,38 @@ tsr_session_listen (TsrSession  *self,
                     guint16      port,
                     GError     **error)
 {
+  return tsr_session_listen_on (self, NULL, port, error);
+}
+
+gboolean
+tsr_session_listen_on (TsrSession  *self,
+                       const char  *address,
+                       guint16      port,
+                       GError     **error)
+{
   g_autoptr(GSocketService) service = g_socket_service_new ();
 
-  if (port == 0)
+  g_return_val_if_fail (self->service == NULL, FALSE);
+  /* Many peers may knock at once: GIO's default queue holds ten. */
+  g_socket_listener_set_backlog (G_SOCKET_LISTENER (service), 128);
+  if (address != NULL)
+    {
+      g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (address);
+      g_autoptr(GSocketAddress) where = NULL;
+      g_autoptr(GSocketAddress) bound = NULL;
+
+      if (inet == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("“%s” is not an IP address"), address);
+          return FALSE;
+        }
+      where = g_inet_socket_address_new (inet, port);
+      if (!g_socket_listener_add_address (G_SOCKET_LISTENER (service), where, G_SOCKET_TYPE_STREAM,
+                                          G_SOCKET_PROTOCOL_TCP, NULL, &bound, error))
+        return FALSE;
+      port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+    }
+  else if (port == 0)
     {
       guint16 chosen = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (service), NULL, error);
 

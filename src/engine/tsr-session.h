@@ -19,6 +19,11 @@ TsrSession   *tsr_session_new          (void);
 gboolean      tsr_session_listen       (TsrSession   *self,
                                         guint16       port,
                                         GError      **error);
+/* Listens on @port at one IP @address only (NULL: every address). */
+gboolean      tsr_session_listen_on    (TsrSession   *self,
+                                        const char   *address,
+                                        guint16       port,
+                                        GError      **error);
 guint16       tsr_session_get_port     (TsrSession   *self);
 /* Our peer id: "-TS0010-" and 12 random characters (BEP 20 style). */
 const guint8 *tsr_session_get_peer_id  (TsrSession   *self);

@@ -124,11 +124,11 @@ def exchange(d, transmission_seeds):
             while not transmission.done():
                 assert time.monotonic() < end, "transmission did not verify its data"
                 time.sleep(0.5)
-            peer = Peer(dst, torrent, "--exit-when-done", tracker_flag=False)
+            peer = Peer(dst, torrent, "--exit-when-done", tracker_flag=False, bind=ns.host_ip)
             peer.wait_for("done", DEADLINE)
             assert peer.process.wait(timeout=30) == 0
         else:
-            peer = Peer(src, torrent, tracker_flag=False)
+            peer = Peer(src, torrent, tracker_flag=False, bind=ns.host_ip)
             peer.wait_for("done", 60)
             peer.wait_for("tracker-reply", 30)
             transmission = Transmission(ns, d, dst)
