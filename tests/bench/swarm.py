@@ -29,7 +29,8 @@ Every process is stopped by PID and the namespace deleted, also on failure.
 Needs root for the namespace (or --no-transmission).
 
 Usage (repo root, after building): tests/bench/swarm.sh [--size 1g] [--runs N]
-    [--parts 1,2,3] [--skip-part3] [--no-transmission] [--dir TMP] [--timeout S] [--keep]
+    [--parts 1,2,3] [--skip-part3] [--leechers tessera,aria2c,libtorrent,transmission]
+    [--no-transmission] [--dir TMP] [--timeout S] [--keep]
 TESSERA_CLI names the binary (default: _build/src/cli/tessera-cli).
 
 Internal helper modes, one libtorrent client a process:
@@ -903,6 +904,8 @@ def main():
     parser.add_argument("--parts", default="1,2,3", help="which parts to run, like 1,2 (1,2,3)")
     parser.add_argument("--skip-part3", action="store_true", help="leave out the 8-leecher swarm")
     parser.add_argument("--no-transmission", action="store_true", help="leave out Transmission (no root needed)")
+    parser.add_argument("--leechers", default="tessera,aria2c,libtorrent,transmission",
+                        help="the leechers of parts 1 and 2, like transmission or tessera,aria2c (all four)")
     parser.add_argument("--dir", default="/tmp", help="where the temporary folder goes (/tmp)")
     parser.add_argument("--timeout", type=float, default=0, help="seconds allowed for one download "
                         "(default: 60 + 0.5 per MiB)")
@@ -926,10 +929,14 @@ def main():
     cli = os.path.abspath(cli)
     if subprocess.run([PYTHON, "-c", "import libtorrent"], capture_output=True, timeout=60).returncode != 0:
         sys.exit(f"swarm.py: python3-libtorrent is missing for {PYTHON} (Debian package python3-libtorrent)")
-    leechers = ["tessera", "aria2c", "libtorrent", "transmission"]
-    if args.no_transmission:
+    every = ["tessera", "aria2c", "libtorrent", "transmission"]
+    wanted = {name.strip() for name in args.leechers.split(",") if name.strip()}
+    if not wanted or wanted - set(every):
+        parser.error(f"--leechers takes some of {','.join(every)}")
+    leechers = [name for name in every if name in wanted]
+    if args.no_transmission and "transmission" in leechers:
         leechers.remove("transmission")
-    elif os.geteuid() != 0 and (1 in parts or 2 in parts):
+    elif os.geteuid() != 0 and "transmission" in leechers and (1 in parts or 2 in parts):
         sys.exit("swarm.py: Transmission runs in a network namespace, which needs root; "
                  "run as root or pass --no-transmission")
     if not os.path.isdir(args.dir):
@@ -949,6 +956,8 @@ def main():
         print(f"{version} ({cli})")
         print(f"CPU: {model}, {os.cpu_count()} cores; payload {bench.size / MIB:.0f} MiB, 1 MiB pieces; "
               f"median of {args.runs} run(s); parts {','.join(map(str, parts))}")
+        # Other work on the machine skews every row: say how busy it was.
+        print("load average at start: %.2f %.2f %.2f" % os.getloadavg())
         print("making the payload and its torrent ...", file=sys.stderr, flush=True)
         bench.make_payload()
 
@@ -983,6 +992,7 @@ def main():
                         "copies; CPU: sum of the leechers; RSS: the largest)")
         print_ratios(bench, parts, leechers)
         print()
+        print("load average at the end: %.2f %.2f %.2f" % os.getloadavg())
         print("MB/s = 10^6 bytes of payload per second of wall time. CPU = user+sys of the leecher process.")
         if "transmission" in leechers and (1 in parts or 2 in parts):
             print("Transmission runs in its own network namespace over a veth pair, the others on 127.0.0.1.")
