@@ -164,7 +164,7 @@ static void on_extended (TsrTorrent *self, PeerData *data, const TsrWireMessage 
  * zeroed pages, faulted in one by one; recycling a few buffers of each
  * size avoids that on every piece. Any thread may give one back. */
 
-#define POOL_BYTES (32 * 1024 * 1024)
+#define POOL_BYTES (8 * 1024 * 1024)
 
 static GMutex pool_lock;
 static GHashTable *pool;   /* size → GSList of buffers */

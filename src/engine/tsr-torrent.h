@@ -42,9 +42,9 @@ G_DECLARE_FINAL_TYPE (TsrTorrent, tsr_torrent, TSR, TORRENT, GObject)
 #define TSR_TORRENT_PIPELINE_TOLD 1000
 /* Bytes of pieces being downloaded or written, per torrent, beyond which
  * no new piece is started. */
-#define TSR_TORRENT_PIECE_MEMORY (32 * 1024 * 1024)
+#define TSR_TORRENT_PIECE_MEMORY (24 * 1024 * 1024)
 /* Bytes of pieces read ahead for uploads, per torrent. */
-#define TSR_TORRENT_READ_CACHE (16 * 1024 * 1024)
+#define TSR_TORRENT_READ_CACHE (8 * 1024 * 1024)
 /* A peer's requests being served at once, at most: more close it (we
  * tell peers we queue TSR_EXTENSION_OUR_REQQ). */
 #define TSR_TORRENT_MAX_QUEUED_REQUESTS 2500
