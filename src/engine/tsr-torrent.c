@@ -1500,6 +1500,9 @@ on_piece_written (GObject      *source,
   g_signal_emit (self, signals[SIGNAL_PIECE_VERIFIED], 0, index);
   schedule_save (self);
   check_done (self);
+  /* A piece written frees room under the memory budget: without this,
+   * peers whose pieces were all started would wait for the next tick. */
+  fill_all (self);
 }
 
 static void
