@@ -134,6 +134,7 @@ struct _TsrTorrent
   char            *state_folder;    /* (owned) (nullable) */
   GHashTable      *strikes;         /* address → pieces it helped corrupt */
   guint            pending_writes;
+  GPtrArray       *after_writes;    /* (owned) (element-type AfterWrites) jobs waiting for pending_writes == 0 */
   gboolean         have_known;      /* checked or resumed: "have" is true */
   TsrLimiter      *up;              /* (owned) this torrent's bucket; its parent is the session's */
   TsrLimiter      *down;            /* (owned) likewise */
@@ -298,6 +299,7 @@ tsr_torrent_finalize (GObject *object)
   g_clear_pointer (&self->choker, tsr_choker_free);
   g_clear_pointer (&self->read_cache, tsr_read_cache_free);
   g_clear_pointer (&self->connections, tsr_budget_unref);
+  g_clear_pointer (&self->after_writes, g_ptr_array_unref);
   g_free (self->file_priority);
   g_clear_object (&self->tracker);
   g_free (self->state_folder);
@@ -386,6 +388,7 @@ tsr_torrent_new (TsrMetainfo  *info,
   self->have = tsr_bitfield_new (info->piece_count);
   self->picker = tsr_piece_picker_new (info->piece_count);
   self->choker = tsr_choker_new ();
+  self->after_writes = g_ptr_array_new ();
   self->up = tsr_limiter_new (0);
   self->down = tsr_limiter_new (0);
   self->file_priority = g_malloc (MAX (info->n_files, 1));
@@ -1004,18 +1007,48 @@ delete_run (GTask *task)
     g_task_return_boolean (task, TRUE);
 }
 
-/* Pieces still on their way to disk land first: deleting under them
- * would leave their files behind. */
-static gboolean
-on_delete_wait (gpointer user_data)
+typedef struct
 {
-  GTask *task = user_data;
-  TsrTorrent *self = g_task_get_source_object (task);
+  GTask  *task;                 /* (owned) */
+  void  (*run) (GTask *task);
+} AfterWrites;
 
-  if (self->pending_writes > 0)
-    return G_SOURCE_CONTINUE;
-  tsr_io_pool_run (task, delete_run);
-  return G_SOURCE_REMOVE;
+/* Runs @task's @run on the I/O pool once the pieces on their way to disk
+ * have landed (at once if none is): deleting or moving files under a
+ * write would leave them behind. The last write to land starts it. */
+static void
+run_after_writes (TsrTorrent  *self,
+                  GTask       *task,
+                  void       (*run) (GTask *task))
+{
+  AfterWrites *job;
+
+  if (self->pending_writes == 0)
+    {
+      tsr_io_pool_run (task, run);
+      return;
+    }
+  job = g_new0 (AfterWrites, 1);
+  job->task = g_object_ref (task);
+  job->run = run;
+  g_ptr_array_add (self->after_writes, job);
+}
+
+static void
+writes_landed (TsrTorrent *self)
+{
+  g_autoptr(GPtrArray) jobs = g_steal_pointer (&self->after_writes);
+  guint i;
+
+  self->after_writes = g_ptr_array_new ();
+  for (i = 0; i < jobs->len; i++)
+    {
+      AfterWrites *job = g_ptr_array_index (jobs, i);
+
+      tsr_io_pool_run (job->task, job->run);
+      g_object_unref (job->task);
+      g_free (job);
+    }
 }
 
 void
@@ -1036,7 +1069,8 @@ tsr_torrent_forget_async (TsrTorrent          *self,
   g_task_set_task_data (task, job, (GDestroyNotify) delete_job_free);
   /* Never saved again: the record is about to go. */
   g_clear_pointer (&self->state_folder, g_free);
-  g_timeout_add_full (G_PRIORITY_DEFAULT, 0, on_delete_wait, task, g_object_unref);
+  run_after_writes (self, task, delete_run);
+  g_object_unref (task);
 }
 
 gboolean
@@ -1111,22 +1145,6 @@ on_moved (GObject      *source,
     g_task_return_boolean (task, TRUE);
 }
 
-static gboolean
-on_move_wait (gpointer user_data)
-{
-  GTask *task = user_data;
-  TsrTorrent *self = g_task_get_source_object (task);
-  GTask *inner;
-
-  if (self->pending_writes > 0)
-    return G_SOURCE_CONTINUE;
-  inner = g_task_new (self, NULL, on_moved, g_object_ref (task));
-  g_task_set_task_data (inner, g_task_get_task_data (task), NULL);
-  tsr_io_pool_run (inner, move_run);
-  g_object_unref (inner);
-  return G_SOURCE_REMOVE;
-}
-
 void
 tsr_torrent_move_data_async (TsrTorrent          *self,
                              const char          *folder,
@@ -1136,6 +1154,7 @@ tsr_torrent_move_data_async (TsrTorrent          *self,
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   MoveJob *job = g_new0 (MoveJob, 1);
+  GTask *inner;
 
   g_task_set_source_tag (task, tsr_torrent_move_data_async);
   job->was_running = self->state != TSR_TORRENT_STOPPED && self->state != TSR_TORRENT_ERROR;
@@ -1149,8 +1168,13 @@ tsr_torrent_move_data_async (TsrTorrent          *self,
       job->resume->folder = g_canonicalize_filename (folder, NULL);
     }
   g_task_set_task_data (task, job, (GDestroyNotify) move_job_free);
+  /* The worker's task reports to on_moved, which restarts the torrent
+   * and then answers the caller's. */
+  inner = g_task_new (self, NULL, on_moved, task);
+  g_task_set_task_data (inner, job, NULL);
   /* Pieces on their way to disk land in the old place first. */
-  g_timeout_add_full (G_PRIORITY_DEFAULT, 0, on_move_wait, task, g_object_unref);
+  run_after_writes (self, inner, move_run);
+  g_object_unref (inner);
 }
 
 gboolean
@@ -1456,6 +1480,8 @@ on_piece_written (GObject      *source,
 
   g_free (write);
   self->pending_writes--;
+  if (self->pending_writes == 0)
+    writes_landed (self);
   if (!tsr_storage_write_piece_finish (TSR_STORAGE (source), result, &hash_ok, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
