@@ -751,40 +751,54 @@ release_requests (TsrTorrent *self,
     forget_request (self, data, data->requests->len - 1);
 }
 
-static gboolean
-on_limit_drop_idle (gpointer user_data)
+typedef struct
 {
-  tsr_peer_close (user_data, _("Over the connection limit"));
+  TsrPeer    *peer;     /* (owned) */
+  const char *reason;   /* static, translated */
+} CloseLater;
+
+static gboolean
+on_close_later (gpointer user_data)
+{
+  CloseLater *close = user_data;
+
+  tsr_peer_close (close->peer, close->reason);
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-on_turnover_idle (gpointer user_data)
+static void
+close_later_free (CloseLater *close)
 {
-  tsr_peer_close (user_data, _("Making room for another peer"));
-  return G_SOURCE_REMOVE;
+  g_object_unref (close->peer);
+  g_free (close);
 }
 
-static gboolean
-on_drop_idle (gpointer user_data)
+/* Closes a peer from an idle, once: callers are often inside the peer's
+ * own callbacks, where closing would free what they still use. */
+static void
+close_later (PeerData   *data,
+             const char *reason)
 {
-  tsr_peer_close (user_data, _("Both sides have every piece"));
-  return G_SOURCE_REMOVE;
+  CloseLater *close;
+
+  if (data->dropping)
+    return;
+  data->dropping = TRUE;
+  close = g_new0 (CloseLater, 1);
+  close->peer = g_object_ref (data->peer);
+  close->reason = reason;
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_close_later, close, (GDestroyNotify) close_later_free);
 }
 
-/* Two seeds have nothing to say to each other: the connection goes, from
- * an idle, since callers are inside the peer's callbacks. */
+/* Two seeds have nothing to say to each other. */
 static void
 drop_if_both_seeds (TsrTorrent *self,
                     PeerData   *data)
 {
   TsrPeerState *state = tsr_peer_get_state (data->peer);
 
-  if (self->state != TSR_TORRENT_SEEDING || data->dropping || state->have == NULL ||
-      !tsr_bitfield_is_full (state->have))
-    return;
-  data->dropping = TRUE;
-  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_drop_idle, g_object_ref (data->peer), g_object_unref);
+  if (self->state == TSR_TORRENT_SEEDING && state->have != NULL && tsr_bitfield_is_full (state->have))
+    close_later (data, _("Both sides have every piece"));
 }
 
 /* A piece we still want: not here, and in a file not skipped. */
@@ -1232,15 +1246,7 @@ tsr_torrent_set_max_peers (TsrTorrent *self,
   self->max_peers = max_peers;
   /* Lowered at run time: the newest connections go. */
   for (i = self->peers->len; i > max_peers; i--)
-    {
-      PeerData *data = g_ptr_array_index (self->peers, i - 1);
-
-      if (!data->dropping)
-        {
-          data->dropping = TRUE;
-          g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_limit_drop_idle, g_object_ref (data->peer), g_object_unref);
-        }
-    }
+    close_later (g_ptr_array_index (self->peers, i - 1), _("Over the connection limit"));
   dial_some (self);
 }
 
@@ -2130,10 +2136,7 @@ turn_over (TsrTorrent *self)
         worst = data;
     }
   if (worst != NULL)
-    {
-      worst->dropping = TRUE;
-      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_turnover_idle, g_object_ref (worst->peer), g_object_unref);
-    }
+    close_later (worst, _("Making room for another peer"));
 }
 
 void
