@@ -117,12 +117,6 @@ def test_request_flood(d):
             leecher.stop()
 
 
-def test_unrequested_data(d):
-    events, _ = against(d, "unrequested")
-    verified = [e["piece"] for e in events if e["event"] == "piece-verified"]
-    assert len(verified) == len(set(verified)), "a piece was verified twice"
-
-
 def test_staller(d):
     _, hostile = against(d, "staller")
     assert hostile.requests > 0, "the staller was never asked for anything"

@@ -229,9 +229,6 @@ class HostilePeer:
                 connection.sendall(struct.pack(">IBI", 5, 4, self.pieces + 7))
             if self.mode == "oversized":
                 connection.sendall(struct.pack(">IB", 4 * 1024 * 1024, 7) + bytes(64 * 1024))
-            if self.mode == "unrequested":
-                for index in range(min(self.pieces, 8)):
-                    connection.sendall(struct.pack(">IBII", 9 + 16384, 7, index, 0) + self._block(index, 0, 16384))
             blocks_sent = 0
             while self.running:
                 length = struct.unpack(">I", self._read(connection, 4))[0]
