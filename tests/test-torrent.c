@@ -128,6 +128,8 @@ typedef struct
   guint      *verified;     /* (owned) "piece-verified" per piece */
   guint       n_verified;   /* in all */
   guint       hash_failed;
+  guint       resumed;      /* starts that trusted the resume record */
+  guint       rechecked;    /* starts that hashed the data */
   guint       done;
   GPtrArray  *events;       /* (owned) (element-type Event) peer events, in order */
 } Recorder;
@@ -221,6 +223,18 @@ on_peer_banned (TsrTorrent *torrent,
   record (user_data, "peer-banned", address, reason);
 }
 
+static void
+on_checked (TsrTorrent *torrent,
+            guint       pieces,
+            gboolean    from_resume,
+            Recorder   *recorder)
+{
+  if (from_resume)
+    recorder->resumed++;
+  else
+    recorder->rechecked++;
+}
+
 static Recorder *
 recorder_new (TsrTorrent *torrent)
 {
@@ -237,6 +251,7 @@ recorder_new (TsrTorrent *torrent)
   g_signal_connect (torrent, "peer-gone", G_CALLBACK (on_peer_gone), recorder);
   g_signal_connect (torrent, "peer-state", G_CALLBACK (on_peer_state), recorder);
   g_signal_connect (torrent, "peer-banned", G_CALLBACK (on_peer_banned), recorder);
+  g_signal_connect (torrent, "checked", G_CALLBACK (on_checked), recorder);
   return recorder;
 }
 
@@ -1008,7 +1023,7 @@ test_move_data (Fixture       *f,
   g_autofree char *taken = g_build_filename (f->dir, "taken", NULL);
   g_autofree char *moved = g_build_filename (f->dir, "moved", NULL);
   g_autoptr(GError) error = NULL;
-  guint before;
+  guint before, rechecked, resumed;
   guint i;
 
   tsr_torrent_set_state_folder (leech->torrent, state);
@@ -1047,14 +1062,17 @@ test_move_data (Fixture       *f,
   wait_for_state (leech->torrent, TSR_TORRENT_DOWNLOADING);
 
   before = leech->n_verified;
+  rechecked = leech->rechecked;
+  resumed = leech->resumed;
   error = move_data (leech->torrent, moved);
   g_assert_no_error (error);
   g_assert_cmpstr (tsr_torrent_get_folder (leech->torrent), ==, moved);
   g_assert_false (exists (f->target, "pack"));
   g_assert_true (exists (moved, "pack"));
   wait_for_state (leech->torrent, TSR_TORRENT_DOWNLOADING);
-  /* The record, rewritten for the new folder, was trusted: no recheck
-   * lost a piece. */
+  /* The record, rewritten for the new folder, was trusted: no recheck. */
+  g_assert_cmpuint (leech->resumed, ==, resumed + 1);
+  g_assert_cmpuint (leech->rechecked, ==, rechecked);
   g_assert_cmpuint (tsr_torrent_get_pieces_have (leech->torrent), >=, before);
 
   tsr_torrent_set_rate_limits (leech->torrent, 0, 0);
