@@ -28,23 +28,6 @@ typedef struct
   GBytes       *block;
 } Fixture;
 
-static TsrMetainfo *
-make_torrent (const char      *root,
-              TsrCreateFormat  format)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TsrCreator) creator = tsr_creator_new (root, NULL, format, &error);
-  g_autoptr(GBytes) bytes = NULL;
-  TsrCreateOptions options = { 0 };
-
-  g_assert_no_error (error);
-  g_assert_true (tsr_hash_job_run (tsr_creator_prepare_job (creator, 16384), 2, NULL, &error));
-  options.creation_date = -1;
-  bytes = tsr_creator_build (creator, &options, &error);
-  g_assert_no_error (error);
-  return tsr_metainfo_new_from_bytes (bytes, &error);
-}
-
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
@@ -59,7 +42,7 @@ fixture_set_up (Fixture       *f,
   tsr_test_write_file (root, "a.bin", 40000, 1);
   tsr_test_write_file (root, "dir/b.bin", 5000, 2);
   tsr_test_write_file (root, "z.bin", 70000, 3);
-  f->info = make_torrent (root, format);
+  f->info = tsr_test_make_torrent (root, format, 16384);
   g_assert_cmpint (g_mkdir (f->target, 0755), ==, 0);
   f->loop = g_main_loop_new (NULL, FALSE);
 }
@@ -225,7 +208,7 @@ test_open_file_limit (void)
 
       tsr_test_write_file (root, name, 1000 + i, i);
     }
-  info = make_torrent (root, TSR_CREATE_V1);
+  info = tsr_test_make_torrent (root, TSR_CREATE_V1, 16384);
   source = tsr_storage_new (info, dir);
   storage = tsr_storage_new (info, target);
   buffer = g_malloc (info->stream_length);

@@ -346,27 +346,6 @@ typedef struct
   TsrMetainfo *info;
 } Fixture;
 
-static TsrMetainfo *
-make_torrent (const char      *root,
-              TsrCreateFormat  format)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TsrCreator) creator = tsr_creator_new (root, NULL, format, &error);
-  g_autoptr(GBytes) bytes = NULL;
-  TsrMetainfo *info;
-  TsrCreateOptions options = { 0 };
-
-  g_assert_no_error (error);
-  g_assert_true (tsr_hash_job_run (tsr_creator_prepare_job (creator, PIECE_LENGTH), 2, NULL, &error));
-  g_assert_no_error (error);
-  options.creation_date = -1;
-  bytes = tsr_creator_build (creator, &options, &error);
-  g_assert_no_error (error);
-  info = tsr_metainfo_new_from_bytes (bytes, &error);
-  g_assert_no_error (error);
-  return info;
-}
-
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
@@ -382,7 +361,7 @@ fixture_set_up (Fixture       *f,
   root = g_build_filename (f->source, "pack", NULL);
   for (i = 0; i < G_N_ELEMENTS (payload); i++)
     tsr_test_write_file (root, payload[i].path, payload[i].size, payload[i].seed);
-  f->info = make_torrent (root, format);
+  f->info = tsr_test_make_torrent (root, format, PIECE_LENGTH);
   g_assert_cmpuint (f->info->piece_count, >, 1);
   g_assert_cmpint (g_mkdir (f->target, 0755), ==, 0);
 }

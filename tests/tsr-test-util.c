@@ -52,3 +52,25 @@ tsr_test_remove_tree (const char *path)
   g_dir_close (dir);
   g_rmdir (path);
 }
+
+TsrMetainfo *
+tsr_test_make_torrent (const char      *root,
+                       TsrCreateFormat  format,
+                       guint64          piece_length)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsrCreator) creator = tsr_creator_new (root, NULL, format, &error);
+  g_autoptr(GBytes) bytes = NULL;
+  TsrMetainfo *info;
+  TsrCreateOptions options = { 0 };
+
+  g_assert_no_error (error);
+  g_assert_true (tsr_hash_job_run (tsr_creator_prepare_job (creator, piece_length), 2, NULL, &error));
+  g_assert_no_error (error);
+  options.creation_date = -1;
+  bytes = tsr_creator_build (creator, &options, &error);
+  g_assert_no_error (error);
+  info = tsr_metainfo_new_from_bytes (bytes, &error);
+  g_assert_no_error (error);
+  return info;
+}

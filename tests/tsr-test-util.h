@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * tsr-test-util.h: what several unit tests need: files of deterministic
- * pseudo-random content, and removing a test's folder.
+ * pseudo-random content, torrents made of them, and removing a test's
+ * folder.
  */
 #pragma once
 
 #include <glib.h>
+
+#include "tsr-creator.h"
+#include "tsr-metainfo.h"
 
 G_BEGIN_DECLS
 
@@ -14,6 +18,11 @@ void tsr_test_write_file  (const char *dir,
                            const char *relative,
                            gsize       size,
                            guint       seed);
+/* A torrent of @root in @format with @piece_length pieces and no creation
+ * date; the test fails if it cannot be made. */
+TsrMetainfo *tsr_test_make_torrent (const char      *root,
+                                    TsrCreateFormat  format,
+                                    guint64          piece_length);
 /* Removes @path and everything below it; symbolic links are not followed. */
 void tsr_test_remove_tree (const char *path);
 
