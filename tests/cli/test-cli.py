@@ -10,7 +10,7 @@ import stat
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
-from tsrtest import Tap, bencode, cli, info_hash, need_cli, pseudo_random, write  # noqa: E402
+from tsrtest import Tap, bencode, cli, info_hash, need_cli, pseudo_random, read_terminal, write  # noqa: E402
 
 need_cli()
 tap = Tap()
@@ -309,7 +309,6 @@ def test_progress_on_a_terminal(d):
     """On a terminal create and verify draw a progress bar on stderr; through
     a pipe (every other test) they print none."""
     import pty
-    import select
     import subprocess
     root = os.path.join(d, "data")
     write(os.path.join(root, "big.bin"), pseudo_random(20 * 1024 * 1024, 9))
@@ -319,22 +318,12 @@ def test_progress_on_a_terminal(d):
         process = subprocess.Popen([os.environ["TESSERA_CLI"], *args], stdin=subprocess.DEVNULL,
                                    stdout=subprocess.DEVNULL, stderr=side)
         os.close(side)
-        screen = b""
-        while True:
-            ready, _, _ = select.select([main], [], [], 30)
-            if not ready:
-                process.kill()
-                raise AssertionError("no output within 30 s")
-            try:
-                chunk = os.read(main, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            screen += chunk
-        os.close(main)
+        try:
+            text = read_terminal(main, 30)
+        except AssertionError:
+            process.kill()
+            raise
         assert process.wait(timeout=30) == 0
-        text = screen.decode(errors="replace")
         assert "[" in text and "100%" in text and "/s" in text, text
     piped = cli("create", "-f", "-p", "16k", "-o", out, root)
     assert b"%" not in piped.stderr, piped.stderr

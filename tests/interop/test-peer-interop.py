@@ -16,7 +16,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
-from tsrtest import Tap, cli, need_cli, pseudo_random, write  # noqa: E402
+from tsrtest import Tap, cli, need_cli, pseudo_random, read_terminal, write  # noqa: E402
 from tsrpeers import DEADLINE, HostilePeer, OpenTracker, Peer, free_port, make_payload, stop_process, tree_digest  # noqa: E402
 
 need_cli()
@@ -546,7 +546,6 @@ def test_status_line_on_a_terminal(d):
     """Without --json-events on a terminal, peer keeps a live status line
     (bar, percentage, rates, peers, ETA) and prints events above it."""
     import pty
-    import select
     src, torrent = make_payload(d)
     dst = os.path.join(d, "dst")
     os.mkdir(dst)
@@ -561,22 +560,8 @@ def test_status_line_on_a_terminal(d):
                                     "--peer", f"127.0.0.1:{seeder.port}", torrent],
                                    stdin=subprocess.DEVNULL, stdout=side, stderr=subprocess.PIPE)
         os.close(side)
-        screen = b""
-        end = time.monotonic() + DEADLINE
-        while time.monotonic() < end:
-            ready, _, _ = select.select([main], [], [], 1)
-            if not ready:
-                continue
-            try:
-                chunk = os.read(main, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            screen += chunk
-        os.close(main)
+        text = read_terminal(main, DEADLINE)
         assert process.wait(timeout=30) == 0, process.stderr.read()
-        text = screen.decode(errors="replace")
         redraws = text.split("\r")
         lines = [r for r in redraws if r.startswith("[")]
         assert len(lines) >= 3, f"the status line was drawn {len(lines)} times: {text!r}"

@@ -119,3 +119,31 @@ def pseudo_random(size, seed):
         out += hashlib.shake_256(b"%d-%d" % (seed, counter)).digest(min(size - len(out), 1 << 20))
         counter += 1
     return bytes(out)
+
+
+def read_terminal(fd, timeout):
+    """Everything a program writes to the pseudo-terminal @fd until it
+    closes; closes @fd. Raises AssertionError after @timeout seconds
+    without an end."""
+    import select
+    import time
+    screen = b""
+    end = time.monotonic() + timeout
+    try:
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"the terminal output did not end within {timeout} s")
+            ready, _, _ = select.select([fd], [], [], min(left, 1))
+            if not ready:
+                continue
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:        # EIO: the other side closed
+                break
+            if not chunk:
+                break
+            screen += chunk
+    finally:
+        os.close(fd)
+    return screen.decode(errors="replace")
