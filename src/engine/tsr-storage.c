@@ -30,6 +30,7 @@ typedef struct
   gboolean writable;
   guint   in_use;
   guint64 last_use;
+  GMutex  write_lock;   /* one writer per file: see write_segment */
 } OpenFile;
 
 struct _TsrStorage
@@ -89,8 +90,11 @@ tsr_storage_finalize (GObject *object)
   guint i;
 
   for (i = 0; i < self->info->n_files; i++)
-    if (self->files[i].fd >= 0)
-      close (self->files[i].fd);
+    {
+      if (self->files[i].fd >= 0)
+        close (self->files[i].fd);
+      g_mutex_clear (&self->files[i].write_lock);
+    }
   g_free (self->files);
   g_mutex_clear (&self->lock);
   g_clear_pointer (&self->info, tsr_metainfo_unref);
@@ -124,7 +128,10 @@ tsr_storage_new (TsrMetainfo *info,
   self->folder = g_canonicalize_filename (folder, NULL);
   self->files = g_new0 (OpenFile, MAX (info->n_files, 1));
   for (i = 0; i < info->n_files; i++)
-    self->files[i].fd = -1;
+    {
+      self->files[i].fd = -1;
+      g_mutex_init (&self->files[i].write_lock);
+    }
   return self;
 }
 
@@ -331,6 +338,10 @@ write_segment (TsrStorage  *self,
   fd = acquire_fd (self, index, TRUE, error);
   if (fd < 0)
     return FALSE;
+  /* Two threads writing one file contend on its inode lock, and the
+   * kernel's waiter spins on a CPU while the other copies; a waiter
+   * here sleeps instead and the other core keeps hashing. */
+  g_mutex_lock (&self->files[index].write_lock);
   while (done < length)
     {
       gssize n = pwrite (fd, buffer + done, length - done, (off_t) (file_offset + done));
@@ -342,12 +353,14 @@ write_segment (TsrStorage  *self,
           int saved = n < 0 ? errno : EIO;
           g_autofree char *path = g_build_filename (self->folder, self->info->files[index].path, NULL);
 
+          g_mutex_unlock (&self->files[index].write_lock);
           release_fd (self, index);
           g_set_error (error, TSR_STORAGE_ERROR, errno_code (saved), _("Cannot write “%s”: %s"), path, g_strerror (saved));
           return FALSE;
         }
       done += (gsize) n;
     }
+  g_mutex_unlock (&self->files[index].write_lock);
   release_fd (self, index);
   return TRUE;
 }
