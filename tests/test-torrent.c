@@ -588,6 +588,72 @@ test_dial_backoff (Fixture       *f,
   drain ();
 }
 
+/* A socket that listens and never accepts: the kernel completes the
+ * connection from the backlog and the dialler waits for a handshake. */
+static GSocket *
+silent_listener (guint16 *port)
+{
+  g_autoptr(GError) error = NULL;
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (socket, any_port, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_socket_listen (socket, &error));
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  return socket;
+}
+
+/* Dialled connections stop at their own ceiling, which follows changes
+ * at run time both ways. */
+static void
+test_dial_limit (Fixture       *f,
+                 gconstpointer  data)
+{
+  Recorder *leech = NULL;
+  TsrSession *leecher = start_leech (f, &leech);
+  GSocket *listeners[3];
+  guint i;
+
+  tsr_torrent_set_max_dialed (leech->torrent, 1);
+  g_assert_cmpuint (tsr_torrent_get_max_dialed (leech->torrent), ==, 1);
+  for (i = 0; i < G_N_ELEMENTS (listeners); i++)
+    {
+      guint16 port;
+      g_autofree char *address = NULL;
+
+      listeners[i] = silent_listener (&port);
+      address = loopback_address (port);
+      tsr_torrent_add_peer_address (leech->torrent, address);
+    }
+  WAIT_UNTIL (count_events (leech, "peer-dialing", NULL, NULL) == 1, "the first dial");
+  /* The once-a-second tick must not dial past the ceiling. */
+  run_for (2500);
+  g_assert_cmpuint (count_events (leech, "peer-dialing", NULL, NULL), ==, 1);
+  g_assert_cmpuint (tsr_torrent_get_n_dialed (leech->torrent), ==, 1);
+  g_assert_cmpuint (tsr_torrent_get_n_accepted (leech->torrent), ==, 0);
+
+  tsr_torrent_set_max_dialed (leech->torrent, 3);
+  WAIT_UNTIL (count_events (leech, "peer-dialing", NULL, NULL) == 3, "the dials a raised ceiling allows");
+  g_assert_cmpuint (tsr_torrent_get_n_dialed (leech->torrent), ==, 3);
+
+  tsr_torrent_set_max_dialed (leech->torrent, 1);
+  WAIT_UNTIL (tsr_torrent_get_n_dialed (leech->torrent) == 1, "a lowered ceiling to close two");
+  g_assert_cmpuint (count_events (leech, "peer-gone", NULL, NULL), ==, 2);
+
+  recorder_free (leech);
+  g_object_unref (leecher);
+  drain ();
+  for (i = 0; i < G_N_ELEMENTS (listeners); i++)
+    g_object_unref (listeners[i]);
+}
+
 /* ------------------------------------------------------------------ */
 /* Raw incoming connections                                            */
 
@@ -857,6 +923,7 @@ test_incoming_limit (Fixture       *f,
   g_autoptr(GSocketConnection) second = NULL;
   g_autoptr(GSocketConnection) third = NULL;
   g_autoptr(GSocketConnection) fourth = NULL;
+  g_autoptr(GSocketConnection) fifth = NULL;
   g_autoptr(GByteArray) in = g_byte_array_new ();
 
   tsr_torrent_set_max_peers (torrent, 1);
@@ -880,9 +947,19 @@ test_incoming_limit (Fixture       *f,
   g_assert_true (raw_read (third, in, TSR_WIRE_HANDSHAKE_LENGTH));
   WAIT_UNTIL (tsr_torrent_get_n_peers (torrent) == 2, "the seed to count the third peer");
 
+  /* Accepted connections have their own ceiling under max_peers. */
+  tsr_torrent_set_max_peers (torrent, 50);
+  tsr_torrent_set_max_accepted (torrent, 2);
+  g_assert_cmpuint (tsr_torrent_get_n_accepted (torrent), ==, 2);
+  g_assert_cmpuint (tsr_torrent_get_n_dialed (torrent), ==, 0);
+  fifth = raw_connect (tsr_session_get_port (session));
+  raw_send_handshake_as (fifth, handshake_hash (f->info), "-XX0000-fifth5555555");
+  assert_hung_up (fifth);
+  g_assert_cmpuint (tsr_torrent_get_n_peers (torrent), ==, 2);
+  tsr_torrent_set_max_accepted (torrent, 0);
+
   /* The session's ceiling over all torrents holds too. */
   g_assert_cmpuint (tsr_session_get_n_connections (session), ==, 2);
-  tsr_torrent_set_max_peers (torrent, 50);
   tsr_session_set_max_connections (session, 2);
   fourth = raw_connect (tsr_session_get_port (session));
   raw_send_handshake_as (fourth, handshake_hash (f->info), "-XX0000-fourth444444");
@@ -894,6 +971,7 @@ test_incoming_limit (Fixture       *f,
   g_clear_object (&second);
   g_clear_object (&third);
   g_clear_object (&fourth);
+  g_clear_object (&fifth);
   g_object_unref (session);
   drain ();
 }
@@ -1583,6 +1661,7 @@ main (int    argc,
   g_test_add ("/torrent/move-data", Fixture, v1, fixture_set_up, test_move_data, fixture_tear_down);
   g_test_add ("/torrent/turnover", Fixture, v1, fixture_set_up, test_turnover, fixture_tear_down);
   g_test_add ("/torrent/dial-backoff", Fixture, v1, fixture_set_up, test_dial_backoff, fixture_tear_down);
+  g_test_add ("/torrent/dial-limit", Fixture, v1, fixture_set_up, test_dial_limit, fixture_tear_down);
   g_test_add ("/torrent/incoming/unknown-hash", Fixture, v1,
               fixture_set_up, test_incoming_unknown_hash, fixture_tear_down);
   g_test_add ("/torrent/incoming/bad-protocol", Fixture, v1,

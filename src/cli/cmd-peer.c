@@ -428,6 +428,8 @@ tsr_cli_peer (int    argc,
   gboolean no_tracker = FALSE;
   int port = 6881;
   int max_peers = TSR_TORRENT_MAX_PEERS;
+  int max_dialed = 0;
+  int max_accepted = 0;
   int max_active = 0;
   int max_connections = 0;
   PeerRun run = { 0 };
@@ -439,6 +441,8 @@ tsr_cli_peer (int    argc,
     { "max-active", 0, 0, G_OPTION_ARG_INT, &max_active, N_("Check or download at most N torrents at once; the rest wait in a queue"), N_("N") },
     { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections, N_("Connections over all torrents, at most (default: no limit)"), N_("N") },
     { "max-peers", 0, 0, G_OPTION_ARG_INT, &max_peers, N_("Connections per torrent, at most (default 80)"), N_("N") },
+    { "max-dialed", 0, 0, G_OPTION_ARG_INT, &max_dialed, N_("Of those, dialled by us, at most (default: three quarters of --max-peers)"), N_("N") },
+    { "max-accepted", 0, 0, G_OPTION_ARG_INT, &max_accepted, N_("Of those, accepted from others, at most (default: --max-peers)"), N_("N") },
     { "no-tracker", 0, 0, G_OPTION_ARG_NONE, &no_tracker, N_("Do not contact trackers"), NULL },
     { "exit-when-done", 0, 0, G_OPTION_ARG_NONE, &run.exit_when_done, N_("Exit once all data is verified"), NULL },
     { "json-events", 0, 0, G_OPTION_ARG_NONE, &run.json, N_("Print every event as a line of JSON"), NULL },
@@ -500,6 +504,11 @@ tsr_cli_peer (int    argc,
   if (max_peers < 1 || max_peers > 10000)
     {
       tsr_cli_error (_("--max-peers %d is not from 1 to 10000"), max_peers);
+      return 1;
+    }
+  if (max_dialed < 0 || max_dialed > 10000 || max_accepted < 0 || max_accepted > 10000)
+    {
+      tsr_cli_error (_("--max-dialed and --max-accepted must be from 0 (automatic) to 10000"));
       return 1;
     }
   if (port < 0 || port > 65535)
@@ -567,6 +576,8 @@ tsr_cli_peer (int    argc,
       tsr_torrent_set_limits (torrent, run.up_total, run.down_total, run.seed_ratio);
       tsr_torrent_set_seed_idle_limit (torrent, (guint) run.seed_idle);
       tsr_torrent_set_max_peers (torrent, (guint) max_peers);
+      tsr_torrent_set_max_dialed (torrent, (guint) max_dialed);
+      tsr_torrent_set_max_accepted (torrent, (guint) max_accepted);
       tsr_torrent_set_sequential (torrent, sequential);
       if (only != NULL && !select_files (torrent, only))
         {

@@ -128,6 +128,8 @@ struct _TsrTorrent
   TsrPeerPool     *pool;            /* (owned) addresses, back-off, bans */
   guint            tick_source;     /* dials and dry-pool checks, while running */
   guint            max_peers;       /* connections, at most */
+  guint            max_dialed;      /* of which dialled by us; 0: 3/4 of max_peers */
+  guint            max_accepted;    /* of which accepted; 0: max_peers */
   guint            turnover;        /* seconds between drops of the least useful peer */
   gint64           last_turnover;   /* monotonic seconds */
   TsrTracker      *tracker;         /* (owned) (nullable) */
@@ -156,6 +158,9 @@ G_DEFINE_FINAL_TYPE (TsrTorrent, tsr_torrent, G_TYPE_OBJECT)
 
 static void check_limits (TsrTorrent *self);
 static void dial_some (TsrTorrent *self);
+static guint dial_limit (TsrTorrent *self);
+static guint accept_limit (TsrTorrent *self);
+static void close_over (TsrTorrent *self, gboolean dialed, guint limit);
 static void on_extended (TsrTorrent *self, PeerData *data, const TsrWireMessage *message);
 
 /* Piece buffers -------------------------------------------------------
@@ -1247,6 +1252,8 @@ tsr_torrent_set_max_peers (TsrTorrent *self,
   /* Lowered at run time: the newest connections go. */
   for (i = self->peers->len; i > max_peers; i--)
     close_later (g_ptr_array_index (self->peers, i - 1), _("Over the connection limit"));
+  close_over (self, TRUE, dial_limit (self));
+  close_over (self, FALSE, accept_limit (self));
   dial_some (self);
 }
 
@@ -1254,6 +1261,100 @@ guint
 tsr_torrent_get_max_peers (TsrTorrent *self)
 {
   return self->max_peers;
+}
+
+static guint
+count_dialed (TsrTorrent *self,
+              gboolean    dialed)
+{
+  guint count = 0;
+  guint i;
+
+  for (i = 0; i < self->peers->len; i++)
+    if (((PeerData *) g_ptr_array_index (self->peers, i))->dialed == dialed)
+      count++;
+  return count;
+}
+
+guint
+tsr_torrent_get_n_dialed (TsrTorrent *self)
+{
+  return count_dialed (self, TRUE);
+}
+
+guint
+tsr_torrent_get_n_accepted (TsrTorrent *self)
+{
+  return count_dialed (self, FALSE);
+}
+
+static guint
+dial_limit (TsrTorrent *self)
+{
+  return self->max_dialed > 0 ? self->max_dialed : MAX (1, self->max_peers * 3 / 4);
+}
+
+static guint
+accept_limit (TsrTorrent *self)
+{
+  return self->max_accepted > 0 ? self->max_accepted : self->max_peers;
+}
+
+/* Lowered at run time: the newest connections of that kind go. */
+static void
+close_over (TsrTorrent *self,
+            gboolean    dialed,
+            guint       limit)
+{
+  guint count = 0;
+  guint i;
+
+  for (i = 0; i < self->peers->len; i++)
+    {
+      PeerData *data = g_ptr_array_index (self->peers, i);
+
+      if (data->dialed == dialed && !data->dropping)
+        count++;
+    }
+  for (i = self->peers->len; i > 0 && count > limit; i--)
+    {
+      PeerData *data = g_ptr_array_index (self->peers, i - 1);
+
+      if (data->dialed == dialed && !data->dropping)
+        {
+          close_later (data, _("Over the connection limit"));
+          count--;
+        }
+    }
+}
+
+void
+tsr_torrent_set_max_dialed (TsrTorrent *self,
+                            guint       max_dialed)
+{
+  self->max_dialed = max_dialed;
+  close_over (self, TRUE, dial_limit (self));
+  dial_some (self);
+}
+
+guint
+tsr_torrent_get_max_dialed (TsrTorrent *self)
+{
+  return self->max_dialed;
+}
+
+void
+tsr_torrent_set_max_accepted (TsrTorrent *self,
+                              guint       max_accepted)
+{
+  self->max_accepted = max_accepted;
+  close_over (self, FALSE, accept_limit (self));
+}
+
+guint
+tsr_torrent_get_max_accepted (TsrTorrent *self)
+{
+  return self->max_accepted;
 }
 
 /* A piece's priority is the highest of the files it holds bytes of: a
@@ -2076,10 +2177,13 @@ static void
 dial_some (TsrTorrent *self)
 {
   gint64 now = now_seconds ();
+  guint n_dialed;
 
   if (self->state != TSR_TORRENT_DOWNLOADING && self->state != TSR_TORRENT_SEEDING)
     return;
+  n_dialed = count_dialed (self, TRUE);
   while (tsr_peer_get_n_connecting () < TSR_PEER_MAX_CONNECTING && self->peers->len < self->max_peers &&
+         n_dialed < dial_limit (self) &&
          (self->connections == NULL || tsr_budget_has_room (self->connections)))
     {
       const char *address = tsr_peer_pool_take (self->pool, now, self->state == TSR_TORRENT_SEEDING);
@@ -2097,6 +2201,7 @@ dial_some (TsrTorrent *self)
       peer = tsr_peer_new_outgoing (address);
       data = adopt_peer (self, peer);
       data->dialed = TRUE;
+      n_dialed++;
       g_signal_emit (self, signals[SIGNAL_PEER_DIALING], 0, address);
       make_handshake (self, &ours);
       tsr_peer_start (peer, &ours);
@@ -2117,7 +2222,7 @@ turn_over (TsrTorrent *self)
   if (self->turnover == 0 || now - self->last_turnover < self->turnover)
     return;
   self->last_turnover = now;
-  if (self->peers->len < self->max_peers &&
+  if (self->peers->len < self->max_peers && count_dialed (self, TRUE) < dial_limit (self) &&
       (self->connections == NULL || tsr_budget_has_room (self->connections)))
     return;
   if (tsr_peer_pool_count_ready (self->pool, now, self->state == TSR_TORRENT_SEEDING) == 0)
@@ -2234,7 +2339,7 @@ tsr_torrent_add_incoming (TsrTorrent *self,
       tsr_peer_close (peer, banned);
       return;
     }
-  if (self->peers->len >= self->max_peers)
+  if (self->peers->len >= self->max_peers || count_dialed (self, FALSE) >= accept_limit (self))
     {
       tsr_peer_close (peer, _("Too many connections for this torrent"));
       return;

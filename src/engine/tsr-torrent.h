@@ -122,6 +122,19 @@ void             tsr_torrent_set_limits       (TsrTorrent         *self,
 void             tsr_torrent_set_max_peers    (TsrTorrent         *self,
                                                guint               max_peers);
 guint            tsr_torrent_get_max_peers    (TsrTorrent         *self);
+/* Separate ceilings for connections we dialled and ones we accepted,
+ * within max_peers; lowering one closes the newest of that kind. 0 (the
+ * default) follows max_peers: three quarters of it dialled, so room
+ * stays for peers that find us, and all of it accepted. */
+void             tsr_torrent_set_max_dialed   (TsrTorrent         *self,
+                                               guint               max_dialed);
+guint            tsr_torrent_get_max_dialed   (TsrTorrent         *self);
+void             tsr_torrent_set_max_accepted (TsrTorrent         *self,
+                                               guint               max_accepted);
+guint            tsr_torrent_get_max_accepted (TsrTorrent         *self);
+/* Connections now, dialled by us (being set up included) and accepted. */
+guint            tsr_torrent_get_n_dialed     (TsrTorrent         *self);
+guint            tsr_torrent_get_n_accepted   (TsrTorrent         *self);
 /* How often (seconds, 0: never) a full torrent drops its least useful
  * peer for an address that waits (default TSR_TORRENT_TURNOVER_SECONDS). */
 void             tsr_torrent_set_turnover_interval (TsrTorrent    *self,
