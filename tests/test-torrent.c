@@ -910,6 +910,124 @@ test_incoming_fast (Fixture       *f,
   drain ();
 }
 
+/* Reads from @connection until the next whole message after *@offset
+ * parses; *@offset moves past it. */
+static void
+raw_next_message (GSocketConnection *connection,
+                  GByteArray        *in,
+                  gsize             *offset,
+                  TsrWireLimits     *limits,
+                  TsrWireMessage    *message)
+{
+  g_autoptr(GError) error = NULL;
+
+  for (;;)
+    {
+      gsize consumed = 0;
+      TsrWireParseResult result = tsr_wire_parse_message (in->data + *offset, in->len - *offset, limits, message,
+                                                          &consumed, &error);
+
+      g_assert_no_error (error);
+      if (result == TSR_WIRE_PARSE_OK)
+        {
+          *offset += consumed;
+          return;
+        }
+      g_assert_cmpint (result, ==, TSR_WIRE_PARSE_NEED_MORE);
+      g_assert_true (raw_read (connection, in, in->len + 1));
+    }
+}
+
+/* Blocks go out in the order asked. The seed reads ahead only so much
+ * per peer (TSR_TORRENT_UPLOAD_LOW_WATER at a slow rate); a request
+ * still waiting behind that is taken back by a cancel, and its block
+ * never comes. */
+static void
+test_upload_order_and_cancel (Fixture       *f,
+                              gconstpointer  data)
+{
+  enum { ASKED = 24 };
+  TsrTorrent *torrent = NULL;
+  TsrSession *session = start_seed (f, TRUE, &torrent);
+  g_autoptr(GSocketConnection) connection = raw_connect (tsr_session_get_port (session));
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr(GByteArray) in = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  TsrWireLimits limits = { 0 };
+  TsrWireHandshake ours = { { 0 } };
+  TsrWireHandshake theirs;
+  TsrWireMessage message = { 0 };
+  gsize offset = TSR_WIRE_HANDSHAKE_LENGTH;
+  guint i;
+
+  G_STATIC_ASSERT (ASKED * TSR_WIRE_BLOCK_SIZE > TSR_TORRENT_UPLOAD_LOW_WATER);
+  g_assert_cmpuint (f->info->total_length, >=, (ASKED + 1) * TSR_WIRE_BLOCK_SIZE);
+  /* Slow enough that the queue cannot drain before the cancel lands. */
+  tsr_torrent_set_rate_limits (torrent, 256 * 1024, 0);
+  memcpy (ours.info_hash, handshake_hash (f->info), 20);
+  memcpy (ours.peer_id, "-XX0000-cancelcancel", 20);
+  tsr_wire_write_handshake (out, &ours);
+  tsr_wire_write_simple (out, TSR_WIRE_INTERESTED);
+  raw_write (connection, out);
+  g_byte_array_set_size (out, 0);
+
+  g_assert_true (raw_read (connection, in, TSR_WIRE_HANDSHAKE_LENGTH));
+  g_assert_true (tsr_wire_parse_handshake (in->data, in->len, &theirs, &error));
+  g_assert_no_error (error);
+  limits.piece_count = f->info->piece_count;
+  limits.piece_length = f->info->piece_length;
+  limits.last_piece_length = tsr_metainfo_get_piece_size (f->info, f->info->piece_count - 1);
+  do
+    raw_next_message (connection, in, &offset, &limits, &message);
+  while (message.type != TSR_WIRE_UNCHOKE);
+
+  /* The requests and the cancel of the last one arrive together. */
+  for (i = 0; i < ASKED + 1; i++)
+    {
+      guint64 at = (guint64) i * TSR_WIRE_BLOCK_SIZE;
+
+      message.type = i < ASKED ? TSR_WIRE_REQUEST : TSR_WIRE_CANCEL;
+      if (i == ASKED)
+        at -= TSR_WIRE_BLOCK_SIZE;
+      message.index = (guint32) (at / f->info->piece_length);
+      message.begin = (guint32) (at % f->info->piece_length);
+      message.length = TSR_WIRE_BLOCK_SIZE;
+      tsr_wire_write_message (out, &message);
+    }
+  raw_write (connection, out);
+  g_byte_array_set_size (out, 0);
+
+  for (i = 0; i < ASKED - 1; i++)
+    {
+      guint64 at = (guint64) i * TSR_WIRE_BLOCK_SIZE;
+
+      do
+        raw_next_message (connection, in, &offset, &limits, &message);
+      while (message.type == TSR_WIRE_KEEPALIVE || message.type == TSR_WIRE_HAVE);
+      g_assert_cmpint (message.type, ==, TSR_WIRE_PIECE);
+      g_assert_cmpuint (message.index, ==, at / f->info->piece_length);
+      g_assert_cmpuint (message.begin, ==, at % f->info->piece_length);
+      g_assert_cmpuint (message.length, ==, TSR_WIRE_BLOCK_SIZE);
+    }
+  /* One more request: the next block is its answer, not the cancelled one. */
+  message.type = TSR_WIRE_REQUEST;
+  message.index = (guint32) ((guint64) ASKED * TSR_WIRE_BLOCK_SIZE / f->info->piece_length);
+  message.begin = (guint32) ((guint64) ASKED * TSR_WIRE_BLOCK_SIZE % f->info->piece_length);
+  message.length = TSR_WIRE_BLOCK_SIZE;
+  tsr_wire_write_message (out, &message);
+  raw_write (connection, out);
+  do
+    raw_next_message (connection, in, &offset, &limits, &message);
+  while (message.type == TSR_WIRE_KEEPALIVE || message.type == TSR_WIRE_HAVE);
+  g_assert_cmpint (message.type, ==, TSR_WIRE_PIECE);
+  g_assert_cmpuint (message.index, ==, (guint64) ASKED * TSR_WIRE_BLOCK_SIZE / f->info->piece_length);
+  g_assert_cmpuint (message.begin, ==, (guint64) ASKED * TSR_WIRE_BLOCK_SIZE % f->info->piece_length);
+
+  g_clear_object (&connection);
+  g_object_unref (session);
+  drain ();
+}
+
 /* A torrent at its connection limit turns the next peer away, and takes
  * one again once the limit is raised; so does the session at its limit
  * over all torrents. */
@@ -1654,6 +1772,8 @@ main (int    argc,
       g_test_add (known, Fixture, format, fixture_set_up, test_incoming_known_hash, fixture_tear_down);
     }
   g_test_add ("/torrent/incoming/fast", Fixture, v1, fixture_set_up, test_incoming_fast, fixture_tear_down);
+  g_test_add ("/torrent/upload/order-and-cancel", Fixture, v1, fixture_set_up, test_upload_order_and_cancel,
+              fixture_tear_down);
   g_test_add ("/torrent/incoming/limit", Fixture, v1, fixture_set_up, test_incoming_limit, fixture_tear_down);
   g_test_add ("/torrent/endgame-staller", Fixture, v1, fixture_set_up, test_endgame_staller, fixture_tear_down);
   g_test_add ("/torrent/remove-with-data", Fixture, v1, fixture_set_up, test_remove_with_data, fixture_tear_down);

@@ -29,6 +29,7 @@ enum
   SIGNAL_HANDSHAKE,
   SIGNAL_MESSAGE,
   SIGNAL_CLOSED,
+  SIGNAL_SENT,
   N_SIGNALS
 };
 
@@ -53,6 +54,7 @@ struct _TsrPeer
   GPtrArray         *sending;        /* (owned) (element-type GBytes) in flight */
   GOutputVector     *vectors;        /* (owned) for the write in flight */
   GByteArray        *pending;        /* (owned) small messages not yet in queue */
+  guint64            queued;         /* bytes in queue and sending */
   guint              flush_source;
   gboolean           closed;
   gboolean           connecting;     /* counted in n_connecting */
@@ -138,6 +140,9 @@ tsr_peer_class_init (TsrPeerClass *klass)
   /* The connection ended; the string says why (NULL: closed by us). */
   signals[SIGNAL_CLOSED] = g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* A write completed: there is room for more blocks. */
+  signals[SIGNAL_SENT] = g_signal_new ("sent", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -295,6 +300,7 @@ on_written (GObject      *source,
       return;
     }
   self->sent += written;
+  self->queued -= MIN (self->queued, written);
   self->last_sent = g_get_monotonic_time ();
   if (self->up != NULL)
     tsr_limiter_consume (self->up, written);
@@ -302,6 +308,7 @@ on_written (GObject      *source,
   g_clear_pointer (&self->vectors, g_free);
   if (self->queue->len > 0 || self->pending->len > 0)
     flush (self);
+  g_signal_emit (self, signals[SIGNAL_SENT], 0);
 }
 
 static void
@@ -309,6 +316,7 @@ move_pending (TsrPeer *self)
 {
   if (self->pending->len == 0)
     return;
+  self->queued += self->pending->len;
   g_ptr_array_add (self->queue, g_bytes_new (self->pending->data, self->pending->len));
   g_byte_array_set_size (self->pending, 0);
 }
@@ -426,7 +434,14 @@ tsr_peer_send_block (TsrPeer *self,
   tsr_wire_write_message (self->pending, &header);
   move_pending (self);
   g_ptr_array_add (self->queue, g_bytes_ref (block));
+  self->queued += header.length;
   schedule_flush (self);
+}
+
+guint64
+tsr_peer_get_queued_bytes (TsrPeer *self)
+{
+  return self->queued + self->pending->len;
 }
 
 /* ------------------------------------------------------------------ */

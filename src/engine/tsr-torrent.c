@@ -78,6 +78,13 @@ typedef struct
 
 typedef struct
 {
+  guint32 index;
+  guint32 begin;
+  guint32 length;
+} UploadRequest;
+
+typedef struct
+{
   TsrPeer *peer;          /* (owned) */
   TsrPiecePicker *picker; /* borrowed: the peer's pieces are counted there */
   TsrBudget *connections; /* (owned) (nullable) the session's, one taken */
@@ -93,6 +100,10 @@ typedef struct
   gint64   last_block;    /* monotonic seconds: a block, or their unchoke */
   gboolean snubbed;
   guint    reads;         /* its requests being read from disk */
+  guint64  read_bytes;    /* bytes of those */
+  GArray  *asked;         /* (element-type UploadRequest) its requests not yet read */
+  gboolean pumping;       /* inside pump_uploads */
+  gulong   sent_id;
   guint    refusals;      /* rejects of pieces it claims, since its last block */
   guint    reqq;          /* BEP 10: requests it queues, 0 when unknown */
   char    *client;        /* (owned) (nullable) BEP 10: its client's name */
@@ -158,6 +169,7 @@ G_DEFINE_FINAL_TYPE (TsrTorrent, tsr_torrent, G_TYPE_OBJECT)
 
 static void check_limits (TsrTorrent *self);
 static void dial_some (TsrTorrent *self);
+static void on_peer_sent (TsrPeer *peer, gpointer user_data);
 static guint dial_limit (TsrTorrent *self);
 static guint accept_limit (TsrTorrent *self);
 static void close_over (TsrTorrent *self, gboolean dialed, guint limit);
@@ -270,9 +282,11 @@ peer_data_free (PeerData *data)
     }
   g_clear_signal_handler (&data->message_id, data->peer);
   g_clear_signal_handler (&data->closed_id, data->peer);
+  g_clear_signal_handler (&data->sent_id, data->peer);
   tsr_peer_close (data->peer, NULL);
   g_object_unref (data->peer);
   g_array_unref (data->requests);
+  g_array_unref (data->asked);
   g_free (data->client);
   g_free (data);
 }
@@ -1745,6 +1759,8 @@ read_data_free (ReadData *read)
   g_free (read);
 }
 
+static void pump_uploads (TsrTorrent *self, PeerData *data);
+
 static void
 on_block_read (GBytes       *block,
                const GError *error,
@@ -1754,7 +1770,10 @@ on_block_read (GBytes       *block,
   PeerData *data = find_peer (read->torrent, read->peer);
 
   if (data != NULL && data->reads > 0)
-    data->reads--;
+    {
+      data->reads--;
+      data->read_bytes -= MIN (data->read_bytes, read->length);
+    }
 
   if (block != NULL && !tsr_peer_is_closed (read->peer) && !tsr_peer_get_state (read->peer)->am_choking)
     {
@@ -1770,6 +1789,102 @@ on_block_read (GBytes       *block,
     }
   else if (block != NULL)
     reject_request (read->peer, read->index, read->begin, read->length);
+  if (data != NULL)
+    pump_uploads (read->torrent, data);
+}
+
+/* Blocks read for a peer and not yet written to its socket stay under
+ * this: enough for about half a second at its rate, so a fast link stays
+ * full, while slow peers' requests wait as a few bytes each instead of
+ * as blocks in memory. */
+static guint64
+upload_watermark (PeerData *data)
+{
+  return CLAMP (data->up_rate / 2, TSR_TORRENT_UPLOAD_LOW_WATER, TSR_TORRENT_UPLOAD_HIGH_WATER);
+}
+
+/* Reads the peer's next requests, in the order asked, while its
+ * outgoing data is under the watermark. */
+static void
+pump_uploads (TsrTorrent *self,
+              PeerData   *data)
+{
+  guint64 watermark = upload_watermark (data);
+  guint taken = 0;
+
+  /* A block in the read cache comes back before tsr_read_cache_get
+   * returns, and its callback pumps again: this loop goes on instead. */
+  if (data->pumping)
+    return;
+  data->pumping = TRUE;
+  g_object_ref (data->peer);
+  while (taken < data->asked->len && !tsr_peer_is_closed (data->peer) &&
+         data->read_bytes + tsr_peer_get_queued_bytes (data->peer) < watermark)
+    {
+      UploadRequest asked = g_array_index (data->asked, UploadRequest, taken);
+      ReadData *read = g_new0 (ReadData, 1);
+
+      taken++;
+      data->reads++;
+      data->read_bytes += asked.length;
+      read->torrent = g_object_ref (self);
+      read->peer = g_object_ref (data->peer);
+      read->index = asked.index;
+      read->begin = asked.begin;
+      read->length = asked.length;
+      tsr_read_cache_get (self->read_cache, read->index, read->begin, read->length, on_block_read, read,
+                          (GDestroyNotify) read_data_free);
+    }
+  if (taken > 0)
+    g_array_remove_range (data->asked, 0, MIN (taken, data->asked->len));
+  data->pumping = FALSE;
+  g_object_unref (data->peer);
+}
+
+static void
+on_peer_sent (TsrPeer  *peer,
+              gpointer  user_data)
+{
+  TsrTorrent *self = user_data;
+  PeerData *data = find_peer (self, peer);
+
+  if (data != NULL && data->asked->len > 0)
+    pump_uploads (self, data);
+}
+
+/* Requests not yet read are dropped when we choke (BEP 3), with a
+ * reject for each to a BEP 6 peer. */
+static void
+drop_uploads (PeerData *data)
+{
+  guint i;
+
+  for (i = 0; i < data->asked->len; i++)
+    {
+      UploadRequest *asked = &g_array_index (data->asked, UploadRequest, i);
+
+      reject_request (data->peer, asked->index, asked->begin, asked->length);
+    }
+  g_array_set_size (data->asked, 0);
+}
+
+/* BEP 3: a cancel takes back a request; one already read goes anyway. */
+static void
+on_cancel (PeerData             *data,
+           const TsrWireMessage *message)
+{
+  guint i;
+
+  for (i = 0; i < data->asked->len; i++)
+    {
+      UploadRequest *asked = &g_array_index (data->asked, UploadRequest, i);
+
+      if (asked->index == message->index && asked->begin == message->begin && asked->length == message->length)
+        {
+          g_array_remove_index (data->asked, i);
+          return;
+        }
+    }
 }
 
 /* A choker round: the decisions are sent at once. Choking a peer drops
@@ -1804,6 +1919,8 @@ run_choker (TsrTorrent *self)
       if (table[i].unchoke == !state->am_choking)
         continue;
       state->am_choking = !table[i].unchoke;
+      if (state->am_choking)
+        drop_uploads (data);
       send_simple (data->peer, state->am_choking ? TSR_WIRE_CHOKE : TSR_WIRE_UNCHOKE);
       peer_state (self, data->peer, state->am_choking ? "we-choke" : "we-unchoke");
     }
@@ -1833,7 +1950,7 @@ on_request (TsrTorrent           *self,
             PeerData             *data,
             const TsrWireMessage *message)
 {
-  ReadData *read;
+  UploadRequest asked;
 
   if (tsr_peer_get_state (data->peer)->am_choking || !tsr_bitfield_get (self->have, message->index) ||
       self->limit_source != 0)
@@ -1841,9 +1958,9 @@ on_request (TsrTorrent           *self,
       reject_request (data->peer, message->index, message->begin, message->length);
       return;
     }
-  /* Every request costs a disk read and a block of memory: a peer that
-   * asks far beyond any sane queue is a flood, not a client. */
-  if (data->reads >= TSR_TORRENT_MAX_QUEUED_REQUESTS)
+  /* A peer that asks far beyond any sane queue is a flood, not a
+   * client. */
+  if (data->reads + data->asked->len >= TSR_TORRENT_MAX_QUEUED_REQUESTS)
     {
       g_autofree char *reason = g_strdup_printf (_("Sent more than %u requests at once"),
                                                  TSR_TORRENT_MAX_QUEUED_REQUESTS);
@@ -1851,15 +1968,11 @@ on_request (TsrTorrent           *self,
       tsr_peer_close (data->peer, reason);
       return;
     }
-  data->reads++;
-  read = g_new0 (ReadData, 1);
-  read->torrent = g_object_ref (self);
-  read->peer = g_object_ref (data->peer);
-  read->index = message->index;
-  read->begin = message->begin;
-  read->length = message->length;
-  tsr_read_cache_get (self->read_cache, message->index, message->begin, message->length, on_block_read, read,
-                      (GDestroyNotify) read_data_free);
+  asked.index = message->index;
+  asked.begin = message->begin;
+  asked.length = message->length;
+  g_array_append_val (data->asked, asked);
+  pump_uploads (self, data);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1970,6 +2083,8 @@ on_peer_message (TsrPeer        *peer,
       on_extended (self, data, message);
       break;
     case TSR_WIRE_CANCEL:
+      on_cancel (data, message);
+      break;
     case TSR_WIRE_KEEPALIVE:
     case TSR_WIRE_PORT:
     case TSR_WIRE_SUGGEST:
@@ -2144,6 +2259,7 @@ adopt_peer (TsrTorrent *self,
       tsr_budget_take (data->connections);
     }
   data->requests = g_array_new (FALSE, FALSE, sizeof (guint64));
+  data->asked = g_array_new (FALSE, FALSE, sizeof (UploadRequest));
   data->pipeline = TSR_TORRENT_PIPELINE;
   data->connected_at = data->last_block = now_seconds ();
   tsr_peer_set_limits (peer, &self->limits);
@@ -2151,6 +2267,7 @@ adopt_peer (TsrTorrent *self,
   tsr_peer_get_state (peer)->have = tsr_bitfield_new (self->info->piece_count);
   data->message_id = g_signal_connect (peer, "message", G_CALLBACK (on_peer_message), self);
   data->closed_id = g_signal_connect (peer, "closed", G_CALLBACK (on_peer_closed), self);
+  data->sent_id = g_signal_connect (peer, "sent", G_CALLBACK (on_peer_sent), self);
   g_signal_connect_object (peer, "handshake", G_CALLBACK (on_peer_handshake), self, 0);
   g_ptr_array_add (self->peers, data);
   return data;

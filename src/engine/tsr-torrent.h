@@ -48,6 +48,10 @@ G_DECLARE_FINAL_TYPE (TsrTorrent, tsr_torrent, TSR, TORRENT, GObject)
 /* A peer's requests being served at once, at most: more close it (we
  * tell peers we queue TSR_EXTENSION_OUR_REQQ). */
 #define TSR_TORRENT_MAX_QUEUED_REQUESTS 2500
+/* Bytes read ahead for one peer and not yet sent: half a second of its
+ * rate, within these bounds. */
+#define TSR_TORRENT_UPLOAD_LOW_WATER (256 * 1024)
+#define TSR_TORRENT_UPLOAD_HIGH_WATER (1024 * 1024)
 /* A peer that rejects this many requests in a row for pieces it claims,
  * while unchoking us, is banned: its bitfield lied. */
 #define TSR_TORRENT_MAX_REFUSALS 128
