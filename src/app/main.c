@@ -10,6 +10,7 @@
 #include <locale.h>
 
 #include "tsr-application.h"
+#include "tsr-util.h"
 
 int
 main (int    argc,
@@ -22,6 +23,7 @@ main (int    argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_application_name ("Tessera");
+  tsr_tune_memory ();
 
   app = tsr_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "tsr-cli.h"
+#include "tsr-util.h"
 
 typedef struct
 {
@@ -114,6 +115,7 @@ main (int    argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("tessera-cli");
+  tsr_tune_memory ();
 
   if (argc < 2)
     {

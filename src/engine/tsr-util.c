@@ -8,6 +8,9 @@
 #include "config.h"
 
 #include <inttypes.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <glib/gi18n-lib.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -262,4 +265,12 @@ tsr_quote_for_message (const char *data,
         g_string_append_unichar (out, c);
     }
   return g_string_free (out, FALSE);
+}
+
+void
+tsr_tune_memory (void)
+{
+#ifdef __GLIBC__
+  mallopt (M_MMAP_THRESHOLD, 256 * 1024);
+#endif
 }
