@@ -1028,6 +1028,103 @@ test_upload_order_and_cancel (Fixture       *f,
   drain ();
 }
 
+/* A raw peer that asks for every block and counts what comes. */
+typedef struct
+{
+  GSocketConnection *connection;
+  guint8             chunk[65536];
+  guint64            received;
+  gboolean           reading;
+} Counter;
+
+static void
+on_counted (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Counter *counter = user_data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+
+  counter->reading = FALSE;
+  if (n <= 0)
+    return;
+  counter->received += (guint64) n;
+  counter->reading = TRUE;
+  g_input_stream_read_async (G_INPUT_STREAM (source), counter->chunk, sizeof counter->chunk, G_PRIORITY_DEFAULT,
+                             NULL, on_counted, counter);
+}
+
+static void
+counter_start (Counter     *counter,
+               TsrSession  *session,
+               TsrMetainfo *info,
+               const char  *peer_id)
+{
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  TsrWireHandshake ours = { { 0 } };
+  guint64 at;
+
+  counter->connection = raw_connect (tsr_session_get_port (session));
+  memcpy (ours.info_hash, handshake_hash (info), 20);
+  memcpy (ours.peer_id, peer_id, 20);
+  tsr_wire_write_handshake (out, &ours);
+  tsr_wire_write_simple (out, TSR_WIRE_INTERESTED);
+  /* Requests before the unchoke are dropped (BEP 3): these count on the
+   * unchoke that interest gets at once from a seed with free slots. */
+  raw_write (counter->connection, out);
+  run_for (200);
+  g_byte_array_set_size (out, 0);
+  for (at = 0; at + TSR_WIRE_BLOCK_SIZE <= info->total_length; at += TSR_WIRE_BLOCK_SIZE)
+    {
+      TsrWireMessage message = { 0 };
+
+      message.type = TSR_WIRE_REQUEST;
+      message.index = (guint32) (at / info->piece_length);
+      message.begin = (guint32) (at % info->piece_length);
+      message.length = TSR_WIRE_BLOCK_SIZE;
+      tsr_wire_write_message (out, &message);
+    }
+  raw_write (counter->connection, out);
+  counter->reading = TRUE;
+  g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (counter->connection)), counter->chunk,
+                             sizeof counter->chunk, G_PRIORITY_DEFAULT, NULL, on_counted, counter);
+}
+
+/* Under an upload limit, two peers that both ask for everything get
+ * about the same share, though the first asked long before the second. */
+static void
+test_upload_fair_share (Fixture       *f,
+                        gconstpointer  data)
+{
+  TsrTorrent *torrent = NULL;
+  TsrSession *session = start_seed (f, TRUE, &torrent);
+  Counter first = { 0 };
+  Counter second = { 0 };
+  guint64 first_before;
+  gdouble ratio;
+
+  tsr_torrent_set_rate_limits (torrent, 1024 * 1024, 0);
+  counter_start (&first, session, f->info, "-XX0000-first1111111");
+  run_for (500);
+  counter_start (&second, session, f->info, "-XX0000-second222222");
+  first_before = first.received;
+  run_for (2000);
+  g_test_message ("first %" G_GUINT64_FORMAT " bytes (%" G_GUINT64_FORMAT " alone), second %" G_GUINT64_FORMAT,
+                  first.received, first_before, second.received);
+  g_assert_cmpuint (second.received, >, 0);
+  ratio = (gdouble) (first.received - first_before) / (gdouble) second.received;
+  g_assert_cmpfloat (ratio, >, 0.6);
+  g_assert_cmpfloat (ratio, <, 1.0 / 0.6);
+  /* And the two together stay under the limit (2.2 s, with a quarter
+   * second's burst). */
+  g_assert_cmpuint (first.received + second.received - first_before, <, 1024 * 1024 * 2.6);
+
+  g_clear_object (&first.connection);
+  g_clear_object (&second.connection);
+  g_object_unref (session);
+  drain ();
+}
+
 /* A torrent at its connection limit turns the next peer away, and takes
  * one again once the limit is raised; so does the session at its limit
  * over all torrents. */
@@ -1774,6 +1871,7 @@ main (int    argc,
   g_test_add ("/torrent/incoming/fast", Fixture, v1, fixture_set_up, test_incoming_fast, fixture_tear_down);
   g_test_add ("/torrent/upload/order-and-cancel", Fixture, v1, fixture_set_up, test_upload_order_and_cancel,
               fixture_tear_down);
+  g_test_add ("/torrent/upload/fair-share", Fixture, v1, fixture_set_up, test_upload_fair_share, fixture_tear_down);
   g_test_add ("/torrent/incoming/limit", Fixture, v1, fixture_set_up, test_incoming_limit, fixture_tear_down);
   g_test_add ("/torrent/endgame-staller", Fixture, v1, fixture_set_up, test_endgame_staller, fixture_tear_down);
   g_test_add ("/torrent/remove-with-data", Fixture, v1, fixture_set_up, test_remove_with_data, fixture_tear_down);
