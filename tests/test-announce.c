@@ -19,7 +19,7 @@ sample_request (void)
 
   for (i = 0; i < 20; i++)
     request.info_hash[i] = (guint8) (i * 13);
-  memcpy (request.peer_id, "-TS0010-abc~def.ghi_", 20);
+  memcpy (request.peer_id, "-TE0010-abc~def.ghi_", 20);
   request.port = 6881;
   request.uploaded = 1;
   request.downloaded = 2;
@@ -39,7 +39,7 @@ test_build_url (void)
 
   g_assert_cmpstr (url, ==,
                    "http://t.example/announce?info_hash=%00%0D%1A%274AN%5Bhu%82%8F%9C%A9%B6%C3%D0%DD%EA%F7"
-                   "&peer_id=-TS0010-abc~def.ghi_&port=6881&uploaded=1&downloaded=2&left=5000000000"
+                   "&peer_id=-TE0010-abc~def.ghi_&port=6881&uploaded=1&downloaded=2&left=5000000000"
                    "&corrupt=0&key=DEADBEEF&compact=1&no_peer_id=1&numwant=200&event=started");
   request.event = TSR_ANNOUNCE_EVENT_NONE;
   request.numwant = -1;

@@ -129,6 +129,26 @@ test_bans (void)
   g_assert_cmpstr (tsr_peer_pool_take (pool, 110, TRUE), ==, "10.0.0.1:1");
 }
 
+/* An address that turned out to be our own is dropped while being
+ * dialled and never learned again, from any source. */
+static void
+test_self (void)
+{
+  g_autoptr(TsrPeerPool) pool = tsr_peer_pool_new (10);
+
+  g_assert_true (tsr_peer_pool_add (pool, "10.0.0.9:6881", TSR_PEER_SOURCE_TRACKER, 0));
+  g_assert_cmpstr (tsr_peer_pool_take (pool, 0, FALSE), ==, "10.0.0.9:6881");
+  g_assert_cmpuint (tsr_peer_pool_get_n_dialing (pool), ==, 1);
+  tsr_peer_pool_mark_self (pool, "10.0.0.9:6881");
+  g_assert_cmpuint (tsr_peer_pool_get_n_dialing (pool), ==, 0);
+  g_assert_cmpuint (tsr_peer_pool_get_size (pool), ==, 0);
+  g_assert_false (tsr_peer_pool_add (pool, "10.0.0.9:6881", TSR_PEER_SOURCE_TRACKER, 100));
+  g_assert_false (tsr_peer_pool_add (pool, "10.0.0.9:6881", TSR_PEER_SOURCE_USER, 100));
+  g_assert_null (tsr_peer_pool_take (pool, 100000, FALSE));
+  /* Nothing else is affected. */
+  g_assert_true (tsr_peer_pool_add (pool, "10.0.0.9:6882", TSR_PEER_SOURCE_TRACKER, 100));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -138,5 +158,6 @@ main (int    argc,
   g_test_add_func ("/peer-pool/backoff", test_backoff);
   g_test_add_func ("/peer-pool/capacity", test_capacity);
   g_test_add_func ("/peer-pool/bans", test_bans);
+  g_test_add_func ("/peer-pool/self", test_self);
   return g_test_run ();
 }

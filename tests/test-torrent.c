@@ -588,6 +588,34 @@ test_dial_backoff (Fixture       *f,
   drain ();
 }
 
+/* A tracker that hands us our own address: the dial reaches ourselves,
+ * and the address is forgotten instead of dialled again and again. */
+static void
+test_dial_self (Fixture       *f,
+                gconstpointer  data)
+{
+  Recorder *leech = NULL;
+  TsrSession *leecher = start_leech (f, &leech);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+
+  g_assert_true (tsr_session_listen (leecher, 0, &error));
+  g_assert_no_error (error);
+  address = loopback_address (tsr_session_get_port (leecher));
+  tsr_torrent_add_peer_address (leech->torrent, address);
+  g_assert_cmpuint (tsr_torrent_get_n_known_addresses (leech->torrent), ==, 1);
+  WAIT_UNTIL (count_events (leech, "peer-gone", address, NULL) > 0, "the dial to ourselves to end");
+  g_assert_cmpuint (tsr_torrent_get_n_known_addresses (leech->torrent), ==, 0);
+  tsr_torrent_add_peer_address (leech->torrent, address);
+  g_assert_cmpuint (tsr_torrent_get_n_known_addresses (leech->torrent), ==, 0);
+  run_for (300);
+  g_assert_cmpuint (count_events (leech, "peer-dialing", address, NULL), ==, 1);
+
+  recorder_free (leech);
+  g_object_unref (leecher);
+  drain ();
+}
+
 /* A socket that listens and never accepts: the kernel completes the
  * connection from the backlog and the dialler waits for a handshake. */
 static GSocket *
@@ -1879,6 +1907,7 @@ main (int    argc,
   g_test_add ("/torrent/move-data", Fixture, v1, fixture_set_up, test_move_data, fixture_tear_down);
   g_test_add ("/torrent/turnover", Fixture, v1, fixture_set_up, test_turnover, fixture_tear_down);
   g_test_add ("/torrent/dial-backoff", Fixture, v1, fixture_set_up, test_dial_backoff, fixture_tear_down);
+  g_test_add ("/torrent/dial-self", Fixture, v1, fixture_set_up, test_dial_self, fixture_tear_down);
   g_test_add ("/torrent/dial-limit", Fixture, v1, fixture_set_up, test_dial_limit, fixture_tear_down);
   g_test_add ("/torrent/incoming/unknown-hash", Fixture, v1,
               fixture_set_up, test_incoming_unknown_hash, fixture_tear_down);

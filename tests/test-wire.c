@@ -32,7 +32,7 @@ test_handshake (void)
   g_autoptr(GError) error = NULL;
 
   memset (out.info_hash, 0xab, 20);
-  memcpy (out.peer_id, "-TS0010-abcdefghijkl", 20);
+  memcpy (out.peer_id, "-TE0010-abcdefghijkl", 20);
   tsr_wire_reserved_set (out.reserved, TSR_WIRE_RESERVED_FAST);
   tsr_wire_reserved_set (out.reserved, TSR_WIRE_RESERVED_EXTENDED);
   tsr_wire_write_handshake (bytes, &out);

@@ -37,6 +37,7 @@ struct _TsrPeerPool
   guint       capacity;
   GHashTable *entries;        /* address → Entry (owned) */
   GHashTable *bans;           /* address → TsrPeerBan (owned) */
+  GHashTable *selves;         /* (element-type utf8) addresses that reached us */
   guint       n_dialing;
 };
 
@@ -56,6 +57,7 @@ tsr_peer_pool_new (guint capacity)
   self->capacity = MAX (capacity, 1);
   self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->bans = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) tsr_peer_ban_free);
+  self->selves = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return self;
 }
 
@@ -66,6 +68,7 @@ tsr_peer_pool_free (TsrPeerPool *self)
     return;
   g_hash_table_unref (self->entries);
   g_hash_table_unref (self->bans);
+  g_hash_table_unref (self->selves);
   g_free (self);
 }
 
@@ -146,7 +149,7 @@ tsr_peer_pool_add (TsrPeerPool   *self,
 {
   Entry *entry = g_hash_table_lookup (self->entries, address);
 
-  if (tsr_peer_pool_get_ban (self, address, now) != NULL)
+  if (tsr_peer_pool_get_ban (self, address, now) != NULL || g_hash_table_contains (self->selves, address))
     return FALSE;
   if (entry != NULL)
     {
@@ -353,4 +356,18 @@ tsr_peer_pool_dup_bans (TsrPeerPool *self,
     }
   g_ptr_array_sort (bans, compare_until);
   return bans;
+}
+
+void
+tsr_peer_pool_mark_self (TsrPeerPool *self,
+                         const char  *address)
+{
+  Entry *entry = g_hash_table_lookup (self->entries, address);
+
+  if (entry != NULL)
+    {
+      set_state (self, entry, ENTRY_IDLE);
+      g_hash_table_remove (self->entries, address);
+    }
+  g_hash_table_add (self->selves, g_strdup (address));
 }

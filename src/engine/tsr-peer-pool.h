@@ -79,6 +79,10 @@ void         tsr_peer_pool_connected      (TsrPeerPool   *self,
 void         tsr_peer_pool_closed         (TsrPeerPool   *self,
                                            const char    *address,
                                            gint64         now);
+/* Dialling @address reached ourselves (a tracker gave our own address):
+ * it is dropped and never taken again. */
+void         tsr_peer_pool_mark_self      (TsrPeerPool   *self,
+                                           const char    *address);
 /* Every connection dropped at once (the torrent stopped). */
 void         tsr_peer_pool_reset          (TsrPeerPool   *self);
 

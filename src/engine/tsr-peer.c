@@ -166,6 +166,19 @@ tsr_peer_new_outgoing (const char *address)
   return self;
 }
 
+/* "host:port", "[v6 host]:port", or "?". */
+static char *
+format_address (GSocketAddress *address)
+{
+  g_autofree char *host = NULL;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (address))
+    return g_strdup ("?");
+  host = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
+  return g_strdup_printf (strchr (host, ':') ? "[%s]:%u" : "%s:%u", host,
+                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
+}
+
 TsrPeer *
 tsr_peer_new_incoming (GSocketConnection *connection)
 {
@@ -177,17 +190,19 @@ tsr_peer_new_incoming (GSocketConnection *connection)
   /* As for dialled peers: small messages (have, request) go out at once,
    * not after a delayed ACK. */
   g_socket_set_option (g_socket_connection_get_socket (connection), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
-  if (G_IS_INET_SOCKET_ADDRESS (remote))
-    {
-      g_autofree char *host = g_inet_address_to_string (
-        g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
-
-      self->address = g_strdup_printf (strchr (host, ':') ? "[%s]:%u" : "%s:%u", host,
-                                       g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (remote)));
-    }
-  else
-    self->address = g_strdup ("?");
+  self->address = format_address (remote);
   return self;
+}
+
+char *
+tsr_peer_dup_local_address (TsrPeer *self)
+{
+  g_autoptr(GSocketAddress) local = NULL;
+
+  if (self->connection == NULL)
+    return NULL;
+  local = g_socket_connection_get_local_address (self->connection, NULL);
+  return local != NULL ? format_address (local) : NULL;
 }
 
 const char *

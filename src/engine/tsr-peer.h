@@ -43,6 +43,8 @@ void          tsr_peer_set_limiters        (TsrPeer                *self,
                                             TsrLimiter             *up,
                                             TsrLimiter             *down);
 
+/* Our end of the connection as "host:port", or NULL before it is made. */
+char         *tsr_peer_dup_local_address   (TsrPeer                *self);
 /* Bytes queued to send and not yet written to the socket. */
 guint64       tsr_peer_get_queued_bytes    (TsrPeer                *self);
 /* Queues a message; queued messages go out together at the next idle. A

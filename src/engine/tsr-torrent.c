@@ -474,6 +474,12 @@ tsr_torrent_get_n_peers (TsrTorrent *self)
 }
 
 guint
+tsr_torrent_get_n_known_addresses (TsrTorrent *self)
+{
+  return tsr_peer_pool_get_size (self->pool);
+}
+
+guint
 tsr_torrent_get_n_seeds (TsrTorrent *self)
 {
   guint count = 0;
@@ -2209,6 +2215,21 @@ on_peer_handshake (TsrPeer  *peer,
     return;
   if (memcmp (theirs->peer_id, self->peer_id, 20) == 0)
     {
+      /* The dialling end is ours too: the address it dialled is ours. */
+      for (i = 0; i < self->peers->len && !data->dialed; i++)
+        {
+          PeerData *other = g_ptr_array_index (self->peers, i);
+          g_autofree char *local = other->dialed ? tsr_peer_dup_local_address (other->peer) : NULL;
+
+          if (local != NULL && g_str_equal (local, tsr_peer_get_address (peer)))
+            {
+              tsr_peer_pool_mark_self (self->pool, tsr_peer_get_address (other->peer));
+              tsr_peer_close (other->peer, _("Connected to ourselves"));
+              break;
+            }
+        }
+      if (data->dialed)
+        tsr_peer_pool_mark_self (self->pool, tsr_peer_get_address (peer));
       tsr_peer_close (peer, _("Connected to ourselves"));
       return;
     }

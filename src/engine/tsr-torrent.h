@@ -81,6 +81,8 @@ guint            tsr_torrent_get_pieces_have  (TsrTorrent         *self);
 guint64          tsr_torrent_get_downloaded   (TsrTorrent         *self);
 guint64          tsr_torrent_get_uploaded     (TsrTorrent         *self);
 guint            tsr_torrent_get_n_peers      (TsrTorrent         *self);
+/* Addresses known to dial (from the user, trackers, peers). */
+guint            tsr_torrent_get_n_known_addresses (TsrTorrent    *self);
 /* Connected peers that have every piece. */
 guint            tsr_torrent_get_n_seeds      (TsrTorrent         *self);
 /* Bytes of verified pieces. */
