@@ -73,6 +73,20 @@ test_backoff (void)
   tsr_peer_pool_closed (pool, "[::1]:6881", now);
   g_assert_nonnull (tsr_peer_pool_take (pool, now + TSR_PEER_POOL_REDIAL, FALSE));
   g_assert_cmpint (tsr_peer_pool_failed (pool, "[::1]:6881", now), ==, now + TSR_PEER_POOL_BACKOFF);
+
+  /* The user's addresses are retried sooner and never left for long. */
+  tsr_peer_pool_add (pool, "10.1.1.1:1", TSR_PEER_SOURCE_USER, now);
+  expected = TSR_PEER_POOL_USER_BACKOFF;
+  for (i = 0; i < 8; i++)
+    {
+      gint64 next;
+
+      g_assert_cmpstr (tsr_peer_pool_take (pool, now, TRUE), ==, "10.1.1.1:1");
+      next = tsr_peer_pool_failed (pool, "10.1.1.1:1", now);
+      g_assert_cmpint (next - now, ==, MIN (expected, TSR_PEER_POOL_USER_MAX_BACKOFF));
+      now = next;
+      expected *= 2;
+    }
 }
 
 static void

@@ -234,16 +234,19 @@ tsr_peer_pool_failed (TsrPeerPool *self,
                       gint64       now)
 {
   Entry *entry = g_hash_table_lookup (self->entries, address);
-  gint64 wait = TSR_PEER_POOL_BACKOFF;
+  gint64 wait;
+  gint64 most;
   guint i;
 
   if (entry == NULL)
     return now;
   set_state (self, entry, ENTRY_IDLE);
   entry->failures++;
-  for (i = 1; i < entry->failures && wait < TSR_PEER_POOL_MAX_BACKOFF; i++)
+  wait = entry->source == TSR_PEER_SOURCE_USER ? TSR_PEER_POOL_USER_BACKOFF : TSR_PEER_POOL_BACKOFF;
+  most = entry->source == TSR_PEER_SOURCE_USER ? TSR_PEER_POOL_USER_MAX_BACKOFF : TSR_PEER_POOL_MAX_BACKOFF;
+  for (i = 1; i < entry->failures && wait < most; i++)
     wait *= 2;
-  entry->next_try = now + MIN (wait, TSR_PEER_POOL_MAX_BACKOFF);
+  entry->next_try = now + MIN (wait, most);
   return entry->next_try;
 }
 

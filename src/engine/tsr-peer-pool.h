@@ -35,6 +35,10 @@ typedef struct _TsrPeerPool TsrPeerPool;
  * doubles it, up to TSR_PEER_POOL_MAX_BACKOFF. */
 #define TSR_PEER_POOL_BACKOFF      15
 #define TSR_PEER_POOL_MAX_BACKOFF  (60 * 60)
+/* An address the user gave is one they expect to come up soon (a seed
+ * they are starting): it is tried again sooner, and never left for long. */
+#define TSR_PEER_POOL_USER_BACKOFF      2
+#define TSR_PEER_POOL_USER_MAX_BACKOFF  60
 /* Wait before dialling again an address whose connection ended. */
 #define TSR_PEER_POOL_REDIAL       60
 
