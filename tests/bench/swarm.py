@@ -44,7 +44,6 @@ import atexit
 import hashlib
 import json
 import os
-import random
 import shutil
 import signal
 import socket
@@ -56,6 +55,9 @@ import threading
 import time
 import urllib.error
 import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from tsrnet import Namespace, NamespaceError  # noqa: E402
 
 MIB = 1 << 20
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -356,42 +358,6 @@ class Tracker:
         self.url = f"http://{address}:{self.port}/announce"
 
 
-class Namespace:
-    """A network namespace joined to the host by a veth pair: 10.77.N.1 on
-    the host side, 10.77.N.2 inside, with N unused on this host."""
-
-    def __init__(self):
-        tag = os.getpid() % 10000
-        self.name = f"tsr-bench{tag}"
-        self.host_if = f"tsrbh{tag}"
-        self.ns_if = f"tsrbn{tag}"
-        used = subprocess.run(["ip", "-o", "-4", "addr"], capture_output=True, text=True, timeout=20).stdout
-        free = [n for n in range(2, 251) if f" 10.77.{n}." not in used]
-        if not free:
-            raise Failure("no free 10.77.N.0/24 for the namespace")
-        n = random.choice(free)
-        self.host_ip = f"10.77.{n}.1"
-        self.ns_ip = f"10.77.{n}.2"
-        self.cleanup()
-        atexit.register(self.cleanup)
-        for command in (["ip", "netns", "add", self.name],
-                        ["ip", "link", "add", self.host_if, "type", "veth", "peer", "name", self.ns_if],
-                        ["ip", "link", "set", self.ns_if, "netns", self.name],
-                        ["ip", "addr", "add", f"{self.host_ip}/24", "dev", self.host_if],
-                        ["ip", "link", "set", self.host_if, "up"],
-                        ["ip", "netns", "exec", self.name, "ip", "addr", "add", f"{self.ns_ip}/24", "dev", self.ns_if],
-                        ["ip", "netns", "exec", self.name, "ip", "link", "set", self.ns_if, "up"],
-                        ["ip", "netns", "exec", self.name, "ip", "link", "set", "lo", "up"]):
-            result = subprocess.run(command, capture_output=True, text=True, timeout=20)
-            if result.returncode != 0:
-                self.cleanup()
-                raise Failure(f"{' '.join(command)}: {result.stderr.strip()}")
-
-    def cleanup(self):
-        subprocess.run(["ip", "netns", "del", self.name], capture_output=True, timeout=20)
-        subprocess.run(["ip", "link", "del", self.host_if], capture_output=True, timeout=20)
-
-
 class Transmission:
     """transmission-daemon in the namespace, driven over its RPC at
     10.77.N.2:9091 (never through a proxy)."""
@@ -549,7 +515,10 @@ class Bench:
 
     def namespace(self):
         if self.ns is None:
-            self.ns = Namespace()
+            try:
+                self.ns = Namespace(prefix="tsrb")
+            except NamespaceError as e:
+                raise Failure(str(e)) from e
         return self.ns
 
     def log(self, run, what):

@@ -19,6 +19,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
 from tsrpeers import Peer, make_payload, stop_process, tree_digest  # noqa: E402
 from tsrtest import Tap, cli, need_cli, need_tool, run  # noqa: E402
+from tsrnet import Namespace  # noqa: E402
 
 need_cli()
 need_tool("transmission-daemon", "transmission-daemon")
@@ -31,30 +32,6 @@ if os.geteuid() != 0:
 
 tap = Tap()
 DEADLINE = 180
-
-
-class Namespace:
-    def __init__(self):
-        self.n = random.randint(2, 250)
-        self.name = f"tsr-t{os.getpid() % 10000}"
-        self.host_if = f"tsrh{os.getpid() % 10000}"
-        self.ns_if = f"tsrn{os.getpid() % 10000}"
-        self.host_ip = f"10.77.{self.n}.1"
-        self.ns_ip = f"10.77.{self.n}.2"
-        self.cleanup()
-        for command in (["ip", "netns", "add", self.name],
-                        ["ip", "link", "add", self.host_if, "type", "veth", "peer", "name", self.ns_if],
-                        ["ip", "link", "set", self.ns_if, "netns", self.name],
-                        ["ip", "addr", "add", f"{self.host_ip}/24", "dev", self.host_if],
-                        ["ip", "link", "set", self.host_if, "up"],
-                        ["ip", "netns", "exec", self.name, "ip", "addr", "add", f"{self.ns_ip}/24", "dev", self.ns_if],
-                        ["ip", "netns", "exec", self.name, "ip", "link", "set", self.ns_if, "up"],
-                        ["ip", "netns", "exec", self.name, "ip", "link", "set", "lo", "up"]):
-            run(command, check=True, timeout=20)
-
-    def cleanup(self):
-        subprocess.run(["ip", "netns", "del", self.name], capture_output=True, timeout=20)
-        subprocess.run(["ip", "link", "del", self.host_if], capture_output=True, timeout=20)
 
 
 class Transmission:

@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""A network namespace for tests and benchmarks that need a peer off
+127.0.0.0/8 (Transmission 3.00 refuses loopback peers).
+
+The namespace is joined to the host by a veth pair: 10.77.N.1 on the host
+side, 10.77.N.2 inside, with N picked among the /24s no interface of this
+host uses. Only those two addresses are ever used. It is removed by name
+at cleanup(), and at exit if the caller forgets. Needs root."""
+
+import atexit
+import os
+import random
+import subprocess
+
+
+class NamespaceError(RuntimeError):
+    """The namespace could not be made; the message says which step failed."""
+
+
+class Namespace:
+    def __init__(self, prefix="tsr"):
+        tag = os.getpid() % 10000
+        self.name = f"{prefix}-ns{tag}"
+        # Interface names have at most 15 characters.
+        self.host_if = f"{prefix[:4]}h{tag}"
+        self.ns_if = f"{prefix[:4]}n{tag}"
+        used = subprocess.run(["ip", "-o", "-4", "addr"], capture_output=True, text=True, timeout=20).stdout
+        free = [n for n in range(2, 251) if f" 10.77.{n}." not in used]
+        if not free:
+            raise NamespaceError("no free 10.77.N.0/24 for the namespace")
+        n = random.choice(free)
+        self.host_ip = f"10.77.{n}.1"
+        self.ns_ip = f"10.77.{n}.2"
+        self.cleanup()
+        atexit.register(self.cleanup)
+        for command in (["ip", "netns", "add", self.name],
+                        ["ip", "link", "add", self.host_if, "type", "veth", "peer", "name", self.ns_if],
+                        ["ip", "link", "set", self.ns_if, "netns", self.name],
+                        ["ip", "addr", "add", f"{self.host_ip}/24", "dev", self.host_if],
+                        ["ip", "link", "set", self.host_if, "up"],
+                        ["ip", "netns", "exec", self.name, "ip", "addr", "add", f"{self.ns_ip}/24", "dev", self.ns_if],
+                        ["ip", "netns", "exec", self.name, "ip", "link", "set", self.ns_if, "up"],
+                        ["ip", "netns", "exec", self.name, "ip", "link", "set", "lo", "up"]):
+            result = subprocess.run(command, capture_output=True, text=True, timeout=20)
+            if result.returncode != 0:
+                self.cleanup()
+                raise NamespaceError(f"{' '.join(command)}: {result.stderr.strip()}")
+
+    def cleanup(self):
+        subprocess.run(["ip", "netns", "del", self.name], capture_output=True, timeout=20)
+        subprocess.run(["ip", "link", "del", self.host_if], capture_output=True, timeout=20)
