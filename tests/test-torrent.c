@@ -21,6 +21,7 @@
 #include "tsr-creator.h"
 #include "tsr-resume.h"
 #include "tsr-session.h"
+#include "tsr-storage.h"
 #include "tsr-test-util.h"
 #include "tsr-wire.h"
 
@@ -1055,6 +1056,120 @@ test_upload_order_and_cancel (Fixture       *f,
   drain ();
 }
 
+/* A raw seed connected to @session's listening port: handshake and a
+ * full bitfield sent, the answering handshake read. */
+static GSocketConnection *
+raw_seed_connect (TsrSession  *session,
+                  TsrMetainfo *info,
+                  const char  *peer_id,
+                  GByteArray  *in)
+{
+  GSocketConnection *connection = raw_connect (tsr_session_get_port (session));
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr(TsrBitfield) all = tsr_bitfield_new (info->piece_count);
+  TsrWireHandshake ours = { { 0 } };
+  TsrWireMessage message = { 0 };
+  gsize length = 0;
+
+  memcpy (ours.info_hash, handshake_hash (info), 20);
+  memcpy (ours.peer_id, peer_id, 20);
+  tsr_wire_write_handshake (out, &ours);
+  tsr_bitfield_set_all (all, TRUE);
+  message.type = TSR_WIRE_BITFIELD;
+  message.data = tsr_bitfield_get_bytes (all, &length);
+  message.data_length = length;
+  tsr_wire_write_message (out, &message);
+  raw_write (connection, out);
+  g_assert_true (raw_read (connection, in, TSR_WIRE_HANDSHAKE_LENGTH));
+  return connection;
+}
+
+/* A block nobody asked this peer for is dropped, even for a piece in
+ * progress whose block another peer was asked for: here the unasked
+ * copy is garbage, and had it been taken the piece would fail its hash.
+ * No race: the intruder never unchokes, so it is asked nothing, and its
+ * block lands before the asked peer answers. */
+static void
+test_unasked_block_dropped (Fixture       *f,
+                            gconstpointer  data)
+{
+  Recorder *leech = NULL;
+  TsrSession *leecher = start_leech (f, &leech);
+  g_autoptr(TsrStorage) source = tsr_storage_new (f->info, f->source);
+  g_autoptr(GByteArray) asked_in = g_byte_array_new ();
+  g_autoptr(GByteArray) intruder_in = g_byte_array_new ();
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr(GSocketConnection) asked = NULL;
+  g_autoptr(GSocketConnection) intruder = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *block = g_malloc (TSR_WIRE_BLOCK_SIZE);
+  TsrWireLimits limits = { 0 };
+  TsrWireMessage message = { 0 };
+  TsrWireMessage first = { 0 };
+  gsize offset = TSR_WIRE_HANDSHAKE_LENGTH;
+
+  g_assert_true (tsr_session_listen (leecher, 0, &error));
+  g_assert_no_error (error);
+  limits.piece_count = f->info->piece_count;
+  limits.piece_length = f->info->piece_length;
+  limits.last_piece_length = tsr_metainfo_get_piece_size (f->info, f->info->piece_count - 1);
+
+  asked = raw_seed_connect (leecher, f->info, "-XX0000-askedasked11", asked_in);
+  tsr_wire_write_simple (out, TSR_WIRE_UNCHOKE);
+  raw_write (asked, out);
+  g_byte_array_set_size (out, 0);
+  do
+    raw_next_message (asked, asked_in, &offset, &limits, &first);
+  while (first.type != TSR_WIRE_REQUEST);
+
+  /* The intruder sends garbage for the block just asked of the other. */
+  intruder = raw_seed_connect (leecher, f->info, "-XX0000-intruder2222", intruder_in);
+  memset (block, 0xAB, first.length);
+  message.type = TSR_WIRE_PIECE;
+  message.index = first.index;
+  message.begin = first.begin;
+  message.data = block;
+  message.data_length = first.length;
+  tsr_wire_write_message (out, &message);
+  raw_write (intruder, out);
+  g_byte_array_set_size (out, 0);
+  run_for (300);
+
+  /* The asked peer answers every request until that piece is verified. */
+  message = first;
+  while (leech->verified[first.index] == 0)
+    {
+      if (message.type == TSR_WIRE_REQUEST)
+        {
+          TsrWireMessage piece = { 0 };
+
+          g_assert_true (tsr_storage_read (source, (guint64) message.index * f->info->piece_length + message.begin,
+                                           block, message.length, &error));
+          g_assert_no_error (error);
+          piece.type = TSR_WIRE_PIECE;
+          piece.index = message.index;
+          piece.begin = message.begin;
+          piece.data = block;
+          piece.data_length = message.length;
+          tsr_wire_write_message (out, &piece);
+          raw_write (asked, out);
+          g_byte_array_set_size (out, 0);
+        }
+      if (offset == asked_in->len)
+        run_for (20);
+      if (leech->verified[first.index] == 0)
+        raw_next_message (asked, asked_in, &offset, &limits, &message);
+    }
+  g_assert_cmpuint (leech->hash_failed, ==, 0);
+  g_assert_cmpuint (count_events (leech, "peer-banned", NULL, NULL), ==, 0);
+
+  g_clear_object (&asked);
+  g_clear_object (&intruder);
+  recorder_free (leech);
+  g_object_unref (leecher);
+  drain ();
+}
+
 /* A raw peer that asks for every block and counts what comes. */
 typedef struct
 {
@@ -1897,6 +2012,8 @@ main (int    argc,
     }
   g_test_add ("/torrent/incoming/fast", Fixture, v1, fixture_set_up, test_incoming_fast, fixture_tear_down);
   g_test_add ("/torrent/upload/order-and-cancel", Fixture, v1, fixture_set_up, test_upload_order_and_cancel,
+              fixture_tear_down);
+  g_test_add ("/torrent/unasked-block-dropped", Fixture, v1, fixture_set_up, test_unasked_block_dropped,
               fixture_tear_down);
   g_test_add ("/torrent/upload/fair-share", Fixture, v1, fixture_set_up, test_upload_fair_share, fixture_tear_down);
   g_test_add ("/torrent/incoming/limit", Fixture, v1, fixture_set_up, test_incoming_limit, fixture_tear_down);
