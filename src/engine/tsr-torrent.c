@@ -206,7 +206,11 @@ buffer_take (gsize size)
         }
     }
   g_mutex_unlock (&pool_lock);
-  return buffer != NULL ? buffer : g_malloc (size);
+  /* Page-aligned, so that verified pieces can be written with direct
+   * I/O (see tsr_storage_set_direct_io). */
+  if (buffer == NULL && posix_memalign ((void **) &buffer, 4096, size) != 0)
+    g_error ("Out of memory for a piece of %zu bytes", size);
+  return buffer;
 }
 
 static void
@@ -403,6 +407,7 @@ tsr_torrent_new (TsrMetainfo  *info,
   self->folder = g_strdup (folder);
   memcpy (self->peer_id, peer_id, 20);
   self->storage = tsr_storage_new (info, folder);
+  tsr_storage_set_direct_io (self->storage, TRUE);
   self->read_cache = tsr_read_cache_new (self->storage, TSR_TORRENT_READ_CACHE);
   self->have = tsr_bitfield_new (info->piece_count);
   self->picker = tsr_piece_picker_new (info->piece_count);
