@@ -1056,6 +1056,80 @@ test_upload_order_and_cancel (Fixture       *f,
   drain ();
 }
 
+/* BEP 6: when a seed chokes a fast-extension peer, the requests it had
+ * not served yet come back rejected, and only after the choke (a reject
+ * from a peer that unchokes us means "I do not have it"). */
+static void
+test_upload_choke_then_reject (Fixture       *f,
+                               gconstpointer  data)
+{
+  enum { ASKED = 24 };
+  TsrTorrent *torrent = NULL;
+  TsrSession *session = start_seed (f, TRUE, &torrent);
+  g_autoptr(GSocketConnection) connection = raw_connect (tsr_session_get_port (session));
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr(GByteArray) in = g_byte_array_new ();
+  TsrWireLimits limits = { 0 };
+  TsrWireHandshake ours = { { 0 } };
+  TsrWireMessage message = { 0 };
+  gsize offset = TSR_WIRE_HANDSHAKE_LENGTH;
+  gboolean choked = FALSE;
+  guint pieces = 0;
+  guint rejects = 0;
+  guint i;
+
+  tsr_torrent_set_rate_limits (torrent, 256 * 1024, 0);
+  memcpy (ours.info_hash, handshake_hash (f->info), 20);
+  memcpy (ours.peer_id, "-XX0000-chokereject1", 20);
+  tsr_wire_reserved_set (ours.reserved, TSR_WIRE_RESERVED_FAST);
+  tsr_wire_write_handshake (out, &ours);
+  tsr_wire_write_simple (out, TSR_WIRE_INTERESTED);
+  raw_write (connection, out);
+  g_byte_array_set_size (out, 0);
+  g_assert_true (raw_read (connection, in, TSR_WIRE_HANDSHAKE_LENGTH));
+  limits.piece_count = f->info->piece_count;
+  limits.piece_length = f->info->piece_length;
+  limits.last_piece_length = tsr_metainfo_get_piece_size (f->info, f->info->piece_count - 1);
+  do
+    raw_next_message (connection, in, &offset, &limits, &message);
+  while (message.type != TSR_WIRE_UNCHOKE);
+
+  /* Requests, then "not interested": the seed chokes at once. */
+  for (i = 0; i < ASKED; i++)
+    {
+      guint64 at = (guint64) i * TSR_WIRE_BLOCK_SIZE;
+
+      message.type = TSR_WIRE_REQUEST;
+      message.index = (guint32) (at / f->info->piece_length);
+      message.begin = (guint32) (at % f->info->piece_length);
+      message.length = TSR_WIRE_BLOCK_SIZE;
+      tsr_wire_write_message (out, &message);
+    }
+  tsr_wire_write_simple (out, TSR_WIRE_NOT_INTERESTED);
+  raw_write (connection, out);
+
+  while (pieces + rejects < ASKED)
+    {
+      raw_next_message (connection, in, &offset, &limits, &message);
+      if (message.type == TSR_WIRE_CHOKE)
+        choked = TRUE;
+      else if (message.type == TSR_WIRE_REJECT)
+        {
+          g_assert_true (choked);
+          rejects++;
+        }
+      else if (message.type == TSR_WIRE_PIECE)
+        pieces++;
+    }
+  g_test_message ("%u blocks sent, %u rejected", pieces, rejects);
+  g_assert_true (choked);
+  g_assert_cmpuint (rejects, >, 0);
+
+  g_clear_object (&connection);
+  g_object_unref (session);
+  drain ();
+}
+
 /* A raw seed connected to @session's listening port: handshake and a
  * full bitfield sent, the answering handshake read. */
 static GSocketConnection *
@@ -2012,6 +2086,8 @@ main (int    argc,
     }
   g_test_add ("/torrent/incoming/fast", Fixture, v1, fixture_set_up, test_incoming_fast, fixture_tear_down);
   g_test_add ("/torrent/upload/order-and-cancel", Fixture, v1, fixture_set_up, test_upload_order_and_cancel,
+              fixture_tear_down);
+  g_test_add ("/torrent/upload/choke-then-reject", Fixture, v1, fixture_set_up, test_upload_choke_then_reject,
               fixture_tear_down);
   g_test_add ("/torrent/unasked-block-dropped", Fixture, v1, fixture_set_up, test_unasked_block_dropped,
               fixture_tear_down);

@@ -1930,9 +1930,11 @@ run_choker (TsrTorrent *self)
       if (table[i].unchoke == !state->am_choking)
         continue;
       state->am_choking = !table[i].unchoke;
+      send_simple (data->peer, state->am_choking ? TSR_WIRE_CHOKE : TSR_WIRE_UNCHOKE);
+      /* After the choke: rejects from a peer still unchoking us would
+       * read as refusals of what it has (and get us banned). */
       if (state->am_choking)
         drop_uploads (data);
-      send_simple (data->peer, state->am_choking ? TSR_WIRE_CHOKE : TSR_WIRE_UNCHOKE);
       peer_state (self, data->peer, state->am_choking ? "we-choke" : "we-unchoke");
     }
 }
