@@ -464,6 +464,12 @@ assert_same_files (Fixture *f)
 }
 
 static void
+count_notify (guint *count)
+{
+  (*count)++;
+}
+
+static void
 test_seed_to_leech (Fixture       *f,
                     gconstpointer  data)
 {
@@ -473,14 +479,52 @@ test_seed_to_leech (Fixture       *f,
   Recorder *leech = NULL;
   TsrSession *leecher = start_leech (f, &leech);
   g_autofree char *address = loopback_address (tsr_session_get_port (seeder));
+  g_autofree char *leech_address = NULL;
+  g_autofree float *fractions = NULL;
+  g_autofree guint *availability = NULL;
+  g_autoptr(GPtrArray) infos = NULL;
+  TsrPeerInfo *info;
+  guint progress_notes = 0;
+  gdouble progress = 0;
+  int state = -1;
   guint64 stream = 0;
+  guint n = 0;
   guint i;
 
   for (i = 0; i < f->info->piece_count; i++)
     stream += tsr_metainfo_get_piece_size (f->info, i);
 
+  g_signal_connect_swapped (leech->torrent, "notify::progress", G_CALLBACK (count_notify), &progress_notes);
   tsr_torrent_add_peer_address (leech->torrent, address);
   WAIT_UNTIL (leech->done > 0, "the leech's \"done\"");
+
+  /* What a window shows: the properties, the bars, the peers. */
+  g_object_get (leech->torrent, "progress", &progress, "state", &state, NULL);
+  g_assert_cmpfloat (progress, ==, 1.0);
+  g_assert_cmpint (state, ==, TSR_TORRENT_SEEDING);
+  g_assert_cmpuint (progress_notes, >, 0);
+  fractions = tsr_torrent_dup_piece_fractions (leech->torrent, &n);
+  g_assert_cmpuint (n, ==, f->info->piece_count);
+  for (i = 0; i < n; i++)
+    g_assert_cmpfloat (fractions[i], ==, 1.0f);
+  availability = tsr_torrent_dup_availability (leech->torrent, &n);
+  for (i = 0; i < n; i++)
+    g_assert_cmpuint (availability[i], ==, 1);
+  infos = tsr_torrent_dup_peer_infos (leech->torrent);
+  g_assert_cmpuint (infos->len, ==, 1);
+  info = g_ptr_array_index (infos, 0);
+  g_assert_cmpstr (info->address, ==, address);
+  g_assert_false (info->incoming);
+  g_assert_cmpfloat (info->progress, ==, 1.0);
+  g_assert_cmpuint (info->downloaded, >=, stream);
+  g_clear_pointer (&infos, g_ptr_array_unref);
+  infos = tsr_torrent_dup_peer_infos (seed_torrent);
+  g_assert_cmpuint (infos->len, ==, 1);
+  info = g_ptr_array_index (infos, 0);
+  g_assert_cmpstr (info->client, ==, "Tessera 0.1.0");
+  g_assert_true (info->incoming);
+  g_assert_cmpuint (info->uploaded, >=, stream);
+  leech_address = g_strdup (info->address);
 
   /* Each piece verified once: none lost, none fetched twice. */
   g_assert_cmpuint (leech->done, ==, 1);
@@ -513,6 +557,12 @@ test_seed_to_leech (Fixture       *f,
   g_assert_cmpuint (count_events (seed, "peer-connected", NULL, NULL), ==, 1);
   g_assert_cmpuint (count_events (seed, "peer-state", NULL, "interested-in-us"), >=, 1);
   g_assert_cmpuint (count_events (seed, "peer-state", NULL, "we-unchoke"), >=, 1);
+
+  /* The peers view's disconnect button. */
+  g_assert_false (tsr_torrent_disconnect_peer (seed_torrent, "127.0.0.1:1"));
+  g_assert_true (tsr_torrent_disconnect_peer (seed_torrent, leech_address));
+  WAIT_UNTIL (tsr_torrent_get_n_peers (seed_torrent) == 0, "the disconnected peer to go");
+  g_assert_cmpuint (count_events (seed, "peer-gone", leech_address, "Disconnected by the user"), ==, 1);
 
   recorder_free (leech);
   recorder_free (seed);

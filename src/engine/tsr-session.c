@@ -82,7 +82,7 @@ tsr_session_init (TsrSession *self)
   self->pending = g_ptr_array_new_with_free_func (g_object_unref);
   self->up = tsr_limiter_new (0);
   self->down = tsr_limiter_new (0);
-  memcpy (self->peer_id, "-TE0010-", 8);
+  memcpy (self->peer_id, "-TE0100-", 8);
   for (i = 8; i < 20; i++)
     self->peer_id[i] = (guint8) alphabet[g_random_int_range (0, sizeof alphabet - 1)];
 }

@@ -25,7 +25,7 @@ gboolean      tsr_session_listen_on    (TsrSession   *self,
                                         guint16       port,
                                         GError      **error);
 guint16       tsr_session_get_port     (TsrSession   *self);
-/* Our peer id: "-TE0010-" and 12 random characters (BEP 20 style;
+/* Our peer id: "-TE0100-" (version 0.1.0) and 12 random characters (BEP 20 style;
  * "TS" was taken by TorrentStorm). */
 const guint8 *tsr_session_get_peer_id  (TsrSession   *self);
 

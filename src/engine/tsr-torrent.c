@@ -28,7 +28,7 @@
 #include "tsr-read-cache.h"
 #include "tsr-resume.h"
 #include "tsr-storage.h"
-#include "tsr-torrent.h"
+#include "tsr-torrent-private.h"
 #include "tsr-tracker.h"
 #include "tsr-util.h"
 #include "tsr-verifier.h"
@@ -52,114 +52,6 @@ enum
 };
 
 static guint signals[N_SIGNALS];
-
-typedef enum
-{
-  BLOCK_NONE,
-  BLOCK_REQUESTED,
-  BLOCK_RECEIVED,
-} BlockState;
-
-typedef struct
-{
-  guint    index;
-  gsize    size;
-  guint8  *buffer;        /* (owned) */
-  guint    n_blocks;
-  guint8  *blocks;        /* (owned) BlockState per block */
-  guint8  *requesters;    /* (owned) peers with a request out for each block */
-  guint    first_free;    /* no block below this is BLOCK_NONE */
-  guint    received;
-  gboolean writing;       /* with storage: hash check and write */
-  GPtrArray *senders;     /* (element-type utf8) addresses that sent blocks */
-  gboolean  exclusive;    /* after a shared failure: one peer sends it all */
-  char     *owner;        /* (nullable) that peer's address */
-} Piece;
-
-typedef struct
-{
-  guint32 index;
-  guint32 begin;
-  guint32 length;
-} UploadRequest;
-
-typedef struct
-{
-  TsrPeer *peer;          /* (owned) */
-  TsrPiecePicker *picker; /* borrowed: the peer's pieces are counted there */
-  TsrBudget *connections; /* (owned) (nullable) the session's, one taken */
-  GArray  *requests;      /* (element-type guint64): index << 32 | begin */
-  gulong   message_id;
-  gulong   closed_id;
-  guint    pipeline;      /* requests to keep in flight */
-  guint64  last_received; /* bytes from it at the last tick */
-  guint64  rate;          /* bytes a second from it, smoothed */
-  guint64  last_sent;     /* bytes to it at the last tick */
-  guint64  up_rate;       /* bytes a second to it, smoothed */
-  gint64   connected_at;  /* monotonic seconds */
-  gint64   last_block;    /* monotonic seconds: a block, or their unchoke */
-  gboolean snubbed;
-  guint    reads;         /* its requests being read from disk */
-  guint64  read_bytes;    /* bytes of those */
-  GArray  *asked;         /* (element-type UploadRequest) its requests not yet read */
-  gboolean pumping;       /* inside pump_uploads */
-  gulong   sent_id;
-  guint    refusals;      /* rejects of pieces it claims, since its last block */
-  guint    reqq;          /* BEP 10: requests it queues, 0 when unknown */
-  char    *client;        /* (owned) (nullable) BEP 10: its client's name */
-  gboolean dialed;        /* we dialled it: the pool hears how it went */
-  gboolean shaken;        /* handshake done */
-  gboolean dropping;      /* a close is scheduled */
-} PeerData;
-
-struct _TsrTorrent
-{
-  GObject          parent_instance;
-  TsrMetainfo     *info;            /* (owned) */
-  TsrStorage      *storage;         /* (owned) */
-  char            *folder;          /* (owned) */
-  guint8           peer_id[20];
-  TsrTorrentState  state;
-  char            *error;
-  TsrBitfield     *have;            /* (owned) verified pieces */
-  GHashTable      *pieces;          /* index → Piece (owned) */
-  GPtrArray       *peers;           /* (element-type PeerData) */
-  TsrHashJob      *check_job;       /* (owned) (nullable) */
-  GCancellable    *cancellable;     /* (owned) */
-  TsrPiecePicker  *picker;          /* (owned) availability, what to start next */
-  TsrChoker       *choker;          /* (owned) who we upload to */
-  guint8          *file_priority;   /* (owned) TsrPriority per file */
-  TsrReadCache    *read_cache;      /* (owned) pieces read ahead for uploads */
-  guint16          listen_port;     /* told to peers (BEP 10), 0: unknown */
-  TsrBudget       *connections;     /* (owned) (nullable) the session's connection count */
-  guint            choke_source;    /* a choker round every TSR_CHOKER_ROUND s */
-  guint64          downloaded;
-  guint64          uploaded;
-  TsrWireLimits    limits;
-  TsrPeerPool     *pool;            /* (owned) addresses, back-off, bans */
-  guint            tick_source;     /* dials and dry-pool checks, while running */
-  guint            max_peers;       /* connections, at most */
-  guint            max_dialed;      /* of which dialled by us; 0: 3/4 of max_peers */
-  guint            max_accepted;    /* of which accepted; 0: max_peers */
-  guint            turnover;        /* seconds between drops of the least useful peer */
-  gint64           last_turnover;   /* monotonic seconds */
-  TsrTracker      *tracker;         /* (owned) (nullable) */
-  char            *state_folder;    /* (owned) (nullable) */
-  GHashTable      *strikes;         /* address → pieces it helped corrupt */
-  guint            pending_writes;
-  GPtrArray       *after_writes;    /* (owned) (element-type AfterWrites) jobs waiting for pending_writes == 0 */
-  gboolean         have_known;      /* checked or resumed: "have" is true */
-  TsrLimiter      *up;              /* (owned) this torrent's bucket; its parent is the session's */
-  TsrLimiter      *down;            /* (owned) likewise */
-  guint64          up_total;        /* 0: no limit */
-  guint64          down_total;
-  gdouble          seed_ratio;
-  guint            seed_idle;       /* seconds without uploading; 0: no limit */
-  gint64           last_upload;     /* monotonic seconds */
-  gint64           seeding_since;
-  guint            limit_source;
-  guint            save_timer;
-};
 
 #define RESUME_SAVE_DELAY 5
 /* Below this many connections, an empty pool asks the trackers early. */
@@ -340,6 +232,16 @@ tsr_torrent_finalize (GObject *object)
 }
 
 static void
+tsr_torrent_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  if (!_tsr_torrent_get_view_property (TSR_TORRENT (object), prop_id, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
 tsr_torrent_class_init (TsrTorrentClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -347,6 +249,8 @@ tsr_torrent_class_init (TsrTorrentClass *klass)
 
   object_class->dispose = tsr_torrent_dispose;
   object_class->finalize = tsr_torrent_finalize;
+  object_class->get_property = tsr_torrent_get_property;
+  _tsr_torrent_install_view_properties (object_class, 1);
 
   signals[SIGNAL_STATE_CHANGED] = g_signal_new ("state-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                                 G_TYPE_NONE, 0);
@@ -392,6 +296,7 @@ tsr_torrent_init (TsrTorrent *self)
   self->cancellable = g_cancellable_new ();
   self->pool = tsr_peer_pool_new (TSR_TORRENT_POOL_SIZE);
   self->max_peers = TSR_TORRENT_MAX_PEERS;
+  self->view.eta = -1;
   self->turnover = TSR_TORRENT_TURNOVER_SECONDS;
   self->strikes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
@@ -520,6 +425,7 @@ set_state (TsrTorrent      *self,
     return;
   self->state = state;
   g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0);
+  _tsr_torrent_notify_view (self);
 }
 
 static void
@@ -2437,6 +2343,7 @@ on_tick (gpointer user_data)
     }
   turn_over (self);
   dial_some (self);
+  _tsr_torrent_notify_view (self);
   /* Idleness is a limit that no byte moves toward. */
   check_limits (self);
   if (self->state == TSR_TORRENT_DOWNLOADING && self->tracker != NULL && self->peers->len < FEW_PEERS &&

@@ -29,6 +29,31 @@ typedef enum
   TSR_TORRENT_QUEUED,      /* waiting for the session to let it start */
 } TsrTorrentState;
 
+/* One connected peer, as the peers view shows it. */
+typedef struct
+{
+  char     *address;
+  char     *client;            /* from BEP 10 "v", else decoded from the peer id */
+  gboolean  incoming;          /* it dialled us */
+  gboolean  am_choking;
+  gboolean  am_interested;
+  gboolean  peer_choking;
+  gboolean  peer_interested;
+  gboolean  snubbed;
+  gboolean  fast;              /* BEP 6 */
+  guint64   down_rate;         /* bytes a second */
+  guint64   up_rate;
+  guint64   downloaded;        /* bytes received from it, all messages */
+  guint64   uploaded;
+  gdouble   progress;          /* of the torrent it has, 0 to 1 */
+  guint     requests_out;      /* ours to it, in flight */
+  guint     requests_in;       /* its to us, not yet answered */
+  gint64    connected_seconds;
+} TsrPeerInfo;
+
+void tsr_peer_info_free (TsrPeerInfo *info);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsrPeerInfo, tsr_peer_info_free)
+
 #define TSR_TYPE_TORRENT (tsr_torrent_get_type ())
 G_DECLARE_FINAL_TYPE (TsrTorrent, tsr_torrent, TSR, TORRENT, GObject)
 
@@ -81,6 +106,27 @@ guint            tsr_torrent_get_pieces_have  (TsrTorrent         *self);
 guint64          tsr_torrent_get_downloaded   (TsrTorrent         *self);
 guint64          tsr_torrent_get_uploaded     (TsrTorrent         *self);
 guint            tsr_torrent_get_n_peers      (TsrTorrent         *self);
+/* Sums of the peers' rates (bytes a second, measured each second). */
+guint64          tsr_torrent_get_down_rate    (TsrTorrent         *self);
+guint64          tsr_torrent_get_up_rate      (TsrTorrent         *self);
+/* Verified bytes over the torrent's size, 0 to 1. */
+gdouble          tsr_torrent_get_progress     (TsrTorrent         *self);
+/* Uploaded over the torrent's size. */
+gdouble          tsr_torrent_get_ratio        (TsrTorrent         *self);
+/* Seconds to completion at the current rate; -1 when unknown. */
+gint64           tsr_torrent_get_eta          (TsrTorrent         *self);
+/* For the bars: per piece, 1 when verified, the fraction of its blocks
+ * received when in progress, else 0; and how many connected peers have
+ * each. Free with g_free. */
+float           *tsr_torrent_dup_piece_fractions (TsrTorrent      *self,
+                                                  guint           *n_pieces);
+guint           *tsr_torrent_dup_availability    (TsrTorrent      *self,
+                                                  guint           *n_pieces);
+/* The connected peers past their handshake (element-type TsrPeerInfo). */
+GPtrArray       *tsr_torrent_dup_peer_infos   (TsrTorrent         *self);
+/* Drops the connection to @address; FALSE when there is none. */
+gboolean         tsr_torrent_disconnect_peer  (TsrTorrent         *self,
+                                               const char         *address);
 /* Addresses known to dial (from the user, trackers, peers). */
 guint            tsr_torrent_get_n_known_addresses (TsrTorrent    *self);
 /* Connected peers that have every piece. */

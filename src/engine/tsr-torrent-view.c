@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-torrent-view.c: what a window shows of a torrent. Read-only
+ * properties (state, progress, rates, totals, peers, ETA, ratio) that
+ * notify once a second at most and only when they change, so that a list
+ * of many torrents binds to them cheaply; and snapshots for the detail
+ * views: piece fractions and availability for the bars, one record per
+ * connected peer.
+ */
+#define G_LOG_DOMAIN "tsr-torrent"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "tsr-peer-id.h"
+#include "tsr-torrent-private.h"
+
+enum
+{
+  VIEW_NAME,
+  VIEW_STATE,
+  VIEW_PROGRESS,
+  VIEW_SIZE,
+  VIEW_DOWN_RATE,
+  VIEW_UP_RATE,
+  VIEW_DOWNLOADED,
+  VIEW_UPLOADED,
+  VIEW_RATIO,
+  VIEW_ETA,
+  VIEW_N_PEERS,
+  VIEW_N_SEEDS,
+  N_VIEW
+};
+
+static GParamSpec *view_properties[N_VIEW];
+static guint view_first_id;
+
+void
+_tsr_torrent_install_view_properties (GObjectClass *object_class,
+                                      guint         first_id)
+{
+  const GParamFlags flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+  guint i;
+
+  view_first_id = first_id;
+  view_properties[VIEW_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, flags);
+  view_properties[VIEW_STATE] = g_param_spec_int ("state", NULL, NULL, 0, TSR_TORRENT_QUEUED, 0, flags);
+  view_properties[VIEW_PROGRESS] = g_param_spec_double ("progress", NULL, NULL, 0, 1, 0, flags);
+  view_properties[VIEW_SIZE] = g_param_spec_uint64 ("size", NULL, NULL, 0, G_MAXUINT64, 0, flags);
+  view_properties[VIEW_DOWN_RATE] = g_param_spec_uint64 ("down-rate", NULL, NULL, 0, G_MAXUINT64, 0, flags);
+  view_properties[VIEW_UP_RATE] = g_param_spec_uint64 ("up-rate", NULL, NULL, 0, G_MAXUINT64, 0, flags);
+  view_properties[VIEW_DOWNLOADED] = g_param_spec_uint64 ("downloaded", NULL, NULL, 0, G_MAXUINT64, 0, flags);
+  view_properties[VIEW_UPLOADED] = g_param_spec_uint64 ("uploaded", NULL, NULL, 0, G_MAXUINT64, 0, flags);
+  view_properties[VIEW_RATIO] = g_param_spec_double ("ratio", NULL, NULL, 0, G_MAXDOUBLE, 0, flags);
+  /* Seconds to completion at the current rate; -1 when unknown. */
+  view_properties[VIEW_ETA] = g_param_spec_int64 ("eta", NULL, NULL, -1, G_MAXINT64, -1, flags);
+  view_properties[VIEW_N_PEERS] = g_param_spec_uint ("n-peers", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  view_properties[VIEW_N_SEEDS] = g_param_spec_uint ("n-seeds", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  for (i = 0; i < N_VIEW; i++)
+    g_object_class_install_property (object_class, first_id + i, view_properties[i]);
+}
+
+guint64
+tsr_torrent_get_down_rate (TsrTorrent *self)
+{
+  guint64 rate = 0;
+  guint i;
+
+  for (i = 0; i < self->peers->len; i++)
+    rate += ((PeerData *) g_ptr_array_index (self->peers, i))->rate;
+  return rate;
+}
+
+guint64
+tsr_torrent_get_up_rate (TsrTorrent *self)
+{
+  guint64 rate = 0;
+  guint i;
+
+  for (i = 0; i < self->peers->len; i++)
+    rate += ((PeerData *) g_ptr_array_index (self->peers, i))->up_rate;
+  return rate;
+}
+
+gdouble
+tsr_torrent_get_progress (TsrTorrent *self)
+{
+  if (self->info->total_length == 0)
+    return 1.0;
+  return (gdouble) tsr_torrent_get_bytes_have (self) / (gdouble) self->info->total_length;
+}
+
+gdouble
+tsr_torrent_get_ratio (TsrTorrent *self)
+{
+  if (self->info->total_length == 0)
+    return 0;
+  return (gdouble) self->uploaded / (gdouble) self->info->total_length;
+}
+
+gint64
+tsr_torrent_get_eta (TsrTorrent *self)
+{
+  guint64 rate = tsr_torrent_get_down_rate (self);
+
+  if (self->state != TSR_TORRENT_DOWNLOADING || rate == 0)
+    return -1;
+  return (gint64) ((self->info->total_length - tsr_torrent_get_bytes_have (self) + rate - 1) / rate);
+}
+
+gboolean
+_tsr_torrent_get_view_property (TsrTorrent *self,
+                                guint       id,
+                                GValue     *value)
+{
+  if (id < view_first_id || id >= view_first_id + N_VIEW)
+    return FALSE;
+  switch (id - view_first_id)
+    {
+    case VIEW_NAME:
+      g_value_set_string (value, self->info->name);
+      break;
+    case VIEW_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    case VIEW_PROGRESS:
+      g_value_set_double (value, tsr_torrent_get_progress (self));
+      break;
+    case VIEW_SIZE:
+      g_value_set_uint64 (value, self->info->total_length);
+      break;
+    case VIEW_DOWN_RATE:
+      g_value_set_uint64 (value, tsr_torrent_get_down_rate (self));
+      break;
+    case VIEW_UP_RATE:
+      g_value_set_uint64 (value, tsr_torrent_get_up_rate (self));
+      break;
+    case VIEW_DOWNLOADED:
+      g_value_set_uint64 (value, self->downloaded);
+      break;
+    case VIEW_UPLOADED:
+      g_value_set_uint64 (value, self->uploaded);
+      break;
+    case VIEW_RATIO:
+      g_value_set_double (value, tsr_torrent_get_ratio (self));
+      break;
+    case VIEW_ETA:
+      g_value_set_int64 (value, tsr_torrent_get_eta (self));
+      break;
+    case VIEW_N_PEERS:
+      g_value_set_uint (value, self->peers->len);
+      break;
+    case VIEW_N_SEEDS:
+      g_value_set_uint (value, tsr_torrent_get_n_seeds (self));
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  return TRUE;
+}
+
+/* Notifies the properties whose value changed since the last call. */
+void
+_tsr_torrent_notify_view (TsrTorrent *self)
+{
+  TsrTorrentViewValues now = {
+    .state = self->state,
+    .progress = tsr_torrent_get_progress (self),
+    .down_rate = tsr_torrent_get_down_rate (self),
+    .up_rate = tsr_torrent_get_up_rate (self),
+    .downloaded = self->downloaded,
+    .uploaded = self->uploaded,
+    .eta = tsr_torrent_get_eta (self),
+    .n_peers = self->peers->len,
+    .n_seeds = tsr_torrent_get_n_seeds (self),
+  };
+  TsrTorrentViewValues *was = &self->view;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (now.state != was->state)
+    g_object_notify_by_pspec (G_OBJECT (self), view_properties[VIEW_STATE]);
+  if (now.progress != was->progress)
+    g_object_notify_by_pspec (G_OBJECT (self), view_properties[VIEW_PROGRESS]);
+  if (now.down_rate != was->down_rate)
+    g_object_notify_by_pspec (G_OBJECT (self), view_properties[VIEW_DOWN_RATE]);
+  if (now.up_rate != was->up_rate)
+    g_object_notify_by_pspec (G_OBJECT (self), view_properties[VIEW_UP_RATE]);
+  if (now.downloaded != was->downloaded)
+    g_object_notify_by_pspec (G_OBJECT (self), view_properties[VIEW_DOWNLOADED]);
+  if (now.uploaded != was->uploaded)
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), view_properties[VIEW_UPLOADED]);
+      g_object_notify_by_pspec (G_OBJECT (self), view_properties[VIEW_RATIO]);
+    }
+  if (now.eta != was->eta)
+    g_object_notify_by_pspec (G_OBJECT (self), view_properties[VIEW_ETA]);
+  if (now.n_peers != was->n_peers)
+    g_object_notify_by_pspec (G_OBJECT (self), view_properties[VIEW_N_PEERS]);
+  if (now.n_seeds != was->n_seeds)
+    g_object_notify_by_pspec (G_OBJECT (self), view_properties[VIEW_N_SEEDS]);
+  *was = now;
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* ------------------------------------------------------------------ */
+/* Snapshots                                                           */
+
+float *
+tsr_torrent_dup_piece_fractions (TsrTorrent *self,
+                                 guint      *n_pieces)
+{
+  guint n = self->info->piece_count;
+  float *fractions = g_new0 (float, MAX (n, 1));
+  GHashTableIter iter;
+  gpointer value;
+  guint i;
+
+  for (i = 0; i < n; i++)
+    if (tsr_bitfield_get (self->have, i))
+      fractions[i] = 1.0f;
+  g_hash_table_iter_init (&iter, self->pieces);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Piece *piece = value;
+
+      if (piece->index < n && !tsr_bitfield_get (self->have, piece->index) && piece->n_blocks > 0)
+        fractions[piece->index] = (float) piece->received / (float) piece->n_blocks;
+    }
+  *n_pieces = n;
+  return fractions;
+}
+
+guint *
+tsr_torrent_dup_availability (TsrTorrent *self,
+                              guint      *n_pieces)
+{
+  guint n = self->info->piece_count;
+  guint *counts = g_new0 (guint, MAX (n, 1));
+  guint i;
+
+  for (i = 0; i < n; i++)
+    counts[i] = tsr_piece_picker_get_availability (self->picker, i);
+  *n_pieces = n;
+  return counts;
+}
+
+void
+tsr_peer_info_free (TsrPeerInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free (info->address);
+  g_free (info->client);
+  g_free (info);
+}
+
+GPtrArray *
+tsr_torrent_dup_peer_infos (TsrTorrent *self)
+{
+  GPtrArray *infos = g_ptr_array_new_with_free_func ((GDestroyNotify) tsr_peer_info_free);
+  gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
+  guint i;
+
+  for (i = 0; i < self->peers->len; i++)
+    {
+      PeerData *data = g_ptr_array_index (self->peers, i);
+      TsrPeerState *state = tsr_peer_get_state (data->peer);
+      TsrPeerInfo *info;
+
+      if (!data->shaken)
+        continue;
+      info = g_new0 (TsrPeerInfo, 1);
+      info->address = g_strdup (tsr_peer_get_address (data->peer));
+      info->client = data->client != NULL ? g_strdup (data->client)
+                                          : tsr_peer_id_describe (tsr_peer_get_id (data->peer));
+      info->incoming = !data->dialed;
+      info->am_choking = state->am_choking;
+      info->am_interested = state->am_interested;
+      info->peer_choking = state->peer_choking;
+      info->peer_interested = state->peer_interested;
+      info->snubbed = data->snubbed;
+      info->fast = state->fast;
+      info->down_rate = data->rate;
+      info->up_rate = data->up_rate;
+      info->downloaded = tsr_peer_get_bytes_received (data->peer);
+      info->uploaded = tsr_peer_get_bytes_sent (data->peer);
+      info->progress = state->have != NULL && self->info->piece_count > 0
+                       ? (gdouble) tsr_bitfield_count (state->have) / self->info->piece_count : 0;
+      info->requests_out = data->requests->len;
+      info->requests_in = data->reads + data->asked->len;
+      info->connected_seconds = now - data->connected_at;
+      g_ptr_array_add (infos, info);
+    }
+  return infos;
+}
+
+gboolean
+tsr_torrent_disconnect_peer (TsrTorrent *self,
+                             const char *address)
+{
+  guint i;
+
+  for (i = 0; i < self->peers->len; i++)
+    {
+      PeerData *data = g_ptr_array_index (self->peers, i);
+
+      if (g_str_equal (tsr_peer_get_address (data->peer), address))
+        {
+          tsr_peer_close (data->peer, _("Disconnected by the user"));
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
