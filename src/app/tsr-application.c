@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-application.c: the application: one main window, the app-wide
- * actions (about, quit), and the files and magnet links the desktop opens
- * with Tessera (G_APPLICATION_HANDLES_OPEN).
+ * tsr-application.c: the application: the engine runs in-process, in a
+ * TsrLibrary that keeps the torrents across runs; one main window; the
+ * app-wide actions (preferences, about, quit); the files and magnet links
+ * the desktop opens with Tessera (G_APPLICATION_HANDLES_OPEN, one
+ * instance over D-Bus); settings applied live to the engine; and a
+ * notification when a torrent completes.
  */
 #define G_LOG_DOMAIN "tsr-app"
 
@@ -11,13 +14,17 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 
+#include "tsr-app-util.h"
 #include "tsr-application.h"
-#include "tsr-magnet.h"
+#include "tsr-library.h"
+#include "tsr-preferences-window.h"
 #include "tsr-window.h"
 
 struct _TsrApplication
 {
   AdwApplication parent_instance;
+  GSettings     *settings;   /* (owned) */
+  TsrLibrary    *library;    /* (owned) */
 };
 
 G_DEFINE_FINAL_TYPE (TsrApplication, tsr_application, ADW_TYPE_APPLICATION)
@@ -28,7 +35,7 @@ get_window (TsrApplication *self)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   if (window == NULL)
-    window = GTK_WINDOW (tsr_window_new (ADW_APPLICATION (self)));
+    window = GTK_WINDOW (tsr_window_new (ADW_APPLICATION (self), self->library));
   return TSR_WINDOW (window);
 }
 
@@ -80,26 +87,11 @@ tsr_application_open (GApplication  *app,
   for (i = 0; i < n_files; i++)
     {
       g_autofree char *uri = g_file_get_uri (files[i]);
-      g_autofree char *message = NULL;
 
       if (g_str_has_prefix (uri, "magnet:"))
-        {
-          g_autoptr(GError) error = NULL;
-          g_autoptr(TsrMagnet) magnet = tsr_magnet_parse (uri, &error);
-
-          if (magnet == NULL)
-            message = g_strdup_printf (_("Not a usable magnet link: %s"), error->message);
-          else
-            message = g_strdup_printf (_("Opened magnet link “%s”"),
-                                       magnet->display_name != NULL ? magnet->display_name : _("unnamed"));
-        }
+        tsr_window_add_magnet (window, uri);
       else
-        {
-          g_autofree char *name = g_file_get_basename (files[i]);
-
-          message = g_strdup_printf (_("Opened “%s”"), name);
-        }
-      tsr_window_add_toast (window, message);
+        tsr_window_add_file (window, files[i]);
     }
   present (self, window);
 }
@@ -129,6 +121,27 @@ tsr_application_about (GSimpleAction *action,
 }
 
 static void
+tsr_application_preferences (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  TsrApplication *self = user_data;
+  GtkWidget *window = tsr_preferences_window_new (self->settings);
+
+  gtk_window_set_transient_for (GTK_WINDOW (window), gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+tsr_application_open_folder (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  tsr_open_folder (gtk_application_get_active_window (GTK_APPLICATION (user_data)),
+                   g_variant_get_string (parameter, NULL));
+}
+
+static void
 tsr_application_quit (GSimpleAction *action,
                       GVariant      *parameter,
                       gpointer       user_data)
@@ -138,17 +151,137 @@ tsr_application_quit (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "about", tsr_application_about },
+  { "preferences", tsr_application_preferences },
+  { "open-folder", tsr_application_open_folder, "s" },
   { "quit", tsr_application_quit },
 };
+
+/* Settings drive the engine live. */
+static void
+apply_settings (TsrApplication *self)
+{
+  TsrSession *session = tsr_library_get_session (self->library);
+  guint64 up = (guint64) g_settings_get_uint (self->settings, "upload-rate-limit") * 1024;
+  guint64 down = (guint64) g_settings_get_uint (self->settings, "download-rate-limit") * 1024;
+
+  tsr_session_set_rate_limits (session, up, down);
+  tsr_session_set_max_connections (session, g_settings_get_uint (self->settings, "max-peers-global"));
+}
+
+static void
+on_settings_changed (GSettings      *settings,
+                     const char     *key,
+                     TsrApplication *self)
+{
+  GListModel *torrents = tsr_library_get_torrents (self->library);
+  guint i;
+
+  if (g_str_equal (key, "max-peers-per-torrent"))
+    for (i = 0; i < g_list_model_get_n_items (torrents); i++)
+      {
+        g_autoptr(TsrTorrent) torrent = g_list_model_get_item (torrents, i);
+
+        tsr_torrent_set_max_peers (torrent, g_settings_get_uint (settings, key));
+      }
+  else
+    apply_settings (self);
+}
+
+static void
+on_torrents_changed (GListModel     *torrents,
+                     guint           position,
+                     guint           removed,
+                     guint           added,
+                     TsrApplication *self)
+{
+  guint i;
+
+  for (i = position; i < position + added; i++)
+    {
+      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (torrents, i);
+
+      tsr_torrent_set_max_peers (torrent, g_settings_get_uint (self->settings, "max-peers-per-torrent"));
+      tsr_torrent_set_limits (torrent, 0, 0, g_settings_get_double (self->settings, "max-ratio"));
+    }
+}
+
+static void
+on_torrent_done (TsrLibrary     *library,
+                 TsrTorrent     *torrent,
+                 TsrApplication *self)
+{
+  TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *id = NULL;
+
+  printf ("torrent-done %s\n", info->display_name);
+  fflush (stdout);
+  if (!g_settings_get_boolean (self->settings, "notify-on-complete"))
+    return;
+  notification = g_notification_new (_("Download Complete"));
+  g_notification_set_body (notification, info->display_name);
+  g_notification_set_default_action_and_target (notification, "app.open-folder", "s", tsr_torrent_get_folder (torrent));
+  g_notification_add_button_with_target (notification, _("Open Folder"), "app.open-folder", "s",
+                                         tsr_torrent_get_folder (torrent));
+  id = g_strdup_printf ("done-%p", (void *) torrent);
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+}
+
+static char *
+data_folder (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "tessera", NULL);
+}
 
 static void
 tsr_application_startup (GApplication *app)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
 
+  static const char *add_accels[] = { "<Control>o", NULL };
+  static const char *magnet_accels[] = { "<Control>u", NULL };
+  static const char *remove_accels[] = { "Delete", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
+  TsrApplication *self = TSR_APPLICATION (app);
+  g_autofree char *folder = data_folder ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) port = NULL;
+  GListModel *torrents;
+
   G_APPLICATION_CLASS (tsr_application_parent_class)->startup (app);
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.add-torrent", add_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.add-magnet", magnet_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.remove", remove_accels);
+
+  self->settings = g_settings_new (APP_ID);
+  self->library = tsr_library_new (folder);
+  torrents = tsr_library_get_torrents (self->library);
+  g_signal_connect_object (torrents, "items-changed", G_CALLBACK (on_torrents_changed), self, 0);
+  g_signal_connect_object (self->library, "torrent-done", G_CALLBACK (on_torrent_done), self, 0);
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
+  apply_settings (self);
+  port = g_settings_get_value (self->settings, "listen-port");
+  if (!tsr_library_listen (self->library, g_variant_get_uint16 (port), &error))
+    g_warning ("Cannot listen for peers: %s", error->message);
+  tsr_library_restore (self->library);
+  /* Running in the background without a window is for a later version:
+   * until then the app lives as long as a window does. */
+}
+
+static void
+tsr_application_shutdown (GApplication *app)
+{
+  TsrApplication *self = TSR_APPLICATION (app);
+
+  /* Trackers hear "stopped" and progress is saved before we go. */
+  if (self->library != NULL)
+    tsr_library_shutdown (self->library);
+  G_APPLICATION_CLASS (tsr_application_parent_class)->shutdown (app);
+  g_clear_object (&self->library);
+  g_clear_object (&self->settings);
 }
 
 static void
@@ -157,6 +290,7 @@ tsr_application_class_init (TsrApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   app_class->startup = tsr_application_startup;
+  app_class->shutdown = tsr_application_shutdown;
   app_class->activate = tsr_application_activate;
   app_class->open = tsr_application_open;
 }

@@ -1,19 +1,28 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-window.h: the main window.
+ * tsr-window.h: the main window: the torrent list and the details of the
+ * selected torrent.
  */
 #pragma once
 
 #include <adwaita.h>
+
+#include "tsr-library.h"
 
 G_BEGIN_DECLS
 
 #define TSR_TYPE_WINDOW (tsr_window_get_type ())
 G_DECLARE_FINAL_TYPE (TsrWindow, tsr_window, TSR, WINDOW, AdwApplicationWindow)
 
-TsrWindow *tsr_window_new        (AdwApplication *application);
-/* Shows a short message at the bottom of the window. */
+TsrWindow *tsr_window_new        (AdwApplication *application,
+                                  TsrLibrary     *library);
 void       tsr_window_add_toast  (TsrWindow      *self,
                                   const char     *message);
+/* Adds a torrent file (from a chooser, a drop, or the desktop); a toast
+ * says why when it cannot. */
+gboolean   tsr_window_add_file   (TsrWindow      *self,
+                                  GFile          *file);
+gboolean   tsr_window_add_magnet (TsrWindow      *self,
+                                  const char     *uri);
 
 G_END_DECLS

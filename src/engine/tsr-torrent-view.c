@@ -313,3 +313,13 @@ tsr_torrent_disconnect_peer (TsrTorrent *self,
     }
   return FALSE;
 }
+
+gboolean
+tsr_torrent_announce_now (TsrTorrent *self)
+{
+  if (self->tracker == NULL)
+    return FALSE;
+  /* Soon, not at once: a tracker's minimum interval is respected. */
+  tsr_tracker_announce_soon (self->tracker);
+  return TRUE;
+}

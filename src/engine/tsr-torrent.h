@@ -124,6 +124,9 @@ guint           *tsr_torrent_dup_availability    (TsrTorrent      *self,
                                                   guint           *n_pieces);
 /* The connected peers past their handshake (element-type TsrPeerInfo). */
 GPtrArray       *tsr_torrent_dup_peer_infos   (TsrTorrent         *self);
+/* Asks the trackers for peers as soon as their minimum interval allows;
+ * FALSE when the torrent has no running trackers. */
+gboolean         tsr_torrent_announce_now     (TsrTorrent         *self);
 /* Drops the connection to @address; FALSE when there is none. */
 gboolean         tsr_torrent_disconnect_peer  (TsrTorrent         *self,
                                                const char         *address);

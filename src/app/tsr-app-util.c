@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-app-util.c: how the app words numbers and states, and opening a
+ * folder in the file manager.
+ */
+#define G_LOG_DOMAIN "tsr-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tsr-app-util.h"
+#include "tsr-torrent.h"
+
+const char *
+tsr_format_state (int state)
+{
+  switch (state)
+    {
+    case TSR_TORRENT_STOPPED:
+      return _("Stopped");
+    case TSR_TORRENT_CHECKING:
+      return _("Checking");
+    case TSR_TORRENT_DOWNLOADING:
+      return _("Downloading");
+    case TSR_TORRENT_SEEDING:
+      return _("Seeding");
+    case TSR_TORRENT_ERROR:
+      return _("Error");
+    case TSR_TORRENT_QUEUED:
+      return _("Queued");
+    default:
+      return _("Unknown");
+    }
+}
+
+char *
+tsr_format_rate (guint64 bytes_per_second)
+{
+  g_autofree char *size = g_format_size (bytes_per_second);
+
+  /* TRANSLATORS: a transfer rate, like "1.2 MB/s" */
+  return g_strdup_printf (_("%s/s"), size);
+}
+
+char *
+tsr_format_duration (gint64 seconds)
+{
+  if (seconds < 60)
+    return g_strdup_printf (g_dngettext (NULL, "%d second", "%d seconds", (gulong) seconds), (int) seconds);
+  if (seconds < 3600)
+    return g_strdup_printf (g_dngettext (NULL, "%d minute", "%d minutes", (gulong) (seconds / 60)),
+                            (int) (seconds / 60));
+  if (seconds < 86400)
+    /* TRANSLATORS: hours and minutes, like "3 h 20 min" */
+    return g_strdup_printf (_("%d h %d min"), (int) (seconds / 3600), (int) (seconds % 3600 / 60));
+  return g_strdup_printf (g_dngettext (NULL, "%d day", "%d days", (gulong) (seconds / 86400)),
+                          (int) (seconds / 86400));
+}
+
+static void
+on_launched (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_app_info_launch_default_for_uri_finish (result, &error))
+    g_warning ("Cannot open the folder: %s", error->message);
+}
+
+void
+tsr_open_folder (GtkWindow  *parent,
+                 const char *folder)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (folder);
+  g_autofree char *uri = g_file_get_uri (file);
+  g_autoptr(GAppLaunchContext) context = NULL;
+
+  if (parent != NULL)
+    context = G_APP_LAUNCH_CONTEXT (gdk_display_get_app_launch_context (gtk_widget_get_display (GTK_WIDGET (parent))));
+  g_app_info_launch_default_for_uri_async (uri, context, NULL, on_launched, NULL);
+}

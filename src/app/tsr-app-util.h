@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-app-util.h: how the app words numbers and states, and opening a
+ * folder in the file manager.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* "Downloading", "Seeding"… for a TsrTorrentState. */
+const char *tsr_format_state    (int          state);
+/* "1.2 MB/s" */
+char       *tsr_format_rate     (guint64      bytes_per_second);
+/* "3 h 20 min", "45 s" */
+char       *tsr_format_duration (gint64       seconds);
+void        tsr_open_folder     (GtkWindow   *parent,
+                                 const char  *folder);
+
+G_END_DECLS

@@ -1,0 +1,548 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-details-view.c: the selected torrent's details (see
+ * tsr-details-view.h). The overview holds the two bars and the grids;
+ * the peers page a column view over rows kept in step with the engine
+ * (tsr-peer-row.c), so it updates in place without losing its scroll
+ * position.
+ */
+#define G_LOG_DOMAIN "tsr-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tsr-app-util.h"
+#include "tsr-details-view.h"
+#include "tsr-peer-row.h"
+#include "tsr-pieces-bar.h"
+#include "tsr-util.h"
+
+struct _TsrDetailsView
+{
+  GtkWidget     parent_instance;
+  TsrTorrent   *torrent;          /* (owned) (nullable) */
+  guint         refresh_source;
+  GtkWidget    *box;              /* the one child */
+  GtkWidget    *stack;
+  GtkWidget    *have_bar;
+  GtkWidget    *have_label;
+  GtkWidget    *availability_bar;
+  GtkWidget    *availability_label;
+  GtkWidget    *state_grid;
+  GtkWidget    *info_grid;
+  GListStore   *peers;            /* (owned) (element-type TsrPeerRow) */
+  GHashTable   *values;           /* (owned) grid key → value label */
+};
+
+G_DEFINE_FINAL_TYPE (TsrDetailsView, tsr_details_view, GTK_TYPE_WIDGET)
+
+/* ------------------------------------------------------------------ */
+/* Grids                                                               */
+
+/* A row of "key: value" in @grid; the value label is kept by @key. */
+static void
+add_grid_row (TsrDetailsView *self,
+              GtkWidget      *grid,
+              const char     *key,
+              const char     *title)
+{
+  GtkWidget *name = gtk_label_new (title);
+  GtkWidget *value = gtk_label_new (NULL);
+  int row = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (grid), "rows"));
+
+  gtk_label_set_xalign (GTK_LABEL (name), 1.0f);
+  gtk_label_set_yalign (GTK_LABEL (name), 0.0f);
+  gtk_widget_add_css_class (name, "dim-label");
+  gtk_label_set_xalign (GTK_LABEL (value), 0.0f);
+  gtk_label_set_selectable (GTK_LABEL (value), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (value), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
+  gtk_widget_set_hexpand (value, TRUE);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (value), GTK_ACCESSIBLE_RELATION_LABELLED_BY, name, NULL, -1);
+  gtk_grid_attach (GTK_GRID (grid), name, 0, row, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), value, 1, row, 1, 1);
+  g_object_set_data (G_OBJECT (grid), "rows", GINT_TO_POINTER (row + 1));
+  g_hash_table_insert (self->values, (gpointer) key, value);
+}
+
+static void
+set_value (TsrDetailsView *self,
+           const char     *key,
+           const char     *text)
+{
+  GtkLabel *label = g_hash_table_lookup (self->values, key);
+
+  /* Set only on change: a selection the user is making stays. */
+  if (label != NULL && g_strcmp0 (gtk_label_get_text (label), text) != 0)
+    gtk_label_set_text (label, text);
+}
+
+static void
+set_value_take (TsrDetailsView *self,
+                const char     *key,
+                char           *text)
+{
+  set_value (self, key, text);
+  g_free (text);
+}
+
+static GtkWidget *
+new_grid (void)
+{
+  GtkWidget *grid = gtk_grid_new ();
+
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  gtk_widget_set_hexpand (grid, TRUE);
+  gtk_widget_set_valign (grid, GTK_ALIGN_START);
+  return grid;
+}
+
+static void
+fill_info (TsrDetailsView *self)
+{
+  TsrMetainfo *info = tsr_torrent_get_metainfo (self->torrent);
+  g_autoptr(GString) trackers = g_string_new (NULL);
+  g_autofree char *hash = tsr_metainfo_dup_info_hash_hex (info);
+  g_autofree char *hash_v2 = tsr_metainfo_dup_info_hash_v2_hex (info);
+  g_autofree char *piece = g_format_size (info->piece_length);
+  guint i;
+  guint j;
+
+  set_value (self, "name", info->display_name);
+  set_value (self, "hash", hash != NULL ? hash : "—");
+  set_value (self, "hash-v2", hash_v2 != NULL ? hash_v2 : "—");
+  set_value_take (self, "pieces", g_strdup_printf (g_dngettext (NULL, "%u piece of %s", "%u pieces of %s",
+                                                                info->piece_count),
+                                                   info->piece_count, piece));
+  set_value_take (self, "size", g_format_size_full (info->total_length, G_FORMAT_SIZE_LONG_FORMAT));
+  for (i = 0; info->trackers != NULL && i < info->trackers->len; i++)
+    {
+      GPtrArray *tier = g_ptr_array_index (info->trackers, i);
+
+      for (j = 0; j < tier->len; j++)
+        {
+          if (trackers->len > 0)
+            g_string_append_c (trackers, '\n');
+          g_string_append (trackers, g_ptr_array_index (tier, j));
+        }
+    }
+  set_value (self, "trackers", trackers->len > 0 ? trackers->str : _("None"));
+  set_value (self, "folder", tsr_torrent_get_folder (self->torrent));
+  set_value (self, "private", info->is_private ? _("Yes") : _("No"));
+  set_value (self, "comment", info->comment != NULL ? info->comment : "—");
+  set_value (self, "creator", info->created_by != NULL ? info->created_by : "—");
+  if (info->creation_date >= 0)
+    {
+      g_autoptr(GDateTime) date = g_date_time_new_from_unix_local (info->creation_date);
+
+      set_value_take (self, "date", date != NULL ? g_date_time_format (date, "%c") : g_strdup ("—"));
+    }
+  else
+    set_value (self, "date", "—");
+}
+
+static void
+fill_state (TsrDetailsView *self,
+            GPtrArray      *peers)
+{
+  TsrTorrent *torrent = self->torrent;
+  guint64 size = tsr_torrent_get_metainfo (torrent)->total_length;
+  guint64 have = tsr_torrent_get_bytes_have (torrent);
+  gint64 eta = tsr_torrent_get_eta (torrent);
+  g_autofree char *have_text = g_format_size (have);
+  g_autofree char *left_text = g_format_size (size - MIN (have, size));
+  g_autofree char *down_rate = tsr_format_rate (tsr_torrent_get_down_rate (torrent));
+  g_autofree char *up_rate = tsr_format_rate (tsr_torrent_get_up_rate (torrent));
+  g_autofree char *downloaded = g_format_size (tsr_torrent_get_downloaded (torrent));
+  g_autofree char *uploaded = g_format_size (tsr_torrent_get_uploaded (torrent));
+  guint interested = 0;
+  guint i;
+
+  for (i = 0; i < peers->len; i++)
+    {
+      TsrPeerInfo *info = g_ptr_array_index (peers, i);
+
+      if (info->am_interested || info->peer_interested)
+        interested++;
+    }
+  if (tsr_torrent_get_state (torrent) == TSR_TORRENT_ERROR && tsr_torrent_get_error (torrent) != NULL)
+    set_value_take (self, "state", g_strdup_printf ("%s: %s", tsr_format_state (TSR_TORRENT_ERROR),
+                                                    tsr_torrent_get_error (torrent)));
+  else
+    set_value (self, "state", tsr_format_state (tsr_torrent_get_state (torrent)));
+  set_value_take (self, "eta", eta < 0 ? g_strdup ("—") : tsr_format_duration (eta));
+  /* TRANSLATORS: bytes verified, then bytes still to fetch */
+  set_value_take (self, "done", g_strdup_printf (_("%s done, %s left"), have_text, left_text));
+  /* TRANSLATORS: download rate, then upload rate */
+  set_value_take (self, "rates", g_strdup_printf (_("%s down, %s up"), down_rate, up_rate));
+  set_value_take (self, "totals", g_strdup_printf (_("%s down, %s up"), downloaded, uploaded));
+  set_value_take (self, "ratio", g_strdup_printf ("%.3f", tsr_torrent_get_ratio (torrent)));
+  set_value_take (self, "peers", g_strdup_printf (_("%u connected, %u seeds"), tsr_torrent_get_n_peers (torrent),
+                                                  tsr_torrent_get_n_seeds (torrent)));
+  set_value_take (self, "directions", g_strdup_printf (_("%u dialled, %u accepted"),
+                                                       tsr_torrent_get_n_dialed (torrent),
+                                                       tsr_torrent_get_n_accepted (torrent)));
+  set_value_take (self, "interested", g_strdup_printf ("%u", interested));
+  set_value_take (self, "known", g_strdup_printf ("%u", tsr_torrent_get_n_known_addresses (torrent)));
+}
+
+/* ------------------------------------------------------------------ */
+/* Bars                                                                */
+
+static void
+fill_bars (TsrDetailsView *self,
+           GPtrArray      *peers)
+{
+  guint n = 0;
+  guint have = 0;
+  g_autofree float *fractions = tsr_torrent_dup_piece_fractions (self->torrent, &n);
+  g_autofree guint *counts = tsr_torrent_dup_availability (self->torrent, &n);
+  g_autofree float *shades = g_new0 (float, MAX (n, 1));
+  g_autofree char *have_text = NULL;
+  guint most = MAX (peers->len, 1);
+  guint i;
+
+  for (i = 0; i < n; i++)
+    {
+      if (fractions[i] >= 1.0f)
+        have++;
+      /* Shaded by how many of the connected peers have the piece. */
+      shades[i] = (float) MIN (counts[i], most) / (float) most;
+    }
+  tsr_pieces_bar_set_values (TSR_PIECES_BAR (self->have_bar), fractions, n);
+  tsr_pieces_bar_set_values (TSR_PIECES_BAR (self->availability_bar), shades, n);
+  have_text = g_strdup_printf (g_dngettext (NULL, "%u of %u piece", "%u of %u pieces", n), have, n);
+  gtk_label_set_text (GTK_LABEL (self->have_label), have_text);
+  tsr_pieces_bar_set_description (TSR_PIECES_BAR (self->have_bar), have_text);
+}
+
+/* ------------------------------------------------------------------ */
+/* Peers                                                               */
+
+typedef struct
+{
+  const char *title;
+  const char *property;
+  GCallback   format;     /* (nullable) */
+  gboolean    numeric;
+} PeerColumn;
+
+static char *
+format_rate (gpointer unused,
+             guint64  rate)
+{
+  return rate == 0 ? g_strdup ("") : tsr_format_rate (rate);
+}
+
+static char *
+format_size (gpointer unused,
+             guint64  size)
+{
+  return g_format_size (size);
+}
+
+static char *
+format_percent (gpointer unused,
+                gdouble  fraction)
+{
+  return g_strdup_printf ("%.0f%%", fraction * 100);
+}
+
+static char *
+format_age (gpointer unused,
+            gint64   seconds)
+{
+  return tsr_format_duration (seconds);
+}
+
+static const PeerColumn peer_columns[] = {
+  { N_("Address"), "address", NULL, FALSE },
+  { N_("Client"), "client", NULL, FALSE },
+  { N_("Direction"), "direction", NULL, FALSE },
+  { N_("Flags"), "flags", NULL, FALSE },
+  { N_("Down"), "down-rate", G_CALLBACK (format_rate), TRUE },
+  { N_("Up"), "up-rate", G_CALLBACK (format_rate), TRUE },
+  { N_("Received"), "downloaded", G_CALLBACK (format_size), TRUE },
+  { N_("Sent"), "uploaded", G_CALLBACK (format_size), TRUE },
+  { N_("Has"), "progress", G_CALLBACK (format_percent), TRUE },
+  { N_("Requests"), "requests", NULL, TRUE },
+  { N_("Connected"), "age", G_CALLBACK (format_age), TRUE },
+};
+
+static void
+on_peer_cell_setup (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item,
+                    const PeerColumn         *column)
+{
+  GtkExpression *row = gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item");
+  GtkExpression *value = gtk_property_expression_new (TSR_TYPE_PEER_ROW, row, column->property);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), column->numeric ? 1.0f : 0.0f);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (column->numeric)
+    gtk_widget_add_css_class (label, "numeric");
+  if (column->format != NULL)
+    value = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 1, &value, column->format, NULL, NULL);
+  gtk_expression_bind (value, label, "label", item);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+on_disconnect_clicked (GtkButton      *button,
+                       TsrDetailsView *self)
+{
+  GtkListItem *item = g_object_get_data (G_OBJECT (button), "list-item");
+  TsrPeerRow *row = gtk_list_item_get_item (item);
+
+  if (row != NULL && self->torrent != NULL)
+    {
+      tsr_torrent_disconnect_peer (self->torrent, tsr_peer_row_get_address (row));
+      tsr_details_view_refresh (self);
+    }
+}
+
+static void
+on_disconnect_setup (GtkSignalListItemFactory *factory,
+                     GtkListItem              *item,
+                     TsrDetailsView           *self)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name ("window-close-symbolic");
+
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, _("Disconnect"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Disconnect this peer"),
+                                  -1);
+  g_object_set_data (G_OBJECT (button), "list-item", item);
+  g_signal_connect (button, "clicked", G_CALLBACK (on_disconnect_clicked), self);
+  gtk_list_item_set_child (item, button);
+}
+
+static GtkWidget *
+build_peers_page (TsrDetailsView *self)
+{
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  g_autoptr(GtkNoSelection) selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->peers)));
+  GtkWidget *view = gtk_column_view_new (GTK_SELECTION_MODEL (g_steal_pointer (&selection)));
+  GtkListItemFactory *factory;
+  g_autoptr(GtkColumnViewColumn) disconnect = NULL;
+  guint i;
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Peers"), -1);
+  for (i = 0; i < G_N_ELEMENTS (peer_columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = NULL;
+
+      factory = gtk_signal_list_item_factory_new ();
+      g_signal_connect (factory, "setup", G_CALLBACK (on_peer_cell_setup), (gpointer) &peer_columns[i]);
+      column = gtk_column_view_column_new (_(peer_columns[i].title), factory);
+      gtk_column_view_column_set_resizable (column, TRUE);
+      gtk_column_view_column_set_expand (column, i == 1);
+      gtk_column_view_append_column (GTK_COLUMN_VIEW (view), column);
+    }
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (on_disconnect_setup), self);
+  disconnect = gtk_column_view_column_new (NULL, factory);
+  gtk_column_view_append_column (GTK_COLUMN_VIEW (view), disconnect);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
+  return scrolled;
+}
+
+/* ------------------------------------------------------------------ */
+/* Overview                                                            */
+
+static GtkWidget *
+titled (const char *title,
+        GtkWidget  *child,
+        GtkWidget  *side)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new (title);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_box_append (GTK_BOX (top), label);
+  if (side != NULL)
+    gtk_box_append (GTK_BOX (top), side);
+  gtk_box_append (GTK_BOX (box), top);
+  gtk_box_append (GTK_BOX (box), child);
+  return box;
+}
+
+static GtkWidget *
+build_overview (TsrDetailsView *self)
+{
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *grids = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 24);
+  GtkWidget *button;
+
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 12);
+  gtk_widget_set_margin_bottom (box, 12);
+
+  self->have_bar = tsr_pieces_bar_new ();
+  self->have_label = gtk_label_new (NULL);
+  gtk_widget_add_css_class (self->have_label, "dim-label");
+  gtk_box_append (GTK_BOX (box), titled (_("Pieces Here"), self->have_bar, self->have_label));
+  self->availability_bar = tsr_pieces_bar_new ();
+  self->availability_label = gtk_label_new (NULL);
+  gtk_widget_add_css_class (self->availability_label, "dim-label");
+  gtk_box_append (GTK_BOX (box), titled (_("Availability Among Peers"), self->availability_bar,
+                                         self->availability_label));
+
+  button = gtk_button_new_with_mnemonic (_("_Start"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.start");
+  gtk_box_append (GTK_BOX (buttons), button);
+  button = gtk_button_new_with_mnemonic (_("S_top"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.stop");
+  gtk_box_append (GTK_BOX (buttons), button);
+  button = gtk_button_new_with_mnemonic (_("Ask _Tracker"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.announce");
+  gtk_box_append (GTK_BOX (buttons), button);
+  gtk_box_append (GTK_BOX (box), buttons);
+
+  self->state_grid = new_grid ();
+  add_grid_row (self, self->state_grid, "state", _("State"));
+  add_grid_row (self, self->state_grid, "eta", _("Time left"));
+  add_grid_row (self, self->state_grid, "done", _("Data"));
+  add_grid_row (self, self->state_grid, "rates", _("Rates"));
+  add_grid_row (self, self->state_grid, "totals", _("Transferred"));
+  add_grid_row (self, self->state_grid, "ratio", _("Ratio"));
+  add_grid_row (self, self->state_grid, "peers", _("Peers"));
+  add_grid_row (self, self->state_grid, "directions", _("Connections"));
+  add_grid_row (self, self->state_grid, "interested", _("Interested"));
+  add_grid_row (self, self->state_grid, "known", _("Known addresses"));
+  gtk_box_append (GTK_BOX (grids), titled (_("State"), self->state_grid, NULL));
+
+  self->info_grid = new_grid ();
+  add_grid_row (self, self->info_grid, "name", _("Name"));
+  add_grid_row (self, self->info_grid, "hash", _("Info hash"));
+  add_grid_row (self, self->info_grid, "hash-v2", _("Info hash v2"));
+  add_grid_row (self, self->info_grid, "pieces", _("Pieces"));
+  add_grid_row (self, self->info_grid, "size", _("Size"));
+  add_grid_row (self, self->info_grid, "trackers", _("Trackers"));
+  add_grid_row (self, self->info_grid, "folder", _("Saved in"));
+  add_grid_row (self, self->info_grid, "private", _("Private"));
+  add_grid_row (self, self->info_grid, "comment", _("Comment"));
+  add_grid_row (self, self->info_grid, "creator", _("Created by"));
+  add_grid_row (self, self->info_grid, "date", _("Created on"));
+  gtk_box_append (GTK_BOX (grids), titled (_("Torrent"), self->info_grid, NULL));
+  gtk_box_append (GTK_BOX (box), grids);
+
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), box);
+  return scrolled;
+}
+
+/* ------------------------------------------------------------------ */
+
+void
+tsr_details_view_refresh (TsrDetailsView *self)
+{
+  g_autoptr(GPtrArray) peers = NULL;
+  g_autofree char *availability = NULL;
+
+  if (self->torrent == NULL)
+    return;
+  peers = tsr_torrent_dup_peer_infos (self->torrent);
+  fill_bars (self, peers);
+  fill_state (self, peers);
+  tsr_peer_rows_update (self->peers, peers);
+  availability = g_strdup_printf (g_dngettext (NULL, "%u peer", "%u peers", peers->len), peers->len);
+  gtk_label_set_text (GTK_LABEL (self->availability_label), availability);
+  tsr_pieces_bar_set_description (TSR_PIECES_BAR (self->availability_bar), availability);
+}
+
+static gboolean
+on_refresh (gpointer user_data)
+{
+  tsr_details_view_refresh (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+tsr_details_view_set_torrent (TsrDetailsView *self,
+                              TsrTorrent     *torrent)
+{
+  g_return_if_fail (TSR_IS_DETAILS_VIEW (self));
+
+  if (self->torrent == torrent)
+    return;
+  g_set_object (&self->torrent, torrent);
+  g_list_store_remove_all (self->peers);
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  gtk_widget_set_sensitive (self->box, torrent != NULL);
+  if (torrent == NULL)
+    {
+      tsr_pieces_bar_set_values (TSR_PIECES_BAR (self->have_bar), NULL, 0);
+      tsr_pieces_bar_set_values (TSR_PIECES_BAR (self->availability_bar), NULL, 0);
+      return;
+    }
+  fill_info (self);
+  tsr_details_view_refresh (self);
+  self->refresh_source = g_timeout_add_seconds (1, on_refresh, self);
+}
+
+GListModel *
+tsr_details_view_get_peers (TsrDetailsView *self)
+{
+  return G_LIST_MODEL (self->peers);
+}
+
+GtkWidget *
+tsr_details_view_new (void)
+{
+  return g_object_new (TSR_TYPE_DETAILS_VIEW, NULL);
+}
+
+static void
+tsr_details_view_dispose (GObject *object)
+{
+  TsrDetailsView *self = TSR_DETAILS_VIEW (object);
+
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  g_clear_object (&self->torrent);
+  g_clear_pointer (&self->box, gtk_widget_unparent);
+  g_clear_object (&self->peers);
+  g_clear_pointer (&self->values, g_hash_table_unref);
+  G_OBJECT_CLASS (tsr_details_view_parent_class)->dispose (object);
+}
+
+static void
+tsr_details_view_class_init (TsrDetailsViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tsr_details_view_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "detailsview");
+}
+
+static void
+tsr_details_view_init (TsrDetailsView *self)
+{
+  GtkWidget *switcher = gtk_stack_switcher_new ();
+
+  self->peers = g_list_store_new (TSR_TYPE_PEER_ROW);
+  self->values = g_hash_table_new (g_str_hash, g_str_equal);
+  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  self->stack = gtk_stack_new ();
+  gtk_widget_set_vexpand (self->stack, TRUE);
+  gtk_stack_add_titled (GTK_STACK (self->stack), build_overview (self), "overview", _("Overview"));
+  gtk_stack_add_titled (GTK_STACK (self->stack), build_peers_page (self), "peers", _("Peers"));
+  gtk_stack_switcher_set_stack (GTK_STACK_SWITCHER (switcher), GTK_STACK (self->stack));
+  gtk_widget_set_halign (switcher, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_top (switcher, 6);
+  gtk_widget_set_margin_bottom (switcher, 6);
+  gtk_box_append (GTK_BOX (self->box), switcher);
+  gtk_box_append (GTK_BOX (self->box), self->stack);
+  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+  gtk_widget_set_sensitive (self->box, FALSE);
+}

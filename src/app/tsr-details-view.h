@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-details-view.h: the selected torrent, as the original wm/torrent
+ * window showed it: the pieces we have and their availability as bars,
+ * state and info grids, and the connected peers with a disconnect button
+ * each. Refreshed once a second while shown.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "tsr-torrent.h"
+
+G_BEGIN_DECLS
+
+#define TSR_TYPE_DETAILS_VIEW (tsr_details_view_get_type ())
+G_DECLARE_FINAL_TYPE (TsrDetailsView, tsr_details_view, TSR, DETAILS_VIEW, GtkWidget)
+
+GtkWidget  *tsr_details_view_new         (void);
+/* @torrent: (nullable): what to show; NULL shows a hint instead. */
+void        tsr_details_view_set_torrent (TsrDetailsView *self,
+                                          TsrTorrent     *torrent);
+/* The rows of the peers page (element-type TsrPeerRow), for tests. */
+GListModel *tsr_details_view_get_peers   (TsrDetailsView *self);
+/* Refreshes now instead of at the next second. */
+void        tsr_details_view_refresh     (TsrDetailsView *self);
+
+G_END_DECLS

@@ -1,0 +1,455 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-library.c: the app's torrents across runs (see tsr-library.h).
+ *
+ * Layout under the data folder:
+ *   torrents/<hash>.torrent   a copy of each torrent file added
+ *   torrents.json             [{"hash", "folder", "paused"}...], in list order
+ *   resume/                   the engine's resume records
+ * A torrent is known by its v1 info hash, or its v2 hash for v2-only ones.
+ */
+#define G_LOG_DOMAIN "tsr-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "tsr-library.h"
+#include "tsr-metainfo.h"
+#include "tsr-util.h"
+
+struct _TsrLibrary
+{
+  GObject     parent_instance;
+  TsrSession *session;         /* (owned) */
+  char       *folder;          /* (owned) the data folder */
+  char       *torrents_folder; /* (owned) */
+  char       *resume_folder;   /* (owned) */
+  char       *index_path;      /* (owned) */
+  gboolean    restoring;       /* no index writes while restoring */
+};
+
+G_DEFINE_FINAL_TYPE (TsrLibrary, tsr_library, G_TYPE_OBJECT)
+
+enum
+{
+  SIGNAL_TORRENT_DONE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+tsr_library_dispose (GObject *object)
+{
+  TsrLibrary *self = TSR_LIBRARY (object);
+
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (tsr_library_parent_class)->dispose (object);
+}
+
+static void
+tsr_library_finalize (GObject *object)
+{
+  TsrLibrary *self = TSR_LIBRARY (object);
+
+  g_free (self->folder);
+  g_free (self->torrents_folder);
+  g_free (self->resume_folder);
+  g_free (self->index_path);
+  G_OBJECT_CLASS (tsr_library_parent_class)->finalize (object);
+}
+
+static void
+tsr_library_class_init (TsrLibraryClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tsr_library_dispose;
+  object_class->finalize = tsr_library_finalize;
+
+  /* A torrent finished downloading (not one that was complete at start). */
+  signals[SIGNAL_TORRENT_DONE] = g_signal_new ("torrent-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                               0, NULL, NULL, NULL, G_TYPE_NONE, 1, TSR_TYPE_TORRENT);
+}
+
+static void
+tsr_library_init (TsrLibrary *self)
+{
+  self->session = tsr_session_new ();
+}
+
+TsrLibrary *
+tsr_library_new (const char *data_folder)
+{
+  TsrLibrary *self = g_object_new (TSR_TYPE_LIBRARY, NULL);
+
+  self->folder = g_strdup (data_folder);
+  self->torrents_folder = g_build_filename (data_folder, "torrents", NULL);
+  self->resume_folder = g_build_filename (data_folder, "resume", NULL);
+  self->index_path = g_build_filename (data_folder, "torrents.json", NULL);
+  return self;
+}
+
+TsrSession *
+tsr_library_get_session (TsrLibrary *self)
+{
+  return self->session;
+}
+
+GListModel *
+tsr_library_get_torrents (TsrLibrary *self)
+{
+  return tsr_session_get_torrents (self->session);
+}
+
+gboolean
+tsr_library_listen (TsrLibrary  *self,
+                    guint16      port,
+                    GError     **error)
+{
+  g_autoptr(GError) taken = NULL;
+
+  if (tsr_session_listen (self->session, port, &taken))
+    return TRUE;
+  g_message ("Port %u is not free (%s); listening on another", port, taken->message);
+  return tsr_session_listen (self->session, 0, error);
+}
+
+static char *
+hash_of (TsrMetainfo *info)
+{
+  return info->has_v1 ? tsr_hex_encode (info->info_hash, 20) : tsr_hex_encode (info->info_hash_v2, 32);
+}
+
+TsrTorrent *
+tsr_library_find (TsrLibrary   *self,
+                  const guint8 *info_hash)
+{
+  GListModel *torrents = tsr_library_get_torrents (self);
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (torrents); i++)
+    {
+      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (torrents, i);
+      TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
+
+      if ((info->has_v1 && memcmp (info->info_hash, info_hash, 20) == 0) ||
+          (!info->has_v1 && memcmp (info->info_hash_v2, info_hash, 20) == 0))
+        return torrent;
+    }
+  return NULL;
+}
+
+gboolean
+tsr_library_save (TsrLibrary  *self,
+                  GError     **error)
+{
+  GListModel *torrents = tsr_library_get_torrents (self);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  guint i;
+
+  if (self->restoring)
+    return TRUE;
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "torrents");
+  json_builder_begin_array (builder);
+  for (i = 0; i < g_list_model_get_n_items (torrents); i++)
+    {
+      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (torrents, i);
+      g_autofree char *hash = hash_of (tsr_torrent_get_metainfo (torrent));
+      TsrTorrentState state = tsr_torrent_get_state (torrent);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "hash");
+      json_builder_add_string_value (builder, hash);
+      json_builder_set_member_name (builder, "folder");
+      json_builder_add_string_value (builder, tsr_torrent_get_folder (torrent));
+      json_builder_set_member_name (builder, "paused");
+      json_builder_add_boolean_value (builder, state == TSR_TORRENT_STOPPED || state == TSR_TORRENT_ERROR);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  if (g_mkdir_with_parents (self->folder, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), _("Cannot create “%s”: %s"),
+                   self->folder, g_strerror (saved));
+      return FALSE;
+    }
+  return g_file_set_contents_full (self->index_path, text, -1,
+                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, error);
+}
+
+static void
+save_quietly (TsrLibrary *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!tsr_library_save (self, &error))
+    g_warning ("Cannot save the list of torrents: %s", error->message);
+}
+
+static void
+on_torrent_done (TsrTorrent *torrent,
+                 TsrLibrary *self)
+{
+  g_signal_emit (self, signals[SIGNAL_TORRENT_DONE], 0, torrent);
+}
+
+static void
+on_torrent_state_changed (TsrTorrent *torrent,
+                          TsrLibrary *self)
+{
+  TsrTorrentState state = tsr_torrent_get_state (torrent);
+
+  /* Stopped or started by the engine itself (a limit, an error): the
+   * index follows. */
+  if (state == TSR_TORRENT_STOPPED || state == TSR_TORRENT_ERROR || state == TSR_TORRENT_DOWNLOADING ||
+      state == TSR_TORRENT_SEEDING)
+    save_quietly (self);
+}
+
+/* Adds @info to the session, wired to the index and the resume folder. */
+static TsrTorrent *
+add_to_session (TsrLibrary  *self,
+                TsrMetainfo *info,
+                const char  *folder,
+                gboolean     paused)
+{
+  TsrTorrent *torrent = tsr_session_add_torrent (self->session, info, folder);
+
+  tsr_torrent_set_state_folder (torrent, self->resume_folder);
+  g_signal_connect_object (torrent, "done", G_CALLBACK (on_torrent_done), self, 0);
+  g_signal_connect_object (torrent, "state-changed", G_CALLBACK (on_torrent_state_changed), self, 0);
+  if (tsr_session_get_port (self->session) != 0)
+    tsr_torrent_enable_trackers (torrent, tsr_session_get_port (self->session));
+  if (!paused)
+    tsr_torrent_start (torrent);
+  return torrent;
+}
+
+TsrTorrent *
+tsr_library_add_file (TsrLibrary  *self,
+                      const char  *path,
+                      const char  *folder,
+                      gboolean     paused,
+                      GError     **error)
+{
+  g_autoptr(GBytes) bytes = tsr_read_small_file (path, TSR_METAINFO_MAX_FILE_SIZE, error);
+  g_autoptr(TsrMetainfo) info = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *file_name = NULL;
+  TsrTorrent *torrent;
+
+  if (bytes == NULL)
+    return NULL;
+  info = tsr_metainfo_new_from_bytes (bytes, error);
+  if (info == NULL)
+    {
+      g_autofree char *name = g_filename_display_basename (path);
+
+      g_prefix_error (error, "%s: ", name);
+      return NULL;
+    }
+  if (tsr_library_find (self, info->has_v1 ? info->info_hash : info->info_hash_v2) != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, _("“%s” is already in the list"), info->display_name);
+      return NULL;
+    }
+  if (g_mkdir_with_parents (self->torrents_folder, 0700) != 0 || g_mkdir_with_parents (folder, 0755) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), _("Cannot create a folder for “%s”: %s"),
+                   info->display_name, g_strerror (saved));
+      return NULL;
+    }
+  hash = hash_of (info);
+  file_name = g_strconcat (hash, ".torrent", NULL);
+  copy = g_build_filename (self->torrents_folder, file_name, NULL);
+  if (!g_file_set_contents_full (copy, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes),
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
+    return NULL;
+  torrent = add_to_session (self, info, folder, paused);
+  save_quietly (self);
+  return torrent;
+}
+
+void
+tsr_library_restore (TsrLibrary *self)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+  JsonArray *list;
+  guint i;
+
+  if (!g_file_test (self->index_path, G_FILE_TEST_EXISTS))
+    return;
+  if (!json_parser_load_from_file (parser, self->index_path, &error))
+    {
+      g_warning ("Cannot read %s: %s", self->index_path, error->message);
+      return;
+    }
+  root = json_parser_get_root (parser);
+  if (!JSON_NODE_HOLDS_OBJECT (root) ||
+      !json_object_has_member (json_node_get_object (root), "torrents") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (root), "torrents")))
+    {
+      g_warning ("%s is not a list of torrents", self->index_path);
+      return;
+    }
+  list = json_object_get_array_member (json_node_get_object (root), "torrents");
+  self->restoring = TRUE;
+  for (i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonNode *node = json_array_get_element (list, i);
+      JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *hash = entry != NULL ? json_object_get_string_member_with_default (entry, "hash", NULL) : NULL;
+      const char *folder = entry != NULL ? json_object_get_string_member_with_default (entry, "folder", NULL) : NULL;
+      g_autofree char *file_name = NULL;
+      g_autofree char *path = NULL;
+      g_autoptr(TsrMetainfo) info = NULL;
+      g_autoptr(GError) load_error = NULL;
+
+      /* The hash names a file: only hex digits, so no path can hide in it. */
+      if (hash == NULL || folder == NULL || strspn (hash, "0123456789abcdef") != strlen (hash) ||
+          (strlen (hash) != 40 && strlen (hash) != 64))
+        {
+          g_warning ("Entry %u of %s is malformed; left out", i, self->index_path);
+          continue;
+        }
+      file_name = g_strconcat (hash, ".torrent", NULL);
+      path = g_build_filename (self->torrents_folder, file_name, NULL);
+      info = tsr_metainfo_new_from_file (path, &load_error);
+      if (info == NULL)
+        {
+          g_warning ("Cannot restore a torrent: %s", load_error->message);
+          continue;
+        }
+      add_to_session (self, info, folder, json_object_get_boolean_member_with_default (entry, "paused", FALSE));
+    }
+  self->restoring = FALSE;
+}
+
+void
+tsr_library_start (TsrLibrary *self,
+                   TsrTorrent *torrent)
+{
+  tsr_torrent_start (torrent);
+  save_quietly (self);
+}
+
+void
+tsr_library_stop (TsrLibrary *self,
+                  TsrTorrent *torrent)
+{
+  g_autoptr(GError) error = NULL;
+
+  tsr_torrent_stop (torrent);
+  if (!tsr_torrent_save_resume (torrent, &error))
+    g_warning ("Cannot save resume data: %s", error->message);
+  save_quietly (self);
+}
+
+typedef struct
+{
+  TsrLibrary *library;   /* (owned) */
+  char       *copy;      /* (owned) the torrent file's copy */
+} RemoveData;
+
+static void
+on_removed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  RemoveData *data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tsr_session_remove_torrent_finish (TSR_SESSION (source), result, &error))
+    g_warning ("Removing a torrent: %s", error->message);
+  g_unlink (data->copy);
+  save_quietly (data->library);
+  g_object_unref (data->library);
+  g_free (data->copy);
+  g_free (data);
+}
+
+void
+tsr_library_remove (TsrLibrary *self,
+                    TsrTorrent *torrent,
+                    gboolean    delete_data)
+{
+  RemoveData *data = g_new0 (RemoveData, 1);
+  g_autofree char *hash = hash_of (tsr_torrent_get_metainfo (torrent));
+  g_autofree char *file_name = g_strconcat (hash, ".torrent", NULL);
+
+  data->library = g_object_ref (self);
+  data->copy = g_build_filename (self->torrents_folder, file_name, NULL);
+  g_signal_handlers_disconnect_by_data (torrent, self);
+  tsr_session_remove_torrent_async (self->session, torrent, delete_data, NULL, on_removed, data);
+  /* The list no longer holds it: the index can say so at once. */
+  save_quietly (self);
+}
+
+static gboolean
+on_wait_tick (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+void
+tsr_library_shutdown (TsrLibrary *self)
+{
+  GListModel *torrents = tsr_library_get_torrents (self);
+  g_autoptr(GPtrArray) running = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  guint tick;
+  gboolean pending = TRUE;
+  guint i;
+
+  /* The index first: which torrents ran is what the next start needs. */
+  save_quietly (self);
+  self->restoring = TRUE;
+  for (i = 0; i < g_list_model_get_n_items (torrents); i++)
+    {
+      TsrTorrent *torrent = g_list_model_get_item (torrents, i);
+
+      g_signal_handlers_disconnect_by_data (torrent, self);
+      tsr_torrent_stop (torrent);
+      g_ptr_array_add (running, torrent);
+    }
+  tick = g_timeout_add (100, on_wait_tick, NULL);
+  while (pending && g_get_monotonic_time () < deadline)
+    {
+      pending = FALSE;
+      for (i = 0; i < running->len; i++)
+        if (tsr_torrent_get_pending_writes (g_ptr_array_index (running, i)) > 0 ||
+            tsr_torrent_is_announcing (g_ptr_array_index (running, i)))
+          pending = TRUE;
+      if (pending)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (tick);
+  for (i = 0; i < running->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!tsr_torrent_save_resume (g_ptr_array_index (running, i), &error))
+        g_warning ("Cannot save resume data: %s", error->message);
+    }
+}

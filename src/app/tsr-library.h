@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-library.h: the app's torrents across runs. It owns the engine's
+ * session; each added torrent's file is copied under the data folder and
+ * listed, with its save folder and whether it was stopped, in an index
+ * that is rewritten atomically on every change. Resume records (verified
+ * pieces) live beside it, so a restart checks nothing it need not.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tsr-session.h"
+
+G_BEGIN_DECLS
+
+#define TSR_TYPE_LIBRARY (tsr_library_get_type ())
+G_DECLARE_FINAL_TYPE (TsrLibrary, tsr_library, TSR, LIBRARY, GObject)
+
+/* Keeps its files under @data_folder (e.g. ~/.local/share/tessera). */
+TsrLibrary  *tsr_library_new            (const char  *data_folder);
+TsrSession  *tsr_library_get_session    (TsrLibrary  *self);
+/* The session's torrents (element-type TsrTorrent). */
+GListModel  *tsr_library_get_torrents   (TsrLibrary  *self);
+
+/* Listens for peers on @port, or on any free port when it is taken;
+ * FALSE only when no port at all can be had. */
+gboolean     tsr_library_listen         (TsrLibrary  *self,
+                                         guint16      port,
+                                         GError     **error);
+/* Adds the torrents of the last run, as they were (started or not). */
+void         tsr_library_restore        (TsrLibrary  *self);
+
+/* Adds the torrent file at @path, saving into @folder; started unless
+ * @paused. Fails for a file that is not a torrent or a torrent already
+ * added (the error names it). */
+TsrTorrent  *tsr_library_add_file       (TsrLibrary  *self,
+                                         const char  *path,
+                                         const char  *folder,
+                                         gboolean     paused,
+                                         GError     **error);
+TsrTorrent  *tsr_library_find           (TsrLibrary  *self,
+                                         const guint8 *info_hash);
+void         tsr_library_start          (TsrLibrary  *self,
+                                         TsrTorrent  *torrent);
+void         tsr_library_stop           (TsrLibrary  *self,
+                                         TsrTorrent  *torrent);
+/* Takes @torrent out for good, with its files when @delete_data. */
+void         tsr_library_remove         (TsrLibrary  *self,
+                                         TsrTorrent  *torrent,
+                                         gboolean     delete_data);
+/* Rewrites the index now (it is also rewritten after each change). */
+gboolean     tsr_library_save           (TsrLibrary  *self,
+                                         GError     **error);
+/* Stops every torrent, waits (a few seconds at most) for pieces on
+ * their way to disk and for trackers to hear "stopped", and saves the
+ * index and the resume records. */
+void         tsr_library_shutdown       (TsrLibrary  *self);
+
+G_END_DECLS
