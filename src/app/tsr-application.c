@@ -54,14 +54,23 @@ on_window_mapped (GtkWidget *widget,
 {
   printf ("window-mapped\n");
   fflush (stdout);
-  g_timeout_add (200, on_smoke_quit, user_data);
+  if (g_strcmp0 (g_getenv ("TESSERA_SMOKE_TEST"), "1") == 0)
+    g_timeout_add (200, on_smoke_quit, user_data);
+}
+
+/* TESSERA_SMOKE_TEST=1 or TESSERA_TEST_REPORT=1: lines on stdout for
+ * tests ("window-mapped", "torrent-done NAME"). */
+static gboolean
+reporting (void)
+{
+  return g_strcmp0 (g_getenv ("TESSERA_SMOKE_TEST"), "1") == 0 || g_strcmp0 (g_getenv ("TESSERA_TEST_REPORT"), "1") == 0;
 }
 
 static void
 present (TsrApplication *self,
          TsrWindow      *window)
 {
-  if (g_strcmp0 (g_getenv ("TESSERA_SMOKE_TEST"), "1") == 0 && !gtk_widget_get_mapped (GTK_WIDGET (window)))
+  if (reporting () && !gtk_widget_get_mapped (GTK_WIDGET (window)))
     g_signal_connect_object (window, "map", G_CALLBACK (on_window_mapped), self, 0);
   gtk_window_present (GTK_WINDOW (window));
 }
@@ -214,8 +223,11 @@ on_torrent_done (TsrLibrary     *library,
   g_autoptr(GNotification) notification = NULL;
   g_autofree char *id = NULL;
 
-  printf ("torrent-done %s\n", info->display_name);
-  fflush (stdout);
+  if (reporting ())
+    {
+      printf ("torrent-done %s\n", info->display_name);
+      fflush (stdout);
+    }
   if (!g_settings_get_boolean (self->settings, "notify-on-complete"))
     return;
   notification = g_notification_new (_("Download Complete"));
