@@ -48,6 +48,48 @@ on_smoke_quit (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* TESSERA_SCREENSHOTS=DIR (tests/screenshots.sh): once torrents are
+ * running, the window is saved as DIR/main.png (details: overview) and
+ * DIR/peers.png, then the app quits. */
+typedef struct
+{
+  TsrApplication *app;
+  TsrWindow      *window;
+  guint           step;
+} Screenshots;
+
+static gboolean
+on_screenshot_step (gpointer user_data)
+{
+  Screenshots *shots = user_data;
+  const char *folder = g_getenv ("TESSERA_SCREENSHOTS");
+  static const char *pages[] = { "overview", "peers" };
+  static const char *files[] = { "main.png", "peers.png" };
+  guint i = shots->step / 2;
+
+  if (i >= G_N_ELEMENTS (pages))
+    {
+      g_application_quit (G_APPLICATION (shots->app));
+      g_free (shots);
+      return G_SOURCE_REMOVE;
+    }
+  if (shots->step % 2 == 0)
+    tsr_window_show (shots->window, 0, pages[i]);
+  else
+    {
+      g_autofree char *path = g_build_filename (folder, files[i], NULL);
+      g_autoptr(GError) error = NULL;
+
+      if (!tsr_window_save_png (shots->window, path, &error))
+        g_warning ("Screenshot %s: %s", path, error->message);
+      else
+        printf ("screenshot %s\n", path);
+      fflush (stdout);
+    }
+  shots->step++;
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 on_window_mapped (GtkWidget *widget,
                   gpointer   user_data)
@@ -56,6 +98,15 @@ on_window_mapped (GtkWidget *widget,
   fflush (stdout);
   if (g_strcmp0 (g_getenv ("TESSERA_SMOKE_TEST"), "1") == 0)
     g_timeout_add (200, on_smoke_quit, user_data);
+  if (g_getenv ("TESSERA_SCREENSHOTS") != NULL)
+    {
+      Screenshots *shots = g_new0 (Screenshots, 1);
+
+      shots->app = user_data;
+      shots->window = TSR_WINDOW (widget);
+      /* A few seconds for peers to connect and rates to show. */
+      g_timeout_add (3000, on_screenshot_step, shots);
+    }
 }
 
 /* TESSERA_SMOKE_TEST=1 or TESSERA_TEST_REPORT=1: lines on stdout for
@@ -63,7 +114,8 @@ on_window_mapped (GtkWidget *widget,
 static gboolean
 reporting (void)
 {
-  return g_strcmp0 (g_getenv ("TESSERA_SMOKE_TEST"), "1") == 0 || g_strcmp0 (g_getenv ("TESSERA_TEST_REPORT"), "1") == 0;
+  return g_strcmp0 (g_getenv ("TESSERA_SMOKE_TEST"), "1") == 0 || g_strcmp0 (g_getenv ("TESSERA_TEST_REPORT"), "1") == 0 ||
+         g_getenv ("TESSERA_SCREENSHOTS") != NULL;
 }
 
 static void

@@ -388,10 +388,12 @@ build_overview (TsrDetailsView *self)
   gtk_widget_set_margin_bottom (box, 12);
 
   self->have_bar = tsr_pieces_bar_new ();
+  gtk_widget_set_size_request (self->have_bar, -1, 20);
   self->have_label = gtk_label_new (NULL);
   gtk_widget_add_css_class (self->have_label, "dim-label");
   gtk_box_append (GTK_BOX (box), titled (_("Pieces Here"), self->have_bar, self->have_label));
   self->availability_bar = tsr_pieces_bar_new ();
+  gtk_widget_set_size_request (self->availability_bar, -1, 20);
   self->availability_label = gtk_label_new (NULL);
   gtk_widget_add_css_class (self->availability_label, "dim-label");
   gtk_box_append (GTK_BOX (box), titled (_("Availability Among Peers"), self->availability_bar,
@@ -487,6 +489,13 @@ tsr_details_view_set_torrent (TsrDetailsView *self,
   fill_info (self);
   tsr_details_view_refresh (self);
   self->refresh_source = g_timeout_add_seconds (1, on_refresh, self);
+}
+
+void
+tsr_details_view_show_page (TsrDetailsView *self,
+                            const char     *name)
+{
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), name);
 }
 
 GListModel *

@@ -22,6 +22,9 @@ void        tsr_details_view_set_torrent (TsrDetailsView *self,
                                           TsrTorrent     *torrent);
 /* The rows of the peers page (element-type TsrPeerRow), for tests. */
 GListModel *tsr_details_view_get_peers   (TsrDetailsView *self);
+/* Shows one page: "overview" or "peers". */
+void        tsr_details_view_show_page   (TsrDetailsView *self,
+                                          const char     *name);
 /* Refreshes now instead of at the next second. */
 void        tsr_details_view_refresh     (TsrDetailsView *self);
 

@@ -28,6 +28,7 @@ struct _TsrWindow
   AdwToastOverlay      *toast_overlay;    /* template child */
   GtkStack             *main_stack;       /* template child */
   GtkColumnView        *column_view;      /* template child */
+  GtkPaned             *paned;            /* template child */
   TsrDetailsView       *details_view;     /* template child */
   GMenuModel           *torrent_menu;     /* template child */
 };
@@ -175,6 +176,8 @@ build_columns (TsrWindow *self)
       column = gtk_column_view_column_new (_(columns[i].title), factory);
       gtk_column_view_column_set_sorter (column, sorter);
       gtk_column_view_column_set_expand (column, columns[i].expand);
+      if (columns[i].expand)
+        gtk_column_view_column_set_fixed_width (column, 240);
       gtk_column_view_column_set_resizable (column, TRUE);
       gtk_column_view_append_column (self->column_view, column);
     }
@@ -650,6 +653,7 @@ tsr_window_class_init (TsrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, column_view);
+  gtk_widget_class_bind_template_child (widget_class, TsrWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, details_view);
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, torrent_menu);
 
@@ -688,12 +692,54 @@ tsr_window_init (TsrWindow *self)
   g_signal_connect (click, "pressed", G_CALLBACK (on_list_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (click));
 
+  /* The list gets a third of the height, the details the rest. */
+  gtk_paned_set_position (self->paned, 200);
   self->settings = g_settings_new (APP_ID);
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
+  if (g_getenv ("TESSERA_SCREENSHOTS") != NULL)
+    gtk_window_set_default_size (GTK_WINDOW (self), 1200, 820);
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
+}
+
+void
+tsr_window_show (TsrWindow  *self,
+                 guint       position,
+                 const char *page)
+{
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
+  tsr_details_view_show_page (self->details_view, page);
+}
+
+gboolean
+tsr_window_save_png (TsrWindow   *self,
+                     const char  *path,
+                     GError     **error)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (self));
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (self));
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL || renderer == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The window has nothing to show yet"));
+      return FALSE;
+    }
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (!gdk_texture_save_to_png (texture, path))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot write “%s”"), path);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 TsrWindow *

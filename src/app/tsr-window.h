@@ -24,5 +24,13 @@ gboolean   tsr_window_add_file   (TsrWindow      *self,
                                   GFile          *file);
 gboolean   tsr_window_add_magnet (TsrWindow      *self,
                                   const char     *uri);
+/* For the screenshots script: selects row @position and shows details
+ * page @page; saves what the window shows as a PNG. */
+void       tsr_window_show       (TsrWindow      *self,
+                                  guint           position,
+                                  const char     *page);
+gboolean   tsr_window_save_png   (TsrWindow      *self,
+                                  const char     *path,
+                                  GError        **error);
 
 G_END_DECLS

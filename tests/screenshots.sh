@@ -1,0 +1,63 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Screenshots of the app during a live local download, for the README and
+# the AppStream metainfo: data/screenshots/main.png (list and overview)
+# and data/screenshots/peers.png. Two rate-limited tessera-cli seeders on
+# 127.0.0.1 found through opentracker; the app runs under Xvfb on a private
+# session bus with a temporary home, saves its window (TESSERA_SCREENSHOTS)
+# and quits. Everything started here is stopped by PID at exit.
+#
+# Usage: tests/screenshots.sh [BUILD_DIR]   (default: _build)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$(cd "${1:-$ROOT/_build}" && pwd)
+CLI=$BUILD/src/cli/tessera-cli
+APP=$BUILD/src/app/tessera
+OUT=$ROOT/data/screenshots
+for tool in opentracker xvfb-run dbus-run-session; do
+  command -v "$tool" >/dev/null || { echo "screenshots.sh: $tool is missing (build-aux/install-deps)" >&2; exit 1; }
+done
+[ -x "$APP" ] && [ -x "$CLI" ] || { echo "screenshots.sh: build first ($APP)" >&2; exit 1; }
+
+WORK=$(mktemp -d /tmp/tsr-shots-XXXXXX)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+chmod 755 "$WORK"
+
+mkdir -p "$WORK/src/Open Movie Project" "$OUT"
+head -c 150M /dev/urandom > "$WORK/src/Open Movie Project/movie.mkv"
+head -c 3M /dev/urandom > "$WORK/src/Open Movie Project/extras.mkv"
+echo "Subtitles" > "$WORK/src/Open Movie Project/movie.srt"
+"$CLI" create -q -p 256k -o "$WORK/probe.torrent" "$WORK/src/Open Movie Project"
+HASH=$("$CLI" show --json "$WORK/probe.torrent" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["info_hash"])')
+echo "$HASH" > "$WORK/whitelist"
+chmod 644 "$WORK/whitelist"
+PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+opentracker -i 127.0.0.1 -p "$PORT" -P "$PORT" -w "$WORK/whitelist" >/dev/null 2>&1 &
+PIDS+=($!)
+"$CLI" create -q -p 256k -c "A made-up movie, for screenshots" -t "http://127.0.0.1:$PORT/announce" \
+  -o "$WORK/movie.torrent" "$WORK/src/Open Movie Project"
+for i in 1 2; do
+  "$CLI" peer -d "$WORK/src" -p 0 --bind 127.0.0.1 --state "$WORK/seed$i" --up-rate $((3 + i))m \
+    "$WORK/movie.torrent" >"$WORK/seed$i.log" 2>&1 &
+  PIDS+=($!)
+done
+sleep 3
+
+HOME_DIR=$WORK/home
+mkdir -p "$HOME_DIR/Downloads" "$HOME_DIR/.config"
+echo 'XDG_DOWNLOAD_DIR="$HOME/Downloads"' > "$HOME_DIR/.config/user-dirs.dirs"
+HOME=$HOME_DIR XDG_DATA_HOME=$HOME_DIR/.local/share XDG_CONFIG_HOME=$HOME_DIR/.config \
+XDG_CACHE_HOME=$HOME_DIR/.cache GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR=$BUILD/data \
+GDK_BACKEND=x11 GTK_A11Y=none TESSERA_SCREENSHOTS=$OUT no_proxy='*' \
+  timeout 120 dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" "$APP" "$WORK/movie.torrent" \
+  > "$WORK/app.log" 2>&1 || { cat "$WORK/app.log" >&2; exit 1; }
+grep '^screenshot ' "$WORK/app.log"
+[ -s "$OUT/main.png" ] && [ -s "$OUT/peers.png" ] || { cat "$WORK/app.log" >&2; exit 1; }
