@@ -141,6 +141,15 @@ test_bans (void)
   g_assert_null (tsr_peer_pool_take (pool, 109, TRUE));
   g_assert_null (tsr_peer_pool_get_ban (pool, "10.0.0.1:1", 110));
   g_assert_cmpstr (tsr_peer_pool_take (pool, 110, TRUE), ==, "10.0.0.1:1");
+
+  /* Cleared by hand. */
+  tsr_peer_pool_ban (pool, "10.0.0.2:2", "lied", 200, 50);
+  g_assert_nonnull (tsr_peer_pool_get_ban (pool, "10.0.0.2:2", 210));
+  tsr_peer_pool_clear_bans (pool);
+  g_assert_null (tsr_peer_pool_get_ban (pool, "10.0.0.2:2", 210));
+  g_clear_pointer (&bans, g_ptr_array_unref);
+  bans = tsr_peer_pool_dup_bans (pool, 210);
+  g_assert_cmpuint (bans->len, ==, 0);
 }
 
 /* An address that turned out to be our own is dropped while being

@@ -16,6 +16,7 @@
 
 #include "tsr-app-util.h"
 #include "tsr-application.h"
+#include "tsr-event-log.h"
 #include "tsr-library.h"
 #include "tsr-preferences-window.h"
 #include "tsr-window.h"
@@ -237,12 +238,15 @@ on_settings_changed (GSettings      *settings,
   GListModel *torrents = tsr_library_get_torrents (self->library);
   guint i;
 
-  if (g_str_equal (key, "max-peers-per-torrent"))
+  if (g_str_equal (key, "max-peers-per-torrent") || g_str_equal (key, "log-history"))
     for (i = 0; i < g_list_model_get_n_items (torrents); i++)
       {
         g_autoptr(TsrTorrent) torrent = g_list_model_get_item (torrents, i);
 
-        tsr_torrent_set_max_peers (torrent, g_settings_get_uint (settings, key));
+        if (g_str_equal (key, "log-history"))
+          tsr_event_log_set_max_lines (tsr_event_log_get_for (torrent), g_settings_get_uint (settings, key));
+        else
+          tsr_torrent_set_max_peers (torrent, g_settings_get_uint (settings, key));
       }
   else
     apply_settings (self);
@@ -261,6 +265,8 @@ on_torrents_changed (GListModel     *torrents,
     {
       g_autoptr(TsrTorrent) torrent = g_list_model_get_item (torrents, i);
 
+      if (tsr_event_log_get_for (torrent) == NULL)
+        tsr_event_log_attach (torrent, g_settings_get_uint (self->settings, "log-history"));
       tsr_torrent_set_max_peers (torrent, g_settings_get_uint (self->settings, "max-peers-per-torrent"));
       tsr_torrent_set_limits (torrent, 0, 0, g_settings_get_double (self->settings, "max-ratio"));
     }

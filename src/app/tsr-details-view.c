@@ -10,10 +10,12 @@
 
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "tsr-app-util.h"
 #include "tsr-details-view.h"
+#include "tsr-event-log.h"
 #include "tsr-peer-row.h"
 #include "tsr-pieces-bar.h"
 #include "tsr-util.h"
@@ -33,7 +35,18 @@ struct _TsrDetailsView
   GtkWidget    *info_grid;
   GListStore   *peers;            /* (owned) (element-type TsrPeerRow) */
   GHashTable   *values;           /* (owned) grid key → value label */
+  GtkWidget    *files_box;        /* GtkListBox */
+  GPtrArray    *file_bars;        /* (owned) GtkProgressBar per listed file */
+  GtkWidget    *files_note;
+  GtkWidget    *bans_box;         /* GtkListBox */
+  char         *bans_shown;       /* (owned) what bans_box shows, to rebuild on change */
+  GtkTextBuffer *logs[TSR_N_LOGS];
+  TsrEventLog  *log;              /* (owned) (nullable) the torrent's */
+  gulong        log_handler;
 };
+
+/* Files listed at most: past that the page says how many more. */
+#define MAX_FILES_SHOWN 5000
 
 G_DEFINE_FINAL_TYPE (TsrDetailsView, tsr_details_view, GTK_TYPE_WIDGET)
 
@@ -443,6 +456,335 @@ build_overview (TsrDetailsView *self)
 }
 
 /* ------------------------------------------------------------------ */
+/* Files                                                               */
+
+static void
+on_priority_selected (GtkDropDown    *drop_down,
+                      GParamSpec     *pspec,
+                      TsrDetailsView *self)
+{
+  guint file = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (drop_down), "file"));
+  static const TsrPriority priorities[] = { TSR_PRIORITY_SKIP, TSR_PRIORITY_NORMAL, TSR_PRIORITY_HIGH };
+  guint selected = gtk_drop_down_get_selected (drop_down);
+
+  if (self->torrent != NULL && selected < G_N_ELEMENTS (priorities))
+    {
+      tsr_torrent_set_file_priority (self->torrent, file, priorities[selected]);
+      g_signal_emit_by_name (self, "priorities-changed");
+    }
+}
+
+static void
+on_open_file (GtkButton      *button,
+              TsrDetailsView *self)
+{
+  TsrMetainfo *info;
+  guint file = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "file"));
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) location = NULL;
+  g_autofree char *uri = NULL;
+
+  if (self->torrent == NULL)
+    return;
+  info = tsr_torrent_get_metainfo (self->torrent);
+  path = g_build_filename (tsr_torrent_get_folder (self->torrent), info->files[file].path, NULL);
+  location = g_file_new_for_path (path);
+  uri = g_file_get_uri (location);
+  g_app_info_launch_default_for_uri_async (uri, NULL, NULL, NULL, NULL);
+}
+
+static void
+fill_files (TsrDetailsView *self)
+{
+  TsrMetainfo *info;
+  GtkWidget *child;
+  guint shown = 0;
+  guint i;
+
+  while ((child = gtk_widget_get_first_child (self->files_box)) != NULL)
+    gtk_list_box_remove (GTK_LIST_BOX (self->files_box), child);
+  g_ptr_array_set_size (self->file_bars, 0);
+  gtk_widget_set_visible (self->files_note, FALSE);
+  if (self->torrent == NULL)
+    return;
+  info = tsr_torrent_get_metainfo (self->torrent);
+  for (i = 0; i < info->n_files; i++)
+    {
+      static const char *names[] = { N_("Skip"), N_("Normal"), N_("High"), NULL };
+      const char *translated[4];
+      GtkWidget *row;
+      GtkWidget *name;
+      GtkWidget *size;
+      GtkWidget *bar;
+      GtkWidget *priority;
+      GtkWidget *open;
+      g_autofree char *size_text = NULL;
+      guint j;
+
+      if (info->files[i].attr & TSR_FILE_ATTR_PAD)
+        continue;
+      if (shown == MAX_FILES_SHOWN)
+        {
+          g_autofree char *note = g_strdup_printf (g_dngettext (NULL, "%u more file is not listed",
+                                                                "%u more files are not listed",
+                                                                info->n_files - i), info->n_files - i);
+
+          gtk_label_set_text (GTK_LABEL (self->files_note), note);
+          gtk_widget_set_visible (self->files_note, TRUE);
+          break;
+        }
+      for (j = 0; j < 3; j++)
+        translated[j] = _(names[j]);
+      translated[3] = NULL;
+      row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      gtk_widget_set_margin_start (row, 6);
+      gtk_widget_set_margin_end (row, 6);
+      name = gtk_label_new (info->files[i].display_path);
+      gtk_label_set_xalign (GTK_LABEL (name), 0.0f);
+      gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_MIDDLE);
+      gtk_widget_set_hexpand (name, TRUE);
+      size_text = g_format_size (info->files[i].length);
+      size = gtk_label_new (size_text);
+      gtk_widget_add_css_class (size, "numeric");
+      bar = gtk_progress_bar_new ();
+      gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+      gtk_widget_set_size_request (bar, 100, -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      info->files[i].display_path, -1);
+      priority = gtk_drop_down_new_from_strings (translated);
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (priority), tsr_torrent_get_file_priority (self->torrent, i));
+      g_object_set_data (G_OBJECT (priority), "file", GUINT_TO_POINTER (i));
+      g_signal_connect (priority, "notify::selected", G_CALLBACK (on_priority_selected), self);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (priority), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Priority"), -1);
+      open = gtk_button_new_from_icon_name ("document-open-symbolic");
+      gtk_widget_add_css_class (open, "flat");
+      gtk_widget_set_tooltip_text (open, _("Open"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (open), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Open this file"), -1);
+      g_object_set_data (G_OBJECT (open), "file", GUINT_TO_POINTER (i));
+      g_signal_connect (open, "clicked", G_CALLBACK (on_open_file), self);
+      gtk_box_append (GTK_BOX (row), name);
+      gtk_box_append (GTK_BOX (row), size);
+      gtk_box_append (GTK_BOX (row), bar);
+      gtk_box_append (GTK_BOX (row), priority);
+      gtk_box_append (GTK_BOX (row), open);
+      gtk_list_box_append (GTK_LIST_BOX (self->files_box), row);
+      g_object_set_data (G_OBJECT (bar), "file", GUINT_TO_POINTER (i));
+      g_ptr_array_add (self->file_bars, bar);
+      shown++;
+    }
+}
+
+/* A file's verified fraction: its bytes in each piece, weighted by the
+ * piece's fraction (1 when verified). */
+static void
+fill_file_progress (TsrDetailsView *self)
+{
+  TsrMetainfo *info = tsr_torrent_get_metainfo (self->torrent);
+  guint n = 0;
+  g_autofree float *fractions = NULL;
+  guint i;
+
+  if (self->file_bars->len == 0)
+    return;
+  fractions = tsr_torrent_dup_piece_fractions (self->torrent, &n);
+  for (i = 0; i < self->file_bars->len; i++)
+    {
+      GtkProgressBar *bar = g_ptr_array_index (self->file_bars, i);
+      const TsrFile *file = &info->files[GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (bar), "file"))];
+      guint64 end = file->offset + file->length;
+      guint64 piece;
+      gdouble have = 0;
+
+      if (file->length == 0 || info->piece_length == 0)
+        {
+          gtk_progress_bar_set_fraction (bar, 1.0);
+          continue;
+        }
+      for (piece = file->offset / info->piece_length; piece < n && piece * info->piece_length < end; piece++)
+        {
+          guint64 from = MAX (file->offset, piece * info->piece_length);
+          guint64 to = MIN (end, (piece + 1) * info->piece_length);
+
+          have += (gdouble) (to - from) * fractions[piece];
+        }
+      gtk_progress_bar_set_fraction (bar, have / (gdouble) file->length);
+    }
+}
+
+static GtkWidget *
+build_files_page (TsrDetailsView *self)
+{
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+
+  self->file_bars = g_ptr_array_new ();
+  self->files_box = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->files_box), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (self->files_box, "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->files_box), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Files"), -1);
+  self->files_note = gtk_label_new (NULL);
+  gtk_widget_add_css_class (self->files_note, "dim-label");
+  gtk_widget_set_visible (self->files_note, FALSE);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 12);
+  gtk_widget_set_margin_bottom (box, 12);
+  gtk_box_append (GTK_BOX (box), self->files_box);
+  gtk_box_append (GTK_BOX (box), self->files_note);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), box);
+  return scrolled;
+}
+
+/* ------------------------------------------------------------------ */
+/* Bad peers                                                           */
+
+static void fill_bans (TsrDetailsView *self);
+
+static void
+on_clear_bans (GtkButton      *button,
+               TsrDetailsView *self)
+{
+  if (self->torrent != NULL)
+    {
+      tsr_torrent_clear_bans (self->torrent);
+      fill_bans (self);
+    }
+}
+
+static void
+fill_bans (TsrDetailsView *self)
+{
+  g_autoptr(GPtrArray) bans = tsr_torrent_dup_bans (self->torrent);
+  g_autoptr(GString) signature = g_string_new (NULL);
+  gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
+  g_autoptr(GDateTime) wall = g_date_time_new_now_local ();
+  GtkWidget *child;
+  guint i;
+
+  for (i = 0; i < bans->len; i++)
+    {
+      TsrPeerBan *ban = g_ptr_array_index (bans, i);
+
+      g_string_append_printf (signature, "%s %s %" G_GINT64_FORMAT "\n", ban->address, ban->reason, ban->until);
+    }
+  if (self->bans_shown != NULL && g_str_equal (self->bans_shown, signature->str))
+    return;
+  g_free (self->bans_shown);
+  self->bans_shown = g_strdup (signature->str);
+  while ((child = gtk_widget_get_first_child (self->bans_box)) != NULL)
+    gtk_list_box_remove (GTK_LIST_BOX (self->bans_box), child);
+  for (i = 0; i < bans->len; i++)
+    {
+      TsrPeerBan *ban = g_ptr_array_index (bans, i);
+      g_autoptr(GDateTime) until = g_date_time_add_seconds (wall, (gdouble) (ban->until - now));
+      g_autofree char *until_text = g_date_time_format (until, "%X");
+      g_autofree char *subtitle = g_strdup_printf (_("Until %s: %s"), until_text, ban->reason);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), ban->address);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_list_box_append (GTK_LIST_BOX (self->bans_box), row);
+    }
+}
+
+static GtkWidget *
+build_bans_page (TsrDetailsView *self)
+{
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *clear = gtk_button_new_with_mnemonic (_("_Lift All Bans"));
+  GtkWidget *empty = adw_status_page_new ();
+
+  adw_status_page_set_title (ADW_STATUS_PAGE (empty), _("No Banned Peers"));
+  adw_status_page_set_description (ADW_STATUS_PAGE (empty),
+                                   _("Peers that send corrupt data or break the protocol are banned for an hour"));
+  gtk_widget_add_css_class (empty, "compact");
+  self->bans_box = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->bans_box), GTK_SELECTION_NONE);
+  gtk_list_box_set_placeholder (GTK_LIST_BOX (self->bans_box), empty);
+  gtk_widget_add_css_class (self->bans_box, "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->bans_box), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Bad peers"),
+                                  -1);
+  gtk_widget_set_halign (clear, GTK_ALIGN_START);
+  g_signal_connect (clear, "clicked", G_CALLBACK (on_clear_bans), self);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 12);
+  gtk_widget_set_margin_bottom (box, 12);
+  gtk_box_append (GTK_BOX (box), self->bans_box);
+  gtk_box_append (GTK_BOX (box), clear);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), box);
+  return scrolled;
+}
+
+/* ------------------------------------------------------------------ */
+/* Logs                                                                */
+
+static void
+on_log_line (TsrEventLog    *log,
+             int             kind,
+             const char     *line,
+             TsrDetailsView *self)
+{
+  GtkTextBuffer *buffer = self->logs[kind];
+  GtkTextIter end;
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert (buffer, &end, line, -1);
+  gtk_text_buffer_insert (buffer, &end, "\n", 1);
+  /* Bounded like the log: the oldest line goes. */
+  while ((guint) gtk_text_buffer_get_line_count (buffer) > tsr_event_log_get_n_lines (log, kind) + 1)
+    {
+      GtkTextIter start;
+      GtkTextIter next;
+
+      gtk_text_buffer_get_start_iter (buffer, &start);
+      next = start;
+      gtk_text_iter_forward_line (&next);
+      gtk_text_buffer_delete (buffer, &start, &next);
+    }
+}
+
+static void
+show_log (TsrDetailsView *self)
+{
+  guint i;
+
+  if (self->log != NULL)
+    g_clear_signal_handler (&self->log_handler, self->log);
+  g_clear_object (&self->log);
+  if (self->torrent != NULL && tsr_event_log_get_for (self->torrent) != NULL)
+    self->log = g_object_ref (tsr_event_log_get_for (self->torrent));
+  for (i = 0; i < TSR_N_LOGS; i++)
+    {
+      g_autofree char *text = self->log != NULL ? tsr_event_log_dup_text (self->log, i) : g_strdup ("");
+
+      gtk_text_buffer_set_text (self->logs[i], text, -1);
+    }
+  if (self->log != NULL)
+    self->log_handler = g_signal_connect (self->log, "line-added", G_CALLBACK (on_log_line), self);
+}
+
+static GtkWidget *
+build_log_page (TsrDetailsView *self,
+                TsrLogKind      kind,
+                const char     *label)
+{
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *view = gtk_text_view_new ();
+
+  self->logs[kind] = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
+  gtk_text_view_set_monospace (GTK_TEXT_VIEW (view), TRUE);
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 12);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
+  return scrolled;
+}
+
+/* ------------------------------------------------------------------ */
 
 void
 tsr_details_view_refresh (TsrDetailsView *self)
@@ -455,6 +797,8 @@ tsr_details_view_refresh (TsrDetailsView *self)
   peers = tsr_torrent_dup_peer_infos (self->torrent);
   fill_bars (self, peers);
   fill_state (self, peers);
+  fill_file_progress (self);
+  fill_bans (self);
   tsr_peer_rows_update (self->peers, peers);
   availability = g_strdup_printf (g_dngettext (NULL, "%u peer", "%u peers", peers->len), peers->len);
   gtk_label_set_text (GTK_LABEL (self->availability_label), availability);
@@ -478,6 +822,9 @@ tsr_details_view_set_torrent (TsrDetailsView *self,
     return;
   g_set_object (&self->torrent, torrent);
   g_list_store_remove_all (self->peers);
+  show_log (self);
+  fill_files (self);
+  g_clear_pointer (&self->bans_shown, g_free);
   g_clear_handle_id (&self->refresh_source, g_source_remove);
   gtk_widget_set_sensitive (self->box, torrent != NULL);
   if (torrent == NULL)
@@ -517,6 +864,11 @@ tsr_details_view_dispose (GObject *object)
 
   g_clear_handle_id (&self->refresh_source, g_source_remove);
   g_clear_object (&self->torrent);
+  if (self->log != NULL)
+    g_clear_signal_handler (&self->log_handler, self->log);
+  g_clear_object (&self->log);
+  g_clear_pointer (&self->file_bars, g_ptr_array_unref);
+  g_clear_pointer (&self->bans_shown, g_free);
   g_clear_pointer (&self->box, gtk_widget_unparent);
   g_clear_object (&self->peers);
   g_clear_pointer (&self->values, g_hash_table_unref);
@@ -531,6 +883,9 @@ tsr_details_view_class_init (TsrDetailsViewClass *klass)
 
   object_class->dispose = tsr_details_view_dispose;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  /* A file's priority was changed: the app saves it. */
+  g_signal_new ("priorities-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                G_TYPE_NONE, 0);
   gtk_widget_class_set_css_name (widget_class, "detailsview");
 }
 
@@ -545,7 +900,15 @@ tsr_details_view_init (TsrDetailsView *self)
   self->stack = gtk_stack_new ();
   gtk_widget_set_vexpand (self->stack, TRUE);
   gtk_stack_add_titled (GTK_STACK (self->stack), build_overview (self), "overview", _("Overview"));
+  gtk_stack_add_titled (GTK_STACK (self->stack), build_files_page (self), "files", _("Files"));
   gtk_stack_add_titled (GTK_STACK (self->stack), build_peers_page (self), "peers", _("Peers"));
+  gtk_stack_add_titled (GTK_STACK (self->stack), build_bans_page (self), "bans", _("Bad Peers"));
+  gtk_stack_add_titled (GTK_STACK (self->stack), build_log_page (self, TSR_LOG_TORRENT, _("Torrent log")), "log",
+                        _("Log"));
+  gtk_stack_add_titled (GTK_STACK (self->stack), build_log_page (self, TSR_LOG_PEERS, _("Peer log")), "peer-log",
+                        _("Peer Log"));
+  gtk_stack_add_titled (GTK_STACK (self->stack), build_log_page (self, TSR_LOG_ERRORS, _("Errors")), "errors",
+                        _("Errors"));
   gtk_stack_switcher_set_stack (GTK_STACK_SWITCHER (switcher), GTK_STACK (self->stack));
   gtk_widget_set_halign (switcher, GTK_ALIGN_CENTER);
   gtk_widget_set_margin_top (switcher, 6);

@@ -144,6 +144,45 @@ tsr_library_find (TsrLibrary   *self,
   return NULL;
 }
 
+/* "priorities": one per file (TsrPriority), only when some file is not
+ * normal. */
+static void
+add_priorities (JsonBuilder *builder,
+                TsrTorrent  *torrent)
+{
+  TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
+  gboolean all_normal = TRUE;
+  guint i;
+
+  for (i = 0; i < info->n_files && all_normal; i++)
+    all_normal = tsr_torrent_get_file_priority (torrent, i) == TSR_PRIORITY_NORMAL;
+  if (all_normal)
+    return;
+  json_builder_set_member_name (builder, "priorities");
+  json_builder_begin_array (builder);
+  for (i = 0; i < info->n_files; i++)
+    json_builder_add_int_value (builder, tsr_torrent_get_file_priority (torrent, i));
+  json_builder_end_array (builder);
+}
+
+static void
+set_priorities (TsrTorrent *torrent,
+                JsonArray  *priorities)
+{
+  TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
+  guint i;
+
+  if (priorities == NULL || json_array_get_length (priorities) != info->n_files)
+    return;
+  for (i = 0; i < info->n_files; i++)
+    {
+      gint64 priority = json_array_get_int_element (priorities, i);
+
+      if (priority >= TSR_PRIORITY_SKIP && priority <= TSR_PRIORITY_HIGH)
+        tsr_torrent_set_file_priority (torrent, i, (TsrPriority) priority);
+    }
+}
+
 gboolean
 tsr_library_save (TsrLibrary  *self,
                   GError     **error)
@@ -173,6 +212,7 @@ tsr_library_save (TsrLibrary  *self,
       json_builder_add_string_value (builder, tsr_torrent_get_folder (torrent));
       json_builder_set_member_name (builder, "paused");
       json_builder_add_boolean_value (builder, state == TSR_TORRENT_STOPPED || state == TSR_TORRENT_ERROR);
+      add_priorities (builder, torrent);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -227,9 +267,12 @@ static TsrTorrent *
 add_to_session (TsrLibrary  *self,
                 TsrMetainfo *info,
                 const char  *folder,
-                gboolean     paused)
+                gboolean     paused,
+                JsonArray   *priorities)
 {
   TsrTorrent *torrent = tsr_session_add_torrent (self->session, info, folder);
+
+  set_priorities (torrent, priorities);
 
   tsr_torrent_set_state_folder (torrent, self->resume_folder);
   g_signal_connect_object (torrent, "done", G_CALLBACK (on_torrent_done), self, 0);
@@ -284,7 +327,7 @@ tsr_library_add_file (TsrLibrary  *self,
   if (!g_file_set_contents_full (copy, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes),
                                  G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
     return NULL;
-  torrent = add_to_session (self, info, folder, paused);
+  torrent = add_to_session (self, info, folder, paused, NULL);
   save_quietly (self);
   return torrent;
 }
@@ -341,7 +384,10 @@ tsr_library_restore (TsrLibrary *self)
           g_warning ("Cannot restore a torrent: %s", load_error->message);
           continue;
         }
-      add_to_session (self, info, folder, json_object_get_boolean_member_with_default (entry, "paused", FALSE));
+      add_to_session (self, info, folder, json_object_get_boolean_member_with_default (entry, "paused", FALSE),
+                      json_object_has_member (entry, "priorities") &&
+                      JSON_NODE_HOLDS_ARRAY (json_object_get_member (entry, "priorities"))
+                      ? json_object_get_array_member (entry, "priorities") : NULL);
     }
   self->restoring = FALSE;
 }

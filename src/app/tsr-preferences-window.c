@@ -159,6 +159,9 @@ build (TsrPreferencesWindow *self)
                              number_row (self, "max-ratio", _("Stop Seeding at Ratio"),
                                          _("Uploaded over size; 0 means never stop"), 0, 1000, 0.1, 2));
 
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (downloads),
+                             number_row (self, "log-history", _("Log Length"),
+                                         _("Lines kept in each of a torrent's logs"), 10, 100000, 10, 0));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (downloads));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (network));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (limits));

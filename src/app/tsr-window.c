@@ -583,6 +583,16 @@ tsr_window_close_request (GtkWindow *window)
 }
 
 static void
+on_priorities_changed (TsrDetailsView *view,
+                       TsrWindow      *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!tsr_library_save (self->library, &error))
+    tsr_window_add_toast (self, error->message);
+}
+
+static void
 tsr_window_constructed (GObject *object)
 {
   TsrWindow *self = TSR_WINDOW (object);
@@ -595,6 +605,7 @@ tsr_window_constructed (GObject *object)
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (sorted));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_object (self->selection, "selection-changed", G_CALLBACK (on_selection_changed), self, 0);
+  g_signal_connect_object (self->details_view, "priorities-changed", G_CALLBACK (on_priorities_changed), self, 0);
   g_signal_connect_object (torrents, "items-changed", G_CALLBACK (on_torrents_changed), self, 0);
   on_torrents_changed (torrents, 0, 0, 0, self);
 }

@@ -374,3 +374,9 @@ tsr_peer_pool_mark_self (TsrPeerPool *self,
     }
   g_hash_table_add (self->selves, g_strdup (address));
 }
+
+void
+tsr_peer_pool_clear_bans (TsrPeerPool *self)
+{
+  g_hash_table_remove_all (self->bans);
+}

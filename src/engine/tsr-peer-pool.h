@@ -101,6 +101,8 @@ void         tsr_peer_pool_ban            (TsrPeerPool   *self,
 const char  *tsr_peer_pool_get_ban        (TsrPeerPool   *self,
                                            const char    *address,
                                            gint64         now);
+/* Lifts every ban. */
+void         tsr_peer_pool_clear_bans     (TsrPeerPool   *self);
 /* The bans in force at @now, oldest end first. */
 GPtrArray   *tsr_peer_pool_dup_bans       (TsrPeerPool   *self,
                                            gint64         now);

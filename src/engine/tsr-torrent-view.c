@@ -323,3 +323,10 @@ tsr_torrent_announce_now (TsrTorrent *self)
   tsr_tracker_announce_soon (self->tracker);
   return TRUE;
 }
+
+void
+tsr_torrent_clear_bans (TsrTorrent *self)
+{
+  tsr_peer_pool_clear_bans (self->pool);
+  g_hash_table_remove_all (self->strikes);
+}

@@ -267,6 +267,8 @@ gboolean         tsr_torrent_forget_finish    (TsrTorrent          *self,
  * (signal "peer-dialing" when its turn comes). */
 void             tsr_torrent_add_peer_address (TsrTorrent         *self,
                                                const char         *address);
+/* Lifts every ban (and forgets the strikes towards one). */
+void             tsr_torrent_clear_bans       (TsrTorrent         *self);
 /* The bans in force (element-type TsrPeerBan), the soonest to end first. */
 GPtrArray       *tsr_torrent_dup_bans         (TsrTorrent         *self);
 /* Takes an incoming peer whose handshake named this torrent. */

@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-event-log.c: a torrent's event streams (see the .h). Each line is
+ * worded here from the engine's signals; a "line-added" signal lets an
+ * open view append without rereading the history.
+ */
+#define G_LOG_DOMAIN "tsr-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tsr-app-util.h"
+#include "tsr-event-log.h"
+
+struct _TsrEventLog
+{
+  GObject  parent_instance;
+  GQueue   lines[TSR_N_LOGS];   /* (element-type utf8) oldest first */
+  guint    max_lines;
+};
+
+G_DEFINE_FINAL_TYPE (TsrEventLog, tsr_event_log, G_TYPE_OBJECT)
+
+enum
+{
+  SIGNAL_LINE_ADDED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+tsr_event_log_finalize (GObject *object)
+{
+  TsrEventLog *self = TSR_EVENT_LOG (object);
+  guint i;
+
+  for (i = 0; i < TSR_N_LOGS; i++)
+    g_queue_clear_full (&self->lines[i], g_free);
+  G_OBJECT_CLASS (tsr_event_log_parent_class)->finalize (object);
+}
+
+static void
+tsr_event_log_class_init (TsrEventLogClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = tsr_event_log_finalize;
+  /* kind (TsrLogKind), the line as stored */
+  signals[SIGNAL_LINE_ADDED] = g_signal_new ("line-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                             NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_STRING);
+}
+
+static void
+tsr_event_log_init (TsrEventLog *self)
+{
+  guint i;
+
+  for (i = 0; i < TSR_N_LOGS; i++)
+    g_queue_init (&self->lines[i]);
+}
+
+void
+tsr_event_log_add (TsrEventLog *self,
+                   TsrLogKind   kind,
+                   const char  *text)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%H:%M:%S");
+  char *line = g_strdup_printf ("%s  %s", stamp, text);
+
+  g_return_if_fail (kind < TSR_N_LOGS);
+  g_queue_push_tail (&self->lines[kind], line);
+  while (g_queue_get_length (&self->lines[kind]) > self->max_lines)
+    g_free (g_queue_pop_head (&self->lines[kind]));
+  g_signal_emit (self, signals[SIGNAL_LINE_ADDED], 0, (int) kind, line);
+}
+
+static void
+add_printf (TsrEventLog *self,
+            TsrLogKind   kind,
+            const char  *format,
+            ...) G_GNUC_PRINTF (3, 4);
+
+static void
+add_printf (TsrEventLog *self,
+            TsrLogKind   kind,
+            const char  *format,
+            ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  tsr_event_log_add (self, kind, text);
+}
+
+void
+tsr_event_log_set_max_lines (TsrEventLog *self,
+                             guint        max_lines)
+{
+  guint i;
+
+  self->max_lines = MAX (max_lines, 1);
+  for (i = 0; i < TSR_N_LOGS; i++)
+    while (g_queue_get_length (&self->lines[i]) > self->max_lines)
+      g_free (g_queue_pop_head (&self->lines[i]));
+}
+
+char *
+tsr_event_log_dup_text (TsrEventLog *self,
+                        TsrLogKind   kind)
+{
+  GString *text = g_string_new (NULL);
+  GList *l;
+
+  for (l = self->lines[kind].head; l != NULL; l = l->next)
+    {
+      g_string_append (text, l->data);
+      g_string_append_c (text, '\n');
+    }
+  return g_string_free (text, FALSE);
+}
+
+guint
+tsr_event_log_get_n_lines (TsrEventLog *self,
+                           TsrLogKind   kind)
+{
+  return g_queue_get_length (&self->lines[kind]);
+}
+
+/* ------------------------------------------------------------------ */
+/* The engine's signals, worded                                        */
+
+static void
+on_state_changed (TsrTorrent  *torrent,
+                  TsrEventLog *self)
+{
+  TsrTorrentState state = tsr_torrent_get_state (torrent);
+
+  if (state == TSR_TORRENT_ERROR)
+    add_printf (self, TSR_LOG_ERRORS, "%s", tsr_torrent_get_error (torrent) != NULL ? tsr_torrent_get_error (torrent)
+                                                                                     : tsr_format_state (state));
+  add_printf (self, TSR_LOG_TORRENT, _("Now %s"), tsr_format_state (state));
+}
+
+static void
+on_checked (TsrTorrent  *torrent,
+            guint        pieces,
+            gboolean     from_resume,
+            TsrEventLog *self)
+{
+  if (from_resume)
+    add_printf (self, TSR_LOG_TORRENT, g_dngettext (NULL, "%u piece here (from the resume record)",
+                                                    "%u pieces here (from the resume record)", pieces), pieces);
+  else
+    add_printf (self, TSR_LOG_TORRENT, g_dngettext (NULL, "%u piece here (checked)", "%u pieces here (checked)",
+                                                    pieces), pieces);
+}
+
+static void
+on_hash_failed (TsrTorrent  *torrent,
+                guint        index,
+                TsrEventLog *self)
+{
+  add_printf (self, TSR_LOG_ERRORS, _("Piece %u failed its hash check; fetching it again"), index);
+}
+
+static void
+on_done (TsrTorrent  *torrent,
+         TsrEventLog *self)
+{
+  tsr_event_log_add (self, TSR_LOG_TORRENT, _("All data is here and verified"));
+}
+
+static void
+on_tracker_reply (TsrTorrent  *torrent,
+                  const char  *url,
+                  gint64       seeders,
+                  gint64       leechers,
+                  TsrEventLog *self)
+{
+  if (seeders >= 0 && leechers >= 0)
+    add_printf (self, TSR_LOG_TORRENT, _("Tracker %s: %" G_GINT64_FORMAT " seeders, %" G_GINT64_FORMAT " leechers"),
+                url, seeders, leechers);
+  else
+    add_printf (self, TSR_LOG_TORRENT, _("Tracker %s answered"), url);
+}
+
+static void
+on_tracker_error (TsrTorrent  *torrent,
+                  const char  *url,
+                  const char  *message,
+                  TsrEventLog *self)
+{
+  add_printf (self, TSR_LOG_ERRORS, _("Tracker %s: %s"), url, message);
+}
+
+static void
+on_limit_reached (TsrTorrent  *torrent,
+                  const char  *what,
+                  TsrEventLog *self)
+{
+  add_printf (self, TSR_LOG_TORRENT, _("Stopped: %s"), what);
+}
+
+static void
+on_peer_connected (TsrTorrent  *torrent,
+                   const char  *address,
+                   TsrEventLog *self)
+{
+  add_printf (self, TSR_LOG_PEERS, _("%s: connected"), address);
+}
+
+static void
+on_peer_gone (TsrTorrent  *torrent,
+              const char  *address,
+              const char  *reason,
+              TsrEventLog *self)
+{
+  if (reason != NULL && reason[0] != '\0')
+    add_printf (self, TSR_LOG_PEERS, _("%s: gone (%s)"), address, reason);
+  else
+    add_printf (self, TSR_LOG_PEERS, _("%s: gone"), address);
+}
+
+static void
+on_peer_banned (TsrTorrent  *torrent,
+                const char  *address,
+                const char  *reason,
+                TsrEventLog *self)
+{
+  add_printf (self, TSR_LOG_PEERS, _("%s: banned (%s)"), address, reason);
+  add_printf (self, TSR_LOG_ERRORS, _("Banned %s: %s"), address, reason);
+}
+
+static void
+on_peer_state (TsrTorrent  *torrent,
+               const char  *address,
+               const char  *change,
+               TsrEventLog *self)
+{
+  add_printf (self, TSR_LOG_PEERS, "%s: %s", address, change);
+}
+
+TsrEventLog *
+tsr_event_log_new (TsrTorrent *torrent,
+                   guint       max_lines)
+{
+  TsrEventLog *self = g_object_new (TSR_TYPE_EVENT_LOG, NULL);
+
+  self->max_lines = MAX (max_lines, 1);
+  g_signal_connect (torrent, "state-changed", G_CALLBACK (on_state_changed), self);
+  g_signal_connect (torrent, "checked", G_CALLBACK (on_checked), self);
+  g_signal_connect (torrent, "hash-failed", G_CALLBACK (on_hash_failed), self);
+  g_signal_connect (torrent, "done", G_CALLBACK (on_done), self);
+  g_signal_connect (torrent, "tracker-reply", G_CALLBACK (on_tracker_reply), self);
+  g_signal_connect (torrent, "tracker-error", G_CALLBACK (on_tracker_error), self);
+  g_signal_connect (torrent, "limit-reached", G_CALLBACK (on_limit_reached), self);
+  g_signal_connect (torrent, "peer-connected", G_CALLBACK (on_peer_connected), self);
+  g_signal_connect (torrent, "peer-gone", G_CALLBACK (on_peer_gone), self);
+  g_signal_connect (torrent, "peer-banned", G_CALLBACK (on_peer_banned), self);
+  g_signal_connect (torrent, "peer-state", G_CALLBACK (on_peer_state), self);
+  return self;
+}
+
+TsrEventLog *
+tsr_event_log_get_for (TsrTorrent *torrent)
+{
+  return g_object_get_data (G_OBJECT (torrent), "tsr-event-log");
+}
+
+void
+tsr_event_log_attach (TsrTorrent *torrent,
+                      guint       max_lines)
+{
+  /* The torrent owns its log: the handlers, whose data is the log, go
+   * with the torrent's dispose, before its data is freed. */
+  g_object_set_data_full (G_OBJECT (torrent), "tsr-event-log", tsr_event_log_new (torrent, max_lines),
+                          g_object_unref);
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-event-log.h: a torrent's event streams as the original's log views
+ * showed them: the torrent log (state, checks, trackers, limits), the peer
+ * log (connections, choking, bans) and errors. Each keeps its newest
+ * lines up to a length, and records whether or not a view shows it.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tsr-torrent.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  TSR_LOG_TORRENT,
+  TSR_LOG_PEERS,
+  TSR_LOG_ERRORS,
+  TSR_N_LOGS
+} TsrLogKind;
+
+#define TSR_TYPE_EVENT_LOG (tsr_event_log_get_type ())
+G_DECLARE_FINAL_TYPE (TsrEventLog, tsr_event_log, TSR, EVENT_LOG, GObject)
+
+/* Listens to @torrent (not kept alive by the log). */
+TsrEventLog *tsr_event_log_new        (TsrTorrent  *torrent,
+                                       guint        max_lines);
+void         tsr_event_log_set_max_lines (TsrEventLog *self,
+                                          guint        max_lines);
+/* Adds a line (the time is put in front). */
+void         tsr_event_log_add        (TsrEventLog *self,
+                                       TsrLogKind   kind,
+                                       const char  *text);
+/* The lines of @kind, oldest first, one per line. */
+char        *tsr_event_log_dup_text   (TsrEventLog *self,
+                                       TsrLogKind   kind);
+guint        tsr_event_log_get_n_lines (TsrEventLog *self,
+                                        TsrLogKind   kind);
+/* The log kept for @torrent by the app (see tsr_event_log_attach). */
+TsrEventLog *tsr_event_log_get_for    (TsrTorrent  *torrent);
+void         tsr_event_log_attach     (TsrTorrent  *torrent,
+                                       guint        max_lines);
+
+G_END_DECLS
