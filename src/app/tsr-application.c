@@ -238,7 +238,21 @@ on_settings_changed (GSettings      *settings,
   GListModel *torrents = tsr_library_get_torrents (self->library);
   guint i;
 
-  if (g_str_equal (key, "max-peers-per-torrent") || g_str_equal (key, "log-history"))
+  if (g_str_equal (key, "max-ratio"))
+    for (i = 0; i < g_list_model_get_n_items (torrents); i++)
+      {
+        g_autoptr(TsrTorrent) torrent = g_list_model_get_item (torrents, i);
+        guint64 up_total = 0;
+        guint64 down_total = 0;
+        gdouble ratio = 0;
+
+        /* Torrents with limits of their own keep them. */
+        if (g_object_get_data (G_OBJECT (torrent), "tsr-own-limits") != NULL)
+          continue;
+        tsr_torrent_get_limits (torrent, &up_total, &down_total, &ratio);
+        tsr_torrent_set_limits (torrent, up_total, down_total, g_settings_get_double (settings, key));
+      }
+  else if (g_str_equal (key, "max-peers-per-torrent") || g_str_equal (key, "log-history"))
     for (i = 0; i < g_list_model_get_n_items (torrents); i++)
       {
         g_autoptr(TsrTorrent) torrent = g_list_model_get_item (torrents, i);

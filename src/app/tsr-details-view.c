@@ -41,6 +41,8 @@ struct _TsrDetailsView
   GtkWidget    *bans_box;         /* GtkListBox */
   char         *bans_shown;       /* (owned) what bans_box shows, to rebuild on change */
   GtkTextBuffer *logs[TSR_N_LOGS];
+  TsrLibrary   *library;          /* (owned) (nullable) */
+  GtkWidget    *limit_spins[5];   /* ratio, down, up (KiB/s), down, up totals (MiB) */
   TsrEventLog  *log;              /* (owned) (nullable) the torrent's */
   gulong        log_handler;
 };
@@ -386,6 +388,92 @@ titled (const char *title,
   return box;
 }
 
+/* Per-torrent limits: applied when Enter is pressed in any of them (or
+ * the value is stepped), kept across restarts by the library. */
+static const struct
+{
+  const char *title;
+  const char *hint;
+  double      upper;
+  double      step;
+  guint       digits;
+} limit_rows[] = {
+  { N_("Stop at ratio"), N_("uploaded over size; 0: never"), 10000, 0.1, 2 },
+  { N_("Download limit"), N_("KiB/s; 0: none"), 10000000, 10, 0 },
+  { N_("Upload limit"), N_("KiB/s; 0: none"), 10000000, 10, 0 },
+  { N_("Stop after downloading"), N_("MiB; 0: no limit"), 100000000, 100, 0 },
+  { N_("Stop after uploading"), N_("MiB; 0: no limit"), 100000000, 100, 0 },
+};
+
+static void
+apply_limits (TsrDetailsView *self)
+{
+  double v[G_N_ELEMENTS (limit_rows)];
+  guint i;
+
+  if (self->torrent == NULL || self->library == NULL)
+    return;
+  for (i = 0; i < G_N_ELEMENTS (limit_rows); i++)
+    v[i] = gtk_spin_button_get_value (GTK_SPIN_BUTTON (self->limit_spins[i]));
+  tsr_library_set_limits (self->library, self->torrent, (guint64) v[2] * 1024, (guint64) v[1] * 1024,
+                          (guint64) v[4] * 1024 * 1024, (guint64) v[3] * 1024 * 1024, v[0]);
+}
+
+static void
+show_limits (TsrDetailsView *self)
+{
+  guint64 up_total = 0;
+  guint64 down_total = 0;
+  gdouble ratio = 0;
+  double v[G_N_ELEMENTS (limit_rows)];
+  guint i;
+
+  if (self->torrent == NULL)
+    return;
+  tsr_torrent_get_limits (self->torrent, &up_total, &down_total, &ratio);
+  v[0] = ratio;
+  v[1] = (double) (tsr_torrent_get_down_rate_limit (self->torrent) / 1024);
+  v[2] = (double) (tsr_torrent_get_up_rate_limit (self->torrent) / 1024);
+  v[3] = (double) (down_total / (1024 * 1024));
+  v[4] = (double) (up_total / (1024 * 1024));
+  for (i = 0; i < G_N_ELEMENTS (limit_rows); i++)
+    {
+      g_signal_handlers_block_by_func (self->limit_spins[i], apply_limits, self);
+      gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->limit_spins[i]), v[i]);
+      g_signal_handlers_unblock_by_func (self->limit_spins[i], apply_limits, self);
+    }
+}
+
+static GtkWidget *
+build_limits (TsrDetailsView *self)
+{
+  GtkWidget *grid = new_grid ();
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (limit_rows); i++)
+    {
+      GtkWidget *name = gtk_label_new (_(limit_rows[i].title));
+      GtkWidget *hint = gtk_label_new (_(limit_rows[i].hint));
+      GtkWidget *spin = gtk_spin_button_new_with_range (0, limit_rows[i].upper, limit_rows[i].step);
+
+      gtk_label_set_xalign (GTK_LABEL (name), 1.0f);
+      gtk_widget_add_css_class (name, "dim-label");
+      gtk_label_set_xalign (GTK_LABEL (hint), 0.0f);
+      gtk_widget_add_css_class (hint, "dim-label");
+      gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), limit_rows[i].digits);
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_RELATION_LABELLED_BY, name, NULL, -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                      _(limit_rows[i].hint), -1);
+      g_signal_connect_swapped (spin, "activate", G_CALLBACK (apply_limits), self);
+      g_signal_connect_swapped (spin, "value-changed", G_CALLBACK (apply_limits), self);
+      gtk_grid_attach (GTK_GRID (grid), name, 0, (int) i, 1, 1);
+      gtk_grid_attach (GTK_GRID (grid), spin, 1, (int) i, 1, 1);
+      gtk_grid_attach (GTK_GRID (grid), hint, 2, (int) i, 1, 1);
+      self->limit_spins[i] = spin;
+    }
+  return grid;
+}
+
 static GtkWidget *
 build_overview (TsrDetailsView *self)
 {
@@ -450,6 +538,7 @@ build_overview (TsrDetailsView *self)
   add_grid_row (self, self->info_grid, "date", _("Created on"));
   gtk_box_append (GTK_BOX (grids), titled (_("Torrent"), self->info_grid, NULL));
   gtk_box_append (GTK_BOX (box), grids);
+  gtk_box_append (GTK_BOX (box), titled (_("Limits for This Torrent"), build_limits (self), NULL));
 
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), box);
   return scrolled;
@@ -834,6 +923,7 @@ tsr_details_view_set_torrent (TsrDetailsView *self,
       return;
     }
   fill_info (self);
+  show_limits (self);
   tsr_details_view_refresh (self);
   self->refresh_source = g_timeout_add_seconds (1, on_refresh, self);
 }
@@ -843,6 +933,13 @@ tsr_details_view_show_page (TsrDetailsView *self,
                             const char     *name)
 {
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), name);
+}
+
+void
+tsr_details_view_set_library (TsrDetailsView *self,
+                              TsrLibrary     *library)
+{
+  g_set_object (&self->library, library);
 }
 
 GListModel *
@@ -864,6 +961,7 @@ tsr_details_view_dispose (GObject *object)
 
   g_clear_handle_id (&self->refresh_source, g_source_remove);
   g_clear_object (&self->torrent);
+  g_clear_object (&self->library);
   if (self->log != NULL)
     g_clear_signal_handler (&self->log_handler, self->log);
   g_clear_object (&self->log);

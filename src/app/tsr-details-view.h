@@ -9,6 +9,7 @@
 
 #include <gtk/gtk.h>
 
+#include "tsr-library.h"
 #include "tsr-torrent.h"
 
 G_BEGIN_DECLS
@@ -17,6 +18,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TsrDetailsView, tsr_details_view, TSR, DETAILS_VIEW, GtkWidget)
 
 GtkWidget  *tsr_details_view_new         (void);
+/* Where edited per-torrent limits are kept. */
+void        tsr_details_view_set_library (TsrDetailsView *self,
+                                          TsrLibrary     *library);
 /* @torrent: (nullable): what to show; NULL shows a hint instead. */
 void        tsr_details_view_set_torrent (TsrDetailsView *self,
                                           TsrTorrent     *torrent);

@@ -183,6 +183,74 @@ set_priorities (TsrTorrent *torrent,
     }
 }
 
+static void save_quietly (TsrLibrary *self);
+
+/* "limits", only for a torrent whose limits the user set. */
+static void
+add_limits (JsonBuilder *builder,
+            TsrTorrent  *torrent)
+{
+  guint64 up_total = 0;
+  guint64 down_total = 0;
+  gdouble ratio = 0;
+
+  if (g_object_get_data (G_OBJECT (torrent), "tsr-own-limits") == NULL)
+    return;
+  tsr_torrent_get_limits (torrent, &up_total, &down_total, &ratio);
+  json_builder_set_member_name (builder, "limits");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "up-rate");
+  json_builder_add_int_value (builder, (gint64) tsr_torrent_get_up_rate_limit (torrent));
+  json_builder_set_member_name (builder, "down-rate");
+  json_builder_add_int_value (builder, (gint64) tsr_torrent_get_down_rate_limit (torrent));
+  json_builder_set_member_name (builder, "up-total");
+  json_builder_add_int_value (builder, (gint64) up_total);
+  json_builder_set_member_name (builder, "down-total");
+  json_builder_add_int_value (builder, (gint64) down_total);
+  json_builder_set_member_name (builder, "ratio");
+  json_builder_add_double_value (builder, ratio);
+  json_builder_end_object (builder);
+}
+
+static guint64
+member_u64 (JsonObject *object,
+            const char *name)
+{
+  gint64 value = json_object_get_int_member_with_default (object, name, 0);
+
+  return value > 0 ? (guint64) value : 0;
+}
+
+static void
+apply_limits (TsrTorrent *torrent,
+              JsonObject *limits)
+{
+  gdouble ratio;
+
+  if (limits == NULL)
+    return;
+  ratio = json_object_get_double_member_with_default (limits, "ratio", 0);
+  g_object_set_data (G_OBJECT (torrent), "tsr-own-limits", GINT_TO_POINTER (TRUE));
+  tsr_torrent_set_rate_limits (torrent, member_u64 (limits, "up-rate"), member_u64 (limits, "down-rate"));
+  tsr_torrent_set_limits (torrent, member_u64 (limits, "up-total"), member_u64 (limits, "down-total"),
+                          ratio > 0 ? ratio : 0);
+}
+
+void
+tsr_library_set_limits (TsrLibrary *self,
+                        TsrTorrent *torrent,
+                        guint64     up_rate,
+                        guint64     down_rate,
+                        guint64     up_total,
+                        guint64     down_total,
+                        gdouble     seed_ratio)
+{
+  g_object_set_data (G_OBJECT (torrent), "tsr-own-limits", GINT_TO_POINTER (TRUE));
+  tsr_torrent_set_rate_limits (torrent, up_rate, down_rate);
+  tsr_torrent_set_limits (torrent, up_total, down_total, seed_ratio);
+  save_quietly (self);
+}
+
 gboolean
 tsr_library_save (TsrLibrary  *self,
                   GError     **error)
@@ -213,6 +281,7 @@ tsr_library_save (TsrLibrary  *self,
       json_builder_set_member_name (builder, "paused");
       json_builder_add_boolean_value (builder, state == TSR_TORRENT_STOPPED || state == TSR_TORRENT_ERROR);
       add_priorities (builder, torrent);
+      add_limits (builder, torrent);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -268,11 +337,13 @@ add_to_session (TsrLibrary  *self,
                 TsrMetainfo *info,
                 const char  *folder,
                 gboolean     paused,
-                JsonArray   *priorities)
+                JsonArray   *priorities,
+                JsonObject  *limits)
 {
   TsrTorrent *torrent = tsr_session_add_torrent (self->session, info, folder);
 
   set_priorities (torrent, priorities);
+  apply_limits (torrent, limits);
 
   tsr_torrent_set_state_folder (torrent, self->resume_folder);
   g_signal_connect_object (torrent, "done", G_CALLBACK (on_torrent_done), self, 0);
@@ -327,7 +398,7 @@ tsr_library_add_file (TsrLibrary  *self,
   if (!g_file_set_contents_full (copy, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes),
                                  G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
     return NULL;
-  torrent = add_to_session (self, info, folder, paused, NULL);
+  torrent = add_to_session (self, info, folder, paused, NULL, NULL);
   save_quietly (self);
   return torrent;
 }
@@ -387,7 +458,10 @@ tsr_library_restore (TsrLibrary *self)
       add_to_session (self, info, folder, json_object_get_boolean_member_with_default (entry, "paused", FALSE),
                       json_object_has_member (entry, "priorities") &&
                       JSON_NODE_HOLDS_ARRAY (json_object_get_member (entry, "priorities"))
-                      ? json_object_get_array_member (entry, "priorities") : NULL);
+                      ? json_object_get_array_member (entry, "priorities") : NULL,
+                      json_object_has_member (entry, "limits") &&
+                      JSON_NODE_HOLDS_OBJECT (json_object_get_member (entry, "limits"))
+                      ? json_object_get_object_member (entry, "limits") : NULL);
     }
   self->restoring = FALSE;
 }

@@ -49,6 +49,16 @@ void         tsr_library_stop           (TsrLibrary  *self,
 void         tsr_library_remove         (TsrLibrary  *self,
                                          TsrTorrent  *torrent,
                                          gboolean     delete_data);
+/* The torrent's own limits (bytes a second, bytes, ratio; 0: none), set
+ * from its details: applied at once and kept across restarts, in place
+ * of the preferences' seeding ratio. */
+void         tsr_library_set_limits     (TsrLibrary  *self,
+                                         TsrTorrent  *torrent,
+                                         guint64      up_rate,
+                                         guint64      down_rate,
+                                         guint64      up_total,
+                                         guint64      down_total,
+                                         gdouble      seed_ratio);
 /* Rewrites the index now (it is also rewritten after each change). */
 gboolean     tsr_library_save           (TsrLibrary  *self,
                                          GError     **error);

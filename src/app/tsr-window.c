@@ -606,6 +606,7 @@ tsr_window_constructed (GObject *object)
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_object (self->selection, "selection-changed", G_CALLBACK (on_selection_changed), self, 0);
   g_signal_connect_object (self->details_view, "priorities-changed", G_CALLBACK (on_priorities_changed), self, 0);
+  tsr_details_view_set_library (self->details_view, self->library);
   g_signal_connect_object (torrents, "items-changed", G_CALLBACK (on_torrents_changed), self, 0);
   on_torrents_changed (torrents, 0, 0, 0, self);
 }

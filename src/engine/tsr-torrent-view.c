@@ -330,3 +330,14 @@ tsr_torrent_clear_bans (TsrTorrent *self)
   tsr_peer_pool_clear_bans (self->pool);
   g_hash_table_remove_all (self->strikes);
 }
+
+void
+tsr_torrent_get_limits (TsrTorrent *self,
+                        guint64    *up_total,
+                        guint64    *down_total,
+                        gdouble    *seed_ratio)
+{
+  *up_total = self->up_total;
+  *down_total = self->down_total;
+  *seed_ratio = self->seed_ratio;
+}

@@ -167,6 +167,10 @@ guint64          tsr_torrent_get_down_rate_limit (TsrTorrent      *self);
 /* Stops the torrent (signal "limit-reached" with "up-total", "down-total"
  * or "seed-ratio") once it uploaded @up_total or downloaded @down_total
  * bytes, or seeded to @seed_ratio times its size; 0 means no limit. */
+void             tsr_torrent_get_limits       (TsrTorrent         *self,
+                                               guint64            *up_total,
+                                               guint64            *down_total,
+                                               gdouble            *seed_ratio);
 void             tsr_torrent_set_limits       (TsrTorrent         *self,
                                                guint64             up_total,
                                                guint64             down_total,

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test-library.c: the app's torrents across runs: a torrent added, with
+ * its folder, file priorities, own limits and stopped state, comes back
+ * the same in a new library over the same data folder; a torrent already
+ * in the list or a file that is not a torrent is refused with a reason;
+ * a removed torrent is gone from the index and its copy deleted.
+ */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "tsr-library.h"
+#include "tsr-test-util.h"
+
+static void
+wait_saved (void)
+{
+  /* Removing finishes on the main context. */
+  gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+test_round_trip (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tsr-library-XXXXXX", NULL);
+  g_autofree char *root = g_build_filename (dir, "pack", NULL);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autofree char *downloads = g_build_filename (dir, "downloads", NULL);
+  g_autofree char *torrent_path = g_build_filename (dir, "pack.torrent", NULL);
+  g_autofree char *junk_path = g_build_filename (dir, "junk.torrent", NULL);
+  g_autofree char *copy = NULL;
+  g_autoptr(TsrMetainfo) info = NULL;
+  g_autoptr(TsrLibrary) first = NULL;
+  g_autoptr(TsrLibrary) second = NULL;
+  g_autoptr(TsrTorrent) restored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hex = NULL;
+  g_autofree char *copy_name = NULL;
+  TsrTorrent *torrent;
+  guint64 up_total = 0;
+  guint64 down_total = 0;
+  gdouble ratio = 0;
+
+  tsr_test_write_file (root, "a.bin", 40000, 1);
+  tsr_test_write_file (root, "b.bin", 30000, 2);
+  info = tsr_test_make_torrent (root, TSR_CREATE_V1, 16384);
+  {
+    /* The smallest .torrent holding that info dictionary. */
+    g_autoptr(GByteArray) file = g_byte_array_new ();
+    gsize length = 0;
+    const guint8 *bytes = g_bytes_get_data (info->info_bytes, &length);
+
+    g_byte_array_append (file, (const guint8 *) "d4:info", 7);
+    g_byte_array_append (file, bytes, (guint) length);
+    g_byte_array_append (file, (const guint8 *) "e", 1);
+    g_assert_true (g_file_set_contents (torrent_path, (const char *) file->data, file->len, NULL));
+  }
+
+  first = tsr_library_new (data);
+  torrent = tsr_library_add_file (first, torrent_path, downloads, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (torrent);
+  g_assert_cmpint (tsr_torrent_get_state (torrent), ==, TSR_TORRENT_STOPPED);
+  tsr_torrent_set_file_priority (torrent, 1, TSR_PRIORITY_SKIP);
+  tsr_library_set_limits (first, torrent, 2048, 4096, 5 << 20, 6 << 20, 1.5);
+
+  /* The same torrent twice, or a file that is not one: refused. */
+  g_assert_null (tsr_library_add_file (first, torrent_path, downloads, TRUE, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_assert_true (g_file_set_contents (junk_path, "d4:spam", -1, NULL));
+  g_assert_null (tsr_library_add_file (first, junk_path, downloads, TRUE, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "junk.torrent"));
+  g_clear_error (&error);
+  g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (first)), ==, 1);
+
+  g_assert_true (tsr_library_save (first, &error));
+  g_assert_no_error (error);
+  g_clear_object (&first);
+
+  second = tsr_library_new (data);
+  tsr_library_restore (second);
+  g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (second)), ==, 1);
+  restored = g_list_model_get_item (tsr_library_get_torrents (second), 0);
+  g_assert_true (memcmp (tsr_torrent_get_metainfo (restored)->info_hash, info->info_hash, 20) == 0);
+  g_assert_cmpstr (tsr_torrent_get_folder (restored), ==, downloads);
+  g_assert_cmpint (tsr_torrent_get_state (restored), ==, TSR_TORRENT_STOPPED);
+  g_assert_cmpint (tsr_torrent_get_file_priority (restored, 0), ==, TSR_PRIORITY_NORMAL);
+  g_assert_cmpint (tsr_torrent_get_file_priority (restored, 1), ==, TSR_PRIORITY_SKIP);
+  g_assert_cmpuint (tsr_torrent_get_up_rate_limit (restored), ==, 2048);
+  g_assert_cmpuint (tsr_torrent_get_down_rate_limit (restored), ==, 4096);
+  tsr_torrent_get_limits (restored, &up_total, &down_total, &ratio);
+  g_assert_cmpuint (up_total, ==, 5 << 20);
+  g_assert_cmpuint (down_total, ==, 6 << 20);
+  g_assert_cmpfloat (ratio, ==, 1.5);
+
+  /* Removed: out of the index, its copy gone. */
+  hex = tsr_metainfo_dup_info_hash_hex (info);
+  copy_name = g_strconcat (hex, ".torrent", NULL);
+  copy = g_build_filename (data, "torrents", copy_name, NULL);
+  g_assert_true (g_file_test (copy, G_FILE_TEST_EXISTS));
+  tsr_library_remove (second, restored, FALSE);
+  wait_saved ();
+  g_assert_false (g_file_test (copy, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (second)), ==, 0);
+  g_clear_object (&restored);
+  g_clear_object (&second);
+  second = tsr_library_new (data);
+  tsr_library_restore (second);
+  g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (second)), ==, 0);
+
+  tsr_test_remove_tree (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/library/round-trip", test_round_trip);
+  return g_test_run ();
+}
