@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Screenshots of the app during a live local download, for the README and
-# the AppStream metainfo: data/screenshots/main.png (list and overview)
-# and data/screenshots/peers.png. Two rate-limited tessera-cli seeders on
+# the AppStream metainfo: data/screenshots/main.png (list and overview),
+# files.png, peers.png and trackers.png. Two rate-limited tessera-cli seeders on
 # 127.0.0.1 found through opentracker; the app runs under Xvfb on a private
 # session bus with a temporary home, saves its window (TESSERA_SCREENSHOTS)
 # and quits. Everything started here is stopped by PID at exit.
@@ -52,12 +52,15 @@ done
 sleep 3
 
 HOME_DIR=$WORK/home
-mkdir -p "$HOME_DIR/Downloads" "$HOME_DIR/.config"
+mkdir -p "$HOME_DIR/Downloads" "$HOME_DIR/.config" "$WORK/shots"
 echo 'XDG_DOWNLOAD_DIR="$HOME/Downloads"' > "$HOME_DIR/.config/user-dirs.dirs"
 HOME=$HOME_DIR XDG_DATA_HOME=$HOME_DIR/.local/share XDG_CONFIG_HOME=$HOME_DIR/.config \
 XDG_CACHE_HOME=$HOME_DIR/.cache GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR=$BUILD/data \
-GDK_BACKEND=x11 GTK_A11Y=none TESSERA_SCREENSHOTS=$OUT no_proxy='*' \
+GDK_BACKEND=x11 GTK_A11Y=none TESSERA_SCREENSHOTS=$WORK/shots no_proxy='*' \
   timeout 120 dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" "$APP" "$WORK/movie.torrent" \
   > "$WORK/app.log" 2>&1 || { cat "$WORK/app.log" >&2; exit 1; }
-grep '^screenshot ' "$WORK/app.log"
-[ -s "$OUT/main.png" ] && [ -s "$OUT/peers.png" ] || { cat "$WORK/app.log" >&2; exit 1; }
+for page in main files peers trackers; do
+  [ -s "$WORK/shots/$page.png" ] || { cat "$WORK/app.log" >&2; exit 1; }
+  cp "$WORK/shots/$page.png" "$OUT/$page.png"
+  echo "$OUT/$page.png"
+done

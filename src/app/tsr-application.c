@@ -49,9 +49,10 @@ on_smoke_quit (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* TESSERA_SCREENSHOTS=DIR (tests/screenshots.sh): once torrents are
- * running, the window is saved as DIR/main.png (details: overview) and
- * DIR/peers.png, then the app quits. */
+/* TESSERA_SCREENSHOTS=DIR (tests/screenshots.sh, and the app test, which
+ * runs it with fatal warnings to walk every page): once torrents are
+ * running, the first is selected and each details page saved as
+ * DIR/PAGE.png (the overview as main.png), then the app quits. */
 typedef struct
 {
   TsrApplication *app;
@@ -64,8 +65,9 @@ on_screenshot_step (gpointer user_data)
 {
   Screenshots *shots = user_data;
   const char *folder = g_getenv ("TESSERA_SCREENSHOTS");
-  static const char *pages[] = { "overview", "peers" };
-  static const char *files[] = { "main.png", "peers.png" };
+  static const char *pages[] = { "overview", "files", "peers", "trackers", "bans", "log", "peer-log", "errors" };
+  static const char *files[] = { "main.png", "files.png", "peers.png", "trackers.png", "bans.png", "log.png",
+                                 "peer-log.png", "errors.png" };
   guint i = shots->step / 2;
 
   if (i >= G_N_ELEMENTS (pages))
@@ -91,6 +93,14 @@ on_screenshot_step (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static gboolean
+on_screenshot_first_step (gpointer user_data)
+{
+  if (on_screenshot_step (user_data))
+    g_timeout_add (1000, on_screenshot_step, user_data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_window_mapped (GtkWidget *widget,
                   gpointer   user_data)
@@ -105,8 +115,9 @@ on_window_mapped (GtkWidget *widget,
 
       shots->app = user_data;
       shots->window = TSR_WINDOW (widget);
-      /* A few seconds for peers to connect and rates to show. */
-      g_timeout_add (3000, on_screenshot_step, shots);
+      /* A few seconds for peers to connect and rates to show, then a
+       * second per step. */
+      g_timeout_add (4000, on_screenshot_first_step, shots);
     }
 }
 

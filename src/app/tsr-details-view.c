@@ -39,6 +39,9 @@ struct _TsrDetailsView
   GPtrArray    *file_bars;        /* (owned) GtkProgressBar per listed file */
   GtkWidget    *files_note;
   GtkWidget    *bans_box;         /* GtkListBox */
+  GtkWidget    *trackers_box;     /* GtkListBox */
+  GtkWidget    *next_announce;
+  char         *trackers_shown;   /* (owned) what trackers_box shows */
   char         *bans_shown;       /* (owned) what bans_box shows, to rebuild on change */
   GtkTextBuffer *logs[TSR_N_LOGS];
   TsrLibrary   *library;          /* (owned) (nullable) */
@@ -388,8 +391,9 @@ titled (const char *title,
   return box;
 }
 
-/* Per-torrent limits: applied when Enter is pressed in any of them (or
- * the value is stepped), kept across restarts by the library. */
+/* Per-torrent limits: applied when a value is committed (Enter, leaving
+ * the field, or a step: GTK 4.8's spin buttons say so by value-changed),
+ * kept across restarts by the library. */
 static const struct
 {
   const char *title;
@@ -464,7 +468,6 @@ build_limits (TsrDetailsView *self)
       gtk_accessible_update_relation (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_RELATION_LABELLED_BY, name, NULL, -1);
       gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                       _(limit_rows[i].hint), -1);
-      g_signal_connect_swapped (spin, "activate", G_CALLBACK (apply_limits), self);
       g_signal_connect_swapped (spin, "value-changed", G_CALLBACK (apply_limits), self);
       gtk_grid_attach (GTK_GRID (grid), name, 0, (int) i, 1, 1);
       gtk_grid_attach (GTK_GRID (grid), spin, 1, (int) i, 1, 1);
@@ -725,6 +728,128 @@ build_files_page (TsrDetailsView *self)
 }
 
 /* ------------------------------------------------------------------ */
+/* Trackers                                                            */
+
+static char *
+tracker_status (TsrDetailsView *self,
+                const char     *url)
+{
+  TsrEventLog *log = tsr_event_log_get_for (self->torrent);
+  const char *message = NULL;
+  gint64 when = 0;
+  gint64 seeders = -1;
+  gint64 leechers = -1;
+  g_autoptr(GDateTime) then = NULL;
+  g_autofree char *time_text = NULL;
+
+  if (log == NULL || !tsr_event_log_get_tracker (log, url, &when, &message, &seeders, &leechers))
+    return g_strdup (_("Not asked yet"));
+  then = g_date_time_new_from_unix_local (when);
+  time_text = g_date_time_format (then, "%X");
+  if (message != NULL)
+    /* TRANSLATORS: time of the last announce, then the tracker's error */
+    return g_strdup_printf (_("%s: %s"), time_text, message);
+  if (seeders >= 0 && leechers >= 0)
+    return g_strdup_printf (_("%s: %" G_GINT64_FORMAT " seeders, %" G_GINT64_FORMAT " leechers"), time_text,
+                            seeders, leechers);
+  return g_strdup_printf (_("%s: answered"), time_text);
+}
+
+static void
+fill_trackers (TsrDetailsView *self)
+{
+  TsrMetainfo *info = tsr_torrent_get_metainfo (self->torrent);
+  g_autoptr(GString) signature = g_string_new (NULL);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_free);
+  gint64 next = tsr_torrent_get_next_announce (self->torrent);
+  GtkWidget *child;
+  guint i;
+  guint j;
+
+  if (next < 0)
+    gtk_label_set_text (GTK_LABEL (self->next_announce), _("No announce planned (the torrent is stopped, or has no "
+                                                           "tracker)"));
+  else
+    {
+      g_autofree char *in = tsr_format_duration (next);
+      g_autofree char *text = g_strdup_printf (_("Next announce in %s"), in);
+
+      gtk_label_set_text (GTK_LABEL (self->next_announce), text);
+    }
+  for (i = 0; info->trackers != NULL && i < info->trackers->len; i++)
+    {
+      GPtrArray *tier = g_ptr_array_index (info->trackers, i);
+
+      for (j = 0; j < tier->len; j++)
+        {
+          char *status = tracker_status (self, g_ptr_array_index (tier, j));
+
+          g_string_append_printf (signature, "%u %s %s\n", i, (char *) g_ptr_array_index (tier, j), status);
+          g_ptr_array_add (rows, status);
+        }
+    }
+  if (self->trackers_shown != NULL && g_str_equal (self->trackers_shown, signature->str))
+    return;
+  g_free (self->trackers_shown);
+  self->trackers_shown = g_strdup (signature->str);
+  while ((child = gtk_widget_get_first_child (self->trackers_box)) != NULL)
+    gtk_list_box_remove (GTK_LIST_BOX (self->trackers_box), child);
+  for (i = 0; info->trackers != NULL && i < info->trackers->len; i++)
+    {
+      GPtrArray *tier = g_ptr_array_index (info->trackers, i);
+
+      for (j = 0; j < tier->len; j++)
+        {
+          GtkWidget *row = adw_action_row_new ();
+          g_autofree char *tier_text = g_strdup_printf (_("Tier %u"), i + 1);
+          GtkWidget *tier_label = gtk_label_new (tier_text);
+
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), g_ptr_array_index (tier, j));
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), g_ptr_array_index (rows, 0));
+          g_ptr_array_remove_index (rows, 0);
+          gtk_widget_add_css_class (tier_label, "dim-label");
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), tier_label);
+          gtk_list_box_append (GTK_LIST_BOX (self->trackers_box), row);
+        }
+    }
+}
+
+static GtkWidget *
+build_trackers_page (TsrDetailsView *self)
+{
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *ask = gtk_button_new_with_mnemonic (_("Ask _Tracker"));
+  GtkWidget *bottom = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *empty = adw_status_page_new ();
+
+  adw_status_page_set_title (ADW_STATUS_PAGE (empty), _("No Trackers"));
+  adw_status_page_set_description (ADW_STATUS_PAGE (empty), _("This torrent finds its peers some other way"));
+  gtk_widget_add_css_class (empty, "compact");
+  self->trackers_box = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->trackers_box), GTK_SELECTION_NONE);
+  gtk_list_box_set_placeholder (GTK_LIST_BOX (self->trackers_box), empty);
+  gtk_widget_add_css_class (self->trackers_box, "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->trackers_box), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Trackers"), -1);
+  self->next_announce = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (self->next_announce), 0.0f);
+  gtk_widget_set_hexpand (self->next_announce, TRUE);
+  gtk_widget_add_css_class (self->next_announce, "dim-label");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (ask), "win.announce");
+  gtk_box_append (GTK_BOX (bottom), self->next_announce);
+  gtk_box_append (GTK_BOX (bottom), ask);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 12);
+  gtk_widget_set_margin_bottom (box, 12);
+  gtk_box_append (GTK_BOX (box), self->trackers_box);
+  gtk_box_append (GTK_BOX (box), bottom);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), box);
+  return scrolled;
+}
+
+/* ------------------------------------------------------------------ */
 /* Bad peers                                                           */
 
 static void fill_bans (TsrDetailsView *self);
@@ -888,6 +1013,7 @@ tsr_details_view_refresh (TsrDetailsView *self)
   fill_state (self, peers);
   fill_file_progress (self);
   fill_bans (self);
+  fill_trackers (self);
   tsr_peer_rows_update (self->peers, peers);
   availability = g_strdup_printf (g_dngettext (NULL, "%u peer", "%u peers", peers->len), peers->len);
   gtk_label_set_text (GTK_LABEL (self->availability_label), availability);
@@ -914,6 +1040,7 @@ tsr_details_view_set_torrent (TsrDetailsView *self,
   show_log (self);
   fill_files (self);
   g_clear_pointer (&self->bans_shown, g_free);
+  g_clear_pointer (&self->trackers_shown, g_free);
   g_clear_handle_id (&self->refresh_source, g_source_remove);
   gtk_widget_set_sensitive (self->box, torrent != NULL);
   if (torrent == NULL)
@@ -967,6 +1094,7 @@ tsr_details_view_dispose (GObject *object)
   g_clear_object (&self->log);
   g_clear_pointer (&self->file_bars, g_ptr_array_unref);
   g_clear_pointer (&self->bans_shown, g_free);
+  g_clear_pointer (&self->trackers_shown, g_free);
   g_clear_pointer (&self->box, gtk_widget_unparent);
   g_clear_object (&self->peers);
   g_clear_pointer (&self->values, g_hash_table_unref);
@@ -1000,6 +1128,7 @@ tsr_details_view_init (TsrDetailsView *self)
   gtk_stack_add_titled (GTK_STACK (self->stack), build_overview (self), "overview", _("Overview"));
   gtk_stack_add_titled (GTK_STACK (self->stack), build_files_page (self), "files", _("Files"));
   gtk_stack_add_titled (GTK_STACK (self->stack), build_peers_page (self), "peers", _("Peers"));
+  gtk_stack_add_titled (GTK_STACK (self->stack), build_trackers_page (self), "trackers", _("Trackers"));
   gtk_stack_add_titled (GTK_STACK (self->stack), build_bans_page (self), "bans", _("Bad Peers"));
   gtk_stack_add_titled (GTK_STACK (self->stack), build_log_page (self, TSR_LOG_TORRENT, _("Torrent log")), "log",
                         _("Log"));

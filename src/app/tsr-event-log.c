@@ -16,9 +16,60 @@
 struct _TsrEventLog
 {
   GObject  parent_instance;
-  GQueue   lines[TSR_N_LOGS];   /* (element-type utf8) oldest first */
-  guint    max_lines;
+  GQueue      lines[TSR_N_LOGS];   /* (element-type utf8) oldest first */
+  guint       max_lines;
+  GHashTable *trackers;            /* url → TrackerStatus (owned) */
 };
+
+typedef struct
+{
+  gint64  when;
+  char   *message;    /* (nullable) the last error */
+  gint64  seeders;
+  gint64  leechers;
+} TrackerStatus;
+
+static void
+tracker_status_free (TrackerStatus *status)
+{
+  g_free (status->message);
+  g_free (status);
+}
+
+static void
+set_tracker (TsrEventLog *self,
+             const char  *url,
+             const char  *message,
+             gint64       seeders,
+             gint64       leechers)
+{
+  TrackerStatus *status = g_new0 (TrackerStatus, 1);
+
+  status->when = g_get_real_time () / G_USEC_PER_SEC;
+  status->message = g_strdup (message);
+  status->seeders = seeders;
+  status->leechers = leechers;
+  g_hash_table_replace (self->trackers, g_strdup (url), status);
+}
+
+gboolean
+tsr_event_log_get_tracker (TsrEventLog *self,
+                           const char  *url,
+                           gint64      *when,
+                           const char **message,
+                           gint64      *seeders,
+                           gint64      *leechers)
+{
+  TrackerStatus *status = g_hash_table_lookup (self->trackers, url);
+
+  if (status == NULL)
+    return FALSE;
+  *when = status->when;
+  *message = status->message;
+  *seeders = status->seeders;
+  *leechers = status->leechers;
+  return TRUE;
+}
 
 G_DEFINE_FINAL_TYPE (TsrEventLog, tsr_event_log, G_TYPE_OBJECT)
 
@@ -38,6 +89,7 @@ tsr_event_log_finalize (GObject *object)
 
   for (i = 0; i < TSR_N_LOGS; i++)
     g_queue_clear_full (&self->lines[i], g_free);
+  g_hash_table_unref (self->trackers);
   G_OBJECT_CLASS (tsr_event_log_parent_class)->finalize (object);
 }
 
@@ -57,6 +109,7 @@ tsr_event_log_init (TsrEventLog *self)
 
   for (i = 0; i < TSR_N_LOGS; i++)
     g_queue_init (&self->lines[i]);
+  self->trackers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) tracker_status_free);
 }
 
 void
@@ -181,6 +234,7 @@ on_tracker_reply (TsrTorrent  *torrent,
                   gint64       leechers,
                   TsrEventLog *self)
 {
+  set_tracker (self, url, NULL, seeders, leechers);
   if (seeders >= 0 && leechers >= 0)
     add_printf (self, TSR_LOG_TORRENT, _("Tracker %s: %" G_GINT64_FORMAT " seeders, %" G_GINT64_FORMAT " leechers"),
                 url, seeders, leechers);
@@ -194,6 +248,7 @@ on_tracker_error (TsrTorrent  *torrent,
                   const char  *message,
                   TsrEventLog *self)
 {
+  set_tracker (self, url, message, -1, -1);
   add_printf (self, TSR_LOG_ERRORS, _("Tracker %s: %s"), url, message);
 }
 

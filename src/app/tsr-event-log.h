@@ -38,6 +38,15 @@ char        *tsr_event_log_dup_text   (TsrEventLog *self,
                                        TsrLogKind   kind);
 guint        tsr_event_log_get_n_lines (TsrEventLog *self,
                                         TsrLogKind   kind);
+/* What @url last answered: FALSE when it was never heard from. @message
+ * is the error, or NULL after a good reply; counts are -1 when unknown;
+ * @when is wall-clock seconds. */
+gboolean     tsr_event_log_get_tracker (TsrEventLog *self,
+                                        const char  *url,
+                                        gint64      *when,
+                                        const char **message,
+                                        gint64      *seeders,
+                                        gint64      *leechers);
 /* The log kept for @torrent by the app (see tsr_event_log_attach). */
 TsrEventLog *tsr_event_log_get_for    (TsrTorrent  *torrent);
 void         tsr_event_log_attach     (TsrTorrent  *torrent,

@@ -315,7 +315,10 @@ static void
 on_torrent_done (TsrTorrent *torrent,
                  TsrLibrary *self)
 {
-  g_signal_emit (self, signals[SIGNAL_TORRENT_DONE], 0, torrent);
+  /* The engine also says "done" when a torrent complete at start has
+   * been checked or resumed: that is no news. */
+  if (tsr_torrent_get_downloaded (torrent) > 0)
+    g_signal_emit (self, signals[SIGNAL_TORRENT_DONE], 0, torrent);
 }
 
 static void

@@ -341,3 +341,9 @@ tsr_torrent_get_limits (TsrTorrent *self,
   *down_total = self->down_total;
   *seed_ratio = self->seed_ratio;
 }
+
+gint64
+tsr_torrent_get_next_announce (TsrTorrent *self)
+{
+  return self->tracker != NULL ? tsr_tracker_get_next_announce (self->tracker) : -1;
+}

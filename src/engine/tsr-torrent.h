@@ -127,6 +127,8 @@ GPtrArray       *tsr_torrent_dup_peer_infos   (TsrTorrent         *self);
 /* Asks the trackers for peers as soon as their minimum interval allows;
  * FALSE when the torrent has no running trackers. */
 gboolean         tsr_torrent_announce_now     (TsrTorrent         *self);
+/* Seconds until the trackers are asked next; -1 when not planned. */
+gint64           tsr_torrent_get_next_announce (TsrTorrent        *self);
 /* Drops the connection to @address; FALSE when there is none. */
 gboolean         tsr_torrent_disconnect_peer  (TsrTorrent         *self,
                                                const char         *address);

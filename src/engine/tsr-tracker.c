@@ -619,3 +619,11 @@ tsr_tracker_is_busy (TsrTracker *self)
 {
   return self->in_flight || self->has_queued;
 }
+
+gint64
+tsr_tracker_get_next_announce (TsrTracker *self)
+{
+  if (self->stopped || self->timer == 0)
+    return -1;
+  return MAX (0, (self->next_at - g_get_monotonic_time ()) / G_USEC_PER_SEC);
+}

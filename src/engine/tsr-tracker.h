@@ -37,6 +37,8 @@ void        tsr_tracker_announce_soon (TsrTracker          *self);
 /* Announces "stopped" (best effort, not waited for) and stops. */
 void        tsr_tracker_stop         (TsrTracker           *self);
 
+/* Seconds until the next announce; -1 when none is planned. */
+gint64      tsr_tracker_get_next_announce (TsrTracker      *self);
 /* Whether an announce is on its way (at shutdown: wait for "stopped"). */
 gboolean    tsr_tracker_is_busy      (TsrTracker           *self);
 

@@ -177,14 +177,20 @@ def test_open_download_notify_restore(d):
         assert entries[0]["folder"] == downloads and entries[0]["paused"] is False, entries
 
         # The next start restores it from its resume record: no download.
+        # It walks every details page of it (TESSERA_SCREENSHOTS) with
+        # warnings fatal, and quits by itself.
         seeder.stop()
-        again = Lines([APP], env=env)
+        shots = os.path.join(d, "shots")
+        os.makedirs(shots)
+        again = Lines([APP], env=dict(env, TESSERA_SCREENSHOTS=shots, G_DEBUG="fatal-warnings"))
         started.append(again.process)
         again.wait_for(lambda line: line == "window-mapped", 30, "window after restart")
-        time.sleep(2)
-        subprocess.run(["gapplication", "action", APP_ID, "quit"], env=env, capture_output=True, timeout=30)
-        assert again.process.wait(timeout=30) == 0
+        assert again.process.wait(timeout=60) == 0, again.seen
+        again.wait_for(lambda line: line.endswith("errors.png"), 5, "the last page")
         assert not any(line.startswith("torrent-done") for line in again.seen), again.seen
+        pages = sorted(os.listdir(shots))
+        assert pages == sorted(["main.png", "files.png", "peers.png", "trackers.png", "bans.png", "log.png",
+                                "peer-log.png", "errors.png"]), pages
         assert tree_digest(os.path.join(downloads, "payload")) == tree_digest(os.path.join(src, "payload"))
     finally:
         for process in reversed(started):
