@@ -359,11 +359,12 @@ add_to_session (TsrLibrary  *self,
 }
 
 TsrTorrent *
-tsr_library_add_file (TsrLibrary  *self,
-                      const char  *path,
-                      const char  *folder,
-                      gboolean     paused,
-                      GError     **error)
+tsr_library_add_file (TsrLibrary   *self,
+                      const char   *path,
+                      const char   *folder,
+                      gboolean      paused,
+                      const guint8 *priorities,
+                      GError      **error)
 {
   g_autoptr(GBytes) bytes = tsr_read_small_file (path, TSR_METAINFO_MAX_FILE_SIZE, error);
   g_autoptr(TsrMetainfo) info = NULL;
@@ -401,7 +402,11 @@ tsr_library_add_file (TsrLibrary  *self,
   if (!g_file_set_contents_full (copy, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes),
                                  G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
     return NULL;
-  torrent = add_to_session (self, info, folder, paused, NULL, NULL);
+  torrent = add_to_session (self, info, folder, TRUE, NULL, NULL);
+  for (guint i = 0; priorities != NULL && i < info->n_files; i++)
+    tsr_torrent_set_file_priority (torrent, i, (TsrPriority) MIN (priorities[i], TSR_PRIORITY_HIGH));
+  if (!paused)
+    tsr_torrent_start (torrent);
   save_quietly (self);
   return torrent;
 }

@@ -32,12 +32,14 @@ gboolean     tsr_library_listen         (TsrLibrary  *self,
 void         tsr_library_restore        (TsrLibrary  *self);
 
 /* Adds the torrent file at @path, saving into @folder; started unless
- * @paused. Fails for a file that is not a torrent or a torrent already
- * added (the error names it). */
+ * @paused; @priorities (nullable) holds a TsrPriority per file, set
+ * before it starts. Fails for a file that is not a torrent or a torrent
+ * already added (the error names it). */
 TsrTorrent  *tsr_library_add_file       (TsrLibrary  *self,
                                          const char  *path,
                                          const char  *folder,
                                          gboolean     paused,
+                                         const guint8 *priorities,
                                          GError     **error);
 TsrTorrent  *tsr_library_find           (TsrLibrary  *self,
                                          const guint8 *info_hash);

@@ -135,6 +135,9 @@ build (TsrPreferencesWindow *self)
                            G_CONNECT_SWAPPED);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (downloads), GTK_WIDGET (self->folder_row));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (downloads),
+                             switch_row (self, "ask-where-to-save", _("Ask Before Adding"),
+                                         _("Choose the folder and the files for each torrent added")));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (downloads),
                              switch_row (self, "start-paused", _("Add Torrents Stopped"),
                                          _("Start them by hand once added")));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (downloads),

@@ -12,7 +12,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
 
+#include "tsr-add-dialog.h"
 #include "tsr-details-view.h"
 #include "tsr-app-util.h"
 #include "tsr-magnet.h"
@@ -255,6 +257,16 @@ default_folder (TsrWindow *self)
   return g_strdup (downloads != NULL ? downloads : g_get_home_dir ());
 }
 
+static gboolean
+on_test_response (gpointer user_data)
+{
+  g_autoptr(AdwMessageDialog) dialog = user_data;
+
+  adw_message_dialog_response (dialog, g_getenv ("TESSERA_TEST_ADD_RESPONSE"));
+  gtk_window_close (GTK_WINDOW (dialog));
+  return G_SOURCE_REMOVE;
+}
+
 gboolean
 tsr_window_add_file (TsrWindow  *self,
                      GFile      *file)
@@ -272,8 +284,31 @@ tsr_window_add_file (TsrWindow  *self,
       tsr_window_add_toast (self, message);
       return FALSE;
     }
+  if (g_settings_get_boolean (self->settings, "ask-where-to-save"))
+    {
+      g_autoptr(TsrMetainfo) info = tsr_metainfo_new_from_file (path, &error);
+
+      if (info == NULL)
+        {
+          tsr_window_add_toast (self, error->message);
+          return FALSE;
+        }
+      GtkWidget *dialog = tsr_add_dialog_new (GTK_WINDOW (self), self->library, path, info, folder,
+                                              !g_settings_get_boolean (self->settings, "start-paused"));
+
+      gtk_window_present (GTK_WINDOW (dialog));
+      /* For the app test: the dialog's own "Add" path, answered by the
+       * test through TESSERA_TEST_ADD_RESPONSE. */
+      if (g_getenv ("TESSERA_TEST_ADD_RESPONSE") != NULL)
+        {
+          printf ("add-dialog %s\n", info->display_name);
+          fflush (stdout);
+          g_timeout_add (500, on_test_response, g_object_ref (dialog));
+        }
+      return TRUE;
+    }
   torrent = tsr_library_add_file (self->library, path, folder,
-                                  g_settings_get_boolean (self->settings, "start-paused"), &error);
+                                  g_settings_get_boolean (self->settings, "start-paused"), NULL, &error);
   if (torrent == NULL)
     {
       tsr_window_add_toast (self, error->message);

@@ -115,6 +115,8 @@ def app_env(home):
         "XDG_CONFIG_HOME": os.path.join(home, ".config"),
         "XDG_CACHE_HOME": os.path.join(home, ".cache"),
         "TESSERA_TEST_REPORT": "1",
+        # The add dialog shows (the default) and is answered "Add".
+        "TESSERA_TEST_ADD_RESPONSE": "add",
         "GDK_BACKEND": "x11",
         "GTK_A11Y": "none",
         "no_proxy": "*",
@@ -160,6 +162,7 @@ def test_open_download_notify_restore(d):
         launch = subprocess.run(["gapplication", "launch", APP_ID, torrent], env=env, capture_output=True,
                                 timeout=30)
         assert launch.returncode == 0, launch.stderr
+        app.wait_for(lambda line: line == "add-dialog payload", 30, "the add dialog")
         app.wait_for(lambda line: line == "torrent-done payload", 90, "completion")
         assert tree_digest(os.path.join(downloads, "payload")) == tree_digest(os.path.join(src, "payload"))
         note = json.loads(notify.wait_for(lambda line: '"summary"' in line, 20, "notification"))

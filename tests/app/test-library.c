@@ -43,6 +43,7 @@ test_round_trip (void)
   g_autofree char *hex = NULL;
   g_autofree char *copy_name = NULL;
   TsrTorrent *torrent;
+  static const guint8 chosen[] = { TSR_PRIORITY_NORMAL, TSR_PRIORITY_SKIP };
   guint64 up_total = 0;
   guint64 down_total = 0;
   gdouble ratio = 0;
@@ -63,19 +64,21 @@ test_round_trip (void)
   }
 
   first = tsr_library_new (data);
-  torrent = tsr_library_add_file (first, torrent_path, downloads, TRUE, &error);
+  /* As the add dialog does: the second file left out. */
+  torrent = tsr_library_add_file (first, torrent_path, downloads, TRUE, chosen, &error);
   g_assert_no_error (error);
   g_assert_nonnull (torrent);
   g_assert_cmpint (tsr_torrent_get_state (torrent), ==, TSR_TORRENT_STOPPED);
-  tsr_torrent_set_file_priority (torrent, 1, TSR_PRIORITY_SKIP);
+  g_assert_cmpint (tsr_torrent_get_file_priority (torrent, 0), ==, TSR_PRIORITY_NORMAL);
+  g_assert_cmpint (tsr_torrent_get_file_priority (torrent, 1), ==, TSR_PRIORITY_SKIP);
   tsr_library_set_limits (first, torrent, 2048, 4096, 5 << 20, 6 << 20, 1.5);
 
   /* The same torrent twice, or a file that is not one: refused. */
-  g_assert_null (tsr_library_add_file (first, torrent_path, downloads, TRUE, &error));
+  g_assert_null (tsr_library_add_file (first, torrent_path, downloads, TRUE, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
   g_clear_error (&error);
   g_assert_true (g_file_set_contents (junk_path, "d4:spam", -1, NULL));
-  g_assert_null (tsr_library_add_file (first, junk_path, downloads, TRUE, &error));
+  g_assert_null (tsr_library_add_file (first, junk_path, downloads, TRUE, NULL, &error));
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, "junk.torrent"));
   g_clear_error (&error);

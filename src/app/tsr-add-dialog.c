@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-add-dialog.c: the add-torrent dialog (see the .h). Files left
+ * unchecked are added with the "skip" priority, so nothing of theirs is
+ * fetched but the pieces they share with wanted files.
+ */
+#define G_LOG_DOMAIN "tsr-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "tsr-add-dialog.h"
+#include "tsr-window.h"
+
+/* Files listed at most; the rest are fetched. */
+#define MAX_FILES_LISTED 5000
+
+struct _TsrAddDialog
+{
+  AdwMessageDialog      parent_instance;
+  TsrLibrary           *library;   /* (owned) */
+  TsrMetainfo          *info;      /* (owned) */
+  char                 *path;      /* (owned) */
+  char                 *folder;    /* (owned) */
+  AdwActionRow         *folder_row;
+  GtkWidget            *start;     /* GtkSwitch */
+  GPtrArray            *checks;    /* (owned) GtkCheckButton per listed file, "file" data = index */
+  GtkFileChooserNative *chooser;   /* (owned) (nullable) */
+};
+
+G_DEFINE_FINAL_TYPE (TsrAddDialog, tsr_add_dialog, ADW_TYPE_MESSAGE_DIALOG)
+
+static void
+on_folder_chosen (GtkNativeDialog *dialog,
+                  int              response,
+                  TsrAddDialog    *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        {
+          g_free (self->folder);
+          self->folder = path;
+          adw_action_row_set_subtitle (self->folder_row, path);
+        }
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+on_choose_folder (GtkButton    *button,
+                  TsrAddDialog *self)
+{
+  if (self->chooser != NULL)
+    return;
+  self->chooser = gtk_file_chooser_native_new (_("Save In"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                               _("_Select"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_folder_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+tsr_add_dialog_response (AdwMessageDialog *dialog,
+                         const char       *response)
+{
+  TsrAddDialog *self = TSR_ADD_DIALOG (dialog);
+  g_autofree guint8 *priorities = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  guint i;
+
+  if (!g_str_equal (response, "add"))
+    return;
+  priorities = g_new (guint8, MAX (self->info->n_files, 1));
+  memset (priorities, TSR_PRIORITY_NORMAL, MAX (self->info->n_files, 1));
+  for (i = 0; i < self->checks->len; i++)
+    {
+      GtkCheckButton *check = g_ptr_array_index (self->checks, i);
+      guint file = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (check), "file"));
+
+      if (!gtk_check_button_get_active (check))
+        priorities[file] = TSR_PRIORITY_SKIP;
+    }
+  if (tsr_library_add_file (self->library, self->path, self->folder, !gtk_switch_get_active (GTK_SWITCH (self->start)),
+                            priorities, &error) == NULL && TSR_IS_WINDOW (parent))
+    tsr_window_add_toast (TSR_WINDOW (parent), error->message);
+}
+
+static void
+build (TsrAddDialog *self,
+       gboolean      start)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *choose = gtk_button_new_with_mnemonic (_("_Choose…"));
+  GtkWidget *start_row = adw_action_row_new ();
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *files = gtk_list_box_new ();
+  g_autofree char *size = g_format_size (self->info->total_length);
+  g_autofree char *body = NULL;
+  guint n_files = 0;
+  guint i;
+
+  for (i = 0; i < self->info->n_files; i++)
+    if (!(self->info->files[i].attr & TSR_FILE_ATTR_PAD))
+      n_files++;
+  body = g_strdup_printf (g_dngettext (NULL, "%s in %u file", "%s in %u files", n_files), size, n_files);
+  adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self), self->info->display_name);
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self), body);
+
+  self->folder_row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->folder_row), _("Save In"));
+  adw_action_row_set_subtitle (self->folder_row, self->folder);
+  gtk_widget_set_valign (choose, GTK_ALIGN_CENTER);
+  g_signal_connect (choose, "clicked", G_CALLBACK (on_choose_folder), self);
+  adw_action_row_add_suffix (self->folder_row, choose);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->folder_row));
+
+  self->start = gtk_switch_new ();
+  gtk_switch_set_active (GTK_SWITCH (self->start), start);
+  gtk_widget_set_valign (self->start, GTK_ALIGN_CENTER);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (start_row), _("Start at Once"));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (start_row), self->start);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (start_row), self->start);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->start), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Start at once"),
+                                  -1);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), start_row);
+  gtk_box_append (GTK_BOX (box), group);
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (files), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (files, "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (files), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Files to fetch"), -1);
+  for (i = 0; i < self->info->n_files && self->checks->len < MAX_FILES_LISTED; i++)
+    {
+      const TsrFile *file = &self->info->files[i];
+      g_autofree char *file_size = NULL;
+      g_autofree char *label = NULL;
+      GtkWidget *check;
+
+      if (file->attr & TSR_FILE_ATTR_PAD)
+        continue;
+      file_size = g_format_size (file->length);
+      /* TRANSLATORS: a file of the torrent and its size */
+      label = g_strdup_printf (_("%s (%s)"), file->display_path, file_size);
+      check = gtk_check_button_new_with_label (label);
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+      gtk_widget_set_margin_start (check, 6);
+      g_object_set_data (G_OBJECT (check), "file", GUINT_TO_POINTER (i));
+      gtk_list_box_append (GTK_LIST_BOX (files), check);
+      g_ptr_array_add (self->checks, check);
+    }
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), files);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 260);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_box_append (GTK_BOX (box), scrolled);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (self), box);
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (self), "cancel", _("_Cancel"), "add", _("_Add"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (self), "add", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (self), "add");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (self), "cancel");
+}
+
+static void
+tsr_add_dialog_dispose (GObject *object)
+{
+  TsrAddDialog *self = TSR_ADD_DIALOG (object);
+
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  g_clear_object (&self->library);
+  g_clear_pointer (&self->info, tsr_metainfo_unref);
+  g_clear_pointer (&self->checks, g_ptr_array_unref);
+  G_OBJECT_CLASS (tsr_add_dialog_parent_class)->dispose (object);
+}
+
+static void
+tsr_add_dialog_finalize (GObject *object)
+{
+  TsrAddDialog *self = TSR_ADD_DIALOG (object);
+
+  g_free (self->path);
+  g_free (self->folder);
+  G_OBJECT_CLASS (tsr_add_dialog_parent_class)->finalize (object);
+}
+
+static void
+tsr_add_dialog_class_init (TsrAddDialogClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = tsr_add_dialog_dispose;
+  G_OBJECT_CLASS (klass)->finalize = tsr_add_dialog_finalize;
+  ADW_MESSAGE_DIALOG_CLASS (klass)->response = tsr_add_dialog_response;
+}
+
+static void
+tsr_add_dialog_init (TsrAddDialog *self)
+{
+  self->checks = g_ptr_array_new ();
+}
+
+GtkWidget *
+tsr_add_dialog_new (GtkWindow   *parent,
+                    TsrLibrary  *library,
+                    const char  *path,
+                    TsrMetainfo *info,
+                    const char  *folder,
+                    gboolean     start)
+{
+  TsrAddDialog *self = g_object_new (TSR_TYPE_ADD_DIALOG, "transient-for", parent, "modal", TRUE, NULL);
+
+  self->library = g_object_ref (library);
+  self->info = tsr_metainfo_ref (info);
+  self->path = g_strdup (path);
+  self->folder = g_strdup (folder);
+  build (self, start);
+  return GTK_WIDGET (self);
+}

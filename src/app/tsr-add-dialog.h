@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-add-dialog.h: what to do with a torrent file before it is added:
+ * where to save it, which files to fetch (with their sizes), and whether
+ * to start at once.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "tsr-library.h"
+
+G_BEGIN_DECLS
+
+#define TSR_TYPE_ADD_DIALOG (tsr_add_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (TsrAddDialog, tsr_add_dialog, TSR, ADD_DIALOG, AdwMessageDialog)
+
+/* For the torrent file at @path (already parsed as @info). On "Add", the
+ * torrent goes into @library; errors are reported through @report. */
+GtkWidget *tsr_add_dialog_new (GtkWindow   *parent,
+                               TsrLibrary  *library,
+                               const char  *path,
+                               TsrMetainfo *info,
+                               const char  *folder,
+                               gboolean     start);
+
+G_END_DECLS
