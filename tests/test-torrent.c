@@ -15,7 +15,9 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <fcntl.h>
 
 #include "tsr-bitfield.h"
 #include "tsr-creator.h"
@@ -1391,6 +1393,68 @@ test_upload_fair_share (Fixture       *f,
   drain ();
 }
 
+/* "Verify data": the data is hashed again even when the resume record
+ * would be trusted (here a byte changed behind the record's back, its
+ * time put back); a running torrent goes on, a stopped one stays
+ * stopped. */
+static void
+test_verify (Fixture       *f,
+             gconstpointer  data)
+{
+  TsrSession *session = tsr_session_new ();
+  g_autofree char *state = g_build_filename (f->dir, "state", NULL);
+  g_autofree char *path = g_build_filename (f->source, "pack", "a.bin", NULL);
+  g_autoptr(GError) error = NULL;
+  Recorder *seed = recorder_new (tsr_session_add_torrent (session, f->info, f->source));
+  struct stat before;
+  struct timespec times[2];
+  char byte;
+  FILE *file;
+
+  tsr_torrent_set_state_folder (seed->torrent, state);
+  tsr_torrent_start (seed->torrent);
+  wait_for_state (seed->torrent, TSR_TORRENT_SEEDING);
+  g_assert_true (tsr_torrent_save_resume (seed->torrent, &error));
+  g_assert_no_error (error);
+  tsr_torrent_stop (seed->torrent);
+
+  g_assert_cmpint (stat (path, &before), ==, 0);
+  file = fopen (path, "r+b");
+  g_assert_nonnull (file);
+  g_assert_cmpint (fseek (file, 100, SEEK_SET), ==, 0);
+  g_assert_cmpint (fread (&byte, 1, 1, file), ==, 1);
+  byte ^= 0x5a;
+  g_assert_cmpint (fseek (file, 100, SEEK_SET), ==, 0);
+  g_assert_cmpint (fwrite (&byte, 1, 1, file), ==, 1);
+  g_assert_cmpint (fclose (file), ==, 0);
+  times[0] = before.st_atim;
+  times[1] = before.st_mtim;
+  g_assert_cmpint (utimensat (AT_FDCWD, path, times, 0), ==, 0);
+
+  /* The record still matches: a plain start trusts it. */
+  tsr_torrent_start (seed->torrent);
+  wait_for_state (seed->torrent, TSR_TORRENT_SEEDING);
+  g_assert_cmpuint (seed->resumed, ==, 1);
+  g_assert_cmpuint (seed->rechecked, ==, 1);
+
+  /* Verify while running: the changed piece is found, the rest kept. */
+  tsr_torrent_verify (seed->torrent);
+  wait_for_state (seed->torrent, TSR_TORRENT_DOWNLOADING);
+  g_assert_cmpuint (seed->rechecked, ==, 2);
+  g_assert_cmpuint (tsr_torrent_get_pieces_have (seed->torrent), ==, f->info->piece_count - 1);
+
+  /* Verify while stopped: checked, and stopped again. */
+  tsr_torrent_stop (seed->torrent);
+  tsr_torrent_verify (seed->torrent);
+  WAIT_UNTIL (seed->rechecked == 3, "the second verify");
+  wait_for_state (seed->torrent, TSR_TORRENT_STOPPED);
+  g_assert_cmpuint (tsr_torrent_get_pieces_have (seed->torrent), ==, f->info->piece_count - 1);
+
+  recorder_free (seed);
+  g_object_unref (session);
+  drain ();
+}
+
 /* A torrent at its connection limit turns the next peer away, and takes
  * one again once the limit is raised; so does the session at its limit
  * over all torrents. */
@@ -2142,6 +2206,7 @@ main (int    argc,
   g_test_add ("/torrent/unasked-block-dropped", Fixture, v1, fixture_set_up, test_unasked_block_dropped,
               fixture_tear_down);
   g_test_add ("/torrent/upload/fair-share", Fixture, v1, fixture_set_up, test_upload_fair_share, fixture_tear_down);
+  g_test_add ("/torrent/verify", Fixture, v1, fixture_set_up, test_verify, fixture_tear_down);
   g_test_add ("/torrent/incoming/limit", Fixture, v1, fixture_set_up, test_incoming_limit, fixture_tear_down);
   g_test_add ("/torrent/endgame-staller", Fixture, v1, fixture_set_up, test_endgame_staller, fixture_tear_down);
   g_test_add ("/torrent/remove-with-data", Fixture, v1, fixture_set_up, test_remove_with_data, fixture_tear_down);

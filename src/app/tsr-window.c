@@ -209,7 +209,7 @@ update_actions (TsrWindow *self)
 {
   g_autoptr(GPtrArray) selected = dup_selected (self);
   gboolean any = selected->len > 0;
-  static const char *names[] = { "start", "stop", "announce", "open-folder", "copy-magnet", "remove" };
+  static const char *names[] = { "start", "stop", "announce", "verify", "open-folder", "copy-magnet", "remove" };
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (names); i++)
@@ -499,6 +499,19 @@ announce_action (GSimpleAction *action,
 }
 
 static void
+verify_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  TsrWindow *self = user_data;
+  g_autoptr(GPtrArray) selected = dup_selected (self);
+  guint i;
+
+  for (i = 0; i < selected->len; i++)
+    tsr_torrent_verify (g_ptr_array_index (selected, i));
+}
+
+static void
 open_folder_action (GSimpleAction *action,
                     GVariant      *parameter,
                     gpointer       user_data)
@@ -712,6 +725,7 @@ static const GActionEntry window_actions[] = {
   { "start", start_action },
   { "stop", stop_action },
   { "announce", announce_action },
+  { "verify", verify_action },
   { "open-folder", open_folder_action },
   { "copy-magnet", copy_magnet_action },
   { "remove", remove_action },

@@ -139,6 +139,8 @@ struct _TsrTorrent
   guint            limit_source;
   guint            save_timer;
   TsrTorrentViewValues view;
+  gboolean         force_check;     /* the next start hashes the data, whatever the resume record says */
+  gboolean         stop_after_check; /* verifying a stopped torrent: stopped again once checked */
 };
 
 /* tsr-torrent-view.c */

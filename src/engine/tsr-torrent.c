@@ -2512,6 +2512,9 @@ on_checked (GObject      *source,
       return;
     }
   report = tsr_verifier_report (self->info, self->check_job);
+  /* The check is the whole truth: what a previous run had counts for
+   * nothing (a restart after the data changed, or "verify"). */
+  tsr_bitfield_set_all (self->have, FALSE);
   for (i = 0; i < report->n_pieces; i++)
     if (report->pieces[i] == TSR_PIECE_CHECK_GOOD)
       tsr_bitfield_set (self->have, i, TRUE);
@@ -2530,6 +2533,13 @@ ready (TsrTorrent *self)
   for (i = 0; i < self->info->piece_count; i++)
     tsr_piece_picker_set_have (self->picker, i, tsr_bitfield_get (self->have, i));
   self->have_known = TRUE;
+  if (self->stop_after_check)
+    {
+      self->stop_after_check = FALSE;
+      schedule_save (self);
+      tsr_torrent_stop (self);
+      return;
+    }
   set_state (self, TSR_TORRENT_DOWNLOADING);
   if (self->tracker != NULL)
     tsr_tracker_start (self->tracker);
@@ -2591,7 +2601,7 @@ tsr_torrent_start (TsrTorrent *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   set_state (self, TSR_TORRENT_CHECKING);
-  if (self->state_folder != NULL)
+  if (self->state_folder != NULL && !self->force_check)
     {
       g_autoptr(GTask) task = g_task_new (self, self->cancellable, on_resume_loaded, NULL);
 
@@ -2599,7 +2609,22 @@ tsr_torrent_start (TsrTorrent *self)
       tsr_io_pool_run (task, load_run);
       return;
     }
+  self->force_check = FALSE;
   check_data (self);
+}
+
+void
+tsr_torrent_verify (TsrTorrent *self)
+{
+  gboolean running = self->state == TSR_TORRENT_CHECKING || self->state == TSR_TORRENT_DOWNLOADING ||
+                     self->state == TSR_TORRENT_SEEDING;
+
+  self->force_check = TRUE;
+  if (running)
+    tsr_torrent_stop (self);
+  else
+    self->stop_after_check = TRUE;
+  tsr_torrent_start (self);
 }
 
 void

@@ -233,6 +233,9 @@ void             tsr_torrent_start            (TsrTorrent         *self);
 /* Waits, stopped, until its session starts it (see
  * tsr_session_set_max_active). */
 void             tsr_torrent_queue            (TsrTorrent         *self);
+/* Hashes the data again, whatever the resume record says; a running
+ * torrent goes on after, a stopped one is stopped again. */
+void             tsr_torrent_verify           (TsrTorrent         *self);
 /* Disconnects and stops announcing; pieces already on their way to disk
  * still land (see tsr_torrent_get_pending_writes). */
 void             tsr_torrent_stop             (TsrTorrent         *self);
