@@ -576,24 +576,33 @@ test_seed_to_leech (Fixture       *f,
 /* ------------------------------------------------------------------ */
 /* Dial back-off                                                       */
 
-/* A port on 127.0.0.1 where nothing listens: bound, then let go. */
-static guint16
-closed_port (void)
+/* A TCP socket bound to 127.0.0.1 on a free port, which *@port tells. */
+static GSocket *
+bound_socket (guint16 *port)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, &error);
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
   g_autoptr(GSocketAddress) bound = NULL;
-  guint16 port;
 
   g_assert_no_error (error);
   g_assert_true (g_socket_bind (socket, any_port, FALSE, &error));
   g_assert_no_error (error);
   bound = g_socket_get_local_address (socket, &error);
   g_assert_no_error (error);
-  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  return socket;
+}
+
+/* A port on 127.0.0.1 where nothing listens: bound, then let go. */
+static guint16
+closed_port (void)
+{
+  g_autoptr(GError) error = NULL;
+  guint16 port = 0;
+  g_autoptr(GSocket) socket = bound_socket (&port);
+
   g_assert_true (g_socket_close (socket, &error));
   g_assert_no_error (error);
   return port;
@@ -674,19 +683,10 @@ static GSocket *
 silent_listener (guint16 *port)
 {
   g_autoptr(GError) error = NULL;
-  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
+  GSocket *socket = bound_socket (port);
 
-  g_assert_no_error (error);
-  g_assert_true (g_socket_bind (socket, any_port, FALSE, &error));
-  g_assert_no_error (error);
   g_assert_true (g_socket_listen (socket, &error));
   g_assert_no_error (error);
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
   return socket;
 }
 

@@ -456,17 +456,31 @@ on_drop (GtkDropTarget *target,
 /* ------------------------------------------------------------------ */
 /* Torrent actions                                                     */
 
+/* Calls @func (library, torrent) for each selected torrent. */
+static void
+each_selected (TsrWindow *self,
+               void     (*func) (TsrLibrary *library, TsrTorrent *torrent))
+{
+  g_autoptr(GPtrArray) selected = dup_selected (self);
+  guint i;
+
+  for (i = 0; i < selected->len; i++)
+    func (self->library, g_ptr_array_index (selected, i));
+}
+
+static void
+verify (TsrLibrary *library,
+        TsrTorrent *torrent)
+{
+  tsr_torrent_verify (torrent);
+}
+
 static void
 start_action (GSimpleAction *action,
               GVariant      *parameter,
               gpointer       user_data)
 {
-  TsrWindow *self = user_data;
-  g_autoptr(GPtrArray) selected = dup_selected (self);
-  guint i;
-
-  for (i = 0; i < selected->len; i++)
-    tsr_library_start (self->library, g_ptr_array_index (selected, i));
+  each_selected (user_data, tsr_library_start);
 }
 
 static void
@@ -474,12 +488,15 @@ stop_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
 {
-  TsrWindow *self = user_data;
-  g_autoptr(GPtrArray) selected = dup_selected (self);
-  guint i;
+  each_selected (user_data, tsr_library_stop);
+}
 
-  for (i = 0; i < selected->len; i++)
-    tsr_library_stop (self->library, g_ptr_array_index (selected, i));
+static void
+verify_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  each_selected (user_data, verify);
 }
 
 static void
@@ -496,19 +513,6 @@ announce_action (GSimpleAction *action,
     asked += tsr_torrent_announce_now (g_ptr_array_index (selected, i)) ? 1 : 0;
   if (asked == 0)
     tsr_window_add_toast (self, _("No running tracker to ask: start the torrent first"));
-}
-
-static void
-verify_action (GSimpleAction *action,
-               GVariant      *parameter,
-               gpointer       user_data)
-{
-  TsrWindow *self = user_data;
-  g_autoptr(GPtrArray) selected = dup_selected (self);
-  guint i;
-
-  for (i = 0; i < selected->len; i++)
-    tsr_torrent_verify (g_ptr_array_index (selected, i));
 }
 
 static void
