@@ -163,6 +163,9 @@ build (TsrPreferencesWindow *self)
                                          _("Uploaded over size; 0 means never stop"), 0, 1000, 0.1, 2));
 
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (downloads),
+                             switch_row (self, "run-in-background", _("Run in the Background"),
+                                         _("Keep downloading and seeding when the window is closed")));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (downloads),
                              number_row (self, "log-history", _("Log Length"),
                                          _("Lines kept in each of a torrent's logs"), 10, 100000, 10, 0));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (downloads));

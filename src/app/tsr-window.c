@@ -631,6 +631,13 @@ tsr_window_close_request (GtkWindow *window)
   g_settings_set_int (self->settings, "window-width", width);
   g_settings_set_int (self->settings, "window-height", height);
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  /* Kept alive, hidden: the torrents go on, and opening Tessera again
+   * (or a torrent file) shows this window. */
+  if (g_settings_get_boolean (self->settings, "run-in-background"))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
+      return TRUE;
+    }
   return GTK_WINDOW_CLASS (tsr_window_parent_class)->close_request (window);
 }
 
