@@ -16,6 +16,7 @@
 #include "tsr-app-util.h"
 #include "tsr-details-view.h"
 #include "tsr-event-log.h"
+#include "tsr-file-node.h"
 #include "tsr-peer-row.h"
 #include "tsr-pieces-bar.h"
 #include "tsr-util.h"
@@ -35,9 +36,8 @@ struct _TsrDetailsView
   GtkWidget    *info_grid;
   GListStore   *peers;            /* (owned) (element-type TsrPeerRow) */
   GHashTable   *values;           /* (owned) grid key → value label */
-  GtkWidget    *files_box;        /* GtkListBox */
-  GPtrArray    *file_bars;        /* (owned) GtkProgressBar per listed file */
-  GtkWidget    *files_note;
+  GtkWidget    *files_view;       /* GtkColumnView over a tree of TsrFileNode */
+  GListStore   *files;            /* (owned) (nullable) the tree's top level */
   GtkWidget    *bans_box;         /* GtkListBox */
   GtkWidget    *trackers_box;     /* GtkListBox */
   GtkWidget    *next_announce;
@@ -50,8 +50,6 @@ struct _TsrDetailsView
   gulong        log_handler;
 };
 
-/* Files listed at most: past that the page says how many more. */
-#define MAX_FILES_SHOWN 5000
 
 G_DEFINE_FINAL_TYPE (TsrDetailsView, tsr_details_view, GTK_TYPE_WIDGET)
 
@@ -550,180 +548,266 @@ build_overview (TsrDetailsView *self)
 /* ------------------------------------------------------------------ */
 /* Files                                                               */
 
+static TsrFileNode *
+node_of (GtkListItem *item)
+{
+  GtkTreeListRow *row = gtk_list_item_get_item (item);
+
+  return row != NULL ? gtk_tree_list_row_get_item (row) : NULL;
+}
+
+static GListModel *
+create_children (gpointer item,
+                 gpointer user_data)
+{
+  GListModel *children = tsr_file_node_get_children (item);
+
+  return children != NULL ? g_object_ref (children) : NULL;
+}
+
+static void
+on_name_setup (GtkSignalListItemFactory *factory,
+               GtkListItem              *item)
+{
+  GtkWidget *expander = gtk_tree_expander_new ();
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), label);
+  gtk_list_item_set_child (item, expander);
+}
+
+static void
+on_name_bind (GtkSignalListItemFactory *factory,
+              GtkListItem              *item)
+{
+  GtkTreeExpander *expander = GTK_TREE_EXPANDER (gtk_list_item_get_child (item));
+  g_autoptr(TsrFileNode) node = node_of (item);
+
+  gtk_tree_expander_set_list_row (expander, gtk_list_item_get_item (item));
+  gtk_label_set_text (GTK_LABEL (gtk_tree_expander_get_child (expander)), tsr_file_node_get_name (node));
+}
+
+static char *
+format_node_size (gpointer unused,
+                  guint64  size)
+{
+  return g_format_size (size);
+}
+
+/* An expression for @property of the row's node. */
+static GtkExpression *
+node_property (const char *property)
+{
+  GtkExpression *row = gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item");
+  GtkExpression *node = gtk_property_expression_new (GTK_TYPE_TREE_LIST_ROW, row, "item");
+
+  return gtk_property_expression_new (TSR_TYPE_FILE_NODE, node, property);
+}
+
+static void
+on_size_setup (GtkSignalListItemFactory *factory,
+               GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkExpression *size = node_property ("size");
+
+  gtk_label_set_xalign (GTK_LABEL (label), 1.0f);
+  gtk_widget_add_css_class (label, "numeric");
+  size = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 1, &size, G_CALLBACK (format_node_size), NULL, NULL);
+  gtk_expression_bind (size, label, "label", item);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+on_progress_setup (GtkSignalListItemFactory *factory,
+                   GtkListItem              *item)
+{
+  GtkWidget *bar = gtk_progress_bar_new ();
+
+  gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+  gtk_widget_set_size_request (bar, 100, -1);
+  gtk_expression_bind (node_property ("progress"), bar, "fraction", item);
+  gtk_list_item_set_child (item, bar);
+}
+
 static void
 on_priority_selected (GtkDropDown    *drop_down,
                       GParamSpec     *pspec,
                       TsrDetailsView *self)
 {
-  guint file = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (drop_down), "file"));
-  static const TsrPriority priorities[] = { TSR_PRIORITY_SKIP, TSR_PRIORITY_NORMAL, TSR_PRIORITY_HIGH };
+  GtkListItem *item = g_object_get_data (G_OBJECT (drop_down), "list-item");
+  g_autoptr(TsrFileNode) node = node_of (item);
   guint selected = gtk_drop_down_get_selected (drop_down);
 
-  if (self->torrent != NULL && selected < G_N_ELEMENTS (priorities))
-    {
-      tsr_torrent_set_file_priority (self->torrent, file, priorities[selected]);
-      g_signal_emit_by_name (self, "priorities-changed");
-    }
+  if (node == NULL || self->torrent == NULL || selected > TSR_PRIORITY_HIGH)
+    return;
+  tsr_file_node_set_priority (node, self->torrent, (TsrPriority) selected);
+  tsr_file_nodes_update (self->files, self->torrent);
+  g_signal_emit_by_name (self, "priorities-changed");
 }
 
 static void
-on_open_file (GtkButton      *button,
-              TsrDetailsView *self)
+on_priority_setup (GtkSignalListItemFactory *factory,
+                   GtkListItem              *item,
+                   TsrDetailsView           *self)
 {
-  TsrMetainfo *info;
-  guint file = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "file"));
+  static const char *names[] = { N_("Skip"), N_("Normal"), N_("High"), NULL };
+  const char *translated[] = { _(names[0]), _(names[1]), _(names[2]), NULL };
+  GtkWidget *drop_down = gtk_drop_down_new_from_strings (translated);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (drop_down), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Priority"), -1);
+  g_object_set_data (G_OBJECT (drop_down), "list-item", item);
+  gtk_list_item_set_child (item, drop_down);
+}
+
+static void
+show_priority (GtkDropDown    *drop_down,
+               TsrFileNode    *node,
+               TsrDetailsView *self)
+{
+  int priority = tsr_file_node_get_priority (node);
+
+  g_signal_handlers_block_by_func (drop_down, on_priority_selected, self);
+  /* Files that differ below a folder: no choice shown. */
+  gtk_drop_down_set_selected (drop_down, priority >= 0 ? (guint) priority : GTK_INVALID_LIST_POSITION);
+  g_signal_handlers_unblock_by_func (drop_down, on_priority_selected, self);
+}
+
+static void
+on_node_priority (TsrFileNode *node,
+                  GParamSpec  *pspec,
+                  GtkDropDown *drop_down)
+{
+  show_priority (drop_down, node, g_object_get_data (G_OBJECT (drop_down), "view"));
+}
+
+static void
+on_priority_bind (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  TsrDetailsView           *self)
+{
+  GtkDropDown *drop_down = GTK_DROP_DOWN (gtk_list_item_get_child (item));
+  g_autoptr(TsrFileNode) node = node_of (item);
+
+  g_object_set_data (G_OBJECT (drop_down), "view", self);
+  show_priority (drop_down, node, self);
+  g_signal_connect (drop_down, "notify::selected", G_CALLBACK (on_priority_selected), self);
+  g_signal_connect (node, "notify::priority", G_CALLBACK (on_node_priority), drop_down);
+}
+
+static void
+on_priority_unbind (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item,
+                    TsrDetailsView           *self)
+{
+  GtkDropDown *drop_down = GTK_DROP_DOWN (gtk_list_item_get_child (item));
+  g_autoptr(TsrFileNode) node = node_of (item);
+
+  g_signal_handlers_disconnect_by_func (drop_down, on_priority_selected, self);
+  if (node != NULL)
+    g_signal_handlers_disconnect_by_func (node, on_node_priority, drop_down);
+}
+
+static void
+on_open_clicked (GtkButton      *button,
+                 TsrDetailsView *self)
+{
+  GtkListItem *item = g_object_get_data (G_OBJECT (button), "list-item");
+  g_autoptr(TsrFileNode) node = node_of (item);
   g_autofree char *path = NULL;
   g_autoptr(GFile) location = NULL;
   g_autofree char *uri = NULL;
 
-  if (self->torrent == NULL)
+  if (node == NULL || self->torrent == NULL)
     return;
-  info = tsr_torrent_get_metainfo (self->torrent);
-  path = g_build_filename (tsr_torrent_get_folder (self->torrent), info->files[file].path, NULL);
+  path = g_build_filename (tsr_torrent_get_folder (self->torrent), tsr_file_node_get_path (node), NULL);
   location = g_file_new_for_path (path);
   uri = g_file_get_uri (location);
   g_app_info_launch_default_for_uri_async (uri, NULL, NULL, NULL, NULL);
 }
 
 static void
-fill_files (TsrDetailsView *self)
+on_open_setup (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               TsrDetailsView           *self)
 {
-  TsrMetainfo *info;
-  GtkWidget *child;
-  guint shown = 0;
-  guint i;
+  GtkWidget *button = gtk_button_new_from_icon_name ("document-open-symbolic");
 
-  while ((child = gtk_widget_get_first_child (self->files_box)) != NULL)
-    gtk_list_box_remove (GTK_LIST_BOX (self->files_box), child);
-  g_ptr_array_set_size (self->file_bars, 0);
-  gtk_widget_set_visible (self->files_note, FALSE);
-  if (self->torrent == NULL)
-    return;
-  info = tsr_torrent_get_metainfo (self->torrent);
-  for (i = 0; i < info->n_files; i++)
-    {
-      static const char *names[] = { N_("Skip"), N_("Normal"), N_("High"), NULL };
-      const char *translated[4];
-      GtkWidget *row;
-      GtkWidget *name;
-      GtkWidget *size;
-      GtkWidget *bar;
-      GtkWidget *priority;
-      GtkWidget *open;
-      g_autofree char *size_text = NULL;
-      guint j;
-
-      if (info->files[i].attr & TSR_FILE_ATTR_PAD)
-        continue;
-      if (shown == MAX_FILES_SHOWN)
-        {
-          g_autofree char *note = g_strdup_printf (g_dngettext (NULL, "%u more file is not listed",
-                                                                "%u more files are not listed",
-                                                                info->n_files - i), info->n_files - i);
-
-          gtk_label_set_text (GTK_LABEL (self->files_note), note);
-          gtk_widget_set_visible (self->files_note, TRUE);
-          break;
-        }
-      for (j = 0; j < 3; j++)
-        translated[j] = _(names[j]);
-      translated[3] = NULL;
-      row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-      gtk_widget_set_margin_start (row, 6);
-      gtk_widget_set_margin_end (row, 6);
-      name = gtk_label_new (info->files[i].display_path);
-      gtk_label_set_xalign (GTK_LABEL (name), 0.0f);
-      gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_MIDDLE);
-      gtk_widget_set_hexpand (name, TRUE);
-      size_text = g_format_size (info->files[i].length);
-      size = gtk_label_new (size_text);
-      gtk_widget_add_css_class (size, "numeric");
-      bar = gtk_progress_bar_new ();
-      gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
-      gtk_widget_set_size_request (bar, 100, -1);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      info->files[i].display_path, -1);
-      priority = gtk_drop_down_new_from_strings (translated);
-      gtk_drop_down_set_selected (GTK_DROP_DOWN (priority), tsr_torrent_get_file_priority (self->torrent, i));
-      g_object_set_data (G_OBJECT (priority), "file", GUINT_TO_POINTER (i));
-      g_signal_connect (priority, "notify::selected", G_CALLBACK (on_priority_selected), self);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (priority), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Priority"), -1);
-      open = gtk_button_new_from_icon_name ("document-open-symbolic");
-      gtk_widget_add_css_class (open, "flat");
-      gtk_widget_set_tooltip_text (open, _("Open"));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (open), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Open this file"), -1);
-      g_object_set_data (G_OBJECT (open), "file", GUINT_TO_POINTER (i));
-      g_signal_connect (open, "clicked", G_CALLBACK (on_open_file), self);
-      gtk_box_append (GTK_BOX (row), name);
-      gtk_box_append (GTK_BOX (row), size);
-      gtk_box_append (GTK_BOX (row), bar);
-      gtk_box_append (GTK_BOX (row), priority);
-      gtk_box_append (GTK_BOX (row), open);
-      gtk_list_box_append (GTK_LIST_BOX (self->files_box), row);
-      g_object_set_data (G_OBJECT (bar), "file", GUINT_TO_POINTER (i));
-      g_ptr_array_add (self->file_bars, bar);
-      shown++;
-    }
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, _("Open"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Open"), -1);
+  g_object_set_data (G_OBJECT (button), "list-item", item);
+  g_signal_connect (button, "clicked", G_CALLBACK (on_open_clicked), self);
+  gtk_list_item_set_child (item, button);
 }
 
-/* A file's verified fraction: its bytes in each piece, weighted by the
- * piece's fraction (1 when verified). */
+static void
+fill_files (TsrDetailsView *self)
+{
+  g_autoptr(GtkTreeListModel) tree = NULL;
+  g_autoptr(GtkNoSelection) selection = NULL;
+
+  g_clear_object (&self->files);
+  if (self->torrent == NULL)
+    {
+      gtk_column_view_set_model (GTK_COLUMN_VIEW (self->files_view), NULL);
+      return;
+    }
+  self->files = tsr_file_nodes_new (self->torrent);
+  tree = gtk_tree_list_model_new (g_object_ref (G_LIST_MODEL (self->files)), FALSE, TRUE, create_children, NULL,
+                                  NULL);
+  selection = gtk_no_selection_new (G_LIST_MODEL (g_steal_pointer (&tree)));
+  gtk_column_view_set_model (GTK_COLUMN_VIEW (self->files_view), GTK_SELECTION_MODEL (selection));
+}
+
 static void
 fill_file_progress (TsrDetailsView *self)
 {
-  TsrMetainfo *info = tsr_torrent_get_metainfo (self->torrent);
-  guint n = 0;
-  g_autofree float *fractions = NULL;
-  guint i;
-
-  if (self->file_bars->len == 0)
-    return;
-  fractions = tsr_torrent_dup_piece_fractions (self->torrent, &n);
-  for (i = 0; i < self->file_bars->len; i++)
-    {
-      GtkProgressBar *bar = g_ptr_array_index (self->file_bars, i);
-      const TsrFile *file = &info->files[GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (bar), "file"))];
-      guint64 end = file->offset + file->length;
-      guint64 piece;
-      gdouble have = 0;
-
-      if (file->length == 0 || info->piece_length == 0)
-        {
-          gtk_progress_bar_set_fraction (bar, 1.0);
-          continue;
-        }
-      for (piece = file->offset / info->piece_length; piece < n && piece * info->piece_length < end; piece++)
-        {
-          guint64 from = MAX (file->offset, piece * info->piece_length);
-          guint64 to = MIN (end, (piece + 1) * info->piece_length);
-
-          have += (gdouble) (to - from) * fractions[piece];
-        }
-      gtk_progress_bar_set_fraction (bar, have / (gdouble) file->length);
-    }
+  if (self->files != NULL)
+    tsr_file_nodes_update (self->files, self->torrent);
 }
 
 static GtkWidget *
 build_files_page (TsrDetailsView *self)
 {
   GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  struct
+  {
+    const char *title;
+    GCallback   setup;
+    GCallback   bind;
+    GCallback   unbind;
+    gboolean    expand;
+  } columns[] = {
+    { N_("Name"), G_CALLBACK (on_name_setup), G_CALLBACK (on_name_bind), NULL, TRUE },
+    { N_("Size"), G_CALLBACK (on_size_setup), NULL, NULL, FALSE },
+    { N_("Progress"), G_CALLBACK (on_progress_setup), NULL, NULL, FALSE },
+    { N_("Priority"), G_CALLBACK (on_priority_setup), G_CALLBACK (on_priority_bind),
+      G_CALLBACK (on_priority_unbind), FALSE },
+    { NULL, G_CALLBACK (on_open_setup), NULL, NULL, FALSE },
+  };
+  guint i;
 
-  self->file_bars = g_ptr_array_new ();
-  self->files_box = gtk_list_box_new ();
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->files_box), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (self->files_box, "boxed-list");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->files_box), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Files"), -1);
-  self->files_note = gtk_label_new (NULL);
-  gtk_widget_add_css_class (self->files_note, "dim-label");
-  gtk_widget_set_visible (self->files_note, FALSE);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  gtk_widget_set_margin_top (box, 12);
-  gtk_widget_set_margin_bottom (box, 12);
-  gtk_box_append (GTK_BOX (box), self->files_box);
-  gtk_box_append (GTK_BOX (box), self->files_note);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), box);
+  self->files_view = gtk_column_view_new (NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->files_view), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Files"), -1);
+  for (i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      g_autoptr(GtkColumnViewColumn) column = NULL;
+
+      g_signal_connect (factory, "setup", columns[i].setup, self);
+      if (columns[i].bind != NULL)
+        g_signal_connect (factory, "bind", columns[i].bind, self);
+      if (columns[i].unbind != NULL)
+        g_signal_connect (factory, "unbind", columns[i].unbind, self);
+      column = gtk_column_view_column_new (columns[i].title != NULL ? _(columns[i].title) : NULL, factory);
+      gtk_column_view_column_set_expand (column, columns[i].expand);
+      gtk_column_view_column_set_resizable (column, columns[i].title != NULL);
+      gtk_column_view_append_column (GTK_COLUMN_VIEW (self->files_view), column);
+    }
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->files_view);
   return scrolled;
 }
 
@@ -1092,7 +1176,7 @@ tsr_details_view_dispose (GObject *object)
   if (self->log != NULL)
     g_clear_signal_handler (&self->log_handler, self->log);
   g_clear_object (&self->log);
-  g_clear_pointer (&self->file_bars, g_ptr_array_unref);
+  g_clear_object (&self->files);
   g_clear_pointer (&self->bans_shown, g_free);
   g_clear_pointer (&self->trackers_shown, g_free);
   g_clear_pointer (&self->box, gtk_widget_unparent);
