@@ -433,6 +433,13 @@ on_drop (GtkDropTarget *target,
          double         y,
          TsrWindow     *self)
 {
+  return tsr_window_drop (self, value);
+}
+
+gboolean
+tsr_window_drop (TsrWindow    *self,
+                 const GValue *value)
+{
   gboolean any = FALSE;
 
   if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))

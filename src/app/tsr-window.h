@@ -24,6 +24,10 @@ gboolean   tsr_window_add_file   (TsrWindow      *self,
                                   GFile          *file);
 gboolean   tsr_window_add_magnet (TsrWindow      *self,
                                   const char     *uri);
+/* What a drop on the window does with @value: a GdkFileList of torrent
+ * files, or text holding a magnet link. TRUE when something was added. */
+gboolean   tsr_window_drop       (TsrWindow      *self,
+                                  const GValue   *value);
 /* For the screenshots script: selects row @position and shows details
  * page @page; saves what the window shows as a PNG. */
 void       tsr_window_show       (TsrWindow      *self,

@@ -94,11 +94,51 @@ test_in_place (void)
   g_assert_cmpuint (changes, ==, 2);
 }
 
+/* 500 peers, then half of them replaced: the 250 that stay keep their
+ * rows, in their order, and the list ends the right size. */
+static void
+test_many (void)
+{
+  g_autoptr(GListStore) store = g_list_store_new (TSR_TYPE_PEER_ROW);
+  g_autoptr(GPtrArray) first = g_ptr_array_new_with_free_func ((GDestroyNotify) tsr_peer_info_free);
+  g_autoptr(GPtrArray) second = g_ptr_array_new_with_free_func ((GDestroyNotify) tsr_peer_info_free);
+  g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func (g_object_unref);
+  guint i;
+
+  for (i = 0; i < 500; i++)
+    {
+      g_autofree char *address = g_strdup_printf ("10.0.%u.%u:6881", i / 200, i % 200);
+
+      g_ptr_array_add (first, info_new (address, i));
+      if (i % 2 == 0)
+        g_ptr_array_add (second, info_new (address, i + 1));
+    }
+  for (i = 0; i < 250; i++)
+    {
+      g_autofree char *address = g_strdup_printf ("10.9.%u.%u:6881", i / 200, i % 200);
+
+      g_ptr_array_add (second, info_new (address, i));
+    }
+  tsr_peer_rows_update (store, first);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 500);
+  for (i = 0; i < 500; i += 2)
+    g_ptr_array_add (kept, g_list_model_get_item (G_LIST_MODEL (store), i));
+  tsr_peer_rows_update (store, second);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 500);
+  for (i = 0; i < 250; i++)
+    {
+      g_autoptr(TsrPeerRow) row = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      g_assert_true (row == g_ptr_array_index (kept, i));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/peer-rows/in-place", test_in_place);
+  g_test_add_func ("/peer-rows/many", test_many);
   return g_test_run ();
 }
