@@ -336,6 +336,7 @@ tsr_application_startup (GApplication *app)
   static const char *add_accels[] = { "<Control>o", NULL };
   static const char *magnet_accels[] = { "<Control>u", NULL };
   static const char *remove_accels[] = { "Delete", NULL };
+  static const char *create_accels[] = { "<Control>n", NULL };
   static const char *start_accels[] = { "<Control>s", NULL };
   static const char *stop_accels[] = { "<Control>p", NULL };
   static const char *folder_accels[] = { "<Control>e", NULL };
@@ -354,6 +355,7 @@ tsr_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.add-torrent", add_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.add-magnet", magnet_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.remove", remove_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.create", create_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.start", start_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.stop", stop_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.open-folder", folder_accels);

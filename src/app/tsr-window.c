@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "tsr-add-dialog.h"
+#include "tsr-create-dialog.h"
 #include "tsr-details-view.h"
 #include "tsr-app-util.h"
 #include "tsr-magnet.h"
@@ -737,8 +738,19 @@ tsr_window_class_init (TsrWindowClass *klass)
 
 }
 
+static void
+create_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  TsrWindow *self = user_data;
+
+  gtk_window_present (GTK_WINDOW (tsr_create_dialog_new (GTK_WINDOW (self), self->library)));
+}
+
 static const GActionEntry window_actions[] = {
   { "add-torrent", add_torrent_action },
+  { "create", create_action },
   { "add-magnet", add_magnet_action },
   { "start", start_action },
   { "stop", stop_action },

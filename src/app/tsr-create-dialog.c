@@ -1,0 +1,908 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-create-dialog.c: the torrent creation dialog (see the .h). The
+ * engine's TsrCreator does the work in three steps: the scan (on the I/O
+ * pool, since a folder may hold 100 000 files), the hashing (a TsrHashJob
+ * on its own threads, read by a progress timer), and the encoding. The
+ * file is written once, whole, at the end: a cancel leaves nothing.
+ */
+#define G_LOG_DOMAIN "tsr-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tsr-app-util.h"
+#include "tsr-create-dialog.h"
+#include "tsr-creator.h"
+#include "tsr-storage.h"
+
+struct _TsrCreateDialog
+{
+  AdwWindow             parent_instance;
+  TsrLibrary           *library;        /* (owned) */
+  GSettings            *settings;       /* (owned) */
+  char                 *path;           /* (owned) (nullable) what is shared */
+  TsrCreator           *creator;        /* (owned) (nullable) once scanned */
+  guint                 scan_serial;    /* a newer scan outdates older ones */
+  GCancellable         *cancellable;    /* (owned) (nullable) while hashing */
+  TsrHashJob           *job;            /* borrowed from creator, while hashing */
+  char                 *output;         /* (owned) (nullable) */
+  gint64                started;        /* monotonic µs */
+  guint                 progress_source;
+  char                 *summary;        /* (owned) (nullable) */
+  char                 *error;          /* (owned) (nullable) */
+  GtkFileChooserNative *chooser;        /* (owned) (nullable) */
+  GtkWidget            *drop_label;
+  GtkWidget            *summary_label;
+  GtkWidget            *error_label;
+  GtkTextBuffer        *trackers;
+  GtkTextBuffer        *web_seeds;
+  GtkWidget            *piece_size;     /* GtkDropDown: Automatic, 16 KiB … 64 MiB */
+  GtkWidget            *format;         /* GtkDropDown: v1, v2, hybrid */
+  GtkWidget            *is_private;
+  GtkWidget            *comment;
+  GtkWidget            *source;
+  GtkWidget            *exclude;
+  GtkWidget            *progress;
+  GtkWidget            *progress_label;
+  GtkWidget            *create_button;
+  GtkWidget            *cancel_button;
+  GtkWidget            *result_box;
+};
+
+G_DEFINE_FINAL_TYPE (TsrCreateDialog, tsr_create_dialog, ADW_TYPE_WINDOW)
+
+enum
+{
+  SIGNAL_CREATED,
+  SIGNAL_FAILED,
+  SIGNAL_SCANNED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Piece sizes offered after "Automatic": 16 KiB to 64 MiB. */
+#define N_PIECE_SIZES 13
+
+/* ------------------------------------------------------------------ */
+/* Text fields                                                         */
+
+GPtrArray *
+tsr_parse_tiers_text (const char  *text,
+                      GError     **error)
+{
+  g_autoptr(GPtrArray) tiers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_auto(GStrv) lines = g_strsplit (text != NULL ? text : "", "\n", -1);
+  GPtrArray *tier = NULL;
+  guint i;
+
+  for (i = 0; lines[i] != NULL; i++)
+    {
+      char *url = g_strstrip (lines[i]);
+
+      if (*url == '\0')
+        {
+          tier = NULL;   /* a blank line: the next URL starts a tier */
+          continue;
+        }
+      if (!tsr_creator_tracker_url_valid (url))
+        {
+          g_set_error (error, TSR_CREATOR_ERROR, TSR_CREATOR_ERROR_BAD_OPTION,
+                       _("“%s” is not an http, https or udp tracker URL"), url);
+          return NULL;
+        }
+      if (tier == NULL)
+        {
+          tier = g_ptr_array_new_with_free_func (g_free);
+          g_ptr_array_add (tiers, tier);
+        }
+      g_ptr_array_add (tier, g_strdup (url));
+    }
+  return g_steal_pointer (&tiers);
+}
+
+static GPtrArray *
+parse_web_seeds (const char  *text,
+                 GError     **error)
+{
+  g_autoptr(GPtrArray) seeds = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) lines = g_strsplit (text != NULL ? text : "", "\n", -1);
+  guint i;
+
+  for (i = 0; lines[i] != NULL; i++)
+    {
+      char *url = g_strstrip (lines[i]);
+      g_autoptr(GUri) uri = NULL;
+
+      if (*url == '\0')
+        continue;
+      uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+      if (uri == NULL || (g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") != 0 &&
+                          g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") != 0))
+        {
+          g_set_error (error, TSR_CREATOR_ERROR, TSR_CREATOR_ERROR_BAD_OPTION,
+                       _("“%s” is not an http or https web seed URL"), url);
+          return NULL;
+        }
+      g_ptr_array_add (seeds, g_strdup (url));
+    }
+  return g_steal_pointer (&seeds);
+}
+
+static char *
+buffer_text (GtkTextBuffer *buffer)
+{
+  GtkTextIter start;
+  GtkTextIter end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static void
+show_error (TsrCreateDialog *self,
+            const char      *message)
+{
+  g_free (self->error);
+  self->error = g_strdup (message);
+  gtk_label_set_text (GTK_LABEL (self->error_label), message != NULL ? message : "");
+  gtk_widget_set_visible (self->error_label, message != NULL);
+}
+
+static guint64
+chosen_piece_length (TsrCreateDialog *self)
+{
+  guint selected = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->piece_size));
+
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION || self->creator == NULL)
+    return self->creator != NULL ? tsr_creator_choose_piece_length (tsr_creator_get_total_size (self->creator)) : 0;
+  return (guint64) TSR_CREATOR_MIN_PIECE_LENGTH << (selected - 1);
+}
+
+/* ------------------------------------------------------------------ */
+/* Scanning                                                            */
+
+typedef struct
+{
+  char            *path;
+  char           **exclude;
+  TsrCreateFormat  format;
+  guint            serial;
+  TsrCreator      *creator;   /* (owned) the result */
+} ScanJob;
+
+static void
+scan_job_free (ScanJob *job)
+{
+  g_free (job->path);
+  g_strfreev (job->exclude);
+  g_clear_pointer (&job->creator, tsr_creator_free);
+  g_free (job);
+}
+
+static void
+scan_run (GTask *task)
+{
+  ScanJob *job = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  job->creator = tsr_creator_new (job->path, (const char * const *) job->exclude, job->format, &error);
+  if (job->creator == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void on_piece_size_changed (TsrCreateDialog *self);
+
+static void
+update_summary (TsrCreateDialog *self)
+{
+  g_autofree char *size = NULL;
+  g_autofree char *piece = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *automatic = NULL;
+  g_autofree char *automatic_size = NULL;
+  g_autofree char *pieces = NULL;
+  guint64 total;
+  guint64 length;
+  guint n;
+
+  if (self->creator == NULL)
+    return;
+  total = tsr_creator_get_total_size (self->creator);
+  length = chosen_piece_length (self);
+  n = tsr_creator_get_n_files (self->creator);
+  size = g_format_size (total);
+  piece = g_format_size_full (length, G_FORMAT_SIZE_IEC_UNITS);
+  name = g_path_get_basename (self->path);
+  pieces = g_strdup_printf ("%" G_GUINT64_FORMAT, (total + length - 1) / MAX (length, 1));
+  g_free (self->summary);
+  /* TRANSLATORS: name — size in N files, P pieces of S */
+  self->summary = g_strdup_printf (g_dngettext (NULL, "%s — %s in %u file, %s pieces of %s",
+                                                "%s — %s in %u files, %s pieces of %s", n),
+                                   name, size, n, pieces, piece);
+  gtk_label_set_text (GTK_LABEL (self->summary_label), self->summary);
+  automatic_size = g_format_size_full (tsr_creator_choose_piece_length (total), G_FORMAT_SIZE_IEC_UNITS);
+  automatic = g_strdup_printf (_("Automatic (%s)"), automatic_size);
+  /* The first choice names the automatic size; replacing it must not
+   * read as the user choosing (which would come back here). */
+  {
+    GtkStringList *choices = GTK_STRING_LIST (gtk_drop_down_get_model (GTK_DROP_DOWN (self->piece_size)));
+    guint selected = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->piece_size));
+
+    if (g_strcmp0 (gtk_string_list_get_string (choices, 0), automatic) != 0)
+      {
+        g_signal_handlers_block_by_func (self->piece_size, on_piece_size_changed, self);
+        gtk_string_list_splice (choices, 0, 1, (const char *[]) { automatic, NULL });
+        gtk_drop_down_set_selected (GTK_DROP_DOWN (self->piece_size), selected);
+        g_signal_handlers_unblock_by_func (self->piece_size, on_piece_size_changed, self);
+      }
+  }
+}
+
+static void
+on_scanned (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  TsrCreateDialog *self = TSR_CREATE_DIALOG (source);
+  ScanJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (job->serial == self->scan_serial)
+        {
+          show_error (self, error->message);
+          gtk_widget_set_sensitive (self->create_button, FALSE);
+          g_signal_emit (self, signals[SIGNAL_SCANNED], 0);
+        }
+      return;
+    }
+  if (job->serial != self->scan_serial)
+    return;   /* the options changed while it ran */
+  g_clear_pointer (&self->creator, tsr_creator_free);
+  self->creator = g_steal_pointer (&job->creator);
+  update_summary (self);
+  gtk_widget_set_sensitive (self->create_button, TRUE);
+  g_signal_emit (self, signals[SIGNAL_SCANNED], 0);
+}
+
+static void
+rescan (TsrCreateDialog *self)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *exclude = NULL;
+  ScanJob *job;
+
+  if (self->path == NULL || self->cancellable != NULL)
+    return;
+  g_clear_pointer (&self->creator, tsr_creator_free);
+  g_clear_pointer (&self->summary, g_free);
+  show_error (self, NULL);
+  gtk_widget_set_sensitive (self->create_button, FALSE);
+  gtk_widget_set_visible (self->result_box, FALSE);
+  gtk_label_set_text (GTK_LABEL (self->summary_label), _("Looking at the files…"));
+  job = g_new0 (ScanJob, 1);
+  job->path = g_strdup (self->path);
+  exclude = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->exclude)));
+  job->exclude = g_strsplit (exclude, ",", -1);
+  for (guint i = 0; job->exclude[i] != NULL; i++)
+    g_strstrip (job->exclude[i]);
+  job->format = (TsrCreateFormat) MIN (gtk_drop_down_get_selected (GTK_DROP_DOWN (self->format)), TSR_CREATE_HYBRID);
+  job->serial = ++self->scan_serial;
+  task = g_task_new (self, NULL, on_scanned, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) scan_job_free);
+  tsr_io_pool_run (task, scan_run);
+}
+
+gboolean
+tsr_create_dialog_set_files (TsrCreateDialog *self,
+                             GSList          *files)
+{
+  g_autofree char *path = NULL;
+
+  if (files == NULL || files->next != NULL)
+    {
+      show_error (self, _("Drop one file or one folder: a torrent shares one of either"));
+      return FALSE;
+    }
+  path = g_file_get_path (files->data);
+  if (path == NULL)
+    {
+      show_error (self, _("Only local files can be shared"));
+      return FALSE;
+    }
+  g_free (self->path);
+  self->path = g_steal_pointer (&path);
+  gtk_label_set_text (GTK_LABEL (self->drop_label), self->path);
+  rescan (self);
+  return TRUE;
+}
+
+const char *
+tsr_create_dialog_get_summary (TsrCreateDialog *self)
+{
+  return self->summary;
+}
+
+const char *
+tsr_create_dialog_get_error (TsrCreateDialog *self)
+{
+  return self->error;
+}
+
+static gboolean
+on_drop (GtkDropTarget   *target,
+         const GValue    *value,
+         double           x,
+         double           y,
+         TsrCreateDialog *self)
+{
+  return G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST) &&
+         tsr_create_dialog_set_files (self, g_value_get_boxed (value));
+}
+
+static void
+on_chosen (GtkNativeDialog *dialog,
+           int              response,
+           TsrCreateDialog *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      GtkFileChooserAction action = gtk_file_chooser_get_action (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      if (action == GTK_FILE_CHOOSER_ACTION_SAVE)
+        {
+          g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+          if (path != NULL)
+            tsr_create_dialog_create_to (self, path);
+        }
+      else if (file != NULL)
+        {
+          GSList one = { file, NULL };
+
+          tsr_create_dialog_set_files (self, &one);
+        }
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+choose (TsrCreateDialog      *self,
+        GtkFileChooserAction  action,
+        const char           *title,
+        const char           *accept)
+{
+  if (self->chooser != NULL)
+    return;
+  self->chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), action, accept, _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  if (action == GTK_FILE_CHOOSER_ACTION_SAVE && self->path != NULL)
+    {
+      g_autofree char *base = g_path_get_basename (self->path);
+      g_autofree char *name = g_strconcat (base, ".torrent", NULL);
+
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
+    }
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+on_choose_file (GtkButton       *button,
+                TsrCreateDialog *self)
+{
+  choose (self, GTK_FILE_CHOOSER_ACTION_OPEN, _("Share a File"), _("_Select"));
+}
+
+static void
+on_choose_folder (GtkButton       *button,
+                  TsrCreateDialog *self)
+{
+  choose (self, GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("Share a Folder"), _("_Select"));
+}
+
+/* ------------------------------------------------------------------ */
+/* Creating                                                            */
+
+static gboolean
+on_progress (gpointer user_data)
+{
+  TsrCreateDialog *self = user_data;
+  guint64 total = tsr_hash_job_get_total_bytes (self->job);
+  guint64 done = tsr_hash_job_get_bytes_done (self->job);
+  gdouble seconds = (gdouble) (g_get_monotonic_time () - self->started) / G_USEC_PER_SEC;
+  guint64 rate = seconds > 0.5 ? (guint64) ((gdouble) done / seconds) : 0;
+  g_autofree char *done_text = g_format_size (done);
+  g_autofree char *total_text = g_format_size (total);
+  g_autofree char *rate_text = tsr_format_rate (rate);
+  g_autofree char *left = rate > 0 ? tsr_format_duration ((gint64) ((total - MIN (done, total)) / rate)) : NULL;
+  g_autofree char *text = NULL;
+
+  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress), total > 0 ? (gdouble) done / total : 0);
+  if (left != NULL)
+    /* TRANSLATORS: bytes hashed of all, the rate, the time left */
+    text = g_strdup_printf (_("%s of %s at %s, %s left"), done_text, total_text, rate_text, left);
+  else
+    text = g_strdup_printf (_("%s of %s"), done_text, total_text);
+  gtk_label_set_text (GTK_LABEL (self->progress_label), text);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+set_busy (TsrCreateDialog *self,
+          gboolean         busy)
+{
+  gtk_widget_set_visible (self->progress, busy);
+  gtk_widget_set_sensitive (self->create_button, !busy && self->creator != NULL);
+  gtk_widget_set_visible (self->cancel_button, busy);
+  if (!busy)
+    g_clear_handle_id (&self->progress_source, g_source_remove);
+}
+
+static void
+on_hashed (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(TsrCreateDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) tiers = NULL;
+  g_autoptr(GPtrArray) web_seeds = NULL;
+  g_autoptr(GBytes) torrent = NULL;
+  g_autoptr(TsrMetainfo) info = NULL;
+  g_autofree char *trackers_text = buffer_text (self->trackers);
+  g_autofree char *seeds_text = buffer_text (self->web_seeds);
+  g_autofree char *created_by = g_strdup_printf ("Tessera %s", PACKAGE_VERSION);
+  g_autofree char *comment = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->comment)));
+  g_autofree char *source_tag = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->source)));
+  TsrCreateOptions options = { 0 };
+  gboolean ok = tsr_hash_job_run_finish (self->job, result, &error);
+
+  g_clear_object (&self->cancellable);
+  self->job = NULL;
+  set_busy (self, FALSE);
+  if (ok)
+    {
+      tiers = tsr_parse_tiers_text (trackers_text, &error);
+      web_seeds = tiers != NULL ? parse_web_seeds (seeds_text, &error) : NULL;
+    }
+  if (ok && tiers != NULL && web_seeds != NULL)
+    {
+      options.tiers = tiers;
+      options.web_seeds = web_seeds;
+      options.comment = comment[0] != '\0' ? comment : NULL;
+      options.source = source_tag[0] != '\0' ? source_tag : NULL;
+      options.created_by = created_by;
+      options.creation_date = g_get_real_time () / G_USEC_PER_SEC;
+      options.is_private = gtk_switch_get_active (GTK_SWITCH (self->is_private));
+      torrent = tsr_creator_build (self->creator, &options, &error);
+    }
+  if (torrent != NULL)
+    info = tsr_metainfo_new_from_bytes (torrent, &error);
+  /* Written once, whole (a temporary file renamed into place). */
+  if (info != NULL &&
+      g_file_set_contents (self->output, g_bytes_get_data (torrent, NULL), (gssize) g_bytes_get_size (torrent),
+                           &error))
+    {
+      g_autofree char *done = g_strdup_printf (_("Saved as %s"), self->output);
+
+      gtk_label_set_text (GTK_LABEL (self->progress_label), done);
+      gtk_widget_set_visible (self->result_box, TRUE);
+      g_object_set_data_full (G_OBJECT (self), "magnet", tsr_metainfo_dup_magnet_uri (info), g_free);
+      g_signal_emit (self, signals[SIGNAL_CREATED], 0, self->output);
+      /* The hashes are spent: another torrent needs a fresh scan. */
+      rescan (self);
+      gtk_widget_set_visible (self->result_box, TRUE);
+      return;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    gtk_label_set_text (GTK_LABEL (self->progress_label), _("Cancelled: nothing was written"));
+  else
+    {
+      show_error (self, error->message);
+      gtk_label_set_text (GTK_LABEL (self->progress_label), "");
+    }
+  g_signal_emit (self, signals[SIGNAL_FAILED], 0, error->message);
+  /* The job ran (or half ran): scan again for the next try. */
+  rescan (self);
+}
+
+void
+tsr_create_dialog_create_to (TsrCreateDialog *self,
+                             const char      *output)
+{
+  g_autofree char *trackers_text = buffer_text (self->trackers);
+  g_autofree char *seeds_text = buffer_text (self->web_seeds);
+  g_autoptr(GPtrArray) tiers = NULL;
+  g_autoptr(GPtrArray) web_seeds = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (self->creator != NULL && self->cancellable == NULL);
+  /* Options checked before minutes of hashing, not after. */
+  tiers = tsr_parse_tiers_text (trackers_text, &error);
+  if (tiers != NULL)
+    web_seeds = parse_web_seeds (seeds_text, &error);
+  if (web_seeds == NULL)
+    {
+      show_error (self, error->message);
+      g_signal_emit (self, signals[SIGNAL_FAILED], 0, error->message);
+      return;
+    }
+  show_error (self, NULL);
+  g_free (self->output);
+  self->output = g_strdup (output);
+  self->cancellable = g_cancellable_new ();
+  self->job = tsr_creator_prepare_job (self->creator, chosen_piece_length (self));
+  self->started = g_get_monotonic_time ();
+  set_busy (self, TRUE);
+  gtk_widget_set_visible (self->result_box, FALSE);
+  self->progress_source = g_timeout_add (250, on_progress, self);
+  on_progress (self);
+  tsr_hash_job_run_async (self->job, 0, self->cancellable, on_hashed, g_object_ref (self));
+}
+
+void
+tsr_create_dialog_cancel (TsrCreateDialog *self)
+{
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+}
+
+static void
+on_create_clicked (GtkButton       *button,
+                   TsrCreateDialog *self)
+{
+  choose (self, GTK_FILE_CHOOSER_ACTION_SAVE, _("Save the Torrent"), _("_Save"));
+}
+
+static void
+on_cancel_clicked (GtkButton       *button,
+                   TsrCreateDialog *self)
+{
+  tsr_create_dialog_cancel (self);
+}
+
+static void
+on_seed_clicked (GtkButton       *button,
+                 TsrCreateDialog *self)
+{
+  g_autofree char *folder = g_path_get_dirname (self->path);
+  g_autoptr(GError) error = NULL;
+
+  /* The data is where it was shared from: the check finds it all. */
+  if (tsr_library_add_file (self->library, self->output, folder, FALSE, NULL, &error) == NULL)
+    show_error (self, error->message);
+  else
+    gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
+}
+
+static void
+on_copy_clicked (GtkButton       *button,
+                 TsrCreateDialog *self)
+{
+  const char *magnet = g_object_get_data (G_OBJECT (self), "magnet");
+
+  if (magnet != NULL)
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), magnet);
+}
+
+/* ------------------------------------------------------------------ */
+/* Building                                                            */
+
+static GtkWidget *
+text_area (GtkTextBuffer **buffer,
+           const char     *label)
+{
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *view = gtk_text_view_new ();
+
+  *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  gtk_text_view_set_monospace (GTK_TEXT_VIEW (view), TRUE);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 72);
+  gtk_widget_add_css_class (scrolled, "card");
+  return scrolled;
+}
+
+static GtkWidget *
+titled (const char *title,
+        GtkWidget  *child)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *label = gtk_label_new (title);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), child);
+  return box;
+}
+
+/* A text buffer and a string key in step both ways. (g_settings_bind on
+ * GtkTextBuffer:text echoes each write back as a new set, forever.) */
+static void
+on_buffer_changed (GtkTextBuffer   *buffer,
+                   TsrCreateDialog *self)
+{
+  const char *key = g_object_get_data (G_OBJECT (buffer), "key");
+  g_autofree char *text = buffer_text (buffer);
+  g_autofree char *saved = g_settings_get_string (self->settings, key);
+
+  if (!g_str_equal (text, saved))
+    g_settings_set_string (self->settings, key, text);
+}
+
+static void
+on_text_setting_changed (GSettings     *settings,
+                         const char    *key,
+                         GtkTextBuffer *buffer)
+{
+  g_autofree char *text = buffer_text (buffer);
+  g_autofree char *saved = g_settings_get_string (settings, key);
+
+  if (!g_str_equal (text, saved))
+    gtk_text_buffer_set_text (buffer, saved, -1);
+}
+
+static void
+bind_text (TsrCreateDialog *self,
+           GtkTextBuffer   *buffer,
+           const char      *key)
+{
+  g_autofree char *saved = g_settings_get_string (self->settings, key);
+  g_autofree char *signal = g_strconcat ("changed::", key, NULL);
+
+  gtk_text_buffer_set_text (buffer, saved, -1);
+  g_object_set_data (G_OBJECT (buffer), "key", (gpointer) key);
+  g_signal_connect (buffer, "changed", G_CALLBACK (on_buffer_changed), self);
+  g_signal_connect_object (self->settings, signal, G_CALLBACK (on_text_setting_changed), buffer, 0);
+}
+
+static void
+on_format_or_exclude_changed (TsrCreateDialog *self)
+{
+  g_settings_set_int (self->settings, "create-format", (int) gtk_drop_down_get_selected (GTK_DROP_DOWN (self->format)));
+  rescan (self);
+}
+
+static void
+on_piece_size_changed (TsrCreateDialog *self)
+{
+  guint selected = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->piece_size));
+
+  g_settings_set_uint (self->settings, "create-piece-size",
+                       selected == 0 || selected == GTK_INVALID_LIST_POSITION
+                       ? 0 : (guint) (TSR_CREATOR_MIN_PIECE_LENGTH << (selected - 1)));
+  update_summary (self);
+}
+
+static void
+build (TsrCreateDialog *self)
+{
+  GtkWidget *header = adw_header_bar_new ();
+  GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
+  GtkWidget *drop_zone = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *choosers = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *row;
+  GtkWidget *button;
+  GtkWidget *bottom = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  g_autoptr(GtkStringList) sizes = gtk_string_list_new ((const char *[]) { _("Automatic"), NULL });
+  GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  guint saved_size = g_settings_get_uint (self->settings, "create-piece-size");
+  guint i;
+
+  gtk_window_set_title (GTK_WINDOW (self), _("Create a Torrent"));
+  gtk_window_set_default_size (GTK_WINDOW (self), 560, 720);
+
+  /* The drop zone. */
+  self->drop_label = gtk_label_new (_("Drop a file or a folder here"));
+  gtk_label_set_wrap (GTK_LABEL (self->drop_label), TRUE);
+  gtk_widget_add_css_class (self->drop_label, "title-4");
+  self->summary_label = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (self->summary_label), TRUE);
+  gtk_widget_add_css_class (self->summary_label, "dim-label");
+  button = gtk_button_new_with_mnemonic (_("Choose a _File…"));
+  g_signal_connect (button, "clicked", G_CALLBACK (on_choose_file), self);
+  gtk_box_append (GTK_BOX (choosers), button);
+  button = gtk_button_new_with_mnemonic (_("Choose a F_older…"));
+  g_signal_connect (button, "clicked", G_CALLBACK (on_choose_folder), self);
+  gtk_box_append (GTK_BOX (choosers), button);
+  gtk_widget_set_halign (choosers, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (drop_zone), self->drop_label);
+  gtk_box_append (GTK_BOX (drop_zone), self->summary_label);
+  gtk_box_append (GTK_BOX (drop_zone), choosers);
+  gtk_widget_add_css_class (drop_zone, "card");
+  gtk_widget_set_margin_bottom (drop_zone, 6);
+  g_object_set (drop_zone, "margin-top", 6, NULL);
+  gtk_box_append (GTK_BOX (box), drop_zone);
+  self->error_label = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (self->error_label), TRUE);
+  gtk_widget_add_css_class (self->error_label, "error");
+  gtk_widget_set_visible (self->error_label, FALSE);
+  gtk_box_append (GTK_BOX (box), self->error_label);
+
+  /* Options, remembered. */
+  gtk_box_append (GTK_BOX (box), titled (_("Trackers (a blank line between tiers)"),
+                                         text_area (&self->trackers, _("Trackers"))));
+  gtk_box_append (GTK_BOX (box), titled (_("Web Seeds"), text_area (&self->web_seeds, _("Web seeds"))));
+  bind_text (self, self->trackers, "create-trackers");
+  bind_text (self, self->web_seeds, "create-web-seeds");
+
+  for (i = 0; i < N_PIECE_SIZES; i++)
+    {
+      g_autofree char *size = g_format_size_full ((guint64) TSR_CREATOR_MIN_PIECE_LENGTH << i,
+                                                  G_FORMAT_SIZE_IEC_UNITS);
+
+      gtk_string_list_append (sizes, size);
+    }
+  self->piece_size = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&sizes)), NULL);
+  for (i = 0; i < N_PIECE_SIZES; i++)
+    if (saved_size == ((guint) TSR_CREATOR_MIN_PIECE_LENGTH << i))
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (self->piece_size), i + 1);
+  g_signal_connect_swapped (self->piece_size, "notify::selected", G_CALLBACK (on_piece_size_changed), self);
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Piece Size"));
+  gtk_widget_set_valign (self->piece_size, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->piece_size);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+
+  self->format = gtk_drop_down_new_from_strings ((const char *[]) { _("v1 (every client)"), _("v2 (BEP 52)"),
+                                                                    _("Hybrid (v1 and v2)"), NULL });
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->format), (guint) g_settings_get_int (self->settings,
+                                                                                        "create-format"));
+  g_signal_connect_swapped (self->format, "notify::selected", G_CALLBACK (on_format_or_exclude_changed), self);
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Format"));
+  gtk_widget_set_valign (self->format, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->format);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+
+  self->is_private = gtk_switch_new ();
+  gtk_widget_set_valign (self->is_private, GTK_ALIGN_CENTER);
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Private"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Peers only through the trackers (BEP 27)"));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->is_private);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), self->is_private);
+  g_settings_bind (self->settings, "create-private", self->is_private, "active", G_SETTINGS_BIND_DEFAULT);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+
+  self->comment = adw_entry_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->comment), _("Comment"));
+  g_settings_bind (self->settings, "create-comment", self->comment, "text", G_SETTINGS_BIND_DEFAULT);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->comment);
+  self->source = adw_entry_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->source), _("Source"));
+  g_settings_bind (self->settings, "create-source", self->source, "text", G_SETTINGS_BIND_DEFAULT);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->source);
+  self->exclude = adw_entry_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->exclude), _("Leave Out (globs, comma-separated)"));
+  adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (self->exclude), TRUE);
+  g_settings_bind (self->settings, "create-exclude", self->exclude, "text", G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_swapped (self->exclude, "apply", G_CALLBACK (on_format_or_exclude_changed), self);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->exclude);
+  gtk_box_append (GTK_BOX (box), group);
+
+  /* Progress and the result. */
+  self->progress = gtk_progress_bar_new ();
+  gtk_widget_set_visible (self->progress, FALSE);
+  self->progress_label = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (self->progress_label), TRUE);
+  gtk_widget_add_css_class (self->progress_label, "dim-label");
+  self->result_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  button = gtk_button_new_with_mnemonic (_("_Seed Now"));
+  g_signal_connect (button, "clicked", G_CALLBACK (on_seed_clicked), self);
+  gtk_box_append (GTK_BOX (self->result_box), button);
+  button = gtk_button_new_with_mnemonic (_("Copy _Magnet Link"));
+  g_signal_connect (button, "clicked", G_CALLBACK (on_copy_clicked), self);
+  gtk_box_append (GTK_BOX (self->result_box), button);
+  gtk_widget_set_halign (self->result_box, GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (self->result_box, FALSE);
+  self->cancel_button = gtk_button_new_with_mnemonic (_("_Cancel"));
+  g_signal_connect (self->cancel_button, "clicked", G_CALLBACK (on_cancel_clicked), self);
+  gtk_widget_set_visible (self->cancel_button, FALSE);
+  self->create_button = gtk_button_new_with_mnemonic (_("C_reate…"));
+  gtk_widget_add_css_class (self->create_button, "suggested-action");
+  gtk_widget_set_sensitive (self->create_button, FALSE);
+  g_signal_connect (self->create_button, "clicked", G_CALLBACK (on_create_clicked), self);
+  gtk_box_append (GTK_BOX (buttons), self->cancel_button);
+  gtk_box_append (GTK_BOX (buttons), self->create_button);
+  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
+  gtk_box_append (GTK_BOX (bottom), self->progress);
+  gtk_box_append (GTK_BOX (bottom), self->progress_label);
+  gtk_box_append (GTK_BOX (bottom), self->result_box);
+  gtk_box_append (GTK_BOX (bottom), buttons);
+  gtk_box_append (GTK_BOX (box), bottom);
+
+  gtk_widget_set_margin_start (box, 18);
+  gtk_widget_set_margin_end (box, 18);
+  gtk_widget_set_margin_top (box, 12);
+  gtk_widget_set_margin_bottom (box, 18);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), box);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_box_append (GTK_BOX (content), header);
+  gtk_box_append (GTK_BOX (content), scrolled);
+  adw_window_set_content (ADW_WINDOW (self), content);
+
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+}
+
+static void
+tsr_create_dialog_dispose (GObject *object)
+{
+  TsrCreateDialog *self = TSR_CREATE_DIALOG (object);
+
+  tsr_create_dialog_cancel (self);
+  g_clear_handle_id (&self->progress_source, g_source_remove);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  g_clear_object (&self->library);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (tsr_create_dialog_parent_class)->dispose (object);
+}
+
+static void
+tsr_create_dialog_finalize (GObject *object)
+{
+  TsrCreateDialog *self = TSR_CREATE_DIALOG (object);
+
+  g_clear_pointer (&self->creator, tsr_creator_free);
+  g_clear_object (&self->cancellable);
+  g_free (self->path);
+  g_free (self->output);
+  g_free (self->summary);
+  g_free (self->error);
+  G_OBJECT_CLASS (tsr_create_dialog_parent_class)->finalize (object);
+}
+
+static void
+tsr_create_dialog_class_init (TsrCreateDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GType type = G_TYPE_FROM_CLASS (klass);
+
+  object_class->dispose = tsr_create_dialog_dispose;
+  object_class->finalize = tsr_create_dialog_finalize;
+  /* The torrent's path, once written. */
+  signals[SIGNAL_CREATED] = g_signal_new ("created", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                          G_TYPE_STRING);
+  /* Why it was not (also "Cancelled"). */
+  signals[SIGNAL_FAILED] = g_signal_new ("failed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                         G_TYPE_STRING);
+  /* A scan ended (a summary or an error is shown). */
+  signals[SIGNAL_SCANNED] = g_signal_new ("scanned", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+tsr_create_dialog_init (TsrCreateDialog *self)
+{
+}
+
+GtkWidget *
+tsr_create_dialog_new (GtkWindow  *parent,
+                       TsrLibrary *library)
+{
+  TsrCreateDialog *self = g_object_new (TSR_TYPE_CREATE_DIALOG, "transient-for", parent, NULL);
+
+  self->library = g_object_ref (library);
+  self->settings = g_settings_new (APP_ID);
+  build (self);
+  return GTK_WIDGET (self);
+}

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test-create-dialog.c: the torrent creation dialog in-process (under
+ * Xvfb), through the code paths its widgets use: a drop of one folder
+ * fills the summary; creating yields the same info hashes as
+ * `tessera-cli create` with the same options; a drop of two files, a bad
+ * tracker URL and a cancel are refused or stopped with nothing written.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "tsr-create-dialog.h"
+#include "tsr-metainfo.h"
+#include "tsr-test-util.h"
+
+typedef struct
+{
+  gboolean  scanned;
+  char     *created;
+  char     *failed;
+} Outcome;
+
+static void
+on_scanned (TsrCreateDialog *dialog,
+            Outcome         *outcome)
+{
+  outcome->scanned = TRUE;
+}
+
+static void
+on_created (TsrCreateDialog *dialog,
+            const char      *path,
+            Outcome         *outcome)
+{
+  outcome->created = g_strdup (path);
+}
+
+static void
+on_failed (TsrCreateDialog *dialog,
+           const char      *message,
+           Outcome         *outcome)
+{
+  outcome->failed = g_strdup (message);
+}
+
+static void
+wait_for (gboolean   *flag_or_null,
+          char      **string_a,
+          char      **string_b)
+{
+  gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while ((flag_or_null == NULL || !*flag_or_null) && (string_a == NULL || *string_a == NULL) &&
+         (string_b == NULL || *string_b == NULL))
+    {
+      if (g_get_monotonic_time () > end)
+        g_error ("the dialog did not answer within 60 s");
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static void
+outcome_clear (Outcome *outcome)
+{
+  outcome->scanned = FALSE;
+  g_clear_pointer (&outcome->created, g_free);
+  g_clear_pointer (&outcome->failed, g_free);
+}
+
+static void
+test_create (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tsr-create-dialog-XXXXXX", NULL);
+  g_autofree char *root = g_build_filename (dir, "share", NULL);
+  g_autofree char *ours = g_build_filename (dir, "ours.torrent", NULL);
+  g_autofree char *theirs = g_build_filename (dir, "theirs.torrent", NULL);
+  g_autofree char *bad = g_build_filename (dir, "bad.torrent", NULL);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(TsrLibrary) library = tsr_library_new (data);
+  g_autoptr(TsrMetainfo) a = NULL;
+  g_autoptr(TsrMetainfo) b = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) folder = NULL;
+  g_autoptr(GFile) one = NULL;
+  g_autoptr(GFile) two = NULL;
+  g_autofree char *cli_out = NULL;
+  g_autofree char *cli_err = NULL;
+  const char *cli = g_getenv ("TESSERA_CLI");
+  TsrCreateDialog *dialog;
+  Outcome outcome = { 0 };
+  GSList list = { NULL, NULL };
+  GSList second = { NULL, NULL };
+  int status = -1;
+
+  if (cli == NULL)
+    g_error ("TESSERA_CLI must name the built tessera-cli");
+  tsr_test_write_file (root, "a.bin", 70000, 1);
+  tsr_test_write_file (root, "dir/b.bin", 5000, 2);
+  tsr_test_write_file (root, "dir/c.txt", 300, 3);
+  g_settings_set_string (settings, "create-trackers", "http://127.0.0.1:1/announce\n\nudp://127.0.0.1:2/announce\n");
+  g_settings_set_string (settings, "create-comment", "made in a test");
+  g_settings_set_string (settings, "create-source", "TEST");
+  g_settings_set_boolean (settings, "create-private", TRUE);
+  g_settings_set_int (settings, "create-format", TSR_CREATE_HYBRID);
+  g_settings_set_uint (settings, "create-piece-size", 32768);
+  g_settings_set_string (settings, "create-exclude", "");
+
+  dialog = TSR_CREATE_DIALOG (tsr_create_dialog_new (NULL, library));
+  g_signal_connect (dialog, "scanned", G_CALLBACK (on_scanned), &outcome);
+  g_signal_connect (dialog, "created", G_CALLBACK (on_created), &outcome);
+  g_signal_connect (dialog, "failed", G_CALLBACK (on_failed), &outcome);
+
+  /* Two files: a torrent shares one file or one folder. */
+  one = g_file_new_build_filename (root, "a.bin", NULL);
+  two = g_file_new_build_filename (root, "dir", "b.bin", NULL);
+  list.data = one;
+  list.next = &second;
+  second.data = two;
+  g_assert_false (tsr_create_dialog_set_files (dialog, &list));
+  g_assert_nonnull (tsr_create_dialog_get_error (dialog));
+
+  /* One folder: scanned on a worker, summed up. */
+  folder = g_file_new_for_path (root);
+  list.data = folder;
+  list.next = NULL;
+  g_assert_true (tsr_create_dialog_set_files (dialog, &list));
+  wait_for (&outcome.scanned, NULL, NULL);
+  g_assert_null (tsr_create_dialog_get_error (dialog));
+  g_assert_nonnull (strstr (tsr_create_dialog_get_summary (dialog), "share"));
+  g_assert_nonnull (strstr (tsr_create_dialog_get_summary (dialog), "3 files"));
+  g_test_message ("summary: %s", tsr_create_dialog_get_summary (dialog));
+  g_assert_nonnull (strstr (tsr_create_dialog_get_summary (dialog), "3 pieces of 32.0"));
+
+  /* Created, then compared with the command line's. */
+  tsr_create_dialog_create_to (dialog, ours);
+  wait_for (NULL, &outcome.created, &outcome.failed);
+  g_assert_null (outcome.failed);
+  g_assert_cmpstr (outcome.created, ==, ours);
+  g_assert_true (g_spawn_sync (NULL, (char *[]) { (char *) cli, "create", "-q", "--hybrid", "-p", "32k", "--private",
+                                                  "-s", "TEST", "-t", "http://127.0.0.1:1/announce", "-t",
+                                                  "udp://127.0.0.1:2/announce", "-c", "made in a test", "-o",
+                                                  theirs, root, NULL },
+                               NULL, G_SPAWN_DEFAULT, NULL, NULL, &cli_out, &cli_err, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, 0);
+  a = tsr_metainfo_new_from_file (ours, &error);
+  g_assert_no_error (error);
+  b = tsr_metainfo_new_from_file (theirs, &error);
+  g_assert_no_error (error);
+  g_assert_true (a->has_v1 && a->has_v2 && a->is_private);
+  g_assert_true (memcmp (a->info_hash, b->info_hash, 20) == 0);
+  g_assert_true (memcmp (a->info_hash_v2, b->info_hash_v2, 32) == 0);
+  g_assert_cmpuint (a->trackers->len, ==, 2);
+  g_assert_cmpstr (a->comment, ==, "made in a test");
+
+  /* A bad tracker URL: said before any hashing, nothing written. */
+  outcome_clear (&outcome);
+  wait_for (&outcome.scanned, NULL, NULL);   /* the fresh scan after creating */
+  g_settings_set_string (settings, "create-trackers", "ftp://127.0.0.1/announce");
+  outcome_clear (&outcome);
+  tsr_create_dialog_create_to (dialog, bad);
+  g_assert_nonnull (outcome.failed);
+  g_assert_nonnull (strstr (outcome.failed, "ftp://127.0.0.1/announce"));
+  g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
+
+  /* Cancelled while hashing: nothing written. */
+  g_settings_set_string (settings, "create-trackers", "");
+  outcome_clear (&outcome);
+  tsr_create_dialog_create_to (dialog, bad);
+  tsr_create_dialog_cancel (dialog);
+  wait_for (NULL, &outcome.created, &outcome.failed);
+  g_assert_null (outcome.created);
+  g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  outcome_clear (&outcome);
+  tsr_test_remove_tree (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_test_add_func ("/create-dialog/create", test_create);
+  return g_test_run ();
+}
