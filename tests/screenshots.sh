@@ -3,7 +3,8 @@
 #
 # Screenshots of the app during a live local download, for the README and
 # the AppStream metainfo: data/screenshots/main.png (list and overview),
-# files.png, peers.png and trackers.png. Two rate-limited tessera-cli seeders on
+# files.png, peers.png, trackers.png, and create.png (the creation dialog
+# with a folder dropped on it). Two rate-limited tessera-cli seeders on
 # 127.0.0.1 found through opentracker; the app runs under Xvfb on a private
 # session bus with a temporary home, saves its window (TESSERA_SCREENSHOTS)
 # and quits. Everything started here is stopped by PID at exit.
@@ -57,9 +58,10 @@ echo 'XDG_DOWNLOAD_DIR="$HOME/Downloads"' > "$HOME_DIR/.config/user-dirs.dirs"
 HOME=$HOME_DIR XDG_DATA_HOME=$HOME_DIR/.local/share XDG_CONFIG_HOME=$HOME_DIR/.config \
 XDG_CACHE_HOME=$HOME_DIR/.cache GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR=$BUILD/data \
 GDK_BACKEND=x11 GTK_A11Y=none TESSERA_SCREENSHOTS=$WORK/shots TESSERA_TEST_ADD_RESPONSE=add no_proxy='*' \
+TESSERA_SCREENSHOT_SHARE="$WORK/src/Open Movie Project" \
   timeout 120 dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" "$APP" "$WORK/movie.torrent" \
   > "$WORK/app.log" 2>&1 || { cat "$WORK/app.log" >&2; exit 1; }
-for page in main files peers trackers; do
+for page in main files peers trackers create; do
   [ -s "$WORK/shots/$page.png" ] || { cat "$WORK/app.log" >&2; exit 1; }
   cp "$WORK/shots/$page.png" "$OUT/$page.png"
   echo "$OUT/$page.png"

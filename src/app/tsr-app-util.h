@@ -17,5 +17,9 @@ char       *tsr_format_rate     (guint64      bytes_per_second);
 char       *tsr_format_duration (gint64       seconds);
 void        tsr_open_folder     (GtkWindow   *parent,
                                  const char  *folder);
+/* What @widget shows, as a PNG at @path (for the screenshots script). */
+gboolean    tsr_widget_save_png (GtkWidget   *widget,
+                                 const char  *path,
+                                 GError     **error);
 
 G_END_DECLS

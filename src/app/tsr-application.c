@@ -58,6 +58,8 @@ typedef struct
   TsrApplication *app;
   TsrWindow      *window;
   guint           step;
+  GtkWidget      *dialog;   /* the creation dialog, for create.png */
+  gboolean        dialog_done;
 } Screenshots;
 
 static gboolean
@@ -70,6 +72,31 @@ on_screenshot_step (gpointer user_data)
                                  "peer-log.png", "errors.png" };
   guint i = shots->step / 2;
 
+  /* Then, with TESSERA_SCREENSHOT_SHARE=PATH, the creation dialog with
+   * PATH dropped on it, as DIR/create.png. */
+  if (i >= G_N_ELEMENTS (pages) && shots->dialog == NULL && !shots->dialog_done &&
+      g_getenv ("TESSERA_SCREENSHOT_SHARE") != NULL)
+    {
+      shots->dialog = tsr_window_open_create_dialog (shots->window, g_getenv ("TESSERA_SCREENSHOT_SHARE"));
+      shots->step++;
+      return G_SOURCE_CONTINUE;
+    }
+  if (i >= G_N_ELEMENTS (pages) && shots->dialog != NULL)
+    {
+      g_autofree char *path = g_build_filename (folder, "create.png", NULL);
+      g_autoptr(GError) error = NULL;
+
+      if (!tsr_widget_save_png (shots->dialog, path, &error))
+        g_warning ("Screenshot %s: %s", path, error->message);
+      else
+        printf ("screenshot %s\n", path);
+      fflush (stdout);
+      gtk_window_destroy (GTK_WINDOW (shots->dialog));
+      shots->dialog = NULL;
+      shots->dialog_done = TRUE;
+      shots->step++;
+      return G_SOURCE_CONTINUE;
+    }
   if (i >= G_N_ELEMENTS (pages))
     {
       g_application_quit (G_APPLICATION (shots->app));

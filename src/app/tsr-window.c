@@ -743,9 +743,24 @@ create_action (GSimpleAction *action,
                GVariant      *parameter,
                gpointer       user_data)
 {
-  TsrWindow *self = user_data;
+  tsr_window_open_create_dialog (user_data, NULL);
+}
 
-  gtk_window_present (GTK_WINDOW (tsr_create_dialog_new (GTK_WINDOW (self), self->library)));
+GtkWidget *
+tsr_window_open_create_dialog (TsrWindow  *self,
+                               const char *path)
+{
+  GtkWidget *dialog = tsr_create_dialog_new (GTK_WINDOW (self), self->library);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  if (path != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      GSList one = { file, NULL };
+
+      tsr_create_dialog_set_files (TSR_CREATE_DIALOG (dialog), &one);
+    }
+  return dialog;
 }
 
 static const GActionEntry window_actions[] = {
@@ -809,28 +824,7 @@ tsr_window_save_png (TsrWindow   *self,
                      const char  *path,
                      GError     **error)
 {
-  int width = gtk_widget_get_width (GTK_WIDGET (self));
-  int height = gtk_widget_get_height (GTK_WIDGET (self));
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (self));
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (self));
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  if (node == NULL || renderer == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The window has nothing to show yet"));
-      return FALSE;
-    }
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  if (!gdk_texture_save_to_png (texture, path))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot write “%s”"), path);
-      return FALSE;
-    }
-  return TRUE;
+  return tsr_widget_save_png (GTK_WIDGET (self), path, error);
 }
 
 TsrWindow *

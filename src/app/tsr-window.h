@@ -36,5 +36,8 @@ void       tsr_window_show       (TsrWindow      *self,
 gboolean   tsr_window_save_png   (TsrWindow      *self,
                                   const char     *path,
                                   GError        **error);
+/* Opens the creation dialog, with @path (nullable) dropped on it. */
+GtkWidget *tsr_window_open_create_dialog (TsrWindow  *self,
+                                          const char *path);
 
 G_END_DECLS
