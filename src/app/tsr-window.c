@@ -32,6 +32,7 @@ struct _TsrWindow
   GtkStack             *main_stack;       /* template child */
   GtkColumnView        *column_view;      /* template child */
   GtkPaned             *paned;            /* template child */
+  GtkWidget            *create_button;    /* template child */
   TsrDetailsView       *details_view;     /* template child */
   GMenuModel           *torrent_menu;     /* template child */
 };
@@ -427,6 +428,18 @@ add_magnet_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Files dropped with Ctrl held, or on the create button, are to be
+ * shared: the creation dialog opens with them. */
+static gboolean
+to_share (GtkDropTarget *target,
+          const GValue  *value)
+{
+  GdkModifierType modifiers = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (target));
+
+  return G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST) &&
+         ((modifiers & GDK_CONTROL_MASK) != 0 || g_object_get_data (G_OBJECT (target), "create") != NULL);
+}
+
 static gboolean
 on_drop (GtkDropTarget *target,
          const GValue  *value,
@@ -434,6 +447,12 @@ on_drop (GtkDropTarget *target,
          double         y,
          TsrWindow     *self)
 {
+  if (to_share (target, value))
+    {
+      GtkWidget *dialog = tsr_window_open_create_dialog (self, NULL);
+
+      return tsr_create_dialog_set_files (TSR_CREATE_DIALOG (dialog), g_value_get_boxed (value));
+    }
   return tsr_window_drop (self, value);
 }
 
@@ -733,6 +752,7 @@ tsr_window_class_init (TsrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, column_view);
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, paned);
+  gtk_widget_class_bind_template_child (widget_class, TsrWindow, create_button);
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, details_view);
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, torrent_menu);
 
@@ -792,6 +812,10 @@ tsr_window_init (TsrWindow *self)
   gtk_drop_target_set_gtypes (drop, types, G_N_ELEMENTS (types));
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_object_set_data (G_OBJECT (drop), "create", GINT_TO_POINTER (TRUE));
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (self->create_button, GTK_EVENT_CONTROLLER (drop));
 
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
