@@ -3,8 +3,8 @@
 #
 # Screenshots of the app during a live local download, for the README and
 # the AppStream metainfo: data/screenshots/main.png (list and overview),
-# files.png, peers.png, trackers.png, and create.png (the creation dialog
-# with a folder dropped on it). Two rate-limited tessera-cli seeders on
+# files.png, peers.png, trackers.png, create.png (the creation dialog
+# with a folder dropped on it) and create-hashing.png (while it hashes). Two rate-limited tessera-cli seeders on
 # 127.0.0.1 found through opentracker; the app runs under Xvfb on a private
 # session bus with a temporary home, saves its window (TESSERA_SCREENSHOTS)
 # and quits. Everything started here is stopped by PID at exit.
@@ -36,6 +36,10 @@ mkdir -p "$WORK/src/Open Movie Project" "$OUT"
 head -c 150M /dev/urandom > "$WORK/src/Open Movie Project/movie.mkv"
 head -c 3M /dev/urandom > "$WORK/src/Open Movie Project/extras.mkv"
 echo "Subtitles" > "$WORK/src/Open Movie Project/movie.srt"
+mkdir -p "$WORK/share"
+cp -r "$WORK/src/Open Movie Project" "$WORK/share/"
+# Sparse, so free to make: long enough to hash for a screenshot mid-way.
+truncate -s 8G "$WORK/share/Open Movie Project/master.mkv"
 "$CLI" create -q -p 256k -o "$WORK/probe.torrent" "$WORK/src/Open Movie Project"
 HASH=$("$CLI" show --json "$WORK/probe.torrent" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["info_hash"])')
 echo "$HASH" > "$WORK/whitelist"
@@ -58,10 +62,10 @@ echo 'XDG_DOWNLOAD_DIR="$HOME/Downloads"' > "$HOME_DIR/.config/user-dirs.dirs"
 HOME=$HOME_DIR XDG_DATA_HOME=$HOME_DIR/.local/share XDG_CONFIG_HOME=$HOME_DIR/.config \
 XDG_CACHE_HOME=$HOME_DIR/.cache GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR=$BUILD/data \
 GDK_BACKEND=x11 GTK_A11Y=none TESSERA_SCREENSHOTS=$WORK/shots TESSERA_TEST_ADD_RESPONSE=add no_proxy='*' \
-TESSERA_SCREENSHOT_SHARE="$WORK/src/Open Movie Project" \
+TESSERA_SCREENSHOT_SHARE="$WORK/share/Open Movie Project" \
   timeout 120 dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" "$APP" "$WORK/movie.torrent" \
   > "$WORK/app.log" 2>&1 || { cat "$WORK/app.log" >&2; exit 1; }
-for page in main files peers trackers create; do
+for page in main files peers trackers create create-hashing; do
   [ -s "$WORK/shots/$page.png" ] || { cat "$WORK/app.log" >&2; exit 1; }
   cp "$WORK/shots/$page.png" "$OUT/$page.png"
   echo "$OUT/$page.png"

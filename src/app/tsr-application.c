@@ -16,6 +16,7 @@
 
 #include "tsr-app-util.h"
 #include "tsr-application.h"
+#include "tsr-create-dialog.h"
 #include "tsr-event-log.h"
 #include "tsr-library.h"
 #include "tsr-preferences-window.h"
@@ -59,6 +60,7 @@ typedef struct
   TsrWindow      *window;
   guint           step;
   GtkWidget      *dialog;   /* the creation dialog, for create.png */
+  guint           dialog_shots;
   gboolean        dialog_done;
 } Screenshots;
 
@@ -73,7 +75,8 @@ on_screenshot_step (gpointer user_data)
   guint i = shots->step / 2;
 
   /* Then, with TESSERA_SCREENSHOT_SHARE=PATH, the creation dialog with
-   * PATH dropped on it, as DIR/create.png. */
+   * PATH dropped on it, as DIR/create.png, and hashing it into a scratch
+   * file (cancelled after), as DIR/create-hashing.png. */
   if (i >= G_N_ELEMENTS (pages) && shots->dialog == NULL && !shots->dialog_done &&
       g_getenv ("TESSERA_SCREENSHOT_SHARE") != NULL)
     {
@@ -83,7 +86,8 @@ on_screenshot_step (gpointer user_data)
     }
   if (i >= G_N_ELEMENTS (pages) && shots->dialog != NULL)
     {
-      g_autofree char *path = g_build_filename (folder, "create.png", NULL);
+      g_autofree char *path = g_build_filename (folder, shots->dialog_shots == 0 ? "create.png"
+                                                                                : "create-hashing.png", NULL);
       g_autoptr(GError) error = NULL;
 
       if (!tsr_widget_save_png (shots->dialog, path, &error))
@@ -91,9 +95,19 @@ on_screenshot_step (gpointer user_data)
       else
         printf ("screenshot %s\n", path);
       fflush (stdout);
-      gtk_window_destroy (GTK_WINDOW (shots->dialog));
-      shots->dialog = NULL;
-      shots->dialog_done = TRUE;
+      if (shots->dialog_shots++ == 0)
+        {
+          g_autofree char *scratch = g_build_filename (folder, "scratch.torrent", NULL);
+
+          tsr_create_dialog_create_to (TSR_CREATE_DIALOG (shots->dialog), scratch);
+        }
+      else
+        {
+          tsr_create_dialog_cancel (TSR_CREATE_DIALOG (shots->dialog));
+          gtk_window_destroy (GTK_WINDOW (shots->dialog));
+          shots->dialog = NULL;
+          shots->dialog_done = TRUE;
+        }
       shots->step++;
       return G_SOURCE_CONTINUE;
     }

@@ -826,7 +826,11 @@ build (TsrCreateDialog *self)
   gtk_box_append (GTK_BOX (bottom), self->progress_label);
   gtk_box_append (GTK_BOX (bottom), self->result_box);
   gtk_box_append (GTK_BOX (bottom), buttons);
-  gtk_box_append (GTK_BOX (box), bottom);
+  /* Progress and buttons stay in sight below the options. */
+  gtk_widget_set_margin_start (bottom, 18);
+  gtk_widget_set_margin_end (bottom, 18);
+  gtk_widget_set_margin_top (bottom, 12);
+  gtk_widget_set_margin_bottom (bottom, 18);
 
   gtk_widget_set_margin_start (box, 18);
   gtk_widget_set_margin_end (box, 18);
@@ -837,6 +841,8 @@ build (TsrCreateDialog *self)
   gtk_widget_set_vexpand (scrolled, TRUE);
   gtk_box_append (GTK_BOX (content), header);
   gtk_box_append (GTK_BOX (content), scrolled);
+  gtk_box_append (GTK_BOX (content), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
+  gtk_box_append (GTK_BOX (content), bottom);
   adw_window_set_content (ADW_WINDOW (self), content);
 
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
