@@ -415,6 +415,7 @@ write_segment (TsrStorage  *self,
   int fd;
   gsize done = 0;
   gboolean ok = TRUE;
+  int saved = 0;
 
   /* BEP 47: pad files are never written. */
   if (self->info->files[index].attr & TSR_FILE_ATTR_PAD)
@@ -444,16 +445,21 @@ write_segment (TsrStorage  *self,
           else if (errno == EINVAL)
             refuse_direct (self, index);   /* not for this file system after all */
           else
-            ok = FALSE;
+            {
+              saved = errno;
+              ok = FALSE;
+            }
         }
     }
-  if (ok)
-    ok = pwrite_all (fd, buffer + done, length - done, file_offset + done);
+  if (ok && !pwrite_all (fd, buffer + done, length - done, file_offset + done))
+    {
+      saved = errno;
+      ok = FALSE;
+    }
   g_mutex_unlock (&self->files[index].write_lock);
   release_fd (self, index);
   if (!ok)
     {
-      int saved = errno;
       g_autofree char *path = g_build_filename (self->folder, self->info->files[index].path, NULL);
 
       g_set_error (error, TSR_STORAGE_ERROR, errno_code (saved), _("Cannot write “%s”: %s"), path, g_strerror (saved));
