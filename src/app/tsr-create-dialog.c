@@ -446,62 +446,72 @@ set_busy (TsrCreateDialog *self,
     g_clear_handle_id (&self->progress_source, g_source_remove);
 }
 
-static void
-on_hashed (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+/* Encoding, checking and writing the torrent: on the I/O pool, since a
+ * torrent of 100 000 files is megabytes to build, parse and write. */
+typedef struct
 {
-  g_autoptr(TsrCreateDialog) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) tiers = NULL;
-  g_autoptr(GPtrArray) web_seeds = NULL;
+  TsrCreator *creator;      /* (owned) */
+  GPtrArray  *tiers;        /* (owned) */
+  GPtrArray  *web_seeds;    /* (owned) */
+  char       *comment;      /* (owned) (nullable) */
+  char       *source;       /* (owned) (nullable) */
+  char       *created_by;   /* (owned) */
+  gboolean    is_private;
+  gint64      creation_date;
+  char       *output;       /* (owned) */
+  char       *magnet;       /* (owned) the result's */
+} BuildJob;
+
+static void
+build_job_free (BuildJob *job)
+{
+  g_clear_pointer (&job->creator, tsr_creator_free);
+  g_clear_pointer (&job->tiers, g_ptr_array_unref);
+  g_clear_pointer (&job->web_seeds, g_ptr_array_unref);
+  g_free (job->comment);
+  g_free (job->source);
+  g_free (job->created_by);
+  g_free (job->output);
+  g_free (job->magnet);
+  g_free (job);
+}
+
+static void
+build_run (GTask *task)
+{
+  BuildJob *job = g_task_get_task_data (task);
+  TsrCreateOptions options = { 0 };
   g_autoptr(GBytes) torrent = NULL;
   g_autoptr(TsrMetainfo) info = NULL;
-  g_autofree char *trackers_text = buffer_text (self->trackers);
-  g_autofree char *seeds_text = buffer_text (self->web_seeds);
-  g_autofree char *created_by = g_strdup_printf ("Tessera %s", PACKAGE_VERSION);
-  g_autofree char *comment = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->comment)));
-  g_autofree char *source_tag = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->source)));
-  TsrCreateOptions options = { 0 };
-  gboolean ok = tsr_hash_job_run_finish (self->job, result, &error);
+  GError *error = NULL;
 
-  g_clear_object (&self->cancellable);
-  self->job = NULL;
-  set_busy (self, FALSE);
-  if (ok)
-    {
-      tiers = tsr_parse_tiers_text (trackers_text, &error);
-      web_seeds = tiers != NULL ? parse_web_seeds (seeds_text, &error) : NULL;
-    }
-  if (ok && tiers != NULL && web_seeds != NULL)
-    {
-      options.tiers = tiers;
-      options.web_seeds = web_seeds;
-      options.comment = comment[0] != '\0' ? comment : NULL;
-      options.source = source_tag[0] != '\0' ? source_tag : NULL;
-      options.created_by = created_by;
-      options.creation_date = g_get_real_time () / G_USEC_PER_SEC;
-      options.is_private = gtk_switch_get_active (GTK_SWITCH (self->is_private));
-      torrent = tsr_creator_build (self->creator, &options, &error);
-    }
+  options.tiers = job->tiers;
+  options.web_seeds = job->web_seeds;
+  options.comment = job->comment;
+  options.source = job->source;
+  options.created_by = job->created_by;
+  options.creation_date = job->creation_date;
+  options.is_private = job->is_private;
+  torrent = tsr_creator_build (job->creator, &options, &error);
+  /* Read back what was made: the parser's checks are the creator's. */
   if (torrent != NULL)
     info = tsr_metainfo_new_from_bytes (torrent, &error);
   /* Written once, whole (a temporary file renamed into place). */
   if (info != NULL &&
-      g_file_set_contents (self->output, g_bytes_get_data (torrent, NULL), (gssize) g_bytes_get_size (torrent),
+      g_file_set_contents (job->output, g_bytes_get_data (torrent, NULL), (gssize) g_bytes_get_size (torrent),
                            &error))
     {
-      g_autofree char *done = g_strdup_printf (_("Saved as %s"), self->output);
-
-      gtk_label_set_text (GTK_LABEL (self->progress_label), done);
-      gtk_widget_set_visible (self->result_box, TRUE);
-      g_object_set_data_full (G_OBJECT (self), "magnet", tsr_metainfo_dup_magnet_uri (info), g_free);
-      g_signal_emit (self, signals[SIGNAL_CREATED], 0, self->output);
-      /* The hashes are spent: another torrent needs a fresh scan. */
-      rescan (self);
-      gtk_widget_set_visible (self->result_box, TRUE);
-      return;
+      job->magnet = tsr_metainfo_dup_magnet_uri (info);
+      g_task_return_boolean (task, TRUE);
     }
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+failed (TsrCreateDialog *self,
+        const GError    *error)
+{
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     gtk_label_set_text (GTK_LABEL (self->progress_label), _("Cancelled: nothing was written"));
   else
@@ -512,6 +522,72 @@ on_hashed (GObject      *source,
   g_signal_emit (self, signals[SIGNAL_FAILED], 0, error->message);
   /* The job ran (or half ran): scan again for the next try. */
   rescan (self);
+}
+
+static void
+on_built (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  TsrCreateDialog *self = TSR_CREATE_DIALOG (source);
+  BuildJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *done = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      failed (self, error);
+      return;
+    }
+  done = g_strdup_printf (_("Saved as %s"), job->output);
+  g_object_set_data_full (G_OBJECT (self), "magnet", g_steal_pointer (&job->magnet), g_free);
+  g_signal_emit (self, signals[SIGNAL_CREATED], 0, job->output);
+  /* The hashes are spent: another torrent needs a fresh scan. */
+  rescan (self);
+  gtk_label_set_text (GTK_LABEL (self->progress_label), done);
+  gtk_widget_set_visible (self->result_box, TRUE);
+}
+
+static void
+on_hashed (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(TsrCreateDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *trackers_text = buffer_text (self->trackers);
+  g_autofree char *seeds_text = buffer_text (self->web_seeds);
+  const char *comment = gtk_editable_get_text (GTK_EDITABLE (self->comment));
+  const char *source_tag = gtk_editable_get_text (GTK_EDITABLE (self->source));
+  gboolean ok = tsr_hash_job_run_finish (self->job, result, &error);
+  BuildJob *job;
+
+  g_clear_object (&self->cancellable);
+  self->job = NULL;
+  job = g_new0 (BuildJob, 1);
+  job->creator = g_steal_pointer (&self->creator);
+  set_busy (self, FALSE);
+  if (ok)
+    job->tiers = tsr_parse_tiers_text (trackers_text, &error);
+  if (job->tiers != NULL)
+    job->web_seeds = parse_web_seeds (seeds_text, &error);
+  if (job->web_seeds == NULL)
+    {
+      build_job_free (job);
+      failed (self, error);
+      return;
+    }
+  job->comment = comment[0] != '\0' ? g_strdup (comment) : NULL;
+  job->source = source_tag[0] != '\0' ? g_strdup (source_tag) : NULL;
+  job->created_by = g_strdup_printf ("Tessera %s", PACKAGE_VERSION);
+  job->creation_date = g_get_real_time () / G_USEC_PER_SEC;
+  job->is_private = gtk_switch_get_active (GTK_SWITCH (self->is_private));
+  job->output = g_strdup (self->output);
+  gtk_label_set_text (GTK_LABEL (self->progress_label), _("Writing the torrent…"));
+  task = g_task_new (self, NULL, on_built, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) build_job_free);
+  tsr_io_pool_run (task, build_run);
 }
 
 void
