@@ -74,3 +74,17 @@ tsr_test_make_torrent (const char      *root,
   g_assert_no_error (error);
   return info;
 }
+
+void
+tsr_test_write_torrent_file (TsrMetainfo *info,
+                             const char  *path)
+{
+  g_autoptr(GByteArray) file = g_byte_array_new ();
+  gsize length = 0;
+  const guint8 *bytes = g_bytes_get_data (info->info_bytes, &length);
+
+  g_byte_array_append (file, (const guint8 *) "d4:info", 7);
+  g_byte_array_append (file, bytes, (guint) length);
+  g_byte_array_append (file, (const guint8 *) "e", 1);
+  g_assert_true (g_file_set_contents (path, (const char *) file->data, file->len, NULL));
+}

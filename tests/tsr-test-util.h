@@ -23,6 +23,9 @@ void tsr_test_write_file  (const char *dir,
 TsrMetainfo *tsr_test_make_torrent (const char      *root,
                                     TsrCreateFormat  format,
                                     guint64          piece_length);
+/* Writes the smallest .torrent file holding @info's info dictionary. */
+void tsr_test_write_torrent_file (TsrMetainfo *info,
+                                  const char  *path);
 /* Removes @path and everything below it; symbolic links are not followed. */
 void tsr_test_remove_tree (const char *path);
 

@@ -51,17 +51,7 @@ test_round_trip (void)
   tsr_test_write_file (root, "a.bin", 40000, 1);
   tsr_test_write_file (root, "b.bin", 30000, 2);
   info = tsr_test_make_torrent (root, TSR_CREATE_V1, 16384);
-  {
-    /* The smallest .torrent holding that info dictionary. */
-    g_autoptr(GByteArray) file = g_byte_array_new ();
-    gsize length = 0;
-    const guint8 *bytes = g_bytes_get_data (info->info_bytes, &length);
-
-    g_byte_array_append (file, (const guint8 *) "d4:info", 7);
-    g_byte_array_append (file, bytes, (guint) length);
-    g_byte_array_append (file, (const guint8 *) "e", 1);
-    g_assert_true (g_file_set_contents (torrent_path, (const char *) file->data, file->len, NULL));
-  }
+  tsr_test_write_torrent_file (info, torrent_path);
 
   first = tsr_library_new (data);
   /* As the add dialog does: the second file left out. */

@@ -19,17 +19,10 @@ write_torrent (const char *dir)
   g_autofree char *root = g_build_filename (dir, "pack", NULL);
   char *path = g_build_filename (dir, "pack.torrent", NULL);
   g_autoptr(TsrMetainfo) info = NULL;
-  g_autoptr(GByteArray) file = g_byte_array_new ();
-  gsize length = 0;
-  const guint8 *bytes;
 
   tsr_test_write_file (root, "a.bin", 40000, 1);
   info = tsr_test_make_torrent (root, TSR_CREATE_V1, 16384);
-  bytes = g_bytes_get_data (info->info_bytes, &length);
-  g_byte_array_append (file, (const guint8 *) "d4:info", 7);
-  g_byte_array_append (file, bytes, (guint) length);
-  g_byte_array_append (file, (const guint8 *) "e", 1);
-  g_assert_true (g_file_set_contents (path, (const char *) file->data, file->len, NULL));
+  tsr_test_write_torrent_file (info, path);
   return path;
 }
 
