@@ -159,6 +159,27 @@ fill_info (TsrDetailsView *self)
     set_value (self, "date", "—");
 }
 
+static char *tracker_status (TsrDetailsView *self, const char *url);
+
+/* The first tracker's last word and the next announce, in one line. */
+static char *
+tracker_summary (TsrDetailsView *self)
+{
+  TsrMetainfo *info = tsr_torrent_get_metainfo (self->torrent);
+  gint64 next = tsr_torrent_get_next_announce (self->torrent);
+  g_autofree char *status = NULL;
+  g_autofree char *in = NULL;
+
+  if (info->trackers == NULL || info->trackers->len == 0)
+    return g_strdup (_("None"));
+  status = tracker_status (self, g_ptr_array_index ((GPtrArray *) g_ptr_array_index (info->trackers, 0), 0));
+  if (next < 0)
+    return g_steal_pointer (&status);
+  in = tsr_format_duration (next);
+  /* TRANSLATORS: the tracker's last answer; then when it is asked next */
+  return g_strdup_printf (_("%s; next in %s"), status, in);
+}
+
 static void
 fill_state (TsrDetailsView *self,
             GPtrArray      *peers)
@@ -202,6 +223,7 @@ fill_state (TsrDetailsView *self,
                                                        tsr_torrent_get_n_accepted (torrent)));
   set_value_take (self, "interested", g_strdup_printf ("%u", interested));
   set_value_take (self, "known", g_strdup_printf ("%u", tsr_torrent_get_n_known_addresses (torrent)));
+  set_value_take (self, "tracker", tracker_summary (self));
 }
 
 /* ------------------------------------------------------------------ */
@@ -523,6 +545,7 @@ build_overview (TsrDetailsView *self)
   add_grid_row (self, self->state_grid, "directions", _("Connections"));
   add_grid_row (self, self->state_grid, "interested", _("Interested"));
   add_grid_row (self, self->state_grid, "known", _("Known addresses"));
+  add_grid_row (self, self->state_grid, "tracker", _("Tracker"));
   gtk_box_append (GTK_BOX (grids), titled (_("State"), self->state_grid, NULL));
 
   self->info_grid = new_grid ();
