@@ -53,6 +53,7 @@ typedef struct
   GPtrArray *senders;     /* (element-type utf8) addresses that sent blocks */
   gboolean  exclusive;    /* after a shared failure: one peer sends it all */
   char     *owner;        /* (nullable) that peer's address */
+  GPtrArray *suspects;    /* (element-type utf8) senders of a failed copy, not yet cleared */
 } Piece;
 
 typedef struct

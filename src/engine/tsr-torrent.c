@@ -160,6 +160,7 @@ piece_free (Piece *piece)
   g_free (piece->blocks);
   g_free (piece->requesters);
   g_ptr_array_unref (piece->senders);
+  g_ptr_array_unref (piece->suspects);
   g_free (piece->owner);
   g_free (piece);
 }
@@ -502,6 +503,7 @@ start_piece (TsrTorrent *self,
   piece->blocks = g_malloc0 (piece->n_blocks);
   piece->requesters = g_malloc0 (piece->n_blocks);
   piece->senders = g_ptr_array_new_with_free_func (g_free);
+  piece->suspects = g_ptr_array_new_with_free_func (g_free);
   g_hash_table_insert (self->pieces, GUINT_TO_POINTER (index), piece);
   tsr_piece_picker_set_in_progress (self->picker, index, TRUE);
   return piece;
@@ -1497,6 +1499,50 @@ punish_senders (TsrTorrent *self,
     }
 }
 
+/* A piece that passed clears its senders: each loses a strike (an
+ * honest peer that shared pieces with a liar works its strikes off). And
+ * when an earlier copy failed with several senders, those of them that
+ * sent nothing of the good copy are the culprits: one alone is banned at
+ * once, several get another strike each. */
+static void
+clear_senders (TsrTorrent *self,
+               Piece      *piece)
+{
+  g_autoptr(GPtrArray) culprits = g_ptr_array_new ();
+  guint i;
+
+  for (i = 0; i < piece->senders->len; i++)
+    {
+      const char *address = g_ptr_array_index (piece->senders, i);
+      guint strikes = GPOINTER_TO_UINT (g_hash_table_lookup (self->strikes, address));
+
+      if (strikes > 0)
+        g_hash_table_insert (self->strikes, g_strdup (address), GUINT_TO_POINTER (strikes - 1));
+    }
+  for (i = 0; i < piece->suspects->len; i++)
+    {
+      const char *address = g_ptr_array_index (piece->suspects, i);
+
+      if (!g_ptr_array_find_with_equal_func (piece->senders, address, g_str_equal, NULL) &&
+          !g_ptr_array_find_with_equal_func (culprits, address, g_str_equal, NULL))
+        g_ptr_array_add (culprits, (gpointer) address);
+    }
+  for (i = 0; i < culprits->len; i++)
+    {
+      const char *address = g_ptr_array_index (culprits, i);
+      guint strikes = GPOINTER_TO_UINT (g_hash_table_lookup (self->strikes, address)) + 1;
+
+      g_hash_table_insert (self->strikes, g_strdup (address), GUINT_TO_POINTER (strikes));
+      if (culprits->len == 1 || strikes >= STRIKES_TO_BAN)
+        {
+          g_autofree char *reason = g_strdup_printf (_("sent corrupt data for piece %u (it passed without it)"),
+                                                     piece->index);
+
+          ban (self, address, reason);
+        }
+    }
+}
+
 typedef struct
 {
   TsrTorrent *torrent;    /* (owned) */
@@ -1541,13 +1587,19 @@ on_piece_written (GObject      *source,
           piece->received = 0;
           piece->writing = FALSE;
           if (piece->senders->len > 1)
-            piece->exclusive = TRUE;
+            {
+              piece->exclusive = TRUE;
+              for (i = 0; i < piece->senders->len; i++)
+                g_ptr_array_add (piece->suspects, g_strdup (g_ptr_array_index (piece->senders, i)));
+            }
           g_clear_pointer (&piece->owner, g_free);
           g_ptr_array_set_size (piece->senders, 0);
         }
       fill_all (self);
       return;
     }
+  if (piece != NULL)
+    clear_senders (self, piece);
   g_hash_table_remove (self->pieces, GUINT_TO_POINTER (index));
   tsr_bitfield_set (self->have, index, TRUE);
   tsr_piece_picker_set_in_progress (self->picker, index, FALSE);
