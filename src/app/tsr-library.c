@@ -19,6 +19,7 @@
 
 #include "tsr-library.h"
 #include "tsr-metainfo.h"
+#include "tsr-storage.h"
 #include "tsr-util.h"
 
 struct _TsrLibrary
@@ -30,6 +31,10 @@ struct _TsrLibrary
   char       *resume_folder;   /* (owned) */
   char       *index_path;      /* (owned) */
   gboolean    restoring;       /* no index writes while restoring */
+  GMutex      write_lock;      /* one index write at a time; guards written */
+  guint64     generation;      /* of the newest index text made (main thread) */
+  guint64     written;         /* of the index text on disk */
+  guint       writing;         /* index writes on the I/O pool */
 };
 
 G_DEFINE_FINAL_TYPE (TsrLibrary, tsr_library, G_TYPE_OBJECT)
@@ -60,6 +65,7 @@ tsr_library_finalize (GObject *object)
   g_free (self->torrents_folder);
   g_free (self->resume_folder);
   g_free (self->index_path);
+  g_mutex_clear (&self->write_lock);
   G_OBJECT_CLASS (tsr_library_parent_class)->finalize (object);
 }
 
@@ -80,6 +86,7 @@ static void
 tsr_library_init (TsrLibrary *self)
 {
   self->session = tsr_session_new ();
+  g_mutex_init (&self->write_lock);
 }
 
 TsrLibrary *
@@ -251,19 +258,16 @@ tsr_library_set_limits (TsrLibrary *self,
   save_quietly (self);
 }
 
-gboolean
-tsr_library_save (TsrLibrary  *self,
-                  GError     **error)
+/* The index as text, made on the main thread (it reads the torrents). */
+static char *
+index_text (TsrLibrary *self)
 {
   GListModel *torrents = tsr_library_get_torrents (self);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
   guint i;
 
-  if (self->restoring)
-    return TRUE;
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "torrents");
   json_builder_begin_array (builder);
@@ -289,26 +293,108 @@ tsr_library_save (TsrLibrary  *self,
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);
   json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, NULL);
-  if (g_mkdir_with_parents (self->folder, 0700) != 0)
-    {
-      int saved = errno;
+  return json_generator_to_data (generator, NULL);
+}
 
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), _("Cannot create “%s”: %s"),
-                   self->folder, g_strerror (saved));
-      return FALSE;
+/* Blocking (fsync): writes @text of @generation unless a newer one is
+ * already on disk, whichever thread gets there first. */
+static gboolean
+write_index (TsrLibrary  *self,
+             const char  *text,
+             guint64      generation,
+             GError     **error)
+{
+  gboolean ok = TRUE;
+
+  g_mutex_lock (&self->write_lock);
+  if (generation > self->written)
+    {
+      if (g_mkdir_with_parents (self->folder, 0700) != 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), _("Cannot create “%s”: %s"),
+                       self->folder, g_strerror (saved));
+          ok = FALSE;
+        }
+      else
+        ok = g_file_set_contents_full (self->index_path, text, -1,
+                                       G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, error);
+      if (ok)
+        self->written = generation;
     }
-  return g_file_set_contents_full (self->index_path, text, -1,
-                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, error);
+  g_mutex_unlock (&self->write_lock);
+  return ok;
+}
+
+gboolean
+tsr_library_save (TsrLibrary  *self,
+                  GError     **error)
+{
+  g_autofree char *text = NULL;
+
+  if (self->restoring)
+    return TRUE;
+  text = index_text (self);
+  return write_index (self, text, ++self->generation, error);
+}
+
+typedef struct
+{
+  char    *text;
+  guint64  generation;
+} IndexJob;
+
+static void
+index_job_free (IndexJob *job)
+{
+  g_free (job->text);
+  g_free (job);
 }
 
 static void
-save_quietly (TsrLibrary *self)
+index_write_run (GTask *task)
 {
+  TsrLibrary *self = g_task_get_source_object (task);
+  IndexJob *job = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (write_index (self, job->text, job->generation, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_index_written (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  TsrLibrary *self = TSR_LIBRARY (source);
   g_autoptr(GError) error = NULL;
 
-  if (!tsr_library_save (self, &error))
+  self->writing--;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     g_warning ("Cannot save the list of torrents: %s", error->message);
+}
+
+/* After each change: the index is written on the I/O pool (an fsync is
+ * no work for the main loop); a newer text always wins. */
+static void
+save_quietly (TsrLibrary *self)
+{
+  g_autoptr(GTask) task = NULL;
+  IndexJob *job;
+
+  if (self->restoring)
+    return;
+  job = g_new0 (IndexJob, 1);
+  job->text = index_text (self);
+  job->generation = ++self->generation;
+  task = g_task_new (self, NULL, on_index_written, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) index_job_free);
+  self->writing++;
+  tsr_io_pool_run (task, index_write_run);
 }
 
 static void
@@ -486,11 +572,8 @@ void
 tsr_library_stop (TsrLibrary *self,
                   TsrTorrent *torrent)
 {
-  g_autoptr(GError) error = NULL;
-
   tsr_torrent_stop (torrent);
-  if (!tsr_torrent_save_resume (torrent, &error))
-    g_warning ("Cannot save resume data: %s", error->message);
+  tsr_torrent_save_resume_soon (torrent);
   save_quietly (self);
 }
 
@@ -564,7 +647,7 @@ tsr_library_shutdown (TsrLibrary *self)
   tick = g_timeout_add (100, on_wait_tick, NULL);
   while (pending && g_get_monotonic_time () < deadline)
     {
-      pending = FALSE;
+      pending = self->writing > 0;
       for (i = 0; i < running->len; i++)
         if (tsr_torrent_get_pending_writes (g_ptr_array_index (running, i)) > 0 ||
             tsr_torrent_is_announcing (g_ptr_array_index (running, i)))
@@ -580,4 +663,10 @@ tsr_library_shutdown (TsrLibrary *self)
       if (!tsr_torrent_save_resume (g_ptr_array_index (running, i), &error))
         g_warning ("Cannot save resume data: %s", error->message);
     }
+}
+
+void
+tsr_library_save_soon (TsrLibrary *self)
+{
+  save_quietly (self);
 }

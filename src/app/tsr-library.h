@@ -61,7 +61,10 @@ void         tsr_library_set_limits     (TsrLibrary  *self,
                                          guint64      up_total,
                                          guint64      down_total,
                                          gdouble      seed_ratio);
-/* Rewrites the index now (it is also rewritten after each change). */
+/* Rewrites the index on the I/O pool (as after each change the library
+ * sees; file priorities it does not see). */
+void         tsr_library_save_soon      (TsrLibrary  *self);
+/* Rewrites the index now, blocking (it is also rewritten after each change). */
 gboolean     tsr_library_save           (TsrLibrary  *self,
                                          GError     **error);
 /* Stops every torrent, waits (a few seconds at most) for pieces on

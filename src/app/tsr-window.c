@@ -672,10 +672,7 @@ static void
 on_priorities_changed (TsrDetailsView *view,
                        TsrWindow      *self)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (!tsr_library_save (self->library, &error))
-    tsr_window_add_toast (self, error->message);
+  tsr_library_save_soon (self->library);
 }
 
 static void

@@ -911,6 +911,13 @@ schedule_save (TsrTorrent *self)
     self->save_timer = g_timeout_add_seconds (RESUME_SAVE_DELAY, on_save_timer, self);
 }
 
+void
+tsr_torrent_save_resume_soon (TsrTorrent *self)
+{
+  if (self->have_known)
+    schedule_save (self);
+}
+
 gboolean
 tsr_torrent_save_resume (TsrTorrent  *self,
                          GError     **error)

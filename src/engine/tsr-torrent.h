@@ -230,6 +230,9 @@ gboolean         tsr_torrent_save_resume      (TsrTorrent         *self,
 /* Checks the data already in the folder (on worker threads), then
  * downloads what is missing, or seeds. */
 void             tsr_torrent_start            (TsrTorrent         *self);
+/* Saves the resume record on a worker, a few seconds from now (batched
+ * with other saves); tsr_torrent_save_resume is the blocking form. */
+void             tsr_torrent_save_resume_soon (TsrTorrent         *self);
 /* Waits, stopped, until its session starts it (see
  * tsr_session_set_max_active). */
 void             tsr_torrent_queue            (TsrTorrent         *self);
