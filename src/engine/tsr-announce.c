@@ -91,6 +91,45 @@ tsr_peer_address_to_string (const TsrPeerAddress *peer)
     }
 }
 
+gboolean
+tsr_peer_address_from_string (const char     *text,
+                              TsrPeerAddress *peer)
+{
+  g_autofree char *host = NULL;
+  const char *colon;
+  guint64 port = 0;
+  g_autoptr(GInetAddress) address = NULL;
+
+  memset (peer, 0, sizeof *peer);
+  if (text == NULL)
+    return FALSE;
+  if (text[0] == '[')
+    {
+      const char *end = strchr (text, ']');
+
+      if (end == NULL || end[1] != ':')
+        return FALSE;
+      host = g_strndup (text + 1, end - text - 1);
+      colon = end + 1;
+    }
+  else
+    {
+      colon = strrchr (text, ':');
+      if (colon == NULL)
+        return FALSE;
+      host = g_strndup (text, colon - text);
+    }
+  if (!g_ascii_string_to_unsigned (colon + 1, 10, 1, 65535, &port, NULL))
+    return FALSE;
+  address = g_inet_address_new_from_string (host);
+  if (address == NULL)
+    return FALSE;
+  peer->family = g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV4 ? 4 : 6;
+  memcpy (peer->address, g_inet_address_to_bytes (address), g_inet_address_get_native_size (address));
+  peer->port = (guint16) port;
+  return TRUE;
+}
+
 void
 tsr_announce_reply_free (TsrAnnounceReply *reply)
 {

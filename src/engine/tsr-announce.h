@@ -57,6 +57,9 @@ typedef struct
 
 /* "1.2.3.4:6881" or "[::1]:6881". */
 char     *tsr_peer_address_to_string (const TsrPeerAddress *peer);
+/* Reads "1.2.3.4:6881" or "[::1]:6881" (numeric only); FALSE otherwise. */
+gboolean  tsr_peer_address_from_string (const char     *text,
+                                        TsrPeerAddress *peer);
 
 typedef struct
 {
