@@ -19,6 +19,9 @@
 
 #include "tsr-cli.h"
 #include "tsr-cli-status.h"
+#include <errno.h>
+
+#include "tsr-magnet.h"
 #include "tsr-metainfo.h"
 #include "tsr-session.h"
 #include "tsr-util.h"
@@ -37,7 +40,16 @@ typedef struct
   gdouble    seed_ratio;   /* 0: no limit */
   int        seed_idle;    /* seconds; 0: no limit */
   TsrCliStatus *status_line; /* (nullable) on a terminal */
+  char      *only;         /* (nullable) --only, for magnets once their metainfo comes */
+  char      *state;        /* the resume folder: fetched .torrent files go there too */
 } PeerRun;
+
+static const char *
+torrent_name (TsrTorrent *torrent)
+{
+  return tsr_torrent_has_metainfo (torrent) ? tsr_torrent_get_metainfo (torrent)->display_name
+                                            : tsr_torrent_get_name (torrent);
+}
 
 /* Prints one event: with --json-events, a JSON object with "event",
  * "torrent" and the NULL-terminated (key, JsonNode) pairs given (the
@@ -66,7 +78,9 @@ emit_event (PeerRun    *run,
       json_builder_add_string_value (builder, event);
       if (torrent != NULL)
         {
-          g_autofree char *hash = tsr_metainfo_dup_info_hash_hex (tsr_torrent_get_metainfo (torrent));
+          TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
+          g_autofree char *hash = info != NULL && info->has_v1 ? tsr_metainfo_dup_info_hash_hex (info)
+                                                               : tsr_hex_encode (tsr_torrent_get_info_hash (torrent), 20);
 
           json_builder_set_member_name (builder, "torrent");
           json_builder_add_string_value (builder, hash);
@@ -187,7 +201,7 @@ static void
 on_state_changed (TsrTorrent *torrent,
                   PeerRun    *run)
 {
-  static const char *const names[] = { "stopped", "checking", "downloading", "seeding", "error", "queued" };
+  static const char *const names[] = { "stopped", "checking", "downloading", "seeding", "error", "queued", "fetching" };
   TsrTorrentState state = tsr_torrent_get_state (torrent);
   JsonNode *node = json_node_new (JSON_NODE_VALUE);
   g_autofree char *text = NULL;
@@ -201,7 +215,7 @@ on_state_changed (TsrTorrent *torrent,
       g_main_loop_quit (run->loop);
       return;
     }
-  text = g_strdup_printf (_("%s: %s"), tsr_torrent_get_metainfo (torrent)->display_name, names[state]);
+  text = g_strdup_printf (_("%s: %s"), torrent_name (torrent), names[state]);
   json_node_set_string (node, names[state]);
   emit_event (run, torrent, "state", text, "state", node, NULL);
 }
@@ -211,7 +225,7 @@ on_done (TsrTorrent *torrent,
          PeerRun    *run)
 {
   g_autofree char *text = g_strdup_printf (_("%s: all data is here and verified"),
-                                           tsr_torrent_get_metainfo (torrent)->display_name);
+                                           torrent_name (torrent));
 
   emit_event (run, torrent, "done", text, NULL);
   run->n_done++;
@@ -295,7 +309,7 @@ on_limit_reached (TsrTorrent *torrent,
 {
   JsonNode *node = json_node_new (JSON_NODE_VALUE);
   g_autofree char *text = g_strdup_printf (_("%s: stopped, the %s limit is reached"),
-                                           tsr_torrent_get_metainfo (torrent)->display_name, limit);
+                                           torrent_name (torrent), limit);
 
   json_node_set_string (node, limit);
   emit_event (run, torrent, "limit-reached", text, "limit", node, NULL);
@@ -394,6 +408,42 @@ select_files (TsrTorrent *torrent,
   return TRUE;
 }
 
+/* A magnet's metainfo came: keep it as a .torrent beside the resume
+ * records (so a restart needs no peers to know the files), then apply
+ * --only, now that there are files to choose. */
+static void
+on_metadata_received (TsrTorrent *torrent,
+                      PeerRun    *run)
+{
+  TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
+  g_autoptr(GBytes) bytes = tsr_metainfo_dup_torrent_file (info);
+  g_autofree char *hash = tsr_hex_encode (tsr_torrent_get_info_hash (torrent), 20);
+  g_autofree char *base = g_strconcat (hash, ".torrent", NULL);
+  g_autofree char *path = g_build_filename (run->state, base, NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *size = g_format_size (info->total_length);
+
+  if (g_mkdir_with_parents (run->state, 0700) != 0 ||
+      !g_file_set_contents (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes), &error))
+    {
+      tsr_cli_error (_("Cannot save the torrent file %s: %s"), path,
+                     error != NULL ? error->message : g_strerror (errno));
+      g_clear_pointer (&path, g_free);
+    }
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s: metadata received (%s, %u file)",
+                                       "%s: metadata received (%s, %u files)", info->n_files),
+                          info->display_name, size, info->n_files);
+  emit_event (run, torrent, "metadata", text, "name", string_node (info->display_name),
+              "size", int_node ((gint64) info->total_length), "files", int_node (info->n_files),
+              "torrent-file", path != NULL ? string_node (path) : json_node_new (JSON_NODE_NULL), NULL);
+  if (run->only != NULL && !select_files (torrent, run->only))
+    {
+      run->status = 1;
+      g_main_loop_quit (run->loop);
+    }
+}
+
 static gboolean
 on_signal (gpointer user_data)
 {
@@ -456,7 +506,7 @@ tsr_cli_peer (int    argc,
     { "stopped", 0, 0, G_OPTION_ARG_NONE, &stopped, N_("Add the torrents without starting them"), NULL },
     { "only", 0, 0, G_OPTION_ARG_STRING, &only, N_("Fetch only these files, numbered as show lists them"), N_("LIST") },
     { "sequential", 0, 0, G_OPTION_ARG_NONE, &sequential, N_("Fetch pieces in order (to play media while it downloads)"), NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, NULL, N_("TORRENT…") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, NULL, N_("TORRENT|MAGNET…") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -520,6 +570,8 @@ tsr_cli_peer (int    argc,
     folder = g_strdup (".");
   if (state == NULL)
     state = g_build_filename (g_get_user_data_dir (), "tessera", "resume", NULL);
+  run.state = state;
+  run.only = only;
   if (!g_file_test (folder, G_FILE_TEST_IS_DIR))
     {
       tsr_cli_error (_("“%s” is not a folder"), folder);
@@ -549,16 +601,22 @@ tsr_cli_peer (int    argc,
 
   for (i = 0; inputs[i] != NULL; i++)
     {
-      g_autoptr(TsrMetainfo) info = tsr_metainfo_new_from_file (inputs[i], &error);
+      g_autoptr(TsrMetainfo) info = NULL;
+      g_autoptr(TsrMagnet) magnet = NULL;
       TsrTorrent *torrent;
 
-      if (info == NULL)
+      if (g_str_has_prefix (inputs[i], "magnet:"))
+        magnet = tsr_magnet_parse (inputs[i], &error);
+      else
+        info = tsr_metainfo_new_from_file (inputs[i], &error);
+      if (info == NULL && magnet == NULL)
         {
           tsr_cli_error ("%s", error->message);
           g_main_loop_unref (run.loop);
           return 1;
         }
-      torrent = tsr_session_add_torrent (session, info, folder);
+      torrent = info != NULL ? tsr_session_add_torrent (session, info, folder)
+                             : tsr_session_add_magnet (session, magnet, folder);
       g_ptr_array_add (torrents, g_object_ref (torrent));
       g_signal_connect (torrent, "piece-verified", G_CALLBACK (on_piece_verified), &run);
       g_signal_connect (torrent, "hash-failed", G_CALLBACK (on_hash_failed), &run);
@@ -573,13 +631,14 @@ tsr_cli_peer (int    argc,
       g_signal_connect (torrent, "checked", G_CALLBACK (on_checked), &run);
       g_signal_connect (torrent, "peer-banned", G_CALLBACK (on_peer_banned), &run);
       g_signal_connect (torrent, "limit-reached", G_CALLBACK (on_limit_reached), &run);
+      g_signal_connect (torrent, "metadata-received", G_CALLBACK (on_metadata_received), &run);
       tsr_torrent_set_limits (torrent, run.up_total, run.down_total, run.seed_ratio);
       tsr_torrent_set_seed_idle_limit (torrent, (guint) run.seed_idle);
       tsr_torrent_set_max_peers (torrent, (guint) max_peers);
       tsr_torrent_set_max_dialed (torrent, (guint) max_dialed);
       tsr_torrent_set_max_accepted (torrent, (guint) max_accepted);
       tsr_torrent_set_sequential (torrent, sequential);
-      if (only != NULL && !select_files (torrent, only))
+      if (only != NULL && info != NULL && !select_files (torrent, only))
         {
           g_main_loop_unref (run.loop);
           return 1;
@@ -652,7 +711,7 @@ tsr_cli_peer (int    argc,
       g_autofree char *down_text = g_format_size (tsr_torrent_get_downloaded (torrent));
       g_autofree char *up_text = g_format_size (tsr_torrent_get_uploaded (torrent));
       g_autofree char *text = g_strdup_printf (_("%s: downloaded %s, uploaded %s"),
-                                               tsr_torrent_get_metainfo (torrent)->display_name, down_text, up_text);
+                                               torrent_name (torrent), down_text, up_text);
 
       emit_event (&run, torrent, "totals", text, "downloaded", int_node ((gint64) tsr_torrent_get_downloaded (torrent)),
                   "uploaded", int_node ((gint64) tsr_torrent_get_uploaded (torrent)), NULL);

@@ -154,7 +154,8 @@ tsr_cli_status_draw (TsrCliStatus *self)
       TsrTorrent *torrent = g_ptr_array_index (self->torrents, i);
 
       have += tsr_torrent_get_bytes_have (torrent);
-      total += tsr_torrent_get_metainfo (torrent)->total_length;
+      if (tsr_torrent_has_metainfo (torrent))
+        total += tsr_torrent_get_metainfo (torrent)->total_length;
       peers += tsr_torrent_get_n_peers (torrent);
       seeds += tsr_torrent_get_n_seeds (torrent);
       if (tsr_torrent_get_state (torrent) != TSR_TORRENT_SEEDING)

@@ -44,6 +44,37 @@ tsr_magnet_free (TsrMagnet *magnet)
   g_free (magnet);
 }
 
+static GPtrArray *
+copy_strings (GPtrArray *from)
+{
+  GPtrArray *to = g_ptr_array_new_with_free_func (g_free);
+  guint i;
+
+  for (i = 0; i < from->len; i++)
+    g_ptr_array_add (to, g_strdup (g_ptr_array_index (from, i)));
+  return to;
+}
+
+TsrMagnet *
+tsr_magnet_copy (const TsrMagnet *magnet)
+{
+  TsrMagnet *copy = tsr_magnet_new ();
+
+  copy->has_v1 = magnet->has_v1;
+  memcpy (copy->info_hash_v1, magnet->info_hash_v1, 20);
+  copy->has_v2 = magnet->has_v2;
+  memcpy (copy->info_hash_v2, magnet->info_hash_v2, 32);
+  copy->display_name = g_strdup (magnet->display_name);
+  g_ptr_array_unref (copy->trackers);
+  copy->trackers = copy_strings (magnet->trackers);
+  g_ptr_array_unref (copy->web_seeds);
+  copy->web_seeds = copy_strings (magnet->web_seeds);
+  g_ptr_array_unref (copy->peers);
+  copy->peers = copy_strings (magnet->peers);
+  g_array_append_vals (copy->select_only, magnet->select_only->data, magnet->select_only->len);
+  return copy;
+}
+
 /* Percent-decoding of a query value; '+' is a space (HTML forms). Text
  * that decodes to NUL or has a bad escape is refused. */
 static char *

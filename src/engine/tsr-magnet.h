@@ -59,6 +59,7 @@ TsrMagnet *tsr_magnet_new       (void);
 TsrMagnet *tsr_magnet_parse     (const char      *uri,
                                  GError         **error);
 void       tsr_magnet_free      (TsrMagnet       *magnet);
+TsrMagnet *tsr_magnet_copy      (const TsrMagnet *magnet);
 
 /* Returns: (transfer full): the magnet link: xt (v1 then v2), dn, tr, ws,
  * x.pe, so, each value percent-encoded where needed. */

@@ -129,6 +129,13 @@ TsrMetainfo *tsr_metainfo_new_from_info  (GBytes            *info_bytes,
                                           GError           **error);
 
 TsrMetainfo *tsr_metainfo_ref            (TsrMetainfo       *self);
+/* The 20 bytes peers and trackers know the torrent by: the v1 hash, or
+ * for a v2-only torrent the v2 hash truncated (BEP 52). */
+const guint8 *tsr_metainfo_get_wire_hash (const TsrMetainfo *self);
+/* Returns: (transfer full): a .torrent file for the metainfo: its info
+ * dictionary as it was, trackers (announce, announce-list), web seeds
+ * and piece layers. For saving a torrent fetched from a magnet link. */
+GBytes      *tsr_metainfo_dup_torrent_file (const TsrMetainfo *self);
 void         tsr_metainfo_unref          (TsrMetainfo       *self);
 
 /* Length of piece @index (the last is usually shorter; v2 pieces end at

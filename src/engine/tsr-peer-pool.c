@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "tsr-peer-pool.h"
 
 typedef enum
@@ -101,7 +103,7 @@ static int
 compare_promise (const Entry *a,
                  const Entry *b)
 {
-  if (a->source != b->source)
+  if ((a->source == TSR_PEER_SOURCE_USER) != (b->source == TSR_PEER_SOURCE_USER))
     return a->source == TSR_PEER_SOURCE_USER ? -1 : 1;
   if (a->failures != b->failures)
     return a->failures < b->failures ? -1 : 1;
@@ -112,7 +114,8 @@ compare_promise (const Entry *a,
   return 0;
 }
 
-/* Makes room by dropping the least promising idle tracker address, if it
+/* Makes room by dropping the least promising idle address not from the
+ * user (tracker, PEX, LSD), if it
  * has failed at least once: a pool of untried addresses is kept whole. */
 static gboolean
 evict_one (TsrPeerPool *self)
@@ -127,7 +130,7 @@ evict_one (TsrPeerPool *self)
     {
       Entry *entry = value;
 
-      if (entry->state != ENTRY_IDLE || entry->source != TSR_PEER_SOURCE_TRACKER)
+      if (entry->state != ENTRY_IDLE || entry->source == TSR_PEER_SOURCE_USER)
         continue;
       if (worst == NULL || compare_promise (entry, worst) > 0)
         {
@@ -168,6 +171,39 @@ tsr_peer_pool_add (TsrPeerPool   *self,
   entry->last_seen = now;
   g_hash_table_insert (self->entries, g_strdup (address), entry);
   return TRUE;
+}
+
+gboolean
+tsr_peer_pool_get_source (TsrPeerPool   *self,
+                          const char    *address,
+                          TsrPeerSource *source)
+{
+  Entry *entry = g_hash_table_lookup (self->entries, address);
+
+  if (entry == NULL)
+    return FALSE;
+  *source = entry->source;
+  return TRUE;
+}
+
+const char *
+tsr_peer_source_to_string (TsrPeerSource source)
+{
+  switch (source)
+    {
+    case TSR_PEER_SOURCE_USER:
+      return C_("peer source", "Added by you");
+    case TSR_PEER_SOURCE_TRACKER:
+      return C_("peer source", "Tracker");
+    case TSR_PEER_SOURCE_PEX:
+      return C_("peer source", "Peer exchange");
+    case TSR_PEER_SOURCE_LSD:
+      return C_("peer source", "Local network");
+    case TSR_PEER_SOURCE_INCOMING:
+      return C_("peer source", "Incoming");
+    default:
+      return C_("peer source", "Unknown");
+    }
 }
 
 static gboolean

@@ -18,6 +18,9 @@ typedef enum
 {
   TSR_PEER_SOURCE_USER,      /* given by the user: dialled even when seeding */
   TSR_PEER_SOURCE_TRACKER,
+  TSR_PEER_SOURCE_PEX,       /* BEP 11: another peer told us */
+  TSR_PEER_SOURCE_LSD,       /* BEP 14: seen on the local network */
+  TSR_PEER_SOURCE_INCOMING,  /* it connected to us and told its port (BEP 10 "p") */
 } TsrPeerSource;
 
 typedef struct
@@ -54,6 +57,12 @@ gboolean     tsr_peer_pool_add            (TsrPeerPool   *self,
                                            TsrPeerSource  source,
                                            gint64         now);
 guint        tsr_peer_pool_get_size       (TsrPeerPool   *self);
+/* How @address was learned; FALSE when it is not in the pool. */
+gboolean     tsr_peer_pool_get_source     (TsrPeerPool   *self,
+                                           const char    *address,
+                                           TsrPeerSource *source);
+/* A name for @source, for people (translated). */
+const char  *tsr_peer_source_to_string    (TsrPeerSource  source);
 
 /* The most promising address that may be dialled at @now (given by the
  * user first, then fewest failures, then never tried, then tried

@@ -197,6 +197,18 @@ tsr_session_get_max_active (TsrSession *self)
   return self->max_active;
 }
 
+static TsrTorrent *
+adopt_torrent (TsrSession *self,
+               TsrTorrent *torrent)
+{
+  tsr_torrent_set_limiters (torrent, self->up, self->down);
+  tsr_torrent_set_listen_port (torrent, self->port);
+  tsr_torrent_set_connection_budget (torrent, self->connections);
+  g_signal_connect_object (torrent, "state-changed", G_CALLBACK (on_torrent_state_changed), self, 0);
+  g_list_store_append (self->torrents, torrent);
+  return torrent;
+}
+
 TsrTorrent *
 tsr_session_add_torrent (TsrSession  *self,
                          TsrMetainfo *info,
@@ -204,12 +216,34 @@ tsr_session_add_torrent (TsrSession  *self,
 {
   g_autoptr(TsrTorrent) torrent = tsr_torrent_new (info, folder, self->peer_id);
 
-  tsr_torrent_set_limiters (torrent, self->up, self->down);
-  tsr_torrent_set_listen_port (torrent, self->port);
-  tsr_torrent_set_connection_budget (torrent, self->connections);
-  g_signal_connect_object (torrent, "state-changed", G_CALLBACK (on_torrent_state_changed), self, 0);
-  g_list_store_append (self->torrents, torrent);
-  return torrent;
+  return adopt_torrent (self, torrent);
+}
+
+TsrTorrent *
+tsr_session_add_magnet (TsrSession      *self,
+                        const TsrMagnet *magnet,
+                        const char      *folder)
+{
+  g_autoptr(TsrTorrent) torrent = tsr_torrent_new_from_magnet (magnet, folder, self->peer_id);
+
+  return adopt_torrent (self, torrent);
+}
+
+TsrTorrent *
+tsr_session_find_torrent (TsrSession   *self,
+                          const guint8 *info_hash)
+{
+  GListModel *list = G_LIST_MODEL (self->torrents);
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (list, i);
+
+      if (memcmp (tsr_torrent_get_info_hash (torrent), info_hash, 20) == 0)
+        return torrent;
+    }
+  return NULL;
 }
 
 void
@@ -295,13 +329,10 @@ on_pending_handshake (TsrPeer  *peer,
   for (i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->torrents)); i++)
     {
       g_autoptr(TsrTorrent) torrent = g_list_model_get_item (G_LIST_MODEL (self->torrents), i);
-      TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
+      TsrTorrentState state = tsr_torrent_get_state (torrent);
 
-      const guint8 *hash = info->has_v1 ? info->info_hash : info->info_hash_v2;
-
-      if (memcmp (hash, theirs->info_hash, 20) == 0 &&
-          (tsr_torrent_get_state (torrent) == TSR_TORRENT_DOWNLOADING ||
-           tsr_torrent_get_state (torrent) == TSR_TORRENT_SEEDING))
+      if (memcmp (tsr_torrent_get_info_hash (torrent), theirs->info_hash, 20) == 0 &&
+          (state == TSR_TORRENT_DOWNLOADING || state == TSR_TORRENT_SEEDING || state == TSR_TORRENT_FETCHING))
         {
           tsr_torrent_add_incoming (torrent, peer);
           return;

@@ -50,6 +50,14 @@ guint         tsr_session_get_max_active (TsrSession *self);
 TsrTorrent   *tsr_session_add_torrent  (TsrSession   *self,
                                         TsrMetainfo  *info,
                                         const char   *folder);
+/* A torrent from a magnet link: it fetches its metainfo when started. */
+TsrTorrent   *tsr_session_add_magnet   (TsrSession      *self,
+                                        const TsrMagnet *magnet,
+                                        const char      *folder);
+/* (nullable) (transfer none): the torrent peers know by @info_hash (20
+ * bytes: see tsr_torrent_get_info_hash). */
+TsrTorrent   *tsr_session_find_torrent (TsrSession   *self,
+                                        const guint8 *info_hash);
 GListModel   *tsr_session_get_torrents (TsrSession   *self);
 /* Takes @torrent out of the session and stops it for good (see
  * tsr_torrent_forget_async): its resume record goes and, with

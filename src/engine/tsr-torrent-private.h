@@ -8,6 +8,8 @@
 #include "tsr-bitfield.h"
 #include "tsr-budget.h"
 #include "tsr-choker.h"
+#include "tsr-magnet.h"
+#include "tsr-metadata.h"
 #include "tsr-peer-pool.h"
 #include "tsr-piece-picker.h"
 #include "tsr-read-cache.h"
@@ -90,6 +92,18 @@ typedef struct
   gboolean dialed;        /* we dialled it: the pool hears how it went */
   gboolean shaken;        /* handshake done */
   gboolean dropping;      /* a close is scheduled */
+  /* BEP 10 extensions, by the ids it gave (0: it has none) */
+  guint8   ut_metadata;
+  guint8   ut_pex;
+  guint16  listen_port;   /* its "p": where it accepts connections */
+  gint64   metadata_size; /* its "metadata_size", -1 when not told */
+  gint     metadata_asked; /* the metadata piece asked of it, -1: none */
+  gint64   metadata_asked_at; /* monotonic seconds */
+  gboolean no_metadata;   /* it rejected a metadata request */
+  guint    metadata_served; /* metadata pieces sent to it */
+  gint64   pex_sent_at;   /* monotonic seconds: our last ut_pex to it */
+  gint64   pex_got_at;    /* monotonic seconds: its last ut_pex taken */
+  GHashTable *pex_told;   /* (owned) (nullable) addresses in our messages to it */
 } PeerData;
 
 struct _TsrTorrent
@@ -142,7 +156,42 @@ struct _TsrTorrent
   TsrTorrentViewValues view;
   gboolean         force_check;     /* the next start hashes the data, whatever the resume record says */
   gboolean         stop_after_check; /* verifying a stopped torrent: stopped again once checked */
+  /* Added from a magnet link: info is NULL until the metadata comes. */
+  TsrMagnet       *magnet;          /* (owned) (nullable) */
+  TsrMetadataFetch *fetch;          /* (owned) (nullable) while fetching */
+  guint8           wire_hash[20];   /* what peers and trackers know it by */
+  gboolean         trackers_enabled;
+  gboolean         sequential;
+  guint16          tracker_port;
 };
+
+/* Our BEP 10 extension ids. */
+#define TSR_EXT_UT_METADATA 1
+#define TSR_EXT_UT_PEX      2
+
+/* tsr-torrent.c */
+PeerData *_tsr_torrent_find_peer          (TsrTorrent   *self,
+                                           TsrPeer      *peer);
+void      _tsr_torrent_add_address        (TsrTorrent   *self,
+                                           const char   *address,
+                                           TsrPeerSource source);
+void      _tsr_torrent_set_metainfo       (TsrTorrent   *self,
+                                           TsrMetainfo  *info);
+gint64    _tsr_torrent_now                (void);
+void      _tsr_torrent_take_metadata      (TsrTorrent   *self,
+                                           GBytes       *info_bytes);
+
+/* tsr-torrent-ext.c: BEP 10 extensions (ut_metadata, ut_pex) */
+void     _tsr_torrent_send_extended_handshake (TsrTorrent     *self,
+                                               PeerData       *data);
+void     _tsr_torrent_on_extended             (TsrTorrent           *self,
+                                               PeerData             *data,
+                                               const TsrWireMessage *message);
+/* Once a second: metadata requests while fetching, PEX to each peer. */
+void     _tsr_torrent_extensions_tick         (TsrTorrent     *self);
+/* A peer is going: its metadata piece may be asked of another. */
+void     _tsr_torrent_extensions_peer_gone    (TsrTorrent     *self,
+                                               PeerData       *data);
 
 /* tsr-torrent-view.c */
 void     _tsr_torrent_install_view_properties (GObjectClass *object_class,

@@ -86,6 +86,8 @@ tsr_torrent_get_up_rate (TsrTorrent *self)
 gdouble
 tsr_torrent_get_progress (TsrTorrent *self)
 {
+  if (self->info == NULL)
+    return 0.0;
   if (self->info->total_length == 0)
     return 1.0;
   return (gdouble) tsr_torrent_get_bytes_have (self) / (gdouble) self->info->total_length;
@@ -94,7 +96,7 @@ tsr_torrent_get_progress (TsrTorrent *self)
 gdouble
 tsr_torrent_get_ratio (TsrTorrent *self)
 {
-  if (self->info->total_length == 0)
+  if (self->info == NULL || self->info->total_length == 0)
     return 0;
   return (gdouble) self->uploaded / (gdouble) self->info->total_length;
 }
@@ -104,7 +106,7 @@ tsr_torrent_get_eta (TsrTorrent *self)
 {
   guint64 rate = tsr_torrent_get_down_rate (self);
 
-  if (self->state != TSR_TORRENT_DOWNLOADING || rate == 0)
+  if (self->state != TSR_TORRENT_DOWNLOADING || rate == 0 || self->info == NULL)
     return -1;
   return (gint64) ((self->info->total_length - tsr_torrent_get_bytes_have (self) + rate - 1) / rate);
 }
@@ -119,7 +121,7 @@ _tsr_torrent_get_view_property (TsrTorrent *self,
   switch (id - view_first_id)
     {
     case VIEW_NAME:
-      g_value_set_string (value, self->info->name);
+      g_value_set_string (value, tsr_torrent_get_name (self));
       break;
     case VIEW_STATE:
       g_value_set_int (value, self->state);
@@ -128,7 +130,7 @@ _tsr_torrent_get_view_property (TsrTorrent *self,
       g_value_set_double (value, tsr_torrent_get_progress (self));
       break;
     case VIEW_SIZE:
-      g_value_set_uint64 (value, self->info->total_length);
+      g_value_set_uint64 (value, self->info != NULL ? self->info->total_length : 0);
       break;
     case VIEW_DOWN_RATE:
       g_value_set_uint64 (value, tsr_torrent_get_down_rate (self));
@@ -210,7 +212,7 @@ float *
 tsr_torrent_dup_piece_fractions (TsrTorrent *self,
                                  guint      *n_pieces)
 {
-  guint n = self->info->piece_count;
+  guint n = self->info != NULL ? self->info->piece_count : 0;
   float *fractions = g_new0 (float, MAX (n, 1));
   GHashTableIter iter;
   gpointer value;
@@ -235,7 +237,7 @@ guint *
 tsr_torrent_dup_availability (TsrTorrent *self,
                               guint      *n_pieces)
 {
-  guint n = self->info->piece_count;
+  guint n = self->info != NULL ? self->info->piece_count : 0;
   guint *counts = g_new0 (guint, MAX (n, 1));
   guint i;
 
@@ -285,7 +287,7 @@ tsr_torrent_dup_peer_infos (TsrTorrent *self)
       info->up_rate = data->up_rate;
       info->downloaded = tsr_peer_get_bytes_received (data->peer);
       info->uploaded = tsr_peer_get_bytes_sent (data->peer);
-      info->progress = state->have != NULL && self->info->piece_count > 0
+      info->progress = state->have != NULL && self->info != NULL && self->info->piece_count > 0
                        ? (gdouble) tsr_bitfield_count (state->have) / self->info->piece_count : 0;
       info->requests_out = data->requests->len;
       info->requests_in = data->reads + data->asked->len;

@@ -48,6 +48,7 @@ enum
   SIGNAL_LIMIT_REACHED,
   SIGNAL_PEER_DIALING,
   SIGNAL_PEER_STATE,
+  SIGNAL_METADATA,
   N_SIGNALS
 };
 
@@ -60,12 +61,15 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (TsrTorrent, tsr_torrent, G_TYPE_OBJECT)
 
 static void check_limits (TsrTorrent *self);
+static gint64 now_seconds (void);
+static void apply_file_priorities (TsrTorrent *self);
+static void fail (TsrTorrent *self, const char *message);
+static PeerData *find_peer (TsrTorrent *self, TsrPeer *peer);
 static void dial_some (TsrTorrent *self);
 static void on_peer_sent (TsrPeer *peer, gpointer user_data);
 static guint dial_limit (TsrTorrent *self);
 static guint accept_limit (TsrTorrent *self);
 static void close_over (TsrTorrent *self, gboolean dialed, guint limit);
-static void on_extended (TsrTorrent *self, PeerData *data, const TsrWireMessage *message);
 
 /* Piece buffers -------------------------------------------------------
  *
@@ -170,7 +174,7 @@ peer_data_free (PeerData *data)
 {
   TsrPeerState *state = tsr_peer_get_state (data->peer);
 
-  if (state->have != NULL)
+  if (state->have != NULL && data->picker != NULL)
     tsr_piece_picker_remove_bitfield (data->picker, state->have);
   if (data->connections != NULL)
     {
@@ -185,6 +189,7 @@ peer_data_free (PeerData *data)
   g_array_unref (data->requests);
   g_array_unref (data->asked);
   g_free (data->client);
+  g_clear_pointer (&data->pex_told, g_hash_table_unref);
   g_free (data);
 }
 
@@ -227,6 +232,8 @@ tsr_torrent_finalize (GObject *object)
   g_clear_object (&self->storage);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->info, tsr_metainfo_unref);
+  g_clear_pointer (&self->magnet, tsr_magnet_free);
+  g_clear_pointer (&self->fetch, tsr_metadata_fetch_free);
   g_free (self->folder);
   g_free (self->error);
   G_OBJECT_CLASS (tsr_torrent_parent_class)->finalize (object);
@@ -285,6 +292,9 @@ tsr_torrent_class_init (TsrTorrentClass *klass)
    * "we-are-not-interested" */
   signals[SIGNAL_PEER_STATE] = g_signal_new ("peer-state", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                              G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /* A torrent added from a magnet link has its metainfo now. */
+  signals[SIGNAL_METADATA] = g_signal_new ("metadata-received", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                           G_TYPE_NONE, 0);
   signals[SIGNAL_CHECKED] = g_signal_new ("checked", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                           G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_BOOLEAN);
 }
@@ -296,10 +306,36 @@ tsr_torrent_init (TsrTorrent *self)
   self->peers = g_ptr_array_new_with_free_func ((GDestroyNotify) peer_data_free);
   self->cancellable = g_cancellable_new ();
   self->pool = tsr_peer_pool_new (TSR_TORRENT_POOL_SIZE);
+  self->choker = tsr_choker_new ();
+  self->after_writes = g_ptr_array_new ();
+  self->up = tsr_limiter_new (0);
+  self->down = tsr_limiter_new (0);
   self->max_peers = TSR_TORRENT_MAX_PEERS;
   self->view.eta = -1;
   self->turnover = TSR_TORRENT_TURNOVER_SECONDS;
   self->strikes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+/* What depends on the metainfo: at once, or when a magnet's arrives. */
+void
+_tsr_torrent_set_metainfo (TsrTorrent  *self,
+                           TsrMetainfo *info)
+{
+  self->info = tsr_metainfo_ref (info);
+  memcpy (self->wire_hash, tsr_metainfo_get_wire_hash (info), 20);
+  self->storage = tsr_storage_new (info, self->folder);
+  tsr_storage_set_direct_io (self->storage, TRUE);
+  self->read_cache = tsr_read_cache_new (self->storage, TSR_TORRENT_READ_CACHE);
+  g_clear_pointer (&self->have, tsr_bitfield_free);
+  self->have = tsr_bitfield_new (info->piece_count);
+  self->picker = tsr_piece_picker_new (info->piece_count);
+  tsr_piece_picker_set_sequential (self->picker, self->sequential);
+  self->file_priority = g_malloc (MAX (info->n_files, 1));
+  memset (self->file_priority, TSR_PRIORITY_NORMAL, info->n_files);
+  self->limits.piece_count = info->piece_count;
+  self->limits.piece_length = info->piece_length;
+  self->limits.last_piece_length = info->piece_count > 0
+                                   ? tsr_metainfo_get_piece_size (info, info->piece_count - 1) : 0;
 }
 
 TsrTorrent *
@@ -309,25 +345,127 @@ tsr_torrent_new (TsrMetainfo  *info,
 {
   TsrTorrent *self = g_object_new (TSR_TYPE_TORRENT, NULL);
 
-  self->info = tsr_metainfo_ref (info);
   self->folder = g_strdup (folder);
   memcpy (self->peer_id, peer_id, 20);
-  self->storage = tsr_storage_new (info, folder);
-  tsr_storage_set_direct_io (self->storage, TRUE);
-  self->read_cache = tsr_read_cache_new (self->storage, TSR_TORRENT_READ_CACHE);
-  self->have = tsr_bitfield_new (info->piece_count);
-  self->picker = tsr_piece_picker_new (info->piece_count);
-  self->choker = tsr_choker_new ();
-  self->after_writes = g_ptr_array_new ();
-  self->up = tsr_limiter_new (0);
-  self->down = tsr_limiter_new (0);
-  self->file_priority = g_malloc (MAX (info->n_files, 1));
-  memset (self->file_priority, TSR_PRIORITY_NORMAL, info->n_files);
-  self->limits.piece_count = info->piece_count;
-  self->limits.piece_length = info->piece_length;
-  self->limits.last_piece_length = info->piece_count > 0
-                                   ? tsr_metainfo_get_piece_size (info, info->piece_count - 1) : 0;
+  _tsr_torrent_set_metainfo (self, info);
   return self;
+}
+
+TsrTorrent *
+tsr_torrent_new_from_magnet (const TsrMagnet *magnet,
+                             const char      *folder,
+                             const guint8    *peer_id)
+{
+  TsrTorrent *self;
+  guint i;
+
+  g_return_val_if_fail (magnet->has_v1 || magnet->has_v2, NULL);
+
+  self = g_object_new (TSR_TYPE_TORRENT, NULL);
+  self->folder = g_strdup (folder);
+  memcpy (self->peer_id, peer_id, 20);
+  self->magnet = tsr_magnet_copy (magnet);
+  /* Without "dn", the hash is all there is to call it by. */
+  if (self->magnet->display_name == NULL || self->magnet->display_name[0] == '\0')
+    {
+      g_free (self->magnet->display_name);
+      self->magnet->display_name = tsr_hex_encode (magnet->has_v1 ? magnet->info_hash_v1 : magnet->info_hash_v2,
+                                                   magnet->has_v1 ? 20 : 32);
+    }
+  /* BEP 52: a v2-only swarm meets on the truncated v2 hash. */
+  memcpy (self->wire_hash, magnet->has_v1 ? magnet->info_hash_v1 : magnet->info_hash_v2, 20);
+  self->fetch = tsr_metadata_fetch_new (magnet->has_v1 ? magnet->info_hash_v1 : NULL,
+                                        magnet->has_v2 ? magnet->info_hash_v2 : NULL);
+  self->have = tsr_bitfield_new (0);
+  /* BEP 9 "x.pe": peers to ask first. */
+  for (i = 0; magnet->peers != NULL && i < magnet->peers->len; i++)
+    tsr_peer_pool_add (self->pool, g_ptr_array_index (magnet->peers, i), TSR_PEER_SOURCE_USER, now_seconds ());
+  return self;
+}
+
+/* The info dictionary came and matched the magnet's hash: become a
+ * torrent like any other. The connections of the fetch are dropped and
+ * their addresses dialled again (the pool keeps them): what the peers
+ * told of their pieces was not understood without the metainfo. */
+void
+_tsr_torrent_take_metadata (TsrTorrent *self,
+                            GBytes     *info_bytes)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsrMetainfo) info = tsr_metainfo_new_from_info (info_bytes, self->magnet, &error);
+  guint i;
+
+  g_clear_handle_id (&self->tick_source, g_source_remove);
+  g_ptr_array_set_size (self->peers, 0);
+  tsr_peer_pool_reset (self->pool);
+  if (info != NULL && !info->has_v1)
+    for (i = 0; i < info->piece_count; i++)
+      if (tsr_metainfo_get_piece_v2_hash (info, i) == NULL)
+        {
+          g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                       _("This v2-only torrent needs piece hashes from peers (BEP 52 hash requests), "
+                         "which Tessera cannot fetch yet"));
+          g_clear_pointer (&info, tsr_metainfo_unref);
+          break;
+        }
+  if (info == NULL)
+    {
+      if (self->tracker != NULL)
+        tsr_tracker_stop (self->tracker);
+      fail (self, error->message);
+      return;
+    }
+  g_clear_pointer (&self->fetch, tsr_metadata_fetch_free);
+  _tsr_torrent_set_metainfo (self, info);
+  /* BEP 53 "so": only the files named are fetched. */
+  if (self->magnet->select_only->len > 0)
+    for (i = 0; i < info->n_files; i++)
+      {
+        gboolean chosen = FALSE;
+        guint j;
+
+        for (j = 0; j < self->magnet->select_only->len && !chosen; j++)
+          {
+            TsrMagnetRange *range = &g_array_index (self->magnet->select_only, TsrMagnetRange, j);
+
+            chosen = i >= range->first && i <= range->last;
+          }
+        if (!chosen)
+          self->file_priority[i] = TSR_PRIORITY_SKIP;
+      }
+  apply_file_priorities (self);
+  /* The tracker object stays: same hash, same trackers. */
+  g_signal_emit (self, signals[SIGNAL_METADATA], 0);
+  _tsr_torrent_notify_view (self);
+  if (self->state == TSR_TORRENT_FETCHING)
+    {
+      self->state = TSR_TORRENT_STOPPED;
+      tsr_torrent_start (self);
+    }
+}
+
+const guint8 *
+tsr_torrent_get_info_hash (TsrTorrent *self)
+{
+  return self->wire_hash;
+}
+
+const char *
+tsr_torrent_get_name (TsrTorrent *self)
+{
+  return self->info != NULL ? self->info->name : self->magnet->display_name;
+}
+
+gboolean
+tsr_torrent_has_metainfo (TsrTorrent *self)
+{
+  return self->info != NULL;
+}
+
+gdouble
+tsr_torrent_get_metadata_progress (TsrTorrent *self)
+{
+  return self->info != NULL ? 1.0 : tsr_metadata_fetch_get_progress (self->fetch);
 }
 
 TsrMetainfo *
@@ -410,9 +548,13 @@ guint64
 tsr_torrent_get_bytes_have (TsrTorrent *self)
 {
   guint count = tsr_bitfield_count (self->have);
-  guint64 bytes = (guint64) count * self->info->piece_length;
-  guint last = self->info->piece_count - 1;
+  guint64 bytes;
+  guint last;
 
+  if (self->info == NULL)
+    return 0;
+  bytes = (guint64) count * self->info->piece_length;
+  last = self->info->piece_count - 1;
   if (count > 0 && tsr_bitfield_get (self->have, last))
     bytes -= self->info->piece_length - tsr_metainfo_get_piece_size (self->info, last);
   return MIN (bytes, self->info->total_length);
@@ -436,6 +578,19 @@ fail (TsrTorrent *self,
   g_free (self->error);
   self->error = g_strdup (message);
   set_state (self, TSR_TORRENT_ERROR);
+}
+
+PeerData *
+_tsr_torrent_find_peer (TsrTorrent *self,
+                        TsrPeer    *peer)
+{
+  return find_peer (self, peer);
+}
+
+gint64
+_tsr_torrent_now (void)
+{
+  return now_seconds ();
 }
 
 static PeerData *
@@ -947,7 +1102,7 @@ typedef struct
 static void
 delete_job_free (DeleteJob *job)
 {
-  g_object_unref (job->storage);
+  g_clear_object (&job->storage);
   g_free (job->resume_path);
   g_free (job);
 }
@@ -960,7 +1115,7 @@ delete_run (GTask *task)
 
   if (job->resume_path != NULL && g_unlink (job->resume_path) != 0 && errno != ENOENT)
     g_warning ("Cannot delete resume data “%s”: %s", job->resume_path, g_strerror (errno));
-  if (job->delete_data && !tsr_storage_delete_files (job->storage, &error))
+  if (job->delete_data && job->storage != NULL && !tsr_storage_delete_files (job->storage, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
@@ -1022,8 +1177,10 @@ tsr_torrent_forget_async (TsrTorrent          *self,
 
   g_task_set_source_tag (task, tsr_torrent_forget_async);
   tsr_torrent_stop (self);
-  job->storage = g_object_ref (self->storage);
-  job->resume_path = self->state_folder != NULL ? tsr_resume_path (self->info, self->state_folder) : NULL;
+  /* A magnet still fetching has neither data nor record. */
+  job->storage = self->storage != NULL ? g_object_ref (self->storage) : NULL;
+  job->resume_path = self->state_folder != NULL && self->info != NULL
+                     ? tsr_resume_path (self->info, self->state_folder) : NULL;
   job->delete_data = delete_data;
   g_task_set_task_data (task, job, (GDestroyNotify) delete_job_free);
   /* Never saved again: the record is about to go. */
@@ -1116,6 +1273,14 @@ tsr_torrent_move_data_async (TsrTorrent          *self,
   GTask *inner;
 
   g_task_set_source_tag (task, tsr_torrent_move_data_async);
+  if (self->info == NULL)
+    {
+      g_free (job);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                               _("The torrent’s files are not known yet"));
+      g_object_unref (task);
+      return;
+    }
   job->was_running = self->state != TSR_TORRENT_STOPPED && self->state != TSR_TORRENT_ERROR;
   job->storage = g_object_ref (self->storage);
   job->folder = g_strdup (folder);
@@ -1340,7 +1505,7 @@ tsr_torrent_set_file_priority (TsrTorrent  *self,
                                guint        file,
                                TsrPriority  priority)
 {
-  g_return_if_fail (file < self->info->n_files);
+  g_return_if_fail (self->info != NULL && file < self->info->n_files);
   if (self->file_priority[file] == priority)
     return;
   self->file_priority[file] = (guint8) priority;
@@ -1351,7 +1516,7 @@ TsrPriority
 tsr_torrent_get_file_priority (TsrTorrent *self,
                                guint       file)
 {
-  g_return_val_if_fail (file < self->info->n_files, TSR_PRIORITY_SKIP);
+  g_return_val_if_fail (self->info != NULL && file < self->info->n_files, TSR_PRIORITY_SKIP);
   return (TsrPriority) self->file_priority[file];
 }
 
@@ -1359,7 +1524,9 @@ void
 tsr_torrent_set_sequential (TsrTorrent *self,
                             gboolean    sequential)
 {
-  tsr_piece_picker_set_sequential (self->picker, sequential);
+  self->sequential = sequential;
+  if (self->picker != NULL)
+    tsr_piece_picker_set_sequential (self->picker, sequential);
 }
 
 void
@@ -1968,6 +2135,14 @@ on_peer_message (TsrPeer        *peer,
 
   if (data == NULL)
     return;
+  /* Before the metainfo only the extension protocol means anything (the
+   * wire parser took any piece numbers: it had no count to check). */
+  if (self->info == NULL)
+    {
+      if (message->type == TSR_WIRE_EXTENDED)
+        _tsr_torrent_on_extended (self, data, message);
+      return;
+    }
   switch (message->type)
     {
     case TSR_WIRE_CHOKE:
@@ -2058,7 +2233,7 @@ on_peer_message (TsrPeer        *peer,
       }
       break;
     case TSR_WIRE_EXTENDED:
-      on_extended (self, data, message);
+      _tsr_torrent_on_extended (self, data, message);
       break;
     case TSR_WIRE_CANCEL:
       on_cancel (data, message);
@@ -2094,6 +2269,7 @@ on_peer_closed (TsrPeer    *peer,
     tsr_peer_pool_failed (self->pool, address, now_seconds ());
   else if (data->dialed)
     tsr_peer_pool_closed (self->pool, address, now_seconds ());
+  _tsr_torrent_extensions_peer_gone (self, data);
   release_requests (self, data);
   {
     GHashTableIter iter;
@@ -2119,56 +2295,10 @@ make_handshake (TsrTorrent       *self,
 {
   memset (handshake, 0, sizeof *handshake);
   /* BEP 52: v2-only torrents use the v2 hash truncated to 20 bytes. */
-  memcpy (handshake->info_hash, self->info->has_v1 ? self->info->info_hash : self->info->info_hash_v2, 20);
+  memcpy (handshake->info_hash, self->wire_hash, 20);
   memcpy (handshake->peer_id, self->peer_id, 20);
   tsr_wire_reserved_set (handshake->reserved, TSR_WIRE_RESERVED_FAST);
   tsr_wire_reserved_set (handshake->reserved, TSR_WIRE_RESERVED_EXTENDED);
-}
-
-/* BEP 10: who we are, where we listen, how many requests we queue, and
- * the address we see the peer at. No extension messages yet. */
-static void
-send_extended_handshake (TsrTorrent *self,
-                         TsrPeer    *peer)
-{
-  g_autoptr(TsrExtensionHandshake) ours = tsr_extension_handshake_new ();
-  g_autoptr(GBytes) payload = NULL;
-  g_autoptr(GSocketConnectable) remote = g_network_address_parse (tsr_peer_get_address (peer), 0, NULL);
-  TsrWireMessage message = { 0 };
-
-  ours->client = g_strdup (PACKAGE_NAME " " PACKAGE_VERSION);
-  ours->port = self->listen_port;
-  ours->reqq = TSR_EXTENSION_OUR_REQQ;
-  if (remote != NULL)
-    ours->your_ip = g_inet_address_new_from_string (g_network_address_get_hostname (G_NETWORK_ADDRESS (remote)));
-  payload = tsr_extension_handshake_encode (ours);
-  message.type = TSR_WIRE_EXTENDED;
-  message.extended_id = 0;
-  message.data = g_bytes_get_data (payload, &message.data_length);
-  tsr_peer_send (peer, &message);
-}
-
-static void
-on_extended (TsrTorrent           *self,
-             PeerData             *data,
-             const TsrWireMessage *message)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TsrExtensionHandshake) theirs = NULL;
-
-  /* Only the handshake for now: we announce no extension, so no other
-   * id may come. */
-  if (message->extended_id != 0)
-    return;
-  theirs = tsr_extension_handshake_parse (message->data, message->data_length, &error);
-  if (theirs == NULL)
-    {
-      g_debug ("%s: %s", tsr_peer_get_address (data->peer), error->message);
-      return;
-    }
-  data->reqq = theirs->reqq;
-  g_free (data->client);
-  data->client = g_strdup (theirs->client);
 }
 
 static void
@@ -2220,8 +2350,14 @@ on_peer_handshake (TsrPeer  *peer,
   if (data->dialed)
     tsr_peer_pool_connected (self->pool, tsr_peer_get_address (peer), now_seconds ());
   g_signal_emit (self, signals[SIGNAL_PEER_CONNECTED], 0, tsr_peer_get_address (peer));
-  /* BEP 3: the bitfield, if any, comes first. BEP 6 peers get have-all/none. */
-  if (tsr_peer_get_state (peer)->fast && tsr_bitfield_count (self->have) == 0)
+  /* BEP 3: the bitfield, if any, comes first. BEP 6 peers get have-all/none.
+   * Without the metainfo we have nothing and cannot say how much that is. */
+  if (self->info == NULL)
+    {
+      if (tsr_peer_get_state (peer)->fast)
+        send_simple (peer, TSR_WIRE_HAVE_NONE);
+    }
+  else if (tsr_peer_get_state (peer)->fast && tsr_bitfield_count (self->have) == 0)
     send_simple (peer, TSR_WIRE_HAVE_NONE);
   else if (tsr_peer_get_state (peer)->fast && tsr_bitfield_is_full (self->have))
     send_simple (peer, TSR_WIRE_HAVE_ALL);
@@ -2235,7 +2371,7 @@ on_peer_handshake (TsrPeer  *peer,
       tsr_peer_send (peer, &message);
     }
   if (tsr_peer_get_state (peer)->extended)
-    send_extended_handshake (self, peer);
+    _tsr_torrent_send_extended_handshake (self, data);
 }
 
 static PeerData *
@@ -2255,9 +2391,13 @@ adopt_peer (TsrTorrent *self,
   data->asked = g_array_new (FALSE, FALSE, sizeof (UploadRequest));
   data->pipeline = TSR_TORRENT_PIPELINE;
   data->connected_at = data->last_block = now_seconds ();
+  data->metadata_size = -1;
+  data->metadata_asked = -1;
   tsr_peer_set_limits (peer, &self->limits);
   tsr_peer_set_limiters (peer, self->up, self->down);
-  tsr_peer_get_state (peer)->have = tsr_bitfield_new (self->info->piece_count);
+  /* Fetching a magnet's metainfo: what peers have means nothing yet. */
+  if (self->info != NULL)
+    tsr_peer_get_state (peer)->have = tsr_bitfield_new (self->info->piece_count);
   data->message_id = g_signal_connect (peer, "message", G_CALLBACK (on_peer_message), self);
   data->closed_id = g_signal_connect (peer, "closed", G_CALLBACK (on_peer_closed), self);
   data->sent_id = g_signal_connect (peer, "sent", G_CALLBACK (on_peer_sent), self);
@@ -2289,7 +2429,8 @@ dial_some (TsrTorrent *self)
   gint64 now = now_seconds ();
   guint n_dialed;
 
-  if (self->state != TSR_TORRENT_DOWNLOADING && self->state != TSR_TORRENT_SEEDING)
+  if (self->state != TSR_TORRENT_DOWNLOADING && self->state != TSR_TORRENT_SEEDING &&
+      self->state != TSR_TORRENT_FETCHING)
     return;
   n_dialed = count_dialed (self, TRUE);
   while (tsr_peer_get_n_connecting () < TSR_PEER_MAX_CONNECTING && self->peers->len < self->max_peers &&
@@ -2400,22 +2541,24 @@ on_tick (gpointer user_data)
       data->pipeline = data->snubbed ? 1 : (guint) CLAMP (wanted, MIN (TSR_TORRENT_PIPELINE, cap), cap);
       fill_pipeline (self, data);
     }
+  _tsr_torrent_extensions_tick (self);
   turn_over (self);
   dial_some (self);
   _tsr_torrent_notify_view (self);
   /* Idleness is a limit that no byte moves toward. */
   check_limits (self);
-  if (self->state == TSR_TORRENT_DOWNLOADING && self->tracker != NULL && self->peers->len < FEW_PEERS &&
+  if ((self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_FETCHING) &&
+      self->tracker != NULL && self->peers->len < FEW_PEERS &&
       tsr_peer_pool_get_n_dialing (self->pool) == 0 &&
       tsr_peer_pool_count_ready (self->pool, now_seconds (), FALSE) == 0)
     tsr_tracker_announce_soon (self->tracker);
   return G_SOURCE_CONTINUE;
 }
 
-static void
-add_address (TsrTorrent    *self,
-             const char    *address,
-             TsrPeerSource  source)
+void
+_tsr_torrent_add_address (TsrTorrent    *self,
+                          const char    *address,
+                          TsrPeerSource  source)
 {
   tsr_peer_pool_add (self->pool, address, source, now_seconds ());
   dial_some (self);
@@ -2425,7 +2568,7 @@ void
 tsr_torrent_add_peer_address (TsrTorrent *self,
                               const char *address)
 {
-  add_address (self, address, TSR_PEER_SOURCE_USER);
+  _tsr_torrent_add_address (self, address, TSR_PEER_SOURCE_USER);
 }
 
 GPtrArray *
@@ -2480,7 +2623,8 @@ on_tracker_peers (TsrTracker *tracker,
   GArray *peers = pointer;
   guint i;
 
-  if (self->state != TSR_TORRENT_DOWNLOADING && self->state != TSR_TORRENT_SEEDING)
+  if (self->state != TSR_TORRENT_DOWNLOADING && self->state != TSR_TORRENT_SEEDING &&
+      self->state != TSR_TORRENT_FETCHING)
     return;
   for (i = 0; i < peers->len; i++)
     {
@@ -2516,10 +2660,17 @@ tracker_stats (gpointer            user_data,
                TsrAnnounceRequest *request)
 {
   TsrTorrent *self = user_data;
-  guint missing = self->info->piece_count - tsr_bitfield_count (self->have);
+  guint missing;
 
   request->uploaded = self->uploaded;
   request->downloaded = self->downloaded;
+  /* A magnet's size is not known yet: anything but 0 says "leecher". */
+  if (self->info == NULL)
+    {
+      request->left = TSR_METADATA_PIECE_SIZE;
+      return;
+    }
+  missing = self->info->piece_count - tsr_bitfield_count (self->have);
   request->left = MIN ((guint64) missing * self->info->piece_length, self->info->total_length);
 }
 
@@ -2542,8 +2693,27 @@ void
 tsr_torrent_enable_trackers (TsrTorrent *self,
                              guint16     port)
 {
+  g_autoptr(GPtrArray) tiers = NULL;
+  guint i;
+
   g_clear_object (&self->tracker);
-  self->tracker = tsr_tracker_new (self->info, self->peer_id, port, tracker_stats, self);
+  self->trackers_enabled = TRUE;
+  self->tracker_port = port;
+  if (self->info != NULL)
+    self->tracker = tsr_tracker_new (self->info, self->peer_id, port, tracker_stats, self);
+  else
+    {
+      /* A magnet's "tr": one tier each, as BEP 9 leaves it. */
+      tiers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+      for (i = 0; i < self->magnet->trackers->len; i++)
+        {
+          GPtrArray *tier = g_ptr_array_new_with_free_func (g_free);
+
+          g_ptr_array_add (tier, g_strdup (g_ptr_array_index (self->magnet->trackers, i)));
+          g_ptr_array_add (tiers, tier);
+        }
+      self->tracker = tsr_tracker_new_for_hash (self->wire_hash, tiers, self->peer_id, port, tracker_stats, self);
+    }
   g_signal_connect_object (self->tracker, "peers", G_CALLBACK (on_tracker_peers), self, 0);
   g_signal_connect_object (self->tracker, "reply", G_CALLBACK (on_tracker_reply), self, 0);
   g_signal_connect_object (self->tracker, "error", G_CALLBACK (on_tracker_error), self, 0);
@@ -2651,14 +2821,32 @@ on_resume_loaded (GObject      *source,
   ready (self);
 }
 
+/* A magnet: peers and trackers by its hash, until a peer gives the info
+ * dictionary (see tsr-torrent-ext.c). */
+static void
+start_fetching (TsrTorrent *self)
+{
+  set_state (self, TSR_TORRENT_FETCHING);
+  if (self->tracker != NULL)
+    tsr_tracker_start (self->tracker);
+  if (self->tick_source == 0)
+    self->tick_source = g_timeout_add_seconds (1, on_tick, self);
+  dial_some (self);
+}
+
 void
 tsr_torrent_start (TsrTorrent *self)
 {
   if (self->state == TSR_TORRENT_CHECKING || self->state == TSR_TORRENT_DOWNLOADING ||
-      self->state == TSR_TORRENT_SEEDING)
+      self->state == TSR_TORRENT_SEEDING || self->state == TSR_TORRENT_FETCHING)
     return;
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+  if (self->info == NULL)
+    {
+      start_fetching (self);
+      return;
+    }
   set_state (self, TSR_TORRENT_CHECKING);
   if (self->state_folder != NULL && !self->force_check)
     {
@@ -2678,6 +2866,8 @@ tsr_torrent_verify (TsrTorrent *self)
   gboolean running = self->state == TSR_TORRENT_CHECKING || self->state == TSR_TORRENT_DOWNLOADING ||
                      self->state == TSR_TORRENT_SEEDING;
 
+  if (self->info == NULL)
+    return;
   self->force_check = TRUE;
   if (running)
     tsr_torrent_stop (self);
@@ -2702,11 +2892,17 @@ tsr_torrent_stop (TsrTorrent *self)
   g_clear_handle_id (&self->limit_source, g_source_remove);
   g_clear_handle_id (&self->tick_source, g_source_remove);
   g_clear_handle_id (&self->choke_source, g_source_remove);
-  if (self->tracker != NULL && (self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_SEEDING))
+  if (self->tracker != NULL && (self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_SEEDING ||
+                                self->state == TSR_TORRENT_FETCHING))
     tsr_tracker_stop (self->tracker);
   g_cancellable_cancel (self->cancellable);
   g_ptr_array_set_size (self->peers, 0);
   tsr_peer_pool_reset (self->pool);
+  if (self->info == NULL)
+    {
+      set_state (self, TSR_TORRENT_STOPPED);
+      return;
+    }
   /* Reads for peers that are gone are dropped; the data may change
    * (a recheck, a move) before the next start. */
   tsr_read_cache_free (self->read_cache);

@@ -13,6 +13,7 @@
 #include "tsr-budget.h"
 #include "tsr-metainfo.h"
 #include "tsr-limiter.h"
+#include "tsr-magnet.h"
 #include "tsr-peer.h"
 #include "tsr-peer-pool.h"
 #include "tsr-piece-picker.h"
@@ -27,6 +28,7 @@ typedef enum
   TSR_TORRENT_SEEDING,
   TSR_TORRENT_ERROR,
   TSR_TORRENT_QUEUED,      /* waiting for the session to let it start */
+  TSR_TORRENT_FETCHING,    /* a magnet link: getting the metainfo from peers (BEP 9) */
 } TsrTorrentState;
 
 /* One connected peer, as the peers view shows it. */
@@ -98,7 +100,22 @@ G_DECLARE_FINAL_TYPE (TsrTorrent, tsr_torrent, TSR, TORRENT, GObject)
 TsrTorrent      *tsr_torrent_new              (TsrMetainfo        *info,
                                                const char         *folder,
                                                const guint8       *peer_id);
+/* A torrent from a magnet link (BEP 9): it starts by fetching the info
+ * dictionary from peers ("fetching"), then emits "metadata-received"
+ * and checks and downloads like any other. */
+TsrTorrent      *tsr_torrent_new_from_magnet  (const TsrMagnet    *magnet,
+                                               const char         *folder,
+                                               const guint8       *peer_id);
+/* (nullable): NULL while a magnet's metainfo is being fetched. */
 TsrMetainfo     *tsr_torrent_get_metainfo     (TsrTorrent         *self);
+gboolean         tsr_torrent_has_metainfo     (TsrTorrent         *self);
+/* The 20 bytes peers know it by (v1 hash, or v2's truncated). */
+const guint8    *tsr_torrent_get_info_hash    (TsrTorrent         *self);
+/* The torrent's name; for a magnet until its metainfo comes, its "dn"
+ * (or its hash in hex). */
+const char      *tsr_torrent_get_name         (TsrTorrent         *self);
+/* Of a magnet's info dictionary, the fraction fetched (1 once known). */
+gdouble          tsr_torrent_get_metadata_progress (TsrTorrent    *self);
 TsrTorrentState  tsr_torrent_get_state        (TsrTorrent         *self);
 const char      *tsr_torrent_get_error        (TsrTorrent         *self);
 /* Pieces verified so far, and in all. */

@@ -126,17 +126,29 @@ tsr_tracker_new (TsrMetainfo         *info,
                  TsrTrackerStatsFunc  stats,
                  gpointer             stats_data)
 {
+  return tsr_tracker_new_for_hash (tsr_metainfo_get_wire_hash (info), info->trackers, peer_id, port,
+                                   stats, stats_data);
+}
+
+TsrTracker *
+tsr_tracker_new_for_hash (const guint8        *info_hash,
+                          GPtrArray           *tiers,
+                          const guint8        *peer_id,
+                          guint16              port,
+                          TsrTrackerStatsFunc  stats,
+                          gpointer             stats_data)
+{
   TsrTracker *self = g_object_new (TSR_TYPE_TRACKER, NULL);
   guint i, j;
 
-  memcpy (self->info_hash, info->info_hash, 20);
+  memcpy (self->info_hash, info_hash, 20);
   memcpy (self->peer_id, peer_id, 20);
   self->port = port;
   self->stats = stats;
   self->stats_data = stats_data;
-  for (i = 0; i < info->trackers->len; i++)
+  for (i = 0; tiers != NULL && i < tiers->len; i++)
     {
-      GPtrArray *tier = g_ptr_array_index (info->trackers, i);
+      GPtrArray *tier = g_ptr_array_index (tiers, i);
       GPtrArray *copy = g_ptr_array_new_with_free_func (g_free);
 
       for (j = 0; j < tier->len; j++)

@@ -24,6 +24,16 @@ TsrTracker *tsr_tracker_new          (TsrMetainfo          *info,
                                       guint16               port,
                                       TsrTrackerStatsFunc   stats,
                                       gpointer              stats_data);
+/* The same for a torrent known only by its hash (a magnet link): @tiers
+ * is a GPtrArray of GPtrArray of URLs, copied. @info_hash is the 20 bytes
+ * peers and trackers know it by (tsr_metainfo_get_wire_hash). */
+TsrTracker *tsr_tracker_new_for_hash (const guint8         *info_hash,
+                                      GPtrArray            *tiers,
+                                      const guint8         *peer_id,
+                                      guint16               port,
+                                      TsrTrackerStatsFunc   stats,
+                                      gpointer              stats_data);
+
 /* Whether the torrent names any tracker. */
 gboolean    tsr_tracker_has_urls     (TsrTracker           *self);
 

@@ -1,0 +1,321 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The extension protocol on real sockets on 127.0.0.1, against
+python3-libtorrent: magnet links both ways (BEP 9, with direct peers and
+through opentracker), peer exchange both ways (BEP 11), and a private
+torrent that never exchanges peers (BEP 27). Every process is stopped by
+PID, also on failure."""
+
+import json
+import os
+import socket
+import struct
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
+from tsrtest import Tap, bencode, cli, need_cli  # noqa: E402
+from tsrpeers import DEADLINE, OpenTracker, Peer, make_payload, tree_digest  # noqa: E402
+
+need_cli()
+try:
+    import libtorrent as lt
+except ImportError:
+    print("Bail out! python3-libtorrent is missing: install the Debian package python3-libtorrent")
+    sys.exit(1)
+
+tap = Tap()
+
+
+def lt_session(**extra):
+    settings = {
+        "listen_interfaces": "127.0.0.1:0",
+        "enable_dht": False, "enable_lsd": False, "enable_upnp": False, "enable_natpmp": False,
+        "enable_outgoing_utp": False, "enable_incoming_utp": False,
+        "allow_multiple_connections_per_ip": True,
+        "alert_mask": 0,
+    }
+    settings.update(extra)
+    return lt.session(settings)
+
+
+def lt_seed(session, torrent, save_path):
+    params = lt.add_torrent_params()
+    params.ti = lt.torrent_info(torrent)
+    params.save_path = save_path
+    handle = session.add_torrent(params)
+    end = time.monotonic() + 60
+    while not handle.status().is_seeding:
+        assert time.monotonic() < end, "libtorrent did not finish checking its data"
+        time.sleep(0.05)
+    return handle
+
+
+def show(torrent):
+    return json.loads(cli("show", "--json", torrent, check=True).stdout)
+
+
+def check_saved_torrent(leecher, torrent):
+    """The .torrent written from the metadata has the original's info hash."""
+    event = next(e for e in leecher.events if e["event"] == "metadata")
+    assert event["torrent-file"] and os.path.exists(event["torrent-file"]), event
+    assert show(event["torrent-file"])["info_hash"] == show(torrent)["info_hash"]
+    assert event["size"] == show(torrent)["total_size"], event
+
+
+def test_magnet_from_libtorrent(d):
+    """A magnet with only x.pe: the metadata and then the data come from a
+    libtorrent seeder."""
+    src, torrent = make_payload(d)
+    dst = os.path.join(d, "dst")
+    os.mkdir(dst)
+    session = lt_session()
+    lt_seed(session, torrent, src)
+    info_hash = show(torrent)["info_hash"]
+    magnet = f"magnet:?xt=urn:btih:{info_hash}&dn=payload&x.pe=127.0.0.1:{session.listen_port()}"
+    leecher = Peer(dst, magnet, "--exit-when-done")
+    try:
+        leecher.wait_for("metadata", 60)
+        leecher.wait_for("done", DEADLINE)
+        assert leecher.process.wait(timeout=30) == 0
+        assert tree_digest(dst) == tree_digest(src)
+        check_saved_torrent(leecher, torrent)
+        states = [e["state"] for e in leecher.events if e["event"] == "state"]
+        assert states[0] == "fetching", states
+    finally:
+        leecher.stop()
+
+
+def test_magnet_through_tracker(d):
+    """A magnet with only tr: the tracker gives the seeder (libtorrent)."""
+    src, torrent = make_payload(d)
+    info_hash = show(torrent)["info_hash"]
+    tracker = OpenTracker(d, [info_hash])
+    dst = os.path.join(d, "dst")
+    os.mkdir(dst)
+    url = f"http://127.0.0.1:{tracker.port}/announce"
+    session = lt_session()
+    leecher = None
+    try:
+        handle = lt_seed(session, torrent, src)
+        handle.add_tracker({"url": url})
+        handle.force_reannounce()
+        time.sleep(1)
+        magnet = f"magnet:?xt=urn:btih:{info_hash}&tr={url}"
+        leecher = Peer(dst, magnet, "--exit-when-done", tracker_flag=False)
+        leecher.wait_for("metadata", 60)
+        leecher.wait_for("done", DEADLINE)
+        assert leecher.process.wait(timeout=30) == 0
+        assert tree_digest(dst) == tree_digest(src)
+        check_saved_torrent(leecher, torrent)
+    finally:
+        if leecher:
+            leecher.stop()
+        tracker.stop()
+
+
+def test_libtorrent_magnet_from_tessera(d):
+    """libtorrent, given a magnet and Tessera's address, fetches the
+    metadata from Tessera (we serve BEP 9) and then the data."""
+    src, torrent = make_payload(d)
+    dst = os.path.join(d, "dst")
+    os.mkdir(dst)
+    seeder = Peer(src, torrent)
+    session = lt_session()
+    try:
+        seeder.wait_for("done", 60)
+        params = lt.parse_magnet_uri(f"magnet:?xt=urn:btih:{show(torrent)['info_hash']}")
+        params.save_path = dst
+        handle = session.add_torrent(params)
+        handle.connect_peer(("127.0.0.1", seeder.port))
+        end = time.monotonic() + DEADLINE
+        while not handle.status().is_seeding:
+            assert time.monotonic() < end, \
+                f"libtorrent stuck: metadata {handle.status().has_metadata}, {handle.status().progress:.2%}"
+            if handle.status().num_peers == 0:
+                handle.connect_peer(("127.0.0.1", seeder.port))
+            time.sleep(0.1)
+        assert tree_digest(dst) == tree_digest(src)
+    finally:
+        seeder.stop()
+
+
+def test_magnet_tessera_to_tessera(d):
+    src, torrent = make_payload(d)
+    dst = os.path.join(d, "dst")
+    os.mkdir(dst)
+    seeder = Peer(src, torrent)
+    leecher = None
+    try:
+        seeder.wait_for("done", 60)
+        magnet = f"magnet:?xt=urn:btih:{show(torrent)['info_hash']}&x.pe=127.0.0.1:{seeder.port}&so=0"
+        leecher = Peer(dst, magnet, "--exit-when-done")
+        leecher.wait_for("metadata", 60)
+        leecher.wait_for("done", DEADLINE)
+        assert leecher.process.wait(timeout=30) == 0
+        # so=0 (BEP 53): the first file only; the last (3 MiB, sharing at
+        # most one piece with the others) must not be complete.
+        files = show(torrent)["files"]
+        got = tree_digest(dst)
+        want = tree_digest(src)
+        assert got.get(files[0]["path"]) == want[files[0]["path"]], files[0]
+        assert got.get(files[-1]["path"]) != want[files[-1]["path"]], files[-1]
+    finally:
+        seeder.stop()
+        if leecher:
+            leecher.stop()
+
+
+def test_pex_to_libtorrent(d):
+    """Tessera seeds; libtorrent A and B each know only Tessera. Tessera's
+    PEX tells A of B (and B of A): they end connected to each other."""
+    src, torrent = make_payload(d)
+    seeder = Peer(src, torrent)
+    sessions = [lt_session(), lt_session()]
+    try:
+        seeder.wait_for("done", 60)
+        handles = []
+        for n, session in enumerate(sessions):
+            params = lt.add_torrent_params()
+            params.ti = lt.torrent_info(torrent)
+            params.save_path = os.path.join(d, f"lt{n}")
+            # Slow, so that they are still leeching when PEX comes.
+            params.download_limit = 64 * 1024
+            handle = session.add_torrent(params)
+            handle.connect_peer(("127.0.0.1", seeder.port))
+            handles.append(handle)
+        ports = [s.listen_port() for s in sessions]
+        end = time.monotonic() + 60
+        while True:
+            seen = [{p.ip[1] for p in h.get_peer_info()} for h in handles]
+            if ports[1] in seen[0] or ports[0] in seen[1]:
+                break
+            assert time.monotonic() < end, f"libtorrent peers never met through Tessera's PEX: {seen}"
+            for h in handles:
+                if not h.get_peer_info():
+                    h.connect_peer(("127.0.0.1", seeder.port))
+            time.sleep(0.5)
+    finally:
+        seeder.stop()
+
+
+def test_pex_from_libtorrent(d):
+    """A Tessera leecher that knows only a libtorrent seeder learns, by
+    the seeder's PEX, of another libtorrent peer, and connects to it."""
+    src, torrent = make_payload(d)
+    dst = os.path.join(d, "dst")
+    os.mkdir(dst)
+    seeder_session = lt_session(upload_rate_limit=256 * 1024)
+    other_session = lt_session()
+    lt_seed(seeder_session, torrent, src)
+    other = lt_seed(other_session, torrent, src)
+    other.connect_peer(("127.0.0.1", seeder_session.listen_port()))
+    other_port = other_session.listen_port()
+    # Tessera slowed so it is still downloading when the PEX message
+    # (libtorrent sends one a minute) comes.
+    leecher = Peer(dst, torrent, "--peer", f"127.0.0.1:{seeder_session.listen_port()}", "--down-rate", "200k")
+    try:
+        end = time.monotonic() + 100
+        while True:
+            event = leecher.next_event(1)
+            if event is not None and event["event"] == "peer-connected" and \
+                    event["peer"] == f"127.0.0.1:{other_port}":
+                break
+            assert time.monotonic() < end, "Tessera never reached the peer libtorrent told it of"
+            if event is None and leecher.process.poll() is not None:
+                raise AssertionError("tessera-cli exited")
+    finally:
+        leecher.stop()
+
+
+class RawPeer:
+    """A minimal BEP 10 peer: handshakes, sends an extended handshake with
+    ut_pex as id 7, and records the extended messages it receives."""
+
+    def __init__(self, port, info_hash):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+        reserved = bytearray(8)
+        reserved[5] |= 0x10
+        self.sock.sendall(b"\x13BitTorrent protocol" + bytes(reserved) + info_hash + b"-XX0001-rawpeer00001")
+        self._read(68)
+        shake = bencode({b"m": {b"ut_pex": 7, b"ut_metadata": 3}, b"p": 6999})
+        self.sock.sendall(struct.pack(">IBB", 2 + len(shake), 20, 0) + shake)
+        self.extended = []    # (id, payload)
+
+    def _read(self, n):
+        data = b""
+        while len(data) < n:
+            chunk = self.sock.recv(n - len(data))
+            if not chunk:
+                raise EOFError
+            data += chunk
+        return data
+
+    def read_for(self, seconds):
+        end = time.monotonic() + seconds
+        try:
+            while time.monotonic() < end:
+                self.sock.settimeout(max(0.1, end - time.monotonic()))
+                try:
+                    length = struct.unpack(">I", self._read(4))[0]
+                except socket.timeout:
+                    break
+                if length == 0:
+                    continue
+                message = self._read(length)
+                if message[0] == 20:
+                    self.extended.append((message[1], message[2:]))
+        except EOFError:
+            pass
+
+    def close(self):
+        self.sock.close()
+
+
+def pex_seen(d, private):
+    """Tessera seeds with one libtorrent peer connected; a raw peer that
+    offers ut_pex watches for 10 s. Returns (Tessera's extension names,
+    PEX messages received)."""
+    src, _ = make_payload(d, big=1024 * 1024)
+    torrent = os.path.join(d, "p.torrent")
+    cli("create", "-q", "-p", "64k", *(["--private"] if private else []), "-o", torrent,
+        os.path.join(src, "payload"), check=True)
+    seeder = Peer(src, torrent)
+    session = lt_session()
+    raw = None
+    try:
+        seeder.wait_for("done", 60)
+        params = lt.add_torrent_params()
+        params.ti = lt.torrent_info(torrent)
+        params.save_path = os.path.join(d, "lt")
+        handle = session.add_torrent(params)
+        handle.connect_peer(("127.0.0.1", seeder.port))
+        raw = RawPeer(seeder.port, bytes.fromhex(show(torrent)["info_hash"]))
+        raw.read_for(10)
+        assert raw.extended and raw.extended[0][0] == 0, "Tessera sent no extended handshake"
+        names = raw.extended[0][1]
+        pex = [payload for ext_id, payload in raw.extended[1:] if ext_id == 7]
+        return names, pex, session.listen_port()
+    finally:
+        if raw:
+            raw.close()
+        seeder.stop()
+
+
+def test_public_torrent_sends_pex(d):
+    """The control for the next test: with a public torrent the raw peer
+    hears of the libtorrent peer within 10 s."""
+    names, pex, lt_port = pex_seen(d, private=False)
+    assert b"6:ut_pexi" in names, names
+    assert pex, "no PEX message within 10 s"
+    assert struct.pack(">H", lt_port) in pex[0], pex
+
+
+def test_private_torrent_never_sends_pex(d):
+    names, pex, _ = pex_seen(d, private=True)
+    assert b"ut_pex" not in names, names
+    assert b"ut_metadata" in names, names
+    assert not pex, pex
+
+
+tap.run_all(globals())
