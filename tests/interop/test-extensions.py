@@ -208,7 +208,12 @@ def test_pex_from_libtorrent(d):
     seeder_session = lt_session(upload_rate_limit=256 * 1024)
     other_session = lt_session()
     lt_seed(seeder_session, torrent, src)
-    other = lt_seed(other_session, torrent, src)
+    # A slow libtorrent leecher (two seeds would part at once).
+    params = lt.add_torrent_params()
+    params.ti = lt.torrent_info(torrent)
+    params.save_path = os.path.join(d, "other")
+    params.download_limit = 32 * 1024
+    other = other_session.add_torrent(params)
     other.connect_peer(("127.0.0.1", seeder_session.listen_port()))
     other_port = other_session.listen_port()
     # Tessera slowed so it is still downloading when the PEX message
@@ -288,6 +293,8 @@ def pex_seen(d, private):
         params = lt.add_torrent_params()
         params.ti = lt.torrent_info(torrent)
         params.save_path = os.path.join(d, "lt")
+        # Slow: a libtorrent that finished would hang up on the seed.
+        params.download_limit = 16 * 1024
         handle = session.add_torrent(params)
         handle.connect_peer(("127.0.0.1", seeder.port))
         raw = RawPeer(seeder.port, bytes.fromhex(show(torrent)["info_hash"]))
