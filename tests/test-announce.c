@@ -233,6 +233,32 @@ test_udp_packets (void)
   g_assert_cmpuint (tsr_udp_timeout_seconds (20), ==, 3840);
 }
 
+static void
+test_udp_scrape_reply (void)
+{
+  /* action 2, transaction 9, then seeders 5, completed 40, leechers 3 */
+  static const guint8 reply[] = { 0, 0, 0, 2, 0, 0, 0, 9, 0, 0, 0, 5, 0, 0, 0, 40, 0, 0, 0, 3 };
+  static const guint8 error_reply[] = { 0, 0, 0, 3, 0, 0, 0, 9, 'n', 'o', 'p', 'e' };
+  g_autoptr(GError) error = NULL;
+  gint64 complete = -1, downloaded = -1, incomplete = -1;
+
+  g_assert_true (tsr_udp_parse_scrape (reply, sizeof reply, 9, &complete, &downloaded, &incomplete, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (complete, ==, 5);
+  g_assert_cmpint (downloaded, ==, 40);
+  g_assert_cmpint (incomplete, ==, 3);
+  g_assert_false (tsr_udp_parse_scrape (reply, sizeof reply, 10, &complete, &downloaded, &incomplete, &error));
+  g_assert_error (error, TSR_ANNOUNCE_ERROR, TSR_ANNOUNCE_ERROR_WRONG_TRANSACTION);
+  g_clear_error (&error);
+  g_assert_false (tsr_udp_parse_scrape (reply, 16, 9, &complete, &downloaded, &incomplete, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_false (tsr_udp_parse_scrape (error_reply, sizeof error_reply, 9, &complete, &downloaded, &incomplete,
+                                        &error));
+  g_assert_error (error, TSR_ANNOUNCE_ERROR, TSR_ANNOUNCE_ERROR_TRACKER);
+  g_assert_nonnull (strstr (error->message, "nope"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -246,6 +272,7 @@ main (int    argc,
   g_test_add_func ("/announce/reply/garbage", test_reply_garbage);
   g_test_add_func ("/announce/scrape", test_scrape);
   g_test_add_func ("/announce/udp", test_udp_packets);
+  g_test_add_func ("/announce/udp-scrape-reply", test_udp_scrape_reply);
 
   return g_test_run ();
 }

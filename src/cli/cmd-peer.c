@@ -261,6 +261,33 @@ on_tracker_error (TsrTorrent *torrent,
 }
 
 static void
+on_scrape_reply (TsrTorrent *torrent,
+                 const char *url,
+                 gint64      seeders,
+                 gint64      leechers,
+                 gint64      downloaded,
+                 PeerRun    *run)
+{
+  g_autofree char *text = g_strdup_printf (_("Tracker %s counts %" G_GINT64_FORMAT " seeders, %" G_GINT64_FORMAT
+                                             " leechers, %" G_GINT64_FORMAT " downloads"),
+                                           url, seeders, leechers, downloaded);
+
+  emit_event (run, torrent, "scrape", text, "url", string_node (url), "seeders", int_node (seeders),
+              "leechers", int_node (leechers), "downloaded", int_node (downloaded), NULL);
+}
+
+static void
+on_scrape_error (TsrTorrent *torrent,
+                 const char *url,
+                 const char *message,
+                 PeerRun    *run)
+{
+  g_autofree char *text = g_strdup_printf (_("Tracker %s cannot be scraped: %s"), url, message);
+
+  emit_event (run, torrent, "scrape-error", text, "url", string_node (url), "message", string_node (message), NULL);
+}
+
+static void
 on_peer_banned (TsrTorrent *torrent,
                 const char *address,
                 const char *reason,
@@ -632,6 +659,8 @@ tsr_cli_peer (int    argc,
       g_signal_connect (torrent, "peer-banned", G_CALLBACK (on_peer_banned), &run);
       g_signal_connect (torrent, "limit-reached", G_CALLBACK (on_limit_reached), &run);
       g_signal_connect (torrent, "metadata-received", G_CALLBACK (on_metadata_received), &run);
+      g_signal_connect (torrent, "scrape-reply", G_CALLBACK (on_scrape_reply), &run);
+      g_signal_connect (torrent, "scrape-error", G_CALLBACK (on_scrape_error), &run);
       tsr_torrent_set_limits (torrent, run.up_total, run.down_total, run.seed_ratio);
       tsr_torrent_set_seed_idle_limit (torrent, (guint) run.seed_idle);
       tsr_torrent_set_max_peers (torrent, (guint) max_peers);

@@ -525,6 +525,24 @@ tsr_udp_parse_announce (const guint8  *data,
   return g_steal_pointer (&reply);
 }
 
+gboolean
+tsr_udp_parse_scrape (const guint8  *data,
+                      gsize          length,
+                      guint32        transaction_id,
+                      gint64        *complete,
+                      gint64        *downloaded,
+                      gint64        *incomplete,
+                      GError       **error)
+{
+  /* BEP 15: seeders, completed, leechers for each hash asked (one here). */
+  if (!check_header (data, length, TSR_UDP_SCRAPE, 20, transaction_id, error))
+    return FALSE;
+  *complete = tsr_read_be32 (data + 8);
+  *downloaded = tsr_read_be32 (data + 12);
+  *incomplete = tsr_read_be32 (data + 16);
+  return TRUE;
+}
+
 guint
 tsr_udp_timeout_seconds (guint attempt)
 {

@@ -137,6 +137,14 @@ TsrAnnounceReply *tsr_udp_parse_announce (const guint8           *data,
                                           guint32                 transaction_id,
                                           guint                   family,
                                           GError                **error);
+/* The first hash's counts of a scrape reply (or the tracker's error). */
+gboolean  tsr_udp_parse_scrape         (const guint8             *data,
+                                        gsize                     length,
+                                        guint32                   transaction_id,
+                                        gint64                   *complete,
+                                        gint64                   *downloaded,
+                                        gint64                   *incomplete,
+                                        GError                  **error);
 /* BEP 15 retransmission: 15 * 2^n seconds for attempt n (0-8). */
 guint     tsr_udp_timeout_seconds      (guint                     attempt);
 

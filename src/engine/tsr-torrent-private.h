@@ -162,6 +162,8 @@ struct _TsrTorrent
   guint8           wire_hash[20];   /* what peers and trackers know it by */
   gboolean         trackers_enabled;
   gboolean         sequential;
+  gint64           started_at;      /* monotonic seconds */
+  gint64           last_scrape;     /* monotonic seconds, 0: not yet */
   guint16          tracker_port;
 };
 

@@ -49,6 +49,8 @@ enum
   SIGNAL_PEER_DIALING,
   SIGNAL_PEER_STATE,
   SIGNAL_METADATA,
+  SIGNAL_SCRAPE,
+  SIGNAL_SCRAPE_ERROR,
   N_SIGNALS
 };
 
@@ -57,6 +59,9 @@ static guint signals[N_SIGNALS];
 #define RESUME_SAVE_DELAY 5
 /* Below this many connections, an empty pool asks the trackers early. */
 #define FEW_PEERS 5
+/* Scrapes (BEP 48): the first this long after starting, then this often. */
+#define SCRAPE_FIRST 5
+#define SCRAPE_INTERVAL (30 * 60)
 
 G_DEFINE_FINAL_TYPE (TsrTorrent, tsr_torrent, G_TYPE_OBJECT)
 
@@ -292,6 +297,12 @@ tsr_torrent_class_init (TsrTorrentClass *klass)
    * "we-are-not-interested" */
   signals[SIGNAL_PEER_STATE] = g_signal_new ("peer-state", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                              G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /* url, seeders, leechers, downloaded (-1: not told): BEP 48 */
+  signals[SIGNAL_SCRAPE] = g_signal_new ("scrape-reply", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                         G_TYPE_NONE, 4, G_TYPE_STRING, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_INT64);
+  /* url, message */
+  signals[SIGNAL_SCRAPE_ERROR] = g_signal_new ("scrape-error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                               G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
   /* A torrent added from a magnet link has its metainfo now. */
   signals[SIGNAL_METADATA] = g_signal_new ("metadata-received", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                            G_TYPE_NONE, 0);
@@ -2542,6 +2553,10 @@ on_tick (gpointer user_data)
       fill_pipeline (self, data);
     }
   _tsr_torrent_extensions_tick (self);
+  /* Swarm counts for the trackers view: soon after starting, then now and then. */
+  if (self->tracker != NULL && (self->last_scrape == 0 ? now_seconds () - self->started_at >= SCRAPE_FIRST
+                                                       : now_seconds () - self->last_scrape >= SCRAPE_INTERVAL))
+    tsr_torrent_scrape_now (self);
   turn_over (self);
   dial_some (self);
   _tsr_torrent_notify_view (self);
@@ -2656,6 +2671,36 @@ on_tracker_error (TsrTracker *tracker,
 }
 
 static void
+on_tracker_scrape (TsrTracker *tracker,
+                   const char *url,
+                   gint64      seeders,
+                   gint64      leechers,
+                   gint64      downloaded,
+                   gpointer    user_data)
+{
+  g_signal_emit (user_data, signals[SIGNAL_SCRAPE], 0, url, seeders, leechers, downloaded);
+}
+
+static void
+on_tracker_scrape_error (TsrTracker *tracker,
+                         const char *url,
+                         const char *message,
+                         gpointer    user_data)
+{
+  g_signal_emit (user_data, signals[SIGNAL_SCRAPE_ERROR], 0, url, message);
+}
+
+gboolean
+tsr_torrent_scrape_now (TsrTorrent *self)
+{
+  if (self->tracker == NULL || !tsr_tracker_has_urls (self->tracker))
+    return FALSE;
+  self->last_scrape = now_seconds ();
+  tsr_tracker_scrape (self->tracker);
+  return TRUE;
+}
+
+static void
 tracker_stats (gpointer            user_data,
                TsrAnnounceRequest *request)
 {
@@ -2717,6 +2762,8 @@ tsr_torrent_enable_trackers (TsrTorrent *self,
   g_signal_connect_object (self->tracker, "peers", G_CALLBACK (on_tracker_peers), self, 0);
   g_signal_connect_object (self->tracker, "reply", G_CALLBACK (on_tracker_reply), self, 0);
   g_signal_connect_object (self->tracker, "error", G_CALLBACK (on_tracker_error), self, 0);
+  g_signal_connect_object (self->tracker, "scrape", G_CALLBACK (on_tracker_scrape), self, 0);
+  g_signal_connect_object (self->tracker, "scrape-error", G_CALLBACK (on_tracker_scrape_error), self, 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2842,6 +2889,8 @@ tsr_torrent_start (TsrTorrent *self)
     return;
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+  self->started_at = now_seconds ();
+  self->last_scrape = 0;
   if (self->info == NULL)
     {
       start_fetching (self);

@@ -144,6 +144,11 @@ GPtrArray       *tsr_torrent_dup_peer_infos   (TsrTorrent         *self);
 /* Asks the trackers for peers as soon as their minimum interval allows;
  * FALSE when the torrent has no running trackers. */
 gboolean         tsr_torrent_announce_now     (TsrTorrent         *self);
+/* Asks every tracker for the swarm's counts now (BEP 48 scrape; also
+ * done a few seconds after starting and every 30 minutes): signals
+ * "scrape-reply" (url, seeders, leechers, downloaded) or "scrape-error"
+ * (url, message) per tracker. FALSE when there is no tracker. */
+gboolean         tsr_torrent_scrape_now       (TsrTorrent         *self);
 /* Seconds until the trackers are asked next; -1 when not planned. */
 gint64           tsr_torrent_get_next_announce (TsrTorrent        *self);
 /* Drops the connection to @address; FALSE when there is none. */

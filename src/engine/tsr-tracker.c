@@ -34,6 +34,8 @@ enum
   SIGNAL_REPLY,
   SIGNAL_ERROR,
   SIGNAL_WARNING,
+  SIGNAL_SCRAPE,
+  SIGNAL_SCRAPE_ERROR,
   N_SIGNALS
 };
 
@@ -105,6 +107,12 @@ tsr_tracker_class_init (TsrTrackerClass *klass)
                                         G_TYPE_NONE, 4, G_TYPE_STRING, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_INT64);
   signals[SIGNAL_ERROR] = g_signal_new ("error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                         G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /* url, seeders, leechers, downloaded (BEP 48) */
+  signals[SIGNAL_SCRAPE] = g_signal_new ("scrape", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                         G_TYPE_NONE, 4, G_TYPE_STRING, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_INT64);
+  /* url, message */
+  signals[SIGNAL_SCRAPE_ERROR] = g_signal_new ("scrape-error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                               G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
   signals[SIGNAL_WARNING] = g_signal_new ("warning", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                           G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
@@ -197,6 +205,7 @@ typedef struct
   gboolean           connected;
   guint64            connection_id;
   guint              family;
+  char              *scrape_url;  /* (owned) (nullable) a scrape of this URL alone */
 } Attempt;
 
 static void
@@ -210,14 +219,18 @@ attempt_free (Attempt *attempt)
   g_clear_handle_id (&attempt->timeout, g_source_remove);
   g_clear_object (&attempt->socket);
   g_object_unref (attempt->tracker);
+  g_free (attempt->scrape_url);
   g_free (attempt);
 }
 
 static const char *
 attempt_url (Attempt *attempt)
 {
-  GPtrArray *tier = g_ptr_array_index (attempt->tracker->tiers, attempt->tier);
+  GPtrArray *tier;
 
+  if (attempt->scrape_url != NULL)
+    return attempt->scrape_url;
+  tier = g_ptr_array_index (attempt->tracker->tiers, attempt->tier);
   return g_ptr_array_index (tier, attempt->index);
 }
 
@@ -265,6 +278,12 @@ attempt_failed (Attempt    *attempt,
 
   if (g_cancellable_is_cancelled (self->cancellable))
     {
+      attempt_free (attempt);
+      return;
+    }
+  if (attempt->scrape_url != NULL)
+    {
+      g_signal_emit (self, signals[SIGNAL_SCRAPE_ERROR], 0, attempt->scrape_url, message);
       attempt_free (attempt);
       return;
     }
@@ -364,6 +383,20 @@ on_http_read (GObject      *source,
       attempt_failed (attempt, text);
       return;
     }
+  if (attempt->scrape_url != NULL)
+    {
+      gint64 complete = -1, incomplete = -1, downloaded = -1;
+
+      if (!tsr_scrape_reply_parse (body, attempt->tracker->info_hash, &complete, &incomplete, &downloaded, &error))
+        attempt_failed (attempt, error->message);
+      else
+        {
+          g_signal_emit (attempt->tracker, signals[SIGNAL_SCRAPE], 0, attempt->scrape_url,
+                         complete, incomplete, downloaded);
+          attempt_free (attempt);
+        }
+      return;
+    }
   reply = tsr_announce_reply_parse (body, &error);
   if (reply == NULL)
     {
@@ -376,8 +409,17 @@ on_http_read (GObject      *source,
 static void
 try_http (Attempt *attempt)
 {
-  g_autofree char *url = tsr_announce_build_url (attempt_url (attempt), &attempt->request);
-  g_autoptr(SoupMessage) message = soup_message_new (SOUP_METHOD_GET, url);
+  g_autofree char *url = attempt->scrape_url != NULL
+                         ? tsr_scrape_build_url (attempt->scrape_url, attempt->tracker->info_hash)
+                         : tsr_announce_build_url (attempt_url (attempt), &attempt->request);
+  g_autoptr(SoupMessage) message = url != NULL ? soup_message_new (SOUP_METHOD_GET, url) : NULL;
+
+  if (url == NULL)
+    {
+      /* BEP 48: no "announce" in the URL's last part, no scrape. */
+      attempt_failed (attempt, _("The tracker does not support scraping"));
+      return;
+    }
 
   if (message == NULL)
     {
@@ -416,6 +458,8 @@ udp_send (Attempt *attempt)
   attempt->transaction = g_random_int ();
   if (!attempt->connected)
     tsr_udp_write_connect (packet, attempt->transaction);
+  else if (attempt->scrape_url != NULL)
+    tsr_udp_write_scrape (packet, attempt->connection_id, attempt->transaction, attempt->tracker->info_hash, 1);
   else
     tsr_udp_write_announce (packet, attempt->connection_id, attempt->transaction, &attempt->request);
   if (g_socket_send (attempt->socket, (const char *) packet->data, packet->len, NULL, &error) < 0 &&
@@ -463,6 +507,25 @@ on_udp_readable (GSocket      *socket,
       attempt->tries = 0;
       udp_send (attempt);
       return G_SOURCE_CONTINUE;
+    }
+  if (attempt->scrape_url != NULL)
+    {
+      gint64 complete, downloaded, incomplete;
+
+      if (!tsr_udp_parse_scrape (buffer, (gsize) n, attempt->transaction, &complete, &downloaded, &incomplete,
+                                 &error))
+        {
+          if (g_error_matches (error, TSR_ANNOUNCE_ERROR, TSR_ANNOUNCE_ERROR_WRONG_TRANSACTION))
+            return G_SOURCE_CONTINUE;
+          g_clear_pointer (&attempt->source, g_source_unref);
+          attempt_failed (attempt, error->message);
+          return G_SOURCE_REMOVE;
+        }
+      g_clear_pointer (&attempt->source, g_source_unref);
+      g_signal_emit (attempt->tracker, signals[SIGNAL_SCRAPE], 0, attempt->scrape_url, complete, incomplete,
+                     downloaded);
+      attempt_free (attempt);
+      return G_SOURCE_REMOVE;
     }
   {
     g_autoptr(TsrAnnounceReply) reply = tsr_udp_parse_announce (buffer, (gsize) n, attempt->transaction,
@@ -594,6 +657,26 @@ tsr_tracker_start (TsrTracker *self)
   self->stopped = FALSE;
   self->announces = 0;
   announce (self, TSR_ANNOUNCE_EVENT_STARTED);
+}
+
+void
+tsr_tracker_scrape (TsrTracker *self)
+{
+  guint i, j;
+
+  for (i = 0; i < self->tiers->len; i++)
+    {
+      GPtrArray *tier = g_ptr_array_index (self->tiers, i);
+
+      for (j = 0; j < tier->len; j++)
+        {
+          Attempt *attempt = g_new0 (Attempt, 1);
+
+          attempt->tracker = g_object_ref (self);
+          attempt->scrape_url = g_strdup (g_ptr_array_index (tier, j));
+          try_url (attempt);
+        }
+    }
 }
 
 void

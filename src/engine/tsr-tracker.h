@@ -40,6 +40,10 @@ gboolean    tsr_tracker_has_urls     (TsrTracker           *self);
 /* Announces "started" and keeps announcing: two more soon after (as the
  * original did), then at the tracker's interval. */
 void        tsr_tracker_start        (TsrTracker           *self);
+/* Scrapes every tracker of the torrent (BEP 48; UDP: BEP 15): signals
+ * "scrape" (url, seeders, leechers, downloaded; -1: not told) or
+ * "scrape-error" (url, message), once per tracker. */
+void        tsr_tracker_scrape       (TsrTracker           *self);
 /* Announces "completed" now. */
 void        tsr_tracker_completed    (TsrTracker           *self);
 /* Asks again soon, e.g. when the peers ran out (at most once a minute). */

@@ -131,6 +131,10 @@ def tracker_swarm(d, scheme):
         seeder = Peer(src, torrent, tracker_flag=False)
         seeder.wait_for("done", 60)
         seeder.wait_for("tracker-reply", 30)
+        # BEP 48 (HTTP) / BEP 15 (UDP) scrape, a few seconds after starting:
+        # opentracker counts the seeder itself.
+        scrape = seeder.wait_for("scrape", 30)
+        assert scrape["url"] == url and scrape["seeders"] == 1 and scrape["leechers"] == 0, scrape
         leecher = Peer(dst, torrent, "--exit-when-done", tracker_flag=False)
         leecher.wait_for("tracker-reply", 30)
         leecher.wait_for("done", DEADLINE)
