@@ -29,6 +29,8 @@ tsr_format_state (int state)
       return _("Error");
     case TSR_TORRENT_QUEUED:
       return _("Queued");
+    case TSR_TORRENT_FETCHING:
+      return _("Fetching metadata");
     default:
       return _("Unknown");
     }

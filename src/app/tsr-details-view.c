@@ -1140,6 +1140,10 @@ tsr_details_view_set_torrent (TsrDetailsView *self,
 {
   g_return_if_fail (TSR_IS_DETAILS_VIEW (self));
 
+  /* A magnet's torrent has no details until its metainfo comes (the
+   * window sets it again on "metadata-received"). */
+  if (torrent != NULL && !tsr_torrent_has_metainfo (torrent))
+    torrent = NULL;
   if (self->torrent == torrent)
     return;
   g_set_object (&self->torrent, torrent);

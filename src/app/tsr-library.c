@@ -12,12 +12,14 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "tsr-library.h"
+#include "tsr-magnet.h"
 #include "tsr-metainfo.h"
 #include "tsr-storage.h"
 #include "tsr-util.h"
@@ -132,6 +134,15 @@ hash_of (TsrMetainfo *info)
   return info->has_v1 ? tsr_hex_encode (info->info_hash, 20) : tsr_hex_encode (info->info_hash_v2, 32);
 }
 
+/* The name of its copy under torrents/ (a magnet still fetching has none
+ * yet: the hash it is known by then). */
+static char *
+hash_of_torrent (TsrTorrent *torrent)
+{
+  return tsr_torrent_has_metainfo (torrent) ? hash_of (tsr_torrent_get_metainfo (torrent))
+                                            : tsr_hex_encode (tsr_torrent_get_info_hash (torrent), 20);
+}
+
 TsrTorrent *
 tsr_library_find (TsrLibrary   *self,
                   const guint8 *info_hash)
@@ -142,10 +153,8 @@ tsr_library_find (TsrLibrary   *self,
   for (i = 0; i < g_list_model_get_n_items (torrents); i++)
     {
       g_autoptr(TsrTorrent) torrent = g_list_model_get_item (torrents, i);
-      TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
 
-      if ((info->has_v1 && memcmp (info->info_hash, info_hash, 20) == 0) ||
-          (!info->has_v1 && memcmp (info->info_hash_v2, info_hash, 20) == 0))
+      if (memcmp (tsr_torrent_get_info_hash (torrent), info_hash, 20) == 0)
         return torrent;
     }
   return NULL;
@@ -161,6 +170,8 @@ add_priorities (JsonBuilder *builder,
   gboolean all_normal = TRUE;
   guint i;
 
+  if (info == NULL)
+    return;
   for (i = 0; i < info->n_files && all_normal; i++)
     all_normal = tsr_torrent_get_file_priority (torrent, i) == TSR_PRIORITY_NORMAL;
   if (all_normal)
@@ -179,7 +190,7 @@ set_priorities (TsrTorrent *torrent,
   TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
   guint i;
 
-  if (priorities == NULL || json_array_get_length (priorities) != info->n_files)
+  if (priorities == NULL || info == NULL || json_array_get_length (priorities) != info->n_files)
     return;
   for (i = 0; i < info->n_files; i++)
     {
@@ -274,12 +285,23 @@ index_text (TsrLibrary *self)
   for (i = 0; i < g_list_model_get_n_items (torrents); i++)
     {
       g_autoptr(TsrTorrent) torrent = g_list_model_get_item (torrents, i);
-      g_autofree char *hash = hash_of (tsr_torrent_get_metainfo (torrent));
+      g_autofree char *hash = hash_of_torrent (torrent);
       TsrTorrentState state = tsr_torrent_get_state (torrent);
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "hash");
-      json_builder_add_string_value (builder, hash);
+      if (tsr_torrent_has_metainfo (torrent))
+        {
+          json_builder_set_member_name (builder, "hash");
+          json_builder_add_string_value (builder, hash);
+        }
+      else
+        {
+          /* Fetching: the magnet link is all there is to start again from. */
+          g_autofree char *magnet = tsr_torrent_dup_magnet_uri (torrent);
+
+          json_builder_set_member_name (builder, "magnet");
+          json_builder_add_string_value (builder, magnet);
+        }
       json_builder_set_member_name (builder, "folder");
       json_builder_add_string_value (builder, tsr_torrent_get_folder (torrent));
       json_builder_set_member_name (builder, "paused");
@@ -421,16 +443,17 @@ on_torrent_state_changed (TsrTorrent *torrent,
 }
 
 /* Adds @info to the session, wired to the index and the resume folder. */
-static TsrTorrent *
-add_to_session (TsrLibrary  *self,
-                TsrMetainfo *info,
-                const char  *folder,
-                gboolean     paused,
-                JsonArray   *priorities,
-                JsonObject  *limits)
-{
-  TsrTorrent *torrent = tsr_session_add_torrent (self->session, info, folder);
+static void on_metadata_received (TsrTorrent *torrent, TsrLibrary *self);
 
+static TsrTorrent *
+set_up (TsrLibrary  *self,
+        TsrTorrent  *torrent,
+        gboolean     paused,
+        JsonArray   *priorities,
+        JsonObject  *limits)
+{
+  if (!tsr_torrent_has_metainfo (torrent))
+    g_signal_connect_object (torrent, "metadata-received", G_CALLBACK (on_metadata_received), self, 0);
   set_priorities (torrent, priorities);
   apply_limits (torrent, limits);
 
@@ -441,6 +464,91 @@ add_to_session (TsrLibrary  *self,
     tsr_torrent_enable_trackers (torrent, tsr_session_get_port (self->session));
   if (!paused)
     tsr_torrent_start (torrent);
+  return torrent;
+}
+
+static TsrTorrent *
+add_to_session (TsrLibrary  *self,
+                TsrMetainfo *info,
+                const char  *folder,
+                gboolean     paused,
+                JsonArray   *priorities,
+                JsonObject  *limits)
+{
+  return set_up (self, tsr_session_add_torrent (self->session, info, folder), paused, priorities, limits);
+}
+
+/* Worker: the fetched metainfo's .torrent, kept like an added file's copy. */
+static void
+write_copy_run (GTask *task)
+{
+  GBytes *bytes = g_task_get_task_data (task);
+  const char *path = g_object_get_data (G_OBJECT (task), "path");
+  GError *error = NULL;
+
+  if (!g_file_set_contents_full (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes),
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_copy_written (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_warning ("Cannot keep the torrent file: %s", error->message);
+  /* The index names it by hash now, no longer by magnet. */
+  save_quietly (TSR_LIBRARY (source));
+}
+
+static void
+on_metadata_received (TsrTorrent *torrent,
+                      TsrLibrary *self)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, on_copy_written, NULL);
+  g_autofree char *hash = hash_of_torrent (torrent);
+  g_autofree char *file_name = g_strconcat (hash, ".torrent", NULL);
+
+  g_mkdir_with_parents (self->torrents_folder, 0700);
+  g_object_set_data_full (G_OBJECT (task), "path", g_build_filename (self->torrents_folder, file_name, NULL), g_free);
+  g_task_set_task_data (task, tsr_metainfo_dup_torrent_file (tsr_torrent_get_metainfo (torrent)),
+                        (GDestroyNotify) g_bytes_unref);
+  tsr_io_pool_run (task, write_copy_run);
+}
+
+TsrTorrent *
+tsr_library_add_magnet (TsrLibrary  *self,
+                        const char  *uri,
+                        const char  *folder,
+                        gboolean     paused,
+                        GError     **error)
+{
+  g_autoptr(TsrMagnet) magnet = tsr_magnet_parse (uri, error);
+  TsrTorrent *torrent;
+
+  if (magnet == NULL)
+    return NULL;
+  if (tsr_library_find (self, magnet->has_v1 ? magnet->info_hash_v1 : magnet->info_hash_v2) != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, _("“%s” is already in the list"),
+                   magnet->display_name != NULL ? magnet->display_name : uri);
+      return NULL;
+    }
+  if (g_mkdir_with_parents (folder, 0755) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), _("Cannot create the folder “%s”: %s"),
+                   folder, g_strerror (saved));
+      return NULL;
+    }
+  torrent = set_up (self, tsr_session_add_magnet (self->session, magnet, folder), paused, NULL, NULL);
+  save_quietly (self);
   return torrent;
 }
 
@@ -529,11 +637,25 @@ tsr_library_restore (TsrLibrary *self)
       JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
       const char *hash = entry != NULL ? json_object_get_string_member_with_default (entry, "hash", NULL) : NULL;
       const char *folder = entry != NULL ? json_object_get_string_member_with_default (entry, "folder", NULL) : NULL;
+      const char *magnet_uri = entry != NULL ? json_object_get_string_member_with_default (entry, "magnet", NULL)
+                                             : NULL;
       g_autofree char *file_name = NULL;
       g_autofree char *path = NULL;
       g_autoptr(TsrMetainfo) info = NULL;
       g_autoptr(GError) load_error = NULL;
 
+      /* A magnet still fetching when we quit: fetch again. */
+      if (magnet_uri != NULL && folder != NULL)
+        {
+          g_autoptr(TsrMagnet) magnet = tsr_magnet_parse (magnet_uri, &load_error);
+
+          if (magnet == NULL)
+            g_warning ("Cannot restore a magnet link: %s", load_error->message);
+          else
+            set_up (self, tsr_session_add_magnet (self->session, magnet, folder),
+                    json_object_get_boolean_member_with_default (entry, "paused", FALSE), NULL, NULL);
+          continue;
+        }
       /* The hash names a file: only hex digits, so no path can hide in it. */
       if (hash == NULL || folder == NULL || strspn (hash, "0123456789abcdef") != strlen (hash) ||
           (strlen (hash) != 40 && strlen (hash) != 64))
@@ -606,7 +728,7 @@ tsr_library_remove (TsrLibrary *self,
                     gboolean    delete_data)
 {
   RemoveData *data = g_new0 (RemoveData, 1);
-  g_autofree char *hash = hash_of (tsr_torrent_get_metainfo (torrent));
+  g_autofree char *hash = hash_of_torrent (torrent);
   g_autofree char *file_name = g_strconcat (hash, ".torrent", NULL);
 
   data->library = g_object_ref (self);

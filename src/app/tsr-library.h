@@ -41,6 +41,13 @@ TsrTorrent  *tsr_library_add_file       (TsrLibrary  *self,
                                          gboolean     paused,
                                          const guint8 *priorities,
                                          GError     **error);
+/* Adds a magnet link: the torrent fetches its metainfo from peers, and
+ * its .torrent is kept like an added file's once it comes. */
+TsrTorrent  *tsr_library_add_magnet     (TsrLibrary  *self,
+                                         const char  *uri,
+                                         const char  *folder,
+                                         gboolean     paused,
+                                         GError     **error);
 TsrTorrent  *tsr_library_find           (TsrLibrary  *self,
                                          const guint8 *info_hash);
 void         tsr_library_start          (TsrLibrary  *self,

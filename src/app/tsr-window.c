@@ -240,6 +240,16 @@ on_torrents_changed (GListModel *model,
                      guint       added,
                      TsrWindow  *self)
 {
+  guint i;
+
+  /* A magnet's details come with its metainfo: show them then if selected. */
+  for (i = position; i < position + added; i++)
+    {
+      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (model, i);
+
+      if (!tsr_torrent_has_metainfo (torrent))
+        g_signal_connect_object (torrent, "metadata-received", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+    }
   gtk_stack_set_visible_child_name (self->main_stack, g_list_model_get_n_items (model) > 0 ? "list" : "empty");
   update_actions (self);
 }
@@ -324,19 +334,18 @@ tsr_window_add_magnet (TsrWindow  *self,
                        const char *uri)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(TsrMagnet) magnet = tsr_magnet_parse (uri, &error);
-  g_autofree char *message = NULL;
+  g_autofree char *folder = default_folder (self);
+  TsrTorrent *torrent = tsr_library_add_magnet (self->library, uri, folder,
+                                                g_settings_get_boolean (self->settings, "start-paused"), &error);
 
-  if (magnet == NULL)
-    message = g_strdup_printf (_("Not a usable magnet link: %s"), error->message);
-  else
-    /* Fetching a torrent's description from peers (BEP 9) comes with
-     * the next engine version; until then, say so plainly. */
-    message = g_strdup_printf (_("“%s” is a magnet link: Tessera cannot fetch a torrent from peers yet. "
-                                 "Add its torrent file instead."),
-                               magnet->display_name != NULL ? magnet->display_name : _("unnamed"));
-  tsr_window_add_toast (self, message);
-  return FALSE;
+  if (torrent == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot add the magnet link: %s"), error->message);
+
+      tsr_window_add_toast (self, message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -566,7 +575,8 @@ copy_magnet_action (GSimpleAction *action,
 
   for (i = 0; i < selected->len; i++)
     {
-      g_autofree char *uri = tsr_metainfo_dup_magnet_uri (tsr_torrent_get_metainfo (g_ptr_array_index (selected, i)));
+      TsrTorrent *torrent = g_ptr_array_index (selected, i);
+      g_autofree char *uri = tsr_torrent_dup_magnet_uri (torrent);
 
       if (text->len > 0)
         g_string_append_c (text, '\n');
@@ -607,8 +617,7 @@ remove_action (GSimpleAction *action,
       return;
     }
   if (selected->len == 1)
-    heading = g_strdup_printf (_("Remove “%s”?"),
-                               tsr_torrent_get_metainfo (g_ptr_array_index (selected, 0))->display_name);
+    heading = g_strdup_printf (_("Remove “%s”?"), tsr_torrent_get_name (g_ptr_array_index (selected, 0)));
   else
     heading = g_strdup_printf (g_dngettext (NULL, "Remove %u torrent?", "Remove %u torrents?", selected->len),
                                selected->len);

@@ -467,6 +467,12 @@ tsr_torrent_get_name (TsrTorrent *self)
   return self->info != NULL ? self->info->name : self->magnet->display_name;
 }
 
+char *
+tsr_torrent_dup_magnet_uri (TsrTorrent *self)
+{
+  return self->info != NULL ? tsr_metainfo_dup_magnet_uri (self->info) : tsr_magnet_to_string (self->magnet);
+}
+
 gboolean
 tsr_torrent_has_metainfo (TsrTorrent *self)
 {

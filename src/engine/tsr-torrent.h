@@ -109,6 +109,8 @@ TsrTorrent      *tsr_torrent_new_from_magnet  (const TsrMagnet    *magnet,
 /* (nullable): NULL while a magnet's metainfo is being fetched. */
 TsrMetainfo     *tsr_torrent_get_metainfo     (TsrTorrent         *self);
 gboolean         tsr_torrent_has_metainfo     (TsrTorrent         *self);
+/* Returns: (transfer full): a magnet link for the torrent. */
+char            *tsr_torrent_dup_magnet_uri   (TsrTorrent         *self);
 /* The 20 bytes peers know it by (v1 hash, or v2's truncated). */
 const guint8    *tsr_torrent_get_info_hash    (TsrTorrent         *self);
 /* The torrent's name; for a magnet until its metainfo comes, its "dn"

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "tsr-library.h"
+#include "tsr-session.h"
 #include "tsr-test-util.h"
 
 static void
@@ -112,11 +113,121 @@ test_round_trip (void)
   tsr_test_remove_tree (dir);
 }
 
+static gboolean
+iterate_until (gboolean (*done) (TsrTorrent *), TsrTorrent *torrent, guint seconds)
+{
+  gint64 end = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!done (torrent) && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  return done (torrent);
+}
+
+static gboolean
+is_seeding (TsrTorrent *torrent)
+{
+  return tsr_torrent_get_state (torrent) == TSR_TORRENT_SEEDING;
+}
+
+/* A magnet link added to the library: kept as a magnet in the index while
+ * fetching (a restart fetches again), then as a torrent file once the
+ * metainfo came from a seeder on 127.0.0.1, with the data downloaded. */
+static void
+test_magnet (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tsr-library-XXXXXX", NULL);
+  g_autofree char *root = g_build_filename (dir, "pack", NULL);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autofree char *downloads = g_build_filename (dir, "downloads", NULL);
+  g_autofree char *index_path = g_build_filename (data, "torrents.json", NULL);
+  g_autofree char *hex = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *nowhere = NULL;
+  g_autofree char *index = NULL;
+  g_autofree char *copy_name = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *got_path = g_build_filename (downloads, "pack", "a.bin", NULL);
+  g_autofree char *want_path = g_build_filename (root, "a.bin", NULL);
+  g_autofree char *got = NULL;
+  g_autofree char *want = NULL;
+  gsize got_length = 0, want_length = 0;
+  g_autoptr(TsrMetainfo) info = NULL;
+  g_autoptr(TsrSession) seed_session = tsr_session_new ();
+  g_autoptr(TsrLibrary) library = NULL;
+  g_autoptr(TsrLibrary) again = NULL;
+  g_autoptr(TsrTorrent) restored = NULL;
+  g_autoptr(GError) error = NULL;
+  TsrTorrent *seed;
+  TsrTorrent *torrent;
+
+  tsr_test_write_file (root, "a.bin", 300000, 7);
+  tsr_test_write_file (root, "b.bin", 1000, 8);
+  info = tsr_test_make_torrent (root, TSR_CREATE_V1, 16384);
+  hex = tsr_metainfo_dup_info_hash_hex (info);
+
+  /* Fetching, with no peer: the index keeps the magnet. */
+  nowhere = g_strdup_printf ("magnet:?xt=urn:btih:%s&dn=pack", hex);
+  library = tsr_library_new (data);
+  torrent = tsr_library_add_magnet (library, nowhere, downloads, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tsr_torrent_get_state (torrent), ==, TSR_TORRENT_FETCHING);
+  g_assert_cmpstr (tsr_torrent_get_name (torrent), ==, "pack");
+  g_assert_null (tsr_library_add_magnet (library, nowhere, downloads, FALSE, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_assert_null (tsr_library_add_magnet (library, "magnet:?dn=nohash", downloads, FALSE, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_true (tsr_library_save (library, &error));
+  g_assert_true (g_file_get_contents (index_path, &index, NULL, NULL));
+  g_assert_nonnull (strstr (index, "\"magnet\""));
+  g_clear_object (&library);
+  again = tsr_library_new (data);
+  tsr_library_restore (again);
+  g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (again)), ==, 1);
+  restored = g_list_model_get_item (tsr_library_get_torrents (again), 0);
+  g_assert_false (tsr_torrent_has_metainfo (restored));
+  g_assert_cmpmem (tsr_torrent_get_info_hash (restored), 20, info->info_hash, 20);
+  tsr_library_remove (again, restored, FALSE);
+  wait_saved ();
+  g_clear_object (&restored);
+  g_clear_object (&again);
+
+  /* Now with a seeder to ask (x.pe). */
+  g_assert_true (tsr_session_listen_on (seed_session, "127.0.0.1", 0, &error));
+  seed = tsr_session_add_torrent (seed_session, info, dir);
+  tsr_torrent_start (seed);
+  g_assert_true (iterate_until (is_seeding, seed, 30));
+  uri = g_strdup_printf ("magnet:?xt=urn:btih:%s&x.pe=127.0.0.1:%u", hex, tsr_session_get_port (seed_session));
+  library = tsr_library_new (data);
+  torrent = tsr_library_add_magnet (library, uri, downloads, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_true (iterate_until (is_seeding, torrent, 60));
+  wait_saved ();
+  g_assert_true (g_file_get_contents (got_path, &got, &got_length, NULL));
+  g_assert_true (g_file_get_contents (want_path, &want, &want_length, NULL));
+  g_assert_cmpmem (got, got_length, want, want_length);
+  copy_name = g_strconcat (hex, ".torrent", NULL);
+  copy = g_build_filename (data, "torrents", copy_name, NULL);
+  g_assert_true (g_file_test (copy, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&index, g_free);
+  g_assert_true (tsr_library_save (library, &error));
+  g_assert_true (g_file_get_contents (index_path, &index, NULL, NULL));
+  g_assert_null (strstr (index, "\"magnet\""));
+  g_assert_nonnull (strstr (index, hex));
+  tsr_library_shutdown (library);
+  g_clear_object (&library);
+  tsr_torrent_stop (seed);
+  tsr_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/library/round-trip", test_round_trip);
+  g_test_add_func ("/library/magnet", test_magnet);
   return g_test_run ();
 }
