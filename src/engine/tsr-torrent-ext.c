@@ -121,6 +121,18 @@ ask_metadata (TsrTorrent *self,
   send_extended (data, data->ut_metadata, payload);
 }
 
+static gboolean
+on_metadata_complete (gpointer user_data)
+{
+  TsrTorrent *self = user_data;
+  g_autoptr(GBytes) info = self->fetch != NULL ? tsr_metadata_fetch_dup_info (self->fetch) : NULL;
+
+  self->metadata_source = 0;
+  if (info != NULL)
+    _tsr_torrent_take_metadata (self, info);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 serve_metadata (TsrTorrent               *self,
                 PeerData                 *data,
@@ -190,15 +202,15 @@ on_metadata_message (TsrTorrent           *self,
               ((PeerData *) g_ptr_array_index (self->peers, i))->metadata_asked = -1;
           break;
         }
-      {
-        g_autoptr(GBytes) info = tsr_metadata_fetch_dup_info (self->fetch);
-
-        if (info != NULL)
-          {
-            _tsr_torrent_take_metadata (self, info);
-            return;
-          }
-      }
+      if (tsr_metadata_fetch_get_progress (self->fetch) >= 1.0)
+        {
+          /* Not from inside this peer's message: taking the metainfo
+           * drops every connection of the fetch, this one too. */
+          if (self->metadata_source == 0)
+            self->metadata_source = g_idle_add_full (G_PRIORITY_DEFAULT, on_metadata_complete, g_object_ref (self),
+                                                     g_object_unref);
+          return;
+        }
       ask_metadata (self, data);
       break;
     case TSR_METADATA_REJECT:

@@ -161,6 +161,7 @@ struct _TsrTorrent
   TsrMetadataFetch *fetch;          /* (owned) (nullable) while fetching */
   guint8           wire_hash[20];   /* what peers and trackers know it by */
   gboolean         trackers_enabled;
+  guint            metadata_source; /* idle: take the fetched metainfo */
   gboolean         sequential;
   gint64           started_at;      /* monotonic seconds */
   gint64           last_scrape;     /* monotonic seconds, 0: not yet */

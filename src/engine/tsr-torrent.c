@@ -205,6 +205,7 @@ tsr_torrent_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->save_timer, g_source_remove);
+  g_clear_handle_id (&self->metadata_source, g_source_remove);
   g_clear_handle_id (&self->limit_source, g_source_remove);
   g_clear_handle_id (&self->tick_source, g_source_remove);
   g_clear_handle_id (&self->choke_source, g_source_remove);
