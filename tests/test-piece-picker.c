@@ -254,6 +254,37 @@ test_model (void)
     }
 }
 
+/* A web seed has every piece: the pieces no peer has come first for it,
+ * and it still gets pieces when no peer has any; a peer never gets
+ * a piece nobody has. */
+static void
+test_for_source (void)
+{
+  g_autoptr(TsrPiecePicker) picker = tsr_piece_picker_new (10);
+  g_autoptr(TsrBitfield) all = bits (10, "1111111111");
+  g_autoptr(TsrBitfield) some = bits (10, "1111111100");
+  guint index = 0;
+  guint i;
+
+  for (i = 0; i < TSR_PIECE_PICKER_RANDOM_FIRST; i++)
+    tsr_piece_picker_set_have (picker, i, TRUE);
+  /* No peer at all: only a web seed can be asked. */
+  g_assert_false (tsr_piece_picker_pick (picker, all, &index));
+  g_assert_true (tsr_piece_picker_pick_for_source (picker, all, &index));
+  g_assert_cmpuint (index, >=, TSR_PIECE_PICKER_RANDOM_FIRST);
+  /* A peer with all but 8 and 9: those are the web seed's. */
+  tsr_piece_picker_add_bitfield (picker, some);
+  for (i = 0; i < 100; i++)
+    {
+      g_assert_true (tsr_piece_picker_pick_for_source (picker, all, &index));
+      g_assert_true (index == 8 || index == 9);
+    }
+  tsr_piece_picker_set_in_progress (picker, 8, TRUE);
+  tsr_piece_picker_set_in_progress (picker, 9, TRUE);
+  g_assert_true (tsr_piece_picker_pick_for_source (picker, all, &index));
+  g_assert_true (index >= TSR_PIECE_PICKER_RANDOM_FIRST && index < 8);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -264,5 +295,6 @@ main (int    argc,
   g_test_add_func ("/piece-picker/priorities", test_priorities);
   g_test_add_func ("/piece-picker/sequential", test_sequential);
   g_test_add_func ("/piece-picker/model", test_model);
+  g_test_add_func ("/piece-picker/for-source", test_for_source);
   return g_test_run ();
 }

@@ -254,6 +254,7 @@ static gboolean
 pick_pass (TsrPiecePicker    *self,
            const TsrBitfield *peer_have,
            gboolean           high_only,
+           gboolean           unavailable_too,
            guint             *index)
 {
   guint a, k;
@@ -287,8 +288,9 @@ pick_pass (TsrPiecePicker    *self,
       return FALSE;
     }
   /* Rarest first; a random start within a bucket breaks ties. Pieces no
-   * connected peer has (bucket 0) cannot be asked of this one. */
-  for (a = 1; a + 1 < self->start->len; a++)
+   * connected peer has (bucket 0) cannot be asked of this one, unless it
+   * is a source besides the peers (a web seed). */
+  for (a = unavailable_too ? 0 : 1; a + 1 < self->start->len; a++)
     {
       guint first = START (a);
       guint size = START (a + 1) - first;
@@ -319,7 +321,20 @@ tsr_piece_picker_pick (TsrPiecePicker    *self,
   g_return_val_if_fail (tsr_bitfield_get_size (peer_have) == self->n_pieces, FALSE);
   if (self->n_pieces == 0)
     return FALSE;
-  if (self->n_high > 0 && pick_pass (self, peer_have, TRUE, index))
+  if (self->n_high > 0 && pick_pass (self, peer_have, TRUE, FALSE, index))
     return TRUE;
-  return pick_pass (self, peer_have, FALSE, index);
+  return pick_pass (self, peer_have, FALSE, FALSE, index);
+}
+
+gboolean
+tsr_piece_picker_pick_for_source (TsrPiecePicker    *self,
+                                  const TsrBitfield *source_have,
+                                  guint             *index)
+{
+  g_return_val_if_fail (tsr_bitfield_get_size (source_have) == self->n_pieces, FALSE);
+  if (self->n_pieces == 0)
+    return FALSE;
+  if (self->n_high > 0 && pick_pass (self, source_have, TRUE, TRUE, index))
+    return TRUE;
+  return pick_pass (self, source_have, FALSE, TRUE, index);
 }

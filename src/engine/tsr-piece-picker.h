@@ -63,6 +63,11 @@ guint           tsr_piece_picker_count_wanted     (TsrPiecePicker      *self);
 
 /* A piece to start that @peer_have holds: wanted, not had, not in
  * progress. FALSE when there is none. */
+/* The same for a source that is not a connected peer (a web seed): pieces
+ * no peer has come first, as the rarest. */
+gboolean        tsr_piece_picker_pick_for_source  (TsrPiecePicker      *self,
+                                                   const TsrBitfield   *source_have,
+                                                   guint               *index);
 gboolean        tsr_piece_picker_pick             (TsrPiecePicker      *self,
                                                    const TsrBitfield   *peer_have,
                                                    guint               *index);

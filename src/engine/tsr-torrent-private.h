@@ -56,6 +56,7 @@ typedef struct
   gboolean  exclusive;    /* after a shared failure: one peer sends it all */
   char     *owner;        /* (nullable) that peer's address */
   GPtrArray *suspects;    /* (element-type utf8) senders of a failed copy, not yet cleared */
+  gpointer  web;          /* (nullable) the web seed fetching it whole: no peer asks for its blocks */
 } Piece;
 
 typedef struct
@@ -162,6 +163,8 @@ struct _TsrTorrent
   guint8           wire_hash[20];   /* what peers and trackers know it by */
   gboolean         trackers_enabled;
   guint            metadata_source; /* idle: take the fetched metainfo */
+  GPtrArray       *web_seeds;       /* (owned) (nullable) (element-type WebSeedData) BEP 19 / BEP 17 */
+  gpointer         web_soup;        /* (owned) (nullable) SoupSession for the web seeds */
   gboolean         sequential;
   gint64           started_at;      /* monotonic seconds */
   gint64           last_scrape;     /* monotonic seconds, 0: not yet */
@@ -183,6 +186,18 @@ void      _tsr_torrent_set_metainfo       (TsrTorrent   *self,
 gint64    _tsr_torrent_now                (void);
 void      _tsr_torrent_take_metadata      (TsrTorrent   *self,
                                            GBytes       *info_bytes);
+
+Piece    *_tsr_torrent_start_piece        (TsrTorrent   *self,
+                                           guint         index);
+/* All blocks of @piece are in its buffer: hash and write it. */
+void      _tsr_torrent_piece_complete     (TsrTorrent   *self,
+                                           Piece        *piece);
+gboolean  _tsr_torrent_under_piece_budget (TsrTorrent   *self);
+
+/* tsr-torrent-web.c: web seeds (BEP 19, BEP 17) */
+void     _tsr_torrent_web_seeds_tick          (TsrTorrent     *self);
+guint64  _tsr_torrent_web_seeds_rate          (TsrTorrent     *self);
+void     _tsr_torrent_web_seeds_free          (TsrTorrent     *self);
 
 /* tsr-torrent-ext.c: BEP 10 extensions (ut_metadata, ut_pex) */
 void     _tsr_torrent_send_extended_handshake (TsrTorrent     *self,

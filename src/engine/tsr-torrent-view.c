@@ -69,7 +69,7 @@ tsr_torrent_get_down_rate (TsrTorrent *self)
 
   for (i = 0; i < self->peers->len; i++)
     rate += ((PeerData *) g_ptr_array_index (self->peers, i))->rate;
-  return rate;
+  return rate + _tsr_torrent_web_seeds_rate (self);
 }
 
 guint64

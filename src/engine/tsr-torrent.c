@@ -70,6 +70,7 @@ static gint64 now_seconds (void);
 static void apply_file_priorities (TsrTorrent *self);
 static void fail (TsrTorrent *self, const char *message);
 static PeerData *find_peer (TsrTorrent *self, TsrPeer *peer);
+static Piece *start_piece (TsrTorrent *self, guint index);
 static void dial_some (TsrTorrent *self);
 static void on_peer_sent (TsrPeer *peer, gpointer user_data);
 static guint dial_limit (TsrTorrent *self);
@@ -229,6 +230,7 @@ tsr_torrent_finalize (GObject *object)
   g_clear_pointer (&self->after_writes, g_ptr_array_unref);
   g_free (self->file_priority);
   g_clear_object (&self->tracker);
+  _tsr_torrent_web_seeds_free (self);
   g_free (self->state_folder);
   g_clear_pointer (&self->strikes, g_hash_table_unref);
   g_clear_pointer (&self->up, tsr_limiter_unref);
@@ -663,6 +665,13 @@ peer_has (TsrPeer *peer,
   return state->have != NULL && tsr_bitfield_get (state->have, index);
 }
 
+Piece *
+_tsr_torrent_start_piece (TsrTorrent *self,
+                          guint       index)
+{
+  return start_piece (self, index);
+}
+
 static Piece *
 start_piece (TsrTorrent *self,
              guint       index)
@@ -684,6 +693,16 @@ start_piece (TsrTorrent *self,
 
 /* The first unrequested block of @piece (n_blocks when none): amortized
  * O(1), since the hint only moves back when a block is given back. */
+/* Pieces collect in memory until written: past the budget, finish what
+ * is started before starting more (at least two, whatever their size, so
+ * that one slow piece never stalls everything). */
+gboolean
+_tsr_torrent_under_piece_budget (TsrTorrent *self)
+{
+  return g_hash_table_size (self->pieces) < 2 ||
+         (guint64) g_hash_table_size (self->pieces) * self->info->piece_length < TSR_TORRENT_PIECE_MEMORY;
+}
+
 static guint
 next_free (Piece *piece)
 {
@@ -698,7 +717,7 @@ static gboolean
 may_ask (Piece   *piece,
          TsrPeer *peer)
 {
-  return !piece->writing && peer_has (peer, piece->index) &&
+  return !piece->writing && piece->web == NULL && peer_has (peer, piece->index) &&
          (!piece->exclusive || piece->owner == NULL || g_str_equal (piece->owner, tsr_peer_get_address (peer)));
 }
 
@@ -729,11 +748,7 @@ choose_piece (TsrTorrent *self,
           return piece;
         }
     }
-  /* Pieces collect in memory until written: past the budget, finish
-   * what is started before starting more (at least two, whatever their
-   * size, so that one slow piece never stalls everything). */
-  if (g_hash_table_size (self->pieces) >= 2 &&
-      (guint64) g_hash_table_size (self->pieces) * self->info->piece_length >= TSR_TORRENT_PIECE_MEMORY)
+  if (!_tsr_torrent_under_piece_budget (self))
     return NULL;
   if (tsr_piece_picker_pick (self->picker, tsr_peer_get_state (peer)->have, &index))
     return start_piece (self, index);
@@ -1772,6 +1787,7 @@ on_piece_written (GObject      *source,
       if (piece != NULL)
         {
           punish_senders (self, piece);
+          piece->web = NULL;
           piece->buffer = buffer_take (piece->size);
           memset (piece->blocks, BLOCK_NONE, piece->n_blocks);
           piece->first_free = 0;
@@ -1788,6 +1804,7 @@ on_piece_written (GObject      *source,
           g_ptr_array_set_size (piece->senders, 0);
         }
       fill_all (self);
+      _tsr_torrent_web_seeds_tick (self);
       return;
     }
   if (piece != NULL)
@@ -1811,6 +1828,7 @@ on_piece_written (GObject      *source,
   /* A piece written frees room under the memory budget: without this,
    * peers whose pieces were all started would wait for the next tick. */
   fill_all (self);
+  _tsr_torrent_web_seeds_tick (self);
 }
 
 static void
@@ -1865,20 +1883,25 @@ on_block (TsrTorrent           *self,
     g_ptr_array_add (piece->senders, g_strdup (tsr_peer_get_address (data->peer)));
   piece->received++;
   if (piece->received == piece->n_blocks)
-    {
-      WriteData *write = g_new0 (WriteData, 1);
-      /* The worker owns the data now, even if the torrent stops meanwhile. */
-      g_autoptr(GBytes) bytes = buffer_to_bytes (g_steal_pointer (&piece->buffer), piece->size);
-
-      piece->writing = TRUE;
-      write->torrent = g_object_ref (self);
-      write->index = piece->index;
-      /* Not cancellable: a piece on its way to disk lands even if we stop,
-       * so that the resume record written at shutdown can count it. */
-      self->pending_writes++;
-      tsr_storage_write_piece_async (self->storage, piece->index, bytes, NULL, on_piece_written, write);
-    }
+    _tsr_torrent_piece_complete (self, piece);
   fill_pipeline (self, data);
+}
+
+void
+_tsr_torrent_piece_complete (TsrTorrent *self,
+                             Piece      *piece)
+{
+  WriteData *write = g_new0 (WriteData, 1);
+  /* The worker owns the data now, even if the torrent stops meanwhile. */
+  g_autoptr(GBytes) bytes = buffer_to_bytes (g_steal_pointer (&piece->buffer), piece->size);
+
+  piece->writing = TRUE;
+  write->torrent = g_object_ref (self);
+  write->index = piece->index;
+  /* Not cancellable: a piece on its way to disk lands even if we stop,
+   * so that the resume record written at shutdown can count it. */
+  self->pending_writes++;
+  tsr_storage_write_piece_async (self->storage, piece->index, bytes, NULL, on_piece_written, write);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2560,6 +2583,7 @@ on_tick (gpointer user_data)
       fill_pipeline (self, data);
     }
   _tsr_torrent_extensions_tick (self);
+  _tsr_torrent_web_seeds_tick (self);
   /* Swarm counts for the trackers view: soon after starting, then now and then. */
   if (self->tracker != NULL && (self->last_scrape == 0 ? now_seconds () - self->started_at >= SCRAPE_FIRST
                                                        : now_seconds () - self->last_scrape >= SCRAPE_INTERVAL))
@@ -2827,6 +2851,7 @@ ready (TsrTorrent *self)
   if (self->tracker != NULL)
     tsr_tracker_start (self->tracker);
   check_done (self);
+  _tsr_torrent_web_seeds_tick (self);
   if (self->tick_source == 0)
     self->tick_source = g_timeout_add_seconds (1, on_tick, self);
   if (self->choke_source == 0)

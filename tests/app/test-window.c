@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-window.c: the main window in-process (under Xvfb): torrent files
- * dropped on it are added (with the add dialog turned off in the
- * settings), a file that is not a torrent and a magnet link (until the
- * engine fetches metadata) are not, and the list and its empty state
- * follow the library.
+ * and magnet links dropped on it are added (with the add dialog turned
+ * off in the settings), a file that is not a torrent and a magnet already
+ * in the list are not, and the list and its empty state follow the
+ * library.
  */
 #include "config.h"
 
@@ -47,12 +47,23 @@ test_drop (void)
   g_assert_true (g_file_set_contents (junk, "not bencode", -1, NULL));
   window = g_object_new (TSR_TYPE_WINDOW, "library", library, NULL);
 
-  /* A text drop that is a magnet link: refused until BEP 9. */
+  /* A text drop that is a magnet link: added (stopped, as the settings
+   * say), named by its "dn" until the metainfo comes; the same again is
+   * refused. */
   g_value_init (&value, G_TYPE_STRING);
   g_value_set_string (&value, "  magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567&dn=x\n");
+  g_assert_true (tsr_window_drop (window, &value));
+  g_assert_cmpuint (g_list_model_get_n_items (torrents), ==, 1);
+  {
+    g_autoptr(TsrTorrent) added = g_list_model_get_item (torrents, 0);
+
+    g_assert_cmpstr (tsr_torrent_get_name (added), ==, "x");
+    g_assert_false (tsr_torrent_has_metainfo (added));
+    g_assert_cmpint (tsr_torrent_get_state (added), ==, TSR_TORRENT_STOPPED);
+  }
   g_assert_false (tsr_window_drop (window, &value));
   g_value_unset (&value);
-  g_assert_cmpuint (g_list_model_get_n_items (torrents), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (torrents), ==, 1);
 
   /* Files: the torrent is added, the junk refused. */
   files = g_slist_append (files, g_file_new_for_path (junk));
@@ -61,9 +72,9 @@ test_drop (void)
   g_value_take_boxed (&value, files);
   g_assert_true (tsr_window_drop (window, &value));
   g_value_unset (&value);
-  g_assert_cmpuint (g_list_model_get_n_items (torrents), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (torrents), ==, 2);
   {
-    g_autoptr(TsrTorrent) added = g_list_model_get_item (torrents, 0);
+    g_autoptr(TsrTorrent) added = g_list_model_get_item (torrents, 1);
 
     g_assert_cmpstr (tsr_torrent_get_folder (added), ==, downloads);
     g_assert_cmpint (tsr_torrent_get_state (added), ==, TSR_TORRENT_STOPPED);

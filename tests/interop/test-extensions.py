@@ -325,4 +325,124 @@ def test_private_torrent_never_sends_pex(d):
     assert not pex, pex
 
 
+class WebServer:
+    """tests/python/tsrweb.py on 127.0.0.1 over @folder (with Range
+    support unless @ranges is false), stopped by PID."""
+
+    def __init__(self, folder, ranges=True):
+        import subprocess
+        from tsrpeers import free_port
+        self.port = free_port(socket.SOCK_STREAM)
+        script = os.path.join(os.path.dirname(__file__), "..", "python", "tsrweb.py")
+        self.process = subprocess.Popen([sys.executable, script, folder, str(self.port),
+                                         *([] if ranges else ["--no-range"])],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        end = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < end, "python3 -m http.server did not start"
+                time.sleep(0.1)
+
+    def stop(self):
+        from tsrpeers import stop_process
+        stop_process(self.process)
+        return self.process.stderr.read().decode(errors="replace")
+
+
+def web_torrent(d, src, url):
+    torrent = os.path.join(d, f"web-{url.split(':')[-1].strip('/')}.torrent")
+    cli("create", "-q", "-p", "256k", "-w", url, "-o", torrent, os.path.join(src, "payload"), check=True)
+    return torrent
+
+
+def test_web_seed_alone(d):
+    """BEP 19: a web seed alone (no peer at all) completes the download."""
+    src, _ = make_payload(d)
+    dst = os.path.join(d, "dst")
+    os.mkdir(dst)
+    server = WebServer(src)
+    leecher = None
+    try:
+        torrent = web_torrent(d, src, f"http://127.0.0.1:{server.port}/")
+        leecher = Peer(dst, torrent, "--exit-when-done")
+        leecher.wait_for("done", DEADLINE)
+        assert leecher.process.wait(timeout=30) == 0
+        assert tree_digest(dst) == tree_digest(src)
+        assert not any(e["event"] == "peer-connected" for e in leecher.events)
+    finally:
+        if leecher:
+            leecher.stop()
+        log = server.stop()
+    assert "206" in log, "the web seed was never asked for a range"
+
+
+def test_web_seed_without_ranges(d):
+    """A server that ignores Range (whole files, 200) still serves: each
+    piece is cut from the file as it streams by."""
+    src, _ = make_payload(d, big=2 * 1024 * 1024 + 5)
+    dst = os.path.join(d, "dst")
+    os.mkdir(dst)
+    server = WebServer(src, ranges=False)
+    leecher = None
+    try:
+        torrent = web_torrent(d, src, f"http://127.0.0.1:{server.port}/")
+        leecher = Peer(dst, torrent, "--exit-when-done")
+        leecher.wait_for("done", DEADLINE)
+        assert leecher.process.wait(timeout=30) == 0
+        assert tree_digest(dst) == tree_digest(src)
+    finally:
+        if leecher:
+            leecher.stop()
+        log = server.stop()
+    assert " 200 " in log and " 206 " not in log, log[-500:]
+
+
+def test_web_seed_with_peers(d):
+    """A web seed and a Tessera seeder together; then a web seed serving
+    a corrupt file is banned by its URL and the peer finishes the job."""
+    src, _ = make_payload(d)
+    bad = os.path.join(d, "bad")
+    os.makedirs(os.path.join(bad, "payload", "dir"))
+    for name in ("big.bin", "mid.bin", os.path.join("dir", "small.txt"), os.path.join("dir", "zero")):
+        with open(os.path.join(src, "payload", name), "rb") as f:
+            data = bytearray(f.read())
+        if name == "big.bin":
+            data[1000] ^= 0xFF
+        with open(os.path.join(bad, "payload", name), "wb") as f:
+            f.write(data)
+    good_server = WebServer(src)
+    bad_server = WebServer(bad)
+    seeder = leecher = None
+    try:
+        for server, expect_ban in ((good_server, False), (bad_server, True)):
+            dst = os.path.join(d, f"dst-{server.port}")
+            os.mkdir(dst)
+            torrent = web_torrent(d, src, f"http://127.0.0.1:{server.port}/")
+            seeder = Peer(src, torrent)
+            seeder.wait_for("done", 60)
+            leecher = Peer(dst, torrent, "--peer", f"127.0.0.1:{seeder.port}", "--exit-when-done",
+                           "--down-rate", "4M")
+            leecher.wait_for("done", DEADLINE)
+            assert leecher.process.wait(timeout=30) == 0
+            assert tree_digest(dst) == tree_digest(src)
+            bans = [e for e in leecher.events if e["event"] == "peer-banned"]
+            if expect_ban:
+                assert bans and bans[0]["peer"] == f"http://127.0.0.1:{server.port}/", bans
+            else:
+                assert not bans, bans
+            seeder.stop()
+            leecher.stop()
+            seeder = leecher = None
+    finally:
+        for peer in (seeder, leecher):
+            if peer:
+                peer.stop()
+        good_server.stop()
+        bad_log = bad_server.stop()
+    assert "206" in bad_log, "the corrupt web seed was never asked"
+
+
 tap.run_all(globals())
