@@ -280,6 +280,9 @@ apply_settings (TsrApplication *self)
 
   tsr_session_set_rate_limits (session, up, down);
   tsr_session_set_max_connections (session, g_settings_get_uint (self->settings, "max-peers-global"));
+  /* Test suites and sandboxes set TESSERA_NO_LSD: no multicast from them. */
+  tsr_session_set_local_discovery (session, g_settings_get_boolean (self->settings, "local-discovery") &&
+                                            g_getenv ("TESSERA_NO_LSD") == NULL);
 }
 
 static void

@@ -151,6 +151,9 @@ build (TsrPreferencesWindow *self)
                              number_row (self, "max-peers-per-torrent", _("Peers per Torrent"), NULL, 1, 10000, 1, 0));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (network),
                              number_row (self, "max-peers-global", _("Peers in All"), NULL, 1, 100000, 1, 0));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (network),
+                             switch_row (self, "local-discovery", _("Find Peers on the Local Network"),
+                                         _("For public torrents, by multicast")));
 
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (limits),
                              number_row (self, "download-rate-limit", _("Download Limit (KiB/s)"),

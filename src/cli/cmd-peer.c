@@ -503,6 +503,8 @@ tsr_cli_peer (int    argc,
   g_auto(GStrv) peers = NULL;
   g_auto(GStrv) inputs = NULL;
   gboolean no_tracker = FALSE;
+  gboolean lsd = FALSE;
+  gboolean no_lsd = FALSE;
   int port = 6881;
   int max_peers = TSR_TORRENT_MAX_PEERS;
   int max_dialed = 0;
@@ -521,6 +523,8 @@ tsr_cli_peer (int    argc,
     { "max-dialed", 0, 0, G_OPTION_ARG_INT, &max_dialed, N_("Of those, dialled by us, at most (default: three quarters of --max-peers)"), N_("N") },
     { "max-accepted", 0, 0, G_OPTION_ARG_INT, &max_accepted, N_("Of those, accepted from others, at most (default: --max-peers)"), N_("N") },
     { "no-tracker", 0, 0, G_OPTION_ARG_NONE, &no_tracker, N_("Do not contact trackers"), NULL },
+    { "lsd", 0, 0, G_OPTION_ARG_NONE, &lsd, N_("Find peers on the local network (BEP 14), even when TESSERA_NO_LSD is set"), NULL },
+    { "no-lsd", 0, 0, G_OPTION_ARG_NONE, &no_lsd, N_("Do not look for peers on the local network (default: look, for public torrents)"), NULL },
     { "exit-when-done", 0, 0, G_OPTION_ARG_NONE, &run.exit_when_done, N_("Exit once all data is verified"), NULL },
     { "json-events", 0, 0, G_OPTION_ARG_NONE, &run.json, N_("Print every event as a line of JSON"), NULL },
     { "state", 0, 0, G_OPTION_ARG_FILENAME, &state, N_("Keep resume data in DIR (default: under the XDG data folder)"), N_("DIR") },
@@ -611,6 +615,9 @@ tsr_cli_peer (int    argc,
   tsr_session_set_rate_limits (session, up_rate_bytes, down_rate_bytes);
   tsr_session_set_max_active (session, (guint) max_active);
   tsr_session_set_max_connections (session, (guint) max_connections);
+  /* Test suites and sandboxes set TESSERA_NO_LSD: nothing of theirs may
+   * reach the local network unless a test asks (--lsd). */
+  tsr_session_set_local_discovery (session, lsd || (!no_lsd && g_getenv ("TESSERA_NO_LSD") == NULL));
   run.torrents = torrents;
   if (!tsr_session_listen_on (session, bind, (guint16) port, &error))
     {

@@ -12,7 +12,9 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "tsr-lsd.h"
 #include "tsr-session.h"
+#include "tsr-util.h"
 
 /* Accepted connections still waiting for their handshake, at most. */
 #define MAX_PENDING 64
@@ -30,6 +32,8 @@ struct _TsrSession
   GPtrArray         *pending;     /* (owned) (element-type TsrPeer) before their handshake */
   TsrLimiter        *up;          /* (owned) */
   TsrLimiter        *down;        /* (owned) */
+  TsrLsd            *lsd;         /* (owned) (nullable) local service discovery, when on */
+  gboolean           lsd_wanted;
 };
 
 G_DEFINE_FINAL_TYPE (TsrSession, tsr_session, G_TYPE_OBJECT)
@@ -44,6 +48,7 @@ tsr_session_dispose (GObject *object)
   if (self->service != NULL)
     g_socket_service_stop (self->service);
   g_clear_object (&self->service);
+  g_clear_object (&self->lsd);
   g_clear_handle_id (&self->queue_source, g_source_remove);
   if (self->torrents != NULL)
     {
@@ -163,10 +168,81 @@ update_queue_soon (TsrSession *self)
     self->queue_source = g_idle_add (on_update_queue, self);
 }
 
+/* BEP 14: running public torrents are announced on the local network;
+ * private ones never (BEP 27), nor a magnet's whose privacy is unknown
+ * until its metainfo says. */
+static void
+update_lsd (TsrSession *self,
+            TsrTorrent *torrent)
+{
+  TsrTorrentState state = tsr_torrent_get_state (torrent);
+  TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
+
+  if (self->lsd == NULL)
+    return;
+  if ((state == TSR_TORRENT_DOWNLOADING || state == TSR_TORRENT_SEEDING) && info != NULL && !info->is_private)
+    tsr_lsd_add_torrent (self->lsd, tsr_torrent_get_info_hash (torrent));
+  else
+    tsr_lsd_remove_torrent (self->lsd, tsr_torrent_get_info_hash (torrent));
+}
+
+static void
+on_lsd_peer (TsrLsd     *lsd,
+             const char *info_hash,
+             const char *address,
+             TsrSession *self)
+{
+  guint8 hash[20];
+  TsrTorrent *torrent;
+
+  if (!tsr_hex_decode (info_hash, 40, hash, 20))
+    return;
+  torrent = tsr_session_find_torrent (self, hash);
+  /* BEP 27: a private torrent takes peers from its tracker only. */
+  if (torrent != NULL && tsr_torrent_get_metainfo (torrent) != NULL &&
+      !tsr_torrent_get_metainfo (torrent)->is_private)
+    tsr_torrent_add_discovered_peer (torrent, address, TSR_PEER_SOURCE_LSD);
+}
+
+static void
+start_lsd (TsrSession *self)
+{
+  guint i;
+
+  if (!self->lsd_wanted || self->lsd != NULL || self->port == 0)
+    return;
+  self->lsd = tsr_lsd_new (self->port);
+  g_signal_connect (self->lsd, "peer", G_CALLBACK (on_lsd_peer), self);
+  for (i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->torrents)); i++)
+    {
+      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (G_LIST_MODEL (self->torrents), i);
+
+      update_lsd (self, torrent);
+    }
+}
+
+void
+tsr_session_set_local_discovery (TsrSession *self,
+                                 gboolean    enabled)
+{
+  self->lsd_wanted = enabled;
+  if (!enabled)
+    g_clear_object (&self->lsd);
+  else
+    start_lsd (self);
+}
+
+gboolean
+tsr_session_get_local_discovery (TsrSession *self)
+{
+  return self->lsd_wanted;
+}
+
 static void
 on_torrent_state_changed (TsrTorrent *torrent,
                           TsrSession *self)
 {
+  update_lsd (self, torrent);
   update_queue_soon (self);
 }
 
@@ -425,5 +501,6 @@ tsr_session_listen_on (TsrSession  *self,
         tsr_torrent_set_listen_port (torrent, port);
       }
   }
+  start_lsd (self);
   return TRUE;
 }

@@ -50,6 +50,12 @@ guint         tsr_session_get_max_active (TsrSession *self);
 TsrTorrent   *tsr_session_add_torrent  (TsrSession   *self,
                                         TsrMetainfo  *info,
                                         const char   *folder);
+/* BEP 14 local service discovery (off until turned on): running public
+ * torrents are announced to the local network by multicast, and peers
+ * seen there are dialled. It starts once the session listens. */
+void          tsr_session_set_local_discovery (TsrSession *self,
+                                               gboolean    enabled);
+gboolean      tsr_session_get_local_discovery (TsrSession *self);
 /* A torrent from a magnet link: it fetches its metainfo when started. */
 TsrTorrent   *tsr_session_add_magnet   (TsrSession      *self,
                                         const TsrMagnet *magnet,

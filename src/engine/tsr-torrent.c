@@ -2611,6 +2611,14 @@ _tsr_torrent_add_address (TsrTorrent    *self,
 }
 
 void
+tsr_torrent_add_discovered_peer (TsrTorrent    *self,
+                                 const char    *address,
+                                 TsrPeerSource  source)
+{
+  _tsr_torrent_add_address (self, address, source);
+}
+
+void
 tsr_torrent_add_peer_address (TsrTorrent *self,
                               const char *address)
 {

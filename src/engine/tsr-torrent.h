@@ -303,6 +303,11 @@ gboolean         tsr_torrent_forget_finish    (TsrTorrent          *self,
  * (signal "peer-dialing" when its turn comes). */
 void             tsr_torrent_add_peer_address (TsrTorrent         *self,
                                                const char         *address);
+/* Adds "host:port" learned from @source (LSD, say) to the addresses to
+ * dial, with the back-off of that source. */
+void             tsr_torrent_add_discovered_peer (TsrTorrent      *self,
+                                                  const char      *address,
+                                                  TsrPeerSource    source);
 /* Lifts every ban (and forgets the strikes towards one). */
 void             tsr_torrent_clear_bans       (TsrTorrent         *self);
 /* The bans in force (element-type TsrPeerBan), the soonest to end first. */

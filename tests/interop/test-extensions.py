@@ -325,6 +325,46 @@ def test_private_torrent_never_sends_pex(d):
     assert not pex, pex
 
 
+def lsd_pair(d, private):
+    """BEP 14 between two namespaces of the test's own: a leecher that
+    knows no peer, then a seeder; both with --lsd. Returns whether the
+    leecher connected to the seeder (and finished) within 30 s."""
+    from tsrnet import NamespacePair
+    src, _ = make_payload(d, big=2 * 1024 * 1024)
+    torrent = os.path.join(d, "lsd.torrent")
+    cli("create", "-q", "-p", "64k", *(["--private"] if private else []), "-o", torrent,
+        os.path.join(src, "payload"), check=True)
+    dst = os.path.join(d, "dst")
+    os.mkdir(dst)
+    pair = NamespacePair()
+    leecher = seeder = None
+    try:
+        leecher = Peer(dst, torrent, "--lsd", "--exit-when-done", bind=pair.ips[1], prefix=pair.exec_prefix(1))
+        seeder = Peer(src, torrent, "--lsd", bind=pair.ips[0], prefix=pair.exec_prefix(0))
+        try:
+            event = leecher.wait_for("peer-connected", 30)
+        except AssertionError:
+            return False
+        assert event["peer"] == f"{pair.ips[0]}:{seeder.port}", event
+        leecher.wait_for("done", DEADLINE)
+        assert tree_digest(dst) == tree_digest(src)
+        return True
+    finally:
+        for peer in (leecher, seeder):
+            if peer:
+                peer.stop()
+        pair.cleanup()
+
+
+def test_lsd_finds_peer(d):
+    assert lsd_pair(d, private=False), "the leecher never found the seeder on the local network"
+
+
+def test_lsd_not_for_private(d):
+    """BEP 27: a private torrent is never announced on the local network."""
+    assert not lsd_pair(d, private=True), "a private torrent was found by local discovery"
+
+
 class WebServer:
     """tests/python/tsrweb.py on 127.0.0.1 over @folder (with Range
     support unless @ranges is false), stopped by PID."""

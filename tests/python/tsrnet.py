@@ -49,3 +49,44 @@ class Namespace:
     def cleanup(self):
         subprocess.run(["ip", "netns", "del", self.name], capture_output=True, timeout=20)
         subprocess.run(["ip", "link", "del", self.host_if], capture_output=True, timeout=20)
+
+
+class NamespacePair:
+    """Two network namespaces joined to each other (not to the host) by a
+    veth pair: 10.77.N.1 in the first, 10.77.N.2 in the second, with the
+    multicast range routed over the pair. For tests of local discovery
+    (BEP 14): its multicast never leaves the two. Needs root."""
+
+    def __init__(self, prefix="tsrp"):
+        tag = os.getpid() % 10000
+        self.names = (f"{prefix}-a{tag}", f"{prefix}-b{tag}")
+        self.ifs = (f"{prefix[:4]}a{tag}", f"{prefix[:4]}b{tag}")
+        used = subprocess.run(["ip", "-o", "-4", "addr"], capture_output=True, text=True, timeout=20).stdout
+        free = [n for n in range(2, 251) if f" 10.77.{n}." not in used]
+        if not free:
+            raise NamespaceError("no free 10.77.N.0/24 for the namespaces")
+        n = random.choice(free)
+        self.ips = (f"10.77.{n}.1", f"10.77.{n}.2")
+        self.cleanup()
+        atexit.register(self.cleanup)
+        commands = [["ip", "netns", "add", self.names[0]], ["ip", "netns", "add", self.names[1]],
+                    ["ip", "link", "add", self.ifs[0], "type", "veth", "peer", "name", self.ifs[1]]]
+        for side in (0, 1):
+            ns = ["ip", "netns", "exec", self.names[side]]
+            commands += [["ip", "link", "set", self.ifs[side], "netns", self.names[side]],
+                         ns + ["ip", "addr", "add", f"{self.ips[side]}/24", "dev", self.ifs[side]],
+                         ns + ["ip", "link", "set", self.ifs[side], "up"],
+                         ns + ["ip", "link", "set", "lo", "up"],
+                         ns + ["ip", "route", "add", "224.0.0.0/4", "dev", self.ifs[side]]]
+        for command in commands:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=20)
+            if result.returncode != 0:
+                self.cleanup()
+                raise NamespaceError(f"{' '.join(command)}: {result.stderr.strip()}")
+
+    def exec_prefix(self, side):
+        return ["ip", "netns", "exec", self.names[side]]
+
+    def cleanup(self):
+        for name in self.names:
+            subprocess.run(["ip", "netns", "del", name], capture_output=True, timeout=20)

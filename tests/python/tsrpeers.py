@@ -43,14 +43,15 @@ def tree_digest(folder):
 class Peer:
     """A tessera-cli peer process with --json-events, stopped by PID."""
 
-    def __init__(self, folder, torrent, *extra, tracker_flag=True, state=None, bind="127.0.0.1"):
+    def __init__(self, folder, torrent, *extra, tracker_flag=True, state=None, bind="127.0.0.1", prefix=()):
         flags = ["--no-tracker"] if tracker_flag else []
         # Listening on loopback only: nothing of a test's is reachable from outside.
         if bind:
             flags += ["--bind", bind]
         # Resume data in the test's folder, never in the user's home.
         state = state or os.path.join(os.path.dirname(os.path.abspath(folder)), "state-" + os.path.basename(folder))
-        self.process = subprocess.Popen([CLI, "peer", "-d", folder, "-p", "0", *flags, "--json-events",
+        # @prefix runs it elsewhere, e.g. ["ip", "netns", "exec", NAME].
+        self.process = subprocess.Popen([*prefix, CLI, "peer", "-d", folder, "-p", "0", *flags, "--json-events",
                                          "--state", state,
                                          *extra, torrent], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.events = []
