@@ -325,6 +325,45 @@ def test_private_torrent_never_sends_pex(d):
     assert not pex, pex
 
 
+def test_ipv6_with_libtorrent(d):
+    """BEP 7: over ::1, libtorrent seeds Tessera, and Tessera seeds
+    libtorrent."""
+    src, torrent = make_payload(d)
+    session = lt_session(listen_interfaces="[::1]:0")
+    lt_seed(session, torrent, src)
+    dst = os.path.join(d, "dst")
+    os.mkdir(dst)
+    leecher = Peer(dst, torrent, "--peer", f"[::1]:{session.listen_port()}", "--exit-when-done", bind="::1")
+    seeder = None
+    try:
+        event = leecher.wait_for("peer-connected", 30)
+        assert event["peer"] == f"[::1]:{session.listen_port()}", event
+        leecher.wait_for("done", DEADLINE)
+        assert tree_digest(dst) == tree_digest(src)
+        leecher.stop()
+        leecher = None
+
+        seeder = Peer(src, torrent, bind="::1")
+        seeder.wait_for("done", 60)
+        other = lt_session(listen_interfaces="[::1]:0")
+        params = lt.add_torrent_params()
+        params.ti = lt.torrent_info(torrent)
+        params.save_path = os.path.join(d, "lt")
+        handle = other.add_torrent(params)
+        handle.connect_peer(("::1", seeder.port))
+        end = time.monotonic() + DEADLINE
+        while not handle.status().is_seeding:
+            assert time.monotonic() < end, f"libtorrent stuck at {handle.status().progress:.2%} over ::1"
+            if handle.status().num_peers == 0:
+                handle.connect_peer(("::1", seeder.port))
+            time.sleep(0.1)
+        assert tree_digest(os.path.join(d, "lt")) == tree_digest(src)
+    finally:
+        for peer in (leecher, seeder):
+            if peer:
+                peer.stop()
+
+
 def lsd_pair(d, private):
     """BEP 14 between two namespaces of the test's own: a leecher that
     knows no peer, then a seeder; both with --lsd. Returns whether the
