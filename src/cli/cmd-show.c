@@ -9,23 +9,33 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "tsr-bencode.h"
 #include "tsr-magnet.h"
+#include "tsr-session.h"
 #include "tsr-metainfo.h"
 #include "tsr-util.h"
 #include "tsr-cli.h"
 
 static gboolean opt_json;
 static gboolean opt_raw;
+static gboolean opt_fetch;
+static gint opt_timeout = 60;
+static char *opt_save;
+static char **opt_peers;
 static char **opt_inputs;
 
 static const GOptionEntry show_entries[] = {
   { "json", 'j', 0, G_OPTION_ARG_NONE, &opt_json, N_("Print one JSON object"), NULL },
   { "raw", 'r', 0, G_OPTION_ARG_NONE, &opt_raw, N_("Dump any bencoded file as indented text"), NULL },
+  { "fetch", 'f', 0, G_OPTION_ARG_NONE, &opt_fetch, N_("For a magnet link: fetch the metadata from peers (BEP 9) and show it"), NULL },
+  { "peer", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_peers, N_("With --fetch: ask this peer too (repeatable)"), N_("HOST:PORT") },
+  { "timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout, N_("With --fetch: give up after SECONDS (default 60)"), N_("SECONDS") },
+  { "save", 's', 0, G_OPTION_ARG_FILENAME, &opt_save, N_("With --fetch: also write the torrent file to FILE"), N_("FILE") },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_inputs, NULL, N_("FILE.torrent|MAGNET") },
   { NULL }
 };
@@ -426,6 +436,115 @@ show_raw (const char *path)
   return 0;
 }
 
+typedef struct
+{
+  GMainLoop   *loop;
+  TsrMetainfo *info;     /* (owned) (nullable) once fetched */
+  char        *error;    /* (owned) (nullable) */
+  guint        timeout;
+} Fetch;
+
+static void
+on_fetched (TsrTorrent *torrent,
+            Fetch      *fetch)
+{
+  fetch->info = tsr_metainfo_ref (tsr_torrent_get_metainfo (torrent));
+  /* Stopped here, the torrent never checks or writes anything. */
+  tsr_torrent_stop (torrent);
+  g_main_loop_quit (fetch->loop);
+}
+
+static void
+on_fetch_state (TsrTorrent *torrent,
+                Fetch      *fetch)
+{
+  if (tsr_torrent_get_state (torrent) == TSR_TORRENT_ERROR && fetch->error == NULL)
+    {
+      fetch->error = g_strdup (tsr_torrent_get_error (torrent));
+      g_main_loop_quit (fetch->loop);
+    }
+}
+
+static gboolean
+on_fetch_timeout (gpointer user_data)
+{
+  Fetch *fetch = user_data;
+
+  fetch->timeout = 0;
+  fetch->error = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "No peer gave the metadata within %d second",
+                                               "No peer gave the metadata within %d seconds", opt_timeout),
+                                  opt_timeout);
+  g_main_loop_quit (fetch->loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* BEP 9: the info dictionary from the magnet's peers (x.pe, --peer) and
+ * trackers (tr), checked against its hash. Nothing is written but --save. */
+static TsrMetainfo *
+fetch_metainfo (const TsrMagnet  *magnet,
+                GError          **error)
+{
+  g_autoptr(TsrSession) session = tsr_session_new ();
+  g_autofree char *folder = g_dir_make_tmp ("tessera-fetch-XXXXXX", error);
+  Fetch fetch = { 0 };
+  TsrTorrent *torrent;
+  guint i;
+
+  if (folder == NULL || !tsr_session_listen (session, 0, error))
+    return NULL;
+  fetch.loop = g_main_loop_new (NULL, FALSE);
+  torrent = tsr_session_add_magnet (session, magnet, folder);
+  g_signal_connect (torrent, "metadata-received", G_CALLBACK (on_fetched), &fetch);
+  g_signal_connect (torrent, "state-changed", G_CALLBACK (on_fetch_state), &fetch);
+  tsr_torrent_enable_trackers (torrent, tsr_session_get_port (session));
+  tsr_torrent_start (torrent);
+  for (i = 0; opt_peers != NULL && opt_peers[i] != NULL; i++)
+    tsr_torrent_add_peer_address (torrent, opt_peers[i]);
+  fetch.timeout = g_timeout_add_seconds ((guint) MAX (opt_timeout, 1), on_fetch_timeout, &fetch);
+  g_main_loop_run (fetch.loop);
+  g_clear_handle_id (&fetch.timeout, g_source_remove);
+  g_signal_handlers_disconnect_by_data (torrent, &fetch);
+  tsr_torrent_stop (torrent);
+  g_main_loop_unref (fetch.loop);
+  g_rmdir (folder);
+  if (fetch.info == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, fetch.error);
+      g_free (fetch.error);
+      return NULL;
+    }
+  g_free (fetch.error);
+  return fetch.info;
+}
+
+static int
+show_fetched (const TsrMagnet *magnet)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsrMetainfo) info = fetch_metainfo (magnet, &error);
+
+  if (info == NULL)
+    {
+      tsr_cli_error ("%s", error->message);
+      return 1;
+    }
+  if (opt_save != NULL)
+    {
+      g_autoptr(GBytes) bytes = tsr_metainfo_dup_torrent_file (info);
+
+      if (!g_file_set_contents (opt_save, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes), &error))
+        {
+          tsr_cli_error ("%s", error->message);
+          return 1;
+        }
+    }
+  if (opt_json)
+    show_metainfo_json (info);
+  else
+    show_metainfo_text (info);
+  return 0;
+}
+
 static int
 show_one (const char *input)
 {
@@ -446,11 +565,18 @@ show_one (const char *input)
           tsr_cli_error ("%s", error->message);
           return 1;
         }
+      if (opt_fetch)
+        return show_fetched (magnet);
       if (opt_json)
         show_magnet_json (magnet);
       else
         show_magnet_text (magnet);
       return 0;
+    }
+  if (opt_fetch)
+    {
+      tsr_cli_error (_("--fetch needs a magnet link"));
+      return 1;
     }
 
   if (opt_raw)

@@ -114,6 +114,27 @@ def test_magnet_through_tracker(d):
         tracker.stop()
 
 
+def test_show_fetch(d):
+    """tessera-cli show MAGNET --fetch: the metadata from a libtorrent
+    seeder, shown and saved; no peer at all: a clear error in time."""
+    src, torrent = make_payload(d)
+    session = lt_session()
+    lt_seed(session, torrent, src)
+    want = show(torrent)
+    saved = os.path.join(d, "fetched.torrent")
+    magnet = f"magnet:?xt=urn:btih:{want['info_hash']}"
+    result = cli("show", "--fetch", "--json", "--save", saved, "--peer", f"127.0.0.1:{session.listen_port()}",
+                 magnet, check=True)
+    got = json.loads(result.stdout)
+    for key in ("info_hash", "name", "total_size", "piece_count", "files"):
+        assert got[key] == want[key], (key, got[key], want[key])
+    assert show(saved)["info_hash"] == want["info_hash"]
+    start = time.monotonic()
+    result = cli("show", "--fetch", "--timeout", "3", magnet + "&x.pe=127.0.0.1:1")
+    assert result.returncode == 1 and b"within 3 seconds" in result.stderr, result
+    assert time.monotonic() - start < 20
+
+
 def test_libtorrent_magnet_from_tessera(d):
     """libtorrent, given a magnet and Tessera's address, fetches the
     metadata from Tessera (we serve BEP 9) and then the data."""
