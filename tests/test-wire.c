@@ -265,6 +265,27 @@ test_no_limits_before_metadata (void)
   g_assert_cmpuint (m.data_length, ==, 3);
 }
 
+/* BEP 6's own example: 80.4.4.200, an info hash of 0xaa bytes, 1313 pieces. */
+static void
+test_allowed_fast (void)
+{
+  static const guint8 ip[4] = { 80, 4, 4, 200 };
+  static const guint32 seven[] = { 1059, 431, 808, 1217, 287, 376, 1188 };
+  static const guint32 nine[] = { 1059, 431, 808, 1217, 287, 376, 1188, 353, 508 };
+  guint8 hash[20];
+  guint32 out[16];
+
+  memset (hash, 0xaa, sizeof hash);
+  g_assert_cmpuint (tsr_wire_allowed_fast_set (ip, hash, 1313, 7, out), ==, 7);
+  g_assert_cmpmem (out, sizeof seven, seven, sizeof seven);
+  g_assert_cmpuint (tsr_wire_allowed_fast_set (ip, hash, 1313, 9, out), ==, 9);
+  g_assert_cmpmem (out, sizeof nine, nine, sizeof nine);
+  /* Fewer pieces than asked: each once. */
+  g_assert_cmpuint (tsr_wire_allowed_fast_set (ip, hash, 3, 10, out), ==, 3);
+  g_assert_cmpuint (out[0] + out[1] + out[2], ==, 0 + 1 + 2);
+  g_assert_cmpuint (tsr_wire_allowed_fast_set (ip, hash, 0, 10, out), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -279,5 +300,6 @@ main (int    argc,
   g_test_add_func ("/wire/hostile", test_hostile);
   g_test_add_func ("/wire/no-limits-before-metadata", test_no_limits_before_metadata);
 
+  g_test_add_func ("/wire/allowed-fast", test_allowed_fast);
   return g_test_run ();
 }

@@ -105,6 +105,12 @@ typedef struct
   gint64   pex_sent_at;   /* monotonic seconds: our last ut_pex to it */
   gint64   pex_got_at;    /* monotonic seconds: its last ut_pex taken */
   GHashTable *pex_told;   /* (owned) (nullable) addresses in our messages to it */
+  /* BEP 6 */
+  GArray  *their_fast;    /* (owned) (element-type guint32) pieces it lets us ask while choked */
+  GArray  *suggested;     /* (owned) (element-type guint32) pieces it suggests, newest last */
+  guint32  our_fast[TSR_TORRENT_ALLOWED_FAST];
+  guint    n_our_fast;    /* of those, given to it (only pieces we have) */
+  gboolean fast_offered;
 } PeerData;
 
 struct _TsrTorrent

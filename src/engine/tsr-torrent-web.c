@@ -66,6 +66,8 @@ ensure_seeds (TsrTorrent *self)
   self->web_soup = soup_session_new ();
   soup_session_set_timeout (self->web_soup, 60);
   soup_session_set_user_agent (self->web_soup, "Tessera/" PACKAGE_VERSION);
+  /* Like trackers and peers, web seeds are reached directly. */
+  soup_session_set_proxy_resolver (self->web_soup, NULL);
   for (i = 0; i < self->info->web_seeds->len + self->info->http_seeds->len; i++)
     {
       gboolean http_seed = i >= self->info->web_seeds->len;

@@ -71,6 +71,9 @@ static void apply_file_priorities (TsrTorrent *self);
 static void fail (TsrTorrent *self, const char *message);
 static PeerData *find_peer (TsrTorrent *self, TsrPeer *peer);
 static Piece *start_piece (TsrTorrent *self, guint index);
+static void request_block (PeerData *data, Piece *piece, guint block);
+static void fill_pipeline (TsrTorrent *self, PeerData *data);
+static gboolean is_our_fast (PeerData *data, guint32 index);
 static void dial_some (TsrTorrent *self);
 static void on_peer_sent (TsrPeer *peer, gpointer user_data);
 static guint dial_limit (TsrTorrent *self);
@@ -196,6 +199,8 @@ peer_data_free (PeerData *data)
   g_array_unref (data->asked);
   g_free (data->client);
   g_clear_pointer (&data->pex_told, g_hash_table_unref);
+  g_array_unref (data->their_fast);
+  g_array_unref (data->suggested);
   g_free (data);
 }
 
@@ -724,13 +729,26 @@ may_ask (Piece   *piece,
 /* A piece in progress with an unrequested block this peer has (partly
  * downloaded pieces are finished first), else a new piece it has, the
  * rarest in the swarm. */
+/* A piece to start: wanted, not had, not started, that @data has. */
+static gboolean
+may_start (TsrTorrent *self,
+           PeerData   *data,
+           guint32     index)
+{
+  return index < self->info->piece_count && !tsr_bitfield_get (self->have, index) &&
+         tsr_piece_picker_get_priority (self->picker, index) != TSR_PRIORITY_SKIP &&
+         !g_hash_table_contains (self->pieces, GUINT_TO_POINTER (index)) && peer_has (data->peer, index);
+}
+
 static Piece *
 choose_piece (TsrTorrent *self,
-              TsrPeer    *peer)
+              PeerData   *data)
 {
+  TsrPeer *peer = data->peer;
   GHashTableIter iter;
   gpointer value;
   guint index;
+  guint i;
 
   g_hash_table_iter_init (&iter, self->pieces);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -750,9 +768,46 @@ choose_piece (TsrTorrent *self,
     }
   if (!_tsr_torrent_under_piece_budget (self))
     return NULL;
+  /* BEP 6: a piece it suggests (it has it at hand) before the rarest,
+   * unless pieces must come in order. */
+  for (i = self->sequential ? 0 : data->suggested->len; i > 0; i--)
+    {
+      guint32 suggested = g_array_index (data->suggested, guint32, i - 1);
+
+      g_array_remove_index (data->suggested, i - 1);
+      if (may_start (self, data, suggested))
+        return start_piece (self, suggested);
+    }
   if (tsr_piece_picker_pick (self->picker, tsr_peer_get_state (peer)->have, &index))
     return start_piece (self, index);
   return NULL;
+}
+
+/* BEP 6: choked, a peer still serves its allowed-fast pieces. */
+static void
+fill_allowed_fast (TsrTorrent *self,
+                   PeerData   *data)
+{
+  guint i;
+
+  for (i = 0; i < data->their_fast->len && data->requests->len < data->pipeline; i++)
+    {
+      guint32 index = g_array_index (data->their_fast, guint32, i);
+      Piece *piece = g_hash_table_lookup (self->pieces, GUINT_TO_POINTER (index));
+      guint b;
+
+      if (piece == NULL)
+        {
+          if (!may_start (self, data, index) || !_tsr_torrent_under_piece_budget (self))
+            continue;
+          piece = start_piece (self, index);
+        }
+      if (!may_ask (piece, data->peer))
+        continue;
+      for (b = next_free (piece); b < piece->n_blocks && data->requests->len < data->pipeline; b++)
+        if (piece->blocks[b] == BLOCK_NONE)
+          request_block (data, piece, b);
+    }
 }
 
 static gint
@@ -851,11 +906,18 @@ fill_pipeline (TsrTorrent *self,
 {
   TsrPeerState *state = tsr_peer_get_state (data->peer);
 
-  if (self->state != TSR_TORRENT_DOWNLOADING || state->peer_choking || !state->am_interested)
+  if (self->state != TSR_TORRENT_DOWNLOADING || !state->am_interested)
     return;
+  if (state->peer_choking)
+    {
+      /* Allowed-fast pieces are anywhere: not for an in-order download. */
+      if (state->fast && !self->sequential)
+        fill_allowed_fast (self, data);
+      return;
+    }
   while (data->requests->len < data->pipeline)
     {
-      Piece *piece = choose_piece (self, data->peer);
+      Piece *piece = choose_piece (self, data);
       guint b;
 
       if (piece == NULL)
@@ -1959,7 +2021,9 @@ on_block_read (GBytes       *block,
       data->read_bytes -= MIN (data->read_bytes, read->length);
     }
 
-  if (block != NULL && !tsr_peer_is_closed (read->peer) && !tsr_peer_get_state (read->peer)->am_choking)
+  /* Choked meanwhile: only allowed-fast pieces (BEP 6) still go. */
+  if (block != NULL && !tsr_peer_is_closed (read->peer) &&
+      (!tsr_peer_get_state (read->peer)->am_choking || (data != NULL && is_our_fast (data, read->index))))
     {
       tsr_peer_send_block (read->peer, read->index, read->begin, block);
       read->torrent->uploaded += g_bytes_get_size (block);
@@ -2038,18 +2102,24 @@ on_peer_sent (TsrPeer  *peer,
 
 /* Requests not yet read are dropped when we choke (BEP 3), with a
  * reject for each to a BEP 6 peer. */
+/* Choked: its waiting requests are refused, but for allowed-fast pieces
+ * (BEP 6), which it may still have. */
 static void
 drop_uploads (PeerData *data)
 {
+  guint kept = 0;
   guint i;
 
   for (i = 0; i < data->asked->len; i++)
     {
-      UploadRequest *asked = &g_array_index (data->asked, UploadRequest, i);
+      UploadRequest asked = g_array_index (data->asked, UploadRequest, i);
 
-      reject_request (data->peer, asked->index, asked->begin, asked->length);
+      if (is_our_fast (data, asked.index))
+        g_array_index (data->asked, UploadRequest, kept++) = asked;
+      else
+        reject_request (data->peer, asked.index, asked.begin, asked.length);
     }
-  g_array_set_size (data->asked, 0);
+  g_array_set_size (data->asked, kept);
 }
 
 /* BEP 3: a cancel takes back a request; one already read goes anyway. */
@@ -2131,6 +2201,49 @@ count_unchoked (TsrTorrent *self)
   return count;
 }
 
+static gboolean
+is_our_fast (PeerData *data,
+             guint32   index)
+{
+  guint i;
+
+  for (i = 0; i < data->n_our_fast; i++)
+    if (data->our_fast[i] == index)
+      return TRUE;
+  return FALSE;
+}
+
+/* BEP 6: a newcomer (few pieces) may ask for the pieces of its canonical
+ * allowed-fast set that we have even while choked, to get started. */
+static void
+offer_allowed_fast (TsrTorrent *self,
+                    PeerData   *data)
+{
+  TsrPeerState *state = tsr_peer_get_state (data->peer);
+  guint32 set[TSR_TORRENT_ALLOWED_FAST];
+  TsrPeerAddress address;
+  guint n;
+  guint i;
+
+  if (!state->fast || data->fast_offered || self->info->is_private ||
+      tsr_bitfield_count (state->have) >= TSR_TORRENT_ALLOWED_FAST ||
+      !tsr_peer_address_from_string (tsr_peer_get_address (data->peer), &address) || address.family != 4)
+    return;
+  data->fast_offered = TRUE;
+  n = tsr_wire_allowed_fast_set (address.address, self->wire_hash, self->info->piece_count,
+                                 TSR_TORRENT_ALLOWED_FAST, set);
+  for (i = 0; i < n; i++)
+    if (tsr_bitfield_get (self->have, set[i]))
+      {
+        TsrWireMessage message = { 0 };
+
+        data->our_fast[data->n_our_fast++] = set[i];
+        message.type = TSR_WIRE_ALLOWED_FAST;
+        message.index = set[i];
+        tsr_peer_send (data->peer, &message);
+      }
+}
+
 static void
 on_request (TsrTorrent           *self,
             PeerData             *data,
@@ -2138,8 +2251,8 @@ on_request (TsrTorrent           *self,
 {
   UploadRequest asked;
 
-  if (tsr_peer_get_state (data->peer)->am_choking || !tsr_bitfield_get (self->have, message->index) ||
-      self->limit_source != 0)
+  if ((tsr_peer_get_state (data->peer)->am_choking && !is_our_fast (data, message->index)) ||
+      !tsr_bitfield_get (self->have, message->index) || self->limit_source != 0)
     {
       reject_request (data->peer, message->index, message->begin, message->length);
       return;
@@ -2235,6 +2348,7 @@ on_peer_message (TsrPeer        *peer,
       tsr_bitfield_set_bytes (state->have, message->data, message->data_length);
       tsr_piece_picker_add_bitfield (self->picker, state->have);
       update_interest (self, data);
+      offer_allowed_fast (self, data);
       break;
     case TSR_WIRE_HAVE_ALL:
       tsr_piece_picker_remove_bitfield (self->picker, state->have);
@@ -2245,6 +2359,7 @@ on_peer_message (TsrPeer        *peer,
     case TSR_WIRE_HAVE_NONE:
       tsr_piece_picker_remove_bitfield (self->picker, state->have);
       tsr_bitfield_set_all (state->have, FALSE);
+      offer_allowed_fast (self, data);
       break;
     case TSR_WIRE_REQUEST:
       on_request (self, data, message);
@@ -2279,10 +2394,37 @@ on_peer_message (TsrPeer        *peer,
     case TSR_WIRE_CANCEL:
       on_cancel (data, message);
       break;
+    case TSR_WIRE_ALLOWED_FAST:
+      /* BEP 6: pieces we may ask for even while it chokes us. */
+      if (state->fast && data->their_fast->len < TSR_TORRENT_MAX_THEIR_FAST)
+        {
+          guint32 index = message->index;
+          guint i;
+
+          for (i = 0; i < data->their_fast->len; i++)
+            if (g_array_index (data->their_fast, guint32, i) == index)
+              break;
+          if (i == data->their_fast->len)
+            {
+              g_array_append_val (data->their_fast, index);
+              if (state->peer_choking && wanted (self, index) && peer_has (peer, index))
+                set_interest (self, data, TRUE);
+              fill_pipeline (self, data);
+            }
+        }
+      break;
+    case TSR_WIRE_SUGGEST:
+      if (state->fast)
+        {
+          guint32 index = message->index;
+
+          if (data->suggested->len >= TSR_TORRENT_MAX_SUGGESTED)
+            g_array_remove_index (data->suggested, 0);
+          g_array_append_val (data->suggested, index);
+        }
+      break;
     case TSR_WIRE_KEEPALIVE:
     case TSR_WIRE_PORT:
-    case TSR_WIRE_SUGGEST:
-    case TSR_WIRE_ALLOWED_FAST:
     case TSR_WIRE_UNKNOWN:
     default:
       break;
@@ -2434,6 +2576,8 @@ adopt_peer (TsrTorrent *self,
   data->connected_at = data->last_block = now_seconds ();
   data->metadata_size = -1;
   data->metadata_asked = -1;
+  data->their_fast = g_array_new (FALSE, FALSE, sizeof (guint32));
+  data->suggested = g_array_new (FALSE, FALSE, sizeof (guint32));
   tsr_peer_set_limits (peer, &self->limits);
   tsr_peer_set_limiters (peer, self->up, self->down);
   /* Fetching a magnet's metainfo: what peers have means nothing yet. */

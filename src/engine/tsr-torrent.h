@@ -82,6 +82,11 @@ G_DECLARE_FINAL_TYPE (TsrTorrent, tsr_torrent, TSR, TORRENT, GObject)
 /* A peer that rejects this many requests in a row for pieces it claims,
  * while unchoking us, is banned: its bitfield lied. */
 #define TSR_TORRENT_MAX_REFUSALS 128
+/* BEP 6: pieces a newcomer may ask of us while choked (the canonical
+ * allowed-fast set), and the most we keep of another's. */
+#define TSR_TORRENT_ALLOWED_FAST 10
+#define TSR_TORRENT_MAX_THEIR_FAST 64
+#define TSR_TORRENT_MAX_SUGGESTED 16
 /* End game: peers asked for the same block at most. */
 #define TSR_TORRENT_ENDGAME_COPIES 2
 /* A peer that unchoked us and sent nothing for this long is snubbing us:

@@ -13,6 +13,8 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include <nettle/sha1.h>
+
 #include "tsr-util.h"
 #include "tsr-wire.h"
 
@@ -454,4 +456,51 @@ tsr_wire_write_request (GByteArray  *out,
   message.begin = begin;
   message.length = length;
   tsr_wire_write_message (out, &message);
+}
+
+guint
+tsr_wire_allowed_fast_set (const guint8 *ipv4,
+                           const guint8 *info_hash,
+                           guint         piece_count,
+                           guint         k,
+                           guint32      *out)
+{
+  guint8 x[SHA1_DIGEST_SIZE + 4];
+  guint8 digest[SHA1_DIGEST_SIZE];
+  gsize x_length = 24;
+  guint n = 0;
+
+  k = MIN (k, piece_count);
+  if (k == 0)
+    return 0;
+  /* BEP 6: the /24 of the peer's address and the info hash, hashed on
+   * and on; each digest gives five candidate pieces. */
+  x[0] = ipv4[0];
+  x[1] = ipv4[1];
+  x[2] = ipv4[2];
+  x[3] = 0;
+  memcpy (x + 4, info_hash, 20);
+  while (n < k)
+    {
+      struct sha1_ctx ctx;
+      guint i;
+
+      sha1_init (&ctx);
+      sha1_update (&ctx, x_length, x);
+      sha1_digest (&ctx, SHA1_DIGEST_SIZE, digest);
+      memcpy (x, digest, SHA1_DIGEST_SIZE);
+      x_length = SHA1_DIGEST_SIZE;
+      for (i = 0; i < 5 && n < k; i++)
+        {
+          guint32 index = tsr_read_be32 (digest + 4 * i) % piece_count;
+          guint j;
+          gboolean seen = FALSE;
+
+          for (j = 0; j < n && !seen; j++)
+            seen = out[j] == index;
+          if (!seen)
+            out[n++] = index;
+        }
+    }
+  return n;
 }

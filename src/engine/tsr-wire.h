@@ -148,6 +148,14 @@ void                tsr_wire_write_request   (GByteArray            *out,
                                               guint32                length);
 
 const char         *tsr_wire_type_to_string  (TsrWireType            type);
+/* BEP 6: the canonical allowed-fast set of @k pieces (at most
+ * @piece_count) for a peer at IPv4 @ipv4 (4 bytes), into @out; returns
+ * how many. */
+guint               tsr_wire_allowed_fast_set (const guint8         *ipv4,
+                                               const guint8         *info_hash,
+                                               guint                 piece_count,
+                                               guint                 k,
+                                               guint32              *out);
 
 /* Reserved-bit helpers: tsr_wire_reserved_has (reserved, TSR_WIRE_RESERVED_FAST). */
 gboolean            tsr_wire_reserved_has    (const guint8          *reserved,

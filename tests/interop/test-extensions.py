@@ -385,6 +385,150 @@ def test_ipv6_with_libtorrent(d):
                 peer.stop()
 
 
+def allowed_fast_set(ip, info_hash, pieces, k):
+    """BEP 6's canonical set, written again here from the BEP."""
+    import hashlib
+    x = bytes(int(part) for part in ip.split("."))[:3] + b"\0" + info_hash
+    chosen = []
+    while len(chosen) < min(k, pieces):
+        x = hashlib.sha1(x).digest()
+        for i in range(5):
+            index = struct.unpack(">I", x[4 * i:4 * i + 4])[0] % pieces
+            if index not in chosen and len(chosen) < min(k, pieces):
+                chosen.append(index)
+    return chosen
+
+
+class FastPeer:
+    """A raw BEP 6 peer on one connection: handshake with the fast bit,
+    then messages by hand."""
+
+    def __init__(self, sock, info_hash):
+        self.sock = sock
+        self.sock.settimeout(30)
+        self.sock.sendall(b"\x13BitTorrent protocol" + bytes([0, 0, 0, 0, 0, 0, 0, 0x04]) + info_hash +
+                          b"-XX0001-fastpeer0001")
+        self.reserved = self.read(68)[20:28]
+
+    def read(self, n):
+        data = b""
+        while len(data) < n:
+            chunk = self.sock.recv(n - len(data))
+            if not chunk:
+                raise EOFError
+            data += chunk
+        return data
+
+    def send(self, kind, payload=b""):
+        self.sock.sendall(struct.pack(">IB", 1 + len(payload), kind) + payload)
+
+    def next(self, timeout=10):
+        """The next message as (id, payload), keep-alives skipped; None at timeout."""
+        self.sock.settimeout(timeout)
+        try:
+            while True:
+                length = struct.unpack(">I", self.read(4))[0]
+                if length:
+                    message = self.read(length)
+                    return message[0], message[1:]
+        except socket.timeout:
+            return None
+
+
+def test_allowed_fast_served(d):
+    """Tessera seeds; a newcomer it chokes gets the canonical allowed-fast
+    set (BEP 6) and is served those pieces while choked, refused others."""
+    src, torrent = make_payload(d, big=4 * 1024 * 1024)
+    meta = show(torrent)
+    info_hash = bytes.fromhex(meta["info_hash"])
+    seeder = Peer(src, torrent)
+    try:
+        seeder.wait_for("done", 60)
+        peer = FastPeer(socket.create_connection(("127.0.0.1", seeder.port)), info_hash)
+        assert peer.reserved[7] & 0x04
+        peer.send(15)                       # have none; never interested: stays choked
+        fast, other = [], []
+        while True:
+            message = peer.next(5)
+            assert message is not None, f"no allowed-fast set came: {fast}"
+            if message[0] == 17:
+                fast.append(struct.unpack(">I", message[1])[0])
+            if len(fast) == 10:
+                break
+        assert fast == allowed_fast_set("127.0.0.1", info_hash, meta["piece_count"], 10), fast
+        outside = next(i for i in range(meta["piece_count"]) if i not in fast)
+        peer.send(6, struct.pack(">III", fast[0], 0, 16384))
+        peer.send(6, struct.pack(">III", outside, 0, 16384))
+        got = {}
+        while len(got) < 2:
+            message = peer.next(10)
+            assert message is not None, got
+            if message[0] in (7, 16):
+                got[struct.unpack(">I", message[1][:4])[0]] = message[0]
+        assert got == {fast[0]: 7, outside: 16}, got
+        peer.sock.close()
+    finally:
+        seeder.stop()
+
+
+def test_allowed_fast_and_suggest_taken(d):
+    """A raw seeder that never unchokes but allows two pieces: Tessera
+    fetches exactly those while choked. Then it unchokes and suggests a
+    piece: that piece is the next one Tessera starts."""
+    src, torrent = make_payload(d, big=4 * 1024 * 1024)
+    meta = show(torrent)
+    info_hash = bytes.fromhex(meta["info_hash"])
+    stream = b"".join(open(os.path.join(src, f["path"]), "rb").read() for f in meta["files"])
+    piece_length = meta["piece_length"]
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    dst = os.path.join(d, "dst")
+    os.mkdir(dst)
+    leecher = Peer(dst, torrent, "--peer", f"127.0.0.1:{server.getsockname()[1]}")
+    try:
+        server.settimeout(30)
+        connection, _ = server.accept()
+        peer = FastPeer(connection, info_hash)
+        peer.send(14)                                   # have all
+        allowed = [3, 11]
+        for index in allowed:
+            peer.send(17, struct.pack(">I", index))
+        asked = set()
+        served = 0
+        suggested = 17
+        unchoked = False
+        while True:
+            message = peer.next(20)
+            assert message is not None, f"Tessera stopped asking (asked {sorted(asked)})"
+            if message[0] != 6:
+                continue
+            index, begin, length = struct.unpack(">III", message[1])
+            if not unchoked:
+                assert index in allowed, f"asked for piece {index} while choked, not allowed fast"
+            elif index not in allowed:
+                assert index == suggested, f"after the suggestion of {suggested}, started {index}"
+                break
+            asked.add(index)
+            start = index * piece_length + begin
+            peer.send(7, struct.pack(">II", index, begin) + stream[start:start + length])
+            served += length
+            if not unchoked and served == 2 * piece_length:
+                peer.send(13, struct.pack(">I", suggested))
+                peer.send(1)                            # unchoke
+                unchoked = True
+        assert asked == set(allowed), asked
+        verified = set()
+        for event in leecher.drain():
+            if event["event"] == "piece-verified":
+                verified.add(event["piece"])
+        assert set(allowed) <= verified, verified
+        connection.close()
+    finally:
+        leecher.stop()
+        server.close()
+
+
 def lsd_pair(d, private):
     """BEP 14 between two namespaces of the test's own: a leecher that
     knows no peer, then a seeder; both with --lsd. Returns whether the
@@ -509,8 +653,9 @@ def test_web_seed_with_peers(d):
     for name in ("big.bin", "mid.bin", os.path.join("dir", "small.txt"), os.path.join("dir", "zero")):
         with open(os.path.join(src, "payload", name), "rb") as f:
             data = bytearray(f.read())
-        if name == "big.bin":
-            data[1000] ^= 0xFF
+        if name.endswith(".bin"):
+            # Every piece the bad seed sends is wrong, whichever it picks.
+            data = bytearray(b ^ 0xFF for b in data)
         with open(os.path.join(bad, "payload", name), "wb") as f:
             f.write(data)
     good_server = WebServer(src)
