@@ -1043,11 +1043,16 @@ read_block_run (GTask *task)
   guint8 *buffer;
   GError *error = NULL;
 
+  guint64 real = tsr_metainfo_get_piece_size (self->info, job->index);
+  guint32 length = job->begin >= real ? 0 : (guint32) MIN (job->length, real - job->begin);
+
   if (g_task_return_error_if_cancelled (task))
     return;
-  buffer = g_malloc (job->length);
-  if (!tsr_storage_read (self, (guint64) job->index * self->info->piece_length + job->begin,
-                         buffer, job->length, &error))
+  /* Past a v2 file's last piece comes padding: zeros (see below). */
+  buffer = g_malloc0 (job->length);
+  if (length > 0 &&
+      !tsr_storage_read (self, (guint64) job->index * self->info->piece_length + job->begin,
+                         buffer, length, &error))
     {
       g_free (buffer);
       g_task_return_error (task, error);
@@ -1069,8 +1074,12 @@ tsr_storage_read_block_async (TsrStorage          *self,
   PieceJob *job;
 
   g_task_set_source_tag (task, tsr_storage_read_block_async);
+  /* A v2-only torrent's files are aligned to pieces: libtorrent sees the
+   * gap after a file's last piece as padding and asks for whole blocks
+   * of it. Up to the piece length, the gap reads as zeros. */
   if (index >= self->info->piece_count || length == 0 ||
-      (guint64) begin + length > tsr_metainfo_get_piece_size (self->info, index))
+      (guint64) begin + length > (self->info->has_v1 ? tsr_metainfo_get_piece_size (self->info, index)
+                                                      : self->info->piece_length))
     {
       g_task_return_new_error (task, TSR_STORAGE_ERROR, TSR_STORAGE_ERROR_BAD_RANGE,
                                _("Block %u+%u of piece %u is outside the torrent"), begin, length, index);

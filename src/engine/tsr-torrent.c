@@ -355,6 +355,10 @@ _tsr_torrent_set_metainfo (TsrTorrent  *self,
   self->limits.piece_length = info->piece_length;
   self->limits.last_piece_length = info->piece_count > 0
                                    ? tsr_metainfo_get_piece_size (info, info->piece_count - 1) : 0;
+  /* v2-only: libtorrent pads every file to whole pieces, the last too,
+   * and asks for whole blocks of the padding (read as zeros). */
+  if (!info->has_v1)
+    self->limits.last_piece_length = info->piece_length;
 }
 
 TsrTorrent *

@@ -346,6 +346,52 @@ def test_private_torrent_never_sends_pex(d):
     assert not pex, pex
 
 
+def v2_transfer(d, kind):
+    """A v2-only or hybrid torrent (made by Tessera) with libtorrent: it
+    seeds Tessera, then Tessera seeds it."""
+    src, _ = make_payload(d)
+    torrent = os.path.join(d, f"{kind}.torrent")
+    cli("create", "-q", "-f", f"--{kind}", "-p", "256k", "-o", torrent, os.path.join(src, "payload"), check=True)
+    session = lt_session()
+    lt_seed(session, torrent, src)
+    dst = os.path.join(d, "dst")
+    os.mkdir(dst)
+    leecher = Peer(dst, torrent, "--peer", f"127.0.0.1:{session.listen_port()}", "--exit-when-done")
+    seeder = None
+    try:
+        leecher.wait_for("done", DEADLINE)
+        assert tree_digest(dst) == tree_digest(src)
+        leecher.stop()
+        leecher = None
+        seeder = Peer(src, torrent)
+        seeder.wait_for("done", 60)
+        other = lt_session()
+        params = lt.add_torrent_params()
+        params.ti = lt.torrent_info(torrent)
+        params.save_path = os.path.join(d, "lt")
+        handle = other.add_torrent(params)
+        handle.connect_peer(("127.0.0.1", seeder.port))
+        end = time.monotonic() + DEADLINE
+        while not handle.status().is_seeding:
+            assert time.monotonic() < end, f"libtorrent stuck at {handle.status().progress:.2%} ({kind})"
+            if handle.status().num_peers == 0:
+                handle.connect_peer(("127.0.0.1", seeder.port))
+            time.sleep(0.1)
+        assert tree_digest(os.path.join(d, "lt")) == tree_digest(src)
+    finally:
+        for peer in (leecher, seeder):
+            if peer:
+                peer.stop()
+
+
+def test_v2_with_libtorrent(d):
+    v2_transfer(d, "v2")
+
+
+def test_hybrid_with_libtorrent(d):
+    v2_transfer(d, "hybrid")
+
+
 def test_ipv6_with_libtorrent(d):
     """BEP 7: over ::1, libtorrent seeds Tessera, and Tessera seeds
     libtorrent."""
