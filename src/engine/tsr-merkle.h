@@ -49,4 +49,35 @@ void   tsr_merkle_hash_piece  (const guint8 *data,
                                guint8       *leaves,
                                guint8        out[32]);
 
+/* The tree of a file above its piece layer (BEP 52), for answering hash
+ * requests: level 0 is the piece layer padded to a power of two with
+ * pad hashes, the last level is the root. Build it off the main thread
+ * (it hashes the whole layer once). */
+typedef struct _TsrMerkleTree TsrMerkleTree;
+
+TsrMerkleTree *tsr_merkle_tree_new        (const guint8        *layer,
+                                           gsize                n_pieces,
+                                           guint64              piece_length);
+void           tsr_merkle_tree_free       (TsrMerkleTree       *tree);
+const guint8  *tsr_merkle_tree_get_root   (const TsrMerkleTree *tree);
+/* The hashes of a "hashes" message answering a request at @level above
+ * the piece layer: @count hashes from @index, then the uncles of
+ * @proof_layers (BEP 52: the first log2(count) - 1 are implied by the
+ * hashes and left out). FALSE for a request the tree cannot answer. */
+gboolean       tsr_merkle_tree_get_hashes (const TsrMerkleTree *tree,
+                                           guint                level,
+                                           guint32              index,
+                                           guint32              count,
+                                           guint32              proof_layers,
+                                           GByteArray          *out);
+/* Checks @count piece-layer hashes from @index and the @n_uncles uncle
+ * hashes after them (up to the root's children) against @root, for a
+ * file of @n_pieces pieces. */
+gboolean       tsr_merkle_verify_piece_hashes (const guint8    root[32],
+                                               gsize           n_pieces,
+                                               guint32         index,
+                                               guint32         count,
+                                               const guint8   *hashes,
+                                               gsize           n_uncles);
+
 G_END_DECLS

@@ -92,6 +92,9 @@ tsr_wire_type_to_string (TsrWireType type)
     case TSR_WIRE_REJECT: return "reject request";
     case TSR_WIRE_ALLOWED_FAST: return "allowed fast";
     case TSR_WIRE_EXTENDED: return "extended";
+    case TSR_WIRE_HASH_REQUEST: return "hash request";
+    case TSR_WIRE_HASHES: return "hashes";
+    case TSR_WIRE_HASH_REJECT: return "hash reject";
     case TSR_WIRE_UNKNOWN:
     default: return "unknown";
     }
@@ -121,6 +124,9 @@ fixed_payload (TsrWireType type)
       return 12;
     case TSR_WIRE_PORT:
       return 2;
+    case TSR_WIRE_HASH_REQUEST:
+    case TSR_WIRE_HASH_REJECT:
+      return TSR_WIRE_HASH_HEADER;
     case TSR_WIRE_BITFIELD:
     case TSR_WIRE_PIECE:
     case TSR_WIRE_EXTENDED:
@@ -134,7 +140,8 @@ fixed_payload (TsrWireType type)
 static gboolean
 known_type (guint8 id)
 {
-  return id <= TSR_WIRE_PORT || (id >= TSR_WIRE_SUGGEST && id <= TSR_WIRE_ALLOWED_FAST) || id == TSR_WIRE_EXTENDED;
+  return id <= TSR_WIRE_PORT || (id >= TSR_WIRE_SUGGEST && id <= TSR_WIRE_ALLOWED_FAST) ||
+         (id >= TSR_WIRE_EXTENDED && id <= TSR_WIRE_HASH_REJECT);
 }
 
 static guint64
@@ -274,7 +281,9 @@ tsr_wire_parse_message (const guint8         *data,
   fixed = fixed_payload (message->type);
   if ((fixed >= 0 && payload_length != (gsize) fixed) ||
       (message->type == TSR_WIRE_PIECE && payload_length < 8) ||
-      (message->type == TSR_WIRE_EXTENDED && payload_length < 1))
+      (message->type == TSR_WIRE_EXTENDED && payload_length < 1) ||
+      (message->type == TSR_WIRE_HASHES &&
+       (payload_length < TSR_WIRE_HASH_HEADER || (payload_length - TSR_WIRE_HASH_HEADER) % 32 != 0)))
     {
       g_set_error (error, TSR_WIRE_ERROR, TSR_WIRE_ERROR_BAD_LENGTH,
                    _("The peer sent a %s message of %u bytes"), tsr_wire_type_to_string (message->type), size);
@@ -322,6 +331,13 @@ tsr_wire_parse_message (const guint8         *data,
       message->extended_id = payload[0];
       message->data = payload + 1;
       message->data_length = payload_length - 1;
+      break;
+    case TSR_WIRE_HASH_REQUEST:
+    case TSR_WIRE_HASHES:
+    case TSR_WIRE_HASH_REJECT:
+      /* The header is read with tsr_wire_read_hash_request. */
+      message->data = payload;
+      message->data_length = payload_length;
       break;
     case TSR_WIRE_CHOKE:
     case TSR_WIRE_UNCHOKE:
@@ -399,6 +415,9 @@ tsr_wire_write_message (GByteArray           *out,
         g_byte_array_append (out, message->data, message->data_length);
       break;
     case TSR_WIRE_BITFIELD:
+    case TSR_WIRE_HASH_REQUEST:
+    case TSR_WIRE_HASHES:
+    case TSR_WIRE_HASH_REJECT:
     case TSR_WIRE_UNKNOWN:
       tsr_append_be32 (out, 1 + (guint32) message->data_length);
       g_byte_array_append (out, &id, 1);
@@ -503,4 +522,35 @@ tsr_wire_allowed_fast_set (const guint8 *ipv4,
         }
     }
   return n;
+}
+
+void
+tsr_wire_read_hash_request (const guint8   *payload,
+                            TsrHashRequest *request)
+{
+  memcpy (request->pieces_root, payload, 32);
+  request->base_layer = tsr_read_be32 (payload + 32);
+  request->index = tsr_read_be32 (payload + 36);
+  request->length = tsr_read_be32 (payload + 40);
+  request->proof_layers = tsr_read_be32 (payload + 44);
+}
+
+void
+tsr_wire_write_hash_message (GByteArray           *out,
+                             TsrWireType           type,
+                             const TsrHashRequest *request,
+                             const guint8         *hashes,
+                             gsize                 n_hashes)
+{
+  guint8 id = (guint8) type;
+
+  tsr_append_be32 (out, 1 + TSR_WIRE_HASH_HEADER + (guint32) (hashes != NULL ? n_hashes * 32 : 0));
+  g_byte_array_append (out, &id, 1);
+  g_byte_array_append (out, request->pieces_root, 32);
+  tsr_append_be32 (out, request->base_layer);
+  tsr_append_be32 (out, request->index);
+  tsr_append_be32 (out, request->length);
+  tsr_append_be32 (out, request->proof_layers);
+  if (hashes != NULL && n_hashes > 0)
+    g_byte_array_append (out, hashes, (guint) (n_hashes * 32));
 }

@@ -61,6 +61,9 @@ typedef enum
   TSR_WIRE_REJECT         = 16,
   TSR_WIRE_ALLOWED_FAST   = 17,
   TSR_WIRE_EXTENDED       = 20,   /* BEP 10 */
+  TSR_WIRE_HASH_REQUEST   = 21,   /* BEP 52 */
+  TSR_WIRE_HASHES         = 22,
+  TSR_WIRE_HASH_REJECT    = 23,
   TSR_WIRE_UNKNOWN        = 255,  /* an id we do not know: skipped, not an error */
 } TsrWireType;
 
@@ -99,6 +102,29 @@ typedef struct
  * What the torrent allows. @piece_count 0 means "not known yet" (magnet
  * links before their metadata): indices and bitfields are then not checked.
  */
+/* BEP 52 hash request, hashes and hash reject: the header they share. In
+ * a parsed message, data/data_length are the hashes (hashes only). */
+typedef struct
+{
+  guint8   pieces_root[32];
+  guint32  base_layer;
+  guint32  index;
+  guint32  length;
+  guint32  proof_layers;
+} TsrHashRequest;
+
+#define TSR_WIRE_HASH_HEADER 48
+
+/* Reads the shared header of a hash message's payload (at least 48 bytes). */
+void                tsr_wire_read_hash_request  (const guint8         *payload,
+                                                 TsrHashRequest       *request);
+/* Appends a hash request, hash reject (@hashes NULL) or hashes message. */
+void                tsr_wire_write_hash_message (GByteArray           *out,
+                                                 TsrWireType           type,
+                                                 const TsrHashRequest *request,
+                                                 const guint8         *hashes,
+                                                 gsize                 n_hashes);
+
 typedef struct
 {
   guint    piece_count;
