@@ -1515,3 +1515,14 @@ tsr_metainfo_dup_torrent_file (const TsrMetainfo *self)
   g_byte_array_append (out, (const guint8 *) "e", 1);
   return g_byte_array_free_to_bytes (out);
 }
+
+void
+tsr_metainfo_set_piece_layer (TsrMetainfo  *self,
+                              const guint8 *pieces_root,
+                              GBytes       *layer)
+{
+  if (self->piece_layers == NULL)
+    self->piece_layers = g_hash_table_new_full (bytes_hash_32, g_bytes_equal, (GDestroyNotify) g_bytes_unref,
+                                                (GDestroyNotify) g_bytes_unref);
+  g_hash_table_insert (self->piece_layers, g_bytes_new (pieces_root, 32), g_bytes_ref (layer));
+}

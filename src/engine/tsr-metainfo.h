@@ -132,6 +132,11 @@ TsrMetainfo *tsr_metainfo_ref            (TsrMetainfo       *self);
 /* The 20 bytes peers and trackers know the torrent by: the v1 hash, or
  * for a v2-only torrent the v2 hash truncated (BEP 52). */
 const guint8 *tsr_metainfo_get_wire_hash (const TsrMetainfo *self);
+/* Adds a file's piece layer learned from peers (BEP 52 hashes, already
+ * checked against @pieces_root). Before the torrent uses the metainfo. */
+void          tsr_metainfo_set_piece_layer (TsrMetainfo  *self,
+                                            const guint8 *pieces_root,
+                                            GBytes       *layer);
 /* Returns: (transfer full): a .torrent file for the metainfo: its info
  * dictionary as it was, trackers (announce, announce-list), web seeds
  * and piece layers. For saving a torrent fetched from a magnet link. */

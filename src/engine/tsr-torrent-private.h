@@ -111,6 +111,7 @@ typedef struct
   guint32  our_fast[TSR_TORRENT_ALLOWED_FAST];
   guint    n_our_fast;    /* of those, given to it (only pieces we have) */
   gboolean fast_offered;
+  guint    hash_requests; /* BEP 52 hash requests answered */
 } PeerData;
 
 struct _TsrTorrent
@@ -171,6 +172,9 @@ struct _TsrTorrent
   guint            metadata_source; /* idle: take the fetched metainfo */
   GPtrArray       *web_seeds;       /* (owned) (nullable) (element-type WebSeedData) BEP 19 / BEP 17 */
   gpointer         web_soup;        /* (owned) (nullable) SoupSession for the web seeds */
+  GHashTable      *merkle_trees;    /* (owned) (nullable) pieces root → TsrMerkleTree, for answering */
+  GPtrArray       *hash_waiting;    /* (owned) (nullable) requests waiting for their tree */
+  gpointer         hash_fetch;      /* (owned) (nullable) HashFetch: a v2 magnet's piece layers */
   gboolean         sequential;
   gint64           started_at;      /* monotonic seconds */
   gint64           last_scrape;     /* monotonic seconds, 0: not yet */
@@ -192,6 +196,22 @@ void      _tsr_torrent_set_metainfo       (TsrTorrent   *self,
 gint64    _tsr_torrent_now                (void);
 void      _tsr_torrent_take_metadata      (TsrTorrent   *self,
                                            GBytes       *info_bytes);
+void      _tsr_torrent_take_metainfo      (TsrTorrent   *self,
+                                           TsrMetainfo  *info);
+
+/* tsr-torrent-hashes.c: BEP 52 hash requests, answered and made */
+void      _tsr_torrent_hashes_on_request  (TsrTorrent           *self,
+                                           PeerData             *data,
+                                           const TsrWireMessage *message);
+void      _tsr_torrent_hashes_on_reply    (TsrTorrent           *self,
+                                           PeerData             *data,
+                                           const TsrWireMessage *message);
+/* For a v2-only magnet's metainfo without piece layers: TRUE when they
+ * are being asked of peers (the torrent goes on when they came). */
+gboolean  _tsr_torrent_hashes_fetch       (TsrTorrent   *self,
+                                           TsrMetainfo  *info);
+void      _tsr_torrent_hashes_tick        (TsrTorrent   *self);
+void      _tsr_torrent_hashes_free        (TsrTorrent   *self);
 
 Piece    *_tsr_torrent_start_piece        (TsrTorrent   *self,
                                            guint         index);

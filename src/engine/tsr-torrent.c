@@ -236,6 +236,7 @@ tsr_torrent_finalize (GObject *object)
   g_free (self->file_priority);
   g_clear_object (&self->tracker);
   _tsr_torrent_web_seeds_free (self);
+  _tsr_torrent_hashes_free (self);
   g_free (self->state_folder);
   g_clear_pointer (&self->strikes, g_hash_table_unref);
   g_clear_pointer (&self->up, tsr_limiter_unref);
@@ -416,22 +417,42 @@ _tsr_torrent_take_metadata (TsrTorrent *self,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(TsrMetainfo) info = tsr_metainfo_new_from_info (info_bytes, self->magnet, &error);
+
+  if (info == NULL)
+    {
+      g_clear_handle_id (&self->tick_source, g_source_remove);
+      g_ptr_array_set_size (self->peers, 0);
+      if (self->tracker != NULL)
+        tsr_tracker_stop (self->tracker);
+      fail (self, error->message);
+      return;
+    }
+  /* A v2-only torrent's piece layers are not in the info dictionary:
+   * the same peers are asked for them first (BEP 52). */
+  if (!info->has_v1 && _tsr_torrent_hashes_fetch (self, info))
+    return;
+  _tsr_torrent_take_metainfo (self, info);
+}
+
+void
+_tsr_torrent_take_metainfo (TsrTorrent  *self,
+                            TsrMetainfo *info)
+{
+  g_autoptr(GError) error = NULL;
   guint i;
 
   g_clear_handle_id (&self->tick_source, g_source_remove);
   g_ptr_array_set_size (self->peers, 0);
   tsr_peer_pool_reset (self->pool);
-  if (info != NULL && !info->has_v1)
+  if (!info->has_v1)
     for (i = 0; i < info->piece_count; i++)
       if (tsr_metainfo_get_piece_v2_hash (info, i) == NULL)
         {
           g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                       _("This v2-only torrent needs piece hashes from peers (BEP 52 hash requests), "
-                         "which Tessera cannot fetch yet"));
-          g_clear_pointer (&info, tsr_metainfo_unref);
+                       _("No peer gave the piece hashes of this v2-only torrent"));
           break;
         }
-  if (info == NULL)
+  if (error != NULL)
     {
       if (self->tracker != NULL)
         tsr_tracker_stop (self->tracker);
@@ -2299,6 +2320,10 @@ on_peer_message (TsrPeer        *peer,
     {
       if (message->type == TSR_WIRE_EXTENDED)
         _tsr_torrent_on_extended (self, data, message);
+      else if (message->type == TSR_WIRE_HASHES || message->type == TSR_WIRE_HASH_REJECT)
+        _tsr_torrent_hashes_on_reply (self, data, message);
+      else if (message->type == TSR_WIRE_HASH_REQUEST)
+        _tsr_torrent_hashes_on_request (self, data, message);
       return;
     }
   switch (message->type)
@@ -2426,6 +2451,13 @@ on_peer_message (TsrPeer        *peer,
             g_array_remove_index (data->suggested, 0);
           g_array_append_val (data->suggested, index);
         }
+      break;
+    case TSR_WIRE_HASH_REQUEST:
+      _tsr_torrent_hashes_on_request (self, data, message);
+      break;
+    case TSR_WIRE_HASHES:
+    case TSR_WIRE_HASH_REJECT:
+      _tsr_torrent_hashes_on_reply (self, data, message);
       break;
     case TSR_WIRE_KEEPALIVE:
     case TSR_WIRE_PORT:
@@ -2731,6 +2763,7 @@ on_tick (gpointer user_data)
       fill_pipeline (self, data);
     }
   _tsr_torrent_extensions_tick (self);
+  _tsr_torrent_hashes_tick (self);
   _tsr_torrent_web_seeds_tick (self);
   /* Swarm counts for the trackers view: soon after starting, then now and then. */
   if (self->tracker != NULL && (self->last_scrape == 0 ? now_seconds () - self->started_at >= SCRAPE_FIRST

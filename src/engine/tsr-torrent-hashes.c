@@ -1,0 +1,460 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-torrent-hashes.c: BEP 52 hash requests. We answer them from the
+ * piece layers of the metainfo (a file's tree above its piece layer is
+ * built once, on a worker, when first asked), and refuse requests for
+ * block hashes. For a v2-only torrent added by magnet link, whose info
+ * dictionary carries no piece layers, we ask the peers that gave the
+ * dictionary for each file's piece layer, 512 hashes at a time with the
+ * proof up to the file's root, before the torrent goes on.
+ */
+#define G_LOG_DOMAIN "tsr-torrent"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "tsr-merkle.h"
+#include "tsr-storage.h"
+#include "tsr-torrent-private.h"
+
+/* Hash requests answered on one connection, at most. */
+#define MAX_HASH_REQUESTS 8192
+/* Requests waiting for their tree, at most (per torrent). */
+#define MAX_WAITING 256
+/* Seconds before a hash request is asked of another peer. */
+#define HASH_REQUEST_TIMEOUT 10
+/* Hashes per request (BEP 52: should not be more). */
+#define HASHES_PER_REQUEST 512
+
+typedef struct
+{
+  char           *address;
+  TsrHashRequest  request;
+} Waiting;
+
+typedef struct
+{
+  guint    file;
+  gsize    n_pieces;
+  gsize    width;          /* the piece layer padded to a power of two */
+  guint8  *layer;          /* (owned) width hashes as they come */
+  guint    missing;        /* requests not answered yet */
+} FileNeed;
+
+typedef struct
+{
+  guint    need;           /* index into needs */
+  guint32  index;
+  guint32  count;
+  gint64   asked_at;       /* monotonic seconds, 0: not asked */
+  gboolean done;
+} Chunk;
+
+typedef struct
+{
+  TsrMetainfo *info;       /* (owned) */
+  GArray      *needs;      /* (element-type FileNeed) */
+  GArray      *chunks;     /* (element-type Chunk) */
+  guint        next_peer;  /* round robin */
+  guint        done_source;
+} HashFetch;
+
+static void
+waiting_free (Waiting *waiting)
+{
+  g_free (waiting->address);
+  g_free (waiting);
+}
+
+static void
+hash_fetch_free (HashFetch *fetch)
+{
+  guint i;
+
+  g_clear_handle_id (&fetch->done_source, g_source_remove);
+  for (i = 0; i < fetch->needs->len; i++)
+    g_free (g_array_index (fetch->needs, FileNeed, i).layer);
+  g_array_unref (fetch->needs);
+  g_array_unref (fetch->chunks);
+  tsr_metainfo_unref (fetch->info);
+  g_free (fetch);
+}
+
+void
+_tsr_torrent_hashes_free (TsrTorrent *self)
+{
+  g_clear_pointer (&self->merkle_trees, g_hash_table_unref);
+  g_clear_pointer (&self->hash_waiting, g_ptr_array_unref);
+  g_clear_pointer ((HashFetch **) &self->hash_fetch, hash_fetch_free);
+}
+
+/* Levels of 16 KiB blocks below a piece: the piece layer's number. */
+static guint
+piece_layer_of (guint64 piece_length)
+{
+  guint level = 0;
+
+  while (((guint64) TSR_MERKLE_BLOCK_SIZE << level) < piece_length)
+    level++;
+  return level;
+}
+
+static guint
+log2_of (gsize width)
+{
+  guint level = 0;
+
+  while (((gsize) 1 << level) < width)
+    level++;
+  return level;
+}
+
+static void
+send_hash_message (PeerData             *data,
+                   TsrWireType           type,
+                   const TsrHashRequest *request,
+                   const guint8         *hashes,
+                   gsize                 n_hashes)
+{
+  g_autoptr(GByteArray) framed = g_byte_array_new ();
+  TsrWireMessage message = { 0 };
+
+  /* The peer sends messages it does not know by their id and payload. */
+  tsr_wire_write_hash_message (framed, type, request, hashes, n_hashes);
+  message.type = TSR_WIRE_UNKNOWN;
+  message.unknown_id = (guint8) type;
+  message.data = framed->data + 5;
+  message.data_length = framed->len - 5;
+  tsr_peer_send (data->peer, &message);
+}
+
+/* The file with @root and a piece layer (longer than one piece). */
+static const TsrFile *
+find_file (TsrMetainfo  *info,
+           const guint8 *root)
+{
+  guint i;
+
+  for (i = 0; i < info->n_files; i++)
+    {
+      const TsrFile *file = &info->files[i];
+
+      if (file->has_pieces_root && file->length > info->piece_length && memcmp (file->pieces_root, root, 32) == 0)
+        return file;
+    }
+  return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Answering                                                           */
+
+typedef struct
+{
+  GBytes  *layer;          /* (owned) */
+  guint64  piece_length;
+  guint8   root[32];
+} BuildJob;
+
+static void
+build_job_free (BuildJob *job)
+{
+  g_bytes_unref (job->layer);
+  g_free (job);
+}
+
+static void
+build_run (GTask *task)
+{
+  BuildJob *job = g_task_get_task_data (task);
+  gsize size = 0;
+  const guint8 *layer = g_bytes_get_data (job->layer, &size);
+
+  g_task_return_pointer (task, tsr_merkle_tree_new (layer, size / 32, job->piece_length),
+                         (GDestroyNotify) tsr_merkle_tree_free);
+}
+
+static void answer (TsrTorrent *self, PeerData *data, const TsrHashRequest *request);
+
+static void
+on_tree_built (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  TsrTorrent *self = TSR_TORRENT (source);
+  BuildJob *job = g_task_get_task_data (G_TASK (result));
+  TsrMerkleTree *tree = g_task_propagate_pointer (G_TASK (result), NULL);
+  guint i, j;
+
+  if (self->merkle_trees == NULL || tree == NULL)
+    {
+      tsr_merkle_tree_free (tree);
+      return;
+    }
+  g_hash_table_replace (self->merkle_trees, g_bytes_new (job->root, 32), tree);
+  for (i = self->hash_waiting->len; i > 0; i--)
+    {
+      Waiting *waiting = g_ptr_array_index (self->hash_waiting, i - 1);
+
+      if (memcmp (waiting->request.pieces_root, job->root, 32) != 0)
+        continue;
+      for (j = 0; j < self->peers->len; j++)
+        {
+          PeerData *data = g_ptr_array_index (self->peers, j);
+
+          if (g_str_equal (tsr_peer_get_address (data->peer), waiting->address))
+            {
+              answer (self, data, &waiting->request);
+              break;
+            }
+        }
+      g_ptr_array_remove_index (self->hash_waiting, i - 1);
+    }
+}
+
+static void
+answer (TsrTorrent           *self,
+        PeerData             *data,
+        const TsrHashRequest *request)
+{
+  TsrMetainfo *info = self->info;
+  const TsrFile *file = info != NULL && info->has_v2 ? find_file (info, request->pieces_root) : NULL;
+  guint piece_layer = info != NULL ? piece_layer_of (info->piece_length) : 0;
+  g_autoptr(GBytes) key = NULL;
+  g_autoptr(GByteArray) hashes = NULL;
+  TsrMerkleTree *tree;
+
+  /* Block hashes (below the piece layer) are not kept: refused. */
+  if (file == NULL || request->base_layer < piece_layer || data->hash_requests >= MAX_HASH_REQUESTS)
+    {
+      send_hash_message (data, TSR_WIRE_HASH_REJECT, request, NULL, 0);
+      return;
+    }
+  key = g_bytes_new (request->pieces_root, 32);
+  if (self->merkle_trees == NULL)
+    {
+      self->merkle_trees = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref,
+                                                  (GDestroyNotify) tsr_merkle_tree_free);
+      self->hash_waiting = g_ptr_array_new_with_free_func ((GDestroyNotify) waiting_free);
+    }
+  if (!g_hash_table_lookup_extended (self->merkle_trees, key, NULL, (gpointer *) &tree))
+    {
+      GBytes *layer = info->piece_layers != NULL ? g_hash_table_lookup (info->piece_layers, key) : NULL;
+      g_autoptr(GTask) task = NULL;
+      BuildJob *job;
+
+      if (layer == NULL)
+        {
+          send_hash_message (data, TSR_WIRE_HASH_REJECT, request, NULL, 0);
+          return;
+        }
+      /* Being built: NULL until it is. */
+      g_hash_table_insert (self->merkle_trees, g_bytes_ref (key), NULL);
+      job = g_new0 (BuildJob, 1);
+      job->layer = g_bytes_ref (layer);
+      job->piece_length = info->piece_length;
+      memcpy (job->root, request->pieces_root, 32);
+      task = g_task_new (self, NULL, on_tree_built, NULL);
+      g_task_set_task_data (task, job, (GDestroyNotify) build_job_free);
+      tsr_io_pool_run (task, build_run);
+      tree = NULL;
+    }
+  if (tree == NULL)
+    {
+      Waiting *waiting;
+
+      if (self->hash_waiting->len >= MAX_WAITING)
+        {
+          send_hash_message (data, TSR_WIRE_HASH_REJECT, request, NULL, 0);
+          return;
+        }
+      waiting = g_new0 (Waiting, 1);
+      waiting->address = g_strdup (tsr_peer_get_address (data->peer));
+      waiting->request = *request;
+      g_ptr_array_add (self->hash_waiting, waiting);
+      return;
+    }
+  data->hash_requests++;
+  hashes = g_byte_array_new ();
+  if (tsr_merkle_tree_get_hashes (tree, request->base_layer - piece_layer, request->index, request->length,
+                                  request->proof_layers, hashes))
+    send_hash_message (data, TSR_WIRE_HASHES, request, hashes->data, hashes->len / 32);
+  else
+    send_hash_message (data, TSR_WIRE_HASH_REJECT, request, NULL, 0);
+}
+
+void
+_tsr_torrent_hashes_on_request (TsrTorrent           *self,
+                                PeerData             *data,
+                                const TsrWireMessage *message)
+{
+  TsrHashRequest request;
+
+  tsr_wire_read_hash_request (message->data, &request);
+  answer (self, data, &request);
+}
+
+/* ------------------------------------------------------------------ */
+/* Asking (a v2-only magnet)                                           */
+
+gboolean
+_tsr_torrent_hashes_fetch (TsrTorrent  *self,
+                           TsrMetainfo *info)
+{
+  HashFetch *fetch;
+  guint i;
+
+  fetch = g_new0 (HashFetch, 1);
+  fetch->info = tsr_metainfo_ref (info);
+  fetch->needs = g_array_new (FALSE, TRUE, sizeof (FileNeed));
+  fetch->chunks = g_array_new (FALSE, TRUE, sizeof (Chunk));
+  for (i = 0; i < info->n_files; i++)
+    {
+      const TsrFile *file = &info->files[i];
+      FileNeed need = { 0 };
+      guint32 index;
+      guint32 count;
+
+      if (!file->has_pieces_root || file->length <= info->piece_length)
+        continue;
+      need.file = i;
+      need.n_pieces = (gsize) ((file->length + info->piece_length - 1) / info->piece_length);
+      need.width = tsr_next_power_of_two (need.n_pieces);
+      need.layer = g_malloc0 (need.width * 32);
+      count = (guint32) MIN (need.width, HASHES_PER_REQUEST);
+      for (index = 0; index < need.width; index += count)
+        {
+          Chunk chunk = { 0 };
+
+          chunk.need = fetch->needs->len;
+          chunk.index = index;
+          chunk.count = count;
+          g_array_append_val (fetch->chunks, chunk);
+          need.missing++;
+        }
+      g_array_append_val (fetch->needs, need);
+    }
+  if (fetch->needs->len == 0)
+    {
+      hash_fetch_free (fetch);
+      return FALSE;
+    }
+  g_clear_pointer ((HashFetch **) &self->hash_fetch, hash_fetch_free);
+  self->hash_fetch = fetch;
+  _tsr_torrent_hashes_tick (self);
+  return TRUE;
+}
+
+void
+_tsr_torrent_hashes_tick (TsrTorrent *self)
+{
+  HashFetch *fetch = self->hash_fetch;
+  gint64 now = _tsr_torrent_now ();
+  guint piece_layer;
+  guint i;
+
+  if (fetch == NULL || self->peers->len == 0)
+    return;
+  piece_layer = piece_layer_of (fetch->info->piece_length);
+  for (i = 0; i < fetch->chunks->len; i++)
+    {
+      Chunk *chunk = &g_array_index (fetch->chunks, Chunk, i);
+      FileNeed *need = &g_array_index (fetch->needs, FileNeed, chunk->need);
+      TsrHashRequest request = { { 0 } };
+      PeerData *data = NULL;
+      guint tries;
+
+      if (chunk->done || (chunk->asked_at != 0 && now - chunk->asked_at < HASH_REQUEST_TIMEOUT))
+        continue;
+      for (tries = 0; tries < self->peers->len && data == NULL; tries++)
+        {
+          PeerData *candidate = g_ptr_array_index (self->peers, fetch->next_peer++ % self->peers->len);
+
+          if (candidate->shaken && !candidate->dropping)
+            data = candidate;
+        }
+      if (data == NULL)
+        return;
+      memcpy (request.pieces_root, fetch->info->files[need->file].pieces_root, 32);
+      request.base_layer = piece_layer;
+      request.index = chunk->index;
+      request.length = chunk->count;
+      /* Proof up to the root's children. */
+      request.proof_layers = log2_of (need->width) - 1;
+      send_hash_message (data, TSR_WIRE_HASH_REQUEST, &request, NULL, 0);
+      chunk->asked_at = MAX (now, 1);
+    }
+}
+
+static gboolean
+on_hashes_complete (gpointer user_data)
+{
+  TsrTorrent *self = user_data;
+  HashFetch *fetch = self->hash_fetch;
+  g_autoptr(TsrMetainfo) info = tsr_metainfo_ref (fetch->info);
+  guint i;
+
+  fetch->done_source = 0;
+  for (i = 0; i < fetch->needs->len; i++)
+    {
+      FileNeed *need = &g_array_index (fetch->needs, FileNeed, i);
+      g_autoptr(GBytes) layer = g_bytes_new (need->layer, need->n_pieces * 32);
+
+      tsr_metainfo_set_piece_layer (info, info->files[need->file].pieces_root, layer);
+    }
+  g_clear_pointer ((HashFetch **) &self->hash_fetch, hash_fetch_free);
+  _tsr_torrent_take_metainfo (self, info);
+  return G_SOURCE_REMOVE;
+}
+
+void
+_tsr_torrent_hashes_on_reply (TsrTorrent           *self,
+                              PeerData             *data,
+                              const TsrWireMessage *message)
+{
+  HashFetch *fetch = self->hash_fetch;
+  TsrHashRequest reply;
+  gsize n_hashes;
+  guint i;
+
+  if (fetch == NULL)
+    return;
+  tsr_wire_read_hash_request (message->data, &reply);
+  n_hashes = (message->data_length - TSR_WIRE_HASH_HEADER) / 32;
+  for (i = 0; i < fetch->chunks->len; i++)
+    {
+      Chunk *chunk = &g_array_index (fetch->chunks, Chunk, i);
+      FileNeed *need = &g_array_index (fetch->needs, FileNeed, chunk->need);
+      const guint8 *root = fetch->info->files[need->file].pieces_root;
+      const guint8 *hashes = message->data + TSR_WIRE_HASH_HEADER;
+
+      if (chunk->done || chunk->index != reply.index || chunk->count != reply.length ||
+          memcmp (root, reply.pieces_root, 32) != 0)
+        continue;
+      if (message->type == TSR_WIRE_HASH_REJECT)
+        {
+          /* Someone else is asked at the next tick. */
+          chunk->asked_at = 0;
+          return;
+        }
+      if (n_hashes < chunk->count ||
+          !tsr_merkle_verify_piece_hashes (root, need->n_pieces, chunk->index, chunk->count, hashes,
+                                           n_hashes - chunk->count))
+        {
+          g_debug ("%s: hashes that do not lead to the file's root", tsr_peer_get_address (data->peer));
+          chunk->asked_at = 0;
+          return;
+        }
+      memcpy (need->layer + (gsize) chunk->index * 32, hashes, (gsize) chunk->count * 32);
+      chunk->done = TRUE;
+      need->missing--;
+      break;
+    }
+  for (i = 0; i < fetch->needs->len; i++)
+    if (g_array_index (fetch->needs, FileNeed, i).missing > 0)
+      return;
+  /* Not from inside this peer's message: the metainfo drops it. */
+  if (fetch->done_source == 0)
+    fetch->done_source = g_idle_add (on_hashes_complete, self);
+}
