@@ -22,12 +22,14 @@ struct _TsrAddDialog
   AdwMessageDialog      parent_instance;
   TsrLibrary           *library;   /* (owned) */
   TsrMetainfo          *info;      /* (owned) */
+  TsrTorrent           *torrent;   /* (owned) (nullable) a magnet's, already in the library */
   char                 *path;      /* (owned) */
   char                 *folder;    /* (owned) */
   AdwActionRow         *folder_row;
   GtkWidget            *start;     /* GtkSwitch */
   GPtrArray            *checks;    /* (owned) GtkCheckButton per listed file, "file" data = index */
   GtkFileChooserNative *chooser;   /* (owned) (nullable) */
+  gboolean              answered;  /* one response only (closing after it must not cancel) */
 };
 
 G_DEFINE_FINAL_TYPE (TsrAddDialog, tsr_add_dialog, ADW_TYPE_MESSAGE_DIALOG)
@@ -75,8 +77,16 @@ tsr_add_dialog_response (AdwMessageDialog *dialog,
   GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
   guint i;
 
-  if (!g_str_equal (response, "add"))
+  if (self->answered)
     return;
+  self->answered = TRUE;
+  if (!g_str_equal (response, "add"))
+    {
+      /* A magnet's torrent was only waiting for this answer. */
+      if (self->torrent != NULL)
+        tsr_library_remove (self->library, self->torrent, FALSE);
+      return;
+    }
   priorities = g_new (guint8, MAX (self->info->n_files, 1));
   memset (priorities, TSR_PRIORITY_NORMAL, MAX (self->info->n_files, 1));
   for (i = 0; i < self->checks->len; i++)
@@ -86,6 +96,13 @@ tsr_add_dialog_response (AdwMessageDialog *dialog,
 
       if (!gtk_check_button_get_active (check))
         priorities[file] = TSR_PRIORITY_SKIP;
+    }
+  if (self->torrent != NULL)
+    {
+      if (!tsr_library_configure (self->library, self->torrent, self->folder, priorities,
+                                  gtk_switch_get_active (GTK_SWITCH (self->start)), &error) && TSR_IS_WINDOW (parent))
+        tsr_window_add_toast (TSR_WINDOW (parent), error->message);
+      return;
     }
   if (tsr_library_add_file (self->library, self->path, self->folder, !gtk_switch_get_active (GTK_SWITCH (self->start)),
                             priorities, &error) == NULL && TSR_IS_WINDOW (parent))
@@ -177,6 +194,7 @@ tsr_add_dialog_dispose (GObject *object)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
   g_clear_object (&self->library);
+  g_clear_object (&self->torrent);
   g_clear_pointer (&self->info, tsr_metainfo_unref);
   g_clear_pointer (&self->checks, g_ptr_array_unref);
   G_OBJECT_CLASS (tsr_add_dialog_parent_class)->dispose (object);
@@ -219,6 +237,23 @@ tsr_add_dialog_new (GtkWindow   *parent,
   self->library = g_object_ref (library);
   self->info = tsr_metainfo_ref (info);
   self->path = g_strdup (path);
+  self->folder = g_strdup (folder);
+  build (self, start);
+  return GTK_WIDGET (self);
+}
+
+GtkWidget *
+tsr_add_dialog_new_for_torrent (GtkWindow   *parent,
+                                TsrLibrary  *library,
+                                TsrTorrent  *torrent,
+                                const char  *folder,
+                                gboolean     start)
+{
+  TsrAddDialog *self = g_object_new (TSR_TYPE_ADD_DIALOG, "transient-for", parent, "modal", TRUE, NULL);
+
+  self->library = g_object_ref (library);
+  self->torrent = g_object_ref (torrent);
+  self->info = tsr_metainfo_ref (tsr_torrent_get_metainfo (torrent));
   self->folder = g_strdup (folder);
   build (self, start);
   return GTK_WIDGET (self);

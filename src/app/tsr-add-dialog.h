@@ -24,4 +24,13 @@ GtkWidget *tsr_add_dialog_new (GtkWindow   *parent,
                                const char  *folder,
                                gboolean     start);
 
+/* For a magnet's torrent whose metainfo just came (it waits, stopped):
+ * "Add" sets its folder and files and starts it if asked; "Cancel"
+ * removes it. */
+GtkWidget *tsr_add_dialog_new_for_torrent (GtkWindow   *parent,
+                                           TsrLibrary  *library,
+                                           TsrTorrent  *torrent,
+                                           const char  *folder,
+                                           gboolean     start);
+
 G_END_DECLS

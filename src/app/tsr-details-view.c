@@ -299,6 +299,8 @@ static const PeerColumn peer_columns[] = {
   { N_("Address"), "address", NULL, FALSE },
   { N_("Client"), "client", NULL, FALSE },
   { N_("Direction"), "direction", NULL, FALSE },
+  { N_("Source"), "source", NULL, FALSE },
+  { N_("Extensions"), "extensions", NULL, FALSE },
   { N_("Flags"), "flags", NULL, FALSE },
   { N_("Down"), "down-rate", G_CALLBACK (format_rate), TRUE },
   { N_("Up"), "up-rate", G_CALLBACK (format_rate), TRUE },
@@ -849,17 +851,30 @@ tracker_status (TsrDetailsView *self,
   g_autoptr(GDateTime) then = NULL;
   g_autofree char *time_text = NULL;
 
+  g_autofree char *announce = NULL;
+  gint64 downloaded = -1;
+
   if (log == NULL || !tsr_event_log_get_tracker (log, url, &when, &message, &seeders, &leechers))
-    return g_strdup (_("Not asked yet"));
-  then = g_date_time_new_from_unix_local (when);
-  time_text = g_date_time_format (then, "%X");
-  if (message != NULL)
-    /* TRANSLATORS: time of the last announce, then the tracker's error */
-    return g_strdup_printf (_("%s: %s"), time_text, message);
-  if (seeders >= 0 && leechers >= 0)
-    return g_strdup_printf (_("%s: %" G_GINT64_FORMAT " seeders, %" G_GINT64_FORMAT " leechers"), time_text,
-                            seeders, leechers);
-  return g_strdup_printf (_("%s: answered"), time_text);
+    announce = g_strdup (_("Not asked yet"));
+  else
+    {
+      then = g_date_time_new_from_unix_local (when);
+      time_text = g_date_time_format (then, "%X");
+      if (message != NULL)
+        /* TRANSLATORS: time of the last announce, then the tracker's error */
+        announce = g_strdup_printf (_("%s: %s"), time_text, message);
+      else if (seeders >= 0 && leechers >= 0)
+        announce = g_strdup_printf (_("%s: %" G_GINT64_FORMAT " seeders, %" G_GINT64_FORMAT " leechers"), time_text,
+                                    seeders, leechers);
+      else
+        announce = g_strdup_printf (_("%s: answered"), time_text);
+    }
+  /* BEP 48: the whole swarm's counts, when the tracker was scraped. */
+  if (log != NULL && tsr_event_log_get_scrape (log, url, &seeders, &leechers, &downloaded))
+    /* TRANSLATORS: the last announce's outcome, then the tracker's scrape counts */
+    return g_strdup_printf (_("%s · swarm: %" G_GINT64_FORMAT " seeders, %" G_GINT64_FORMAT " leechers, "
+                              "%" G_GINT64_FORMAT " downloads"), announce, seeders, leechers, downloaded);
+  return g_steal_pointer (&announce);
 }
 
 static void

@@ -27,6 +27,10 @@ typedef struct
   char   *message;    /* (nullable) the last error */
   gint64  seeders;
   gint64  leechers;
+  gboolean scraped;   /* BEP 48 counts below are known */
+  gint64  swarm_seeders;
+  gint64  swarm_leechers;
+  gint64  swarm_downloaded;
 } TrackerStatus;
 
 static void
@@ -43,13 +47,35 @@ set_tracker (TsrEventLog *self,
              gint64       seeders,
              gint64       leechers)
 {
-  TrackerStatus *status = g_new0 (TrackerStatus, 1);
+  TrackerStatus *status = g_hash_table_lookup (self->trackers, url);
 
+  if (status == NULL)
+    {
+      status = g_new0 (TrackerStatus, 1);
+      g_hash_table_insert (self->trackers, g_strdup (url), status);
+    }
   status->when = g_get_real_time () / G_USEC_PER_SEC;
+  g_free (status->message);
   status->message = g_strdup (message);
   status->seeders = seeders;
   status->leechers = leechers;
-  g_hash_table_replace (self->trackers, g_strdup (url), status);
+}
+
+gboolean
+tsr_event_log_get_scrape (TsrEventLog *self,
+                          const char  *url,
+                          gint64      *seeders,
+                          gint64      *leechers,
+                          gint64      *downloaded)
+{
+  TrackerStatus *status = g_hash_table_lookup (self->trackers, url);
+
+  if (status == NULL || !status->scraped)
+    return FALSE;
+  *seeders = status->swarm_seeders;
+  *leechers = status->swarm_leechers;
+  *downloaded = status->swarm_downloaded;
+  return TRUE;
 }
 
 gboolean
@@ -243,6 +269,28 @@ on_tracker_reply (TsrTorrent  *torrent,
 }
 
 static void
+on_scrape_reply (TsrTorrent  *torrent,
+                 const char  *url,
+                 gint64       seeders,
+                 gint64       leechers,
+                 gint64       downloaded,
+                 TsrEventLog *self)
+{
+  TrackerStatus *status = g_hash_table_lookup (self->trackers, url);
+
+  if (status == NULL)
+    {
+      status = g_new0 (TrackerStatus, 1);
+      status->seeders = status->leechers = -1;
+      g_hash_table_insert (self->trackers, g_strdup (url), status);
+    }
+  status->scraped = TRUE;
+  status->swarm_seeders = seeders;
+  status->swarm_leechers = leechers;
+  status->swarm_downloaded = downloaded;
+}
+
+static void
 on_tracker_error (TsrTorrent  *torrent,
                   const char  *url,
                   const char  *message,
@@ -312,6 +360,7 @@ tsr_event_log_new (TsrTorrent *torrent,
   g_signal_connect (torrent, "done", G_CALLBACK (on_done), self);
   g_signal_connect (torrent, "tracker-reply", G_CALLBACK (on_tracker_reply), self);
   g_signal_connect (torrent, "tracker-error", G_CALLBACK (on_tracker_error), self);
+  g_signal_connect (torrent, "scrape-reply", G_CALLBACK (on_scrape_reply), self);
   g_signal_connect (torrent, "limit-reached", G_CALLBACK (on_limit_reached), self);
   g_signal_connect (torrent, "peer-connected", G_CALLBACK (on_peer_connected), self);
   g_signal_connect (torrent, "peer-gone", G_CALLBACK (on_peer_gone), self);

@@ -41,6 +41,13 @@ guint        tsr_event_log_get_n_lines (TsrEventLog *self,
 /* What @url last answered: FALSE when it was never heard from. @message
  * is the error, or NULL after a good reply; counts are -1 when unknown;
  * @when is wall-clock seconds. */
+/* The tracker's last scrape (BEP 48): seeders, leechers and completed
+ * downloads in its swarm; FALSE when it was never scraped. */
+gboolean     tsr_event_log_get_scrape  (TsrEventLog *self,
+                                        const char  *url,
+                                        gint64      *seeders,
+                                        gint64      *leechers,
+                                        gint64      *downloaded);
 gboolean     tsr_event_log_get_tracker (TsrEventLog *self,
                                         const char  *url,
                                         gint64      *when,

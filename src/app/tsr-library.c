@@ -301,6 +301,11 @@ index_text (TsrLibrary *self)
 
           json_builder_set_member_name (builder, "magnet");
           json_builder_add_string_value (builder, magnet);
+          if (tsr_library_asks_after_metadata (torrent))
+            {
+              json_builder_set_member_name (builder, "ask");
+              json_builder_add_boolean_value (builder, TRUE);
+            }
         }
       json_builder_set_member_name (builder, "folder");
       json_builder_add_string_value (builder, tsr_torrent_get_folder (torrent));
@@ -521,6 +526,52 @@ on_metadata_received (TsrTorrent *torrent,
   tsr_io_pool_run (task, write_copy_run);
 }
 
+gboolean
+tsr_library_configure (TsrLibrary    *self,
+                       TsrTorrent    *torrent,
+                       const char    *folder,
+                       const guint8  *priorities,
+                       gboolean       start,
+                       GError       **error)
+{
+  TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
+  guint i;
+
+  if (g_mkdir_with_parents (folder, 0755) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), _("Cannot create the folder “%s”: %s"),
+                   folder, g_strerror (saved));
+      return FALSE;
+    }
+  if (!tsr_torrent_set_folder (torrent, folder, error))
+    return FALSE;
+  for (i = 0; priorities != NULL && info != NULL && i < info->n_files; i++)
+    tsr_torrent_set_file_priority (torrent, i, (TsrPriority) MIN (priorities[i], TSR_PRIORITY_HIGH));
+  g_object_set_data (G_OBJECT (torrent), "tsr-ask-after-metadata", NULL);
+  tsr_torrent_set_stop_after_metadata (torrent, FALSE);
+  if (start)
+    tsr_torrent_start (torrent);
+  save_quietly (self);
+  return TRUE;
+}
+
+void
+tsr_library_ask_after_metadata (TsrLibrary *self,
+                                TsrTorrent *torrent)
+{
+  g_object_set_data (G_OBJECT (torrent), "tsr-ask-after-metadata", GINT_TO_POINTER (TRUE));
+  tsr_torrent_set_stop_after_metadata (torrent, TRUE);
+  save_quietly (self);
+}
+
+gboolean
+tsr_library_asks_after_metadata (TsrTorrent *torrent)
+{
+  return g_object_get_data (G_OBJECT (torrent), "tsr-ask-after-metadata") != NULL;
+}
+
 TsrTorrent *
 tsr_library_add_magnet (TsrLibrary  *self,
                         const char  *uri,
@@ -652,8 +703,18 @@ tsr_library_restore (TsrLibrary *self)
           if (magnet == NULL)
             g_warning ("Cannot restore a magnet link: %s", load_error->message);
           else
-            set_up (self, tsr_session_add_magnet (self->session, magnet, folder),
-                    json_object_get_boolean_member_with_default (entry, "paused", FALSE), NULL, NULL);
+            {
+              TsrTorrent *torrent = tsr_session_add_magnet (self->session, magnet, folder);
+
+              /* Files and folder still to be chosen once the metainfo comes. */
+              if (json_object_get_boolean_member_with_default (entry, "ask", FALSE))
+                {
+                  g_object_set_data (G_OBJECT (torrent), "tsr-ask-after-metadata", GINT_TO_POINTER (TRUE));
+                  tsr_torrent_set_stop_after_metadata (torrent, TRUE);
+                }
+              set_up (self, torrent, json_object_get_boolean_member_with_default (entry, "paused", FALSE), NULL,
+                      NULL);
+            }
           continue;
         }
       /* The hash names a file: only hex digits, so no path can hide in it. */

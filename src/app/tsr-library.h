@@ -48,6 +48,18 @@ TsrTorrent  *tsr_library_add_magnet     (TsrLibrary  *self,
                                          const char  *folder,
                                          gboolean     paused,
                                          GError     **error);
+/* A magnet's torrent stops once its metainfo comes, for the add dialog
+ * (kept across restarts); tsr_library_configure then sets its folder and
+ * files, and starts it if @start. */
+void         tsr_library_ask_after_metadata  (TsrLibrary  *self,
+                                              TsrTorrent  *torrent);
+gboolean     tsr_library_asks_after_metadata (TsrTorrent  *torrent);
+gboolean     tsr_library_configure      (TsrLibrary    *self,
+                                         TsrTorrent    *torrent,
+                                         const char    *folder,
+                                         const guint8  *priorities,
+                                         gboolean       start,
+                                         GError       **error);
 TsrTorrent  *tsr_library_find           (TsrLibrary  *self,
                                          const guint8 *info_hash);
 void         tsr_library_start          (TsrLibrary  *self,

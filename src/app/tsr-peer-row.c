@@ -19,6 +19,8 @@ struct _TsrPeerRow
   char    *address;
   char    *client;
   char    *direction;
+  char    *source;
+  char    *extensions;
   char    *flags;
   guint64  down_rate;
   guint64  up_rate;
@@ -37,6 +39,8 @@ enum
   PROP_ADDRESS,
   PROP_CLIENT,
   PROP_DIRECTION,
+  PROP_SOURCE,
+  PROP_EXTENSIONS,
   PROP_FLAGS,
   PROP_DOWN_RATE,
   PROP_UP_RATE,
@@ -68,6 +72,12 @@ tsr_peer_row_get_property (GObject    *object,
       break;
     case PROP_DIRECTION:
       g_value_set_string (value, self->direction);
+      break;
+    case PROP_SOURCE:
+      g_value_set_string (value, self->source);
+      break;
+    case PROP_EXTENSIONS:
+      g_value_set_string (value, self->extensions);
       break;
     case PROP_FLAGS:
       g_value_set_string (value, self->flags);
@@ -106,6 +116,8 @@ tsr_peer_row_finalize (GObject *object)
   g_free (self->address);
   g_free (self->client);
   g_free (self->direction);
+  g_free (self->source);
+  g_free (self->extensions);
   g_free (self->flags);
   g_free (self->requests);
   G_OBJECT_CLASS (tsr_peer_row_parent_class)->finalize (object);
@@ -123,6 +135,8 @@ tsr_peer_row_class_init (TsrPeerRowClass *klass)
   properties[PROP_ADDRESS] = g_param_spec_string ("address", NULL, NULL, NULL, flags);
   properties[PROP_CLIENT] = g_param_spec_string ("client", NULL, NULL, NULL, flags);
   properties[PROP_DIRECTION] = g_param_spec_string ("direction", NULL, NULL, NULL, flags);
+  properties[PROP_SOURCE] = g_param_spec_string ("source", NULL, NULL, NULL, flags);
+  properties[PROP_EXTENSIONS] = g_param_spec_string ("extensions", NULL, NULL, NULL, flags);
   properties[PROP_FLAGS] = g_param_spec_string ("flags", NULL, NULL, NULL, flags);
   properties[PROP_DOWN_RATE] = g_param_spec_uint64 ("down-rate", NULL, NULL, 0, G_MAXUINT64, 0, flags);
   properties[PROP_UP_RATE] = g_param_spec_uint64 ("up-rate", NULL, NULL, 0, G_MAXUINT64, 0, flags);
@@ -195,6 +209,8 @@ row_update (TsrPeerRow        *self,
   g_object_freeze_notify (G_OBJECT (self));
   set_string (self, &self->client, g_strdup (info->client), PROP_CLIENT);
   set_string (self, &self->direction, g_strdup (info->incoming ? _("In") : _("Out")), PROP_DIRECTION);
+  set_string (self, &self->source, g_strdup (tsr_peer_source_to_string (info->source)), PROP_SOURCE);
+  set_string (self, &self->extensions, g_strdup (info->extensions), PROP_EXTENSIONS);
   set_string (self, &self->flags, flags_of (info), PROP_FLAGS);
   /* TRANSLATORS: requests in flight: ours to the peer / the peer's to us */
   set_string (self, &self->requests, g_strdup_printf (_("%u / %u"), info->requests_out, info->requests_in),

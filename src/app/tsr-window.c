@@ -233,6 +233,31 @@ on_selection_changed (GtkSelectionModel *model,
   update_actions (self);
 }
 
+static gboolean on_test_response (gpointer user_data);
+
+/* A magnet added with "ask before adding" has its files now: the add
+ * dialog, for them and the folder. */
+static void
+on_magnet_metadata (TsrTorrent *torrent,
+                    TsrWindow  *self)
+{
+  g_autofree char *folder = NULL;
+  GtkWidget *dialog;
+
+  if (!tsr_library_asks_after_metadata (torrent))
+    return;
+  folder = g_strdup (tsr_torrent_get_folder (torrent));
+  dialog = tsr_add_dialog_new_for_torrent (GTK_WINDOW (self), self->library, torrent, folder,
+                                           !g_settings_get_boolean (self->settings, "start-paused"));
+  gtk_window_present (GTK_WINDOW (dialog));
+  if (g_getenv ("TESSERA_TEST_ADD_RESPONSE") != NULL)
+    {
+      printf ("add-dialog %s\n", tsr_torrent_get_metainfo (torrent)->display_name);
+      fflush (stdout);
+      g_timeout_add (500, on_test_response, g_object_ref (dialog));
+    }
+}
+
 static void
 on_torrents_changed (GListModel *model,
                      guint       position,
@@ -248,7 +273,11 @@ on_torrents_changed (GListModel *model,
       g_autoptr(TsrTorrent) torrent = g_list_model_get_item (model, i);
 
       if (!tsr_torrent_has_metainfo (torrent))
-        g_signal_connect_object (torrent, "metadata-received", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+        {
+          g_signal_connect_object (torrent, "metadata-received", G_CALLBACK (update_actions), self,
+                                   G_CONNECT_SWAPPED);
+          g_signal_connect_object (torrent, "metadata-received", G_CALLBACK (on_magnet_metadata), self, 0);
+        }
     }
   gtk_stack_set_visible_child_name (self->main_stack, g_list_model_get_n_items (model) > 0 ? "list" : "empty");
   update_actions (self);
@@ -335,8 +364,11 @@ tsr_window_add_magnet (TsrWindow  *self,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *folder = default_folder (self);
+  gboolean ask = g_settings_get_boolean (self->settings, "ask-where-to-save");
+  /* Asking: it fetches its metainfo at once, then waits for the dialog. */
   TsrTorrent *torrent = tsr_library_add_magnet (self->library, uri, folder,
-                                                g_settings_get_boolean (self->settings, "start-paused"), &error);
+                                                !ask && g_settings_get_boolean (self->settings, "start-paused"),
+                                                &error);
 
   if (torrent == NULL)
     {
@@ -345,6 +377,8 @@ tsr_window_add_magnet (TsrWindow  *self,
       tsr_window_add_toast (self, message);
       return FALSE;
     }
+  if (ask)
+    tsr_library_ask_after_metadata (self->library, torrent);
   return TRUE;
 }
 

@@ -254,6 +254,7 @@ tsr_peer_info_free (TsrPeerInfo *info)
     return;
   g_free (info->address);
   g_free (info->client);
+  g_free (info->extensions);
   g_free (info);
 }
 
@@ -277,6 +278,21 @@ tsr_torrent_dup_peer_infos (TsrTorrent *self)
       info->client = data->client != NULL ? g_strdup (data->client)
                                           : tsr_peer_id_describe (tsr_peer_get_id (data->peer));
       info->incoming = !data->dialed;
+      if (!data->dialed || !tsr_peer_pool_get_source (self->pool, info->address, &info->source))
+        info->source = TSR_PEER_SOURCE_INCOMING;
+      {
+        GString *extensions = g_string_new (NULL);
+
+        if (state->fast)
+          g_string_append (extensions, "Fast");
+        if (state->extended)
+          g_string_append (extensions, extensions->len > 0 ? ", BEP 10" : "BEP 10");
+        if (data->ut_metadata != 0)
+          g_string_append (extensions, ", ut_metadata");
+        if (data->ut_pex != 0)
+          g_string_append (extensions, ", ut_pex");
+        info->extensions = g_string_free (extensions, FALSE);
+      }
       info->am_choking = state->am_choking;
       info->am_interested = state->am_interested;
       info->peer_choking = state->peer_choking;

@@ -69,6 +69,7 @@ static void check_limits (TsrTorrent *self);
 static gint64 now_seconds (void);
 static void apply_file_priorities (TsrTorrent *self);
 static void fail (TsrTorrent *self, const char *message);
+static void set_state (TsrTorrent *self, TsrTorrentState state);
 static PeerData *find_peer (TsrTorrent *self, TsrPeer *peer);
 static Piece *start_piece (TsrTorrent *self, guint index);
 static void request_block (PeerData *data, Piece *piece, guint block);
@@ -478,7 +479,14 @@ _tsr_torrent_take_metainfo (TsrTorrent  *self,
           self->file_priority[i] = TSR_PRIORITY_SKIP;
       }
   apply_file_priorities (self);
-  /* The tracker object stays: same hash, same trackers. */
+  /* The tracker object stays: same hash, same trackers. Asked to, the
+   * torrent stops here, for someone to choose files and folder. */
+  if (self->state == TSR_TORRENT_FETCHING && self->stop_after_metadata)
+    {
+      if (self->tracker != NULL)
+        tsr_tracker_stop (self->tracker);
+      set_state (self, TSR_TORRENT_STOPPED);
+    }
   g_signal_emit (self, signals[SIGNAL_METADATA], 0);
   _tsr_torrent_notify_view (self);
   if (self->state == TSR_TORRENT_FETCHING)
@@ -486,6 +494,38 @@ _tsr_torrent_take_metainfo (TsrTorrent  *self,
       self->state = TSR_TORRENT_STOPPED;
       tsr_torrent_start (self);
     }
+}
+
+void
+tsr_torrent_set_stop_after_metadata (TsrTorrent *self,
+                                     gboolean    stop)
+{
+  self->stop_after_metadata = stop;
+}
+
+gboolean
+tsr_torrent_set_folder (TsrTorrent  *self,
+                        const char  *folder,
+                        GError     **error)
+{
+  if ((self->state != TSR_TORRENT_STOPPED && self->state != TSR_TORRENT_QUEUED) || self->pending_writes > 0 ||
+      tsr_bitfield_count (self->have) > 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                   _("The folder of a running torrent, or of one with data, is changed by moving its data"));
+      return FALSE;
+    }
+  g_free (self->folder);
+  self->folder = g_strdup (folder);
+  if (self->info != NULL)
+    {
+      g_clear_object (&self->storage);
+      self->storage = tsr_storage_new (self->info, folder);
+      tsr_storage_set_direct_io (self->storage, TRUE);
+      tsr_read_cache_free (self->read_cache);
+      self->read_cache = tsr_read_cache_new (self->storage, TSR_TORRENT_READ_CACHE);
+    }
+  return TRUE;
 }
 
 const guint8 *

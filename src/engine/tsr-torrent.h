@@ -37,6 +37,8 @@ typedef struct
   char     *address;
   char     *client;            /* from BEP 10 "v", else decoded from the peer id */
   gboolean  incoming;          /* it dialled us */
+  TsrPeerSource source;        /* how we learned of it (TSR_PEER_SOURCE_INCOMING: it came to us) */
+  char     *extensions;        /* what it speaks beyond BEP 3, e.g. "Fast, ut_metadata, ut_pex" */
   gboolean  am_choking;
   gboolean  am_interested;
   gboolean  peer_choking;
@@ -111,6 +113,15 @@ TsrTorrent      *tsr_torrent_new              (TsrMetainfo        *info,
 TsrTorrent      *tsr_torrent_new_from_magnet  (const TsrMagnet    *magnet,
                                                const char         *folder,
                                                const guint8       *peer_id);
+/* A magnet's torrent stops once its metainfo came ("metadata-received"
+ * finds it stopped), instead of going on to download. */
+void             tsr_torrent_set_stop_after_metadata (TsrTorrent  *self,
+                                                      gboolean     stop);
+/* Where a stopped torrent with no data yet keeps its files (a torrent
+ * with data moves it: tsr_torrent_move_data_async). */
+gboolean         tsr_torrent_set_folder       (TsrTorrent         *self,
+                                               const char         *folder,
+                                               GError            **error);
 /* (nullable): NULL while a magnet's metainfo is being fetched. */
 TsrMetainfo     *tsr_torrent_get_metainfo     (TsrTorrent         *self);
 gboolean         tsr_torrent_has_metainfo     (TsrTorrent         *self);

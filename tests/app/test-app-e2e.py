@@ -200,4 +200,51 @@ def test_open_download_notify_restore(d):
             stop_process(process)
 
 
+def test_magnet_link(d):
+    """A magnet link opened by the desktop (D-Bus Open): the row fetches
+    the metainfo from the seeder named in x.pe, then the add dialog asks
+    (answered "Add"), the data comes, and the index names it by hash."""
+    started = []
+    try:
+        src = os.path.join(d, "src")
+        write(os.path.join(src, "payload", "big.bin"), pseudo_random(3 * 1024 * 1024 + 7, 3))
+        write(os.path.join(src, "payload", "dir", "small.txt"), pseudo_random(555, 4))
+        torrent = os.path.join(d, "payload.torrent")
+        cli("create", "-q", "-p", "64k", "-o", torrent, os.path.join(src, "payload"), check=True)
+        info_hash = json.loads(cli("show", "--json", torrent, check=True).stdout)["info_hash"]
+        seeder = Peer(src, torrent)
+        started.append(seeder.process)
+        seeder.wait_for("done", 60)
+
+        home = os.path.join(d, "home")
+        downloads = os.path.join(home, "Downloads")
+        os.makedirs(downloads)
+        write(os.path.join(home, ".config", "user-dirs.dirs"), b'XDG_DOWNLOAD_DIR="$HOME/Downloads"\n')
+        env = app_env(home)
+        app = Lines([APP], env=env)
+        started.append(app.process)
+        app.wait_for(lambda line: line == "window-mapped", 30, "window")
+
+        magnet = f"magnet:?xt=urn:btih:{info_hash}&dn=payload&x.pe=127.0.0.1:{seeder.port}"
+        launch = subprocess.run(["gapplication", "launch", APP_ID, magnet], env=env, capture_output=True, timeout=30)
+        assert launch.returncode == 0, launch.stderr
+        app.wait_for(lambda line: line == "add-dialog payload", 60, "the add dialog after the metainfo")
+        app.wait_for(lambda line: line == "torrent-done payload", 90, "completion")
+        assert tree_digest(os.path.join(downloads, "payload")) == tree_digest(os.path.join(src, "payload"))
+
+        quit_run = subprocess.run(["gapplication", "action", APP_ID, "quit"], env=env, capture_output=True,
+                                  timeout=30)
+        assert quit_run.returncode == 0, quit_run.stderr
+        assert app.process.wait(timeout=30) == 0
+        data = os.path.join(home, ".local", "share", "tessera")
+        with open(os.path.join(data, "torrents.json")) as f:
+            entries = json.load(f)["torrents"]
+        assert [e.get("hash") for e in entries] == [info_hash], entries
+        saved = os.path.join(data, "torrents", info_hash + ".torrent")
+        assert json.loads(cli("show", "--json", saved, check=True).stdout)["info_hash"] == info_hash
+    finally:
+        for process in reversed(started):
+            stop_process(process)
+
+
 tap.run_all(globals())

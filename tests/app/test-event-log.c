@@ -65,6 +65,24 @@ test_streams_and_bound (void)
   torrent_text = tsr_event_log_dup_text (log, TSR_LOG_TORRENT);
   g_assert_nonnull (strstr (torrent_text, "3 seeders, 4 leechers"));
 
+  /* A scrape (BEP 48) keeps the announce's outcome and adds the swarm's. */
+  {
+    gint64 seeders = 0, leechers = 0, downloaded = 0, when = 0;
+    const char *message = NULL;
+
+    g_assert_false (tsr_event_log_get_scrape (log, "http://127.0.0.1:1/announce", &seeders, &leechers, &downloaded));
+    g_signal_emit_by_name (torrent, "scrape-reply", "http://127.0.0.1:1/announce", (gint64) 30, (gint64) 40,
+                           (gint64) 500);
+    g_assert_true (tsr_event_log_get_scrape (log, "http://127.0.0.1:1/announce", &seeders, &leechers, &downloaded));
+    g_assert_cmpint (seeders, ==, 30);
+    g_assert_cmpint (leechers, ==, 40);
+    g_assert_cmpint (downloaded, ==, 500);
+    g_assert_true (tsr_event_log_get_tracker (log, "http://127.0.0.1:1/announce", &when, &message, &seeders,
+                                              &leechers));
+    g_assert_cmpint (seeders, ==, 3);
+    g_assert_cmpint (leechers, ==, 4);
+  }
+
   /* Three lines at most: the oldest go first. */
   for (i = 0; i < 5; i++)
     {

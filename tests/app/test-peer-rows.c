@@ -18,6 +18,8 @@ info_new (const char *address,
 
   info->address = g_strdup (address);
   info->client = g_strdup ("Tessera 0.1.0");
+  info->source = TSR_PEER_SOURCE_PEX;
+  info->extensions = g_strdup ("Fast, BEP 10, ut_pex");
   info->down_rate = down_rate;
   info->am_interested = TRUE;
   info->peer_choking = TRUE;
@@ -69,6 +71,12 @@ test_in_place (void)
   g_object_get (kept, "flags", &flags, NULL);
   /* Interested in it, choked by it. */
   g_assert_cmpstr (flags, ==, "d");
+  g_free (flags);
+  g_object_get (kept, "source", &flags, NULL);
+  g_assert_cmpstr (flags, ==, tsr_peer_source_to_string (TSR_PEER_SOURCE_PEX));
+  g_free (flags);
+  g_object_get (kept, "extensions", &flags, NULL);
+  g_assert_cmpstr (flags, ==, "Fast, BEP 10, ut_pex");
   g_free (flags);
   g_signal_connect_swapped (kept, "notify::down-rate", G_CALLBACK (count_notify), &rate_notes);
   g_signal_connect_swapped (kept, "notify::client", G_CALLBACK (count_notify), &client_notes);
