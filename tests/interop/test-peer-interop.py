@@ -581,6 +581,54 @@ def test_status_line_on_a_terminal(d):
         seeder.stop()
 
 
+def test_magnets_with_aria2(d):
+    """Magnet links (BEP 9) with aria2c, met through opentracker: aria2c
+    fetches the metadata and the data from a Tessera seeder, then Tessera
+    fetches both from an aria2c seeder."""
+    src, _ = make_payload(d)
+    root = os.path.join(src, "payload")
+    probe = os.path.join(d, "probe.torrent")
+    cli("create", "-q", "-p", "256k", "-o", probe, root, check=True)
+    info_hash = json.loads(cli("show", "--json", probe, check=True).stdout)["info_hash"]
+    tracker = OpenTracker(d, [info_hash])
+    url = f"http://127.0.0.1:{tracker.port}/announce"
+    torrent = os.path.join(d, "aria.torrent")
+    cli("create", "-q", "-p", "256k", "-t", url, "-o", torrent, root, check=True)
+    magnet = f"magnet:?xt=urn:btih:{info_hash}&dn=payload&tr={url}"
+    other = peer = None
+    try:
+        peer = Peer(src, torrent, tracker_flag=False)
+        peer.wait_for("done", 60)
+        peer.wait_for("tracker-reply", 30)
+        dst = os.path.join(d, "aria-dst")
+        os.mkdir(dst)
+        other = aria2c(dst, magnet, free_port(__import__("socket").SOCK_STREAM), seed=False)
+        try:
+            status = other.wait(timeout=DEADLINE)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("aria2c did not finish a magnet download from Tessera")
+        assert status == 0, other.stderr.read()
+        assert tree_digest(os.path.join(dst, "payload")) == tree_digest(root)
+        peer.stop()
+        peer = None
+
+        other = aria2c(src, torrent, free_port(__import__("socket").SOCK_STREAM), seed=True)
+        time.sleep(2)   # let aria2c check its data and announce
+        dst = os.path.join(d, "tessera-dst")
+        os.mkdir(dst)
+        peer = Peer(dst, magnet, "--exit-when-done", tracker_flag=False)
+        peer.wait_for("metadata", 60)
+        peer.wait_for("done", DEADLINE)
+        assert peer.process.wait(timeout=30) == 0
+        assert tree_digest(dst) == tree_digest(src)
+    finally:
+        if peer:
+            peer.stop()
+        if other:
+            stop_process(other)
+        tracker.stop()
+
+
 def test_aria2_seeds_tessera(d):
     aria2_swarm(d, True)
 

@@ -70,8 +70,9 @@ class Transmission:
         stop_process(self.process)
 
 
-def exchange(d, transmission_seeds):
-    src, _ = make_payload(d, big=256 * 1024 * 1024 + 12345)
+def exchange(d, transmission_seeds, magnet=False):
+    """@magnet: the leecher is given a magnet link (BEP 9), not the file."""
+    src, _ = make_payload(d, big=(24 if magnet else 256) * 1024 * 1024 + 12345)
     root = os.path.join(src, "payload")
     os.chmod(d, 0o755)
     ns = Namespace()
@@ -92,6 +93,7 @@ def exchange(d, transmission_seeds):
         cli("create", "-q", "-p", "256k", "-t", f"http://{ns.host_ip}:{port}/announce", "-o", torrent, root,
             check=True)
         os.chmod(torrent, 0o644)
+        link = f"magnet:?xt=urn:btih:{info_hash}&dn=payload&tr=http://{ns.host_ip}:{port}/announce"
         dst = os.path.join(d, "dst")
         os.makedirs(dst, mode=0o777)
         if transmission_seeds:
@@ -101,7 +103,9 @@ def exchange(d, transmission_seeds):
             while not transmission.done():
                 assert time.monotonic() < end, "transmission did not verify its data"
                 time.sleep(0.5)
-            peer = Peer(dst, torrent, "--exit-when-done", tracker_flag=False, bind=ns.host_ip)
+            peer = Peer(dst, link if magnet else torrent, "--exit-when-done", tracker_flag=False, bind=ns.host_ip)
+            if magnet:
+                peer.wait_for("metadata", 60)
             peer.wait_for("done", DEADLINE)
             assert peer.process.wait(timeout=30) == 0
         else:
@@ -109,7 +113,7 @@ def exchange(d, transmission_seeds):
             peer.wait_for("done", 60)
             peer.wait_for("tracker-reply", 30)
             transmission = Transmission(ns, d, dst)
-            transmission.remote("-a", torrent)
+            transmission.remote("-a", link if magnet else torrent)
             end = time.monotonic() + DEADLINE
             while not transmission.done():
                 assert time.monotonic() < end, "transmission did not finish: " + transmission.remote("-t", "1", "-i")
@@ -137,6 +141,14 @@ def test_transmission_seeds_tessera(d):
 
 def test_tessera_seeds_transmission(d):
     exchange(d, False)
+
+
+def test_magnet_from_transmission(d):
+    exchange(d, True, magnet=True)
+
+
+def test_magnet_to_transmission(d):
+    exchange(d, False, magnet=True)
 
 
 tap.run_all(globals())
