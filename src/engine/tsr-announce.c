@@ -20,29 +20,6 @@
 
 G_DEFINE_QUARK (tsr-announce-error-quark, tsr_announce_error)
 
-/* Unreserved characters (RFC 3986) stay; every other byte is escaped. */
-static void
-append_escaped (GString      *out,
-                const guint8 *data,
-                gsize         length)
-{
-  static const char hex[] = "0123456789ABCDEF";
-  gsize i;
-
-  for (i = 0; i < length; i++)
-    {
-      guint8 c = data[i];
-
-      if (g_ascii_isalnum (c) || c == '-' || c == '.' || c == '_' || c == '~')
-        g_string_append_c (out, (char) c);
-      else
-        {
-          g_string_append_c (out, '%');
-          g_string_append_c (out, hex[c >> 4]);
-          g_string_append_c (out, hex[c & 15]);
-        }
-    }
-}
 
 char *
 tsr_announce_build_url (const char               *announce_url,
@@ -56,9 +33,9 @@ tsr_announce_build_url (const char               *announce_url,
   out = g_string_new (announce_url);
   g_string_append_c (out, strchr (announce_url, '?') != NULL ? '&' : '?');
   g_string_append (out, "info_hash=");
-  append_escaped (out, request->info_hash, 20);
+  tsr_uri_append_escaped (out, request->info_hash, 20);
   g_string_append (out, "&peer_id=");
-  append_escaped (out, request->peer_id, 20);
+  tsr_uri_append_escaped (out, request->peer_id, 20);
   g_string_append_printf (out, "&port=%u&uploaded=%" G_GUINT64_FORMAT "&downloaded=%" G_GUINT64_FORMAT
                           "&left=%" G_GUINT64_FORMAT "&corrupt=0&key=%08X&compact=1&no_peer_id=1",
                           request->port, request->uploaded, request->downloaded, request->left, request->key);
@@ -69,7 +46,7 @@ tsr_announce_build_url (const char               *announce_url,
   if (request->tracker_id != NULL)
     {
       g_string_append (out, "&trackerid=");
-      append_escaped (out, (const guint8 *) request->tracker_id, strlen (request->tracker_id));
+      tsr_uri_append_escaped (out, (const guint8 *) request->tracker_id, strlen (request->tracker_id));
     }
   return g_string_free (out, FALSE);
 }
@@ -341,7 +318,7 @@ tsr_scrape_build_url (const char   *announce_url,
   g_string_append (out, slash + 1 + strlen ("announce"));
   g_string_append_c (out, query != NULL ? '&' : '?');
   g_string_append (out, "info_hash=");
-  append_escaped (out, info_hash, 20);
+  tsr_uri_append_escaped (out, info_hash, 20);
   return g_string_free (out, FALSE);
 }
 

@@ -274,3 +274,26 @@ tsr_tune_memory (void)
   mallopt (M_MMAP_THRESHOLD, 256 * 1024);
 #endif
 }
+
+void
+tsr_uri_append_escaped (GString      *out,
+                        const guint8 *data,
+                        gsize         length)
+{
+  static const char hex[] = "0123456789ABCDEF";
+  gsize i;
+
+  for (i = 0; i < length; i++)
+    {
+      guint8 c = data[i];
+
+      if (g_ascii_isalnum (c) || c == '-' || c == '.' || c == '_' || c == '~')
+        g_string_append_c (out, (char) c);
+      else
+        {
+          g_string_append_c (out, '%');
+          g_string_append_c (out, hex[c >> 4]);
+          g_string_append_c (out, hex[c & 15]);
+        }
+    }
+}

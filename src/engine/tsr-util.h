@@ -43,6 +43,12 @@ gboolean  tsr_parse_size        (const char   *text,
  * characters. */
 char     *tsr_quote_for_message (const char  *data,
                                  gsize        length);
+/* Appends @data percent-encoded: RFC 3986 unreserved characters stay,
+ * every other byte is escaped (so '/', '?', '#', '%' and spaces in it
+ * cannot change a URL). */
+void      tsr_uri_append_escaped (GString      *out,
+                                  const guint8 *data,
+                                  gsize         length);
 
 /* For a program's main(): buffers of 256 KiB and more (pieces) are
  * mapped on their own and given back to the system when freed. glibc

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "tsr-bencode.h"
+#include "tsr-util.h"
 #include "tsr-web-seed.h"
 
 /* Seconds without progress before a request fails (our own session). */
@@ -126,30 +127,6 @@ fetch_free (gpointer data)
 /* ------------------------------------------------------------------ */
 /* URLs                                                                */
 
-/* RFC 3986 unreserved characters stay; every other byte is escaped, so
- * '/', '?', '#', '%' and spaces inside a name cannot change the URL. */
-static void
-append_escaped (GString      *out,
-                const guint8 *data,
-                gsize         length)
-{
-  static const char hex[] = "0123456789ABCDEF";
-  gsize i;
-
-  for (i = 0; i < length; i++)
-    {
-      guint8 c = data[i];
-
-      if (g_ascii_isalnum (c) || c == '-' || c == '.' || c == '_' || c == '~')
-        g_string_append_c (out, (char) c);
-      else
-        {
-          g_string_append_c (out, '%');
-          g_string_append_c (out, hex[c >> 4]);
-          g_string_append_c (out, hex[c & 15]);
-        }
-    }
-}
 
 static void
 append_escaped_string (GString          *out,
@@ -158,7 +135,7 @@ append_escaped_string (GString          *out,
   gsize length = 0;
   const guint8 *data = tsr_bencode_get_string (node, &length);
 
-  append_escaped (out, data, length);
+  tsr_uri_append_escaped (out, data, length);
 }
 
 /* The torrent's name as tsr-metainfo reads it: "name.utf-8" when valid. */
@@ -210,7 +187,7 @@ walk_tree (const TsrBencode *node,
           g_ptr_array_add (paths, g_strndup (prefix->str, prefix->len - 1));
           continue;
         }
-      append_escaped (prefix, key, key_length);
+      tsr_uri_append_escaped (prefix, key, key_length);
       g_string_append_c (prefix, '/');
       if (!walk_tree (child, prefix, paths, depth + 1))
         return FALSE;
@@ -282,7 +259,7 @@ collect_display_paths (TsrMetainfo *info)
       GString *out = g_string_new (NULL);
 
       if (!info->multi_file)
-        append_escaped (out, (const guint8 *) display, strlen (display));
+        tsr_uri_append_escaped (out, (const guint8 *) display, strlen (display));
       else
         {
           g_auto(GStrv) parts = g_strsplit (display, "/", -1);
@@ -291,7 +268,7 @@ collect_display_paths (TsrMetainfo *info)
             {
               if (j > 0)
                 g_string_append_c (out, '/');
-              append_escaped (out, (const guint8 *) parts[j], strlen (parts[j]));
+              tsr_uri_append_escaped (out, (const guint8 *) parts[j], strlen (parts[j]));
             }
         }
       g_ptr_array_add (paths, g_string_free (out, FALSE));
@@ -340,7 +317,7 @@ dup_piece_url (TsrWebSeed *self,
 
   g_string_append_c (url, strchr (self->url, '?') != NULL ? '&' : '?');
   g_string_append (url, "info_hash=");
-  append_escaped (url, self->info->info_hash, 20);
+  tsr_uri_append_escaped (url, self->info->info_hash, 20);
   g_string_append_printf (url, "&piece=%u", index);
   return g_string_free (url, FALSE);
 }

@@ -16,39 +16,11 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
 from tsrtest import Tap, bencode, cli, need_cli  # noqa: E402
 from tsrpeers import DEADLINE, OpenTracker, Peer, make_payload, tree_digest  # noqa: E402
+from tsrlt import lt, lt_seed, lt_session  # noqa: E402
 
 need_cli()
-try:
-    import libtorrent as lt
-except ImportError:
-    print("Bail out! python3-libtorrent is missing: install the Debian package python3-libtorrent")
-    sys.exit(1)
 
 tap = Tap()
-
-
-def lt_session(**extra):
-    settings = {
-        "listen_interfaces": "127.0.0.1:0",
-        "enable_dht": False, "enable_lsd": False, "enable_upnp": False, "enable_natpmp": False,
-        "enable_outgoing_utp": False, "enable_incoming_utp": False,
-        "allow_multiple_connections_per_ip": True,
-        "alert_mask": 0,
-    }
-    settings.update(extra)
-    return lt.session(settings)
-
-
-def lt_seed(session, torrent, save_path):
-    params = lt.add_torrent_params()
-    params.ti = lt.torrent_info(torrent)
-    params.save_path = save_path
-    handle = session.add_torrent(params)
-    end = time.monotonic() + 60
-    while not handle.status().is_seeding:
-        assert time.monotonic() < end, "libtorrent did not finish checking its data"
-        time.sleep(0.05)
-    return handle
 
 
 def show(torrent):

@@ -18,36 +18,13 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
 from tsrtest import Tap, cli, need_cli, pseudo_random, read_terminal, write  # noqa: E402
 from tsrpeers import DEADLINE, HostilePeer, OpenTracker, Peer, free_port, make_payload, stop_process, tree_digest  # noqa: E402
+from tsrlt import lt, lt_add, lt_session  # noqa: E402
 
 need_cli()
-try:
-    import libtorrent as lt
-except ImportError:
-    print("Bail out! python3-libtorrent is missing: install the Debian package python3-libtorrent")
-    sys.exit(1)
 
 tap = Tap()
 # The transfers between two clients carry a few hundred MiB; the rest 27 MiB.
 BIG = 256 * 1024 * 1024 + 12345
-
-
-def lt_session():
-    return lt.session({
-        "listen_interfaces": "127.0.0.1:0",
-        "enable_dht": False, "enable_lsd": False, "enable_upnp": False, "enable_natpmp": False,
-        "enable_outgoing_utp": False, "enable_incoming_utp": False,
-        "allow_multiple_connections_per_ip": True,
-        "alert_mask": 0,
-    })
-
-
-def lt_add(session, torrent, save_path, seed_mode=False):
-    params = lt.add_torrent_params()
-    params.ti = lt.torrent_info(torrent)
-    params.save_path = save_path
-    if seed_mode:
-        params.flags |= lt.torrent_flags.seed_mode
-    return session.add_torrent(params)
 
 
 def test_tessera_to_tessera(d):
