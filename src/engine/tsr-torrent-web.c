@@ -117,6 +117,8 @@ on_fetched (GObject      *source,
   piece->first_free = piece->n_blocks;
   g_ptr_array_add (piece->senders, g_strdup (tsr_web_seed_get_url (data->seed)));
   self->downloaded += piece->size;
+  /* Download limits count web seeds too (and the session's, through it). */
+  tsr_limiter_consume (self->down, piece->size);
   _tsr_torrent_piece_complete (self, piece);
   _tsr_torrent_web_seeds_tick (self);
 }
@@ -150,7 +152,7 @@ _tsr_torrent_web_seeds_tick (TsrTorrent *self)
       if (self->state != TSR_TORRENT_DOWNLOADING || data->piece >= 0 ||
           !tsr_web_seed_is_ready (data->seed, now) ||
           tsr_peer_pool_get_ban (self->pool, tsr_web_seed_get_url (data->seed), now) != NULL ||
-          !_tsr_torrent_under_piece_budget (self))
+          !_tsr_torrent_under_piece_budget (self) || tsr_limiter_get_allowance (self->down) == 0)
         continue;
       if (all == NULL)
         {

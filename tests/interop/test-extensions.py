@@ -683,6 +683,28 @@ def test_web_seed_alone(d):
     assert "206" in log, "the web seed was never asked for a range"
 
 
+def test_web_seed_rate_limit(d):
+    """--down-rate holds for web seeds too."""
+    src, _ = make_payload(d, big=8 * 1024 * 1024)
+    size = sum(os.path.getsize(os.path.join(base, name)) for base, _, names in os.walk(src) for name in names)
+    dst = os.path.join(d, "dst")
+    os.mkdir(dst)
+    server = WebServer(src)
+    leecher = None
+    try:
+        torrent = web_torrent(d, src, f"http://127.0.0.1:{server.port}/")
+        start = time.monotonic()
+        leecher = Peer(dst, torrent, "--exit-when-done", "--down-rate", "2m")
+        leecher.wait_for("done", DEADLINE)
+        elapsed = time.monotonic() - start
+        assert tree_digest(dst) == tree_digest(src)
+        assert elapsed >= 0.7 * size / (2 << 20), f"{size} bytes in {elapsed:.2f} s beat a 2 MiB/s limit"
+    finally:
+        if leecher:
+            leecher.stop()
+        server.stop()
+
+
 def test_web_seed_without_ranges(d):
     """A server that ignores Range (whole files, 200) still serves: each
     piece is cut from the file as it streams by."""
