@@ -289,3 +289,19 @@ tsr_merkle_verify_piece_hashes (const guint8  root[32],
     }
   return memcmp (node, root, 32) == 0;
 }
+
+const guint8 *
+tsr_merkle_tree_get_node (const TsrMerkleTree *tree,
+                          guint                level,
+                          gsize                index)
+{
+  if (level >= tree->n_levels || index >= (tree->width >> level))
+    return NULL;
+  return tree->levels[level] + index * 32;
+}
+
+guint
+tsr_merkle_tree_get_n_levels (const TsrMerkleTree *tree)
+{
+  return tree->n_levels;
+}

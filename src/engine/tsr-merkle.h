@@ -60,6 +60,11 @@ TsrMerkleTree *tsr_merkle_tree_new        (const guint8        *layer,
                                            guint64              piece_length);
 void           tsr_merkle_tree_free       (TsrMerkleTree       *tree);
 const guint8  *tsr_merkle_tree_get_root   (const TsrMerkleTree *tree);
+/* The hash at @level above the piece layer, @index in it; NULL past it. */
+const guint8  *tsr_merkle_tree_get_node   (const TsrMerkleTree *tree,
+                                           guint                level,
+                                           gsize                index);
+guint          tsr_merkle_tree_get_n_levels (const TsrMerkleTree *tree);
 /* The hashes of a "hashes" message answering a request at @level above
  * the piece layer: @count hashes from @index, then the uncles of
  * @proof_layers (BEP 52: the first log2(count) - 1 are implied by the

@@ -15,6 +15,8 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include <nettle/sha2.h>
+
 #include "tsr-merkle.h"
 #include "tsr-storage.h"
 #include "tsr-torrent-private.h"
@@ -177,6 +179,168 @@ build_run (GTask *task)
 
 static void answer (TsrTorrent *self, PeerData *data, const TsrHashRequest *request);
 
+/* Block hashes (BEP 52 base layer 0) are not kept: a request for them
+ * reads the piece on a worker and hashes its blocks. */
+typedef struct
+{
+  TsrStorage     *storage;      /* (owned) */
+  guint           piece;
+  gsize           piece_size;
+  guint           blocks;       /* per piece: 1 << piece layer */
+  char           *address;      /* (owned) who asked */
+  TsrHashRequest  request;
+  guint8         *leaves;       /* (owned) blocks hashes, zero past the data */
+} LeafJob;
+
+static void
+leaf_job_free (LeafJob *job)
+{
+  g_object_unref (job->storage);
+  g_free (job->address);
+  g_free (job->leaves);
+  g_free (job);
+}
+
+static void
+leaf_run (GTask *task)
+{
+  LeafJob *job = g_task_get_task_data (task);
+  TsrMetainfo *info = tsr_storage_get_metainfo (job->storage);
+  g_autofree guint8 *data = g_malloc (MAX (job->piece_size, 1));
+  guint8 root[32];
+  GError *error = NULL;
+
+  if (!tsr_storage_read (job->storage, (guint64) job->piece * info->piece_length, data, job->piece_size, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  job->leaves = g_malloc0 ((gsize) job->blocks * 32);
+  /* Hashes the blocks into leaves; the rest stay zero (BEP 52 padding). */
+  tsr_merkle_hash_piece (data, job->piece_size, info->piece_length, G_MAXUINT64, job->leaves, root);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_leaves (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  TsrTorrent *self = TSR_TORRENT (source);
+  LeafJob *job = g_task_get_task_data (G_TASK (result));
+  const TsrFile *file = self->info != NULL ? find_file (self->info, job->request.pieces_root) : NULL;
+  g_autoptr(GByteArray) hashes = g_byte_array_new ();
+  TsrMerkleTree *tree = NULL;
+  PeerData *data = NULL;
+  guint piece_layer = self->info != NULL ? piece_layer_of (self->info->piece_length) : 0;
+  guint32 count = job->request.length;
+  guint32 first = job->request.index % job->blocks;
+  guint h = log2_of (count);
+  g_autofree guint8 *level = NULL;
+  guint i;
+
+  for (i = 0; i < self->peers->len && data == NULL; i++)
+    if (g_str_equal (tsr_peer_get_address (((PeerData *) g_ptr_array_index (self->peers, i))->peer), job->address))
+      data = g_ptr_array_index (self->peers, i);
+  if (data == NULL)
+    return;
+  if (file != NULL && self->merkle_trees != NULL)
+    {
+      g_autoptr(GBytes) key = g_bytes_new (job->request.pieces_root, 32);
+
+      tree = g_hash_table_lookup (self->merkle_trees, key);
+    }
+  if (!g_task_propagate_boolean (G_TASK (result), NULL) || tree == NULL)
+    {
+      send_hash_message (data, TSR_WIRE_HASH_REJECT, &job->request, NULL, 0);
+      return;
+    }
+  g_byte_array_append (hashes, job->leaves + (gsize) first * 32, count * 32);
+  /* Uncles: inside the piece from the leaves, then from the file's tree. */
+  level = g_memdup2 (job->leaves, (gsize) job->blocks * 32);
+  {
+    gsize width = job->blocks;
+    guint at_level = 0;
+
+    for (i = h > 0 ? h - 1 : 0; i < job->request.proof_layers; i++)
+      {
+        guint ancestor = i + 1;
+        gsize sibling = ((gsize) job->request.index >> ancestor) ^ 1;
+
+        if (ancestor < piece_layer)
+          {
+            /* Fold the piece's levels up to this one. */
+            while (at_level < ancestor)
+              {
+                gsize j;
+
+                for (j = 0; j < width / 2; j++)
+                  {
+                    struct sha256_ctx ctx;
+
+                    sha256_init (&ctx);
+                    sha256_update (&ctx, 64, level + 2 * j * 32);
+                    sha256_digest (&ctx, 32, level + j * 32);
+                  }
+                width /= 2;
+                at_level++;
+              }
+            g_byte_array_append (hashes, level + (sibling % width) * 32, 32);
+          }
+        else
+          {
+            const guint8 *node = tsr_merkle_tree_get_node (tree, ancestor - piece_layer, sibling);
+
+            if (node == NULL || ancestor - piece_layer + 1 >= tsr_merkle_tree_get_n_levels (tree))
+              {
+                send_hash_message (data, TSR_WIRE_HASH_REJECT, &job->request, NULL, 0);
+                return;
+              }
+            g_byte_array_append (hashes, node, 32);
+          }
+      }
+  }
+  data->hash_requests++;
+  send_hash_message (data, TSR_WIRE_HASHES, &job->request, hashes->data, hashes->len / 32);
+}
+
+/* A request for block hashes within one piece we have (BEP 52: what a
+ * peer asks after a piece of ours failed its check). */
+static void
+answer_leaves (TsrTorrent           *self,
+               PeerData             *data,
+               const TsrHashRequest *request,
+               const TsrFile        *file,
+               TsrMerkleTree        *tree)
+{
+  guint piece_layer = piece_layer_of (self->info->piece_length);
+  guint32 blocks = 1u << piece_layer;
+  guint32 count = request->length;
+  guint64 file_pieces = (file->length + self->info->piece_length - 1) / self->info->piece_length;
+  guint piece = (guint) (file->offset / self->info->piece_length) + request->index / blocks;
+  g_autoptr(GTask) task = NULL;
+  LeafJob *job;
+
+  if (request->base_layer != 0 || count < 2 || count > blocks || (count & (count - 1)) != 0 ||
+      request->index % count != 0 || request->index / blocks >= file_pieces ||
+      (guint64) request->proof_layers + 2 > piece_layer + tsr_merkle_tree_get_n_levels (tree) ||
+      !tsr_bitfield_get (self->have, piece) || data->hash_requests >= MAX_HASH_REQUESTS)
+    {
+      send_hash_message (data, TSR_WIRE_HASH_REJECT, request, NULL, 0);
+      return;
+    }
+  job = g_new0 (LeafJob, 1);
+  job->storage = g_object_ref (self->storage);
+  job->piece = piece;
+  job->piece_size = tsr_metainfo_get_piece_size (self->info, piece);
+  job->blocks = blocks;
+  job->address = g_strdup (tsr_peer_get_address (data->peer));
+  job->request = *request;
+  task = g_task_new (self, self->cancellable, on_leaves, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) leaf_job_free);
+  tsr_io_pool_run (task, leaf_run);
+}
+
 static void
 on_tree_built (GObject      *source,
                GAsyncResult *result,
@@ -225,8 +389,9 @@ answer (TsrTorrent           *self,
   g_autoptr(GByteArray) hashes = NULL;
   TsrMerkleTree *tree;
 
-  /* Block hashes (below the piece layer) are not kept: refused. */
-  if (file == NULL || request->base_layer < piece_layer || data->hash_requests >= MAX_HASH_REQUESTS)
+  /* Below the piece layer only the leaves are served (BEP 52 asks no more). */
+  if (file == NULL || (request->base_layer < piece_layer && request->base_layer != 0) ||
+      data->hash_requests >= MAX_HASH_REQUESTS)
     {
       send_hash_message (data, TSR_WIRE_HASH_REJECT, request, NULL, 0);
       return;
@@ -273,6 +438,11 @@ answer (TsrTorrent           *self,
       waiting->address = g_strdup (tsr_peer_get_address (data->peer));
       waiting->request = *request;
       g_ptr_array_add (self->hash_waiting, waiting);
+      return;
+    }
+  if (request->base_layer < piece_layer)
+    {
+      answer_leaves (self, data, request, file, tree);
       return;
     }
   data->hash_requests++;

@@ -589,6 +589,66 @@ def test_allowed_fast_and_suggest_taken(d):
         server.close()
 
 
+def test_block_hashes_served(d):
+    """BEP 52 hash requests for block hashes (base layer 0) of a v2 file:
+    answered from the data with the proof up to the file's root, which
+    this test computes on its own; a layer between blocks and pieces is
+    refused."""
+    import hashlib
+    from tsrtest import pseudo_random, write
+    src = os.path.join(d, "src")
+    data = pseudo_random(1024 * 1024 + 5000, 9)
+    write(os.path.join(src, "one.bin"), data)
+    torrent = os.path.join(d, "v2.torrent")
+    cli("create", "-q", "-f", "--v2", "-p", "64k", "-o", torrent, os.path.join(src, "one.bin"), check=True)
+    blocks = [hashlib.sha256(data[i:i + 16384]).digest() for i in range(0, len(data), 16384)]
+    width = 1
+    while width < len(blocks):
+        width *= 2
+    level = blocks + [bytes(32)] * (width - len(blocks))
+    tree = [level]
+    while len(level) > 1:
+        level = [hashlib.sha256(level[i] + level[i + 1]).digest() for i in range(0, len(level), 2)]
+        tree.append(level)
+    root = tree[-1][0]
+    seeder = Peer(src, torrent)
+    try:
+        seeder.wait_for("done", 60)
+        peer = FastPeer(socket.create_connection(("127.0.0.1", seeder.port)),
+                        bytes.fromhex(show(torrent)["info_hash_v2"])[:20])
+        peer.send(15)
+
+        def ask(base, index, count, proof):
+            peer.send(21, root + struct.pack(">IIII", base, index, count, proof))
+            while True:
+                message = peer.next(10)
+                assert message is not None, "no answer to a hash request"
+                if message[0] in (22, 23):
+                    assert message[1][:48] == root + struct.pack(">IIII", base, index, count, proof)
+                    return message[0], [message[1][i:i + 32] for i in range(48, len(message[1]), 32)]
+
+        # 4 blocks a piece (layer 2), 17 pieces, 128 leaves: 7 levels.
+        for index, count in ((64, 4), (12, 4), (2, 2)):
+            kind, hashes = ask(0, index, count, 6)
+            assert kind == 22, f"block hashes {index}+{count} refused"
+            assert hashes[:count] == tree[0][index:index + count], index
+            node, at, height = None, index, 0
+            sub = hashes[:count]
+            while len(sub) > 1:
+                sub = [hashlib.sha256(sub[i] + sub[i + 1]).digest() for i in range(0, len(sub), 2)]
+                height += 1
+            node, at = sub[0], index >> height
+            for uncle in hashes[count:]:
+                node = hashlib.sha256(node + uncle if at % 2 == 0 else uncle + node).digest()
+                at //= 2
+            assert node == root, f"the proof of {index}+{count} does not reach the root"
+        kind, _ = ask(1, 0, 2, 5)
+        assert kind == 23, "a layer between blocks and pieces was answered"
+        peer.sock.close()
+    finally:
+        seeder.stop()
+
+
 def lsd_pair(d, private):
     """BEP 14 between two namespaces of the test's own: a leecher that
     knows no peer, then a seeder; both with --lsd. Returns whether the
