@@ -10,12 +10,14 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
 #include "tsr-creator.h"
 #include "tsr-storage.h"
 #include "tsr-test-util.h"
+#include "tsr-torrent.h"
 #include "tsr-web-seed.h"
 
 typedef enum
@@ -920,6 +922,72 @@ test_http_seed_needs_v1 (Fixture       *f,
   g_assert_cmpuint (f->requests->len, ==, 0);
 }
 
+/* A torrent whose only source is a web seed (BEP 19 url-list, or BEP 17
+ * httpseeds with the data at "/seed") downloads all of it; the peers view
+ * lists the seed with its source. */
+static void
+torrent_from_seed (Fixture  *f,
+                   gboolean  http_seed)
+{
+  g_autofree char *url = g_strconcat (f->base, http_seed ? "/seed" : "/files", NULL);
+  g_autofree char *downloads = g_build_filename (f->dir, "downloads", NULL);
+  g_autoptr(TsrTorrent) torrent = NULL;
+  g_autoptr(GPtrArray) infos = NULL;
+  g_autoptr(TsrStorage) got = NULL;
+  g_autoptr(TsrStorage) want = NULL;
+  g_autofree char *www = g_build_filename (f->www, NULL);
+  static const guint8 peer_id[20] = "-TE0100-webseedtest0";
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  TsrPeerInfo *info = NULL;
+  guint i;
+
+  g_ptr_array_add (http_seed ? f->info->http_seeds : f->info->web_seeds, g_strdup (url));
+  f->mode = http_seed ? SERVE_PIECES : SERVE_RANGES;
+  g_assert_cmpint (g_mkdir (downloads, 0755), ==, 0);
+  torrent = tsr_torrent_new (f->info, downloads, peer_id);
+  tsr_torrent_start (torrent);
+  while (tsr_torrent_get_state (torrent) != TSR_TORRENT_SEEDING && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  g_assert_cmpint (tsr_torrent_get_state (torrent), ==, TSR_TORRENT_SEEDING);
+  g_assert_cmpuint (tsr_torrent_get_pieces_have (torrent), ==, f->info->piece_count);
+  /* Every byte as served. */
+  got = tsr_storage_new (f->info, downloads);
+  want = tsr_storage_new (f->info, www);
+  for (i = 0; i < f->info->piece_count; i++)
+    {
+      gsize size = tsr_metainfo_get_piece_size (f->info, i);
+      g_autofree guint8 *a = g_malloc (size);
+      g_autofree guint8 *b = g_malloc (size);
+
+      g_assert_true (tsr_storage_read (got, (guint64) i * f->info->piece_length, a, size, NULL));
+      g_assert_true (tsr_storage_read (want, (guint64) i * f->info->piece_length, b, size, NULL));
+      g_assert_cmpmem (a, size, b, size);
+    }
+  infos = tsr_torrent_dup_peer_infos (torrent);
+  for (i = 0; i < infos->len; i++)
+    if (((TsrPeerInfo *) g_ptr_array_index (infos, i))->source == TSR_PEER_SOURCE_WEB_SEED)
+      info = g_ptr_array_index (infos, i);
+  g_assert_nonnull (info);
+  g_assert_cmpstr (info->address, ==, url);
+  g_assert_cmpuint (info->downloaded, >=, f->info->total_length);
+  tsr_torrent_stop (torrent);
+}
+
+static void
+test_torrent_from_web_seed (Fixture       *f,
+                            gconstpointer  data)
+{
+  torrent_from_seed (f, FALSE);
+}
+
+static void
+test_torrent_from_http_seed (Fixture       *f,
+                             gconstpointer  data)
+{
+  torrent_from_seed (f, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -957,6 +1025,10 @@ main (int   argc,
   ADD ("/web-seed/http-seed/wait", v1, test_http_seed_wait);
   ADD ("/web-seed/http-seed/wrong-length", v1, test_http_seed_wrong_length);
   ADD ("/web-seed/http-seed/needs-v1", v2, test_http_seed_needs_v1);
+  ADD ("/web-seed/torrent/v1", v1, test_torrent_from_web_seed);
+  ADD ("/web-seed/torrent/v2", v2, test_torrent_from_web_seed);
+  ADD ("/web-seed/torrent/hybrid", hybrid, test_torrent_from_web_seed);
+  ADD ("/web-seed/torrent/http-seed", v1, test_torrent_from_http_seed);
 #undef ADD
 
   return g_test_run ();

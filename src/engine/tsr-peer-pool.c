@@ -201,6 +201,8 @@ tsr_peer_source_to_string (TsrPeerSource source)
       return C_("peer source", "Local network");
     case TSR_PEER_SOURCE_INCOMING:
       return C_("peer source", "Incoming");
+    case TSR_PEER_SOURCE_WEB_SEED:
+      return C_("peer source", "Web seed");
     default:
       return C_("peer source", "Unknown");
     }

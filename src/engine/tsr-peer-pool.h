@@ -21,6 +21,7 @@ typedef enum
   TSR_PEER_SOURCE_PEX,       /* BEP 11: another peer told us */
   TSR_PEER_SOURCE_LSD,       /* BEP 14: seen on the local network */
   TSR_PEER_SOURCE_INCOMING,  /* it connected to us and told its port (BEP 10 "p") */
+  TSR_PEER_SOURCE_WEB_SEED,  /* not a peer: an HTTP server (BEP 19, 17); never in the pool */
 } TsrPeerSource;
 
 typedef struct

@@ -224,6 +224,9 @@ gboolean  _tsr_torrent_under_piece_budget (TsrTorrent   *self);
 /* tsr-torrent-web.c: web seeds (BEP 19, BEP 17) */
 void     _tsr_torrent_web_seeds_tick          (TsrTorrent     *self);
 guint64  _tsr_torrent_web_seeds_rate          (TsrTorrent     *self);
+/* The web seeds that sent something or are fetching, as peers-view rows. */
+void     _tsr_torrent_web_seeds_add_infos     (TsrTorrent     *self,
+                                               GPtrArray      *infos);
 void     _tsr_torrent_web_seeds_free          (TsrTorrent     *self);
 
 /* tsr-torrent-ext.c: BEP 10 extensions (ut_metadata, ut_pex) */

@@ -310,6 +310,7 @@ tsr_torrent_dup_peer_infos (TsrTorrent *self)
       info->connected_seconds = now - data->connected_at;
       g_ptr_array_add (infos, info);
     }
+  _tsr_torrent_web_seeds_add_infos (self, infos);
   return infos;
 }
 

@@ -185,3 +185,31 @@ _tsr_torrent_web_seeds_rate (TsrTorrent *self)
     rate += ((WebSeedData *) g_ptr_array_index (self->web_seeds, i))->rate;
   return rate;
 }
+
+void
+_tsr_torrent_web_seeds_add_infos (TsrTorrent *self,
+                                  GPtrArray  *infos)
+{
+  guint i;
+
+  for (i = 0; self->web_seeds != NULL && i < self->web_seeds->len; i++)
+    {
+      WebSeedData *data = g_ptr_array_index (self->web_seeds, i);
+      TsrPeerInfo *info;
+
+      if (data->piece < 0 && tsr_web_seed_get_bytes_received (data->seed) == 0)
+        continue;
+      info = g_new0 (TsrPeerInfo, 1);
+      info->address = g_strdup (tsr_web_seed_get_url (data->seed));
+      info->client = g_strdup (tsr_web_seed_is_http_seed (data->seed) ? _("HTTP seed (BEP 17)") : _("Web seed (BEP 19)"));
+      info->source = TSR_PEER_SOURCE_WEB_SEED;
+      info->extensions = g_strdup ("");
+      info->down_rate = data->rate;
+      info->downloaded = tsr_web_seed_get_bytes_received (data->seed);
+      info->progress = 1.0;
+      info->requests_out = data->piece >= 0 ? 1 : 0;
+      info->peer_interested = FALSE;
+      info->am_interested = TRUE;
+      g_ptr_array_add (infos, info);
+    }
+}
