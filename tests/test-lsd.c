@@ -317,6 +317,40 @@ receive_text (TsrLsd         *lsd,
   _tsr_lsd_receive (lsd, (const guint8 *) text, strlen (text), source);
 }
 
+/* A host that sends more than 60 messages in a minute is not heard past
+ * them; another host still is. */
+static void
+test_receive_flood (void)
+{
+  g_autoptr(TsrLsd) lsd = tsr_lsd_new_full (6881, NULL, NULL, TSR_LSD_PORT, NULL);
+  g_autoptr(GPtrArray) heard = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GInetAddress) flooder = g_inet_address_new_from_string ("192.0.2.9");
+  g_autoptr(GInetAddress) other = g_inet_address_new_from_string ("192.0.2.10");
+  g_autoptr(GSocketAddress) from_flooder = g_inet_socket_address_new (flooder, 6771);
+  g_autoptr(GSocketAddress) from_other = g_inet_socket_address_new (other, 6771);
+  guint8 held[20];
+  guint i;
+
+  g_signal_connect (lsd, "peer", G_CALLBACK (on_peer), heard);
+  make_hash (held, 1);
+  tsr_lsd_add_torrent (lsd, held);
+  /* 100 messages, each naming another port: 60 are taken. */
+  for (i = 0; i < 100; i++)
+    {
+      g_autofree char *text = tsr_lsd_message_build ("239.192.152.143:6771", (guint16) (7000 + i), held, 1, "f");
+
+      receive_text (lsd, text, from_flooder);
+    }
+  g_assert_cmpuint (heard->len, ==, 60);
+  {
+    g_autofree char *text = tsr_lsd_message_build ("239.192.152.143:6771", 9000, held, 1, "o");
+
+    receive_text (lsd, text, from_other);
+  }
+  g_assert_cmpuint (heard->len, ==, 61);
+  g_assert_true (heard_has (heard, held, "192.0.2.10:9000"));
+}
+
 /* Without sockets (both groups off): only the filter is at work. */
 static void
 test_receive_filters (void)
@@ -726,6 +760,7 @@ main (int    argc,
   g_test_add_func ("/lsd/codec/tolerant", test_codec_tolerant);
   g_test_add_func ("/lsd/codec/rejects", test_codec_rejects);
   g_test_add_func ("/lsd/receive/filters", test_receive_filters);
+  g_test_add_func ("/lsd/receive/flood", test_receive_flood);
   g_test_add_func ("/lsd/live/ipv4-loopback", test_live_ipv4_loopback);
   g_test_add_func ("/lsd/live/batches-and-pace", test_live_batches_and_pace);
   g_test_add_func ("/lsd/live/ipv6-namespace", test_live_ipv6_namespace);

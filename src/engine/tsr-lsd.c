@@ -316,7 +316,48 @@ struct _TsrLsd
   gint64        last_sent;       /* monotonic µs; 0: never */
   gint64        interval;        /* µs between two announces of a torrent */
   gint64        gap;             /* µs between two messages */
+  GHashTable   *heard;           /* (owned) sender host → Heard: messages taken per minute */
 };
+
+/* Messages taken from one host a minute, at most (libtorrent sends one
+ * per torrent); and hosts remembered, at most. */
+#define MAX_HEARD_PER_MINUTE 60
+#define MAX_HEARD_HOSTS 1024
+
+typedef struct
+{
+  gint64 since;   /* monotonic µs: start of its minute */
+  guint  count;
+} Heard;
+
+/* A flood from one host (or a spoofing one) costs a lookup, not work. */
+static gboolean
+take_from (TsrLsd         *self,
+           GSocketAddress *source)
+{
+  g_autofree char *host = NULL;
+  gint64 now = g_get_monotonic_time ();
+  Heard *heard;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (source))
+    return FALSE;
+  host = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (source)));
+  heard = g_hash_table_lookup (self->heard, host);
+  if (heard == NULL)
+    {
+      if (g_hash_table_size (self->heard) >= MAX_HEARD_HOSTS)
+        g_hash_table_remove_all (self->heard);
+      heard = g_new0 (Heard, 1);
+      heard->since = now;
+      g_hash_table_insert (self->heard, g_steal_pointer (&host), heard);
+    }
+  if (now - heard->since >= 60 * G_USEC_PER_SEC)
+    {
+      heard->since = now;
+      heard->count = 0;
+    }
+  return ++heard->count <= MAX_HEARD_PER_MINUTE;
+}
 
 G_DEFINE_FINAL_TYPE (TsrLsd, tsr_lsd, G_TYPE_OBJECT)
 
@@ -641,6 +682,8 @@ _tsr_lsd_receive (TsrLsd         *self,
   g_return_if_fail (TSR_IS_LSD (self));
   g_return_if_fail (G_IS_SOCKET_ADDRESS (source));
 
+  if (!take_from (self, source))
+    return;
   message = tsr_lsd_message_parse (data, length, &error);
   if (message == NULL)
     {
@@ -741,6 +784,7 @@ tsr_lsd_finalize (GObject *object)
   TsrLsd *self = TSR_LSD (object);
 
   g_hash_table_unref (self->torrents);
+  g_hash_table_unref (self->heard);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self->group4);
   g_free (self->group6);
@@ -846,6 +890,7 @@ tsr_lsd_init (TsrLsd *self)
 {
   g_snprintf (self->cookie, sizeof self->cookie, "%08x%08x", g_random_int (), g_random_int ());
   self->torrents = g_hash_table_new_full (hash_hash, hash_equal, NULL, g_free);
+  self->heard = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->lsd_port = TSR_LSD_PORT;
   self->interval = (gint64) ANNOUNCE_INTERVAL_MS * 1000;
   self->gap = (gint64) MIN_GAP_MS * 1000;
