@@ -16,7 +16,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
 from tsrtest import Tap, bencode, cli, need_cli  # noqa: E402
 from tsrpeers import DEADLINE, OpenTracker, Peer, make_payload, tree_digest  # noqa: E402
-from tsrlt import lt, lt_seed, lt_session  # noqa: E402
+from tsrlt import lt, lt_download, lt_seed, lt_session  # noqa: E402
 
 need_cli()
 
@@ -120,14 +120,7 @@ def test_libtorrent_magnet_from_tessera(d):
         params = lt.parse_magnet_uri(f"magnet:?xt=urn:btih:{show(torrent)['info_hash']}")
         params.save_path = dst
         handle = session.add_torrent(params)
-        handle.connect_peer(("127.0.0.1", seeder.port))
-        end = time.monotonic() + DEADLINE
-        while not handle.status().is_seeding:
-            assert time.monotonic() < end, \
-                f"libtorrent stuck: metadata {handle.status().has_metadata}, {handle.status().progress:.2%}"
-            if handle.status().num_peers == 0:
-                handle.connect_peer(("127.0.0.1", seeder.port))
-            time.sleep(0.1)
+        lt_download(handle, ("127.0.0.1", seeder.port), DEADLINE, "magnet from Tessera")
         assert tree_digest(dst) == tree_digest(src)
     finally:
         seeder.stop()
@@ -342,13 +335,7 @@ def v2_transfer(d, kind):
         params.ti = lt.torrent_info(torrent)
         params.save_path = os.path.join(d, "lt")
         handle = other.add_torrent(params)
-        handle.connect_peer(("127.0.0.1", seeder.port))
-        end = time.monotonic() + DEADLINE
-        while not handle.status().is_seeding:
-            assert time.monotonic() < end, f"libtorrent stuck at {handle.status().progress:.2%} ({kind})"
-            if handle.status().num_peers == 0:
-                handle.connect_peer(("127.0.0.1", seeder.port))
-            time.sleep(0.1)
+        lt_download(handle, ("127.0.0.1", seeder.port), DEADLINE, f"{kind} from Tessera")
         assert tree_digest(os.path.join(d, "lt")) == tree_digest(src)
     finally:
         for peer in (leecher, seeder):
@@ -383,14 +370,7 @@ def test_v2_magnet_with_libtorrent(d):
         params = lt.parse_magnet_uri(magnet)
         params.save_path = os.path.join(d, "lt")
         handle = other.add_torrent(params)
-        handle.connect_peer(("127.0.0.1", seeder.port))
-        end = time.monotonic() + DEADLINE
-        while not handle.status().is_seeding:
-            assert time.monotonic() < end, \
-                f"libtorrent stuck: metadata {handle.status().has_metadata}, {handle.status().progress:.2%}"
-            if handle.status().num_peers == 0:
-                handle.connect_peer(("127.0.0.1", seeder.port))
-            time.sleep(0.1)
+        lt_download(handle, ("127.0.0.1", seeder.port), DEADLINE, "v2 magnet from Tessera")
         assert tree_digest(os.path.join(d, "lt")) == tree_digest(src)
     finally:
         for peer in (leecher, seeder):
@@ -431,13 +411,7 @@ def test_ipv6_with_libtorrent(d):
         params.ti = lt.torrent_info(torrent)
         params.save_path = os.path.join(d, "lt")
         handle = other.add_torrent(params)
-        handle.connect_peer(("::1", seeder.port))
-        end = time.monotonic() + DEADLINE
-        while not handle.status().is_seeding:
-            assert time.monotonic() < end, f"libtorrent stuck at {handle.status().progress:.2%} over ::1"
-            if handle.status().num_peers == 0:
-                handle.connect_peer(("::1", seeder.port))
-            time.sleep(0.1)
+        lt_download(handle, ("::1", seeder.port), DEADLINE, "over ::1")
         assert tree_digest(os.path.join(d, "lt")) == tree_digest(src)
     finally:
         for peer in (leecher, seeder):

@@ -43,3 +43,17 @@ def lt_seed(session, torrent, save_path):
         assert time.monotonic() < end, "libtorrent did not finish checking its data"
         time.sleep(0.05)
     return handle
+
+
+def lt_download(handle, address, timeout, what):
+    """Connects @handle to @address ((host, port)) and waits until it seeds,
+    connecting again whenever it has no peer; fails naming @what."""
+    handle.connect_peer(address)
+    end = time.monotonic() + timeout
+    while not handle.status().is_seeding:
+        status = handle.status()
+        assert time.monotonic() < end, \
+            f"libtorrent stuck ({what}): metadata {status.has_metadata}, {status.progress:.2%}"
+        if status.num_peers == 0:
+            handle.connect_peer(address)
+        time.sleep(0.1)
