@@ -406,11 +406,15 @@ on_pending_handshake (TsrPeer  *peer,
     {
       g_autoptr(TsrTorrent) torrent = g_list_model_get_item (G_LIST_MODEL (self->torrents), i);
       TsrTorrentState state = tsr_torrent_get_state (torrent);
+      TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
 
-      if (memcmp (tsr_torrent_get_info_hash (torrent), theirs->info_hash, 20) == 0 &&
+      /* A hybrid torrent is known by both hashes (BEP 52: a v2 peer may
+       * use the truncated v2 one); the answer echoes the one asked. */
+      if ((memcmp (tsr_torrent_get_info_hash (torrent), theirs->info_hash, 20) == 0 ||
+           (info != NULL && info->has_v2 && memcmp (info->info_hash_v2, theirs->info_hash, 20) == 0)) &&
           (state == TSR_TORRENT_DOWNLOADING || state == TSR_TORRENT_SEEDING || state == TSR_TORRENT_FETCHING))
         {
-          tsr_torrent_add_incoming (torrent, peer);
+          tsr_torrent_add_incoming_for (torrent, peer, theirs->info_hash);
           return;
         }
     }

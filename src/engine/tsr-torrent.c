@@ -2856,6 +2856,14 @@ void
 tsr_torrent_add_incoming (TsrTorrent *self,
                           TsrPeer    *peer)
 {
+  tsr_torrent_add_incoming_for (self, peer, self->wire_hash);
+}
+
+void
+tsr_torrent_add_incoming_for (TsrTorrent   *self,
+                              TsrPeer      *peer,
+                              const guint8 *info_hash)
+{
   TsrWireHandshake ours;
   TsrWireHandshake theirs = { { 0 } };
   g_autofree char *host = host_of (tsr_peer_get_address (peer));
@@ -2880,6 +2888,7 @@ tsr_torrent_add_incoming (TsrTorrent *self,
     }
   adopt_peer (self, peer);
   make_handshake (self, &ours);
+  memcpy (ours.info_hash, info_hash, 20);
   tsr_peer_accept (peer, &ours);
   /* The handshake signal already fired for the session: greet now. */
   memcpy (theirs.peer_id, tsr_peer_get_id (peer), 20);

@@ -331,5 +331,10 @@ GPtrArray       *tsr_torrent_dup_bans         (TsrTorrent         *self);
 /* Takes an incoming peer whose handshake named this torrent. */
 void             tsr_torrent_add_incoming     (TsrTorrent         *self,
                                                TsrPeer            *peer);
+/* The same, answering with @info_hash (20 bytes): the hash the peer used,
+ * v1 or, for a hybrid torrent, the truncated v2 one. */
+void             tsr_torrent_add_incoming_for (TsrTorrent         *self,
+                                               TsrPeer            *peer,
+                                               const guint8       *info_hash);
 
 G_END_DECLS

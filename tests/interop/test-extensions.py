@@ -442,7 +442,8 @@ class FastPeer:
         self.sock.settimeout(30)
         self.sock.sendall(b"\x13BitTorrent protocol" + bytes([0, 0, 0, 0, 0, 0, 0, 0x04]) + info_hash +
                           b"-XX0001-fastpeer0001")
-        self.reserved = self.read(68)[20:28]
+        self.handshake = self.read(68)
+        self.reserved = self.handshake[20:28]
 
     def read(self, n):
         data = b""
@@ -561,6 +562,27 @@ def test_allowed_fast_and_suggest_taken(d):
     finally:
         leecher.stop()
         server.close()
+
+
+def test_hybrid_known_by_both_hashes(d):
+    """A hybrid torrent's seeder answers a peer that asks by the truncated
+    v2 hash (BEP 52) with that hash, then what it has; and one asking by
+    the v1 hash with the v1 hash."""
+    src, _ = make_payload(d, big=1024 * 1024)
+    torrent = os.path.join(d, "hybrid.torrent")
+    cli("create", "-q", "-f", "--hybrid", "-p", "64k", "-o", torrent, os.path.join(src, "payload"), check=True)
+    meta = show(torrent)
+    seeder = Peer(src, torrent)
+    try:
+        seeder.wait_for("done", 60)
+        for asked in (bytes.fromhex(meta["info_hash_v2"])[:20], bytes.fromhex(meta["info_hash"])):
+            peer = FastPeer(socket.create_connection(("127.0.0.1", seeder.port)), asked)
+            assert peer.handshake[28:48] == asked, peer.handshake[28:48].hex()
+            message = peer.next(10)
+            assert message is not None and message[0] in (5, 14), message
+            peer.sock.close()
+    finally:
+        seeder.stop()
 
 
 def test_block_hashes_served(d):
