@@ -24,6 +24,7 @@ typedef struct
 } TsrCliCommand;
 
 static const TsrCliCommand commands[] = {
+  { "announce", N_("Announce once to a torrent's trackers, or scrape them"), tsr_cli_announce },
   { "create", N_("Make a torrent file of a file or a folder"), tsr_cli_create },
   { "peer", N_("Download, then seed, without a window"), tsr_cli_peer },
   { "show", N_("Print what a torrent file or magnet link holds"), tsr_cli_show },

@@ -17,6 +17,8 @@ G_BEGIN_DECLS
  * returns the process exit status. */
 int  tsr_cli_peer    (int    argc,
                       char **argv);
+int  tsr_cli_announce (int    argc,
+                       char **argv);
 int  tsr_cli_show    (int    argc,
                       char **argv);
 int  tsr_cli_create  (int    argc,

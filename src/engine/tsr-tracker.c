@@ -680,6 +680,25 @@ tsr_tracker_scrape (TsrTracker *self)
 }
 
 void
+tsr_tracker_announce_event (TsrTracker       *self,
+                            TsrAnnounceEvent  event)
+{
+  self->stopped = FALSE;
+  announce (self, event);
+}
+
+guint
+tsr_tracker_get_n_urls (TsrTracker *self)
+{
+  guint n = 0;
+  guint i;
+
+  for (i = 0; i < self->tiers->len; i++)
+    n += ((GPtrArray *) g_ptr_array_index (self->tiers, i))->len;
+  return n;
+}
+
+void
 tsr_tracker_completed (TsrTracker *self)
 {
   announce (self, TSR_ANNOUNCE_EVENT_COMPLETED);

@@ -44,6 +44,12 @@ void        tsr_tracker_start        (TsrTracker           *self);
  * "scrape" (url, seeders, leechers, downloaded; -1: not told) or
  * "scrape-error" (url, message), once per tracker. */
 void        tsr_tracker_scrape       (TsrTracker           *self);
+/* One announce with @event now (tier by tier, as always); the next is
+ * planned as after any announce ("stopped": none). For one-shot tools. */
+void        tsr_tracker_announce_event (TsrTracker       *self,
+                                        TsrAnnounceEvent  event);
+/* URLs over all tiers. */
+guint       tsr_tracker_get_n_urls   (TsrTracker           *self);
 /* Announces "completed" now. */
 void        tsr_tracker_completed    (TsrTracker           *self);
 /* Asks again soon, e.g. when the peers ran out (at most once a minute). */

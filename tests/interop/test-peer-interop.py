@@ -124,6 +124,46 @@ def tracker_swarm(d, scheme):
         tracker.stop()
 
 
+def test_announce_command(d):
+    """tessera-cli announce and announce --scrape against opentracker over
+    HTTP and UDP: the seeder announcing there is in the peers and counted;
+    a tracker that is not there fails with exit status 1 and a reason."""
+    src, _ = make_payload(d)
+    root = os.path.join(src, "payload")
+    probe = os.path.join(d, "probe.torrent")
+    cli("create", "-q", "-p", "256k", "-o", probe, root, check=True)
+    info_hash = json.loads(cli("show", "--json", probe, check=True).stdout)["info_hash"]
+    tracker = OpenTracker(d, [info_hash])
+    seeder = None
+    try:
+        torrent = os.path.join(d, "tracked.torrent")
+        url = f"http://127.0.0.1:{tracker.port}/announce"
+        cli("create", "-q", "-p", "256k", "-t", url, "-o", torrent, root, check=True)
+        seeder = Peer(src, torrent, tracker_flag=False)
+        seeder.wait_for("done", 60)
+        seeder.wait_for("tracker-reply", 30)
+        for scheme in ("http", "udp"):
+            tracker_url = f"{scheme}://127.0.0.1:{tracker.port}/announce"
+            reply = json.loads(cli("announce", "--json", "--port", "7777", "--tracker", tracker_url, torrent,
+                                   check=True).stdout)
+            assert reply["tracker"] == tracker_url and reply["errors"] == [], reply
+            assert reply["seeders"] >= 1 and reply["interval"] > 0, reply
+            assert f"127.0.0.1:{seeder.port}" in reply["peers"], reply
+            scrape = json.loads(cli("announce", "--json", "--scrape", "--tracker", tracker_url, torrent,
+                                    check=True).stdout)
+            assert scrape["seeders"] == 1 and scrape["leechers"] >= 1, scrape
+        # Without --tracker: the torrent's own; plain text.
+        text = cli("announce", "--event", "stopped", "--port", "7777", torrent, check=True).stdout.decode()
+        assert "Seeders:" in text and url in text, text
+        dead = cli("announce", "--timeout", "5", "--tracker", f"http://127.0.0.1:{free_port(__import__('socket').SOCK_STREAM)}/announce",
+                   torrent)
+        assert dead.returncode == 1 and dead.stderr, dead
+    finally:
+        if seeder:
+            seeder.stop()
+        tracker.stop()
+
+
 def test_http_tracker_swarm(d):
     tracker_swarm(d, "http")
 
