@@ -19,26 +19,9 @@
 #include "config.h"
 
 #include <string.h>
-#include <glib/gi18n-lib.h>
 
 #include "tsr-swarms.h"
 #include "tsr-swarms-private.h"
-
-#define PEER_SEEDER     0x01
-#define PEER_COMPLETED  0x02   /* counted in downloaded: not again */
-#define PEER_FLAGS      (PEER_SEEDER | PEER_COMPLETED)
-
-typedef struct
-{
-  guint8   address[16];   /* IPv6, or IPv4-mapped */
-  guint16  port;
-  guint8   flags;
-  guint8   reserved;
-  guint32  last_seen;
-} Peer;
-
-G_STATIC_ASSERT (sizeof (Peer) == 24);
-#define KEY_SIZE 18   /* address and port: a peer's identity in its swarm */
 
 /* Below this many peers a scan of the flat array (1.5 KiB) beats an
  * index; an index is dropped again below half of it. */
@@ -47,38 +30,6 @@ G_STATIC_ASSERT (sizeof (Peer) == 24);
 #define EVICT_SAMPLE    8
 /* The allocator's header per block, for the memory estimate. */
 #define MALLOC_OVERHEAD 16
-
-typedef struct
-{
-  guint8    info_hash[20];   /* first: a swarm is its own hash table key */
-  guint32   downloaded;
-  guint32   n_peers;
-  guint32   n_leechers;      /* peers[0, n_leechers) leech, the rest seed */
-  guint32   n_alloc;
-  guint32   last_announce;
-  guint32   list_pos;        /* in TsrSwarms.list */
-  guint32   index_mask;      /* index size - 1 */
-  Peer     *peers;           /* (owned) */
-  guint32  *index;           /* (owned) (nullable): position + 1, 0 free */
-} Swarm;
-
-struct _TsrSwarms
-{
-  guint        max_swarms;     /* 0: no cap */
-  guint32      peer_timeout;
-  GHashTable  *table;          /* info hash → Swarm (owned through list) */
-  GPtrArray   *list;           /* (element-type Swarm) (owned): round-robin and sampling */
-  guint        expire_cursor;  /* next position in list to expire */
-  GHashTable  *whitelist;      /* (nullable): hashes pointing into whitelist_data */
-  guint8      *whitelist_data; /* (owned) (nullable) */
-  GRand       *rand;
-  guint32      seed;           /* of the peer index hash */
-  guint        n_peers;
-  guint        n_seeders;
-  guint64      touched;        /* for the tests: records read by announces */
-};
-
-G_DEFINE_QUARK (tsr-swarms-error-quark, tsr_swarms_error)
 
 /* MurmurHash3's 32-bit mix, seeded: spreads addresses and hashes that
  * peers choose; not a defence against an attacker who learns the seed. */
@@ -145,17 +96,17 @@ equal20 (gconstpointer a,
 
 static inline guint32
 peer_slot (TsrSwarms    *self,
-           const Swarm  *swarm,
+           const TsrSwarm  *swarm,
            const guint8 *key)
 {
   return murmur3 (key, KEY_SIZE, self->seed) & swarm->index_mask;
 }
 
-/* Peer index: linear probing over positions + 1. */
+/* TsrSwarmPeer index: linear probing over positions + 1. */
 
 static void
 index_insert (TsrSwarms *self,
-              Swarm     *swarm,
+              TsrSwarm     *swarm,
               guint32    pos)
 {
   guint32 i = peer_slot (self, swarm, swarm->peers[pos].address);
@@ -167,7 +118,7 @@ index_insert (TsrSwarms *self,
 
 static guint32
 index_slot_of (TsrSwarms *self,
-               Swarm     *swarm,
+               TsrSwarm     *swarm,
                guint32    pos)
 {
   guint32 i = peer_slot (self, swarm, swarm->peers[pos].address);
@@ -183,7 +134,7 @@ index_slot_of (TsrSwarms *self,
 /* Backward-shift deletion: no tombstones, so probes stay short. */
 static void
 index_remove (TsrSwarms *self,
-              Swarm     *swarm,
+              TsrSwarm     *swarm,
               guint32    pos)
 {
   guint32 mask = swarm->index_mask;
@@ -210,7 +161,7 @@ index_remove (TsrSwarms *self,
 
 static void
 index_rebuild (TsrSwarms *self,
-               Swarm     *swarm,
+               TsrSwarm     *swarm,
                guint32    size)
 {
   guint32 pos;
@@ -240,7 +191,7 @@ index_size_for (guint32 n_peers)
  * bounded, after insertions or removals. */
 static void
 swarm_tidy (TsrSwarms *self,
-            Swarm     *swarm)
+            TsrSwarm     *swarm)
 {
   guint32 n = swarm->n_peers;
   guint32 size = swarm->index ? swarm->index_mask + 1 : 0;
@@ -248,7 +199,7 @@ swarm_tidy (TsrSwarms *self,
   if (swarm->n_alloc > 8 && n < swarm->n_alloc / 4)
     {
       swarm->n_alloc = MAX (4, n + n / 2);
-      swarm->peers = g_renew (Peer, swarm->peers, swarm->n_alloc);
+      swarm->peers = g_renew (TsrSwarmPeer, swarm->peers, swarm->n_alloc);
     }
   else if (n == 0 && swarm->n_alloc > 0)
     {
@@ -264,9 +215,9 @@ swarm_tidy (TsrSwarms *self,
     index_rebuild (self, swarm, index_size_for (n));
 }
 
-static gint64
-swarm_find (TsrSwarms    *self,
-            Swarm        *swarm,
+gint64
+_tsr_swarm_find (TsrSwarms    *self,
+            TsrSwarm        *swarm,
             const guint8 *key)
 {
   guint32 i;
@@ -297,11 +248,11 @@ swarm_find (TsrSwarms    *self,
 
 static void
 peer_swap (TsrSwarms *self,
-           Swarm     *swarm,
+           TsrSwarm     *swarm,
            guint32    a,
            guint32    b)
 {
-  Peer tmp;
+  TsrSwarmPeer tmp;
 
   if (a == b)
     return;
@@ -333,17 +284,17 @@ alloc_after (guint32 n_alloc)
 }
 
 /* Returns the new peer's position. */
-static guint32
-swarm_insert (TsrSwarms  *self,
-              Swarm      *swarm,
-              const Peer *peer)
+guint32
+_tsr_swarm_insert (TsrSwarms  *self,
+              TsrSwarm      *swarm,
+              const TsrSwarmPeer *peer)
 {
   guint32 pos;
 
   if (swarm->n_peers == swarm->n_alloc)
     {
       swarm->n_alloc = alloc_after (swarm->n_alloc);
-      swarm->peers = g_renew (Peer, swarm->peers, swarm->n_alloc);
+      swarm->peers = g_renew (TsrSwarmPeer, swarm->peers, swarm->n_alloc);
     }
   pos = swarm->n_peers++;
   swarm->peers[pos] = *peer;
@@ -368,7 +319,7 @@ swarm_insert (TsrSwarms  *self,
 /* The caller calls swarm_tidy() after its removals. */
 static void
 swarm_remove_at (TsrSwarms *self,
-                 Swarm     *swarm,
+                 TsrSwarm     *swarm,
                  guint32    pos)
 {
   if (swarm->peers[pos].flags & PEER_SEEDER)
@@ -390,11 +341,11 @@ swarm_remove_at (TsrSwarms *self,
  * returns its new position. */
 static guint32
 swarm_set_seeder (TsrSwarms *self,
-                  Swarm     *swarm,
+                  TsrSwarm     *swarm,
                   guint32    pos,
                   gboolean   seeder)
 {
-  Peer *peer = &swarm->peers[pos];
+  TsrSwarmPeer *peer = &swarm->peers[pos];
 
   if (!!(peer->flags & PEER_SEEDER) == !!seeder)
     return pos;
@@ -417,7 +368,7 @@ swarm_set_seeder (TsrSwarms *self,
 
 static void
 swarm_destroy (TsrSwarms *self,
-               Swarm     *swarm)
+               TsrSwarm     *swarm)
 {
   guint32 pos = swarm->list_pos;
   guint32 last = self->list->len - 1;
@@ -427,7 +378,7 @@ swarm_destroy (TsrSwarms *self,
   g_hash_table_remove (self->table, swarm);
   if (pos != last)
     {
-      Swarm *moved = g_ptr_array_index (self->list, last);
+      TsrSwarm *moved = g_ptr_array_index (self->list, last);
 
       moved->list_pos = pos;
       g_ptr_array_index (self->list, pos) = moved;
@@ -447,13 +398,13 @@ static void
 swarms_evict (TsrSwarms *self)
 {
   guint n = self->list->len;
-  Swarm *victim = NULL;
+  TsrSwarm *victim = NULL;
   guint i;
 
   for (i = 0; i < MIN (n, EVICT_SAMPLE); i++)
     {
       guint pos = n <= EVICT_SAMPLE ? i : (guint) g_rand_int_range (self->rand, 0, n);
-      Swarm *candidate = g_ptr_array_index (self->list, pos);
+      TsrSwarm *candidate = g_ptr_array_index (self->list, pos);
 
       if (victim == NULL ||
           candidate->n_peers < victim->n_peers ||
@@ -465,16 +416,16 @@ swarms_evict (TsrSwarms *self)
     swarm_destroy (self, victim);
 }
 
-static Swarm *
-swarms_create (TsrSwarms    *self,
+TsrSwarm *
+_tsr_swarms_create (TsrSwarms    *self,
                const guint8 *info_hash,
                guint32       now)
 {
-  Swarm *swarm;
+  TsrSwarm *swarm;
 
   if (self->max_swarms > 0 && self->list->len >= self->max_swarms)
     swarms_evict (self);
-  swarm = g_new0 (Swarm, 1);
+  swarm = g_new0 (TsrSwarm, 1);
   memcpy (swarm->info_hash, info_hash, 20);
   swarm->last_announce = now;
   swarm->list_pos = self->list->len;
@@ -515,7 +466,7 @@ tsr_swarms_free (TsrSwarms *self)
     return;
   for (i = 0; i < self->list->len; i++)
     {
-      Swarm *swarm = g_ptr_array_index (self->list, i);
+      TsrSwarm *swarm = g_ptr_array_index (self->list, i);
 
       g_free (swarm->peers);
       g_free (swarm->index);
@@ -572,7 +523,7 @@ tsr_swarms_set_whitelist (TsrSwarms    *self,
   /* Backwards: a removal moves the last, already checked, swarm here. */
   for (i = self->list->len; i-- > 0;)
     {
-      Swarm *swarm = g_ptr_array_index (self->list, i);
+      TsrSwarm *swarm = g_ptr_array_index (self->list, i);
 
       if (!swarms_allowed (self, swarm->info_hash))
         swarm_destroy (self, swarm);
@@ -581,7 +532,7 @@ tsr_swarms_set_whitelist (TsrSwarms    *self,
 }
 
 static void
-peer_to_address (const Peer     *peer,
+peer_to_address (const TsrSwarmPeer     *peer,
                  TsrPeerAddress *address)
 {
   static const guint8 v4_mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
@@ -602,7 +553,7 @@ peer_to_address (const Peer     *peer,
 
 static void
 peer_from_address (const TsrPeerAddress *address,
-                   Peer                 *peer)
+                   TsrSwarmPeer                 *peer)
 {
   memset (peer, 0, sizeof *peer);
   if (address->family == 4)
@@ -636,7 +587,7 @@ gcd (guint a,
  * numwant / range, in O(numwant). */
 static void
 swarm_sample (TsrSwarms *self,
-              Swarm     *swarm,
+              TsrSwarm     *swarm,
               guint32    lo,
               guint32    hi,
               gint64     skip,
@@ -695,8 +646,8 @@ tsr_swarms_announce (TsrSwarms            *self,
                      guint                *complete,
                      guint                *incomplete)
 {
-  Swarm *swarm;
-  Peer record;
+  TsrSwarm *swarm;
+  TsrSwarmPeer record;
   gint64 pos;
   gboolean seeder = left == 0;
 
@@ -717,11 +668,11 @@ tsr_swarms_announce (TsrSwarms            *self,
   if (swarm == NULL && event == TSR_ANNOUNCE_EVENT_STOPPED)
     return TSR_SWARMS_OK;   /* nothing to forget, nothing to create */
   if (swarm == NULL)
-    swarm = swarms_create (self, info_hash, now);
+    swarm = _tsr_swarms_create (self, info_hash, now);
   swarm->last_announce = now;
 
   peer_from_address (peer, &record);
-  pos = swarm_find (self, swarm, record.address);
+  pos = _tsr_swarm_find (self, swarm, record.address);
 
   if (event == TSR_ANNOUNCE_EVENT_STOPPED)
     {
@@ -738,7 +689,7 @@ tsr_swarms_announce (TsrSwarms            *self,
         {
           record.flags = seeder ? PEER_SEEDER : 0;
           record.last_seen = now;
-          pos = swarm_insert (self, swarm, &record);
+          pos = _tsr_swarm_insert (self, swarm, &record);
         }
       else
         {
@@ -773,7 +724,7 @@ tsr_swarms_scrape (TsrSwarms    *self,
                    guint        *incomplete,
                    guint        *downloaded)
 {
-  Swarm *swarm;
+  TsrSwarm *swarm;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (info_hash != NULL, FALSE);
@@ -792,7 +743,7 @@ tsr_swarms_scrape (TsrSwarms    *self,
 
 static guint
 swarm_expire (TsrSwarms *self,
-              Swarm     *swarm,
+              TsrSwarm     *swarm,
               guint32    now)
 {
   guint dropped = 0;
@@ -822,7 +773,7 @@ swarms_expire_some (TsrSwarms *self,
 
   for (visits = 0; visits < total && work < budget && self->list->len > 0; visits++)
     {
-      Swarm *swarm;
+      TsrSwarm *swarm;
 
       if (self->expire_cursor >= self->list->len)
         self->expire_cursor = 0;
@@ -893,11 +844,11 @@ tsr_swarms_get_memory_size (TsrSwarms *self)
   size += pow2_at_least (n) * sizeof (gpointer) + MALLOC_OVERHEAD;
   for (i = 0; i < n; i++)
     {
-      Swarm *swarm = g_ptr_array_index (self->list, i);
+      TsrSwarm *swarm = g_ptr_array_index (self->list, i);
 
-      size += sizeof (Swarm) + MALLOC_OVERHEAD;
+      size += sizeof (TsrSwarm) + MALLOC_OVERHEAD;
       if (swarm->n_alloc > 0)
-        size += swarm->n_alloc * sizeof (Peer) + MALLOC_OVERHEAD;
+        size += swarm->n_alloc * sizeof (TsrSwarmPeer) + MALLOC_OVERHEAD;
       if (swarm->index != NULL)
         size += (swarm->index_mask + 1) * sizeof (guint32) + MALLOC_OVERHEAD;
     }
@@ -918,7 +869,7 @@ _tsr_swarms_recount (TsrSwarms      *self,
 
   for (i = 0; i < self->list->len; i++)
     {
-      Swarm *swarm = g_ptr_array_index (self->list, i);
+      TsrSwarm *swarm = g_ptr_array_index (self->list, i);
       guint32 pos;
 
       if (swarm->list_pos != i ||
@@ -968,215 +919,4 @@ _tsr_swarms_recount (TsrSwarms      *self,
         ok = FALSE;
     }
   return ok;
-}
-
-/* The image, big-endian:
- *   "TSRSWARM", u32 version (1), u32 number of swarms, then per swarm
- *   info hash (20), u32 downloaded, u32 number of peers, and per peer
- *   address (16, IPv4-mapped for IPv4), u16 port, u8 flags (1: seeder,
- *   2: completed), u8 0, u32 last seen; last, the SHA-256 of all of it. */
-#define IMAGE_MAGIC       "TSRSWARM"
-#define IMAGE_VERSION     1
-#define IMAGE_HEADER      16
-#define IMAGE_SWARM       28
-#define IMAGE_PEER        24
-#define IMAGE_CHECKSUM    32
-
-static void
-put_u32 (GByteArray *out,
-         guint32     value)
-{
-  guint32 be = GUINT32_TO_BE (value);
-
-  g_byte_array_append (out, (const guint8 *) &be, 4);
-}
-
-static guint32
-get_u32 (const guint8 *data)
-{
-  guint32 be;
-
-  memcpy (&be, data, 4);
-  return GUINT32_FROM_BE (be);
-}
-
-GBytes *
-tsr_swarms_serialize (TsrSwarms *self)
-{
-  GByteArray *out;
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  guint8 digest[IMAGE_CHECKSUM];
-  gsize digest_length = sizeof digest;
-  guint i;
-
-  g_return_val_if_fail (self != NULL, NULL);
-
-  out = g_byte_array_sized_new (IMAGE_HEADER + self->list->len * IMAGE_SWARM +
-                                self->n_peers * IMAGE_PEER + IMAGE_CHECKSUM);
-  g_byte_array_append (out, (const guint8 *) IMAGE_MAGIC, 8);
-  put_u32 (out, IMAGE_VERSION);
-  put_u32 (out, self->list->len);
-  for (i = 0; i < self->list->len; i++)
-    {
-      Swarm *swarm = g_ptr_array_index (self->list, i);
-      guint32 pos;
-
-      g_byte_array_append (out, swarm->info_hash, 20);
-      put_u32 (out, swarm->downloaded);
-      put_u32 (out, swarm->n_peers);
-      for (pos = 0; pos < swarm->n_peers; pos++)
-        {
-          const Peer *peer = &swarm->peers[pos];
-          guint8 tail[4] = { peer->port >> 8, peer->port & 0xff, peer->flags & PEER_FLAGS, 0 };
-
-          g_byte_array_append (out, peer->address, 16);
-          g_byte_array_append (out, tail, 4);
-          put_u32 (out, peer->last_seen);
-        }
-    }
-  g_checksum_update (checksum, out->data, out->len);
-  g_checksum_get_digest (checksum, digest, &digest_length);
-  g_byte_array_append (out, digest, IMAGE_CHECKSUM);
-  return g_byte_array_free_to_bytes (out);
-}
-
-TsrSwarms *
-tsr_swarms_deserialize (GBytes  *bytes,
-                        guint    max_swarms,
-                        guint    peer_timeout,
-                        GError **error)
-{
-  g_autoptr(TsrSwarms) self = NULL;
-  g_autoptr(GChecksum) checksum = NULL;
-  guint8 digest[IMAGE_CHECKSUM];
-  gsize digest_length = sizeof digest;
-  const guint8 *data;
-  gsize length;
-  gsize offset;
-  guint32 version;
-  guint32 n_swarms;
-  guint32 i;
-
-  g_return_val_if_fail (bytes != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  data = g_bytes_get_data (bytes, &length);
-  if (length < 8 || memcmp (data, IMAGE_MAGIC, 8) != 0)
-    {
-      if (length < 8 && (length == 0 || memcmp (data, IMAGE_MAGIC, length) == 0))
-        g_set_error (error, TSR_SWARMS_ERROR, TSR_SWARMS_ERROR_TRUNCATED,
-                     _("Swarm state ends at byte %zu, inside its header"), length);
-      else
-        g_set_error_literal (error, TSR_SWARMS_ERROR, TSR_SWARMS_ERROR_BAD_MAGIC,
-                             _("Not a swarm state file: it does not begin with “TSRSWARM”"));
-      return NULL;
-    }
-  if (length < IMAGE_HEADER + IMAGE_CHECKSUM)
-    {
-      g_set_error (error, TSR_SWARMS_ERROR, TSR_SWARMS_ERROR_TRUNCATED,
-                   _("Swarm state ends at byte %zu, before its first %d bytes"),
-                   length, IMAGE_HEADER + IMAGE_CHECKSUM);
-      return NULL;
-    }
-  version = get_u32 (data + 8);
-  if (version != IMAGE_VERSION)
-    {
-      g_set_error (error, TSR_SWARMS_ERROR, TSR_SWARMS_ERROR_VERSION,
-                   _("Swarm state has format version %u at byte 8; this version reads %d"),
-                   version, IMAGE_VERSION);
-      return NULL;
-    }
-
-  length -= IMAGE_CHECKSUM;
-  checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_checksum_update (checksum, data, length);
-  g_checksum_get_digest (checksum, digest, &digest_length);
-  if (memcmp (digest, data + length, IMAGE_CHECKSUM) != 0)
-    {
-      g_set_error (error, TSR_SWARMS_ERROR, TSR_SWARMS_ERROR_CHECKSUM,
-                   _("Swarm state is damaged: the checksum in its last %d bytes does not match "
-                     "(the file was cut short or changed)"), IMAGE_CHECKSUM);
-      return NULL;
-    }
-
-  /* The checksum guards against accidents, not against a hostile file:
-   * every count is still checked against the bytes left. */
-  self = tsr_swarms_new (max_swarms, peer_timeout);
-  n_swarms = get_u32 (data + 12);
-  offset = IMAGE_HEADER;
-  for (i = 0; i < n_swarms; i++)
-    {
-      Swarm *swarm = NULL;
-      guint32 downloaded;
-      guint32 n_peers;
-      guint32 k;
-
-      if (length - offset < IMAGE_SWARM)
-        {
-          g_set_error (error, TSR_SWARMS_ERROR, TSR_SWARMS_ERROR_TRUNCATED,
-                       _("Swarm state ends at byte %zu, inside swarm %u of %u"), length, i + 1, n_swarms);
-          return NULL;
-        }
-      downloaded = get_u32 (data + offset + 20);
-      n_peers = get_u32 (data + offset + 24);
-      if (g_hash_table_contains (self->table, data + offset))
-        {
-          g_set_error (error, TSR_SWARMS_ERROR, TSR_SWARMS_ERROR_INVALID,
-                       _("Swarm state lists the swarm at byte %zu twice"), offset);
-          return NULL;
-        }
-      if ((length - offset - IMAGE_SWARM) / IMAGE_PEER < n_peers)
-        {
-          g_set_error (error, TSR_SWARMS_ERROR, TSR_SWARMS_ERROR_TRUNCATED,
-                       _("Swarm state ends at byte %zu, before the %u peers of the swarm at byte %zu"),
-                       length, n_peers, offset);
-          return NULL;
-        }
-      /* Past the cap the rest is checked but not kept. */
-      if (max_swarms == 0 || self->list->len < max_swarms)
-        {
-          swarm = swarms_create (self, data + offset, 0);
-          swarm->downloaded = downloaded;
-        }
-      offset += IMAGE_SWARM;
-
-      for (k = 0; k < n_peers; k++, offset += IMAGE_PEER)
-        {
-          const guint8 *p = data + offset;
-          Peer peer;
-
-          if ((p[18] & ~PEER_FLAGS) != 0 || p[19] != 0)
-            {
-              g_set_error (error, TSR_SWARMS_ERROR, TSR_SWARMS_ERROR_INVALID,
-                           _("Swarm state has unknown peer flags 0x%02x%02x at byte %zu"),
-                           p[18], p[19], offset + 18);
-              return NULL;
-            }
-          if (swarm == NULL)
-            continue;
-          memset (&peer, 0, sizeof peer);
-          memcpy (peer.address, p, 16);
-          peer.port = (p[16] << 8) | p[17];
-          peer.flags = p[18];
-          peer.last_seen = get_u32 (p + 20);
-          if (swarm_find (self, swarm, peer.address) >= 0)
-            {
-              g_set_error (error, TSR_SWARMS_ERROR, TSR_SWARMS_ERROR_INVALID,
-                           _("Swarm state lists the peer at byte %zu twice in its swarm"), offset);
-              return NULL;
-            }
-          swarm_insert (self, swarm, &peer);
-          if ((gint32) (peer.last_seen - swarm->last_announce) > 0)
-            swarm->last_announce = peer.last_seen;
-        }
-    }
-  if (offset != length)
-    {
-      g_set_error (error, TSR_SWARMS_ERROR, TSR_SWARMS_ERROR_INVALID,
-                   _("Swarm state has %zu unexpected bytes after its last swarm, at byte %zu"),
-                   length - offset, offset);
-      return NULL;
-    }
-  self->touched = 0;
-  return g_steal_pointer (&self);
 }
