@@ -94,7 +94,7 @@ announce_quiet (TsrSwarms        *swarms,
                 TsrAnnounceEvent  event,
                 guint32           now)
 {
-  g_autoptr(GArray) out = announce (swarms, hash, n, left, event, 0, now);
+  g_array_unref (announce (swarms, hash, n, left, event, 0, now));
 }
 
 static void
