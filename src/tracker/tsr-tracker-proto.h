@@ -34,10 +34,11 @@ typedef enum
 
 /* Longer queries are refused before they are read. Real announces are
  * about 300 bytes; a scrape of TSR_TRACKER_MAX_SCRAPE hashes, every byte
- * escaped ("&info_hash=" and 60 characters each), takes 18,176. */
+ * escaped ("&info_hash=" and 60 characters each), takes 18,176, and 2 KiB
+ * more leave room for a passkey and the like. */
 #define TSR_TRACKER_MAX_QUERY        4096
 #define TSR_TRACKER_MAX_SCRAPE       256
-#define TSR_TRACKER_MAX_SCRAPE_QUERY (TSR_TRACKER_MAX_SCRAPE * 71)
+#define TSR_TRACKER_MAX_SCRAPE_QUERY (TSR_TRACKER_MAX_SCRAPE * 71 + 2048)
 /* BEP 15: 74 hashes fill a scrape reply in one 908-byte datagram. */
 #define TSR_TRACKER_UDP_MAX_SCRAPE   74
 
