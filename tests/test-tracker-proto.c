@@ -831,6 +831,7 @@ test_connection_ids (void)
   /* Another address, port, family or key: refused. */
   g_assert_false (tsr_connection_ids_check (ids, 4, v4_other, 6881, id, now));
   g_assert_false (tsr_connection_ids_check (ids, 4, v4, 6882, id, now));
+  g_assert_false (tsr_connection_ids_check (ids, 4, v4, 6881 + 256, id, now));   /* the port's high byte counts */
   memcpy (v6, v4, 4);
   g_assert_false (tsr_connection_ids_check (ids, 6, v6, 6881, id, now));
   g_assert_false (tsr_connection_ids_check (other, 4, v4, 6881, id, now));

@@ -227,6 +227,14 @@ read_event (const QueryPair *pair)
   return TSR_ANNOUNCE_EVENT_NONE;
 }
 
+/* BEP 3's required keys, as seen so far. */
+enum
+{
+  SEEN_INFO_HASH = 1 << 0,
+  SEEN_PEER_ID   = 1 << 1,
+  SEEN_PORT      = 1 << 2,
+};
+
 /* Reads one known key into @query; unknown keys pass. */
 static gboolean
 read_announce_pair (TsrTrackerAnnounceQuery  *query,
@@ -238,17 +246,17 @@ read_announce_pair (TsrTrackerAnnounceQuery  *query,
 
   if (pair_is (pair, "info_hash"))
     {
-      *seen |= 1;
+      *seen |= SEEN_INFO_HASH;
       return read_hash (pair, query->info_hash, error);
     }
   if (pair_is (pair, "peer_id"))
     {
-      *seen |= 2;
+      *seen |= SEEN_PEER_ID;
       return read_hash (pair, query->peer_id, error);
     }
   if (pair_is (pair, "port"))
     {
-      *seen |= 4;
+      *seen |= SEEN_PORT;
       if (!read_unsigned (pair, 65535, &number, error))
         return FALSE;
       if (number == 0)
@@ -359,19 +367,19 @@ tsr_tracker_announce_query_parse (const char  *query_text,
       return NULL;
     }
   /* BEP 3: these three are required. */
-  if ((seen & 1) == 0)
+  if ((seen & SEEN_INFO_HASH) == 0)
     {
       g_set_error_literal (error, TSR_TRACKER_PROTO_ERROR, TSR_TRACKER_PROTO_ERROR_MISSING,
                            _("The announce has no info_hash"));
       return NULL;
     }
-  if ((seen & 2) == 0)
+  if ((seen & SEEN_PEER_ID) == 0)
     {
       g_set_error_literal (error, TSR_TRACKER_PROTO_ERROR, TSR_TRACKER_PROTO_ERROR_MISSING,
                            _("The announce has no peer_id"));
       return NULL;
     }
-  if ((seen & 4) == 0)
+  if ((seen & SEEN_PORT) == 0)
     {
       g_set_error_literal (error, TSR_TRACKER_PROTO_ERROR, TSR_TRACKER_PROTO_ERROR_MISSING,
                            _("The announce has no port"));
