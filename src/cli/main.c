@@ -28,6 +28,7 @@ static const TsrCliCommand commands[] = {
   { "create", N_("Make a torrent file of a file or a folder"), tsr_cli_create },
   { "peer", N_("Download, then seed, without a window"), tsr_cli_peer },
   { "show", N_("Print what a torrent file or magnet link holds"), tsr_cli_show },
+  { "tracker", N_("Run a tracker (HTTP and UDP)"), tsr_cli_tracker },
   { "verify", N_("Check downloaded data against a torrent"), tsr_cli_verify },
 };
 

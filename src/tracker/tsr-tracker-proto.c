@@ -315,8 +315,18 @@ read_announce_pair (TsrTrackerAnnounceQuery  *query,
     }
   if (pair_is (pair, "key"))
     {
+      gsize i;
+
+      /* Any bytes (aria2 sends binary keys): text as is, else in hex. */
       g_free (query->key);
-      return (query->key = read_text (pair, error)) != NULL;
+      query->key = NULL;
+      if (pair->value_length > 255)
+        return read_text (pair, error) != NULL;
+      for (i = 0; i < pair->value_length && g_ascii_isprint (pair->value[i]); i++)
+        ;
+      query->key = i == pair->value_length ? g_strndup (pair->value, pair->value_length)
+                                           : tsr_hex_encode ((const guint8 *) pair->value, pair->value_length);
+      return TRUE;
     }
   if (pair_is (pair, "trackerid"))
     {

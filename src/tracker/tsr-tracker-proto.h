@@ -58,7 +58,7 @@ typedef struct
   gboolean         no_peer_id;
   gint32           numwant;       /* -1 when absent or negative */
   char            *ip;            /* (nullable): the client's claimed address, as sent; not checked */
-  char            *key;           /* (nullable) */
+  char            *key;           /* (nullable) as sent when printable, else in hex (aria2 sends bytes) */
   char            *tracker_id;    /* (nullable): "trackerid" */
 } TsrTrackerAnnounceQuery;
 

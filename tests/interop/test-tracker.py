@@ -1,0 +1,231 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""`tessera-cli tracker` on 127.0.0.1 with real clients: Tessera peers,
+python3-libtorrent and aria2c announce to it over HTTP and UDP and
+complete a download through it; its scrape numbers and /stats are right;
+a whitelist refusal reaches the client as the tracker's reason; its state
+survives SIGKILL and a restart. Every process is stopped by PID."""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
+from tsrtest import CLI, Tap, cli, need_cli  # noqa: E402
+from tsrpeers import DEADLINE, Peer, free_port, make_payload, stop_process, tree_digest  # noqa: E402
+from tsrlt import lt, lt_add, lt_session  # noqa: E402
+
+need_cli()
+tap = Tap()
+
+
+class Tracker:
+    """tessera-cli tracker on 127.0.0.1, stopped by PID."""
+
+    def __init__(self, d, *extra, port=0):
+        self.process = subprocess.Popen([CLI, "tracker", "--listen", f"127.0.0.1:{port}", "--json-events",
+                                         "--interval", "60", *extra],
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=d)
+        line = self.process.stdout.readline()
+        assert line, f"the tracker did not start: {self.process.stderr.read1(4096)}"
+        event = json.loads(line)
+        assert event["event"] == "listening", event
+        self.port = event["port"]
+
+    def url(self, scheme):
+        return f"{scheme}://127.0.0.1:{self.port}/announce"
+
+    def stats(self):
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/stats?format=json", timeout=10) as reply:
+            return json.loads(reply.read())
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def tracked_torrent(d, src, url, name="t.torrent"):
+    torrent = os.path.join(d, name)
+    cli("create", "-q", "-p", "256k", "-t", url, "-o", torrent, os.path.join(src, "payload"), check=True)
+    return torrent
+
+
+def scrape(torrent, url):
+    return json.loads(cli("announce", "--json", "--scrape", "--tracker", url, torrent, check=True).stdout)
+
+
+def swarm_through(d, scheme):
+    src, _ = make_payload(d)
+    tracker = Tracker(d)
+    seeder = leecher = None
+    try:
+        torrent = tracked_torrent(d, src, tracker.url(scheme))
+        seeder = Peer(src, torrent, tracker_flag=False)
+        seeder.wait_for("done", 60)
+        seeder.wait_for("tracker-reply", 30)
+        dst = os.path.join(d, "dst")
+        os.mkdir(dst)
+        leecher = Peer(dst, torrent, "--exit-when-done", tracker_flag=False)
+        leecher.wait_for("done", DEADLINE)
+        assert leecher.process.wait(timeout=30) == 0
+        assert tree_digest(dst) == tree_digest(src)
+        # The leecher said "completed" and then "stopped" at exit.
+        counts = scrape(torrent, tracker.url(scheme))
+        assert counts["seeders"] == 1 and counts["leechers"] == 0 and counts["downloaded"] == 1, counts
+        stats = tracker.stats()
+        assert stats["torrents"] == 1 and stats["peers"] == 1 and stats["seeders"] == 1, stats
+        assert stats["announces"] >= 4 and stats["scrapes"] >= 1, stats
+    finally:
+        for peer in (seeder, leecher):
+            if peer:
+                peer.stop()
+        tracker.stop()
+
+
+def test_tessera_swarm_over_http(d):
+    swarm_through(d, "http")
+
+
+def test_tessera_swarm_over_udp(d):
+    swarm_through(d, "udp")
+
+
+def test_libtorrent_and_aria2(d):
+    """A Tessera seeder; libtorrent (over UDP) and aria2c (over HTTP) find
+    it through the tracker alone and download."""
+    if shutil.which("aria2c") is None:
+        raise AssertionError("aria2c is missing: install the Debian package aria2")
+    src, _ = make_payload(d)
+    tracker = Tracker(d)
+    seeder = aria = None
+    try:
+        torrent = tracked_torrent(d, src, tracker.url("http"))
+        udp_torrent = tracked_torrent(d, src, tracker.url("udp"), "udp.torrent")
+        seeder = Peer(src, torrent, tracker_flag=False)
+        seeder.wait_for("done", 60)
+        seeder.wait_for("tracker-reply", 30)
+        session = lt_session()
+        handle = lt_add(session, udp_torrent, os.path.join(d, "lt"))
+        handle.force_reannounce()
+        end = time.monotonic() + DEADLINE
+        while not handle.status().is_seeding:
+            assert time.monotonic() < end, f"libtorrent stuck at {handle.status().progress:.2%}"
+            time.sleep(0.2)
+        assert tree_digest(os.path.join(d, "lt")) == tree_digest(src)
+        aria_dst = os.path.join(d, "aria")
+        os.mkdir(aria_dst)
+        aria = subprocess.Popen(["aria2c", "-q", "--enable-dht=false", "--enable-dht6=false", "--bt-enable-lpd=false",
+                                 "--enable-peer-exchange=false", f"--listen-port={free_port(socket.SOCK_STREAM)}",
+                                 "--seed-time=0", "--file-allocation=none", "-d", aria_dst, torrent],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        assert aria.wait(timeout=DEADLINE) == 0, aria.stderr.read()
+        assert tree_digest(os.path.join(aria_dst, "payload")) == tree_digest(os.path.join(src, "payload"))
+    finally:
+        if aria:
+            stop_process(aria)
+        if seeder:
+            seeder.stop()
+        tracker.stop()
+
+
+def test_whitelist_refusal(d):
+    """A torrent not on the whitelist: the client hears the tracker's
+    reason; one on it is served; SIGHUP reads the list again."""
+    src, _ = make_payload(d, big=1024 * 1024)
+    whitelist = os.path.join(d, "whitelist")
+    with open(whitelist, "w") as f:
+        f.write("# nothing yet\n" + "00" * 20 + "\n")
+    tracker = Tracker(d, "--whitelist", whitelist)
+    try:
+        torrent = tracked_torrent(d, src, tracker.url("http"))
+        info_hash = json.loads(cli("show", "--json", torrent, check=True).stdout)["info_hash"]
+        for scheme in ("http", "udp"):
+            refused = cli("announce", "--json", "--tracker", tracker.url(scheme), torrent)
+            assert refused.returncode == 1, refused
+            assert "not served by this tracker" in json.loads(refused.stdout)["errors"][0], refused.stdout
+        with open(whitelist, "a") as f:
+            f.write(info_hash.upper() + "\n")
+        tracker.process.send_signal(signal.SIGHUP)
+        event = json.loads(tracker.process.stdout.readline())
+        assert event["event"] == "whitelist", event
+        result = cli("announce", "--json", "--tracker", tracker.url("udp"), torrent)
+        served = json.loads(result.stdout)
+        assert result.returncode == 0 and served["errors"] == [] and served["leechers"] == 1, served
+    finally:
+        tracker.stop()
+
+
+def test_state_survives_sigkill(d):
+    """Announces, a wait past the save delay, SIGKILL: a new tracker on the
+    same state file still knows the swarm and its peers."""
+    src, _ = make_payload(d, big=1024 * 1024)
+    state = os.path.join(d, "state")
+    tracker = Tracker(d, "--state", state)
+    port = tracker.port
+    try:
+        torrent = tracked_torrent(d, src, tracker.url("http"))
+        for announce_port in (7001, 7002, 7003):
+            cli("announce", "--json", "--port", str(announce_port), "--tracker", tracker.url("udp"), torrent,
+                check=True)
+        cli("announce", "--json", "--port", "7004", "--event", "completed", "--tracker", tracker.url("http"),
+            torrent, check=True)
+        time.sleep(7)   # past the 5 s save delay
+        tracker.stop(signal.SIGKILL)
+        assert os.path.exists(state)
+        tracker = Tracker(d, "--state", state, port=port)
+        counts = scrape(torrent, tracker.url("udp"))
+        assert counts["leechers"] + counts["seeders"] == 4 and counts["downloaded"] == 1, counts
+        reply = json.loads(cli("announce", "--json", "--port", "7005", "--tracker", tracker.url("http"), torrent,
+                               check=True).stdout)
+        assert {f"127.0.0.1:{p}" for p in (7001, 7002, 7003, 7004)} <= set(reply["peers"]), reply
+        # A damaged state file: the previous copy is read instead.
+        tracker.stop()
+        with open(state, "r+b") as f:
+            f.seek(20)
+            f.write(b"\xff\xff\xff\xff")
+        tracker = Tracker(d, "--state", state, port=port)
+        counts = scrape(torrent, tracker.url("udp"))
+        assert counts["leechers"] + counts["seeders"] >= 4, counts
+    finally:
+        tracker.stop()
+
+
+def test_bad_requests(d):
+    """Garbage over HTTP and UDP: a failure reason or silence, and the
+    tracker keeps serving."""
+    tracker = Tracker(d)
+    try:
+        for query in ("", "info_hash=abc", "info_hash=" + "%41" * 20 + "&peer_id=" + "x" * 20,
+                      "info_hash=" + "%41" * 20 + "&peer_id=" + "x" * 20 + "&port=99999", "info_hash=%zz"):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{tracker.port}/announce?{query}",
+                                            timeout=10) as reply:
+                    body = reply.read()
+                assert body.startswith(b"d14:failure reason"), (query, body)
+            except urllib.error.HTTPError as refused:
+                # A request line that is not a URL is refused by the HTTP layer.
+                assert refused.code == 400 and query == "info_hash=%zz", (query, refused)
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.settimeout(2)
+            s.sendto(b"\x00" * 7, ("127.0.0.1", tracker.port))
+            s.sendto(os.urandom(100), ("127.0.0.1", tracker.port))
+        stats = tracker.stats()
+        assert stats["torrents"] == 0, stats
+        assert tracker.process.poll() is None
+    finally:
+        tracker.stop()
+
+
+tap.run_all(globals())
