@@ -17,10 +17,12 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
+#include <unistd.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <string.h>
 
+#include "tsr-http.h"
 #include "tsr-storage.h"
 #include "tsr-swarms.h"
 #include "tsr-tracker-proto.h"
@@ -40,7 +42,7 @@ typedef struct
   TsrTrackerServer *server;   /* borrowed */
   GSocket          *socket;   /* (owned) */
   GSource          *source;   /* (owned) */
-} UdpListener;
+} Listener;
 
 typedef struct
 {
@@ -51,14 +53,16 @@ typedef struct
 struct _TsrTrackerServer
 {
   GObject           parent_instance;
-  SoupServer       *http;           /* (owned) */
-  GPtrArray        *udp;            /* (owned) (element-type UdpListener) */
+  GPtrArray        *http;           /* (owned) (element-type HttpListener) listening sockets */
+  GHashTable       *connections;    /* (owned) set of HttpConnection */
+  GPtrArray        *udp;            /* (owned) (element-type Listener) */
   TsrSwarms        *swarms;         /* (owned) */
   TsrConnectionIds *ids;            /* (owned) */
   guint             interval;
   guint             max_peers;
   guint             max_rate;
-  GHashTable       *rates;          /* (owned) host → Rate */
+  GHashTable       *rates;          /* (owned) host key (HOST_KEY bytes) → Rate */
+  GArray           *scratch;        /* (owned) peers of the announce being answered */
   GBytes           *whitelist;      /* (owned) (nullable) 20-byte hashes */
   char             *state_path;     /* (owned) (nullable) */
   guint             save_source;
@@ -77,7 +81,7 @@ struct _TsrTrackerServer
 G_DEFINE_FINAL_TYPE (TsrTrackerServer, tsr_tracker_server, G_TYPE_OBJECT)
 
 static void
-udp_listener_free (UdpListener *listener)
+listener_free (Listener *listener)
 {
   g_source_destroy (listener->source);
   g_source_unref (listener->source);
@@ -92,9 +96,8 @@ tsr_tracker_server_dispose (GObject *object)
 
   g_clear_handle_id (&self->save_source, g_source_remove);
   g_clear_handle_id (&self->expire_source, g_source_remove);
-  if (self->http != NULL)
-    soup_server_disconnect (self->http);
-  g_clear_object (&self->http);
+  g_clear_pointer (&self->connections, g_hash_table_unref);
+  g_clear_pointer (&self->http, g_ptr_array_unref);
   g_clear_pointer (&self->udp, g_ptr_array_unref);
   G_OBJECT_CLASS (tsr_tracker_server_parent_class)->dispose (object);
 }
@@ -107,6 +110,7 @@ tsr_tracker_server_finalize (GObject *object)
   g_clear_pointer (&self->swarms, tsr_swarms_free);
   g_clear_pointer (&self->ids, tsr_connection_ids_free);
   g_clear_pointer (&self->rates, g_hash_table_unref);
+  g_clear_pointer (&self->scratch, g_array_unref);
   g_clear_pointer (&self->whitelist, g_bytes_unref);
   g_free (self->state_path);
   G_OBJECT_CLASS (tsr_tracker_server_parent_class)->finalize (object);
@@ -117,6 +121,28 @@ tsr_tracker_server_class_init (TsrTrackerServerClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = tsr_tracker_server_dispose;
   G_OBJECT_CLASS (klass)->finalize = tsr_tracker_server_finalize;
+}
+
+/* Rate table keys: a family byte and 16 address bytes. */
+#define HOST_KEY 17
+
+static guint
+host_hash (gconstpointer key)
+{
+  const guint8 *bytes = key;
+  guint hash = 2166136261u;
+  guint i;
+
+  for (i = 0; i < HOST_KEY; i++)
+    hash = (hash ^ bytes[i]) * 16777619u;
+  return hash;
+}
+
+static gboolean
+host_equal (gconstpointer a,
+            gconstpointer b)
+{
+  return memcmp (a, b, HOST_KEY) == 0;
 }
 
 static void
@@ -132,8 +158,9 @@ tsr_tracker_server_init (TsrTrackerServer *self)
       memcpy (key + i, &r, 4);
     }
   self->ids = tsr_connection_ids_new (key);
-  self->udp = g_ptr_array_new_with_free_func ((GDestroyNotify) udp_listener_free);
-  self->rates = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->udp = g_ptr_array_new_with_free_func ((GDestroyNotify) listener_free);
+  self->rates = g_hash_table_new_full (host_hash, host_equal, g_free, g_free);
+  self->scratch = g_array_new (FALSE, FALSE, sizeof (TsrPeerAddress));
   self->started = g_get_monotonic_time ();
 }
 
@@ -182,22 +209,27 @@ recent_rate (TsrTrackerServer *self,
   return sum / 10.0;
 }
 
+/* Limits go by address, whatever the port. */
 static gboolean
-allowed (TsrTrackerServer *self,
-         const char       *host)
+allowed (TsrTrackerServer     *self,
+         const TsrPeerAddress *peer)
 {
-  gint64 second = g_get_monotonic_time () / G_USEC_PER_SEC;
+  gint64 second;
+  guint8 key[HOST_KEY];
   Rate *rate;
 
   if (self->max_rate == 0)
     return TRUE;
-  rate = g_hash_table_lookup (self->rates, host);
+  second = g_get_monotonic_time () / G_USEC_PER_SEC;
+  key[0] = peer->family;
+  memcpy (key + 1, peer->address, 16);
+  rate = g_hash_table_lookup (self->rates, key);
   if (rate == NULL)
     {
       if (g_hash_table_size (self->rates) >= MAX_RATE_HOSTS)
         g_hash_table_remove_all (self->rates);
       rate = g_new0 (Rate, 1);
-      g_hash_table_insert (self->rates, g_strdup (host), rate);
+      g_hash_table_insert (self->rates, g_memdup2 (key, HOST_KEY), rate);
     }
   if (rate->second != second)
     {
@@ -448,89 +480,38 @@ announce (TsrTrackerServer     *self,
   return result;
 }
 
-static void
-reply_bytes (SoupServerMessage *message,
-             GBytes            *body,
-             const char        *type)
+/* A bencoded failure (BEP 3: with status 200, for clients to show). */
+static GBytes *
+failure (const char *reason)
 {
-  gsize length = 0;
-  const char *data = g_bytes_get_data (body, &length);
-
-  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (message, type, SOUP_MEMORY_COPY, data, length);
+  return tsr_tracker_failure_reply_encode (reason);
 }
 
-static void
-reply_failure (SoupServerMessage *message,
-               const char        *reason)
+static GBytes *
+handle_announce (TsrTrackerServer     *self,
+                 const char           *query,
+                 gsize                 query_length,
+                 const TsrPeerAddress *from)
 {
-  g_autoptr(GBytes) body = tsr_tracker_failure_reply_encode (reason);
-
-  reply_bytes (message, body, "text/plain");
-}
-
-static gboolean
-admit (TsrTrackerServer  *self,
-       SoupServerMessage *message,
-       TsrPeerAddress    *peer)
-{
-  g_autofree char *host = NULL;
-  TsrPeerAddress bare;
-
-  if (!peer_address_of (soup_server_message_get_remote_address (message), peer))
-    {
-      reply_failure (message, _("The tracker cannot tell your address"));
-      return FALSE;
-    }
-  /* Limits go by address, whatever the port. */
-  bare = *peer;
-  bare.port = 0;
-  host = tsr_peer_address_to_string (&bare);
-  if (!allowed (self, host))
-    {
-      reply_failure (message, _("Too many requests from your address; slow down"));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-on_http_announce (SoupServer        *server,
-                  SoupServerMessage *message,
-                  const char        *path,
-                  GHashTable        *decoded,
-                  gpointer           user_data)
-{
-  TsrTrackerServer *self = user_data;
-  const char *query = g_uri_get_query (soup_server_message_get_uri (message));
   g_autoptr(TsrTrackerAnnounceQuery) request = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) peers = g_array_new (FALSE, FALSE, sizeof (TsrPeerAddress));
-  g_autoptr(GBytes) body = NULL;
+  GArray *peers = self->scratch;
   TsrTrackerAnnounceReply reply = { 0 };
-  TsrPeerAddress peer;
-  TsrPeerAddress seen;
+  TsrPeerAddress peer = *from;
+  TsrPeerAddress seen = *from;
   guint complete = 0;
   guint incomplete = 0;
 
-  if (!admit (self, message, &peer))
-    return;
-  seen = peer;
-  request = tsr_tracker_announce_query_parse (query != NULL ? query : "", query != NULL ? strlen (query) : 0, &error);
+  request = tsr_tracker_announce_query_parse (query, query_length, &error);
   if (request == NULL)
-    {
-      reply_failure (message, error->message);
-      return;
-    }
+    return failure (error->message);
   /* The address is the connection's ("ip=" is not trusted); the port is
    * the one the client listens on. */
   peer.port = request->port;
+  g_array_set_size (peers, 0);
   if (announce (self, request->info_hash, &peer, request->left, request->event, request->numwant, peers, &complete,
                 &incomplete) == TSR_SWARMS_NOT_ALLOWED)
-    {
-      reply_failure (message, _("This torrent is not served by this tracker"));
-      return;
-    }
+    return failure (_("This torrent is not served by this tracker"));
   reply.interval = self->interval;
   reply.min_interval = self->interval / 2;
   reply.complete = complete;
@@ -542,44 +523,28 @@ on_http_announce (SoupServer        *server,
   reply.no_peer_id = TRUE;
   seen.port = 0;
   reply.external_ip = &seen;
-  body = tsr_tracker_announce_reply_encode (&reply);
-  reply_bytes (message, body, "text/plain");
+  return tsr_tracker_announce_reply_encode (&reply);
 }
 
-static void
-on_http_scrape (SoupServer        *server,
-                SoupServerMessage *message,
-                const char        *path,
-                GHashTable        *decoded,
-                gpointer           user_data)
+static GBytes *
+handle_scrape (TsrTrackerServer *self,
+               const char       *query,
+               gsize             query_length)
 {
-  TsrTrackerServer *self = user_data;
-  const char *query = g_uri_get_query (soup_server_message_get_uri (message));
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) hashes = NULL;
-  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) hashes = tsr_tracker_scrape_query_parse (query, query_length, &error);
   g_autofree TsrTrackerScrapeEntry *entries = NULL;
-  TsrPeerAddress peer;
   gsize size = 0;
   const guint8 *data;
   guint n;
   guint i;
 
-  if (!admit (self, message, &peer))
-    return;
-  hashes = tsr_tracker_scrape_query_parse (query != NULL ? query : "", query != NULL ? strlen (query) : 0, &error);
   if (hashes == NULL)
-    {
-      reply_failure (message, error->message);
-      return;
-    }
+    return failure (error->message);
   data = g_bytes_get_data (hashes, &size);
   n = (guint) (size / 20);
   if (n == 0)
-    {
-      reply_failure (message, _("Name the torrents to scrape (info_hash); a full scrape is not served"));
-      return;
-    }
+    return failure (_("Name the torrents to scrape (info_hash); a full scrape is not served"));
   entries = g_new0 (TsrTrackerScrapeEntry, n);
   for (i = 0; i < n; i++)
     {
@@ -594,8 +559,7 @@ on_http_scrape (SoupServer        *server,
   advance_ring (self);
   self->scrapes++;
   self->ring_scrapes[self->ring_second % RING]++;
-  body = tsr_tracker_scrape_reply_encode (entries, n);
-  reply_bytes (message, body, "text/plain");
+  return tsr_tracker_scrape_reply_encode (entries, n);
 }
 
 char *
@@ -636,24 +600,22 @@ tsr_tracker_server_dup_stats_json (TsrTrackerServer *self)
   return json_generator_to_data (generator, NULL);
 }
 
-static void
-on_http_stats (SoupServer        *server,
-               SoupServerMessage *message,
-               const char        *path,
-               GHashTable        *decoded,
-               gpointer           user_data)
+static GBytes *
+handle_stats (TsrTrackerServer  *self,
+              const char        *query,
+              gsize              query_length,
+              const char       **content_type)
 {
-  TsrTrackerServer *self = user_data;
-  g_autofree char *json = tsr_tracker_server_dup_stats_json (self);
-  const char *format = decoded != NULL ? g_hash_table_lookup (decoded, "format") : NULL;
+  g_autofree char *query_text = g_strndup (query, query_length);
   TsrSwarmsStats stats;
-  g_autofree char *html = NULL;
+  char *html;
 
-  if (g_strcmp0 (format, "json") == 0)
+  if (strstr (query_text, "format=json") != NULL)
     {
-      soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
-      soup_server_message_set_response (message, "application/json", SOUP_MEMORY_COPY, json, strlen (json));
-      return;
+      char *json = tsr_tracker_server_dup_stats_json (self);
+
+      *content_type = "application/json";
+      return g_bytes_new_take (json, strlen (json));
     }
   tsr_swarms_get_stats (self->swarms, &stats);
   html = g_strdup_printf ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%s</title></head><body>\n"
@@ -668,43 +630,311 @@ on_http_stats (SoupServer        *server,
                           recent_rate (self, self->ring_announces), _("Scrapes a second"),
                           recent_rate (self, self->ring_scrapes), _("Uptime"),
                           (g_get_monotonic_time () - self->started) / G_USEC_PER_SEC);
-  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (message, "text/html; charset=utf-8", SOUP_MEMORY_COPY, html, strlen (html));
+  *content_type = "text/html; charset=utf-8";
+  return g_bytes_new_take (html, strlen (html));
+}
+
+/* ------------------------------------------------------------------ */
+/* HTTP connections (see tsr-http.c for why not libsoup's server)      */
+
+typedef struct
+{
+  TsrTrackerServer *server;     /* borrowed */
+  GSocket          *socket;     /* (owned) */
+  GSource          *source;     /* (owned) */
+  GIOCondition      watching;
+  GByteArray       *in;         /* (owned) bytes not yet read as requests */
+  GByteArray       *out;        /* (owned) responses not yet sent */
+  gsize             sent;       /* of out */
+  gboolean          closing;    /* close once out is sent */
+  gint64            last_active; /* monotonic seconds */
+  TsrPeerAddress    peer;
+} HttpConnection;
+
+static gboolean on_http_io (GSocket *socket, GIOCondition condition, gpointer user_data);
+
+static void
+http_connection_free (HttpConnection *connection)
+{
+  g_source_destroy (connection->source);
+  g_source_unref (connection->source);
+  g_socket_close (connection->socket, NULL);
+  g_object_unref (connection->socket);
+  g_byte_array_unref (connection->in);
+  g_byte_array_unref (connection->out);
+  g_free (connection);
+}
+
+static void
+http_watch (HttpConnection *connection,
+            GIOCondition    condition)
+{
+  if (connection->source != NULL && connection->watching == condition)
+    return;
+  if (connection->source != NULL)
+    {
+      g_source_destroy (connection->source);
+      g_source_unref (connection->source);
+    }
+  connection->watching = condition;
+  connection->source = g_socket_create_source (connection->socket, condition, NULL);
+  g_source_set_callback (connection->source, (GSourceFunc) (void (*) (void)) on_http_io, connection, NULL);
+  g_source_attach (connection->source, NULL);
+}
+
+static void
+http_close (HttpConnection *connection)
+{
+  g_hash_table_remove (connection->server->connections, connection);
+}
+
+static void
+http_answer (HttpConnection       *connection,
+             const TsrHttpRequest *request)
+{
+  TsrTrackerServer *self = connection->server;
+  g_autoptr(GBytes) body = NULL;
+  const char *type = "text/plain";
+  const char *query = request->query != NULL ? request->query : "";
+  gsize query_length = request->query_length;
+  guint status = 200;
+  const char *reason = "OK";
+
+  if (!request->get)
+    {
+      status = 405;
+      reason = "Method Not Allowed";
+      body = g_bytes_new_static ("", 0);
+      connection->closing = TRUE;
+    }
+  else if (!allowed (self, &connection->peer))
+    body = failure (_("Too many requests from your address; slow down"));
+  else if (request->path_length == 9 && memcmp (request->path, "/announce", 9) == 0)
+    body = handle_announce (self, query, query_length, &connection->peer);
+  else if (request->path_length == 7 && memcmp (request->path, "/scrape", 7) == 0)
+    body = handle_scrape (self, query, query_length);
+  else if (request->path_length == 6 && memcmp (request->path, "/stats", 6) == 0)
+    body = handle_stats (self, query, query_length, &type);
+  else
+    {
+      status = 404;
+      reason = "Not Found";
+      body = g_bytes_new_static ("", 0);
+    }
+  if (!request->keep_alive)
+    connection->closing = TRUE;
+  tsr_http_write_response (connection->out, status, reason, type, g_bytes_get_data (body, NULL),
+                           g_bytes_get_size (body), !connection->closing);
+}
+
+/* Sends what is waiting; FALSE when the connection is gone. */
+static gboolean
+http_flush (HttpConnection *connection)
+{
+  int fd = g_socket_get_fd (connection->socket);
+
+  while (connection->sent < connection->out->len)
+    {
+      ssize_t n = send (fd, connection->out->data + connection->sent, connection->out->len - connection->sent,
+                        MSG_DONTWAIT | MSG_NOSIGNAL);
+
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        {
+          http_watch (connection, G_IO_IN | G_IO_OUT);
+          return TRUE;
+        }
+      if (n <= 0)
+        {
+          http_close (connection);
+          return FALSE;
+        }
+      connection->sent += (gsize) n;
+    }
+  g_byte_array_set_size (connection->out, 0);
+  connection->sent = 0;
+  if (connection->closing)
+    {
+      http_close (connection);
+      return FALSE;
+    }
+  http_watch (connection, G_IO_IN);
+  return TRUE;
+}
+
+static gboolean
+on_http_io (GSocket      *socket,
+            GIOCondition  condition,
+            gpointer      user_data)
+{
+  HttpConnection *connection = user_data;
+  int fd = g_socket_get_fd (socket);
+  guint8 buffer[16384];
+  gsize offset = 0;
+
+  connection->last_active = g_get_monotonic_time () / G_USEC_PER_SEC;
+  if (condition & G_IO_IN && !connection->closing)
+    {
+      ssize_t n = recv (fd, buffer, sizeof buffer, MSG_DONTWAIT);
+
+      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+        {
+          http_close (connection);
+          return G_SOURCE_REMOVE;
+        }
+      if (n > 0)
+        g_byte_array_append (connection->in, buffer, (guint) n);
+    }
+  else if (condition & (G_IO_HUP | G_IO_ERR) && !(condition & G_IO_OUT))
+    {
+      http_close (connection);
+      return G_SOURCE_REMOVE;
+    }
+  /* Every whole request in the buffer (pipelining), in order. */
+  while (!connection->closing)
+    {
+      TsrHttpRequest request;
+      gsize consumed = 0;
+      TsrHttpResult result = tsr_http_parse_request (connection->in->data + offset, connection->in->len - offset,
+                                                     &request, &consumed);
+
+      if (result == TSR_HTTP_NEED_MORE)
+        break;
+      if (result == TSR_HTTP_BAD)
+        {
+          connection->closing = TRUE;
+          tsr_http_write_response (connection->out, 400, "Bad Request", "text/plain", NULL, 0, FALSE);
+          break;
+        }
+      http_answer (connection, &request);
+      offset += consumed;
+    }
+  if (offset > 0)
+    g_byte_array_remove_range (connection->in, 0, (guint) offset);
+  if (!http_flush (connection))
+    return G_SOURCE_REMOVE;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_http_accept (GSocket      *socket,
+                GIOCondition  condition,
+                gpointer      user_data)
+{
+  TsrTrackerServer *self = user_data;
+  guint i;
+
+  for (i = 0; i < 64; i++)
+    {
+      g_autoptr(GSocket) accepted = g_socket_accept (socket, NULL, NULL);
+      g_autoptr(GSocketAddress) remote = NULL;
+      HttpConnection *connection;
+
+      if (accepted == NULL)
+        break;
+      remote = g_socket_get_remote_address (accepted, NULL);
+      if (g_hash_table_size (self->connections) >= TSR_TRACKER_SERVER_MAX_CONNECTIONS || remote == NULL)
+        {
+          g_socket_close (accepted, NULL);
+          continue;
+        }
+      g_socket_set_blocking (accepted, FALSE);
+      connection = g_new0 (HttpConnection, 1);
+      connection->server = self;
+      connection->socket = g_steal_pointer (&accepted);
+      connection->in = g_byte_array_new ();
+      connection->out = g_byte_array_new ();
+      connection->last_active = g_get_monotonic_time () / G_USEC_PER_SEC;
+      peer_address_of (remote, &connection->peer);
+      g_hash_table_add (self->connections, connection);
+      http_watch (connection, G_IO_IN);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* Idle connections, and ones whose reader stopped reading, go. */
+static void
+close_idle (TsrTrackerServer *self)
+{
+  gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, self->connections);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (now - ((HttpConnection *) key)->last_active > TSR_TRACKER_SERVER_IDLE_SECONDS)
+      g_hash_table_iter_remove (&iter);
 }
 
 /* ------------------------------------------------------------------ */
 /* UDP (BEP 15)                                                        */
 
+/* The hot path reads and writes the socket's descriptor directly: a
+ * GSocketAddress per datagram costs more than the announce itself. */
+typedef struct
+{
+  struct sockaddr_storage address;
+  socklen_t               length;
+} UdpSender;
+
+static gboolean
+peer_of_sender (const UdpSender *from,
+                TsrPeerAddress  *peer)
+{
+  memset (peer, 0, sizeof *peer);
+  if (from->address.ss_family == AF_INET)
+    {
+      const struct sockaddr_in *in = (const struct sockaddr_in *) &from->address;
+
+      peer->family = 4;
+      memcpy (peer->address, &in->sin_addr, 4);
+      peer->port = g_ntohs (in->sin_port);
+      return TRUE;
+    }
+  if (from->address.ss_family == AF_INET6)
+    {
+      const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *) &from->address;
+      const guint8 *bytes = (const guint8 *) &in6->sin6_addr;
+
+      if (memcmp (bytes, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0)
+        {
+          peer->family = 4;
+          memcpy (peer->address, bytes + 12, 4);
+        }
+      else
+        {
+          peer->family = 6;
+          memcpy (peer->address, bytes, 16);
+        }
+      peer->port = g_ntohs (in6->sin6_port);
+      return TRUE;
+    }
+  return FALSE;
+}
+
 static void
-udp_send (UdpListener    *listener,
-          GSocketAddress *to,
-          GByteArray     *packet)
+udp_send (Listener     *listener,
+          const UdpSender *to,
+          GByteArray      *packet)
 {
   /* A full buffer drops the reply: the client asks again (BEP 15). */
-  g_socket_send_to (listener->socket, to, (const char *) packet->data, packet->len, NULL, NULL);
+  (void) sendto (g_socket_get_fd (listener->socket), packet->data, packet->len, MSG_DONTWAIT,
+                 (const struct sockaddr *) &to->address, to->length);
 }
 
 static void
 on_udp_request (TsrTrackerServer *self,
-                UdpListener      *listener,
+                Listener      *listener,
                 const guint8     *data,
                 gsize             length,
-                GSocketAddress   *from)
+                const UdpSender  *from)
 {
-  g_autoptr(GByteArray) packet = g_byte_array_new ();
+  g_autoptr(GByteArray) packet = g_byte_array_sized_new (1024);
   g_autoptr(GError) error = NULL;
-  g_autofree char *host = NULL;
   TsrTrackerUdpRequest request;
   TsrPeerAddress peer;
-  TsrPeerAddress bare;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
-  if (!peer_address_of (from, &peer))
-    return;
-  bare = peer;
-  bare.port = 0;
-  host = tsr_peer_address_to_string (&bare);
-  if (!allowed (self, host))
+  if (!peer_of_sender (from, &peer) || !allowed (self, &peer))
     return;
   if (!tsr_tracker_udp_request_parse (data, length, &request, &error))
     {
@@ -731,11 +961,12 @@ on_udp_request (TsrTrackerServer *self,
     }
   if (request.action == TSR_UDP_ANNOUNCE)
     {
-      g_autoptr(GArray) peers = g_array_new (FALSE, FALSE, sizeof (TsrPeerAddress));
+      GArray *peers = self->scratch;
       guint complete = 0;
       guint incomplete = 0;
 
       peer.port = request.port;
+      g_array_set_size (peers, 0);
       if (announce (self, request.info_hash, &peer, request.left, request.event, request.num_want, peers, &complete,
                     &incomplete) == TSR_SWARMS_NOT_ALLOWED)
         {
@@ -776,19 +1007,21 @@ on_udp_readable (GSocket      *socket,
                  GIOCondition  condition,
                  gpointer      user_data)
 {
-  UdpListener *listener = user_data;
+  Listener *listener = user_data;
+  int fd = g_socket_get_fd (socket);
   guint8 buffer[2048];
   guint i;
 
   for (i = 0; i < UDP_READS; i++)
     {
-      g_autoptr(GSocketAddress) from = NULL;
-      gssize length = g_socket_receive_from (socket, &from, (char *) buffer, sizeof buffer, NULL, NULL);
+      UdpSender from;
+      ssize_t length;
 
+      from.length = sizeof from.address;
+      length = recvfrom (fd, buffer, sizeof buffer, MSG_DONTWAIT, (struct sockaddr *) &from.address, &from.length);
       if (length < 0)
         break;
-      if (from != NULL)
-        on_udp_request (listener->server, listener, buffer, (gsize) length, from);
+      on_udp_request (listener->server, listener, buffer, (gsize) length, &from);
     }
   return G_SOURCE_CONTINUE;
 }
@@ -802,6 +1035,7 @@ on_expire (gpointer user_data)
 
   if (tsr_swarms_expire (self->swarms, wall_now ()) > 0)
     save_soon (self);
+  close_idle (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -816,10 +1050,8 @@ tsr_tracker_server_new (guint interval,
   self->max_peers = MAX (max_peers, 1);
   self->max_rate = max_rate;
   self->swarms = tsr_swarms_new (TSR_TRACKER_SERVER_MAX_SWARMS, self->interval * 2);
-  self->http = soup_server_new (NULL, NULL);
-  soup_server_add_handler (self->http, "/announce", on_http_announce, self, NULL);
-  soup_server_add_handler (self->http, "/scrape", on_http_scrape, self, NULL);
-  soup_server_add_handler (self->http, "/stats", on_http_stats, self, NULL);
+  self->http = g_ptr_array_new_with_free_func ((GDestroyNotify) listener_free);
+  self->connections = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) http_connection_free, NULL);
   self->expire_source = g_timeout_add_seconds (EXPIRE_EVERY, on_expire, self);
   return self;
 }
@@ -855,7 +1087,7 @@ tsr_tracker_server_listen (TsrTrackerServer  *self,
   g_autoptr(GSocket) tcp = NULL;
   g_autoptr(GSocket) udp = NULL;
   g_autoptr(GSocketAddress) local = NULL;
-  UdpListener *listener;
+  Listener *listener;
 
   if (inet == NULL)
     {
@@ -876,9 +1108,15 @@ tsr_tracker_server_listen (TsrTrackerServer  *self,
   if (udp == NULL)
     return FALSE;
   g_socket_set_blocking (udp, FALSE);
-  if (!soup_server_listen_socket (self->http, tcp, 0, error))
-    return FALSE;
-  listener = g_new0 (UdpListener, 1);
+  g_socket_set_blocking (tcp, FALSE);
+  listener = g_new0 (Listener, 1);
+  listener->server = self;
+  listener->socket = g_steal_pointer (&tcp);
+  listener->source = g_socket_create_source (listener->socket, G_IO_IN, NULL);
+  g_source_set_callback (listener->source, (GSourceFunc) (void (*) (void)) on_http_accept, self, NULL);
+  g_source_attach (listener->source, NULL);
+  g_ptr_array_add (self->http, listener);
+  listener = g_new0 (Listener, 1);
   listener->server = self;
   listener->socket = g_steal_pointer (&udp);
   listener->source = g_socket_create_source (listener->socket, G_IO_IN, NULL);

@@ -17,6 +17,9 @@ G_DECLARE_FINAL_TYPE (TsrTrackerServer, tsr_tracker_server, TSR, TRACKER_SERVER,
 #define TSR_TRACKER_SERVER_NUMWANT 50
 /* Swarms kept without a whitelist, at most: past it the emptiest goes. */
 #define TSR_TRACKER_SERVER_MAX_SWARMS 1000000
+/* HTTP connections at once, at most, and seconds one may stay silent. */
+#define TSR_TRACKER_SERVER_MAX_CONNECTIONS 4096
+#define TSR_TRACKER_SERVER_IDLE_SECONDS 30
 /* Seconds a state change waits before the state file is written. */
 #define TSR_TRACKER_SERVER_SAVE_DELAY 5
 

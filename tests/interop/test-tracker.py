@@ -221,6 +221,23 @@ def test_bad_requests(d):
             s.settimeout(2)
             s.sendto(b"\x00" * 7, ("127.0.0.1", tracker.port))
             s.sendto(os.urandom(100), ("127.0.0.1", tracker.port))
+        # Two pipelined requests on one connection: two answers, in order,
+        # the second closing it as asked.
+        with socket.create_connection(("127.0.0.1", tracker.port), timeout=10) as s:
+            s.sendall(b"GET /stats?format=json HTTP/1.1\r\nHost: x\r\n\r\n"
+                      b"GET /nowhere HTTP/1.1\r\nConnection: close\r\n\r\n")
+            data = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+            assert data.startswith(b"HTTP/1.1 200 OK") and b"HTTP/1.1 404 Not Found" in data, data
+        # A head that never ends: refused and closed, not buffered forever.
+        with socket.create_connection(("127.0.0.1", tracker.port), timeout=10) as s:
+            s.sendall(b"GET /announce?" + b"a" * 9000)
+            data = s.recv(65536)
+            assert data.startswith(b"HTTP/1.1 400 Bad Request"), data
         stats = tracker.stats()
         assert stats["torrents"] == 0, stats
         assert tracker.process.poll() is None
