@@ -29,8 +29,10 @@ tap = Tap()
 class Tracker:
     """tessera-cli tracker on 127.0.0.1, stopped by PID."""
 
-    def __init__(self, d, *extra, port=0):
-        self.process = subprocess.Popen([CLI, "tracker", "--listen", f"127.0.0.1:{port}", "--json-events",
+    def __init__(self, d, *extra, port=0, host="127.0.0.1"):
+        self.host = host
+        listen = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        self.process = subprocess.Popen([CLI, "tracker", "--listen", listen, "--json-events",
                                          "--interval", "60", *extra],
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=d)
         line = self.process.stdout.readline()
@@ -40,7 +42,8 @@ class Tracker:
         self.port = event["port"]
 
     def url(self, scheme):
-        return f"{scheme}://127.0.0.1:{self.port}/announce"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{scheme}://{host}:{self.port}/announce"
 
     def stats(self):
         with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/stats?format=json", timeout=10) as reply:
@@ -198,6 +201,22 @@ def test_state_survives_sigkill(d):
         tracker = Tracker(d, "--state", state, port=port)
         counts = scrape(torrent, tracker.url("udp"))
         assert counts["leechers"] + counts["seeders"] >= 4, counts
+    finally:
+        tracker.stop()
+
+
+def test_ipv6(d):
+    """Served on ::1 over HTTP and UDP: IPv6 peers come back (BEP 7)."""
+    src, _ = make_payload(d, big=1024 * 1024)
+    tracker = Tracker(d, host="::1")
+    try:
+        torrent = tracked_torrent(d, src, tracker.url("http"))
+        for scheme, port in (("http", 7101), ("udp", 7102)):
+            cli("announce", "--json", "--port", str(port), "--tracker", tracker.url(scheme), torrent, check=True)
+        for scheme in ("http", "udp"):
+            reply = json.loads(cli("announce", "--json", "--port", "7103", "--tracker", tracker.url(scheme), torrent,
+                                   check=True).stdout)
+            assert {"[::1]:7101", "[::1]:7102"} <= set(reply["peers"]), (scheme, reply)
     finally:
         tracker.stop()
 
