@@ -18,7 +18,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
 from tsrpeers import Peer, make_payload, stop_process, tree_digest  # noqa: E402
-from tsrtest import Tap, cli, need_cli, need_tool, run  # noqa: E402
+from tsrtest import CLI, Tap, cli, need_cli, need_tool, run  # noqa: E402
 from tsrnet import Namespace  # noqa: E402
 
 need_cli()
@@ -70,8 +70,10 @@ class Transmission:
         stop_process(self.process)
 
 
-def exchange(d, transmission_seeds, magnet=False):
-    """@magnet: the leecher is given a magnet link (BEP 9), not the file."""
+def exchange(d, transmission_seeds, magnet=False, tracker_kind="opentracker", scheme="http"):
+    """@magnet: the leecher is given a magnet link (BEP 9), not the file.
+    @tracker_kind: "opentracker", or "tessera" (tessera-cli tracker, over
+    @scheme)."""
     src, _ = make_payload(d, big=(24 if magnet else 256) * 1024 * 1024 + 12345)
     root = os.path.join(src, "payload")
     os.chmod(d, 0o755)
@@ -86,14 +88,18 @@ def exchange(d, transmission_seeds, magnet=False):
             f.write(info_hash + "\n")
         os.chmod(whitelist, 0o644)
         port = random.randint(20000, 30000)
-        tracker = subprocess.Popen(["opentracker", "-i", ns.host_ip, "-p", str(port), "-P", str(port),
-                                    "-w", whitelist], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if tracker_kind == "tessera":
+            tracker = subprocess.Popen([CLI, "tracker", "--listen", f"{ns.host_ip}:{port}", "--whitelist", whitelist],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        else:
+            tracker = subprocess.Popen(["opentracker", "-i", ns.host_ip, "-p", str(port), "-P", str(port),
+                                        "-w", whitelist], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(0.5)
         torrent = os.path.join(d, "t.torrent")
-        cli("create", "-q", "-p", "256k", "-t", f"http://{ns.host_ip}:{port}/announce", "-o", torrent, root,
+        cli("create", "-q", "-p", "256k", "-t", f"{scheme}://{ns.host_ip}:{port}/announce", "-o", torrent, root,
             check=True)
         os.chmod(torrent, 0o644)
-        link = f"magnet:?xt=urn:btih:{info_hash}&dn=payload&tr=http://{ns.host_ip}:{port}/announce"
+        link = f"magnet:?xt=urn:btih:{info_hash}&dn=payload&tr={scheme}://{ns.host_ip}:{port}/announce"
         dst = os.path.join(d, "dst")
         os.makedirs(dst, mode=0o777)
         if transmission_seeds:
@@ -149,6 +155,15 @@ def test_magnet_from_transmission(d):
 
 def test_magnet_to_transmission(d):
     exchange(d, False, magnet=True)
+
+
+def test_through_tessera_tracker_http(d):
+    """transmission-daemon and Tessera meet through tessera-cli tracker."""
+    exchange(d, True, magnet=True, tracker_kind="tessera", scheme="http")
+
+
+def test_through_tessera_tracker_udp(d):
+    exchange(d, False, magnet=True, tracker_kind="tessera", scheme="udp")
 
 
 tap.run_all(globals())
