@@ -370,28 +370,11 @@ tsr_scrape_reply_parse (GBytes        *body,
 /* ------------------------------------------------------------------ */
 /* UDP (BEP 15)                                                        */
 
-static void
-put_u16 (GByteArray *out,
-         guint16     value)
-{
-  guint8 bytes[2] = { value >> 8, value & 0xff };
-
-  g_byte_array_append (out, bytes, 2);
-}
-
-static void
-put_u64 (GByteArray *out,
-         guint64     value)
-{
-  tsr_append_be32 (out, (guint32) (value >> 32));
-  tsr_append_be32 (out, (guint32) value);
-}
-
 void
 tsr_udp_write_connect (GByteArray *out,
                        guint32     transaction_id)
 {
-  put_u64 (out, TSR_UDP_PROTOCOL_ID);
+  tsr_append_be64 (out, TSR_UDP_PROTOCOL_ID);
   tsr_append_be32 (out, TSR_UDP_CONNECT);
   tsr_append_be32 (out, transaction_id);
 }
@@ -402,19 +385,19 @@ tsr_udp_write_announce (GByteArray               *out,
                         guint32                   transaction_id,
                         const TsrAnnounceRequest *request)
 {
-  put_u64 (out, connection_id);
+  tsr_append_be64 (out, connection_id);
   tsr_append_be32 (out, TSR_UDP_ANNOUNCE);
   tsr_append_be32 (out, transaction_id);
   g_byte_array_append (out, request->info_hash, 20);
   g_byte_array_append (out, request->peer_id, 20);
-  put_u64 (out, request->downloaded);
-  put_u64 (out, request->left);
-  put_u64 (out, request->uploaded);
+  tsr_append_be64 (out, request->downloaded);
+  tsr_append_be64 (out, request->left);
+  tsr_append_be64 (out, request->uploaded);
   tsr_append_be32 (out, request->event);
   tsr_append_be32 (out, 0);   /* IP: the sender's */
   tsr_append_be32 (out, request->key);
   tsr_append_be32 (out, (guint32) request->numwant);
-  put_u16 (out, request->port);
+  tsr_append_be16 (out, request->port);
 }
 
 void
@@ -424,7 +407,7 @@ tsr_udp_write_scrape (GByteArray   *out,
                       const guint8 *info_hashes,
                       guint         n_hashes)
 {
-  put_u64 (out, connection_id);
+  tsr_append_be64 (out, connection_id);
   tsr_append_be32 (out, TSR_UDP_SCRAPE);
   tsr_append_be32 (out, transaction_id);
   g_byte_array_append (out, info_hashes, n_hashes * 20);

@@ -80,4 +80,21 @@ tsr_append_be32 (GByteArray *out,
   g_byte_array_append (out, bytes, 4);
 }
 
+static inline void
+tsr_append_be16 (GByteArray *out,
+                 guint16     value)
+{
+  guint8 bytes[2] = { value >> 8, value & 0xff };
+
+  g_byte_array_append (out, bytes, 2);
+}
+
+static inline void
+tsr_append_be64 (GByteArray *out,
+                 guint64     value)
+{
+  tsr_append_be32 (out, (guint32) (value >> 32));
+  tsr_append_be32 (out, (guint32) value);
+}
+
 G_END_DECLS

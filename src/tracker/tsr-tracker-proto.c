@@ -444,28 +444,11 @@ tsr_tracker_scrape_query_parse (const char  *query_text,
 /* HTTP replies                                                        */
 
 static void
-put_u16 (GByteArray *out,
-         guint16     value)
-{
-  guint8 bytes[2] = { value >> 8, value & 0xff };
-
-  g_byte_array_append (out, bytes, 2);
-}
-
-static void
-put_u64 (GByteArray *out,
-         guint64     value)
-{
-  tsr_append_be32 (out, (guint32) (value >> 32));
-  tsr_append_be32 (out, (guint32) value);
-}
-
-static void
 put_compact_peer (GByteArray           *out,
                   const TsrPeerAddress *peer)
 {
   g_byte_array_append (out, peer->address, peer->family == 6 ? 16 : 4);
-  put_u16 (out, peer->port);
+  tsr_append_be16 (out, peer->port);
 }
 
 static char *
@@ -713,7 +696,7 @@ tsr_tracker_udp_write_connect (GByteArray *out,
 {
   tsr_append_be32 (out, TSR_UDP_CONNECT);
   tsr_append_be32 (out, transaction_id);
-  put_u64 (out, connection_id);
+  tsr_append_be64 (out, connection_id);
 }
 
 void
