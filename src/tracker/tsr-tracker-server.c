@@ -290,7 +290,9 @@ on_saved (GObject      *source,
 
   self->saving = FALSE;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
-    g_warning ("%s", error->message);
+    /* A message, not a warning: a full disk is no programming error (and
+     * tests run with fatal warnings). The next change tries again. */
+    g_message (_("Cannot save the tracker state: %s"), error->message);
   if (self->dirty_again)
     {
       self->dirty_again = FALSE;
@@ -371,7 +373,7 @@ tsr_tracker_server_set_state_file (TsrTrackerServer  *self,
       return FALSE;
     }
   if (first != NULL)
-    g_warning ("%s: %s; the previous copy was read", path, first->message);
+    g_message (_("%s: %s; the previous copy was read"), path, first->message);
   tsr_swarms_free (self->swarms);
   self->swarms = swarms;
   if (self->whitelist != NULL)

@@ -36,7 +36,9 @@ class Tracker:
                                          "--interval", "60", *extra],
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=d)
         line = self.process.stdout.readline()
-        assert line, f"the tracker did not start: {self.process.stderr.read1(4096)}"
+        if not line:
+            self.process.wait(timeout=10)
+        assert line, f"the tracker did not start (status {self.process.returncode}): {self.process.stderr.read()}"
         event = json.loads(line)
         assert event["event"] == "listening", event
         self.port = event["port"]
@@ -201,6 +203,9 @@ def test_state_survives_sigkill(d):
         tracker = Tracker(d, "--state", state, port=port)
         counts = scrape(torrent, tracker.url("udp"))
         assert counts["leechers"] + counts["seeders"] >= 4, counts
+        tracker.stop()
+        said = tracker.process.stderr.read()
+        assert b"the previous copy was read" in said, said
     finally:
         tracker.stop()
 
