@@ -20,6 +20,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 
 WRK_SCRIPT = r"""
 local swarms = %(swarms)d
+local peers = %(peers)d
 failures = 0
 local threads = {}
 
@@ -35,9 +36,9 @@ end
 request = function()
   local swarm = math.random(0, swarms - 1)
   local hash = escaped_number(swarm) .. string.rep("%%00", 16)
-  local peer = "-WR0001-" .. escaped_number(math.random(0, 2147483646)) .. escaped_number(math.random(0, 2147483646))
-               .. escaped_number(math.random(0, 2147483646))
-  local path = "/announce?info_hash=" .. hash .. "&peer_id=" .. peer .. "&port=" .. math.random(1024, 65000)
+  local index = math.random(0, peers - 1)
+  local peer = "-WR0001-" .. escaped_number(swarm) .. escaped_number(index) .. escaped_number(0)
+  local path = "/announce?info_hash=" .. hash .. "&peer_id=" .. peer .. "&port=" .. (10000 + index)
                .. "&uploaded=0&downloaded=0&left=1000&compact=1&numwant=20&event=started"
   return wrk.format("GET", path)
 end
@@ -100,8 +101,9 @@ def wrk(port, seconds, connections, script, close):
     return rate, errors + timeouts
 
 
-def udp_load(loader, port, seconds, concurrency, swarms):
-    result = subprocess.run([loader, "127.0.0.1", str(port), str(seconds), str(concurrency), str(swarms)],
+def udp_load(loader, port, seconds, concurrency, swarms, peers):
+    result = subprocess.run([loader, "127.0.0.1", str(port), str(seconds), str(concurrency), str(swarms),
+                             str(peers)],
                             capture_output=True, text=True, timeout=seconds + 60)
     data = json.loads(result.stdout)
     return data["per_second"], data["errors"]
@@ -111,6 +113,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--swarms", type=int, default=10000)
+    parser.add_argument("--peers", type=int, default=20, help="peers in each swarm")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--udp-concurrency", type=int, default=64)
     args = parser.parse_args()
@@ -129,7 +132,7 @@ def main():
     os.chmod(whitelist, 0o644)
     script = os.path.join(work, "announce.lua")
     with open(script, "w") as f:
-        f.write(WRK_SCRIPT % {"swarms": args.swarms})
+        f.write(WRK_SCRIPT % {"swarms": args.swarms, "peers": args.peers})
 
     rows = {}
     for name in ("tessera", "opentracker"):
@@ -145,9 +148,9 @@ def main():
         try:
             time.sleep(1)
             assert process.poll() is None, f"{name} did not start"
-            # UDP first: it also fills the swarms (about 20 peers each at
-            # 20 000 announces a second for 10 s).
-            udp = udp_load(loader, port, args.seconds, args.udp_concurrency, args.swarms)
+            # UDP first: it also fills the swarms (every one of the
+            # swarms x peers announces many times over in 10 s).
+            udp = udp_load(loader, port, args.seconds, args.udp_concurrency, args.swarms, args.peers)
             keep = wrk(port, args.seconds, args.connections, script, close=False)
             close = wrk(port, args.seconds, args.connections, script, close=True)
             rows[name] = {"udp": udp, "http-keep-alive": keep, "http-close": close, "rss": rss_mib(process.pid)}

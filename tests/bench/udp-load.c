@@ -2,13 +2,15 @@
 /*
  * udp-load.c: a BEP 15 load generator for tests/bench/tracker.sh (a
  * benchmark, not a test). It keeps CONCURRENCY requests in flight to
- * HOST:PORT for SECONDS: each client connects, then announces for one of
- * SWARMS info hashes (4 bytes of the swarm's number, then zeros) with a
- * peer id and port of its own, again and again. Prints one line of JSON:
+ * HOST:PORT for SECONDS: each client connects, then announces again and
+ * again as one of PEERS peers (picked at random) in one of SWARMS swarms
+ * (info hash: 4 bytes of the swarm's number, then zeros; peer id: the
+ * swarm's and the peer's numbers; port: 10000 + the peer's number), so
+ * the tracker ends holding SWARMS x PEERS peers. Prints one line of JSON:
  * announces answered, per second, errors (error replies, or answers that
  * do not parse) and timeouts.
  *
- * Usage: udp-load HOST PORT SECONDS CONCURRENCY SWARMS
+ * Usage: udp-load HOST PORT SECONDS CONCURRENCY SWARMS PEERS
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -62,10 +64,12 @@ get32 (const uint8_t *p)
 
 static void
 send_request (Client *c,
-              unsigned swarms)
+              unsigned swarms,
+              unsigned peers)
 {
   uint8_t packet[98];
   size_t length;
+  uint32_t index;
 
   c->transaction = (uint32_t) random ();
   if (!c->connected)
@@ -82,13 +86,15 @@ send_request (Client *c,
       put32 (packet + 8, 1);
       put32 (packet + 12, c->transaction);
       c->swarm = (uint32_t) (random () % swarms);
+      index = (uint32_t) (random () % peers);
       put32 (packet + 16, c->swarm);                 /* info hash: the swarm's number, then zeros */
-      put32 (packet + 36, (uint32_t) random ());     /* peer id */
-      put32 (packet + 40, (uint32_t) random ());
+      memcpy (packet + 36, "-UL0001-", 8);           /* peer id */
+      put32 (packet + 44, c->swarm);
+      put32 (packet + 48, index);
       put64 (packet + 64, 1000);                     /* left */
       put32 (packet + 80, 2);                        /* started */
       put32 (packet + 92, 20);                       /* num_want */
-      c->port = (uint16_t) (1024 + random () % 60000);
+      c->port = (uint16_t) (10000 + index);
       packet[96] = c->port >> 8;
       packet[97] = c->port & 0xff;
       length = sizeof packet;
@@ -102,15 +108,15 @@ main (int    argc,
       char **argv)
 {
   struct sockaddr_in to = { 0 };
-  unsigned seconds, concurrency, swarms, i;
+  unsigned seconds, concurrency, swarms, peers, i;
   unsigned long answered = 0, errors = 0, timeouts = 0;
   struct pollfd *fds;
   Client *clients;
   double start, end;
 
-  if (argc != 6)
+  if (argc != 7)
     {
-      fprintf (stderr, "usage: udp-load HOST PORT SECONDS CONCURRENCY SWARMS\n");
+      fprintf (stderr, "usage: udp-load HOST PORT SECONDS CONCURRENCY SWARMS PEERS\n");
       return 2;
     }
   to.sin_family = AF_INET;
@@ -123,7 +129,8 @@ main (int    argc,
   seconds = (unsigned) atoi (argv[3]);
   concurrency = (unsigned) atoi (argv[4]);
   swarms = (unsigned) atoi (argv[5]);
-  if (seconds == 0 || concurrency == 0 || swarms == 0)
+  peers = (unsigned) atoi (argv[6]);
+  if (seconds == 0 || concurrency == 0 || swarms == 0 || peers == 0 || peers > 50000)
     return 2;
   srandom ((unsigned) getpid ());
   clients = calloc (concurrency, sizeof *clients);
@@ -138,7 +145,7 @@ main (int    argc,
         }
       fds[i].fd = clients[i].fd;
       fds[i].events = POLLIN;
-      send_request (&clients[i], swarms);
+      send_request (&clients[i], swarms, peers);
     }
   start = now ();
   end = start + seconds;
@@ -172,7 +179,7 @@ main (int    argc,
               errors++;
               clients[i].connected = 0;
             }
-          send_request (&clients[i], swarms);
+          send_request (&clients[i], swarms, peers);
         }
       /* A lost datagram: ask again (BEP 15 would wait 15 s; a benchmark
        * on loopback does not). */
@@ -180,7 +187,7 @@ main (int    argc,
         if (now () - clients[i].sent_at > 1.0)
           {
             timeouts++;
-            send_request (&clients[i], swarms);
+            send_request (&clients[i], swarms, peers);
           }
     }
   printf ("{\"answered\": %lu, \"per_second\": %.0f, \"errors\": %lu, \"timeouts\": %lu}\n", answered,
