@@ -2,14 +2,16 @@
 /*
  * tsr-tracker-server.c: the tracker server (the original's torrent/track,
  * made complete). HTTP announce and scrape (BEP 3, 23, 7, 24, 48) go
- * through libsoup's server, which keeps connections alive; UDP announce
- * and scrape (BEP 15) share the port, with connection ids that need no
- * state (see TsrConnectionIds). Requests from one address beyond
+ * through our own HTTP/1.1 reader (tsr-http.c), with keep-alive and
+ * pipelining; UDP announce and scrape (BEP 15) share the port, read and
+ * answered in batches (recvmmsg, sendmmsg), with connection ids that need
+ * no state (see TsrConnectionIds). Requests from one address beyond
  * max_rate a second are refused. The swarms (TsrSwarms) are written to
  * the state file on a worker a few seconds after they change, the
  * previous copy kept, so a restart loses at most those seconds.
  */
 #define G_LOG_DOMAIN "tsr-tracker"
+#define _GNU_SOURCE   /* recvmmsg, sendmmsg */
 
 #include "config.h"
 
@@ -29,8 +31,12 @@
 #include "tsr-tracker-server.h"
 #include "tsr-util.h"
 
-/* Datagrams read per wake-up, at most: others wait for the next. */
+/* Datagrams read (and answered) per system call, at most. */
 #define UDP_READS 64
+/* Wake-ups read this many batches at most, then let the loop run. */
+#define UDP_BATCHES 4
+/* Longer datagrams are no BEP 15 request (a full scrape is 1 496 bytes). */
+#define UDP_DATAGRAM 2048
 /* Addresses whose request rate is tracked, at most (then forgotten). */
 #define MAX_RATE_HOSTS 65536
 /* Seconds between expiry rounds (each bounded, see TsrSwarms). */
@@ -43,6 +49,26 @@ typedef struct
   GSocket          *socket;   /* (owned) */
   GSource          *source;   /* (owned) */
 } Listener;
+
+/* The hot path reads and writes the socket's descriptor directly: a
+ * GSocketAddress per datagram costs more than the announce itself. */
+typedef struct
+{
+  struct sockaddr_storage address;
+  socklen_t               length;
+} UdpSender;
+
+/* One batch of datagrams in and replies out; the server's, reused. */
+typedef struct
+{
+  guint8          in[UDP_READS][UDP_DATAGRAM];
+  UdpSender       from[UDP_READS];
+  struct iovec    in_iov[UDP_READS];
+  struct mmsghdr  in_msgs[UDP_READS];
+  GByteArray     *out[UDP_READS];
+  struct iovec    out_iov[UDP_READS];
+  struct mmsghdr  out_msgs[UDP_READS];
+} UdpBatch;
 
 typedef struct
 {
@@ -63,6 +89,7 @@ struct _TsrTrackerServer
   guint             max_rate;
   GHashTable       *rates;          /* (owned) host key (HOST_KEY bytes) → Rate */
   GArray           *scratch;        /* (owned) peers of the announce being answered */
+  UdpBatch         *batch;          /* (owned) (nullable) made with the first UDP listener */
   GBytes           *whitelist;      /* (owned) (nullable) 20-byte hashes */
   char             *state_path;     /* (owned) (nullable) */
   guint             save_source;
@@ -89,6 +116,36 @@ listener_free (Listener *listener)
   g_free (listener);
 }
 
+static UdpBatch *
+udp_batch_new (void)
+{
+  UdpBatch *batch = g_new0 (UdpBatch, 1);
+  guint i;
+
+  for (i = 0; i < UDP_READS; i++)
+    {
+      batch->in_iov[i].iov_base = batch->in[i];
+      batch->in_iov[i].iov_len = UDP_DATAGRAM;
+      batch->in_msgs[i].msg_hdr.msg_iov = &batch->in_iov[i];
+      batch->in_msgs[i].msg_hdr.msg_iovlen = 1;
+      batch->in_msgs[i].msg_hdr.msg_name = &batch->from[i].address;
+      batch->out[i] = g_byte_array_sized_new (1024);
+      batch->out_msgs[i].msg_hdr.msg_iov = &batch->out_iov[i];
+      batch->out_msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+  return batch;
+}
+
+static void
+udp_batch_free (UdpBatch *batch)
+{
+  guint i;
+
+  for (i = 0; i < UDP_READS; i++)
+    g_byte_array_unref (batch->out[i]);
+  g_free (batch);
+}
+
 static void
 tsr_tracker_server_dispose (GObject *object)
 {
@@ -111,6 +168,7 @@ tsr_tracker_server_finalize (GObject *object)
   g_clear_pointer (&self->ids, tsr_connection_ids_free);
   g_clear_pointer (&self->rates, g_hash_table_unref);
   g_clear_pointer (&self->scratch, g_array_unref);
+  g_clear_pointer (&self->batch, udp_batch_free);
   g_clear_pointer (&self->whitelist, g_bytes_unref);
   g_free (self->state_path);
   G_OBJECT_CLASS (tsr_tracker_server_parent_class)->finalize (object);
@@ -870,14 +928,6 @@ close_idle (TsrTrackerServer *self)
 /* ------------------------------------------------------------------ */
 /* UDP (BEP 15)                                                        */
 
-/* The hot path reads and writes the socket's descriptor directly: a
- * GSocketAddress per datagram costs more than the announce itself. */
-typedef struct
-{
-  struct sockaddr_storage address;
-  socklen_t               length;
-} UdpSender;
-
 static gboolean
 peer_of_sender (const UdpSender *from,
                 TsrPeerAddress  *peer)
@@ -913,53 +963,41 @@ peer_of_sender (const UdpSender *from,
   return FALSE;
 }
 
-static void
-udp_send (Listener     *listener,
-          const UdpSender *to,
-          GByteArray      *packet)
-{
-  /* A full buffer drops the reply: the client asks again (BEP 15). */
-  (void) sendto (g_socket_get_fd (listener->socket), packet->data, packet->len, MSG_DONTWAIT,
-                 (const struct sockaddr *) &to->address, to->length);
-}
-
-static void
+/* Answers one datagram into @packet (emptied first); FALSE when it gets
+ * no answer. */
+static gboolean
 on_udp_request (TsrTrackerServer *self,
-                Listener      *listener,
                 const guint8     *data,
                 gsize             length,
-                const UdpSender  *from)
+                const UdpSender  *from,
+                GByteArray       *packet)
 {
-  g_autoptr(GByteArray) packet = g_byte_array_sized_new (1024);
   g_autoptr(GError) error = NULL;
   TsrTrackerUdpRequest request;
   TsrPeerAddress peer;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
+  g_byte_array_set_size (packet, 0);
   if (!peer_of_sender (from, &peer) || !allowed (self, &peer))
-    return;
+    return FALSE;
   if (!tsr_tracker_udp_request_parse (data, length, &request, &error))
     {
       /* Answer only what looks like a request: garbage gets no echo. */
-      if (length >= 16)
-        {
-          tsr_tracker_udp_write_error (packet, request.transaction_id, error->message);
-          udp_send (listener, from, packet);
-        }
-      return;
+      if (length < 16)
+        return FALSE;
+      tsr_tracker_udp_write_error (packet, request.transaction_id, error->message);
+      return TRUE;
     }
   if (request.action == TSR_UDP_CONNECT)
     {
       tsr_tracker_udp_write_connect (packet, request.transaction_id,
                                      tsr_connection_ids_make (self->ids, peer.family, peer.address, peer.port, now));
-      udp_send (listener, from, packet);
-      return;
+      return TRUE;
     }
   if (!tsr_connection_ids_check (self->ids, peer.family, peer.address, peer.port, request.connection_id, now))
     {
       tsr_tracker_udp_write_error (packet, request.transaction_id, _("Connection id unknown or expired"));
-      udp_send (listener, from, packet);
-      return;
+      return TRUE;
     }
   if (request.action == TSR_UDP_ANNOUNCE)
     {
@@ -971,15 +1009,11 @@ on_udp_request (TsrTrackerServer *self,
       g_array_set_size (peers, 0);
       if (announce (self, request.info_hash, &peer, request.left, request.event, request.num_want, peers, &complete,
                     &incomplete) == TSR_SWARMS_NOT_ALLOWED)
-        {
-          tsr_tracker_udp_write_error (packet, request.transaction_id, _("This torrent is not served by this tracker"));
-          udp_send (listener, from, packet);
-          return;
-        }
-      tsr_tracker_udp_write_announce (packet, request.transaction_id, self->interval, incomplete, complete,
-                                      (const TsrPeerAddress *) peers->data, peers->len, peer.family);
-      udp_send (listener, from, packet);
-      return;
+        tsr_tracker_udp_write_error (packet, request.transaction_id, _("This torrent is not served by this tracker"));
+      else
+        tsr_tracker_udp_write_announce (packet, request.transaction_id, self->interval, incomplete, complete,
+                                        (const TsrPeerAddress *) peers->data, peers->len, peer.family);
+      return TRUE;
     }
   if (request.action == TSR_UDP_SCRAPE)
     {
@@ -1000,30 +1034,63 @@ on_udp_request (TsrTrackerServer *self,
       self->scrapes++;
       self->ring_scrapes[self->ring_second % RING]++;
       tsr_tracker_udp_write_scrape (packet, request.transaction_id, entries, request.n_hashes);
-      udp_send (listener, from, packet);
+      return TRUE;
     }
+  return FALSE;
 }
 
+/* Reads datagrams a batch at a time and sends the batch's answers with
+ * one call: on loopback the system calls cost more than the announces. */
 static gboolean
 on_udp_readable (GSocket      *socket,
                  GIOCondition  condition,
                  gpointer      user_data)
 {
   Listener *listener = user_data;
+  TsrTrackerServer *self = listener->server;
+  UdpBatch *batch = self->batch;
   int fd = g_socket_get_fd (socket);
-  guint8 buffer[2048];
-  guint i;
+  guint round;
 
-  for (i = 0; i < UDP_READS; i++)
+  for (round = 0; round < UDP_BATCHES; round++)
     {
-      UdpSender from;
-      ssize_t length;
+      int received, i;
+      guint replies = 0;
+      guint sent = 0;
 
-      from.length = sizeof from.address;
-      length = recvfrom (fd, buffer, sizeof buffer, MSG_DONTWAIT, (struct sockaddr *) &from.address, &from.length);
-      if (length < 0)
+      for (i = 0; i < UDP_READS; i++)
+        batch->in_msgs[i].msg_hdr.msg_namelen = sizeof batch->from[i].address;
+      received = recvmmsg (fd, batch->in_msgs, UDP_READS, MSG_DONTWAIT, NULL);
+      if (received <= 0)
         break;
-      on_udp_request (listener->server, listener, buffer, (gsize) length, &from);
+      for (i = 0; i < received; i++)
+        {
+          struct msghdr *in = &batch->in_msgs[i].msg_hdr;
+          UdpSender *from = &batch->from[i];
+          GByteArray *packet = batch->out[replies];
+
+          if (in->msg_flags & MSG_TRUNC)
+            continue;
+          from->length = in->msg_namelen;
+          if (!on_udp_request (self, batch->in[i], batch->in_msgs[i].msg_len, from, packet))
+            continue;
+          batch->out_iov[replies].iov_base = packet->data;
+          batch->out_iov[replies].iov_len = packet->len;
+          batch->out_msgs[replies].msg_hdr.msg_name = &from->address;
+          batch->out_msgs[replies].msg_hdr.msg_namelen = from->length;
+          replies++;
+        }
+      /* A full buffer drops the rest: the clients ask again (BEP 15). */
+      while (sent < replies)
+        {
+          int n = sendmmsg (fd, batch->out_msgs + sent, replies - sent, MSG_DONTWAIT);
+
+          if (n <= 0)
+            break;
+          sent += (guint) n;
+        }
+      if (received < UDP_READS)
+        break;
     }
   return G_SOURCE_CONTINUE;
 }
@@ -1120,6 +1187,8 @@ tsr_tracker_server_listen (TsrTrackerServer  *self,
   g_ptr_array_add (self->http, listener);
   listener = g_new0 (Listener, 1);
   listener->server = self;
+  if (self->batch == NULL)
+    self->batch = udp_batch_new ();
   listener->socket = g_steal_pointer (&udp);
   listener->source = g_socket_create_source (listener->socket, G_IO_IN, NULL);
   g_source_set_callback (listener->source, (GSourceFunc) (void (*) (void)) on_udp_readable, listener, NULL);

@@ -11,6 +11,7 @@ import os
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -265,6 +266,56 @@ def test_bad_requests(d):
         stats = tracker.stats()
         assert stats["torrents"] == 0, stats
         assert tracker.process.poll() is None
+    finally:
+        tracker.stop()
+
+
+def test_udp_burst(d):
+    """Datagrams arriving faster than they are read (answered in batches):
+    every connect and announce gets exactly its own answer, short garbage
+    none, and announces from a burst all count. (Bursts of 100: the
+    kernel's default receive buffer, 208 KiB, holds them.)"""
+    tracker = Tracker(d)
+    try:
+        target = ("127.0.0.1", tracker.port)
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+            s.settimeout(5)
+
+            def collect(count):
+                replies = {}
+                while len(replies) < count:
+                    data = s.recv(2048)
+                    transaction = struct.unpack(">I", data[4:8])[0]
+                    assert transaction not in replies, ("answered twice", transaction)
+                    replies[transaction] = data
+                return replies
+
+            for t in range(100):
+                s.sendto(struct.pack(">QII", 0x41727101980, 0, t), target)
+                if t % 3 == 0:
+                    s.sendto(b"\x01" * 7, target)
+            connects = collect(100)
+            assert all(struct.unpack(">I", r[:4])[0] == 0 and len(r) == 16 for r in connects.values())
+            connection = struct.unpack(">Q", connects[0][8:16])[0]
+            info_hash = bytes(range(20))
+            for t in range(100):
+                s.sendto(struct.pack(">QII20s20sQQQIIIiH", connection, 1, 1000 + t, info_hash,
+                                     b"-UB0001-" + t.to_bytes(12, "big"), 0, 1000, 0, 2, 0, 0, 10, 20000 + t),
+                         target)
+            announces = collect(100)
+            assert set(announces) == set(range(1000, 1100)), sorted(announces)[:5]
+            for transaction, reply in announces.items():
+                action, _, _, leechers, seeders = struct.unpack(">IIIII", reply[:20])
+                assert action == 1 and seeders == 0 and 1 <= leechers <= 100, (transaction, reply[:20])
+                assert (len(reply) - 20) % 6 == 0 and len(reply) - 20 <= 60, len(reply)
+            try:
+                extra = s.recv(2048)
+                raise AssertionError(f"an answer nobody asked for: {extra!r}")
+            except socket.timeout:
+                pass
+        stats = tracker.stats()
+        assert stats["peers"] == 100, stats
     finally:
         tracker.stop()
 
