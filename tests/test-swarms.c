@@ -202,6 +202,36 @@ test_announce_counts (void)
 }
 
 static void
+test_completed_without_event (void)
+{
+  g_autoptr(TsrSwarms) swarms = tsr_swarms_new (0, 3600);
+  guint8 hash[20];
+
+  make_hash (1, hash);
+  /* Leeching, then stopping with nothing left (aria2's way): counted. */
+  announce_quiet (swarms, hash, 1, 100, TSR_ANNOUNCE_EVENT_STARTED, 1);
+  announce_quiet (swarms, hash, 1, 0, TSR_ANNOUNCE_EVENT_STOPPED, 2);
+  assert_scrape (swarms, hash, 0, 0, 1);
+  /* Leeching, then a plain announce with nothing left: counted once, and
+   * a late `completed` does not count it again. */
+  announce_quiet (swarms, hash, 2, 100, TSR_ANNOUNCE_EVENT_STARTED, 3);
+  announce_quiet (swarms, hash, 2, 0, TSR_ANNOUNCE_EVENT_NONE, 4);
+  assert_scrape (swarms, hash, 1, 0, 2);
+  announce_quiet (swarms, hash, 2, 0, TSR_ANNOUNCE_EVENT_COMPLETED, 5);
+  announce_quiet (swarms, hash, 2, 0, TSR_ANNOUNCE_EVENT_STOPPED, 6);
+  assert_scrape (swarms, hash, 0, 0, 2);
+  /* A seeder from the start never downloaded here: not counted, nor a
+   * peer that stops while still leeching, nor one we never saw. */
+  announce_quiet (swarms, hash, 3, 0, TSR_ANNOUNCE_EVENT_STARTED, 7);
+  announce_quiet (swarms, hash, 3, 0, TSR_ANNOUNCE_EVENT_STOPPED, 8);
+  announce_quiet (swarms, hash, 4, 50, TSR_ANNOUNCE_EVENT_STARTED, 9);
+  announce_quiet (swarms, hash, 4, 50, TSR_ANNOUNCE_EVENT_STOPPED, 10);
+  announce_quiet (swarms, hash, 5, 0, TSR_ANNOUNCE_EVENT_STOPPED, 11);
+  assert_scrape (swarms, hash, 0, 0, 2);
+  assert_counters_exact (swarms);
+}
+
+static void
 test_never_self (void)
 {
   g_autoptr(TsrSwarms) swarms = tsr_swarms_new (0, 3600);
@@ -816,6 +846,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/swarms/announce/counts", test_announce_counts);
+  g_test_add_func ("/swarms/announce/completed-without-event", test_completed_without_event);
   g_test_add_func ("/swarms/announce/never-self", test_never_self);
   g_test_add_func ("/swarms/announce/seeder-gets-no-seeders", test_seeder_gets_no_seeders);
   g_test_add_func ("/swarms/sample/fair", test_sample_fair);

@@ -650,6 +650,7 @@ tsr_swarms_announce (TsrSwarms            *self,
   TsrSwarmPeer record;
   gint64 pos;
   gboolean seeder = left == 0;
+  gboolean finished;
 
   g_return_val_if_fail (self != NULL, TSR_SWARMS_NOT_ALLOWED);
   g_return_val_if_fail (info_hash != NULL, TSR_SWARMS_NOT_ALLOWED);
@@ -673,9 +674,14 @@ tsr_swarms_announce (TsrSwarms            *self,
 
   peer_from_address (peer, &record);
   pos = _tsr_swarm_find (self, swarm, record.address);
+  /* A peer we knew leeching that reports nothing left has finished, said
+   * or not: aria2 exits with `stopped` and left=0, never `completed`. */
+  finished = pos >= 0 && seeder && !(swarm->peers[pos].flags & (PEER_SEEDER | PEER_COMPLETED));
 
   if (event == TSR_ANNOUNCE_EVENT_STOPPED)
     {
+      if (finished)
+        swarm->downloaded++;
       if (pos >= 0)
         {
           swarm_remove_at (self, swarm, pos);
@@ -697,7 +703,7 @@ tsr_swarms_announce (TsrSwarms            *self,
           pos = swarm_set_seeder (self, swarm, pos, seeder);
         }
 
-      if (event == TSR_ANNOUNCE_EVENT_COMPLETED &&
+      if ((event == TSR_ANNOUNCE_EVENT_COMPLETED || finished) &&
           !(swarm->peers[pos].flags & PEER_COMPLETED))
         {
           swarm->peers[pos].flags |= PEER_COMPLETED;

@@ -59,7 +59,9 @@ void             tsr_swarms_set_whitelist (TsrSwarms             *self,
  * kept) and appends up to @numwant other peers to @out_peers (element-type
  * TsrPeerAddress, IPv4 and IPv6 alike: the caller splits them), never
  * the requester and no seeders to a seeder. `stopped` removes the peer and
- * returns none; `completed` counts once per peer. @complete and
+ * returns none; `completed` counts once per peer, and so does a
+ * peer last seen leeching that now reports nothing left (with `stopped`
+ * too: some clients never send `completed`). @complete and
  * @incomplete (nullable) receive the swarm's seeders and leechers after
  * the update. @now: seconds on the clock given to tsr_swarms_expire(); a
  * wall clock when the state is saved across restarts. */

@@ -109,35 +109,51 @@ def test_tessera_swarm_over_udp(d):
 
 
 def test_libtorrent_and_aria2(d):
-    """A Tessera seeder; libtorrent (over UDP) and aria2c (over HTTP) find
-    it through the tracker alone and download."""
+    """A Tessera seeder; libtorrent and aria2c, each over UDP and over
+    HTTP, find it through the tracker alone and download."""
     if shutil.which("aria2c") is None:
         raise AssertionError("aria2c is missing: install the Debian package aria2")
     src, _ = make_payload(d)
     tracker = Tracker(d)
     seeder = aria = None
     try:
-        torrent = tracked_torrent(d, src, tracker.url("http"))
-        udp_torrent = tracked_torrent(d, src, tracker.url("udp"), "udp.torrent")
-        seeder = Peer(src, torrent, tracker_flag=False)
+        torrents = {scheme: tracked_torrent(d, src, tracker.url(scheme), f"{scheme}.torrent")
+                    for scheme in ("http", "udp")}
+        seeder = Peer(src, torrents["http"], tracker_flag=False)
         seeder.wait_for("done", 60)
         seeder.wait_for("tracker-reply", 30)
         session = lt_session()
-        handle = lt_add(session, udp_torrent, os.path.join(d, "lt"))
-        handle.force_reannounce()
-        end = time.monotonic() + DEADLINE
-        while not handle.status().is_seeding:
-            assert time.monotonic() < end, f"libtorrent stuck at {handle.status().progress:.2%}"
-            time.sleep(0.2)
-        assert tree_digest(os.path.join(d, "lt")) == tree_digest(src)
-        aria_dst = os.path.join(d, "aria")
-        os.mkdir(aria_dst)
-        aria = subprocess.Popen(["aria2c", "-q", "--enable-dht=false", "--enable-dht6=false", "--bt-enable-lpd=false",
-                                 "--enable-peer-exchange=false", f"--listen-port={free_port(socket.SOCK_STREAM)}",
-                                 "--seed-time=0", "--file-allocation=none", "-d", aria_dst, torrent],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        assert aria.wait(timeout=DEADLINE) == 0, aria.stderr.read()
-        assert tree_digest(os.path.join(aria_dst, "payload")) == tree_digest(os.path.join(src, "payload"))
+        for scheme, torrent in torrents.items():
+            handle = lt_add(session, torrent, os.path.join(d, "lt-" + scheme))
+            handle.force_reannounce()
+            end = time.monotonic() + DEADLINE
+            while not handle.status().is_seeding:
+                assert time.monotonic() < end, f"libtorrent over {scheme} stuck at {handle.status().progress:.2%}"
+                time.sleep(0.2)
+            assert tree_digest(os.path.join(d, "lt-" + scheme)) == tree_digest(src)
+            session.remove_torrent(handle)
+        for scheme, torrent in torrents.items():
+            aria_dst = os.path.join(d, "aria-" + scheme)
+            os.mkdir(aria_dst)
+            # aria2 speaks UDP to trackers only through its DHT socket: DHT on
+            # for UDP, with no entry point and an empty routing table of its
+            # own, so it knows no node beyond 127.0.0.1.
+            if scheme == "udp":
+                dht = ["--enable-dht=true", f"--dht-listen-port={free_port(socket.SOCK_DGRAM)}",
+                       f"--dht-file-path={os.path.join(d, 'aria-dht.dat')}"]
+            else:
+                dht = ["--enable-dht=false"]
+            aria = subprocess.Popen(["aria2c", "-q", *dht, "--enable-dht6=false",
+                                     "--bt-enable-lpd=false", "--enable-peer-exchange=false",
+                                     f"--listen-port={free_port(socket.SOCK_STREAM)}", "--seed-time=0",
+                                     "--file-allocation=none", "-d", aria_dst, torrent],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            assert aria.wait(timeout=DEADLINE) == 0, (scheme, aria.stderr.read())
+            assert tree_digest(os.path.join(aria_dst, "payload")) == tree_digest(os.path.join(src, "payload"))
+        # Four downloads counted (aria2 never says "completed": it stops with
+        # nothing left, which counts too).
+        counts = scrape(torrents["udp"], tracker.url("udp"))
+        assert counts["downloaded"] == 4, counts
     finally:
         if aria:
             stop_process(aria)
@@ -169,6 +185,40 @@ def test_whitelist_refusal(d):
         result = cli("announce", "--json", "--tracker", tracker.url("udp"), torrent)
         served = json.loads(result.stdout)
         assert result.returncode == 0 and served["errors"] == [] and served["leechers"] == 1, served
+    finally:
+        tracker.stop()
+
+
+def test_whitelist_refusal_libtorrent(d):
+    """libtorrent hears the refusal of a torrent not on the whitelist as a
+    tracker failure, over HTTP with our reason. (Over UDP libtorrent 2.0
+    reads the reason from the packet's start, a zero byte, so it shows an
+    empty one for any tracker: the failure itself is what it understands.)"""
+    src, _ = make_payload(d, big=1024 * 1024)
+    whitelist = os.path.join(d, "whitelist")
+    with open(whitelist, "w") as f:
+        f.write("00" * 20 + "\n")
+    tracker = Tracker(d, "--whitelist", whitelist)
+    try:
+        session = lt_session(alert_mask=lt.alert.category_t.tracker_notification)
+        for scheme in ("http", "udp"):
+            torrent = tracked_torrent(d, src, tracker.url(scheme), f"{scheme}.torrent")
+            handle = lt_add(session, torrent, os.path.join(d, "lt-" + scheme))
+            end = time.monotonic() + 30
+            failure = None
+            while failure is None:
+                assert time.monotonic() < end, f"libtorrent heard no refusal over {scheme}"
+                session.wait_for_alert(500)
+                for alert in session.pop_alerts():
+                    if isinstance(alert, lt.tracker_error_alert):
+                        failure = alert
+                    assert not isinstance(alert, lt.tracker_reply_alert), (scheme, alert.message())
+            # libtorrent's errors::tracker_failure, "tracker sent a failure message"
+            assert failure.error.message() == "tracker sent a failure message", (scheme, failure.message())
+            if scheme == "http":
+                assert failure.error_message() == "This torrent is not served by this tracker", failure.message()
+            session.remove_torrent(handle)
+        assert tracker.stats()["torrents"] == 0
     finally:
         tracker.stop()
 
