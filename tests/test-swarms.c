@@ -567,6 +567,23 @@ test_evict_emptiest (void)
   g_assert_cmpuint (stats.swarms, ==, 4);
   g_assert_cmpuint (stats.peers, ==, 7);
   assert_counters_exact (swarms);
+
+  /* A lower cap evicts at once, the emptiest first: swarms 0 (3 peers)
+   * and 2 (2 peers) stay. */
+  tsr_swarms_set_max_swarms (swarms, 2);
+  tsr_swarms_get_stats (swarms, &stats);
+  g_assert_cmpuint (stats.swarms, ==, 2);
+  g_assert_cmpuint (stats.peers, ==, 5);
+  g_assert_true (tsr_swarms_scrape (swarms, hash[0], NULL, NULL, NULL));
+  g_assert_true (tsr_swarms_scrape (swarms, hash[2], NULL, NULL, NULL));
+  assert_counters_exact (swarms);
+  /* No cap: nothing goes. */
+  tsr_swarms_set_max_swarms (swarms, 0);
+  for (n = 0; n < 6; n++)
+    announce_quiet (swarms, hash[n], who++, 1, TSR_ANNOUNCE_EVENT_STARTED, 40);
+  tsr_swarms_get_stats (swarms, &stats);
+  g_assert_cmpuint (stats.swarms, ==, 6);
+  assert_counters_exact (swarms);
 }
 
 /* Random announces, stops, completions and expiries over a few swarms,

@@ -126,6 +126,7 @@ tsr_cli_tracker (int    argc,
   gint interval = 1800;
   gint max_peers = 200;
   gint max_rate = 1000;
+  gint max_swarms = TSR_TRACKER_SERVER_MAX_SWARMS;
   guint sigint, sigterm, sighup;
   guint i;
   const GOptionEntry entries[] = {
@@ -134,6 +135,7 @@ tsr_cli_tracker (int    argc,
     { "interval", 'i', 0, G_OPTION_ARG_INT, &interval, N_("Seconds between a client's announces (default 1800)"), N_("SECONDS") },
     { "max-peers", 0, 0, G_OPTION_ARG_INT, &max_peers, N_("Peers given per announce, at most (default 200; 50 when the client does not say)"), N_("N") },
     { "max-rate", 0, 0, G_OPTION_ARG_INT, &max_rate, N_("Requests a second from one address, at most (default 1000; 0: no limit)"), N_("N") },
+    { "max-swarms", 0, 0, G_OPTION_ARG_INT, &max_swarms, N_("Torrents tracked at once, at most: a new one then replaces the emptiest (default 1000000; 0: no limit)"), N_("N") },
     { "state", 's', 0, G_OPTION_ARG_FILENAME, &state, N_("Keep the swarms in FILE across restarts"), N_("FILE") },
     { "json-events", 0, 0, G_OPTION_ARG_NONE, &run.json, N_("Print events as lines of JSON"), NULL },
     { NULL }
@@ -150,13 +152,14 @@ tsr_cli_tracker (int    argc,
       tsr_cli_error (_("tracker takes no arguments, only options"));
       return 1;
     }
-  if (interval < 1 || max_peers < 1 || max_rate < 0)
+  if (interval < 1 || max_peers < 1 || max_rate < 0 || max_swarms < 0)
     {
-      tsr_cli_error (_("--interval and --max-peers must be at least 1, --max-rate not negative"));
+      tsr_cli_error (_("--interval and --max-peers must be at least 1, --max-rate and --max-swarms not negative"));
       return 1;
     }
   server = tsr_tracker_server_new ((guint) interval, (guint) max_peers, (guint) max_rate);
   run.server = server;
+  tsr_tracker_server_set_max_swarms (server, (guint) max_swarms);
   run.whitelist = whitelist;
   if (whitelist != NULL && !tsr_tracker_server_load_whitelist (server, whitelist, &error))
     {

@@ -434,6 +434,17 @@ _tsr_swarms_create (TsrSwarms    *self,
   return swarm;
 }
 
+void
+tsr_swarms_set_max_swarms (TsrSwarms *self,
+                           guint      max_swarms)
+{
+  g_return_if_fail (self != NULL);
+
+  self->max_swarms = max_swarms;
+  while (max_swarms > 0 && self->list->len > max_swarms)
+    swarms_evict (self);
+}
+
 TsrSwarms *
 tsr_swarms_new (guint max_swarms,
                 guint peer_timeout)

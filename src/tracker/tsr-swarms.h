@@ -49,6 +49,11 @@ TsrSwarms       *tsr_swarms_new           (guint                  max_swarms,
                                            guint                  peer_timeout);
 void             tsr_swarms_free          (TsrSwarms             *self);
 
+/* Changes the cap (0: none); swarms over a lower cap are evicted now,
+ * the emptiest first. */
+void             tsr_swarms_set_max_swarms (TsrSwarms            *self,
+                                            guint                 max_swarms);
+
 /* @hashes: @n_hashes info hashes of 20 bytes each, back to back (copied);
  * NULL removes the whitelist. Swarms not on a new list are dropped. */
 void             tsr_swarms_set_whitelist (TsrSwarms             *self,

@@ -87,6 +87,7 @@ struct _TsrTrackerServer
   guint             interval;
   guint             max_peers;
   guint             max_rate;
+  guint             max_swarms;
   GHashTable       *rates;          /* (owned) host key (HOST_KEY bytes) → Rate */
   GArray           *scratch;        /* (owned) peers of the announce being answered */
   UdpBatch         *batch;          /* (owned) (nullable) made with the first UDP listener */
@@ -404,7 +405,17 @@ load_state (TsrTrackerServer  *self,
 
   if (bytes == NULL)
     return NULL;
-  return tsr_swarms_deserialize (bytes, TSR_TRACKER_SERVER_MAX_SWARMS, self->interval * 2, error);
+  return tsr_swarms_deserialize (bytes, self->max_swarms, self->interval * 2, error);
+}
+
+void
+tsr_tracker_server_set_max_swarms (TsrTrackerServer *self,
+                                   guint             max_swarms)
+{
+  g_return_if_fail (TSR_IS_TRACKER_SERVER (self));
+
+  self->max_swarms = max_swarms;
+  tsr_swarms_set_max_swarms (self->swarms, max_swarms);
 }
 
 gboolean
@@ -1118,7 +1129,8 @@ tsr_tracker_server_new (guint interval,
   self->interval = MAX (interval, 1);
   self->max_peers = MAX (max_peers, 1);
   self->max_rate = max_rate;
-  self->swarms = tsr_swarms_new (TSR_TRACKER_SERVER_MAX_SWARMS, self->interval * 2);
+  self->max_swarms = TSR_TRACKER_SERVER_MAX_SWARMS;
+  self->swarms = tsr_swarms_new (self->max_swarms, self->interval * 2);
   self->http = g_ptr_array_new_with_free_func ((GDestroyNotify) listener_free);
   self->connections = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) http_connection_free, NULL);
   self->expire_source = g_timeout_add_seconds (EXPIRE_EVERY, on_expire, self);

@@ -15,7 +15,7 @@ G_DECLARE_FINAL_TYPE (TsrTrackerServer, tsr_tracker_server, TSR, TRACKER_SERVER,
 
 /* Peers given when the client does not say (BEP 3 "numwant"). */
 #define TSR_TRACKER_SERVER_NUMWANT 50
-/* Swarms kept without a whitelist, at most: past it the emptiest goes. */
+/* Swarms kept, at most, unless told otherwise: past it the emptiest goes. */
 #define TSR_TRACKER_SERVER_MAX_SWARMS 1000000
 /* HTTP connections at once, at most, and seconds one may stay silent. */
 #define TSR_TRACKER_SERVER_MAX_CONNECTIONS 4096
@@ -29,6 +29,12 @@ G_DECLARE_FINAL_TYPE (TsrTrackerServer, tsr_tracker_server, TSR, TRACKER_SERVER,
 TsrTrackerServer *tsr_tracker_server_new            (guint              interval,
                                                      guint              max_peers,
                                                      guint              max_rate);
+/* Swarms kept at most (default TSR_TRACKER_SERVER_MAX_SWARMS; 0: no
+ * cap); when a new info hash comes at the cap, the emptiest of a few
+ * sampled swarms goes. Bounds memory when announces come for random
+ * hashes. */
+void              tsr_tracker_server_set_max_swarms (TsrTrackerServer  *self,
+                                                     guint              max_swarms);
 /* Only these info hashes (a file of hex hashes, one per line; '#'
  * comments) are served; read now, and again when called again. */
 gboolean          tsr_tracker_server_load_whitelist (TsrTrackerServer  *self,

@@ -370,4 +370,37 @@ def test_udp_burst(d):
         tracker.stop()
 
 
+def test_max_swarms_flood(d):
+    """Announces for thousands of random info hashes: the tracker keeps
+    --max-swarms swarms at most, the busy swarm among them, and keeps
+    serving."""
+    tracker = Tracker(d, "--max-swarms", "50", "--max-rate", "0")
+    try:
+        target = ("127.0.0.1", tracker.port)
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.settimeout(5)
+            s.sendto(struct.pack(">QII", 0x41727101980, 0, 1), target)
+            connection = struct.unpack(">Q", s.recv(2048)[8:16])[0]
+
+            def announce(info_hash, number, transaction):
+                s.sendto(struct.pack(">QII20s20sQQQIIIiH", connection, 1, transaction, info_hash,
+                                     b"-UF0001-" + number.to_bytes(12, "big"), 0, 1000, 0, 2, 0, 0, 10,
+                                     20000 + number), target)
+                reply = s.recv(2048)
+                assert struct.unpack(">II", reply[:8]) == (1, transaction), reply
+
+            busy = bytes(20)
+            for number in range(5):
+                announce(busy, number, number)
+            for number in range(3000):
+                announce(os.urandom(20), 0, 100 + number)
+        stats = tracker.stats()
+        assert stats["torrents"] <= 50 and stats["peers"] <= 50 + 5, stats
+        counts = json.loads(cli("announce", "--json", "--scrape", "--tracker", tracker.url("udp"),
+                                "magnet:?xt=urn:btih:" + busy.hex(), check=True).stdout)
+        assert counts["leechers"] == 5, counts
+    finally:
+        tracker.stop()
+
+
 tap.run_all(globals())
