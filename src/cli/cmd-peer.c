@@ -481,6 +481,27 @@ on_signal (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* SIGUSR1: each torrent's inner state as a "debug" event, for
+ * diagnosing a stall (the test harness asks for it when one waits too
+ * long). */
+static gboolean
+on_debug_signal (gpointer user_data)
+{
+  PeerRun *run = user_data;
+  guint i;
+
+  for (i = 0; i < run->torrents->len; i++)
+    {
+      TsrTorrent *torrent = g_ptr_array_index (run->torrents, i);
+      g_autofree char *text = tsr_torrent_dup_debug_json (torrent);
+      JsonNode *node = json_from_string (text, NULL);
+
+      emit_event (run, torrent, "debug", text, "inside", node, NULL);
+    }
+  fflush (stdout);
+  return G_SOURCE_CONTINUE;
+}
+
 int
 tsr_cli_peer (int    argc,
               char **argv)
@@ -544,7 +565,7 @@ tsr_cli_peer (int    argc,
   g_autoptr(TsrSession) session = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) torrents = g_ptr_array_new_with_free_func (g_object_unref);
-  guint sigint, sigterm;
+  guint sigint, sigterm, sigusr1;
   guint i, j;
 
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
@@ -698,6 +719,7 @@ tsr_cli_peer (int    argc,
 
   sigint = g_unix_signal_add (SIGINT, on_signal, &run);
   sigterm = g_unix_signal_add (SIGTERM, on_signal, &run);
+  sigusr1 = g_unix_signal_add (SIGUSR1, on_debug_signal, &run);
   watch = g_timeout_add (200, on_watch, &run);
   if (run.status_line != NULL)
     status_tick = g_timeout_add_seconds (1, on_status_tick, &run);
@@ -715,6 +737,7 @@ tsr_cli_peer (int    argc,
     }
   g_source_remove (sigint);
   g_source_remove (sigterm);
+  g_source_remove (sigusr1);
   for (i = 0; i < torrents->len; i++)
     {
       g_signal_handlers_disconnect_by_data (g_ptr_array_index (torrents, i), &run);

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
 
 #include "tsr-peer-id.h"
 #include "tsr-torrent-private.h"
@@ -365,4 +366,98 @@ gint64
 tsr_torrent_get_next_announce (TsrTorrent *self)
 {
   return self->tracker != NULL ? tsr_tracker_get_next_announce (self->tracker) : -1;
+}
+
+char *
+tsr_torrent_dup_debug_json (TsrTorrent *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  GHashTableIter iter;
+  gpointer value;
+  gint64 now = _tsr_torrent_now ();
+  guint i;
+
+  g_return_val_if_fail (TSR_IS_TORRENT (self), NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "state");
+  json_builder_add_int_value (builder, self->state);
+  json_builder_set_member_name (builder, "verified");
+  json_builder_add_int_value (builder, self->have != NULL ? tsr_bitfield_count (self->have) : 0);
+  json_builder_set_member_name (builder, "wanted");
+  json_builder_add_int_value (builder, self->picker != NULL ? tsr_piece_picker_count_wanted (self->picker) : 0);
+  json_builder_set_member_name (builder, "pending_writes");
+  json_builder_add_int_value (builder, self->pending_writes);
+  json_builder_set_member_name (builder, "down_allowance");
+  json_builder_add_int_value (builder, (gint64) MIN (tsr_limiter_get_allowance (self->down), (guint64) G_MAXINT64));
+  json_builder_set_member_name (builder, "pieces");
+  json_builder_begin_array (builder);
+  g_hash_table_iter_init (&iter, self->pieces);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Piece *piece = value;
+      guint counts[3] = { 0 };
+      guint b;
+
+      for (b = 0; b < piece->n_blocks; b++)
+        counts[MIN (piece->blocks[b], 2)]++;
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "index");
+      json_builder_add_int_value (builder, piece->index);
+      json_builder_set_member_name (builder, "free");
+      json_builder_add_int_value (builder, counts[BLOCK_NONE]);
+      json_builder_set_member_name (builder, "requested");
+      json_builder_add_int_value (builder, counts[BLOCK_REQUESTED]);
+      json_builder_set_member_name (builder, "received");
+      json_builder_add_int_value (builder, counts[BLOCK_RECEIVED]);
+      json_builder_set_member_name (builder, "writing");
+      json_builder_add_boolean_value (builder, piece->writing);
+      json_builder_set_member_name (builder, "web");
+      json_builder_add_boolean_value (builder, piece->web != NULL);
+      json_builder_set_member_name (builder, "owner");
+      json_builder_add_string_value (builder, piece->exclusive ? piece->owner : NULL);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "peers");
+  json_builder_begin_array (builder);
+  for (i = 0; i < self->peers->len; i++)
+    {
+      PeerData *data = g_ptr_array_index (self->peers, i);
+      TsrPeerState *state = tsr_peer_get_state (data->peer);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "address");
+      json_builder_add_string_value (builder, tsr_peer_get_address (data->peer));
+      json_builder_set_member_name (builder, "am_interested");
+      json_builder_add_boolean_value (builder, state->am_interested);
+      json_builder_set_member_name (builder, "peer_choking");
+      json_builder_add_boolean_value (builder, state->peer_choking);
+      json_builder_set_member_name (builder, "am_choking");
+      json_builder_add_boolean_value (builder, state->am_choking);
+      json_builder_set_member_name (builder, "requests");
+      json_builder_add_int_value (builder, data->requests->len);
+      json_builder_set_member_name (builder, "pipeline");
+      json_builder_add_int_value (builder, data->pipeline);
+      json_builder_set_member_name (builder, "snubbed");
+      json_builder_add_boolean_value (builder, data->snubbed);
+      json_builder_set_member_name (builder, "since_block");
+      json_builder_add_int_value (builder, now - data->last_block);
+      json_builder_set_member_name (builder, "rate");
+      json_builder_add_int_value (builder, (gint64) data->rate);
+      json_builder_set_member_name (builder, "received");
+      json_builder_add_int_value (builder, (gint64) tsr_peer_get_bytes_received (data->peer));
+      json_builder_set_member_name (builder, "reads");
+      json_builder_add_int_value (builder, data->reads);
+      json_builder_set_member_name (builder, "asked");
+      json_builder_add_int_value (builder, data->asked->len);
+      json_builder_set_member_name (builder, "dropping");
+      json_builder_add_boolean_value (builder, data->dropping);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
 }

@@ -159,6 +159,10 @@ guint           *tsr_torrent_dup_availability    (TsrTorrent      *self,
                                                   guint           *n_pieces);
 /* The connected peers past their handshake (element-type TsrPeerInfo). */
 GPtrArray       *tsr_torrent_dup_peer_infos   (TsrTorrent         *self);
+/* For diagnosing a stall (not a stable format): the torrent's state,
+ * pieces in progress with their blocks and peers with their requests, as
+ * a JSON object. */
+char            *tsr_torrent_dup_debug_json   (TsrTorrent         *self);
 /* Asks the trackers for peers as soon as their minimum interval allows;
  * FALSE when the torrent has no running trackers. */
 gboolean         tsr_torrent_announce_now     (TsrTorrent         *self);

@@ -11,6 +11,7 @@ import os
 import socket
 import struct
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
 from tsrtest import Tap, cli, need_cli  # noqa: E402
@@ -134,6 +135,36 @@ def test_disconnect_mid_piece(d):
     events, hostile = against(d, "mid-piece")
     assert hostile.requests > 5
     assert not any(e["event"] == "hash-failed" for e in events), "a half-sent piece was hashed"
+
+
+def test_debug_dump_shows_stall(d):
+    """SIGUSR1 makes a peer print its inner state, which the harness shows
+    when a test waits in vain: with only a staller to ask, the dump names
+    it with requests out and no block since, and blocks asked of it."""
+    src, torrent = make_payload(d)
+    dst = os.path.join(d, "dst")
+    os.mkdir(dst)
+    hostile = HostilePeer(torrent, src, "staller")
+    leecher = None
+    try:
+        leecher = Peer(dst, torrent, "--peer", hostile.address)
+        end = time.monotonic() + 30
+        while hostile.requests == 0:
+            assert time.monotonic() < end, "the staller was never asked"
+            time.sleep(0.1)
+        time.sleep(2)
+        inside = leecher.debug_state()
+        assert inside and len(inside) == 1, inside
+        state = inside[0]
+        assert state["verified"] == 0 and state["wanted"] > 0, state
+        peers = [p for p in state["peers"] if p["address"] == hostile.address]
+        assert len(peers) == 1 and peers[0]["requests"] > 0 and not peers[0]["peer_choking"], state["peers"]
+        assert peers[0]["since_block"] >= 2, peers[0]
+        assert sum(p["requested"] for p in state["pieces"]) == peers[0]["requests"], state["pieces"]
+    finally:
+        hostile.stop()
+        if leecher:
+            leecher.stop()
 
 
 tap.run_all(globals())

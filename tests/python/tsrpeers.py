@@ -102,12 +102,29 @@ class Peer:
                 break
             if event is not None and event["event"] == name:
                 return event
-        # The last events say where it stood (pieces only as a count).
+        # The last events say where it stood (pieces only as a count), and
+        # its inner state (SIGUSR1) what it was waiting for.
+        inside = self.debug_state()
         recent = [e for e in self.events if e["event"] != "piece-verified"][-15:]
         verified = sum(e["event"] == "piece-verified" for e in self.events)
         raise AssertionError(f"no {name!r} event within {timeout} s ({verified} pieces verified); last events: "
-                             f"{recent}; stderr: "
+                             f"{recent}; inside: {inside}; stderr: "
                              f"{self.process.stderr.read1(4096) if self.process.poll() is not None else b''}")
+
+    def debug_state(self):
+        """The "debug" events the peer prints on SIGUSR1, or None if it is
+        gone or does not answer within 5 s."""
+        if self.process.poll() is not None:
+            return None
+        self.process.send_signal(signal.SIGUSR1)
+        found = []
+        end = time.monotonic() + 5
+        while time.monotonic() < end:
+            event = self.next_event(max(0.1, end - time.monotonic()))
+            if event is not None and event["event"] == "debug":
+                found.append(event.get("inside"))
+                end = min(end, time.monotonic() + 0.5)
+        return found or None
 
     def stop(self):
         if self.process.poll() is None:
