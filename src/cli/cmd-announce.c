@@ -218,6 +218,8 @@ tsr_cli_announce (int    argc,
   g_autoptr(TsrMagnet) magnet = NULL;
   g_autoptr(GPtrArray) tiers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   g_autoptr(TsrTracker) tracker = NULL;
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autofree char *ca_file = NULL;
   TsrAnnounceEvent event = TSR_ANNOUNCE_EVENT_STARTED;
   Announce run = { 0 };
   gint port = 6881;
@@ -231,6 +233,7 @@ tsr_cli_announce (int    argc,
     { "event", 'e', 0, G_OPTION_ARG_STRING, &event_name, N_("started (default), stopped, completed or none"), N_("EVENT") },
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, N_("The port told to the tracker (default 6881)"), N_("PORT") },
     { "scrape", 's', 0, G_OPTION_ARG_NONE, &run.scrape, N_("Scrape instead: the swarm's counts (BEP 48)"), NULL },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, N_("Check HTTPS trackers against the certificate authorities in FILE (PEM) instead of the system’s"), N_("FILE") },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout, N_("Give up after SECONDS (default 30)"), N_("SECONDS") },
     { "json", 'j', 0, G_OPTION_ARG_NONE, &run.json, N_("Print one JSON object"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, NULL, N_("TORRENT|MAGNET") },
@@ -257,6 +260,15 @@ tsr_cli_announce (int    argc,
     {
       tsr_cli_error (_("--port must be 1 to 65535 and --timeout at least 1"));
       return 1;
+    }
+  if (ca_file != NULL)
+    {
+      database = g_tls_file_database_new (ca_file, &error);
+      if (database == NULL)
+        {
+          tsr_cli_error (_("--ca-file: %s"), error->message);
+          return 1;
+        }
     }
   if (g_str_has_prefix (inputs[0], "magnet:"))
     {
@@ -305,6 +317,8 @@ tsr_cli_announce (int    argc,
   for (i = 8; i < 20; i++)
     peer_id[i] = (guint8) g_random_int_range ('a', 'z' + 1);
   tracker = tsr_tracker_new_for_hash (info_hash, tiers, peer_id, (guint16) port, stats, &left);
+  if (database != NULL)
+    tsr_tracker_set_tls_database (tracker, database);
   run.loop = g_main_loop_new (NULL, FALSE);
   run.peers = g_ptr_array_new_with_free_func (g_free);
   run.errors = g_ptr_array_new_with_free_func (g_free);

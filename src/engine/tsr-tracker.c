@@ -180,6 +180,16 @@ tsr_tracker_new_for_hash (const guint8        *info_hash,
   return self;
 }
 
+void
+tsr_tracker_set_tls_database (TsrTracker   *self,
+                              GTlsDatabase *database)
+{
+  g_return_if_fail (TSR_IS_TRACKER (self));
+  g_return_if_fail (G_IS_TLS_DATABASE (database));
+
+  soup_session_set_tls_database (self->soup, database);
+}
+
 gboolean
 tsr_tracker_has_urls (TsrTracker *self)
 {

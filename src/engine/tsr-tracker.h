@@ -50,6 +50,10 @@ void        tsr_tracker_announce_event (TsrTracker       *self,
                                         TsrAnnounceEvent  event);
 /* URLs over all tiers. */
 guint       tsr_tracker_get_n_urls   (TsrTracker           *self);
+/* HTTPS trackers are checked against @database (e.g. a tracker's own
+ * certificate authority) instead of the system's trusted ones. */
+void        tsr_tracker_set_tls_database (TsrTracker       *self,
+                                          GTlsDatabase     *database);
 /* Announces "completed" now. */
 void        tsr_tracker_completed    (TsrTracker           *self);
 /* Asks again soon, e.g. when the peers ran out (at most once a minute). */

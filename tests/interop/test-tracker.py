@@ -6,14 +6,17 @@ complete a download through it; its scrape numbers and /stats are right;
 a whitelist refusal reaches the client as the tracker's reason; its state
 survives SIGKILL and a restart. Every process is stopped by PID."""
 
+import http.server
 import json
 import os
 import shutil
 import signal
 import socket
+import ssl
 import struct
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -401,6 +404,56 @@ def test_max_swarms_flood(d):
         assert counts["leechers"] == 5, counts
     finally:
         tracker.stop()
+
+
+def test_https_announce(d):
+    """tessera-cli announce over HTTPS: a tracker with a certificate of its
+    own is refused (not trusted by the system) until --ca-file names it,
+    then its reply is read."""
+    if shutil.which("openssl") is None:
+        raise AssertionError("openssl is missing: install the Debian package openssl")
+    cert, key = os.path.join(d, "cert.pem"), os.path.join(d, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                    "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True, timeout=60)
+    asked = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            body = b"d8:completei3e10:incompletei4e8:intervali900e5:peers6:\x7f\x00\x00\x01\x1a\xe1e"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"https://127.0.0.1:{server.server_address[1]}/announce"
+        magnet = "magnet:?xt=urn:btih:" + "ab" * 20
+        refused = cli("announce", "--json", "--timeout", "20", "--tracker", url, magnet)
+        assert refused.returncode == 1, refused
+        errors = json.loads(refused.stdout)["errors"]
+        assert errors and "certificate" in errors[0].lower(), errors
+        assert not asked, "a request went to an untrusted server"
+        result = cli("announce", "--json", "--timeout", "20", "--ca-file", cert, "--tracker", url, magnet)
+        reply = json.loads(result.stdout)
+        assert result.returncode == 0 and reply["errors"] == [], reply
+        assert (reply["seeders"], reply["leechers"], reply["interval"]) == (3, 4, 900), reply
+        assert reply["peers"] == ["127.0.0.1:6881"], reply
+        assert len(asked) == 1 and "info_hash=" + "%AB" * 20 in asked[0], asked
+        bad = cli("announce", "--ca-file", os.path.join(d, "missing.pem"), "--tracker", url, magnet)
+        assert bad.returncode == 1 and b"--ca-file" in bad.stderr, bad
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 tap.run_all(globals())
