@@ -299,6 +299,27 @@ def test_bad_requests(d):
             s.settimeout(2)
             s.sendto(b"\x00" * 7, ("127.0.0.1", tracker.port))
             s.sendto(os.urandom(100), ("127.0.0.1", tracker.port))
+        # A connection id works only from where it was given (BEP 15), and a
+        # made-up one nowhere.
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as a, \
+                socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as b:
+            for s in (a, b):
+                s.settimeout(5)
+            a.sendto(struct.pack(">QII", 0x41727101980, 0, 7), ("127.0.0.1", tracker.port))
+            reply = a.recv(2048)
+            assert struct.unpack(">II", reply[:8]) == (0, 7), reply
+            given = struct.unpack(">Q", reply[8:16])[0]
+
+            def scrape_with(s, cid, t):
+                s.sendto(struct.pack(">QII20s", cid, 2, t, bytes(20)), ("127.0.0.1", tracker.port))
+
+            scrape_with(a, given, 8)
+            assert struct.unpack(">II", a.recv(2048)[:8]) == (2, 8)
+            for s, cid, t in ((b, given, 9), (a, given ^ 1, 10)):
+                scrape_with(s, cid, t)
+                reply = s.recv(2048)
+                assert struct.unpack(">II", reply[:8]) == (3, t), reply
+                assert b"Connection id" in reply[8:], reply
         # Two pipelined requests on one connection: two answers, in order,
         # the second closing it as asked.
         with socket.create_connection(("127.0.0.1", tracker.port), timeout=10) as s:
