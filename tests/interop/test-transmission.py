@@ -166,4 +166,45 @@ def test_through_tessera_tracker_udp(d):
     exchange(d, False, magnet=True, tracker_kind="tessera", scheme="udp")
 
 
+def test_tessera_tracker_refusal(d):
+    """transmission-daemon hears tessera-cli tracker's whitelist refusal,
+    with its reason, over HTTP and over UDP."""
+    src, torrent = make_payload(d, big=1024 * 1024)
+    os.chmod(d, 0o755)
+    ns = Namespace()
+    tracker = transmission = None
+    try:
+        whitelist = os.path.join(d, "whitelist")
+        with open(whitelist, "w") as f:
+            f.write("00" * 20 + "\n")
+        os.chmod(whitelist, 0o644)
+        port = random.randint(20000, 30000)
+        tracker = subprocess.Popen([CLI, "tracker", "--listen", f"{ns.host_ip}:{port}", "--whitelist", whitelist],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.5)
+        dst = os.path.join(d, "dst")
+        os.makedirs(dst, mode=0o777)
+        transmission = Transmission(ns, d, dst)
+        for number, scheme in enumerate(("http", "udp"), start=1):
+            refused = os.path.join(d, f"{scheme}.torrent")
+            # Another piece size each: another info hash, another torrent.
+            cli("create", "-q", "-p", f"{128 * number}k", "-t", f"{scheme}://{ns.host_ip}:{port}/announce",
+                "-o", refused, os.path.join(src, "payload"), check=True)
+            os.chmod(refused, 0o644)
+            transmission.remote("-a", refused)
+            end = time.monotonic() + 60
+            while True:
+                trackers = transmission.remote("-t", str(number), "-it")
+                if "This torrent is not served by this tracker" in trackers:
+                    break
+                assert time.monotonic() < end, f"transmission did not hear the refusal over {scheme}: {trackers}"
+                time.sleep(0.5)
+    finally:
+        if transmission:
+            transmission.stop()
+        if tracker:
+            stop_process(tracker)
+        ns.cleanup()
+
+
 tap.run_all(globals())
