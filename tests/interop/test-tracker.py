@@ -9,6 +9,7 @@ survives SIGKILL and a restart. Every process is stopped by PID."""
 import http.server
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -192,11 +193,12 @@ def test_whitelist_refusal(d):
         tracker.stop()
 
 
-def test_whitelist_refusal_libtorrent(d):
-    """libtorrent hears the refusal of a torrent not on the whitelist as a
-    tracker failure, over HTTP with our reason. (Over UDP libtorrent 2.0
-    reads the reason from the packet's start, a zero byte, so it shows an
-    empty one for any tracker: the failure itself is what it understands.)"""
+def test_whitelist_refusal_clients(d):
+    """libtorrent and aria2c hear the refusal of a torrent not on the
+    whitelist, over HTTP and UDP. aria2c logs our reason both ways;
+    libtorrent sees a tracker failure, with our reason over HTTP. (Over UDP
+    libtorrent 2.0 reads the reason from the packet's start, a zero byte,
+    so it shows an empty one for any tracker.)"""
     src, _ = make_payload(d, big=1024 * 1024)
     whitelist = os.path.join(d, "whitelist")
     with open(whitelist, "w") as f:
@@ -221,6 +223,30 @@ def test_whitelist_refusal_libtorrent(d):
             if scheme == "http":
                 assert failure.error_message() == "This torrent is not served by this tracker", failure.message()
             session.remove_torrent(handle)
+        # aria2c logs the reason, over HTTP and over UDP (through its DHT
+        # socket, as in test_libtorrent_and_aria2).
+        for scheme in ("http", "udp"):
+            torrent = os.path.join(d, f"{scheme}.torrent")
+            log = os.path.join(d, f"aria-{scheme}.log")
+            dht = (["--enable-dht=true", f"--dht-listen-port={free_port(socket.SOCK_DGRAM)}",
+                    f"--dht-file-path={os.path.join(d, 'aria-dht.dat')}"] if scheme == "udp"
+                   else ["--enable-dht=false"])
+            aria = subprocess.Popen(["aria2c", "-q", *dht, "--enable-dht6=false", "--bt-enable-lpd=false",
+                                     "--enable-peer-exchange=false", f"--listen-port={free_port(socket.SOCK_STREAM)}",
+                                     f"--log={log}", "--log-level=info", "-d", os.path.join(d, "aria-" + scheme),
+                                     torrent], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                end = time.monotonic() + 30
+                while True:
+                    said = open(log).read() if os.path.exists(log) else ""
+                    # HTTP: "failure reason: …"; UDP: "received ERROR reply … error_string=…"
+                    if re.search(r"(failure reason: |error_string=)This torrent is not served by this tracker",
+                                 said):
+                        break
+                    assert time.monotonic() < end, f"aria2c heard no refusal over {scheme}: {said[-3000:]}"
+                    time.sleep(0.3)
+            finally:
+                stop_process(aria)
         assert tracker.stats()["torrents"] == 0
     finally:
         tracker.stop()
