@@ -283,6 +283,9 @@ apply_settings (TsrApplication *self)
   /* Test suites and sandboxes set TESSERA_NO_LSD: no multicast from them. */
   tsr_session_set_local_discovery (session, g_settings_get_boolean (self->settings, "local-discovery") &&
                                             g_getenv ("TESSERA_NO_LSD") == NULL);
+  /* Nor port mapping (TESSERA_NO_PORT_MAP): no SSDP, no NAT-PMP. */
+  tsr_session_set_port_mapping (session, g_settings_get_boolean (self->settings, "port-mapping") &&
+                                         g_getenv ("TESSERA_NO_PORT_MAP") == NULL);
 }
 
 static void

@@ -830,7 +830,8 @@ tsr_library_shutdown (TsrLibrary *self)
   tick = g_timeout_add (100, on_wait_tick, NULL);
   while (pending && g_get_monotonic_time () < deadline)
     {
-      pending = self->writing > 0;
+      /* The router forgets our port mapping too (UPnP's removal is a request). */
+      pending = self->writing > 0 || tsr_session_unmap_port (self->session);
       for (i = 0; i < running->len; i++)
         if (tsr_torrent_get_pending_writes (g_ptr_array_index (running, i)) > 0 ||
             tsr_torrent_is_announcing (g_ptr_array_index (running, i)))

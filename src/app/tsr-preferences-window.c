@@ -154,6 +154,9 @@ build (TsrPreferencesWindow *self)
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (network),
                              switch_row (self, "local-discovery", _("Find Peers on the Local Network"),
                                          _("For public torrents, by multicast")));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (network),
+                             switch_row (self, "port-mapping", _("Forward the Port on the Router"),
+                                         _("Over UPnP or NAT-PMP, so that peers can connect")));
 
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (limits),
                              number_row (self, "download-rate-limit", _("Download Limit (KiB/s)"),

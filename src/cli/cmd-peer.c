@@ -481,6 +481,41 @@ on_signal (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static void
+on_port_mapping_changed (TsrSession *session,
+                         PeerRun    *run)
+{
+  TsrPortMap *map = tsr_session_get_port_map (session);
+  const char *address;
+  g_autofree char *text = NULL;
+
+  if (map == NULL)
+    return;
+  address = tsr_port_map_get_external_address (map);
+  switch (tsr_port_map_get_state (map))
+    {
+    case TSR_PORT_MAP_SEARCHING:
+      emit_event (run, NULL, "port-mapping", _("Asking the router to forward the port"),
+                  "state", string_node ("searching"), NULL);
+      break;
+    case TSR_PORT_MAP_MAPPED:
+      text = g_strdup_printf (_("Port forwarded by the router (%s): %s:%u"), tsr_port_map_get_method (map),
+                              address != NULL ? address : "?", tsr_port_map_get_external_port (map));
+      emit_event (run, NULL, "port-mapping", text, "state", string_node ("mapped"),
+                  "method", string_node (tsr_port_map_get_method (map)),
+                  "address", address != NULL ? string_node (address) : json_node_new (JSON_NODE_NULL),
+                  "port", int_node (tsr_port_map_get_external_port (map)), NULL);
+      break;
+    case TSR_PORT_MAP_FAILED:
+      text = g_strdup_printf (_("The port is not forwarded: %s"), tsr_port_map_get_error (map));
+      emit_event (run, NULL, "port-mapping", text, "state", string_node ("failed"),
+                  "reason", string_node (tsr_port_map_get_error (map)), NULL);
+      break;
+    default:
+      break;
+    }
+}
+
 /* SIGUSR1: each torrent's inner state as a "debug" event, for
  * diagnosing a stall (the test harness asks for it when one waits too
  * long). */
@@ -526,6 +561,8 @@ tsr_cli_peer (int    argc,
   gboolean no_tracker = FALSE;
   gboolean lsd = FALSE;
   gboolean no_lsd = FALSE;
+  gboolean port_map = FALSE;
+  gboolean no_port_map = FALSE;
   int port = 6881;
   int max_peers = TSR_TORRENT_MAX_PEERS;
   int max_dialed = 0;
@@ -546,6 +583,8 @@ tsr_cli_peer (int    argc,
     { "no-tracker", 0, 0, G_OPTION_ARG_NONE, &no_tracker, N_("Do not contact trackers"), NULL },
     { "lsd", 0, 0, G_OPTION_ARG_NONE, &lsd, N_("Find peers on the local network (BEP 14), even when TESSERA_NO_LSD is set"), NULL },
     { "no-lsd", 0, 0, G_OPTION_ARG_NONE, &no_lsd, N_("Do not look for peers on the local network (default: look, for public torrents)"), NULL },
+    { "port-map", 0, 0, G_OPTION_ARG_NONE, &port_map, N_("Ask the router to forward the port (UPnP, NAT-PMP), even when TESSERA_NO_PORT_MAP is set"), NULL },
+    { "no-port-map", 0, 0, G_OPTION_ARG_NONE, &no_port_map, N_("Do not ask the router to forward the port (default: ask)"), NULL },
     { "exit-when-done", 0, 0, G_OPTION_ARG_NONE, &run.exit_when_done, N_("Exit once all data is verified"), NULL },
     { "json-events", 0, 0, G_OPTION_ARG_NONE, &run.json, N_("Print every event as a line of JSON"), NULL },
     { "state", 0, 0, G_OPTION_ARG_FILENAME, &state, N_("Keep resume data in DIR (default: under the XDG data folder)"), N_("DIR") },
@@ -653,6 +692,9 @@ tsr_cli_peer (int    argc,
     json_node_set_int (node, tsr_session_get_port (session));
     emit_event (&run, NULL, "listening", text, "port", node, NULL);
   }
+  /* Likewise TESSERA_NO_PORT_MAP: no SSDP or NAT-PMP from test runs. */
+  g_signal_connect (session, "port-mapping-changed", G_CALLBACK (on_port_mapping_changed), &run);
+  tsr_session_set_port_mapping (session, port_map || (!no_port_map && g_getenv ("TESSERA_NO_PORT_MAP") == NULL));
 
   for (i = 0; inputs[i] != NULL; i++)
     {
@@ -724,6 +766,16 @@ tsr_cli_peer (int    argc,
   if (run.status_line != NULL)
     status_tick = g_timeout_add_seconds (1, on_status_tick, &run);
   g_main_loop_run (run.loop);
+  /* The router forgets the mapping now, not when its lease ends: UPnP's
+   * removals are given up to 1.5 s to go out. */
+  {
+    gint64 until = g_get_monotonic_time () + 1500 * G_TIME_SPAN_MILLISECOND;
+
+    while (tsr_session_unmap_port (session) && g_get_monotonic_time () < until)
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (10000);
+  }
+  g_signal_handlers_disconnect_by_data (session, &run);
   g_source_remove (watch);
   if (status_tick != 0)
     g_source_remove (status_tick);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "tsr-lsd.h"
+#include "tsr-port-map.h"
 #include "tsr-session.h"
 #include "tsr-util.h"
 
@@ -34,7 +35,18 @@ struct _TsrSession
   TsrLimiter        *down;        /* (owned) */
   TsrLsd            *lsd;         /* (owned) (nullable) local service discovery, when on */
   gboolean           lsd_wanted;
+  TsrPortMap        *port_map;    /* (owned) (nullable) when mapping is on and we listen */
+  gboolean           port_map_wanted;
+  gboolean           loopback;    /* listening on a loopback address only */
 };
+
+enum
+{
+  SIGNAL_PORT_MAPPING_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (TsrSession, tsr_session, G_TYPE_OBJECT)
 
@@ -49,6 +61,9 @@ tsr_session_dispose (GObject *object)
     g_socket_service_stop (self->service);
   g_clear_object (&self->service);
   g_clear_object (&self->lsd);
+  if (self->port_map != NULL)
+    g_signal_handlers_disconnect_by_data (self->port_map, self);
+  g_clear_object (&self->port_map);
   g_clear_handle_id (&self->queue_source, g_source_remove);
   if (self->torrents != NULL)
     {
@@ -74,6 +89,10 @@ static void
 tsr_session_class_init (TsrSessionClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = tsr_session_dispose;
+
+  signals[SIGNAL_PORT_MAPPING_CHANGED] =
+    g_signal_new ("port-mapping-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -236,6 +255,63 @@ gboolean
 tsr_session_get_local_discovery (TsrSession *self)
 {
   return self->lsd_wanted;
+}
+
+static void
+on_port_map_changed (TsrPortMap *port_map,
+                     TsrSession *self)
+{
+  g_signal_emit (self, signals[SIGNAL_PORT_MAPPING_CHANGED], 0);
+}
+
+/* No router forwards to a loopback address: nothing to ask for then. */
+static void
+start_port_map (TsrSession *self)
+{
+  if (!self->port_map_wanted || self->port_map != NULL || self->port == 0 || self->loopback)
+    return;
+  self->port_map = tsr_port_map_new (self->port);
+  g_signal_connect (self->port_map, "changed", G_CALLBACK (on_port_map_changed), self);
+  g_signal_emit (self, signals[SIGNAL_PORT_MAPPING_CHANGED], 0);
+}
+
+void
+tsr_session_set_port_mapping (TsrSession *self,
+                              gboolean    enabled)
+{
+  g_return_if_fail (TSR_IS_SESSION (self));
+
+  self->port_map_wanted = enabled;
+  if (enabled)
+    start_port_map (self);
+  else if (self->port_map != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->port_map, self);
+      tsr_port_map_close (self->port_map);
+      g_clear_object (&self->port_map);
+      g_signal_emit (self, signals[SIGNAL_PORT_MAPPING_CHANGED], 0);
+    }
+}
+
+gboolean
+tsr_session_get_port_mapping (TsrSession *self)
+{
+  g_return_val_if_fail (TSR_IS_SESSION (self), FALSE);
+  return self->port_map_wanted;
+}
+
+TsrPortMap *
+tsr_session_get_port_map (TsrSession *self)
+{
+  g_return_val_if_fail (TSR_IS_SESSION (self), NULL);
+  return self->port_map;
+}
+
+gboolean
+tsr_session_unmap_port (TsrSession *self)
+{
+  g_return_val_if_fail (TSR_IS_SESSION (self), FALSE);
+  return self->port_map != NULL && tsr_port_map_close (self->port_map);
 }
 
 static void
@@ -480,6 +556,7 @@ tsr_session_listen_on (TsrSession  *self,
                                           G_SOCKET_PROTOCOL_TCP, NULL, &bound, error))
         return FALSE;
       port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+      self->loopback = g_inet_address_get_is_loopback (inet);
     }
   else if (port == 0)
     {
@@ -506,5 +583,6 @@ tsr_session_listen_on (TsrSession  *self,
       }
   }
   start_lsd (self);
+  start_port_map (self);
   return TRUE;
 }

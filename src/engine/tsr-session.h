@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "tsr-port-map.h"
 #include "tsr-torrent.h"
 
 G_BEGIN_DECLS
@@ -56,6 +57,18 @@ TsrTorrent   *tsr_session_add_torrent  (TsrSession   *self,
 void          tsr_session_set_local_discovery (TsrSession *self,
                                                gboolean    enabled);
 gboolean      tsr_session_get_local_discovery (TsrSession *self);
+/* Port mapping (off until turned on): the router is asked, over UPnP IGD
+ * and NAT-PMP, to forward the listening port, TCP and UDP, once the
+ * session listens (not on a loopback address). "port-mapping-changed" is
+ * emitted when it starts, stops or its state changes. */
+void          tsr_session_set_port_mapping    (TsrSession *self,
+                                               gboolean    enabled);
+gboolean      tsr_session_get_port_mapping    (TsrSession *self);
+/* (nullable) (transfer none): while mapping is on and the session listens. */
+TsrPortMap   *tsr_session_get_port_map        (TsrSession *self);
+/* Asks the routers to remove the mapping, before exit; TRUE while UPnP
+ * removals are on their way (iterate the main context a moment). */
+gboolean      tsr_session_unmap_port          (TsrSession *self);
 /* A torrent from a magnet link: it fetches its metainfo when started. */
 TsrTorrent   *tsr_session_add_magnet   (TsrSession      *self,
                                         const TsrMagnet *magnet,
