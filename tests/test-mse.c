@@ -227,6 +227,7 @@ pair_deliver (Pair  *pair,
       g_assert_nonnull (pair->error[1 - i]);
       g_assert_true (g_utf8_validate (pair->error[1 - i]->message, -1, NULL));
       g_assert_cmpuint (tsr_mse_get_state (to), ==, TSR_MSE_STATE_FAILED);
+      g_assert_null (tsr_mse_take_output (to));
     }
   g_byte_array_remove_range (pending, 0, (guint) n);
   return TRUE;

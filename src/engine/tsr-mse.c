@@ -486,6 +486,7 @@ send_initiator_request (TsrMse *self)
   tsr_append_be16 (plain, (guint16) self->ia->len);
   g_byte_array_append (plain, self->ia->data, self->ia->len);
   append_encrypted (self, plain->data, plain->len);
+  g_byte_array_set_size (self->ia, 0);
 }
 
 static void
@@ -837,8 +838,10 @@ tsr_mse_feed (TsrMse        *self,
     result = step (self, error);
   if (result == STEP_FAILED)
     {
+      /* Nothing more to read or send: the connection is to be closed. */
       self->state = TSR_MSE_STATE_FAILED;
       g_byte_array_set_size (self->in, 0);
+      g_byte_array_set_size (self->out, 0);
       self->in_pos = 0;
       return FALSE;
     }
@@ -866,6 +869,7 @@ tsr_mse_feed_eof (TsrMse  *self,
   if (self->state == TSR_MSE_STATE_DONE)
     return TRUE;
   self->state = TSR_MSE_STATE_FAILED;
+  g_byte_array_set_size (self->out, 0);
   if (self->role == ROLE_INITIATOR && self->phase != PHASE_READ_KEY)
     g_set_error (error, TSR_MSE_ERROR, TSR_MSE_ERROR_CLOSED,
                  _("Encryption handshake: the peer closed the connection before answering (it may not accept the offered encryption)"));

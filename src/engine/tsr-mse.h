@@ -101,7 +101,9 @@ void tsr_mse_hash_req2 (const guint8 *info_hash,
 
 /* Asked once per incoming handshake: fills @info_hash (20 bytes) and
  * returns TRUE when a served torrent's HASH('req2', info hash) is @req2
- * (20 bytes). */
+ * (20 bytes). A hybrid torrent (BEP 52) is served under both its v1 hash
+ * and its v2 hash cut to 20 bytes: libtorrent 2.0 dials with the v1 one
+ * and answers to either. */
 typedef gboolean (*TsrMseFindFunc) (const guint8 *req2,
                                     guint8       *info_hash,
                                     gpointer      user_data);
@@ -137,9 +139,10 @@ gboolean      tsr_mse_feed                (TsrMse         *self,
 gboolean      tsr_mse_feed_eof            (TsrMse         *self,
                                            GError        **error);
 /* Returns: (transfer full) (nullable): bytes to send, in order, or NULL
- * when there are none. An initiator has its first bytes at once. Take
- * the output once more on DONE: the responder's last bytes come then,
- * and they go out before anything the encrypt stream encrypts. */
+ * when there are none (always once FAILED). An initiator has its first
+ * bytes at once. Take the output once more on DONE: the responder's last
+ * bytes come then, and they go out before anything the encrypt stream
+ * encrypts. */
 GBytes       *tsr_mse_take_output         (TsrMse         *self);
 TsrMseState   tsr_mse_get_state           (TsrMse         *self);
 
