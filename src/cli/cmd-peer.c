@@ -124,6 +124,15 @@ string_node (const char *value)
 }
 
 static JsonNode *
+bool_node (gboolean value)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_boolean (node, value);
+  return node;
+}
+
+static JsonNode *
 int_node (gint64 value)
 {
   JsonNode *node = json_node_new (JSON_NODE_VALUE);
@@ -162,9 +171,15 @@ on_peer_connected (TsrTorrent *torrent,
 {
   JsonNode *node = json_node_new (JSON_NODE_VALUE);
   g_autofree char *text = g_strdup_printf (_("Connected to %s"), address);
+  g_autoptr(GPtrArray) infos = tsr_torrent_dup_peer_infos (torrent);
+  gboolean encrypted = FALSE;
+  guint i;
 
+  for (i = 0; i < infos->len; i++)
+    if (g_str_equal (((TsrPeerInfo *) g_ptr_array_index (infos, i))->address, address))
+      encrypted = ((TsrPeerInfo *) g_ptr_array_index (infos, i))->encrypted;
   json_node_set_string (node, address);
-  emit_event (run, torrent, "peer-connected", text, "peer", node, NULL);
+  emit_event (run, torrent, "peer-connected", text, "peer", node, "encrypted", bool_node (encrypted), NULL);
 }
 
 static void
@@ -561,6 +576,7 @@ tsr_cli_peer (int    argc,
   gboolean no_tracker = FALSE;
   gboolean lsd = FALSE;
   gboolean no_lsd = FALSE;
+  g_autofree char *encryption = NULL;
   gboolean port_map = FALSE;
   gboolean no_port_map = FALSE;
   int port = 6881;
@@ -583,6 +599,7 @@ tsr_cli_peer (int    argc,
     { "no-tracker", 0, 0, G_OPTION_ARG_NONE, &no_tracker, N_("Do not contact trackers"), NULL },
     { "lsd", 0, 0, G_OPTION_ARG_NONE, &lsd, N_("Find peers on the local network (BEP 14), even when TESSERA_NO_LSD is set"), NULL },
     { "no-lsd", 0, 0, G_OPTION_ARG_NONE, &no_lsd, N_("Do not look for peers on the local network (default: look, for public torrents)"), NULL },
+    { "encryption", 0, 0, G_OPTION_ARG_STRING, &encryption, N_("Message stream encryption (MSE/PE): off, prefer (default: an encrypted handshake when the peer speaks it, encrypted data when it asks) or require (encrypted data only)"), N_("MODE") },
     { "port-map", 0, 0, G_OPTION_ARG_NONE, &port_map, N_("Ask the router to forward the port (UPnP, NAT-PMP), even when TESSERA_NO_PORT_MAP is set"), NULL },
     { "no-port-map", 0, 0, G_OPTION_ARG_NONE, &no_port_map, N_("Do not ask the router to forward the port (default: ask)"), NULL },
     { "exit-when-done", 0, 0, G_OPTION_ARG_NONE, &run.exit_when_done, N_("Exit once all data is verified"), NULL },
@@ -678,6 +695,20 @@ tsr_cli_peer (int    argc,
   /* Test suites and sandboxes set TESSERA_NO_LSD: nothing of theirs may
    * reach the local network unless a test asks (--lsd). */
   tsr_session_set_local_discovery (session, lsd || (!no_lsd && g_getenv ("TESSERA_NO_LSD") == NULL));
+  if (encryption != NULL)
+    {
+      if (g_str_equal (encryption, "off"))
+        tsr_session_set_encryption (session, TSR_PEER_ENCRYPTION_OFF);
+      else if (g_str_equal (encryption, "prefer"))
+        tsr_session_set_encryption (session, TSR_PEER_ENCRYPTION_PREFER);
+      else if (g_str_equal (encryption, "require"))
+        tsr_session_set_encryption (session, TSR_PEER_ENCRYPTION_REQUIRE);
+      else
+        {
+          tsr_cli_error (_("--encryption: “%s” is not one of off, prefer, require"), encryption);
+          return 1;
+        }
+    }
   run.torrents = torrents;
   if (!tsr_session_listen_on (session, bind, (guint16) port, &error))
     {

@@ -32,6 +32,7 @@ typedef struct
   gint64        last_seen;
   gint64        last_tried;   /* 0: never */
   gint64        next_try;     /* not before */
+  gboolean      plaintext;    /* refused MSE: dialled without it */
 } Entry;
 
 struct _TsrPeerPool
@@ -286,6 +287,29 @@ tsr_peer_pool_failed (TsrPeerPool *self,
     wait *= 2;
   entry->next_try = now + MIN (wait, most);
   return entry->next_try;
+}
+
+void
+tsr_peer_pool_retry_plaintext (TsrPeerPool *self,
+                               const char  *address,
+                               gint64       now)
+{
+  Entry *entry = g_hash_table_lookup (self->entries, address);
+
+  if (entry == NULL)
+    return;
+  set_state (self, entry, ENTRY_IDLE);
+  entry->plaintext = TRUE;
+  entry->next_try = now;
+}
+
+gboolean
+tsr_peer_pool_get_plaintext (TsrPeerPool *self,
+                             const char  *address)
+{
+  Entry *entry = g_hash_table_lookup (self->entries, address);
+
+  return entry != NULL && entry->plaintext;
 }
 
 void

@@ -84,6 +84,13 @@ guint        tsr_peer_pool_get_n_dialing  (TsrPeerPool   *self);
 gint64       tsr_peer_pool_failed         (TsrPeerPool   *self,
                                            const char    *address,
                                            gint64         now);
+/* @address closed an encrypted (MSE) handshake: it is dialled again at
+ * once, in plaintext from now on (no failure counted). */
+void         tsr_peer_pool_retry_plaintext (TsrPeerPool  *self,
+                                            const char   *address,
+                                            gint64        now);
+gboolean     tsr_peer_pool_get_plaintext  (TsrPeerPool   *self,
+                                           const char    *address);
 /* The handshake with @address succeeded (dialled or not): not dialled
  * while connected, failures forgotten. */
 void         tsr_peer_pool_connected      (TsrPeerPool   *self,

@@ -72,6 +72,15 @@ struct _TsrPeer
   guint64            received;
   guint64            sent;
   TsrPeerState       state;
+  /* MSE/PE */
+  TsrPeerEncryption  encryption;
+  TsrMseFindFunc     mse_find;
+  gpointer           mse_find_data;
+  TsrMse            *mse;            /* (owned) (nullable) during its handshake */
+  gboolean           detecting;      /* incoming: plaintext or MSE not yet known */
+  gboolean           mse_failed;     /* an outgoing MSE handshake did not finish */
+  TsrRc4            *encrypt;        /* (owned) (nullable) RC4 for what we send */
+  TsrRc4            *decrypt;        /* (owned) (nullable) RC4 for what we receive */
 };
 
 G_DEFINE_FINAL_TYPE (TsrPeer, tsr_peer, G_TYPE_OBJECT)
@@ -120,6 +129,9 @@ tsr_peer_finalize (GObject *object)
   g_free (self->vectors);
   g_byte_array_unref (self->pending);
   g_clear_pointer (&self->state.have, tsr_bitfield_free);
+  g_clear_pointer (&self->mse, tsr_mse_free);
+  g_clear_pointer (&self->encrypt, tsr_rc4_free);
+  g_clear_pointer (&self->decrypt, tsr_rc4_free);
   G_OBJECT_CLASS (tsr_peer_parent_class)->finalize (object);
 }
 
@@ -281,6 +293,8 @@ tsr_peer_close (TsrPeer    *self,
     return;
   hold = g_object_ref (self);
   self->closed = TRUE;
+  if (self->mse != NULL && !self->incoming)
+    self->mse_failed = TRUE;
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->flush_source, g_source_remove);
   g_clear_handle_id (&self->process_source, g_source_remove);
@@ -326,13 +340,42 @@ on_written (GObject      *source,
   g_signal_emit (self, signals[SIGNAL_SENT], 0);
 }
 
+/* Appends to the send queue in sending order: with RC4 on, each buffer
+ * is encrypted as it joins, so the keystream follows the byte stream. A
+ * shared buffer (a block from the read cache) is copied first. */
+static void
+enqueue (TsrPeer *self,
+         GBytes  *bytes,
+         gboolean owned)
+{
+  if (self->encrypt != NULL)
+    {
+      gsize length = 0;
+      guint8 *data;
+
+      if (owned)
+        data = g_bytes_unref_to_data (bytes, &length);
+      else
+        {
+          const guint8 *shared = g_bytes_get_data (bytes, &length);
+
+          data = g_memdup2 (shared, length);
+        }
+      tsr_rc4_crypt (self->encrypt, data, length);
+      bytes = g_bytes_new_take (data, length);
+    }
+  else if (!owned)
+    bytes = g_bytes_ref (bytes);
+  g_ptr_array_add (self->queue, bytes);
+}
+
 static void
 move_pending (TsrPeer *self)
 {
   if (self->pending->len == 0)
     return;
   self->queued += self->pending->len;
-  g_ptr_array_add (self->queue, g_bytes_new (self->pending->data, self->pending->len));
+  enqueue (self, g_bytes_new (self->pending->data, self->pending->len), TRUE);
   g_byte_array_set_size (self->pending, 0);
 }
 
@@ -448,7 +491,7 @@ tsr_peer_send_block (TsrPeer *self,
   header.length = (guint32) g_bytes_get_size (block);
   tsr_wire_write_message (self->pending, &header);
   move_pending (self);
-  g_ptr_array_add (self->queue, g_bytes_ref (block));
+  enqueue (self, block, FALSE);
   self->queued += header.length;
   schedule_flush (self);
 }
@@ -567,6 +610,140 @@ on_throttled_read (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* ------------------------------------------------------------------ */
+/* MSE/PE                                                              */
+
+/* Handshake bytes go out as they are: MSE encrypts its own. */
+static void
+send_raw (TsrPeer *self,
+          GBytes  *bytes)
+{
+  if (bytes == NULL)
+    return;
+  self->queued += g_bytes_get_size (bytes);
+  g_ptr_array_add (self->queue, bytes);
+  schedule_flush (self);
+}
+
+static TsrMsePolicy
+mse_policy (TsrPeer *self)
+{
+  /* Preferring, the handshake is always hidden and the payload is RC4
+   * when the other side wants it (it offers RC4 alone), plaintext when
+   * it lets us choose: RC4 costs CPU for every byte and hides nothing
+   * the handshake did not (libtorrent's and qBittorrent's default). */
+  return self->encryption == TSR_PEER_ENCRYPTION_REQUIRE ? TSR_MSE_POLICY_RC4_ONLY
+                                                         : TSR_MSE_POLICY_PREFER_PLAINTEXT;
+}
+
+/* Feeds @data to the handshake; sends what it answers; once it is done,
+ * RC4 (if chosen) takes over and the BitTorrent bytes that came with it
+ * join the input. FALSE when the connection closed. */
+static gboolean
+mse_feed (TsrPeer      *self,
+          const guint8 *data,
+          gsize         length)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(GBytes) leftover = NULL;
+
+  if (!tsr_mse_feed (self->mse, data, length, &error))
+    {
+      g_autofree char *reason = g_strdup_printf (_("Encrypted handshake failed: %s"), error->message);
+
+      tsr_peer_close (self, reason);
+      return FALSE;
+    }
+  send_raw (self, tsr_mse_take_output (self->mse));
+  if (tsr_mse_get_state (self->mse) != TSR_MSE_STATE_DONE)
+    return TRUE;
+  /* The responder's last bytes, before anything RC4 encrypts. */
+  send_raw (self, tsr_mse_take_output (self->mse));
+  if (self->incoming && self->have_ours &&
+      memcmp (tsr_mse_get_info_hash (self->mse), self->ours.info_hash, 20) != 0)
+    {
+      tsr_peer_close (self, _("The peer offered another torrent"));
+      return FALSE;
+    }
+  self->encrypt = tsr_mse_steal_encrypt (self->mse);
+  self->decrypt = tsr_mse_steal_decrypt (self->mse);
+  payload = tsr_mse_steal_initial_payload (self->mse);
+  leftover = tsr_mse_steal_leftover (self->mse);
+  g_clear_pointer (&self->mse, tsr_mse_free);
+  g_debug ("%s: MSE done, %s", self->address, self->encrypt != NULL ? "RC4" : "plaintext");
+  /* IA (the responder's) then what followed: the BitTorrent stream. */
+  g_byte_array_append (self->in, g_bytes_get_data (payload, NULL), (guint) g_bytes_get_size (payload));
+  g_byte_array_append (self->in, g_bytes_get_data (leftover, NULL), (guint) g_bytes_get_size (leftover));
+  return self->in->len == 0 || process_input (self);
+}
+
+/* Incoming bytes before we know what the peer speaks: a plaintext
+ * handshake, or the start of MSE. FALSE when the connection closed. */
+static gboolean
+detect (TsrPeer      *self,
+        const guint8 *data,
+        gsize         length)
+{
+  g_autoptr(GByteArray) start = NULL;
+
+  g_byte_array_append (self->in, data, (guint) length);
+  switch (tsr_mse_looks_plaintext (self->in->data, self->in->len))
+    {
+    case TSR_MSE_DETECT_NEED_MORE:
+      return TRUE;
+    case TSR_MSE_DETECT_PLAINTEXT:
+      self->detecting = FALSE;
+      if (self->encryption == TSR_PEER_ENCRYPTION_REQUIRE)
+        {
+          tsr_peer_close (self, _("The peer does not encrypt, and encryption is required"));
+          return FALSE;
+        }
+      return process_input (self);
+    case TSR_MSE_DETECT_ENCRYPTED:
+    default:
+      self->detecting = FALSE;
+      if (self->encryption == TSR_PEER_ENCRYPTION_OFF || self->mse_find == NULL)
+        {
+          tsr_peer_close (self, _("The peer encrypts, and encryption is off"));
+          return FALSE;
+        }
+      self->mse = tsr_mse_new_responder (mse_policy (self), self->mse_find, self->mse_find_data);
+      start = g_steal_pointer (&self->in);
+      self->in = g_byte_array_new ();
+      return mse_feed (self, start->data, start->len);
+    }
+}
+
+void
+tsr_peer_set_encryption (TsrPeer           *self,
+                         TsrPeerEncryption  mode,
+                         TsrMseFindFunc     find,
+                         gpointer           find_data)
+{
+  g_return_if_fail (TSR_IS_PEER (self));
+
+  self->encryption = mode;
+  self->mse_find = find;
+  self->mse_find_data = find_data;
+}
+
+gboolean
+tsr_peer_is_encrypted (TsrPeer *self)
+{
+  g_return_val_if_fail (TSR_IS_PEER (self), FALSE);
+  return self->decrypt != NULL;
+}
+
+gboolean
+tsr_peer_get_mse_failed (TsrPeer *self)
+{
+  g_return_val_if_fail (TSR_IS_PEER (self), FALSE);
+  return self->mse_failed;
+}
+
+/* ------------------------------------------------------------------ */
+
 static void
 on_read (GObject      *source,
          GAsyncResult *result,
@@ -584,14 +761,22 @@ on_read (GObject      *source,
     }
   if (n == 0)
     {
-      tsr_peer_close (self, _("The peer closed the connection"));
+      tsr_peer_close (self, self->mse != NULL ? _("The peer closed the connection during the encrypted handshake")
+                                              : _("The peer closed the connection"));
       return;
     }
   self->received += (guint64) n;
   self->last_received = g_get_monotonic_time ();
   if (self->down != NULL)
     tsr_limiter_consume (self->down, (guint64) n);
-  if (self->in->len == 0 && !self->processing)
+  if (self->decrypt != NULL)
+    tsr_rc4_crypt (self->decrypt, self->chunk, (gsize) n);
+  if (self->detecting || self->mse != NULL)
+    {
+      if (!(self->detecting ? detect (self, self->chunk, (gsize) n) : mse_feed (self, self->chunk, (gsize) n)))
+        return;
+    }
+  else if (self->in->len == 0 && !self->processing)
     {
       /* Nothing left over: parse the bytes where they landed and keep
        * only an unfinished message's start, instead of copying the whole
@@ -675,7 +860,7 @@ send_handshake (TsrPeer *self)
   g_autoptr(GByteArray) bytes = g_byte_array_new ();
 
   tsr_wire_write_handshake (bytes, &self->ours);
-  g_ptr_array_add (self->queue, g_bytes_new (bytes->data, bytes->len));
+  enqueue (self, g_bytes_new (bytes->data, bytes->len), TRUE);
   schedule_flush (self);
 }
 
@@ -734,7 +919,17 @@ on_connected (GObject      *source,
   /* The connect timeout must not stay on the socket: peers idle for minutes. */
   g_socket_set_timeout (g_socket_connection_get_socket (connection), 0);
   g_socket_set_option (g_socket_connection_get_socket (connection), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
-  send_handshake (self);
+  if (self->encryption == TSR_PEER_ENCRYPTION_OFF)
+    send_handshake (self);
+  else
+    {
+      /* Our BitTorrent handshake rides in the MSE handshake (IA). */
+      g_autoptr(GByteArray) handshake = g_byte_array_new ();
+
+      tsr_wire_write_handshake (handshake, &self->ours);
+      self->mse = tsr_mse_new_initiator (self->ours.info_hash, mse_policy (self), handshake->data, handshake->len);
+      send_raw (self, tsr_mse_take_output (self->mse));
+    }
   start_reading (self);
 }
 
@@ -744,6 +939,8 @@ tsr_peer_start (TsrPeer                *self,
 {
   if (self->incoming)
     {
+      /* Plaintext or MSE: the first bytes tell, unless encryption is off. */
+      self->detecting = self->encryption != TSR_PEER_ENCRYPTION_OFF;
       start_reading (self);
       return;
     }

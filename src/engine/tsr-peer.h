@@ -10,6 +10,7 @@
 
 #include "tsr-bitfield.h"
 #include "tsr-limiter.h"
+#include "tsr-mse.h"
 #include "tsr-wire.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,25 @@ void          tsr_peer_start               (TsrPeer                *self,
                                             const TsrWireHandshake *ours);
 void          tsr_peer_accept              (TsrPeer                *self,
                                             const TsrWireHandshake *ours);
+/* Message Stream Encryption (MSE/PE). */
+typedef enum
+{
+  TSR_PEER_ENCRYPTION_OFF,       /* plaintext only: MSE neither offered nor accepted */
+  TSR_PEER_ENCRYPTION_PREFER,    /* dial with MSE, RC4 preferred, plaintext allowed; accept both */
+  TSR_PEER_ENCRYPTION_REQUIRE,   /* RC4 only, both ways */
+} TsrPeerEncryption;
+
+/* Before tsr_peer_start. Incoming connections that start with MSE need
+ * @find to learn the torrent from HASH('req2', info hash). */
+void          tsr_peer_set_encryption      (TsrPeer                *self,
+                                            TsrPeerEncryption       mode,
+                                            TsrMseFindFunc          find,
+                                            gpointer                find_data);
+/* Whether the payload is RC4-encrypted (once the handshake is done). */
+gboolean      tsr_peer_is_encrypted        (TsrPeer                *self);
+/* Whether an outgoing MSE handshake was under way when the connection
+ * ended: the peer may not speak MSE (dial it again in plaintext). */
+gboolean      tsr_peer_get_mse_failed      (TsrPeer                *self);
 void          tsr_peer_set_limits          (TsrPeer                *self,
                                             const TsrWireLimits    *limits);
 /* Shared rate limits (nullable): reads wait for @down, writes for @up. */

@@ -35,6 +35,7 @@ struct _TsrSession
   TsrLimiter        *down;        /* (owned) */
   TsrLsd            *lsd;         /* (owned) (nullable) local service discovery, when on */
   gboolean           lsd_wanted;
+  TsrPeerEncryption  encryption;
   TsrPortMap        *port_map;    /* (owned) (nullable) when mapping is on and we listen */
   gboolean           port_map_wanted;
   gboolean           loopback;    /* listening on a loopback address only */
@@ -106,6 +107,7 @@ tsr_session_init (TsrSession *self)
   self->pending = g_ptr_array_new_with_free_func (g_object_unref);
   self->up = tsr_limiter_new (0);
   self->down = tsr_limiter_new (0);
+  self->encryption = TSR_PEER_ENCRYPTION_PREFER;
   memcpy (self->peer_id, "-TE0100-", 8);
   for (i = 8; i < 20; i++)
     self->peer_id[i] = (guint8) alphabet[g_random_int_range (0, sizeof alphabet - 1)];
@@ -356,6 +358,7 @@ adopt_torrent (TsrSession *self,
   tsr_torrent_set_limiters (torrent, self->up, self->down);
   tsr_torrent_set_listen_port (torrent, self->port);
   tsr_torrent_set_connection_budget (torrent, self->connections);
+  tsr_torrent_set_encryption (torrent, self->encryption);
   g_signal_connect_object (torrent, "state-changed", G_CALLBACK (on_torrent_state_changed), self, 0);
   g_list_store_append (self->torrents, torrent);
   return torrent;
@@ -497,6 +500,67 @@ on_pending_handshake (TsrPeer  *peer,
   tsr_peer_close (peer, _("The peer asked for a torrent we do not have"));
 }
 
+/* An incoming MSE handshake names its torrent by HASH('req2', info hash):
+ * each torrent's is tried (a SHA-1 each, once per encrypted connection). */
+static gboolean
+find_for_mse (const guint8 *req2,
+              guint8       *info_hash,
+              gpointer      user_data)
+{
+  TsrSession *self = user_data;
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->torrents)); i++)
+    {
+      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (G_LIST_MODEL (self->torrents), i);
+      const guint8 *candidates[2] = { tsr_torrent_get_info_hash (torrent), NULL };
+      TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
+      guint k;
+
+      /* A hybrid torrent is known by its v2 hash too (truncated). */
+      if (info != NULL && info->has_v1 && info->has_v2)
+        candidates[1] = info->info_hash_v2;
+      for (k = 0; k < G_N_ELEMENTS (candidates); k++)
+        {
+          guint8 hash[20];
+
+          if (candidates[k] == NULL)
+            continue;
+          tsr_mse_hash_req2 (candidates[k], hash);
+          if (memcmp (hash, req2, 20) == 0)
+            {
+              memcpy (info_hash, candidates[k], 20);
+              return TRUE;
+            }
+        }
+    }
+  return FALSE;
+}
+
+void
+tsr_session_set_encryption (TsrSession        *self,
+                            TsrPeerEncryption  mode)
+{
+  guint i;
+
+  g_return_if_fail (TSR_IS_SESSION (self));
+
+  self->encryption = mode;
+  for (i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->torrents)); i++)
+    {
+      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (G_LIST_MODEL (self->torrents), i);
+
+      tsr_torrent_set_encryption (torrent, mode);
+    }
+}
+
+TsrPeerEncryption
+tsr_session_get_encryption (TsrSession *self)
+{
+  g_return_val_if_fail (TSR_IS_SESSION (self), TSR_PEER_ENCRYPTION_PREFER);
+  return self->encryption;
+}
+
 static gboolean
 on_incoming (GSocketService    *service,
              GSocketConnection *connection,
@@ -514,6 +578,7 @@ on_incoming (GSocketService    *service,
       return TRUE;
     }
   peer = tsr_peer_new_incoming (connection);
+  tsr_peer_set_encryption (peer, self->encryption, find_for_mse, self);
   g_ptr_array_add (self->pending, peer);
   g_signal_connect (peer, "handshake", G_CALLBACK (on_pending_handshake), self);
   g_signal_connect (peer, "closed", G_CALLBACK (on_pending_closed), self);

@@ -57,6 +57,10 @@ TsrTorrent   *tsr_session_add_torrent  (TsrSession   *self,
 void          tsr_session_set_local_discovery (TsrSession *self,
                                                gboolean    enabled);
 gboolean      tsr_session_get_local_discovery (TsrSession *self);
+/* MSE/PE for every connection, dialled and accepted (default PREFER). */
+void          tsr_session_set_encryption      (TsrSession        *self,
+                                               TsrPeerEncryption  mode);
+TsrPeerEncryption tsr_session_get_encryption  (TsrSession        *self);
 /* Port mapping (off until turned on): the router is asked, over UPnP IGD
  * and NAT-PMP, to forward the listening port, TCP and UDP, once the
  * session listens (not on a loopback address). "port-mapping-changed" is

@@ -176,6 +176,7 @@ struct _TsrTorrent
   GPtrArray       *hash_waiting;    /* (owned) (nullable) requests waiting for their tree */
   gpointer         hash_fetch;      /* (owned) (nullable) HashFetch: a v2 magnet's piece layers */
   gboolean         sequential;
+  TsrPeerEncryption encryption;     /* for the peers we dial */
   gboolean         stop_after_metadata;
   gint64           started_at;      /* monotonic seconds */
   gint64           last_scrape;     /* monotonic seconds, 0: not yet */

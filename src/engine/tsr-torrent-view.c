@@ -300,6 +300,7 @@ tsr_torrent_dup_peer_infos (TsrTorrent *self)
       info->peer_interested = state->peer_interested;
       info->snubbed = data->snubbed;
       info->fast = state->fast;
+      info->encrypted = tsr_peer_is_encrypted (data->peer);
       info->down_rate = data->rate;
       info->up_rate = data->up_rate;
       info->downloaded = tsr_peer_get_bytes_received (data->peer);

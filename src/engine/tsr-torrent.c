@@ -332,6 +332,7 @@ tsr_torrent_init (TsrTorrent *self)
   self->up = tsr_limiter_new (0);
   self->down = tsr_limiter_new (0);
   self->max_peers = TSR_TORRENT_MAX_PEERS;
+  self->encryption = TSR_PEER_ENCRYPTION_PREFER;
   self->view.eta = -1;
   self->turnover = TSR_TORRENT_TURNOVER_SECONDS;
   self->strikes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1681,6 +1682,14 @@ tsr_torrent_get_file_priority (TsrTorrent *self,
 }
 
 void
+tsr_torrent_set_encryption (TsrTorrent        *self,
+                            TsrPeerEncryption  mode)
+{
+  g_return_if_fail (TSR_IS_TORRENT (self));
+  self->encryption = mode;
+}
+
+void
 tsr_torrent_set_sequential (TsrTorrent *self,
                             gboolean    sequential)
 {
@@ -2524,7 +2533,11 @@ on_peer_closed (TsrPeer    *peer,
   /* A peer that broke the protocol would only do it again. */
   if (tsr_peer_broke_protocol (peer) && reason != NULL)
     ban (self, address, reason);
-  if (data->dialed && !data->shaken)
+  /* Closed during our encrypted handshake: it may not speak MSE. */
+  if (data->dialed && !data->shaken && tsr_peer_get_mse_failed (peer) &&
+      self->encryption == TSR_PEER_ENCRYPTION_PREFER && !tsr_peer_pool_get_plaintext (self->pool, address))
+    tsr_peer_pool_retry_plaintext (self->pool, address, now_seconds ());
+  else if (data->dialed && !data->shaken)
     tsr_peer_pool_failed (self->pool, address, now_seconds ());
   else if (data->dialed)
     tsr_peer_pool_closed (self->pool, address, now_seconds ());
@@ -2711,6 +2724,9 @@ dial_some (TsrTorrent *self)
           continue;
         }
       peer = tsr_peer_new_outgoing (address);
+      tsr_peer_set_encryption (peer, tsr_peer_pool_get_plaintext (self->pool, address) ? TSR_PEER_ENCRYPTION_OFF
+                                                                                     : self->encryption,
+                               NULL, NULL);
       data = adopt_peer (self, peer);
       data->dialed = TRUE;
       n_dialed++;

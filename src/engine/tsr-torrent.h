@@ -45,6 +45,7 @@ typedef struct
   gboolean  peer_interested;
   gboolean  snubbed;
   gboolean  fast;              /* BEP 6 */
+  gboolean  encrypted;         /* MSE/PE with RC4 */
   guint64   down_rate;         /* bytes a second */
   guint64   up_rate;
   guint64   downloaded;        /* bytes received from it, all messages */
@@ -255,6 +256,11 @@ void             tsr_torrent_set_file_priority (TsrTorrent        *self,
 TsrPriority      tsr_torrent_get_file_priority (TsrTorrent        *self,
                                                 guint              file);
 /* Pieces in order, for playing media while it downloads. */
+/* MSE/PE for the peers it dials (the session's setting; default PREFER):
+ * with PREFER a peer that closes the encrypted handshake is dialled
+ * again at once in plaintext. */
+void             tsr_torrent_set_encryption    (TsrTorrent        *self,
+                                                TsrPeerEncryption  mode);
 void             tsr_torrent_set_sequential    (TsrTorrent        *self,
                                                 gboolean           sequential);
 

@@ -35,7 +35,7 @@ DEADLINE = 180
 
 
 class Transmission:
-    def __init__(self, ns, d, download):
+    def __init__(self, ns, d, download, encryption=1):
         self.config = os.path.join(d, "transmission")
         os.makedirs(self.config, exist_ok=True)
         self.rpc = f"{ns.ns_ip}:9091"
@@ -46,6 +46,7 @@ class Transmission:
             "rpc-bind-address": ns.ns_ip, "rpc-port": 9091, "peer-port": 51413,
             "bind-address-ipv4": ns.ns_ip, "download-dir": download, "incomplete-dir-enabled": False,
             "start-added-torrents": True, "speed-limit-up-enabled": False, "speed-limit-down-enabled": False,
+            "encryption": encryption,   # 0 allowed, 1 preferred (its default), 2 required
         }
         with open(os.path.join(self.config, "settings.json"), "w") as f:
             json.dump(settings, f)
@@ -70,15 +71,17 @@ class Transmission:
         stop_process(self.process)
 
 
-def exchange(d, transmission_seeds, magnet=False, tracker_kind="opentracker", scheme="http"):
+def exchange(d, transmission_seeds, magnet=False, tracker_kind="opentracker", scheme="http", encrypted=False):
     """@magnet: the leecher is given a magnet link (BEP 9), not the file.
     @tracker_kind: "opentracker", or "tessera" (tessera-cli tracker, over
-    @scheme)."""
+    @scheme). @encrypted: both sides require MSE with RC4, and Tessera's
+    connection says it is encrypted."""
     src, _ = make_payload(d, big=(24 if magnet else 256) * 1024 * 1024 + 12345)
     root = os.path.join(src, "payload")
     os.chmod(d, 0o755)
     ns = Namespace()
     tracker = transmission = peer = None
+    mse = ["--encryption", "require"] if encrypted else []
     try:
         probe = os.path.join(d, "probe.torrent")
         cli("create", "-q", "-p", "256k", "-o", probe, root, check=True)
@@ -103,27 +106,31 @@ def exchange(d, transmission_seeds, magnet=False, tracker_kind="opentracker", sc
         dst = os.path.join(d, "dst")
         os.makedirs(dst, mode=0o777)
         if transmission_seeds:
-            transmission = Transmission(ns, d, src)
+            transmission = Transmission(ns, d, src, encryption=2 if encrypted else 1)
             transmission.remote("-a", torrent)
             end = time.monotonic() + 60
             while not transmission.done():
                 assert time.monotonic() < end, "transmission did not verify its data"
                 time.sleep(0.5)
-            peer = Peer(dst, link if magnet else torrent, "--exit-when-done", tracker_flag=False, bind=ns.host_ip)
+            peer = Peer(dst, link if magnet else torrent, "--exit-when-done", *mse, tracker_flag=False,
+                        bind=ns.host_ip)
             if magnet:
                 peer.wait_for("metadata", 60)
             peer.wait_for("done", DEADLINE)
             assert peer.process.wait(timeout=30) == 0
         else:
-            peer = Peer(src, torrent, tracker_flag=False, bind=ns.host_ip)
+            peer = Peer(src, torrent, *mse, tracker_flag=False, bind=ns.host_ip)
             peer.wait_for("done", 60)
             peer.wait_for("tracker-reply", 30)
-            transmission = Transmission(ns, d, dst)
+            transmission = Transmission(ns, d, dst, encryption=2 if encrypted else 1)
             transmission.remote("-a", link if magnet else torrent)
             end = time.monotonic() + DEADLINE
             while not transmission.done():
                 assert time.monotonic() < end, "transmission did not finish: " + transmission.remote("-t", "1", "-i")
                 time.sleep(0.5)
+        if encrypted:
+            connected = [e for e in peer.drain() if e["event"] == "peer-connected"]
+            assert connected and all(e["encrypted"] for e in connected), connected
         ours, theirs = tree_digest(src), tree_digest(dst)
         if not transmission_seeds:
             # Transmission 3.00 does not create zero-length files.
@@ -155,6 +162,15 @@ def test_magnet_from_transmission(d):
 
 def test_magnet_to_transmission(d):
     exchange(d, False, magnet=True)
+
+
+def test_encrypted_transmission_seeds_tessera(d):
+    """MSE with RC4 required on both sides (Transmission's encryption 2)."""
+    exchange(d, True, encrypted=True)
+
+
+def test_encrypted_tessera_seeds_transmission(d):
+    exchange(d, False, encrypted=True)
 
 
 def test_through_tessera_tracker_http(d):

@@ -48,6 +48,10 @@ class Peer:
         # Listening on loopback only: nothing of a test's is reachable from outside.
         if bind:
             flags += ["--bind", bind]
+        # Plaintext unless a test asks for MSE: hostile peers and connection
+        # counts stay exact (test-mse.py covers encryption).
+        if not any(str(arg).startswith("--encryption") for arg in extra):
+            flags += ["--encryption", "off"]
         # Resume data in the test's folder, never in the user's home.
         state = state or os.path.join(os.path.dirname(os.path.abspath(folder)), "state-" + os.path.basename(folder))
         # @prefix runs it elsewhere, e.g. ["ip", "netns", "exec", NAME].
