@@ -33,6 +33,17 @@
  * requests and the pipeline spans piece boundaries. */
 #define PIECE_LENGTH (256 * 1024)
 
+/* Sessions of these tests speak plaintext: their scripted peers are
+ * plain BitTorrent (MSE has its own tests: test-mse.c, test-mse.py). */
+static TsrSession *
+plain_session_new (void)
+{
+  TsrSession *session = tsr_session_new ();
+
+  tsr_session_set_encryption (session, TSR_PEER_ENCRYPTION_OFF);
+  return session;
+}
+
 /* ------------------------------------------------------------------ */
 /* Waiting                                                             */
 
@@ -392,7 +403,7 @@ start_seed (Fixture     *f,
             gboolean     listen,
             TsrTorrent **torrent)
 {
-  TsrSession *session = tsr_session_new ();
+  TsrSession *session = plain_session_new ();
   g_autoptr(GError) error = NULL;
 
   if (listen)
@@ -413,7 +424,7 @@ static TsrSession *
 start_leech (Fixture   *f,
              Recorder **recorder)
 {
-  TsrSession *session = tsr_session_new ();
+  TsrSession *session = plain_session_new ();
 
   *recorder = recorder_new (tsr_session_add_torrent (session, f->info, f->target));
   tsr_torrent_start ((*recorder)->torrent);
@@ -1405,7 +1416,7 @@ static void
 test_verify (Fixture       *f,
              gconstpointer  data)
 {
-  TsrSession *session = tsr_session_new ();
+  TsrSession *session = plain_session_new ();
   g_autofree char *state = g_build_filename (f->dir, "state", NULL);
   g_autofree char *path = g_build_filename (f->source, "pack", "a.bin", NULL);
   g_autoptr(GError) error = NULL;
@@ -1733,7 +1744,7 @@ test_remove_with_data (Fixture       *f,
 {
   TsrTorrent *torrent = NULL;
   TsrSession *session = start_seed (f, FALSE, &torrent);
-  g_autoptr(TsrSession) other = tsr_session_new ();
+  g_autoptr(TsrSession) other = plain_session_new ();
   g_autofree char *state = g_build_filename (f->dir, "state", NULL);
   g_autofree char *outside = g_build_filename (f->dir, "outside", NULL);
   g_autofree char *link = g_build_filename (f->target, "pack", "dir", NULL);
@@ -1787,7 +1798,7 @@ static void
 test_bans_fresh (Fixture       *f,
                  gconstpointer  data)
 {
-  TsrSession *session = tsr_session_new ();
+  TsrSession *session = plain_session_new ();
   TsrTorrent *torrent = tsr_session_add_torrent (session, f->info, f->target);
   g_autoptr(GPtrArray) bans = tsr_torrent_dup_bans (torrent);
   g_autoptr(GPtrArray) started_bans = NULL;
