@@ -61,7 +61,7 @@ mkdir -p "$HOME_DIR/Downloads" "$HOME_DIR/.config" "$WORK/shots"
 echo 'XDG_DOWNLOAD_DIR="$HOME/Downloads"' > "$HOME_DIR/.config/user-dirs.dirs"
 HOME=$HOME_DIR XDG_DATA_HOME=$HOME_DIR/.local/share XDG_CONFIG_HOME=$HOME_DIR/.config \
 XDG_CACHE_HOME=$HOME_DIR/.cache GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR=$BUILD/data \
-GDK_BACKEND=x11 GTK_A11Y=none TESSERA_NO_LSD=1 TESSERA_NO_PORT_MAP=1 TESSERA_SCREENSHOTS=$WORK/shots TESSERA_TEST_ADD_RESPONSE=add no_proxy='*' \
+GDK_BACKEND=x11 GTK_A11Y=none TESSERA_NO_LSD=1 TESSERA_NO_PORT_MAP=1 TESSERA_NO_DHT=1 TESSERA_SCREENSHOTS=$WORK/shots TESSERA_TEST_ADD_RESPONSE=add no_proxy='*' \
 TESSERA_SCREENSHOT_SHARE="$WORK/share/Open Movie Project" \
   timeout 120 dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" "$APP" "$WORK/movie.torrent" \
   > "$WORK/app.log" 2>&1 || { cat "$WORK/app.log" >&2; exit 1; }

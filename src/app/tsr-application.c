@@ -270,6 +270,8 @@ static const GActionEntry app_actions[] = {
   { "quit", tsr_application_quit },
 };
 
+static char *data_folder (void);
+
 /* Settings drive the engine live. */
 static void
 apply_settings (TsrApplication *self)
@@ -286,6 +288,18 @@ apply_settings (TsrApplication *self)
   /* Nor port mapping (TESSERA_NO_PORT_MAP): no SSDP, no NAT-PMP. */
   tsr_session_set_port_mapping (session, g_settings_get_boolean (self->settings, "port-mapping") &&
                                          g_getenv ("TESSERA_NO_PORT_MAP") == NULL);
+  /* Nor the DHT (TESSERA_NO_DHT): no public routers from test runs. */
+  {
+    gboolean dht = g_settings_get_boolean (self->settings, "dht") && g_getenv ("TESSERA_NO_DHT") == NULL;
+    g_autofree char *folder = data_folder ();
+    g_autofree char *state = g_build_filename (folder, "dht.dat", NULL);
+
+    if (dht != (tsr_session_get_dht (session) != NULL))
+      {
+        g_mkdir_with_parents (folder, 0700);
+        tsr_session_set_dht (session, dht, state, NULL);
+      }
+  }
 }
 
 static void

@@ -155,6 +155,9 @@ build (TsrPreferencesWindow *self)
                              switch_row (self, "local-discovery", _("Find Peers on the Local Network"),
                                          _("For public torrents, by multicast")));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (network),
+                             switch_row (self, "dht", _("Find Peers through the DHT"),
+                                         _("For public torrents, and magnet links without a tracker")));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (network),
                              switch_row (self, "port-mapping", _("Forward the Port on the Router"),
                                          _("Over UPnP or NAT-PMP, so that peers can connect")));
 

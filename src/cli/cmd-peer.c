@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "tsr-cli.h"
+#include "tsr-dht.h"
 #include "tsr-cli-status.h"
 #include <errno.h>
 
@@ -577,6 +578,9 @@ tsr_cli_peer (int    argc,
   gboolean lsd = FALSE;
   gboolean no_lsd = FALSE;
   g_autofree char *encryption = NULL;
+  g_auto(GStrv) dht_bootstrap = NULL;
+  gboolean dht = FALSE;
+  gboolean no_dht = FALSE;
   gboolean port_map = FALSE;
   gboolean no_port_map = FALSE;
   int port = 6881;
@@ -599,6 +603,9 @@ tsr_cli_peer (int    argc,
     { "no-tracker", 0, 0, G_OPTION_ARG_NONE, &no_tracker, N_("Do not contact trackers"), NULL },
     { "lsd", 0, 0, G_OPTION_ARG_NONE, &lsd, N_("Find peers on the local network (BEP 14), even when TESSERA_NO_LSD is set"), NULL },
     { "no-lsd", 0, 0, G_OPTION_ARG_NONE, &no_lsd, N_("Do not look for peers on the local network (default: look, for public torrents)"), NULL },
+    { "dht", 0, 0, G_OPTION_ARG_NONE, &dht, N_("Find peers through the DHT (BEP 5), even when TESSERA_NO_DHT is set"), NULL },
+    { "no-dht", 0, 0, G_OPTION_ARG_NONE, &no_dht, N_("Do not use the DHT (default: use it, for public torrents)"), NULL },
+    { "dht-bootstrap", 0, 0, G_OPTION_ARG_STRING_ARRAY, &dht_bootstrap, N_("Join the DHT through this node (repeatable; default: the public routers)"), N_("HOST:PORT") },
     { "encryption", 0, 0, G_OPTION_ARG_STRING, &encryption, N_("Message stream encryption (MSE/PE): off, prefer (default: an encrypted handshake when the peer speaks it, encrypted data when it asks) or require (encrypted data only)"), N_("MODE") },
     { "port-map", 0, 0, G_OPTION_ARG_NONE, &port_map, N_("Ask the router to forward the port (UPnP, NAT-PMP), even when TESSERA_NO_PORT_MAP is set"), NULL },
     { "no-port-map", 0, 0, G_OPTION_ARG_NONE, &no_port_map, N_("Do not ask the router to forward the port (default: ask)"), NULL },
@@ -723,6 +730,22 @@ tsr_cli_peer (int    argc,
     json_node_set_int (node, tsr_session_get_port (session));
     emit_event (&run, NULL, "listening", text, "port", node, NULL);
   }
+  /* Likewise TESSERA_NO_DHT: no DHT traffic from test runs unless asked. */
+  if (dht || (!no_dht && g_getenv ("TESSERA_NO_DHT") == NULL))
+    {
+      g_autofree char *dht_state = g_build_filename (state, "dht.dat", NULL);
+
+      g_mkdir_with_parents (state, 0700);
+      tsr_session_set_dht (session, TRUE, dht_state, (const char *const *) dht_bootstrap);
+      if (tsr_session_get_dht (session) != NULL)
+        {
+          g_autofree char *text = g_strdup_printf (_("DHT node on UDP port %u"),
+                                                   tsr_dht_get_port (tsr_session_get_dht (session)));
+
+          emit_event (&run, NULL, "dht", text, "port", int_node (tsr_dht_get_port (tsr_session_get_dht (session))),
+                      NULL);
+        }
+    }
   /* Likewise TESSERA_NO_PORT_MAP: no SSDP or NAT-PMP from test runs. */
   g_signal_connect (session, "port-mapping-changed", G_CALLBACK (on_port_mapping_changed), &run);
   tsr_session_set_port_mapping (session, port_map || (!no_port_map && g_getenv ("TESSERA_NO_PORT_MAP") == NULL));

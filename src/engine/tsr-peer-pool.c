@@ -204,6 +204,8 @@ tsr_peer_source_to_string (TsrPeerSource source)
       return C_("peer source", "Incoming");
     case TSR_PEER_SOURCE_WEB_SEED:
       return C_("peer source", "Web seed");
+    case TSR_PEER_SOURCE_DHT:
+      return C_("peer source", "DHT");
     default:
       return C_("peer source", "Unknown");
     }

@@ -22,6 +22,7 @@ typedef enum
   TSR_PEER_SOURCE_LSD,       /* BEP 14: seen on the local network */
   TSR_PEER_SOURCE_INCOMING,  /* it connected to us and told its port (BEP 10 "p") */
   TSR_PEER_SOURCE_WEB_SEED,  /* not a peer: an HTTP server (BEP 19, 17); never in the pool */
+  TSR_PEER_SOURCE_DHT,       /* BEP 5: found by a DHT lookup */
 } TsrPeerSource;
 
 typedef struct

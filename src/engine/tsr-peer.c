@@ -207,6 +207,21 @@ tsr_peer_new_incoming (GSocketConnection *connection)
 }
 
 char *
+tsr_peer_dup_host (TsrPeer *self)
+{
+  const char *colon;
+
+  g_return_val_if_fail (TSR_IS_PEER (self), NULL);
+
+  colon = strrchr (self->address, ':');
+  if (colon == NULL)
+    return NULL;
+  if (self->address[0] == '[' && colon > self->address && colon[-1] == ']')
+    return g_strndup (self->address + 1, colon - self->address - 2);
+  return g_strndup (self->address, colon - self->address);
+}
+
+char *
 tsr_peer_dup_local_address (TsrPeer *self)
 {
   g_autoptr(GSocketAddress) local = NULL;

@@ -63,6 +63,9 @@ void          tsr_peer_set_limiters        (TsrPeer                *self,
                                             TsrLimiter             *up,
                                             TsrLimiter             *down);
 
+/* The peer's host alone ("1.2.3.4" or "::1"), or NULL when its address
+ * is not "host:port". */
+char         *tsr_peer_dup_host            (TsrPeer                *self);
 /* Our end of the connection as "host:port", or NULL before it is made. */
 char         *tsr_peer_dup_local_address   (TsrPeer                *self);
 /* Bytes queued to send and not yet written to the socket. */

@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "tsr-dht.h"
 #include "tsr-lsd.h"
 #include "tsr-port-map.h"
 #include "tsr-session.h"
@@ -36,6 +37,13 @@ struct _TsrSession
   TsrLsd            *lsd;         /* (owned) (nullable) local service discovery, when on */
   gboolean           lsd_wanted;
   TsrPeerEncryption  encryption;
+  char              *bind_address; /* (nullable) where we listen */
+  TsrDht            *dht;          /* (owned) (nullable) when on and listening */
+  gboolean           dht_wanted;
+  char              *dht_state;    /* (nullable) */
+  char             **dht_bootstrap; /* (nullable): the public routers */
+  GHashTable        *dht_looked;   /* info hash (20 bytes) → monotonic seconds of the last lookup */
+  guint              dht_source;
   TsrPortMap        *port_map;    /* (owned) (nullable) when mapping is on and we listen */
   gboolean           port_map_wanted;
   gboolean           loopback;    /* listening on a loopback address only */
@@ -62,6 +70,14 @@ tsr_session_dispose (GObject *object)
     g_socket_service_stop (self->service);
   g_clear_object (&self->service);
   g_clear_object (&self->lsd);
+  g_clear_handle_id (&self->dht_source, g_source_remove);
+  if (self->dht != NULL)
+    g_signal_handlers_disconnect_by_data (self->dht, self);
+  g_clear_object (&self->dht);
+  g_clear_pointer (&self->dht_looked, g_hash_table_unref);
+  g_clear_pointer (&self->dht_state, g_free);
+  g_clear_pointer (&self->dht_bootstrap, g_strfreev);
+  g_clear_pointer (&self->bind_address, g_free);
   if (self->port_map != NULL)
     g_signal_handlers_disconnect_by_data (self->port_map, self);
   g_clear_object (&self->port_map);
@@ -108,6 +124,7 @@ tsr_session_init (TsrSession *self)
   self->up = tsr_limiter_new (0);
   self->down = tsr_limiter_new (0);
   self->encryption = TSR_PEER_ENCRYPTION_PREFER;
+  self->dht_looked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   memcpy (self->peer_id, "-TE0100-", 8);
   for (i = 8; i < 20; i++)
     self->peer_id[i] = (guint8) alphabet[g_random_int_range (0, sizeof alphabet - 1)];
@@ -259,6 +276,195 @@ tsr_session_get_local_discovery (TsrSession *self)
   return self->lsd_wanted;
 }
 
+/* ------------------------------------------------------------------ */
+/* DHT (BEP 5)                                                         */
+
+/* Seconds between lookups of a torrent, and while it has few peers. */
+#define DHT_LOOKUP_EVERY (15 * 60)
+#define DHT_LOOKUP_FEW (60)
+#define DHT_FEW_PEERS 8
+
+/* Public torrents only (BEP 27); a magnet's privacy is known once its
+ * metainfo is. */
+static gboolean
+dht_may_use (TsrTorrent *torrent)
+{
+  TsrTorrentState state = tsr_torrent_get_state (torrent);
+  TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
+
+  return (state == TSR_TORRENT_DOWNLOADING || state == TSR_TORRENT_SEEDING || state == TSR_TORRENT_FETCHING) &&
+         (info == NULL || !info->is_private);
+}
+
+static void
+dht_look_up (TsrSession *self,
+             TsrTorrent *torrent,
+             gboolean    now)
+{
+  const guint8 *hash = tsr_torrent_get_info_hash (torrent);
+  gint64 second = g_get_monotonic_time () / G_USEC_PER_SEC;
+  g_autofree char *key = NULL;
+  gpointer last;
+  gint64 every;
+
+  if (self->dht == NULL || !dht_may_use (torrent))
+    return;
+  key = tsr_hex_encode (hash, 20);
+  every = tsr_torrent_get_n_peers (torrent) < DHT_FEW_PEERS ? DHT_LOOKUP_FEW : DHT_LOOKUP_EVERY;
+  if (!now && g_hash_table_lookup_extended (self->dht_looked, key, NULL, &last) &&
+      second - (gint64) GPOINTER_TO_SIZE (last) < every)
+    return;
+  g_hash_table_insert (self->dht_looked, g_steal_pointer (&key), GSIZE_TO_POINTER ((gsize) second));
+  tsr_dht_get_peers (self->dht, hash, self->port);
+}
+
+static void
+on_dht_peers (TsrDht       *dht,
+              const guint8 *info_hash,
+              GArray       *peers,
+              TsrSession   *self)
+{
+  TsrTorrent *torrent = tsr_session_find_torrent (self, info_hash);
+  guint i;
+
+  if (torrent == NULL || !dht_may_use (torrent))
+    return;
+  for (i = 0; i < peers->len; i++)
+    {
+      g_autofree char *address = tsr_peer_address_to_string (&g_array_index (peers, TsrPeerAddress, i));
+
+      tsr_torrent_add_discovered_peer (torrent, address, TSR_PEER_SOURCE_DHT);
+    }
+}
+
+/* A lookup that reached fewer than K nodes ran on a young table (just
+ * started, or just rejoined): it runs again at the next tick instead of
+ * a minute on, so that the announce reaches the nodes that matter. */
+static void
+on_dht_lookup_done (TsrDht       *dht,
+                    const guint8 *info_hash,
+                    guint         answered,
+                    TsrSession   *self)
+{
+  g_autofree char *key = NULL;
+
+  if (answered >= 8)
+    return;
+  key = tsr_hex_encode (info_hash, 20);
+  g_hash_table_remove (self->dht_looked, key);
+}
+
+static void
+on_torrent_dht_node (TsrTorrent *torrent,
+                     const char *node,
+                     TsrSession *self)
+{
+  TsrPeerAddress address;
+  g_autoptr(GSocketAddress) parsed = NULL;
+  g_autoptr(GSocketConnectable) connectable = g_network_address_parse (node, 0, NULL);
+  GInetAddress *inet;
+  g_autoptr(GInetAddress) literal = NULL;
+  const char *host;
+
+  if (self->dht == NULL || connectable == NULL)
+    return;
+  host = g_network_address_get_hostname (G_NETWORK_ADDRESS (connectable));
+  literal = g_inet_address_new_from_string (host);
+  if (literal == NULL)
+    return;
+  inet = literal;
+  memset (&address, 0, sizeof address);
+  address.family = g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6 ? 6 : 4;
+  memcpy (address.address, g_inet_address_to_bytes (inet), address.family == 6 ? 16 : 4);
+  address.port = g_network_address_get_port (G_NETWORK_ADDRESS (connectable));
+  tsr_dht_add_node (self->dht, &address);
+}
+
+static gboolean
+on_dht_tick (gpointer user_data)
+{
+  TsrSession *self = user_data;
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->torrents)); i++)
+    {
+      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (G_LIST_MODEL (self->torrents), i);
+
+      dht_look_up (self, torrent, FALSE);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_dht (TsrSession *self)
+{
+  g_autoptr(GError) error = NULL;
+  guint i;
+
+  if (!self->dht_wanted || self->dht != NULL || self->port == 0)
+    return;
+  /* The UDP port is the TCP one when it is free, else any. */
+  self->dht = tsr_dht_new (self->bind_address, self->port, self->dht_state, NULL);
+  if (self->dht == NULL)
+    self->dht = tsr_dht_new (self->bind_address, 0, self->dht_state, &error);
+  if (self->dht == NULL)
+    {
+      g_message (_("The DHT is off: %s"), error->message);
+      return;
+    }
+  g_signal_connect (self->dht, "peers", G_CALLBACK (on_dht_peers), self);
+  g_signal_connect (self->dht, "lookup-done", G_CALLBACK (on_dht_lookup_done), self);
+  tsr_dht_set_bootstrap (self->dht, self->dht_bootstrap != NULL ? (const char *const *) self->dht_bootstrap
+                                                                : tsr_dht_default_bootstrap);
+  for (i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->torrents)); i++)
+    {
+      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (G_LIST_MODEL (self->torrents), i);
+
+      tsr_torrent_set_dht_port (torrent, tsr_dht_get_port (self->dht));
+      dht_look_up (self, torrent, TRUE);
+    }
+  self->dht_source = g_timeout_add_seconds (5, on_dht_tick, self);
+}
+
+void
+tsr_session_set_dht (TsrSession        *self,
+                     gboolean           enabled,
+                     const char        *state_path,
+                     const char *const *bootstrap)
+{
+  guint i;
+
+  g_return_if_fail (TSR_IS_SESSION (self));
+
+  self->dht_wanted = enabled;
+  g_free (self->dht_state);
+  self->dht_state = g_strdup (state_path);
+  g_strfreev (self->dht_bootstrap);
+  self->dht_bootstrap = bootstrap != NULL ? g_strdupv ((char **) bootstrap) : NULL;
+  if (enabled)
+    {
+      start_dht (self);
+      return;
+    }
+  g_clear_handle_id (&self->dht_source, g_source_remove);
+  if (self->dht != NULL)
+    g_signal_handlers_disconnect_by_data (self->dht, self);
+  g_clear_object (&self->dht);
+  for (i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->torrents)); i++)
+    {
+      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (G_LIST_MODEL (self->torrents), i);
+
+      tsr_torrent_set_dht_port (torrent, 0);
+    }
+}
+
+TsrDht *
+tsr_session_get_dht (TsrSession *self)
+{
+  g_return_val_if_fail (TSR_IS_SESSION (self), NULL);
+  return self->dht;
+}
+
 static void
 on_port_map_changed (TsrPortMap *port_map,
                      TsrSession *self)
@@ -321,6 +527,7 @@ on_torrent_state_changed (TsrTorrent *torrent,
                           TsrSession *self)
 {
   update_lsd (self, torrent);
+  dht_look_up (self, torrent, FALSE);
   update_queue_soon (self);
 }
 
@@ -359,6 +566,8 @@ adopt_torrent (TsrSession *self,
   tsr_torrent_set_listen_port (torrent, self->port);
   tsr_torrent_set_connection_budget (torrent, self->connections);
   tsr_torrent_set_encryption (torrent, self->encryption);
+  tsr_torrent_set_dht_port (torrent, self->dht != NULL ? tsr_dht_get_port (self->dht) : 0);
+  g_signal_connect_object (torrent, "dht-node", G_CALLBACK (on_torrent_dht_node), self, 0);
   g_signal_connect_object (torrent, "state-changed", G_CALLBACK (on_torrent_state_changed), self, 0);
   g_list_store_append (self->torrents, torrent);
   return torrent;
@@ -647,7 +856,9 @@ tsr_session_listen_on (TsrSession  *self,
         tsr_torrent_set_listen_port (torrent, port);
       }
   }
+  self->bind_address = g_strdup (address);
   start_lsd (self);
+  start_dht (self);
   start_port_map (self);
   return TRUE;
 }

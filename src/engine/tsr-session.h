@@ -57,6 +57,18 @@ TsrTorrent   *tsr_session_add_torrent  (TsrSession   *self,
 void          tsr_session_set_local_discovery (TsrSession *self,
                                                gboolean    enabled);
 gboolean      tsr_session_get_local_discovery (TsrSession *self);
+/* The DHT (BEP 5; off until turned on): a node on the listening port's
+ * number over UDP, once the session listens; public torrents are looked
+ * up when they start and every 15 minutes (every minute while they have
+ * few peers), announced, and told to peers (BEP 5 port message).
+ * @state_path (nullable) keeps the node id and table; @bootstrap
+ * (nullable: the public routers) names the first nodes. */
+void          tsr_session_set_dht             (TsrSession        *self,
+                                               gboolean           enabled,
+                                               const char        *state_path,
+                                               const char *const *bootstrap);
+/* (nullable) (transfer none) */
+struct _TsrDht *tsr_session_get_dht           (TsrSession        *self);
 /* MSE/PE for every connection, dialled and accepted (default PREFER). */
 void          tsr_session_set_encryption      (TsrSession        *self,
                                                TsrPeerEncryption  mode);

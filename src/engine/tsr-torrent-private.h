@@ -177,6 +177,7 @@ struct _TsrTorrent
   gpointer         hash_fetch;      /* (owned) (nullable) HashFetch: a v2 magnet's piece layers */
   gboolean         sequential;
   TsrPeerEncryption encryption;     /* for the peers we dial */
+  guint16          dht_port;        /* the session's DHT node, 0: none */
   gboolean         stop_after_metadata;
   gint64           started_at;      /* monotonic seconds */
   gint64           last_scrape;     /* monotonic seconds, 0: not yet */

@@ -51,6 +51,7 @@ enum
   SIGNAL_METADATA,
   SIGNAL_SCRAPE,
   SIGNAL_SCRAPE_ERROR,
+  SIGNAL_DHT_NODE,
   N_SIGNALS
 };
 
@@ -313,6 +314,9 @@ tsr_torrent_class_init (TsrTorrentClass *klass)
   /* url, message */
   signals[SIGNAL_SCRAPE_ERROR] = g_signal_new ("scrape-error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                                G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /* A peer told its DHT port (BEP 5 port message): "host:port" of a node. */
+  signals[SIGNAL_DHT_NODE] = g_signal_new ("dht-node", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                           G_TYPE_NONE, 1, G_TYPE_STRING);
   /* A torrent added from a magnet link has its metainfo now. */
   signals[SIGNAL_METADATA] = g_signal_new ("metadata-received", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                            G_TYPE_NONE, 0);
@@ -1682,6 +1686,14 @@ tsr_torrent_get_file_priority (TsrTorrent *self,
 }
 
 void
+tsr_torrent_set_dht_port (TsrTorrent *self,
+                          guint16     port)
+{
+  g_return_if_fail (TSR_IS_TORRENT (self));
+  self->dht_port = port;
+}
+
+void
 tsr_torrent_set_encryption (TsrTorrent        *self,
                             TsrPeerEncryption  mode)
 {
@@ -2510,6 +2522,20 @@ on_peer_message (TsrPeer        *peer,
       break;
     case TSR_WIRE_KEEPALIVE:
     case TSR_WIRE_PORT:
+      /* BEP 5: a node at the peer's address; never for a private torrent. */
+      if (message->port != 0 && self->dht_port != 0 && (self->info == NULL || !self->info->is_private))
+        {
+          g_autofree char *host = tsr_peer_dup_host (peer);
+
+          if (host != NULL)
+            {
+              g_autofree char *node = g_strdup_printf (strchr (host, ':') != NULL ? "[%s]:%u" : "%s:%u", host,
+                                                       message->port);
+
+              g_signal_emit (self, signals[SIGNAL_DHT_NODE], 0, node);
+            }
+        }
+      break;
     case TSR_WIRE_UNKNOWN:
     default:
       break;
@@ -2571,6 +2597,9 @@ make_handshake (TsrTorrent       *self,
   memcpy (handshake->peer_id, self->peer_id, 20);
   tsr_wire_reserved_set (handshake->reserved, TSR_WIRE_RESERVED_FAST);
   tsr_wire_reserved_set (handshake->reserved, TSR_WIRE_RESERVED_EXTENDED);
+  /* BEP 5: we run a DHT node (never said for a private torrent, BEP 27). */
+  if (self->dht_port != 0 && (self->info == NULL || !self->info->is_private))
+    tsr_wire_reserved_set (handshake->reserved, TSR_WIRE_RESERVED_DHT);
 }
 
 static void
@@ -2644,6 +2673,16 @@ on_peer_handshake (TsrPeer  *peer,
     }
   if (tsr_peer_get_state (peer)->extended)
     _tsr_torrent_send_extended_handshake (self, data);
+  /* BEP 5: both run a DHT node: ours is at this port. */
+  if (self->dht_port != 0 && (self->info == NULL || !self->info->is_private) &&
+      tsr_wire_reserved_has (theirs->reserved, TSR_WIRE_RESERVED_DHT))
+    {
+      TsrWireMessage message = { 0 };
+
+      message.type = TSR_WIRE_PORT;
+      message.port = self->dht_port;
+      tsr_peer_send (peer, &message);
+    }
 }
 
 static PeerData *

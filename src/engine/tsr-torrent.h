@@ -259,6 +259,10 @@ TsrPriority      tsr_torrent_get_file_priority (TsrTorrent        *self,
 /* MSE/PE for the peers it dials (the session's setting; default PREFER):
  * with PREFER a peer that closes the encrypted handshake is dialled
  * again at once in plaintext. */
+/* The session's DHT node's UDP port (0: none): said in handshakes and
+ * port messages (BEP 5), never for a private torrent. */
+void             tsr_torrent_set_dht_port      (TsrTorrent        *self,
+                                                guint16            port);
 void             tsr_torrent_set_encryption    (TsrTorrent        *self,
                                                 TsrPeerEncryption  mode);
 void             tsr_torrent_set_sequential    (TsrTorrent        *self,

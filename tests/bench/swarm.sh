@@ -14,6 +14,6 @@
 # TESSERA_CLI (default: _build/src/cli/tessera-cli) names the binary.
 #
 # No multicast on the real local network from a benchmark (BEP 14).
-export TESSERA_NO_LSD=1 TESSERA_NO_PORT_MAP=1
+export TESSERA_NO_LSD=1 TESSERA_NO_PORT_MAP=1 TESSERA_NO_DHT=1
 # libtorrent's Python binding exists only for the system python.
 exec /usr/bin/python3 "$(dirname "$0")/swarm.py" "$@"

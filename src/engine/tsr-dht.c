@@ -1,0 +1,1374 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-dht.c: a Mainline DHT node over the pure parts: the KRPC codec
+ * (tsr-krpc.c), the routing table (tsr-dht-table.c), write tokens
+ * (tsr-dht-token.c) and BEP 42 ids (tsr-dht-id.c).
+ *
+ * One UDP socket per address family, read on the main loop. Queries we
+ * send carry a 2-byte transaction id and wait TSR_DHT_QUERY_TIMEOUT
+ * seconds; a node that answers goes into the table, one that does not
+ * gets a failure (two make it bad). A one-second tick expires queries,
+ * moves lookups on, and now and then pings questionable nodes, refreshes
+ * stale buckets, rotates the token secret, forgets stored peers and
+ * saves the state.
+ *
+ * BEP 42: answers tell the requester its address ("ip"); once three
+ * nodes agree on our external address and our id does not fit it, the
+ * node takes an id that does and moves its nodes into new tables. Nodes
+ * whose ids do not fit their (non-local) address answer lookups but do
+ * not enter the tables.
+ */
+#define G_LOG_DOMAIN "tsr-dht"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include "tsr-dht-id.h"
+#include "tsr-dht-table.h"
+#include "tsr-dht-token.h"
+#include "tsr-dht.h"
+#include "tsr-krpc.h"
+
+#define STATE_MAGIC "TSRDHT1\n"
+#define MAX_PENDING 1024          /* queries in flight, at most */
+#define MAX_CANDIDATES 64         /* per lookup */
+#define MAX_RATE_HOSTS 4096
+#define MAINTENANCE_EVERY 15      /* seconds between pings and refreshes */
+#define BOOTSTRAP_EVERY 30        /* seconds between bootstraps while empty */
+#define SAVE_EVERY 300
+#define EXTERNAL_VOTES 3
+
+const char *const tsr_dht_default_bootstrap[] = {
+  "router.bittorrent.com:6881",
+  "dht.transmissionbt.com:6881",
+  "router.utorrent.com:6881",
+  "dht.libtorrent.org:25401",
+  NULL
+};
+
+typedef enum
+{
+  QUERY_PING,
+  QUERY_FIND_NODE,
+  QUERY_GET_PEERS,
+  QUERY_ANNOUNCE,
+} QueryKind;
+
+typedef struct _Lookup Lookup;
+
+typedef struct
+{
+  guint16     transaction;
+  QueryKind   kind;
+  TsrDhtNode  node;
+  gboolean    id_known;     /* bootstrap pings go to an address alone */
+  gint64      sent;         /* monotonic seconds */
+  Lookup     *lookup;       /* (nullable) (owned: a reference) */
+} Query;
+
+typedef enum
+{
+  CANDIDATE_FRESH,
+  CANDIDATE_ASKED,
+  CANDIDATE_ANSWERED,
+  CANDIDATE_FAILED,
+} CandidateState;
+
+typedef struct
+{
+  TsrDhtNode     node;
+  CandidateState state;
+  guint8         token[TSR_KRPC_MAX_TOKEN];
+  gsize          token_length;
+} Candidate;
+
+struct _Lookup
+{
+  gint        ref_count;
+  TsrDht     *dht;          /* borrowed; NULL once the node is gone */
+  guint8      target[TSR_DHT_ID_LENGTH];
+  guint16     announce_port;
+  GArray     *candidates;   /* (element-type Candidate) by distance */
+  guint       in_flight;
+  guint       answered;
+  gboolean    done;
+  GHashTable *peers_seen;   /* "address" strings told already */
+};
+
+typedef struct
+{
+  TsrPeerAddress address;
+  gint64         seen;
+} Stored;
+
+typedef struct
+{
+  gint64 second;
+  guint  count;
+} Rate;
+
+struct _TsrDht
+{
+  GObject       parent_instance;
+  GSocket      *socket4;     /* (owned) (nullable) */
+  GSocket      *socket6;     /* (owned) (nullable) */
+  GSource      *source4;     /* (owned) (nullable) */
+  GSource      *source6;     /* (owned) (nullable) */
+  guint16       port;
+  guint8        id[TSR_DHT_ID_LENGTH];
+  TsrDhtTable  *table4;      /* (owned) */
+  TsrDhtTable  *table6;      /* (owned) */
+  TsrDhtTokens *tokens;      /* (owned) */
+  GHashTable   *pending;     /* transaction → Query (owned) */
+  guint16       next_transaction;
+  GHashTable   *lookups;     /* info hash (20 bytes, owned) → Lookup (ref) */
+  GHashTable   *store;       /* info hash → GArray of Stored */
+  GHashTable   *rates;       /* address string → Rate */
+  GHashTable   *votes;       /* external address string → count */
+  char         *external;    /* (nullable) our address as the DHT agrees */
+  char         *state_path;  /* (nullable) */
+  char        **bootstrap;   /* (nullable) */
+  gint64        last_bootstrap;
+  gint64        last_maintenance;
+  gint64        last_save;
+  guint         tick_source;
+  GCancellable *cancellable;
+};
+
+enum
+{
+  SIGNAL_PEERS,
+  SIGNAL_LOOKUP_DONE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (TsrDht, tsr_dht, G_TYPE_OBJECT)
+
+static gint64
+now_seconds (void)
+{
+  return g_get_monotonic_time () / G_USEC_PER_SEC;
+}
+
+/* ------------------------------------------------------------------ */
+/* Lookups                                                             */
+
+static Lookup *
+lookup_ref (Lookup *lookup)
+{
+  lookup->ref_count++;
+  return lookup;
+}
+
+static void
+lookup_unref (Lookup *lookup)
+{
+  if (lookup == NULL || --lookup->ref_count > 0)
+    return;
+  g_array_unref (lookup->candidates);
+  g_hash_table_unref (lookup->peers_seen);
+  g_free (lookup);
+}
+
+static void
+query_free (Query *query)
+{
+  lookup_unref (query->lookup);
+  g_free (query);
+}
+
+static void
+stored_array_free (gpointer data)
+{
+  g_array_unref (data);
+}
+
+static void
+tsr_dht_dispose (GObject *object)
+{
+  TsrDht *self = TSR_DHT (object);
+
+  if (self->state_path != NULL && self->table4 != NULL)
+    tsr_dht_save (self, NULL);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->tick_source, g_source_remove);
+  if (self->source4 != NULL)
+    g_source_destroy (self->source4);
+  if (self->source6 != NULL)
+    g_source_destroy (self->source6);
+  g_clear_pointer (&self->source4, g_source_unref);
+  g_clear_pointer (&self->source6, g_source_unref);
+  g_clear_object (&self->socket4);
+  g_clear_object (&self->socket6);
+  if (self->lookups != NULL)
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, self->lookups);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        ((Lookup *) value)->dht = NULL;
+    }
+  g_clear_pointer (&self->pending, g_hash_table_unref);
+  g_clear_pointer (&self->lookups, g_hash_table_unref);
+  G_OBJECT_CLASS (tsr_dht_parent_class)->dispose (object);
+}
+
+static void
+tsr_dht_finalize (GObject *object)
+{
+  TsrDht *self = TSR_DHT (object);
+
+  g_clear_pointer (&self->table4, tsr_dht_table_free);
+  g_clear_pointer (&self->table6, tsr_dht_table_free);
+  g_clear_pointer (&self->tokens, tsr_dht_tokens_free);
+  g_clear_pointer (&self->store, g_hash_table_unref);
+  g_clear_pointer (&self->rates, g_hash_table_unref);
+  g_clear_pointer (&self->votes, g_hash_table_unref);
+  g_free (self->external);
+  g_free (self->state_path);
+  g_strfreev (self->bootstrap);
+  g_clear_object (&self->cancellable);
+  G_OBJECT_CLASS (tsr_dht_parent_class)->finalize (object);
+}
+
+static void
+tsr_dht_class_init (TsrDhtClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tsr_dht_dispose;
+  object_class->finalize = tsr_dht_finalize;
+
+  /* (info hash: 20 bytes, GArray of TsrPeerAddress), valid during emission. */
+  signals[SIGNAL_PEERS] = g_signal_new ("peers", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                        NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_POINTER);
+  /* (info hash, nodes that answered). */
+  signals[SIGNAL_LOOKUP_DONE] = g_signal_new ("lookup-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                              NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_UINT);
+}
+
+static guint
+hash20 (gconstpointer key)
+{
+  guint value;
+
+  memcpy (&value, key, sizeof value);
+  return value;
+}
+
+static gboolean
+equal20 (gconstpointer a,
+         gconstpointer b)
+{
+  return memcmp (a, b, TSR_DHT_ID_LENGTH) == 0;
+}
+
+static void
+tsr_dht_init (TsrDht *self)
+{
+  self->pending = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) query_free);
+  self->lookups = g_hash_table_new_full (hash20, equal20, g_free, (GDestroyNotify) lookup_unref);
+  self->store = g_hash_table_new_full (hash20, equal20, g_free, stored_array_free);
+  self->rates = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->votes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->cancellable = g_cancellable_new ();
+  self->next_transaction = (guint16) g_random_int ();
+  self->last_bootstrap = G_MININT64 / 2;
+}
+
+/* ------------------------------------------------------------------ */
+/* Addresses                                                           */
+
+static GSocketAddress *
+socket_address (const TsrPeerAddress *peer)
+{
+  g_autoptr(GInetAddress) inet = g_inet_address_new_from_bytes (peer->address, peer->family == 6
+                                                                               ? G_SOCKET_FAMILY_IPV6
+                                                                               : G_SOCKET_FAMILY_IPV4);
+
+  return g_inet_socket_address_new (inet, peer->port);
+}
+
+static gboolean
+peer_address (GSocketAddress *from,
+              TsrPeerAddress *out)
+{
+  GInetAddress *inet;
+  const guint8 *bytes;
+
+  memset (out, 0, sizeof *out);
+  if (!G_IS_INET_SOCKET_ADDRESS (from))
+    return FALSE;
+  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (from));
+  bytes = g_inet_address_to_bytes (inet);
+  out->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (from));
+  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV4)
+    {
+      out->family = 4;
+      memcpy (out->address, bytes, 4);
+    }
+  else if (memcmp (bytes, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0)
+    {
+      out->family = 4;
+      memcpy (out->address, bytes + 12, 4);
+    }
+  else
+    {
+      out->family = 6;
+      memcpy (out->address, bytes, 16);
+    }
+  return out->port != 0;
+}
+
+static TsrDhtTable *
+table_for (TsrDht *self,
+           guint   family)
+{
+  return family == 6 ? self->table6 : self->table4;
+}
+
+static void
+send_to (TsrDht               *self,
+         const TsrPeerAddress *to,
+         GBytes               *packet)
+{
+  GSocket *socket = to->family == 6 ? self->socket6 : self->socket4;
+  g_autoptr(GSocketAddress) address = NULL;
+  gsize length = 0;
+  const guint8 *data = g_bytes_get_data (packet, &length);
+
+  if (socket == NULL)
+    return;
+  address = socket_address (to);
+  /* A full buffer drops it: the query times out like a lost one. */
+  (void) g_socket_send_to (socket, address, (const gchar *) data, length, NULL, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Our queries                                                         */
+
+/* @target: find_node's (NULL: the lookup's, or our own id). */
+static gboolean
+send_query_full (TsrDht           *self,
+                 QueryKind         kind,
+                 const TsrDhtNode *node,
+                 gboolean          id_known,
+                 Lookup           *lookup,
+                 const Candidate  *candidate,
+                 const guint8     *target)
+{
+  g_autoptr(GBytes) packet = NULL;
+  Query *query;
+  guint8 transaction[2];
+  guint tries;
+
+  if (g_hash_table_size (self->pending) >= MAX_PENDING)
+    return FALSE;
+  for (tries = 0; tries < 8 && g_hash_table_contains (self->pending, GUINT_TO_POINTER (self->next_transaction));
+       tries++)
+    self->next_transaction++;
+  query = g_new0 (Query, 1);
+  query->transaction = self->next_transaction++;
+  query->kind = kind;
+  query->node = *node;
+  query->id_known = id_known;
+  query->sent = now_seconds ();
+  query->lookup = lookup != NULL ? lookup_ref (lookup) : NULL;
+  transaction[0] = (guint8) (query->transaction >> 8);
+  transaction[1] = (guint8) query->transaction;
+  switch (kind)
+    {
+    case QUERY_PING:
+      packet = tsr_krpc_write_ping (transaction, 2, self->id, FALSE);
+      break;
+    case QUERY_FIND_NODE:
+      packet = tsr_krpc_write_find_node (transaction, 2, self->id, FALSE,
+                                         target != NULL ? target : lookup != NULL ? lookup->target : self->id,
+                                         TSR_KRPC_WANT_NONE);
+      break;
+    case QUERY_GET_PEERS:
+      packet = tsr_krpc_write_get_peers (transaction, 2, self->id, FALSE, lookup->target, TSR_KRPC_WANT_NONE);
+      break;
+    case QUERY_ANNOUNCE:
+    default:
+      packet = tsr_krpc_write_announce_peer (transaction, 2, self->id, FALSE, lookup->target,
+                                             lookup->announce_port, FALSE, candidate->token,
+                                             candidate->token_length);
+      break;
+    }
+  g_hash_table_insert (self->pending, GUINT_TO_POINTER (query->transaction), query);
+  send_to (self, &node->address, packet);
+  return TRUE;
+}
+
+static gboolean
+send_query (TsrDht           *self,
+            QueryKind         kind,
+            const TsrDhtNode *node,
+            gboolean          id_known,
+            Lookup           *lookup,
+            const Candidate  *candidate)
+{
+  return send_query_full (self, kind, node, id_known, lookup, candidate, NULL);
+}
+
+/* Inserts @node among @lookup's candidates by distance, once. */
+static void
+lookup_add_candidate (Lookup           *lookup,
+                      const TsrDhtNode *node)
+{
+  guint i;
+  Candidate candidate = { 0 };
+
+  if (memcmp (node->id, lookup->dht->id, TSR_DHT_ID_LENGTH) == 0)
+    return;
+  for (i = 0; i < lookup->candidates->len; i++)
+    {
+      Candidate *existing = &g_array_index (lookup->candidates, Candidate, i);
+      int order = tsr_dht_id_compare_distance (lookup->target, node->id, existing->node.id);
+
+      if (memcmp (existing->node.id, node->id, TSR_DHT_ID_LENGTH) == 0)
+        return;
+      if (order < 0)
+        break;
+    }
+  if (i >= MAX_CANDIDATES)
+    return;
+  candidate.node = *node;
+  g_array_insert_val (lookup->candidates, i, candidate);
+  if (lookup->candidates->len > MAX_CANDIDATES)
+    g_array_set_size (lookup->candidates, MAX_CANDIDATES);
+}
+
+static void
+lookup_fill_from_tables (Lookup *lookup)
+{
+  g_autoptr(GArray) nodes = g_array_new (FALSE, FALSE, sizeof (TsrDhtNode));
+  guint i;
+
+  tsr_dht_table_closest (lookup->dht->table4, lookup->target, TSR_DHT_K * 2, nodes);
+  tsr_dht_table_closest (lookup->dht->table6, lookup->target, TSR_DHT_K * 2, nodes);
+  for (i = 0; i < nodes->len; i++)
+    lookup_add_candidate (lookup, &g_array_index (nodes, TsrDhtNode, i));
+}
+
+static void
+lookup_finish (Lookup *lookup)
+{
+  TsrDht *self = lookup->dht;
+  guint8 target[TSR_DHT_ID_LENGTH];
+  guint i, told = 0;
+
+  lookup->done = TRUE;
+  memcpy (target, lookup->target, sizeof target);
+  /* Announce to the closest that answered with a token. */
+  if (lookup->announce_port != 0)
+    for (i = 0; i < lookup->candidates->len && told < TSR_DHT_K; i++)
+      {
+        Candidate *candidate = &g_array_index (lookup->candidates, Candidate, i);
+
+        if (candidate->state != CANDIDATE_ANSWERED || candidate->token_length == 0)
+          continue;
+        send_query (self, QUERY_ANNOUNCE, &candidate->node, TRUE, lookup, candidate);
+        told++;
+      }
+  g_debug ("lookup %02x%02x…: %u nodes answered, announced to %u", target[0], target[1], lookup->answered, told);
+  lookup_ref (lookup);
+  g_hash_table_remove (self->lookups, target);
+  g_signal_emit (self, signals[SIGNAL_LOOKUP_DONE], 0, target, lookup->answered);
+  lookup_unref (lookup);
+}
+
+/* Keeps ALPHA queries in flight to the closest unasked candidates; done
+ * when the K closest that did not fail have all answered. */
+static void
+lookup_step (Lookup *lookup)
+{
+  guint i, live = 0;
+
+  if (lookup->done || lookup->dht == NULL)
+    return;
+  if (lookup->candidates->len == 0)
+    lookup_fill_from_tables (lookup);
+  for (i = 0; i < lookup->candidates->len && live < TSR_DHT_K; i++)
+    {
+      Candidate *candidate = &g_array_index (lookup->candidates, Candidate, i);
+
+      if (candidate->state == CANDIDATE_FAILED)
+        continue;
+      live++;
+      if (candidate->state == CANDIDATE_FRESH && lookup->in_flight < TSR_DHT_ALPHA)
+        {
+          if (!send_query (lookup->dht, QUERY_GET_PEERS, &candidate->node, TRUE, lookup, candidate))
+            break;
+          candidate->state = CANDIDATE_ASKED;
+          lookup->in_flight++;
+        }
+    }
+  if (lookup->in_flight == 0 && lookup->candidates->len > 0)
+    {
+      gboolean fresh = FALSE;
+
+      for (i = 0, live = 0; i < lookup->candidates->len && live < TSR_DHT_K; i++)
+        {
+          Candidate *candidate = &g_array_index (lookup->candidates, Candidate, i);
+
+          if (candidate->state == CANDIDATE_FAILED)
+            continue;
+          live++;
+          fresh |= candidate->state == CANDIDATE_FRESH;
+        }
+      if (!fresh)
+        lookup_finish (lookup);
+    }
+}
+
+static Candidate *
+lookup_find (Lookup           *lookup,
+             const TsrDhtNode *node)
+{
+  guint i;
+
+  for (i = 0; i < lookup->candidates->len; i++)
+    {
+      Candidate *candidate = &g_array_index (lookup->candidates, Candidate, i);
+
+      if (memcmp (candidate->node.id, node->id, TSR_DHT_ID_LENGTH) == 0)
+        return candidate;
+    }
+  return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* BEP 42: our id and our external address                            */
+
+static void
+move_to_new_id (TsrDht       *self,
+                const guint8 *id)
+{
+  TsrDhtTable *old[2] = { self->table4, self->table6 };
+  guint k;
+
+  memcpy (self->id, id, TSR_DHT_ID_LENGTH);
+  self->table4 = tsr_dht_table_new (self->id, 4);
+  self->table6 = tsr_dht_table_new (self->id, 6);
+  for (k = 0; k < 2; k++)
+    {
+      TsrDhtTableIter iter;
+      const TsrDhtTableEntry *entry;
+
+      tsr_dht_table_iter_init (&iter, old[k]);
+      while (tsr_dht_table_iter_next (&iter, &entry))
+        tsr_dht_table_heard_from (table_for (self, entry->node.address.family), &entry->node,
+                                  entry->last_response != TSR_DHT_NEVER, now_seconds ());
+      tsr_dht_table_free (old[k]);
+    }
+}
+
+static void
+vote_external (TsrDht               *self,
+               const TsrPeerAddress *ip)
+{
+  TsrPeerAddress bare = *ip;
+  g_autofree char *key = NULL;
+  guint votes;
+
+  if (tsr_dht_address_is_local (ip))
+    return;
+  bare.port = 0;
+  key = tsr_peer_address_to_string (&bare);
+  if (g_hash_table_size (self->votes) > 64)
+    g_hash_table_remove_all (self->votes);
+  votes = GPOINTER_TO_UINT (g_hash_table_lookup (self->votes, key)) + 1;
+  g_hash_table_insert (self->votes, g_strdup (key), GUINT_TO_POINTER (votes));
+  if (votes < EXTERNAL_VOTES || g_strcmp0 (self->external, key) == 0)
+    return;
+  g_free (self->external);
+  self->external = g_strdup (key);
+  g_hash_table_remove_all (self->votes);
+  if (!tsr_dht_node_id_valid_for_ip (self->id, ip))
+    {
+      guint8 id[TSR_DHT_ID_LENGTH];
+
+      tsr_dht_node_id_for_ip (ip, (guint8) g_random_int (), id);
+      g_debug ("external address %s: new id (BEP 42)", key);
+      move_to_new_id (self, id);
+    }
+}
+
+/* Nodes whose id does not fit their public address stay out of the
+ * tables (BEP 42); local addresses are exempt. */
+static gboolean
+may_enter_table (const TsrDhtNode *node)
+{
+  return tsr_dht_address_is_local (&node->address) ||
+         tsr_dht_node_id_valid_for_ip (node->id, &node->address);
+}
+
+/* ------------------------------------------------------------------ */
+/* Answers to our queries                                              */
+
+static void
+take_nodes (TsrDht       *self,
+            Lookup       *lookup,
+            const GArray *nodes)
+{
+  guint i;
+
+  if (nodes == NULL)
+    return;
+  for (i = 0; i < nodes->len; i++)
+    {
+      const TsrDhtNode *node = &g_array_index (nodes, TsrDhtNode, i);
+
+      if (node->address.port == 0)
+        continue;
+      if (lookup != NULL)
+        lookup_add_candidate (lookup, node);
+      else if (may_enter_table (node) && tsr_dht_table_get_n_nodes (table_for (self, node->address.family)) < 64)
+        /* Bootstrapping: ask the nodes we hear of for our own
+         * neighbourhood; they join the table when they answer. */
+        send_query (self, QUERY_FIND_NODE, node, TRUE, NULL, NULL);
+    }
+}
+
+static void
+on_response (TsrDht               *self,
+             const TsrKrpcMessage *message,
+             const TsrPeerAddress *from)
+{
+  Query *query;
+  guint16 transaction;
+  TsrDhtNode node;
+  Lookup *lookup;
+
+  if (message->transaction_length != 2)
+    return;
+  transaction = (guint16) (message->transaction[0] << 8 | message->transaction[1]);
+  query = g_hash_table_lookup (self->pending, GUINT_TO_POINTER (transaction));
+  if (query == NULL || query->node.address.family != from->family ||
+      memcmp (query->node.address.address, from->address, 16) != 0 || query->node.address.port != from->port)
+    return;
+  memcpy (node.id, message->id, TSR_DHT_ID_LENGTH);
+  node.address = *from;
+  if (query->id_known && memcmp (query->node.id, message->id, TSR_DHT_ID_LENGTH) != 0)
+    {
+      /* Another node at that address now: the old one is gone. */
+      tsr_dht_table_failed (table_for (self, from->family), &query->node, now_seconds ());
+      query->id_known = FALSE;
+    }
+  if (message->type == TSR_KRPC_TYPE_RESPONSE && may_enter_table (&node))
+    tsr_dht_table_heard_from (table_for (self, from->family), &node, TRUE, now_seconds ());
+  if (message->has_ip)
+    vote_external (self, &message->ip);
+
+  lookup = query->lookup != NULL ? lookup_ref (query->lookup) : NULL;
+  if (lookup != NULL && lookup->dht != NULL && !lookup->done && query->kind == QUERY_GET_PEERS)
+    {
+      Candidate *candidate = lookup_find (lookup, &query->node);
+
+      lookup->in_flight--;
+      if (candidate != NULL && message->type == TSR_KRPC_TYPE_RESPONSE)
+        {
+          candidate->state = CANDIDATE_ANSWERED;
+          candidate->node.address = *from;
+          if (message->has_token)
+            {
+              memcpy (candidate->token, message->token, message->token_length);
+              candidate->token_length = message->token_length;
+            }
+          lookup->answered++;
+        }
+      else if (candidate != NULL)
+        candidate->state = CANDIDATE_FAILED;
+      if (message->type == TSR_KRPC_TYPE_RESPONSE)
+        {
+          take_nodes (self, lookup, message->nodes);
+          take_nodes (self, lookup, message->nodes6);
+          if (message->values != NULL && message->values->len > 0)
+            {
+              g_autoptr(GArray) fresh = g_array_new (FALSE, FALSE, sizeof (TsrPeerAddress));
+              guint i;
+
+              for (i = 0; i < message->values->len; i++)
+                {
+                  const TsrPeerAddress *peer = &g_array_index (message->values, TsrPeerAddress, i);
+                  char *key = tsr_peer_address_to_string (peer);
+
+                  if (peer->port == 0 || g_hash_table_contains (lookup->peers_seen, key))
+                    {
+                      g_free (key);
+                      continue;
+                    }
+                  g_hash_table_add (lookup->peers_seen, key);
+                  g_array_append_val (fresh, *peer);
+                }
+              if (fresh->len > 0)
+                g_signal_emit (self, signals[SIGNAL_PEERS], 0, lookup->target, fresh);
+            }
+        }
+      g_hash_table_remove (self->pending, GUINT_TO_POINTER (transaction));
+      lookup_step (lookup);
+    }
+  else
+    {
+      if (message->type == TSR_KRPC_TYPE_RESPONSE && query->kind == QUERY_FIND_NODE && query->lookup == NULL)
+        {
+          take_nodes (self, NULL, message->nodes);
+          take_nodes (self, NULL, message->nodes6);
+        }
+      g_hash_table_remove (self->pending, GUINT_TO_POINTER (transaction));
+    }
+  lookup_unref (lookup);
+}
+
+/* ------------------------------------------------------------------ */
+/* Queries from others                                                 */
+
+static gboolean
+rate_allows (TsrDht               *self,
+             const TsrPeerAddress *from)
+{
+  TsrPeerAddress bare = *from;
+  g_autofree char *key = NULL;
+  gint64 second = now_seconds ();
+  Rate *rate;
+  gboolean loopback = (from->family == 4 && from->address[0] == 127) ||
+                      (from->family == 6 && memcmp (from->address, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16) == 0);
+
+  /* By address: one host, one budget. On loopback every node of this
+   * machine shares the address, so the port tells them apart there. */
+  if (!loopback)
+    bare.port = 0;
+  key = tsr_peer_address_to_string (&bare);
+  rate = g_hash_table_lookup (self->rates, key);
+  if (rate == NULL)
+    {
+      if (g_hash_table_size (self->rates) >= MAX_RATE_HOSTS)
+        g_hash_table_remove_all (self->rates);
+      rate = g_new0 (Rate, 1);
+      g_hash_table_insert (self->rates, g_steal_pointer (&key), rate);
+    }
+  if (rate->second != second)
+    {
+      rate->second = second;
+      rate->count = 0;
+    }
+  return ++rate->count <= TSR_DHT_QUERY_RATE;
+}
+
+static void
+closest_nodes (TsrDht       *self,
+               const guint8 *target,
+               TsrKrpcWant   want,
+               guint         family,
+               GArray      **nodes,
+               GArray      **nodes6)
+{
+  if (want == TSR_KRPC_WANT_NONE)
+    want = family == 6 ? TSR_KRPC_WANT_N6 : TSR_KRPC_WANT_N4;
+  if (want & TSR_KRPC_WANT_N4)
+    {
+      *nodes = g_array_new (FALSE, FALSE, sizeof (TsrDhtNode));
+      tsr_dht_table_closest (self->table4, target, TSR_DHT_K, *nodes);
+    }
+  if (want & TSR_KRPC_WANT_N6)
+    {
+      *nodes6 = g_array_new (FALSE, FALSE, sizeof (TsrDhtNode));
+      tsr_dht_table_closest (self->table6, target, TSR_DHT_K, *nodes6);
+    }
+}
+
+static void
+store_peer (TsrDht               *self,
+            const guint8         *info_hash,
+            const TsrPeerAddress *peer)
+{
+  GArray *peers = g_hash_table_lookup (self->store, info_hash);
+  Stored stored = { *peer, now_seconds () };
+  guint i;
+
+  stored.address.has_peer_id = FALSE;
+  if (peers == NULL)
+    {
+      /* A bound on what strangers can make us keep. */
+      if (g_hash_table_size (self->store) >= 10000)
+        return;
+      peers = g_array_new (FALSE, FALSE, sizeof (Stored));
+      g_hash_table_insert (self->store, g_memdup2 (info_hash, TSR_DHT_ID_LENGTH), peers);
+    }
+  for (i = 0; i < peers->len; i++)
+    {
+      Stored *old = &g_array_index (peers, Stored, i);
+
+      if (old->address.family == peer->family && old->address.port == peer->port &&
+          memcmp (old->address.address, peer->address, 16) == 0)
+        {
+          old->seen = stored.seen;
+          return;
+        }
+    }
+  if (peers->len >= TSR_DHT_MAX_STORED)
+    g_array_remove_index (peers, 0);
+  g_array_append_val (peers, stored);
+}
+
+static void
+on_query (TsrDht               *self,
+          const TsrKrpcMessage *message,
+          const TsrPeerAddress *from)
+{
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GArray) nodes = NULL;
+  g_autoptr(GArray) nodes6 = NULL;
+  g_autoptr(GArray) values = NULL;
+  TsrDhtNode node;
+  guint8 token[TSR_DHT_TOKEN_LENGTH];
+
+  if (!rate_allows (self, from))
+    return;
+  memcpy (node.id, message->id, TSR_DHT_ID_LENGTH);
+  node.address = *from;
+  /* BEP 43: a read-only node is answered but not taken into the table. */
+  if (!message->read_only && may_enter_table (&node))
+    tsr_dht_table_heard_from (table_for (self, from->family), &node, FALSE, now_seconds ());
+  switch (message->method)
+    {
+    case TSR_KRPC_METHOD_PING:
+      reply = tsr_krpc_write_response (message->transaction, message->transaction_length, self->id, from,
+                                       NULL, NULL, NULL, NULL, 0);
+      break;
+    case TSR_KRPC_METHOD_FIND_NODE:
+      closest_nodes (self, message->target, message->want, from->family, &nodes, &nodes6);
+      reply = tsr_krpc_write_response (message->transaction, message->transaction_length, self->id, from,
+                                       nodes, nodes6, NULL, NULL, 0);
+      break;
+    case TSR_KRPC_METHOD_GET_PEERS:
+      {
+        GArray *stored = g_hash_table_lookup (self->store, message->info_hash);
+        guint i;
+
+        tsr_dht_tokens_make (self->tokens, from, token);
+        if (stored != NULL)
+          {
+            values = g_array_new (FALSE, FALSE, sizeof (TsrPeerAddress));
+            for (i = 0; i < stored->len && values->len < TSR_KRPC_MAX_VALUES; i++)
+              if (g_array_index (stored, Stored, i).address.family == from->family)
+                g_array_append_val (values, g_array_index (stored, Stored, i).address);
+          }
+        /* Nodes always, values too when we have some (as libtorrent does):
+         * a lookup that meets peers early still reaches the closest nodes,
+         * where its announce belongs. */
+        closest_nodes (self, message->info_hash, message->want, from->family, &nodes, &nodes6);
+        reply = tsr_krpc_write_response (message->transaction, message->transaction_length, self->id, from,
+                                         nodes, nodes6, values != NULL && values->len > 0 ? values : NULL,
+                                         token, sizeof token);
+      }
+      break;
+    case TSR_KRPC_METHOD_ANNOUNCE_PEER:
+      if (!message->has_token || !tsr_dht_tokens_check (self->tokens, from, message->token, message->token_length))
+        {
+          reply = tsr_krpc_write_error (message->transaction, message->transaction_length, TSR_KRPC_CODE_PROTOCOL,
+                                        "bad token", from);
+          break;
+        }
+      {
+        TsrPeerAddress peer = *from;
+
+        if (!message->implied_port)
+          peer.port = message->port;
+        store_peer (self, message->info_hash, &peer);
+      }
+      reply = tsr_krpc_write_response (message->transaction, message->transaction_length, self->id, from,
+                                       NULL, NULL, NULL, NULL, 0);
+      break;
+    case TSR_KRPC_METHOD_UNKNOWN:
+    default:
+      reply = tsr_krpc_write_error (message->transaction, message->transaction_length,
+                                    TSR_KRPC_CODE_METHOD_UNKNOWN, "method unknown", from);
+      break;
+    }
+  if (reply != NULL)
+    send_to (self, from, reply);
+}
+
+static gboolean
+on_readable (GSocket      *socket,
+             GIOCondition  condition,
+             gpointer      user_data)
+{
+  TsrDht *self = user_data;
+  guint round;
+
+  for (round = 0; round < 32; round++)
+    {
+      guint8 buffer[TSR_KRPC_MAX_DATAGRAM];
+      g_autoptr(GSocketAddress) from = NULL;
+      g_autoptr(TsrKrpcMessage) message = NULL;
+      TsrPeerAddress peer;
+      gssize length = g_socket_receive_from (socket, &from, (gchar *) buffer, sizeof buffer, NULL, NULL);
+
+      if (length <= 0)
+        break;
+      if (!peer_address (from, &peer))
+        continue;
+      message = tsr_krpc_message_parse (buffer, (gsize) length, NULL);
+      if (message == NULL)
+        continue;
+      if (message->type == TSR_KRPC_TYPE_QUERY)
+        on_query (self, message, &peer);
+      else
+        on_response (self, message, &peer);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Upkeep                                                              */
+
+static void
+on_resolved (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(TsrDht) self = user_data;
+  g_autoptr(GList) addresses = NULL;
+  guint16 port = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (source), "tsr-port"));
+  GList *l;
+
+  addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (source), result, NULL);
+  if (addresses == NULL || g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_list_free_full (g_steal_pointer (&addresses), g_object_unref);
+      return;
+    }
+  for (l = addresses; l != NULL; l = l->next)
+    {
+      g_autoptr(GSocketAddress) address = g_inet_socket_address_new (l->data, port);
+      TsrDhtNode node = { { 0 } };
+
+      if (peer_address (address, &node.address))
+        send_query (self, QUERY_FIND_NODE, &node, FALSE, NULL, NULL);
+    }
+  g_list_free_full (g_steal_pointer (&addresses), g_object_unref);
+}
+
+static void
+bootstrap (TsrDht *self)
+{
+  guint i;
+
+  self->last_bootstrap = now_seconds ();
+  for (i = 0; self->bootstrap != NULL && self->bootstrap[i] != NULL; i++)
+    {
+      g_autofree char *host = NULL;
+      guint16 port = 0;
+      g_autoptr(GInetAddress) literal = NULL;
+      const char *colon = strrchr (self->bootstrap[i], ':');
+
+      if (colon == NULL)
+        continue;
+      port = (guint16) g_ascii_strtoull (colon + 1, NULL, 10);
+      host = g_strndup (self->bootstrap[i], colon - self->bootstrap[i]);
+      if (host[0] == '[' && host[strlen (host) - 1] == ']')
+        {
+          char *bare = g_strndup (host + 1, strlen (host) - 2);
+
+          g_free (host);
+          host = bare;
+        }
+      if (port == 0)
+        continue;
+      literal = g_inet_address_new_from_string (host);
+      if (literal != NULL)
+        {
+          g_autoptr(GSocketAddress) address = g_inet_socket_address_new (literal, port);
+          TsrDhtNode node = { { 0 } };
+
+          if (peer_address (address, &node.address))
+            send_query (self, QUERY_FIND_NODE, &node, FALSE, NULL, NULL);
+        }
+      else
+        {
+          GResolver *resolver = g_resolver_get_default ();
+
+          g_object_set_data (G_OBJECT (resolver), "tsr-port", GUINT_TO_POINTER (port));
+          g_resolver_lookup_by_name_async (resolver, host, self->cancellable, on_resolved, g_object_ref (self));
+          g_object_unref (resolver);
+        }
+    }
+}
+
+static void
+maintain (TsrDht *self)
+{
+  gint64 now = now_seconds ();
+  guint k, i;
+
+  self->last_maintenance = now;
+  tsr_dht_tokens_rotate (self->tokens, now);
+  for (k = 0; k < 2; k++)
+    {
+      TsrDhtTable *table = k == 0 ? self->table4 : self->table6;
+      g_autoptr(GArray) ping = g_array_new (FALSE, FALSE, sizeof (TsrDhtNode));
+      g_autoptr(GArray) targets = g_array_new (FALSE, FALSE, TSR_DHT_ID_LENGTH);
+
+      tsr_dht_table_nodes_to_ping (table, now, ping);
+      for (i = 0; i < ping->len; i++)
+        send_query (self, QUERY_PING, &g_array_index (ping, TsrDhtNode, i), TRUE, NULL, NULL);
+      tsr_dht_table_buckets_to_refresh (table, now, targets);
+      for (i = 0; i < targets->len && i < 4; i++)
+        {
+          g_autoptr(GArray) closest = g_array_new (FALSE, FALSE, sizeof (TsrDhtNode));
+          const guint8 *target = (const guint8 *) targets->data + i * TSR_DHT_ID_LENGTH;
+
+          /* One find_node for a random id in a stale bucket. */
+          tsr_dht_table_closest (table, target, 1, closest);
+          if (closest->len > 0)
+            send_query_full (self, QUERY_FIND_NODE, &g_array_index (closest, TsrDhtNode, 0), TRUE, NULL, NULL,
+                             target);
+        }
+    }
+  /* Stored peers expire. */
+  {
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init (&iter, self->store);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      {
+        GArray *peers = value;
+
+        for (i = peers->len; i > 0; i--)
+          if (now - g_array_index (peers, Stored, i - 1).seen > TSR_DHT_STORE_SECONDS)
+            g_array_remove_index (peers, i - 1);
+        if (peers->len == 0)
+          g_hash_table_iter_remove (&iter);
+      }
+  }
+}
+
+static gboolean
+on_tick (gpointer user_data)
+{
+  TsrDht *self = user_data;
+  gint64 now = now_seconds ();
+  g_autoptr(GPtrArray) timed_out = g_ptr_array_new ();
+  g_autoptr(GPtrArray) lookups = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  guint i;
+
+  g_hash_table_iter_init (&iter, self->pending);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (now - ((Query *) value)->sent >= TSR_DHT_QUERY_TIMEOUT)
+      g_ptr_array_add (timed_out, key);
+  for (i = 0; i < timed_out->len; i++)
+    {
+      Query *query = g_hash_table_lookup (self->pending, timed_out->pdata[i]);
+      Lookup *lookup = query->lookup != NULL ? lookup_ref (query->lookup) : NULL;
+
+      if (query->id_known)
+        tsr_dht_table_failed (table_for (self, query->node.address.family), &query->node, now);
+      if (lookup != NULL && query->kind == QUERY_GET_PEERS && !lookup->done)
+        {
+          Candidate *candidate = lookup_find (lookup, &query->node);
+
+          if (candidate != NULL)
+            candidate->state = CANDIDATE_FAILED;
+          lookup->in_flight--;
+        }
+      g_hash_table_remove (self->pending, timed_out->pdata[i]);
+      if (lookup != NULL)
+        {
+          lookup_step (lookup);
+          lookup_unref (lookup);
+        }
+    }
+  /* Lookups that had no node to ask try again as nodes come. */
+  lookups = g_ptr_array_new ();
+  g_hash_table_iter_init (&iter, self->lookups);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (lookups, value);
+  for (i = 0; i < lookups->len; i++)
+    {
+      Lookup *lookup = lookup_ref (lookups->pdata[i]);
+
+      if (lookup->in_flight == 0)
+        lookup_step (lookup);
+      lookup_unref (lookup);
+    }
+  if (tsr_dht_get_n_nodes (self) < TSR_DHT_K && now - self->last_bootstrap >= BOOTSTRAP_EVERY)
+    bootstrap (self);
+  if (now - self->last_maintenance >= MAINTENANCE_EVERY)
+    maintain (self);
+  if (self->state_path != NULL && now - self->last_save >= SAVE_EVERY)
+    {
+      self->last_save = now;
+      tsr_dht_save (self, NULL);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* State                                                               */
+
+static gboolean
+load_state (TsrDht      *self,
+            const char  *path,
+            GError     **error)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  const guint8 *p;
+  guint32 n4, n6;
+  TsrDhtTable *table4, *table6;
+
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return FALSE;
+  p = (const guint8 *) contents;
+  if (length < 16 || memcmp (p, STATE_MAGIC, 8) != 0)
+    goto bad;
+  n4 = (guint32) p[8] << 24 | (guint32) p[9] << 16 | (guint32) p[10] << 8 | p[11];
+  if (n4 > length - 16)
+    goto bad;
+  p += 12;
+  table4 = tsr_dht_table_deserialize (p, n4, 4, NULL);
+  if (table4 == NULL)
+    goto bad;
+  p += n4;
+  n6 = (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3];
+  if (n6 > length - 16 - n4)
+    {
+      tsr_dht_table_free (table4);
+      goto bad;
+    }
+  table6 = tsr_dht_table_deserialize (p + 4, n6, 6, NULL);
+  if (table6 == NULL || memcmp (tsr_dht_table_get_id (table4), tsr_dht_table_get_id (table6), 20) != 0)
+    {
+      tsr_dht_table_free (table4);
+      g_clear_pointer (&table6, tsr_dht_table_free);
+      goto bad;
+    }
+  memcpy (self->id, tsr_dht_table_get_id (table4), TSR_DHT_ID_LENGTH);
+  g_clear_pointer (&self->table4, tsr_dht_table_free);
+  g_clear_pointer (&self->table6, tsr_dht_table_free);
+  self->table4 = table4;
+  self->table6 = table6;
+  return TRUE;
+
+bad:
+  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("“%s” is not a DHT state file"), path);
+  return FALSE;
+}
+
+static void
+append_be32 (GByteArray *out,
+             guint32     value)
+{
+  guint8 bytes[4] = { value >> 24, value >> 16, value >> 8, value };
+
+  g_byte_array_append (out, bytes, 4);
+}
+
+gboolean
+tsr_dht_save (TsrDht  *self,
+              GError **error)
+{
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr(GBytes) image4 = NULL;
+  g_autoptr(GBytes) image6 = NULL;
+
+  g_return_val_if_fail (TSR_IS_DHT (self), FALSE);
+
+  if (self->state_path == NULL)
+    return TRUE;
+  image4 = tsr_dht_table_serialize (self->table4);
+  image6 = tsr_dht_table_serialize (self->table6);
+  g_byte_array_append (out, (const guint8 *) STATE_MAGIC, 8);
+  append_be32 (out, (guint32) g_bytes_get_size (image4));
+  g_byte_array_append (out, g_bytes_get_data (image4, NULL), (guint) g_bytes_get_size (image4));
+  append_be32 (out, (guint32) g_bytes_get_size (image6));
+  g_byte_array_append (out, g_bytes_get_data (image6, NULL), (guint) g_bytes_get_size (image6));
+  return g_file_set_contents_full (self->state_path, (const char *) out->data, out->len,
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+}
+
+/* ------------------------------------------------------------------ */
+
+static GSocket *
+bind_udp (GSocketFamily   family,
+          const char     *address,
+          guint16         port,
+          GError        **error)
+{
+  g_autoptr(GSocket) socket = g_socket_new (family, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, error);
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autoptr(GSocketAddress) where = NULL;
+
+  if (socket == NULL)
+    return NULL;
+  if (family == G_SOCKET_FAMILY_IPV6)
+    g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY, 1, NULL);
+  inet = address != NULL ? g_inet_address_new_from_string (address) : g_inet_address_new_any (family);
+  if (inet == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("“%s” is not an IP address"), address);
+      return NULL;
+    }
+  where = g_inet_socket_address_new (inet, port);
+  if (!g_socket_bind (socket, where, FALSE, error))
+    return NULL;
+  g_socket_set_blocking (socket, FALSE);
+  return g_steal_pointer (&socket);
+}
+
+static GSource *
+watch (TsrDht  *self,
+       GSocket *socket)
+{
+  GSource *source = g_socket_create_source (socket, G_IO_IN, NULL);
+
+  g_source_set_callback (source, (GSourceFunc) (void (*) (void)) on_readable, self, NULL);
+  g_source_attach (source, NULL);
+  return source;
+}
+
+TsrDht *
+tsr_dht_new (const char  *address,
+             guint16      port,
+             const char  *state_path,
+             GError     **error)
+{
+  g_autoptr(TsrDht) self = g_object_new (TSR_TYPE_DHT, NULL);
+  g_autoptr(GInetAddress) inet = address != NULL ? g_inet_address_new_from_string (address) : NULL;
+  g_autoptr(GError) load_error = NULL;
+
+  if (address != NULL && inet == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("“%s” is not an IP address"), address);
+      return NULL;
+    }
+  if (inet == NULL || g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV4)
+    {
+      g_autoptr(GSocketAddress) local = NULL;
+
+      self->socket4 = bind_udp (G_SOCKET_FAMILY_IPV4, address, port, error);
+      if (self->socket4 == NULL)
+        return NULL;
+      local = g_socket_get_local_address (self->socket4, NULL);
+      port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+    }
+  if (inet == NULL || g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6)
+    {
+      /* Without IPv6 on this machine the node is IPv4 only. */
+      self->socket6 = bind_udp (G_SOCKET_FAMILY_IPV6, address, port, inet != NULL ? error : NULL);
+      if (self->socket6 == NULL && inet != NULL)
+        return NULL;
+      if (self->socket6 != NULL && port == 0)
+        {
+          g_autoptr(GSocketAddress) local = g_socket_get_local_address (self->socket6, NULL);
+
+          port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+        }
+    }
+  self->port = port;
+  self->state_path = g_strdup (state_path);
+  if (state_path != NULL && g_file_test (state_path, G_FILE_TEST_EXISTS) &&
+      !load_state (self, state_path, &load_error))
+    g_message (_("The DHT starts afresh: %s"), load_error->message);
+  if (self->table4 == NULL)
+    {
+      tsr_dht_id_random (self->id);
+      self->table4 = tsr_dht_table_new (self->id, 4);
+      self->table6 = tsr_dht_table_new (self->id, 6);
+    }
+  self->tokens = tsr_dht_tokens_new (now_seconds ());
+  self->last_maintenance = self->last_save = now_seconds ();
+  if (self->socket4 != NULL)
+    self->source4 = watch (self, self->socket4);
+  if (self->socket6 != NULL)
+    self->source6 = watch (self, self->socket6);
+  self->tick_source = g_timeout_add_seconds (1, on_tick, self);
+  return g_steal_pointer (&self);
+}
+
+guint16
+tsr_dht_get_port (TsrDht *self)
+{
+  g_return_val_if_fail (TSR_IS_DHT (self), 0);
+  return self->port;
+}
+
+const guint8 *
+tsr_dht_get_id (TsrDht *self)
+{
+  g_return_val_if_fail (TSR_IS_DHT (self), NULL);
+  return self->id;
+}
+
+void
+tsr_dht_set_bootstrap (TsrDht            *self,
+                       const char *const *nodes)
+{
+  g_return_if_fail (TSR_IS_DHT (self));
+
+  g_strfreev (self->bootstrap);
+  self->bootstrap = g_strdupv ((char **) nodes);
+  if (tsr_dht_get_n_nodes (self) < TSR_DHT_K)
+    bootstrap (self);
+}
+
+void
+tsr_dht_add_node (TsrDht               *self,
+                  const TsrPeerAddress *address)
+{
+  TsrDhtNode node = { { 0 } };
+
+  g_return_if_fail (TSR_IS_DHT (self));
+
+  node.address = *address;
+  node.address.has_peer_id = FALSE;
+  if (node.address.port != 0)
+    send_query (self, QUERY_FIND_NODE, &node, FALSE, NULL, NULL);
+}
+
+guint
+tsr_dht_get_n_nodes (TsrDht *self)
+{
+  guint good4 = 0, questionable4 = 0, bad4 = 0, good6 = 0, questionable6 = 0, bad6 = 0;
+
+  g_return_val_if_fail (TSR_IS_DHT (self), 0);
+
+  tsr_dht_table_count (self->table4, now_seconds (), &good4, &questionable4, &bad4);
+  tsr_dht_table_count (self->table6, now_seconds (), &good6, &questionable6, &bad6);
+  return good4 + questionable4 + good6 + questionable6;
+}
+
+void
+tsr_dht_get_peers (TsrDht       *self,
+                   const guint8 *info_hash,
+                   guint16       announce_port)
+{
+  Lookup *lookup;
+
+  g_return_if_fail (TSR_IS_DHT (self));
+
+  if (g_hash_table_contains (self->lookups, info_hash))
+    return;
+  lookup = g_new0 (Lookup, 1);
+  lookup->ref_count = 1;
+  lookup->dht = self;
+  memcpy (lookup->target, info_hash, TSR_DHT_ID_LENGTH);
+  lookup->announce_port = announce_port;
+  lookup->candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
+  lookup->peers_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_insert (self->lookups, g_memdup2 (info_hash, TSR_DHT_ID_LENGTH), lookup);
+  lookup_step (lookup);
+}
