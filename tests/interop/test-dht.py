@@ -10,6 +10,7 @@ also on failure."""
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -25,10 +26,10 @@ NODES = 18
 
 
 class Node:
-    """`tessera-cli dht` on 127.0.0.1."""
+    """`tessera-cli dht` on 127.0.0.1 (or @host)."""
 
-    def __init__(self, d, bootstrap):
-        self.process = subprocess.Popen([CLI, "dht", "--json", "--bind", "127.0.0.1", "--bootstrap", bootstrap,
+    def __init__(self, d, bootstrap, host="127.0.0.1"):
+        self.process = subprocess.Popen([CLI, "dht", "--json", "--bind", host, "--bootstrap", bootstrap,
                                          "--state", os.path.join(d, f"dht-{time.monotonic_ns()}.dat")],
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         line = self.process.stdout.readline()
@@ -39,9 +40,9 @@ class Node:
         stop_process(self.process)
 
 
-def lookup(info_hash, bootstrap, timeout=20):
-    result = subprocess.run([CLI, "dht", "--json", "--bind", "127.0.0.1", "--bootstrap", bootstrap,
-                             "--lookup", info_hash, "--timeout", str(timeout)],
+def lookup(info_hash, bootstrap, timeout=20, host="127.0.0.1", announce=0):
+    result = subprocess.run([CLI, "dht", "--json", "--bind", host, "--bootstrap", bootstrap,
+                             "--lookup", info_hash, "--timeout", str(timeout), "--announce", str(announce)],
                             capture_output=True, timeout=timeout + 30)
     return json.loads(result.stdout.splitlines()[-1])
 
@@ -149,6 +150,78 @@ def test_state_keeps_id(d):
         assert b"starts afresh" in damaged.stderr.read(), "a damaged state file was not reported"
     finally:
         first.stop()
+
+
+def test_ipv6(d):
+    """BEP 32: nodes on ::1 only; an announce over IPv6 is found over IPv6."""
+    nodes = []
+    try:
+        nodes.append(Node(d, "[::1]:9", host="::1"))
+        first = f"[::1]:{nodes[0].port}"
+        for _ in range(5):
+            nodes.append(Node(d, first, host="::1"))
+        time.sleep(2)
+        info_hash = "ab" * 20
+        announced = lookup(info_hash, first, host="::1", announce=7777)
+        assert announced["done"] and announced["answered"] >= 3, announced
+        found = lookup(info_hash, first, host="::1")
+        assert "[::1]:7777" in found["peers"], found
+    finally:
+        for node in nodes:
+            node.stop()
+
+
+def test_private_never_announced(d):
+    """BEP 27: a private torrent's seeder with --dht never announces it
+    (nor says it runs a node), while a public one's does."""
+    src, _ = make_payload(d, big=1024 * 1024)
+    private = os.path.join(d, "private.torrent")
+    cli("create", "-q", "-p", "64k", "--private", "-o", private, os.path.join(src, "payload"), check=True)
+    info_hash = json.loads(cli("show", "--json", private, check=True).stdout)["info_hash"]
+    nodes, peers = [], []
+    try:
+        nodes.append(Node(d, "127.0.0.1:9"))
+        first = f"127.0.0.1:{nodes[0].port}"
+        for _ in range(7):
+            nodes.append(Node(d, first))
+        seeder = Peer(src, private, "--dht", "--dht-bootstrap", first)
+        peers.append(seeder)
+        seeder.wait_for("done", 60)
+        time.sleep(8)
+        found = lookup(info_hash, first, timeout=10)
+        assert found["done"] and found["peers"] == [], found
+    finally:
+        for peer in peers:
+            peer.stop()
+        for node in nodes:
+            node.stop()
+
+
+def test_query_rate_limit(d):
+    """Queries from one sender beyond TSR_DHT_QUERY_RATE (20) a second go
+    unanswered; the node keeps answering afterwards."""
+    node = Node(d, "127.0.0.1:9")
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.settimeout(1)
+            for t in range(60):
+                s.sendto(b"d1:ad2:id20:" + bytes(20) + b"e1:q4:ping1:t2:" + t.to_bytes(2, "big") + b"1:y1:qe",
+                         ("127.0.0.1", node.port))
+            answers = 0
+            try:
+                while True:
+                    s.recv(2048)
+                    answers += 1
+            except socket.timeout:
+                pass
+            # One second's budget, two at most if the burst straddled a second.
+            assert 1 <= answers <= 40, answers
+            time.sleep(1.1)
+            s.sendto(b"d1:ad2:id20:" + bytes(20) + b"e1:q4:ping1:t2:zz1:y1:qe", ("127.0.0.1", node.port))
+            reply = s.recv(2048)
+            assert b"1:t2:zz" in reply and b"1:y1:r" in reply, reply
+    finally:
+        node.stop()
 
 
 tap.run_all(globals())
