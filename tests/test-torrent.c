@@ -482,6 +482,44 @@ count_notify (guint *count)
   (*count)++;
 }
 
+/* MSE required on both sessions: the download completes, every block
+ * once, and the peer records say encrypted (the peers view's column). */
+static void
+test_seed_to_leech_encrypted (Fixture       *f,
+                              gconstpointer  data)
+{
+  TsrTorrent *seed_torrent = NULL;
+  TsrSession *seeder = start_seed (f, TRUE, &seed_torrent);
+  Recorder *leech = NULL;
+  TsrSession *leecher = start_leech (f, &leech);
+  g_autofree char *address = loopback_address (tsr_session_get_port (seeder));
+  g_autoptr(GPtrArray) infos = NULL;
+  guint64 stream = 0;
+  guint i;
+
+  for (i = 0; i < f->info->piece_count; i++)
+    stream += tsr_metainfo_get_piece_size (f->info, i);
+  tsr_session_set_encryption (seeder, TSR_PEER_ENCRYPTION_REQUIRE);
+  tsr_session_set_encryption (leecher, TSR_PEER_ENCRYPTION_REQUIRE);
+  tsr_torrent_add_peer_address (leech->torrent, address);
+  WAIT_UNTIL (leech->done > 0, "the leech's \"done\"");
+  g_assert_cmpuint (leech->hash_failed, ==, 0);
+  g_assert_cmpuint (tsr_torrent_get_downloaded (leech->torrent), ==, stream);
+  infos = tsr_torrent_dup_peer_infos (leech->torrent);
+  g_assert_cmpuint (infos->len, ==, 1);
+  g_assert_true (((TsrPeerInfo *) g_ptr_array_index (infos, 0))->encrypted);
+  g_assert_true (g_str_has_suffix (((TsrPeerInfo *) g_ptr_array_index (infos, 0))->extensions, "encrypted"));
+  g_clear_pointer (&infos, g_ptr_array_unref);
+  infos = tsr_torrent_dup_peer_infos (seed_torrent);
+  g_assert_cmpuint (infos->len, ==, 1);
+  g_assert_true (((TsrPeerInfo *) g_ptr_array_index (infos, 0))->encrypted);
+
+  recorder_free (leech);
+  g_object_unref (leecher);
+  g_object_unref (seeder);
+  drain ();
+}
+
 static void
 test_seed_to_leech (Fixture       *f,
                     gconstpointer  data)
@@ -2213,6 +2251,8 @@ main (int    argc,
       g_test_add (corrupt, Fixture, format, fixture_set_up, test_bans_corrupt_piece, fixture_tear_down);
       g_test_add (known, Fixture, format, fixture_set_up, test_incoming_known_hash, fixture_tear_down);
     }
+  g_test_add ("/torrent/seed-to-leech/encrypted", Fixture, v1, fixture_set_up, test_seed_to_leech_encrypted,
+              fixture_tear_down);
   g_test_add ("/torrent/incoming/fast", Fixture, v1, fixture_set_up, test_incoming_fast, fixture_tear_down);
   g_test_add ("/torrent/upload/order-and-cancel", Fixture, v1, fixture_set_up, test_upload_order_and_cancel,
               fixture_tear_down);

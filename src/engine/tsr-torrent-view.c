@@ -292,6 +292,9 @@ tsr_torrent_dup_peer_infos (TsrTorrent *self)
           g_string_append (extensions, ", ut_metadata");
         if (data->ut_pex != 0)
           g_string_append (extensions, ", ut_pex");
+        /* Protocol names stay as they are; this one is a word. */
+        if (tsr_peer_is_encrypted (data->peer))
+          g_string_append_printf (extensions, extensions->len > 0 ? ", %s" : "%s", _("encrypted"));
         info->extensions = g_string_free (extensions, FALSE);
       }
       info->am_choking = state->am_choking;
