@@ -14,7 +14,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
 from tsrtest import Tap, need_cli  # noqa: E402
 from tsrpeers import DEADLINE, Peer, make_payload, tree_digest  # noqa: E402
-from tsrlt import lt, lt_add, lt_session  # noqa: E402
+from tsrlt import lt_add, lt_download, lt_session  # noqa: E402
 
 need_cli()
 tap = Tap()
@@ -134,13 +134,7 @@ def test_tessera_seeds_libtorrent_forced(d):
     try:
         seeder.wait_for("done", 60)
         handle = lt_add(session, torrent, dst)
-        handle.connect_peer(("127.0.0.1", seeder.port))
-        end = time.monotonic() + DEADLINE
-        while not handle.status().is_seeding:
-            assert time.monotonic() < end, f"libtorrent stuck at {handle.status().progress:.2%}"
-            if handle.status().num_peers == 0 and handle.status().state == lt.torrent_status.downloading:
-                handle.connect_peer(("127.0.0.1", seeder.port))
-            time.sleep(0.05)
+        lt_download(handle, ("127.0.0.1", seeder.port), DEADLINE, "from Tessera requiring encryption")
         assert tree_digest(dst) == tree_digest(src)
         connected = [e for e in seeder.drain() if e["event"] == "peer-connected"]
         assert connected and all(e["encrypted"] for e in connected), connected
