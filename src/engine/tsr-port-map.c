@@ -58,6 +58,9 @@ struct _TsrPortMap
   GUPnPSimpleIgd  *igd;             /* (owned) (nullable) */
   char            *local_address;   /* (nullable) ours on the LAN */
   guint            upnp_mapped;     /* protocols mapped (1 TCP, 2 UDP) */
+  guint            upnp_failed;     /* protocols refused (1 TCP, 2 UDP) */
+  char            *upnp_address;    /* (nullable) the TCP mapping's external address */
+  guint16          upnp_port;       /* and port */
   char            *upnp_error;      /* (nullable) */
   /* NAT-PMP */
   natpmp_t         pmp;
@@ -101,6 +104,7 @@ tsr_port_map_finalize (GObject *object)
   g_free (self->external_address);
   g_free (self->error);
   g_free (self->local_address);
+  g_free (self->upnp_address);
   g_free (self->upnp_error);
   g_free (self->pmp_error);
   g_free (self->pmp_address);
@@ -203,6 +207,17 @@ local_address_for_ssdp (void)
   return g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)));
 }
 
+/* Mapped once TCP is and UDP has had its answer (mapped or refused):
+ * reporting earlier lets a quick exit cancel the UDP request in flight,
+ * and gupnp-igd deletes only what it knows is mapped (the router would
+ * keep the UDP mapping until its lease ends). */
+static void
+upnp_report (TsrPortMap *self)
+{
+  if ((self->upnp_mapped & 1) && ((self->upnp_mapped | self->upnp_failed) & 2))
+    set_mapped (self, "UPnP", self->upnp_address, self->upnp_port);
+}
+
 static void
 on_upnp_mapped (GUPnPSimpleIgd *igd,
                 const char     *protocol,
@@ -221,8 +236,13 @@ on_upnp_mapped (GUPnPSimpleIgd *igd,
   self->upnp_mapped |= g_str_equal (protocol, "TCP") ? 1 : 2;
   /* Peers reach us over TCP: its mapping is the one reported. */
   if (g_str_equal (protocol, "TCP"))
-    set_mapped (self, "UPnP", external_address != NULL && *external_address != '\0' ? external_address : NULL,
-                (guint16) external_port);
+    {
+      g_free (self->upnp_address);
+      self->upnp_address = external_address != NULL && *external_address != '\0' ? g_strdup (external_address)
+                                                                                   : NULL;
+      self->upnp_port = (guint16) external_port;
+    }
+  upnp_report (self);
 }
 
 static void
@@ -240,6 +260,8 @@ on_upnp_error (GUPnPSimpleIgd *igd,
   g_free (self->upnp_error);
   self->upnp_error = g_strdup (error != NULL ? error->message : _("the router refused"));
   g_debug ("UPnP %s: %s", protocol, self->upnp_error);
+  self->upnp_failed |= g_str_equal (protocol, "TCP") ? 1 : 2;
+  upnp_report (self);
   maybe_fail (self, FALSE);
 }
 
