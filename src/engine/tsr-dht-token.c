@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "tsr-dht-token.h"
+#include "tsr-util.h"
 
 #define SECRET_LENGTH 16
 
@@ -26,14 +27,7 @@ struct _TsrDhtTokens
 static void
 new_secret (guint8 *secret)
 {
-  guint i;
-
-  for (i = 0; i < SECRET_LENGTH; i += 4)
-    {
-      guint32 r = g_random_int ();
-
-      memcpy (secret + i, &r, 4);
-    }
+  tsr_random_bytes (secret, SECRET_LENGTH);
 }
 
 TsrDhtTokens *

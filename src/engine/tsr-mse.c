@@ -30,12 +30,10 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <gmp.h>
 #include <nettle/sha1.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "tsr-mse-private.h"
 #include "tsr-util.h"
@@ -215,20 +213,7 @@ random_bytes (TsrMse *self,
         out[done] = (guint8) g_rand_int_range (self->test_rand, 0, 256);
       return;
     }
-  while (done < length)
-    {
-      gssize n = getrandom (out + done, length - done, 0);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        break;
-      done += (gsize) n;
-    }
-  /* No getrandom (a very old kernel): GLib's generator, seeded from
-   * /dev/urandom, is the best left. */
-  for (; done < length; done++)
-    out[done] = (guint8) g_random_int_range (0, 256);
+  tsr_random_bytes (out, length);
 }
 
 static gsize

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "tsr-util.h"
 
@@ -296,4 +297,26 @@ tsr_uri_append_escaped (GString      *out,
           g_string_append_c (out, hex[c & 15]);
         }
     }
+}
+
+void
+tsr_random_bytes (guint8 *out,
+                  gsize   length)
+{
+  gsize done = 0;
+
+  while (done < length)
+    {
+      gssize n = getrandom (out + done, length - done, 0);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      done += (gsize) n;
+    }
+  /* No getrandom (a very old kernel): GLib's generator, seeded from
+   * /dev/urandom, is the best left. */
+  for (; done < length; done++)
+    out[done] = (guint8) g_random_int_range (0, 256);
 }

@@ -97,4 +97,11 @@ tsr_append_be64 (GByteArray *out,
   tsr_append_be32 (out, (guint32) value);
 }
 
+/* Fills @out with bytes from the kernel's cryptographic generator
+ * (getrandom); GLib's generator only if the kernel has none. For secrets
+ * others must not guess: DHT token secrets, tracker connection-id keys,
+ * MSE keys and padding. */
+void tsr_random_bytes (guint8 *out,
+                       gsize   length);
+
 G_END_DECLS

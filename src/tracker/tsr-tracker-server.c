@@ -208,14 +208,10 @@ static void
 tsr_tracker_server_init (TsrTrackerServer *self)
 {
   guint8 key[32];
-  guint i;
 
-  for (i = 0; i < sizeof key; i += 4)
-    {
-      guint32 r = g_random_int ();
-
-      memcpy (key + i, &r, 4);
-    }
+  /* Connection ids must not be forged: the key comes from the kernel's
+   * cryptographic generator. */
+  tsr_random_bytes (key, sizeof key);
   self->ids = tsr_connection_ids_new (key);
   self->udp = g_ptr_array_new_with_free_func ((GDestroyNotify) listener_free);
   self->rates = g_hash_table_new_full (host_hash, host_equal, g_free, g_free);
