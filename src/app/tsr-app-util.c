@@ -9,6 +9,8 @@
 
 #include <glib/gi18n.h>
 
+#include <inttypes.h>
+
 #include "tsr-app-util.h"
 #include "tsr-torrent.h"
 
@@ -58,6 +60,27 @@ tsr_format_duration (gint64 seconds)
     return g_strdup_printf (_("%d h %d min"), (int) (seconds / 3600), (int) (seconds % 3600 / 60));
   return g_strdup_printf (g_dngettext (NULL, "%d day", "%d days", (gulong) (seconds / 86400)),
                           (int) (seconds / 86400));
+}
+
+char *
+tsr_format_swarm (gint64 seeders,
+                  gint64 leechers,
+                  gint64 downloaded)
+{
+  g_autofree char *seeders_text = g_strdup_printf (g_dngettext (NULL, "%" PRId64 " seeder", "%" PRId64 " seeders",
+                                                                (gulong) seeders), seeders);
+  g_autofree char *leechers_text = g_strdup_printf (g_dngettext (NULL, "%" PRId64 " leecher",
+                                                                 "%" PRId64 " leechers", (gulong) leechers),
+                                                    leechers);
+  g_autofree char *downloads_text = NULL;
+
+  if (downloaded < 0)
+    /* TRANSLATORS: "3 seeders, 4 leechers" */
+    return g_strdup_printf (C_("swarm", "%s, %s"), seeders_text, leechers_text);
+  downloads_text = g_strdup_printf (g_dngettext (NULL, "%" PRId64 " download", "%" PRId64 " downloads",
+                                                 (gulong) downloaded), downloaded);
+  /* TRANSLATORS: "3 seeders, 4 leechers, 12 downloads" */
+  return g_strdup_printf (C_("swarm", "%s, %s, %s"), seeders_text, leechers_text, downloads_text);
 }
 
 static void

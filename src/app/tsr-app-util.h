@@ -15,6 +15,10 @@ const char *tsr_format_state    (int          state);
 char       *tsr_format_rate     (guint64      bytes_per_second);
 /* "3 h 20 min", "45 s" */
 char       *tsr_format_duration (gint64       seconds);
+/* "3 seeders, 1 leecher", then ", 5 downloads" when @downloaded >= 0 */
+char       *tsr_format_swarm    (gint64       seeders,
+                                 gint64       leechers,
+                                 gint64       downloaded);
 void        tsr_open_folder     (GtkWindow   *parent,
                                  const char  *folder);
 /* What @widget shows, as a PNG at @path (for the screenshots script). */

@@ -864,16 +864,23 @@ tracker_status (TsrDetailsView *self,
         /* TRANSLATORS: time of the last announce, then the tracker's error */
         announce = g_strdup_printf (_("%s: %s"), time_text, message);
       else if (seeders >= 0 && leechers >= 0)
-        announce = g_strdup_printf (_("%s: %" G_GINT64_FORMAT " seeders, %" G_GINT64_FORMAT " leechers"), time_text,
-                                    seeders, leechers);
+        {
+          g_autofree char *counts = tsr_format_swarm (seeders, leechers, -1);
+
+          /* TRANSLATORS: time of the last announce, then "3 seeders, 4 leechers" */
+          announce = g_strdup_printf (_("%s: %s"), time_text, counts);
+        }
       else
         announce = g_strdup_printf (_("%s: answered"), time_text);
     }
   /* BEP 48: the whole swarm's counts, when the tracker was scraped. */
   if (log != NULL && tsr_event_log_get_scrape (log, url, &seeders, &leechers, &downloaded))
-    /* TRANSLATORS: the last announce's outcome, then the tracker's scrape counts */
-    return g_strdup_printf (_("%s · swarm: %" G_GINT64_FORMAT " seeders, %" G_GINT64_FORMAT " leechers, "
-                              "%" G_GINT64_FORMAT " downloads"), announce, seeders, leechers, downloaded);
+    {
+      g_autofree char *counts = tsr_format_swarm (seeders, leechers, downloaded);
+
+      /* TRANSLATORS: the last announce's outcome, then the tracker's scrape counts */
+      return g_strdup_printf (_("%s · swarm: %s"), announce, counts);
+    }
   return g_steal_pointer (&announce);
 }
 

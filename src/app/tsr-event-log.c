@@ -262,8 +262,12 @@ on_tracker_reply (TsrTorrent  *torrent,
 {
   set_tracker (self, url, NULL, seeders, leechers);
   if (seeders >= 0 && leechers >= 0)
-    add_printf (self, TSR_LOG_TORRENT, _("Tracker %s: %" G_GINT64_FORMAT " seeders, %" G_GINT64_FORMAT " leechers"),
-                url, seeders, leechers);
+    {
+      g_autofree char *counts = tsr_format_swarm (seeders, leechers, -1);
+
+      /* TRANSLATORS: a tracker's address, then "3 seeders, 4 leechers" */
+      add_printf (self, TSR_LOG_TORRENT, _("Tracker %s: %s"), url, counts);
+    }
   else
     add_printf (self, TSR_LOG_TORRENT, _("Tracker %s answered"), url);
 }

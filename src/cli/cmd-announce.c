@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
@@ -185,14 +187,14 @@ print_result (Announce *run)
   if (!run->answered)
     return;
   printf (_("Tracker:   %s\n"), run->url);
-  printf (_("Seeders:   %" G_GINT64_FORMAT "\n"), run->seeders);
-  printf (_("Leechers:  %" G_GINT64_FORMAT "\n"), run->leechers);
+  printf (_("Seeders:   %" PRId64 "\n"), run->seeders);
+  printf (_("Leechers:  %" PRId64 "\n"), run->leechers);
   if (run->scrape)
     {
-      printf (_("Completed: %" G_GINT64_FORMAT "\n"), run->downloaded);
+      printf (_("Completed: %" PRId64 "\n"), run->downloaded);
       return;
     }
-  printf (_("Interval:  %" G_GINT64_FORMAT " s\n"), run->interval);
+  printf (_("Interval:  %" PRId64 " s\n"), run->interval);
   printf (g_dngettext (GETTEXT_PACKAGE, "Peers:     %u\n", "Peers:     %u\n", run->peers->len), run->peers->len);
   for (i = 0; i < run->peers->len; i++)
     printf ("  %s\n", (const char *) g_ptr_array_index (run->peers, i));

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
@@ -284,9 +286,17 @@ on_scrape_reply (TsrTorrent *torrent,
                  gint64      downloaded,
                  PeerRun    *run)
 {
-  g_autofree char *text = g_strdup_printf (_("Tracker %s counts %" G_GINT64_FORMAT " seeders, %" G_GINT64_FORMAT
-                                             " leechers, %" G_GINT64_FORMAT " downloads"),
-                                           url, seeders, leechers, downloaded);
+  g_autofree char *seeders_text = g_strdup_printf (g_dngettext (NULL, "%" PRId64 " seeder", "%" PRId64 " seeders",
+                                                                (gulong) seeders), seeders);
+  g_autofree char *leechers_text = g_strdup_printf (g_dngettext (NULL, "%" PRId64 " leecher",
+                                                                 "%" PRId64 " leechers", (gulong) leechers),
+                                                    leechers);
+  g_autofree char *downloads_text = g_strdup_printf (g_dngettext (NULL, "%" PRId64 " download",
+                                                                  "%" PRId64 " downloads", (gulong) downloaded),
+                                                     downloaded);
+  /* TRANSLATORS: a tracker's address, then "3 seeders", "4 leechers" and "12 downloads" */
+  g_autofree char *text = g_strdup_printf (_("Tracker %s counts %s, %s, %s"), url, seeders_text, leechers_text,
+                                           downloads_text);
 
   emit_event (run, torrent, "scrape", text, "url", string_node (url), "seeders", int_node (seeders),
               "leechers", int_node (leechers), "downloaded", int_node (downloaded), NULL);

@@ -19,6 +19,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -694,7 +696,7 @@ tsr_dht_table_deserialize (const guint8  *data,
   if (version != IMAGE_VERSION)
     {
       g_set_error (error, TSR_DHT_TABLE_ERROR, TSR_DHT_TABLE_ERROR_VERSION,
-                   _("The DHT routing table image is of version %" G_GINT64_FORMAT ", not %d"),
+                   _("The DHT routing table image is of version %" PRId64 ", not %d"),
                    version, IMAGE_VERSION);
       return NULL;
     }
@@ -703,7 +705,7 @@ tsr_dht_table_deserialize (const guint8  *data,
   if (image_family != family)
     {
       g_set_error (error, TSR_DHT_TABLE_ERROR, TSR_DHT_TABLE_ERROR_FAMILY,
-                   _("The DHT routing table image is for IPv%" G_GINT64_FORMAT " nodes, not IPv%u"),
+                   _("The DHT routing table image is for IPv%" PRId64 " nodes, not IPv%u"),
                    image_family, family);
       return NULL;
     }

@@ -16,6 +16,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -368,7 +370,7 @@ read_port (TsrKrpcMessage    *self,
   if (port < (self->implied_port ? 0 : 1) || port > G_MAXUINT16)
     {
       g_set_error (error, TSR_KRPC_ERROR, TSR_KRPC_ERROR_BAD_VALUE,
-                   _("The port %" G_GINT64_FORMAT " in the DHT message is out of range"), port);
+                   _("The port %" PRId64 " in the DHT message is out of range"), port);
       return FALSE;
     }
   self->port = (guint16) port;

@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 #include <nettle/sha1.h>
 #include <nettle/sha2.h>
@@ -166,7 +168,7 @@ tsr_metadata_fetch_set_size (TsrMetadataFetch  *self,
   if (size <= 0 || size > TSR_METADATA_MAX_SIZE)
     {
       g_set_error (error, TSR_METADATA_ERROR, TSR_METADATA_ERROR_BAD_SIZE,
-                   _("A peer gave a metadata size of %" G_GINT64_FORMAT " bytes (at most %d)"),
+                   _("A peer gave a metadata size of %" PRId64 " bytes (at most %d)"),
                    size, TSR_METADATA_MAX_SIZE);
       return FALSE;
     }
@@ -175,7 +177,7 @@ tsr_metadata_fetch_set_size (TsrMetadataFetch  *self,
       if (self->info != NULL ? (gint64) g_bytes_get_size (self->info) == size : self->size == size)
         return TRUE;
       g_set_error (error, TSR_METADATA_ERROR, TSR_METADATA_ERROR_BAD_SIZE,
-                   _("A peer gave a metadata size of %" G_GINT64_FORMAT " bytes, others %" G_GINT64_FORMAT),
+                   _("A peer gave a metadata size of %" PRId64 " bytes, others %" PRId64),
                    size, self->info != NULL ? (gint64) g_bytes_get_size (self->info) : self->size);
       return FALSE;
     }

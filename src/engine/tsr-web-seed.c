@@ -18,6 +18,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -645,7 +647,7 @@ service_unavailable (GTask *task)
     {
       seconds = MIN (seconds, TSR_WEB_SEED_RETRY_AFTER_MAX);
       fail (task, (gint64) seconds, TSR_WEB_SEED_ERROR_UNAVAILABLE,
-            _("%s is unavailable (HTTP 503) and asks to wait %" G_GUINT64_FORMAT " s"),
+            _("%s is unavailable (HTTP 503) and asks to wait %" PRIu64 " s"),
             fetch->shown_url, seconds);
     }
   else
@@ -690,7 +692,7 @@ consume (GTask        *task,
         if ((guint64) n > fetch->tail)
           {
             fail (task, -1, TSR_WEB_SEED_ERROR_BAD_LENGTH,
-                  _("%s sent more bytes than the %" G_GSIZE_FORMAT " asked"),
+                  _("%s sent more bytes than the %zu asked"),
                   fetch->shown_url, fetch->want);
             return FALSE;
           }
@@ -754,18 +756,18 @@ body_ended (GTask *task)
     {
     case READ_SKIP:
       fail (task, -1, TSR_WEB_SEED_ERROR_BAD_LENGTH,
-            _("%s ended before byte %" G_GUINT64_FORMAT " of the file"),
+            _("%s ended before byte %" PRIu64 " of the file"),
             fetch->shown_url, g_array_index (fetch->segments, Segment, fetch->current).first);
       break;
     case READ_BODY:
       fail (task, -1, TSR_WEB_SEED_ERROR_BAD_LENGTH,
-            _("%s sent %" G_GSIZE_FORMAT " bytes; %" G_GSIZE_FORMAT " were asked"),
+            _("%s sent %zu bytes; %zu were asked"),
             fetch->shown_url, fetch->got, fetch->want);
       break;
     case READ_TAIL:
       if (fetch->tail > 0)
         fail (task, -1, TSR_WEB_SEED_ERROR_BAD_LENGTH,
-              _("%s ended %" G_GUINT64_FORMAT " bytes before the end of the file"),
+              _("%s ended %" PRIu64 " bytes before the end of the file"),
               fetch->shown_url, fetch->tail);
       else
         request_done (task);
@@ -862,22 +864,22 @@ accept_file_reply (GTask *task)
       if (first != segment->first || end != last)
         {
           fail (task, -1, TSR_WEB_SEED_ERROR_BAD_RANGE,
-                _("%s sent bytes %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT
-                  "; bytes %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT " were asked"),
+                _("%s sent bytes %" PRIu64 "-%" PRIu64
+                  "; bytes %" PRIu64 "-%" PRIu64 " were asked"),
                 fetch->shown_url, first, end, segment->first, last);
           return FALSE;
         }
       if (total != G_MAXUINT64 && total != file->length)
         {
           fail (task, -1, TSR_WEB_SEED_ERROR_BAD_LENGTH,
-                _("%s has %" G_GUINT64_FORMAT " bytes; the torrent says %" G_GUINT64_FORMAT),
+                _("%s has %" PRIu64 " bytes; the torrent says %" PRIu64),
                 fetch->shown_url, total, file->length);
           return FALSE;
         }
       if (has_length && length != segment->length)
         {
           fail (task, -1, TSR_WEB_SEED_ERROR_BAD_LENGTH,
-                _("%s announced %" G_GUINT64_FORMAT " bytes; %" G_GSIZE_FORMAT " were asked"),
+                _("%s announced %" PRIu64 " bytes; %zu were asked"),
                 fetch->shown_url, length, segment->length);
           return FALSE;
         }
@@ -889,8 +891,8 @@ accept_file_reply (GTask *task)
   if (has_length && length != file->length)
     {
       fail (task, -1, TSR_WEB_SEED_ERROR_BAD_LENGTH,
-            _("%s sent %" G_GUINT64_FORMAT " bytes, neither the range asked nor the whole file of %"
-              G_GUINT64_FORMAT),
+            _("%s sent %" PRIu64 " bytes, neither the range asked nor the whole file of %"
+              PRIu64),
             fetch->shown_url, length, file->length);
       return FALSE;
     }
@@ -913,7 +915,7 @@ accept_piece_reply (GTask *task)
   if (has_length && length != fetch->piece_size)
     {
       fail (task, -1, TSR_WEB_SEED_ERROR_BAD_LENGTH,
-            _("%s sent %" G_GUINT64_FORMAT " bytes for piece %u of %" G_GSIZE_FORMAT),
+            _("%s sent %" PRIu64 " bytes for piece %u of %zu"),
             fetch->shown_url, length, fetch->index, fetch->piece_size);
       return FALSE;
     }

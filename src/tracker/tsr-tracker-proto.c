@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <nettle/hmac.h>
@@ -187,7 +189,7 @@ read_unsigned (const QueryPair  *pair,
       g_autofree char *quoted = quote_value (pair);
 
       g_set_error (error, TSR_TRACKER_PROTO_ERROR, TSR_TRACKER_PROTO_ERROR_INVALID,
-                   _("The %s “%s” is not a number from 0 to %" G_GUINT64_FORMAT), pair->key, quoted, maximum);
+                   _("The %s “%s” is not a number from 0 to %" PRIu64), pair->key, quoted, maximum);
       return FALSE;
     }
   return TRUE;
