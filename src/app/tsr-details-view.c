@@ -1192,7 +1192,9 @@ void
 tsr_details_view_show_page (TsrDetailsView *self,
                             const char     *name)
 {
-  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), name);
+  /* The name may come from outside (win.show-page is a D-Bus action). */
+  if (gtk_stack_get_child_by_name (GTK_STACK (self->stack), name) != NULL)
+    gtk_stack_set_visible_child_name (GTK_STACK (self->stack), name);
 }
 
 void
