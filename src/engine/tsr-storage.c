@@ -470,6 +470,27 @@ pwrite_all (int           fd,
   return TRUE;
 }
 
+/* A file deleted under us stays open: writes would vanish with it and
+ * reads would serve what is no longer there. FALSE with @error set when
+ * @fd's file has no name left. */
+static gboolean
+check_still_there (TsrStorage  *self,
+                   guint        index,
+                   int          fd,
+                   GError     **error)
+{
+  struct stat info;
+
+  if (fstat (fd, &info) == 0 && info.st_nlink == 0)
+    {
+      g_autofree char *path = g_build_filename (self->folder, self->info->files[index].path, NULL);
+
+      g_set_error (error, TSR_STORAGE_ERROR, TSR_STORAGE_ERROR_MISSING, _("“%s” was deleted"), path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 write_segment (TsrStorage  *self,
                guint        index,
@@ -490,6 +511,11 @@ write_segment (TsrStorage  *self,
   fd = acquire_fd (self, index, TRUE, error);
   if (fd < 0)
     return FALSE;
+  if (!check_still_there (self, index, fd, error))
+    {
+      release_fd (self, index);
+      return FALSE;
+    }
   /* Two threads writing one file contend on its inode lock, and the
    * kernel's waiter spins on a CPU while the other copies; a waiter
    * here sleeps instead and the other core keeps hashing. */
@@ -563,6 +589,11 @@ read_segment (TsrStorage  *self,
   fd = acquire_fd (self, index, FALSE, error);
   if (fd < 0)
     return FALSE;
+  if (!check_still_there (self, index, fd, error))
+    {
+      release_fd (self, index);
+      return FALSE;
+    }
   while (done < length)
     {
       gssize n = pread (fd, buffer + done, length - done, (off_t) (file_offset + done));
