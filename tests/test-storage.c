@@ -309,6 +309,78 @@ test_read_blocks (Fixture       *f,
   }
 }
 
+/* Symbolic links already in the download folder, at any depth, are never
+ * followed: a write through them fails with an error, creates nothing
+ * where they point, and reads through them fail too (nothing outside is
+ * ever seeded). */
+static void
+test_symlinks_never_followed (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *outside = g_build_filename (f->dir, "outside", NULL);
+  g_autofree char *pack = g_build_filename (f->target, "pack", NULL);
+  g_autofree char *dir_link = g_build_filename (pack, "dir", NULL);
+  g_autofree char *real_dir = g_build_filename (f->source, "pack", "dir", NULL);
+  guint i;
+  g_autoptr(GDir) listing = NULL;
+
+  g_assert_cmpint (g_mkdir (outside, 0755), ==, 0);
+
+  /* 1. The torrent's top folder is a link to elsewhere. */
+  g_assert_cmpint (symlink (outside, pack), ==, 0);
+  {
+    g_autoptr(TsrStorage) storage = tsr_storage_new (f->info, f->target);
+    g_autoptr(GBytes) piece = source_piece (f, 0);
+
+    write_piece (f, storage, 0, piece);
+    g_assert_nonnull (f->error);
+    g_assert_true (strstr (f->error->message, "symbolic link") != NULL);
+  }
+  g_assert_cmpint (g_unlink (pack), ==, 0);
+
+  /* 2. A folder inside the torrent is a link to elsewhere: the files
+   * beside it are written, the ones behind it are not. */
+  g_assert_cmpint (g_mkdir (pack, 0755), ==, 0);
+  g_assert_cmpint (symlink (outside, dir_link), ==, 0);
+  {
+    g_autoptr(TsrStorage) storage = tsr_storage_new (f->info, f->target);
+    guint failed = 0;
+
+    for (i = 0; i < f->info->piece_count; i++)
+      {
+        g_autoptr(GBytes) piece = source_piece (f, i);
+
+        write_piece (f, storage, i, piece);
+        if (f->error != NULL)
+          failed++;
+      }
+    /* dir/b.bin's pieces failed; the others were written. */
+    g_assert_cmpuint (failed, >, 0);
+    g_assert_cmpuint (failed, <, f->info->piece_count);
+  }
+  listing = g_dir_open (outside, 0, NULL);
+  g_assert_nonnull (listing);
+  g_assert_null (g_dir_read_name (listing));
+
+  /* 3. Seeding: data behind a link is not read (and so never sent). */
+  g_assert_cmpint (g_unlink (dir_link), ==, 0);
+  g_assert_cmpint (symlink (real_dir, dir_link), ==, 0);
+  {
+    g_autoptr(TsrStorage) storage = tsr_storage_new (f->info, f->target);
+    const TsrFile *b = NULL;
+
+    for (i = 0; i < f->info->n_files; i++)
+      if (g_str_has_suffix (f->info->files[i].path, "b.bin"))
+        b = &f->info->files[i];
+    g_assert_nonnull (b);
+    tsr_storage_read_block_async (storage, (guint) (b->offset / f->info->piece_length),
+                                  (guint32) (b->offset % f->info->piece_length), 1000, NULL, on_read, f);
+    g_main_loop_run (f->loop);
+    g_assert_null (f->block);
+    g_assert_nonnull (f->error);
+  }
+}
+
 static void
 test_open_file_limit (void)
 {
@@ -407,11 +479,14 @@ main (int    argc,
       g_autofree char *b = g_strdup_printf ("/storage/%s/wrong-data-not-written", formats[i].name);
       g_autofree char *c = g_strdup_printf ("/storage/%s/read-blocks", formats[i].name);
       g_autofree char *d = g_strdup_printf ("/storage/%s/direct-writes", formats[i].name);
+      g_autofree char *e = g_strdup_printf ("/storage/%s/symlinks-never-followed", formats[i].name);
 
       g_test_add (a, Fixture, GINT_TO_POINTER (formats[i].format), fixture_set_up, test_write_all_then_verify, fixture_tear_down);
       g_test_add (b, Fixture, GINT_TO_POINTER (formats[i].format), fixture_set_up, test_wrong_data_not_written, fixture_tear_down);
       g_test_add (c, Fixture, GINT_TO_POINTER (formats[i].format), fixture_set_up, test_read_blocks, fixture_tear_down);
       g_test_add (d, Fixture, GINT_TO_POINTER (formats[i].format), fixture_set_up, test_direct_writes, fixture_tear_down);
+      g_test_add (e, Fixture, GINT_TO_POINTER (formats[i].format), fixture_set_up, test_symlinks_never_followed,
+                  fixture_tear_down);
     }
   g_test_add_func ("/storage/open-file-limit", test_open_file_limit);
   g_test_add_func ("/bitfield/basics", test_bitfield);

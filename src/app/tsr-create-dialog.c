@@ -832,6 +832,9 @@ build (TsrCreateDialog *self)
   g_signal_connect_swapped (self->piece_size, "notify::selected", G_CALLBACK (on_piece_size_changed), self);
   row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Piece Size"));
+  /* libadwaita 1.2 names the row, not what is in it. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->piece_size), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Piece Size"),
+                                  -1);
   gtk_widget_set_valign (self->piece_size, GTK_ALIGN_CENTER);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->piece_size);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
@@ -843,6 +846,7 @@ build (TsrCreateDialog *self)
   g_signal_connect_swapped (self->format, "notify::selected", G_CALLBACK (on_format_or_exclude_changed), self);
   row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Format"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->format), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Format"), -1);
   gtk_widget_set_valign (self->format, GTK_ALIGN_CENTER);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->format);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);

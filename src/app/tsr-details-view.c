@@ -1192,7 +1192,9 @@ void
 tsr_details_view_show_page (TsrDetailsView *self,
                             const char     *name)
 {
-  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), name);
+  /* The name may come from outside (win.show-page is a D-Bus action). */
+  if (gtk_stack_get_child_by_name (GTK_STACK (self->stack), name) != NULL)
+    gtk_stack_set_visible_child_name (GTK_STACK (self->stack), name);
 }
 
 void
@@ -1246,6 +1248,8 @@ tsr_details_view_class_init (TsrDetailsViewClass *klass)
   g_signal_new ("priorities-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                 G_TYPE_NONE, 0);
   gtk_widget_class_set_css_name (widget_class, "detailsview");
+  /* A named group: screen readers say where the focus went. */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 static void
@@ -1253,6 +1257,7 @@ tsr_details_view_init (TsrDetailsView *self)
 {
   GtkWidget *switcher = gtk_stack_switcher_new ();
 
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Torrent details"), -1);
   self->peers = g_list_store_new (TSR_TYPE_PEER_ROW);
   self->values = g_hash_table_new (g_str_hash, g_str_equal);
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);

@@ -26,7 +26,8 @@ void        tsr_details_view_set_torrent (TsrDetailsView *self,
                                           TsrTorrent     *torrent);
 /* The rows of the peers page (element-type TsrPeerRow), for tests. */
 GListModel *tsr_details_view_get_peers   (TsrDetailsView *self);
-/* Shows one page: "overview" or "peers". */
+/* Shows one page by name ("overview", "files", "peers"…); unknown names
+ * are ignored. */
 void        tsr_details_view_show_page   (TsrDetailsView *self,
                                           const char     *name);
 /* Refreshes now instead of at the next second. */

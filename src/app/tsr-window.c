@@ -5,7 +5,8 @@
  * details of the selected torrent below it, and the window actions that
  * the header bar, the menu and the shortcuts share: add a file or a
  * magnet link, start, stop, ask the tracker, open the folder, copy the
- * magnet link, remove. Torrent files dropped on the window are added.
+ * magnet link, remove, show a details page. Torrent files dropped on the
+ * window are added.
  */
 #define G_LOG_DOMAIN "tsr-app"
 
@@ -667,12 +668,11 @@ remove_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The torrent menu, pointing at (@x, @y) in the list. */
 static void
-on_list_pressed (GtkGestureClick *gesture,
-                 int              n_press,
-                 double           x,
-                 double           y,
-                 TsrWindow       *self)
+popup_torrent_menu (TsrWindow *self,
+                    double     x,
+                    double     y)
 {
   GtkWidget *popover;
 
@@ -684,6 +684,55 @@ on_list_pressed (GtkGestureClick *gesture,
   gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
   g_signal_connect (popover, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
   gtk_popover_popup (GTK_POPOVER (popover));
+}
+
+static void
+on_list_pressed (GtkGestureClick *gesture,
+                 int              n_press,
+                 double           x,
+                 double           y,
+                 TsrWindow       *self)
+{
+  popup_torrent_menu (self, x, y);
+}
+
+/* Shift+F10 or the Menu key: the torrent menu, below the focused row. */
+static gboolean
+on_list_menu_key (GtkWidget *widget,
+                  GVariant  *args,
+                  gpointer   user_data)
+{
+  TsrWindow *self = user_data;
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  graphene_rect_t bounds;
+
+  if (focus != NULL && gtk_widget_is_ancestor (focus, widget) &&
+      gtk_widget_compute_bounds (focus, widget, &bounds))
+    popup_torrent_menu (self, bounds.origin.x + 12, bounds.origin.y + bounds.size.height);
+  else
+    popup_torrent_menu (self, 12, 12);
+  return TRUE;
+}
+
+/* Keys for the torrent list only, where no text is typed: as application
+ * accelerators, Delete would remove torrents while a limit is edited. */
+static void
+add_list_shortcuts (TsrWindow *self)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+  GtkShortcutController *shortcuts = GTK_SHORTCUT_CONTROLLER (controller);
+
+  /* The shortcuts test lists the "tsr-" controllers' keys. */
+  gtk_event_controller_set_name (controller, "tsr-list-shortcuts");
+  gtk_shortcut_controller_add_shortcut (shortcuts,
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Delete, 0),
+                                                          gtk_named_action_new ("win.remove")));
+  gtk_shortcut_controller_add_shortcut (shortcuts,
+                                        gtk_shortcut_new (gtk_alternative_trigger_new (
+                                                            gtk_keyval_trigger_new (GDK_KEY_F10, GDK_SHIFT_MASK),
+                                                            gtk_keyval_trigger_new (GDK_KEY_Menu, 0)),
+                                                          gtk_callback_action_new (on_list_menu_key, self, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self->column_view), controller);
 }
 
 /* ------------------------------------------------------------------ */
@@ -823,6 +872,16 @@ tsr_window_open_create_dialog (TsrWindow  *self,
   return dialog;
 }
 
+static void
+show_page_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  TsrWindow *self = user_data;
+
+  tsr_details_view_show_page (self->details_view, g_variant_get_string (parameter, NULL));
+}
+
 static const GActionEntry window_actions[] = {
   { "add-torrent", add_torrent_action },
   { "create", create_action },
@@ -834,6 +893,7 @@ static const GActionEntry window_actions[] = {
   { "open-folder", open_folder_action },
   { "copy-magnet", copy_magnet_action },
   { "remove", remove_action },
+  { "show-page", show_page_action, "s" },
 };
 
 static void
@@ -861,6 +921,7 @@ tsr_window_init (TsrWindow *self)
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
   g_signal_connect (click, "pressed", G_CALLBACK (on_list_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (click));
+  add_list_shortcuts (self);
 
   /* The list gets a third of the height, the details the rest. */
   gtk_paned_set_position (self->paned, 200);

@@ -17,6 +17,7 @@
 #include <inttypes.h>
 #include <nettle/sha1.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tsr-merkle.h"
@@ -203,6 +204,84 @@ evict_one (TsrStorage *self)
   close_entry (self, &self->files[best]);
 }
 
+/* Opens the folder that holds @relative's last component under @root,
+ * one component at a time with O_NOFOLLOW, creating missing folders when
+ * @create: a symlink planted in the download folder (say "dir" -> /etc)
+ * is never followed, so nothing is created, written or read outside it.
+ * @root itself, the folder the user chose, may be a link. Returns the
+ * folder's fd and sets @name, or -1 with errno set (ELOOP or ENOTDIR for
+ * a link in the way). */
+static int
+open_parent_beneath (const char  *root,
+                     const char  *relative,
+                     gboolean     create,
+                     char       **name)
+{
+  g_auto(GStrv) parts = g_strsplit (relative, "/", -1);
+  guint n = g_strv_length (parts);
+  int dir;
+  guint i;
+
+  if (n == 0 || *parts[n - 1] == '\0')
+    {
+      errno = EINVAL;
+      return -1;
+    }
+  dir = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0 && errno == ENOENT && create && g_mkdir_with_parents (root, 0755) == 0)
+    dir = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0)
+    return -1;
+  for (i = 0; i + 1 < n; i++)
+    {
+      int next;
+      int saved;
+
+      if (*parts[i] == '\0' || strcmp (parts[i], ".") == 0 || strcmp (parts[i], "..") == 0)
+        {
+          close (dir);
+          errno = EINVAL;
+          return -1;
+        }
+      next = openat (dir, parts[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (next < 0 && errno == ENOENT && create &&
+          (mkdirat (dir, parts[i], 0755) == 0 || errno == EEXIST))
+        next = openat (dir, parts[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      saved = errno;
+      close (dir);
+      if (next < 0)
+        {
+          errno = saved;
+          return -1;
+        }
+      dir = next;
+    }
+  *name = g_strdup (parts[n - 1]);
+  return dir;
+}
+
+/* open() of @relative under @root, beneath it as open_parent_beneath
+ * walks, the last component not followed either. */
+static int
+open_beneath (const char *root,
+              const char *relative,
+              int         flags,
+              gboolean    create_folders)
+{
+  g_autofree char *name = NULL;
+  int dir = open_parent_beneath (root, relative, create_folders, &name);
+  int fd;
+  int saved;
+
+  if (dir < 0)
+    return -1;
+  fd = openat (dir, name, flags | O_NOFOLLOW | O_CLOEXEC, 0644);
+  saved = errno;
+  close (dir);
+  errno = saved;
+  return fd;
+}
+
 /* Returns an fd for file @index with its use count raised; release with
  * release_fd. Writers create the file (sparse) and its folders. */
 static int
@@ -235,20 +314,7 @@ acquire_fd (TsrStorage  *self,
       return -1;
     }
   path = g_build_filename (self->folder, file->path, NULL);
-  if (write)
-    {
-      g_autofree char *parent = g_path_get_dirname (path);
-
-      if (g_mkdir_with_parents (parent, 0755) != 0)
-        {
-          int saved = errno;
-
-          g_mutex_unlock (&self->lock);
-          g_set_error (error, TSR_STORAGE_ERROR, errno_code (saved), _("Cannot create the folder of “%s”: %s"), path, g_strerror (saved));
-          return -1;
-        }
-    }
-  fd = g_open (path, (write ? O_RDWR | O_CREAT : O_RDONLY) | O_CLOEXEC | O_NOFOLLOW, 0644);
+  fd = open_beneath (self->folder, file->path, write ? O_RDWR | O_CREAT : O_RDONLY, write);
   if (fd < 0)
     {
       int saved = errno;
@@ -257,6 +323,9 @@ acquire_fd (TsrStorage  *self,
       if (saved == ENOENT)
         g_set_error (error, TSR_STORAGE_ERROR, TSR_STORAGE_ERROR_MISSING,
                      _("“%s” does not exist"), path);
+      else if (saved == ELOOP || saved == ENOTDIR)
+        g_set_error (error, TSR_STORAGE_ERROR, TSR_STORAGE_ERROR_IO,
+                     _("Refusing to open “%s”: a symbolic link or a file is in its way"), path);
       else
         g_set_error (error, TSR_STORAGE_ERROR, errno_code (saved), _("Cannot open “%s”: %s"), path, g_strerror (saved));
       return -1;
@@ -357,9 +426,7 @@ direct_fd (TsrStorage *self,
   g_mutex_lock (&self->lock);
   if (entry->direct_fd < 0 && !entry->no_direct)
     {
-      g_autofree char *path = g_build_filename (self->folder, self->info->files[index].path, NULL);
-
-      entry->direct_fd = g_open (path, O_WRONLY | O_DIRECT | O_CLOEXEC | O_NOFOLLOW, 0644);
+      entry->direct_fd = open_beneath (self->folder, self->info->files[index].path, O_WRONLY | O_DIRECT, FALSE);
       if (entry->direct_fd < 0)
         entry->no_direct = TRUE;
     }
@@ -403,6 +470,27 @@ pwrite_all (int           fd,
   return TRUE;
 }
 
+/* A file deleted under us stays open: writes would vanish with it and
+ * reads would serve what is no longer there. FALSE with @error set when
+ * @fd's file has no name left. */
+static gboolean
+check_still_there (TsrStorage  *self,
+                   guint        index,
+                   int          fd,
+                   GError     **error)
+{
+  struct stat info;
+
+  if (fstat (fd, &info) == 0 && info.st_nlink == 0)
+    {
+      g_autofree char *path = g_build_filename (self->folder, self->info->files[index].path, NULL);
+
+      g_set_error (error, TSR_STORAGE_ERROR, TSR_STORAGE_ERROR_MISSING, _("“%s” was deleted"), path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 write_segment (TsrStorage  *self,
                guint        index,
@@ -423,6 +511,11 @@ write_segment (TsrStorage  *self,
   fd = acquire_fd (self, index, TRUE, error);
   if (fd < 0)
     return FALSE;
+  if (!check_still_there (self, index, fd, error))
+    {
+      release_fd (self, index);
+      return FALSE;
+    }
   /* Two threads writing one file contend on its inode lock, and the
    * kernel's waiter spins on a CPU while the other copies; a waiter
    * here sleeps instead and the other core keeps hashing. */
@@ -496,6 +589,11 @@ read_segment (TsrStorage  *self,
   fd = acquire_fd (self, index, FALSE, error);
   if (fd < 0)
     return FALSE;
+  if (!check_still_there (self, index, fd, error))
+    {
+      release_fd (self, index);
+      return FALSE;
+    }
   while (done < length)
     {
       gssize n = pread (fd, buffer + done, length - done, (off_t) (file_offset + done));
@@ -735,6 +833,8 @@ tsr_storage_delete_files (TsrStorage  *self,
  * the resume record compares them. */
 static gboolean
 copy_file (int          from,
+           int          to_dir,
+           const char  *to_name,
            const char  *to,
            GError     **error)
 {
@@ -743,7 +843,7 @@ copy_file (int          from,
   int out;
 
   if (fstat (from, &info) != 0 ||
-      (out = g_open (to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644)) < 0)
+      (out = openat (to_dir, to_name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644)) < 0)
     {
       int saved = errno;
 
@@ -774,7 +874,7 @@ copy_file (int          from,
           int saved = errno;
 
           close (out);
-          g_unlink (to);
+          (void) unlinkat (to_dir, to_name, 0);
           g_set_error (error, TSR_STORAGE_ERROR, errno_code (saved), _("Cannot copy to “%s”: %s"), to,
                        g_strerror (saved));
           return FALSE;
@@ -789,7 +889,7 @@ copy_file (int          from,
     {
       int saved = errno;
 
-      g_unlink (to);
+      (void) unlinkat (to_dir, to_name, 0);
       g_set_error (error, TSR_STORAGE_ERROR, errno_code (saved), _("Cannot copy to “%s”: %s"), to,
                    g_strerror (saved));
       return FALSE;
@@ -809,31 +909,37 @@ move_one (const char  *from_root,
           GError     **error)
 {
   g_autofree char *to = g_build_filename (to_root, path, NULL);
-  g_autofree char *parent = g_path_get_dirname (to);
   g_autofree char *name = NULL;
+  g_autofree char *to_name = NULL;
   int dir;
+  int to_dir;
   int from;
 
   *moved = FALSE;
-  if (g_mkdir_with_parents (parent, 0755) != 0)
+  dir = open_parent_nofollow (from_root, path, &name);
+  if (dir < 0)
+    return TRUE;      /* never written: nothing to move */
+  /* The destination is reached like the source: no link is followed. */
+  to_dir = open_parent_beneath (to_root, path, TRUE, &to_name);
+  if (to_dir < 0)
     {
       int saved = errno;
 
+      close (dir);
       g_set_error (error, TSR_STORAGE_ERROR, errno_code (saved), _("Cannot create the folder of “%s”: %s"),
                    to, g_strerror (saved));
       return FALSE;
     }
-  dir = open_parent_nofollow (from_root, path, &name);
-  if (dir < 0)
-    return TRUE;      /* never written: nothing to move */
-  if (renameat (dir, name, AT_FDCWD, to) == 0)
+  if (renameat (dir, name, to_dir, to_name) == 0)
     {
+      close (to_dir);
       close (dir);
       *moved = TRUE;
       return TRUE;
     }
   if (errno == ENOENT)
     {
+      close (to_dir);
       close (dir);
       return TRUE;
     }
@@ -841,6 +947,7 @@ move_one (const char  *from_root,
     {
       int saved = errno;
 
+      close (to_dir);
       close (dir);
       g_set_error (error, TSR_STORAGE_ERROR, errno_code (saved), _("Cannot move “%s” to “%s”: %s"), path, to,
                    g_strerror (saved));
@@ -852,18 +959,21 @@ move_one (const char  *from_root,
     {
       int saved = errno;
 
+      close (to_dir);
       close (dir);
       g_set_error (error, TSR_STORAGE_ERROR, errno_code (saved), _("Cannot read “%s”: %s"), path,
                    g_strerror (saved));
       return FALSE;
     }
-  if (!copy_file (from, to, error))
+  if (!copy_file (from, to_dir, to_name, to, error))
     {
       close (from);
+      close (to_dir);
       close (dir);
       return FALSE;
     }
   close (from);
+  close (to_dir);
   (void) unlinkat (dir, name, 0);
   close (dir);
   *moved = TRUE;

@@ -122,6 +122,7 @@ struct _TsrTorrent
   char            *folder;          /* (owned) */
   guint8           peer_id[20];
   TsrTorrentState  state;
+  gboolean         fail_pending;   /* fail_soon has an idle queued */
   char            *error;
   TsrBitfield     *have;            /* (owned) verified pieces */
   GHashTable      *pieces;          /* index → Piece (owned) */

@@ -666,13 +666,60 @@ set_state (TsrTorrent      *self,
   _tsr_torrent_notify_view (self);
 }
 
+/* The torrent stops on an error it cannot go on with (a full disk, data
+ * gone under it): peers are let go, the trackers hear "stopped", and the
+ * pieces verified so far stay recorded; starting it again resumes. */
+static void stop_running (TsrTorrent *self);
+static void schedule_save (TsrTorrent *self);
+
 static void
 fail (TsrTorrent *self,
       const char *message)
 {
   g_free (self->error);
   self->error = g_strdup (message);
+  if (self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_SEEDING ||
+      self->state == TSR_TORRENT_CHECKING)
+    stop_running (self);
+  schedule_save (self);
   set_state (self, TSR_TORRENT_ERROR);
+}
+
+typedef struct
+{
+  TsrTorrent *torrent;   /* (owned) */
+  char       *message;
+} FailData;
+
+static gboolean
+on_fail_idle (gpointer user_data)
+{
+  FailData *data = user_data;
+
+  if (data->torrent->state == TSR_TORRENT_DOWNLOADING || data->torrent->state == TSR_TORRENT_SEEDING)
+    fail (data->torrent, data->message);
+  data->torrent->fail_pending = FALSE;
+  g_object_unref (data->torrent);
+  g_free (data->message);
+  g_free (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* fail() from a callback of the read cache or a peer, which must not see
+ * the torrent stop under it: on the next turn of the main loop. */
+static void
+fail_soon (TsrTorrent *self,
+           const char *message)
+{
+  FailData *data;
+
+  if (self->fail_pending)
+    return;
+  data = g_new0 (FailData, 1);
+  data->torrent = g_object_ref (self);
+  data->message = g_strdup (message);
+  self->fail_pending = TRUE;
+  g_idle_add (on_fail_idle, data);
 }
 
 PeerData *
@@ -2118,8 +2165,11 @@ on_block_read (GBytes       *block,
     }
   else if (block == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      g_warning ("Cannot read a block for %s: %s", tsr_peer_get_address (read->peer), error->message);
+      /* The data is gone or unreadable (deleted, truncated, a disk
+       * error): stop rather than serve anything else; a recheck finds
+       * what is left once the user has looked. */
       reject_request (read->peer, read->index, read->begin, read->length);
+      fail_soon (read->torrent, error->message);
     }
   else if (block != NULL)
     reject_request (read->peer, read->index, read->begin, read->length);
@@ -3263,6 +3313,15 @@ tsr_torrent_queue (TsrTorrent *self)
 void
 tsr_torrent_stop (TsrTorrent *self)
 {
+  stop_running (self);
+  set_state (self, TSR_TORRENT_STOPPED);
+}
+
+/* tsr_torrent_stop without the state change: timers, tracker ("stopped"),
+ * peers and pieces in flight. */
+static void
+stop_running (TsrTorrent *self)
+{
   g_clear_handle_id (&self->limit_source, g_source_remove);
   g_clear_handle_id (&self->tick_source, g_source_remove);
   g_clear_handle_id (&self->choke_source, g_source_remove);
@@ -3273,10 +3332,7 @@ tsr_torrent_stop (TsrTorrent *self)
   g_ptr_array_set_size (self->peers, 0);
   tsr_peer_pool_reset (self->pool);
   if (self->info == NULL)
-    {
-      set_state (self, TSR_TORRENT_STOPPED);
-      return;
-    }
+    return;
   /* Reads for peers that are gone are dropped; the data may change
    * (a recheck, a move) before the next start. */
   tsr_read_cache_free (self->read_cache);
@@ -3293,5 +3349,4 @@ tsr_torrent_stop (TsrTorrent *self)
       tsr_piece_picker_set_in_progress (self->picker, GPOINTER_TO_UINT (key), FALSE);
   }
   g_hash_table_remove_all (self->pieces);
-  set_state (self, TSR_TORRENT_STOPPED);
 }

@@ -189,11 +189,11 @@ def test_open_download_notify_restore(d):
         started.append(again.process)
         again.wait_for(lambda line: line == "window-mapped", 30, "window after restart")
         assert again.process.wait(timeout=60) == 0, again.seen
-        again.wait_for(lambda line: line.endswith("errors.png"), 5, "the last page")
+        again.wait_for(lambda line: line.endswith("preferences.png"), 5, "the last page")
         assert not any(line.startswith("torrent-done") for line in again.seen), again.seen
         pages = sorted(os.listdir(shots))
         assert pages == sorted(["main.png", "files.png", "peers.png", "trackers.png", "bans.png", "log.png",
-                                "peer-log.png", "errors.png"]), pages
+                                "peer-log.png", "errors.png", "preferences.png"]), pages
         assert tree_digest(os.path.join(downloads, "payload")) == tree_digest(os.path.join(src, "payload"))
     finally:
         for process in reversed(started):
