@@ -381,6 +381,78 @@ test_symlinks_never_followed (Fixture       *f,
   }
 }
 
+/* Two paths that differ only in case: two files on a case-sensitive file
+ * system (both written), one file on a case-insensitive one, which a hard
+ * link between the two names stands in for here: then writing is refused
+ * with an error naming both, and neither file's data is touched. */
+static void
+test_case_twins (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tsr-storage-XXXXXX", NULL);
+  g_autofree char *root = g_build_filename (dir, "source", "pack", NULL);
+  g_autofree char *target = g_build_filename (dir, "target", NULL);
+  g_autofree char *upper = g_build_filename (target, "pack", "Case.bin", NULL);
+  g_autofree char *lower = g_build_filename (target, "pack", "case.bin", NULL);
+  g_autoptr(TsrMetainfo) info = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gsize length = 0;
+  guint round;
+
+  tsr_test_write_file (root, "Case.bin", 20000, 7);
+  tsr_test_write_file (root, "case.bin", 20000, 8);
+  info = tsr_test_make_torrent (root, TSR_CREATE_V1, 16384);
+  for (round = 0; round < 2; round++)
+    {
+      g_autofree char *source_folder = g_path_get_dirname (root);
+      g_autoptr(TsrStorage) source = tsr_storage_new (info, source_folder);
+      g_autoptr(TsrStorage) storage = NULL;
+      guint failed = 0;
+      guint i;
+
+      tsr_test_remove_tree (target);
+      g_assert_cmpint (g_mkdir_with_parents (upper, 0755), ==, 0);
+      g_assert_cmpint (g_rmdir (upper), ==, 0);
+      g_assert_true (g_file_set_contents (upper, "keep me", -1, NULL));
+      if (round == 1)
+        g_assert_cmpint (link (upper, lower), ==, 0);
+      storage = tsr_storage_new (info, target);
+      for (i = 0; i < info->piece_count; i++)
+        {
+          gsize size = tsr_metainfo_get_piece_size (info, i);
+          guint8 *buffer = g_malloc (size);
+          g_autoptr(GBytes) piece = NULL;
+          Fixture f = { 0 };
+
+          g_assert_true (tsr_storage_read (source, (guint64) i * info->piece_length, buffer, size, NULL));
+          piece = g_bytes_new_take (buffer, size);
+          f.loop = loop;
+          tsr_storage_write_piece_async (storage, i, piece, NULL, on_written, &f);
+          g_main_loop_run (loop);
+          if (f.error != NULL)
+            {
+              g_assert_true (strstr (f.error->message, "ignores case") != NULL);
+              failed++;
+            }
+          g_clear_error (&f.error);
+        }
+      if (round == 0)
+        g_assert_cmpuint (failed, ==, 0);
+      else
+        {
+          g_assert_cmpuint (failed, >, 0);
+          /* Every piece touching either name was refused: the file is as it was. */
+          g_assert_cmpuint (failed, ==, info->piece_count);
+          g_assert_true (g_file_get_contents (upper, &after, &length, NULL));
+          g_assert_true (g_file_get_contents (lower, &before, NULL, NULL));
+          g_assert_cmpstr (after, ==, "keep me");
+          g_assert_cmpstr (before, ==, after);
+        }
+    }
+  tsr_test_remove_tree (dir);
+}
+
 static void
 test_open_file_limit (void)
 {
@@ -489,6 +561,7 @@ main (int    argc,
                   fixture_tear_down);
     }
   g_test_add_func ("/storage/open-file-limit", test_open_file_limit);
+  g_test_add_func ("/storage/case-twins", test_case_twins);
   g_test_add_func ("/bitfield/basics", test_bitfield);
 
   return g_test_run ();

@@ -33,6 +33,7 @@ typedef struct
   gboolean no_direct;   /* the file system refused O_DIRECT */
   gboolean writable;
   guint   in_use;
+  gint    case_partner; /* another file whose path differs only in case, or -1 */
   guint64 last_use;
   GMutex  write_lock;   /* one writer per file: see write_segment */
 } OpenFile;
@@ -121,6 +122,70 @@ tsr_storage_init (TsrStorage *self)
   g_mutex_init (&self->lock);
 }
 
+static int open_beneath (const char *root,
+                         const char *relative,
+                         int         flags,
+                         gboolean    create_folders);
+
+/* Paths that differ only in case are two files here, and one file on a
+ * file system that ignores case (a FAT or exFAT drive, a casefolded
+ * folder), where their data would overwrite each other. Each such file
+ * is paired with another of its group; acquire_fd refuses to write when
+ * both names open the same file. */
+static void
+find_case_partners (TsrStorage *self)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint i;
+
+  for (i = 0; i < self->info->n_files; i++)
+    {
+      const TsrFile *file = &self->info->files[i];
+      g_autofree char *normal = NULL;
+      char *key;
+      gpointer first;
+
+      if (file->attr & TSR_FILE_ATTR_PAD)
+        continue;
+      normal = g_utf8_normalize (file->path, -1, G_NORMALIZE_NFC);
+      key = g_utf8_casefold (normal != NULL ? normal : file->path, -1);
+      if (g_hash_table_lookup_extended (seen, key, NULL, &first))
+        {
+          guint j = GPOINTER_TO_UINT (first);
+
+          self->files[i].case_partner = (gint) j;
+          if (self->files[j].case_partner < 0)
+            self->files[j].case_partner = (gint) i;
+          g_free (key);
+        }
+      else
+        g_hash_table_insert (seen, key, GUINT_TO_POINTER (i));
+    }
+}
+
+/* TRUE when file @index's name and its case partner's name open the same
+ * file: @fd is @index's. */
+static gboolean
+is_case_twin (TsrStorage *self,
+              guint       index,
+              int         fd)
+{
+  gint partner = self->files[index].case_partner;
+  struct stat mine;
+  struct stat theirs;
+  int other;
+  gboolean same;
+
+  if (partner < 0 || fstat (fd, &mine) != 0)
+    return FALSE;
+  other = open_beneath (self->folder, self->info->files[partner].path, O_RDONLY, FALSE);
+  if (other < 0)
+    return FALSE;
+  same = fstat (other, &theirs) == 0 && theirs.st_dev == mine.st_dev && theirs.st_ino == mine.st_ino;
+  close (other);
+  return same;
+}
+
 TsrStorage *
 tsr_storage_new (TsrMetainfo *info,
                  const char  *folder)
@@ -138,8 +203,10 @@ tsr_storage_new (TsrMetainfo *info,
     {
       self->files[i].fd = -1;
       self->files[i].direct_fd = -1;
+      self->files[i].case_partner = -1;
       g_mutex_init (&self->files[i].write_lock);
     }
+  find_case_partners (self);
   return self;
 }
 
@@ -328,6 +395,15 @@ acquire_fd (TsrStorage  *self,
                      _("Refusing to open “%s”: a symbolic link or a file is in its way"), path);
       else
         g_set_error (error, TSR_STORAGE_ERROR, errno_code (saved), _("Cannot open “%s”: %s"), path, g_strerror (saved));
+      return -1;
+    }
+  if (write && is_case_twin (self, index, fd))
+    {
+      close (fd);
+      g_mutex_unlock (&self->lock);
+      g_set_error (error, TSR_STORAGE_ERROR, TSR_STORAGE_ERROR_IO,
+                   _("“%s” and “%s” are one file in this folder, which ignores case: the torrent cannot be "
+                     "saved here"), file->path, self->info->files[self->files[index].case_partner].path);
       return -1;
     }
   if (entry->fd >= 0)
