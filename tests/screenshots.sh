@@ -9,14 +9,47 @@
 # session bus with a temporary home, saves its window (TESSERA_SCREENSHOTS)
 # and quits. Everything started here is stopped by PID at exit.
 #
-# Usage: tests/screenshots.sh [BUILD_DIR]   (default: _build)
+# Last, preferences.png: the preferences window, tall enough for every row.
+#
+# Usage: tests/screenshots.sh [--language LL] [--out DIR] [BUILD_DIR]
+#   BUILD_DIR  default _build
+#   --out      where the pictures go (default data/screenshots, or
+#              /tmp/tessera-shots-LL with --language)
+#   --language the app in that language (LANGUAGE=LL, LC_ALL=C.UTF-8), to
+#              check a translation for cut labels. The app reads its
+#              catalogs from its build's prefix: `meson setup --prefix=DIR`
+#              and `meson install` that build first, with LL in po/LINGUAS.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+LANG_CODE=""
+OUT=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --language) LANG_CODE=$2; shift 2 ;;
+    --out) OUT=$2; shift 2 ;;
+    -*) echo "screenshots.sh: unknown option $1" >&2; exit 2 ;;
+    *) break ;;
+  esac
+done
 BUILD=$(cd "${1:-$ROOT/_build}" && pwd)
 CLI=$BUILD/src/cli/tessera-cli
 APP=$BUILD/src/app/tessera
-OUT=$ROOT/data/screenshots
+if [ -z "$OUT" ]; then
+  if [ -n "$LANG_CODE" ]; then OUT=/tmp/tessera-shots-$LANG_CODE; else OUT=$ROOT/data/screenshots; fi
+fi
+LANG_ENV=()
+if [ -n "$LANG_CODE" ]; then
+  LANG_ENV=(LC_ALL=C.UTF-8 LANGUAGE="$LANG_CODE")
+  localedir=$(meson introspect --buildoptions "$BUILD" | /usr/bin/python3 -c '
+import json, sys
+options = {o["name"]: o["value"] for o in json.load(sys.stdin)}
+print(options["prefix"] + "/" + options["localedir"])')
+  [ -f "$localedir/$LANG_CODE/LC_MESSAGES/tessera.mo" ] || {
+    echo "screenshots.sh: no $localedir/$LANG_CODE/LC_MESSAGES/tessera.mo: add $LANG_CODE to po/LINGUAS and meson install $BUILD" >&2
+    exit 1
+  }
+fi
 for tool in opentracker xvfb-run dbus-run-session; do
   command -v "$tool" >/dev/null || { echo "screenshots.sh: $tool is missing (build-aux/install-deps)" >&2; exit 1; }
 done
@@ -63,9 +96,9 @@ HOME=$HOME_DIR XDG_DATA_HOME=$HOME_DIR/.local/share XDG_CONFIG_HOME=$HOME_DIR/.c
 XDG_CACHE_HOME=$HOME_DIR/.cache GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR=$BUILD/data \
 GDK_BACKEND=x11 GTK_A11Y=none TESSERA_NO_LSD=1 TESSERA_NO_PORT_MAP=1 TESSERA_NO_DHT=1 TESSERA_SCREENSHOTS=$WORK/shots TESSERA_TEST_ADD_RESPONSE=add no_proxy='*' \
 TESSERA_SCREENSHOT_SHARE="$WORK/share/Open Movie Project" \
-  timeout 120 dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" "$APP" "$WORK/movie.torrent" \
+  env "${LANG_ENV[@]}" timeout 150 dbus-run-session -- xvfb-run -a -s "-screen 0 1280x1400x24" "$APP" "$WORK/movie.torrent" \
   > "$WORK/app.log" 2>&1 || { cat "$WORK/app.log" >&2; exit 1; }
-for page in main files peers trackers create create-hashing; do
+for page in main files peers trackers create create-hashing preferences; do
   [ -s "$WORK/shots/$page.png" ] || { cat "$WORK/app.log" >&2; exit 1; }
   cp "$WORK/shots/$page.png" "$OUT/$page.png"
   echo "$OUT/$page.png"

@@ -62,6 +62,8 @@ typedef struct
   GtkWidget      *dialog;   /* the creation dialog, for create.png */
   guint           dialog_shots;
   gboolean        dialog_done;
+  GtkWidget      *preferences;   /* for preferences.png */
+  gboolean        preferences_done;
 } Screenshots;
 
 static gboolean
@@ -107,6 +109,34 @@ on_screenshot_step (gpointer user_data)
           gtk_window_destroy (GTK_WINDOW (shots->dialog));
           shots->dialog = NULL;
           shots->dialog_done = TRUE;
+        }
+      shots->step++;
+      return G_SOURCE_CONTINUE;
+    }
+  /* Last, the preferences, tall enough to show every row (translations
+   * are checked for truncated labels on these pictures). */
+  if (i >= G_N_ELEMENTS (pages) && !shots->preferences_done)
+    {
+      if (shots->preferences == NULL)
+        {
+          shots->preferences = tsr_preferences_window_new (shots->app->settings);
+          gtk_window_set_default_size (GTK_WINDOW (shots->preferences), 640, 1100);
+          gtk_window_set_transient_for (GTK_WINDOW (shots->preferences), GTK_WINDOW (shots->window));
+          gtk_window_present (GTK_WINDOW (shots->preferences));
+        }
+      else
+        {
+          g_autofree char *path = g_build_filename (folder, "preferences.png", NULL);
+          g_autoptr(GError) error = NULL;
+
+          if (!tsr_widget_save_png (shots->preferences, path, &error))
+            g_warning ("Screenshot %s: %s", path, error->message);
+          else
+            printf ("screenshot %s\n", path);
+          fflush (stdout);
+          gtk_window_destroy (GTK_WINDOW (shots->preferences));
+          shots->preferences = NULL;
+          shots->preferences_done = TRUE;
         }
       shots->step++;
       return G_SOURCE_CONTINUE;

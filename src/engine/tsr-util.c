@@ -268,6 +268,14 @@ tsr_quote_for_message (const char *data,
   return g_string_free (out, FALSE);
 }
 
+const char *
+tsr_locale_dir (void)
+{
+  const char *dir = g_getenv ("TESSERA_LOCALEDIR");
+
+  return dir != NULL && *dir != '\0' ? dir : LOCALEDIR;
+}
+
 void
 tsr_tune_memory (void)
 {

@@ -57,6 +57,11 @@ void      tsr_uri_append_escaped (GString      *out,
  * of 8 leechers grew to 70 MiB instead of about 50. */
 void      tsr_tune_memory       (void);
 
+/* Where the translations are: TESSERA_LOCALEDIR when set (`meson devenv`
+ * sets it to the build's po folder; tests point it into a DESTDIR
+ * install), else the configured LOCALEDIR. */
+const char *tsr_locale_dir      (void);
+
 /* Reads a whole regular file of at most @max_size bytes. Refuses FIFOs,
  * devices and folders (so that no input can hang or exhaust memory), with
  * a G_FILE_ERROR that names the file. Blocking: call off the main loop. */
