@@ -24,6 +24,7 @@ main (int    argc,
   textdomain (GETTEXT_PACKAGE);
   g_set_application_name ("Tessera");
   tsr_tune_memory ();
+  tsr_raise_file_limit ();
 
   app = tsr_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

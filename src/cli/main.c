@@ -119,6 +119,7 @@ main (int    argc,
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("tessera-cli");
   tsr_tune_memory ();
+  tsr_raise_file_limit ();
 
   if (argc < 2)
     {

@@ -15,9 +15,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/random.h>
 
 #include "tsr-util.h"
@@ -266,6 +268,19 @@ tsr_quote_for_message (const char *data,
         g_string_append_unichar (out, c);
     }
   return g_string_free (out, FALSE);
+}
+
+void
+tsr_raise_file_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0)
+    return;
+  if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= 65536)
+    return;
+  limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? 65536 : MIN (limit.rlim_max, 65536);
+  (void) setrlimit (RLIMIT_NOFILE, &limit);
 }
 
 const char *

@@ -57,6 +57,12 @@ void      tsr_uri_append_escaped (GString      *out,
  * of 8 leechers grew to 70 MiB instead of about 50. */
 void      tsr_tune_memory       (void);
 
+/* Raises the soft limit on open files to the hard limit (at most
+ * 65536): each peer connection and each open file of a torrent holds a
+ * descriptor, and the usual soft limit of 1024 caps a session at about
+ * a thousand peers. */
+void        tsr_raise_file_limit (void);
+
 /* Where the translations are: TESSERA_LOCALEDIR when set (`meson devenv`
  * sets it to the build's po folder; tests point it into a DESTDIR
  * install), else the configured LOCALEDIR. */

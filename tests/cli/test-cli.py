@@ -329,4 +329,31 @@ def test_progress_on_a_terminal(d):
     assert b"%" not in piped.stderr, piped.stderr
 
 
+def test_raises_the_open_file_limit(d):
+    """Each peer and open file holds a descriptor: started under the usual
+    soft limit of 1024, tessera-cli raises it to the hard limit (or 65536)."""
+    import resource
+    import subprocess
+    from tsrtest import CLI
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    assert hard > 1024, f"the hard limit here ({hard}) leaves nothing to raise"
+
+    def lower():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (1024, hard))
+    process = subprocess.Popen([CLI, "tracker", "--listen", "127.0.0.1:0", "--json-events"], cwd=d,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=lower)
+    try:
+        line = process.stdout.readline()
+        assert json.loads(line)["event"] == "listening", line
+        with open(f"/proc/{process.pid}/limits") as f:
+            row = next(r for r in f if r.startswith("Max open files"))
+        now = int(row.split()[3])
+        assert now == min(hard, 65536), f"soft limit {now}, hard {hard}: {row!r}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()
+        process.stderr.close()
+
+
 tap.run_all(globals())
