@@ -120,7 +120,7 @@ on_screenshot_step (gpointer user_data)
       if (shots->preferences == NULL)
         {
           shots->preferences = tsr_preferences_window_new (shots->app->settings);
-          gtk_window_set_default_size (GTK_WINDOW (shots->preferences), 640, 1100);
+          gtk_window_set_default_size (GTK_WINDOW (shots->preferences), 640, 1200);
           gtk_window_set_transient_for (GTK_WINDOW (shots->preferences), GTK_WINDOW (shots->window));
           gtk_window_present (GTK_WINDOW (shots->preferences));
         }
@@ -312,6 +312,13 @@ apply_settings (TsrApplication *self)
 
   tsr_session_set_rate_limits (session, up, down);
   tsr_session_set_max_connections (session, g_settings_get_uint (self->settings, "max-peers-global"));
+  {
+    g_autofree char *encryption = g_settings_get_string (self->settings, "encryption");
+
+    tsr_session_set_encryption (session, g_strcmp0 (encryption, "off") == 0 ? TSR_PEER_ENCRYPTION_OFF :
+                                         g_strcmp0 (encryption, "require") == 0 ? TSR_PEER_ENCRYPTION_REQUIRE :
+                                         TSR_PEER_ENCRYPTION_PREFER);
+  }
   /* Test suites and sandboxes set TESSERA_NO_LSD: no multicast from them. */
   tsr_session_set_local_discovery (session, g_settings_get_boolean (self->settings, "local-discovery") &&
                                             g_getenv ("TESSERA_NO_LSD") == NULL);

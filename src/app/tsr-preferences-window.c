@@ -104,6 +104,55 @@ number_row (TsrPreferencesWindow *self,
   return row;
 }
 
+/* The encryption setting's strings, in the combo row's order. */
+static const char *const encryption_modes[] = { "prefer", "require", "off" };
+
+static gboolean
+encryption_to_index (GValue   *value,
+                     GVariant *variant,
+                     gpointer  user_data)
+{
+  const char *mode = g_variant_get_string (variant, NULL);
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (encryption_modes); i++)
+    if (g_strcmp0 (mode, encryption_modes[i]) == 0)
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static GVariant *
+index_to_encryption (const GValue       *value,
+                     const GVariantType *type,
+                     gpointer            user_data)
+{
+  guint i = g_value_get_uint (value);
+
+  return i < G_N_ELEMENTS (encryption_modes) ? g_variant_new_string (encryption_modes[i]) : NULL;
+}
+
+static GtkWidget *
+encryption_row (TsrPreferencesWindow *self)
+{
+  GtkWidget *row = adw_combo_row_new ();
+  g_autoptr(GtkStringList) choices = gtk_string_list_new (NULL);
+
+  /* TRANSLATORS: message stream encryption with peers: the three choices */
+  gtk_string_list_append (choices, C_("encryption", "Preferred"));
+  gtk_string_list_append (choices, C_("encryption", "Required"));
+  gtk_string_list_append (choices, C_("encryption", "Off"));
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (choices));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Encryption"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                               _("Message stream encryption with peers"));
+  g_settings_bind_with_mapping (self->settings, "encryption", row, "selected", G_SETTINGS_BIND_DEFAULT,
+                                encryption_to_index, index_to_encryption, NULL, NULL);
+  return row;
+}
+
 static GtkWidget *
 group (const char *title)
 {
@@ -160,6 +209,7 @@ build (TsrPreferencesWindow *self)
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (network),
                              switch_row (self, "port-mapping", _("Forward the Port on the Router"),
                                          _("Over UPnP or NAT-PMP, so that peers can connect")));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (network), encryption_row (self));
 
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (limits),
                              number_row (self, "download-rate-limit", _("Download Limit (KiB/s)"),
