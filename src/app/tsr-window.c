@@ -19,7 +19,10 @@
 #include "tsr-create-dialog.h"
 #include "tsr-details-view.h"
 #include "tsr-app-util.h"
+#include "tsr-dht.h"
 #include "tsr-magnet.h"
+#include "tsr-port-map.h"
+#include "tsr-session.h"
 #include "tsr-window.h"
 
 struct _TsrWindow
@@ -36,6 +39,8 @@ struct _TsrWindow
   GtkWidget            *create_button;    /* template child */
   TsrDetailsView       *details_view;     /* template child */
   GMenuModel           *torrent_menu;     /* template child */
+  GtkLabel             *status_label;     /* template child */
+  guint                 status_timer;
 };
 
 G_DEFINE_FINAL_TYPE (TsrWindow, tsr_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -767,6 +772,8 @@ on_priorities_changed (TsrDetailsView *view,
   tsr_library_save_soon (self->library);
 }
 
+static gboolean on_status_timer (gpointer user_data);
+
 static void
 tsr_window_constructed (GObject *object)
 {
@@ -781,6 +788,8 @@ tsr_window_constructed (GObject *object)
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_object (self->selection, "selection-changed", G_CALLBACK (on_selection_changed), self, 0);
   g_signal_connect_object (self->details_view, "priorities-changed", G_CALLBACK (on_priorities_changed), self, 0);
+  on_status_timer (self);
+  self->status_timer = g_timeout_add_seconds (1, on_status_timer, self);
   tsr_details_view_set_library (self->details_view, self->library);
   g_signal_connect_object (torrents, "items-changed", G_CALLBACK (on_torrents_changed), self, 0);
   on_torrents_changed (torrents, 0, 0, 0, self);
@@ -804,6 +813,87 @@ tsr_window_set_property (GObject      *object,
     }
 }
 
+/* ------------------------------------------------------------------ */
+/* Status line                                                         */
+
+/* The session at a glance under the list: rates over all torrents,
+ * peers, the DHT and whether the router forwards the listening port. */
+char *
+tsr_window_format_status (TsrLibrary *library)
+{
+  TsrSession *session = tsr_library_get_session (library);
+  GListModel *torrents = tsr_library_get_torrents (library);
+  TsrDht *dht = tsr_session_get_dht (session);
+  TsrPortMap *map = tsr_session_get_port_map (session);
+  guint16 port = tsr_session_get_port (session);
+  guint64 down = 0;
+  guint64 up = 0;
+  guint peers = tsr_session_get_n_connections (session);
+  g_autofree char *down_text = NULL;
+  g_autofree char *up_text = NULL;
+  g_autofree char *rates = NULL;
+  g_autofree char *peers_text = NULL;
+  g_autofree char *dht_text = NULL;
+  g_autofree char *port_text = NULL;
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (torrents); i++)
+    {
+      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (torrents, i);
+
+      down += tsr_torrent_get_down_rate (torrent);
+      up += tsr_torrent_get_up_rate (torrent);
+    }
+  down_text = tsr_format_rate (down);
+  up_text = tsr_format_rate (up);
+  /* TRANSLATORS: the download and upload rates over all torrents */
+  rates = g_strdup_printf (_("↓ %s  ↑ %s"), down_text, up_text);
+  peers_text = g_strdup_printf (g_dngettext (NULL, "%u peer", "%u peers", peers), peers);
+  if (dht != NULL)
+    {
+      guint nodes = tsr_dht_get_n_nodes (dht);
+
+      dht_text = g_strdup_printf (g_dngettext (NULL, "DHT: %u node", "DHT: %u nodes", nodes), nodes);
+    }
+  else
+    dht_text = g_strdup (_("DHT off"));
+  if (port == 0)
+    port_text = g_strdup (_("Not listening"));
+  else if (map == NULL)
+    /* TRANSLATORS: the listening port, not forwarded on the router (port mapping is off) */
+    port_text = g_strdup_printf (_("Port %u"), port);
+  else
+    switch (tsr_port_map_get_state (map))
+      {
+      case TSR_PORT_MAP_MAPPED:
+        /* TRANSLATORS: the listening port, forwarded by the router: the method (UPnP, NAT-PMP), then the
+         * router's external address and port */
+        port_text = g_strdup_printf (_("Port %u forwarded (%s, %s:%u)"), port, tsr_port_map_get_method (map),
+                                     tsr_port_map_get_external_address (map), tsr_port_map_get_external_port (map));
+        break;
+      case TSR_PORT_MAP_FAILED:
+        /* TRANSLATORS: the listening port, and why the router does not forward it */
+        port_text = g_strdup_printf (_("Port %u not forwarded: %s"), port, tsr_port_map_get_error (map));
+        break;
+      case TSR_PORT_MAP_SEARCHING:
+      default:
+        port_text = g_strdup_printf (_("Port %u: asking the router"), port);
+        break;
+      }
+  /* TRANSLATORS: the parts of the status line: rates, peers, DHT, port */
+  return g_strdup_printf (_("%s · %s · %s · %s"), rates, peers_text, dht_text, port_text);
+}
+
+static gboolean
+on_status_timer (gpointer user_data)
+{
+  TsrWindow *self = user_data;
+  g_autofree char *text = tsr_window_format_status (self->library);
+
+  gtk_label_set_text (self->status_label, text);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 tsr_window_dispose (GObject *object)
 {
@@ -812,6 +902,7 @@ tsr_window_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
+  g_clear_handle_id (&self->status_timer, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), TSR_TYPE_WINDOW);
   g_clear_object (&self->selection);
   g_clear_object (&self->settings);
@@ -843,6 +934,7 @@ tsr_window_class_init (TsrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, create_button);
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, details_view);
+  gtk_widget_class_bind_template_child (widget_class, TsrWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, torrent_menu);
 
 }

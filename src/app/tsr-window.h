@@ -39,5 +39,7 @@ gboolean   tsr_window_save_png   (TsrWindow      *self,
 /* Opens the creation dialog, with @path (nullable) dropped on it. */
 GtkWidget *tsr_window_open_create_dialog (TsrWindow  *self,
                                           const char *path);
+/* The status line under the list: rates, peers, the DHT, the port. */
+char      *tsr_window_format_status (TsrLibrary *library);
 
 G_END_DECLS

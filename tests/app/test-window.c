@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
 
 #include "tsr-test-util.h"
 #include "tsr-window.h"
@@ -84,6 +85,33 @@ test_drop (void)
   tsr_test_remove_tree (dir);
 }
 
+/* The status line: rates, peers, the DHT (off in tests) and the port,
+ * which it shows once the session listens (port mapping off: no router
+ * is asked from a test). */
+static void
+test_status (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tsr-window-XXXXXX", NULL);
+  g_autoptr(TsrLibrary) library = tsr_library_new (dir);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = tsr_window_format_status (library);
+  g_autofree char *after = NULL;
+  g_autofree char *port = NULL;
+
+  g_assert_true (g_str_has_prefix (before, "↓ "));
+  g_assert_nonnull (strstr (before, "0 peers"));
+  g_assert_nonnull (strstr (before, "DHT off"));
+  g_assert_nonnull (strstr (before, "Not listening"));
+  g_assert_true (tsr_library_listen (library, 0, &error));
+  g_assert_no_error (error);
+  after = tsr_window_format_status (library);
+  port = g_strdup_printf ("Port %u", tsr_session_get_port (tsr_library_get_session (library)));
+  g_assert_true (g_str_has_suffix (after, port));
+  g_assert_null (strstr (after, "Not listening"));
+  tsr_library_shutdown (library);
+  tsr_test_remove_tree (dir);
+}
+
 /* From the app's compiled resources (tessera-resources.c): the window's
  * template. Referenced here so that the linker keeps it. */
 GResource *tsr_get_resource (void);
@@ -96,5 +124,6 @@ main (int    argc,
   adw_init ();
   g_resources_register (tsr_get_resource ());
   g_test_add_func ("/window/drop", test_drop);
+  g_test_add_func ("/window/status", test_status);
   return g_test_run ();
 }
