@@ -22,6 +22,7 @@
 #include "tsr-dht.h"
 #include "tsr-magnet.h"
 #include "tsr-port-map.h"
+#include "tsr-portal.h"
 #include "tsr-session.h"
 #include "tsr-window.h"
 
@@ -743,6 +744,28 @@ add_list_shortcuts (TsrWindow *self)
 /* ------------------------------------------------------------------ */
 /* Window                                                              */
 
+/* The Background portal's answer. "No" (the user turned background
+ * running off for Tessera) means quit, as an app without the preference
+ * would; no portal at all (a desktop without one) means go on. */
+static void
+on_background_answer (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GApplication) app = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (tsr_portal_request_background_finish (G_DBUS_CONNECTION (source), result, &error))
+    return;
+  if (error != NULL)
+    {
+      g_debug ("No Background portal: %s", error->message);
+      return;
+    }
+  g_message ("Running in the background was refused: quitting");
+  g_application_quit (app);
+}
+
 static gboolean
 tsr_window_close_request (GtkWindow *window)
 {
@@ -759,7 +782,15 @@ tsr_window_close_request (GtkWindow *window)
    * (or a torrent file) shows this window. */
   if (g_settings_get_boolean (self->settings, "run-in-background"))
     {
+      GApplication *app = G_APPLICATION (gtk_window_get_application (window));
+      GDBusConnection *bus = app != NULL ? g_application_get_dbus_connection (app) : NULL;
+
       gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
+      /* The desktop lists us among the apps running in the background,
+       * and inside Flatpak this is what lets us go on. */
+      if (bus != NULL)
+        tsr_portal_request_background_async (bus, _("Tessera goes on downloading and seeding with its window "
+                                                    "closed"), NULL, on_background_answer, g_object_ref (app));
       return TRUE;
     }
   return GTK_WINDOW_CLASS (tsr_window_parent_class)->close_request (window);
