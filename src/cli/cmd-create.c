@@ -260,7 +260,6 @@ run_create (CreateOptions *o)
           g_autofree char *hash_v2 = tsr_metainfo_dup_info_hash_v2_hex (info);
           g_autofree char *size = tsr_format_size (info->total_length, FALSE);
           g_autofree char *piece = tsr_format_size (info->piece_length, FALSE);
-
           const char *const labels[] = { _("Info hash:"), _("Info hash v2:"), NULL };
           int width = tsr_cli_widest (labels);
 
