@@ -17,25 +17,7 @@
 const char *
 tsr_format_state (int state)
 {
-  switch (state)
-    {
-    case TSR_TORRENT_STOPPED:
-      return _("Stopped");
-    case TSR_TORRENT_CHECKING:
-      return _("Checking");
-    case TSR_TORRENT_DOWNLOADING:
-      return _("Downloading");
-    case TSR_TORRENT_SEEDING:
-      return _("Seeding");
-    case TSR_TORRENT_ERROR:
-      return _("Error");
-    case TSR_TORRENT_QUEUED:
-      return _("Queued");
-    case TSR_TORRENT_FETCHING:
-      return _("Fetching metadata");
-    default:
-      return _("Unknown");
-    }
+  return tsr_torrent_describe_state ((TsrTorrentState) state);
 }
 
 char *

@@ -522,6 +522,9 @@ tsr_application_class_init (TsrApplicationClass *klass)
 static void
 tsr_application_init (TsrApplication *self)
 {
+  /* TRANSLATORS: what tessera takes after its options, in "Usage: tessera
+   * [OPTION…] [FILE.torrent|MAGNET…]" of --help */
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[FILE.torrent|MAGNET…]"));
 }
 
 TsrApplication *

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "tsr-app-util.h"
 #include "tsr-create-dialog.h"
@@ -205,9 +206,11 @@ update_summary (TsrCreateDialog *self)
   g_autofree char *name = NULL;
   g_autofree char *automatic = NULL;
   g_autofree char *automatic_size = NULL;
+  g_autofree char *files = NULL;
   g_autofree char *pieces = NULL;
   guint64 total;
   guint64 length;
+  guint64 n_pieces;
   guint n;
 
   if (self->creator == NULL)
@@ -218,12 +221,15 @@ update_summary (TsrCreateDialog *self)
   size = g_format_size (total);
   piece = g_format_size_full (length, G_FORMAT_SIZE_IEC_UNITS);
   name = g_path_get_basename (self->path);
-  pieces = g_strdup_printf ("%" G_GUINT64_FORMAT, (total + length - 1) / MAX (length, 1));
+  n_pieces = (total + length - 1) / MAX (length, 1);
+  files = g_strdup_printf (g_dngettext (NULL, "%u file", "%u files", n), n);
+  /* TRANSLATORS: a piece count and a piece size, as in "Album — 1.2 GB in
+   * 12 files, 1145 pieces of 1.0 MiB" */
+  pieces = g_strdup_printf (g_dngettext (NULL, "%" PRIu64 " piece of %s", "%" PRIu64 " pieces of %s",
+                                         (gulong) n_pieces), n_pieces, piece);
   g_free (self->summary);
-  /* TRANSLATORS: name — size in N files, P pieces of S */
-  self->summary = g_strdup_printf (g_dngettext (NULL, "%s — %s in %u file, %s pieces of %s",
-                                                "%s — %s in %u files, %s pieces of %s", n),
-                                   name, size, n, pieces, piece);
+  /* TRANSLATORS: name — size in "12 files", "1145 pieces of 1.0 MiB" */
+  self->summary = g_strdup_printf (C_("create summary", "%s — %s in %s, %s"), name, size, files, pieces);
   gtk_label_set_text (GTK_LABEL (self->summary_label), self->summary);
   automatic_size = g_format_size_full (tsr_creator_choose_piece_length (total), G_FORMAT_SIZE_IEC_UNITS);
   automatic = g_strdup_printf (_("Automatic (%s)"), automatic_size);

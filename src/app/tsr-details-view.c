@@ -194,6 +194,21 @@ fill_state (TsrDetailsView *self,
   g_autofree char *up_rate = tsr_format_rate (tsr_torrent_get_up_rate (torrent));
   g_autofree char *downloaded = g_format_size (tsr_torrent_get_downloaded (torrent));
   g_autofree char *uploaded = g_format_size (tsr_torrent_get_uploaded (torrent));
+  guint n_peers = tsr_torrent_get_n_peers (torrent);
+  guint n_seeds = tsr_torrent_get_n_seeds (torrent);
+  guint n_dialed = tsr_torrent_get_n_dialed (torrent);
+  guint n_accepted = tsr_torrent_get_n_accepted (torrent);
+  /* TRANSLATORS: peers connected to a torrent, in "5 connected, 2 seeds" */
+  g_autofree char *connected_text = g_strdup_printf (g_dngettext (NULL, "%u connected", "%u connected", n_peers),
+                                                     n_peers);
+  /* TRANSLATORS: of the connected peers, the seeds, in "5 connected, 2 seeds" */
+  g_autofree char *seeds_text = g_strdup_printf (g_dngettext (NULL, "%u seed", "%u seeds", n_seeds), n_seeds);
+  /* TRANSLATORS: connected peers that we dialled, in "5 dialled, 3 accepted" */
+  g_autofree char *dialed_text = g_strdup_printf (g_dngettext (NULL, "%u dialled", "%u dialled", n_dialed),
+                                                  n_dialed);
+  /* TRANSLATORS: connected peers that dialled us, in "5 dialled, 3 accepted" */
+  g_autofree char *accepted_text = g_strdup_printf (g_dngettext (NULL, "%u accepted", "%u accepted", n_accepted),
+                                                    n_accepted);
   guint interested = 0;
   guint i;
 
@@ -216,11 +231,12 @@ fill_state (TsrDetailsView *self,
   set_value_take (self, "rates", g_strdup_printf (_("%s down, %s up"), down_rate, up_rate));
   set_value_take (self, "totals", g_strdup_printf (_("%s down, %s up"), downloaded, uploaded));
   set_value_take (self, "ratio", g_strdup_printf ("%.3f", tsr_torrent_get_ratio (torrent)));
-  set_value_take (self, "peers", g_strdup_printf (_("%u connected, %u seeds"), tsr_torrent_get_n_peers (torrent),
-                                                  tsr_torrent_get_n_seeds (torrent)));
-  set_value_take (self, "directions", g_strdup_printf (_("%u dialled, %u accepted"),
-                                                       tsr_torrent_get_n_dialed (torrent),
-                                                       tsr_torrent_get_n_accepted (torrent)));
+  /* TRANSLATORS: "5 connected, 2 seeds": connected peers, and of them
+   * the seeds */
+  set_value_take (self, "peers", g_strdup_printf (C_("peer counts", "%s, %s"), connected_text, seeds_text));
+  /* TRANSLATORS: "5 dialled, 3 accepted": connected peers that we
+   * dialled, and those that dialled us */
+  set_value_take (self, "directions", g_strdup_printf (C_("peer counts", "%s, %s"), dialed_text, accepted_text));
   set_value_take (self, "interested", g_strdup_printf ("%u", interested));
   set_value_take (self, "known", g_strdup_printf ("%u", tsr_torrent_get_n_known_addresses (torrent)));
   set_value_take (self, "tracker", tracker_summary (self));

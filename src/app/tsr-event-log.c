@@ -212,6 +212,68 @@ tsr_event_log_get_n_lines (TsrEventLog *self,
 /* ------------------------------------------------------------------ */
 /* The engine's signals, worded                                        */
 
+/* A line of the torrent's log for each state it enters: whole sentences,
+ * so that each language words them its own way. */
+static const char *
+state_sentence (TsrTorrentState state)
+{
+  switch (state)
+    {
+    case TSR_TORRENT_STOPPED:
+      /* TRANSLATORS: a line of a torrent's log: it entered this state */
+      return C_("torrent log", "Stopped");
+    case TSR_TORRENT_CHECKING:
+      /* TRANSLATORS: a line of a torrent's log: it entered this state */
+      return _("Checking the data");
+    case TSR_TORRENT_DOWNLOADING:
+      /* TRANSLATORS: a line of a torrent's log: it entered this state */
+      return _("Downloading now");
+    case TSR_TORRENT_SEEDING:
+      /* TRANSLATORS: a line of a torrent's log: it entered this state */
+      return _("Seeding now");
+    case TSR_TORRENT_ERROR:
+      /* TRANSLATORS: a line of a torrent's log: it entered this state */
+      return _("Stopped by an error");
+    case TSR_TORRENT_QUEUED:
+      /* TRANSLATORS: a line of a torrent's log: it entered this state */
+      return _("Waiting in the queue");
+    case TSR_TORRENT_FETCHING:
+      /* TRANSLATORS: a line of a torrent's log: it entered this state */
+      return _("Fetching the metadata from peers");
+    default:
+      return tsr_format_state (state);
+    }
+}
+
+/* What a "peer-state" change means, after the peer's address. */
+static const char *
+peer_change_text (const char *change)
+{
+  static const struct
+  {
+    const char *change;
+    const char *text;
+  } texts[] = {
+    /* TRANSLATORS: the peer log says "ADDRESS: TEXT" when a peer's state
+     * changes. Choking is BitTorrent's word for refusing to send data. */
+    { "choked-us", N_("chokes us: sends us nothing for now") },
+    { "unchoked-us", N_("unchoked us: we may ask it for data") },
+    { "interested-in-us", N_("wants pieces we have") },
+    { "not-interested-in-us", N_("wants no pieces we have") },
+    { "we-choke", N_("choked by us: we send it nothing for now") },
+    { "we-unchoke", N_("unchoked by us: it may ask us for data") },
+    { "we-are-interested", N_("has pieces we want") },
+    { "we-are-not-interested", N_("has no pieces we want") },
+    { "snubbed-us", N_("snubbed us: no data for a minute although it unchoked us") },
+  };
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (texts); i++)
+    if (g_str_equal (change, texts[i].change))
+      return _(texts[i].text);
+  return change;
+}
+
 static void
 on_state_changed (TsrTorrent  *torrent,
                   TsrEventLog *self)
@@ -221,7 +283,7 @@ on_state_changed (TsrTorrent  *torrent,
   if (state == TSR_TORRENT_ERROR)
     add_printf (self, TSR_LOG_ERRORS, "%s", tsr_torrent_get_error (torrent) != NULL ? tsr_torrent_get_error (torrent)
                                                                                      : tsr_format_state (state));
-  add_printf (self, TSR_LOG_TORRENT, _("Now %s"), tsr_format_state (state));
+  tsr_event_log_add (self, TSR_LOG_TORRENT, state_sentence (state));
 }
 
 static void
@@ -309,7 +371,7 @@ on_limit_reached (TsrTorrent  *torrent,
                   const char  *what,
                   TsrEventLog *self)
 {
-  add_printf (self, TSR_LOG_TORRENT, _("Stopped: %s"), what);
+  tsr_event_log_add (self, TSR_LOG_TORRENT, tsr_torrent_describe_limit (what));
 }
 
 static void
@@ -348,7 +410,9 @@ on_peer_state (TsrTorrent  *torrent,
                const char  *change,
                TsrEventLog *self)
 {
-  add_printf (self, TSR_LOG_PEERS, "%s: %s", address, change);
+  /* TRANSLATORS: a line of the peer log: a peer's address, then what
+   * changed ("has pieces we want") */
+  add_printf (self, TSR_LOG_PEERS, C_("peer log", "%s: %s"), address, peer_change_text (change));
 }
 
 TsrEventLog *

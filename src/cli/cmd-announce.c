@@ -136,9 +136,32 @@ parse_event (const char       *text,
   return FALSE;
 }
 
+/* "Label:   value", the label padded to @width columns. */
+static void G_GNUC_PRINTF (3, 4)
+print_field (const char *label,
+             int         width,
+             const char *format,
+             ...)
+{
+  g_autofree char *value = NULL;
+  va_list args;
+
+  va_start (args, format);
+  value = g_strdup_vprintf (format, args);
+  va_end (args);
+  tsr_cli_print_padded (label, width);
+  printf (" %s\n", value);
+}
+
 static void
 print_result (Announce *run)
 {
+  const char *const labels[] = {
+    /* TRANSLATORS: the labels of an announce's or a scrape's result; they
+     * are padded at run time to the longest of them, so do not pad them */
+    _("Tracker:"), _("Seeders:"), _("Leechers:"), _("Completed:"), _("Interval:"), _("Peers:"), NULL
+  };
+  int width = tsr_cli_widest (labels);
   guint i;
 
   if (run->json)
@@ -186,16 +209,17 @@ print_result (Announce *run)
     tsr_cli_error ("%s", (const char *) g_ptr_array_index (run->errors, i));
   if (!run->answered)
     return;
-  printf (_("Tracker:   %s\n"), run->url);
-  printf (_("Seeders:   %" PRId64 "\n"), run->seeders);
-  printf (_("Leechers:  %" PRId64 "\n"), run->leechers);
+  print_field (_("Tracker:"), width, "%s", run->url);
+  print_field (_("Seeders:"), width, "%" PRId64, run->seeders);
+  print_field (_("Leechers:"), width, "%" PRId64, run->leechers);
   if (run->scrape)
     {
-      printf (_("Completed: %" PRId64 "\n"), run->downloaded);
+      print_field (_("Completed:"), width, "%" PRId64, run->downloaded);
       return;
     }
-  printf (_("Interval:  %" PRId64 " s\n"), run->interval);
-  printf (g_dngettext (GETTEXT_PACKAGE, "Peers:     %u\n", "Peers:     %u\n", run->peers->len), run->peers->len);
+  /* TRANSLATORS: the announce interval, in seconds */
+  print_field (_("Interval:"), width, _("%" PRId64 " s"), run->interval);
+  print_field (_("Peers:"), width, "%u", run->peers->len);
   for (i = 0; i < run->peers->len; i++)
     printf ("  %s\n", (const char *) g_ptr_array_index (run->peers, i));
 }

@@ -170,7 +170,7 @@ run_create (CreateOptions *o)
     }
   if (o->threads < 0 || o->threads > 1024)
     {
-      tsr_cli_error (_("--threads must be from 1 to 1024"));
+      tsr_cli_error (_("--threads must be from 0 (automatic: one per core) to 1024"));
       return 1;
     }
   tiers = parse_tiers (o->trackers, o->force, &error);
@@ -260,12 +260,23 @@ run_create (CreateOptions *o)
           g_autofree char *hash_v2 = tsr_metainfo_dup_info_hash_v2_hex (info);
           g_autofree char *size = tsr_format_size (info->total_length, FALSE);
           g_autofree char *piece = tsr_format_size (info->piece_length, FALSE);
+          const char *const labels[] = { _("Info hash:"), _("Info hash v2:"), NULL };
+          int width = tsr_cli_widest (labels);
 
-          fprintf (stderr, _("Wrote %s: %s in %u pieces of %s\n"), output, size, info->piece_count, piece);
+          /* TRANSLATORS: the torrent file written, its size, then its piece
+           * count and piece size */
+          fprintf (stderr, g_dngettext (NULL, "Wrote %s: %s in %u piece of %s\n", "Wrote %s: %s in %u pieces of %s\n",
+                                        info->piece_count), output, size, info->piece_count, piece);
           if (hash != NULL)
-            printf ("%s %s\n", _("Info hash:"), hash);
+            {
+              tsr_cli_print_padded (_("Info hash:"), width);
+              printf (" %s\n", hash);
+            }
           if (hash_v2 != NULL)
-            printf ("%s %s\n", _("Info hash v2:"), hash_v2);
+            {
+              tsr_cli_print_padded (_("Info hash v2:"), width);
+              printf (" %s\n", hash_v2);
+            }
         }
       if (o->magnet)
         {
@@ -294,7 +305,7 @@ tsr_cli_create (int    argc,
     { "no-date", 0, 0, G_OPTION_ARG_NONE, &o.no_date, N_("Leave out the creation date"), NULL },
     { "no-creator", 0, 0, G_OPTION_ARG_NONE, &o.no_creator, N_("Leave out “created by”"), NULL },
     { "exclude", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.exclude, N_("Leave out files matching GLOB"), N_("GLOB") },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &o.threads, N_("Hash on N threads (default: one per core)"), N_("N") },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &o.threads, N_("Hash on N threads (default 0: one per core)"), N_("N") },
     { "v1", 0, 0, G_OPTION_ARG_NONE, &o.v1, N_("Make a v1 torrent (the default)"), NULL },
     { "v2", 0, 0, G_OPTION_ARG_NONE, &o.v2, N_("Make a v2 torrent (BEP 52)"), NULL },
     { "hybrid", 0, 0, G_OPTION_ARG_NONE, &o.hybrid, N_("Make a hybrid v1 and v2 torrent"), NULL },

@@ -128,6 +128,11 @@ tsr_cli_dht (int    argc,
       tsr_cli_error (_("dht takes only options; --port and --announce are 0 to 65535"));
       return 1;
     }
+  if (announce != 0 && lookup == NULL)
+    {
+      tsr_cli_error (_("--announce needs --lookup: the port is announced for the hash looked up"));
+      return 1;
+    }
   if (lookup != NULL && (strlen (lookup) != 40 || !tsr_hex_decode (lookup, 40, run.target, 20)))
     {
       tsr_cli_error (_("--lookup: “%s” is not 40 hex digits"), lookup);
@@ -203,7 +208,13 @@ tsr_cli_dht (int    argc,
         }
       else
         {
-          printf (_("%u nodes answered; %u peers\n"), run.answered, run.peers->len);
+          g_autofree char *nodes = g_strdup_printf (g_dngettext (NULL, "%u node answered", "%u nodes answered",
+                                                                 run.answered), run.answered);
+          g_autofree char *peers = g_strdup_printf (g_dngettext (NULL, "%u peer", "%u peers", run.peers->len),
+                                                    run.peers->len);
+
+          /* TRANSLATORS: the result of a DHT lookup: "8 nodes answered; 3 peers" */
+          printf (C_("dht lookup", "%s; %s\n"), nodes, peers);
           for (i = 0; i < run.peers->len; i++)
             printf ("%s\n", (const char *) g_ptr_array_index (run.peers, i));
         }

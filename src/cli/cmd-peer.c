@@ -219,7 +219,6 @@ static void
 on_state_changed (TsrTorrent *torrent,
                   PeerRun    *run)
 {
-  static const char *const names[] = { "stopped", "checking", "downloading", "seeding", "error", "queued", "fetching" };
   TsrTorrentState state = tsr_torrent_get_state (torrent);
   JsonNode *node = json_node_new (JSON_NODE_VALUE);
   g_autofree char *text = NULL;
@@ -233,8 +232,9 @@ on_state_changed (TsrTorrent *torrent,
       g_main_loop_quit (run->loop);
       return;
     }
-  text = g_strdup_printf (_("%s: %s"), torrent_name (torrent), names[state]);
-  json_node_set_string (node, names[state]);
+  /* TRANSLATORS: a torrent's name, then its new state ("Downloading") */
+  text = g_strdup_printf (C_("torrent state", "%s: %s"), torrent_name (torrent), tsr_torrent_describe_state (state));
+  json_node_set_string (node, tsr_torrent_state_to_string (state));
   emit_event (run, torrent, "state", text, "state", node, NULL);
 }
 
@@ -332,8 +332,11 @@ on_checked (TsrTorrent *torrent,
             PeerRun    *run)
 {
   JsonNode *node = json_node_new (JSON_NODE_VALUE);
-  g_autofree char *text = g_strdup_printf (from_resume ? _("%u pieces already here (resume data)")
-                                                       : _("%u pieces already here (checked)"), pieces);
+  g_autofree char *text = g_strdup_printf (from_resume ? g_dngettext (NULL, "%u piece already here (resume data)",
+                                                                     "%u pieces already here (resume data)", pieces)
+                                                       : g_dngettext (NULL, "%u piece already here (checked)",
+                                                                      "%u pieces already here (checked)", pieces),
+                                          pieces);
 
   json_node_set_int (node, pieces);
   emit_event (run, torrent, from_resume ? "resumed" : "checked", text, "pieces", node, NULL);
@@ -361,8 +364,10 @@ on_limit_reached (TsrTorrent *torrent,
                   PeerRun    *run)
 {
   JsonNode *node = json_node_new (JSON_NODE_VALUE);
-  g_autofree char *text = g_strdup_printf (_("%s: stopped, the %s limit is reached"),
-                                           torrent_name (torrent), limit);
+  /* TRANSLATORS: a torrent's name, then why it stopped ("Stopped after
+   * uploading the set total") */
+  g_autofree char *text = g_strdup_printf (C_("torrent stopped", "%s: %s"), torrent_name (torrent),
+                                           tsr_torrent_describe_limit (limit));
 
   json_node_set_string (node, limit);
   emit_event (run, torrent, "limit-reached", text, "limit", node, NULL);
@@ -648,7 +653,7 @@ tsr_cli_peer (int    argc,
     return 1;
   if (inputs == NULL || inputs[0] == NULL)
     {
-      tsr_cli_error (_("peer needs at least one torrent file"));
+      tsr_cli_error (_("peer needs at least one torrent file or magnet link"));
       return 1;
     }
   if (!parse_size_option ("--up-rate", up_rate, &up_rate_bytes) ||

@@ -247,20 +247,20 @@ static void
 print_padded (const char *text,
               int         width)
 {
-  glong chars = g_utf8_strlen (text, -1);
-
-  printf ("%*s%s", (int) MAX (0, width - chars), "", text);
+  printf ("%*s%s", MAX (0, width - tsr_cli_text_width (text)), "", text);
 }
 
+/* "Label:   value", the label padded to @width columns (the widest label
+ * of the group, measured at run time: translations differ in length). */
 static void
 print_field (const char *label,
-             const char *value)
+             const char *value,
+             int         width)
 {
-  /* Labels are aligned by display width, not bytes: translations differ. */
-  glong width = g_utf8_strlen (label, -1);
   g_autofree char *shown = escape_text (value);
 
-  printf ("%s%*s %s\n", label, (int) MAX (1, 16 - width), "", shown);
+  tsr_cli_print_padded (label, width);
+  printf (" %s\n", shown);
 }
 
 static char *
@@ -274,16 +274,22 @@ format_date (gint64 seconds)
 }
 
 static void
-print_trackers (GPtrArray *tiers)
+print_trackers (GPtrArray *tiers,
+                int        width)
 {
+  g_autofree char *last = NULL;
+  int tier_width;
   guint i, j;
 
   if (tiers->len == 0)
     {
-      print_field (_("Trackers:"), _("none"));
+      print_field (_("Trackers:"), _("none"), width);
       return;
     }
   printf ("\n%s\n", _("Trackers:"));
+  /* The last tier's label is the widest: numbers only grow. */
+  last = g_strdup_printf (_("Tier %u"), tiers->len);
+  tier_width = tsr_cli_text_width (last);
   for (i = 0; i < tiers->len; i++)
     {
       GPtrArray *tier = g_ptr_array_index (tiers, i);
@@ -293,7 +299,9 @@ print_trackers (GPtrArray *tiers)
         {
           g_autofree char *url = escape_text (g_ptr_array_index (tier, j));
 
-          printf ("  %-8s %s\n", j == 0 ? label : "", url);
+          printf ("  ");
+          tsr_cli_print_padded (j == 0 ? label : "", tier_width);
+          printf (" %s\n", url);
         }
     }
 }
@@ -324,38 +332,46 @@ show_metainfo_text (const TsrMetainfo *info)
   g_autofree char *piece_size = tsr_format_size (info->piece_length, FALSE);
   g_autofree char *pieces = NULL;
   g_autofree char *magnet = tsr_metainfo_dup_magnet_uri (info);
+  const char *const labels[] = {
+    /* TRANSLATORS: the labels of show's fields; they are padded at run
+     * time to the longest of them, so do not pad them */
+    _("Name:"), _("Saved as:"), _("Info hash:"), _("Info hash v2:"), _("Format:"), _("Size:"), _("Pieces:"),
+    _("Private:"), _("Created by:"), _("Created on:"), _("Comment:"), _("Source:"), _("Magnet:"), _("Trackers:"),
+    NULL
+  };
+  int width = tsr_cli_widest (labels);
   guint n_files = 0;
   guint i;
 
-  print_field (_("Name:"), info->display_name);
+  print_field (_("Name:"), info->display_name, width);
   if (g_strcmp0 (info->name, info->display_name) != 0)
-    print_field (_("Saved as:"), info->name);
+    print_field (_("Saved as:"), info->name, width);
   if (hash != NULL)
-    print_field (_("Info hash:"), hash);
+    print_field (_("Info hash:"), hash, width);
   if (hash_v2 != NULL)
-    print_field (_("Info hash v2:"), hash_v2);
+    print_field (_("Info hash v2:"), hash_v2, width);
   print_field (_("Format:"), info->has_v1 && info->has_v2 ? _("hybrid (v1 and v2)")
-                              : info->has_v2 ? _("v2") : _("v1"));
-  print_field (_("Size:"), size);
+                              : info->has_v2 ? _("v2") : _("v1"), width);
+  print_field (_("Size:"), size, width);
   /* TRANSLATORS: piece count and piece size, e.g. "1024 × 1.0 MiB" */
   pieces = g_strdup_printf (_("%u × %s"), info->piece_count, piece_size);
-  print_field (_("Pieces:"), pieces);
-  print_field (_("Private:"), info->is_private ? _("yes") : _("no"));
+  print_field (_("Pieces:"), pieces, width);
+  print_field (_("Private:"), info->is_private ? _("yes") : _("no"), width);
   if (info->created_by != NULL)
-    print_field (_("Created by:"), info->created_by);
+    print_field (_("Created by:"), info->created_by, width);
   if (info->creation_date >= 0)
     {
       g_autofree char *date = format_date (info->creation_date);
 
-      print_field (_("Created on:"), date);
+      print_field (_("Created on:"), date, width);
     }
   if (info->comment != NULL)
-    print_field (_("Comment:"), info->comment);
+    print_field (_("Comment:"), info->comment, width);
   if (info->source != NULL)
-    print_field (_("Source:"), info->source);
-  print_field (_("Magnet:"), magnet);
+    print_field (_("Source:"), info->source, width);
+  print_field (_("Magnet:"), magnet, width);
 
-  print_trackers (info->trackers);
+  print_trackers (info->trackers, width);
   print_list (_("Web seeds:"), info->web_seeds);
   print_list (_("HTTP seeds:"), info->http_seeds);
 
@@ -363,7 +379,8 @@ show_metainfo_text (const TsrMetainfo *info)
     if (!(info->files[i].attr & TSR_FILE_ATTR_PAD))
       n_files++;
   printf ("\n");
-  printf (g_dngettext (GETTEXT_PACKAGE, "%u file:\n", "%u files:\n", n_files), n_files);
+  printf (g_dngettext (GETTEXT_PACKAGE, "%u file:\n",
+                       "%u files:\n", n_files), n_files);
   for (i = 0; i < info->n_files; i++)
     {
       const TsrFile *file = &info->files[i];
@@ -389,19 +406,21 @@ static void
 show_magnet_text (const TsrMagnet *magnet)
 {
   g_autofree char *uri = tsr_magnet_to_string (magnet);
+  const char *const labels[] = { _("Name:"), _("Info hash:"), _("Info hash v2:"), _("Magnet:"), NULL };
+  int width = tsr_cli_widest (labels);
 
-  print_field (_("Name:"), magnet->display_name != NULL ? magnet->display_name : _("(unknown)"));
+  print_field (_("Name:"), magnet->display_name != NULL ? magnet->display_name : _("(unknown)"), width);
   if (magnet->has_v1)
     {
       g_autofree char *hash = tsr_hex_encode (magnet->info_hash_v1, 20);
-      print_field (_("Info hash:"), hash);
+      print_field (_("Info hash:"), hash, width);
     }
   if (magnet->has_v2)
     {
       g_autofree char *hash = tsr_hex_encode (magnet->info_hash_v2, 32);
-      print_field (_("Info hash v2:"), hash);
+      print_field (_("Info hash v2:"), hash, width);
     }
-  print_field (_("Magnet:"), uri);
+  print_field (_("Magnet:"), uri, width);
   print_list (_("Trackers:"), magnet->trackers);
   print_list (_("Web seeds:"), magnet->web_seeds);
   print_list (_("Peers:"), magnet->peers);

@@ -207,6 +207,7 @@ tsr_cli_tracker (int    argc,
       tsr_cli_error ("%s", error->message);
       return 1;
     }
-  print_event (&run, "stopped", _("Stopped"), NULL, 0);
+  /* TRANSLATORS: the tracker shut down */
+  print_event (&run, "stopped", C_("tracker", "Stopped"), NULL, 0);
   return 0;
 }

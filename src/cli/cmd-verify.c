@@ -35,6 +35,8 @@ file_check_label (TsrFileCheck check)
 {
   switch (check)
     {
+    /* TRANSLATORS: a file's state after verify, in a column before its
+     * name; the column is as wide as the longest of the three */
     case TSR_FILE_CHECK_COMPLETE: return _("complete");
     case TSR_FILE_CHECK_INCOMPLETE: return _("incomplete");
     case TSR_FILE_CHECK_MISSING: return _("missing");
@@ -103,11 +105,24 @@ print_text (const TsrMetainfo     *info,
             const TsrVerifyReport *report,
             gboolean               ok)
 {
+  const char *const labels[] = {
+    file_check_label (TSR_FILE_CHECK_COMPLETE), file_check_label (TSR_FILE_CHECK_INCOMPLETE),
+    file_check_label (TSR_FILE_CHECK_MISSING), NULL
+  };
+  int width = tsr_cli_widest (labels);
+  g_autofree char *checked = g_strdup_printf (g_dngettext (NULL, "%u piece checked", "%u pieces checked",
+                                                           report->n_pieces), report->n_pieces);
+  /* TRANSLATORS: counts of pieces, in "100 pieces checked: 97 good,
+   * 2 bad, 1 missing" */
+  g_autofree char *good = g_strdup_printf (g_dngettext (NULL, "%u good", "%u good", report->good), report->good);
+  g_autofree char *bad = g_strdup_printf (g_dngettext (NULL, "%u bad", "%u bad", report->bad), report->bad);
+  g_autofree char *missing = g_strdup_printf (g_dngettext (NULL, "%u missing", "%u missing", report->missing),
+                                              report->missing);
   guint i;
   guint shown = 0;
 
-  printf (_("%u pieces checked: %u good, %u bad, %u missing\n"),
-          report->n_pieces, report->good, report->bad, report->missing);
+  /* TRANSLATORS: "100 pieces checked: 97 good, 2 bad, 1 missing" */
+  printf (C_("verify", "%s: %s, %s, %s\n"), checked, good, bad, missing);
   for (i = 0; i < report->n_pieces && shown < 20; i++)
     if (report->pieces[i] == TSR_PIECE_CHECK_BAD)
       {
@@ -115,13 +130,16 @@ print_text (const TsrMetainfo     *info,
         shown++;
       }
   if (report->bad > shown)
-    printf (_("  … and %u more bad pieces\n"), report->bad - shown);
+    printf (g_dngettext (NULL, "  … and %u more bad piece\n", "  … and %u more bad pieces\n", report->bad - shown),
+            report->bad - shown);
   printf ("\n");
   for (i = 0; i < info->n_files; i++)
     {
       if (info->files[i].attr & TSR_FILE_ATTR_PAD)
         continue;
-      printf ("  %-10s  %s\n", file_check_label (report->files[i]), info->files[i].path);
+      printf ("  ");
+      tsr_cli_print_padded (file_check_label (report->files[i]), width);
+      printf ("  %s\n", info->files[i].path);
     }
   printf ("\n%s\n", ok ? _("All data is present and correct.") : _("The data is not complete and correct."));
 }
@@ -138,7 +156,7 @@ tsr_cli_verify (int    argc,
   const GOptionEntry entries[] = {
     { "dir", 'd', 0, G_OPTION_ARG_FILENAME, &folder, N_("Folder holding the data (default: the current folder)"), N_("DIR") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Hash on N threads (default: one per core)"), N_("N") },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Hash on N threads (default 0: one per core)"), N_("N") },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Print nothing; only the exit status tells"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, NULL, N_("FILE.torrent") },
     { NULL }
@@ -165,7 +183,7 @@ tsr_cli_verify (int    argc,
     }
   if (threads < 0 || threads > 1024)
     {
-      tsr_cli_error (_("--threads must be from 1 to 1024"));
+      tsr_cli_error (_("--threads must be from 0 (automatic: one per core) to 1024"));
       return 1;
     }
   if (folder == NULL)

@@ -67,6 +67,40 @@ tsr_cli_parse_options (GOptionContext  *context,
   return TRUE;
 }
 
+int
+tsr_cli_text_width (const char *text)
+{
+  const char *p;
+  int width = 0;
+
+  for (p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iszerowidth (c))
+        continue;
+      width += g_unichar_iswide (c) ? 2 : 1;
+    }
+  return width;
+}
+
+int
+tsr_cli_widest (const char * const *texts)
+{
+  int widest = 0;
+
+  for (; *texts != NULL; texts++)
+    widest = MAX (widest, tsr_cli_text_width (*texts));
+  return widest;
+}
+
+void
+tsr_cli_print_padded (const char *text,
+                      int         width)
+{
+  printf ("%s%*s", text, MAX (0, width - tsr_cli_text_width (text)), "");
+}
+
 void
 tsr_cli_print_json (JsonBuilder *builder)
 {

@@ -40,6 +40,17 @@ gboolean tsr_cli_parse_options (GOptionContext  *context,
                                 int             *argc,
                                 char          ***argv);
 
+/* Columns of text on a terminal: translated labels differ in length and
+ * carry multi-byte characters, so printf's byte padding ("%-10s")
+ * misaligns them. The width of @text in terminal columns (a wide
+ * character counts two, a combining mark none); the widest of the
+ * NULL-terminated @texts; and @text printed, then padded with spaces to
+ * @width columns. */
+int      tsr_cli_text_width   (const char         *text);
+int      tsr_cli_widest       (const char * const *texts);
+void     tsr_cli_print_padded (const char         *text,
+                               int                 width);
+
 /* Prints the builder's object, pretty, and a newline on stdout. */
 void     tsr_cli_print_json   (JsonBuilder *builder);
 

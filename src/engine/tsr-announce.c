@@ -148,7 +148,9 @@ tsr_peers_parse_compact (const guint8  *data,
   if (length % size != 0)
     {
       g_set_error (error, TSR_ANNOUNCE_ERROR, TSR_ANNOUNCE_ERROR_BAD_PEERS,
-                   _("The tracker sent %zu bytes of IPv%u peers, not a multiple of %zu"), length, family, size);
+                   g_dngettext (GETTEXT_PACKAGE, "The tracker sent %zu byte of IPv%u peers, not a multiple of %zu",
+                                "The tracker sent %zu bytes of IPv%u peers, not a multiple of %zu", (gulong) length),
+                   length, family, size);
       return FALSE;
     }
   for (i = 0; i < length; i += size)
@@ -254,9 +256,13 @@ tsr_announce_reply_parse (GBytes  *body,
   root = tsr_bencode_decode_bytes (body, TSR_BENCODE_DECODE_ALLOW_TRAILING, &local);
   if (root == NULL || tsr_bencode_get_node_type (root) != TSR_BENCODE_DICT)
     {
-      g_set_error (error, TSR_ANNOUNCE_ERROR, TSR_ANNOUNCE_ERROR_MALFORMED,
-                   _("The tracker's reply is not a bencoded dictionary%s%s"),
-                   local != NULL ? ": " : "", local != NULL ? local->message : "");
+      if (local != NULL)
+        g_set_error (error, TSR_ANNOUNCE_ERROR, TSR_ANNOUNCE_ERROR_MALFORMED,
+                     /* TRANSLATORS: %s says why the reply could not be decoded */
+                     _("The tracker's reply is not a bencoded dictionary: %s"), local->message);
+      else
+        g_set_error_literal (error, TSR_ANNOUNCE_ERROR, TSR_ANNOUNCE_ERROR_MALFORMED,
+                             _("The tracker's reply is not a bencoded dictionary"));
       return NULL;
     }
 
@@ -434,7 +440,9 @@ check_header (const guint8  *data,
   if (length < minimum)
     {
       g_set_error (error, TSR_ANNOUNCE_ERROR, TSR_ANNOUNCE_ERROR_MALFORMED,
-                   _("The tracker sent a UDP reply of %zu bytes, shorter than %zu"), length, minimum);
+                   g_dngettext (GETTEXT_PACKAGE, "The tracker sent a UDP reply of %zu byte, shorter than %zu",
+                                "The tracker sent a UDP reply of %zu bytes, shorter than %zu", (gulong) length),
+                   length, minimum);
       return FALSE;
     }
   if (tsr_read_be32 (data + 4) != transaction_id)

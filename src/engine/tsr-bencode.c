@@ -505,7 +505,8 @@ tsr_bencode_decode (const guint8          *data,
           if (depth >= TSR_BENCODE_MAX_DEPTH)
             {
               fail (error, TSR_BENCODE_ERROR_TOO_DEEP,
-                    _("Value at byte %zu is nested more than %d levels deep"),
+                    g_dngettext (GETTEXT_PACKAGE, "Value at byte %zu is nested more than %d level deep",
+                                 "Value at byte %zu is nested more than %d levels deep", TSR_BENCODE_MAX_DEPTH),
                     start, TSR_BENCODE_MAX_DEPTH);
               goto error;
             }
@@ -583,6 +584,9 @@ tsr_bencode_type_to_string (TsrBencodeType type)
 {
   switch (type)
     {
+    /* TRANSLATORS: the names of bencode's types, inserted in messages
+     * like "Field “length” in file 3 has the type string instead of
+     * integer": translate them as names that need no article */
     case TSR_BENCODE_INTEGER: return _("integer");
     case TSR_BENCODE_STRING: return _("string");
     case TSR_BENCODE_LIST: return _("list");

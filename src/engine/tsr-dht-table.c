@@ -675,7 +675,8 @@ tsr_dht_table_deserialize (const guint8  *data,
   if (length > TSR_DHT_TABLE_MAX_IMAGE)
     {
       g_set_error (error, TSR_DHT_TABLE_ERROR, TSR_DHT_TABLE_ERROR_TOO_LARGE,
-                   _("The DHT routing table image is %zu bytes long, more than %u"),
+                   g_dngettext (GETTEXT_PACKAGE, "The DHT routing table image is %zu byte long, more than %u",
+                                "The DHT routing table image is %zu bytes long, more than %u", (gulong) length),
                    length, TSR_DHT_TABLE_MAX_IMAGE);
       return NULL;
     }
@@ -715,14 +716,18 @@ tsr_dht_table_deserialize (const guint8  *data,
   if (id_length != TSR_DHT_ID_LENGTH)
     {
       g_set_error (error, TSR_DHT_TABLE_ERROR, TSR_DHT_TABLE_ERROR_BAD_LENGTH,
-                   _("The id in the DHT routing table image is %zu bytes long, not %u"),
+                   g_dngettext (GETTEXT_PACKAGE, "The id in the DHT routing table image is %zu byte long, not %u",
+                                "The id in the DHT routing table image is %zu bytes long, not %u", (gulong) id_length),
                    id_length, TSR_DHT_ID_LENGTH);
       return NULL;
     }
   if (nodes_length % size != 0)
     {
       g_set_error (error, TSR_DHT_TABLE_ERROR, TSR_DHT_TABLE_ERROR_BAD_LENGTH,
-                   _("The nodes of the DHT routing table image are %zu bytes long, not a multiple of %zu"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The nodes of the DHT routing table image are %zu byte long, not a multiple of %zu",
+                                "The nodes of the DHT routing table image are %zu bytes long, not a multiple of %zu",
+                                (gulong) nodes_length),
                    nodes_length, size);
       return NULL;
     }

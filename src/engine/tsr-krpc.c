@@ -119,14 +119,21 @@ parse_nodes (const guint8  *data,
   if (length % size != 0)
     {
       g_set_error (error, TSR_KRPC_ERROR, TSR_KRPC_ERROR_BAD_LENGTH,
-                   _("“%s” in the DHT message is %zu bytes long, not a multiple of %zu"),
+                   /* TRANSLATORS: %s is a key of a DHT message, like “nodes”, and
+                    * stays in English */
+                   g_dngettext (GETTEXT_PACKAGE, "“%s” in the DHT message is %zu byte long, not a multiple of %zu",
+                                "“%s” in the DHT message is %zu bytes long, not a multiple of %zu",
+                                (gulong) length),
                    key, length, size);
       return FALSE;
     }
   if (length / size > TSR_KRPC_MAX_NODES)
     {
       g_set_error (error, TSR_KRPC_ERROR, TSR_KRPC_ERROR_TOO_MANY,
-                   _("“%s” in the DHT message holds %zu nodes, more than %u"),
+                   /* TRANSLATORS: %s is a key of a DHT message, like “nodes”, and
+                    * stays in English */
+                   g_dngettext (GETTEXT_PACKAGE, "“%s” in the DHT message holds %zu node, more than %u",
+                                "“%s” in the DHT message holds %zu nodes, more than %u", (gulong) (length / size)),
                    key, length / size, TSR_KRPC_MAX_NODES);
       return FALSE;
     }
@@ -173,14 +180,23 @@ lookup (const TsrBencode  *dict,
     {
       if (!required)
         return TRUE;
+      g_autofree char *path = g_strconcat (prefix, key, NULL);
+
       g_set_error (error, TSR_KRPC_ERROR, TSR_KRPC_ERROR_MISSING_KEY,
-                   _("The DHT message has no “%s%s”"), prefix, key);
+                   /* TRANSLATORS: %s is the path of a key in a DHT message, like
+                    * “a.port”, and stays in English */
+                   _("The DHT message has no “%s”"), path);
       return FALSE;
     }
   if (tsr_bencode_get_node_type (node) != type)
     {
+      g_autofree char *path = g_strconcat (prefix, key, NULL);
+
       g_set_error (error, TSR_KRPC_ERROR, TSR_KRPC_ERROR_WRONG_TYPE,
-                   _("“%s%s” in the DHT message is a %s, not a %s"), prefix, key,
+                   /* TRANSLATORS: the path of a key in a DHT message, like “a.port”
+                    * (stays in English); then two names of bencode types: "integer",
+                    * "string", "list" or "dictionary" */
+                   _("“%s” in the DHT message has the type %s instead of %s"), path,
                    tsr_bencode_type_to_string (tsr_bencode_get_node_type (node)),
                    tsr_bencode_type_to_string (type));
       return FALSE;
@@ -211,9 +227,14 @@ lookup_bytes (const TsrBencode  *dict,
   *out = tsr_bencode_get_string (node, length);
   if (*length > max)
     {
+      g_autofree char *path = g_strconcat (prefix, key, NULL);
+
       g_set_error (error, TSR_KRPC_ERROR, TSR_KRPC_ERROR_BAD_LENGTH,
-                   _("“%s%s” in the DHT message is %zu bytes long, more than %zu"),
-                   prefix, key, *length, max);
+                   /* TRANSLATORS: %s is the path of a key in a DHT message, like
+                    * “a.token”, and stays in English */
+                   g_dngettext (GETTEXT_PACKAGE, "“%s” in the DHT message is %zu byte long, more than %zu",
+                                "“%s” in the DHT message is %zu bytes long, more than %zu", (gulong) *length),
+                   path, *length, max);
       return FALSE;
     }
   return TRUE;
@@ -236,9 +257,14 @@ lookup_id (const TsrBencode  *dict,
   data = tsr_bencode_get_string (node, &length);
   if (length != TSR_DHT_ID_LENGTH)
     {
+      g_autofree char *path = g_strconcat (prefix, key, NULL);
+
       g_set_error (error, TSR_KRPC_ERROR, TSR_KRPC_ERROR_BAD_LENGTH,
-                   _("“%s%s” in the DHT message is %zu bytes long, not %u"),
-                   prefix, key, length, TSR_DHT_ID_LENGTH);
+                   /* TRANSLATORS: %s is the path of a key in a DHT message, like
+                    * “a.id”, and stays in English */
+                   g_dngettext (GETTEXT_PACKAGE, "“%s” in the DHT message is %zu byte long, not %u",
+                                "“%s” in the DHT message is %zu bytes long, not %u", (gulong) length),
+                   path, length, TSR_DHT_ID_LENGTH);
       return FALSE;
     }
   memcpy (out, data, TSR_DHT_ID_LENGTH);
@@ -290,7 +316,10 @@ read_top_level (TsrKrpcMessage    *self,
       if (!tsr_krpc_peer_read (data, length, &self->ip))
         {
           g_set_error (error, TSR_KRPC_ERROR, TSR_KRPC_ERROR_BAD_LENGTH,
-                       _("“%s” in the DHT message is %zu bytes long, not 6 or 18"), "ip", length);
+                       /* TRANSLATORS: %s is a key of a DHT message, “ip”, which stays in English */
+                       g_dngettext (GETTEXT_PACKAGE, "“%s” in the DHT message is %zu byte long, not 6 or 18",
+                                    "“%s” in the DHT message is %zu bytes long, not 6 or 18", (gulong) length),
+                       "ip", length);
           return FALSE;
         }
       self->has_ip = TRUE;
@@ -337,7 +366,10 @@ read_want (TsrKrpcMessage    *self,
       if (tsr_bencode_get_node_type (item) != TSR_BENCODE_STRING)
         {
           g_set_error (error, TSR_KRPC_ERROR, TSR_KRPC_ERROR_WRONG_TYPE,
-                       _("Item %u of “%s” in the DHT message is a %s, not a %s"), i, "a.want",
+                       /* TRANSLATORS: the path of a key in a DHT message (stays in
+                        * English); then two names of bencode types: "integer",
+                        * "string", "list" or "dictionary" */
+                       _("Item %u of “%s” in the DHT message has the type %s instead of %s"), i, "a.want",
                        tsr_bencode_type_to_string (tsr_bencode_get_node_type (item)),
                        tsr_bencode_type_to_string (TSR_BENCODE_STRING));
           return FALSE;
@@ -432,7 +464,10 @@ read_values (TsrKrpcMessage    *self,
   if (count > TSR_KRPC_MAX_VALUES)
     {
       g_set_error (error, TSR_KRPC_ERROR, TSR_KRPC_ERROR_TOO_MANY,
-                   _("“%s” in the DHT message holds %u peers, more than %u"),
+                   /* TRANSLATORS: %s is the path of a key in a DHT message, like “r.values”, which
+                    * stays in English */
+                   g_dngettext (GETTEXT_PACKAGE, "“%s” in the DHT message holds %u peer, more than %u",
+                                "“%s” in the DHT message holds %u peers, more than %u", count),
                    "r.values", count, TSR_KRPC_MAX_VALUES);
       return FALSE;
     }
@@ -447,7 +482,10 @@ read_values (TsrKrpcMessage    *self,
       if (tsr_bencode_get_node_type (item) != TSR_BENCODE_STRING)
         {
           g_set_error (error, TSR_KRPC_ERROR, TSR_KRPC_ERROR_WRONG_TYPE,
-                       _("Item %u of “%s” in the DHT message is a %s, not a %s"), i, "r.values",
+                       /* TRANSLATORS: the path of a key in a DHT message (stays in
+                        * English); then two names of bencode types: "integer",
+                        * "string", "list" or "dictionary" */
+                       _("Item %u of “%s” in the DHT message has the type %s instead of %s"), i, "r.values",
                        tsr_bencode_type_to_string (tsr_bencode_get_node_type (item)),
                        tsr_bencode_type_to_string (TSR_BENCODE_STRING));
           return FALSE;
@@ -457,7 +495,12 @@ read_values (TsrKrpcMessage    *self,
       if (!tsr_krpc_peer_read (data, length, &peer))
         {
           g_set_error (error, TSR_KRPC_ERROR, TSR_KRPC_ERROR_BAD_LENGTH,
-                       _("Item %u of “%s” in the DHT message is %zu bytes long, not 6 or 18"),
+                       /* TRANSLATORS: %s is the path of a key in a DHT message, like “r.values”, which
+                        * stays in English */
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "Item %u of “%s” in the DHT message is %zu byte long, not 6 or 18",
+                                    "Item %u of “%s” in the DHT message is %zu bytes long, not 6 or 18",
+                                    (gulong) length),
                        i, "r.values", length);
           return FALSE;
         }
@@ -516,7 +559,9 @@ read_error (TsrKrpcMessage    *self,
   if (tsr_bencode_list_length (list) < 2)
     {
       g_set_error (error, TSR_KRPC_ERROR, TSR_KRPC_ERROR_BAD_VALUE,
-                   _("The error in the DHT message has %u items, not a code and a message"),
+                   g_dngettext (GETTEXT_PACKAGE, "The error in the DHT message has %u item, not a code and a message",
+                                "The error in the DHT message has %u items, not a code and a message",
+                                tsr_bencode_list_length (list)),
                    tsr_bencode_list_length (list));
       return FALSE;
     }
@@ -553,7 +598,9 @@ tsr_krpc_message_parse (const guint8  *data,
   if (length > TSR_KRPC_MAX_DATAGRAM)
     {
       g_set_error (error, TSR_KRPC_ERROR, TSR_KRPC_ERROR_TOO_LARGE,
-                   _("The DHT message is %zu bytes long, more than %u"), length, TSR_KRPC_MAX_DATAGRAM);
+                   g_dngettext (GETTEXT_PACKAGE, "The DHT message is %zu byte long, more than %u",
+                                "The DHT message is %zu bytes long, more than %u", (gulong) length),
+                   length, TSR_KRPC_MAX_DATAGRAM);
       return NULL;
     }
   root = tsr_bencode_decode (data, length, TSR_BENCODE_DECODE_DEFAULT, NULL, error);

@@ -182,7 +182,9 @@ parse_header (TsrLsdMessage *message,
       if (message->n_hashes == TSR_LSD_MAX_HASHES)
         {
           g_set_error (error, TSR_LSD_ERROR, TSR_LSD_ERROR_TOO_MANY_HASHES,
-                       _("The LSD message has more than %u info hashes"), TSR_LSD_MAX_HASHES);
+                       g_dngettext (GETTEXT_PACKAGE, "The LSD message has more than %u info hash",
+                                    "The LSD message has more than %u info hashes", TSR_LSD_MAX_HASHES),
+                       TSR_LSD_MAX_HASHES);
           return FALSE;
         }
       memcpy (message->hashes[message->n_hashes++], hash, 20);
@@ -192,7 +194,10 @@ parse_header (TsrLsdMessage *message,
       if (*value == '\0' || strlen (value) > TSR_LSD_MAX_COOKIE || !is_token (value))
         {
           g_set_error (error, TSR_LSD_ERROR, TSR_LSD_ERROR_BAD_COOKIE,
-                       _("Line %u of the LSD message has a cookie that is empty, longer than %u bytes or has spaces"),
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "Line %u of the LSD message has a cookie that is empty, longer than %u byte or has spaces",
+                                    "Line %u of the LSD message has a cookie that is empty, longer than %u bytes or has spaces",
+                                    TSR_LSD_MAX_COOKIE),
                        number, TSR_LSD_MAX_COOKIE);
           return FALSE;
         }
@@ -221,7 +226,9 @@ tsr_lsd_message_parse (const guint8  *data,
   if (length > TSR_LSD_MAX_MESSAGE)
     {
       g_set_error (error, TSR_LSD_ERROR, TSR_LSD_ERROR_TOO_LARGE,
-                   _("The LSD message is longer than %u bytes"), TSR_LSD_MAX_MESSAGE);
+                   g_dngettext (GETTEXT_PACKAGE, "The LSD message is longer than %u byte",
+                                "The LSD message is longer than %u bytes", TSR_LSD_MAX_MESSAGE),
+                   TSR_LSD_MAX_MESSAGE);
       return NULL;
     }
   /* Only printable ASCII, tabs and line ends: nothing else has a place in

@@ -168,7 +168,8 @@ tsr_metadata_fetch_set_size (TsrMetadataFetch  *self,
   if (size <= 0 || size > TSR_METADATA_MAX_SIZE)
     {
       g_set_error (error, TSR_METADATA_ERROR, TSR_METADATA_ERROR_BAD_SIZE,
-                   _("A peer gave a metadata size of %" PRId64 " bytes (at most %d)"),
+                   g_dngettext (GETTEXT_PACKAGE, "A peer gave a metadata size of %" PRId64 " byte (at most %d)",
+                                "A peer gave a metadata size of %" PRId64 " bytes (at most %d)", (gulong) size),
                    size, TSR_METADATA_MAX_SIZE);
       return FALSE;
     }
@@ -177,7 +178,8 @@ tsr_metadata_fetch_set_size (TsrMetadataFetch  *self,
       if (self->info != NULL ? (gint64) g_bytes_get_size (self->info) == size : self->size == size)
         return TRUE;
       g_set_error (error, TSR_METADATA_ERROR, TSR_METADATA_ERROR_BAD_SIZE,
-                   _("A peer gave a metadata size of %" PRId64 " bytes, others %" PRId64),
+                   g_dngettext (GETTEXT_PACKAGE, "A peer gave a metadata size of %" PRId64 " byte, others %" PRId64,
+                                "A peer gave a metadata size of %" PRId64 " bytes, others %" PRId64, (gulong) size),
                    size, self->info != NULL ? (gint64) g_bytes_get_size (self->info) : self->size);
       return FALSE;
     }
@@ -271,7 +273,9 @@ tsr_metadata_fetch_add (TsrMetadataFetch  *self,
   if (length != expected)
     {
       g_set_error (error, TSR_METADATA_ERROR, TSR_METADATA_ERROR_BAD_PIECE,
-                   _("A peer sent metadata piece %u of %zu bytes instead of %zu"), piece, length, expected);
+                   g_dngettext (GETTEXT_PACKAGE, "A peer sent metadata piece %u of %zu byte instead of %zu",
+                                "A peer sent metadata piece %u of %zu bytes instead of %zu", (gulong) length),
+                   piece, length, expected);
       return FALSE;
     }
   if (self->received[piece])

@@ -140,7 +140,10 @@ require_key (const TsrBencode *dict,
   if (tsr_bencode_get_node_type (value) != type)
     {
       g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_WRONG_TYPE,
-                   _("Field “%s” in %s is a %s, not a %s"), key, where,
+                   /* TRANSLATORS: a field's name (stays in English); where it is ("the
+                    * info dictionary", "file 3", "the torrent"); then two names of
+                    * bencode types: "integer", "string", "list" or "dictionary" */
+                   _("Field “%s” in %s has the type %s instead of %s"), key, where,
                    tsr_bencode_type_to_string (tsr_bencode_get_node_type (value)),
                    tsr_bencode_type_to_string (type));
       return NULL;
@@ -165,7 +168,10 @@ optional_key (const TsrBencode  *dict,
   if (tsr_bencode_get_node_type (value) != type)
     {
       g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_WRONG_TYPE,
-                   _("Field “%s” in %s is a %s, not a %s"), key, where,
+                   /* TRANSLATORS: a field's name (stays in English); where it is ("the
+                    * info dictionary", "file 3", "the torrent"); then two names of
+                    * bencode types: "integer", "string", "list" or "dictionary" */
+                   _("Field “%s” in %s has the type %s instead of %s"), key, where,
                    tsr_bencode_type_to_string (tsr_bencode_get_node_type (value)),
                    tsr_bencode_type_to_string (type));
       return FALSE;
@@ -395,7 +401,8 @@ add_length (guint64   *total,
   if (length > MAX_TOTAL_LENGTH || *total > MAX_TOTAL_LENGTH - length)
     {
       g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_TOO_LARGE,
-                   _("The files add up to more than %" PRIu64 " bytes"),
+                   g_dngettext (GETTEXT_PACKAGE, "The files add up to more than %" PRIu64 " byte",
+                                "The files add up to more than %" PRIu64 " bytes", (gulong) MAX_TOTAL_LENGTH),
                    (guint64) MAX_TOTAL_LENGTH);
       return FALSE;
     }
@@ -476,7 +483,8 @@ parse_v1_files (const TsrBencode *info,
   if (tsr_bencode_list_length (list) > MAX_FILES)
     {
       g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_TOO_LARGE,
-                   _("The torrent lists more than %u files"), (guint) MAX_FILES);
+                   g_dngettext (GETTEXT_PACKAGE, "The torrent lists more than %u file",
+                                "The torrent lists more than %u files", MAX_FILES), (guint) MAX_FILES);
       return NULL;
     }
 
@@ -568,7 +576,8 @@ walk_file_tree (const TsrBencode *node,
           if (files->len >= MAX_FILES)
             {
               g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_TOO_LARGE,
-                           _("The torrent lists more than %u files"), (guint) MAX_FILES);
+                           g_dngettext (GETTEXT_PACKAGE, "The torrent lists more than %u file",
+                                        "The torrent lists more than %u files", MAX_FILES), (guint) MAX_FILES);
               return FALSE;
             }
           if (!read_length (child, _("a file of the file tree"), &file.length, error) ||
@@ -581,7 +590,10 @@ walk_file_tree (const TsrBencode *node,
               if (root_length != 32)
                 {
                   g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_FILE_TREE,
-                               _("A file of the file tree has a pieces root of %zu bytes, not 32"),
+                               g_dngettext (GETTEXT_PACKAGE,
+                                            "A file of the file tree has a pieces root of %zu byte, not 32",
+                                            "A file of the file tree has a pieces root of %zu bytes, not 32",
+                                            (gulong) root_length),
                                root_length);
                   return FALSE;
                 }
@@ -705,7 +717,8 @@ parse_piece_layers (TsrMetainfo      *self,
       if (layer_length != pieces * 32)
         {
           g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PIECE_LAYERS,
-                       _("A piece layer has %zu bytes; its file needs %" PRIu64),
+                       g_dngettext (GETTEXT_PACKAGE, "A piece layer has %zu byte; its file needs %" PRIu64,
+                                    "A piece layer has %zu bytes; its file needs %" PRIu64, (gulong) layer_length),
                        layer_length, pieces * 32);
           return FALSE;
         }
@@ -1091,16 +1104,29 @@ parse_info (TsrMetainfo      *self,
       if (pieces_length % 20 != 0)
         {
           g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PIECES,
-                       _("The piece hashes are %zu bytes long, not a multiple of 20"), pieces_length);
+                       g_dngettext (GETTEXT_PACKAGE, "The piece hashes are %zu byte long, not a multiple of 20",
+                                    "The piece hashes are %zu bytes long, not a multiple of 20",
+                                    (gulong) pieces_length), pieces_length);
           return FALSE;
         }
       expected = self->stream_length / self->piece_length
                  + (self->stream_length % self->piece_length != 0);
       if (expected != pieces_length / 20)
         {
-          g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PIECES,
-                       _("The torrent has %zu piece hashes but %" PRIu64 " bytes need %" PRIu64),
-                       pieces_length / 20, self->stream_length, expected);
+          g_autofree char *have = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The torrent has %zu piece hash",
+                                                                "The torrent has %zu piece hashes",
+                                                                (gulong) (pieces_length / 20)), pieces_length / 20);
+          /* TRANSLATORS: the torrent's size, then the piece hashes it needs,
+           * in "The torrent has 3 piece hashes, but 100000 bytes need 7" */
+          g_autofree char *need = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" PRIu64 " byte needs %" PRIu64,
+                                                                "%" PRIu64 " bytes need %" PRIu64,
+                                                                (gulong) self->stream_length),
+                                                   self->stream_length, expected);
+
+          /* TRANSLATORS: "The torrent has 3 piece hashes, but 100000 bytes
+           * need 7" */
+          g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PIECES, C_("piece hashes", "%s, but %s"),
+                       have, need);
           return FALSE;
         }
       if (expected > G_MAXUINT32)

@@ -434,11 +434,17 @@ sync_marker (TsrMse  *self,
     {
       if (self->role == ROLE_RESPONDER)
         g_set_error (error, TSR_MSE_ERROR, TSR_MSE_ERROR_NO_SYNC,
-                     _("Encryption handshake: the peer’s request did not come within %zu bytes of its key"),
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "Encryption handshake: the peer’s request did not come within %zu byte of its key",
+                                  "Encryption handshake: the peer’s request did not come within %zu bytes of its key",
+                                  (gulong) window),
                      window);
       else
         g_set_error (error, TSR_MSE_ERROR, TSR_MSE_ERROR_NO_SYNC,
-                     _("Encryption handshake: the peer’s answer did not come within %zu bytes of its key"),
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "Encryption handshake: the peer’s answer did not come within %zu byte of its key",
+                                  "Encryption handshake: the peer’s answer did not come within %zu bytes of its key",
+                                  (gulong) window),
                      window);
       return STEP_FAILED;
     }
@@ -495,7 +501,10 @@ check_padding (gsize    length,
   if (length <= TSR_MSE_MAX_PADDING)
     return TRUE;
   g_set_error (error, TSR_MSE_ERROR, TSR_MSE_ERROR_PADDING_TOO_LONG,
-               _("Encryption handshake: the peer’s padding of %zu bytes is longer than %u bytes"),
+               g_dngettext (GETTEXT_PACKAGE,
+                            "Encryption handshake: the peer’s padding is %zu byte long, more than %u",
+                            "Encryption handshake: the peer’s padding is %zu bytes long, more than %u",
+                            (gulong) length),
                length, (guint) TSR_MSE_MAX_PADDING);
   return FALSE;
 }
@@ -653,7 +662,10 @@ step_read_ia_length (TsrMse  *self,
   if (self->ia_length > TSR_MSE_MAX_IA_LENGTH)
     {
       g_set_error (error, TSR_MSE_ERROR, TSR_MSE_ERROR_IA_TOO_LONG,
-                   _("Encryption handshake: the peer’s initial payload of %zu bytes is longer than %u bytes"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "Encryption handshake: the peer’s initial payload is %zu byte long, more than %u",
+                                "Encryption handshake: the peer’s initial payload is %zu bytes long, more than %u",
+                                (gulong) self->ia_length),
                    self->ia_length, (guint) TSR_MSE_MAX_IA_LENGTH);
       return STEP_FAILED;
     }

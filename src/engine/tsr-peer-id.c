@@ -98,7 +98,9 @@ describe_azureus (const guint8 *id)
           return g_strdup_printf ("%s %d.%d.%d", azureus[i].name, d[0], d[1], d[2]);
         }
     }
-  return g_strdup_printf (_("Unknown (%.8s)"), (const char *) id);
+  /* TRANSLATORS: a peer's client program we do not know, then the start
+   * of its peer id */
+  return g_strdup_printf (C_("peer client", "Unknown (%.8s)"), (const char *) id);
 }
 
 /* "M4-3-6--" or "M4-20-8-": numbers separated by dashes. */
@@ -150,9 +152,12 @@ tsr_peer_id_describe (const guint8 *peer_id)
   if (shown->len == 0)
     {
       g_string_free (shown, TRUE);
-      return g_strdup (_("Unknown"));
+      /* TRANSLATORS: a peer's client program we do not know */
+      return g_strdup (C_("peer client", "Unknown"));
     }
-  described = g_strdup_printf (_("Unknown (%s)"), shown->str);
+  /* TRANSLATORS: a peer's client program we do not know, then the start
+   * of its peer id */
+  described = g_strdup_printf (C_("peer client", "Unknown (%s)"), shown->str);
   g_string_free (shown, TRUE);
   return described;
 }

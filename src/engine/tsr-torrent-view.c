@@ -5,7 +5,7 @@
  * notify once a second at most and only when they change, so that a list
  * of many torrents binds to them cheaply; and snapshots for the detail
  * views: piece fractions and availability for the bars, one record per
- * connected peer.
+ * connected peer; and the words for a state or a limit.
  */
 #define G_LOG_DOMAIN "tsr-torrent"
 
@@ -464,4 +464,65 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   return json_to_string (root, FALSE);
+}
+
+/* Words ---------------------------------------------------------------- */
+
+const char *
+tsr_torrent_state_to_string (TsrTorrentState state)
+{
+  static const char *const names[] = { "stopped", "checking", "downloading", "seeding", "error", "queued", "fetching" };
+
+  return (guint) state < G_N_ELEMENTS (names) ? names[state] : "unknown";
+}
+
+const char *
+tsr_torrent_describe_state (TsrTorrentState state)
+{
+  switch (state)
+    {
+    case TSR_TORRENT_STOPPED:
+      /* TRANSLATORS: the torrent states are shown alone, in the list of
+       * torrents and in its details, and after a torrent's name ("NAME:
+       * Downloading"): keep them short. */
+      return C_("torrent state", "Stopped");
+    case TSR_TORRENT_CHECKING:
+      return C_("torrent state", "Checking");
+    case TSR_TORRENT_DOWNLOADING:
+      return C_("torrent state", "Downloading");
+    case TSR_TORRENT_SEEDING:
+      return C_("torrent state", "Seeding");
+    case TSR_TORRENT_ERROR:
+      return C_("torrent state", "Error");
+    case TSR_TORRENT_QUEUED:
+      return C_("torrent state", "Queued");
+    case TSR_TORRENT_FETCHING:
+      return C_("torrent state", "Fetching metadata");
+    default:
+      return C_("torrent state", "Unknown");
+    }
+}
+
+const char *
+tsr_torrent_describe_limit (const char *limit)
+{
+  static const struct
+  {
+    const char *limit;
+    const char *text;
+  } texts[] = {
+    /* TRANSLATORS: why a torrent stopped, a line of its log (the limits
+     * of tessera-cli peer --up-total, --down-total, --seed-ratio and
+     * --seed-idle, and of the torrent's properties) */
+    { "up-total", N_("Stopped after uploading the set total") },
+    { "down-total", N_("Stopped after downloading the set total") },
+    { "seed-ratio", N_("Stopped after seeding to the set ratio") },
+    { "seed-idle", N_("Stopped after uploading nothing for the set time") },
+  };
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (texts); i++)
+    if (g_strcmp0 (limit, texts[i].limit) == 0)
+      return _(texts[i].text);
+  return limit;
 }

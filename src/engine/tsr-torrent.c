@@ -1893,8 +1893,11 @@ punish_senders (TsrTorrent *self,
         }
       else if (strikes >= STRIKES_TO_BAN)
         {
-          g_autofree char *reason = g_strdup_printf (_("took part in %u pieces that failed their hash check"),
-                                                     strikes);
+          /* TRANSLATORS: why a peer was banned */
+          g_autofree char *reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                  "took part in %u piece that failed its hash check",
+                                                                  "took part in %u pieces that failed their hash check",
+                                                                  strikes), strikes);
 
           ban (self, address, reason);
         }
@@ -2397,7 +2400,10 @@ on_request (TsrTorrent           *self,
    * client. */
   if (data->reads + data->asked->len >= TSR_TORRENT_MAX_QUEUED_REQUESTS)
     {
-      g_autofree char *reason = g_strdup_printf (_("Sent more than %u requests at once"),
+      /* TRANSLATORS: why we closed a connection */
+      g_autofree char *reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Sent more than %u request at once",
+                                                              "Sent more than %u requests at once",
+                                                              TSR_TORRENT_MAX_QUEUED_REQUESTS),
                                                  TSR_TORRENT_MAX_QUEUED_REQUESTS);
 
       tsr_peer_close (data->peer, reason);
@@ -2520,8 +2526,11 @@ on_peer_message (TsrPeer        *peer,
         if (asked >= 0 && !state->peer_choking && peer_has (peer, message->index) &&
             ++data->refusals >= TSR_TORRENT_MAX_REFUSALS)
           {
-            g_autofree char *reason = g_strdup_printf (_("refused %u requests for pieces it claims to have"),
-                                                       data->refusals);
+            /* TRANSLATORS: why a peer was banned */
+            g_autofree char *reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                    "refused %u request for pieces it claims to have",
+                                                                    "refused %u requests for pieces it claims to have",
+                                                                    data->refusals), data->refusals);
 
             ban (self, tsr_peer_get_address (peer), reason);
             return;

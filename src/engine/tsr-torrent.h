@@ -273,6 +273,14 @@ void             tsr_torrent_set_sequential    (TsrTorrent        *self,
 void             tsr_torrent_set_seed_idle_limit (TsrTorrent      *self,
                                                   guint            seconds);
 
+/* Words for people, translated: "Downloading", "Seeding"… for a state;
+ * for a "limit-reached" name ("up-total", "down-total", "seed-ratio",
+ * "seed-idle"), a sentence saying why the torrent stopped. Machine-readable
+ * output keeps the names: tsr_torrent_state_to_string gives "downloading". */
+const char      *tsr_torrent_state_to_string  (TsrTorrentState     state);
+const char      *tsr_torrent_describe_state   (TsrTorrentState     state);
+const char      *tsr_torrent_describe_limit   (const char         *limit);
+
 /* Keeps a resume record in @folder: saved a few seconds after pieces are
  * verified and at stop, and trusted at start when the files still match. */
 void             tsr_torrent_set_state_folder (TsrTorrent         *self,

@@ -144,7 +144,8 @@ tsr_format_size (guint64  bytes,
   if (!exact || bytes < 1024)
     return g_steal_pointer (&iec);
   /* TRANSLATORS: a size, then the exact byte count, e.g. "1.5 GiB (1610612736 bytes)" */
-  return g_strdup_printf (_("%s (%" PRIu64 " bytes)"), iec, bytes);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (%" PRIu64 " byte)",
+                                       "%s (%" PRIu64 " bytes)", (gulong) bytes), iec, bytes);
 }
 
 gboolean
@@ -215,7 +216,8 @@ tsr_read_small_file (const char  *path,
     {
       close (fd);
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                   _("“%s” is larger than %zu bytes"), display, max_size);
+                   g_dngettext (GETTEXT_PACKAGE, "“%s” is larger than %zu byte",
+                                "“%s” is larger than %zu bytes", (gulong) max_size), display, max_size);
       return NULL;
     }
   buffer = g_malloc ((gsize) st.st_size + 1);

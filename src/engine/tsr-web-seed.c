@@ -761,13 +761,17 @@ body_ended (GTask *task)
       break;
     case READ_BODY:
       fail (task, -1, TSR_WEB_SEED_ERROR_BAD_LENGTH,
-            _("%s sent %zu bytes; %zu were asked"),
+            /* TRANSLATORS: %s is a web seed’s address */
+            g_dngettext (GETTEXT_PACKAGE, "%s sent %zu byte; %zu were asked",
+                         "%s sent %zu bytes; %zu were asked", (gulong) fetch->got),
             fetch->shown_url, fetch->got, fetch->want);
       break;
     case READ_TAIL:
       if (fetch->tail > 0)
         fail (task, -1, TSR_WEB_SEED_ERROR_BAD_LENGTH,
-              _("%s ended %" PRIu64 " bytes before the end of the file"),
+              /* TRANSLATORS: %s is a web seed’s address */
+              g_dngettext (GETTEXT_PACKAGE, "%s ended %" PRIu64 " byte before the end of the file",
+                           "%s ended %" PRIu64 " bytes before the end of the file", (gulong) fetch->tail),
               fetch->shown_url, fetch->tail);
       else
         request_done (task);
@@ -872,14 +876,18 @@ accept_file_reply (GTask *task)
       if (total != G_MAXUINT64 && total != file->length)
         {
           fail (task, -1, TSR_WEB_SEED_ERROR_BAD_LENGTH,
-                _("%s has %" PRIu64 " bytes; the torrent says %" PRIu64),
+                /* TRANSLATORS: %s is a web seed’s address */
+                g_dngettext (GETTEXT_PACKAGE, "%s has %" PRIu64 " byte; the torrent says %" PRIu64,
+                             "%s has %" PRIu64 " bytes; the torrent says %" PRIu64, (gulong) total),
                 fetch->shown_url, total, file->length);
           return FALSE;
         }
       if (has_length && length != segment->length)
         {
           fail (task, -1, TSR_WEB_SEED_ERROR_BAD_LENGTH,
-                _("%s announced %" PRIu64 " bytes; %zu were asked"),
+                /* TRANSLATORS: %s is a web seed’s address */
+                g_dngettext (GETTEXT_PACKAGE, "%s announced %" PRIu64 " byte; %zu were asked",
+                             "%s announced %" PRIu64 " bytes; %zu were asked", (gulong) length),
                 fetch->shown_url, length, segment->length);
           return FALSE;
         }
@@ -891,8 +899,11 @@ accept_file_reply (GTask *task)
   if (has_length && length != file->length)
     {
       fail (task, -1, TSR_WEB_SEED_ERROR_BAD_LENGTH,
-            _("%s sent %" PRIu64 " bytes, neither the range asked nor the whole file of %"
-              PRIu64),
+            /* TRANSLATORS: %s is a web seed’s address */
+            g_dngettext (GETTEXT_PACKAGE,
+                         "%s sent %" PRIu64 " byte, neither the range asked nor the whole file of %" PRIu64,
+                         "%s sent %" PRIu64 " bytes, neither the range asked nor the whole file of %" PRIu64,
+                         (gulong) length),
             fetch->shown_url, length, file->length);
       return FALSE;
     }
@@ -915,7 +926,10 @@ accept_piece_reply (GTask *task)
   if (has_length && length != fetch->piece_size)
     {
       fail (task, -1, TSR_WEB_SEED_ERROR_BAD_LENGTH,
-            _("%s sent %" PRIu64 " bytes for piece %u of %zu"),
+            /* TRANSLATORS: %s is a web seed’s address; then a byte count,
+             * a piece number and the piece’s length */
+            g_dngettext (GETTEXT_PACKAGE, "%s sent %" PRIu64 " byte for piece %u of %zu",
+                         "%s sent %" PRIu64 " bytes for piece %u of %zu", (gulong) length),
             fetch->shown_url, length, fetch->index, fetch->piece_size);
       return FALSE;
     }

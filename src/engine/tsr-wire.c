@@ -160,7 +160,12 @@ check_index (const TsrWireLimits *limits,
   if (limits == NULL || limits->piece_count == 0 || index < limits->piece_count)
     return TRUE;
   g_set_error (error, TSR_WIRE_ERROR, TSR_WIRE_ERROR_BAD_INDEX,
-               _("The peer sent %s for piece %u of a torrent with %u pieces"),
+               /* TRANSLATORS: %s is the name of a BitTorrent message ("have",
+                * "request", "piece"…) and stays in English; then a piece number and
+                * the torrent's count of pieces */
+               g_dngettext (GETTEXT_PACKAGE, "The peer sent a “%s” message for piece %u of a torrent with %u piece",
+                            "The peer sent a “%s” message for piece %u of a torrent with %u pieces",
+                            limits->piece_count),
                tsr_wire_type_to_string (type), index, limits->piece_count);
   return FALSE;
 }
@@ -179,14 +184,25 @@ check_block (const TsrWireLimits *limits,
   if (length == 0 || (type != TSR_WIRE_PIECE && length > TSR_WIRE_MAX_REQUEST))
     {
       g_set_error (error, TSR_WIRE_ERROR, TSR_WIRE_ERROR_BAD_BLOCK,
-                   _("The peer sent %s for a block of %u bytes"), tsr_wire_type_to_string (type), length);
+                   /* TRANSLATORS: %s is the name of a BitTorrent message ("request",
+                    * "piece"…) and stays in English */
+                   g_dngettext (GETTEXT_PACKAGE, "The peer sent a “%s” message for a block of %u byte",
+                                "The peer sent a “%s” message for a block of %u bytes", length),
+                   tsr_wire_type_to_string (type), length);
       return FALSE;
     }
   if (limits != NULL && limits->piece_count > 0 &&
       (guint64) begin + length > piece_size (limits, index))
     {
       g_set_error (error, TSR_WIRE_ERROR, TSR_WIRE_ERROR_BAD_BLOCK,
-                   _("The peer sent %s for bytes %u to %" PRIu64 " of piece %u, which has %" PRIu64),
+                   /* TRANSLATORS: %s is the name of a BitTorrent message ("request",
+                    * "piece"…) and stays in English; then the first and the end byte
+                    * of a block, a piece number and the piece's length */
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The peer sent a “%s” message for bytes %u to %" PRIu64 " of piece %u, "
+                                "which is %" PRIu64 " byte long",
+                                "The peer sent a “%s” message for bytes %u to %" PRIu64 " of piece %u, "
+                                "which is %" PRIu64 " bytes long", (gulong) piece_size (limits, index)),
                    tsr_wire_type_to_string (type), begin, (guint64) begin + length, index,
                    piece_size (limits, index));
       return FALSE;
@@ -209,8 +225,9 @@ check_bitfield (const TsrWireLimits *limits,
   if (length != expected)
     {
       g_set_error (error, TSR_WIRE_ERROR, TSR_WIRE_ERROR_BAD_BITFIELD,
-                   _("The peer sent a bitfield of %zu bytes; %u pieces need %zu"),
-                   length, limits->piece_count, expected);
+                   g_dngettext (GETTEXT_PACKAGE, "The peer sent a bitfield of %zu byte; the torrent needs %zu",
+                                "The peer sent a bitfield of %zu bytes; the torrent needs %zu", length),
+                   length, expected);
       return FALSE;
     }
   /* BEP 3: spare bits at the end must be zero. */
@@ -249,7 +266,8 @@ tsr_wire_parse_message (const guint8         *data,
   if (size > TSR_WIRE_MAX_MESSAGE)
     {
       g_set_error (error, TSR_WIRE_ERROR, TSR_WIRE_ERROR_TOO_LONG,
-                   _("The peer sent a message of %u bytes, more than the %d allowed"),
+                   g_dngettext (GETTEXT_PACKAGE, "The peer sent a message of %u byte, more than the %d allowed",
+                                "The peer sent a message of %u bytes, more than the %d allowed", size),
                    size, TSR_WIRE_MAX_MESSAGE);
       return TSR_WIRE_PARSE_ERROR;
     }
@@ -286,7 +304,11 @@ tsr_wire_parse_message (const guint8         *data,
        (payload_length < TSR_WIRE_HASH_HEADER || (payload_length - TSR_WIRE_HASH_HEADER) % 32 != 0)))
     {
       g_set_error (error, TSR_WIRE_ERROR, TSR_WIRE_ERROR_BAD_LENGTH,
-                   _("The peer sent a %s message of %u bytes"), tsr_wire_type_to_string (message->type), size);
+                   /* TRANSLATORS: %s is the name of a BitTorrent message ("have",
+                    * "request", "piece"…) and stays in English */
+                   g_dngettext (GETTEXT_PACKAGE, "The peer sent a “%s” message of %u byte",
+                                "The peer sent a “%s” message of %u bytes", size),
+                   tsr_wire_type_to_string (message->type), size);
       *consumed = 0;
       return TSR_WIRE_PARSE_ERROR;
     }

@@ -121,7 +121,9 @@ tsr_swarms_deserialize (GBytes  *bytes,
   if (length < IMAGE_HEADER + IMAGE_CHECKSUM)
     {
       g_set_error (error, TSR_SWARMS_ERROR, TSR_SWARMS_ERROR_TRUNCATED,
-                   _("Swarm state ends at byte %zu, before its first %d bytes"),
+                   g_dngettext (GETTEXT_PACKAGE, "Swarm state ends at byte %zu, before its first %d byte",
+                                "Swarm state ends at byte %zu, before its first %d bytes",
+                                IMAGE_HEADER + IMAGE_CHECKSUM),
                    length, IMAGE_HEADER + IMAGE_CHECKSUM);
       return NULL;
     }
@@ -141,8 +143,11 @@ tsr_swarms_deserialize (GBytes  *bytes,
   if (memcmp (digest, data + length, IMAGE_CHECKSUM) != 0)
     {
       g_set_error (error, TSR_SWARMS_ERROR, TSR_SWARMS_ERROR_CHECKSUM,
-                   _("Swarm state is damaged: the checksum in its last %d bytes does not match "
-                     "(the file was cut short or changed)"), IMAGE_CHECKSUM);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "Swarm state is damaged: the checksum in its last %d byte does not match "
+                                "(the file was cut short or changed)",
+                                "Swarm state is damaged: the checksum in its last %d bytes does not match "
+                                "(the file was cut short or changed)", IMAGE_CHECKSUM), IMAGE_CHECKSUM);
       return NULL;
     }
 
@@ -175,7 +180,10 @@ tsr_swarms_deserialize (GBytes  *bytes,
       if ((length - offset - IMAGE_SWARM) / IMAGE_PEER < n_peers)
         {
           g_set_error (error, TSR_SWARMS_ERROR, TSR_SWARMS_ERROR_TRUNCATED,
-                       _("Swarm state ends at byte %zu, before the %u peers of the swarm at byte %zu"),
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "Swarm state ends at byte %zu, before the %u peer of the swarm at byte %zu",
+                                    "Swarm state ends at byte %zu, before the %u peers of the swarm at byte %zu",
+                                    n_peers),
                        length, n_peers, offset);
           return NULL;
         }
@@ -220,7 +228,10 @@ tsr_swarms_deserialize (GBytes  *bytes,
   if (offset != length)
     {
       g_set_error (error, TSR_SWARMS_ERROR, TSR_SWARMS_ERROR_INVALID,
-                   _("Swarm state has %zu unexpected bytes after its last swarm, at byte %zu"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "Swarm state has %zu unexpected byte after its last swarm, at byte %zu",
+                                "Swarm state has %zu unexpected bytes after its last swarm, at byte %zu",
+                                (gulong) (length - offset)),
                    length - offset, offset);
       return NULL;
     }

@@ -150,7 +150,9 @@ check_length (gsize        length,
   if (length > maximum)
     {
       g_set_error (error, TSR_TRACKER_PROTO_ERROR, TSR_TRACKER_PROTO_ERROR_TOO_LONG,
-                   _("The query is %zu bytes long; at most %zu are accepted"), length, maximum);
+                   g_dngettext (GETTEXT_PACKAGE, "The query is %zu byte long; at most %zu are accepted",
+                                "The query is %zu bytes long; at most %zu are accepted", (gulong) length),
+                   length, maximum);
       return FALSE;
     }
   return TRUE;
@@ -164,7 +166,11 @@ read_hash (const QueryPair  *pair,
   if (pair->value_length != 20)
     {
       g_set_error (error, TSR_TRACKER_PROTO_ERROR, TSR_TRACKER_PROTO_ERROR_INVALID,
-                   _("The %s is %zu bytes long, not 20"), pair->key, pair->value_length);
+                   /* TRANSLATORS: %s is the name of a parameter of the announce or
+                    * scrape query, "info_hash" or "peer_id", and stays in English */
+                   g_dngettext (GETTEXT_PACKAGE, "The %s is %zu byte long, not 20",
+                                "The %s is %zu bytes long, not 20", (gulong) pair->value_length),
+                   pair->key, pair->value_length);
       return FALSE;
     }
   memcpy (out, pair->value, 20);
@@ -189,6 +195,9 @@ read_unsigned (const QueryPair  *pair,
       g_autofree char *quoted = quote_value (pair);
 
       g_set_error (error, TSR_TRACKER_PROTO_ERROR, TSR_TRACKER_PROTO_ERROR_INVALID,
+                   /* TRANSLATORS: the name of a parameter of the announce query
+                    * ("port", "left", "numwant"…), which stays in English, then its
+                    * value */
                    _("The %s “%s” is not a number from 0 to %" PRIu64), pair->key, quoted, maximum);
       return FALSE;
     }
@@ -210,6 +219,8 @@ read_text (const QueryPair  *pair,
       g_autofree char *quoted = quote_value (pair);
 
       g_set_error (error, TSR_TRACKER_PROTO_ERROR, TSR_TRACKER_PROTO_ERROR_INVALID,
+                   /* TRANSLATORS: the name of a parameter of the announce query ("ip",
+                    * "key" or "trackerid"), which stays in English, then its value */
                    _("The %s “%s” is not short printable text"), pair->key, quoted);
       return NULL;
     }
@@ -424,7 +435,9 @@ tsr_tracker_scrape_query_parse (const char  *query_text,
           if (hashes->len / 20 >= TSR_TRACKER_MAX_SCRAPE)
             {
               g_set_error (&local, TSR_TRACKER_PROTO_ERROR, TSR_TRACKER_PROTO_ERROR_TOO_MANY,
-                           _("The scrape asks for more than %u torrents"), TSR_TRACKER_MAX_SCRAPE);
+                           g_dngettext (GETTEXT_PACKAGE, "The scrape asks for more than %u torrent",
+                                        "The scrape asks for more than %u torrents", TSR_TRACKER_MAX_SCRAPE),
+                           TSR_TRACKER_MAX_SCRAPE);
               ok = FALSE;
             }
           else if ((ok = read_hash (&pair, hash, &local)))
@@ -585,8 +598,11 @@ check_size (gsize          length,
   if (length < minimum)
     {
       g_set_error (error, TSR_TRACKER_PROTO_ERROR, TSR_TRACKER_PROTO_ERROR_TRUNCATED,
-                   /* TRANSLATORS: %s is "connect", "announce" or "scrape" */
-                   _("The %s request is %zu bytes long, shorter than %zu"), what, length, minimum);
+                   /* TRANSLATORS: %s is "connect", "announce" or "scrape", the
+                    * names of BEP 15's requests, which stay in English */
+                   g_dngettext (GETTEXT_PACKAGE, "The %s request is %zu byte long, shorter than %zu",
+                                "The %s request is %zu bytes long, shorter than %zu", (gulong) length),
+                   what, length, minimum);
       return FALSE;
     }
   return TRUE;
@@ -610,7 +626,9 @@ tsr_tracker_udp_request_parse (const guint8          *data,
   if (length < 16)
     {
       g_set_error (error, TSR_TRACKER_PROTO_ERROR, TSR_TRACKER_PROTO_ERROR_TRUNCATED,
-                   _("The UDP request is %zu bytes long, shorter than any request (16)"), length);
+                   g_dngettext (GETTEXT_PACKAGE, "The UDP request is %zu byte long, shorter than any request (16)",
+                                "The UDP request is %zu bytes long, shorter than any request (16)", (gulong) length),
+                   length);
       return FALSE;
     }
   request->connection_id = read_u64 (data);
@@ -670,14 +688,19 @@ tsr_tracker_udp_request_parse (const guint8          *data,
       if (hashes_length % 20 != 0)
         {
           g_set_error (error, TSR_TRACKER_PROTO_ERROR, TSR_TRACKER_PROTO_ERROR_INVALID,
-                       _("The scrape request holds %zu bytes of info hashes, not a multiple of 20"),
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "The scrape request holds %zu byte of info hashes, not a multiple of 20",
+                                    "The scrape request holds %zu bytes of info hashes, not a multiple of 20",
+                                    (gulong) hashes_length),
                        hashes_length);
           return FALSE;
         }
       if (hashes_length / 20 > TSR_TRACKER_UDP_MAX_SCRAPE)
         {
           g_set_error (error, TSR_TRACKER_PROTO_ERROR, TSR_TRACKER_PROTO_ERROR_TOO_MANY,
-                       _("The scrape asks for more than %u torrents"), TSR_TRACKER_UDP_MAX_SCRAPE);
+                       g_dngettext (GETTEXT_PACKAGE, "The scrape asks for more than %u torrent",
+                                    "The scrape asks for more than %u torrents", TSR_TRACKER_UDP_MAX_SCRAPE),
+                       TSR_TRACKER_UDP_MAX_SCRAPE);
           return FALSE;
         }
       request->n_hashes = (guint) (hashes_length / 20);

@@ -3,8 +3,10 @@
 """Translations cannot silently miss strings: every source file with
 translatable strings is in po/POTFILES.in (and every file listed there
 exists), no translatable C string is cut short by a GLib format macro
-that xgettext cannot expand, and xgettext reads the whole list without a
-warning."""
+that xgettext cannot expand, xgettext reads the whole list without a
+warning, and every language of po/LINGUAS translates every message of a
+freshly built template, none of them fuzzy, in a file msgfmt --check
+accepts."""
 
 import os
 import re
@@ -116,9 +118,12 @@ def test_no_format_macro_in_translatable_strings(d):
     assert not bad, "xgettext cannot expand these macros, so the msgid is cut short:\n" + "\n".join(bad)
 
 
-def test_xgettext_reads_everything_cleanly(d):
+def build_template(d):
+    """Runs xgettext over po/POTFILES.in as meson's glib preset does;
+    returns (path of the template, xgettext's result)."""
+    pot = os.path.join(d, "t.pot")
     # The keywords of meson's glib preset.
-    args = ["xgettext", "--from-code=UTF-8", "--add-comments", "-o", os.path.join(d, "t.pot"),
+    args = ["xgettext", "--from-code=UTF-8", "--add-comments", "-o", pot,
             "--keyword=_", "--keyword=N_", "--keyword=C_:1c,2", "--keyword=NC_:1c,2",
             "--keyword=g_dcgettext:2", "--keyword=g_dngettext:2,3", "--keyword=g_dpgettext2:2c,3",
             "--flag=N_:1:pass-c-format", "--flag=C_:2:pass-c-format", "--flag=NC_:2:pass-c-format",
@@ -129,15 +134,75 @@ def test_xgettext_reads_everything_cleanly(d):
             "--flag=g_print:1:c-format", "--flag=g_printerr:1:c-format", "--flag=g_printf:1:c-format",
             "--flag=g_fprintf:2:c-format", "--flag=g_sprintf:2:c-format", "--flag=g_snprintf:3:c-format",
             "--directory=" + ROOT, "--files-from=" + os.path.join(ROOT, "po", "POTFILES.in")]
-    result = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    return pot, subprocess.run(args, capture_output=True, text=True, timeout=120)
+
+
+def test_xgettext_reads_everything_cleanly(d):
+    pot_path, result = build_template(d)
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if "warning" in line]
     assert not warnings, "\n".join(warnings)
-    pot = open(os.path.join(d, "t.pot"), encoding="utf-8").read()
+    pot = open(pot_path, encoding="utf-8").read()
     # Strings cut short by a macro end in a lone "%".
     cut = re.findall(r'^msgid "(.*%)"$', pot, re.M)
     assert not cut, f"msgids that end in a lone %: {cut}"
     assert pot.count("\nmsgid ") > 500, "the template is suspiciously small"
+
+
+def linguas():
+    with open(os.path.join(ROOT, "po", "LINGUAS")) as f:
+        return [word for line in f for word in line.split("#")[0].split()]
+
+
+def msgids(po_text):
+    """The messages of a PO file, as "msgctxt|msgid" (the header left out)."""
+    found = []
+    for block in po_text.split("\n\n"):
+        context = re.search(r'^msgctxt ((?:".*"\n?)+)', block, re.M)
+        msgid = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)
+        if msgid is None:
+            continue
+        text = "".join(re.findall(r'"(.*)"', msgid.group(1)))
+        if text == "":
+            continue
+        if context is not None:
+            text = "".join(re.findall(r'"(.*)"', context.group(1))) + "|" + text
+        found.append(text)
+    return found
+
+
+def test_every_language_is_complete(d):
+    """A message added or changed in the sources fails here until every
+    translation has it: each .po merged with the template built now (not a
+    po/tessera.pot that may be stale) must have no untranslated and no
+    fuzzy message, and msgfmt --check must accept it."""
+    pot, result = build_template(d)
+    assert result.returncode == 0, result.stderr
+    languages = linguas()
+    assert languages, "po/LINGUAS lists no language"
+    problems = []
+    for language in languages:
+        po = os.path.join(ROOT, "po", language + ".po")
+        if not os.path.exists(po):
+            problems.append(f"{language}: po/{language}.po is missing")
+            continue
+        merged = os.path.join(d, language + ".po")
+        run = subprocess.run(["msgmerge", "--quiet", "--no-fuzzy-matching", "--no-wrap", "-o", merged, po, pot],
+                             capture_output=True, text=True, timeout=120)
+        if run.returncode != 0:
+            problems.append(f"{language}: msgmerge failed: {run.stderr.strip()}")
+            continue
+        for what, option in (("untranslated", "--untranslated"), ("fuzzy", "--only-fuzzy")):
+            run = subprocess.run(["msgattrib", option, "--no-obsolete", "--no-wrap", merged],
+                                 capture_output=True, text=True, timeout=60)
+            assert run.returncode == 0, run.stderr
+            missing = msgids(run.stdout)
+            if missing:
+                problems.append(f"{language}: {len(missing)} {what}:\n" + "\n".join(f"  {m!r}" for m in missing))
+        run = subprocess.run(["msgfmt", "--check", "-o", os.devnull, merged], capture_output=True, text=True, timeout=60)
+        if run.returncode != 0:
+            problems.append(f"{language}: msgfmt --check:\n{run.stderr.strip()}")
+    assert not problems, "translations are not complete:\n" + "\n".join(problems)
 
 
 tap.run_all(globals())
