@@ -790,37 +790,15 @@ typedef struct
 
 /* Deleting -------------------------------------------------------- */
 
-/* Opens the folder that holds @relative's last component, walking from
- * @root one component at a time and never following a symlink: a link
- * planted in the download folder cannot send a delete elsewhere. Returns
- * the folder's fd and sets @name, or -1 with errno set. */
+/* Opens the folder that holds @relative's last component for deleting:
+ * open_parent_beneath without creating anything, so a link planted in
+ * the download folder cannot send a delete elsewhere. */
 static int
 open_parent_nofollow (const char  *root,
                       const char  *relative,
                       char       **name)
 {
-  g_auto(GStrv) parts = g_strsplit (relative, "/", -1);
-  guint n = g_strv_length (parts);
-  int dir = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  guint i;
-
-  if (dir < 0 || n == 0)
-    return -1;
-  for (i = 0; i + 1 < n; i++)
-    {
-      int next = openat (dir, parts[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      int saved = errno;
-
-      close (dir);
-      if (next < 0)
-        {
-          errno = saved;
-          return -1;
-        }
-      dir = next;
-    }
-  *name = g_strdup (parts[n - 1]);
-  return dir;
+  return open_parent_beneath (root, relative, FALSE, name);
 }
 
 static gint

@@ -20,14 +20,13 @@ import os
 import random
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
-from tsrtest import CLI, Tap, cli, need_cli  # noqa: E402
-from tsrpeers import DEADLINE, Peer, make_payload, tree_digest  # noqa: E402
+from tsrtest import Tap, cli, need_cli  # noqa: E402
+from tsrpeers import DEADLINE, Peer, TesseraTracker, make_payload, tree_digest  # noqa: E402
 
 need_cli()
 tap = Tap()
@@ -145,30 +144,6 @@ def test_leecher_killed_twenty_times(d):
             relay.close()
 
 
-class Tracker:
-    def __init__(self, d, state, port=0):
-        self.process = subprocess.Popen([CLI, "tracker", "--listen", f"127.0.0.1:{port}", "--json-events",
-                                         "--interval", "900", "--state", state],
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=d)
-        line = self.process.stdout.readline()
-        assert line, f"the tracker did not start: {self.process.stderr.read()}"
-        event = json.loads(line)
-        assert event["event"] == "listening", event
-        self.port = event["port"]
-
-    def url(self, scheme):
-        return f"{scheme}://127.0.0.1:{self.port}/announce"
-
-    def stop(self, sig=signal.SIGTERM):
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
 SAVE_DELAY = 5   # TSR_TRACKER_SERVER_SAVE_DELAY
 
 
@@ -182,7 +157,7 @@ def test_tracker_killed_twenty_times(d):
     announced = {}       # port -> when, for the running tracker
     saved = set()        # ports a tracker had time to save
     count = 0
-    tracker = Tracker(d, state)
+    tracker = TesseraTracker(d, "--state", state, "--interval", "900")
     port = tracker.port
     try:
         for round_ in range(KILLS):
@@ -200,7 +175,7 @@ def test_tracker_killed_twenty_times(d):
             tracker.process.stdout.close()
             said = tracker.process.stderr.read()
             tracker.process.stderr.close()
-            tracker = Tracker(d, state, port=port)
+            tracker = TesseraTracker(d, "--state", state, "--interval", "900", port=port)
             reply = json.loads(cli("announce", "--json", "--port", "6999", "--tracker", tracker.url("udp"),
                                    torrent, check=True).stdout)
             known = {int(p.rsplit(":", 1)[1]) for p in reply["peers"]}

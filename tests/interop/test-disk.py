@@ -166,6 +166,23 @@ def snapshot(folder):
     return found
 
 
+def fetch_from(torrent, served, dst, until, status):
+    """A leecher into @dst fetching from a peer serving @served, until its
+    event @until and exit status @status; returns that event."""
+    seeder = HostilePeer(torrent, served, "honest")
+    leecher = None
+    try:
+        leecher = Peer(dst, torrent, "--peer", seeder.address, "--exit-when-done")
+        event = leecher.wait_for(until, DEADLINE)
+        assert leecher.process.wait(timeout=30) == status
+        return event
+    finally:
+        seeder.running = False
+        seeder.server.close()
+        if leecher is not None:
+            leecher.stop()
+
+
 def test_hostile_paths_stay_inside(d):
     outside = os.path.join(d, "outside")
     os.mkdir(outside)
@@ -181,17 +198,7 @@ def test_hostile_paths_stay_inside(d):
 
     # 1. A clean folder: everything lands inside it, sanitized.
     os.mkdir(dst)
-    seeder = HostilePeer(torrent, served, "honest")
-    leecher = None
-    try:
-        leecher = Peer(dst, torrent, "--peer", seeder.address, "--exit-when-done")
-        leecher.wait_for("done", DEADLINE)
-        assert leecher.process.wait(timeout=30) == 0
-    finally:
-        seeder.running = False
-        seeder.server.close()
-        if leecher is not None:
-            leecher.stop()
+    fetch_from(torrent, served, dst, "done", 0)
     assert tree_digest(dst) == tree_digest(served)
     created = snapshot(d) - before
     stray = [p for p in created if not p.startswith(("dst", "state-dst", "served"))]
@@ -203,18 +210,8 @@ def test_hostile_paths_stay_inside(d):
     os.mkdir(dst)
     os.symlink(outside, os.path.join(dst, top))
     shutil.rmtree(os.path.join(d, "state-dst"), ignore_errors=True)
-    seeder = HostilePeer(torrent, served, "honest")
-    leecher = None
-    try:
-        leecher = Peer(dst, torrent, "--peer", seeder.address, "--exit-when-done")
-        error = leecher.wait_for("error", DEADLINE)
-        assert "symbolic link" in error["message"], error
-        assert leecher.process.wait(timeout=30) == 1
-    finally:
-        seeder.running = False
-        seeder.server.close()
-        if leecher is not None:
-            leecher.stop()
+    error = fetch_from(torrent, served, dst, "error", 1)
+    assert "symbolic link" in error["message"], error
     assert sorted(os.listdir(outside)) == ["keep.txt"], os.listdir(outside)
     assert open(os.path.join(outside, "keep.txt"), "rb").read() == b"untouched"
 

@@ -24,46 +24,11 @@ import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
 from tsrtest import CLI, Tap, cli, need_cli  # noqa: E402
-from tsrpeers import DEADLINE, Peer, free_port, make_payload, stop_process, tree_digest  # noqa: E402
+from tsrpeers import DEADLINE, Peer, TesseraTracker as Tracker, free_port, make_payload, stop_process, tree_digest  # noqa: E402
 from tsrlt import lt, lt_add, lt_session  # noqa: E402
 
 need_cli()
 tap = Tap()
-
-
-class Tracker:
-    """tessera-cli tracker on 127.0.0.1, stopped by PID."""
-
-    def __init__(self, d, *extra, port=0, host="127.0.0.1"):
-        self.host = host
-        listen = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-        self.process = subprocess.Popen([CLI, "tracker", "--listen", listen, "--json-events",
-                                         "--interval", "60", *extra],
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=d)
-        line = self.process.stdout.readline()
-        if not line:
-            self.process.wait(timeout=10)
-        assert line, f"the tracker did not start (status {self.process.returncode}): {self.process.stderr.read()}"
-        event = json.loads(line)
-        assert event["event"] == "listening", event
-        self.port = event["port"]
-
-    def url(self, scheme):
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"{scheme}://{host}:{self.port}/announce"
-
-    def stats(self):
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/stats?format=json", timeout=10) as reply:
-            return json.loads(reply.read())
-
-    def stop(self, sig=signal.SIGTERM):
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
 
 
 def tracked_torrent(d, src, url, name="t.torrent"):

@@ -11,6 +11,7 @@ import socket
 import struct
 import subprocess
 import threading
+import urllib.request
 import time
 
 from tsrtest import CLI, cli, pseudo_random, write
@@ -281,3 +282,38 @@ class HostilePeer:
     def stop(self):
         self.running = False
         self.server.close()
+
+
+class TesseraTracker:
+    """tessera-cli tracker on 127.0.0.1, stopped by PID."""
+
+    def __init__(self, d, *extra, port=0, host="127.0.0.1"):
+        self.host = host
+        listen = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        self.process = subprocess.Popen([CLI, "tracker", "--listen", listen, "--json-events",
+                                         "--interval", "60", *extra],
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=d)
+        line = self.process.stdout.readline()
+        if not line:
+            self.process.wait(timeout=10)
+        assert line, f"the tracker did not start (status {self.process.returncode}): {self.process.stderr.read()}"
+        event = json.loads(line)
+        assert event["event"] == "listening", event
+        self.port = event["port"]
+
+    def url(self, scheme):
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{scheme}://{host}:{self.port}/announce"
+
+    def stats(self):
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/stats?format=json", timeout=10) as reply:
+            return json.loads(reply.read())
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
