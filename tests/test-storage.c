@@ -453,6 +453,92 @@ test_case_twins (void)
   tsr_test_remove_tree (dir);
 }
 
+/* A file open read-only for a read in progress is reopened for writing:
+ * the old descriptor is closed once the read lets go, never leaked. */
+typedef struct
+{
+  TsrStorage    *storage;
+  guint64        offset;
+  gsize          size;
+  volatile gint  stop;
+  volatile gint  reads;
+} Reader;
+
+static gpointer
+read_loop (gpointer data)
+{
+  Reader *reader = data;
+  guint8 *buffer = g_malloc (reader->size);
+
+  while (!g_atomic_int_get (&reader->stop))
+    {
+      g_assert_true (tsr_storage_read (reader->storage, reader->offset, buffer, reader->size, NULL));
+      g_atomic_int_inc (&reader->reads);
+    }
+  g_free (buffer);
+  return NULL;
+}
+
+static guint
+count_fds (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+static void
+test_upgrade_while_reading (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GBytes) piece = source_piece (f, 0);
+  gsize size = g_bytes_get_size (piece);
+  guint before;
+  guint round;
+
+  /* The target holds the data already: reads succeed, writes rewrite it. */
+  {
+    TsrStorage *copy = tsr_storage_new (f->info, f->target);
+    guint i;
+
+    for (i = 0; i < f->info->piece_count; i++)
+      {
+        g_autoptr(GBytes) each = source_piece (f, i);
+
+        write_piece (f, copy, i, each);
+        g_assert_no_error (f->error);
+      }
+    /* Gone, with its descriptors, once its last task let go. */
+    g_object_add_weak_pointer (G_OBJECT (copy), (gpointer *) &copy);
+    g_object_unref (copy);
+    for (i = 0; copy != NULL && i < 5000; i++)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (1000);
+      }
+    g_assert_null (copy);
+  }
+  before = count_fds ();
+  for (round = 0; round < 20; round++)
+    {
+      g_autoptr(TsrStorage) storage = tsr_storage_new (f->info, f->target);
+      Reader reader = { storage, 0, MIN (size, 4096), 0, 0 };
+      GThread *thread = g_thread_new ("reader", read_loop, &reader);
+
+      while (g_atomic_int_get (&reader.reads) < 50)
+        g_usleep (100);
+      g_assert_true (tsr_storage_write (storage, 0, g_bytes_get_data (piece, NULL), MIN (size, 4096), NULL));
+      g_atomic_int_set (&reader.stop, 1);
+      g_thread_join (thread);
+      g_assert_cmpuint (tsr_storage_get_n_retired (storage), ==, 0);
+    }
+  g_assert_cmpuint (count_fds (), ==, before);
+}
+
 static void
 test_open_file_limit (void)
 {
@@ -552,12 +638,15 @@ main (int    argc,
       g_autofree char *c = g_strdup_printf ("/storage/%s/read-blocks", formats[i].name);
       g_autofree char *d = g_strdup_printf ("/storage/%s/direct-writes", formats[i].name);
       g_autofree char *e = g_strdup_printf ("/storage/%s/symlinks-never-followed", formats[i].name);
+      g_autofree char *u = g_strdup_printf ("/storage/%s/upgrade-while-reading", formats[i].name);
 
       g_test_add (a, Fixture, GINT_TO_POINTER (formats[i].format), fixture_set_up, test_write_all_then_verify, fixture_tear_down);
       g_test_add (b, Fixture, GINT_TO_POINTER (formats[i].format), fixture_set_up, test_wrong_data_not_written, fixture_tear_down);
       g_test_add (c, Fixture, GINT_TO_POINTER (formats[i].format), fixture_set_up, test_read_blocks, fixture_tear_down);
       g_test_add (d, Fixture, GINT_TO_POINTER (formats[i].format), fixture_set_up, test_direct_writes, fixture_tear_down);
       g_test_add (e, Fixture, GINT_TO_POINTER (formats[i].format), fixture_set_up, test_symlinks_never_followed,
+                  fixture_tear_down);
+      g_test_add (u, Fixture, GINT_TO_POINTER (formats[i].format), fixture_set_up, test_upgrade_while_reading,
                   fixture_tear_down);
     }
   g_test_add_func ("/storage/open-file-limit", test_open_file_limit);

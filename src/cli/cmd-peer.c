@@ -738,6 +738,10 @@ tsr_cli_peer (int    argc,
       return 1;
     }
   run.loop = g_main_loop_new (NULL, FALSE);
+  /* Before "listening" is said: whoever saw it may stop us at once, and a
+   * signal while the torrents are added still ends in a clean stop. */
+  sigint = g_unix_signal_add (SIGINT, on_signal, &run);
+  sigterm = g_unix_signal_add (SIGTERM, on_signal, &run);
   {
     JsonNode *node = json_node_new (JSON_NODE_VALUE);
     g_autofree char *text = g_strdup_printf (_("Listening on port %u"), tsr_session_get_port (session));
@@ -778,6 +782,8 @@ tsr_cli_peer (int    argc,
       if (info == NULL && magnet == NULL)
         {
           tsr_cli_error ("%s", error->message);
+          g_source_remove (sigint);
+          g_source_remove (sigterm);
           g_main_loop_unref (run.loop);
           return 1;
         }
@@ -828,8 +834,6 @@ tsr_cli_peer (int    argc,
         tsr_torrent_add_peer_address (torrent, peers[j]);
     }
 
-  sigint = g_unix_signal_add (SIGINT, on_signal, &run);
-  sigterm = g_unix_signal_add (SIGTERM, on_signal, &run);
   sigusr1 = g_unix_signal_add (SIGUSR1, on_debug_signal, &run);
   watch = g_timeout_add (200, on_watch, &run);
   if (run.status_line != NULL)

@@ -48,7 +48,16 @@ struct _TsrStorage
   gboolean     direct;        /* aligned writes bypass the page cache */
   guint        n_open;
   guint64      clock;
+  GArray      *retired;       /* of Retired: replaced descriptors still in use */
 };
+
+/* A read-only descriptor replaced by a writable one while a read still
+ * used it: closed when its last user lets go. */
+typedef struct
+{
+  int   fd;
+  guint users;
+} Retired;
 
 G_DEFINE_FINAL_TYPE (TsrStorage, tsr_storage, G_TYPE_OBJECT)
 
@@ -103,6 +112,9 @@ tsr_storage_finalize (GObject *object)
         close (self->files[i].direct_fd);
       g_mutex_clear (&self->files[i].write_lock);
     }
+  for (i = 0; i < self->retired->len; i++)
+    close (g_array_index (self->retired, Retired, i).fd);
+  g_array_unref (self->retired);
   g_free (self->files);
   g_mutex_clear (&self->lock);
   g_clear_pointer (&self->info, tsr_metainfo_unref);
@@ -120,6 +132,7 @@ static void
 tsr_storage_init (TsrStorage *self)
 {
   g_mutex_init (&self->lock);
+  self->retired = g_array_new (FALSE, FALSE, sizeof (Retired));
 }
 
 static int open_beneath (const char *root,
@@ -408,11 +421,19 @@ acquire_fd (TsrStorage  *self,
     }
   if (entry->fd >= 0)
     {
-      /* Upgrading a read-only descriptor: the old one may be in use. */
+      /* Upgrading a read-only descriptor: the old one may be in use, and
+       * then it is closed when its users let go (release_fd). */
       if (entry->in_use == 0)
         {
           close (entry->fd);
           self->n_open--;
+        }
+      else
+        {
+          Retired retired = { entry->fd, entry->in_use };
+
+          g_array_append_val (self->retired, retired);
+          entry->in_use = 0;
         }
     }
   else if (self->n_open >= TSR_STORAGE_MAX_OPEN_FILES)
@@ -425,13 +446,44 @@ acquire_fd (TsrStorage  *self,
   return fd;
 }
 
+/* Lets go of @fd, which acquire_fd gave for file @index. */
 static void
 release_fd (TsrStorage *self,
-            guint       index)
+            guint       index,
+            int         fd)
 {
+  guint i;
+
   g_mutex_lock (&self->lock);
+  for (i = 0; i < self->retired->len; i++)
+    {
+      Retired *retired = &g_array_index (self->retired, Retired, i);
+
+      if (retired->fd == fd)
+        {
+          if (--retired->users == 0)
+            {
+              close (retired->fd);
+              self->n_open--;
+              g_array_remove_index_fast (self->retired, i);
+            }
+          g_mutex_unlock (&self->lock);
+          return;
+        }
+    }
   self->files[index].in_use--;
   g_mutex_unlock (&self->lock);
+}
+
+guint
+tsr_storage_get_n_retired (TsrStorage *self)
+{
+  guint n;
+
+  g_mutex_lock (&self->lock);
+  n = self->retired->len;
+  g_mutex_unlock (&self->lock);
+  return n;
 }
 
 /* Calls @func for each file segment of [offset, offset + length). */
@@ -589,7 +641,7 @@ write_segment (TsrStorage  *self,
     return FALSE;
   if (!check_still_there (self, index, fd, error))
     {
-      release_fd (self, index);
+      release_fd (self, index, fd);
       return FALSE;
     }
   /* Two threads writing one file contend on its inode lock, and the
@@ -626,7 +678,7 @@ write_segment (TsrStorage  *self,
       ok = FALSE;
     }
   g_mutex_unlock (&self->files[index].write_lock);
-  release_fd (self, index);
+  release_fd (self, index, fd);
   if (!ok)
     {
       g_autofree char *path = g_build_filename (self->folder, self->info->files[index].path, NULL);
@@ -667,7 +719,7 @@ read_segment (TsrStorage  *self,
     return FALSE;
   if (!check_still_there (self, index, fd, error))
     {
-      release_fd (self, index);
+      release_fd (self, index, fd);
       return FALSE;
     }
   while (done < length)
@@ -681,7 +733,7 @@ read_segment (TsrStorage  *self,
           int saved = errno;
           g_autofree char *path = g_build_filename (self->folder, self->info->files[index].path, NULL);
 
-          release_fd (self, index);
+          release_fd (self, index, fd);
           if (n == 0)
             g_set_error (error, TSR_STORAGE_ERROR, TSR_STORAGE_ERROR_MISSING,
                          _("“%s” is shorter than the torrent says"), path);
@@ -691,7 +743,7 @@ read_segment (TsrStorage  *self,
         }
       done += (gsize) n;
     }
-  release_fd (self, index);
+  release_fd (self, index, fd);
   return TRUE;
 }
 
@@ -733,7 +785,7 @@ tsr_storage_create_empty_files (TsrStorage  *self,
       fd = acquire_fd (self, i, TRUE, error);
       if (fd < 0)
         return FALSE;
-      release_fd (self, i);
+      release_fd (self, i, fd);
     }
   return TRUE;
 }

@@ -39,6 +39,8 @@ TsrStorage  *tsr_storage_new               (TsrMetainfo    *info,
 TsrMetainfo *tsr_storage_get_metainfo      (TsrStorage     *self);
 const char  *tsr_storage_get_folder        (TsrStorage     *self);
 /* Descriptors open right now (for tests and the peers view). */
+/* Descriptors replaced while in use and not yet closed (for tests). */
+guint        tsr_storage_get_n_retired     (TsrStorage          *self);
 guint        tsr_storage_get_n_open_files  (TsrStorage     *self);
 
 /* Writes of whole blocks at aligned offsets from aligned buffers skip

@@ -356,4 +356,41 @@ def test_raises_the_open_file_limit(d):
         process.stderr.close()
 
 
+def test_peer_sigterm_right_after_listening(d):
+    """Whoever reads "listening" may stop the peer at once: SIGTERM while
+    its torrents are still being added ends in a clean stop (status 0 and
+    a "stopped" event), not in death by the signal."""
+    import random
+    import signal
+    import subprocess
+    from tsrtest import CLI
+    rng = random.Random(7)
+    torrents = []
+    for i in range(40):
+        info = {"name": f"t{i}.bin", "length": 4000 * 16384, "piece length": 16384,
+                "pieces": bytes(rng.getrandbits(8) for _ in range(20 * 4000))}
+        path = os.path.join(d, f"t{i}.torrent")
+        write(path, bencode({"info": info}))
+        torrents.append(path)
+    empty = os.path.join(d, "empty")
+    os.mkdir(empty)
+    for attempt in range(3):
+        process = subprocess.Popen([CLI, "peer", "-d", empty, "-p", "0", "--bind", "127.0.0.1", "--no-tracker",
+                                    "--no-dht", "--no-lsd", "--no-port-map", "--json-events",
+                                    "--state", os.path.join(d, f"state{attempt}"), *torrents],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            line = process.stdout.readline()
+            assert json.loads(line)["event"] == "listening", line
+            process.send_signal(signal.SIGTERM)
+            out, err = process.communicate(timeout=60)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        assert process.returncode == 0, f"status {process.returncode}: {err[-500:]!r}"
+        events = [json.loads(x)["event"] for x in out.splitlines() if x.strip()]
+        assert "stopped" in events, events[-5:]
+
+
 tap.run_all(globals())
