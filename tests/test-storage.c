@@ -17,6 +17,7 @@
 
 #include "tsr-bitfield.h"
 #include "tsr-creator.h"
+#include "tsr-read-cache.h"
 #include "tsr-storage.h"
 #include "tsr-test-util.h"
 #include "tsr-verifier.h"
@@ -539,6 +540,55 @@ test_upgrade_while_reading (Fixture       *f,
   g_assert_cmpuint (count_fds (), ==, before);
 }
 
+/* The read cache holds a piece after a read, keeps it while it is used,
+ * and lets it go once no one asked for it since the time given. */
+static void
+on_cached_block (GBytes       *block,
+                 const GError *error,
+                 gpointer      user_data)
+{
+  Fixture *f = user_data;
+
+  g_assert_no_error ((GError *) error);
+  g_clear_pointer (&f->block, g_bytes_unref);
+  f->block = g_bytes_ref (block);
+  g_main_loop_quit (f->loop);
+}
+
+static void
+test_read_cache_expiry (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(TsrStorage) source = tsr_storage_new (f->info, f->source);
+  g_autoptr(TsrReadCache) cache = tsr_read_cache_new (source, 8 * 1024 * 1024);
+  gint64 after_read;
+
+  tsr_read_cache_get (cache, 0, 0, 1024, on_cached_block, f, NULL);
+  if (f->block == NULL)
+    g_main_loop_run (f->loop);
+  g_assert_cmpuint (g_bytes_get_size (f->block), ==, 1024);
+  g_assert_cmpuint (tsr_read_cache_get_n_reads (cache), ==, 1);
+  g_assert_cmpuint (tsr_read_cache_get_size (cache), ==, tsr_metainfo_get_piece_size (f->info, 0));
+  after_read = g_get_monotonic_time ();
+
+  /* Used since: kept, and served from memory. */
+  tsr_read_cache_expire (cache, after_read - G_USEC_PER_SEC);
+  g_assert_cmpuint (tsr_read_cache_get_size (cache), >, 0);
+  g_clear_pointer (&f->block, g_bytes_unref);
+  tsr_read_cache_get (cache, 0, 1024, 1024, on_cached_block, f, NULL);
+  g_assert_nonnull (f->block);
+  g_assert_cmpuint (tsr_read_cache_get_n_reads (cache), ==, 1);
+
+  /* Not used since: let go, and read again when asked. */
+  tsr_read_cache_expire (cache, g_get_monotonic_time () + 1);
+  g_assert_cmpuint (tsr_read_cache_get_size (cache), ==, 0);
+  g_clear_pointer (&f->block, g_bytes_unref);
+  tsr_read_cache_get (cache, 0, 0, 1024, on_cached_block, f, NULL);
+  if (f->block == NULL)
+    g_main_loop_run (f->loop);
+  g_assert_cmpuint (tsr_read_cache_get_n_reads (cache), ==, 2);
+}
+
 static void
 test_open_file_limit (void)
 {
@@ -639,6 +689,7 @@ main (int    argc,
       g_autofree char *d = g_strdup_printf ("/storage/%s/direct-writes", formats[i].name);
       g_autofree char *e = g_strdup_printf ("/storage/%s/symlinks-never-followed", formats[i].name);
       g_autofree char *u = g_strdup_printf ("/storage/%s/upgrade-while-reading", formats[i].name);
+      g_autofree char *r = g_strdup_printf ("/storage/%s/read-cache-expiry", formats[i].name);
 
       g_test_add (a, Fixture, GINT_TO_POINTER (formats[i].format), fixture_set_up, test_write_all_then_verify, fixture_tear_down);
       g_test_add (b, Fixture, GINT_TO_POINTER (formats[i].format), fixture_set_up, test_wrong_data_not_written, fixture_tear_down);
@@ -647,6 +698,8 @@ main (int    argc,
       g_test_add (e, Fixture, GINT_TO_POINTER (formats[i].format), fixture_set_up, test_symlinks_never_followed,
                   fixture_tear_down);
       g_test_add (u, Fixture, GINT_TO_POINTER (formats[i].format), fixture_set_up, test_upgrade_while_reading,
+                  fixture_tear_down);
+      g_test_add (r, Fixture, GINT_TO_POINTER (formats[i].format), fixture_set_up, test_read_cache_expiry,
                   fixture_tear_down);
     }
   g_test_add_func ("/storage/open-file-limit", test_open_file_limit);

@@ -37,6 +37,7 @@ struct _Entry
   GArray    *waiters;       /* (element-type Waiter) */
   ReadOp    *op;            /* (nullable) the read in flight */
   guint64    last_use;
+  gint64     used_at;       /* monotonic µs of the last use */
 };
 
 struct _TsrReadCache
@@ -124,6 +125,26 @@ tsr_read_cache_get_n_reads (TsrReadCache *self)
   return self->n_reads;
 }
 
+void
+tsr_read_cache_expire (TsrReadCache *self,
+                       gint64        before)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Entry *entry = value;
+
+      if (entry->data != NULL && entry->used_at < before)
+        {
+          self->size -= g_bytes_get_size (entry->data);
+          g_hash_table_iter_remove (&iter);
+        }
+    }
+}
+
 static void
 answer (Waiter *waiter,
         GBytes *piece)
@@ -209,6 +230,7 @@ on_read (GObject      *source,
     }
   entry->data = g_bytes_ref (data);
   entry->last_use = ++self->clock;
+  entry->used_at = g_get_monotonic_time ();
   self->size += g_bytes_get_size (data);
   {
     /* Answering may bring new requests for this piece: they find it held. */
@@ -251,6 +273,7 @@ tsr_read_cache_get (TsrReadCache     *self,
   if (entry != NULL && entry->data != NULL)
     {
       entry->last_use = ++self->clock;
+      entry->used_at = g_get_monotonic_time ();
       answer (&waiter, entry->data);
       return;
     }

@@ -38,6 +38,10 @@ void          tsr_read_cache_get      (TsrReadCache     *self,
                                        TsrReadCacheFunc  func,
                                        gpointer          user_data,
                                        GDestroyNotify    destroy);
+/* Lets go of the pieces no one asked for since @before (monotonic µs):
+ * a torrent whose peers went quiet holds no memory for them. */
+void          tsr_read_cache_expire   (TsrReadCache     *self,
+                                       gint64            before);
 /* Bytes of pieces held now, and reads from disk so far (for tests). */
 gsize         tsr_read_cache_get_size    (TsrReadCache  *self);
 guint         tsr_read_cache_get_n_reads (TsrReadCache  *self);

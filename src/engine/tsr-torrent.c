@@ -2885,6 +2885,8 @@ on_tick (gpointer user_data)
   TsrTorrent *self = user_data;
   guint i;
 
+  tsr_read_cache_expire (self->read_cache, g_get_monotonic_time () - TSR_TORRENT_READ_CACHE_IDLE * G_USEC_PER_SEC);
+
   /* A peer that answers faster gets more requests at once: a pipeline
    * as deep as its rate times the time it has to answer, so that a
    * client that sends in bursts (Transmission) is never left idle. */

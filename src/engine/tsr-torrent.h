@@ -75,6 +75,8 @@ G_DECLARE_FINAL_TYPE (TsrTorrent, tsr_torrent, TSR, TORRENT, GObject)
 #define TSR_TORRENT_PIECE_MEMORY (24 * 1024 * 1024)
 /* Bytes of pieces read ahead for uploads, per torrent. */
 #define TSR_TORRENT_READ_CACHE (8 * 1024 * 1024)
+/* Seconds a cached piece no one asks for is kept. */
+#define TSR_TORRENT_READ_CACHE_IDLE 20
 /* A peer's requests being served at once, at most: more close it (we
  * tell peers we queue TSR_EXTENSION_OUR_REQQ). */
 #define TSR_TORRENT_MAX_QUEUED_REQUESTS 2500
