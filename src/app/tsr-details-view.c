@@ -376,6 +376,23 @@ on_disconnect_setup (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, button);
 }
 
+/* Each row's button says whom it disconnects, for screen readers. */
+static void
+on_disconnect_bind (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item,
+                    TsrDetailsView           *self)
+{
+  TsrPeerRow *row = gtk_list_item_get_item (item);
+  g_autofree char *label = NULL;
+
+  if (row == NULL)
+    return;
+  /* TRANSLATORS: an accessible label; %s is a peer's address */
+  label = g_strdup_printf (_("Disconnect %s"), tsr_peer_row_get_address (row));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_list_item_get_child (item)), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  label, -1);
+}
+
 static GtkWidget *
 build_peers_page (TsrDetailsView *self)
 {
@@ -400,6 +417,7 @@ build_peers_page (TsrDetailsView *self)
     }
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (on_disconnect_setup), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (on_disconnect_bind), self);
   disconnect = gtk_column_view_column_new (NULL, factory);
   gtk_column_view_append_column (GTK_COLUMN_VIEW (view), disconnect);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);

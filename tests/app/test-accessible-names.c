@@ -248,6 +248,25 @@ report (GHashTable *unnamed)
   return g_strdup_printf ("unnamed:\n  %s\n", joined);
 }
 
+/* The first mapped widget under @widget whose tooltip is @tooltip. */
+static GtkWidget *
+find_tooltip (GtkWidget  *widget,
+              const char *tooltip)
+{
+  GtkWidget *child;
+
+  if (gtk_widget_get_mapped (widget) && g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0)
+    return widget;
+  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_tooltip (child, tooltip);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* Runs the main loop for @ms milliseconds: layout, and list rows made. */
 static void
 spin (guint ms)
@@ -388,6 +407,18 @@ test_main_window (Fixture       *fixture,
       tsr_window_show (window, 0, pages[i]);
       spin (300);
       checked += walk_window (GTK_WIDGET (window), unnamed);
+      if (g_str_equal (pages[i], "peers"))
+        {
+          /* The disconnect buttons say whom they disconnect. */
+          g_autofree char *expected = g_strdup_printf ("Disconnect %s", address);
+          GtkWidget *button = find_tooltip (GTK_WIDGET (window), "Disconnect");
+          g_autofree char *mismatch = NULL;
+
+          g_assert_nonnull (button);
+          mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                                         expected);
+          g_assert_null (mismatch);
+        }
     }
   failures = report (unnamed);
   g_assert_cmpstr (failures, ==, "");
