@@ -751,6 +751,13 @@ on_priority_bind (GtkSignalListItemFactory *factory,
   g_autoptr(TsrFileNode) node = node_of (item);
 
   g_object_set_data (G_OBJECT (drop_down), "view", self);
+  if (node != NULL)
+    {
+      /* TRANSLATORS: an accessible label; %s is a file or folder name */
+      g_autofree char *label = g_strdup_printf (_("Priority of %s"), tsr_file_node_get_name (node));
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (drop_down), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+    }
   show_priority (drop_down, node, self);
   g_signal_connect (drop_down, "notify::selected", G_CALLBACK (on_priority_selected), self);
   g_signal_connect (node, "notify::priority", G_CALLBACK (on_node_priority), drop_down);
@@ -802,6 +809,23 @@ on_open_setup (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, button);
 }
 
+/* Each row's button says what it opens, for screen readers. */
+static void
+on_open_bind (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              TsrDetailsView           *self)
+{
+  g_autoptr(TsrFileNode) node = node_of (item);
+  g_autofree char *label = NULL;
+
+  if (node == NULL)
+    return;
+  /* TRANSLATORS: an accessible label; %s is a file or folder name */
+  label = g_strdup_printf (_("Open %s"), tsr_file_node_get_name (node));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_list_item_get_child (item)), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  label, -1);
+}
+
 static void
 fill_files (TsrDetailsView *self)
 {
@@ -845,7 +869,7 @@ build_files_page (TsrDetailsView *self)
     { N_("Progress"), G_CALLBACK (on_progress_setup), NULL, NULL, FALSE },
     { N_("Priority"), G_CALLBACK (on_priority_setup), G_CALLBACK (on_priority_bind),
       G_CALLBACK (on_priority_unbind), FALSE },
-    { NULL, G_CALLBACK (on_open_setup), NULL, NULL, FALSE },
+    { NULL, G_CALLBACK (on_open_setup), G_CALLBACK (on_open_bind), NULL, FALSE },
   };
   guint i;
 

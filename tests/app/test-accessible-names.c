@@ -407,6 +407,18 @@ test_main_window (Fixture       *fixture,
       tsr_window_show (window, 0, pages[i]);
       spin (300);
       checked += walk_window (GTK_WIDGET (window), unnamed);
+      if (g_str_equal (pages[i], "files"))
+        {
+          /* The open buttons say what they open: the top row is the torrent's folder. */
+          g_autofree char *expected = g_strdup_printf ("Open %s", tsr_torrent_get_name (torrent));
+          GtkWidget *button = find_tooltip (GTK_WIDGET (window), "Open");
+          g_autofree char *mismatch = NULL;
+
+          g_assert_nonnull (button);
+          mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                                         expected);
+          g_assert_null (mismatch);
+        }
       if (g_str_equal (pages[i], "peers"))
         {
           /* The disconnect buttons say whom they disconnect. */
