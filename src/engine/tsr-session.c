@@ -18,8 +18,11 @@
 #include "tsr-session.h"
 #include "tsr-util.h"
 
-/* Accepted connections still waiting for their handshake, at most. */
-#define MAX_PENDING 64
+/* Accepted connections still waiting for their handshake, at most: in
+ * all (a burst of honest peers after a popular announce fits), and from
+ * one address (a single host's flood does not crowd the others out). */
+#define MAX_PENDING 512
+#define MAX_PENDING_PER_HOST 16
 
 struct _TsrSession
 {
@@ -770,6 +773,48 @@ tsr_session_get_encryption (TsrSession *self)
   return self->encryption;
 }
 
+/* The host part of "ip:port" or "[ipv6]:port". */
+static char *
+host_of (const char *address)
+{
+  const char *colon = strrchr (address, ':');
+
+  if (colon == NULL)
+    return g_strdup (address);
+  return g_strndup (address, (gsize) (colon - address));
+}
+
+/* How many connections waiting for their handshake come from the host
+ * @connection comes from. */
+static guint
+pending_from_host (TsrSession        *self,
+                   GSocketConnection *connection)
+{
+  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
+  g_autofree char *host = NULL;
+  guint n = 0;
+  guint i;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (remote))
+    return 0;
+  host = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+  for (i = 0; i < self->pending->len; i++)
+    {
+      g_autofree char *other = host_of (tsr_peer_get_address (g_ptr_array_index (self->pending, i)));
+      const char *bare = other;
+
+      /* "[::1]" in a peer's address, "::1" from GInetAddress. */
+      if (other[0] == '[')
+        {
+          bare = other + 1;
+          other[strlen (other) - 1] = '\0';
+        }
+      if (g_strcmp0 (bare, host) == 0)
+        n++;
+    }
+  return n;
+}
+
 static gboolean
 on_incoming (GSocketService    *service,
              GSocketConnection *connection,
@@ -781,8 +826,9 @@ on_incoming (GSocketService    *service,
 
   /* A flood of connections that never say hello is cut off here; each
    * that is let in has HANDSHAKE_TIMEOUT seconds to speak. */
-  if (self->pending->len >= MAX_PENDING)
+  if (self->pending->len >= MAX_PENDING || pending_from_host (self, connection) >= MAX_PENDING_PER_HOST)
     {
+      g_debug ("Refusing a connection: %u waiting for their handshake", self->pending->len);
       g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
       return TRUE;
     }

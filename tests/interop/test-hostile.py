@@ -167,4 +167,59 @@ def test_debug_dump_shows_stall(d):
             leecher.stop()
 
 
+def test_silent_flood_and_honest_burst(d):
+    """60 connections from one host that never say hello take at most a
+    few of the seats waiting for a handshake (the rest are closed at
+    once), and a burst of 150 honest peers from other hosts that arrives
+    meanwhile is answered in full."""
+    src, torrent = make_payload(d, big=1024 * 1024)
+    meta = json.loads(cli("show", "--json", torrent, check=True).stdout)
+    info_hash = bytes.fromhex(meta["info_hash"])
+    seeder = None
+    sockets = []
+    try:
+        seeder = Peer(src, torrent, "--max-peers", "500", "--max-accepted", "500")
+        seeder.wait_for("done", 60)
+        silent = []
+        for _ in range(60):
+            s = socket.create_connection(("127.0.0.1", seeder.port), timeout=10)
+            silent.append(s)
+        sockets += silent
+        time.sleep(1)
+        closed = 0
+        for s in silent:
+            s.settimeout(0.05)
+            try:
+                if s.recv(1) == b"":
+                    closed += 1
+            except socket.timeout:
+                pass
+            except OSError:
+                closed += 1
+        assert closed >= 40, f"only {closed} of 60 silent connections from one host were closed"
+
+        burst = []
+        for i in range(150):
+            s = socket.socket()
+            s.bind((f"127.5.{i // 200}.{i % 200 + 1}", 0))
+            s.settimeout(15)
+            s.connect(("127.0.0.1", seeder.port))
+            s.sendall(b"\x13BitTorrent protocol" + bytes(8) + info_hash + b"-XX0001-" + b"%012d" % i)
+            burst.append(s)
+        sockets += burst
+        answered = 0
+        for s in burst:
+            try:
+                reply = HostilePeer._read(s, 68)
+                answered += reply[28:48] == info_hash
+            except (OSError, EOFError):
+                pass
+        assert answered == 150, f"{answered} of 150 honest peers were answered"
+    finally:
+        for s in sockets:
+            s.close()
+        if seeder:
+            seeder.stop()
+
+
 tap.run_all(globals())
