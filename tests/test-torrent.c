@@ -1457,9 +1457,12 @@ test_verify (Fixture       *f,
   TsrSession *session = plain_session_new ();
   g_autofree char *state = g_build_filename (f->dir, "state", NULL);
   g_autofree char *path = g_build_filename (f->source, "pack", "a.bin", NULL);
+  g_autofree char *record = tsr_resume_path (f->info, state);
   g_autoptr(GError) error = NULL;
   Recorder *seed = recorder_new (tsr_session_add_torrent (session, f->info, f->source));
   struct stat before;
+  struct stat saved;
+  struct stat again;
   struct timespec times[2];
   char byte;
   FILE *file;
@@ -1469,6 +1472,12 @@ test_verify (Fixture       *f,
   wait_for_state (seed->torrent, TSR_TORRENT_SEEDING);
   g_assert_true (tsr_torrent_save_resume (seed->torrent, &error));
   g_assert_no_error (error);
+  g_assert_cmpint (stat (record, &saved), ==, 0);
+  /* Nothing changed since: not written again (quitting with thousands of
+   * idle torrents writes none). */
+  g_assert_true (tsr_torrent_save_resume (seed->torrent, &error));
+  g_assert_cmpint (stat (record, &again), ==, 0);
+  g_assert_cmpuint (saved.st_ino, ==, again.st_ino);
   tsr_torrent_stop (seed->torrent);
 
   g_assert_cmpint (stat (path, &before), ==, 0);
@@ -1495,6 +1504,10 @@ test_verify (Fixture       *f,
   wait_for_state (seed->torrent, TSR_TORRENT_DOWNLOADING);
   g_assert_cmpuint (seed->rechecked, ==, 2);
   g_assert_cmpuint (tsr_torrent_get_pieces_have (seed->torrent), ==, f->info->piece_count - 1);
+  /* That changed what we have: written. */
+  g_assert_true (tsr_torrent_save_resume (seed->torrent, &error));
+  g_assert_cmpint (stat (record, &again), ==, 0);
+  g_assert_cmpuint (saved.st_ino, !=, again.st_ino);
 
   /* Verify while stopped: checked, and stopped again. */
   tsr_torrent_stop (seed->torrent);

@@ -123,6 +123,7 @@ struct _TsrTorrent
   guint8           peer_id[20];
   TsrTorrentState  state;
   gboolean         fail_pending;   /* fail_soon has an idle queued */
+  gboolean         resume_dirty;   /* changed since the resume record was last written */
   char            *error;
   TsrBitfield     *have;            /* (owned) verified pieces */
   GHashTable      *pieces;          /* index → Piece (owned) */

@@ -522,6 +522,7 @@ tsr_torrent_set_folder (TsrTorrent  *self,
     }
   g_free (self->folder);
   self->folder = g_strdup (folder);
+  self->resume_dirty = TRUE;
   if (self->info != NULL)
     {
       g_clear_object (&self->storage);
@@ -1255,7 +1256,11 @@ on_saved (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
-    g_warning ("Cannot save resume data: %s", error->message);
+    {
+      /* Kept to be tried again at the next save, or at exit. */
+      TSR_TORRENT (source)->resume_dirty = TRUE;
+      g_message ("Cannot save resume data: %s", error->message);
+    }
 }
 
 static gboolean
@@ -1265,6 +1270,7 @@ on_save_timer (gpointer user_data)
   g_autoptr(GTask) task = g_task_new (self, NULL, on_saved, NULL);
 
   self->save_timer = 0;
+  self->resume_dirty = FALSE;
   g_task_set_task_data (task, resume_job_new (self), (GDestroyNotify) resume_job_free);
   tsr_io_pool_run (task, save_run);
   return G_SOURCE_REMOVE;
@@ -1274,6 +1280,7 @@ on_save_timer (gpointer user_data)
 static void
 schedule_save (TsrTorrent *self)
 {
+  self->resume_dirty = TRUE;
   if (self->state_folder != NULL && self->save_timer == 0)
     self->save_timer = g_timeout_add_seconds (RESUME_SAVE_DELAY, on_save_timer, self);
 }
@@ -1292,13 +1299,16 @@ tsr_torrent_save_resume (TsrTorrent  *self,
   ResumeJob *job;
   gboolean ok;
 
-  /* Before the check ends "have" says nothing: never record it. */
-  if (self->state_folder == NULL || !self->have_known)
+  /* Before the check ends "have" says nothing: never record it. And a
+   * record that nothing changed since it was written is left as it is:
+   * quitting with thousands of idle torrents writes none of them. */
+  if (self->state_folder == NULL || !self->have_known || !self->resume_dirty)
     return TRUE;
   g_clear_handle_id (&self->save_timer, g_source_remove);
   job = resume_job_new (self);
   ok = resume_write (job, error);
   resume_job_free (job);
+  self->resume_dirty = !ok;
   return ok;
 }
 
@@ -1464,6 +1474,7 @@ on_moved (GObject      *source,
     {
       g_free (self->folder);
       self->folder = g_strdup (tsr_storage_get_folder (self->storage));
+      self->resume_dirty = TRUE;
     }
   if (job->was_running)
     tsr_torrent_start (self);
