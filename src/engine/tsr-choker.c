@@ -17,7 +17,6 @@ struct _TsrChoker
   GHashTable   *regular_since;   /* id → gint64: unchoked as regular since */
   gconstpointer optimistic;      /* (nullable) */
   gint64        optimistic_since;
-  GRand        *rand;
 };
 
 TsrChoker *
@@ -26,7 +25,6 @@ tsr_choker_new (void)
   TsrChoker *self = g_new0 (TsrChoker, 1);
 
   self->regular_since = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  self->rand = g_rand_new ();
   return self;
 }
 
@@ -36,7 +34,6 @@ tsr_choker_free (TsrChoker *self)
   if (self == NULL)
     return;
   g_hash_table_unref (self->regular_since);
-  g_rand_free (self->rand);
   g_free (self);
 }
 
@@ -147,7 +144,7 @@ tsr_choker_run (TsrChoker     *self,
           total_weight += is_new (&peers[i], now) ? 3 : 1;
       if (total_weight > 0)
         {
-          guint64 draw = (guint64) g_rand_double_range (self->rand, 0, (gdouble) total_weight);
+          guint64 draw = (guint64) g_random_double_range (0, (gdouble) total_weight);
 
           for (i = 0; i < n_peers && optimistic == NULL; i++)
             {

@@ -34,7 +34,6 @@ struct _TsrPiecePicker
   guint    n_wanted;      /* not had, not skipped */
   guint    n_high;        /* not had, high */
   gboolean sequential;
-  GRand   *rand;
 };
 
 TsrPiecePicker *
@@ -59,7 +58,6 @@ tsr_piece_picker_new (guint n_pieces)
   g_array_append_val (self->start, zero);
   g_array_append_val (self->start, n_pieces);
   self->n_wanted = n_pieces;
-  self->rand = g_rand_new ();
   return self;
 }
 
@@ -74,7 +72,6 @@ tsr_piece_picker_free (TsrPiecePicker *self)
   g_free (self->flags);
   g_free (self->priority);
   g_array_unref (self->start);
-  g_rand_free (self->rand);
   g_free (self);
 }
 
@@ -273,7 +270,7 @@ pick_pass (TsrPiecePicker    *self,
     {
       /* Nothing to trade yet: any piece will do, and a random one is
        * unlikely to be what every other newcomer fetches. */
-      guint offset = (guint) g_rand_int_range (self->rand, 0, (gint32) self->n_pieces);
+      guint offset = (guint) g_random_int_range (0, (gint32) self->n_pieces);
 
       for (k = 0; k < self->n_pieces; k++)
         {
@@ -298,7 +295,7 @@ pick_pass (TsrPiecePicker    *self,
 
       if (size == 0)
         continue;
-      offset = (guint) g_rand_int_range (self->rand, 0, (gint32) size);
+      offset = (guint) g_random_int_range (0, (gint32) size);
       for (k = 0; k < size; k++)
         {
           guint piece = self->order[first + (offset + k) % size];
