@@ -420,6 +420,31 @@ on_torrent_done (TsrLibrary     *library,
   g_application_send_notification (G_APPLICATION (self), id, notification);
 }
 
+/* A torrent stopped on an error the user must see to: a full disk, its
+ * data gone. Said even with the window closed. */
+static void
+on_torrent_failed (TsrLibrary     *library,
+                   TsrTorrent     *torrent,
+                   TsrApplication *self)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *id = g_strdup_printf ("failed-%p", (void *) torrent);
+  g_autofree char *body = NULL;
+  const char *why = tsr_torrent_get_error (torrent) != NULL ? tsr_torrent_get_error (torrent) : "";
+
+  if (reporting ())
+    {
+      printf ("torrent-failed %s\n", why);
+      fflush (stdout);
+    }
+  notification = g_notification_new (_("Download Stopped"));
+  /* TRANSLATORS: a torrent's name, then why it stopped, like "No space left on device" */
+  body = g_strdup_printf (_("%s: %s"), tsr_torrent_get_name (torrent), why);
+  g_notification_set_body (notification, body);
+  g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+}
+
 static char *
 data_folder (void)
 {
@@ -485,6 +510,7 @@ tsr_application_startup (GApplication *app)
   torrents = tsr_library_get_torrents (self->library);
   g_signal_connect_object (torrents, "items-changed", G_CALLBACK (on_torrents_changed), self, 0);
   g_signal_connect_object (self->library, "torrent-done", G_CALLBACK (on_torrent_done), self, 0);
+  g_signal_connect_object (self->library, "torrent-failed", G_CALLBACK (on_torrent_failed), self, 0);
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
   apply_settings (self);
   port = g_settings_get_value (self->settings, "listen-port");

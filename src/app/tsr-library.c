@@ -44,6 +44,7 @@ G_DEFINE_FINAL_TYPE (TsrLibrary, tsr_library, G_TYPE_OBJECT)
 enum
 {
   SIGNAL_TORRENT_DONE,
+  SIGNAL_TORRENT_FAILED,
   N_SIGNALS
 };
 
@@ -82,6 +83,9 @@ tsr_library_class_init (TsrLibraryClass *klass)
   /* A torrent finished downloading (not one that was complete at start). */
   signals[SIGNAL_TORRENT_DONE] = g_signal_new ("torrent-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                                0, NULL, NULL, NULL, G_TYPE_NONE, 1, TSR_TYPE_TORRENT);
+  /* A torrent stopped on an error (a full disk, its data gone). */
+  signals[SIGNAL_TORRENT_FAILED] = g_signal_new ("torrent-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                                 0, NULL, NULL, NULL, G_TYPE_NONE, 1, TSR_TYPE_TORRENT);
 }
 
 static void
@@ -445,6 +449,8 @@ on_torrent_state_changed (TsrTorrent *torrent,
   if (state == TSR_TORRENT_STOPPED || state == TSR_TORRENT_ERROR || state == TSR_TORRENT_DOWNLOADING ||
       state == TSR_TORRENT_SEEDING)
     save_quietly (self);
+  if (state == TSR_TORRENT_ERROR)
+    g_signal_emit (self, signals[SIGNAL_TORRENT_FAILED], 0, torrent);
 }
 
 /* Adds @info to the session, wired to the index and the resume folder. */

@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <unistd.h>
+
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -222,6 +224,74 @@ test_magnet (void)
   tsr_test_remove_tree (dir);
 }
 
+static TsrTorrent *failed_torrent;
+
+static void
+on_failed_record (TsrLibrary *library,
+                  TsrTorrent *torrent,
+                  gpointer    user_data)
+{
+  failed_torrent = torrent;
+}
+
+static gboolean
+has_failed (TsrTorrent *torrent)
+{
+  return failed_torrent == torrent;
+}
+
+/* A torrent that stops on an error (here: a symbolic link where its
+ * folder goes, which storage will not follow) is told by "torrent-failed",
+ * which the app turns into a notification; nothing lands behind the link. */
+static void
+test_failed (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tsr-library-XXXXXX", NULL);
+  g_autofree char *root = g_build_filename (dir, "pack", NULL);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autofree char *downloads = g_build_filename (dir, "downloads", NULL);
+  g_autofree char *outside = g_build_filename (dir, "outside", NULL);
+  g_autofree char *link = g_build_filename (downloads, "pack", NULL);
+  g_autofree char *torrent_path = g_build_filename (dir, "pack.torrent", NULL);
+  g_autoptr(TsrMetainfo) info = NULL;
+  g_autoptr(TsrSession) seed_session = tsr_session_new ();
+  g_autoptr(TsrLibrary) library = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) listing = NULL;
+  TsrTorrent *seed;
+  TsrTorrent *torrent;
+
+  tsr_test_write_file (root, "a.bin", 100000, 9);
+  info = tsr_test_make_torrent (root, TSR_CREATE_V1, 16384);
+  tsr_test_write_torrent_file (info, torrent_path);
+  g_assert_cmpint (g_mkdir_with_parents (outside, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (downloads, 0755), ==, 0);
+  g_assert_cmpint (symlink (outside, link), ==, 0);
+  g_assert_true (tsr_session_listen_on (seed_session, "127.0.0.1", 0, &error));
+  seed = tsr_session_add_torrent (seed_session, info, dir);
+  tsr_torrent_start (seed);
+  g_assert_true (iterate_until (is_seeding, seed, 30));
+
+  library = tsr_library_new (data);
+  g_signal_connect (library, "torrent-failed", G_CALLBACK (on_failed_record), NULL);
+  torrent = tsr_library_add_file (library, torrent_path, downloads, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", tsr_session_get_port (seed_session));
+
+    tsr_torrent_add_peer_address (torrent, address);
+  }
+  g_assert_true (iterate_until (has_failed, torrent, 60));
+  g_assert_cmpint (tsr_torrent_get_state (torrent), ==, TSR_TORRENT_ERROR);
+  g_assert_nonnull (strstr (tsr_torrent_get_error (torrent), "symbolic link"));
+  listing = g_dir_open (outside, 0, NULL);
+  g_assert_null (g_dir_read_name (listing));
+  tsr_library_shutdown (library);
+  g_clear_object (&library);
+  tsr_torrent_stop (seed);
+  tsr_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -229,5 +299,6 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/library/round-trip", test_round_trip);
   g_test_add_func ("/library/magnet", test_magnet);
+  g_test_add_func ("/library/failed", test_failed);
   return g_test_run ();
 }
