@@ -2896,7 +2896,9 @@ on_tick (gpointer user_data)
   TsrTorrent *self = user_data;
   guint i;
 
-  tsr_read_cache_expire (self->read_cache, g_get_monotonic_time () - TSR_TORRENT_READ_CACHE_IDLE * G_USEC_PER_SEC);
+  /* A magnet's torrent has no cache (nor data) before its metainfo. */
+  if (self->read_cache != NULL)
+    tsr_read_cache_expire (self->read_cache, g_get_monotonic_time () - TSR_TORRENT_READ_CACHE_IDLE * G_USEC_PER_SEC);
 
   /* A peer that answers faster gets more requests at once: a pipeline
    * as deep as its rate times the time it has to answer, so that a
