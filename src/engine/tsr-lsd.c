@@ -30,6 +30,8 @@ G_DEFINE_QUARK (tsr-lsd-error-quark, tsr_lsd_error)
 
 /* BEP 14: announce each torrent every 5 minutes. */
 #define ANNOUNCE_INTERVAL_MS (5 * 60 * 1000)
+/* After a send that just started failing. */
+#define LSD_RETRY_MS 3000
 /* Our own pace: one message a second at most, on each group. */
 #define MIN_GAP_MS           1000
 /* Datagrams read per wake-up, so that a flood cannot hold the loop. */
@@ -533,22 +535,28 @@ channel_open (TsrLsd         *self,
   return TRUE;
 }
 
-static void
+/* Sends @message to the channel's group. TRUE when it just started
+ * failing: the network may not be up yet (an interface still coming up
+ * at start), worth one early retry rather than the whole interval. */
+static gboolean
 channel_send (Channel    *channel,
               const char *message)
 {
   g_autoptr(GError) error = NULL;
 
   if (channel->socket == NULL)
-    return;
+    return FALSE;
   if (g_socket_send_to (channel->socket, channel->group, message, strlen (message), NULL, &error) < 0)
     {
-      if (!channel->send_failing)
+      gboolean first = !channel->send_failing;
+
+      if (first)
         g_debug ("Cannot send to the LSD group %s: %s", channel->host, error->message);
       channel->send_failing = TRUE;
+      return first;
     }
-  else
-    channel->send_failing = FALSE;
+  channel->send_failing = FALSE;
+  return FALSE;
 }
 
 static int
@@ -575,6 +583,7 @@ announce_due (TsrLsd *self)
   gpointer value;
   guint n = 0;
   guint i;
+  gboolean retry = FALSE;
 
   g_hash_table_iter_init (&iter, self->torrents);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -594,13 +603,21 @@ announce_due (TsrLsd *self)
   if (self->v4.socket != NULL)
     {
       message4 = tsr_lsd_message_build (self->v4.host, self->listen_port, hashes, n, self->cookie);
-      channel_send (&self->v4, message4);
+      retry |= channel_send (&self->v4, message4);
     }
   if (self->v6.socket != NULL)
     {
       message6 = tsr_lsd_message_build (self->v6.host, self->listen_port, hashes, n, self->cookie);
-      channel_send (&self->v6, message6);
+      retry |= channel_send (&self->v6, message6);
     }
+  /* A send that just failed: these torrents again in a few seconds. */
+  if (retry)
+    for (i = 0; i < n; i++)
+      {
+        Torrent *torrent = g_ptr_array_index (sorted, i);
+
+        torrent->next_announce = now + LSD_RETRY_MS * 1000;
+      }
   self->last_sent = now;
 }
 
