@@ -842,17 +842,6 @@ typedef struct
 
 /* Deleting -------------------------------------------------------- */
 
-/* Opens the folder that holds @relative's last component for deleting:
- * open_parent_beneath without creating anything, so a link planted in
- * the download folder cannot send a delete elsewhere. */
-static int
-open_parent_nofollow (const char  *root,
-                      const char  *relative,
-                      char       **name)
-{
-  return open_parent_beneath (root, relative, FALSE, name);
-}
-
 static gint
 compare_depth (gconstpointer a,
                gconstpointer b)
@@ -902,7 +891,7 @@ tsr_storage_delete_files (TsrStorage  *self,
       if ((file->attr & TSR_FILE_ATTR_PAD) || !tsr_path_is_inside (self->folder, file->path))
         continue;
       g_ptr_array_add (paths, g_strdup (file->path));
-      dir = open_parent_nofollow (self->folder, file->path, &name);
+      dir = open_parent_beneath (self->folder, file->path, FALSE, &name);
       if (dir < 0)
         {
           int saved = errno;
@@ -1022,7 +1011,7 @@ move_one (const char  *from_root,
   int from;
 
   *moved = FALSE;
-  dir = open_parent_nofollow (from_root, path, &name);
+  dir = open_parent_beneath (from_root, path, FALSE, &name);
   if (dir < 0)
     return TRUE;      /* never written: nothing to move */
   /* The destination is reached like the source: no link is followed. */
@@ -1112,7 +1101,7 @@ remove_empty_folders (const char *root,
   for (i = 0; i < deepest_first->len; i++)
     {
       g_autofree char *name = NULL;
-      int dir = open_parent_nofollow (root, g_ptr_array_index (deepest_first, i), &name);
+      int dir = open_parent_beneath (root, g_ptr_array_index (deepest_first, i), FALSE, &name);
 
       if (dir >= 0)
         {

@@ -81,6 +81,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
 from tsrnet import Namespace, NamespaceError  # noqa: E402
+from tsrtest import bencode  # noqa: E402
 
 KIB = 1 << 10
 MIB = 1 << 20
@@ -102,21 +103,6 @@ def emit(event, **fields):
 
 # ---------------------------------------------------------------------------
 # Bencoding and the torrents, made here.
-
-def bencode(value):
-    if isinstance(value, int):
-        return b"i%de" % value
-    if isinstance(value, str):
-        value = value.encode()
-    if isinstance(value, bytes):
-        return b"%d:%s" % (len(value), value)
-    if isinstance(value, list):
-        return b"l" + b"".join(bencode(v) for v in value) + b"e"
-    if isinstance(value, dict):
-        items = sorted((k.encode() if isinstance(k, str) else k, v) for k, v in value.items())
-        return b"d" + b"".join(bencode(k) + bencode(v) for k, v in items) + b"e"
-    raise TypeError(f"cannot bencode {type(value).__name__}")
-
 
 def write_torrent(path, info):
     """Writes a trackerless torrent; returns its info hash (20 bytes)."""
