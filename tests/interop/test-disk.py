@@ -85,14 +85,19 @@ def test_full_disk_stops_then_resumes(d):
         second = Peer(dst, torrent, "--peer", f"127.0.0.1:{seeder.port}", "--exit-when-done", state=state)
         second.wait_for("done", DEADLINE)
         assert second.process.wait(timeout=30) == 0
-        fetched = verified(second.drain())
+        events = second.drain()
+        fetched = verified(events)
+        # What the second run found on disk at start (a piece written just
+        # as the disk filled may be there without its event having gone out).
+        found = next(e["pieces"] for e in events if e["event"] in ("checked", "resumed"))
         assert tree_digest(os.path.join(dst, "payload")) == tree_digest(os.path.join(src, "payload")), \
             "the data is wrong after resuming"
         # Pieces verified before the disk filled were kept, not fetched again
         # (a piece cut off by the full disk may be fetched once more).
         again = kept & fetched
         assert len(again) <= 1, f"{len(again)} verified pieces fetched again: {sorted(again)[:10]}"
-        assert kept | fetched == set(range(meta["piece_count"]))
+        assert found >= len(kept) - 1, f"{found} pieces found at restart, {len(kept)} had been verified"
+        assert found + len(fetched) == meta["piece_count"], (found, len(fetched), meta["piece_count"])
     finally:
         for peer in (second, first, seeder):
             if peer is not None:
