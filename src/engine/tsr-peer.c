@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-peer.c: a peer connection on the main context. Reads arrive in
- * 256 KiB chunks and are cut into messages by the wire codec; writes are
+ * tsr-peer.c: a peer connection on the main context. When the socket is
+ * readable, up to 256 KiB are read into a buffer shared by every peer of
+ * the thread and cut into messages by the wire codec at once; only an
+ * unfinished message's bytes are kept per peer. Writes are
  * queued and leave together in one vectored write per turn of the main
  * loop, blocks straight from their buffers. A protocol fault closes the
  * connection with the codec's reason.
@@ -49,7 +51,7 @@ struct _TsrPeer
   guint8             their_reserved[8];
   TsrWireLimits      limits;
   GByteArray        *in;             /* (owned) unparsed input */
-  guint8            *chunk;          /* (owned) READ_CHUNK bytes */
+  GSource           *read_source;    /* (owned) (nullable) the socket is readable */
   GPtrArray         *queue;          /* (owned) (element-type GBytes) to send */
   GPtrArray         *sending;        /* (owned) (element-type GBytes) in flight */
   GOutputVector     *vectors;        /* (owned) for the write in flight */
@@ -97,6 +99,33 @@ tsr_peer_get_n_connecting (void)
 
 static void start_reading (TsrPeer *self);
 
+/* One read buffer per thread (peers live on the main context), instead
+ * of one per connection: an idle connection keeps no read buffer, and a
+ * busy one only what is left of an unfinished message. */
+static GPrivate read_buffer_key = G_PRIVATE_INIT (g_free);
+
+static guint8 *
+get_read_buffer (void)
+{
+  guint8 *buffer = g_private_get (&read_buffer_key);
+
+  if (buffer == NULL)
+    {
+      buffer = g_malloc (READ_CHUNK);
+      g_private_set (&read_buffer_key, buffer);
+    }
+  return buffer;
+}
+
+static void
+stop_reading (TsrPeer *self)
+{
+  if (self->read_source == NULL)
+    return;
+  g_source_destroy (self->read_source);
+  g_clear_pointer (&self->read_source, g_source_unref);
+}
+
 static void
 tsr_peer_dispose (GObject *object)
 {
@@ -109,6 +138,7 @@ tsr_peer_dispose (GObject *object)
   g_clear_handle_id (&self->handshake_source, g_source_remove);
   g_clear_handle_id (&self->throttle_read, g_source_remove);
   g_clear_handle_id (&self->throttle_write, g_source_remove);
+  stop_reading (self);
   g_clear_pointer (&self->up, tsr_limiter_unref);
   g_clear_pointer (&self->down, tsr_limiter_unref);
   g_clear_object (&self->connection);
@@ -123,7 +153,6 @@ tsr_peer_finalize (GObject *object)
   g_free (self->address);
   g_clear_object (&self->cancellable);
   g_byte_array_unref (self->in);
-  g_free (self->chunk);
   g_ptr_array_unref (self->queue);
   g_clear_pointer (&self->sending, g_ptr_array_unref);
   g_free (self->vectors);
@@ -162,7 +191,6 @@ tsr_peer_init (TsrPeer *self)
 {
   self->cancellable = g_cancellable_new ();
   self->in = g_byte_array_new ();
-  self->chunk = g_malloc (READ_CHUNK);
   self->queue = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   self->pending = g_byte_array_new ();
   self->state.am_choking = TRUE;
@@ -317,6 +345,7 @@ tsr_peer_close (TsrPeer    *self,
   g_clear_handle_id (&self->handshake_source, g_source_remove);
   g_clear_handle_id (&self->throttle_read, g_source_remove);
   g_clear_handle_id (&self->throttle_write, g_source_remove);
+  stop_reading (self);
   if (self->connection != NULL)
     g_io_stream_close (G_IO_STREAM (self->connection), NULL, NULL);
   g_debug ("%s: closed: %s", self->address, reason != NULL ? reason : "by us");
@@ -759,37 +788,50 @@ tsr_peer_get_mse_failed (TsrPeer *self)
 
 /* ------------------------------------------------------------------ */
 
-static void
-on_read (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+/* The socket is readable (or the connection was cancelled): one read
+ * into the shared buffer, parsed before anything else can use it. */
+static gboolean
+on_readable (GObject  *stream,
+             gpointer  user_data)
 {
-  g_autoptr(TsrPeer) self = user_data;
+  g_autoptr(TsrPeer) self = g_object_ref (user_data);
   g_autoptr(GError) error = NULL;
-  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
+  guint8 *chunk = get_read_buffer ();
+  gssize n;
 
+  if (self->closed)
+    {
+      stop_reading (self);
+      return G_SOURCE_REMOVE;
+    }
+  n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (stream), chunk, READ_CHUNK,
+                                                self->cancellable, &error);
   if (n < 0)
     {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return G_SOURCE_CONTINUE;
+      stop_reading (self);
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         tsr_peer_close (self, error->message);
-      return;
+      return G_SOURCE_REMOVE;
     }
   if (n == 0)
     {
+      stop_reading (self);
       tsr_peer_close (self, self->mse != NULL ? _("The peer closed the connection during the encrypted handshake")
                                               : _("The peer closed the connection"));
-      return;
+      return G_SOURCE_REMOVE;
     }
   self->received += (guint64) n;
   self->last_received = g_get_monotonic_time ();
   if (self->down != NULL)
     tsr_limiter_consume (self->down, (guint64) n);
   if (self->decrypt != NULL)
-    tsr_rc4_crypt (self->decrypt, self->chunk, (gsize) n);
+    tsr_rc4_crypt (self->decrypt, chunk, (gsize) n);
   if (self->detecting || self->mse != NULL)
     {
-      if (!(self->detecting ? detect (self, self->chunk, (gsize) n) : mse_feed (self, self->chunk, (gsize) n)))
-        return;
+      if (!(self->detecting ? detect (self, chunk, (gsize) n) : mse_feed (self, chunk, (gsize) n)))
+        return G_SOURCE_REMOVE;
     }
   else if (self->in->len == 0 && !self->processing)
     {
@@ -799,24 +841,29 @@ on_read (GObject      *source,
       gssize used;
 
       self->processing = TRUE;
-      used = parse_input (self, self->chunk, (gsize) n);
+      used = parse_input (self, chunk, (gsize) n);
       self->processing = FALSE;
       if (used < 0)
-        return;
+        return G_SOURCE_REMOVE;
       if (used < n)
-        g_byte_array_append (self->in, self->chunk + used, (guint) (n - used));
+        g_byte_array_append (self->in, chunk + used, (guint) (n - used));
     }
   else
     {
-      g_byte_array_append (self->in, self->chunk, (guint) n);
+      g_byte_array_append (self->in, chunk, (guint) n);
       if (!process_input (self))
-        return;
+        return G_SOURCE_REMOVE;
     }
+  if (self->closed || self->read_source == NULL)
+    return G_SOURCE_REMOVE;
   /* Download limit: the next read waits until the bucket has tokens. */
   if (self->down != NULL && tsr_limiter_wait_ms (self->down) > 0)
-    self->throttle_read = g_timeout_add (tsr_limiter_wait_ms (self->down), on_throttled_read, self);
-  else
-    start_reading (self);
+    {
+      stop_reading (self);
+      self->throttle_read = g_timeout_add (tsr_limiter_wait_ms (self->down), on_throttled_read, self);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
 }
 
 /* Keep-alives out, and a peer that went silent is let go. */
@@ -864,9 +911,12 @@ start_reading (TsrPeer *self)
       if (!self->handshake_received)
         self->handshake_source = g_timeout_add_seconds (HANDSHAKE_TIMEOUT, on_handshake_timeout, self);
     }
-  g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (self->connection)),
-                             self->chunk, READ_CHUNK, G_PRIORITY_DEFAULT, self->cancellable,
-                             on_read, g_object_ref (self));
+  if (self->read_source != NULL)
+    return;
+  self->read_source = g_pollable_input_stream_create_source (
+    G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (G_IO_STREAM (self->connection))), self->cancellable);
+  g_source_set_callback (self->read_source, G_SOURCE_FUNC (on_readable), self, NULL);
+  g_source_attach (self->read_source, g_main_context_get_thread_default ());
 }
 
 static void
