@@ -560,7 +560,7 @@ test_read_cache_expiry (Fixture       *f,
                         gconstpointer  data)
 {
   g_autoptr(TsrStorage) source = tsr_storage_new (f->info, f->source);
-  g_autoptr(TsrReadCache) cache = tsr_read_cache_new (source, 8 * 1024 * 1024);
+  g_autoptr(TsrReadCache) cache = tsr_read_cache_new (source, 8 * 1024 * 1024, NULL);
   gint64 after_read;
 
   tsr_read_cache_get (cache, 0, 0, 1024, on_cached_block, f, NULL);
@@ -587,6 +587,59 @@ test_read_cache_expiry (Fixture       *f,
   if (f->block == NULL)
     g_main_loop_run (f->loop);
   g_assert_cmpuint (tsr_read_cache_get_n_reads (cache), ==, 2);
+}
+
+/* Reads piece @index through @cache and waits for its block. */
+static void
+cache_read (Fixture      *f,
+            TsrReadCache *cache,
+            guint         index)
+{
+  g_clear_pointer (&f->block, g_bytes_unref);
+  tsr_read_cache_get (cache, index, 0, 1024, on_cached_block, f, NULL);
+  if (f->block == NULL)
+    g_main_loop_run (f->loop);
+  g_assert_cmpuint (g_bytes_get_size (f->block), ==, 1024);
+}
+
+/* Caches in one group keep together to the group's budget: the piece
+ * used least recently goes first, whichever cache holds it, and even when
+ * another cache is the one reading. */
+static void
+test_read_cache_group (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(TsrStorage) source = tsr_storage_new (f->info, f->source);
+  gsize piece0 = tsr_metainfo_get_piece_size (f->info, 0);
+  gsize piece1 = tsr_metainfo_get_piece_size (f->info, 1);
+  g_autoptr(TsrReadCacheGroup) group = tsr_read_cache_group_new (piece0 + piece1);
+  TsrReadCache *a = tsr_read_cache_new (source, 8 * 1024 * 1024, group);
+  TsrReadCache *b = tsr_read_cache_new (source, 8 * 1024 * 1024, group);
+
+  g_assert_cmpuint (piece0, ==, piece1);
+  cache_read (f, a, 0);
+  cache_read (f, b, 1);
+  g_assert_cmpuint (tsr_read_cache_group_get_size (group), ==, piece0 + piece1);
+
+  /* A third piece: a's piece 0, the oldest, goes, not b's newer one. */
+  cache_read (f, a, 1);
+  g_assert_cmpuint (tsr_read_cache_group_get_size (group), ==, 2 * piece1);
+  g_assert_cmpuint (tsr_read_cache_get_size (a), ==, piece1);
+  g_assert_cmpuint (tsr_read_cache_get_size (b), ==, piece1);
+  cache_read (f, b, 1);
+  g_assert_cmpuint (tsr_read_cache_get_n_reads (b), ==, 1);
+  cache_read (f, a, 0);
+  g_assert_cmpuint (tsr_read_cache_get_n_reads (a), ==, 3);
+
+  /* Now a's piece 1 was the oldest; b's is kept. */
+  g_assert_cmpuint (tsr_read_cache_get_size (a), ==, piece0);
+  g_assert_cmpuint (tsr_read_cache_get_size (b), ==, piece1);
+
+  /* A cache that goes gives its bytes back. */
+  tsr_read_cache_free (a);
+  g_assert_cmpuint (tsr_read_cache_group_get_size (group), ==, piece1);
+  tsr_read_cache_free (b);
+  g_assert_cmpuint (tsr_read_cache_group_get_size (group), ==, 0);
 }
 
 static void
@@ -690,6 +743,7 @@ main (int    argc,
       g_autofree char *e = g_strdup_printf ("/storage/%s/symlinks-never-followed", formats[i].name);
       g_autofree char *u = g_strdup_printf ("/storage/%s/upgrade-while-reading", formats[i].name);
       g_autofree char *r = g_strdup_printf ("/storage/%s/read-cache-expiry", formats[i].name);
+      g_autofree char *g = g_strdup_printf ("/storage/%s/read-cache-group", formats[i].name);
 
       g_test_add (a, Fixture, GINT_TO_POINTER (formats[i].format), fixture_set_up, test_write_all_then_verify, fixture_tear_down);
       g_test_add (b, Fixture, GINT_TO_POINTER (formats[i].format), fixture_set_up, test_wrong_data_not_written, fixture_tear_down);
@@ -700,6 +754,8 @@ main (int    argc,
       g_test_add (u, Fixture, GINT_TO_POINTER (formats[i].format), fixture_set_up, test_upgrade_while_reading,
                   fixture_tear_down);
       g_test_add (r, Fixture, GINT_TO_POINTER (formats[i].format), fixture_set_up, test_read_cache_expiry,
+                  fixture_tear_down);
+      g_test_add (g, Fixture, GINT_TO_POINTER (formats[i].format), fixture_set_up, test_read_cache_group,
                   fixture_tear_down);
     }
   g_test_add_func ("/storage/open-file-limit", test_open_file_limit);

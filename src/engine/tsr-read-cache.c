@@ -3,7 +3,8 @@
  * tsr-read-cache.c: whole-piece reads for seeding. An entry is either
  * being read (its waiters queue up) or held (blocks are slices of it,
  * sent without a copy). The thread pool sees one job per piece instead
- * of one per block.
+ * of one per block. A session's caches share a group budget, so that
+ * seeding hundreds of torrents does not hold a few MiB for each.
  */
 #define G_LOG_DOMAIN "tsr-read-cache"
 
@@ -40,9 +41,19 @@ struct _Entry
   gint64     used_at;       /* monotonic µs of the last use */
 };
 
+struct _TsrReadCacheGroup
+{
+  gint       ref_count;
+  gsize      budget;
+  gsize      size;          /* bytes held by its caches */
+  guint64    clock;         /* last_use of every member's entries */
+  GPtrArray *caches;        /* (element-type TsrReadCache) members, not owned */
+};
+
 struct _TsrReadCache
 {
   TsrStorage   *storage;    /* (owned) */
+  TsrReadCacheGroup *group; /* (owned) (nullable) */
   gsize         budget;
   gsize         size;       /* bytes held */
   GHashTable   *entries;    /* index → Entry (owned) */
@@ -76,14 +87,79 @@ entry_free (Entry *entry)
   g_free (entry);
 }
 
+TsrReadCacheGroup *
+tsr_read_cache_group_new (gsize budget)
+{
+  TsrReadCacheGroup *self = g_new0 (TsrReadCacheGroup, 1);
+
+  self->ref_count = 1;
+  self->budget = budget;
+  self->caches = g_ptr_array_new ();
+  return self;
+}
+
+TsrReadCacheGroup *
+tsr_read_cache_group_ref (TsrReadCacheGroup *self)
+{
+  self->ref_count++;
+  return self;
+}
+
+void
+tsr_read_cache_group_unref (TsrReadCacheGroup *self)
+{
+  if (self == NULL || --self->ref_count > 0)
+    return;
+  /* Each member holds a reference: none is left. */
+  g_ptr_array_unref (self->caches);
+  g_free (self);
+}
+
+gsize
+tsr_read_cache_group_get_size (TsrReadCacheGroup *self)
+{
+  return self->size;
+}
+
+/* Entries' ages compare across the group's caches. */
+static guint64
+next_use (TsrReadCache *self)
+{
+  return self->group != NULL ? ++self->group->clock : ++self->clock;
+}
+
+static void
+held_add (TsrReadCache *self,
+          gsize         bytes)
+{
+  self->size += bytes;
+  if (self->group != NULL)
+    self->group->size += bytes;
+}
+
+static void
+held_sub (TsrReadCache *self,
+          gsize         bytes)
+{
+  self->size -= bytes;
+  if (self->group != NULL)
+    self->group->size -= bytes;
+}
+
 TsrReadCache *
-tsr_read_cache_new (TsrStorage *storage,
-                    gsize       budget)
+tsr_read_cache_new (TsrStorage        *storage,
+                    gsize              budget,
+                    TsrReadCacheGroup *group)
 {
   TsrReadCache *self = g_new0 (TsrReadCache, 1);
 
   self->storage = g_object_ref (storage);
   self->budget = budget;
+  if (group != NULL)
+    {
+      self->group = tsr_read_cache_group_ref (group);
+      g_ptr_array_add (group->caches, self);
+    }
   self->entries = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) entry_free);
   self->uncached = g_ptr_array_new ();
   self->cancellable = g_cancellable_new ();
@@ -98,6 +174,12 @@ tsr_read_cache_free (TsrReadCache *self)
   if (self == NULL)
     return;
   g_cancellable_cancel (self->cancellable);
+  held_sub (self, self->size);
+  if (self->group != NULL)
+    {
+      g_ptr_array_remove_fast (self->group->caches, self);
+      tsr_read_cache_group_unref (self->group);
+    }
   g_hash_table_unref (self->entries);
   for (i = 0; i < self->uncached->len; i++)
     {
@@ -139,7 +221,7 @@ tsr_read_cache_expire (TsrReadCache *self,
 
       if (entry->data != NULL && entry->used_at < before)
         {
-          self->size -= g_bytes_get_size (entry->data);
+          held_sub (self, g_bytes_get_size (entry->data));
           g_hash_table_iter_remove (&iter);
         }
     }
@@ -155,28 +237,66 @@ answer (Waiter *waiter,
   waiter_drop (waiter);
 }
 
-/* Drops held pieces, least recently used first, while over budget. */
+/* The least recently used piece held, NULL when none is. */
+static Entry *
+find_oldest (TsrReadCache *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  Entry *oldest = NULL;
+
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Entry *entry = value;
+
+      if (entry->data != NULL && (oldest == NULL || entry->last_use < oldest->last_use))
+        oldest = entry;
+    }
+  return oldest;
+}
+
+static void
+drop (TsrReadCache *self,
+      Entry        *entry)
+{
+  held_sub (self, g_bytes_get_size (entry->data));
+  g_hash_table_remove (self->entries, GUINT_TO_POINTER (entry->index));
+}
+
+/* Drops held pieces, least recently used first, while over budget: the
+ * cache's own, then the group's (whichever member holds the oldest). */
 static void
 evict (TsrReadCache *self)
 {
   while (self->size > self->budget)
     {
-      GHashTableIter iter;
-      gpointer value;
+      Entry *oldest = find_oldest (self);
+
+      if (oldest == NULL)
+        break;
+      drop (self, oldest);
+    }
+  while (self->group != NULL && self->group->size > self->group->budget)
+    {
+      TsrReadCache *owner = NULL;
       Entry *oldest = NULL;
+      guint i;
 
-      g_hash_table_iter_init (&iter, self->entries);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
+      for (i = 0; i < self->group->caches->len; i++)
         {
-          Entry *entry = value;
+          TsrReadCache *cache = g_ptr_array_index (self->group->caches, i);
+          Entry *entry = find_oldest (cache);
 
-          if (entry->data != NULL && (oldest == NULL || entry->last_use < oldest->last_use))
-            oldest = entry;
+          if (entry != NULL && (oldest == NULL || entry->last_use < oldest->last_use))
+            {
+              oldest = entry;
+              owner = cache;
+            }
         }
       if (oldest == NULL)
-        return;
-      self->size -= g_bytes_get_size (oldest->data);
-      g_hash_table_remove (self->entries, GUINT_TO_POINTER (oldest->index));
+        break;
+      drop (owner, oldest);
     }
 }
 
@@ -229,9 +349,9 @@ on_read (GObject      *source,
       return;
     }
   entry->data = g_bytes_ref (data);
-  entry->last_use = ++self->clock;
+  entry->last_use = next_use (self);
   entry->used_at = g_get_monotonic_time ();
-  self->size += g_bytes_get_size (data);
+  held_add (self, g_bytes_get_size (data));
   {
     /* Answering may bring new requests for this piece: they find it held. */
     g_autoptr(GArray) waiters = g_steal_pointer (&entry->waiters);
@@ -272,7 +392,7 @@ tsr_read_cache_get (TsrReadCache     *self,
   entry = g_hash_table_lookup (self->entries, GUINT_TO_POINTER (index));
   if (entry != NULL && entry->data != NULL)
     {
-      entry->last_use = ++self->clock;
+      entry->last_use = next_use (self);
       entry->used_at = g_get_monotonic_time ();
       answer (&waiter, entry->data);
       return;

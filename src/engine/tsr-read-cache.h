@@ -16,16 +16,29 @@ G_BEGIN_DECLS
 
 typedef struct _TsrReadCache TsrReadCache;
 
+/* A byte budget shared by the read caches of a session: when their
+ * pieces together pass it, the least recently used piece of any of them
+ * goes first. Main-thread only. */
+typedef struct _TsrReadCacheGroup TsrReadCacheGroup;
+
+TsrReadCacheGroup *tsr_read_cache_group_new      (gsize              budget);
+TsrReadCacheGroup *tsr_read_cache_group_ref      (TsrReadCacheGroup *self);
+void               tsr_read_cache_group_unref    (TsrReadCacheGroup *self);
+/* Bytes held by all its caches now. */
+gsize              tsr_read_cache_group_get_size (TsrReadCacheGroup *self);
+
 /* Called once per request, on the main context: @block is a slice of the
  * piece (NULL with @error set when the read failed or was cancelled). */
 typedef void (*TsrReadCacheFunc) (GBytes       *block,
                                   const GError *error,
                                   gpointer      user_data);
 
-/* Keeps at most @budget bytes of pieces; pieces larger than a quarter of
- * it are read block by block, uncached. */
+/* Keeps at most @budget bytes of pieces, and stays within @group's
+ * budget with the group's other caches; pieces larger than a quarter of
+ * @budget are read block by block, uncached. */
 TsrReadCache *tsr_read_cache_new      (TsrStorage       *storage,
-                                       gsize             budget);
+                                       gsize             budget,
+                                       TsrReadCacheGroup *group);
 /* Pending requests get their @destroy, never their @func. */
 void          tsr_read_cache_free     (TsrReadCache     *self);
 
@@ -47,5 +60,6 @@ gsize         tsr_read_cache_get_size    (TsrReadCache  *self);
 guint         tsr_read_cache_get_n_reads (TsrReadCache  *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsrReadCache, tsr_read_cache_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsrReadCacheGroup, tsr_read_cache_group_unref)
 
 G_END_DECLS

@@ -33,6 +33,7 @@ struct _TsrSession
   GListStore        *torrents;    /* (owned) (element-type TsrTorrent) */
   guint              max_active;  /* torrents checking or downloading at once; 0: all */
   TsrBudget         *connections; /* (owned) over all torrents */
+  TsrReadCacheGroup *read_group;  /* (owned) the torrents' read caches together */
   guint              queue_source;
   GPtrArray         *pending;     /* (owned) (element-type TsrPeer) before their handshake */
   TsrLimiter        *up;          /* (owned) */
@@ -102,6 +103,7 @@ tsr_session_dispose (GObject *object)
   g_clear_pointer (&self->up, tsr_limiter_unref);
   g_clear_pointer (&self->down, tsr_limiter_unref);
   g_clear_pointer (&self->connections, tsr_budget_unref);
+  g_clear_pointer (&self->read_group, tsr_read_cache_group_unref);
   G_OBJECT_CLASS (tsr_session_parent_class)->dispose (object);
 }
 
@@ -123,6 +125,7 @@ tsr_session_init (TsrSession *self)
 
   self->torrents = g_list_store_new (TSR_TYPE_TORRENT);
   self->connections = tsr_budget_new (0);
+  self->read_group = tsr_read_cache_group_new (TSR_SESSION_READ_CACHE);
   self->pending = g_ptr_array_new_with_free_func (g_object_unref);
   self->up = tsr_limiter_new (0);
   self->down = tsr_limiter_new (0);
@@ -568,6 +571,7 @@ adopt_torrent (TsrSession *self,
   tsr_torrent_set_limiters (torrent, self->up, self->down);
   tsr_torrent_set_listen_port (torrent, self->port);
   tsr_torrent_set_connection_budget (torrent, self->connections);
+  tsr_torrent_set_read_cache_group (torrent, self->read_group);
   tsr_torrent_set_encryption (torrent, self->encryption);
   tsr_torrent_set_dht_port (torrent, self->dht != NULL ? tsr_dht_get_port (self->dht) : 0);
   g_signal_connect_object (torrent, "dht-node", G_CALLBACK (on_torrent_dht_node), self, 0);

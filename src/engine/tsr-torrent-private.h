@@ -134,6 +134,7 @@ struct _TsrTorrent
   TsrChoker       *choker;          /* (owned) who we upload to */
   guint8          *file_priority;   /* (owned) TsrPriority per file */
   TsrReadCache    *read_cache;      /* (owned) pieces read ahead for uploads */
+  TsrReadCacheGroup *read_group;    /* (owned) (nullable) the session's budget for them */
   guint16          listen_port;     /* told to peers (BEP 10), 0: unknown */
   TsrBudget       *connections;     /* (owned) (nullable) the session's connection count */
   guint            choke_source;    /* a choker round every TSR_CHOKER_ROUND s */

@@ -233,6 +233,7 @@ tsr_torrent_finalize (GObject *object)
   g_clear_pointer (&self->picker, tsr_piece_picker_free);
   g_clear_pointer (&self->choker, tsr_choker_free);
   g_clear_pointer (&self->read_cache, tsr_read_cache_free);
+  g_clear_pointer (&self->read_group, tsr_read_cache_group_unref);
   g_clear_pointer (&self->connections, tsr_budget_unref);
   g_clear_pointer (&self->after_writes, g_ptr_array_unref);
   g_free (self->file_priority);
@@ -351,7 +352,7 @@ _tsr_torrent_set_metainfo (TsrTorrent  *self,
   memcpy (self->wire_hash, tsr_metainfo_get_wire_hash (info), 20);
   self->storage = tsr_storage_new (info, self->folder);
   tsr_storage_set_direct_io (self->storage, TRUE);
-  self->read_cache = tsr_read_cache_new (self->storage, TSR_TORRENT_READ_CACHE);
+  self->read_cache = tsr_read_cache_new (self->storage, TSR_TORRENT_READ_CACHE, self->read_group);
   g_clear_pointer (&self->have, tsr_bitfield_free);
   self->have = tsr_bitfield_new (info->piece_count);
   self->picker = tsr_piece_picker_new (info->piece_count);
@@ -529,7 +530,7 @@ tsr_torrent_set_folder (TsrTorrent  *self,
       self->storage = tsr_storage_new (self->info, folder);
       tsr_storage_set_direct_io (self->storage, TRUE);
       tsr_read_cache_free (self->read_cache);
-      self->read_cache = tsr_read_cache_new (self->storage, TSR_TORRENT_READ_CACHE);
+      self->read_cache = tsr_read_cache_new (self->storage, TSR_TORRENT_READ_CACHE, self->read_group);
     }
   return TRUE;
 }
@@ -3126,6 +3127,19 @@ tsr_torrent_set_connection_budget (TsrTorrent *self,
 }
 
 void
+tsr_torrent_set_read_cache_group (TsrTorrent        *self,
+                                  TsrReadCacheGroup *group)
+{
+  g_clear_pointer (&self->read_group, tsr_read_cache_group_unref);
+  self->read_group = group != NULL ? tsr_read_cache_group_ref (group) : NULL;
+  if (self->read_cache != NULL)
+    {
+      tsr_read_cache_free (self->read_cache);
+      self->read_cache = tsr_read_cache_new (self->storage, TSR_TORRENT_READ_CACHE, self->read_group);
+    }
+}
+
+void
 tsr_torrent_set_listen_port (TsrTorrent *self,
                              guint16     port)
 {
@@ -3360,7 +3374,7 @@ stop_running (TsrTorrent *self)
   /* Reads for peers that are gone are dropped; the data may change
    * (a recheck, a move) before the next start. */
   tsr_read_cache_free (self->read_cache);
-  self->read_cache = tsr_read_cache_new (self->storage, TSR_TORRENT_READ_CACHE);
+  self->read_cache = tsr_read_cache_new (self->storage, TSR_TORRENT_READ_CACHE, self->read_group);
   /* The choker knew the peers by address: they are gone. */
   tsr_choker_free (self->choker);
   self->choker = tsr_choker_new ();

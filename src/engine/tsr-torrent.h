@@ -17,6 +17,7 @@
 #include "tsr-peer.h"
 #include "tsr-peer-pool.h"
 #include "tsr-piece-picker.h"
+#include "tsr-read-cache.h"
 
 G_BEGIN_DECLS
 
@@ -73,8 +74,10 @@ G_DECLARE_FINAL_TYPE (TsrTorrent, tsr_torrent, TSR, TORRENT, GObject)
 /* Bytes of pieces being downloaded or written, per torrent, beyond which
  * no new piece is started. */
 #define TSR_TORRENT_PIECE_MEMORY (24 * 1024 * 1024)
-/* Bytes of pieces read ahead for uploads, per torrent. */
+/* Bytes of pieces read ahead for uploads, per torrent... */
 #define TSR_TORRENT_READ_CACHE (8 * 1024 * 1024)
+/* ...and over all the torrents of a session. */
+#define TSR_SESSION_READ_CACHE (64 * 1024 * 1024)
 /* Seconds a cached piece no one asks for is kept. */
 #define TSR_TORRENT_READ_CACHE_IDLE 20
 /* A peer's requests being served at once, at most: more close it (we
@@ -191,6 +194,11 @@ guint64          tsr_torrent_get_bytes_have   (TsrTorrent         *self);
  * set are not counted. */
 void             tsr_torrent_set_connection_budget (TsrTorrent    *self,
                                                     TsrBudget     *budget);
+
+/* The budget this torrent's read cache shares with the session's other
+ * torrents (nullable). Set before starting: reads in flight are dropped. */
+void             tsr_torrent_set_read_cache_group (TsrTorrent        *self,
+                                                   TsrReadCacheGroup *group);
 
 /* The port we listen on, told to peers (BEP 10 "p"). */
 void             tsr_torrent_set_listen_port  (TsrTorrent         *self,
