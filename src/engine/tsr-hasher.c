@@ -262,7 +262,8 @@ read_range (Worker  *worker,
   guint64 pos = start;
   gboolean complete = TRUE;
 
-  memset (out, 0, end - start);
+  /* Pad files and gaps are zeroed as they come: a buffer for data that
+   * is missing is never touched (a fresh download's check reads nothing). */
   for (; index < job->files->len && pos < end; index++)
     {
       HashFile *file = &g_array_index (job->files, HashFile, index);
@@ -277,6 +278,9 @@ read_range (Worker  *worker,
       to = MIN (end, file->offset + file->length);
       if (from >= to)
         continue;
+      if (from > pos)
+        memset (out + (pos - start), 0, from - pos);
+      pos = from;
       fd = worker_open (worker, index);
       if (fd < 0)
         {
@@ -329,6 +333,8 @@ read_range (Worker  *worker,
         }
       pos = to;
     }
+  if (pos < end)
+    memset (out + (pos - start), 0, end - pos);
   return complete;
 }
 
@@ -405,7 +411,8 @@ worker_run (gpointer data)
   Worker worker = { job, NULL, NULL, -1, 0 };
   guint n_batches = (job->n_pieces + job->batch_pieces - 1) / job->batch_pieces;
 
-  worker.buffer = g_malloc ((gsize) job->batch_pieces * job->piece_length);
+  /* A batch, or the whole stream when it is smaller. */
+  worker.buffer = g_malloc (MIN ((gsize) job->batch_pieces * job->piece_length, MAX (job->stream_length, 1)));
   if (job->kinds & TSR_HASH_V2)
     worker.leaves = g_malloc ((gsize) (job->piece_length / BLOCK_SIZE) * 32);
 
@@ -469,7 +476,8 @@ tsr_hash_job_run (TsrHashJob    *job,
   job->batch_pieces = (guint) MAX (1, BATCH_BYTES / job->piece_length);
   g_atomic_int_set (&job->next_batch, 0);
 
-  for (i = 1; i < n_threads && i < job->n_pieces; i++)
+  /* No more threads than batches: a small torrent is one thread's work. */
+  for (i = 1; i < n_threads && i < (job->n_pieces + job->batch_pieces - 1) / job->batch_pieces; i++)
     g_ptr_array_add (threads, g_thread_new ("tsr-hasher", worker_run, job));
   worker_run (job);
   for (i = 0; i < threads->len; i++)
