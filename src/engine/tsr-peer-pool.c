@@ -39,8 +39,8 @@ struct _TsrPeerPool
 {
   guint       capacity;
   GHashTable *entries;        /* address → Entry (owned) */
-  GHashTable *bans;           /* address → TsrPeerBan (owned) */
-  GHashTable *selves;         /* (element-type utf8) addresses that reached us */
+  GHashTable *bans;           /* (nullable) address → TsrPeerBan (owned); made at the first ban */
+  GHashTable *selves;         /* (nullable) (element-type utf8) addresses that reached us */
   guint       n_dialing;
 };
 
@@ -59,8 +59,6 @@ tsr_peer_pool_new (guint capacity)
 
   self->capacity = MAX (capacity, 1);
   self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->bans = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) tsr_peer_ban_free);
-  self->selves = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return self;
 }
 
@@ -70,8 +68,8 @@ tsr_peer_pool_free (TsrPeerPool *self)
   if (self == NULL)
     return;
   g_hash_table_unref (self->entries);
-  g_hash_table_unref (self->bans);
-  g_hash_table_unref (self->selves);
+  g_clear_pointer (&self->bans, g_hash_table_unref);
+  g_clear_pointer (&self->selves, g_hash_table_unref);
   g_free (self);
 }
 
@@ -153,7 +151,8 @@ tsr_peer_pool_add (TsrPeerPool   *self,
 {
   Entry *entry = g_hash_table_lookup (self->entries, address);
 
-  if (tsr_peer_pool_get_ban (self, address, now) != NULL || g_hash_table_contains (self->selves, address))
+  if (tsr_peer_pool_get_ban (self, address, now) != NULL ||
+      (self->selves != NULL && g_hash_table_contains (self->selves, address)))
     return FALSE;
   if (entry != NULL)
     {
@@ -364,6 +363,8 @@ tsr_peer_pool_ban (TsrPeerPool *self,
   ban->address = g_strdup (address);
   ban->reason = g_strdup (reason);
   ban->until = now + MAX (seconds, 1);
+  if (self->bans == NULL)
+    self->bans = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) tsr_peer_ban_free);
   g_hash_table_replace (self->bans, ban->address, ban);
 }
 
@@ -372,7 +373,7 @@ tsr_peer_pool_get_ban (TsrPeerPool *self,
                        const char  *address,
                        gint64       now)
 {
-  TsrPeerBan *ban = g_hash_table_lookup (self->bans, address);
+  TsrPeerBan *ban = self->bans != NULL ? g_hash_table_lookup (self->bans, address) : NULL;
 
   if (ban == NULL)
     return NULL;
@@ -404,6 +405,8 @@ tsr_peer_pool_dup_bans (TsrPeerPool *self,
   GHashTableIter iter;
   gpointer value;
 
+  if (self->bans == NULL)
+    return bans;
   g_hash_table_iter_init (&iter, self->bans);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
@@ -436,11 +439,14 @@ tsr_peer_pool_mark_self (TsrPeerPool *self,
       set_state (self, entry, ENTRY_IDLE);
       g_hash_table_remove (self->entries, address);
     }
+  if (self->selves == NULL)
+    self->selves = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_hash_table_add (self->selves, g_strdup (address));
 }
 
 void
 tsr_peer_pool_clear_bans (TsrPeerPool *self)
 {
-  g_hash_table_remove_all (self->bans);
+  if (self->bans != NULL)
+    g_hash_table_remove_all (self->bans);
 }

@@ -150,7 +150,7 @@ struct _TsrTorrent
   gint64           last_turnover;   /* monotonic seconds */
   TsrTracker      *tracker;         /* (owned) (nullable) */
   char            *state_folder;    /* (owned) (nullable) */
-  GHashTable      *strikes;         /* address → pieces it helped corrupt */
+  GHashTable      *strikes;         /* (nullable) address → pieces it helped corrupt; made at the first */
   guint            pending_writes;
   GPtrArray       *after_writes;    /* (owned) (element-type AfterWrites) jobs waiting for pending_writes == 0 */
   gboolean         have_known;      /* checked or resumed: "have" is true */

@@ -352,7 +352,8 @@ void
 tsr_torrent_clear_bans (TsrTorrent *self)
 {
   tsr_peer_pool_clear_bans (self->pool);
-  g_hash_table_remove_all (self->strikes);
+  if (self->strikes != NULL)
+    g_hash_table_remove_all (self->strikes);
 }
 
 void

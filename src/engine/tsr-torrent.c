@@ -340,7 +340,6 @@ tsr_torrent_init (TsrTorrent *self)
   self->encryption = TSR_PEER_ENCRYPTION_PREFER;
   self->view.eta = -1;
   self->turnover = TSR_TORRENT_TURNOVER_SECONDS;
-  self->strikes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 /* What depends on the metainfo: at once, or when a magnet's arrives. */
@@ -1880,6 +1879,24 @@ ban (TsrTorrent *self,
     tsr_peer_close (peer, reason);
 }
 
+/* Strikes against an address; the table is made at the first. */
+static guint
+get_strikes (TsrTorrent *self,
+             const char *address)
+{
+  return self->strikes != NULL ? GPOINTER_TO_UINT (g_hash_table_lookup (self->strikes, address)) : 0;
+}
+
+static void
+set_strikes (TsrTorrent *self,
+             const char *address,
+             guint       strikes)
+{
+  if (self->strikes == NULL)
+    self->strikes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_insert (self->strikes, g_strdup (address), GUINT_TO_POINTER (strikes));
+}
+
 /* A piece from one sender that fails its hash convicts the sender. With
  * several senders nobody can be blamed yet: each gets a strike (many ban),
  * and the piece is fetched again from a single peer, so that a second
@@ -1894,9 +1911,9 @@ punish_senders (TsrTorrent *self,
   for (i = 0; i < piece->senders->len; i++)
     {
       const char *address = g_ptr_array_index (piece->senders, i);
-      guint strikes = GPOINTER_TO_UINT (g_hash_table_lookup (self->strikes, address)) + 1;
+      guint strikes = get_strikes (self, address) + 1;
 
-      g_hash_table_insert (self->strikes, g_strdup (address), GUINT_TO_POINTER (strikes));
+      set_strikes (self, address, strikes);
       if (piece->senders->len == 1)
         {
           g_autofree char *reason = g_strdup_printf (_("sent piece %u, which failed its hash check"), piece->index);
@@ -1931,10 +1948,10 @@ clear_senders (TsrTorrent *self,
   for (i = 0; i < piece->senders->len; i++)
     {
       const char *address = g_ptr_array_index (piece->senders, i);
-      guint strikes = GPOINTER_TO_UINT (g_hash_table_lookup (self->strikes, address));
+      guint strikes = get_strikes (self, address);
 
       if (strikes > 0)
-        g_hash_table_insert (self->strikes, g_strdup (address), GUINT_TO_POINTER (strikes - 1));
+        set_strikes (self, address, strikes - 1);
     }
   for (i = 0; i < piece->suspects->len; i++)
     {
@@ -1947,9 +1964,9 @@ clear_senders (TsrTorrent *self,
   for (i = 0; i < culprits->len; i++)
     {
       const char *address = g_ptr_array_index (culprits, i);
-      guint strikes = GPOINTER_TO_UINT (g_hash_table_lookup (self->strikes, address)) + 1;
+      guint strikes = get_strikes (self, address) + 1;
 
-      g_hash_table_insert (self->strikes, g_strdup (address), GUINT_TO_POINTER (strikes));
+      set_strikes (self, address, strikes);
       if (culprits->len == 1 || strikes >= STRIKES_TO_BAN)
         {
           g_autofree char *reason = g_strdup_printf (_("sent corrupt data for piece %u (it passed without it)"),
