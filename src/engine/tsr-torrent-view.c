@@ -394,6 +394,10 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
   json_builder_add_int_value (builder, self->picker != NULL ? tsr_piece_picker_count_wanted (self->picker) : 0);
   json_builder_set_member_name (builder, "pending_writes");
   json_builder_add_int_value (builder, self->pending_writes);
+  json_builder_set_member_name (builder, "known_addresses");
+  json_builder_add_int_value (builder, tsr_peer_pool_get_size (self->pool));
+  json_builder_set_member_name (builder, "read_cache_bytes");
+  json_builder_add_int_value (builder, self->read_cache != NULL ? (gint64) tsr_read_cache_get_size (self->read_cache) : 0);
   json_builder_set_member_name (builder, "down_allowance");
   json_builder_add_int_value (builder, (gint64) MIN (tsr_limiter_get_allowance (self->down), (guint64) G_MAXINT64));
   json_builder_set_member_name (builder, "pieces");

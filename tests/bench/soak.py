@@ -297,6 +297,8 @@ class Seeder:
         self.port = None
         self.uploaded = None        # sum of its "totals" events, when it stops
         self.notable = collections.deque(maxlen=20)   # errors, bans, hash failures
+        self.known = {}             # torrent -> addresses in its peer pool (debug events)
+        self.cached = {}            # torrent -> bytes in its read cache
         self.eof = threading.Event()
         self.condition = threading.Condition()
         self.started = time.monotonic()
@@ -326,6 +328,11 @@ class Seeder:
                         self.uploaded = (self.uploaded or 0) + int(event.get("uploaded", 0))
                     elif name in ("error", "hash-failed", "peer-banned"):
                         self.notable.append(event)
+                    elif name == "debug" and isinstance(event.get("inside"), dict):
+                        # Asked for at each sample: what the seeder holds.
+                        inside = event["inside"]
+                        self.known[event.get("torrent")] = inside.get("known_addresses", 0)
+                        self.cached[event.get("torrent")] = inside.get("read_cache_bytes", 0)
                     self.condition.notify_all()
         self.process.stdout.close()
         self.eof.set()
@@ -606,7 +613,11 @@ class Soak:
         print(f"{row[0]:7.0f} s  RSS {rss / 1024:7.1f} MiB  fds {fds:4d} ({kinds['sockets']:3d} sockets, "
               f"{kinds['payload']:3d} files)  threads {threads:3d}  "
               f"CPU {cpu:7.1f} s  conns {self.seeder.connections():3d}  leechers {row[5]:3d}  "
-              f"completed {row[6]:5d}  verified {row[7] / MIB:9.1f} MiB", flush=True)
+              f"completed {row[6]:5d}  verified {row[7] / MIB:9.1f} MiB  "
+              f"known {sum(self.seeder.known.values()):5d}  cache {sum(self.seeder.cached.values()) / MIB:5.1f} MiB",
+              flush=True)
+        # For the next sample: the seeder's peer pools and read caches.
+        CHILDREN.signal(self.seeder.process, signal.SIGUSR1)
         return row
 
 
