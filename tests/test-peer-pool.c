@@ -111,6 +111,55 @@ test_capacity (void)
 }
 
 static void
+test_shrink (void)
+{
+  g_autoptr(TsrPeerPool) pool = tsr_peer_pool_new (100);
+  char address[32];
+  guint i;
+
+  for (i = 0; i < 10; i++)
+    {
+      g_snprintf (address, sizeof address, "10.0.0.%u:1", i);
+      g_assert_true (tsr_peer_pool_add (pool, address, TSR_PEER_SOURCE_PEX, 100 + i));
+    }
+  g_assert_true (tsr_peer_pool_add (pool, "10.9.9.9:9", TSR_PEER_SOURCE_USER, 0));
+  /* One failed, one is being dialled. */
+  g_assert_cmpstr (tsr_peer_pool_take (pool, 200, FALSE), ==, "10.9.9.9:9");
+  tsr_peer_pool_failed (pool, "10.9.9.9:9", 200);
+  g_assert_cmpstr (tsr_peer_pool_take (pool, 200, FALSE), ==, "10.0.0.9:1");
+  g_assert_cmpstr (tsr_peer_pool_take (pool, 200, FALSE), ==, "10.0.0.8:1");
+  tsr_peer_pool_failed (pool, "10.0.0.8:1", 200);
+
+  /* Down to 4: the user's and the dialled one stay; of the idle, the
+   * failed one goes first, then those seen longest ago. */
+  tsr_peer_pool_set_capacity (pool, 4);
+  g_assert_cmpuint (tsr_peer_pool_get_size (pool), ==, 4);
+  g_assert_true (tsr_peer_pool_get_source (pool, "10.9.9.9:9", &(TsrPeerSource){ 0 }));
+  g_assert_true (tsr_peer_pool_get_source (pool, "10.0.0.9:1", &(TsrPeerSource){ 0 }));
+  g_assert_true (tsr_peer_pool_get_source (pool, "10.0.0.7:1", &(TsrPeerSource){ 0 }));
+  g_assert_true (tsr_peer_pool_get_source (pool, "10.0.0.6:1", &(TsrPeerSource){ 0 }));
+  g_assert_false (tsr_peer_pool_get_source (pool, "10.0.0.8:1", &(TsrPeerSource){ 0 }));
+  g_assert_false (tsr_peer_pool_get_source (pool, "10.0.0.5:1", &(TsrPeerSource){ 0 }));
+  /* Held there: a newcomer waits while the rest are untried. */
+  g_assert_false (tsr_peer_pool_add (pool, "10.1.1.1:1", TSR_PEER_SOURCE_TRACKER, 300));
+  /* Growing again keeps everything. */
+  tsr_peer_pool_set_capacity (pool, 100);
+  g_assert_true (tsr_peer_pool_add (pool, "10.1.1.1:1", TSR_PEER_SOURCE_TRACKER, 300));
+  g_assert_cmpuint (tsr_peer_pool_get_size (pool), ==, 5);
+
+  /* Forgetting spares the user's and the one being dialled. */
+  g_assert_true (tsr_peer_pool_forget (pool, "10.1.1.1:1"));
+  g_assert_false (tsr_peer_pool_forget (pool, "10.1.1.1:1"));
+  g_assert_false (tsr_peer_pool_forget (pool, "10.9.9.9:9"));
+  g_assert_false (tsr_peer_pool_forget (pool, "10.0.0.9:1"));
+  g_assert_cmpuint (tsr_peer_pool_get_n_dialing (pool), ==, 1);
+  tsr_peer_pool_closed (pool, "10.0.0.9:1", 300);
+  g_assert_true (tsr_peer_pool_forget (pool, "10.0.0.9:1"));
+  g_assert_cmpuint (tsr_peer_pool_get_n_dialing (pool), ==, 0);
+  g_assert_cmpuint (tsr_peer_pool_get_size (pool), ==, 3);
+}
+
+static void
 test_bans (void)
 {
   g_autoptr(TsrPeerPool) pool = tsr_peer_pool_new (10);
@@ -180,6 +229,7 @@ main (int    argc,
   g_test_add_func ("/peer-pool/take-order", test_take_order);
   g_test_add_func ("/peer-pool/backoff", test_backoff);
   g_test_add_func ("/peer-pool/capacity", test_capacity);
+  g_test_add_func ("/peer-pool/shrink", test_shrink);
   g_test_add_func ("/peer-pool/bans", test_bans);
   g_test_add_func ("/peer-pool/self", test_self);
   return g_test_run ();

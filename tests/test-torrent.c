@@ -534,6 +534,7 @@ test_seed_to_leech (Fixture       *f,
   g_autofree float *fractions = NULL;
   g_autofree guint *availability = NULL;
   g_autoptr(GPtrArray) infos = NULL;
+  g_autoptr(GError) error = NULL;
   TsrPeerInfo *info;
   guint progress_notes = 0;
   gdouble progress = 0;
@@ -545,6 +546,8 @@ test_seed_to_leech (Fixture       *f,
   for (i = 0; i < f->info->piece_count; i++)
     stream += tsr_metainfo_get_piece_size (f->info, i);
 
+  /* Listening, the leech tells its port (BEP 10 "p"). */
+  g_assert_true (tsr_session_listen (leecher, 0, &error));
   g_signal_connect_swapped (leech->torrent, "notify::progress", G_CALLBACK (count_notify), &progress_notes);
   tsr_torrent_add_peer_address (leech->torrent, address);
   WAIT_UNTIL (leech->done > 0, "the leech's \"done\"");
@@ -613,11 +616,18 @@ test_seed_to_leech (Fixture       *f,
   g_assert_cmpuint (count_events (seed, "peer-state", NULL, "interested-in-us"), >=, 1);
   g_assert_cmpuint (count_events (seed, "peer-state", NULL, "we-unchoke"), >=, 1);
 
+  /* The seed learned where the leech listens (BEP 10 "p")... */
+  g_assert_cmpuint (tsr_torrent_get_n_known_addresses (seed_torrent), ==, 1);
+
   /* The peers view's disconnect button. */
   g_assert_false (tsr_torrent_disconnect_peer (seed_torrent, "127.0.0.1:1"));
   g_assert_true (tsr_torrent_disconnect_peer (seed_torrent, leech_address));
   WAIT_UNTIL (tsr_torrent_get_n_peers (seed_torrent) == 0, "the disconnected peer to go");
   g_assert_cmpuint (count_events (seed, "peer-gone", leech_address, "Disconnected by the user"), ==, 1);
+  /* ...and, seeding, forgot it when it left: a seed does not dial it. */
+  g_assert_cmpuint (tsr_torrent_get_n_known_addresses (seed_torrent), ==, 0);
+  /* The leech keeps the address it was given. */
+  g_assert_cmpuint (tsr_torrent_get_n_known_addresses (leech->torrent), ==, 1);
 
   recorder_free (leech);
   recorder_free (seed);

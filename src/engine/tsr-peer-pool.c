@@ -173,6 +173,59 @@ tsr_peer_pool_add (TsrPeerPool   *self,
   return TRUE;
 }
 
+static gint
+compare_worst_first (gconstpointer a,
+                     gconstpointer b)
+{
+  const Entry *x = *(const Entry *const *) a;
+  const Entry *y = *(const Entry *const *) b;
+
+  return compare_promise (y, x);
+}
+
+void
+tsr_peer_pool_set_capacity (TsrPeerPool *self,
+                            guint        capacity)
+{
+  g_autoptr(GPtrArray) idle = NULL;
+  g_autoptr(GHashTable) keys = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  guint size = g_hash_table_size (self->entries);
+  guint i;
+
+  self->capacity = MAX (capacity, 1);
+  if (size <= self->capacity)
+    return;
+  /* Sorted once, worst first, rather than one scan per address to drop. */
+  idle = g_ptr_array_new ();
+  keys = g_hash_table_new (NULL, NULL);
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Entry *entry = value;
+
+      if (entry->state != ENTRY_IDLE || entry->source == TSR_PEER_SOURCE_USER)
+        continue;
+      g_ptr_array_add (idle, entry);
+      g_hash_table_insert (keys, entry, key);
+    }
+  g_ptr_array_sort (idle, compare_worst_first);
+  for (i = 0; i < idle->len && size > self->capacity; i++, size--)
+    g_hash_table_remove (self->entries, g_hash_table_lookup (keys, g_ptr_array_index (idle, i)));
+}
+
+gboolean
+tsr_peer_pool_forget (TsrPeerPool *self,
+                      const char  *address)
+{
+  Entry *entry = g_hash_table_lookup (self->entries, address);
+
+  if (entry == NULL || entry->state != ENTRY_IDLE || entry->source == TSR_PEER_SOURCE_USER)
+    return FALSE;
+  return g_hash_table_remove (self->entries, address);
+}
+
 gboolean
 tsr_peer_pool_get_source (TsrPeerPool   *self,
                           const char    *address,

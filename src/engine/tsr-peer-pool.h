@@ -59,6 +59,15 @@ gboolean     tsr_peer_pool_add            (TsrPeerPool   *self,
                                            TsrPeerSource  source,
                                            gint64         now);
 guint        tsr_peer_pool_get_size       (TsrPeerPool   *self);
+/* Keeps at most @capacity addresses from now on, besides the user's;
+ * when it is lower than the pool's size, the least promising idle
+ * addresses go at once, tried or not. */
+void         tsr_peer_pool_set_capacity   (TsrPeerPool   *self,
+                                           guint          capacity);
+/* Drops @address unless the user gave it or it is being dialled or
+ * connected. TRUE when it went. */
+gboolean     tsr_peer_pool_forget         (TsrPeerPool   *self,
+                                           const char    *address);
 /* How @address was learned; FALSE when it is not in the pool. */
 gboolean     tsr_peer_pool_get_source     (TsrPeerPool   *self,
                                            const char    *address,

@@ -430,7 +430,15 @@ void
 _tsr_torrent_extensions_peer_gone (TsrTorrent *self,
                                    PeerData   *data)
 {
+  TsrPeerSource source;
+  g_autofree char *address = NULL;
+
   if (self->fetch != NULL && data->metadata_asked >= 0)
     tsr_metadata_fetch_release (self->fetch, (guint) data->metadata_asked);
   data->metadata_asked = -1;
+  /* A seed does not dial what came to it: the address of a peer that
+   * left would only sit in the pool. It will come back by itself. */
+  if (self->state == TSR_TORRENT_SEEDING && !data->dialed && (address = dialable_address (data)) != NULL &&
+      tsr_peer_pool_get_source (self->pool, address, &source) && source == TSR_PEER_SOURCE_INCOMING)
+    tsr_peer_pool_forget (self->pool, address);
 }

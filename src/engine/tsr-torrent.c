@@ -662,6 +662,10 @@ set_state (TsrTorrent      *self,
 {
   if (self->state == state)
     return;
+  if (state == TSR_TORRENT_SEEDING)
+    tsr_peer_pool_set_capacity (self->pool, TSR_TORRENT_SEEDING_POOL_SIZE);
+  else if (self->state == TSR_TORRENT_SEEDING)
+    tsr_peer_pool_set_capacity (self->pool, TSR_TORRENT_POOL_SIZE);
   self->state = state;
   g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0);
   _tsr_torrent_notify_view (self);

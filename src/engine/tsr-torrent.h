@@ -107,6 +107,10 @@ G_DECLARE_FINAL_TYPE (TsrTorrent, tsr_torrent, TSR, TORRENT, GObject)
 #define TSR_TORRENT_TURNOVER_SECONDS 60
 /* Addresses kept per torrent. */
 #define TSR_TORRENT_POOL_SIZE 2000
+/* ...and while seeding, when only the user's addresses are dialled and
+ * the rest wait for a return to downloading: a thousand seeding
+ * torrents keep 200 000 addresses, not two million. */
+#define TSR_TORRENT_SEEDING_POOL_SIZE 200
 /* How long a ban lasts. */
 #define TSR_TORRENT_BAN_SECONDS (60 * 60)
 
