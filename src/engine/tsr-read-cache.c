@@ -286,7 +286,12 @@ evict (TsrReadCache *self)
       for (i = 0; i < self->group->caches->len; i++)
         {
           TsrReadCache *cache = g_ptr_array_index (self->group->caches, i);
-          Entry *entry = find_oldest (cache);
+          Entry *entry;
+
+          /* Most members of a big session hold nothing: not worth a walk. */
+          if (cache->size == 0)
+            continue;
+          entry = find_oldest (cache);
 
           if (entry != NULL && (oldest == NULL || entry->last_use < oldest->last_use))
             {
