@@ -25,13 +25,19 @@ among themselves; the seeder's exact upload total comes from its "totals"
 events when it stops, in the summary). The first sample is taken before the
 first leecher starts. At the end every leecher is stopped, and after
 IDLE_S seconds without any a last sample is taken. The verdicts:
-  RSS flat: the least-squares slope of RSS over the second half of the
-            run is below 5% of its mean there, per hour;
+  RSS flat: the least-squares slope of RSS after a warm-up (the first
+            WARMUP_S seconds, or a quarter of a shorter run) is below 5%
+            of its mean there, per hour. Its standard error is printed
+            beside it: the read cache (64 MiB shared by the torrents) fills
+            and empties as leechers come and go, and RSS swings with it;
+            the slope of RSS less the cache's bytes (from the seeder's
+            SIGUSR1 debug events, asked for at each sample and waited for
+            before RSS is read) is printed too;
   fds flat: with no leecher left, the seeder holds at most FD_SLACK more
             descriptors than before the first leecher came, payload files
             apart: those its storage may keep open (up to 64 a torrent),
             but each at most once.
-(The slope of the descriptors over the second half is printed too.)
+(The slope of the descriptors after the warm-up is printed too.)
 
 Traffic stays on 127.0.0.1; every process runs in its own session (a ^C
 reaches only this script) and is stopped by PID, also on failure, ^C,
@@ -66,6 +72,7 @@ MIB = 1 << 20
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SAMPLE_S = 10         # between samples of the seeder
 IDLE_S = 20           # after the last leecher, before the last sample
+WARMUP_S = 300        # left out of the slopes: caches and pools filling
 STALL_S = 90          # a leecher with no verified piece for this long is stalled
 TERM_GRACE_S = 15     # a leecher has this long to exit after SIGTERM
 EXIT_AFTER_DONE_S = 30
@@ -197,16 +204,19 @@ def file_sha256(path):
 
 
 def slope(points):
-    """Least-squares slope of [(x, y)], or None with fewer than 3 points."""
+    """Least-squares slope of [(x, y)] and its standard error, or
+    (None, None) with fewer than 3 points."""
     if len(points) < 3:
-        return None
+        return None, None
     n = len(points)
     mx = sum(x for x, _ in points) / n
     my = sum(y for _, y in points) / n
     sxx = sum((x - mx) ** 2 for x, _ in points)
     if sxx == 0:
-        return None
-    return sum((x - mx) * (y - my) for x, y in points) / sxx
+        return None, None
+    b = sum((x - mx) * (y - my) for x, y in points) / sxx
+    residual = sum((y - my - b * (x - mx)) ** 2 for x, y in points)
+    return b, (residual / (n - 2) / sxx) ** 0.5
 
 
 # ---------------------------------------------------------------------------
@@ -299,6 +309,7 @@ class Seeder:
         self.notable = collections.deque(maxlen=20)   # errors, bans, hash failures
         self.known = {}             # torrent -> addresses in its peer pool (debug events)
         self.cached = {}            # torrent -> bytes in its read cache
+        self.n_debug = 0            # debug events so far
         self.eof = threading.Event()
         self.condition = threading.Condition()
         self.started = time.monotonic()
@@ -333,6 +344,7 @@ class Seeder:
                         inside = event["inside"]
                         self.known[event.get("torrent")] = inside.get("known_addresses", 0)
                         self.cached[event.get("torrent")] = inside.get("read_cache_bytes", 0)
+                        self.n_debug += 1
                     self.condition.notify_all()
         self.process.stdout.close()
         self.eof.set()
@@ -605,19 +617,29 @@ class Soak:
             self.ending.wait(rng.uniform(0.2, 4.0))
 
     def sample(self, start):
-        rss, fds, threads, cpu, kinds = proc_sample(self.seeder.process.pid, self.src)
+        # The seeder's peer pools and read caches first (one debug event a
+        # torrent), then RSS at once, so that the two go together.
+        seeder = self.seeder
+        with seeder.condition:
+            wanted = seeder.n_debug + len(self.torrents)
+        CHILDREN.signal(seeder.process, signal.SIGUSR1)
+        end = time.monotonic() + 2
+        with seeder.condition:
+            while seeder.n_debug < wanted and time.monotonic() < end and not seeder.eof.is_set():
+                seeder.condition.wait(0.1)
+            cached = sum(seeder.cached.values())
+            known = sum(seeder.known.values())
+        rss, fds, threads, cpu, kinds = proc_sample(seeder.process.pid, self.src)
         with self.stats.lock:
             row = (time.monotonic() - start, rss, fds, threads, cpu, self.stats.running,
-                   self.stats.c["completed"], self.stats.served, kinds)
+                   self.stats.c["completed"], self.stats.served, kinds, cached)
         self.samples.append(row)
         print(f"{row[0]:7.0f} s  RSS {rss / 1024:7.1f} MiB  fds {fds:4d} ({kinds['sockets']:3d} sockets, "
               f"{kinds['payload']:3d} files)  threads {threads:3d}  "
               f"CPU {cpu:7.1f} s  conns {self.seeder.connections():3d}  leechers {row[5]:3d}  "
               f"completed {row[6]:5d}  verified {row[7] / MIB:9.1f} MiB  "
-              f"known {sum(self.seeder.known.values()):5d}  cache {sum(self.seeder.cached.values()) / MIB:5.1f} MiB",
+              f"known {known:5d}  cache {cached / MIB:5.1f} MiB",
               flush=True)
-        # For the next sample: the seeder's peer pools and read caches.
-        CHILDREN.signal(self.seeder.process, signal.SIGUSR1)
         return row
 
 
@@ -627,10 +649,12 @@ def summary(soak, run_s, baseline, idle, cpu_start):
     c = stats.c
     during = soak.samples[:-1] if idle is not None else soak.samples
     rss = [s[1] / 1024 for s in during]
-    second = [s for s in during if s[0] >= run_s / 2]
-    rss_slope = slope([(s[0] / 3600, s[1] / 1024) for s in second])
-    fd_slope = slope([(s[0] / 3600, s[2]) for s in second])
-    rss_mean = sum(s[1] / 1024 for s in second) / len(second) if second else 0
+    warmup = min(WARMUP_S, run_s / 4)
+    settled = [s for s in during if s[0] >= warmup]
+    rss_slope, rss_error = slope([(s[0] / 3600, s[1] / 1024) for s in settled])
+    heap_slope, heap_error = slope([(s[0] / 3600, (s[1] * 1024 - s[9]) / MIB) for s in settled])
+    fd_slope, _ = slope([(s[0] / 3600, s[2]) for s in settled])
+    rss_mean = sum(s[1] / 1024 for s in settled) / len(settled) if settled else 0
 
     print()
     print(f"=== soak summary (seed {args.seed}) ===")
@@ -643,9 +667,11 @@ def summary(soak, run_s, baseline, idle, cpu_start):
           + f"; sockets max {max(s[8]['sockets'] for s in during)}"
           + (f", idle {idle[8]['sockets']}" if idle else ""))
     print(f"threads: first {baseline[3]}, max {max(s[3] for s in during)}" + (f", idle {idle[3]}" if idle else ""))
-    fmt = (lambda v, unit: "n/a (fewer than 3 samples)" if v is None else f"{v:+.2f} {unit}")
-    print(f"second half ({len(second)} samples): RSS slope {fmt(rss_slope, 'MiB/h')} (mean {rss_mean:.1f} MiB), "
-          f"fd slope {fmt(fd_slope, 'fds/h')}")
+    fmt = (lambda v, e, unit: "n/a (fewer than 3 samples)" if v is None
+           else f"{v:+.2f} {unit}" if e is None else f"{v:+.2f} ± {e:.2f} {unit}")
+    print(f"after the first {warmup:.0f} s ({len(settled)} samples): RSS slope {fmt(rss_slope, rss_error, 'MiB/h')} "
+          f"(mean {rss_mean:.1f} MiB); RSS less the read cache {fmt(heap_slope, heap_error, 'MiB/h')}; "
+          f"fd slope {fmt(fd_slope, None, 'fds/h')}")
     last = idle or during[-1]
     cpu = last[4] - cpu_start
     seeder = soak.seeder
@@ -669,10 +695,10 @@ def summary(soak, run_s, baseline, idle, cpu_start):
         print(f"  seeder: {json.dumps(event)}")
 
     if rss_slope is None:
-        print("RSS flat: n/a (too few samples in the second half)")
+        print("RSS flat: n/a (too few samples after the warm-up)")
     else:
         flat = rss_slope < 0.05 * rss_mean
-        print(f"RSS flat: {'yes' if flat else 'no'} (rule: slope over the second half below 5% of its mean per hour: "
+        print(f"RSS flat: {'yes' if flat else 'no'} (rule: slope after the warm-up below 5% of its mean per hour: "
               f"{rss_slope:+.2f} < {0.05 * rss_mean:.2f} MiB/h)"
               + ("; a short run: a few hundred KiB weigh a lot, run 30 min to judge" if run_s < 20 * 60 else ""))
     if idle is None:
