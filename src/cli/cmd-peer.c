@@ -582,15 +582,8 @@ typedef struct
   guint    n;
 } Followers;
 
-static GQuark
-followed_quark (void)
-{
-  static GQuark quark;
-
-  if (quark == 0)
-    quark = g_quark_from_static_string ("tsr-cli-peer-followed");
-  return quark;
-}
+static GQuark followed_quark (void);
+G_DEFINE_QUARK (tsr-cli-peer-followed, followed)
 
 static gboolean
 on_emission (GSignalInvocationHint *hint,
