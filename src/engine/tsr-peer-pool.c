@@ -113,6 +113,13 @@ compare_promise (const Entry *a,
   return 0;
 }
 
+/* May go to make room: idle, and not given by the user. */
+static gboolean
+evictable (const Entry *entry)
+{
+  return entry->state == ENTRY_IDLE && entry->source != TSR_PEER_SOURCE_USER;
+}
+
 /* Makes room by dropping the least promising idle address not from the
  * user (tracker, PEX, LSD), if it
  * has failed at least once: a pool of untried addresses is kept whole. */
@@ -129,7 +136,7 @@ evict_one (TsrPeerPool *self)
     {
       Entry *entry = value;
 
-      if (entry->state != ENTRY_IDLE || entry->source == TSR_PEER_SOURCE_USER)
+      if (!evictable (entry))
         continue;
       if (worst == NULL || compare_promise (entry, worst) > 0)
         {
@@ -205,7 +212,7 @@ tsr_peer_pool_set_capacity (TsrPeerPool *self,
     {
       Entry *entry = value;
 
-      if (entry->state != ENTRY_IDLE || entry->source == TSR_PEER_SOURCE_USER)
+      if (!evictable (entry))
         continue;
       g_ptr_array_add (idle, entry);
       g_hash_table_insert (keys, entry, key);
@@ -221,7 +228,7 @@ tsr_peer_pool_forget (TsrPeerPool *self,
 {
   Entry *entry = g_hash_table_lookup (self->entries, address);
 
-  if (entry == NULL || entry->state != ENTRY_IDLE || entry->source == TSR_PEER_SOURCE_USER)
+  if (entry == NULL || !evictable (entry))
     return FALSE;
   return g_hash_table_remove (self->entries, address);
 }
