@@ -113,6 +113,58 @@ test_reply_dictionaries (void)
   g_assert_cmpint (g_array_index (reply->peers, TsrPeerAddress, 1).family, ==, 6);
 }
 
+/* 5000 peers in each form: the first TSR_ANNOUNCE_MAX_PEERS are kept, in
+ * the order the tracker gave them, and the rest never become entries. */
+static void
+test_reply_peer_cap (void)
+{
+  g_autoptr(GString) text = g_string_new ("d8:intervali900e5:peersl");
+  g_autoptr(GString) compact = g_string_new ("d8:intervali900e5:peers30000:");
+  g_autoptr(GByteArray) udp = g_byte_array_new ();
+  static const guint8 udp_head[] = { 0, 0, 0, 1, 0, 0, 0, 7, 0, 0, 7, 8, 0, 0, 0, 3, 0, 0, 0, 9 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsrAnnounceReply) reply = NULL;
+  g_autofree char *first = NULL;
+  guint i;
+
+  g_assert_cmpuint (TSR_ANNOUNCE_MAX_PEERS, >=, 200);     /* what we ask for */
+  g_assert_cmpuint (TSR_ANNOUNCE_MAX_PEERS, <, 5000);
+  for (i = 0; i < 5000; i++)
+    {
+      g_autofree char *ip = g_strdup_printf ("10.%u.%u.%u", i >> 16, (i >> 8) & 0xff, i & 0xff);
+
+      g_string_append_printf (text, "d2:ip%zu:%s4:porti%uee", strlen (ip), ip, 1000 + i);
+    }
+  g_string_append (text, "e6:peers690000:");
+  for (i = 0; i < 5000; i++)
+    g_string_append_len (text, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01\x1a\xe1", 18);
+  g_string_append_c (text, 'e');
+  reply = parse_text (text->str, text->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (reply->peers->len, ==, TSR_ANNOUNCE_MAX_PEERS);
+  first = tsr_peer_address_to_string (&g_array_index (reply->peers, TsrPeerAddress, 0));
+  g_assert_cmpstr (first, ==, "10.0.0.0:1000");
+  /* The dictionaries came first and filled the cap: no IPv6 peer. */
+  g_assert_cmpint (g_array_index (reply->peers, TsrPeerAddress, TSR_ANNOUNCE_MAX_PEERS - 1).family, ==, 4);
+  g_clear_pointer (&reply, tsr_announce_reply_free);
+
+  for (i = 0; i < 5000; i++)
+    g_string_append_len (compact, "\x7f\0\0\x01\x1a\xe1", 6);
+  g_string_append_c (compact, 'e');
+  reply = parse_text (compact->str, compact->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (reply->peers->len, ==, TSR_ANNOUNCE_MAX_PEERS);
+  g_clear_pointer (&reply, tsr_announce_reply_free);
+
+  /* UDP (BEP 15): 2000 peers in one (jumbo) datagram. */
+  g_byte_array_append (udp, udp_head, sizeof udp_head);
+  for (i = 0; i < 2000; i++)
+    g_byte_array_append (udp, (const guint8 *) "\x7f\0\0\x01\x1a\xe1", 6);
+  reply = tsr_udp_parse_announce (udp->data, udp->len, 7, 4, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (reply->peers->len, ==, TSR_ANNOUNCE_MAX_PEERS);
+}
+
 static void
 test_reply_failure (void)
 {
@@ -268,6 +320,7 @@ main (int    argc,
   g_test_add_func ("/announce/build-url", test_build_url);
   g_test_add_func ("/announce/reply/compact", test_reply_compact);
   g_test_add_func ("/announce/reply/dictionaries", test_reply_dictionaries);
+  g_test_add_func ("/announce/reply/peer-cap", test_reply_peer_cap);
   g_test_add_func ("/announce/reply/failure", test_reply_failure);
   g_test_add_func ("/announce/reply/garbage", test_reply_garbage);
   g_test_add_func ("/announce/scrape", test_scrape);

@@ -153,7 +153,7 @@ tsr_peers_parse_compact (const guint8  *data,
                    length, family, size);
       return FALSE;
     }
-  for (i = 0; i < length; i += size)
+  for (i = 0; i < length && peers->len < TSR_ANNOUNCE_MAX_PEERS; i += size)
     {
       TsrPeerAddress peer = { 0 };
 
@@ -168,14 +168,14 @@ tsr_peers_parse_compact (const guint8  *data,
 }
 
 /* The original dictionary form: {ip, port, peer id}. Entries that do not
- * parse are skipped. */
+ * parse are skipped; the list is read only until the cap is reached. */
 static void
 parse_peer_dicts (const TsrBencode *list,
                   GArray           *peers)
 {
   guint i;
 
-  for (i = 0; i < tsr_bencode_list_length (list); i++)
+  for (i = 0; i < tsr_bencode_list_length (list) && peers->len < TSR_ANNOUNCE_MAX_PEERS; i++)
     {
       TsrBencode *entry = tsr_bencode_list_get (list, i);
       TsrPeerAddress peer = { 0 };

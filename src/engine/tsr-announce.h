@@ -45,6 +45,12 @@ typedef struct
   const char      *tracker_id;    /* (nullable): from an earlier reply */
 } TsrAnnounceRequest;
 
+/* Peers taken from one reply, compact, dictionaries and IPv6 together;
+ * the rest are ignored. We ask for 200 (numwant): five times that leaves
+ * room for trackers that ignore it, and a reply of hundreds of thousands
+ * costs no more than this. */
+#define TSR_ANNOUNCE_MAX_PEERS 1000
+
 /* A peer address: IPv4 (4 bytes) or IPv6 (16), and a port. */
 typedef struct
 {
@@ -84,7 +90,7 @@ TsrAnnounceReply *tsr_announce_reply_parse (GBytes                   *body,
 void              tsr_announce_reply_free  (TsrAnnounceReply         *reply);
 
 /* Parses BEP 23 compact peers (6 bytes each) or BEP 7 peers6 (18 bytes)
- * and appends them to @peers. */
+ * and appends them to @peers, until it holds TSR_ANNOUNCE_MAX_PEERS. */
 gboolean          tsr_peers_parse_compact  (const guint8             *data,
                                             gsize                     length,
                                             guint                     family,
