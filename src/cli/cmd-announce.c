@@ -345,6 +345,9 @@ tsr_cli_announce (int    argc,
   tracker = tsr_tracker_new_for_hash (info_hash, tiers, peer_id, (guint16) port, stats, &left);
   if (database != NULL)
     tsr_tracker_set_tls_database (tracker, database);
+  /* A tracker that is slow to answer fails as itself ("took too long"),
+   * before the whole run gives up a second later. */
+  tsr_tracker_set_timeout (tracker, (guint) timeout);
   run.loop = g_main_loop_new (NULL, FALSE);
   run.peers = g_ptr_array_new_with_free_func (g_free);
   run.errors = g_ptr_array_new_with_free_func (g_free);
@@ -358,7 +361,7 @@ tsr_cli_announce (int    argc,
     tsr_tracker_scrape (tracker);
   else
     tsr_tracker_announce_event (tracker, event);
-  run.timer = g_timeout_add_seconds ((guint) timeout, on_timeout, &run);
+  run.timer = g_timeout_add_seconds ((guint) timeout + 1, on_timeout, &run);
   g_main_loop_run (run.loop);
   g_clear_handle_id (&run.timer, g_source_remove);
   g_signal_handlers_disconnect_by_data (tracker, &run);

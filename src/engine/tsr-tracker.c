@@ -17,16 +17,26 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "tsr-http-body.h"
 #include "tsr-tracker.h"
 
-#define QUICK_ANNOUNCES     3
-#define QUICK_DELAY         10      /* seconds between the first announces */
 #define DEFAULT_INTERVAL    1800
 #define RETRY_DELAY         60
-#define SOON_AFTER          60      /* seconds: early announces at most this often */
+/* Seconds: an early announce (we want peers) waits this long after the
+ * last one when the tracker gave no "min interval", like libtorrent's
+ * min_announce_interval; with one, never less than SOON_AFTER_MIN. */
+#define SOON_AFTER          300
+#define SOON_AFTER_MIN      60
 #define UDP_TRIES           2
 #define UDP_CONNECTION_TTL  60      /* BEP 15: a connection id lasts a minute */
+/* Seconds for a whole HTTP reply, headers and body (libtorrent's
+ * tracker_completion_timeout is 30 s too). */
 #define HTTP_TIMEOUT        30
+/* Bytes of a decoded HTTP reply. An announce asks for 200 peers: 1.2 KB
+ * compact, about 15 KB as dictionaries with peer ids; a scrape names one
+ * info hash. 2 MiB is a hundred times that, and half libtorrent's 4 MiB
+ * max_http_recv_buffer_size; beyond it the reply is refused, not read. */
+#define HTTP_MAX_REPLY      (2 * 1024 * 1024)
 
 enum
 {
@@ -56,11 +66,12 @@ struct _TsrTracker
   GCancellable        *cancellable;
   guint                timer;
   gint64               next_at;        /* monotonic µs the timer fires */
-  guint                announces;
+  guint                http_timeout;   /* seconds for a whole HTTP reply */
   gint64               interval;
   gint64               min_interval;
   gint64               last_announce;  /* monotonic µs */
   gboolean             in_flight;
+  struct Attempt      *current;        /* (nullable) borrowed: the announce in flight */
   gboolean             stopped;
   TsrAnnounceEvent     queued;         /* event waiting for the one in flight */
   gboolean             has_queued;
@@ -125,6 +136,7 @@ tsr_tracker_init (TsrTracker *self)
   self->key = g_random_int ();
   self->interval = DEFAULT_INTERVAL;
   self->min_interval = -1;
+  self->http_timeout = HTTP_TIMEOUT;
 }
 
 TsrTracker *
@@ -190,6 +202,17 @@ tsr_tracker_set_tls_database (TsrTracker   *self,
   soup_session_set_tls_database (self->soup, database);
 }
 
+void
+tsr_tracker_set_timeout (TsrTracker *self,
+                         guint       seconds)
+{
+  g_return_if_fail (TSR_IS_TRACKER (self));
+  g_return_if_fail (seconds > 0);
+
+  self->http_timeout = seconds;
+  soup_session_set_timeout (self->soup, seconds);
+}
+
 gboolean
 tsr_tracker_has_urls (TsrTracker *self)
 {
@@ -199,9 +222,10 @@ tsr_tracker_has_urls (TsrTracker *self)
 /* ------------------------------------------------------------------ */
 /* One announce, URL by URL                                            */
 
-typedef struct
+typedef struct Attempt
 {
   TsrTracker        *tracker;   /* (owned) */
+  GCancellable      *cancellable; /* (owned) cancelled when "stopped" overtakes it */
   TsrAnnounceEvent   event;
   guint              tier;
   guint              index;
@@ -221,6 +245,8 @@ typedef struct
 static void
 attempt_free (Attempt *attempt)
 {
+  if (attempt->tracker->current == attempt)
+    attempt->tracker->current = NULL;
   if (attempt->source != NULL)
     {
       g_source_destroy (attempt->source);
@@ -229,8 +255,32 @@ attempt_free (Attempt *attempt)
   g_clear_handle_id (&attempt->timeout, g_source_remove);
   g_clear_object (&attempt->socket);
   g_object_unref (attempt->tracker);
+  g_clear_object (&attempt->cancellable);
   g_free (attempt->scrape_url);
   g_free (attempt);
+}
+
+static Attempt *
+attempt_new (TsrTracker *self)
+{
+  Attempt *attempt = g_new0 (Attempt, 1);
+
+  attempt->tracker = g_object_ref (self);
+  attempt->cancellable = g_cancellable_new ();
+  return attempt;
+}
+
+/* Drops an attempt that is still waiting: an HTTP request or a name
+ * lookup ends in its callback, which sees the cancellation and frees it;
+ * a UDP attempt waiting for a datagram has nothing pending and goes now. */
+static void
+attempt_abort (Attempt *attempt)
+{
+  if (attempt->tracker->current == attempt)
+    attempt->tracker->current = NULL;
+  g_cancellable_cancel (attempt->cancellable);
+  if (attempt->source != NULL || attempt->timeout != 0)
+    attempt_free (attempt);
 }
 
 static const char *
@@ -286,7 +336,7 @@ attempt_failed (Attempt    *attempt,
   TsrTracker *self = attempt->tracker;
   GPtrArray *tier;
 
-  if (g_cancellable_is_cancelled (self->cancellable))
+  if (g_cancellable_is_cancelled (self->cancellable) || g_cancellable_is_cancelled (attempt->cancellable))
     {
       attempt_free (attempt);
       return;
@@ -354,10 +404,11 @@ attempt_succeeded (Attempt          *attempt,
   if (reply->peers->len > 0)
     g_signal_emit (self, signals[SIGNAL_PEERS], 0, reply->peers);
 
+  /* The next one when the tracker asked for it: wanting more peers
+   * brings it forward (tsr_tracker_announce_soon), within bounds. */
   if (attempt->event != TSR_ANNOUNCE_EVENT_STOPPED)
     {
-      self->announces++;
-      next = self->announces < QUICK_ANNOUNCES ? QUICK_DELAY : self->interval;
+      next = self->interval;
       if (self->min_interval > 0)
         next = MAX (next, self->min_interval);
       schedule_next (self, next);
@@ -374,9 +425,9 @@ on_http_read (GObject      *source,
               gpointer      user_data)
 {
   Attempt *attempt = user_data;
-  SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  SoupMessage *message = tsr_http_body_get_message (result);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_autoptr(GBytes) body = tsr_http_body_read_finish (SOUP_SESSION (source), result, &error);
   g_autoptr(TsrAnnounceReply) reply = NULL;
 
   if (body == NULL)
@@ -436,8 +487,10 @@ try_http (Attempt *attempt)
       attempt_failed (attempt, _("The tracker URL is not valid"));
       return;
     }
-  soup_session_send_and_read_async (attempt->tracker->soup, message, G_PRIORITY_DEFAULT,
-                                    attempt->tracker->cancellable, on_http_read, attempt);
+  /* Streamed, within a size and a time: a gzip bomb or a chunked body
+   * that never ends is refused as the tracker's error. */
+  tsr_http_body_read_async (attempt->tracker->soup, message, HTTP_MAX_REPLY, attempt->tracker->http_timeout,
+                            attempt->cancellable, on_http_read, attempt);
 }
 
 /* UDP (BEP 15) */
@@ -603,7 +656,7 @@ try_udp (Attempt *attempt)
   attempt->tries = 0;
   attempt->connected = FALSE;
   g_clear_object (&attempt->socket);
-  g_resolver_lookup_by_name_async (resolver, g_uri_get_host (uri), attempt->tracker->cancellable,
+  g_resolver_lookup_by_name_async (resolver, g_uri_get_host (uri), attempt->cancellable,
                                    on_udp_resolved, attempt);
 }
 
@@ -647,8 +700,8 @@ announce (TsrTracker       *self,
     }
   self->in_flight = TRUE;
   self->last_announce = g_get_monotonic_time ();
-  attempt = g_new0 (Attempt, 1);
-  attempt->tracker = g_object_ref (self);
+  attempt = attempt_new (self);
+  self->current = attempt;
   attempt->event = event;
   memcpy (attempt->request.info_hash, self->info_hash, 20);
   memcpy (attempt->request.peer_id, self->peer_id, 20);
@@ -665,7 +718,6 @@ void
 tsr_tracker_start (TsrTracker *self)
 {
   self->stopped = FALSE;
-  self->announces = 0;
   announce (self, TSR_ANNOUNCE_EVENT_STARTED);
 }
 
@@ -680,9 +732,8 @@ tsr_tracker_scrape (TsrTracker *self)
 
       for (j = 0; j < tier->len; j++)
         {
-          Attempt *attempt = g_new0 (Attempt, 1);
+          Attempt *attempt = attempt_new (self);
 
-          attempt->tracker = g_object_ref (self);
           attempt->scrape_url = g_strdup (g_ptr_array_index (tier, j));
           try_url (attempt);
         }
@@ -719,7 +770,8 @@ tsr_tracker_announce_soon (TsrTracker *self)
 {
   gint64 now = g_get_monotonic_time ();
   gint64 since = (now - self->last_announce) / G_USEC_PER_SEC;
-  gint64 wait = MAX (1, MAX (SOON_AFTER, self->min_interval) - since);
+  gint64 after = self->min_interval > 0 ? MAX (SOON_AFTER_MIN, self->min_interval) : SOON_AFTER;
+  gint64 wait = MAX (1, after - since);
 
   /* Never later than planned, never before the tracker allows. */
   if (self->stopped || self->in_flight || self->tiers->len == 0 ||
@@ -734,6 +786,14 @@ tsr_tracker_stop (TsrTracker *self)
   if (self->stopped)
     return;
   g_clear_handle_id (&self->timer, g_source_remove);
+  /* An announce still waiting for its tracker must not hold "stopped"
+   * back: at exit, the goodbye has a few seconds in all. */
+  if (self->current != NULL)
+    {
+      attempt_abort (self->current);
+      self->in_flight = FALSE;
+      self->has_queued = FALSE;
+    }
   announce (self, TSR_ANNOUNCE_EVENT_STOPPED);
   self->stopped = TRUE;
 }

@@ -54,6 +54,10 @@ guint       tsr_tracker_get_n_urls   (TsrTracker           *self);
  * certificate authority) instead of the system's trusted ones. */
 void        tsr_tracker_set_tls_database (TsrTracker       *self,
                                           GTlsDatabase     *database);
+/* Seconds an HTTP(S) tracker has for a whole reply, headers and body
+ * (30 by default); past it the attempt fails as the tracker's error. */
+void        tsr_tracker_set_timeout  (TsrTracker           *self,
+                                      guint                 seconds);
 /* Announces "completed" now. */
 void        tsr_tracker_completed    (TsrTracker           *self);
 /* Asks again soon, e.g. when the peers ran out (at most once a minute). */
