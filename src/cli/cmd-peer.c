@@ -29,6 +29,10 @@
 #include "tsr-session.h"
 #include "tsr-util.h"
 
+/* Seconds from SIGTERM or SIGINT to exit, whatever a tracker, a router or
+ * the disk does (the app allows the same: tsr_library_shutdown). */
+#define GOODBYE_SECONDS 5
+
 typedef struct
 {
   GMainLoop *loop;
@@ -912,16 +916,6 @@ tsr_cli_peer (int    argc,
   if (run.status_line != NULL)
     status_tick = g_timeout_add_seconds (1, on_status_tick, &run);
   g_main_loop_run (run.loop);
-  /* The router forgets the mapping now, not when its lease ends: UPnP's
-   * removals are given up to 4 s to go out (the wait ends as soon as they
-   * did; a busy router, or machine, took more than 1.5 s in CI). */
-  {
-    gint64 until = g_get_monotonic_time () + 4000 * G_TIME_SPAN_MILLISECOND;
-
-    while (tsr_session_unmap_port (session) && g_get_monotonic_time () < until)
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (10000);
-  }
   g_signal_handlers_disconnect_by_data (session, &run);
   g_source_remove (watch);
   if (status_tick != 0)
@@ -942,16 +936,20 @@ tsr_cli_peer (int    argc,
       follow (g_ptr_array_index (torrents, i), FALSE);
       tsr_torrent_stop (g_ptr_array_index (torrents, i));
     }
-  /* Let pieces already on their way to disk land, and the trackers hear
-   * "stopped" (10 s at most: a dead tracker must not hold us)... */
+  /* One goodbye, 5 s at most in all, as the app's (a dead tracker or
+   * router must not hold us): pieces already on their way to disk land,
+   * the trackers hear "stopped" (an announce still waiting gives way to
+   * it), and the router forgets the mapping now, not when its lease ends
+   * (UPnP's removals are requests; a busy router, or machine, took more
+   * than 1.5 s in CI)... */
   {
-    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    gint64 deadline = g_get_monotonic_time () + GOODBYE_SECONDS * G_USEC_PER_SEC;
     guint tick = g_timeout_add (100, on_wait_tick, NULL);
     gboolean pending = TRUE;
 
     while (pending && g_get_monotonic_time () < deadline)
       {
-        pending = FALSE;
+        pending = tsr_session_unmap_port (session);
         for (i = 0; i < torrents->len; i++)
           if (tsr_torrent_get_pending_writes (g_ptr_array_index (torrents, i)) > 0 ||
               tsr_torrent_is_announcing (g_ptr_array_index (torrents, i)))
