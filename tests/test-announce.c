@@ -165,6 +165,47 @@ test_reply_peer_cap (void)
   g_assert_cmpuint (reply->peers->len, ==, TSR_ANNOUNCE_MAX_PEERS);
 }
 
+/* Empty dictionaries cost two bytes each and a tree node once decoded:
+ * a reply with more values than TSR_ANNOUNCE_MAX_VALUES is refused
+ * before any is built; one under it is read. */
+static void
+test_reply_too_many_values (void)
+{
+  g_autoptr(GString) many = g_string_new ("d8:intervali900e5:peersl");
+  g_autoptr(GString) fewer = g_string_new ("d8:intervali900e5:peersl");
+  g_autoptr(GString) scrape = g_string_new ("d5:filesd");
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsrAnnounceReply) reply = NULL;
+  gint64 complete, incomplete, downloaded;
+  guint i;
+
+  for (i = 0; i < TSR_ANNOUNCE_MAX_VALUES; i++)
+    g_string_append (many, "de");
+  g_string_append (many, "ee");
+  reply = parse_text (many->str, many->len, &error);
+  g_assert_null (reply);
+  g_assert_error (error, TSR_ANNOUNCE_ERROR, TSR_ANNOUNCE_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "too large"));
+  g_clear_error (&error);
+
+  for (i = 0; i < TSR_ANNOUNCE_MAX_VALUES - 10; i++)
+    g_string_append (fewer, "i1e");
+  g_string_append (fewer, "ee");
+  reply = parse_text (fewer->str, fewer->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (reply->interval, ==, 900);
+
+  /* The same for scrapes: a tracker answering with every torrent it has. */
+  for (i = 0; i < TSR_ANNOUNCE_MAX_VALUES / 5; i++)   /* six values each */
+    g_string_append_printf (scrape, "20:%020ud8:completei1e10:incompletei2ee", i + 1);
+  g_string_append (scrape, "ee");
+  bytes = g_bytes_new (scrape->str, scrape->len);
+  g_assert_false (tsr_scrape_reply_parse (bytes, (const guint8 *) "00000000000000000001", &complete, &incomplete,
+                                          &downloaded, &error));
+  g_assert_error (error, TSR_ANNOUNCE_ERROR, TSR_ANNOUNCE_ERROR_TOO_LARGE);
+}
+
 static void
 test_reply_failure (void)
 {
@@ -321,6 +362,7 @@ main (int    argc,
   g_test_add_func ("/announce/reply/compact", test_reply_compact);
   g_test_add_func ("/announce/reply/dictionaries", test_reply_dictionaries);
   g_test_add_func ("/announce/reply/peer-cap", test_reply_peer_cap);
+  g_test_add_func ("/announce/reply/too-many-values", test_reply_too_many_values);
   g_test_add_func ("/announce/reply/failure", test_reply_failure);
   g_test_add_func ("/announce/reply/garbage", test_reply_garbage);
   g_test_add_func ("/announce/scrape", test_scrape);

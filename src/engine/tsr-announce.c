@@ -218,6 +218,83 @@ parse_peer_dicts (const TsrBencode *list,
     }
 }
 
+/* Counts the values of the first bencoded value in @data, keys included,
+ * without building any: stops at @limit + 1, at the value's end, or where
+ * the input stops being bencode (the decoder then says why). */
+static gsize
+count_values (const guint8 *data,
+              gsize         length,
+              gsize         limit)
+{
+  gsize i = 0;
+  gsize n = 0;
+  gsize depth = 0;
+
+  while (i < length && n <= limit)
+    {
+      guint8 c = data[i];
+
+      if (c == 'l' || c == 'd')
+        {
+          depth++;
+          n++;
+          i++;
+          continue;
+        }
+      if (c == 'e')
+        {
+          if (depth == 0)
+            break;
+          i++;
+          if (--depth == 0)
+            break;
+          continue;
+        }
+      if (c == 'i')
+        {
+          const guint8 *end = memchr (data + i, 'e', length - i);
+
+          if (end == NULL)
+            break;
+          i = (gsize) (end - data) + 1;
+        }
+      else if (g_ascii_isdigit (c))
+        {
+          gsize size = 0;
+
+          while (i < length && g_ascii_isdigit (data[i]) && size <= length)
+            size = size * 10 + (gsize) (data[i++] - '0');
+          if (i >= length || data[i] != ':' || size > length - i - 1)
+            break;
+          i += 1 + size;
+        }
+      else
+        break;
+      n++;
+      if (depth == 0)
+        break;
+    }
+  return n;
+}
+
+/* Refuses a body whose tree would cost far more than its bytes. */
+static gboolean
+check_value_count (GBytes  *body,
+                   GError **error)
+{
+  gsize length = 0;
+  const guint8 *data = g_bytes_get_data (body, &length);
+
+  if (count_values (data, length, TSR_ANNOUNCE_MAX_VALUES) > TSR_ANNOUNCE_MAX_VALUES)
+    {
+      g_set_error (error, TSR_ANNOUNCE_ERROR, TSR_ANNOUNCE_ERROR_TOO_LARGE,
+                   /* TRANSLATORS: %u is a number of bencoded values, e.g. 100000 */
+                   _("The tracker's reply is too large: more than %u values"), (guint) TSR_ANNOUNCE_MAX_VALUES);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static char *
 dup_message (const TsrBencode *dict,
              const char       *key)
@@ -252,6 +329,8 @@ tsr_announce_reply_parse (GBytes  *body,
 
   g_return_val_if_fail (body != NULL, NULL);
 
+  if (!check_value_count (body, error))
+    return NULL;
   /* Some trackers pad their reply: accept trailing bytes. */
   root = tsr_bencode_decode_bytes (body, TSR_BENCODE_DECODE_ALLOW_TRAILING, &local);
   if (root == NULL || tsr_bencode_get_node_type (root) != TSR_BENCODE_DICT)
@@ -336,10 +415,13 @@ tsr_scrape_reply_parse (GBytes        *body,
                         gint64        *downloaded,
                         GError       **error)
 {
-  g_autoptr(TsrBencode) root = tsr_bencode_decode_bytes (body, TSR_BENCODE_DECODE_ALLOW_TRAILING, NULL);
+  g_autoptr(TsrBencode) root = NULL;
   TsrBencode *files;
   guint i;
 
+  if (!check_value_count (body, error))
+    return FALSE;
+  root = tsr_bencode_decode_bytes (body, TSR_BENCODE_DECODE_ALLOW_TRAILING, NULL);
   if (root == NULL || tsr_bencode_get_node_type (root) != TSR_BENCODE_DICT ||
       (files = tsr_bencode_dict_lookup_type (root, "files", TSR_BENCODE_DICT)) == NULL)
     {

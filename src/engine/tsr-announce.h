@@ -21,6 +21,7 @@ typedef enum
   TSR_ANNOUNCE_ERROR_WRONG_ACTION,   /* UDP: an action we did not ask for */
   TSR_ANNOUNCE_ERROR_WRONG_TRANSACTION, /* UDP: a reply to another request */
   TSR_ANNOUNCE_ERROR_TRACKER,        /* UDP: the tracker's own error message */
+  TSR_ANNOUNCE_ERROR_TOO_LARGE,      /* more than TSR_ANNOUNCE_MAX_VALUES values */
 } TsrAnnounceError;
 
 typedef enum
@@ -50,6 +51,12 @@ typedef struct
  * room for trackers that ignore it, and a reply of hundreds of thousands
  * costs no more than this. */
 #define TSR_ANNOUNCE_MAX_PEERS 1000
+
+/* Bencoded values (keys counted) an HTTP reply may hold before it is
+ * decoded. Each costs about 140 bytes once decoded: 2 MiB of empty
+ * dictionaries would be 140 MB. A thousand peers with ids are 7000;
+ * this bounds a decoded reply near 14 MB. */
+#define TSR_ANNOUNCE_MAX_VALUES 100000
 
 /* A peer address: IPv4 (4 bytes) or IPv6 (16), and a port. */
 typedef struct

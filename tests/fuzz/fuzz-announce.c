@@ -20,6 +20,8 @@ check_reply (const TsrAnnounceReply *reply)
 {
   guint i;
 
+  if (reply->peers->len > TSR_ANNOUNCE_MAX_PEERS)
+    abort ();
   for (i = 0; i < reply->peers->len; i++)
     {
       const TsrPeerAddress *peer = &g_array_index (reply->peers, TsrPeerAddress, i);
