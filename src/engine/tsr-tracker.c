@@ -787,12 +787,18 @@ tsr_tracker_stop (TsrTracker *self)
     return;
   g_clear_handle_id (&self->timer, g_source_remove);
   /* An announce still waiting for its tracker must not hold "stopped"
-   * back: at exit, the goodbye has a few seconds in all. */
-  if (self->current != NULL)
+   * back: at exit, the goodbye has a few seconds in all, and "stopped"
+   * says all that a routine or "started" one would. "completed" is not
+   * dropped (it counts a download): "stopped" follows it. */
+  if (self->current != NULL && self->current->event != TSR_ANNOUNCE_EVENT_COMPLETED)
     {
+      gboolean completed = self->has_queued && self->queued == TSR_ANNOUNCE_EVENT_COMPLETED;
+
       attempt_abort (self->current);
       self->in_flight = FALSE;
       self->has_queued = FALSE;
+      if (completed)
+        announce (self, TSR_ANNOUNCE_EVENT_COMPLETED);
     }
   announce (self, TSR_ANNOUNCE_EVENT_STOPPED);
   self->stopped = TRUE;
