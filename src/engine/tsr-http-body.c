@@ -88,12 +88,12 @@ fail_too_large (GTask   *task,
     {
       g_autofree char *size = g_format_size_full (declared, G_FORMAT_SIZE_IEC_UNITS);
 
-      /* TRANSLATORS: both are sizes, e.g. "1.1 GB" and "2.1 MB" */
+      /* TRANSLATORS: both are sizes, e.g. "1.0 GiB" and "2.0 MiB" */
       error = g_error_new (TSR_HTTP_BODY_ERROR, TSR_HTTP_BODY_ERROR_TOO_LARGE,
                            _("The reply is too large: %s announced, at most %s accepted"), size, cap);
     }
   else
-    /* TRANSLATORS: %s is a size, e.g. "2.1 MB" */
+    /* TRANSLATORS: %s is a size, e.g. "2.0 MiB" */
     error = g_error_new (TSR_HTTP_BODY_ERROR, TSR_HTTP_BODY_ERROR_TOO_LARGE,
                          _("The reply is too large: more than %s"), cap);
   fail (task, error);
