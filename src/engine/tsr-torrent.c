@@ -2969,7 +2969,7 @@ on_tick (gpointer user_data)
       self->tracker != NULL && self->peers->len < FEW_PEERS &&
       tsr_peer_pool_get_n_dialing (self->pool) == 0 &&
       tsr_peer_pool_count_ready (self->pool, now_seconds (), FALSE) == 0)
-    tsr_tracker_announce_soon (self->tracker);
+    tsr_tracker_want_peers (self->tracker);
   return G_SOURCE_CONTINUE;
 }
 

@@ -22,11 +22,12 @@
 
 #define DEFAULT_INTERVAL    1800
 #define RETRY_DELAY         60
-/* Seconds: an early announce (we want peers) waits this long after the
- * last one when the tracker gave no "min interval", like libtorrent's
- * min_announce_interval; with one, never less than SOON_AFTER_MIN. */
-#define SOON_AFTER          300
-#define SOON_AFTER_MIN      60
+/* Seconds after the last announce before an early one: asked by the
+ * user, or (WANT_PEERS_AFTER) because the peers ran out, when the tracker
+ * gave no "min interval" (libtorrent's min_announce_interval is 5 min).
+ * A "min interval" replaces the latter and is never shortened. */
+#define SOON_AFTER          60
+#define WANT_PEERS_AFTER    300
 #define UDP_TRIES           2
 #define UDP_CONNECTION_TTL  60      /* BEP 15: a connection id lasts a minute */
 /* Seconds for a whole HTTP reply, headers and body (libtorrent's
@@ -405,7 +406,7 @@ attempt_succeeded (Attempt          *attempt,
     g_signal_emit (self, signals[SIGNAL_PEERS], 0, reply->peers);
 
   /* The next one when the tracker asked for it: wanting more peers
-   * brings it forward (tsr_tracker_announce_soon), within bounds. */
+   * brings it forward (tsr_tracker_want_peers), within bounds. */
   if (attempt->event != TSR_ANNOUNCE_EVENT_STOPPED)
     {
       next = self->interval;
@@ -765,12 +766,12 @@ tsr_tracker_completed (TsrTracker *self)
   announce (self, TSR_ANNOUNCE_EVENT_COMPLETED);
 }
 
-void
-tsr_tracker_announce_soon (TsrTracker *self)
+static void
+announce_after (TsrTracker *self,
+                gint64      after)
 {
   gint64 now = g_get_monotonic_time ();
   gint64 since = (now - self->last_announce) / G_USEC_PER_SEC;
-  gint64 after = self->min_interval > 0 ? MAX (SOON_AFTER_MIN, self->min_interval) : SOON_AFTER;
   gint64 wait = MAX (1, after - since);
 
   /* Never later than planned, never before the tracker allows. */
@@ -778,6 +779,18 @@ tsr_tracker_announce_soon (TsrTracker *self)
       (self->timer != 0 && self->next_at <= now + wait * G_USEC_PER_SEC))
     return;
   schedule_next (self, wait);
+}
+
+void
+tsr_tracker_announce_soon (TsrTracker *self)
+{
+  announce_after (self, MAX (SOON_AFTER, self->min_interval));
+}
+
+void
+tsr_tracker_want_peers (TsrTracker *self)
+{
+  announce_after (self, self->min_interval > 0 ? MAX (SOON_AFTER, self->min_interval) : WANT_PEERS_AFTER);
 }
 
 void

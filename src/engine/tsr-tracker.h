@@ -37,8 +37,8 @@ TsrTracker *tsr_tracker_new_for_hash (const guint8         *info_hash,
 /* Whether the torrent names any tracker. */
 gboolean    tsr_tracker_has_urls     (TsrTracker           *self);
 
-/* Announces "started" and keeps announcing: two more soon after (as the
- * original did), then at the tracker's interval. */
+/* Announces "started" and keeps announcing at the tracker's interval
+ * (sooner only through tsr_tracker_announce_soon or _want_peers). */
 void        tsr_tracker_start        (TsrTracker           *self);
 /* Scrapes every tracker of the torrent (BEP 48; UDP: BEP 15): signals
  * "scrape" (url, seeders, leechers, downloaded; -1: not told) or
@@ -60,8 +60,13 @@ void        tsr_tracker_set_timeout  (TsrTracker           *self,
                                       guint                 seconds);
 /* Announces "completed" now. */
 void        tsr_tracker_completed    (TsrTracker           *self);
-/* Asks again soon, e.g. when the peers ran out (at most once a minute). */
+/* Asks again soon, because the user asked: a minute after the last
+ * announce at the earliest, or the tracker's "min interval". */
 void        tsr_tracker_announce_soon (TsrTracker          *self);
+/* Asks again soon because the peers ran out: five minutes after the
+ * last announce at the earliest (libtorrent's min_announce_interval), or
+ * the tracker's "min interval" if it gave one. */
+void        tsr_tracker_want_peers   (TsrTracker           *self);
 /* Announces "stopped" (best effort, not waited for) and stops. */
 void        tsr_tracker_stop         (TsrTracker           *self);
 
