@@ -32,6 +32,7 @@ typedef enum
   SERVE_FLOOD,           /* 206, chunked, with a megabyte more than asked */
   SERVE_STATUS,          /* f->status, with f->retry_after and f->status_body */
   SERVE_PIECES,          /* BEP 17 at /seed */
+  SERVE_TRICKLE,         /* 206, chunked, a byte every 100 ms */
 } ServeMode;
 
 typedef struct
@@ -54,10 +55,30 @@ typedef struct
   gboolean       done;
   GError        *busy_error;
   gboolean       busy_done;
+  guint          trickle;      /* source id: the next byte of a trickle */
+  SoupServerMessage *trickling; /* (nullable) borrowed: the message it feeds */
 } Fixture;
 
 /* ------------------------------------------------------------------ */
 /* The server                                                          */
+
+static gboolean
+on_trickle (gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  soup_message_body_append (soup_server_message_get_response_body (f->trickling), SOUP_MEMORY_STATIC, "x", 1);
+  soup_server_message_unpause (f->trickling);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_trickle_finished (SoupServerMessage *msg,
+                     Fixture           *f)
+{
+  g_clear_handle_id (&f->trickle, g_source_remove);
+  f->trickling = NULL;
+}
 
 /* "bytes=A-B" and nothing else: all the client sends. */
 static gboolean
@@ -151,6 +172,17 @@ serve_file (Fixture           *f,
         soup_message_body_append (body, SOUP_MEMORY_COPY, extra, 1024 * 1024);
         soup_message_body_complete (body);
       }
+      break;
+
+    case SERVE_TRICKLE:
+      /* Every byte in time for the idle timeout, the piece never. */
+      g_assert_null (f->trickling);
+      soup_server_message_set_status (msg, SOUP_STATUS_PARTIAL_CONTENT, NULL);
+      soup_message_headers_set_content_range (reply, (goffset) first, (goffset) last, (goffset) length);
+      soup_message_headers_set_encoding (reply, SOUP_ENCODING_CHUNKED);
+      f->trickling = msg;
+      g_signal_connect (msg, "finished", G_CALLBACK (on_trickle_finished), f);
+      f->trickle = g_timeout_add (100, on_trickle, f);
       break;
 
     default:
@@ -300,6 +332,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
+  g_clear_handle_id (&f->trickle, g_source_remove);
   /* Let the server see the seeds' connections close first. */
   while (g_main_context_iteration (NULL, FALSE))
     ;
@@ -826,6 +859,30 @@ test_fetch_busy (Fixture       *f,
   g_assert_cmpint (tsr_web_seed_get_retry_at (seed), ==, 0);
 }
 
+/* A server that keeps the connection alive with a byte every 100 ms:
+ * the piece has the session's timeout (1 s here) plus a second per
+ * 16 KiB, then fails as TIMED_OUT and counts as a failure. */
+static void
+test_fetch_trickle_times_out (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strconcat (f->base, "/files/", NULL);
+  g_autoptr(TsrWebSeed) seed = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  soup_session_set_timeout (session, 1);
+  soup_session_set_proxy_resolver (session, NULL);
+  seed = tsr_web_seed_new (f->info, url, FALSE, session);
+  f->mode = SERVE_TRICKLE;
+  fetch (f, seed, 0);
+  g_assert_error (f->error, TSR_WEB_SEED_ERROR, TSR_WEB_SEED_ERROR_TIMED_OUT);
+  g_assert_nonnull (strstr (f->error->message, "took too long"));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  g_assert_cmpuint (tsr_web_seed_get_n_failures (seed), ==, 1);
+  g_assert_cmpint (tsr_web_seed_get_retry_at (seed), >, 0);
+}
+
 static void
 test_fetch_cancelled (Fixture       *f,
                       gconstpointer  data)
@@ -1020,6 +1077,7 @@ main (int   argc,
   ADD ("/web-seed/fetch/bad-url", v1, test_fetch_bad_url);
   ADD ("/web-seed/fetch/busy", v1, test_fetch_busy);
   ADD ("/web-seed/fetch/cancelled", v1, test_fetch_cancelled);
+  ADD ("/web-seed/fetch/trickle-times-out", v1, test_fetch_trickle_times_out);
   ADD ("/web-seed/http-seed/fetch", v1, test_http_seed_fetch);
   ADD ("/web-seed/http-seed/fetch/hybrid", hybrid, test_http_seed_fetch);
   ADD ("/web-seed/http-seed/wait", v1, test_http_seed_wait);

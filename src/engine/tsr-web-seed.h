@@ -32,11 +32,18 @@ typedef enum
   TSR_WEB_SEED_ERROR_BAD_LENGTH,     /* a body or file longer or shorter than asked */
   TSR_WEB_SEED_ERROR_BAD_RANGE,      /* Content-Range missing or not the range asked */
   TSR_WEB_SEED_ERROR_REDIRECT_LOOP,  /* too many redirects */
+  TSR_WEB_SEED_ERROR_TIMED_OUT,      /* the piece took longer than TSR_WEB_SEED_MIN_RATE allows */
 } TsrWebSeedError;
 
 /* Back-off after failures: 30 s, doubling up to an hour. */
 #define TSR_WEB_SEED_RETRY_MIN 30
 #define TSR_WEB_SEED_RETRY_MAX 3600
+/* Bytes a second a piece must come at, at least: a fetch has the
+ * session's timeout plus a second for every TSR_WEB_SEED_MIN_RATE bytes
+ * of the piece (76 s for 256 KiB with our 60 s), however the server
+ * spaces its bytes to keep the connection alive. */
+#define TSR_WEB_SEED_MIN_RATE (16 * 1024)
+
 /* A server's Retry-After (or BEP 17 wait) is honoured up to a day. */
 #define TSR_WEB_SEED_RETRY_AFTER_MAX (24 * 3600)
 
