@@ -150,9 +150,11 @@ test_min_interval_bounds (Fixture       *f,
   next = tsr_tracker_get_next_announce (tracker);
   g_assert_cmpint (next, >=, 110);
   g_assert_cmpint (next, <=, 120);
-  /* ...and the user's request does not shorten it. */
+  /* ...and the user's request does not shorten it (whole seconds left:
+   * the second may have turned meanwhile). */
   tsr_tracker_announce_soon (tracker);
-  g_assert_cmpint (tsr_tracker_get_next_announce (tracker), ==, next);
+  g_assert_cmpint (tsr_tracker_get_next_announce (tracker), >=, next - 1);
+  g_assert_cmpint (tsr_tracker_get_next_announce (tracker), <=, next);
   tsr_tracker_stop (tracker);
   wait_for_requests (f, tracker, 2);
 }
