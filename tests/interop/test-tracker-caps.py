@@ -291,7 +291,7 @@ def test_trickling_reply(d):
     hostile_announce("trickle", ["took too long"], timeout=5, limit=20, most=7)
 
 
-def make_torrent(d, url, *extra):
+def make_torrent(d, *extra):
     src = os.path.join(d, "src")
     write(os.path.join(src, "payload.bin"), pseudo_random(1 << 20, 7))
     torrent = os.path.join(d, "t.torrent")
@@ -315,7 +315,7 @@ def test_peer_against_gzip_bomb(d):
     server = HostileServer("gzip-bomb", gzip_bomb())
     peer = None
     try:
-        torrent, dst = make_torrent(d, server.url, "-t", server.url)
+        torrent, dst = make_torrent(d, "-t", server.url)
         peer = Peer(dst, torrent, tracker_flag=False)
         error = peer.wait_for("tracker-error", 30)
         assert "too large" in error["message"].lower(), error
@@ -335,7 +335,7 @@ def test_no_early_reannounce(d):
     server = HostileServer("honest")
     peer = None
     try:
-        torrent, dst = make_torrent(d, server.url, "-t", server.url)
+        torrent, dst = make_torrent(d, "-t", server.url)
         peer = Peer(dst, torrent, tracker_flag=False)
         peer.wait_for("tracker-reply", 30)
         time.sleep(20)
@@ -354,7 +354,7 @@ def test_sigterm_with_silent_tracker(d):
     server = HostileServer("silent")
     peer = None
     try:
-        torrent, dst = make_torrent(d, server.url, "-t", server.url)
+        torrent, dst = make_torrent(d, "-t", server.url)
         peer = Peer(dst, torrent, tracker_flag=False)
         end = time.monotonic() + 30
         while not server.announces():
@@ -384,7 +384,7 @@ def test_web_seed_error_page(d):
     server = HostileServer("error-page")
     peer = None
     try:
-        torrent, dst = make_torrent(d, None, "-w", f"http://127.0.0.1:{server.port}/")
+        torrent, dst = make_torrent(d, "-w", f"http://127.0.0.1:{server.port}/")
         peer = Peer(dst, torrent)
         end = time.monotonic() + 30
         while not server.requests:
