@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * test-tracker.c: TsrTracker's announce timing against a SoupServer on
+ * test-tracker-client.c: TsrTracker's announce timing against a SoupServer on
  * 127.0.0.1: after a first reply with interval 1800 and no "min
  * interval" the next announce is 1800 s away (not 10 s), running out of
  * peers brings it to 5 minutes after the last, the user's request to a
