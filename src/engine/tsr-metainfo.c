@@ -38,7 +38,11 @@ G_DEFINE_QUARK (tsr-metainfo-error-quark, tsr_metainfo_error)
 /* A file as parsed, before the v1 and v2 views are merged. */
 typedef struct
 {
-  GPtrArray   *components;   /* (element-type GBytes) raw path components, name excluded */
+  /* Raw path components, name excluded: a v1 entry borrows its "path"
+   * list from the decoded tree (a million files must not each copy it);
+   * v2 files hold their own (element-type GBytes). One of the two is set. */
+  const TsrBencode *path_list;
+  GPtrArray   *components;
   guint64      length;
   TsrFileAttr  attr;
   gboolean     has_pieces_root;
@@ -62,6 +66,22 @@ raw_file_array_new (void)
 
   g_array_set_clear_func (array, raw_file_clear);
   return array;
+}
+
+static guint
+raw_file_n_components (const RawFile *file)
+{
+  return file->path_list != NULL ? tsr_bencode_list_length (file->path_list) : file->components->len;
+}
+
+static const char *
+raw_file_component (const RawFile *file,
+                    guint          index,
+                    gsize         *length)
+{
+  if (file->path_list != NULL)
+    return (const char *) tsr_bencode_get_string (tsr_bencode_list_get (file->path_list, index), length);
+  return g_bytes_get_data (g_ptr_array_index (file->components, index), length);
 }
 
 static void
@@ -99,6 +119,7 @@ tsr_metainfo_unref (TsrMetainfo *self)
   g_clear_pointer (&self->trackers, g_ptr_array_unref);
   g_clear_pointer (&self->web_seeds, g_ptr_array_unref);
   g_clear_pointer (&self->http_seeds, g_ptr_array_unref);
+  g_clear_pointer (&self->notes, g_ptr_array_unref);
   g_free (self->comment);
   g_free (self->created_by);
   g_free (self->source);
@@ -116,6 +137,7 @@ tsr_metainfo_alloc (void)
   self->trackers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   self->web_seeds = g_ptr_array_new_with_free_func (g_free);
   self->http_seeds = g_ptr_array_new_with_free_func (g_free);
+  self->notes = g_ptr_array_new_with_free_func (g_free);
   return self;
 }
 
@@ -224,37 +246,29 @@ dup_url (const TsrBencode *node)
   return g_steal_pointer (&text);
 }
 
-static gboolean
-str_array_contains (GPtrArray  *array,
-                    const char *text)
+/* A note for people about something the parser changed or dropped (show
+ * prints them); the torrent still loads. */
+static void
+add_note (TsrMetainfo *self,
+          char        *note)
 {
-  guint i;
-
-  for (i = 0; i < array->len; i++)
-    if (g_str_equal (g_ptr_array_index (array, i), text))
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-tiers_contain (GPtrArray  *tiers,
-               const char *url)
-{
-  guint i;
-
-  for (i = 0; i < tiers->len; i++)
-    if (str_array_contains (g_ptr_array_index (tiers, i), url))
-      return TRUE;
-  return FALSE;
+  g_ptr_array_add (self->notes, note);
 }
 
 /* BEP 12: announce-list is a list of tiers; when it is absent or holds no
- * usable URL, announce is the only tracker. Duplicates are dropped. */
+ * usable URL, announce is the only tracker. Duplicates are dropped through
+ * a set, not a scan of the tiers so far: a hostile torrent lists hundreds
+ * of thousands of tiers, and a scan per URL made loading quadratic. Past
+ * TSR_METAINFO_MAX_TRACKERS the rest is dropped with a note, not refused:
+ * no swarm needs more, and each one would cost an announce. */
 static void
 parse_trackers (TsrMetainfo      *self,
                 const TsrBencode *root)
 {
   TsrBencode *list = tsr_bencode_dict_lookup_type (root, "announce-list", TSR_BENCODE_LIST);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  guint kept = 0;
+  guint dropped = 0;
   guint i, j;
 
   if (list != NULL)
@@ -263,33 +277,44 @@ parse_trackers (TsrMetainfo      *self,
         {
           TsrBencode *tier_node = tsr_bencode_list_get (list, i);
           g_autoptr(GPtrArray) tier = g_ptr_array_new_with_free_func (g_free);
+          guint n_urls = 1;
 
           /* Some creators write a flat list of strings; take each as a tier. */
-          if (tsr_bencode_get_node_type (tier_node) == TSR_BENCODE_STRING)
+          if (tsr_bencode_get_node_type (tier_node) == TSR_BENCODE_LIST)
+            n_urls = tsr_bencode_list_length (tier_node);
+          else if (tsr_bencode_get_node_type (tier_node) != TSR_BENCODE_STRING)
+            continue;
+          for (j = 0; j < n_urls; j++)
             {
-              char *url = dup_url (tier_node);
+              TsrBencode *url_node = tsr_bencode_get_node_type (tier_node) == TSR_BENCODE_STRING
+                                     ? tier_node : tsr_bencode_list_get (tier_node, j);
+              char *url = dup_url (url_node);
 
-              if (url != NULL && !tiers_contain (self->trackers, url))
-                g_ptr_array_add (tier, url);
-              else
-                g_free (url);
-            }
-          else if (tsr_bencode_get_node_type (tier_node) == TSR_BENCODE_LIST)
-            {
-              for (j = 0; j < tsr_bencode_list_length (tier_node); j++)
+              if (url == NULL || g_hash_table_contains (seen, url))
                 {
-                  char *url = dup_url (tsr_bencode_list_get (tier_node, j));
-
-                  if (url != NULL && !tiers_contain (self->trackers, url) && !str_array_contains (tier, url))
-                    g_ptr_array_add (tier, url);
-                  else
-                    g_free (url);
+                  g_free (url);
+                  continue;
                 }
+              if (kept >= TSR_METAINFO_MAX_TRACKERS)
+                {
+                  g_free (url);
+                  dropped++;
+                  continue;
+                }
+              g_hash_table_add (seen, url);   /* borrowed: the tier owns it */
+              g_ptr_array_add (tier, url);
+              kept++;
             }
           if (tier->len > 0)
             g_ptr_array_add (self->trackers, g_steal_pointer (&tier));
         }
     }
+  if (dropped > 0)
+    add_note (self, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                  "%u more tracker was left out: a torrent keeps at most %u",
+                                                  "%u more trackers were left out: a torrent keeps at most %u",
+                                                  dropped),
+                                     dropped, (guint) TSR_METAINFO_MAX_TRACKERS));
 
   if (self->trackers->len == 0)
     {
@@ -307,9 +332,12 @@ parse_trackers (TsrMetainfo      *self,
 
 /* BEP 19 url-list is a string or a list of strings; BEP 17 httpseeds a list. */
 static void
-parse_url_list (const TsrBencode *node,
+parse_url_list (TsrMetainfo      *self,
+                const TsrBencode *node,
                 GPtrArray        *out)
 {
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  guint dropped = 0;
   guint i;
 
   if (node == NULL)
@@ -324,15 +352,30 @@ parse_url_list (const TsrBencode *node,
     }
   if (tsr_bencode_get_node_type (node) != TSR_BENCODE_LIST)
     return;
+  /* A set, not a scan: linear in the list, whatever its length. */
   for (i = 0; i < tsr_bencode_list_length (node); i++)
     {
       char *url = dup_url (tsr_bencode_list_get (node, i));
 
-      if (url != NULL && !str_array_contains (out, url))
-        g_ptr_array_add (out, url);
-      else
+      if (url == NULL || g_hash_table_contains (seen, url))
         g_free (url);
+      else if (out->len >= TSR_METAINFO_MAX_WEB_SEEDS)
+        {
+          g_free (url);
+          dropped++;
+        }
+      else
+        {
+          g_hash_table_add (seen, url);
+          g_ptr_array_add (out, url);
+        }
     }
+  if (dropped > 0)
+    add_note (self, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                  "%u more web seed was left out: a torrent keeps at most %u",
+                                                  "%u more web seeds were left out: a torrent keeps at most %u",
+                                                  dropped),
+                                     dropped, (guint) TSR_METAINFO_MAX_WEB_SEEDS));
 }
 
 static TsrFileAttr
@@ -391,6 +434,30 @@ parse_component_list (const TsrBencode *list,
       g_ptr_array_add (components, g_bytes_new (data, length));
     }
   return g_steal_pointer (&components);
+}
+
+/* Checks a v1 "path" list without copying it: non-empty, strings only. */
+static gboolean
+check_component_list (const TsrBencode *list,
+                      const char       *where,
+                      GError          **error)
+{
+  guint i;
+
+  if (tsr_bencode_list_length (list) == 0)
+    {
+      g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PATH,
+                   _("%s has an empty path"), where);
+      return FALSE;
+    }
+  for (i = 0; i < tsr_bencode_list_length (list); i++)
+    if (tsr_bencode_get_node_type (tsr_bencode_list_get (list, i)) != TSR_BENCODE_STRING)
+      {
+        g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_WRONG_TYPE,
+                     _("%s has a path element that is not a string"), where);
+        return FALSE;
+      }
+  return TRUE;
 }
 
 static gboolean
@@ -511,9 +578,9 @@ parse_v1_files (const TsrBencode *info,
       if (path == NULL && (path = require_key (entry, "path", TSR_BENCODE_LIST, where, error)) == NULL)
         return NULL;
       file.attr = parse_attr (entry);
-      file.components = parse_component_list (path, where, FALSE, error);
-      if (file.components == NULL)
+      if (!check_component_list (path, where, error))
         return NULL;
+      file.path_list = path;
       symlink = tsr_bencode_dict_lookup_type (entry, "symlink path", TSR_BENCODE_LIST);
       if ((file.attr & TSR_FILE_ATTR_SYMLINK) && symlink != NULL)
         {
@@ -737,26 +804,30 @@ parse_piece_layers (TsrMetainfo      *self,
 /* ------------------------------------------------------------------ */
 /* Paths                                                               */
 
-/* Turns raw components into a safe relative path and a display path.
- * Components that sanitize to nothing ("", ".", "..") are dropped. */
+/* Turns raw components (@list or @components) into a safe relative path
+ * and a display path. Components that sanitize to nothing ("", ".",
+ * "..") are dropped. */
 static gboolean
-build_paths (GPtrArray   *components,
-             const char  *top,
-             const char  *display_top,
-             guint        index,
-             char       **path_out,
-             char       **display_out,
-             GError     **error)
+build_paths (const RawFile *raw,
+             GPtrArray     *components,
+             const char    *top,
+             const char    *display_top,
+             guint          index,
+             char         **path_out,
+             char         **display_out,
+             GError       **error)
 {
   g_autoptr(GString) path = g_string_new (top);
   g_autoptr(GString) display = g_string_new (display_top);
+  guint n = components != NULL ? components->len : raw_file_n_components (raw);
   gboolean any = FALSE;
   guint i;
 
-  for (i = 0; i < components->len; i++)
+  for (i = 0; i < n; i++)
     {
       gsize length = 0;
-      const char *data = g_bytes_get_data (g_ptr_array_index (components, i), &length);
+      const char *data = components != NULL ? g_bytes_get_data (g_ptr_array_index (components, i), &length)
+                                             : raw_file_component (raw, i, &length);
       g_autofree char *safe = tsr_path_sanitize_component (data, length, NULL);
       g_autofree char *shown = tsr_path_to_display (data, length);
 
@@ -770,7 +841,7 @@ build_paths (GPtrArray   *components,
       g_string_append (path, safe);
       any = TRUE;
     }
-  if (!any && components->len > 0)
+  if (!any && n > 0)
     {
       g_autofree char *shown = tsr_quote_for_message (display->str, display->len);
 
@@ -827,16 +898,23 @@ check_collisions (TsrMetainfo  *self,
 }
 
 static gboolean
-components_equal (GPtrArray *a,
-                  GPtrArray *b)
+components_equal (const RawFile *a,
+                  const RawFile *b)
 {
+  guint n = raw_file_n_components (a);
   guint i;
 
-  if (a->len != b->len)
+  if (n != raw_file_n_components (b))
     return FALSE;
-  for (i = 0; i < a->len; i++)
-    if (!g_bytes_equal (g_ptr_array_index (a, i), g_ptr_array_index (b, i)))
-      return FALSE;
+  for (i = 0; i < n; i++)
+    {
+      gsize a_length = 0, b_length = 0;
+      const char *a_data = raw_file_component (a, i, &a_length);
+      const char *b_data = raw_file_component (b, i, &b_length);
+
+      if (a_length != b_length || memcmp (a_data, b_data, a_length) != 0)
+        return FALSE;
+    }
   return TRUE;
 }
 
@@ -930,7 +1008,7 @@ build_files (TsrMetainfo *self,
           /* A single-file v1 torrent names its file in "name"; v2 puts
            * the name as the tree's only key. */
           if (a->length != b->length ||
-              (self->multi_file && !components_equal (a->components, b->components)))
+              (self->multi_file && !components_equal (a, b)))
             goto mismatch;
           a->has_pieces_root = b->has_pieces_root;
           memcpy (a->pieces_root, b->pieces_root, 32);
@@ -956,7 +1034,7 @@ build_files (TsrMetainfo *self,
           file->path = g_strdup (self->name);
           file->display_path = g_strdup (self->display_name);
         }
-      else if (!build_paths (raw->components, top, display_top, i,
+      else if (!build_paths (raw, NULL, top, display_top, i,
                              &file->path, &file->display_path, error))
         return FALSE;
 
@@ -965,7 +1043,7 @@ build_files (TsrMetainfo *self,
           g_autofree char *shown = NULL;
 
           /* Symlink targets are relative to the torrent's top folder. */
-          if (!build_paths (raw->symlink, "", "", i, &file->symlink_path, &shown, error))
+          if (!build_paths (raw, raw->symlink, "", "", i, &file->symlink_path, &shown, error))
             return FALSE;
         }
 
@@ -1170,8 +1248,8 @@ parse_extras (TsrMetainfo      *self,
   gint64 date;
 
   parse_trackers (self, root);
-  parse_url_list (tsr_bencode_dict_lookup (root, "url-list"), self->web_seeds);
-  parse_url_list (tsr_bencode_dict_lookup (root, "httpseeds"), self->http_seeds);
+  parse_url_list (self, tsr_bencode_dict_lookup (root, "url-list"), self->web_seeds);
+  parse_url_list (self, tsr_bencode_dict_lookup (root, "httpseeds"), self->http_seeds);
   self->comment = dup_text_field (root, "comment");
   self->created_by = dup_text_field (root, "created by");
   if (tsr_bencode_dict_lookup_integer (root, "creation date", &date) && date >= 0)

@@ -33,6 +33,10 @@ typedef enum
 
 /* Largest .torrent file we load (libtorrent and Transmission use similar caps). */
 #define TSR_METAINFO_MAX_FILE_SIZE (64 * 1024 * 1024)
+/* Trackers and web seeds kept per torrent; the rest is dropped with a note
+ * (a torrent that lists more is hostile or broken, not refused). */
+#define TSR_METAINFO_MAX_TRACKERS  1000
+#define TSR_METAINFO_MAX_WEB_SEEDS 1000
 
 typedef enum
 {
@@ -85,6 +89,9 @@ typedef struct _TsrMetainfo TsrMetainfo;
  * @web_seeds: BEP 19 url-list; @http_seeds: BEP 17 httpseeds
  * @creation_date: seconds since the epoch, or -1 when absent
  * @info_bytes: the info dictionary's exact bytes (for BEP 9 metadata exchange)
+ * @notes: (element-type utf8): what loading changed or dropped, for people
+ *   (trackers over the cap, renamed files, trailing bytes); empty when none
+ * @trailing_bytes: bytes after the top-level dictionary (ignored)
  */
 struct _TsrMetainfo
 {
@@ -115,6 +122,8 @@ struct _TsrMetainfo
   char        *source;
   gint64       creation_date;
   GBytes      *info_bytes;
+  GPtrArray   *notes;
+  gsize        trailing_bytes;
 };
 
 TsrMetainfo *tsr_metainfo_new_from_bytes (GBytes            *bytes,
