@@ -45,8 +45,7 @@ typedef struct
   GPtrArray   *components;
   guint64      length;
   TsrFileAttr  attr;
-  gboolean     has_pieces_root;
-  guint8       pieces_root[32];
+  const guint8 *pieces_root; /* (nullable) 32 bytes borrowed from the decoded tree */
   GPtrArray   *symlink;      /* (nullable) (element-type GBytes) */
 } RawFile;
 
@@ -88,7 +87,9 @@ static void
 tsr_file_clear (TsrFile *file)
 {
   g_free (file->path);
-  g_free (file->display_path);
+  /* The display path is the path itself when they read the same. */
+  if (file->display_path != file->path)
+    g_free (file->display_path);
   g_free (file->symlink_path);
 }
 
@@ -555,6 +556,9 @@ parse_v1_files (const TsrBencode *info,
       return NULL;
     }
 
+  /* Sized once: doubling a million-entry array would briefly hold it twice. */
+  g_array_set_size (files, tsr_bencode_list_length (list));
+  g_array_set_size (files, 0);
   for (i = 0; i < tsr_bencode_list_length (list); i++)
     {
       TsrBencode *entry = tsr_bencode_list_get (list, i);
@@ -664,8 +668,7 @@ walk_file_tree (const TsrBencode *node,
                                root_length);
                   return FALSE;
                 }
-              memcpy (file.pieces_root, root, 32);
-              file.has_pieces_root = TRUE;
+              file.pieces_root = root;
             }
           else if (file.length > 0 && !(file.attr & TSR_FILE_ATTR_SYMLINK))
             {
@@ -755,7 +758,7 @@ parse_piece_layers (TsrMetainfo      *self,
       guint8 computed[32];
       TsrBencode *value;
 
-      if (!file->has_pieces_root || file->length <= self->piece_length)
+      if (file->pieces_root == NULL || file->length <= self->piece_length)
         continue;
       key = g_bytes_new (file->pieces_root, 32);
       if (g_hash_table_contains (self->piece_layers, key))
@@ -1010,8 +1013,7 @@ build_files (TsrMetainfo *self,
           if (a->length != b->length ||
               (self->multi_file && !components_equal (a, b)))
             goto mismatch;
-          a->has_pieces_root = b->has_pieces_root;
-          memcpy (a->pieces_root, b->pieces_root, 32);
+          a->pieces_root = b->pieces_root;
         }
       if (v2_index != v2_files->len)
         goto mismatch;
@@ -1026,8 +1028,9 @@ build_files (TsrMetainfo *self,
 
       file->length = raw->length;
       file->attr = raw->attr;
-      file->has_pieces_root = raw->has_pieces_root;
-      memcpy (file->pieces_root, raw->pieces_root, 32);
+      file->has_pieces_root = raw->pieces_root != NULL;
+      if (raw->pieces_root != NULL)
+        memcpy (file->pieces_root, raw->pieces_root, 32);
 
       if (!self->multi_file)
         {
@@ -1037,6 +1040,11 @@ build_files (TsrMetainfo *self,
       else if (!build_paths (raw, NULL, top, display_top, i,
                              &file->path, &file->display_path, error))
         return FALSE;
+      if (g_str_equal (file->path, file->display_path))
+        {
+          g_free (file->display_path);
+          file->display_path = file->path;
+        }
 
       if (raw->symlink != NULL)
         {

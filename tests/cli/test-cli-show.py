@@ -995,6 +995,95 @@ def test_json_is_strict(d):
     assert j["comment"] == comment, repr(j["comment"])
 
 
+# ---------------------------------------------------------------------------
+# Hostile sizes: loading is linear in the file and memory a bounded
+# multiple of it (issue 20). Each child's own peak RSS comes from wait4.
+
+# A small Python between the harness and tessera-cli: a child's ru_maxrss
+# starts from the RSS of the process that forked it, and this harness is
+# large by now. It enforces the timeout itself, killing tessera-cli by PID.
+MEASURE = r"""
+import os, subprocess, sys, time
+timeout = float(sys.argv[1])
+start = time.monotonic()
+with open(os.devnull, "wb") as null:
+    child = subprocess.Popen(sys.argv[2:], stdout=null, stdin=subprocess.DEVNULL)
+    while True:
+        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+        if pid == child.pid:
+            break
+        if time.monotonic() - start > timeout:
+            child.kill()
+            os.wait4(child.pid, 0)
+            print("timeout")
+            sys.exit(0)
+        time.sleep(0.02)
+print(os.waitstatus_to_exitcode(status), time.monotonic() - start, usage.ru_maxrss * 1024)
+"""
+
+
+def run_measured(args, timeout):
+    """Runs tessera-cli with stdout to /dev/null; returns (status, seconds,
+    peak RSS in bytes, stderr)."""
+    result = subprocess.run([sys.executable, "-c", MEASURE, str(timeout), CLI, *args],
+                            capture_output=True, timeout=timeout + 30)
+    out = text(result.stdout).split()
+    assert out != ["timeout"], f"{args}: still running after {timeout} s"
+    assert len(out) == 3, (result.stdout, result.stderr)
+    return int(out[0]), float(out[1]), int(out[2]), text(result.stderr)
+
+
+# Written by a child Python, so that this harness stays small: a child's
+# ru_maxrss starts from the RSS of the process that forked it.
+HOSTILE_TIERS = r"""
+import sys
+n = 200000
+body = b"".join(b"l%d:%se" % (len(u), u) for u in (b"http://t%07d.example/announce" % i for i in range(n)))
+info = b"d6:lengthi5e4:name1:x12:piece lengthi16384e6:pieces20:" + bytes(20) + b"e"
+open(sys.argv[1], "wb").write(b"d13:announce-listl" + body + b"e4:info" + info + b"e")
+"""
+
+HOSTILE_FILES = r"""
+import sys
+n = 1000000
+entries = b"".join(b"d6:lengthi1e4:pathl7:f%06dee" % i for i in range(n))
+pieces = -(-n // 16384)
+info = b"d5:filesl" + entries + b"e4:name1:x12:piece lengthi16384e6:pieces%d:" % (pieces * 20) + bytes(pieces * 20) + b"e"
+open(sys.argv[1], "wb").write(b"d4:info" + info + b"e")
+"""
+
+
+def hostile_file(d, name, script):
+    path = os.path.join(d, name)
+    subprocess.run([sys.executable, "-c", script, path], check=True, timeout=120)
+    return path, os.path.getsize(path)
+
+
+def test_hostile_many_tiers(d):
+    # 200 000 one-tracker tiers (7 MB): was quadratic (over 30 s); must be
+    # linear, keep at most 1000 trackers and say how many it dropped.
+    path, size = hostile_file(d, "tiers.torrent", HOSTILE_TIERS)
+    for args in (["show", path], ["show", "--json", path]):
+        status, seconds, rss, stderr = run_measured(args, 10)
+        assert status == 0, (args, status, stderr)
+        assert seconds < 5, f"{args}: {seconds:.1f} s"
+        assert rss < 8 * size + 32 * 2**20, f"{args}: peak RSS {rss} for a {size}-byte file"
+    j = show_json(path)
+    assert sum(len(t) for t in j["trackers"]) == 1000, len(j["trackers"])
+    assert any("199000" in note for note in j["notes"]), j["notes"]
+
+
+def test_hostile_million_files(d):
+    # A million one-byte files (30 MB): show --json peaked above 1.8 GB
+    # (1.9 KB a file). Bound: 20 times the file plus 64 MiB.
+    path, size = hostile_file(d, "files.torrent", HOSTILE_FILES)
+    for args in (["show", path], ["show", "--json", path]):
+        status, seconds, rss, stderr = run_measured(args, 60)
+        assert status == 0, (args, status, stderr)
+        assert seconds < 40, f"{args}: {seconds:.1f} s"
+        assert rss < 20 * size + 64 * 2**20, f"{args}: peak RSS {rss} for a {size}-byte file"
+
+
 def main():
     if not CLI or not os.access(CLI, os.X_OK):
         print("Bail out! TESSERA_CLI is not set to the built tessera-cli")
