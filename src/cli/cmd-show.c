@@ -258,6 +258,7 @@ show_magnet_json (const TsrMagnet *magnet)
   json_builder_set_member_name (builder, "creation_date");
   json_builder_add_null_value (builder);
   add_string_or_null (builder, "magnet", uri);
+  add_string_list (builder, "warnings", magnet->warnings);
   json_builder_end_object (builder);
   tsr_cli_print_json (builder);
 }
@@ -415,6 +416,7 @@ show_metainfo_text (const TsrMetainfo *info)
     print_field (_("Source:"), info->source, width);
   print_field (_("Magnet:"), magnet, width);
 
+  print_list (_("Notes:"), info->notes);
   print_trackers (info->trackers, width);
   print_list (_("Web seeds:"), info->web_seeds);
   print_list (_("HTTP seeds:"), info->http_seeds);
@@ -468,6 +470,7 @@ show_magnet_text (const TsrMagnet *magnet)
   print_list (_("Trackers:"), magnet->trackers);
   print_list (_("Web seeds:"), magnet->web_seeds);
   print_list (_("Peers:"), magnet->peers);
+  print_list (_("Warnings:"), magnet->warnings);
   printf ("\n%s\n", _("The file list is not known until the metadata is downloaded from peers."));
 }
 

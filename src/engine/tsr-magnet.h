@@ -40,6 +40,9 @@ typedef struct
  * @web_seeds: "ws" URLs
  * @peers: "x.pe" entries as "host:port" strings ("[v6]:port" for IPv6)
  * @select_only: "so" (BEP 53) ranges, empty when absent
+ * @warnings: (element-type utf8): parameters that were skipped because
+ *   they are malformed (BEP 9 requires only xt; the rest of the link is
+ *   used, as libtorrent and Transmission do), for people
  */
 typedef struct
 {
@@ -52,6 +55,7 @@ typedef struct
   GPtrArray *web_seeds;    /* (element-type utf8) */
   GPtrArray *peers;        /* (element-type utf8) */
   GArray    *select_only;  /* (element-type TsrMagnetRange) */
+  GPtrArray *warnings;     /* (element-type utf8) */
 } TsrMagnet;
 
 /* An empty magnet, to fill in and turn into a string. */

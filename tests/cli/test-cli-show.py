@@ -938,6 +938,19 @@ def test_magnet_bad(d):
     assert not failures, "\n".join(failures)
 
 
+def test_magnet_malformed_parts_skipped(d):
+    # BEP 9 requires only xt: bad x.pe/tr/ws/so are skipped with a warning.
+    h = "c12fe1c06bba254a9dc9f519b335aa7c1367a88a"
+    j = magnet_json(f"magnet:?xt=urn:btih:{h}&so=7-4&x.pe=-4&tr=udp://t.example:1/a&ws=a")
+    assert j["info_hash"] == h and j["trackers"] == [["udp://t.example:1/a"]], j
+    assert len(j["warnings"]) == 3, j["warnings"]
+    result = run_cli("show", f"magnet:?xt=urn:btih:{h}&so=,,1")
+    assert result.returncode == 0, text(result.stderr)
+    assert ",,1" in text(result.stdout), text(result.stdout)
+    j = magnet_json(f"magnet:///?xt=urn:btih:{h}")
+    assert j["info_hash"] == h, j
+
+
 def test_torrent_magnet_round_trip(d):
     # The magnet a torrent shows is itself accepted by show, with the same hash, name and trackers.
     info = {"name": "Round trip ✓", "length": 5, "piece length": 16384, "pieces": fake_pieces(1)}
