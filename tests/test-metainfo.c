@@ -917,6 +917,140 @@ test_many_files (void)
   g_assert_cmpuint (info->files[n - 1].offset, ==, (guint64) (n - 1) * 1000);
 }
 
+/* ------------------------------------------------------------------ */
+/* Issue 20: BEP 47, 52 and 53 as the other clients read them          */
+
+#define ROOT_R "RRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRR"
+#define ROOT_S "SSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSS"
+
+/* A v2 torrent named T around the inside of a file tree, written by hand
+ * so that key order and missing fields are exactly as given. */
+#define v2_raw(tree) v2_raw_len (tree, sizeof (tree) - 1)
+
+static GBytes *
+v2_raw_len (const char *tree,
+            gsize       tree_length)
+{
+  static const char head[] = "d4:infod9:file treed";
+  static const char tail[] = "e12:meta versioni2e4:name1:T12:piece lengthi16384eee";
+  GByteArray *out = g_byte_array_new ();
+
+  g_byte_array_append (out, (const guint8 *) head, sizeof head - 1);
+  g_byte_array_append (out, (const guint8 *) tree, (guint) tree_length);
+  g_byte_array_append (out, (const guint8 *) tail, sizeof tail - 1);
+  return g_byte_array_free_to_bytes (out);
+}
+
+static void
+test_v1_symlink_without_length (void)
+{
+  static const char text[] =
+    "d4:infod5:filesld6:lengthi5e4:pathl1:aeed4:attr1:l4:pathl4:linke12:symlink pathl1:aeee"
+    "4:name1:T12:piece lengthi16384e6:pieces20:AAAAAAAAAAAAAAAAAAAAee";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (text, sizeof text - 1);
+  g_autoptr(TsrMetainfo) info = parse_ok (bytes);
+
+  g_assert_cmpuint (info->n_files, ==, 2);
+  g_assert_true (info->files[1].attr & TSR_FILE_ATTR_SYMLINK);
+  g_assert_cmpstr (info->files[1].path, ==, "T/link");
+  g_assert_cmpstr (info->files[1].symlink_path, ==, "a");
+  g_assert_cmpuint (info->files[1].length, ==, 0);
+  g_assert_cmpuint (info->total_length, ==, 5);
+}
+
+static void
+test_v2_symlink (void)
+{
+  g_autoptr(GBytes) without_length = v2_raw ("1:ad0:d6:lengthi5e11:pieces root32:" ROOT_R "ee"
+                                             "4:linkd0:d4:attr1:l12:symlink pathl1:aeee");
+  g_autoptr(GBytes) with_length = v2_raw ("1:ad0:d6:lengthi5e11:pieces root32:" ROOT_R "ee"
+                                          "4:linkd0:d4:attr1:l6:lengthi0e12:symlink pathl1:aeee");
+  g_autoptr(TsrMetainfo) first = parse_ok (without_length);
+  g_autoptr(TsrMetainfo) second = parse_ok (with_length);
+
+  g_assert_cmpuint (first->n_files, ==, 2);
+  g_assert_true (first->files[1].attr & TSR_FILE_ATTR_SYMLINK);
+  g_assert_cmpstr (first->files[1].symlink_path, ==, "a");
+  g_assert_cmpstr (second->files[1].symlink_path, ==, "a");
+  g_assert_cmpstr (second->files[1].path, ==, "T/link");
+}
+
+static void
+test_padding_only_refused (void)
+{
+  static const char only_pad[] =
+    "d4:infod5:filesld4:attr1:p6:lengthi16384e4:pathl4:.pad5:16384eee"
+    "4:name1:T12:piece lengthi16384e6:pieces20:AAAAAAAAAAAAAAAAAAAAee";
+  static const char single_pad[] =
+    "d4:infod4:attr1:p6:lengthi16384e4:name1:T12:piece lengthi16384e6:pieces20:AAAAAAAAAAAAAAAAAAAAee";
+  g_autoptr(GBytes) a = g_bytes_new_static (only_pad, sizeof only_pad - 1);
+  g_autoptr(GBytes) b = g_bytes_new_static (single_pad, sizeof single_pad - 1);
+
+  parse_fails (a, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_EMPTY);
+  parse_fails (b, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_EMPTY);
+}
+
+static void
+test_empty_refused (void)
+{
+  static const char zero[] = "d4:infod6:lengthi0e4:name1:T12:piece lengthi16384e6:pieces0:ee";
+  static const char zero_files[] =
+    "d4:infod5:filesld6:lengthi0e4:pathl1:aeed6:lengthi0e4:pathl1:beee"
+    "4:name1:T12:piece lengthi16384e6:pieces0:ee";
+  g_autoptr(GBytes) a = g_bytes_new_static (zero, sizeof zero - 1);
+  g_autoptr(GBytes) b = g_bytes_new_static (zero_files, sizeof zero_files - 1);
+
+  parse_fails (a, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_EMPTY);
+  parse_fails (b, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_EMPTY);
+}
+
+static void
+test_hybrid_single_name_mismatch (void)
+{
+  static const V2File one[] = { { { "one.bin", NULL }, 40000 } };
+  g_autoptr(GBytes) bytes = build_v2 ("one.bin", one, 1, 16384, TRUE, FALSE, FALSE);
+  g_autoptr(TsrBencode) root = tsr_bencode_decode_bytes (bytes, 0, NULL);
+  g_autoptr(GBytes) renamed = NULL;
+
+  /* BEP 52 "Upgrade path": v1 name and the tree's only file name agree. */
+  tsr_bencode_dict_insert (tsr_bencode_dict_lookup (root, "info"), "name", tsr_bencode_new_text ("other.bin"));
+  renamed = tsr_bencode_encode (root);
+  parse_fails (renamed, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_HYBRID_MISMATCH);
+}
+
+static void
+test_v2_orphan_layer_and_zero_root (void)
+{
+  g_autoptr(GBytes) bytes = build_v2 ("V2", three_files, 3, 16384, FALSE, FALSE, FALSE);
+  g_autoptr(TsrBencode) root = tsr_bencode_decode_bytes (bytes, 0, NULL);
+  g_autoptr(GBytes) orphan = NULL;
+  g_autoptr(GBytes) zero = v2_raw ("1:ad0:d6:lengthi5e11:pieces root32:"
+                                   "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0" "ee");
+  guint8 layer[64] = { 1 };
+
+  tsr_bencode_dict_insert_len (tsr_bencode_dict_lookup (root, "piece layers"), (const guint8 *) ROOT_S, 32,
+                               tsr_bencode_new_string (layer, sizeof layer));
+  orphan = tsr_bencode_encode (root);
+  parse_fails (orphan, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PIECE_LAYERS);
+  parse_fails (zero, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_FILE_TREE);
+}
+
+static void
+test_v2_unsorted_tree (void)
+{
+  g_autoptr(GBytes) sorted = v2_raw ("1:ad0:d6:lengthi5e11:pieces root32:" ROOT_R "ee"
+                                     "1:bd0:d6:lengthi5e11:pieces root32:" ROOT_S "ee");
+  g_autoptr(GBytes) unsorted = v2_raw ("1:bd0:d6:lengthi5e11:pieces root32:" ROOT_S "ee"
+                                       "1:ad0:d6:lengthi5e11:pieces root32:" ROOT_R "ee");
+  g_autoptr(GBytes) unsorted_deep = v2_raw ("1:dd1:bd0:d6:lengthi5e11:pieces root32:" ROOT_S "ee"
+                                            "1:ad0:d6:lengthi5e11:pieces root32:" ROOT_R "eee");
+  g_autoptr(TsrMetainfo) info = parse_ok (sorted);
+
+  g_assert_cmpuint (info->n_files, ==, 2);
+  parse_fails (unsorted, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_FILE_TREE);
+  parse_fails (unsorted_deep, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_FILE_TREE);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -946,6 +1080,13 @@ main (int    argc,
   g_test_add_func ("/metainfo/hybrid/mismatch", test_hybrid_mismatch);
   g_test_add_func ("/metainfo/magnet/from-torrent", test_magnet_from_torrent);
   g_test_add_func ("/metainfo/file/errors", test_load_file_errors);
+  g_test_add_func ("/metainfo/bep47/v1-symlink-without-length", test_v1_symlink_without_length);
+  g_test_add_func ("/metainfo/bep47/v2-symlink", test_v2_symlink);
+  g_test_add_func ("/metainfo/bep47/padding-only-refused", test_padding_only_refused);
+  g_test_add_func ("/metainfo/empty-refused", test_empty_refused);
+  g_test_add_func ("/metainfo/bep52/hybrid-single-name-mismatch", test_hybrid_single_name_mismatch);
+  g_test_add_func ("/metainfo/bep52/orphan-layer-and-zero-root", test_v2_orphan_layer_and_zero_root);
+  g_test_add_func ("/metainfo/bep52/unsorted-tree", test_v2_unsorted_tree);
 
   return g_test_run ();
 }

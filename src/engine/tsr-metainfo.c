@@ -573,19 +573,25 @@ parse_v1_files (const TsrBencode *info,
                        _("Entry %u of the file list is not a dictionary"), i + 1);
           return NULL;
         }
-      if (!read_length (entry, where, &file.length, error) ||
-          !add_length (&total, file.length, error))
+      file.attr = parse_attr (entry);
+      symlink = tsr_bencode_dict_lookup_type (entry, "symlink path", TSR_BENCODE_LIST);
+      /* BEP 47: a symlink is described by its target and needs no length
+       * (libtorrent writes none); it takes no room in the stream. */
+      if ((file.attr & TSR_FILE_ATTR_SYMLINK) && symlink != NULL &&
+          tsr_bencode_dict_lookup (entry, "length") == NULL)
+        file.length = 0;
+      else if (!read_length (entry, where, &file.length, error))
+        return NULL;
+      if (!add_length (&total, file.length, error))
         return NULL;
 
       /* Prefer "path.utf-8" when it is there and valid (old clients). */
       path = tsr_bencode_dict_lookup_type (entry, "path.utf-8", TSR_BENCODE_LIST);
       if (path == NULL && (path = require_key (entry, "path", TSR_BENCODE_LIST, where, error)) == NULL)
         return NULL;
-      file.attr = parse_attr (entry);
       if (!check_component_list (path, where, error))
         return NULL;
       file.path_list = path;
-      symlink = tsr_bencode_dict_lookup_type (entry, "symlink path", TSR_BENCODE_LIST);
       if ((file.attr & TSR_FILE_ATTR_SYMLINK) && symlink != NULL)
         {
           file.symlink = parse_component_list (symlink, where, TRUE, error);
@@ -602,6 +608,18 @@ parse_v1_files (const TsrBencode *info,
   return g_steal_pointer (&files);
 }
 
+static gboolean
+is_all_zero (const guint8 *data,
+             gsize         length)
+{
+  gsize i;
+
+  for (i = 0; i < length; i++)
+    if (data[i] != 0)
+      return FALSE;
+  return TRUE;
+}
+
 /* BEP 52 file tree: nested dictionaries keyed by path component; a file is
  * a dictionary whose only key is "" holding length and pieces root. */
 static gboolean
@@ -612,6 +630,8 @@ walk_file_tree (const TsrBencode *node,
                 guint             depth,
                 GError          **error)
 {
+  const guint8 *previous = NULL;
+  gsize previous_length = 0;
   guint i;
 
   if (depth > 256)
@@ -626,6 +646,24 @@ walk_file_tree (const TsrBencode *node,
       gsize key_length = 0;
       TsrBencode *child = tsr_bencode_dict_get_nth (node, i, &key, &key_length);
 
+      /* BEP 52: the tree's order is the order of the files, which fixes
+       * their pieces; a tree out of bytewise order is ambiguous, and
+       * libtorrent refuses it. */
+      if (previous != NULL)
+        {
+          int order = memcmp (previous, key, MIN (previous_length, key_length));
+
+          if (order > 0 || (order == 0 && previous_length >= key_length))
+            {
+              g_autofree char *shown = tsr_quote_for_message ((const char *) key, key_length);
+
+              g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_FILE_TREE,
+                           _("The file tree is not in sorted order at “%s”"), shown);
+              return FALSE;
+            }
+        }
+      previous = key;
+      previous_length = key_length;
       if (tsr_bencode_get_node_type (child) != TSR_BENCODE_DICT)
         {
           g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_FILE_TREE,
@@ -637,6 +675,7 @@ walk_file_tree (const TsrBencode *node,
           RawFile file = { 0 };
           const guint8 *root;
           gsize root_length = 0;
+          TsrBencode *symlink;
 
           if (depth == 0 || tsr_bencode_dict_size (node) != 1)
             {
@@ -651,10 +690,17 @@ walk_file_tree (const TsrBencode *node,
                                         "The torrent lists more than %u files", MAX_FILES), (guint) MAX_FILES);
               return FALSE;
             }
-          if (!read_length (child, _("a file of the file tree"), &file.length, error) ||
-              !add_length (total, file.length, error))
-            return FALSE;
           file.attr = parse_attr (child);
+          symlink = tsr_bencode_dict_lookup_type (child, "symlink path", TSR_BENCODE_LIST);
+          /* BEP 47 attributes hold in v2 trees too: a symlink has a target
+           * and no data, and may leave out its length. */
+          if ((file.attr & TSR_FILE_ATTR_SYMLINK) && symlink != NULL &&
+              tsr_bencode_dict_lookup (child, "length") == NULL)
+            file.length = 0;
+          else if (!read_length (child, _("a file of the file tree"), &file.length, error))
+            return FALSE;
+          if (!add_length (total, file.length, error))
+            return FALSE;
           root = tsr_bencode_dict_lookup_string (child, "pieces root", &root_length);
           if (root != NULL)
             {
@@ -668,6 +714,13 @@ walk_file_tree (const TsrBencode *node,
                                root_length);
                   return FALSE;
                 }
+              /* All zero is no hash of any data: a placeholder. */
+              if (is_all_zero (root, 32))
+                {
+                  g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_FILE_TREE,
+                                       _("A file of the file tree has a pieces root of all zero bytes"));
+                  return FALSE;
+                }
               file.pieces_root = root;
             }
           else if (file.length > 0 && !(file.attr & TSR_FILE_ATTR_SYMLINK))
@@ -678,6 +731,15 @@ walk_file_tree (const TsrBencode *node,
             }
           file.components = g_ptr_array_copy (prefix, (GCopyFunc) (void (*) (void)) g_bytes_ref, NULL);
           g_ptr_array_set_free_func (file.components, (GDestroyNotify) g_bytes_unref);
+          if ((file.attr & TSR_FILE_ATTR_SYMLINK) && symlink != NULL)
+            {
+              file.symlink = parse_component_list (symlink, _("a file of the file tree"), TRUE, error);
+              if (file.symlink == NULL)
+                {
+                  raw_file_clear (&file);
+                  return FALSE;
+                }
+            }
           g_array_append_val (files, file);
           continue;
         }
@@ -743,6 +805,33 @@ parse_piece_layers (TsrMetainfo      *self,
 
           g_hash_table_insert (layers_by_root, g_bytes_new (k, k_length), value);
         }
+    }
+
+  /* BEP 52: piece layers are keyed by the pieces roots of the tree's
+   * files; a layer for no file is a torrent made wrong (libtorrent
+   * refuses it too), not something to carry along. */
+  if (layers_by_root != NULL)
+    {
+      g_autoptr(GHashTable) roots = g_hash_table_new_full (bytes_hash_32, g_bytes_equal,
+                                                          (GDestroyNotify) g_bytes_unref, NULL);
+      GHashTableIter iter;
+      gpointer key;
+
+      for (i = 0; i < v2_files->len; i++)
+        {
+          RawFile *file = &g_array_index (v2_files, RawFile, i);
+
+          if (file->pieces_root != NULL)
+            g_hash_table_add (roots, g_bytes_new_static (file->pieces_root, 32));
+        }
+      g_hash_table_iter_init (&iter, layers_by_root);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        if (!g_hash_table_contains (roots, key))
+          {
+            g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PIECE_LAYERS,
+                                 _("A piece layer belongs to no file of the file tree"));
+            return FALSE;
+          }
     }
 
   self->piece_layers = g_hash_table_new_full (bytes_hash_32, g_bytes_equal,
@@ -1082,6 +1171,33 @@ mismatch:
   return FALSE;
 }
 
+/* Pad files alone, or files adding up to nothing, make no torrent: there
+ * is nothing to download or share. libtorrent and Transmission refuse
+ * both. */
+static gboolean
+check_not_empty (TsrMetainfo  *self,
+                 GError      **error)
+{
+  guint i;
+
+  for (i = 0; i < self->n_files; i++)
+    if (!(self->files[i].attr & TSR_FILE_ATTR_PAD))
+      break;
+  if (i == self->n_files)
+    {
+      g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_EMPTY,
+                           _("The torrent holds only padding files (BEP 47), no content"));
+      return FALSE;
+    }
+  if (self->total_length == 0)
+    {
+      g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_EMPTY,
+                           _("The torrent is empty: its files add up to 0 bytes"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 parse_info (TsrMetainfo      *self,
             const TsrBencode *root,
@@ -1167,10 +1283,17 @@ parse_info (TsrMetainfo      *self,
     }
   if (self->has_v1 && self->has_v2 && !self->multi_file)
     {
-      /* Single-file hybrid: the tree's only entry must be the name. */
+      /* Single-file hybrid: the tree's only entry must be the name
+       * (BEP 52, "Upgrade path": both parts describe the same file). */
       RawFile *only = &g_array_index (v2_files, RawFile, 0);
+      gsize name_length = 0;
+      const guint8 *name = tsr_bencode_dict_lookup_string (info, "name", &name_length);
+      gsize key_length = 0;
+      const guint8 *key = only->components->len == 1
+                          ? g_bytes_get_data (g_ptr_array_index (only->components, 0), &key_length) : NULL;
 
-      if (v2_files->len != 1 || only->components->len != 1)
+      if (v2_files->len != 1 || key == NULL || name == NULL ||
+          key_length != name_length || memcmp (key, name, name_length) != 0)
         {
           g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_HYBRID_MISMATCH,
                                _("The v1 file list and the v2 file tree of this hybrid torrent differ"));
@@ -1179,6 +1302,8 @@ parse_info (TsrMetainfo      *self,
     }
 
   if (!build_files (self, v1_files, v2_files, error))
+    return FALSE;
+  if (!check_not_empty (self, error))
     return FALSE;
 
   if (self->has_v1)

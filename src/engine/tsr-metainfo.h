@@ -29,6 +29,8 @@ typedef enum
   TSR_METAINFO_ERROR_BAD_PIECE_LAYERS,  /* v2 piece layers missing or not matching */
   TSR_METAINFO_ERROR_HYBRID_MISMATCH,   /* v1 and v2 parts describe different files */
   TSR_METAINFO_ERROR_TOO_LARGE,         /* sizes that overflow or exceed limits */
+  TSR_METAINFO_ERROR_EMPTY,             /* no content: padding only, or 0 bytes */
+  TSR_METAINFO_ERROR_TRAILING_DATA,     /* bytes after the torrent (strict loading only) */
 } TsrMetainfoError;
 
 /* Largest .torrent file we load (libtorrent and Transmission use similar caps). */
