@@ -406,9 +406,18 @@ test_hostile_name (void)
   g_assert_cmpstr (info->display_name, ==, "../../evil");
   g_assert_true (g_str_has_suffix (info->files[0].path, "/f"));
 
+  /* A name that sanitizes to nothing: the info hash in hex, as libtorrent. */
   dotdot = parse_multi ("..", path_list ("f", NULL), NULL, &error);
-  g_assert_null (dotdot);
-  g_assert_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PATH);
+  g_assert_no_error (error);
+  {
+    g_autofree char *hex = tsr_metainfo_dup_info_hash_hex (dotdot);
+    g_autofree char *expected = g_strconcat (hex, "/f", NULL);
+
+    g_assert_cmpstr (dotdot->name, ==, hex);
+    g_assert_cmpstr (dotdot->display_name, ==, "..");
+    g_assert_cmpstr (dotdot->files[0].path, ==, expected);
+    g_assert_cmpuint (dotdot->notes->len, ==, 1);
+  }
 }
 
 static void
@@ -427,15 +436,20 @@ test_path_errors (void)
   g_assert_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PATH);
   g_clear_error (&error);
 
-  /* Two files on one path, directly or after sanitizing. */
-  info = parse_multi ("T", path_list ("a", NULL), path_list ("a", NULL), &error);
-  g_assert_null (info);
-  g_assert_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PATH);
-  g_clear_error (&error);
+  /* Two files on one path, directly or after sanitizing: the later one
+   * is renamed as libtorrent does, with a note. */
+  info = parse_multi ("T", path_list ("a.txt", NULL), path_list ("a.txt", NULL), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (info->files[0].path, ==, "T/a.txt");
+  g_assert_cmpstr (info->files[1].path, ==, "T/a.1.txt");
+  g_assert_cmpstr (info->files[1].display_path, ==, "T/a.txt");
+  g_assert_cmpuint (info->notes->len, ==, 1);
+  g_clear_pointer (&info, tsr_metainfo_unref);
   info = parse_multi ("T", path_list ("a/b", NULL), path_list ("a\\b", NULL), &error);
-  g_assert_null (info);
-  g_assert_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PATH);
-  g_clear_error (&error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (info->files[1].path, !=, info->files[0].path);
+  g_assert_true (g_str_has_suffix (info->files[1].path, ".1"));
+  g_clear_pointer (&info, tsr_metainfo_unref);
 
   /* A file where another needs a folder, in either order. */
   info = parse_multi ("T", path_list ("a", NULL), path_list ("a", "b", NULL), &error);
@@ -1051,6 +1065,96 @@ test_v2_unsorted_tree (void)
   parse_fails (unsorted_deep, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_FILE_TREE);
 }
 
+static void
+test_trailing_bytes (void)
+{
+  static const char text[] = "d4:infod6:lengthi5e4:name1:T12:piece lengthi16384e6:pieces20:AAAAAAAAAAAAAAAAAAAAee\n";
+  static const char unsorted[] = "d4:infod4:name1:T6:lengthi5e12:piece lengthi16384e6:pieces20:AAAAAAAAAAAAAAAAAAAAee";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (text, sizeof text - 1);
+  g_autoptr(GBytes) exact = g_bytes_new_static (text, sizeof text - 2);
+  g_autoptr(GBytes) unsorted_bytes = g_bytes_new_static (unsorted, sizeof unsorted - 1);
+  g_autoptr(TsrMetainfo) info = parse_ok (bytes);
+  g_autoptr(TsrMetainfo) plain = parse_ok (exact);
+  g_autoptr(TsrMetainfo) loose = parse_ok (unsorted_bytes);
+  g_autoptr(GError) error = NULL;
+  TsrMetainfo *strict;
+
+  /* Loaded as libtorrent and Transmission do; the hash covers the info
+   * dictionary alone. */
+  g_assert_cmpuint (info->trailing_bytes, ==, 1);
+  g_assert_cmpuint (info->notes->len, ==, 1);
+  g_assert_cmpmem (info->info_hash, 20, plain->info_hash, 20);
+  g_assert_cmpuint (plain->notes->len, ==, 0);
+  g_assert_nonnull (loose);
+
+  strict = tsr_metainfo_new_from_bytes_full (bytes, TSR_METAINFO_LOAD_STRICT, &error);
+  g_assert_null (strict);
+  g_assert_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_TRAILING_DATA);
+  g_clear_error (&error);
+  strict = tsr_metainfo_new_from_bytes_full (unsorted_bytes, TSR_METAINFO_LOAD_STRICT, &error);
+  g_assert_null (strict);
+  g_assert_error (error, TSR_BENCODE_ERROR, TSR_BENCODE_ERROR_UNSORTED_KEYS);
+  g_clear_error (&error);
+  strict = tsr_metainfo_new_from_bytes_full (exact, TSR_METAINFO_LOAD_STRICT, &error);
+  g_assert_no_error (error);
+  tsr_metainfo_unref (strict);
+}
+
+static void
+test_strict_refuses_renames (void)
+{
+  TsrBencode *info_dict = tsr_bencode_new_dict ();
+  TsrBencode *files = tsr_bencode_new_list ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsrMetainfo) info = NULL;
+
+  tsr_bencode_list_append (files, file_entry (5, path_list ("a", NULL), NULL));
+  tsr_bencode_list_append (files, file_entry (5, path_list ("a", NULL), NULL));
+  tsr_bencode_list_append (files, file_entry (5, path_list ("a", NULL), NULL));
+  tsr_bencode_dict_insert (info_dict, "name", tsr_bencode_new_text ("T"));
+  tsr_bencode_dict_insert (info_dict, "files", files);
+  tsr_bencode_dict_insert (info_dict, "piece length", tsr_bencode_new_integer (16384));
+  tsr_bencode_dict_insert (info_dict, "pieces", fake_pieces (1));
+  bytes = encode (wrap_info (info_dict));
+  info = parse_ok (bytes);
+  g_assert_cmpstr (info->files[1].path, ==, "T/a.1");
+  g_assert_cmpstr (info->files[2].path, ==, "T/a.2");
+  g_assert_cmpuint (info->notes->len, ==, 2);
+  g_assert_null (tsr_metainfo_new_from_bytes_full (bytes, TSR_METAINFO_LOAD_STRICT, &error));
+  g_assert_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_VALUE);
+}
+
+static void
+test_tracker_cap (void)
+{
+  TsrBencode *root = wrap_info (single_file_info ("t", 5, 16384));
+  TsrBencode *tiers = tsr_bencode_new_list ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(TsrMetainfo) info = NULL;
+  guint total = 0;
+  guint i;
+
+  for (i = 0; i < TSR_METAINFO_MAX_TRACKERS + 50; i++)
+    {
+      g_autofree char *url = g_strdup_printf ("http://t%u.example/announce", i);
+      TsrBencode *tier = tsr_bencode_new_list ();
+
+      tsr_bencode_list_append (tier, tsr_bencode_new_text (url));
+      /* The same URL again: dropped as a duplicate, not counted. */
+      tsr_bencode_list_append (tier, tsr_bencode_new_text ("http://t0.example/announce"));
+      tsr_bencode_list_append (tiers, tier);
+    }
+  tsr_bencode_dict_insert (root, "announce-list", tiers);
+  bytes = encode (root);
+  info = parse_ok (bytes);
+  for (i = 0; i < info->trackers->len; i++)
+    total += ((GPtrArray *) g_ptr_array_index (info->trackers, i))->len;
+  g_assert_cmpuint (total, ==, TSR_METAINFO_MAX_TRACKERS);
+  g_assert_cmpuint (info->notes->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (info->notes, 0), "50"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1087,6 +1191,9 @@ main (int    argc,
   g_test_add_func ("/metainfo/bep52/hybrid-single-name-mismatch", test_hybrid_single_name_mismatch);
   g_test_add_func ("/metainfo/bep52/orphan-layer-and-zero-root", test_v2_orphan_layer_and_zero_root);
   g_test_add_func ("/metainfo/bep52/unsorted-tree", test_v2_unsorted_tree);
+  g_test_add_func ("/metainfo/trailing-bytes", test_trailing_bytes);
+  g_test_add_func ("/metainfo/paths/renamed-unless-strict", test_strict_refuses_renames);
+  g_test_add_func ("/metainfo/trackers/cap", test_tracker_cap);
 
   return g_test_run ();
 }

@@ -24,6 +24,7 @@
 static gboolean opt_json;
 static gboolean opt_raw;
 static gboolean opt_fetch;
+static gboolean opt_strict;
 static gint opt_timeout = 60;
 static char *opt_save;
 static char **opt_peers;
@@ -32,6 +33,9 @@ static char **opt_inputs;
 static const GOptionEntry show_entries[] = {
   { "json", 'j', 0, G_OPTION_ARG_NONE, &opt_json, N_("Print one JSON object"), NULL },
   { "raw", 'r', 0, G_OPTION_ARG_NONE, &opt_raw, N_("Dump any bencoded file as indented text"), NULL },
+  { "strict", 0, 0, G_OPTION_ARG_NONE, &opt_strict,
+    N_("Refuse a torrent file with bytes after its end, dictionary keys out of order, two files on one path "
+       "or more than 1000 trackers or web seeds, instead of loading it with a note"), NULL },
   { "fetch", 'f', 0, G_OPTION_ARG_NONE, &opt_fetch, N_("For a magnet link: fetch the metadata from peers (BEP 9) and show it"), NULL },
   { "peer", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_peers, N_("With --fetch: ask this peer too (repeatable)"), N_("HOST:PORT") },
   { "timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout, N_("With --fetch: give up after SECONDS (default 60)"), N_("SECONDS") },
@@ -99,7 +103,8 @@ file_to_json (const TsrFile *file)
       json_builder_set_member_name (builder, "hidden");
       json_builder_add_boolean_value (builder, TRUE);
     }
-  if (file->symlink_path != NULL)
+  /* BEP 47: a link, with its target relative to the torrent's folder. */
+  if (file->attr & TSR_FILE_ATTR_SYMLINK)
     add_string_or_null (builder, "symlink", file->symlink_path);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
@@ -202,6 +207,8 @@ show_metainfo_json (const TsrMetainfo *info)
   add_string_or_null (builder, "source", info->source);
   add_string_or_null (builder, "magnet", magnet);
   add_string_list (builder, "notes", info->notes);
+  json_builder_set_member_name (builder, "trailing_bytes");
+  json_builder_add_int_value (builder, (gint64) info->trailing_bytes);
   json_builder_end_object (builder);
   print_json_with_files (builder, info);
 }
@@ -416,7 +423,6 @@ show_metainfo_text (const TsrMetainfo *info)
     print_field (_("Source:"), info->source, width);
   print_field (_("Magnet:"), magnet, width);
 
-  print_list (_("Notes:"), info->notes);
   print_trackers (info->trackers, width);
   print_list (_("Web seeds:"), info->web_seeds);
   print_list (_("HTTP seeds:"), info->http_seeds);
@@ -441,11 +447,24 @@ show_metainfo_text (const TsrMetainfo *info)
         g_autofree char *shown = escape_text (file->display_path);
         g_autofree char *saved = escape_text (file->path);
 
-        printf ("  %s\n", shown);
+        if (file->attr & TSR_FILE_ATTR_SYMLINK)
+          {
+            g_autofree char *target = escape_text (file->symlink_path != NULL ? file->symlink_path : "");
+
+            printf ("  ");
+            /* TRANSLATORS: a symbolic link (BEP 47) and its target */
+            printf (_("%s → %s (link)"), shown, target);
+            printf ("\n");
+          }
+        else
+          printf ("  %s\n", shown);
         if (g_strcmp0 (file->path, file->display_path) != 0)
           printf ("  %10s  %s %s\n", "", _("saved as"), saved);
       }
     }
+  /* What loading repaired or ignored (renamed files, dropped trackers,
+   * bytes after the end); --strict refuses these instead. */
+  print_list (_("Notes:"), info->notes);
 }
 
 static void
@@ -649,7 +668,9 @@ show_one (const char *input)
     return show_raw (input);
 
   {
-    g_autoptr(TsrMetainfo) info = tsr_metainfo_new_from_file (input, &error);
+    g_autoptr(TsrMetainfo) info = tsr_metainfo_new_from_file_full (input, opt_strict ? TSR_METAINFO_LOAD_STRICT
+                                                                                    : TSR_METAINFO_LOAD_DEFAULT,
+                                                                   &error);
 
     if (info == NULL)
       {

@@ -946,14 +946,48 @@ build_paths (const RawFile *raw,
   return TRUE;
 }
 
-/* Two files may not land on one path, and no file may sit where another
- * needs a folder. Pad files are never written, so they are left out. */
+/* "dir/name.ext" → "dir/name.N.ext" with the first N from @next (per
+ * path, so that a thousand copies of one name stay linear) that no file or
+ * folder has yet: libtorrent's renaming of duplicate file names. */
+static char *
+unique_path (const char *path,
+             GHashTable *files,
+             GHashTable *folders,
+             GHashTable *next)
+{
+  const char *slash = strrchr (path, '/');
+  const char *base = slash != NULL ? slash + 1 : path;
+  const char *dot = strrchr (base, '.');
+  gsize stem_length = (dot != NULL && dot != base) ? (gsize) (dot - path) : strlen (path);
+  const char *extension = path + stem_length;
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (next, path));
+
+  for (n = MAX (n, 1);; n++)
+    {
+      char *candidate = g_strdup_printf ("%.*s.%u%s", (int) stem_length, path, n, extension);
+
+      if (!g_hash_table_contains (files, candidate) && !g_hash_table_contains (folders, candidate))
+        {
+          g_hash_table_insert (next, g_strdup (path), GUINT_TO_POINTER (n + 1));
+          return candidate;
+        }
+      g_free (candidate);
+    }
+}
+
+/* Two files landing on one path (often only after sanitizing: "a/b" and
+ * "a\b") are kept apart by renaming the later ones as libtorrent does
+ * ("name.1.ext"), with a note; strict loading refuses them. No file may
+ * sit where another needs a folder. Names that differ only in letter case
+ * are the storage's business: it refuses them on a file system that
+ * ignores case. Pad files are never written, so they are left out. */
 static gboolean
 check_collisions (TsrMetainfo  *self,
                   GError      **error)
 {
   g_autoptr(GHashTable) files = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) folders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) next = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   guint i;
 
   for (i = 0; i < self->n_files; i++)
@@ -964,6 +998,19 @@ check_collisions (TsrMetainfo  *self,
 
       if (file->attr & TSR_FILE_ATTR_PAD)
         continue;
+      if (g_hash_table_contains (files, file->path) && !g_hash_table_contains (folders, file->path))
+        {
+          char *renamed = unique_path (file->path, files, folders, next);
+          g_autofree char *shown = tsr_quote_for_message (file->display_path, strlen (file->display_path));
+
+          add_note (self, g_strdup_printf (_("File %u “%s” is saved as “%s”: an earlier file has its path"),
+                                           i + 1, shown, renamed));
+          if (file->display_path == file->path)
+            file->display_path = g_steal_pointer (&file->path);
+          else
+            g_free (file->path);
+          file->path = renamed;
+        }
       if (g_hash_table_contains (files, file->path) || g_hash_table_contains (folders, file->path))
         {
           g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PATH,
@@ -1033,10 +1080,32 @@ parse_name (TsrMetainfo      *self,
   if (self->name == NULL)
     {
       g_autofree char *shown = tsr_quote_for_message (self->display_name, strlen (self->display_name));
+      gsize info_length = 0;
+      const guint8 *info_data = g_bytes_get_data (self->info_bytes, &info_length);
+      guint8 digest[SHA256_DIGEST_SIZE];
 
-      g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PATH,
-                   _("The torrent's name “%s” cannot be used as a file name"), shown);
-      return FALSE;
+      /* A name of "..", "." or nothing: saved under the info hash in hex
+       * instead, as libtorrent does (the v1 hash, or for a v2-only
+       * torrent the v2 hash truncated to 20 bytes, the one peers know). */
+      if (tsr_bencode_dict_lookup (info, "pieces") != NULL)
+        {
+          struct sha1_ctx ctx;
+
+          sha1_init (&ctx);
+          sha1_update (&ctx, info_length, info_data);
+          sha1_digest (&ctx, SHA1_DIGEST_SIZE, digest);
+        }
+      else
+        {
+          struct sha256_ctx ctx;
+
+          sha256_init (&ctx);
+          sha256_update (&ctx, info_length, info_data);
+          sha256_digest (&ctx, SHA256_DIGEST_SIZE, digest);
+        }
+      self->name = tsr_hex_encode (digest, 20);
+      add_note (self, g_strdup_printf (_("The torrent's name “%s” cannot be a file name: it is saved as “%s”"),
+                                       shown, self->name));
     }
   return TRUE;
 }
@@ -1413,13 +1482,19 @@ compute_hashes (TsrMetainfo *self)
     }
 }
 
-/* Size cap, strict decoding, and a dictionary at the top. */
+/* Size cap, strict decoding, and a dictionary at the top. With @trailing
+ * (nullable), bytes after the dictionary are allowed and counted. */
 static TsrBencode *
-decode_dict (GBytes      *bytes,
-             const char  *not_dict_message,
-             GError     **error)
+decode_dict (GBytes                *bytes,
+             TsrBencodeDecodeFlags  flags,
+             gsize                 *trailing,
+             const char            *not_dict_message,
+             GError               **error)
 {
   g_autoptr(TsrBencode) root = NULL;
+  gsize length = 0;
+  const guint8 *data = g_bytes_get_data (bytes, &length);
+  gsize consumed = 0;
 
   if (g_bytes_get_size (bytes) > TSR_METAINFO_MAX_FILE_SIZE)
     {
@@ -1427,9 +1502,13 @@ decode_dict (GBytes      *bytes,
                    _("The torrent file is larger than %d MiB"), TSR_METAINFO_MAX_FILE_SIZE / (1024 * 1024));
       return NULL;
     }
-  root = tsr_bencode_decode_bytes (bytes, TSR_BENCODE_DECODE_DEFAULT, error);
+  if (trailing != NULL)
+    flags |= TSR_BENCODE_DECODE_ALLOW_TRAILING;
+  root = tsr_bencode_decode (data, length, flags, &consumed, error);
   if (root == NULL)
     return NULL;
+  if (trailing != NULL)
+    *trailing = length - consumed;
   if (tsr_bencode_get_node_type (root) != TSR_BENCODE_DICT)
     {
       g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_NOT_A_DICT, not_dict_message);
@@ -1442,17 +1521,40 @@ TsrMetainfo *
 tsr_metainfo_new_from_bytes (GBytes  *bytes,
                              GError **error)
 {
+  return tsr_metainfo_new_from_bytes_full (bytes, TSR_METAINFO_LOAD_DEFAULT, error);
+}
+
+TsrMetainfo *
+tsr_metainfo_new_from_bytes_full (GBytes                *bytes,
+                                  TsrMetainfoLoadFlags   flags,
+                                  GError               **error)
+{
   g_autoptr(TsrMetainfo) self = NULL;
   g_autoptr(TsrBencode) root = NULL;
   TsrBencode *info;
   gsize offset = 0;
   gsize length = 0;
+  gsize trailing = 0;
+  gboolean strict = (flags & TSR_METAINFO_LOAD_STRICT) != 0;
 
   g_return_val_if_fail (bytes != NULL, NULL);
 
-  root = decode_dict (bytes, _("The file is bencoded but not a torrent: its top level is not a dictionary"), error);
+  /* Bytes after the torrent (often one newline from an editor or a web
+   * server) are ignored, as libtorrent and Transmission do: the info hash
+   * covers the info dictionary alone. Strict loading refuses them, and
+   * dictionary keys out of order. */
+  root = decode_dict (bytes, strict ? TSR_BENCODE_DECODE_STRICT_ORDER : TSR_BENCODE_DECODE_DEFAULT, &trailing,
+                      _("The file is bencoded but not a torrent: its top level is not a dictionary"), error);
   if (root == NULL)
     return NULL;
+  if (trailing > 0 && strict)
+    {
+      g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_TRAILING_DATA,
+                   g_dngettext (GETTEXT_PACKAGE, "%zu byte follows the end of the torrent",
+                                "%zu bytes follow the end of the torrent", (gulong) trailing),
+                   trailing);
+      return NULL;
+    }
   info = tsr_bencode_dict_lookup (root, "info");
   if (info == NULL)
     {
@@ -1471,10 +1573,23 @@ tsr_metainfo_new_from_bytes (GBytes  *bytes,
   if (!tsr_bencode_get_span (info, &offset, &length))
     g_assert_not_reached ();
   self->info_bytes = g_bytes_new_from_bytes (bytes, offset, length);
+  self->trailing_bytes = trailing;
+  if (trailing > 0)
+    add_note (self, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                  "%zu byte after the end of the torrent was ignored",
+                                                  "%zu bytes after the end of the torrent were ignored",
+                                                  (gulong) trailing),
+                                     trailing));
   if (!parse_info (self, root, info, TRUE, error))
     return NULL;
   parse_extras (self, root);
   compute_hashes (self);
+  if (strict && self->notes->len > (trailing > 0 ? 1u : 0u))
+    {
+      g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_VALUE, "%s",
+                   (const char *) g_ptr_array_index (self->notes, self->notes->len - 1));
+      return NULL;
+    }
   return g_steal_pointer (&self);
 }
 
@@ -1490,7 +1605,8 @@ tsr_metainfo_new_from_info (GBytes          *info_bytes,
 
   g_return_val_if_fail (info_bytes != NULL, NULL);
 
-  info = decode_dict (info_bytes, _("The torrent's “info” field is not a dictionary"), error);
+  info = decode_dict (info_bytes, TSR_BENCODE_DECODE_DEFAULT, NULL,
+                      _("The torrent's “info” field is not a dictionary"), error);
   if (info == NULL)
     return NULL;
   self = tsr_metainfo_alloc ();
@@ -1518,6 +1634,14 @@ TsrMetainfo *
 tsr_metainfo_new_from_file (const char  *path,
                             GError     **error)
 {
+  return tsr_metainfo_new_from_file_full (path, TSR_METAINFO_LOAD_DEFAULT, error);
+}
+
+TsrMetainfo *
+tsr_metainfo_new_from_file_full (const char            *path,
+                                 TsrMetainfoLoadFlags   flags,
+                                 GError               **error)
+{
   g_autoptr(GBytes) bytes = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -1525,7 +1649,7 @@ tsr_metainfo_new_from_file (const char  *path,
   bytes = tsr_read_small_file (path, TSR_METAINFO_MAX_FILE_SIZE, error);
   if (bytes == NULL)
     return NULL;
-  return tsr_metainfo_new_from_bytes (bytes, error);
+  return tsr_metainfo_new_from_bytes_full (bytes, flags, error);
 }
 
 guint64

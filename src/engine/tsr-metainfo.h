@@ -128,11 +128,27 @@ struct _TsrMetainfo
   gsize        trailing_bytes;
 };
 
+typedef enum
+{
+  TSR_METAINFO_LOAD_DEFAULT = 0,
+  /* Refuse what the default loading repairs or ignores with a note (as
+   * libtorrent and Transmission do): bytes after the torrent, dictionary
+   * keys out of order, files renamed because two share a path, trackers or
+   * web seeds over the cap. */
+  TSR_METAINFO_LOAD_STRICT  = 1 << 0,
+} TsrMetainfoLoadFlags;
+
 TsrMetainfo *tsr_metainfo_new_from_bytes (GBytes            *bytes,
                                           GError           **error);
+TsrMetainfo *tsr_metainfo_new_from_bytes_full (GBytes               *bytes,
+                                               TsrMetainfoLoadFlags  flags,
+                                               GError              **error);
 /* Reads the file off the calling thread's disk: call from a worker or CLI. */
 TsrMetainfo *tsr_metainfo_new_from_file  (const char        *path,
                                           GError           **error);
+TsrMetainfo *tsr_metainfo_new_from_file_full (const char            *path,
+                                              TsrMetainfoLoadFlags   flags,
+                                              GError               **error);
 /* Builds a metainfo from a bare info dictionary (after a BEP 9 metadata
  * download); @extra (nullable) supplies trackers and web seeds. */
 TsrMetainfo *tsr_metainfo_new_from_info  (GBytes            *info_bytes,

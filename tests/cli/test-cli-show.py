@@ -951,6 +951,48 @@ def test_magnet_malformed_parts_skipped(d):
     assert j["info_hash"] == h, j
 
 
+def test_issue20_decisions(d):
+    # Trailing bytes: loaded with a note, refused by --strict.
+    info = {"name": "t", "length": 5, "piece length": 16384, "pieces": fake_pieces(1)}
+    path = torrent_file(d, "nl.torrent", bencode({"info": info}) + b"\n")
+    j = show_json(path)
+    assert j["info_hash"] == sha1_hex(bencode(info)) and j["trailing_bytes"] == 1, j
+    assert len(j["notes"]) == 1, j["notes"]
+    assert "1 byte" in text(run_cli("show", path).stdout)
+    assert_one_line_failure(run_cli("show", "--strict", path), "--strict with a trailing newline")
+    assert_one_line_failure(run_cli("show", "--strict", "--json", path), "--strict --json")
+    # Two files on one path: the later renamed, shown as saved elsewhere.
+    info = {"name": "T", "files": [{"length": 5, "path": ["a.txt"]}, {"length": 5, "path": ["a.txt"]}],
+            "piece length": 16384, "pieces": fake_pieces(1)}
+    path = torrent_file(d, "dup.torrent", {"info": info})
+    j = show_json(path)
+    assert file_list(j) == [("T/a.txt", 5), ("T/a.1.txt", 5)], file_list(j)
+    out = text(run_cli("show", path).stdout)
+    assert "T/a.1.txt" in out, out
+    assert_one_line_failure(run_cli("show", "--strict", path), "--strict with two files on one path")
+    # A name of "..": the info hash in hex.
+    info = {"name": "..", "length": 5, "piece length": 16384, "pieces": fake_pieces(1)}
+    j = show_json(torrent_file(d, "dotdot.torrent", {"info": info}))
+    assert j["save_name"] == sha1_hex(bencode(info)) and j["name"] == "..", j
+    # BEP 47 symlink without a length: shown as a link with its target.
+    info = {"name": "T", "files": [{"length": 5, "path": ["a"]},
+                                   {"attr": "l", "path": ["link"], "symlink path": ["a"]}],
+            "piece length": 16384, "pieces": fake_pieces(1)}
+    path = torrent_file(d, "link.torrent", {"info": info})
+    j = show_json(path)
+    assert j["files"][1]["symlink"] == "a" and j["files"][1]["path"] == "T/link", j["files"]
+    out = text(run_cli("show", path).stdout)
+    assert "T/link → a" in out, out
+    # No content: refused.
+    info = {"name": "T", "files": [{"length": 16384, "path": [".pad", "16384"], "attr": "p"}],
+            "piece length": 16384, "pieces": fake_pieces(1)}
+    assert_one_line_failure(run_cli("show", torrent_file(d, "pad.torrent", {"info": info})), "padding only")
+    info = {"name": "T", "length": 0, "piece length": 16384, "pieces": b""}
+    assert_one_line_failure(run_cli("show", torrent_file(d, "zero.torrent", {"info": info})), "0 bytes")
+    out = text(run_cli("show", "--help").stdout)
+    assert "--strict" in out, out
+
+
 def test_torrent_magnet_round_trip(d):
     # The magnet a torrent shows is itself accepted by show, with the same hash, name and trackers.
     info = {"name": "Round trip ✓", "length": 5, "piece length": 16384, "pieces": fake_pieces(1)}
