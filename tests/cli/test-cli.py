@@ -117,7 +117,6 @@ def malformed_cases(d):
         "pieces-not-20": bencode({"info": {"name": "x", "length": 5, "piece length": 16384, "pieces": b"a" * 19}}),
         "wrong-piece-count": bencode({"info": {"name": "x", "length": 40000, "piece length": 16384, "pieces": b"a" * 20}}),
         "negative-length": bencode({"info": {"name": "x", "length": -5, "piece length": 16384, "pieces": b""}}),
-        "name-dotdot": bencode({"info": {"name": "..", "length": 5, "piece length": 16384, "pieces": b"a" * 20}}),
         "random": pseudo_random(4096, 1),
         "deep": b"l" * 100000 + b"e" * 100000,
         "huge-string": b"99999999999999999999:abc",
@@ -130,13 +129,17 @@ def malformed_cases(d):
 
 
 def test_show_malformed(d):
+    # Bytes after the torrent are ignored as libtorrent and Transmission do
+    # (issue 20), so "trailing" fails only with --strict; a name of ".." is
+    # replaced by the info hash (test-cli-show.py checks both).
     for name, path in malformed_cases(d):
-        result = cli("show", path, timeout=20)
+        strict = ("--strict",) if name == "trailing" else ()
+        result = cli("show", *strict, path, timeout=20)
         try:
             assert_clean_failure(result)
         except AssertionError as e:
             raise AssertionError(f"{name}: {e}")
-        result = cli("show", "--json", path, timeout=20)
+        result = cli("show", "--json", *strict, path, timeout=20)
         assert_clean_failure(result)
 
 
