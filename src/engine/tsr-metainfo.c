@@ -1077,6 +1077,15 @@ parse_name (TsrMetainfo      *self,
     }
   self->display_name = tsr_path_to_display ((const char *) data, length);
   self->name = tsr_path_sanitize_component ((const char *) data, length, NULL);
+  /* A single file needs its name: libtorrent refuses such a torrent too. */
+  if (self->name == NULL && tsr_bencode_dict_lookup (info, "length") != NULL)
+    {
+      g_autofree char *shown = tsr_quote_for_message (self->display_name, strlen (self->display_name));
+
+      g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PATH,
+                   _("The torrent's name “%s” cannot be used as a file name"), shown);
+      return FALSE;
+    }
   if (self->name == NULL)
     {
       g_autofree char *shown = tsr_quote_for_message (self->display_name, strlen (self->display_name));
@@ -1084,9 +1093,10 @@ parse_name (TsrMetainfo      *self,
       const guint8 *info_data = g_bytes_get_data (self->info_bytes, &info_length);
       guint8 digest[SHA256_DIGEST_SIZE];
 
-      /* A name of "..", "." or nothing: saved under the info hash in hex
-       * instead, as libtorrent does (the v1 hash, or for a v2-only
-       * torrent the v2 hash truncated to 20 bytes, the one peers know). */
+      /* The folder of a multi-file torrent named "..", "." or nothing:
+       * the info hash in hex instead, as libtorrent does (it uses "_" for
+       * an empty name alone), the v1 hash, or for a v2-only torrent the
+       * v2 hash truncated to 20 bytes, the one peers know. */
       if (tsr_bencode_dict_lookup (info, "pieces") != NULL)
         {
           struct sha1_ctx ctx;

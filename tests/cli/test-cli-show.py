@@ -970,10 +970,14 @@ def test_issue20_decisions(d):
     out = text(run_cli("show", path).stdout)
     assert "T/a.1.txt" in out, out
     assert_one_line_failure(run_cli("show", "--strict", path), "--strict with two files on one path")
-    # A name of "..": the info hash in hex.
-    info = {"name": "..", "length": 5, "piece length": 16384, "pieces": fake_pieces(1)}
+    # A multi-file torrent named "..": its folder is the info hash in hex
+    # (libtorrent's choice); a single file named ".." is refused (libtorrent too).
+    info = {"name": "..", "files": [{"length": 5, "path": ["a"]}], "piece length": 16384, "pieces": fake_pieces(1)}
     j = show_json(torrent_file(d, "dotdot.torrent", {"info": info}))
-    assert j["save_name"] == sha1_hex(bencode(info)) and j["name"] == "..", j
+    h = sha1_hex(bencode(info))
+    assert j["save_name"] == h and j["name"] == ".." and file_list(j) == [(h + "/a", 5)], j
+    info = {"name": "..", "length": 5, "piece length": 16384, "pieces": fake_pieces(1)}
+    assert_one_line_failure(run_cli("show", torrent_file(d, "dotdot1.torrent", {"info": info})), "single file ..")
     # BEP 47 symlink without a length: shown as a link with its target.
     info = {"name": "T", "files": [{"length": 5, "path": ["a"]},
                                    {"attr": "l", "path": ["link"], "symlink path": ["a"]}],
