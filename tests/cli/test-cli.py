@@ -396,4 +396,38 @@ def test_peer_sigterm_right_after_listening(d):
         assert "stopped" in events, events[-5:]
 
 
+def test_peer_magnet_warnings(d):
+    # BEP 9 needs only xt: a malformed x.pe and so are skipped, each told
+    # as a magnet-warning event, and the torrent is added all the same.
+    import signal
+    import subprocess
+    import time
+    from tsrtest import CLI
+    h = "c12fe1c06bba254a9dc9f519b335aa7c1367a88a"
+    empty = os.path.join(d, "empty")
+    os.mkdir(empty)
+    process = subprocess.Popen([CLI, "peer", "-d", empty, "-p", "0", "--bind", "127.0.0.1", "--no-tracker",
+                                "--no-dht", "--no-lsd", "--no-port-map", "--json-events", "--state",
+                                os.path.join(d, "state"), f"magnet:?xt=urn:btih:{h}&x.pe=-4&so=7-4&dn=w"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    events = []
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and sum(e["event"] == "magnet-warning" for e in events) < 2:
+            line = process.stdout.readline()
+            if not line:
+                break
+            events.append(json.loads(line))
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    warnings = [e for e in events if e["event"] == "magnet-warning"]
+    assert len(warnings) == 2, events
+    assert all(e["torrent"] == h for e in warnings), warnings
+    assert any("-4" in e["message"] for e in warnings) and any("7-4" in e["message"] for e in warnings), warnings
+
+
 tap.run_all(globals())
