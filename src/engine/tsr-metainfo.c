@@ -1627,14 +1627,15 @@ tsr_metainfo_new_from_info (GBytes          *info_bytes,
   compute_hashes (self);
   if (extra != NULL)
     {
-      for (i = 0; extra->trackers != NULL && i < extra->trackers->len; i++)
+      /* The same caps as for a torrent file's lists. */
+      for (i = 0; extra->trackers != NULL && i < MIN (extra->trackers->len, TSR_METAINFO_MAX_TRACKERS); i++)
         {
           GPtrArray *tier = g_ptr_array_new_with_free_func (g_free);
 
           g_ptr_array_add (tier, g_strdup (g_ptr_array_index (extra->trackers, i)));
           g_ptr_array_add (self->trackers, tier);
         }
-      for (i = 0; extra->web_seeds != NULL && i < extra->web_seeds->len; i++)
+      for (i = 0; extra->web_seeds != NULL && i < MIN (extra->web_seeds->len, TSR_METAINFO_MAX_WEB_SEEDS); i++)
         g_ptr_array_add (self->web_seeds, g_strdup (g_ptr_array_index (extra->web_seeds, i)));
     }
   return g_steal_pointer (&self);
