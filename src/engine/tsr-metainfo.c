@@ -1594,7 +1594,9 @@ tsr_metainfo_new_from_bytes_full (GBytes                *bytes,
     return NULL;
   parse_extras (self, root);
   compute_hashes (self);
-  if (strict && self->notes->len > (trailing > 0 ? 1u : 0u))
+  /* Strict: whatever was repaired with a note is refused instead (the
+   * trailing bytes were refused above). */
+  if (strict && self->notes->len > 0)
     {
       g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_VALUE, "%s",
                    (const char *) g_ptr_array_index (self->notes, self->notes->len - 1));
