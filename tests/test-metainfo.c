@@ -1065,6 +1065,39 @@ test_v2_unsorted_tree (void)
   parse_fails (unsorted_deep, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_FILE_TREE);
 }
 
+/* A v2 file @components deep (a/a/.../f): paths are kept as links to
+ * their folder, and read back in order. */
+static GBytes *
+v2_deep (guint components)
+{
+  g_autoptr(GString) tree = g_string_new (NULL);
+  guint i;
+
+  for (i = 0; i + 1 < components; i++)
+    g_string_append (tree, "1:ad");
+  g_string_append (tree, "1:fd0:d6:lengthi5e11:pieces root32:" ROOT_R "ee");
+  for (i = 0; i + 1 < components; i++)
+    g_string_append_c (tree, 'e');
+  return v2_raw_len (tree->str, tree->len);
+}
+
+static void
+test_v2_deep_paths (void)
+{
+  g_autoptr(GBytes) deepest = v2_deep (256);
+  g_autoptr(GBytes) too_deep = v2_deep (257);
+  g_autoptr(TsrMetainfo) info = parse_ok (deepest);
+  g_autoptr(GString) expected = g_string_new ("T");
+  guint i;
+
+  for (i = 0; i < 255; i++)
+    g_string_append (expected, "/a");
+  g_string_append (expected, "/f");
+  g_assert_cmpuint (info->n_files, ==, 1);
+  g_assert_cmpstr (info->files[0].path, ==, expected->str);
+  parse_fails (too_deep, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_FILE_TREE);
+}
+
 static void
 test_trailing_bytes (void)
 {
@@ -1192,6 +1225,7 @@ main (int    argc,
   g_test_add_func ("/metainfo/bep52/orphan-layer-and-zero-root", test_v2_orphan_layer_and_zero_root);
   g_test_add_func ("/metainfo/bep52/unsorted-tree", test_v2_unsorted_tree);
   g_test_add_func ("/metainfo/trailing-bytes", test_trailing_bytes);
+  g_test_add_func ("/metainfo/v2/deep-paths", test_v2_deep_paths);
   g_test_add_func ("/metainfo/paths/renamed-unless-strict", test_strict_refuses_renames);
   g_test_add_func ("/metainfo/trackers/cap", test_tracker_cap);
 

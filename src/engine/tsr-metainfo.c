@@ -35,13 +35,61 @@ G_DEFINE_QUARK (tsr-metainfo-error-quark, tsr_metainfo_error)
 #define MAX_TOTAL_LENGTH   ((guint64) G_MAXINT64)
 #define MAX_FILES          (1000 * 1000)
 
+/* BEP 52 trees nest 256 levels at most here: a v2 path has at most as
+ * many components. */
+#define MAX_TREE_DEPTH 256
+
+/* A folder or file of a v2 file tree, linked to its parent: the files of
+ * a folder share its chain instead of each copying the path. The key is
+ * borrowed from the decoded tree. */
+typedef struct _TreePath TreePath;
+struct _TreePath
+{
+  const TreePath *parent;
+  const guint8   *key;
+  gsize           key_length;
+  guint           depth;      /* components up to and including this one */
+};
+
+/* TreePaths in blocks, freed together with the parse. */
+typedef struct
+{
+  GPtrArray *blocks;     /* (element-type TreePath[TREE_PATH_BLOCK]) (owned) */
+  guint      used;       /* in the last block */
+} TreePathPool;
+
+#define TREE_PATH_BLOCK 4096
+
+static const TreePath *
+tree_path_new (TreePathPool   *pool,
+               const TreePath *parent,
+               const guint8   *key,
+               gsize           key_length)
+{
+  TreePath *path;
+
+  if (pool->blocks->len == 0 || pool->used == TREE_PATH_BLOCK)
+    {
+      g_ptr_array_add (pool->blocks, g_new (TreePath, TREE_PATH_BLOCK));
+      pool->used = 0;
+    }
+  path = (TreePath *) g_ptr_array_index (pool->blocks, pool->blocks->len - 1) + pool->used++;
+  path->parent = parent;
+  path->key = key;
+  path->key_length = key_length;
+  path->depth = parent != NULL ? parent->depth + 1 : 1;
+  return path;
+}
+
 /* A file as parsed, before the v1 and v2 views are merged. */
 typedef struct
 {
   /* Raw path components, name excluded: a v1 entry borrows its "path"
-   * list from the decoded tree (a million files must not each copy it);
-   * v2 files hold their own (element-type GBytes). One of the two is set. */
+   * list from the decoded tree and a v2 file its place in the tree (a
+   * million files must not each copy their path); a single file has an
+   * empty @components. One of the three is set. */
   const TsrBencode *path_list;
+  const TreePath   *tree_path;
   GPtrArray   *components;
   guint64      length;
   TsrFileAttr  attr;
@@ -70,17 +118,54 @@ raw_file_array_new (void)
 static guint
 raw_file_n_components (const RawFile *file)
 {
-  return file->path_list != NULL ? tsr_bencode_list_length (file->path_list) : file->components->len;
+  if (file->path_list != NULL)
+    return tsr_bencode_list_length (file->path_list);
+  if (file->tree_path != NULL)
+    return file->tree_path->depth;
+  return file->components->len;
+}
+
+/* A file's components in order, read once: a v2 path is walked up from
+ * the file a single time, not once per component. */
+typedef struct
+{
+  const RawFile *file;
+  const guint8  *data[MAX_TREE_DEPTH + 1];
+  gsize          lengths[MAX_TREE_DEPTH + 1];
+  guint          n;
+} Components;
+
+static void
+components_init (Components    *self,
+                 const RawFile *file)
+{
+  const TreePath *path;
+
+  self->file = file;
+  self->n = raw_file_n_components (file);
+  if (file->tree_path == NULL)
+    return;
+  g_assert (self->n <= MAX_TREE_DEPTH + 1);
+  for (path = file->tree_path; path != NULL; path = path->parent)
+    {
+      self->data[path->depth - 1] = path->key;
+      self->lengths[path->depth - 1] = path->key_length;
+    }
 }
 
 static const char *
-raw_file_component (const RawFile *file,
-                    guint          index,
-                    gsize         *length)
+components_get (const Components *self,
+                guint             index,
+                gsize            *length)
 {
-  if (file->path_list != NULL)
-    return (const char *) tsr_bencode_get_string (tsr_bencode_list_get (file->path_list, index), length);
-  return g_bytes_get_data (g_ptr_array_index (file->components, index), length);
+  if (self->file->path_list != NULL)
+    return (const char *) tsr_bencode_get_string (tsr_bencode_list_get (self->file->path_list, index), length);
+  if (self->file->tree_path != NULL)
+    {
+      *length = self->lengths[index];
+      return (const char *) self->data[index];
+    }
+  return g_bytes_get_data (g_ptr_array_index (self->file->components, index), length);
 }
 
 static void
@@ -624,7 +709,8 @@ is_all_zero (const guint8 *data,
  * a dictionary whose only key is "" holding length and pieces root. */
 static gboolean
 walk_file_tree (const TsrBencode *node,
-                GPtrArray        *prefix,
+                const TreePath   *prefix,
+                TreePathPool     *pool,
                 GArray           *files,
                 guint64          *total,
                 guint             depth,
@@ -634,7 +720,7 @@ walk_file_tree (const TsrBencode *node,
   gsize previous_length = 0;
   guint i;
 
-  if (depth > 256)
+  if (depth > MAX_TREE_DEPTH)
     {
       g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_FILE_TREE,
                            _("The file tree is nested too deeply"));
@@ -729,8 +815,7 @@ walk_file_tree (const TsrBencode *node,
                                    _("A non-empty file of the file tree has no pieces root"));
               return FALSE;
             }
-          file.components = g_ptr_array_copy (prefix, (GCopyFunc) (void (*) (void)) g_bytes_ref, NULL);
-          g_ptr_array_set_free_func (file.components, (GDestroyNotify) g_bytes_unref);
+          file.tree_path = prefix;
           if ((file.attr & TSR_FILE_ATTR_SYMLINK) && symlink != NULL)
             {
               file.symlink = parse_component_list (symlink, _("a file of the file tree"), TRUE, error);
@@ -744,23 +829,22 @@ walk_file_tree (const TsrBencode *node,
           continue;
         }
 
-      g_ptr_array_add (prefix, g_bytes_new (key, key_length));
-      if (!walk_file_tree (child, prefix, files, total, depth + 1, error))
+      if (!walk_file_tree (child, tree_path_new (pool, prefix, key, key_length), pool, files, total, depth + 1,
+                           error))
         return FALSE;
-      g_ptr_array_remove_index (prefix, prefix->len - 1);
     }
   return TRUE;
 }
 
 static GArray *
 parse_v2_files (const TsrBencode *tree,
+                TreePathPool     *pool,
                 GError          **error)
 {
   g_autoptr(GArray) files = raw_file_array_new ();
-  g_autoptr(GPtrArray) prefix = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   guint64 total = 0;
 
-  if (!walk_file_tree (tree, prefix, files, &total, 0, error))
+  if (!walk_file_tree (tree, NULL, pool, files, &total, 0, error))
     return NULL;
   if (files->len == 0)
     {
@@ -911,15 +995,19 @@ build_paths (const RawFile *raw,
 {
   g_autoptr(GString) path = g_string_new (top);
   g_autoptr(GString) display = g_string_new (display_top);
-  guint n = components != NULL ? components->len : raw_file_n_components (raw);
+  Components view;
+  guint n;
   gboolean any = FALSE;
   guint i;
 
+  if (components == NULL)
+    components_init (&view, raw);
+  n = components != NULL ? components->len : view.n;
   for (i = 0; i < n; i++)
     {
       gsize length = 0;
       const char *data = components != NULL ? g_bytes_get_data (g_ptr_array_index (components, i), &length)
-                                             : raw_file_component (raw, i, &length);
+                                             : components_get (&view, i, &length);
       g_autofree char *safe = tsr_path_sanitize_component (data, length, NULL);
       g_autofree char *shown = tsr_path_to_display (data, length);
 
@@ -1040,16 +1128,19 @@ static gboolean
 components_equal (const RawFile *a,
                   const RawFile *b)
 {
-  guint n = raw_file_n_components (a);
+  /* Two views of up to 257 components each: 8 KiB of stack. */
+  Components x, y;
   guint i;
 
-  if (n != raw_file_n_components (b))
+  components_init (&x, a);
+  components_init (&y, b);
+  if (x.n != y.n)
     return FALSE;
-  for (i = 0; i < n; i++)
+  for (i = 0; i < x.n; i++)
     {
       gsize a_length = 0, b_length = 0;
-      const char *a_data = raw_file_component (a, i, &a_length);
-      const char *b_data = raw_file_component (b, i, &b_length);
+      const char *a_data = components_get (&x, i, &a_length);
+      const char *b_data = components_get (&y, i, &b_length);
 
       if (a_length != b_length || memcmp (a_data, b_data, a_length) != 0)
         return FALSE;
@@ -1284,6 +1375,8 @@ parse_info (TsrMetainfo      *self,
             gboolean          need_piece_layers,
             GError          **error)
 {
+  g_autoptr(GPtrArray) tree_blocks = g_ptr_array_new_with_free_func (g_free);
+  TreePathPool tree_paths = { tree_blocks, 0 };   /* v2 paths: live as long as v2_files */
   g_autoptr(GArray) v1_files = NULL;
   g_autoptr(GArray) v2_files = NULL;
   TsrBencode *pieces = NULL;
@@ -1332,7 +1425,7 @@ parse_info (TsrMetainfo      *self,
       tree = require_key (info, "file tree", TSR_BENCODE_DICT, _("the info dictionary"), error);
       if (tree == NULL)
         return FALSE;
-      v2_files = parse_v2_files (tree, error);
+      v2_files = parse_v2_files (tree, &tree_paths, error);
       if (v2_files == NULL)
         return FALSE;
     }
@@ -1352,10 +1445,10 @@ parse_info (TsrMetainfo      *self,
       /* A v2 torrent whose tree holds one file named like the torrent is a
        * single-file torrent; otherwise every path starts below the name. */
       self->multi_file = TRUE;
-      if (v2_files->len == 1 && first->components->len == 1 && name != NULL)
+      if (v2_files->len == 1 && first->tree_path->depth == 1 && name != NULL)
         {
-          gsize first_length = 0;
-          const guint8 *first_component = g_bytes_get_data (g_ptr_array_index (first->components, 0), &first_length);
+          gsize first_length = first->tree_path->key_length;
+          const guint8 *first_component = first->tree_path->key;
 
           self->multi_file = name_length != first_length || memcmp (name, first_component, first_length) != 0;
         }
@@ -1367,9 +1460,8 @@ parse_info (TsrMetainfo      *self,
       RawFile *only = &g_array_index (v2_files, RawFile, 0);
       gsize name_length = 0;
       const guint8 *name = tsr_bencode_dict_lookup_string (info, "name", &name_length);
-      gsize key_length = 0;
-      const guint8 *key = only->components->len == 1
-                          ? g_bytes_get_data (g_ptr_array_index (only->components, 0), &key_length) : NULL;
+      gsize key_length = only->tree_path->key_length;
+      const guint8 *key = only->tree_path->depth == 1 ? only->tree_path->key : NULL;
 
       if (v2_files->len != 1 || key == NULL || name == NULL ||
           key_length != name_length || memcmp (key, name, name_length) != 0)

@@ -1112,6 +1112,14 @@ open(sys.argv[1], "wb").write(b"d4:info" + info + b"e")
 """
 
 
+HOSTILE_V2_FILES = r"""
+import sys
+n = 300000
+entries = b"".join(b"7:f%06dd0:d6:lengthi1e11:pieces root32:%see" % (i, b"R" * 32) for i in range(n))
+open(sys.argv[1], "wb").write(b"d4:infod9:file treed" + entries + b"e12:meta versioni2e4:name1:x12:piece lengthi16384eee")
+"""
+
+
 def hostile_file(d, name, script):
     path = os.path.join(d, name)
     subprocess.run([sys.executable, "-c", script, path], check=True, timeout=120)
@@ -1141,6 +1149,17 @@ def test_hostile_million_files(d):
         assert status == 0, (args, status, stderr)
         assert seconds < 40, f"{args}: {seconds:.1f} s"
         assert rss < 20 * size + 64 * 2**20, f"{args}: peak RSS {rss} for a {size}-byte file"
+
+
+def test_hostile_v2_files(d):
+    # 300 000 one-byte files in a v2 tree (22 MB): a file's path links to
+    # its folder instead of copying it (884 bytes a file before, 765 after).
+    path, size = hostile_file(d, "v2files.torrent", HOSTILE_V2_FILES)
+    for args in (["show", path], ["show", "--json", path]):
+        status, seconds, rss, stderr = run_measured(args, 60)
+        assert status == 0, (args, status, stderr)
+        assert seconds < 30, f"{args}: {seconds:.1f} s"
+        assert rss < 12 * size + 64 * 2**20, f"{args}: peak RSS {rss} for a {size}-byte file"
 
 
 def main():
