@@ -21,8 +21,8 @@ typedef enum
   TSR_MAGNET_ERROR_NO_HASH,         /* no usable xt */
   TSR_MAGNET_ERROR_BAD_HASH,        /* xt present but not a valid btih/btmh */
   TSR_MAGNET_ERROR_CONFLICT,        /* two different hashes of the same kind */
-  TSR_MAGNET_ERROR_BAD_PEER,        /* x.pe that is not host:port */
-  TSR_MAGNET_ERROR_BAD_SELECT,      /* so= that is not a list of indices/ranges */
+  TSR_MAGNET_ERROR_BAD_PEER,        /* unused: a bad x.pe is now a warning (BEP 9) */
+  TSR_MAGNET_ERROR_BAD_SELECT,      /* unused: a bad so= is now a warning (BEP 53) */
 } TsrMagnetError;
 
 typedef struct
