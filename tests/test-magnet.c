@@ -104,16 +104,6 @@ test_rejects (void)
     { "magnet:?xt=urn:btmh:1120" V2HEX, TSR_MAGNET_ERROR_BAD_HASH },
     { "magnet:?xt=urn:btmh:" V2HEX, TSR_MAGNET_ERROR_BAD_HASH },
     { "magnet:?xt=urn:btih:" HEX "&xt=urn:btih:0000000000000000000000000000000000000000", TSR_MAGNET_ERROR_CONFLICT },
-    { "magnet:?xt=urn:btih:" HEX "&x.pe=host", TSR_MAGNET_ERROR_BAD_PEER },
-    { "magnet:?xt=urn:btih:" HEX "&x.pe=host:0", TSR_MAGNET_ERROR_BAD_PEER },
-    { "magnet:?xt=urn:btih:" HEX "&x.pe=host:65536", TSR_MAGNET_ERROR_BAD_PEER },
-    { "magnet:?xt=urn:btih:" HEX "&x.pe=2001:db8::1:80", TSR_MAGNET_ERROR_BAD_PEER },
-    { "magnet:?xt=urn:btih:" HEX "&x.pe=:80", TSR_MAGNET_ERROR_BAD_PEER },
-    { "magnet:?xt=urn:btih:" HEX "&so=a", TSR_MAGNET_ERROR_BAD_SELECT },
-    { "magnet:?xt=urn:btih:" HEX "&so=1,,2", TSR_MAGNET_ERROR_BAD_SELECT },
-    { "magnet:?xt=urn:btih:" HEX "&so=5-2", TSR_MAGNET_ERROR_BAD_SELECT },
-    { "magnet:?xt=urn:btih:" HEX "&so=1-", TSR_MAGNET_ERROR_BAD_SELECT },
-    { "magnet:?xt=urn:btih:" HEX "&so=99999999999", TSR_MAGNET_ERROR_BAD_SELECT },
   };
   guint i;
 
@@ -126,6 +116,47 @@ test_rejects (void)
       g_assert_null (magnet);
       g_assert_error (error, TSR_MAGNET_ERROR, (int) cases[i].code);
     }
+}
+
+/* BEP 9 requires only xt: a malformed x.pe, tr, ws or so (BEP 53's own
+ * examples of bad ranges among them) is skipped with a warning and the
+ * rest of the link is used, as libtorrent and Transmission do. */
+static void
+test_skips_malformed (void)
+{
+  static const char *const bad[] = {
+    "x.pe=host", "x.pe=host:0", "x.pe=host:65536", "x.pe=2001:db8::1:80", "x.pe=:80",
+    "so=7-4", "so=-4", "so=3-", "so=a", "so=,,1", "so=1,,2", "so=99999999999",
+    "tr=not%20a%20url", "tr=%zz", "ws=nourl", "x.pe=%4",
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *uri = g_strdup_printf ("magnet:?xt=urn:btih:" HEX "&%s&tr=udp://t.example:1/a"
+                                              "&x.pe=10.0.0.1:6881&so=1", bad[i]);
+      g_autoptr(TsrMagnet) magnet = NULL;
+
+      g_test_message ("case %u: %s", i, bad[i]);
+      magnet = parse_ok (uri);
+      g_assert_true (magnet->has_v1);
+      g_assert_cmpuint (magnet->warnings->len, ==, 1);
+      g_assert_cmpuint (magnet->trackers->len, ==, 1);
+      g_assert_cmpstr (g_ptr_array_index (magnet->trackers, 0), ==, "udp://t.example:1/a");
+      g_assert_cmpuint (magnet->peers->len, ==, 1);
+      g_assert_cmpuint (magnet->select_only->len, ==, 1);
+    }
+}
+
+/* "magnet:///?xt=" is seen in the wild. */
+static void
+test_triple_slash (void)
+{
+  g_autoptr(TsrMagnet) magnet = parse_ok ("magnet:///?xt=urn:btih:" HEX "&dn=x");
+
+  g_assert_true (magnet->has_v1);
+  g_assert_cmpstr (magnet->display_name, ==, "x");
+  g_assert_cmpuint (magnet->warnings->len, ==, 0);
 }
 
 static void
@@ -180,6 +211,8 @@ main (int    argc,
   g_test_add_func ("/magnet/parse/full", test_full);
   g_test_add_func ("/magnet/parse/v2-only", test_v2_only);
   g_test_add_func ("/magnet/parse/rejects", test_rejects);
+  g_test_add_func ("/magnet/parse/skips-malformed", test_skips_malformed);
+  g_test_add_func ("/magnet/parse/triple-slash", test_triple_slash);
   g_test_add_func ("/magnet/parse/invalid-utf8-name", test_invalid_utf8_name);
   g_test_add_func ("/magnet/to-string/round-trip", test_to_string_round_trip);
 

@@ -406,9 +406,18 @@ test_hostile_name (void)
   g_assert_cmpstr (info->display_name, ==, "../../evil");
   g_assert_true (g_str_has_suffix (info->files[0].path, "/f"));
 
+  /* A name that sanitizes to nothing: the info hash in hex, as libtorrent. */
   dotdot = parse_multi ("..", path_list ("f", NULL), NULL, &error);
-  g_assert_null (dotdot);
-  g_assert_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PATH);
+  g_assert_no_error (error);
+  {
+    g_autofree char *hex = tsr_metainfo_dup_info_hash_hex (dotdot);
+    g_autofree char *expected = g_strconcat (hex, "/f", NULL);
+
+    g_assert_cmpstr (dotdot->name, ==, hex);
+    g_assert_cmpstr (dotdot->display_name, ==, "..");
+    g_assert_cmpstr (dotdot->files[0].path, ==, expected);
+    g_assert_cmpuint (dotdot->notes->len, ==, 1);
+  }
 }
 
 static void
@@ -427,15 +436,20 @@ test_path_errors (void)
   g_assert_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PATH);
   g_clear_error (&error);
 
-  /* Two files on one path, directly or after sanitizing. */
-  info = parse_multi ("T", path_list ("a", NULL), path_list ("a", NULL), &error);
-  g_assert_null (info);
-  g_assert_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PATH);
-  g_clear_error (&error);
+  /* Two files on one path, directly or after sanitizing: the later one
+   * is renamed as libtorrent does, with a note. */
+  info = parse_multi ("T", path_list ("a.txt", NULL), path_list ("a.txt", NULL), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (info->files[0].path, ==, "T/a.txt");
+  g_assert_cmpstr (info->files[1].path, ==, "T/a.1.txt");
+  g_assert_cmpstr (info->files[1].display_path, ==, "T/a.txt");
+  g_assert_cmpuint (info->notes->len, ==, 1);
+  g_clear_pointer (&info, tsr_metainfo_unref);
   info = parse_multi ("T", path_list ("a/b", NULL), path_list ("a\\b", NULL), &error);
-  g_assert_null (info);
-  g_assert_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PATH);
-  g_clear_error (&error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (info->files[1].path, !=, info->files[0].path);
+  g_assert_true (g_str_has_suffix (info->files[1].path, ".1"));
+  g_clear_pointer (&info, tsr_metainfo_unref);
 
   /* A file where another needs a folder, in either order. */
   info = parse_multi ("T", path_list ("a", NULL), path_list ("a", "b", NULL), &error);
@@ -917,6 +931,263 @@ test_many_files (void)
   g_assert_cmpuint (info->files[n - 1].offset, ==, (guint64) (n - 1) * 1000);
 }
 
+/* ------------------------------------------------------------------ */
+/* Issue 20: BEP 47, 52 and 53 as the other clients read them          */
+
+#define ROOT_R "RRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRR"
+#define ROOT_S "SSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSS"
+
+/* A v2 torrent named T around the inside of a file tree, written by hand
+ * so that key order and missing fields are exactly as given. */
+#define v2_raw(tree) v2_raw_len (tree, sizeof (tree) - 1)
+
+static GBytes *
+v2_raw_len (const char *tree,
+            gsize       tree_length)
+{
+  static const char head[] = "d4:infod9:file treed";
+  static const char tail[] = "e12:meta versioni2e4:name1:T12:piece lengthi16384eee";
+  GByteArray *out = g_byte_array_new ();
+
+  g_byte_array_append (out, (const guint8 *) head, sizeof head - 1);
+  g_byte_array_append (out, (const guint8 *) tree, (guint) tree_length);
+  g_byte_array_append (out, (const guint8 *) tail, sizeof tail - 1);
+  return g_byte_array_free_to_bytes (out);
+}
+
+static void
+test_v1_symlink_without_length (void)
+{
+  static const char text[] =
+    "d4:infod5:filesld6:lengthi5e4:pathl1:aeed4:attr1:l4:pathl4:linke12:symlink pathl1:aeee"
+    "4:name1:T12:piece lengthi16384e6:pieces20:AAAAAAAAAAAAAAAAAAAAee";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (text, sizeof text - 1);
+  g_autoptr(TsrMetainfo) info = parse_ok (bytes);
+
+  g_assert_cmpuint (info->n_files, ==, 2);
+  g_assert_true (info->files[1].attr & TSR_FILE_ATTR_SYMLINK);
+  g_assert_cmpstr (info->files[1].path, ==, "T/link");
+  g_assert_cmpstr (info->files[1].symlink_path, ==, "a");
+  g_assert_cmpuint (info->files[1].length, ==, 0);
+  g_assert_cmpuint (info->total_length, ==, 5);
+}
+
+static void
+test_v2_symlink (void)
+{
+  g_autoptr(GBytes) without_length = v2_raw ("1:ad0:d6:lengthi5e11:pieces root32:" ROOT_R "ee"
+                                             "4:linkd0:d4:attr1:l12:symlink pathl1:aeee");
+  g_autoptr(GBytes) with_length = v2_raw ("1:ad0:d6:lengthi5e11:pieces root32:" ROOT_R "ee"
+                                          "4:linkd0:d4:attr1:l6:lengthi0e12:symlink pathl1:aeee");
+  g_autoptr(TsrMetainfo) first = parse_ok (without_length);
+  g_autoptr(TsrMetainfo) second = parse_ok (with_length);
+
+  g_assert_cmpuint (first->n_files, ==, 2);
+  g_assert_true (first->files[1].attr & TSR_FILE_ATTR_SYMLINK);
+  g_assert_cmpstr (first->files[1].symlink_path, ==, "a");
+  g_assert_cmpstr (second->files[1].symlink_path, ==, "a");
+  g_assert_cmpstr (second->files[1].path, ==, "T/link");
+}
+
+static void
+test_padding_only_refused (void)
+{
+  static const char only_pad[] =
+    "d4:infod5:filesld4:attr1:p6:lengthi16384e4:pathl4:.pad5:16384eee"
+    "4:name1:T12:piece lengthi16384e6:pieces20:AAAAAAAAAAAAAAAAAAAAee";
+  static const char single_pad[] =
+    "d4:infod4:attr1:p6:lengthi16384e4:name1:T12:piece lengthi16384e6:pieces20:AAAAAAAAAAAAAAAAAAAAee";
+  g_autoptr(GBytes) a = g_bytes_new_static (only_pad, sizeof only_pad - 1);
+  g_autoptr(GBytes) b = g_bytes_new_static (single_pad, sizeof single_pad - 1);
+
+  parse_fails (a, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_EMPTY);
+  parse_fails (b, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_EMPTY);
+}
+
+static void
+test_empty_refused (void)
+{
+  static const char zero[] = "d4:infod6:lengthi0e4:name1:T12:piece lengthi16384e6:pieces0:ee";
+  static const char zero_files[] =
+    "d4:infod5:filesld6:lengthi0e4:pathl1:aeed6:lengthi0e4:pathl1:beee"
+    "4:name1:T12:piece lengthi16384e6:pieces0:ee";
+  g_autoptr(GBytes) a = g_bytes_new_static (zero, sizeof zero - 1);
+  g_autoptr(GBytes) b = g_bytes_new_static (zero_files, sizeof zero_files - 1);
+
+  parse_fails (a, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_EMPTY);
+  parse_fails (b, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_EMPTY);
+}
+
+static void
+test_hybrid_single_name_mismatch (void)
+{
+  static const V2File one[] = { { { "one.bin", NULL }, 40000 } };
+  g_autoptr(GBytes) bytes = build_v2 ("one.bin", one, 1, 16384, TRUE, FALSE, FALSE);
+  g_autoptr(TsrBencode) root = tsr_bencode_decode_bytes (bytes, 0, NULL);
+  g_autoptr(GBytes) renamed = NULL;
+
+  /* BEP 52 "Upgrade path": v1 name and the tree's only file name agree. */
+  tsr_bencode_dict_insert (tsr_bencode_dict_lookup (root, "info"), "name", tsr_bencode_new_text ("other.bin"));
+  renamed = tsr_bencode_encode (root);
+  parse_fails (renamed, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_HYBRID_MISMATCH);
+}
+
+static void
+test_v2_orphan_layer_and_zero_root (void)
+{
+  g_autoptr(GBytes) bytes = build_v2 ("V2", three_files, 3, 16384, FALSE, FALSE, FALSE);
+  g_autoptr(TsrBencode) root = tsr_bencode_decode_bytes (bytes, 0, NULL);
+  g_autoptr(GBytes) orphan = NULL;
+  g_autoptr(GBytes) zero = v2_raw ("1:ad0:d6:lengthi5e11:pieces root32:"
+                                   "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0" "ee");
+  guint8 layer[64] = { 1 };
+
+  tsr_bencode_dict_insert_len (tsr_bencode_dict_lookup (root, "piece layers"), (const guint8 *) ROOT_S, 32,
+                               tsr_bencode_new_string (layer, sizeof layer));
+  orphan = tsr_bencode_encode (root);
+  parse_fails (orphan, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PIECE_LAYERS);
+  parse_fails (zero, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_FILE_TREE);
+}
+
+static void
+test_v2_unsorted_tree (void)
+{
+  g_autoptr(GBytes) sorted = v2_raw ("1:ad0:d6:lengthi5e11:pieces root32:" ROOT_R "ee"
+                                     "1:bd0:d6:lengthi5e11:pieces root32:" ROOT_S "ee");
+  g_autoptr(GBytes) unsorted = v2_raw ("1:bd0:d6:lengthi5e11:pieces root32:" ROOT_S "ee"
+                                       "1:ad0:d6:lengthi5e11:pieces root32:" ROOT_R "ee");
+  g_autoptr(GBytes) unsorted_deep = v2_raw ("1:dd1:bd0:d6:lengthi5e11:pieces root32:" ROOT_S "ee"
+                                            "1:ad0:d6:lengthi5e11:pieces root32:" ROOT_R "eee");
+  g_autoptr(TsrMetainfo) info = parse_ok (sorted);
+
+  g_assert_cmpuint (info->n_files, ==, 2);
+  parse_fails (unsorted, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_FILE_TREE);
+  parse_fails (unsorted_deep, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_FILE_TREE);
+}
+
+/* A v2 file @components deep (a/a/.../f): paths are kept as links to
+ * their folder, and read back in order. */
+static GBytes *
+v2_deep (guint components)
+{
+  g_autoptr(GString) tree = g_string_new (NULL);
+  guint i;
+
+  for (i = 0; i + 1 < components; i++)
+    g_string_append (tree, "1:ad");
+  g_string_append (tree, "1:fd0:d6:lengthi5e11:pieces root32:" ROOT_R "ee");
+  for (i = 0; i + 1 < components; i++)
+    g_string_append_c (tree, 'e');
+  return v2_raw_len (tree->str, tree->len);
+}
+
+static void
+test_v2_deep_paths (void)
+{
+  g_autoptr(GBytes) deepest = v2_deep (256);
+  g_autoptr(GBytes) too_deep = v2_deep (257);
+  g_autoptr(TsrMetainfo) info = parse_ok (deepest);
+  g_autoptr(GString) expected = g_string_new ("T");
+  guint i;
+
+  for (i = 0; i < 255; i++)
+    g_string_append (expected, "/a");
+  g_string_append (expected, "/f");
+  g_assert_cmpuint (info->n_files, ==, 1);
+  g_assert_cmpstr (info->files[0].path, ==, expected->str);
+  parse_fails (too_deep, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_FILE_TREE);
+}
+
+static void
+test_trailing_bytes (void)
+{
+  static const char text[] = "d4:infod6:lengthi5e4:name1:T12:piece lengthi16384e6:pieces20:AAAAAAAAAAAAAAAAAAAAee\n";
+  static const char unsorted[] = "d4:infod4:name1:T6:lengthi5e12:piece lengthi16384e6:pieces20:AAAAAAAAAAAAAAAAAAAAee";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (text, sizeof text - 1);
+  g_autoptr(GBytes) exact = g_bytes_new_static (text, sizeof text - 2);
+  g_autoptr(GBytes) unsorted_bytes = g_bytes_new_static (unsorted, sizeof unsorted - 1);
+  g_autoptr(TsrMetainfo) info = parse_ok (bytes);
+  g_autoptr(TsrMetainfo) plain = parse_ok (exact);
+  g_autoptr(TsrMetainfo) loose = parse_ok (unsorted_bytes);
+  g_autoptr(GError) error = NULL;
+  TsrMetainfo *strict;
+
+  /* Loaded as libtorrent and Transmission do; the hash covers the info
+   * dictionary alone. */
+  g_assert_cmpuint (info->trailing_bytes, ==, 1);
+  g_assert_cmpuint (info->notes->len, ==, 1);
+  g_assert_cmpmem (info->info_hash, 20, plain->info_hash, 20);
+  g_assert_cmpuint (plain->notes->len, ==, 0);
+  g_assert_nonnull (loose);
+
+  strict = tsr_metainfo_new_from_bytes_full (bytes, TSR_METAINFO_LOAD_STRICT, &error);
+  g_assert_null (strict);
+  g_assert_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_TRAILING_DATA);
+  g_clear_error (&error);
+  strict = tsr_metainfo_new_from_bytes_full (unsorted_bytes, TSR_METAINFO_LOAD_STRICT, &error);
+  g_assert_null (strict);
+  g_assert_error (error, TSR_BENCODE_ERROR, TSR_BENCODE_ERROR_UNSORTED_KEYS);
+  g_clear_error (&error);
+  strict = tsr_metainfo_new_from_bytes_full (exact, TSR_METAINFO_LOAD_STRICT, &error);
+  g_assert_no_error (error);
+  tsr_metainfo_unref (strict);
+}
+
+static void
+test_strict_refuses_renames (void)
+{
+  TsrBencode *info_dict = tsr_bencode_new_dict ();
+  TsrBencode *files = tsr_bencode_new_list ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsrMetainfo) info = NULL;
+
+  tsr_bencode_list_append (files, file_entry (5, path_list ("a", NULL), NULL));
+  tsr_bencode_list_append (files, file_entry (5, path_list ("a", NULL), NULL));
+  tsr_bencode_list_append (files, file_entry (5, path_list ("a", NULL), NULL));
+  tsr_bencode_dict_insert (info_dict, "name", tsr_bencode_new_text ("T"));
+  tsr_bencode_dict_insert (info_dict, "files", files);
+  tsr_bencode_dict_insert (info_dict, "piece length", tsr_bencode_new_integer (16384));
+  tsr_bencode_dict_insert (info_dict, "pieces", fake_pieces (1));
+  bytes = encode (wrap_info (info_dict));
+  info = parse_ok (bytes);
+  g_assert_cmpstr (info->files[1].path, ==, "T/a.1");
+  g_assert_cmpstr (info->files[2].path, ==, "T/a.2");
+  g_assert_cmpuint (info->notes->len, ==, 2);
+  g_assert_null (tsr_metainfo_new_from_bytes_full (bytes, TSR_METAINFO_LOAD_STRICT, &error));
+  g_assert_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_VALUE);
+}
+
+static void
+test_tracker_cap (void)
+{
+  TsrBencode *root = wrap_info (single_file_info ("t", 5, 16384));
+  TsrBencode *tiers = tsr_bencode_new_list ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(TsrMetainfo) info = NULL;
+  guint total = 0;
+  guint i;
+
+  for (i = 0; i < TSR_METAINFO_MAX_TRACKERS + 50; i++)
+    {
+      g_autofree char *url = g_strdup_printf ("http://t%u.example/announce", i);
+      TsrBencode *tier = tsr_bencode_new_list ();
+
+      tsr_bencode_list_append (tier, tsr_bencode_new_text (url));
+      /* The same URL again: dropped as a duplicate, not counted. */
+      tsr_bencode_list_append (tier, tsr_bencode_new_text ("http://t0.example/announce"));
+      tsr_bencode_list_append (tiers, tier);
+    }
+  tsr_bencode_dict_insert (root, "announce-list", tiers);
+  bytes = encode (root);
+  info = parse_ok (bytes);
+  for (i = 0; i < info->trackers->len; i++)
+    total += ((GPtrArray *) g_ptr_array_index (info->trackers, i))->len;
+  g_assert_cmpuint (total, ==, TSR_METAINFO_MAX_TRACKERS);
+  g_assert_cmpuint (info->notes->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (info->notes, 0), "50"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -946,6 +1217,17 @@ main (int    argc,
   g_test_add_func ("/metainfo/hybrid/mismatch", test_hybrid_mismatch);
   g_test_add_func ("/metainfo/magnet/from-torrent", test_magnet_from_torrent);
   g_test_add_func ("/metainfo/file/errors", test_load_file_errors);
+  g_test_add_func ("/metainfo/bep47/v1-symlink-without-length", test_v1_symlink_without_length);
+  g_test_add_func ("/metainfo/bep47/v2-symlink", test_v2_symlink);
+  g_test_add_func ("/metainfo/bep47/padding-only-refused", test_padding_only_refused);
+  g_test_add_func ("/metainfo/empty-refused", test_empty_refused);
+  g_test_add_func ("/metainfo/bep52/hybrid-single-name-mismatch", test_hybrid_single_name_mismatch);
+  g_test_add_func ("/metainfo/bep52/orphan-layer-and-zero-root", test_v2_orphan_layer_and_zero_root);
+  g_test_add_func ("/metainfo/bep52/unsorted-tree", test_v2_unsorted_tree);
+  g_test_add_func ("/metainfo/trailing-bytes", test_trailing_bytes);
+  g_test_add_func ("/metainfo/v2/deep-paths", test_v2_deep_paths);
+  g_test_add_func ("/metainfo/paths/renamed-unless-strict", test_strict_refuses_renames);
+  g_test_add_func ("/metainfo/trackers/cap", test_tracker_cap);
 
   return g_test_run ();
 }

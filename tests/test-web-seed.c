@@ -1045,6 +1045,127 @@ test_torrent_from_http_seed (Fixture       *f,
   torrent_from_seed (f, TRUE);
 }
 
+/* ------------------------------------------------------------------ */
+/* The request line as sent                                            */
+
+/* A bare server on 127.0.0.1 that keeps each request line exactly as it
+ * came (SoupServer would decode the path) and answers 404. */
+typedef struct
+{
+  GPtrArray *lines;
+} RawServer;
+
+static void
+on_raw_line (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  RawServer *server = user_data;
+  GDataInputStream *data = G_DATA_INPUT_STREAM (source);
+  GIOStream *connection = g_object_get_data (G_OBJECT (data), "connection");
+  g_autofree char *line = g_data_input_stream_read_line_finish (data, result, NULL, NULL);
+  static const char reply[] = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+
+  if (line != NULL)
+    g_ptr_array_add (server->lines, g_steal_pointer (&line));
+  g_output_stream_write_all (g_io_stream_get_output_stream (connection), reply, sizeof reply - 1,
+                             NULL, NULL, NULL);
+  g_io_stream_close (connection, NULL, NULL);
+  g_object_unref (data);
+}
+
+static gboolean
+on_raw_incoming (GSocketService    *service,
+                 GSocketConnection *connection,
+                 GObject           *source,
+                 gpointer           user_data)
+{
+  GDataInputStream *data = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+
+  g_data_input_stream_set_newline_type (data, G_DATA_STREAM_NEWLINE_TYPE_CR_LF);
+  g_object_set_data_full (G_OBJECT (data), "connection", g_object_ref (connection), g_object_unref);
+  g_data_input_stream_read_line_async (data, G_PRIORITY_DEFAULT, NULL, on_raw_line, user_data);
+  return TRUE;
+}
+
+static void
+on_raw_fetched (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) piece = tsr_web_seed_fetch_piece_finish (TSR_WEB_SEED (source), result, &error);
+
+  g_assert_null (piece);   /* the server answers 404 */
+  *done = TRUE;
+}
+
+/* BEP 19: each path component is percent-escaped byte for byte (spaces,
+ * '#', '%', '?', '+', '&', '=', ';', brackets, UTF-8), joined by '/', and
+ * libsoup sends the path as built. */
+static void
+test_url_escaped_on_the_wire (void)
+{
+  static const char torrent[] =
+    "d4:infod5:filesld6:lengthi5e4:pathl7:sub dir18:a b#1%?+&=;[x].binee"
+    "d6:lengthi5e4:pathl6:\xc3\xbc.binee"
+    "e4:name10:My Torrent12:piece lengthi16384e6:pieces20:AAAAAAAAAAAAAAAAAAAAee";
+  static const char first[] = "/files/My%20Torrent/sub%20dir/a%20b%231%25%3F%2B%26%3D%3B%5Bx%5D.bin";
+  static const char second[] = "/files/My%20Torrent/%C3%BC.bin";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (torrent, sizeof torrent - 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsrMetainfo) info = tsr_metainfo_new_from_bytes (bytes, &error);
+  g_autoptr(GSocketService) service = g_socket_service_new ();
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(TsrWebSeed) seed = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *expected = NULL;
+  RawServer server = { g_ptr_array_new_with_free_func (g_free) };
+  gboolean done = FALSE;
+  gboolean timed_out = FALSE;
+  guint timeout;
+
+  g_assert_no_error (error);
+  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (service), address, G_SOCKET_TYPE_STREAM,
+                                                G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error));
+  g_assert_no_error (error);
+  g_signal_connect (service, "incoming", G_CALLBACK (on_raw_incoming), &server);
+  g_socket_service_start (service);
+  base = g_strdup_printf ("http://127.0.0.1:%u",
+                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  url = g_strconcat (base, "/files", NULL);
+  seed = tsr_web_seed_new (info, url, FALSE, NULL);
+  g_clear_pointer (&url, g_free);
+
+  url = tsr_web_seed_dup_file_url (seed, 0);
+  expected = g_strconcat (base, first, NULL);
+  g_assert_cmpstr (url, ==, expected);
+  g_clear_pointer (&url, g_free);
+  g_clear_pointer (&expected, g_free);
+  url = tsr_web_seed_dup_file_url (seed, 1);
+  expected = g_strconcat (base, second, NULL);
+  g_assert_cmpstr (url, ==, expected);
+  g_clear_pointer (&expected, g_free);
+
+  timeout = g_timeout_add_seconds (10, on_timeout, &timed_out);
+  tsr_web_seed_fetch_piece_async (seed, 0, NULL, on_raw_fetched, &done);
+  while (!done && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timeout);
+  g_socket_service_stop (service);
+  g_socket_listener_close (G_SOCKET_LISTENER (service));
+
+  g_assert_cmpuint (server.lines->len, >=, 1);
+  expected = g_strconcat ("GET ", first, " HTTP/1.1", NULL);
+  g_assert_cmpstr (g_ptr_array_index (server.lines, 0), ==, expected);
+  g_ptr_array_unref (server.lines);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1057,6 +1178,7 @@ main (int   argc,
 
   g_test_add_func ("/web-seed/content-range/parse", test_content_range_parse);
   g_test_add_func ("/web-seed/retry-after/parse", test_retry_after_parse);
+  g_test_add_func ("/web-seed/url/escaped-on-the-wire", test_url_escaped_on_the_wire);
 #define ADD(path, data, func) g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
   ADD ("/web-seed/url/single-file", v1, test_url_single_file);
   ADD ("/web-seed/url/multi-file/v1", v1, test_url_multi_file);

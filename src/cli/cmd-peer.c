@@ -883,6 +883,14 @@ tsr_cli_peer (int    argc,
                              : tsr_session_add_magnet (session, magnet, folder);
       g_ptr_array_add (torrents, g_object_ref (torrent));
       follow (torrent, TRUE);
+      /* Malformed tr, ws, x.pe or so parameters were skipped (BEP 9 needs
+       * only xt): say which. */
+      for (j = 0; magnet != NULL && j < magnet->warnings->len; j++)
+        {
+          const char *warning = g_ptr_array_index (magnet->warnings, j);
+
+          emit_event (&run, torrent, "magnet-warning", warning, "message", string_node (warning), NULL);
+        }
       tsr_torrent_set_limits (torrent, run.up_total, run.down_total, run.seed_ratio);
       tsr_torrent_set_seed_idle_limit (torrent, (guint) run.seed_idle);
       tsr_torrent_set_max_peers (torrent, (guint) max_peers);

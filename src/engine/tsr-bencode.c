@@ -24,46 +24,73 @@ G_DEFINE_QUARK (tsr-bencode-error-quark, tsr_bencode_error)
 
 typedef struct
 {
-  guint8     *key;       /* (owned) NUL-terminated after key_length bytes */
-  gsize       key_length;
+  guint8     *key;       /* NUL-terminated after key_length bytes; owned
+                          * unless key_in_arena */
+  guint32     key_length;
+  guint32     key_in_arena;
   TsrBencode *value;     /* (owned) */
 } DictEntry;
 
+/* 32 bytes a node, and no allocation of its own for a decoded string or
+ * key: a torrent of a million one-byte files is five million nodes, and
+ * the tree was 500 bytes a file with a GPtrArray or GArray per container
+ * and a malloc per string. Decoded strings and keys are copied into one
+ * arena the size of the input (a string's bytes and NUL never take more
+ * room than its encoding), owned by the root. Spans are 32-bit: decoding
+ * refuses input of 4 GiB or more. */
 struct _TsrBencode
 {
-  TsrBencodeType type;
-  gboolean       has_span;
-  gsize          offset;
-  gsize          length;
+  guint8         type;          /* TsrBencodeType */
+  guint8         has_span;
+  guint8         in_arena;      /* string data belongs to the root's arena */
+  guint8         owns_arena;    /* a RootNode */
+  guint32        count;         /* list items, dictionary entries */
+  guint32        offset;
+  guint32        length;
   union
   {
     gint64 integer;
     struct
     {
-      guint8 *data;      /* (owned) NUL-terminated after length bytes */
+      guint8 *data;      /* NUL-terminated after length bytes; owned unless in_arena */
       gsize   length;
     } string;
-    GPtrArray *list;     /* (element-type TsrBencode) (owned) */
-    GArray    *dict;     /* (element-type DictEntry) (owned) */
+    TsrBencode **items;  /* (owned) capacity implied by count, see grow () */
+    struct
+    {
+      DictEntry  *entries;   /* (owned) */
+      /* Large dictionaries get a key → position index on first look-up,
+       * so that building a 100 000-file tree stays linear. */
+      GHashTable *index;
+    } dict;
   } v;
-  /* Large dictionaries get a key → position index on first look-up, so
-   * that building a 100 000-file tree stays linear. */
-  GHashTable    *index;
 };
+
+typedef struct
+{
+  TsrBencode  node;
+  guint8     *arena;     /* (owned) */
+} RootNode;
+
+G_STATIC_ASSERT (sizeof (TsrBencode) <= 32);
+
+/* Containers grow by doubling without storing their capacity: it is 2 up
+ * to two elements, then the power of two at or above the count. */
+static gpointer
+grow (gpointer array,
+      guint    count,
+      gsize    element_size)
+{
+  if (count == 0)
+    return g_malloc (2 * element_size);
+  if (count >= 2 && (count & (count - 1)) == 0)
+    return g_realloc_n (array, (gsize) count * 2, element_size);
+  return array;
+}
 
 #define DICT_INDEX_THRESHOLD 32
 
 static void node_free (TsrBencode *node);
-
-static void
-dict_entry_clear (gpointer data)
-{
-  DictEntry *entry = data;
-
-  g_free (entry->key);
-  if (entry->value != NULL)
-    node_free (entry->value);
-}
 
 static TsrBencode *
 node_new (TsrBencodeType type)
@@ -71,43 +98,80 @@ node_new (TsrBencodeType type)
   TsrBencode *node = g_slice_new0 (TsrBencode);
 
   node->type = type;
-  switch (type)
-    {
-    case TSR_BENCODE_LIST:
-      node->v.list = g_ptr_array_new_with_free_func ((GDestroyNotify) node_free);
-      break;
-    case TSR_BENCODE_DICT:
-      node->v.dict = g_array_new (FALSE, TRUE, sizeof (DictEntry));
-      g_array_set_clear_func (node->v.dict, dict_entry_clear);
-      break;
-    case TSR_BENCODE_INTEGER:
-    case TSR_BENCODE_STRING:
-    default:
-      break;
-    }
   return node;
+}
+
+/* The root of a decoded tree, which owns the arena. */
+static TsrBencode *
+root_node_new (TsrBencodeType type,
+               guint8        *arena)
+{
+  RootNode *root = g_slice_new0 (RootNode);
+
+  root->node.type = type;
+  root->node.owns_arena = TRUE;
+  root->arena = arena;
+  return &root->node;
 }
 
 static void
 node_free (TsrBencode *node)
 {
+  guint i;
+
   switch (node->type)
     {
     case TSR_BENCODE_STRING:
-      g_free (node->v.string.data);
+      if (!node->in_arena)
+        g_free (node->v.string.data);
       break;
     case TSR_BENCODE_LIST:
-      g_ptr_array_unref (node->v.list);
+      for (i = 0; i < node->count; i++)
+        node_free (node->v.items[i]);
+      g_free (node->v.items);
       break;
     case TSR_BENCODE_DICT:
-      g_clear_pointer (&node->index, g_hash_table_unref);
-      g_array_unref (node->v.dict);
+      g_clear_pointer (&node->v.dict.index, g_hash_table_unref);
+      for (i = 0; i < node->count; i++)
+        {
+          if (!node->v.dict.entries[i].key_in_arena)
+            g_free (node->v.dict.entries[i].key);
+          node_free (node->v.dict.entries[i].value);
+        }
+      g_free (node->v.dict.entries);
       break;
     case TSR_BENCODE_INTEGER:
     default:
       break;
     }
-  g_slice_free (TsrBencode, node);
+  if (node->owns_arena)
+    {
+      RootNode *root = (RootNode *) node;
+
+      g_free (root->arena);
+      g_slice_free (RootNode, root);
+    }
+  else
+    g_slice_free (TsrBencode, node);
+}
+
+static void
+list_add (TsrBencode *list,
+          TsrBencode *value)
+{
+  list->v.items = grow (list->v.items, list->count, sizeof (TsrBencode *));
+  list->v.items[list->count++] = value;
+}
+
+static DictEntry *
+dict_add (TsrBencode *dict)
+{
+  DictEntry *entry;
+
+  dict->v.dict.entries = grow (dict->v.dict.entries, dict->count, sizeof (DictEntry));
+  entry = &dict->v.dict.entries[dict->count++];
+  memset (entry, 0, sizeof *entry);
+  return entry;
 }
 
 void
@@ -152,7 +216,25 @@ typedef struct
   gsize                  length;
   gsize                  pos;
   TsrBencodeDecodeFlags  flags;
+  guint8                *arena;       /* strings and keys, see struct _TsrBencode */
+  gsize                  arena_used;
 } Decoder;
+
+/* Copies a decoded string into the arena, NUL-terminated. */
+static guint8 *
+arena_dup (Decoder      *d,
+           const guint8 *data,
+           gsize         length)
+{
+  guint8 *copy = d->arena + d->arena_used;
+
+  g_assert (d->arena_used + length + 1 <= d->length + 1);
+  if (length > 0)
+    memcpy (copy, data, length);
+  copy[length] = '\0';
+  d->arena_used += length + 1;
+  return copy;
+}
 
 /* An open list or dictionary on the explicit stack. */
 typedef struct
@@ -296,15 +378,14 @@ check_duplicates (Frame   *frame,
                   GError **error)
 {
   g_autoptr(GHashTable) seen = NULL;
-  GArray *entries = frame->node->v.dict;
   guint i;
 
   if (frame->sorted)
     return TRUE;
   seen = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
-  for (i = 0; i < entries->len; i++)
+  for (i = 0; i < frame->node->count; i++)
     {
-      DictEntry *entry = &g_array_index (entries, DictEntry, i);
+      DictEntry *entry = &frame->node->v.dict.entries[i];
       GBytes *key = g_bytes_new_static (entry->key, entry->key_length);
 
       if (!g_hash_table_add (seen, key))
@@ -313,7 +394,7 @@ check_duplicates (Frame   *frame,
 
           return fail (error, TSR_BENCODE_ERROR_DUPLICATE_KEY,
                        _("Dictionary at byte %zu has the key “%s” twice"),
-                       frame->node->offset, shown);
+                       (gsize) frame->node->offset, shown);
         }
     }
   return TRUE;
@@ -328,7 +409,7 @@ attach (Frame       *stack,
         GError     **error)
 {
   Frame *top;
-  DictEntry entry;
+  DictEntry *entry;
 
   if (depth == 0)
     {
@@ -338,19 +419,22 @@ attach (Frame       *stack,
   top = &stack[depth - 1];
   if (top->node->type == TSR_BENCODE_LIST)
     {
-      g_ptr_array_add (top->node->v.list, value);
+      list_add (top->node, value);
       return TRUE;
     }
   if (top->pending_key == NULL)
     {
+      gsize offset = value->offset;
+
       node_free (value);
       return fail (error, TSR_BENCODE_ERROR_KEY_NOT_STRING,
-                   _("Dictionary key at byte %zu is not a string"), value->offset);
+                   _("Dictionary key at byte %zu is not a string"), offset);
     }
-  entry.key = g_steal_pointer (&top->pending_key);
-  entry.key_length = top->pending_length;
-  entry.value = value;
-  g_array_append_val (top->node->v.dict, entry);
+  entry = dict_add (top->node);
+  entry->key = g_steal_pointer (&top->pending_key);
+  entry->key_length = (guint32) top->pending_length;
+  entry->key_in_arena = TRUE;
+  entry->value = value;
   return TRUE;
 }
 
@@ -359,15 +443,10 @@ free_stack (Frame *stack,
             guint  depth,
             TsrBencode *root)
 {
-  /* Every open frame except the first is owned by its parent. */
+  /* Every open frame except the first is owned by its parent; pending
+   * keys are in the arena. */
   if (depth > 0)
-    {
-      guint i;
-
-      for (i = 0; i < depth; i++)
-        g_free (stack[i].pending_key);
-      node_free (stack[0].node);
-    }
+    node_free (stack[0].node);
   if (root != NULL)
     node_free (root);
 }
@@ -379,10 +458,11 @@ tsr_bencode_decode (const guint8          *data,
                     gsize                 *consumed,
                     GError               **error)
 {
-  Decoder d = { data, length, 0, flags };
+  Decoder d = { data, length, 0, flags, NULL, 0 };
   Frame *stack = NULL;
   guint depth = 0;
   TsrBencode *root = NULL;
+  gboolean arena_owned = FALSE;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
 
@@ -391,7 +471,13 @@ tsr_bencode_decode (const guint8          *data,
       fail (error, TSR_BENCODE_ERROR_EMPTY, _("The input is empty"));
       return NULL;
     }
+  if (length >= G_MAXUINT32)
+    {
+      fail (error, TSR_BENCODE_ERROR_STRING_LENGTH, _("The input is 4 GiB or larger"));
+      return NULL;
+    }
   stack = g_new0 (Frame, TSR_BENCODE_MAX_DEPTH);
+  d.arena = g_malloc (length + 1);
 
   /* An explicit stack: no recursion, whatever the nesting. */
   do
@@ -422,7 +508,7 @@ tsr_bencode_decode (const guint8          *data,
           if (closed->type == TSR_BENCODE_DICT && !check_duplicates (top, error))
             goto error;
           d.pos++;
-          closed->length = d.pos - closed->offset;
+          closed->length = (guint32) (d.pos - closed->offset);
           depth--;
           if (depth == 0)
             {
@@ -437,7 +523,7 @@ tsr_bencode_decode (const guint8          *data,
         {
           const guint8 *key;
           gsize key_length = 0;
-          GArray *entries = top->node->v.dict;
+          TsrBencode *dict = top->node;
 
           if (!g_ascii_isdigit (c))
             {
@@ -447,9 +533,9 @@ tsr_bencode_decode (const guint8          *data,
             }
           if (!decode_string (&d, &key, &key_length, error))
             goto error;
-          if (entries->len > 0 && top->sorted)
+          if (dict->count > 0 && top->sorted)
             {
-              DictEntry *last = &g_array_index (entries, DictEntry, entries->len - 1);
+              DictEntry *last = &dict->v.dict.entries[dict->count - 1];
               int order = key_compare (last->key, last->key_length, key, key_length);
 
               if (order == 0)
@@ -458,7 +544,7 @@ tsr_bencode_decode (const guint8          *data,
 
                   fail (error, TSR_BENCODE_ERROR_DUPLICATE_KEY,
                         _("Dictionary at byte %zu has the key “%s” twice"),
-                        top->node->offset, shown);
+                        (gsize) top->node->offset, shown);
                   goto error;
                 }
               if (order > 0)
@@ -472,7 +558,7 @@ tsr_bencode_decode (const guint8          *data,
                   top->sorted = FALSE;
                 }
             }
-          top->pending_key = dup_bytes (key, key_length);
+          top->pending_key = arena_dup (&d, key, key_length);
           top->pending_length = key_length;
           top->key_offset = start;
           continue;
@@ -484,7 +570,8 @@ tsr_bencode_decode (const guint8          *data,
 
           if (!decode_integer (&d, &integer, error))
             goto error;
-          value = node_new (TSR_BENCODE_INTEGER);
+          value = depth == 0 ? root_node_new (TSR_BENCODE_INTEGER, d.arena) : node_new (TSR_BENCODE_INTEGER);
+          arena_owned |= depth == 0;
           value->v.integer = integer;
         }
       else if (g_ascii_isdigit (c))
@@ -494,9 +581,11 @@ tsr_bencode_decode (const guint8          *data,
 
           if (!decode_string (&d, &bytes, &bytes_length, error))
             goto error;
-          value = node_new (TSR_BENCODE_STRING);
-          value->v.string.data = dup_bytes (bytes, bytes_length);
+          value = depth == 0 ? root_node_new (TSR_BENCODE_STRING, d.arena) : node_new (TSR_BENCODE_STRING);
+          arena_owned |= depth == 0;
+          value->v.string.data = arena_dup (&d, bytes, bytes_length);
           value->v.string.length = bytes_length;
+          value->in_arena = TRUE;
         }
       else if (c == 'l' || c == 'd')
         {
@@ -510,9 +599,11 @@ tsr_bencode_decode (const guint8          *data,
                     start, TSR_BENCODE_MAX_DEPTH);
               goto error;
             }
-          container = node_new (c == 'l' ? TSR_BENCODE_LIST : TSR_BENCODE_DICT);
+          container = depth == 0 ? root_node_new (c == 'l' ? TSR_BENCODE_LIST : TSR_BENCODE_DICT, d.arena)
+                                 : node_new (c == 'l' ? TSR_BENCODE_LIST : TSR_BENCODE_DICT);
+          arena_owned |= depth == 0;
           container->has_span = TRUE;
-          container->offset = start;
+          container->offset = (guint32) start;
           d.pos++;
           if (depth > 0 && !attach (stack, depth, container, &root, error))
             goto error;
@@ -530,8 +621,8 @@ tsr_bencode_decode (const guint8          *data,
         }
 
       value->has_span = TRUE;
-      value->offset = start;
-      value->length = d.pos - start;
+      value->offset = (guint32) start;
+      value->length = (guint32) (d.pos - start);
       if (!attach (stack, depth, value, &root, error))
         goto error;
     }
@@ -553,6 +644,8 @@ tsr_bencode_decode (const guint8          *data,
 error:
   free_stack (stack, depth, depth == 0 ? root : NULL);
   g_free (stack);
+  if (!arena_owned)
+    g_free (d.arena);
   return NULL;
 }
 
@@ -631,7 +724,7 @@ guint
 tsr_bencode_list_length (const TsrBencode *node)
 {
   g_return_val_if_fail (node != NULL && node->type == TSR_BENCODE_LIST, 0);
-  return node->v.list->len;
+  return node->count;
 }
 
 TsrBencode *
@@ -639,15 +732,15 @@ tsr_bencode_list_get (const TsrBencode *node,
                       guint             index)
 {
   g_return_val_if_fail (node != NULL && node->type == TSR_BENCODE_LIST, NULL);
-  g_return_val_if_fail (index < node->v.list->len, NULL);
-  return g_ptr_array_index (node->v.list, index);
+  g_return_val_if_fail (index < node->count, NULL);
+  return node->v.items[index];
 }
 
 guint
 tsr_bencode_dict_size (const TsrBencode *node)
 {
   g_return_val_if_fail (node != NULL && node->type == TSR_BENCODE_DICT, 0);
-  return node->v.dict->len;
+  return node->count;
 }
 
 TsrBencode *
@@ -659,8 +752,8 @@ tsr_bencode_dict_get_nth (const TsrBencode  *node,
   DictEntry *entry;
 
   g_return_val_if_fail (node != NULL && node->type == TSR_BENCODE_DICT, NULL);
-  g_return_val_if_fail (index < node->v.dict->len, NULL);
-  entry = &g_array_index (node->v.dict, DictEntry, index);
+  g_return_val_if_fail (index < node->count, NULL);
+  entry = &node->v.dict.entries[index];
   if (key != NULL)
     *key = entry->key;
   if (key_length != NULL)
@@ -672,10 +765,10 @@ static void
 index_add (TsrBencode *node,
            guint       position)
 {
-  DictEntry *entry = &g_array_index (node->v.dict, DictEntry, position);
+  DictEntry *entry = &node->v.dict.entries[position];
 
   /* First entry wins, as in a linear scan. Keys live as long as entries. */
-  g_hash_table_insert (node->index, g_bytes_new_static (entry->key, entry->key_length),
+  g_hash_table_insert (node->v.dict.index, g_bytes_new_static (entry->key, entry->key_length),
                        GUINT_TO_POINTER (position + 1));
 }
 
@@ -686,22 +779,22 @@ dict_find (TsrBencode   *node,
 {
   guint i;
 
-  if (node->index == NULL && node->v.dict->len >= DICT_INDEX_THRESHOLD)
+  if (node->v.dict.index == NULL && node->count >= DICT_INDEX_THRESHOLD)
     {
-      node->index = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
-      for (i = node->v.dict->len; i > 0; i--)
+      node->v.dict.index = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
+      for (i = node->count; i > 0; i--)
         index_add (node, i - 1);
     }
-  if (node->index != NULL)
+  if (node->v.dict.index != NULL)
     {
       g_autoptr(GBytes) probe = g_bytes_new_static (key, key_length);
-      guint position = GPOINTER_TO_UINT (g_hash_table_lookup (node->index, probe));
+      guint position = GPOINTER_TO_UINT (g_hash_table_lookup (node->v.dict.index, probe));
 
-      return position > 0 ? &g_array_index (node->v.dict, DictEntry, position - 1) : NULL;
+      return position > 0 ? &node->v.dict.entries[position - 1] : NULL;
     }
-  for (i = 0; i < node->v.dict->len; i++)
+  for (i = 0; i < node->count; i++)
     {
-      DictEntry *entry = &g_array_index (node->v.dict, DictEntry, i);
+      DictEntry *entry = &node->v.dict.entries[i];
 
       if (entry->key_length == key_length && memcmp (entry->key, key, key_length) == 0)
         return entry;
@@ -808,7 +901,8 @@ tsr_bencode_list_append (TsrBencode *list,
 {
   g_return_if_fail (list != NULL && list->type == TSR_BENCODE_LIST);
   g_return_if_fail (value != NULL);
-  g_ptr_array_add (list->v.list, value);
+  g_return_if_fail (list->count < G_MAXUINT32);
+  list_add (list, value);
 }
 
 void
@@ -818,11 +912,12 @@ tsr_bencode_dict_insert_len (TsrBencode   *dict,
                              TsrBencode   *value)
 {
   DictEntry *existing;
-  DictEntry entry;
+  DictEntry *entry;
 
   g_return_if_fail (dict != NULL && dict->type == TSR_BENCODE_DICT);
   g_return_if_fail (key != NULL || key_length == 0);
   g_return_if_fail (value != NULL);
+  g_return_if_fail (key_length < G_MAXUINT32 && dict->count < G_MAXUINT32);
 
   existing = dict_find (dict, key, key_length);
   if (existing != NULL)
@@ -831,12 +926,14 @@ tsr_bencode_dict_insert_len (TsrBencode   *dict,
       existing->value = value;
       return;
     }
-  entry.key = dup_bytes (key, key_length);
-  entry.key_length = key_length;
-  entry.value = value;
-  g_array_append_val (dict->v.dict, entry);
-  if (dict->index != NULL)
-    index_add (dict, dict->v.dict->len - 1);
+  /* Growing may move the entries; the index maps keys to positions and
+   * the keys themselves do not move. */
+  entry = dict_add (dict);
+  entry->key = dup_bytes (key, key_length);
+  entry->key_length = (guint32) key_length;
+  entry->value = value;
+  if (dict->v.dict.index != NULL)
+    index_add (dict, dict->count - 1);
 }
 
 void
@@ -893,19 +990,19 @@ encode_node (const TsrBencode *node,
       break;
     case TSR_BENCODE_LIST:
       g_byte_array_append (out, (const guint8 *) "l", 1);
-      for (i = 0; i < node->v.list->len; i++)
-        encode_node (g_ptr_array_index (node->v.list, i), out);
+      for (i = 0; i < node->count; i++)
+        encode_node (node->v.items[i], out);
       g_byte_array_append (out, (const guint8 *) "e", 1);
       break;
     case TSR_BENCODE_DICT:
       {
-        g_autofree DictEntry **sorted = g_new (DictEntry *, node->v.dict->len + 1);
+        g_autofree DictEntry **sorted = g_new (DictEntry *, node->count + 1);
 
-        for (i = 0; i < node->v.dict->len; i++)
-          sorted[i] = &g_array_index (node->v.dict, DictEntry, i);
-        qsort (sorted, node->v.dict->len, sizeof (DictEntry *), entry_compare);
+        for (i = 0; i < node->count; i++)
+          sorted[i] = &node->v.dict.entries[i];
+        qsort (sorted, node->count, sizeof (DictEntry *), entry_compare);
         g_byte_array_append (out, (const guint8 *) "d", 1);
-        for (i = 0; i < node->v.dict->len; i++)
+        for (i = 0; i < node->count; i++)
           {
             append_length_prefix (out, sorted[i]->key_length);
             g_byte_array_append (out, sorted[i]->key, sorted[i]->key_length);
@@ -1011,27 +1108,27 @@ dump_node (GString          *out,
       g_string_append_c (out, '\n');
       break;
     case TSR_BENCODE_LIST:
-      g_string_append (out, node->v.list->len == 0 ? "[]\n" : "[\n");
-      for (i = 0; i < node->v.list->len; i++)
+      g_string_append (out, node->count == 0 ? "[]\n" : "[\n");
+      for (i = 0; i < node->count; i++)
         {
           g_string_append_printf (out, "%*s", (indent + 1) * 2, "");
-          dump_node (out, g_ptr_array_index (node->v.list, i), indent + 1, max_binary);
+          dump_node (out, node->v.items[i], indent + 1, max_binary);
         }
-      if (node->v.list->len > 0)
+      if (node->count > 0)
         g_string_append_printf (out, "%*s]\n", indent * 2, "");
       break;
     case TSR_BENCODE_DICT:
-      g_string_append (out, node->v.dict->len == 0 ? "{}\n" : "{\n");
-      for (i = 0; i < node->v.dict->len; i++)
+      g_string_append (out, node->count == 0 ? "{}\n" : "{\n");
+      for (i = 0; i < node->count; i++)
         {
-          DictEntry *entry = &g_array_index (node->v.dict, DictEntry, i);
+          DictEntry *entry = &node->v.dict.entries[i];
 
           g_string_append_printf (out, "%*s", (indent + 1) * 2, "");
           dump_string (out, entry->key, entry->key_length, max_binary);
           g_string_append (out, ": ");
           dump_node (out, entry->value, indent + 1, max_binary);
         }
-      if (node->v.dict->len > 0)
+      if (node->count > 0)
         g_string_append_printf (out, "%*s}\n", indent * 2, "");
       break;
     default:

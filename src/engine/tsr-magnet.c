@@ -28,6 +28,7 @@ tsr_magnet_new (void)
   magnet->web_seeds = g_ptr_array_new_with_free_func (g_free);
   magnet->peers = g_ptr_array_new_with_free_func (g_free);
   magnet->select_only = g_array_new (FALSE, FALSE, sizeof (TsrMagnetRange));
+  magnet->warnings = g_ptr_array_new_with_free_func (g_free);
   return magnet;
 }
 
@@ -41,6 +42,7 @@ tsr_magnet_free (TsrMagnet *magnet)
   g_ptr_array_unref (magnet->web_seeds);
   g_ptr_array_unref (magnet->peers);
   g_array_unref (magnet->select_only);
+  g_ptr_array_unref (magnet->warnings);
   g_free (magnet);
 }
 
@@ -72,6 +74,8 @@ tsr_magnet_copy (const TsrMagnet *magnet)
   g_ptr_array_unref (copy->peers);
   copy->peers = copy_strings (magnet->peers);
   g_array_append_vals (copy->select_only, magnet->select_only->data, magnet->select_only->len);
+  g_ptr_array_unref (copy->warnings);
+  copy->warnings = copy_strings (magnet->warnings);
   return copy;
 }
 
@@ -117,17 +121,49 @@ decode_value (const char *text,
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
+/* @seen is a set of what @list holds: a link of 100 000 tr= must not
+ * compare each with all before it. */
 static gboolean
 add_unique (GPtrArray  *list,
+            GHashTable *seen,
             const char *value)
 {
-  guint i;
+  char *copy;
 
-  for (i = 0; i < list->len; i++)
-    if (g_str_equal (g_ptr_array_index (list, i), value))
-      return FALSE;
-  g_ptr_array_add (list, g_strdup (value));
+  if (g_hash_table_contains (seen, value))
+    return FALSE;
+  copy = g_strdup (value);
+  g_ptr_array_add (list, copy);
+  g_hash_table_add (seen, copy);   /* borrowed from the list */
   return TRUE;
+}
+
+/* A parameter skipped for being malformed: noted, not fatal. */
+static void
+add_warning (TsrMagnet  *magnet,
+             const char *key,
+             gsize       key_length,
+             const char *value,
+             const char *reason)
+{
+  g_autofree char *shown_key = tsr_quote_for_message (key, key_length);
+  g_autofree char *shown = tsr_quote_for_message (value, strlen (value));
+
+  /* TRANSLATORS: a magnet parameter's name ("tr", "x.pe"), its value, and
+   * why it was skipped */
+  g_ptr_array_add (magnet->warnings, g_strdup_printf (_("Skipped “%s=%s”: %s"), shown_key, shown, reason));
+}
+
+/* A tracker or web seed URL: UTF-8 with a scheme. */
+static gboolean
+is_url (const char *value)
+{
+  g_autofree char *scheme = NULL;
+
+  if (*value == '\0' || !g_utf8_validate (value, -1, NULL))
+    return FALSE;
+  scheme = g_uri_parse_scheme (value);
+  return scheme != NULL;
 }
 
 /* "xt" and numbered "xt.1", "xt.2" ... (some sites number every key). */
@@ -214,9 +250,7 @@ parse_xt (TsrMagnet  *magnet,
 
 /* "host:port" or "[v6]:port"; port 1-65535. */
 static gboolean
-parse_peer (TsrMagnet  *magnet,
-            const char *value,
-            GError    **error)
+parse_peer (const char *value)
 {
   const char *colon = strrchr (value, ':');
   const char *host_end = colon;
@@ -243,26 +277,20 @@ parse_peer (TsrMagnet  *magnet,
   port = g_ascii_strtoull (colon + 1, &end, 10);
   if (*end != '\0' || port == 0 || port > 65535)
     goto bad;
-  add_unique (magnet->peers, value);
   return TRUE;
 
 bad:
-  {
-    g_autofree char *shown = tsr_quote_for_message (value, strlen (value));
-
-    g_set_error (error, TSR_MAGNET_ERROR, TSR_MAGNET_ERROR_BAD_PEER,
-                 _("Peer “%s” is not host:port"), shown);
-  }
   return FALSE;
 }
 
-/* BEP 53: "0,2,4-6". */
+/* BEP 53: "0,2,4-6". A malformed value ("7-4", "-4", "3-", "a", ",,1")
+ * is skipped as a whole: half of a selection selects the wrong files. */
 static gboolean
 parse_select (TsrMagnet  *magnet,
-              const char *value,
-              GError    **error)
+              const char *value)
 {
   g_auto(GStrv) items = g_strsplit (value, ",", -1);
+  g_autoptr(GArray) ranges = g_array_new (FALSE, FALSE, sizeof (TsrMagnetRange));
   guint i;
 
   for (i = 0; items[i] != NULL; i++)
@@ -287,17 +315,12 @@ parse_select (TsrMagnet  *magnet,
         goto bad;
       range.first = (guint32) first;
       range.last = (guint32) last;
-      g_array_append_val (magnet->select_only, range);
+      g_array_append_val (ranges, range);
     }
+  g_array_append_vals (magnet->select_only, ranges->data, ranges->len);
   return TRUE;
 
 bad:
-  {
-    g_autofree char *shown = tsr_quote_for_message (value, strlen (value));
-
-    g_set_error (error, TSR_MAGNET_ERROR, TSR_MAGNET_ERROR_BAD_SELECT,
-                 _("File selection “%s” is not a list of indices and ranges"), shown);
-  }
   return FALSE;
 }
 
@@ -306,6 +329,9 @@ tsr_magnet_parse (const char  *uri,
                   GError     **error)
 {
   g_autoptr(TsrMagnet) magnet = NULL;
+  g_autoptr(GHashTable) trackers_seen = NULL;
+  g_autoptr(GHashTable) web_seeds_seen = NULL;
+  g_autoptr(GHashTable) peers_seen = NULL;
   const char *query;
   const char *p;
 
@@ -324,10 +350,13 @@ tsr_magnet_parse (const char  *uri,
       return NULL;
     }
   query = uri + 7;
+  /* "magnet:///?xt=" is seen in the wild; read it as "magnet:?xt=". */
   if (*query == '?')
     query++;
   else if (g_str_has_prefix (query, "//?"))
     query += 3;
+  else if (g_str_has_prefix (query, "///?"))
+    query += 4;
   else if (*query != '\0')
     {
       g_set_error_literal (error, TSR_MAGNET_ERROR, TSR_MAGNET_ERROR_MALFORMED,
@@ -336,6 +365,9 @@ tsr_magnet_parse (const char  *uri,
     }
   /* A fragment is not part of the parameters. */
   magnet = tsr_magnet_new ();
+  trackers_seen = g_hash_table_new (g_str_hash, g_str_equal);
+  web_seeds_seen = g_hash_table_new (g_str_hash, g_str_equal);
+  peers_seen = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (p = query; *p != '\0' && *p != '#';)
     {
@@ -355,8 +387,24 @@ tsr_magnet_parse (const char  *uri,
           continue;   /* a bare key carries nothing */
         }
       key_length = (gsize) (equals - p);
-      value = decode_value (equals + 1, part_length - key_length - 1, error);
-      if (value == NULL)
+      /* BEP 9 requires only xt: a badly escaped tr, ws, x.pe or so is
+       * skipped with a warning and the rest of the link is used. */
+      if (key_is (p, key_length, "tr") || key_is (p, key_length, "ws") ||
+          key_is (p, key_length, "x.pe") || key_is (p, key_length, "so"))
+        {
+          g_autoptr(GError) local_error = NULL;
+
+          value = decode_value (equals + 1, part_length - key_length - 1, &local_error);
+          if (value == NULL)
+            {
+              g_autofree char *raw = g_strndup (equals + 1, part_length - key_length - 1);
+
+              add_warning (magnet, p, key_length, raw, local_error->message);
+              p += part_length;
+              continue;
+            }
+        }
+      else if ((value = decode_value (equals + 1, part_length - key_length - 1, error)) == NULL)
         return NULL;
 
       if (key_is (p, key_length, "xt"))
@@ -371,23 +419,29 @@ tsr_magnet_parse (const char  *uri,
         }
       else if (key_is (p, key_length, "tr"))
         {
-          if (*value != '\0' && g_utf8_validate (value, -1, NULL))
-            add_unique (magnet->trackers, value);
+          if (is_url (value))
+            add_unique (magnet->trackers, trackers_seen, value);
+          else
+            add_warning (magnet, p, key_length, value, _("not a URL"));
         }
       else if (key_is (p, key_length, "ws"))
         {
-          if (*value != '\0' && g_utf8_validate (value, -1, NULL))
-            add_unique (magnet->web_seeds, value);
+          if (is_url (value))
+            add_unique (magnet->web_seeds, web_seeds_seen, value);
+          else
+            add_warning (magnet, p, key_length, value, _("not a URL"));
         }
       else if (key_is (p, key_length, "x.pe"))
         {
-          if (!parse_peer (magnet, value, error))
-            return NULL;
+          if (parse_peer (value))
+            add_unique (magnet->peers, peers_seen, value);
+          else
+            add_warning (magnet, p, key_length, value, _("not host:port"));
         }
       else if (key_is (p, key_length, "so"))
         {
-          if (!parse_select (magnet, value, error))
-            return NULL;
+          if (!parse_select (magnet, value))
+            add_warning (magnet, p, key_length, value, _("not a list of file indices and ranges"));
         }
       p += part_length;
     }

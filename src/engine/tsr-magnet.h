@@ -21,8 +21,8 @@ typedef enum
   TSR_MAGNET_ERROR_NO_HASH,         /* no usable xt */
   TSR_MAGNET_ERROR_BAD_HASH,        /* xt present but not a valid btih/btmh */
   TSR_MAGNET_ERROR_CONFLICT,        /* two different hashes of the same kind */
-  TSR_MAGNET_ERROR_BAD_PEER,        /* x.pe that is not host:port */
-  TSR_MAGNET_ERROR_BAD_SELECT,      /* so= that is not a list of indices/ranges */
+  TSR_MAGNET_ERROR_BAD_PEER,        /* unused: a bad x.pe is now a warning (BEP 9) */
+  TSR_MAGNET_ERROR_BAD_SELECT,      /* unused: a bad so= is now a warning (BEP 53) */
 } TsrMagnetError;
 
 typedef struct
@@ -40,6 +40,9 @@ typedef struct
  * @web_seeds: "ws" URLs
  * @peers: "x.pe" entries as "host:port" strings ("[v6]:port" for IPv6)
  * @select_only: "so" (BEP 53) ranges, empty when absent
+ * @warnings: (element-type utf8): parameters that were skipped because
+ *   they are malformed (BEP 9 requires only xt; the rest of the link is
+ *   used, as libtorrent and Transmission do), for people
  */
 typedef struct
 {
@@ -52,6 +55,7 @@ typedef struct
   GPtrArray *web_seeds;    /* (element-type utf8) */
   GPtrArray *peers;        /* (element-type utf8) */
   GArray    *select_only;  /* (element-type TsrMagnetRange) */
+  GPtrArray *warnings;     /* (element-type utf8) */
 } TsrMagnet;
 
 /* An empty magnet, to fill in and turn into a string. */

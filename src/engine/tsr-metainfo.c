@@ -35,14 +35,65 @@ G_DEFINE_QUARK (tsr-metainfo-error-quark, tsr_metainfo_error)
 #define MAX_TOTAL_LENGTH   ((guint64) G_MAXINT64)
 #define MAX_FILES          (1000 * 1000)
 
+/* BEP 52 trees nest 256 levels at most here: a v2 path has at most as
+ * many components. */
+#define MAX_TREE_DEPTH 256
+
+/* A folder or file of a v2 file tree, linked to its parent: the files of
+ * a folder share its chain instead of each copying the path. The key is
+ * borrowed from the decoded tree. */
+typedef struct _TreePath TreePath;
+struct _TreePath
+{
+  const TreePath *parent;
+  const guint8   *key;
+  gsize           key_length;
+  guint           depth;      /* components up to and including this one */
+};
+
+/* TreePaths in blocks, freed together with the parse. */
+typedef struct
+{
+  GPtrArray *blocks;     /* (element-type TreePath[TREE_PATH_BLOCK]) (owned) */
+  guint      used;       /* in the last block */
+} TreePathPool;
+
+#define TREE_PATH_BLOCK 4096
+
+static const TreePath *
+tree_path_new (TreePathPool   *pool,
+               const TreePath *parent,
+               const guint8   *key,
+               gsize           key_length)
+{
+  TreePath *path;
+
+  if (pool->blocks->len == 0 || pool->used == TREE_PATH_BLOCK)
+    {
+      g_ptr_array_add (pool->blocks, g_new (TreePath, TREE_PATH_BLOCK));
+      pool->used = 0;
+    }
+  path = (TreePath *) g_ptr_array_index (pool->blocks, pool->blocks->len - 1) + pool->used++;
+  path->parent = parent;
+  path->key = key;
+  path->key_length = key_length;
+  path->depth = parent != NULL ? parent->depth + 1 : 1;
+  return path;
+}
+
 /* A file as parsed, before the v1 and v2 views are merged. */
 typedef struct
 {
-  GPtrArray   *components;   /* (element-type GBytes) raw path components, name excluded */
+  /* Raw path components, name excluded: a v1 entry borrows its "path"
+   * list from the decoded tree and a v2 file its place in the tree (a
+   * million files must not each copy their path); a single file has an
+   * empty @components. One of the three is set. */
+  const TsrBencode *path_list;
+  const TreePath   *tree_path;
+  GPtrArray   *components;
   guint64      length;
   TsrFileAttr  attr;
-  gboolean     has_pieces_root;
-  guint8       pieces_root[32];
+  const guint8 *pieces_root; /* (nullable) 32 bytes borrowed from the decoded tree */
   GPtrArray   *symlink;      /* (nullable) (element-type GBytes) */
 } RawFile;
 
@@ -64,11 +115,66 @@ raw_file_array_new (void)
   return array;
 }
 
+static guint
+raw_file_n_components (const RawFile *file)
+{
+  if (file->path_list != NULL)
+    return tsr_bencode_list_length (file->path_list);
+  if (file->tree_path != NULL)
+    return file->tree_path->depth;
+  return file->components->len;
+}
+
+/* A file's components in order, read once: a v2 path is walked up from
+ * the file a single time, not once per component. */
+typedef struct
+{
+  const RawFile *file;
+  const guint8  *data[MAX_TREE_DEPTH + 1];
+  gsize          lengths[MAX_TREE_DEPTH + 1];
+  guint          n;
+} Components;
+
+static void
+components_init (Components    *self,
+                 const RawFile *file)
+{
+  const TreePath *path;
+
+  self->file = file;
+  self->n = raw_file_n_components (file);
+  if (file->tree_path == NULL)
+    return;
+  g_assert (self->n <= MAX_TREE_DEPTH + 1);
+  for (path = file->tree_path; path != NULL; path = path->parent)
+    {
+      self->data[path->depth - 1] = path->key;
+      self->lengths[path->depth - 1] = path->key_length;
+    }
+}
+
+static const char *
+components_get (const Components *self,
+                guint             index,
+                gsize            *length)
+{
+  if (self->file->path_list != NULL)
+    return (const char *) tsr_bencode_get_string (tsr_bencode_list_get (self->file->path_list, index), length);
+  if (self->file->tree_path != NULL)
+    {
+      *length = self->lengths[index];
+      return (const char *) self->data[index];
+    }
+  return g_bytes_get_data (g_ptr_array_index (self->file->components, index), length);
+}
+
 static void
 tsr_file_clear (TsrFile *file)
 {
   g_free (file->path);
-  g_free (file->display_path);
+  /* The display path is the path itself when they read the same. */
+  if (file->display_path != file->path)
+    g_free (file->display_path);
   g_free (file->symlink_path);
 }
 
@@ -99,6 +205,7 @@ tsr_metainfo_unref (TsrMetainfo *self)
   g_clear_pointer (&self->trackers, g_ptr_array_unref);
   g_clear_pointer (&self->web_seeds, g_ptr_array_unref);
   g_clear_pointer (&self->http_seeds, g_ptr_array_unref);
+  g_clear_pointer (&self->notes, g_ptr_array_unref);
   g_free (self->comment);
   g_free (self->created_by);
   g_free (self->source);
@@ -116,6 +223,7 @@ tsr_metainfo_alloc (void)
   self->trackers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   self->web_seeds = g_ptr_array_new_with_free_func (g_free);
   self->http_seeds = g_ptr_array_new_with_free_func (g_free);
+  self->notes = g_ptr_array_new_with_free_func (g_free);
   return self;
 }
 
@@ -224,37 +332,29 @@ dup_url (const TsrBencode *node)
   return g_steal_pointer (&text);
 }
 
-static gboolean
-str_array_contains (GPtrArray  *array,
-                    const char *text)
+/* A note for people about something the parser changed or dropped (show
+ * prints them); the torrent still loads. */
+static void
+add_note (TsrMetainfo *self,
+          char        *note)
 {
-  guint i;
-
-  for (i = 0; i < array->len; i++)
-    if (g_str_equal (g_ptr_array_index (array, i), text))
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-tiers_contain (GPtrArray  *tiers,
-               const char *url)
-{
-  guint i;
-
-  for (i = 0; i < tiers->len; i++)
-    if (str_array_contains (g_ptr_array_index (tiers, i), url))
-      return TRUE;
-  return FALSE;
+  g_ptr_array_add (self->notes, note);
 }
 
 /* BEP 12: announce-list is a list of tiers; when it is absent or holds no
- * usable URL, announce is the only tracker. Duplicates are dropped. */
+ * usable URL, announce is the only tracker. Duplicates are dropped through
+ * a set, not a scan of the tiers so far: a hostile torrent lists hundreds
+ * of thousands of tiers, and a scan per URL made loading quadratic. Past
+ * TSR_METAINFO_MAX_TRACKERS the rest is dropped with a note, not refused:
+ * no swarm needs more, and each one would cost an announce. */
 static void
 parse_trackers (TsrMetainfo      *self,
                 const TsrBencode *root)
 {
   TsrBencode *list = tsr_bencode_dict_lookup_type (root, "announce-list", TSR_BENCODE_LIST);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  guint kept = 0;
+  guint dropped = 0;
   guint i, j;
 
   if (list != NULL)
@@ -263,33 +363,44 @@ parse_trackers (TsrMetainfo      *self,
         {
           TsrBencode *tier_node = tsr_bencode_list_get (list, i);
           g_autoptr(GPtrArray) tier = g_ptr_array_new_with_free_func (g_free);
+          guint n_urls = 1;
 
           /* Some creators write a flat list of strings; take each as a tier. */
-          if (tsr_bencode_get_node_type (tier_node) == TSR_BENCODE_STRING)
+          if (tsr_bencode_get_node_type (tier_node) == TSR_BENCODE_LIST)
+            n_urls = tsr_bencode_list_length (tier_node);
+          else if (tsr_bencode_get_node_type (tier_node) != TSR_BENCODE_STRING)
+            continue;
+          for (j = 0; j < n_urls; j++)
             {
-              char *url = dup_url (tier_node);
+              TsrBencode *url_node = tsr_bencode_get_node_type (tier_node) == TSR_BENCODE_STRING
+                                     ? tier_node : tsr_bencode_list_get (tier_node, j);
+              char *url = dup_url (url_node);
 
-              if (url != NULL && !tiers_contain (self->trackers, url))
-                g_ptr_array_add (tier, url);
-              else
-                g_free (url);
-            }
-          else if (tsr_bencode_get_node_type (tier_node) == TSR_BENCODE_LIST)
-            {
-              for (j = 0; j < tsr_bencode_list_length (tier_node); j++)
+              if (url == NULL || g_hash_table_contains (seen, url))
                 {
-                  char *url = dup_url (tsr_bencode_list_get (tier_node, j));
-
-                  if (url != NULL && !tiers_contain (self->trackers, url) && !str_array_contains (tier, url))
-                    g_ptr_array_add (tier, url);
-                  else
-                    g_free (url);
+                  g_free (url);
+                  continue;
                 }
+              if (kept >= TSR_METAINFO_MAX_TRACKERS)
+                {
+                  g_free (url);
+                  dropped++;
+                  continue;
+                }
+              g_hash_table_add (seen, url);   /* borrowed: the tier owns it */
+              g_ptr_array_add (tier, url);
+              kept++;
             }
           if (tier->len > 0)
             g_ptr_array_add (self->trackers, g_steal_pointer (&tier));
         }
     }
+  if (dropped > 0)
+    add_note (self, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                  "%u more tracker was left out: a torrent keeps at most %u",
+                                                  "%u more trackers were left out: a torrent keeps at most %u",
+                                                  dropped),
+                                     dropped, (guint) TSR_METAINFO_MAX_TRACKERS));
 
   if (self->trackers->len == 0)
     {
@@ -307,9 +418,12 @@ parse_trackers (TsrMetainfo      *self,
 
 /* BEP 19 url-list is a string or a list of strings; BEP 17 httpseeds a list. */
 static void
-parse_url_list (const TsrBencode *node,
+parse_url_list (TsrMetainfo      *self,
+                const TsrBencode *node,
                 GPtrArray        *out)
 {
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  guint dropped = 0;
   guint i;
 
   if (node == NULL)
@@ -324,15 +438,30 @@ parse_url_list (const TsrBencode *node,
     }
   if (tsr_bencode_get_node_type (node) != TSR_BENCODE_LIST)
     return;
+  /* A set, not a scan: linear in the list, whatever its length. */
   for (i = 0; i < tsr_bencode_list_length (node); i++)
     {
       char *url = dup_url (tsr_bencode_list_get (node, i));
 
-      if (url != NULL && !str_array_contains (out, url))
-        g_ptr_array_add (out, url);
-      else
+      if (url == NULL || g_hash_table_contains (seen, url))
         g_free (url);
+      else if (out->len >= TSR_METAINFO_MAX_WEB_SEEDS)
+        {
+          g_free (url);
+          dropped++;
+        }
+      else
+        {
+          g_hash_table_add (seen, url);
+          g_ptr_array_add (out, url);
+        }
     }
+  if (dropped > 0)
+    add_note (self, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                  "%u more web seed was left out: a torrent keeps at most %u",
+                                                  "%u more web seeds were left out: a torrent keeps at most %u",
+                                                  dropped),
+                                     dropped, (guint) TSR_METAINFO_MAX_WEB_SEEDS));
 }
 
 static TsrFileAttr
@@ -391,6 +520,30 @@ parse_component_list (const TsrBencode *list,
       g_ptr_array_add (components, g_bytes_new (data, length));
     }
   return g_steal_pointer (&components);
+}
+
+/* Checks a v1 "path" list without copying it: non-empty, strings only. */
+static gboolean
+check_component_list (const TsrBencode *list,
+                      const char       *where,
+                      GError          **error)
+{
+  guint i;
+
+  if (tsr_bencode_list_length (list) == 0)
+    {
+      g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PATH,
+                   _("%s has an empty path"), where);
+      return FALSE;
+    }
+  for (i = 0; i < tsr_bencode_list_length (list); i++)
+    if (tsr_bencode_get_node_type (tsr_bencode_list_get (list, i)) != TSR_BENCODE_STRING)
+      {
+        g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_WRONG_TYPE,
+                     _("%s has a path element that is not a string"), where);
+        return FALSE;
+      }
+  return TRUE;
 }
 
 static gboolean
@@ -488,6 +641,9 @@ parse_v1_files (const TsrBencode *info,
       return NULL;
     }
 
+  /* Sized once: doubling a million-entry array would briefly hold it twice. */
+  g_array_set_size (files, tsr_bencode_list_length (list));
+  g_array_set_size (files, 0);
   for (i = 0; i < tsr_bencode_list_length (list); i++)
     {
       TsrBencode *entry = tsr_bencode_list_get (list, i);
@@ -502,19 +658,25 @@ parse_v1_files (const TsrBencode *info,
                        _("Entry %u of the file list is not a dictionary"), i + 1);
           return NULL;
         }
-      if (!read_length (entry, where, &file.length, error) ||
-          !add_length (&total, file.length, error))
+      file.attr = parse_attr (entry);
+      symlink = tsr_bencode_dict_lookup_type (entry, "symlink path", TSR_BENCODE_LIST);
+      /* BEP 47: a symlink is described by its target and needs no length
+       * (libtorrent writes none); it takes no room in the stream. */
+      if ((file.attr & TSR_FILE_ATTR_SYMLINK) && symlink != NULL &&
+          tsr_bencode_dict_lookup (entry, "length") == NULL)
+        file.length = 0;
+      else if (!read_length (entry, where, &file.length, error))
+        return NULL;
+      if (!add_length (&total, file.length, error))
         return NULL;
 
       /* Prefer "path.utf-8" when it is there and valid (old clients). */
       path = tsr_bencode_dict_lookup_type (entry, "path.utf-8", TSR_BENCODE_LIST);
       if (path == NULL && (path = require_key (entry, "path", TSR_BENCODE_LIST, where, error)) == NULL)
         return NULL;
-      file.attr = parse_attr (entry);
-      file.components = parse_component_list (path, where, FALSE, error);
-      if (file.components == NULL)
+      if (!check_component_list (path, where, error))
         return NULL;
-      symlink = tsr_bencode_dict_lookup_type (entry, "symlink path", TSR_BENCODE_LIST);
+      file.path_list = path;
       if ((file.attr & TSR_FILE_ATTR_SYMLINK) && symlink != NULL)
         {
           file.symlink = parse_component_list (symlink, where, TRUE, error);
@@ -531,19 +693,34 @@ parse_v1_files (const TsrBencode *info,
   return g_steal_pointer (&files);
 }
 
+static gboolean
+is_all_zero (const guint8 *data,
+             gsize         length)
+{
+  gsize i;
+
+  for (i = 0; i < length; i++)
+    if (data[i] != 0)
+      return FALSE;
+  return TRUE;
+}
+
 /* BEP 52 file tree: nested dictionaries keyed by path component; a file is
  * a dictionary whose only key is "" holding length and pieces root. */
 static gboolean
 walk_file_tree (const TsrBencode *node,
-                GPtrArray        *prefix,
+                const TreePath   *prefix,
+                TreePathPool     *pool,
                 GArray           *files,
                 guint64          *total,
                 guint             depth,
                 GError          **error)
 {
+  const guint8 *previous = NULL;
+  gsize previous_length = 0;
   guint i;
 
-  if (depth > 256)
+  if (depth > MAX_TREE_DEPTH)
     {
       g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_FILE_TREE,
                            _("The file tree is nested too deeply"));
@@ -555,6 +732,24 @@ walk_file_tree (const TsrBencode *node,
       gsize key_length = 0;
       TsrBencode *child = tsr_bencode_dict_get_nth (node, i, &key, &key_length);
 
+      /* BEP 52: the tree's order is the order of the files, which fixes
+       * their pieces; a tree out of bytewise order is ambiguous, and
+       * libtorrent refuses it. */
+      if (previous != NULL)
+        {
+          int order = memcmp (previous, key, MIN (previous_length, key_length));
+
+          if (order > 0 || (order == 0 && previous_length >= key_length))
+            {
+              g_autofree char *shown = tsr_quote_for_message ((const char *) key, key_length);
+
+              g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_FILE_TREE,
+                           _("The file tree is not in sorted order at “%s”"), shown);
+              return FALSE;
+            }
+        }
+      previous = key;
+      previous_length = key_length;
       if (tsr_bencode_get_node_type (child) != TSR_BENCODE_DICT)
         {
           g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_FILE_TREE,
@@ -566,6 +761,7 @@ walk_file_tree (const TsrBencode *node,
           RawFile file = { 0 };
           const guint8 *root;
           gsize root_length = 0;
+          TsrBencode *symlink;
 
           if (depth == 0 || tsr_bencode_dict_size (node) != 1)
             {
@@ -580,10 +776,17 @@ walk_file_tree (const TsrBencode *node,
                                         "The torrent lists more than %u files", MAX_FILES), (guint) MAX_FILES);
               return FALSE;
             }
-          if (!read_length (child, _("a file of the file tree"), &file.length, error) ||
-              !add_length (total, file.length, error))
-            return FALSE;
           file.attr = parse_attr (child);
+          symlink = tsr_bencode_dict_lookup_type (child, "symlink path", TSR_BENCODE_LIST);
+          /* BEP 47 attributes hold in v2 trees too: a symlink has a target
+           * and no data, and may leave out its length. */
+          if ((file.attr & TSR_FILE_ATTR_SYMLINK) && symlink != NULL &&
+              tsr_bencode_dict_lookup (child, "length") == NULL)
+            file.length = 0;
+          else if (!read_length (child, _("a file of the file tree"), &file.length, error))
+            return FALSE;
+          if (!add_length (total, file.length, error))
+            return FALSE;
           root = tsr_bencode_dict_lookup_string (child, "pieces root", &root_length);
           if (root != NULL)
             {
@@ -597,8 +800,14 @@ walk_file_tree (const TsrBencode *node,
                                root_length);
                   return FALSE;
                 }
-              memcpy (file.pieces_root, root, 32);
-              file.has_pieces_root = TRUE;
+              /* All zero is no hash of any data: a placeholder. */
+              if (is_all_zero (root, 32))
+                {
+                  g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_FILE_TREE,
+                                       _("A file of the file tree has a pieces root of all zero bytes"));
+                  return FALSE;
+                }
+              file.pieces_root = root;
             }
           else if (file.length > 0 && !(file.attr & TSR_FILE_ATTR_SYMLINK))
             {
@@ -606,29 +815,36 @@ walk_file_tree (const TsrBencode *node,
                                    _("A non-empty file of the file tree has no pieces root"));
               return FALSE;
             }
-          file.components = g_ptr_array_copy (prefix, (GCopyFunc) (void (*) (void)) g_bytes_ref, NULL);
-          g_ptr_array_set_free_func (file.components, (GDestroyNotify) g_bytes_unref);
+          file.tree_path = prefix;
+          if ((file.attr & TSR_FILE_ATTR_SYMLINK) && symlink != NULL)
+            {
+              file.symlink = parse_component_list (symlink, _("a file of the file tree"), TRUE, error);
+              if (file.symlink == NULL)
+                {
+                  raw_file_clear (&file);
+                  return FALSE;
+                }
+            }
           g_array_append_val (files, file);
           continue;
         }
 
-      g_ptr_array_add (prefix, g_bytes_new (key, key_length));
-      if (!walk_file_tree (child, prefix, files, total, depth + 1, error))
+      if (!walk_file_tree (child, tree_path_new (pool, prefix, key, key_length), pool, files, total, depth + 1,
+                           error))
         return FALSE;
-      g_ptr_array_remove_index (prefix, prefix->len - 1);
     }
   return TRUE;
 }
 
 static GArray *
 parse_v2_files (const TsrBencode *tree,
+                TreePathPool     *pool,
                 GError          **error)
 {
   g_autoptr(GArray) files = raw_file_array_new ();
-  g_autoptr(GPtrArray) prefix = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   guint64 total = 0;
 
-  if (!walk_file_tree (tree, prefix, files, &total, 0, error))
+  if (!walk_file_tree (tree, NULL, pool, files, &total, 0, error))
     return NULL;
   if (files->len == 0)
     {
@@ -675,6 +891,33 @@ parse_piece_layers (TsrMetainfo      *self,
         }
     }
 
+  /* BEP 52: piece layers are keyed by the pieces roots of the tree's
+   * files; a layer for no file is a torrent made wrong (libtorrent
+   * refuses it too), not something to carry along. */
+  if (layers_by_root != NULL)
+    {
+      g_autoptr(GHashTable) roots = g_hash_table_new_full (bytes_hash_32, g_bytes_equal,
+                                                          (GDestroyNotify) g_bytes_unref, NULL);
+      GHashTableIter iter;
+      gpointer key;
+
+      for (i = 0; i < v2_files->len; i++)
+        {
+          RawFile *file = &g_array_index (v2_files, RawFile, i);
+
+          if (file->pieces_root != NULL)
+            g_hash_table_add (roots, g_bytes_new_static (file->pieces_root, 32));
+        }
+      g_hash_table_iter_init (&iter, layers_by_root);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        if (!g_hash_table_contains (roots, key))
+          {
+            g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PIECE_LAYERS,
+                                 _("A piece layer belongs to no file of the file tree"));
+            return FALSE;
+          }
+    }
+
   self->piece_layers = g_hash_table_new_full (bytes_hash_32, g_bytes_equal,
                                               (GDestroyNotify) g_bytes_unref,
                                               (GDestroyNotify) g_bytes_unref);
@@ -688,7 +931,7 @@ parse_piece_layers (TsrMetainfo      *self,
       guint8 computed[32];
       TsrBencode *value;
 
-      if (!file->has_pieces_root || file->length <= self->piece_length)
+      if (file->pieces_root == NULL || file->length <= self->piece_length)
         continue;
       key = g_bytes_new (file->pieces_root, 32);
       if (g_hash_table_contains (self->piece_layers, key))
@@ -737,26 +980,34 @@ parse_piece_layers (TsrMetainfo      *self,
 /* ------------------------------------------------------------------ */
 /* Paths                                                               */
 
-/* Turns raw components into a safe relative path and a display path.
- * Components that sanitize to nothing ("", ".", "..") are dropped. */
+/* Turns raw components (@list or @components) into a safe relative path
+ * and a display path. Components that sanitize to nothing ("", ".",
+ * "..") are dropped. */
 static gboolean
-build_paths (GPtrArray   *components,
-             const char  *top,
-             const char  *display_top,
-             guint        index,
-             char       **path_out,
-             char       **display_out,
-             GError     **error)
+build_paths (const RawFile *raw,
+             GPtrArray     *components,
+             const char    *top,
+             const char    *display_top,
+             guint          index,
+             char         **path_out,
+             char         **display_out,
+             GError       **error)
 {
   g_autoptr(GString) path = g_string_new (top);
   g_autoptr(GString) display = g_string_new (display_top);
+  Components view;
+  guint n;
   gboolean any = FALSE;
   guint i;
 
-  for (i = 0; i < components->len; i++)
+  if (components == NULL)
+    components_init (&view, raw);
+  n = components != NULL ? components->len : view.n;
+  for (i = 0; i < n; i++)
     {
       gsize length = 0;
-      const char *data = g_bytes_get_data (g_ptr_array_index (components, i), &length);
+      const char *data = components != NULL ? g_bytes_get_data (g_ptr_array_index (components, i), &length)
+                                             : components_get (&view, i, &length);
       g_autofree char *safe = tsr_path_sanitize_component (data, length, NULL);
       g_autofree char *shown = tsr_path_to_display (data, length);
 
@@ -770,7 +1021,7 @@ build_paths (GPtrArray   *components,
       g_string_append (path, safe);
       any = TRUE;
     }
-  if (!any && components->len > 0)
+  if (!any && n > 0)
     {
       g_autofree char *shown = tsr_quote_for_message (display->str, display->len);
 
@@ -783,14 +1034,48 @@ build_paths (GPtrArray   *components,
   return TRUE;
 }
 
-/* Two files may not land on one path, and no file may sit where another
- * needs a folder. Pad files are never written, so they are left out. */
+/* "dir/name.ext" → "dir/name.N.ext" with the first N from @next (per
+ * path, so that a thousand copies of one name stay linear) that no file or
+ * folder has yet: libtorrent's renaming of duplicate file names. */
+static char *
+unique_path (const char *path,
+             GHashTable *files,
+             GHashTable *folders,
+             GHashTable *next)
+{
+  const char *slash = strrchr (path, '/');
+  const char *base = slash != NULL ? slash + 1 : path;
+  const char *dot = strrchr (base, '.');
+  gsize stem_length = (dot != NULL && dot != base) ? (gsize) (dot - path) : strlen (path);
+  const char *extension = path + stem_length;
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (next, path));
+
+  for (n = MAX (n, 1);; n++)
+    {
+      char *candidate = g_strdup_printf ("%.*s.%u%s", (int) stem_length, path, n, extension);
+
+      if (!g_hash_table_contains (files, candidate) && !g_hash_table_contains (folders, candidate))
+        {
+          g_hash_table_insert (next, g_strdup (path), GUINT_TO_POINTER (n + 1));
+          return candidate;
+        }
+      g_free (candidate);
+    }
+}
+
+/* Two files landing on one path (often only after sanitizing: "a/b" and
+ * "a\b") are kept apart by renaming the later ones as libtorrent does
+ * ("name.1.ext"), with a note; strict loading refuses them. No file may
+ * sit where another needs a folder. Names that differ only in letter case
+ * are the storage's business: it refuses them on a file system that
+ * ignores case. Pad files are never written, so they are left out. */
 static gboolean
 check_collisions (TsrMetainfo  *self,
                   GError      **error)
 {
   g_autoptr(GHashTable) files = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) folders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) next = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   guint i;
 
   for (i = 0; i < self->n_files; i++)
@@ -801,6 +1086,19 @@ check_collisions (TsrMetainfo  *self,
 
       if (file->attr & TSR_FILE_ATTR_PAD)
         continue;
+      if (g_hash_table_contains (files, file->path) && !g_hash_table_contains (folders, file->path))
+        {
+          char *renamed = unique_path (file->path, files, folders, next);
+          g_autofree char *shown = tsr_quote_for_message (file->display_path, strlen (file->display_path));
+
+          add_note (self, g_strdup_printf (_("File %u “%s” is saved as “%s”: an earlier file has its path"),
+                                           i + 1, shown, renamed));
+          if (file->display_path == file->path)
+            file->display_path = g_steal_pointer (&file->path);
+          else
+            g_free (file->path);
+          file->path = renamed;
+        }
       if (g_hash_table_contains (files, file->path) || g_hash_table_contains (folders, file->path))
         {
           g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PATH,
@@ -827,16 +1125,26 @@ check_collisions (TsrMetainfo  *self,
 }
 
 static gboolean
-components_equal (GPtrArray *a,
-                  GPtrArray *b)
+components_equal (const RawFile *a,
+                  const RawFile *b)
 {
+  /* Two views of up to 257 components each: 8 KiB of stack. */
+  Components x, y;
   guint i;
 
-  if (a->len != b->len)
+  components_init (&x, a);
+  components_init (&y, b);
+  if (x.n != y.n)
     return FALSE;
-  for (i = 0; i < a->len; i++)
-    if (!g_bytes_equal (g_ptr_array_index (a, i), g_ptr_array_index (b, i)))
-      return FALSE;
+  for (i = 0; i < x.n; i++)
+    {
+      gsize a_length = 0, b_length = 0;
+      const char *a_data = components_get (&x, i, &a_length);
+      const char *b_data = components_get (&y, i, &b_length);
+
+      if (a_length != b_length || memcmp (a_data, b_data, a_length) != 0)
+        return FALSE;
+    }
   return TRUE;
 }
 
@@ -860,13 +1168,45 @@ parse_name (TsrMetainfo      *self,
     }
   self->display_name = tsr_path_to_display ((const char *) data, length);
   self->name = tsr_path_sanitize_component ((const char *) data, length, NULL);
-  if (self->name == NULL)
+  /* A single file needs its name: libtorrent refuses such a torrent too. */
+  if (self->name == NULL && tsr_bencode_dict_lookup (info, "length") != NULL)
     {
       g_autofree char *shown = tsr_quote_for_message (self->display_name, strlen (self->display_name));
 
       g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PATH,
                    _("The torrent's name “%s” cannot be used as a file name"), shown);
       return FALSE;
+    }
+  if (self->name == NULL)
+    {
+      g_autofree char *shown = tsr_quote_for_message (self->display_name, strlen (self->display_name));
+      gsize info_length = 0;
+      const guint8 *info_data = g_bytes_get_data (self->info_bytes, &info_length);
+      guint8 digest[SHA256_DIGEST_SIZE];
+
+      /* The folder of a multi-file torrent named "..", "." or nothing:
+       * the info hash in hex instead, as libtorrent does (it uses "_" for
+       * an empty name alone), the v1 hash, or for a v2-only torrent the
+       * v2 hash truncated to 20 bytes, the one peers know. */
+      if (tsr_bencode_dict_lookup (info, "pieces") != NULL)
+        {
+          struct sha1_ctx ctx;
+
+          sha1_init (&ctx);
+          sha1_update (&ctx, info_length, info_data);
+          sha1_digest (&ctx, SHA1_DIGEST_SIZE, digest);
+        }
+      else
+        {
+          struct sha256_ctx ctx;
+
+          sha256_init (&ctx);
+          sha256_update (&ctx, info_length, info_data);
+          sha256_digest (&ctx, SHA256_DIGEST_SIZE, digest);
+        }
+      self->name = tsr_hex_encode (digest, 20);
+      add_note (self, g_strdup_printf (_("The torrent's name “%s” cannot be a file name: it is saved as “%s”"),
+                                       shown, self->name));
     }
   return TRUE;
 }
@@ -930,10 +1270,9 @@ build_files (TsrMetainfo *self,
           /* A single-file v1 torrent names its file in "name"; v2 puts
            * the name as the tree's only key. */
           if (a->length != b->length ||
-              (self->multi_file && !components_equal (a->components, b->components)))
+              (self->multi_file && !components_equal (a, b)))
             goto mismatch;
-          a->has_pieces_root = b->has_pieces_root;
-          memcpy (a->pieces_root, b->pieces_root, 32);
+          a->pieces_root = b->pieces_root;
         }
       if (v2_index != v2_files->len)
         goto mismatch;
@@ -948,24 +1287,30 @@ build_files (TsrMetainfo *self,
 
       file->length = raw->length;
       file->attr = raw->attr;
-      file->has_pieces_root = raw->has_pieces_root;
-      memcpy (file->pieces_root, raw->pieces_root, 32);
+      file->has_pieces_root = raw->pieces_root != NULL;
+      if (raw->pieces_root != NULL)
+        memcpy (file->pieces_root, raw->pieces_root, 32);
 
       if (!self->multi_file)
         {
           file->path = g_strdup (self->name);
           file->display_path = g_strdup (self->display_name);
         }
-      else if (!build_paths (raw->components, top, display_top, i,
+      else if (!build_paths (raw, NULL, top, display_top, i,
                              &file->path, &file->display_path, error))
         return FALSE;
+      if (g_str_equal (file->path, file->display_path))
+        {
+          g_free (file->display_path);
+          file->display_path = file->path;
+        }
 
       if (raw->symlink != NULL)
         {
           g_autofree char *shown = NULL;
 
           /* Symlink targets are relative to the torrent's top folder. */
-          if (!build_paths (raw->symlink, "", "", i, &file->symlink_path, &shown, error))
+          if (!build_paths (raw, raw->symlink, "", "", i, &file->symlink_path, &shown, error))
             return FALSE;
         }
 
@@ -996,6 +1341,33 @@ mismatch:
   return FALSE;
 }
 
+/* Pad files alone, or files adding up to nothing, make no torrent: there
+ * is nothing to download or share. libtorrent and Transmission refuse
+ * both. */
+static gboolean
+check_not_empty (TsrMetainfo  *self,
+                 GError      **error)
+{
+  guint i;
+
+  for (i = 0; i < self->n_files; i++)
+    if (!(self->files[i].attr & TSR_FILE_ATTR_PAD))
+      break;
+  if (i == self->n_files)
+    {
+      g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_EMPTY,
+                           _("The torrent holds only padding files (BEP 47), no content"));
+      return FALSE;
+    }
+  if (self->total_length == 0)
+    {
+      g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_EMPTY,
+                           _("The torrent is empty: its files add up to 0 bytes"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 parse_info (TsrMetainfo      *self,
             const TsrBencode *root,
@@ -1003,6 +1375,8 @@ parse_info (TsrMetainfo      *self,
             gboolean          need_piece_layers,
             GError          **error)
 {
+  g_autoptr(GPtrArray) tree_blocks = g_ptr_array_new_with_free_func (g_free);
+  TreePathPool tree_paths = { tree_blocks, 0 };   /* v2 paths: live as long as v2_files */
   g_autoptr(GArray) v1_files = NULL;
   g_autoptr(GArray) v2_files = NULL;
   TsrBencode *pieces = NULL;
@@ -1051,7 +1425,7 @@ parse_info (TsrMetainfo      *self,
       tree = require_key (info, "file tree", TSR_BENCODE_DICT, _("the info dictionary"), error);
       if (tree == NULL)
         return FALSE;
-      v2_files = parse_v2_files (tree, error);
+      v2_files = parse_v2_files (tree, &tree_paths, error);
       if (v2_files == NULL)
         return FALSE;
     }
@@ -1071,20 +1445,26 @@ parse_info (TsrMetainfo      *self,
       /* A v2 torrent whose tree holds one file named like the torrent is a
        * single-file torrent; otherwise every path starts below the name. */
       self->multi_file = TRUE;
-      if (v2_files->len == 1 && first->components->len == 1 && name != NULL)
+      if (v2_files->len == 1 && first->tree_path->depth == 1 && name != NULL)
         {
-          gsize first_length = 0;
-          const guint8 *first_component = g_bytes_get_data (g_ptr_array_index (first->components, 0), &first_length);
+          gsize first_length = first->tree_path->key_length;
+          const guint8 *first_component = first->tree_path->key;
 
           self->multi_file = name_length != first_length || memcmp (name, first_component, first_length) != 0;
         }
     }
   if (self->has_v1 && self->has_v2 && !self->multi_file)
     {
-      /* Single-file hybrid: the tree's only entry must be the name. */
+      /* Single-file hybrid: the tree's only entry must be the name
+       * (BEP 52, "Upgrade path": both parts describe the same file). */
       RawFile *only = &g_array_index (v2_files, RawFile, 0);
+      gsize name_length = 0;
+      const guint8 *name = tsr_bencode_dict_lookup_string (info, "name", &name_length);
+      gsize key_length = only->tree_path->key_length;
+      const guint8 *key = only->tree_path->depth == 1 ? only->tree_path->key : NULL;
 
-      if (v2_files->len != 1 || only->components->len != 1)
+      if (v2_files->len != 1 || key == NULL || name == NULL ||
+          key_length != name_length || memcmp (key, name, name_length) != 0)
         {
           g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_HYBRID_MISMATCH,
                                _("The v1 file list and the v2 file tree of this hybrid torrent differ"));
@@ -1093,6 +1473,8 @@ parse_info (TsrMetainfo      *self,
     }
 
   if (!build_files (self, v1_files, v2_files, error))
+    return FALSE;
+  if (!check_not_empty (self, error))
     return FALSE;
 
   if (self->has_v1)
@@ -1170,8 +1552,8 @@ parse_extras (TsrMetainfo      *self,
   gint64 date;
 
   parse_trackers (self, root);
-  parse_url_list (tsr_bencode_dict_lookup (root, "url-list"), self->web_seeds);
-  parse_url_list (tsr_bencode_dict_lookup (root, "httpseeds"), self->http_seeds);
+  parse_url_list (self, tsr_bencode_dict_lookup (root, "url-list"), self->web_seeds);
+  parse_url_list (self, tsr_bencode_dict_lookup (root, "httpseeds"), self->http_seeds);
   self->comment = dup_text_field (root, "comment");
   self->created_by = dup_text_field (root, "created by");
   if (tsr_bencode_dict_lookup_integer (root, "creation date", &date) && date >= 0)
@@ -1202,13 +1584,19 @@ compute_hashes (TsrMetainfo *self)
     }
 }
 
-/* Size cap, strict decoding, and a dictionary at the top. */
+/* Size cap, strict decoding, and a dictionary at the top. With @trailing
+ * (nullable), bytes after the dictionary are allowed and counted. */
 static TsrBencode *
-decode_dict (GBytes      *bytes,
-             const char  *not_dict_message,
-             GError     **error)
+decode_dict (GBytes                *bytes,
+             TsrBencodeDecodeFlags  flags,
+             gsize                 *trailing,
+             const char            *not_dict_message,
+             GError               **error)
 {
   g_autoptr(TsrBencode) root = NULL;
+  gsize length = 0;
+  const guint8 *data = g_bytes_get_data (bytes, &length);
+  gsize consumed = 0;
 
   if (g_bytes_get_size (bytes) > TSR_METAINFO_MAX_FILE_SIZE)
     {
@@ -1216,9 +1604,13 @@ decode_dict (GBytes      *bytes,
                    _("The torrent file is larger than %d MiB"), TSR_METAINFO_MAX_FILE_SIZE / (1024 * 1024));
       return NULL;
     }
-  root = tsr_bencode_decode_bytes (bytes, TSR_BENCODE_DECODE_DEFAULT, error);
+  if (trailing != NULL)
+    flags |= TSR_BENCODE_DECODE_ALLOW_TRAILING;
+  root = tsr_bencode_decode (data, length, flags, &consumed, error);
   if (root == NULL)
     return NULL;
+  if (trailing != NULL)
+    *trailing = length - consumed;
   if (tsr_bencode_get_node_type (root) != TSR_BENCODE_DICT)
     {
       g_set_error_literal (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_NOT_A_DICT, not_dict_message);
@@ -1231,17 +1623,40 @@ TsrMetainfo *
 tsr_metainfo_new_from_bytes (GBytes  *bytes,
                              GError **error)
 {
+  return tsr_metainfo_new_from_bytes_full (bytes, TSR_METAINFO_LOAD_DEFAULT, error);
+}
+
+TsrMetainfo *
+tsr_metainfo_new_from_bytes_full (GBytes                *bytes,
+                                  TsrMetainfoLoadFlags   flags,
+                                  GError               **error)
+{
   g_autoptr(TsrMetainfo) self = NULL;
   g_autoptr(TsrBencode) root = NULL;
   TsrBencode *info;
   gsize offset = 0;
   gsize length = 0;
+  gsize trailing = 0;
+  gboolean strict = (flags & TSR_METAINFO_LOAD_STRICT) != 0;
 
   g_return_val_if_fail (bytes != NULL, NULL);
 
-  root = decode_dict (bytes, _("The file is bencoded but not a torrent: its top level is not a dictionary"), error);
+  /* Bytes after the torrent (often one newline from an editor or a web
+   * server) are ignored, as libtorrent and Transmission do: the info hash
+   * covers the info dictionary alone. Strict loading refuses them, and
+   * dictionary keys out of order. */
+  root = decode_dict (bytes, strict ? TSR_BENCODE_DECODE_STRICT_ORDER : TSR_BENCODE_DECODE_DEFAULT, &trailing,
+                      _("The file is bencoded but not a torrent: its top level is not a dictionary"), error);
   if (root == NULL)
     return NULL;
+  if (trailing > 0 && strict)
+    {
+      g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_TRAILING_DATA,
+                   g_dngettext (GETTEXT_PACKAGE, "%zu byte follows the end of the torrent",
+                                "%zu bytes follow the end of the torrent", (gulong) trailing),
+                   trailing);
+      return NULL;
+    }
   info = tsr_bencode_dict_lookup (root, "info");
   if (info == NULL)
     {
@@ -1260,10 +1675,25 @@ tsr_metainfo_new_from_bytes (GBytes  *bytes,
   if (!tsr_bencode_get_span (info, &offset, &length))
     g_assert_not_reached ();
   self->info_bytes = g_bytes_new_from_bytes (bytes, offset, length);
+  self->trailing_bytes = trailing;
+  if (trailing > 0)
+    add_note (self, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                  "%zu byte after the end of the torrent was ignored",
+                                                  "%zu bytes after the end of the torrent were ignored",
+                                                  (gulong) trailing),
+                                     trailing));
   if (!parse_info (self, root, info, TRUE, error))
     return NULL;
   parse_extras (self, root);
   compute_hashes (self);
+  /* Strict: whatever was repaired with a note is refused instead (the
+   * trailing bytes were refused above). */
+  if (strict && self->notes->len > 0)
+    {
+      g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_VALUE, "%s",
+                   (const char *) g_ptr_array_index (self->notes, self->notes->len - 1));
+      return NULL;
+    }
   return g_steal_pointer (&self);
 }
 
@@ -1279,7 +1709,8 @@ tsr_metainfo_new_from_info (GBytes          *info_bytes,
 
   g_return_val_if_fail (info_bytes != NULL, NULL);
 
-  info = decode_dict (info_bytes, _("The torrent's “info” field is not a dictionary"), error);
+  info = decode_dict (info_bytes, TSR_BENCODE_DECODE_DEFAULT, NULL,
+                      _("The torrent's “info” field is not a dictionary"), error);
   if (info == NULL)
     return NULL;
   self = tsr_metainfo_alloc ();
@@ -1290,14 +1721,15 @@ tsr_metainfo_new_from_info (GBytes          *info_bytes,
   compute_hashes (self);
   if (extra != NULL)
     {
-      for (i = 0; extra->trackers != NULL && i < extra->trackers->len; i++)
+      /* The same caps as for a torrent file's lists. */
+      for (i = 0; extra->trackers != NULL && i < MIN (extra->trackers->len, TSR_METAINFO_MAX_TRACKERS); i++)
         {
           GPtrArray *tier = g_ptr_array_new_with_free_func (g_free);
 
           g_ptr_array_add (tier, g_strdup (g_ptr_array_index (extra->trackers, i)));
           g_ptr_array_add (self->trackers, tier);
         }
-      for (i = 0; extra->web_seeds != NULL && i < extra->web_seeds->len; i++)
+      for (i = 0; extra->web_seeds != NULL && i < MIN (extra->web_seeds->len, TSR_METAINFO_MAX_WEB_SEEDS); i++)
         g_ptr_array_add (self->web_seeds, g_strdup (g_ptr_array_index (extra->web_seeds, i)));
     }
   return g_steal_pointer (&self);
@@ -1307,6 +1739,14 @@ TsrMetainfo *
 tsr_metainfo_new_from_file (const char  *path,
                             GError     **error)
 {
+  return tsr_metainfo_new_from_file_full (path, TSR_METAINFO_LOAD_DEFAULT, error);
+}
+
+TsrMetainfo *
+tsr_metainfo_new_from_file_full (const char            *path,
+                                 TsrMetainfoLoadFlags   flags,
+                                 GError               **error)
+{
   g_autoptr(GBytes) bytes = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -1314,7 +1754,7 @@ tsr_metainfo_new_from_file (const char  *path,
   bytes = tsr_read_small_file (path, TSR_METAINFO_MAX_FILE_SIZE, error);
   if (bytes == NULL)
     return NULL;
-  return tsr_metainfo_new_from_bytes (bytes, error);
+  return tsr_metainfo_new_from_bytes_full (bytes, flags, error);
 }
 
 guint64

@@ -29,10 +29,16 @@ typedef enum
   TSR_METAINFO_ERROR_BAD_PIECE_LAYERS,  /* v2 piece layers missing or not matching */
   TSR_METAINFO_ERROR_HYBRID_MISMATCH,   /* v1 and v2 parts describe different files */
   TSR_METAINFO_ERROR_TOO_LARGE,         /* sizes that overflow or exceed limits */
+  TSR_METAINFO_ERROR_EMPTY,             /* no content: padding only, or 0 bytes */
+  TSR_METAINFO_ERROR_TRAILING_DATA,     /* bytes after the torrent (strict loading only) */
 } TsrMetainfoError;
 
 /* Largest .torrent file we load (libtorrent and Transmission use similar caps). */
 #define TSR_METAINFO_MAX_FILE_SIZE (64 * 1024 * 1024)
+/* Trackers and web seeds kept per torrent; the rest is dropped with a note
+ * (a torrent that lists more is hostile or broken, not refused). */
+#define TSR_METAINFO_MAX_TRACKERS  1000
+#define TSR_METAINFO_MAX_WEB_SEEDS 1000
 
 typedef enum
 {
@@ -85,6 +91,9 @@ typedef struct _TsrMetainfo TsrMetainfo;
  * @web_seeds: BEP 19 url-list; @http_seeds: BEP 17 httpseeds
  * @creation_date: seconds since the epoch, or -1 when absent
  * @info_bytes: the info dictionary's exact bytes (for BEP 9 metadata exchange)
+ * @notes: (element-type utf8): what loading changed or dropped, for people
+ *   (trackers over the cap, renamed files, trailing bytes); empty when none
+ * @trailing_bytes: bytes after the top-level dictionary (ignored)
  */
 struct _TsrMetainfo
 {
@@ -115,13 +124,31 @@ struct _TsrMetainfo
   char        *source;
   gint64       creation_date;
   GBytes      *info_bytes;
+  GPtrArray   *notes;
+  gsize        trailing_bytes;
 };
+
+typedef enum
+{
+  TSR_METAINFO_LOAD_DEFAULT = 0,
+  /* Refuse what the default loading repairs or ignores with a note (as
+   * libtorrent and Transmission do): bytes after the torrent, dictionary
+   * keys out of order, files renamed because two share a path, trackers or
+   * web seeds over the cap. */
+  TSR_METAINFO_LOAD_STRICT  = 1 << 0,
+} TsrMetainfoLoadFlags;
 
 TsrMetainfo *tsr_metainfo_new_from_bytes (GBytes            *bytes,
                                           GError           **error);
+TsrMetainfo *tsr_metainfo_new_from_bytes_full (GBytes               *bytes,
+                                               TsrMetainfoLoadFlags  flags,
+                                               GError              **error);
 /* Reads the file off the calling thread's disk: call from a worker or CLI. */
 TsrMetainfo *tsr_metainfo_new_from_file  (const char        *path,
                                           GError           **error);
+TsrMetainfo *tsr_metainfo_new_from_file_full (const char            *path,
+                                              TsrMetainfoLoadFlags   flags,
+                                              GError               **error);
 /* Builds a metainfo from a bare info dictionary (after a BEP 9 metadata
  * download); @extra (nullable) supplies trackers and web seeds. */
 TsrMetainfo *tsr_metainfo_new_from_info  (GBytes            *info_bytes,

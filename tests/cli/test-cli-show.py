@@ -938,6 +938,65 @@ def test_magnet_bad(d):
     assert not failures, "\n".join(failures)
 
 
+def test_magnet_malformed_parts_skipped(d):
+    # BEP 9 requires only xt: bad x.pe/tr/ws/so are skipped with a warning.
+    h = "c12fe1c06bba254a9dc9f519b335aa7c1367a88a"
+    j = magnet_json(f"magnet:?xt=urn:btih:{h}&so=7-4&x.pe=-4&tr=udp://t.example:1/a&ws=a")
+    assert j["info_hash"] == h and j["trackers"] == [["udp://t.example:1/a"]], j
+    assert len(j["warnings"]) == 3, j["warnings"]
+    result = run_cli("show", f"magnet:?xt=urn:btih:{h}&so=,,1")
+    assert result.returncode == 0, text(result.stderr)
+    assert ",,1" in text(result.stdout), text(result.stdout)
+    j = magnet_json(f"magnet:///?xt=urn:btih:{h}")
+    assert j["info_hash"] == h, j
+
+
+def test_issue20_decisions(d):
+    # Trailing bytes: loaded with a note, refused by --strict.
+    info = {"name": "t", "length": 5, "piece length": 16384, "pieces": fake_pieces(1)}
+    path = torrent_file(d, "nl.torrent", bencode({"info": info}) + b"\n")
+    j = show_json(path)
+    assert j["info_hash"] == sha1_hex(bencode(info)) and j["trailing_bytes"] == 1, j
+    assert len(j["notes"]) == 1, j["notes"]
+    assert "1 byte" in text(run_cli("show", path).stdout)
+    assert_one_line_failure(run_cli("show", "--strict", path), "--strict with a trailing newline")
+    assert_one_line_failure(run_cli("show", "--strict", "--json", path), "--strict --json")
+    # Two files on one path: the later renamed, shown as saved elsewhere.
+    info = {"name": "T", "files": [{"length": 5, "path": ["a.txt"]}, {"length": 5, "path": ["a.txt"]}],
+            "piece length": 16384, "pieces": fake_pieces(1)}
+    path = torrent_file(d, "dup.torrent", {"info": info})
+    j = show_json(path)
+    assert file_list(j) == [("T/a.txt", 5), ("T/a.1.txt", 5)], file_list(j)
+    out = text(run_cli("show", path).stdout)
+    assert "T/a.1.txt" in out, out
+    assert_one_line_failure(run_cli("show", "--strict", path), "--strict with two files on one path")
+    # A multi-file torrent named "..": its folder is the info hash in hex
+    # (libtorrent's choice); a single file named ".." is refused (libtorrent too).
+    info = {"name": "..", "files": [{"length": 5, "path": ["a"]}], "piece length": 16384, "pieces": fake_pieces(1)}
+    j = show_json(torrent_file(d, "dotdot.torrent", {"info": info}))
+    h = sha1_hex(bencode(info))
+    assert j["save_name"] == h and j["name"] == ".." and file_list(j) == [(h + "/a", 5)], j
+    info = {"name": "..", "length": 5, "piece length": 16384, "pieces": fake_pieces(1)}
+    assert_one_line_failure(run_cli("show", torrent_file(d, "dotdot1.torrent", {"info": info})), "single file ..")
+    # BEP 47 symlink without a length: shown as a link with its target.
+    info = {"name": "T", "files": [{"length": 5, "path": ["a"]},
+                                   {"attr": "l", "path": ["link"], "symlink path": ["a"]}],
+            "piece length": 16384, "pieces": fake_pieces(1)}
+    path = torrent_file(d, "link.torrent", {"info": info})
+    j = show_json(path)
+    assert j["files"][1]["symlink"] == "a" and j["files"][1]["path"] == "T/link", j["files"]
+    out = text(run_cli("show", path).stdout)
+    assert "T/link → a" in out, out
+    # No content: refused.
+    info = {"name": "T", "files": [{"length": 16384, "path": [".pad", "16384"], "attr": "p"}],
+            "piece length": 16384, "pieces": fake_pieces(1)}
+    assert_one_line_failure(run_cli("show", torrent_file(d, "pad.torrent", {"info": info})), "padding only")
+    info = {"name": "T", "length": 0, "piece length": 16384, "pieces": b""}
+    assert_one_line_failure(run_cli("show", torrent_file(d, "zero.torrent", {"info": info})), "0 bytes")
+    out = text(run_cli("show", "--help").stdout)
+    assert "--strict" in out, out
+
+
 def test_torrent_magnet_round_trip(d):
     # The magnet a torrent shows is itself accepted by show, with the same hash, name and trackers.
     info = {"name": "Round trip ✓", "length": 5, "piece length": 16384, "pieces": fake_pieces(1)}
@@ -993,6 +1052,114 @@ def test_json_is_strict(d):
     assert result.returncode == 0, text(result.stderr)
     j = json.loads(result.stdout.decode("utf-8"))   # strict UTF-8, one document
     assert j["comment"] == comment, repr(j["comment"])
+
+
+# ---------------------------------------------------------------------------
+# Hostile sizes: loading is linear in the file and memory a bounded
+# multiple of it (issue 20). Each child's own peak RSS comes from wait4.
+
+# A small Python between the harness and tessera-cli: a child's ru_maxrss
+# starts from the RSS of the process that forked it, and this harness is
+# large by now. It enforces the timeout itself, killing tessera-cli by PID.
+MEASURE = r"""
+import os, subprocess, sys, time
+timeout = float(sys.argv[1])
+start = time.monotonic()
+with open(os.devnull, "wb") as null:
+    child = subprocess.Popen(sys.argv[2:], stdout=null, stdin=subprocess.DEVNULL)
+    while True:
+        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+        if pid == child.pid:
+            break
+        if time.monotonic() - start > timeout:
+            child.kill()
+            os.wait4(child.pid, 0)
+            print("timeout")
+            sys.exit(0)
+        time.sleep(0.02)
+print(os.waitstatus_to_exitcode(status), time.monotonic() - start, usage.ru_maxrss * 1024)
+"""
+
+
+def run_measured(args, timeout):
+    """Runs tessera-cli with stdout to /dev/null; returns (status, seconds,
+    peak RSS in bytes, stderr)."""
+    result = subprocess.run([sys.executable, "-c", MEASURE, str(timeout), CLI, *args],
+                            capture_output=True, timeout=timeout + 30)
+    out = text(result.stdout).split()
+    assert out != ["timeout"], f"{args}: still running after {timeout} s"
+    assert len(out) == 3, (result.stdout, result.stderr)
+    return int(out[0]), float(out[1]), int(out[2]), text(result.stderr)
+
+
+# Written by a child Python, so that this harness stays small: a child's
+# ru_maxrss starts from the RSS of the process that forked it.
+HOSTILE_TIERS = r"""
+import sys
+n = 200000
+body = b"".join(b"l%d:%se" % (len(u), u) for u in (b"http://t%07d.example/announce" % i for i in range(n)))
+info = b"d6:lengthi5e4:name1:x12:piece lengthi16384e6:pieces20:" + bytes(20) + b"e"
+open(sys.argv[1], "wb").write(b"d13:announce-listl" + body + b"e4:info" + info + b"e")
+"""
+
+HOSTILE_FILES = r"""
+import sys
+n = 1000000
+entries = b"".join(b"d6:lengthi1e4:pathl7:f%06dee" % i for i in range(n))
+pieces = -(-n // 16384)
+info = b"d5:filesl" + entries + b"e4:name1:x12:piece lengthi16384e6:pieces%d:" % (pieces * 20) + bytes(pieces * 20) + b"e"
+open(sys.argv[1], "wb").write(b"d4:info" + info + b"e")
+"""
+
+
+HOSTILE_V2_FILES = r"""
+import sys
+n = 300000
+entries = b"".join(b"7:f%06dd0:d6:lengthi1e11:pieces root32:%see" % (i, b"R" * 32) for i in range(n))
+open(sys.argv[1], "wb").write(b"d4:infod9:file treed" + entries + b"e12:meta versioni2e4:name1:x12:piece lengthi16384eee")
+"""
+
+
+def hostile_file(d, name, script):
+    path = os.path.join(d, name)
+    subprocess.run([sys.executable, "-c", script, path], check=True, timeout=120)
+    return path, os.path.getsize(path)
+
+
+def test_hostile_many_tiers(d):
+    # 200 000 one-tracker tiers (7 MB): was quadratic (over 30 s); must be
+    # linear, keep at most 1000 trackers and say how many it dropped.
+    path, size = hostile_file(d, "tiers.torrent", HOSTILE_TIERS)
+    for args in (["show", path], ["show", "--json", path]):
+        status, seconds, rss, stderr = run_measured(args, 10)
+        assert status == 0, (args, status, stderr)
+        assert seconds < 5, f"{args}: {seconds:.1f} s"
+        assert rss < 8 * size + 32 * 2**20, f"{args}: peak RSS {rss} for a {size}-byte file"
+    j = show_json(path)
+    assert sum(len(t) for t in j["trackers"]) == 1000, len(j["trackers"])
+    assert any("199000" in note for note in j["notes"]), j["notes"]
+
+
+def test_hostile_million_files(d):
+    # A million one-byte files (30 MB): show --json peaked above 1.8 GB
+    # (1.9 KB a file). Bound: 20 times the file plus 64 MiB.
+    path, size = hostile_file(d, "files.torrent", HOSTILE_FILES)
+    for args in (["show", path], ["show", "--json", path]):
+        status, seconds, rss, stderr = run_measured(args, 60)
+        assert status == 0, (args, status, stderr)
+        assert seconds < 40, f"{args}: {seconds:.1f} s"
+        assert rss < 20 * size + 64 * 2**20, f"{args}: peak RSS {rss} for a {size}-byte file"
+
+
+def test_hostile_v2_files(d):
+    # 300 000 one-byte files in a v2 tree (22 MB): a file's path links to
+    # its folder instead of copying it (884 bytes a file before, 765 after).
+    path, size = hostile_file(d, "v2files.torrent", HOSTILE_V2_FILES)
+    for args in (["show", path], ["show", "--json", path]):
+        status, seconds, rss, stderr = run_measured(args, 60)
+        assert status == 0, (args, status, stderr)
+        assert seconds < 30, f"{args}: {seconds:.1f} s"
+        assert rss < 12 * size + 64 * 2**20, f"{args}: peak RSS {rss} for a {size}-byte file"
 
 
 def main():

@@ -490,7 +490,7 @@ def single(**changes):
 
 
 def multi(files, **changes):
-    total = sum(f["length"] for f in files)
+    total = sum(f.get("length", 0) for f in files)
     info = {"name": "m", "piece length": 16384, "pieces": pieces(-(-total // 16384)), "files": files}
     info.update(changes)
     return info
@@ -545,14 +545,38 @@ EDGE_CASES = [
     ("comment is an integer", {"info": single(), "comment": 5}, "agree"),
     ("a tier that is a string", {"info": single(), "announce-list": ["http://a.example/", ["http://b.example/"]]}, "hash-only"),
     ("empty path component", {"info": multi([{"length": 5, "path": ["a", ""]}])}, "hash-only"),
-    ("zero-length single file", {"info": single(length=0, pieces=b"")}, "lenient"),
-    ("all files empty", {"info": multi([{"length": 0, "path": ["a"]}, {"length": 0, "path": ["b"]}])}, "lenient"),
-    ("two files with one path", {"info": multi([{"length": 1, "path": ["a"]}, {"length": 1, "path": ["a"]}])}, "stricter"),
+    # Issue 20: refused as libtorrent and Transmission refuse them.
+    ("zero-length single file", {"info": single(length=0, pieces=b"")}, "agree"),
+    ("all files empty", {"info": multi([{"length": 0, "path": ["a"]}, {"length": 0, "path": ["b"]}])}, "agree"),
+    # Issue 20 (BEP 47): refused; libtorrent and transmission-show read it as 0 files.
+    ("padding only", {"info": multi([{"length": 16384, "path": [".pad", "16384"], "attr": "p"}])}, "stricter"),
+    # Issue 20: renamed as libtorrent does (name.1.ext).
+    ("two files with one path", {"info": multi([{"length": 1, "path": ["a.txt"]}, {"length": 1, "path": ["a.txt"]}])},
+     "agree"),
+    ("BEP 47 symlink without length", {"info": multi([{"length": 5, "path": ["a"]},
+                                                      {"attr": "l", "path": ["link"], "symlink path": ["a"]}])},
+     "agree"),
+    ("v2 tree out of order", Raw(b"d4:infod9:file treed1:bd0:d6:lengthi5e11:pieces root32:" + b"S" * 32 +
+                                 b"ee1:ad0:d6:lengthi5e11:pieces root32:" + b"R" * 32 +
+                                 b"eee12:meta versioni2e4:name1:T12:piece lengthi16384eee"), "agree"),
+    ("v2 all-zero pieces root", Raw(b"d4:infod9:file treed1:ad0:d6:lengthi5e11:pieces root32:" + bytes(32) +
+                                    b"eee12:meta versioni2e4:name1:T12:piece lengthi16384eee"), "agree"),
+    ("v2 symlink", Raw(b"d4:infod9:file treed1:ad0:d6:lengthi5e11:pieces root32:" + b"R" * 32 +
+                       b"ee4:linkd0:d4:attr1:l12:symlink pathl1:aeeee12:meta versioni2e4:name1:T"
+                       b"12:piece lengthi16384eee"), "agree"),
+    ("hybrid single file, names differ", Raw(b"d4:infod9:file treed5:y.bind0:d6:lengthi5e11:pieces root32:" + b"R" * 32
+                                             + b"eee6:lengthi5e12:meta versioni2e4:name5:x.bin12:piece lengthi16384e"
+                                             + b"6:pieces20:" + pieces(1) + b"ee"), "agree"),
     ("a file where a folder is", {"info": multi([{"length": 1, "path": ["a"]}, {"length": 1, "path": ["a", "b"]}])}, "stricter"),
     ("both length and files", {"info": dict(multi([{"length": 5, "path": ["a"]}]), length=5)}, "stricter"),
-    ("empty name, multi-file", {"info": multi([{"length": 5, "path": ["a"]}], name="")}, "stricter"),
-    ("trailing data after the torrent", Raw(bencode({"info": single()}) + b"junk"), "stricter"),
-    ("trailing newline after the torrent", Raw(bencode({"info": single()}) + b"\n"), "stricter"),
+    # Issue 20: a folder named "..", "." or nothing is the info hash in hex,
+    # as libtorrent does; for an empty name alone libtorrent says "_".
+    # (show's "name" is the name as given; "save_name" and the paths carry the hash.)
+    ("name .., multi-file", {"info": multi([{"length": 5, "path": ["a"]}], name="..")}, "hash-only"),
+    ("empty name, multi-file", {"info": multi([{"length": 5, "path": ["a"]}], name="")}, "hash-only"),
+    # Issue 20: bytes after the torrent are ignored, as libtorrent does.
+    ("trailing data after the torrent", Raw(bencode({"info": single()}) + b"junk"), "agree"),
+    ("trailing newline after the torrent", Raw(bencode({"info": single()}) + b"\n"), "agree"),
     ("piece length 2^40", {"info": single(piece_length=2 ** 40)}, "agree"),
     ("empty name, single file", {"info": single(name="")}, "agree"),
     ("pieces of 19 bytes", {"info": single(pieces=b"a" * 19)}, "agree"),
