@@ -23,9 +23,10 @@ import time
 import warnings
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
-from tsrtest import CLI, Tap, cli, need_cli  # noqa: E402
+from tsrtest import CLI, Tap, bencode, cli, need_cli, run  # noqa: E402
 from tsrpeers import DEADLINE, Peer, make_payload, stop_process, tree_digest  # noqa: E402
 from tsrlt import lt, lt_seed, lt_session  # noqa: E402
+from tsrnet import NamespaceHub  # noqa: E402
 
 need_cli()
 tap = Tap()
@@ -485,6 +486,101 @@ def test_rate_per_node(d):
         if node is not None:
             node.stop()
         fake.close()
+
+
+# ---------------------------------------------------------------------
+# A DHT of Transmission nodes: Transmission 3.00 refuses loopback peers and
+# its DHT (Juliusz Chroboczek's dht.c) drops 127.0.0.0/8 nodes as martian,
+# so each node gets a network namespace and an address of its own.
+
+TR_NODES = 10
+TR_PORT = 51413
+
+
+class TransmissionNode:
+    """transmission-daemon in member @i of @hub, DHT on, everything else
+    that reaches out off; its dht.dat names the other nodes, so that it
+    pings them at start (Transmission only announces to the DHT once it
+    knows 9 nodes, 4 of them good)."""
+
+    def __init__(self, hub, i, d, others):
+        self.hub, self.i = hub, i
+        self.config = os.path.join(d, f"transmission-{i}")
+        os.makedirs(self.config, exist_ok=True)
+        self.download = os.path.join(d, f"download-{i}")
+        os.makedirs(self.download, exist_ok=True)
+        self.rpc = f"{hub.ips[i]}:9091"
+        settings = {
+            "dht-enabled": True, "lpd-enabled": False, "pex-enabled": False, "utp-enabled": False,
+            "port-forwarding-enabled": False, "rpc-authentication-required": False,
+            "rpc-whitelist-enabled": False, "rpc-host-whitelist-enabled": False,
+            "rpc-bind-address": hub.ips[i], "rpc-port": 9091, "peer-port": TR_PORT,
+            "peer-port-random-on-start": False, "bind-address-ipv4": hub.ips[i], "download-dir": self.download,
+            "incomplete-dir-enabled": False, "start-added-torrents": True,
+        }
+        with open(os.path.join(self.config, "settings.json"), "w") as f:
+            json.dump(settings, f)
+        nodes = b"".join(socket.inet_aton(ip) + TR_PORT.to_bytes(2, "big") for ip in others)
+        with open(os.path.join(self.config, "dht.dat"), "wb") as f:
+            f.write(bencode({"id": os.urandom(20), "nodes": nodes}))
+        self.log = open(os.path.join(d, f"transmission-{i}.log"), "wb")
+        self.process = subprocess.Popen(hub.exec_prefix(i) + ["transmission-daemon", "-f", "--log-info",
+                                                               "-g", self.config],
+                                        stdout=self.log, stderr=subprocess.STDOUT)
+        end = time.monotonic() + 30
+        while self.remote_run("-l").returncode != 0:
+            assert time.monotonic() < end, "transmission-daemon did not start"
+            assert self.process.poll() is None, "transmission-daemon exited"
+            time.sleep(0.3)
+
+    def remote_run(self, *args):
+        return run(self.hub.exec_prefix(self.i) + ["transmission-remote", self.rpc, *args], timeout=30)
+
+    def remote(self, *args):
+        result = self.remote_run(*args)
+        assert result.returncode == 0, result
+        return result.stdout.decode()
+
+    def stop(self):
+        stop_process(self.process)
+        self.log.close()
+
+
+def test_transmission_dht(d):
+    """(c) A DHT of TR_NODES transmission-daemon 3.00 nodes, one seeding:
+    Tessera, in a namespace of its own, looks the torrent up through them
+    and finds the seeder. Namespaces removed and processes stopped, also
+    on failure."""
+    import shutil
+    for tool in ("transmission-daemon", "transmission-remote", "ip"):
+        assert shutil.which(tool), f"{tool} is missing: install transmission-daemon, transmission-cli, iproute2"
+    assert os.geteuid() == 0, "this test makes network namespaces and needs root (CI runs as root)"
+    src, torrent = make_payload(d, big=512 * 1024)
+    info_hash = json.loads(cli("show", "--json", torrent, check=True).stdout)["info_hash"]
+    os.chmod(d, 0o755)
+    hub = NamespaceHub(TR_NODES + 1)
+    nodes = []
+    try:
+        for i in range(TR_NODES):
+            nodes.append(TransmissionNode(hub, i, d, [ip for j, ip in enumerate(hub.ips[:TR_NODES]) if j != i]))
+        nodes[0].remote("-a", torrent, "-w", src)
+        want = f"{hub.ips[0]}:{TR_PORT}"
+        me = TR_NODES
+        end = time.monotonic() + 300
+        while True:
+            result = run(hub.exec_prefix(me) + [CLI, "dht", "--json", "--bind", hub.ips[me], "--bootstrap",
+                                                 f"{hub.ips[1]}:{TR_PORT}", "--lookup", info_hash,
+                                                 "--timeout", "20"], timeout=60)
+            found = json.loads(result.stdout.splitlines()[-1])
+            if want in found["peers"]:
+                break
+            assert time.monotonic() < end, f"Tessera never found the Transmission seeder {want}: {found}"
+            time.sleep(5)
+        assert found["done"] and found["answered"] >= 4, found
+    finally:
+        for node in nodes:
+            node.stop()
+        hub.cleanup()
 
 
 tap.run_all(globals())
