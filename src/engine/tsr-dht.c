@@ -1376,7 +1376,10 @@ tsr_dht_add_node (TsrDht               *self,
 
   node.address = *address;
   node.address.has_peer_id = FALSE;
-  if (node.address.port != 0)
+  /* Every connection of a peer can name its node again (BEP 5 port
+   * message): it is asked once a minute at most. */
+  if (node.address.port != 0 &&
+      !tsr_dht_contacts_asked_within (self->contacts, &node.address, g_get_monotonic_time (), REASK_SECONDS))
     send_query (self, QUERY_FIND_NODE, &node, FALSE, NULL, NULL);
 }
 
