@@ -782,6 +782,45 @@ test_compact (void)
   g_assert_error (error, TSR_KRPC_ERROR, TSR_KRPC_ERROR_BAD_LENGTH);
 }
 
+/* What libtorrent 2.0.8 sent on 127.0.0.1, captured byte for byte: the
+ * asker's address in a top-level "ip" (BEP 42), an integer "p" (the
+ * asker's port) in "r" that BEP 5 does not know, "v" = "LT" 2.0.8. */
+static const char libtorrent_find_node[] =
+  "d2:ip6:\x7f\x00\x00\x01\xe6\xd0" "1:rd2:id20:MT\xa8\xd6\t\x1a|NXg\xdb\xbc" "f\xef\xe1o\xc6\x07\xf3x"
+  "5:nodes0:1:pi59088ee1:t2:\x12\x34" "1:v4:LT\x02\x08" "1:y1:re";
+static const char libtorrent_get_peers[] =
+  "d2:ip6:\x7f\x00\x00\x01\xe6\xd0" "1:rd2:id20:MT\xa8\xd6\t\x1a|NXg\xdb\xbc" "f\xef\xe1o\xc6\x07\xf3x"
+  "5:nodes26:\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10\x11\x12\x13\x7f\x00\x00\x01\xe6\xd0"
+  "1:pi59088e5:token4:vI\xaaZe1:t2:\x12\x35" "1:v4:LT\x02\x08" "1:y1:re";
+
+static void
+test_libtorrent_replies (void)
+{
+  g_autoptr(TsrKrpcMessage) find_node = parse (libtorrent_find_node, sizeof libtorrent_find_node - 1);
+  g_autoptr(TsrKrpcMessage) get_peers = parse (libtorrent_get_peers, sizeof libtorrent_get_peers - 1);
+  g_autofree char *ip = NULL;
+  g_autofree char *node = NULL;
+
+  g_assert_cmpint (find_node->type, ==, TSR_KRPC_TYPE_RESPONSE);
+  g_assert_cmpmem (find_node->transaction, find_node->transaction_length, "\x12\x34", 2);
+  g_assert_cmpmem (find_node->id, 20, "MT\xa8\xd6\t\x1a|NXg\xdb\xbc" "f\xef\xe1o\xc6\x07\xf3x", 20);
+  g_assert_cmpmem (find_node->version, find_node->version_length, "LT\x02\x08", 4);
+  g_assert_true (find_node->has_ip);
+  ip = tsr_peer_address_to_string (&find_node->ip);
+  g_assert_cmpstr (ip, ==, "127.0.0.1:59088");
+  /* An empty "nodes" (it knew nobody yet) is a list of none. */
+  g_assert_nonnull (find_node->nodes);
+  g_assert_cmpuint (find_node->nodes->len, ==, 0);
+  g_assert_false (find_node->has_token);
+
+  g_assert_cmpmem (get_peers->transaction, get_peers->transaction_length, "\x12\x35", 2);
+  g_assert_cmpuint (get_peers->nodes->len, ==, 1);
+  node = node_text (get_peers->nodes, 0);
+  g_assert_cmpstr (node, ==, "127.0.0.1:59088");
+  g_assert_cmpmem (get_peers->token, get_peers->token_length, "vI\xaaZ", 4);
+  g_assert_null (get_peers->values);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -801,5 +840,6 @@ main (int    argc,
   g_test_add_func ("/krpc/cut-fields", test_cut_fields);
   g_test_add_func ("/krpc/unknown", test_unknown);
   g_test_add_func ("/krpc/compact", test_compact);
+  g_test_add_func ("/krpc/libtorrent-replies", test_libtorrent_replies);
   return g_test_run ();
 }

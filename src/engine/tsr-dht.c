@@ -12,6 +12,12 @@
  * stale buckets, rotates the token secret, forgets stored peers and
  * saves the state.
  *
+ * Every query goes through a budget per node (tsr-dht-contacts.c): a few
+ * at once, then two a second, and a growing pause for a node that does
+ * not answer. Other implementations ban floods (libtorrent: 50 packets
+ * in 10 seconds from one address, for five minutes), and a node that
+ * answers nothing is not worth asking again and again.
+ *
  * BEP 42: answers tell the requester its address ("ip"); once three
  * nodes agree on our external address and our id does not fit it, the
  * node takes an id that does and moves its nodes into new tables. Nodes
@@ -26,6 +32,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "tsr-dht-contacts.h"
 #include "tsr-dht-id.h"
 #include "tsr-dht-table.h"
 #include "tsr-dht-token.h"
@@ -40,6 +47,7 @@
 #define BOOTSTRAP_EVERY 30        /* seconds between bootstraps while empty */
 #define SAVE_EVERY 300
 #define EXTERNAL_VOTES 3
+#define REASK_SECONDS 60          /* bootstrapping asks a node once a minute at most */
 
 const char *const tsr_dht_default_bootstrap[] = {
   "router.bittorrent.com:6881",
@@ -122,6 +130,7 @@ struct _TsrDht
   TsrDhtTable  *table4;      /* (owned) */
   TsrDhtTable  *table6;      /* (owned) */
   TsrDhtTokens *tokens;      /* (owned) */
+  TsrDhtContacts *contacts;  /* (owned) what we may still send to whom */
   GHashTable   *pending;     /* transaction → Query (owned) */
   guint16       next_transaction;
   GHashTable   *lookups;     /* info hash (20 bytes, owned) → Lookup (ref) */
@@ -227,6 +236,7 @@ tsr_dht_finalize (GObject *object)
   g_clear_pointer (&self->table4, tsr_dht_table_free);
   g_clear_pointer (&self->table6, tsr_dht_table_free);
   g_clear_pointer (&self->tokens, tsr_dht_tokens_free);
+  g_clear_pointer (&self->contacts, tsr_dht_contacts_free);
   g_clear_pointer (&self->store, g_hash_table_unref);
   g_clear_pointer (&self->rates, g_hash_table_unref);
   g_clear_pointer (&self->votes, g_hash_table_unref);
@@ -278,6 +288,7 @@ tsr_dht_init (TsrDht *self)
   self->rates = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->votes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
+  self->contacts = tsr_dht_contacts_new ();
   self->next_transaction = (guint16) g_random_int ();
   self->last_bootstrap = G_MININT64 / 2;
 }
@@ -353,8 +364,11 @@ send_to (TsrDht               *self,
 /* ------------------------------------------------------------------ */
 /* Our queries                                                         */
 
-/* @target: find_node's (NULL: the lookup's, or our own id). */
-static gboolean
+/* @target: find_node's (NULL: the lookup's, or our own id). Nothing
+ * is sent unless the node's budget allows (TSR_DHT_SEND_LATER when it
+ * is spent or too many queries are in flight, TSR_DHT_SEND_BACKOFF
+ * while the node is paused for not answering). */
+static TsrDhtSend
 send_query_full (TsrDht           *self,
                  QueryKind         kind,
                  const TsrDhtNode *node,
@@ -367,9 +381,13 @@ send_query_full (TsrDht           *self,
   Query *query;
   guint8 transaction[2];
   guint tries;
+  TsrDhtSend verdict;
 
   if (g_hash_table_size (self->pending) >= MAX_PENDING)
-    return FALSE;
+    return TSR_DHT_SEND_LATER;
+  verdict = tsr_dht_contacts_send (self->contacts, &node->address, g_get_monotonic_time ());
+  if (verdict != TSR_DHT_SEND_OK)
+    return verdict;
   for (tries = 0; tries < 8 && g_hash_table_contains (self->pending, GUINT_TO_POINTER (self->next_transaction));
        tries++)
     self->next_transaction++;
@@ -404,10 +422,10 @@ send_query_full (TsrDht           *self,
     }
   g_hash_table_insert (self->pending, GUINT_TO_POINTER (query->transaction), query);
   send_to (self, &node->address, packet);
-  return TRUE;
+  return TSR_DHT_SEND_OK;
 }
 
-static gboolean
+static TsrDhtSend
 send_query (TsrDht           *self,
             QueryKind         kind,
             const TsrDhtNode *node,
@@ -505,10 +523,23 @@ lookup_step (Lookup *lookup)
       live++;
       if (candidate->state == CANDIDATE_FRESH && lookup->in_flight < TSR_DHT_ALPHA)
         {
-          if (!send_query (lookup->dht, QUERY_GET_PEERS, &candidate->node, TRUE, lookup, candidate))
-            break;
-          candidate->state = CANDIDATE_ASKED;
-          lookup->in_flight++;
+          switch (send_query (lookup->dht, QUERY_GET_PEERS, &candidate->node, TRUE, lookup, candidate))
+            {
+            case TSR_DHT_SEND_OK:
+              candidate->state = CANDIDATE_ASKED;
+              lookup->in_flight++;
+              break;
+            case TSR_DHT_SEND_BACKOFF:
+              /* It left our queries unanswered lately: not worth waiting for. */
+              candidate->state = CANDIDATE_FAILED;
+              live--;
+              break;
+            case TSR_DHT_SEND_LATER:
+            default:
+              /* Its budget is spent: it stays fresh, and the next answer
+               * or the next tick asks it. */
+              break;
+            }
         }
     }
   if (lookup->in_flight == 0 && lookup->candidates->len > 0)
@@ -627,13 +658,20 @@ take_nodes (TsrDht       *self,
     {
       const TsrDhtNode *node = &g_array_index (nodes, TsrDhtNode, i);
 
-      if (node->address.port == 0)
+      /* Other nodes name us too (libtorrent does once we queried it):
+       * we never query ourselves. */
+      if (node->address.port == 0 || memcmp (node->id, self->id, TSR_DHT_ID_LENGTH) == 0)
         continue;
       if (lookup != NULL)
         lookup_add_candidate (lookup, node);
-      else if (may_enter_table (node) && tsr_dht_table_get_n_nodes (table_for (self, node->address.family)) < 64)
+      else if (may_enter_table (node) && tsr_dht_table_get_n_nodes (table_for (self, node->address.family)) < 64 &&
+               !tsr_dht_contacts_asked_within (self->contacts, &node->address, g_get_monotonic_time (),
+                                               REASK_SECONDS))
         /* Bootstrapping: ask the nodes we hear of for our own
-         * neighbourhood; they join the table when they answer. */
+         * neighbourhood; they join the table when they answer. Each
+         * once: in a small DHT every answer names the same few nodes,
+         * and asking each again for each answer is a flood that gets
+         * us banned (libtorrent's dht_block_ratelimit). */
         send_query (self, QUERY_FIND_NODE, node, TRUE, NULL, NULL);
     }
 }
@@ -655,6 +693,7 @@ on_response (TsrDht               *self,
   if (query == NULL || query->node.address.family != from->family ||
       memcmp (query->node.address.address, from->address, 16) != 0 || query->node.address.port != from->port)
     return;
+  tsr_dht_contacts_answered (self->contacts, from, g_get_monotonic_time ());
   memcpy (node.id, message->id, TSR_DHT_ID_LENGTH);
   node.address = *from;
   if (query->id_known && memcmp (query->node.id, message->id, TSR_DHT_ID_LENGTH) != 0)
@@ -1013,6 +1052,7 @@ maintain (TsrDht *self)
 
   self->last_maintenance = now;
   tsr_dht_tokens_rotate (self->tokens, now);
+  tsr_dht_contacts_expire (self->contacts, g_get_monotonic_time ());
   for (k = 0; k < 2; k++)
     {
       TsrDhtTable *table = k == 0 ? self->table4 : self->table6;
@@ -1076,6 +1116,7 @@ on_tick (gpointer user_data)
 
       if (query->id_known)
         tsr_dht_table_failed (table_for (self, query->node.address.family), &query->node, now);
+      tsr_dht_contacts_timed_out (self->contacts, &query->node.address, g_get_monotonic_time ());
       if (lookup != NULL && query->kind == QUERY_GET_PEERS && !lookup->done)
         {
           Candidate *candidate = lookup_find (lookup, &query->node);
@@ -1335,7 +1376,10 @@ tsr_dht_add_node (TsrDht               *self,
 
   node.address = *address;
   node.address.has_peer_id = FALSE;
-  if (node.address.port != 0)
+  /* Every connection of a peer can name its node again (BEP 5 port
+   * message): it is asked once a minute at most. */
+  if (node.address.port != 0 &&
+      !tsr_dht_contacts_asked_within (self->contacts, &node.address, g_get_monotonic_time (), REASK_SECONDS))
     send_query (self, QUERY_FIND_NODE, &node, FALSE, NULL, NULL);
 }
 

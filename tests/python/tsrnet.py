@@ -90,3 +90,57 @@ class NamespacePair:
     def cleanup(self):
         for name in self.names:
             subprocess.run(["ip", "netns", "del", name], capture_output=True, timeout=20)
+
+
+class NamespaceHub:
+    """@count network namespaces on one Ethernet segment: a bridge in a
+    hub namespace of its own, and in member i the address 10.77.N.(i+1)
+    (N picked among the /24s no interface of this host uses). Nothing is
+    routed to the host or beyond: the members reach each other only. For
+    tests with many peers that each need an address of their own
+    (Transmission refuses loopback ones). Removed by name at cleanup(),
+    and at exit if the caller forgets. Needs root."""
+
+    def __init__(self, count, prefix="tsrh"):
+        tag = os.getpid() % 10000
+        self.hub = f"{prefix}-hub{tag}"
+        self.names = [f"{prefix}-{i}-{tag}" for i in range(count)]
+        # Interface names have at most 15 characters: "tsrh" + member + tag.
+        self.hub_ifs = [f"{prefix[:4]}{i}h{tag}" for i in range(count)]
+        self.member_ifs = [f"{prefix[:4]}{i}m{tag}" for i in range(count)]
+        used = subprocess.run(["ip", "-o", "-4", "addr"], capture_output=True, text=True, timeout=20).stdout
+        free = [n for n in range(2, 251) if f" 10.77.{n}." not in used]
+        if not free:
+            raise NamespaceError("no free 10.77.N.0/24 for the namespaces")
+        n = random.choice(free)
+        self.ips = [f"10.77.{n}.{i + 1}" for i in range(count)]
+        self.cleanup()
+        atexit.register(self.cleanup)
+        hub = ["ip", "netns", "exec", self.hub]
+        commands = [["ip", "netns", "add", self.hub],
+                    hub + ["ip", "link", "add", "br0", "type", "bridge"],
+                    hub + ["ip", "link", "set", "br0", "up"]]
+        for i, name in enumerate(self.names):
+            member = ["ip", "netns", "exec", name]
+            commands += [["ip", "netns", "add", name],
+                         hub + ["ip", "link", "add", self.hub_ifs[i], "type", "veth", "peer", "name",
+                                self.member_ifs[i]],
+                         hub + ["ip", "link", "set", self.member_ifs[i], "netns", name],
+                         hub + ["ip", "link", "set", self.hub_ifs[i], "master", "br0"],
+                         hub + ["ip", "link", "set", self.hub_ifs[i], "up"],
+                         member + ["ip", "addr", "add", f"{self.ips[i]}/24", "dev", self.member_ifs[i]],
+                         member + ["ip", "link", "set", self.member_ifs[i], "up"],
+                         member + ["ip", "link", "set", "lo", "up"]]
+        for command in commands:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=20)
+            if result.returncode != 0:
+                self.cleanup()
+                raise NamespaceError(f"{' '.join(command)}: {result.stderr.strip()}")
+
+    def exec_prefix(self, i):
+        return ["ip", "netns", "exec", self.names[i]]
+
+    def cleanup(self):
+        # Deleting a namespace deletes the veth ends inside it, and so their peers.
+        for name in self.names + [self.hub]:
+            subprocess.run(["ip", "netns", "del", name], capture_output=True, timeout=20)
