@@ -261,12 +261,13 @@ static void
 test_declared_too_large (void)
 {
   /* A gigabyte announced and never sent: refused on the headers alone. */
+  static const char declared[] = "HTTP/1.1 200 OK\r\nContent-Length: 1073741824\r\n\r\nd8:interval";
   Server *server = server_new (SEND_NOTHING, "", NULL);
   Result result;
 
   server->mode = SEND_ONCE;
   g_bytes_unref (server->reply);
-  server->reply = g_bytes_new_static ("HTTP/1.1 200 OK\r\nContent-Length: 1073741824\r\n\r\nd8:interval", 61);
+  server->reply = g_bytes_new_static (declared, sizeof declared - 1);
   result = fetch (server, 2048, 10, NULL);
   g_assert_error (result.error, TSR_HTTP_BODY_ERROR, TSR_HTTP_BODY_ERROR_TOO_LARGE);
   g_assert_nonnull (strstr (result.error->message, "too large"));
