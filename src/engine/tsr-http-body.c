@@ -17,6 +17,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "tsr-deadline.h"
 #include "tsr-http-body.h"
 
 /* What each read asks for: a cap is passed by one chunk at most. */
@@ -30,12 +31,7 @@ typedef struct
   GInputStream *stream;       /* (owned) (nullable) */
   GByteArray   *body;         /* (owned) (nullable) once returned */
   gsize         max_size;
-  guint         timeout_seconds;
-  GCancellable *cancellable;  /* (owned) ours: the caller's and the deadline cancel it */
-  GCancellable *outer;        /* (owned) (nullable) the caller's */
-  gulong        outer_id;
-  guint         deadline;
-  gboolean      timed_out;
+  TsrDeadline   deadline;     /* over the headers and the body */
 } BodyRead;
 
 static void
@@ -43,16 +39,13 @@ body_read_free (gpointer data)
 {
   BodyRead *read = data;
 
-  g_clear_handle_id (&read->deadline, g_source_remove);
-  if (read->outer_id != 0)
-    g_cancellable_disconnect (read->outer, read->outer_id);
-  g_clear_object (&read->outer);
+  tsr_deadline_stop (&read->deadline);
   /* Closing a body not read to the end drops the connection instead of
    * reading the rest (libsoup marks the message finished). */
   if (read->stream != NULL && !g_input_stream_is_closed (read->stream))
     g_input_stream_close_async (read->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
   g_clear_object (&read->stream);
-  g_clear_object (&read->cancellable);
+  tsr_deadline_clear (&read->deadline);
   g_clear_pointer (&read->body, g_byte_array_unref);
   g_clear_object (&read->message);
   g_free (read);
@@ -64,14 +57,14 @@ fail (GTask  *task,
 {
   BodyRead *read = g_task_get_task_data (task);
 
-  g_clear_handle_id (&read->deadline, g_source_remove);
-  if (read->timed_out && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  tsr_deadline_stop (&read->deadline);
+  if (tsr_deadline_expired (&read->deadline, error))
     {
       g_clear_error (&error);
       g_set_error (&error, TSR_HTTP_BODY_ERROR, TSR_HTTP_BODY_ERROR_TIMED_OUT,
                    g_dngettext (GETTEXT_PACKAGE, "The reply took too long: more than %u second",
-                                "The reply took too long: more than %u seconds", read->timeout_seconds),
-                   read->timeout_seconds);
+                                "The reply took too long: more than %u seconds", read->deadline.seconds),
+                   read->deadline.seconds);
     }
   g_task_return_error (task, error);
 }
@@ -105,7 +98,7 @@ complete (GTask *task)
   BodyRead *read = g_task_get_task_data (task);
   GByteArray *body = g_steal_pointer (&read->body);
 
-  g_clear_handle_id (&read->deadline, g_source_remove);
+  tsr_deadline_stop (&read->deadline);
   g_task_return_pointer (task, g_byte_array_free_to_bytes (body), (GDestroyNotify) g_bytes_unref);
 }
 
@@ -147,8 +140,8 @@ read_next (GTask *task)
 {
   BodyRead *read = g_task_get_task_data (task);
 
-  g_input_stream_read_bytes_async (read->stream, CHUNK_SIZE, G_PRIORITY_DEFAULT, read->cancellable,
-                                   on_read, task);
+  g_input_stream_read_bytes_async (read->stream, CHUNK_SIZE, G_PRIORITY_DEFAULT,
+                                   read->deadline.cancellable, on_read, task);
 }
 
 static void
@@ -186,25 +179,6 @@ on_sent (GObject      *source,
   read_next (g_steal_pointer (&task));
 }
 
-static gboolean
-on_deadline (gpointer user_data)
-{
-  GTask *task = user_data;   /* borrowed: the pending read holds it */
-  BodyRead *read = g_task_get_task_data (task);
-
-  read->deadline = 0;
-  read->timed_out = TRUE;
-  g_cancellable_cancel (read->cancellable);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_outer_cancelled (GCancellable *outer,
-                    GCancellable *inner)
-{
-  g_cancellable_cancel (inner);
-}
-
 void
 tsr_http_body_read_async (SoupSession          *session,
                           SoupMessage          *message,
@@ -229,17 +203,9 @@ tsr_http_body_read_async (SoupSession          *session,
   read->message = g_object_ref (message);
   read->body = g_byte_array_new ();
   read->max_size = max_size;
-  read->timeout_seconds = timeout_seconds;
-  read->cancellable = g_cancellable_new ();
+  tsr_deadline_start (&read->deadline, cancellable, timeout_seconds);
   g_task_set_task_data (task, read, body_read_free);
-  if (cancellable != NULL)
-    {
-      read->outer = g_object_ref (cancellable);
-      read->outer_id = g_cancellable_connect (cancellable, G_CALLBACK (on_outer_cancelled),
-                                              g_object_ref (read->cancellable), g_object_unref);
-    }
-  read->deadline = g_timeout_add_seconds (timeout_seconds, on_deadline, task);
-  soup_session_send_async (session, message, G_PRIORITY_DEFAULT, read->cancellable, on_sent, task);
+  soup_session_send_async (session, message, G_PRIORITY_DEFAULT, read->deadline.cancellable, on_sent, task);
 }
 
 GBytes *

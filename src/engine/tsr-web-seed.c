@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "tsr-bencode.h"
+#include "tsr-deadline.h"
 #include "tsr-util.h"
 #include "tsr-web-seed.h"
 
@@ -92,12 +93,7 @@ typedef struct
   guint64       tail;          /* READ_TAIL: bytes still allowed before the end */
   gboolean      check_tail;    /* no Content-Length: read on to the end */
   GString      *error_body;    /* (owned) */
-  GCancellable *cancellable;   /* (owned) ours: the caller's and the deadline cancel it */
-  GCancellable *outer;         /* (owned) (nullable) the caller's */
-  gulong        outer_id;
-  guint         deadline;      /* source id */
-  guint         deadline_seconds;
-  gboolean      timed_out;
+  TsrDeadline   deadline;      /* over every request of the piece */
   guint8        scratch[SCRATCH_SIZE];
 } Fetch;
 
@@ -122,12 +118,9 @@ fetch_free (gpointer data)
 {
   Fetch *fetch = data;
 
-  g_clear_handle_id (&fetch->deadline, g_source_remove);
-  if (fetch->outer_id != 0)
-    g_cancellable_disconnect (fetch->outer, fetch->outer_id);
-  g_clear_object (&fetch->outer);
+  tsr_deadline_stop (&fetch->deadline);
   close_stream (fetch);
-  g_clear_object (&fetch->cancellable);
+  tsr_deadline_clear (&fetch->deadline);
   g_clear_object (&fetch->message);
   g_free (fetch->piece);
   g_clear_pointer (&fetch->segments, g_array_unref);
@@ -574,18 +567,18 @@ fetch_failed (GTask  *task,
   gint64 delay;
 
   self->busy = FALSE;
-  g_clear_handle_id (&fetch->deadline, g_source_remove);
+  tsr_deadline_stop (&fetch->deadline);
   /* Our deadline, not the caller, cancelled it: a failure of the server. */
-  if (fetch->timed_out && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (tsr_deadline_expired (&fetch->deadline, error))
     {
       g_clear_error (&error);
       /* TRANSLATORS: %s is a web seed’s address */
       error = g_error_new (TSR_WEB_SEED_ERROR, TSR_WEB_SEED_ERROR_TIMED_OUT,
                            g_dngettext (GETTEXT_PACKAGE, "%s took too long for piece %u: more than %u second",
                                         "%s took too long for piece %u: more than %u seconds",
-                                        fetch->deadline_seconds),
+                                        fetch->deadline.seconds),
                            fetch->shown_url != NULL ? fetch->shown_url : self->url, fetch->index,
-                           fetch->deadline_seconds);
+                           fetch->deadline.seconds);
     }
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -634,7 +627,7 @@ fetch_succeeded (GTask *task)
   self->busy = FALSE;
   self->n_failures = 0;
   self->retry_at = 0;
-  g_clear_handle_id (&fetch->deadline, g_source_remove);
+  tsr_deadline_stop (&fetch->deadline);
   g_task_return_pointer (task, piece, (GDestroyNotify) g_bytes_unref);
   g_object_unref (task);
 }
@@ -748,7 +741,7 @@ read_next (GTask *task)
   if (fetch->direct)
     {
       g_input_stream_read_async (fetch->stream, fetch->dest + fetch->got, fetch->want - fetch->got,
-                                 G_PRIORITY_DEFAULT, fetch->cancellable, on_read, task);
+                                 G_PRIORITY_DEFAULT, fetch->deadline.cancellable, on_read, task);
       return;
     }
   switch (fetch->phase)
@@ -769,7 +762,7 @@ read_next (GTask *task)
       g_assert_not_reached ();
     }
   g_input_stream_read_async (fetch->stream, fetch->scratch, (gsize) CLAMP (need, MIN_READ, SCRATCH_SIZE),
-                             G_PRIORITY_DEFAULT, fetch->cancellable, on_read, task);
+                             G_PRIORITY_DEFAULT, fetch->deadline.cancellable, on_read, task);
 }
 
 /* The body ended after @fetch's last read. */
@@ -1052,7 +1045,7 @@ start_request (GTask *task)
                                       (goffset) (segment->first + segment->length - 1));
     }
   soup_session_send_async (self->session, fetch->message, G_PRIORITY_DEFAULT,
-                           fetch->cancellable, on_sent, task);
+                           fetch->deadline.cancellable, on_sent, task);
 }
 
 /* The ranges of the files piece @index covers, skipping pad files and
@@ -1098,25 +1091,6 @@ piece_segments (TsrMetainfo *info,
   return segments;
 }
 
-static gboolean
-on_deadline (gpointer user_data)
-{
-  GTask *task = user_data;   /* borrowed: the fetch in flight holds it */
-  Fetch *fetch = g_task_get_task_data (task);
-
-  fetch->deadline = 0;
-  fetch->timed_out = TRUE;
-  g_cancellable_cancel (fetch->cancellable);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_outer_cancelled (GCancellable *outer,
-                    GCancellable *inner)
-{
-  g_cancellable_cancel (inner);
-}
-
 void
 tsr_web_seed_fetch_piece_async (TsrWebSeed          *self,
                                 guint                index,
@@ -1152,17 +1126,9 @@ tsr_web_seed_fetch_piece_async (TsrWebSeed          *self,
   g_task_set_task_data (task, fetch, fetch_free);
   /* One deadline for the whole piece, every request of it: a server
    * sending a byte now and then resets the session's idle timeout. */
-  fetch->cancellable = g_cancellable_new ();
-  if (cancellable != NULL)
-    {
-      fetch->outer = g_object_ref (cancellable);
-      fetch->outer_id = g_cancellable_connect (cancellable, G_CALLBACK (on_outer_cancelled),
-                                               g_object_ref (fetch->cancellable), g_object_unref);
-    }
   timeout = soup_session_get_timeout (self->session);
-  fetch->deadline_seconds = (timeout > 0 ? timeout : HTTP_TIMEOUT) +
-                            (guint) (fetch->piece_size / TSR_WEB_SEED_MIN_RATE);
-  fetch->deadline = g_timeout_add_seconds (fetch->deadline_seconds, on_deadline, task);
+  tsr_deadline_start (&fetch->deadline, cancellable,
+                      (timeout > 0 ? timeout : HTTP_TIMEOUT) + (guint) (fetch->piece_size / TSR_WEB_SEED_MIN_RATE));
 
   if (self->http_seed)
     {
