@@ -128,10 +128,10 @@ typedef struct
    * million files must not each copy their path); a single file has an
    * empty @components. One of the three is set. */
   const guint8     *path_list;    /* "l<n>:<bytes>...e", checked by the decoder */
-  guint             path_n;       /* components in @path_list */
   const TreePath   *tree_path;
   GPtrArray   *components;
   guint64      length;
+  guint        path_n;       /* components in @path_list; beside @attr, no padding */
   TsrFileAttr  attr;
   const guint8 *pieces_root; /* (nullable) 32 bytes borrowed from the input */
   GPtrArray   *symlink;      /* (nullable) (element-type GBytes) */
