@@ -375,6 +375,55 @@ test_round_trip (void)
     }
 }
 
+/* A decoded tree's nodes live in its root's blocks; changing it moves a
+ * container's array to the heap, and nodes already handed out stay valid. */
+static void
+test_change_decoded (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsrBencode) root = decode_text ("d1:ai1e1:bl1:x1:ye1:cle1:ddee", 0, &error);
+  TsrBencode *list;
+  TsrBencode *first;
+  TsrBencode *empty;
+  TsrBencode *nested;
+  g_autofree char *text = NULL;
+  guint i;
+
+  g_assert_no_error (error);
+  list = tsr_bencode_dict_lookup (root, "b");
+  first = tsr_bencode_list_get (list, 0);
+  tsr_bencode_list_append (list, tsr_bencode_new_text ("z"));
+  g_assert_true (tsr_bencode_list_get (list, 0) == first);
+  g_assert_cmpmem (tsr_bencode_get_string (first, NULL), 1, "x", 1);
+  for (i = 0; i < 40; i++)
+    tsr_bencode_list_append (list, tsr_bencode_new_integer (i));
+  g_assert_cmpuint (tsr_bencode_list_length (list), ==, 43);
+
+  empty = tsr_bencode_dict_lookup (root, "c");
+  tsr_bencode_list_append (empty, tsr_bencode_new_integer (7));
+  nested = tsr_bencode_dict_lookup (root, "d");
+  tsr_bencode_dict_insert (nested, "k", tsr_bencode_new_integer (8));
+
+  /* Replacing a decoded value, then adding keys past the index threshold. */
+  tsr_bencode_dict_insert (root, "a", tsr_bencode_new_text ("one"));
+  for (i = 0; i < 40; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("k%02u", i);
+
+      tsr_bencode_dict_insert (root, key, tsr_bencode_new_integer (i));
+    }
+  g_assert_cmpuint (tsr_bencode_dict_size (root), ==, 44);
+  g_assert_true (tsr_bencode_dict_lookup (root, "b") == list);
+  text = encode_text (tsr_bencode_dict_lookup (root, "c"));
+  g_assert_cmpstr (text, ==, "li7ee");
+  g_clear_pointer (&text, g_free);
+  text = encode_text (nested);
+  g_assert_cmpstr (text, ==, "d1:ki8ee");
+  g_clear_pointer (&text, g_free);
+  text = encode_text (tsr_bencode_dict_lookup (root, "a"));
+  g_assert_cmpstr (text, ==, "3:one");
+}
+
 static void
 test_build_and_encode (void)
 {
@@ -447,6 +496,7 @@ main (int    argc,
   g_test_add_func ("/bencode/decode/large-dict", test_large_dict);
   g_test_add_func ("/bencode/encode/round-trip", test_round_trip);
   g_test_add_func ("/bencode/encode/build", test_build_and_encode);
+  g_test_add_func ("/bencode/decode/change-decoded", test_change_decoded);
   g_test_add_func ("/bencode/dump", test_dump);
 
   return g_test_run ();

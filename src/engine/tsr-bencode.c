@@ -31,18 +31,21 @@ typedef struct
   TsrBencode *value;     /* (owned) */
 } DictEntry;
 
-/* 32 bytes a node, and no allocation of its own for a decoded string or
- * key: a torrent of a million one-byte files is five million nodes, and
- * the tree was 500 bytes a file with a GPtrArray or GArray per container
- * and a malloc per string. Decoded strings and keys are copied into one
- * arena the size of the input (a string's bytes and NUL never take more
- * room than its encoding), owned by the root. Spans are 32-bit: decoding
- * refuses input of 4 GiB or more. */
+/* 32 bytes a node, and no allocation of its own for a decoded node,
+ * string or key: a torrent of a million one-byte files is five million
+ * nodes. Decoded strings and keys are copied into one arena the size of
+ * the input (a string's bytes and NUL never take more room than its
+ * encoding); decoded nodes and their arrays are carved at their exact
+ * size from blocks (see Slab), a list's items stored in place rather than
+ * as pointers. The root owns both. Spans are 32-bit: decoding refuses
+ * input of 4 GiB or more. */
 struct _TsrBencode
 {
   guint8         type;          /* TsrBencodeType */
-  guint8         has_span;
-  guint8         in_arena;      /* string data belongs to the root's arena */
+  guint8         has_span;      /* decoded: the node belongs to its root's slab */
+  guint8         in_arena;      /* string: data in the root's arena; list or
+                                 * dictionary: items or entries in the slab
+                                 * (a list's items in place, see list_child ()) */
   guint8         owns_arena;    /* a RootNode */
   guint32        count;         /* list items, dictionary entries */
   guint32        offset;
@@ -55,10 +58,11 @@ struct _TsrBencode
       guint8 *data;      /* NUL-terminated after length bytes; owned unless in_arena */
       gsize   length;
     } string;
-    TsrBencode **items;  /* (owned) capacity implied by count, see grow () */
+    TsrBencode **items;  /* (owned unless in_arena) capacity implied by count, see grow ();
+                          * a TsrBencode[count] when in_arena */
     struct
     {
-      DictEntry  *entries;   /* (owned) */
+      DictEntry  *entries;   /* (owned unless in_arena) */
       /* Large dictionaries get a key → position index on first look-up,
        * so that building a 100 000-file tree stays linear. */
       GHashTable *index;
@@ -66,10 +70,70 @@ struct _TsrBencode
   } v;
 };
 
+/* Where decoded nodes and arrays live: blocks chained through their
+ * first bytes, filled in order and freed together with the root. */
+typedef struct _SlabBlock SlabBlock;
+struct _SlabBlock
+{
+  SlabBlock *next;
+  gsize      size;       /* usable bytes after the header */
+};
+
+typedef struct
+{
+  SlabBlock *blocks;     /* (owned) newest first */
+  guint8    *free;       /* in blocks */
+  gsize      left;
+  gsize      next_size;
+} Slab;
+
+#define SLAB_HEADER     ((sizeof (SlabBlock) + 15) & ~(gsize) 15)
+#define SLAB_MAX_BLOCK  (1024 * 1024)
+
+static gpointer
+slab_alloc (Slab  *slab,
+            gsize  size)
+{
+  gpointer result;
+
+  size = (size + 7) & ~(gsize) 7;
+  if (size > slab->left)
+    {
+      /* Blocks double up to 1 MiB; an array larger than that gets a
+       * block of its own size, so nothing is wasted but a block's tail. */
+      gsize block_size = MAX (size, slab->next_size);
+      SlabBlock *block = g_malloc (SLAB_HEADER + block_size);
+
+      block->next = slab->blocks;
+      block->size = block_size;
+      slab->blocks = block;
+      slab->free = (guint8 *) block + SLAB_HEADER;
+      slab->left = block_size;
+      slab->next_size = MIN (slab->next_size * 2, SLAB_MAX_BLOCK);
+    }
+  result = slab->free;
+  slab->free += size;
+  slab->left -= size;
+  return result;
+}
+
+static void
+slab_clear (Slab *slab)
+{
+  while (slab->blocks != NULL)
+    {
+      SlabBlock *next = slab->blocks->next;
+
+      g_free (slab->blocks);
+      slab->blocks = next;
+    }
+}
+
 typedef struct
 {
   TsrBencode  node;
   guint8     *arena;     /* (owned) */
+  SlabBlock  *blocks;    /* (owned) this node is in one of them */
 } RootNode;
 
 G_STATIC_ASSERT (sizeof (TsrBencode) <= 32);
@@ -101,19 +165,17 @@ node_new (TsrBencodeType type)
   return node;
 }
 
-/* The root of a decoded tree, which owns the arena. */
-static TsrBencode *
-root_node_new (TsrBencodeType type,
-               guint8        *arena)
+static inline TsrBencode *
+list_child (const TsrBencode *list,
+            guint             index)
 {
-  RootNode *root = g_slice_new0 (RootNode);
-
-  root->node.type = type;
-  root->node.owns_arena = TRUE;
-  root->arena = arena;
-  return &root->node;
+  if (list->in_arena)
+    return &((TsrBencode *) list->v.items)[index];
+  return list->v.items[index];
 }
 
+/* A decoded node is freed with its root: only what was added to it since
+ * (built values, arrays moved to the heap, look-up indexes) is freed here. */
 static void
 node_free (TsrBencode *node)
 {
@@ -127,8 +189,9 @@ node_free (TsrBencode *node)
       break;
     case TSR_BENCODE_LIST:
       for (i = 0; i < node->count; i++)
-        node_free (node->v.items[i]);
-      g_free (node->v.items);
+        node_free (list_child (node, i));
+      if (!node->in_arena)
+        g_free (node->v.items);
       break;
     case TSR_BENCODE_DICT:
       g_clear_pointer (&node->v.dict.index, g_hash_table_unref);
@@ -138,7 +201,8 @@ node_free (TsrBencode *node)
             g_free (node->v.dict.entries[i].key);
           node_free (node->v.dict.entries[i].value);
         }
-      g_free (node->v.dict.entries);
+      if (!node->in_arena)
+        g_free (node->v.dict.entries);
       break;
     case TSR_BENCODE_INTEGER:
     default:
@@ -147,18 +211,63 @@ node_free (TsrBencode *node)
   if (node->owns_arena)
     {
       RootNode *root = (RootNode *) node;
+      Slab slab = { root->blocks, NULL, 0, 0 };
 
       g_free (root->arena);
-      g_slice_free (RootNode, root);
+      slab_clear (&slab);   /* the root itself is in there */
+    }
+  else if (!node->has_span)
+    g_slice_free (TsrBencode, node);
+}
+
+/* The capacity grow () implies for @count elements. */
+static guint
+grown_capacity (guint count)
+{
+  guint capacity = 2;
+
+  while (capacity < count)
+    capacity *= 2;
+  return capacity;
+}
+
+/* Before a decoded container changes, its array moves to the heap; its
+ * nodes stay in the slab, where callers may hold them. */
+static void
+container_unfreeze (TsrBencode *node)
+{
+  guint i;
+
+  if (!node->in_arena)
+    return;
+  node->in_arena = FALSE;
+  if (node->count == 0)
+    {
+      node->v.items = NULL;
+      return;
+    }
+  if (node->type == TSR_BENCODE_LIST)
+    {
+      TsrBencode *items = (TsrBencode *) node->v.items;
+
+      node->v.items = g_new (TsrBencode *, grown_capacity (node->count));
+      for (i = 0; i < node->count; i++)
+        node->v.items[i] = &items[i];
     }
   else
-    g_slice_free (TsrBencode, node);
+    {
+      DictEntry *entries = node->v.dict.entries;
+
+      node->v.dict.entries = g_new (DictEntry, grown_capacity (node->count));
+      memcpy (node->v.dict.entries, entries, node->count * sizeof (DictEntry));
+    }
 }
 
 static void
 list_add (TsrBencode *list,
           TsrBencode *value)
 {
+  container_unfreeze (list);
   list->v.items = grow (list->v.items, list->count, sizeof (TsrBencode *));
   list->v.items[list->count++] = value;
 }
@@ -168,6 +277,7 @@ dict_add (TsrBencode *dict)
 {
   DictEntry *entry;
 
+  container_unfreeze (dict);
   dict->v.dict.entries = grow (dict->v.dict.entries, dict->count, sizeof (DictEntry));
   entry = &dict->v.dict.entries[dict->count++];
   memset (entry, 0, sizeof *entry);
@@ -236,14 +346,23 @@ arena_dup (Decoder      *d,
   return copy;
 }
 
-/* An open list or dictionary on the explicit stack. */
+/* An open list or dictionary. Its children gather in the frame's scratch
+ * arrays, kept for the next container at the same depth, and move to the
+ * slab at their exact size when it closes: no per-node allocation, and
+ * no doubling slack left in the tree. */
 typedef struct
 {
-  TsrBencode *node;
-  guint8     *pending_key;     /* dictionary: key read, value not yet */
-  gsize       pending_length;
-  gsize       key_offset;
-  gboolean    sorted;          /* keys so far in strictly increasing order */
+  TsrBencodeType  type;
+  gsize           offset;
+  guint8         *pending_key;     /* dictionary: key read (in the arena), value not yet */
+  gsize           pending_length;
+  gsize           key_offset;
+  gboolean        sorted;          /* keys so far in strictly increasing order */
+  guint           count;
+  TsrBencode     *values;          /* (owned) scratch */
+  guint           values_capacity;
+  DictEntry      *entries;         /* (owned) scratch, dictionaries only */
+  guint           entries_capacity;
 } Frame;
 
 static gboolean
@@ -383,9 +502,9 @@ check_duplicates (Frame   *frame,
   if (frame->sorted)
     return TRUE;
   seen = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
-  for (i = 0; i < frame->node->count; i++)
+  for (i = 0; i < frame->count; i++)
     {
-      DictEntry *entry = &frame->node->v.dict.entries[i];
+      DictEntry *entry = &frame->entries[i];
       GBytes *key = g_bytes_new_static (entry->key, entry->key_length);
 
       if (!g_hash_table_add (seen, key))
@@ -394,62 +513,74 @@ check_duplicates (Frame   *frame,
 
           return fail (error, TSR_BENCODE_ERROR_DUPLICATE_KEY,
                        _("Dictionary at byte %zu has the key “%s” twice"),
-                       (gsize) frame->node->offset, shown);
+                       frame->offset, shown);
         }
     }
   return TRUE;
 }
 
-/* Attaches a finished value to the open container, or makes it the root. */
-static gboolean
-attach (Frame       *stack,
-        guint        depth,
-        TsrBencode  *value,
-        TsrBencode **root,
-        GError     **error)
-{
-  Frame *top;
-  DictEntry *entry;
-
-  if (depth == 0)
-    {
-      *root = value;
-      return TRUE;
-    }
-  top = &stack[depth - 1];
-  if (top->node->type == TSR_BENCODE_LIST)
-    {
-      list_add (top->node, value);
-      return TRUE;
-    }
-  if (top->pending_key == NULL)
-    {
-      gsize offset = value->offset;
-
-      node_free (value);
-      return fail (error, TSR_BENCODE_ERROR_KEY_NOT_STRING,
-                   _("Dictionary key at byte %zu is not a string"), offset);
-    }
-  entry = dict_add (top->node);
-  entry->key = g_steal_pointer (&top->pending_key);
-  entry->key_length = (guint32) top->pending_length;
-  entry->key_in_arena = TRUE;
-  entry->value = value;
-  return TRUE;
-}
-
+/* Adds a finished value to the open container on top of the stack. */
 static void
-free_stack (Frame *stack,
-            guint  depth,
-            TsrBencode *root)
+frame_add (Frame            *top,
+           const TsrBencode *value)
 {
-  /* Every open frame except the first is owned by its parent; pending
-   * keys are in the arena. */
-  if (depth > 0)
-    node_free (stack[0].node);
-  if (root != NULL)
-    node_free (root);
+  if (top->count == top->values_capacity)
+    {
+      top->values_capacity = MAX (top->values_capacity * 2, 8);
+      top->values = g_renew (TsrBencode, top->values, top->values_capacity);
+    }
+  top->values[top->count] = *value;
+  if (top->type == TSR_BENCODE_DICT)
+    {
+      DictEntry *entry;
+
+      if (top->count == top->entries_capacity)
+        {
+          top->entries_capacity = MAX (top->entries_capacity * 2, 8);
+          top->entries = g_renew (DictEntry, top->entries, top->entries_capacity);
+        }
+      entry = &top->entries[top->count];
+      entry->key = g_steal_pointer (&top->pending_key);
+      entry->key_length = (guint32) top->pending_length;
+      entry->key_in_arena = TRUE;
+      entry->value = NULL;   /* set when the dictionary closes */
+    }
+  top->count++;
 }
+
+/* Moves a closed container's children into the slab, at their size. */
+static void
+frame_close (Frame      *frame,
+             Slab       *slab,
+             TsrBencode *node)
+{
+  TsrBencode *values;
+  guint i;
+
+  memset (node, 0, sizeof *node);
+  node->type = frame->type;
+  node->has_span = TRUE;
+  node->in_arena = TRUE;
+  node->count = frame->count;
+  node->offset = (guint32) frame->offset;
+  if (frame->count == 0)
+    return;
+  values = slab_alloc (slab, frame->count * sizeof (TsrBencode));
+  memcpy (values, frame->values, frame->count * sizeof (TsrBencode));
+  if (frame->type == TSR_BENCODE_LIST)
+    {
+      node->v.items = (TsrBencode **) values;
+      return;
+    }
+  node->v.dict.entries = slab_alloc (slab, frame->count * sizeof (DictEntry));
+  memcpy (node->v.dict.entries, frame->entries, frame->count * sizeof (DictEntry));
+  for (i = 0; i < frame->count; i++)
+    node->v.dict.entries[i].value = &values[i];
+}
+
+/* Frames past the first few come from the heap: most messages are a
+ * dictionary or two deep. */
+#define LOCAL_FRAMES 16
 
 TsrBencode *
 tsr_bencode_decode (const guint8          *data,
@@ -459,10 +590,15 @@ tsr_bencode_decode (const guint8          *data,
                     GError               **error)
 {
   Decoder d = { data, length, 0, flags, NULL, 0 };
-  Frame *stack = NULL;
+  Frame local[LOCAL_FRAMES];
+  Frame *stack = local;
+  guint capacity = LOCAL_FRAMES;
+  guint frames_used = 0;       /* frames whose scratch is initialized */
   guint depth = 0;
-  TsrBencode *root = NULL;
-  gboolean arena_owned = FALSE;
+  Slab slab = { NULL, NULL, 0, 0 };
+  TsrBencode value;
+  RootNode *root = NULL;
+  guint i;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
 
@@ -476,14 +612,15 @@ tsr_bencode_decode (const guint8          *data,
       fail (error, TSR_BENCODE_ERROR_STRING_LENGTH, _("The input is 4 GiB or larger"));
       return NULL;
     }
-  stack = g_new0 (Frame, TSR_BENCODE_MAX_DEPTH);
   d.arena = g_malloc (length + 1);
+  /* A first block in proportion to the input: one allocation for a
+   * KRPC message's nodes. */
+  slab.next_size = CLAMP (length * 8, 512, SLAB_MAX_BLOCK);
 
   /* An explicit stack: no recursion, whatever the nesting. */
-  do
+  for (;;)
     {
       Frame *top = depth > 0 ? &stack[depth - 1] : NULL;
-      TsrBencode *value = NULL;
       gsize start = d.pos;
       guint8 c;
 
@@ -497,33 +634,24 @@ tsr_bencode_decode (const guint8          *data,
 
       if (c == 'e' && top != NULL)
         {
-          TsrBencode *closed = top->node;
-
-          if (closed->type == TSR_BENCODE_DICT && top->pending_key != NULL)
+          if (top->type == TSR_BENCODE_DICT && top->pending_key != NULL)
             {
               fail (error, TSR_BENCODE_ERROR_UNEXPECTED_BYTE,
                     _("Dictionary key at byte %zu has no value"), top->key_offset);
               goto error;
             }
-          if (closed->type == TSR_BENCODE_DICT && !check_duplicates (top, error))
+          if (top->type == TSR_BENCODE_DICT && !check_duplicates (top, error))
             goto error;
           d.pos++;
-          closed->length = (guint32) (d.pos - closed->offset);
+          frame_close (top, &slab, &value);
+          value.length = (guint32) (d.pos - top->offset);
           depth--;
-          if (depth == 0)
-            {
-              root = closed;
-              break;
-            }
-          continue;   /* already attached to its parent when opened */
         }
-
       /* A dictionary expecting a key reads a string here. */
-      if (top != NULL && top->node->type == TSR_BENCODE_DICT && top->pending_key == NULL)
+      else if (top != NULL && top->type == TSR_BENCODE_DICT && top->pending_key == NULL)
         {
           const guint8 *key;
           gsize key_length = 0;
-          TsrBencode *dict = top->node;
 
           if (!g_ascii_isdigit (c))
             {
@@ -533,9 +661,9 @@ tsr_bencode_decode (const guint8          *data,
             }
           if (!decode_string (&d, &key, &key_length, error))
             goto error;
-          if (dict->count > 0 && top->sorted)
+          if (top->count > 0 && top->sorted)
             {
-              DictEntry *last = &dict->v.dict.entries[dict->count - 1];
+              DictEntry *last = &top->entries[top->count - 1];
               int order = key_compare (last->key, last->key_length, key, key_length);
 
               if (order == 0)
@@ -544,7 +672,7 @@ tsr_bencode_decode (const guint8          *data,
 
                   fail (error, TSR_BENCODE_ERROR_DUPLICATE_KEY,
                         _("Dictionary at byte %zu has the key “%s” twice"),
-                        (gsize) top->node->offset, shown);
+                        top->offset, shown);
                   goto error;
                 }
               if (order > 0)
@@ -563,16 +691,15 @@ tsr_bencode_decode (const guint8          *data,
           top->key_offset = start;
           continue;
         }
-
-      if (c == 'i')
+      else if (c == 'i')
         {
           gint64 integer = 0;
 
           if (!decode_integer (&d, &integer, error))
             goto error;
-          value = depth == 0 ? root_node_new (TSR_BENCODE_INTEGER, d.arena) : node_new (TSR_BENCODE_INTEGER);
-          arena_owned |= depth == 0;
-          value->v.integer = integer;
+          memset (&value, 0, sizeof value);
+          value.type = TSR_BENCODE_INTEGER;
+          value.v.integer = integer;
         }
       else if (g_ascii_isdigit (c))
         {
@@ -581,15 +708,15 @@ tsr_bencode_decode (const guint8          *data,
 
           if (!decode_string (&d, &bytes, &bytes_length, error))
             goto error;
-          value = depth == 0 ? root_node_new (TSR_BENCODE_STRING, d.arena) : node_new (TSR_BENCODE_STRING);
-          arena_owned |= depth == 0;
-          value->v.string.data = arena_dup (&d, bytes, bytes_length);
-          value->v.string.length = bytes_length;
-          value->in_arena = TRUE;
+          memset (&value, 0, sizeof value);
+          value.type = TSR_BENCODE_STRING;
+          value.v.string.data = arena_dup (&d, bytes, bytes_length);
+          value.v.string.length = bytes_length;
+          value.in_arena = TRUE;
         }
       else if (c == 'l' || c == 'd')
         {
-          TsrBencode *container;
+          Frame *frame;
 
           if (depth >= TSR_BENCODE_MAX_DEPTH)
             {
@@ -599,17 +726,28 @@ tsr_bencode_decode (const guint8          *data,
                     start, TSR_BENCODE_MAX_DEPTH);
               goto error;
             }
-          container = depth == 0 ? root_node_new (c == 'l' ? TSR_BENCODE_LIST : TSR_BENCODE_DICT, d.arena)
-                                 : node_new (c == 'l' ? TSR_BENCODE_LIST : TSR_BENCODE_DICT);
-          arena_owned |= depth == 0;
-          container->has_span = TRUE;
-          container->offset = (guint32) start;
+          if (depth == capacity)
+            {
+              Frame *grown = g_new (Frame, MIN (capacity * 2, TSR_BENCODE_MAX_DEPTH));
+
+              memcpy (grown, stack, capacity * sizeof (Frame));
+              if (stack != local)
+                g_free (stack);
+              stack = grown;
+              capacity = MIN (capacity * 2, TSR_BENCODE_MAX_DEPTH);
+            }
+          frame = &stack[depth];
+          if (depth == frames_used)
+            {
+              memset (frame, 0, sizeof *frame);
+              frames_used++;
+            }
+          frame->type = c == 'l' ? TSR_BENCODE_LIST : TSR_BENCODE_DICT;
+          frame->offset = start;
+          frame->pending_key = NULL;
+          frame->sorted = TRUE;
+          frame->count = 0;
           d.pos++;
-          if (depth > 0 && !attach (stack, depth, container, &root, error))
-            goto error;
-          stack[depth].node = container;
-          stack[depth].pending_key = NULL;
-          stack[depth].sorted = TRUE;
           depth++;
           continue;
         }
@@ -620,32 +758,51 @@ tsr_bencode_decode (const guint8          *data,
           goto error;
         }
 
-      value->has_span = TRUE;
-      value->offset = (guint32) start;
-      value->length = (guint32) (d.pos - start);
-      if (!attach (stack, depth, value, &root, error))
-        goto error;
+      /* A finished value: spans of scalars here, of containers above. */
+      value.has_span = TRUE;
+      if (value.type == TSR_BENCODE_INTEGER || value.type == TSR_BENCODE_STRING)
+        {
+          value.offset = (guint32) start;
+          value.length = (guint32) (d.pos - start);
+        }
+      if (depth == 0)
+        break;
+      frame_add (&stack[depth - 1], &value);
     }
-  while (depth > 0);
 
   if (d.pos < d.length && !(flags & TSR_BENCODE_DECODE_ALLOW_TRAILING))
     {
       fail (error, TSR_BENCODE_ERROR_TRAILING_DATA,
             _("Unexpected data at byte %zu after the end of the value"), d.pos);
-      node_free (root);
-      g_free (stack);
-      return NULL;
+      goto error;
     }
+  /* The root comes last, in the slab it owns. */
+  root = slab_alloc (&slab, sizeof (RootNode));
+  root->node = value;
+  root->node.owns_arena = TRUE;
+  root->arena = d.arena;
+  root->blocks = slab.blocks;
   if (consumed != NULL)
     *consumed = d.pos;
-  g_free (stack);
-  return root;
+  for (i = 0; i < frames_used; i++)
+    {
+      g_free (stack[i].values);
+      g_free (stack[i].entries);
+    }
+  if (stack != local)
+    g_free (stack);
+  return &root->node;
 
 error:
-  free_stack (stack, depth, depth == 0 ? root : NULL);
-  g_free (stack);
-  if (!arena_owned)
-    g_free (d.arena);
+  for (i = 0; i < frames_used; i++)
+    {
+      g_free (stack[i].values);
+      g_free (stack[i].entries);
+    }
+  if (stack != local)
+    g_free (stack);
+  slab_clear (&slab);
+  g_free (d.arena);
   return NULL;
 }
 
@@ -733,7 +890,7 @@ tsr_bencode_list_get (const TsrBencode *node,
 {
   g_return_val_if_fail (node != NULL && node->type == TSR_BENCODE_LIST, NULL);
   g_return_val_if_fail (index < node->count, NULL);
-  return node->v.items[index];
+  return list_child (node, index);
 }
 
 guint
@@ -991,7 +1148,7 @@ encode_node (const TsrBencode *node,
     case TSR_BENCODE_LIST:
       g_byte_array_append (out, (const guint8 *) "l", 1);
       for (i = 0; i < node->count; i++)
-        encode_node (node->v.items[i], out);
+        encode_node (list_child (node, i), out);
       g_byte_array_append (out, (const guint8 *) "e", 1);
       break;
     case TSR_BENCODE_DICT:
@@ -1112,7 +1269,7 @@ dump_node (GString          *out,
       for (i = 0; i < node->count; i++)
         {
           g_string_append_printf (out, "%*s", (indent + 1) * 2, "");
-          dump_node (out, node->v.items[i], indent + 1, max_binary);
+          dump_node (out, list_child (node, i), indent + 1, max_binary);
         }
       if (node->count > 0)
         g_string_append_printf (out, "%*s]\n", indent * 2, "");

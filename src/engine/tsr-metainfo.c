@@ -81,19 +81,59 @@ tree_path_new (TreePathPool   *pool,
   return path;
 }
 
+/* Where the decoded info dictionary came from: a node's bytes are found
+ * in the input from its span, so that what the files borrow stays valid
+ * once the decoded tree is freed (before the files are built, which is
+ * when a million-file torrent needs the most memory). */
+typedef struct
+{
+  const guint8 *info_data;     /* the info dictionary's bytes, in self->info_bytes */
+  gsize         info_offset;   /* its offset in the decoded input */
+} Input;
+
+/* The bytes of @node in the input, and their length. */
+static const guint8 *
+input_node_data (const Input      *input,
+                 const TsrBencode *node,
+                 gsize            *length)
+{
+  gsize offset = 0;
+  gsize span_length = 0;
+
+  if (!tsr_bencode_get_span (node, &offset, &span_length))
+    g_assert_not_reached ();
+  g_assert (offset >= input->info_offset);
+  *length = span_length;
+  return input->info_data + (offset - input->info_offset);
+}
+
+/* A decoded string's bytes in the input: its encoding ends with them. */
+static const guint8 *
+input_string_data (const Input      *input,
+                   const TsrBencode *node)
+{
+  gsize string_length = 0;
+  gsize span_length = 0;
+  const guint8 *span = input_node_data (input, node, &span_length);
+
+  tsr_bencode_get_string (node, &string_length);
+  return span + span_length - string_length;
+}
+
 /* A file as parsed, before the v1 and v2 views are merged. */
 typedef struct
 {
-  /* Raw path components, name excluded: a v1 entry borrows its "path"
-   * list from the decoded tree and a v2 file its place in the tree (a
+  /* Raw path components, name excluded: a v1 entry borrows its encoded
+   * "path" list from the input and a v2 file its place in the tree (a
    * million files must not each copy their path); a single file has an
    * empty @components. One of the three is set. */
-  const TsrBencode *path_list;
+  const guint8     *path_list;    /* "l<n>:<bytes>...e", checked by the decoder */
   const TreePath   *tree_path;
   GPtrArray   *components;
   guint64      length;
+  guint        path_n;       /* components in @path_list; beside @attr, no padding */
   TsrFileAttr  attr;
-  const guint8 *pieces_root; /* (nullable) 32 bytes borrowed from the decoded tree */
+  const guint8 *pieces_root; /* (nullable) 32 bytes borrowed from the input */
   GPtrArray   *symlink;      /* (nullable) (element-type GBytes) */
 } RawFile;
 
@@ -119,7 +159,7 @@ static guint
 raw_file_n_components (const RawFile *file)
 {
   if (file->path_list != NULL)
-    return tsr_bencode_list_length (file->path_list);
+    return file->path_n;
   if (file->tree_path != NULL)
     return file->tree_path->depth;
   return file->components->len;
@@ -133,6 +173,10 @@ typedef struct
   const guint8  *data[MAX_TREE_DEPTH + 1];
   gsize          lengths[MAX_TREE_DEPTH + 1];
   guint          n;
+  /* v1: the next component to read in the encoded list; components are
+   * read in order, so a long path stays linear. */
+  const guint8  *cursor;
+  guint          cursor_index;
 } Components;
 
 static void
@@ -143,6 +187,8 @@ components_init (Components    *self,
 
   self->file = file;
   self->n = raw_file_n_components (file);
+  self->cursor = NULL;
+  self->cursor_index = 0;
   if (file->tree_path == NULL)
     return;
   g_assert (self->n <= MAX_TREE_DEPTH + 1);
@@ -153,13 +199,46 @@ components_init (Components    *self,
     }
 }
 
+/* Reads "<length>:<bytes>" at @p, already validated by the decoder. */
+static const guint8 *
+read_encoded_string (const guint8 **p,
+                     gsize         *length)
+{
+  const guint8 *data;
+  gsize n = 0;
+
+  while (**p != ':')
+    n = n * 10 + (gsize) (*(*p)++ - '0');
+  data = ++(*p);
+  *p += n;
+  *length = n;
+  return data;
+}
+
 static const char *
-components_get (const Components *self,
-                guint             index,
-                gsize            *length)
+components_get (Components *self,
+                guint       index,
+                gsize      *length)
 {
   if (self->file->path_list != NULL)
-    return (const char *) tsr_bencode_get_string (tsr_bencode_list_get (self->file->path_list, index), length);
+    {
+      const guint8 *data;
+      gsize skipped = 0;
+
+      if (self->cursor == NULL || index < self->cursor_index)
+        {
+          self->cursor = self->file->path_list + 1;   /* 'l' */
+          self->cursor_index = 0;
+        }
+      while (self->cursor_index < index)
+        {
+          read_encoded_string (&self->cursor, &skipped);
+          self->cursor_index++;
+        }
+      data = read_encoded_string (&self->cursor, length);
+      self->cursor_index++;
+      return (const char *) data;
+    }
   if (self->file->tree_path != NULL)
     {
       *length = self->lengths[index];
@@ -587,7 +666,8 @@ read_length (const TsrBencode *dict,
 
 /* BEP 3 "files" (multi-file) or "length" (single file). */
 static GArray *
-parse_v1_files (const TsrBencode *info,
+parse_v1_files (const Input      *input,
+                const TsrBencode *info,
                 gboolean         *multi_file,
                 GError          **error)
 {
@@ -676,7 +756,12 @@ parse_v1_files (const TsrBencode *info,
         return NULL;
       if (!check_component_list (path, where, error))
         return NULL;
-      file.path_list = path;
+      {
+        gsize span_length = 0;
+
+        file.path_list = input_node_data (input, path, &span_length);
+        file.path_n = tsr_bencode_list_length (path);
+      }
       if ((file.attr & TSR_FILE_ATTR_SYMLINK) && symlink != NULL)
         {
           file.symlink = parse_component_list (symlink, where, TRUE, error);
@@ -708,7 +793,8 @@ is_all_zero (const guint8 *data,
 /* BEP 52 file tree: nested dictionaries keyed by path component; a file is
  * a dictionary whose only key is "" holding length and pieces root. */
 static gboolean
-walk_file_tree (const TsrBencode *node,
+walk_file_tree (const Input      *input,
+                const TsrBencode *node,
                 const TreePath   *prefix,
                 TreePathPool     *pool,
                 GArray           *files,
@@ -718,6 +804,7 @@ walk_file_tree (const TsrBencode *node,
 {
   const guint8 *previous = NULL;
   gsize previous_length = 0;
+  gsize child_span = 0;
   guint i;
 
   if (depth > MAX_TREE_DEPTH)
@@ -807,7 +894,7 @@ walk_file_tree (const TsrBencode *node,
                                        _("A file of the file tree has a pieces root of all zero bytes"));
                   return FALSE;
                 }
-              file.pieces_root = root;
+              file.pieces_root = input_string_data (input, tsr_bencode_dict_lookup (child, "pieces root"));
             }
           else if (file.length > 0 && !(file.attr & TSR_FILE_ATTR_SYMLINK))
             {
@@ -829,22 +916,25 @@ walk_file_tree (const TsrBencode *node,
           continue;
         }
 
-      if (!walk_file_tree (child, tree_path_new (pool, prefix, key, key_length), pool, files, total, depth + 1,
-                           error))
+      /* The key's bytes end where its value starts, in the input. */
+      key = input_node_data (input, child, &child_span) - key_length;
+      if (!walk_file_tree (input, child, tree_path_new (pool, prefix, key, key_length), pool, files, total,
+                           depth + 1, error))
         return FALSE;
     }
   return TRUE;
 }
 
 static GArray *
-parse_v2_files (const TsrBencode *tree,
+parse_v2_files (const Input      *input,
+                const TsrBencode *tree,
                 TreePathPool     *pool,
                 GError          **error)
 {
   g_autoptr(GArray) files = raw_file_array_new ();
   guint64 total = 0;
 
-  if (!walk_file_tree (tree, NULL, pool, files, &total, 0, error))
+  if (!walk_file_tree (input, tree, NULL, pool, files, &total, 0, error))
     return NULL;
   if (files->len == 0)
     {
@@ -1029,8 +1119,10 @@ build_paths (const RawFile *raw,
                    _("File %u has no usable path (“%s”)"), index + 1, shown);
       return FALSE;
     }
-  *path_out = g_string_free (g_steal_pointer (&path), FALSE);
-  *display_out = g_string_free (g_steal_pointer (&display), FALSE);
+  /* Copied to their exact size: a GString keeps 64 bytes or more, which
+   * for a million short paths is most of the torrent's memory. */
+  *path_out = g_strndup (path->str, path->len);
+  *display_out = g_strndup (display->str, display->len);
   return TRUE;
 }
 
@@ -1370,11 +1462,14 @@ check_not_empty (TsrMetainfo  *self,
 
 static gboolean
 parse_info (TsrMetainfo      *self,
+            TsrBencode      **owned_root,
             const TsrBencode *root,
             const TsrBencode *info,
             gboolean          need_piece_layers,
             GError          **error)
 {
+  Input input = { g_bytes_get_data (self->info_bytes, NULL), 0 };
+  gsize pieces_length = 0;
   g_autoptr(GPtrArray) tree_blocks = g_ptr_array_new_with_free_func (g_free);
   TreePathPool tree_paths = { tree_blocks, 0 };   /* v2 paths: live as long as v2_files */
   g_autoptr(GArray) v1_files = NULL;
@@ -1384,6 +1479,8 @@ parse_info (TsrMetainfo      *self,
   gint64 meta_version = 1;
   gint64 private_flag = 0;
 
+  if (!tsr_bencode_get_span (info, &input.info_offset, NULL))
+    g_assert_not_reached ();
   if (!parse_name (self, info, error) || !parse_piece_length (self, info, error))
     return FALSE;
 
@@ -1425,14 +1522,14 @@ parse_info (TsrMetainfo      *self,
       tree = require_key (info, "file tree", TSR_BENCODE_DICT, _("the info dictionary"), error);
       if (tree == NULL)
         return FALSE;
-      v2_files = parse_v2_files (tree, &tree_paths, error);
+      v2_files = parse_v2_files (&input, tree, &tree_paths, error);
       if (v2_files == NULL)
         return FALSE;
     }
 
   if (self->has_v1)
     {
-      v1_files = parse_v1_files (info, &self->multi_file, error);
+      v1_files = parse_v1_files (&input, info, &self->multi_file, error);
       if (v1_files == NULL)
         return FALSE;
     }
@@ -1472,6 +1569,25 @@ parse_info (TsrMetainfo      *self,
         }
     }
 
+  /* Everything else the tree holds is read now: the files borrow from the
+   * input, not from the tree, which is freed before they are built (for a
+   * million files it is as large as the files themselves). */
+  if (self->has_v2 && !parse_piece_layers (self, root, v2_files, need_piece_layers, error))
+    return FALSE;
+  /* BEP 27 writes private=1; like libtorrent and Transmission, any nonzero
+   * value counts, the safe reading for a flag that keeps peers off DHT/PEX. */
+  if (tsr_bencode_dict_lookup_integer (info, "private", &private_flag))
+    self->is_private = private_flag != 0;
+  self->source = dup_text_field (info, "source");
+  if (self->has_v1)
+    {
+      const guint8 *data = tsr_bencode_get_string (pieces, &pieces_length);
+
+      self->pieces = g_bytes_new (data, pieces_length);
+    }
+  root = info = pieces = tree = NULL;
+  g_clear_pointer (owned_root, tsr_bencode_free);
+
   if (!build_files (self, v1_files, v2_files, error))
     return FALSE;
   if (!check_not_empty (self, error))
@@ -1479,10 +1595,8 @@ parse_info (TsrMetainfo      *self,
 
   if (self->has_v1)
     {
-      gsize pieces_length = 0;
       guint64 expected;
 
-      tsr_bencode_get_string (pieces, &pieces_length);
       if (pieces_length % 20 != 0)
         {
           g_set_error (error, TSR_METAINFO_ERROR, TSR_METAINFO_ERROR_BAD_PIECES,
@@ -1518,7 +1632,6 @@ parse_info (TsrMetainfo      *self,
           return FALSE;
         }
       self->piece_count = (guint) expected;
-      self->pieces = g_bytes_new (tsr_bencode_get_string (pieces, NULL), pieces_length);
     }
   else
     {
@@ -1533,15 +1646,6 @@ parse_info (TsrMetainfo      *self,
         }
       self->piece_count = (guint) count;
     }
-
-  if (self->has_v2 && !parse_piece_layers (self, root, v2_files, need_piece_layers, error))
-    return FALSE;
-
-  /* BEP 27 writes private=1; like libtorrent and Transmission, any nonzero
-   * value counts, the safe reading for a flag that keeps peers off DHT/PEX. */
-  if (tsr_bencode_dict_lookup_integer (info, "private", &private_flag))
-    self->is_private = private_flag != 0;
-  self->source = dup_text_field (info, "source");
   return TRUE;
 }
 
@@ -1682,9 +1786,10 @@ tsr_metainfo_new_from_bytes_full (GBytes                *bytes,
                                                   "%zu bytes after the end of the torrent were ignored",
                                                   (gulong) trailing),
                                      trailing));
-  if (!parse_info (self, root, info, TRUE, error))
-    return NULL;
+  /* Before parse_info (), which frees the tree. */
   parse_extras (self, root);
+  if (!parse_info (self, &root, root, info, TRUE, error))
+    return NULL;
   compute_hashes (self);
   /* Strict: whatever was repaired with a note is refused instead (the
    * trailing bytes were refused above). */
@@ -1716,7 +1821,7 @@ tsr_metainfo_new_from_info (GBytes          *info_bytes,
   self = tsr_metainfo_alloc ();
   self->info_bytes = g_bytes_ref (info_bytes);
   /* Piece layers of v2 torrents come from peers later (BEP 52 hash requests). */
-  if (!parse_info (self, empty, info, FALSE, error))
+  if (!parse_info (self, &info, empty, info, FALSE, error))
     return NULL;
   compute_hashes (self);
   if (extra != NULL)

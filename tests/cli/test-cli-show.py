@@ -1081,6 +1081,22 @@ print(os.waitstatus_to_exitcode(status), time.monotonic() - start, usage.ru_maxr
 """
 
 
+def built_with_asan():
+    """AddressSanitizer keeps freed memory in quarantine (256 MiB) and pads
+    every allocation, which roughly triples the peak RSS of these loads: the
+    bounds below are scaled for such a build rather than skipped."""
+    with open(CLI, "rb") as f:
+        return b"__asan_init" in f.read()
+
+
+ASAN_RSS_FACTOR = 4
+
+
+def rss_bound(times, mib, size):
+    bound = times * size + mib * 2**20
+    return bound * ASAN_RSS_FACTOR if built_with_asan() else bound
+
+
 def run_measured(args, timeout):
     """Runs tessera-cli with stdout to /dev/null; returns (status, seconds,
     peak RSS in bytes, stderr)."""
@@ -1134,7 +1150,7 @@ def test_hostile_many_tiers(d):
         status, seconds, rss, stderr = run_measured(args, 10)
         assert status == 0, (args, status, stderr)
         assert seconds < 5, f"{args}: {seconds:.1f} s"
-        assert rss < 8 * size + 32 * 2**20, f"{args}: peak RSS {rss} for a {size}-byte file"
+        assert rss < rss_bound(8, 32, size), f"{args}: peak RSS {rss} for a {size}-byte file"
     j = show_json(path)
     assert sum(len(t) for t in j["trackers"]) == 1000, len(j["trackers"])
     assert any("199000" in note for note in j["notes"]), j["notes"]
@@ -1142,24 +1158,31 @@ def test_hostile_many_tiers(d):
 
 def test_hostile_million_files(d):
     # A million one-byte files (30 MB): show --json peaked above 1.8 GB
-    # (1.9 KB a file). Bound: 20 times the file plus 64 MiB.
+    # (1.9 KB a file), then 600 MB (597 bytes a file); 440 MB once paths
+    # are stored at their size and the decoded tree is freed before the
+    # files are built, 285 MB once decoded nodes and arrays are carved at
+    # their size from a few blocks (315 MB under meson test, whose
+    # MALLOC_PERTURB_ touches every allocated page; 285 MB without). Bound:
+    # 10 times the file plus 48 MiB.
     path, size = hostile_file(d, "files.torrent", HOSTILE_FILES)
     for args in (["show", path], ["show", "--json", path]):
         status, seconds, rss, stderr = run_measured(args, 60)
         assert status == 0, (args, status, stderr)
         assert seconds < 40, f"{args}: {seconds:.1f} s"
-        assert rss < 20 * size + 64 * 2**20, f"{args}: peak RSS {rss} for a {size}-byte file"
+        assert rss < rss_bound(10, 48, size), f"{args}: peak RSS {rss} for a {size}-byte file"
 
 
 def test_hostile_v2_files(d):
     # 300 000 one-byte files in a v2 tree (22 MB): a file's path links to
-    # its folder instead of copying it (884 bytes a file before, 765 after).
+    # its folder instead of copying it (884 bytes a file before, 765 after;
+    # 467 with the decoded tree compacted and freed before the files are
+    # built: 140 MB).
     path, size = hostile_file(d, "v2files.torrent", HOSTILE_V2_FILES)
     for args in (["show", path], ["show", "--json", path]):
         status, seconds, rss, stderr = run_measured(args, 60)
         assert status == 0, (args, status, stderr)
         assert seconds < 30, f"{args}: {seconds:.1f} s"
-        assert rss < 12 * size + 64 * 2**20, f"{args}: peak RSS {rss} for a {size}-byte file"
+        assert rss < rss_bound(8, 32, size), f"{args}: peak RSS {rss} for a {size}-byte file"
 
 
 def main():
