@@ -415,6 +415,30 @@ on_peer_state (TsrTorrent  *torrent,
   add_printf (self, TSR_LOG_PEERS, C_("peer log", "%s: %s"), address, peer_change_text (change));
 }
 
+/* What loading the torrent file repaired or ignored (bytes after its
+ * end, a renamed duplicate path, trackers over the cap), as `show` lists
+ * them: the torrent loads as other clients load it, and says so here. */
+static void
+add_notes (TsrEventLog *self,
+           TsrTorrent  *torrent)
+{
+  TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
+  guint i;
+
+  for (i = 0; info != NULL && info->notes != NULL && i < info->notes->len; i++)
+    /* TRANSLATORS: a line of the torrent log; %s says what loading the
+     * torrent file changed, e.g. "1 byte after the end of the torrent was
+     * ignored" */
+    add_printf (self, TSR_LOG_TORRENT, _("Torrent file: %s"), (const char *) g_ptr_array_index (info->notes, i));
+}
+
+static void
+on_metadata_received (TsrTorrent  *torrent,
+                      TsrEventLog *self)
+{
+  add_notes (self, torrent);
+}
+
 TsrEventLog *
 tsr_event_log_new (TsrTorrent *torrent,
                    guint       max_lines)
@@ -434,6 +458,8 @@ tsr_event_log_new (TsrTorrent *torrent,
   g_signal_connect (torrent, "peer-gone", G_CALLBACK (on_peer_gone), self);
   g_signal_connect (torrent, "peer-banned", G_CALLBACK (on_peer_banned), self);
   g_signal_connect (torrent, "peer-state", G_CALLBACK (on_peer_state), self);
+  g_signal_connect (torrent, "metadata-received", G_CALLBACK (on_metadata_received), self);
+  add_notes (self, torrent);
   return self;
 }
 

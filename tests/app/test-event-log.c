@@ -103,11 +103,52 @@ test_streams_and_bound (void)
   tsr_test_remove_tree (dir);
 }
 
+/* Loading a torrent file may repair it as other clients do (here: bytes
+ * after its end); the torrent log says so, as `tessera-cli show` does. */
+static void
+test_metainfo_notes (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tsr-event-log-XXXXXX", NULL);
+  g_autofree char *root = g_build_filename (dir, "pack", NULL);
+  g_autoptr(TsrMetainfo) made = NULL;
+  g_autoptr(TsrMetainfo) info = NULL;
+  g_autoptr(TsrTorrent) torrent = NULL;
+  g_autoptr(GBytes) file = NULL;
+  g_autoptr(GBytes) trailing = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree guint8 *data = NULL;
+  static const guint8 id[20] = "-XX0000-abcdefghijkl";
+  gsize size;
+
+  tsr_test_write_file (root, "a.bin", 50000, 1);
+  made = tsr_test_make_torrent (root, TSR_CREATE_V1, 16384);
+  file = tsr_metainfo_dup_torrent_file (made);
+  size = g_bytes_get_size (file);
+  data = g_malloc (size + 1);
+  memcpy (data, g_bytes_get_data (file, NULL), size);
+  data[size] = '\n';
+  trailing = g_bytes_new_take (g_steal_pointer (&data), size + 1);
+  info = tsr_metainfo_new_from_bytes (trailing, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (info->notes->len, ==, 1);
+
+  torrent = tsr_torrent_new (info, dir, id);
+  tsr_event_log_attach (torrent, 10);
+  text = tsr_event_log_dup_text (tsr_event_log_get_for (torrent), TSR_LOG_TORRENT);
+  g_assert_nonnull (strstr (text, "Torrent file: "));
+  g_assert_nonnull (strstr (text, (const char *) g_ptr_array_index (info->notes, 0)));
+
+  g_clear_object (&torrent);
+  tsr_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/event-log/streams-and-bound", test_streams_and_bound);
+  g_test_add_func ("/event-log/metainfo-notes", test_metainfo_notes);
   return g_test_run ();
 }
