@@ -38,7 +38,7 @@ typedef struct _DecodedEntry DecodedEntry;
  * string or key: a torrent of a million one-byte files is four million
  * nodes. Decoded strings and keys are copied into one arena the size of
  * the input (a string's bytes and NUL never take more room than its
- * encoding); decoded nodes and their arrays are carved at their exact
+ * encoding, nor a key's with its length); decoded nodes and their arrays are carved at their exact
  * size from blocks (see Slab), a list's items and a dictionary's values
  * stored in place rather than as pointers. The root owns both. Spans and
  * string lengths are 32-bit: decoding refuses input of 4 GiB or more. */
@@ -67,14 +67,34 @@ struct _TsrBencode
 
 G_STATIC_ASSERT (sizeof (TsrBencode) <= 24);
 
-/* A decoded dictionary's entry: its value in place, one pointer fewer a
- * value than a DictEntry. Keys are in the root's arena. */
+/* A decoded dictionary's entry, 32 bytes: its value in place, one
+ * pointer fewer a value than a DictEntry, and its key's length in the
+ * root's arena with the key (see arena_dup_key ()). */
 struct _DecodedEntry
 {
-  guint8     *key;       /* NUL-terminated after key_length bytes */
-  guint32     key_length;
+  guint8     *key;       /* in the arena, NUL-terminated after its length */
   TsrBencode  value;
 };
+
+G_STATIC_ASSERT (sizeof (DecodedEntry) <= 32);
+
+/* The length arena_dup_key () stored before @key: 7 bits a byte, the
+ * lowest next to the key, each byte with more before it flagged 0x80. */
+static inline gsize
+decoded_key_length (const guint8 *key)
+{
+  const guint8 *p = key - 1;
+  gsize length = *p & 0x7f;
+  guint shift = 7;
+
+  while (*p & 0x80)
+    {
+      p--;
+      length |= (gsize) (*p & 0x7f) << shift;
+      shift += 7;
+    }
+  return length;
+}
 
 /* Large dictionaries get a key → position index on first look-up, so that
  * building a 100 000-file tree stays linear. Its pointer sits before the
@@ -239,7 +259,7 @@ dict_key (const TsrBencode *dict,
 {
   if (dict->in_arena)
     {
-      *length = dict->v.decoded[index].key_length;
+      *length = decoded_key_length (dict->v.decoded[index].key);
       return dict->v.decoded[index].key;
     }
   *length = dict->v.entries[index].key_length;
@@ -335,7 +355,7 @@ container_unfreeze (TsrBencode *node)
           DictEntry *entry = &node->v.entries[i];
 
           entry->key = decoded[i].key;
-          entry->key_length = decoded[i].key_length;
+          entry->key_length = (guint32) decoded_key_length (decoded[i].key);
           entry->key_in_arena = TRUE;
           entry->value = &decoded[i].value;
         }
@@ -425,6 +445,42 @@ arena_dup (Decoder      *d,
   return copy;
 }
 
+/* Copies a decoded key into the arena, NUL-terminated, after its length
+ * (read back by decoded_key_length ()). The length takes a byte for 7
+ * bits, never more bytes than its decimal digits took in the input, so
+ * the arena still holds every string and key. */
+static guint8 *
+arena_dup_key (Decoder      *d,
+               const guint8 *data,
+               gsize         length)
+{
+  guint8 groups[10];
+  guint n = 0;
+  gsize rest = length;
+  guint8 *out = d->arena + d->arena_used;
+
+  if (length < 0x80)
+    {
+      /* Most keys: one byte, and room for it (see above). */
+      d->arena[d->arena_used++] = (guint8) length;
+      return arena_dup (d, data, length);
+    }
+  do
+    {
+      groups[n++] = rest & 0x7f;
+      rest >>= 7;
+    }
+  while (rest != 0);
+  g_assert (d->arena_used + n + length + 1 <= d->length + 1);
+  d->arena_used += n;
+  while (n > 0)
+    {
+      n--;
+      *out++ = groups[n] | (n > 0 ? 0x80 : 0);
+    }
+  return arena_dup (d, data, length);
+}
+
 /* An open list or dictionary. Its children gather in the frame's scratch
  * arrays, kept for the next container at the same depth, and move to the
  * slab at their exact size when it closes: no per-node allocation, and
@@ -434,7 +490,7 @@ typedef struct
   TsrBencodeType  type;
   gsize           offset;
   guint8         *pending_key;     /* dictionary: key read (in the arena), value not yet */
-  gsize           pending_length;
+  gsize           last_key_length; /* dictionary: of the key read last */
   gsize           key_offset;
   gboolean        sorted;          /* keys so far in strictly increasing order */
   guint           count;
@@ -584,11 +640,12 @@ check_duplicates (Frame   *frame,
   for (i = 0; i < frame->count; i++)
     {
       DecodedEntry *entry = &frame->entries[i];
-      GBytes *key = g_bytes_new_static (entry->key, entry->key_length);
+      gsize key_length = decoded_key_length (entry->key);
+      GBytes *key = g_bytes_new_static (entry->key, key_length);
 
       if (!g_hash_table_add (seen, key))
         {
-          g_autofree char *shown = tsr_quote_for_message ((const char *) entry->key, entry->key_length);
+          g_autofree char *shown = tsr_quote_for_message ((const char *) entry->key, key_length);
 
           return fail (error, TSR_BENCODE_ERROR_DUPLICATE_KEY,
                        _("Dictionary at byte %zu has the key “%s” twice"),
@@ -614,7 +671,6 @@ frame_add (Frame            *top,
         }
       entry = &top->entries[top->count];
       entry->key = g_steal_pointer (&top->pending_key);
-      entry->key_length = (guint32) top->pending_length;
       entry->value = *value;
     }
   else
@@ -747,7 +803,7 @@ tsr_bencode_decode (const guint8          *data,
           if (top->count > 0 && top->sorted)
             {
               DecodedEntry *last = &top->entries[top->count - 1];
-              int order = key_compare (last->key, last->key_length, key, key_length);
+              int order = key_compare (last->key, top->last_key_length, key, key_length);
 
               if (order == 0)
                 {
@@ -769,8 +825,8 @@ tsr_bencode_decode (const guint8          *data,
                   top->sorted = FALSE;
                 }
             }
-          top->pending_key = arena_dup (&d, key, key_length);
-          top->pending_length = key_length;
+          top->pending_key = arena_dup_key (&d, key, key_length);
+          top->last_key_length = key_length;
           top->key_offset = start;
           continue;
         }
@@ -1042,7 +1098,7 @@ dict_find (TsrBencode   *node,
         {
           DecodedEntry *entry = &node->v.decoded[i];
 
-          if (entry->key_length == key_length && memcmp (entry->key, key, key_length) == 0)
+          if (decoded_key_length (entry->key) == key_length && memcmp (entry->key, key, key_length) == 0)
             return i;
         }
       return -1;
