@@ -38,10 +38,11 @@ typedef struct _DecodedEntry DecodedEntry;
  * string or key: a torrent of a million one-byte files is four million
  * nodes. Decoded strings and keys are copied into one arena the size of
  * the input (a string's bytes and NUL never take more room than its
- * encoding, nor a key's with its length); decoded nodes and their arrays are carved at their exact
- * size from blocks (see Slab), a list's items and a dictionary's values
- * stored in place rather than as pointers. The root owns both. Spans and
- * string lengths are 32-bit: decoding refuses input of 4 GiB or more. */
+ * encoding, nor a key's with its length); decoded nodes and their arrays
+ * are carved at their exact size from blocks (see Slab), a list's items
+ * and a dictionary's values stored in place rather than as pointers. The
+ * root owns both. Spans and string lengths are 32-bit: decoding refuses
+ * input of 4 GiB or more. */
 struct _TsrBencode
 {
   guint8         type;          /* TsrBencodeType */
@@ -217,6 +218,9 @@ grow (gpointer array,
     }
   if (count >= 2 && (count & (count - 1)) == 0)
     {
+      /* As g_realloc_n () would, with the header. */
+      if ((gsize) count > (G_MAXSIZE - header) / 2 / element_size)
+        g_error ("%s: overflow growing an array of %u elements", G_STRLOC, count);
       block = g_realloc ((guint8 *) array - header, header + (gsize) count * 2 * element_size);
       return block + header;
     }
