@@ -22,6 +22,7 @@
 
 G_DEFINE_QUARK (tsr-bencode-error-quark, tsr_bencode_error)
 
+/* An entry of a built dictionary, or of a decoded one that was changed. */
 typedef struct
 {
   guint8     *key;       /* NUL-terminated after key_length bytes; owned
@@ -31,44 +32,95 @@ typedef struct
   TsrBencode *value;     /* (owned) */
 } DictEntry;
 
-/* 32 bytes a node, and no allocation of its own for a decoded node,
- * string or key: a torrent of a million one-byte files is five million
+typedef struct _DecodedEntry DecodedEntry;
+
+/* 24 bytes a node, and no allocation of its own for a decoded node,
+ * string or key: a torrent of a million one-byte files is four million
  * nodes. Decoded strings and keys are copied into one arena the size of
  * the input (a string's bytes and NUL never take more room than its
- * encoding); decoded nodes and their arrays are carved at their exact
- * size from blocks (see Slab), a list's items stored in place rather than
- * as pointers. The root owns both. Spans are 32-bit: decoding refuses
+ * encoding, nor a key's with its length); decoded nodes and their arrays
+ * are carved at their exact size from blocks (see Slab), a list's items
+ * and a dictionary's values stored in place rather than as pointers. The
+ * root owns both. Spans and string lengths are 32-bit: decoding refuses
  * input of 4 GiB or more. */
 struct _TsrBencode
 {
   guint8         type;          /* TsrBencodeType */
   guint8         has_span;      /* decoded: the node belongs to its root's slab */
   guint8         in_arena;      /* string: data in the root's arena; list or
-                                 * dictionary: items or entries in the slab
-                                 * (a list's items in place, see list_child ()) */
+                                 * dictionary: items or entries in the slab,
+                                 * values in place (see list_child ()) */
   guint8         owns_arena;    /* a RootNode */
-  guint32        count;         /* list items, dictionary entries */
+  guint32        count;         /* string bytes, list items, dictionary entries */
   guint32        offset;
   guint32        length;
   union
   {
-    gint64 integer;
-    struct
-    {
-      guint8 *data;      /* NUL-terminated after length bytes; owned unless in_arena */
-      gsize   length;
-    } string;
-    TsrBencode **items;  /* (owned unless in_arena) capacity implied by count, see grow ();
-                          * a TsrBencode[count] when in_arena */
-    struct
-    {
-      DictEntry  *entries;   /* (owned unless in_arena) */
-      /* Large dictionaries get a key → position index on first look-up,
-       * so that building a 100 000-file tree stays linear. */
-      GHashTable *index;
-    } dict;
+    gint64         integer;
+    guint8        *string;     /* NUL-terminated after count bytes; owned unless in_arena */
+    TsrBencode   **items;      /* (owned unless in_arena) capacity implied by count, see
+                                * grow (); a TsrBencode[count] when in_arena */
+    DictEntry     *entries;    /* (owned) after a DictHeader, capacity implied by count */
+    DecodedEntry  *decoded;    /* in_arena: after a DictHeader when count is at least
+                                * DICT_INDEX_THRESHOLD */
   } v;
 };
+
+G_STATIC_ASSERT (sizeof (TsrBencode) <= 24);
+
+/* A decoded dictionary's entry, 32 bytes: its value in place, one
+ * pointer fewer a value than a DictEntry, and its key's length in the
+ * root's arena with the key (see arena_dup_key ()). */
+struct _DecodedEntry
+{
+  guint8     *key;       /* in the arena, NUL-terminated after its length */
+  TsrBencode  value;
+};
+
+G_STATIC_ASSERT (sizeof (DecodedEntry) <= 32);
+
+/* The length arena_dup_key () stored before @key: 7 bits a byte, the
+ * lowest next to the key, each byte with more before it flagged 0x80. */
+static inline gsize
+decoded_key_length (const guint8 *key)
+{
+  const guint8 *p = key - 1;
+  gsize length = *p & 0x7f;
+  guint shift = 7;
+
+  while (*p & 0x80)
+    {
+      p--;
+      length |= (gsize) (*p & 0x7f) << shift;
+      shift += 7;
+    }
+  return length;
+}
+
+/* Large dictionaries get a key → position index on first look-up, so that
+ * building a 100 000-file tree stays linear. Its pointer sits before the
+ * entries (those of every built dictionary, those of large decoded ones),
+ * not in every node. */
+typedef struct
+{
+  GHashTable *index;     /* (owned) (nullable) */
+} DictHeader;
+
+#define DICT_INDEX_THRESHOLD 32
+
+static inline DictHeader *
+dict_header (const TsrBencode *dict)
+{
+  if (dict->in_arena)
+    {
+      if (dict->count < DICT_INDEX_THRESHOLD)
+        return NULL;
+      return (DictHeader *) dict->v.decoded - 1;
+    }
+  if (dict->v.entries == NULL)
+    return NULL;
+  return (DictHeader *) dict->v.entries - 1;
+}
 
 /* Where decoded nodes and arrays live: blocks chained through their
  * first bytes, filled in order and freed together with the root. */
@@ -136,23 +188,44 @@ typedef struct
   SlabBlock  *blocks;    /* (owned) this node is in one of them */
 } RootNode;
 
-G_STATIC_ASSERT (sizeof (TsrBencode) <= 32);
+/* The capacity grow () implies for @count elements: 2 up to two
+ * elements, then the power of two at or above the count. */
+static gsize
+grown_capacity (guint count)
+{
+  gsize capacity = 2;
 
-/* Containers grow by doubling without storing their capacity: it is 2 up
- * to two elements, then the power of two at or above the count. */
+  while (capacity < count)
+    capacity *= 2;
+  return capacity;
+}
+
+/* Containers grow by doubling without storing their capacity (see
+ * grown_capacity ()). @header bytes come before the elements, and the
+ * result points after them. */
 static gpointer
 grow (gpointer array,
       guint    count,
-      gsize    element_size)
+      gsize    element_size,
+      gsize    header)
 {
+  guint8 *block;
+
   if (count == 0)
-    return g_malloc (2 * element_size);
+    {
+      block = g_malloc0 (header + 2 * element_size);
+      return block + header;
+    }
   if (count >= 2 && (count & (count - 1)) == 0)
-    return g_realloc_n (array, (gsize) count * 2, element_size);
+    {
+      /* As g_realloc_n () would, with the header. */
+      if ((gsize) count > (G_MAXSIZE - header) / 2 / element_size)
+        g_error ("%s: overflow growing an array of %u elements", G_STRLOC, count);
+      block = g_realloc ((guint8 *) array - header, header + (gsize) count * 2 * element_size);
+      return block + header;
+    }
   return array;
 }
-
-#define DICT_INDEX_THRESHOLD 32
 
 static void node_free (TsrBencode *node);
 
@@ -174,18 +247,42 @@ list_child (const TsrBencode *list,
   return list->v.items[index];
 }
 
+static inline TsrBencode *
+dict_value (const TsrBencode *dict,
+            guint             index)
+{
+  if (dict->in_arena)
+    return &dict->v.decoded[index].value;
+  return dict->v.entries[index].value;
+}
+
+static inline const guint8 *
+dict_key (const TsrBencode *dict,
+          guint             index,
+          gsize            *length)
+{
+  if (dict->in_arena)
+    {
+      *length = decoded_key_length (dict->v.decoded[index].key);
+      return dict->v.decoded[index].key;
+    }
+  *length = dict->v.entries[index].key_length;
+  return dict->v.entries[index].key;
+}
+
 /* A decoded node is freed with its root: only what was added to it since
  * (built values, arrays moved to the heap, look-up indexes) is freed here. */
 static void
 node_free (TsrBencode *node)
 {
+  DictHeader *header;
   guint i;
 
   switch (node->type)
     {
     case TSR_BENCODE_STRING:
       if (!node->in_arena)
-        g_free (node->v.string.data);
+        g_free (node->v.string);
       break;
     case TSR_BENCODE_LIST:
       for (i = 0; i < node->count; i++)
@@ -194,15 +291,17 @@ node_free (TsrBencode *node)
         g_free (node->v.items);
       break;
     case TSR_BENCODE_DICT:
-      g_clear_pointer (&node->v.dict.index, g_hash_table_unref);
+      header = dict_header (node);
+      if (header != NULL)
+        g_clear_pointer (&header->index, g_hash_table_unref);
       for (i = 0; i < node->count; i++)
         {
-          if (!node->v.dict.entries[i].key_in_arena)
-            g_free (node->v.dict.entries[i].key);
-          node_free (node->v.dict.entries[i].value);
+          if (!node->in_arena && !node->v.entries[i].key_in_arena)
+            g_free (node->v.entries[i].key);
+          node_free (dict_value (node, i));
         }
       if (!node->in_arena)
-        g_free (node->v.dict.entries);
+        g_free (header);
       break;
     case TSR_BENCODE_INTEGER:
     default:
@@ -220,19 +319,9 @@ node_free (TsrBencode *node)
     g_slice_free (TsrBencode, node);
 }
 
-/* The capacity grow () implies for @count elements. */
-static guint
-grown_capacity (guint count)
-{
-  guint capacity = 2;
-
-  while (capacity < count)
-    capacity *= 2;
-  return capacity;
-}
-
 /* Before a decoded container changes, its array moves to the heap; its
- * nodes stay in the slab, where callers may hold them. */
+ * nodes stay in the slab, where callers may hold them, and so do its keys
+ * (in the arena) and its look-up index's keys. */
 static void
 container_unfreeze (TsrBencode *node)
 {
@@ -240,26 +329,40 @@ container_unfreeze (TsrBencode *node)
 
   if (!node->in_arena)
     return;
-  node->in_arena = FALSE;
-  if (node->count == 0)
-    {
-      node->v.items = NULL;
-      return;
-    }
   if (node->type == TSR_BENCODE_LIST)
     {
       TsrBencode *items = (TsrBencode *) node->v.items;
 
+      node->in_arena = FALSE;
+      node->v.items = NULL;
+      if (node->count == 0)
+        return;
       node->v.items = g_new (TsrBencode *, grown_capacity (node->count));
       for (i = 0; i < node->count; i++)
         node->v.items[i] = &items[i];
     }
   else
     {
-      DictEntry *entries = node->v.dict.entries;
+      DictHeader *old_header = dict_header (node);
+      DecodedEntry *decoded = node->v.decoded;
+      DictHeader *header;
 
-      node->v.dict.entries = g_new (DictEntry, grown_capacity (node->count));
-      memcpy (node->v.dict.entries, entries, node->count * sizeof (DictEntry));
+      node->in_arena = FALSE;
+      node->v.entries = NULL;
+      if (node->count == 0)
+        return;
+      header = g_malloc (sizeof (DictHeader) + grown_capacity (node->count) * sizeof (DictEntry));
+      header->index = old_header != NULL ? old_header->index : NULL;
+      node->v.entries = (DictEntry *) (header + 1);
+      for (i = 0; i < node->count; i++)
+        {
+          DictEntry *entry = &node->v.entries[i];
+
+          entry->key = decoded[i].key;
+          entry->key_length = (guint32) decoded_key_length (decoded[i].key);
+          entry->key_in_arena = TRUE;
+          entry->value = &decoded[i].value;
+        }
     }
 }
 
@@ -268,7 +371,7 @@ list_add (TsrBencode *list,
           TsrBencode *value)
 {
   container_unfreeze (list);
-  list->v.items = grow (list->v.items, list->count, sizeof (TsrBencode *));
+  list->v.items = grow (list->v.items, list->count, sizeof (TsrBencode *), 0);
   list->v.items[list->count++] = value;
 }
 
@@ -278,8 +381,8 @@ dict_add (TsrBencode *dict)
   DictEntry *entry;
 
   container_unfreeze (dict);
-  dict->v.dict.entries = grow (dict->v.dict.entries, dict->count, sizeof (DictEntry));
-  entry = &dict->v.dict.entries[dict->count++];
+  dict->v.entries = grow (dict->v.entries, dict->count, sizeof (DictEntry), sizeof (DictHeader));
+  entry = &dict->v.entries[dict->count++];
   memset (entry, 0, sizeof *entry);
   return entry;
 }
@@ -346,6 +449,42 @@ arena_dup (Decoder      *d,
   return copy;
 }
 
+/* Copies a decoded key into the arena, NUL-terminated, after its length
+ * (read back by decoded_key_length ()). The length takes a byte for 7
+ * bits, never more bytes than its decimal digits took in the input, so
+ * the arena still holds every string and key. */
+static guint8 *
+arena_dup_key (Decoder      *d,
+               const guint8 *data,
+               gsize         length)
+{
+  guint8 groups[10];
+  guint n = 0;
+  gsize rest = length;
+  guint8 *out = d->arena + d->arena_used;
+
+  if (length < 0x80)
+    {
+      /* Most keys: one byte, and room for it (see above). */
+      d->arena[d->arena_used++] = (guint8) length;
+      return arena_dup (d, data, length);
+    }
+  do
+    {
+      groups[n++] = rest & 0x7f;
+      rest >>= 7;
+    }
+  while (rest != 0);
+  g_assert (d->arena_used + n + length + 1 <= d->length + 1);
+  d->arena_used += n;
+  while (n > 0)
+    {
+      n--;
+      *out++ = groups[n] | (n > 0 ? 0x80 : 0);
+    }
+  return arena_dup (d, data, length);
+}
+
 /* An open list or dictionary. Its children gather in the frame's scratch
  * arrays, kept for the next container at the same depth, and move to the
  * slab at their exact size when it closes: no per-node allocation, and
@@ -355,13 +494,13 @@ typedef struct
   TsrBencodeType  type;
   gsize           offset;
   guint8         *pending_key;     /* dictionary: key read (in the arena), value not yet */
-  gsize           pending_length;
+  gsize           last_key_length; /* dictionary: of the key read last */
   gsize           key_offset;
   gboolean        sorted;          /* keys so far in strictly increasing order */
   guint           count;
-  TsrBencode     *values;          /* (owned) scratch */
+  TsrBencode     *values;          /* (owned) scratch for lists */
   guint           values_capacity;
-  DictEntry      *entries;         /* (owned) scratch, dictionaries only */
+  DecodedEntry   *entries;         /* (owned) scratch for dictionaries */
   guint           entries_capacity;
 } Frame;
 
@@ -504,12 +643,13 @@ check_duplicates (Frame   *frame,
   seen = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
   for (i = 0; i < frame->count; i++)
     {
-      DictEntry *entry = &frame->entries[i];
-      GBytes *key = g_bytes_new_static (entry->key, entry->key_length);
+      DecodedEntry *entry = &frame->entries[i];
+      gsize key_length = decoded_key_length (entry->key);
+      GBytes *key = g_bytes_new_static (entry->key, key_length);
 
       if (!g_hash_table_add (seen, key))
         {
-          g_autofree char *shown = tsr_quote_for_message ((const char *) entry->key, entry->key_length);
+          g_autofree char *shown = tsr_quote_for_message ((const char *) entry->key, key_length);
 
           return fail (error, TSR_BENCODE_ERROR_DUPLICATE_KEY,
                        _("Dictionary at byte %zu has the key “%s” twice"),
@@ -524,26 +664,27 @@ static void
 frame_add (Frame            *top,
            const TsrBencode *value)
 {
-  if (top->count == top->values_capacity)
-    {
-      top->values_capacity = MAX (top->values_capacity * 2, 8);
-      top->values = g_renew (TsrBencode, top->values, top->values_capacity);
-    }
-  top->values[top->count] = *value;
   if (top->type == TSR_BENCODE_DICT)
     {
-      DictEntry *entry;
+      DecodedEntry *entry;
 
       if (top->count == top->entries_capacity)
         {
           top->entries_capacity = MAX (top->entries_capacity * 2, 8);
-          top->entries = g_renew (DictEntry, top->entries, top->entries_capacity);
+          top->entries = g_renew (DecodedEntry, top->entries, top->entries_capacity);
         }
       entry = &top->entries[top->count];
       entry->key = g_steal_pointer (&top->pending_key);
-      entry->key_length = (guint32) top->pending_length;
-      entry->key_in_arena = TRUE;
-      entry->value = NULL;   /* set when the dictionary closes */
+      entry->value = *value;
+    }
+  else
+    {
+      if (top->count == top->values_capacity)
+        {
+          top->values_capacity = MAX (top->values_capacity * 2, 8);
+          top->values = g_renew (TsrBencode, top->values, top->values_capacity);
+        }
+      top->values[top->count] = *value;
     }
   top->count++;
 }
@@ -554,9 +695,6 @@ frame_close (Frame      *frame,
              Slab       *slab,
              TsrBencode *node)
 {
-  TsrBencode *values;
-  guint i;
-
   memset (node, 0, sizeof *node);
   node->type = frame->type;
   node->has_span = TRUE;
@@ -565,17 +703,22 @@ frame_close (Frame      *frame,
   node->offset = (guint32) frame->offset;
   if (frame->count == 0)
     return;
-  values = slab_alloc (slab, frame->count * sizeof (TsrBencode));
-  memcpy (values, frame->values, frame->count * sizeof (TsrBencode));
   if (frame->type == TSR_BENCODE_LIST)
     {
-      node->v.items = (TsrBencode **) values;
+      node->v.items = slab_alloc (slab, frame->count * sizeof (TsrBencode));
+      memcpy (node->v.items, frame->values, frame->count * sizeof (TsrBencode));
       return;
     }
-  node->v.dict.entries = slab_alloc (slab, frame->count * sizeof (DictEntry));
-  memcpy (node->v.dict.entries, frame->entries, frame->count * sizeof (DictEntry));
-  for (i = 0; i < frame->count; i++)
-    node->v.dict.entries[i].value = &values[i];
+  if (frame->count >= DICT_INDEX_THRESHOLD)
+    {
+      DictHeader *header = slab_alloc (slab, sizeof (DictHeader) + frame->count * sizeof (DecodedEntry));
+
+      header->index = NULL;
+      node->v.decoded = (DecodedEntry *) (header + 1);
+    }
+  else
+    node->v.decoded = slab_alloc (slab, frame->count * sizeof (DecodedEntry));
+  memcpy (node->v.decoded, frame->entries, frame->count * sizeof (DecodedEntry));
 }
 
 /* Frames past the first few come from the heap: most messages are a
@@ -663,8 +806,8 @@ tsr_bencode_decode (const guint8          *data,
             goto error;
           if (top->count > 0 && top->sorted)
             {
-              DictEntry *last = &top->entries[top->count - 1];
-              int order = key_compare (last->key, last->key_length, key, key_length);
+              DecodedEntry *last = &top->entries[top->count - 1];
+              int order = key_compare (last->key, top->last_key_length, key, key_length);
 
               if (order == 0)
                 {
@@ -686,8 +829,8 @@ tsr_bencode_decode (const guint8          *data,
                   top->sorted = FALSE;
                 }
             }
-          top->pending_key = arena_dup (&d, key, key_length);
-          top->pending_length = key_length;
+          top->pending_key = arena_dup_key (&d, key, key_length);
+          top->last_key_length = key_length;
           top->key_offset = start;
           continue;
         }
@@ -710,8 +853,8 @@ tsr_bencode_decode (const guint8          *data,
             goto error;
           memset (&value, 0, sizeof value);
           value.type = TSR_BENCODE_STRING;
-          value.v.string.data = arena_dup (&d, bytes, bytes_length);
-          value.v.string.length = bytes_length;
+          value.v.string = arena_dup (&d, bytes, bytes_length);
+          value.count = (guint32) bytes_length;
           value.in_arena = TRUE;
         }
       else if (c == 'l' || c == 'd')
@@ -873,8 +1016,8 @@ tsr_bencode_get_string (const TsrBencode *node,
 {
   g_return_val_if_fail (node != NULL && node->type == TSR_BENCODE_STRING, NULL);
   if (length != NULL)
-    *length = node->v.string.length;
-  return node->v.string.data;
+    *length = node->count;
+  return node->v.string;
 }
 
 guint
@@ -906,69 +1049,84 @@ tsr_bencode_dict_get_nth (const TsrBencode  *node,
                           const guint8     **key,
                           gsize             *key_length)
 {
-  DictEntry *entry;
+  const guint8 *found_key;
+  gsize found_length = 0;
 
   g_return_val_if_fail (node != NULL && node->type == TSR_BENCODE_DICT, NULL);
   g_return_val_if_fail (index < node->count, NULL);
-  entry = &node->v.dict.entries[index];
+  found_key = dict_key (node, index, &found_length);
   if (key != NULL)
-    *key = entry->key;
+    *key = found_key;
   if (key_length != NULL)
-    *key_length = entry->key_length;
-  return entry->value;
+    *key_length = found_length;
+  return dict_value (node, index);
 }
 
 static void
 index_add (TsrBencode *node,
+           GHashTable *index,
            guint       position)
 {
-  DictEntry *entry = &node->v.dict.entries[position];
+  gsize key_length = 0;
+  const guint8 *key = dict_key (node, position, &key_length);
 
   /* First entry wins, as in a linear scan. Keys live as long as entries. */
-  g_hash_table_insert (node->v.dict.index, g_bytes_new_static (entry->key, entry->key_length),
-                       GUINT_TO_POINTER (position + 1));
+  g_hash_table_insert (index, g_bytes_new_static (key, key_length), GUINT_TO_POINTER (position + 1));
 }
 
-static DictEntry *
+/* The position of @key in @node, or -1. */
+static gssize
 dict_find (TsrBencode   *node,
            const guint8 *key,
            gsize         key_length)
 {
+  DictHeader *header = dict_header (node);
   guint i;
 
-  if (node->v.dict.index == NULL && node->count >= DICT_INDEX_THRESHOLD)
+  if (header != NULL && header->index == NULL && node->count >= DICT_INDEX_THRESHOLD)
     {
-      node->v.dict.index = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
+      header->index = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
       for (i = node->count; i > 0; i--)
-        index_add (node, i - 1);
+        index_add (node, header->index, i - 1);
     }
-  if (node->v.dict.index != NULL)
+  if (header != NULL && header->index != NULL)
     {
       g_autoptr(GBytes) probe = g_bytes_new_static (key, key_length);
-      guint position = GPOINTER_TO_UINT (g_hash_table_lookup (node->v.dict.index, probe));
+      guint position = GPOINTER_TO_UINT (g_hash_table_lookup (header->index, probe));
 
-      return position > 0 ? &node->v.dict.entries[position - 1] : NULL;
+      return (gssize) position - 1;
+    }
+  if (node->in_arena)
+    {
+      for (i = 0; i < node->count; i++)
+        {
+          DecodedEntry *entry = &node->v.decoded[i];
+
+          if (decoded_key_length (entry->key) == key_length && memcmp (entry->key, key, key_length) == 0)
+            return i;
+        }
+      return -1;
     }
   for (i = 0; i < node->count; i++)
     {
-      DictEntry *entry = &node->v.dict.entries[i];
+      DictEntry *entry = &node->v.entries[i];
 
       if (entry->key_length == key_length && memcmp (entry->key, key, key_length) == 0)
-        return entry;
+        return i;
     }
-  return NULL;
+  return -1;
 }
 
 TsrBencode *
 tsr_bencode_dict_lookup (const TsrBencode *node,
                          const char       *key)
 {
-  DictEntry *entry;
+  gssize position;
 
   g_return_val_if_fail (node != NULL && node->type == TSR_BENCODE_DICT, NULL);
   g_return_val_if_fail (key != NULL, NULL);
-  entry = dict_find ((TsrBencode *) node, (const guint8 *) key, strlen (key));
-  return entry != NULL ? entry->value : NULL;
+  position = dict_find ((TsrBencode *) node, (const guint8 *) key, strlen (key));
+  return position >= 0 ? dict_value (node, position) : NULL;
 }
 
 TsrBencode *
@@ -1005,8 +1163,8 @@ tsr_bencode_dict_lookup_string (const TsrBencode *node,
   if (found == NULL)
     return NULL;
   if (length != NULL)
-    *length = found->v.string.length;
-  return found->v.string.data;
+    *length = found->count;
+  return found->v.string;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1025,11 +1183,14 @@ TsrBencode *
 tsr_bencode_new_string (const void *data,
                         gsize       length)
 {
-  TsrBencode *node = node_new (TSR_BENCODE_STRING);
+  TsrBencode *node;
 
-  g_return_val_if_fail (data != NULL || length == 0, node);
-  node->v.string.data = dup_bytes (data, length);
-  node->v.string.length = length;
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+  /* The length shares the node with the span (see struct _TsrBencode). */
+  g_return_val_if_fail (length < G_MAXUINT32, NULL);
+  node = node_new (TSR_BENCODE_STRING);
+  node->v.string = dup_bytes (data, length);
+  node->count = (guint32) length;
   return node;
 }
 
@@ -1068,19 +1229,24 @@ tsr_bencode_dict_insert_len (TsrBencode   *dict,
                              gsize         key_length,
                              TsrBencode   *value)
 {
-  DictEntry *existing;
+  DictHeader *header;
   DictEntry *entry;
+  gssize position;
 
   g_return_if_fail (dict != NULL && dict->type == TSR_BENCODE_DICT);
   g_return_if_fail (key != NULL || key_length == 0);
   g_return_if_fail (value != NULL);
   g_return_if_fail (key_length < G_MAXUINT32 && dict->count < G_MAXUINT32);
 
-  existing = dict_find (dict, key, key_length);
-  if (existing != NULL)
+  /* A decoded dictionary holds its values in place: its entries move to
+   * the heap first, pointing at them, so that one can be replaced. */
+  container_unfreeze (dict);
+  position = dict_find (dict, key, key_length);
+  if (position >= 0)
     {
-      node_free (existing->value);
-      existing->value = value;
+      entry = &dict->v.entries[position];
+      node_free (entry->value);
+      entry->value = value;
       return;
     }
   /* Growing may move the entries; the index maps keys to positions and
@@ -1089,8 +1255,9 @@ tsr_bencode_dict_insert_len (TsrBencode   *dict,
   entry->key = dup_bytes (key, key_length);
   entry->key_length = (guint32) key_length;
   entry->value = value;
-  if (dict->v.dict.index != NULL)
-    index_add (dict, dict->count - 1);
+  header = dict_header (dict);
+  if (header->index != NULL)
+    index_add (dict, header->index, dict->count - 1);
 }
 
 void
@@ -1109,10 +1276,10 @@ static int
 entry_compare (gconstpointer a,
                gconstpointer b)
 {
-  const DictEntry *const *x = a;
-  const DictEntry *const *y = b;
+  const DictEntry *x = a;
+  const DictEntry *y = b;
 
-  return key_compare ((*x)->key, (*x)->key_length, (*y)->key, (*y)->key_length);
+  return key_compare (x->key, x->key_length, y->key, y->key_length);
 }
 
 static void
@@ -1142,8 +1309,8 @@ encode_node (const TsrBencode *node,
       g_byte_array_append (out, (const guint8 *) number, n);
       break;
     case TSR_BENCODE_STRING:
-      append_length_prefix (out, node->v.string.length);
-      g_byte_array_append (out, node->v.string.data, node->v.string.length);
+      append_length_prefix (out, node->count);
+      g_byte_array_append (out, node->v.string, node->count);
       break;
     case TSR_BENCODE_LIST:
       g_byte_array_append (out, (const guint8 *) "l", 1);
@@ -1153,17 +1320,24 @@ encode_node (const TsrBencode *node,
       break;
     case TSR_BENCODE_DICT:
       {
-        g_autofree DictEntry **sorted = g_new (DictEntry *, node->count + 1);
+        /* A copy of each entry, whichever kind the dictionary holds. */
+        g_autofree DictEntry *sorted = g_new (DictEntry, node->count + 1);
 
         for (i = 0; i < node->count; i++)
-          sorted[i] = &node->v.dict.entries[i];
-        qsort (sorted, node->count, sizeof (DictEntry *), entry_compare);
+          {
+            gsize key_length = 0;
+
+            sorted[i].key = (guint8 *) dict_key (node, i, &key_length);
+            sorted[i].key_length = (guint32) key_length;
+            sorted[i].value = dict_value (node, i);
+          }
+        qsort (sorted, node->count, sizeof (DictEntry), entry_compare);
         g_byte_array_append (out, (const guint8 *) "d", 1);
         for (i = 0; i < node->count; i++)
           {
-            append_length_prefix (out, sorted[i]->key_length);
-            g_byte_array_append (out, sorted[i]->key, sorted[i]->key_length);
-            encode_node (sorted[i]->value, out);
+            append_length_prefix (out, sorted[i].key_length);
+            g_byte_array_append (out, sorted[i].key, sorted[i].key_length);
+            encode_node (sorted[i].value, out);
           }
         g_byte_array_append (out, (const guint8 *) "e", 1);
       }
@@ -1261,7 +1435,7 @@ dump_node (GString          *out,
       g_string_append_printf (out, "%" PRId64 "\n", node->v.integer);
       break;
     case TSR_BENCODE_STRING:
-      dump_string (out, node->v.string.data, node->v.string.length, max_binary);
+      dump_string (out, node->v.string, node->count, max_binary);
       g_string_append_c (out, '\n');
       break;
     case TSR_BENCODE_LIST:
@@ -1278,12 +1452,13 @@ dump_node (GString          *out,
       g_string_append (out, node->count == 0 ? "{}\n" : "{\n");
       for (i = 0; i < node->count; i++)
         {
-          DictEntry *entry = &node->v.dict.entries[i];
+          gsize key_length = 0;
+          const guint8 *key = dict_key (node, i, &key_length);
 
           g_string_append_printf (out, "%*s", (indent + 1) * 2, "");
-          dump_string (out, entry->key, entry->key_length, max_binary);
+          dump_string (out, key, key_length, max_binary);
           g_string_append (out, ": ");
-          dump_node (out, entry->value, indent + 1, max_binary);
+          dump_node (out, dict_value (node, i), indent + 1, max_binary);
         }
       if (node->count > 0)
         g_string_append_printf (out, "%*s}\n", indent * 2, "");

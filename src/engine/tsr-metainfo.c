@@ -120,30 +120,92 @@ input_string_data (const Input      *input,
   return span + span_length - string_length;
 }
 
-/* A file as parsed, before the v1 and v2 views are merged. */
+/* Where a parsed file's raw path comes from. */
+typedef enum
+{
+  RAW_PATH_NONE,      /* a single file: the torrent's name alone */
+  RAW_PATH_LIST,      /* v1: the entry's encoded "path" list, in the input */
+  RAW_PATH_TREE,      /* v2: its place in the file tree */
+  RAW_PATH_SYMLINK,   /* one of the above, aside with a BEP 47 symlink target */
+} RawPathKind;
+
+typedef struct _RawSymlink RawSymlink;
+
+/* A file as parsed, before the v1 and v2 views are merged: 32 bytes, as
+ * a million-file torrent holds a million of them beside its decoded tree.
+ * A path is borrowed, never copied: a v1 entry's from the input, a v2
+ * file's from its place in the tree. */
 typedef struct
 {
-  /* Raw path components, name excluded: a v1 entry borrows its encoded
-   * "path" list from the input and a v2 file its place in the tree (a
-   * million files must not each copy their path); a single file has an
-   * empty @components. One of the three is set. */
-  const guint8     *path_list;    /* "l<n>:<bytes>...e", checked by the decoder */
-  const TreePath   *tree_path;
-  GPtrArray   *components;
-  guint64      length;
-  guint        path_n;       /* components in @path_list; beside @attr, no padding */
-  TsrFileAttr  attr;
-  const guint8 *pieces_root; /* (nullable) 32 bytes borrowed from the input */
-  GPtrArray   *symlink;      /* (nullable) (element-type GBytes) */
+  union
+  {
+    const guint8   *list;      /* "l<n>:<bytes>...e", checked by the decoder */
+    const TreePath *tree;
+    RawSymlink     *symlink;   /* (owned) */
+  } path;
+  guint64       length;
+  const guint8 *pieces_root;   /* (nullable) 32 bytes borrowed from the input */
+  guint32       path_n;        /* components in @path.list */
+  guint8        path_kind;     /* RawPathKind */
+  guint8        attr;          /* TsrFileAttr */
 } RawFile;
+
+G_STATIC_ASSERT (sizeof (RawFile) <= 32);
+
+/* Symlinks are rare: their targets do not make every file larger. */
+struct _RawSymlink
+{
+  RawFile    file;     /* the symlink's own path, never RAW_PATH_SYMLINK */
+  GPtrArray *target;   /* (owned) (element-type GBytes) */
+};
 
 static void
 raw_file_clear (gpointer data)
 {
   RawFile *file = data;
 
-  g_clear_pointer (&file->components, g_ptr_array_unref);
-  g_clear_pointer (&file->symlink, g_ptr_array_unref);
+  if (file->path_kind == RAW_PATH_SYMLINK)
+    {
+      g_ptr_array_unref (file->path.symlink->target);
+      g_free (file->path.symlink);
+    }
+  file->path_kind = RAW_PATH_NONE;
+}
+
+/* Sets @target (owned) as the symlink target of @file. */
+static void
+raw_file_set_symlink (RawFile   *file,
+                      GPtrArray *target)
+{
+  RawSymlink *symlink = g_new0 (RawSymlink, 1);
+
+  g_assert (file->path_kind != RAW_PATH_SYMLINK);
+  symlink->file = *file;
+  symlink->target = target;
+  file->path.symlink = symlink;
+  file->path_kind = RAW_PATH_SYMLINK;
+}
+
+/* The file that holds @file's path: itself, or its symlink's copy. */
+static const RawFile *
+raw_file_path_holder (const RawFile *file)
+{
+  return file->path_kind == RAW_PATH_SYMLINK ? &file->path.symlink->file : file;
+}
+
+/* (nullable) */
+static GPtrArray *
+raw_file_symlink_target (const RawFile *file)
+{
+  return file->path_kind == RAW_PATH_SYMLINK ? file->path.symlink->target : NULL;
+}
+
+/* (nullable) a v2 file's place in the tree */
+static const TreePath *
+raw_file_tree_path (const RawFile *file)
+{
+  file = raw_file_path_holder (file);
+  return file->path_kind == RAW_PATH_TREE ? file->path.tree : NULL;
 }
 
 static GArray *
@@ -158,11 +220,17 @@ raw_file_array_new (void)
 static guint
 raw_file_n_components (const RawFile *file)
 {
-  if (file->path_list != NULL)
-    return file->path_n;
-  if (file->tree_path != NULL)
-    return file->tree_path->depth;
-  return file->components->len;
+  file = raw_file_path_holder (file);
+  switch (file->path_kind)
+    {
+    case RAW_PATH_LIST:
+      return file->path_n;
+    case RAW_PATH_TREE:
+      return file->path.tree->depth;
+    case RAW_PATH_NONE:
+    default:
+      return 0;
+    }
 }
 
 /* A file's components in order, read once: a v2 path is walked up from
@@ -185,14 +253,15 @@ components_init (Components    *self,
 {
   const TreePath *path;
 
+  file = raw_file_path_holder (file);
   self->file = file;
   self->n = raw_file_n_components (file);
   self->cursor = NULL;
   self->cursor_index = 0;
-  if (file->tree_path == NULL)
+  if (file->path_kind != RAW_PATH_TREE)
     return;
   g_assert (self->n <= MAX_TREE_DEPTH + 1);
-  for (path = file->tree_path; path != NULL; path = path->parent)
+  for (path = file->path.tree; path != NULL; path = path->parent)
     {
       self->data[path->depth - 1] = path->key;
       self->lengths[path->depth - 1] = path->key_length;
@@ -220,14 +289,14 @@ components_get (Components *self,
                 guint       index,
                 gsize      *length)
 {
-  if (self->file->path_list != NULL)
+  if (self->file->path_kind == RAW_PATH_LIST)
     {
       const guint8 *data;
       gsize skipped = 0;
 
       if (self->cursor == NULL || index < self->cursor_index)
         {
-          self->cursor = self->file->path_list + 1;   /* 'l' */
+          self->cursor = self->file->path.list + 1;   /* 'l' */
           self->cursor_index = 0;
         }
       while (self->cursor_index < index)
@@ -239,12 +308,9 @@ components_get (Components *self,
       self->cursor_index++;
       return (const char *) data;
     }
-  if (self->file->tree_path != NULL)
-    {
-      *length = self->lengths[index];
-      return (const char *) self->data[index];
-    }
-  return g_bytes_get_data (g_ptr_array_index (self->file->components, index), length);
+  g_assert (self->file->path_kind == RAW_PATH_TREE);
+  *length = self->lengths[index];
+  return (const char *) self->data[index];
 }
 
 static void
@@ -700,7 +766,7 @@ parse_v1_files (const Input      *input,
 
       if (!read_length (info, _("the info dictionary"), &file.length, error))
         return NULL;
-      file.components = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+      file.path_kind = RAW_PATH_NONE;
       file.attr = parse_attr (info);
       g_array_append_val (files, file);
       *multi_file = FALSE;
@@ -759,17 +825,17 @@ parse_v1_files (const Input      *input,
       {
         gsize span_length = 0;
 
-        file.path_list = input_node_data (input, path, &span_length);
+        file.path.list = input_node_data (input, path, &span_length);
         file.path_n = tsr_bencode_list_length (path);
+        file.path_kind = RAW_PATH_LIST;
       }
       if ((file.attr & TSR_FILE_ATTR_SYMLINK) && symlink != NULL)
         {
-          file.symlink = parse_component_list (symlink, where, TRUE, error);
-          if (file.symlink == NULL)
-            {
-              raw_file_clear (&file);
-              return NULL;
-            }
+          GPtrArray *target = parse_component_list (symlink, where, TRUE, error);
+
+          if (target == NULL)
+            return NULL;
+          raw_file_set_symlink (&file, target);
         }
       g_array_append_val (files, file);
     }
@@ -902,15 +968,15 @@ walk_file_tree (const Input      *input,
                                    _("A non-empty file of the file tree has no pieces root"));
               return FALSE;
             }
-          file.tree_path = prefix;
+          file.path.tree = prefix;
+          file.path_kind = RAW_PATH_TREE;
           if ((file.attr & TSR_FILE_ATTR_SYMLINK) && symlink != NULL)
             {
-              file.symlink = parse_component_list (symlink, _("a file of the file tree"), TRUE, error);
-              if (file.symlink == NULL)
-                {
-                  raw_file_clear (&file);
-                  return FALSE;
-                }
+              GPtrArray *target = parse_component_list (symlink, _("a file of the file tree"), TRUE, error);
+
+              if (target == NULL)
+                return FALSE;
+              raw_file_set_symlink (&file, target);
             }
           g_array_append_val (files, file);
           continue;
@@ -1397,12 +1463,12 @@ build_files (TsrMetainfo *self,
           file->display_path = file->path;
         }
 
-      if (raw->symlink != NULL)
+      if (raw_file_symlink_target (raw) != NULL)
         {
           g_autofree char *shown = NULL;
 
           /* Symlink targets are relative to the torrent's top folder. */
-          if (!build_paths (raw, raw->symlink, "", "", i, &file->symlink_path, &shown, error))
+          if (!build_paths (raw, raw_file_symlink_target (raw), "", "", i, &file->symlink_path, &shown, error))
             return FALSE;
         }
 
@@ -1535,17 +1601,17 @@ parse_info (TsrMetainfo      *self,
     }
   else
     {
-      RawFile *first = &g_array_index (v2_files, RawFile, 0);
+      const TreePath *first = raw_file_tree_path (&g_array_index (v2_files, RawFile, 0));
       gsize name_length = 0;
       const guint8 *name = tsr_bencode_dict_lookup_string (info, "name", &name_length);
 
       /* A v2 torrent whose tree holds one file named like the torrent is a
        * single-file torrent; otherwise every path starts below the name. */
       self->multi_file = TRUE;
-      if (v2_files->len == 1 && first->tree_path->depth == 1 && name != NULL)
+      if (v2_files->len == 1 && first->depth == 1 && name != NULL)
         {
-          gsize first_length = first->tree_path->key_length;
-          const guint8 *first_component = first->tree_path->key;
+          gsize first_length = first->key_length;
+          const guint8 *first_component = first->key;
 
           self->multi_file = name_length != first_length || memcmp (name, first_component, first_length) != 0;
         }
@@ -1554,11 +1620,11 @@ parse_info (TsrMetainfo      *self,
     {
       /* Single-file hybrid: the tree's only entry must be the name
        * (BEP 52, "Upgrade path": both parts describe the same file). */
-      RawFile *only = &g_array_index (v2_files, RawFile, 0);
+      const TreePath *only = raw_file_tree_path (&g_array_index (v2_files, RawFile, 0));
       gsize name_length = 0;
       const guint8 *name = tsr_bencode_dict_lookup_string (info, "name", &name_length);
-      gsize key_length = only->tree_path->key_length;
-      const guint8 *key = only->tree_path->depth == 1 ? only->tree_path->key : NULL;
+      gsize key_length = only->key_length;
+      const guint8 *key = only->depth == 1 ? only->key : NULL;
 
       if (v2_files->len != 1 || key == NULL || name == NULL ||
           key_length != name_length || memcmp (key, name, name_length) != 0)
