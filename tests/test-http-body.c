@@ -87,7 +87,7 @@ client_write (Client *client)
       gsize n = client->server->mode == SEND_TRICKLE && client->offset > 0 ? 1 : size - client->offset;
 
       if (client->server->mode == SEND_TRICKLE && client->offset == 0)
-        n = (gsize) ((const guint8 *) strstr ((const char *) data, "\r\n\r\n") - data) + 4;
+        n = (gsize) ((const guint8 *) g_strstr_len ((const char *) data, (gssize) size, "\r\n\r\n") - data) + 4;
       client->writing = TRUE;
       g_output_stream_write_all_async (out, data + client->offset, n, G_PRIORITY_DEFAULT, client->server->cancellable,
                                        on_written, client);
