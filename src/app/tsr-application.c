@@ -356,7 +356,7 @@ on_settings_changed (GSettings      *settings,
         gdouble ratio = 0;
 
         /* Torrents with limits of their own keep them. */
-        if (g_object_get_data (G_OBJECT (torrent), "tsr-own-limits") != NULL)
+        if (tsr_library_has_own_limits (torrent))
           continue;
         tsr_torrent_get_limits (torrent, &up_total, &down_total, &ratio);
         tsr_torrent_set_limits (torrent, up_total, down_total, g_settings_get_double (settings, key));

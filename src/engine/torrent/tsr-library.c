@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-library.c: the app's torrents across runs (see tsr-library.h).
+ * tsr-library.c: the torrents across runs (see tsr-library.h), shared by
+ * the app, `tessera-cli peer --library` and the coming daemon, so that
+ * each reads and writes the same files the same way. No GTK here.
  *
  * Layout under the data folder:
  *   torrents/<hash>.torrent   a copy of each torrent file added
@@ -8,7 +10,7 @@
  *   resume/                   the engine's resume records
  * A torrent is known by its v1 info hash, or its v2 hash for v2-only ones.
  */
-#define G_LOG_DOMAIN "tsr-app"
+#define G_LOG_DOMAIN "tsr-library"
 
 #include "config.h"
 
@@ -33,6 +35,7 @@ struct _TsrLibrary
   char       *resume_folder;   /* (owned) */
   char       *index_path;      /* (owned) */
   gboolean    restoring;       /* no index writes while restoring */
+  gboolean    no_trackers;     /* `peer --library --no-tracker` */
   GMutex      write_lock;      /* one index write at a time; guards written */
   guint64     generation;      /* of the newest index text made (main thread) */
   guint64     written;         /* of the index text on disk */
@@ -132,6 +135,13 @@ tsr_library_listen (TsrLibrary  *self,
   return tsr_session_listen (self->session, 0, error);
 }
 
+void
+tsr_library_set_use_trackers (TsrLibrary *self,
+                              gboolean    use)
+{
+  self->no_trackers = !use;
+}
+
 static char *
 hash_of (TsrMetainfo *info)
 {
@@ -145,6 +155,16 @@ hash_of_torrent (TsrTorrent *torrent)
 {
   return tsr_torrent_has_metainfo (torrent) ? hash_of (tsr_torrent_get_metainfo (torrent))
                                             : tsr_hex_encode (tsr_torrent_get_info_hash (torrent), 20);
+}
+
+char *
+tsr_library_dup_torrent_file_path (TsrLibrary *self,
+                                   TsrTorrent *torrent)
+{
+  g_autofree char *hash = hash_of_torrent (torrent);
+  g_autofree char *file_name = g_strconcat (hash, ".torrent", NULL);
+
+  return g_build_filename (self->torrents_folder, file_name, NULL);
 }
 
 TsrTorrent *
@@ -216,7 +236,7 @@ add_limits (JsonBuilder *builder,
   guint64 down_total = 0;
   gdouble ratio = 0;
 
-  if (g_object_get_data (G_OBJECT (torrent), "tsr-own-limits") == NULL)
+  if (!tsr_library_has_own_limits (torrent))
     return;
   tsr_torrent_get_limits (torrent, &up_total, &down_total, &ratio);
   json_builder_set_member_name (builder, "limits");
@@ -256,6 +276,12 @@ apply_limits (TsrTorrent *torrent,
   tsr_torrent_set_rate_limits (torrent, member_u64 (limits, "up-rate"), member_u64 (limits, "down-rate"));
   tsr_torrent_set_limits (torrent, member_u64 (limits, "up-total"), member_u64 (limits, "down-total"),
                           ratio > 0 ? ratio : 0);
+}
+
+gboolean
+tsr_library_has_own_limits (TsrTorrent *torrent)
+{
+  return g_object_get_data (G_OBJECT (torrent), "tsr-own-limits") != NULL;
 }
 
 void
@@ -471,7 +497,7 @@ set_up (TsrLibrary  *self,
   tsr_torrent_set_state_folder (torrent, self->resume_folder);
   g_signal_connect_object (torrent, "done", G_CALLBACK (on_torrent_done), self, 0);
   g_signal_connect_object (torrent, "state-changed", G_CALLBACK (on_torrent_state_changed), self, 0);
-  if (tsr_session_get_port (self->session) != 0)
+  if (tsr_session_get_port (self->session) != 0 && !self->no_trackers)
     tsr_torrent_enable_trackers (torrent, tsr_session_get_port (self->session));
   if (!paused)
     tsr_torrent_start (torrent);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-library.h: the app's torrents across runs. It owns the engine's
+ * tsr-library.h: the torrents across runs, for the app, `tessera-cli
+ * peer --library` and the coming daemon alike. It owns the engine's
  * session; each added torrent's file is copied under the data folder and
  * listed, with its save folder and whether it was stopped, in an index
  * that is rewritten atomically on every change. Resume records (verified
@@ -28,6 +29,10 @@ GListModel  *tsr_library_get_torrents   (TsrLibrary  *self);
 gboolean     tsr_library_listen         (TsrLibrary  *self,
                                          guint16      port,
                                          GError     **error);
+/* Whether the torrents added from now on announce to their trackers
+ * (default: they do, once the session listens). */
+void         tsr_library_set_use_trackers (TsrLibrary *self,
+                                           gboolean    use);
 /* Adds the torrents of the last run, as they were (started or not). */
 void         tsr_library_restore        (TsrLibrary  *self);
 
@@ -62,6 +67,9 @@ gboolean     tsr_library_configure      (TsrLibrary    *self,
                                          GError       **error);
 TsrTorrent  *tsr_library_find           (TsrLibrary  *self,
                                          const guint8 *info_hash);
+/* Where the torrent's file is kept (a magnet's, once its metainfo came). */
+char        *tsr_library_dup_torrent_file_path (TsrLibrary *self,
+                                                TsrTorrent *torrent);
 void         tsr_library_start          (TsrLibrary  *self,
                                          TsrTorrent  *torrent);
 void         tsr_library_stop           (TsrLibrary  *self,
@@ -73,6 +81,9 @@ void         tsr_library_remove         (TsrLibrary  *self,
 /* The torrent's own limits (bytes a second, bytes, ratio; 0: none), set
  * from its details: applied at once and kept across restarts, in place
  * of the preferences' seeding ratio. */
+/* Whether the torrent has limits of its own (set_limits, or restored
+ * with them): those win over the program's defaults. */
+gboolean     tsr_library_has_own_limits (TsrTorrent  *torrent);
 void         tsr_library_set_limits     (TsrLibrary  *self,
                                          TsrTorrent  *torrent,
                                          guint64      up_rate,

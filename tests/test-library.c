@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * test-library.c: the app's torrents across runs: a torrent added, with
+ * test-library.c: the torrents across runs (the app's, `tessera-cli peer
+ * --library`'s), with no display needed: a torrent added, with
  * its folder, file priorities, own limits and stopped state, comes back
  * the same in a new library over the same data folder; a torrent already
  * in the list or a file that is not a torrent is refused with a reason;
@@ -64,7 +65,9 @@ test_round_trip (void)
   g_assert_cmpint (tsr_torrent_get_state (torrent), ==, TSR_TORRENT_STOPPED);
   g_assert_cmpint (tsr_torrent_get_file_priority (torrent, 0), ==, TSR_PRIORITY_NORMAL);
   g_assert_cmpint (tsr_torrent_get_file_priority (torrent, 1), ==, TSR_PRIORITY_SKIP);
+  g_assert_false (tsr_library_has_own_limits (torrent));
   tsr_library_set_limits (first, torrent, 2048, 4096, 5 << 20, 6 << 20, 1.5);
+  g_assert_true (tsr_library_has_own_limits (torrent));
 
   /* The same torrent twice, or a file that is not one: refused. */
   g_assert_null (tsr_library_add_file (first, torrent_path, downloads, TRUE, NULL, &error));
@@ -96,12 +99,18 @@ test_round_trip (void)
   g_assert_cmpuint (up_total, ==, 5 << 20);
   g_assert_cmpuint (down_total, ==, 6 << 20);
   g_assert_cmpfloat (ratio, ==, 1.5);
+  g_assert_true (tsr_library_has_own_limits (restored));
 
   /* Removed: out of the index, its copy gone. */
   hex = tsr_metainfo_dup_info_hash_hex (info);
   copy_name = g_strconcat (hex, ".torrent", NULL);
   copy = g_build_filename (data, "torrents", copy_name, NULL);
   g_assert_true (g_file_test (copy, G_FILE_TEST_EXISTS));
+  {
+    g_autofree char *path = tsr_library_dup_torrent_file_path (second, restored);
+
+    g_assert_cmpstr (path, ==, copy);
+  }
   tsr_library_remove (second, restored, FALSE);
   wait_saved ();
   g_assert_false (g_file_test (copy, G_FILE_TEST_EXISTS));
