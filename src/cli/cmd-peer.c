@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include "tsr-cli.h"
+#include "tsr-cli-followers.h"
+#include "tsr-cli-library.h"
 #include "tsr-dht.h"
 #include "tsr-cli-status.h"
 #include <errno.h>
@@ -49,6 +51,11 @@ typedef struct
   TsrCliStatus *status_line; /* (nullable) on a terminal */
   char      *only;         /* (nullable) --only, for magnets once their metainfo comes */
   char      *state;        /* the resume folder: fetched .torrent files go there too */
+  TsrLibrary *library;     /* (nullable) --library: it keeps the .torrent files */
+  int        max_peers;
+  int        max_dialed;
+  int        max_accepted;
+  gboolean   sequential;
 } PeerRun;
 
 static const char *
@@ -481,13 +488,16 @@ on_metadata_received (TsrTorrent *torrent,
   g_autoptr(GBytes) bytes = tsr_metainfo_dup_torrent_file (info);
   g_autofree char *hash = tsr_hex_encode (tsr_torrent_get_info_hash (torrent), 20);
   g_autofree char *base = g_strconcat (hash, ".torrent", NULL);
-  g_autofree char *path = g_build_filename (run->state, base, NULL);
+  g_autofree char *path = run->library != NULL ? tsr_library_dup_torrent_file_path (run->library, torrent)
+                                                : g_build_filename (run->state, base, NULL);
   g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *size = g_format_size (info->total_length);
 
-  if (g_mkdir_with_parents (run->state, 0700) != 0 ||
-      !g_file_set_contents (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes), &error))
+  /* The library writes its own copy. */
+  if (run->library == NULL &&
+      (g_mkdir_with_parents (run->state, 0700) != 0 ||
+       !g_file_set_contents (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes), &error)))
     {
       tsr_cli_error (_("Cannot save the torrent file %s: %s"), path,
                      error != NULL ? error->message : g_strerror (errno));
@@ -572,75 +582,51 @@ on_debug_signal (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/* The handlers above see the torrents' signals through one emission hook
- * per signal rather than sixteen handlers on every torrent: their
- * closures were a third of an idle torrent's memory. A hook sees every
- * torrent of the process, so only the torrents marked (from when they
- * are added until the run stops them) are followed, as connected handlers
- * were. */
-typedef struct
+/* A torrent joins the run: followed, with the run's settings (a
+ * library's stored limits, applied after, win over these). */
+static void
+adopt (TsrTorrent *torrent,
+       gpointer    user_data)
 {
-  gpointer klass;          /* (owned) (nullable) the signals exist once it does */
-  guint    ids[16];
-  gulong   hooks[16];
-  guint    n;
-} Followers;
+  PeerRun *run = user_data;
 
-static GQuark followed_quark (void);
-G_DEFINE_QUARK (tsr-cli-peer-followed, followed)
+  g_ptr_array_add (run->torrents, g_object_ref (torrent));
+  tsr_cli_follow (torrent, TRUE);
+  tsr_torrent_set_limits (torrent, run->up_total, run->down_total, run->seed_ratio);
+  tsr_torrent_set_seed_idle_limit (torrent, (guint) run->seed_idle);
+  tsr_torrent_set_max_peers (torrent, (guint) run->max_peers);
+  tsr_torrent_set_max_dialed (torrent, (guint) run->max_dialed);
+  tsr_torrent_set_max_accepted (torrent, (guint) run->max_accepted);
+  tsr_torrent_set_sequential (torrent, run->sequential);
+}
 
+/* --library: its torrents as the app left them, plus @inputs added to it. */
 static gboolean
-on_emission (GSignalInvocationHint *hint,
-             guint                  n_values,
-             const GValue          *values,
-             gpointer               user_data)
+run_library (PeerRun    *run,
+             const char *dir,
+             char      **inputs,
+             const char *folder,
+             gboolean    stopped,
+             char      **peers)
 {
-  GObject *instance = g_value_get_object (&values[0]);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
 
-  if (instance != NULL && g_object_get_qdata (instance, followed_quark ()) != NULL)
-    g_closure_invoke (user_data, NULL, n_values, values, hint);
+  if (!tsr_cli_library_load (run->library, (const char * const *) inputs, folder, stopped,
+                             (const char * const *) peers, adopt, run, &run->n_torrents, &error))
+    tsr_cli_error ("%s", error->message);
+  else if (run->torrents->len == 0)
+    tsr_cli_error (_("The library in %s holds no torrents, and none was given"), dir);
+  if (error != NULL || run->torrents->len == 0)
+    return FALSE;
+  /* TRANSLATORS: the library's folder, the number of its torrents, then
+   * how many of them run (the others were stopped) */
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Library %s: %u torrent, %u running",
+                                       "Library %s: %u torrents, %u running", run->torrents->len),
+                          dir, run->torrents->len, run->n_torrents);
+  emit_event (run, NULL, "library", text, "folder", string_node (dir), "torrents", int_node (run->torrents->len),
+              "running", int_node (run->n_torrents), NULL);
   return TRUE;
-}
-
-static void
-followers_add (Followers  *self,
-               const char *signal,
-               GCallback   callback,
-               PeerRun    *run)
-{
-  GClosure *closure = g_cclosure_new (callback, run, NULL);
-
-  g_assert (self->n < G_N_ELEMENTS (self->ids));
-  if (self->klass == NULL)
-    self->klass = g_type_class_ref (TSR_TYPE_TORRENT);
-  g_closure_set_marshal (closure, g_cclosure_marshal_generic);
-  g_closure_ref (closure);
-  g_closure_sink (closure);
-  self->ids[self->n] = g_signal_lookup (signal, TSR_TYPE_TORRENT);
-  g_assert (self->ids[self->n] != 0);
-  self->hooks[self->n] = g_signal_add_emission_hook (self->ids[self->n], 0, on_emission, closure,
-                                                     (GDestroyNotify) g_closure_unref);
-  self->n++;
-}
-
-static void
-followers_clear (Followers *self)
-{
-  guint i;
-
-  for (i = 0; i < self->n; i++)
-    g_signal_remove_emission_hook (self->ids[i], self->hooks[i]);
-  self->n = 0;
-  g_clear_pointer (&self->klass, g_type_class_unref);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Followers, followers_clear)
-
-static void
-follow (TsrTorrent *torrent,
-        gboolean    on)
-{
-  g_object_set_qdata (G_OBJECT (torrent), followed_quark (), on ? GINT_TO_POINTER (1) : NULL);
 }
 
 int
@@ -654,8 +640,9 @@ tsr_cli_peer (int    argc,
   g_autofree char *up_total = NULL;
   g_autofree char *down_total = NULL;
   gboolean stopped = FALSE;
-  gboolean sequential = FALSE;
   g_autofree char *only = NULL;
+  g_autofree char *library_dir = NULL;
+  g_autoptr(TsrLibrary) library = NULL;
   g_autofree char *bind = NULL;
   guint64 up_rate_bytes = 0;
   guint64 down_rate_bytes = 0;
@@ -674,13 +661,10 @@ tsr_cli_peer (int    argc,
   gboolean port_map = FALSE;
   gboolean no_port_map = FALSE;
   int port = 6881;
-  int max_peers = TSR_TORRENT_MAX_PEERS;
-  int max_dialed = 0;
-  int max_accepted = 0;
   int max_active = 0;
   int max_connections = 0;
-  PeerRun run = { 0 };
-  g_auto(Followers) followers = { 0 };
+  PeerRun run = { .max_peers = TSR_TORRENT_MAX_PEERS };
+  g_auto(TsrCliFollowers) followers = { 0 };
   const GOptionEntry entries[] = {
     { "dir", 'd', 0, G_OPTION_ARG_FILENAME, &folder, N_("Download folder (default: the current folder)"), N_("DIR") },
     { "bind", 0, 0, G_OPTION_ARG_STRING, &bind, N_("Listen at this IP address only (default: every address)"), N_("ADDRESS") },
@@ -688,9 +672,9 @@ tsr_cli_peer (int    argc,
     { "peer", 0, 0, G_OPTION_ARG_STRING_ARRAY, &peers, N_("Connect to this peer (repeatable)"), N_("HOST:PORT") },
     { "max-active", 0, 0, G_OPTION_ARG_INT, &max_active, N_("Check or download at most N torrents at once; the rest wait in a queue"), N_("N") },
     { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections, N_("Connections over all torrents, at most (default: no limit)"), N_("N") },
-    { "max-peers", 0, 0, G_OPTION_ARG_INT, &max_peers, N_("Connections per torrent, at most (default 80)"), N_("N") },
-    { "max-dialed", 0, 0, G_OPTION_ARG_INT, &max_dialed, N_("Of those, dialled by us, at most (default: three quarters of --max-peers)"), N_("N") },
-    { "max-accepted", 0, 0, G_OPTION_ARG_INT, &max_accepted, N_("Of those, accepted from others, at most (default: --max-peers)"), N_("N") },
+    { "max-peers", 0, 0, G_OPTION_ARG_INT, &run.max_peers, N_("Connections per torrent, at most (default 80)"), N_("N") },
+    { "max-dialed", 0, 0, G_OPTION_ARG_INT, &run.max_dialed, N_("Of those, dialled by us, at most (default: three quarters of --max-peers)"), N_("N") },
+    { "max-accepted", 0, 0, G_OPTION_ARG_INT, &run.max_accepted, N_("Of those, accepted from others, at most (default: --max-peers)"), N_("N") },
     { "no-tracker", 0, 0, G_OPTION_ARG_NONE, &no_tracker, N_("Do not contact trackers"), NULL },
     { "lsd", 0, 0, G_OPTION_ARG_NONE, &lsd, N_("Find peers on the local network (BEP 14), even when TESSERA_NO_LSD is set"), NULL },
     { "no-lsd", 0, 0, G_OPTION_ARG_NONE, &no_lsd, N_("Do not look for peers on the local network (default: look, for public torrents)"), NULL },
@@ -703,6 +687,7 @@ tsr_cli_peer (int    argc,
     { "exit-when-done", 0, 0, G_OPTION_ARG_NONE, &run.exit_when_done, N_("Exit once all data is verified"), NULL },
     { "json-events", 0, 0, G_OPTION_ARG_NONE, &run.json, N_("Print every event as a line of JSON"), NULL },
     { "state", 0, 0, G_OPTION_ARG_FILENAME, &state, N_("Keep resume data in DIR (default: under the XDG data folder)"), N_("DIR") },
+    { "library", 0, 0, G_OPTION_ARG_FILENAME, &library_dir, N_("Run the torrents of the app's library in DIR (such as ~/.local/share/tessera) with their folders, files, limits and resume data, adding those given to it"), N_("DIR") },
     { "up-rate", 0, 0, G_OPTION_ARG_STRING, &up_rate, N_("Upload at most SIZE bytes per second in all"), N_("SIZE") },
     { "down-rate", 0, 0, G_OPTION_ARG_STRING, &down_rate, N_("Download at most SIZE bytes per second in all"), N_("SIZE") },
     { "up-total", 0, 0, G_OPTION_ARG_STRING, &up_total, N_("Stop a torrent once it uploaded SIZE bytes"), N_("SIZE") },
@@ -711,7 +696,7 @@ tsr_cli_peer (int    argc,
     { "seed-idle", 0, 0, G_OPTION_ARG_INT, &run.seed_idle, N_("Stop seeding after SECONDS without uploading"), N_("SECONDS") },
     { "stopped", 0, 0, G_OPTION_ARG_NONE, &stopped, N_("Add the torrents without starting them"), NULL },
     { "only", 0, 0, G_OPTION_ARG_STRING, &only, N_("Fetch only these files, numbered as show lists them"), N_("LIST") },
-    { "sequential", 0, 0, G_OPTION_ARG_NONE, &sequential, N_("Fetch pieces in order (to play media while it downloads)"), NULL },
+    { "sequential", 0, 0, G_OPTION_ARG_NONE, &run.sequential, N_("Fetch pieces in order (to play media while it downloads)"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, NULL, N_("TORRENT|MAGNET…") },
     { NULL }
   };
@@ -727,7 +712,7 @@ tsr_cli_peer (int    argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!tsr_cli_parse_options (context, &argc, &argv))
     return 1;
-  if (inputs == NULL || inputs[0] == NULL)
+  if ((inputs == NULL || inputs[0] == NULL) && library_dir == NULL)
     {
       tsr_cli_error (_("peer needs at least one torrent file or magnet link"));
       return 1;
@@ -757,12 +742,12 @@ tsr_cli_peer (int    argc,
       tsr_cli_error (_("--max-active must not be negative"));
       return 1;
     }
-  if (max_peers < 1 || max_peers > 10000)
+  if (run.max_peers < 1 || run.max_peers > 10000)
     {
-      tsr_cli_error (_("--max-peers %d is not from 1 to 10000"), max_peers);
+      tsr_cli_error (_("--max-peers %d is not from 1 to 10000"), run.max_peers);
       return 1;
     }
-  if (max_dialed < 0 || max_dialed > 10000 || max_accepted < 0 || max_accepted > 10000)
+  if (run.max_dialed < 0 || run.max_dialed > 10000 || run.max_accepted < 0 || run.max_accepted > 10000)
     {
       tsr_cli_error (_("--max-dialed and --max-accepted must be from 0 (automatic) to 10000"));
       return 1;
@@ -772,8 +757,25 @@ tsr_cli_peer (int    argc,
       tsr_cli_error (_("port %d is not from 0 to 65535"), port);
       return 1;
     }
+  if (library_dir != NULL && (state != NULL || only != NULL))
+    {
+      tsr_cli_error (_("--library keeps its own resume data and file choices: it goes with neither --state nor --only"));
+      return 1;
+    }
   if (folder == NULL)
     folder = g_strdup (".");
+  if (library_dir != NULL)
+    {
+      /* The DHT's table beside the index, as the app keeps it; the
+       * folders the index records are absolute, as the app's are. */
+      g_autofree char *absolute = g_canonicalize_filename (folder, NULL);
+
+      state = g_strdup (library_dir);
+      g_free (folder);
+      folder = g_steal_pointer (&absolute);
+      run.library = library = tsr_library_new (library_dir);
+      tsr_library_set_use_trackers (library, !no_tracker);
+    }
   if (state == NULL)
     state = g_build_filename (g_get_user_data_dir (), "tessera", "resume", NULL);
   run.state = state;
@@ -786,7 +788,7 @@ tsr_cli_peer (int    argc,
 
   if (!run.json && isatty (STDOUT_FILENO))
     run.status_line = status_line = tsr_cli_status_new (torrents);
-  session = tsr_session_new ();
+  session = library != NULL ? g_object_ref (tsr_library_get_session (library)) : tsr_session_new ();
   tsr_session_set_rate_limits (session, up_rate_bytes, down_rate_bytes);
   tsr_session_set_max_active (session, (guint) max_active);
   tsr_session_set_max_connections (session, (guint) max_connections);
@@ -845,23 +847,30 @@ tsr_cli_peer (int    argc,
   g_signal_connect (session, "port-mapping-changed", G_CALLBACK (on_port_mapping_changed), &run);
   tsr_session_set_port_mapping (session, port_map || (!no_port_map && g_getenv ("TESSERA_NO_PORT_MAP") == NULL));
 
-  followers_add (&followers, "piece-verified", G_CALLBACK (on_piece_verified), &run);
-  followers_add (&followers, "hash-failed", G_CALLBACK (on_hash_failed), &run);
-  followers_add (&followers, "peer-connected", G_CALLBACK (on_peer_connected), &run);
-  followers_add (&followers, "peer-gone", G_CALLBACK (on_peer_gone), &run);
-  followers_add (&followers, "peer-dialing", G_CALLBACK (on_peer_dialing), &run);
-  followers_add (&followers, "peer-state", G_CALLBACK (on_peer_state), &run);
-  followers_add (&followers, "state-changed", G_CALLBACK (on_state_changed), &run);
-  followers_add (&followers, "done", G_CALLBACK (on_done), &run);
-  followers_add (&followers, "tracker-reply", G_CALLBACK (on_tracker_reply), &run);
-  followers_add (&followers, "tracker-error", G_CALLBACK (on_tracker_error), &run);
-  followers_add (&followers, "checked", G_CALLBACK (on_checked), &run);
-  followers_add (&followers, "peer-banned", G_CALLBACK (on_peer_banned), &run);
-  followers_add (&followers, "limit-reached", G_CALLBACK (on_limit_reached), &run);
-  followers_add (&followers, "metadata-received", G_CALLBACK (on_metadata_received), &run);
-  followers_add (&followers, "scrape-reply", G_CALLBACK (on_scrape_reply), &run);
-  followers_add (&followers, "scrape-error", G_CALLBACK (on_scrape_error), &run);
-  for (i = 0; inputs[i] != NULL; i++)
+  tsr_cli_followers_add (&followers, "piece-verified", G_CALLBACK (on_piece_verified), &run);
+  tsr_cli_followers_add (&followers, "hash-failed", G_CALLBACK (on_hash_failed), &run);
+  tsr_cli_followers_add (&followers, "peer-connected", G_CALLBACK (on_peer_connected), &run);
+  tsr_cli_followers_add (&followers, "peer-gone", G_CALLBACK (on_peer_gone), &run);
+  tsr_cli_followers_add (&followers, "peer-dialing", G_CALLBACK (on_peer_dialing), &run);
+  tsr_cli_followers_add (&followers, "peer-state", G_CALLBACK (on_peer_state), &run);
+  tsr_cli_followers_add (&followers, "state-changed", G_CALLBACK (on_state_changed), &run);
+  tsr_cli_followers_add (&followers, "done", G_CALLBACK (on_done), &run);
+  tsr_cli_followers_add (&followers, "tracker-reply", G_CALLBACK (on_tracker_reply), &run);
+  tsr_cli_followers_add (&followers, "tracker-error", G_CALLBACK (on_tracker_error), &run);
+  tsr_cli_followers_add (&followers, "checked", G_CALLBACK (on_checked), &run);
+  tsr_cli_followers_add (&followers, "peer-banned", G_CALLBACK (on_peer_banned), &run);
+  tsr_cli_followers_add (&followers, "limit-reached", G_CALLBACK (on_limit_reached), &run);
+  tsr_cli_followers_add (&followers, "metadata-received", G_CALLBACK (on_metadata_received), &run);
+  tsr_cli_followers_add (&followers, "scrape-reply", G_CALLBACK (on_scrape_reply), &run);
+  tsr_cli_followers_add (&followers, "scrape-error", G_CALLBACK (on_scrape_error), &run);
+  if (library != NULL && !run_library (&run, library_dir, inputs, folder, stopped, peers))
+    {
+      g_source_remove (sigint);
+      g_source_remove (sigterm);
+      g_main_loop_unref (run.loop);
+      return 1;
+    }
+  for (i = 0; library == NULL && inputs[i] != NULL; i++)
     {
       g_autoptr(TsrMetainfo) info = NULL;
       g_autoptr(TsrMagnet) magnet = NULL;
@@ -881,8 +890,7 @@ tsr_cli_peer (int    argc,
         }
       torrent = info != NULL ? tsr_session_add_torrent (session, info, folder)
                              : tsr_session_add_magnet (session, magnet, folder);
-      g_ptr_array_add (torrents, g_object_ref (torrent));
-      follow (torrent, TRUE);
+      adopt (torrent, &run);
       /* Malformed tr, ws, x.pe or so parameters were skipped (BEP 9 needs
        * only xt): say which. */
       for (j = 0; magnet != NULL && j < magnet->warnings->len; j++)
@@ -891,12 +899,6 @@ tsr_cli_peer (int    argc,
 
           emit_event (&run, torrent, "magnet-warning", warning, "message", string_node (warning), NULL);
         }
-      tsr_torrent_set_limits (torrent, run.up_total, run.down_total, run.seed_ratio);
-      tsr_torrent_set_seed_idle_limit (torrent, (guint) run.seed_idle);
-      tsr_torrent_set_max_peers (torrent, (guint) max_peers);
-      tsr_torrent_set_max_dialed (torrent, (guint) max_dialed);
-      tsr_torrent_set_max_accepted (torrent, (guint) max_accepted);
-      tsr_torrent_set_sequential (torrent, sequential);
       if (only != NULL && info != NULL && !select_files (torrent, only))
         {
           g_main_loop_unref (run.loop);
@@ -941,9 +943,14 @@ tsr_cli_peer (int    argc,
   g_source_remove (sigusr1);
   for (i = 0; i < torrents->len; i++)
     {
-      follow (g_ptr_array_index (torrents, i), FALSE);
-      tsr_torrent_stop (g_ptr_array_index (torrents, i));
+      tsr_cli_follow (g_ptr_array_index (torrents, i), FALSE);
+      if (library == NULL)
+        tsr_torrent_stop (g_ptr_array_index (torrents, i));
     }
+  /* The library's goodbye is the app's: the index first (which torrents
+   * ran), then as below, then the resume records. */
+  if (library != NULL)
+    tsr_library_shutdown (library);
   /* One goodbye, 5 s at most in all, as the app's (a dead tracker or
    * router must not hold us): pieces already on their way to disk land,
    * the trackers hear "stopped" (an announce still waiting gives way to
@@ -953,7 +960,7 @@ tsr_cli_peer (int    argc,
   {
     gint64 deadline = g_get_monotonic_time () + GOODBYE_SECONDS * G_USEC_PER_SEC;
     guint tick = g_timeout_add (100, on_wait_tick, NULL);
-    gboolean pending = TRUE;
+    gboolean pending = library == NULL;
 
     while (pending && g_get_monotonic_time () < deadline)
       {
@@ -980,7 +987,7 @@ tsr_cli_peer (int    argc,
       emit_event (&run, torrent, "totals", text, "downloaded", int_node ((gint64) tsr_torrent_get_downloaded (torrent)),
                   "uploaded", int_node ((gint64) tsr_torrent_get_uploaded (torrent)), NULL);
 
-      if (!tsr_torrent_save_resume (g_ptr_array_index (torrents, i), &save_error))
+      if (library == NULL && !tsr_torrent_save_resume (torrent, &save_error))
         {
           tsr_cli_error (_("Cannot save resume data: %s"), save_error->message);
           run.status = 1;
