@@ -10,7 +10,7 @@ import stat
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
-from tsrtest import Tap, bencode, cli, info_hash, need_cli, pseudo_random, read_terminal, write  # noqa: E402
+from tsrtest import Tap, bencode, cli, info_hash, need_cli, pseudo_random, read_terminal, run, write  # noqa: E402
 
 need_cli()
 tap = Tap()
@@ -428,6 +428,141 @@ def test_peer_magnet_warnings(d):
     assert len(warnings) == 2, events
     assert all(e["torrent"] == h for e in warnings), warnings
     assert any("-4" in e["message"] for e in warnings) and any("7-4" in e["message"] for e in warnings), warnings
+
+
+def read_events(process, until, deadline_seconds):
+    """JSON events from @process's stdout until until(events) holds."""
+    import time
+    events = []
+    deadline = time.monotonic() + deadline_seconds
+    while time.monotonic() < deadline and not until(events):
+        line = process.stdout.readline()
+        if not line:
+            break
+        events.append(json.loads(line))
+    return events
+
+
+def wait_for_event(path, name, seconds=30):
+    """The first event @name in the JSON lines a process writes to @path."""
+    import time
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with open(path) as f:
+            for line in f:
+                if line.strip() and json.loads(line)["event"] == name:
+                    return json.loads(line)
+                if line.strip() and json.loads(line).get("state") == name:
+                    return json.loads(line)
+        time.sleep(0.1)
+    raise AssertionError(f"no {name} event in {open(path).read()[-2000:]!r}")
+
+
+def test_peer_library(d):
+    """`peer --library DIR` runs the torrents of a library in the app's
+    layout (torrents.json, torrents/HASH.torrent, resume/), written here
+    as the app writes it: each with its folder, file priorities, limits
+    and paused state. A first run stopped part way through a download from
+    a local seed leaves resume records; the second resumes from them (no
+    check), fetches only the rest and only the files chosen, and the
+    index keeps what it held."""
+    import signal
+    import subprocess
+    from tsrtest import CLI
+    quiet = ["-p", "0", "--bind", "127.0.0.1", "--no-tracker", "--no-dht", "--no-lsd", "--no-port-map",
+             "--json-events"]
+    source = os.path.join(d, "source")
+    # 100 pieces of 16 KiB wanted; skip.bin's 13 pieces are not.
+    write(os.path.join(source, "pack", "a-big.bin"), pseudo_random(100 * 16384, 11))
+    write(os.path.join(source, "pack", "b-skip.bin"), pseudo_random(200000, 12))
+    write(os.path.join(source, "other", "o.bin"), pseudo_random(40000, 13))
+    paths = {}
+    hashes = {}
+    for name in ("pack", "other"):
+        paths[name] = os.path.join(d, name + ".torrent")
+        # A tracker that refuses: with --no-tracker it is never asked.
+        cli("create", "-q", "-p", "16k", "--v1", "-t", "http://127.0.0.1:9/announce", "-o", paths[name],
+            os.path.join(source, name), check=True)
+        hashes[name] = show_json(paths[name])["info_hash"]
+    library = os.path.join(d, "library")
+    downloads = os.path.join(d, "downloads")
+    for name in ("pack", "other"):
+        with open(paths[name], "rb") as f:
+            write(os.path.join(library, "torrents", hashes[name] + ".torrent"), f.read())
+    limits = {"up-rate": 1000, "down-rate": 2000, "up-total": 3000, "down-total": 4000, "ratio": 1.5}
+    index = {"torrents": [
+        {"hash": hashes["pack"], "folder": downloads, "paused": False, "priorities": [1, 0]},
+        {"hash": hashes["other"], "folder": downloads, "paused": True, "limits": limits},
+    ]}
+    write(os.path.join(library, "torrents.json"), json.dumps(index).encode())
+
+    # Misuse fails with a reason.
+    assert_clean_failure(cli("peer", "--library", library, "--state", os.path.join(d, "s"), *quiet), "--library")
+    empty = cli("peer", "--library", os.path.join(d, "no-library"), *quiet, timeout=30)
+    assert empty.returncode == 1 and b"no-library" in empty.stderr, empty.stderr
+
+    seed_log = os.path.join(d, "seed.log")
+    with open(seed_log, "wb") as log:
+        seed = subprocess.Popen([CLI, "peer", "-d", source, *quiet, "--state", os.path.join(d, "seed-state"),
+                                 "--up-rate", "300k", paths["pack"]], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        port = wait_for_event(seed_log, "listening")["port"]
+        wait_for_event(seed_log, "seeding")
+        leech = [CLI, "peer", "--library", library, *quiet, "--peer", f"127.0.0.1:{port}"]
+
+        # Run 1: stopped (SIGTERM) after 20 pieces.
+        process = subprocess.Popen(leech, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            first = read_events(process, lambda e: sum(x["event"] == "piece-verified" for x in e) >= 20, 60)
+            process.send_signal(signal.SIGTERM)
+            out, err = process.communicate(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        assert process.returncode == 0, f"status {process.returncode}: {err[-500:]!r}"
+        first += [json.loads(x) for x in out.splitlines() if x.strip()]
+        loaded = [e for e in first if e["event"] == "library"]
+        assert loaded and loaded[0]["torrents"] == 2 and loaded[0]["running"] == 1, loaded or first[:5]
+        got = {e["piece"] for e in first if e["event"] == "piece-verified"}
+        assert 20 <= len(got) < 100, f"{len(got)} pieces in the first run"
+        assert [e["pieces"] for e in first if e["event"] == "checked"] == [0], "a first run checks its (empty) data"
+        # The paused torrent is loaded (its totals are told at exit) but never runs.
+        assert all(e["torrent"] == hashes["pack"] for e in first if "torrent" in e and e["event"] != "totals"), \
+            "the paused torrent ran"
+        assert {e["torrent"] for e in first if e["event"] == "totals"} == set(hashes.values()), first[-3:]
+        assert os.path.exists(os.path.join(library, "resume", hashes["pack"] + ".resume")), \
+            f"no resume record after the first run: {sorted(os.listdir(library))}"
+
+        # Run 2: resumed from the records, not checked; only the rest is fetched.
+        result = run(leech + ["--exit-when-done"], timeout=120)
+        assert result.returncode == 0, result.stderr.decode(errors="replace")[-500:]
+        second = [json.loads(x) for x in result.stdout.splitlines() if x.strip()]
+        names = [e["event"] for e in second]
+        assert "checked" not in names, "the second run checked the data again"
+        resumed = [e["pieces"] for e in second if e["event"] == "resumed"]
+        assert resumed == [len(got)], f"resumed {resumed}, the first run verified {len(got)}"
+        rest = {e["piece"] for e in second if e["event"] == "piece-verified"}
+        assert not rest & got, f"pieces fetched twice: {sorted(rest & got)}"
+        assert rest | got == set(range(100)), f"missing {sorted(set(range(100)) - rest - got)}, " \
+                                                f"beyond the chosen file {sorted((rest | got) - set(range(100)))}"
+        assert "done" in names and "tracker-error" not in names and "tracker-reply" not in names, \
+            f"--no-tracker not kept, or not done: {sorted(set(names))}"
+    finally:
+        seed.terminate()
+        seed.wait(timeout=30)
+    with open(os.path.join(source, "pack", "a-big.bin"), "rb") as f, \
+         open(os.path.join(downloads, "pack", "a-big.bin"), "rb") as g:
+        assert f.read() == g.read(), "the downloaded file differs"
+
+    # The index the runs rewrote keeps the folders, choices, limits and states.
+    with open(os.path.join(library, "torrents.json")) as f:
+        kept = {e["hash"]: e for e in json.load(f)["torrents"]}
+    assert set(kept) == set(hashes.values()), kept
+    pack, other = kept[hashes["pack"]], kept[hashes["other"]]
+    assert pack["folder"] == downloads and pack["paused"] is False and pack["priorities"] == [1, 0], pack
+    assert "limits" not in pack, pack
+    assert other["folder"] == downloads and other["paused"] is True and other["limits"] == limits, other
 
 
 tap.run_all(globals())
