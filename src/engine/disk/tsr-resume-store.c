@@ -149,6 +149,16 @@ tsr_resume_store_changed (TsrResumeStore *self)
 }
 
 void
+tsr_resume_store_changed_now (TsrResumeStore *self)
+{
+  self->dirty = TRUE;
+  if (self->state_folder == NULL)
+    return;
+  g_clear_handle_id (&self->timer, g_source_remove);
+  self->timer = g_idle_add (on_timer, self);
+}
+
+void
 tsr_resume_store_mark_dirty (TsrResumeStore *self)
 {
   self->dirty = TRUE;

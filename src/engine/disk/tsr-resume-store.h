@@ -43,6 +43,9 @@ gboolean         tsr_resume_store_is_enabled       (TsrResumeStore            *s
 char            *tsr_resume_store_dup_path         (TsrResumeStore            *self);
 /* Something the record holds changed: saved within the delay. */
 void             tsr_resume_store_changed          (TsrResumeStore            *self);
+/* Something changed that must not wait for the delay (the torrent
+ * stopped on an error): saved on the next turn of the main loop. */
+void             tsr_resume_store_changed_now      (TsrResumeStore            *self);
 /* The record is out of date, but no save is scheduled for it (the next
  * one, or the one at exit, writes it). */
 void             tsr_resume_store_mark_dirty       (TsrResumeStore            *self);

@@ -125,7 +125,7 @@ struct _TsrTorrent
   guint8           peer_id[20];
   TsrTorrentState  state;
   gboolean         fail_pending;   /* fail_soon has an idle queued */
-  char            *error;
+  GError          *error;           /* (owned) (nullable) why the torrent stopped in TSR_TORRENT_ERROR */
   TsrBitfield     *have;            /* (owned) verified pieces */
   GHashTable      *pieces;          /* index → Piece (owned) */
   GPtrArray       *peers;           /* (element-type PeerData) */

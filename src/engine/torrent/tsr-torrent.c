@@ -72,7 +72,7 @@ G_DEFINE_FINAL_TYPE (TsrTorrent, tsr_torrent, G_TYPE_OBJECT)
 static void check_limits (TsrTorrent *self);
 static gint64 now_seconds (void);
 static void apply_file_priorities (TsrTorrent *self);
-static void fail (TsrTorrent *self, const char *message);
+static void fail (TsrTorrent *self, const GError *error);
 static void set_state (TsrTorrent *self, TsrTorrentState state);
 static PeerData *find_peer (TsrTorrent *self, TsrPeer *peer);
 static Piece *start_piece (TsrTorrent *self, guint index);
@@ -172,7 +172,7 @@ tsr_torrent_finalize (GObject *object)
   g_clear_pointer (&self->magnet, tsr_magnet_free);
   g_clear_pointer (&self->fetch, tsr_metadata_fetch_free);
   g_free (self->folder);
-  g_free (self->error);
+  g_clear_error (&self->error);
   G_OBJECT_CLASS (tsr_torrent_parent_class)->finalize (object);
 }
 
@@ -352,7 +352,7 @@ _tsr_torrent_take_metadata (TsrTorrent *self,
       g_ptr_array_set_size (self->peers, 0);
       if (self->tracker != NULL)
         tsr_tracker_stop (self->tracker);
-      fail (self, error->message);
+      fail (self, error);
       return;
     }
   /* A v2-only torrent's piece layers are not in the info dictionary:
@@ -384,7 +384,7 @@ _tsr_torrent_take_metainfo (TsrTorrent  *self,
     {
       if (self->tracker != NULL)
         tsr_tracker_stop (self->tracker);
-      fail (self, error->message);
+      fail (self, error);
       return;
     }
   g_clear_pointer (&self->fetch, tsr_metadata_fetch_free);
@@ -505,7 +505,13 @@ tsr_torrent_get_state (TsrTorrent *self)
 const char *
 tsr_torrent_get_error (TsrTorrent *self)
 {
-  return self->error;
+  return self->error != NULL ? self->error->message : NULL;
+}
+
+GError *
+tsr_torrent_dup_error (TsrTorrent *self)
+{
+  return self->error != NULL ? g_error_copy (self->error) : NULL;
 }
 
 guint
@@ -602,22 +608,26 @@ set_state (TsrTorrent      *self,
  * pieces verified so far stay recorded; starting it again resumes. */
 static void stop_running (TsrTorrent *self);
 static void
-fail (TsrTorrent *self,
-      const char *message)
+fail (TsrTorrent   *self,
+      const GError *error)
 {
-  g_free (self->error);
-  self->error = g_strdup (message);
+  g_clear_error (&self->error);
+  self->error = g_error_copy (error);
   if (self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_SEEDING ||
       self->state == TSR_TORRENT_CHECKING)
     stop_running (self);
-  tsr_resume_store_changed (self->resume);
+  /* Nothing verified is lost (a full disk loses only the piece being
+   * written): the record is written now, not after the batching delay,
+   * so that a restart once space is freed resumes instead of
+   * rechecking. */
+  tsr_resume_store_changed_now (self->resume);
   set_state (self, TSR_TORRENT_ERROR);
 }
 
 typedef struct
 {
   TsrTorrent *torrent;   /* (owned) */
-  char       *message;
+  GError     *error;     /* (owned) */
 } FailData;
 
 static gboolean
@@ -626,10 +636,10 @@ on_fail_idle (gpointer user_data)
   FailData *data = user_data;
 
   if (data->torrent->state == TSR_TORRENT_DOWNLOADING || data->torrent->state == TSR_TORRENT_SEEDING)
-    fail (data->torrent, data->message);
+    fail (data->torrent, data->error);
   data->torrent->fail_pending = FALSE;
   g_object_unref (data->torrent);
-  g_free (data->message);
+  g_error_free (data->error);
   g_free (data);
   return G_SOURCE_REMOVE;
 }
@@ -637,8 +647,8 @@ on_fail_idle (gpointer user_data)
 /* fail() from a callback of the read cache or a peer, which must not see
  * the torrent stop under it: on the next turn of the main loop. */
 static void
-fail_soon (TsrTorrent *self,
-           const char *message)
+fail_soon (TsrTorrent   *self,
+           const GError *error)
 {
   FailData *data;
 
@@ -646,7 +656,7 @@ fail_soon (TsrTorrent *self,
     return;
   data = g_new0 (FailData, 1);
   data->torrent = g_object_ref (self);
-  data->message = g_strdup (message);
+  data->error = g_error_copy (error);
   self->fail_pending = TRUE;
   g_idle_add (on_fail_idle, data);
 }
@@ -1099,7 +1109,7 @@ check_done (TsrTorrent *self)
     return;
   if (!tsr_storage_create_empty_files (self->storage, &error))
     {
-      fail (self, error->message);
+      fail (self, error);
       return;
     }
   set_state (self, TSR_TORRENT_SEEDING);
@@ -1702,7 +1712,7 @@ on_disk_failed (guint         index,
                 const GError *error,
                 gpointer      user_data)
 {
-  fail (user_data, error->message);
+  fail (user_data, error);
 }
 
 static void
@@ -1908,7 +1918,7 @@ on_block_read (GBytes       *block,
        * error): stop rather than serve anything else; a recheck finds
        * what is left once the user has looked. */
       reject_request (read->peer, read->index, read->begin, read->length);
-      fail_soon (read->torrent, error->message);
+      fail_soon (read->torrent, error);
     }
   else if (block != NULL)
     reject_request (read->peer, read->index, read->begin, read->length);
@@ -2920,7 +2930,7 @@ on_checked (GObject      *source,
   if (!tsr_hash_job_run_finish (self->check_job, result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        fail (self, error->message);
+        fail (self, error);
       return;
     }
   report = tsr_verifier_report (self->info, self->check_job);
