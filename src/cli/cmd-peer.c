@@ -236,9 +236,17 @@ on_state_changed (TsrTorrent *torrent,
 
   if (state == TSR_TORRENT_ERROR)
     {
-      text = g_strdup_printf (_("Error: %s"), tsr_torrent_get_error (torrent));
-      json_node_set_string (node, tsr_torrent_get_error (torrent));
-      emit_event (run, torrent, "error", text, "message", node, NULL);
+      g_autoptr(GError) error = tsr_torrent_dup_error (torrent);
+      JsonNode *domain = json_node_new (JSON_NODE_VALUE);
+      JsonNode *code = json_node_new (JSON_NODE_VALUE);
+
+      text = g_strdup_printf (_("Error: %s"), error->message);
+      json_node_set_string (node, error->message);
+      /* For scripts: TSR_STORAGE_ERROR_NO_SPACE says "free some space
+       * and run again", which a message in the user's language does not. */
+      json_node_set_string (domain, g_quark_to_string (error->domain));
+      json_node_set_int (code, error->code);
+      emit_event (run, torrent, "error", text, "message", node, "domain", domain, "code", code, NULL);
       run->status = 1;
       g_main_loop_quit (run->loop);
       return;

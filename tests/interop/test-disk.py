@@ -76,6 +76,8 @@ def test_full_disk_stops_then_resumes(d):
         first = Peer(dst, torrent, "--peer", f"127.0.0.1:{seeder.port}", "--exit-when-done", state=state)
         error = first.wait_for("error", DEADLINE)
         assert "No space left on device" in error["message"], error
+        # Typed, not only a message: TSR_STORAGE_ERROR_NO_SPACE.
+        assert (error.get("domain"), error.get("code")) == ("tsr-storage-error-quark", 1), error
         assert first.process.wait(timeout=30) == 1, "the leecher did not exit with status 1"
         kept = verified(first.drain())
         assert 0 < len(kept) < meta["piece_count"], f"{len(kept)} of {meta['piece_count']} pieces verified"
@@ -89,7 +91,11 @@ def test_full_disk_stops_then_resumes(d):
         fetched = verified(events)
         # What the second run found on disk at start (a piece written just
         # as the disk filled may be there without its event having gone out).
-        found = next(e["pieces"] for e in events if e["event"] in ("checked", "resumed"))
+        start = next(e for e in events if e["event"] in ("checked", "resumed"))
+        # The record written when the disk filled still matches the files:
+        # no recheck.
+        assert start["event"] == "resumed", start
+        found = start["pieces"]
         assert tree_digest(os.path.join(dst, "payload")) == tree_digest(os.path.join(src, "payload")), \
             "the data is wrong after resuming"
         # Pieces verified before the disk filled were kept, not fetched again
@@ -119,6 +125,8 @@ def seeder_losing_data(d, damage, words):
         damage(os.path.join(src, "payload"))
         error = seeder.wait_for("error", 60)
         assert any(w in error["message"] for w in words), error
+        # TSR_STORAGE_ERROR_MISSING: the app offers to verify, not to resume.
+        assert (error.get("domain"), error.get("code")) == ("tsr-storage-error-quark", 2), error
         assert seeder.process.wait(timeout=30) == 1, "the seeder did not exit with status 1"
         events = leecher.drain()
         failed = [e for e in events if e["event"] == "hash-failed"]

@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -124,4 +126,83 @@ tsr_resume_path (const TsrMetainfo *info,
   g_autofree char *name = g_strconcat (hex, ".resume", NULL);
 
   return g_build_filename (state_folder, name, NULL);
+}
+
+struct _TsrResumeRecord
+{
+  TsrMetainfo *info;     /* (owned) */
+  char        *folder;   /* (owned) */
+  char        *path;     /* (owned) */
+  TsrBitfield *have;     /* (owned) (nullable) */
+};
+
+TsrResumeRecord *
+tsr_resume_record_new (TsrMetainfo       *info,
+                       const char        *folder,
+                       const char        *path,
+                       const TsrBitfield *have)
+{
+  TsrResumeRecord *record = g_new0 (TsrResumeRecord, 1);
+
+  record->info = tsr_metainfo_ref (info);
+  record->folder = g_strdup (folder);
+  record->path = g_strdup (path);
+  record->have = have != NULL ? tsr_bitfield_copy (have) : NULL;
+  return record;
+}
+
+void
+tsr_resume_record_free (TsrResumeRecord *record)
+{
+  tsr_metainfo_unref (record->info);
+  g_free (record->folder);
+  g_free (record->path);
+  g_clear_pointer (&record->have, tsr_bitfield_free);
+  g_free (record);
+}
+
+void
+tsr_resume_record_set_folder (TsrResumeRecord *record,
+                              const char      *folder)
+{
+  g_free (record->folder);
+  record->folder = g_strdup (folder);
+}
+
+gboolean
+tsr_resume_record_write (TsrResumeRecord  *record,
+                         GError          **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *parent = g_path_get_dirname (record->path);
+
+  g_return_val_if_fail (record->have != NULL, FALSE);
+  bytes = tsr_resume_encode (record->info, record->folder, record->have);
+  if (g_mkdir_with_parents (parent, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   _("Cannot create the state folder “%s”: %s"), parent, g_strerror (saved));
+      return FALSE;
+    }
+  return g_file_set_contents_full (record->path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes),
+                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, error);
+}
+
+TsrBitfield *
+tsr_resume_record_read (TsrResumeRecord *record)
+{
+  g_autoptr(GBytes) bytes = tsr_read_small_file (record->path, 16 * 1024 * 1024, NULL);
+  TsrBitfield *have;
+
+  if (bytes == NULL)
+    return NULL;
+  have = tsr_bitfield_new (record->info->piece_count);
+  if (!tsr_resume_apply (record->info, record->folder, bytes, have))
+    {
+      tsr_bitfield_free (have);
+      return NULL;
+    }
+  return have;
 }

@@ -61,43 +61,6 @@ typedef struct
 
 G_DEFINE_FINAL_TYPE (TsrStorage, tsr_storage, G_TYPE_OBJECT)
 
-static GThreadPool *io_pool;
-
-typedef struct
-{
-  GTask  *task;       /* (owned) */
-  void  (*run) (GTask *task);
-} IoJob;
-
-static void
-io_job_run (gpointer data,
-            gpointer unused)
-{
-  IoJob *job = data;
-
-  job->run (job->task);
-  g_object_unref (job->task);
-  g_free (job);
-}
-
-/* Disk and hashing share one pool the size of the machine. */
-void
-tsr_io_pool_run (GTask  *task,
-                 void  (*run) (GTask *task))
-{
-  static gsize initialized;
-  IoJob *job = g_new0 (IoJob, 1);
-
-  if (g_once_init_enter (&initialized))
-    {
-      io_pool = g_thread_pool_new (io_job_run, NULL, (int) MAX (2, g_get_num_processors ()), FALSE, NULL);
-      g_once_init_leave (&initialized, 1);
-    }
-  job->task = g_object_ref (task);
-  job->run = run;
-  g_thread_pool_push (io_pool, job, NULL);
-}
-
 static void
 tsr_storage_finalize (GObject *object)
 {

@@ -14,6 +14,7 @@
 #include <gio/gio.h>
 
 #include "tsr-metainfo.h"
+#include "tsr-io-pool.h"
 
 G_BEGIN_DECLS
 
@@ -107,11 +108,6 @@ gboolean     tsr_storage_delete_files      (TsrStorage          *self,
 gboolean     tsr_storage_move_files        (TsrStorage          *self,
                                             const char          *destination,
                                             GError             **error);
-
-/* Runs @run (task) on the shared CPU-sized pool for disk work and
- * hashing; @run returns the task's result. */
-void         tsr_io_pool_run               (GTask              *task,
-                                            void              (*run) (GTask *task));
 
 /* Whether @data is what piece @index must hold (pure; any thread). */
 gboolean     tsr_storage_piece_matches     (TsrStorage          *self,

@@ -8,11 +8,13 @@
 #include "tsr-bitfield.h"
 #include "tsr-budget.h"
 #include "tsr-choker.h"
+#include "tsr-disk-queue.h"
 #include "tsr-magnet.h"
 #include "tsr-metadata.h"
 #include "tsr-peer-pool.h"
 #include "tsr-piece-picker.h"
 #include "tsr-read-cache.h"
+#include "tsr-resume-store.h"
 #include "tsr-storage.h"
 #include "tsr-torrent.h"
 #include "tsr-tracker.h"
@@ -123,8 +125,7 @@ struct _TsrTorrent
   guint8           peer_id[20];
   TsrTorrentState  state;
   gboolean         fail_pending;   /* fail_soon has an idle queued */
-  gboolean         resume_dirty;   /* changed since the resume record was last written */
-  char            *error;
+  GError          *error;           /* (owned) (nullable) why the torrent stopped in TSR_TORRENT_ERROR */
   TsrBitfield     *have;            /* (owned) verified pieces */
   GHashTable      *pieces;          /* index → Piece (owned) */
   GPtrArray       *peers;           /* (element-type PeerData) */
@@ -149,10 +150,9 @@ struct _TsrTorrent
   guint            turnover;        /* seconds between drops of the least useful peer */
   gint64           last_turnover;   /* monotonic seconds */
   TsrTracker      *tracker;         /* (owned) (nullable) */
-  char            *state_folder;    /* (owned) (nullable) */
+  TsrResumeStore  *resume;          /* (owned) when and where the resume record is written */
   GHashTable      *strikes;         /* (nullable) address → pieces it helped corrupt; made at the first */
-  guint            pending_writes;
-  GPtrArray       *after_writes;    /* (owned) (element-type AfterWrites) jobs waiting for pending_writes == 0 */
+  TsrDiskQueue    *disk;            /* (owned) (nullable) pieces on their way to disk; made with storage */
   gboolean         have_known;      /* checked or resumed: "have" is true */
   TsrLimiter      *up;              /* (owned) this torrent's bucket; its parent is the session's */
   TsrLimiter      *down;            /* (owned) likewise */
@@ -163,7 +163,6 @@ struct _TsrTorrent
   gint64           last_upload;     /* monotonic seconds */
   gint64           seeding_since;
   guint            limit_source;
-  guint            save_timer;
   TsrTorrentViewValues view;
   gboolean         force_check;     /* the next start hashes the data, whatever the resume record says */
   gboolean         stop_after_check; /* verifying a stopped torrent: stopped again once checked */

@@ -393,7 +393,7 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
   json_builder_set_member_name (builder, "wanted");
   json_builder_add_int_value (builder, self->picker != NULL ? tsr_piece_picker_count_wanted (self->picker) : 0);
   json_builder_set_member_name (builder, "pending_writes");
-  json_builder_add_int_value (builder, self->pending_writes);
+  json_builder_add_int_value (builder, tsr_disk_queue_get_pending (self->disk));
   json_builder_set_member_name (builder, "known_addresses");
   json_builder_add_int_value (builder, tsr_peer_pool_get_size (self->pool));
   json_builder_set_member_name (builder, "read_cache_bytes");

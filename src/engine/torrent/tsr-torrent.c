@@ -22,11 +22,14 @@
 #include "tsr-bitfield.h"
 #include "tsr-budget.h"
 #include "tsr-choker.h"
+#include "tsr-data-jobs.h"
+#include "tsr-disk-queue.h"
 #include "tsr-extension.h"
 #include "tsr-peer-pool.h"
+#include "tsr-piece-buffer.h"
 #include "tsr-piece-picker.h"
 #include "tsr-read-cache.h"
-#include "tsr-resume.h"
+#include "tsr-resume-store.h"
 #include "tsr-storage.h"
 #include "tsr-torrent-private.h"
 #include "tsr-tracker.h"
@@ -69,7 +72,7 @@ G_DEFINE_FINAL_TYPE (TsrTorrent, tsr_torrent, G_TYPE_OBJECT)
 static void check_limits (TsrTorrent *self);
 static gint64 now_seconds (void);
 static void apply_file_priorities (TsrTorrent *self);
-static void fail (TsrTorrent *self, const char *message);
+static void fail (TsrTorrent *self, const GError *error);
 static void set_state (TsrTorrent *self, TsrTorrentState state);
 static PeerData *find_peer (TsrTorrent *self, TsrPeer *peer);
 static Piece *start_piece (TsrTorrent *self, guint index);
@@ -81,97 +84,13 @@ static void on_peer_sent (TsrPeer *peer, gpointer user_data);
 static guint dial_limit (TsrTorrent *self);
 static guint accept_limit (TsrTorrent *self);
 static void close_over (TsrTorrent *self, gboolean dialed, guint limit);
-
-/* Piece buffers -------------------------------------------------------
- *
- * A piece's buffer is used once, then handed to a worker that writes it
- * and drops it. Fresh multi-megabyte allocations come from the kernel as
- * zeroed pages, faulted in one by one; recycling a few buffers of each
- * size avoids that on every piece. Any thread may give one back. */
-
-#define POOL_BYTES (8 * 1024 * 1024)
-
-static GMutex pool_lock;
-static GHashTable *pool;   /* size → GSList of buffers */
-static gsize pool_held;
-
-static guint8 *
-buffer_take (gsize size)
-{
-  guint8 *buffer = NULL;
-
-  g_mutex_lock (&pool_lock);
-  if (pool != NULL)
-    {
-      GSList *list = g_hash_table_lookup (pool, GSIZE_TO_POINTER (size));
-
-      if (list != NULL)
-        {
-          buffer = list->data;
-          g_hash_table_insert (pool, GSIZE_TO_POINTER (size), g_slist_delete_link (list, list));
-          pool_held -= size;
-        }
-    }
-  g_mutex_unlock (&pool_lock);
-  /* Page-aligned, so that verified pieces can be written with direct
-   * I/O (see tsr_storage_set_direct_io). */
-  if (buffer == NULL && posix_memalign ((void **) &buffer, 4096, size) != 0)
-    g_error ("Out of memory for a piece of %zu bytes", size);
-  return buffer;
-}
-
-static void
-buffer_give (guint8 *buffer,
-             gsize   size)
-{
-  if (buffer == NULL)
-    return;
-  g_mutex_lock (&pool_lock);
-  if (pool_held + size <= POOL_BYTES)
-    {
-      if (pool == NULL)
-        pool = g_hash_table_new (NULL, NULL);
-      g_hash_table_insert (pool, GSIZE_TO_POINTER (size),
-                           g_slist_prepend (g_hash_table_lookup (pool, GSIZE_TO_POINTER (size)), buffer));
-      pool_held += size;
-      buffer = NULL;
-    }
-  g_mutex_unlock (&pool_lock);
-  g_free (buffer);
-}
-
-typedef struct
-{
-  guint8 *buffer;
-  gsize   size;
-} PooledBuffer;
-
-static void
-pooled_buffer_free (gpointer user_data)
-{
-  PooledBuffer *pooled = user_data;
-
-  buffer_give (pooled->buffer, pooled->size);
-  g_free (pooled);
-}
-
-/* Wraps a piece's buffer for the writer; it goes back to the pool when
- * the last reference drops, on whichever thread. */
-static GBytes *
-buffer_to_bytes (guint8 *buffer,
-                 gsize   size)
-{
-  PooledBuffer *pooled = g_new (PooledBuffer, 1);
-
-  pooled->buffer = buffer;
-  pooled->size = size;
-  return g_bytes_new_with_free_func (buffer, size, pooled_buffer_free, pooled);
-}
+static const TsrDiskQueueFuncs disk_funcs;
+static const TsrResumeStoreFuncs resume_funcs;
 
 static void
 piece_free (Piece *piece)
 {
-  buffer_give (piece->buffer, piece->size);
+  tsr_piece_buffer_give (piece->buffer, piece->size);
   g_free (piece->blocks);
   g_free (piece->requesters);
   g_ptr_array_unref (piece->senders);
@@ -212,7 +131,6 @@ tsr_torrent_dispose (GObject *object)
   TsrTorrent *self = TSR_TORRENT (object);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->save_timer, g_source_remove);
   g_clear_handle_id (&self->metadata_source, g_source_remove);
   g_clear_handle_id (&self->limit_source, g_source_remove);
   g_clear_handle_id (&self->tick_source, g_source_remove);
@@ -235,12 +153,14 @@ tsr_torrent_finalize (GObject *object)
   g_clear_pointer (&self->read_cache, tsr_read_cache_free);
   g_clear_pointer (&self->read_group, tsr_read_cache_group_unref);
   g_clear_pointer (&self->connections, tsr_budget_unref);
-  g_clear_pointer (&self->after_writes, g_ptr_array_unref);
+  if (self->disk != NULL)
+    tsr_disk_queue_detach (self->disk);
+  g_clear_pointer (&self->disk, tsr_disk_queue_unref);
+  g_clear_pointer (&self->resume, tsr_resume_store_free);
   g_free (self->file_priority);
   g_clear_object (&self->tracker);
   _tsr_torrent_web_seeds_free (self);
   _tsr_torrent_hashes_free (self);
-  g_free (self->state_folder);
   g_clear_pointer (&self->strikes, g_hash_table_unref);
   g_clear_pointer (&self->up, tsr_limiter_unref);
   g_clear_pointer (&self->down, tsr_limiter_unref);
@@ -252,7 +172,7 @@ tsr_torrent_finalize (GObject *object)
   g_clear_pointer (&self->magnet, tsr_magnet_free);
   g_clear_pointer (&self->fetch, tsr_metadata_fetch_free);
   g_free (self->folder);
-  g_free (self->error);
+  g_clear_error (&self->error);
   G_OBJECT_CLASS (tsr_torrent_parent_class)->finalize (object);
 }
 
@@ -333,7 +253,7 @@ tsr_torrent_init (TsrTorrent *self)
   self->cancellable = g_cancellable_new ();
   self->pool = tsr_peer_pool_new (TSR_TORRENT_POOL_SIZE);
   self->choker = tsr_choker_new ();
-  self->after_writes = g_ptr_array_new ();
+  self->resume = tsr_resume_store_new (RESUME_SAVE_DELAY, &resume_funcs, self);
   self->up = tsr_limiter_new (0);
   self->down = tsr_limiter_new (0);
   self->max_peers = TSR_TORRENT_MAX_PEERS;
@@ -351,6 +271,8 @@ _tsr_torrent_set_metainfo (TsrTorrent  *self,
   memcpy (self->wire_hash, tsr_metainfo_get_wire_hash (info), 20);
   self->storage = tsr_storage_new (info, self->folder);
   tsr_storage_set_direct_io (self->storage, TRUE);
+  self->disk = tsr_disk_queue_new (self->storage, &disk_funcs, self);
+  tsr_resume_store_set_metainfo (self->resume, info);
   self->read_cache = tsr_read_cache_new (self->storage, TSR_TORRENT_READ_CACHE, self->read_group);
   g_clear_pointer (&self->have, tsr_bitfield_free);
   self->have = tsr_bitfield_new (info->piece_count);
@@ -430,7 +352,7 @@ _tsr_torrent_take_metadata (TsrTorrent *self,
       g_ptr_array_set_size (self->peers, 0);
       if (self->tracker != NULL)
         tsr_tracker_stop (self->tracker);
-      fail (self, error->message);
+      fail (self, error);
       return;
     }
   /* A v2-only torrent's piece layers are not in the info dictionary:
@@ -462,7 +384,7 @@ _tsr_torrent_take_metainfo (TsrTorrent  *self,
     {
       if (self->tracker != NULL)
         tsr_tracker_stop (self->tracker);
-      fail (self, error->message);
+      fail (self, error);
       return;
     }
   g_clear_pointer (&self->fetch, tsr_metadata_fetch_free);
@@ -513,7 +435,8 @@ tsr_torrent_set_folder (TsrTorrent  *self,
                         const char  *folder,
                         GError     **error)
 {
-  if ((self->state != TSR_TORRENT_STOPPED && self->state != TSR_TORRENT_QUEUED) || self->pending_writes > 0 ||
+  if ((self->state != TSR_TORRENT_STOPPED && self->state != TSR_TORRENT_QUEUED) ||
+      tsr_disk_queue_get_pending (self->disk) > 0 ||
       tsr_bitfield_count (self->have) > 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
@@ -522,12 +445,15 @@ tsr_torrent_set_folder (TsrTorrent  *self,
     }
   g_free (self->folder);
   self->folder = g_strdup (folder);
-  self->resume_dirty = TRUE;
+  tsr_resume_store_mark_dirty (self->resume);
   if (self->info != NULL)
     {
       g_clear_object (&self->storage);
       self->storage = tsr_storage_new (self->info, folder);
       tsr_storage_set_direct_io (self->storage, TRUE);
+      tsr_disk_queue_detach (self->disk);
+      tsr_disk_queue_unref (self->disk);
+      self->disk = tsr_disk_queue_new (self->storage, &disk_funcs, self);
       tsr_read_cache_free (self->read_cache);
       self->read_cache = tsr_read_cache_new (self->storage, TSR_TORRENT_READ_CACHE, self->read_group);
     }
@@ -579,7 +505,13 @@ tsr_torrent_get_state (TsrTorrent *self)
 const char *
 tsr_torrent_get_error (TsrTorrent *self)
 {
-  return self->error;
+  return self->error != NULL ? self->error->message : NULL;
+}
+
+GError *
+tsr_torrent_dup_error (TsrTorrent *self)
+{
+  return self->error != NULL ? g_error_copy (self->error) : NULL;
 }
 
 guint
@@ -609,7 +541,7 @@ tsr_torrent_is_announcing (TsrTorrent *self)
 guint
 tsr_torrent_get_pending_writes (TsrTorrent *self)
 {
-  return self->pending_writes;
+  return tsr_disk_queue_get_pending (self->disk);
 }
 
 guint
@@ -675,25 +607,27 @@ set_state (TsrTorrent      *self,
  * gone under it): peers are let go, the trackers hear "stopped", and the
  * pieces verified so far stay recorded; starting it again resumes. */
 static void stop_running (TsrTorrent *self);
-static void schedule_save (TsrTorrent *self);
-
 static void
-fail (TsrTorrent *self,
-      const char *message)
+fail (TsrTorrent   *self,
+      const GError *error)
 {
-  g_free (self->error);
-  self->error = g_strdup (message);
+  g_clear_error (&self->error);
+  self->error = g_error_copy (error);
   if (self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_SEEDING ||
       self->state == TSR_TORRENT_CHECKING)
     stop_running (self);
-  schedule_save (self);
+  /* Nothing verified is lost (a full disk loses only the piece being
+   * written): the record is written now, not after the batching delay,
+   * so that a restart once space is freed resumes instead of
+   * rechecking. */
+  tsr_resume_store_changed_now (self->resume);
   set_state (self, TSR_TORRENT_ERROR);
 }
 
 typedef struct
 {
   TsrTorrent *torrent;   /* (owned) */
-  char       *message;
+  GError     *error;     /* (owned) */
 } FailData;
 
 static gboolean
@@ -702,10 +636,10 @@ on_fail_idle (gpointer user_data)
   FailData *data = user_data;
 
   if (data->torrent->state == TSR_TORRENT_DOWNLOADING || data->torrent->state == TSR_TORRENT_SEEDING)
-    fail (data->torrent, data->message);
+    fail (data->torrent, data->error);
   data->torrent->fail_pending = FALSE;
   g_object_unref (data->torrent);
-  g_free (data->message);
+  g_error_free (data->error);
   g_free (data);
   return G_SOURCE_REMOVE;
 }
@@ -713,8 +647,8 @@ on_fail_idle (gpointer user_data)
 /* fail() from a callback of the read cache or a peer, which must not see
  * the torrent stop under it: on the next turn of the main loop. */
 static void
-fail_soon (TsrTorrent *self,
-           const char *message)
+fail_soon (TsrTorrent   *self,
+           const GError *error)
 {
   FailData *data;
 
@@ -722,7 +656,7 @@ fail_soon (TsrTorrent *self,
     return;
   data = g_new0 (FailData, 1);
   data->torrent = g_object_ref (self);
-  data->message = g_strdup (message);
+  data->error = g_error_copy (error);
   self->fail_pending = TRUE;
   g_idle_add (on_fail_idle, data);
 }
@@ -807,7 +741,7 @@ start_piece (TsrTorrent *self,
 
   piece->index = index;
   piece->size = tsr_metainfo_get_piece_size (self->info, index);
-  piece->buffer = buffer_take (piece->size);
+  piece->buffer = tsr_piece_buffer_take (piece->size);
   piece->n_blocks = (guint) ((piece->size + TSR_WIRE_BLOCK_SIZE - 1) / TSR_WIRE_BLOCK_SIZE);
   piece->blocks = g_malloc0 (piece->n_blocks);
   piece->requesters = g_malloc0 (piece->n_blocks);
@@ -1175,7 +1109,7 @@ check_done (TsrTorrent *self)
     return;
   if (!tsr_storage_create_empty_files (self->storage, &error))
     {
-      fail (self, error->message);
+      fail (self, error);
       return;
     }
   set_state (self, TSR_TORRENT_SEEDING);
@@ -1191,204 +1125,53 @@ check_done (TsrTorrent *self)
 
 /* Resume records ---------------------------------------------------- */
 
-typedef struct
-{
-  TsrMetainfo *info;       /* (owned) */
-  char        *folder;
-  char        *path;
-  TsrBitfield *have;       /* (owned) copy taken on the main thread */
-} ResumeJob;
-
-static void
-resume_job_free (ResumeJob *job)
-{
-  tsr_metainfo_unref (job->info);
-  g_free (job->folder);
-  g_free (job->path);
-  g_clear_pointer (&job->have, tsr_bitfield_free);
-  g_free (job);
-}
-
-static ResumeJob *
-resume_job_new (TsrTorrent *self)
-{
-  ResumeJob *job = g_new0 (ResumeJob, 1);
-
-  job->info = tsr_metainfo_ref (self->info);
-  job->folder = g_strdup (self->folder);
-  job->path = tsr_resume_path (self->info, self->state_folder);
-  job->have = tsr_bitfield_copy (self->have);
-  return job;
-}
-
 static gboolean
-resume_write (ResumeJob  *job,
-              GError    **error)
-{
-  g_autoptr(GBytes) record = tsr_resume_encode (job->info, job->folder, job->have);
-  g_autofree char *parent = g_path_get_dirname (job->path);
-
-  if (g_mkdir_with_parents (parent, 0700) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   _("Cannot create the state folder “%s”: %s"), parent, g_strerror (saved));
-      return FALSE;
-    }
-  /* Temp file, fsync, rename: a crash leaves the old record or the new. */
-  return g_file_set_contents_full (job->path, g_bytes_get_data (record, NULL), (gssize) g_bytes_get_size (record),
-                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, error);
-}
-
-static void
-save_run (GTask *task)
-{
-  GError *error = NULL;
-
-  if (resume_write (g_task_get_task_data (task), &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-on_saved (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      /* Kept to be tried again at the next save, or at exit. */
-      TSR_TORRENT (source)->resume_dirty = TRUE;
-      g_message ("Cannot save resume data: %s", error->message);
-    }
-}
-
-static gboolean
-on_save_timer (gpointer user_data)
+resume_snapshot (const char        **folder,
+                 const TsrBitfield **have,
+                 gpointer            user_data)
 {
   TsrTorrent *self = user_data;
-  g_autoptr(GTask) task = g_task_new (self, NULL, on_saved, NULL);
 
-  self->save_timer = 0;
-  self->resume_dirty = FALSE;
-  g_task_set_task_data (task, resume_job_new (self), (GDestroyNotify) resume_job_free);
-  tsr_io_pool_run (task, save_run);
-  return G_SOURCE_REMOVE;
+  /* Before the check ends "have" says nothing: never record it. */
+  if (!self->have_known)
+    return FALSE;
+  *folder = self->folder;
+  *have = self->have;
+  return TRUE;
 }
 
-/* Batched: at most one save every RESUME_SAVE_DELAY seconds. */
-static void
-schedule_save (TsrTorrent *self)
-{
-  self->resume_dirty = TRUE;
-  if (self->state_folder != NULL && self->save_timer == 0)
-    self->save_timer = g_timeout_add_seconds (RESUME_SAVE_DELAY, on_save_timer, self);
-}
+static const TsrResumeStoreFuncs resume_funcs = {
+  .snapshot = resume_snapshot,
+};
 
 void
 tsr_torrent_save_resume_soon (TsrTorrent *self)
 {
   if (self->have_known)
-    schedule_save (self);
+    tsr_resume_store_changed (self->resume);
 }
 
 gboolean
 tsr_torrent_save_resume (TsrTorrent  *self,
                          GError     **error)
 {
-  ResumeJob *job;
-  gboolean ok;
-
-  /* Before the check ends "have" says nothing: never record it. And a
-   * record that nothing changed since it was written is left as it is:
-   * quitting with thousands of idle torrents writes none of them. */
-  if (self->state_folder == NULL || !self->have_known || !self->resume_dirty)
-    return TRUE;
-  g_clear_handle_id (&self->save_timer, g_source_remove);
-  job = resume_job_new (self);
-  ok = resume_write (job, error);
-  resume_job_free (job);
-  self->resume_dirty = !ok;
-  return ok;
+  return tsr_resume_store_save_now (self->resume, error);
 }
 
 /* Removing ---------------------------------------------------------- */
 
-typedef struct
-{
-  TsrStorage *storage;      /* (owned) */
-  char       *resume_path;  /* (owned) (nullable) */
-  gboolean    delete_data;
-} DeleteJob;
-
 static void
-delete_job_free (DeleteJob *job)
+on_deleted (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
-  g_clear_object (&job->storage);
-  g_free (job->resume_path);
-  g_free (job);
-}
-
-static void
-delete_run (GTask *task)
-{
-  DeleteJob *job = g_task_get_task_data (task);
+  g_autoptr(GTask) task = user_data;
   GError *error = NULL;
 
-  if (job->resume_path != NULL && g_unlink (job->resume_path) != 0 && errno != ENOENT)
-    g_warning ("Cannot delete resume data “%s”: %s", job->resume_path, g_strerror (errno));
-  if (job->delete_data && job->storage != NULL && !tsr_storage_delete_files (job->storage, &error))
-    g_task_return_error (task, error);
-  else
+  if (tsr_data_delete_finish (result, &error))
     g_task_return_boolean (task, TRUE);
-}
-
-typedef struct
-{
-  GTask  *task;                 /* (owned) */
-  void  (*run) (GTask *task);
-} AfterWrites;
-
-/* Runs @task's @run on the I/O pool once the pieces on their way to disk
- * have landed (at once if none is): deleting or moving files under a
- * write would leave them behind. The last write to land starts it. */
-static void
-run_after_writes (TsrTorrent  *self,
-                  GTask       *task,
-                  void       (*run) (GTask *task))
-{
-  AfterWrites *job;
-
-  if (self->pending_writes == 0)
-    {
-      tsr_io_pool_run (task, run);
-      return;
-    }
-  job = g_new0 (AfterWrites, 1);
-  job->task = g_object_ref (task);
-  job->run = run;
-  g_ptr_array_add (self->after_writes, job);
-}
-
-static void
-writes_landed (TsrTorrent *self)
-{
-  g_autoptr(GPtrArray) jobs = g_steal_pointer (&self->after_writes);
-  guint i;
-
-  self->after_writes = g_ptr_array_new ();
-  for (i = 0; i < jobs->len; i++)
-    {
-      AfterWrites *job = g_ptr_array_index (jobs, i);
-
-      tsr_io_pool_run (job->task, job->run);
-      g_object_unref (job->task);
-      g_free (job);
-    }
+  else
+    g_task_return_error (task, error);
 }
 
 void
@@ -1399,20 +1182,15 @@ tsr_torrent_forget_async (TsrTorrent          *self,
                           gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  DeleteJob *job = g_new0 (DeleteJob, 1);
+  g_autofree char *resume_path = NULL;
 
   g_task_set_source_tag (task, tsr_torrent_forget_async);
   tsr_torrent_stop (self);
   /* A magnet still fetching has neither data nor record. */
-  job->storage = self->storage != NULL ? g_object_ref (self->storage) : NULL;
-  job->resume_path = self->state_folder != NULL && self->info != NULL
-                     ? tsr_resume_path (self->info, self->state_folder) : NULL;
-  job->delete_data = delete_data;
-  g_task_set_task_data (task, job, (GDestroyNotify) delete_job_free);
+  resume_path = tsr_resume_store_dup_path (self->resume);
   /* Never saved again: the record is about to go. */
-  g_clear_pointer (&self->state_folder, g_free);
-  run_after_writes (self, task, delete_run);
-  g_object_unref (task);
+  tsr_resume_store_set_state_folder (self->resume, NULL);
+  tsr_data_delete_async (self->disk, self->storage, resume_path, delete_data, NULL, on_deleted, task);
 }
 
 gboolean
@@ -1426,44 +1204,6 @@ tsr_torrent_forget_finish (TsrTorrent    *self,
 
 /* Moving ------------------------------------------------------------ */
 
-typedef struct
-{
-  TsrStorage *storage;      /* (owned) */
-  char       *folder;       /* (owned) where to */
-  ResumeJob  *resume;       /* (owned) (nullable) the record, rewritten for the new folder */
-  gboolean    was_running;
-} MoveJob;
-
-static void
-move_job_free (MoveJob *job)
-{
-  g_object_unref (job->storage);
-  g_free (job->folder);
-  g_clear_pointer (&job->resume, resume_job_free);
-  g_free (job);
-}
-
-static void
-move_run (GTask *task)
-{
-  MoveJob *job = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  if (!tsr_storage_move_files (job->storage, job->folder, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  /* Renames keep the files' times, so the record still holds: write it
-   * for the new folder and the restart trusts it instead of rechecking. */
-  if (job->resume != NULL && !resume_write (job->resume, &error))
-    {
-      g_warning ("Cannot save resume data: %s", error->message);
-      g_clear_error (&error);
-    }
-  g_task_return_boolean (task, TRUE);
-}
-
 static void
 on_moved (GObject      *source,
           GAsyncResult *result,
@@ -1471,16 +1211,16 @@ on_moved (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   TsrTorrent *self = g_task_get_source_object (task);
-  MoveJob *job = g_task_get_task_data (task);
+  gboolean was_running = GPOINTER_TO_INT (g_task_get_task_data (task));
   GError *error = NULL;
 
-  if (g_task_propagate_boolean (G_TASK (result), &error))
+  if (tsr_data_move_finish (result, &error))
     {
       g_free (self->folder);
       self->folder = g_strdup (tsr_storage_get_folder (self->storage));
-      self->resume_dirty = TRUE;
+      tsr_resume_store_mark_dirty (self->resume);
     }
-  if (job->was_running)
+  if (was_running)
     tsr_torrent_start (self);
   if (error != NULL)
     g_task_return_error (task, error);
@@ -1496,36 +1236,23 @@ tsr_torrent_move_data_async (TsrTorrent          *self,
                              gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  MoveJob *job = g_new0 (MoveJob, 1);
-  GTask *inner;
+  gboolean was_running;
 
   g_task_set_source_tag (task, tsr_torrent_move_data_async);
   if (self->info == NULL)
     {
-      g_free (job);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
                                _("The torrent’s files are not known yet"));
       g_object_unref (task);
       return;
     }
-  job->was_running = self->state != TSR_TORRENT_STOPPED && self->state != TSR_TORRENT_ERROR;
-  job->storage = g_object_ref (self->storage);
-  job->folder = g_strdup (folder);
+  was_running = self->state != TSR_TORRENT_STOPPED && self->state != TSR_TORRENT_ERROR;
+  g_task_set_task_data (task, GINT_TO_POINTER (was_running), NULL);
   tsr_torrent_stop (self);
-  if (self->state_folder != NULL && self->have_known)
-    {
-      job->resume = resume_job_new (self);
-      g_free (job->resume->folder);
-      job->resume->folder = g_canonicalize_filename (folder, NULL);
-    }
-  g_task_set_task_data (task, job, (GDestroyNotify) move_job_free);
-  /* The worker's task reports to on_moved, which restarts the torrent
-   * and then answers the caller's. */
-  inner = g_task_new (self, NULL, on_moved, task);
-  g_task_set_task_data (inner, job, NULL);
-  /* Pieces on their way to disk land in the old place first. */
-  run_after_writes (self, inner, move_run);
-  g_object_unref (inner);
+  /* Pieces on their way to disk land in the old place first; on_moved
+   * restarts the torrent and then answers the caller. */
+  tsr_data_move_async (self->disk, self->storage, folder, tsr_resume_store_snapshot (self->resume),
+                       NULL, on_moved, task);
 }
 
 gboolean
@@ -1776,8 +1503,7 @@ void
 tsr_torrent_set_state_folder (TsrTorrent *self,
                               const char *folder)
 {
-  g_free (self->state_folder);
-  self->state_folder = g_strdup (folder);
+  tsr_resume_store_set_state_folder (self->resume, folder);
 }
 
 /* Limits -------------------------------------------------------------- */
@@ -1981,35 +1707,23 @@ clear_senders (TsrTorrent *self,
     }
 }
 
-typedef struct
+static void
+on_disk_failed (guint         index,
+                const GError *error,
+                gpointer      user_data)
 {
-  TsrTorrent *torrent;    /* (owned) */
-  guint       index;
-} WriteData;
+  fail (user_data, error);
+}
 
 static void
-on_piece_written (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+on_disk_written (guint    index,
+                 gboolean hash_ok,
+                 gpointer user_data)
 {
-  WriteData *write = user_data;
-  g_autoptr(TsrTorrent) self = write->torrent;
-  guint index = write->index;
-  g_autoptr(GError) error = NULL;
-  gboolean hash_ok = FALSE;
+  TsrTorrent *self = user_data;
   Piece *piece;
   guint i;
 
-  g_free (write);
-  self->pending_writes--;
-  if (self->pending_writes == 0)
-    writes_landed (self);
-  if (!tsr_storage_write_piece_finish (TSR_STORAGE (source), result, &hash_ok, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        fail (self, error->message);
-      return;
-    }
   piece = g_hash_table_lookup (self->pieces, GUINT_TO_POINTER (index));
   if (!hash_ok)
     {
@@ -2019,7 +1733,7 @@ on_piece_written (GObject      *source,
         {
           punish_senders (self, piece);
           piece->web = NULL;
-          piece->buffer = buffer_take (piece->size);
+          piece->buffer = tsr_piece_buffer_take (piece->size);
           memset (piece->blocks, BLOCK_NONE, piece->n_blocks);
           piece->first_free = 0;
           memset (piece->requesters, 0, piece->n_blocks);
@@ -2054,13 +1768,18 @@ on_piece_written (GObject      *source,
       tsr_peer_send (data->peer, &have);
     }
   g_signal_emit (self, signals[SIGNAL_PIECE_VERIFIED], 0, index);
-  schedule_save (self);
+  tsr_resume_store_changed (self->resume);
   check_done (self);
   /* A piece written frees room under the memory budget: without this,
    * peers whose pieces were all started would wait for the next tick. */
   fill_all (self);
   _tsr_torrent_web_seeds_tick (self);
 }
+
+static const TsrDiskQueueFuncs disk_funcs = {
+  .written = on_disk_written,
+  .failed = on_disk_failed,
+};
 
 static void
 on_block (TsrTorrent           *self,
@@ -2122,17 +1841,11 @@ void
 _tsr_torrent_piece_complete (TsrTorrent *self,
                              Piece      *piece)
 {
-  WriteData *write = g_new0 (WriteData, 1);
   /* The worker owns the data now, even if the torrent stops meanwhile. */
-  g_autoptr(GBytes) bytes = buffer_to_bytes (g_steal_pointer (&piece->buffer), piece->size);
+  g_autoptr(GBytes) bytes = tsr_piece_buffer_to_bytes (g_steal_pointer (&piece->buffer), piece->size);
 
   piece->writing = TRUE;
-  write->torrent = g_object_ref (self);
-  write->index = piece->index;
-  /* Not cancellable: a piece on its way to disk lands even if we stop,
-   * so that the resume record written at shutdown can count it. */
-  self->pending_writes++;
-  tsr_storage_write_piece_async (self->storage, piece->index, bytes, NULL, on_piece_written, write);
+  tsr_disk_queue_write (self->disk, piece->index, bytes);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2205,7 +1918,7 @@ on_block_read (GBytes       *block,
        * error): stop rather than serve anything else; a recheck finds
        * what is left once the user has looked. */
       reject_request (read->peer, read->index, read->begin, read->length);
-      fail_soon (read->torrent, error->message);
+      fail_soon (read->torrent, error);
     }
   else if (block != NULL)
     reject_request (read->peer, read->index, read->begin, read->length);
@@ -3217,7 +2930,7 @@ on_checked (GObject      *source,
   if (!tsr_hash_job_run_finish (self->check_job, result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        fail (self, error->message);
+        fail (self, error);
       return;
     }
   report = tsr_verifier_report (self->info, self->check_job);
@@ -3229,7 +2942,7 @@ on_checked (GObject      *source,
       tsr_bitfield_set (self->have, i, TRUE);
   g_clear_pointer (&self->check_job, tsr_hash_job_free);
   g_signal_emit (self, signals[SIGNAL_CHECKED], 0, tsr_bitfield_count (self->have), FALSE);
-  schedule_save (self);
+  tsr_resume_store_changed (self->resume);
   ready (self);
 }
 
@@ -3245,7 +2958,7 @@ ready (TsrTorrent *self)
   if (self->stop_after_check)
     {
       self->stop_after_check = FALSE;
-      schedule_save (self);
+      tsr_resume_store_changed (self->resume);
       tsr_torrent_stop (self);
       return;
     }
@@ -3268,36 +2981,24 @@ check_data (TsrTorrent *self)
   tsr_hash_job_run_async (self->check_job, 0, self->cancellable, on_checked, g_object_ref (self));
 }
 
-/* Worker: a record that matches the disk gives the bitfield. */
-static void
-load_run (GTask *task)
-{
-  ResumeJob *job = g_task_get_task_data (task);
-  g_autoptr(GBytes) record = tsr_read_small_file (job->path, 16 * 1024 * 1024, NULL);
-
-  tsr_bitfield_set_all (job->have, FALSE);
-  g_task_return_boolean (task, record != NULL && tsr_resume_apply (job->info, job->folder, record, job->have));
-}
-
 static void
 on_resume_loaded (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  TsrTorrent *self = TSR_TORRENT (source);
-  ResumeJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(TsrTorrent) self = user_data;
   g_autoptr(GError) error = NULL;
-  gboolean valid = g_task_propagate_boolean (G_TASK (result), &error);
+  TsrBitfield *have = tsr_resume_store_load_finish (self->resume, result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (!valid)
+  if (have == NULL)
     {
       check_data (self);
       return;
     }
   tsr_bitfield_free (self->have);
-  self->have = g_steal_pointer (&job->have);
+  self->have = have;
   g_signal_emit (self, signals[SIGNAL_CHECKED], 0, tsr_bitfield_count (self->have), TRUE);
   ready (self);
 }
@@ -3331,12 +3032,10 @@ tsr_torrent_start (TsrTorrent *self)
       return;
     }
   set_state (self, TSR_TORRENT_CHECKING);
-  if (self->state_folder != NULL && !self->force_check)
+  if (tsr_resume_store_is_enabled (self->resume) && !self->force_check)
     {
-      g_autoptr(GTask) task = g_task_new (self, self->cancellable, on_resume_loaded, NULL);
-
-      g_task_set_task_data (task, resume_job_new (self), (GDestroyNotify) resume_job_free);
-      tsr_io_pool_run (task, load_run);
+      tsr_resume_store_load_async (self->resume, self->folder, self->cancellable, on_resume_loaded,
+                                   g_object_ref (self));
       return;
     }
   self->force_check = FALSE;

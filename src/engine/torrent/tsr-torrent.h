@@ -145,7 +145,12 @@ const char      *tsr_torrent_get_name         (TsrTorrent         *self);
 /* Of a magnet's info dictionary, the fraction fetched (1 once known). */
 gdouble          tsr_torrent_get_metadata_progress (TsrTorrent    *self);
 TsrTorrentState  tsr_torrent_get_state        (TsrTorrent         *self);
+/* Why the torrent is in TSR_TORRENT_ERROR: its message, or the error
+ * itself with its domain and code (TSR_STORAGE_ERROR_NO_SPACE: the disk
+ * is full, starting again once there is room resumes; _MISSING: data
+ * went away, verify first). */
 const char      *tsr_torrent_get_error        (TsrTorrent         *self);
+GError          *tsr_torrent_dup_error        (TsrTorrent         *self);
 /* Pieces verified so far, and in all. */
 guint            tsr_torrent_get_pieces_have  (TsrTorrent         *self);
 guint64          tsr_torrent_get_downloaded   (TsrTorrent         *self);
