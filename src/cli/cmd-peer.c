@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "tsr-cli.h"
+#include "tsr-cli-events.h"
 #include "tsr-cli-followers.h"
 #include "tsr-cli-library.h"
 #include "tsr-dht.h"
@@ -38,7 +39,7 @@
 typedef struct
 {
   GMainLoop *loop;
-  gboolean   json;
+  TsrCliEventSink sink;    /* --json-events, and the status line on a terminal */
   gboolean   exit_when_done;
   guint      n_torrents;
   guint      n_done;
@@ -48,7 +49,6 @@ typedef struct
   guint64    down_total;
   gdouble    seed_ratio;   /* 0: no limit */
   int        seed_idle;    /* seconds; 0: no limit */
-  TsrCliStatus *status_line; /* (nullable) on a terminal */
   char      *only;         /* (nullable) --only, for magnets once their metainfo comes */
   char      *state;        /* the resume folder: fetched .torrent files go there too */
   TsrLibrary *library;     /* (nullable) --library: it keeps the .torrent files */
@@ -65,96 +65,6 @@ torrent_name (TsrTorrent *torrent)
                                             : tsr_torrent_get_name (torrent);
 }
 
-/* Prints one event: with --json-events, a JSON object with "event",
- * "torrent" and the NULL-terminated (key, JsonNode) pairs given (the
- * nodes are taken); otherwise @text, if any, as a line of its own above
- * the status line. */
-static void
-emit_event (PeerRun    *run,
-            TsrTorrent *torrent,
-            const char *event,
-            const char *text,
-            ...)
-{
-  va_list args;
-  const char *key;
-
-  va_start (args, text);
-  if (run->json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *line = NULL;
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "event");
-      json_builder_add_string_value (builder, event);
-      if (torrent != NULL)
-        {
-          TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
-          g_autofree char *hash = info != NULL && info->has_v1 ? tsr_metainfo_dup_info_hash_hex (info)
-                                                               : tsr_hex_encode (tsr_torrent_get_info_hash (torrent), 20);
-
-          json_builder_set_member_name (builder, "torrent");
-          json_builder_add_string_value (builder, hash);
-        }
-      while ((key = va_arg (args, const char *)) != NULL)
-        {
-          json_builder_set_member_name (builder, key);
-          json_builder_add_value (builder, va_arg (args, JsonNode *));
-        }
-      json_builder_end_object (builder);
-      root = json_builder_get_root (builder);
-      json_generator_set_root (generator, root);
-      line = json_generator_to_data (generator, NULL);
-      printf ("%s\n", line);
-    }
-  else
-    {
-      while ((key = va_arg (args, const char *)) != NULL)
-        json_node_unref (va_arg (args, JsonNode *));
-      if (text != NULL)
-        {
-          /* Over the status line, which is drawn again below. */
-          if (run->status_line != NULL)
-            tsr_cli_status_clear (run->status_line);
-          printf ("%s\n", text);
-          if (run->status_line != NULL)
-            tsr_cli_status_draw (run->status_line);
-        }
-    }
-  va_end (args);
-  fflush (stdout);
-}
-
-static JsonNode *
-string_node (const char *value)
-{
-  JsonNode *node = json_node_new (JSON_NODE_VALUE);
-
-  json_node_set_string (node, value);
-  return node;
-}
-
-static JsonNode *
-bool_node (gboolean value)
-{
-  JsonNode *node = json_node_new (JSON_NODE_VALUE);
-
-  json_node_set_boolean (node, value);
-  return node;
-}
-
-static JsonNode *
-int_node (gint64 value)
-{
-  JsonNode *node = json_node_new (JSON_NODE_VALUE);
-
-  json_node_set_int (node, value);
-  return node;
-}
-
 static void
 on_piece_verified (TsrTorrent *torrent,
                    guint       index,
@@ -163,7 +73,7 @@ on_piece_verified (TsrTorrent *torrent,
   JsonNode *node = json_node_new (JSON_NODE_VALUE);
 
   json_node_set_int (node, index);
-  emit_event (run, torrent, "piece-verified", NULL, "piece", node, NULL);
+  tsr_cli_emit_event (&run->sink, torrent, "piece-verified", NULL, "piece", node, NULL);
 }
 
 static void
@@ -175,7 +85,7 @@ on_hash_failed (TsrTorrent *torrent,
   g_autofree char *text = g_strdup_printf (_("Piece %u failed its hash check; fetching it again"), index);
 
   json_node_set_int (node, index);
-  emit_event (run, torrent, "hash-failed", text, "piece", node, NULL);
+  tsr_cli_emit_event (&run->sink, torrent, "hash-failed", text, "piece", node, NULL);
 }
 
 static void
@@ -193,7 +103,8 @@ on_peer_connected (TsrTorrent *torrent,
     if (g_str_equal (((TsrPeerInfo *) g_ptr_array_index (infos, i))->address, address))
       encrypted = ((TsrPeerInfo *) g_ptr_array_index (infos, i))->encrypted;
   json_node_set_string (node, address);
-  emit_event (run, torrent, "peer-connected", text, "peer", node, "encrypted", bool_node (encrypted), NULL);
+  tsr_cli_emit_event (&run->sink, torrent, "peer-connected", text, "peer", node, "encrypted",
+                      tsr_cli_bool_node (encrypted), NULL);
 }
 
 static void
@@ -204,8 +115,8 @@ on_peer_gone (TsrTorrent *torrent,
 {
   g_autofree char *text = g_strdup_printf (_("%s left: %s"), address, reason != NULL ? reason : _("closed"));
 
-  emit_event (run, torrent, "peer-gone", text, "peer", string_node (address),
-              "reason", reason != NULL ? string_node (reason) : json_node_new (JSON_NODE_NULL), NULL);
+  tsr_cli_emit_event (&run->sink, torrent, "peer-gone", text, "peer", tsr_cli_string_node (address),
+              "reason", reason != NULL ? tsr_cli_string_node (reason) : json_node_new (JSON_NODE_NULL), NULL);
 }
 
 static void
@@ -214,7 +125,7 @@ on_peer_dialing (TsrTorrent *torrent,
                  PeerRun    *run)
 {
   /* Too common to print as a line of its own. */
-  emit_event (run, torrent, "peer-dialing", NULL, "peer", string_node (address), NULL);
+  tsr_cli_emit_event (&run->sink, torrent, "peer-dialing", NULL, "peer", tsr_cli_string_node (address), NULL);
 }
 
 static void
@@ -223,7 +134,8 @@ on_peer_state (TsrTorrent *torrent,
                const char *change,
                PeerRun    *run)
 {
-  emit_event (run, torrent, "peer-state", NULL, "peer", string_node (address), "change", string_node (change), NULL);
+  tsr_cli_emit_event (&run->sink, torrent, "peer-state", NULL, "peer", tsr_cli_string_node (address),
+                      "change", tsr_cli_string_node (change), NULL);
 }
 
 static void
@@ -246,7 +158,7 @@ on_state_changed (TsrTorrent *torrent,
        * and run again", which a message in the user's language does not. */
       json_node_set_string (domain, g_quark_to_string (error->domain));
       json_node_set_int (code, error->code);
-      emit_event (run, torrent, "error", text, "message", node, "domain", domain, "code", code, NULL);
+      tsr_cli_emit_event (&run->sink, torrent, "error", text, "message", node, "domain", domain, "code", code, NULL);
       run->status = 1;
       g_main_loop_quit (run->loop);
       return;
@@ -254,7 +166,7 @@ on_state_changed (TsrTorrent *torrent,
   /* TRANSLATORS: a torrent's name, then its new state ("Downloading") */
   text = g_strdup_printf (C_("torrent state", "%s: %s"), torrent_name (torrent), tsr_torrent_describe_state (state));
   json_node_set_string (node, tsr_torrent_state_to_string (state));
-  emit_event (run, torrent, "state", text, "state", node, NULL);
+  tsr_cli_emit_event (&run->sink, torrent, "state", text, "state", node, NULL);
 }
 
 static void
@@ -264,7 +176,7 @@ on_done (TsrTorrent *torrent,
   g_autofree char *text = g_strdup_printf (_("%s: all data is here and verified"),
                                            torrent_name (torrent));
 
-  emit_event (run, torrent, "done", text, NULL);
+  tsr_cli_emit_event (&run->sink, torrent, "done", text, NULL);
   run->n_done++;
   if (run->exit_when_done && run->n_done == run->n_torrents)
     g_main_loop_quit (run->loop);
@@ -279,8 +191,9 @@ on_tracker_reply (TsrTorrent *torrent,
 {
   g_autofree char *text = g_strdup_printf (_("Tracker %s answered"), url);
 
-  emit_event (run, torrent, "tracker-reply", text, "tracker", string_node (url), "seeders", int_node (seeders),
-              "leechers", int_node (leechers), NULL);
+  tsr_cli_emit_event (&run->sink, torrent, "tracker-reply", text, "tracker", tsr_cli_string_node (url),
+                      "seeders", tsr_cli_int_node (seeders), 
+              "leechers", tsr_cli_int_node (leechers), NULL);
 }
 
 static void
@@ -294,7 +207,7 @@ on_tracker_error (TsrTorrent *torrent,
   g_autofree char *detail = g_strdup_printf ("%s: %s", url, message);
 
   json_node_set_string (node, detail);
-  emit_event (run, torrent, "tracker-error", text, "message", node, NULL);
+  tsr_cli_emit_event (&run->sink, torrent, "tracker-error", text, "message", node, NULL);
 }
 
 static void
@@ -317,8 +230,9 @@ on_scrape_reply (TsrTorrent *torrent,
   g_autofree char *text = g_strdup_printf (_("Tracker %s counts %s, %s, %s"), url, seeders_text, leechers_text,
                                            downloads_text);
 
-  emit_event (run, torrent, "scrape", text, "url", string_node (url), "seeders", int_node (seeders),
-              "leechers", int_node (leechers), "downloaded", int_node (downloaded), NULL);
+  tsr_cli_emit_event (&run->sink, torrent, "scrape", text, "url", tsr_cli_string_node (url), "seeders",
+                      tsr_cli_int_node (seeders), 
+              "leechers", tsr_cli_int_node (leechers), "downloaded", tsr_cli_int_node (downloaded), NULL);
 }
 
 static void
@@ -329,7 +243,8 @@ on_scrape_error (TsrTorrent *torrent,
 {
   g_autofree char *text = g_strdup_printf (_("Tracker %s cannot be scraped: %s"), url, message);
 
-  emit_event (run, torrent, "scrape-error", text, "url", string_node (url), "message", string_node (message), NULL);
+  tsr_cli_emit_event (&run->sink, torrent, "scrape-error", text, "url", tsr_cli_string_node (url), "message",
+                      tsr_cli_string_node (message), NULL);
 }
 
 static void
@@ -340,8 +255,9 @@ on_peer_banned (TsrTorrent *torrent,
 {
   g_autofree char *text = g_strdup_printf (_("Banned %s for an hour: %s"), address, reason);
 
-  emit_event (run, torrent, "peer-banned", text, "peer", string_node (address), "reason", string_node (reason),
-              "seconds", int_node (TSR_TORRENT_BAN_SECONDS), NULL);
+  tsr_cli_emit_event (&run->sink, torrent, "peer-banned", text, "peer", tsr_cli_string_node (address),
+                      "reason", tsr_cli_string_node (reason), 
+              "seconds", tsr_cli_int_node (TSR_TORRENT_BAN_SECONDS), NULL);
 }
 
 static void
@@ -358,7 +274,7 @@ on_checked (TsrTorrent *torrent,
                                           pieces);
 
   json_node_set_int (node, pieces);
-  emit_event (run, torrent, from_resume ? "resumed" : "checked", text, "pieces", node, NULL);
+  tsr_cli_emit_event (&run->sink, torrent, from_resume ? "resumed" : "checked", text, "pieces", node, NULL);
 }
 
 static gboolean
@@ -366,7 +282,7 @@ on_status_tick (gpointer user_data)
 {
   PeerRun *run = user_data;
 
-  tsr_cli_status_tick (run->status_line);
+  tsr_cli_status_tick (run->sink.status_line);
   return G_SOURCE_CONTINUE;
 }
 
@@ -389,7 +305,7 @@ on_limit_reached (TsrTorrent *torrent,
                                            tsr_torrent_describe_limit (limit));
 
   json_node_set_string (node, limit);
-  emit_event (run, torrent, "limit-reached", text, "limit", node, NULL);
+  tsr_cli_emit_event (&run->sink, torrent, "limit-reached", text, "limit", node, NULL);
 }
 
 /* With totals or a ratio set, the program ends when no torrent runs. */
@@ -514,9 +430,9 @@ on_metadata_received (TsrTorrent *torrent,
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s: metadata received (%s, %u file)",
                                        "%s: metadata received (%s, %u files)", info->n_files),
                           info->display_name, size, info->n_files);
-  emit_event (run, torrent, "metadata", text, "name", string_node (info->display_name),
-              "size", int_node ((gint64) info->total_length), "files", int_node (info->n_files),
-              "torrent-file", path != NULL ? string_node (path) : json_node_new (JSON_NODE_NULL), NULL);
+  tsr_cli_emit_event (&run->sink, torrent, "metadata", text, "name", tsr_cli_string_node (info->display_name),
+              "size", tsr_cli_int_node ((gint64) info->total_length), "files", tsr_cli_int_node (info->n_files),
+              "torrent-file", path != NULL ? tsr_cli_string_node (path) : json_node_new (JSON_NODE_NULL), NULL);
   if (run->only != NULL && !select_files (torrent, run->only))
     {
       run->status = 1;
@@ -529,7 +445,7 @@ on_signal (gpointer user_data)
 {
   PeerRun *run = user_data;
 
-  emit_event (run, NULL, "stopped", _("Stopping"), NULL);
+  tsr_cli_emit_event (&run->sink, NULL, "stopped", _("Stopping"), NULL);
   g_main_loop_quit (run->loop);
   return G_SOURCE_CONTINUE;
 }
@@ -548,21 +464,21 @@ on_port_mapping_changed (TsrSession *session,
   switch (tsr_port_map_get_state (map))
     {
     case TSR_PORT_MAP_SEARCHING:
-      emit_event (run, NULL, "port-mapping", _("Asking the router to forward the port"),
-                  "state", string_node ("searching"), NULL);
+      tsr_cli_emit_event (&run->sink, NULL, "port-mapping", _("Asking the router to forward the port"),
+                  "state", tsr_cli_string_node ("searching"), NULL);
       break;
     case TSR_PORT_MAP_MAPPED:
       text = g_strdup_printf (_("Port forwarded by the router (%s): %s:%u"), tsr_port_map_get_method (map),
                               address != NULL ? address : "?", tsr_port_map_get_external_port (map));
-      emit_event (run, NULL, "port-mapping", text, "state", string_node ("mapped"),
-                  "method", string_node (tsr_port_map_get_method (map)),
-                  "address", address != NULL ? string_node (address) : json_node_new (JSON_NODE_NULL),
-                  "port", int_node (tsr_port_map_get_external_port (map)), NULL);
+      tsr_cli_emit_event (&run->sink, NULL, "port-mapping", text, "state", tsr_cli_string_node ("mapped"),
+                  "method", tsr_cli_string_node (tsr_port_map_get_method (map)),
+                  "address", address != NULL ? tsr_cli_string_node (address) : json_node_new (JSON_NODE_NULL),
+                  "port", tsr_cli_int_node (tsr_port_map_get_external_port (map)), NULL);
       break;
     case TSR_PORT_MAP_FAILED:
       text = g_strdup_printf (_("The port is not forwarded: %s"), tsr_port_map_get_error (map));
-      emit_event (run, NULL, "port-mapping", text, "state", string_node ("failed"),
-                  "reason", string_node (tsr_port_map_get_error (map)), NULL);
+      tsr_cli_emit_event (&run->sink, NULL, "port-mapping", text, "state", tsr_cli_string_node ("failed"),
+                  "reason", tsr_cli_string_node (tsr_port_map_get_error (map)), NULL);
       break;
     default:
       break;
@@ -584,7 +500,7 @@ on_debug_signal (gpointer user_data)
       g_autofree char *text = tsr_torrent_dup_debug_json (torrent);
       JsonNode *node = json_from_string (text, NULL);
 
-      emit_event (run, torrent, "debug", text, "inside", node, NULL);
+      tsr_cli_emit_event (&run->sink, torrent, "debug", text, "inside", node, NULL);
     }
   fflush (stdout);
   return G_SOURCE_CONTINUE;
@@ -632,8 +548,9 @@ run_library (PeerRun    *run,
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Library %s: %u torrent, %u running",
                                        "Library %s: %u torrents, %u running", run->torrents->len),
                           dir, run->torrents->len, run->n_torrents);
-  emit_event (run, NULL, "library", text, "folder", string_node (dir), "torrents", int_node (run->torrents->len),
-              "running", int_node (run->n_torrents), NULL);
+  tsr_cli_emit_event (&run->sink, NULL, "library", text, "folder", tsr_cli_string_node (dir), "torrents",
+                      tsr_cli_int_node (run->torrents->len), 
+              "running", tsr_cli_int_node (run->n_torrents), NULL);
   return TRUE;
 }
 
@@ -693,7 +610,7 @@ tsr_cli_peer (int    argc,
     { "port-map", 0, 0, G_OPTION_ARG_NONE, &port_map, N_("Ask the router to forward the port (UPnP, NAT-PMP), even when TESSERA_NO_PORT_MAP is set"), NULL },
     { "no-port-map", 0, 0, G_OPTION_ARG_NONE, &no_port_map, N_("Do not ask the router to forward the port (default: ask)"), NULL },
     { "exit-when-done", 0, 0, G_OPTION_ARG_NONE, &run.exit_when_done, N_("Exit once all data is verified"), NULL },
-    { "json-events", 0, 0, G_OPTION_ARG_NONE, &run.json, N_("Print every event as a line of JSON"), NULL },
+    { "json-events", 0, 0, G_OPTION_ARG_NONE, &run.sink.json, N_("Print every event as a line of JSON"), NULL },
     { "state", 0, 0, G_OPTION_ARG_FILENAME, &state, N_("Keep resume data in DIR (default: under the XDG data folder)"), N_("DIR") },
     { "library", 0, 0, G_OPTION_ARG_FILENAME, &library_dir, N_("Run the torrents of the app's library in DIR (such as ~/.local/share/tessera) with their folders, files, limits and resume data, adding those given to it"), N_("DIR") },
     { "up-rate", 0, 0, G_OPTION_ARG_STRING, &up_rate, N_("Upload at most SIZE bytes per second in all"), N_("SIZE") },
@@ -794,8 +711,8 @@ tsr_cli_peer (int    argc,
       return 1;
     }
 
-  if (!run.json && isatty (STDOUT_FILENO))
-    run.status_line = status_line = tsr_cli_status_new (torrents);
+  if (!run.sink.json && isatty (STDOUT_FILENO))
+    run.sink.status_line = status_line = tsr_cli_status_new (torrents);
   session = library != NULL ? g_object_ref (tsr_library_get_session (library)) : tsr_session_new ();
   tsr_session_set_rate_limits (session, up_rate_bytes, down_rate_bytes);
   tsr_session_set_max_active (session, (guint) max_active);
@@ -833,7 +750,7 @@ tsr_cli_peer (int    argc,
     g_autofree char *text = g_strdup_printf (_("Listening on port %u"), tsr_session_get_port (session));
 
     json_node_set_int (node, tsr_session_get_port (session));
-    emit_event (&run, NULL, "listening", text, "port", node, NULL);
+    tsr_cli_emit_event (&run.sink, NULL, "listening", text, "port", node, NULL);
   }
   /* Likewise TESSERA_NO_DHT: no DHT traffic from test runs unless asked. */
   if (dht || (!no_dht && g_getenv ("TESSERA_NO_DHT") == NULL))
@@ -847,7 +764,8 @@ tsr_cli_peer (int    argc,
           g_autofree char *text = g_strdup_printf (_("DHT node on UDP port %u"),
                                                    tsr_dht_get_port (tsr_session_get_dht (session)));
 
-          emit_event (&run, NULL, "dht", text, "port", int_node (tsr_dht_get_port (tsr_session_get_dht (session))),
+          tsr_cli_emit_event (&run.sink, NULL, "dht", text, "port",
+                              tsr_cli_int_node (tsr_dht_get_port (tsr_session_get_dht (session))), 
                       NULL);
         }
     }
@@ -905,7 +823,8 @@ tsr_cli_peer (int    argc,
         {
           const char *warning = g_ptr_array_index (magnet->warnings, j);
 
-          emit_event (&run, torrent, "magnet-warning", warning, "message", string_node (warning), NULL);
+          tsr_cli_emit_event (&run.sink, torrent, "magnet-warning", warning, "message",
+                              tsr_cli_string_node (warning), NULL);
         }
       if (only != NULL && info != NULL && !select_files (torrent, only))
         {
@@ -918,7 +837,7 @@ tsr_cli_peer (int    argc,
       run.n_torrents++;
       if (stopped)
         {
-          emit_event (&run, torrent, "stopped", _("Added stopped"), NULL);
+          tsr_cli_emit_event (&run.sink, torrent, "stopped", _("Added stopped"), NULL);
           continue;
         }
       if (max_active > 0)
@@ -931,7 +850,7 @@ tsr_cli_peer (int    argc,
 
   sigusr1 = g_unix_signal_add (SIGUSR1, on_debug_signal, &run);
   watch = g_timeout_add (200, on_watch, &run);
-  if (run.status_line != NULL)
+  if (run.sink.status_line != NULL)
     status_tick = g_timeout_add_seconds (1, on_status_tick, &run);
   g_main_loop_run (run.loop);
   g_signal_handlers_disconnect_by_data (session, &run);
@@ -939,11 +858,11 @@ tsr_cli_peer (int    argc,
   if (status_tick != 0)
     g_source_remove (status_tick);
   /* The last status stays on screen. */
-  if (run.status_line != NULL)
+  if (run.sink.status_line != NULL)
     {
-      tsr_cli_status_draw (run.status_line);
+      tsr_cli_status_draw (run.sink.status_line);
       printf ("\n");
-      run.status_line = NULL;
+      run.sink.status_line = NULL;
       g_clear_pointer (&status_line, tsr_cli_status_free);
     }
   g_source_remove (sigint);
@@ -992,8 +911,9 @@ tsr_cli_peer (int    argc,
       g_autofree char *text = g_strdup_printf (_("%s: downloaded %s, uploaded %s"),
                                                torrent_name (torrent), down_text, up_text);
 
-      emit_event (&run, torrent, "totals", text, "downloaded", int_node ((gint64) tsr_torrent_get_downloaded (torrent)),
-                  "uploaded", int_node ((gint64) tsr_torrent_get_uploaded (torrent)), NULL);
+      tsr_cli_emit_event (&run.sink, torrent, "totals", text, "downloaded",
+                          tsr_cli_int_node ((gint64) tsr_torrent_get_downloaded (torrent)), 
+                  "uploaded", tsr_cli_int_node ((gint64) tsr_torrent_get_uploaded (torrent)), NULL);
 
       if (library == NULL && !tsr_torrent_save_resume (torrent, &save_error))
         {
