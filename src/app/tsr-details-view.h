@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-details-view.h: the selected torrent, as the original wm/torrent
- * window showed it: the pieces we have and their availability as bars,
- * state and info grids, and the connected peers with a disconnect button
- * each. Refreshed once a second while shown.
+ * tsr-details-view.h: the selected torrent's details, as the original
+ * wm/torrent window showed them, one page each: the overview (pieces and
+ * availability bars, state and info grids, limits), files, peers with a
+ * disconnect button each, trackers, banned peers and the three logs (see
+ * tsr-*-page.h). Refreshed once a second while a torrent is shown.
  */
 #pragma once
 

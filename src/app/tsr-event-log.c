@@ -97,6 +97,48 @@ tsr_event_log_get_tracker (TsrEventLog *self,
   return TRUE;
 }
 
+char *
+tsr_event_log_dup_tracker_status (TsrEventLog *self,
+                                  const char  *url)
+{
+  const char *message = NULL;
+  gint64 when = 0;
+  gint64 seeders = -1;
+  gint64 leechers = -1;
+  gint64 downloaded = -1;
+  g_autofree char *announce = NULL;
+
+  if (self == NULL || !tsr_event_log_get_tracker (self, url, &when, &message, &seeders, &leechers))
+    announce = g_strdup (_("Not asked yet"));
+  else
+    {
+      g_autoptr(GDateTime) then = g_date_time_new_from_unix_local (when);
+      g_autofree char *time_text = g_date_time_format (then, "%X");
+
+      if (message != NULL)
+        /* TRANSLATORS: time of the last announce, then the tracker's error */
+        announce = g_strdup_printf (_("%s: %s"), time_text, message);
+      else if (seeders >= 0 && leechers >= 0)
+        {
+          g_autofree char *counts = tsr_format_swarm (seeders, leechers, -1);
+
+          /* TRANSLATORS: time of the last announce, then "3 seeders, 4 leechers" */
+          announce = g_strdup_printf (_("%s: %s"), time_text, counts);
+        }
+      else
+        announce = g_strdup_printf (_("%s: answered"), time_text);
+    }
+  /* BEP 48: the whole swarm's counts, when the tracker was scraped. */
+  if (self != NULL && tsr_event_log_get_scrape (self, url, &seeders, &leechers, &downloaded))
+    {
+      g_autofree char *counts = tsr_format_swarm (seeders, leechers, downloaded);
+
+      /* TRANSLATORS: the last announce's outcome, then the tracker's scrape counts */
+      return g_strdup_printf (_("%s · swarm: %s"), announce, counts);
+    }
+  return g_steal_pointer (&announce);
+}
+
 G_DEFINE_FINAL_TYPE (TsrEventLog, tsr_event_log, G_TYPE_OBJECT)
 
 enum

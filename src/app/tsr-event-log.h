@@ -54,6 +54,11 @@ gboolean     tsr_event_log_get_tracker (TsrEventLog *self,
                                         const char **message,
                                         gint64      *seeders,
                                         gint64      *leechers);
+/* What @url last said, in a line: "10:02:11: 3 seeders, 4 leechers",
+ * then the scrape's counts; "Not asked yet" when @self (nullable) has
+ * not heard from it. */
+char        *tsr_event_log_dup_tracker_status (TsrEventLog *self,
+                                               const char  *url);
 /* The log kept for @torrent by the app (see tsr_event_log_attach). */
 TsrEventLog *tsr_event_log_get_for    (TsrTorrent  *torrent);
 void         tsr_event_log_attach     (TsrTorrent  *torrent,

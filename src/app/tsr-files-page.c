@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-files-page.c: the files page (see tsr-files-page.h). A column view
+ * over a GtkTreeListModel of TsrFileNode (tsr-file-node.c); size and
+ * progress cells are bound once to their node's properties, the priority
+ * drop-down follows its node both ways.
+ */
+#define G_LOG_DOMAIN "tsr-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tsr-file-node.h"
+#include "tsr-files-page.h"
+
+struct _TsrFilesPage
+{
+  GtkWidget   parent_instance;
+  GtkWidget  *column_view;   /* template child */
+  TsrTorrent *torrent;       /* (owned) (nullable) */
+  GListStore *files;         /* (owned) (nullable) the tree's top level */
+};
+
+enum
+{
+  SIGNAL_PRIORITIES_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (TsrFilesPage, tsr_files_page, GTK_TYPE_WIDGET)
+
+static TsrFileNode *
+node_of (GtkListItem *item)
+{
+  GtkTreeListRow *row = gtk_list_item_get_item (item);
+
+  return row != NULL ? gtk_tree_list_row_get_item (row) : NULL;
+}
+
+static GListModel *
+create_children (gpointer item,
+                 gpointer user_data)
+{
+  GListModel *children = tsr_file_node_get_children (item);
+
+  return children != NULL ? g_object_ref (children) : NULL;
+}
+
+static void
+on_name_setup (GtkSignalListItemFactory *factory,
+               GtkListItem              *item)
+{
+  GtkWidget *expander = gtk_tree_expander_new ();
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), label);
+  gtk_list_item_set_child (item, expander);
+}
+
+static void
+on_name_bind (GtkSignalListItemFactory *factory,
+              GtkListItem              *item)
+{
+  GtkTreeExpander *expander = GTK_TREE_EXPANDER (gtk_list_item_get_child (item));
+  g_autoptr(TsrFileNode) node = node_of (item);
+
+  gtk_tree_expander_set_list_row (expander, gtk_list_item_get_item (item));
+  gtk_label_set_text (GTK_LABEL (gtk_tree_expander_get_child (expander)), tsr_file_node_get_name (node));
+}
+
+static char *
+format_node_size (gpointer unused,
+                  guint64  size)
+{
+  return g_format_size (size);
+}
+
+/* An expression for @property of the row's node. */
+static GtkExpression *
+node_property (const char *property)
+{
+  GtkExpression *row = gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item");
+  GtkExpression *node = gtk_property_expression_new (GTK_TYPE_TREE_LIST_ROW, row, "item");
+
+  return gtk_property_expression_new (TSR_TYPE_FILE_NODE, node, property);
+}
+
+static void
+on_size_setup (GtkSignalListItemFactory *factory,
+               GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkExpression *size = node_property ("size");
+
+  gtk_label_set_xalign (GTK_LABEL (label), 1.0f);
+  gtk_widget_add_css_class (label, "numeric");
+  size = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 1, &size, G_CALLBACK (format_node_size), NULL, NULL);
+  gtk_expression_bind (size, label, "label", item);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+on_progress_setup (GtkSignalListItemFactory *factory,
+                   GtkListItem              *item)
+{
+  GtkWidget *bar = gtk_progress_bar_new ();
+
+  gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+  gtk_widget_set_size_request (bar, 100, -1);
+  gtk_expression_bind (node_property ("progress"), bar, "fraction", item);
+  gtk_list_item_set_child (item, bar);
+}
+
+static void
+on_priority_selected (GtkDropDown  *drop_down,
+                      GParamSpec   *pspec,
+                      TsrFilesPage *self)
+{
+  GtkListItem *item = g_object_get_data (G_OBJECT (drop_down), "list-item");
+  g_autoptr(TsrFileNode) node = node_of (item);
+  guint selected = gtk_drop_down_get_selected (drop_down);
+
+  if (node == NULL || self->torrent == NULL || selected > TSR_PRIORITY_HIGH)
+    return;
+  tsr_file_node_set_priority (node, self->torrent, (TsrPriority) selected);
+  tsr_file_nodes_update (self->files, self->torrent);
+  g_signal_emit (self, signals[SIGNAL_PRIORITIES_CHANGED], 0);
+}
+
+static void
+on_priority_setup (GtkSignalListItemFactory *factory,
+                   GtkListItem              *item,
+                   TsrFilesPage             *self)
+{
+  static const char *names[] = { N_("Skip"), N_("Normal"), N_("High"), NULL };
+  const char *translated[] = { _(names[0]), _(names[1]), _(names[2]), NULL };
+  GtkWidget *drop_down = gtk_drop_down_new_from_strings (translated);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (drop_down), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Priority"), -1);
+  g_object_set_data (G_OBJECT (drop_down), "list-item", item);
+  gtk_list_item_set_child (item, drop_down);
+}
+
+static void
+show_priority (GtkDropDown  *drop_down,
+               TsrFileNode  *node,
+               TsrFilesPage *self)
+{
+  int priority = tsr_file_node_get_priority (node);
+
+  g_signal_handlers_block_by_func (drop_down, on_priority_selected, self);
+  /* Files that differ below a folder: no choice shown. */
+  gtk_drop_down_set_selected (drop_down, priority >= 0 ? (guint) priority : GTK_INVALID_LIST_POSITION);
+  g_signal_handlers_unblock_by_func (drop_down, on_priority_selected, self);
+}
+
+static void
+on_node_priority (TsrFileNode *node,
+                  GParamSpec  *pspec,
+                  GtkDropDown *drop_down)
+{
+  show_priority (drop_down, node, g_object_get_data (G_OBJECT (drop_down), "page"));
+}
+
+static void
+on_priority_bind (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  TsrFilesPage             *self)
+{
+  GtkDropDown *drop_down = GTK_DROP_DOWN (gtk_list_item_get_child (item));
+  g_autoptr(TsrFileNode) node = node_of (item);
+
+  g_object_set_data (G_OBJECT (drop_down), "page", self);
+  if (node != NULL)
+    {
+      /* TRANSLATORS: an accessible label; %s is a file or folder name */
+      g_autofree char *label = g_strdup_printf (_("Priority of %s"), tsr_file_node_get_name (node));
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (drop_down), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+    }
+  show_priority (drop_down, node, self);
+  g_signal_connect (drop_down, "notify::selected", G_CALLBACK (on_priority_selected), self);
+  g_signal_connect (node, "notify::priority", G_CALLBACK (on_node_priority), drop_down);
+}
+
+static void
+on_priority_unbind (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item,
+                    TsrFilesPage             *self)
+{
+  GtkDropDown *drop_down = GTK_DROP_DOWN (gtk_list_item_get_child (item));
+  g_autoptr(TsrFileNode) node = node_of (item);
+
+  g_signal_handlers_disconnect_by_func (drop_down, on_priority_selected, self);
+  if (node != NULL)
+    g_signal_handlers_disconnect_by_func (node, on_node_priority, drop_down);
+}
+
+static void
+on_open_clicked (GtkButton    *button,
+                 TsrFilesPage *self)
+{
+  GtkListItem *item = g_object_get_data (G_OBJECT (button), "list-item");
+  g_autoptr(TsrFileNode) node = node_of (item);
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) location = NULL;
+  g_autofree char *uri = NULL;
+
+  if (node == NULL || self->torrent == NULL)
+    return;
+  path = g_build_filename (tsr_torrent_get_folder (self->torrent), tsr_file_node_get_path (node), NULL);
+  location = g_file_new_for_path (path);
+  uri = g_file_get_uri (location);
+  g_app_info_launch_default_for_uri_async (uri, NULL, NULL, NULL, NULL);
+}
+
+static void
+on_open_setup (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               TsrFilesPage             *self)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name ("document-open-symbolic");
+
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, _("Open"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Open"), -1);
+  g_object_set_data (G_OBJECT (button), "list-item", item);
+  g_signal_connect (button, "clicked", G_CALLBACK (on_open_clicked), self);
+  gtk_list_item_set_child (item, button);
+}
+
+/* Each row's button says what it opens, for screen readers. */
+static void
+on_open_bind (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              TsrFilesPage             *self)
+{
+  g_autoptr(TsrFileNode) node = node_of (item);
+  g_autofree char *label = NULL;
+
+  if (node == NULL)
+    return;
+  /* TRANSLATORS: an accessible label; %s is a file or folder name */
+  label = g_strdup_printf (_("Open %s"), tsr_file_node_get_name (node));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_list_item_get_child (item)), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  label, -1);
+}
+
+void
+tsr_files_page_set_torrent (TsrFilesPage *self,
+                            TsrTorrent   *torrent)
+{
+  g_autoptr(GtkTreeListModel) tree = NULL;
+  g_autoptr(GtkNoSelection) selection = NULL;
+
+  g_return_if_fail (TSR_IS_FILES_PAGE (self));
+
+  g_set_object (&self->torrent, torrent);
+  g_clear_object (&self->files);
+  if (torrent == NULL)
+    {
+      gtk_column_view_set_model (GTK_COLUMN_VIEW (self->column_view), NULL);
+      return;
+    }
+  self->files = tsr_file_nodes_new (torrent);
+  tree = gtk_tree_list_model_new (g_object_ref (G_LIST_MODEL (self->files)), FALSE, TRUE, create_children, NULL,
+                                  NULL);
+  selection = gtk_no_selection_new (G_LIST_MODEL (g_steal_pointer (&tree)));
+  gtk_column_view_set_model (GTK_COLUMN_VIEW (self->column_view), GTK_SELECTION_MODEL (selection));
+}
+
+void
+tsr_files_page_refresh (TsrFilesPage *self)
+{
+  g_return_if_fail (TSR_IS_FILES_PAGE (self));
+
+  if (self->files != NULL)
+    tsr_file_nodes_update (self->files, self->torrent);
+}
+
+static void
+tsr_files_page_dispose (GObject *object)
+{
+  TsrFilesPage *self = TSR_FILES_PAGE (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), TSR_TYPE_FILES_PAGE);
+  g_clear_object (&self->files);
+  g_clear_object (&self->torrent);
+  G_OBJECT_CLASS (tsr_files_page_parent_class)->dispose (object);
+}
+
+static void
+tsr_files_page_class_init (TsrFilesPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tsr_files_page_dispose;
+  /* A file's priority was changed: the app saves it. */
+  signals[SIGNAL_PRIORITIES_CHANGED] = g_signal_new ("priorities-changed", G_TYPE_FROM_CLASS (klass),
+                                                     G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/tessera/Tessera/tsr-files-page.ui");
+  /* The one child: bound so that dispose_template unparents it. */
+  gtk_widget_class_bind_template_child_full (widget_class, "scrolled", FALSE, 0);
+  gtk_widget_class_bind_template_child (widget_class, TsrFilesPage, column_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_name_setup);
+  gtk_widget_class_bind_template_callback (widget_class, on_name_bind);
+  gtk_widget_class_bind_template_callback (widget_class, on_size_setup);
+  gtk_widget_class_bind_template_callback (widget_class, on_progress_setup);
+  gtk_widget_class_bind_template_callback (widget_class, on_priority_setup);
+  gtk_widget_class_bind_template_callback (widget_class, on_priority_bind);
+  gtk_widget_class_bind_template_callback (widget_class, on_priority_unbind);
+  gtk_widget_class_bind_template_callback (widget_class, on_open_setup);
+  gtk_widget_class_bind_template_callback (widget_class, on_open_bind);
+}
+
+static void
+tsr_files_page_init (TsrFilesPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
