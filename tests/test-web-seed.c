@@ -5,7 +5,8 @@
  * v2 and hybrid torrents (a piece spanning a tiny and an empty file,
  * names that need escaping, pad files never asked), servers that ignore
  * Range, lie about lengths or flood, 404 and 503 back-off, redirects,
- * BEP 17 URLs and waits; and the header parsers.
+ * BEP 17 URLs and waits. The header parsers and URL builders alone are
+ * test-web-seed-http.c's.
  */
 #include "config.h"
 
@@ -468,75 +469,6 @@ requested (Fixture    *f,
     if (g_str_equal (g_ptr_array_index (f->requests, i), path))
       return TRUE;
   return FALSE;
-}
-
-/* ------------------------------------------------------------------ */
-/* Parsers                                                             */
-
-static void
-test_content_range_parse (void)
-{
-  static const struct
-  {
-    const char *value;
-    gboolean    ok;
-    guint64     first, last, total;
-  } cases[] = {
-    { "bytes 0-499/1234", TRUE, 0, 499, 1234 },
-    { "bytes 500-999/*", TRUE, 500, 999, G_MAXUINT64 },
-    { "  BYTES  7-7/8 ", TRUE, 7, 7, 8 },
-    { "bytes 0-18446744073709551614/18446744073709551615", FALSE, 0, 0, 0 },
-    { "bytes 0-0/18446744073709551616", FALSE, 0, 0, 0 },
-    { "bytes 5-4/10", FALSE, 0, 0, 0 },
-    { "bytes 0-10/10", FALSE, 0, 0, 0 },
-    { "bytes */1234", FALSE, 0, 0, 0 },
-    { "bytes 0-4", FALSE, 0, 0, 0 },
-    { "bytes 0-4/", FALSE, 0, 0, 0 },
-    { "bytes -4/10", FALSE, 0, 0, 0 },
-    { "bytes=0-4/10", FALSE, 0, 0, 0 },
-    { "items 0-4/10", FALSE, 0, 0, 0 },
-    { "bytes 0-4/10x", FALSE, 0, 0, 0 },
-    { "bytes 0-", FALSE, 0, 0, 0 },
-    { "bytes", FALSE, 0, 0, 0 },
-    { "", FALSE, 0, 0, 0 },
-  };
-  guint i;
-
-  for (i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      guint64 first = 1, last = 1, total = 1;
-      gboolean ok = tsr_web_seed_parse_content_range (cases[i].value, &first, &last, &total);
-
-      g_test_message ("Content-Range: %s", cases[i].value);
-      g_assert_cmpint (ok, ==, cases[i].ok);
-      if (!ok)
-        continue;
-      g_assert_cmpuint (first, ==, cases[i].first);
-      g_assert_cmpuint (last, ==, cases[i].last);
-      g_assert_cmpuint (total, ==, cases[i].total);
-    }
-}
-
-static void
-test_retry_after_parse (void)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_utc (2015, 10, 21, 7, 28, 0);
-  guint64 seconds = 0;
-
-  g_assert_true (tsr_web_seed_parse_retry_after ("120", NULL, &seconds));
-  g_assert_cmpuint (seconds, ==, 120);
-  g_assert_true (tsr_web_seed_parse_retry_after (" 45\r\n", NULL, &seconds));   /* a BEP 17 body */
-  g_assert_cmpuint (seconds, ==, 45);
-  g_assert_true (tsr_web_seed_parse_retry_after ("Wed, 21 Oct 2015 07:30:00 GMT", now, &seconds));
-  g_assert_cmpuint (seconds, ==, 120);
-  g_assert_true (tsr_web_seed_parse_retry_after ("Wed, 21 Oct 2015 07:00:00 GMT", now, &seconds));
-  g_assert_cmpuint (seconds, ==, 0);
-  g_assert_false (tsr_web_seed_parse_retry_after ("Wed, 21 Oct 2015 07:30:00 GMT", NULL, &seconds));
-  g_assert_false (tsr_web_seed_parse_retry_after ("12 minutes", now, &seconds));
-  g_assert_false (tsr_web_seed_parse_retry_after ("-5", now, &seconds));
-  g_assert_false (tsr_web_seed_parse_retry_after ("99999999999999999999999", now, &seconds));
-  g_assert_false (tsr_web_seed_parse_retry_after ("soon", now, &seconds));
-  g_assert_false (tsr_web_seed_parse_retry_after ("", now, &seconds));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1176,8 +1108,6 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/web-seed/content-range/parse", test_content_range_parse);
-  g_test_add_func ("/web-seed/retry-after/parse", test_retry_after_parse);
   g_test_add_func ("/web-seed/url/escaped-on-the-wire", test_url_escaped_on_the_wire);
 #define ADD(path, data, func) g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
   ADD ("/web-seed/url/single-file", v1, test_url_single_file);

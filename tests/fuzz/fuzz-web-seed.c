@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz-web-seed.c: libFuzzer target for the web seed's reply header
- * parsers. A Content-Range that parses must be a real range, and must
- * parse again the same once printed; a Retry-After must not crash.
+ * parsers (tsr-web-seed-http.c). A Content-Range that parses must be a
+ * real range, and must parse again the same once printed; a Retry-After
+ * must not crash.
  */
 #include "config.h"
 
@@ -10,7 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "tsr-web-seed.h"
+#include "tsr-web-seed-http.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
@@ -21,7 +22,7 @@ check_content_range (const char *text)
   guint64 first2 = 0, last2 = 0, total2 = 0;
   g_autofree char *again = NULL;
 
-  if (!tsr_web_seed_parse_content_range (text, &first, &last, &total))
+  if (!tsr_web_seed_http_parse_content_range (text, &first, &last, &total))
     return;
   if (last < first || (total != G_MAXUINT64 && last >= total))
     abort ();
@@ -30,7 +31,7 @@ check_content_range (const char *text)
   else
     again = g_strdup_printf ("bytes %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT,
                              first, last, total);
-  if (!tsr_web_seed_parse_content_range (again, &first2, &last2, &total2) ||
+  if (!tsr_web_seed_http_parse_content_range (again, &first2, &last2, &total2) ||
       first2 != first || last2 != last || total2 != total)
     abort ();
 }
@@ -44,7 +45,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   guint64 seconds = 0;
 
   check_content_range (text);
-  tsr_web_seed_parse_retry_after (text, now, &seconds);
-  tsr_web_seed_parse_retry_after (text, NULL, &seconds);
+  tsr_web_seed_http_parse_retry_after (text, now, &seconds);
+  tsr_web_seed_http_parse_retry_after (text, NULL, &seconds);
   return 0;
 }

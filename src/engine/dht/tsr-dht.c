@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * tsr-dht.c: a Mainline DHT node over the pure parts: the KRPC codec
- * (tsr-krpc.c), the routing table (tsr-dht-table.c), write tokens
- * (tsr-dht-token.c) and BEP 42 ids (tsr-dht-id.c).
+ * (tsr-krpc.c), the routing table (tsr-dht-table.c) and BEP 42 ids
+ * (tsr-dht-id.c). Lookups are TsrDhtLookups (tsr-dht-lookup.c), and
+ * queries from others are answered by a TsrDhtServer (tsr-dht-server.c,
+ * which keeps the tokens and the peers announced to us); both reach
+ * the sockets and the tables through callback tables given here. The
+ * state file's format is tsr-dht-state.c's.
  *
  * One UDP socket per address family, read on the main loop. Queries we
  * send carry a 2-byte transaction id and wait TSR_DHT_QUERY_TIMEOUT
@@ -34,15 +38,14 @@
 
 #include "tsr-dht-contacts.h"
 #include "tsr-dht-id.h"
+#include "tsr-dht-lookup.h"
+#include "tsr-dht-server.h"
+#include "tsr-dht-state.h"
 #include "tsr-dht-table.h"
-#include "tsr-dht-token.h"
 #include "tsr-dht.h"
 #include "tsr-krpc.h"
 
-#define STATE_MAGIC "TSRDHT1\n"
 #define MAX_PENDING 1024          /* queries in flight, at most */
-#define MAX_CANDIDATES 64         /* per lookup */
-#define MAX_RATE_HOSTS 4096
 #define MAINTENANCE_EVERY 15      /* seconds between pings and refreshes */
 #define BOOTSTRAP_EVERY 30        /* seconds between bootstraps while empty */
 #define SAVE_EVERY 300
@@ -65,8 +68,6 @@ typedef enum
   QUERY_ANNOUNCE,
 } QueryKind;
 
-typedef struct _Lookup Lookup;
-
 typedef struct
 {
   guint16     transaction;
@@ -74,49 +75,8 @@ typedef struct
   TsrDhtNode  node;
   gboolean    id_known;     /* bootstrap pings go to an address alone */
   gint64      sent;         /* monotonic seconds */
-  Lookup     *lookup;       /* (nullable) (owned: a reference) */
+  TsrDhtLookup *lookup;     /* (nullable) (owned: a reference) */
 } Query;
-
-typedef enum
-{
-  CANDIDATE_FRESH,
-  CANDIDATE_ASKED,
-  CANDIDATE_ANSWERED,
-  CANDIDATE_FAILED,
-} CandidateState;
-
-typedef struct
-{
-  TsrDhtNode     node;
-  CandidateState state;
-  guint8         token[TSR_KRPC_MAX_TOKEN];
-  gsize          token_length;
-} Candidate;
-
-struct _Lookup
-{
-  gint        ref_count;
-  TsrDht     *dht;          /* borrowed; NULL once the node is gone */
-  guint8      target[TSR_DHT_ID_LENGTH];
-  guint16     announce_port;
-  GArray     *candidates;   /* (element-type Candidate) by distance */
-  guint       in_flight;
-  guint       answered;
-  gboolean    done;
-  GHashTable *peers_seen;   /* "address" strings told already */
-};
-
-typedef struct
-{
-  TsrPeerAddress address;
-  gint64         seen;
-} Stored;
-
-typedef struct
-{
-  gint64 second;
-  guint  count;
-} Rate;
 
 struct _TsrDht
 {
@@ -129,13 +89,11 @@ struct _TsrDht
   guint8        id[TSR_DHT_ID_LENGTH];
   TsrDhtTable  *table4;      /* (owned) */
   TsrDhtTable  *table6;      /* (owned) */
-  TsrDhtTokens *tokens;      /* (owned) */
+  TsrDhtServer *server;      /* (owned) queries from others */
   TsrDhtContacts *contacts;  /* (owned) what we may still send to whom */
   GHashTable   *pending;     /* transaction → Query (owned) */
   guint16       next_transaction;
-  GHashTable   *lookups;     /* info hash (20 bytes, owned) → Lookup (ref) */
-  GHashTable   *store;       /* info hash → GArray of Stored */
-  GHashTable   *rates;       /* address string → Rate */
+  GHashTable   *lookups;     /* info hash (20 bytes, owned) → TsrDhtLookup (ref) */
   GHashTable   *votes;       /* external address string → count */
   char         *external;    /* (nullable) our address as the DHT agrees */
   char         *state_path;  /* (nullable) */
@@ -164,37 +122,11 @@ now_seconds (void)
   return g_get_monotonic_time () / G_USEC_PER_SEC;
 }
 
-/* ------------------------------------------------------------------ */
-/* Lookups                                                             */
-
-static Lookup *
-lookup_ref (Lookup *lookup)
-{
-  lookup->ref_count++;
-  return lookup;
-}
-
-static void
-lookup_unref (Lookup *lookup)
-{
-  if (lookup == NULL || --lookup->ref_count > 0)
-    return;
-  g_array_unref (lookup->candidates);
-  g_hash_table_unref (lookup->peers_seen);
-  g_free (lookup);
-}
-
 static void
 query_free (Query *query)
 {
-  lookup_unref (query->lookup);
+  g_clear_pointer (&query->lookup, tsr_dht_lookup_unref);
   g_free (query);
-}
-
-static void
-stored_array_free (gpointer data)
-{
-  g_array_unref (data);
 }
 
 static void
@@ -221,7 +153,7 @@ tsr_dht_dispose (GObject *object)
 
       g_hash_table_iter_init (&iter, self->lookups);
       while (g_hash_table_iter_next (&iter, NULL, &value))
-        ((Lookup *) value)->dht = NULL;
+        tsr_dht_lookup_detach (value);
     }
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_pointer (&self->lookups, g_hash_table_unref);
@@ -235,10 +167,8 @@ tsr_dht_finalize (GObject *object)
 
   g_clear_pointer (&self->table4, tsr_dht_table_free);
   g_clear_pointer (&self->table6, tsr_dht_table_free);
-  g_clear_pointer (&self->tokens, tsr_dht_tokens_free);
+  g_clear_pointer (&self->server, tsr_dht_server_free);
   g_clear_pointer (&self->contacts, tsr_dht_contacts_free);
-  g_clear_pointer (&self->store, g_hash_table_unref);
-  g_clear_pointer (&self->rates, g_hash_table_unref);
   g_clear_pointer (&self->votes, g_hash_table_unref);
   g_free (self->external);
   g_free (self->state_path);
@@ -283,9 +213,7 @@ static void
 tsr_dht_init (TsrDht *self)
 {
   self->pending = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) query_free);
-  self->lookups = g_hash_table_new_full (hash20, equal20, g_free, (GDestroyNotify) lookup_unref);
-  self->store = g_hash_table_new_full (hash20, equal20, g_free, stored_array_free);
-  self->rates = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->lookups = g_hash_table_new_full (hash20, equal20, g_free, (GDestroyNotify) tsr_dht_lookup_unref);
   self->votes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
   self->contacts = tsr_dht_contacts_new ();
@@ -364,17 +292,19 @@ send_to (TsrDht               *self,
 /* ------------------------------------------------------------------ */
 /* Our queries                                                         */
 
-/* @target: find_node's (NULL: the lookup's, or our own id). Nothing
- * is sent unless the node's budget allows (TSR_DHT_SEND_LATER when it
- * is spent or too many queries are in flight, TSR_DHT_SEND_BACKOFF
- * while the node is paused for not answering). */
+/* @target: find_node's (NULL: our own id). Nothing is sent unless the
+ * node's budget allows (TSR_DHT_SEND_LATER when it is spent or too many
+ * queries are in flight, TSR_DHT_SEND_BACKOFF while the node is paused
+ * for not answering). get_peers and announce_peer are @lookup's, with
+ * @token for the announce. */
 static TsrDhtSend
 send_query_full (TsrDht           *self,
                  QueryKind         kind,
                  const TsrDhtNode *node,
                  gboolean          id_known,
-                 Lookup           *lookup,
-                 const Candidate  *candidate,
+                 TsrDhtLookup     *lookup,
+                 const guint8     *token,
+                 gsize             token_length,
                  const guint8     *target)
 {
   g_autoptr(GBytes) packet = NULL;
@@ -397,7 +327,7 @@ send_query_full (TsrDht           *self,
   query->node = *node;
   query->id_known = id_known;
   query->sent = now_seconds ();
-  query->lookup = lookup != NULL ? lookup_ref (lookup) : NULL;
+  query->lookup = lookup != NULL ? tsr_dht_lookup_ref (lookup) : NULL;
   transaction[0] = (guint8) (query->transaction >> 8);
   transaction[1] = (guint8) query->transaction;
   switch (kind)
@@ -406,18 +336,18 @@ send_query_full (TsrDht           *self,
       packet = tsr_krpc_write_ping (transaction, 2, self->id, FALSE);
       break;
     case QUERY_FIND_NODE:
-      packet = tsr_krpc_write_find_node (transaction, 2, self->id, FALSE,
-                                         target != NULL ? target : lookup != NULL ? lookup->target : self->id,
+      packet = tsr_krpc_write_find_node (transaction, 2, self->id, FALSE, target != NULL ? target : self->id,
                                          TSR_KRPC_WANT_NONE);
       break;
     case QUERY_GET_PEERS:
-      packet = tsr_krpc_write_get_peers (transaction, 2, self->id, FALSE, lookup->target, TSR_KRPC_WANT_NONE);
+      packet = tsr_krpc_write_get_peers (transaction, 2, self->id, FALSE, tsr_dht_lookup_get_target (lookup),
+                                         TSR_KRPC_WANT_NONE);
       break;
     case QUERY_ANNOUNCE:
     default:
-      packet = tsr_krpc_write_announce_peer (transaction, 2, self->id, FALSE, lookup->target,
-                                             lookup->announce_port, FALSE, candidate->token,
-                                             candidate->token_length);
+      packet = tsr_krpc_write_announce_peer (transaction, 2, self->id, FALSE, tsr_dht_lookup_get_target (lookup),
+                                             tsr_dht_lookup_get_announce_port (lookup), FALSE, token,
+                                             token_length);
       break;
     }
   g_hash_table_insert (self->pending, GUINT_TO_POINTER (query->transaction), query);
@@ -425,156 +355,72 @@ send_query_full (TsrDht           *self,
   return TSR_DHT_SEND_OK;
 }
 
+/* A ping or find_node of our own (not a lookup's). */
 static TsrDhtSend
 send_query (TsrDht           *self,
             QueryKind         kind,
             const TsrDhtNode *node,
-            gboolean          id_known,
-            Lookup           *lookup,
-            const Candidate  *candidate)
+            gboolean          id_known)
 {
-  return send_query_full (self, kind, node, id_known, lookup, candidate, NULL);
+  return send_query_full (self, kind, node, id_known, NULL, NULL, 0, NULL);
 }
 
-/* Inserts @node among @lookup's candidates by distance, once. */
-static void
-lookup_add_candidate (Lookup           *lookup,
-                      const TsrDhtNode *node)
+/* ------------------------------------------------------------------ */
+/* Lookups and the server: their callbacks                             */
+
+static TsrDhtSend
+lookup_send_query (TsrDhtLookup      *lookup,
+                   TsrDhtLookupQuery  query,
+                   const TsrDhtNode  *node,
+                   const guint8      *token,
+                   gsize              token_length,
+                   gpointer           user_data)
 {
-  guint i;
-  Candidate candidate = { 0 };
+  TsrDht *self = user_data;
 
-  if (memcmp (node->id, lookup->dht->id, TSR_DHT_ID_LENGTH) == 0)
-    return;
-  for (i = 0; i < lookup->candidates->len; i++)
-    {
-      Candidate *existing = &g_array_index (lookup->candidates, Candidate, i);
-      int order = tsr_dht_id_compare_distance (lookup->target, node->id, existing->node.id);
-
-      if (memcmp (existing->node.id, node->id, TSR_DHT_ID_LENGTH) == 0)
-        return;
-      if (order < 0)
-        break;
-    }
-  if (i >= MAX_CANDIDATES)
-    return;
-  candidate.node = *node;
-  g_array_insert_val (lookup->candidates, i, candidate);
-  if (lookup->candidates->len > MAX_CANDIDATES)
-    g_array_set_size (lookup->candidates, MAX_CANDIDATES);
+  return send_query_full (self, query == TSR_DHT_LOOKUP_ANNOUNCE ? QUERY_ANNOUNCE : QUERY_GET_PEERS, node, TRUE,
+                          lookup, token, token_length, NULL);
 }
 
 static void
-lookup_fill_from_tables (Lookup *lookup)
+closest_in_table (const guint8 *target,
+                  guint         family,
+                  guint         count,
+                  GArray       *nodes,
+                  gpointer      user_data)
 {
-  g_autoptr(GArray) nodes = g_array_new (FALSE, FALSE, sizeof (TsrDhtNode));
-  guint i;
+  TsrDht *self = user_data;
 
-  tsr_dht_table_closest (lookup->dht->table4, lookup->target, TSR_DHT_K * 2, nodes);
-  tsr_dht_table_closest (lookup->dht->table6, lookup->target, TSR_DHT_K * 2, nodes);
-  for (i = 0; i < nodes->len; i++)
-    lookup_add_candidate (lookup, &g_array_index (nodes, TsrDhtNode, i));
+  tsr_dht_table_closest (table_for (self, family), target, count, nodes);
 }
 
 static void
-lookup_finish (Lookup *lookup)
+lookup_found_peers (const guint8 *target,
+                    const GArray *peers,
+                    gpointer      user_data)
 {
-  TsrDht *self = lookup->dht;
-  guint8 target[TSR_DHT_ID_LENGTH];
-  guint i, told = 0;
+  TsrDht *self = user_data;
 
-  lookup->done = TRUE;
-  memcpy (target, lookup->target, sizeof target);
-  /* Announce to the closest that answered with a token. */
-  if (lookup->announce_port != 0)
-    for (i = 0; i < lookup->candidates->len && told < TSR_DHT_K; i++)
-      {
-        Candidate *candidate = &g_array_index (lookup->candidates, Candidate, i);
+  g_signal_emit (self, signals[SIGNAL_PEERS], 0, target, peers);
+}
 
-        if (candidate->state != CANDIDATE_ANSWERED || candidate->token_length == 0)
-          continue;
-        send_query (self, QUERY_ANNOUNCE, &candidate->node, TRUE, lookup, candidate);
-        told++;
-      }
-  g_debug ("lookup %02x%02x…: %u nodes answered, announced to %u", target[0], target[1], lookup->answered, told);
-  lookup_ref (lookup);
+static void
+lookup_done (const guint8 *target,
+             guint         answered,
+             gpointer      user_data)
+{
+  TsrDht *self = user_data;
+
   g_hash_table_remove (self->lookups, target);
-  g_signal_emit (self, signals[SIGNAL_LOOKUP_DONE], 0, target, lookup->answered);
-  lookup_unref (lookup);
+  g_signal_emit (self, signals[SIGNAL_LOOKUP_DONE], 0, target, answered);
 }
 
-/* Keeps ALPHA queries in flight to the closest unasked candidates; done
- * when the K closest that did not fail have all answered. */
-static void
-lookup_step (Lookup *lookup)
-{
-  guint i, live = 0;
-
-  if (lookup->done || lookup->dht == NULL)
-    return;
-  if (lookup->candidates->len == 0)
-    lookup_fill_from_tables (lookup);
-  for (i = 0; i < lookup->candidates->len && live < TSR_DHT_K; i++)
-    {
-      Candidate *candidate = &g_array_index (lookup->candidates, Candidate, i);
-
-      if (candidate->state == CANDIDATE_FAILED)
-        continue;
-      live++;
-      if (candidate->state == CANDIDATE_FRESH && lookup->in_flight < TSR_DHT_ALPHA)
-        {
-          switch (send_query (lookup->dht, QUERY_GET_PEERS, &candidate->node, TRUE, lookup, candidate))
-            {
-            case TSR_DHT_SEND_OK:
-              candidate->state = CANDIDATE_ASKED;
-              lookup->in_flight++;
-              break;
-            case TSR_DHT_SEND_BACKOFF:
-              /* It left our queries unanswered lately: not worth waiting for. */
-              candidate->state = CANDIDATE_FAILED;
-              live--;
-              break;
-            case TSR_DHT_SEND_LATER:
-            default:
-              /* Its budget is spent: it stays fresh, and the next answer
-               * or the next tick asks it. */
-              break;
-            }
-        }
-    }
-  if (lookup->in_flight == 0 && lookup->candidates->len > 0)
-    {
-      gboolean fresh = FALSE;
-
-      for (i = 0, live = 0; i < lookup->candidates->len && live < TSR_DHT_K; i++)
-        {
-          Candidate *candidate = &g_array_index (lookup->candidates, Candidate, i);
-
-          if (candidate->state == CANDIDATE_FAILED)
-            continue;
-          live++;
-          fresh |= candidate->state == CANDIDATE_FRESH;
-        }
-      if (!fresh)
-        lookup_finish (lookup);
-    }
-}
-
-static Candidate *
-lookup_find (Lookup           *lookup,
-             const TsrDhtNode *node)
-{
-  guint i;
-
-  for (i = 0; i < lookup->candidates->len; i++)
-    {
-      Candidate *candidate = &g_array_index (lookup->candidates, Candidate, i);
-
-      if (memcmp (candidate->node.id, node->id, TSR_DHT_ID_LENGTH) == 0)
-        return candidate;
-    }
-  return NULL;
-}
+static const TsrDhtLookupFuncs lookup_funcs = {
+  .send_query = lookup_send_query,
+  .closest = closest_in_table,
+  .found_peers = lookup_found_peers,
+  .done = lookup_done,
+};
 
 /* ------------------------------------------------------------------ */
 /* BEP 42: our id and our external address                            */
@@ -645,9 +491,12 @@ may_enter_table (const TsrDhtNode *node)
 /* ------------------------------------------------------------------ */
 /* Answers to our queries                                              */
 
+/* Bootstrapping: ask the nodes we hear of for our own neighbourhood;
+ * they join the table when they answer. Each once: in a small DHT every
+ * answer names the same few nodes, and asking each again for each answer
+ * is a flood that gets us banned (libtorrent's dht_block_ratelimit). */
 static void
 take_nodes (TsrDht       *self,
-            Lookup       *lookup,
             const GArray *nodes)
 {
   guint i;
@@ -662,17 +511,10 @@ take_nodes (TsrDht       *self,
        * we never query ourselves. */
       if (node->address.port == 0 || memcmp (node->id, self->id, TSR_DHT_ID_LENGTH) == 0)
         continue;
-      if (lookup != NULL)
-        lookup_add_candidate (lookup, node);
-      else if (may_enter_table (node) && tsr_dht_table_get_n_nodes (table_for (self, node->address.family)) < 64 &&
-               !tsr_dht_contacts_asked_within (self->contacts, &node->address, g_get_monotonic_time (),
-                                               REASK_SECONDS))
-        /* Bootstrapping: ask the nodes we hear of for our own
-         * neighbourhood; they join the table when they answer. Each
-         * once: in a small DHT every answer names the same few nodes,
-         * and asking each again for each answer is a flood that gets
-         * us banned (libtorrent's dht_block_ratelimit). */
-        send_query (self, QUERY_FIND_NODE, node, TRUE, NULL, NULL);
+      if (may_enter_table (node) && tsr_dht_table_get_n_nodes (table_for (self, node->address.family)) < 64 &&
+          !tsr_dht_contacts_asked_within (self->contacts, &node->address, g_get_monotonic_time (),
+                                          REASK_SECONDS))
+        send_query (self, QUERY_FIND_NODE, node, TRUE);
     }
 }
 
@@ -684,7 +526,7 @@ on_response (TsrDht               *self,
   Query *query;
   guint16 transaction;
   TsrDhtNode node;
-  Lookup *lookup;
+  TsrDhtLookup *lookup;
 
   if (message->transaction_length != 2)
     return;
@@ -707,235 +549,52 @@ on_response (TsrDht               *self,
   if (message->has_ip)
     vote_external (self, &message->ip);
 
-  lookup = query->lookup != NULL ? lookup_ref (query->lookup) : NULL;
-  if (lookup != NULL && lookup->dht != NULL && !lookup->done && query->kind == QUERY_GET_PEERS)
+  lookup = query->lookup != NULL ? tsr_dht_lookup_ref (query->lookup) : NULL;
+  if (lookup != NULL && query->kind == QUERY_GET_PEERS)
     {
-      Candidate *candidate = lookup_find (lookup, &query->node);
-
-      lookup->in_flight--;
-      if (candidate != NULL && message->type == TSR_KRPC_TYPE_RESPONSE)
-        {
-          candidate->state = CANDIDATE_ANSWERED;
-          candidate->node.address = *from;
-          if (message->has_token)
-            {
-              memcpy (candidate->token, message->token, message->token_length);
-              candidate->token_length = message->token_length;
-            }
-          lookup->answered++;
-        }
-      else if (candidate != NULL)
-        candidate->state = CANDIDATE_FAILED;
-      if (message->type == TSR_KRPC_TYPE_RESPONSE)
-        {
-          take_nodes (self, lookup, message->nodes);
-          take_nodes (self, lookup, message->nodes6);
-          if (message->values != NULL && message->values->len > 0)
-            {
-              g_autoptr(GArray) fresh = g_array_new (FALSE, FALSE, sizeof (TsrPeerAddress));
-              guint i;
-
-              for (i = 0; i < message->values->len; i++)
-                {
-                  const TsrPeerAddress *peer = &g_array_index (message->values, TsrPeerAddress, i);
-                  char *key = tsr_peer_address_to_string (peer);
-
-                  if (peer->port == 0 || g_hash_table_contains (lookup->peers_seen, key))
-                    {
-                      g_free (key);
-                      continue;
-                    }
-                  g_hash_table_add (lookup->peers_seen, key);
-                  g_array_append_val (fresh, *peer);
-                }
-              if (fresh->len > 0)
-                g_signal_emit (self, signals[SIGNAL_PEERS], 0, lookup->target, fresh);
-            }
-        }
+      /* A lookup that ended (or a node going) ignores it. */
+      tsr_dht_lookup_answered (lookup, &query->node, from, message);
       g_hash_table_remove (self->pending, GUINT_TO_POINTER (transaction));
-      lookup_step (lookup);
+      tsr_dht_lookup_step (lookup);
     }
   else
     {
       if (message->type == TSR_KRPC_TYPE_RESPONSE && query->kind == QUERY_FIND_NODE && query->lookup == NULL)
         {
-          take_nodes (self, NULL, message->nodes);
-          take_nodes (self, NULL, message->nodes6);
+          take_nodes (self, message->nodes);
+          take_nodes (self, message->nodes6);
         }
       g_hash_table_remove (self->pending, GUINT_TO_POINTER (transaction));
     }
-  lookup_unref (lookup);
+  tsr_dht_lookup_unref (lookup);
 }
 
 /* ------------------------------------------------------------------ */
 /* Queries from others                                                 */
 
-static gboolean
-rate_allows (TsrDht               *self,
-             const TsrPeerAddress *from)
+static void
+server_send_reply (const TsrPeerAddress *to,
+                   GBytes               *reply,
+                   gpointer              user_data)
 {
-  TsrPeerAddress bare = *from;
-  g_autofree char *key = NULL;
-  gint64 second = now_seconds ();
-  Rate *rate;
-  gboolean loopback = (from->family == 4 && from->address[0] == 127) ||
-                      (from->family == 6 && memcmp (from->address, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16) == 0);
-
-  /* By address: one host, one budget. On loopback every node of this
-   * machine shares the address, so the port tells them apart there. */
-  if (!loopback)
-    bare.port = 0;
-  key = tsr_peer_address_to_string (&bare);
-  rate = g_hash_table_lookup (self->rates, key);
-  if (rate == NULL)
-    {
-      if (g_hash_table_size (self->rates) >= MAX_RATE_HOSTS)
-        g_hash_table_remove_all (self->rates);
-      rate = g_new0 (Rate, 1);
-      g_hash_table_insert (self->rates, g_steal_pointer (&key), rate);
-    }
-  if (rate->second != second)
-    {
-      rate->second = second;
-      rate->count = 0;
-    }
-  return ++rate->count <= TSR_DHT_QUERY_RATE;
+  send_to (user_data, to, reply);
 }
 
 static void
-closest_nodes (TsrDht       *self,
-               const guint8 *target,
-               TsrKrpcWant   want,
-               guint         family,
-               GArray      **nodes,
-               GArray      **nodes6)
+server_table_seen (const TsrDhtNode *node,
+                   gpointer          user_data)
 {
-  if (want == TSR_KRPC_WANT_NONE)
-    want = family == 6 ? TSR_KRPC_WANT_N6 : TSR_KRPC_WANT_N4;
-  if (want & TSR_KRPC_WANT_N4)
-    {
-      *nodes = g_array_new (FALSE, FALSE, sizeof (TsrDhtNode));
-      tsr_dht_table_closest (self->table4, target, TSR_DHT_K, *nodes);
-    }
-  if (want & TSR_KRPC_WANT_N6)
-    {
-      *nodes6 = g_array_new (FALSE, FALSE, sizeof (TsrDhtNode));
-      tsr_dht_table_closest (self->table6, target, TSR_DHT_K, *nodes6);
-    }
+  TsrDht *self = user_data;
+
+  if (may_enter_table (node))
+    tsr_dht_table_heard_from (table_for (self, node->address.family), node, FALSE, now_seconds ());
 }
 
-static void
-store_peer (TsrDht               *self,
-            const guint8         *info_hash,
-            const TsrPeerAddress *peer)
-{
-  GArray *peers = g_hash_table_lookup (self->store, info_hash);
-  Stored stored = { *peer, now_seconds () };
-  guint i;
-
-  stored.address.has_peer_id = FALSE;
-  if (peers == NULL)
-    {
-      /* A bound on what strangers can make us keep. */
-      if (g_hash_table_size (self->store) >= 10000)
-        return;
-      peers = g_array_new (FALSE, FALSE, sizeof (Stored));
-      g_hash_table_insert (self->store, g_memdup2 (info_hash, TSR_DHT_ID_LENGTH), peers);
-    }
-  for (i = 0; i < peers->len; i++)
-    {
-      Stored *old = &g_array_index (peers, Stored, i);
-
-      if (old->address.family == peer->family && old->address.port == peer->port &&
-          memcmp (old->address.address, peer->address, 16) == 0)
-        {
-          old->seen = stored.seen;
-          return;
-        }
-    }
-  if (peers->len >= TSR_DHT_MAX_STORED)
-    g_array_remove_index (peers, 0);
-  g_array_append_val (peers, stored);
-}
-
-static void
-on_query (TsrDht               *self,
-          const TsrKrpcMessage *message,
-          const TsrPeerAddress *from)
-{
-  g_autoptr(GBytes) reply = NULL;
-  g_autoptr(GArray) nodes = NULL;
-  g_autoptr(GArray) nodes6 = NULL;
-  g_autoptr(GArray) values = NULL;
-  TsrDhtNode node;
-  guint8 token[TSR_DHT_TOKEN_LENGTH];
-
-  if (!rate_allows (self, from))
-    return;
-  memcpy (node.id, message->id, TSR_DHT_ID_LENGTH);
-  node.address = *from;
-  /* BEP 43: a read-only node is answered but not taken into the table. */
-  if (!message->read_only && may_enter_table (&node))
-    tsr_dht_table_heard_from (table_for (self, from->family), &node, FALSE, now_seconds ());
-  switch (message->method)
-    {
-    case TSR_KRPC_METHOD_PING:
-      reply = tsr_krpc_write_response (message->transaction, message->transaction_length, self->id, from,
-                                       NULL, NULL, NULL, NULL, 0);
-      break;
-    case TSR_KRPC_METHOD_FIND_NODE:
-      closest_nodes (self, message->target, message->want, from->family, &nodes, &nodes6);
-      reply = tsr_krpc_write_response (message->transaction, message->transaction_length, self->id, from,
-                                       nodes, nodes6, NULL, NULL, 0);
-      break;
-    case TSR_KRPC_METHOD_GET_PEERS:
-      {
-        GArray *stored = g_hash_table_lookup (self->store, message->info_hash);
-        guint i;
-
-        tsr_dht_tokens_make (self->tokens, from, token);
-        if (stored != NULL)
-          {
-            values = g_array_new (FALSE, FALSE, sizeof (TsrPeerAddress));
-            for (i = 0; i < stored->len && values->len < TSR_KRPC_MAX_VALUES; i++)
-              if (g_array_index (stored, Stored, i).address.family == from->family)
-                g_array_append_val (values, g_array_index (stored, Stored, i).address);
-          }
-        /* Nodes always, values too when we have some (as libtorrent does):
-         * a lookup that meets peers early still reaches the closest nodes,
-         * where its announce belongs. */
-        closest_nodes (self, message->info_hash, message->want, from->family, &nodes, &nodes6);
-        reply = tsr_krpc_write_response (message->transaction, message->transaction_length, self->id, from,
-                                         nodes, nodes6, values != NULL && values->len > 0 ? values : NULL,
-                                         token, sizeof token);
-      }
-      break;
-    case TSR_KRPC_METHOD_ANNOUNCE_PEER:
-      if (!message->has_token || !tsr_dht_tokens_check (self->tokens, from, message->token, message->token_length))
-        {
-          reply = tsr_krpc_write_error (message->transaction, message->transaction_length, TSR_KRPC_CODE_PROTOCOL,
-                                        "bad token", from);
-          break;
-        }
-      {
-        TsrPeerAddress peer = *from;
-
-        if (!message->implied_port)
-          peer.port = message->port;
-        store_peer (self, message->info_hash, &peer);
-      }
-      reply = tsr_krpc_write_response (message->transaction, message->transaction_length, self->id, from,
-                                       NULL, NULL, NULL, NULL, 0);
-      break;
-    case TSR_KRPC_METHOD_UNKNOWN:
-    default:
-      reply = tsr_krpc_write_error (message->transaction, message->transaction_length,
-                                    TSR_KRPC_CODE_METHOD_UNKNOWN, "method unknown", from);
-      break;
-    }
-  if (reply != NULL)
-    send_to (self, from, reply);
-}
+static const TsrDhtServerFuncs server_funcs = {
+  .send_reply = server_send_reply,
+  .table_seen = server_table_seen,
+  .closest = closest_in_table,
+};
 
 static gboolean
 on_readable (GSocket      *socket,
@@ -961,7 +620,7 @@ on_readable (GSocket      *socket,
       if (message == NULL)
         continue;
       if (message->type == TSR_KRPC_TYPE_QUERY)
-        on_query (self, message, &peer);
+        tsr_dht_server_handle_query (self->server, message, &peer, now_seconds ());
       else
         on_response (self, message, &peer);
     }
@@ -993,7 +652,7 @@ on_resolved (GObject      *source,
       TsrDhtNode node = { { 0 } };
 
       if (peer_address (address, &node.address))
-        send_query (self, QUERY_FIND_NODE, &node, FALSE, NULL, NULL);
+        send_query (self, QUERY_FIND_NODE, &node, FALSE);
     }
   g_list_free_full (g_steal_pointer (&addresses), g_object_unref);
 }
@@ -1031,7 +690,7 @@ bootstrap (TsrDht *self)
           TsrDhtNode node = { { 0 } };
 
           if (peer_address (address, &node.address))
-            send_query (self, QUERY_FIND_NODE, &node, FALSE, NULL, NULL);
+            send_query (self, QUERY_FIND_NODE, &node, FALSE);
         }
       else
         {
@@ -1051,7 +710,8 @@ maintain (TsrDht *self)
   guint k, i;
 
   self->last_maintenance = now;
-  tsr_dht_tokens_rotate (self->tokens, now);
+  /* The token secret rotates and stored peers expire. */
+  tsr_dht_server_upkeep (self->server, now);
   tsr_dht_contacts_expire (self->contacts, g_get_monotonic_time ());
   for (k = 0; k < 2; k++)
     {
@@ -1061,7 +721,7 @@ maintain (TsrDht *self)
 
       tsr_dht_table_nodes_to_ping (table, now, ping);
       for (i = 0; i < ping->len; i++)
-        send_query (self, QUERY_PING, &g_array_index (ping, TsrDhtNode, i), TRUE, NULL, NULL);
+        send_query (self, QUERY_PING, &g_array_index (ping, TsrDhtNode, i), TRUE);
       tsr_dht_table_buckets_to_refresh (table, now, targets);
       for (i = 0; i < targets->len && i < 4; i++)
         {
@@ -1071,27 +731,10 @@ maintain (TsrDht *self)
           /* One find_node for a random id in a stale bucket. */
           tsr_dht_table_closest (table, target, 1, closest);
           if (closest->len > 0)
-            send_query_full (self, QUERY_FIND_NODE, &g_array_index (closest, TsrDhtNode, 0), TRUE, NULL, NULL,
+            send_query_full (self, QUERY_FIND_NODE, &g_array_index (closest, TsrDhtNode, 0), TRUE, NULL, NULL, 0,
                              target);
         }
     }
-  /* Stored peers expire. */
-  {
-    GHashTableIter iter;
-    gpointer value;
-
-    g_hash_table_iter_init (&iter, self->store);
-    while (g_hash_table_iter_next (&iter, NULL, &value))
-      {
-        GArray *peers = value;
-
-        for (i = peers->len; i > 0; i--)
-          if (now - g_array_index (peers, Stored, i - 1).seen > TSR_DHT_STORE_SECONDS)
-            g_array_remove_index (peers, i - 1);
-        if (peers->len == 0)
-          g_hash_table_iter_remove (&iter);
-      }
-  }
 }
 
 static gboolean
@@ -1112,24 +755,18 @@ on_tick (gpointer user_data)
   for (i = 0; i < timed_out->len; i++)
     {
       Query *query = g_hash_table_lookup (self->pending, timed_out->pdata[i]);
-      Lookup *lookup = query->lookup != NULL ? lookup_ref (query->lookup) : NULL;
+      TsrDhtLookup *lookup = query->lookup != NULL ? tsr_dht_lookup_ref (query->lookup) : NULL;
 
       if (query->id_known)
         tsr_dht_table_failed (table_for (self, query->node.address.family), &query->node, now);
       tsr_dht_contacts_timed_out (self->contacts, &query->node.address, g_get_monotonic_time ());
-      if (lookup != NULL && query->kind == QUERY_GET_PEERS && !lookup->done)
-        {
-          Candidate *candidate = lookup_find (lookup, &query->node);
-
-          if (candidate != NULL)
-            candidate->state = CANDIDATE_FAILED;
-          lookup->in_flight--;
-        }
+      if (lookup != NULL && query->kind == QUERY_GET_PEERS)
+        tsr_dht_lookup_failed (lookup, &query->node);
       g_hash_table_remove (self->pending, timed_out->pdata[i]);
       if (lookup != NULL)
         {
-          lookup_step (lookup);
-          lookup_unref (lookup);
+          tsr_dht_lookup_step (lookup);
+          tsr_dht_lookup_unref (lookup);
         }
     }
   /* Lookups that had no node to ask try again as nodes come. */
@@ -1139,11 +776,10 @@ on_tick (gpointer user_data)
     g_ptr_array_add (lookups, value);
   for (i = 0; i < lookups->len; i++)
     {
-      Lookup *lookup = lookup_ref (lookups->pdata[i]);
+      TsrDhtLookup *lookup = tsr_dht_lookup_ref (lookups->pdata[i]);
 
-      if (lookup->in_flight == 0)
-        lookup_step (lookup);
-      lookup_unref (lookup);
+      tsr_dht_lookup_retry (lookup);
+      tsr_dht_lookup_unref (lookup);
     }
   if (tsr_dht_get_n_nodes (self) < TSR_DHT_K && now - self->last_bootstrap >= BOOTSTRAP_EVERY)
     bootstrap (self);
@@ -1165,80 +801,28 @@ load_state (TsrDht      *self,
             const char  *path,
             GError     **error)
 {
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-  const guint8 *p;
-  guint32 n4, n6;
-  TsrDhtTable *table4, *table6;
+  TsrDhtTable *table4 = NULL;
+  TsrDhtTable *table6 = NULL;
 
-  if (!g_file_get_contents (path, &contents, &length, error))
+  if (!tsr_dht_state_load (path, &table4, &table6, error))
     return FALSE;
-  p = (const guint8 *) contents;
-  if (length < 16 || memcmp (p, STATE_MAGIC, 8) != 0)
-    goto bad;
-  n4 = (guint32) p[8] << 24 | (guint32) p[9] << 16 | (guint32) p[10] << 8 | p[11];
-  if (n4 > length - 16)
-    goto bad;
-  p += 12;
-  table4 = tsr_dht_table_deserialize (p, n4, 4, NULL);
-  if (table4 == NULL)
-    goto bad;
-  p += n4;
-  n6 = (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3];
-  if (n6 > length - 16 - n4)
-    {
-      tsr_dht_table_free (table4);
-      goto bad;
-    }
-  table6 = tsr_dht_table_deserialize (p + 4, n6, 6, NULL);
-  if (table6 == NULL || memcmp (tsr_dht_table_get_id (table4), tsr_dht_table_get_id (table6), 20) != 0)
-    {
-      tsr_dht_table_free (table4);
-      g_clear_pointer (&table6, tsr_dht_table_free);
-      goto bad;
-    }
   memcpy (self->id, tsr_dht_table_get_id (table4), TSR_DHT_ID_LENGTH);
   g_clear_pointer (&self->table4, tsr_dht_table_free);
   g_clear_pointer (&self->table6, tsr_dht_table_free);
   self->table4 = table4;
   self->table6 = table6;
   return TRUE;
-
-bad:
-  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("“%s” is not a DHT state file"), path);
-  return FALSE;
-}
-
-static void
-append_be32 (GByteArray *out,
-             guint32     value)
-{
-  guint8 bytes[4] = { value >> 24, value >> 16, value >> 8, value };
-
-  g_byte_array_append (out, bytes, 4);
 }
 
 gboolean
 tsr_dht_save (TsrDht  *self,
               GError **error)
 {
-  g_autoptr(GByteArray) out = g_byte_array_new ();
-  g_autoptr(GBytes) image4 = NULL;
-  g_autoptr(GBytes) image6 = NULL;
-
   g_return_val_if_fail (TSR_IS_DHT (self), FALSE);
 
   if (self->state_path == NULL)
     return TRUE;
-  image4 = tsr_dht_table_serialize (self->table4);
-  image6 = tsr_dht_table_serialize (self->table6);
-  g_byte_array_append (out, (const guint8 *) STATE_MAGIC, 8);
-  append_be32 (out, (guint32) g_bytes_get_size (image4));
-  g_byte_array_append (out, g_bytes_get_data (image4, NULL), (guint) g_bytes_get_size (image4));
-  append_be32 (out, (guint32) g_bytes_get_size (image6));
-  g_byte_array_append (out, g_bytes_get_data (image6, NULL), (guint) g_bytes_get_size (image6));
-  return g_file_set_contents_full (self->state_path, (const char *) out->data, out->len,
-                                   G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+  return tsr_dht_state_save (self->state_path, self->table4, self->table6, error);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1330,7 +914,7 @@ tsr_dht_new (const char  *address,
       self->table4 = tsr_dht_table_new (self->id, 4);
       self->table6 = tsr_dht_table_new (self->id, 6);
     }
-  self->tokens = tsr_dht_tokens_new (now_seconds ());
+  self->server = tsr_dht_server_new (self->id, now_seconds (), &server_funcs, self);
   self->last_maintenance = self->last_save = now_seconds ();
   if (self->socket4 != NULL)
     self->source4 = watch (self, self->socket4);
@@ -1380,7 +964,7 @@ tsr_dht_add_node (TsrDht               *self,
    * message): it is asked once a minute at most. */
   if (node.address.port != 0 &&
       !tsr_dht_contacts_asked_within (self->contacts, &node.address, g_get_monotonic_time (), REASK_SECONDS))
-    send_query (self, QUERY_FIND_NODE, &node, FALSE, NULL, NULL);
+    send_query (self, QUERY_FIND_NODE, &node, FALSE);
 }
 
 guint
@@ -1400,19 +984,13 @@ tsr_dht_get_peers (TsrDht       *self,
                    const guint8 *info_hash,
                    guint16       announce_port)
 {
-  Lookup *lookup;
+  TsrDhtLookup *lookup;
 
   g_return_if_fail (TSR_IS_DHT (self));
 
   if (g_hash_table_contains (self->lookups, info_hash))
     return;
-  lookup = g_new0 (Lookup, 1);
-  lookup->ref_count = 1;
-  lookup->dht = self;
-  memcpy (lookup->target, info_hash, TSR_DHT_ID_LENGTH);
-  lookup->announce_port = announce_port;
-  lookup->candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
-  lookup->peers_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  lookup = tsr_dht_lookup_new (info_hash, announce_port, self->id, &lookup_funcs, self);
   g_hash_table_insert (self->lookups, g_memdup2 (info_hash, TSR_DHT_ID_LENGTH), lookup);
-  lookup_step (lookup);
+  tsr_dht_lookup_step (lookup);
 }

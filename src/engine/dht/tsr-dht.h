@@ -14,15 +14,9 @@
 
 G_BEGIN_DECLS
 
-/* Queries answered from one address a second, at most. */
-#define TSR_DHT_QUERY_RATE 20
-/* Seconds a query waits for its answer. */
+/* Seconds a query waits for its answer. The rate limit and the peer
+ * store are tsr-dht-server.h's, the lookups' alpha tsr-dht-lookup.h's. */
 #define TSR_DHT_QUERY_TIMEOUT 3
-/* Lookups: queries in flight, and the closest nodes that must answer. */
-#define TSR_DHT_ALPHA 3
-/* Peers stored per info hash, and seconds they are kept. */
-#define TSR_DHT_MAX_STORED 200
-#define TSR_DHT_STORE_SECONDS (30 * 60)
 
 /* The public routers a node starts from when it knows no node. */
 extern const char *const tsr_dht_default_bootstrap[];

@@ -13,6 +13,7 @@
  * server cannot make us hold or read more than a piece. A server that ignores
  * Range and sends the whole file still works: the slice is kept, the
  * rest skipped. The piece is not hashed here; the caller checks it.
+ * The URLs and the header parsers are pure, in tsr-web-seed-http.c.
  */
 #define G_LOG_DOMAIN "tsr-web-seed"
 
@@ -23,9 +24,8 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "tsr-bencode.h"
 #include "tsr-deadline.h"
-#include "tsr-util.h"
+#include "tsr-web-seed-http.h"
 #include "tsr-web-seed.h"
 
 /* Seconds without progress before a request fails (our own session). */
@@ -36,8 +36,6 @@
 #define SCRATCH_SIZE (64 * 1024)
 /* Smallest read we ask of libsoup (see read_next). */
 #define MIN_READ 64
-/* Folders a v2 file tree may nest (tsr-metainfo refuses deeper). */
-#define MAX_TREE_DEPTH 256
 
 G_DEFINE_QUARK (tsr-web-seed-error-quark, tsr_web_seed_error)
 
@@ -133,165 +131,12 @@ fetch_free (gpointer data)
 /* ------------------------------------------------------------------ */
 /* URLs                                                                */
 
-
-static void
-append_escaped_string (GString          *out,
-                       const TsrBencode *node)
-{
-  gsize length = 0;
-  const guint8 *data = tsr_bencode_get_string (node, &length);
-
-  tsr_uri_append_escaped (out, data, length);
-}
-
-/* The torrent's name as tsr-metainfo reads it: "name.utf-8" when valid. */
-static gboolean
-append_name (GString          *out,
-             const TsrBencode *info)
-{
-  TsrBencode *name = tsr_bencode_dict_lookup_type (info, "name.utf-8", TSR_BENCODE_STRING);
-  const guint8 *data;
-  gsize length = 0;
-
-  if (name != NULL)
-    {
-      data = tsr_bencode_get_string (name, &length);
-      if (!g_utf8_validate ((const char *) data, length, NULL))
-        name = NULL;
-    }
-  if (name == NULL)
-    name = tsr_bencode_dict_lookup_type (info, "name", TSR_BENCODE_STRING);
-  if (name == NULL)
-    return FALSE;
-  append_escaped_string (out, name);
-  return TRUE;
-}
-
-/* BEP 52 file tree, in the order tsr-metainfo lists the files. */
-static gboolean
-walk_tree (const TsrBencode *node,
-           GString          *prefix,
-           GPtrArray        *paths,
-           guint             depth)
-{
-  guint i;
-
-  if (depth > MAX_TREE_DEPTH)
-    return FALSE;
-  for (i = 0; i < tsr_bencode_dict_size (node); i++)
-    {
-      const guint8 *key;
-      gsize key_length = 0;
-      TsrBencode *child = tsr_bencode_dict_get_nth (node, i, &key, &key_length);
-      gsize mark = prefix->len;
-
-      if (tsr_bencode_get_node_type (child) != TSR_BENCODE_DICT)
-        return FALSE;
-      if (key_length == 0)
-        {
-          /* The node is a file: the prefix is its path. */
-          g_ptr_array_add (paths, g_strndup (prefix->str, prefix->len - 1));
-          continue;
-        }
-      tsr_uri_append_escaped (prefix, key, key_length);
-      g_string_append_c (prefix, '/');
-      if (!walk_tree (child, prefix, paths, depth + 1))
-        return FALSE;
-      g_string_truncate (prefix, mark);
-    }
-  return TRUE;
-}
-
-/* BEP 19 wants the names the torrent holds, byte for byte, and not the
- * ones tsr-path made safe for our disk: read them again from the info
- * dictionary. NULL if it cannot be read the way tsr-metainfo did. */
-static GPtrArray *
-collect_raw_paths (TsrMetainfo *info)
-{
-  g_autoptr(TsrBencode) root = tsr_bencode_decode_bytes (info->info_bytes, TSR_BENCODE_DECODE_DEFAULT, NULL);
-  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GString) prefix = g_string_new (NULL);
-  TsrBencode *list;
-  guint i;
-
-  if (root == NULL || tsr_bencode_get_node_type (root) != TSR_BENCODE_DICT || !append_name (prefix, root))
-    return NULL;
-  if (!info->multi_file)
-    g_ptr_array_add (paths, g_strdup (prefix->str));
-  else if (info->has_v1)
-    {
-      list = tsr_bencode_dict_lookup_type (root, "files", TSR_BENCODE_LIST);
-      for (i = 0; list != NULL && i < tsr_bencode_list_length (list); i++)
-        {
-          TsrBencode *entry = tsr_bencode_list_get (list, i);
-          TsrBencode *path = tsr_bencode_dict_lookup_type (entry, "path.utf-8", TSR_BENCODE_LIST);
-          GString *out = g_string_new (prefix->str);
-          guint j;
-
-          if (path == NULL)
-            path = tsr_bencode_dict_lookup_type (entry, "path", TSR_BENCODE_LIST);
-          for (j = 0; path != NULL && j < tsr_bencode_list_length (path); j++)
-            {
-              g_string_append_c (out, '/');
-              append_escaped_string (out, tsr_bencode_list_get (path, j));
-            }
-          g_ptr_array_add (paths, g_string_free (out, FALSE));
-        }
-    }
-  else
-    {
-      TsrBencode *tree = tsr_bencode_dict_lookup_type (root, "file tree", TSR_BENCODE_DICT);
-
-      g_string_append_c (prefix, '/');
-      if (tree == NULL || !walk_tree (tree, prefix, paths, 0))
-        return NULL;
-    }
-  if (paths->len != info->n_files)
-    return NULL;
-  return g_steal_pointer (&paths);
-}
-
-/* Second best: the display paths, which are the torrent's names unless
- * they were not UTF-8. */
-static GPtrArray *
-collect_display_paths (TsrMetainfo *info)
-{
-  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
-  guint i, j;
-
-  for (i = 0; i < info->n_files; i++)
-    {
-      const char *display = info->files[i].display_path;
-      GString *out = g_string_new (NULL);
-
-      if (!info->multi_file)
-        tsr_uri_append_escaped (out, (const guint8 *) display, strlen (display));
-      else
-        {
-          g_auto(GStrv) parts = g_strsplit (display, "/", -1);
-
-          for (j = 0; parts[j] != NULL; j++)
-            {
-              if (j > 0)
-                g_string_append_c (out, '/');
-              tsr_uri_append_escaped (out, (const guint8 *) parts[j], strlen (parts[j]));
-            }
-        }
-      g_ptr_array_add (paths, g_string_free (out, FALSE));
-    }
-  return paths;
-}
-
 static const char *
 get_file_path (TsrWebSeed *self,
                guint       index)
 {
   if (self->file_paths == NULL)
-    {
-      self->file_paths = collect_raw_paths (self->info);
-      if (self->file_paths == NULL)
-        self->file_paths = collect_display_paths (self->info);
-    }
+    self->file_paths = tsr_web_seed_http_dup_file_paths (self->info);
   return g_ptr_array_index (self->file_paths, index);
 }
 
@@ -299,138 +144,12 @@ char *
 tsr_web_seed_dup_file_url (TsrWebSeed *self,
                            guint       index)
 {
-  const char *path;
-
   g_return_val_if_fail (TSR_IS_WEB_SEED (self), NULL);
   g_return_val_if_fail (index < self->info->n_files, NULL);
 
   if (self->http_seed || (self->info->files[index].attr & TSR_FILE_ATTR_PAD))
     return NULL;
-  path = get_file_path (self, index);
-  /* BEP 19: a single-file torrent's URL names the file, unless it ends
-   * in '/'; a multi-file torrent's names the folder holding the name. */
-  if (!self->info->multi_file)
-    return g_str_has_suffix (self->url, "/") ? g_strconcat (self->url, path, NULL) : g_strdup (self->url);
-  return g_strconcat (self->url, g_str_has_suffix (self->url, "/") ? "" : "/", path, NULL);
-}
-
-/* BEP 17: URL?info_hash=…&piece=N. */
-static char *
-dup_piece_url (TsrWebSeed *self,
-               guint       index)
-{
-  GString *url = g_string_new (self->url);
-
-  g_string_append_c (url, strchr (self->url, '?') != NULL ? '&' : '?');
-  g_string_append (url, "info_hash=");
-  tsr_uri_append_escaped (url, self->info->info_hash, 20);
-  g_string_append_printf (url, "&piece=%u", index);
-  return g_string_free (url, FALSE);
-}
-
-/* ------------------------------------------------------------------ */
-/* Header parsers                                                      */
-
-static gboolean
-parse_number (const char **p,
-              guint64     *out)
-{
-  const char *s = *p;
-  guint64 value = 0;
-
-  if (!g_ascii_isdigit (*s))
-    return FALSE;
-  while (g_ascii_isdigit (*s))
-    {
-      guint digit = (guint) (*s - '0');
-
-      if (value > (G_MAXUINT64 - digit) / 10)
-        return FALSE;
-      value = value * 10 + digit;
-      s++;
-    }
-  *p = s;
-  *out = value;
-  return TRUE;
-}
-
-static const char *
-skip_space (const char *p)
-{
-  while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-    p++;
-  return p;
-}
-
-gboolean
-tsr_web_seed_parse_content_range (const char *value,
-                                  guint64    *first,
-                                  guint64    *last,
-                                  guint64    *total)
-{
-  const char *p;
-  guint64 a, b;
-  guint64 t = G_MAXUINT64;
-
-  g_return_val_if_fail (value != NULL, FALSE);
-
-  /* RFC 9110 14.4: range-unit SP first "-" last "/" ( length / "*" ). */
-  p = skip_space (value);
-  if (g_ascii_strncasecmp (p, "bytes", 5) != 0 || p[5] != ' ')
-    return FALSE;
-  p = skip_space (p + 5);
-  if (!parse_number (&p, &a) || *p != '-')
-    return FALSE;
-  p++;
-  if (!parse_number (&p, &b) || *p != '/')
-    return FALSE;
-  p++;
-  if (*p == '*')
-    p++;
-  else if (!parse_number (&p, &t) || t == G_MAXUINT64)
-    return FALSE;
-  p = skip_space (p);
-  if (*p != '\0' || b < a || (t != G_MAXUINT64 && b >= t))
-    return FALSE;
-  if (first != NULL)
-    *first = a;
-  if (last != NULL)
-    *last = b;
-  if (total != NULL)
-    *total = t;
-  return TRUE;
-}
-
-gboolean
-tsr_web_seed_parse_retry_after (const char *value,
-                                GDateTime  *now,
-                                guint64    *seconds)
-{
-  const char *p;
-  guint64 n;
-  g_autoptr(GDateTime) date = NULL;
-  GTimeSpan span;
-
-  g_return_val_if_fail (value != NULL, FALSE);
-
-  p = skip_space (value);
-  if (g_ascii_isdigit (*p))
-    {
-      if (!parse_number (&p, &n) || *skip_space (p) != '\0')
-        return FALSE;
-      if (seconds != NULL)
-        *seconds = n;
-      return TRUE;
-    }
-  if (now == NULL)
-    return FALSE;
-  date = soup_date_time_new_from_http_string (value);
-  if (date == NULL)
-    return FALSE;
-  span = g_date_time_difference (date, now);
-  if (seconds != NULL)
-    *seconds = span > 0 ? (guint64) ((span + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC) : 0;
-  return TRUE;
+  return tsr_web_seed_http_build_file_url (self->url, self->info->multi_file, get_file_path (self, index));
 }
 
 /* ------------------------------------------------------------------ */
@@ -658,10 +377,10 @@ service_unavailable (GTask *task)
   guint64 seconds = 0;
   gboolean known;
 
-  known = value != NULL && tsr_web_seed_parse_retry_after (value, now, &seconds);
+  known = value != NULL && tsr_web_seed_http_parse_retry_after (value, now, &seconds);
   /* BEP 17: the body is the number of seconds to wait. */
   if (!known && self->http_seed)
-    known = tsr_web_seed_parse_retry_after (fetch->error_body->str, NULL, &seconds);
+    known = tsr_web_seed_http_parse_retry_after (fetch->error_body->str, NULL, &seconds);
   if (known)
     {
       seconds = MIN (seconds, TSR_WEB_SEED_RETRY_AFTER_MAX);
@@ -878,7 +597,7 @@ accept_file_reply (GTask *task)
   if (soup_message_get_status (fetch->message) == SOUP_STATUS_PARTIAL_CONTENT)
     {
       range = soup_message_headers_get_one (headers, "Content-Range");
-      if (range == NULL || !tsr_web_seed_parse_content_range (range, &first, &end, &total))
+      if (range == NULL || !tsr_web_seed_http_parse_content_range (range, &first, &end, &total))
         {
           fail (task, -1, TSR_WEB_SEED_ERROR_BAD_RANGE,
                 _("%s answered a range request without a valid Content-Range"), fetch->shown_url);
@@ -1016,7 +735,7 @@ start_request (GTask *task)
   const char *host;
 
   if (self->http_seed)
-    url = dup_piece_url (self, fetch->index);
+    url = tsr_web_seed_http_build_piece_url (self->url, self->info->info_hash, fetch->index);
   else
     url = tsr_web_seed_dup_file_url (self, g_array_index (fetch->segments, Segment, fetch->current).file);
 

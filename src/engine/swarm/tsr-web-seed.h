@@ -93,20 +93,4 @@ guint64      tsr_web_seed_get_bytes_received (TsrWebSeed          *self);
 char        *tsr_web_seed_dup_file_url      (TsrWebSeed           *self,
                                              guint                 index);
 
-/* Pure parsers for the reply headers (any thread). */
-
-/* "bytes FIRST-LAST/TOTAL" (TOTAL may be '*': *@total = G_MAXUINT64).
- * FALSE for anything else (the unsatisfied form, with '*' for the range,
- * included), or when LAST < FIRST or LAST >= TOTAL. */
-gboolean     tsr_web_seed_parse_content_range (const char         *value,
-                                               guint64            *first,
-                                               guint64            *last,
-                                               guint64            *total);
-/* Retry-After: delay-seconds, or (when @now is given) an HTTP-date,
- * counted from @now (0 when past). Also reads a BEP 17 503 body, which
- * is the seconds alone. FALSE when it is neither. */
-gboolean     tsr_web_seed_parse_retry_after   (const char         *value,
-                                               GDateTime          *now,
-                                               guint64            *seconds);
-
 G_END_DECLS
