@@ -49,12 +49,11 @@ struct _Screenshots
   gboolean        dialog_done;
   GtkWidget      *preferences;   /* for preferences.png */
   gboolean        preferences_done;
-  /* The picture waiting for the next frame. */
+  /* The picture being saved. */
   GtkWidget      *saving;
   const char     *saving_name;
   AfterSave       then;
-  GdkFrameClock  *clock;
-  gulong          paint_handler;
+  guint           tries;
 };
 
 static void on_step (gpointer user_data);
@@ -65,38 +64,37 @@ next_step (Screenshots *shots)
   g_timeout_add_once (1000, on_step, shots);
 }
 
+/* A widget whose redraw is pending (a rate updated, a row added) has
+ * nothing to show until its next frame is painted: tried again after
+ * one, a few times. Then @then, then the next step. */
 static void
-after_save (gpointer user_data)
+try_save (gpointer user_data)
 {
   Screenshots *shots = user_data;
+  g_autofree char *path = g_build_filename (shots->folder, shots->saving_name, NULL);
+  g_autoptr(GError) error = NULL;
   AfterSave then = shots->then;
 
+  if (!tsr_widget_save_png (shots->saving, path, &error))
+    {
+      if (++shots->tries < 20)
+        {
+          g_timeout_add_once (50, try_save, shots);
+          return;
+        }
+      g_warning ("Screenshot %s: %s", path, error->message);
+    }
+  else
+    printf ("screenshot %s\n", path);
+  fflush (stdout);
   shots->then = NULL;
   if (then != NULL)
     then (shots);
   next_step (shots);
 }
 
-static void
-on_after_paint (GdkFrameClock *clock,
-                Screenshots   *shots)
-{
-  g_autofree char *path = g_build_filename (shots->folder, shots->saving_name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_clear_signal_handler (&shots->paint_handler, clock);
-  if (!tsr_widget_save_png (shots->saving, path, &error))
-    g_warning ("Screenshot %s: %s", path, error->message);
-  else
-    printf ("screenshot %s\n", path);
-  fflush (stdout);
-  /* Then, out of the frame clock's signal: @then may destroy the window. */
-  g_idle_add_once (after_save, shots);
-}
-
 /* Saves what @widget shows as @name, then runs @then (nullable) and the
- * next step. Right after a frame is painted: until then, a widget whose
- * redraw is pending (a rate updated, a row added) has nothing to show. */
+ * next step. */
 static void
 save_then (Screenshots *shots,
            GtkWidget   *widget,
@@ -106,9 +104,8 @@ save_then (Screenshots *shots,
   shots->saving = widget;
   shots->saving_name = name;
   shots->then = then;
-  shots->clock = gtk_widget_get_frame_clock (widget);
-  shots->paint_handler = g_signal_connect (shots->clock, "after-paint", G_CALLBACK (on_after_paint), shots);
-  gtk_widget_queue_draw (widget);
+  shots->tries = 0;
+  try_save (shots);
 }
 
 static void
