@@ -6,8 +6,9 @@
 # files.png, peers.png, trackers.png, create.png (the creation dialog
 # with a folder dropped on it) and create-hashing.png (while it hashes). Two rate-limited tessera-cli seeders on
 # 127.0.0.1 found through opentracker; the app runs under Xvfb on a private
-# session bus with a temporary home, saves its window (TESSERA_SCREENSHOTS)
-# and quits. Everything started here is stopped by PID at exit.
+# session bus with a temporary home, as tessera-screenshots (the app's own
+# library with a main that saves its window, tests/app/screenshots.c), and
+# quits. Everything started here is stopped by PID at exit.
 #
 # Last, preferences.png: the preferences window, tall enough for every row.
 #
@@ -34,7 +35,7 @@ while [ $# -gt 0 ]; do
 done
 BUILD=$(cd "${1:-$ROOT/_build}" && pwd)
 CLI=$BUILD/src/cli/tessera-cli
-APP=$BUILD/src/app/tessera
+APP=$BUILD/tests/tessera-screenshots
 if [ -z "$OUT" ]; then
   if [ -n "$LANG_CODE" ]; then OUT=/tmp/tessera-shots-$LANG_CODE; else OUT=$ROOT/data/screenshots; fi
 fi
@@ -94,9 +95,9 @@ mkdir -p "$HOME_DIR/Downloads" "$HOME_DIR/.config" "$WORK/shots"
 echo 'XDG_DOWNLOAD_DIR="$HOME/Downloads"' > "$HOME_DIR/.config/user-dirs.dirs"
 HOME=$HOME_DIR XDG_DATA_HOME=$HOME_DIR/.local/share XDG_CONFIG_HOME=$HOME_DIR/.config \
 XDG_CACHE_HOME=$HOME_DIR/.cache GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR=$BUILD/data \
-GDK_BACKEND=x11 GTK_A11Y=none TESSERA_NO_LSD=1 TESSERA_NO_PORT_MAP=1 TESSERA_NO_DHT=1 TESSERA_SCREENSHOTS=$WORK/shots TESSERA_TEST_ADD_RESPONSE=add no_proxy='*' \
-TESSERA_SCREENSHOT_SHARE="$WORK/share/Open Movie Project" \
-  env "${LANG_ENV[@]}" timeout 150 dbus-run-session -- xvfb-run -a -s "-screen 0 1280x1400x24" "$APP" "$WORK/movie.torrent" \
+GDK_BACKEND=x11 GTK_A11Y=none TESSERA_NO_LSD=1 TESSERA_NO_PORT_MAP=1 TESSERA_NO_DHT=1 no_proxy='*' \
+  env "${LANG_ENV[@]}" timeout 150 dbus-run-session -- xvfb-run -a -s "-screen 0 1280x1400x24" "$APP" \
+  --out "$WORK/shots" --share "$WORK/share/Open Movie Project" "$WORK/movie.torrent" \
   > "$WORK/app.log" 2>&1 || { cat "$WORK/app.log" >&2; exit 1; }
 for page in main files peers trackers create create-hashing preferences; do
   [ -s "$WORK/shots/$page.png" ] || { cat "$WORK/app.log" >&2; exit 1; }

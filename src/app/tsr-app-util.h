@@ -1,13 +1,20 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-app-util.h: how the app words numbers and states, and opening a
- * folder in the file manager.
+ * tsr-app-util.h: how the app words numbers and states, opening a
+ * folder in the file manager, and the events the app's tests follow.
  */
 #pragma once
 
 #include <gtk/gtk.h>
 
 G_BEGIN_DECLS
+
+/* What the app's tests wait for, one line each ("window-mapped",
+ * "add-dialog NAME", "torrent-done NAME", "torrent-failed WHY"): debug
+ * messages in a log domain of their own, which GLib prints (on stdout)
+ * with G_MESSAGES_DEBUG=tsr-app-events. Not translated: tests parse them. */
+#define TSR_APP_EVENTS_DOMAIN "tsr-app-events"
+#define tsr_app_event(...) g_log (TSR_APP_EVENTS_DOMAIN, G_LOG_LEVEL_DEBUG, __VA_ARGS__)
 
 /* "Downloading", "Seeding"… for a TsrTorrentState. */
 const char *tsr_format_state    (int          state);
@@ -21,7 +28,7 @@ char       *tsr_format_swarm    (gint64       seeders,
                                  gint64       downloaded);
 void        tsr_open_folder     (GtkWindow   *parent,
                                  const char  *folder);
-/* What @widget shows, as a PNG at @path (for the screenshots script). */
+/* What @widget shows, as a PNG at @path (for tessera-screenshots). */
 gboolean    tsr_widget_save_png (GtkWidget   *widget,
                                  const char  *path,
                                  GError     **error);

@@ -12,11 +12,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <stdio.h>
 
 #include "tsr-app-util.h"
 #include "tsr-application.h"
-#include "tsr-create-dialog.h"
 #include "tsr-event-log.h"
 #include "tsr-library.h"
 #include "tsr-preferences-window.h"
@@ -41,171 +39,20 @@ get_window (TsrApplication *self)
   return TSR_WINDOW (window);
 }
 
-/* TESSERA_SMOKE_TEST=1: report that the window is on screen, then quit.
- * Used by the app smoke test under Xvfb. */
-static gboolean
-on_smoke_quit (gpointer user_data)
-{
-  g_application_quit (G_APPLICATION (user_data));
-  return G_SOURCE_REMOVE;
-}
-
-/* TESSERA_SCREENSHOTS=DIR (tests/screenshots.sh, and the app test, which
- * runs it with fatal warnings to walk every page): once torrents are
- * running, the first is selected and each details page saved as
- * DIR/PAGE.png (the overview as main.png), then the app quits. */
-typedef struct
-{
-  TsrApplication *app;
-  TsrWindow      *window;
-  guint           step;
-  GtkWidget      *dialog;   /* the creation dialog, for create.png */
-  guint           dialog_shots;
-  gboolean        dialog_done;
-  GtkWidget      *preferences;   /* for preferences.png */
-  gboolean        preferences_done;
-} Screenshots;
-
-static gboolean
-on_screenshot_step (gpointer user_data)
-{
-  Screenshots *shots = user_data;
-  const char *folder = g_getenv ("TESSERA_SCREENSHOTS");
-  static const char *pages[] = { "overview", "files", "peers", "trackers", "bans", "log", "peer-log", "errors" };
-  static const char *files[] = { "main.png", "files.png", "peers.png", "trackers.png", "bans.png", "log.png",
-                                 "peer-log.png", "errors.png" };
-  guint i = shots->step / 2;
-
-  /* Then, with TESSERA_SCREENSHOT_SHARE=PATH, the creation dialog with
-   * PATH dropped on it, as DIR/create.png, and hashing it into a scratch
-   * file (cancelled after), as DIR/create-hashing.png. */
-  if (i >= G_N_ELEMENTS (pages) && shots->dialog == NULL && !shots->dialog_done &&
-      g_getenv ("TESSERA_SCREENSHOT_SHARE") != NULL)
-    {
-      shots->dialog = tsr_window_open_create_dialog (shots->window, g_getenv ("TESSERA_SCREENSHOT_SHARE"));
-      shots->step++;
-      return G_SOURCE_CONTINUE;
-    }
-  if (i >= G_N_ELEMENTS (pages) && shots->dialog != NULL)
-    {
-      g_autofree char *path = g_build_filename (folder, shots->dialog_shots == 0 ? "create.png"
-                                                                                : "create-hashing.png", NULL);
-      g_autoptr(GError) error = NULL;
-
-      if (!tsr_widget_save_png (shots->dialog, path, &error))
-        g_warning ("Screenshot %s: %s", path, error->message);
-      else
-        printf ("screenshot %s\n", path);
-      fflush (stdout);
-      if (shots->dialog_shots++ == 0)
-        {
-          g_autofree char *scratch = g_build_filename (folder, "scratch.torrent", NULL);
-
-          tsr_create_dialog_create_to (TSR_CREATE_DIALOG (shots->dialog), scratch);
-        }
-      else
-        {
-          tsr_create_dialog_cancel (TSR_CREATE_DIALOG (shots->dialog));
-          gtk_window_destroy (GTK_WINDOW (shots->dialog));
-          shots->dialog = NULL;
-          shots->dialog_done = TRUE;
-        }
-      shots->step++;
-      return G_SOURCE_CONTINUE;
-    }
-  /* Last, the preferences, tall enough to show every row (translations
-   * are checked for truncated labels on these pictures). */
-  if (i >= G_N_ELEMENTS (pages) && !shots->preferences_done)
-    {
-      if (shots->preferences == NULL)
-        {
-          shots->preferences = tsr_preferences_window_new (shots->app->settings);
-          gtk_window_set_default_size (GTK_WINDOW (shots->preferences), 640, 1200);
-          gtk_window_set_transient_for (GTK_WINDOW (shots->preferences), GTK_WINDOW (shots->window));
-          gtk_window_present (GTK_WINDOW (shots->preferences));
-        }
-      else
-        {
-          g_autofree char *path = g_build_filename (folder, "preferences.png", NULL);
-          g_autoptr(GError) error = NULL;
-
-          if (!tsr_widget_save_png (shots->preferences, path, &error))
-            g_warning ("Screenshot %s: %s", path, error->message);
-          else
-            printf ("screenshot %s\n", path);
-          fflush (stdout);
-          gtk_window_destroy (GTK_WINDOW (shots->preferences));
-          shots->preferences = NULL;
-          shots->preferences_done = TRUE;
-        }
-      shots->step++;
-      return G_SOURCE_CONTINUE;
-    }
-  if (i >= G_N_ELEMENTS (pages))
-    {
-      g_application_quit (G_APPLICATION (shots->app));
-      g_free (shots);
-      return G_SOURCE_REMOVE;
-    }
-  if (shots->step % 2 == 0)
-    tsr_window_show (shots->window, 0, pages[i]);
-  else
-    {
-      g_autofree char *path = g_build_filename (folder, files[i], NULL);
-      g_autoptr(GError) error = NULL;
-
-      if (!tsr_window_save_png (shots->window, path, &error))
-        g_warning ("Screenshot %s: %s", path, error->message);
-      else
-        printf ("screenshot %s\n", path);
-      fflush (stdout);
-    }
-  shots->step++;
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-on_screenshot_first_step (gpointer user_data)
-{
-  if (on_screenshot_step (user_data))
-    g_timeout_add (1000, on_screenshot_step, user_data);
-  return G_SOURCE_REMOVE;
-}
-
+/* For tests (app-smoke, the app's end-to-end test): the window is on
+ * screen. */
 static void
 on_window_mapped (GtkWidget *widget,
                   gpointer   user_data)
 {
-  printf ("window-mapped\n");
-  fflush (stdout);
-  if (g_strcmp0 (g_getenv ("TESSERA_SMOKE_TEST"), "1") == 0)
-    g_timeout_add (200, on_smoke_quit, user_data);
-  if (g_getenv ("TESSERA_SCREENSHOTS") != NULL)
-    {
-      Screenshots *shots = g_new0 (Screenshots, 1);
-
-      shots->app = user_data;
-      shots->window = TSR_WINDOW (widget);
-      /* A few seconds for peers to connect and rates to show, then a
-       * second per step. */
-      g_timeout_add (4000, on_screenshot_first_step, shots);
-    }
-}
-
-/* TESSERA_SMOKE_TEST=1 or TESSERA_TEST_REPORT=1: lines on stdout for
- * tests ("window-mapped", "torrent-done NAME"). */
-static gboolean
-reporting (void)
-{
-  return g_strcmp0 (g_getenv ("TESSERA_SMOKE_TEST"), "1") == 0 || g_strcmp0 (g_getenv ("TESSERA_TEST_REPORT"), "1") == 0 ||
-         g_getenv ("TESSERA_SCREENSHOTS") != NULL;
+  tsr_app_event ("window-mapped");
 }
 
 static void
 present (TsrApplication *self,
          TsrWindow      *window)
 {
-  if (reporting () && !gtk_widget_get_mapped (GTK_WIDGET (window)))
+  if (!gtk_widget_get_mapped (GTK_WIDGET (window)))
     g_signal_connect_object (window, "map", G_CALLBACK (on_window_mapped), self, 0);
   gtk_window_present (GTK_WINDOW (window));
 }
@@ -404,11 +251,7 @@ on_torrent_done (TsrLibrary     *library,
   g_autoptr(GNotification) notification = NULL;
   g_autofree char *id = NULL;
 
-  if (reporting ())
-    {
-      printf ("torrent-done %s\n", info->display_name);
-      fflush (stdout);
-    }
+  tsr_app_event ("torrent-done %s", info->display_name);
   if (!g_settings_get_boolean (self->settings, "notify-on-complete"))
     return;
   notification = g_notification_new (_("Download Complete"));
@@ -432,11 +275,7 @@ on_torrent_failed (TsrLibrary     *library,
   g_autofree char *body = NULL;
   const char *why = tsr_torrent_get_error (torrent) != NULL ? tsr_torrent_get_error (torrent) : "";
 
-  if (reporting ())
-    {
-      printf ("torrent-failed %s\n", why);
-      fflush (stdout);
-    }
+  tsr_app_event ("torrent-failed %s", why);
   notification = g_notification_new (_("Download Stopped"));
   /* TRANSLATORS: a torrent's name, then why it stopped, like "No space left on device" */
   body = g_strdup_printf (_("%s: %s"), tsr_torrent_get_name (torrent), why);

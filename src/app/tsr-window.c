@@ -13,7 +13,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <stdio.h>
 
 #include "tsr-add-dialog.h"
 #include "tsr-create-dialog.h"
@@ -240,8 +239,6 @@ on_selection_changed (GtkSelectionModel *model,
   update_actions (self);
 }
 
-static gboolean on_test_response (gpointer user_data);
-
 /* A magnet added with "ask before adding" has its files now: the add
  * dialog, for them and the folder. */
 static void
@@ -257,12 +254,7 @@ on_magnet_metadata (TsrTorrent *torrent,
   dialog = tsr_add_dialog_new_for_torrent (GTK_WINDOW (self), self->library, torrent, folder,
                                            !g_settings_get_boolean (self->settings, "start-paused"));
   gtk_window_present (GTK_WINDOW (dialog));
-  if (g_getenv ("TESSERA_TEST_ADD_RESPONSE") != NULL)
-    {
-      printf ("add-dialog %s\n", tsr_torrent_get_metainfo (torrent)->display_name);
-      fflush (stdout);
-      g_timeout_add (500, on_test_response, g_object_ref (dialog));
-    }
+  tsr_app_event ("add-dialog %s", tsr_torrent_get_metainfo (torrent)->display_name);
 }
 
 static void
@@ -305,16 +297,6 @@ default_folder (TsrWindow *self)
   return g_strdup (downloads != NULL ? downloads : g_get_home_dir ());
 }
 
-static gboolean
-on_test_response (gpointer user_data)
-{
-  g_autoptr(AdwMessageDialog) dialog = user_data;
-
-  adw_message_dialog_response (dialog, g_getenv ("TESSERA_TEST_ADD_RESPONSE"));
-  gtk_window_close (GTK_WINDOW (dialog));
-  return G_SOURCE_REMOVE;
-}
-
 gboolean
 tsr_window_add_file (TsrWindow  *self,
                      GFile      *file)
@@ -345,14 +327,7 @@ tsr_window_add_file (TsrWindow  *self,
                                               !g_settings_get_boolean (self->settings, "start-paused"));
 
       gtk_window_present (GTK_WINDOW (dialog));
-      /* For the app test: the dialog's own "Add" path, answered by the
-       * test through TESSERA_TEST_ADD_RESPONSE. */
-      if (g_getenv ("TESSERA_TEST_ADD_RESPONSE") != NULL)
-        {
-          printf ("add-dialog %s\n", info->display_name);
-          fflush (stdout);
-          g_timeout_add (500, on_test_response, g_object_ref (dialog));
-        }
+      tsr_app_event ("add-dialog %s", info->display_name);
       return TRUE;
     }
   torrent = tsr_library_add_file (self->library, path, folder,
@@ -1052,8 +1027,6 @@ tsr_window_init (TsrWindow *self)
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
-  if (g_getenv ("TESSERA_SCREENSHOTS") != NULL)
-    gtk_window_set_default_size (GTK_WINDOW (self), 1200, 820);
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 }

@@ -28,8 +28,9 @@ gboolean   tsr_window_add_magnet (TsrWindow      *self,
  * files, or text holding a magnet link. TRUE when something was added. */
 gboolean   tsr_window_drop       (TsrWindow      *self,
                                   const GValue   *value);
-/* For the screenshots script: selects row @position and shows details
- * page @page; saves what the window shows as a PNG. */
+/* For tests and tessera-screenshots (tests/app/screenshots.c): selects
+ * row @position and shows details page @page; saves what the window
+ * shows as a PNG. */
 void       tsr_window_show       (TsrWindow      *self,
                                   guint           position,
                                   const char     *page);

@@ -3,7 +3,9 @@
 """The desktop app end to end, under Xvfb on a private session bus (run
 as `dbus-run-session -- xvfb-run -a test-app-e2e.py`):
 
-- `tessera` starts with a temporary home (XDG folders, download folder);
+- `tessera` starts with a temporary home (XDG folders, download folder,
+  settings in a key file with ask-where-to-save off: the add dialog's own
+  path is tested in-process, by test-add-dialog.c);
 - a .torrent reaches the running instance the way the desktop sends it:
   `gapplication launch io.github.tessera.Tessera FILE` (D-Bus Open);
 - it downloads from a local `tessera-cli peer` seeder found through
@@ -11,13 +13,20 @@ as `dbus-run-session -- xvfb-run -a test-app-e2e.py`):
 - the completion notification goes out on D-Bus (a stand-in
   org.freedesktop.Notifications server records it);
 - after quitting (`gapplication action ... quit`), a second start
-  restores the torrent from its library, complete, without downloading.
+  restores the torrent from its library, complete, without downloading
+  (tessera-screenshots, the app's library with a main that walks every
+  details page, with warnings fatal).
+
+What the app does is read from its events: debug messages in the log
+domain tsr-app-events (G_MESSAGES_DEBUG), such as "window-mapped" and
+"torrent-done NAME".
 
 Every process is started and stopped by PID here, also on failure."""
 
 import json
 import os
 import queue
+import re
 import subprocess
 import sys
 import threading
@@ -29,11 +38,15 @@ from tsrtest import Tap, cli, need_cli, need_tool, pseudo_random, write  # noqa:
 
 APP_ID = "io.github.tessera.Tessera"
 APP = os.environ.get("TESSERA_APP")
+SHOTS_APP = os.environ.get("TESSERA_SHOTS_APP")
 need_cli()
 need_tool("gapplication", "libglib2.0-bin")
 need_tool("opentracker", "opentracker")
 if not APP or not os.access(APP, os.X_OK):
     print(f"Bail out! TESSERA_APP does not name the built app: {APP!r}")
+    sys.exit(1)
+if not SHOTS_APP or not os.access(SHOTS_APP, os.X_OK):
+    print(f"Bail out! TESSERA_SHOTS_APP does not name the built tessera-screenshots: {SHOTS_APP!r}")
     sys.exit(1)
 if not os.environ.get("DBUS_SESSION_BUS_ADDRESS") or not os.environ.get("DISPLAY"):
     print("Bail out! run under dbus-run-session and xvfb-run (no session bus or display)")
@@ -77,6 +90,16 @@ GLib.MainLoop().run()
 '''
 
 
+# "(tessera:123): tsr-app-events-DEBUG: 12:00:00.000: torrent-done payload"
+EVENT = re.compile(r"tsr-app-events-DEBUG: \d\d:\d\d:\d\d\.\d\d\d: (.*)$")
+
+
+def event(line):
+    """The app event a line of its output reports, or None."""
+    match = EVENT.search(line)
+    return match.group(1) if match else None
+
+
 class Lines:
     """A process whose stdout lines are read by a thread."""
 
@@ -114,9 +137,9 @@ def app_env(home):
         "XDG_DATA_HOME": os.path.join(home, ".local", "share"),
         "XDG_CONFIG_HOME": os.path.join(home, ".config"),
         "XDG_CACHE_HOME": os.path.join(home, ".cache"),
-        "TESSERA_TEST_REPORT": "1",
-        # The add dialog shows (the default) and is answered "Add".
-        "TESSERA_TEST_ADD_RESPONSE": "add",
+        "G_MESSAGES_DEBUG": "tsr-app-events",
+        # The settings of settings.keyfile(home), kept across restarts.
+        "GSETTINGS_BACKEND": "keyfile",
         "GDK_BACKEND": "x11",
         "GTK_A11Y": "none",
         "no_proxy": "*",
@@ -125,6 +148,13 @@ def app_env(home):
         if key.lower().endswith("_proxy") and key != "no_proxy":
             del env[key]
     return env
+
+
+def write_settings(home):
+    """GSettings' key file under home: torrents opened are added without
+    the add dialog (the key file backend's group is the schema's path)."""
+    write(os.path.join(home, ".config", "glib-2.0", "settings", "keyfile"),
+          b"[io/github/tessera/Tessera]\nask-where-to-save=false\n")
 
 
 def test_open_download_notify_restore(d):
@@ -153,17 +183,18 @@ def test_open_download_notify_restore(d):
         downloads = os.path.join(home, "Downloads")
         os.makedirs(downloads)
         write(os.path.join(home, ".config", "user-dirs.dirs"), b'XDG_DOWNLOAD_DIR="$HOME/Downloads"\n')
+        write_settings(home)
         env = app_env(home)
         app = Lines([APP], env=env)
         started.append(app.process)
-        app.wait_for(lambda line: line == "window-mapped", 30, "window")
+        app.wait_for(lambda line: event(line) == "window-mapped", 30, "window")
 
         # The desktop's path: D-Bus Open on the running instance.
         launch = subprocess.run(["gapplication", "launch", APP_ID, torrent], env=env, capture_output=True,
                                 timeout=30)
         assert launch.returncode == 0, launch.stderr
-        app.wait_for(lambda line: line == "add-dialog payload", 30, "the add dialog")
-        app.wait_for(lambda line: line == "torrent-done payload", 90, "completion")
+        app.wait_for(lambda line: event(line) == "torrent-done payload", 90, "completion")
+        assert not any(event(line) == "add-dialog payload" for line in app.seen), app.seen
         assert tree_digest(os.path.join(downloads, "payload")) == tree_digest(os.path.join(src, "payload"))
         note = json.loads(notify.wait_for(lambda line: '"summary"' in line, 20, "notification"))
         assert note["summary"] == "Download Complete", note
@@ -180,17 +211,17 @@ def test_open_download_notify_restore(d):
         assert entries[0]["folder"] == downloads and entries[0]["paused"] is False, entries
 
         # The next start restores it from its resume record: no download.
-        # It walks every details page of it (TESSERA_SCREENSHOTS) with
+        # tessera-screenshots walks every details page of it with
         # warnings fatal, and quits by itself.
         seeder.stop()
         shots = os.path.join(d, "shots")
         os.makedirs(shots)
-        again = Lines([APP], env=dict(env, TESSERA_SCREENSHOTS=shots, G_DEBUG="fatal-warnings"))
+        again = Lines([SHOTS_APP, "--out", shots], env=dict(env, G_DEBUG="fatal-warnings"))
         started.append(again.process)
-        again.wait_for(lambda line: line == "window-mapped", 30, "window after restart")
+        again.wait_for(lambda line: event(line) == "window-mapped", 30, "window after restart")
         assert again.process.wait(timeout=60) == 0, again.seen
         again.wait_for(lambda line: line.endswith("preferences.png"), 5, "the last page")
-        assert not any(line.startswith("torrent-done") for line in again.seen), again.seen
+        assert not any((event(line) or "").startswith("torrent-done") for line in again.seen), again.seen
         pages = sorted(os.listdir(shots))
         assert pages == sorted(["main.png", "files.png", "peers.png", "trackers.png", "bans.png", "log.png",
                                 "peer-log.png", "errors.png", "preferences.png"]), pages
@@ -202,8 +233,8 @@ def test_open_download_notify_restore(d):
 
 def test_magnet_link(d):
     """A magnet link opened by the desktop (D-Bus Open): the row fetches
-    the metainfo from the seeder named in x.pe, then the add dialog asks
-    (answered "Add"), the data comes, and the index names it by hash."""
+    the metainfo from the seeder named in x.pe, the data comes (no add
+    dialog: ask-where-to-save is off), and the index names it by hash."""
     started = []
     try:
         src = os.path.join(d, "src")
@@ -220,16 +251,17 @@ def test_magnet_link(d):
         downloads = os.path.join(home, "Downloads")
         os.makedirs(downloads)
         write(os.path.join(home, ".config", "user-dirs.dirs"), b'XDG_DOWNLOAD_DIR="$HOME/Downloads"\n')
+        write_settings(home)
         env = app_env(home)
         app = Lines([APP], env=env)
         started.append(app.process)
-        app.wait_for(lambda line: line == "window-mapped", 30, "window")
+        app.wait_for(lambda line: event(line) == "window-mapped", 30, "window")
 
         magnet = f"magnet:?xt=urn:btih:{info_hash}&dn=payload&x.pe=127.0.0.1:{seeder.port}"
         launch = subprocess.run(["gapplication", "launch", APP_ID, magnet], env=env, capture_output=True, timeout=30)
         assert launch.returncode == 0, launch.stderr
-        app.wait_for(lambda line: line == "add-dialog payload", 60, "the add dialog after the metainfo")
-        app.wait_for(lambda line: line == "torrent-done payload", 90, "completion")
+        app.wait_for(lambda line: event(line) == "torrent-done payload", 90, "completion")
+        assert not any(event(line) == "add-dialog payload" for line in app.seen), app.seen
         assert tree_digest(os.path.join(downloads, "payload")) == tree_digest(os.path.join(src, "payload"))
 
         quit_run = subprocess.run(["gapplication", "action", APP_ID, "quit"], env=env, capture_output=True,

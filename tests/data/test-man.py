@@ -33,10 +33,6 @@ GUI = need_env("TESSERA_GUI") == "true"
 APP = need_env("TESSERA_APP") if GUI else None
 APP_PAGE = need_env("TESSERA_APP_MAN") if GUI else None
 
-# Variables the programs read only for their own tests: not for users.
-TEST_HOOKS = {"TESSERA_SCREENSHOTS", "TESSERA_SCREENSHOT_SHARE", "TESSERA_SMOKE_TEST"}
-TEST_HOOK_PREFIX = "TESSERA_TEST_"
-
 tap = Tap()
 
 # ---------------------------------------------------------------------------
@@ -293,8 +289,9 @@ if not GUI:
 
 
 def getenv_names(folders):
-    """The TESSERA_* variables the C sources under @folders read, without
-    the test hooks."""
+    """The TESSERA_* variables the C sources under @folders read. None is a
+    test hook (the tests drive the programs from outside, or link their
+    libraries): each is for users, so each is documented."""
     names = set()
     for folder in folders:
         for root, _, files in os.walk(os.path.join(SOURCE_ROOT, folder)):
@@ -302,7 +299,7 @@ def getenv_names(folders):
                 if file.endswith(".c"):
                     with open(os.path.join(root, file), encoding="utf-8") as f:
                         names |= set(re.findall(r'g_getenv \("(TESSERA_\w+)"\)', f.read()))
-    return {n for n in names if n not in TEST_HOOKS and not n.startswith(TEST_HOOK_PREFIX)}
+    return names
 
 
 def documented_variables(page):

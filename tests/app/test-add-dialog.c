@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test-add-dialog.c: the add dialog in-process (under Xvfb), opened the
+ * way the window opens it with "ask where to save" on, and answered
+ * through its widgets and its response as a person would: for a torrent
+ * file, "Add" adds it into the chosen folder without the files left
+ * unchecked, started or not as the switch says, and "Cancel" adds
+ * nothing; for a magnet link, the dialog comes once the metainfo has come
+ * from a seeder on 127.0.0.1, "Add" downloads it and "Cancel" takes it
+ * out of the library. Each dialog is announced by the event
+ * "add-dialog NAME" (log domain tsr-app-events).
+ */
+#define G_LOG_DOMAIN "test-add-dialog"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "tsr-add-dialog.h"
+#include "tsr-app-util.h"
+#include "tsr-test-util.h"
+#include "tsr-window.h"
+
+typedef struct
+{
+  char       *dir;
+  char       *downloads;
+  GSettings  *settings;
+  TsrLibrary *library;
+  TsrWindow  *window;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *library_folder = NULL;
+
+  fixture->dir = g_dir_make_tmp ("tsr-add-dialog-XXXXXX", NULL);
+  fixture->downloads = g_build_filename (fixture->dir, "downloads", NULL);
+  library_folder = g_build_filename (fixture->dir, "data", NULL);
+  fixture->settings = g_settings_new (APP_ID);
+  g_settings_set_boolean (fixture->settings, "ask-where-to-save", TRUE);
+  g_settings_set_boolean (fixture->settings, "start-paused", FALSE);
+  g_settings_set_string (fixture->settings, "download-folder", fixture->downloads);
+  fixture->library = tsr_library_new (library_folder);
+  fixture->window = g_object_new (TSR_TYPE_WINDOW, "library", fixture->library, NULL);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  /* Index writes on the I/O pool land before the folder goes. */
+  tsr_library_shutdown (fixture->library);
+  g_clear_object (&fixture->library);
+  g_settings_reset (fixture->settings, "ask-where-to-save");
+  g_settings_reset (fixture->settings, "start-paused");
+  g_settings_reset (fixture->settings, "download-folder");
+  g_clear_object (&fixture->settings);
+  tsr_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->downloads);
+}
+
+/* The add dialog on screen, or NULL. */
+static AdwMessageDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (TSR_IS_ADD_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static AdwMessageDialog *
+wait_for_dialog (guint seconds)
+{
+  gint64 end = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (find_dialog () == NULL && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  return find_dialog ();
+}
+
+static void
+collect (GtkWidget *widget,
+         GType      type,
+         GPtrArray *found)
+{
+  GtkWidget *child;
+
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    collect (child, type, found);
+}
+
+/* The dialog's one widget of @type. */
+static GtkWidget *
+find_one (AdwMessageDialog *dialog,
+          GType             type)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  collect (GTK_WIDGET (dialog), type, found);
+  g_assert_cmpuint (found->len, ==, 1);
+  return g_ptr_array_index (found, 0);
+}
+
+/* The file's check button, by the start of its label ("pack/b.bin (…)"). */
+static GtkCheckButton *
+find_check (AdwMessageDialog *dialog,
+            const char       *file)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  g_autofree char *prefix = g_strconcat (file, " (", NULL);
+  guint i;
+
+  collect (GTK_WIDGET (dialog), GTK_TYPE_CHECK_BUTTON, found);
+  for (i = 0; i < found->len; i++)
+    {
+      GtkCheckButton *check = g_ptr_array_index (found, i);
+
+      if (g_str_has_prefix (gtk_check_button_get_label (check), prefix))
+        return check;
+    }
+  g_error ("no check button for %s", file);
+}
+
+/* The subtitle of the "Save In" row. */
+static const char *
+folder_shown (AdwMessageDialog *dialog)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  guint i;
+
+  collect (GTK_WIDGET (dialog), ADW_TYPE_ACTION_ROW, rows);
+  for (i = 0; i < rows->len; i++)
+    if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), "Save In") == 0)
+      return adw_action_row_get_subtitle (g_ptr_array_index (rows, i));
+  g_error ("no Save In row");
+}
+
+/* What a click on a response button does: the response, then the dialog
+ * closes (which must not undo the answer). */
+static void
+answer (AdwMessageDialog *dialog,
+        const char       *response)
+{
+  adw_message_dialog_response (dialog, response);
+  gtk_window_close (GTK_WINDOW (dialog));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static gboolean
+iterate_until (gboolean (*done) (TsrTorrent *), TsrTorrent *torrent, guint seconds)
+{
+  gint64 end = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!done (torrent) && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  return done (torrent);
+}
+
+static gboolean
+is_seeding (TsrTorrent *torrent)
+{
+  return tsr_torrent_get_state (torrent) == TSR_TORRENT_SEEDING;
+}
+
+static TsrMetainfo *
+make_pack (const char *dir,
+           const char *name,
+           guint       seed)
+{
+  g_autofree char *root = g_build_filename (dir, name, NULL);
+
+  tsr_test_write_file (root, "a.bin", 300000, seed);
+  tsr_test_write_file (root, "b.bin", 20000, seed + 1);
+  return tsr_test_make_torrent (root, TSR_CREATE_V1, 16384);
+}
+
+static void
+assert_same_file (const char *got_path,
+                  const char *want_path)
+{
+  g_autofree char *got = NULL;
+  g_autofree char *want = NULL;
+  gsize got_length = 0;
+  gsize want_length = 0;
+
+  g_assert_true (g_file_get_contents (got_path, &got, &got_length, NULL));
+  g_assert_true (g_file_get_contents (want_path, &want, &want_length, NULL));
+  g_assert_cmpmem (got, got_length, want, want_length);
+}
+
+/* A torrent file with "start paused" set: the dialog names it, offers the
+ * download folder, both files and a switch that is off; with the second
+ * file unchecked and the switch turned on, "Add" adds it started, into
+ * that folder, without the second file. */
+static void
+test_file_add (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "pack.torrent", NULL);
+  g_autoptr(TsrMetainfo) info = make_pack (fixture->dir, "pack", 1);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GListModel *torrents = tsr_library_get_torrents (fixture->library);
+  g_autoptr(TsrTorrent) added = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *start;
+  guint pos;
+
+  tsr_test_write_torrent_file (info, path);
+  g_settings_set_boolean (fixture->settings, "start-paused", TRUE);
+  g_test_expect_message (TSR_APP_EVENTS_DOMAIN, G_LOG_LEVEL_DEBUG, "add-dialog pack");
+  g_assert_true (tsr_window_add_file (fixture->window, file));
+  g_test_assert_expected_messages ();
+
+  /* Nothing is added before the answer. */
+  g_assert_cmpuint (g_list_model_get_n_items (torrents), ==, 0);
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (fixture->window));
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "pack");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "2 files"));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "add");
+  g_assert_cmpstr (folder_shown (dialog), ==, fixture->downloads);
+  start = find_one (dialog, GTK_TYPE_SWITCH);
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (start)));
+  g_assert_true (gtk_check_button_get_active (find_check (dialog, "pack/a.bin")));
+  g_assert_true (gtk_check_button_get_active (find_check (dialog, "pack/b.bin")));
+
+  gtk_check_button_set_active (find_check (dialog, "pack/b.bin"), FALSE);
+  gtk_switch_set_active (GTK_SWITCH (start), TRUE);
+  answer (dialog, "add");
+
+  g_assert_null (find_dialog ());
+  g_assert_cmpuint (g_list_model_get_n_items (torrents), ==, 1);
+  added = g_list_model_get_item (torrents, 0);
+  g_assert_cmpmem (tsr_torrent_get_info_hash (added), 20, info->info_hash, 20);
+  g_assert_cmpstr (tsr_torrent_get_folder (added), ==, fixture->downloads);
+  g_assert_cmpint (tsr_torrent_get_state (added), !=, TSR_TORRENT_STOPPED);
+  for (pos = 0; pos < info->n_files; pos++)
+    g_assert_cmpint (tsr_torrent_get_file_priority (added, pos), ==,
+                     g_str_equal (info->files[pos].display_path, "pack/b.bin") ? TSR_PRIORITY_SKIP : TSR_PRIORITY_NORMAL);
+}
+
+/* "Cancel" (or closing the dialog) adds nothing; the switch follows
+ * "start paused" being off. */
+static void
+test_file_cancel (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "pack.torrent", NULL);
+  g_autoptr(TsrMetainfo) info = make_pack (fixture->dir, "pack", 3);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  AdwMessageDialog *dialog;
+
+  tsr_test_write_torrent_file (info, path);
+  g_assert_true (tsr_window_add_file (fixture->window, file));
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (find_one (dialog, GTK_TYPE_SWITCH))));
+  answer (dialog, "cancel");
+  g_assert_null (find_dialog ());
+  g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (fixture->library)), ==, 0);
+
+  /* Closed without an answer: the same. */
+  g_assert_true (tsr_window_add_file (fixture->window, file));
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  gtk_window_close (GTK_WINDOW (dialog));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (find_dialog ());
+  g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (fixture->library)), ==, 0);
+}
+
+/* Magnet links, with a seeder on 127.0.0.1 named in x.pe: no dialog
+ * until the metainfo comes; then "Add" downloads into the download
+ * folder, and "Cancel" takes the other one out of the library. */
+static void
+test_magnet (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autofree char *seeds = g_build_filename (fixture->dir, "seeds", NULL);
+  g_autoptr(TsrMetainfo) info = make_pack (seeds, "pack", 5);
+  g_autoptr(TsrMetainfo) other_info = make_pack (seeds, "other", 7);
+  g_autoptr(TsrSession) seed_session = tsr_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hex = tsr_metainfo_dup_info_hash_hex (info);
+  g_autofree char *other_hex = tsr_metainfo_dup_info_hash_hex (other_info);
+  g_autofree char *uri = NULL;
+  g_autofree char *other_uri = NULL;
+  g_autofree char *got = g_build_filename (fixture->downloads, "pack", "a.bin", NULL);
+  g_autofree char *want = g_build_filename (seeds, "pack", "a.bin", NULL);
+  TsrTorrent *seed;
+  TsrTorrent *other_seed;
+  TsrTorrent *torrent;
+  AdwMessageDialog *dialog;
+
+  g_assert_true (tsr_session_listen_on (seed_session, "127.0.0.1", 0, &error));
+  g_assert_no_error (error);
+  seed = tsr_session_add_torrent (seed_session, info, seeds);
+  other_seed = tsr_session_add_torrent (seed_session, other_info, seeds);
+  tsr_torrent_start (seed);
+  tsr_torrent_start (other_seed);
+  g_assert_true (iterate_until (is_seeding, seed, 30));
+  g_assert_true (iterate_until (is_seeding, other_seed, 30));
+  uri = g_strdup_printf ("magnet:?xt=urn:btih:%s&x.pe=127.0.0.1:%u", hex, tsr_session_get_port (seed_session));
+  other_uri = g_strdup_printf ("magnet:?xt=urn:btih:%s&x.pe=127.0.0.1:%u", other_hex,
+                               tsr_session_get_port (seed_session));
+
+  g_assert_true (tsr_window_add_magnet (fixture->window, uri));
+  g_assert_null (find_dialog ());
+  torrent = tsr_library_find (fixture->library, info->info_hash);
+  g_assert_nonnull (torrent);
+  g_assert_false (tsr_torrent_has_metainfo (torrent));
+  g_assert_true (tsr_library_asks_after_metadata (torrent));
+  g_test_expect_message (TSR_APP_EVENTS_DOMAIN, G_LOG_LEVEL_DEBUG, "add-dialog pack");
+  dialog = wait_for_dialog (60);
+  g_assert_nonnull (dialog);
+  g_test_assert_expected_messages ();
+  g_assert_true (tsr_torrent_has_metainfo (torrent));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "pack");
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (find_one (dialog, GTK_TYPE_SWITCH))));
+  /* Waiting for the answer, stopped: nothing of the data yet. */
+  g_assert_cmpint (tsr_torrent_get_state (torrent), ==, TSR_TORRENT_STOPPED);
+  answer (dialog, "add");
+  g_assert_false (tsr_library_asks_after_metadata (torrent));
+  g_assert_true (iterate_until (is_seeding, torrent, 60));
+  g_assert_cmpstr (tsr_torrent_get_folder (torrent), ==, fixture->downloads);
+  assert_same_file (got, want);
+
+  g_assert_true (tsr_window_add_magnet (fixture->window, other_uri));
+  torrent = tsr_library_find (fixture->library, other_info->info_hash);
+  g_assert_nonnull (torrent);
+  g_test_expect_message (TSR_APP_EVENTS_DOMAIN, G_LOG_LEVEL_DEBUG, "add-dialog other");
+  dialog = wait_for_dialog (60);
+  g_assert_nonnull (dialog);
+  g_test_assert_expected_messages ();
+  answer (dialog, "cancel");
+  g_assert_null (tsr_library_find (fixture->library, other_info->info_hash));
+  g_assert_nonnull (tsr_library_find (fixture->library, info->info_hash));
+  g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (fixture->library)), ==, 1);
+
+  tsr_torrent_stop (seed);
+  tsr_torrent_stop (other_seed);
+}
+
+/* From the app's compiled resources (tessera-resources.c): the window's
+ * template. Referenced here so that the linker keeps it. */
+GResource *tsr_get_resource (void);
+
+int
+main (int    argc,
+      char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_resources_register (tsr_get_resource ());
+  g_test_add ("/add-dialog/file/add", Fixture, NULL, fixture_set_up, test_file_add, fixture_tear_down);
+  g_test_add ("/add-dialog/file/cancel", Fixture, NULL, fixture_set_up, test_file_cancel, fixture_tear_down);
+  g_test_add ("/add-dialog/magnet", Fixture, NULL, fixture_set_up, test_magnet, fixture_tear_down);
+  return g_test_run ();
+}
