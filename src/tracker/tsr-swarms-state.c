@@ -3,7 +3,9 @@
  * tsr-swarms-state.c: the swarm store's image for `--state FILE`: every
  * swarm with its downloaded count and peers, in a versioned big-endian
  * layout sealed by a SHA-256, read back with every count checked against
- * the bytes that are there. Bytes only: the server writes the file.
+ * the bytes that are there. Bytes only: the server writes the file. It
+ * sees the store through its public functions (tsr_swarms_foreach, the
+ * restore calls), never its layout.
  */
 #define G_LOG_DOMAIN "tsr-swarms"
 
@@ -13,7 +15,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "tsr-swarms.h"
-#include "tsr-swarms-private.h"
 
 G_DEFINE_QUARK (tsr-swarms-error-quark, tsr_swarms_error)
 
@@ -47,6 +48,39 @@ get_u32 (const guint8 *data)
   return GUINT32_FROM_BE (be);
 }
 
+static void
+put_swarm (const guint8 *info_hash,
+           guint32       downloaded,
+           guint32       n_peers,
+           gpointer      user_data)
+{
+  GByteArray *out = user_data;
+
+  g_byte_array_append (out, info_hash, 20);
+  put_u32 (out, downloaded);
+  put_u32 (out, n_peers);
+}
+
+static void
+put_peer (const guint8 *address,
+          guint16       port,
+          guint8        flags,
+          guint32       last_seen,
+          gpointer      user_data)
+{
+  GByteArray *out = user_data;
+  guint8 tail[4] = { port >> 8, port & 0xff, flags & TSR_SWARMS_PEER_FLAGS, 0 };
+
+  g_byte_array_append (out, address, 16);
+  g_byte_array_append (out, tail, 4);
+  put_u32 (out, last_seen);
+}
+
+static const TsrSwarmsVisitor image_writer = {
+  .swarm = put_swarm,
+  .peer = put_peer,
+};
+
 GBytes *
 tsr_swarms_serialize (TsrSwarms *self)
 {
@@ -54,33 +88,17 @@ tsr_swarms_serialize (TsrSwarms *self)
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   guint8 digest[IMAGE_CHECKSUM];
   gsize digest_length = sizeof digest;
-  guint i;
+  TsrSwarmsStats stats;
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  out = g_byte_array_sized_new (IMAGE_HEADER + self->list->len * IMAGE_SWARM +
-                                self->n_peers * IMAGE_PEER + IMAGE_CHECKSUM);
+  tsr_swarms_get_stats (self, &stats);
+  out = g_byte_array_sized_new (IMAGE_HEADER + stats.swarms * IMAGE_SWARM +
+                                stats.peers * IMAGE_PEER + IMAGE_CHECKSUM);
   g_byte_array_append (out, (const guint8 *) IMAGE_MAGIC, 8);
   put_u32 (out, IMAGE_VERSION);
-  put_u32 (out, self->list->len);
-  for (i = 0; i < self->list->len; i++)
-    {
-      TsrSwarm *swarm = g_ptr_array_index (self->list, i);
-      guint32 pos;
-
-      g_byte_array_append (out, swarm->info_hash, 20);
-      put_u32 (out, swarm->downloaded);
-      put_u32 (out, swarm->n_peers);
-      for (pos = 0; pos < swarm->n_peers; pos++)
-        {
-          const TsrSwarmPeer *peer = &swarm->peers[pos];
-          guint8 tail[4] = { peer->port >> 8, peer->port & 0xff, peer->flags & PEER_FLAGS, 0 };
-
-          g_byte_array_append (out, peer->address, 16);
-          g_byte_array_append (out, tail, 4);
-          put_u32 (out, peer->last_seen);
-        }
-    }
+  put_u32 (out, stats.swarms);
+  tsr_swarms_foreach (self, &image_writer, out);
   g_checksum_update (checksum, out->data, out->len);
   g_checksum_get_digest (checksum, digest, &digest_length);
   g_byte_array_append (out, digest, IMAGE_CHECKSUM);
@@ -171,7 +189,8 @@ tsr_swarms_deserialize (GBytes  *bytes,
         }
       downloaded = get_u32 (data + offset + 20);
       n_peers = get_u32 (data + offset + 24);
-      if (g_hash_table_contains (self->table, data + offset))
+      /* Past the cap the rest is checked but not kept (swarm NULL). */
+      if (!tsr_swarms_restore_swarm (self, data + offset, downloaded, &swarm))
         {
           g_set_error (error, TSR_SWARMS_ERROR, TSR_SWARMS_ERROR_INVALID,
                        _("Swarm state lists the swarm at byte %zu twice"), offset);
@@ -187,20 +206,13 @@ tsr_swarms_deserialize (GBytes  *bytes,
                        length, n_peers, offset);
           return NULL;
         }
-      /* Past the cap the rest is checked but not kept. */
-      if (max_swarms == 0 || self->list->len < max_swarms)
-        {
-          swarm = _tsr_swarms_create (self, data + offset, 0);
-          swarm->downloaded = downloaded;
-        }
       offset += IMAGE_SWARM;
 
       for (k = 0; k < n_peers; k++, offset += IMAGE_PEER)
         {
           const guint8 *p = data + offset;
-          TsrSwarmPeer peer;
 
-          if ((p[18] & ~PEER_FLAGS) != 0 || p[19] != 0)
+          if ((p[18] & ~TSR_SWARMS_PEER_FLAGS) != 0 || p[19] != 0)
             {
               g_set_error (error, TSR_SWARMS_ERROR, TSR_SWARMS_ERROR_INVALID,
                            _("Swarm state has unknown peer flags 0x%02x%02x at byte %zu"),
@@ -209,20 +221,12 @@ tsr_swarms_deserialize (GBytes  *bytes,
             }
           if (swarm == NULL)
             continue;
-          memset (&peer, 0, sizeof peer);
-          memcpy (peer.address, p, 16);
-          peer.port = (p[16] << 8) | p[17];
-          peer.flags = p[18];
-          peer.last_seen = get_u32 (p + 20);
-          if (_tsr_swarm_find (self, swarm, peer.address) >= 0)
+          if (!tsr_swarms_restore_peer (self, swarm, p, (guint16) ((p[16] << 8) | p[17]), p[18], get_u32 (p + 20)))
             {
               g_set_error (error, TSR_SWARMS_ERROR, TSR_SWARMS_ERROR_INVALID,
                            _("Swarm state lists the peer at byte %zu twice in its swarm"), offset);
               return NULL;
             }
-          _tsr_swarm_insert (self, swarm, &peer);
-          if ((gint32) (peer.last_seen - swarm->last_announce) > 0)
-            swarm->last_announce = peer.last_seen;
         }
     }
   if (offset != length)
@@ -235,6 +239,5 @@ tsr_swarms_deserialize (GBytes  *bytes,
                    length - offset, offset);
       return NULL;
     }
-  self->touched = 0;
   return g_steal_pointer (&self);
 }

@@ -21,7 +21,53 @@
 #include <string.h>
 
 #include "tsr-swarms.h"
+#include "tsr-murmur3.h"
 #include "tsr-swarms-private.h"
+
+#define PEER_SEEDER     TSR_SWARMS_PEER_SEEDER
+#define PEER_COMPLETED  TSR_SWARMS_PEER_COMPLETED   /* counted in downloaded: not again */
+
+typedef struct
+{
+  guint8   address[16];   /* IPv6, or IPv4-mapped */
+  guint16  port;
+  guint8   flags;
+  guint8   reserved;
+  guint32  last_seen;
+} TsrSwarmPeer;
+
+G_STATIC_ASSERT (sizeof (TsrSwarmPeer) == 24);
+#define KEY_SIZE 18   /* address and port: a peer's identity in its swarm */
+
+struct _TsrSwarm
+{
+  guint8    info_hash[20];   /* first: a swarm is its own hash table key */
+  guint32   downloaded;
+  guint32   n_peers;
+  guint32   n_leechers;      /* peers[0, n_leechers) leech, the rest seed */
+  guint32   n_alloc;
+  guint32   last_announce;
+  guint32   list_pos;        /* in TsrSwarms.list */
+  guint32   index_mask;      /* index size - 1 */
+  TsrSwarmPeer     *peers;           /* (owned) */
+  guint32  *index;           /* (owned) (nullable): position + 1, 0 free */
+};
+
+struct _TsrSwarms
+{
+  guint        max_swarms;     /* 0: no cap */
+  guint32      peer_timeout;
+  GHashTable  *table;          /* info hash → TsrSwarm (owned through list) */
+  GPtrArray   *list;           /* (element-type TsrSwarm) (owned): round-robin and sampling */
+  guint        expire_cursor;  /* next position in list to expire */
+  GHashTable  *whitelist;      /* (nullable): hashes pointing into whitelist_data */
+  guint8      *whitelist_data; /* (owned) (nullable) */
+  GRand       *rand;
+  guint32      seed;           /* of the peer index hash */
+  guint        n_peers;
+  guint        n_seeders;
+  guint64      touched;        /* for the tests: records read by announces */
+};
 
 /* Below this many peers a scan of the flat array (1.5 KiB) beats an
  * index; an index is dropped again below half of it. */
@@ -31,60 +77,12 @@
 /* The allocator's header per block, for the memory estimate. */
 #define MALLOC_OVERHEAD 16
 
-/* MurmurHash3's 32-bit mix, seeded: spreads addresses and hashes that
- * peers choose; not a defence against an attacker who learns the seed. */
-static inline guint32
-rotl32 (guint32 x,
-        int     r)
-{
-  return (x << r) | (x >> (32 - r));
-}
-
-static guint32
-murmur3 (const guint8 *data,
-         gsize         length,
-         guint32       seed)
-{
-  guint32 h = seed;
-  gsize i;
-
-  for (i = 0; i + 4 <= length; i += 4)
-    {
-      guint32 k;
-
-      memcpy (&k, data + i, 4);
-      k *= 0xcc9e2d51u;
-      k = rotl32 (k, 15);
-      k *= 0x1b873593u;
-      h ^= k;
-      h = rotl32 (h, 13);
-      h = h * 5 + 0xe6546b64u;
-    }
-  if (i < length)
-    {
-      guint32 k = 0;
-
-      memcpy (&k, data + i, length - i);
-      k *= 0xcc9e2d51u;
-      k = rotl32 (k, 15);
-      k *= 0x1b873593u;
-      h ^= k;
-    }
-  h ^= length;
-  h ^= h >> 16;
-  h *= 0x85ebca6bu;
-  h ^= h >> 13;
-  h *= 0xc2b2ae35u;
-  h ^= h >> 16;
-  return h;
-}
-
 static guint32 table_seed;   /* GHashTable's hash takes no user data */
 
 static guint
 hash20 (gconstpointer key)
 {
-  return murmur3 (key, 20, table_seed);
+  return tsr_murmur3 (key, 20, table_seed);
 }
 
 static gboolean
@@ -99,7 +97,7 @@ peer_slot (TsrSwarms    *self,
            const TsrSwarm  *swarm,
            const guint8 *key)
 {
-  return murmur3 (key, KEY_SIZE, self->seed) & swarm->index_mask;
+  return tsr_murmur3 (key, KEY_SIZE, self->seed) & swarm->index_mask;
 }
 
 /* TsrSwarmPeer index: linear probing over positions + 1. */
@@ -215,9 +213,10 @@ swarm_tidy (TsrSwarms *self,
     index_rebuild (self, swarm, index_size_for (n));
 }
 
-gint64
-_tsr_swarm_find (TsrSwarms    *self,
-            TsrSwarm        *swarm,
+/* The position of the peer with address and port @key (18 bytes), or -1. */
+static gint64
+swarm_find (TsrSwarms    *self,
+            TsrSwarm     *swarm,
             const guint8 *key)
 {
   guint32 i;
@@ -283,10 +282,10 @@ alloc_after (guint32 n_alloc)
   return n_alloc == p ? p + p / 2 : p * 2;
 }
 
-/* Returns the new peer's position. */
-guint32
-_tsr_swarm_insert (TsrSwarms  *self,
-              TsrSwarm      *swarm,
+/* Adds @peer (known absent); returns its position. */
+static guint32
+swarm_insert (TsrSwarms          *self,
+              TsrSwarm           *swarm,
               const TsrSwarmPeer *peer)
 {
   guint32 pos;
@@ -416,8 +415,8 @@ swarms_evict (TsrSwarms *self)
     swarm_destroy (self, victim);
 }
 
-TsrSwarm *
-_tsr_swarms_create (TsrSwarms    *self,
+static TsrSwarm *
+swarms_create (TsrSwarms    *self,
                const guint8 *info_hash,
                guint32       now)
 {
@@ -680,11 +679,11 @@ tsr_swarms_announce (TsrSwarms            *self,
   if (swarm == NULL && event == TSR_ANNOUNCE_EVENT_STOPPED)
     return TSR_SWARMS_OK;   /* nothing to forget, nothing to create */
   if (swarm == NULL)
-    swarm = _tsr_swarms_create (self, info_hash, now);
+    swarm = swarms_create (self, info_hash, now);
   swarm->last_announce = now;
 
   peer_from_address (peer, &record);
-  pos = _tsr_swarm_find (self, swarm, record.address);
+  pos = swarm_find (self, swarm, record.address);
   /* A peer we knew leeching that reports nothing left has finished, said
    * or not: aria2 exits with `stopped` and left=0, never `completed`. */
   finished = pos >= 0 && seeder && !(swarm->peers[pos].flags & (PEER_SEEDER | PEER_COMPLETED));
@@ -706,7 +705,7 @@ tsr_swarms_announce (TsrSwarms            *self,
         {
           record.flags = seeder ? PEER_SEEDER : 0;
           record.last_seen = now;
-          pos = _tsr_swarm_insert (self, swarm, &record);
+          pos = swarm_insert (self, swarm, &record);
         }
       else
         {
@@ -836,6 +835,67 @@ tsr_swarms_get_stats (TsrSwarms      *self,
   stats->peers = self->n_peers;
   stats->seeders = self->n_seeders;
   stats->leechers = self->n_peers - self->n_seeders;
+}
+
+void
+tsr_swarms_foreach (TsrSwarms              *self,
+                    const TsrSwarmsVisitor *visitor,
+                    gpointer                user_data)
+{
+  guint i;
+
+  g_return_if_fail (self != NULL && visitor != NULL);
+
+  for (i = 0; i < self->list->len; i++)
+    {
+      TsrSwarm *swarm = g_ptr_array_index (self->list, i);
+      guint32 pos;
+
+      visitor->swarm (swarm->info_hash, swarm->downloaded, swarm->n_peers, user_data);
+      for (pos = 0; pos < swarm->n_peers; pos++)
+        visitor->peer (swarm->peers[pos].address, swarm->peers[pos].port, swarm->peers[pos].flags,
+                       swarm->peers[pos].last_seen, user_data);
+    }
+}
+
+gboolean
+tsr_swarms_restore_swarm (TsrSwarms    *self,
+                          const guint8 *info_hash,
+                          guint32       downloaded,
+                          TsrSwarm    **swarm)
+{
+  *swarm = NULL;
+  if (g_hash_table_contains (self->table, info_hash))
+    return FALSE;
+  if (self->max_swarms == 0 || self->list->len < self->max_swarms)
+    {
+      *swarm = swarms_create (self, info_hash, 0);
+      (*swarm)->downloaded = downloaded;
+    }
+  return TRUE;
+}
+
+gboolean
+tsr_swarms_restore_peer (TsrSwarms    *self,
+                         TsrSwarm     *swarm,
+                         const guint8 *address,
+                         guint16       port,
+                         guint8        flags,
+                         guint32       last_seen)
+{
+  TsrSwarmPeer peer = { .port = port, .flags = flags, .last_seen = last_seen };
+  guint64 touched = self->touched;
+  gboolean found;
+
+  memcpy (peer.address, address, 16);
+  found = swarm_find (self, swarm, peer.address) >= 0;
+  self->touched = touched;   /* not an announce's work */
+  if (found)
+    return FALSE;
+  swarm_insert (self, swarm, &peer);
+  if ((gint32) (peer.last_seen - swarm->last_announce) > 0)
+    swarm->last_announce = peer.last_seen;
+  return TRUE;
 }
 
 static gsize

@@ -115,6 +115,55 @@ TsrSwarms       *tsr_swarms_deserialize   (GBytes                *bytes,
                                            guint                  peer_timeout,
                                            GError               **error);
 
+/* A peer's flags, as an image keeps them. */
+#define TSR_SWARMS_PEER_SEEDER    0x01
+#define TSR_SWARMS_PEER_COMPLETED 0x02   /* counted in downloaded: not again */
+#define TSR_SWARMS_PEER_FLAGS     (TSR_SWARMS_PEER_SEEDER | TSR_SWARMS_PEER_COMPLETED)
+
+/* What tsr_swarms_foreach() calls: @swarm for each swarm, then @peer for
+ * each of its peers. @address is 16 bytes (IPv4-mapped for IPv4), @flags
+ * TSR_SWARMS_PEER_* bits. */
+typedef struct
+{
+  void (*swarm) (const guint8 *info_hash,
+                 guint32       downloaded,
+                 guint32       n_peers,
+                 gpointer      user_data);
+  void (*peer)  (const guint8 *address,
+                 guint16       port,
+                 guint8        flags,
+                 guint32       last_seen,
+                 gpointer      user_data);
+} TsrSwarmsVisitor;
+
+/* Walks every swarm and peer, for an image. Nothing may change the store
+ * meanwhile. */
+void             tsr_swarms_foreach       (TsrSwarms              *self,
+                                           const TsrSwarmsVisitor *visitor,
+                                           gpointer                user_data);
+
+/* Restoring an image, swarm by swarm, each followed by its peers. */
+typedef struct _TsrSwarm TsrSwarm;
+
+/* Sets *@swarm (transfer none) to a new swarm for @info_hash with
+ * @downloaded completions and no peers, or to NULL at the cap (a
+ * restored swarm evicts none). FALSE, nothing added, when the store
+ * holds @info_hash already. */
+gboolean         tsr_swarms_restore_swarm (TsrSwarms             *self,
+                                           const guint8          *info_hash,
+                                           guint32                downloaded,
+                                           TsrSwarm             **swarm);
+/* Adds a peer to @swarm as the image has it (@address: 16 bytes); its
+ * last announce moves up to @last_seen. FALSE, nothing added, when
+ * @swarm holds that address and port already. Counts as no announce's
+ * work. */
+gboolean         tsr_swarms_restore_peer  (TsrSwarms             *self,
+                                           TsrSwarm              *swarm,
+                                           const guint8          *address,
+                                           guint16                port,
+                                           guint8                 flags,
+                                           guint32                last_seen);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsrSwarms, tsr_swarms_free)
 
 G_END_DECLS

@@ -1,17 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * tsr-tracker-server.c: the tracker server (the original's torrent/track,
- * made complete). HTTP announce and scrape (BEP 3, 23, 7, 24, 48) go
- * through our own HTTP/1.1 reader (tsr-http.c), with keep-alive and
- * pipelining; UDP announce and scrape (BEP 15) share the port, read and
- * answered in batches (recvmmsg, sendmmsg), with connection ids that need
- * no state (see TsrConnectionIds). Requests from one address beyond
- * max_rate a second are refused. The swarms (TsrSwarms) are written to
- * the state file on a worker a few seconds after they change, the
- * previous copy kept, so a restart loses at most those seconds.
+ * made complete). HTTP announce and scrape (BEP 3, 23, 7, 24, 48) and the
+ * stats page come in through the HTTP front
+ * (tsr-tracker-http-listener.c), which hands over each GET request to be
+ * routed here; UDP announce and scrape (BEP 15) share the port, through
+ * the UDP front (tsr-tracker-udp-listener.c). Both call back here for the
+ * rate limit, the swarms and the counters. Requests from one address
+ * beyond max_rate a second are refused. The swarms (TsrSwarms) are
+ * written to the state file on a worker a few seconds after they change,
+ * the previous copy kept, so a restart loses at most those seconds.
  */
 #define G_LOG_DOMAIN "tsr-tracker"
-#define _GNU_SOURCE   /* recvmmsg, sendmmsg */
 
 #include "config.h"
 
@@ -24,51 +24,19 @@
 #include <sys/socket.h>
 #include <string.h>
 
-#include "tsr-http.h"
 #include "tsr-storage.h"
 #include "tsr-swarms.h"
 #include "tsr-tracker-proto.h"
+#include "tsr-tracker-http-listener.h"
 #include "tsr-tracker-server.h"
+#include "tsr-tracker-udp-listener.h"
 #include "tsr-util.h"
 
-/* Datagrams read (and answered) per system call, at most. */
-#define UDP_READS 64
-/* Wake-ups read this many batches at most, then let the loop run. */
-#define UDP_BATCHES 4
-/* Longer datagrams are no BEP 15 request (a full scrape is 1 496 bytes). */
-#define UDP_DATAGRAM 2048
 /* Addresses whose request rate is tracked, at most (then forgotten). */
 #define MAX_RATE_HOSTS 65536
 /* Seconds between expiry rounds (each bounded, see TsrSwarms). */
 #define EXPIRE_EVERY 5
 #define RING 64
-
-typedef struct
-{
-  TsrTrackerServer *server;   /* borrowed */
-  GSocket          *socket;   /* (owned) */
-  GSource          *source;   /* (owned) */
-} Listener;
-
-/* The hot path reads and writes the socket's descriptor directly: a
- * GSocketAddress per datagram costs more than the announce itself. */
-typedef struct
-{
-  struct sockaddr_storage address;
-  socklen_t               length;
-} UdpSender;
-
-/* One batch of datagrams in and replies out; the server's, reused. */
-typedef struct
-{
-  guint8          in[UDP_READS][UDP_DATAGRAM];
-  UdpSender       from[UDP_READS];
-  struct iovec    in_iov[UDP_READS];
-  struct mmsghdr  in_msgs[UDP_READS];
-  GByteArray     *out[UDP_READS];
-  struct iovec    out_iov[UDP_READS];
-  struct mmsghdr  out_msgs[UDP_READS];
-} UdpBatch;
 
 typedef struct
 {
@@ -79,18 +47,15 @@ typedef struct
 struct _TsrTrackerServer
 {
   GObject           parent_instance;
-  GPtrArray        *http;           /* (owned) (element-type HttpListener) listening sockets */
-  GHashTable       *connections;    /* (owned) set of HttpConnection */
-  GPtrArray        *udp;            /* (owned) (element-type Listener) */
+  TsrTrackerHttpListener *http;     /* (owned) */
+  TsrTrackerUdpListener  *udp;      /* (owned) */
   TsrSwarms        *swarms;         /* (owned) */
-  TsrConnectionIds *ids;            /* (owned) */
   guint             interval;
   guint             max_peers;
   guint             max_rate;
   guint             max_swarms;
   GHashTable       *rates;          /* (owned) host key (HOST_KEY bytes) → Rate */
-  GArray           *scratch;        /* (owned) peers of the announce being answered */
-  UdpBatch         *batch;          /* (owned) (nullable) made with the first UDP listener */
+  GArray           *scratch;        /* (owned) peers of the HTTP announce being answered */
   GBytes           *whitelist;      /* (owned) (nullable) 20-byte hashes */
   char             *state_path;     /* (owned) (nullable) */
   guint             save_source;
@@ -109,54 +74,14 @@ struct _TsrTrackerServer
 G_DEFINE_FINAL_TYPE (TsrTrackerServer, tsr_tracker_server, G_TYPE_OBJECT)
 
 static void
-listener_free (Listener *listener)
-{
-  g_source_destroy (listener->source);
-  g_source_unref (listener->source);
-  g_object_unref (listener->socket);
-  g_free (listener);
-}
-
-static UdpBatch *
-udp_batch_new (void)
-{
-  UdpBatch *batch = g_new0 (UdpBatch, 1);
-  guint i;
-
-  for (i = 0; i < UDP_READS; i++)
-    {
-      batch->in_iov[i].iov_base = batch->in[i];
-      batch->in_iov[i].iov_len = UDP_DATAGRAM;
-      batch->in_msgs[i].msg_hdr.msg_iov = &batch->in_iov[i];
-      batch->in_msgs[i].msg_hdr.msg_iovlen = 1;
-      batch->in_msgs[i].msg_hdr.msg_name = &batch->from[i].address;
-      batch->out[i] = g_byte_array_sized_new (1024);
-      batch->out_msgs[i].msg_hdr.msg_iov = &batch->out_iov[i];
-      batch->out_msgs[i].msg_hdr.msg_iovlen = 1;
-    }
-  return batch;
-}
-
-static void
-udp_batch_free (UdpBatch *batch)
-{
-  guint i;
-
-  for (i = 0; i < UDP_READS; i++)
-    g_byte_array_unref (batch->out[i]);
-  g_free (batch);
-}
-
-static void
 tsr_tracker_server_dispose (GObject *object)
 {
   TsrTrackerServer *self = TSR_TRACKER_SERVER (object);
 
   g_clear_handle_id (&self->save_source, g_source_remove);
   g_clear_handle_id (&self->expire_source, g_source_remove);
-  g_clear_pointer (&self->connections, g_hash_table_unref);
-  g_clear_pointer (&self->http, g_ptr_array_unref);
-  g_clear_pointer (&self->udp, g_ptr_array_unref);
+  g_clear_pointer (&self->http, tsr_tracker_http_listener_free);
+  g_clear_pointer (&self->udp, tsr_tracker_udp_listener_free);
   G_OBJECT_CLASS (tsr_tracker_server_parent_class)->dispose (object);
 }
 
@@ -166,10 +91,8 @@ tsr_tracker_server_finalize (GObject *object)
   TsrTrackerServer *self = TSR_TRACKER_SERVER (object);
 
   g_clear_pointer (&self->swarms, tsr_swarms_free);
-  g_clear_pointer (&self->ids, tsr_connection_ids_free);
   g_clear_pointer (&self->rates, g_hash_table_unref);
   g_clear_pointer (&self->scratch, g_array_unref);
-  g_clear_pointer (&self->batch, udp_batch_free);
   g_clear_pointer (&self->whitelist, g_bytes_unref);
   g_free (self->state_path);
   G_OBJECT_CLASS (tsr_tracker_server_parent_class)->finalize (object);
@@ -207,13 +130,6 @@ host_equal (gconstpointer a,
 static void
 tsr_tracker_server_init (TsrTrackerServer *self)
 {
-  guint8 key[32];
-
-  /* Connection ids must not be forged: the key comes from the kernel's
-   * cryptographic generator. */
-  tsr_random_bytes (key, sizeof key);
-  self->ids = tsr_connection_ids_new (key);
-  self->udp = g_ptr_array_new_with_free_func ((GDestroyNotify) listener_free);
   self->rates = g_hash_table_new_full (host_hash, host_equal, g_free, g_free);
   self->scratch = g_array_new (FALSE, FALSE, sizeof (TsrPeerAddress));
   self->started = g_get_monotonic_time ();
@@ -491,38 +407,6 @@ tsr_tracker_server_load_whitelist (TsrTrackerServer  *self,
 /* ------------------------------------------------------------------ */
 /* Announces                                                           */
 
-/* The address as 4 bytes (IPv4, also when mapped into IPv6) or 16. */
-static gboolean
-peer_address_of (GSocketAddress *address,
-                 TsrPeerAddress *peer)
-{
-  GInetAddress *inet;
-  const guint8 *bytes;
-
-  memset (peer, 0, sizeof *peer);
-  if (!G_IS_INET_SOCKET_ADDRESS (address))
-    return FALSE;
-  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
-  bytes = g_inet_address_to_bytes (inet);
-  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV4)
-    {
-      peer->family = 4;
-      memcpy (peer->address, bytes, 4);
-    }
-  else if (g_inet_address_get_is_any (inet) == FALSE && memcmp (bytes, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0)
-    {
-      peer->family = 4;
-      memcpy (peer->address, bytes + 12, 4);
-    }
-  else
-    {
-      peer->family = 6;
-      memcpy (peer->address, bytes, 16);
-    }
-  peer->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
-  return TRUE;
-}
-
 static TsrSwarmsResult
 announce (TsrTrackerServer     *self,
           const guint8         *info_hash,
@@ -545,6 +429,30 @@ announce (TsrTrackerServer     *self,
   if (result == TSR_SWARMS_OK)
     save_soon (self);
   return result;
+}
+
+/* Fills the counts of @entries, whose info hashes are set: one scrape
+ * request, HTTP or UDP. */
+static void
+scrape (TsrTrackerScrapeEntry *entries,
+        guint                  n_entries,
+        gpointer               user_data)
+{
+  TsrTrackerServer *self = user_data;
+  guint i;
+
+  for (i = 0; i < n_entries; i++)
+    {
+      guint complete = 0, incomplete = 0, downloaded = 0;
+
+      tsr_swarms_scrape (self->swarms, entries[i].info_hash, &complete, &incomplete, &downloaded);
+      entries[i].complete = complete;
+      entries[i].incomplete = incomplete;
+      entries[i].downloaded = downloaded;
+    }
+  advance_ring (self);
+  self->scrapes++;
+  self->ring_scrapes[self->ring_second % RING]++;
 }
 
 /* A bencoded failure (BEP 3: with status 200, for clients to show). */
@@ -614,18 +522,8 @@ handle_scrape (TsrTrackerServer *self,
     return failure (_("Name the torrents to scrape (info_hash); a full scrape is not served"));
   entries = g_new0 (TsrTrackerScrapeEntry, n);
   for (i = 0; i < n; i++)
-    {
-      guint complete = 0, incomplete = 0, downloaded = 0;
-
-      memcpy (entries[i].info_hash, data + i * 20, 20);
-      tsr_swarms_scrape (self->swarms, entries[i].info_hash, &complete, &incomplete, &downloaded);
-      entries[i].complete = complete;
-      entries[i].incomplete = incomplete;
-      entries[i].downloaded = downloaded;
-    }
-  advance_ring (self);
-  self->scrapes++;
-  self->ring_scrapes[self->ring_second % RING]++;
+    memcpy (entries[i].info_hash, data + i * 20, 20);
+  scrape (entries, n, self);
   return tsr_tracker_scrape_reply_encode (entries, n);
 }
 
@@ -702,405 +600,65 @@ handle_stats (TsrTrackerServer  *self,
 }
 
 /* ------------------------------------------------------------------ */
-/* HTTP connections (see tsr-http.c for why not libsoup's server)      */
+/* The fronts' callbacks                                               */
 
-typedef struct
-{
-  TsrTrackerServer *server;     /* borrowed */
-  GSocket          *socket;     /* (owned) */
-  GSource          *source;     /* (owned) */
-  GIOCondition      watching;
-  GByteArray       *in;         /* (owned) bytes not yet read as requests */
-  GByteArray       *out;        /* (owned) responses not yet sent */
-  gsize             sent;       /* of out */
-  gboolean          closing;    /* close once out is sent */
-  gint64            last_active; /* monotonic seconds */
-  TsrPeerAddress    peer;
-} HttpConnection;
-
-static gboolean on_http_io (GSocket *socket, GIOCondition condition, gpointer user_data);
-
-static void
-http_connection_free (HttpConnection *connection)
-{
-  g_source_destroy (connection->source);
-  g_source_unref (connection->source);
-  g_socket_close (connection->socket, NULL);
-  g_object_unref (connection->socket);
-  g_byte_array_unref (connection->in);
-  g_byte_array_unref (connection->out);
-  g_free (connection);
-}
-
-static void
-http_watch (HttpConnection *connection,
-            GIOCondition    condition)
-{
-  if (connection->source != NULL && connection->watching == condition)
-    return;
-  if (connection->source != NULL)
-    {
-      g_source_destroy (connection->source);
-      g_source_unref (connection->source);
-    }
-  connection->watching = condition;
-  connection->source = g_socket_create_source (connection->socket, condition, NULL);
-  g_source_set_callback (connection->source, (GSourceFunc) (void (*) (void)) on_http_io, connection, NULL);
-  g_source_attach (connection->source, NULL);
-}
-
-static void
-http_close (HttpConnection *connection)
-{
-  g_hash_table_remove (connection->server->connections, connection);
-}
-
-static void
-http_answer (HttpConnection       *connection,
-             const TsrHttpRequest *request)
-{
-  TsrTrackerServer *self = connection->server;
-  g_autoptr(GBytes) body = NULL;
-  const char *type = "text/plain";
-  const char *query = request->query != NULL ? request->query : "";
-  gsize query_length = request->query_length;
-  guint status = 200;
-  const char *reason = "OK";
-
-  if (!request->get)
-    {
-      status = 405;
-      reason = "Method Not Allowed";
-      body = g_bytes_new_static ("", 0);
-      connection->closing = TRUE;
-    }
-  else if (!allowed (self, &connection->peer))
-    body = failure (_("Too many requests from your address; slow down"));
-  else if (request->path_length == 9 && memcmp (request->path, "/announce", 9) == 0)
-    body = handle_announce (self, query, query_length, &connection->peer);
-  else if (request->path_length == 7 && memcmp (request->path, "/scrape", 7) == 0)
-    body = handle_scrape (self, query, query_length);
-  else if (request->path_length == 6 && memcmp (request->path, "/stats", 6) == 0)
-    body = handle_stats (self, query, query_length, &type);
-  else
-    {
-      status = 404;
-      reason = "Not Found";
-      body = g_bytes_new_static ("", 0);
-    }
-  if (!request->keep_alive)
-    connection->closing = TRUE;
-  tsr_http_write_response (connection->out, status, reason, type, g_bytes_get_data (body, NULL),
-                           g_bytes_get_size (body), !connection->closing);
-}
-
-/* Sends what is waiting; FALSE when the connection is gone. */
-static gboolean
-http_flush (HttpConnection *connection)
-{
-  int fd = g_socket_get_fd (connection->socket);
-
-  while (connection->sent < connection->out->len)
-    {
-      ssize_t n = send (fd, connection->out->data + connection->sent, connection->out->len - connection->sent,
-                        MSG_DONTWAIT | MSG_NOSIGNAL);
-
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-        {
-          http_watch (connection, G_IO_IN | G_IO_OUT);
-          return TRUE;
-        }
-      if (n <= 0)
-        {
-          http_close (connection);
-          return FALSE;
-        }
-      connection->sent += (gsize) n;
-    }
-  g_byte_array_set_size (connection->out, 0);
-  connection->sent = 0;
-  if (connection->closing)
-    {
-      http_close (connection);
-      return FALSE;
-    }
-  http_watch (connection, G_IO_IN);
-  return TRUE;
-}
-
-static gboolean
-on_http_io (GSocket      *socket,
-            GIOCondition  condition,
-            gpointer      user_data)
-{
-  HttpConnection *connection = user_data;
-  int fd = g_socket_get_fd (socket);
-  guint8 buffer[16384];
-  gsize offset = 0;
-
-  connection->last_active = g_get_monotonic_time () / G_USEC_PER_SEC;
-  if (condition & G_IO_IN && !connection->closing)
-    {
-      ssize_t n = recv (fd, buffer, sizeof buffer, MSG_DONTWAIT);
-
-      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
-        {
-          http_close (connection);
-          return G_SOURCE_REMOVE;
-        }
-      if (n > 0)
-        g_byte_array_append (connection->in, buffer, (guint) n);
-    }
-  else if (condition & (G_IO_HUP | G_IO_ERR) && !(condition & G_IO_OUT))
-    {
-      http_close (connection);
-      return G_SOURCE_REMOVE;
-    }
-  /* Every whole request in the buffer (pipelining), in order. */
-  while (!connection->closing)
-    {
-      TsrHttpRequest request;
-      gsize consumed = 0;
-      TsrHttpResult result = tsr_http_parse_request (connection->in->data + offset, connection->in->len - offset,
-                                                     &request, &consumed);
-
-      if (result == TSR_HTTP_NEED_MORE)
-        break;
-      if (result == TSR_HTTP_BAD)
-        {
-          connection->closing = TRUE;
-          tsr_http_write_response (connection->out, 400, "Bad Request", "text/plain", NULL, 0, FALSE);
-          break;
-        }
-      http_answer (connection, &request);
-      offset += consumed;
-    }
-  if (offset > 0)
-    g_byte_array_remove_range (connection->in, 0, (guint) offset);
-  if (!http_flush (connection))
-    return G_SOURCE_REMOVE;
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-on_http_accept (GSocket      *socket,
-                GIOCondition  condition,
-                gpointer      user_data)
+/* A GET request from the HTTP front: routed by its path. */
+static GBytes *
+on_http_request (const TsrHttpRequest  *request,
+                 const TsrPeerAddress  *peer,
+                 guint                 *status,
+                 const char           **reason,
+                 const char           **content_type,
+                 gpointer               user_data)
 {
   TsrTrackerServer *self = user_data;
-  guint i;
+  const char *query = request->query != NULL ? request->query : "";
+  gsize query_length = request->query_length;
 
-  for (i = 0; i < 64; i++)
-    {
-      g_autoptr(GSocket) accepted = g_socket_accept (socket, NULL, NULL);
-      g_autoptr(GSocketAddress) remote = NULL;
-      HttpConnection *connection;
-
-      if (accepted == NULL)
-        break;
-      remote = g_socket_get_remote_address (accepted, NULL);
-      if (g_hash_table_size (self->connections) >= TSR_TRACKER_SERVER_MAX_CONNECTIONS || remote == NULL)
-        {
-          g_socket_close (accepted, NULL);
-          continue;
-        }
-      g_socket_set_blocking (accepted, FALSE);
-      connection = g_new0 (HttpConnection, 1);
-      connection->server = self;
-      connection->socket = g_steal_pointer (&accepted);
-      connection->in = g_byte_array_new ();
-      connection->out = g_byte_array_new ();
-      connection->last_active = g_get_monotonic_time () / G_USEC_PER_SEC;
-      peer_address_of (remote, &connection->peer);
-      g_hash_table_add (self->connections, connection);
-      http_watch (connection, G_IO_IN);
-    }
-  return G_SOURCE_CONTINUE;
+  if (!allowed (self, peer))
+    return failure (_("Too many requests from your address; slow down"));
+  if (request->path_length == 9 && memcmp (request->path, "/announce", 9) == 0)
+    return handle_announce (self, query, query_length, peer);
+  if (request->path_length == 7 && memcmp (request->path, "/scrape", 7) == 0)
+    return handle_scrape (self, query, query_length);
+  if (request->path_length == 6 && memcmp (request->path, "/stats", 6) == 0)
+    return handle_stats (self, query, query_length, content_type);
+  *status = 404;
+  *reason = "Not Found";
+  return g_bytes_new_static ("", 0);
 }
 
-/* Idle connections, and ones whose reader stopped reading, go. */
-static void
-close_idle (TsrTrackerServer *self)
-{
-  gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
-  GHashTableIter iter;
-  gpointer key;
-
-  g_hash_table_iter_init (&iter, self->connections);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (now - ((HttpConnection *) key)->last_active > TSR_TRACKER_SERVER_IDLE_SECONDS)
-      g_hash_table_iter_remove (&iter);
-}
-
-/* ------------------------------------------------------------------ */
-/* UDP (BEP 15)                                                        */
+static const TsrTrackerHttpListenerFuncs http_funcs = {
+  .request = on_http_request,
+};
 
 static gboolean
-peer_of_sender (const UdpSender *from,
-                TsrPeerAddress  *peer)
+on_udp_allowed (const TsrPeerAddress *peer,
+                gpointer              user_data)
 {
-  memset (peer, 0, sizeof *peer);
-  if (from->address.ss_family == AF_INET)
-    {
-      const struct sockaddr_in *in = (const struct sockaddr_in *) &from->address;
-
-      peer->family = 4;
-      memcpy (peer->address, &in->sin_addr, 4);
-      peer->port = g_ntohs (in->sin_port);
-      return TRUE;
-    }
-  if (from->address.ss_family == AF_INET6)
-    {
-      const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *) &from->address;
-      const guint8 *bytes = (const guint8 *) &in6->sin6_addr;
-
-      if (memcmp (bytes, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0)
-        {
-          peer->family = 4;
-          memcpy (peer->address, bytes + 12, 4);
-        }
-      else
-        {
-          peer->family = 6;
-          memcpy (peer->address, bytes, 16);
-        }
-      peer->port = g_ntohs (in6->sin6_port);
-      return TRUE;
-    }
-  return FALSE;
+  return allowed (user_data, peer);
 }
 
-/* Answers one datagram into @packet (emptied first); FALSE when it gets
- * no answer. */
 static gboolean
-on_udp_request (TsrTrackerServer *self,
-                const guint8     *data,
-                gsize             length,
-                const UdpSender  *from,
-                GByteArray       *packet)
+on_udp_announce (const guint8         *info_hash,
+                 const TsrPeerAddress *peer,
+                 guint64               left,
+                 TsrAnnounceEvent      event,
+                 gint32                numwant,
+                 GArray               *out_peers,
+                 guint                *complete,
+                 guint                *incomplete,
+                 gpointer              user_data)
 {
-  g_autoptr(GError) error = NULL;
-  TsrTrackerUdpRequest request;
-  TsrPeerAddress peer;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-
-  g_byte_array_set_size (packet, 0);
-  if (!peer_of_sender (from, &peer) || !allowed (self, &peer))
-    return FALSE;
-  if (!tsr_tracker_udp_request_parse (data, length, &request, &error))
-    {
-      /* Answer only what looks like a request: garbage gets no echo. */
-      if (length < 16)
-        return FALSE;
-      tsr_tracker_udp_write_error (packet, request.transaction_id, error->message);
-      return TRUE;
-    }
-  if (request.action == TSR_UDP_CONNECT)
-    {
-      tsr_tracker_udp_write_connect (packet, request.transaction_id,
-                                     tsr_connection_ids_make (self->ids, peer.family, peer.address, peer.port, now));
-      return TRUE;
-    }
-  if (!tsr_connection_ids_check (self->ids, peer.family, peer.address, peer.port, request.connection_id, now))
-    {
-      tsr_tracker_udp_write_error (packet, request.transaction_id, _("Connection id unknown or expired"));
-      return TRUE;
-    }
-  if (request.action == TSR_UDP_ANNOUNCE)
-    {
-      GArray *peers = self->scratch;
-      guint complete = 0;
-      guint incomplete = 0;
-
-      peer.port = request.port;
-      g_array_set_size (peers, 0);
-      if (announce (self, request.info_hash, &peer, request.left, request.event, request.num_want, peers, &complete,
-                    &incomplete) == TSR_SWARMS_NOT_ALLOWED)
-        tsr_tracker_udp_write_error (packet, request.transaction_id, _("This torrent is not served by this tracker"));
-      else
-        tsr_tracker_udp_write_announce (packet, request.transaction_id, self->interval, incomplete, complete,
-                                        (const TsrPeerAddress *) peers->data, peers->len, peer.family);
-      return TRUE;
-    }
-  if (request.action == TSR_UDP_SCRAPE)
-    {
-      TsrTrackerScrapeEntry entries[TSR_TRACKER_UDP_MAX_SCRAPE];
-      guint i;
-
-      for (i = 0; i < request.n_hashes; i++)
-        {
-          guint complete = 0, incomplete = 0, downloaded = 0;
-
-          memcpy (entries[i].info_hash, request.info_hashes[i], 20);
-          tsr_swarms_scrape (self->swarms, request.info_hashes[i], &complete, &incomplete, &downloaded);
-          entries[i].complete = complete;
-          entries[i].incomplete = incomplete;
-          entries[i].downloaded = downloaded;
-        }
-      advance_ring (self);
-      self->scrapes++;
-      self->ring_scrapes[self->ring_second % RING]++;
-      tsr_tracker_udp_write_scrape (packet, request.transaction_id, entries, request.n_hashes);
-      return TRUE;
-    }
-  return FALSE;
+  return announce (user_data, info_hash, peer, left, event, numwant, out_peers, complete, incomplete) ==
+         TSR_SWARMS_OK;
 }
 
-/* Reads datagrams a batch at a time and sends the batch's answers with
- * one call: on loopback the system calls cost more than the announces. */
-static gboolean
-on_udp_readable (GSocket      *socket,
-                 GIOCondition  condition,
-                 gpointer      user_data)
-{
-  Listener *listener = user_data;
-  TsrTrackerServer *self = listener->server;
-  UdpBatch *batch = self->batch;
-  int fd = g_socket_get_fd (socket);
-  guint round;
-
-  for (round = 0; round < UDP_BATCHES; round++)
-    {
-      int received, i;
-      guint replies = 0;
-      guint sent = 0;
-
-      for (i = 0; i < UDP_READS; i++)
-        batch->in_msgs[i].msg_hdr.msg_namelen = sizeof batch->from[i].address;
-      received = recvmmsg (fd, batch->in_msgs, UDP_READS, MSG_DONTWAIT, NULL);
-      if (received <= 0)
-        break;
-      for (i = 0; i < received; i++)
-        {
-          struct msghdr *in = &batch->in_msgs[i].msg_hdr;
-          UdpSender *from = &batch->from[i];
-          GByteArray *packet = batch->out[replies];
-
-          if (in->msg_flags & MSG_TRUNC)
-            continue;
-          from->length = in->msg_namelen;
-          if (!on_udp_request (self, batch->in[i], batch->in_msgs[i].msg_len, from, packet))
-            continue;
-          batch->out_iov[replies].iov_base = packet->data;
-          batch->out_iov[replies].iov_len = packet->len;
-          batch->out_msgs[replies].msg_hdr.msg_name = &from->address;
-          batch->out_msgs[replies].msg_hdr.msg_namelen = from->length;
-          replies++;
-        }
-      /* A full buffer drops the rest: the clients ask again (BEP 15). */
-      while (sent < replies)
-        {
-          int n = sendmmsg (fd, batch->out_msgs + sent, replies - sent, MSG_DONTWAIT);
-
-          if (n <= 0)
-            break;
-          sent += (guint) n;
-        }
-      if (received < UDP_READS)
-        break;
-    }
-  return G_SOURCE_CONTINUE;
-}
+static const TsrTrackerUdpListenerFuncs udp_funcs = {
+  .allowed = on_udp_allowed,
+  .announce = on_udp_announce,
+  .scrape = scrape,
+};
 
 /* ------------------------------------------------------------------ */
 
@@ -1111,7 +669,7 @@ on_expire (gpointer user_data)
 
   if (tsr_swarms_expire (self->swarms, wall_now ()) > 0)
     save_soon (self);
-  close_idle (self);
+  tsr_tracker_http_listener_close_idle (self->http);
   return G_SOURCE_CONTINUE;
 }
 
@@ -1121,14 +679,19 @@ tsr_tracker_server_new (guint interval,
                         guint max_rate)
 {
   TsrTrackerServer *self = g_object_new (TSR_TYPE_TRACKER_SERVER, NULL);
+  guint8 key[32];
 
   self->interval = MAX (interval, 1);
   self->max_peers = MAX (max_peers, 1);
   self->max_rate = max_rate;
   self->max_swarms = TSR_TRACKER_SERVER_MAX_SWARMS;
   self->swarms = tsr_swarms_new (self->max_swarms, self->interval * 2);
-  self->http = g_ptr_array_new_with_free_func ((GDestroyNotify) listener_free);
-  self->connections = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) http_connection_free, NULL);
+  self->http = tsr_tracker_http_listener_new (TSR_TRACKER_SERVER_MAX_CONNECTIONS, TSR_TRACKER_SERVER_IDLE_SECONDS,
+                                              &http_funcs, self);
+  /* Connection ids must not be forged: the key comes from the kernel's
+   * cryptographic generator. */
+  tsr_random_bytes (key, sizeof key);
+  self->udp = tsr_tracker_udp_listener_new (self->interval, key, &udp_funcs, self);
   self->expire_source = g_timeout_add_seconds (EXPIRE_EVERY, on_expire, self);
   return self;
 }
@@ -1164,7 +727,6 @@ tsr_tracker_server_listen (TsrTrackerServer  *self,
   g_autoptr(GSocket) tcp = NULL;
   g_autoptr(GSocket) udp = NULL;
   g_autoptr(GSocketAddress) local = NULL;
-  Listener *listener;
 
   if (inet == NULL)
     {
@@ -1186,22 +748,8 @@ tsr_tracker_server_listen (TsrTrackerServer  *self,
     return FALSE;
   g_socket_set_blocking (udp, FALSE);
   g_socket_set_blocking (tcp, FALSE);
-  listener = g_new0 (Listener, 1);
-  listener->server = self;
-  listener->socket = g_steal_pointer (&tcp);
-  listener->source = g_socket_create_source (listener->socket, G_IO_IN, NULL);
-  g_source_set_callback (listener->source, (GSourceFunc) (void (*) (void)) on_http_accept, self, NULL);
-  g_source_attach (listener->source, NULL);
-  g_ptr_array_add (self->http, listener);
-  listener = g_new0 (Listener, 1);
-  listener->server = self;
-  if (self->batch == NULL)
-    self->batch = udp_batch_new ();
-  listener->socket = g_steal_pointer (&udp);
-  listener->source = g_socket_create_source (listener->socket, G_IO_IN, NULL);
-  g_source_set_callback (listener->source, (GSourceFunc) (void (*) (void)) on_udp_readable, listener, NULL);
-  g_source_attach (listener->source, NULL);
-  g_ptr_array_add (self->udp, listener);
+  tsr_tracker_http_listener_add_socket (self->http, tcp);
+  tsr_tracker_udp_listener_add_socket (self->udp, udp);
   if (bound_port != NULL)
     *bound_port = port;
   return TRUE;

@@ -1,21 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-mse-private.h: the RC4 state for the stream wrapper, and hooks
- * that make a handshake reproducible for unit tests and the fuzz target.
- * Nothing else calls the hooks.
+ * tsr-mse-private.h: hooks that make a handshake reproducible for unit
+ * tests and the fuzz target. Nothing else calls them.
  */
 #pragma once
-
-#include <nettle/arcfour.h>
 
 #include "tsr-mse.h"
 
 G_BEGIN_DECLS
-
-struct _TsrRc4
-{
-  struct arcfour_ctx ctx;   /* a plain struct: copied to undo a partial write */
-};
 
 /* Each must come before the first tsr_mse_feed() or
  * tsr_mse_take_output(). */

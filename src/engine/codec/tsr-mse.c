@@ -21,34 +21,26 @@
  * HASH('req1', S) within 512 + 20 bytes after Ya, A for ENCRYPT(VC)
  * within 512 + 8 bytes after Yb.
  *
- * The modular exponentiation is GMP's (mpz_powm_sec for the private
- * exponent): nettle's own bignum layer is a thin wrapper over GMP too.
- * Everything here is bytes in, bytes out; all input is untrusted and the
- * buffered handshake is bounded by the limits above.
+ * RC4, HASH and the key exchange are tsr-mse-crypto.c's. Everything here
+ * is bytes in, bytes out; all input is untrusted and the buffered
+ * handshake is bounded by the limits above.
  */
 #define G_LOG_DOMAIN "tsr-mse"
 
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <gmp.h>
-#include <nettle/sha1.h>
 #include <string.h>
 
+#include "tsr-mse-crypto.h"
 #include "tsr-mse-private.h"
 #include "tsr-util.h"
 
 G_DEFINE_QUARK (tsr-mse-error-quark, tsr_mse_error)
 
-/* The specification's P (RFC 2409's first Oakley group). */
-static const char mse_prime_hex[] =
-  "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74"
-  "020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437"
-  "4FE1356D6D51C245E485B576625E7EC6F44C42E9A63A36210000000000090563";
-
-#define PRIVATE_KEY_LENGTH 20   /* 160 bits */
+#define PRIVATE_KEY_LENGTH TSR_MSE_PRIVATE_KEY_LENGTH
 #define VC_LENGTH          8
-#define HASH_LENGTH        SHA1_DIGEST_SIZE
+#define HASH_LENGTH        TSR_MSE_HASH_LENGTH
 
 typedef enum
 {
@@ -115,51 +107,6 @@ typedef enum
   STEP_FAILED,
 } Step;
 
-/* RC4 */
-
-TsrRc4 *
-tsr_rc4_new (const guint8 *key,
-             gsize         key_length,
-             gsize         discard)
-{
-  TsrRc4 *self;
-  guint8 scratch[256];
-
-  g_return_val_if_fail (key != NULL, NULL);
-  g_return_val_if_fail (key_length >= ARCFOUR_MIN_KEY_SIZE && key_length <= ARCFOUR_MAX_KEY_SIZE, NULL);
-
-  self = g_new0 (TsrRc4, 1);
-  arcfour_set_key (&self->ctx, key_length, key);
-  while (discard > 0)
-    {
-      gsize n = MIN (discard, sizeof scratch);
-
-      arcfour_crypt (&self->ctx, n, scratch, scratch);
-      discard -= n;
-    }
-  return self;
-}
-
-void
-tsr_rc4_crypt (TsrRc4 *self,
-               guint8 *data,
-               gsize   length)
-{
-  g_return_if_fail (self != NULL);
-
-  if (length > 0)
-    arcfour_crypt (&self->ctx, length, data, data);
-}
-
-void
-tsr_rc4_free (TsrRc4 *self)
-{
-  if (self == NULL)
-    return;
-  memset (self, 0, sizeof *self);
-  g_free (self);
-}
-
 /* Helpers */
 
 TsrMseDetect
@@ -174,30 +121,11 @@ tsr_mse_looks_plaintext (const guint8 *data,
   return n == sizeof handshake - 1 ? TSR_MSE_DETECT_PLAINTEXT : TSR_MSE_DETECT_NEED_MORE;
 }
 
-/* HASH(tag, a, b): tag is 4 characters, b may be NULL. */
-static void
-mse_hash (const char   *tag,
-          const guint8 *a,
-          gsize         a_length,
-          const guint8 *b,
-          gsize         b_length,
-          guint8       *out)
-{
-  struct sha1_ctx ctx;
-
-  sha1_init (&ctx);
-  sha1_update (&ctx, 4, (const guint8 *) tag);
-  sha1_update (&ctx, a_length, a);
-  if (b != NULL)
-    sha1_update (&ctx, b_length, b);
-  sha1_digest (&ctx, HASH_LENGTH, out);
-}
-
 void
 tsr_mse_hash_req2 (const guint8 *info_hash,
                    guint8       *out)
 {
-  mse_hash ("req2", info_hash, TSR_MSE_INFO_HASH_LENGTH, NULL, 0, out);
+  tsr_mse_hash ("req2", info_hash, TSR_MSE_INFO_HASH_LENGTH, NULL, 0, out);
 }
 
 static void
@@ -239,65 +167,6 @@ append_padding (TsrMse     *self,
 }
 
 static void
-export_key (mpz_t   value,
-            guint8 *out)
-{
-  gsize size = (mpz_sizeinbase (value, 2) + 7) / 8;
-
-  g_assert (size <= TSR_MSE_KEY_LENGTH);
-  /* Big-endian in all 96 bytes: a small value keeps its leading zeros
-   * (and zero, of size 1, exports nothing). */
-  memset (out, 0, TSR_MSE_KEY_LENGTH);
-  mpz_export (out + TSR_MSE_KEY_LENGTH - size, NULL, 1, 1, 1, 0, value);
-}
-
-/* Y = G^X mod P. */
-static void
-make_public_key (TsrMse *self)
-{
-  mpz_t p, g, x, y;
-
-  mpz_inits (p, g, x, y, NULL);
-  mpz_set_str (p, mse_prime_hex, 16);
-  mpz_set_ui (g, 2);
-  mpz_import (x, PRIVATE_KEY_LENGTH, 1, 1, 1, 0, self->private_key);
-  /* The private exponent is never 0 (see ensure_started), as
-   * mpz_powm_sec requires; P is odd. */
-  mpz_powm_sec (y, g, x, p);
-  export_key (y, self->public_key);
-  mpz_clears (p, g, x, y, NULL);
-}
-
-/* S = Y^X mod P; FALSE for a public key that would make S trivial. */
-static gboolean
-make_secret (TsrMse        *self,
-             const guint8  *peer_key,
-             GError       **error)
-{
-  mpz_t p, p_minus_1, y, x, s;
-  gboolean ok;
-
-  mpz_inits (p, p_minus_1, y, x, s, NULL);
-  mpz_set_str (p, mse_prime_hex, 16);
-  mpz_sub_ui (p_minus_1, p, 1);
-  mpz_import (y, TSR_MSE_KEY_LENGTH, 1, 1, 1, 0, peer_key);
-  /* 1 < Y < P - 1: the others give S = 0, 1 or +-1. */
-  ok = mpz_cmp_ui (y, 1) > 0 && mpz_cmp (y, p_minus_1) < 0;
-  if (ok)
-    {
-      mpz_import (x, PRIVATE_KEY_LENGTH, 1, 1, 1, 0, self->private_key);
-      mpz_powm_sec (s, y, x, p);
-      export_key (s, self->secret);
-      self->have_secret = TRUE;
-    }
-  else
-    g_set_error (error, TSR_MSE_ERROR, TSR_MSE_ERROR_BAD_KEY,
-                 _("Encryption handshake: the peer’s public key is not a valid key"));
-  mpz_clears (p, p_minus_1, y, x, s, NULL);
-  return ok;
-}
-
-static void
 ensure_started (TsrMse *self)
 {
   static const guint8 zero[PRIVATE_KEY_LENGTH] = { 0 };
@@ -307,7 +176,7 @@ ensure_started (TsrMse *self)
   self->started = TRUE;
   while (memcmp (self->private_key, zero, sizeof zero) == 0)
     random_bytes (self, self->private_key, sizeof self->private_key);
-  make_public_key (self);
+  tsr_mse_dh_public_key (self->private_key, self->public_key);
   if (self->role == ROLE_INITIATOR)
     {
       g_byte_array_append (self->out, self->public_key, TSR_MSE_KEY_LENGTH);
@@ -356,8 +225,8 @@ make_streams (TsrMse *self)
   guint8 key_a[HASH_LENGTH];
   guint8 key_b[HASH_LENGTH];
 
-  mse_hash ("keyA", self->secret, TSR_MSE_KEY_LENGTH, self->info_hash, TSR_MSE_INFO_HASH_LENGTH, key_a);
-  mse_hash ("keyB", self->secret, TSR_MSE_KEY_LENGTH, self->info_hash, TSR_MSE_INFO_HASH_LENGTH, key_b);
+  tsr_mse_hash ("keyA", self->secret, TSR_MSE_KEY_LENGTH, self->info_hash, TSR_MSE_INFO_HASH_LENGTH, key_a);
+  tsr_mse_hash ("keyB", self->secret, TSR_MSE_KEY_LENGTH, self->info_hash, TSR_MSE_INFO_HASH_LENGTH, key_b);
   tsr_rc4_free (self->encrypt);
   tsr_rc4_free (self->decrypt);
   if (self->role == ROLE_INITIATOR)
@@ -462,9 +331,9 @@ send_initiator_request (TsrMse *self)
   gsize pad = padding_length (self);
   guint i;
 
-  mse_hash ("req1", self->secret, TSR_MSE_KEY_LENGTH, NULL, 0, req1);
+  tsr_mse_hash ("req1", self->secret, TSR_MSE_KEY_LENGTH, NULL, 0, req1);
   tsr_mse_hash_req2 (self->info_hash, req2);
-  mse_hash ("req3", self->secret, TSR_MSE_KEY_LENGTH, NULL, 0, req3);
+  tsr_mse_hash ("req3", self->secret, TSR_MSE_KEY_LENGTH, NULL, 0, req3);
   for (i = 0; i < HASH_LENGTH; i++)
     req2[i] ^= req3[i];
   g_byte_array_append (self->out, req1, HASH_LENGTH);
@@ -518,8 +387,13 @@ step_read_key (TsrMse  *self,
 
   if (key == NULL)
     return STEP_WAIT;
-  if (!make_secret (self, key, error))
-    return STEP_FAILED;
+  if (!tsr_mse_dh_secret (self->private_key, key, self->secret))
+    {
+      g_set_error (error, TSR_MSE_ERROR, TSR_MSE_ERROR_BAD_KEY,
+                   _("Encryption handshake: the peer’s public key is not a valid key"));
+      return STEP_FAILED;
+    }
+  self->have_secret = TRUE;
   if (self->role == ROLE_INITIATOR)
     {
       guint8 vc[VC_LENGTH] = { 0 };
@@ -536,7 +410,7 @@ step_read_key (TsrMse  *self,
     {
       g_byte_array_append (self->out, self->public_key, TSR_MSE_KEY_LENGTH);
       append_padding (self, self->out, padding_length (self));
-      mse_hash ("req1", self->secret, TSR_MSE_KEY_LENGTH, NULL, 0, self->marker);
+      tsr_mse_hash ("req1", self->secret, TSR_MSE_KEY_LENGTH, NULL, 0, self->marker);
       self->marker_length = HASH_LENGTH;
     }
   self->scanned = 0;
@@ -565,7 +439,7 @@ step_read_req23 (TsrMse  *self,
 
   if (data == NULL)
     return STEP_WAIT;
-  mse_hash ("req3", self->secret, TSR_MSE_KEY_LENGTH, NULL, 0, req2);
+  tsr_mse_hash ("req3", self->secret, TSR_MSE_KEY_LENGTH, NULL, 0, req2);
   for (i = 0; i < HASH_LENGTH; i++)
     req2[i] ^= data[i];
   if (self->find == NULL || !self->find (req2, self->info_hash, self->find_data))

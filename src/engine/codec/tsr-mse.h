@@ -3,11 +3,13 @@
  * tsr-mse.h: Message Stream Encryption / Protocol Encryption (MSE/PE),
  * the BitTorrent connection obfuscation of Vuze, libtorrent,
  * Transmission, qBittorrent and uTorrent: a socket-free handshake state
- * machine and the RC4 streams it hands over.
+ * machine that hands over RC4 streams (tsr-mse-crypto.h).
  */
 #pragma once
 
 #include <glib.h>
+
+#include "tsr-mse-crypto.h"
 
 G_BEGIN_DECLS
 
@@ -27,8 +29,8 @@ typedef enum
   TSR_MSE_ERROR_CLOSED,             /* the connection ended mid-handshake */
 } TsrMseError;
 
-/* Sizes and limits of the specification. */
-#define TSR_MSE_KEY_LENGTH      96     /* Ya, Yb and S: 768 bits, big-endian */
+/* Sizes and limits of the specification (key and hash lengths, and the
+ * RC4 streams the handshake hands over: tsr-mse-crypto.h). */
 #define TSR_MSE_MAX_PADDING     512    /* PadA, PadB, PadC, PadD */
 #define TSR_MSE_RC4_DISCARD     1024   /* keystream bytes dropped after keying */
 #define TSR_MSE_INFO_HASH_LENGTH 20
@@ -68,22 +70,6 @@ typedef enum
   TSR_MSE_DETECT_PLAINTEXT,   /* byte 19 then "BitTorrent protocol" */
   TSR_MSE_DETECT_ENCRYPTED,   /* anything else: hand it to a responder */
 } TsrMseDetect;
-
-/* RC4 (nettle's arcfour), one direction of a connection. */
-typedef struct _TsrRc4 TsrRc4;
-
-/* @key_length is 1 to 256 bytes; the first @discard keystream bytes are
- * dropped (MSE: a 20-byte key and TSR_MSE_RC4_DISCARD). */
-TsrRc4 *tsr_rc4_new   (const guint8 *key,
-                       gsize         key_length,
-                       gsize         discard);
-/* Encrypts or decrypts @data in place, continuing the keystream. */
-void    tsr_rc4_crypt (TsrRc4       *self,
-                       guint8       *data,
-                       gsize         length);
-void    tsr_rc4_free  (TsrRc4       *self);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsrRc4, tsr_rc4_free)
 
 /* Tells a plaintext BitTorrent handshake from an MSE start using the
  * first @length bytes of an incoming connection. Decides as soon as one

@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "tsr-data-jobs.h"
+#include "tsr-storage-files.h"
 
 typedef struct
 {

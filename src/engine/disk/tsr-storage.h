@@ -95,19 +95,9 @@ GBytes      *tsr_storage_read_block_finish (TsrStorage          *self,
 gboolean     tsr_storage_create_empty_files (TsrStorage         *self,
                                              GError            **error);
 
-/* Blocking (run it on a worker): closes the torrent's files and deletes
- * them, then the folders of the torrent that are left empty. Never
- * follows a symlink, never touches anything the torrent does not name. */
-gboolean     tsr_storage_delete_files      (TsrStorage          *self,
-                                            GError             **error);
-
-/* Blocking (run it on a worker, with no other I/O on this storage):
- * moves the torrent's files under @destination (renamed, or copied with
- * their times and then deleted across file systems) and from then on
- * works there. Refuses, moving nothing, if a file is already there. */
-gboolean     tsr_storage_move_files        (TsrStorage          *self,
-                                            const char          *destination,
-                                            GError             **error);
+/* Closes every cached descriptor not in use, before the files move or
+ * go (tsr-storage-files.h). Any thread. */
+void         tsr_storage_close_idle_files  (TsrStorage          *self);
 
 /* Whether @data is what piece @index must hold (pure; any thread). */
 gboolean     tsr_storage_piece_matches     (TsrStorage          *self,

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-storage-files.h: a torrent's files on disk as whole files: deleted,
+ * or moved to another folder.
+ */
+#pragma once
+
+#include "tsr-storage.h"
+
+G_BEGIN_DECLS
+
+/* Blocking (run it on a worker): closes the torrent's files and deletes
+ * them, then the folders of the torrent that are left empty. Never
+ * follows a symlink, never touches anything the torrent does not name. */
+gboolean     tsr_storage_delete_files      (TsrStorage          *self,
+                                            GError             **error);
+
+/* Blocking (run it on a worker, with no other I/O on this storage):
+ * moves the torrent's files under @destination (renamed, or copied with
+ * their times and then deleted across file systems) and from then on
+ * works there. Refuses, moving nothing, if a file is already there. */
+gboolean     tsr_storage_move_files        (TsrStorage          *self,
+                                            const char          *destination,
+                                            GError             **error);
+
+G_END_DECLS
