@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-bencode.c: the strict bencode decoder and canonical encoder (BEP 3).
+ * tsr-bencode.c: the strict bencode decoder (BEP 3), the nodes it makes,
+ * their accessors and the builders. The canonical encoder and the dump
+ * for people are in tsr-bencode-write.c, the allocators in tsr-slab.h.
  *
  * Everything Tessera reads from a .torrent file, a tracker or a peer's
  * extension message passes through here first, so the decoder trusts
@@ -13,11 +15,11 @@
 
 #include "config.h"
 
-#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "tsr-bencode.h"
+#include "tsr-slab.h"
 #include "tsr-util.h"
 
 G_DEFINE_QUARK (tsr-bencode-error-quark, tsr_bencode_error)
@@ -39,7 +41,7 @@ typedef struct _DecodedEntry DecodedEntry;
  * nodes. Decoded strings and keys are copied into one arena the size of
  * the input (a string's bytes and NUL never take more room than its
  * encoding, nor a key's with its length); decoded nodes and their arrays
- * are carved at their exact size from blocks (see Slab), a list's items
+ * are carved at their exact size from blocks (see TsrSlab), a list's items
  * and a dictionary's values stored in place rather than as pointers. The
  * root owns both. Spans and string lengths are 32-bit: decoding refuses
  * input of 4 GiB or more. */
@@ -59,7 +61,7 @@ struct _TsrBencode
     gint64         integer;
     guint8        *string;     /* NUL-terminated after count bytes; owned unless in_arena */
     TsrBencode   **items;      /* (owned unless in_arena) capacity implied by count, see
-                                * grow (); a TsrBencode[count] when in_arena */
+                                * tsr_array_grow (); a TsrBencode[count] when in_arena */
     DictEntry     *entries;    /* (owned) after a DictHeader, capacity implied by count */
     DecodedEntry  *decoded;    /* in_arena: after a DictHeader when count is at least
                                 * DICT_INDEX_THRESHOLD */
@@ -122,110 +124,12 @@ dict_header (const TsrBencode *dict)
   return (DictHeader *) dict->v.entries - 1;
 }
 
-/* Where decoded nodes and arrays live: blocks chained through their
- * first bytes, filled in order and freed together with the root. */
-typedef struct _SlabBlock SlabBlock;
-struct _SlabBlock
-{
-  SlabBlock *next;
-  gsize      size;       /* usable bytes after the header */
-};
-
 typedef struct
 {
-  SlabBlock *blocks;     /* (owned) newest first */
-  guint8    *free;       /* in blocks */
-  gsize      left;
-  gsize      next_size;
-} Slab;
-
-#define SLAB_HEADER     ((sizeof (SlabBlock) + 15) & ~(gsize) 15)
-#define SLAB_MAX_BLOCK  (1024 * 1024)
-
-static gpointer
-slab_alloc (Slab  *slab,
-            gsize  size)
-{
-  gpointer result;
-
-  size = (size + 7) & ~(gsize) 7;
-  if (size > slab->left)
-    {
-      /* Blocks double up to 1 MiB; an array larger than that gets a
-       * block of its own size, so nothing is wasted but a block's tail. */
-      gsize block_size = MAX (size, slab->next_size);
-      SlabBlock *block = g_malloc (SLAB_HEADER + block_size);
-
-      block->next = slab->blocks;
-      block->size = block_size;
-      slab->blocks = block;
-      slab->free = (guint8 *) block + SLAB_HEADER;
-      slab->left = block_size;
-      slab->next_size = MIN (slab->next_size * 2, SLAB_MAX_BLOCK);
-    }
-  result = slab->free;
-  slab->free += size;
-  slab->left -= size;
-  return result;
-}
-
-static void
-slab_clear (Slab *slab)
-{
-  while (slab->blocks != NULL)
-    {
-      SlabBlock *next = slab->blocks->next;
-
-      g_free (slab->blocks);
-      slab->blocks = next;
-    }
-}
-
-typedef struct
-{
-  TsrBencode  node;
-  guint8     *arena;     /* (owned) */
-  SlabBlock  *blocks;    /* (owned) this node is in one of them */
+  TsrBencode    node;
+  guint8       *arena;     /* (owned) */
+  TsrSlabBlock *blocks;    /* (owned) this node is in one of them */
 } RootNode;
-
-/* The capacity grow () implies for @count elements: 2 up to two
- * elements, then the power of two at or above the count. */
-static gsize
-grown_capacity (guint count)
-{
-  gsize capacity = 2;
-
-  while (capacity < count)
-    capacity *= 2;
-  return capacity;
-}
-
-/* Containers grow by doubling without storing their capacity (see
- * grown_capacity ()). @header bytes come before the elements, and the
- * result points after them. */
-static gpointer
-grow (gpointer array,
-      guint    count,
-      gsize    element_size,
-      gsize    header)
-{
-  guint8 *block;
-
-  if (count == 0)
-    {
-      block = g_malloc0 (header + 2 * element_size);
-      return block + header;
-    }
-  if (count >= 2 && (count & (count - 1)) == 0)
-    {
-      /* As g_realloc_n () would, with the header. */
-      if ((gsize) count > (G_MAXSIZE - header) / 2 / element_size)
-        g_error ("%s: overflow growing an array of %u elements", G_STRLOC, count);
-      block = g_realloc ((guint8 *) array - header, header + (gsize) count * 2 * element_size);
-      return block + header;
-    }
-  return array;
-}
 
 static void node_free (TsrBencode *node);
 
@@ -310,10 +214,10 @@ node_free (TsrBencode *node)
   if (node->owns_arena)
     {
       RootNode *root = (RootNode *) node;
-      Slab slab = { root->blocks, NULL, 0, 0 };
+      TsrSlab slab = { root->blocks, NULL, 0, 0 };
 
       g_free (root->arena);
-      slab_clear (&slab);   /* the root itself is in there */
+      tsr_slab_clear (&slab);   /* the root itself is in there */
     }
   else if (!node->has_span)
     g_slice_free (TsrBencode, node);
@@ -337,7 +241,7 @@ container_unfreeze (TsrBencode *node)
       node->v.items = NULL;
       if (node->count == 0)
         return;
-      node->v.items = g_new (TsrBencode *, grown_capacity (node->count));
+      node->v.items = g_new (TsrBencode *, tsr_array_capacity (node->count));
       for (i = 0; i < node->count; i++)
         node->v.items[i] = &items[i];
     }
@@ -351,7 +255,7 @@ container_unfreeze (TsrBencode *node)
       node->v.entries = NULL;
       if (node->count == 0)
         return;
-      header = g_malloc (sizeof (DictHeader) + grown_capacity (node->count) * sizeof (DictEntry));
+      header = g_malloc (sizeof (DictHeader) + tsr_array_capacity (node->count) * sizeof (DictEntry));
       header->index = old_header != NULL ? old_header->index : NULL;
       node->v.entries = (DictEntry *) (header + 1);
       for (i = 0; i < node->count; i++)
@@ -371,7 +275,7 @@ list_add (TsrBencode *list,
           TsrBencode *value)
 {
   container_unfreeze (list);
-  list->v.items = grow (list->v.items, list->count, sizeof (TsrBencode *), 0);
+  list->v.items = tsr_array_grow (list->v.items, list->count, sizeof (TsrBencode *), 0);
   list->v.items[list->count++] = value;
 }
 
@@ -381,7 +285,7 @@ dict_add (TsrBencode *dict)
   DictEntry *entry;
 
   container_unfreeze (dict);
-  dict->v.entries = grow (dict->v.entries, dict->count, sizeof (DictEntry), sizeof (DictHeader));
+  dict->v.entries = tsr_array_grow (dict->v.entries, dict->count, sizeof (DictEntry), sizeof (DictHeader));
   entry = &dict->v.entries[dict->count++];
   memset (entry, 0, sizeof *entry);
   return entry;
@@ -692,7 +596,7 @@ frame_add (Frame            *top,
 /* Moves a closed container's children into the slab, at their size. */
 static void
 frame_close (Frame      *frame,
-             Slab       *slab,
+             TsrSlab    *slab,
              TsrBencode *node)
 {
   memset (node, 0, sizeof *node);
@@ -705,19 +609,19 @@ frame_close (Frame      *frame,
     return;
   if (frame->type == TSR_BENCODE_LIST)
     {
-      node->v.items = slab_alloc (slab, frame->count * sizeof (TsrBencode));
+      node->v.items = tsr_slab_alloc (slab, frame->count * sizeof (TsrBencode));
       memcpy (node->v.items, frame->values, frame->count * sizeof (TsrBencode));
       return;
     }
   if (frame->count >= DICT_INDEX_THRESHOLD)
     {
-      DictHeader *header = slab_alloc (slab, sizeof (DictHeader) + frame->count * sizeof (DecodedEntry));
+      DictHeader *header = tsr_slab_alloc (slab, sizeof (DictHeader) + frame->count * sizeof (DecodedEntry));
 
       header->index = NULL;
       node->v.decoded = (DecodedEntry *) (header + 1);
     }
   else
-    node->v.decoded = slab_alloc (slab, frame->count * sizeof (DecodedEntry));
+    node->v.decoded = tsr_slab_alloc (slab, frame->count * sizeof (DecodedEntry));
   memcpy (node->v.decoded, frame->entries, frame->count * sizeof (DecodedEntry));
 }
 
@@ -738,7 +642,7 @@ tsr_bencode_decode (const guint8          *data,
   guint capacity = LOCAL_FRAMES;
   guint frames_used = 0;       /* frames whose scratch is initialized */
   guint depth = 0;
-  Slab slab = { NULL, NULL, 0, 0 };
+  TsrSlab slab = { NULL, NULL, 0, 0 };
   TsrBencode value;
   RootNode *root = NULL;
   guint i;
@@ -758,7 +662,7 @@ tsr_bencode_decode (const guint8          *data,
   d.arena = g_malloc (length + 1);
   /* A first block in proportion to the input: one allocation for a
    * KRPC message's nodes. */
-  slab.next_size = CLAMP (length * 8, 512, SLAB_MAX_BLOCK);
+  slab.next_size = CLAMP (length * 8, 512, TSR_SLAB_MAX_BLOCK);
 
   /* An explicit stack: no recursion, whatever the nesting. */
   for (;;)
@@ -920,7 +824,7 @@ tsr_bencode_decode (const guint8          *data,
       goto error;
     }
   /* The root comes last, in the slab it owns. */
-  root = slab_alloc (&slab, sizeof (RootNode));
+  root = tsr_slab_alloc (&slab, sizeof (RootNode));
   root->node = value;
   root->node.owns_arena = TRUE;
   root->arena = d.arena;
@@ -944,7 +848,7 @@ error:
     }
   if (stack != local)
     g_free (stack);
-  slab_clear (&slab);
+  tsr_slab_clear (&slab);
   g_free (d.arena);
   return NULL;
 }
@@ -1267,215 +1171,4 @@ tsr_bencode_dict_insert (TsrBencode *dict,
 {
   g_return_if_fail (key != NULL);
   tsr_bencode_dict_insert_len (dict, (const guint8 *) key, strlen (key), value);
-}
-
-/* ------------------------------------------------------------------ */
-/* Encoding                                                            */
-
-static int
-entry_compare (gconstpointer a,
-               gconstpointer b)
-{
-  const DictEntry *x = a;
-  const DictEntry *y = b;
-
-  return key_compare (x->key, x->key_length, y->key, y->key_length);
-}
-
-static void
-append_length_prefix (GByteArray *out,
-                      gsize       length)
-{
-  char prefix[32];
-  int n = g_snprintf (prefix, sizeof prefix, "%zu:", length);
-
-  g_byte_array_append (out, (const guint8 *) prefix, n);
-}
-
-/* Recursion is bounded: decoded trees are at most TSR_BENCODE_MAX_DEPTH
- * deep, and built trees are as deep as their builder made them. */
-static void
-encode_node (const TsrBencode *node,
-             GByteArray       *out)
-{
-  char number[32];
-  int n;
-  guint i;
-
-  switch (node->type)
-    {
-    case TSR_BENCODE_INTEGER:
-      n = g_snprintf (number, sizeof number, "i%" PRId64 "e", node->v.integer);
-      g_byte_array_append (out, (const guint8 *) number, n);
-      break;
-    case TSR_BENCODE_STRING:
-      append_length_prefix (out, node->count);
-      g_byte_array_append (out, node->v.string, node->count);
-      break;
-    case TSR_BENCODE_LIST:
-      g_byte_array_append (out, (const guint8 *) "l", 1);
-      for (i = 0; i < node->count; i++)
-        encode_node (list_child (node, i), out);
-      g_byte_array_append (out, (const guint8 *) "e", 1);
-      break;
-    case TSR_BENCODE_DICT:
-      {
-        /* A copy of each entry, whichever kind the dictionary holds. */
-        g_autofree DictEntry *sorted = g_new (DictEntry, node->count + 1);
-
-        for (i = 0; i < node->count; i++)
-          {
-            gsize key_length = 0;
-
-            sorted[i].key = (guint8 *) dict_key (node, i, &key_length);
-            sorted[i].key_length = (guint32) key_length;
-            sorted[i].value = dict_value (node, i);
-          }
-        qsort (sorted, node->count, sizeof (DictEntry), entry_compare);
-        g_byte_array_append (out, (const guint8 *) "d", 1);
-        for (i = 0; i < node->count; i++)
-          {
-            append_length_prefix (out, sorted[i].key_length);
-            g_byte_array_append (out, sorted[i].key, sorted[i].key_length);
-            encode_node (sorted[i].value, out);
-          }
-        g_byte_array_append (out, (const guint8 *) "e", 1);
-      }
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-void
-tsr_bencode_encode_to (const TsrBencode *node,
-                       GByteArray       *out)
-{
-  g_return_if_fail (node != NULL);
-  g_return_if_fail (out != NULL);
-  encode_node (node, out);
-}
-
-GBytes *
-tsr_bencode_encode (const TsrBencode *node)
-{
-  GByteArray *out;
-
-  g_return_val_if_fail (node != NULL, NULL);
-  out = g_byte_array_new ();
-  encode_node (node, out);
-  return g_byte_array_free_to_bytes (out);
-}
-
-/* ------------------------------------------------------------------ */
-/* Dump                                                                */
-
-static gboolean
-is_printable_text (const guint8 *data,
-                   gsize         length)
-{
-  const char *p;
-  const char *end = (const char *) data + length;
-
-  if (!g_utf8_validate ((const char *) data, length, NULL))
-    return FALSE;
-  for (p = (const char *) data; p < end; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (!g_unichar_isprint (c) && c != ' ')
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-dump_string (GString      *out,
-             const guint8 *data,
-             gsize         length,
-             gsize         max_binary)
-{
-  gsize shown;
-  gsize i;
-
-  if (is_printable_text (data, length))
-    {
-      g_string_append_c (out, '"');
-      for (i = 0; i < length; i++)
-        {
-          if (data[i] == '"' || data[i] == '\\')
-            g_string_append_c (out, '\\');
-          g_string_append_c (out, (char) data[i]);
-        }
-      g_string_append_c (out, '"');
-      return;
-    }
-  shown = max_binary > 0 ? MIN (length, max_binary) : length;
-  /* TRANSLATORS: a binary string in a dump, e.g. "<20 bytes: 0a1b…>" */
-  g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "<%zu byte: ",
-                                            "<%zu bytes: ", length), length);
-  for (i = 0; i < shown; i++)
-    g_string_append_printf (out, "%02x", data[i]);
-  if (shown < length)
-    g_string_append (out, "…");
-  g_string_append_c (out, '>');
-}
-
-static void
-dump_node (GString          *out,
-           const TsrBencode *node,
-           guint             indent,
-           gsize             max_binary)
-{
-  guint i;
-
-  switch (node->type)
-    {
-    case TSR_BENCODE_INTEGER:
-      g_string_append_printf (out, "%" PRId64 "\n", node->v.integer);
-      break;
-    case TSR_BENCODE_STRING:
-      dump_string (out, node->v.string, node->count, max_binary);
-      g_string_append_c (out, '\n');
-      break;
-    case TSR_BENCODE_LIST:
-      g_string_append (out, node->count == 0 ? "[]\n" : "[\n");
-      for (i = 0; i < node->count; i++)
-        {
-          g_string_append_printf (out, "%*s", (indent + 1) * 2, "");
-          dump_node (out, list_child (node, i), indent + 1, max_binary);
-        }
-      if (node->count > 0)
-        g_string_append_printf (out, "%*s]\n", indent * 2, "");
-      break;
-    case TSR_BENCODE_DICT:
-      g_string_append (out, node->count == 0 ? "{}\n" : "{\n");
-      for (i = 0; i < node->count; i++)
-        {
-          gsize key_length = 0;
-          const guint8 *key = dict_key (node, i, &key_length);
-
-          g_string_append_printf (out, "%*s", (indent + 1) * 2, "");
-          dump_string (out, key, key_length, max_binary);
-          g_string_append (out, ": ");
-          dump_node (out, dict_value (node, i), indent + 1, max_binary);
-        }
-      if (node->count > 0)
-        g_string_append_printf (out, "%*s}\n", indent * 2, "");
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-char *
-tsr_bencode_dump (const TsrBencode *node,
-                  gsize             max_binary)
-{
-  GString *out;
-
-  g_return_val_if_fail (node != NULL, NULL);
-  out = g_string_new (NULL);
-  dump_node (out, node, 0, max_binary);
-  return g_string_free (out, FALSE);
 }
