@@ -18,7 +18,7 @@ address (const char *text)
 {
   TsrPeerAddress ip = { 0 };
 
-  g_assert_true (tsr_peer_address_from_string (text, &ip));
+  g_assert_true (tsr_peer_address_parse (text, &ip));
   return ip;
 }
 

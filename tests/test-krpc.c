@@ -352,7 +352,7 @@ test_bep42_top_level (void)
   assert_bytes (again, text, sizeof text - 1);
 
   /* The writers put "ip" in responses and errors. */
-  g_assert_true (tsr_peer_address_from_string ("[2001:db8::5]:51413", &requester));
+  g_assert_true (tsr_peer_address_parse ("[2001:db8::5]:51413", &requester));
   written = tsr_krpc_write_response ((const guint8 *) "zz", 2, (const guint8 *) ID_M, &requester,
                                      NULL, NULL, NULL, NULL, 0);
   g_clear_pointer (&message, tsr_krpc_message_free);
@@ -377,7 +377,7 @@ make_node (guint8      fill,
   TsrDhtNode node = { 0 };
 
   memset (node.id, fill, sizeof node.id);
-  g_assert_true (tsr_peer_address_from_string (address, &node.address));
+  g_assert_true (tsr_peer_address_parse (address, &node.address));
   return node;
 }
 
@@ -434,7 +434,7 @@ test_round_trips (void)
   message->transaction_length = 2;
   memset (message->id, 0x44, 20);
   message->has_ip = TRUE;
-  g_assert_true (tsr_peer_address_from_string ("1.2.3.4:5", &message->ip));
+  g_assert_true (tsr_peer_address_parse ("1.2.3.4:5", &message->ip));
   message->nodes = g_array_new (FALSE, FALSE, sizeof (TsrDhtNode));
   node = make_node (0x55, "8.8.8.8:53");
   g_array_append_val (message->nodes, node);
@@ -444,9 +444,9 @@ test_round_trips (void)
   node = make_node (0x57, "[2001:db8::1]:1");
   g_array_append_val (message->nodes6, node);
   message->values = g_array_new (FALSE, FALSE, sizeof (TsrPeerAddress));
-  g_assert_true (tsr_peer_address_from_string ("10.1.2.3:6881", &peer));
+  g_assert_true (tsr_peer_address_parse ("10.1.2.3:6881", &peer));
   g_array_append_val (message->values, peer);
-  g_assert_true (tsr_peer_address_from_string ("[::1]:6882", &peer));
+  g_assert_true (tsr_peer_address_parse ("[::1]:6882", &peer));
   g_array_append_val (message->values, peer);
   message->has_token = TRUE;
   memcpy (message->token, "tok", 3);
@@ -762,7 +762,7 @@ test_compact (void)
       g_assert_false (tsr_krpc_peer_read (buffer, length, &peer));
 
   g_byte_array_set_size (out, 0);
-  g_assert_true (tsr_peer_address_from_string ("[2001:db8::9]:4660", &peer));
+  g_assert_true (tsr_peer_address_parse ("[2001:db8::9]:4660", &peer));
   tsr_krpc_peer_append (out, &peer);
   g_assert_cmpuint (out->len, ==, 18);
   g_assert_cmphex (out->data[16], ==, 0x12);

@@ -389,7 +389,7 @@ peer_from_string (const char *text,
 {
   TsrPeerAddress peer;
 
-  g_assert_true (tsr_peer_address_from_string (text, &peer));
+  g_assert_true (tsr_peer_address_parse (text, &peer));
   if (peer_id != NULL)
     {
       peer.has_peer_id = TRUE;

@@ -51,62 +51,6 @@ tsr_announce_build_url (const char               *announce_url,
   return g_string_free (out, FALSE);
 }
 
-char *
-tsr_peer_address_to_string (const TsrPeerAddress *peer)
-{
-  g_return_val_if_fail (peer != NULL, NULL);
-
-  if (peer->family == 4)
-    return g_strdup_printf ("%u.%u.%u.%u:%u", peer->address[0], peer->address[1],
-                            peer->address[2], peer->address[3], peer->port);
-  else
-    {
-      g_autoptr(GInetAddress) address = g_inet_address_new_from_bytes (peer->address, G_SOCKET_FAMILY_IPV6);
-      g_autofree char *text = g_inet_address_to_string (address);
-
-      return g_strdup_printf ("[%s]:%u", text, peer->port);
-    }
-}
-
-gboolean
-tsr_peer_address_from_string (const char     *text,
-                              TsrPeerAddress *peer)
-{
-  g_autofree char *host = NULL;
-  const char *colon;
-  guint64 port = 0;
-  g_autoptr(GInetAddress) address = NULL;
-
-  memset (peer, 0, sizeof *peer);
-  if (text == NULL)
-    return FALSE;
-  if (text[0] == '[')
-    {
-      const char *end = strchr (text, ']');
-
-      if (end == NULL || end[1] != ':')
-        return FALSE;
-      host = g_strndup (text + 1, end - text - 1);
-      colon = end + 1;
-    }
-  else
-    {
-      colon = strrchr (text, ':');
-      if (colon == NULL)
-        return FALSE;
-      host = g_strndup (text, colon - text);
-    }
-  if (!g_ascii_string_to_unsigned (colon + 1, 10, 1, 65535, &port, NULL))
-    return FALSE;
-  address = g_inet_address_new_from_string (host);
-  if (address == NULL)
-    return FALSE;
-  peer->family = g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV4 ? 4 : 6;
-  memcpy (peer->address, g_inet_address_to_bytes (address), g_inet_address_get_native_size (address));
-  peer->port = (guint16) port;
-  return TRUE;
-}
-
 void
 tsr_announce_reply_free (TsrAnnounceReply *reply)
 {

@@ -9,6 +9,8 @@
 
 #include <glib.h>
 
+#include "tsr-peer-address.h"
+
 G_BEGIN_DECLS
 
 #define TSR_ANNOUNCE_ERROR (tsr_announce_error_quark ())
@@ -57,22 +59,6 @@ typedef struct
  * dictionaries would be 140 MB. A thousand peers with ids are 7000;
  * this bounds a decoded reply near 14 MB. */
 #define TSR_ANNOUNCE_MAX_VALUES 100000
-
-/* A peer address: IPv4 (4 bytes) or IPv6 (16), and a port. */
-typedef struct
-{
-  guint8   family;                /* 4 or 6 */
-  guint8   address[16];
-  guint16  port;
-  gboolean has_peer_id;
-  guint8   peer_id[20];
-} TsrPeerAddress;
-
-/* "1.2.3.4:6881" or "[::1]:6881". */
-char     *tsr_peer_address_to_string (const TsrPeerAddress *peer);
-/* Reads "1.2.3.4:6881" or "[::1]:6881" (numeric only); FALSE otherwise. */
-gboolean  tsr_peer_address_from_string (const char     *text,
-                                        TsrPeerAddress *peer);
 
 typedef struct
 {

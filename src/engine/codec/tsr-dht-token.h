@@ -8,7 +8,7 @@
 
 #include <glib.h>
 
-#include "tsr-announce.h"
+#include "tsr-peer-address.h"
 
 G_BEGIN_DECLS
 

@@ -9,7 +9,7 @@
 
 #include <glib.h>
 
-#include "tsr-announce.h"
+#include "tsr-peer-address.h"
 #include "tsr-dht-id.h"
 
 G_BEGIN_DECLS

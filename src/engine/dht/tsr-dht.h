@@ -10,7 +10,7 @@
 
 #include <gio/gio.h>
 
-#include "tsr-announce.h"
+#include "tsr-peer-address.h"
 
 G_BEGIN_DECLS
 

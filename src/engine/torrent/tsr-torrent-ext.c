@@ -280,7 +280,7 @@ send_pex (TsrTorrent *self,
     {
       TsrPexPeer peer = { 0 };
 
-      if (g_hash_table_contains (to->pex_told, key) || !tsr_peer_address_from_string (key, &peer.address))
+      if (g_hash_table_contains (to->pex_told, key) || !tsr_peer_address_parse (key, &peer.address))
         continue;
       peer.flags = (guint8) GPOINTER_TO_UINT (value);
       g_array_append_val (message->added, peer);
@@ -293,7 +293,7 @@ send_pex (TsrTorrent *self,
 
       if (g_hash_table_contains (current, key))
         continue;
-      if (tsr_peer_address_from_string (key, &peer.address))
+      if (tsr_peer_address_parse (key, &peer.address))
         g_array_append_val (message->dropped, peer);
       g_hash_table_iter_remove (&iter);
     }

@@ -2112,7 +2112,7 @@ offer_allowed_fast (TsrTorrent *self,
 
   if (!state->fast || data->fast_offered || self->info->is_private ||
       tsr_bitfield_count (state->have) >= TSR_TORRENT_ALLOWED_FAST ||
-      !tsr_peer_address_from_string (tsr_peer_get_address (data->peer), &address) || address.family != 4)
+      !tsr_peer_address_parse (tsr_peer_get_address (data->peer), &address) || address.family != 4)
     return;
   data->fast_offered = TRUE;
   n = tsr_wire_allowed_fast_set (address.address, self->wire_hash, self->info->piece_count,
