@@ -40,7 +40,8 @@ static guint signals[N_SIGNALS];
 struct _TsrPeer
 {
   GObject            parent_instance;
-  char              *address;        /* (owned) */
+  TsrPeerAddress     remote;         /* the identity: family 0 when not an internet address */
+  char              *address;        /* (owned) @remote for people and logs: "host:port" or "?" */
   gboolean           incoming;
   GSocketConnection *connection;     /* (owned) (nullable) */
   GCancellable      *cancellable;    /* (owned) cancelled on close */
@@ -198,25 +199,16 @@ tsr_peer_init (TsrPeer *self)
 }
 
 TsrPeer *
-tsr_peer_new_outgoing (const char *address)
+tsr_peer_new_outgoing (const TsrPeerAddress *address)
 {
-  TsrPeer *self = g_object_new (TSR_TYPE_PEER, NULL);
+  TsrPeer *self;
 
-  self->address = g_strdup (address);
+  g_return_val_if_fail (address != NULL && address->port != 0, NULL);
+
+  self = g_object_new (TSR_TYPE_PEER, NULL);
+  self->remote = *address;
+  self->address = tsr_peer_address_to_string (address);
   return self;
-}
-
-/* "host:port", "[v6 host]:port", or "?". */
-static char *
-format_address (GSocketAddress *address)
-{
-  g_autofree char *host = NULL;
-
-  if (!G_IS_INET_SOCKET_ADDRESS (address))
-    return g_strdup ("?");
-  host = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
-  return g_strdup_printf (strchr (host, ':') ? "[%s]:%u" : "%s:%u", host,
-                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
 }
 
 TsrPeer *
@@ -230,40 +222,35 @@ tsr_peer_new_incoming (GSocketConnection *connection)
   /* As for dialled peers: small messages (have, request) go out at once,
    * not after a delayed ACK. */
   g_socket_set_option (g_socket_connection_get_socket (connection), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
-  self->address = format_address (remote);
+  self->address = tsr_peer_address_from_socket (remote, &self->remote)
+                  ? tsr_peer_address_to_string (&self->remote) : g_strdup ("?");
   return self;
 }
 
-char *
-tsr_peer_dup_host (TsrPeer *self)
-{
-  const char *colon;
-
-  g_return_val_if_fail (TSR_IS_PEER (self), NULL);
-
-  colon = strrchr (self->address, ':');
-  if (colon == NULL)
-    return NULL;
-  if (self->address[0] == '[' && colon > self->address && colon[-1] == ']')
-    return g_strndup (self->address + 1, colon - self->address - 2);
-  return g_strndup (self->address, colon - self->address);
-}
-
-char *
-tsr_peer_dup_local_address (TsrPeer *self)
+gboolean
+tsr_peer_get_local_address (TsrPeer        *self,
+                            TsrPeerAddress *out)
 {
   g_autoptr(GSocketAddress) local = NULL;
 
+  g_return_val_if_fail (TSR_IS_PEER (self), FALSE);
+
   if (self->connection == NULL)
-    return NULL;
+    return FALSE;
   local = g_socket_connection_get_local_address (self->connection, NULL);
-  return local != NULL ? format_address (local) : NULL;
+  return tsr_peer_address_from_socket (local, out);
 }
 
 const char *
 tsr_peer_get_address (TsrPeer *self)
 {
   return self->address;
+}
+
+const TsrPeerAddress *
+tsr_peer_get_remote_address (TsrPeer *self)
+{
+  return &self->remote;
 }
 
 gboolean
@@ -967,7 +954,7 @@ on_connected (GObject      *source,
 {
   g_autoptr(TsrPeer) self = user_data;
   g_autoptr(GError) error = NULL;
-  GSocketConnection *connection = g_socket_client_connect_to_host_finish (G_SOCKET_CLIENT (source), result, &error);
+  GSocketConnection *connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (source), result, &error);
 
   if (self->connecting)
     {
@@ -1020,7 +1007,9 @@ tsr_peer_start (TsrPeer                *self,
     g_socket_client_set_enable_proxy (client, FALSE);
     self->connecting = TRUE;
     n_connecting++;
-    g_socket_client_connect_to_host_async (client, self->address, 0, self->cancellable,
-                                           on_connected, g_object_ref (self));
+    g_autoptr(GSocketAddress) remote = tsr_peer_address_to_socket_address (&self->remote);
+
+    g_socket_client_connect_async (client, G_SOCKET_CONNECTABLE (remote), self->cancellable,
+                                   on_connected, g_object_ref (self));
   }
 }

@@ -11,6 +11,7 @@
 #include "tsr-bitfield.h"
 #include "tsr-limiter.h"
 #include "tsr-mse.h"
+#include "tsr-peer-address.h"
 #include "tsr-wire.h"
 
 G_BEGIN_DECLS
@@ -25,8 +26,8 @@ G_DECLARE_FINAL_TYPE (TsrPeer, tsr_peer, TSR, PEER, GObject)
 /* Outgoing connections being set up now, in the whole process. */
 guint         tsr_peer_get_n_connecting    (void);
 
-/* An outgoing connection to "host:port" (connects on start). */
-TsrPeer      *tsr_peer_new_outgoing        (const char             *address);
+/* An outgoing connection to @address (connects on start). */
+TsrPeer      *tsr_peer_new_outgoing        (const TsrPeerAddress   *address);
 /* An accepted connection; its handshake is read first. */
 TsrPeer      *tsr_peer_new_incoming        (GSocketConnection      *connection);
 
@@ -63,11 +64,9 @@ void          tsr_peer_set_limiters        (TsrPeer                *self,
                                             TsrLimiter             *up,
                                             TsrLimiter             *down);
 
-/* The peer's host alone ("1.2.3.4" or "::1"), or NULL when its address
- * is not "host:port". */
-char         *tsr_peer_dup_host            (TsrPeer                *self);
-/* Our end of the connection as "host:port", or NULL before it is made. */
-char         *tsr_peer_dup_local_address   (TsrPeer                *self);
+/* Our end of the connection; FALSE before it is made. */
+gboolean      tsr_peer_get_local_address   (TsrPeer                *self,
+                                            TsrPeerAddress         *out);
 /* Bytes queued to send and not yet written to the socket. */
 guint64       tsr_peer_get_queued_bytes    (TsrPeer                *self);
 /* Queues a message; queued messages go out together at the next idle. A
@@ -83,6 +82,10 @@ void          tsr_peer_send_block          (TsrPeer                *self,
 void          tsr_peer_close               (TsrPeer                *self,
                                             const char             *reason);
 
+/* The peer's address, its identity (family 0 in the rare case an
+ * accepted connection had no internet address). */
+const TsrPeerAddress *tsr_peer_get_remote_address (TsrPeer          *self);
+/* The same for people and logs: "1.2.3.4:6881", "[::1]:6881" or "?". */
 const char   *tsr_peer_get_address         (TsrPeer                *self);
 gboolean      tsr_peer_is_incoming         (TsrPeer                *self);
 const guint8 *tsr_peer_get_id              (TsrPeer                *self);

@@ -38,9 +38,10 @@ typedef struct
 struct _TsrPeerPool
 {
   guint       capacity;
-  GHashTable *entries;        /* address → Entry (owned) */
-  GHashTable *bans;           /* (nullable) address → TsrPeerBan (owned); made at the first ban */
-  GHashTable *selves;         /* (nullable) (element-type utf8) addresses that reached us */
+  GHashTable *entries;        /* TsrPeerAddress (owned) → Entry (owned) */
+  GHashTable *bans;           /* (nullable) TsrPeerAddress (owned) → TsrPeerBan (owned); made at the first ban */
+  GHashTable *url_bans;       /* (nullable) web seed URL → TsrPeerBan (owned); made at the first */
+  GHashTable *selves;         /* (nullable) (element-type TsrPeerAddress) (owned) addresses that reached us */
   guint       n_dialing;
 };
 
@@ -58,7 +59,7 @@ tsr_peer_pool_new (guint capacity)
   TsrPeerPool *self = g_new0 (TsrPeerPool, 1);
 
   self->capacity = MAX (capacity, 1);
-  self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->entries = g_hash_table_new_full (tsr_peer_address_hash, tsr_peer_address_equal, g_free, g_free);
   return self;
 }
 
@@ -69,6 +70,7 @@ tsr_peer_pool_free (TsrPeerPool *self)
     return;
   g_hash_table_unref (self->entries);
   g_clear_pointer (&self->bans, g_hash_table_unref);
+  g_clear_pointer (&self->url_bans, g_hash_table_unref);
   g_clear_pointer (&self->selves, g_hash_table_unref);
   g_free (self);
 }
@@ -128,7 +130,7 @@ evict_one (TsrPeerPool *self)
 {
   GHashTableIter iter;
   gpointer key, value;
-  const char *worst_key = NULL;
+  gconstpointer worst_key = NULL;
   Entry *worst = NULL;
 
   g_hash_table_iter_init (&iter, self->entries);
@@ -151,10 +153,10 @@ evict_one (TsrPeerPool *self)
 }
 
 gboolean
-tsr_peer_pool_add (TsrPeerPool   *self,
-                   const char    *address,
-                   TsrPeerSource  source,
-                   gint64         now)
+tsr_peer_pool_add (TsrPeerPool          *self,
+                   const TsrPeerAddress *address,
+                   TsrPeerSource         source,
+                   gint64                now)
 {
   Entry *entry = g_hash_table_lookup (self->entries, address);
 
@@ -176,7 +178,7 @@ tsr_peer_pool_add (TsrPeerPool   *self,
   entry = g_new0 (Entry, 1);
   entry->source = source;
   entry->last_seen = now;
-  g_hash_table_insert (self->entries, g_strdup (address), entry);
+  g_hash_table_insert (self->entries, tsr_peer_address_dup (address), entry);
   return TRUE;
 }
 
@@ -223,8 +225,8 @@ tsr_peer_pool_set_capacity (TsrPeerPool *self,
 }
 
 gboolean
-tsr_peer_pool_forget (TsrPeerPool *self,
-                      const char  *address)
+tsr_peer_pool_forget (TsrPeerPool          *self,
+                      const TsrPeerAddress *address)
 {
   Entry *entry = g_hash_table_lookup (self->entries, address);
 
@@ -234,9 +236,9 @@ tsr_peer_pool_forget (TsrPeerPool *self,
 }
 
 gboolean
-tsr_peer_pool_get_source (TsrPeerPool   *self,
-                          const char    *address,
-                          TsrPeerSource *source)
+tsr_peer_pool_get_source (TsrPeerPool          *self,
+                          const TsrPeerAddress *address,
+                          TsrPeerSource        *source)
 {
   Entry *entry = g_hash_table_lookup (self->entries, address);
 
@@ -271,25 +273,25 @@ tsr_peer_source_to_string (TsrPeerSource source)
 }
 
 static gboolean
-is_ready (TsrPeerPool *self,
-          const char  *address,
-          Entry       *entry,
-          gint64       now,
-          gboolean     user_only)
+is_ready (TsrPeerPool          *self,
+          const TsrPeerAddress *address,
+          Entry                *entry,
+          gint64                now,
+          gboolean              user_only)
 {
   return entry->state == ENTRY_IDLE && entry->next_try <= now &&
          (!user_only || entry->source == TSR_PEER_SOURCE_USER) &&
          tsr_peer_pool_get_ban (self, address, now) == NULL;
 }
 
-const char *
+const TsrPeerAddress *
 tsr_peer_pool_take (TsrPeerPool *self,
                     gint64       now,
                     gboolean     user_only)
 {
   GHashTableIter iter;
   gpointer key, value;
-  const char *best_key = NULL;
+  const TsrPeerAddress *best_key = NULL;
   Entry *best = NULL;
 
   g_hash_table_iter_init (&iter, self->entries);
@@ -329,9 +331,9 @@ tsr_peer_pool_count_ready (TsrPeerPool *self,
 }
 
 gint64
-tsr_peer_pool_failed (TsrPeerPool *self,
-                      const char  *address,
-                      gint64       now)
+tsr_peer_pool_failed (TsrPeerPool          *self,
+                      const TsrPeerAddress *address,
+                      gint64                now)
 {
   Entry *entry = g_hash_table_lookup (self->entries, address);
   gint64 wait;
@@ -351,9 +353,9 @@ tsr_peer_pool_failed (TsrPeerPool *self,
 }
 
 void
-tsr_peer_pool_retry_plaintext (TsrPeerPool *self,
-                               const char  *address,
-                               gint64       now)
+tsr_peer_pool_retry_plaintext (TsrPeerPool          *self,
+                               const TsrPeerAddress *address,
+                               gint64                now)
 {
   Entry *entry = g_hash_table_lookup (self->entries, address);
 
@@ -365,8 +367,8 @@ tsr_peer_pool_retry_plaintext (TsrPeerPool *self,
 }
 
 gboolean
-tsr_peer_pool_get_plaintext (TsrPeerPool *self,
-                             const char  *address)
+tsr_peer_pool_get_plaintext (TsrPeerPool          *self,
+                             const TsrPeerAddress *address)
 {
   Entry *entry = g_hash_table_lookup (self->entries, address);
 
@@ -374,9 +376,9 @@ tsr_peer_pool_get_plaintext (TsrPeerPool *self,
 }
 
 void
-tsr_peer_pool_connected (TsrPeerPool *self,
-                         const char  *address,
-                         gint64       now)
+tsr_peer_pool_connected (TsrPeerPool          *self,
+                         const TsrPeerAddress *address,
+                         gint64                now)
 {
   Entry *entry = g_hash_table_lookup (self->entries, address);
 
@@ -388,9 +390,9 @@ tsr_peer_pool_connected (TsrPeerPool *self,
 }
 
 void
-tsr_peer_pool_closed (TsrPeerPool *self,
-                      const char  *address,
-                      gint64       now)
+tsr_peer_pool_closed (TsrPeerPool          *self,
+                      const TsrPeerAddress *address,
+                      gint64                now)
 {
   Entry *entry = g_hash_table_lookup (self->entries, address);
 
@@ -411,38 +413,81 @@ tsr_peer_pool_reset (TsrPeerPool *self)
     set_state (self, value, ENTRY_IDLE);
 }
 
-void
-tsr_peer_pool_ban (TsrPeerPool *self,
-                   const char  *address,
-                   const char  *reason,
-                   gint64       now,
-                   gint64       seconds)
+static TsrPeerBan *
+ban_new (const char *address,
+         const char *reason,
+         gint64      until)
 {
   TsrPeerBan *ban = g_new0 (TsrPeerBan, 1);
 
   ban->address = g_strdup (address);
   ban->reason = g_strdup (reason);
-  ban->until = now + MAX (seconds, 1);
-  if (self->bans == NULL)
-    self->bans = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) tsr_peer_ban_free);
-  g_hash_table_replace (self->bans, ban->address, ban);
+  ban->until = until;
+  return ban;
 }
 
-const char *
-tsr_peer_pool_get_ban (TsrPeerPool *self,
-                       const char  *address,
-                       gint64       now)
+/* The reason of @key's ban in @bans at @now; an expired one goes. */
+static const char *
+lookup_ban (GHashTable    *bans,
+            gconstpointer  key,
+            gint64         now)
 {
-  TsrPeerBan *ban = self->bans != NULL ? g_hash_table_lookup (self->bans, address) : NULL;
+  TsrPeerBan *ban = bans != NULL ? g_hash_table_lookup (bans, key) : NULL;
 
   if (ban == NULL)
     return NULL;
   if (ban->until <= now)
     {
-      g_hash_table_remove (self->bans, address);
+      g_hash_table_remove (bans, key);
       return NULL;
     }
   return ban->reason;
+}
+
+void
+tsr_peer_pool_ban (TsrPeerPool          *self,
+                   const TsrPeerAddress *address,
+                   const char           *reason,
+                   gint64                now,
+                   gint64                seconds)
+{
+  g_autofree char *text = tsr_peer_address_to_string (address);
+
+  if (self->bans == NULL)
+    self->bans = g_hash_table_new_full (tsr_peer_address_hash, tsr_peer_address_equal, g_free,
+                                        (GDestroyNotify) tsr_peer_ban_free);
+  g_hash_table_replace (self->bans, tsr_peer_address_dup (address),
+                        ban_new (text, reason, now + MAX (seconds, 1)));
+}
+
+const char *
+tsr_peer_pool_get_ban (TsrPeerPool          *self,
+                       const TsrPeerAddress *address,
+                       gint64                now)
+{
+  return lookup_ban (self->bans, address, now);
+}
+
+void
+tsr_peer_pool_ban_url (TsrPeerPool *self,
+                       const char  *url,
+                       const char  *reason,
+                       gint64       now,
+                       gint64       seconds)
+{
+  TsrPeerBan *ban = ban_new (url, reason, now + MAX (seconds, 1));
+
+  if (self->url_bans == NULL)
+    self->url_bans = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) tsr_peer_ban_free);
+  g_hash_table_replace (self->url_bans, ban->address, ban);
+}
+
+const char *
+tsr_peer_pool_get_url_ban (TsrPeerPool *self,
+                           const char  *url,
+                           gint64       now)
+{
+  return lookup_ban (self->url_bans, url, now);
 }
 
 static gint
@@ -457,40 +502,44 @@ compare_until (gconstpointer a,
   return g_strcmp0 (x->address, y->address);
 }
 
+/* Copies the bans of @bans in force at @now into @out; drops the rest. */
+static void
+copy_bans (GHashTable *bans,
+           gint64      now,
+           GPtrArray  *out)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  if (bans == NULL)
+    return;
+  g_hash_table_iter_init (&iter, bans);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      TsrPeerBan *ban = value;
+
+      if (ban->until <= now)
+        g_hash_table_iter_remove (&iter);
+      else
+        g_ptr_array_add (out, ban_new (ban->address, ban->reason, ban->until));
+    }
+}
+
 GPtrArray *
 tsr_peer_pool_dup_bans (TsrPeerPool *self,
                         gint64       now)
 {
   GPtrArray *bans = g_ptr_array_new_with_free_func ((GDestroyNotify) tsr_peer_ban_free);
-  GHashTableIter iter;
-  gpointer value;
 
-  if (self->bans == NULL)
-    return bans;
-  g_hash_table_iter_init (&iter, self->bans);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      TsrPeerBan *ban = value;
-      TsrPeerBan *copy;
-
-      if (ban->until <= now)
-        {
-          g_hash_table_iter_remove (&iter);
-          continue;
-        }
-      copy = g_new0 (TsrPeerBan, 1);
-      copy->address = g_strdup (ban->address);
-      copy->reason = g_strdup (ban->reason);
-      copy->until = ban->until;
-      g_ptr_array_add (bans, copy);
-    }
+  copy_bans (self->bans, now, bans);
+  copy_bans (self->url_bans, now, bans);
   g_ptr_array_sort (bans, compare_until);
   return bans;
 }
 
 void
-tsr_peer_pool_mark_self (TsrPeerPool *self,
-                         const char  *address)
+tsr_peer_pool_mark_self (TsrPeerPool          *self,
+                         const TsrPeerAddress *address)
 {
   Entry *entry = g_hash_table_lookup (self->entries, address);
 
@@ -500,8 +549,8 @@ tsr_peer_pool_mark_self (TsrPeerPool *self,
       g_hash_table_remove (self->entries, address);
     }
   if (self->selves == NULL)
-    self->selves = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_hash_table_add (self->selves, g_strdup (address));
+    self->selves = g_hash_table_new_full (tsr_peer_address_hash, tsr_peer_address_equal, g_free, NULL);
+  g_hash_table_add (self->selves, tsr_peer_address_dup (address));
 }
 
 void
@@ -509,4 +558,6 @@ tsr_peer_pool_clear_bans (TsrPeerPool *self)
 {
   if (self->bans != NULL)
     g_hash_table_remove_all (self->bans);
+  if (self->url_bans != NULL)
+    g_hash_table_remove_all (self->url_bans);
 }

@@ -12,6 +12,8 @@
 
 #include <glib.h>
 
+#include "tsr-peer-address.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -27,7 +29,7 @@ typedef enum
 
 typedef struct
 {
-  char   *address;           /* "host:port" */
+  char   *address;           /* for people: "host:port", a host alone, or a web seed's URL */
   char   *reason;
   gint64  until;             /* monotonic seconds */
 } TsrPeerBan;
@@ -49,90 +51,101 @@ typedef struct _TsrPeerPool TsrPeerPool;
 
 /* Keeps at most @capacity addresses (and any number the user gave); past
  * it, the least promising tracker address that has failed makes room. */
-TsrPeerPool *tsr_peer_pool_new            (guint          capacity);
-void         tsr_peer_pool_free           (TsrPeerPool   *self);
+TsrPeerPool          *tsr_peer_pool_new             (guint                 capacity);
+void                  tsr_peer_pool_free            (TsrPeerPool          *self);
 
 /* Learns @address (or refreshes its last-seen time). TRUE when it was
  * new; FALSE when known, banned, or the pool is full of better ones. */
-gboolean     tsr_peer_pool_add            (TsrPeerPool   *self,
-                                           const char    *address,
-                                           TsrPeerSource  source,
-                                           gint64         now);
-guint        tsr_peer_pool_get_size       (TsrPeerPool   *self);
+gboolean              tsr_peer_pool_add             (TsrPeerPool          *self,
+                                                     const TsrPeerAddress *address,
+                                                     TsrPeerSource         source,
+                                                     gint64                now);
+guint                 tsr_peer_pool_get_size        (TsrPeerPool          *self);
 /* Keeps at most @capacity addresses from now on, besides the user's;
  * when it is lower than the pool's size, the least promising idle
  * addresses go at once, tried or not. */
-void         tsr_peer_pool_set_capacity   (TsrPeerPool   *self,
-                                           guint          capacity);
+void                  tsr_peer_pool_set_capacity    (TsrPeerPool          *self,
+                                                     guint                 capacity);
 /* Drops @address unless the user gave it or it is being dialled or
  * connected. TRUE when it went. */
-gboolean     tsr_peer_pool_forget         (TsrPeerPool   *self,
-                                           const char    *address);
+gboolean              tsr_peer_pool_forget          (TsrPeerPool          *self,
+                                                     const TsrPeerAddress *address);
 /* How @address was learned; FALSE when it is not in the pool. */
-gboolean     tsr_peer_pool_get_source     (TsrPeerPool   *self,
-                                           const char    *address,
-                                           TsrPeerSource *source);
+gboolean              tsr_peer_pool_get_source      (TsrPeerPool          *self,
+                                                     const TsrPeerAddress *address,
+                                                     TsrPeerSource        *source);
 /* A name for @source, for people (translated). */
-const char  *tsr_peer_source_to_string    (TsrPeerSource  source);
+const char           *tsr_peer_source_to_string     (TsrPeerSource         source);
 
 /* The most promising address that may be dialled at @now (given by the
  * user first, then fewest failures, then never tried, then tried
  * longest ago), marked as being dialled; NULL when none is ready. With
- * @user_only, only addresses the user gave. */
-const char  *tsr_peer_pool_take           (TsrPeerPool   *self,
-                                           gint64         now,
-                                           gboolean       user_only);
+ * @user_only, only addresses the user gave. Owned by the pool. */
+const TsrPeerAddress *tsr_peer_pool_take            (TsrPeerPool          *self,
+                                                     gint64                now,
+                                                     gboolean              user_only);
 /* Addresses that tsr_peer_pool_take could give at @now. */
-guint        tsr_peer_pool_count_ready    (TsrPeerPool   *self,
-                                           gint64         now,
-                                           gboolean       user_only);
-guint        tsr_peer_pool_get_n_dialing  (TsrPeerPool   *self);
+guint                 tsr_peer_pool_count_ready     (TsrPeerPool          *self,
+                                                     gint64                now,
+                                                     gboolean              user_only);
+guint                 tsr_peer_pool_get_n_dialing   (TsrPeerPool          *self);
 
 /* The dial of @address (or the connection before its handshake) failed:
  * it waits TSR_PEER_POOL_BACKOFF × 2^(failures - 1) seconds. Returns the
  * monotonic time of the next attempt. */
-gint64       tsr_peer_pool_failed         (TsrPeerPool   *self,
-                                           const char    *address,
-                                           gint64         now);
+gint64                tsr_peer_pool_failed          (TsrPeerPool          *self,
+                                                     const TsrPeerAddress *address,
+                                                     gint64                now);
 /* @address closed an encrypted (MSE) handshake: it is dialled again at
  * once, in plaintext from now on (no failure counted). */
-void         tsr_peer_pool_retry_plaintext (TsrPeerPool  *self,
-                                            const char   *address,
-                                            gint64        now);
-gboolean     tsr_peer_pool_get_plaintext  (TsrPeerPool   *self,
-                                           const char    *address);
+void                  tsr_peer_pool_retry_plaintext (TsrPeerPool          *self,
+                                                     const TsrPeerAddress *address,
+                                                     gint64                now);
+gboolean              tsr_peer_pool_get_plaintext   (TsrPeerPool          *self,
+                                                     const TsrPeerAddress *address);
 /* The handshake with @address succeeded (dialled or not): not dialled
  * while connected, failures forgotten. */
-void         tsr_peer_pool_connected      (TsrPeerPool   *self,
-                                           const char    *address,
-                                           gint64         now);
+void                  tsr_peer_pool_connected       (TsrPeerPool          *self,
+                                                     const TsrPeerAddress *address,
+                                                     gint64                now);
 /* A connection to @address that had shaken hands ended. */
-void         tsr_peer_pool_closed         (TsrPeerPool   *self,
-                                           const char    *address,
-                                           gint64         now);
+void                  tsr_peer_pool_closed          (TsrPeerPool          *self,
+                                                     const TsrPeerAddress *address,
+                                                     gint64                now);
 /* Dialling @address reached ourselves (a tracker gave our own address):
  * it is dropped and never taken again. */
-void         tsr_peer_pool_mark_self      (TsrPeerPool   *self,
-                                           const char    *address);
+void                  tsr_peer_pool_mark_self       (TsrPeerPool          *self,
+                                                     const TsrPeerAddress *address);
 /* Every connection dropped at once (the torrent stopped). */
-void         tsr_peer_pool_reset          (TsrPeerPool   *self);
+void                  tsr_peer_pool_reset           (TsrPeerPool          *self);
 
 /* Bans @address until @now + @seconds: it is never given by take, and
- * tsr_peer_pool_get_ban tells the reason until then. */
-void         tsr_peer_pool_ban            (TsrPeerPool   *self,
-                                           const char    *address,
-                                           const char    *reason,
-                                           gint64         now,
-                                           gint64         seconds);
+ * tsr_peer_pool_get_ban tells the reason until then. An address with
+ * port 0 stands for its host: only a lookup of that host finds it (the
+ * torrent asks for the hosts of peers that dialled us). */
+void                  tsr_peer_pool_ban             (TsrPeerPool          *self,
+                                                     const TsrPeerAddress *address,
+                                                     const char           *reason,
+                                                     gint64                now,
+                                                     gint64                seconds);
 /* The reason @address is banned at @now, or NULL; drops expired bans. */
-const char  *tsr_peer_pool_get_ban        (TsrPeerPool   *self,
-                                           const char    *address,
-                                           gint64         now);
+const char           *tsr_peer_pool_get_ban         (TsrPeerPool          *self,
+                                                     const TsrPeerAddress *address,
+                                                     gint64                now);
+/* The same for a web seed (BEP 19, 17), by its URL. */
+void                  tsr_peer_pool_ban_url         (TsrPeerPool          *self,
+                                                     const char           *url,
+                                                     const char           *reason,
+                                                     gint64                now,
+                                                     gint64                seconds);
+const char           *tsr_peer_pool_get_url_ban     (TsrPeerPool          *self,
+                                                     const char           *url,
+                                                     gint64                now);
 /* Lifts every ban. */
-void         tsr_peer_pool_clear_bans     (TsrPeerPool   *self);
-/* The bans in force at @now, oldest end first. */
-GPtrArray   *tsr_peer_pool_dup_bans       (TsrPeerPool   *self,
-                                           gint64         now);
+void                  tsr_peer_pool_clear_bans      (TsrPeerPool          *self);
+/* The bans in force at @now (addresses and URLs), oldest end first. */
+GPtrArray            *tsr_peer_pool_dup_bans        (TsrPeerPool          *self,
+                                                     gint64                now);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsrPeerPool, tsr_peer_pool_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsrPeerBan, tsr_peer_ban_free)

@@ -336,11 +336,7 @@ on_dht_peers (TsrDht       *dht,
   if (torrent == NULL || !dht_may_use (torrent))
     return;
   for (i = 0; i < peers->len; i++)
-    {
-      g_autofree char *address = tsr_peer_address_to_string (&g_array_index (peers, TsrPeerAddress, i));
-
-      tsr_torrent_add_discovered_peer (torrent, address, TSR_PEER_SOURCE_DHT);
-    }
+    tsr_torrent_add_discovered_address (torrent, &g_array_index (peers, TsrPeerAddress, i), TSR_PEER_SOURCE_DHT);
 }
 
 /* A lookup that reached fewer than K nodes ran on a young table (just
@@ -366,24 +362,9 @@ on_torrent_dht_node (TsrTorrent *torrent,
                      TsrSession *self)
 {
   TsrPeerAddress address;
-  g_autoptr(GSocketAddress) parsed = NULL;
-  g_autoptr(GSocketConnectable) connectable = g_network_address_parse (node, 0, NULL);
-  GInetAddress *inet;
-  g_autoptr(GInetAddress) literal = NULL;
-  const char *host;
 
-  if (self->dht == NULL || connectable == NULL)
-    return;
-  host = g_network_address_get_hostname (G_NETWORK_ADDRESS (connectable));
-  literal = g_inet_address_new_from_string (host);
-  if (literal == NULL)
-    return;
-  inet = literal;
-  memset (&address, 0, sizeof address);
-  address.family = g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6 ? 6 : 4;
-  memcpy (address.address, g_inet_address_to_bytes (inet), address.family == 6 ? 16 : 4);
-  address.port = g_network_address_get_port (G_NETWORK_ADDRESS (connectable));
-  tsr_dht_add_node (self->dht, &address);
+  if (self->dht != NULL && tsr_peer_address_parse (node, &address))
+    tsr_dht_add_node (self->dht, &address);
 }
 
 static gboolean
@@ -777,17 +758,6 @@ tsr_session_get_encryption (TsrSession *self)
   return self->encryption;
 }
 
-/* The host part of "ip:port" or "[ipv6]:port". */
-static char *
-host_of (const char *address)
-{
-  const char *colon = strrchr (address, ':');
-
-  if (colon == NULL)
-    return g_strdup (address);
-  return g_strndup (address, (gsize) (colon - address));
-}
-
 /* How many connections waiting for their handshake come from the host
  * @connection comes from. */
 static guint
@@ -795,27 +765,15 @@ pending_from_host (TsrSession        *self,
                    GSocketConnection *connection)
 {
   g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
-  g_autofree char *host = NULL;
+  TsrPeerAddress host;
   guint n = 0;
   guint i;
 
-  if (!G_IS_INET_SOCKET_ADDRESS (remote))
+  if (!tsr_peer_address_from_socket (remote, &host))
     return 0;
-  host = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
   for (i = 0; i < self->pending->len; i++)
-    {
-      g_autofree char *other = host_of (tsr_peer_get_address (g_ptr_array_index (self->pending, i)));
-      const char *bare = other;
-
-      /* "[::1]" in a peer's address, "::1" from GInetAddress. */
-      if (other[0] == '[')
-        {
-          bare = other + 1;
-          other[strlen (other) - 1] = '\0';
-        }
-      if (g_strcmp0 (bare, host) == 0)
-        n++;
-    }
+    if (tsr_peer_address_same_host (tsr_peer_get_remote_address (g_ptr_array_index (self->pending, i)), &host))
+      n++;
   return n;
 }
 

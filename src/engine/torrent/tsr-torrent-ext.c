@@ -44,16 +44,6 @@ send_extended (PeerData *data,
   tsr_peer_send (data->peer, &message);
 }
 
-static char *
-host_of (const char *address)
-{
-  const char *colon = strrchr (address, ':');
-
-  if (address[0] == '[')
-    return g_strndup (address + 1, strchr (address, ']') - address - 1);
-  return colon != NULL ? g_strndup (address, colon - address) : g_strdup (address);
-}
-
 /* BEP 10: who we are, where we listen, how many requests we queue, the
  * address we see the peer at, and the extensions we speak. */
 void
@@ -62,7 +52,7 @@ _tsr_torrent_send_extended_handshake (TsrTorrent *self,
 {
   g_autoptr(TsrExtensionHandshake) ours = tsr_extension_handshake_new ();
   g_autoptr(GBytes) payload = NULL;
-  g_autofree char *host = host_of (tsr_peer_get_address (data->peer));
+  const TsrPeerAddress *address = tsr_peer_get_remote_address (data->peer);
 
   g_hash_table_insert (ours->extensions, g_strdup ("ut_metadata"), GUINT_TO_POINTER (TSR_EXT_UT_METADATA));
   if (!is_private (self))
@@ -72,7 +62,8 @@ _tsr_torrent_send_extended_handshake (TsrTorrent *self,
   ours->client = g_strdup (PACKAGE_NAME " " PACKAGE_VERSION);
   ours->port = self->listen_port;
   ours->reqq = TSR_EXTENSION_OUR_REQQ;
-  ours->your_ip = g_inet_address_new_from_string (host);
+  if (address->family != 0)
+    ours->your_ip = tsr_peer_address_to_inet (address);
   payload = tsr_extension_handshake_encode (ours);
   send_extended (data, 0, payload);
 }
@@ -230,19 +221,19 @@ on_metadata_message (TsrTorrent           *self,
 /* BEP 11: peer exchange                                               */
 
 /* Where another peer could dial @data: the address we dialled, or the
- * host of an incoming connection with the port it told (BEP 10 "p"). */
-static char *
-dialable_address (PeerData *data)
+ * host of an incoming connection with the port it told (BEP 10 "p").
+ * FALSE when there is none. */
+static gboolean
+dialable_address (PeerData       *data,
+                  TsrPeerAddress *out)
 {
-  g_autofree char *host = NULL;
-
+  *out = *tsr_peer_get_remote_address (data->peer);
+  if (out->family == 0)
+    return FALSE;
   if (data->dialed)
-    return g_strdup (tsr_peer_get_address (data->peer));
-  if (data->listen_port == 0)
-    return NULL;
-  host = host_of (tsr_peer_get_address (data->peer));
-  return strchr (host, ':') != NULL ? g_strdup_printf ("[%s]:%u", host, data->listen_port)
-                                    : g_strdup_printf ("%s:%u", host, data->listen_port);
+    return TRUE;
+  out->port = data->listen_port;
+  return data->listen_port != 0;
 }
 
 static void
@@ -251,40 +242,41 @@ send_pex (TsrTorrent *self,
           gint64      now)
 {
   g_autoptr(TsrPexMessage) message = tsr_pex_message_new ();
-  g_autoptr(GHashTable) current = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) current = g_hash_table_new_full (tsr_peer_address_hash, tsr_peer_address_equal, g_free, NULL);
   g_autoptr(GBytes) payload = NULL;
   GHashTableIter iter;
   gpointer key, value;
   guint i;
 
   if (to->pex_told == NULL)
-    to->pex_told = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    to->pex_told = g_hash_table_new_full (tsr_peer_address_hash, tsr_peer_address_equal, g_free, NULL);
   for (i = 0; i < self->peers->len; i++)
     {
       PeerData *data = g_ptr_array_index (self->peers, i);
       TsrPeerState *state = tsr_peer_get_state (data->peer);
-      char *address;
+      TsrPeerAddress address;
       guint flags = 0;
 
-      if (data == to || !data->shaken || data->dropping || (address = dialable_address (data)) == NULL)
+      if (data == to || !data->shaken || data->dropping || !dialable_address (data, &address))
         continue;
       if (state->have != NULL && tsr_bitfield_is_full (state->have))
         flags |= TSR_PEX_FLAG_SEED;
       /* We reached it: it takes connections. */
       if (data->dialed)
         flags |= TSR_PEX_FLAG_REACHABLE;
-      g_hash_table_insert (current, address, GUINT_TO_POINTER (flags));
+      g_hash_table_insert (current, tsr_peer_address_dup (&address), GUINT_TO_POINTER (flags));
     }
   g_hash_table_iter_init (&iter, current);
   while (g_hash_table_iter_next (&iter, &key, &value) && message->added->len < TSR_PEX_MAX_PEERS)
     {
       TsrPexPeer peer = { 0 };
 
-      if (g_hash_table_contains (to->pex_told, key) || !tsr_peer_address_parse (key, &peer.address))
+      if (g_hash_table_contains (to->pex_told, key))
         continue;
+      peer.address = *(const TsrPeerAddress *) key;
       peer.flags = (guint8) GPOINTER_TO_UINT (value);
       g_array_append_val (message->added, peer);
-      g_hash_table_add (to->pex_told, g_strdup (key));
+      g_hash_table_add (to->pex_told, tsr_peer_address_dup (key));
     }
   g_hash_table_iter_init (&iter, to->pex_told);
   while (g_hash_table_iter_next (&iter, &key, NULL) && message->dropped->len < TSR_PEX_MAX_PEERS)
@@ -293,8 +285,8 @@ send_pex (TsrTorrent *self,
 
       if (g_hash_table_contains (current, key))
         continue;
-      if (tsr_peer_address_parse (key, &peer.address))
-        g_array_append_val (message->dropped, peer);
+      peer.address = *(const TsrPeerAddress *) key;
+      g_array_append_val (message->dropped, peer);
       g_hash_table_iter_remove (&iter);
     }
   to->pex_sent_at = now;
@@ -327,13 +319,11 @@ on_pex_message (TsrTorrent           *self,
   for (i = 0; i < message->added->len && i < TSR_PEX_MAX_PEERS; i++)
     {
       TsrPexPeer *peer = &g_array_index (message->added, TsrPexPeer, i);
-      g_autofree char *address = NULL;
 
       /* A seed has no use for seeds. */
       if (self->state == TSR_TORRENT_SEEDING && (peer->flags & TSR_PEX_FLAG_SEED))
         continue;
-      address = tsr_peer_address_to_string (&peer->address);
-      _tsr_torrent_add_address (self, address, TSR_PEER_SOURCE_PEX);
+      _tsr_torrent_add_address (self, &peer->address, TSR_PEER_SOURCE_PEX);
     }
 }
 
@@ -380,10 +370,10 @@ _tsr_torrent_on_extended (TsrTorrent           *self,
       /* Where an incoming peer accepts connections: worth dialling later. */
       if (!data->dialed)
         {
-          g_autofree char *address = dialable_address (data);
+          TsrPeerAddress address;
 
-          if (address != NULL)
-            tsr_peer_pool_add (self->pool, address, TSR_PEER_SOURCE_INCOMING, _tsr_torrent_now ());
+          if (dialable_address (data, &address))
+            tsr_peer_pool_add (self->pool, &address, TSR_PEER_SOURCE_INCOMING, _tsr_torrent_now ());
         }
     }
   if (self->fetch != NULL)
@@ -431,14 +421,14 @@ _tsr_torrent_extensions_peer_gone (TsrTorrent *self,
                                    PeerData   *data)
 {
   TsrPeerSource source;
-  g_autofree char *address = NULL;
+  TsrPeerAddress address;
 
   if (self->fetch != NULL && data->metadata_asked >= 0)
     tsr_metadata_fetch_release (self->fetch, (guint) data->metadata_asked);
   data->metadata_asked = -1;
   /* A seed does not dial what came to it: the address of a peer that
    * left would only sit in the pool. It will come back by itself. */
-  if (self->state == TSR_TORRENT_SEEDING && !data->dialed && (address = dialable_address (data)) != NULL &&
-      tsr_peer_pool_get_source (self->pool, address, &source) && source == TSR_PEER_SOURCE_INCOMING)
-    tsr_peer_pool_forget (self->pool, address);
+  if (self->state == TSR_TORRENT_SEEDING && !data->dialed && dialable_address (data, &address) &&
+      tsr_peer_pool_get_source (self->pool, &address, &source) && source == TSR_PEER_SOURCE_INCOMING)
+    tsr_peer_pool_forget (self->pool, &address);
 }

@@ -32,7 +32,7 @@
 
 typedef struct
 {
-  char           *address;
+  TsrPeerAddress  address;
   TsrHashRequest  request;
 } Waiting;
 
@@ -66,7 +66,6 @@ typedef struct
 static void
 waiting_free (Waiting *waiting)
 {
-  g_free (waiting->address);
   g_free (waiting);
 }
 
@@ -187,7 +186,7 @@ typedef struct
   guint           piece;
   gsize           piece_size;
   guint           blocks;       /* per piece: 1 << piece layer */
-  char           *address;      /* (owned) who asked */
+  TsrPeerAddress  address;      /* who asked */
   TsrHashRequest  request;
   guint8         *leaves;       /* (owned) blocks hashes, zero past the data */
 } LeafJob;
@@ -196,7 +195,6 @@ static void
 leaf_job_free (LeafJob *job)
 {
   g_object_unref (job->storage);
-  g_free (job->address);
   g_free (job->leaves);
   g_free (job);
 }
@@ -240,7 +238,8 @@ on_leaves (GObject      *source,
   guint i;
 
   for (i = 0; i < self->peers->len && data == NULL; i++)
-    if (g_str_equal (tsr_peer_get_address (((PeerData *) g_ptr_array_index (self->peers, i))->peer), job->address))
+    if (tsr_peer_address_equal (tsr_peer_get_remote_address (((PeerData *) g_ptr_array_index (self->peers, i))->peer),
+                                &job->address))
       data = g_ptr_array_index (self->peers, i);
   if (data == NULL)
     return;
@@ -334,7 +333,7 @@ answer_leaves (TsrTorrent           *self,
   job->piece = piece;
   job->piece_size = tsr_metainfo_get_piece_size (self->info, piece);
   job->blocks = blocks;
-  job->address = g_strdup (tsr_peer_get_address (data->peer));
+  job->address = *tsr_peer_get_remote_address (data->peer);
   job->request = *request;
   task = g_task_new (self, self->cancellable, on_leaves, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) leaf_job_free);
@@ -367,7 +366,7 @@ on_tree_built (GObject      *source,
         {
           PeerData *data = g_ptr_array_index (self->peers, j);
 
-          if (g_str_equal (tsr_peer_get_address (data->peer), waiting->address))
+          if (tsr_peer_address_equal (tsr_peer_get_remote_address (data->peer), &waiting->address))
             {
               answer (self, data, &waiting->request);
               break;
@@ -435,7 +434,7 @@ answer (TsrTorrent           *self,
           return;
         }
       waiting = g_new0 (Waiting, 1);
-      waiting->address = g_strdup (tsr_peer_get_address (data->peer));
+      waiting->address = *tsr_peer_get_remote_address (data->peer);
       waiting->request = *request;
       g_ptr_array_add (self->hash_waiting, waiting);
       return;

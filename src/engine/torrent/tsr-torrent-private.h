@@ -54,10 +54,10 @@ typedef struct
   guint    first_free;    /* no block below this is BLOCK_NONE */
   guint    received;
   gboolean writing;       /* with storage: hash check and write */
-  GPtrArray *senders;     /* (element-type utf8) addresses that sent blocks */
+  GArray   *senders;      /* (element-type TsrPeerAddress) peers that sent blocks */
   gboolean  exclusive;    /* after a shared failure: one peer sends it all */
-  char     *owner;        /* (nullable) that peer's address */
-  GPtrArray *suspects;    /* (element-type utf8) senders of a failed copy, not yet cleared */
+  TsrPeerAddress *owner;  /* (owned) (nullable) that peer's address */
+  GArray   *suspects;     /* (element-type TsrPeerAddress) senders of a failed copy, not yet cleared */
   gpointer  web;          /* (nullable) the web seed fetching it whole: no peer asks for its blocks */
 } Piece;
 
@@ -106,7 +106,7 @@ typedef struct
   guint    metadata_served; /* metadata pieces sent to it */
   gint64   pex_sent_at;   /* monotonic seconds: our last ut_pex to it */
   gint64   pex_got_at;    /* monotonic seconds: its last ut_pex taken */
-  GHashTable *pex_told;   /* (owned) (nullable) addresses in our messages to it */
+  GHashTable *pex_told;   /* (owned) (nullable) TsrPeerAddress set: addresses in our messages to it */
   /* BEP 6 */
   GArray  *their_fast;    /* (owned) (element-type guint32) pieces it lets us ask while choked */
   GArray  *suggested;     /* (owned) (element-type guint32) pieces it suggests, newest last */
@@ -151,7 +151,7 @@ struct _TsrTorrent
   gint64           last_turnover;   /* monotonic seconds */
   TsrTracker      *tracker;         /* (owned) (nullable) */
   TsrResumeStore  *resume;          /* (owned) when and where the resume record is written */
-  GHashTable      *strikes;         /* (nullable) address → pieces it helped corrupt; made at the first */
+  GHashTable      *strikes;         /* (nullable) TsrPeerAddress → pieces it helped corrupt; made at the first */
   TsrDiskQueue    *disk;            /* (owned) (nullable) pieces on their way to disk; made with storage */
   gboolean         have_known;      /* checked or resumed: "have" is true */
   TsrLimiter      *up;              /* (owned) this torrent's bucket; its parent is the session's */
@@ -194,7 +194,7 @@ struct _TsrTorrent
 PeerData *_tsr_torrent_find_peer          (TsrTorrent   *self,
                                            TsrPeer      *peer);
 void      _tsr_torrent_add_address        (TsrTorrent   *self,
-                                           const char   *address,
+                                           const TsrPeerAddress *address,
                                            TsrPeerSource source);
 void      _tsr_torrent_set_metainfo       (TsrTorrent   *self,
                                            TsrMetainfo  *info);
@@ -228,6 +228,11 @@ gboolean  _tsr_torrent_under_piece_budget (TsrTorrent   *self);
 /* tsr-torrent-web.c: web seeds (BEP 19, BEP 17) */
 void     _tsr_torrent_web_seeds_tick          (TsrTorrent     *self);
 guint64  _tsr_torrent_web_seeds_rate          (TsrTorrent     *self);
+/* @web, a Piece's web seed, sent piece @index and it failed its hash
+ * check: its URL is banned. */
+void     _tsr_torrent_web_seed_failed         (TsrTorrent     *self,
+                                               gpointer        web,
+                                               guint           index);
 /* The web seeds that sent something or are fetching, as peers-view rows. */
 void     _tsr_torrent_web_seeds_add_infos     (TsrTorrent     *self,
                                                GPtrArray      *infos);

@@ -15,6 +15,7 @@
 #include <json-glib/json-glib.h>
 
 #include "tsr-peer-id.h"
+#include "tsr-peer-lookup.h"
 #include "tsr-torrent-private.h"
 
 enum
@@ -279,7 +280,8 @@ tsr_torrent_dup_peer_infos (TsrTorrent *self)
       info->client = data->client != NULL ? g_strdup (data->client)
                                           : tsr_peer_id_describe (tsr_peer_get_id (data->peer));
       info->incoming = !data->dialed;
-      if (!data->dialed || !tsr_peer_pool_get_source (self->pool, info->address, &info->source))
+      if (!data->dialed ||
+          !tsr_peer_pool_get_source (self->pool, tsr_peer_get_remote_address (data->peer), &info->source))
         info->source = TSR_PEER_SOURCE_INCOMING;
       {
         GString *extensions = g_string_new (NULL);
@@ -323,13 +325,16 @@ gboolean
 tsr_torrent_disconnect_peer (TsrTorrent *self,
                              const char *address)
 {
+  TsrPeerAddress wanted;
   guint i;
 
+  if (!tsr_peer_address_parse (address, &wanted))
+    return FALSE;
   for (i = 0; i < self->peers->len; i++)
     {
       PeerData *data = g_ptr_array_index (self->peers, i);
 
-      if (g_str_equal (tsr_peer_get_address (data->peer), address))
+      if (tsr_peer_address_equal (tsr_peer_get_remote_address (data->peer), &wanted))
         {
           tsr_peer_close (data->peer, _("Disconnected by the user"));
           return TRUE;
@@ -354,6 +359,68 @@ tsr_torrent_clear_bans (TsrTorrent *self)
   tsr_peer_pool_clear_bans (self->pool);
   if (self->strikes != NULL)
     g_hash_table_remove_all (self->strikes);
+}
+
+/* Addresses ----------------------------------------------------------- */
+
+static void
+on_peer_name_found (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(TsrTorrent) self = user_data;
+  g_autoptr(GError) error = NULL;
+  TsrPeerAddress address;
+  guint from;
+
+  if (tsr_peer_lookup_finish (result, &address, &from, &error))
+    _tsr_torrent_add_address (self, &address, (TsrPeerSource) from);
+  else
+    g_debug ("%s", error->message);
+}
+
+/* "host:port" from the public API or a magnet, parsed here, once; a host
+ * name (people and magnets may give one) is looked up first. */
+static void
+add_address_text (TsrTorrent    *self,
+                  const char    *text,
+                  TsrPeerSource  source)
+{
+  TsrPeerAddress address;
+
+  if (tsr_peer_address_parse (text, &address))
+    _tsr_torrent_add_address (self, &address, source);
+  else
+    tsr_peer_lookup_async (text, source, NULL, on_peer_name_found, g_object_ref (self));
+}
+
+void
+tsr_torrent_add_discovered_peer (TsrTorrent    *self,
+                                 const char    *address,
+                                 TsrPeerSource  source)
+{
+  add_address_text (self, address, source);
+}
+
+void
+tsr_torrent_add_discovered_address (TsrTorrent           *self,
+                                    const TsrPeerAddress *address,
+                                    TsrPeerSource         source)
+{
+  _tsr_torrent_add_address (self, address, source);
+}
+
+void
+tsr_torrent_add_peer_address (TsrTorrent *self,
+                              const char *address)
+{
+  add_address_text (self, address, TSR_PEER_SOURCE_USER);
+}
+
+GPtrArray *
+tsr_torrent_dup_bans (TsrTorrent *self)
+{
+  return tsr_peer_pool_dup_bans (self->pool, _tsr_torrent_now ());
 }
 
 void
@@ -425,7 +492,12 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
       json_builder_set_member_name (builder, "web");
       json_builder_add_boolean_value (builder, piece->web != NULL);
       json_builder_set_member_name (builder, "owner");
-      json_builder_add_string_value (builder, piece->exclusive ? piece->owner : NULL);
+      {
+        g_autofree char *owner = piece->exclusive && piece->owner != NULL ? tsr_peer_address_to_string (piece->owner)
+                                                                          : NULL;
+
+        json_builder_add_string_value (builder, owner);
+      }
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

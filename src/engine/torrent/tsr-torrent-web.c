@@ -115,7 +115,6 @@ on_fetched (GObject      *source,
   memset (piece->blocks, BLOCK_RECEIVED, piece->n_blocks);
   piece->received = piece->n_blocks;
   piece->first_free = piece->n_blocks;
-  g_ptr_array_add (piece->senders, g_strdup (tsr_web_seed_get_url (data->seed)));
   self->downloaded += piece->size;
   /* Download limits count web seeds too (and the session's, through it). */
   tsr_limiter_consume (self->down, piece->size);
@@ -151,7 +150,7 @@ _tsr_torrent_web_seeds_tick (TsrTorrent *self)
         }
       if (self->state != TSR_TORRENT_DOWNLOADING || data->piece >= 0 ||
           !tsr_web_seed_is_ready (data->seed, now) ||
-          tsr_peer_pool_get_ban (self->pool, tsr_web_seed_get_url (data->seed), now) != NULL ||
+          tsr_peer_pool_get_url_ban (self->pool, tsr_web_seed_get_url (data->seed), now) != NULL ||
           !_tsr_torrent_under_piece_budget (self) || tsr_limiter_get_allowance (self->down) == 0)
         continue;
       if (all == NULL)
@@ -173,6 +172,22 @@ _tsr_torrent_web_seeds_tick (TsrTorrent *self)
       fetch->index = index;
       tsr_web_seed_fetch_piece_async (data->seed, index, self->cancellable, on_fetched, fetch);
     }
+}
+
+void
+_tsr_torrent_web_seed_failed (TsrTorrent *self,
+                              gpointer    web,
+                              guint       index)
+{
+  const char *url = tsr_web_seed_get_url (((WebSeedData *) web)->seed);
+  gint64 now = _tsr_torrent_now ();
+  g_autofree char *reason = NULL;
+
+  if (tsr_peer_pool_get_url_ban (self->pool, url, now) != NULL)
+    return;
+  reason = g_strdup_printf (_("sent piece %u, which failed its hash check"), index);
+  tsr_peer_pool_ban_url (self->pool, url, reason, now, TSR_TORRENT_BAN_SECONDS);
+  g_signal_emit_by_name (self, "peer-banned", url, reason);
 }
 
 guint64

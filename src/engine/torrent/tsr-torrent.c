@@ -93,8 +93,8 @@ piece_free (Piece *piece)
   tsr_piece_buffer_give (piece->buffer, piece->size);
   g_free (piece->blocks);
   g_free (piece->requesters);
-  g_ptr_array_unref (piece->senders);
-  g_ptr_array_unref (piece->suspects);
+  g_array_unref (piece->senders);
+  g_array_unref (piece->suspects);
   g_free (piece->owner);
   g_free (piece);
 }
@@ -331,7 +331,7 @@ tsr_torrent_new_from_magnet (const TsrMagnet *magnet,
   self->have = tsr_bitfield_new (0);
   /* BEP 9 "x.pe": peers to ask first. */
   for (i = 0; magnet->peers != NULL && i < magnet->peers->len; i++)
-    tsr_peer_pool_add (self->pool, g_ptr_array_index (magnet->peers, i), TSR_PEER_SOURCE_USER, now_seconds ());
+    tsr_torrent_add_peer_address (self, g_ptr_array_index (magnet->peers, i));
   return self;
 }
 
@@ -745,8 +745,8 @@ start_piece (TsrTorrent *self,
   piece->n_blocks = (guint) ((piece->size + TSR_WIRE_BLOCK_SIZE - 1) / TSR_WIRE_BLOCK_SIZE);
   piece->blocks = g_malloc0 (piece->n_blocks);
   piece->requesters = g_malloc0 (piece->n_blocks);
-  piece->senders = g_ptr_array_new_with_free_func (g_free);
-  piece->suspects = g_ptr_array_new_with_free_func (g_free);
+  piece->senders = g_array_new (FALSE, FALSE, sizeof (TsrPeerAddress));
+  piece->suspects = g_array_new (FALSE, FALSE, sizeof (TsrPeerAddress));
   g_hash_table_insert (self->pieces, GUINT_TO_POINTER (index), piece);
   tsr_piece_picker_set_in_progress (self->picker, index, TRUE);
   return piece;
@@ -779,7 +779,8 @@ may_ask (Piece   *piece,
          TsrPeer *peer)
 {
   return !piece->writing && piece->web == NULL && peer_has (peer, piece->index) &&
-         (!piece->exclusive || piece->owner == NULL || g_str_equal (piece->owner, tsr_peer_get_address (peer)));
+         (!piece->exclusive || piece->owner == NULL ||
+          tsr_peer_address_equal (piece->owner, tsr_peer_get_remote_address (peer)));
 }
 
 /* A piece in progress with an unrequested block this peer has (partly
@@ -818,7 +819,7 @@ choose_piece (TsrTorrent *self,
       if (b < piece->n_blocks)
         {
           if (piece->exclusive && piece->owner == NULL)
-            piece->owner = g_strdup (tsr_peer_get_address (peer));
+            piece->owner = tsr_peer_address_dup (tsr_peer_get_remote_address (peer));
           return piece;
         }
     }
@@ -1576,55 +1577,64 @@ tsr_torrent_set_seed_idle_limit (TsrTorrent *self,
 
 #define STRIKES_TO_BAN 8
 
-/* "host" of "host:port" (IPv6 hosts keep their brackets). */
-static char *
-host_of (const char *address)
-{
-  const char *colon = strrchr (address, ':');
-
-  return colon != NULL ? g_strndup (address, (gsize) (colon - address)) : g_strdup (address);
-}
-
 static void
-ban (TsrTorrent *self,
-     const char *address,
-     const char *reason)
+ban (TsrTorrent           *self,
+     const TsrPeerAddress *address,
+     const char           *reason)
 {
   TsrPeer *peer = NULL;
-  g_autofree char *key = NULL;
+  TsrPeerAddress key;
+  g_autofree char *text = NULL;
   guint i;
 
   for (i = 0; i < self->peers->len && peer == NULL; i++)
-    if (g_str_equal (tsr_peer_get_address (((PeerData *) g_ptr_array_index (self->peers, i))->peer), address))
-      peer = ((PeerData *) g_ptr_array_index (self->peers, i))->peer;
+    {
+      TsrPeer *other = ((PeerData *) g_ptr_array_index (self->peers, i))->peer;
+
+      if (tsr_peer_address_equal (tsr_peer_get_remote_address (other), address))
+        peer = other;
+    }
   /* A peer that dialled us comes back from another port: ban its host.
    * One we dialled is banned at the address we know it by, so that other
    * peers behind the same address (NAT, or loopback in tests) are not. */
-  key = peer != NULL && tsr_peer_is_incoming (peer) ? host_of (address) : g_strdup (address);
-  if (tsr_peer_pool_get_ban (self->pool, key, now_seconds ()) != NULL)
+  key = peer != NULL && tsr_peer_is_incoming (peer) ? tsr_peer_address_get_host (address) : *address;
+  if (tsr_peer_pool_get_ban (self->pool, &key, now_seconds ()) != NULL)
     return;
-  tsr_peer_pool_ban (self->pool, key, reason, now_seconds (), TSR_TORRENT_BAN_SECONDS);
-  g_signal_emit (self, signals[SIGNAL_PEER_BANNED], 0, key, reason);
+  tsr_peer_pool_ban (self->pool, &key, reason, now_seconds (), TSR_TORRENT_BAN_SECONDS);
+  text = tsr_peer_address_to_string (&key);
+  g_signal_emit (self, signals[SIGNAL_PEER_BANNED], 0, text, reason);
   if (peer != NULL)
     tsr_peer_close (peer, reason);
 }
 
 /* Strikes against an address; the table is made at the first. */
 static guint
-get_strikes (TsrTorrent *self,
-             const char *address)
+get_strikes (TsrTorrent           *self,
+             const TsrPeerAddress *address)
 {
   return self->strikes != NULL ? GPOINTER_TO_UINT (g_hash_table_lookup (self->strikes, address)) : 0;
 }
 
 static void
-set_strikes (TsrTorrent *self,
-             const char *address,
-             guint       strikes)
+set_strikes (TsrTorrent           *self,
+             const TsrPeerAddress *address,
+             guint                 strikes)
 {
   if (self->strikes == NULL)
-    self->strikes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_hash_table_insert (self->strikes, g_strdup (address), GUINT_TO_POINTER (strikes));
+    self->strikes = g_hash_table_new_full (tsr_peer_address_hash, tsr_peer_address_equal, g_free, NULL);
+  g_hash_table_insert (self->strikes, tsr_peer_address_dup (address), GUINT_TO_POINTER (strikes));
+}
+
+static gboolean
+has_address (GArray               *addresses,
+             const TsrPeerAddress *address)
+{
+  guint i;
+
+  for (i = 0; i < addresses->len; i++)
+    if (tsr_peer_address_equal (&g_array_index (addresses, TsrPeerAddress, i), address))
+      return TRUE;
+  return FALSE;
 }
 
 /* A piece from one sender that fails its hash convicts the sender. With
@@ -1638,9 +1648,15 @@ punish_senders (TsrTorrent *self,
 {
   guint i;
 
+  /* A web seed sent it whole, alone: banned by its URL. */
+  if (piece->web != NULL)
+    {
+      _tsr_torrent_web_seed_failed (self, piece->web, piece->index);
+      return;
+    }
   for (i = 0; i < piece->senders->len; i++)
     {
-      const char *address = g_ptr_array_index (piece->senders, i);
+      const TsrPeerAddress *address = &g_array_index (piece->senders, TsrPeerAddress, i);
       guint strikes = get_strikes (self, address) + 1;
 
       set_strikes (self, address, strikes);
@@ -1672,12 +1688,12 @@ static void
 clear_senders (TsrTorrent *self,
                Piece      *piece)
 {
-  g_autoptr(GPtrArray) culprits = g_ptr_array_new ();
+  g_autoptr(GArray) culprits = g_array_new (FALSE, FALSE, sizeof (TsrPeerAddress));
   guint i;
 
   for (i = 0; i < piece->senders->len; i++)
     {
-      const char *address = g_ptr_array_index (piece->senders, i);
+      const TsrPeerAddress *address = &g_array_index (piece->senders, TsrPeerAddress, i);
       guint strikes = get_strikes (self, address);
 
       if (strikes > 0)
@@ -1685,15 +1701,14 @@ clear_senders (TsrTorrent *self,
     }
   for (i = 0; i < piece->suspects->len; i++)
     {
-      const char *address = g_ptr_array_index (piece->suspects, i);
+      const TsrPeerAddress *address = &g_array_index (piece->suspects, TsrPeerAddress, i);
 
-      if (!g_ptr_array_find_with_equal_func (piece->senders, address, g_str_equal, NULL) &&
-          !g_ptr_array_find_with_equal_func (culprits, address, g_str_equal, NULL))
-        g_ptr_array_add (culprits, (gpointer) address);
+      if (!has_address (piece->senders, address) && !has_address (culprits, address))
+        g_array_append_val (culprits, *address);
     }
   for (i = 0; i < culprits->len; i++)
     {
-      const char *address = g_ptr_array_index (culprits, i);
+      const TsrPeerAddress *address = &g_array_index (culprits, TsrPeerAddress, i);
       guint strikes = get_strikes (self, address) + 1;
 
       set_strikes (self, address, strikes);
@@ -1742,11 +1757,10 @@ on_disk_written (guint    index,
           if (piece->senders->len > 1)
             {
               piece->exclusive = TRUE;
-              for (i = 0; i < piece->senders->len; i++)
-                g_ptr_array_add (piece->suspects, g_strdup (g_ptr_array_index (piece->senders, i)));
+              g_array_append_vals (piece->suspects, piece->senders->data, piece->senders->len);
             }
           g_clear_pointer (&piece->owner, g_free);
-          g_ptr_array_set_size (piece->senders, 0);
+          g_array_set_size (piece->senders, 0);
         }
       fill_all (self);
       _tsr_torrent_web_seeds_tick (self);
@@ -1829,8 +1843,8 @@ on_block (TsrTorrent           *self,
           forget_request (self, other, (guint) j);
         }
     }
-  if (!g_ptr_array_find_with_equal_func (piece->senders, tsr_peer_get_address (data->peer), g_str_equal, NULL))
-    g_ptr_array_add (piece->senders, g_strdup (tsr_peer_get_address (data->peer)));
+  if (!has_address (piece->senders, tsr_peer_get_remote_address (data->peer)))
+    g_array_append_val (piece->senders, *tsr_peer_get_remote_address (data->peer));
   piece->received++;
   if (piece->received == piece->n_blocks)
     _tsr_torrent_piece_complete (self, piece);
@@ -2105,17 +2119,17 @@ offer_allowed_fast (TsrTorrent *self,
                     PeerData   *data)
 {
   TsrPeerState *state = tsr_peer_get_state (data->peer);
+  const TsrPeerAddress *address = tsr_peer_get_remote_address (data->peer);
   guint32 set[TSR_TORRENT_ALLOWED_FAST];
-  TsrPeerAddress address;
   guint n;
   guint i;
 
+  /* BEP 6 defines the set for IPv4 only. */
   if (!state->fast || data->fast_offered || self->info->is_private ||
-      tsr_bitfield_count (state->have) >= TSR_TORRENT_ALLOWED_FAST ||
-      !tsr_peer_address_parse (tsr_peer_get_address (data->peer), &address) || address.family != 4)
+      tsr_bitfield_count (state->have) >= TSR_TORRENT_ALLOWED_FAST || address->family != TSR_PEER_ADDRESS_IPV4)
     return;
   data->fast_offered = TRUE;
-  n = tsr_wire_allowed_fast_set (address.address, self->wire_hash, self->info->piece_count,
+  n = tsr_wire_allowed_fast_set (address->address, self->wire_hash, self->info->piece_count,
                                  TSR_TORRENT_ALLOWED_FAST, set);
   for (i = 0; i < n; i++)
     if (tsr_bitfield_get (self->have, set[i]))
@@ -2278,7 +2292,7 @@ on_peer_message (TsrPeer        *peer,
                                                                     "refused %u requests for pieces it claims to have",
                                                                     data->refusals), data->refusals);
 
-            ban (self, tsr_peer_get_address (peer), reason);
+            ban (self, tsr_peer_get_remote_address (peer), reason);
             return;
           }
       }
@@ -2330,14 +2344,15 @@ on_peer_message (TsrPeer        *peer,
       /* BEP 5: a node at the peer's address; never for a private torrent. */
       if (message->port != 0 && self->dht_port != 0 && (self->info == NULL || !self->info->is_private))
         {
-          g_autofree char *host = tsr_peer_dup_host (peer);
+          TsrPeerAddress node = *tsr_peer_get_remote_address (peer);
 
-          if (host != NULL)
+          if (node.family != 0)
             {
-              g_autofree char *node = g_strdup_printf (strchr (host, ':') != NULL ? "[%s]:%u" : "%s:%u", host,
-                                                       message->port);
+              g_autofree char *text = NULL;
 
-              g_signal_emit (self, signals[SIGNAL_DHT_NODE], 0, node);
+              node.port = message->port;
+              text = tsr_peer_address_to_string (&node);
+              g_signal_emit (self, signals[SIGNAL_DHT_NODE], 0, text);
             }
         }
       break;
@@ -2354,7 +2369,8 @@ on_peer_closed (TsrPeer    *peer,
 {
   TsrTorrent *self = user_data;
   PeerData *data = find_peer (self, peer);
-  g_autofree char *address = g_strdup (tsr_peer_get_address (peer));
+  TsrPeerAddress address = *tsr_peer_get_remote_address (peer);
+  g_autofree char *text = g_strdup (tsr_peer_get_address (peer));
   gboolean was_unchoked;
 
   if (data == NULL)
@@ -2363,15 +2379,15 @@ on_peer_closed (TsrPeer    *peer,
   tsr_choker_forget (self->choker, peer);
   /* A peer that broke the protocol would only do it again. */
   if (tsr_peer_broke_protocol (peer) && reason != NULL)
-    ban (self, address, reason);
+    ban (self, &address, reason);
   /* Closed during our encrypted handshake: it may not speak MSE. */
   if (data->dialed && !data->shaken && tsr_peer_get_mse_failed (peer) &&
-      self->encryption == TSR_PEER_ENCRYPTION_PREFER && !tsr_peer_pool_get_plaintext (self->pool, address))
-    tsr_peer_pool_retry_plaintext (self->pool, address, now_seconds ());
+      self->encryption == TSR_PEER_ENCRYPTION_PREFER && !tsr_peer_pool_get_plaintext (self->pool, &address))
+    tsr_peer_pool_retry_plaintext (self->pool, &address, now_seconds ());
   else if (data->dialed && !data->shaken)
-    tsr_peer_pool_failed (self->pool, address, now_seconds ());
+    tsr_peer_pool_failed (self->pool, &address, now_seconds ());
   else if (data->dialed)
-    tsr_peer_pool_closed (self->pool, address, now_seconds ());
+    tsr_peer_pool_closed (self->pool, &address, now_seconds ());
   _tsr_torrent_extensions_peer_gone (self, data);
   release_requests (self, data);
   {
@@ -2381,11 +2397,11 @@ on_peer_closed (TsrPeer    *peer,
     /* Its exclusive pieces go to whoever asks next. */
     g_hash_table_iter_init (&iter, self->pieces);
     while (g_hash_table_iter_next (&iter, NULL, &value))
-      if (((Piece *) value)->owner != NULL && g_str_equal (((Piece *) value)->owner, address))
+      if (((Piece *) value)->owner != NULL && tsr_peer_address_equal (((Piece *) value)->owner, &address))
         g_clear_pointer (&((Piece *) value)->owner, g_free);
   }
   g_ptr_array_remove_fast (self->peers, data);
-  g_signal_emit (self, signals[SIGNAL_PEER_GONE], 0, address, reason);
+  g_signal_emit (self, signals[SIGNAL_PEER_GONE], 0, text, reason);
   fill_all (self);
   if (was_unchoked)
     run_choker (self);
@@ -2427,17 +2443,18 @@ on_peer_handshake (TsrPeer  *peer,
       for (i = 0; i < self->peers->len && !data->dialed; i++)
         {
           PeerData *other = g_ptr_array_index (self->peers, i);
-          g_autofree char *local = other->dialed ? tsr_peer_dup_local_address (other->peer) : NULL;
+          TsrPeerAddress local;
 
-          if (local != NULL && g_str_equal (local, tsr_peer_get_address (peer)))
+          if (other->dialed && tsr_peer_get_local_address (other->peer, &local) &&
+              tsr_peer_address_equal (&local, tsr_peer_get_remote_address (peer)))
             {
-              tsr_peer_pool_mark_self (self->pool, tsr_peer_get_address (other->peer));
+              tsr_peer_pool_mark_self (self->pool, tsr_peer_get_remote_address (other->peer));
               tsr_peer_close (other->peer, _("Connected to ourselves"));
               break;
             }
         }
       if (data->dialed)
-        tsr_peer_pool_mark_self (self->pool, tsr_peer_get_address (peer));
+        tsr_peer_pool_mark_self (self->pool, tsr_peer_get_remote_address (peer));
       tsr_peer_close (peer, _("Connected to ourselves"));
       return;
     }
@@ -2454,7 +2471,7 @@ on_peer_handshake (TsrPeer  *peer,
     }
   data->shaken = TRUE;
   if (data->dialed)
-    tsr_peer_pool_connected (self->pool, tsr_peer_get_address (peer), now_seconds ());
+    tsr_peer_pool_connected (self->pool, tsr_peer_get_remote_address (peer), now_seconds ());
   g_signal_emit (self, signals[SIGNAL_PEER_CONNECTED], 0, tsr_peer_get_address (peer));
   /* BEP 3: the bitfield, if any, comes first. BEP 6 peers get have-all/none.
    * Without the metainfo we have nothing and cannot say how much that is. */
@@ -2525,13 +2542,14 @@ adopt_peer (TsrTorrent *self,
 }
 
 static gboolean
-is_connected (TsrTorrent *self,
-              const char *address)
+is_connected (TsrTorrent           *self,
+              const TsrPeerAddress *address)
 {
   guint i;
 
   for (i = 0; i < self->peers->len; i++)
-    if (g_str_equal (tsr_peer_get_address (((PeerData *) g_ptr_array_index (self->peers, i))->peer), address))
+    if (tsr_peer_address_equal (tsr_peer_get_remote_address (((PeerData *) g_ptr_array_index (self->peers, i))->peer),
+                                address))
       return TRUE;
   return FALSE;
 }
@@ -2555,7 +2573,7 @@ dial_some (TsrTorrent *self)
          n_dialed < dial_limit (self) &&
          (self->connections == NULL || tsr_budget_has_room (self->connections)))
     {
-      const char *address = tsr_peer_pool_take (self->pool, now, self->state == TSR_TORRENT_SEEDING);
+      const TsrPeerAddress *address = tsr_peer_pool_take (self->pool, now, self->state == TSR_TORRENT_SEEDING);
       g_autoptr(TsrPeer) peer = NULL;
       PeerData *data;
       TsrWireHandshake ours;
@@ -2574,7 +2592,7 @@ dial_some (TsrTorrent *self)
       data = adopt_peer (self, peer);
       data->dialed = TRUE;
       n_dialed++;
-      g_signal_emit (self, signals[SIGNAL_PEER_DIALING], 0, address);
+      g_signal_emit (self, signals[SIGNAL_PEER_DIALING], 0, tsr_peer_get_address (peer));
       make_handshake (self, &ours);
       tsr_peer_start (peer, &ours);
     }
@@ -2687,33 +2705,12 @@ on_tick (gpointer user_data)
 }
 
 void
-_tsr_torrent_add_address (TsrTorrent    *self,
-                          const char    *address,
-                          TsrPeerSource  source)
+_tsr_torrent_add_address (TsrTorrent           *self,
+                          const TsrPeerAddress *address,
+                          TsrPeerSource         source)
 {
   tsr_peer_pool_add (self->pool, address, source, now_seconds ());
   dial_some (self);
-}
-
-void
-tsr_torrent_add_discovered_peer (TsrTorrent    *self,
-                                 const char    *address,
-                                 TsrPeerSource  source)
-{
-  _tsr_torrent_add_address (self, address, source);
-}
-
-void
-tsr_torrent_add_peer_address (TsrTorrent *self,
-                              const char *address)
-{
-  _tsr_torrent_add_address (self, address, TSR_PEER_SOURCE_USER);
-}
-
-GPtrArray *
-tsr_torrent_dup_bans (TsrTorrent *self)
-{
-  return tsr_peer_pool_dup_bans (self->pool, now_seconds ());
 }
 
 void
@@ -2730,11 +2727,13 @@ tsr_torrent_add_incoming_for (TsrTorrent   *self,
 {
   TsrWireHandshake ours;
   TsrWireHandshake theirs = { { 0 } };
-  g_autofree char *host = host_of (tsr_peer_get_address (peer));
-  const char *banned = tsr_peer_pool_get_ban (self->pool, tsr_peer_get_address (peer), now_seconds ());
+  const TsrPeerAddress *address = tsr_peer_get_remote_address (peer);
+  TsrPeerAddress host = tsr_peer_address_get_host (address);
+  const char *banned = tsr_peer_pool_get_ban (self->pool, address, now_seconds ());
 
+  /* Banned as a host: it dialled us before, from another port. */
   if (banned == NULL)
-    banned = tsr_peer_pool_get_ban (self->pool, host, now_seconds ());
+    banned = tsr_peer_pool_get_ban (self->pool, &host, now_seconds ());
   if (banned != NULL)
     {
       tsr_peer_close (peer, banned);
@@ -2775,11 +2774,7 @@ on_tracker_peers (TsrTracker *tracker,
       self->state != TSR_TORRENT_FETCHING)
     return;
   for (i = 0; i < peers->len; i++)
-    {
-      g_autofree char *address = tsr_peer_address_to_string (&g_array_index (peers, TsrPeerAddress, i));
-
-      tsr_peer_pool_add (self->pool, address, TSR_PEER_SOURCE_TRACKER, now_seconds ());
-    }
+    tsr_peer_pool_add (self->pool, &g_array_index (peers, TsrPeerAddress, i), TSR_PEER_SOURCE_TRACKER, now_seconds ());
   dial_some (self);
 }
 

@@ -365,6 +365,10 @@ void             tsr_torrent_add_peer_address (TsrTorrent         *self,
 void             tsr_torrent_add_discovered_peer (TsrTorrent      *self,
                                                   const char      *address,
                                                   TsrPeerSource    source);
+/* The same with an address already parsed (the session's DHT). */
+void             tsr_torrent_add_discovered_address (TsrTorrent           *self,
+                                                     const TsrPeerAddress *address,
+                                                     TsrPeerSource         source);
 /* Lifts every ban (and forgets the strikes towards one). */
 void             tsr_torrent_clear_bans       (TsrTorrent         *self);
 /* The bans in force (element-type TsrPeerBan), the soonest to end first. */
