@@ -83,9 +83,9 @@ test_reply_compact (void)
   g_assert_cmpint (reply->incomplete, ==, 3);
   g_assert_cmpstr (reply->tracker_id, ==, "xyz");
   g_assert_cmpuint (reply->peers->len, ==, 3);
-  a = tsr_peer_address_to_string (&g_array_index (reply->peers, TsrPeerAddress, 0));
-  b = tsr_peer_address_to_string (&g_array_index (reply->peers, TsrPeerAddress, 1));
-  c = tsr_peer_address_to_string (&g_array_index (reply->peers, TsrPeerAddress, 2));
+  a = tsr_peer_address_to_string (&g_array_index (reply->peers, TsrAnnouncePeer, 0).address);
+  b = tsr_peer_address_to_string (&g_array_index (reply->peers, TsrAnnouncePeer, 1).address);
+  c = tsr_peer_address_to_string (&g_array_index (reply->peers, TsrAnnouncePeer, 2).address);
   g_assert_cmpstr (a, ==, "127.0.0.1:6881");
   g_assert_cmpstr (b, ==, "10.0.0.2:80");
   g_assert_cmpstr (c, ==, "[2001:db8::1]:6882");
@@ -103,14 +103,14 @@ test_reply_dictionaries (void)
                              "ee";
   g_autoptr(GError) error = NULL;
   g_autoptr(TsrAnnounceReply) reply = parse_text (text, sizeof text - 1, &error);
-  TsrPeerAddress *first;
+  TsrAnnouncePeer *first;
 
   g_assert_no_error (error);
   g_assert_cmpuint (reply->peers->len, ==, 2);
-  first = &g_array_index (reply->peers, TsrPeerAddress, 0);
+  first = &g_array_index (reply->peers, TsrAnnouncePeer, 0);
   g_assert_true (first->has_peer_id);
   g_assert_cmpmem (first->peer_id, 20, "-XX0001-aaaaaaaaaaaa", 20);
-  g_assert_cmpint (g_array_index (reply->peers, TsrPeerAddress, 1).family, ==, 6);
+  g_assert_cmpint (g_array_index (reply->peers, TsrAnnouncePeer, 1).address.family, ==, 6);
 }
 
 /* 5000 peers in each form: the first TSR_ANNOUNCE_MAX_PEERS are kept, in
@@ -142,10 +142,10 @@ test_reply_peer_cap (void)
   reply = parse_text (text->str, text->len, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (reply->peers->len, ==, TSR_ANNOUNCE_MAX_PEERS);
-  first = tsr_peer_address_to_string (&g_array_index (reply->peers, TsrPeerAddress, 0));
+  first = tsr_peer_address_to_string (&g_array_index (reply->peers, TsrAnnouncePeer, 0).address);
   g_assert_cmpstr (first, ==, "10.0.0.0:1000");
   /* The dictionaries came first and filled the cap: no IPv6 peer. */
-  g_assert_cmpint (g_array_index (reply->peers, TsrPeerAddress, TSR_ANNOUNCE_MAX_PEERS - 1).family, ==, 4);
+  g_assert_cmpint (g_array_index (reply->peers, TsrAnnouncePeer, TSR_ANNOUNCE_MAX_PEERS - 1).address.family, ==, 4);
   g_clear_pointer (&reply, tsr_announce_reply_free);
 
   for (i = 0; i < 5000; i++)

@@ -384,17 +384,11 @@ bytes_contain (GBytes     *bytes,
 }
 
 static TsrPeerAddress
-peer_from_string (const char *text,
-                  const char *peer_id)
+peer_from_string (const char *text)
 {
   TsrPeerAddress peer;
 
   g_assert_true (tsr_peer_address_parse (text, &peer));
-  if (peer_id != NULL)
-    {
-      peer.has_peer_id = TRUE;
-      memcpy (peer.peer_id, peer_id, 20);
-    }
   return peer;
 }
 
@@ -406,7 +400,7 @@ assert_peer (const TsrAnnounceReply *reply,
   g_autofree char *text = NULL;
 
   g_assert_cmpuint (index, <, reply->peers->len);
-  text = tsr_peer_address_to_string (&g_array_index (reply->peers, TsrPeerAddress, index));
+  text = tsr_peer_address_to_string (&g_array_index (reply->peers, TsrAnnouncePeer, index).address);
   g_assert_cmpstr (text, ==, expected);
 }
 
@@ -420,10 +414,10 @@ test_announce_reply_compact (void)
   g_autoptr(TsrAnnounceReply) parsed = NULL;
   g_autoptr(GError) error = NULL;
 
-  peers[0] = peer_from_string ("192.0.2.1:6881", "-TR3000-aaaaaaaaaaaa");
-  peers[1] = peer_from_string ("[2001:db8::7]:51413", NULL);
-  peers[2] = peer_from_string ("10.0.0.2:80", NULL);
-  external = peer_from_string ("[2001:db8::99]:1", NULL);
+  peers[0] = peer_from_string ("192.0.2.1:6881");
+  peers[1] = peer_from_string ("[2001:db8::7]:51413");
+  peers[2] = peer_from_string ("10.0.0.2:80");
+  external = peer_from_string ("[2001:db8::99]:1");
   reply.interval = 1800;
   reply.min_interval = 900;
   reply.complete = 12;
@@ -431,6 +425,8 @@ test_announce_reply_compact (void)
   reply.tracker_id = "t-1";
   reply.warning_message = "be nice";
   reply.peers = peers;
+  /* Ids have no place in compact peers. */
+  reply.peer_ids = (const guint8 *) "-TR3000-aaaaaaaaaaaa-TR3000-bbbbbbbbbbbb-TR3000-cccccccccccc";
   reply.n_peers = G_N_ELEMENTS (peers);
   reply.compact = TRUE;
   reply.external_ip = &external;
@@ -451,7 +447,8 @@ test_announce_reply_compact (void)
   assert_peer (parsed, 0, "192.0.2.1:6881");    /* peers first, then peers6 */
   assert_peer (parsed, 1, "10.0.0.2:80");
   assert_peer (parsed, 2, "[2001:db8::7]:51413");
-  g_assert_false (g_array_index (parsed->peers, TsrPeerAddress, 0).has_peer_id);
+  g_assert_false (bytes_contain (body, "-TR3000-"));
+  g_assert_false (g_array_index (parsed->peers, TsrAnnouncePeer, 0).has_peer_id);
   g_assert_true (parsed->has_external_ip);
   g_assert_cmpint (parsed->external_ip.family, ==, 6);
   g_assert_cmpmem (parsed->external_ip.address, 16, external.address, 16);
@@ -469,12 +466,13 @@ test_announce_reply_dictionaries (void)
   g_autoptr(TsrAnnounceReply) parsed_no_id = NULL;
   g_autoptr(GError) error = NULL;
 
-  peers[0] = peer_from_string ("192.0.2.1:6881", "-TR3000-aaaaaaaaaaaa");
-  peers[1] = peer_from_string ("[2001:db8::7]:51413", "-LT2070-bbbbbbbbbbbb");
-  external = peer_from_string ("203.0.113.5:1", NULL);
+  peers[0] = peer_from_string ("192.0.2.1:6881");
+  peers[1] = peer_from_string ("[2001:db8::7]:51413");
+  external = peer_from_string ("203.0.113.5:1");
   reply.interval = 60;
   reply.min_interval = -1;
   reply.peers = peers;
+  reply.peer_ids = (const guint8 *) "-TR3000-aaaaaaaaaaaa-LT2070-bbbbbbbbbbbb";
   reply.n_peers = 2;
   reply.external_ip = &external;
   body = tsr_tracker_announce_reply_encode (&reply);
@@ -488,8 +486,9 @@ test_announce_reply_dictionaries (void)
   g_assert_cmpuint (parsed->peers->len, ==, 2);
   assert_peer (parsed, 0, "192.0.2.1:6881");
   assert_peer (parsed, 1, "[2001:db8::7]:51413");
-  g_assert_true (g_array_index (parsed->peers, TsrPeerAddress, 0).has_peer_id);
-  g_assert_cmpmem (g_array_index (parsed->peers, TsrPeerAddress, 1).peer_id, 20, "-LT2070-bbbbbbbbbbbb", 20);
+  g_assert_true (g_array_index (parsed->peers, TsrAnnouncePeer, 0).has_peer_id);
+  g_assert_cmpmem (g_array_index (parsed->peers, TsrAnnouncePeer, 0).peer_id, 20, "-TR3000-aaaaaaaaaaaa", 20);
+  g_assert_cmpmem (g_array_index (parsed->peers, TsrAnnouncePeer, 1).peer_id, 20, "-LT2070-bbbbbbbbbbbb", 20);
   g_assert_true (parsed->has_external_ip);
   g_assert_cmpint (parsed->external_ip.family, ==, 4);
   g_assert_cmpmem (parsed->external_ip.address, 4, external.address, 4);
@@ -501,7 +500,7 @@ test_announce_reply_dictionaries (void)
   parsed_no_id = tsr_announce_reply_parse (body_no_id, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (parsed_no_id->peers->len, ==, 2);
-  g_assert_false (g_array_index (parsed_no_id->peers, TsrPeerAddress, 0).has_peer_id);
+  g_assert_false (g_array_index (parsed_no_id->peers, TsrAnnouncePeer, 0).has_peer_id);
   g_assert_false (parsed_no_id->has_external_ip);
 }
 
@@ -753,9 +752,9 @@ test_udp_replies (void)
   g_assert_no_error (error);
   g_assert_cmpuint (connection_id, ==, G_GUINT64_CONSTANT (0x8877665544332211));
 
-  peers[0] = peer_from_string ("192.0.2.1:6881", NULL);
-  peers[1] = peer_from_string ("[2001:db8::7]:51413", NULL);
-  peers[2] = peer_from_string ("198.51.100.2:443", NULL);
+  peers[0] = peer_from_string ("192.0.2.1:6881");
+  peers[1] = peer_from_string ("[2001:db8::7]:51413");
+  peers[2] = peer_from_string ("198.51.100.2:443");
   g_byte_array_set_size (out, 0);
   tsr_tracker_udp_write_announce (out, 42, 1800, 7, 9, peers, 3, 4);
   g_assert_cmpuint (out->len, ==, 20 + 2 * 6);

@@ -74,7 +74,7 @@ on_peers (TsrTracker *tracker,
   guint i;
 
   for (i = 0; i < peers->len && run->peers->len < 10000; i++)
-    g_ptr_array_add (run->peers, tsr_peer_address_to_string (&g_array_index (peers, TsrPeerAddress, i)));
+    g_ptr_array_add (run->peers, tsr_peer_address_to_string (&g_array_index (peers, TsrAnnouncePeer, i).address));
 }
 
 static void

@@ -530,8 +530,8 @@ tsr_tracker_announce_reply_encode (const TsrTrackerAnnounceReply *reply)
 
           tsr_bencode_dict_insert (entry, "ip", tsr_bencode_new_text (ip));
           tsr_bencode_dict_insert (entry, "port", tsr_bencode_new_integer (peer->port));
-          if (!reply->no_peer_id && peer->has_peer_id)
-            tsr_bencode_dict_insert (entry, "peer id", tsr_bencode_new_string (peer->peer_id, 20));
+          if (!reply->no_peer_id && reply->peer_ids != NULL)
+            tsr_bencode_dict_insert (entry, "peer id", tsr_bencode_new_string (reply->peer_ids + 20 * i, 20));
           tsr_bencode_list_append (list, entry);
         }
       tsr_bencode_dict_insert (root, "peers", list);

@@ -85,6 +85,7 @@ typedef struct
   const char           *tracker_id;     /* (nullable) */
   const char           *warning_message;/* (nullable) */
   const TsrPeerAddress *peers;          /* (array length=n_peers) */
+  const guint8         *peer_ids;       /* (nullable) (array length=n_peers * 20): dictionary form only */
   guint                 n_peers;
   gboolean              compact;        /* BEP 23/7: "peers" and "peers6" strings */
   gboolean              no_peer_id;     /* dictionary form: leave "peer id" out */

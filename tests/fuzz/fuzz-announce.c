@@ -24,7 +24,7 @@ check_reply (const TsrAnnounceReply *reply)
     abort ();
   for (i = 0; i < reply->peers->len; i++)
     {
-      const TsrPeerAddress *peer = &g_array_index (reply->peers, TsrPeerAddress, i);
+      const TsrPeerAddress *peer = &g_array_index (reply->peers, TsrAnnouncePeer, i).address;
       g_autofree char *text = NULL;
 
       if ((peer->family != 4 && peer->family != 6) || peer->port == 0)

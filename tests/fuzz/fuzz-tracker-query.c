@@ -83,18 +83,17 @@ check_round_trip (const TsrTrackerAnnounceQuery *query)
   peer.family = 4;
   memcpy (peer.address, query->info_hash, 4);
   peer.port = query->port;
-  peer.has_peer_id = TRUE;
-  memcpy (peer.peer_id, query->peer_id, 20);
   reply.interval = 1800;
   reply.min_interval = -1;
   reply.peers = &peer;
+  reply.peer_ids = query->peer_id;
   reply.n_peers = 1;
   reply.compact = query->compact;
   reply.no_peer_id = query->no_peer_id;
   body = tsr_tracker_announce_reply_encode (&reply);
   parsed = tsr_announce_reply_parse (body, NULL);
   if (parsed == NULL || parsed->peers->len != 1 ||
-      g_array_index (parsed->peers, TsrPeerAddress, 0).port != query->port)
+      g_array_index (parsed->peers, TsrAnnouncePeer, 0).address.port != query->port)
     abort ();
 }
 

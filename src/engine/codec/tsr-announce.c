@@ -72,7 +72,7 @@ reply_new (void)
   reply->min_interval = -1;
   reply->complete = -1;
   reply->incomplete = -1;
-  reply->peers = g_array_new (FALSE, TRUE, sizeof (TsrPeerAddress));
+  reply->peers = g_array_new (FALSE, TRUE, sizeof (TsrAnnouncePeer));
   return reply;
 }
 
@@ -99,13 +99,13 @@ tsr_peers_parse_compact (const guint8  *data,
     }
   for (i = 0; i < length && peers->len < TSR_ANNOUNCE_MAX_PEERS; i += size)
     {
-      TsrPeerAddress peer = { 0 };
+      TsrAnnouncePeer peer = { { 0 } };
 
-      peer.family = (guint8) family;
-      memcpy (peer.address, data + i, address_length);
-      peer.port = (guint16) (data[i + address_length] << 8 | data[i + address_length + 1]);
+      peer.address.family = (guint8) family;
+      memcpy (peer.address.address, data + i, address_length);
+      peer.address.port = (guint16) (data[i + address_length] << 8 | data[i + address_length + 1]);
       /* Port 0 cannot be dialled: skip it rather than fail the reply. */
-      if (peer.port != 0)
+      if (peer.address.port != 0)
         g_array_append_val (peers, peer);
     }
   return TRUE;
@@ -122,7 +122,7 @@ parse_peer_dicts (const TsrBencode *list,
   for (i = 0; i < tsr_bencode_list_length (list) && peers->len < TSR_ANNOUNCE_MAX_PEERS; i++)
     {
       TsrBencode *entry = tsr_bencode_list_get (list, i);
-      TsrPeerAddress peer = { 0 };
+      TsrAnnouncePeer peer = { { 0 } };
       const guint8 *ip;
       const guint8 *peer_id;
       gsize ip_length = 0;
@@ -143,15 +143,15 @@ parse_peer_dicts (const TsrBencode *list,
         continue;
       if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV4)
         {
-          peer.family = 4;
-          memcpy (peer.address, g_inet_address_to_bytes (address), 4);
+          peer.address.family = 4;
+          memcpy (peer.address.address, g_inet_address_to_bytes (address), 4);
         }
       else
         {
-          peer.family = 6;
-          memcpy (peer.address, g_inet_address_to_bytes (address), 16);
+          peer.address.family = 6;
+          memcpy (peer.address.address, g_inet_address_to_bytes (address), 16);
         }
-      peer.port = (guint16) port;
+      peer.address.port = (guint16) port;
       peer_id = tsr_bencode_dict_lookup_string (entry, "peer id", &peer_id_length);
       if (peer_id != NULL && peer_id_length == 20)
         {

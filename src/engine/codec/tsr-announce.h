@@ -60,6 +60,15 @@ typedef struct
  * this bounds a decoded reply near 14 MB. */
 #define TSR_ANNOUNCE_MAX_VALUES 100000
 
+/* A peer of a reply: its address, and the "peer id" the dictionary form
+ * may give with it. */
+typedef struct
+{
+  TsrPeerAddress address;
+  gboolean       has_peer_id;
+  guint8         peer_id[20];
+} TsrAnnouncePeer;
+
 typedef struct
 {
   char    *failure_reason;   /* (nullable): the tracker refused; nothing else is set */
@@ -69,7 +78,7 @@ typedef struct
   char    *tracker_id;       /* (nullable) */
   gint64   complete;         /* seeders, -1 when absent */
   gint64   incomplete;       /* leechers, -1 when absent */
-  GArray  *peers;            /* (element-type TsrPeerAddress) */
+  GArray  *peers;            /* (element-type TsrAnnouncePeer) */
   gboolean has_external_ip;  /* BEP 24 */
   TsrPeerAddress external_ip;
 } TsrAnnounceReply;
@@ -83,7 +92,8 @@ TsrAnnounceReply *tsr_announce_reply_parse (GBytes                   *body,
 void              tsr_announce_reply_free  (TsrAnnounceReply         *reply);
 
 /* Parses BEP 23 compact peers (6 bytes each) or BEP 7 peers6 (18 bytes)
- * and appends them to @peers, until it holds TSR_ANNOUNCE_MAX_PEERS. */
+ * and appends them to @peers (of TsrAnnouncePeer), until it holds
+ * TSR_ANNOUNCE_MAX_PEERS. */
 gboolean          tsr_peers_parse_compact  (const guint8             *data,
                                             gsize                     length,
                                             guint                     family,

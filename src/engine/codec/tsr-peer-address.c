@@ -14,6 +14,8 @@
 
 #include "tsr-peer-address.h"
 
+G_STATIC_ASSERT (sizeof (TsrPeerAddress) == 20);
+
 static const guint8 mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
 static gsize

@@ -28,9 +28,6 @@ typedef struct
   guint8   family;                /* TsrPeerAddressFamily */
   guint8   address[16];
   guint16  port;
-  /* Only announce replies fill these (the tracker's "peer id"). */
-  gboolean has_peer_id;
-  guint8   peer_id[20];
 } TsrPeerAddress;
 
 /* Reads "1.2.3.4:6881" or "[::1]:6881": numeric hosts only, IPv6 in

@@ -167,7 +167,6 @@ store_peer (TsrDhtServer         *self,
   Stored stored = { *peer, now };
   guint i;
 
-  stored.address.has_peer_id = FALSE;
   if (peers == NULL)
     {
       /* A bound on what strangers can make us keep. */

@@ -959,7 +959,6 @@ tsr_dht_add_node (TsrDht               *self,
   g_return_if_fail (TSR_IS_DHT (self));
 
   node.address = *address;
-  node.address.has_peer_id = FALSE;
   /* Every connection of a peer can name its node again (BEP 5 port
    * message): it is asked once a minute at most. */
   if (node.address.port != 0 &&

@@ -2774,7 +2774,8 @@ on_tracker_peers (TsrTracker *tracker,
       self->state != TSR_TORRENT_FETCHING)
     return;
   for (i = 0; i < peers->len; i++)
-    tsr_peer_pool_add (self->pool, &g_array_index (peers, TsrPeerAddress, i), TSR_PEER_SOURCE_TRACKER, now_seconds ());
+    tsr_peer_pool_add (self->pool, &g_array_index (peers, TsrAnnouncePeer, i).address, TSR_PEER_SOURCE_TRACKER,
+                       now_seconds ());
   dial_some (self);
 }
 

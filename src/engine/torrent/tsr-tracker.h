@@ -75,7 +75,7 @@ gint64      tsr_tracker_get_next_announce (TsrTracker      *self);
 /* Whether an announce is on its way (at shutdown: wait for "stopped"). */
 gboolean    tsr_tracker_is_busy      (TsrTracker           *self);
 
-/* Signals: "peers" (GArray of TsrPeerAddress), "reply" (url, seeders,
+/* Signals: "peers" (GArray of TsrAnnouncePeer), "reply" (url, seeders,
  * leechers, interval), "error" (url, message), "warning" (url, message). */
 
 G_END_DECLS
