@@ -224,45 +224,13 @@ tsr_dht_init (TsrDht *self)
 /* ------------------------------------------------------------------ */
 /* Addresses                                                           */
 
-static GSocketAddress *
-socket_address (const TsrPeerAddress *peer)
-{
-  g_autoptr(GInetAddress) inet = g_inet_address_new_from_bytes (peer->address, peer->family == 6
-                                                                               ? G_SOCKET_FAMILY_IPV6
-                                                                               : G_SOCKET_FAMILY_IPV4);
-
-  return g_inet_socket_address_new (inet, peer->port);
-}
-
+/* A datagram's sender, IPv4-mapped senders on the IPv6 socket as IPv4;
+ * FALSE for port 0 (nothing can answer there). */
 static gboolean
 peer_address (GSocketAddress *from,
               TsrPeerAddress *out)
 {
-  GInetAddress *inet;
-  const guint8 *bytes;
-
-  memset (out, 0, sizeof *out);
-  if (!G_IS_INET_SOCKET_ADDRESS (from))
-    return FALSE;
-  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (from));
-  bytes = g_inet_address_to_bytes (inet);
-  out->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (from));
-  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV4)
-    {
-      out->family = 4;
-      memcpy (out->address, bytes, 4);
-    }
-  else if (memcmp (bytes, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0)
-    {
-      out->family = 4;
-      memcpy (out->address, bytes + 12, 4);
-    }
-  else
-    {
-      out->family = 6;
-      memcpy (out->address, bytes, 16);
-    }
-  return out->port != 0;
+  return tsr_peer_address_from_socket (from, out) && out->port != 0;
 }
 
 static TsrDhtTable *
@@ -284,7 +252,7 @@ send_to (TsrDht               *self,
 
   if (socket == NULL)
     return;
-  address = socket_address (to);
+  address = tsr_peer_address_to_socket_address (to);
   /* A full buffer drops it: the query times out like a lost one. */
   (void) g_socket_send_to (socket, address, (const gchar *) data, length, NULL, NULL);
 }
@@ -667,9 +635,16 @@ bootstrap (TsrDht *self)
     {
       g_autofree char *host = NULL;
       guint16 port = 0;
-      g_autoptr(GInetAddress) literal = NULL;
+      GResolver *resolver;
+      TsrDhtNode node = { { 0 } };
       const char *colon = strrchr (self->bootstrap[i], ':');
 
+      /* A numeric address is queried at once; a host name is resolved. */
+      if (tsr_peer_address_parse (self->bootstrap[i], &node.address))
+        {
+          send_query (self, QUERY_FIND_NODE, &node, FALSE);
+          continue;
+        }
       if (colon == NULL)
         continue;
       port = (guint16) g_ascii_strtoull (colon + 1, NULL, 10);
@@ -683,23 +658,10 @@ bootstrap (TsrDht *self)
         }
       if (port == 0)
         continue;
-      literal = g_inet_address_new_from_string (host);
-      if (literal != NULL)
-        {
-          g_autoptr(GSocketAddress) address = g_inet_socket_address_new (literal, port);
-          TsrDhtNode node = { { 0 } };
-
-          if (peer_address (address, &node.address))
-            send_query (self, QUERY_FIND_NODE, &node, FALSE);
-        }
-      else
-        {
-          GResolver *resolver = g_resolver_get_default ();
-
-          g_object_set_data (G_OBJECT (resolver), "tsr-port", GUINT_TO_POINTER (port));
-          g_resolver_lookup_by_name_async (resolver, host, self->cancellable, on_resolved, g_object_ref (self));
-          g_object_unref (resolver);
-        }
+      resolver = g_resolver_get_default ();
+      g_object_set_data (G_OBJECT (resolver), "tsr-port", GUINT_TO_POINTER (port));
+      g_resolver_lookup_by_name_async (resolver, host, self->cancellable, on_resolved, g_object_ref (self));
+      g_object_unref (resolver);
     }
 }
 
