@@ -1000,6 +1000,7 @@ tsr_peer_start (TsrPeer                *self,
   self->have_ours = TRUE;
   {
     g_autoptr(GSocketClient) client = g_socket_client_new ();
+    g_autoptr(GSocketAddress) remote = tsr_peer_address_to_socket_address (&self->remote);
 
     g_socket_client_set_timeout (client, CONNECT_TIMEOUT);
     /* Peers are dialled directly: no system proxy lookup (libproxy) per
@@ -1007,8 +1008,6 @@ tsr_peer_start (TsrPeer                *self,
     g_socket_client_set_enable_proxy (client, FALSE);
     self->connecting = TRUE;
     n_connecting++;
-    g_autoptr(GSocketAddress) remote = tsr_peer_address_to_socket_address (&self->remote);
-
     g_socket_client_connect_async (client, G_SOCKET_CONNECTABLE (remote), self->cancellable,
                                    on_connected, g_object_ref (self));
   }
