@@ -227,6 +227,11 @@ test_forget_pieces (Fixture       *f,
   tsr_smart_ban_failed (f->ban, 4);
   tsr_smart_ban_claim (f->ban, 4, &first);
   g_assert_false (may_ask (f, 4, "10.0.0.2:6881"));
+  /* Its owner left: the next to ask may have it. */
+  tsr_smart_ban_release (f->ban, &first);
+  g_assert_true (may_ask (f, 4, "10.0.0.2:6881"));
+  tsr_smart_ban_claim (f->ban, 4, &first);
+  g_assert_false (may_ask (f, 4, "10.0.0.2:6881"));
   tsr_smart_ban_forget_pieces (f->ban);
   /* The torrent stopped: the piece is anyone's again, strikes stay. */
   g_assert_true (may_ask (f, 4, "10.0.0.2:6881"));

@@ -233,6 +233,38 @@ tsr_smart_ban_claim (TsrSmartBan          *self,
     }
 }
 
+gboolean
+tsr_smart_ban_get_owner (TsrSmartBan    *self,
+                         guint           index,
+                         TsrPeerAddress *owner)
+{
+  PieceRecord *record = lookup (self, index);
+
+  if (record == NULL || !record->exclusive || !record->owned)
+    return FALSE;
+  *owner = record->owner;
+  return TRUE;
+}
+
+void
+tsr_smart_ban_release (TsrSmartBan          *self,
+                       const TsrPeerAddress *address)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  if (self->pieces == NULL)
+    return;
+  g_hash_table_iter_init (&iter, self->pieces);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      PieceRecord *record = value;
+
+      if (record->owned && tsr_peer_address_equal (&record->owner, address))
+        record->owned = FALSE;
+    }
+}
+
 void
 tsr_smart_ban_forget_pieces (TsrSmartBan *self)
 {

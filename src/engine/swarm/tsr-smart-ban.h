@@ -57,6 +57,13 @@ gboolean     tsr_smart_ban_may_ask      (TsrSmartBan            *self,
 void         tsr_smart_ban_claim        (TsrSmartBan            *self,
                                          guint                   index,
                                          const TsrPeerAddress   *address);
+/* The one peer an exclusive piece is fetched from now, if any. */
+gboolean     tsr_smart_ban_get_owner    (TsrSmartBan            *self,
+                                         guint                   index,
+                                         TsrPeerAddress         *owner);
+/* @address left: exclusive pieces it had go to whoever asks next. */
+void         tsr_smart_ban_release      (TsrSmartBan            *self,
+                                         const TsrPeerAddress   *address);
 /* The pieces in progress are dropped (the torrent stopped): their
  * records go; strikes stay. */
 void         tsr_smart_ban_forget_pieces (TsrSmartBan           *self);

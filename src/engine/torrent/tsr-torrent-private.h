@@ -6,6 +6,7 @@
 #pragma once
 
 #include "tsr-bitfield.h"
+#include "tsr-block-map.h"
 #include "tsr-budget.h"
 #include "tsr-choker.h"
 #include "tsr-disk-queue.h"
@@ -15,6 +16,7 @@
 #include "tsr-piece-picker.h"
 #include "tsr-read-cache.h"
 #include "tsr-resume-store.h"
+#include "tsr-smart-ban.h"
 #include "tsr-storage.h"
 #include "tsr-torrent.h"
 #include "tsr-tracker.h"
@@ -35,31 +37,6 @@ typedef struct
   guint   n_peers;
   guint   n_seeds;
 } TsrTorrentViewValues;
-
-typedef enum
-{
-  BLOCK_NONE,
-  BLOCK_REQUESTED,
-  BLOCK_RECEIVED,
-} BlockState;
-
-typedef struct
-{
-  guint    index;
-  gsize    size;
-  guint8  *buffer;        /* (owned) */
-  guint    n_blocks;
-  guint8  *blocks;        /* (owned) BlockState per block */
-  guint8  *requesters;    /* (owned) peers with a request out for each block */
-  guint    first_free;    /* no block below this is BLOCK_NONE */
-  guint    received;
-  gboolean writing;       /* with storage: hash check and write */
-  GArray   *senders;      /* (element-type TsrPeerAddress) peers that sent blocks */
-  gboolean  exclusive;    /* after a shared failure: one peer sends it all */
-  TsrPeerAddress *owner;  /* (owned) (nullable) that peer's address */
-  GArray   *suspects;     /* (element-type TsrPeerAddress) senders of a failed copy, not yet cleared */
-  gpointer  web;          /* (nullable) the web seed fetching it whole: no peer asks for its blocks */
-} Piece;
 
 typedef struct
 {
@@ -127,7 +104,7 @@ struct _TsrTorrent
   gboolean         fail_pending;   /* fail_soon has an idle queued */
   GError          *error;           /* (owned) (nullable) why the torrent stopped in TSR_TORRENT_ERROR */
   TsrBitfield     *have;            /* (owned) verified pieces */
-  GHashTable      *pieces;          /* index → Piece (owned) */
+  TsrBlockMap     *blocks;          /* (owned) (nullable) pieces in progress; made with the metainfo */
   GPtrArray       *peers;           /* (element-type PeerData) */
   TsrHashJob      *check_job;       /* (owned) (nullable) */
   GCancellable    *cancellable;     /* (owned) */
@@ -151,7 +128,7 @@ struct _TsrTorrent
   gint64           last_turnover;   /* monotonic seconds */
   TsrTracker      *tracker;         /* (owned) (nullable) */
   TsrResumeStore  *resume;          /* (owned) when and where the resume record is written */
-  GHashTable      *strikes;         /* (nullable) TsrPeerAddress → pieces it helped corrupt; made at the first */
+  TsrSmartBan     *smart_ban;       /* (owned) (nullable) who answers for failed pieces; made with the metainfo */
   TsrDiskQueue    *disk;            /* (owned) (nullable) pieces on their way to disk; made with storage */
   gboolean         have_known;      /* checked or resumed: "have" is true */
   TsrLimiter      *up;              /* (owned) this torrent's bucket; its parent is the session's */
@@ -218,17 +195,14 @@ gboolean  _tsr_torrent_hashes_fetch       (TsrTorrent   *self,
 void      _tsr_torrent_hashes_tick        (TsrTorrent   *self);
 void      _tsr_torrent_hashes_free        (TsrTorrent   *self);
 
-Piece    *_tsr_torrent_start_piece        (TsrTorrent   *self,
-                                           guint         index);
-/* All blocks of @piece are in its buffer: hash and write it. */
+/* All blocks of piece @index are in: hash and write it. */
 void      _tsr_torrent_piece_complete     (TsrTorrent   *self,
-                                           Piece        *piece);
-gboolean  _tsr_torrent_under_piece_budget (TsrTorrent   *self);
+                                           guint         index);
 
 /* tsr-torrent-web.c: web seeds (BEP 19, BEP 17) */
 void     _tsr_torrent_web_seeds_tick          (TsrTorrent     *self);
 guint64  _tsr_torrent_web_seeds_rate          (TsrTorrent     *self);
-/* @web, a Piece's web seed, sent piece @index and it failed its hash
+/* @web, a web seed, sent piece @index and it failed its hash
  * check: its URL is banned. */
 void     _tsr_torrent_web_seed_failed         (TsrTorrent     *self,
                                                gpointer        web,

@@ -216,20 +216,19 @@ tsr_torrent_dup_piece_fractions (TsrTorrent *self,
 {
   guint n = self->info != NULL ? self->info->piece_count : 0;
   float *fractions = g_new0 (float, MAX (n, 1));
-  GHashTableIter iter;
-  gpointer value;
+  TsrBlockMapIter iter;
+  guint index;
   guint i;
 
   for (i = 0; i < n; i++)
     if (tsr_bitfield_get (self->have, i))
       fractions[i] = 1.0f;
-  g_hash_table_iter_init (&iter, self->pieces);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  if (self->blocks != NULL)
     {
-      Piece *piece = value;
-
-      if (piece->index < n && !tsr_bitfield_get (self->have, piece->index) && piece->n_blocks > 0)
-        fractions[piece->index] = (float) piece->received / (float) piece->n_blocks;
+      tsr_block_map_iter_init (&iter, self->blocks);
+      while (tsr_block_map_iter_next (&iter, &index))
+        if (index < n && !tsr_bitfield_get (self->have, index))
+          fractions[index] = tsr_block_map_get_fraction (self->blocks, index);
     }
   *n_pieces = n;
   return fractions;
@@ -357,8 +356,8 @@ void
 tsr_torrent_clear_bans (TsrTorrent *self)
 {
   tsr_peer_pool_clear_bans (self->pool);
-  if (self->strikes != NULL)
-    g_hash_table_remove_all (self->strikes);
+  if (self->smart_ban != NULL)
+    tsr_smart_ban_clear_strikes (self->smart_ban);
 }
 
 /* Addresses ----------------------------------------------------------- */
@@ -445,8 +444,8 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  GHashTableIter iter;
-  gpointer value;
+  TsrBlockMapIter iter;
+  guint index;
   gint64 now = _tsr_torrent_now ();
   guint i;
 
@@ -469,34 +468,33 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
   json_builder_add_int_value (builder, (gint64) MIN (tsr_limiter_get_allowance (self->down), (guint64) G_MAXINT64));
   json_builder_set_member_name (builder, "pieces");
   json_builder_begin_array (builder);
-  g_hash_table_iter_init (&iter, self->pieces);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  if (self->blocks != NULL)
+    tsr_block_map_iter_init (&iter, self->blocks);
+  while (self->blocks != NULL && tsr_block_map_iter_next (&iter, &index))
     {
-      Piece *piece = value;
-      guint counts[3] = { 0 };
-      guint b;
+      guint counts[3];
+      TsrPeerAddress owner;
 
-      for (b = 0; b < piece->n_blocks; b++)
-        counts[MIN (piece->blocks[b], 2)]++;
+      tsr_block_map_count (self->blocks, index, counts);
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "index");
-      json_builder_add_int_value (builder, piece->index);
+      json_builder_add_int_value (builder, index);
       json_builder_set_member_name (builder, "free");
-      json_builder_add_int_value (builder, counts[BLOCK_NONE]);
+      json_builder_add_int_value (builder, counts[TSR_BLOCK_FREE]);
       json_builder_set_member_name (builder, "requested");
-      json_builder_add_int_value (builder, counts[BLOCK_REQUESTED]);
+      json_builder_add_int_value (builder, counts[TSR_BLOCK_REQUESTED]);
       json_builder_set_member_name (builder, "received");
-      json_builder_add_int_value (builder, counts[BLOCK_RECEIVED]);
+      json_builder_add_int_value (builder, counts[TSR_BLOCK_RECEIVED]);
       json_builder_set_member_name (builder, "writing");
-      json_builder_add_boolean_value (builder, piece->writing);
+      json_builder_add_boolean_value (builder, tsr_block_map_is_writing (self->blocks, index));
       json_builder_set_member_name (builder, "web");
-      json_builder_add_boolean_value (builder, piece->web != NULL);
+      json_builder_add_boolean_value (builder, tsr_block_map_get_reserved (self->blocks, index) != NULL);
       json_builder_set_member_name (builder, "owner");
       {
-        g_autofree char *owner = piece->exclusive && piece->owner != NULL ? tsr_peer_address_to_string (piece->owner)
-                                                                          : NULL;
+        g_autofree char *text = tsr_smart_ban_get_owner (self->smart_ban, index, &owner)
+                                ? tsr_peer_address_to_string (&owner) : NULL;
 
-        json_builder_add_string_value (builder, owner);
+        json_builder_add_string_value (builder, text);
       }
       json_builder_end_object (builder);
     }

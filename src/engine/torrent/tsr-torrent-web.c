@@ -93,32 +93,28 @@ on_fetched (GObject      *source,
   guint index = fetch->index;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = tsr_web_seed_fetch_piece_finish (TSR_WEB_SEED (source), result, &error);
-  Piece *piece;
+  gsize size;
 
   g_free (fetch);
   if (data->piece == (gint) index)
     data->piece = -1;
-  piece = g_hash_table_lookup (self->pieces, GUINT_TO_POINTER (index));
   /* Stopped meanwhile (the piece is gone, or someone else's now). */
-  if (piece == NULL || piece->web != data)
+  if (self->blocks == NULL || tsr_block_map_get_reserved (self->blocks, index) != data ||
+      tsr_block_map_is_writing (self->blocks, index))
     return;
-  if (bytes == NULL || g_bytes_get_size (bytes) != piece->size)
+  if (!tsr_block_map_put_whole (self->blocks, index, bytes))
     {
       if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_debug ("%s: %s", tsr_web_seed_get_url (data->seed), error->message);
       /* The piece goes back to the peers and the other seeds. */
-      g_hash_table_remove (self->pieces, GUINT_TO_POINTER (index));
-      tsr_piece_picker_set_in_progress (self->picker, index, FALSE);
+      tsr_block_map_drop (self->blocks, index);
       return;
     }
-  memcpy (piece->buffer, g_bytes_get_data (bytes, NULL), piece->size);
-  memset (piece->blocks, BLOCK_RECEIVED, piece->n_blocks);
-  piece->received = piece->n_blocks;
-  piece->first_free = piece->n_blocks;
-  self->downloaded += piece->size;
+  size = g_bytes_get_size (bytes);
+  self->downloaded += size;
   /* Download limits count web seeds too (and the session's, through it). */
-  tsr_limiter_consume (self->down, piece->size);
-  _tsr_torrent_piece_complete (self, piece);
+  tsr_limiter_consume (self->down, size);
+  _tsr_torrent_piece_complete (self, index);
   _tsr_torrent_web_seeds_tick (self);
 }
 
@@ -139,7 +135,6 @@ _tsr_torrent_web_seeds_tick (TsrTorrent *self)
       WebSeedData *data = g_ptr_array_index (self->web_seeds, i);
       guint64 bytes = tsr_web_seed_get_bytes_received (data->seed);
       guint index;
-      Piece *piece;
       FetchData *fetch;
 
       if (now > data->last_tick)
@@ -151,7 +146,7 @@ _tsr_torrent_web_seeds_tick (TsrTorrent *self)
       if (self->state != TSR_TORRENT_DOWNLOADING || data->piece >= 0 ||
           !tsr_web_seed_is_ready (data->seed, now) ||
           tsr_peer_pool_get_url_ban (self->pool, tsr_web_seed_get_url (data->seed), now) != NULL ||
-          !_tsr_torrent_under_piece_budget (self) || tsr_limiter_get_allowance (self->down) == 0)
+          !tsr_block_map_may_start_more (self->blocks) || tsr_limiter_get_allowance (self->down) == 0)
         continue;
       if (all == NULL)
         {
@@ -160,11 +155,9 @@ _tsr_torrent_web_seeds_tick (TsrTorrent *self)
         }
       if (!tsr_piece_picker_pick_for_source (self->picker, all, &index))
         return;
-      piece = _tsr_torrent_start_piece (self, index);
-      piece->web = data;
+      tsr_block_map_start (self->blocks, index);
       /* Its blocks are spoken for: peers look elsewhere. */
-      memset (piece->blocks, BLOCK_REQUESTED, piece->n_blocks);
-      piece->first_free = piece->n_blocks;
+      tsr_block_map_reserve (self->blocks, index, data);
       data->piece = (gint) index;
       fetch = g_new0 (FetchData, 1);
       fetch->torrent = g_object_ref (self);

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "tsr-bitfield.h"
+#include "tsr-block-map.h"
 #include "tsr-budget.h"
 #include "tsr-choker.h"
 #include "tsr-data-jobs.h"
@@ -30,6 +31,7 @@
 #include "tsr-piece-picker.h"
 #include "tsr-read-cache.h"
 #include "tsr-resume-store.h"
+#include "tsr-smart-ban.h"
 #include "tsr-storage.h"
 #include "tsr-torrent-private.h"
 #include "tsr-tracker.h"
@@ -75,8 +77,7 @@ static void apply_file_priorities (TsrTorrent *self);
 static void fail (TsrTorrent *self, const GError *error);
 static void set_state (TsrTorrent *self, TsrTorrentState state);
 static PeerData *find_peer (TsrTorrent *self, TsrPeer *peer);
-static Piece *start_piece (TsrTorrent *self, guint index);
-static void request_block (PeerData *data, Piece *piece, guint block);
+static void request_block (TsrTorrent *self, PeerData *data, guint index, guint block);
 static void fill_pipeline (TsrTorrent *self, PeerData *data);
 static gboolean is_our_fast (PeerData *data, guint32 index);
 static void dial_some (TsrTorrent *self);
@@ -86,18 +87,7 @@ static guint accept_limit (TsrTorrent *self);
 static void close_over (TsrTorrent *self, gboolean dialed, guint limit);
 static const TsrDiskQueueFuncs disk_funcs;
 static const TsrResumeStoreFuncs resume_funcs;
-
-static void
-piece_free (Piece *piece)
-{
-  tsr_piece_buffer_give (piece->buffer, piece->size);
-  g_free (piece->blocks);
-  g_free (piece->requesters);
-  g_array_unref (piece->senders);
-  g_array_unref (piece->suspects);
-  g_free (piece->owner);
-  g_free (piece);
-}
+static const TsrSmartBanFuncs smart_ban_funcs;
 
 static void
 peer_data_free (PeerData *data)
@@ -146,7 +136,8 @@ tsr_torrent_finalize (GObject *object)
   TsrTorrent *self = TSR_TORRENT (object);
 
   g_clear_pointer (&self->peers, g_ptr_array_unref);
-  g_clear_pointer (&self->pieces, g_hash_table_unref);
+  g_clear_pointer (&self->blocks, tsr_block_map_free);
+  g_clear_pointer (&self->smart_ban, tsr_smart_ban_free);
   g_clear_pointer (&self->pool, tsr_peer_pool_free);
   g_clear_pointer (&self->picker, tsr_piece_picker_free);
   g_clear_pointer (&self->choker, tsr_choker_free);
@@ -161,7 +152,6 @@ tsr_torrent_finalize (GObject *object)
   g_clear_object (&self->tracker);
   _tsr_torrent_web_seeds_free (self);
   _tsr_torrent_hashes_free (self);
-  g_clear_pointer (&self->strikes, g_hash_table_unref);
   g_clear_pointer (&self->up, tsr_limiter_unref);
   g_clear_pointer (&self->down, tsr_limiter_unref);
   g_clear_pointer (&self->have, tsr_bitfield_free);
@@ -248,7 +238,6 @@ tsr_torrent_class_init (TsrTorrentClass *klass)
 static void
 tsr_torrent_init (TsrTorrent *self)
 {
-  self->pieces = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) piece_free);
   self->peers = g_ptr_array_new_with_free_func ((GDestroyNotify) peer_data_free);
   self->cancellable = g_cancellable_new ();
   self->pool = tsr_peer_pool_new (TSR_TORRENT_POOL_SIZE);
@@ -278,6 +267,8 @@ _tsr_torrent_set_metainfo (TsrTorrent  *self,
   self->have = tsr_bitfield_new (info->piece_count);
   self->picker = tsr_piece_picker_new (info->piece_count);
   tsr_piece_picker_set_sequential (self->picker, self->sequential);
+  self->blocks = tsr_block_map_new (info, self->picker, TSR_TORRENT_PIECE_MEMORY);
+  self->smart_ban = tsr_smart_ban_new (&smart_ban_funcs, self);
   self->file_priority = g_malloc (MAX (info->n_files, 1));
   memset (self->file_priority, TSR_PRIORITY_NORMAL, info->n_files);
   self->limits.piece_count = info->piece_count;
@@ -726,66 +717,18 @@ peer_has (TsrPeer *peer,
   return state->have != NULL && tsr_bitfield_get (state->have, index);
 }
 
-Piece *
-_tsr_torrent_start_piece (TsrTorrent *self,
-                          guint       index)
-{
-  return start_piece (self, index);
-}
-
-static Piece *
-start_piece (TsrTorrent *self,
-             guint       index)
-{
-  Piece *piece = g_new0 (Piece, 1);
-
-  piece->index = index;
-  piece->size = tsr_metainfo_get_piece_size (self->info, index);
-  piece->buffer = tsr_piece_buffer_take (piece->size);
-  piece->n_blocks = (guint) ((piece->size + TSR_WIRE_BLOCK_SIZE - 1) / TSR_WIRE_BLOCK_SIZE);
-  piece->blocks = g_malloc0 (piece->n_blocks);
-  piece->requesters = g_malloc0 (piece->n_blocks);
-  piece->senders = g_array_new (FALSE, FALSE, sizeof (TsrPeerAddress));
-  piece->suspects = g_array_new (FALSE, FALSE, sizeof (TsrPeerAddress));
-  g_hash_table_insert (self->pieces, GUINT_TO_POINTER (index), piece);
-  tsr_piece_picker_set_in_progress (self->picker, index, TRUE);
-  return piece;
-}
-
-/* The first unrequested block of @piece (n_blocks when none): amortized
- * O(1), since the hint only moves back when a block is given back. */
-/* Pieces collect in memory until written: past the budget, finish what
- * is started before starting more (at least two, whatever their size, so
- * that one slow piece never stalls everything). */
-gboolean
-_tsr_torrent_under_piece_budget (TsrTorrent *self)
-{
-  return g_hash_table_size (self->pieces) < 2 ||
-         (guint64) g_hash_table_size (self->pieces) * self->info->piece_length < TSR_TORRENT_PIECE_MEMORY;
-}
-
-static guint
-next_free (Piece *piece)
-{
-  while (piece->first_free < piece->n_blocks && piece->blocks[piece->first_free] != BLOCK_NONE)
-    piece->first_free++;
-  return piece->first_free;
-}
-
-/* Whether @piece may be asked of @peer: it has it, and it is not being
- * fetched from one other peer alone after a shared hash failure. */
+/* Whether piece @index (in progress) may be asked of @peer: it has it,
+ * no web seed or disk has it, and it is not being fetched from one other
+ * peer alone after a shared hash failure (see tsr-smart-ban.h). */
 static gboolean
-may_ask (Piece   *piece,
-         TsrPeer *peer)
+may_ask (TsrTorrent *self,
+         guint       index,
+         TsrPeer    *peer)
 {
-  return !piece->writing && piece->web == NULL && peer_has (peer, piece->index) &&
-         (!piece->exclusive || piece->owner == NULL ||
-          tsr_peer_address_equal (piece->owner, tsr_peer_get_remote_address (peer)));
+  return !tsr_block_map_is_busy (self->blocks, index) && peer_has (peer, index) &&
+         tsr_smart_ban_may_ask (self->smart_ban, index, tsr_peer_get_remote_address (peer));
 }
 
-/* A piece in progress with an unrequested block this peer has (partly
- * downloaded pieces are finished first), else a new piece it has, the
- * rarest in the swarm. */
 /* A piece to start: wanted, not had, not started, that @data has. */
 static gboolean
 may_start (TsrTorrent *self,
@@ -794,37 +737,34 @@ may_start (TsrTorrent *self,
 {
   return index < self->info->piece_count && !tsr_bitfield_get (self->have, index) &&
          tsr_piece_picker_get_priority (self->picker, index) != TSR_PRIORITY_SKIP &&
-         !g_hash_table_contains (self->pieces, GUINT_TO_POINTER (index)) && peer_has (data->peer, index);
+         !tsr_block_map_contains (self->blocks, index) && peer_has (data->peer, index);
 }
 
-static Piece *
+/* A piece in progress with a free block this peer has (partly
+ * downloaded pieces are finished first), else a new piece it has, the
+ * rarest in the swarm. FALSE when there is none. */
+static gboolean
 choose_piece (TsrTorrent *self,
-              PeerData   *data)
+              PeerData   *data,
+              guint      *chosen)
 {
   TsrPeer *peer = data->peer;
-  GHashTableIter iter;
-  gpointer value;
+  TsrBlockMapIter iter;
   guint index;
   guint i;
 
-  g_hash_table_iter_init (&iter, self->pieces);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  tsr_block_map_iter_init (&iter, self->blocks);
+  while (tsr_block_map_iter_next (&iter, &index))
     {
-      Piece *piece = value;
-      guint b;
-
-      if (!may_ask (piece, peer))
+      if (!may_ask (self, index, peer) ||
+          tsr_block_map_next_free (self->blocks, index) >= tsr_block_map_get_n_blocks (self->blocks, index))
         continue;
-      b = next_free (piece);
-      if (b < piece->n_blocks)
-        {
-          if (piece->exclusive && piece->owner == NULL)
-            piece->owner = tsr_peer_address_dup (tsr_peer_get_remote_address (peer));
-          return piece;
-        }
+      tsr_smart_ban_claim (self->smart_ban, index, tsr_peer_get_remote_address (peer));
+      *chosen = index;
+      return TRUE;
     }
-  if (!_tsr_torrent_under_piece_budget (self))
-    return NULL;
+  if (!tsr_block_map_may_start_more (self->blocks))
+    return FALSE;
   /* BEP 6: a piece it suggests (it has it at hand) before the rarest,
    * unless pieces must come in order. */
   for (i = self->sequential ? 0 : data->suggested->len; i > 0; i--)
@@ -833,11 +773,32 @@ choose_piece (TsrTorrent *self,
 
       g_array_remove_index (data->suggested, i - 1);
       if (may_start (self, data, suggested))
-        return start_piece (self, suggested);
+        {
+          tsr_block_map_start (self->blocks, suggested);
+          *chosen = suggested;
+          return TRUE;
+        }
     }
-  if (tsr_piece_picker_pick (self->picker, tsr_peer_get_state (peer)->have, &index))
-    return start_piece (self, index);
-  return NULL;
+  if (!tsr_piece_picker_pick (self->picker, tsr_peer_get_state (peer)->have, &index))
+    return FALSE;
+  tsr_block_map_start (self->blocks, index);
+  *chosen = index;
+  return TRUE;
+}
+
+/* Asks @data for the free blocks of piece @index, from the first, while
+ * its pipeline has room. */
+static void
+request_free_blocks (TsrTorrent *self,
+                     PeerData   *data,
+                     guint       index)
+{
+  guint n_blocks = tsr_block_map_get_n_blocks (self->blocks, index);
+  guint b;
+
+  for (b = tsr_block_map_next_free (self->blocks, index); b < n_blocks && data->requests->len < data->pipeline; b++)
+    if (tsr_block_map_get_state (self->blocks, index, b) == TSR_BLOCK_FREE)
+      request_block (self, data, index, b);
 }
 
 /* BEP 6: choked, a peer still serves its allowed-fast pieces. */
@@ -850,20 +811,15 @@ fill_allowed_fast (TsrTorrent *self,
   for (i = 0; i < data->their_fast->len && data->requests->len < data->pipeline; i++)
     {
       guint32 index = g_array_index (data->their_fast, guint32, i);
-      Piece *piece = g_hash_table_lookup (self->pieces, GUINT_TO_POINTER (index));
-      guint b;
 
-      if (piece == NULL)
+      if (!tsr_block_map_contains (self->blocks, index))
         {
-          if (!may_start (self, data, index) || !_tsr_torrent_under_piece_budget (self))
+          if (!may_start (self, data, index) || !tsr_block_map_may_start_more (self->blocks))
             continue;
-          piece = start_piece (self, index);
+          tsr_block_map_start (self->blocks, index);
         }
-      if (!may_ask (piece, data->peer))
-        continue;
-      for (b = next_free (piece); b < piece->n_blocks && data->requests->len < data->pipeline; b++)
-        if (piece->blocks[b] == BLOCK_NONE)
-          request_block (data, piece, b);
+      if (may_ask (self, index, data->peer))
+        request_free_blocks (self, data, index);
     }
 }
 
@@ -880,22 +836,21 @@ find_request (PeerData *data,
 }
 
 static void
-request_block (PeerData *data,
-               Piece    *piece,
-               guint     block)
+request_block (TsrTorrent *self,
+               PeerData   *data,
+               guint       index,
+               guint       block)
 {
   guint32 begin = block * TSR_WIRE_BLOCK_SIZE;
-  guint64 key = (guint64) piece->index << 32 | begin;
+  guint64 key = (guint64) index << 32 | begin;
   TsrWireMessage request = { 0 };
 
-  piece->blocks[block] = BLOCK_REQUESTED;
-  if (piece->requesters[block] < G_MAXUINT8)
-    piece->requesters[block]++;
+  tsr_block_map_asked (self->blocks, index, block);
   g_array_append_val (data->requests, key);
   request.type = TSR_WIRE_REQUEST;
-  request.index = piece->index;
+  request.index = index;
   request.begin = begin;
-  request.length = (guint32) MIN ((gsize) TSR_WIRE_BLOCK_SIZE, piece->size - begin);
+  request.length = tsr_block_map_get_block_length (self->blocks, index, block);
   tsr_peer_send (data->peer, &request);
 }
 
@@ -907,52 +862,38 @@ forget_request (TsrTorrent *self,
                 guint       i)
 {
   guint64 key = g_array_index (data->requests, guint64, i);
-  Piece *piece = g_hash_table_lookup (self->pieces, GUINT_TO_POINTER ((guint) (key >> 32)));
-  guint block = (guint) (key & 0xffffffff) / TSR_WIRE_BLOCK_SIZE;
 
   g_array_remove_index_fast (data->requests, i);
-  if (piece == NULL || block >= piece->n_blocks || piece->requesters[block] == 0)
-    return;
-  piece->requesters[block]--;
-  if (piece->requesters[block] == 0 && piece->blocks[block] == BLOCK_REQUESTED)
-    {
-      piece->blocks[block] = BLOCK_NONE;
-      piece->first_free = MIN (piece->first_free, block);
-    }
+  if (self->blocks != NULL)
+    tsr_block_map_unasked (self->blocks, (guint) (key >> 32), (guint) (key & 0xffffffff) / TSR_WIRE_BLOCK_SIZE);
 }
 
 /* End game: every wanted piece is started, so no block is left that
  * nobody was asked for; the last ones are asked of several peers, and
  * the first copy to arrive cancels the others. */
-static gboolean
-in_endgame (TsrTorrent *self)
-{
-  return g_hash_table_size (self->pieces) > 0 &&
-         tsr_piece_picker_count_wanted (self->picker) <= g_hash_table_size (self->pieces);
-}
-
 static void
 fill_endgame (TsrTorrent *self,
               PeerData   *data)
 {
-  GHashTableIter iter;
-  gpointer value;
+  TsrBlockMapIter iter;
+  guint index;
 
-  g_hash_table_iter_init (&iter, self->pieces);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  tsr_block_map_iter_init (&iter, self->blocks);
+  while (tsr_block_map_iter_next (&iter, &index))
     {
-      Piece *piece = value;
+      guint n_blocks = tsr_block_map_get_n_blocks (self->blocks, index);
       guint b;
 
-      if (!may_ask (piece, data->peer))
+      if (!may_ask (self, index, data->peer))
         continue;
-      for (b = 0; b < piece->n_blocks; b++)
+      for (b = 0; b < n_blocks; b++)
         {
           if (data->requests->len >= data->pipeline)
             return;
-          if (piece->blocks[b] == BLOCK_REQUESTED && piece->requesters[b] < TSR_TORRENT_ENDGAME_COPIES &&
-              find_request (data, (guint64) piece->index << 32 | (b * TSR_WIRE_BLOCK_SIZE)) < 0)
-            request_block (data, piece, b);
+          if (tsr_block_map_get_state (self->blocks, index, b) == TSR_BLOCK_REQUESTED &&
+              tsr_block_map_get_requesters (self->blocks, index, b) < TSR_TORRENT_ENDGAME_COPIES &&
+              find_request (data, (guint64) index << 32 | (b * TSR_WIRE_BLOCK_SIZE)) < 0)
+            request_block (self, data, index, b);
         }
     }
 }
@@ -962,6 +903,7 @@ fill_pipeline (TsrTorrent *self,
                PeerData   *data)
 {
   TsrPeerState *state = tsr_peer_get_state (data->peer);
+  guint index;
 
   if (self->state != TSR_TORRENT_DOWNLOADING || !state->am_interested)
     return;
@@ -972,18 +914,9 @@ fill_pipeline (TsrTorrent *self,
         fill_allowed_fast (self, data);
       return;
     }
-  while (data->requests->len < data->pipeline)
-    {
-      Piece *piece = choose_piece (self, data);
-      guint b;
-
-      if (piece == NULL)
-        break;
-      for (b = next_free (piece); b < piece->n_blocks && data->requests->len < data->pipeline; b++)
-        if (piece->blocks[b] == BLOCK_NONE)
-          request_block (data, piece, b);
-    }
-  if (data->requests->len < data->pipeline && in_endgame (self))
+  while (data->requests->len < data->pipeline && choose_piece (self, data, &index))
+    request_free_blocks (self, data, index);
+  if (data->requests->len < data->pipeline && tsr_block_map_in_endgame (self->blocks))
     fill_endgame (self, data);
 }
 
@@ -1575,8 +1508,6 @@ tsr_torrent_set_seed_idle_limit (TsrTorrent *self,
 
 /* Bans ---------------------------------------------------------------- */
 
-#define STRIKES_TO_BAN 8
-
 static void
 ban (TsrTorrent           *self,
      const TsrPeerAddress *address,
@@ -1607,120 +1538,17 @@ ban (TsrTorrent           *self,
     tsr_peer_close (peer, reason);
 }
 
-/* Strikes against an address; the table is made at the first. */
-static guint
-get_strikes (TsrTorrent           *self,
-             const TsrPeerAddress *address)
-{
-  return self->strikes != NULL ? GPOINTER_TO_UINT (g_hash_table_lookup (self->strikes, address)) : 0;
-}
-
 static void
-set_strikes (TsrTorrent           *self,
-             const TsrPeerAddress *address,
-             guint                 strikes)
+on_smart_ban (const TsrPeerAddress *address,
+              const char           *reason,
+              gpointer              user_data)
 {
-  if (self->strikes == NULL)
-    self->strikes = g_hash_table_new_full (tsr_peer_address_hash, tsr_peer_address_equal, g_free, NULL);
-  g_hash_table_insert (self->strikes, tsr_peer_address_dup (address), GUINT_TO_POINTER (strikes));
+  ban (user_data, address, reason);
 }
 
-static gboolean
-has_address (GArray               *addresses,
-             const TsrPeerAddress *address)
-{
-  guint i;
-
-  for (i = 0; i < addresses->len; i++)
-    if (tsr_peer_address_equal (&g_array_index (addresses, TsrPeerAddress, i), address))
-      return TRUE;
-  return FALSE;
-}
-
-/* A piece from one sender that fails its hash convicts the sender. With
- * several senders nobody can be blamed yet: each gets a strike (many ban),
- * and the piece is fetched again from a single peer, so that a second
- * failure names the culprit and an honest peer is never banned for
- * sharing a piece with a liar. */
-static void
-punish_senders (TsrTorrent *self,
-                Piece      *piece)
-{
-  guint i;
-
-  /* A web seed sent it whole, alone: banned by its URL. */
-  if (piece->web != NULL)
-    {
-      _tsr_torrent_web_seed_failed (self, piece->web, piece->index);
-      return;
-    }
-  for (i = 0; i < piece->senders->len; i++)
-    {
-      const TsrPeerAddress *address = &g_array_index (piece->senders, TsrPeerAddress, i);
-      guint strikes = get_strikes (self, address) + 1;
-
-      set_strikes (self, address, strikes);
-      if (piece->senders->len == 1)
-        {
-          g_autofree char *reason = g_strdup_printf (_("sent piece %u, which failed its hash check"), piece->index);
-
-          ban (self, address, reason);
-        }
-      else if (strikes >= STRIKES_TO_BAN)
-        {
-          /* TRANSLATORS: why a peer was banned */
-          g_autofree char *reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                                  "took part in %u piece that failed its hash check",
-                                                                  "took part in %u pieces that failed their hash check",
-                                                                  strikes), strikes);
-
-          ban (self, address, reason);
-        }
-    }
-}
-
-/* A piece that passed clears its senders: each loses a strike (an
- * honest peer that shared pieces with a liar works its strikes off). And
- * when an earlier copy failed with several senders, those of them that
- * sent nothing of the good copy are the culprits: one alone is banned at
- * once, several get another strike each. */
-static void
-clear_senders (TsrTorrent *self,
-               Piece      *piece)
-{
-  g_autoptr(GArray) culprits = g_array_new (FALSE, FALSE, sizeof (TsrPeerAddress));
-  guint i;
-
-  for (i = 0; i < piece->senders->len; i++)
-    {
-      const TsrPeerAddress *address = &g_array_index (piece->senders, TsrPeerAddress, i);
-      guint strikes = get_strikes (self, address);
-
-      if (strikes > 0)
-        set_strikes (self, address, strikes - 1);
-    }
-  for (i = 0; i < piece->suspects->len; i++)
-    {
-      const TsrPeerAddress *address = &g_array_index (piece->suspects, TsrPeerAddress, i);
-
-      if (!has_address (piece->senders, address) && !has_address (culprits, address))
-        g_array_append_val (culprits, *address);
-    }
-  for (i = 0; i < culprits->len; i++)
-    {
-      const TsrPeerAddress *address = &g_array_index (culprits, TsrPeerAddress, i);
-      guint strikes = get_strikes (self, address) + 1;
-
-      set_strikes (self, address, strikes);
-      if (culprits->len == 1 || strikes >= STRIKES_TO_BAN)
-        {
-          g_autofree char *reason = g_strdup_printf (_("sent corrupt data for piece %u (it passed without it)"),
-                                                     piece->index);
-
-          ban (self, address, reason);
-        }
-    }
-}
+static const TsrSmartBanFuncs smart_ban_funcs = {
+  .ban = on_smart_ban,
+};
 
 static void
 on_disk_failed (guint         index,
@@ -1736,41 +1564,26 @@ on_disk_written (guint    index,
                  gpointer user_data)
 {
   TsrTorrent *self = user_data;
-  Piece *piece;
+  gconstpointer web = tsr_block_map_get_reserved (self->blocks, index);
   guint i;
 
-  piece = g_hash_table_lookup (self->pieces, GUINT_TO_POINTER (index));
   if (!hash_ok)
     {
-      /* Fetch it again; its senders answer for it. */
+      /* Fetch it again; its senders answer for it (a web seed sent it
+       * whole, alone: banned by its URL). */
       g_signal_emit (self, signals[SIGNAL_HASH_FAILED], 0, index);
-      if (piece != NULL)
-        {
-          punish_senders (self, piece);
-          piece->web = NULL;
-          piece->buffer = tsr_piece_buffer_take (piece->size);
-          memset (piece->blocks, BLOCK_NONE, piece->n_blocks);
-          piece->first_free = 0;
-          memset (piece->requesters, 0, piece->n_blocks);
-          piece->received = 0;
-          piece->writing = FALSE;
-          if (piece->senders->len > 1)
-            {
-              piece->exclusive = TRUE;
-              g_array_append_vals (piece->suspects, piece->senders->data, piece->senders->len);
-            }
-          g_clear_pointer (&piece->owner, g_free);
-          g_array_set_size (piece->senders, 0);
-        }
+      if (web != NULL)
+        _tsr_torrent_web_seed_failed (self, (gpointer) web, index);
+      else
+        tsr_smart_ban_failed (self->smart_ban, index);
+      tsr_block_map_written (self->blocks, index, FALSE);
       fill_all (self);
       _tsr_torrent_web_seeds_tick (self);
       return;
     }
-  if (piece != NULL)
-    clear_senders (self, piece);
-  g_hash_table_remove (self->pieces, GUINT_TO_POINTER (index));
+  tsr_smart_ban_passed (self->smart_ban, index);
+  tsr_block_map_written (self->blocks, index, TRUE);
   tsr_bitfield_set (self->have, index, TRUE);
-  tsr_piece_picker_set_in_progress (self->picker, index, FALSE);
   tsr_piece_picker_set_have (self->picker, index, TRUE);
   for (i = 0; i < self->peers->len; i++)
     {
@@ -1800,10 +1613,10 @@ on_block (TsrTorrent           *self,
           PeerData             *data,
           const TsrWireMessage *message)
 {
-  Piece *piece = g_hash_table_lookup (self->pieces, GUINT_TO_POINTER (message->index));
   guint64 key = (guint64) message->index << 32 | message->begin;
   guint block = message->begin / TSR_WIRE_BLOCK_SIZE;
   gint asked = find_request (data, key);
+  TsrBlockResult result;
   guint i;
 
   if (asked >= 0)
@@ -1816,17 +1629,16 @@ on_block (TsrTorrent           *self,
   self->downloaded += message->data_length;
   check_limits (self);
   /* Unasked, duplicate or misaligned blocks are dropped. */
-  if (asked < 0 || piece == NULL || piece->writing || message->begin % TSR_WIRE_BLOCK_SIZE != 0 ||
-      block >= piece->n_blocks || piece->blocks[block] == BLOCK_RECEIVED ||
-      message->data_length != MIN ((gsize) TSR_WIRE_BLOCK_SIZE, piece->size - message->begin))
+  result = asked >= 0 ? tsr_block_map_put (self->blocks, message->index, message->begin, message->data,
+                                           message->data_length)
+                      : TSR_BLOCK_DROPPED;
+  if (result == TSR_BLOCK_DROPPED)
     {
       fill_pipeline (self, data);
       return;
     }
-  memcpy (piece->buffer + message->begin, message->data, message->data_length);
-  piece->blocks[block] = BLOCK_RECEIVED;
   /* End game: the other copies asked for are not needed any more. */
-  for (i = 0; i < self->peers->len && piece->requesters[block] > 0; i++)
+  for (i = 0; i < self->peers->len && tsr_block_map_get_requesters (self->blocks, message->index, block) > 0; i++)
     {
       PeerData *other = g_ptr_array_index (self->peers, i);
       gint j = other != data ? find_request (other, key) : -1;
@@ -1843,23 +1655,20 @@ on_block (TsrTorrent           *self,
           forget_request (self, other, (guint) j);
         }
     }
-  if (!has_address (piece->senders, tsr_peer_get_remote_address (data->peer)))
-    g_array_append_val (piece->senders, *tsr_peer_get_remote_address (data->peer));
-  piece->received++;
-  if (piece->received == piece->n_blocks)
-    _tsr_torrent_piece_complete (self, piece);
+  tsr_smart_ban_sent (self->smart_ban, message->index, tsr_peer_get_remote_address (data->peer));
+  if (result == TSR_BLOCK_COMPLETED)
+    _tsr_torrent_piece_complete (self, message->index);
   fill_pipeline (self, data);
 }
 
+/* The worker owns the data now, even if the torrent stops meanwhile. */
 void
 _tsr_torrent_piece_complete (TsrTorrent *self,
-                             Piece      *piece)
+                             guint       index)
 {
-  /* The worker owns the data now, even if the torrent stops meanwhile. */
-  g_autoptr(GBytes) bytes = tsr_piece_buffer_to_bytes (g_steal_pointer (&piece->buffer), piece->size);
+  g_autoptr(GBytes) bytes = tsr_block_map_take_complete (self->blocks, index);
 
-  piece->writing = TRUE;
-  tsr_disk_queue_write (self->disk, piece->index, bytes);
+  tsr_disk_queue_write (self->disk, index, bytes);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2390,16 +2199,9 @@ on_peer_closed (TsrPeer    *peer,
     tsr_peer_pool_closed (self->pool, &address, now_seconds ());
   _tsr_torrent_extensions_peer_gone (self, data);
   release_requests (self, data);
-  {
-    GHashTableIter iter;
-    gpointer value;
-
-    /* Its exclusive pieces go to whoever asks next. */
-    g_hash_table_iter_init (&iter, self->pieces);
-    while (g_hash_table_iter_next (&iter, NULL, &value))
-      if (((Piece *) value)->owner != NULL && tsr_peer_address_equal (((Piece *) value)->owner, &address))
-        g_clear_pointer (&((Piece *) value)->owner, g_free);
-  }
+  /* Its exclusive pieces go to whoever asks next. */
+  if (self->smart_ban != NULL)
+    tsr_smart_ban_release (self->smart_ban, &address);
   g_ptr_array_remove_fast (self->peers, data);
   g_signal_emit (self, signals[SIGNAL_PEER_GONE], 0, text, reason);
   fill_all (self);
@@ -3094,13 +2896,6 @@ stop_running (TsrTorrent *self)
   /* The choker knew the peers by address: they are gone. */
   tsr_choker_free (self->choker);
   self->choker = tsr_choker_new ();
-  {
-    GHashTableIter iter;
-    gpointer key;
-
-    g_hash_table_iter_init (&iter, self->pieces);
-    while (g_hash_table_iter_next (&iter, &key, NULL))
-      tsr_piece_picker_set_in_progress (self->picker, GPOINTER_TO_UINT (key), FALSE);
-  }
-  g_hash_table_remove_all (self->pieces);
+  tsr_block_map_clear (self->blocks);
+  tsr_smart_ban_forget_pieces (self->smart_ban);
 }
