@@ -34,6 +34,10 @@ struct _TsrBlockMap
   TsrPiecePicker *picker;    /* borrowed */
   guint64         memory;
   GHashTable     *pieces;    /* index → Piece (owned) */
+  /* The piece looked up last: a block's arrival and a scan of the
+   * pieces ask about the same piece several times in a row. */
+  guint           last_index;
+  Piece          *last;      /* (nullable) */
 };
 
 static void
@@ -84,7 +88,18 @@ static Piece *
 lookup (TsrBlockMap *self,
         guint        index)
 {
-  return g_hash_table_lookup (self->pieces, GUINT_TO_POINTER (index));
+  if (self->last == NULL || self->last_index != index)
+    {
+      self->last = g_hash_table_lookup (self->pieces, GUINT_TO_POINTER (index));
+      self->last_index = index;
+    }
+  return self->last;
+}
+
+static void
+forget_last (TsrBlockMap *self)
+{
+  self->last = NULL;
 }
 
 gboolean
@@ -109,6 +124,7 @@ tsr_block_map_start (TsrBlockMap *self,
   piece->requesters = g_malloc0 (piece->n_blocks);
   piece->buffer = tsr_piece_buffer_take (piece->size);
   g_hash_table_insert (self->pieces, GUINT_TO_POINTER (index), piece);
+  forget_last (self);
   tsr_piece_picker_set_in_progress (self->picker, index, TRUE);
 }
 
@@ -137,6 +153,7 @@ void
 tsr_block_map_drop (TsrBlockMap *self,
                     guint        index)
 {
+  forget_last (self);
   if (g_hash_table_remove (self->pieces, GUINT_TO_POINTER (index)))
     tsr_piece_picker_set_in_progress (self->picker, index, FALSE);
 }
@@ -150,6 +167,7 @@ tsr_block_map_clear (TsrBlockMap *self)
   g_hash_table_iter_init (&iter, self->pieces);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     tsr_piece_picker_set_in_progress (self->picker, GPOINTER_TO_UINT (key), FALSE);
+  forget_last (self);
   g_hash_table_remove_all (self->pieces);
 }
 
@@ -158,6 +176,7 @@ tsr_block_map_iter_init (TsrBlockMapIter *iter,
                          TsrBlockMap     *self)
 {
   g_hash_table_iter_init (&iter->iter, self->pieces);
+  iter->map = self;
 }
 
 gboolean
@@ -165,10 +184,14 @@ tsr_block_map_iter_next (TsrBlockMapIter *iter,
                          guint           *index)
 {
   gpointer key;
+  gpointer value;
 
-  if (!g_hash_table_iter_next (&iter->iter, &key, NULL))
+  if (!g_hash_table_iter_next (&iter->iter, &key, &value))
     return FALSE;
   *index = GPOINTER_TO_UINT (key);
+  /* What the caller asks next is about this piece. */
+  iter->map->last_index = *index;
+  iter->map->last = value;
   return TRUE;
 }
 

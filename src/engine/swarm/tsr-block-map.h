@@ -38,7 +38,8 @@ typedef struct _TsrBlockMap TsrBlockMap;
 typedef struct
 {
   /*< private >*/
-  GHashTableIter iter;
+  GHashTableIter  iter;
+  TsrBlockMap    *map;
 } TsrBlockMapIter;
 
 /* @picker is borrowed and outlives the map; @memory is the budget in

@@ -28,6 +28,10 @@ struct _TsrSmartBan
   gpointer                user_data;
   GHashTable             *pieces;    /* (nullable) index → PieceRecord (owned) */
   GHashTable             *strikes;   /* (nullable) TsrPeerAddress (owned) → count */
+  guint                   n_exclusive; /* records with exclusive set: none, and any peer may ask */
+  /* The record looked up last: every block of a piece is "sent". */
+  guint                   last_index;
+  PieceRecord            *last;      /* (nullable) */
 };
 
 static void
@@ -61,7 +65,14 @@ static PieceRecord *
 lookup (TsrSmartBan *self,
         guint        index)
 {
-  return self->pieces != NULL ? g_hash_table_lookup (self->pieces, GUINT_TO_POINTER (index)) : NULL;
+  if (self->pieces == NULL)
+    return NULL;
+  if (self->last == NULL || self->last_index != index)
+    {
+      self->last = g_hash_table_lookup (self->pieces, GUINT_TO_POINTER (index));
+      self->last_index = index;
+    }
+  return self->last;
 }
 
 static PieceRecord *
@@ -77,6 +88,8 @@ ensure (TsrSmartBan *self,
   record = g_new0 (PieceRecord, 1);
   record->senders = g_array_new (FALSE, FALSE, sizeof (TsrPeerAddress));
   g_hash_table_insert (self->pieces, GUINT_TO_POINTER (index), record);
+  self->last_index = index;
+  self->last = record;
   return record;
 }
 
@@ -157,6 +170,8 @@ tsr_smart_ban_failed (TsrSmartBan *self,
     }
   if (record->senders->len > 1)
     {
+      if (!record->exclusive)
+        self->n_exclusive++;
       record->exclusive = TRUE;
       if (record->suspects == NULL)
         record->suspects = g_array_new (FALSE, FALSE, sizeof (TsrPeerAddress));
@@ -206,6 +221,9 @@ tsr_smart_ban_passed (TsrSmartBan *self,
           self->funcs->ban (address, reason, self->user_data);
         }
     }
+  if (record->exclusive)
+    self->n_exclusive--;
+  self->last = NULL;
   g_hash_table_remove (self->pieces, GUINT_TO_POINTER (index));
 }
 
@@ -214,8 +232,11 @@ tsr_smart_ban_may_ask (TsrSmartBan          *self,
                        guint                 index,
                        const TsrPeerAddress *address)
 {
-  PieceRecord *record = lookup (self, index);
+  PieceRecord *record;
 
+  if (self->n_exclusive == 0)
+    return TRUE;
+  record = lookup (self, index);
   return record == NULL || !record->exclusive || !record->owned || tsr_peer_address_equal (&record->owner, address);
 }
 
@@ -268,6 +289,8 @@ tsr_smart_ban_release (TsrSmartBan          *self,
 void
 tsr_smart_ban_forget_pieces (TsrSmartBan *self)
 {
+  self->last = NULL;
+  self->n_exclusive = 0;
   if (self->pieces != NULL)
     g_hash_table_remove_all (self->pieces);
 }
