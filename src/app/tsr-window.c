@@ -18,11 +18,8 @@
 #include "tsr-create-dialog.h"
 #include "tsr-details-view.h"
 #include "tsr-app-util.h"
-#include "tsr-dht.h"
-#include "tsr-magnet.h"
-#include "tsr-port-map.h"
+#include "tessera-engine.h"
 #include "tsr-portal.h"
-#include "tsr-session.h"
 #include "tsr-window.h"
 
 struct _TsrWindow
