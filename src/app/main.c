@@ -10,7 +10,7 @@
 #include <locale.h>
 
 #include "tsr-application.h"
-#include "tsr-util.h"
+#include "tessera-engine.h"
 
 int
 main (int    argc,

@@ -2,7 +2,9 @@
 /*
  * tsr-add-dialog.c: the add-torrent dialog (see the .h). Files left
  * unchecked are added with the "skip" priority, so nothing of theirs is
- * fetched but the pieces they share with wanted files.
+ * fetched but the pieces they share with wanted files. It reports a
+ * failure to add through its "failed" signal and knows nothing of the
+ * window that opened it.
  */
 #define G_LOG_DOMAIN "tsr-app"
 
@@ -12,7 +14,6 @@
 #include <string.h>
 
 #include "tsr-add-dialog.h"
-#include "tsr-window.h"
 
 /* Files listed at most; the rest are fetched. */
 #define MAX_FILES_LISTED 5000
@@ -33,6 +34,14 @@ struct _TsrAddDialog
 };
 
 G_DEFINE_FINAL_TYPE (TsrAddDialog, tsr_add_dialog, ADW_TYPE_MESSAGE_DIALOG)
+
+enum
+{
+  FAILED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void
 on_folder_chosen (GtkNativeDialog *dialog,
@@ -74,7 +83,6 @@ tsr_add_dialog_response (AdwMessageDialog *dialog,
   TsrAddDialog *self = TSR_ADD_DIALOG (dialog);
   g_autofree guint8 *priorities = NULL;
   g_autoptr(GError) error = NULL;
-  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
   guint i;
 
   if (self->answered)
@@ -100,13 +108,13 @@ tsr_add_dialog_response (AdwMessageDialog *dialog,
   if (self->torrent != NULL)
     {
       if (!tsr_library_configure (self->library, self->torrent, self->folder, priorities,
-                                  gtk_switch_get_active (GTK_SWITCH (self->start)), &error) && TSR_IS_WINDOW (parent))
-        tsr_window_add_toast (TSR_WINDOW (parent), error->message);
+                                  gtk_switch_get_active (GTK_SWITCH (self->start)), &error))
+        g_signal_emit (self, signals[FAILED], 0, error);
       return;
     }
   if (tsr_library_add_file (self->library, self->path, self->folder, !gtk_switch_get_active (GTK_SWITCH (self->start)),
-                            priorities, &error) == NULL && TSR_IS_WINDOW (parent))
-    tsr_window_add_toast (TSR_WINDOW (parent), error->message);
+                            priorities, &error) == NULL)
+    g_signal_emit (self, signals[FAILED], 0, error);
 }
 
 static void
@@ -216,6 +224,9 @@ tsr_add_dialog_class_init (TsrAddDialogClass *klass)
   G_OBJECT_CLASS (klass)->dispose = tsr_add_dialog_dispose;
   G_OBJECT_CLASS (klass)->finalize = tsr_add_dialog_finalize;
   ADW_MESSAGE_DIALOG_CLASS (klass)->response = tsr_add_dialog_response;
+
+  signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                  G_TYPE_NONE, 1, G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void

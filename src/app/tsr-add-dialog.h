@@ -8,15 +8,20 @@
 
 #include <adwaita.h>
 
-#include "tsr-library.h"
+#include "tessera-engine.h"
 
 G_BEGIN_DECLS
 
 #define TSR_TYPE_ADD_DIALOG (tsr_add_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (TsrAddDialog, tsr_add_dialog, TSR, ADD_DIALOG, AdwMessageDialog)
 
+/* Signals:
+ *   failed (TsrAddDialog *dialog, const GError *error): "Add" was chosen
+ *   but the library could not add (or set up) the torrent; the dialog
+ *   is closing, and whoever opened it says why. */
+
 /* For the torrent file at @path (already parsed as @info). On "Add", the
- * torrent goes into @library; errors are reported through @report. */
+ * torrent goes into @library ("failed" when it cannot). */
 GtkWidget *tsr_add_dialog_new (GtkWindow   *parent,
                                TsrLibrary  *library,
                                const char  *path,

@@ -12,7 +12,7 @@
 #include <inttypes.h>
 
 #include "tsr-app-util.h"
-#include "tsr-torrent.h"
+#include "tessera-engine.h"
 
 const char *
 tsr_format_state (int state)

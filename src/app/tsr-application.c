@@ -16,7 +16,7 @@
 #include "tsr-app-util.h"
 #include "tsr-application.h"
 #include "tsr-event-log.h"
-#include "tsr-library.h"
+#include "tessera-engine.h"
 #include "tsr-preferences-window.h"
 #include "tsr-window.h"
 

@@ -15,8 +15,7 @@
 
 #include "tsr-app-util.h"
 #include "tsr-create-dialog.h"
-#include "tsr-creator.h"
-#include "tsr-storage.h"
+#include "tessera-engine.h"
 
 struct _TsrCreateDialog
 {

@@ -11,7 +11,7 @@
 
 #include <adwaita.h>
 
-#include "tsr-library.h"
+#include "tessera-engine.h"
 
 G_BEGIN_DECLS
 

@@ -10,8 +10,7 @@
 
 #include <gtk/gtk.h>
 
-#include "tsr-library.h"
-#include "tsr-torrent.h"
+#include "tessera-engine.h"
 
 G_BEGIN_DECLS
 

@@ -9,7 +9,7 @@
 
 #include <gio/gio.h>
 
-#include "tsr-torrent.h"
+#include "tessera-engine.h"
 
 G_BEGIN_DECLS
 

@@ -9,7 +9,7 @@
 #include <gtk/gtk.h>
 
 #include "tsr-event-log.h"
-#include "tsr-torrent.h"
+#include "tessera-engine.h"
 
 G_BEGIN_DECLS
 

@@ -18,7 +18,7 @@
 #include "tsr-event-log.h"
 #include "tsr-overview-page.h"
 #include "tsr-pieces-bar.h"
-#include "tsr-storage.h"
+#include "tessera-engine.h"
 
 struct _TsrOverviewPage
 {

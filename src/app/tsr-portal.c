@@ -16,7 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "tsr-portal.h"
-#include "tsr-util.h"
+#include "tessera-engine.h"
 
 #define PORTAL_BUS_NAME "org.freedesktop.portal.Desktop"
 #define PORTAL_PATH "/org/freedesktop/portal/desktop"

@@ -8,7 +8,7 @@
 
 #include <gtk/gtk.h>
 
-#include "tsr-torrent.h"
+#include "tessera-engine.h"
 
 G_BEGIN_DECLS
 

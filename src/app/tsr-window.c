@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * tsr-window.c: the main window: the torrent list (a column view over the
- * library's torrents, sortable, multi-select, with a context menu), the
- * details of the selected torrent below it, and the window actions that
- * the header bar, the menu and the shortcuts share: add a file or a
- * magnet link, start, stop, ask the tracker, open the folder, copy the
- * magnet link, remove, show a details page. Torrent files dropped on the
- * window are added.
+ * library's torrents, sortable, multi-select, with a context menu; its
+ * columns are tsr-torrent-columns.c's), the details of the selected
+ * torrent below it, the status line, and the torrent actions that the
+ * header bar, the menu and the shortcuts share: start, stop, ask the
+ * tracker, verify, open the folder, copy the magnet link, remove, show a
+ * details page. What comes in (files and magnet links to add, files to
+ * share, drops) is tsr-window-add.c's, over the same struct
+ * (tsr-window-private.h).
  */
 #define G_LOG_DOMAIN "tsr-app"
 
@@ -14,34 +16,11 @@
 
 #include <glib/gi18n.h>
 
-#include "tsr-add-dialog.h"
-#include "tsr-create-dialog.h"
-#include "tsr-details-view.h"
+#include "tessera-engine.h"
 #include "tsr-app-util.h"
-#include "tsr-dht.h"
-#include "tsr-magnet.h"
-#include "tsr-port-map.h"
 #include "tsr-portal.h"
-#include "tsr-session.h"
-#include "tsr-window.h"
-
-struct _TsrWindow
-{
-  AdwApplicationWindow  parent_instance;
-  GSettings            *settings;         /* (owned) */
-  TsrLibrary           *library;          /* (owned) */
-  GtkMultiSelection    *selection;        /* (owned) */
-  GtkFileChooserNative *chooser;          /* (owned) (nullable) while open */
-  AdwToastOverlay      *toast_overlay;    /* template child */
-  GtkStack             *main_stack;       /* template child */
-  GtkColumnView        *column_view;      /* template child */
-  GtkPaned             *paned;            /* template child */
-  GtkWidget            *create_button;    /* template child */
-  TsrDetailsView       *details_view;     /* template child */
-  GMenuModel           *torrent_menu;     /* template child */
-  GtkLabel             *status_label;     /* template child */
-  guint                 status_timer;
-};
+#include "tsr-torrent-columns.h"
+#include "tsr-window-private.h"
 
 G_DEFINE_FINAL_TYPE (TsrWindow, tsr_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -53,145 +32,6 @@ enum
 };
 
 static GParamSpec *properties[N_PROPS];
-
-/* ------------------------------------------------------------------ */
-/* Cells                                                               */
-
-typedef enum
-{
-  CELL_LABEL,          /* text, start-aligned */
-  CELL_NUMBER,         /* text, end-aligned, tabular figures */
-  CELL_PROGRESS,
-} CellKind;
-
-typedef struct
-{
-  const char *title;
-  const char *property;     /* TsrTorrent property shown */
-  GCallback   format;       /* (nullable) property value → text */
-  GType       value_type;
-  CellKind    kind;
-  gboolean    expand;
-} ColumnSpec;
-
-static char *
-format_state_cell (gpointer unused,
-                   int      state)
-{
-  return g_strdup (tsr_format_state (state));
-}
-
-static char *
-format_size_cell (gpointer unused,
-                  guint64  size)
-{
-  return g_format_size (size);
-}
-
-static char *
-format_rate_cell (gpointer unused,
-                  guint64  rate)
-{
-  return rate == 0 ? g_strdup ("") : tsr_format_rate (rate);
-}
-
-static char *
-format_count_cell (gpointer unused,
-                   guint    count)
-{
-  return g_strdup_printf ("%u", count);
-}
-
-static char *
-format_ratio_cell (gpointer unused,
-                   gdouble  ratio)
-{
-  return g_strdup_printf ("%.2f", ratio);
-}
-
-static char *
-format_eta_cell (gpointer unused,
-                 gint64   eta)
-{
-  return eta < 0 ? g_strdup ("") : tsr_format_duration (eta);
-}
-
-static const ColumnSpec columns[] = {
-  { N_("Name"), "name", NULL, G_TYPE_STRING, CELL_LABEL, TRUE },
-  { N_("Progress"), "progress", NULL, G_TYPE_DOUBLE, CELL_PROGRESS, FALSE },
-  { N_("State"), "state", G_CALLBACK (format_state_cell), G_TYPE_INT, CELL_LABEL, FALSE },
-  { N_("Size"), "size", G_CALLBACK (format_size_cell), G_TYPE_UINT64, CELL_NUMBER, FALSE },
-  { N_("Down"), "down-rate", G_CALLBACK (format_rate_cell), G_TYPE_UINT64, CELL_NUMBER, FALSE },
-  { N_("Up"), "up-rate", G_CALLBACK (format_rate_cell), G_TYPE_UINT64, CELL_NUMBER, FALSE },
-  { N_("Peers"), "n-peers", G_CALLBACK (format_count_cell), G_TYPE_UINT, CELL_NUMBER, FALSE },
-  { N_("Seeds"), "n-seeds", G_CALLBACK (format_count_cell), G_TYPE_UINT, CELL_NUMBER, FALSE },
-  { N_("Ratio"), "ratio", G_CALLBACK (format_ratio_cell), G_TYPE_DOUBLE, CELL_NUMBER, FALSE },
-  { N_("ETA"), "eta", G_CALLBACK (format_eta_cell), G_TYPE_INT64, CELL_NUMBER, FALSE },
-};
-
-/* Cells bind once, in setup: the expression follows the row's item and
- * the torrent's notifications. */
-static void
-on_cell_setup (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               const ColumnSpec         *spec)
-{
-  GtkExpression *torrent = gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item");
-  GtkExpression *value = gtk_property_expression_new (TSR_TYPE_TORRENT, torrent, spec->property);
-  GtkWidget *child;
-
-  if (spec->kind == CELL_PROGRESS)
-    {
-      child = gtk_progress_bar_new ();
-      gtk_widget_set_valign (child, GTK_ALIGN_CENTER);
-      gtk_widget_set_size_request (child, 100, -1);
-      gtk_expression_bind (value, child, "fraction", item);
-    }
-  else
-    {
-      child = gtk_label_new (NULL);
-      gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
-      gtk_label_set_xalign (GTK_LABEL (child), spec->kind == CELL_NUMBER ? 1.0f : 0.0f);
-      if (spec->kind == CELL_NUMBER)
-        gtk_widget_add_css_class (child, "numeric");
-      if (spec->format != NULL)
-        value = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 1, &value, spec->format, NULL, NULL);
-      gtk_expression_bind (value, child, "label", item);
-    }
-  gtk_list_item_set_child (item, child);
-}
-
-static GtkSorter *
-column_sorter (const ColumnSpec *spec)
-{
-  GtkExpression *value = gtk_property_expression_new (TSR_TYPE_TORRENT, NULL, spec->property);
-
-  if (spec->value_type == G_TYPE_STRING)
-    return GTK_SORTER (gtk_string_sorter_new (value));
-  return GTK_SORTER (gtk_numeric_sorter_new (value));
-}
-
-static void
-build_columns (TsrWindow *self)
-{
-  guint i;
-
-  for (i = 0; i < G_N_ELEMENTS (columns); i++)
-    {
-      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-      g_autoptr(GtkColumnViewColumn) column = NULL;
-      g_autoptr(GtkSorter) sorter = column_sorter (&columns[i]);
-
-      g_signal_connect (factory, "setup", G_CALLBACK (on_cell_setup), (gpointer) &columns[i]);
-      column = gtk_column_view_column_new (_(columns[i].title), factory);
-      gtk_column_view_column_set_sorter (column, sorter);
-      gtk_column_view_column_set_expand (column, columns[i].expand);
-      if (columns[i].expand)
-        gtk_column_view_column_set_fixed_width (column, 240);
-      gtk_column_view_column_set_resizable (column, TRUE);
-      gtk_column_view_append_column (self->column_view, column);
-    }
-}
 
 /* ------------------------------------------------------------------ */
 /* Selection                                                           */
@@ -239,24 +79,6 @@ on_selection_changed (GtkSelectionModel *model,
   update_actions (self);
 }
 
-/* A magnet added with "ask before adding" has its files now: the add
- * dialog, for them and the folder. */
-static void
-on_magnet_metadata (TsrTorrent *torrent,
-                    TsrWindow  *self)
-{
-  g_autofree char *folder = NULL;
-  GtkWidget *dialog;
-
-  if (!tsr_library_asks_after_metadata (torrent))
-    return;
-  folder = g_strdup (tsr_torrent_get_folder (torrent));
-  dialog = tsr_add_dialog_new_for_torrent (GTK_WINDOW (self), self->library, torrent, folder,
-                                           !g_settings_get_boolean (self->settings, "start-paused"));
-  gtk_window_present (GTK_WINDOW (dialog));
-  tsr_app_event ("add-dialog %s", tsr_torrent_get_metainfo (torrent)->display_name);
-}
-
 static void
 on_torrents_changed (GListModel *model,
                      guint       position,
@@ -275,234 +97,11 @@ on_torrents_changed (GListModel *model,
         {
           g_signal_connect_object (torrent, "metadata-received", G_CALLBACK (update_actions), self,
                                    G_CONNECT_SWAPPED);
-          g_signal_connect_object (torrent, "metadata-received", G_CALLBACK (on_magnet_metadata), self, 0);
+          _tsr_window_add_watch_magnet (self, torrent);
         }
     }
   gtk_stack_set_visible_child_name (self->main_stack, g_list_model_get_n_items (model) > 0 ? "list" : "empty");
   update_actions (self);
-}
-
-/* ------------------------------------------------------------------ */
-/* Adding                                                              */
-
-static char *
-default_folder (TsrWindow *self)
-{
-  g_autofree char *folder = g_settings_get_string (self->settings, "download-folder");
-  const char *downloads;
-
-  if (folder[0] != '\0')
-    return g_steal_pointer (&folder);
-  downloads = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
-  return g_strdup (downloads != NULL ? downloads : g_get_home_dir ());
-}
-
-gboolean
-tsr_window_add_file (TsrWindow  *self,
-                     GFile      *file)
-{
-  g_autofree char *path = g_file_get_path (file);
-  g_autofree char *folder = default_folder (self);
-  g_autoptr(GError) error = NULL;
-  TsrTorrent *torrent;
-
-  if (path == NULL)
-    {
-      g_autofree char *uri = g_file_get_uri (file);
-      g_autofree char *message = g_strdup_printf (_("Only local torrent files can be added, not “%s”"), uri);
-
-      tsr_window_add_toast (self, message);
-      return FALSE;
-    }
-  if (g_settings_get_boolean (self->settings, "ask-where-to-save"))
-    {
-      g_autoptr(TsrMetainfo) info = tsr_metainfo_new_from_file (path, &error);
-
-      if (info == NULL)
-        {
-          tsr_window_add_toast (self, error->message);
-          return FALSE;
-        }
-      GtkWidget *dialog = tsr_add_dialog_new (GTK_WINDOW (self), self->library, path, info, folder,
-                                              !g_settings_get_boolean (self->settings, "start-paused"));
-
-      gtk_window_present (GTK_WINDOW (dialog));
-      tsr_app_event ("add-dialog %s", info->display_name);
-      return TRUE;
-    }
-  torrent = tsr_library_add_file (self->library, path, folder,
-                                  g_settings_get_boolean (self->settings, "start-paused"), NULL, &error);
-  if (torrent == NULL)
-    {
-      tsr_window_add_toast (self, error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-gboolean
-tsr_window_add_magnet (TsrWindow  *self,
-                       const char *uri)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *folder = default_folder (self);
-  gboolean ask = g_settings_get_boolean (self->settings, "ask-where-to-save");
-  /* Asking: it fetches its metainfo at once, then waits for the dialog. */
-  TsrTorrent *torrent = tsr_library_add_magnet (self->library, uri, folder,
-                                                !ask && g_settings_get_boolean (self->settings, "start-paused"),
-                                                &error);
-
-  if (torrent == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("Cannot add the magnet link: %s"), error->message);
-
-      tsr_window_add_toast (self, message);
-      return FALSE;
-    }
-  if (ask)
-    tsr_library_ask_after_metadata (self->library, torrent);
-  return TRUE;
-}
-
-static void
-on_chooser_response (GtkNativeDialog *dialog,
-                     int              response,
-                     TsrWindow       *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
-      guint i;
-
-      for (i = 0; i < g_list_model_get_n_items (files); i++)
-        {
-          g_autoptr(GFile) file = g_list_model_get_item (files, i);
-
-          tsr_window_add_file (self, file);
-        }
-    }
-  g_clear_object (&self->chooser);
-}
-
-static void
-add_torrent_action (GSimpleAction *action,
-                    GVariant      *parameter,
-                    gpointer       user_data)
-{
-  TsrWindow *self = user_data;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-  if (self->chooser != NULL)
-    return;
-  self->chooser = gtk_file_chooser_native_new (_("Add Torrent Files"), GTK_WINDOW (self),
-                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Add"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("Torrent files"));
-  gtk_file_filter_add_mime_type (filter, "application/x-bittorrent");
-  gtk_file_filter_add_suffix (filter, "torrent");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
-  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (self->chooser), TRUE);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_chooser_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-}
-
-static void
-on_magnet_response (AdwMessageDialog *dialog,
-                    const char       *response,
-                    TsrWindow        *self)
-{
-  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
-
-  if (g_str_equal (response, "add"))
-    tsr_window_add_magnet (self, gtk_editable_get_text (entry));
-}
-
-static void
-on_clipboard_text (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GtkEditable) entry = user_data;
-  g_autofree char *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
-
-  if (text != NULL && g_str_has_prefix (g_strstrip (text), "magnet:") && gtk_editable_get_text (entry)[0] == '\0')
-    gtk_editable_set_text (entry, text);
-}
-
-static void
-add_magnet_action (GSimpleAction *action,
-                   GVariant      *parameter,
-                   gpointer       user_data)
-{
-  TsrWindow *self = user_data;
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Add a Magnet Link"), NULL);
-  GtkWidget *entry = gtk_entry_new ();
-
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), "magnet:?xt=urn:btih:…");
-  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Magnet link"), -1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "add", _("_Add"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "add", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "add");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data (G_OBJECT (dialog), "entry", entry);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_magnet_response), self);
-  /* Prefilled when the clipboard holds a magnet link. */
-  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (self)), NULL, on_clipboard_text, g_object_ref (entry));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-/* Files dropped with Ctrl held, or on the create button, are to be
- * shared: the creation dialog opens with them. */
-static gboolean
-to_share (GtkDropTarget *target,
-          const GValue  *value)
-{
-  GdkModifierType modifiers = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (target));
-
-  return G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST) &&
-         ((modifiers & GDK_CONTROL_MASK) != 0 || g_object_get_data (G_OBJECT (target), "create") != NULL);
-}
-
-static gboolean
-on_drop (GtkDropTarget *target,
-         const GValue  *value,
-         double         x,
-         double         y,
-         TsrWindow     *self)
-{
-  if (to_share (target, value))
-    {
-      GtkWidget *dialog = tsr_window_open_create_dialog (self, NULL);
-
-      return tsr_create_dialog_set_files (TSR_CREATE_DIALOG (dialog), g_value_get_boxed (value));
-    }
-  return tsr_window_drop (self, value);
-}
-
-gboolean
-tsr_window_drop (TsrWindow    *self,
-                 const GValue *value)
-{
-  gboolean any = FALSE;
-
-  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
-    {
-      GSList *files = g_value_get_boxed (value);
-      GSList *l;
-
-      for (l = files; l != NULL; l = l->next)
-        any |= tsr_window_add_file (self, l->data);
-    }
-  else if (G_VALUE_HOLDS (value, G_TYPE_STRING))
-    {
-      g_autofree char *text = g_strstrip (g_value_dup_string (value));
-
-      if (g_str_has_prefix (text, "magnet:"))
-        any = tsr_window_add_magnet (self, text);
-    }
-  return any;
 }
 
 /* ------------------------------------------------------------------ */
@@ -946,31 +545,6 @@ tsr_window_class_init (TsrWindowClass *klass)
 }
 
 static void
-create_action (GSimpleAction *action,
-               GVariant      *parameter,
-               gpointer       user_data)
-{
-  tsr_window_open_create_dialog (user_data, NULL);
-}
-
-GtkWidget *
-tsr_window_open_create_dialog (TsrWindow  *self,
-                               const char *path)
-{
-  GtkWidget *dialog = tsr_create_dialog_new (GTK_WINDOW (self), self->library);
-
-  gtk_window_present (GTK_WINDOW (dialog));
-  if (path != NULL)
-    {
-      g_autoptr(GFile) file = g_file_new_for_path (path);
-      GSList one = { file, NULL };
-
-      tsr_create_dialog_set_files (TSR_CREATE_DIALOG (dialog), &one);
-    }
-  return dialog;
-}
-
-static void
 show_page_action (GSimpleAction *action,
                   GVariant      *parameter,
                   gpointer       user_data)
@@ -981,9 +555,6 @@ show_page_action (GSimpleAction *action,
 }
 
 static const GActionEntry window_actions[] = {
-  { "add-torrent", add_torrent_action },
-  { "create", create_action },
-  { "add-magnet", add_magnet_action },
   { "start", start_action },
   { "stop", stop_action },
   { "announce", announce_action },
@@ -997,23 +568,13 @@ static const GActionEntry window_actions[] = {
 static void
 tsr_window_init (TsrWindow *self)
 {
-  GtkDropTarget *drop;
   GtkGesture *click;
-  GType types[] = { GDK_TYPE_FILE_LIST, G_TYPE_STRING };
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  build_columns (self);
+  tsr_torrent_columns_append (self->column_view);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), window_actions, G_N_ELEMENTS (window_actions), self);
-
-  drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
-  gtk_drop_target_set_gtypes (drop, types, G_N_ELEMENTS (types));
-  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
-  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
-  g_object_set_data (G_OBJECT (drop), "create", GINT_TO_POINTER (TRUE));
-  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
-  gtk_widget_add_controller (self->create_button, GTK_EVENT_CONTROLLER (drop));
+  _tsr_window_add_init (self);
 
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);

@@ -7,7 +7,7 @@
 
 #include <adwaita.h>
 
-#include "tsr-library.h"
+#include "tessera-engine.h"
 
 G_BEGIN_DECLS
 

@@ -17,10 +17,7 @@
 #include <string.h>
 
 #include "tsr-cli.h"
-#include "tsr-magnet.h"
-#include "tsr-metainfo.h"
-#include "tsr-tracker.h"
-#include "tsr-util.h"
+#include "tessera-engine.h"
 
 typedef struct
 {

@@ -15,9 +15,7 @@
 #include <string.h>
 
 #include "tsr-cli.h"
-#include "tsr-creator.h"
-#include "tsr-metainfo.h"
-#include "tsr-util.h"
+#include "tessera-engine.h"
 
 typedef struct
 {

@@ -13,8 +13,7 @@
 #include <string.h>
 
 #include "tsr-cli.h"
-#include "tsr-dht.h"
-#include "tsr-util.h"
+#include "tessera-engine.h"
 
 typedef struct
 {

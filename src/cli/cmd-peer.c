@@ -23,14 +23,10 @@
 #include "tsr-cli-events.h"
 #include "tsr-cli-followers.h"
 #include "tsr-cli-library.h"
-#include "tsr-dht.h"
+#include "tessera-engine.h"
 #include "tsr-cli-status.h"
 #include <errno.h>
 
-#include "tsr-magnet.h"
-#include "tsr-metainfo.h"
-#include "tsr-session.h"
-#include "tsr-util.h"
 
 /* Seconds from SIGTERM or SIGINT to exit, whatever a tracker, a router or
  * the disk does (the app allows the same: tsr_library_shutdown). */

@@ -14,11 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tsr-bencode.h"
-#include "tsr-magnet.h"
-#include "tsr-session.h"
-#include "tsr-metainfo.h"
-#include "tsr-util.h"
+#include "tessera-engine.h"
 #include "tsr-cli.h"
 
 static gboolean opt_json;

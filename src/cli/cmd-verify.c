@@ -14,9 +14,7 @@
 #include <stdio.h>
 
 #include "tsr-cli.h"
-#include "tsr-metainfo.h"
-#include "tsr-util.h"
-#include "tsr-verifier.h"
+#include "tessera-engine.h"
 
 static const char *
 file_check_name (TsrFileCheck check)

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "tsr-cli.h"
-#include "tsr-util.h"
+#include "tessera-engine.h"
 
 typedef struct
 {

@@ -12,7 +12,7 @@
 #include <stdio.h>
 
 #include "tsr-cli-events.h"
-#include "tsr-util.h"
+#include "tessera-engine.h"
 
 void
 tsr_cli_emit_event (const TsrCliEventSink *sink,

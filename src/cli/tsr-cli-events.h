@@ -7,7 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "tsr-cli-status.h"
-#include "tsr-torrent.h"
+#include "tessera-engine.h"
 
 G_BEGIN_DECLS
 

@@ -6,7 +6,7 @@
  */
 #pragma once
 
-#include "tsr-torrent.h"
+#include "tessera-engine.h"
 
 G_BEGIN_DECLS
 

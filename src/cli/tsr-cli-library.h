@@ -5,7 +5,7 @@
  */
 #pragma once
 
-#include "tsr-library.h"
+#include "tessera-engine.h"
 
 G_BEGIN_DECLS
 

@@ -9,7 +9,7 @@
 
 #include <json-glib/json-glib.h>
 
-#include "tsr-hasher.h"
+#include "tessera-engine.h"
 
 G_BEGIN_DECLS
 

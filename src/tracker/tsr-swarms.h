@@ -10,7 +10,7 @@
 
 #include <glib.h>
 
-#include "tsr-announce.h"
+#include "tessera-codec.h"
 
 G_BEGIN_DECLS
 

@@ -20,9 +20,8 @@
 #include <nettle/memops.h>
 #include <string.h>
 
-#include "tsr-bencode.h"
+#include "tessera-codec.h"
 #include "tsr-tracker-proto.h"
-#include "tsr-util.h"
 
 G_DEFINE_QUARK (tsr-tracker-proto-error-quark, tsr_tracker_proto_error)
 

@@ -24,13 +24,12 @@
 #include <sys/socket.h>
 #include <string.h>
 
-#include "tsr-storage.h"
+#include "tessera-codec.h"
 #include "tsr-swarms.h"
 #include "tsr-tracker-proto.h"
 #include "tsr-tracker-http-listener.h"
 #include "tsr-tracker-server.h"
 #include "tsr-tracker-udp-listener.h"
-#include "tsr-util.h"
 
 /* Addresses whose request rate is tracked, at most (then forgotten). */
 #define MAX_RATE_HOSTS 65536

@@ -7,8 +7,10 @@
  * unchecked, started or not as the switch says, and "Cancel" adds
  * nothing; for a magnet link, the dialog comes once the metainfo has come
  * from a seeder on 127.0.0.1, "Add" downloads it and "Cancel" takes it
- * out of the library. Each dialog is announced by the event
- * "add-dialog NAME" (log domain tsr-app-events).
+ * out of the library; an "Add" the library refuses is reported through
+ * the dialog's "failed" signal and shown by the window as a toast. Each
+ * dialog is announced by the event "add-dialog NAME" (log domain
+ * tsr-app-events).
  */
 #define G_LOG_DOMAIN "test-add-dialog"
 
@@ -292,6 +294,60 @@ test_file_cancel (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (fixture->library)), ==, 0);
 }
 
+static void
+on_failed (TsrAddDialog *dialog,
+           const GError *error,
+           GError      **out)
+{
+  g_assert_null (*out);
+  *out = g_error_copy (error);
+}
+
+/* A label with @text under @widget (a toast's title), or NULL. */
+static GtkLabel *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  guint i;
+
+  collect (widget, GTK_TYPE_LABEL, labels);
+  for (i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), text) == 0)
+      return g_ptr_array_index (labels, i);
+  return NULL;
+}
+
+/* "Add" for a torrent already in the list: the dialog reports the
+ * library's error through "failed" (it knows nothing of the window), and
+ * the window that opened it shows the message as a toast. */
+static void
+test_file_failed (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "pack.torrent", NULL);
+  g_autoptr(TsrMetainfo) info = make_pack (fixture->dir, "pack", 9);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog;
+
+  tsr_test_write_torrent_file (info, path);
+  g_assert_true (tsr_window_add_file (fixture->window, file));
+  answer (find_dialog (), "add");
+  g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (fixture->library)), ==, 1);
+
+  g_assert_true (tsr_window_add_file (fixture->window, file));
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  g_signal_connect (dialog, "failed", G_CALLBACK (on_failed), &error);
+  g_assert_null (find_label (GTK_WIDGET (fixture->window), "“pack” is already in the list"));
+  answer (dialog, "add");
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_assert_cmpstr (error->message, ==, "“pack” is already in the list");
+  g_assert_nonnull (find_label (GTK_WIDGET (fixture->window), error->message));
+  g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (fixture->library)), ==, 1);
+}
+
 /* Magnet links, with a seeder on 127.0.0.1 named in x.pe: no dialog
  * until the metainfo comes; then "Add" downloads into the download
  * folder, and "Cancel" takes the other one out of the library. */
@@ -377,6 +433,7 @@ main (int    argc,
   g_resources_register (tsr_get_resource ());
   g_test_add ("/add-dialog/file/add", Fixture, NULL, fixture_set_up, test_file_add, fixture_tear_down);
   g_test_add ("/add-dialog/file/cancel", Fixture, NULL, fixture_set_up, test_file_cancel, fixture_tear_down);
+  g_test_add ("/add-dialog/file/failed", Fixture, NULL, fixture_set_up, test_file_failed, fixture_tear_down);
   g_test_add ("/add-dialog/magnet", Fixture, NULL, fixture_set_up, test_magnet, fixture_tear_down);
   return g_test_run ();
 }

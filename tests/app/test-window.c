@@ -4,7 +4,8 @@
  * and magnet links dropped on it are added (with the add dialog turned
  * off in the settings), a file that is not a torrent and a magnet already
  * in the list are not, and the list and its empty state follow the
- * library.
+ * library; the list's columns, alone, are titled and sort by what they
+ * show.
  */
 #include "config.h"
 
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "tsr-test-util.h"
+#include "tsr-torrent-columns.h"
 #include "tsr-window.h"
 
 static char *
@@ -115,6 +117,79 @@ test_status (void)
   tsr_test_remove_tree (dir);
 }
 
+static char *
+dup_name_at (GListModel *model,
+             guint       position)
+{
+  g_autoptr(TsrTorrent) torrent = g_list_model_get_item (model, position);
+
+  return g_strdup (tsr_torrent_get_name (torrent));
+}
+
+/* The torrent list's columns on a column view of their own: ten, titled
+ * in order, each resizable and sortable; sorting by "Name" orders the
+ * torrents by name, either way. */
+static void
+test_columns (void)
+{
+  static const char *titles[] = { "Name", "Progress", "State", "Size", "Down", "Up", "Peers", "Seeds", "Ratio",
+                                  "ETA" };
+  g_autofree char *dir = g_dir_make_tmp ("tsr-window-XXXXXX", NULL);
+  g_autoptr(TsrLibrary) library = tsr_library_new (dir);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *view = g_object_ref_sink (gtk_column_view_new (NULL));
+  GListModel *columns;
+  GtkSortListModel *sorted;
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+  guint i;
+
+  tsr_torrent_columns_append (GTK_COLUMN_VIEW (view));
+  columns = gtk_column_view_get_columns (GTK_COLUMN_VIEW (view));
+  g_assert_cmpuint (g_list_model_get_n_items (columns), ==, G_N_ELEMENTS (titles));
+  for (i = 0; i < G_N_ELEMENTS (titles); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      g_assert_cmpstr (gtk_column_view_column_get_title (column), ==, titles[i]);
+      g_assert_true (gtk_column_view_column_get_resizable (column));
+      g_assert_nonnull (gtk_column_view_column_get_sorter (column));
+    }
+
+  g_assert_nonnull (tsr_library_add_magnet (library, "magnet:?xt=urn:btih:1111111111111111111111111111111111111111&dn=bravo",
+                                            dir, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (tsr_library_add_magnet (library, "magnet:?xt=urn:btih:2222222222222222222222222222222222222222&dn=alpha",
+                                            dir, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (tsr_library_add_magnet (library, "magnet:?xt=urn:btih:3333333333333333333333333333333333333333&dn=charlie",
+                                            dir, TRUE, &error));
+  g_assert_no_error (error);
+  sorted = gtk_sort_list_model_new (g_object_ref (tsr_library_get_torrents (library)),
+                                    g_object_ref (gtk_column_view_get_sorter (GTK_COLUMN_VIEW (view))));
+  {
+    g_autoptr(GtkColumnViewColumn) name = g_list_model_get_item (columns, 0);
+
+    gtk_column_view_sort_by_column (GTK_COLUMN_VIEW (view), name, GTK_SORT_ASCENDING);
+    first = dup_name_at (G_LIST_MODEL (sorted), 0);
+    last = dup_name_at (G_LIST_MODEL (sorted), 2);
+    g_assert_cmpstr (first, ==, "alpha");
+    g_assert_cmpstr (last, ==, "charlie");
+    g_clear_pointer (&first, g_free);
+    g_clear_pointer (&last, g_free);
+    gtk_column_view_sort_by_column (GTK_COLUMN_VIEW (view), name, GTK_SORT_DESCENDING);
+    first = dup_name_at (G_LIST_MODEL (sorted), 0);
+    last = dup_name_at (G_LIST_MODEL (sorted), 2);
+    g_assert_cmpstr (first, ==, "charlie");
+    g_assert_cmpstr (last, ==, "alpha");
+  }
+
+  g_object_unref (sorted);
+  g_object_unref (view);
+  tsr_library_shutdown (library);
+  tsr_test_remove_tree (dir);
+}
+
 /* From the app's compiled resources (tessera-resources.c): the window's
  * template. Referenced here so that the linker keeps it. */
 GResource *tsr_get_resource (void);
@@ -128,5 +203,6 @@ main (int    argc,
   g_resources_register (tsr_get_resource ());
   g_test_add_func ("/window/drop", test_drop);
   g_test_add_func ("/window/status", test_status);
+  g_test_add_func ("/window/columns", test_columns);
   return g_test_run ();
 }

@@ -15,19 +15,9 @@
 
 #include "tsr-metainfo.h"
 #include "tsr-io-pool.h"
+#include "tsr-storage-error.h"
 
 G_BEGIN_DECLS
-
-#define TSR_STORAGE_ERROR (tsr_storage_error_quark ())
-GQuark tsr_storage_error_quark (void);
-
-typedef enum
-{
-  TSR_STORAGE_ERROR_IO,         /* a read or write failed */
-  TSR_STORAGE_ERROR_NO_SPACE,   /* the disk is full: nothing was lost, try again */
-  TSR_STORAGE_ERROR_MISSING,    /* data asked for is not on disk */
-  TSR_STORAGE_ERROR_BAD_RANGE,  /* a piece or block outside the torrent */
-} TsrStorageError;
 
 /* Descriptors kept open at most, per storage. */
 #define TSR_STORAGE_MAX_OPEN_FILES 64

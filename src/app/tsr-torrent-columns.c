@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-torrent-columns.c: the columns of the torrent list (see the .h).
+ * Each column has a GtkSignalListItemFactory whose cells bind once, in
+ * setup, to a property of the row's TsrTorrent (through a formatting
+ * closure for numbers and states), so that the engine's notifications
+ * move the cells; and a sorter over the same property.
+ */
+#define G_LOG_DOMAIN "tsr-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tessera-engine.h"
+#include "tsr-app-util.h"
+#include "tsr-torrent-columns.h"
+
+typedef enum
+{
+  CELL_LABEL,          /* text, start-aligned */
+  CELL_NUMBER,         /* text, end-aligned, tabular figures */
+  CELL_PROGRESS,
+} CellKind;
+
+typedef struct
+{
+  const char *title;
+  const char *property;     /* TsrTorrent property shown */
+  GCallback   format;       /* (nullable) property value → text */
+  GType       value_type;
+  CellKind    kind;
+  gboolean    expand;
+} ColumnSpec;
+
+static char *
+format_state_cell (gpointer unused,
+                   int      state)
+{
+  return g_strdup (tsr_format_state (state));
+}
+
+static char *
+format_size_cell (gpointer unused,
+                  guint64  size)
+{
+  return g_format_size (size);
+}
+
+static char *
+format_rate_cell (gpointer unused,
+                  guint64  rate)
+{
+  return rate == 0 ? g_strdup ("") : tsr_format_rate (rate);
+}
+
+static char *
+format_count_cell (gpointer unused,
+                   guint    count)
+{
+  return g_strdup_printf ("%u", count);
+}
+
+static char *
+format_ratio_cell (gpointer unused,
+                   gdouble  ratio)
+{
+  return g_strdup_printf ("%.2f", ratio);
+}
+
+static char *
+format_eta_cell (gpointer unused,
+                 gint64   eta)
+{
+  return eta < 0 ? g_strdup ("") : tsr_format_duration (eta);
+}
+
+static const ColumnSpec columns[] = {
+  { N_("Name"), "name", NULL, G_TYPE_STRING, CELL_LABEL, TRUE },
+  { N_("Progress"), "progress", NULL, G_TYPE_DOUBLE, CELL_PROGRESS, FALSE },
+  { N_("State"), "state", G_CALLBACK (format_state_cell), G_TYPE_INT, CELL_LABEL, FALSE },
+  { N_("Size"), "size", G_CALLBACK (format_size_cell), G_TYPE_UINT64, CELL_NUMBER, FALSE },
+  { N_("Down"), "down-rate", G_CALLBACK (format_rate_cell), G_TYPE_UINT64, CELL_NUMBER, FALSE },
+  { N_("Up"), "up-rate", G_CALLBACK (format_rate_cell), G_TYPE_UINT64, CELL_NUMBER, FALSE },
+  { N_("Peers"), "n-peers", G_CALLBACK (format_count_cell), G_TYPE_UINT, CELL_NUMBER, FALSE },
+  { N_("Seeds"), "n-seeds", G_CALLBACK (format_count_cell), G_TYPE_UINT, CELL_NUMBER, FALSE },
+  { N_("Ratio"), "ratio", G_CALLBACK (format_ratio_cell), G_TYPE_DOUBLE, CELL_NUMBER, FALSE },
+  { N_("ETA"), "eta", G_CALLBACK (format_eta_cell), G_TYPE_INT64, CELL_NUMBER, FALSE },
+};
+
+/* Cells bind once, in setup: the expression follows the row's item and
+ * the torrent's notifications. */
+static void
+on_cell_setup (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               const ColumnSpec         *spec)
+{
+  GtkExpression *torrent = gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item");
+  GtkExpression *value = gtk_property_expression_new (TSR_TYPE_TORRENT, torrent, spec->property);
+  GtkWidget *child;
+
+  if (spec->kind == CELL_PROGRESS)
+    {
+      child = gtk_progress_bar_new ();
+      gtk_widget_set_valign (child, GTK_ALIGN_CENTER);
+      gtk_widget_set_size_request (child, 100, -1);
+      gtk_expression_bind (value, child, "fraction", item);
+    }
+  else
+    {
+      child = gtk_label_new (NULL);
+      gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
+      gtk_label_set_xalign (GTK_LABEL (child), spec->kind == CELL_NUMBER ? 1.0f : 0.0f);
+      if (spec->kind == CELL_NUMBER)
+        gtk_widget_add_css_class (child, "numeric");
+      if (spec->format != NULL)
+        value = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 1, &value, spec->format, NULL, NULL);
+      gtk_expression_bind (value, child, "label", item);
+    }
+  gtk_list_item_set_child (item, child);
+}
+
+static GtkSorter *
+column_sorter (const ColumnSpec *spec)
+{
+  GtkExpression *value = gtk_property_expression_new (TSR_TYPE_TORRENT, NULL, spec->property);
+
+  if (spec->value_type == G_TYPE_STRING)
+    return GTK_SORTER (gtk_string_sorter_new (value));
+  return GTK_SORTER (gtk_numeric_sorter_new (value));
+}
+
+void
+tsr_torrent_columns_append (GtkColumnView *view)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      g_autoptr(GtkColumnViewColumn) column = NULL;
+      g_autoptr(GtkSorter) sorter = column_sorter (&columns[i]);
+
+      g_signal_connect (factory, "setup", G_CALLBACK (on_cell_setup), (gpointer) &columns[i]);
+      column = gtk_column_view_column_new (_(columns[i].title), factory);
+      gtk_column_view_column_set_sorter (column, sorter);
+      gtk_column_view_column_set_expand (column, columns[i].expand);
+      if (columns[i].expand)
+        gtk_column_view_column_set_fixed_width (column, 240);
+      gtk_column_view_column_set_resizable (column, TRUE);
+      gtk_column_view_append_column (view, column);
+    }
+}

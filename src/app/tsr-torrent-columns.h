@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-torrent-columns.h: the columns of the torrent list: name, progress,
+ * state, size, rates, peers, seeds, ratio and ETA of each TsrTorrent,
+ * each sortable and resizable. Its cells are a label or a progress bar
+ * (no composite widget, so no template): they bind once, in setup, and
+ * follow the torrent's notifications.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Appends the columns to @view, whose model holds TsrTorrents; each
+ * column's sorter compares the property its cells show. */
+void tsr_torrent_columns_append (GtkColumnView *view);
+
+G_END_DECLS

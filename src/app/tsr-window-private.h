@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-window-private.h: the window's own struct, shared by its two files
+ * only (a widget's own private header): tsr-window.c (the list, the
+ * torrent actions, the status line, the window's life) and
+ * tsr-window-add.c (what comes in: torrent files and magnet links to
+ * add, files to share). tsr-window.c calls into tsr-window-add.c, never
+ * the other way round.
+ */
+#pragma once
+
+#include "tsr-details-view.h"
+#include "tsr-window.h"
+
+G_BEGIN_DECLS
+
+struct _TsrWindow
+{
+  AdwApplicationWindow  parent_instance;
+  GSettings            *settings;         /* (owned) */
+  TsrLibrary           *library;          /* (owned) */
+  GtkMultiSelection    *selection;        /* (owned) */
+  GtkFileChooserNative *chooser;          /* (owned) (nullable) while open: tsr-window-add.c's */
+  AdwToastOverlay      *toast_overlay;    /* template child */
+  GtkStack             *main_stack;       /* template child */
+  GtkColumnView        *column_view;      /* template child */
+  GtkPaned             *paned;            /* template child */
+  GtkWidget            *create_button;    /* template child */
+  TsrDetailsView       *details_view;     /* template child */
+  GMenuModel           *torrent_menu;     /* template child */
+  GtkLabel             *status_label;     /* template child */
+  guint                 status_timer;
+};
+
+/* tsr-window-add.c, from tsr_window_init (): the "add-torrent",
+ * "add-magnet" and "create" actions, and the drop targets on the window
+ * and on the create button. */
+void _tsr_window_add_init           (TsrWindow  *self);
+/* For a magnet @torrent just listed and still without its metainfo: if
+ * it was added with "ask before adding", the add dialog opens when the
+ * metainfo comes. */
+void _tsr_window_add_watch_magnet   (TsrWindow  *self,
+                                     TsrTorrent *torrent);
+
+G_END_DECLS
