@@ -132,16 +132,6 @@ parse_web_seeds (const char  *text,
   return g_steal_pointer (&seeds);
 }
 
-static char *
-buffer_text (GtkTextBuffer *buffer)
-{
-  GtkTextIter start;
-  GtkTextIter end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-}
-
 static void
 show_error (TsrCreateDialog *self,
             const char      *message)
@@ -562,8 +552,8 @@ on_hashed (GObject      *source,
   g_autoptr(TsrCreateDialog) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GTask) task = NULL;
-  g_autofree char *trackers_text = buffer_text (self->trackers);
-  g_autofree char *seeds_text = buffer_text (self->web_seeds);
+  g_autofree char *trackers_text = tsr_text_buffer_dup_text (self->trackers);
+  g_autofree char *seeds_text = tsr_text_buffer_dup_text (self->web_seeds);
   const char *comment = gtk_editable_get_text (GTK_EDITABLE (self->comment));
   const char *source_tag = gtk_editable_get_text (GTK_EDITABLE (self->source));
   gboolean ok = tsr_hash_job_run_finish (self->job, result, &error);
@@ -600,8 +590,8 @@ void
 tsr_create_dialog_create_to (TsrCreateDialog *self,
                              const char      *output)
 {
-  g_autofree char *trackers_text = buffer_text (self->trackers);
-  g_autofree char *seeds_text = buffer_text (self->web_seeds);
+  g_autofree char *trackers_text = tsr_text_buffer_dup_text (self->trackers);
+  g_autofree char *seeds_text = tsr_text_buffer_dup_text (self->web_seeds);
   g_autoptr(GPtrArray) tiers = NULL;
   g_autoptr(GPtrArray) web_seeds = NULL;
   g_autoptr(GError) error = NULL;
@@ -710,46 +700,6 @@ titled (const char *title,
   return box;
 }
 
-/* A text buffer and a string key in step both ways. (g_settings_bind on
- * GtkTextBuffer:text echoes each write back as a new set, forever.) */
-static void
-on_buffer_changed (GtkTextBuffer   *buffer,
-                   TsrCreateDialog *self)
-{
-  const char *key = g_object_get_data (G_OBJECT (buffer), "key");
-  g_autofree char *text = buffer_text (buffer);
-  g_autofree char *saved = g_settings_get_string (self->settings, key);
-
-  if (!g_str_equal (text, saved))
-    g_settings_set_string (self->settings, key, text);
-}
-
-static void
-on_text_setting_changed (GSettings     *settings,
-                         const char    *key,
-                         GtkTextBuffer *buffer)
-{
-  g_autofree char *text = buffer_text (buffer);
-  g_autofree char *saved = g_settings_get_string (settings, key);
-
-  if (!g_str_equal (text, saved))
-    gtk_text_buffer_set_text (buffer, saved, -1);
-}
-
-static void
-bind_text (TsrCreateDialog *self,
-           GtkTextBuffer   *buffer,
-           const char      *key)
-{
-  g_autofree char *saved = g_settings_get_string (self->settings, key);
-  g_autofree char *signal = g_strconcat ("changed::", key, NULL);
-
-  gtk_text_buffer_set_text (buffer, saved, -1);
-  g_object_set_data (G_OBJECT (buffer), "key", (gpointer) key);
-  g_signal_connect (buffer, "changed", G_CALLBACK (on_buffer_changed), self);
-  g_signal_connect_object (self->settings, signal, G_CALLBACK (on_text_setting_changed), buffer, 0);
-}
-
 static void
 on_format_or_exclude_changed (TsrCreateDialog *self)
 {
@@ -821,8 +771,8 @@ build (TsrCreateDialog *self)
   gtk_box_append (GTK_BOX (box), titled (_("Trackers (a blank line between tiers)"),
                                          text_area (&self->trackers, _("Trackers"))));
   gtk_box_append (GTK_BOX (box), titled (_("Web Seeds"), text_area (&self->web_seeds, _("Web seeds"))));
-  bind_text (self, self->trackers, "create-trackers");
-  bind_text (self, self->web_seeds, "create-web-seeds");
+  tsr_settings_bind_text_buffer (self->settings, "create-trackers", self->trackers);
+  tsr_settings_bind_text_buffer (self->settings, "create-web-seeds", self->web_seeds);
 
   for (i = 0; i < N_PIECE_SIZES; i++)
     {
