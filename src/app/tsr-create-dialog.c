@@ -5,6 +5,9 @@
  * pool, since a folder may hold 100 000 files), the hashing (a TsrHashJob
  * on its own threads, read by a progress timer), and the encoding. The
  * file is written once, whole, at the end: a cancel leaves nothing.
+ * Workers answer through a weak reference (a task holding the dialog may
+ * drop the last one on its thread, finalizing widgets there): closing the
+ * dialog finalizes it at once, cancelling; a late answer finds nobody.
  */
 #define G_LOG_DOMAIN "tsr-app"
 
@@ -24,10 +27,10 @@ struct _TsrCreateDialog
   TsrLibrary           *library;        /* (owned) */
   GSettings            *settings;       /* (owned) */
   char                 *path;           /* (owned) (nullable) what is shared */
-  TsrCreator           *creator;        /* (owned) (nullable) once scanned */
+  TsrCreator           *creator;        /* (owned) (nullable) once scanned, until hashed */
   guint                 scan_serial;    /* a newer scan outdates older ones */
   GCancellable         *cancellable;    /* (owned) (nullable) while hashing */
-  TsrHashJob           *job;            /* borrowed from creator, while hashing */
+  TsrHashJob           *job;            /* borrowed from the HashRun's creator, while hashing */
   char                 *output;         /* (owned) (nullable) */
   gint64                started;        /* monotonic µs */
   guint                 progress_source;
@@ -63,6 +66,26 @@ enum
 };
 
 static guint signals[N_SIGNALS];
+
+static GWeakRef *
+weak_ref_new (TsrCreateDialog *self)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (ref, self);
+  return ref;
+}
+
+/* The dialog (a new reference) or NULL once closed; frees @ref. */
+static TsrCreateDialog *
+weak_ref_take (GWeakRef *ref)
+{
+  TsrCreateDialog *self = g_weak_ref_get (ref);
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+  return self;
+}
 
 /* Piece sizes offered after "Automatic": 16 KiB to 64 MiB. */
 #define N_PIECE_SIZES 13
@@ -244,10 +267,12 @@ on_scanned (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  TsrCreateDialog *self = TSR_CREATE_DIALOG (source);
+  g_autoptr(TsrCreateDialog) self = weak_ref_take (user_data);
   ScanJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
 
+  if (self == NULL)
+    return;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       if (job->serial == self->scan_serial)
@@ -290,7 +315,7 @@ rescan (TsrCreateDialog *self)
     g_strstrip (job->exclude[i]);
   job->format = (TsrCreateFormat) MIN (gtk_drop_down_get_selected (GTK_DROP_DOWN (self->format)), TSR_CREATE_HYBRID);
   job->serial = ++self->scan_serial;
-  task = g_task_new (self, NULL, on_scanned, NULL);
+  task = g_task_new (NULL, NULL, on_scanned, weak_ref_new (self));
   g_task_set_task_data (task, job, (GDestroyNotify) scan_job_free);
   tsr_io_pool_run (task, scan_run);
 }
@@ -525,11 +550,13 @@ on_built (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  TsrCreateDialog *self = TSR_CREATE_DIALOG (source);
+  g_autoptr(TsrCreateDialog) self = weak_ref_take (user_data);
   BuildJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   g_autofree char *done = NULL;
 
+  if (self == NULL)
+    return;   /* closed while it wrote: the file is there */
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       failed (self, error);
@@ -544,25 +571,40 @@ on_built (GObject      *source,
   gtk_widget_set_visible (self->result_box, TRUE);
 }
 
+/* A hashing under way keeps what its threads read: the dialog may go. */
+typedef struct
+{
+  GWeakRef   *dialog;    /* (owned) */
+  TsrCreator *creator;   /* (owned) */
+  TsrHashJob *job;       /* borrowed from creator */
+} HashRun;
+
 static void
 on_hashed (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  g_autoptr(TsrCreateDialog) self = user_data;
+  HashRun *run = user_data;
+  g_autoptr(TsrCreateDialog) self = weak_ref_take (run->dialog);
+  g_autoptr(TsrCreator) creator = g_steal_pointer (&run->creator);
   g_autoptr(GError) error = NULL;
   g_autoptr(GTask) task = NULL;
-  g_autofree char *trackers_text = tsr_text_buffer_dup_text (self->trackers);
-  g_autofree char *seeds_text = tsr_text_buffer_dup_text (self->web_seeds);
-  const char *comment = gtk_editable_get_text (GTK_EDITABLE (self->comment));
-  const char *source_tag = gtk_editable_get_text (GTK_EDITABLE (self->source));
-  gboolean ok = tsr_hash_job_run_finish (self->job, result, &error);
+  g_autofree char *trackers_text = NULL;
+  g_autofree char *seeds_text = NULL;
+  const char *comment;
+  const char *source_tag;
+  gboolean ok = tsr_hash_job_run_finish (run->job, result, &error);
   BuildJob *job;
 
+  g_free (run);
+  if (self == NULL)
+    return;   /* closed, and so cancelled */
+  trackers_text = tsr_text_buffer_dup_text (self->trackers);
+  seeds_text = tsr_text_buffer_dup_text (self->web_seeds);
   g_clear_object (&self->cancellable);
   self->job = NULL;
   job = g_new0 (BuildJob, 1);
-  job->creator = g_steal_pointer (&self->creator);
+  job->creator = g_steal_pointer (&creator);
   set_busy (self, FALSE);
   if (ok)
     job->tiers = tsr_parse_tiers_text (trackers_text, &error);
@@ -574,6 +616,8 @@ on_hashed (GObject      *source,
       failed (self, error);
       return;
     }
+  comment = gtk_editable_get_text (GTK_EDITABLE (self->comment));
+  source_tag = gtk_editable_get_text (GTK_EDITABLE (self->source));
   job->comment = comment[0] != '\0' ? g_strdup (comment) : NULL;
   job->source = source_tag[0] != '\0' ? g_strdup (source_tag) : NULL;
   job->created_by = g_strdup_printf ("Tessera %s", PACKAGE_VERSION);
@@ -581,7 +625,7 @@ on_hashed (GObject      *source,
   job->is_private = gtk_switch_get_active (GTK_SWITCH (self->is_private));
   job->output = g_strdup (self->output);
   gtk_label_set_text (GTK_LABEL (self->progress_label), _("Writing the torrent…"));
-  task = g_task_new (self, NULL, on_built, NULL);
+  task = g_task_new (NULL, NULL, on_built, weak_ref_new (self));
   g_task_set_task_data (task, job, (GDestroyNotify) build_job_free);
   tsr_io_pool_run (task, build_run);
 }
@@ -595,6 +639,7 @@ tsr_create_dialog_create_to (TsrCreateDialog *self,
   g_autoptr(GPtrArray) tiers = NULL;
   g_autoptr(GPtrArray) web_seeds = NULL;
   g_autoptr(GError) error = NULL;
+  HashRun *run;
 
   g_return_if_fail (self->creator != NULL && self->cancellable == NULL);
   /* Options checked before minutes of hashing, not after. */
@@ -611,13 +656,17 @@ tsr_create_dialog_create_to (TsrCreateDialog *self,
   g_free (self->output);
   self->output = g_strdup (output);
   self->cancellable = g_cancellable_new ();
-  self->job = tsr_creator_prepare_job (self->creator, chosen_piece_length (self));
+  run = g_new0 (HashRun, 1);
+  run->dialog = weak_ref_new (self);
+  run->job = tsr_creator_prepare_job (self->creator, chosen_piece_length (self));
+  run->creator = g_steal_pointer (&self->creator);
+  self->job = run->job;
   self->started = g_get_monotonic_time ();
   set_busy (self, TRUE);
   gtk_widget_set_visible (self->result_box, FALSE);
   self->progress_source = g_timeout_add (250, on_progress, self);
   on_progress (self);
-  tsr_hash_job_run_async (self->job, 0, self->cancellable, on_hashed, g_object_ref (self));
+  tsr_hash_job_run_async (self->job, 0, self->cancellable, on_hashed, run);
 }
 
 void
