@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-app-util.c: how the app words numbers and states, and opening a
- * folder in the file manager.
+ * tsr-app-util.c: how the app words numbers and states, opening a
+ * folder in the file manager, and a text buffer kept in step with a
+ * setting.
  */
 #define G_LOG_DOMAIN "tsr-app"
 
@@ -87,6 +88,55 @@ tsr_open_folder (GtkWindow  *parent,
   if (parent != NULL)
     context = G_APP_LAUNCH_CONTEXT (gdk_display_get_app_launch_context (gtk_widget_get_display (GTK_WIDGET (parent))));
   g_app_info_launch_default_for_uri_async (uri, context, NULL, on_launched, NULL);
+}
+
+char *
+tsr_text_buffer_dup_text (GtkTextBuffer *buffer)
+{
+  GtkTextIter start;
+  GtkTextIter end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static void
+on_bound_buffer_changed (GtkTextBuffer *buffer,
+                         GSettings     *settings)
+{
+  const char *key = g_object_get_data (G_OBJECT (buffer), "tsr-settings-key");
+  g_autofree char *text = tsr_text_buffer_dup_text (buffer);
+  g_autofree char *saved = g_settings_get_string (settings, key);
+
+  if (!g_str_equal (text, saved))
+    g_settings_set_string (settings, key, text);
+}
+
+static void
+on_bound_setting_changed (GSettings     *settings,
+                          const char    *key,
+                          GtkTextBuffer *buffer)
+{
+  g_autofree char *text = tsr_text_buffer_dup_text (buffer);
+  g_autofree char *saved = g_settings_get_string (settings, key);
+
+  if (!g_str_equal (text, saved))
+    gtk_text_buffer_set_text (buffer, saved, -1);
+}
+
+void
+tsr_settings_bind_text_buffer (GSettings     *settings,
+                               const char    *key,
+                               GtkTextBuffer *buffer)
+{
+  g_autofree char *saved = g_settings_get_string (settings, key);
+  g_autofree char *signal = g_strconcat ("changed::", key, NULL);
+
+  gtk_text_buffer_set_text (buffer, saved, -1);
+  g_object_set_data_full (G_OBJECT (buffer), "tsr-settings-key", g_strdup (key), g_free);
+  /* Neither holds the other: each handler goes with either's end. */
+  g_signal_connect_object (buffer, "changed", G_CALLBACK (on_bound_buffer_changed), settings, 0);
+  g_signal_connect_object (settings, signal, G_CALLBACK (on_bound_setting_changed), buffer, 0);
 }
 
 gboolean

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * tsr-app-util.h: how the app words numbers and states, opening a
- * folder in the file manager, and the events the app's tests follow.
+ * folder in the file manager, a text buffer kept in step with a setting,
+ * and the events the app's tests follow.
  */
 #pragma once
 
@@ -28,6 +29,14 @@ char       *tsr_format_swarm    (gint64       seeders,
                                  gint64       downloaded);
 void        tsr_open_folder     (GtkWindow   *parent,
                                  const char  *folder);
+/* All of @buffer's text. */
+char       *tsr_text_buffer_dup_text      (GtkTextBuffer *buffer);
+/* @buffer and the string @key of @settings in step both ways, from the
+ * setting's value. (g_settings_bind on GtkTextBuffer:text echoes each
+ * write back as a new set, forever.) */
+void        tsr_settings_bind_text_buffer (GSettings     *settings,
+                                           const char    *key,
+                                           GtkTextBuffer *buffer);
 /* What @widget shows, as a PNG at @path (for tessera-screenshots). */
 gboolean    tsr_widget_save_png (GtkWidget   *widget,
                                  const char  *path,

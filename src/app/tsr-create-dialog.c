@@ -5,6 +5,9 @@
  * pool, since a folder may hold 100 000 files), the hashing (a TsrHashJob
  * on its own threads, read by a progress timer), and the encoding. The
  * file is written once, whole, at the end: a cancel leaves nothing.
+ * Workers answer through a weak reference (a task holding the dialog may
+ * drop the last one on its thread, finalizing widgets there): closing the
+ * dialog finalizes it at once, cancelling; a late answer finds nobody.
  */
 #define G_LOG_DOMAIN "tsr-app"
 
@@ -23,10 +26,10 @@ struct _TsrCreateDialog
   TsrLibrary           *library;        /* (owned) */
   GSettings            *settings;       /* (owned) */
   char                 *path;           /* (owned) (nullable) what is shared */
-  TsrCreator           *creator;        /* (owned) (nullable) once scanned */
+  TsrCreator           *creator;        /* (owned) (nullable) once scanned, until hashed */
   guint                 scan_serial;    /* a newer scan outdates older ones */
   GCancellable         *cancellable;    /* (owned) (nullable) while hashing */
-  TsrHashJob           *job;            /* borrowed from creator, while hashing */
+  TsrHashJob           *job;            /* borrowed from the HashRun's creator, while hashing */
   char                 *output;         /* (owned) (nullable) */
   gint64                started;        /* monotonic µs */
   guint                 progress_source;
@@ -62,6 +65,26 @@ enum
 };
 
 static guint signals[N_SIGNALS];
+
+static GWeakRef *
+weak_ref_new (TsrCreateDialog *self)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (ref, self);
+  return ref;
+}
+
+/* The dialog (a new reference) or NULL once closed; frees @ref. */
+static TsrCreateDialog *
+weak_ref_take (GWeakRef *ref)
+{
+  TsrCreateDialog *self = g_weak_ref_get (ref);
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+  return self;
+}
 
 /* Piece sizes offered after "Automatic": 16 KiB to 64 MiB. */
 #define N_PIECE_SIZES 13
@@ -129,16 +152,6 @@ parse_web_seeds (const char  *text,
       g_ptr_array_add (seeds, g_strdup (url));
     }
   return g_steal_pointer (&seeds);
-}
-
-static char *
-buffer_text (GtkTextBuffer *buffer)
-{
-  GtkTextIter start;
-  GtkTextIter end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
 }
 
 static void
@@ -253,10 +266,12 @@ on_scanned (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  TsrCreateDialog *self = TSR_CREATE_DIALOG (source);
+  g_autoptr(TsrCreateDialog) self = weak_ref_take (user_data);
   ScanJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
 
+  if (self == NULL)
+    return;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       if (job->serial == self->scan_serial)
@@ -299,7 +314,7 @@ rescan (TsrCreateDialog *self)
     g_strstrip (job->exclude[i]);
   job->format = (TsrCreateFormat) MIN (gtk_drop_down_get_selected (GTK_DROP_DOWN (self->format)), TSR_CREATE_HYBRID);
   job->serial = ++self->scan_serial;
-  task = g_task_new (self, NULL, on_scanned, NULL);
+  task = g_task_new (NULL, NULL, on_scanned, weak_ref_new (self));
   g_task_set_task_data (task, job, (GDestroyNotify) scan_job_free);
   tsr_io_pool_run (task, scan_run);
 }
@@ -534,11 +549,13 @@ on_built (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  TsrCreateDialog *self = TSR_CREATE_DIALOG (source);
+  g_autoptr(TsrCreateDialog) self = weak_ref_take (user_data);
   BuildJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   g_autofree char *done = NULL;
 
+  if (self == NULL)
+    return;   /* closed while it wrote: the file is there */
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       failed (self, error);
@@ -553,25 +570,40 @@ on_built (GObject      *source,
   gtk_widget_set_visible (self->result_box, TRUE);
 }
 
+/* A hashing under way keeps what its threads read: the dialog may go. */
+typedef struct
+{
+  GWeakRef   *dialog;    /* (owned) */
+  TsrCreator *creator;   /* (owned) */
+  TsrHashJob *job;       /* borrowed from creator */
+} HashRun;
+
 static void
 on_hashed (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  g_autoptr(TsrCreateDialog) self = user_data;
+  HashRun *run = user_data;
+  g_autoptr(TsrCreateDialog) self = weak_ref_take (run->dialog);
+  g_autoptr(TsrCreator) creator = g_steal_pointer (&run->creator);
   g_autoptr(GError) error = NULL;
   g_autoptr(GTask) task = NULL;
-  g_autofree char *trackers_text = buffer_text (self->trackers);
-  g_autofree char *seeds_text = buffer_text (self->web_seeds);
-  const char *comment = gtk_editable_get_text (GTK_EDITABLE (self->comment));
-  const char *source_tag = gtk_editable_get_text (GTK_EDITABLE (self->source));
-  gboolean ok = tsr_hash_job_run_finish (self->job, result, &error);
+  g_autofree char *trackers_text = NULL;
+  g_autofree char *seeds_text = NULL;
+  const char *comment;
+  const char *source_tag;
+  gboolean ok = tsr_hash_job_run_finish (run->job, result, &error);
   BuildJob *job;
 
+  g_free (run);
+  if (self == NULL)
+    return;   /* closed, and so cancelled */
+  trackers_text = tsr_text_buffer_dup_text (self->trackers);
+  seeds_text = tsr_text_buffer_dup_text (self->web_seeds);
   g_clear_object (&self->cancellable);
   self->job = NULL;
   job = g_new0 (BuildJob, 1);
-  job->creator = g_steal_pointer (&self->creator);
+  job->creator = g_steal_pointer (&creator);
   set_busy (self, FALSE);
   if (ok)
     job->tiers = tsr_parse_tiers_text (trackers_text, &error);
@@ -583,6 +615,8 @@ on_hashed (GObject      *source,
       failed (self, error);
       return;
     }
+  comment = gtk_editable_get_text (GTK_EDITABLE (self->comment));
+  source_tag = gtk_editable_get_text (GTK_EDITABLE (self->source));
   job->comment = comment[0] != '\0' ? g_strdup (comment) : NULL;
   job->source = source_tag[0] != '\0' ? g_strdup (source_tag) : NULL;
   job->created_by = g_strdup_printf ("Tessera %s", PACKAGE_VERSION);
@@ -590,7 +624,7 @@ on_hashed (GObject      *source,
   job->is_private = gtk_switch_get_active (GTK_SWITCH (self->is_private));
   job->output = g_strdup (self->output);
   gtk_label_set_text (GTK_LABEL (self->progress_label), _("Writing the torrent…"));
-  task = g_task_new (self, NULL, on_built, NULL);
+  task = g_task_new (NULL, NULL, on_built, weak_ref_new (self));
   g_task_set_task_data (task, job, (GDestroyNotify) build_job_free);
   tsr_io_pool_run (task, build_run);
 }
@@ -599,11 +633,12 @@ void
 tsr_create_dialog_create_to (TsrCreateDialog *self,
                              const char      *output)
 {
-  g_autofree char *trackers_text = buffer_text (self->trackers);
-  g_autofree char *seeds_text = buffer_text (self->web_seeds);
+  g_autofree char *trackers_text = tsr_text_buffer_dup_text (self->trackers);
+  g_autofree char *seeds_text = tsr_text_buffer_dup_text (self->web_seeds);
   g_autoptr(GPtrArray) tiers = NULL;
   g_autoptr(GPtrArray) web_seeds = NULL;
   g_autoptr(GError) error = NULL;
+  HashRun *run;
 
   g_return_if_fail (self->creator != NULL && self->cancellable == NULL);
   /* Options checked before minutes of hashing, not after. */
@@ -620,13 +655,17 @@ tsr_create_dialog_create_to (TsrCreateDialog *self,
   g_free (self->output);
   self->output = g_strdup (output);
   self->cancellable = g_cancellable_new ();
-  self->job = tsr_creator_prepare_job (self->creator, chosen_piece_length (self));
+  run = g_new0 (HashRun, 1);
+  run->dialog = weak_ref_new (self);
+  run->job = tsr_creator_prepare_job (self->creator, chosen_piece_length (self));
+  run->creator = g_steal_pointer (&self->creator);
+  self->job = run->job;
   self->started = g_get_monotonic_time ();
   set_busy (self, TRUE);
   gtk_widget_set_visible (self->result_box, FALSE);
   self->progress_source = g_timeout_add (250, on_progress, self);
   on_progress (self);
-  tsr_hash_job_run_async (self->job, 0, self->cancellable, on_hashed, g_object_ref (self));
+  tsr_hash_job_run_async (self->job, 0, self->cancellable, on_hashed, run);
 }
 
 void
@@ -709,46 +748,6 @@ titled (const char *title,
   return box;
 }
 
-/* A text buffer and a string key in step both ways. (g_settings_bind on
- * GtkTextBuffer:text echoes each write back as a new set, forever.) */
-static void
-on_buffer_changed (GtkTextBuffer   *buffer,
-                   TsrCreateDialog *self)
-{
-  const char *key = g_object_get_data (G_OBJECT (buffer), "key");
-  g_autofree char *text = buffer_text (buffer);
-  g_autofree char *saved = g_settings_get_string (self->settings, key);
-
-  if (!g_str_equal (text, saved))
-    g_settings_set_string (self->settings, key, text);
-}
-
-static void
-on_text_setting_changed (GSettings     *settings,
-                         const char    *key,
-                         GtkTextBuffer *buffer)
-{
-  g_autofree char *text = buffer_text (buffer);
-  g_autofree char *saved = g_settings_get_string (settings, key);
-
-  if (!g_str_equal (text, saved))
-    gtk_text_buffer_set_text (buffer, saved, -1);
-}
-
-static void
-bind_text (TsrCreateDialog *self,
-           GtkTextBuffer   *buffer,
-           const char      *key)
-{
-  g_autofree char *saved = g_settings_get_string (self->settings, key);
-  g_autofree char *signal = g_strconcat ("changed::", key, NULL);
-
-  gtk_text_buffer_set_text (buffer, saved, -1);
-  g_object_set_data (G_OBJECT (buffer), "key", (gpointer) key);
-  g_signal_connect (buffer, "changed", G_CALLBACK (on_buffer_changed), self);
-  g_signal_connect_object (self->settings, signal, G_CALLBACK (on_text_setting_changed), buffer, 0);
-}
-
 static void
 on_format_or_exclude_changed (TsrCreateDialog *self)
 {
@@ -820,8 +819,8 @@ build (TsrCreateDialog *self)
   gtk_box_append (GTK_BOX (box), titled (_("Trackers (a blank line between tiers)"),
                                          text_area (&self->trackers, _("Trackers"))));
   gtk_box_append (GTK_BOX (box), titled (_("Web Seeds"), text_area (&self->web_seeds, _("Web seeds"))));
-  bind_text (self, self->trackers, "create-trackers");
-  bind_text (self, self->web_seeds, "create-web-seeds");
+  tsr_settings_bind_text_buffer (self->settings, "create-trackers", self->trackers);
+  tsr_settings_bind_text_buffer (self->settings, "create-web-seeds", self->web_seeds);
 
   for (i = 0; i < N_PIECE_SIZES; i++)
     {

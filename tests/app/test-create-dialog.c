@@ -4,12 +4,16 @@
  * Xvfb), through the code paths its widgets use: a drop of one folder
  * fills the summary; creating yields the same info hashes as
  * `tessera-cli create` with the same options; a drop of two files, a bad
- * tracker URL and a cancel are refused or stopped with nothing written.
+ * tracker URL and a cancel are refused or stopped with nothing written;
+ * a dialog closed while it hashes or scans ends at once, on the main
+ * thread, and the workers' late answers find nobody.
  */
 #include "config.h"
 
 #include <adwaita.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tsr-create-dialog.h"
 #include "tsr-metainfo.h"
@@ -180,6 +184,154 @@ test_create (void)
   tsr_test_remove_tree (dir);
 }
 
+static gboolean
+set_true (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* The main loop turned for @ms milliseconds, sleeping when idle. */
+static void
+iterate_for (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, set_true, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Where and whether a dialog was finalized. */
+typedef struct
+{
+  gboolean  finalized;
+  GThread  *thread;
+} End;
+
+static void
+on_finalized (gpointer  data,
+              GObject  *where_the_object_was)
+{
+  End *end = data;
+
+  end->thread = g_thread_self ();
+  g_atomic_int_set (&end->finalized, TRUE);   /* maybe from another thread: the fault looked for */
+}
+
+/* Closing lets go of the dialog at once, on the main thread: nothing it
+ * started holds it. Then two seconds for the workers it started to end
+ * and answer nobody; it says nothing more. */
+static void
+after_close (End     *end,
+             Outcome *outcome)
+{
+  g_assert_true (g_atomic_int_get (&end->finalized));
+  g_assert_true (end->thread == g_thread_self ());
+  iterate_for (2000);
+  g_assert_false (outcome->scanned);
+  g_assert_null (outcome->created);
+  g_assert_null (outcome->failed);
+}
+
+static TsrCreateDialog *
+new_dialog (TsrLibrary *library,
+            Outcome    *outcome,
+            End        *end)
+{
+  TsrCreateDialog *dialog = TSR_CREATE_DIALOG (tsr_create_dialog_new (NULL, library));
+
+  g_object_weak_ref (G_OBJECT (dialog), on_finalized, end);
+  g_signal_connect (dialog, "scanned", G_CALLBACK (on_scanned), outcome);
+  g_signal_connect (dialog, "created", G_CALLBACK (on_created), outcome);
+  g_signal_connect (dialog, "failed", G_CALLBACK (on_failed), outcome);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+/* Cancelled and closed while it hashes, as a person may (and as
+ * tessera-screenshots did, which crashed). gtk_window_destroy finalizes
+ * a window only if nothing else holds it; the hashing's callback held
+ * the dialog, which so lived on closed, and when the hashing ended it
+ * scanned again; that scan's task held the dialog too, and its worker
+ * could drop the last reference, finalizing GTK widgets on its thread. */
+static void
+test_destroyed_while_hashing (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tsr-create-dialog-XXXXXX", NULL);
+  g_autofree char *root = g_build_filename (dir, "share", NULL);
+  g_autofree char *big = g_build_filename (root, "big.bin", NULL);
+  g_autofree char *output = g_build_filename (dir, "out.torrent", NULL);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(TsrLibrary) library = tsr_library_new (data);
+  g_autoptr(GFile) folder = NULL;
+  TsrCreateDialog *dialog;
+  Outcome outcome = { 0 };
+  End end = { 0 };
+  GSList list = { NULL, NULL };
+  int fd;
+
+  /* 8 GiB, sparse: many seconds of hashing for nothing on disk. */
+  tsr_test_write_file (root, "small.bin", 70000, 1);
+  fd = open (big, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, (off_t) 8 << 30), ==, 0);
+  close (fd);
+  g_settings_set_string (settings, "create-trackers", "");
+  g_settings_set_string (settings, "create-web-seeds", "");
+  g_settings_set_int (settings, "create-format", TSR_CREATE_HYBRID);
+  g_settings_set_uint (settings, "create-piece-size", 0);
+  g_settings_set_string (settings, "create-exclude", "");
+
+  dialog = new_dialog (library, &outcome, &end);
+  folder = g_file_new_for_path (root);
+  list.data = folder;
+  g_assert_true (tsr_create_dialog_set_files (dialog, &list));
+  wait_for (&outcome.scanned, NULL, NULL);
+  g_assert_null (tsr_create_dialog_get_error (dialog));
+
+  /* Hashing for a moment, its progress shown. */
+  tsr_create_dialog_create_to (dialog, output);
+  iterate_for (500);
+  g_assert_null (outcome.created);
+  g_assert_null (outcome.failed);
+
+  /* Cancel, then close, as a person does. */
+  outcome_clear (&outcome);
+  tsr_create_dialog_cancel (dialog);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  after_close (&end, &outcome);
+  g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
+
+  tsr_test_remove_tree (dir);
+}
+
+/* Closed before its scan answers: the answer finds nobody. */
+static void
+test_destroyed_while_scanning (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tsr-create-dialog-XXXXXX", NULL);
+  g_autofree char *root = g_build_filename (dir, "share", NULL);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autoptr(TsrLibrary) library = tsr_library_new (data);
+  g_autoptr(GFile) folder = NULL;
+  TsrCreateDialog *dialog;
+  Outcome outcome = { 0 };
+  End end = { 0 };
+  GSList list = { NULL, NULL };
+
+  tsr_test_write_file (root, "a.bin", 70000, 1);
+  dialog = new_dialog (library, &outcome, &end);
+  folder = g_file_new_for_path (root);
+  list.data = folder;
+  g_assert_true (tsr_create_dialog_set_files (dialog, &list));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  after_close (&end, &outcome);
+
+  tsr_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -187,5 +339,7 @@ main (int    argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_test_add_func ("/create-dialog/create", test_create);
+  g_test_add_func ("/create-dialog/destroyed-while-hashing", test_destroyed_while_hashing);
+  g_test_add_func ("/create-dialog/destroyed-while-scanning", test_destroyed_while_scanning);
   return g_test_run ();
 }

@@ -14,7 +14,9 @@ G_BEGIN_DECLS
 typedef void (*TsrIoFunc) (GTask *task);
 
 /* Runs @run (@task) on the shared pool, which is as wide as the machine
- * (at least two threads). Takes a reference to @task. */
+ * (at least two threads). Takes a reference to @task, dropped on the
+ * worker, maybe the last: the task's source object and data may be
+ * finalized there, so never a widget (hold one weakly in user_data). */
 void tsr_io_pool_run (GTask     *task,
                       TsrIoFunc  run);
 
