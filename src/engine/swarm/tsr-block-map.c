@@ -33,7 +33,7 @@ struct _TsrBlockMap
   TsrMetainfo    *info;      /* (owned) */
   TsrPiecePicker *picker;    /* borrowed */
   guint64         memory;
-  GHashTable     *pieces;    /* index → Piece (owned) */
+  GHashTable     *pieces;    /* (nullable) index → Piece (owned); made at the first piece */
   /* The piece looked up last: a block's arrival and a scan of the
    * pieces ask about the same piece several times in a row. */
   guint           last_index;
@@ -72,14 +72,13 @@ tsr_block_map_new (TsrMetainfo    *info,
   self->info = tsr_metainfo_ref (info);
   self->picker = picker;
   self->memory = memory;
-  self->pieces = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) piece_free);
   return self;
 }
 
 void
 tsr_block_map_free (TsrBlockMap *self)
 {
-  g_hash_table_unref (self->pieces);
+  g_clear_pointer (&self->pieces, g_hash_table_unref);
   tsr_metainfo_unref (self->info);
   g_free (self);
 }
@@ -88,6 +87,8 @@ static Piece *
 lookup (TsrBlockMap *self,
         guint        index)
 {
+  if (self->pieces == NULL)
+    return NULL;
   if (self->last == NULL || self->last_index != index)
     {
       self->last = g_hash_table_lookup (self->pieces, GUINT_TO_POINTER (index));
@@ -105,7 +106,7 @@ forget_last (TsrBlockMap *self)
 gboolean
 tsr_block_map_may_start_more (TsrBlockMap *self)
 {
-  guint n = g_hash_table_size (self->pieces);
+  guint n = tsr_block_map_get_size (self);
 
   return n < 2 || (guint64) n * self->info->piece_length < self->memory;
 }
@@ -123,6 +124,8 @@ tsr_block_map_start (TsrBlockMap *self,
   piece->blocks = g_malloc0 (piece->n_blocks);
   piece->requesters = g_malloc0 (piece->n_blocks);
   piece->buffer = tsr_piece_buffer_take (piece->size);
+  if (self->pieces == NULL)
+    self->pieces = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) piece_free);
   g_hash_table_insert (self->pieces, GUINT_TO_POINTER (index), piece);
   forget_last (self);
   tsr_piece_picker_set_in_progress (self->picker, index, TRUE);
@@ -138,13 +141,13 @@ tsr_block_map_contains (TsrBlockMap *self,
 guint
 tsr_block_map_get_size (TsrBlockMap *self)
 {
-  return g_hash_table_size (self->pieces);
+  return self->pieces != NULL ? g_hash_table_size (self->pieces) : 0;
 }
 
 gboolean
 tsr_block_map_in_endgame (TsrBlockMap *self)
 {
-  guint n = g_hash_table_size (self->pieces);
+  guint n = tsr_block_map_get_size (self);
 
   return n > 0 && tsr_piece_picker_count_wanted (self->picker) <= n;
 }
@@ -154,7 +157,7 @@ tsr_block_map_drop (TsrBlockMap *self,
                     guint        index)
 {
   forget_last (self);
-  if (g_hash_table_remove (self->pieces, GUINT_TO_POINTER (index)))
+  if (self->pieces != NULL && g_hash_table_remove (self->pieces, GUINT_TO_POINTER (index)))
     tsr_piece_picker_set_in_progress (self->picker, index, FALSE);
 }
 
@@ -164,19 +167,24 @@ tsr_block_map_clear (TsrBlockMap *self)
   GHashTableIter iter;
   gpointer key;
 
+  forget_last (self);
+  if (self->pieces == NULL)
+    return;
   g_hash_table_iter_init (&iter, self->pieces);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     tsr_piece_picker_set_in_progress (self->picker, GPOINTER_TO_UINT (key), FALSE);
-  forget_last (self);
-  g_hash_table_remove_all (self->pieces);
+  /* An idle torrent goes back to one pointer. */
+  g_clear_pointer (&self->pieces, g_hash_table_unref);
 }
 
 void
 tsr_block_map_iter_init (TsrBlockMapIter *iter,
                          TsrBlockMap     *self)
 {
-  g_hash_table_iter_init (&iter->iter, self->pieces);
   iter->map = self;
+  iter->empty = self->pieces == NULL;
+  if (!iter->empty)
+    g_hash_table_iter_init (&iter->iter, self->pieces);
 }
 
 gboolean
@@ -186,7 +194,7 @@ tsr_block_map_iter_next (TsrBlockMapIter *iter,
   gpointer key;
   gpointer value;
 
-  if (!g_hash_table_iter_next (&iter->iter, &key, &value))
+  if (iter->empty || !g_hash_table_iter_next (&iter->iter, &key, &value))
     return FALSE;
   *index = GPOINTER_TO_UINT (key);
   /* What the caller asks next is about this piece. */

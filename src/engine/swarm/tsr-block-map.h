@@ -40,6 +40,7 @@ typedef struct
   /*< private >*/
   GHashTableIter  iter;
   TsrBlockMap    *map;
+  gboolean        empty;
 } TsrBlockMapIter;
 
 /* @picker is borrowed and outlives the map; @memory is the budget in

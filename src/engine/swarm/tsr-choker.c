@@ -14,7 +14,7 @@
 
 struct _TsrChoker
 {
-  GHashTable   *regular_since;   /* id → gint64: unchoked as regular since */
+  GHashTable   *regular_since;   /* (nullable) id → gint64: unchoked as regular since; made at the first */
   gconstpointer optimistic;      /* (nullable) */
   gint64        optimistic_since;
 };
@@ -24,7 +24,6 @@ tsr_choker_new (void)
 {
   TsrChoker *self = g_new0 (TsrChoker, 1);
 
-  self->regular_since = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   return self;
 }
 
@@ -33,7 +32,7 @@ tsr_choker_free (TsrChoker *self)
 {
   if (self == NULL)
     return;
-  g_hash_table_unref (self->regular_since);
+  g_clear_pointer (&self->regular_since, g_hash_table_unref);
   g_free (self);
 }
 
@@ -41,7 +40,8 @@ void
 tsr_choker_forget (TsrChoker    *self,
                    gconstpointer id)
 {
-  g_hash_table_remove (self->regular_since, id);
+  if (self->regular_since != NULL)
+    g_hash_table_remove (self->regular_since, id);
   if (self->optimistic == id)
     self->optimistic = NULL;
 }
@@ -89,6 +89,9 @@ tsr_choker_run (TsrChoker     *self,
   guint regular = 0;
   guint i;
 
+  /* Made at the first peer: an idle torrent (none) pays one pointer. */
+  if (n_peers > 0 && self->regular_since == NULL)
+    self->regular_since = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   for (i = 0; i < n_peers; i++)
     {
       TsrChokerPeer *peer = &peers[i];
