@@ -906,7 +906,8 @@ tsr_krpc_write_announce_peer (const guint8 *transaction,
   message.port = port;
   message.implied_port = implied_port;
   message.has_token = TRUE;
-  memcpy (message.token, token, token_length);
+  if (token_length > 0)   /* an empty token may come as NULL */
+    memcpy (message.token, token, token_length);
   message.token_length = token_length;
   return tsr_krpc_message_encode (&message);
 }
