@@ -18,6 +18,7 @@
 #include "tsr-resume-store.h"
 #include "tsr-smart-ban.h"
 #include "tsr-storage.h"
+#include "tsr-ticker.h"
 #include "tsr-torrent.h"
 #include "tsr-tracker.h"
 #include "tsr-verifier.h"
@@ -115,12 +116,12 @@ struct _TsrTorrent
   TsrReadCacheGroup *read_group;    /* (owned) (nullable) the session's budget for them */
   guint16          listen_port;     /* told to peers (BEP 10), 0: unknown */
   TsrBudget       *connections;     /* (owned) (nullable) the session's connection count */
-  guint            choke_source;    /* a choker round every TSR_CHOKER_ROUND s */
+  TsrTick         *choke;           /* (nullable) a choker round every TSR_CHOKER_ROUND s */
   guint64          downloaded;
   guint64          uploaded;
   TsrWireLimits    limits;
   TsrPeerPool     *pool;            /* (owned) addresses, back-off, bans */
-  guint            tick_source;     /* dials and dry-pool checks, while running */
+  TsrTick         *tick;            /* (nullable) dials and dry-pool checks, while running */
   guint            max_peers;       /* connections, at most */
   guint            max_dialed;      /* of which dialled by us; 0: 3/4 of max_peers */
   guint            max_accepted;    /* of which accepted; 0: max_peers */

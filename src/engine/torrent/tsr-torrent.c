@@ -33,6 +33,7 @@
 #include "tsr-resume-store.h"
 #include "tsr-smart-ban.h"
 #include "tsr-storage.h"
+#include "tsr-ticker.h"
 #include "tsr-torrent-private.h"
 #include "tsr-tracker.h"
 #include "tsr-util.h"
@@ -123,8 +124,8 @@ tsr_torrent_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->metadata_source, g_source_remove);
   g_clear_handle_id (&self->limit_source, g_source_remove);
-  g_clear_handle_id (&self->tick_source, g_source_remove);
-  g_clear_handle_id (&self->choke_source, g_source_remove);
+  g_clear_pointer (&self->tick, tsr_ticker_remove);
+  g_clear_pointer (&self->choke, tsr_ticker_remove);
   if (self->peers != NULL)
     g_ptr_array_set_size (self->peers, 0);
   G_OBJECT_CLASS (tsr_torrent_parent_class)->dispose (object);
@@ -339,7 +340,7 @@ _tsr_torrent_take_metadata (TsrTorrent *self,
 
   if (info == NULL)
     {
-      g_clear_handle_id (&self->tick_source, g_source_remove);
+      g_clear_pointer (&self->tick, tsr_ticker_remove);
       g_ptr_array_set_size (self->peers, 0);
       if (self->tracker != NULL)
         tsr_tracker_stop (self->tracker);
@@ -360,7 +361,7 @@ _tsr_torrent_take_metainfo (TsrTorrent  *self,
   g_autoptr(GError) error = NULL;
   guint i;
 
-  g_clear_handle_id (&self->tick_source, g_source_remove);
+  g_clear_pointer (&self->tick, tsr_ticker_remove);
   g_ptr_array_set_size (self->peers, 0);
   tsr_peer_pool_reset (self->pool);
   if (!info->has_v1)
@@ -1890,11 +1891,10 @@ run_choker (TsrTorrent *self)
     }
 }
 
-static gboolean
+static void
 on_choke_round (gpointer user_data)
 {
   run_choker (user_data);
-  return G_SOURCE_CONTINUE;
 }
 
 static guint
@@ -2446,7 +2446,7 @@ tsr_torrent_set_turnover_interval (TsrTorrent *self,
 
 /* Once a second while running: dial what became ready, and when the
  * pool has run dry with few connections, ask the trackers early. */
-static gboolean
+static void
 on_tick (gpointer user_data)
 {
   TsrTorrent *self = user_data;
@@ -2504,7 +2504,6 @@ on_tick (gpointer user_data)
       tsr_peer_pool_get_n_dialing (self->pool) == 0 &&
       tsr_peer_pool_count_ready (self->pool, now_seconds (), FALSE) == 0)
     tsr_tracker_want_peers (self->tracker);
-  return G_SOURCE_CONTINUE;
 }
 
 void
@@ -2766,10 +2765,10 @@ ready (TsrTorrent *self)
     tsr_tracker_start (self->tracker);
   check_done (self);
   _tsr_torrent_web_seeds_tick (self);
-  if (self->tick_source == 0)
-    self->tick_source = g_timeout_add_seconds (1, on_tick, self);
-  if (self->choke_source == 0)
-    self->choke_source = g_timeout_add_seconds (TSR_CHOKER_ROUND, on_choke_round, self);
+  if (self->tick == NULL)
+    self->tick = tsr_ticker_add (1, on_tick, self);
+  if (self->choke == NULL)
+    self->choke = tsr_ticker_add (TSR_CHOKER_ROUND, on_choke_round, self);
   dial_some (self);
 }
 
@@ -2810,8 +2809,8 @@ start_fetching (TsrTorrent *self)
   set_state (self, TSR_TORRENT_FETCHING);
   if (self->tracker != NULL)
     tsr_tracker_start (self->tracker);
-  if (self->tick_source == 0)
-    self->tick_source = g_timeout_add_seconds (1, on_tick, self);
+  if (self->tick == NULL)
+    self->tick = tsr_ticker_add (1, on_tick, self);
   dial_some (self);
 }
 
@@ -2880,8 +2879,8 @@ static void
 stop_running (TsrTorrent *self)
 {
   g_clear_handle_id (&self->limit_source, g_source_remove);
-  g_clear_handle_id (&self->tick_source, g_source_remove);
-  g_clear_handle_id (&self->choke_source, g_source_remove);
+  g_clear_pointer (&self->tick, tsr_ticker_remove);
+  g_clear_pointer (&self->choke, tsr_ticker_remove);
   if (self->tracker != NULL && (self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_SEEDING ||
                                 self->state == TSR_TORRENT_FETCHING))
     tsr_tracker_stop (self->tracker);
