@@ -16,6 +16,7 @@
 #include "tsr-lsd.h"
 #include "tsr-port-map.h"
 #include "tsr-session.h"
+#include "tsr-torrent-host.h"
 #include "tsr-util.h"
 
 /* Accepted connections still waiting for their handshake, at most: in
@@ -63,7 +64,13 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (TsrSession, tsr_session, G_TYPE_OBJECT)
 
-static void on_torrent_state_changed (TsrTorrent *torrent, TsrSession *self);
+static void on_torrent_state_changed (TsrTorrent *torrent, gpointer user_data);
+static void on_torrent_dht_node (TsrTorrent *torrent, const char *node, gpointer user_data);
+
+static const TsrTorrentHostFuncs torrent_host_funcs = {
+  .dht_node = on_torrent_dht_node,
+  .state_changed = on_torrent_state_changed,
+};
 
 static void
 tsr_session_dispose (GObject *object)
@@ -95,7 +102,7 @@ tsr_session_dispose (GObject *object)
         {
           g_autoptr(TsrTorrent) torrent = g_list_model_get_item (G_LIST_MODEL (self->torrents), i);
 
-          g_signal_handlers_disconnect_by_func (torrent, on_torrent_state_changed, self);
+          _tsr_torrent_set_host (torrent, NULL, NULL);
         }
     }
   g_clear_object (&self->torrents);
@@ -359,8 +366,9 @@ on_dht_lookup_done (TsrDht       *dht,
 static void
 on_torrent_dht_node (TsrTorrent *torrent,
                      const char *node,
-                     TsrSession *self)
+                     gpointer    user_data)
 {
+  TsrSession *self = user_data;
   TsrPeerAddress address;
 
   if (self->dht != NULL && tsr_peer_address_parse (node, &address))
@@ -511,8 +519,10 @@ tsr_session_unmap_port (TsrSession *self)
 
 static void
 on_torrent_state_changed (TsrTorrent *torrent,
-                          TsrSession *self)
+                          gpointer    user_data)
 {
+  TsrSession *self = user_data;
+
   update_lsd (self, torrent);
   dht_look_up (self, torrent, FALSE);
   update_queue_soon (self);
@@ -555,8 +565,7 @@ adopt_torrent (TsrSession *self,
   tsr_torrent_set_read_cache_group (torrent, self->read_group);
   tsr_torrent_set_encryption (torrent, self->encryption);
   tsr_torrent_set_dht_port (torrent, self->dht != NULL ? tsr_dht_get_port (self->dht) : 0);
-  g_signal_connect_object (torrent, "dht-node", G_CALLBACK (on_torrent_dht_node), self, 0);
-  g_signal_connect_object (torrent, "state-changed", G_CALLBACK (on_torrent_state_changed), self, 0);
+  _tsr_torrent_set_host (torrent, &torrent_host_funcs, self);
   g_list_store_append (self->torrents, torrent);
   return torrent;
 }
@@ -640,7 +649,7 @@ tsr_session_remove_torrent_async (TsrSession          *self,
     }
   /* Out of the list first: no incoming peer reaches it from now on. */
   g_object_ref (torrent);
-  g_signal_handlers_disconnect_by_func (torrent, on_torrent_state_changed, self);
+  _tsr_torrent_set_host (torrent, NULL, NULL);
   g_list_store_remove (self->torrents, position);
   update_queue_soon (self);
   tsr_torrent_forget_async (torrent, delete_data, cancellable, on_forgotten, g_steal_pointer (&task));

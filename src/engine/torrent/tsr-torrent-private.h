@@ -121,6 +121,8 @@ struct _TsrTorrent
   guint64          uploaded;
   TsrWireLimits    limits;
   TsrPeerPool     *pool;            /* (owned) addresses, back-off, bans */
+  const struct _TsrTorrentHostFuncs *host; /* (nullable) the session, told of states and DHT nodes */
+  gpointer         host_data;
   TsrTick         *tick;            /* (nullable) dials and dry-pool checks, while running */
   guint            max_peers;       /* connections, at most */
   guint            max_dialed;      /* of which dialled by us; 0: 3/4 of max_peers */

@@ -16,6 +16,7 @@
 
 #include "tsr-peer-id.h"
 #include "tsr-peer-lookup.h"
+#include "tsr-torrent-host.h"
 #include "tsr-torrent-private.h"
 
 enum
@@ -350,6 +351,15 @@ tsr_torrent_announce_now (TsrTorrent *self)
   /* Soon, not at once: a tracker's minimum interval is respected. */
   tsr_tracker_announce_soon (self->tracker);
   return TRUE;
+}
+
+void
+_tsr_torrent_set_host (TsrTorrent                *self,
+                       const TsrTorrentHostFuncs *funcs,
+                       gpointer                   user_data)
+{
+  self->host = funcs;
+  self->host_data = funcs != NULL ? user_data : NULL;
 }
 
 void

@@ -34,6 +34,7 @@
 #include "tsr-smart-ban.h"
 #include "tsr-storage.h"
 #include "tsr-ticker.h"
+#include "tsr-torrent-host.h"
 #include "tsr-torrent-private.h"
 #include "tsr-tracker.h"
 #include "tsr-util.h"
@@ -592,6 +593,8 @@ set_state (TsrTorrent      *self,
     tsr_peer_pool_set_capacity (self->pool, TSR_TORRENT_POOL_SIZE);
   self->state = state;
   g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0);
+  if (self->host != NULL)
+    self->host->state_changed (self, self->host_data);
   _tsr_torrent_notify_view (self);
 }
 
@@ -2162,6 +2165,8 @@ on_peer_message (TsrPeer        *peer,
               node.port = message->port;
               text = tsr_peer_address_to_string (&node);
               g_signal_emit (self, signals[SIGNAL_DHT_NODE], 0, text);
+              if (self->host != NULL)
+                self->host->dht_node (self, text, self->host_data);
             }
         }
       break;
