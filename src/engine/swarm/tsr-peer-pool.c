@@ -38,7 +38,7 @@ typedef struct
 struct _TsrPeerPool
 {
   guint       capacity;
-  GHashTable *entries;        /* TsrPeerAddress (owned) → Entry (owned) */
+  GHashTable *entries;        /* (nullable) TsrPeerAddress (owned) → Entry (owned); made at the first */
   GHashTable *bans;           /* (nullable) TsrPeerAddress (owned) → TsrPeerBan (owned); made at the first ban */
   GHashTable *url_bans;       /* (nullable) web seed URL → TsrPeerBan (owned); made at the first */
   GHashTable *selves;         /* (nullable) (element-type TsrPeerAddress) (owned) addresses that reached us */
@@ -59,8 +59,15 @@ tsr_peer_pool_new (guint capacity)
   TsrPeerPool *self = g_new0 (TsrPeerPool, 1);
 
   self->capacity = MAX (capacity, 1);
-  self->entries = g_hash_table_new_full (tsr_peer_address_hash, tsr_peer_address_equal, g_free, g_free);
   return self;
+}
+
+/* The entry for @address, if any: an idle torrent has no table yet. */
+static Entry *
+lookup (TsrPeerPool          *self,
+        const TsrPeerAddress *address)
+{
+  return self->entries != NULL ? g_hash_table_lookup (self->entries, address) : NULL;
 }
 
 void
@@ -68,7 +75,7 @@ tsr_peer_pool_free (TsrPeerPool *self)
 {
   if (self == NULL)
     return;
-  g_hash_table_unref (self->entries);
+  g_clear_pointer (&self->entries, g_hash_table_unref);
   g_clear_pointer (&self->bans, g_hash_table_unref);
   g_clear_pointer (&self->url_bans, g_hash_table_unref);
   g_clear_pointer (&self->selves, g_hash_table_unref);
@@ -78,7 +85,7 @@ tsr_peer_pool_free (TsrPeerPool *self)
 guint
 tsr_peer_pool_get_size (TsrPeerPool *self)
 {
-  return g_hash_table_size (self->entries);
+  return self->entries != NULL ? g_hash_table_size (self->entries) : 0;
 }
 
 guint
@@ -158,7 +165,7 @@ tsr_peer_pool_add (TsrPeerPool          *self,
                    TsrPeerSource         source,
                    gint64                now)
 {
-  Entry *entry = g_hash_table_lookup (self->entries, address);
+  Entry *entry = lookup (self, address);
 
   if (tsr_peer_pool_get_ban (self, address, now) != NULL ||
       (self->selves != NULL && g_hash_table_contains (self->selves, address)))
@@ -171,6 +178,8 @@ tsr_peer_pool_add (TsrPeerPool          *self,
         entry->source = source;
       return FALSE;
     }
+  if (self->entries == NULL)
+    self->entries = g_hash_table_new_full (tsr_peer_address_hash, tsr_peer_address_equal, g_free, g_free);
   /* The user's addresses are always kept. */
   if (g_hash_table_size (self->entries) >= self->capacity && source != TSR_PEER_SOURCE_USER &&
       !evict_one (self))
@@ -200,7 +209,7 @@ tsr_peer_pool_set_capacity (TsrPeerPool *self,
   g_autoptr(GHashTable) keys = NULL;
   GHashTableIter iter;
   gpointer key, value;
-  guint size = g_hash_table_size (self->entries);
+  guint size = tsr_peer_pool_get_size (self);
   guint i;
 
   self->capacity = MAX (capacity, 1);
@@ -228,7 +237,7 @@ gboolean
 tsr_peer_pool_forget (TsrPeerPool          *self,
                       const TsrPeerAddress *address)
 {
-  Entry *entry = g_hash_table_lookup (self->entries, address);
+  Entry *entry = lookup (self, address);
 
   if (entry == NULL || !evictable (entry))
     return FALSE;
@@ -240,7 +249,7 @@ tsr_peer_pool_get_source (TsrPeerPool          *self,
                           const TsrPeerAddress *address,
                           TsrPeerSource        *source)
 {
-  Entry *entry = g_hash_table_lookup (self->entries, address);
+  Entry *entry = lookup (self, address);
 
   if (entry == NULL)
     return FALSE;
@@ -294,6 +303,8 @@ tsr_peer_pool_take (TsrPeerPool *self,
   const TsrPeerAddress *best_key = NULL;
   Entry *best = NULL;
 
+  if (self->entries == NULL)
+    return NULL;
   g_hash_table_iter_init (&iter, self->entries);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
@@ -323,6 +334,8 @@ tsr_peer_pool_count_ready (TsrPeerPool *self,
   gpointer key, value;
   guint count = 0;
 
+  if (self->entries == NULL)
+    return 0;
   g_hash_table_iter_init (&iter, self->entries);
   while (g_hash_table_iter_next (&iter, &key, &value))
     if (is_ready (self, key, value, now, user_only))
@@ -335,7 +348,7 @@ tsr_peer_pool_failed (TsrPeerPool          *self,
                       const TsrPeerAddress *address,
                       gint64                now)
 {
-  Entry *entry = g_hash_table_lookup (self->entries, address);
+  Entry *entry = lookup (self, address);
   gint64 wait;
   gint64 most;
   guint i;
@@ -357,7 +370,7 @@ tsr_peer_pool_retry_plaintext (TsrPeerPool          *self,
                                const TsrPeerAddress *address,
                                gint64                now)
 {
-  Entry *entry = g_hash_table_lookup (self->entries, address);
+  Entry *entry = lookup (self, address);
 
   if (entry == NULL)
     return;
@@ -370,7 +383,7 @@ gboolean
 tsr_peer_pool_get_plaintext (TsrPeerPool          *self,
                              const TsrPeerAddress *address)
 {
-  Entry *entry = g_hash_table_lookup (self->entries, address);
+  Entry *entry = lookup (self, address);
 
   return entry != NULL && entry->plaintext;
 }
@@ -380,7 +393,7 @@ tsr_peer_pool_connected (TsrPeerPool          *self,
                          const TsrPeerAddress *address,
                          gint64                now)
 {
-  Entry *entry = g_hash_table_lookup (self->entries, address);
+  Entry *entry = lookup (self, address);
 
   if (entry == NULL)
     return;
@@ -394,7 +407,7 @@ tsr_peer_pool_closed (TsrPeerPool          *self,
                       const TsrPeerAddress *address,
                       gint64                now)
 {
-  Entry *entry = g_hash_table_lookup (self->entries, address);
+  Entry *entry = lookup (self, address);
 
   if (entry == NULL)
     return;
@@ -408,6 +421,8 @@ tsr_peer_pool_reset (TsrPeerPool *self)
   GHashTableIter iter;
   gpointer value;
 
+  if (self->entries == NULL)
+    return;
   g_hash_table_iter_init (&iter, self->entries);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     set_state (self, value, ENTRY_IDLE);
@@ -541,7 +556,7 @@ void
 tsr_peer_pool_mark_self (TsrPeerPool          *self,
                          const TsrPeerAddress *address)
 {
-  Entry *entry = g_hash_table_lookup (self->entries, address);
+  Entry *entry = lookup (self, address);
 
   if (entry != NULL)
     {
