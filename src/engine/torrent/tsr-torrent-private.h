@@ -21,6 +21,7 @@
 #include "tsr-ticker.h"
 #include "tsr-torrent.h"
 #include "tsr-tracker.h"
+#include "tsr-uploader.h"
 #include "tsr-verifier.h"
 
 G_BEGIN_DECLS
@@ -41,13 +42,6 @@ typedef struct
 
 typedef struct
 {
-  guint32 index;
-  guint32 begin;
-  guint32 length;
-} UploadRequest;
-
-typedef struct
-{
   TsrPeer *peer;          /* (owned) */
   TsrPiecePicker *picker; /* borrowed: the peer's pieces are counted there */
   TsrBudget *connections; /* (owned) (nullable) the session's, one taken */
@@ -62,10 +56,8 @@ typedef struct
   gint64   connected_at;  /* monotonic seconds */
   gint64   last_block;    /* monotonic seconds: a block, or their unchoke */
   gboolean snubbed;
-  guint    reads;         /* its requests being read from disk */
-  guint64  read_bytes;    /* bytes of those */
-  GArray  *asked;         /* (element-type UploadRequest) its requests not yet read */
-  gboolean pumping;       /* inside pump_uploads */
+  TsrUploader     *uploader; /* borrowed: the torrent's */
+  TsrUploaderPeer *upload;   /* (owned) its requests to us */
   gulong   sent_id;
   guint    refusals;      /* rejects of pieces it claims, since its last block */
   guint    reqq;          /* BEP 10: requests it queues, 0 when unknown */
@@ -88,9 +80,6 @@ typedef struct
   /* BEP 6 */
   GArray  *their_fast;    /* (owned) (element-type guint32) pieces it lets us ask while choked */
   GArray  *suggested;     /* (owned) (element-type guint32) pieces it suggests, newest last */
-  guint32  our_fast[TSR_TORRENT_ALLOWED_FAST];
-  guint    n_our_fast;    /* of those, given to it (only pieces we have) */
-  gboolean fast_offered;
   guint    hash_requests; /* BEP 52 hash requests answered */
 } PeerData;
 
@@ -112,8 +101,7 @@ struct _TsrTorrent
   TsrPiecePicker  *picker;          /* (owned) availability, what to start next */
   TsrChoker       *choker;          /* (owned) who we upload to */
   guint8          *file_priority;   /* (owned) TsrPriority per file */
-  TsrReadCache    *read_cache;      /* (owned) pieces read ahead for uploads */
-  TsrReadCacheGroup *read_group;    /* (owned) (nullable) the session's budget for them */
+  TsrUploader     *uploader;        /* (owned) requests to us, and the read-ahead cache */
   guint16          listen_port;     /* told to peers (BEP 10), 0: unknown */
   TsrBudget       *connections;     /* (owned) (nullable) the session's connection count */
   TsrTick         *choke;           /* (nullable) a choker round every TSR_CHOKER_ROUND s */

@@ -313,7 +313,7 @@ tsr_torrent_dup_peer_infos (TsrTorrent *self)
       info->progress = state->have != NULL && self->info != NULL && self->info->piece_count > 0
                        ? (gdouble) tsr_bitfield_count (state->have) / self->info->piece_count : 0;
       info->requests_out = data->requests->len;
-      info->requests_in = data->reads + data->asked->len;
+      info->requests_in = tsr_uploader_peer_get_reads (data->upload) + tsr_uploader_peer_get_waiting (data->upload);
       info->connected_seconds = now - data->connected_at;
       g_ptr_array_add (infos, info);
     }
@@ -473,7 +473,7 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
   json_builder_set_member_name (builder, "known_addresses");
   json_builder_add_int_value (builder, tsr_peer_pool_get_size (self->pool));
   json_builder_set_member_name (builder, "read_cache_bytes");
-  json_builder_add_int_value (builder, self->read_cache != NULL ? (gint64) tsr_read_cache_get_size (self->read_cache) : 0);
+  json_builder_add_int_value (builder, (gint64) tsr_uploader_get_cache_size (self->uploader));
   json_builder_set_member_name (builder, "down_allowance");
   json_builder_add_int_value (builder, (gint64) MIN (tsr_limiter_get_allowance (self->down), (guint64) G_MAXINT64));
   json_builder_set_member_name (builder, "pieces");
@@ -538,9 +538,9 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
       json_builder_set_member_name (builder, "received");
       json_builder_add_int_value (builder, (gint64) tsr_peer_get_bytes_received (data->peer));
       json_builder_set_member_name (builder, "reads");
-      json_builder_add_int_value (builder, data->reads);
+      json_builder_add_int_value (builder, tsr_uploader_peer_get_reads (data->upload));
       json_builder_set_member_name (builder, "asked");
-      json_builder_add_int_value (builder, data->asked->len);
+      json_builder_add_int_value (builder, tsr_uploader_peer_get_waiting (data->upload));
       json_builder_set_member_name (builder, "dropping");
       json_builder_add_boolean_value (builder, data->dropping);
       json_builder_end_object (builder);

@@ -81,7 +81,6 @@ static void set_state (TsrTorrent *self, TsrTorrentState state);
 static PeerData *find_peer (TsrTorrent *self, TsrPeer *peer);
 static void request_block (TsrTorrent *self, PeerData *data, guint index, guint block);
 static void fill_pipeline (TsrTorrent *self, PeerData *data);
-static gboolean is_our_fast (PeerData *data, guint32 index);
 static void dial_some (TsrTorrent *self);
 static void on_peer_sent (TsrPeer *peer, gpointer user_data);
 static guint dial_limit (TsrTorrent *self);
@@ -90,12 +89,14 @@ static void close_over (TsrTorrent *self, gboolean dialed, guint limit);
 static const TsrDiskQueueFuncs disk_funcs;
 static const TsrResumeStoreFuncs resume_funcs;
 static const TsrSmartBanFuncs smart_ban_funcs;
+static const TsrUploaderFuncs upload_funcs;
 
 static void
 peer_data_free (PeerData *data)
 {
   TsrPeerState *state = tsr_peer_get_state (data->peer);
 
+  tsr_uploader_remove_peer (data->uploader, data->upload);
   if (state->have != NULL && data->picker != NULL)
     tsr_piece_picker_remove_bitfield (data->picker, state->have);
   if (data->connections != NULL)
@@ -109,7 +110,6 @@ peer_data_free (PeerData *data)
   tsr_peer_close (data->peer, NULL);
   g_object_unref (data->peer);
   g_array_unref (data->requests);
-  g_array_unref (data->asked);
   g_free (data->client);
   g_clear_pointer (&data->pex_told, g_hash_table_unref);
   g_array_unref (data->their_fast);
@@ -143,8 +143,7 @@ tsr_torrent_finalize (GObject *object)
   g_clear_pointer (&self->pool, tsr_peer_pool_free);
   g_clear_pointer (&self->picker, tsr_piece_picker_free);
   g_clear_pointer (&self->choker, tsr_choker_free);
-  g_clear_pointer (&self->read_cache, tsr_read_cache_free);
-  g_clear_pointer (&self->read_group, tsr_read_cache_group_unref);
+  g_clear_pointer (&self->uploader, tsr_uploader_free);
   g_clear_pointer (&self->connections, tsr_budget_unref);
   if (self->disk != NULL)
     tsr_disk_queue_detach (self->disk);
@@ -244,6 +243,7 @@ tsr_torrent_init (TsrTorrent *self)
   self->cancellable = g_cancellable_new ();
   self->pool = tsr_peer_pool_new (TSR_TORRENT_POOL_SIZE);
   self->choker = tsr_choker_new ();
+  self->uploader = tsr_uploader_new (&upload_funcs, self);
   self->resume = tsr_resume_store_new (RESUME_SAVE_DELAY, &resume_funcs, self);
   self->up = tsr_limiter_new (0);
   self->down = tsr_limiter_new (0);
@@ -264,7 +264,7 @@ _tsr_torrent_set_metainfo (TsrTorrent  *self,
   tsr_storage_set_direct_io (self->storage, TRUE);
   self->disk = tsr_disk_queue_new (self->storage, &disk_funcs, self);
   tsr_resume_store_set_metainfo (self->resume, info);
-  self->read_cache = tsr_read_cache_new (self->storage, TSR_TORRENT_READ_CACHE, self->read_group);
+  tsr_uploader_set_storage (self->uploader, self->storage);
   g_clear_pointer (&self->have, tsr_bitfield_free);
   self->have = tsr_bitfield_new (info->piece_count);
   self->picker = tsr_piece_picker_new (info->piece_count);
@@ -447,8 +447,7 @@ tsr_torrent_set_folder (TsrTorrent  *self,
       tsr_disk_queue_detach (self->disk);
       tsr_disk_queue_unref (self->disk);
       self->disk = tsr_disk_queue_new (self->storage, &disk_funcs, self);
-      tsr_read_cache_free (self->read_cache);
-      self->read_cache = tsr_read_cache_new (self->storage, TSR_TORRENT_READ_CACHE, self->read_group);
+      tsr_uploader_set_storage (self->uploader, self->storage);
     }
   return TRUE;
 }
@@ -1676,130 +1675,128 @@ _tsr_torrent_piece_complete (TsrTorrent *self,
 }
 
 /* ------------------------------------------------------------------ */
-/* Uploads                                                             */
+/* Uploads (TsrUploader): a connection is its PeerData                */
 
-typedef struct
-{
-  TsrTorrent *torrent;   /* (owned) */
-  TsrPeer    *peer;      /* (owned) */
-  guint32     index;
-  guint32     begin;
-  guint32     length;
-} ReadData;
-
-/* BEP 6: a peer that speaks the fast extension hears "no" instead of
- * waiting for a block that will never come. */
 static void
-reject_request (TsrPeer *peer,
-                guint32  index,
-                guint32  begin,
-                guint32  length)
+upload_send_block (gpointer  conn,
+                   guint32   index,
+                   guint32   begin,
+                   GBytes   *block,
+                   gpointer  user_data)
+{
+  tsr_peer_send_block (((PeerData *) conn)->peer, index, begin, block);
+}
+
+static void
+upload_send_reject (gpointer conn,
+                    guint32  index,
+                    guint32  begin,
+                    guint32  length,
+                    gpointer user_data)
 {
   TsrWireMessage reject = { 0 };
 
-  if (!tsr_peer_get_state (peer)->fast || tsr_peer_is_closed (peer))
-    return;
   reject.type = TSR_WIRE_REJECT;
   reject.index = index;
   reject.begin = begin;
   reject.length = length;
-  tsr_peer_send (peer, &reject);
+  tsr_peer_send (((PeerData *) conn)->peer, &reject);
 }
 
 static void
-read_data_free (ReadData *read)
+upload_send_allowed_fast (gpointer conn,
+                          guint32  index,
+                          gpointer user_data)
 {
-  g_object_unref (read->torrent);
-  g_object_unref (read->peer);
-  g_free (read);
+  TsrWireMessage message = { 0 };
+
+  message.type = TSR_WIRE_ALLOWED_FAST;
+  message.index = index;
+  tsr_peer_send (((PeerData *) conn)->peer, &message);
 }
 
-static void pump_uploads (TsrTorrent *self, PeerData *data);
-
-static void
-on_block_read (GBytes       *block,
-               const GError *error,
-               gpointer      user_data)
-{
-  ReadData *read = user_data;
-  PeerData *data = find_peer (read->torrent, read->peer);
-
-  if (data != NULL && data->reads > 0)
-    {
-      data->reads--;
-      data->read_bytes -= MIN (data->read_bytes, read->length);
-    }
-
-  /* Choked meanwhile: only allowed-fast pieces (BEP 6) still go. */
-  if (block != NULL && !tsr_peer_is_closed (read->peer) &&
-      (!tsr_peer_get_state (read->peer)->am_choking || (data != NULL && is_our_fast (data, read->index))))
-    {
-      tsr_peer_send_block (read->peer, read->index, read->begin, block);
-      read->torrent->uploaded += g_bytes_get_size (block);
-      read->torrent->last_upload = now_seconds ();
-      check_limits (read->torrent);
-    }
-  else if (block == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      /* The data is gone or unreadable (deleted, truncated, a disk
-       * error): stop rather than serve anything else; a recheck finds
-       * what is left once the user has looked. */
-      reject_request (read->peer, read->index, read->begin, read->length);
-      fail_soon (read->torrent, error);
-    }
-  else if (block != NULL)
-    reject_request (read->peer, read->index, read->begin, read->length);
-  if (data != NULL)
-    pump_uploads (read->torrent, data);
-}
-
-/* Blocks read for a peer and not yet written to its socket stay under
- * this: enough for about half a second at its rate, so a fast link stays
- * full, while slow peers' requests wait as a few bytes each instead of
- * as blocks in memory. */
 static guint64
-upload_watermark (PeerData *data)
+upload_queued (gpointer conn,
+               gpointer user_data)
 {
-  return CLAMP (data->up_rate / 2, TSR_TORRENT_UPLOAD_LOW_WATER, TSR_TORRENT_UPLOAD_HIGH_WATER);
+  return tsr_peer_get_queued_bytes (((PeerData *) conn)->peer);
 }
 
-/* Reads the peer's next requests, in the order asked, while its
- * outgoing data is under the watermark. */
+static gboolean
+upload_choking (gpointer conn,
+                gpointer user_data)
+{
+  return tsr_peer_get_state (((PeerData *) conn)->peer)->am_choking;
+}
+
+static gboolean
+upload_fast (gpointer conn,
+             gpointer user_data)
+{
+  return tsr_peer_get_state (((PeerData *) conn)->peer)->fast;
+}
+
+static gboolean
+upload_closed (gpointer conn,
+               gpointer user_data)
+{
+  return tsr_peer_is_closed (((PeerData *) conn)->peer);
+}
+
+static guint64
+upload_up_rate (gpointer conn,
+                gpointer user_data)
+{
+  return ((PeerData *) conn)->up_rate;
+}
+
 static void
-pump_uploads (TsrTorrent *self,
-              PeerData   *data)
+upload_uploaded (gsize    bytes,
+                 gpointer user_data)
 {
-  guint64 watermark = upload_watermark (data);
-  guint taken = 0;
+  TsrTorrent *self = user_data;
 
-  /* A block in the read cache comes back before tsr_read_cache_get
-   * returns, and its callback pumps again: this loop goes on instead. */
-  if (data->pumping)
-    return;
-  data->pumping = TRUE;
-  g_object_ref (data->peer);
-  while (taken < data->asked->len && !tsr_peer_is_closed (data->peer) &&
-         data->read_bytes + tsr_peer_get_queued_bytes (data->peer) < watermark)
-    {
-      UploadRequest asked = g_array_index (data->asked, UploadRequest, taken);
-      ReadData *read = g_new0 (ReadData, 1);
-
-      taken++;
-      data->reads++;
-      data->read_bytes += asked.length;
-      read->torrent = g_object_ref (self);
-      read->peer = g_object_ref (data->peer);
-      read->index = asked.index;
-      read->begin = asked.begin;
-      read->length = asked.length;
-      tsr_read_cache_get (self->read_cache, read->index, read->begin, read->length, on_block_read, read,
-                          (GDestroyNotify) read_data_free);
-    }
-  if (taken > 0)
-    g_array_remove_range (data->asked, 0, MIN (taken, data->asked->len));
-  data->pumping = FALSE;
-  g_object_unref (data->peer);
+  self->uploaded += bytes;
+  self->last_upload = now_seconds ();
+  check_limits (self);
 }
+
+static void
+upload_read_failed (const GError *error,
+                    gpointer      user_data)
+{
+  /* A recheck finds what is left once the user has looked. */
+  fail_soon (user_data, error);
+}
+
+static void
+upload_flood (gpointer    conn,
+              const char *reason,
+              gpointer    user_data)
+{
+  tsr_peer_close (((PeerData *) conn)->peer, reason);
+}
+
+/* The torrent's public limits are the uploader's. */
+G_STATIC_ASSERT (TSR_TORRENT_MAX_QUEUED_REQUESTS == TSR_UPLOADER_MAX_QUEUED_REQUESTS);
+G_STATIC_ASSERT (TSR_TORRENT_UPLOAD_LOW_WATER == TSR_UPLOADER_LOW_WATER);
+G_STATIC_ASSERT (TSR_TORRENT_UPLOAD_HIGH_WATER == TSR_UPLOADER_HIGH_WATER);
+G_STATIC_ASSERT (TSR_TORRENT_ALLOWED_FAST == TSR_UPLOADER_ALLOWED_FAST);
+G_STATIC_ASSERT (TSR_TORRENT_READ_CACHE == TSR_UPLOADER_READ_CACHE);
+
+static const TsrUploaderFuncs upload_funcs = {
+  .send_block = upload_send_block,
+  .send_reject = upload_send_reject,
+  .send_allowed_fast = upload_send_allowed_fast,
+  .queued = upload_queued,
+  .choking = upload_choking,
+  .fast = upload_fast,
+  .closed = upload_closed,
+  .up_rate = upload_up_rate,
+  .uploaded = upload_uploaded,
+  .read_failed = upload_read_failed,
+  .flood = upload_flood,
+};
 
 static void
 on_peer_sent (TsrPeer  *peer,
@@ -1808,49 +1805,8 @@ on_peer_sent (TsrPeer  *peer,
   TsrTorrent *self = user_data;
   PeerData *data = find_peer (self, peer);
 
-  if (data != NULL && data->asked->len > 0)
-    pump_uploads (self, data);
-}
-
-/* Requests not yet read are dropped when we choke (BEP 3), with a
- * reject for each to a BEP 6 peer. */
-/* Choked: its waiting requests are refused, but for allowed-fast pieces
- * (BEP 6), which it may still have. */
-static void
-drop_uploads (PeerData *data)
-{
-  guint kept = 0;
-  guint i;
-
-  for (i = 0; i < data->asked->len; i++)
-    {
-      UploadRequest asked = g_array_index (data->asked, UploadRequest, i);
-
-      if (is_our_fast (data, asked.index))
-        g_array_index (data->asked, UploadRequest, kept++) = asked;
-      else
-        reject_request (data->peer, asked.index, asked.begin, asked.length);
-    }
-  g_array_set_size (data->asked, kept);
-}
-
-/* BEP 3: a cancel takes back a request; one already read goes anyway. */
-static void
-on_cancel (PeerData             *data,
-           const TsrWireMessage *message)
-{
-  guint i;
-
-  for (i = 0; i < data->asked->len; i++)
-    {
-      UploadRequest *asked = &g_array_index (data->asked, UploadRequest, i);
-
-      if (asked->index == message->index && asked->begin == message->begin && asked->length == message->length)
-        {
-          g_array_remove_index (data->asked, i);
-          return;
-        }
-    }
+  if (data != NULL)
+    tsr_uploader_drained (self->uploader, data->upload);
 }
 
 /* A choker round: the decisions are sent at once. Choking a peer drops
@@ -1889,7 +1845,7 @@ run_choker (TsrTorrent *self)
       /* After the choke: rejects from a peer still unchoking us would
        * read as refusals of what it has (and get us banned). */
       if (state->am_choking)
-        drop_uploads (data);
+        tsr_uploader_choked (self->uploader, data->upload);
       peer_state (self, data->peer, state->am_choking ? "we-choke" : "we-unchoke");
     }
 }
@@ -1912,80 +1868,16 @@ count_unchoked (TsrTorrent *self)
   return count;
 }
 
-static gboolean
-is_our_fast (PeerData *data,
-             guint32   index)
-{
-  guint i;
-
-  for (i = 0; i < data->n_our_fast; i++)
-    if (data->our_fast[i] == index)
-      return TRUE;
-  return FALSE;
-}
-
 /* BEP 6: a newcomer (few pieces) may ask for the pieces of its canonical
  * allowed-fast set that we have even while choked, to get started. */
 static void
 offer_allowed_fast (TsrTorrent *self,
                     PeerData   *data)
 {
-  TsrPeerState *state = tsr_peer_get_state (data->peer);
-  const TsrPeerAddress *address = tsr_peer_get_remote_address (data->peer);
-  guint32 set[TSR_TORRENT_ALLOWED_FAST];
-  guint n;
-  guint i;
-
-  /* BEP 6 defines the set for IPv4 only. */
-  if (!state->fast || data->fast_offered || self->info->is_private ||
-      tsr_bitfield_count (state->have) >= TSR_TORRENT_ALLOWED_FAST || address->family != TSR_PEER_ADDRESS_IPV4)
+  if (self->info->is_private)
     return;
-  data->fast_offered = TRUE;
-  n = tsr_wire_allowed_fast_set (address->address, self->wire_hash, self->info->piece_count,
-                                 TSR_TORRENT_ALLOWED_FAST, set);
-  for (i = 0; i < n; i++)
-    if (tsr_bitfield_get (self->have, set[i]))
-      {
-        TsrWireMessage message = { 0 };
-
-        data->our_fast[data->n_our_fast++] = set[i];
-        message.type = TSR_WIRE_ALLOWED_FAST;
-        message.index = set[i];
-        tsr_peer_send (data->peer, &message);
-      }
-}
-
-static void
-on_request (TsrTorrent           *self,
-            PeerData             *data,
-            const TsrWireMessage *message)
-{
-  UploadRequest asked;
-
-  if ((tsr_peer_get_state (data->peer)->am_choking && !is_our_fast (data, message->index)) ||
-      !tsr_bitfield_get (self->have, message->index) || self->limit_source != 0)
-    {
-      reject_request (data->peer, message->index, message->begin, message->length);
-      return;
-    }
-  /* A peer that asks far beyond any sane queue is a flood, not a
-   * client. */
-  if (data->reads + data->asked->len >= TSR_TORRENT_MAX_QUEUED_REQUESTS)
-    {
-      /* TRANSLATORS: why we closed a connection */
-      g_autofree char *reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Sent more than %u request at once",
-                                                              "Sent more than %u requests at once",
-                                                              TSR_TORRENT_MAX_QUEUED_REQUESTS),
-                                                 TSR_TORRENT_MAX_QUEUED_REQUESTS);
-
-      tsr_peer_close (data->peer, reason);
-      return;
-    }
-  asked.index = message->index;
-  asked.begin = message->begin;
-  asked.length = message->length;
-  g_array_append_val (data->asked, asked);
-  pump_uploads (self, data);
+  tsr_uploader_offer_fast (self->uploader, data->upload, tsr_peer_get_remote_address (data->peer), self->wire_hash,
+                           self->have, tsr_bitfield_count (tsr_peer_get_state (data->peer)->have));
 }
 
 /* ------------------------------------------------------------------ */
@@ -2080,7 +1972,8 @@ on_peer_message (TsrPeer        *peer,
       offer_allowed_fast (self, data);
       break;
     case TSR_WIRE_REQUEST:
-      on_request (self, data, message);
+      tsr_uploader_request (self->uploader, data->upload, message->index, message->begin, message->length,
+                            tsr_bitfield_get (self->have, message->index) && self->limit_source == 0);
       break;
     case TSR_WIRE_PIECE:
       on_block (self, data, message);
@@ -2113,7 +2006,7 @@ on_peer_message (TsrPeer        *peer,
       _tsr_torrent_on_extended (self, data, message);
       break;
     case TSR_WIRE_CANCEL:
-      on_cancel (data, message);
+      tsr_uploader_cancel (self->uploader, data->upload, message->index, message->begin, message->length);
       break;
     case TSR_WIRE_ALLOWED_FAST:
       /* BEP 6: pieces we may ask for even while it chokes us. */
@@ -2329,7 +2222,8 @@ adopt_peer (TsrTorrent *self,
       tsr_budget_take (data->connections);
     }
   data->requests = g_array_new (FALSE, FALSE, sizeof (guint64));
-  data->asked = g_array_new (FALSE, FALSE, sizeof (UploadRequest));
+  data->uploader = self->uploader;
+  data->upload = tsr_uploader_add_peer (self->uploader, data);
   data->pipeline = TSR_TORRENT_PIPELINE;
   data->connected_at = data->last_block = now_seconds ();
   data->metadata_size = -1;
@@ -2458,8 +2352,7 @@ on_tick (gpointer user_data)
   guint i;
 
   /* A magnet's torrent has no cache (nor data) before its metainfo. */
-  if (self->read_cache != NULL)
-    tsr_read_cache_expire (self->read_cache, g_get_monotonic_time () - TSR_TORRENT_READ_CACHE_IDLE * G_USEC_PER_SEC);
+  tsr_uploader_expire (self->uploader, g_get_monotonic_time () - TSR_TORRENT_READ_CACHE_IDLE * G_USEC_PER_SEC);
 
   /* A peer that answers faster gets more requests at once: a pipeline
    * as deep as its rate times the time it has to answer, so that a
@@ -2667,13 +2560,7 @@ void
 tsr_torrent_set_read_cache_group (TsrTorrent        *self,
                                   TsrReadCacheGroup *group)
 {
-  g_clear_pointer (&self->read_group, tsr_read_cache_group_unref);
-  self->read_group = group != NULL ? tsr_read_cache_group_ref (group) : NULL;
-  if (self->read_cache != NULL)
-    {
-      tsr_read_cache_free (self->read_cache);
-      self->read_cache = tsr_read_cache_new (self->storage, TSR_TORRENT_READ_CACHE, self->read_group);
-    }
+  tsr_uploader_set_group (self->uploader, group);
 }
 
 void
@@ -2896,8 +2783,7 @@ stop_running (TsrTorrent *self)
     return;
   /* Reads for peers that are gone are dropped; the data may change
    * (a recheck, a move) before the next start. */
-  tsr_read_cache_free (self->read_cache);
-  self->read_cache = tsr_read_cache_new (self->storage, TSR_TORRENT_READ_CACHE, self->read_group);
+  tsr_uploader_reset (self->uploader);
   /* The choker knew the peers by address: they are gone. */
   tsr_choker_free (self->choker);
   self->choker = tsr_choker_new ();
