@@ -43,13 +43,26 @@ on_tick (gpointer user_data)
     counter->added = tsr_ticker_add (1, on_added, counter);
 }
 
+/* Runs the main context until @calls reaches @target: the assertions
+ * count rounds, not seconds, so a loaded machine that fires the timer
+ * late changes nothing. A timer that stops firing fails at a deadline
+ * that is far beyond any real delay. */
 static void
-run_seconds (gdouble seconds)
+run_until_calls (const guint *calls,
+                 guint        target)
 {
-  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE), g_usleep (5000);
+  while (*calls < target)
+    {
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_test_fail_printf ("%u of %u rounds in 30 s: the timer stopped", *calls, target);
+          return;
+        }
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5000);
+    }
 }
 
 static void
@@ -60,15 +73,13 @@ test_periods (void)
   TsrTick *a = tsr_ticker_add (1, on_tick, &every);
   TsrTick *b = tsr_ticker_add (3, on_tick, &third);
 
-  /* The timer fires on whole seconds of its own: about 3.5 s gives 3 or
-   * 4 rounds, in which the 3-second tick runs once. */
-  run_seconds (3.5);
-  g_assert_cmpuint (every.calls, >=, 2);
-  g_assert_cmpuint (every.calls, <=, 4);
-  g_assert_cmpuint (third.calls, ==, every.calls >= 3 ? 1 : 0);
+  /* Four rounds: the 3-second tick ran in the third only. */
+  run_until_calls (&every.calls, 4);
+  g_assert_cmpuint (every.calls, ==, 4);
+  g_assert_cmpuint (third.calls, ==, 1);
   /* The tick added during the first round ran from the next one on. */
   g_assert_nonnull (every.added);
-  g_assert_cmpuint (every.added_calls, ==, every.calls - 1);
+  g_assert_cmpuint (every.added_calls, ==, 3);
   tsr_ticker_remove (every.added);
   tsr_ticker_remove (a);
   tsr_ticker_remove (b);
@@ -90,12 +101,12 @@ test_removal_during_round (void)
   quitter.self = tsr_ticker_add (1, on_tick, &quitter);
   tick = tsr_ticker_add (1, on_tick, &killer);
   g_assert_cmpuint (tsr_ticker_get_n_ticks (), ==, 3);
-  run_seconds (5.2);
-  /* The victim ran in the first round at most (before its killer), the
+  run_until_calls (&killer.calls, 4);
+  /* The victim ran in the first round only (before its killer), the
    * quitter twice, the killer every round. */
-  g_assert_cmpuint (victim.calls, <=, 1);
+  g_assert_cmpuint (victim.calls, ==, 1);
   g_assert_cmpuint (quitter.calls, ==, 2);
-  g_assert_cmpuint (killer.calls, >=, 3);
+  g_assert_cmpuint (killer.calls, ==, 4);
   g_assert_null (killer.other);
   g_assert_cmpuint (tsr_ticker_get_n_ticks (), ==, 1);
   tsr_ticker_remove (tick);
