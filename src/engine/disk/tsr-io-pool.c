@@ -19,14 +19,31 @@ typedef struct
   TsrIoFunc  run;
 } IoJob;
 
+static gboolean
+release_task (gpointer task)
+{
+  return G_SOURCE_REMOVE;   /* the destroy notify drops the reference */
+}
+
 static void
 io_job_run (gpointer data,
             gpointer unused)
 {
   IoJob *job = data;
+  GSource *source;
 
   job->run (job->task);
-  g_object_unref (job->task);
+  /* The task's callback runs on its context, which may drop the last
+   * other reference before this thread gets here: an unref here would
+   * then finalize the task, and with it maybe its source object (a
+   * storage, a library), on this worker. The worker's reference goes
+   * back to the task's context instead. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, release_task, job->task, g_object_unref);
+  g_source_set_static_name (source, "[tessera] io-pool release");
+  g_source_attach (source, g_task_get_context (job->task));
+  g_source_unref (source);
   g_free (job);
 }
 
