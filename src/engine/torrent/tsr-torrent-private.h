@@ -19,6 +19,7 @@
 #include "tsr-smart-ban.h"
 #include "tsr-storage.h"
 #include "tsr-ticker.h"
+#include "tsr-torrent-limits.h"
 #include "tsr-torrent.h"
 #include "tsr-tracker.h"
 #include "tsr-uploader.h"
@@ -124,13 +125,9 @@ struct _TsrTorrent
   gboolean         have_known;      /* checked or resumed: "have" is true */
   TsrLimiter      *up;              /* (owned) this torrent's bucket; its parent is the session's */
   TsrLimiter      *down;            /* (owned) likewise */
-  guint64          up_total;        /* 0: no limit */
-  guint64          down_total;
-  gdouble          seed_ratio;
-  guint            seed_idle;       /* seconds without uploading; 0: no limit */
+  TsrTorrentLimits *stop_limits;    /* (owned) (nullable) stop conditions, made when one is first set */
   gint64           last_upload;     /* monotonic seconds */
   gint64           seeding_since;
-  guint            limit_source;
   TsrTorrentViewValues view;
   gboolean         force_check;     /* the next start hashes the data, whatever the resume record says */
   gboolean         stop_after_check; /* verifying a stopped torrent: stopped again once checked */

@@ -438,9 +438,14 @@ tsr_torrent_get_limits (TsrTorrent *self,
                         guint64    *down_total,
                         gdouble    *seed_ratio)
 {
-  *up_total = self->up_total;
-  *down_total = self->down_total;
-  *seed_ratio = self->seed_ratio;
+  if (self->stop_limits != NULL)
+    {
+      tsr_torrent_limits_get (self->stop_limits, up_total, down_total, seed_ratio);
+      return;
+    }
+  *up_total = 0;
+  *down_total = 0;
+  *seed_ratio = 0;
 }
 
 gint64

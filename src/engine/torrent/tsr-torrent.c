@@ -73,7 +73,6 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (TsrTorrent, tsr_torrent, G_TYPE_OBJECT)
 
-static void check_limits (TsrTorrent *self);
 static gint64 now_seconds (void);
 static void apply_file_priorities (TsrTorrent *self);
 static void fail (TsrTorrent *self, const GError *error);
@@ -124,7 +123,7 @@ tsr_torrent_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->metadata_source, g_source_remove);
-  g_clear_handle_id (&self->limit_source, g_source_remove);
+  g_clear_pointer (&self->stop_limits, tsr_torrent_limits_free);
   g_clear_pointer (&self->tick, tsr_ticker_remove);
   g_clear_pointer (&self->choke, tsr_ticker_remove);
   if (self->peers != NULL)
@@ -1056,7 +1055,7 @@ check_done (TsrTorrent *self)
   /* "completed" means the whole torrent, not a selection of its files. */
   if (self->tracker != NULL && self->downloaded > 0 && tsr_bitfield_is_full (self->have))
     tsr_tracker_completed (self->tracker);
-  check_limits (self);
+  tsr_torrent_limits_check (self->stop_limits);
   g_signal_emit (self, signals[SIGNAL_DONE], 0);
 }
 
@@ -1445,48 +1444,43 @@ tsr_torrent_set_state_folder (TsrTorrent *self,
 
 /* Limits -------------------------------------------------------------- */
 
-/* The limit reached, if any: "up-total", "down-total", "seed-ratio" or
- * "seed-idle". */
-static const char *
-limit_reached (TsrTorrent *self)
-{
-  if (self->up_total > 0 && self->uploaded >= self->up_total)
-    return "up-total";
-  if (self->down_total > 0 && self->downloaded >= self->down_total)
-    return "down-total";
-  if (self->seed_ratio > 0 && self->state == TSR_TORRENT_SEEDING && self->info->total_length > 0 &&
-      (gdouble) self->uploaded / (gdouble) self->info->total_length >= self->seed_ratio)
-    return "seed-ratio";
-  if (self->seed_idle > 0 && self->state == TSR_TORRENT_SEEDING &&
-      now_seconds () - MAX (self->last_upload, self->seeding_since) >= self->seed_idle)
-    return "seed-idle";
-  return NULL;
-}
-
-static gboolean
-on_limit_reached (gpointer user_data)
+static void
+limit_facts (TsrLimitFacts *facts,
+             gpointer       user_data)
 {
   TsrTorrent *self = user_data;
-  const char *reason;
 
-  self->limit_source = 0;
-  reason = limit_reached (self);
-  if (reason == NULL)
-    return G_SOURCE_REMOVE;
-  g_signal_emit (self, signals[SIGNAL_LIMIT_REACHED], 0, reason);
-  tsr_torrent_stop (self);
-  return G_SOURCE_REMOVE;
+  facts->running = self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_SEEDING;
+  facts->seeding = self->state == TSR_TORRENT_SEEDING;
+  facts->uploaded = self->uploaded;
+  facts->downloaded = self->downloaded;
+  facts->total_length = self->info != NULL ? self->info->total_length : 0;
+  facts->idle_since = MAX (self->last_upload, self->seeding_since);
+  facts->now = now_seconds ();
 }
 
-/* Called when the totals move; the stop itself runs from an idle, never
- * inside a peer's callback. */
 static void
-check_limits (TsrTorrent *self)
+limit_reached (const char *reason,
+               gpointer    user_data)
 {
-  if (self->limit_source != 0 || (self->state != TSR_TORRENT_DOWNLOADING && self->state != TSR_TORRENT_SEEDING))
-    return;
-  if (limit_reached (self) != NULL)
-    self->limit_source = g_idle_add (on_limit_reached, self);
+  TsrTorrent *self = user_data;
+
+  g_signal_emit (self, signals[SIGNAL_LIMIT_REACHED], 0, reason);
+  tsr_torrent_stop (self);
+}
+
+static const TsrTorrentLimitsFuncs limits_funcs = {
+  .facts = limit_facts,
+  .reached = limit_reached,
+};
+
+/* Made when a limit is first set: most torrents never have one. */
+static TsrTorrentLimits *
+ensure_limits (TsrTorrent *self)
+{
+  if (self->stop_limits == NULL)
+    self->stop_limits = tsr_torrent_limits_new (&limits_funcs, self);
+  return self->stop_limits;
 }
 
 void
@@ -1495,18 +1489,14 @@ tsr_torrent_set_limits (TsrTorrent *self,
                         guint64     down_total,
                         gdouble     seed_ratio)
 {
-  self->up_total = up_total;
-  self->down_total = down_total;
-  self->seed_ratio = MAX (seed_ratio, 0);
-  check_limits (self);
+  tsr_torrent_limits_set (ensure_limits (self), up_total, down_total, seed_ratio);
 }
 
 void
 tsr_torrent_set_seed_idle_limit (TsrTorrent *self,
                                  guint       seconds)
 {
-  self->seed_idle = seconds;
-  check_limits (self);
+  tsr_torrent_limits_set_seed_idle (ensure_limits (self), seconds);
 }
 
 /* Bans ---------------------------------------------------------------- */
@@ -1630,7 +1620,7 @@ on_block (TsrTorrent           *self,
       data->refusals = 0;
     }
   self->downloaded += message->data_length;
-  check_limits (self);
+  tsr_torrent_limits_check (self->stop_limits);
   /* Unasked, duplicate or misaligned blocks are dropped. */
   result = asked >= 0 ? tsr_block_map_put (self->blocks, message->index, message->begin, message->data,
                                            message->data_length)
@@ -1758,7 +1748,7 @@ upload_uploaded (gsize    bytes,
 
   self->uploaded += bytes;
   self->last_upload = now_seconds ();
-  check_limits (self);
+  tsr_torrent_limits_check (self->stop_limits);
 }
 
 static void
@@ -1973,7 +1963,8 @@ on_peer_message (TsrPeer        *peer,
       break;
     case TSR_WIRE_REQUEST:
       tsr_uploader_request (self->uploader, data->upload, message->index, message->begin, message->length,
-                            tsr_bitfield_get (self->have, message->index) && self->limit_source == 0);
+                            tsr_bitfield_get (self->have, message->index) &&
+                              !tsr_torrent_limits_is_stopping (self->stop_limits));
       break;
     case TSR_WIRE_PIECE:
       on_block (self, data, message);
@@ -2396,7 +2387,7 @@ on_tick (gpointer user_data)
   dial_some (self);
   _tsr_torrent_notify_view (self);
   /* Idleness is a limit that no byte moves toward. */
-  check_limits (self);
+  tsr_torrent_limits_check (self->stop_limits);
   if ((self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_FETCHING) &&
       self->tracker != NULL && self->peers->len < FEW_PEERS &&
       tsr_peer_pool_get_n_dialing (self->pool) == 0 &&
@@ -2770,7 +2761,7 @@ tsr_torrent_stop (TsrTorrent *self)
 static void
 stop_running (TsrTorrent *self)
 {
-  g_clear_handle_id (&self->limit_source, g_source_remove);
+  tsr_torrent_limits_cancel (self->stop_limits);
   g_clear_pointer (&self->tick, tsr_ticker_remove);
   g_clear_pointer (&self->choke, tsr_ticker_remove);
   if (self->tracker != NULL && (self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_SEEDING ||
