@@ -18,7 +18,7 @@
 
 #include "tsr-app-util.h"
 #include "tsr-create-dialog.h"
-#include "tessera-engine.h"
+#include "tsr-create-options.h"
 
 struct _TsrCreateDialog
 {
@@ -89,71 +89,6 @@ weak_ref_take (GWeakRef *ref)
 
 /* Piece sizes offered after "Automatic": 16 KiB to 64 MiB. */
 #define N_PIECE_SIZES 13
-
-/* ------------------------------------------------------------------ */
-/* Text fields                                                         */
-
-GPtrArray *
-tsr_parse_tiers_text (const char  *text,
-                      GError     **error)
-{
-  g_autoptr(GPtrArray) tiers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
-  g_auto(GStrv) lines = g_strsplit (text != NULL ? text : "", "\n", -1);
-  GPtrArray *tier = NULL;
-  guint i;
-
-  for (i = 0; lines[i] != NULL; i++)
-    {
-      char *url = g_strstrip (lines[i]);
-
-      if (*url == '\0')
-        {
-          tier = NULL;   /* a blank line: the next URL starts a tier */
-          continue;
-        }
-      if (!tsr_creator_tracker_url_valid (url))
-        {
-          g_set_error (error, TSR_CREATOR_ERROR, TSR_CREATOR_ERROR_BAD_OPTION,
-                       _("“%s” is not an http, https or udp tracker URL"), url);
-          return NULL;
-        }
-      if (tier == NULL)
-        {
-          tier = g_ptr_array_new_with_free_func (g_free);
-          g_ptr_array_add (tiers, tier);
-        }
-      g_ptr_array_add (tier, g_strdup (url));
-    }
-  return g_steal_pointer (&tiers);
-}
-
-static GPtrArray *
-parse_web_seeds (const char  *text,
-                 GError     **error)
-{
-  g_autoptr(GPtrArray) seeds = g_ptr_array_new_with_free_func (g_free);
-  g_auto(GStrv) lines = g_strsplit (text != NULL ? text : "", "\n", -1);
-  guint i;
-
-  for (i = 0; lines[i] != NULL; i++)
-    {
-      char *url = g_strstrip (lines[i]);
-      g_autoptr(GUri) uri = NULL;
-
-      if (*url == '\0')
-        continue;
-      uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-      if (uri == NULL || (g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") != 0 &&
-                          g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") != 0))
-        {
-          g_set_error (error, TSR_CREATOR_ERROR, TSR_CREATOR_ERROR_BAD_OPTION,
-                       _("“%s” is not an http or https web seed URL"), url);
-          return NULL;
-        }
-      g_ptr_array_add (seeds, g_strdup (url));
-    }
-  return g_steal_pointer (&seeds);
-}
 
 static void
 show_error (TsrCreateDialog *self,
@@ -609,7 +544,7 @@ on_hashed (GObject      *source,
   if (ok)
     job->tiers = tsr_parse_tiers_text (trackers_text, &error);
   if (job->tiers != NULL)
-    job->web_seeds = parse_web_seeds (seeds_text, &error);
+    job->web_seeds = tsr_parse_web_seeds_text (seeds_text, &error);
   if (job->web_seeds == NULL)
     {
       build_job_free (job);
@@ -645,7 +580,7 @@ tsr_create_dialog_create_to (TsrCreateDialog *self,
   /* Options checked before minutes of hashing, not after. */
   tiers = tsr_parse_tiers_text (trackers_text, &error);
   if (tiers != NULL)
-    web_seeds = parse_web_seeds (seeds_text, &error);
+    web_seeds = tsr_parse_web_seeds_text (seeds_text, &error);
   if (web_seeds == NULL)
     {
       show_error (self, error->message);
@@ -681,13 +616,6 @@ on_create_clicked (GtkButton       *button,
                    TsrCreateDialog *self)
 {
   choose (self, GTK_FILE_CHOOSER_ACTION_SAVE, _("Save the Torrent"), _("_Save"));
-}
-
-static void
-on_cancel_clicked (GtkButton       *button,
-                   TsrCreateDialog *self)
-{
-  tsr_create_dialog_cancel (self);
 }
 
 static void
@@ -745,6 +673,7 @@ set_up (TsrCreateDialog *self)
   GtkStringList *sizes = gtk_string_list_new ((const char *[]) { _("Automatic"), NULL });
   GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   guint saved_size = g_settings_get_uint (self->settings, "create-piece-size");
+  guint selected = 0;
   guint i;
 
   for (i = 0; i < N_PIECE_SIZES; i++)
@@ -753,12 +682,12 @@ set_up (TsrCreateDialog *self)
                                                   G_FORMAT_SIZE_IEC_UNITS);
 
       gtk_string_list_append (sizes, size);
+      if (saved_size == ((guint) TSR_CREATOR_MIN_PIECE_LENGTH << i))
+        selected = i + 1;
     }
   gtk_drop_down_set_model (GTK_DROP_DOWN (self->piece_size), G_LIST_MODEL (sizes));
   g_object_unref (sizes);
-  for (i = 0; i < N_PIECE_SIZES; i++)
-    if (saved_size == ((guint) TSR_CREATOR_MIN_PIECE_LENGTH << i))
-      gtk_drop_down_set_selected (GTK_DROP_DOWN (self->piece_size), i + 1);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->piece_size), selected);
   g_signal_connect_swapped (self->piece_size, "notify::selected", G_CALLBACK (on_piece_size_changed), self);
   gtk_drop_down_set_selected (GTK_DROP_DOWN (self->format), (guint) g_settings_get_int (self->settings,
                                                                                         "create-format"));
@@ -845,7 +774,7 @@ tsr_create_dialog_class_init (TsrCreateDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_format_or_exclude_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_seed_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_copy_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, tsr_create_dialog_cancel);
   gtk_widget_class_bind_template_callback (widget_class, on_create_clicked);
 }
 

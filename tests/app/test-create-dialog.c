@@ -9,6 +9,8 @@
  * thread, and the workers' late answers find nobody. The options typed
  * into the dialog's own widgets (its template's) reach the torrent and
  * are remembered, and its result buttons seed it and copy its magnet.
+ * Its text fields read as tracker tiers and web seeds, with the first
+ * bad URL named.
  */
 #include "config.h"
 
@@ -18,6 +20,7 @@
 #include <unistd.h>
 
 #include "tsr-create-dialog.h"
+#include "tsr-create-options.h"
 #include "tsr-metainfo.h"
 #include "tsr-test-util.h"
 
@@ -80,6 +83,77 @@ outcome_clear (Outcome *outcome)
 }
 
 static void
+collect (GtkWidget *widget,
+         GType      type,
+         GPtrArray *found)
+{
+  GtkWidget *child;
+
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    collect (child, type, found);
+}
+
+/* The one widget of @type under @widget. */
+static GtkWidget *
+find_one (GtkWidget *widget,
+          GType      type)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  collect (widget, type, found);
+  g_assert_cmpuint (found->len, ==, 1);
+  return g_ptr_array_index (found, 0);
+}
+
+/* The row titled @title. */
+static GtkWidget *
+find_row (GtkWidget  *dialog,
+          const char *title)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  guint i;
+
+  collect (dialog, ADW_TYPE_PREFERENCES_ROW, rows);
+  for (i = 0; i < rows->len; i++)
+    if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), title) == 0)
+      return g_ptr_array_index (rows, i);
+  g_error ("no row titled “%s”", title);
+}
+
+/* The widget of @type beside the label reading @text (a text area under
+ * its heading). */
+static GtkWidget *
+find_beside (GtkWidget  *dialog,
+             const char *text,
+             GType       type)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  guint i;
+
+  collect (dialog, GTK_TYPE_LABEL, labels);
+  for (i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), text) == 0)
+      return find_one (gtk_widget_get_parent (g_ptr_array_index (labels, i)), type);
+  g_error ("no label “%s”", text);
+}
+
+static GtkWidget *
+find_button (GtkWidget  *dialog,
+             const char *label)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  guint i;
+
+  collect (dialog, GTK_TYPE_BUTTON, buttons);
+  for (i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), label) == 0)
+      return g_ptr_array_index (buttons, i);
+  g_error ("no button “%s”", label);
+}
+
+static void
 test_create (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("tsr-create-dialog-XXXXXX", NULL);
@@ -100,6 +174,7 @@ test_create (void)
   g_autofree char *cli_err = NULL;
   const char *cli = g_getenv ("TESSERA_CLI");
   TsrCreateDialog *dialog;
+  GtkWidget *cancel;
   Outcome outcome = { 0 };
   GSList list = { NULL, NULL };
   GSList second = { NULL, NULL };
@@ -176,89 +251,22 @@ test_create (void)
   g_assert_nonnull (strstr (outcome.failed, "ftp://127.0.0.1/announce"));
   g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
 
-  /* Cancelled while hashing: nothing written. */
+  /* Cancelled while hashing, by the button shown meanwhile: nothing
+   * written. */
   g_settings_set_string (settings, "create-trackers", "");
   outcome_clear (&outcome);
   tsr_create_dialog_create_to (dialog, bad);
-  tsr_create_dialog_cancel (dialog);
+  cancel = find_button (GTK_WIDGET (dialog), "_Cancel");
+  g_assert_true (gtk_widget_get_visible (cancel));
+  g_signal_emit_by_name (cancel, "clicked");
   wait_for (NULL, &outcome.created, &outcome.failed);
   g_assert_null (outcome.created);
+  g_assert_false (gtk_widget_get_visible (cancel));
   g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   outcome_clear (&outcome);
   tsr_test_remove_tree (dir);
-}
-
-static void
-collect (GtkWidget *widget,
-         GType      type,
-         GPtrArray *found)
-{
-  GtkWidget *child;
-
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (found, widget);
-  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    collect (child, type, found);
-}
-
-/* The one widget of @type under @widget. */
-static GtkWidget *
-find_one (GtkWidget *widget,
-          GType      type)
-{
-  g_autoptr(GPtrArray) found = g_ptr_array_new ();
-
-  collect (widget, type, found);
-  g_assert_cmpuint (found->len, ==, 1);
-  return g_ptr_array_index (found, 0);
-}
-
-/* The row titled @title. */
-static GtkWidget *
-find_row (GtkWidget  *dialog,
-          const char *title)
-{
-  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
-  guint i;
-
-  collect (dialog, ADW_TYPE_PREFERENCES_ROW, rows);
-  for (i = 0; i < rows->len; i++)
-    if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), title) == 0)
-      return g_ptr_array_index (rows, i);
-  g_error ("no row titled “%s”", title);
-}
-
-/* The widget of @type beside the label reading @text (a text area under
- * its heading). */
-static GtkWidget *
-find_beside (GtkWidget  *dialog,
-             const char *text,
-             GType       type)
-{
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
-  guint i;
-
-  collect (dialog, GTK_TYPE_LABEL, labels);
-  for (i = 0; i < labels->len; i++)
-    if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), text) == 0)
-      return find_one (gtk_widget_get_parent (g_ptr_array_index (labels, i)), type);
-  g_error ("no label “%s”", text);
-}
-
-static GtkWidget *
-find_button (GtkWidget  *dialog,
-             const char *label)
-{
-  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
-  guint i;
-
-  collect (dialog, GTK_TYPE_BUTTON, buttons);
-  for (i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), label) == 0)
-      return g_ptr_array_index (buttons, i);
-  g_error ("no button “%s”", label);
 }
 
 static void
@@ -548,6 +556,58 @@ test_destroyed_while_scanning (void)
   tsr_test_remove_tree (dir);
 }
 
+/* One URL a line, spaces trimmed; blank lines (one or more) between
+ * tiers; a URL of another scheme is refused by name. */
+static void
+test_tiers_text (void)
+{
+  g_autoptr(GPtrArray) tiers = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *tier;
+
+  tiers = tsr_parse_tiers_text ("\n  http://a.test/announce \nudp://b.test:80\n\n\n https://c.test/announce\n",
+                                &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tiers->len, ==, 2);
+  tier = g_ptr_array_index (tiers, 0);
+  g_assert_cmpuint (tier->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (tier, 0), ==, "http://a.test/announce");
+  g_assert_cmpstr (g_ptr_array_index (tier, 1), ==, "udp://b.test:80");
+  tier = g_ptr_array_index (tiers, 1);
+  g_assert_cmpuint (tier->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (tier, 0), ==, "https://c.test/announce");
+
+  none = tsr_parse_tiers_text ("", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (none->len, ==, 0);
+
+  g_assert_null (tsr_parse_tiers_text ("http://a.test/announce\nftp://d.test/announce", &error));
+  g_assert_error (error, TSR_CREATOR_ERROR, TSR_CREATOR_ERROR_BAD_OPTION);
+  g_assert_nonnull (strstr (error->message, "“ftp://d.test/announce”"));
+}
+
+/* One URL a line, blank lines skipped; http and https only. */
+static void
+test_web_seeds_text (void)
+{
+  g_autoptr(GPtrArray) seeds = NULL;
+  g_autoptr(GError) error = NULL;
+
+  seeds = tsr_parse_web_seeds_text (" https://a.test/files/\n\nHTTP://b.test/pack\n", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seeds->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (seeds, 0), ==, "https://a.test/files/");
+  g_assert_cmpstr (g_ptr_array_index (seeds, 1), ==, "HTTP://b.test/pack");
+
+  g_assert_null (tsr_parse_web_seeds_text ("https://a.test/files/\nudp://b.test:80", &error));
+  g_assert_error (error, TSR_CREATOR_ERROR, TSR_CREATOR_ERROR_BAD_OPTION);
+  g_assert_nonnull (strstr (error->message, "“udp://b.test:80”"));
+  g_clear_error (&error);
+  g_assert_null (tsr_parse_web_seeds_text ("not a url", &error));
+  g_assert_error (error, TSR_CREATOR_ERROR, TSR_CREATOR_ERROR_BAD_OPTION);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -557,6 +617,8 @@ main (int    argc,
   g_resources_register (tsr_get_resource ());
   g_test_add_func ("/create-dialog/create", test_create);
   g_test_add_func ("/create-dialog/widgets", test_widgets);
+  g_test_add_func ("/create-dialog/tiers-text", test_tiers_text);
+  g_test_add_func ("/create-dialog/web-seeds-text", test_web_seeds_text);
   g_test_add_func ("/create-dialog/destroyed-while-hashing", test_destroyed_while_hashing);
   g_test_add_func ("/create-dialog/destroyed-while-scanning", test_destroyed_while_scanning);
   return g_test_run ();
