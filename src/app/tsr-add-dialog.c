@@ -4,7 +4,8 @@
  * unchecked are added with the "skip" priority, so nothing of theirs is
  * fetched but the pieces they share with wanted files. It reports a
  * failure to add through its "failed" signal and knows nothing of the
- * window that opened it.
+ * window that opened it. The rows are in its template
+ * (tsr-add-dialog.ui); the torrent's name, size and files are filled in.
  */
 #define G_LOG_DOMAIN "tsr-app"
 
@@ -21,16 +22,17 @@
 struct _TsrAddDialog
 {
   AdwMessageDialog      parent_instance;
-  TsrLibrary           *library;   /* (owned) */
-  TsrMetainfo          *info;      /* (owned) */
-  TsrTorrent           *torrent;   /* (owned) (nullable) a magnet's, already in the library */
-  char                 *path;      /* (owned) */
-  char                 *folder;    /* (owned) */
-  AdwActionRow         *folder_row;
-  GtkWidget            *start;     /* GtkSwitch */
-  GPtrArray            *checks;    /* (owned) GtkCheckButton per listed file, "file" data = index */
-  GtkFileChooserNative *chooser;   /* (owned) (nullable) */
-  gboolean              answered;  /* one response only (closing after it must not cancel) */
+  TsrLibrary           *library;      /* (owned) */
+  TsrMetainfo          *info;         /* (owned) */
+  TsrTorrent           *torrent;      /* (owned) (nullable) a magnet's, already in the library */
+  char                 *path;         /* (owned) */
+  char                 *folder;       /* (owned) */
+  AdwActionRow         *folder_row;   /* template child */
+  GtkSwitch            *start;        /* template child */
+  GtkListBox           *files;        /* template child: the checks */
+  GPtrArray            *checks;       /* (owned) GtkCheckButton per listed file, "file" data = index */
+  GtkFileChooserNative *chooser;      /* (owned) (nullable) */
+  gboolean              answered;     /* one response only (closing after it must not cancel) */
 };
 
 G_DEFINE_FINAL_TYPE (TsrAddDialog, tsr_add_dialog, ADW_TYPE_MESSAGE_DIALOG)
@@ -108,25 +110,20 @@ tsr_add_dialog_response (AdwMessageDialog *dialog,
   if (self->torrent != NULL)
     {
       if (!tsr_library_configure (self->library, self->torrent, self->folder, priorities,
-                                  gtk_switch_get_active (GTK_SWITCH (self->start)), &error))
+                                  gtk_switch_get_active (self->start), &error))
         g_signal_emit (self, signals[FAILED], 0, error);
       return;
     }
-  if (tsr_library_add_file (self->library, self->path, self->folder, !gtk_switch_get_active (GTK_SWITCH (self->start)),
+  if (tsr_library_add_file (self->library, self->path, self->folder, !gtk_switch_get_active (self->start),
                             priorities, &error) == NULL)
     g_signal_emit (self, signals[FAILED], 0, error);
 }
 
+/* What the template leaves to the torrent: its name, size and files. */
 static void
-build (TsrAddDialog *self,
-       gboolean      start)
+fill (TsrAddDialog *self,
+      gboolean      start)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *group = adw_preferences_group_new ();
-  GtkWidget *choose = gtk_button_new_with_mnemonic (_("_Choose…"));
-  GtkWidget *start_row = adw_action_row_new ();
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *files = gtk_list_box_new ();
   g_autofree char *size = g_format_size (self->info->total_length);
   g_autofree char *body = NULL;
   guint n_files = 0;
@@ -138,29 +135,9 @@ build (TsrAddDialog *self,
   body = g_strdup_printf (g_dngettext (NULL, "%s in %u file", "%s in %u files", n_files), size, n_files);
   adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self), self->info->display_name);
   adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self), body);
-
-  self->folder_row = ADW_ACTION_ROW (adw_action_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->folder_row), _("Save In"));
   adw_action_row_set_subtitle (self->folder_row, self->folder);
-  gtk_widget_set_valign (choose, GTK_ALIGN_CENTER);
-  g_signal_connect (choose, "clicked", G_CALLBACK (on_choose_folder), self);
-  adw_action_row_add_suffix (self->folder_row, choose);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->folder_row));
+  gtk_switch_set_active (self->start, start);
 
-  self->start = gtk_switch_new ();
-  gtk_switch_set_active (GTK_SWITCH (self->start), start);
-  gtk_widget_set_valign (self->start, GTK_ALIGN_CENTER);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (start_row), _("Start at Once"));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (start_row), self->start);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (start_row), self->start);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->start), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Start at once"),
-                                  -1);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), start_row);
-  gtk_box_append (GTK_BOX (box), group);
-
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (files), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (files, "boxed-list");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (files), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Files to fetch"), -1);
   for (i = 0; i < self->info->n_files && self->checks->len < MAX_FILES_LISTED; i++)
     {
       const TsrFile *file = &self->info->files[i];
@@ -177,20 +154,9 @@ build (TsrAddDialog *self,
       gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
       gtk_widget_set_margin_start (check, 6);
       g_object_set_data (G_OBJECT (check), "file", GUINT_TO_POINTER (i));
-      gtk_list_box_append (GTK_LIST_BOX (files), check);
+      gtk_list_box_append (self->files, check);
       g_ptr_array_add (self->checks, check);
     }
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), files);
-  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 260);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_box_append (GTK_BOX (box), scrolled);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (self), box);
-
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (self), "cancel", _("_Cancel"), "add", _("_Add"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (self), "add", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (self), "add");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (self), "cancel");
 }
 
 static void
@@ -205,6 +171,7 @@ tsr_add_dialog_dispose (GObject *object)
   g_clear_object (&self->torrent);
   g_clear_pointer (&self->info, tsr_metainfo_unref);
   g_clear_pointer (&self->checks, g_ptr_array_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TSR_TYPE_ADD_DIALOG);
   G_OBJECT_CLASS (tsr_add_dialog_parent_class)->dispose (object);
 }
 
@@ -221,17 +188,26 @@ tsr_add_dialog_finalize (GObject *object)
 static void
 tsr_add_dialog_class_init (TsrAddDialogClass *klass)
 {
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
   G_OBJECT_CLASS (klass)->dispose = tsr_add_dialog_dispose;
   G_OBJECT_CLASS (klass)->finalize = tsr_add_dialog_finalize;
   ADW_MESSAGE_DIALOG_CLASS (klass)->response = tsr_add_dialog_response;
 
   signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                   G_TYPE_NONE, 1, G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/tessera/Tessera/tsr-add-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, TsrAddDialog, folder_row);
+  gtk_widget_class_bind_template_child (widget_class, TsrAddDialog, start);
+  gtk_widget_class_bind_template_child (widget_class, TsrAddDialog, files);
+  gtk_widget_class_bind_template_callback (widget_class, on_choose_folder);
 }
 
 static void
 tsr_add_dialog_init (TsrAddDialog *self)
 {
+  gtk_widget_init_template (GTK_WIDGET (self));
   self->checks = g_ptr_array_new ();
 }
 
@@ -243,13 +219,13 @@ tsr_add_dialog_new (GtkWindow   *parent,
                     const char  *folder,
                     gboolean     start)
 {
-  TsrAddDialog *self = g_object_new (TSR_TYPE_ADD_DIALOG, "transient-for", parent, "modal", TRUE, NULL);
+  TsrAddDialog *self = g_object_new (TSR_TYPE_ADD_DIALOG, "transient-for", parent, NULL);
 
   self->library = g_object_ref (library);
   self->info = tsr_metainfo_ref (info);
   self->path = g_strdup (path);
   self->folder = g_strdup (folder);
-  build (self, start);
+  fill (self, start);
   return GTK_WIDGET (self);
 }
 
@@ -260,12 +236,12 @@ tsr_add_dialog_new_for_torrent (GtkWindow   *parent,
                                 const char  *folder,
                                 gboolean     start)
 {
-  TsrAddDialog *self = g_object_new (TSR_TYPE_ADD_DIALOG, "transient-for", parent, "modal", TRUE, NULL);
+  TsrAddDialog *self = g_object_new (TSR_TYPE_ADD_DIALOG, "transient-for", parent, NULL);
 
   self->library = g_object_ref (library);
   self->torrent = g_object_ref (torrent);
   self->info = tsr_metainfo_ref (tsr_torrent_get_metainfo (torrent));
   self->folder = g_strdup (folder);
-  build (self, start);
+  fill (self, start);
   return GTK_WIDGET (self);
 }

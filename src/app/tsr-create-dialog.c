@@ -18,7 +18,7 @@
 
 #include "tsr-app-util.h"
 #include "tsr-create-dialog.h"
-#include "tessera-engine.h"
+#include "tsr-create-options.h"
 
 struct _TsrCreateDialog
 {
@@ -36,6 +36,7 @@ struct _TsrCreateDialog
   char                 *summary;        /* (owned) (nullable) */
   char                 *error;          /* (owned) (nullable) */
   GtkFileChooserNative *chooser;        /* (owned) (nullable) */
+  /* Template children: */
   GtkWidget            *drop_label;
   GtkWidget            *summary_label;
   GtkWidget            *error_label;
@@ -88,71 +89,6 @@ weak_ref_take (GWeakRef *ref)
 
 /* Piece sizes offered after "Automatic": 16 KiB to 64 MiB. */
 #define N_PIECE_SIZES 13
-
-/* ------------------------------------------------------------------ */
-/* Text fields                                                         */
-
-GPtrArray *
-tsr_parse_tiers_text (const char  *text,
-                      GError     **error)
-{
-  g_autoptr(GPtrArray) tiers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
-  g_auto(GStrv) lines = g_strsplit (text != NULL ? text : "", "\n", -1);
-  GPtrArray *tier = NULL;
-  guint i;
-
-  for (i = 0; lines[i] != NULL; i++)
-    {
-      char *url = g_strstrip (lines[i]);
-
-      if (*url == '\0')
-        {
-          tier = NULL;   /* a blank line: the next URL starts a tier */
-          continue;
-        }
-      if (!tsr_creator_tracker_url_valid (url))
-        {
-          g_set_error (error, TSR_CREATOR_ERROR, TSR_CREATOR_ERROR_BAD_OPTION,
-                       _("“%s” is not an http, https or udp tracker URL"), url);
-          return NULL;
-        }
-      if (tier == NULL)
-        {
-          tier = g_ptr_array_new_with_free_func (g_free);
-          g_ptr_array_add (tiers, tier);
-        }
-      g_ptr_array_add (tier, g_strdup (url));
-    }
-  return g_steal_pointer (&tiers);
-}
-
-static GPtrArray *
-parse_web_seeds (const char  *text,
-                 GError     **error)
-{
-  g_autoptr(GPtrArray) seeds = g_ptr_array_new_with_free_func (g_free);
-  g_auto(GStrv) lines = g_strsplit (text != NULL ? text : "", "\n", -1);
-  guint i;
-
-  for (i = 0; lines[i] != NULL; i++)
-    {
-      char *url = g_strstrip (lines[i]);
-      g_autoptr(GUri) uri = NULL;
-
-      if (*url == '\0')
-        continue;
-      uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-      if (uri == NULL || (g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") != 0 &&
-                          g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") != 0))
-        {
-          g_set_error (error, TSR_CREATOR_ERROR, TSR_CREATOR_ERROR_BAD_OPTION,
-                       _("“%s” is not an http or https web seed URL"), url);
-          return NULL;
-        }
-      g_ptr_array_add (seeds, g_strdup (url));
-    }
-  return g_steal_pointer (&seeds);
-}
 
 static void
 show_error (TsrCreateDialog *self,
@@ -608,7 +544,7 @@ on_hashed (GObject      *source,
   if (ok)
     job->tiers = tsr_parse_tiers_text (trackers_text, &error);
   if (job->tiers != NULL)
-    job->web_seeds = parse_web_seeds (seeds_text, &error);
+    job->web_seeds = tsr_parse_web_seeds_text (seeds_text, &error);
   if (job->web_seeds == NULL)
     {
       build_job_free (job);
@@ -644,7 +580,7 @@ tsr_create_dialog_create_to (TsrCreateDialog *self,
   /* Options checked before minutes of hashing, not after. */
   tiers = tsr_parse_tiers_text (trackers_text, &error);
   if (tiers != NULL)
-    web_seeds = parse_web_seeds (seeds_text, &error);
+    web_seeds = tsr_parse_web_seeds_text (seeds_text, &error);
   if (web_seeds == NULL)
     {
       show_error (self, error->message);
@@ -683,13 +619,6 @@ on_create_clicked (GtkButton       *button,
 }
 
 static void
-on_cancel_clicked (GtkButton       *button,
-                   TsrCreateDialog *self)
-{
-  tsr_create_dialog_cancel (self);
-}
-
-static void
 on_seed_clicked (GtkButton       *button,
                  TsrCreateDialog *self)
 {
@@ -714,39 +643,7 @@ on_copy_clicked (GtkButton       *button,
 }
 
 /* ------------------------------------------------------------------ */
-/* Building                                                            */
-
-static GtkWidget *
-text_area (GtkTextBuffer **buffer,
-           const char     *label)
-{
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *view = gtk_text_view_new ();
-
-  *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
-  gtk_text_view_set_monospace (GTK_TEXT_VIEW (view), TRUE);
-  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 6);
-  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 6);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
-  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 72);
-  gtk_widget_add_css_class (scrolled, "card");
-  return scrolled;
-}
-
-static GtkWidget *
-titled (const char *title,
-        GtkWidget  *child)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *label = gtk_label_new (title);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
-  gtk_widget_add_css_class (label, "heading");
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_box_append (GTK_BOX (box), child);
-  return box;
-}
+/* Setting up (the widgets are in tsr-create-dialog.ui)                */
 
 static void
 on_format_or_exclude_changed (TsrCreateDialog *self)
@@ -766,61 +663,18 @@ on_piece_size_changed (TsrCreateDialog *self)
   update_summary (self);
 }
 
+/* What the template leaves to code: the piece sizes, formatted for the
+ * locale; each option shown as saved, then bound to its key; drops. The
+ * drop-downs are heard only once they show what was saved, so that
+ * showing it is not read as a choice. */
 static void
-build (TsrCreateDialog *self)
+set_up (TsrCreateDialog *self)
 {
-  GtkWidget *header = adw_header_bar_new ();
-  GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-  GtkWidget *drop_zone = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *choosers = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *group = adw_preferences_group_new ();
-  GtkWidget *row;
-  GtkWidget *button;
-  GtkWidget *bottom = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  g_autoptr(GtkStringList) sizes = gtk_string_list_new ((const char *[]) { _("Automatic"), NULL });
+  GtkStringList *sizes = gtk_string_list_new ((const char *[]) { _("Automatic"), NULL });
   GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   guint saved_size = g_settings_get_uint (self->settings, "create-piece-size");
+  guint selected = 0;
   guint i;
-
-  gtk_window_set_title (GTK_WINDOW (self), _("Create a Torrent"));
-  gtk_window_set_default_size (GTK_WINDOW (self), 560, 720);
-
-  /* The drop zone. */
-  self->drop_label = gtk_label_new (_("Drop a file or a folder here"));
-  gtk_label_set_wrap (GTK_LABEL (self->drop_label), TRUE);
-  gtk_widget_add_css_class (self->drop_label, "title-4");
-  self->summary_label = gtk_label_new (NULL);
-  gtk_label_set_wrap (GTK_LABEL (self->summary_label), TRUE);
-  gtk_widget_add_css_class (self->summary_label, "dim-label");
-  button = gtk_button_new_with_mnemonic (_("Choose a _File…"));
-  g_signal_connect (button, "clicked", G_CALLBACK (on_choose_file), self);
-  gtk_box_append (GTK_BOX (choosers), button);
-  button = gtk_button_new_with_mnemonic (_("Choose a F_older…"));
-  g_signal_connect (button, "clicked", G_CALLBACK (on_choose_folder), self);
-  gtk_box_append (GTK_BOX (choosers), button);
-  gtk_widget_set_halign (choosers, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (drop_zone), self->drop_label);
-  gtk_box_append (GTK_BOX (drop_zone), self->summary_label);
-  gtk_box_append (GTK_BOX (drop_zone), choosers);
-  gtk_widget_add_css_class (drop_zone, "card");
-  gtk_widget_set_margin_bottom (drop_zone, 6);
-  g_object_set (drop_zone, "margin-top", 6, NULL);
-  gtk_box_append (GTK_BOX (box), drop_zone);
-  self->error_label = gtk_label_new (NULL);
-  gtk_label_set_wrap (GTK_LABEL (self->error_label), TRUE);
-  gtk_widget_add_css_class (self->error_label, "error");
-  gtk_widget_set_visible (self->error_label, FALSE);
-  gtk_box_append (GTK_BOX (box), self->error_label);
-
-  /* Options, remembered. */
-  gtk_box_append (GTK_BOX (box), titled (_("Trackers (a blank line between tiers)"),
-                                         text_area (&self->trackers, _("Trackers"))));
-  gtk_box_append (GTK_BOX (box), titled (_("Web Seeds"), text_area (&self->web_seeds, _("Web seeds"))));
-  tsr_settings_bind_text_buffer (self->settings, "create-trackers", self->trackers);
-  tsr_settings_bind_text_buffer (self->settings, "create-web-seeds", self->web_seeds);
 
   for (i = 0; i < N_PIECE_SIZES; i++)
     {
@@ -828,106 +682,23 @@ build (TsrCreateDialog *self)
                                                   G_FORMAT_SIZE_IEC_UNITS);
 
       gtk_string_list_append (sizes, size);
+      if (saved_size == ((guint) TSR_CREATOR_MIN_PIECE_LENGTH << i))
+        selected = i + 1;
     }
-  self->piece_size = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&sizes)), NULL);
-  for (i = 0; i < N_PIECE_SIZES; i++)
-    if (saved_size == ((guint) TSR_CREATOR_MIN_PIECE_LENGTH << i))
-      gtk_drop_down_set_selected (GTK_DROP_DOWN (self->piece_size), i + 1);
+  gtk_drop_down_set_model (GTK_DROP_DOWN (self->piece_size), G_LIST_MODEL (sizes));
+  g_object_unref (sizes);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->piece_size), selected);
   g_signal_connect_swapped (self->piece_size, "notify::selected", G_CALLBACK (on_piece_size_changed), self);
-  row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Piece Size"));
-  /* libadwaita 1.2 names the row, not what is in it. */
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->piece_size), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Piece Size"),
-                                  -1);
-  gtk_widget_set_valign (self->piece_size, GTK_ALIGN_CENTER);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->piece_size);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-
-  self->format = gtk_drop_down_new_from_strings ((const char *[]) { _("v1 (every client)"), _("v2 (BEP 52)"),
-                                                                    _("Hybrid (v1 and v2)"), NULL });
   gtk_drop_down_set_selected (GTK_DROP_DOWN (self->format), (guint) g_settings_get_int (self->settings,
                                                                                         "create-format"));
   g_signal_connect_swapped (self->format, "notify::selected", G_CALLBACK (on_format_or_exclude_changed), self);
-  row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Format"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->format), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Format"), -1);
-  gtk_widget_set_valign (self->format, GTK_ALIGN_CENTER);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->format);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
 
-  self->is_private = gtk_switch_new ();
-  gtk_widget_set_valign (self->is_private, GTK_ALIGN_CENTER);
-  row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Private"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Peers only through the trackers (BEP 27)"));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->is_private);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), self->is_private);
+  tsr_settings_bind_text_buffer (self->settings, "create-trackers", self->trackers);
+  tsr_settings_bind_text_buffer (self->settings, "create-web-seeds", self->web_seeds);
   g_settings_bind (self->settings, "create-private", self->is_private, "active", G_SETTINGS_BIND_DEFAULT);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-
-  self->comment = adw_entry_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->comment), _("Comment"));
   g_settings_bind (self->settings, "create-comment", self->comment, "text", G_SETTINGS_BIND_DEFAULT);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->comment);
-  self->source = adw_entry_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->source), _("Source"));
   g_settings_bind (self->settings, "create-source", self->source, "text", G_SETTINGS_BIND_DEFAULT);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->source);
-  self->exclude = adw_entry_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->exclude), _("Leave Out (globs, comma-separated)"));
-  adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (self->exclude), TRUE);
   g_settings_bind (self->settings, "create-exclude", self->exclude, "text", G_SETTINGS_BIND_DEFAULT);
-  g_signal_connect_swapped (self->exclude, "apply", G_CALLBACK (on_format_or_exclude_changed), self);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->exclude);
-  gtk_box_append (GTK_BOX (box), group);
-
-  /* Progress and the result. */
-  self->progress = gtk_progress_bar_new ();
-  gtk_widget_set_visible (self->progress, FALSE);
-  self->progress_label = gtk_label_new (NULL);
-  gtk_label_set_wrap (GTK_LABEL (self->progress_label), TRUE);
-  gtk_widget_add_css_class (self->progress_label, "dim-label");
-  self->result_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  button = gtk_button_new_with_mnemonic (_("_Seed Now"));
-  g_signal_connect (button, "clicked", G_CALLBACK (on_seed_clicked), self);
-  gtk_box_append (GTK_BOX (self->result_box), button);
-  button = gtk_button_new_with_mnemonic (_("Copy _Magnet Link"));
-  g_signal_connect (button, "clicked", G_CALLBACK (on_copy_clicked), self);
-  gtk_box_append (GTK_BOX (self->result_box), button);
-  gtk_widget_set_halign (self->result_box, GTK_ALIGN_CENTER);
-  gtk_widget_set_visible (self->result_box, FALSE);
-  self->cancel_button = gtk_button_new_with_mnemonic (_("_Cancel"));
-  g_signal_connect (self->cancel_button, "clicked", G_CALLBACK (on_cancel_clicked), self);
-  gtk_widget_set_visible (self->cancel_button, FALSE);
-  self->create_button = gtk_button_new_with_mnemonic (_("C_reate…"));
-  gtk_widget_add_css_class (self->create_button, "suggested-action");
-  gtk_widget_set_sensitive (self->create_button, FALSE);
-  g_signal_connect (self->create_button, "clicked", G_CALLBACK (on_create_clicked), self);
-  gtk_box_append (GTK_BOX (buttons), self->cancel_button);
-  gtk_box_append (GTK_BOX (buttons), self->create_button);
-  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
-  gtk_box_append (GTK_BOX (bottom), self->progress);
-  gtk_box_append (GTK_BOX (bottom), self->progress_label);
-  gtk_box_append (GTK_BOX (bottom), self->result_box);
-  gtk_box_append (GTK_BOX (bottom), buttons);
-  /* Progress and buttons stay in sight below the options. */
-  gtk_widget_set_margin_start (bottom, 18);
-  gtk_widget_set_margin_end (bottom, 18);
-  gtk_widget_set_margin_top (bottom, 12);
-  gtk_widget_set_margin_bottom (bottom, 18);
-
-  gtk_widget_set_margin_start (box, 18);
-  gtk_widget_set_margin_end (box, 18);
-  gtk_widget_set_margin_top (box, 12);
-  gtk_widget_set_margin_bottom (box, 18);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), box);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_box_append (GTK_BOX (content), header);
-  gtk_box_append (GTK_BOX (content), scrolled);
-  gtk_box_append (GTK_BOX (content), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
-  gtk_box_append (GTK_BOX (content), bottom);
-  adw_window_set_content (ADW_WINDOW (self), content);
 
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
@@ -945,6 +716,7 @@ tsr_create_dialog_dispose (GObject *object)
   g_clear_object (&self->chooser);
   g_clear_object (&self->library);
   g_clear_object (&self->settings);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TSR_TYPE_CREATE_DIALOG);
   G_OBJECT_CLASS (tsr_create_dialog_parent_class)->dispose (object);
 }
 
@@ -966,6 +738,7 @@ static void
 tsr_create_dialog_class_init (TsrCreateDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GType type = G_TYPE_FROM_CLASS (klass);
 
   object_class->dispose = tsr_create_dialog_dispose;
@@ -978,11 +751,39 @@ tsr_create_dialog_class_init (TsrCreateDialogClass *klass)
                                          G_TYPE_STRING);
   /* A scan ended (a summary or an error is shown). */
   signals[SIGNAL_SCANNED] = g_signal_new ("scanned", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/tessera/Tessera/tsr-create-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, TsrCreateDialog, drop_label);
+  gtk_widget_class_bind_template_child (widget_class, TsrCreateDialog, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, TsrCreateDialog, error_label);
+  gtk_widget_class_bind_template_child (widget_class, TsrCreateDialog, trackers);
+  gtk_widget_class_bind_template_child (widget_class, TsrCreateDialog, web_seeds);
+  gtk_widget_class_bind_template_child (widget_class, TsrCreateDialog, piece_size);
+  gtk_widget_class_bind_template_child (widget_class, TsrCreateDialog, format);
+  gtk_widget_class_bind_template_child (widget_class, TsrCreateDialog, is_private);
+  gtk_widget_class_bind_template_child (widget_class, TsrCreateDialog, comment);
+  gtk_widget_class_bind_template_child (widget_class, TsrCreateDialog, source);
+  gtk_widget_class_bind_template_child (widget_class, TsrCreateDialog, exclude);
+  gtk_widget_class_bind_template_child (widget_class, TsrCreateDialog, progress);
+  gtk_widget_class_bind_template_child (widget_class, TsrCreateDialog, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, TsrCreateDialog, create_button);
+  gtk_widget_class_bind_template_child (widget_class, TsrCreateDialog, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, TsrCreateDialog, result_box);
+  gtk_widget_class_bind_template_callback (widget_class, on_choose_file);
+  gtk_widget_class_bind_template_callback (widget_class, on_choose_folder);
+  gtk_widget_class_bind_template_callback (widget_class, on_format_or_exclude_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_seed_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_copy_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, tsr_create_dialog_cancel);
+  gtk_widget_class_bind_template_callback (widget_class, on_create_clicked);
 }
 
 static void
 tsr_create_dialog_init (TsrCreateDialog *self)
 {
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->settings = g_settings_new (APP_ID);
+  set_up (self);
 }
 
 GtkWidget *
@@ -992,7 +793,5 @@ tsr_create_dialog_new (GtkWindow  *parent,
   TsrCreateDialog *self = g_object_new (TSR_TYPE_CREATE_DIALOG, "transient-for", parent, NULL);
 
   self->library = g_object_ref (library);
-  self->settings = g_settings_new (APP_ID);
-  build (self);
   return GTK_WIDGET (self);
 }

@@ -37,9 +37,4 @@ void        tsr_create_dialog_create_to    (TsrCreateDialog *self,
                                             const char      *output);
 void        tsr_create_dialog_cancel       (TsrCreateDialog *self);
 
-/* Tiers from text: one URL a line, a blank line between tiers (BEP 12);
- * every URL must be http, https or udp. */
-GPtrArray  *tsr_parse_tiers_text           (const char      *text,
-                                            GError         **error);
-
 G_END_DECLS

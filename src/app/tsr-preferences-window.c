@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-preferences-window.c: the preferences (see the .h). Rows are built
- * here and bound with g_settings_bind, so a change is saved at once and
- * the application, listening to the settings, applies it to the engine.
+ * tsr-preferences-window.c: the preferences (see the .h). The rows are in
+ * the template (tsr-preferences-window.ui), each widget named by its
+ * GSettings key and bound to it with g_settings_bind, so a change is
+ * saved at once and the application, listening to the settings, applies
+ * it to the engine.
  */
 #define G_LOG_DOMAIN "tsr-app"
 
@@ -17,10 +19,33 @@ struct _TsrPreferencesWindow
   AdwPreferencesWindow  parent_instance;
   GSettings            *settings;      /* (owned) */
   GtkFileChooserNative *chooser;       /* (owned) (nullable) while open */
-  AdwActionRow         *folder_row;
+  AdwActionRow         *folder_row;    /* template child */
+  AdwComboRow          *encryption;    /* template child */
 };
 
 G_DEFINE_FINAL_TYPE (TsrPreferencesWindow, tsr_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+/* The keys bound as they are, each to the template child of that id. */
+static const struct
+{
+  const char *key;
+  const char *property;
+} bound_keys[] = {
+  { "ask-where-to-save", "active" },
+  { "start-paused", "active" },
+  { "notify-on-complete", "active" },
+  { "run-in-background", "active" },
+  { "log-history", "value" },
+  { "listen-port", "value" },
+  { "max-peers-per-torrent", "value" },
+  { "max-peers-global", "value" },
+  { "local-discovery", "active" },
+  { "dht", "active" },
+  { "port-mapping", "active" },
+  { "download-rate-limit", "value" },
+  { "upload-rate-limit", "value" },
+  { "max-ratio", "value" },
+};
 
 static void
 show_folder (TsrPreferencesWindow *self)
@@ -60,50 +85,6 @@ on_choose_folder (GtkButton            *button,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
-static GtkWidget *
-switch_row (TsrPreferencesWindow *self,
-            const char           *key,
-            const char           *title,
-            const char           *subtitle)
-{
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *toggle = gtk_switch_new ();
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  if (subtitle != NULL)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
-  g_settings_bind (self->settings, key, toggle, "active", G_SETTINGS_BIND_DEFAULT);
-  return row;
-}
-
-static GtkWidget *
-number_row (TsrPreferencesWindow *self,
-            const char           *key,
-            const char           *title,
-            const char           *subtitle,
-            double                lower,
-            double                upper,
-            double                step,
-            guint                 digits)
-{
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *spin = gtk_spin_button_new_with_range (lower, upper, step);
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  if (subtitle != NULL)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), digits);
-  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
-  g_settings_bind (self->settings, key, spin, "value", G_SETTINGS_BIND_DEFAULT);
-  return row;
-}
-
 /* The encryption setting's strings, in the combo row's order. */
 static const char *const encryption_modes[] = { "prefer", "require", "off" };
 
@@ -134,105 +115,6 @@ index_to_encryption (const GValue       *value,
   return i < G_N_ELEMENTS (encryption_modes) ? g_variant_new_string (encryption_modes[i]) : NULL;
 }
 
-static GtkWidget *
-encryption_row (TsrPreferencesWindow *self)
-{
-  GtkWidget *row = adw_combo_row_new ();
-  g_autoptr(GtkStringList) choices = gtk_string_list_new (NULL);
-
-  /* TRANSLATORS: message stream encryption with peers: the three choices */
-  gtk_string_list_append (choices, C_("encryption", "Preferred"));
-  gtk_string_list_append (choices, C_("encryption", "Required"));
-  gtk_string_list_append (choices, C_("encryption", "Off"));
-  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (choices));
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Encryption"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                               _("Message stream encryption with peers"));
-  g_settings_bind_with_mapping (self->settings, "encryption", row, "selected", G_SETTINGS_BIND_DEFAULT,
-                                encryption_to_index, index_to_encryption, NULL, NULL);
-  return row;
-}
-
-static GtkWidget *
-group (const char *title)
-{
-  GtkWidget *widget = adw_preferences_group_new ();
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (widget), title);
-  return widget;
-}
-
-static void
-build (TsrPreferencesWindow *self)
-{
-  GtkWidget *page = adw_preferences_page_new ();
-  GtkWidget *downloads = group (_("Downloads"));
-  GtkWidget *network = group (_("Network"));
-  GtkWidget *limits = group (_("Limits"));
-  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Choose…"));
-
-  adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (page), _("General"));
-  adw_preferences_page_set_icon_name (ADW_PREFERENCES_PAGE (page), "preferences-system-symbolic");
-
-  self->folder_row = ADW_ACTION_ROW (adw_action_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->folder_row), _("Download Folder"));
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  g_signal_connect (button, "clicked", G_CALLBACK (on_choose_folder), self);
-  adw_action_row_add_suffix (self->folder_row, button);
-  show_folder (self);
-  g_signal_connect_object (self->settings, "changed::download-folder", G_CALLBACK (show_folder), self,
-                           G_CONNECT_SWAPPED);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (downloads), GTK_WIDGET (self->folder_row));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (downloads),
-                             switch_row (self, "ask-where-to-save", _("Ask Before Adding"),
-                                         _("Choose the folder and the files for each torrent added")));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (downloads),
-                             switch_row (self, "start-paused", _("Add Torrents Stopped"),
-                                         _("Start them by hand once added")));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (downloads),
-                             switch_row (self, "notify-on-complete", _("Notify When Done"),
-                                         _("A desktop notification when a download completes")));
-
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (network),
-                             number_row (self, "listen-port", _("Listening Port"),
-                                         _("Peers connect to this port; used from the next start"), 1, 65535, 1, 0));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (network),
-                             number_row (self, "max-peers-per-torrent", _("Peers per Torrent"), NULL, 1, 10000, 1, 0));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (network),
-                             number_row (self, "max-peers-global", _("Peers in All"), NULL, 1, 100000, 1, 0));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (network),
-                             switch_row (self, "local-discovery", _("Find Peers on the Local Network"),
-                                         _("For public torrents, by multicast")));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (network),
-                             switch_row (self, "dht", _("Find Peers through the DHT"),
-                                         _("For public torrents, and magnet links without a tracker")));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (network),
-                             switch_row (self, "port-mapping", _("Forward the Port on the Router"),
-                                         _("Over UPnP or NAT-PMP, so that peers can connect")));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (network), encryption_row (self));
-
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (limits),
-                             number_row (self, "download-rate-limit", _("Download Limit (KiB/s)"),
-                                         _("0 means no limit"), 0, 10000000, 10, 0));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (limits),
-                             number_row (self, "upload-rate-limit", _("Upload Limit (KiB/s)"),
-                                         _("0 means no limit"), 0, 10000000, 10, 0));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (limits),
-                             number_row (self, "max-ratio", _("Stop Seeding at Ratio"),
-                                         _("Uploaded over size; 0 means never stop"), 0, 1000, 0.1, 2));
-
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (downloads),
-                             switch_row (self, "run-in-background", _("Run in the Background"),
-                                         _("Keep downloading and seeding when the window is closed")));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (downloads),
-                             number_row (self, "log-history", _("Log Length"),
-                                         _("Lines kept in each of a torrent's logs"), 10, 100000, 10, 0));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (downloads));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (network));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (limits));
-  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (page));
-}
-
 static void
 tsr_preferences_window_dispose (GObject *object)
 {
@@ -242,26 +124,46 @@ tsr_preferences_window_dispose (GObject *object)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
   g_clear_object (&self->settings);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TSR_TYPE_PREFERENCES_WINDOW);
   G_OBJECT_CLASS (tsr_preferences_window_parent_class)->dispose (object);
 }
 
 static void
 tsr_preferences_window_class_init (TsrPreferencesWindowClass *klass)
 {
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  guint i;
+
   G_OBJECT_CLASS (klass)->dispose = tsr_preferences_window_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/tessera/Tessera/tsr-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, folder_row);
+  gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, encryption);
+  for (i = 0; i < G_N_ELEMENTS (bound_keys); i++)
+    gtk_widget_class_bind_template_child_full (widget_class, bound_keys[i].key, FALSE, 0);
+  gtk_widget_class_bind_template_callback (widget_class, on_choose_folder);
 }
 
 static void
 tsr_preferences_window_init (TsrPreferencesWindow *self)
 {
+  gtk_widget_init_template (GTK_WIDGET (self));
 }
 
 GtkWidget *
 tsr_preferences_window_new (GSettings *settings)
 {
-  TsrPreferencesWindow *self = g_object_new (TSR_TYPE_PREFERENCES_WINDOW, "modal", TRUE, NULL);
+  TsrPreferencesWindow *self = g_object_new (TSR_TYPE_PREFERENCES_WINDOW, NULL);
+  guint i;
 
   self->settings = g_object_ref (settings);
-  build (self);
+  for (i = 0; i < G_N_ELEMENTS (bound_keys); i++)
+    g_settings_bind (settings, bound_keys[i].key,
+                     gtk_widget_get_template_child (GTK_WIDGET (self), TSR_TYPE_PREFERENCES_WINDOW, bound_keys[i].key),
+                     bound_keys[i].property, G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (settings, "encryption", self->encryption, "selected", G_SETTINGS_BIND_DEFAULT,
+                                encryption_to_index, index_to_encryption, NULL, NULL);
+  show_folder (self);
+  g_signal_connect_object (settings, "changed::download-folder", G_CALLBACK (show_folder), self, G_CONNECT_SWAPPED);
   return GTK_WIDGET (self);
 }

@@ -242,6 +242,11 @@ test_file_add (Fixture       *fixture,
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "pack");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "2 files"));
   g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "add");
+  /* The responses, as the template gives them: closing cancels. */
+  g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "add"), ==, "_Add");
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "add"), ==, ADW_RESPONSE_SUGGESTED);
+  g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "cancel"), ==, "_Cancel");
+  g_assert_cmpstr (adw_message_dialog_get_close_response (dialog), ==, "cancel");
   g_assert_cmpstr (folder_shown (dialog), ==, fixture->downloads);
   start = find_one (dialog, GTK_TYPE_SWITCH);
   g_assert_false (gtk_switch_get_active (GTK_SWITCH (start)));

@@ -6,7 +6,11 @@
  * `tessera-cli create` with the same options; a drop of two files, a bad
  * tracker URL and a cancel are refused or stopped with nothing written;
  * a dialog closed while it hashes or scans ends at once, on the main
- * thread, and the workers' late answers find nobody.
+ * thread, and the workers' late answers find nobody. The options typed
+ * into the dialog's own widgets (its template's) reach the torrent and
+ * are remembered, and its result buttons seed it and copy its magnet.
+ * Its text fields read as tracker tiers and web seeds, with the first
+ * bad URL named.
  */
 #include "config.h"
 
@@ -16,8 +20,13 @@
 #include <unistd.h>
 
 #include "tsr-create-dialog.h"
+#include "tsr-create-options.h"
 #include "tsr-metainfo.h"
 #include "tsr-test-util.h"
+
+/* From the app's compiled resources: referenced so that the linker keeps
+ * them (the dialog's template). */
+GResource *tsr_get_resource (void);
 
 typedef struct
 {
@@ -74,6 +83,77 @@ outcome_clear (Outcome *outcome)
 }
 
 static void
+collect (GtkWidget *widget,
+         GType      type,
+         GPtrArray *found)
+{
+  GtkWidget *child;
+
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    collect (child, type, found);
+}
+
+/* The one widget of @type under @widget. */
+static GtkWidget *
+find_one (GtkWidget *widget,
+          GType      type)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  collect (widget, type, found);
+  g_assert_cmpuint (found->len, ==, 1);
+  return g_ptr_array_index (found, 0);
+}
+
+/* The row titled @title. */
+static GtkWidget *
+find_row (GtkWidget  *dialog,
+          const char *title)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  guint i;
+
+  collect (dialog, ADW_TYPE_PREFERENCES_ROW, rows);
+  for (i = 0; i < rows->len; i++)
+    if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), title) == 0)
+      return g_ptr_array_index (rows, i);
+  g_error ("no row titled “%s”", title);
+}
+
+/* The widget of @type beside the label reading @text (a text area under
+ * its heading). */
+static GtkWidget *
+find_beside (GtkWidget  *dialog,
+             const char *text,
+             GType       type)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  guint i;
+
+  collect (dialog, GTK_TYPE_LABEL, labels);
+  for (i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), text) == 0)
+      return find_one (gtk_widget_get_parent (g_ptr_array_index (labels, i)), type);
+  g_error ("no label “%s”", text);
+}
+
+static GtkWidget *
+find_button (GtkWidget  *dialog,
+             const char *label)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  guint i;
+
+  collect (dialog, GTK_TYPE_BUTTON, buttons);
+  for (i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), label) == 0)
+      return g_ptr_array_index (buttons, i);
+  g_error ("no button “%s”", label);
+}
+
+static void
 test_create (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("tsr-create-dialog-XXXXXX", NULL);
@@ -94,6 +174,7 @@ test_create (void)
   g_autofree char *cli_err = NULL;
   const char *cli = g_getenv ("TESSERA_CLI");
   TsrCreateDialog *dialog;
+  GtkWidget *cancel;
   Outcome outcome = { 0 };
   GSList list = { NULL, NULL };
   GSList second = { NULL, NULL };
@@ -170,17 +251,160 @@ test_create (void)
   g_assert_nonnull (strstr (outcome.failed, "ftp://127.0.0.1/announce"));
   g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
 
-  /* Cancelled while hashing: nothing written. */
+  /* Cancelled while hashing, by the button shown meanwhile: nothing
+   * written. */
   g_settings_set_string (settings, "create-trackers", "");
   outcome_clear (&outcome);
   tsr_create_dialog_create_to (dialog, bad);
-  tsr_create_dialog_cancel (dialog);
+  cancel = find_button (GTK_WIDGET (dialog), "_Cancel");
+  g_assert_true (gtk_widget_get_visible (cancel));
+  g_signal_emit_by_name (cancel, "clicked");
   wait_for (NULL, &outcome.created, &outcome.failed);
   g_assert_null (outcome.created);
+  g_assert_false (gtk_widget_get_visible (cancel));
   g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   outcome_clear (&outcome);
+  tsr_test_remove_tree (dir);
+}
+
+static void
+reset_create_keys (GSettings *settings)
+{
+  static const char *keys[] = { "create-trackers", "create-web-seeds", "create-piece-size", "create-format",
+                                "create-private", "create-comment", "create-source", "create-exclude" };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_settings_reset (settings, keys[i]);
+}
+
+/* Every option typed into the dialog's widgets, as a person would, with
+ * the settings at their defaults: each reaches the torrent made and is
+ * remembered in its key. Then "Seed Now" adds the torrent to the library
+ * and "Copy Magnet Link" puts its magnet on the clipboard. */
+static void
+test_widgets (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tsr-create-dialog-XXXXXX", NULL);
+  g_autofree char *root = g_build_filename (dir, "share", NULL);
+  g_autofree char *output = g_build_filename (dir, "typed.torrent", NULL);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(TsrLibrary) library = tsr_library_new (data);
+  g_autoptr(TsrMetainfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) folder = NULL;
+  g_autofree char *hex = NULL;
+  g_autofree char *trackers = NULL;
+  g_autofree char *web_seeds = NULL;
+  g_autofree char *comment = NULL;
+  g_autofree char *source = NULL;
+  g_autofree char *exclude = NULL;
+  GValue copied = G_VALUE_INIT;
+  GdkContentProvider *clipboard;
+  GtkWidget *dialog;
+  GtkWidget *create;
+  Outcome outcome = { 0 };
+  GSList list = { NULL, NULL };
+  guint n_files = 0;
+  guint i;
+
+  tsr_test_write_file (root, "a.bin", 70000, 1);
+  tsr_test_write_file (root, "dir/b.bin", 5000, 2);
+  tsr_test_write_file (root, "dir/c.txt", 300, 3);
+  reset_create_keys (settings);
+  dialog = tsr_create_dialog_new (NULL, library);
+  g_signal_connect (dialog, "scanned", G_CALLBACK (on_scanned), &outcome);
+  g_signal_connect (dialog, "created", G_CALLBACK (on_created), &outcome);
+  g_signal_connect (dialog, "failed", G_CALLBACK (on_failed), &outcome);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_beside (dialog,
+                                                      "Trackers (a blank line between tiers)", GTK_TYPE_TEXT_VIEW))),
+                            "http://127.0.0.1:1/announce\n\nudp://127.0.0.1:2/announce", -1);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_beside (dialog, "Web Seeds",
+                                                                                  GTK_TYPE_TEXT_VIEW))),
+                            "http://127.0.0.1:3/files/", -1);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (find_one (find_row (dialog, "Format"), GTK_TYPE_DROP_DOWN)),
+                              TSR_CREATE_HYBRID);
+  /* "Automatic", then 16 KiB, 32 KiB… */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (find_one (find_row (dialog, "Piece Size"), GTK_TYPE_DROP_DOWN)), 2);
+  gtk_switch_set_active (GTK_SWITCH (find_one (find_row (dialog, "Private"), GTK_TYPE_SWITCH)), TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (find_row (dialog, "Comment")), "typed in the dialog");
+  gtk_editable_set_text (GTK_EDITABLE (find_row (dialog, "Source")), "TYPED");
+  gtk_editable_set_text (GTK_EDITABLE (find_row (dialog, "Leave Out (globs, comma-separated)")), "*.txt");
+  g_signal_emit_by_name (find_row (dialog, "Leave Out (globs, comma-separated)"), "apply");
+
+  folder = g_file_new_for_path (root);
+  list.data = folder;
+  g_assert_true (tsr_create_dialog_set_files (TSR_CREATE_DIALOG (dialog), &list));
+  wait_for (&outcome.scanned, NULL, NULL);
+  g_assert_null (tsr_create_dialog_get_error (TSR_CREATE_DIALOG (dialog)));
+  g_test_message ("summary: %s", tsr_create_dialog_get_summary (TSR_CREATE_DIALOG (dialog)));
+  g_assert_nonnull (strstr (tsr_create_dialog_get_summary (TSR_CREATE_DIALOG (dialog)), "2 files"));
+  create = find_button (dialog, "C_reate…");
+  g_assert_true (gtk_widget_get_sensitive (create));
+  g_assert_false (gtk_widget_is_visible (find_button (dialog, "_Seed Now")));
+
+  tsr_create_dialog_create_to (TSR_CREATE_DIALOG (dialog), output);
+  wait_for (NULL, &outcome.created, &outcome.failed);
+  g_assert_null (outcome.failed);
+  info = tsr_metainfo_new_from_file (output, &error);
+  g_assert_no_error (error);
+  g_assert_true (info->has_v1 && info->has_v2);
+  g_assert_cmpuint (info->piece_length, ==, 32768);
+  g_assert_true (info->is_private);
+  g_assert_cmpstr (info->comment, ==, "typed in the dialog");
+  g_assert_cmpstr (info->source, ==, "TYPED");
+  g_assert_cmpuint (info->trackers->len, ==, 2);
+  g_assert_cmpuint (info->web_seeds->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (info->web_seeds, 0), ==, "http://127.0.0.1:3/files/");
+  for (i = 0; i < info->n_files; i++)
+    if (!(info->files[i].attr & TSR_FILE_ATTR_PAD))
+      {
+        g_assert_false (g_str_has_suffix (info->files[i].path, ".txt"));
+        n_files++;
+      }
+  g_assert_cmpuint (n_files, ==, 2);
+
+  /* Remembered for the next torrent. */
+  g_settings_get (settings, "create-trackers", "s", &trackers);
+  g_settings_get (settings, "create-web-seeds", "s", &web_seeds);
+  g_settings_get (settings, "create-comment", "s", &comment);
+  g_settings_get (settings, "create-source", "s", &source);
+  g_settings_get (settings, "create-exclude", "s", &exclude);
+  g_assert_cmpstr (trackers, ==, "http://127.0.0.1:1/announce\n\nudp://127.0.0.1:2/announce");
+  g_assert_cmpstr (web_seeds, ==, "http://127.0.0.1:3/files/");
+  g_assert_cmpstr (comment, ==, "typed in the dialog");
+  g_assert_cmpstr (source, ==, "TYPED");
+  g_assert_cmpstr (exclude, ==, "*.txt");
+  g_assert_cmpint (g_settings_get_int (settings, "create-format"), ==, TSR_CREATE_HYBRID);
+  g_assert_cmpuint (g_settings_get_uint (settings, "create-piece-size"), ==, 32768);
+  g_assert_true (g_settings_get_boolean (settings, "create-private"));
+
+  /* The result's buttons. */
+  g_assert_true (gtk_widget_is_visible (find_button (dialog, "_Seed Now")));
+  g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (library)), ==, 0);
+  g_signal_emit_by_name (find_button (dialog, "_Seed Now"), "clicked");
+  g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (library)), ==, 1);
+  g_assert_nonnull (tsr_library_find (library, info->info_hash));
+  g_signal_emit_by_name (find_button (dialog, "Copy _Magnet Link"), "clicked");
+  clipboard = gdk_clipboard_get_content (gtk_widget_get_clipboard (dialog));
+  g_assert_nonnull (clipboard);
+  g_value_init (&copied, G_TYPE_STRING);
+  g_assert_true (gdk_content_provider_get_value (clipboard, &copied, &error));
+  g_assert_no_error (error);
+  hex = tsr_metainfo_dup_info_hash_hex (info);
+  g_assert_true (g_str_has_prefix (g_value_get_string (&copied), "magnet:?xt=urn:btih:"));
+  g_assert_nonnull (strstr (g_value_get_string (&copied), hex));
+  g_value_unset (&copied);
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  tsr_library_shutdown (library);
+  outcome_clear (&outcome);
+  reset_create_keys (settings);
   tsr_test_remove_tree (dir);
 }
 
@@ -332,13 +556,69 @@ test_destroyed_while_scanning (void)
   tsr_test_remove_tree (dir);
 }
 
+/* One URL a line, spaces trimmed; blank lines (one or more) between
+ * tiers; a URL of another scheme is refused by name. */
+static void
+test_tiers_text (void)
+{
+  g_autoptr(GPtrArray) tiers = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *tier;
+
+  tiers = tsr_parse_tiers_text ("\n  http://a.test/announce \nudp://b.test:80\n\n\n https://c.test/announce\n",
+                                &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tiers->len, ==, 2);
+  tier = g_ptr_array_index (tiers, 0);
+  g_assert_cmpuint (tier->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (tier, 0), ==, "http://a.test/announce");
+  g_assert_cmpstr (g_ptr_array_index (tier, 1), ==, "udp://b.test:80");
+  tier = g_ptr_array_index (tiers, 1);
+  g_assert_cmpuint (tier->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (tier, 0), ==, "https://c.test/announce");
+
+  none = tsr_parse_tiers_text ("", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (none->len, ==, 0);
+
+  g_assert_null (tsr_parse_tiers_text ("http://a.test/announce\nftp://d.test/announce", &error));
+  g_assert_error (error, TSR_CREATOR_ERROR, TSR_CREATOR_ERROR_BAD_OPTION);
+  g_assert_nonnull (strstr (error->message, "“ftp://d.test/announce”"));
+}
+
+/* One URL a line, blank lines skipped; http and https only. */
+static void
+test_web_seeds_text (void)
+{
+  g_autoptr(GPtrArray) seeds = NULL;
+  g_autoptr(GError) error = NULL;
+
+  seeds = tsr_parse_web_seeds_text (" https://a.test/files/\n\nHTTP://b.test/pack\n", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seeds->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (seeds, 0), ==, "https://a.test/files/");
+  g_assert_cmpstr (g_ptr_array_index (seeds, 1), ==, "HTTP://b.test/pack");
+
+  g_assert_null (tsr_parse_web_seeds_text ("https://a.test/files/\nudp://b.test:80", &error));
+  g_assert_error (error, TSR_CREATOR_ERROR, TSR_CREATOR_ERROR_BAD_OPTION);
+  g_assert_nonnull (strstr (error->message, "“udp://b.test:80”"));
+  g_clear_error (&error);
+  g_assert_null (tsr_parse_web_seeds_text ("not a url", &error));
+  g_assert_error (error, TSR_CREATOR_ERROR, TSR_CREATOR_ERROR_BAD_OPTION);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  g_resources_register (tsr_get_resource ());
   g_test_add_func ("/create-dialog/create", test_create);
+  g_test_add_func ("/create-dialog/widgets", test_widgets);
+  g_test_add_func ("/create-dialog/tiers-text", test_tiers_text);
+  g_test_add_func ("/create-dialog/web-seeds-text", test_web_seeds_text);
   g_test_add_func ("/create-dialog/destroyed-while-hashing", test_destroyed_while_hashing);
   g_test_add_func ("/create-dialog/destroyed-while-scanning", test_destroyed_while_scanning);
   return g_test_run ();

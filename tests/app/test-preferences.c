@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test-preferences.c: the preferences window (under Xvfb) keeps each row
+ * bound to its GSettings key both ways, as a template could silently
+ * lose: each row is found by its title, a value set in GSettings shows
+ * in its switch, spin button or choice, and a value set in the widget is
+ * saved to the key. Every row of the window is in the table below, so a
+ * row added without a test fails here too. The download folder row shows
+ * the key's folder, and the window is modal.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "tsr-preferences-window.h"
+
+/* From the app's compiled resources: referenced so that the linker keeps
+ * them (the window's template). */
+GResource *tsr_get_resource (void);
+
+/* Each row: its title, its key, a value for the key (GVariant text) and
+ * what the widget shows for it, then a value set in the widget and the
+ * key's value that follows (as text). The values differ from the
+ * defaults, so that a row bound to nothing fails. */
+static const struct
+{
+  const char *title;
+  const char *key;
+  const char *to_key;
+  double      shown;     /* a switch's 0 or 1, a spin button's value, a choice's index */
+  double      to_widget;
+  const char *saved;
+} rows[] = {
+  { "Ask Before Adding", "ask-where-to-save", "false", 0, 1, "true" },
+  { "Add Torrents Stopped", "start-paused", "true", 1, 0, "false" },
+  { "Notify When Done", "notify-on-complete", "false", 0, 1, "true" },
+  { "Run in the Background", "run-in-background", "true", 1, 0, "false" },
+  { "Log Length", "log-history", "uint32 1234", 1234, 250, "uint32 250" },
+  { "Listening Port", "listen-port", "uint16 6881", 6881, 51500, "uint16 51500" },
+  { "Peers per Torrent", "max-peers-per-torrent", "uint32 33", 33, 44, "uint32 44" },
+  { "Peers in All", "max-peers-global", "uint32 333", 333, 444, "uint32 444" },
+  { "Find Peers on the Local Network", "local-discovery", "false", 0, 1, "true" },
+  { "Find Peers through the DHT", "dht", "false", 0, 1, "true" },
+  { "Forward the Port on the Router", "port-mapping", "false", 0, 1, "true" },
+  { "Encryption", "encryption", "'require'", 1, 2, "'off'" },
+  { "Download Limit (KiB/s)", "download-rate-limit", "uint32 120", 120, 340, "uint32 340" },
+  { "Upload Limit (KiB/s)", "upload-rate-limit", "uint32 56", 56, 78, "uint32 78" },
+  { "Stop Seeding at Ratio", "max-ratio", "1.5", 1.5, 2.25, "2.25" },
+};
+
+static void
+collect (GtkWidget *widget,
+         GType      type,
+         GPtrArray *found)
+{
+  GtkWidget *child;
+
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    collect (child, type, found);
+}
+
+static AdwActionRow *
+find_row (GtkWidget  *window,
+          const char *title)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  AdwActionRow *row = NULL;
+  guint i;
+
+  collect (window, ADW_TYPE_ACTION_ROW, found);
+  for (i = 0; i < found->len; i++)
+    if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (found, i)), title) == 0)
+      {
+        g_assert_null (row);   /* one row of that title */
+        row = g_ptr_array_index (found, i);
+      }
+  if (row == NULL)
+    g_error ("no row titled “%s”", title);
+  return row;
+}
+
+/* The row's one widget of @type. */
+static GtkWidget *
+find_in_row (AdwActionRow *row,
+             GType         type)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  collect (GTK_WIDGET (row), type, found);
+  g_assert_cmpuint (found->len, ==, 1);
+  return g_ptr_array_index (found, 0);
+}
+
+/* What the row shows, as a number; sets it first when @set is not NULL. */
+static double
+row_value (AdwActionRow *row,
+           const double *set)
+{
+  g_autoptr(GPtrArray) switches = g_ptr_array_new ();
+  GtkWidget *widget;
+
+  if (ADW_IS_COMBO_ROW (row))
+    {
+      if (set != NULL)
+        adw_combo_row_set_selected (ADW_COMBO_ROW (row), (guint) *set);
+      return adw_combo_row_get_selected (ADW_COMBO_ROW (row));
+    }
+  collect (GTK_WIDGET (row), GTK_TYPE_SWITCH, switches);
+  if (switches->len > 0)
+    {
+      widget = find_in_row (row, GTK_TYPE_SWITCH);
+      if (set != NULL)
+        gtk_switch_set_active (GTK_SWITCH (widget), *set != 0);
+      return gtk_switch_get_active (GTK_SWITCH (widget)) ? 1 : 0;
+    }
+  widget = find_in_row (row, GTK_TYPE_SPIN_BUTTON);
+  if (set != NULL)
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (widget), *set);
+  return gtk_spin_button_get_value (GTK_SPIN_BUTTON (widget));
+}
+
+static void
+test_rows_follow_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GPtrArray) all_rows = g_ptr_array_new ();
+  GtkWidget *window = tsr_preferences_window_new (settings);
+  guint i;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (window)));
+  for (i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autoptr(GSettingsSchemaKey) key = g_settings_schema_get_key (schema, rows[i].key);
+      g_autoptr(GVariant) value = g_variant_parse (g_settings_schema_key_get_value_type (key), rows[i].to_key, NULL,
+                                                   NULL, NULL);
+      g_autoptr(GVariant) saved = NULL;
+      g_autofree char *saved_text = NULL;
+      AdwActionRow *row = find_row (window, rows[i].title);
+
+      g_test_message ("%s (%s)", rows[i].title, rows[i].key);
+      g_assert_nonnull (value);
+      g_assert_true (g_settings_set_value (settings, rows[i].key, value));
+      g_assert_cmpfloat_with_epsilon (row_value (row, NULL), rows[i].shown, 1e-9);
+      g_assert_cmpfloat_with_epsilon (row_value (row, &rows[i].to_widget), rows[i].to_widget, 1e-9);
+      saved = g_settings_get_value (settings, rows[i].key);
+      saved_text = g_variant_print (saved, TRUE);
+      g_assert_cmpstr (saved_text, ==, rows[i].saved);
+      g_settings_reset (settings, rows[i].key);
+    }
+
+  /* Every row is one of those, or the folder's. */
+  collect (window, ADW_TYPE_ACTION_ROW, all_rows);
+  g_assert_cmpuint (all_rows->len, ==, G_N_ELEMENTS (rows) + 1);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The folder row shows the key's folder, and follows it. */
+static void
+test_folder_row (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWidget *window;
+  AdwActionRow *row;
+
+  g_settings_set_string (settings, "download-folder", "/srv/first");
+  window = tsr_preferences_window_new (settings);
+  row = find_row (window, "Download Folder");
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "/srv/first");
+  g_settings_set_string (settings, "download-folder", "/srv/second");
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "/srv/second");
+  /* The row's button chooses the folder. */
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find_in_row (row, GTK_TYPE_BUTTON))), ==, "_Choose…");
+  g_settings_reset (settings, "download-folder");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_resources_register (tsr_get_resource ());
+  g_test_add_func ("/preferences/rows-follow-settings", test_rows_follow_settings);
+  g_test_add_func ("/preferences/folder-row", test_folder_row);
+  return g_test_run ();
+}
