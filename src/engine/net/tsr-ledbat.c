@@ -20,11 +20,12 @@
  *
  * Slow start: from one packet, 3000 bytes a round trip takes over a
  * hundred round trips to fill a 20 Mbit/s path 40 ms long (100 KB, and
- * 250 KB more for the 100 ms of queue LEDBAT aims at). So, as libutp and
- * libtorrent do, the window first grows by what is acked (doubling each
- * round trip) until the queuing delay reaches 90 % of the target, a loss,
- * or after a timeout half the window before it; the delay test keeps the
- * queue it builds under the target.
+ * 250 KB more for the 100 ms of queue LEDBAT aims at). So, as libtorrent
+ * does, the window first grows by what is acked (doubling each round
+ * trip), until the queuing delay reaches 90 % of the target (libutp's
+ * threshold; libtorrent waits for the target itself), a loss, or, after
+ * a timeout, half the window before it. Ending below the target keeps
+ * the queue slow start builds from overshooting it.
  */
 #define G_LOG_DOMAIN "tsr-utp"
 
