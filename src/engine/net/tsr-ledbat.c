@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-ledbat.c: LEDBAT for one uTP connection (BEP 29, RFC 6817).
+ *
+ * The delay: each timestamp_difference the peer sends back is the one-way
+ * delay of our packets plus the offset between the two clocks. Its least
+ * value over the last two minutes (the base delay) stands for the empty
+ * path; what a sample has above it is queue. The base is kept as the
+ * least sample of the current minute and of the minute before, as libutp
+ * keeps one per minute, so a path that changed, or a clock that drifted,
+ * is forgotten within two minutes. The queuing delay is the least of the
+ * last three samples, which takes out single late packets.
+ *
+ * The window: each ack moves it by
+ *   TSR_LEDBAT_GAIN_BYTES * off_target * bytes_acked / window,
+ * off_target = (target - queuing delay) / target (BEP 29), so a whole
+ * window acked with no queue adds 3000 bytes, and one acked at twice the
+ * target takes 3000 away. Loss halves it, once per round trip at most;
+ * it never goes below one packet.
+ *
+ * Slow start: from one packet, 3000 bytes a round trip takes over a
+ * hundred round trips to fill a 20 Mbit/s path 40 ms long (100 KB, and
+ * 250 KB more for the 100 ms of queue LEDBAT aims at). So, as libtorrent
+ * does, the window first grows by what is acked (doubling each round
+ * trip), until the queuing delay reaches 90 % of the target (libutp's
+ * threshold; libtorrent waits for the target itself), a loss, or, after
+ * a timeout, half the window before it. Ending below the target keeps
+ * the queue slow start builds from overshooting it.
+ */
+#define G_LOG_DOMAIN "tsr-utp"
+
+#include "config.h"
+
+#include "tsr-ledbat.h"
+
+#define MINUTE_US               (60 * G_USEC_PER_SEC)
+/* The queuing delay is the least of this many recent samples. */
+#define N_DELAYS                3
+/* Slow start ends once the queue is this close to the target. */
+#define SLOW_START_EXIT_US      (TSR_LEDBAT_TARGET_US * 9 / 10)
+/* How long a full window lets the window grow. */
+#define WINDOW_FULL_GRACE_US    G_USEC_PER_SEC
+#define NEVER                   G_MININT64
+
+struct _TsrLedbat
+{
+  guint    packet_size;
+  gdouble  window;               /* bytes, at least packet_size */
+  gboolean slow_start;
+  gdouble  slow_start_limit;     /* slow start ends at this window */
+
+  gboolean have_delay;
+  guint32  base_minute[2];       /* least sample of this minute, and of the one before */
+  gint64   minute_start;
+  guint32  delays[N_DELAYS];     /* queuing delays of the last samples */
+  guint    n_delays;
+  guint    next_delay;
+
+  gint64   window_full_at;       /* NEVER until the connection says so */
+  gint64   last_cut;             /* when loss or a timeout last cut the window */
+
+  gboolean have_rtt;
+  gint64   rtt;
+  gint64   rtt_var;
+  gint64   rto;
+};
+
+TsrLedbat *
+tsr_ledbat_new (guint packet_size)
+{
+  TsrLedbat *self;
+
+  g_return_val_if_fail (packet_size > 0, NULL);
+
+  self = g_new0 (TsrLedbat, 1);
+  self->packet_size = packet_size;
+  self->window = packet_size;
+  self->slow_start = TRUE;
+  self->slow_start_limit = G_MAXDOUBLE;
+  self->window_full_at = NEVER;
+  self->last_cut = NEVER;
+  self->rto = TSR_LEDBAT_INITIAL_RTO_US;
+  return self;
+}
+
+void
+tsr_ledbat_free (TsrLedbat *self)
+{
+  g_free (self);
+}
+
+void
+tsr_ledbat_set_packet_size (TsrLedbat *self,
+                            guint      packet_size)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (packet_size > 0);
+
+  self->packet_size = packet_size;
+  self->window = MAX (self->window, packet_size);
+}
+
+/* The samples wrap at 32 bits: @a is less than @b when going up from @a
+ * reaches @b sooner than going down (libutp's comparison). */
+static gboolean
+wrapping_less (guint32 a,
+               guint32 b)
+{
+  return (guint32) (b - a) < (guint32) (a - b);
+}
+
+static guint32
+wrapping_min (guint32 a,
+              guint32 b)
+{
+  return wrapping_less (b, a) ? b : a;
+}
+
+void
+tsr_ledbat_add_delay_sample (TsrLedbat *self,
+                             guint32    timestamp_difference_us,
+                             gint64     now_us)
+{
+  guint32 sample = timestamp_difference_us;
+  guint32 base;
+
+  g_return_if_fail (self != NULL);
+
+  /* BEP 29: 0 until the peer has measured anything. */
+  if (sample == 0)
+    return;
+
+  if (!self->have_delay || now_us - self->minute_start >= 2 * MINUTE_US)
+    {
+      /* Nothing heard for two minutes: the old minima are all stale. */
+      self->base_minute[0] = self->base_minute[1] = sample;
+      self->minute_start = now_us;
+      self->have_delay = TRUE;
+    }
+  else if (now_us - self->minute_start >= MINUTE_US)
+    {
+      self->base_minute[1] = self->base_minute[0];
+      self->base_minute[0] = sample;
+      self->minute_start += MINUTE_US;
+    }
+  else
+    self->base_minute[0] = wrapping_min (self->base_minute[0], sample);
+
+  /* The base is at most this sample, so the difference cannot wrap. */
+  base = wrapping_min (self->base_minute[0], self->base_minute[1]);
+  self->delays[self->next_delay] = sample - base;
+  self->next_delay = (self->next_delay + 1) % N_DELAYS;
+  self->n_delays = MIN (self->n_delays + 1, N_DELAYS);
+}
+
+gint64
+tsr_ledbat_get_queuing_delay (TsrLedbat *self)
+{
+  guint32 least = G_MAXUINT32;
+  guint i;
+
+  g_return_val_if_fail (self != NULL, -1);
+
+  if (self->n_delays == 0)
+    return -1;
+  for (i = 0; i < self->n_delays; i++)
+    least = MIN (least, self->delays[i]);
+  return least;
+}
+
+void
+tsr_ledbat_note_window_full (TsrLedbat *self,
+                             gint64     now_us)
+{
+  g_return_if_fail (self != NULL);
+
+  self->window_full_at = now_us;
+}
+
+void
+tsr_ledbat_acked (TsrLedbat *self,
+                  gsize      bytes_acked,
+                  gint64     now_us)
+{
+  gint64 queuing;
+  gboolean may_grow;
+  gdouble acked;
+  gdouble off_target;
+  gdouble gain;
+  gdouble window;
+
+  g_return_if_fail (self != NULL);
+
+  /* No delay measured yet: nothing to steer by. */
+  queuing = tsr_ledbat_get_queuing_delay (self);
+  if (queuing < 0 || bytes_acked == 0)
+    return;
+
+  /* One ack counts for at most a whole window, as in libutp: a late
+   * cumulative ack for many packets must not move it further. */
+  acked = MIN ((gdouble) bytes_acked, self->window);
+  off_target = (gdouble) (TSR_LEDBAT_TARGET_US - queuing) / TSR_LEDBAT_TARGET_US;
+  gain = TSR_LEDBAT_GAIN_BYTES * off_target * acked / self->window;
+  may_grow = self->window_full_at != NEVER && now_us - self->window_full_at <= WINDOW_FULL_GRACE_US;
+  if (gain > 0 && !may_grow)
+    gain = 0;
+  window = self->window + gain;
+
+  if (self->slow_start)
+    {
+      if (queuing >= SLOW_START_EXIT_US)
+        self->slow_start = FALSE;
+      else if (may_grow)
+        {
+          gdouble doubling = self->window + acked;
+
+          if (doubling >= self->slow_start_limit)
+            {
+              doubling = self->slow_start_limit;
+              self->slow_start = FALSE;
+            }
+          window = MAX (window, doubling);
+        }
+    }
+  self->window = MAX (window, self->packet_size);
+}
+
+gboolean
+tsr_ledbat_lost (TsrLedbat *self,
+                 gint64     now_us)
+{
+  gint64 round_trip;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  /* The losses of one window are one congestion event. Before the first
+   * sample the round trip is not known: the initial timeout stands in. */
+  round_trip = self->have_rtt ? self->rtt : TSR_LEDBAT_INITIAL_RTO_US;
+  if (self->last_cut != NEVER && now_us - self->last_cut < round_trip)
+    return FALSE;
+
+  /* BEP 29: "multiplied by 0.5 to mimic TCP". */
+  self->window = MAX (self->window / 2, self->packet_size);
+  self->slow_start = FALSE;
+  self->slow_start_limit = self->window;
+  self->last_cut = now_us;
+  return TRUE;
+}
+
+void
+tsr_ledbat_timed_out (TsrLedbat *self,
+                      gint64     now_us)
+{
+  g_return_if_fail (self != NULL);
+
+  self->slow_start_limit = MAX (self->window / 2, 2.0 * self->packet_size);
+  self->slow_start = TRUE;
+  self->window = self->packet_size;
+  self->last_cut = now_us;
+  /* BEP 29: doubled for each timeout in a row; the next RTT sample sets
+   * it from the formula again. */
+  self->rto = MIN (self->rto * 2, TSR_LEDBAT_MAX_RTO_US);
+}
+
+void
+tsr_ledbat_add_rtt_sample (TsrLedbat *self,
+                           gint64     rtt_us)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (rtt_us >= 0);
+
+  rtt_us = MIN (rtt_us, TSR_LEDBAT_MAX_RTO_US);
+  /* RFC 6298 2.2 and 2.3, as BEP 29 gives them: alpha 1/8, beta 1/4. */
+  if (!self->have_rtt)
+    {
+      self->rtt = rtt_us;
+      self->rtt_var = rtt_us / 2;
+      self->have_rtt = TRUE;
+    }
+  else
+    {
+      gint64 delta = self->rtt - rtt_us;
+
+      self->rtt_var = (3 * self->rtt_var + ABS (delta)) / 4;
+      self->rtt = (7 * self->rtt + rtt_us) / 8;
+    }
+  /* BEP 29: max(rtt + 4 * rtt_var, 500 ms). */
+  self->rto = CLAMP (self->rtt + 4 * self->rtt_var, TSR_LEDBAT_MIN_RTO_US, TSR_LEDBAT_MAX_RTO_US);
+}
+
+gsize
+tsr_ledbat_get_window (TsrLedbat *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return (gsize) self->window;
+}
+
+gint64
+tsr_ledbat_get_rto (TsrLedbat *self)
+{
+  g_return_val_if_fail (self != NULL, TSR_LEDBAT_INITIAL_RTO_US);
+
+  return self->rto;
+}
+
+gint64
+tsr_ledbat_get_rtt (TsrLedbat *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->rtt;
+}
+
+gint64
+tsr_ledbat_get_rtt_var (TsrLedbat *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->rtt_var;
+}
+
+gboolean
+tsr_ledbat_in_slow_start (TsrLedbat *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->slow_start;
+}
