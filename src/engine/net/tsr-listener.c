@@ -191,7 +191,7 @@ on_pending_closed (TsrPeer    *peer,
                    gpointer    user_data)
 {
   TsrListener *self = user_data;
-  g_autoptr(TsrPeer) held = take_pending (self, peer);
+  g_autoptr(TsrPeer) held = take_pending (self, peer);   /* the reference pending held goes */
 }
 
 static void
