@@ -121,7 +121,8 @@ tsr_listener_get_n_pending (TsrListener *self)
 }
 
 /* The connection leaves the pending ones; returns the reference they
- * held, or NULL when it was not among them. */
+ * held, or NULL when it was not among them. The last one takes the timer
+ * with it. */
 static TsrPeer *
 take_pending (TsrListener *self,
               TsrPeer     *peer)
@@ -133,6 +134,8 @@ take_pending (TsrListener *self,
       {
         g_signal_handlers_disconnect_by_data (peer, self);
         g_array_remove_index (self->pending, i);
+        if (self->pending->len == 0)
+          g_clear_handle_id (&self->timeout_source, g_source_remove);
         return peer;
       }
   return NULL;
