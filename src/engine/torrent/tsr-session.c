@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-session.c: one listening socket for all torrents. An accepted
- * connection is read up to its handshake; the info hash in it picks the
- * torrent, which then answers; a handshake for no torrent of ours ends
- * the connection.
+ * tsr-session.c: the torrents of one program and what they share: the
+ * listener (an incoming handshake's info hash picks the torrent, which
+ * then answers), limits, the connection budget, the queue of active
+ * torrents, local discovery, the DHT and port mapping.
  */
 #define G_LOG_DOMAIN "tsr-session"
 
@@ -13,30 +13,23 @@
 #include <string.h>
 
 #include "tsr-dht.h"
+#include "tsr-listener.h"
 #include "tsr-lsd.h"
 #include "tsr-port-map.h"
 #include "tsr-session.h"
 #include "tsr-torrent-host.h"
 #include "tsr-util.h"
 
-/* Accepted connections still waiting for their handshake, at most: in
- * all (a burst of honest peers after a popular announce fits), and from
- * one address (a single host's flood does not crowd the others out). */
-#define MAX_PENDING 512
-#define MAX_PENDING_PER_HOST 16
-
 struct _TsrSession
 {
   GObject            parent_instance;
-  GSocketService    *service;     /* (owned) (nullable) */
-  guint16            port;
+  TsrListener       *listener;    /* (owned) */
   guint8             peer_id[20];
   GListStore        *torrents;    /* (owned) (element-type TsrTorrent) */
   guint              max_active;  /* torrents checking or downloading at once; 0: all */
   TsrBudget         *connections; /* (owned) over all torrents */
   TsrReadCacheGroup *read_group;  /* (owned) the torrents' read caches together */
   guint              queue_source;
-  GPtrArray         *pending;     /* (owned) (element-type TsrPeer) before their handshake */
   TsrLimiter        *up;          /* (owned) */
   TsrLimiter        *down;        /* (owned) */
   TsrLsd            *lsd;         /* (owned) (nullable) local service discovery, when on */
@@ -51,7 +44,6 @@ struct _TsrSession
   guint              dht_source;
   TsrPortMap        *port_map;    /* (owned) (nullable) when mapping is on and we listen */
   gboolean           port_map_wanted;
-  gboolean           loopback;    /* listening on a loopback address only */
 };
 
 enum
@@ -66,10 +58,19 @@ G_DEFINE_FINAL_TYPE (TsrSession, tsr_session, G_TYPE_OBJECT)
 
 static void on_torrent_state_changed (TsrTorrent *torrent, gpointer user_data);
 static void on_torrent_dht_node (TsrTorrent *torrent, const char *node, gpointer user_data);
+static gpointer on_listener_find (const guint8 *info_hash, gpointer user_data);
+static void on_listener_foreach_hash (TsrListenerHashFunc func, gpointer func_data, gpointer user_data);
+static void on_listener_accepted (TsrPeer *peer, gpointer key, const guint8 *info_hash, gpointer user_data);
 
 static const TsrTorrentHostFuncs torrent_host_funcs = {
   .dht_node = on_torrent_dht_node,
   .state_changed = on_torrent_state_changed,
+};
+
+static const TsrListenerFuncs listener_funcs = {
+  .find = on_listener_find,
+  .foreach_hash = on_listener_foreach_hash,
+  .accepted = on_listener_accepted,
 };
 
 static void
@@ -77,9 +78,7 @@ tsr_session_dispose (GObject *object)
 {
   TsrSession *self = TSR_SESSION (object);
 
-  if (self->service != NULL)
-    g_socket_service_stop (self->service);
-  g_clear_object (&self->service);
+  g_clear_pointer (&self->listener, tsr_listener_free);
   g_clear_object (&self->lsd);
   g_clear_handle_id (&self->dht_source, g_source_remove);
   if (self->dht != NULL)
@@ -106,7 +105,6 @@ tsr_session_dispose (GObject *object)
         }
     }
   g_clear_object (&self->torrents);
-  g_clear_pointer (&self->pending, g_ptr_array_unref);
   g_clear_pointer (&self->up, tsr_limiter_unref);
   g_clear_pointer (&self->down, tsr_limiter_unref);
   g_clear_pointer (&self->connections, tsr_budget_unref);
@@ -133,7 +131,7 @@ tsr_session_init (TsrSession *self)
   self->torrents = g_list_store_new (TSR_TYPE_TORRENT);
   self->connections = tsr_budget_new (0);
   self->read_group = tsr_read_cache_group_new (TSR_SESSION_READ_CACHE);
-  self->pending = g_ptr_array_new_with_free_func (g_object_unref);
+  self->listener = tsr_listener_new (&listener_funcs, self);
   self->up = tsr_limiter_new (0);
   self->down = tsr_limiter_new (0);
   self->encryption = TSR_PEER_ENCRYPTION_PREFER;
@@ -158,7 +156,8 @@ tsr_session_get_peer_id (TsrSession *self)
 guint16
 tsr_session_get_port (TsrSession *self)
 {
-  return self->port;
+  /* 0 once disposed, as before listening. */
+  return self->listener != NULL ? tsr_listener_get_port (self->listener) : 0;
 }
 
 GListModel *
@@ -260,9 +259,9 @@ start_lsd (TsrSession *self)
 {
   guint i;
 
-  if (!self->lsd_wanted || self->lsd != NULL || self->port == 0)
+  if (!self->lsd_wanted || self->lsd != NULL || tsr_session_get_port (self) == 0)
     return;
-  self->lsd = tsr_lsd_new (self->port);
+  self->lsd = tsr_lsd_new (tsr_session_get_port (self));
   g_signal_connect (self->lsd, "peer", G_CALLBACK (on_lsd_peer), self);
   for (i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->torrents)); i++)
     {
@@ -328,7 +327,7 @@ dht_look_up (TsrSession *self,
       second - (gint64) GPOINTER_TO_SIZE (last) < every)
     return;
   g_hash_table_insert (self->dht_looked, g_steal_pointer (&key), GSIZE_TO_POINTER ((gsize) second));
-  tsr_dht_get_peers (self->dht, hash, self->port);
+  tsr_dht_get_peers (self->dht, hash, tsr_session_get_port (self));
 }
 
 static void
@@ -396,10 +395,10 @@ start_dht (TsrSession *self)
   g_autoptr(GError) error = NULL;
   guint i;
 
-  if (!self->dht_wanted || self->dht != NULL || self->port == 0)
+  if (!self->dht_wanted || self->dht != NULL || tsr_session_get_port (self) == 0)
     return;
   /* The UDP port is the TCP one when it is free, else any. */
-  self->dht = tsr_dht_new (self->bind_address, self->port, self->dht_state, NULL);
+  self->dht = tsr_dht_new (self->bind_address, tsr_session_get_port (self), self->dht_state, NULL);
   if (self->dht == NULL)
     self->dht = tsr_dht_new (self->bind_address, 0, self->dht_state, &error);
   if (self->dht == NULL)
@@ -471,9 +470,10 @@ on_port_map_changed (TsrPortMap *port_map,
 static void
 start_port_map (TsrSession *self)
 {
-  if (!self->port_map_wanted || self->port_map != NULL || self->port == 0 || self->loopback)
+  if (!self->port_map_wanted || self->port_map != NULL || tsr_session_get_port (self) == 0 ||
+      tsr_listener_is_loopback (self->listener))
     return;
-  self->port_map = tsr_port_map_new (self->port);
+  self->port_map = tsr_port_map_new (tsr_session_get_port (self));
   g_signal_connect (self->port_map, "changed", G_CALLBACK (on_port_map_changed), self);
   g_signal_emit (self, signals[SIGNAL_PORT_MAPPING_CHANGED], 0);
 }
@@ -560,7 +560,7 @@ adopt_torrent (TsrSession *self,
                TsrTorrent *torrent)
 {
   tsr_torrent_set_limiters (torrent, self->up, self->down);
-  tsr_torrent_set_listen_port (torrent, self->port);
+  tsr_torrent_set_listen_port (torrent, tsr_session_get_port (self));
   tsr_torrent_set_connection_budget (torrent, self->connections);
   tsr_torrent_set_read_cache_group (torrent, self->read_group);
   tsr_torrent_set_encryption (torrent, self->encryption);
@@ -665,28 +665,15 @@ tsr_session_remove_torrent_finish (TsrSession    *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-static void
-on_pending_closed (TsrPeer    *peer,
-                   const char *reason,
-                   gpointer    user_data)
+/* The listener's questions: which running torrent a handshake's info
+ * hash names, and every hash an encrypted handshake may name. */
+static gpointer
+on_listener_find (const guint8 *info_hash,
+                  gpointer      user_data)
 {
   TsrSession *self = user_data;
-
-  g_ptr_array_remove_fast (self->pending, peer);
-}
-
-static void
-on_pending_handshake (TsrPeer  *peer,
-                      gpointer  pointer,
-                      gpointer  user_data)
-{
-  TsrSession *self = user_data;
-  const TsrWireHandshake *theirs = pointer;
-  g_autoptr(TsrPeer) peer_ref = g_object_ref (peer);   /* pending held the only one */
   guint i;
 
-  g_signal_handlers_disconnect_by_data (peer_ref, self);
-  g_ptr_array_remove_fast (self->pending, peer_ref);
   for (i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->torrents)); i++)
     {
       g_autoptr(TsrTorrent) torrent = g_list_model_get_item (G_LIST_MODEL (self->torrents), i);
@@ -695,23 +682,18 @@ on_pending_handshake (TsrPeer  *peer,
 
       /* A hybrid torrent is known by both hashes (BEP 52: a v2 peer may
        * use the truncated v2 one); the answer echoes the one asked. */
-      if ((memcmp (tsr_torrent_get_info_hash (torrent), theirs->info_hash, 20) == 0 ||
-           (info != NULL && info->has_v2 && memcmp (info->info_hash_v2, theirs->info_hash, 20) == 0)) &&
+      if ((memcmp (tsr_torrent_get_info_hash (torrent), info_hash, 20) == 0 ||
+           (info != NULL && info->has_v2 && memcmp (info->info_hash_v2, info_hash, 20) == 0)) &&
           (state == TSR_TORRENT_DOWNLOADING || state == TSR_TORRENT_SEEDING || state == TSR_TORRENT_FETCHING))
-        {
-          tsr_torrent_add_incoming_for (torrent, peer, theirs->info_hash);
-          return;
-        }
+        return torrent;   /* the list holds it */
     }
-  tsr_peer_close (peer, _("The peer asked for a torrent we do not have"));
+  return NULL;
 }
 
-/* An incoming MSE handshake names its torrent by HASH('req2', info hash):
- * each torrent's is tried (a SHA-1 each, once per encrypted connection). */
-static gboolean
-find_for_mse (const guint8 *req2,
-              guint8       *info_hash,
-              gpointer      user_data)
+static void
+on_listener_foreach_hash (TsrListenerHashFunc func,
+                          gpointer            func_data,
+                          gpointer            user_data)
 {
   TsrSession *self = user_data;
   guint i;
@@ -719,28 +701,25 @@ find_for_mse (const guint8 *req2,
   for (i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->torrents)); i++)
     {
       g_autoptr(TsrTorrent) torrent = g_list_model_get_item (G_LIST_MODEL (self->torrents), i);
-      const guint8 *candidates[2] = { tsr_torrent_get_info_hash (torrent), NULL };
       TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
-      guint k;
 
+      if (func (tsr_torrent_get_info_hash (torrent), func_data))
+        return;
       /* A hybrid torrent is known by its v2 hash too (truncated). */
-      if (info != NULL && info->has_v1 && info->has_v2)
-        candidates[1] = info->info_hash_v2;
-      for (k = 0; k < G_N_ELEMENTS (candidates); k++)
-        {
-          guint8 hash[20];
-
-          if (candidates[k] == NULL)
-            continue;
-          tsr_mse_hash_req2 (candidates[k], hash);
-          if (memcmp (hash, req2, 20) == 0)
-            {
-              memcpy (info_hash, candidates[k], 20);
-              return TRUE;
-            }
-        }
+      if (info != NULL && info->has_v1 && info->has_v2 && func (info->info_hash_v2, func_data))
+        return;
     }
-  return FALSE;
+}
+
+static void
+on_listener_accepted (TsrPeer      *peer,
+                      gpointer      key,
+                      const guint8 *info_hash,
+                      gpointer      user_data)
+{
+  g_autoptr(TsrTorrent) torrent = g_object_ref (TSR_TORRENT (key));   /* while it greets the peer */
+
+  tsr_torrent_add_incoming_for (torrent, peer, info_hash);
 }
 
 void
@@ -752,6 +731,7 @@ tsr_session_set_encryption (TsrSession        *self,
   g_return_if_fail (TSR_IS_SESSION (self));
 
   self->encryption = mode;
+  tsr_listener_set_encryption (self->listener, mode);
   for (i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->torrents)); i++)
     {
       g_autoptr(TsrTorrent) torrent = g_list_model_get_item (G_LIST_MODEL (self->torrents), i);
@@ -765,51 +745,6 @@ tsr_session_get_encryption (TsrSession *self)
 {
   g_return_val_if_fail (TSR_IS_SESSION (self), TSR_PEER_ENCRYPTION_PREFER);
   return self->encryption;
-}
-
-/* How many connections waiting for their handshake come from the host
- * @connection comes from. */
-static guint
-pending_from_host (TsrSession        *self,
-                   GSocketConnection *connection)
-{
-  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
-  TsrPeerAddress host;
-  guint n = 0;
-  guint i;
-
-  if (!tsr_peer_address_from_socket (remote, &host))
-    return 0;
-  for (i = 0; i < self->pending->len; i++)
-    if (tsr_peer_address_same_host (tsr_peer_get_remote_address (g_ptr_array_index (self->pending, i)), &host))
-      n++;
-  return n;
-}
-
-static gboolean
-on_incoming (GSocketService    *service,
-             GSocketConnection *connection,
-             GObject           *source,
-             gpointer           user_data)
-{
-  TsrSession *self = user_data;
-  TsrPeer *peer;
-
-  /* A flood of connections that never say hello is cut off here; each
-   * that is let in has HANDSHAKE_TIMEOUT seconds to speak. */
-  if (self->pending->len >= MAX_PENDING || pending_from_host (self, connection) >= MAX_PENDING_PER_HOST)
-    {
-      g_debug ("Refusing a connection: %u waiting for their handshake", self->pending->len);
-      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
-      return TRUE;
-    }
-  peer = tsr_peer_new_incoming (connection);
-  tsr_peer_set_encryption (peer, self->encryption, find_for_mse, self);
-  g_ptr_array_add (self->pending, peer);
-  g_signal_connect (peer, "handshake", G_CALLBACK (on_pending_handshake), self);
-  g_signal_connect (peer, "closed", G_CALLBACK (on_pending_closed), self);
-  tsr_peer_start (peer, NULL);
-  return TRUE;
 }
 
 gboolean
@@ -826,53 +761,16 @@ tsr_session_listen_on (TsrSession  *self,
                        guint16      port,
                        GError     **error)
 {
-  g_autoptr(GSocketService) service = g_socket_service_new ();
+  guint i;
 
-  g_return_val_if_fail (self->service == NULL, FALSE);
-  /* Many peers may knock at once: GIO's default queue holds ten. */
-  g_socket_listener_set_backlog (G_SOCKET_LISTENER (service), 128);
-  if (address != NULL)
-    {
-      g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (address);
-      g_autoptr(GSocketAddress) where = NULL;
-      g_autoptr(GSocketAddress) bound = NULL;
-
-      if (inet == NULL)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("“%s” is not an IP address"), address);
-          return FALSE;
-        }
-      where = g_inet_socket_address_new (inet, port);
-      if (!g_socket_listener_add_address (G_SOCKET_LISTENER (service), where, G_SOCKET_TYPE_STREAM,
-                                          G_SOCKET_PROTOCOL_TCP, NULL, &bound, error))
-        return FALSE;
-      port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-      self->loopback = g_inet_address_get_is_loopback (inet);
-    }
-  else if (port == 0)
-    {
-      guint16 chosen = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (service), NULL, error);
-
-      if (chosen == 0)
-        return FALSE;
-      port = chosen;
-    }
-  else if (!g_socket_listener_add_inet_port (G_SOCKET_LISTENER (service), port, NULL, error))
+  if (!tsr_listener_listen (self->listener, address, port, error))
     return FALSE;
-  g_signal_connect (service, "incoming", G_CALLBACK (on_incoming), self);
-  g_socket_service_start (service);
-  self->service = g_steal_pointer (&service);
-  self->port = port;
-  {
-    guint i;
+  for (i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->torrents)); i++)
+    {
+      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (G_LIST_MODEL (self->torrents), i);
 
-    for (i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->torrents)); i++)
-      {
-        g_autoptr(TsrTorrent) torrent = g_list_model_get_item (G_LIST_MODEL (self->torrents), i);
-
-        tsr_torrent_set_listen_port (torrent, port);
-      }
-  }
+      tsr_torrent_set_listen_port (torrent, tsr_session_get_port (self));
+    }
   self->bind_address = g_strdup (address);
   start_lsd (self);
   start_dht (self);
