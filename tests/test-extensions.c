@@ -319,9 +319,19 @@ static const TsrExtensionClass fake_b_class = {
   .free = fake_free,
 };
 
-/* Both fakes are static (the host "frees" them by logging). */
+/* Takes the BEP 52 hash messages: no name, no id. */
+static const TsrExtensionClass fake_hashes_class = {
+  .name = NULL,
+  .peer_size = sizeof (FakeState),
+  .message = fake_message,
+  .peer_gone = fake_peer_gone,
+  .free = fake_free,
+};
+
+/* The fakes are static (the host "frees" them by logging). */
 static FakeExt fake_a;
 static FakeExt fake_b;
+static FakeExt fake_hashes;
 
 static void
 register_fakes (Fixture *f)
@@ -339,9 +349,21 @@ test_host_routes_by_remote_id (Fixture       *f,
   Conn conn = { "p1" };
   g_autoptr(GBytes) hello = g_bytes_new_static ("hello", 5);
   g_autoptr(GBytes) abc = g_bytes_new_static ("abc", 3);
+  guint8 header[TSR_WIRE_HASH_HEADER] = { 0 };
+  TsrWireMessage hashes = { 0 };
+  g_autoptr(TsrExtensionHandshake) ours = NULL;
+  gsize length;
+  const guint8 *bytes;
 
   register_fakes (f);
+  fake_hashes = (FakeExt) { f->host, "h", 0, f->log, TRUE, FALSE };
+  fake_hashes.slot = tsr_extensions_register (f->host, &fake_hashes_class, &fake_hashes);
   add_conn (f, &conn, "10.0.0.1:6881", TRUE);
+  /* A class without a name is not in our handshake. */
+  bytes = g_bytes_get_data (sent_at (f, 0)->payload, &length);
+  ours = tsr_extension_handshake_parse (bytes, length, NULL);
+  g_assert_nonnull (ours);
+  g_assert_cmpuint (g_hash_table_size (ours->extensions), ==, 2);
   g_ptr_array_set_size (f->sent, 0);
   receive_handshake (f, &conn, 0, -1, "x_a", 7, "x_b", 9, NULL);
   g_string_truncate (f->log, 0);
@@ -349,7 +371,14 @@ test_host_routes_by_remote_id (Fixture       *f,
   /* To us, messages carry the ids we gave. */
   receive_extended (f, &conn, 3, hello);
   receive_extended (f, &conn, 4, abc);
-  g_assert_cmpstr (f->log->str, ==, "a message 5 bytes\nb message 3 bytes\n");
+  /* BEP 52's messages go to the class without a name, whatever the type. */
+  hashes.data = header;
+  hashes.data_length = sizeof header;
+  hashes.type = TSR_WIRE_HASH_REQUEST;
+  tsr_extensions_on_message (f->host, conn.peer, &hashes);
+  hashes.type = TSR_WIRE_HASH_REJECT;
+  tsr_extensions_on_message (f->host, conn.peer, &hashes);
+  g_assert_cmpstr (f->log->str, ==, "a message 5 bytes\nb message 3 bytes\nh message 48 bytes\nh message 48 bytes\n");
 
   /* From us, the ids it gave. */
   tsr_extensions_send_extended (f->host, conn.peer, fake_a.slot, hello);
