@@ -36,7 +36,7 @@ void          tsr_ext_hashes_set_metainfo (TsrExtHashes  *self,
                                            TsrMetainfo   *info,
                                            TsrStorage    *storage);
 /* For a v2-only magnet's metainfo without piece layers: TRUE when they
- * are being asked of peers (the host hears piece_layers when they came);
+ * are being asked of peers (the host hears the metainfo when they came);
  * FALSE when @info has no layer to ask for. */
 gboolean      tsr_ext_hashes_fetch        (TsrExtHashes  *self,
                                            TsrMetainfo   *info);
