@@ -10,8 +10,11 @@
 #include "tsr-budget.h"
 #include "tsr-choker.h"
 #include "tsr-disk-queue.h"
+#include "tsr-ext-hashes.h"
+#include "tsr-ext-metadata.h"
+#include "tsr-ext-pex.h"
+#include "tsr-extensions.h"
 #include "tsr-magnet.h"
-#include "tsr-metadata.h"
 #include "tsr-peer-pool.h"
 #include "tsr-piece-picker.h"
 #include "tsr-read-cache.h"
@@ -66,22 +69,11 @@ typedef struct
   gboolean dialed;        /* we dialled it: the pool hears how it went */
   gboolean shaken;        /* handshake done */
   gboolean dropping;      /* a close is scheduled */
-  /* BEP 10 extensions, by the ids it gave (0: it has none) */
-  guint8   ut_metadata;
-  guint8   ut_pex;
-  guint16  listen_port;   /* its "p": where it accepts connections */
-  gint64   metadata_size; /* its "metadata_size", -1 when not told */
-  gint     metadata_asked; /* the metadata piece asked of it, -1: none */
-  gint64   metadata_asked_at; /* monotonic seconds */
-  gboolean no_metadata;   /* it rejected a metadata request */
-  guint    metadata_served; /* metadata pieces sent to it */
-  gint64   pex_sent_at;   /* monotonic seconds: our last ut_pex to it */
-  gint64   pex_got_at;    /* monotonic seconds: its last ut_pex taken */
-  GHashTable *pex_told;   /* (owned) (nullable) TsrPeerAddress set: addresses in our messages to it */
+  TsrExtensions *extensions; /* borrowed: the torrent's */
+  TsrExtPeer *ext;        /* (owned) its extensions' ids and states */
   /* BEP 6 */
   GArray  *their_fast;    /* (owned) (element-type guint32) pieces it lets us ask while choked */
   GArray  *suggested;     /* (owned) (element-type guint32) pieces it suggests, newest last */
-  guint    hash_requests; /* BEP 52 hash requests answered */
 } PeerData;
 
 struct _TsrTorrent
@@ -103,7 +95,6 @@ struct _TsrTorrent
   TsrChoker       *choker;          /* (owned) who we upload to */
   guint8          *file_priority;   /* (owned) TsrPriority per file */
   TsrUploader     *uploader;        /* (owned) requests to us, and the read-ahead cache */
-  guint16          listen_port;     /* told to peers (BEP 10), 0: unknown */
   TsrBudget       *connections;     /* (owned) (nullable) the session's connection count */
   TsrTick         *choke;           /* (nullable) a choker round every TSR_CHOKER_ROUND s */
   guint64          downloaded;
@@ -133,15 +124,14 @@ struct _TsrTorrent
   gboolean         stop_after_check; /* verifying a stopped torrent: stopped again once checked */
   /* Added from a magnet link: info is NULL until the metadata comes. */
   TsrMagnet       *magnet;          /* (owned) (nullable) */
-  TsrMetadataFetch *fetch;          /* (owned) (nullable) while fetching */
   guint8           wire_hash[20];   /* what peers and trackers know it by */
   gboolean         trackers_enabled;
-  guint            metadata_source; /* idle: take the fetched metainfo */
   GPtrArray       *web_seeds;       /* (owned) (nullable) (element-type WebSeedData) BEP 19 / BEP 17 */
   gpointer         web_soup;        /* (owned) (nullable) SoupSession for the web seeds */
-  GHashTable      *merkle_trees;    /* (owned) (nullable) pieces root → TsrMerkleTree, for answering */
-  GPtrArray       *hash_waiting;    /* (owned) (nullable) requests waiting for their tree */
-  gpointer         hash_fetch;      /* (owned) (nullable) HashFetch: a v2 magnet's piece layers */
+  TsrExtensions   *extensions;      /* (owned) BEP 10 and BEP 52 extensions, and each peer's */
+  TsrExtMetadata  *metadata;        /* borrowed from extensions: ut_metadata, and a magnet's fetch */
+  TsrExtPex       *pex;             /* borrowed from extensions: ut_pex */
+  TsrExtHashes    *hashes;          /* borrowed from extensions: BEP 52 hash requests */
   gboolean         sequential;
   TsrPeerEncryption encryption;     /* for the peers we dial */
   guint16          dht_port;        /* the session's DHT node, 0: none */
@@ -151,37 +141,13 @@ struct _TsrTorrent
   guint16          tracker_port;
 };
 
-/* Our BEP 10 extension ids. */
-#define TSR_EXT_UT_METADATA 1
-#define TSR_EXT_UT_PEX      2
-
 /* tsr-torrent.c */
-PeerData *_tsr_torrent_find_peer          (TsrTorrent   *self,
-                                           TsrPeer      *peer);
 void      _tsr_torrent_add_address        (TsrTorrent   *self,
                                            const TsrPeerAddress *address,
                                            TsrPeerSource source);
 void      _tsr_torrent_set_metainfo       (TsrTorrent   *self,
                                            TsrMetainfo  *info);
 gint64    _tsr_torrent_now                (void);
-void      _tsr_torrent_take_metadata      (TsrTorrent   *self,
-                                           GBytes       *info_bytes);
-void      _tsr_torrent_take_metainfo      (TsrTorrent   *self,
-                                           TsrMetainfo  *info);
-
-/* tsr-torrent-hashes.c: BEP 52 hash requests, answered and made */
-void      _tsr_torrent_hashes_on_request  (TsrTorrent           *self,
-                                           PeerData             *data,
-                                           const TsrWireMessage *message);
-void      _tsr_torrent_hashes_on_reply    (TsrTorrent           *self,
-                                           PeerData             *data,
-                                           const TsrWireMessage *message);
-/* For a v2-only magnet's metainfo without piece layers: TRUE when they
- * are being asked of peers (the torrent goes on when they came). */
-gboolean  _tsr_torrent_hashes_fetch       (TsrTorrent   *self,
-                                           TsrMetainfo  *info);
-void      _tsr_torrent_hashes_tick        (TsrTorrent   *self);
-void      _tsr_torrent_hashes_free        (TsrTorrent   *self);
 
 /* All blocks of piece @index are in: hash and write it. */
 void      _tsr_torrent_piece_complete     (TsrTorrent   *self,
@@ -199,18 +165,6 @@ void     _tsr_torrent_web_seed_failed         (TsrTorrent     *self,
 void     _tsr_torrent_web_seeds_add_infos     (TsrTorrent     *self,
                                                GPtrArray      *infos);
 void     _tsr_torrent_web_seeds_free          (TsrTorrent     *self);
-
-/* tsr-torrent-ext.c: BEP 10 extensions (ut_metadata, ut_pex) */
-void     _tsr_torrent_send_extended_handshake (TsrTorrent     *self,
-                                               PeerData       *data);
-void     _tsr_torrent_on_extended             (TsrTorrent           *self,
-                                               PeerData             *data,
-                                               const TsrWireMessage *message);
-/* Once a second: metadata requests while fetching, PEX to each peer. */
-void     _tsr_torrent_extensions_tick         (TsrTorrent     *self);
-/* A peer is going: its metadata piece may be asked of another. */
-void     _tsr_torrent_extensions_peer_gone    (TsrTorrent     *self,
-                                               PeerData       *data);
 
 /* tsr-torrent-view.c */
 void     _tsr_torrent_install_view_properties (GObjectClass *object_class,

@@ -290,10 +290,7 @@ tsr_torrent_dup_peer_infos (TsrTorrent *self)
           g_string_append (extensions, "Fast");
         if (state->extended)
           g_string_append (extensions, extensions->len > 0 ? ", BEP 10" : "BEP 10");
-        if (data->ut_metadata != 0)
-          g_string_append (extensions, ", ut_metadata");
-        if (data->ut_pex != 0)
-          g_string_append (extensions, ", ut_pex");
+        tsr_extensions_append_names (self->extensions, data->ext, extensions);
         /* Protocol names stay as they are; this one is a word. */
         if (tsr_peer_is_encrypted (data->peer))
           g_string_append_printf (extensions, extensions->len > 0 ? ", %s" : "%s", _("encrypted"));

@@ -25,7 +25,7 @@
 #include "tsr-choker.h"
 #include "tsr-data-jobs.h"
 #include "tsr-disk-queue.h"
-#include "tsr-extension.h"
+#include "tsr-metadata.h"
 #include "tsr-peer-pool.h"
 #include "tsr-piece-buffer.h"
 #include "tsr-piece-picker.h"
@@ -89,6 +89,7 @@ static const TsrDiskQueueFuncs disk_funcs;
 static const TsrResumeStoreFuncs resume_funcs;
 static const TsrSmartBanFuncs smart_ban_funcs;
 static const TsrUploaderFuncs upload_funcs;
+static const TsrExtensionsFuncs extension_funcs;
 
 static void
 peer_data_free (PeerData *data)
@@ -96,6 +97,7 @@ peer_data_free (PeerData *data)
   TsrPeerState *state = tsr_peer_get_state (data->peer);
 
   tsr_uploader_remove_peer (data->uploader, data->upload);
+  tsr_extensions_remove_peer (data->extensions, data->ext);
   if (state->have != NULL && data->picker != NULL)
     tsr_piece_picker_remove_bitfield (data->picker, state->have);
   if (data->connections != NULL)
@@ -110,7 +112,6 @@ peer_data_free (PeerData *data)
   g_object_unref (data->peer);
   g_array_unref (data->requests);
   g_free (data->client);
-  g_clear_pointer (&data->pex_told, g_hash_table_unref);
   g_array_unref (data->their_fast);
   g_array_unref (data->suggested);
   g_free (data);
@@ -122,7 +123,6 @@ tsr_torrent_dispose (GObject *object)
   TsrTorrent *self = TSR_TORRENT (object);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->metadata_source, g_source_remove);
   g_clear_pointer (&self->stop_limits, tsr_torrent_limits_free);
   g_clear_pointer (&self->tick, tsr_ticker_remove);
   g_clear_pointer (&self->choke, tsr_ticker_remove);
@@ -151,7 +151,7 @@ tsr_torrent_finalize (GObject *object)
   g_free (self->file_priority);
   g_clear_object (&self->tracker);
   _tsr_torrent_web_seeds_free (self);
-  _tsr_torrent_hashes_free (self);
+  g_clear_pointer (&self->extensions, tsr_extensions_free);
   g_clear_pointer (&self->up, tsr_limiter_unref);
   g_clear_pointer (&self->down, tsr_limiter_unref);
   g_clear_pointer (&self->have, tsr_bitfield_free);
@@ -160,7 +160,6 @@ tsr_torrent_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->info, tsr_metainfo_unref);
   g_clear_pointer (&self->magnet, tsr_magnet_free);
-  g_clear_pointer (&self->fetch, tsr_metadata_fetch_free);
   g_free (self->folder);
   g_clear_error (&self->error);
   G_OBJECT_CLASS (tsr_torrent_parent_class)->finalize (object);
@@ -244,6 +243,10 @@ tsr_torrent_init (TsrTorrent *self)
   self->choker = tsr_choker_new ();
   self->uploader = tsr_uploader_new (&upload_funcs, self);
   self->resume = tsr_resume_store_new (RESUME_SAVE_DELAY, &resume_funcs, self);
+  self->extensions = tsr_extensions_new (&extension_funcs, self);
+  self->metadata = tsr_ext_metadata_new (self->extensions);
+  self->pex = tsr_ext_pex_new (self->extensions);
+  self->hashes = tsr_ext_hashes_new (self->extensions);
   self->up = tsr_limiter_new (0);
   self->down = tsr_limiter_new (0);
   self->max_peers = TSR_TORRENT_MAX_PEERS;
@@ -264,6 +267,9 @@ _tsr_torrent_set_metainfo (TsrTorrent  *self,
   self->disk = tsr_disk_queue_new (self->storage, &disk_funcs, self);
   tsr_resume_store_set_metainfo (self->resume, info);
   tsr_uploader_set_storage (self->uploader, self->storage);
+  tsr_ext_metadata_set_info (self->metadata, info->info_bytes);
+  tsr_ext_pex_set_metainfo (self->pex, info->is_private);
+  tsr_ext_hashes_set_metainfo (self->hashes, info, self->storage);
   g_clear_pointer (&self->have, tsr_bitfield_free);
   self->have = tsr_bitfield_new (info->piece_count);
   self->picker = tsr_piece_picker_new (info->piece_count);
@@ -318,8 +324,7 @@ tsr_torrent_new_from_magnet (const TsrMagnet *magnet,
     }
   /* BEP 52: a v2-only swarm meets on the truncated v2 hash. */
   memcpy (self->wire_hash, magnet->has_v1 ? magnet->info_hash_v1 : magnet->info_hash_v2, 20);
-  self->fetch = tsr_metadata_fetch_new (magnet->has_v1 ? magnet->info_hash_v1 : NULL,
-                                        magnet->has_v2 ? magnet->info_hash_v2 : NULL);
+  tsr_ext_metadata_fetch (self->metadata, self->magnet, self->hashes);
   self->have = tsr_bitfield_new (0);
   /* BEP 9 "x.pe": peers to ask first. */
   for (i = 0; magnet->peers != NULL && i < magnet->peers->len; i++)
@@ -327,59 +332,36 @@ tsr_torrent_new_from_magnet (const TsrMagnet *magnet,
   return self;
 }
 
-/* The info dictionary came and matched the magnet's hash: become a
+/* The info dictionary came and matched the magnet's hash (with a v2-only
+ * torrent's piece layers), or @error says why it is of no use: become a
  * torrent like any other. The connections of the fetch are dropped and
  * their addresses dialled again (the pool keeps them): what the peers
  * told of their pieces was not understood without the metainfo. */
-void
-_tsr_torrent_take_metadata (TsrTorrent *self,
-                            GBytes     *info_bytes)
+static void
+take_metainfo (TsrMetainfo  *info,
+               const GError *error,
+               gpointer      user_data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TsrMetainfo) info = tsr_metainfo_new_from_info (info_bytes, self->magnet, &error);
-
-  if (info == NULL)
-    {
-      g_clear_pointer (&self->tick, tsr_ticker_remove);
-      g_ptr_array_set_size (self->peers, 0);
-      if (self->tracker != NULL)
-        tsr_tracker_stop (self->tracker);
-      fail (self, error);
-      return;
-    }
-  /* A v2-only torrent's piece layers are not in the info dictionary:
-   * the same peers are asked for them first (BEP 52). */
-  if (!info->has_v1 && _tsr_torrent_hashes_fetch (self, info))
-    return;
-  _tsr_torrent_take_metainfo (self, info);
-}
-
-void
-_tsr_torrent_take_metainfo (TsrTorrent  *self,
-                            TsrMetainfo *info)
-{
-  g_autoptr(GError) error = NULL;
+  g_autoptr(TsrTorrent) self = g_object_ref (user_data);
+  g_autoptr(GError) missing = NULL;
   guint i;
 
   g_clear_pointer (&self->tick, tsr_ticker_remove);
   g_ptr_array_set_size (self->peers, 0);
-  tsr_peer_pool_reset (self->pool);
-  if (!info->has_v1)
-    for (i = 0; i < info->piece_count; i++)
-      if (tsr_metainfo_get_piece_v2_hash (info, i) == NULL)
-        {
-          g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                       _("No peer gave the piece hashes of this v2-only torrent"));
-          break;
-        }
-  if (error != NULL)
+  if (info != NULL)
+    tsr_peer_pool_reset (self->pool);
+  for (i = 0; info != NULL && !info->has_v1 && i < info->piece_count && missing == NULL; i++)
+    if (tsr_metainfo_get_piece_v2_hash (info, i) == NULL)
+      g_set_error (&missing, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("No peer gave the piece hashes of this v2-only torrent"));
+  if (info == NULL || missing != NULL)
     {
       if (self->tracker != NULL)
         tsr_tracker_stop (self->tracker);
-      fail (self, error);
+      fail (self, missing != NULL ? missing : error);
       return;
     }
-  g_clear_pointer (&self->fetch, tsr_metadata_fetch_free);
+  tsr_ext_metadata_stop (self->metadata);
   _tsr_torrent_set_metainfo (self, info);
   /* BEP 53 "so": only the files named are fetched. */
   if (self->magnet->select_only->len > 0)
@@ -447,6 +429,7 @@ tsr_torrent_set_folder (TsrTorrent  *self,
       tsr_disk_queue_unref (self->disk);
       self->disk = tsr_disk_queue_new (self->storage, &disk_funcs, self);
       tsr_uploader_set_storage (self->uploader, self->storage);
+      tsr_ext_hashes_set_metainfo (self->hashes, self->info, self->storage);
     }
   return TRUE;
 }
@@ -478,7 +461,7 @@ tsr_torrent_has_metainfo (TsrTorrent *self)
 gdouble
 tsr_torrent_get_metadata_progress (TsrTorrent *self)
 {
-  return self->info != NULL ? 1.0 : tsr_metadata_fetch_get_progress (self->fetch);
+  return self->info != NULL ? 1.0 : tsr_ext_metadata_get_progress (self->metadata);
 }
 
 TsrMetainfo *
@@ -652,13 +635,6 @@ fail_soon (TsrTorrent   *self,
   data->error = g_error_copy (error);
   self->fail_pending = TRUE;
   g_idle_add (on_fail_idle, data);
-}
-
-PeerData *
-_tsr_torrent_find_peer (TsrTorrent *self,
-                        TsrPeer    *peer)
-{
-  return find_peer (self, peer);
 }
 
 gint64
@@ -964,6 +940,7 @@ close_later (PeerData   *data,
   if (data->dropping)
     return;
   data->dropping = TRUE;
+  tsr_extensions_peer_closing (data->extensions, data->ext);
   close = g_new0 (CloseLater, 1);
   close->peer = g_object_ref (data->peer);
   close->reason = reason;
@@ -1871,6 +1848,70 @@ offer_allowed_fast (TsrTorrent *self,
 }
 
 /* ------------------------------------------------------------------ */
+/* Extensions: the host's side (tsr-extensions.h)                      */
+
+static void
+ext_send (gpointer              conn,
+          const TsrWireMessage *message,
+          gpointer              user_data)
+{
+  tsr_peer_send (((PeerData *) conn)->peer, message);
+}
+
+static void
+ext_close (gpointer    conn,
+           const char *reason,
+           gpointer    user_data)
+{
+  tsr_peer_close (((PeerData *) conn)->peer, reason);
+}
+
+static void
+ext_handshake (gpointer                     conn,
+               const TsrExtensionHandshake *theirs,
+               const TsrPeerAddress        *listening,
+               gpointer                     user_data)
+{
+  TsrTorrent *self = user_data;
+  PeerData *data = conn;
+
+  data->reqq = theirs->reqq;
+  g_free (data->client);
+  data->client = g_strdup (theirs->client);
+  /* Where an incoming peer accepts connections: worth dialling later. */
+  if (listening != NULL)
+    tsr_peer_pool_add (self->pool, listening, TSR_PEER_SOURCE_INCOMING, now_seconds ());
+}
+
+static void
+ext_learned (const TsrPeerAddress *address,
+             guint8                flags,
+             gpointer              user_data)
+{
+  TsrTorrent *self = user_data;
+
+  /* A seed has no use for seeds. */
+  if (self->state != TSR_TORRENT_SEEDING || !(flags & TSR_PEX_FLAG_SEED))
+    _tsr_torrent_add_address (self, address, TSR_PEER_SOURCE_PEX);
+}
+
+static gboolean
+ext_has_piece (guint    index,
+               gpointer user_data)
+{
+  return tsr_bitfield_get (((TsrTorrent *) user_data)->have, index);
+}
+
+static const TsrExtensionsFuncs extension_funcs = {
+  .send = ext_send,
+  .close = ext_close,
+  .handshake = ext_handshake,
+  .learned = ext_learned,
+  .metainfo = take_metainfo,
+  .has_piece = ext_has_piece,
+};
+
+/* ------------------------------------------------------------------ */
 /* Peers                                                               */
 
 static void
@@ -1889,12 +1930,7 @@ on_peer_message (TsrPeer        *peer,
    * wire parser took any piece numbers: it had no count to check). */
   if (self->info == NULL)
     {
-      if (message->type == TSR_WIRE_EXTENDED)
-        _tsr_torrent_on_extended (self, data, message);
-      else if (message->type == TSR_WIRE_HASHES || message->type == TSR_WIRE_HASH_REJECT)
-        _tsr_torrent_hashes_on_reply (self, data, message);
-      else if (message->type == TSR_WIRE_HASH_REQUEST)
-        _tsr_torrent_hashes_on_request (self, data, message);
+      tsr_extensions_on_message (self->extensions, data->ext, message);
       return;
     }
   switch (message->type)
@@ -1994,7 +2030,10 @@ on_peer_message (TsrPeer        *peer,
       }
       break;
     case TSR_WIRE_EXTENDED:
-      _tsr_torrent_on_extended (self, data, message);
+    case TSR_WIRE_HASH_REQUEST:
+    case TSR_WIRE_HASHES:
+    case TSR_WIRE_HASH_REJECT:
+      tsr_extensions_on_message (self->extensions, data->ext, message);
       break;
     case TSR_WIRE_CANCEL:
       tsr_uploader_cancel (self->uploader, data->upload, message->index, message->begin, message->length);
@@ -2027,13 +2066,6 @@ on_peer_message (TsrPeer        *peer,
             g_array_remove_index (data->suggested, 0);
           g_array_append_val (data->suggested, index);
         }
-      break;
-    case TSR_WIRE_HASH_REQUEST:
-      _tsr_torrent_hashes_on_request (self, data, message);
-      break;
-    case TSR_WIRE_HASHES:
-    case TSR_WIRE_HASH_REJECT:
-      _tsr_torrent_hashes_on_reply (self, data, message);
       break;
     case TSR_WIRE_KEEPALIVE:
     case TSR_WIRE_PORT:
@@ -2069,6 +2101,8 @@ on_peer_closed (TsrPeer    *peer,
   PeerData *data = find_peer (self, peer);
   TsrPeerAddress address = *tsr_peer_get_remote_address (peer);
   g_autofree char *text = g_strdup (tsr_peer_get_address (peer));
+  TsrPeerAddress listening;
+  TsrPeerSource source;
   gboolean was_unchoked;
 
   if (data == NULL)
@@ -2087,7 +2121,11 @@ on_peer_closed (TsrPeer    *peer,
     tsr_peer_pool_failed (self->pool, &address, (g_get_monotonic_time () + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
   else if (data->dialed)
     tsr_peer_pool_closed (self->pool, &address, now_seconds ());
-  _tsr_torrent_extensions_peer_gone (self, data);
+  /* A seed does not dial what came to it: the address of a peer that
+   * left would only sit in the pool. It will come back by itself. */
+  if (self->state == TSR_TORRENT_SEEDING && !data->dialed && tsr_ext_peer_get_dialable (data->ext, &listening) &&
+      tsr_peer_pool_get_source (self->pool, &listening, &source) && source == TSR_PEER_SOURCE_INCOMING)
+    tsr_peer_pool_forget (self->pool, &listening);
   release_requests (self, data);
   /* Its exclusive pieces go to whoever asks next. */
   if (self->smart_ban != NULL)
@@ -2185,8 +2223,7 @@ on_peer_handshake (TsrPeer  *peer,
       message.data_length = length;
       tsr_peer_send (peer, &message);
     }
-  if (tsr_peer_get_state (peer)->extended)
-    _tsr_torrent_send_extended_handshake (self, data);
+  tsr_extensions_peer_shaken (self->extensions, data->ext, data->dialed, tsr_peer_get_state (peer)->extended);
   /* BEP 5: both run a DHT node: ours is at this port. */
   if (self->dht_port != 0 && (self->info == NULL || !self->info->is_private) &&
       tsr_wire_reserved_has (theirs->reserved, TSR_WIRE_RESERVED_DHT))
@@ -2217,8 +2254,6 @@ adopt_peer (TsrTorrent *self,
   data->upload = tsr_uploader_add_peer (self->uploader, data);
   data->pipeline = TSR_TORRENT_PIPELINE;
   data->connected_at = data->last_block = now_seconds ();
-  data->metadata_size = -1;
-  data->metadata_asked = -1;
   data->their_fast = g_array_new (FALSE, FALSE, sizeof (guint32));
   data->suggested = g_array_new (FALSE, FALSE, sizeof (guint32));
   tsr_peer_set_limits (peer, &self->limits);
@@ -2226,6 +2261,9 @@ adopt_peer (TsrTorrent *self,
   /* Fetching a magnet's metainfo: what peers have means nothing yet. */
   if (self->info != NULL)
     tsr_peer_get_state (peer)->have = tsr_bitfield_new (self->info->piece_count);
+  data->extensions = self->extensions;
+  data->ext = tsr_extensions_add_peer (self->extensions, data, tsr_peer_get_remote_address (peer),
+                                       tsr_peer_get_state (peer)->have);
   data->message_id = g_signal_connect (peer, "message", G_CALLBACK (on_peer_message), self);
   data->closed_id = g_signal_connect (peer, "closed", G_CALLBACK (on_peer_closed), self);
   data->sent_id = g_signal_connect (peer, "sent", G_CALLBACK (on_peer_sent), self);
@@ -2376,8 +2414,7 @@ on_tick (gpointer user_data)
       data->pipeline = data->snubbed ? 1 : (guint) CLAMP (wanted, MIN (TSR_TORRENT_PIPELINE, cap), cap);
       fill_pipeline (self, data);
     }
-  _tsr_torrent_extensions_tick (self);
-  _tsr_torrent_hashes_tick (self);
+  tsr_extensions_tick (self->extensions);
   _tsr_torrent_web_seeds_tick (self);
   /* Swarm counts for the trackers view: soon after starting, then now and then. */
   if (self->tracker != NULL && (self->last_scrape == 0 ? now_seconds () - self->started_at >= SCRAPE_FIRST
@@ -2558,7 +2595,7 @@ void
 tsr_torrent_set_listen_port (TsrTorrent *self,
                              guint16     port)
 {
-  self->listen_port = port;
+  tsr_extensions_set_listen_port (self->extensions, port);
 }
 
 void
@@ -2685,7 +2722,7 @@ on_resume_loaded (GObject      *source,
 }
 
 /* A magnet: peers and trackers by its hash, until a peer gives the info
- * dictionary (see tsr-torrent-ext.c). */
+ * dictionary (see swarm/tsr-ext-metadata.c). */
 static void
 start_fetching (TsrTorrent *self)
 {

@@ -1,34 +1,26 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-torrent-hashes.c: BEP 52 hash requests. We answer them from the
- * piece layers of the metainfo (a file's tree above its piece layer is
- * built once, on a worker, when first asked), and refuse requests for
- * block hashes. For a v2-only torrent added by magnet link, whose info
- * dictionary carries no piece layers, we ask the peers that gave the
- * dictionary for each file's piece layer, 512 hashes at a time with the
- * proof up to the file's root, before the torrent goes on.
+ * tsr-ext-hashes.c: BEP 52 hash requests. We answer them from the piece
+ * layers of the metainfo (a file's tree above its piece layer is built
+ * once, on a worker, when first asked), and hash a piece's blocks on a
+ * worker for a request below the piece layer. For a v2-only torrent
+ * added by magnet link, whose info dictionary carries no piece layers,
+ * we ask the peers for each file's piece layer,
+ * TSR_EXT_HASHES_PER_REQUEST hashes at a time with the proof up to the
+ * file's root. Work on a worker holds no pointer to us it would follow
+ * once we were freed: it checks our cancellable first.
  */
-#define G_LOG_DOMAIN "tsr-torrent"
+#define G_LOG_DOMAIN "tsr-ext-hashes"
 
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include <nettle/sha2.h>
 
+#include "tsr-ext-hashes.h"
+#include "tsr-io-pool.h"
 #include "tsr-merkle.h"
-#include "tsr-storage.h"
-#include "tsr-torrent-private.h"
-
-/* Hash requests answered on one connection, at most. */
-#define MAX_HASH_REQUESTS 8192
-/* Requests waiting for their tree, at most (per torrent). */
-#define MAX_WAITING 256
-/* Seconds before a hash request is asked of another peer. */
-#define HASH_REQUEST_TIMEOUT 10
-/* Hashes per request (BEP 52: should not be more). */
-#define HASHES_PER_REQUEST 512
 
 typedef struct
 {
@@ -63,6 +55,25 @@ typedef struct
   guint        done_source;
 } HashFetch;
 
+typedef struct
+{
+  guint requests;          /* hash requests answered */
+} PeerState;
+
+struct _TsrExtHashes
+{
+  TsrExtensions *host;          /* borrowed: it owns us */
+  guint          slot;
+  TsrMetainfo   *info;          /* (owned) (nullable) */
+  TsrStorage    *storage;       /* (owned) (nullable) */
+  GCancellable  *cancellable;   /* (owned) (nullable) made with the first job, cancelled when freed */
+  GHashTable    *merkle_trees;  /* (owned) (nullable) pieces root → TsrMerkleTree, for answering */
+  GPtrArray     *waiting;       /* (owned) (nullable) requests waiting for their tree */
+  HashFetch     *fetch;         /* (owned) (nullable) a v2 magnet's piece layers */
+};
+
+static const TsrExtensionClass hashes_class;
+
 static void
 waiting_free (Waiting *waiting)
 {
@@ -83,12 +94,66 @@ hash_fetch_free (HashFetch *fetch)
   g_free (fetch);
 }
 
-void
-_tsr_torrent_hashes_free (TsrTorrent *self)
+TsrExtHashes *
+tsr_ext_hashes_new (TsrExtensions *host)
 {
+  TsrExtHashes *self = g_new0 (TsrExtHashes, 1);
+
+  self->host = host;
+  self->slot = tsr_extensions_register (host, &hashes_class, self);
+  return self;
+}
+
+static void
+hashes_free (gpointer ext)
+{
+  TsrExtHashes *self = ext;
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->merkle_trees, g_hash_table_unref);
-  g_clear_pointer (&self->hash_waiting, g_ptr_array_unref);
-  g_clear_pointer ((HashFetch **) &self->hash_fetch, hash_fetch_free);
+  g_clear_pointer (&self->waiting, g_ptr_array_unref);
+  g_clear_pointer (&self->fetch, hash_fetch_free);
+  g_clear_pointer (&self->info, tsr_metainfo_unref);
+  g_clear_object (&self->storage);
+  g_free (self);
+}
+
+void
+tsr_ext_hashes_set_metainfo (TsrExtHashes *self,
+                             TsrMetainfo  *info,
+                             TsrStorage   *storage)
+{
+  g_clear_pointer (&self->info, tsr_metainfo_unref);
+  g_clear_object (&self->storage);
+  self->info = tsr_metainfo_ref (info);
+  self->storage = g_object_ref (storage);
+}
+
+/* Made with the first job on the I/O pool: an idle torrent pays nothing. */
+static GCancellable *
+cancellable_of (TsrExtHashes *self)
+{
+  if (self->cancellable == NULL)
+    self->cancellable = g_cancellable_new ();
+  return self->cancellable;
+}
+
+static PeerState *
+state_of (TsrExtHashes *self,
+          TsrExtPeer   *peer)
+{
+  return tsr_extensions_get_state (self->host, peer, self->slot);
+}
+
+static void
+debug_peer (TsrExtPeer *peer,
+            const char *what)
+{
+  g_autofree char *who = tsr_peer_address_to_string (tsr_ext_peer_get_address (peer));
+
+  g_debug ("%s: %s", who, what);
 }
 
 /* Levels of 16 KiB blocks below a piece: the piece layer's number. */
@@ -113,7 +178,8 @@ log2_of (gsize width)
 }
 
 static void
-send_hash_message (PeerData             *data,
+send_hash_message (TsrExtHashes         *self,
+                   TsrExtPeer           *peer,
                    TsrWireType           type,
                    const TsrHashRequest *request,
                    const guint8         *hashes,
@@ -128,7 +194,7 @@ send_hash_message (PeerData             *data,
   message.unknown_id = (guint8) type;
   message.data = framed->data + 5;
   message.data_length = framed->len - 5;
-  tsr_peer_send (data->peer, &message);
+  tsr_extensions_send (self->host, peer, &message);
 }
 
 /* The file with @root and a piece layer (longer than one piece). */
@@ -176,7 +242,7 @@ build_run (GTask *task)
                          (GDestroyNotify) tsr_merkle_tree_free);
 }
 
-static void answer (TsrTorrent *self, PeerData *data, const TsrHashRequest *request);
+static void answer (TsrExtHashes *self, TsrExtPeer *peer, const TsrHashRequest *request);
 
 /* Block hashes (BEP 52 base layer 0) are not kept: a request for them
  * reads the piece on a worker and hashes its blocks. */
@@ -224,24 +290,26 @@ on_leaves (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  TsrTorrent *self = TSR_TORRENT (source);
+  TsrExtHashes *self = user_data;
   LeafJob *job = g_task_get_task_data (G_TASK (result));
-  const TsrFile *file = self->info != NULL ? find_file (self->info, job->request.pieces_root) : NULL;
   g_autoptr(GByteArray) hashes = g_byte_array_new ();
+  const TsrFile *file;
   TsrMerkleTree *tree = NULL;
-  PeerData *data = NULL;
-  guint piece_layer = self->info != NULL ? piece_layer_of (self->info->piece_length) : 0;
+  TsrExtPeer *peer;
+  guint piece_layer;
   guint32 count = job->request.length;
   guint32 first = job->request.index % job->blocks;
   guint h = log2_of (count);
   g_autofree guint8 *level = NULL;
   guint i;
 
-  for (i = 0; i < self->peers->len && data == NULL; i++)
-    if (tsr_peer_address_equal (tsr_peer_get_remote_address (((PeerData *) g_ptr_array_index (self->peers, i))->peer),
-                                &job->address))
-      data = g_ptr_array_index (self->peers, i);
-  if (data == NULL)
+  /* We are gone: self is not to be touched. */
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
+  file = self->info != NULL ? find_file (self->info, job->request.pieces_root) : NULL;
+  piece_layer = self->info != NULL ? piece_layer_of (self->info->piece_length) : 0;
+  peer = tsr_extensions_find_peer (self->host, &job->address);
+  if (peer == NULL)
     return;
   if (file != NULL && self->merkle_trees != NULL)
     {
@@ -251,7 +319,7 @@ on_leaves (GObject      *source,
     }
   if (!g_task_propagate_boolean (G_TASK (result), NULL) || tree == NULL)
     {
-      send_hash_message (data, TSR_WIRE_HASH_REJECT, &job->request, NULL, 0);
+      send_hash_message (self, peer, TSR_WIRE_HASH_REJECT, &job->request, NULL, 0);
       return;
     }
   g_byte_array_append (hashes, job->leaves + (gsize) first * 32, count * 32);
@@ -292,22 +360,22 @@ on_leaves (GObject      *source,
 
             if (node == NULL || ancestor - piece_layer + 1 >= tsr_merkle_tree_get_n_levels (tree))
               {
-                send_hash_message (data, TSR_WIRE_HASH_REJECT, &job->request, NULL, 0);
+                send_hash_message (self, peer, TSR_WIRE_HASH_REJECT, &job->request, NULL, 0);
                 return;
               }
             g_byte_array_append (hashes, node, 32);
           }
       }
   }
-  data->hash_requests++;
-  send_hash_message (data, TSR_WIRE_HASHES, &job->request, hashes->data, hashes->len / 32);
+  state_of (self, peer)->requests++;
+  send_hash_message (self, peer, TSR_WIRE_HASHES, &job->request, hashes->data, hashes->len / 32);
 }
 
 /* A request for block hashes within one piece we have (BEP 52: what a
  * peer asks after a piece of ours failed its check). */
 static void
-answer_leaves (TsrTorrent           *self,
-               PeerData             *data,
+answer_leaves (TsrExtHashes         *self,
+               TsrExtPeer           *peer,
                const TsrHashRequest *request,
                const TsrFile        *file,
                TsrMerkleTree        *tree)
@@ -323,9 +391,9 @@ answer_leaves (TsrTorrent           *self,
   if (request->base_layer != 0 || count < 2 || count > blocks || (count & (count - 1)) != 0 ||
       request->index % count != 0 || request->index / blocks >= file_pieces ||
       (guint64) request->proof_layers + 2 > piece_layer + tsr_merkle_tree_get_n_levels (tree) ||
-      !tsr_bitfield_get (self->have, piece) || data->hash_requests >= MAX_HASH_REQUESTS)
+      !tsr_extensions_has_piece (self->host, piece) || state_of (self, peer)->requests >= TSR_EXT_HASHES_MAX_REQUESTS)
     {
-      send_hash_message (data, TSR_WIRE_HASH_REJECT, request, NULL, 0);
+      send_hash_message (self, peer, TSR_WIRE_HASH_REJECT, request, NULL, 0);
       return;
     }
   job = g_new0 (LeafJob, 1);
@@ -333,9 +401,9 @@ answer_leaves (TsrTorrent           *self,
   job->piece = piece;
   job->piece_size = tsr_metainfo_get_piece_size (self->info, piece);
   job->blocks = blocks;
-  job->address = *tsr_peer_get_remote_address (data->peer);
+  job->address = *tsr_ext_peer_get_address (peer);
   job->request = *request;
-  task = g_task_new (self, self->cancellable, on_leaves, NULL);
+  task = g_task_new (NULL, cancellable_of (self), on_leaves, self);
   g_task_set_task_data (task, job, (GDestroyNotify) leaf_job_free);
   tsr_io_pool_run (task, leaf_run);
 }
@@ -345,40 +413,40 @@ on_tree_built (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  TsrTorrent *self = TSR_TORRENT (source);
+  TsrExtHashes *self = user_data;
   BuildJob *job = g_task_get_task_data (G_TASK (result));
   TsrMerkleTree *tree = g_task_propagate_pointer (G_TASK (result), NULL);
-  guint i, j;
+  guint i;
 
+  /* We are gone: self is not to be touched. */
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    {
+      tsr_merkle_tree_free (tree);
+      return;
+    }
   if (self->merkle_trees == NULL || tree == NULL)
     {
       tsr_merkle_tree_free (tree);
       return;
     }
   g_hash_table_replace (self->merkle_trees, g_bytes_new (job->root, 32), tree);
-  for (i = self->hash_waiting->len; i > 0; i--)
+  for (i = self->waiting->len; i > 0; i--)
     {
-      Waiting *waiting = g_ptr_array_index (self->hash_waiting, i - 1);
+      Waiting *waiting = g_ptr_array_index (self->waiting, i - 1);
+      TsrExtPeer *peer;
 
       if (memcmp (waiting->request.pieces_root, job->root, 32) != 0)
         continue;
-      for (j = 0; j < self->peers->len; j++)
-        {
-          PeerData *data = g_ptr_array_index (self->peers, j);
-
-          if (tsr_peer_address_equal (tsr_peer_get_remote_address (data->peer), &waiting->address))
-            {
-              answer (self, data, &waiting->request);
-              break;
-            }
-        }
-      g_ptr_array_remove_index (self->hash_waiting, i - 1);
+      peer = tsr_extensions_find_peer (self->host, &waiting->address);
+      if (peer != NULL)
+        answer (self, peer, &waiting->request);
+      g_ptr_array_remove_index (self->waiting, i - 1);
     }
 }
 
 static void
-answer (TsrTorrent           *self,
-        PeerData             *data,
+answer (TsrExtHashes         *self,
+        TsrExtPeer           *peer,
         const TsrHashRequest *request)
 {
   TsrMetainfo *info = self->info;
@@ -390,9 +458,9 @@ answer (TsrTorrent           *self,
 
   /* Below the piece layer only the leaves are served (BEP 52 asks no more). */
   if (file == NULL || (request->base_layer < piece_layer && request->base_layer != 0) ||
-      data->hash_requests >= MAX_HASH_REQUESTS)
+      state_of (self, peer)->requests >= TSR_EXT_HASHES_MAX_REQUESTS)
     {
-      send_hash_message (data, TSR_WIRE_HASH_REJECT, request, NULL, 0);
+      send_hash_message (self, peer, TSR_WIRE_HASH_REJECT, request, NULL, 0);
       return;
     }
   key = g_bytes_new (request->pieces_root, 32);
@@ -400,7 +468,7 @@ answer (TsrTorrent           *self,
     {
       self->merkle_trees = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref,
                                                   (GDestroyNotify) tsr_merkle_tree_free);
-      self->hash_waiting = g_ptr_array_new_with_free_func ((GDestroyNotify) waiting_free);
+      self->waiting = g_ptr_array_new_with_free_func ((GDestroyNotify) waiting_free);
     }
   if (!g_hash_table_lookup_extended (self->merkle_trees, key, NULL, (gpointer *) &tree))
     {
@@ -410,7 +478,7 @@ answer (TsrTorrent           *self,
 
       if (layer == NULL)
         {
-          send_hash_message (data, TSR_WIRE_HASH_REJECT, request, NULL, 0);
+          send_hash_message (self, peer, TSR_WIRE_HASH_REJECT, request, NULL, 0);
           return;
         }
       /* Being built: NULL until it is. */
@@ -419,7 +487,7 @@ answer (TsrTorrent           *self,
       job->layer = g_bytes_ref (layer);
       job->piece_length = info->piece_length;
       memcpy (job->root, request->pieces_root, 32);
-      task = g_task_new (self, NULL, on_tree_built, NULL);
+      task = g_task_new (NULL, cancellable_of (self), on_tree_built, self);
       g_task_set_task_data (task, job, (GDestroyNotify) build_job_free);
       tsr_io_pool_run (task, build_run);
       tree = NULL;
@@ -428,48 +496,80 @@ answer (TsrTorrent           *self,
     {
       Waiting *waiting;
 
-      if (self->hash_waiting->len >= MAX_WAITING)
+      if (self->waiting->len >= TSR_EXT_HASHES_MAX_WAITING)
         {
-          send_hash_message (data, TSR_WIRE_HASH_REJECT, request, NULL, 0);
+          send_hash_message (self, peer, TSR_WIRE_HASH_REJECT, request, NULL, 0);
           return;
         }
       waiting = g_new0 (Waiting, 1);
-      waiting->address = *tsr_peer_get_remote_address (data->peer);
+      waiting->address = *tsr_ext_peer_get_address (peer);
       waiting->request = *request;
-      g_ptr_array_add (self->hash_waiting, waiting);
+      g_ptr_array_add (self->waiting, waiting);
       return;
     }
   if (request->base_layer < piece_layer)
     {
-      answer_leaves (self, data, request, file, tree);
+      answer_leaves (self, peer, request, file, tree);
       return;
     }
-  data->hash_requests++;
+  state_of (self, peer)->requests++;
   hashes = g_byte_array_new ();
   if (tsr_merkle_tree_get_hashes (tree, request->base_layer - piece_layer, request->index, request->length,
                                   request->proof_layers, hashes))
-    send_hash_message (data, TSR_WIRE_HASHES, request, hashes->data, hashes->len / 32);
+    send_hash_message (self, peer, TSR_WIRE_HASHES, request, hashes->data, hashes->len / 32);
   else
-    send_hash_message (data, TSR_WIRE_HASH_REJECT, request, NULL, 0);
-}
-
-void
-_tsr_torrent_hashes_on_request (TsrTorrent           *self,
-                                PeerData             *data,
-                                const TsrWireMessage *message)
-{
-  TsrHashRequest request;
-
-  tsr_wire_read_hash_request (message->data, &request);
-  answer (self, data, &request);
+    send_hash_message (self, peer, TSR_WIRE_HASH_REJECT, request, NULL, 0);
 }
 
 /* ------------------------------------------------------------------ */
 /* Asking (a v2-only magnet)                                           */
 
+static void
+hashes_tick (gpointer ext,
+             gint64   now)
+{
+  TsrExtHashes *self = ext;
+  HashFetch *fetch = self->fetch;
+  guint n_peers = tsr_extensions_get_n_peers (self->host);
+  guint piece_layer;
+  guint i;
+
+  if (fetch == NULL || n_peers == 0)
+    return;
+  piece_layer = piece_layer_of (fetch->info->piece_length);
+  for (i = 0; i < fetch->chunks->len; i++)
+    {
+      Chunk *chunk = &g_array_index (fetch->chunks, Chunk, i);
+      FileNeed *need = &g_array_index (fetch->needs, FileNeed, chunk->need);
+      TsrHashRequest request = { { 0 } };
+      TsrExtPeer *peer = NULL;
+      guint tries;
+
+      if (chunk->done || (chunk->asked_at != 0 && now - chunk->asked_at < TSR_EXT_HASHES_REQUEST_TIMEOUT))
+        continue;
+      for (tries = 0; tries < n_peers && peer == NULL; tries++)
+        {
+          TsrExtPeer *candidate = tsr_extensions_get_peer (self->host, fetch->next_peer++ % n_peers);
+
+          if (tsr_extensions_is_ready (self->host, candidate))
+            peer = candidate;
+        }
+      if (peer == NULL)
+        return;
+      memcpy (request.pieces_root, fetch->info->files[need->file].pieces_root, 32);
+      request.base_layer = piece_layer;
+      request.index = chunk->index;
+      request.length = chunk->count;
+      /* Proof up to the root's children. */
+      request.proof_layers = log2_of (need->width) - 1;
+      send_hash_message (self, peer, TSR_WIRE_HASH_REQUEST, &request, NULL, 0);
+      chunk->asked_at = MAX (now, 1);
+    }
+}
+
 gboolean
-_tsr_torrent_hashes_fetch (TsrTorrent  *self,
-                           TsrMetainfo *info)
+tsr_ext_hashes_fetch (TsrExtHashes *self,
+                      TsrMetainfo  *info)
 {
   HashFetch *fetch;
   guint i;
@@ -491,7 +591,7 @@ _tsr_torrent_hashes_fetch (TsrTorrent  *self,
       need.n_pieces = (gsize) ((file->length + info->piece_length - 1) / info->piece_length);
       need.width = tsr_next_power_of_two (need.n_pieces);
       need.layer = g_malloc0 (need.width * 32);
-      count = (guint32) MIN (need.width, HASHES_PER_REQUEST);
+      count = (guint32) MIN (need.width, TSR_EXT_HASHES_PER_REQUEST);
       for (index = 0; index < need.width; index += count)
         {
           Chunk chunk = { 0 };
@@ -509,58 +609,17 @@ _tsr_torrent_hashes_fetch (TsrTorrent  *self,
       hash_fetch_free (fetch);
       return FALSE;
     }
-  g_clear_pointer ((HashFetch **) &self->hash_fetch, hash_fetch_free);
-  self->hash_fetch = fetch;
-  _tsr_torrent_hashes_tick (self);
+  g_clear_pointer (&self->fetch, hash_fetch_free);
+  self->fetch = fetch;
+  hashes_tick (self, tsr_extensions_now (self->host));
   return TRUE;
-}
-
-void
-_tsr_torrent_hashes_tick (TsrTorrent *self)
-{
-  HashFetch *fetch = self->hash_fetch;
-  gint64 now = _tsr_torrent_now ();
-  guint piece_layer;
-  guint i;
-
-  if (fetch == NULL || self->peers->len == 0)
-    return;
-  piece_layer = piece_layer_of (fetch->info->piece_length);
-  for (i = 0; i < fetch->chunks->len; i++)
-    {
-      Chunk *chunk = &g_array_index (fetch->chunks, Chunk, i);
-      FileNeed *need = &g_array_index (fetch->needs, FileNeed, chunk->need);
-      TsrHashRequest request = { { 0 } };
-      PeerData *data = NULL;
-      guint tries;
-
-      if (chunk->done || (chunk->asked_at != 0 && now - chunk->asked_at < HASH_REQUEST_TIMEOUT))
-        continue;
-      for (tries = 0; tries < self->peers->len && data == NULL; tries++)
-        {
-          PeerData *candidate = g_ptr_array_index (self->peers, fetch->next_peer++ % self->peers->len);
-
-          if (candidate->shaken && !candidate->dropping)
-            data = candidate;
-        }
-      if (data == NULL)
-        return;
-      memcpy (request.pieces_root, fetch->info->files[need->file].pieces_root, 32);
-      request.base_layer = piece_layer;
-      request.index = chunk->index;
-      request.length = chunk->count;
-      /* Proof up to the root's children. */
-      request.proof_layers = log2_of (need->width) - 1;
-      send_hash_message (data, TSR_WIRE_HASH_REQUEST, &request, NULL, 0);
-      chunk->asked_at = MAX (now, 1);
-    }
 }
 
 static gboolean
 on_hashes_complete (gpointer user_data)
 {
-  TsrTorrent *self = user_data;
-  HashFetch *fetch = self->hash_fetch;
+  TsrExtHashes *self = user_data;
+  HashFetch *fetch = self->fetch;
   g_autoptr(TsrMetainfo) info = tsr_metainfo_ref (fetch->info);
   guint i;
 
@@ -572,17 +631,17 @@ on_hashes_complete (gpointer user_data)
 
       tsr_metainfo_set_piece_layer (info, info->files[need->file].pieces_root, layer);
     }
-  g_clear_pointer ((HashFetch **) &self->hash_fetch, hash_fetch_free);
-  _tsr_torrent_take_metainfo (self, info);
+  g_clear_pointer (&self->fetch, hash_fetch_free);
+  tsr_extensions_metainfo (self->host, info, NULL);
   return G_SOURCE_REMOVE;
 }
 
-void
-_tsr_torrent_hashes_on_reply (TsrTorrent           *self,
-                              PeerData             *data,
-                              const TsrWireMessage *message)
+static void
+on_reply (TsrExtHashes         *self,
+          TsrExtPeer           *peer,
+          const TsrWireMessage *message)
 {
-  HashFetch *fetch = self->hash_fetch;
+  HashFetch *fetch = self->fetch;
   TsrHashRequest reply;
   gsize n_hashes;
   guint i;
@@ -611,7 +670,7 @@ _tsr_torrent_hashes_on_reply (TsrTorrent           *self,
           !tsr_merkle_verify_piece_hashes (root, need->n_pieces, chunk->index, chunk->count, hashes,
                                            n_hashes - chunk->count))
         {
-          g_debug ("%s: hashes that do not lead to the file's root", tsr_peer_get_address (data->peer));
+          debug_peer (peer, "hashes that do not lead to the file's root");
           chunk->asked_at = 0;
           return;
         }
@@ -627,3 +686,28 @@ _tsr_torrent_hashes_on_reply (TsrTorrent           *self,
   if (fetch->done_source == 0)
     fetch->done_source = g_idle_add (on_hashes_complete, self);
 }
+
+static void
+hashes_message (gpointer              ext,
+                TsrExtPeer           *peer,
+                const TsrWireMessage *message)
+{
+  TsrExtHashes *self = ext;
+  TsrHashRequest request;
+
+  if (message->type == TSR_WIRE_HASH_REQUEST)
+    {
+      tsr_wire_read_hash_request (message->data, &request);
+      answer (self, peer, &request);
+    }
+  else
+    on_reply (self, peer, message);
+}
+
+static const TsrExtensionClass hashes_class = {
+  .name = NULL,
+  .peer_size = sizeof (PeerState),
+  .message = hashes_message,
+  .tick = hashes_tick,
+  .free = hashes_free,
+};
