@@ -356,7 +356,7 @@ _tsr_torrent_on_extended (TsrTorrent           *self,
       g_debug ("%s: %s", tsr_peer_get_address (data->peer), error->message);
       return;
     }
-  data->reqq = theirs->reqq;
+  tsr_requester_peer_set_reqq (data->request, theirs->reqq);
   g_free (data->client);
   data->client = g_strdup (theirs->client);
   /* A later handshake may change ids, or turn one off. */
