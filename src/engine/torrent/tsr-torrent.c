@@ -7,8 +7,9 @@
  * keeps 16 KiB requests in flight for two seconds of its rate; pieces
  * already started are finished before new ones are begun, new ones are
  * the rarest (TsrPiecePicker), and the last blocks are asked of two peers
- * (end game). Uploads follow tit-for-tat (TsrChoker): every ten seconds
- * the best givers and one optimistic pick are unchoked.
+ * (end game): TsrRequester does all that. Uploads follow tit-for-tat
+ * (TsrChoker): every ten seconds the best givers and one optimistic pick
+ * are unchoked.
  */
 #define G_LOG_DOMAIN "tsr-torrent"
 
@@ -711,7 +712,7 @@ peer_state (TsrTorrent *self,
 }
 
 /* ------------------------------------------------------------------ */
-/* Requests                                                            */
+/* Requests (TsrRequester): a connection is its PeerData               */
 
 static gboolean
 peer_has (TsrPeer *peer,
