@@ -574,6 +574,48 @@ test_fast_while_choked (Fixture       *f,
   g_assert_cmpstr (f->log->str, ==, "");
 }
 
+/* BEP 6: at most TSR_REQUESTER_MAX_THEIR_FAST allowed-fast pieces are
+ * kept, and the newest TSR_REQUESTER_MAX_SUGGESTED suggestions. */
+static void
+test_fast_bounded (Fixture       *f,
+                   gconstpointer  unused)
+{
+  TsrRequesterPeer *peer;
+  g_autofree char *log = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint i;
+
+  we_have (f, 0, 3);
+  add_conn (f, 2, 4, N_PIECES - 1);
+  add_conn (f, 3, 4, N_PIECES - 1);
+  peer = add_conn (f, 1, 4, N_PIECES - 1);
+  /* The others lack 30: it is the rarest. */
+  for (i = 2; i <= 3; i++)
+    {
+      tsr_piece_picker_remove_bitfield (f->picker, f->conns[i].have);
+      tsr_bitfield_set (f->conns[i].have, 30, FALSE);
+      tsr_piece_picker_add_bitfield (f->picker, f->conns[i].have);
+    }
+  for (i = 0; i < TSR_REQUESTER_MAX_THEIR_FAST; i++)
+    g_assert_true (tsr_requester_on_allowed_fast (f->requester, peer, i));
+  g_assert_false (tsr_requester_on_allowed_fast (f->requester, peer, TSR_REQUESTER_MAX_THEIR_FAST));
+
+  /* 4 first, then 5 to 20: 4 is pushed out, so after the 16 suggested
+   * pieces comes the rarest, 30, not 4. */
+  for (i = 4; i <= 4 + TSR_REQUESTER_MAX_SUGGESTED; i++)
+    tsr_requester_on_suggest (f->requester, peer, i);
+  tsr_requester_peer_set_reqq (peer, 4 * (TSR_REQUESTER_MAX_SUGGESTED + 1));
+  tsr_requester_tick (f->requester, peer, 1000 * BLOCK, START);
+  tsr_requester_fill (f->requester, peer);
+  log = take_log (f);
+  lines = g_strsplit (log, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4 * (TSR_REQUESTER_MAX_SUGGESTED + 1) + 1);
+  g_assert_cmpstr (lines[0], ==, "1: R 20 0 16384");
+  g_assert_cmpstr (lines[4 * (TSR_REQUESTER_MAX_SUGGESTED - 1)], ==, "1: R 5 0 16384");
+  g_assert_cmpstr (lines[4 * TSR_REQUESTER_MAX_SUGGESTED], ==, "1: R 30 0 16384");
+  g_assert_false (tsr_block_map_contains (f->blocks, 4));
+}
+
 /* Rejects of pieces it claims, while it unchokes us, count up to
  * TSR_REQUESTER_MAX_REFUSALS; a block resets the count; rejects while
  * choked or of what was never asked do not count. */
@@ -786,6 +828,7 @@ main (int   argc,
   ADD ("/requester/endgame/first-copy-cancels-other", test_endgame_first_copy_cancels_other);
   ADD ("/requester/choke-gives-back", test_choke_gives_back);
   ADD ("/requester/fast/while-choked", test_fast_while_choked);
+  ADD ("/requester/fast/bounded", test_fast_bounded);
   ADD ("/requester/reject/refusals-count", test_reject_refusals_count);
   ADD ("/requester/snub/one-request", test_snub_one_request);
   ADD ("/requester/block/unasked-dropped", test_block_unasked_dropped);

@@ -6,7 +6,10 @@
  * connections were asked for each block, so a block that arrives scans
  * the other connections for copies to cancel only when someone else was
  * asked for it too, which happens in the end game alone. Connections sit
- * in one array, each knowing its place, so that leaving is O(1).
+ * in one array, each knowing its place, so that leaving is O(1). The
+ * arrays that most torrents and connections never need (the peers of an
+ * idle torrent, BEP 6 suggestions and allowed-fast pieces) are made at
+ * their first element.
  */
 #define G_LOG_DOMAIN "tsr-requester"
 
@@ -25,8 +28,8 @@ struct _TsrRequesterPeer
   gboolean  snubbed;
   guint     refusals;      /* rejects of pieces it claims, since its last block */
   guint     reqq;          /* BEP 10: requests it queues, 0 when unknown */
-  GArray   *their_fast;    /* (owned) (element-type guint32) pieces it lets us ask while choked */
-  GArray   *suggested;     /* (owned) (element-type guint32) pieces it suggests, newest last */
+  GArray   *their_fast;    /* (owned) (nullable) (element-type guint32) pieces it lets us ask while choked */
+  GArray   *suggested;     /* (owned) (nullable) (element-type guint32) pieces it suggests, newest last */
 };
 
 struct _TsrRequester
@@ -38,15 +41,15 @@ struct _TsrRequester
   TsrSmartBan             *smart_ban;  /* borrowed (nullable) likewise */
   guint                    n_pieces;
   gboolean                 sequential;
-  GPtrArray               *peers;      /* (element-type TsrRequesterPeer) (owned) */
+  GPtrArray               *peers;      /* (element-type TsrRequesterPeer) (owned) (nullable) made at the first */
 };
 
 static void
 peer_free (TsrRequesterPeer *peer)
 {
   g_array_unref (peer->requests);
-  g_array_unref (peer->their_fast);
-  g_array_unref (peer->suggested);
+  g_clear_pointer (&peer->their_fast, g_array_unref);
+  g_clear_pointer (&peer->suggested, g_array_unref);
   g_free (peer);
 }
 
@@ -58,14 +61,13 @@ tsr_requester_new (const TsrRequesterFuncs *funcs,
 
   self->funcs = funcs;
   self->user_data = user_data;
-  self->peers = g_ptr_array_new_with_free_func ((GDestroyNotify) peer_free);
   return self;
 }
 
 void
 tsr_requester_free (TsrRequester *self)
 {
-  g_ptr_array_unref (self->peers);
+  g_clear_pointer (&self->peers, g_ptr_array_unref);
   g_free (self);
 }
 
@@ -96,13 +98,14 @@ tsr_requester_add_peer (TsrRequester *self,
 {
   TsrRequesterPeer *peer = g_new0 (TsrRequesterPeer, 1);
 
+  /* An idle torrent pays one pointer. */
+  if (self->peers == NULL)
+    self->peers = g_ptr_array_new_with_free_func ((GDestroyNotify) peer_free);
   peer->conn = conn;
   peer->position = self->peers->len;
   peer->requests = g_array_new (FALSE, FALSE, sizeof (guint64));
   peer->pipeline = TSR_REQUESTER_PIPELINE;
   peer->last_block = now;
-  peer->their_fast = g_array_new (FALSE, FALSE, sizeof (guint32));
-  peer->suggested = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_ptr_array_add (self->peers, peer);
   return peer;
 }
@@ -113,7 +116,8 @@ tsr_requester_remove_peer (TsrRequester     *self,
 {
   guint position = peer->position;
 
-  g_return_if_fail (position < self->peers->len && g_ptr_array_index (self->peers, position) == peer);
+  g_return_if_fail (self->peers != NULL && position < self->peers->len &&
+                    g_ptr_array_index (self->peers, position) == peer);
   tsr_requester_release (self, peer);
   /* The last one takes its place (as g_ptr_array_remove_fast would). */
   g_ptr_array_remove_index_fast (self->peers, position);
@@ -183,7 +187,7 @@ choose_piece (TsrRequester     *self,
     return FALSE;
   /* BEP 6: a piece it suggests (it has it at hand) before the rarest,
    * unless pieces must come in order. */
-  for (i = self->sequential ? 0 : peer->suggested->len; i > 0; i--)
+  for (i = self->sequential || peer->suggested == NULL ? 0 : peer->suggested->len; i > 0; i--)
     {
       guint32 suggested = g_array_index (peer->suggested, guint32, i - 1);
 
@@ -268,7 +272,7 @@ fill_allowed_fast (TsrRequester     *self,
 {
   guint i;
 
-  for (i = 0; i < peer->their_fast->len && peer->requests->len < peer->pipeline; i++)
+  for (i = 0; peer->their_fast != NULL && i < peer->their_fast->len && peer->requests->len < peer->pipeline; i++)
     {
       guint32 index = g_array_index (peer->their_fast, guint32, i);
 
@@ -421,7 +425,12 @@ tsr_requester_on_allowed_fast (TsrRequester     *self,
 {
   guint i;
 
-  if (!self->funcs->fast (peer->conn, self->user_data) || peer->their_fast->len >= TSR_REQUESTER_MAX_THEIR_FAST)
+  if (!self->funcs->fast (peer->conn, self->user_data))
+    return FALSE;
+  /* Most peers never send one: the array is made at the first. */
+  if (peer->their_fast == NULL)
+    peer->their_fast = g_array_new (FALSE, FALSE, sizeof (guint32));
+  if (peer->their_fast->len >= TSR_REQUESTER_MAX_THEIR_FAST)
     return FALSE;
   for (i = 0; i < peer->their_fast->len; i++)
     if (g_array_index (peer->their_fast, guint32, i) == index)
@@ -437,6 +446,8 @@ tsr_requester_on_suggest (TsrRequester     *self,
 {
   if (!self->funcs->fast (peer->conn, self->user_data))
     return;
+  if (peer->suggested == NULL)
+    peer->suggested = g_array_new (FALSE, FALSE, sizeof (guint32));
   if (peer->suggested->len >= TSR_REQUESTER_MAX_SUGGESTED)
     g_array_remove_index (peer->suggested, 0);
   g_array_append_val (peer->suggested, index);
