@@ -18,6 +18,7 @@
 #include "tsr-peer-pool.h"
 #include "tsr-piece-picker.h"
 #include "tsr-read-cache.h"
+#include "tsr-requester.h"
 #include "tsr-resume-store.h"
 #include "tsr-smart-ban.h"
 #include "tsr-storage.h"
@@ -49,31 +50,24 @@ typedef struct
   TsrPeer *peer;          /* (owned) */
   TsrPiecePicker *picker; /* borrowed: the peer's pieces are counted there */
   TsrBudget *connections; /* (owned) (nullable) the session's, one taken */
-  GArray  *requests;      /* (element-type guint64): index << 32 | begin */
   gulong   message_id;
   gulong   closed_id;
-  guint    pipeline;      /* requests to keep in flight */
   guint64  last_received; /* bytes from it at the last tick */
   guint64  rate;          /* bytes a second from it, smoothed */
   guint64  last_sent;     /* bytes to it at the last tick */
   guint64  up_rate;       /* bytes a second to it, smoothed */
   gint64   connected_at;  /* monotonic seconds */
-  gint64   last_block;    /* monotonic seconds: a block, or their unchoke */
-  gboolean snubbed;
   TsrUploader     *uploader; /* borrowed: the torrent's */
   TsrUploaderPeer *upload;   /* (owned) its requests to us */
+  TsrRequester     *requester; /* borrowed: the torrent's */
+  TsrRequesterPeer *request;   /* (owned) our requests to it */
   gulong   sent_id;
-  guint    refusals;      /* rejects of pieces it claims, since its last block */
-  guint    reqq;          /* BEP 10: requests it queues, 0 when unknown */
   char    *client;        /* (owned) (nullable) BEP 10: its client's name */
   gboolean dialed;        /* we dialled it: the pool hears how it went */
   gboolean shaken;        /* handshake done */
   gboolean dropping;      /* a close is scheduled */
   TsrExtensions *extensions; /* borrowed: the torrent's */
   TsrExtPeer *ext;        /* (owned) its extensions' ids and states */
-  /* BEP 6 */
-  GArray  *their_fast;    /* (owned) (element-type guint32) pieces it lets us ask while choked */
-  GArray  *suggested;     /* (owned) (element-type guint32) pieces it suggests, newest last */
 } PeerData;
 
 struct _TsrTorrent
@@ -95,6 +89,7 @@ struct _TsrTorrent
   TsrChoker       *choker;          /* (owned) who we upload to */
   guint8          *file_priority;   /* (owned) TsrPriority per file */
   TsrUploader     *uploader;        /* (owned) requests to us, and the read-ahead cache */
+  TsrRequester    *requester;       /* (owned) our requests to peers */
   TsrBudget       *connections;     /* (owned) (nullable) the session's connection count */
   TsrTick         *choke;           /* (nullable) a choker round every TSR_CHOKER_ROUND s */
   guint64          downloaded;

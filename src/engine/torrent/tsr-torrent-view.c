@@ -300,7 +300,7 @@ tsr_torrent_dup_peer_infos (TsrTorrent *self)
       info->am_interested = state->am_interested;
       info->peer_choking = state->peer_choking;
       info->peer_interested = state->peer_interested;
-      info->snubbed = data->snubbed;
+      info->snubbed = tsr_requester_peer_is_snubbed (data->request);
       info->fast = state->fast;
       info->encrypted = tsr_peer_is_encrypted (data->peer);
       info->down_rate = data->rate;
@@ -309,7 +309,7 @@ tsr_torrent_dup_peer_infos (TsrTorrent *self)
       info->uploaded = tsr_peer_get_bytes_sent (data->peer);
       info->progress = state->have != NULL && self->info != NULL && self->info->piece_count > 0
                        ? (gdouble) tsr_bitfield_count (state->have) / self->info->piece_count : 0;
-      info->requests_out = data->requests->len;
+      info->requests_out = tsr_requester_peer_get_n_requests (data->request);
       info->requests_in = tsr_uploader_peer_get_reads (data->upload) + tsr_uploader_peer_get_waiting (data->upload);
       info->connected_seconds = now - data->connected_at;
       g_ptr_array_add (infos, info);
@@ -528,13 +528,13 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
       json_builder_set_member_name (builder, "am_choking");
       json_builder_add_boolean_value (builder, state->am_choking);
       json_builder_set_member_name (builder, "requests");
-      json_builder_add_int_value (builder, data->requests->len);
+      json_builder_add_int_value (builder, tsr_requester_peer_get_n_requests (data->request));
       json_builder_set_member_name (builder, "pipeline");
-      json_builder_add_int_value (builder, data->pipeline);
+      json_builder_add_int_value (builder, tsr_requester_peer_get_pipeline (data->request));
       json_builder_set_member_name (builder, "snubbed");
-      json_builder_add_boolean_value (builder, data->snubbed);
+      json_builder_add_boolean_value (builder, tsr_requester_peer_is_snubbed (data->request));
       json_builder_set_member_name (builder, "since_block");
-      json_builder_add_int_value (builder, now - data->last_block);
+      json_builder_add_int_value (builder, now - tsr_requester_peer_get_last_block (data->request));
       json_builder_set_member_name (builder, "rate");
       json_builder_add_int_value (builder, (gint64) data->rate);
       json_builder_set_member_name (builder, "received");

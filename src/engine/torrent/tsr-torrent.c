@@ -7,8 +7,9 @@
  * keeps 16 KiB requests in flight for two seconds of its rate; pieces
  * already started are finished before new ones are begun, new ones are
  * the rarest (TsrPiecePicker), and the last blocks are asked of two peers
- * (end game). Uploads follow tit-for-tat (TsrChoker): every ten seconds
- * the best givers and one optimistic pick are unchoked.
+ * (end game): TsrRequester does all that. Uploads follow tit-for-tat
+ * (TsrChoker): every ten seconds the best givers and one optimistic pick
+ * are unchoked.
  */
 #define G_LOG_DOMAIN "tsr-torrent"
 
@@ -30,6 +31,7 @@
 #include "tsr-piece-buffer.h"
 #include "tsr-piece-picker.h"
 #include "tsr-read-cache.h"
+#include "tsr-requester.h"
 #include "tsr-resume-store.h"
 #include "tsr-smart-ban.h"
 #include "tsr-storage.h"
@@ -78,7 +80,6 @@ static void apply_file_priorities (TsrTorrent *self);
 static void fail (TsrTorrent *self, const GError *error);
 static void set_state (TsrTorrent *self, TsrTorrentState state);
 static PeerData *find_peer (TsrTorrent *self, TsrPeer *peer);
-static void request_block (TsrTorrent *self, PeerData *data, guint index, guint block);
 static void fill_pipeline (TsrTorrent *self, PeerData *data);
 static void dial_some (TsrTorrent *self);
 static void on_peer_sent (TsrPeer *peer, gpointer user_data);
@@ -90,6 +91,7 @@ static const TsrResumeStoreFuncs resume_funcs;
 static const TsrSmartBanFuncs smart_ban_funcs;
 static const TsrUploaderFuncs upload_funcs;
 static const TsrExtensionsFuncs extension_funcs;
+static const TsrRequesterFuncs request_funcs;
 
 static void
 peer_data_free (PeerData *data)
@@ -98,6 +100,7 @@ peer_data_free (PeerData *data)
 
   tsr_uploader_remove_peer (data->uploader, data->upload);
   tsr_extensions_remove_peer (data->extensions, data->ext);
+  tsr_requester_remove_peer (data->requester, data->request);
   if (state->have != NULL && data->picker != NULL)
     tsr_piece_picker_remove_bitfield (data->picker, state->have);
   if (data->connections != NULL)
@@ -110,10 +113,7 @@ peer_data_free (PeerData *data)
   g_clear_signal_handler (&data->sent_id, data->peer);
   tsr_peer_close (data->peer, NULL);
   g_object_unref (data->peer);
-  g_array_unref (data->requests);
   g_free (data->client);
-  g_array_unref (data->their_fast);
-  g_array_unref (data->suggested);
   g_free (data);
 }
 
@@ -143,6 +143,7 @@ tsr_torrent_finalize (GObject *object)
   g_clear_pointer (&self->picker, tsr_piece_picker_free);
   g_clear_pointer (&self->choker, tsr_choker_free);
   g_clear_pointer (&self->uploader, tsr_uploader_free);
+  g_clear_pointer (&self->requester, tsr_requester_free);
   g_clear_pointer (&self->connections, tsr_budget_unref);
   if (self->disk != NULL)
     tsr_disk_queue_detach (self->disk);
@@ -242,6 +243,7 @@ tsr_torrent_init (TsrTorrent *self)
   self->pool = tsr_peer_pool_new (TSR_TORRENT_POOL_SIZE);
   self->choker = tsr_choker_new ();
   self->uploader = tsr_uploader_new (&upload_funcs, self);
+  self->requester = tsr_requester_new (&request_funcs, self);
   self->resume = tsr_resume_store_new (RESUME_SAVE_DELAY, &resume_funcs, self);
   self->extensions = tsr_extensions_new (&extension_funcs, self);
   self->metadata = tsr_ext_metadata_new (self->extensions);
@@ -276,6 +278,7 @@ _tsr_torrent_set_metainfo (TsrTorrent  *self,
   tsr_piece_picker_set_sequential (self->picker, self->sequential);
   self->blocks = tsr_block_map_new (info, self->picker, TSR_TORRENT_PIECE_MEMORY);
   self->smart_ban = tsr_smart_ban_new (&smart_ban_funcs, self);
+  tsr_requester_set_pieces (self->requester, self->blocks, self->picker, self->smart_ban, info->piece_count);
   self->file_priority = g_malloc (MAX (info->n_files, 1));
   memset (self->file_priority, TSR_PRIORITY_NORMAL, info->n_files);
   self->limits.piece_count = info->piece_count;
@@ -684,7 +687,7 @@ peer_state (TsrTorrent *self,
 }
 
 /* ------------------------------------------------------------------ */
-/* Requests                                                            */
+/* Requests (TsrRequester): a connection is its PeerData               */
 
 static gboolean
 peer_has (TsrPeer *peer,
@@ -695,217 +698,119 @@ peer_has (TsrPeer *peer,
   return state->have != NULL && tsr_bitfield_get (state->have, index);
 }
 
-/* Whether piece @index (in progress) may be asked of @peer: it has it,
- * no web seed or disk has it, and it is not being fetched from one other
- * peer alone after a shared hash failure (see tsr-smart-ban.h). */
-static gboolean
-may_ask (TsrTorrent *self,
-         guint       index,
-         TsrPeer    *peer)
-{
-  return !tsr_block_map_is_busy (self->blocks, index) && peer_has (peer, index) &&
-         tsr_smart_ban_may_ask (self->smart_ban, index, tsr_peer_get_remote_address (peer));
-}
-
-/* A piece to start: wanted, not had, not started, that @data has. */
-static gboolean
-may_start (TsrTorrent *self,
-           PeerData   *data,
-           guint32     index)
-{
-  return index < self->info->piece_count && !tsr_bitfield_get (self->have, index) &&
-         tsr_piece_picker_get_priority (self->picker, index) != TSR_PRIORITY_SKIP &&
-         !tsr_block_map_contains (self->blocks, index) && peer_has (data->peer, index);
-}
-
-/* A piece in progress with a free block this peer has (partly
- * downloaded pieces are finished first), else a new piece it has, the
- * rarest in the swarm. FALSE when there is none. */
-static gboolean
-choose_piece (TsrTorrent *self,
-              PeerData   *data,
-              guint      *chosen)
-{
-  TsrPeer *peer = data->peer;
-  TsrBlockMapIter iter;
-  guint index;
-  guint i;
-
-  tsr_block_map_iter_init (&iter, self->blocks);
-  while (tsr_block_map_iter_next (&iter, &index))
-    {
-      if (!may_ask (self, index, peer) ||
-          tsr_block_map_next_free (self->blocks, index) >= tsr_block_map_get_n_blocks (self->blocks, index))
-        continue;
-      tsr_smart_ban_claim (self->smart_ban, index, tsr_peer_get_remote_address (peer));
-      *chosen = index;
-      return TRUE;
-    }
-  if (!tsr_block_map_may_start_more (self->blocks))
-    return FALSE;
-  /* BEP 6: a piece it suggests (it has it at hand) before the rarest,
-   * unless pieces must come in order. */
-  for (i = self->sequential ? 0 : data->suggested->len; i > 0; i--)
-    {
-      guint32 suggested = g_array_index (data->suggested, guint32, i - 1);
-
-      g_array_remove_index (data->suggested, i - 1);
-      if (may_start (self, data, suggested))
-        {
-          tsr_block_map_start (self->blocks, suggested);
-          *chosen = suggested;
-          return TRUE;
-        }
-    }
-  if (!tsr_piece_picker_pick (self->picker, tsr_peer_get_state (peer)->have, &index))
-    return FALSE;
-  tsr_block_map_start (self->blocks, index);
-  *chosen = index;
-  return TRUE;
-}
-
-/* Asks @data for the free blocks of piece @index, from the first, while
- * its pipeline has room. */
-static void
-request_free_blocks (TsrTorrent *self,
-                     PeerData   *data,
-                     guint       index)
-{
-  guint n_blocks = tsr_block_map_get_n_blocks (self->blocks, index);
-  guint b;
-
-  for (b = tsr_block_map_next_free (self->blocks, index); b < n_blocks && data->requests->len < data->pipeline; b++)
-    if (tsr_block_map_get_state (self->blocks, index, b) == TSR_BLOCK_FREE)
-      request_block (self, data, index, b);
-}
-
-/* BEP 6: choked, a peer still serves its allowed-fast pieces. */
-static void
-fill_allowed_fast (TsrTorrent *self,
-                   PeerData   *data)
-{
-  guint i;
-
-  for (i = 0; i < data->their_fast->len && data->requests->len < data->pipeline; i++)
-    {
-      guint32 index = g_array_index (data->their_fast, guint32, i);
-
-      if (!tsr_block_map_contains (self->blocks, index))
-        {
-          if (!may_start (self, data, index) || !tsr_block_map_may_start_more (self->blocks))
-            continue;
-          tsr_block_map_start (self->blocks, index);
-        }
-      if (may_ask (self, index, data->peer))
-        request_free_blocks (self, data, index);
-    }
-}
-
-static gint
-find_request (PeerData *data,
-              guint64   key)
-{
-  guint i;
-
-  for (i = 0; i < data->requests->len; i++)
-    if (g_array_index (data->requests, guint64, i) == key)
-      return (gint) i;
-  return -1;
-}
-
-static void
-request_block (TsrTorrent *self,
-               PeerData   *data,
-               guint       index,
-               guint       block)
-{
-  guint32 begin = block * TSR_WIRE_BLOCK_SIZE;
-  guint64 key = (guint64) index << 32 | begin;
-  TsrWireMessage request = { 0 };
-
-  tsr_block_map_asked (self->blocks, index, block);
-  g_array_append_val (data->requests, key);
-  request.type = TSR_WIRE_REQUEST;
-  request.index = index;
-  request.begin = begin;
-  request.length = tsr_block_map_get_block_length (self->blocks, index, block);
-  tsr_peer_send (data->peer, &request);
-}
-
-/* Drops request @i of @data: the block is free again once nobody else
- * was asked for it either. */
-static void
-forget_request (TsrTorrent *self,
-                PeerData   *data,
-                guint       i)
-{
-  guint64 key = g_array_index (data->requests, guint64, i);
-
-  g_array_remove_index_fast (data->requests, i);
-  if (self->blocks != NULL)
-    tsr_block_map_unasked (self->blocks, (guint) (key >> 32), (guint) (key & 0xffffffff) / TSR_WIRE_BLOCK_SIZE);
-}
-
-/* End game: every wanted piece is started, so no block is left that
- * nobody was asked for; the last ones are asked of several peers, and
- * the first copy to arrive cancels the others. */
-static void
-fill_endgame (TsrTorrent *self,
-              PeerData   *data)
-{
-  TsrBlockMapIter iter;
-  guint index;
-
-  tsr_block_map_iter_init (&iter, self->blocks);
-  while (tsr_block_map_iter_next (&iter, &index))
-    {
-      guint n_blocks = tsr_block_map_get_n_blocks (self->blocks, index);
-      guint b;
-
-      if (!may_ask (self, index, data->peer))
-        continue;
-      for (b = 0; b < n_blocks; b++)
-        {
-          if (data->requests->len >= data->pipeline)
-            return;
-          if (tsr_block_map_get_state (self->blocks, index, b) == TSR_BLOCK_REQUESTED &&
-              tsr_block_map_get_requesters (self->blocks, index, b) < TSR_TORRENT_ENDGAME_COPIES &&
-              find_request (data, (guint64) index << 32 | (b * TSR_WIRE_BLOCK_SIZE)) < 0)
-            request_block (self, data, index, b);
-        }
-    }
-}
-
+/* Only while downloading: the requester asks nothing of anyone else. */
 static void
 fill_pipeline (TsrTorrent *self,
                PeerData   *data)
 {
-  TsrPeerState *state = tsr_peer_get_state (data->peer);
-  guint index;
-
-  if (self->state != TSR_TORRENT_DOWNLOADING || !state->am_interested)
-    return;
-  if (state->peer_choking)
-    {
-      /* Allowed-fast pieces are anywhere: not for an in-order download. */
-      if (state->fast && !self->sequential)
-        fill_allowed_fast (self, data);
-      return;
-    }
-  while (data->requests->len < data->pipeline && choose_piece (self, data, &index))
-    request_free_blocks (self, data, index);
-  if (data->requests->len < data->pipeline && tsr_block_map_in_endgame (self->blocks))
-    fill_endgame (self, data);
+  if (self->state == TSR_TORRENT_DOWNLOADING)
+    tsr_requester_fill (self->requester, data->request);
 }
 
-/* Gives back the blocks a peer was asked for (it choked us or left). */
 static void
-release_requests (TsrTorrent *self,
-                  PeerData   *data)
+request_send_request (gpointer conn,
+                      guint32  index,
+                      guint32  begin,
+                      guint32  length,
+                      gpointer user_data)
 {
-  while (data->requests->len > 0)
-    forget_request (self, data, data->requests->len - 1);
+  TsrWireMessage request = { 0 };
+
+  request.type = TSR_WIRE_REQUEST;
+  request.index = index;
+  request.begin = begin;
+  request.length = length;
+  tsr_peer_send (((PeerData *) conn)->peer, &request);
 }
+
+static void
+request_send_cancel (gpointer conn,
+                     guint32  index,
+                     guint32  begin,
+                     guint32  length,
+                     gpointer user_data)
+{
+  TsrWireMessage cancel = { 0 };
+
+  cancel.type = TSR_WIRE_CANCEL;
+  cancel.index = index;
+  cancel.begin = begin;
+  cancel.length = length;
+  tsr_peer_send (((PeerData *) conn)->peer, &cancel);
+}
+
+static const TsrBitfield *
+request_have (gpointer conn,
+              gpointer user_data)
+{
+  return tsr_peer_get_state (((PeerData *) conn)->peer)->have;
+}
+
+static gboolean
+request_choking (gpointer conn,
+                 gpointer user_data)
+{
+  return tsr_peer_get_state (((PeerData *) conn)->peer)->peer_choking;
+}
+
+static gboolean
+request_interested (gpointer conn,
+                    gpointer user_data)
+{
+  return tsr_peer_get_state (((PeerData *) conn)->peer)->am_interested;
+}
+
+static gboolean
+request_fast (gpointer conn,
+              gpointer user_data)
+{
+  return tsr_peer_get_state (((PeerData *) conn)->peer)->fast;
+}
+
+static const TsrPeerAddress *
+request_address (gpointer conn,
+                 gpointer user_data)
+{
+  return tsr_peer_get_remote_address (((PeerData *) conn)->peer);
+}
+
+static gboolean
+request_we_have (guint    index,
+                 gpointer user_data)
+{
+  TsrTorrent *self = user_data;
+
+  return tsr_bitfield_get (self->have, index);
+}
+
+static void
+request_snubbed (gpointer conn,
+                 gpointer user_data)
+{
+  peer_state (user_data, ((PeerData *) conn)->peer, "snubbed-us");
+}
+
+G_STATIC_ASSERT (TSR_TORRENT_PIPELINE == TSR_REQUESTER_PIPELINE);
+G_STATIC_ASSERT (TSR_TORRENT_PIPELINE_SECONDS == TSR_REQUESTER_PIPELINE_SECONDS);
+G_STATIC_ASSERT (TSR_TORRENT_PIPELINE_MAX == TSR_REQUESTER_PIPELINE_MAX);
+G_STATIC_ASSERT (TSR_TORRENT_PIPELINE_TOLD == TSR_REQUESTER_PIPELINE_TOLD);
+G_STATIC_ASSERT (TSR_TORRENT_MAX_REFUSALS == TSR_REQUESTER_MAX_REFUSALS);
+G_STATIC_ASSERT (TSR_TORRENT_MAX_THEIR_FAST == TSR_REQUESTER_MAX_THEIR_FAST);
+G_STATIC_ASSERT (TSR_TORRENT_MAX_SUGGESTED == TSR_REQUESTER_MAX_SUGGESTED);
+G_STATIC_ASSERT (TSR_TORRENT_ENDGAME_COPIES == TSR_REQUESTER_ENDGAME_COPIES);
+G_STATIC_ASSERT (TSR_TORRENT_SNUB_SECONDS == TSR_REQUESTER_SNUB_SECONDS);
+
+static const TsrRequesterFuncs request_funcs = {
+  .send_request = request_send_request,
+  .send_cancel = request_send_cancel,
+  .have = request_have,
+  .choking = request_choking,
+  .interested = request_interested,
+  .fast = request_fast,
+  .address = request_address,
+  .we_have = request_we_have,
+  .snubbed = request_snubbed,
+};
 
 typedef struct
 {
@@ -1408,6 +1313,7 @@ tsr_torrent_set_sequential (TsrTorrent *self,
                             gboolean    sequential)
 {
   self->sequential = sequential;
+  tsr_requester_set_sequential (self->requester, sequential);
   if (self->picker != NULL)
     tsr_piece_picker_set_sequential (self->picker, sequential);
 }
@@ -1583,49 +1489,11 @@ on_block (TsrTorrent           *self,
           PeerData             *data,
           const TsrWireMessage *message)
 {
-  guint64 key = (guint64) message->index << 32 | message->begin;
-  guint block = message->begin / TSR_WIRE_BLOCK_SIZE;
-  gint asked = find_request (data, key);
-  TsrBlockResult result;
-  guint i;
+  TsrBlockResult result = tsr_requester_on_block (self->requester, data->request, message->index, message->begin,
+                                                  message->data, message->data_length, now_seconds ());
 
-  if (asked >= 0)
-    {
-      forget_request (self, data, (guint) asked);
-      data->last_block = now_seconds ();
-      data->snubbed = FALSE;
-      data->refusals = 0;
-    }
   self->downloaded += message->data_length;
   tsr_torrent_limits_check (self->stop_limits);
-  /* Unasked, duplicate or misaligned blocks are dropped. */
-  result = asked >= 0 ? tsr_block_map_put (self->blocks, message->index, message->begin, message->data,
-                                           message->data_length)
-                      : TSR_BLOCK_DROPPED;
-  if (result == TSR_BLOCK_DROPPED)
-    {
-      fill_pipeline (self, data);
-      return;
-    }
-  /* End game: the other copies asked for are not needed any more. */
-  for (i = 0; i < self->peers->len && tsr_block_map_get_requesters (self->blocks, message->index, block) > 0; i++)
-    {
-      PeerData *other = g_ptr_array_index (self->peers, i);
-      gint j = other != data ? find_request (other, key) : -1;
-
-      if (j >= 0)
-        {
-          TsrWireMessage cancel = { 0 };
-
-          cancel.type = TSR_WIRE_CANCEL;
-          cancel.index = message->index;
-          cancel.begin = message->begin;
-          cancel.length = (guint32) message->data_length;
-          tsr_peer_send (other->peer, &cancel);
-          forget_request (self, other, (guint) j);
-        }
-    }
-  tsr_smart_ban_sent (self->smart_ban, message->index, tsr_peer_get_remote_address (data->peer));
   if (result == TSR_BLOCK_COMPLETED)
     _tsr_torrent_piece_complete (self, message->index);
   fill_pipeline (self, data);
@@ -1795,7 +1663,7 @@ run_choker (TsrTorrent *self)
 
       table[i].id = data->peer;
       table[i].interested = data->shaken && state->peer_interested && !data->dropping;
-      table[i].snubbed = data->snubbed;
+      table[i].snubbed = tsr_requester_peer_is_snubbed (data->request);
       table[i].rate = seeding ? data->up_rate : data->rate;
       table[i].connected_at = data->connected_at;
     }
@@ -1875,7 +1743,7 @@ ext_handshake (gpointer                     conn,
   TsrTorrent *self = user_data;
   PeerData *data = conn;
 
-  data->reqq = theirs->reqq;
+  tsr_requester_peer_set_reqq (data->request, theirs->reqq);
   g_free (data->client);
   data->client = g_strdup (theirs->client);
   /* Where an incoming peer accepts connections: worth dialling later. */
@@ -1939,13 +1807,13 @@ on_peer_message (TsrPeer        *peer,
       if (!state->peer_choking)
         peer_state (self, peer, "choked-us");
       state->peer_choking = TRUE;
-      release_requests (self, data);
+      tsr_requester_release (self->requester, data->request);
       break;
     case TSR_WIRE_UNCHOKE:
       if (state->peer_choking)
         {
           peer_state (self, peer, "unchoked-us");
-          data->last_block = now_seconds ();
+          tsr_requester_unchoked (self->requester, data->request, now_seconds ());
         }
       state->peer_choking = FALSE;
       fill_pipeline (self, data);
@@ -2008,26 +1876,18 @@ on_peer_message (TsrPeer        *peer,
     case TSR_WIRE_REJECT:
       /* BEP 6: the block goes back to the pool (asked again at the next
        * tick, not at once: the same peer would only refuse again). */
-      {
-        gint asked = find_request (data, (guint64) message->index << 32 | message->begin);
+      if (tsr_requester_on_reject (self->requester, data->request, message->index, message->begin))
+        {
+          guint refusals = tsr_requester_peer_get_refusals (data->request);
+          /* TRANSLATORS: why a peer was banned */
+          g_autofree char *reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                  "refused %u request for pieces it claims to have",
+                                                                  "refused %u requests for pieces it claims to have",
+                                                                  refusals), refusals);
 
-        if (asked >= 0)
-          forget_request (self, data, (guint) asked);
-        /* Refusing, while unchoking us, pieces it says it has, again and
-         * again with nothing sent: its bitfield lied. */
-        if (asked >= 0 && !state->peer_choking && peer_has (peer, message->index) &&
-            ++data->refusals >= TSR_TORRENT_MAX_REFUSALS)
-          {
-            /* TRANSLATORS: why a peer was banned */
-            g_autofree char *reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                                    "refused %u request for pieces it claims to have",
-                                                                    "refused %u requests for pieces it claims to have",
-                                                                    data->refusals), data->refusals);
-
-            ban (self, tsr_peer_get_remote_address (peer), reason);
-            return;
-          }
-      }
+          ban (self, tsr_peer_get_remote_address (peer), reason);
+          return;
+        }
       break;
     case TSR_WIRE_EXTENDED:
     case TSR_WIRE_HASH_REQUEST:
@@ -2040,32 +1900,15 @@ on_peer_message (TsrPeer        *peer,
       break;
     case TSR_WIRE_ALLOWED_FAST:
       /* BEP 6: pieces we may ask for even while it chokes us. */
-      if (state->fast && data->their_fast->len < TSR_TORRENT_MAX_THEIR_FAST)
+      if (tsr_requester_on_allowed_fast (self->requester, data->request, message->index))
         {
-          guint32 index = message->index;
-          guint i;
-
-          for (i = 0; i < data->their_fast->len; i++)
-            if (g_array_index (data->their_fast, guint32, i) == index)
-              break;
-          if (i == data->their_fast->len)
-            {
-              g_array_append_val (data->their_fast, index);
-              if (state->peer_choking && wanted (self, index) && peer_has (peer, index))
-                set_interest (self, data, TRUE);
-              fill_pipeline (self, data);
-            }
+          if (state->peer_choking && wanted (self, message->index) && peer_has (peer, message->index))
+            set_interest (self, data, TRUE);
+          fill_pipeline (self, data);
         }
       break;
     case TSR_WIRE_SUGGEST:
-      if (state->fast)
-        {
-          guint32 index = message->index;
-
-          if (data->suggested->len >= TSR_TORRENT_MAX_SUGGESTED)
-            g_array_remove_index (data->suggested, 0);
-          g_array_append_val (data->suggested, index);
-        }
+      tsr_requester_on_suggest (self->requester, data->request, message->index);
       break;
     case TSR_WIRE_KEEPALIVE:
     case TSR_WIRE_PORT:
@@ -2126,7 +1969,7 @@ on_peer_closed (TsrPeer    *peer,
   if (self->state == TSR_TORRENT_SEEDING && !data->dialed && tsr_ext_peer_get_dialable (data->ext, &listening) &&
       tsr_peer_pool_get_source (self->pool, &listening, &source) && source == TSR_PEER_SOURCE_INCOMING)
     tsr_peer_pool_forget (self->pool, &listening);
-  release_requests (self, data);
+  tsr_requester_release (self->requester, data->request);
   /* Its exclusive pieces go to whoever asks next. */
   if (self->smart_ban != NULL)
     tsr_smart_ban_release (self->smart_ban, &address);
@@ -2249,13 +2092,11 @@ adopt_peer (TsrTorrent *self,
       data->connections = tsr_budget_ref (self->connections);
       tsr_budget_take (data->connections);
     }
-  data->requests = g_array_new (FALSE, FALSE, sizeof (guint64));
   data->uploader = self->uploader;
   data->upload = tsr_uploader_add_peer (self->uploader, data);
-  data->pipeline = TSR_TORRENT_PIPELINE;
-  data->connected_at = data->last_block = now_seconds ();
-  data->their_fast = g_array_new (FALSE, FALSE, sizeof (guint32));
-  data->suggested = g_array_new (FALSE, FALSE, sizeof (guint32));
+  data->connected_at = now_seconds ();
+  data->requester = self->requester;
+  data->request = tsr_requester_add_peer (self->requester, data, data->connected_at);
   tsr_peer_set_limits (peer, &self->limits);
   tsr_peer_set_limiters (peer, self->up, self->down);
   /* Fetching a magnet's metainfo: what peers have means nothing yet. */
@@ -2383,35 +2224,18 @@ on_tick (gpointer user_data)
   /* A magnet's torrent has no cache (nor data) before its metainfo. */
   tsr_uploader_expire (self->uploader, g_get_monotonic_time () - TSR_TORRENT_READ_CACHE_IDLE * G_USEC_PER_SEC);
 
-  /* A peer that answers faster gets more requests at once: a pipeline
-   * as deep as its rate times the time it has to answer, so that a
-   * client that sends in bursts (Transmission) is never left idle. */
+  /* Rates, and with the download rate each peer's pipeline and snub. */
   for (i = 0; i < self->peers->len; i++)
     {
       PeerData *data = g_ptr_array_index (self->peers, i);
-      TsrPeerState *state = tsr_peer_get_state (data->peer);
       guint64 received = tsr_peer_get_bytes_received (data->peer);
       guint64 sent = tsr_peer_get_bytes_sent (data->peer);
-      guint64 wanted;
-      guint cap;
 
       data->rate = (data->rate + (received - data->last_received)) / 2;
       data->last_received = received;
       data->up_rate = (data->up_rate + (sent - data->last_sent)) / 2;
       data->last_sent = sent;
-      /* A snub: unchoked us, asked, and nothing for a minute. Its blocks
-       * go to others; it keeps one request, in case it wakes up. */
-      if (!data->snubbed && !state->peer_choking && data->requests->len > 0 &&
-          now_seconds () - data->last_block >= TSR_TORRENT_SNUB_SECONDS)
-        {
-          data->snubbed = TRUE;
-          peer_state (self, data->peer, "snubbed-us");
-          release_requests (self, data);
-        }
-      wanted = data->rate * TSR_TORRENT_PIPELINE_SECONDS / TSR_WIRE_BLOCK_SIZE;
-      /* Never more than the queue a peer told (BEP 10 reqq); up to it. */
-      cap = data->reqq > 0 ? MIN (data->reqq, TSR_TORRENT_PIPELINE_TOLD) : TSR_TORRENT_PIPELINE_MAX;
-      data->pipeline = data->snubbed ? 1 : (guint) CLAMP (wanted, MIN (TSR_TORRENT_PIPELINE, cap), cap);
+      tsr_requester_tick (self->requester, data->request, data->rate, now_seconds ());
       fill_pipeline (self, data);
     }
   tsr_extensions_tick (self->extensions);
