@@ -359,9 +359,12 @@ tsr_peer_pool_count_ready (TsrPeerPool *self,
 gint64
 tsr_peer_pool_failed (TsrPeerPool          *self,
                       const TsrPeerAddress *address,
-                      gint64                now)
+                      gint64                now_us)
 {
   Entry *entry = lookup_to (self, address, ENTRY_IDLE);
+  /* Whole seconds rounded up: take, given whole seconds rounded down,
+   * must not dial it again before the back-off has passed. */
+  gint64 now = (now_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
   gint64 wait;
   gint64 most;
   guint i;

@@ -2092,8 +2092,7 @@ on_peer_closed (TsrPeer    *peer,
       self->encryption == TSR_PEER_ENCRYPTION_PREFER && !tsr_peer_pool_get_plaintext (self->pool, &address))
     tsr_peer_pool_retry_plaintext (self->pool, &address, now_seconds ());
   else if (data->dialed && !data->shaken)
-    /* Whole seconds rounded up: a back-off never shorter than it says. */
-    tsr_peer_pool_failed (self->pool, &address, (g_get_monotonic_time () + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+    tsr_peer_pool_failed (self->pool, &address, g_get_monotonic_time ());
   else if (data->dialed)
     tsr_peer_pool_closed (self->pool, &address, now_seconds ());
   _tsr_torrent_extensions_peer_gone (self, data);
