@@ -1777,13 +1777,6 @@ upload_flood (gpointer    conn,
   tsr_peer_close (((PeerData *) conn)->peer, reason);
 }
 
-/* The torrent's public limits are the uploader's. */
-G_STATIC_ASSERT (TSR_TORRENT_MAX_QUEUED_REQUESTS == TSR_UPLOADER_MAX_QUEUED_REQUESTS);
-G_STATIC_ASSERT (TSR_TORRENT_UPLOAD_LOW_WATER == TSR_UPLOADER_LOW_WATER);
-G_STATIC_ASSERT (TSR_TORRENT_UPLOAD_HIGH_WATER == TSR_UPLOADER_HIGH_WATER);
-G_STATIC_ASSERT (TSR_TORRENT_ALLOWED_FAST == TSR_UPLOADER_ALLOWED_FAST);
-G_STATIC_ASSERT (TSR_TORRENT_READ_CACHE == TSR_UPLOADER_READ_CACHE);
-
 static const TsrUploaderFuncs upload_funcs = {
   .send_block = upload_send_block,
   .send_reject = upload_send_reject,

@@ -18,6 +18,7 @@
 #include "tsr-peer-pool.h"
 #include "tsr-piece-picker.h"
 #include "tsr-read-cache.h"
+#include "tsr-uploader.h"
 
 G_BEGIN_DECLS
 
@@ -74,25 +75,26 @@ G_DECLARE_FINAL_TYPE (TsrTorrent, tsr_torrent, TSR, TORRENT, GObject)
 /* Bytes of pieces being downloaded or written, per torrent, beyond which
  * no new piece is started. */
 #define TSR_TORRENT_PIECE_MEMORY (24 * 1024 * 1024)
-/* Bytes of pieces read ahead for uploads, per torrent... */
-#define TSR_TORRENT_READ_CACHE (8 * 1024 * 1024)
+/* The uploader's limits (swarm/tsr-uploader.h) are the torrent's. Bytes
+ * of pieces read ahead for uploads, per torrent... */
+#define TSR_TORRENT_READ_CACHE TSR_UPLOADER_READ_CACHE
 /* ...and over all the torrents of a session. */
 #define TSR_SESSION_READ_CACHE (64 * 1024 * 1024)
 /* Seconds a cached piece no one asks for is kept. */
 #define TSR_TORRENT_READ_CACHE_IDLE 20
 /* A peer's requests being served at once, at most: more close it (we
  * tell peers we queue TSR_EXTENSION_OUR_REQQ). */
-#define TSR_TORRENT_MAX_QUEUED_REQUESTS 2500
+#define TSR_TORRENT_MAX_QUEUED_REQUESTS TSR_UPLOADER_MAX_QUEUED_REQUESTS
 /* Bytes read ahead for one peer and not yet sent: half a second of its
  * rate, within these bounds. */
-#define TSR_TORRENT_UPLOAD_LOW_WATER (256 * 1024)
-#define TSR_TORRENT_UPLOAD_HIGH_WATER (1024 * 1024)
+#define TSR_TORRENT_UPLOAD_LOW_WATER TSR_UPLOADER_LOW_WATER
+#define TSR_TORRENT_UPLOAD_HIGH_WATER TSR_UPLOADER_HIGH_WATER
 /* A peer that rejects this many requests in a row for pieces it claims,
  * while unchoking us, is banned: its bitfield lied. */
 #define TSR_TORRENT_MAX_REFUSALS 128
 /* BEP 6: pieces a newcomer may ask of us while choked (the canonical
  * allowed-fast set), and the most we keep of another's. */
-#define TSR_TORRENT_ALLOWED_FAST 10
+#define TSR_TORRENT_ALLOWED_FAST TSR_UPLOADER_ALLOWED_FAST
 #define TSR_TORRENT_MAX_THEIR_FAST 64
 #define TSR_TORRENT_MAX_SUGGESTED 16
 /* End game: peers asked for the same block at most. */
