@@ -207,8 +207,7 @@ tsr_peer_init (TsrPeer *self)
   self->state.peer_choking = TRUE;
 }
 
-/* Takes @connection (either way). Small messages (have, request) go out
- * at once, not after a delayed ACK. */
+/* Takes @connection; small messages (have, request) go out at once. */
 static void
 use_connection (TsrPeer           *self,
                 GSocketConnection *connection)
@@ -720,8 +719,9 @@ on_process_idle (gpointer user_data)
 {
   TsrPeer *self = user_data;
 
-  self->process_source = 0;   /* removed on close */
-  process_input (self);
+  self->process_source = 0;
+  if (!self->closed)
+    process_input (self);
   return G_SOURCE_REMOVE;
 }
 
