@@ -25,6 +25,7 @@
 #include "tsr-session.h"
 #include "tsr-storage.h"
 #include "tsr-test-util.h"
+#include "tsr-uploader.h"
 #include "tsr-wire.h"
 
 /* Any wait longer than this is a hang, not a slow machine (ASan included). */
@@ -1082,7 +1083,7 @@ raw_next_message (GSocketConnection *connection,
 }
 
 /* Blocks go out in the order asked. The seed reads ahead only so much
- * per peer (TSR_TORRENT_UPLOAD_LOW_WATER at a slow rate); a request
+ * per peer (TSR_UPLOADER_LOW_WATER at a slow rate); a request
  * still waiting behind that is taken back by a cancel, and its block
  * never comes. */
 static void
@@ -1103,7 +1104,7 @@ test_upload_order_and_cancel (Fixture       *f,
   gsize offset = TSR_WIRE_HANDSHAKE_LENGTH;
   guint i;
 
-  G_STATIC_ASSERT (ASKED * TSR_WIRE_BLOCK_SIZE > TSR_TORRENT_UPLOAD_LOW_WATER);
+  G_STATIC_ASSERT (ASKED * TSR_WIRE_BLOCK_SIZE > TSR_UPLOADER_LOW_WATER);
   g_assert_cmpuint (f->info->total_length, >=, (ASKED + 1) * TSR_WIRE_BLOCK_SIZE);
   /* Slow enough that the queue cannot drain before the cancel lands. */
   tsr_torrent_set_rate_limits (torrent, 256 * 1024, 0);

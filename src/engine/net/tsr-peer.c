@@ -3,9 +3,9 @@
  * tsr-peer.c: a peer connection on the main context. When the socket is
  * readable, up to 256 KiB are read into a buffer shared by every peer of
  * the thread and cut into messages by the wire codec at once; only an
- * unfinished message's bytes are kept per peer. Writes are
- * queued and leave together in one vectored write per turn of the main
- * loop, blocks straight from their buffers. A protocol fault closes the
+ * unfinished message's bytes are kept per peer. Writes go through a
+ * TsrPeerWriter (tsr-peer-writer.c), which sends them together in one
+ * vectored write per turn of the main loop. A protocol fault closes the
  * connection with the codec's reason.
  */
 #define G_LOG_DOMAIN "tsr-peer"
@@ -17,11 +17,11 @@
 #include <netinet/tcp.h>
 #include <string.h>
 
+#include "tsr-peer-writer.h"
 #include "tsr-peer.h"
 
 #define READ_CHUNK        (256 * 1024)
 #define CONNECT_TIMEOUT   10
-#define KEEPALIVE_AFTER   110     /* seconds without sending (BEP 3: peers drop at 120) */
 #define RECEIVE_TIMEOUT   180     /* seconds without a byte from the peer */
 #define TICK              15
 #define HANDSHAKE_TIMEOUT 30      /* seconds from connection to their handshake */
@@ -53,27 +53,17 @@ struct _TsrPeer
   TsrWireLimits      limits;
   GByteArray        *in;             /* (owned) unparsed input */
   GSource           *read_source;    /* (owned) (nullable) the socket is readable */
-  GPtrArray         *queue;          /* (owned) (element-type GBytes) to send */
-  GPtrArray         *sending;        /* (owned) (element-type GBytes) in flight */
-  GOutputVector     *vectors;        /* (owned) for the write in flight */
-  GByteArray        *pending;        /* (owned) small messages not yet in queue */
-  guint64            queued;         /* bytes in queue and sending */
-  guint              flush_source;
+  TsrPeerWriter     *writer;         /* (owned) the send side */
   gboolean           closed;
-  gboolean           connecting;     /* counted in n_connecting */
   gboolean           protocol_error; /* closed for breaking the protocol */
   gboolean           processing;     /* inside process_input */
   guint              process_source;
   guint              tick_source;
   guint              handshake_source; /* gives up on a silent new connection */
   guint              throttle_read;  /* a read waiting for the download limit */
-  guint              throttle_write; /* a flush waiting for the upload limit */
-  TsrLimiter        *up;             /* (owned) (nullable) */
   TsrLimiter        *down;           /* (owned) (nullable) */
-  gint64             last_sent;      /* monotonic µs */
-  gint64             last_received;
+  gint64             last_received;  /* monotonic µs */
   guint64            received;
-  guint64            sent;
   TsrPeerState       state;
   /* MSE/PE */
   TsrPeerEncryption  encryption;
@@ -82,7 +72,6 @@ struct _TsrPeer
   TsrMse            *mse;            /* (owned) (nullable) during its handshake */
   gboolean           detecting;      /* incoming: plaintext or MSE not yet known */
   gboolean           mse_failed;     /* an outgoing MSE handshake did not finish */
-  TsrRc4            *encrypt;        /* (owned) (nullable) RC4 for what we send */
   TsrRc4            *decrypt;        /* (owned) (nullable) RC4 for what we receive */
 };
 
@@ -127,20 +116,45 @@ stop_reading (TsrPeer *self)
   g_clear_pointer (&self->read_source, g_source_unref);
 }
 
+/* The writer reports a write done (room for more) or failed. */
+static void
+on_writer_written (gsize    bytes,
+                   gpointer user_data)
+{
+  g_signal_emit (user_data, signals[SIGNAL_SENT], 0);
+}
+
+static void
+on_writer_failed (const GError *error,
+                  gpointer      user_data)
+{
+  tsr_peer_close (user_data, error->message);
+}
+
+static const TsrPeerWriterFuncs writer_funcs = {
+  .written = on_writer_written,
+  .failed = on_writer_failed,
+};
+
+/* Nothing more is read, written or timed. */
+static void
+halt (TsrPeer *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  tsr_peer_writer_close (self->writer);
+  g_clear_handle_id (&self->process_source, g_source_remove);
+  g_clear_handle_id (&self->tick_source, g_source_remove);
+  g_clear_handle_id (&self->handshake_source, g_source_remove);
+  g_clear_handle_id (&self->throttle_read, g_source_remove);
+  stop_reading (self);
+}
+
 static void
 tsr_peer_dispose (GObject *object)
 {
   TsrPeer *self = TSR_PEER (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->flush_source, g_source_remove);
-  g_clear_handle_id (&self->process_source, g_source_remove);
-  g_clear_handle_id (&self->tick_source, g_source_remove);
-  g_clear_handle_id (&self->handshake_source, g_source_remove);
-  g_clear_handle_id (&self->throttle_read, g_source_remove);
-  g_clear_handle_id (&self->throttle_write, g_source_remove);
-  stop_reading (self);
-  g_clear_pointer (&self->up, tsr_limiter_unref);
+  halt (self);
   g_clear_pointer (&self->down, tsr_limiter_unref);
   g_clear_object (&self->connection);
   G_OBJECT_CLASS (tsr_peer_parent_class)->dispose (object);
@@ -154,13 +168,9 @@ tsr_peer_finalize (GObject *object)
   g_free (self->address);
   g_clear_object (&self->cancellable);
   g_byte_array_unref (self->in);
-  g_ptr_array_unref (self->queue);
-  g_clear_pointer (&self->sending, g_ptr_array_unref);
-  g_free (self->vectors);
-  g_byte_array_unref (self->pending);
+  tsr_peer_writer_free (self->writer);
   g_clear_pointer (&self->state.have, tsr_bitfield_free);
   g_clear_pointer (&self->mse, tsr_mse_free);
-  g_clear_pointer (&self->encrypt, tsr_rc4_free);
   g_clear_pointer (&self->decrypt, tsr_rc4_free);
   G_OBJECT_CLASS (tsr_peer_parent_class)->finalize (object);
 }
@@ -192,10 +202,19 @@ tsr_peer_init (TsrPeer *self)
 {
   self->cancellable = g_cancellable_new ();
   self->in = g_byte_array_new ();
-  self->queue = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  self->pending = g_byte_array_new ();
+  self->writer = tsr_peer_writer_new (&writer_funcs, self);
   self->state.am_choking = TRUE;
   self->state.peer_choking = TRUE;
+}
+
+/* Takes @connection; small messages (have, request) go out at once. */
+static void
+use_connection (TsrPeer           *self,
+                GSocketConnection *connection)
+{
+  self->connection = connection;
+  g_socket_set_option (g_socket_connection_get_socket (connection), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+  tsr_peer_writer_set_stream (self->writer, g_io_stream_get_output_stream (G_IO_STREAM (connection)));
 }
 
 TsrPeer *
@@ -218,10 +237,7 @@ tsr_peer_new_incoming (GSocketConnection *connection)
   g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
 
   self->incoming = TRUE;
-  self->connection = g_object_ref (connection);
-  /* As for dialled peers: small messages (have, request) go out at once,
-   * not after a delayed ACK. */
-  g_socket_set_option (g_socket_connection_get_socket (connection), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+  use_connection (self, g_object_ref (connection));
   self->address = tsr_peer_address_from_socket (remote, &self->remote)
                   ? tsr_peer_address_to_string (&self->remote) : g_strdup ("?");
   return self;
@@ -286,7 +302,7 @@ tsr_peer_get_bytes_received (TsrPeer *self)
 guint64
 tsr_peer_get_bytes_sent (TsrPeer *self)
 {
-  return self->sent;
+  return tsr_peer_writer_get_written (self->writer);
 }
 
 TsrPeerState *
@@ -300,9 +316,8 @@ tsr_peer_set_limiters (TsrPeer    *self,
                        TsrLimiter *up,
                        TsrLimiter *down)
 {
-  g_clear_pointer (&self->up, tsr_limiter_unref);
+  tsr_peer_writer_set_limiter (self->writer, up);
   g_clear_pointer (&self->down, tsr_limiter_unref);
-  self->up = up != NULL ? tsr_limiter_ref (up) : NULL;
   self->down = down != NULL ? tsr_limiter_ref (down) : NULL;
 }
 
@@ -325,185 +340,19 @@ tsr_peer_close (TsrPeer    *self,
   self->closed = TRUE;
   if (self->mse != NULL && !self->incoming)
     self->mse_failed = TRUE;
-  g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->flush_source, g_source_remove);
-  g_clear_handle_id (&self->process_source, g_source_remove);
-  g_clear_handle_id (&self->tick_source, g_source_remove);
-  g_clear_handle_id (&self->handshake_source, g_source_remove);
-  g_clear_handle_id (&self->throttle_read, g_source_remove);
-  g_clear_handle_id (&self->throttle_write, g_source_remove);
-  stop_reading (self);
+  halt (self);
   if (self->connection != NULL)
     g_io_stream_close (G_IO_STREAM (self->connection), NULL, NULL);
   g_debug ("%s: closed: %s", self->address, reason != NULL ? reason : "by us");
   g_signal_emit (self, signals[SIGNAL_CLOSED], 0, reason);
 }
 
-/* ------------------------------------------------------------------ */
-/* Writing                                                             */
-
-static void flush (TsrPeer *self);
-
-static void
-on_written (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(TsrPeer) self = user_data;
-  g_autoptr(GError) error = NULL;
-  gsize written = 0;
-
-  if (!g_output_stream_writev_all_finish (G_OUTPUT_STREAM (source), result, &written, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        tsr_peer_close (self, error->message);
-      return;
-    }
-  self->sent += written;
-  self->queued -= MIN (self->queued, written);
-  self->last_sent = g_get_monotonic_time ();
-  if (self->up != NULL)
-    tsr_limiter_consume (self->up, written);
-  g_clear_pointer (&self->sending, g_ptr_array_unref);
-  g_clear_pointer (&self->vectors, g_free);
-  if (self->queue->len > 0 || self->pending->len > 0)
-    flush (self);
-  g_signal_emit (self, signals[SIGNAL_SENT], 0);
-}
-
-/* Appends to the send queue in sending order: with RC4 on, each buffer
- * is encrypted as it joins, so the keystream follows the byte stream. A
- * shared buffer (a block from the read cache) is copied first. */
-static void
-enqueue (TsrPeer *self,
-         GBytes  *bytes,
-         gboolean owned)
-{
-  if (self->encrypt != NULL)
-    {
-      gsize length = 0;
-      guint8 *data;
-
-      if (owned)
-        data = g_bytes_unref_to_data (bytes, &length);
-      else
-        {
-          const guint8 *shared = g_bytes_get_data (bytes, &length);
-
-          data = g_memdup2 (shared, length);
-        }
-      tsr_rc4_crypt (self->encrypt, data, length);
-      bytes = g_bytes_new_take (data, length);
-    }
-  else if (!owned)
-    bytes = g_bytes_ref (bytes);
-  g_ptr_array_add (self->queue, bytes);
-}
-
-static void
-move_pending (TsrPeer *self)
-{
-  if (self->pending->len == 0)
-    return;
-  self->queued += self->pending->len;
-  enqueue (self, g_bytes_new (self->pending->data, self->pending->len), TRUE);
-  g_byte_array_set_size (self->pending, 0);
-}
-
-static gboolean
-on_throttled_flush (gpointer user_data)
-{
-  TsrPeer *self = user_data;
-
-  self->throttle_write = 0;
-  flush (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-flush (TsrPeer *self)
-{
-  guint i;
-  guint wait;
-
-  if (self->closed || self->sending != NULL || self->connection == NULL || self->throttle_write != 0)
-    return;
-  /* Upload limit: wait until the bucket has tokens again. */
-  wait = self->up != NULL ? tsr_limiter_wait_ms (self->up) : 0;
-  if (wait > 0)
-    {
-      self->throttle_write = g_timeout_add (wait, on_throttled_flush, self);
-      return;
-    }
-  move_pending (self);
-  if (self->queue->len == 0)
-    return;
-  {
-    /* Under a limit, a write takes what the bucket allows (one buffer
-     * at least): a long queue must not leave in one burst. */
-    guint64 allowance = self->up != NULL ? tsr_limiter_get_allowance (self->up) : G_MAXUINT64;
-    guint64 total = 0;
-    guint n = 0;
-
-    while (n < self->queue->len)
-      {
-        gsize size = g_bytes_get_size (g_ptr_array_index (self->queue, n));
-
-        if (n > 0 && total + size > allowance)
-          break;
-        total += size;
-        n++;
-      }
-    if (n == self->queue->len)
-      {
-        self->sending = g_steal_pointer (&self->queue);
-        self->queue = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-      }
-    else
-      {
-        self->sending = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-        for (i = 0; i < n; i++)
-          g_ptr_array_add (self->sending, g_ptr_array_steal_index (self->queue, 0));
-      }
-  }
-  self->vectors = g_new0 (GOutputVector, self->sending->len);
-  for (i = 0; i < self->sending->len; i++)
-    {
-      gsize length = 0;
-
-      self->vectors[i].buffer = g_bytes_get_data (g_ptr_array_index (self->sending, i), &length);
-      self->vectors[i].size = length;
-    }
-  g_output_stream_writev_all_async (g_io_stream_get_output_stream (G_IO_STREAM (self->connection)),
-                                    self->vectors, self->sending->len, G_PRIORITY_DEFAULT,
-                                    self->cancellable, on_written, g_object_ref (self));
-}
-
-static gboolean
-on_flush_idle (gpointer user_data)
-{
-  TsrPeer *self = user_data;
-
-  self->flush_source = 0;
-  flush (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_flush (TsrPeer *self)
-{
-  if (self->flush_source == 0 && !self->closed)
-    self->flush_source = g_idle_add (on_flush_idle, self);
-}
-
+/* The writer is closed with the peer: nothing is queued after. */
 void
 tsr_peer_send (TsrPeer              *self,
                const TsrWireMessage *message)
 {
-  if (self->closed)
-    return;
-  tsr_wire_write_message (self->pending, message);
-  schedule_flush (self);
+  tsr_peer_writer_send (self->writer, message);
 }
 
 void
@@ -512,50 +361,37 @@ tsr_peer_send_block (TsrPeer *self,
                      guint32  begin,
                      GBytes  *block)
 {
-  TsrWireMessage header = { 0 };
-
-  if (self->closed)
-    return;
-  header.type = TSR_WIRE_PIECE;
-  header.index = index;
-  header.begin = begin;
-  header.length = (guint32) g_bytes_get_size (block);
-  tsr_wire_write_message (self->pending, &header);
-  move_pending (self);
-  enqueue (self, block, FALSE);
-  self->queued += header.length;
-  schedule_flush (self);
+  tsr_peer_writer_send_block (self->writer, index, begin, block);
 }
 
 guint64
 tsr_peer_get_queued_bytes (TsrPeer *self)
 {
-  return self->queued + self->pending->len;
+  return tsr_peer_writer_get_queued (self->writer);
 }
 
 /* ------------------------------------------------------------------ */
 /* Reading                                                             */
 
-static gboolean process_input_locked (TsrPeer *self);
-
-/* Parses what has arrived; returns FALSE when the connection closed. */
-static gboolean
-process_input (TsrPeer *self)
+/* BEP 6 and BEP 10: on only when both handshakes set the bit (incoming:
+ * ours is not known until tsr_peer_accept). */
+static void
+agree_on_extensions (TsrPeer *self)
 {
-  gboolean open;
+  gboolean both = self->have_ours && self->handshake_received;
 
-  self->processing = TRUE;
-  open = process_input_locked (self);
-  self->processing = FALSE;
-  return open;
+  self->state.fast = both && tsr_wire_reserved_has (self->their_reserved, TSR_WIRE_RESERVED_FAST) &&
+                     tsr_wire_reserved_has (self->ours.reserved, TSR_WIRE_RESERVED_FAST);
+  self->state.extended = both && tsr_wire_reserved_has (self->their_reserved, TSR_WIRE_RESERVED_EXTENDED) &&
+                         tsr_wire_reserved_has (self->ours.reserved, TSR_WIRE_RESERVED_EXTENDED);
 }
 
 /* Parses what @data holds: the handshake, then whole messages. Returns
  * the bytes used, or -1 when the connection closed. */
 static gssize
-parse_input (TsrPeer      *self,
-             const guint8 *data,
-             gsize         length)
+parse_input_locked (TsrPeer      *self,
+                    const guint8 *data,
+                    gsize         length)
 {
   gsize offset = 0;
 
@@ -566,30 +402,19 @@ parse_input (TsrPeer      *self,
 
       if (length < TSR_WIRE_HANDSHAKE_LENGTH)
         return 0;
-      if (!tsr_wire_parse_handshake (data, length, &theirs, &error))
+      if (!tsr_wire_parse_handshake (data, length, &theirs, &error) ||
+          (self->have_ours && memcmp (theirs.info_hash, self->ours.info_hash, 20) != 0))
         {
-          tsr_peer_close (self, error->message);
-          return -1;
-        }
-      if (self->have_ours && memcmp (theirs.info_hash, self->ours.info_hash, 20) != 0)
-        {
-          tsr_peer_close (self, _("The peer offered another torrent"));
+          tsr_peer_close (self, error != NULL ? error->message : _("The peer offered another torrent"));
           return -1;
         }
       self->handshake_received = TRUE;
       g_clear_handle_id (&self->handshake_source, g_source_remove);
       memcpy (self->peer_id, theirs.peer_id, 20);
       memcpy (self->their_reserved, theirs.reserved, 8);
-      /* Incoming: ours is not known yet; tsr_peer_accept decides. */
-      self->state.fast = self->have_ours && tsr_wire_reserved_has (theirs.reserved, TSR_WIRE_RESERVED_FAST) &&
-                         tsr_wire_reserved_has (self->ours.reserved, TSR_WIRE_RESERVED_FAST);
-      self->state.extended = self->have_ours &&
-                             tsr_wire_reserved_has (theirs.reserved, TSR_WIRE_RESERVED_EXTENDED) &&
-                             tsr_wire_reserved_has (self->ours.reserved, TSR_WIRE_RESERVED_EXTENDED);
+      agree_on_extensions (self);
       offset = TSR_WIRE_HANDSHAKE_LENGTH;
       g_signal_emit (self, signals[SIGNAL_HANDSHAKE], 0, &theirs);
-      if (self->closed)
-        return -1;
     }
 
   while (!self->closed && offset < length)
@@ -620,8 +445,23 @@ parse_input (TsrPeer      *self,
   return (gssize) offset;
 }
 
+/* The same, marked as inside the parse. */
+static gssize
+parse_input (TsrPeer      *self,
+             const guint8 *data,
+             gsize         length)
+{
+  gssize used;
+
+  self->processing = TRUE;
+  used = parse_input_locked (self, data, length);
+  self->processing = FALSE;
+  return used;
+}
+
+/* Parses what has arrived; returns FALSE when the connection closed. */
 static gboolean
-process_input_locked (TsrPeer *self)
+process_input (TsrPeer *self)
 {
   gssize used = parse_input (self, self->in->data, self->in->len);
 
@@ -644,16 +484,13 @@ on_throttled_read (gpointer user_data)
 /* ------------------------------------------------------------------ */
 /* MSE/PE                                                              */
 
-/* Handshake bytes go out as they are: MSE encrypts its own. */
-static void
-send_raw (TsrPeer *self,
-          GBytes  *bytes)
+/* Closes for @reason; FALSE, for the callers' "still open". */
+static gboolean
+give_up (TsrPeer    *self,
+         const char *reason)
 {
-  if (bytes == NULL)
-    return;
-  self->queued += g_bytes_get_size (bytes);
-  g_ptr_array_add (self->queue, bytes);
-  schedule_flush (self);
+  tsr_peer_close (self, reason);
+  return FALSE;
 }
 
 static TsrMsePolicy
@@ -683,26 +520,21 @@ mse_feed (TsrPeer      *self,
     {
       g_autofree char *reason = g_strdup_printf (_("Encrypted handshake failed: %s"), error->message);
 
-      tsr_peer_close (self, reason);
-      return FALSE;
+      return give_up (self, reason);
     }
-  send_raw (self, tsr_mse_take_output (self->mse));
+  /* What it answers leaves before anything RC4 encrypts. */
+  tsr_peer_writer_take_bytes (self->writer, tsr_mse_take_output (self->mse));
   if (tsr_mse_get_state (self->mse) != TSR_MSE_STATE_DONE)
     return TRUE;
-  /* The responder's last bytes, before anything RC4 encrypts. */
-  send_raw (self, tsr_mse_take_output (self->mse));
   if (self->incoming && self->have_ours &&
       memcmp (tsr_mse_get_info_hash (self->mse), self->ours.info_hash, 20) != 0)
-    {
-      tsr_peer_close (self, _("The peer offered another torrent"));
-      return FALSE;
-    }
-  self->encrypt = tsr_mse_steal_encrypt (self->mse);
+    return give_up (self, _("The peer offered another torrent"));
+  tsr_peer_writer_set_cipher (self->writer, tsr_mse_steal_encrypt (self->mse));
   self->decrypt = tsr_mse_steal_decrypt (self->mse);
   payload = tsr_mse_steal_initial_payload (self->mse);
   leftover = tsr_mse_steal_leftover (self->mse);
   g_clear_pointer (&self->mse, tsr_mse_free);
-  g_debug ("%s: MSE done, %s", self->address, self->encrypt != NULL ? "RC4" : "plaintext");
+  g_debug ("%s: MSE done, %s", self->address, self->decrypt != NULL ? "RC4" : "plaintext");
   /* IA (the responder's) then what followed: the BitTorrent stream. */
   g_byte_array_append (self->in, g_bytes_get_data (payload, NULL), (guint) g_bytes_get_size (payload));
   g_byte_array_append (self->in, g_bytes_get_data (leftover, NULL), (guint) g_bytes_get_size (leftover));
@@ -717,33 +549,23 @@ detect (TsrPeer      *self,
         gsize         length)
 {
   g_autoptr(GByteArray) start = NULL;
+  TsrMseDetect detected;
 
   g_byte_array_append (self->in, data, (guint) length);
-  switch (tsr_mse_looks_plaintext (self->in->data, self->in->len))
-    {
-    case TSR_MSE_DETECT_NEED_MORE:
-      return TRUE;
-    case TSR_MSE_DETECT_PLAINTEXT:
-      self->detecting = FALSE;
-      if (self->encryption == TSR_PEER_ENCRYPTION_REQUIRE)
-        {
-          tsr_peer_close (self, _("The peer does not encrypt, and encryption is required"));
-          return FALSE;
-        }
-      return process_input (self);
-    case TSR_MSE_DETECT_ENCRYPTED:
-    default:
-      self->detecting = FALSE;
-      if (self->encryption == TSR_PEER_ENCRYPTION_OFF || self->mse_find == NULL)
-        {
-          tsr_peer_close (self, _("The peer encrypts, and encryption is off"));
-          return FALSE;
-        }
-      self->mse = tsr_mse_new_responder (mse_policy (self), self->mse_find, self->mse_find_data);
-      start = g_steal_pointer (&self->in);
-      self->in = g_byte_array_new ();
-      return mse_feed (self, start->data, start->len);
-    }
+  detected = tsr_mse_looks_plaintext (self->in->data, self->in->len);
+  if (detected == TSR_MSE_DETECT_NEED_MORE)
+    return TRUE;
+  self->detecting = FALSE;
+  if (detected == TSR_MSE_DETECT_PLAINTEXT)
+    return self->encryption == TSR_PEER_ENCRYPTION_REQUIRE
+           ? give_up (self, _("The peer does not encrypt, and encryption is required"))
+           : process_input (self);
+  if (self->encryption == TSR_PEER_ENCRYPTION_OFF || self->mse_find == NULL)
+    return give_up (self, _("The peer encrypts, and encryption is off"));
+  self->mse = tsr_mse_new_responder (mse_policy (self), self->mse_find, self->mse_find_data);
+  start = g_steal_pointer (&self->in);
+  self->in = g_byte_array_new ();
+  return mse_feed (self, start->data, start->len);
 }
 
 void
@@ -784,6 +606,7 @@ on_readable (GObject  *stream,
   g_autoptr(TsrPeer) self = g_object_ref (user_data);
   g_autoptr(GError) error = NULL;
   guint8 *chunk = get_read_buffer ();
+  gboolean open;
   gssize n;
 
   if (self->closed)
@@ -793,20 +616,16 @@ on_readable (GObject  *stream,
     }
   n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (stream), chunk, READ_CHUNK,
                                                 self->cancellable, &error);
-  if (n < 0)
+  if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    return G_SOURCE_CONTINUE;
+  if (n <= 0)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        return G_SOURCE_CONTINUE;
       stop_reading (self);
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (n == 0)
+        tsr_peer_close (self, self->mse != NULL ? _("The peer closed the connection during the encrypted handshake")
+                                                : _("The peer closed the connection"));
+      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         tsr_peer_close (self, error->message);
-      return G_SOURCE_REMOVE;
-    }
-  if (n == 0)
-    {
-      stop_reading (self);
-      tsr_peer_close (self, self->mse != NULL ? _("The peer closed the connection during the encrypted handshake")
-                                              : _("The peer closed the connection"));
       return G_SOURCE_REMOVE;
     }
   self->received += (guint64) n;
@@ -815,33 +634,27 @@ on_readable (GObject  *stream,
     tsr_limiter_consume (self->down, (guint64) n);
   if (self->decrypt != NULL)
     tsr_rc4_crypt (self->decrypt, chunk, (gsize) n);
-  if (self->detecting || self->mse != NULL)
-    {
-      if (!(self->detecting ? detect (self, chunk, (gsize) n) : mse_feed (self, chunk, (gsize) n)))
-        return G_SOURCE_REMOVE;
-    }
+  if (self->detecting)
+    open = detect (self, chunk, (gsize) n);
+  else if (self->mse != NULL)
+    open = mse_feed (self, chunk, (gsize) n);
   else if (self->in->len == 0 && !self->processing)
     {
       /* Nothing left over: parse the bytes where they landed and keep
        * only an unfinished message's start, instead of copying the whole
        * read into the input buffer and shifting it out again. */
-      gssize used;
+      gssize used = parse_input (self, chunk, (gsize) n);
 
-      self->processing = TRUE;
-      used = parse_input (self, chunk, (gsize) n);
-      self->processing = FALSE;
-      if (used < 0)
-        return G_SOURCE_REMOVE;
-      if (used < n)
+      open = used >= 0;
+      if (open && used < n)
         g_byte_array_append (self->in, chunk + used, (guint) (n - used));
     }
   else
     {
       g_byte_array_append (self->in, chunk, (guint) n);
-      if (!process_input (self))
-        return G_SOURCE_REMOVE;
+      open = process_input (self);
     }
-  if (self->closed || self->read_source == NULL)
+  if (!open || self->closed || self->read_source == NULL)
     return G_SOURCE_REMOVE;
   /* Download limit: the next read waits until the bucket has tokens. */
   if (self->down != NULL && tsr_limiter_wait_ms (self->down) > 0)
@@ -866,13 +679,8 @@ on_tick (gpointer user_data)
       tsr_peer_close (self, _("The peer sent nothing for three minutes"));
       return G_SOURCE_REMOVE;
     }
-  if (self->have_ours && (now - self->last_sent) / G_USEC_PER_SEC >= KEEPALIVE_AFTER)
-    {
-      TsrWireMessage keepalive = { 0 };
-
-      keepalive.type = TSR_WIRE_KEEPALIVE;
-      tsr_peer_send (self, &keepalive);
-    }
+  if (self->have_ours)
+    tsr_peer_writer_keep_alive (self->writer, now);
   return G_SOURCE_CONTINUE;
 }
 
@@ -893,7 +701,7 @@ start_reading (TsrPeer *self)
     return;
   if (self->tick_source == 0)
     {
-      self->last_received = self->last_sent = g_get_monotonic_time ();
+      self->last_received = g_get_monotonic_time ();
       self->tick_source = g_timeout_add_seconds (TICK, on_tick, self);
       if (!self->handshake_received)
         self->handshake_source = g_timeout_add_seconds (HANDSHAKE_TIMEOUT, on_handshake_timeout, self);
@@ -904,16 +712,6 @@ start_reading (TsrPeer *self)
     G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (G_IO_STREAM (self->connection))), self->cancellable);
   g_source_set_callback (self->read_source, G_SOURCE_FUNC (on_readable), self, NULL);
   g_source_attach (self->read_source, g_main_context_get_thread_default ());
-}
-
-static void
-send_handshake (TsrPeer *self)
-{
-  g_autoptr(GByteArray) bytes = g_byte_array_new ();
-
-  tsr_wire_write_handshake (bytes, &self->ours);
-  enqueue (self, g_bytes_new (bytes->data, bytes->len), TRUE);
-  schedule_flush (self);
 }
 
 static gboolean
@@ -933,14 +731,8 @@ tsr_peer_accept (TsrPeer                *self,
 {
   self->ours = *ours;
   self->have_ours = TRUE;
-  /* BEP 6: fast only when both handshakes set the bit. */
-  self->state.fast = self->handshake_received &&
-                     tsr_wire_reserved_has (self->their_reserved, TSR_WIRE_RESERVED_FAST) &&
-                     tsr_wire_reserved_has (self->ours.reserved, TSR_WIRE_RESERVED_FAST);
-  self->state.extended = self->handshake_received &&
-                         tsr_wire_reserved_has (self->their_reserved, TSR_WIRE_RESERVED_EXTENDED) &&
-                         tsr_wire_reserved_has (self->ours.reserved, TSR_WIRE_RESERVED_EXTENDED);
-  send_handshake (self);
+  agree_on_extensions (self);
+  tsr_peer_writer_send_handshake (self->writer, &self->ours);
   /* Anything that came behind the handshake can be parsed now: by the
    * running parse if we are inside it, else at the next idle. */
   if (!self->processing && self->in->len > 0 && self->process_source == 0)
@@ -956,23 +748,18 @@ on_connected (GObject      *source,
   g_autoptr(GError) error = NULL;
   GSocketConnection *connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (source), result, &error);
 
-  if (self->connecting)
-    {
-      self->connecting = FALSE;
-      n_connecting--;
-    }
+  n_connecting--;
   if (connection == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         tsr_peer_close (self, error->message);
       return;
     }
-  self->connection = connection;
   /* The connect timeout must not stay on the socket: peers idle for minutes. */
   g_socket_set_timeout (g_socket_connection_get_socket (connection), 0);
-  g_socket_set_option (g_socket_connection_get_socket (connection), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+  use_connection (self, connection);
   if (self->encryption == TSR_PEER_ENCRYPTION_OFF)
-    send_handshake (self);
+    tsr_peer_writer_send_handshake (self->writer, &self->ours);
   else
     {
       /* Our BitTorrent handshake rides in the MSE handshake (IA). */
@@ -980,7 +767,7 @@ on_connected (GObject      *source,
 
       tsr_wire_write_handshake (handshake, &self->ours);
       self->mse = tsr_mse_new_initiator (self->ours.info_hash, mse_policy (self), handshake->data, handshake->len);
-      send_raw (self, tsr_mse_take_output (self->mse));
+      tsr_peer_writer_take_bytes (self->writer, tsr_mse_take_output (self->mse));
     }
   start_reading (self);
 }
@@ -1006,7 +793,6 @@ tsr_peer_start (TsrPeer                *self,
     /* Peers are dialled directly: no system proxy lookup (libproxy) per
      * connection, which is slow and would route peer traffic unasked. */
     g_socket_client_set_enable_proxy (client, FALSE);
-    self->connecting = TRUE;
     n_connecting++;
     g_socket_client_connect_async (client, G_SOCKET_CONNECTABLE (remote), self->cancellable,
                                    on_connected, g_object_ref (self));

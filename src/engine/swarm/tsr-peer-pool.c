@@ -106,6 +106,19 @@ set_state (TsrPeerPool *self,
   entry->state = state;
 }
 
+/* The entry for @address, moved to @state; NULL when there is none. */
+static Entry *
+lookup_to (TsrPeerPool          *self,
+           const TsrPeerAddress *address,
+           EntryState            state)
+{
+  Entry *entry = lookup (self, address);
+
+  if (entry != NULL)
+    set_state (self, entry, state);
+  return entry;
+}
+
 /* Which of two idle entries to dial first: negative when @a. */
 static int
 compare_promise (const Entry *a,
@@ -346,16 +359,18 @@ tsr_peer_pool_count_ready (TsrPeerPool *self,
 gint64
 tsr_peer_pool_failed (TsrPeerPool          *self,
                       const TsrPeerAddress *address,
-                      gint64                now)
+                      gint64                now_us)
 {
-  Entry *entry = lookup (self, address);
+  Entry *entry = lookup_to (self, address, ENTRY_IDLE);
+  /* Whole seconds rounded up: take, given whole seconds rounded down,
+   * must not dial it again before the back-off has passed. */
+  gint64 now = (now_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
   gint64 wait;
   gint64 most;
   guint i;
 
   if (entry == NULL)
     return now;
-  set_state (self, entry, ENTRY_IDLE);
   entry->failures++;
   wait = entry->source == TSR_PEER_SOURCE_USER ? TSR_PEER_POOL_USER_BACKOFF : TSR_PEER_POOL_BACKOFF;
   most = entry->source == TSR_PEER_SOURCE_USER ? TSR_PEER_POOL_USER_MAX_BACKOFF : TSR_PEER_POOL_MAX_BACKOFF;
@@ -370,11 +385,10 @@ tsr_peer_pool_retry_plaintext (TsrPeerPool          *self,
                                const TsrPeerAddress *address,
                                gint64                now)
 {
-  Entry *entry = lookup (self, address);
+  Entry *entry = lookup_to (self, address, ENTRY_IDLE);
 
   if (entry == NULL)
     return;
-  set_state (self, entry, ENTRY_IDLE);
   entry->plaintext = TRUE;
   entry->next_try = now;
 }
@@ -393,11 +407,10 @@ tsr_peer_pool_connected (TsrPeerPool          *self,
                          const TsrPeerAddress *address,
                          gint64                now)
 {
-  Entry *entry = lookup (self, address);
+  Entry *entry = lookup_to (self, address, ENTRY_CONNECTED);
 
   if (entry == NULL)
     return;
-  set_state (self, entry, ENTRY_CONNECTED);
   entry->failures = 0;
   entry->last_seen = now;
 }
@@ -407,11 +420,10 @@ tsr_peer_pool_closed (TsrPeerPool          *self,
                       const TsrPeerAddress *address,
                       gint64                now)
 {
-  Entry *entry = lookup (self, address);
+  Entry *entry = lookup_to (self, address, ENTRY_IDLE);
 
   if (entry == NULL)
     return;
-  set_state (self, entry, ENTRY_IDLE);
   entry->next_try = now + TSR_PEER_POOL_REDIAL;
 }
 

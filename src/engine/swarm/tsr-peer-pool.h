@@ -4,9 +4,9 @@
  * from, when it was last seen and tried, its failures and its back-off,
  * and the bans, each with a reason and an end.
  *
- * Pure bookkeeping with the time passed in (monotonic seconds), so that
- * it can be tested without sockets or clocks; the torrent dials what
- * tsr_peer_pool_take gives.
+ * Pure bookkeeping with the time passed in (monotonic seconds, but the
+ * µs of a failed dial), so that it can be tested without sockets or
+ * clocks; the torrent dials what tsr_peer_pool_take gives.
  */
 #pragma once
 
@@ -90,12 +90,14 @@ guint                 tsr_peer_pool_count_ready     (TsrPeerPool          *self,
                                                      gboolean              user_only);
 guint                 tsr_peer_pool_get_n_dialing   (TsrPeerPool          *self);
 
-/* The dial of @address (or the connection before its handshake) failed:
- * it waits TSR_PEER_POOL_BACKOFF × 2^(failures - 1) seconds. Returns the
- * monotonic time of the next attempt. */
+/* The dial of @address (or the connection before its handshake) failed
+ * at @now_us, in monotonic µs (g_get_monotonic_time ()), not seconds: it
+ * waits TSR_PEER_POOL_BACKOFF × 2^(failures - 1) seconds from then, never
+ * less, though tsr_peer_pool_take is given whole seconds. Returns the
+ * monotonic time (seconds) of the next attempt. */
 gint64                tsr_peer_pool_failed          (TsrPeerPool          *self,
                                                      const TsrPeerAddress *address,
-                                                     gint64                now);
+                                                     gint64                now_us);
 /* @address closed an encrypted (MSE) handshake: it is dialled again at
  * once, in plaintext from now on (no failure counted). */
 void                  tsr_peer_pool_retry_plaintext (TsrPeerPool          *self,

@@ -790,16 +790,6 @@ request_snubbed (gpointer conn,
   peer_state (user_data, ((PeerData *) conn)->peer, "snubbed-us");
 }
 
-G_STATIC_ASSERT (TSR_TORRENT_PIPELINE == TSR_REQUESTER_PIPELINE);
-G_STATIC_ASSERT (TSR_TORRENT_PIPELINE_SECONDS == TSR_REQUESTER_PIPELINE_SECONDS);
-G_STATIC_ASSERT (TSR_TORRENT_PIPELINE_MAX == TSR_REQUESTER_PIPELINE_MAX);
-G_STATIC_ASSERT (TSR_TORRENT_PIPELINE_TOLD == TSR_REQUESTER_PIPELINE_TOLD);
-G_STATIC_ASSERT (TSR_TORRENT_MAX_REFUSALS == TSR_REQUESTER_MAX_REFUSALS);
-G_STATIC_ASSERT (TSR_TORRENT_MAX_THEIR_FAST == TSR_REQUESTER_MAX_THEIR_FAST);
-G_STATIC_ASSERT (TSR_TORRENT_MAX_SUGGESTED == TSR_REQUESTER_MAX_SUGGESTED);
-G_STATIC_ASSERT (TSR_TORRENT_ENDGAME_COPIES == TSR_REQUESTER_ENDGAME_COPIES);
-G_STATIC_ASSERT (TSR_TORRENT_SNUB_SECONDS == TSR_REQUESTER_SNUB_SECONDS);
-
 static const TsrRequesterFuncs request_funcs = {
   .send_request = request_send_request,
   .send_cancel = request_send_cancel,
@@ -1612,13 +1602,6 @@ upload_flood (gpointer    conn,
   tsr_peer_close (((PeerData *) conn)->peer, reason);
 }
 
-/* The torrent's public limits are the uploader's. */
-G_STATIC_ASSERT (TSR_TORRENT_MAX_QUEUED_REQUESTS == TSR_UPLOADER_MAX_QUEUED_REQUESTS);
-G_STATIC_ASSERT (TSR_TORRENT_UPLOAD_LOW_WATER == TSR_UPLOADER_LOW_WATER);
-G_STATIC_ASSERT (TSR_TORRENT_UPLOAD_HIGH_WATER == TSR_UPLOADER_HIGH_WATER);
-G_STATIC_ASSERT (TSR_TORRENT_ALLOWED_FAST == TSR_UPLOADER_ALLOWED_FAST);
-G_STATIC_ASSERT (TSR_TORRENT_READ_CACHE == TSR_UPLOADER_READ_CACHE);
-
 static const TsrUploaderFuncs upload_funcs = {
   .send_block = upload_send_block,
   .send_reject = upload_send_reject,
@@ -1960,8 +1943,7 @@ on_peer_closed (TsrPeer    *peer,
       self->encryption == TSR_PEER_ENCRYPTION_PREFER && !tsr_peer_pool_get_plaintext (self->pool, &address))
     tsr_peer_pool_retry_plaintext (self->pool, &address, now_seconds ());
   else if (data->dialed && !data->shaken)
-    /* Whole seconds rounded up: a back-off never shorter than it says. */
-    tsr_peer_pool_failed (self->pool, &address, (g_get_monotonic_time () + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+    tsr_peer_pool_failed (self->pool, &address, g_get_monotonic_time ());
   else if (data->dialed)
     tsr_peer_pool_closed (self->pool, &address, now_seconds ());
   /* A seed does not dial what came to it: the address of a peer that

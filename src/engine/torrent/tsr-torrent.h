@@ -63,43 +63,18 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsrPeerInfo, tsr_peer_info_free)
 #define TSR_TYPE_TORRENT (tsr_torrent_get_type ())
 G_DECLARE_FINAL_TYPE (TsrTorrent, tsr_torrent, TSR, TORRENT, GObject)
 
-/* Blocks in flight per peer: at least TSR_TORRENT_PIPELINE, and enough
- * for TSR_TORRENT_PIPELINE_SECONDS of the peer's measured rate, up to
- * TSR_TORRENT_PIPELINE_MAX (BEP 10's default reqq for libtorrent). */
-#define TSR_TORRENT_PIPELINE 32
-#define TSR_TORRENT_PIPELINE_SECONDS 2
-#define TSR_TORRENT_PIPELINE_MAX 250
-/* ...or up to the queue a peer told (BEP 10 reqq), at most this. */
-#define TSR_TORRENT_PIPELINE_TOLD 1000
+/* How many requests go to each peer, the end game and snubs are the
+ * requester's (swarm/tsr-requester.h: TSR_REQUESTER_*); uploads, the
+ * read-ahead and allowed-fast sets the uploader's (swarm/tsr-uploader.h:
+ * TSR_UPLOADER_*). */
 /* Bytes of pieces being downloaded or written, per torrent, beyond which
  * no new piece is started. */
 #define TSR_TORRENT_PIECE_MEMORY (24 * 1024 * 1024)
-/* Bytes of pieces read ahead for uploads, per torrent... */
-#define TSR_TORRENT_READ_CACHE (8 * 1024 * 1024)
-/* ...and over all the torrents of a session. */
+/* Bytes of pieces read ahead for uploads over all the torrents of a
+ * session (a torrent's own share is TSR_UPLOADER_READ_CACHE). */
 #define TSR_SESSION_READ_CACHE (64 * 1024 * 1024)
 /* Seconds a cached piece no one asks for is kept. */
 #define TSR_TORRENT_READ_CACHE_IDLE 20
-/* A peer's requests being served at once, at most: more close it (we
- * tell peers we queue TSR_EXTENSION_OUR_REQQ). */
-#define TSR_TORRENT_MAX_QUEUED_REQUESTS 2500
-/* Bytes read ahead for one peer and not yet sent: half a second of its
- * rate, within these bounds. */
-#define TSR_TORRENT_UPLOAD_LOW_WATER (256 * 1024)
-#define TSR_TORRENT_UPLOAD_HIGH_WATER (1024 * 1024)
-/* A peer that rejects this many requests in a row for pieces it claims,
- * while unchoking us, is banned: its bitfield lied. */
-#define TSR_TORRENT_MAX_REFUSALS 128
-/* BEP 6: pieces a newcomer may ask of us while choked (the canonical
- * allowed-fast set), and the most we keep of another's. */
-#define TSR_TORRENT_ALLOWED_FAST 10
-#define TSR_TORRENT_MAX_THEIR_FAST 64
-#define TSR_TORRENT_MAX_SUGGESTED 16
-/* End game: peers asked for the same block at most. */
-#define TSR_TORRENT_ENDGAME_COPIES 2
-/* A peer that unchoked us and sent nothing for this long is snubbing us:
- * its requests go to others and it gets one at a time. */
-#define TSR_TORRENT_SNUB_SECONDS 60
 /* Connections per torrent, at most, unless set otherwise. */
 #define TSR_TORRENT_MAX_PEERS 80
 /* When full with addresses waiting, the least useful connection goes
