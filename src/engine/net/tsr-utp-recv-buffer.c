@@ -270,6 +270,8 @@ tsr_utp_recv_buffer_read (TsrUtpRecvBuffer *self,
   g_return_val_if_fail (buffer != NULL || size == 0, 0);
 
   n = MIN (size, self->unread->len - self->offset);
+  if (n == 0)
+    return 0;
   memcpy (buffer, self->unread->data + self->offset, n);
   self->offset += n;
   if (self->offset == self->unread->len)

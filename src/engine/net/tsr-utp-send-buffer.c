@@ -118,12 +118,15 @@ tsr_utp_send_buffer_take (TsrUtpSendBuffer *self,
   packet->seq_nr = seq_nr;
   packet->fin = fin;
   packet->length = length;
-  memcpy (packet->payload, self->unsent->data + self->offset, length);
-  self->offset += length;
-  if (self->offset == self->unsent->len)
+  if (length > 0)
     {
-      g_byte_array_set_size (self->unsent, 0);
-      self->offset = 0;
+      memcpy (packet->payload, self->unsent->data + self->offset, length);
+      self->offset += length;
+      if (self->offset == self->unsent->len)
+        {
+          g_byte_array_set_size (self->unsent, 0);
+          self->offset = 0;
+        }
     }
   self->in_packets += length;
   self->n_packets++;
