@@ -995,6 +995,28 @@ test_reset_refuses_syn (void)
   g_assert_cmpint (tsr_utp_conn_get_deadline (link->ends[0].conn), ==, TSR_UTP_CONN_NO_DEADLINE);
 }
 
+static void
+test_close_while_dialling (void)
+{
+  g_autoptr(Link) link = link_new (10 * MS);
+  const Sent *sent;
+
+  link_connect (link);
+  tsr_utp_conn_close (link->ends[0].conn, link->now);
+  /* The SYN may have made the peer a connection: a RESET ends it. */
+  g_assert_cmpuint (link->log->len, ==, 2);
+  sent = last_sent (link, 0, TSR_UTP_RESET);
+  g_assert_nonnull (sent);
+  g_assert_cmpuint (sent->connection_id, ==, (guint16) (CONN_ID + 1));
+  g_assert_true (tsr_utp_conn_is_closed (link->ends[0].conn));
+  g_assert_cmpint (tsr_utp_conn_get_deadline (link->ends[0].conn), ==, TSR_UTP_CONN_NO_DEADLINE);
+  link_run (link, link->now + 60 * SECOND, NULL);
+  /* The acceptor made from the SYN took the RESET; closing reports
+   * nothing to the side that asked. */
+  g_assert_error (link->ends[1].error, TSR_UTP_CONN_ERROR, TSR_UTP_CONN_ERROR_RESET);
+  g_assert_cmpuint (link->ends[0].n_closed, ==, 0);
+}
+
 static gboolean
 sender_stalled (Link *link)
 {
@@ -1302,6 +1324,7 @@ main (int    argc,
   g_test_add_func ("/utp-conn/fin/behind-data-in-flight", test_fin_behind_data_in_flight);
   g_test_add_func ("/utp-conn/reset", test_reset);
   g_test_add_func ("/utp-conn/reset/refuses-syn", test_reset_refuses_syn);
+  g_test_add_func ("/utp-conn/close/while-dialling", test_close_while_dialling);
   g_test_add_func ("/utp-conn/window/zero", test_zero_window);
   g_test_add_func ("/utp-conn/keepalive", test_keepalive);
   g_test_add_func ("/utp-conn/hostile/ack-never-sent", test_hostile_ack_never_sent);

@@ -523,8 +523,9 @@ tsr_utp_conn_close (TsrUtpConn *self,
 
   if (self->state != STATE_CONNECTED)
     {
-      /* Not open yet: nothing to take back, nothing to report. */
-      self->state = STATE_CLOSED;
+      /* Not open yet: nothing to flush, nothing to report; a SYN out
+       * may have made the peer a connection, which the RESET ends. */
+      tsr_utp_conn_abort (self, now_us);
       return;
     }
   self->closing = TRUE;

@@ -7,9 +7,9 @@
  * connected, closed. It does no I/O and reads no clock: the owner calls
  * tsr_utp_conn_on_timer() at tsr_utp_conn_get_deadline().
  *
- * The callbacks may call back into the connection (read, write, close),
- * but must not free it: free it after the call that reported `closed`
- * returns. tsr_utp_conn_free() never calls back.
+ * The callbacks but send_datagram may call back into the connection
+ * (read, write, close), but none may free it: free it after the call
+ * that reported `closed` returns. tsr_utp_conn_free() never calls back.
  */
 #pragma once
 
@@ -35,7 +35,8 @@ G_BEGIN_DECLS
  * 4 s, so a dead address fails within 7 s (TCP can take over). */
 #define TSR_UTP_CONN_SYN_TRIES     3
 /* Retransmission timeouts in a row (the timeout doubling each time)
- * after which the peer is gone: from 1 s, about 1 minute of silence. */
+ * after which the peer is gone: 5 resends, then 63 s of silence from a
+ * 1 s timeout, 31.5 s from the 500 ms floor (libutp gives up after 4). */
 #define TSR_UTP_CONN_MAX_TIMEOUTS  6
 /* An empty STATE after this long without sending (libtorrent's 29 s):
  * NAT mappings expire after 30 s at the shortest. */
@@ -140,7 +141,8 @@ void        tsr_utp_conn_set_recv_buffer    (TsrUtpConn            *self,
                                              gsize                  size);
 
 /* Sends a FIN after whatever was written; `closed` comes once it is
- * acknowledged and the peer's FIN arrived (or the peer took too long). */
+ * acknowledged and the peer's FIN arrived (or the peer took too long).
+ * While dialling, sends a RESET instead and stops, without calling back. */
 void        tsr_utp_conn_close              (TsrUtpConn            *self,
                                              gint64                 now_us);
 /* Sends a RESET and stops, without calling back. */
