@@ -1,20 +1,18 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * test-utp-conn.c: two uTP connections wired back to back through a fake
- * link: a virtual clock (starting just before the 32-bit microsecond
- * timestamps wrap), a one-way delay, and a filter that drops, delays,
- * duplicates or rewrites chosen datagrams, deterministically. Each test
- * runs the clock from event to event (datagram arrivals and the
- * connections' deadlines) and checks what went over the wire as well as
- * what came out: the handshake and its ids, 1 MiB both ways (also with
- * 5 % loss, and with every datagram twice), Nagle's coalescing,
- * reordering repaired through selective ACKs, fast retransmit before the
- * timeout, the timeout doubling until a dead link is given up, Karn's
- * rule, FIN behind data in flight, RESET, a reader's shut window, the
- * keep-alive, forged input, and the receive buffer's bounds. Throughout,
- * a sender never has more in flight than its congestion window (plus
- * the one packet a resend or a probe may add), and a timer that ran is
- * never still due.
+ * test-utp-conn.c: two uTP connections wired back to back through the
+ * fake link of tsr-test-utp-link.c (a virtual clock, a one-way delay, a
+ * filter per test that drops, delays, duplicates or rewrites chosen
+ * datagrams). Each test runs the clock from event to event and checks
+ * what went over the wire as well as what came out: the handshake and
+ * its ids, 1 MiB both ways (also with 5 % loss, and with every datagram
+ * twice), Nagle's coalescing, reordering repaired through selective
+ * ACKs, fast retransmit before the timeout, the timeout doubling until a
+ * dead link is given up, Karn's rule, FIN behind data in flight, RESET,
+ * closing while dialling, a reader's shut window, the keep-alive, and
+ * forged input. Throughout, a sender never has more in flight than its
+ * congestion window (plus the one packet a resend or a probe may add),
+ * and a timer that ran is never still due.
  */
 #include "config.h"
 
@@ -22,518 +20,76 @@
 #include <string.h>
 
 #include "tsr-ledbat.h"
-#include "tsr-utp-conn.h"
-#include "tsr-utp-recv-buffer.h"
-
-#define MS        1000
-#define SECOND    G_USEC_PER_SEC
-#define MIB       (1024 * 1024)
-/* The initiator's receive id and the sequence numbers: near the wrap. */
-#define CONN_ID   65535
-#define SEQ_A     65000
-#define SEQ_B     65400
-
-typedef enum
-{
-  FATE_DELIVER,
-  FATE_DROP,
-  FATE_DUPLICATE,
-} Fate;
-
-typedef struct _Link Link;
-
-/* One datagram as it was sent, for the tests to look back on. */
-typedef struct
-{
-  gint64     at;
-  guint      from;
-  TsrUtpType type;
-  guint16    connection_id;
-  guint16    seq_nr;
-  guint16    ack_nr;
-  guint32    wnd_size;
-  guint      sack_length;
-  gsize      payload_length;
-  guint      transmission;  /* DATA and FIN: 1 for the first time this seq_nr went */
-  Fate       fate;
-} Sent;
-
-typedef struct
-{
-  Link         *link;
-  guint         index;
-  TsrUtpConn   *conn;
-  GByteArray   *received;
-  gboolean      read_paused;
-  const guint8 *source;
-  gsize         source_length;
-  gsize         written;
-  gboolean      close_when_written;
-  gboolean      close_on_eof;
-  gsize         recv_buffer;      /* 0 for the default */
-  gboolean      connected;
-  guint         n_closed;
-  GError       *error;
-  gsize         max_in_flight_over_window;
-  GHashTable   *transmissions;  /* seq_nr -> times sent */
-} End;
-
-typedef struct
-{
-  gint64  at;
-  guint64 order;
-  guint   to;
-  gsize   length;
-  guint8  data[];
-} Datagram;
-
-/* Decides a datagram's fate; may rewrite it in place (it has room for
- * TSR_UTP_CONN_DATAGRAM_MAX bytes) and add to its delay. */
-typedef Fate (*Filter) (Link         *link,
-                        const Sent   *sent,
-                        guint8       *data,
-                        gsize        *length,
-                        gint64       *extra_delay);
-
-struct _Link
-{
-  gint64   now;
-  gint64   delay;
-  End      ends[2];
-  GList   *queue;       /* Datagram, by arrival */
-  guint64  order;
-  GArray  *log;         /* Sent */
-  Filter   filter;
-  gpointer filter_data;
-};
-
-static const TsrUtpConnFuncs funcs;
-
-static gint
-datagram_compare (gconstpointer a,
-                  gconstpointer b)
-{
-  const Datagram *x = a;
-  const Datagram *y = b;
-
-  if (x->at != y->at)
-    return x->at < y->at ? -1 : 1;
-  return x->order < y->order ? -1 : 1;
-}
-
-static void
-enqueue (Link         *link,
-         guint         to,
-         const guint8 *data,
-         gsize         length,
-         gint64        at)
-{
-  Datagram *datagram = g_malloc (sizeof *datagram + length);
-
-  datagram->at = at;
-  datagram->order = link->order++;
-  datagram->to = to;
-  datagram->length = length;
-  memcpy (datagram->data, data, length);
-  link->queue = g_list_insert_sorted (link->queue, datagram, datagram_compare);
-}
-
-static void
-on_send_datagram (const guint8 *data,
-                  gsize         length,
-                  gpointer      user_data)
-{
-  End *end = user_data;
-  Link *link = end->link;
-  guint8 copy[TSR_UTP_CONN_DATAGRAM_MAX];
-  TsrUtpPacket packet;
-  Sent sent = { 0 };
-  gint64 extra = 0;
-
-  g_assert_cmpuint (length, <=, TSR_UTP_CONN_DATAGRAM_MAX);
-  g_assert_true (tsr_utp_packet_parse (&packet, data, length, NULL));
-  sent.at = link->now;
-  sent.from = end->index;
-  sent.type = packet.type;
-  sent.connection_id = packet.connection_id;
-  sent.seq_nr = packet.seq_nr;
-  sent.ack_nr = packet.ack_nr;
-  sent.wnd_size = packet.wnd_size;
-  sent.sack_length = packet.sack_length;
-  sent.payload_length = packet.payload_length;
-  if (packet.type == TSR_UTP_DATA || packet.type == TSR_UTP_FIN)
-    {
-      guint times = GPOINTER_TO_UINT (g_hash_table_lookup (end->transmissions, GUINT_TO_POINTER (packet.seq_nr))) + 1;
-
-      g_hash_table_insert (end->transmissions, GUINT_TO_POINTER (packet.seq_nr), GUINT_TO_POINTER (times));
-      sent.transmission = times;
-      /* The sender keeps under its congestion window, whatever the peer
-       * advertises (a probe or a resend may go one packet over). */
-      if (tsr_utp_conn_get_in_flight (end->conn) > tsr_utp_conn_get_window (end->conn) + TSR_UTP_CONN_PAYLOAD_MAX)
-        end->max_in_flight_over_window++;
-    }
-
-  memcpy (copy, data, length);
-  sent.fate = link->filter != NULL ? link->filter (link, &sent, copy, &length, &extra) : FATE_DELIVER;
-  g_array_append_val (link->log, sent);
-  if (sent.fate == FATE_DROP)
-    return;
-  enqueue (link, 1 - end->index, copy, length, link->now + link->delay + extra);
-  if (sent.fate == FATE_DUPLICATE)
-    enqueue (link, 1 - end->index, copy, length, link->now + link->delay + extra + 1);
-}
-
-static void
-pump_reads (End *end)
-{
-  guint8 buffer[4096];
-  gsize n;
-
-  if (end->read_paused)
-    return;
-  while ((n = tsr_utp_conn_read (end->conn, buffer, sizeof buffer, end->link->now)) > 0)
-    g_byte_array_append (end->received, buffer, n);
-  if (end->close_on_eof && tsr_utp_conn_get_eof (end->conn))
-    {
-      end->close_on_eof = FALSE;
-      tsr_utp_conn_close (end->conn, end->link->now);
-    }
-}
-
-static void
-pump_writes (End *end)
-{
-  if (!tsr_utp_conn_is_connected (end->conn))
-    return;
-  if (end->written < end->source_length)
-    end->written += tsr_utp_conn_write (end->conn, end->source + end->written,
-                                        end->source_length - end->written, end->link->now);
-  if (end->written == end->source_length && end->close_when_written)
-    {
-      end->close_when_written = FALSE;
-      tsr_utp_conn_close (end->conn, end->link->now);
-    }
-}
-
-static void
-on_readable (gpointer user_data)
-{
-  pump_reads (user_data);
-}
-
-static void
-on_writable (gpointer user_data)
-{
-  pump_writes (user_data);
-}
-
-static void
-on_connected (gpointer user_data)
-{
-  End *end = user_data;
-
-  end->connected = TRUE;
-  pump_writes (end);
-}
-
-static void
-on_closed (const GError *error,
-           gpointer      user_data)
-{
-  End *end = user_data;
-
-  end->n_closed++;
-  g_clear_error (&end->error);
-  end->error = error != NULL ? g_error_copy (error) : NULL;
-}
-
-static const TsrUtpConnFuncs funcs = {
-  .send_datagram = on_send_datagram,
-  .readable = on_readable,
-  .writable = on_writable,
-  .connected = on_connected,
-  .closed = on_closed,
-};
-
-static Link *
-link_new (gint64 delay)
-{
-  Link *link = g_new0 (Link, 1);
-  guint i;
-
-  /* 32-bit microsecond timestamps wrap at 4294.97 s: start just before. */
-  link->now = (gint64) 4294 * SECOND;
-  link->delay = delay;
-  link->log = g_array_new (FALSE, FALSE, sizeof (Sent));
-  for (i = 0; i < 2; i++)
-    {
-      link->ends[i].link = link;
-      link->ends[i].index = i;
-      link->ends[i].received = g_byte_array_new ();
-      link->ends[i].transmissions = g_hash_table_new (NULL, NULL);
-    }
-  link->ends[0].conn = tsr_utp_conn_new (&funcs, &link->ends[0]);
-  return link;
-}
-
-static void
-link_free (Link *link)
-{
-  guint i;
-
-  for (i = 0; i < 2; i++)
-    {
-      g_clear_pointer (&link->ends[i].conn, tsr_utp_conn_free);
-      g_byte_array_unref (link->ends[i].received);
-      g_hash_table_unref (link->ends[i].transmissions);
-      g_clear_error (&link->ends[i].error);
-    }
-  g_list_free_full (link->queue, g_free);
-  g_array_unref (link->log);
-  g_free (link);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Link, link_free)
-
-static void
-deliver (Link     *link,
-         Datagram *datagram)
-{
-  End *end = &link->ends[datagram->to];
-  TsrUtpPacket packet;
-
-  /* The acceptor's socket: a SYN for no connection makes one. */
-  if (end->conn == NULL)
-    {
-      if (tsr_utp_packet_parse (&packet, datagram->data, datagram->length, NULL) && packet.type == TSR_UTP_SYN)
-        {
-          end->conn = tsr_utp_conn_new (&funcs, end);
-          if (end->recv_buffer > 0)
-            tsr_utp_conn_set_recv_buffer (end->conn, end->recv_buffer);
-          tsr_utp_conn_accept (end->conn, &packet, SEQ_B, link->now);
-        }
-      return;
-    }
-  tsr_utp_conn_receive_datagram (end->conn, datagram->data, datagram->length, link->now);
-}
-
-/* Runs the clock until @until, or until @done says so; FALSE if it ran
- * out of events before. */
-static gboolean
-link_run (Link      *link,
-          gint64     until,
-          gboolean (*done) (Link *link))
-{
-  while (done == NULL || !done (link))
-    {
-      gint64 next = G_MAXINT64;
-      guint i;
-
-      if (link->queue != NULL)
-        next = ((Datagram *) link->queue->data)->at;
-      for (i = 0; i < 2; i++)
-        if (link->ends[i].conn != NULL)
-          next = MIN (next, tsr_utp_conn_get_deadline (link->ends[i].conn));
-      if (next == G_MAXINT64)
-        return FALSE;
-      if (next > until)
-        {
-          link->now = until;
-          return done == NULL;
-        }
-      link->now = MAX (link->now, next);
-      if (link->queue != NULL && ((Datagram *) link->queue->data)->at <= link->now)
-        {
-          Datagram *datagram = link->queue->data;
-
-          link->queue = g_list_delete_link (link->queue, link->queue);
-          deliver (link, datagram);
-          g_free (datagram);
-          continue;
-        }
-      for (i = 0; i < 2; i++)
-        if (link->ends[i].conn != NULL && tsr_utp_conn_get_deadline (link->ends[i].conn) <= link->now)
-          {
-            tsr_utp_conn_on_timer (link->ends[i].conn, link->now);
-            /* What was due ran: a timer still due would spin its owner. */
-            g_assert_cmpint (tsr_utp_conn_get_deadline (link->ends[i].conn), >, link->now);
-          }
-    }
-  return TRUE;
-}
-
-static gboolean
-both_connected (Link *link)
-{
-  return link->ends[0].connected && link->ends[1].connected;
-}
-
-static gboolean
-both_closed (Link *link)
-{
-  return link->ends[0].n_closed > 0 && link->ends[1].n_closed > 0;
-}
-
-static gboolean
-first_closed (Link *link)
-{
-  return link->ends[0].n_closed > 0;
-}
-
-static void
-link_connect (Link *link)
-{
-  tsr_utp_conn_connect (link->ends[0].conn, CONN_ID, SEQ_A, link->now);
-}
-
-static GBytes *
-make_data (gsize size,
-           guint seed)
-{
-  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
-  guint8 *data = g_malloc (size);
-  gsize i;
-
-  for (i = 0; i < size; i++)
-    data[i] = (guint8) g_rand_int (rand);
-  return g_bytes_new_take (data, size);
-}
-
-static void
-set_source (End    *end,
-            GBytes *data,
-            gboolean close_when_written)
-{
-  end->source = g_bytes_get_data (data, &end->source_length);
-  end->written = 0;
-  end->close_when_written = close_when_written;
-  if (end->conn != NULL)
-    pump_writes (end);
-}
-
-static void
-assert_received (End    *end,
-                 GBytes *data)
-{
-  g_assert_cmpuint (end->received->len, ==, g_bytes_get_size (data));
-  g_assert_true (memcmp (end->received->data, g_bytes_get_data (data, NULL), end->received->len) == 0);
-}
-
-static guint
-count_sent (Link      *link,
-            guint      from,
-            TsrUtpType type)
-{
-  guint n = 0;
-  guint i;
-
-  for (i = 0; i < link->log->len; i++)
-    {
-      const Sent *sent = &g_array_index (link->log, Sent, i);
-
-      n += sent->from == from && sent->type == type;
-    }
-  return n;
-}
-
-/* Sends @packet to end @to as if from its peer, now. */
-static void
-inject (Link               *link,
-        guint               to,
-        const TsrUtpPacket *packet)
-{
-  guint8 buffer[TSR_UTP_CONN_DATAGRAM_MAX + 64];
-  gsize length = tsr_utp_packet_write (packet, buffer, sizeof buffer);
-
-  g_assert_cmpuint (length, >, 0);
-  tsr_utp_conn_receive_datagram (link->ends[to].conn, buffer, length, link->now);
-}
-
-static const Sent *
-last_sent (Link      *link,
-           guint      from,
-           TsrUtpType type)
-{
-  guint i;
-
-  for (i = link->log->len; i > 0; i--)
-    {
-      const Sent *sent = &g_array_index (link->log, Sent, i - 1);
-
-      if (sent->from == from && sent->type == type)
-        return sent;
-    }
-  return NULL;
-}
+#include "tsr-test-utp-link.h"
 
 /* Filters. */
 
-static Fate
-drop_all (Link       *link,
-          const Sent *sent,
-          guint8     *data,
-          gsize      *length,
-          gint64     *extra_delay)
+static TsrTestFate
+drop_all (TsrTestLink       *link,
+          const TsrTestSent *sent,
+          guint8            *data,
+          gsize             *length,
+          gint64            *extra_delay)
 {
-  return FATE_DROP;
+  return TSR_TEST_FATE_DROP;
 }
 
-static Fate
-drop_first_syn (Link       *link,
-                const Sent *sent,
-                guint8     *data,
-                gsize      *length,
-                gint64     *extra_delay)
+static TsrTestFate
+drop_first_syn (TsrTestLink       *link,
+                const TsrTestSent *sent,
+                guint8            *data,
+                gsize             *length,
+                gint64            *extra_delay)
 {
-  static guint n_syn;
+  guint *n_syn = link->filter_data;
 
-  if (sent->type == TSR_UTP_SYN && n_syn++ == 0)
-    return FATE_DROP;
-  return FATE_DELIVER;
+  if (sent->type == TSR_UTP_SYN && (*n_syn)++ == 0)
+    return TSR_TEST_FATE_DROP;
+  return TSR_TEST_FATE_DELIVER;
 }
 
 /* Every 20th datagram each way, acks included: 5 %. */
-static Fate
-drop_one_in_twenty (Link       *link,
-                    const Sent *sent,
-                    guint8     *data,
-                    gsize      *length,
-                    gint64     *extra_delay)
+static TsrTestFate
+drop_one_in_twenty (TsrTestLink       *link,
+                    const TsrTestSent *sent,
+                    guint8            *data,
+                    gsize             *length,
+                    gint64            *extra_delay)
 {
   guint *counts = link->filter_data;
 
-  return ++counts[sent->from] % 20 == 0 ? FATE_DROP : FATE_DELIVER;
+  return ++counts[sent->from] % 20 == 0 ? TSR_TEST_FATE_DROP : TSR_TEST_FATE_DELIVER;
 }
 
 /* Holds back one new DATA packet in eight for 15 ms, 1.5 times the
  * one-way delay: later packets overtake it. */
-static Fate
-reorder (Link       *link,
-         const Sent *sent,
-         guint8     *data,
-         gsize      *length,
-         gint64     *extra_delay)
+static TsrTestFate
+reorder (TsrTestLink       *link,
+         const TsrTestSent *sent,
+         guint8            *data,
+         gsize             *length,
+         gint64            *extra_delay)
 {
   if (sent->from == 0 && sent->type == TSR_UTP_DATA && sent->transmission == 1 && sent->seq_nr % 8 == 3)
     *extra_delay = 15 * MS;
-  return FATE_DELIVER;
+  return TSR_TEST_FATE_DELIVER;
 }
 
 /* Drops the first transmission of the initiator's packet
  * *filter_data, and takes the selective ACKs out of every STATE, so
  * only duplicate acks can tell the sender. */
-static Fate
-drop_one_no_sack (Link       *link,
-                  const Sent *sent,
-                  guint8     *data,
-                  gsize      *length,
-                  gint64     *extra_delay)
+static TsrTestFate
+drop_one_no_sack (TsrTestLink       *link,
+                  const TsrTestSent *sent,
+                  guint8            *data,
+                  gsize             *length,
+                  gint64            *extra_delay)
 {
   guint16 *victim = link->filter_data;
   TsrUtpPacket packet;
 
   if (sent->from == 0 && sent->type == TSR_UTP_DATA && sent->seq_nr == *victim && sent->transmission == 1)
-    return FATE_DROP;
+    return TSR_TEST_FATE_DROP;
   if (sent->type == TSR_UTP_STATE && sent->sack_length > 0)
     {
       g_assert_true (tsr_utp_packet_parse (&packet, data, *length, NULL));
@@ -541,69 +97,69 @@ drop_one_no_sack (Link       *link,
       packet.sack_length = 0;
       *length = tsr_utp_packet_write (&packet, data, TSR_UTP_CONN_DATAGRAM_MAX);
     }
-  return FATE_DELIVER;
+  return TSR_TEST_FATE_DELIVER;
 }
 
-static Fate
-drop_first_of_one (Link       *link,
-                   const Sent *sent,
-                   guint8     *data,
-                   gsize      *length,
-                   gint64     *extra_delay)
+static TsrTestFate
+drop_first_of_one (TsrTestLink       *link,
+                   const TsrTestSent *sent,
+                   guint8            *data,
+                   gsize             *length,
+                   gint64            *extra_delay)
 {
   guint16 *victim = link->filter_data;
 
   if (sent->from == 0 && sent->type == TSR_UTP_DATA && sent->seq_nr == *victim && sent->transmission == 1)
-    return FATE_DROP;
-  return FATE_DELIVER;
+    return TSR_TEST_FATE_DROP;
+  return TSR_TEST_FATE_DELIVER;
 }
 
 /* The first copy of the initiator's first DATA packet takes 650 ms
  * more: its timer runs out first, and the ack that comes answers the
  * first copy, not the resend. */
-static Fate
-late_first_copy (Link       *link,
-                 const Sent *sent,
-                 guint8     *data,
-                 gsize      *length,
-                 gint64     *extra_delay)
+static TsrTestFate
+late_first_copy (TsrTestLink       *link,
+                 const TsrTestSent *sent,
+                 guint8            *data,
+                 gsize             *length,
+                 gint64            *extra_delay)
 {
   if (sent->from == 0 && sent->type == TSR_UTP_DATA && sent->seq_nr == (guint16) (SEQ_A + 1) && sent->transmission == 1)
     *extra_delay = 650 * MS;
-  return FATE_DELIVER;
+  return TSR_TEST_FATE_DELIVER;
 }
 
-static Fate
-duplicate_all (Link       *link,
-               const Sent *sent,
-               guint8     *data,
-               gsize      *length,
-               gint64     *extra_delay)
+static TsrTestFate
+duplicate_all (TsrTestLink       *link,
+               const TsrTestSent *sent,
+               guint8            *data,
+               gsize             *length,
+               gint64            *extra_delay)
 {
-  return FATE_DUPLICATE;
+  return TSR_TEST_FATE_DUPLICATE;
 }
 
 /* The acceptor claims a window of 4 GiB. */
-static Fate
-huge_window (Link       *link,
-             const Sent *sent,
-             guint8     *data,
-             gsize      *length,
-             gint64     *extra_delay)
+static TsrTestFate
+huge_window (TsrTestLink       *link,
+             const TsrTestSent *sent,
+             guint8            *data,
+             gsize             *length,
+             gint64            *extra_delay)
 {
   if (sent->from == 1)
     memset (data + 12, 0xff, 4);
-  return FATE_DELIVER;
+  return TSR_TEST_FATE_DELIVER;
 }
 
-static Fate
-drop_data (Link       *link,
-           const Sent *sent,
-           guint8     *data,
-           gsize      *length,
-           gint64     *extra_delay)
+static TsrTestFate
+drop_data (TsrTestLink       *link,
+           const TsrTestSent *sent,
+           guint8            *data,
+           gsize             *length,
+           gint64            *extra_delay)
 {
-  return sent->type == TSR_UTP_DATA ? FATE_DROP : FATE_DELIVER;
+  return sent->type == TSR_UTP_DATA ? TSR_TEST_FATE_DROP : TSR_TEST_FATE_DELIVER;
 }
 
 /* Tests. */
@@ -611,24 +167,24 @@ drop_data (Link       *link,
 static void
 test_handshake (void)
 {
-  g_autoptr(Link) link = link_new (20 * MS);
+  g_autoptr(TsrTestLink) link = tsr_test_link_new (20 * MS);
   gint64 start = link->now;
-  const Sent *sent;
+  const TsrTestSent *sent;
   static const guint8 hello[] = "hello";
   static const guint8 world[] = "world";
 
-  link_connect (link);
-  g_assert_true (link_run (link, start + SECOND, both_connected));
+  tsr_test_link_connect (link);
+  g_assert_true (tsr_test_link_run (link, start + SECOND, tsr_test_link_both_connected));
   /* One round trip. */
   g_assert_cmpint (link->now - start, ==, 40 * MS);
 
   /* BEP 29: the SYN carries the initiator's receive id and a sequence
    * number of its own; the STATE goes back on that id and acks it. */
-  sent = &g_array_index (link->log, Sent, 0);
+  sent = &g_array_index (link->log, TsrTestSent, 0);
   g_assert_cmpint (sent->type, ==, TSR_UTP_SYN);
   g_assert_cmpuint (sent->connection_id, ==, CONN_ID);
   g_assert_cmpuint (sent->seq_nr, ==, SEQ_A);
-  sent = &g_array_index (link->log, Sent, 1);
+  sent = &g_array_index (link->log, TsrTestSent, 1);
   g_assert_cmpint (sent->type, ==, TSR_UTP_STATE);
   g_assert_cmpuint (sent->from, ==, 1);
   g_assert_cmpuint (sent->connection_id, ==, CONN_ID);
@@ -643,14 +199,14 @@ test_handshake (void)
 
   g_assert_cmpuint (tsr_utp_conn_write (link->ends[0].conn, hello, 5, link->now), ==, 5);
   g_assert_cmpuint (tsr_utp_conn_write (link->ends[1].conn, world, 5, link->now), ==, 5);
-  link_run (link, link->now + SECOND, NULL);
+  tsr_test_link_run (link, link->now + SECOND, NULL);
   g_assert_cmpmem (link->ends[1].received->data, link->ends[1].received->len, "hello", 5);
   g_assert_cmpmem (link->ends[0].received->data, link->ends[0].received->len, "world", 5);
   /* The SYN took SEQ_A; the STATE took nothing. */
-  sent = last_sent (link, 0, TSR_UTP_DATA);
+  sent = tsr_test_link_last_sent (link, 0, TSR_UTP_DATA);
   g_assert_cmpuint (sent->connection_id, ==, 0);
   g_assert_cmpuint (sent->seq_nr, ==, (guint16) (SEQ_A + 1));
-  sent = last_sent (link, 1, TSR_UTP_DATA);
+  sent = tsr_test_link_last_sent (link, 1, TSR_UTP_DATA);
   g_assert_cmpuint (sent->connection_id, ==, CONN_ID);
   g_assert_cmpuint (sent->seq_nr, ==, SEQ_B);
   g_assert_cmpuint (link->ends[0].n_closed + link->ends[1].n_closed, ==, 0);
@@ -659,32 +215,34 @@ test_handshake (void)
 static void
 test_handshake_syn_resent (void)
 {
-  g_autoptr(Link) link = link_new (20 * MS);
+  g_autoptr(TsrTestLink) link = tsr_test_link_new (20 * MS);
   gint64 start = link->now;
+  guint n_syn = 0;
 
   link->filter = drop_first_syn;
-  link_connect (link);
-  g_assert_true (link_run (link, start + 10 * SECOND, both_connected));
+  link->filter_data = &n_syn;
+  tsr_test_link_connect (link);
+  g_assert_true (tsr_test_link_run (link, start + 10 * SECOND, tsr_test_link_both_connected));
   /* The first SYN was lost: the second went after the initial 1 s. */
-  g_assert_cmpuint (count_sent (link, 0, TSR_UTP_SYN), ==, 2);
+  g_assert_cmpuint (tsr_test_link_count_sent (link, 0, TSR_UTP_SYN), ==, 2);
   g_assert_cmpint (link->now - start, ==, SECOND + 40 * MS);
 }
 
 static void
 test_handshake_gives_up (void)
 {
-  g_autoptr(Link) link = link_new (20 * MS);
+  g_autoptr(TsrTestLink) link = tsr_test_link_new (20 * MS);
   gint64 start = link->now;
   guint i;
   static const gint64 syn_at[] = { 0, SECOND, 3 * SECOND };
 
   link->filter = drop_all;
-  link_connect (link);
-  g_assert_true (link_run (link, start + 60 * SECOND, first_closed));
+  tsr_test_link_connect (link);
+  g_assert_true (tsr_test_link_run (link, start + 60 * SECOND, tsr_test_link_first_closed));
   /* SYNs at 0, 1 and 3 s (the timeout doubling), then 4 s more. */
   g_assert_cmpuint (link->log->len, ==, TSR_UTP_CONN_SYN_TRIES);
   for (i = 0; i < G_N_ELEMENTS (syn_at); i++)
-    g_assert_cmpint (g_array_index (link->log, Sent, i).at - start, ==, syn_at[i]);
+    g_assert_cmpint (g_array_index (link->log, TsrTestSent, i).at - start, ==, syn_at[i]);
   g_assert_cmpint (link->now - start, ==, 7 * SECOND);
   g_assert_error (link->ends[0].error, TSR_UTP_CONN_ERROR, TSR_UTP_CONN_ERROR_TIMED_OUT);
   g_assert_cmpuint (link->ends[0].n_closed, ==, 1);
@@ -694,26 +252,26 @@ test_handshake_gives_up (void)
 /* @a_bytes from the initiator and @b_bytes back, both closing when
  * done; both must close cleanly with everything intact. */
 static void
-transfer (Link *link,
-          gsize a_bytes,
-          gsize b_bytes)
+transfer (TsrTestLink *link,
+          gsize        a_bytes,
+          gsize        b_bytes)
 {
-  g_autoptr(GBytes) a_data = make_data (a_bytes, 1);
-  g_autoptr(GBytes) b_data = make_data (b_bytes, 2);
+  g_autoptr(GBytes) a_data = tsr_test_make_bytes (a_bytes, 1);
+  g_autoptr(GBytes) b_data = tsr_test_make_bytes (b_bytes, 2);
 
-  set_source (&link->ends[0], a_data, TRUE);
+  tsr_test_end_set_source (&link->ends[0], a_data, TRUE);
   link->ends[0].close_on_eof = FALSE;
   link->ends[1].close_on_eof = FALSE;
-  link_connect (link);
-  g_assert_true (link_run (link, link->now + 10 * SECOND, both_connected));
-  set_source (&link->ends[1], b_data, TRUE);
-  g_assert_true (link_run (link, link->now + 600 * SECOND, both_closed));
-  pump_reads (&link->ends[0]);
-  pump_reads (&link->ends[1]);
+  tsr_test_link_connect (link);
+  g_assert_true (tsr_test_link_run (link, link->now + 10 * SECOND, tsr_test_link_both_connected));
+  tsr_test_end_set_source (&link->ends[1], b_data, TRUE);
+  g_assert_true (tsr_test_link_run (link, link->now + 600 * SECOND, tsr_test_link_both_closed));
+  tsr_test_end_read (&link->ends[0]);
+  tsr_test_end_read (&link->ends[1]);
   g_assert_no_error (link->ends[0].error);
   g_assert_no_error (link->ends[1].error);
-  assert_received (&link->ends[1], a_data);
-  assert_received (&link->ends[0], b_data);
+  tsr_test_end_assert_received (&link->ends[1], a_data);
+  tsr_test_end_assert_received (&link->ends[0], b_data);
   g_assert_cmpuint (link->ends[0].n_closed, ==, 1);
   g_assert_cmpuint (link->ends[1].n_closed, ==, 1);
   g_assert_cmpuint (link->ends[0].max_in_flight_over_window, ==, 0);
@@ -723,12 +281,12 @@ transfer (Link *link,
 static void
 test_transfer_both_ways (void)
 {
-  g_autoptr(Link) link = link_new (10 * MS);
+  g_autoptr(TsrTestLink) link = tsr_test_link_new (10 * MS);
   const TsrUtpConnStats *stats;
 
   transfer (link, MIB, MIB);
   /* Over 800 packets from SEQ_A = 65000: the numbers wrapped. */
-  g_assert_cmpuint (last_sent (link, 0, TSR_UTP_FIN)->seq_nr, <, SEQ_A);
+  g_assert_cmpuint (tsr_test_link_last_sent (link, 0, TSR_UTP_FIN)->seq_nr, <, SEQ_A);
   /* A clean path: nothing was resent, and every packet but the last
    * of each side was full. */
   stats = tsr_utp_conn_get_stats (link->ends[0].conn);
@@ -740,7 +298,7 @@ test_transfer_both_ways (void)
 static void
 test_transfer_loss (void)
 {
-  g_autoptr(Link) link = link_new (10 * MS);
+  g_autoptr(TsrTestLink) link = tsr_test_link_new (10 * MS);
   guint counts[2] = { 0, 0 };
 
   link->filter = drop_one_in_twenty;
@@ -753,7 +311,7 @@ test_transfer_loss (void)
 static void
 test_transfer_duplicates (void)
 {
-  g_autoptr(Link) link = link_new (10 * MS);
+  g_autoptr(TsrTestLink) link = tsr_test_link_new (10 * MS);
 
   link->filter = duplicate_all;
   transfer (link, 200 * 1024, 200 * 1024);
@@ -762,7 +320,7 @@ test_transfer_duplicates (void)
 static void
 test_sack_reorder (void)
 {
-  g_autoptr(Link) link = link_new (10 * MS);
+  g_autoptr(TsrTestLink) link = tsr_test_link_new (10 * MS);
   const TsrUtpConnStats *stats;
   gboolean seen = FALSE;
   guint i;
@@ -773,7 +331,7 @@ test_sack_reorder (void)
   g_assert_cmpuint (tsr_utp_conn_get_stats (link->ends[1].conn)->sacks_sent, >, 0);
   for (i = 0; i < link->log->len; i++)
     {
-      const Sent *sent = &g_array_index (link->log, Sent, i);
+      const TsrTestSent *sent = &g_array_index (link->log, TsrTestSent, i);
 
       seen |= sent->from == 1 && sent->type == TSR_UTP_STATE && sent->sack_length >= 4 && sent->sack_length % 4 == 0;
     }
@@ -786,11 +344,11 @@ test_sack_reorder (void)
 static void
 test_fast_retransmit (void)
 {
-  g_autoptr(Link) link = link_new (10 * MS);
+  g_autoptr(TsrTestLink) link = tsr_test_link_new (10 * MS);
   guint16 victim = (guint16) (SEQ_A + 10);
   const TsrUtpConnStats *stats;
-  const Sent *first = NULL;
-  const Sent *second = NULL;
+  const TsrTestSent *first = NULL;
+  const TsrTestSent *second = NULL;
   guint i;
 
   link->filter = drop_one_no_sack;
@@ -798,7 +356,7 @@ test_fast_retransmit (void)
   transfer (link, 100 * 1024, 0);
   for (i = 0; i < link->log->len; i++)
     {
-      const Sent *sent = &g_array_index (link->log, Sent, i);
+      const TsrTestSent *sent = &g_array_index (link->log, TsrTestSent, i);
 
       if (sent->from == 0 && sent->type == TSR_UTP_DATA && sent->seq_nr == victim)
         {
@@ -821,50 +379,50 @@ test_fast_retransmit (void)
 static void
 test_nagle_coalesces (void)
 {
-  g_autoptr(Link) link = link_new (10 * MS);
+  g_autoptr(TsrTestLink) link = tsr_test_link_new (10 * MS);
   guint8 chunk[100];
   guint i;
 
   memset (chunk, 'x', sizeof chunk);
-  link_connect (link);
-  g_assert_true (link_run (link, link->now + SECOND, both_connected));
+  tsr_test_link_connect (link);
+  g_assert_true (tsr_test_link_run (link, link->now + SECOND, tsr_test_link_both_connected));
   /* 100 small writes at once: the first goes alone (nothing is out),
    * the rest waits for acks and leaves in full packets. */
   for (i = 0; i < 100; i++)
     g_assert_cmpuint (tsr_utp_conn_write (link->ends[0].conn, chunk, sizeof chunk, link->now), ==, sizeof chunk);
-  link_run (link, link->now + 5 * SECOND, NULL);
+  tsr_test_link_run (link, link->now + 5 * SECOND, NULL);
   g_assert_cmpuint (link->ends[1].received->len, ==, 100 * sizeof chunk);
-  g_assert_cmpuint (count_sent (link, 0, TSR_UTP_DATA), ==, 1 + (99 * sizeof chunk + TSR_UTP_CONN_PAYLOAD_MAX - 1) / TSR_UTP_CONN_PAYLOAD_MAX);
+  g_assert_cmpuint (tsr_test_link_count_sent (link, 0, TSR_UTP_DATA), ==, 1 + (99 * sizeof chunk + TSR_UTP_CONN_PAYLOAD_MAX - 1) / TSR_UTP_CONN_PAYLOAD_MAX);
   for (i = 0; i < link->log->len; i++)
-    g_assert_cmpuint (g_array_index (link->log, Sent, i).payload_length, <=, TSR_UTP_CONN_PAYLOAD_MAX);
+    g_assert_cmpuint (g_array_index (link->log, TsrTestSent, i).payload_length, <=, TSR_UTP_CONN_PAYLOAD_MAX);
 }
 
 static void
 test_timeout_doubles_then_gives_up (void)
 {
-  g_autoptr(Link) link = link_new (20 * MS);
-  g_autoptr(GBytes) data = make_data (5000, 3);
+  g_autoptr(TsrTestLink) link = tsr_test_link_new (20 * MS);
+  g_autoptr(GBytes) data = tsr_test_make_bytes (5000, 3);
   g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
   guint16 first_nr;
   guint i;
 
-  link_connect (link);
-  g_assert_true (link_run (link, link->now + SECOND, both_connected));
+  tsr_test_link_connect (link);
+  g_assert_true (tsr_test_link_run (link, link->now + SECOND, tsr_test_link_both_connected));
   /* The SYN's round trip (40 ms) set the timeout to its 500 ms floor. */
   g_assert_cmpint (tsr_utp_conn_get_rto (link->ends[0].conn), ==, TSR_LEDBAT_MIN_RTO_US);
   link->filter = drop_all;
-  set_source (&link->ends[0], data, FALSE);
+  tsr_test_end_set_source (&link->ends[0], data, FALSE);
   first_nr = (guint16) (SEQ_A + 1);
-  g_assert_true (link_run (link, link->now + 600 * SECOND, first_closed));
+  g_assert_true (tsr_test_link_run (link, link->now + 600 * SECOND, tsr_test_link_first_closed));
 
   for (i = 0; i < link->log->len; i++)
     {
-      const Sent *sent = &g_array_index (link->log, Sent, i);
+      const TsrTestSent *sent = &g_array_index (link->log, TsrTestSent, i);
 
       if (sent->from == 0 && sent->type == TSR_UTP_DATA && sent->seq_nr == first_nr)
         g_array_append_val (times, sent->at);
     }
-  /* Sent, then resent after 0.5, 1, 2, 4 and 8 s; given up 16 s after. */
+  /* TsrTestSent, then resent after 0.5, 1, 2, 4 and 8 s; given up 16 s after. */
   g_assert_cmpuint (times->len, ==, TSR_UTP_CONN_MAX_TIMEOUTS);
   for (i = 1; i < times->len; i++)
     g_assert_cmpint (g_array_index (times, gint64, i) - g_array_index (times, gint64, i - 1), ==,
@@ -879,17 +437,17 @@ test_timeout_doubles_then_gives_up (void)
 static void
 test_karn (void)
 {
-  g_autoptr(Link) link = link_new (100 * MS);
+  g_autoptr(TsrTestLink) link = tsr_test_link_new (100 * MS);
   gint64 rto;
 
   link->filter = late_first_copy;
-  link_connect (link);
-  g_assert_true (link_run (link, link->now + SECOND, both_connected));
+  tsr_test_link_connect (link);
+  g_assert_true (tsr_test_link_run (link, link->now + SECOND, tsr_test_link_both_connected));
   /* The SYN's round trip, 200 ms: max(200 + 4 * 100, 500) ms. */
   rto = tsr_utp_conn_get_rto (link->ends[0].conn);
   g_assert_cmpint (rto, ==, 600 * MS);
   g_assert_cmpuint (tsr_utp_conn_write (link->ends[0].conn, (const guint8 *) "karn", 4, link->now), ==, 4);
-  link_run (link, link->now + 2 * SECOND, NULL);
+  tsr_test_link_run (link, link->now + 2 * SECOND, NULL);
   g_assert_cmpuint (link->ends[1].received->len, ==, 4);
   g_assert_cmpuint (tsr_utp_conn_get_stats (link->ends[0].conn)->timeouts, ==, 1);
   /* The ack came 250 ms after the resend: taken as a sample it would
@@ -901,8 +459,8 @@ test_karn (void)
 static void
 test_fin_behind_data_in_flight (void)
 {
-  g_autoptr(Link) link = link_new (10 * MS);
-  g_autoptr(GBytes) data = make_data (100 * 1024, 4);
+  g_autoptr(TsrTestLink) link = tsr_test_link_new (10 * MS);
+  g_autoptr(GBytes) data = tsr_test_make_bytes (100 * 1024, 4);
   guint16 victim = (guint16) (SEQ_A + 5);
   gsize fin_index = G_MAXSIZE;
   gsize resend_index = G_MAXSIZE;
@@ -910,16 +468,16 @@ test_fin_behind_data_in_flight (void)
 
   link->filter = drop_first_of_one;
   link->filter_data = &victim;
-  link_connect (link);
-  g_assert_true (link_run (link, link->now + SECOND, both_connected));
+  tsr_test_link_connect (link);
+  g_assert_true (tsr_test_link_run (link, link->now + SECOND, tsr_test_link_both_connected));
   /* All written and closed at once: the FIN waits behind 85 packets. */
-  set_source (&link->ends[0], data, TRUE);
+  tsr_test_end_set_source (&link->ends[0], data, TRUE);
   link->ends[1].close_on_eof = TRUE;
-  g_assert_true (link_run (link, link->now + 60 * SECOND, both_closed));
+  g_assert_true (tsr_test_link_run (link, link->now + 60 * SECOND, tsr_test_link_both_closed));
 
   for (i = 0; i < link->log->len; i++)
     {
-      const Sent *sent = &g_array_index (link->log, Sent, i);
+      const TsrTestSent *sent = &g_array_index (link->log, TsrTestSent, i);
 
       if (sent->from == 0 && sent->type == TSR_UTP_FIN && fin_index == G_MAXSIZE)
         fin_index = i;
@@ -930,8 +488,8 @@ test_fin_behind_data_in_flight (void)
    * the stream ended only after it came. */
   g_assert_cmpuint (fin_index, <, G_MAXSIZE);
   g_assert_cmpuint (resend_index, <, G_MAXSIZE);
-  g_assert_cmpuint (last_sent (link, 0, TSR_UTP_DATA)->seq_nr + 1, ==, last_sent (link, 0, TSR_UTP_FIN)->seq_nr);
-  assert_received (&link->ends[1], data);
+  g_assert_cmpuint (tsr_test_link_last_sent (link, 0, TSR_UTP_DATA)->seq_nr + 1, ==, tsr_test_link_last_sent (link, 0, TSR_UTP_FIN)->seq_nr);
+  tsr_test_end_assert_received (&link->ends[1], data);
   g_assert_true (tsr_utp_conn_get_eof (link->ends[1].conn));
   g_assert_no_error (link->ends[0].error);
   g_assert_no_error (link->ends[1].error);
@@ -941,18 +499,18 @@ test_fin_behind_data_in_flight (void)
 static void
 test_reset (void)
 {
-  g_autoptr(Link) link = link_new (10 * MS);
+  g_autoptr(TsrTestLink) link = tsr_test_link_new (10 * MS);
   TsrUtpPacket packet = { 0 };
   guint8 buffer[TSR_UTP_HEADER_SIZE];
-  const Sent *sent;
+  const TsrTestSent *sent;
 
-  link_connect (link);
-  g_assert_true (link_run (link, link->now + SECOND, both_connected));
+  tsr_test_link_connect (link);
+  g_assert_true (tsr_test_link_run (link, link->now + SECOND, tsr_test_link_both_connected));
   tsr_utp_conn_abort (link->ends[1].conn, link->now);
-  sent = last_sent (link, 1, TSR_UTP_RESET);
+  sent = tsr_test_link_last_sent (link, 1, TSR_UTP_RESET);
   g_assert_nonnull (sent);
   g_assert_cmpuint (sent->connection_id, ==, CONN_ID);
-  g_assert_true (link_run (link, link->now + SECOND, first_closed));
+  g_assert_true (tsr_test_link_run (link, link->now + SECOND, tsr_test_link_first_closed));
   g_assert_error (link->ends[0].error, TSR_UTP_CONN_ERROR, TSR_UTP_CONN_ERROR_RESET);
   /* The aborting side reports nothing: it asked. */
   g_assert_cmpuint (link->ends[1].n_closed, ==, 0);
@@ -964,8 +522,8 @@ test_reset (void)
   packet.seq_nr = 1234;
   packet.payload = (const guint8 *) "x";
   packet.payload_length = 1;
-  inject (link, 0, &packet);
-  sent = last_sent (link, 0, TSR_UTP_RESET);
+  tsr_test_link_inject (link, 0, &packet);
+  sent = tsr_test_link_last_sent (link, 0, TSR_UTP_RESET);
   g_assert_nonnull (sent);
   g_assert_cmpuint (sent->connection_id, ==, CONN_ID);
   g_assert_cmpuint (sent->ack_nr, ==, 1234);
@@ -977,16 +535,18 @@ test_reset (void)
 static void
 test_reset_refuses_syn (void)
 {
-  g_autoptr(Link) link = link_new (10 * MS);
-  Datagram *syn;
-  TsrUtpPacket packet;
+  g_autoptr(TsrTestLink) link = tsr_test_link_new (10 * MS);
+  const TsrTestSent *syn;
+  TsrUtpPacket packet = { 0 };
   guint8 buffer[TSR_UTP_HEADER_SIZE];
   gsize length;
 
-  link_connect (link);
+  tsr_test_link_connect (link);
   /* Nobody listens at the other end: its socket answers with a RESET. */
-  syn = link->queue->data;
-  g_assert_true (tsr_utp_packet_parse (&packet, syn->data, syn->length, NULL));
+  syn = tsr_test_link_last_sent (link, 0, TSR_UTP_SYN);
+  packet.type = TSR_UTP_SYN;
+  packet.connection_id = syn->connection_id;
+  packet.seq_nr = syn->seq_nr;
   length = tsr_utp_conn_write_reset (&packet, 77, buffer, sizeof buffer);
   g_assert_cmpuint (length, ==, TSR_UTP_HEADER_SIZE);
   tsr_utp_conn_receive_datagram (link->ends[0].conn, buffer, length, link->now);
@@ -998,19 +558,19 @@ test_reset_refuses_syn (void)
 static void
 test_close_while_dialling (void)
 {
-  g_autoptr(Link) link = link_new (10 * MS);
-  const Sent *sent;
+  g_autoptr(TsrTestLink) link = tsr_test_link_new (10 * MS);
+  const TsrTestSent *sent;
 
-  link_connect (link);
+  tsr_test_link_connect (link);
   tsr_utp_conn_close (link->ends[0].conn, link->now);
   /* The SYN may have made the peer a connection: a RESET ends it. */
   g_assert_cmpuint (link->log->len, ==, 2);
-  sent = last_sent (link, 0, TSR_UTP_RESET);
+  sent = tsr_test_link_last_sent (link, 0, TSR_UTP_RESET);
   g_assert_nonnull (sent);
   g_assert_cmpuint (sent->connection_id, ==, (guint16) (CONN_ID + 1));
   g_assert_true (tsr_utp_conn_is_closed (link->ends[0].conn));
   g_assert_cmpint (tsr_utp_conn_get_deadline (link->ends[0].conn), ==, TSR_UTP_CONN_NO_DEADLINE);
-  link_run (link, link->now + 60 * SECOND, NULL);
+  tsr_test_link_run (link, link->now + 60 * SECOND, NULL);
   /* The acceptor made from the SYN took the RESET; closing reports
    * nothing to the side that asked. */
   g_assert_error (link->ends[1].error, TSR_UTP_CONN_ERROR, TSR_UTP_CONN_ERROR_RESET);
@@ -1018,7 +578,7 @@ test_close_while_dialling (void)
 }
 
 static gboolean
-sender_stalled (Link *link)
+sender_stalled (TsrTestLink *link)
 {
   return link->ends[1].conn != NULL && tsr_utp_conn_get_unread (link->ends[1].conn) > 0 &&
          tsr_utp_conn_get_in_flight (link->ends[0].conn) == 0;
@@ -1027,32 +587,32 @@ sender_stalled (Link *link)
 static void
 test_zero_window (void)
 {
-  g_autoptr(Link) link = link_new (10 * MS);
-  g_autoptr(GBytes) data = make_data (256 * 1024, 5);
+  g_autoptr(TsrTestLink) link = tsr_test_link_new (10 * MS);
+  g_autoptr(GBytes) data = tsr_test_make_bytes (256 * 1024, 5);
   const gsize buffer = 64 * 1024;
   guint data_before;
   guint states_before;
-  const Sent *state;
+  const TsrTestSent *state;
 
   link->ends[1].recv_buffer = buffer;
   link->ends[1].read_paused = TRUE;
   link->ends[1].close_on_eof = TRUE;
-  set_source (&link->ends[0], data, TRUE);
-  link_connect (link);
-  g_assert_true (link_run (link, link->now + 30 * SECOND, sender_stalled));
+  tsr_test_end_set_source (&link->ends[0], data, TRUE);
+  tsr_test_link_connect (link);
+  g_assert_true (tsr_test_link_run (link, link->now + 30 * SECOND, sender_stalled));
 
   /* The reader's buffer filled, it said so, and the sender stopped. */
   g_assert_cmpuint (tsr_utp_conn_get_unread (link->ends[1].conn), >=, buffer - TSR_UTP_CONN_PAYLOAD_MAX);
   g_assert_cmpuint (tsr_utp_conn_get_unread (link->ends[1].conn), <=, buffer + TSR_UTP_CONN_PAYLOAD_MAX);
-  state = last_sent (link, 1, TSR_UTP_STATE);
+  state = tsr_test_link_last_sent (link, 1, TSR_UTP_STATE);
   g_assert_cmpuint (state->wnd_size, <, TSR_UTP_CONN_PAYLOAD_MAX);
   g_assert_cmpuint (tsr_utp_conn_get_unacked (link->ends[0].conn), >, 0);
-  data_before = count_sent (link, 0, TSR_UTP_DATA);
-  link_run (link, link->now + 4 * SECOND, NULL);
-  g_assert_cmpuint (count_sent (link, 0, TSR_UTP_DATA), ==, data_before);
+  data_before = tsr_test_link_count_sent (link, 0, TSR_UTP_DATA);
+  tsr_test_link_run (link, link->now + 4 * SECOND, NULL);
+  g_assert_cmpuint (tsr_test_link_count_sent (link, 0, TSR_UTP_DATA), ==, data_before);
   /* Shut for a minute: probes at most, and the link is not given up. */
-  link_run (link, link->now + 60 * SECOND, NULL);
-  g_assert_cmpuint (count_sent (link, 0, TSR_UTP_DATA) - data_before, <=, 8);
+  tsr_test_link_run (link, link->now + 60 * SECOND, NULL);
+  g_assert_cmpuint (tsr_test_link_count_sent (link, 0, TSR_UTP_DATA) - data_before, <=, 8);
   g_assert_cmpuint (link->ends[0].n_closed, ==, 0);
   g_assert_cmpuint (tsr_utp_conn_get_unread (link->ends[1].conn), <=, buffer + TSR_UTP_CONN_PAYLOAD_MAX);
 
@@ -1060,47 +620,47 @@ test_zero_window (void)
    * fits again, and when half the buffer more does), and the rest
    * flows. */
   link->ends[1].read_paused = FALSE;
-  states_before = count_sent (link, 1, TSR_UTP_STATE);
-  pump_reads (&link->ends[1]);
-  state = last_sent (link, 1, TSR_UTP_STATE);
+  states_before = tsr_test_link_count_sent (link, 1, TSR_UTP_STATE);
+  tsr_test_end_read (&link->ends[1]);
+  state = tsr_test_link_last_sent (link, 1, TSR_UTP_STATE);
   g_assert_cmpint (state->at, ==, link->now);
   g_assert_cmpuint (state->wnd_size, >=, buffer / 2);
-  g_assert_cmpuint (count_sent (link, 1, TSR_UTP_STATE) - states_before, ==, 2);
-  g_assert_true (link_run (link, link->now + 60 * SECOND, both_closed));
-  assert_received (&link->ends[1], data);
+  g_assert_cmpuint (tsr_test_link_count_sent (link, 1, TSR_UTP_STATE) - states_before, ==, 2);
+  g_assert_true (tsr_test_link_run (link, link->now + 60 * SECOND, tsr_test_link_both_closed));
+  tsr_test_end_assert_received (&link->ends[1], data);
   g_assert_no_error (link->ends[0].error);
 }
 
 static void
 test_keepalive (void)
 {
-  g_autoptr(Link) link = link_new (10 * MS);
+  g_autoptr(TsrTestLink) link = tsr_test_link_new (10 * MS);
   gint64 quiet_since;
-  const Sent *sent;
+  const TsrTestSent *sent;
   guint i;
 
-  link_connect (link);
-  g_assert_true (link_run (link, link->now + SECOND, both_connected));
+  tsr_test_link_connect (link);
+  g_assert_true (tsr_test_link_run (link, link->now + SECOND, tsr_test_link_both_connected));
   quiet_since = link->now;
-  link_run (link, quiet_since + TSR_UTP_CONN_KEEPALIVE_US - 50 * MS, NULL);
+  tsr_test_link_run (link, quiet_since + TSR_UTP_CONN_KEEPALIVE_US - 50 * MS, NULL);
   g_assert_cmpuint (tsr_utp_conn_get_stats (link->ends[0].conn)->keepalives_sent, ==, 0);
   g_assert_cmpuint (tsr_utp_conn_get_stats (link->ends[1].conn)->keepalives_sent, ==, 0);
-  link_run (link, quiet_since + TSR_UTP_CONN_KEEPALIVE_US + 20 * MS, NULL);
+  tsr_test_link_run (link, quiet_since + TSR_UTP_CONN_KEEPALIVE_US + 20 * MS, NULL);
   for (i = 0; i < 2; i++)
     {
       g_assert_cmpuint (tsr_utp_conn_get_stats (link->ends[i].conn)->keepalives_sent, ==, 1);
-      sent = last_sent (link, i, TSR_UTP_STATE);
+      sent = tsr_test_link_last_sent (link, i, TSR_UTP_STATE);
       g_assert_cmpuint (sent->payload_length, ==, 0);
       g_assert_cmpint (sent->at, <=, quiet_since + TSR_UTP_CONN_KEEPALIVE_US);
       g_assert_cmpint (sent->at, >=, quiet_since + TSR_UTP_CONN_KEEPALIVE_US - 40 * MS);
     }
   /* Keep-alives keep an idle connection open well past the idle limit. */
-  link_run (link, quiet_since + 2 * TSR_UTP_CONN_IDLE_US, NULL);
+  tsr_test_link_run (link, quiet_since + 2 * TSR_UTP_CONN_IDLE_US, NULL);
   g_assert_true (tsr_utp_conn_is_connected (link->ends[0].conn));
   g_assert_true (tsr_utp_conn_is_connected (link->ends[1].conn));
   /* Without them arriving, the peer is gone. */
   link->filter = drop_all;
-  link_run (link, link->now + TSR_UTP_CONN_IDLE_US + SECOND, NULL);
+  tsr_test_link_run (link, link->now + TSR_UTP_CONN_IDLE_US + SECOND, NULL);
   g_assert_error (link->ends[0].error, TSR_UTP_CONN_ERROR, TSR_UTP_CONN_ERROR_TIMED_OUT);
   g_assert_error (link->ends[1].error, TSR_UTP_CONN_ERROR, TSR_UTP_CONN_ERROR_TIMED_OUT);
 }
@@ -1110,16 +670,16 @@ test_keepalive (void)
 static void
 test_hostile_ack_never_sent (void)
 {
-  g_autoptr(Link) link = link_new (10 * MS);
-  g_autoptr(GBytes) data = make_data (50 * 1024, 6);
+  g_autoptr(TsrTestLink) link = tsr_test_link_new (10 * MS);
+  g_autoptr(GBytes) data = tsr_test_make_bytes (50 * 1024, 6);
   TsrUtpPacket packet = { 0 };
   guint64 ignored;
   gsize unacked;
 
   link->filter = drop_data;
-  link_connect (link);
-  g_assert_true (link_run (link, link->now + SECOND, both_connected));
-  set_source (&link->ends[0], data, TRUE);
+  tsr_test_link_connect (link);
+  g_assert_true (tsr_test_link_run (link, link->now + SECOND, tsr_test_link_both_connected));
+  tsr_test_end_set_source (&link->ends[0], data, TRUE);
   unacked = tsr_utp_conn_get_unacked (link->ends[0].conn);
   ignored = tsr_utp_conn_get_stats (link->ends[0].conn)->packets_ignored;
   /* Acks for packets not sent yet, or half the sequence space away. */
@@ -1128,21 +688,21 @@ test_hostile_ack_never_sent (void)
   packet.seq_nr = SEQ_B;
   packet.wnd_size = 1 << 20;
   packet.ack_nr = (guint16) (SEQ_A + 40);
-  inject (link, 0, &packet);
+  tsr_test_link_inject (link, 0, &packet);
   packet.ack_nr = (guint16) (SEQ_A + 0x8000);
-  inject (link, 0, &packet);
+  tsr_test_link_inject (link, 0, &packet);
   g_assert_cmpuint (tsr_utp_conn_get_stats (link->ends[0].conn)->packets_ignored, ==, ignored + 2);
   g_assert_cmpuint (tsr_utp_conn_get_unacked (link->ends[0].conn), ==, unacked);
   link->filter = NULL;
   link->ends[1].close_on_eof = TRUE;
-  g_assert_true (link_run (link, link->now + 60 * SECOND, both_closed));
-  assert_received (&link->ends[1], data);
+  g_assert_true (tsr_test_link_run (link, link->now + 60 * SECOND, tsr_test_link_both_closed));
+  tsr_test_end_assert_received (&link->ends[1], data);
 }
 
 static void
 test_hostile_huge_window (void)
 {
-  g_autoptr(Link) link = link_new (10 * MS);
+  g_autoptr(TsrTestLink) link = tsr_test_link_new (10 * MS);
 
   /* transfer () checks that the sender kept to its congestion window. */
   link->filter = huge_window;
@@ -1152,53 +712,53 @@ test_hostile_huge_window (void)
 static void
 test_hostile_stale_syn (void)
 {
-  g_autoptr(Link) link = link_new (10 * MS);
-  g_autoptr(GBytes) data = make_data (20 * 1024, 7);
+  g_autoptr(TsrTestLink) link = tsr_test_link_new (10 * MS);
+  g_autoptr(GBytes) data = tsr_test_make_bytes (20 * 1024, 7);
   TsrUtpPacket syn = { 0 };
   guint states;
 
-  link_connect (link);
-  g_assert_true (link_run (link, link->now + SECOND, both_connected));
-  set_source (&link->ends[0], data, FALSE);
-  link_run (link, link->now + SECOND, NULL);
-  states = count_sent (link, 1, TSR_UTP_STATE);
+  tsr_test_link_connect (link);
+  g_assert_true (tsr_test_link_run (link, link->now + SECOND, tsr_test_link_both_connected));
+  tsr_test_end_set_source (&link->ends[0], data, FALSE);
+  tsr_test_link_run (link, link->now + SECOND, NULL);
+  states = tsr_test_link_count_sent (link, 1, TSR_UTP_STATE);
 
   /* The SYN again, once data came: no answer. Another SYN on the same
    * id, or on the receive ids: no answer either. */
   syn.type = TSR_UTP_SYN;
   syn.connection_id = CONN_ID;
   syn.seq_nr = SEQ_A;
-  inject (link, 1, &syn);
+  tsr_test_link_inject (link, 1, &syn);
   syn.seq_nr = 4242;
-  inject (link, 1, &syn);
+  tsr_test_link_inject (link, 1, &syn);
   syn.connection_id = 0;
-  inject (link, 1, &syn);
+  tsr_test_link_inject (link, 1, &syn);
   syn.connection_id = CONN_ID;
-  inject (link, 0, &syn);
-  g_assert_cmpuint (count_sent (link, 1, TSR_UTP_STATE), ==, states);
+  tsr_test_link_inject (link, 0, &syn);
+  g_assert_cmpuint (tsr_test_link_count_sent (link, 1, TSR_UTP_STATE), ==, states);
   g_assert_cmpuint (tsr_utp_conn_get_stats (link->ends[1].conn)->packets_ignored, >=, 3);
   g_assert_true (tsr_utp_conn_is_connected (link->ends[0].conn));
   g_assert_true (tsr_utp_conn_is_connected (link->ends[1].conn));
   link->ends[0].close_when_written = TRUE;
-  pump_writes (&link->ends[0]);
+  tsr_test_end_write (&link->ends[0]);
   link->ends[1].close_on_eof = TRUE;
-  g_assert_true (link_run (link, link->now + 60 * SECOND, both_closed));
-  assert_received (&link->ends[1], data);
+  g_assert_true (tsr_test_link_run (link, link->now + 60 * SECOND, tsr_test_link_both_closed));
+  tsr_test_end_assert_received (&link->ends[1], data);
 }
 
 static void
 test_hostile_sack_from_the_future (void)
 {
-  g_autoptr(Link) link = link_new (10 * MS);
-  g_autoptr(GBytes) data = make_data (500, 8);
+  g_autoptr(TsrTestLink) link = tsr_test_link_new (10 * MS);
+  g_autoptr(GBytes) data = tsr_test_make_bytes (500, 8);
   TsrUtpPacket packet = { 0 };
   guint8 mask[TSR_UTP_SACK_MAX];
 
   link->filter = drop_data;
-  link_connect (link);
-  g_assert_true (link_run (link, link->now + SECOND, both_connected));
+  tsr_test_link_connect (link);
+  g_assert_true (tsr_test_link_run (link, link->now + SECOND, tsr_test_link_both_connected));
   /* One packet out; the selective ACK claims 256 after it. */
-  set_source (&link->ends[0], data, FALSE);
+  tsr_test_end_set_source (&link->ends[0], data, FALSE);
   memset (mask, 0xff, sizeof mask);
   packet.type = TSR_UTP_STATE;
   packet.connection_id = CONN_ID;
@@ -1207,32 +767,32 @@ test_hostile_sack_from_the_future (void)
   packet.wnd_size = 1 << 20;
   packet.sack = mask;
   packet.sack_length = sizeof mask;
-  inject (link, 0, &packet);
-  inject (link, 0, &packet);
-  inject (link, 0, &packet);
+  tsr_test_link_inject (link, 0, &packet);
+  tsr_test_link_inject (link, 0, &packet);
+  tsr_test_link_inject (link, 0, &packet);
   g_assert_cmpuint (tsr_utp_conn_get_stats (link->ends[0].conn)->packets_sacked, ==, 0);
   g_assert_cmpuint (tsr_utp_conn_get_in_flight (link->ends[0].conn), <=, 500);
   g_assert_cmpuint (tsr_utp_conn_get_unacked (link->ends[0].conn), ==, 500);
   link->filter = NULL;
   link->ends[0].close_when_written = TRUE;
-  pump_writes (&link->ends[0]);
+  tsr_test_end_write (&link->ends[0]);
   link->ends[1].close_on_eof = TRUE;
-  g_assert_true (link_run (link, link->now + 60 * SECOND, both_closed));
-  assert_received (&link->ends[1], data);
+  g_assert_true (tsr_test_link_run (link, link->now + 60 * SECOND, tsr_test_link_both_closed));
+  tsr_test_end_assert_received (&link->ends[1], data);
 }
 
 static void
 test_hostile_early_flood (void)
 {
-  g_autoptr(Link) link = link_new (10 * MS);
+  g_autoptr(TsrTestLink) link = tsr_test_link_new (10 * MS);
   const gsize buffer = 64 * 1024;
   guint8 payload[TSR_UTP_CONN_PAYLOAD_MAX];
   TsrUtpPacket packet = { 0 };
   guint i;
 
   link->ends[1].recv_buffer = buffer;
-  link_connect (link);
-  g_assert_true (link_run (link, link->now + SECOND, both_connected));
+  tsr_test_link_connect (link);
+  g_assert_true (tsr_test_link_run (link, link->now + SECOND, tsr_test_link_both_connected));
   /* A thousand full packets past a hole that never fills: at most the
    * buffer's worth is kept, the rest dropped, and the window shuts. */
   memset (payload, 'z', sizeof payload);
@@ -1244,64 +804,16 @@ test_hostile_early_flood (void)
   for (i = 2; i < 1002; i++)
     {
       packet.seq_nr = (guint16) (SEQ_A + i);
-      inject (link, 1, &packet);
+      tsr_test_link_inject (link, 1, &packet);
     }
   g_assert_cmpuint (tsr_utp_conn_get_stats (link->ends[1].conn)->packets_dropped, >=, 1000 - buffer / sizeof payload);
-  g_assert_cmpuint (last_sent (link, 1, TSR_UTP_STATE)->wnd_size, <, sizeof payload);
+  g_assert_cmpuint (tsr_test_link_last_sent (link, 1, TSR_UTP_STATE)->wnd_size, <, sizeof payload);
   g_assert_cmpuint (tsr_utp_conn_get_stats (link->ends[1].conn)->packets_dropped, ==, 1000 - buffer / sizeof payload);
   /* The selective ACK lists what was kept, bits 0 to 53. */
-  g_assert_cmpuint (last_sent (link, 1, TSR_UTP_STATE)->sack_length, ==, tsr_utp_sack_size (buffer / sizeof payload));
-  g_assert_cmpuint (last_sent (link, 1, TSR_UTP_STATE)->ack_nr, ==, SEQ_A);
+  g_assert_cmpuint (tsr_test_link_last_sent (link, 1, TSR_UTP_STATE)->sack_length, ==, tsr_utp_sack_size (buffer / sizeof payload));
+  g_assert_cmpuint (tsr_test_link_last_sent (link, 1, TSR_UTP_STATE)->ack_nr, ==, SEQ_A);
   g_assert_cmpuint (tsr_utp_conn_get_unread (link->ends[1].conn), ==, 0);
   g_assert_true (tsr_utp_conn_is_connected (link->ends[1].conn));
-}
-
-static void
-test_recv_buffer_bounds (void)
-{
-  g_autoptr(TsrUtpRecvBuffer) recv = tsr_utp_recv_buffer_new (10000, 65530);
-  static guint8 big[65536];
-  guint8 mask[TSR_UTP_SACK_MAX];
-  guint8 out[16];
-
-  /* Early packets count against the capacity, a 64 KiB one too. */
-  g_assert_cmpint (tsr_utp_recv_buffer_put (recv, 65533, big, 6000), ==, TSR_UTP_RECV_STORED);
-  g_assert_cmpint (tsr_utp_recv_buffer_put (recv, 65534, big, 6000), ==, TSR_UTP_RECV_DROPPED);
-  g_assert_cmpint (tsr_utp_recv_buffer_put (recv, 65535, big, sizeof big), ==, TSR_UTP_RECV_DROPPED);
-  g_assert_cmpint (tsr_utp_recv_buffer_put (recv, 65533, big, 10), ==, TSR_UTP_RECV_DUPLICATE);
-  g_assert_cmpuint (tsr_utp_recv_buffer_get_stored (recv), ==, 6000);
-  g_assert_cmpuint (tsr_utp_recv_buffer_get_window (recv), ==, 4000);
-  /* Beyond the slots, or behind ack_nr: never kept. */
-  g_assert_cmpint (tsr_utp_recv_buffer_put (recv, (guint16) (65530 + TSR_UTP_RECV_SLOTS + 1), big, 1), ==,
-                   TSR_UTP_RECV_DROPPED);
-  g_assert_cmpint (tsr_utp_recv_buffer_put (recv, 65000, big, 1), ==, TSR_UTP_RECV_DUPLICATE);
-  /* The selective ACK: ack_nr + 1 is the hole, bit 1 is 65533. */
-  g_assert_cmpuint (tsr_utp_recv_buffer_write_sack (recv, mask), ==, 4);
-  g_assert_cmphex (mask[0], ==, 0x02);
-  /* The hole fills across the wrap: everything in order. */
-  g_assert_cmpint (tsr_utp_recv_buffer_put (recv, 65532, (const guint8 *) "ab", 2), ==, TSR_UTP_RECV_STORED);
-  g_assert_cmpint (tsr_utp_recv_buffer_put (recv, 65531, (const guint8 *) "cd", 2), ==, TSR_UTP_RECV_IN_ORDER);
-  g_assert_cmpuint (tsr_utp_recv_buffer_get_ack_nr (recv), ==, 65533);
-  g_assert_cmpuint (tsr_utp_recv_buffer_get_unread (recv), ==, 6004);
-  g_assert_false (tsr_utp_recv_buffer_has_gap (recv));
-  g_assert_cmpuint (tsr_utp_recv_buffer_read (recv, out, 4), ==, 4);
-  g_assert_cmpmem (out, 4, "cdab", 4);
-  /* The FIN at 2: a packet stored past it is forgotten, one after it
-   * dropped, and the stream ends once 1 and 0 come. */
-  g_assert_cmpint (tsr_utp_recv_buffer_put (recv, 3, big, 10), ==, TSR_UTP_RECV_STORED);
-  g_assert_cmpint (tsr_utp_recv_buffer_put_fin (recv, 2), ==, TSR_UTP_RECV_STORED);
-  g_assert_cmpuint (tsr_utp_recv_buffer_get_n_stored (recv), ==, 0);
-  g_assert_cmpint (tsr_utp_recv_buffer_put (recv, 4, big, 10), ==, TSR_UTP_RECV_DROPPED);
-  g_assert_cmpint (tsr_utp_recv_buffer_put_fin (recv, 3), ==, TSR_UTP_RECV_DROPPED);
-  g_assert_cmpint (tsr_utp_recv_buffer_put (recv, 1, big, 10), ==, TSR_UTP_RECV_STORED);
-  g_assert_false (tsr_utp_recv_buffer_get_eof (recv));
-  g_assert_cmpint (tsr_utp_recv_buffer_put (recv, 65534, big, 10), ==, TSR_UTP_RECV_IN_ORDER);
-  g_assert_false (tsr_utp_recv_buffer_get_eof (recv));
-  g_assert_cmpint (tsr_utp_recv_buffer_put (recv, 65535, big, 10), ==, TSR_UTP_RECV_IN_ORDER);
-  g_assert_false (tsr_utp_recv_buffer_get_eof (recv));
-  g_assert_cmpint (tsr_utp_recv_buffer_put (recv, 0, big, 10), ==, TSR_UTP_RECV_IN_ORDER);
-  g_assert_true (tsr_utp_recv_buffer_get_eof (recv));
-  g_assert_cmpuint (tsr_utp_recv_buffer_get_ack_nr (recv), ==, 2);
 }
 
 int
@@ -1332,7 +844,6 @@ main (int    argc,
   g_test_add_func ("/utp-conn/hostile/stale-syn", test_hostile_stale_syn);
   g_test_add_func ("/utp-conn/hostile/sack-from-the-future", test_hostile_sack_from_the_future);
   g_test_add_func ("/utp-conn/hostile/early-flood", test_hostile_early_flood);
-  g_test_add_func ("/utp-conn/recv-buffer/bounds", test_recv_buffer_bounds);
 
   return g_test_run ();
 }
