@@ -7,9 +7,10 @@
  * connected, closed. It does no I/O and reads no clock: the owner calls
  * tsr_utp_conn_on_timer() at tsr_utp_conn_get_deadline().
  *
- * The callbacks but send_datagram may call back into the connection
- * (read, write, close), but none may free it: free it after the call
- * that reported `closed` returns. tsr_utp_conn_free() never calls back.
+ * Every callback except send_datagram may call back into the
+ * connection (read, write, close); none may free it: free it after the
+ * call that reported `closed` returns. tsr_utp_conn_free() never calls
+ * back.
  */
 #pragma once
 
