@@ -1,0 +1,380 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-test-utp-link.c: the fake link of tsr-test-utp-link.h. Datagrams
+ * wait in a list sorted by arrival time (then by sending order); the
+ * clock jumps to the next arrival or the next connection deadline,
+ * whichever comes first. Each datagram sent is parsed and logged before
+ * the filter sees it, and the sender's in-flight bytes are checked
+ * against its congestion window as it goes.
+ */
+#include "config.h"
+
+#include <glib.h>
+#include <string.h>
+
+#include "tsr-test-utp-link.h"
+
+typedef struct
+{
+  gint64  at;
+  guint64 order;
+  guint   to;
+  gsize   length;
+  guint8  data[];
+} Datagram;
+
+static const TsrUtpConnFuncs funcs;
+
+static gint
+datagram_compare (gconstpointer a,
+                  gconstpointer b)
+{
+  const Datagram *x = a;
+  const Datagram *y = b;
+
+  if (x->at != y->at)
+    return x->at < y->at ? -1 : 1;
+  return x->order < y->order ? -1 : 1;
+}
+
+static void
+enqueue (TsrTestLink  *link,
+         guint         to,
+         const guint8 *data,
+         gsize         length,
+         gint64        at)
+{
+  Datagram *datagram = g_malloc (sizeof *datagram + length);
+
+  datagram->at = at;
+  datagram->order = link->order++;
+  datagram->to = to;
+  datagram->length = length;
+  memcpy (datagram->data, data, length);
+  link->queue = g_list_insert_sorted (link->queue, datagram, datagram_compare);
+}
+
+static void
+on_send_datagram (const guint8 *data,
+                  gsize         length,
+                  gpointer      user_data)
+{
+  TsrTestEnd *end = user_data;
+  TsrTestLink *link = end->link;
+  guint8 copy[TSR_UTP_CONN_DATAGRAM_MAX];
+  TsrUtpPacket packet;
+  TsrTestSent sent = { 0 };
+  gint64 extra = 0;
+
+  g_assert_cmpuint (length, <=, TSR_UTP_CONN_DATAGRAM_MAX);
+  g_assert_true (tsr_utp_packet_parse (&packet, data, length, NULL));
+  sent.at = link->now;
+  sent.from = end->index;
+  sent.type = packet.type;
+  sent.connection_id = packet.connection_id;
+  sent.seq_nr = packet.seq_nr;
+  sent.ack_nr = packet.ack_nr;
+  sent.wnd_size = packet.wnd_size;
+  sent.sack_length = packet.sack_length;
+  sent.payload_length = packet.payload_length;
+  if (packet.type == TSR_UTP_DATA || packet.type == TSR_UTP_FIN)
+    {
+      guint times = GPOINTER_TO_UINT (g_hash_table_lookup (end->transmissions, GUINT_TO_POINTER (packet.seq_nr))) + 1;
+
+      g_hash_table_insert (end->transmissions, GUINT_TO_POINTER (packet.seq_nr), GUINT_TO_POINTER (times));
+      sent.transmission = times;
+      /* The sender keeps under its congestion window, whatever the peer
+       * advertises (a probe or a resend may go one packet over). */
+      if (tsr_utp_conn_get_in_flight (end->conn) > tsr_utp_conn_get_window (end->conn) + TSR_UTP_CONN_PAYLOAD_MAX)
+        end->max_in_flight_over_window++;
+    }
+
+  memcpy (copy, data, length);
+  sent.fate = link->filter != NULL ? link->filter (link, &sent, copy, &length, &extra) : TSR_TEST_FATE_DELIVER;
+  g_array_append_val (link->log, sent);
+  if (sent.fate == TSR_TEST_FATE_DROP)
+    return;
+  enqueue (link, 1 - end->index, copy, length, link->now + link->delay + extra);
+  if (sent.fate == TSR_TEST_FATE_DUPLICATE)
+    enqueue (link, 1 - end->index, copy, length, link->now + link->delay + extra + 1);
+}
+
+void
+tsr_test_end_read (TsrTestEnd *end)
+{
+  guint8 buffer[4096];
+  gsize n;
+
+  if (end->read_paused)
+    return;
+  while ((n = tsr_utp_conn_read (end->conn, buffer, sizeof buffer, end->link->now)) > 0)
+    g_byte_array_append (end->received, buffer, n);
+  if (end->close_on_eof && tsr_utp_conn_get_eof (end->conn))
+    {
+      end->close_on_eof = FALSE;
+      tsr_utp_conn_close (end->conn, end->link->now);
+    }
+}
+
+void
+tsr_test_end_write (TsrTestEnd *end)
+{
+  if (!tsr_utp_conn_is_connected (end->conn))
+    return;
+  if (end->written < end->source_length)
+    end->written += tsr_utp_conn_write (end->conn, end->source + end->written,
+                                        end->source_length - end->written, end->link->now);
+  if (end->written == end->source_length && end->close_when_written)
+    {
+      end->close_when_written = FALSE;
+      tsr_utp_conn_close (end->conn, end->link->now);
+    }
+}
+
+static void
+on_readable (gpointer user_data)
+{
+  tsr_test_end_read (user_data);
+}
+
+static void
+on_writable (gpointer user_data)
+{
+  tsr_test_end_write (user_data);
+}
+
+static void
+on_connected (gpointer user_data)
+{
+  TsrTestEnd *end = user_data;
+
+  end->connected = TRUE;
+  tsr_test_end_write (end);
+}
+
+static void
+on_closed (const GError *error,
+           gpointer      user_data)
+{
+  TsrTestEnd *end = user_data;
+
+  end->n_closed++;
+  g_clear_error (&end->error);
+  end->error = error != NULL ? g_error_copy (error) : NULL;
+}
+
+static const TsrUtpConnFuncs funcs = {
+  .send_datagram = on_send_datagram,
+  .readable = on_readable,
+  .writable = on_writable,
+  .connected = on_connected,
+  .closed = on_closed,
+};
+
+TsrTestLink *
+tsr_test_link_new (gint64 delay)
+{
+  TsrTestLink *link = g_new0 (TsrTestLink, 1);
+  guint i;
+
+  /* 32-bit microsecond timestamps wrap at 4294.97 s: start just before. */
+  link->now = (gint64) 4294 * SECOND;
+  link->delay = delay;
+  link->log = g_array_new (FALSE, FALSE, sizeof (TsrTestSent));
+  for (i = 0; i < 2; i++)
+    {
+      link->ends[i].link = link;
+      link->ends[i].index = i;
+      link->ends[i].received = g_byte_array_new ();
+      link->ends[i].transmissions = g_hash_table_new (NULL, NULL);
+    }
+  link->ends[0].conn = tsr_utp_conn_new (&funcs, &link->ends[0]);
+  return link;
+}
+
+void
+tsr_test_link_free (TsrTestLink *link)
+{
+  guint i;
+
+  for (i = 0; i < 2; i++)
+    {
+      g_clear_pointer (&link->ends[i].conn, tsr_utp_conn_free);
+      g_byte_array_unref (link->ends[i].received);
+      g_hash_table_unref (link->ends[i].transmissions);
+      g_clear_error (&link->ends[i].error);
+    }
+  g_list_free_full (link->queue, g_free);
+  g_array_unref (link->log);
+  g_free (link);
+}
+
+static void
+deliver (TsrTestLink *link,
+         Datagram    *datagram)
+{
+  TsrTestEnd *end = &link->ends[datagram->to];
+  TsrUtpPacket packet;
+
+  /* The acceptor's socket: a SYN for no connection makes one. */
+  if (end->conn == NULL)
+    {
+      if (tsr_utp_packet_parse (&packet, datagram->data, datagram->length, NULL) && packet.type == TSR_UTP_SYN)
+        {
+          end->conn = tsr_utp_conn_new (&funcs, end);
+          if (end->recv_buffer > 0)
+            tsr_utp_conn_set_recv_buffer (end->conn, end->recv_buffer);
+          tsr_utp_conn_accept (end->conn, &packet, SEQ_B, link->now);
+        }
+      return;
+    }
+  tsr_utp_conn_receive_datagram (end->conn, datagram->data, datagram->length, link->now);
+}
+
+gboolean
+tsr_test_link_run (TsrTestLink  *link,
+                   gint64        until,
+                   gboolean    (*done) (TsrTestLink *link))
+{
+  while (done == NULL || !done (link))
+    {
+      gint64 next = G_MAXINT64;
+      guint i;
+
+      if (link->queue != NULL)
+        next = ((Datagram *) link->queue->data)->at;
+      for (i = 0; i < 2; i++)
+        if (link->ends[i].conn != NULL)
+          next = MIN (next, tsr_utp_conn_get_deadline (link->ends[i].conn));
+      if (next == G_MAXINT64)
+        return FALSE;
+      if (next > until)
+        {
+          link->now = until;
+          return done == NULL;
+        }
+      link->now = MAX (link->now, next);
+      if (link->queue != NULL && ((Datagram *) link->queue->data)->at <= link->now)
+        {
+          Datagram *datagram = link->queue->data;
+
+          link->queue = g_list_delete_link (link->queue, link->queue);
+          deliver (link, datagram);
+          g_free (datagram);
+          continue;
+        }
+      for (i = 0; i < 2; i++)
+        if (link->ends[i].conn != NULL && tsr_utp_conn_get_deadline (link->ends[i].conn) <= link->now)
+          {
+            tsr_utp_conn_on_timer (link->ends[i].conn, link->now);
+            /* What was due ran: a timer still due would spin its owner. */
+            g_assert_cmpint (tsr_utp_conn_get_deadline (link->ends[i].conn), >, link->now);
+          }
+    }
+  return TRUE;
+}
+
+gboolean
+tsr_test_link_both_connected (TsrTestLink *link)
+{
+  return link->ends[0].connected && link->ends[1].connected;
+}
+
+gboolean
+tsr_test_link_both_closed (TsrTestLink *link)
+{
+  return link->ends[0].n_closed > 0 && link->ends[1].n_closed > 0;
+}
+
+gboolean
+tsr_test_link_first_closed (TsrTestLink *link)
+{
+  return link->ends[0].n_closed > 0;
+}
+
+void
+tsr_test_link_connect (TsrTestLink *link)
+{
+  tsr_utp_conn_connect (link->ends[0].conn, CONN_ID, SEQ_A, link->now);
+}
+
+GBytes *
+tsr_test_make_bytes (gsize size,
+                     guint seed)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  guint8 *data = g_malloc (size);
+  gsize i;
+
+  for (i = 0; i < size; i++)
+    data[i] = (guint8) g_rand_int (rand);
+  return g_bytes_new_take (data, size);
+}
+
+void
+tsr_test_end_set_source (TsrTestEnd *end,
+                         GBytes     *data,
+                         gboolean    close_when_written)
+{
+  end->source = g_bytes_get_data (data, &end->source_length);
+  end->written = 0;
+  end->close_when_written = close_when_written;
+  if (end->conn != NULL)
+    tsr_test_end_write (end);
+}
+
+void
+tsr_test_end_assert_received (TsrTestEnd *end,
+                              GBytes     *data)
+{
+  g_assert_cmpuint (end->received->len, ==, g_bytes_get_size (data));
+  g_assert_true (memcmp (end->received->data, g_bytes_get_data (data, NULL), end->received->len) == 0);
+}
+
+guint
+tsr_test_link_count_sent (TsrTestLink *link,
+                          guint        from,
+                          TsrUtpType   type)
+{
+  guint n = 0;
+  guint i;
+
+  for (i = 0; i < link->log->len; i++)
+    {
+      const TsrTestSent *sent = &g_array_index (link->log, TsrTestSent, i);
+
+      n += sent->from == from && sent->type == type;
+    }
+  return n;
+}
+
+/* Sends @packet to end @to as if from its peer, now. */
+void
+tsr_test_link_inject (TsrTestLink        *link,
+                      guint               to,
+                      const TsrUtpPacket *packet)
+{
+  guint8 buffer[TSR_UTP_CONN_DATAGRAM_MAX + 64];
+  gsize length = tsr_utp_packet_write (packet, buffer, sizeof buffer);
+
+  g_assert_cmpuint (length, >, 0);
+  tsr_utp_conn_receive_datagram (link->ends[to].conn, buffer, length, link->now);
+}
+
+const TsrTestSent *
+tsr_test_link_last_sent (TsrTestLink *link,
+                         guint        from,
+                         TsrUtpType   type)
+{
+  guint i;
+
+  for (i = link->log->len; i > 0; i--)
+    {
+      const TsrTestSent *sent = &g_array_index (link->log, TsrTestSent, i - 1);
+
+      if (sent->from == from && sent->type == type)
+        return sent;
+    }
+  return NULL;
+}
+
