@@ -119,6 +119,12 @@ static GSourceFuncs ready_source_funcs = {
   .finalize = ready_source_finalize,
 };
 
+static gboolean
+on_ready_source (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 static GSource *
 create_pollable_source (GObject       *stream,
                         gboolean     (*ready) (GObject *stream),
@@ -130,7 +136,10 @@ create_pollable_source (GObject       *stream,
   ((ReadySource *) child)->stream = g_object_ref (stream);
   ((ReadySource *) child)->ready = ready;
   g_source_set_name (child, "tsr-utp-stream readiness");
-  source = g_pollable_source_new_full (stream, child, cancellable);
+  /* Its own callback does nothing: being ready dispatches the parent. */
+  g_source_set_callback (child, on_ready_source, NULL, NULL);
+  source = g_pollable_source_new_full (stream, NULL, cancellable);
+  g_source_add_child_source (source, child);
   g_source_unref (child);
   return source;
 }
