@@ -7,10 +7,11 @@
  * lookup whichever id it carries (BEP 29: the receive id on DATA, FIN
  * and STATE, the send id on a repeated SYN, either on a RESET).
  *
- * The timer: every channel sits in a binary min-heap by its deadline,
- * updated after each call into its connection, and one GSource waits
- * for the heap's top. The GSource is moved earlier at once and later
- * only when it fires (one spare wake-up, not one syscall per packet).
+ * The timer: every channel sits in a heap by its deadline
+ * (net/tsr-timer-heap.c), updated after each call into its connection,
+ * and one GSource waits for the heap's top. The GSource is moved
+ * earlier at once and later only when it fires (one spare wake-up, not
+ * one syscall per packet).
  *
  * Lifetime: a channel is counted. Its owner holds one reference until
  * tsr_utp_channel_release(); the manager holds one while the connection
@@ -24,6 +25,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "tsr-timer-heap.h"
 #include "tsr-util.h"
 #include "tsr-utp-manager.h"
 
@@ -59,8 +61,7 @@ struct _TsrUtpChannel
   gboolean                  released;
   GError                   *error;        /* (owned) (nullable) */
   gint64                    half_open_until;
-  gint64                    deadline;
-  gint                      heap_index;   /* -1 outside the heap */
+  TsrTimerHeapEntry         timer;
 };
 
 struct _TsrUtpManager
@@ -69,7 +70,7 @@ struct _TsrUtpManager
   gpointer                  user_data;
   GHashTable               *routes;           /* Key (the channel's) -> TsrUtpChannel */
   GHashTable               *half_open_hosts;  /* TsrPeerAddress (owned, port 0) -> count */
-  GPtrArray                *heap;             /* TsrUtpChannel by deadline */
+  TsrTimerHeap             *heap;             /* the channels' timers */
   GSource                  *timer;            /* (owned) */
   gint64                    armed;            /* the timer's ready time, -1 for none */
   TsrUtpManagerLimits       limits;
@@ -145,8 +146,7 @@ channel_new (TsrUtpManager        *self,
   channel->conn = tsr_utp_conn_new (&conn_funcs, channel);
   channel->address = *address;
   channel->ref_count = 1;
-  channel->deadline = TSR_UTP_CONN_NO_DEADLINE;
-  channel->heap_index = -1;
+  tsr_timer_heap_entry_init (&channel->timer, channel);
   return channel;
 }
 
@@ -167,81 +167,6 @@ channel_unref (TsrUtpChannel *channel)
   g_free (channel);
 }
 
-/* The heap. */
-
-static void
-heap_place (TsrUtpManager *self,
-            TsrUtpChannel *channel,
-            guint          index)
-{
-  g_ptr_array_index (self->heap, index) = channel;
-  channel->heap_index = (gint) index;
-}
-
-static void
-heap_sift_up (TsrUtpManager *self,
-              guint          index)
-{
-  TsrUtpChannel *channel = g_ptr_array_index (self->heap, index);
-
-  while (index > 0)
-    {
-      guint parent = (index - 1) / 2;
-      TsrUtpChannel *above = g_ptr_array_index (self->heap, parent);
-
-      if (above->deadline <= channel->deadline)
-        break;
-      heap_place (self, above, index);
-      index = parent;
-    }
-  heap_place (self, channel, index);
-}
-
-static void
-heap_sift_down (TsrUtpManager *self,
-                guint          index)
-{
-  TsrUtpChannel *channel = g_ptr_array_index (self->heap, index);
-  guint n = self->heap->len;
-
-  for (;;)
-    {
-      guint child = 2 * index + 1;
-      TsrUtpChannel *below;
-
-      if (child >= n)
-        break;
-      if (child + 1 < n &&
-          ((TsrUtpChannel *) g_ptr_array_index (self->heap, child + 1))->deadline <
-          ((TsrUtpChannel *) g_ptr_array_index (self->heap, child))->deadline)
-        child++;
-      below = g_ptr_array_index (self->heap, child);
-      if (channel->deadline <= below->deadline)
-        break;
-      heap_place (self, below, index);
-      index = child;
-    }
-  heap_place (self, channel, index);
-}
-
-static void
-heap_remove (TsrUtpManager *self,
-             TsrUtpChannel *channel)
-{
-  guint index = (guint) channel->heap_index;
-  TsrUtpChannel *last;
-
-  if (channel->heap_index < 0)
-    return;
-  channel->heap_index = -1;
-  last = g_ptr_array_steal_index_fast (self->heap, self->heap->len - 1);
-  if (last == channel)
-    return;
-  heap_place (self, last, index);
-  heap_sift_up (self, index);
-  heap_sift_down (self, (guint) last->heap_index);
-}
-
 static gint64
 channel_deadline (TsrUtpChannel *channel)
 {
@@ -260,14 +185,12 @@ static void
 arm (TsrUtpManager *self,
      gboolean       exact)
 {
+  TsrTimerHeapEntry *first = tsr_timer_heap_peek (self->heap);
   gint64 ready = -1;
 
-  if (self->heap->len > 0)
-    {
-      gint64 deadline = ((TsrUtpChannel *) g_ptr_array_index (self->heap, 0))->deadline;
-
-      ready = self->funcs->now == NULL ? deadline : g_get_monotonic_time () + MAX (0, deadline - manager_now (self));
-    }
+  if (first != NULL)
+    ready = self->funcs->now == NULL ? first->deadline
+                                     : g_get_monotonic_time () + MAX (0, first->deadline - manager_now (self));
   if (ready == self->armed || (!exact && self->armed >= 0 && (ready < 0 || ready > self->armed)))
     return;
   self->armed = ready;
@@ -279,31 +202,10 @@ static void
 settle (TsrUtpChannel *channel)
 {
   TsrUtpManager *self = channel->manager;
-  gint64 deadline = channel_deadline (channel);
 
   if (self == NULL)
     return;
-  if (deadline == TSR_UTP_CONN_NO_DEADLINE)
-    {
-      heap_remove (self, channel);
-      channel->deadline = deadline;
-    }
-  else if (channel->heap_index < 0)
-    {
-      channel->deadline = deadline;
-      g_ptr_array_add (self->heap, channel);
-      heap_sift_up (self, self->heap->len - 1);
-    }
-  else if (deadline != channel->deadline)
-    {
-      gboolean earlier = deadline < channel->deadline;
-
-      channel->deadline = deadline;
-      if (earlier)
-        heap_sift_up (self, (guint) channel->heap_index);
-      else
-        heap_sift_down (self, (guint) channel->heap_index);
-    }
+  tsr_timer_heap_set (self->heap, &channel->timer, channel_deadline (channel));
   arm (self, FALSE);
 }
 
@@ -365,7 +267,7 @@ unroute (TsrUtpChannel *channel)
   channel->live = FALSE;
   g_hash_table_remove (self->routes, &channel->recv_key);
   g_hash_table_remove (self->routes, &channel->send_key);
-  heap_remove (self, channel);
+  tsr_timer_heap_remove (self->heap, &channel->timer);
   half_open_end (self, channel);
   self->n_live--;
   channel_unref (channel);
@@ -517,7 +419,7 @@ tsr_utp_manager_new (const TsrUtpManagerFuncs *funcs,
   self->user_data = user_data;
   self->routes = g_hash_table_new (key_hash, key_equal);
   self->half_open_hosts = g_hash_table_new_full (tsr_peer_address_hash, tsr_peer_address_equal, g_free, NULL);
-  self->heap = g_ptr_array_new ();
+  self->heap = tsr_timer_heap_new ();
   self->limits.max_connections = TSR_UTP_MANAGER_MAX_CONNECTIONS;
   self->limits.max_half_open = TSR_UTP_MANAGER_MAX_HALF_OPEN;
   self->limits.max_half_open_per_host = TSR_UTP_MANAGER_MAX_HALF_OPEN_PER_HOST;
@@ -554,7 +456,6 @@ tsr_utp_manager_free (TsrUtpManager *self)
       channel->manager = NULL;
       channel->silent = TRUE;
       channel->live = FALSE;
-      channel->heap_index = -1;
       if (!channel->closed)
         {
           channel->closed = TRUE;
@@ -566,7 +467,7 @@ tsr_utp_manager_free (TsrUtpManager *self)
     }
   g_hash_table_unref (self->routes);
   g_hash_table_unref (self->half_open_hosts);
-  g_ptr_array_unref (self->heap);
+  tsr_timer_heap_free (self->heap);
   g_free (self);
 }
 
@@ -752,11 +653,12 @@ tsr_utp_manager_dial (TsrUtpManager             *self,
 gint64
 tsr_utp_manager_get_deadline (TsrUtpManager *self)
 {
+  TsrTimerHeapEntry *first;
+
   g_return_val_if_fail (self != NULL, TSR_UTP_CONN_NO_DEADLINE);
 
-  if (self->heap->len == 0)
-    return TSR_UTP_CONN_NO_DEADLINE;
-  return ((TsrUtpChannel *) g_ptr_array_index (self->heap, 0))->deadline;
+  first = tsr_timer_heap_peek (self->heap);
+  return first != NULL ? first->deadline : TSR_UTP_CONN_NO_DEADLINE;
 }
 
 void
@@ -764,17 +666,16 @@ tsr_utp_manager_on_timer (TsrUtpManager *self,
                           gint64         now_us)
 {
   g_autoptr(GPtrArray) due = g_ptr_array_new ();
+  TsrTimerHeapEntry *first;
   guint i;
 
   g_return_if_fail (self != NULL);
 
   /* Taken out first: each runs once, whatever the others' reports do. */
-  while (self->heap->len > 0 && ((TsrUtpChannel *) g_ptr_array_index (self->heap, 0))->deadline <= now_us)
+  while ((first = tsr_timer_heap_peek (self->heap)) != NULL && first->deadline <= now_us)
     {
-      TsrUtpChannel *channel = g_ptr_array_index (self->heap, 0);
-
-      heap_remove (self, channel);
-      g_ptr_array_add (due, channel_ref (channel));
+      tsr_timer_heap_remove (self->heap, first);
+      g_ptr_array_add (due, channel_ref (first->data));
     }
   for (i = 0; i < due->len; i++)
     {
