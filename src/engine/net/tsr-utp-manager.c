@@ -529,12 +529,14 @@ incoming (TsrUtpManager        *self,
       self->stats.syn_dropped++;
       return;
     }
-  channel = channel_new (self, from);
+  /* One reference for the owner, if it takes the channel; one ours. */
+  channel = channel_ref (channel_new (self, from));
   if (self->funcs->accept == NULL || !self->funcs->accept (channel, from, self->user_data) || channel->released)
     {
       self->stats.refused++;
       send_reset (self, from, syn, now_us);
-      channel->released = TRUE;
+      if (!channel->released)
+        tsr_utp_channel_release (channel);
       channel_unref (channel);
       return;
     }
@@ -546,7 +548,6 @@ incoming (TsrUtpManager        *self,
   g_hash_table_insert (self->half_open_hosts, tsr_peer_address_dup (&host),
                        GUINT_TO_POINTER (half_open_count (self, from) + 1));
   route (self, channel, key.id, syn->connection_id);
-  channel_ref (channel);
   tsr_utp_conn_accept (channel->conn, syn, random_u16 (), now_us);
   settle (channel);
   channel_unref (channel);
