@@ -19,7 +19,7 @@
 #include "tsr-utp-stream.h"
 
 #define TRANSFER (4 * 1024 * 1024)
-#define WAIT_SECONDS 40
+#define WAIT_SECONDS 20
 
 typedef struct
 {
