@@ -3,9 +3,10 @@
  * tsr-torrent-view.c: what a window shows of a torrent. Read-only
  * properties (state, progress, rates, totals, peers, ETA, ratio) that
  * notify once a second at most and only when they change, so that a list
- * of many torrents binds to them cheaply; and snapshots for the detail
- * views: piece fractions and availability for the bars, one record per
- * connected peer; and the words for a state or a limit.
+ * of many torrents binds to them cheaply, and the getters behind them;
+ * snapshots for the detail views: piece fractions and availability for
+ * the bars, one record per connected peer or web seed; and the words for
+ * a state or a limit.
  */
 #define G_LOG_DOMAIN "tsr-torrent"
 
@@ -62,6 +63,58 @@ _tsr_torrent_install_view_properties (GObjectClass *object_class,
   view_properties[VIEW_N_SEEDS] = g_param_spec_uint ("n-seeds", NULL, NULL, 0, G_MAXUINT, 0, flags);
   for (i = 0; i < N_VIEW; i++)
     g_object_class_install_property (object_class, first_id + i, view_properties[i]);
+}
+
+const char *
+tsr_torrent_get_name (TsrTorrent *self)
+{
+  return self->info != NULL ? self->info->name : self->magnet->display_name;
+}
+
+guint
+tsr_torrent_get_pieces_have (TsrTorrent *self)
+{
+  return tsr_bitfield_count (self->have);
+}
+
+guint64
+tsr_torrent_get_downloaded (TsrTorrent *self)
+{
+  return self->downloaded;
+}
+
+guint64
+tsr_torrent_get_uploaded (TsrTorrent *self)
+{
+  return self->uploaded;
+}
+
+guint
+tsr_torrent_get_n_peers (TsrTorrent *self)
+{
+  return self->peers->len;
+}
+
+guint
+tsr_torrent_get_n_known_addresses (TsrTorrent *self)
+{
+  return tsr_peer_pool_get_size (self->pool);
+}
+
+guint64
+tsr_torrent_get_bytes_have (TsrTorrent *self)
+{
+  guint count = tsr_bitfield_count (self->have);
+  guint64 bytes;
+  guint last;
+
+  if (self->info == NULL)
+    return 0;
+  bytes = (guint64) count * self->info->piece_length;
+  last = self->info->piece_count - 1;
+  if (count > 0 && tsr_bitfield_get (self->have, last))
+    bytes -= self->info->piece_length - tsr_metainfo_get_piece_size (self->info, last);
+  return MIN (bytes, self->info->total_length);
 }
 
 guint64

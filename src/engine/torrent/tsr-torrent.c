@@ -443,12 +443,6 @@ tsr_torrent_get_info_hash (TsrTorrent *self)
   return self->wire_hash;
 }
 
-const char *
-tsr_torrent_get_name (TsrTorrent *self)
-{
-  return self->info != NULL ? self->info->name : self->magnet->display_name;
-}
-
 char *
 tsr_torrent_dup_magnet_uri (TsrTorrent *self)
 {
@@ -491,24 +485,6 @@ tsr_torrent_dup_error (TsrTorrent *self)
   return self->error != NULL ? g_error_copy (self->error) : NULL;
 }
 
-guint
-tsr_torrent_get_pieces_have (TsrTorrent *self)
-{
-  return tsr_bitfield_count (self->have);
-}
-
-guint64
-tsr_torrent_get_downloaded (TsrTorrent *self)
-{
-  return self->downloaded;
-}
-
-guint64
-tsr_torrent_get_uploaded (TsrTorrent *self)
-{
-  return self->uploaded;
-}
-
 gboolean
 tsr_torrent_is_announcing (TsrTorrent *self)
 {
@@ -519,18 +495,6 @@ guint
 tsr_torrent_get_pending_writes (TsrTorrent *self)
 {
   return tsr_disk_queue_get_pending (self->disk);
-}
-
-guint
-tsr_torrent_get_n_peers (TsrTorrent *self)
-{
-  return self->peers->len;
-}
-
-guint
-tsr_torrent_get_n_known_addresses (TsrTorrent *self)
-{
-  return tsr_peer_pool_get_size (self->pool);
 }
 
 guint
@@ -547,22 +511,6 @@ tsr_torrent_get_n_seeds (TsrTorrent *self)
         count++;
     }
   return count;
-}
-
-guint64
-tsr_torrent_get_bytes_have (TsrTorrent *self)
-{
-  guint count = tsr_bitfield_count (self->have);
-  guint64 bytes;
-  guint last;
-
-  if (self->info == NULL)
-    return 0;
-  bytes = (guint64) count * self->info->piece_length;
-  last = self->info->piece_count - 1;
-  if (count > 0 && tsr_bitfield_get (self->have, last))
-    bytes -= self->info->piece_length - tsr_metainfo_get_piece_size (self->info, last);
-  return MIN (bytes, self->info->total_length);
 }
 
 static void
