@@ -125,7 +125,7 @@ tsr_torrent_get_down_rate (TsrTorrent *self)
 
   for (i = 0; i < self->peers->len; i++)
     rate += ((PeerData *) g_ptr_array_index (self->peers, i))->rate;
-  return rate + _tsr_torrent_web_seeds_rate (self);
+  return rate + (self->web_seeds != NULL ? tsr_web_seeds_get_rate (self->web_seeds) : 0);
 }
 
 guint64
@@ -313,6 +313,36 @@ tsr_peer_info_free (TsrPeerInfo *info)
   g_free (info);
 }
 
+/* The web seeds that sent something or are fetching, as peer rows. */
+static void
+add_web_seed_infos (TsrTorrent *self,
+                    GPtrArray  *infos)
+{
+  guint i;
+
+  for (i = 0; self->web_seeds != NULL && i < tsr_web_seeds_get_n_seeds (self->web_seeds); i++)
+    {
+      TsrWebSeedInfo seed;
+      TsrPeerInfo *info;
+
+      tsr_web_seeds_get_info (self->web_seeds, i, &seed);
+      if (!seed.fetching && seed.received == 0)
+        continue;
+      info = g_new0 (TsrPeerInfo, 1);
+      info->address = g_strdup (seed.url);
+      info->client = g_strdup (seed.http_seed ? _("HTTP seed (BEP 17)") : _("Web seed (BEP 19)"));
+      info->source = TSR_PEER_SOURCE_WEB_SEED;
+      info->extensions = g_strdup ("");
+      info->down_rate = seed.rate;
+      info->downloaded = seed.received;
+      info->progress = 1.0;
+      info->requests_out = seed.fetching ? 1 : 0;
+      info->peer_interested = FALSE;
+      info->am_interested = TRUE;
+      g_ptr_array_add (infos, info);
+    }
+}
+
 GPtrArray *
 tsr_torrent_dup_peer_infos (TsrTorrent *self)
 {
@@ -367,7 +397,7 @@ tsr_torrent_dup_peer_infos (TsrTorrent *self)
       info->connected_seconds = now - data->connected_at;
       g_ptr_array_add (infos, info);
     }
-  _tsr_torrent_web_seeds_add_infos (self, infos);
+  add_web_seed_infos (self, infos);
   return infos;
 }
 
@@ -479,7 +509,7 @@ tsr_torrent_add_peer_address (TsrTorrent *self,
 GPtrArray *
 tsr_torrent_dup_bans (TsrTorrent *self)
 {
-  return tsr_peer_pool_dup_bans (self->pool, _tsr_torrent_now ());
+  return tsr_peer_pool_dup_bans (self->pool, g_get_monotonic_time () / G_USEC_PER_SEC);
 }
 
 void
@@ -511,7 +541,7 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
   g_autoptr(JsonNode) root = NULL;
   TsrBlockMapIter iter;
   guint index;
-  gint64 now = _tsr_torrent_now ();
+  gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
   guint i;
 
   g_return_val_if_fail (TSR_IS_TORRENT (self), NULL);
