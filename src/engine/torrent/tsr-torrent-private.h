@@ -28,6 +28,7 @@
 #include "tsr-tracker.h"
 #include "tsr-uploader.h"
 #include "tsr-verifier.h"
+#include "tsr-web-seeds.h"
 
 G_BEGIN_DECLS
 
@@ -121,8 +122,7 @@ struct _TsrTorrent
   TsrMagnet       *magnet;          /* (owned) (nullable) */
   guint8           wire_hash[20];   /* what peers and trackers know it by */
   gboolean         trackers_enabled;
-  GPtrArray       *web_seeds;       /* (owned) (nullable) (element-type WebSeedData) BEP 19 / BEP 17 */
-  gpointer         web_soup;        /* (owned) (nullable) SoupSession for the web seeds */
+  TsrWebSeeds     *web_seeds;       /* (owned) (nullable) BEP 19 / BEP 17; NULL when the metainfo lists none */
   TsrExtensions   *extensions;      /* (owned) BEP 10 and BEP 52 extensions, and each peer's */
   TsrExtMetadata  *metadata;        /* borrowed from extensions: ut_metadata, and a magnet's fetch */
   TsrExtPex       *pex;             /* borrowed from extensions: ut_pex */
@@ -142,24 +142,10 @@ void      _tsr_torrent_add_address        (TsrTorrent   *self,
                                            TsrPeerSource source);
 void      _tsr_torrent_set_metainfo       (TsrTorrent   *self,
                                            TsrMetainfo  *info);
-gint64    _tsr_torrent_now                (void);
 
 /* All blocks of piece @index are in: hash and write it. */
 void      _tsr_torrent_piece_complete     (TsrTorrent   *self,
                                            guint         index);
-
-/* tsr-torrent-web.c: web seeds (BEP 19, BEP 17) */
-void     _tsr_torrent_web_seeds_tick          (TsrTorrent     *self);
-guint64  _tsr_torrent_web_seeds_rate          (TsrTorrent     *self);
-/* @web, a web seed, sent piece @index and it failed its hash
- * check: its URL is banned. */
-void     _tsr_torrent_web_seed_failed         (TsrTorrent     *self,
-                                               gpointer        web,
-                                               guint           index);
-/* The web seeds that sent something or are fetching, as peers-view rows. */
-void     _tsr_torrent_web_seeds_add_infos     (TsrTorrent     *self,
-                                               GPtrArray      *infos);
-void     _tsr_torrent_web_seeds_free          (TsrTorrent     *self);
 
 /* tsr-torrent-view.c */
 void     _tsr_torrent_install_view_properties (GObjectClass *object_class,

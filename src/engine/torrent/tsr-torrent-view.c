@@ -3,9 +3,10 @@
  * tsr-torrent-view.c: what a window shows of a torrent. Read-only
  * properties (state, progress, rates, totals, peers, ETA, ratio) that
  * notify once a second at most and only when they change, so that a list
- * of many torrents binds to them cheaply; and snapshots for the detail
- * views: piece fractions and availability for the bars, one record per
- * connected peer; and the words for a state or a limit.
+ * of many torrents binds to them cheaply, and the getters behind them;
+ * snapshots for the detail views: piece fractions and availability for
+ * the bars, one record per connected peer or web seed; and the words for
+ * a state or a limit.
  */
 #define G_LOG_DOMAIN "tsr-torrent"
 
@@ -64,6 +65,58 @@ _tsr_torrent_install_view_properties (GObjectClass *object_class,
     g_object_class_install_property (object_class, first_id + i, view_properties[i]);
 }
 
+const char *
+tsr_torrent_get_name (TsrTorrent *self)
+{
+  return self->info != NULL ? self->info->name : self->magnet->display_name;
+}
+
+guint
+tsr_torrent_get_pieces_have (TsrTorrent *self)
+{
+  return tsr_bitfield_count (self->have);
+}
+
+guint64
+tsr_torrent_get_downloaded (TsrTorrent *self)
+{
+  return self->downloaded;
+}
+
+guint64
+tsr_torrent_get_uploaded (TsrTorrent *self)
+{
+  return self->uploaded;
+}
+
+guint
+tsr_torrent_get_n_peers (TsrTorrent *self)
+{
+  return self->peers->len;
+}
+
+guint
+tsr_torrent_get_n_known_addresses (TsrTorrent *self)
+{
+  return tsr_peer_pool_get_size (self->pool);
+}
+
+guint64
+tsr_torrent_get_bytes_have (TsrTorrent *self)
+{
+  guint count = tsr_bitfield_count (self->have);
+  guint64 bytes;
+  guint last;
+
+  if (self->info == NULL)
+    return 0;
+  bytes = (guint64) count * self->info->piece_length;
+  last = self->info->piece_count - 1;
+  if (count > 0 && tsr_bitfield_get (self->have, last))
+    bytes -= self->info->piece_length - tsr_metainfo_get_piece_size (self->info, last);
+  return MIN (bytes, self->info->total_length);
+}
+
 guint64
 tsr_torrent_get_down_rate (TsrTorrent *self)
 {
@@ -72,7 +125,7 @@ tsr_torrent_get_down_rate (TsrTorrent *self)
 
   for (i = 0; i < self->peers->len; i++)
     rate += ((PeerData *) g_ptr_array_index (self->peers, i))->rate;
-  return rate + _tsr_torrent_web_seeds_rate (self);
+  return rate + (self->web_seeds != NULL ? tsr_web_seeds_get_rate (self->web_seeds) : 0);
 }
 
 guint64
@@ -260,6 +313,36 @@ tsr_peer_info_free (TsrPeerInfo *info)
   g_free (info);
 }
 
+/* The web seeds that sent something or are fetching, as peer rows. */
+static void
+add_web_seed_infos (TsrTorrent *self,
+                    GPtrArray  *infos)
+{
+  guint i;
+
+  for (i = 0; self->web_seeds != NULL && i < tsr_web_seeds_get_n_seeds (self->web_seeds); i++)
+    {
+      TsrWebSeedInfo seed;
+      TsrPeerInfo *info;
+
+      tsr_web_seeds_get_info (self->web_seeds, i, &seed);
+      if (!seed.fetching && seed.received == 0)
+        continue;
+      info = g_new0 (TsrPeerInfo, 1);
+      info->address = g_strdup (seed.url);
+      info->client = g_strdup (seed.http_seed ? _("HTTP seed (BEP 17)") : _("Web seed (BEP 19)"));
+      info->source = TSR_PEER_SOURCE_WEB_SEED;
+      info->extensions = g_strdup ("");
+      info->down_rate = seed.rate;
+      info->downloaded = seed.received;
+      info->progress = 1.0;
+      info->requests_out = seed.fetching ? 1 : 0;
+      info->peer_interested = FALSE;
+      info->am_interested = TRUE;
+      g_ptr_array_add (infos, info);
+    }
+}
+
 GPtrArray *
 tsr_torrent_dup_peer_infos (TsrTorrent *self)
 {
@@ -314,7 +397,7 @@ tsr_torrent_dup_peer_infos (TsrTorrent *self)
       info->connected_seconds = now - data->connected_at;
       g_ptr_array_add (infos, info);
     }
-  _tsr_torrent_web_seeds_add_infos (self, infos);
+  add_web_seed_infos (self, infos);
   return infos;
 }
 
@@ -426,7 +509,7 @@ tsr_torrent_add_peer_address (TsrTorrent *self,
 GPtrArray *
 tsr_torrent_dup_bans (TsrTorrent *self)
 {
-  return tsr_peer_pool_dup_bans (self->pool, _tsr_torrent_now ());
+  return tsr_peer_pool_dup_bans (self->pool, g_get_monotonic_time () / G_USEC_PER_SEC);
 }
 
 void
@@ -458,7 +541,7 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
   g_autoptr(JsonNode) root = NULL;
   TsrBlockMapIter iter;
   guint index;
-  gint64 now = _tsr_torrent_now ();
+  gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
   guint i;
 
   g_return_val_if_fail (TSR_IS_TORRENT (self), NULL);

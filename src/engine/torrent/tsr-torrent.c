@@ -92,6 +92,7 @@ static const TsrSmartBanFuncs smart_ban_funcs;
 static const TsrUploaderFuncs upload_funcs;
 static const TsrExtensionsFuncs extension_funcs;
 static const TsrRequesterFuncs request_funcs;
+static const TsrWebSeedsFuncs web_seed_funcs;
 
 static void
 peer_data_free (PeerData *data)
@@ -151,7 +152,7 @@ tsr_torrent_finalize (GObject *object)
   g_clear_pointer (&self->resume, tsr_resume_store_free);
   g_free (self->file_priority);
   g_clear_object (&self->tracker);
-  _tsr_torrent_web_seeds_free (self);
+  g_clear_pointer (&self->web_seeds, tsr_web_seeds_free);
   g_clear_pointer (&self->extensions, tsr_extensions_free);
   g_clear_pointer (&self->up, tsr_limiter_unref);
   g_clear_pointer (&self->down, tsr_limiter_unref);
@@ -279,6 +280,7 @@ _tsr_torrent_set_metainfo (TsrTorrent  *self,
   self->blocks = tsr_block_map_new (info, self->picker, TSR_TORRENT_PIECE_MEMORY);
   self->smart_ban = tsr_smart_ban_new (&smart_ban_funcs, self);
   tsr_requester_set_pieces (self->requester, self->blocks, self->picker, self->smart_ban, info->piece_count);
+  self->web_seeds = tsr_web_seeds_new (info, self->blocks, self->picker, &web_seed_funcs, self);
   self->file_priority = g_malloc (MAX (info->n_files, 1));
   memset (self->file_priority, TSR_PRIORITY_NORMAL, info->n_files);
   self->limits.piece_count = info->piece_count;
@@ -443,12 +445,6 @@ tsr_torrent_get_info_hash (TsrTorrent *self)
   return self->wire_hash;
 }
 
-const char *
-tsr_torrent_get_name (TsrTorrent *self)
-{
-  return self->info != NULL ? self->info->name : self->magnet->display_name;
-}
-
 char *
 tsr_torrent_dup_magnet_uri (TsrTorrent *self)
 {
@@ -491,24 +487,6 @@ tsr_torrent_dup_error (TsrTorrent *self)
   return self->error != NULL ? g_error_copy (self->error) : NULL;
 }
 
-guint
-tsr_torrent_get_pieces_have (TsrTorrent *self)
-{
-  return tsr_bitfield_count (self->have);
-}
-
-guint64
-tsr_torrent_get_downloaded (TsrTorrent *self)
-{
-  return self->downloaded;
-}
-
-guint64
-tsr_torrent_get_uploaded (TsrTorrent *self)
-{
-  return self->uploaded;
-}
-
 gboolean
 tsr_torrent_is_announcing (TsrTorrent *self)
 {
@@ -519,18 +497,6 @@ guint
 tsr_torrent_get_pending_writes (TsrTorrent *self)
 {
   return tsr_disk_queue_get_pending (self->disk);
-}
-
-guint
-tsr_torrent_get_n_peers (TsrTorrent *self)
-{
-  return self->peers->len;
-}
-
-guint
-tsr_torrent_get_n_known_addresses (TsrTorrent *self)
-{
-  return tsr_peer_pool_get_size (self->pool);
 }
 
 guint
@@ -547,22 +513,6 @@ tsr_torrent_get_n_seeds (TsrTorrent *self)
         count++;
     }
   return count;
-}
-
-guint64
-tsr_torrent_get_bytes_have (TsrTorrent *self)
-{
-  guint count = tsr_bitfield_count (self->have);
-  guint64 bytes;
-  guint last;
-
-  if (self->info == NULL)
-    return 0;
-  bytes = (guint64) count * self->info->piece_length;
-  last = self->info->piece_count - 1;
-  if (count > 0 && tsr_bitfield_get (self->have, last))
-    bytes -= self->info->piece_length - tsr_metainfo_get_piece_size (self->info, last);
-  return MIN (bytes, self->info->total_length);
 }
 
 static void
@@ -638,12 +588,6 @@ fail_soon (TsrTorrent   *self,
   data->error = g_error_copy (error);
   self->fail_pending = TRUE;
   g_idle_add (on_fail_idle, data);
-}
-
-gint64
-_tsr_torrent_now (void)
-{
-  return now_seconds ();
 }
 
 static PeerData *
@@ -1416,6 +1360,61 @@ static const TsrSmartBanFuncs smart_ban_funcs = {
   .ban = on_smart_ban,
 };
 
+/* Web seeds (TsrWebSeeds) ------------------------------------------- */
+
+static gboolean
+web_may_start (gpointer user_data)
+{
+  TsrTorrent *self = user_data;
+
+  return self->state == TSR_TORRENT_DOWNLOADING && tsr_limiter_get_allowance (self->down) > 0;
+}
+
+static gboolean
+web_is_banned (const char *url,
+               gpointer    user_data)
+{
+  return tsr_peer_pool_get_url_ban (((TsrTorrent *) user_data)->pool, url, now_seconds ()) != NULL;
+}
+
+static void
+web_ban (const char *url,
+         const char *reason,
+         gpointer    user_data)
+{
+  TsrTorrent *self = user_data;
+
+  tsr_peer_pool_ban_url (self->pool, url, reason, now_seconds (), TSR_TORRENT_BAN_SECONDS);
+  g_signal_emit (self, signals[SIGNAL_PEER_BANNED], 0, url, reason);
+}
+
+static void
+web_fetched (guint    index,
+             GBytes  *piece,
+             gpointer user_data)
+{
+  TsrTorrent *self = user_data;
+
+  self->downloaded += g_bytes_get_size (piece);
+  /* Download limits count web seeds too (and the session's, through it). */
+  tsr_limiter_consume (self->down, g_bytes_get_size (piece));
+  tsr_disk_queue_write (self->disk, index, piece);
+}
+
+static const TsrWebSeedsFuncs web_seed_funcs = {
+  .may_start = web_may_start,
+  .is_banned = web_is_banned,
+  .ban = web_ban,
+  .fetched = web_fetched,
+};
+
+static void
+web_seeds_tick (TsrTorrent *self)
+{
+  if (self->web_seeds != NULL)
+    tsr_web_seeds_tick (self->web_seeds);
+}
+
 static void
 on_disk_failed (guint         index,
                 const GError *error,
@@ -1430,7 +1429,6 @@ on_disk_written (guint    index,
                  gpointer user_data)
 {
   TsrTorrent *self = user_data;
-  gconstpointer web = tsr_block_map_get_reserved (self->blocks, index);
   guint i;
 
   if (!hash_ok)
@@ -1438,13 +1436,11 @@ on_disk_written (guint    index,
       /* Fetch it again; its senders answer for it (a web seed sent it
        * whole, alone: banned by its URL). */
       g_signal_emit (self, signals[SIGNAL_HASH_FAILED], 0, index);
-      if (web != NULL)
-        _tsr_torrent_web_seed_failed (self, (gpointer) web, index);
-      else
+      if (self->web_seeds == NULL || !tsr_web_seeds_hash_failed (self->web_seeds, index))
         tsr_smart_ban_failed (self->smart_ban, index);
       tsr_block_map_written (self->blocks, index, FALSE);
       fill_all (self);
-      _tsr_torrent_web_seeds_tick (self);
+      web_seeds_tick (self);
       return;
     }
   tsr_smart_ban_passed (self->smart_ban, index);
@@ -1466,7 +1462,7 @@ on_disk_written (guint    index,
   /* A piece written frees room under the memory budget: without this,
    * peers whose pieces were all started would wait for the next tick. */
   fill_all (self);
-  _tsr_torrent_web_seeds_tick (self);
+  web_seeds_tick (self);
 }
 
 static const TsrDiskQueueFuncs disk_funcs = {
@@ -2221,7 +2217,7 @@ on_tick (gpointer user_data)
       fill_pipeline (self, data);
     }
   tsr_extensions_tick (self->extensions);
-  _tsr_torrent_web_seeds_tick (self);
+  web_seeds_tick (self);
   /* Swarm counts for the trackers view: soon after starting, then now and then. */
   if (self->tracker != NULL && (self->last_scrape == 0 ? now_seconds () - self->started_at >= SCRAPE_FIRST
                                                        : now_seconds () - self->last_scrape >= SCRAPE_INTERVAL))
@@ -2490,7 +2486,7 @@ ready (TsrTorrent *self)
   if (self->tracker != NULL)
     tsr_tracker_start (self->tracker);
   check_done (self);
-  _tsr_torrent_web_seeds_tick (self);
+  web_seeds_tick (self);
   if (self->tick == NULL)
     self->tick = tsr_ticker_add (1, on_tick, self);
   if (self->choke == NULL)
@@ -2621,6 +2617,8 @@ stop_running (TsrTorrent *self)
   /* The choker knew the peers by address: they are gone. */
   tsr_choker_free (self->choker);
   self->choker = tsr_choker_new ();
+  if (self->web_seeds != NULL)
+    tsr_web_seeds_stop (self->web_seeds);
   tsr_block_map_clear (self->blocks);
   tsr_smart_ban_forget_pieces (self->smart_ban);
 }
