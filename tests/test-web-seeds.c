@@ -255,9 +255,13 @@ land_verdicts (Fixture *f)
       g_array_remove_index (f->verdicts, 0);
       if (!verdict.ok && f->n_failed++ == 0)
         f->first_failed = (gint) verdict.index;
-      if (!verdict.ok && !tsr_web_seeds_hash_failed (f->seeds, verdict.index))
-        g_string_append_printf (f->log, "peers sent %u\n", verdict.index);
-      tsr_block_map_written (f->blocks, verdict.index, verdict.ok);
+      if (verdict.ok)
+        tsr_block_map_written (f->blocks, verdict.index, TRUE);
+      else if (!tsr_web_seeds_hash_failed (f->seeds, verdict.index))
+        {
+          g_string_append_printf (f->log, "peers sent %u\n", verdict.index);
+          tsr_block_map_written (f->blocks, verdict.index, FALSE);
+        }
       if (verdict.ok)
         {
           tsr_bitfield_set (f->have, verdict.index, TRUE);
@@ -393,14 +397,6 @@ all_had (Fixture *f)
 }
 
 static gboolean none_fetching (Fixture *f);
-
-/* Every piece had but those that failed (which stay started, for peers),
- * and no seed busy. */
-static gboolean
-all_had_or_failed (Fixture *f)
-{
-  return tsr_bitfield_count (f->have) + f->n_failed == N_PIECES && f->verdicts->len == 0 && none_fetching (f);
-}
 
 static gboolean
 one_held (Fixture *f)
@@ -664,8 +660,9 @@ test_failure_backs_off (Fixture       *f,
 }
 
 /* A seed whose piece fails its hash check is banned by its URL, once,
- * and not asked again; the other seed fetches the rest. A piece that
- * peers sent is not the seeds' to answer for. */
+ * and not asked again; the piece is fetched afresh, and the other seed
+ * fetches it and the rest: a torrent with web seeds alone completes. A
+ * piece that peers sent is not the seeds' to answer for. */
 static void
 test_bad_data_banned_by_url (Fixture       *f,
                              gconstpointer  unused)
@@ -679,18 +676,21 @@ test_bad_data_banned_by_url (Fixture       *f,
   make_seeds (f, paths);
   tsr_web_seeds_tick (f->seeds);
   g_assert_cmpuint (count_reserved (f, &index), ==, 2);
-  run_until (f, all_had_or_failed);
+  run_until (f, all_had);
   /* Its first piece was handed over, and its next one may have started
-   * before the verdict came; after that, nothing. */
+   * before the verdict came; after that, nothing. Each piece it spoilt
+   * was fetched again from the good seed. */
   asked = count_requests (f, "/bad/");
   g_assert_cmpuint (asked, >=, 1);
   g_assert_cmpuint (asked, <=, 2);
   g_assert_cmpuint (f->n_failed, ==, asked);
-  g_assert_cmpuint (count_requests (f, "/files/"), ==, N_PIECES - asked);
+  g_assert_cmpuint (count_requests (f, "/files/"), ==, N_PIECES);
+  g_assert_false (tsr_block_map_contains (f->blocks, (guint) f->first_failed));
   g_assert_cmpuint (g_hash_table_size (f->banned), ==, 1);
   g_assert_true (g_hash_table_contains (f->banned, bad));
   expected = g_strdup_printf ("ban %s: sent piece %d, which failed its hash check\n", bad, f->first_failed);
   g_assert_nonnull (strstr (f->log->str, expected));
+  run_until (f, none_fetching);
 
   /* A piece is wanted again: however long after, the banned seed, though
    * first in line, is not asked; the other one is. */
@@ -700,14 +700,17 @@ test_bad_data_banned_by_url (Fixture       *f,
   tsr_piece_picker_set_have (f->picker, index, FALSE);
   f->now += TSR_WEB_SEED_RETRY_MAX;
   tsr_web_seeds_tick (f->seeds);
-  run_until (f, all_had_or_failed);
+  run_until (f, all_had);
   g_assert_cmpuint (count_requests (f, "/bad/"), ==, asked);
-  g_assert_cmpuint (count_requests (f, "/files/"), ==, N_PIECES - asked + 1);
+  g_assert_cmpuint (count_requests (f, "/files/"), ==, N_PIECES + 1);
 
-  /* Not reserved by a seed: the peers' business. */
+  /* Not reserved by a seed: the peers' business, and left in the block
+   * map for them. */
+  run_until (f, none_fetching);
   g_assert_false (tsr_block_map_contains (f->blocks, index));
   tsr_block_map_start (f->blocks, index);
   g_assert_false (tsr_web_seeds_hash_failed (f->seeds, index));
+  g_assert_true (tsr_block_map_contains (f->blocks, index));
   g_assert_cmpuint (g_hash_table_size (f->banned), ==, 1);
 }
 

@@ -231,6 +231,7 @@ tsr_web_seeds_hash_failed (TsrWebSeeds *self,
       seed = g_ptr_array_index (self->seeds, i);
   if (seed == NULL)
     return FALSE;
+  tsr_block_map_drop (self->blocks, index);
   url = tsr_web_seed_get_url (seed->seed);
   if (self->funcs->is_banned (url, self->user_data))
     return TRUE;

@@ -76,8 +76,11 @@ void         tsr_web_seeds_tick        (TsrWebSeeds            *self);
  * block map); the seeds keep their rates and back-off. */
 void         tsr_web_seeds_stop        (TsrWebSeeds            *self);
 /* Piece @index failed its hash check. TRUE when one of the seeds fetched
- * it (it alone sent it: its URL is banned); FALSE when peers sent it. Called
- * before the block map hears of it. */
+ * it: it alone sent it, so its URL is banned, and the piece leaves the
+ * block map, to be started afresh by another seed or a peer (left there,
+ * it would read as started, which no seed takes up). FALSE when peers
+ * sent it: the block map and the smart ban are the owner's to tell.
+ * Called before the block map hears of it. */
 gboolean     tsr_web_seeds_hash_failed (TsrWebSeeds            *self,
                                         guint                   index);
 

@@ -1437,8 +1437,10 @@ on_disk_written (guint    index,
        * whole, alone: banned by its URL). */
       g_signal_emit (self, signals[SIGNAL_HASH_FAILED], 0, index);
       if (self->web_seeds == NULL || !tsr_web_seeds_hash_failed (self->web_seeds, index))
-        tsr_smart_ban_failed (self->smart_ban, index);
-      tsr_block_map_written (self->blocks, index, FALSE);
+        {
+          tsr_smart_ban_failed (self->smart_ban, index);
+          tsr_block_map_written (self->blocks, index, FALSE);
+        }
       fill_all (self);
       web_seeds_tick (self);
       return;
