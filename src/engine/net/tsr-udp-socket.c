@@ -162,14 +162,15 @@ drop_head (TsrUdpSocket *self)
   g_free (g_queue_pop_head (&self->queue));
 }
 
-/* Sends from the head of the queue, SEND_ROUNDS batches at most. */
+/* Sends from the head of the queue, @rounds batches at most. */
 static void
-flush (TsrUdpSocket *self)
+flush (TsrUdpSocket *self,
+       guint         rounds)
 {
   Batch *batch = self->batch;
   guint round;
 
-  for (round = 0; round < SEND_ROUNDS && !g_queue_is_empty (&self->queue); round++)
+  for (round = 0; round < rounds && !g_queue_is_empty (&self->queue); round++)
     {
       GList *link = self->queue.head;
       guint n = 0;
@@ -316,7 +317,7 @@ udp_source_dispatch (GSource     *source,
   if (self->blocked && (revents & (G_IO_OUT | G_IO_ERR)))
     watch_writable (self, FALSE);
   if (!self->blocked)
-    flush (self);
+    flush (self, SEND_ROUNDS);
   /* Receivers may drop their references: ours keeps the batch alive. */
   if (revents & (G_IO_IN | G_IO_ERR))
     receive (self);
@@ -416,6 +417,10 @@ tsr_udp_socket_unref (TsrUdpSocket *self)
 {
   if (self == NULL || !g_ref_count_dec (&self->ref_count))
     return;
+  /* What is queued goes now, once, without waiting: a lookup's last
+   * announce_peer before the CLI exits, a tracker's "stopped". */
+  if (!self->blocked)
+    flush (self, G_MAXUINT);
   g_source_destroy (self->source);
   g_source_unref (self->source);
   g_queue_clear_full (&self->queue, g_free);

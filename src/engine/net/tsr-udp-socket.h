@@ -42,7 +42,8 @@ TsrUdpSocket *tsr_udp_socket_new        (const char           *address,
                                          guint16               port,
                                          GError              **error);
 TsrUdpSocket *tsr_udp_socket_ref        (TsrUdpSocket         *self);
-/* The last reference closes the socket; queued datagrams are dropped. */
+/* The last reference closes the socket. Queued datagrams are sent then,
+ * once and without waiting; those the kernel does not take are dropped. */
 void          tsr_udp_socket_unref      (TsrUdpSocket         *self);
 
 guint16              tsr_udp_socket_get_port   (TsrUdpSocket *self);
