@@ -570,7 +570,8 @@ udp_send (Attempt *attempt)
     {
       TsrUdpDemux *demux = tsr_udp_socket_get_demux (attempt->shared);
 
-      /* A new id per try, as below; late replies to the last are dropped. */
+      /* A new id per try, as with our own socket: late replies to the
+       * last one are dropped, not parsed. */
       udp_forget_transaction (attempt);
       do
         attempt->transaction = g_random_int ();
