@@ -2427,6 +2427,9 @@ tsr_torrent_enable_trackers (TsrTorrent *self,
         }
       self->tracker = tsr_tracker_new_for_hash (self->wire_hash, tiers, self->peer_id, port, tracker_stats, self);
     }
+  /* UDP announces leave from the session's socket on the listen port. */
+  if (self->host != NULL)
+    self->host->trackers_made (self, self->tracker, self->host_data);
   g_signal_connect_object (self->tracker, "peers", G_CALLBACK (on_tracker_peers), self, 0);
   g_signal_connect_object (self->tracker, "reply", G_CALLBACK (on_tracker_reply), self, 0);
   g_signal_connect_object (self->tracker, "error", G_CALLBACK (on_tracker_error), self, 0);
