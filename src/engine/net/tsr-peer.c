@@ -311,6 +311,12 @@ tsr_peer_get_state (TsrPeer *self)
   return &self->state;
 }
 
+TsrPeerFeatures
+tsr_peer_get_features (TsrPeer *self)
+{
+  return (self->state.fast ? TSR_PEER_FEATURE_FAST : 0) | (self->state.extended ? TSR_PEER_FEATURE_EXTENDED : 0);
+}
+
 void
 tsr_peer_set_limiters (TsrPeer    *self,
                        TsrLimiter *up,

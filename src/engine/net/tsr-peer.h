@@ -110,4 +110,13 @@ typedef struct
 
 TsrPeerState *tsr_peer_get_state           (TsrPeer                *self);
 
+/* What both handshakes agreed on (set once both are known). */
+typedef enum
+{
+  TSR_PEER_FEATURE_FAST     = 1 << 0,  /* both sides speak BEP 6 */
+  TSR_PEER_FEATURE_EXTENDED = 1 << 1,  /* both sides speak BEP 10 */
+} TsrPeerFeatures;
+
+TsrPeerFeatures tsr_peer_get_features      (TsrPeer                *self);
+
 G_END_DECLS
