@@ -64,7 +64,7 @@ struct _TsrPeer
   TsrLimiter        *down;           /* (owned) (nullable) */
   gint64             last_received;  /* monotonic µs */
   guint64            received;
-  TsrPeerState       state;
+  TsrPeerFeatures    features;       /* agreed once both handshakes are known */
   /* MSE/PE */
   TsrPeerEncryption  encryption;
   TsrMseFindFunc     mse_find;
@@ -169,7 +169,6 @@ tsr_peer_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_byte_array_unref (self->in);
   tsr_peer_writer_free (self->writer);
-  g_clear_pointer (&self->state.have, tsr_bitfield_free);
   g_clear_pointer (&self->mse, tsr_mse_free);
   g_clear_pointer (&self->decrypt, tsr_rc4_free);
   G_OBJECT_CLASS (tsr_peer_parent_class)->finalize (object);
@@ -203,8 +202,6 @@ tsr_peer_init (TsrPeer *self)
   self->cancellable = g_cancellable_new ();
   self->in = g_byte_array_new ();
   self->writer = tsr_peer_writer_new (&writer_funcs, self);
-  self->state.am_choking = TRUE;
-  self->state.peer_choking = TRUE;
 }
 
 /* Takes @connection; small messages (have, request) go out at once. */
@@ -305,16 +302,10 @@ tsr_peer_get_bytes_sent (TsrPeer *self)
   return tsr_peer_writer_get_written (self->writer);
 }
 
-TsrPeerState *
-tsr_peer_get_state (TsrPeer *self)
-{
-  return &self->state;
-}
-
 TsrPeerFeatures
 tsr_peer_get_features (TsrPeer *self)
 {
-  return (self->state.fast ? TSR_PEER_FEATURE_FAST : 0) | (self->state.extended ? TSR_PEER_FEATURE_EXTENDED : 0);
+  return self->features;
 }
 
 void
@@ -386,10 +377,13 @@ agree_on_extensions (TsrPeer *self)
 {
   gboolean both = self->have_ours && self->handshake_received;
 
-  self->state.fast = both && tsr_wire_reserved_has (self->their_reserved, TSR_WIRE_RESERVED_FAST) &&
-                     tsr_wire_reserved_has (self->ours.reserved, TSR_WIRE_RESERVED_FAST);
-  self->state.extended = both && tsr_wire_reserved_has (self->their_reserved, TSR_WIRE_RESERVED_EXTENDED) &&
-                         tsr_wire_reserved_has (self->ours.reserved, TSR_WIRE_RESERVED_EXTENDED);
+  self->features = 0;
+  if (both && tsr_wire_reserved_has (self->their_reserved, TSR_WIRE_RESERVED_FAST) &&
+      tsr_wire_reserved_has (self->ours.reserved, TSR_WIRE_RESERVED_FAST))
+    self->features |= TSR_PEER_FEATURE_FAST;
+  if (both && tsr_wire_reserved_has (self->their_reserved, TSR_WIRE_RESERVED_EXTENDED) &&
+      tsr_wire_reserved_has (self->ours.reserved, TSR_WIRE_RESERVED_EXTENDED))
+    self->features |= TSR_PEER_FEATURE_EXTENDED;
 }
 
 /* Parses what @data holds: the handshake, then whole messages. Returns

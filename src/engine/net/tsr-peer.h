@@ -95,21 +95,6 @@ gboolean      tsr_peer_broke_protocol      (TsrPeer                *self);
 guint64       tsr_peer_get_bytes_received  (TsrPeer                *self);
 guint64       tsr_peer_get_bytes_sent      (TsrPeer                *self);
 
-/* State the torrent keeps on the connection (BEP 3 flags). */
-typedef struct
-{
-  gboolean     am_choking;        /* we choke them */
-  gboolean     am_interested;
-  gboolean     peer_choking;      /* they choke us */
-  gboolean     peer_interested;
-  TsrBitfield *have;              /* (nullable) what they have */
-  guint        requests_out;      /* our requests in flight to them */
-  gboolean     fast;              /* both sides speak BEP 6 */
-  gboolean     extended;          /* both sides speak BEP 10 */
-} TsrPeerState;
-
-TsrPeerState *tsr_peer_get_state           (TsrPeer                *self);
-
 /* What both handshakes agreed on (set once both are known). */
 typedef enum
 {
