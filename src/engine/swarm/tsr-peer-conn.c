@@ -22,10 +22,6 @@ struct _TsrPeerConn
   const TsrPeerConnFuncs *funcs;
   gpointer                member;
   TsrBitfield            *have;          /* (owned) (nullable) what it has; NULL before the metainfo */
-  gulong                  handshake_id;
-  gulong                  message_id;
-  gulong                  closed_id;
-  gulong                  sent_id;
   gboolean                am_choking;    /* we choke it */
   gboolean                am_interested;
   gboolean                peer_choking;  /* it chokes us */
@@ -212,15 +208,14 @@ static const Handler handlers[TSR_WIRE_HASH_REJECT + 1] = {
 };
 
 /* ------------------------------------------------------------------ */
-/* The transport's signals                                             */
+/* What the transport tells (TsrPeerFuncs)                             */
 
 static void
-on_peer_message (TsrPeer  *peer,
-                 gpointer  pointer,
-                 gpointer  user_data)
+on_peer_message (TsrPeer              *peer,
+                 const TsrWireMessage *message,
+                 gpointer              user_data)
 {
   TsrPeerConn *self = user_data;
-  const TsrWireMessage *message = pointer;
 
   /* Before the metainfo only the extension protocol means anything (the
    * wire parser took any piece numbers: it had no count to check). */
@@ -232,13 +227,13 @@ on_peer_message (TsrPeer  *peer,
 }
 
 static void
-on_peer_handshake (TsrPeer  *peer,
-                   gpointer  pointer,
-                   gpointer  user_data)
+on_peer_handshake (TsrPeer                *peer,
+                   const TsrWireHandshake *theirs,
+                   gpointer                user_data)
 {
   TsrPeerConn *self = user_data;
 
-  self->funcs->handshake (self, pointer, self->member);
+  self->funcs->handshake (self, theirs, self->member);
 }
 
 static void
@@ -260,6 +255,13 @@ on_peer_closed (TsrPeer    *peer,
 
   self->funcs->closed (self, reason, self->member);
 }
+
+static const TsrPeerFuncs peer_funcs = {
+  .handshake = on_peer_handshake,
+  .message = on_peer_message,
+  .sent = on_peer_sent,
+  .closed = on_peer_closed,
+};
 
 /* ------------------------------------------------------------------ */
 
@@ -287,10 +289,7 @@ tsr_peer_conn_new (TsrPeer                *peer,
   self->am_choking = TRUE;
   self->peer_choking = TRUE;
   self->connected_at = g_get_monotonic_time () / G_USEC_PER_SEC;
-  self->message_id = g_signal_connect (peer, "message", G_CALLBACK (on_peer_message), self);
-  self->closed_id = g_signal_connect (peer, "closed", G_CALLBACK (on_peer_closed), self);
-  self->sent_id = g_signal_connect (peer, "sent", G_CALLBACK (on_peer_sent), self);
-  self->handshake_id = g_signal_connect (peer, "handshake", G_CALLBACK (on_peer_handshake), self);
+  tsr_peer_set_funcs (peer, &peer_funcs, self);
   return self;
 }
 
@@ -306,10 +305,7 @@ tsr_peer_conn_free (TsrPeerConn *self)
       tsr_budget_give (self->connections);
       tsr_budget_unref (self->connections);
     }
-  g_clear_signal_handler (&self->message_id, self->peer);
-  g_clear_signal_handler (&self->closed_id, self->peer);
-  g_clear_signal_handler (&self->sent_id, self->peer);
-  g_clear_signal_handler (&self->handshake_id, self->peer);
+  tsr_peer_set_funcs (self->peer, NULL, NULL);
   tsr_peer_close (self->peer, NULL);
   g_object_unref (self->peer);
   g_clear_pointer (&self->have, tsr_bitfield_free);
