@@ -15,6 +15,7 @@
 #include "tsr-ext-pex.h"
 #include "tsr-extensions.h"
 #include "tsr-magnet.h"
+#include "tsr-peer-conn.h"
 #include "tsr-peer-pool.h"
 #include "tsr-piece-picker.h"
 #include "tsr-read-cache.h"
@@ -46,29 +47,18 @@ typedef struct
   guint   n_seeds;
 } TsrTorrentViewValues;
 
+/* One connection's record: its protocol state and its part in each
+ * module that keeps one per connection. Until TsrSwarm (issue 21, A11). */
 typedef struct
 {
-  TsrPeer *peer;          /* (owned) */
-  TsrPiecePicker *picker; /* borrowed: the peer's pieces are counted there */
-  TsrBudget *connections; /* (owned) (nullable) the session's, one taken */
-  gulong   message_id;
-  gulong   closed_id;
-  guint64  last_received; /* bytes from it at the last tick */
-  guint64  rate;          /* bytes a second from it, smoothed */
-  guint64  last_sent;     /* bytes to it at the last tick */
-  guint64  up_rate;       /* bytes a second to it, smoothed */
-  gint64   connected_at;  /* monotonic seconds */
-  TsrUploader     *uploader; /* borrowed: the torrent's */
-  TsrUploaderPeer *upload;   /* (owned) its requests to us */
-  TsrRequester     *requester; /* borrowed: the torrent's */
-  TsrRequesterPeer *request;   /* (owned) our requests to it */
-  gulong   sent_id;
-  char    *client;        /* (owned) (nullable) BEP 10: its client's name */
-  gboolean dialed;        /* we dialled it: the pool hears how it went */
-  gboolean shaken;        /* handshake done */
-  gboolean dropping;      /* a close is scheduled */
-  TsrExtensions *extensions; /* borrowed: the torrent's */
-  TsrExtPeer *ext;        /* (owned) its extensions' ids and states */
+  TsrTorrent       *torrent;    /* borrowed: the owner */
+  TsrPeerConn      *conn;       /* (owned) its protocol state and transport */
+  TsrUploader      *uploader;   /* borrowed: the torrent's */
+  TsrUploaderPeer  *upload;     /* (owned) its requests to us */
+  TsrRequester     *requester;  /* borrowed: the torrent's */
+  TsrRequesterPeer *request;    /* (owned) our requests to it */
+  TsrExtensions    *extensions; /* borrowed: the torrent's */
+  TsrExtPeer       *ext;        /* (owned) its extensions' ids and states */
 } PeerData;
 
 struct _TsrTorrent
