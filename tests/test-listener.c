@@ -339,12 +339,11 @@ typedef struct
 } Dialer;
 
 static void
-on_dialer_handshake (TsrPeer  *peer,
-                     gpointer  pointer,
-                     gpointer  user_data)
+on_dialer_handshake (TsrPeer                *peer,
+                     const TsrWireHandshake *theirs,
+                     gpointer                user_data)
 {
   Dialer *dialer = user_data;
-  const TsrWireHandshake *theirs = pointer;
 
   dialer->handshake = TRUE;
   memcpy (dialer->hash, theirs->info_hash, 20);
@@ -360,6 +359,11 @@ on_dialer_closed (TsrPeer    *peer,
   dialer->closed = TRUE;
 }
 
+static const TsrPeerFuncs dialer_funcs = {
+  .handshake = on_dialer_handshake,
+  .closed = on_dialer_closed,
+};
+
 /* An outgoing peer that speaks only MSE (RC4), for @info_hash. */
 static TsrPeer *
 dial_encrypted (Fixture      *f,
@@ -374,8 +378,7 @@ dial_encrypted (Fixture      *f,
   g_assert_true (tsr_peer_address_parse (text, &address));
   peer = tsr_peer_new_outgoing (&address);
   tsr_peer_set_encryption (peer, TSR_PEER_ENCRYPTION_REQUIRE, NULL, NULL);
-  g_signal_connect (peer, "handshake", G_CALLBACK (on_dialer_handshake), dialer);
-  g_signal_connect (peer, "closed", G_CALLBACK (on_dialer_closed), dialer);
+  tsr_peer_set_funcs (peer, &dialer_funcs, dialer);
   memcpy (ours.info_hash, info_hash, 20);
   memcpy (ours.peer_id, "-XX0000-dialerdialer", 20);
   tsr_peer_start (peer, &ours);
@@ -386,7 +389,7 @@ static void
 dialer_free (TsrPeer *peer,
              Dialer  *dialer)
 {
-  g_signal_handlers_disconnect_by_data (peer, dialer);
+  tsr_peer_set_funcs (peer, NULL, NULL);
   tsr_peer_close (peer, NULL);
   g_object_unref (peer);
 }

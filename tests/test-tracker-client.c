@@ -5,7 +5,11 @@
  * interval" the next announce is 1800 s away (not 10 s), running out of
  * peers brings it to 5 minutes after the last, the user's request to a
  * minute, and a "min interval" bounds both. Also: "stopped" overtakes a
- * "started" the tracker never answers.
+ * "started" the tracker never answers. And BEP 15 against a fake UDP
+ * tracker: through a shared TsrUdpSocket every request leaves from its
+ * port and the replies come back through its demultiplexer (announce,
+ * "stopped", scrape); without one, from a socket of the tracker's own;
+ * and a session's torrent announces from the port its DHT node uses.
  */
 #include "config.h"
 
@@ -13,7 +17,13 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "tsr-dht.h"
+#include "tsr-magnet.h"
+#include "tsr-session.h"
+#include "tsr-test-util.h"
+#include "tsr-torrent.h"
 #include "tsr-tracker.h"
+#include "tsr-udp-socket.h"
 
 typedef struct
 {
@@ -175,6 +185,292 @@ test_stopped_overtakes_started (Fixture       *f,
   g_assert_nonnull (strstr (g_ptr_array_index (f->queries, 1), "event=stopped"));
 }
 
+/* ------------------------------------------------------------------ */
+/* UDP (BEP 15)                                                        */
+
+typedef struct
+{
+  GSocket    *socket;     /* a fake tracker on 127.0.0.1 */
+  GSource    *source;
+  GArray     *senders;    /* (element-type TsrPeerAddress) of each request */
+  GArray     *actions;    /* (element-type guint32) of each request */
+  guint32     last_event; /* of the last announce */
+  GArray     *peers;      /* (element-type TsrPeerAddress) from the "peers" signal */
+  gint64      seeders;    /* from "scrape"; -1 before */
+} UdpFixture;
+
+static void
+put32 (guint8  *out,
+       guint32  value)
+{
+  out[0] = (guint8) (value >> 24);
+  out[1] = (guint8) (value >> 16);
+  out[2] = (guint8) (value >> 8);
+  out[3] = (guint8) value;
+}
+
+static guint32
+get32 (const guint8 *in)
+{
+  return (guint32) in[0] << 24 | (guint32) in[1] << 16 | (guint32) in[2] << 8 | in[3];
+}
+
+/* Answers connect (connection id 0x0102030405060708), announce (interval
+ * 1800, one peer 127.0.0.1:7777) and scrape (5 seeders, 6 completed, 7
+ * leechers). */
+static gboolean
+on_fake_tracker_readable (GSocket      *socket,
+                          GIOCondition  condition,
+                          gpointer      user_data)
+{
+  UdpFixture *f = user_data;
+  guint8 in[2048];
+  guint8 out[64];
+  gsize length = 0;
+  g_autoptr(GSocketAddress) from = NULL;
+  TsrPeerAddress sender;
+  guint32 action;
+  gssize n = g_socket_receive_from (socket, &from, (char *) in, sizeof in, NULL, NULL);
+
+  if (n < 16)
+    return G_SOURCE_CONTINUE;
+  g_assert_true (tsr_peer_address_from_socket (from, &sender));
+  action = get32 (in + 8);
+  g_array_append_val (f->senders, sender);
+  g_array_append_val (f->actions, action);
+  put32 (out, action);
+  memcpy (out + 4, in + 12, 4);
+  if (action == 0)
+    {
+      memcpy (out + 8, "\x01\x02\x03\x04\x05\x06\x07\x08", 8);
+      length = 16;
+    }
+  else if (action == 1 && n >= 98)
+    {
+      f->last_event = get32 (in + 80);
+      put32 (out + 8, 1800);
+      put32 (out + 12, 1);
+      put32 (out + 16, 1);
+      memcpy (out + 20, "\x7f\x00\x00\x01\x1e\x61", 6);
+      length = 26;
+    }
+  else if (action == 2)
+    {
+      put32 (out + 8, 5);
+      put32 (out + 12, 6);
+      put32 (out + 16, 7);
+      length = 20;
+    }
+  if (length > 0)
+    g_socket_send_to (socket, from, (const char *) out, length, NULL, NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+udp_fixture_set_up (UdpFixture    *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) where = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GError) error = NULL;
+
+  f->socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, &error);
+  g_assert_no_error (error);
+  g_socket_bind (f->socket, where, FALSE, &error);
+  g_assert_no_error (error);
+  g_socket_set_blocking (f->socket, FALSE);
+  f->source = g_socket_create_source (f->socket, G_IO_IN, NULL);
+  g_source_set_callback (f->source, (GSourceFunc) (void (*) (void)) on_fake_tracker_readable, f, NULL);
+  g_source_attach (f->source, NULL);
+  f->senders = g_array_new (FALSE, FALSE, sizeof (TsrPeerAddress));
+  f->actions = g_array_new (FALSE, FALSE, sizeof (guint32));
+  f->peers = g_array_new (FALSE, FALSE, sizeof (TsrPeerAddress));
+  f->seeders = -1;
+}
+
+static void
+udp_fixture_tear_down (UdpFixture    *f,
+                       gconstpointer  data)
+{
+  g_source_destroy (f->source);
+  g_source_unref (f->source);
+  g_object_unref (f->socket);
+  g_array_unref (f->senders);
+  g_array_unref (f->actions);
+  g_array_unref (f->peers);
+}
+
+static void
+on_udp_peers (TsrTracker *tracker,
+              GArray     *peers,
+              UdpFixture *f)
+{
+  guint i;
+
+  for (i = 0; i < peers->len; i++)
+    g_array_append_val (f->peers, g_array_index (peers, TsrAnnouncePeer, i).address);
+}
+
+static void
+on_udp_scrape (TsrTracker *tracker,
+               const char *url,
+               gint64      seeders,
+               gint64      leechers,
+               gint64      downloaded,
+               UdpFixture *f)
+{
+  f->seeders = seeders;
+}
+
+static TsrTracker *
+udp_tracker_for (UdpFixture *f)
+{
+  g_autoptr(GSocketAddress) local = g_socket_get_local_address (f->socket, NULL);
+  g_autoptr(GPtrArray) tiers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  GPtrArray *tier = g_ptr_array_new_with_free_func (g_free);
+  TsrTracker *tracker;
+  guint8 hash[20];
+  guint8 peer_id[20];
+
+  memset (hash, 0xab, sizeof hash);
+  memcpy (peer_id, "-TE0100-testtesttest", 20);
+  g_ptr_array_add (tier, g_strdup_printf ("udp://127.0.0.1:%u/announce",
+                                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local))));
+  g_ptr_array_add (tiers, tier);
+  tracker = tsr_tracker_new_for_hash (hash, tiers, peer_id, 6881, NULL, NULL);
+  g_signal_connect (tracker, "peers", G_CALLBACK (on_udp_peers), f);
+  g_signal_connect (tracker, "scrape", G_CALLBACK (on_udp_scrape), f);
+  return tracker;
+}
+
+#define WAIT_FOR(condition) \
+  G_STMT_START \
+    { \
+      gint64 end_ = g_get_monotonic_time () + 10 * G_USEC_PER_SEC; \
+ \
+      while (!(condition)) \
+        { \
+          g_assert_cmpint (g_get_monotonic_time (), <, end_); \
+          g_main_context_iteration (NULL, FALSE); \
+          g_usleep (1000); \
+        } \
+    } \
+  G_STMT_END
+
+static void
+test_udp_shared_socket (UdpFixture    *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsrUdpSocket) udp = tsr_udp_socket_new ("127.0.0.1", TSR_PEER_ADDRESS_IPV4, 0, &error);
+  g_autoptr(TsrTracker) tracker = udp_tracker_for (f);
+  TsrUdpDemux *demux;
+  TsrPeerAddress ours;
+  TsrPeerAddress expected;
+  guint i;
+
+  g_assert_no_error (error);
+  demux = tsr_udp_socket_get_demux (udp);
+  g_assert_true (tsr_peer_address_parse ("127.0.0.1:7777", &expected));
+  tsr_tracker_set_udp_sockets (tracker, udp, NULL);
+  tsr_tracker_start (tracker);
+  WAIT_FOR (f->peers->len == 1 && !tsr_tracker_is_busy (tracker));
+  g_assert_true (tsr_peer_address_equal (&g_array_index (f->peers, TsrPeerAddress, 0), &expected));
+  /* connect, then announce "started" (2), both from the shared port. */
+  g_assert_cmpuint (f->actions->len, ==, 2);
+  g_assert_cmpuint (g_array_index (f->actions, guint32, 0), ==, 0);
+  g_assert_cmpuint (g_array_index (f->actions, guint32, 1), ==, 1);
+  g_assert_cmpuint (f->last_event, ==, 2);
+  g_assert_cmpuint (tsr_udp_demux_get_count (demux, TSR_UDP_KIND_TRACKER), ==, 2);
+  g_assert_cmpuint (tsr_udp_demux_get_n_transactions (demux), ==, 0);
+
+  /* "stopped" (3) the same way. */
+  tsr_tracker_stop (tracker);
+  WAIT_FOR (!tsr_tracker_is_busy (tracker));
+  g_assert_cmpuint (f->actions->len, ==, 4);
+  g_assert_cmpuint (f->last_event, ==, 3);
+
+  /* A scrape too. */
+  tsr_tracker_scrape (tracker);
+  WAIT_FOR (f->seeders >= 0);
+  g_assert_cmpint (f->seeders, ==, 5);
+  g_assert_cmpuint (f->actions->len, ==, 6);
+  g_assert_cmpuint (g_array_index (f->actions, guint32, 5), ==, 2);
+  g_assert_cmpuint (tsr_udp_demux_get_count (demux, TSR_UDP_KIND_TRACKER), ==, 6);
+  g_assert_cmpuint (tsr_udp_demux_get_n_transactions (demux), ==, 0);
+
+  g_assert_true (tsr_peer_address_parse ("127.0.0.1:1", &ours));
+  ours.port = tsr_udp_socket_get_port (udp);
+  for (i = 0; i < f->senders->len; i++)
+    g_assert_true (tsr_peer_address_equal (&g_array_index (f->senders, TsrPeerAddress, i), &ours));
+}
+
+/* Without a shared socket (tsr-cli announce, a torrent outside a
+ * session): a socket of the attempt's own, as before. */
+static void
+test_udp_own_socket (UdpFixture    *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsrUdpSocket) udp = tsr_udp_socket_new ("127.0.0.1", TSR_PEER_ADDRESS_IPV4, 0, &error);
+  g_autoptr(TsrTracker) tracker = udp_tracker_for (f);
+
+  g_assert_no_error (error);
+  tsr_tracker_start (tracker);
+  WAIT_FOR (f->peers->len == 1 && !tsr_tracker_is_busy (tracker));
+  g_assert_cmpuint (f->actions->len, ==, 2);
+  g_assert_cmpuint (g_array_index (f->senders, TsrPeerAddress, 0).port, !=, tsr_udp_socket_get_port (udp));
+  g_assert_cmpuint (tsr_udp_demux_get_count (tsr_udp_socket_get_demux (udp), TSR_UDP_KIND_TRACKER), ==, 0);
+  tsr_tracker_stop (tracker);
+  WAIT_FOR (!tsr_tracker_is_busy (tracker));
+  g_assert_cmpuint (f->last_event, ==, 3);
+}
+
+/* A session's torrent: its UDP tracker hears from the session's socket,
+ * the one its DHT node answers on, on the listen port's number. */
+static void
+test_udp_session_listen_port (UdpFixture    *f,
+                              gconstpointer  data)
+{
+  static const char *const bootstrap[] = { "127.0.0.1:9", NULL };
+  g_autoptr(GSocketAddress) local = g_socket_get_local_address (f->socket, NULL);
+  g_autofree char *uri = g_strdup_printf ("magnet:?xt=urn:btih:%s&tr=udp://127.0.0.1:%u/announce",
+                                          "abababababababababababababababababababab",
+                                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)));
+  g_autofree char *folder = g_dir_make_tmp ("tsr-tracker-XXXXXX", NULL);
+  g_autoptr(TsrMagnet) magnet = tsr_magnet_parse (uri, NULL);
+  g_autoptr(TsrSession) session = tsr_session_new ();
+  g_autoptr(GError) error = NULL;
+  TsrTorrent *torrent;
+  TsrDht *dht;
+  guint16 port;
+
+  g_assert_nonnull (magnet);
+  g_assert_nonnull (folder);
+  g_assert_true (tsr_session_listen_on (session, "127.0.0.1", 0, &error));
+  g_assert_no_error (error);
+  tsr_session_set_dht (session, TRUE, NULL, bootstrap);
+  dht = tsr_session_get_dht (session);
+  g_assert_nonnull (dht);
+  port = tsr_dht_get_port (dht);
+  if (port != tsr_session_get_port (session))
+    g_test_message ("UDP port %u was taken: the session's UDP socket is on %u", tsr_session_get_port (session),
+                    port);
+  torrent = tsr_session_add_magnet (session, magnet, folder);
+  tsr_torrent_enable_trackers (torrent, tsr_session_get_port (session));
+  tsr_torrent_start (torrent);
+  WAIT_FOR (f->actions->len >= 2);
+  g_assert_cmpuint (g_array_index (f->actions, guint32, 0), ==, 0);
+  g_assert_cmpuint (g_array_index (f->actions, guint32, 1), ==, 1);
+  g_assert_cmpuint (g_array_index (f->senders, TsrPeerAddress, 0).port, ==, port);
+  g_assert_cmpuint (g_array_index (f->senders, TsrPeerAddress, 1).port, ==, port);
+  tsr_torrent_stop (torrent);
+  WAIT_FOR (!tsr_torrent_is_announcing (torrent));
+  g_assert_cmpuint (f->last_event, ==, 3);
+  g_clear_object (&session);
+  tsr_test_remove_tree (folder);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -187,5 +483,11 @@ main (int    argc,
               fixture_set_up, test_min_interval_bounds, fixture_tear_down);
   g_test_add ("/tracker/stopped-overtakes-started", Fixture, NULL,
               fixture_set_up, test_stopped_overtakes_started, fixture_tear_down);
+  g_test_add ("/tracker/udp/shared-socket", UdpFixture, NULL,
+              udp_fixture_set_up, test_udp_shared_socket, udp_fixture_tear_down);
+  g_test_add ("/tracker/udp/own-socket", UdpFixture, NULL,
+              udp_fixture_set_up, test_udp_own_socket, udp_fixture_tear_down);
+  g_test_add ("/tracker/udp/session-listen-port", UdpFixture, NULL,
+              udp_fixture_set_up, test_udp_session_listen_port, udp_fixture_tear_down);
   return g_test_run ();
 }

@@ -8,7 +8,9 @@
  * the sockets and the tables through callback tables given here. The
  * state file's format is tsr-dht-state.c's.
  *
- * One UDP socket per address family, read on the main loop. Queries we
+ * One UDP socket per address family (net/tsr-udp-socket.c), the
+ * session's, shared with uTP and the UDP trackers, or our own when we
+ * run alone (the CLI's `dht` command, tests); we are its KRPC receiver. Queries we
  * send carry a 2-byte transaction id and wait TSR_DHT_QUERY_TIMEOUT
  * seconds; a node that answers goes into the table, one that does not
  * gets a failure (two make it bad). A one-second tick expires queries,
@@ -33,7 +35,6 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <netinet/in.h>
 #include <string.h>
 
 #include "tsr-dht-contacts.h"
@@ -44,6 +45,7 @@
 #include "tsr-dht-table.h"
 #include "tsr-dht.h"
 #include "tsr-krpc.h"
+#include "tsr-udp-socket.h"
 
 #define MAX_PENDING 1024          /* queries in flight, at most */
 #define MAINTENANCE_EVERY 15      /* seconds between pings and refreshes */
@@ -81,10 +83,8 @@ typedef struct
 struct _TsrDht
 {
   GObject       parent_instance;
-  GSocket      *socket4;     /* (owned) (nullable) */
-  GSocket      *socket6;     /* (owned) (nullable) */
-  GSource      *source4;     /* (owned) (nullable) */
-  GSource      *source6;     /* (owned) (nullable) */
+  TsrUdpSocket *udp4;        /* (owned: a reference) (nullable) */
+  TsrUdpSocket *udp6;        /* (owned: a reference) (nullable) */
   guint16       port;
   guint8        id[TSR_DHT_ID_LENGTH];
   TsrDhtTable  *table4;      /* (owned) */
@@ -138,14 +138,13 @@ tsr_dht_dispose (GObject *object)
     tsr_dht_save (self, NULL);
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->tick_source, g_source_remove);
-  if (self->source4 != NULL)
-    g_source_destroy (self->source4);
-  if (self->source6 != NULL)
-    g_source_destroy (self->source6);
-  g_clear_pointer (&self->source4, g_source_unref);
-  g_clear_pointer (&self->source6, g_source_unref);
-  g_clear_object (&self->socket4);
-  g_clear_object (&self->socket6);
+  /* The sockets may be the session's, and outlive us. */
+  if (self->udp4 != NULL)
+    tsr_udp_demux_set_receiver (tsr_udp_socket_get_demux (self->udp4), TSR_UDP_KIND_KRPC, NULL, NULL);
+  if (self->udp6 != NULL)
+    tsr_udp_demux_set_receiver (tsr_udp_socket_get_demux (self->udp6), TSR_UDP_KIND_KRPC, NULL, NULL);
+  g_clear_pointer (&self->udp4, tsr_udp_socket_unref);
+  g_clear_pointer (&self->udp6, tsr_udp_socket_unref);
   if (self->lookups != NULL)
     {
       GHashTableIter iter;
@@ -224,8 +223,8 @@ tsr_dht_init (TsrDht *self)
 /* ------------------------------------------------------------------ */
 /* Addresses                                                           */
 
-/* A datagram's sender, IPv4-mapped senders on the IPv6 socket as IPv4;
- * FALSE for port 0 (nothing can answer there). */
+/* A resolved node, IPv4-mapped addresses as IPv4; FALSE for port 0
+ * (nothing can answer there). */
 static gboolean
 peer_address (GSocketAddress *from,
               TsrPeerAddress *out)
@@ -245,16 +244,13 @@ send_to (TsrDht               *self,
          const TsrPeerAddress *to,
          GBytes               *packet)
 {
-  GSocket *socket = to->family == 6 ? self->socket6 : self->socket4;
-  g_autoptr(GSocketAddress) address = NULL;
+  TsrUdpSocket *udp = to->family == 6 ? self->udp6 : self->udp4;
   gsize length = 0;
   const guint8 *data = g_bytes_get_data (packet, &length);
 
-  if (socket == NULL)
-    return;
-  address = tsr_peer_address_to_socket_address (to);
-  /* A full buffer drops it: the query times out like a lost one. */
-  (void) g_socket_send_to (socket, address, (const gchar *) data, length, NULL, NULL);
+  /* A full queue drops it: the query times out like a lost one. */
+  if (udp != NULL)
+    (void) tsr_udp_socket_send (udp, to, data, length);
 }
 
 /* ------------------------------------------------------------------ */
@@ -564,36 +560,27 @@ static const TsrDhtServerFuncs server_funcs = {
   .closest = closest_in_table,
 };
 
-static gboolean
-on_readable (GSocket      *socket,
-             GIOCondition  condition,
-             gpointer      user_data)
+/* A datagram starting with 'd', from the socket's batch. */
+static void
+on_krpc_received (const guint8         *data,
+                  gsize                 length,
+                  const TsrPeerAddress *from,
+                  gpointer              user_data)
 {
   TsrDht *self = user_data;
-  guint round;
+  g_autoptr(TsrKrpcMessage) message = tsr_krpc_message_parse (data, length, NULL);
 
-  for (round = 0; round < 32; round++)
-    {
-      guint8 buffer[TSR_KRPC_MAX_DATAGRAM];
-      g_autoptr(GSocketAddress) from = NULL;
-      g_autoptr(TsrKrpcMessage) message = NULL;
-      TsrPeerAddress peer;
-      gssize length = g_socket_receive_from (socket, &from, (gchar *) buffer, sizeof buffer, NULL, NULL);
-
-      if (length <= 0)
-        break;
-      if (!peer_address (from, &peer))
-        continue;
-      message = tsr_krpc_message_parse (buffer, (gsize) length, NULL);
-      if (message == NULL)
-        continue;
-      if (message->type == TSR_KRPC_TYPE_QUERY)
-        tsr_dht_server_handle_query (self->server, message, &peer, now_seconds ());
-      else
-        on_response (self, message, &peer);
-    }
-  return G_SOURCE_CONTINUE;
+  if (message == NULL)
+    return;
+  if (message->type == TSR_KRPC_TYPE_QUERY)
+    tsr_dht_server_handle_query (self->server, message, from, now_seconds ());
+  else
+    on_response (self, message, from);
 }
+
+static const TsrUdpReceiverFuncs krpc_funcs = {
+  .received = on_krpc_received,
+};
 
 /* ------------------------------------------------------------------ */
 /* Upkeep                                                              */
@@ -789,83 +776,17 @@ tsr_dht_save (TsrDht  *self,
 
 /* ------------------------------------------------------------------ */
 
-static GSocket *
-bind_udp (GSocketFamily   family,
-          const char     *address,
-          guint16         port,
-          GError        **error)
+static TsrDht *
+dht_new (TsrUdpSocket *udp4,
+         TsrUdpSocket *udp6,
+         const char   *state_path)
 {
-  g_autoptr(GSocket) socket = g_socket_new (family, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, error);
-  g_autoptr(GInetAddress) inet = NULL;
-  g_autoptr(GSocketAddress) where = NULL;
-
-  if (socket == NULL)
-    return NULL;
-  if (family == G_SOCKET_FAMILY_IPV6)
-    g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY, 1, NULL);
-  inet = address != NULL ? g_inet_address_new_from_string (address) : g_inet_address_new_any (family);
-  if (inet == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("“%s” is not an IP address"), address);
-      return NULL;
-    }
-  where = g_inet_socket_address_new (inet, port);
-  if (!g_socket_bind (socket, where, FALSE, error))
-    return NULL;
-  g_socket_set_blocking (socket, FALSE);
-  return g_steal_pointer (&socket);
-}
-
-static GSource *
-watch (TsrDht  *self,
-       GSocket *socket)
-{
-  GSource *source = g_socket_create_source (socket, G_IO_IN, NULL);
-
-  g_source_set_callback (source, (GSourceFunc) (void (*) (void)) on_readable, self, NULL);
-  g_source_attach (source, NULL);
-  return source;
-}
-
-TsrDht *
-tsr_dht_new (const char  *address,
-             guint16      port,
-             const char  *state_path,
-             GError     **error)
-{
-  g_autoptr(TsrDht) self = g_object_new (TSR_TYPE_DHT, NULL);
-  g_autoptr(GInetAddress) inet = address != NULL ? g_inet_address_new_from_string (address) : NULL;
+  TsrDht *self = g_object_new (TSR_TYPE_DHT, NULL);
   g_autoptr(GError) load_error = NULL;
 
-  if (address != NULL && inet == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("“%s” is not an IP address"), address);
-      return NULL;
-    }
-  if (inet == NULL || g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV4)
-    {
-      g_autoptr(GSocketAddress) local = NULL;
-
-      self->socket4 = bind_udp (G_SOCKET_FAMILY_IPV4, address, port, error);
-      if (self->socket4 == NULL)
-        return NULL;
-      local = g_socket_get_local_address (self->socket4, NULL);
-      port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
-    }
-  if (inet == NULL || g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6)
-    {
-      /* Without IPv6 on this machine the node is IPv4 only. */
-      self->socket6 = bind_udp (G_SOCKET_FAMILY_IPV6, address, port, inet != NULL ? error : NULL);
-      if (self->socket6 == NULL && inet != NULL)
-        return NULL;
-      if (self->socket6 != NULL && port == 0)
-        {
-          g_autoptr(GSocketAddress) local = g_socket_get_local_address (self->socket6, NULL);
-
-          port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
-        }
-    }
-  self->port = port;
+  self->udp4 = udp4 != NULL ? tsr_udp_socket_ref (udp4) : NULL;
+  self->udp6 = udp6 != NULL ? tsr_udp_socket_ref (udp6) : NULL;
+  self->port = tsr_udp_socket_get_port (udp4 != NULL ? udp4 : udp6);
   self->state_path = g_strdup (state_path);
   if (state_path != NULL && g_file_test (state_path, G_FILE_TEST_EXISTS) &&
       !load_state (self, state_path, &load_error))
@@ -878,12 +799,56 @@ tsr_dht_new (const char  *address,
     }
   self->server = tsr_dht_server_new (self->id, now_seconds (), &server_funcs, self);
   self->last_maintenance = self->last_save = now_seconds ();
-  if (self->socket4 != NULL)
-    self->source4 = watch (self, self->socket4);
-  if (self->socket6 != NULL)
-    self->source6 = watch (self, self->socket6);
+  if (self->udp4 != NULL)
+    tsr_udp_demux_set_receiver (tsr_udp_socket_get_demux (self->udp4), TSR_UDP_KIND_KRPC, &krpc_funcs, self);
+  if (self->udp6 != NULL)
+    tsr_udp_demux_set_receiver (tsr_udp_socket_get_demux (self->udp6), TSR_UDP_KIND_KRPC, &krpc_funcs, self);
   self->tick_source = g_timeout_add_seconds (1, on_tick, self);
-  return g_steal_pointer (&self);
+  return self;
+}
+
+TsrDht *
+tsr_dht_new (const char  *address,
+             guint16      port,
+             const char  *state_path,
+             GError     **error)
+{
+  g_autoptr(GInetAddress) inet = address != NULL ? g_inet_address_new_from_string (address) : NULL;
+  g_autoptr(TsrUdpSocket) udp4 = NULL;
+  g_autoptr(TsrUdpSocket) udp6 = NULL;
+
+  if (address != NULL && inet == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("“%s” is not an IP address"), address);
+      return NULL;
+    }
+  if (inet == NULL || g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV4)
+    {
+      udp4 = tsr_udp_socket_new (address, TSR_PEER_ADDRESS_IPV4, port, error);
+      if (udp4 == NULL)
+        return NULL;
+      port = tsr_udp_socket_get_port (udp4);
+    }
+  if (inet == NULL || g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6)
+    {
+      /* Without IPv6 on this machine the node is IPv4 only. */
+      udp6 = tsr_udp_socket_new (address, TSR_PEER_ADDRESS_IPV6, port, inet != NULL ? error : NULL);
+      if (udp6 == NULL && inet != NULL)
+        return NULL;
+    }
+  return dht_new (udp4, udp6, state_path);
+}
+
+TsrDht *
+tsr_dht_new_on_sockets (TsrUdpSocket *udp4,
+                        TsrUdpSocket *udp6,
+                        const char   *state_path)
+{
+  g_return_val_if_fail (udp4 != NULL || udp6 != NULL, NULL);
+  g_return_val_if_fail (udp4 == NULL || tsr_udp_socket_get_family (udp4) == TSR_PEER_ADDRESS_IPV4, NULL);
+  g_return_val_if_fail (udp6 == NULL || tsr_udp_socket_get_family (udp6) == TSR_PEER_ADDRESS_IPV6, NULL);
+
+  return dht_new (udp4, udp6, state_path);
 }
 
 guint16

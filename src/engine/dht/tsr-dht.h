@@ -31,6 +31,13 @@ TsrDht     *tsr_dht_new               (const char     *address,
                                        guint16         port,
                                        const char     *state_path,
                                        GError        **error);
+/* The same on the session's UDP sockets (net/tsr-udp-socket.h; either
+ * may be NULL, not both), shared with uTP and the UDP trackers: the node
+ * takes a reference and is their KRPC receiver until it goes. */
+struct _TsrUdpSocket;
+TsrDht     *tsr_dht_new_on_sockets    (struct _TsrUdpSocket *udp4,
+                                       struct _TsrUdpSocket *udp6,
+                                       const char           *state_path);
 guint16     tsr_dht_get_port          (TsrDht         *self);
 const guint8 *tsr_dht_get_id          (TsrDht         *self);
 /* "host:port" nodes to ask first (resolved without blocking); used when

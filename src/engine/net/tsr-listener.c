@@ -72,7 +72,7 @@ tsr_listener_free (TsrListener *self)
     {
       TsrPeer *peer = g_array_index (self->pending, Pending, i).peer;
 
-      g_signal_handlers_disconnect_by_data (peer, self);
+      tsr_peer_set_funcs (peer, NULL, NULL);
       g_object_unref (peer);
     }
   g_array_unref (self->pending);
@@ -132,7 +132,7 @@ take_pending (TsrListener *self,
   for (i = 0; i < self->pending->len; i++)
     if (g_array_index (self->pending, Pending, i).peer == peer)
       {
-        g_signal_handlers_disconnect_by_data (peer, self);
+        tsr_peer_set_funcs (peer, NULL, NULL);
         g_array_remove_index (self->pending, i);
         if (self->pending->len == 0)
           g_clear_handle_id (&self->timeout_source, g_source_remove);
@@ -198,12 +198,11 @@ on_pending_closed (TsrPeer    *peer,
 }
 
 static void
-on_pending_handshake (TsrPeer  *peer,
-                      gpointer  pointer,
-                      gpointer  user_data)
+on_pending_handshake (TsrPeer                *peer,
+                      const TsrWireHandshake *theirs,
+                      gpointer                user_data)
 {
   TsrListener *self = user_data;
-  const TsrWireHandshake *theirs = pointer;
   g_autoptr(TsrPeer) held = take_pending (self, peer);   /* pending held the only one */
   gpointer key = self->funcs->find (theirs->info_hash, self->user_data);
 
@@ -212,6 +211,12 @@ on_pending_handshake (TsrPeer  *peer,
   else
     tsr_peer_close (peer, _("The peer asked for a torrent we do not have"));
 }
+
+/* A pending peer is heard until its handshake names a torrent. */
+static const TsrPeerFuncs pending_funcs = {
+  .handshake = on_pending_handshake,
+  .closed = on_pending_closed,
+};
 
 typedef struct
 {
@@ -291,8 +296,7 @@ on_incoming (GSocketService    *service,
   entry.deadline = g_get_monotonic_time () + self->timeout;
   tsr_peer_set_encryption (entry.peer, self->encryption, find_for_mse, self);
   g_array_append_val (self->pending, entry);
-  g_signal_connect (entry.peer, "handshake", G_CALLBACK (on_pending_handshake), self);
-  g_signal_connect (entry.peer, "closed", G_CALLBACK (on_pending_closed), self);
+  tsr_peer_set_funcs (entry.peer, &pending_funcs, self);
   arm_timeout (self);
   tsr_peer_start (entry.peer, NULL);
   return TRUE;

@@ -26,24 +26,15 @@
 #define TICK              15
 #define HANDSHAKE_TIMEOUT 30      /* seconds from connection to their handshake */
 
-enum
-{
-  SIGNAL_HANDSHAKE,
-  SIGNAL_MESSAGE,
-  SIGNAL_CLOSED,
-  SIGNAL_SENT,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
-
 struct _TsrPeer
 {
   GObject            parent_instance;
   TsrPeerAddress     remote;         /* the identity: family 0 when not an internet address */
   char              *address;        /* (owned) @remote for people and logs: "host:port" or "?" */
   gboolean           incoming;
-  GSocketConnection *connection;     /* (owned) (nullable) */
+  GIOStream         *connection;     /* (owned) (nullable) a GSocketConnection, or any stream */
+  const TsrPeerFuncs *funcs;         /* (nullable) the owner's */
+  gpointer           funcs_data;
   GCancellable      *cancellable;    /* (owned) cancelled on close */
   TsrWireHandshake   ours;
   gboolean           have_ours;
@@ -64,7 +55,7 @@ struct _TsrPeer
   TsrLimiter        *down;           /* (owned) (nullable) */
   gint64             last_received;  /* monotonic µs */
   guint64            received;
-  TsrPeerState       state;
+  TsrPeerFeatures    features;       /* agreed once both handshakes are known */
   /* MSE/PE */
   TsrPeerEncryption  encryption;
   TsrMseFindFunc     mse_find;
@@ -121,7 +112,10 @@ static void
 on_writer_written (gsize    bytes,
                    gpointer user_data)
 {
-  g_signal_emit (user_data, signals[SIGNAL_SENT], 0);
+  TsrPeer *self = user_data;
+
+  if (self->funcs != NULL && self->funcs->sent != NULL)
+    self->funcs->sent (self, self->funcs_data);
 }
 
 static void
@@ -169,7 +163,6 @@ tsr_peer_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_byte_array_unref (self->in);
   tsr_peer_writer_free (self->writer);
-  g_clear_pointer (&self->state.have, tsr_bitfield_free);
   g_clear_pointer (&self->mse, tsr_mse_free);
   g_clear_pointer (&self->decrypt, tsr_rc4_free);
   G_OBJECT_CLASS (tsr_peer_parent_class)->finalize (object);
@@ -182,19 +175,6 @@ tsr_peer_class_init (TsrPeerClass *klass)
 
   object_class->dispose = tsr_peer_dispose;
   object_class->finalize = tsr_peer_finalize;
-
-  /* The remote handshake (a TsrWireHandshake *), valid during emission. */
-  signals[SIGNAL_HANDSHAKE] = g_signal_new ("handshake", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                            0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
-  /* A parsed message (a TsrWireMessage *), valid during emission. */
-  signals[SIGNAL_MESSAGE] = g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
-  /* The connection ended; the string says why (NULL: closed by us). */
-  signals[SIGNAL_CLOSED] = g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  /* A write completed: there is room for more blocks. */
-  signals[SIGNAL_SENT] = g_signal_new ("sent", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                       0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -203,18 +183,18 @@ tsr_peer_init (TsrPeer *self)
   self->cancellable = g_cancellable_new ();
   self->in = g_byte_array_new ();
   self->writer = tsr_peer_writer_new (&writer_funcs, self);
-  self->state.am_choking = TRUE;
-  self->state.peer_choking = TRUE;
 }
 
 /* Takes @connection; small messages (have, request) go out at once. */
 static void
-use_connection (TsrPeer           *self,
-                GSocketConnection *connection)
+use_connection (TsrPeer   *self,
+                GIOStream *connection)
 {
   self->connection = connection;
-  g_socket_set_option (g_socket_connection_get_socket (connection), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
-  tsr_peer_writer_set_stream (self->writer, g_io_stream_get_output_stream (G_IO_STREAM (connection)));
+  if (G_IS_SOCKET_CONNECTION (connection))
+    g_socket_set_option (g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)), IPPROTO_TCP,
+                         TCP_NODELAY, 1, NULL);
+  tsr_peer_writer_set_stream (self->writer, g_io_stream_get_output_stream (connection));
 }
 
 TsrPeer *
@@ -237,10 +217,32 @@ tsr_peer_new_incoming (GSocketConnection *connection)
   g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
 
   self->incoming = TRUE;
-  use_connection (self, g_object_ref (connection));
+  use_connection (self, G_IO_STREAM (g_object_ref (connection)));
   self->address = tsr_peer_address_from_socket (remote, &self->remote)
                   ? tsr_peer_address_to_string (&self->remote) : g_strdup ("?");
   return self;
+}
+
+TsrPeer *
+tsr_peer_new_for_stream (GIOStream            *stream,
+                         const TsrPeerAddress *remote)
+{
+  TsrPeer *self = g_object_new (TSR_TYPE_PEER, NULL);
+
+  self->incoming = TRUE;
+  use_connection (self, g_object_ref (stream));
+  self->remote = *remote;
+  self->address = tsr_peer_address_to_string (remote);
+  return self;
+}
+
+void
+tsr_peer_set_funcs (TsrPeer            *self,
+                    const TsrPeerFuncs *funcs,
+                    gpointer            user_data)
+{
+  self->funcs = funcs;
+  self->funcs_data = user_data;
 }
 
 gboolean
@@ -251,9 +253,9 @@ tsr_peer_get_local_address (TsrPeer        *self,
 
   g_return_val_if_fail (TSR_IS_PEER (self), FALSE);
 
-  if (self->connection == NULL)
+  if (!G_IS_SOCKET_CONNECTION (self->connection))
     return FALSE;
-  local = g_socket_connection_get_local_address (self->connection, NULL);
+  local = g_socket_connection_get_local_address (G_SOCKET_CONNECTION (self->connection), NULL);
   return tsr_peer_address_from_socket (local, out);
 }
 
@@ -305,10 +307,10 @@ tsr_peer_get_bytes_sent (TsrPeer *self)
   return tsr_peer_writer_get_written (self->writer);
 }
 
-TsrPeerState *
-tsr_peer_get_state (TsrPeer *self)
+TsrPeerFeatures
+tsr_peer_get_features (TsrPeer *self)
 {
-  return &self->state;
+  return self->features;
 }
 
 void
@@ -342,9 +344,10 @@ tsr_peer_close (TsrPeer    *self,
     self->mse_failed = TRUE;
   halt (self);
   if (self->connection != NULL)
-    g_io_stream_close (G_IO_STREAM (self->connection), NULL, NULL);
+    g_io_stream_close (self->connection, NULL, NULL);
   g_debug ("%s: closed: %s", self->address, reason != NULL ? reason : "by us");
-  g_signal_emit (self, signals[SIGNAL_CLOSED], 0, reason);
+  if (self->funcs != NULL && self->funcs->closed != NULL)
+    self->funcs->closed (self, reason, self->funcs_data);
 }
 
 /* The writer is closed with the peer: nothing is queued after. */
@@ -380,10 +383,13 @@ agree_on_extensions (TsrPeer *self)
 {
   gboolean both = self->have_ours && self->handshake_received;
 
-  self->state.fast = both && tsr_wire_reserved_has (self->their_reserved, TSR_WIRE_RESERVED_FAST) &&
-                     tsr_wire_reserved_has (self->ours.reserved, TSR_WIRE_RESERVED_FAST);
-  self->state.extended = both && tsr_wire_reserved_has (self->their_reserved, TSR_WIRE_RESERVED_EXTENDED) &&
-                         tsr_wire_reserved_has (self->ours.reserved, TSR_WIRE_RESERVED_EXTENDED);
+  self->features = 0;
+  if (both && tsr_wire_reserved_has (self->their_reserved, TSR_WIRE_RESERVED_FAST) &&
+      tsr_wire_reserved_has (self->ours.reserved, TSR_WIRE_RESERVED_FAST))
+    self->features |= TSR_PEER_FEATURE_FAST;
+  if (both && tsr_wire_reserved_has (self->their_reserved, TSR_WIRE_RESERVED_EXTENDED) &&
+      tsr_wire_reserved_has (self->ours.reserved, TSR_WIRE_RESERVED_EXTENDED))
+    self->features |= TSR_PEER_FEATURE_EXTENDED;
 }
 
 /* Parses what @data holds: the handshake, then whole messages. Returns
@@ -414,7 +420,8 @@ parse_input_locked (TsrPeer      *self,
       memcpy (self->their_reserved, theirs.reserved, 8);
       agree_on_extensions (self);
       offset = TSR_WIRE_HANDSHAKE_LENGTH;
-      g_signal_emit (self, signals[SIGNAL_HANDSHAKE], 0, &theirs);
+      if (self->funcs != NULL && self->funcs->handshake != NULL)
+        self->funcs->handshake (self, &theirs, self->funcs_data);
     }
 
   while (!self->closed && offset < length)
@@ -438,19 +445,22 @@ parse_input_locked (TsrPeer      *self,
           return -1;
         }
       offset += consumed;
-      g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, &message);
+      if (self->funcs != NULL && self->funcs->message != NULL)
+        self->funcs->message (self, &message, self->funcs_data);
     }
   if (self->closed)
     return -1;
   return (gssize) offset;
 }
 
-/* The same, marked as inside the parse. */
+/* The same, marked as inside the parse. The owner may drop its
+ * reference in what it is told: the parse holds one. */
 static gssize
 parse_input (TsrPeer      *self,
              const guint8 *data,
              gsize         length)
 {
+  g_autoptr(TsrPeer) hold = g_object_ref (self);
   gssize used;
 
   self->processing = TRUE;
@@ -709,7 +719,7 @@ start_reading (TsrPeer *self)
   if (self->read_source != NULL)
     return;
   self->read_source = g_pollable_input_stream_create_source (
-    G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (G_IO_STREAM (self->connection))), self->cancellable);
+    G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (self->connection)), self->cancellable);
   g_source_set_callback (self->read_source, G_SOURCE_FUNC (on_readable), self, NULL);
   g_source_attach (self->read_source, g_main_context_get_thread_default ());
 }
@@ -757,7 +767,7 @@ on_connected (GObject      *source,
     }
   /* The connect timeout must not stay on the socket: peers idle for minutes. */
   g_socket_set_timeout (g_socket_connection_get_socket (connection), 0);
-  use_connection (self, connection);
+  use_connection (self, G_IO_STREAM (connection));
   if (self->encryption == TSR_PEER_ENCRYPTION_OFF)
     tsr_peer_writer_send_handshake (self->writer, &self->ours);
   else

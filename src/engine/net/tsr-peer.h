@@ -30,9 +30,38 @@ guint         tsr_peer_get_n_connecting    (void);
 TsrPeer      *tsr_peer_new_outgoing        (const TsrPeerAddress   *address);
 /* An accepted connection; its handshake is read first. */
 TsrPeer      *tsr_peer_new_incoming        (GSocketConnection      *connection);
+/* The same over any stream whose input is pollable (a uTP stream, a
+ * test's memory streams), from @remote. */
+TsrPeer      *tsr_peer_new_for_stream      (GIOStream              *stream,
+                                            const TsrPeerAddress   *remote);
+
+/* What a connection tells its owner, on the main context; any may be
+ * NULL. The handshake and message are valid during the call. */
+typedef struct
+{
+  void (*handshake) (TsrPeer                *peer,
+                     const TsrWireHandshake *theirs,
+                     gpointer                user_data);
+  void (*message)   (TsrPeer                *peer,
+                     const TsrWireMessage   *message,
+                     gpointer                user_data);
+  /* A write completed: there is room for more blocks. */
+  void (*sent)      (TsrPeer                *peer,
+                     gpointer                user_data);
+  /* Once; @reason says why (NULL: closed by us). */
+  void (*closed)    (TsrPeer                *peer,
+                     const char             *reason,
+                     gpointer                user_data);
+} TsrPeerFuncs;
+
+/* Replaces the owner (@funcs NULL: nobody hears). Given while inside a
+ * call of the previous table, the new one hears what follows. */
+void          tsr_peer_set_funcs           (TsrPeer                *self,
+                                            const TsrPeerFuncs     *funcs,
+                                            gpointer                user_data);
 
 /* Starts the connection. Outgoing: connect, send @ours, read theirs.
- * Incoming: read theirs (signal "handshake"), then the owner calls
+ * Incoming: read theirs (funcs' handshake), then the owner calls
  * tsr_peer_accept with its own handshake. */
 void          tsr_peer_start               (TsrPeer                *self,
                                             const TsrWireHandshake *ours);
@@ -78,7 +107,7 @@ void          tsr_peer_send_block          (TsrPeer                *self,
                                             guint32                 index,
                                             guint32                 begin,
                                             GBytes                 *block);
-/* Closes; "closed" is emitted once with @reason (may be NULL). */
+/* Closes; the funcs hear closed once, with @reason (may be NULL). */
 void          tsr_peer_close               (TsrPeer                *self,
                                             const char             *reason);
 
@@ -95,19 +124,13 @@ gboolean      tsr_peer_broke_protocol      (TsrPeer                *self);
 guint64       tsr_peer_get_bytes_received  (TsrPeer                *self);
 guint64       tsr_peer_get_bytes_sent      (TsrPeer                *self);
 
-/* State the torrent keeps on the connection (BEP 3 flags). */
-typedef struct
+/* What both handshakes agreed on (set once both are known). */
+typedef enum
 {
-  gboolean     am_choking;        /* we choke them */
-  gboolean     am_interested;
-  gboolean     peer_choking;      /* they choke us */
-  gboolean     peer_interested;
-  TsrBitfield *have;              /* (nullable) what they have */
-  guint        requests_out;      /* our requests in flight to them */
-  gboolean     fast;              /* both sides speak BEP 6 */
-  gboolean     extended;          /* both sides speak BEP 10 */
-} TsrPeerState;
+  TSR_PEER_FEATURE_FAST     = 1 << 0,  /* both sides speak BEP 6 */
+  TSR_PEER_FEATURE_EXTENDED = 1 << 1,  /* both sides speak BEP 10 */
+} TsrPeerFeatures;
 
-TsrPeerState *tsr_peer_get_state           (TsrPeer                *self);
+TsrPeerFeatures tsr_peer_get_features      (TsrPeer                *self);
 
 G_END_DECLS

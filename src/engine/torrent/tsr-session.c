@@ -3,7 +3,9 @@
  * tsr-session.c: the torrents of one program and what they share: the
  * listener (an incoming handshake's info hash picks the torrent, which
  * then answers), limits, the connection budget, the queue of active
- * torrents, local discovery, the DHT and port mapping.
+ * torrents, local discovery, the DHT and port mapping, and the UDP
+ * sockets on the listen port that the DHT and the UDP trackers share
+ * (uTP will too).
  */
 #define G_LOG_DOMAIN "tsr-session"
 
@@ -18,6 +20,8 @@
 #include "tsr-port-map.h"
 #include "tsr-session.h"
 #include "tsr-torrent-host.h"
+#include "tsr-tracker.h"
+#include "tsr-udp-socket.h"
 #include "tsr-util.h"
 
 struct _TsrSession
@@ -36,6 +40,8 @@ struct _TsrSession
   gboolean           lsd_wanted;
   TsrPeerEncryption  encryption;
   char              *bind_address; /* (nullable) where we listen */
+  TsrUdpSocket      *udp4;         /* (owned) (nullable) UDP on the listen port, once listening */
+  TsrUdpSocket      *udp6;         /* (owned) (nullable) */
   TsrDht            *dht;          /* (owned) (nullable) when on and listening */
   gboolean           dht_wanted;
   char              *dht_state;    /* (nullable) */
@@ -58,6 +64,7 @@ G_DEFINE_FINAL_TYPE (TsrSession, tsr_session, G_TYPE_OBJECT)
 
 static void on_torrent_state_changed (TsrTorrent *torrent, gpointer user_data);
 static void on_torrent_dht_node (TsrTorrent *torrent, const char *node, gpointer user_data);
+static void on_torrent_trackers_made (TsrTorrent *torrent, TsrTracker *tracker, gpointer user_data);
 static gpointer on_listener_find (const guint8 *info_hash, gpointer user_data);
 static void on_listener_foreach_hash (TsrListenerHashFunc func, gpointer func_data, gpointer user_data);
 static void on_listener_accepted (TsrPeer *peer, gpointer key, const guint8 *info_hash, gpointer user_data);
@@ -65,6 +72,7 @@ static void on_listener_accepted (TsrPeer *peer, gpointer key, const guint8 *inf
 static const TsrTorrentHostFuncs torrent_host_funcs = {
   .dht_node = on_torrent_dht_node,
   .state_changed = on_torrent_state_changed,
+  .trackers_made = on_torrent_trackers_made,
 };
 
 static const TsrListenerFuncs listener_funcs = {
@@ -84,6 +92,9 @@ tsr_session_dispose (GObject *object)
   if (self->dht != NULL)
     g_signal_handlers_disconnect_by_data (self->dht, self);
   g_clear_object (&self->dht);
+  /* Trackers may hold them on until their last announce. */
+  g_clear_pointer (&self->udp4, tsr_udp_socket_unref);
+  g_clear_pointer (&self->udp6, tsr_udp_socket_unref);
   g_clear_pointer (&self->dht_looked, g_hash_table_unref);
   g_clear_pointer (&self->dht_state, g_free);
   g_clear_pointer (&self->dht_bootstrap, g_strfreev);
@@ -397,10 +408,15 @@ start_dht (TsrSession *self)
 
   if (!self->dht_wanted || self->dht != NULL || tsr_session_get_port (self) == 0)
     return;
-  /* The UDP port is the TCP one when it is free, else any. */
-  self->dht = tsr_dht_new (self->bind_address, tsr_session_get_port (self), self->dht_state, NULL);
-  if (self->dht == NULL)
-    self->dht = tsr_dht_new (self->bind_address, 0, self->dht_state, &error);
+  if (self->udp4 != NULL || self->udp6 != NULL)
+    self->dht = tsr_dht_new_on_sockets (self->udp4, self->udp6, self->dht_state);
+  else
+    {
+      /* No shared socket: the DHT's own say why. */
+      self->dht = tsr_dht_new (self->bind_address, tsr_session_get_port (self), self->dht_state, NULL);
+      if (self->dht == NULL)
+        self->dht = tsr_dht_new (self->bind_address, 0, self->dht_state, &error);
+    }
   if (self->dht == NULL)
     {
       g_message (_("The DHT is off: %s"), error->message);
@@ -464,6 +480,55 @@ on_port_map_changed (TsrPortMap *port_map,
                      TsrSession *self)
 {
   g_signal_emit (self, signals[SIGNAL_PORT_MAPPING_CHANGED], 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* UDP: one socket per listening address                               */
+
+/* The UDP port is the TCP one when it is free, else any (the DHT and
+ * the trackers work from any port). */
+static TsrUdpSocket *
+bind_udp (TsrSession           *self,
+          TsrPeerAddressFamily  family,
+          guint16               port)
+{
+  g_autoptr(GError) error = NULL;
+  TsrUdpSocket *udp = tsr_udp_socket_new (self->bind_address, family, port, NULL);
+
+  if (udp == NULL)
+    udp = tsr_udp_socket_new (self->bind_address, family, 0, &error);
+  /* Without IPv6 on this machine, IPv4 alone. */
+  if (udp == NULL)
+    g_debug ("no UDP socket for IPv%u: %s", (guint) family, error->message);
+  return udp;
+}
+
+static void
+start_udp (TsrSession *self)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+  guint16 port = tsr_session_get_port (self);
+
+  if (self->udp4 != NULL || self->udp6 != NULL || port == 0)
+    return;
+  inet = self->bind_address != NULL ? g_inet_address_new_from_string (self->bind_address) : NULL;
+  if (inet == NULL || g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV4)
+    self->udp4 = bind_udp (self, TSR_PEER_ADDRESS_IPV4, port);
+  if (inet == NULL || g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6)
+    self->udp6 = bind_udp (self, TSR_PEER_ADDRESS_IPV6,
+                           self->udp4 != NULL ? tsr_udp_socket_get_port (self->udp4) : port);
+}
+
+/* A torrent's UDP trackers announce from the listen port, as libtorrent's
+ * do: a NAT that maps it for the peers maps it for the trackers too. */
+static void
+on_torrent_trackers_made (TsrTorrent *torrent,
+                          TsrTracker *tracker,
+                          gpointer    user_data)
+{
+  TsrSession *self = user_data;
+
+  tsr_tracker_set_udp_sockets (tracker, self->udp4, self->udp6);
 }
 
 /* No router forwards to a loopback address: nothing to ask for then. */
@@ -773,6 +838,7 @@ tsr_session_listen_on (TsrSession  *self,
     }
   self->bind_address = g_strdup (address);
   start_lsd (self);
+  start_udp (self);
   start_dht (self);
   start_port_map (self);
   return TRUE;

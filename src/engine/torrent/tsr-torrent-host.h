@@ -13,6 +13,7 @@
 G_BEGIN_DECLS
 
 struct _TsrTorrent;
+struct _TsrTracker;
 
 typedef struct _TsrTorrentHostFuncs
 {
@@ -23,6 +24,11 @@ typedef struct _TsrTorrentHostFuncs
   /* After "state-changed" was emitted. */
   void (*state_changed) (struct _TsrTorrent *torrent,
                          gpointer    user_data);
+  /* The torrent made its trackers (tsr_torrent_enable_trackers): the
+   * host gives them what it shares, the UDP sockets on its listen port. */
+  void (*trackers_made) (struct _TsrTorrent *torrent,
+                         struct _TsrTracker *tracker,
+                         gpointer            user_data);
 } TsrTorrentHostFuncs;
 
 /* @funcs NULL: the host let go (it must before it goes). */

@@ -15,6 +15,7 @@
 #include "tsr-ext-pex.h"
 #include "tsr-extensions.h"
 #include "tsr-magnet.h"
+#include "tsr-peer-conn.h"
 #include "tsr-peer-pool.h"
 #include "tsr-piece-picker.h"
 #include "tsr-read-cache.h"
@@ -28,6 +29,7 @@
 #include "tsr-tracker.h"
 #include "tsr-uploader.h"
 #include "tsr-verifier.h"
+#include "tsr-web-seeds.h"
 
 G_BEGIN_DECLS
 
@@ -45,29 +47,18 @@ typedef struct
   guint   n_seeds;
 } TsrTorrentViewValues;
 
+/* One connection's record: its protocol state and its part in each
+ * module that keeps one per connection. Until TsrSwarm (issue 21, A11). */
 typedef struct
 {
-  TsrPeer *peer;          /* (owned) */
-  TsrPiecePicker *picker; /* borrowed: the peer's pieces are counted there */
-  TsrBudget *connections; /* (owned) (nullable) the session's, one taken */
-  gulong   message_id;
-  gulong   closed_id;
-  guint64  last_received; /* bytes from it at the last tick */
-  guint64  rate;          /* bytes a second from it, smoothed */
-  guint64  last_sent;     /* bytes to it at the last tick */
-  guint64  up_rate;       /* bytes a second to it, smoothed */
-  gint64   connected_at;  /* monotonic seconds */
-  TsrUploader     *uploader; /* borrowed: the torrent's */
-  TsrUploaderPeer *upload;   /* (owned) its requests to us */
-  TsrRequester     *requester; /* borrowed: the torrent's */
-  TsrRequesterPeer *request;   /* (owned) our requests to it */
-  gulong   sent_id;
-  char    *client;        /* (owned) (nullable) BEP 10: its client's name */
-  gboolean dialed;        /* we dialled it: the pool hears how it went */
-  gboolean shaken;        /* handshake done */
-  gboolean dropping;      /* a close is scheduled */
-  TsrExtensions *extensions; /* borrowed: the torrent's */
-  TsrExtPeer *ext;        /* (owned) its extensions' ids and states */
+  TsrTorrent       *torrent;    /* borrowed: the owner */
+  TsrPeerConn      *conn;       /* (owned) its protocol state and transport */
+  TsrUploader      *uploader;   /* borrowed: the torrent's */
+  TsrUploaderPeer  *upload;     /* (owned) its requests to us */
+  TsrRequester     *requester;  /* borrowed: the torrent's */
+  TsrRequesterPeer *request;    /* (owned) our requests to it */
+  TsrExtensions    *extensions; /* borrowed: the torrent's */
+  TsrExtPeer       *ext;        /* (owned) its extensions' ids and states */
 } PeerData;
 
 struct _TsrTorrent
@@ -121,8 +112,7 @@ struct _TsrTorrent
   TsrMagnet       *magnet;          /* (owned) (nullable) */
   guint8           wire_hash[20];   /* what peers and trackers know it by */
   gboolean         trackers_enabled;
-  GPtrArray       *web_seeds;       /* (owned) (nullable) (element-type WebSeedData) BEP 19 / BEP 17 */
-  gpointer         web_soup;        /* (owned) (nullable) SoupSession for the web seeds */
+  TsrWebSeeds     *web_seeds;       /* (owned) (nullable) BEP 19 / BEP 17; NULL when the metainfo lists none */
   TsrExtensions   *extensions;      /* (owned) BEP 10 and BEP 52 extensions, and each peer's */
   TsrExtMetadata  *metadata;        /* borrowed from extensions: ut_metadata, and a magnet's fetch */
   TsrExtPex       *pex;             /* borrowed from extensions: ut_pex */
@@ -142,24 +132,10 @@ void      _tsr_torrent_add_address        (TsrTorrent   *self,
                                            TsrPeerSource source);
 void      _tsr_torrent_set_metainfo       (TsrTorrent   *self,
                                            TsrMetainfo  *info);
-gint64    _tsr_torrent_now                (void);
 
 /* All blocks of piece @index are in: hash and write it. */
 void      _tsr_torrent_piece_complete     (TsrTorrent   *self,
                                            guint         index);
-
-/* tsr-torrent-web.c: web seeds (BEP 19, BEP 17) */
-void     _tsr_torrent_web_seeds_tick          (TsrTorrent     *self);
-guint64  _tsr_torrent_web_seeds_rate          (TsrTorrent     *self);
-/* @web, a web seed, sent piece @index and it failed its hash
- * check: its URL is banned. */
-void     _tsr_torrent_web_seed_failed         (TsrTorrent     *self,
-                                               gpointer        web,
-                                               guint           index);
-/* The web seeds that sent something or are fetching, as peers-view rows. */
-void     _tsr_torrent_web_seeds_add_infos     (TsrTorrent     *self,
-                                               GPtrArray      *infos);
-void     _tsr_torrent_web_seeds_free          (TsrTorrent     *self);
 
 /* tsr-torrent-view.c */
 void     _tsr_torrent_install_view_properties (GObjectClass *object_class,

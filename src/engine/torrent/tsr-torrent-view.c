@@ -3,9 +3,10 @@
  * tsr-torrent-view.c: what a window shows of a torrent. Read-only
  * properties (state, progress, rates, totals, peers, ETA, ratio) that
  * notify once a second at most and only when they change, so that a list
- * of many torrents binds to them cheaply; and snapshots for the detail
- * views: piece fractions and availability for the bars, one record per
- * connected peer; and the words for a state or a limit.
+ * of many torrents binds to them cheaply, and the getters behind them;
+ * snapshots for the detail views: piece fractions and availability for
+ * the bars, one record per connected peer or web seed; and the words for
+ * a state or a limit.
  */
 #define G_LOG_DOMAIN "tsr-torrent"
 
@@ -64,6 +65,58 @@ _tsr_torrent_install_view_properties (GObjectClass *object_class,
     g_object_class_install_property (object_class, first_id + i, view_properties[i]);
 }
 
+const char *
+tsr_torrent_get_name (TsrTorrent *self)
+{
+  return self->info != NULL ? self->info->name : self->magnet->display_name;
+}
+
+guint
+tsr_torrent_get_pieces_have (TsrTorrent *self)
+{
+  return tsr_bitfield_count (self->have);
+}
+
+guint64
+tsr_torrent_get_downloaded (TsrTorrent *self)
+{
+  return self->downloaded;
+}
+
+guint64
+tsr_torrent_get_uploaded (TsrTorrent *self)
+{
+  return self->uploaded;
+}
+
+guint
+tsr_torrent_get_n_peers (TsrTorrent *self)
+{
+  return self->peers->len;
+}
+
+guint
+tsr_torrent_get_n_known_addresses (TsrTorrent *self)
+{
+  return tsr_peer_pool_get_size (self->pool);
+}
+
+guint64
+tsr_torrent_get_bytes_have (TsrTorrent *self)
+{
+  guint count = tsr_bitfield_count (self->have);
+  guint64 bytes;
+  guint last;
+
+  if (self->info == NULL)
+    return 0;
+  bytes = (guint64) count * self->info->piece_length;
+  last = self->info->piece_count - 1;
+  if (count > 0 && tsr_bitfield_get (self->have, last))
+    bytes -= self->info->piece_length - tsr_metainfo_get_piece_size (self->info, last);
+  return MIN (bytes, self->info->total_length);
+}
+
 guint64
 tsr_torrent_get_down_rate (TsrTorrent *self)
 {
@@ -71,8 +124,8 @@ tsr_torrent_get_down_rate (TsrTorrent *self)
   guint i;
 
   for (i = 0; i < self->peers->len; i++)
-    rate += ((PeerData *) g_ptr_array_index (self->peers, i))->rate;
-  return rate + _tsr_torrent_web_seeds_rate (self);
+    rate += tsr_peer_conn_get_rate (((PeerData *) g_ptr_array_index (self->peers, i))->conn);
+  return rate + (self->web_seeds != NULL ? tsr_web_seeds_get_rate (self->web_seeds) : 0);
 }
 
 guint64
@@ -82,7 +135,7 @@ tsr_torrent_get_up_rate (TsrTorrent *self)
   guint i;
 
   for (i = 0; i < self->peers->len; i++)
-    rate += ((PeerData *) g_ptr_array_index (self->peers, i))->up_rate;
+    rate += tsr_peer_conn_get_up_rate (((PeerData *) g_ptr_array_index (self->peers, i))->conn);
   return rate;
 }
 
@@ -260,6 +313,36 @@ tsr_peer_info_free (TsrPeerInfo *info)
   g_free (info);
 }
 
+/* The web seeds that sent something or are fetching, as peer rows. */
+static void
+add_web_seed_infos (TsrTorrent *self,
+                    GPtrArray  *infos)
+{
+  guint i;
+
+  for (i = 0; self->web_seeds != NULL && i < tsr_web_seeds_get_n_seeds (self->web_seeds); i++)
+    {
+      TsrWebSeedInfo seed;
+      TsrPeerInfo *info;
+
+      tsr_web_seeds_get_info (self->web_seeds, i, &seed);
+      if (!seed.fetching && seed.received == 0)
+        continue;
+      info = g_new0 (TsrPeerInfo, 1);
+      info->address = g_strdup (seed.url);
+      info->client = g_strdup (seed.http_seed ? _("HTTP seed (BEP 17)") : _("Web seed (BEP 19)"));
+      info->source = TSR_PEER_SOURCE_WEB_SEED;
+      info->extensions = g_strdup ("");
+      info->down_rate = seed.rate;
+      info->downloaded = seed.received;
+      info->progress = 1.0;
+      info->requests_out = seed.fetching ? 1 : 0;
+      info->peer_interested = FALSE;
+      info->am_interested = TRUE;
+      g_ptr_array_add (infos, info);
+    }
+}
+
 GPtrArray *
 tsr_torrent_dup_peer_infos (TsrTorrent *self)
 {
@@ -270,51 +353,54 @@ tsr_torrent_dup_peer_infos (TsrTorrent *self)
   for (i = 0; i < self->peers->len; i++)
     {
       PeerData *data = g_ptr_array_index (self->peers, i);
-      TsrPeerState *state = tsr_peer_get_state (data->peer);
+      TsrPeerConn *conn = data->conn;
+      TsrPeer *peer = tsr_peer_conn_get_peer (conn);
+      TsrPeerFeatures features = tsr_peer_get_features (peer);
+      const TsrBitfield *have = tsr_peer_conn_get_have (conn);
       TsrPeerInfo *info;
 
-      if (!data->shaken)
+      if (!tsr_peer_conn_is_shaken (conn))
         continue;
       info = g_new0 (TsrPeerInfo, 1);
-      info->address = g_strdup (tsr_peer_get_address (data->peer));
-      info->client = data->client != NULL ? g_strdup (data->client)
-                                          : tsr_peer_id_describe (tsr_peer_get_id (data->peer));
-      info->incoming = !data->dialed;
-      if (!data->dialed ||
-          !tsr_peer_pool_get_source (self->pool, tsr_peer_get_remote_address (data->peer), &info->source))
+      info->address = g_strdup (tsr_peer_get_address (peer));
+      info->client = tsr_peer_conn_get_client (conn) != NULL ? g_strdup (tsr_peer_conn_get_client (conn))
+                                                             : tsr_peer_id_describe (tsr_peer_get_id (peer));
+      info->incoming = !tsr_peer_conn_is_dialed (conn);
+      if (!tsr_peer_conn_is_dialed (conn) ||
+          !tsr_peer_pool_get_source (self->pool, tsr_peer_get_remote_address (peer), &info->source))
         info->source = TSR_PEER_SOURCE_INCOMING;
       {
         GString *extensions = g_string_new (NULL);
 
-        if (state->fast)
+        if (features & TSR_PEER_FEATURE_FAST)
           g_string_append (extensions, "Fast");
-        if (state->extended)
+        if (features & TSR_PEER_FEATURE_EXTENDED)
           g_string_append (extensions, extensions->len > 0 ? ", BEP 10" : "BEP 10");
         tsr_extensions_append_names (self->extensions, data->ext, extensions);
         /* Protocol names stay as they are; this one is a word. */
-        if (tsr_peer_is_encrypted (data->peer))
+        if (tsr_peer_is_encrypted (peer))
           g_string_append_printf (extensions, extensions->len > 0 ? ", %s" : "%s", _("encrypted"));
         info->extensions = g_string_free (extensions, FALSE);
       }
-      info->am_choking = state->am_choking;
-      info->am_interested = state->am_interested;
-      info->peer_choking = state->peer_choking;
-      info->peer_interested = state->peer_interested;
+      info->am_choking = tsr_peer_conn_is_am_choking (conn);
+      info->am_interested = tsr_peer_conn_is_am_interested (conn);
+      info->peer_choking = tsr_peer_conn_is_peer_choking (conn);
+      info->peer_interested = tsr_peer_conn_is_peer_interested (conn);
       info->snubbed = tsr_requester_peer_is_snubbed (data->request);
-      info->fast = state->fast;
-      info->encrypted = tsr_peer_is_encrypted (data->peer);
-      info->down_rate = data->rate;
-      info->up_rate = data->up_rate;
-      info->downloaded = tsr_peer_get_bytes_received (data->peer);
-      info->uploaded = tsr_peer_get_bytes_sent (data->peer);
-      info->progress = state->have != NULL && self->info != NULL && self->info->piece_count > 0
-                       ? (gdouble) tsr_bitfield_count (state->have) / self->info->piece_count : 0;
+      info->fast = (features & TSR_PEER_FEATURE_FAST) != 0;
+      info->encrypted = tsr_peer_is_encrypted (peer);
+      info->down_rate = tsr_peer_conn_get_rate (conn);
+      info->up_rate = tsr_peer_conn_get_up_rate (conn);
+      info->downloaded = tsr_peer_get_bytes_received (peer);
+      info->uploaded = tsr_peer_get_bytes_sent (peer);
+      info->progress = have != NULL && self->info != NULL && self->info->piece_count > 0
+                       ? (gdouble) tsr_bitfield_count (have) / self->info->piece_count : 0;
       info->requests_out = tsr_requester_peer_get_n_requests (data->request);
       info->requests_in = tsr_uploader_peer_get_reads (data->upload) + tsr_uploader_peer_get_waiting (data->upload);
-      info->connected_seconds = now - data->connected_at;
+      info->connected_seconds = now - tsr_peer_conn_get_connected_at (conn);
       g_ptr_array_add (infos, info);
     }
-  _tsr_torrent_web_seeds_add_infos (self, infos);
+  add_web_seed_infos (self, infos);
   return infos;
 }
 
@@ -331,9 +417,11 @@ tsr_torrent_disconnect_peer (TsrTorrent *self,
     {
       PeerData *data = g_ptr_array_index (self->peers, i);
 
-      if (tsr_peer_address_equal (tsr_peer_get_remote_address (data->peer), &wanted))
+      TsrPeer *peer = tsr_peer_conn_get_peer (data->conn);
+
+      if (tsr_peer_address_equal (tsr_peer_get_remote_address (peer), &wanted))
         {
-          tsr_peer_close (data->peer, _("Disconnected by the user"));
+          tsr_peer_close (peer, _("Disconnected by the user"));
           return TRUE;
         }
     }
@@ -426,7 +514,7 @@ tsr_torrent_add_peer_address (TsrTorrent *self,
 GPtrArray *
 tsr_torrent_dup_bans (TsrTorrent *self)
 {
-  return tsr_peer_pool_dup_bans (self->pool, _tsr_torrent_now ());
+  return tsr_peer_pool_dup_bans (self->pool, g_get_monotonic_time () / G_USEC_PER_SEC);
 }
 
 void
@@ -458,7 +546,7 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
   g_autoptr(JsonNode) root = NULL;
   TsrBlockMapIter iter;
   guint index;
-  gint64 now = _tsr_torrent_now ();
+  gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
   guint i;
 
   g_return_val_if_fail (TSR_IS_TORRENT (self), NULL);
@@ -516,17 +604,17 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
   for (i = 0; i < self->peers->len; i++)
     {
       PeerData *data = g_ptr_array_index (self->peers, i);
-      TsrPeerState *state = tsr_peer_get_state (data->peer);
+      TsrPeerConn *conn = data->conn;
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "address");
-      json_builder_add_string_value (builder, tsr_peer_get_address (data->peer));
+      json_builder_add_string_value (builder, tsr_peer_get_address (tsr_peer_conn_get_peer (conn)));
       json_builder_set_member_name (builder, "am_interested");
-      json_builder_add_boolean_value (builder, state->am_interested);
+      json_builder_add_boolean_value (builder, tsr_peer_conn_is_am_interested (conn));
       json_builder_set_member_name (builder, "peer_choking");
-      json_builder_add_boolean_value (builder, state->peer_choking);
+      json_builder_add_boolean_value (builder, tsr_peer_conn_is_peer_choking (conn));
       json_builder_set_member_name (builder, "am_choking");
-      json_builder_add_boolean_value (builder, state->am_choking);
+      json_builder_add_boolean_value (builder, tsr_peer_conn_is_am_choking (conn));
       json_builder_set_member_name (builder, "requests");
       json_builder_add_int_value (builder, tsr_requester_peer_get_n_requests (data->request));
       json_builder_set_member_name (builder, "pipeline");
@@ -536,15 +624,15 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
       json_builder_set_member_name (builder, "since_block");
       json_builder_add_int_value (builder, now - tsr_requester_peer_get_last_block (data->request));
       json_builder_set_member_name (builder, "rate");
-      json_builder_add_int_value (builder, (gint64) data->rate);
+      json_builder_add_int_value (builder, (gint64) tsr_peer_conn_get_rate (conn));
       json_builder_set_member_name (builder, "received");
-      json_builder_add_int_value (builder, (gint64) tsr_peer_get_bytes_received (data->peer));
+      json_builder_add_int_value (builder, (gint64) tsr_peer_get_bytes_received (tsr_peer_conn_get_peer (conn)));
       json_builder_set_member_name (builder, "reads");
       json_builder_add_int_value (builder, tsr_uploader_peer_get_reads (data->upload));
       json_builder_set_member_name (builder, "asked");
       json_builder_add_int_value (builder, tsr_uploader_peer_get_waiting (data->upload));
       json_builder_set_member_name (builder, "dropping");
-      json_builder_add_boolean_value (builder, data->dropping);
+      json_builder_add_boolean_value (builder, tsr_peer_conn_is_dropping (conn));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

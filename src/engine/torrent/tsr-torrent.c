@@ -79,10 +79,8 @@ static gint64 now_seconds (void);
 static void apply_file_priorities (TsrTorrent *self);
 static void fail (TsrTorrent *self, const GError *error);
 static void set_state (TsrTorrent *self, TsrTorrentState state);
-static PeerData *find_peer (TsrTorrent *self, TsrPeer *peer);
 static void fill_pipeline (TsrTorrent *self, PeerData *data);
 static void dial_some (TsrTorrent *self);
-static void on_peer_sent (TsrPeer *peer, gpointer user_data);
 static guint dial_limit (TsrTorrent *self);
 static guint accept_limit (TsrTorrent *self);
 static void close_over (TsrTorrent *self, gboolean dialed, guint limit);
@@ -92,29 +90,24 @@ static const TsrSmartBanFuncs smart_ban_funcs;
 static const TsrUploaderFuncs upload_funcs;
 static const TsrExtensionsFuncs extension_funcs;
 static const TsrRequesterFuncs request_funcs;
+static const TsrWebSeedsFuncs web_seed_funcs;
+static const TsrPeerConnFuncs conn_funcs;
 
 static void
 peer_data_free (PeerData *data)
 {
-  TsrPeerState *state = tsr_peer_get_state (data->peer);
-
   tsr_uploader_remove_peer (data->uploader, data->upload);
   tsr_extensions_remove_peer (data->extensions, data->ext);
   tsr_requester_remove_peer (data->requester, data->request);
-  if (state->have != NULL && data->picker != NULL)
-    tsr_piece_picker_remove_bitfield (data->picker, state->have);
-  if (data->connections != NULL)
-    {
-      tsr_budget_give (data->connections);
-      tsr_budget_unref (data->connections);
-    }
-  g_clear_signal_handler (&data->message_id, data->peer);
-  g_clear_signal_handler (&data->closed_id, data->peer);
-  g_clear_signal_handler (&data->sent_id, data->peer);
-  tsr_peer_close (data->peer, NULL);
-  g_object_unref (data->peer);
-  g_free (data->client);
+  tsr_peer_conn_free (data->conn);
   g_free (data);
+}
+
+/* The connection's transport. */
+static TsrPeer *
+peer_of (PeerData *data)
+{
+  return tsr_peer_conn_get_peer (data->conn);
 }
 
 static void
@@ -151,7 +144,7 @@ tsr_torrent_finalize (GObject *object)
   g_clear_pointer (&self->resume, tsr_resume_store_free);
   g_free (self->file_priority);
   g_clear_object (&self->tracker);
-  _tsr_torrent_web_seeds_free (self);
+  g_clear_pointer (&self->web_seeds, tsr_web_seeds_free);
   g_clear_pointer (&self->extensions, tsr_extensions_free);
   g_clear_pointer (&self->up, tsr_limiter_unref);
   g_clear_pointer (&self->down, tsr_limiter_unref);
@@ -279,6 +272,7 @@ _tsr_torrent_set_metainfo (TsrTorrent  *self,
   self->blocks = tsr_block_map_new (info, self->picker, TSR_TORRENT_PIECE_MEMORY);
   self->smart_ban = tsr_smart_ban_new (&smart_ban_funcs, self);
   tsr_requester_set_pieces (self->requester, self->blocks, self->picker, self->smart_ban, info->piece_count);
+  self->web_seeds = tsr_web_seeds_new (info, self->blocks, self->picker, &web_seed_funcs, self);
   self->file_priority = g_malloc (MAX (info->n_files, 1));
   memset (self->file_priority, TSR_PRIORITY_NORMAL, info->n_files);
   self->limits.piece_count = info->piece_count;
@@ -443,12 +437,6 @@ tsr_torrent_get_info_hash (TsrTorrent *self)
   return self->wire_hash;
 }
 
-const char *
-tsr_torrent_get_name (TsrTorrent *self)
-{
-  return self->info != NULL ? self->info->name : self->magnet->display_name;
-}
-
 char *
 tsr_torrent_dup_magnet_uri (TsrTorrent *self)
 {
@@ -491,24 +479,6 @@ tsr_torrent_dup_error (TsrTorrent *self)
   return self->error != NULL ? g_error_copy (self->error) : NULL;
 }
 
-guint
-tsr_torrent_get_pieces_have (TsrTorrent *self)
-{
-  return tsr_bitfield_count (self->have);
-}
-
-guint64
-tsr_torrent_get_downloaded (TsrTorrent *self)
-{
-  return self->downloaded;
-}
-
-guint64
-tsr_torrent_get_uploaded (TsrTorrent *self)
-{
-  return self->uploaded;
-}
-
 gboolean
 tsr_torrent_is_announcing (TsrTorrent *self)
 {
@@ -522,18 +492,6 @@ tsr_torrent_get_pending_writes (TsrTorrent *self)
 }
 
 guint
-tsr_torrent_get_n_peers (TsrTorrent *self)
-{
-  return self->peers->len;
-}
-
-guint
-tsr_torrent_get_n_known_addresses (TsrTorrent *self)
-{
-  return tsr_peer_pool_get_size (self->pool);
-}
-
-guint
 tsr_torrent_get_n_seeds (TsrTorrent *self)
 {
   guint count = 0;
@@ -541,28 +499,12 @@ tsr_torrent_get_n_seeds (TsrTorrent *self)
 
   for (i = 0; i < self->peers->len; i++)
     {
-      TsrPeerState *state = tsr_peer_get_state (((PeerData *) g_ptr_array_index (self->peers, i))->peer);
+      const TsrBitfield *have = tsr_peer_conn_get_have (((PeerData *) g_ptr_array_index (self->peers, i))->conn);
 
-      if (state->have != NULL && tsr_bitfield_is_full (state->have))
+      if (have != NULL && tsr_bitfield_is_full (have))
         count++;
     }
   return count;
-}
-
-guint64
-tsr_torrent_get_bytes_have (TsrTorrent *self)
-{
-  guint count = tsr_bitfield_count (self->have);
-  guint64 bytes;
-  guint last;
-
-  if (self->info == NULL)
-    return 0;
-  bytes = (guint64) count * self->info->piece_length;
-  last = self->info->piece_count - 1;
-  if (count > 0 && tsr_bitfield_get (self->have, last))
-    bytes -= self->info->piece_length - tsr_metainfo_get_piece_size (self->info, last);
-  return MIN (bytes, self->info->total_length);
 }
 
 static void
@@ -640,42 +582,18 @@ fail_soon (TsrTorrent   *self,
   g_idle_add (on_fail_idle, data);
 }
 
-gint64
-_tsr_torrent_now (void)
-{
-  return now_seconds ();
-}
-
-static PeerData *
-find_peer (TsrTorrent *self,
-           TsrPeer    *peer)
-{
-  guint i;
-
-  for (i = 0; i < self->peers->len; i++)
-    {
-      PeerData *data = g_ptr_array_index (self->peers, i);
-
-      if (data->peer == peer)
-        return data;
-    }
-  return NULL;
-}
-
-static void
-send_simple (TsrPeer     *peer,
-             TsrWireType  type)
-{
-  TsrWireMessage message = { 0 };
-
-  message.type = type;
-  tsr_peer_send (peer, &message);
-}
-
 static gint64
 now_seconds (void)
 {
   return g_get_monotonic_time () / G_USEC_PER_SEC;
+}
+
+/* BEP 5: our DHT node's port, 0 when there is none or the torrent is
+ * private (BEP 27). */
+static guint16
+dht_port (TsrTorrent *self)
+{
+  return self->info == NULL || !self->info->is_private ? self->dht_port : 0;
 }
 
 static void
@@ -688,15 +606,6 @@ peer_state (TsrTorrent *self,
 
 /* ------------------------------------------------------------------ */
 /* Requests (TsrRequester): a connection is its PeerData               */
-
-static gboolean
-peer_has (TsrPeer *peer,
-          guint    index)
-{
-  TsrPeerState *state = tsr_peer_get_state (peer);
-
-  return state->have != NULL && tsr_bitfield_get (state->have, index);
-}
 
 /* Only while downloading: the requester asks nothing of anyone else. */
 static void
@@ -714,13 +623,7 @@ request_send_request (gpointer conn,
                       guint32  length,
                       gpointer user_data)
 {
-  TsrWireMessage request = { 0 };
-
-  request.type = TSR_WIRE_REQUEST;
-  request.index = index;
-  request.begin = begin;
-  request.length = length;
-  tsr_peer_send (((PeerData *) conn)->peer, &request);
+  tsr_peer_conn_send (((PeerData *) conn)->conn, TSR_WIRE_REQUEST, index, begin, length);
 }
 
 static void
@@ -730,48 +633,42 @@ request_send_cancel (gpointer conn,
                      guint32  length,
                      gpointer user_data)
 {
-  TsrWireMessage cancel = { 0 };
-
-  cancel.type = TSR_WIRE_CANCEL;
-  cancel.index = index;
-  cancel.begin = begin;
-  cancel.length = length;
-  tsr_peer_send (((PeerData *) conn)->peer, &cancel);
+  tsr_peer_conn_send (((PeerData *) conn)->conn, TSR_WIRE_CANCEL, index, begin, length);
 }
 
 static const TsrBitfield *
 request_have (gpointer conn,
               gpointer user_data)
 {
-  return tsr_peer_get_state (((PeerData *) conn)->peer)->have;
+  return tsr_peer_conn_get_have (((PeerData *) conn)->conn);
 }
 
 static gboolean
 request_choking (gpointer conn,
                  gpointer user_data)
 {
-  return tsr_peer_get_state (((PeerData *) conn)->peer)->peer_choking;
+  return tsr_peer_conn_is_peer_choking (((PeerData *) conn)->conn);
 }
 
 static gboolean
 request_interested (gpointer conn,
                     gpointer user_data)
 {
-  return tsr_peer_get_state (((PeerData *) conn)->peer)->am_interested;
+  return tsr_peer_conn_is_am_interested (((PeerData *) conn)->conn);
 }
 
 static gboolean
 request_fast (gpointer conn,
               gpointer user_data)
 {
-  return tsr_peer_get_state (((PeerData *) conn)->peer)->fast;
+  return (tsr_peer_get_features (peer_of (conn)) & TSR_PEER_FEATURE_FAST) != 0;
 }
 
 static const TsrPeerAddress *
 request_address (gpointer conn,
                  gpointer user_data)
 {
-  return tsr_peer_get_remote_address (((PeerData *) conn)->peer);
+  return tsr_peer_get_remote_address (peer_of (conn));
 }
 
 static gboolean
@@ -787,7 +684,7 @@ static void
 request_snubbed (gpointer conn,
                  gpointer user_data)
 {
-  peer_state (user_data, ((PeerData *) conn)->peer, "snubbed-us");
+  peer_state (user_data, peer_of (conn), "snubbed-us");
 }
 
 static const TsrRequesterFuncs request_funcs = {
@@ -802,44 +699,14 @@ static const TsrRequesterFuncs request_funcs = {
   .snubbed = request_snubbed,
 };
 
-typedef struct
-{
-  TsrPeer    *peer;     /* (owned) */
-  const char *reason;   /* static, translated */
-} CloseLater;
-
-static gboolean
-on_close_later (gpointer user_data)
-{
-  CloseLater *close = user_data;
-
-  tsr_peer_close (close->peer, close->reason);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-close_later_free (CloseLater *close)
-{
-  g_object_unref (close->peer);
-  g_free (close);
-}
-
 /* Closes a peer from an idle, once: callers are often inside the peer's
  * own callbacks, where closing would free what they still use. */
 static void
 close_later (PeerData   *data,
              const char *reason)
 {
-  CloseLater *close;
-
-  if (data->dropping)
-    return;
-  data->dropping = TRUE;
-  tsr_extensions_peer_closing (data->extensions, data->ext);
-  close = g_new0 (CloseLater, 1);
-  close->peer = g_object_ref (data->peer);
-  close->reason = reason;
-  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_close_later, close, (GDestroyNotify) close_later_free);
+  if (tsr_peer_conn_close_later (data->conn, reason))
+    tsr_extensions_peer_closing (data->extensions, data->ext);
 }
 
 /* Two seeds have nothing to say to each other. */
@@ -847,9 +714,9 @@ static void
 drop_if_both_seeds (TsrTorrent *self,
                     PeerData   *data)
 {
-  TsrPeerState *state = tsr_peer_get_state (data->peer);
+  const TsrBitfield *have = tsr_peer_conn_get_have (data->conn);
 
-  if (self->state == TSR_TORRENT_SEEDING && state->have != NULL && tsr_bitfield_is_full (state->have))
+  if (self->state == TSR_TORRENT_SEEDING && have != NULL && tsr_bitfield_is_full (have))
     close_later (data, _("Both sides have every piece"));
 }
 
@@ -867,14 +734,8 @@ set_interest (TsrTorrent *self,
               PeerData   *data,
               gboolean    interested)
 {
-  TsrPeerState *state = tsr_peer_get_state (data->peer);
-
-  if (interested != state->am_interested)
-    {
-      state->am_interested = interested;
-      send_simple (data->peer, interested ? TSR_WIRE_INTERESTED : TSR_WIRE_NOT_INTERESTED);
-      peer_state (self, data->peer, interested ? "we-are-interested" : "we-are-not-interested");
-    }
+  if (tsr_peer_conn_set_interested (data->conn, interested))
+    peer_state (self, peer_of (data), interested ? "we-are-interested" : "we-are-not-interested");
   fill_pipeline (self, data);
   drop_if_both_seeds (self, data);
 }
@@ -885,13 +746,13 @@ static void
 update_interest (TsrTorrent *self,
                  PeerData   *data)
 {
-  TsrPeerState *state = tsr_peer_get_state (data->peer);
+  const TsrBitfield *have = tsr_peer_conn_get_have (data->conn);
   gboolean interested = FALSE;
   guint i;
 
-  if (state->have != NULL && tsr_piece_picker_count_wanted (self->picker) > 0)
+  if (have != NULL && tsr_piece_picker_count_wanted (self->picker) > 0)
     for (i = 0; i < self->info->piece_count && !interested; i++)
-      interested = wanted (self, i) && tsr_bitfield_get (state->have, i);
+      interested = wanted (self, i) && tsr_bitfield_get (have, i);
   set_interest (self, data, interested);
 }
 
@@ -1138,7 +999,7 @@ count_dialed (TsrTorrent *self,
   guint i;
 
   for (i = 0; i < self->peers->len; i++)
-    if (((PeerData *) g_ptr_array_index (self->peers, i))->dialed == dialed)
+    if (tsr_peer_conn_is_dialed (((PeerData *) g_ptr_array_index (self->peers, i))->conn) == dialed)
       count++;
   return count;
 }
@@ -1180,14 +1041,14 @@ close_over (TsrTorrent *self,
     {
       PeerData *data = g_ptr_array_index (self->peers, i);
 
-      if (data->dialed == dialed && !data->dropping)
+      if (tsr_peer_conn_is_dialed (data->conn) == dialed && !tsr_peer_conn_is_dropping (data->conn))
         count++;
     }
   for (i = self->peers->len; i > 0 && count > limit; i--)
     {
       PeerData *data = g_ptr_array_index (self->peers, i - 1);
 
-      if (data->dialed == dialed && !data->dropping)
+      if (tsr_peer_conn_is_dialed (data->conn) == dialed && !tsr_peer_conn_is_dropping (data->conn))
         {
           close_later (data, _("Over the connection limit"));
           count--;
@@ -1286,8 +1147,12 @@ void
 tsr_torrent_set_dht_port (TsrTorrent *self,
                           guint16     port)
 {
+  guint i;
+
   g_return_if_fail (TSR_IS_TORRENT (self));
   self->dht_port = port;
+  for (i = 0; i < self->peers->len; i++)
+    tsr_peer_conn_set_dht_port (((PeerData *) g_ptr_array_index (self->peers, i))->conn, dht_port (self));
 }
 
 void
@@ -1386,7 +1251,7 @@ ban (TsrTorrent           *self,
 
   for (i = 0; i < self->peers->len && peer == NULL; i++)
     {
-      TsrPeer *other = ((PeerData *) g_ptr_array_index (self->peers, i))->peer;
+      TsrPeer *other = peer_of (g_ptr_array_index (self->peers, i));
 
       if (tsr_peer_address_equal (tsr_peer_get_remote_address (other), address))
         peer = other;
@@ -1416,6 +1281,61 @@ static const TsrSmartBanFuncs smart_ban_funcs = {
   .ban = on_smart_ban,
 };
 
+/* Web seeds (TsrWebSeeds) ------------------------------------------- */
+
+static gboolean
+web_may_start (gpointer user_data)
+{
+  TsrTorrent *self = user_data;
+
+  return self->state == TSR_TORRENT_DOWNLOADING && tsr_limiter_get_allowance (self->down) > 0;
+}
+
+static gboolean
+web_is_banned (const char *url,
+               gpointer    user_data)
+{
+  return tsr_peer_pool_get_url_ban (((TsrTorrent *) user_data)->pool, url, now_seconds ()) != NULL;
+}
+
+static void
+web_ban (const char *url,
+         const char *reason,
+         gpointer    user_data)
+{
+  TsrTorrent *self = user_data;
+
+  tsr_peer_pool_ban_url (self->pool, url, reason, now_seconds (), TSR_TORRENT_BAN_SECONDS);
+  g_signal_emit (self, signals[SIGNAL_PEER_BANNED], 0, url, reason);
+}
+
+static void
+web_fetched (guint    index,
+             GBytes  *piece,
+             gpointer user_data)
+{
+  TsrTorrent *self = user_data;
+
+  self->downloaded += g_bytes_get_size (piece);
+  /* Download limits count web seeds too (and the session's, through it). */
+  tsr_limiter_consume (self->down, g_bytes_get_size (piece));
+  tsr_disk_queue_write (self->disk, index, piece);
+}
+
+static const TsrWebSeedsFuncs web_seed_funcs = {
+  .may_start = web_may_start,
+  .is_banned = web_is_banned,
+  .ban = web_ban,
+  .fetched = web_fetched,
+};
+
+static void
+web_seeds_tick (TsrTorrent *self)
+{
+  if (self->web_seeds != NULL)
+    tsr_web_seeds_tick (self->web_seeds);
+}
+
 static void
 on_disk_failed (guint         index,
                 const GError *error,
@@ -1430,7 +1350,6 @@ on_disk_written (guint    index,
                  gpointer user_data)
 {
   TsrTorrent *self = user_data;
-  gconstpointer web = tsr_block_map_get_reserved (self->blocks, index);
   guint i;
 
   if (!hash_ok)
@@ -1438,13 +1357,13 @@ on_disk_written (guint    index,
       /* Fetch it again; its senders answer for it (a web seed sent it
        * whole, alone: banned by its URL). */
       g_signal_emit (self, signals[SIGNAL_HASH_FAILED], 0, index);
-      if (web != NULL)
-        _tsr_torrent_web_seed_failed (self, (gpointer) web, index);
-      else
-        tsr_smart_ban_failed (self->smart_ban, index);
-      tsr_block_map_written (self->blocks, index, FALSE);
+      if (self->web_seeds == NULL || !tsr_web_seeds_hash_failed (self->web_seeds, index))
+        {
+          tsr_smart_ban_failed (self->smart_ban, index);
+          tsr_block_map_written (self->blocks, index, FALSE);
+        }
       fill_all (self);
-      _tsr_torrent_web_seeds_tick (self);
+      web_seeds_tick (self);
       return;
     }
   tsr_smart_ban_passed (self->smart_ban, index);
@@ -1452,42 +1371,20 @@ on_disk_written (guint    index,
   tsr_bitfield_set (self->have, index, TRUE);
   tsr_piece_picker_set_have (self->picker, index, TRUE);
   for (i = 0; i < self->peers->len; i++)
-    {
-      PeerData *data = g_ptr_array_index (self->peers, i);
-      TsrWireMessage have = { 0 };
-
-      have.type = TSR_WIRE_HAVE;
-      have.index = index;
-      tsr_peer_send (data->peer, &have);
-    }
+    tsr_peer_conn_send (((PeerData *) g_ptr_array_index (self->peers, i))->conn, TSR_WIRE_HAVE, index, 0, 0);
   g_signal_emit (self, signals[SIGNAL_PIECE_VERIFIED], 0, index);
   tsr_resume_store_changed (self->resume);
   check_done (self);
   /* A piece written frees room under the memory budget: without this,
    * peers whose pieces were all started would wait for the next tick. */
   fill_all (self);
-  _tsr_torrent_web_seeds_tick (self);
+  web_seeds_tick (self);
 }
 
 static const TsrDiskQueueFuncs disk_funcs = {
   .written = on_disk_written,
   .failed = on_disk_failed,
 };
-
-static void
-on_block (TsrTorrent           *self,
-          PeerData             *data,
-          const TsrWireMessage *message)
-{
-  TsrBlockResult result = tsr_requester_on_block (self->requester, data->request, message->index, message->begin,
-                                                  message->data, message->data_length, now_seconds ());
-
-  self->downloaded += message->data_length;
-  tsr_torrent_limits_check (self->stop_limits);
-  if (result == TSR_BLOCK_COMPLETED)
-    _tsr_torrent_piece_complete (self, message->index);
-  fill_pipeline (self, data);
-}
 
 /* The worker owns the data now, even if the torrent stops meanwhile. */
 void
@@ -1509,7 +1406,7 @@ upload_send_block (gpointer  conn,
                    GBytes   *block,
                    gpointer  user_data)
 {
-  tsr_peer_send_block (((PeerData *) conn)->peer, index, begin, block);
+  tsr_peer_send_block (peer_of (conn), index, begin, block);
 }
 
 static void
@@ -1519,13 +1416,7 @@ upload_send_reject (gpointer conn,
                     guint32  length,
                     gpointer user_data)
 {
-  TsrWireMessage reject = { 0 };
-
-  reject.type = TSR_WIRE_REJECT;
-  reject.index = index;
-  reject.begin = begin;
-  reject.length = length;
-  tsr_peer_send (((PeerData *) conn)->peer, &reject);
+  tsr_peer_conn_send (((PeerData *) conn)->conn, TSR_WIRE_REJECT, index, begin, length);
 }
 
 static void
@@ -1533,46 +1424,42 @@ upload_send_allowed_fast (gpointer conn,
                           guint32  index,
                           gpointer user_data)
 {
-  TsrWireMessage message = { 0 };
-
-  message.type = TSR_WIRE_ALLOWED_FAST;
-  message.index = index;
-  tsr_peer_send (((PeerData *) conn)->peer, &message);
+  tsr_peer_conn_send (((PeerData *) conn)->conn, TSR_WIRE_ALLOWED_FAST, index, 0, 0);
 }
 
 static guint64
 upload_queued (gpointer conn,
                gpointer user_data)
 {
-  return tsr_peer_get_queued_bytes (((PeerData *) conn)->peer);
+  return tsr_peer_get_queued_bytes (peer_of (conn));
 }
 
 static gboolean
 upload_choking (gpointer conn,
                 gpointer user_data)
 {
-  return tsr_peer_get_state (((PeerData *) conn)->peer)->am_choking;
+  return tsr_peer_conn_is_am_choking (((PeerData *) conn)->conn);
 }
 
 static gboolean
 upload_fast (gpointer conn,
              gpointer user_data)
 {
-  return tsr_peer_get_state (((PeerData *) conn)->peer)->fast;
+  return (tsr_peer_get_features (peer_of (conn)) & TSR_PEER_FEATURE_FAST) != 0;
 }
 
 static gboolean
 upload_closed (gpointer conn,
                gpointer user_data)
 {
-  return tsr_peer_is_closed (((PeerData *) conn)->peer);
+  return tsr_peer_is_closed (peer_of (conn));
 }
 
 static guint64
 upload_up_rate (gpointer conn,
                 gpointer user_data)
 {
-  return ((PeerData *) conn)->up_rate;
+  return tsr_peer_conn_get_up_rate (((PeerData *) conn)->conn);
 }
 
 static void
@@ -1599,7 +1486,7 @@ upload_flood (gpointer    conn,
               const char *reason,
               gpointer    user_data)
 {
-  tsr_peer_close (((PeerData *) conn)->peer, reason);
+  tsr_peer_close (peer_of (conn), reason);
 }
 
 static const TsrUploaderFuncs upload_funcs = {
@@ -1616,17 +1503,6 @@ static const TsrUploaderFuncs upload_funcs = {
   .flood = upload_flood,
 };
 
-static void
-on_peer_sent (TsrPeer  *peer,
-              gpointer  user_data)
-{
-  TsrTorrent *self = user_data;
-  PeerData *data = find_peer (self, peer);
-
-  if (data != NULL)
-    tsr_uploader_drained (self->uploader, data->upload);
-}
-
 /* A choker round: the decisions are sent at once. Choking a peer drops
  * its requests (BEP 3); a BEP 6 peer's blocks still being read are
  * rejected when the read comes back. */
@@ -1642,29 +1518,26 @@ run_choker (TsrTorrent *self)
   for (i = 0; i < self->peers->len; i++)
     {
       PeerData *data = g_ptr_array_index (self->peers, i);
-      TsrPeerState *state = tsr_peer_get_state (data->peer);
 
-      table[i].id = data->peer;
-      table[i].interested = data->shaken && state->peer_interested && !data->dropping;
+      table[i].id = peer_of (data);
+      table[i].interested = tsr_peer_conn_is_shaken (data->conn) && tsr_peer_conn_is_peer_interested (data->conn) &&
+                            !tsr_peer_conn_is_dropping (data->conn);
       table[i].snubbed = tsr_requester_peer_is_snubbed (data->request);
-      table[i].rate = seeding ? data->up_rate : data->rate;
-      table[i].connected_at = data->connected_at;
+      table[i].rate = seeding ? tsr_peer_conn_get_up_rate (data->conn) : tsr_peer_conn_get_rate (data->conn);
+      table[i].connected_at = tsr_peer_conn_get_connected_at (data->conn);
     }
   tsr_choker_run (self->choker, table, self->peers->len, seeding, now_seconds ());
   for (i = 0; i < self->peers->len; i++)
     {
       PeerData *data = g_ptr_array_index (self->peers, i);
-      TsrPeerState *state = tsr_peer_get_state (data->peer);
 
-      if (table[i].unchoke == !state->am_choking)
+      if (!tsr_peer_conn_set_choking (data->conn, !table[i].unchoke))
         continue;
-      state->am_choking = !table[i].unchoke;
-      send_simple (data->peer, state->am_choking ? TSR_WIRE_CHOKE : TSR_WIRE_UNCHOKE);
       /* After the choke: rejects from a peer still unchoking us would
        * read as refusals of what it has (and get us banned). */
-      if (state->am_choking)
+      if (!table[i].unchoke)
         tsr_uploader_choked (self->uploader, data->upload);
-      peer_state (self, data->peer, state->am_choking ? "we-choke" : "we-unchoke");
+      peer_state (self, peer_of (data), table[i].unchoke ? "we-unchoke" : "we-choke");
     }
 }
 
@@ -1681,7 +1554,7 @@ count_unchoked (TsrTorrent *self)
   guint i;
 
   for (i = 0; i < self->peers->len; i++)
-    if (!tsr_peer_get_state (((PeerData *) g_ptr_array_index (self->peers, i))->peer)->am_choking)
+    if (!tsr_peer_conn_is_am_choking (((PeerData *) g_ptr_array_index (self->peers, i))->conn))
       count++;
   return count;
 }
@@ -1694,8 +1567,8 @@ offer_allowed_fast (TsrTorrent *self,
 {
   if (self->info->is_private)
     return;
-  tsr_uploader_offer_fast (self->uploader, data->upload, tsr_peer_get_remote_address (data->peer), self->wire_hash,
-                           self->have, tsr_bitfield_count (tsr_peer_get_state (data->peer)->have));
+  tsr_uploader_offer_fast (self->uploader, data->upload, tsr_peer_get_remote_address (peer_of (data)),
+                           self->wire_hash, self->have, tsr_bitfield_count (tsr_peer_conn_get_have (data->conn)));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1706,7 +1579,7 @@ ext_send (gpointer              conn,
           const TsrWireMessage *message,
           gpointer              user_data)
 {
-  tsr_peer_send (((PeerData *) conn)->peer, message);
+  tsr_peer_send (peer_of (conn), message);
 }
 
 static void
@@ -1714,7 +1587,7 @@ ext_close (gpointer    conn,
            const char *reason,
            gpointer    user_data)
 {
-  tsr_peer_close (((PeerData *) conn)->peer, reason);
+  tsr_peer_close (peer_of (conn), reason);
 }
 
 static void
@@ -1727,8 +1600,7 @@ ext_handshake (gpointer                     conn,
   PeerData *data = conn;
 
   tsr_requester_peer_set_reqq (data->request, theirs->reqq);
-  g_free (data->client);
-  data->client = g_strdup (theirs->client);
+  tsr_peer_conn_set_client (data->conn, theirs->client);
   /* Where an incoming peer accepts connections: worth dialling later. */
   if (listening != NULL)
     tsr_peer_pool_add (self->pool, listening, TSR_PEER_SOURCE_INCOMING, now_seconds ());
@@ -1763,194 +1635,199 @@ static const TsrExtensionsFuncs extension_funcs = {
 };
 
 /* ------------------------------------------------------------------ */
-/* Peers                                                               */
+/* Peers: what their connections report (TsrPeerConnFuncs)             */
 
+/* The BEP 3 flags: @flipped is FALSE for a repeated message. */
 static void
-on_peer_message (TsrPeer        *peer,
-                 gpointer        pointer,
-                 gpointer        user_data)
+on_flag_changed (TsrTorrent    *self,
+                 PeerData      *data,
+                 TsrPeerChange  change,
+                 gboolean       flipped)
 {
-  TsrTorrent *self = user_data;
-  const TsrWireMessage *message = pointer;
-  PeerData *data = find_peer (self, peer);
-  TsrPeerState *state = tsr_peer_get_state (peer);
+  static const char *const names[] = { "choked-us", "unchoked-us", "interested-in-us", "not-interested-in-us" };
+  TsrPeerConn *conn = data->conn;
 
-  if (data == NULL)
-    return;
-  /* Before the metainfo only the extension protocol means anything (the
-   * wire parser took any piece numbers: it had no count to check). */
-  if (self->info == NULL)
-    {
-      tsr_extensions_on_message (self->extensions, data->ext, message);
-      return;
-    }
-  switch (message->type)
-    {
-    case TSR_WIRE_CHOKE:
-      if (!state->peer_choking)
-        peer_state (self, peer, "choked-us");
-      state->peer_choking = TRUE;
-      tsr_requester_release (self->requester, data->request);
-      break;
-    case TSR_WIRE_UNCHOKE:
-      if (state->peer_choking)
-        {
-          peer_state (self, peer, "unchoked-us");
-          tsr_requester_unchoked (self->requester, data->request, now_seconds ());
-        }
-      state->peer_choking = FALSE;
-      fill_pipeline (self, data);
-      break;
-    case TSR_WIRE_INTERESTED:
-      if (!state->peer_interested)
-        peer_state (self, peer, "interested-in-us");
-      state->peer_interested = TRUE;
-      /* A free slot is given at once; otherwise the next round judges. */
-      if (state->am_choking && count_unchoked (self) < TSR_CHOKER_REGULAR_SLOTS + 1)
-        {
-          state->am_choking = FALSE;
-          send_simple (peer, TSR_WIRE_UNCHOKE);
-          peer_state (self, peer, "we-unchoke");
-        }
-      break;
-    case TSR_WIRE_NOT_INTERESTED:
-      if (state->peer_interested)
-        peer_state (self, peer, "not-interested-in-us");
-      state->peer_interested = FALSE;
-      /* Its slot is free for someone who wants it. */
-      if (!state->am_choking)
-        run_choker (self);
-      break;
-    case TSR_WIRE_HAVE:
-      if (!tsr_bitfield_get (state->have, message->index))
-        {
-          tsr_bitfield_set (state->have, message->index, TRUE);
-          tsr_piece_picker_add_have (self->picker, message->index);
-        }
-      /* One piece more can only make us interested: no scan. */
-      set_interest (self, data, state->am_interested || wanted (self, message->index));
-      break;
-    case TSR_WIRE_BITFIELD:
-      tsr_piece_picker_remove_bitfield (self->picker, state->have);
-      tsr_bitfield_set_bytes (state->have, message->data, message->data_length);
-      tsr_piece_picker_add_bitfield (self->picker, state->have);
-      update_interest (self, data);
-      offer_allowed_fast (self, data);
-      break;
-    case TSR_WIRE_HAVE_ALL:
-      tsr_piece_picker_remove_bitfield (self->picker, state->have);
-      tsr_bitfield_set_all (state->have, TRUE);
-      tsr_piece_picker_add_bitfield (self->picker, state->have);
-      update_interest (self, data);
-      break;
-    case TSR_WIRE_HAVE_NONE:
-      tsr_piece_picker_remove_bitfield (self->picker, state->have);
-      tsr_bitfield_set_all (state->have, FALSE);
-      offer_allowed_fast (self, data);
-      break;
-    case TSR_WIRE_REQUEST:
-      tsr_uploader_request (self->uploader, data->upload, message->index, message->begin, message->length,
-                            tsr_bitfield_get (self->have, message->index) &&
-                              !tsr_torrent_limits_is_stopping (self->stop_limits));
-      break;
-    case TSR_WIRE_PIECE:
-      on_block (self, data, message);
-      break;
-    case TSR_WIRE_REJECT:
-      /* BEP 6: the block goes back to the pool (asked again at the next
-       * tick, not at once: the same peer would only refuse again). */
-      if (tsr_requester_on_reject (self->requester, data->request, message->index, message->begin))
-        {
-          guint refusals = tsr_requester_peer_get_refusals (data->request);
-          /* TRANSLATORS: why a peer was banned */
-          g_autofree char *reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                                  "refused %u request for pieces it claims to have",
-                                                                  "refused %u requests for pieces it claims to have",
-                                                                  refusals), refusals);
-
-          ban (self, tsr_peer_get_remote_address (peer), reason);
-          return;
-        }
-      break;
-    case TSR_WIRE_EXTENDED:
-    case TSR_WIRE_HASH_REQUEST:
-    case TSR_WIRE_HASHES:
-    case TSR_WIRE_HASH_REJECT:
-      tsr_extensions_on_message (self->extensions, data->ext, message);
-      break;
-    case TSR_WIRE_CANCEL:
-      tsr_uploader_cancel (self->uploader, data->upload, message->index, message->begin, message->length);
-      break;
-    case TSR_WIRE_ALLOWED_FAST:
-      /* BEP 6: pieces we may ask for even while it chokes us. */
-      if (tsr_requester_on_allowed_fast (self->requester, data->request, message->index))
-        {
-          if (state->peer_choking && wanted (self, message->index) && peer_has (peer, message->index))
-            set_interest (self, data, TRUE);
-          fill_pipeline (self, data);
-        }
-      break;
-    case TSR_WIRE_SUGGEST:
-      tsr_requester_on_suggest (self->requester, data->request, message->index);
-      break;
-    case TSR_WIRE_KEEPALIVE:
-    case TSR_WIRE_PORT:
-      /* BEP 5: a node at the peer's address; never for a private torrent. */
-      if (message->port != 0 && self->dht_port != 0 && (self->info == NULL || !self->info->is_private))
-        {
-          TsrPeerAddress node = *tsr_peer_get_remote_address (peer);
-
-          if (node.family != 0)
-            {
-              g_autofree char *text = NULL;
-
-              node.port = message->port;
-              text = tsr_peer_address_to_string (&node);
-              g_signal_emit (self, signals[SIGNAL_DHT_NODE], 0, text);
-              if (self->host != NULL)
-                self->host->dht_node (self, text, self->host_data);
-            }
-        }
-      break;
-    case TSR_WIRE_UNKNOWN:
-    default:
-      break;
-    }
+  if (flipped)
+    peer_state (self, peer_of (data), names[change]);
+  if (change == TSR_PEER_CHOKED_US)
+    tsr_requester_release (self->requester, data->request);
+  else if (change == TSR_PEER_UNCHOKED_US && flipped)
+    tsr_requester_unchoked (self->requester, data->request, now_seconds ());
+  if (change == TSR_PEER_UNCHOKED_US)
+    fill_pipeline (self, data);
+  /* A free slot is given at once; otherwise the next round judges. */
+  if (change == TSR_PEER_INTERESTED_IN_US && tsr_peer_conn_is_am_choking (conn) &&
+      count_unchoked (self) < TSR_CHOKER_REGULAR_SLOTS + 1 && tsr_peer_conn_set_choking (conn, FALSE))
+    peer_state (self, peer_of (data), "we-unchoke");
+  /* Its slot is free for someone who wants it. */
+  if (change == TSR_PEER_NOT_INTERESTED_IN_US && !tsr_peer_conn_is_am_choking (conn))
+    run_choker (self);
 }
 
 static void
-on_peer_closed (TsrPeer    *peer,
-                const char *reason,
-                gpointer    user_data)
+conn_changed (TsrPeerConn   *conn,
+              TsrPeerChange  change,
+              guint          index,
+              gpointer       member)
 {
-  TsrTorrent *self = user_data;
-  PeerData *data = find_peer (self, peer);
-  TsrPeerAddress address = *tsr_peer_get_remote_address (peer);
-  g_autofree char *text = g_strdup (tsr_peer_get_address (peer));
+  PeerData *data = member;
+  TsrTorrent *self = data->torrent;
+
+  if (change <= TSR_PEER_NOT_INTERESTED_IN_US)
+    on_flag_changed (self, data, change, index);
+  /* One piece more can only make us interested: no scan. */
+  else if (change == TSR_PEER_HAS)
+    set_interest (self, data, tsr_peer_conn_is_am_interested (conn) || wanted (self, index));
+  else if (change == TSR_PEER_PIECES_CHANGED)
+    {
+      if (index != TSR_WIRE_HAVE_NONE)
+        update_interest (self, data);
+      if (index != TSR_WIRE_HAVE_ALL)
+        offer_allowed_fast (self, data);
+    }
+  /* BEP 6: pieces we may ask for even while it chokes us. */
+  else if (change == TSR_PEER_ALLOWED_FAST &&
+           tsr_requester_on_allowed_fast (self->requester, data->request, index))
+    {
+      if (tsr_peer_conn_is_peer_choking (conn) && wanted (self, index) && tsr_peer_conn_has (conn, index))
+        set_interest (self, data, TRUE);
+      fill_pipeline (self, data);
+    }
+  else if (change == TSR_PEER_SUGGEST)
+    tsr_requester_on_suggest (self->requester, data->request, index);
+}
+
+static void
+conn_block (TsrPeerConn          *conn,
+            const TsrWireMessage *message,
+            gpointer              member)
+{
+  PeerData *data = member;
+  TsrTorrent *self = data->torrent;
+  TsrBlockResult result = tsr_requester_on_block (self->requester, data->request, message->index, message->begin,
+                                                  message->data, message->data_length, now_seconds ());
+
+  self->downloaded += message->data_length;
+  tsr_torrent_limits_check (self->stop_limits);
+  if (result == TSR_BLOCK_COMPLETED)
+    _tsr_torrent_piece_complete (self, message->index);
+  fill_pipeline (self, data);
+}
+
+static void
+conn_request (TsrPeerConn          *conn,
+              const TsrWireMessage *message,
+              gpointer              member)
+{
+  PeerData *data = member;
+  TsrTorrent *self = data->torrent;
+
+  if (message->type == TSR_WIRE_CANCEL)
+    tsr_uploader_cancel (self->uploader, data->upload, message->index, message->begin, message->length);
+  else
+    tsr_uploader_request (self->uploader, data->upload, message->index, message->begin, message->length,
+                          tsr_bitfield_get (self->have, message->index) &&
+                            !tsr_torrent_limits_is_stopping (self->stop_limits));
+}
+
+/* BEP 6: the block goes back to the pool (asked again at the next tick,
+ * not at once: the same peer would only refuse again). */
+static void
+conn_reject (TsrPeerConn          *conn,
+             const TsrWireMessage *message,
+             gpointer              member)
+{
+  PeerData *data = member;
+  guint refusals;
+  g_autofree char *reason = NULL;
+
+  if (!tsr_requester_on_reject (data->requester, data->request, message->index, message->begin))
+    return;
+  refusals = tsr_requester_peer_get_refusals (data->request);
+  /* TRANSLATORS: why a peer was banned */
+  reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "refused %u request for pieces it claims to have",
+                                         "refused %u requests for pieces it claims to have",
+                                         refusals), refusals);
+  ban (data->torrent, tsr_peer_get_remote_address (peer_of (data)), reason);
+}
+
+static void
+conn_extension (TsrPeerConn          *conn,
+                const TsrWireMessage *message,
+                gpointer              member)
+{
+  PeerData *data = member;
+
+  tsr_extensions_on_message (data->extensions, data->ext, message);
+}
+
+static void
+conn_dht_node (TsrPeerConn          *conn,
+               const TsrPeerAddress *node,
+               gpointer              member)
+{
+  TsrTorrent *self = ((PeerData *) member)->torrent;
+  g_autofree char *text = tsr_peer_address_to_string (node);
+
+  g_signal_emit (self, signals[SIGNAL_DHT_NODE], 0, text);
+  if (self->host != NULL)
+    self->host->dht_node (self, text, self->host_data);
+}
+
+static void
+conn_drained (TsrPeerConn *conn,
+              gpointer     member)
+{
+  PeerData *data = member;
+
+  tsr_uploader_drained (data->uploader, data->upload);
+}
+
+/* What the pool keeps of a peer that left. */
+static void
+forget_in_pool (TsrTorrent *self,
+                PeerData   *data)
+{
+  TsrPeer *peer = peer_of (data);
+  const TsrPeerAddress *address = tsr_peer_get_remote_address (peer);
+  gboolean dialed = tsr_peer_conn_is_dialed (data->conn);
+  gboolean shaken = tsr_peer_conn_is_shaken (data->conn);
   TsrPeerAddress listening;
   TsrPeerSource source;
-  gboolean was_unchoked;
 
-  if (data == NULL)
-    return;
-  was_unchoked = !tsr_peer_get_state (peer)->am_choking;
+  /* Closed during our encrypted handshake: it may not speak MSE. */
+  if (dialed && !shaken && tsr_peer_get_mse_failed (peer) &&
+      self->encryption == TSR_PEER_ENCRYPTION_PREFER && !tsr_peer_pool_get_plaintext (self->pool, address))
+    tsr_peer_pool_retry_plaintext (self->pool, address, now_seconds ());
+  else if (dialed && !shaken)
+    tsr_peer_pool_failed (self->pool, address, g_get_monotonic_time ());
+  else if (dialed)
+    tsr_peer_pool_closed (self->pool, address, now_seconds ());
+  /* A seed does not dial what came to it: the address of a peer that
+   * left would only sit in the pool. It will come back by itself. */
+  if (self->state == TSR_TORRENT_SEEDING && !dialed && tsr_ext_peer_get_dialable (data->ext, &listening) &&
+      tsr_peer_pool_get_source (self->pool, &listening, &source) && source == TSR_PEER_SOURCE_INCOMING)
+    tsr_peer_pool_forget (self->pool, &listening);
+}
+
+static void
+conn_closed (TsrPeerConn *conn,
+             const char  *reason,
+             gpointer     member)
+{
+  PeerData *data = member;
+  TsrTorrent *self = data->torrent;
+  TsrPeer *peer = peer_of (data);
+  TsrPeerAddress address = *tsr_peer_get_remote_address (peer);
+  g_autofree char *text = g_strdup (tsr_peer_get_address (peer));
+  gboolean was_unchoked = !tsr_peer_conn_is_am_choking (conn);
+
   tsr_choker_forget (self->choker, peer);
   /* A peer that broke the protocol would only do it again. */
   if (tsr_peer_broke_protocol (peer) && reason != NULL)
     ban (self, &address, reason);
-  /* Closed during our encrypted handshake: it may not speak MSE. */
-  if (data->dialed && !data->shaken && tsr_peer_get_mse_failed (peer) &&
-      self->encryption == TSR_PEER_ENCRYPTION_PREFER && !tsr_peer_pool_get_plaintext (self->pool, &address))
-    tsr_peer_pool_retry_plaintext (self->pool, &address, now_seconds ());
-  else if (data->dialed && !data->shaken)
-    tsr_peer_pool_failed (self->pool, &address, g_get_monotonic_time ());
-  else if (data->dialed)
-    tsr_peer_pool_closed (self->pool, &address, now_seconds ());
-  /* A seed does not dial what came to it: the address of a peer that
-   * left would only sit in the pool. It will come back by itself. */
-  if (self->state == TSR_TORRENT_SEEDING && !data->dialed && tsr_ext_peer_get_dialable (data->ext, &listening) &&
-      tsr_peer_pool_get_source (self->pool, &listening, &source) && source == TSR_PEER_SOURCE_INCOMING)
-    tsr_peer_pool_forget (self->pool, &listening);
+  forget_in_pool (self, data);
   tsr_requester_release (self->requester, data->request);
   /* Its exclusive pieces go to whoever asks next. */
   if (self->smart_ban != NULL)
@@ -1974,92 +1851,94 @@ make_handshake (TsrTorrent       *self,
   tsr_wire_reserved_set (handshake->reserved, TSR_WIRE_RESERVED_FAST);
   tsr_wire_reserved_set (handshake->reserved, TSR_WIRE_RESERVED_EXTENDED);
   /* BEP 5: we run a DHT node (never said for a private torrent, BEP 27). */
-  if (self->dht_port != 0 && (self->info == NULL || !self->info->is_private))
+  if (dht_port (self) != 0)
     tsr_wire_reserved_set (handshake->reserved, TSR_WIRE_RESERVED_DHT);
 }
 
-static void
-on_peer_handshake (TsrPeer  *peer,
-                   gpointer  pointer,
-                   gpointer  user_data)
+/* Our own handshake came back, dialled from here: the address is ours.
+ * Returns whether it did. */
+static gboolean
+close_if_self (TsrTorrent             *self,
+               PeerData               *data,
+               const TsrWireHandshake *theirs)
 {
-  TsrTorrent *self = user_data;
-  PeerData *data = find_peer (self, peer);
-  const TsrWireHandshake *theirs = pointer;
-  gsize length = 0;
-  const guint8 *bytes = tsr_bitfield_get_bytes (self->have, &length);
+  TsrPeer *peer = peer_of (data);
   guint i;
 
-  if (data == NULL)
-    return;
-  if (memcmp (theirs->peer_id, self->peer_id, 20) == 0)
+  if (memcmp (theirs->peer_id, self->peer_id, 20) != 0)
+    return FALSE;
+  /* The dialling end is ours too: the address it dialled is ours. */
+  for (i = 0; i < self->peers->len && !tsr_peer_conn_is_dialed (data->conn); i++)
     {
-      /* The dialling end is ours too: the address it dialled is ours. */
-      for (i = 0; i < self->peers->len && !data->dialed; i++)
-        {
-          PeerData *other = g_ptr_array_index (self->peers, i);
-          TsrPeerAddress local;
+      PeerData *other = g_ptr_array_index (self->peers, i);
+      TsrPeerAddress local;
 
-          if (other->dialed && tsr_peer_get_local_address (other->peer, &local) &&
-              tsr_peer_address_equal (&local, tsr_peer_get_remote_address (peer)))
-            {
-              tsr_peer_pool_mark_self (self->pool, tsr_peer_get_remote_address (other->peer));
-              tsr_peer_close (other->peer, _("Connected to ourselves"));
-              break;
-            }
+      if (tsr_peer_conn_is_dialed (other->conn) && tsr_peer_get_local_address (peer_of (other), &local) &&
+          tsr_peer_address_equal (&local, tsr_peer_get_remote_address (peer)))
+        {
+          tsr_peer_pool_mark_self (self->pool, tsr_peer_get_remote_address (peer_of (other)));
+          tsr_peer_close (peer_of (other), _("Connected to ourselves"));
+          break;
         }
-      if (data->dialed)
-        tsr_peer_pool_mark_self (self->pool, tsr_peer_get_remote_address (peer));
-      tsr_peer_close (peer, _("Connected to ourselves"));
-      return;
     }
+  if (tsr_peer_conn_is_dialed (data->conn))
+    tsr_peer_pool_mark_self (self->pool, tsr_peer_get_remote_address (peer));
+  tsr_peer_close (peer, _("Connected to ourselves"));
+  return TRUE;
+}
+
+static void
+greet (TsrTorrent             *self,
+       PeerData               *data,
+       const TsrWireHandshake *theirs)
+{
+  TsrPeer *peer = peer_of (data);
+  guint i;
+
+  if (close_if_self (self, data, theirs))
+    return;
   for (i = 0; i < self->peers->len; i++)
     {
       PeerData *other = g_ptr_array_index (self->peers, i);
 
       /* Both of us dialled: one connection is enough. */
-      if (other != data && other->shaken && memcmp (tsr_peer_get_id (other->peer), theirs->peer_id, 20) == 0)
+      if (other != data && tsr_peer_conn_is_shaken (other->conn) &&
+          memcmp (tsr_peer_get_id (peer_of (other)), theirs->peer_id, 20) == 0)
         {
           tsr_peer_close (peer, _("Already connected to this peer"));
           return;
         }
     }
-  data->shaken = TRUE;
-  if (data->dialed)
+  /* Shaken from here on, for whoever hears of it below. */
+  tsr_peer_conn_greet (data->conn, theirs, self->info != NULL ? self->have : NULL);
+  if (tsr_peer_conn_is_dialed (data->conn))
     tsr_peer_pool_connected (self->pool, tsr_peer_get_remote_address (peer), now_seconds ());
   g_signal_emit (self, signals[SIGNAL_PEER_CONNECTED], 0, tsr_peer_get_address (peer));
-  /* BEP 3: the bitfield, if any, comes first. BEP 6 peers get have-all/none.
-   * Without the metainfo we have nothing and cannot say how much that is. */
-  if (self->info == NULL)
-    {
-      if (tsr_peer_get_state (peer)->fast)
-        send_simple (peer, TSR_WIRE_HAVE_NONE);
-    }
-  else if (tsr_peer_get_state (peer)->fast && tsr_bitfield_count (self->have) == 0)
-    send_simple (peer, TSR_WIRE_HAVE_NONE);
-  else if (tsr_peer_get_state (peer)->fast && tsr_bitfield_is_full (self->have))
-    send_simple (peer, TSR_WIRE_HAVE_ALL);
-  else if (tsr_bitfield_count (self->have) > 0)
-    {
-      TsrWireMessage message = { 0 };
-
-      message.type = TSR_WIRE_BITFIELD;
-      message.data = bytes;
-      message.data_length = length;
-      tsr_peer_send (peer, &message);
-    }
-  tsr_extensions_peer_shaken (self->extensions, data->ext, data->dialed, tsr_peer_get_state (peer)->extended);
-  /* BEP 5: both run a DHT node: ours is at this port. */
-  if (self->dht_port != 0 && (self->info == NULL || !self->info->is_private) &&
-      tsr_wire_reserved_has (theirs->reserved, TSR_WIRE_RESERVED_DHT))
-    {
-      TsrWireMessage message = { 0 };
-
-      message.type = TSR_WIRE_PORT;
-      message.port = self->dht_port;
-      tsr_peer_send (peer, &message);
-    }
+  tsr_extensions_peer_shaken (self->extensions, data->ext, tsr_peer_conn_is_dialed (data->conn),
+                              (tsr_peer_get_features (peer) & TSR_PEER_FEATURE_EXTENDED) != 0);
 }
+
+static void
+conn_handshake (TsrPeerConn            *conn,
+                const TsrWireHandshake *theirs,
+                gpointer                member)
+{
+  PeerData *data = member;
+
+  greet (data->torrent, data, theirs);
+}
+
+static const TsrPeerConnFuncs conn_funcs = {
+  .handshake = conn_handshake,
+  .changed = conn_changed,
+  .block = conn_block,
+  .request = conn_request,
+  .reject = conn_reject,
+  .extension = conn_extension,
+  .dht_node = conn_dht_node,
+  .drained = conn_drained,
+  .closed = conn_closed,
+};
 
 static PeerData *
 adopt_peer (TsrTorrent *self,
@@ -2067,30 +1946,21 @@ adopt_peer (TsrTorrent *self,
 {
   PeerData *data = g_new0 (PeerData, 1);
 
-  data->peer = g_object_ref (peer);
-  data->picker = self->picker;
-  if (self->connections != NULL)
-    {
-      data->connections = tsr_budget_ref (self->connections);
-      tsr_budget_take (data->connections);
-    }
+  data->torrent = self;
+  /* Fetching a magnet's metainfo: what peers have means nothing yet. */
+  data->conn = tsr_peer_conn_new (peer, self->info != NULL ? self->picker : NULL,
+                                  self->info != NULL ? self->info->piece_count : 0, self->connections,
+                                  &conn_funcs, data);
+  tsr_peer_conn_set_dht_port (data->conn, dht_port (self));
   data->uploader = self->uploader;
   data->upload = tsr_uploader_add_peer (self->uploader, data);
-  data->connected_at = now_seconds ();
   data->requester = self->requester;
-  data->request = tsr_requester_add_peer (self->requester, data, data->connected_at);
+  data->request = tsr_requester_add_peer (self->requester, data, tsr_peer_conn_get_connected_at (data->conn));
   tsr_peer_set_limits (peer, &self->limits);
   tsr_peer_set_limiters (peer, self->up, self->down);
-  /* Fetching a magnet's metainfo: what peers have means nothing yet. */
-  if (self->info != NULL)
-    tsr_peer_get_state (peer)->have = tsr_bitfield_new (self->info->piece_count);
   data->extensions = self->extensions;
   data->ext = tsr_extensions_add_peer (self->extensions, data, tsr_peer_get_remote_address (peer),
-                                       tsr_peer_get_state (peer)->have);
-  data->message_id = g_signal_connect (peer, "message", G_CALLBACK (on_peer_message), self);
-  data->closed_id = g_signal_connect (peer, "closed", G_CALLBACK (on_peer_closed), self);
-  data->sent_id = g_signal_connect (peer, "sent", G_CALLBACK (on_peer_sent), self);
-  g_signal_connect_object (peer, "handshake", G_CALLBACK (on_peer_handshake), self, 0);
+                                       tsr_peer_conn_get_have (data->conn));
   g_ptr_array_add (self->peers, data);
   return data;
 }
@@ -2102,8 +1972,7 @@ is_connected (TsrTorrent           *self,
   guint i;
 
   for (i = 0; i < self->peers->len; i++)
-    if (tsr_peer_address_equal (tsr_peer_get_remote_address (((PeerData *) g_ptr_array_index (self->peers, i))->peer),
-                                address))
+    if (tsr_peer_address_equal (tsr_peer_get_remote_address (peer_of (g_ptr_array_index (self->peers, i))), address))
       return TRUE;
   return FALSE;
 }
@@ -2144,7 +2013,7 @@ dial_some (TsrTorrent *self)
                                                                                      : self->encryption,
                                NULL, NULL);
       data = adopt_peer (self, peer);
-      data->dialed = TRUE;
+      tsr_peer_conn_set_dialed (data->conn, TRUE);
       n_dialed++;
       g_signal_emit (self, signals[SIGNAL_PEER_DIALING], 0, tsr_peer_get_address (peer));
       make_handshake (self, &ours);
@@ -2156,6 +2025,14 @@ dial_some (TsrTorrent *self)
  * now and then (the original's to-do): a peer that has given (or, to a
  * seed, taken) least, connected long enough to be judged, and not one
  * we are uploading to. Its address is dialled again later like any. */
+static guint64
+turnover_score (TsrTorrent *self,
+                PeerData   *data)
+{
+  return self->state == TSR_TORRENT_SEEDING ? tsr_peer_conn_get_up_rate (data->conn)
+                                            : tsr_peer_conn_get_rate (data->conn);
+}
+
 static void
 turn_over (TsrTorrent *self)
 {
@@ -2174,14 +2051,13 @@ turn_over (TsrTorrent *self)
   for (i = 0; i < self->peers->len; i++)
     {
       PeerData *data = g_ptr_array_index (self->peers, i);
-      guint64 score = self->state == TSR_TORRENT_SEEDING ? data->up_rate : data->rate;
-      guint64 worst_score;
+      guint64 score = turnover_score (self, data);
 
-      if (!data->shaken || data->dropping || now - data->connected_at < self->turnover ||
-          !tsr_peer_get_state (data->peer)->am_choking)
+      if (!tsr_peer_conn_is_shaken (data->conn) || tsr_peer_conn_is_dropping (data->conn) ||
+          now - tsr_peer_conn_get_connected_at (data->conn) < self->turnover ||
+          !tsr_peer_conn_is_am_choking (data->conn))
         continue;
-      worst_score = worst == NULL ? G_MAXUINT64 : self->state == TSR_TORRENT_SEEDING ? worst->up_rate : worst->rate;
-      if (score < worst_score)
+      if (score < (worst == NULL ? G_MAXUINT64 : turnover_score (self, worst)))
         worst = data;
     }
   if (worst != NULL)
@@ -2210,18 +2086,13 @@ on_tick (gpointer user_data)
   for (i = 0; i < self->peers->len; i++)
     {
       PeerData *data = g_ptr_array_index (self->peers, i);
-      guint64 received = tsr_peer_get_bytes_received (data->peer);
-      guint64 sent = tsr_peer_get_bytes_sent (data->peer);
 
-      data->rate = (data->rate + (received - data->last_received)) / 2;
-      data->last_received = received;
-      data->up_rate = (data->up_rate + (sent - data->last_sent)) / 2;
-      data->last_sent = sent;
-      tsr_requester_tick (self->requester, data->request, data->rate, now_seconds ());
+      tsr_peer_conn_tick (data->conn);
+      tsr_requester_tick (self->requester, data->request, tsr_peer_conn_get_rate (data->conn), now_seconds ());
       fill_pipeline (self, data);
     }
   tsr_extensions_tick (self->extensions);
-  _tsr_torrent_web_seeds_tick (self);
+  web_seeds_tick (self);
   /* Swarm counts for the trackers view: soon after starting, then now and then. */
   if (self->tracker != NULL && (self->last_scrape == 0 ? now_seconds () - self->started_at >= SCRAPE_FIRST
                                                        : now_seconds () - self->last_scrape >= SCRAPE_INTERVAL))
@@ -2263,6 +2134,7 @@ tsr_torrent_add_incoming_for (TsrTorrent   *self,
   TsrWireHandshake theirs = { { 0 } };
   const TsrPeerAddress *address = tsr_peer_get_remote_address (peer);
   TsrPeerAddress host = tsr_peer_address_get_host (address);
+  PeerData *data;
   const char *banned = tsr_peer_pool_get_ban (self->pool, address, now_seconds ());
 
   /* Banned as a host: it dialled us before, from another port. */
@@ -2283,13 +2155,13 @@ tsr_torrent_add_incoming_for (TsrTorrent   *self,
       tsr_peer_close (peer, _("Too many connections in all"));
       return;
     }
-  adopt_peer (self, peer);
+  data = adopt_peer (self, peer);
   make_handshake (self, &ours);
   memcpy (ours.info_hash, info_hash, 20);
   tsr_peer_accept (peer, &ours);
   /* The handshake signal already fired for the session: greet now. */
   memcpy (theirs.peer_id, tsr_peer_get_id (peer), 20);
-  on_peer_handshake (peer, &theirs, self);
+  greet (self, data, &theirs);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2429,6 +2301,9 @@ tsr_torrent_enable_trackers (TsrTorrent *self,
         }
       self->tracker = tsr_tracker_new_for_hash (self->wire_hash, tiers, self->peer_id, port, tracker_stats, self);
     }
+  /* UDP announces leave from the session's socket on the listen port. */
+  if (self->host != NULL)
+    self->host->trackers_made (self, self->tracker, self->host_data);
   g_signal_connect_object (self->tracker, "peers", G_CALLBACK (on_tracker_peers), self, 0);
   g_signal_connect_object (self->tracker, "reply", G_CALLBACK (on_tracker_reply), self, 0);
   g_signal_connect_object (self->tracker, "error", G_CALLBACK (on_tracker_error), self, 0);
@@ -2490,7 +2365,7 @@ ready (TsrTorrent *self)
   if (self->tracker != NULL)
     tsr_tracker_start (self->tracker);
   check_done (self);
-  _tsr_torrent_web_seeds_tick (self);
+  web_seeds_tick (self);
   if (self->tick == NULL)
     self->tick = tsr_ticker_add (1, on_tick, self);
   if (self->choke == NULL)
@@ -2621,6 +2496,8 @@ stop_running (TsrTorrent *self)
   /* The choker knew the peers by address: they are gone. */
   tsr_choker_free (self->choker);
   self->choker = tsr_choker_new ();
+  if (self->web_seeds != NULL)
+    tsr_web_seeds_stop (self->web_seeds);
   tsr_block_map_clear (self->blocks);
   tsr_smart_ban_forget_pieces (self->smart_ban);
 }

@@ -6,7 +6,11 @@
  * them tier by tier, and the first that answers moves to the front of its
  * tier. HTTP(S) goes through one libsoup session; UDP follows BEP 15
  * (connect, then announce with the cached connection id, retransmitting
- * after 15 * 2^n seconds, two tries per announce before the next URL).
+ * after 15 * 2^n seconds, two tries per announce before the next URL),
+ * from the session's UDP socket when it gives us one (announces leave
+ * from the listen port, as libtorrent's do; replies come back through
+ * the socket's demultiplexer by transaction id), else from a socket of
+ * the attempt's own, connected to the tracker.
  * Every reply is parsed by the tracker codecs, which trust nothing.
  */
 #define G_LOG_DOMAIN "tsr-tracker"
@@ -19,6 +23,7 @@
 
 #include "tsr-http-body.h"
 #include "tsr-tracker.h"
+#include "tsr-udp-socket.h"
 
 #define DEFAULT_INTERVAL    1800
 #define RETRY_DELAY         60
@@ -60,6 +65,8 @@ struct _TsrTracker
   guint16              port;
   TsrTrackerStatsFunc  stats;
   gpointer             stats_data;
+  TsrUdpSocket        *udp4;           /* (owned: a reference) (nullable) the session's */
+  TsrUdpSocket        *udp6;           /* (owned: a reference) (nullable) */
   GPtrArray           *tiers;          /* (element-type GPtrArray<utf8>) */
   guint32              key;
   char                *tracker_id;
@@ -90,6 +97,8 @@ tsr_tracker_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->timer, g_source_remove);
   g_clear_object (&self->soup);
+  g_clear_pointer (&self->udp4, tsr_udp_socket_unref);
+  g_clear_pointer (&self->udp6, tsr_udp_socket_unref);
   G_OBJECT_CLASS (tsr_tracker_parent_class)->dispose (object);
 }
 
@@ -214,6 +223,25 @@ tsr_tracker_set_timeout (TsrTracker *self,
   soup_session_set_timeout (self->soup, seconds);
 }
 
+void
+tsr_tracker_set_udp_sockets (TsrTracker           *self,
+                             struct _TsrUdpSocket *udp4,
+                             struct _TsrUdpSocket *udp6)
+{
+  g_return_if_fail (TSR_IS_TRACKER (self));
+  g_return_if_fail (udp4 == NULL || tsr_udp_socket_get_family (udp4) == TSR_PEER_ADDRESS_IPV4);
+  g_return_if_fail (udp6 == NULL || tsr_udp_socket_get_family (udp6) == TSR_PEER_ADDRESS_IPV6);
+
+  if (udp4 != NULL)
+    tsr_udp_socket_ref (udp4);
+  if (udp6 != NULL)
+    tsr_udp_socket_ref (udp6);
+  g_clear_pointer (&self->udp4, tsr_udp_socket_unref);
+  g_clear_pointer (&self->udp6, tsr_udp_socket_unref);
+  self->udp4 = udp4;
+  self->udp6 = udp6;
+}
+
 gboolean
 tsr_tracker_has_urls (TsrTracker *self)
 {
@@ -232,8 +260,11 @@ typedef struct Attempt
   guint              index;
   TsrAnnounceRequest request;
   /* UDP */
-  GSocket           *socket;    /* (owned) (nullable) */
+  GSocket           *socket;    /* (owned) (nullable) our own, connected */
   GSource           *source;    /* (owned) (nullable) */
+  TsrUdpSocket      *shared;    /* (owned: a reference) (nullable) or the session's */
+  TsrPeerAddress     remote;    /* with @shared: the tracker */
+  gboolean           registered; /* with @shared: @transaction is pending there */
   guint              timeout;
   guint              tries;
   guint32            transaction;
@@ -242,6 +273,15 @@ typedef struct Attempt
   guint              family;
   char              *scrape_url;  /* (owned) (nullable) a scrape of this URL alone */
 } Attempt;
+
+/* The shared socket no longer hands us replies to @transaction. */
+static void
+udp_forget_transaction (Attempt *attempt)
+{
+  if (attempt->registered)
+    tsr_udp_demux_remove_transaction (tsr_udp_socket_get_demux (attempt->shared), attempt->transaction);
+  attempt->registered = FALSE;
+}
 
 static void
 attempt_free (Attempt *attempt)
@@ -255,6 +295,8 @@ attempt_free (Attempt *attempt)
     }
   g_clear_handle_id (&attempt->timeout, g_source_remove);
   g_clear_object (&attempt->socket);
+  udp_forget_transaction (attempt);
+  g_clear_pointer (&attempt->shared, tsr_udp_socket_unref);
   g_object_unref (attempt->tracker);
   g_clear_object (&attempt->cancellable);
   g_free (attempt->scrape_url);
@@ -497,6 +539,11 @@ try_http (Attempt *attempt)
 /* UDP (BEP 15) */
 
 static void udp_send (Attempt *attempt);
+static void on_shared_udp_reply (const guint8 *data, gsize length, const TsrPeerAddress *from, gpointer user_data);
+
+static const TsrUdpReceiverFuncs udp_reply_funcs = {
+  .received = on_shared_udp_reply,
+};
 
 static gboolean
 on_udp_timeout (gpointer user_data)
@@ -519,21 +566,114 @@ udp_send (Attempt *attempt)
   g_autoptr(GByteArray) packet = g_byte_array_new ();
   g_autoptr(GError) error = NULL;
 
-  attempt->transaction = g_random_int ();
+  if (attempt->shared != NULL)
+    {
+      TsrUdpDemux *demux = tsr_udp_socket_get_demux (attempt->shared);
+
+      /* A new id per try, as with our own socket: late replies to the
+       * last one are dropped, not parsed. */
+      udp_forget_transaction (attempt);
+      do
+        attempt->transaction = g_random_int ();
+      while (!tsr_udp_demux_add_transaction (demux, attempt->transaction, &attempt->remote, &udp_reply_funcs,
+                                             attempt));
+      attempt->registered = TRUE;
+    }
+  else
+    attempt->transaction = g_random_int ();
   if (!attempt->connected)
     tsr_udp_write_connect (packet, attempt->transaction);
   else if (attempt->scrape_url != NULL)
     tsr_udp_write_scrape (packet, attempt->connection_id, attempt->transaction, attempt->tracker->info_hash, 1);
   else
     tsr_udp_write_announce (packet, attempt->connection_id, attempt->transaction, &attempt->request);
-  if (g_socket_send (attempt->socket, (const char *) packet->data, packet->len, NULL, &error) < 0 &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+  /* A full queue is a lost datagram: the timer sends it again. */
+  if (attempt->shared != NULL)
+    (void) tsr_udp_socket_send (attempt->shared, &attempt->remote, packet->data, packet->len);
+  else if (g_socket_send (attempt->socket, (const char *) packet->data, packet->len, NULL, &error) < 0 &&
+           !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
     {
       attempt_failed (attempt, error->message);
       return;
     }
   g_clear_handle_id (&attempt->timeout, g_source_remove);
   attempt->timeout = g_timeout_add_seconds (tsr_udp_timeout_seconds (attempt->tries), on_udp_timeout, attempt);
+}
+
+/* The attempt waits for no more datagrams: its own socket's source is
+ * being dispatched and goes as it returns G_SOURCE_REMOVE. */
+static void
+udp_stop_waiting (Attempt *attempt)
+{
+  g_clear_pointer (&attempt->source, g_source_unref);
+  udp_forget_transaction (attempt);
+}
+
+/* A datagram for @attempt, from its own socket or (with its transaction
+ * id, from the tracker) from the shared one. TRUE while it waits on;
+ * FALSE when it is done with UDP (finished, freed, or on to another URL). */
+static gboolean
+udp_reply (Attempt      *attempt,
+           const guint8 *buffer,
+           gsize         n)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!attempt->connected)
+    {
+      if (!tsr_udp_parse_connect (buffer, n, attempt->transaction, &attempt->connection_id, &error))
+        {
+          if (g_error_matches (error, TSR_ANNOUNCE_ERROR, TSR_ANNOUNCE_ERROR_WRONG_TRANSACTION))
+            return TRUE;   /* a late reply to an earlier try */
+          udp_stop_waiting (attempt);
+          attempt_failed (attempt, error->message);
+          return FALSE;
+        }
+      attempt->connected = TRUE;
+      attempt->tries = 0;
+      udp_send (attempt);
+      return TRUE;
+    }
+  if (attempt->scrape_url != NULL)
+    {
+      gint64 complete, downloaded, incomplete;
+
+      if (!tsr_udp_parse_scrape (buffer, n, attempt->transaction, &complete, &downloaded, &incomplete, &error))
+        {
+          if (g_error_matches (error, TSR_ANNOUNCE_ERROR, TSR_ANNOUNCE_ERROR_WRONG_TRANSACTION))
+            return TRUE;
+          udp_stop_waiting (attempt);
+          attempt_failed (attempt, error->message);
+          return FALSE;
+        }
+      udp_stop_waiting (attempt);
+      g_signal_emit (attempt->tracker, signals[SIGNAL_SCRAPE], 0, attempt->scrape_url, complete, incomplete,
+                     downloaded);
+      attempt_free (attempt);
+      return FALSE;
+    }
+  {
+    g_autoptr(TsrAnnounceReply) reply = tsr_udp_parse_announce (buffer, n, attempt->transaction, attempt->family,
+                                                                &error);
+
+    if (reply == NULL && g_error_matches (error, TSR_ANNOUNCE_ERROR, TSR_ANNOUNCE_ERROR_WRONG_TRANSACTION))
+      return TRUE;
+    udp_stop_waiting (attempt);
+    if (reply == NULL)
+      attempt_failed (attempt, error->message);
+    else
+      attempt_succeeded (attempt, reply);
+    return FALSE;
+  }
+}
+
+static void
+on_shared_udp_reply (const guint8         *data,
+                     gsize                 length,
+                     const TsrPeerAddress *from,
+                     gpointer              user_data)
+{
+  (void) udp_reply (user_data, data, length);
 }
 
 static gboolean
@@ -551,60 +691,11 @@ on_udp_readable (GSocket      *socket,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         return G_SOURCE_CONTINUE;
       /* ICMP "port unreachable" arrives here: no tracker there. */
-      g_source_unref (attempt->source);
-      attempt->source = NULL;
+      udp_stop_waiting (attempt);
       attempt_failed (attempt, error->message);
       return G_SOURCE_REMOVE;
     }
-  if (!attempt->connected)
-    {
-      if (!tsr_udp_parse_connect (buffer, (gsize) n, attempt->transaction, &attempt->connection_id, &error))
-        {
-          if (g_error_matches (error, TSR_ANNOUNCE_ERROR, TSR_ANNOUNCE_ERROR_WRONG_TRANSACTION))
-            return G_SOURCE_CONTINUE;   /* a late reply to an earlier try */
-          g_source_unref (attempt->source);
-          attempt->source = NULL;
-          attempt_failed (attempt, error->message);
-          return G_SOURCE_REMOVE;
-        }
-      attempt->connected = TRUE;
-      attempt->tries = 0;
-      udp_send (attempt);
-      return G_SOURCE_CONTINUE;
-    }
-  if (attempt->scrape_url != NULL)
-    {
-      gint64 complete, downloaded, incomplete;
-
-      if (!tsr_udp_parse_scrape (buffer, (gsize) n, attempt->transaction, &complete, &downloaded, &incomplete,
-                                 &error))
-        {
-          if (g_error_matches (error, TSR_ANNOUNCE_ERROR, TSR_ANNOUNCE_ERROR_WRONG_TRANSACTION))
-            return G_SOURCE_CONTINUE;
-          g_clear_pointer (&attempt->source, g_source_unref);
-          attempt_failed (attempt, error->message);
-          return G_SOURCE_REMOVE;
-        }
-      g_clear_pointer (&attempt->source, g_source_unref);
-      g_signal_emit (attempt->tracker, signals[SIGNAL_SCRAPE], 0, attempt->scrape_url, complete, incomplete,
-                     downloaded);
-      attempt_free (attempt);
-      return G_SOURCE_REMOVE;
-    }
-  {
-    g_autoptr(TsrAnnounceReply) reply = tsr_udp_parse_announce (buffer, (gsize) n, attempt->transaction,
-                                                                attempt->family, &error);
-
-    if (reply == NULL && g_error_matches (error, TSR_ANNOUNCE_ERROR, TSR_ANNOUNCE_ERROR_WRONG_TRANSACTION))
-      return G_SOURCE_CONTINUE;
-    g_source_unref (attempt->source);
-    attempt->source = NULL;
-    if (reply == NULL)
-      attempt_failed (attempt, error->message);
-    else
-      attempt_succeeded (attempt, reply);
-    return G_SOURCE_REMOVE;
-  }
+  return udp_reply (attempt, buffer, (gsize) n) ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
 static void
@@ -613,11 +704,13 @@ on_udp_resolved (GObject      *source,
                  gpointer      user_data)
 {
   Attempt *attempt = user_data;
+  TsrTracker *self = attempt->tracker;
   g_autoptr(GError) error = NULL;
   GList *addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (source), result, &error);
   g_autoptr(GSocketAddress) remote = NULL;
   g_autoptr(GUri) uri = NULL;
   GInetAddress *address;
+  TsrUdpSocket *shared;
 
   if (addresses == NULL)
     {
@@ -627,7 +720,16 @@ on_udp_resolved (GObject      *source,
   address = addresses->data;
   uri = g_uri_parse (attempt_url (attempt), G_URI_FLAGS_NONE, NULL);
   remote = g_inet_socket_address_new (address, (guint16) g_uri_get_port (uri));
-  attempt->family = g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6 ? 6 : 4;
+  tsr_peer_address_from_inet (address, (guint16) g_uri_get_port (uri), &attempt->remote);
+  attempt->family = attempt->remote.family;
+  shared = attempt->family == 6 ? self->udp6 : self->udp4;
+  if (shared != NULL)
+    {
+      g_resolver_free_addresses (addresses);
+      attempt->shared = tsr_udp_socket_ref (shared);
+      udp_send (attempt);
+      return;
+    }
   attempt->socket = g_socket_new (g_inet_address_get_family (address), G_SOCKET_TYPE_DATAGRAM,
                                   G_SOCKET_PROTOCOL_UDP, &error);
   g_resolver_free_addresses (addresses);
@@ -657,6 +759,7 @@ try_udp (Attempt *attempt)
   attempt->tries = 0;
   attempt->connected = FALSE;
   g_clear_object (&attempt->socket);
+  g_clear_pointer (&attempt->shared, tsr_udp_socket_unref);
   g_resolver_lookup_by_name_async (resolver, g_uri_get_host (uri), attempt->cancellable,
                                    on_udp_resolved, attempt);
 }
@@ -671,6 +774,7 @@ try_url (Attempt *attempt)
       g_source_destroy (attempt->source);
       g_clear_pointer (&attempt->source, g_source_unref);
     }
+  udp_forget_transaction (attempt);
   g_clear_handle_id (&attempt->timeout, g_source_remove);
   attempt->request.tracker_id = attempt->tracker->tracker_id;
   if (g_ascii_strncasecmp (url, "http://", 7) == 0 || g_ascii_strncasecmp (url, "https://", 8) == 0)

@@ -34,6 +34,14 @@ TsrTracker *tsr_tracker_new_for_hash (const guint8         *info_hash,
                                       TsrTrackerStatsFunc   stats,
                                       gpointer              stats_data);
 
+/* UDP trackers are asked from these sockets (net/tsr-udp-socket.h; the
+ * session's, on its listen port; either may be NULL) instead of one of
+ * their own, from the next attempt on. References are taken. */
+struct _TsrUdpSocket;
+void        tsr_tracker_set_udp_sockets (TsrTracker           *self,
+                                         struct _TsrUdpSocket *udp4,
+                                         struct _TsrUdpSocket *udp6);
+
 /* Whether the torrent names any tracker. */
 gboolean    tsr_tracker_has_urls     (TsrTracker           *self);
 

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-udp-demux.h: tells apart the datagrams reaching one UDP socket
+ * that the DHT, uTP and UDP trackers share, by their first bytes, and
+ * hands each to the receiver registered for its kind. No I/O: the socket
+ * (tsr-udp-socket.h) owns one and feeds it what it reads.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "tsr-peer-address.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  TSR_UDP_KIND_UNKNOWN,   /* none of the below: dropped */
+  TSR_UDP_KIND_KRPC,      /* BEP 5: a bencoded dictionary, so 'd' first */
+  TSR_UDP_KIND_UTP,       /* BEP 29: version 1 in the low nibble, a type up to SYN */
+  TSR_UDP_KIND_TRACKER,   /* BEP 15: a 32-bit action up to 3 (error), then the transaction id */
+  TSR_UDP_N_KINDS
+} TsrUdpKind;
+
+/* What the first bytes say, nothing more: a datagram shaped like a
+ * tracker reply is delivered only when its transaction is pending. The
+ * kinds cannot overlap: 'd' is version 4 to uTP, and a tracker reply
+ * starts with a zero byte (version 0). */
+TsrUdpKind    tsr_udp_classify                 (const guint8              *data,
+                                                gsize                      length);
+
+typedef struct
+{
+  /* @data is the receiver's during the call only. @from never has port 0. */
+  void (*received) (const guint8         *data,
+                    gsize                 length,
+                    const TsrPeerAddress *from,
+                    gpointer              user_data);
+} TsrUdpReceiverFuncs;
+
+typedef struct _TsrUdpDemux TsrUdpDemux;
+
+TsrUdpDemux  *tsr_udp_demux_new                (void);
+void          tsr_udp_demux_free               (TsrUdpDemux               *self);
+
+/* The one receiver of every KRPC or uTP datagram; @funcs NULL lets go
+ * (a receiver must before it goes). Only one at a time per kind. */
+void          tsr_udp_demux_set_receiver       (TsrUdpDemux               *self,
+                                                TsrUdpKind                 kind,
+                                                const TsrUdpReceiverFuncs *funcs,
+                                                gpointer                   user_data);
+/* A UDP tracker waits for the reply to @transaction from @from: replies
+ * with that transaction id from that address go to @funcs until it is
+ * removed. FALSE when another waits for the same id (pick another). */
+gboolean      tsr_udp_demux_add_transaction    (TsrUdpDemux               *self,
+                                                guint32                    transaction,
+                                                const TsrPeerAddress      *from,
+                                                const TsrUdpReceiverFuncs *funcs,
+                                                gpointer                   user_data);
+void          tsr_udp_demux_remove_transaction (TsrUdpDemux               *self,
+                                                guint32                    transaction);
+guint         tsr_udp_demux_get_n_transactions (TsrUdpDemux               *self);
+
+/* Hands @data to its receiver and returns its kind, or drops it and
+ * returns TSR_UDP_KIND_UNKNOWN: no kind, no receiver for it, or a
+ * tracker reply nobody (at that address) waits for. A receiver may
+ * register, unregister or free receivers from within the call. */
+TsrUdpKind    tsr_udp_demux_deliver            (TsrUdpDemux               *self,
+                                                const guint8              *data,
+                                                gsize                      length,
+                                                const TsrPeerAddress      *from);
+/* Datagrams delivered as @kind; for TSR_UDP_KIND_UNKNOWN, those dropped. */
+guint64       tsr_udp_demux_get_count          (TsrUdpDemux               *self,
+                                                TsrUdpKind                 kind);
+
+G_END_DECLS

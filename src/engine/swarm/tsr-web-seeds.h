@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-web-seeds.h: one torrent's web seeds (BEP 19 url-list, BEP 17
+ * httpseeds) and the HTTP session they share. Each idle seed is given a
+ * piece: wanted, not had, not started by peers, the rarest first (a web
+ * seed has every piece). The piece is reserved in the block map, so that
+ * no peer is asked for its blocks, fetched whole by a TsrWebSeed and
+ * handed to the owner to be hashed and written like any other. A seed
+ * that fails backs off as TsrWebSeed says; one whose piece fails its hash
+ * check is banned by its URL. The set speaks to its owner only through a
+ * table of functions.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "tsr-block-map.h"
+#include "tsr-metainfo.h"
+#include "tsr-piece-picker.h"
+
+G_BEGIN_DECLS
+
+typedef struct _TsrWebSeeds TsrWebSeeds;
+
+/* One seed, as the peers view shows it. */
+typedef struct
+{
+  const char *url;        /* borrowed: as long as the set lives */
+  gboolean    http_seed;  /* BEP 17; FALSE: BEP 19 */
+  gboolean    fetching;   /* a piece is on its way */
+  guint64     rate;       /* bytes a second, smoothed */
+  guint64     received;   /* body bytes read from it, all of them */
+} TsrWebSeedInfo;
+
+/* How the set reports to its owner and asks it; all on the main context,
+ * none after tsr_web_seeds_free(). The owner does not free the set from
+ * inside one of them. */
+typedef struct
+{
+  /* Whether a seed may start a piece now: the torrent downloads, and its
+   * download limit has room. */
+  gboolean (*may_start) (gpointer    user_data);
+  /* Whether @url is banned now. */
+  gboolean (*is_banned) (const char *url,
+                         gpointer    user_data);
+  /* The seed at @url sent a piece that failed its hash check: ban it;
+   * @reason says why, for a person. Not called when it is banned already. */
+  void     (*ban)       (const char *url,
+                         const char *reason,
+                         gpointer    user_data);
+  /* Piece @index came whole and is "writing" in the block map: @piece is
+   * the owner's to hash and write. */
+  void     (*fetched)   (guint       index,
+                         GBytes     *piece,
+                         gpointer    user_data);
+  /* Monotonic seconds; NULL: g_get_monotonic_time(). */
+  gint64   (*now)       (gpointer    user_data);
+} TsrWebSeedsFuncs;
+
+/* The seeds @info lists; NULL when it lists none (most torrents: nothing
+ * is kept). @blocks and @picker are borrowed and outlive the set. The
+ * seeds and their HTTP session are made at the first tick. */
+TsrWebSeeds *tsr_web_seeds_new         (TsrMetainfo            *info,
+                                        TsrBlockMap            *blocks,
+                                        TsrPiecePicker         *picker,
+                                        const TsrWebSeedsFuncs *funcs,
+                                        gpointer                user_data);
+/* Fetches in flight are cancelled and land without a call. */
+void         tsr_web_seeds_free        (TsrWebSeeds            *self);
+
+/* Rates; then each idle seed, not backing off nor banned, is given a
+ * piece while the owner allows and the block map has room. Also after a
+ * piece landed, so that the seeds keep busy. */
+void         tsr_web_seeds_tick        (TsrWebSeeds            *self);
+/* Cancels the fetches in flight (the torrent stopped and cleared the
+ * block map); the seeds keep their rates and back-off. */
+void         tsr_web_seeds_stop        (TsrWebSeeds            *self);
+/* Piece @index failed its hash check. TRUE when one of the seeds fetched
+ * it: it alone sent it, so its URL is banned, and the piece leaves the
+ * block map, to be started afresh by another seed or a peer (left there,
+ * it would read as started, which no seed takes up). FALSE when peers
+ * sent it: the block map and the smart ban are the owner's to tell.
+ * Called before the block map hears of it. */
+gboolean     tsr_web_seeds_hash_failed (TsrWebSeeds            *self,
+                                        guint                   index);
+
+/* Bytes a second from all the seeds. */
+guint64      tsr_web_seeds_get_rate    (TsrWebSeeds            *self);
+/* Seeds made so far (none before the first tick). */
+guint        tsr_web_seeds_get_n_seeds (TsrWebSeeds            *self);
+void         tsr_web_seeds_get_info    (TsrWebSeeds            *self,
+                                        guint                   i,
+                                        TsrWebSeedInfo         *info);
+
+G_END_DECLS
