@@ -291,9 +291,6 @@ tsr_udp_socket_get_queued (TsrUdpSocket *self)
 }
 
 /* ------------------------------------------------------------------ */
-/* Receiving                                                           */
-
-/* ------------------------------------------------------------------ */
 /* Errors: ICMP reports for datagrams we sent                          */
 
 /* One report from the error queue: an ICMP "destination unreachable"
@@ -357,6 +354,9 @@ read_errors (TsrUdpSocket *self)
     if (!read_error (self))
       break;
 }
+
+/* ------------------------------------------------------------------ */
+/* Receiving                                                           */
 
 static void
 receive (TsrUdpSocket *self)
