@@ -6,7 +6,8 @@
  * "nodes"): the node bootstraps from it, finds the peers it holds, and
  * never sends it more than libtorrent tolerates (it bans an address
  * after 50 packets in 10 seconds). A node that never answers is not
- * flooded either.
+ * flooded either, and one with nothing on its port fails at once: the
+ * socket's ICMP report is the DHT's, for the query it had pending.
  */
 #include "config.h"
 
@@ -16,6 +17,7 @@
 #include "tsr-dht-contacts.h"
 #include "tsr-dht.h"
 #include "tsr-krpc.h"
+#include "tsr-udp-socket.h"
 
 #define FAKE_ID "\x4d\x54\xa8\xd6\x09\x1a\x7c\x4e\x58\x67\xdb\xbc\x66\xef\xe1\x6f\xc6\x07\xf3\x78"
 
@@ -318,6 +320,43 @@ test_silent_node_not_flooded (void)
   fake_stop (&fake);
 }
 
+static void
+test_unreachable_node_fails (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsrUdpSocket) udp = tsr_udp_socket_new ("127.0.0.1", TSR_PEER_ADDRESS_IPV4, 0, &error);
+  g_autoptr(TsrDht) dht = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) where = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocket) gone = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP,
+                                          NULL);
+  g_autoptr(GSocketAddress) local = NULL;
+  TsrUdpSocketStats stats = { 0 };
+  TsrPeerAddress closed;
+  gint64 end;
+
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (gone, where, FALSE, NULL));
+  local = g_socket_get_local_address (gone, NULL);
+  g_assert_true (tsr_peer_address_from_socket (local, &closed));
+  g_socket_close (gone, NULL);
+  dht = tsr_dht_new_on_sockets (udp, NULL, NULL);
+  /* Pinged; the port is closed. The report comes well within the
+   * query's TSR_DHT_QUERY_TIMEOUT, so the ping is still pending: the
+   * DHT claims it (before, nobody did and it was counted unclaimed). */
+  tsr_dht_add_node (dht, &closed);
+  end = g_get_monotonic_time () + G_USEC_PER_SEC;
+  while (stats.unreachable == 0 && g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+      tsr_udp_socket_get_stats (udp, &stats);
+    }
+  g_assert_cmpuint (stats.unreachable, ==, 1);
+  g_assert_cmpuint (stats.unclaimed, ==, 0);
+  g_assert_cmpuint (tsr_dht_get_n_nodes (dht), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -326,5 +365,6 @@ main (int    argc,
   g_test_add_func ("/dht/libtorrent/bootstrap-asks-once", test_bootstrap_asks_once);
   g_test_add_func ("/dht/libtorrent/lookup-and-announce", test_lookup_and_announce);
   g_test_add_func ("/dht/silent-node-not-flooded", test_silent_node_not_flooded);
+  g_test_add_func ("/dht/unreachable-node-fails", test_unreachable_node_fails);
   return g_test_run ();
 }

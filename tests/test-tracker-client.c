@@ -10,9 +10,13 @@
  * port and the replies come back through its demultiplexer (announce,
  * "stopped", scrape); without one, from a socket of the tracker's own;
  * and a session's torrent announces from the port its DHT node uses.
+ * A UDP tracker on a closed port fails through the shared socket as soon
+ * as the kernel's ICMP error arrives (not after BEP 15's 15 s), and the
+ * next tracker is asked.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <gio/gio.h>
 #include <libsoup/soup.h>
 #include <string.h>
@@ -426,6 +430,105 @@ test_udp_own_socket (UdpFixture    *f,
   g_assert_cmpuint (f->last_event, ==, 3);
 }
 
+typedef struct
+{
+  char *url;       /* (owned) (nullable) of the last "error" */
+  char *message;   /* (owned) (nullable) */
+  guint count;
+} Errors;
+
+static void
+on_udp_error (TsrTracker *tracker,
+              const char *url,
+              const char *message,
+              Errors     *errors)
+{
+  g_free (errors->url);
+  g_free (errors->message);
+  errors->url = g_strdup (url);
+  errors->message = g_strdup (message);
+  errors->count++;
+}
+
+/* The first tier's tracker has nothing on its port: the ICMP error on
+ * the shared socket fails it at once, and the second tier's answers,
+ * all within 2 s (BEP 15's first retransmission is 15 s away). */
+static void
+test_udp_unreachable (UdpFixture    *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsrUdpSocket) udp = tsr_udp_socket_new ("127.0.0.1", TSR_PEER_ADDRESS_IPV4, 0, &error);
+  g_autoptr(GSocketAddress) local = g_socket_get_local_address (f->socket, NULL);
+  g_autoptr(GSocket) gone = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP,
+                                          NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) where = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) closed_address = NULL;
+  g_autoptr(GPtrArray) tiers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(TsrTracker) tracker = NULL;
+  g_autofree char *closed_url = NULL;
+  g_autofree char *expected = g_strdup_printf ("The tracker is unreachable: %s", g_strerror (ECONNREFUSED));
+  TsrUdpSocketStats stats;
+  TsrPeerAddress closed;
+  GPtrArray *tier;
+  Errors errors = { 0 };
+  guint8 hash[20];
+  guint8 peer_id[20];
+  gint64 start;
+
+  g_assert_no_error (error);
+  /* A port just closed: nothing listens there. */
+  g_assert_true (g_socket_bind (gone, where, FALSE, NULL));
+  closed_address = g_socket_get_local_address (gone, NULL);
+  g_assert_true (tsr_peer_address_from_socket (closed_address, &closed));
+  g_socket_close (gone, NULL);
+  closed_url = g_strdup_printf ("udp://127.0.0.1:%u/announce", closed.port);
+
+  memset (hash, 0xab, sizeof hash);
+  memcpy (peer_id, "-TE0100-testtesttest", 20);
+  tier = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (tier, g_strdup (closed_url));
+  g_ptr_array_add (tiers, tier);
+  tier = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (tier, g_strdup_printf ("udp://127.0.0.1:%u/announce",
+                                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local))));
+  g_ptr_array_add (tiers, tier);
+  tracker = tsr_tracker_new_for_hash (hash, tiers, peer_id, 6881, NULL, NULL);
+  g_signal_connect (tracker, "peers", G_CALLBACK (on_udp_peers), f);
+  g_signal_connect (tracker, "error", G_CALLBACK (on_udp_error), &errors);
+  tsr_tracker_set_udp_sockets (tracker, udp, NULL);
+
+  start = g_get_monotonic_time ();
+  tsr_tracker_start (tracker);
+  WAIT_FOR (errors.count > 0 || f->peers->len > 0);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+  g_assert_cmpuint (errors.count, ==, 1);
+  g_assert_cmpstr (errors.url, ==, closed_url);
+  g_assert_cmpstr (errors.message, ==, expected);
+  /* On to the next tier, which answers. */
+  WAIT_FOR (f->peers->len == 1 && !tsr_tracker_is_busy (tracker));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+  g_assert_cmpuint (errors.count, ==, 1);
+  tsr_udp_socket_get_stats (udp, &stats);
+  g_assert_cmpuint (stats.unreachable, ==, 1);
+  g_assert_cmpuint (stats.unclaimed, ==, 0);
+  g_assert_cmpuint (tsr_udp_demux_get_n_transactions (tsr_udp_socket_get_demux (udp)), ==, 0);
+
+  /* The attempt is over: another error for that address is nobody's,
+   * counted and dropped. */
+  g_assert_true (tsr_udp_socket_send (udp, &closed, (const guint8 *) "late", 4));
+  WAIT_FOR ((tsr_udp_socket_get_stats (udp, &stats), stats.unreachable == 2));
+  g_assert_cmpuint (stats.unclaimed, ==, 1);
+  g_assert_cmpuint (tsr_udp_demux_get_unclaimed (tsr_udp_socket_get_demux (udp)), ==, 1);
+  g_assert_cmpuint (errors.count, ==, 1);
+
+  tsr_tracker_stop (tracker);
+  WAIT_FOR (!tsr_tracker_is_busy (tracker));
+  g_free (errors.url);
+  g_free (errors.message);
+}
+
 /* A session's torrent: its UDP tracker hears from the session's socket,
  * the one its DHT node answers on, on the listen port's number. */
 static void
@@ -485,6 +588,8 @@ main (int    argc,
               fixture_set_up, test_stopped_overtakes_started, fixture_tear_down);
   g_test_add ("/tracker/udp/shared-socket", UdpFixture, NULL,
               udp_fixture_set_up, test_udp_shared_socket, udp_fixture_tear_down);
+  g_test_add ("/tracker/udp/unreachable", UdpFixture, NULL,
+              udp_fixture_set_up, test_udp_unreachable, udp_fixture_tear_down);
   g_test_add ("/tracker/udp/own-socket", UdpFixture, NULL,
               udp_fixture_set_up, test_udp_own_socket, udp_fixture_tear_down);
   g_test_add ("/tracker/udp/session-listen-port", UdpFixture, NULL,

@@ -6,10 +6,13 @@
  * transaction from the right address, bursts arrive whole in batches,
  * the send queue keeps its order and its bound, and a socket closed with
  * datagrams queued (or from within a receiver) sends them once and frees
- * them (run under valgrind or ASan to see the latter).
+ * them (run under valgrind or ASan to see the latter). A datagram to a
+ * closed port comes back as an "unreachable" report for its destination
+ * (IPv4 and IPv6), to whoever claims it, within a second.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <gio/gio.h>
 #include <string.h>
 
@@ -440,7 +443,183 @@ test_send_order_and_bound (Fixture       *fixture,
 }
 
 /* ------------------------------------------------------------------ */
+/* Unreachable destinations (ICMP)                                     */
+
+/* What a receiver hears of unreachable destinations; it claims them
+ * when @claim is set. */
+typedef struct
+{
+  gboolean       claim;
+  guint          calls;
+  TsrPeerAddress to;
+  GError        *error;   /* (owned) (nullable) the last one */
+} Unreachable;
+
+static gboolean
+on_unreachable (const TsrPeerAddress *to,
+                const GError         *error,
+                gpointer              user_data)
+{
+  Unreachable *unreachable = user_data;
+
+  unreachable->calls++;
+  unreachable->to = *to;
+  g_clear_error (&unreachable->error);
+  unreachable->error = g_error_copy (error);
+  return unreachable->claim;
+}
+
+static void
+on_received_nothing (const guint8         *data,
+                     gsize                 length,
+                     const TsrPeerAddress *from,
+                     gpointer              user_data)
+{
+  g_assert_not_reached ();
+}
+
+static const TsrUdpReceiverFuncs unreachable_funcs = {
+  .received = on_received_nothing,
+  .unreachable = on_unreachable,
+};
+
+/* An address of 127.0.0.1 where nothing listens: a port just closed. */
+static void
+closed_port (TsrPeerAddress *out)
+{
+  g_autoptr(GSocket) socket = plain_socket ("127.0.0.1");
+
+  address_of_socket (socket, out);
+  g_socket_close (socket, NULL);
+}
+
+static guint64
+unreachable_stats (TsrUdpSocket *udp,
+                   guint64      *unclaimed)
+{
+  TsrUdpSocketStats stats;
+
+  tsr_udp_socket_get_stats (udp, &stats);
+  *unclaimed = stats.unclaimed;
+  return stats.unreachable;
+}
+
+/* The kernel's ICMP "port unreachable" reaches the tracker transaction
+ * waiting on that address, within a second, and the socket goes on
+ * sending and receiving. */
+static void
+test_unreachable_transaction (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  TsrUdpDemux *demux = tsr_udp_socket_get_demux (fixture->udp);
+  Unreachable unreachable = { .claim = TRUE };
+  TsrPeerAddress closed, peer;
+  guint64 unclaimed;
+  gint64 start;
+  char buffer[16];
+
+  closed_port (&closed);
+  g_assert_true (tsr_udp_demux_add_transaction (demux, 0x2a, &closed, &unreachable_funcs, &unreachable));
+  start = g_get_monotonic_time ();
+  g_assert_true (tsr_udp_socket_send (fixture->udp, &closed, (const guint8 *) "connect?", 8));
+  WAIT_UNTIL (unreachable.calls > 0, "the unreachable report");
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+  g_assert_cmpuint (unreachable.calls, ==, 1);
+  g_assert_true (tsr_peer_address_equal (&unreachable.to, &closed));
+  g_assert_error (unreachable.error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+  g_assert_cmpstr (unreachable.error->message, ==, g_strerror (ECONNREFUSED));
+  g_assert_cmpuint (unreachable_stats (fixture->udp, &unclaimed), ==, 1);
+  g_assert_cmpuint (unclaimed, ==, 0);
+  g_assert_cmpuint (tsr_udp_demux_get_unclaimed (demux), ==, 0);
+  tsr_udp_demux_remove_transaction (demux, 0x2a);
+
+  /* The error spoils nothing after it: a datagram out, one in. */
+  address_of_socket (fixture->peer, &peer);
+  g_assert_true (tsr_udp_socket_send (fixture->udp, &peer, (const guint8 *) "d1:xi0ee", 8));
+  WAIT_UNTIL (g_socket_condition_check (fixture->peer, G_IO_IN) & G_IO_IN, "the datagram after the error");
+  g_assert_cmpint (g_socket_receive (fixture->peer, buffer, sizeof buffer, NULL, NULL), ==, 8);
+  send_plain (fixture->peer, fixture->udp, "127.0.0.1", (const guint8 *) "d1:xi1ee", 8);
+  WAIT_UNTIL (fixture->krpc.datagrams->len == 1, "the datagram in after the error");
+  g_assert_cmpuint (unreachable.calls, ==, 1);
+  g_clear_error (&unreachable.error);
+}
+
+/* With no transaction on the address, the KRPC receiver is asked; a
+ * report that it declines (and uTP's receiver, without the callback,
+ * cannot take) is counted and dropped. */
+static void
+test_unreachable_unclaimed (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  TsrUdpDemux *demux = tsr_udp_socket_get_demux (fixture->udp);
+  Unreachable krpc = { .claim = FALSE };
+  TsrPeerAddress closed;
+  guint64 unclaimed;
+
+  closed_port (&closed);
+  /* Nobody has the callback: dropped, counted. */
+  g_assert_true (tsr_udp_socket_send (fixture->udp, &closed, (const guint8 *) "d1:xi0ee", 8));
+  WAIT_UNTIL (unreachable_stats (fixture->udp, &unclaimed) == 1, "the first report");
+  g_assert_cmpuint (unclaimed, ==, 1);
+  g_assert_cmpuint (tsr_udp_demux_get_unclaimed (demux), ==, 1);
+
+  /* The KRPC receiver declines it: still nobody's. */
+  tsr_udp_demux_set_receiver (demux, TSR_UDP_KIND_KRPC, NULL, NULL);
+  tsr_udp_demux_set_receiver (demux, TSR_UDP_KIND_KRPC, &unreachable_funcs, &krpc);
+  g_assert_true (tsr_udp_socket_send (fixture->udp, &closed, (const guint8 *) "d1:xi0ee", 8));
+  WAIT_UNTIL (unreachable_stats (fixture->udp, &unclaimed) == 2, "the second report");
+  g_assert_cmpuint (krpc.calls, ==, 1);
+  g_assert_true (tsr_peer_address_equal (&krpc.to, &closed));
+  g_assert_cmpuint (unclaimed, ==, 2);
+
+  /* It claims it: counted as told, not as dropped. */
+  krpc.claim = TRUE;
+  g_assert_true (tsr_udp_socket_send (fixture->udp, &closed, (const guint8 *) "d1:xi0ee", 8));
+  WAIT_UNTIL (unreachable_stats (fixture->udp, &unclaimed) == 3, "the third report");
+  g_assert_cmpuint (krpc.calls, ==, 2);
+  g_assert_cmpuint (unclaimed, ==, 2);
+  g_assert_cmpuint (tsr_udp_demux_get_unclaimed (demux), ==, 2);
+  tsr_udp_demux_set_receiver (demux, TSR_UDP_KIND_KRPC, NULL, NULL);
+  g_clear_error (&krpc.error);
+}
+
+/* ------------------------------------------------------------------ */
 /* IPv6                                                                */
+
+/* IPV6_RECVERR: ICMPv6 "port unreachable" on ::1 the same way. */
+static void
+test_unreachable_ipv6 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsrUdpSocket) udp = tsr_udp_socket_new ("::1", TSR_PEER_ADDRESS_IPV6, 0, &error);
+  g_autoptr(GSocket) socket = NULL;
+  Unreachable unreachable = { .claim = TRUE };
+  TsrUdpDemux *demux;
+  TsrPeerAddress closed;
+  guint64 unclaimed;
+  gint64 start;
+
+  if (udp == NULL)
+    {
+      g_test_fail_printf ("::1 is unavailable for UDP on this machine: %s", error->message);
+      return;
+    }
+  socket = plain_socket ("::1");
+  address_of_socket (socket, &closed);
+  g_socket_close (socket, NULL);
+  demux = tsr_udp_socket_get_demux (udp);
+  tsr_udp_demux_set_receiver (demux, TSR_UDP_KIND_UTP, &unreachable_funcs, &unreachable);
+  start = g_get_monotonic_time ();
+  g_assert_true (tsr_udp_socket_send (udp, &closed, (const guint8 *) "d1:xi0ee", 8));
+  WAIT_UNTIL (unreachable.calls > 0, "the unreachable report over IPv6");
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+  g_assert_true (tsr_peer_address_equal (&unreachable.to, &closed));
+  g_assert_error (unreachable.error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+  g_assert_cmpuint (unreachable_stats (udp, &unclaimed), ==, 1);
+  g_assert_cmpuint (unclaimed, ==, 0);
+  tsr_udp_demux_set_receiver (demux, TSR_UDP_KIND_UTP, NULL, NULL);
+  g_clear_error (&unreachable.error);
+}
 
 static void
 test_ipv6 (void)
@@ -596,7 +775,12 @@ main (int   argc,
   g_test_add ("/udp-socket/burst", Fixture, NULL, fixture_set_up, test_burst, fixture_tear_down);
   g_test_add ("/udp-socket/send/order-and-bound", Fixture, NULL, fixture_set_up, test_send_order_and_bound,
               fixture_tear_down);
+  g_test_add ("/udp-socket/unreachable/transaction", Fixture, NULL, fixture_set_up, test_unreachable_transaction,
+              fixture_tear_down);
+  g_test_add ("/udp-socket/unreachable/unclaimed", Fixture, NULL, fixture_set_up, test_unreachable_unclaimed,
+              fixture_tear_down);
   g_test_add_func ("/udp-socket/ipv6", test_ipv6);
+  g_test_add_func ("/udp-socket/unreachable/ipv6", test_unreachable_ipv6);
   g_test_add_func ("/udp-socket/close/with-queue", test_close_with_queue);
   g_test_add_func ("/udp-socket/close/from-receiver", test_close_from_receiver);
   return g_test_run ();

@@ -743,10 +743,19 @@ tsr_cli_peer (int    argc,
   sigterm = g_unix_signal_add (SIGTERM, on_signal, &run);
   {
     JsonNode *node = json_node_new (JSON_NODE_VALUE);
-    g_autofree char *text = g_strdup_printf (_("Listening on port %u"), tsr_session_get_port (session));
+    guint16 tcp_port = tsr_session_get_port (session);
+    guint16 udp_port = tsr_session_get_udp_port (session);
+    g_autofree char *text = NULL;
 
-    json_node_set_int (node, tsr_session_get_port (session));
-    tsr_cli_emit_event (&run.sink, NULL, "listening", text, "port", node, NULL);
+    /* UDP takes another port when the TCP one is taken for UDP: a
+     * firewall or a router must open both then. */
+    if (udp_port != 0 && udp_port != tcp_port)
+      text = g_strdup_printf (_("Listening on TCP port %u and UDP port %u"), tcp_port, udp_port);
+    else
+      text = g_strdup_printf (_("Listening on port %u"), tcp_port);
+    json_node_set_int (node, tcp_port);
+    tsr_cli_emit_event (&run.sink, NULL, "listening", text, "port", node, "udp-port", tsr_cli_int_node (udp_port),
+                        NULL);
   }
   /* Likewise TESSERA_NO_DHT: no DHT traffic from test runs unless asked. */
   if (dht || (!no_dht && g_getenv ("TESSERA_NO_DHT") == NULL))

@@ -506,7 +506,11 @@ def test_peer_library(d):
         seed = subprocess.Popen([CLI, "peer", "-d", source, *quiet, "--state", os.path.join(d, "seed-state"),
                                  "--up-rate", "300k", paths["pack"]], stdout=log, stderr=subprocess.STDOUT)
     try:
-        port = wait_for_event(seed_log, "listening")["port"]
+        listening = wait_for_event(seed_log, "listening")
+        port = listening["port"]
+        # The DHT, the UDP trackers and uTP share one UDP port: the TCP
+        # port's number when it was free for UDP, said either way.
+        assert isinstance(listening["udp-port"], int) and listening["udp-port"] > 0, listening
         wait_for_event(seed_log, "seeding")
         leech = [CLI, "peer", "--library", library, *quiet, "--peer", f"127.0.0.1:{port}"]
 

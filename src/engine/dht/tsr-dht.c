@@ -13,7 +13,8 @@
  * run alone (the CLI's `dht` command, tests); we are its KRPC receiver. Queries we
  * send carry a 2-byte transaction id and wait TSR_DHT_QUERY_TIMEOUT
  * seconds; a node that answers goes into the table, one that does not
- * gets a failure (two make it bad). A one-second tick expires queries,
+ * gets a failure (two make it bad), at once when the socket reports its
+ * address unreachable (ICMP). A one-second tick expires queries,
  * moves lookups on, and now and then pings questionable nodes, refreshes
  * stale buckets, rotates the token secret, forgets stored peers and
  * saves the state.
@@ -578,8 +579,60 @@ on_krpc_received (const guint8         *data,
     on_response (self, message, from);
 }
 
+/* The query under @key is lost (unanswered, or its node unreachable):
+ * the node gets a failure and its lookup moves on. */
+static void
+query_failed (TsrDht   *self,
+              gpointer  key,
+              gint64    now)
+{
+  Query *query = g_hash_table_lookup (self->pending, key);
+  TsrDhtLookup *lookup;
+
+  if (query == NULL)
+    return;
+  lookup = query->lookup != NULL ? tsr_dht_lookup_ref (query->lookup) : NULL;
+  if (query->id_known)
+    tsr_dht_table_failed (table_for (self, query->node.address.family), &query->node, now);
+  tsr_dht_contacts_timed_out (self->contacts, &query->node.address, g_get_monotonic_time ());
+  if (lookup != NULL && query->kind == QUERY_GET_PEERS)
+    tsr_dht_lookup_failed (lookup, &query->node);
+  g_hash_table_remove (self->pending, key);
+  if (lookup != NULL)
+    {
+      tsr_dht_lookup_step (lookup);
+      tsr_dht_lookup_unref (lookup);
+    }
+}
+
+/* The socket's error queue: nothing listens at @to (ICMP). Its queries
+ * fail now rather than after TSR_DHT_QUERY_TIMEOUT, as libtorrent's
+ * node_failed does; the report is ours when a query to @to was pending.
+ * A walk of the pending queries (MAX_PENDING at most): such reports are
+ * few, and the socket reads a bounded number a wake-up. */
+static gboolean
+on_krpc_unreachable (const TsrPeerAddress *to,
+                     const GError         *error,
+                     gpointer              user_data)
+{
+  TsrDht *self = user_data;
+  g_autoptr(GPtrArray) lost = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key, value;
+  guint i;
+
+  g_hash_table_iter_init (&iter, self->pending);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (tsr_peer_address_equal (&((Query *) value)->node.address, to))
+      g_ptr_array_add (lost, key);
+  for (i = 0; i < lost->len; i++)
+    query_failed (self, lost->pdata[i], now_seconds ());
+  return lost->len > 0;
+}
+
 static const TsrUdpReceiverFuncs krpc_funcs = {
   .received = on_krpc_received,
+  .unreachable = on_krpc_unreachable,
 };
 
 /* ------------------------------------------------------------------ */
@@ -702,22 +755,7 @@ on_tick (gpointer user_data)
     if (now - ((Query *) value)->sent >= TSR_DHT_QUERY_TIMEOUT)
       g_ptr_array_add (timed_out, key);
   for (i = 0; i < timed_out->len; i++)
-    {
-      Query *query = g_hash_table_lookup (self->pending, timed_out->pdata[i]);
-      TsrDhtLookup *lookup = query->lookup != NULL ? tsr_dht_lookup_ref (query->lookup) : NULL;
-
-      if (query->id_known)
-        tsr_dht_table_failed (table_for (self, query->node.address.family), &query->node, now);
-      tsr_dht_contacts_timed_out (self->contacts, &query->node.address, g_get_monotonic_time ());
-      if (lookup != NULL && query->kind == QUERY_GET_PEERS)
-        tsr_dht_lookup_failed (lookup, &query->node);
-      g_hash_table_remove (self->pending, timed_out->pdata[i]);
-      if (lookup != NULL)
-        {
-          tsr_dht_lookup_step (lookup);
-          tsr_dht_lookup_unref (lookup);
-        }
-    }
+    query_failed (self, timed_out->pdata[i], now);
   /* Lookups that had no node to ask try again as nodes come. */
   lookups = g_ptr_array_new ();
   g_hash_table_iter_init (&iter, self->lookups);

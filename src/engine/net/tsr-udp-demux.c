@@ -7,6 +7,11 @@
  * three. A tracker reply must name a transaction a tracker registered,
  * and come from the address it was sent to: a spoofed or late reply is
  * dropped here, not parsed.
+ *
+ * The socket also reports destinations the kernel found unreachable
+ * (ICMP). They go where libtorrent sends them: to the trackers waiting
+ * on that address, else to the DHT and to uTP, which know whom they
+ * sent to; a report nobody claims is counted and dropped.
  */
 #define G_LOG_DOMAIN "tsr-udp"
 
@@ -35,6 +40,7 @@ struct _TsrUdpDemux
   gpointer                   user_data[TSR_UDP_N_KINDS];  /* borrowed */
   GHashTable                *transactions;  /* id → Transaction (owned) */
   guint64                    counts[TSR_UDP_N_KINDS];
+  guint64                    unclaimed;
 };
 
 TsrUdpKind
@@ -165,6 +171,74 @@ tsr_udp_demux_deliver (TsrUdpDemux          *self,
   self->counts[kind]++;
   funcs->received (data, length, from, user_data);
   return kind;
+}
+
+/* A transaction's receiver may remove transactions, or add others,
+ * while it hears of its error: the ids are taken first, and each is
+ * looked up again before its call. Few are pending (one per tracker
+ * announce or scrape in flight), so a walk of them all is cheap. */
+static gboolean
+report_to_transactions (TsrUdpDemux          *self,
+                        const TsrPeerAddress *to,
+                        const GError         *error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  GHashTableIter iter;
+  gpointer key, value;
+  gboolean claimed = FALSE;
+  guint i;
+
+  g_hash_table_iter_init (&iter, self->transactions);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Transaction *entry = value;
+      guint32 id = GPOINTER_TO_UINT (key);
+
+      if (entry->funcs->unreachable != NULL && tsr_peer_address_equal (&entry->from, to))
+        g_array_append_val (ids, id);
+    }
+  for (i = 0; i < ids->len; i++)
+    {
+      guint32 id = g_array_index (ids, guint32, i);
+      Transaction *entry = g_hash_table_lookup (self->transactions, GUINT_TO_POINTER (id));
+
+      if (entry != NULL && tsr_peer_address_equal (&entry->from, to) &&
+          entry->funcs->unreachable (to, error, entry->user_data))
+        claimed = TRUE;
+    }
+  return claimed;
+}
+
+gboolean
+tsr_udp_demux_report_unreachable (TsrUdpDemux          *self,
+                                  const TsrPeerAddress *to,
+                                  const GError         *error)
+{
+  static const TsrUdpKind others[] = { TSR_UDP_KIND_KRPC, TSR_UDP_KIND_UTP };
+  guint i;
+
+  g_return_val_if_fail (self != NULL && to != NULL && error != NULL, FALSE);
+
+  if (report_to_transactions (self, to, error))
+    return TRUE;
+  for (i = 0; i < G_N_ELEMENTS (others); i++)
+    {
+      const TsrUdpReceiverFuncs *funcs = self->funcs[others[i]];
+
+      if (funcs != NULL && funcs->unreachable != NULL &&
+          funcs->unreachable (to, error, self->user_data[others[i]]))
+        return TRUE;
+    }
+  self->unclaimed++;
+  return FALSE;
+}
+
+guint64
+tsr_udp_demux_get_unclaimed (TsrUdpDemux *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->unclaimed;
 }
 
 guint64

@@ -32,10 +32,18 @@ TsrUdpKind    tsr_udp_classify                 (const guint8              *data,
 typedef struct
 {
   /* @data is the receiver's during the call only. @from never has port 0. */
-  void (*received) (const guint8         *data,
-                    gsize                 length,
-                    const TsrPeerAddress *from,
-                    gpointer              user_data);
+  void     (*received)    (const guint8         *data,
+                          gsize                 length,
+                          const TsrPeerAddress *from,
+                          gpointer              user_data);
+  /* Optional. The kernel reports @to unreachable (an ICMP "port" or
+   * "host unreachable" for a datagram sent there): @error, in the
+   * G_IO_ERROR domain, says why. TRUE when @to is the receiver's (it
+   * sent there); FALSE lets another have it. A transaction's receiver
+   * hears of its tracker's address; it may remove it from within. */
+  gboolean (*unreachable) (const TsrPeerAddress *to,
+                          const GError         *error,
+                          gpointer              user_data);
 } TsrUdpReceiverFuncs;
 
 typedef struct _TsrUdpDemux TsrUdpDemux;
@@ -69,6 +77,15 @@ TsrUdpKind    tsr_udp_demux_deliver            (TsrUdpDemux               *self,
                                                 const guint8              *data,
                                                 gsize                      length,
                                                 const TsrPeerAddress      *from);
+/* Tells the receivers that @to cannot be reached: every transaction
+ * pending on that address, else the KRPC receiver, else uTP's, until
+ * one claims it. FALSE when none did: the report is counted and dropped.
+ * Receivers may change the receivers from within, as with deliver. */
+gboolean      tsr_udp_demux_report_unreachable (TsrUdpDemux               *self,
+                                                const TsrPeerAddress      *to,
+                                                const GError              *error);
+/* Reports no receiver claimed. */
+guint64       tsr_udp_demux_get_unclaimed      (TsrUdpDemux               *self);
 /* Datagrams delivered as @kind; for TSR_UDP_KIND_UNKNOWN, those dropped. */
 guint64       tsr_udp_demux_get_count          (TsrUdpDemux               *self,
                                                 TsrUdpKind                 kind);

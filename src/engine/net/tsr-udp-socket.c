@@ -17,6 +17,16 @@
  * bounded and drops are counted. As in the tracker server's listener,
  * the hot path reads and writes the descriptor directly: a
  * GSocketAddress per datagram would cost more than the datagram.
+ *
+ * Unconnected, the socket hears of no ICMP error unless it asks: with
+ * IP_RECVERR (IPV6_RECVERR) the kernel queues each one, with the
+ * destination the datagram was for, and reports the socket in error
+ * (POLLERR, and a failed receive or send). libtorrent reads that queue
+ * the same way, so that a UDP tracker with nothing on its port fails
+ * at once instead of after its retransmissions. The queue is read when
+ * the descriptor is in error or a receive fails, a bounded number of
+ * reports per wake-up; "unreachable" ones go to the demultiplexer,
+ * which tells the receiver that sent there.
  */
 #define G_LOG_DOMAIN "tsr-udp"
 #define _GNU_SOURCE   /* recvmmsg, sendmmsg */
@@ -26,7 +36,10 @@
 #include <errno.h>
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
+#include <linux/errqueue.h>
+#include <netinet/icmp6.h>
 #include <netinet/in.h>
+#include <netinet/ip_icmp.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -38,6 +51,8 @@
 #define RECV_ROUNDS  4
 #define SEND_BATCH   32
 #define SEND_ROUNDS  4
+/* Error reports read from the error queue per wake-up, at most. */
+#define ERROR_ROUNDS 32
 /* Milliseconds before trying again after ENOBUFS. */
 #define NOBUFS_RETRY 10
 /* Kernel buffers asked for (Transmission asks 4 MiB and 1 MiB, for uTP
@@ -168,6 +183,7 @@ flush (TsrUdpSocket *self,
        guint         rounds)
 {
   Batch *batch = self->batch;
+  gboolean retried = FALSE;
   guint round;
 
   for (round = 0; round < rounds && !g_queue_is_empty (&self->queue); round++)
@@ -190,6 +206,7 @@ flush (TsrUdpSocket *self,
       sent = sendmmsg (self->fd, batch->out_msgs, n, MSG_DONTWAIT);
       if (sent > 0)
         {
+          retried = FALSE;
           self->stats.sent += (guint) sent;
           while (sent-- > 0)
             drop_head (self);
@@ -212,8 +229,17 @@ flush (TsrUdpSocket *self,
           g_source_set_ready_time (self->source, g_get_monotonic_time () + NOBUFS_RETRY * 1000);
           return;
         }
+      /* An ICMP error for an earlier datagram fails the next send once
+       * (the kernel hands the socket's pending error to whichever call
+       * comes first; the report stays in the error queue): try again. */
+      if (!retried)
+        {
+          retried = TRUE;
+          continue;
+        }
       /* The first datagram is refused for itself (no route to it, a
        * firewall): it goes, the rest are tried. */
+      retried = FALSE;
       g_debug ("a datagram was refused: %s", g_strerror (errno));
       self->stats.send_failed++;
       drop_head (self);
@@ -265,6 +291,71 @@ tsr_udp_socket_get_queued (TsrUdpSocket *self)
 }
 
 /* ------------------------------------------------------------------ */
+/* Errors: ICMP reports for datagrams we sent                          */
+
+/* One report from the error queue: an ICMP "destination unreachable"
+ * (not "fragmentation needed", which is path MTU discovery's) names the
+ * destination that is unreachable. FALSE when the queue is empty. */
+static gboolean
+read_error (TsrUdpSocket *self)
+{
+  union
+  {
+    struct cmsghdr header;
+    guint8         space[CMSG_SPACE (sizeof (struct sock_extended_err) + sizeof (SocketAddress))];
+  } control;
+  guint8 payload[64];
+  struct iovec iov = { payload, sizeof payload };
+  SocketAddress name;
+  struct msghdr msg = { 0 };
+  struct cmsghdr *cmsg;
+  const struct sock_extended_err *ee = NULL;
+  TsrPeerAddress to;
+  gboolean unreachable;
+  g_autoptr(GError) error = NULL;
+
+  memset (&name, 0, sizeof name);
+  msg.msg_name = &name;
+  msg.msg_namelen = sizeof name;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = &control;
+  msg.msg_controllen = sizeof control;
+  if (recvmsg (self->fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+    return errno == EINTR;
+  self->stats.errors++;
+  for (cmsg = CMSG_FIRSTHDR (&msg); cmsg != NULL; cmsg = CMSG_NXTHDR (&msg, cmsg))
+    if ((cmsg->cmsg_level == IPPROTO_IP && cmsg->cmsg_type == IP_RECVERR) ||
+        (cmsg->cmsg_level == IPPROTO_IPV6 && cmsg->cmsg_type == IPV6_RECVERR))
+      ee = (const struct sock_extended_err *) CMSG_DATA (cmsg);
+  if (ee == NULL || !address_from_sockaddr (&name, &to) || to.port == 0)
+    return TRUE;
+  unreachable = (ee->ee_origin == SO_EE_ORIGIN_ICMP && ee->ee_type == ICMP_DEST_UNREACH &&
+                 ee->ee_code != ICMP_FRAG_NEEDED) ||
+                (ee->ee_origin == SO_EE_ORIGIN_ICMP6 && ee->ee_type == ICMP6_DST_UNREACH);
+  if (!unreachable || ee->ee_errno == 0)
+    return TRUE;
+  self->stats.unreachable++;
+  error = g_error_new_literal (G_IO_ERROR, g_io_error_from_errno ((int) ee->ee_errno),
+                               g_strerror ((int) ee->ee_errno));
+  if (!tsr_udp_demux_report_unreachable (self->demux, &to, error))
+    self->stats.unclaimed++;
+  return TRUE;
+}
+
+/* What is left waits for the next wake-up: the descriptor stays in
+ * error while the queue holds reports. */
+static void
+read_errors (TsrUdpSocket *self)
+{
+  guint round;
+
+  for (round = 0; round < ERROR_ROUNDS; round++)
+    if (!read_error (self))
+      break;
+}
+
+/* ------------------------------------------------------------------ */
 /* Receiving                                                           */
 
 static void
@@ -281,6 +372,14 @@ receive (TsrUdpSocket *self)
       for (i = 0; i < RECV_BATCH; i++)
         batch->in_msgs[i].msg_hdr.msg_namelen = sizeof batch->from[i];
       received = recvmmsg (self->fd, batch->in_msgs, RECV_BATCH, MSG_DONTWAIT, NULL);
+      if (received < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+        {
+          /* The socket's pending error (an ICMP report), given to the
+           * first call that comes: its report is in the error queue,
+           * and the datagrams are still there to read. */
+          read_errors (self);
+          continue;
+        }
       if (received <= 0)
         break;
       if (!counted)
@@ -314,6 +413,10 @@ udp_source_dispatch (GSource     *source,
   GIOCondition revents = g_source_query_unix_fd (source, self->fd_tag);
 
   g_source_set_ready_time (source, -1);
+  /* First, so that the sends and receives below do not fail on the
+   * socket's pending error. */
+  if (revents & G_IO_ERR)
+    read_errors (self);
   if (self->blocked && (revents & (G_IO_OUT | G_IO_ERR)))
     watch_writable (self, FALSE);
   if (!self->blocked)
@@ -376,6 +479,11 @@ tsr_udp_socket_new (const char            *address,
     return NULL;
   if (family == TSR_PEER_ADDRESS_IPV6)
     g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY, 1, NULL);
+  /* ICMP errors for what we send, queued with their destination. */
+  if (family == TSR_PEER_ADDRESS_IPV6)
+    g_socket_set_option (socket, IPPROTO_IPV6, IPV6_RECVERR, 1, NULL);
+  else
+    g_socket_set_option (socket, IPPROTO_IP, IP_RECVERR, 1, NULL);
   g_socket_set_option (socket, SOL_SOCKET, SO_RCVBUF, RECV_BUFFER, NULL);
   g_socket_set_option (socket, SOL_SOCKET, SO_SNDBUF, SEND_BUFFER, NULL);
   where = g_inet_socket_address_new (inet, port);

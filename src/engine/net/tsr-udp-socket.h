@@ -32,6 +32,9 @@ typedef struct
   guint64 queue_full;       /* refused by tsr_udp_socket_send(): the queue was full */
   guint64 send_failed;      /* refused by the kernel (no route, another family), dropped */
   guint64 send_stalls;      /* times the kernel said "later" (EAGAIN, ENOBUFS): kept, retried */
+  guint64 errors;           /* reports read from the error queue (ICMP errors for datagrams sent) */
+  guint64 unreachable;      /* of those, destinations unreachable, told to the demultiplexer */
+  guint64 unclaimed;        /* of those, for a destination no receiver claimed: dropped */
 } TsrUdpSocketStats;
 
 /* Binds UDP @port (0: any) at @address (NULL: any address of @family;

@@ -171,6 +171,17 @@ tsr_session_get_port (TsrSession *self)
   return self->listener != NULL ? tsr_listener_get_port (self->listener) : 0;
 }
 
+guint16
+tsr_session_get_udp_port (TsrSession *self)
+{
+  g_return_val_if_fail (TSR_IS_SESSION (self), 0);
+
+  /* Both sockets have the same port (the IPv6 one takes the IPv4 one's). */
+  if (self->udp4 != NULL)
+    return tsr_udp_socket_get_port (self->udp4);
+  return self->udp6 != NULL ? tsr_udp_socket_get_port (self->udp6) : 0;
+}
+
 GListModel *
 tsr_session_get_torrents (TsrSession *self)
 {

@@ -26,6 +26,9 @@ gboolean      tsr_session_listen_on    (TsrSession   *self,
                                         guint16       port,
                                         GError      **error);
 guint16       tsr_session_get_port     (TsrSession   *self);
+/* The UDP port the DHT, UDP trackers and uTP use: the TCP port when it
+ * was free for UDP too, else another; 0 before listening or without UDP. */
+guint16       tsr_session_get_udp_port (TsrSession   *self);
 /* Our peer id: "-TE0100-" (version 0.1.0) and 12 random characters (BEP 20 style;
  * "TS" was taken by TorrentStorm). */
 const guint8 *tsr_session_get_peer_id  (TsrSession   *self);

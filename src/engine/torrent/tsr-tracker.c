@@ -10,7 +10,10 @@
  * from the session's UDP socket when it gives us one (announces leave
  * from the listen port, as libtorrent's do; replies come back through
  * the socket's demultiplexer by transaction id), else from a socket of
- * the attempt's own, connected to the tracker.
+ * the attempt's own, connected to the tracker. Either way an ICMP "port
+ * unreachable" fails the attempt at once, not after the retransmissions:
+ * the connected socket's receive fails, and the shared socket's error
+ * queue names the tracker's address to the demultiplexer.
  * Every reply is parsed by the tracker codecs, which trust nothing.
  */
 #define G_LOG_DOMAIN "tsr-tracker"
@@ -540,9 +543,11 @@ try_http (Attempt *attempt)
 
 static void udp_send (Attempt *attempt);
 static void on_shared_udp_reply (const guint8 *data, gsize length, const TsrPeerAddress *from, gpointer user_data);
+static gboolean on_shared_udp_unreachable (const TsrPeerAddress *to, const GError *error, gpointer user_data);
 
 static const TsrUdpReceiverFuncs udp_reply_funcs = {
   .received = on_shared_udp_reply,
+  .unreachable = on_shared_udp_unreachable,
 };
 
 static gboolean
@@ -674,6 +679,22 @@ on_shared_udp_reply (const guint8         *data,
                      gpointer              user_data)
 {
   (void) udp_reply (user_data, data, length);
+}
+
+/* The kernel says nothing listens at the tracker's address (ICMP): the
+ * attempt fails now and the next URL is tried, as after the last try. */
+static gboolean
+on_shared_udp_unreachable (const TsrPeerAddress *to,
+                           const GError         *error,
+                           gpointer              user_data)
+{
+  Attempt *attempt = user_data;
+  g_autofree char *message = g_strdup_printf (_("The tracker is unreachable: %s"), error->message);
+
+  udp_stop_waiting (attempt);
+  g_clear_handle_id (&attempt->timeout, g_source_remove);
+  attempt_failed (attempt, message);
+  return TRUE;
 }
 
 static gboolean
