@@ -29,6 +29,8 @@ struct _TsrSwarm
   guint                max_dialed;    /* of which dialled by us; 0: 3/4 of max_peers */
   guint                max_accepted;  /* of which accepted; 0: max_peers */
   guint                turnover;      /* seconds between drops of the least useful peer */
+  gboolean             dialing;       /* the owner's state lets it dial */
+  gboolean             user_only;     /* dial only the addresses the user gave */
   gint64               last_turnover; /* monotonic seconds */
   const TsrSwarmFuncs *funcs;
   gpointer             user_data;
@@ -164,6 +166,22 @@ tsr_swarm_count_unchoked (TsrSwarm *self)
   return count;
 }
 
+guint
+tsr_swarm_count_seeds (TsrSwarm *self)
+{
+  guint count = 0;
+  guint i;
+
+  for (i = 0; i < self->members->len; i++)
+    {
+      const TsrBitfield *have = tsr_peer_conn_get_have (conn_of (self, g_ptr_array_index (self->members, i)));
+
+      if (have != NULL && tsr_bitfield_is_full (have))
+        count++;
+    }
+  return count;
+}
+
 static guint
 dial_limit (TsrSwarm *self)
 {
@@ -281,6 +299,50 @@ tsr_swarm_may_dial (TsrSwarm *self,
 {
   return self->members->len < self->max_peers && n_dialed < dial_limit (self) &&
          (self->budget == NULL || tsr_budget_has_room (self->budget));
+}
+
+void
+tsr_swarm_set_dialing (TsrSwarm *self,
+                       gboolean  dialing,
+                       gboolean  user_only)
+{
+  self->dialing = dialing;
+  self->user_only = user_only;
+}
+
+void
+tsr_swarm_dial_some (TsrSwarm *self,
+                     gint64    now)
+{
+  guint n_dialed;
+
+  if (!self->dialing)
+    return;
+  n_dialed = tsr_swarm_count_dialed (self, TRUE);
+  while (tsr_peer_get_n_connecting () < TSR_PEER_MAX_CONNECTING && tsr_swarm_may_dial (self, n_dialed))
+    {
+      const TsrPeerAddress *address = tsr_peer_pool_take (self->pool, now, self->user_only);
+
+      if (address == NULL)
+        return;
+      if (tsr_swarm_find (self, address) != NULL)
+        {
+          tsr_peer_pool_connected (self->pool, address, now);
+          continue;
+        }
+      self->funcs->dial (address, tsr_peer_pool_get_plaintext (self->pool, address), self->user_data);
+      n_dialed++;
+    }
+}
+
+void
+tsr_swarm_add_address (TsrSwarm             *self,
+                       const TsrPeerAddress *address,
+                       TsrPeerSource         source,
+                       gint64                now)
+{
+  tsr_peer_pool_add (self->pool, address, source, now);
+  tsr_swarm_dial_some (self, now);
 }
 
 const char *

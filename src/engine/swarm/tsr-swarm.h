@@ -45,6 +45,11 @@ typedef struct
   void         (*banned)  (const TsrPeerAddress *key,
                            const char           *reason,
                            gpointer              user_data);
+  /* Dial @address (in plaintext if @plaintext): the owner makes the
+   * connection and adds its member, marked dialled, before returning. */
+  void         (*dial)    (const TsrPeerAddress *address,
+                           gboolean              plaintext,
+                           gpointer              user_data);
 } TsrSwarmFuncs;
 
 /* @free_member frees a member record when it leaves the set. */
@@ -89,6 +94,25 @@ TsrBudget    *tsr_swarm_get_budget        (TsrSwarm             *self);
 guint         tsr_swarm_count_dialed      (TsrSwarm             *self,
                                            gboolean              dialed);
 guint         tsr_swarm_count_unchoked    (TsrSwarm             *self);
+/* Connections to peers that have every piece. */
+guint         tsr_swarm_count_seeds       (TsrSwarm             *self);
+
+/* Whether the owner's state lets it dial (downloading, seeding or
+ * fetching a magnet's metainfo), and whether only the addresses the
+ * user gave are dialled (a seed: leechers come to it). */
+void          tsr_swarm_set_dialing       (TsrSwarm             *self,
+                                           gboolean              dialing,
+                                           gboolean              user_only);
+/* Dials the pool's best addresses while there is room: at most
+ * TSR_PEER_MAX_CONNECTING connections being set up in the process, and
+ * the limits. */
+void          tsr_swarm_dial_some         (TsrSwarm             *self,
+                                           gint64                now);
+/* Adds @address to the pool and dials what may be dialled. */
+void          tsr_swarm_add_address       (TsrSwarm             *self,
+                                           const TsrPeerAddress *address,
+                                           TsrPeerSource         source,
+                                           gint64                now);
 
 /* Whether one more connection may be dialled, @n_dialed being dialled. */
 gboolean      tsr_swarm_may_dial          (TsrSwarm             *self,

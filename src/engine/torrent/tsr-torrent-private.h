@@ -121,9 +121,6 @@ struct _TsrTorrent
 };
 
 /* tsr-torrent.c */
-void      _tsr_torrent_add_address        (TsrTorrent   *self,
-                                           const TsrPeerAddress *address,
-                                           TsrPeerSource source);
 void      _tsr_torrent_set_metainfo       (TsrTorrent   *self,
                                            TsrMetainfo  *info);
 

@@ -96,6 +96,12 @@ tsr_torrent_get_n_peers (TsrTorrent *self)
 }
 
 guint
+tsr_torrent_get_n_seeds (TsrTorrent *self)
+{
+  return tsr_swarm_count_seeds (self->swarm);
+}
+
+guint
 tsr_torrent_get_n_known_addresses (TsrTorrent *self)
 {
   return tsr_peer_pool_get_size (self->pool);
@@ -457,6 +463,15 @@ tsr_torrent_clear_bans (TsrTorrent *self)
 
 /* Addresses ----------------------------------------------------------- */
 
+/* Into the pool; dialled at once if there is room. */
+static void
+add_address (TsrTorrent           *self,
+             const TsrPeerAddress *address,
+             TsrPeerSource         source)
+{
+  tsr_swarm_add_address (self->swarm, address, source, g_get_monotonic_time () / G_USEC_PER_SEC);
+}
+
 static void
 on_peer_name_found (GObject      *source,
                     GAsyncResult *result,
@@ -468,7 +483,7 @@ on_peer_name_found (GObject      *source,
   guint from;
 
   if (tsr_peer_lookup_finish (result, &address, &from, &error))
-    _tsr_torrent_add_address (self, &address, (TsrPeerSource) from);
+    add_address (self, &address, (TsrPeerSource) from);
   else
     g_debug ("%s", error->message);
 }
@@ -483,7 +498,7 @@ add_address_text (TsrTorrent    *self,
   TsrPeerAddress address;
 
   if (tsr_peer_address_parse (text, &address))
-    _tsr_torrent_add_address (self, &address, source);
+    add_address (self, &address, source);
   else
     tsr_peer_lookup_async (text, source, NULL, on_peer_name_found, g_object_ref (self));
 }
@@ -501,7 +516,7 @@ tsr_torrent_add_discovered_address (TsrTorrent           *self,
                                     const TsrPeerAddress *address,
                                     TsrPeerSource         source)
 {
-  _tsr_torrent_add_address (self, address, source);
+  add_address (self, address, source);
 }
 
 void

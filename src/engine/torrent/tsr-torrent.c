@@ -79,6 +79,9 @@ static gint64 now_seconds (void);
 static void apply_file_priorities (TsrTorrent *self);
 static void fail (TsrTorrent *self, const GError *error);
 static void set_state (TsrTorrent *self, TsrTorrentState state);
+static void swarm_follow_state (TsrTorrent *self);
+static PeerData *adopt_peer (TsrTorrent *self, TsrPeer *peer);
+static void make_handshake (TsrTorrent *self, TsrWireHandshake *handshake);
 static void fill_pipeline (TsrTorrent *self, PeerData *data);
 static void dial_some (TsrTorrent *self);
 static const TsrDiskQueueFuncs disk_funcs;
@@ -383,6 +386,7 @@ take_metainfo (TsrMetainfo  *info,
   if (self->state == TSR_TORRENT_FETCHING)
     {
       self->state = TSR_TORRENT_STOPPED;
+      swarm_follow_state (self);
       tsr_torrent_start (self);
     }
 }
@@ -484,20 +488,16 @@ tsr_torrent_get_pending_writes (TsrTorrent *self)
   return tsr_disk_queue_get_pending (self->disk);
 }
 
-guint
-tsr_torrent_get_n_seeds (TsrTorrent *self)
+/* The swarm dials only while the torrent runs; a seed dials only the
+ * addresses the user gave, and leechers come to it. Our bitfield must be
+ * known first, so nothing is dialled while checking. */
+static void
+swarm_follow_state (TsrTorrent *self)
 {
-  guint count = 0;
-  guint i;
-
-  for (i = 0; i < tsr_swarm_get_n_peers (self->swarm); i++)
-    {
-      const TsrBitfield *have = tsr_peer_conn_get_have (((PeerData *) tsr_swarm_get_member (self->swarm, i))->conn);
-
-      if (have != NULL && tsr_bitfield_is_full (have))
-        count++;
-    }
-  return count;
+  tsr_swarm_set_dialing (self->swarm,
+                         self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_SEEDING ||
+                         self->state == TSR_TORRENT_FETCHING,
+                         self->state == TSR_TORRENT_SEEDING);
 }
 
 static void
@@ -511,6 +511,7 @@ set_state (TsrTorrent      *self,
   else if (self->state == TSR_TORRENT_SEEDING)
     tsr_peer_pool_set_capacity (self->pool, TSR_TORRENT_POOL_SIZE);
   self->state = state;
+  swarm_follow_state (self);
   g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0);
   if (self->host != NULL)
     self->host->state_changed (self, self->host_data);
@@ -1461,12 +1462,33 @@ swarm_banned (const TsrPeerAddress *key,
   g_signal_emit (user_data, signals[SIGNAL_PEER_BANNED], 0, text, reason);
 }
 
+/* Outgoing: encrypted as the session says, unless the address already
+ * closed our encrypted handshake. */
+static void
+swarm_dial (const TsrPeerAddress *address,
+            gboolean              plaintext,
+            gpointer              user_data)
+{
+  TsrTorrent *self = user_data;
+  g_autoptr(TsrPeer) peer = tsr_peer_new_outgoing (address);
+  PeerData *data;
+  TsrWireHandshake ours;
+
+  tsr_peer_set_encryption (peer, plaintext ? TSR_PEER_ENCRYPTION_OFF : self->encryption, NULL, NULL);
+  data = adopt_peer (self, peer);
+  tsr_peer_conn_set_dialed (data->conn, TRUE);
+  g_signal_emit (self, signals[SIGNAL_PEER_DIALING], 0, tsr_peer_get_address (peer));
+  make_handshake (self, &ours);
+  tsr_peer_start (peer, &ours);
+}
+
 static const TsrSwarmFuncs swarm_funcs = {
   .conn = swarm_conn,
   .close = swarm_close,
   .snubbed = swarm_snubbed,
   .choked = swarm_choked,
   .banned = swarm_banned,
+  .dial = swarm_dial,
 };
 
 /* A choker round, while downloading or seeding: the decisions are sent
@@ -1540,7 +1562,7 @@ ext_learned (const TsrPeerAddress *address,
 
   /* A seed has no use for seeds. */
   if (self->state != TSR_TORRENT_SEEDING || !(flags & TSR_PEX_FLAG_SEED))
-    _tsr_torrent_add_address (self, address, TSR_PEER_SOURCE_PEX);
+    tsr_swarm_add_address (self->swarm, address, TSR_PEER_SOURCE_PEX, now_seconds ());
 }
 
 static gboolean
@@ -1846,46 +1868,11 @@ adopt_peer (TsrTorrent *self,
   return data;
 }
 
-/* Dials the pool's best addresses while there is room: at most
- * TSR_PEER_MAX_CONNECTING connections being set up in the process, and
- * max_peers connections. A seed dials only the addresses the
- * user gave; leechers come to it. Our bitfield must be known first, so
- * nothing is dialled while checking. */
+/* Dials while running: the swarm knows the limits and the pool. */
 static void
 dial_some (TsrTorrent *self)
 {
-  gint64 now = now_seconds ();
-  guint n_dialed;
-
-  if (self->state != TSR_TORRENT_DOWNLOADING && self->state != TSR_TORRENT_SEEDING &&
-      self->state != TSR_TORRENT_FETCHING)
-    return;
-  n_dialed = tsr_swarm_count_dialed (self->swarm, TRUE);
-  while (tsr_peer_get_n_connecting () < TSR_PEER_MAX_CONNECTING && tsr_swarm_may_dial (self->swarm, n_dialed))
-    {
-      const TsrPeerAddress *address = tsr_peer_pool_take (self->pool, now, self->state == TSR_TORRENT_SEEDING);
-      g_autoptr(TsrPeer) peer = NULL;
-      PeerData *data;
-      TsrWireHandshake ours;
-
-      if (address == NULL)
-        return;
-      if (tsr_swarm_find (self->swarm, address) != NULL)
-        {
-          tsr_peer_pool_connected (self->pool, address, now);
-          continue;
-        }
-      peer = tsr_peer_new_outgoing (address);
-      tsr_peer_set_encryption (peer, tsr_peer_pool_get_plaintext (self->pool, address) ? TSR_PEER_ENCRYPTION_OFF
-                                                                                     : self->encryption,
-                               NULL, NULL);
-      data = adopt_peer (self, peer);
-      tsr_peer_conn_set_dialed (data->conn, TRUE);
-      n_dialed++;
-      g_signal_emit (self, signals[SIGNAL_PEER_DIALING], 0, tsr_peer_get_address (peer));
-      make_handshake (self, &ours);
-      tsr_peer_start (peer, &ours);
-    }
+  tsr_swarm_dial_some (self->swarm, now_seconds ());
 }
 
 void
@@ -1931,15 +1918,6 @@ on_tick (gpointer user_data)
       tsr_peer_pool_get_n_dialing (self->pool) == 0 &&
       tsr_peer_pool_count_ready (self->pool, now_seconds (), FALSE) == 0)
     tsr_tracker_want_peers (self->tracker);
-}
-
-void
-_tsr_torrent_add_address (TsrTorrent           *self,
-                          const TsrPeerAddress *address,
-                          TsrPeerSource         source)
-{
-  tsr_peer_pool_add (self->pool, address, source, now_seconds ());
-  dial_some (self);
 }
 
 void
