@@ -90,12 +90,27 @@ swarm_banned (const TsrPeerAddress *key,
   g_string_append_printf (f->log, "banned %s %s\n", text, reason);
 }
 
+static Member *add_idle (Fixture *f, char name, guint16 port, gboolean dialed);
+
+/* Dialled members are named by the last digit of their port. */
+static void
+swarm_dial (const TsrPeerAddress *address,
+            gboolean              plaintext,
+            gpointer              user_data)
+{
+  Fixture *f = user_data;
+
+  g_string_append_printf (f->log, "dial %u\n", address->port);
+  add_idle (f, '0' + address->port % 10, address->port, TRUE);
+}
+
 static const TsrSwarmFuncs swarm_funcs = {
   .conn = swarm_conn,
   .close = swarm_close,
   .snubbed = swarm_snubbed,
   .choked = swarm_choked,
   .banned = swarm_banned,
+  .dial = swarm_dial,
 };
 
 /* TsrPeerConnFuncs: the handshake goes through the swarm's checks, as
@@ -354,6 +369,47 @@ test_dial_limit_and_budget (Fixture       *f,
   assert_log (f, "close E Over the connection limit\n");
 }
 
+/* The pool's addresses are dialled while the torrent lets it, up to the
+ * dial limit (3 of max_peers 4), never one already connected, and not
+ * beyond the session's budget. */
+static void
+test_dial_some (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(TsrBudget) budget = tsr_budget_new (1);
+  gint64 now = now_seconds ();
+  guint16 port;
+
+  add_idle (f, 'A', 7001, FALSE);
+  for (port = 7001; port <= 7006; port++)
+    {
+      TsrPeerAddress address = loopback (port);
+
+      tsr_swarm_add_address (f->swarm, &address, TSR_PEER_SOURCE_TRACKER, now);
+    }
+  /* Not running: nothing dialled. */
+  assert_log (f, "");
+  tsr_swarm_set_dialing (f->swarm, TRUE, FALSE);
+  tsr_swarm_dial_some (f->swarm, now);
+  g_assert_cmpuint (tsr_swarm_count_dialed (f->swarm, TRUE), ==, 3);
+  g_assert_cmpuint (tsr_swarm_get_n_peers (f->swarm), ==, 4);
+  g_assert_true (strstr (f->log->str, "dial 7001\n") == NULL);
+  g_assert_cmpuint (strlen (f->log->str), ==, 3 * strlen ("dial 7002\n"));
+  take_log (f);
+  tsr_swarm_dial_some (f->swarm, now);
+  assert_log (f, "");
+
+  /* Room in the torrent, none in the session: a user's address waits. */
+  tsr_swarm_set_max_peers (f->swarm, 10);
+  tsr_swarm_set_budget (f->swarm, budget);
+  tsr_budget_take (budget);
+  tsr_swarm_dial_some (f->swarm, now);
+  assert_log (f, "");
+  tsr_budget_give (budget);
+  tsr_swarm_dial_some (f->swarm, now);
+  g_assert_cmpuint (tsr_swarm_count_dialed (f->swarm, TRUE), ==, 5);
+}
+
 /* Full, with an address ready: the shaken, choked, judged connection
  * that gave least goes; not one still handshaking, nor one we unchoked,
  * and only once an interval. */
@@ -509,6 +565,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/swarm/dial-limit-and-budget", Fixture, NULL, fixture_set_up, test_dial_limit_and_budget,
               fixture_tear_down);
+  g_test_add ("/swarm/dial-some", Fixture, NULL, fixture_set_up, test_dial_some, fixture_tear_down);
   g_test_add ("/swarm/turnover-drops-least-useful", Fixture, NULL, fixture_set_up,
               test_turnover_drops_least_useful, fixture_tear_down);
   g_test_add ("/swarm/self-connection", Fixture, NULL, fixture_set_up, test_self_connection, fixture_tear_down);
