@@ -49,7 +49,8 @@ typedef struct
 } TsrTorrentViewValues;
 
 /* One connection's record: its protocol state and its part in each
- * module that keeps one per connection. Until TsrSwarm (issue 21, A11). */
+ * module that keeps one per connection. TsrSwarm holds them (its
+ * members, opaque to it) and frees them when they leave. */
 typedef struct
 {
   TsrTorrent       *torrent;    /* borrowed: the owner */

@@ -1500,6 +1500,7 @@ run_choker (TsrTorrent *self)
     return;
   tsr_swarm_choke_round (self->swarm, self->state == TSR_TORRENT_SEEDING, now_seconds ());
 }
+
 static void
 on_choke_round (gpointer user_data)
 {
