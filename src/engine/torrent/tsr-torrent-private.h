@@ -23,6 +23,7 @@
 #include "tsr-resume-store.h"
 #include "tsr-smart-ban.h"
 #include "tsr-storage.h"
+#include "tsr-swarm.h"
 #include "tsr-ticker.h"
 #include "tsr-torrent-limits.h"
 #include "tsr-torrent.h"
@@ -48,7 +49,8 @@ typedef struct
 } TsrTorrentViewValues;
 
 /* One connection's record: its protocol state and its part in each
- * module that keeps one per connection. Until TsrSwarm (issue 21, A11). */
+ * module that keeps one per connection. TsrSwarm holds them (its
+ * members, opaque to it) and frees them when they leave. */
 typedef struct
 {
   TsrTorrent       *torrent;    /* borrowed: the owner */
@@ -73,28 +75,21 @@ struct _TsrTorrent
   GError          *error;           /* (owned) (nullable) why the torrent stopped in TSR_TORRENT_ERROR */
   TsrBitfield     *have;            /* (owned) verified pieces */
   TsrBlockMap     *blocks;          /* (owned) (nullable) pieces in progress; made with the metainfo */
-  GPtrArray       *peers;           /* (element-type PeerData) */
+  TsrSwarm        *swarm;           /* (owned) the connections (PeerData), the pool, the choker and the limits */
   TsrHashJob      *check_job;       /* (owned) (nullable) */
   GCancellable    *cancellable;     /* (owned) */
   TsrPiecePicker  *picker;          /* (owned) availability, what to start next */
-  TsrChoker       *choker;          /* (owned) who we upload to */
   guint8          *file_priority;   /* (owned) TsrPriority per file */
   TsrUploader     *uploader;        /* (owned) requests to us, and the read-ahead cache */
   TsrRequester    *requester;       /* (owned) our requests to peers */
-  TsrBudget       *connections;     /* (owned) (nullable) the session's connection count */
   TsrTick         *choke;           /* (nullable) a choker round every TSR_CHOKER_ROUND s */
   guint64          downloaded;
   guint64          uploaded;
   TsrWireLimits    limits;
-  TsrPeerPool     *pool;            /* (owned) addresses, back-off, bans */
+  TsrPeerPool     *pool;            /* borrowed from swarm: addresses, back-off, bans */
   const struct _TsrTorrentHostFuncs *host; /* (nullable) the session, told of states and DHT nodes */
   gpointer         host_data;
   TsrTick         *tick;            /* (nullable) dials and dry-pool checks, while running */
-  guint            max_peers;       /* connections, at most */
-  guint            max_dialed;      /* of which dialled by us; 0: 3/4 of max_peers */
-  guint            max_accepted;    /* of which accepted; 0: max_peers */
-  guint            turnover;        /* seconds between drops of the least useful peer */
-  gint64           last_turnover;   /* monotonic seconds */
   TsrTracker      *tracker;         /* (owned) (nullable) */
   TsrResumeStore  *resume;          /* (owned) when and where the resume record is written */
   TsrSmartBan     *smart_ban;       /* (owned) (nullable) who answers for failed pieces; made with the metainfo */
@@ -127,9 +122,6 @@ struct _TsrTorrent
 };
 
 /* tsr-torrent.c */
-void      _tsr_torrent_add_address        (TsrTorrent   *self,
-                                           const TsrPeerAddress *address,
-                                           TsrPeerSource source);
 void      _tsr_torrent_set_metainfo       (TsrTorrent   *self,
                                            TsrMetainfo  *info);
 

@@ -92,7 +92,13 @@ tsr_torrent_get_uploaded (TsrTorrent *self)
 guint
 tsr_torrent_get_n_peers (TsrTorrent *self)
 {
-  return self->peers->len;
+  return tsr_swarm_get_n_peers (self->swarm);
+}
+
+guint
+tsr_torrent_get_n_seeds (TsrTorrent *self)
+{
+  return tsr_swarm_count_seeds (self->swarm);
 }
 
 guint
@@ -123,8 +129,8 @@ tsr_torrent_get_down_rate (TsrTorrent *self)
   guint64 rate = 0;
   guint i;
 
-  for (i = 0; i < self->peers->len; i++)
-    rate += tsr_peer_conn_get_rate (((PeerData *) g_ptr_array_index (self->peers, i))->conn);
+  for (i = 0; i < tsr_swarm_get_n_peers (self->swarm); i++)
+    rate += tsr_peer_conn_get_rate (((PeerData *) tsr_swarm_get_member (self->swarm, i))->conn);
   return rate + (self->web_seeds != NULL ? tsr_web_seeds_get_rate (self->web_seeds) : 0);
 }
 
@@ -134,8 +140,8 @@ tsr_torrent_get_up_rate (TsrTorrent *self)
   guint64 rate = 0;
   guint i;
 
-  for (i = 0; i < self->peers->len; i++)
-    rate += tsr_peer_conn_get_up_rate (((PeerData *) g_ptr_array_index (self->peers, i))->conn);
+  for (i = 0; i < tsr_swarm_get_n_peers (self->swarm); i++)
+    rate += tsr_peer_conn_get_up_rate (((PeerData *) tsr_swarm_get_member (self->swarm, i))->conn);
   return rate;
 }
 
@@ -207,7 +213,7 @@ _tsr_torrent_get_view_property (TsrTorrent *self,
       g_value_set_int64 (value, tsr_torrent_get_eta (self));
       break;
     case VIEW_N_PEERS:
-      g_value_set_uint (value, self->peers->len);
+      g_value_set_uint (value, tsr_swarm_get_n_peers (self->swarm));
       break;
     case VIEW_N_SEEDS:
       g_value_set_uint (value, tsr_torrent_get_n_seeds (self));
@@ -230,7 +236,7 @@ _tsr_torrent_notify_view (TsrTorrent *self)
     .downloaded = self->downloaded,
     .uploaded = self->uploaded,
     .eta = tsr_torrent_get_eta (self),
-    .n_peers = self->peers->len,
+    .n_peers = tsr_swarm_get_n_peers (self->swarm),
     .n_seeds = tsr_torrent_get_n_seeds (self),
   };
   TsrTorrentViewValues *was = &self->view;
@@ -350,9 +356,9 @@ tsr_torrent_dup_peer_infos (TsrTorrent *self)
   gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
   guint i;
 
-  for (i = 0; i < self->peers->len; i++)
+  for (i = 0; i < tsr_swarm_get_n_peers (self->swarm); i++)
     {
-      PeerData *data = g_ptr_array_index (self->peers, i);
+      PeerData *data = tsr_swarm_get_member (self->swarm, i);
       TsrPeerConn *conn = data->conn;
       TsrPeer *peer = tsr_peer_conn_get_peer (conn);
       TsrPeerFeatures features = tsr_peer_get_features (peer);
@@ -413,9 +419,9 @@ tsr_torrent_disconnect_peer (TsrTorrent *self,
 
   if (!tsr_peer_address_parse (address, &wanted))
     return FALSE;
-  for (i = 0; i < self->peers->len; i++)
+  for (i = 0; i < tsr_swarm_get_n_peers (self->swarm); i++)
     {
-      PeerData *data = g_ptr_array_index (self->peers, i);
+      PeerData *data = tsr_swarm_get_member (self->swarm, i);
 
       TsrPeer *peer = tsr_peer_conn_get_peer (data->conn);
 
@@ -457,6 +463,15 @@ tsr_torrent_clear_bans (TsrTorrent *self)
 
 /* Addresses ----------------------------------------------------------- */
 
+/* Into the pool; dialled at once if there is room. */
+static void
+add_address (TsrTorrent           *self,
+             const TsrPeerAddress *address,
+             TsrPeerSource         source)
+{
+  tsr_swarm_add_address (self->swarm, address, source, g_get_monotonic_time () / G_USEC_PER_SEC);
+}
+
 static void
 on_peer_name_found (GObject      *source,
                     GAsyncResult *result,
@@ -468,7 +483,7 @@ on_peer_name_found (GObject      *source,
   guint from;
 
   if (tsr_peer_lookup_finish (result, &address, &from, &error))
-    _tsr_torrent_add_address (self, &address, (TsrPeerSource) from);
+    add_address (self, &address, (TsrPeerSource) from);
   else
     g_debug ("%s", error->message);
 }
@@ -483,7 +498,7 @@ add_address_text (TsrTorrent    *self,
   TsrPeerAddress address;
 
   if (tsr_peer_address_parse (text, &address))
-    _tsr_torrent_add_address (self, &address, source);
+    add_address (self, &address, source);
   else
     tsr_peer_lookup_async (text, source, NULL, on_peer_name_found, g_object_ref (self));
 }
@@ -501,7 +516,7 @@ tsr_torrent_add_discovered_address (TsrTorrent           *self,
                                     const TsrPeerAddress *address,
                                     TsrPeerSource         source)
 {
-  _tsr_torrent_add_address (self, address, source);
+  add_address (self, address, source);
 }
 
 void
@@ -601,9 +616,9 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "peers");
   json_builder_begin_array (builder);
-  for (i = 0; i < self->peers->len; i++)
+  for (i = 0; i < tsr_swarm_get_n_peers (self->swarm); i++)
     {
-      PeerData *data = g_ptr_array_index (self->peers, i);
+      PeerData *data = tsr_swarm_get_member (self->swarm, i);
       TsrPeerConn *conn = data->conn;
 
       json_builder_begin_object (builder);

@@ -79,11 +79,11 @@ static gint64 now_seconds (void);
 static void apply_file_priorities (TsrTorrent *self);
 static void fail (TsrTorrent *self, const GError *error);
 static void set_state (TsrTorrent *self, TsrTorrentState state);
+static void swarm_follow_state (TsrTorrent *self);
+static PeerData *adopt_peer (TsrTorrent *self, TsrPeer *peer);
+static void make_handshake (TsrTorrent *self, TsrWireHandshake *handshake);
 static void fill_pipeline (TsrTorrent *self, PeerData *data);
 static void dial_some (TsrTorrent *self);
-static guint dial_limit (TsrTorrent *self);
-static guint accept_limit (TsrTorrent *self);
-static void close_over (TsrTorrent *self, gboolean dialed, guint limit);
 static const TsrDiskQueueFuncs disk_funcs;
 static const TsrResumeStoreFuncs resume_funcs;
 static const TsrSmartBanFuncs smart_ban_funcs;
@@ -92,6 +92,7 @@ static const TsrExtensionsFuncs extension_funcs;
 static const TsrRequesterFuncs request_funcs;
 static const TsrWebSeedsFuncs web_seed_funcs;
 static const TsrPeerConnFuncs conn_funcs;
+static const TsrSwarmFuncs swarm_funcs;
 
 static void
 peer_data_free (PeerData *data)
@@ -119,8 +120,8 @@ tsr_torrent_dispose (GObject *object)
   g_clear_pointer (&self->stop_limits, tsr_torrent_limits_free);
   g_clear_pointer (&self->tick, tsr_ticker_remove);
   g_clear_pointer (&self->choke, tsr_ticker_remove);
-  if (self->peers != NULL)
-    g_ptr_array_set_size (self->peers, 0);
+  if (self->swarm != NULL)
+    tsr_swarm_clear (self->swarm);
   G_OBJECT_CLASS (tsr_torrent_parent_class)->dispose (object);
 }
 
@@ -129,15 +130,12 @@ tsr_torrent_finalize (GObject *object)
 {
   TsrTorrent *self = TSR_TORRENT (object);
 
-  g_clear_pointer (&self->peers, g_ptr_array_unref);
+  g_clear_pointer (&self->swarm, tsr_swarm_free);
   g_clear_pointer (&self->blocks, tsr_block_map_free);
   g_clear_pointer (&self->smart_ban, tsr_smart_ban_free);
-  g_clear_pointer (&self->pool, tsr_peer_pool_free);
   g_clear_pointer (&self->picker, tsr_piece_picker_free);
-  g_clear_pointer (&self->choker, tsr_choker_free);
   g_clear_pointer (&self->uploader, tsr_uploader_free);
   g_clear_pointer (&self->requester, tsr_requester_free);
-  g_clear_pointer (&self->connections, tsr_budget_unref);
   if (self->disk != NULL)
     tsr_disk_queue_detach (self->disk);
   g_clear_pointer (&self->disk, tsr_disk_queue_unref);
@@ -231,10 +229,10 @@ tsr_torrent_class_init (TsrTorrentClass *klass)
 static void
 tsr_torrent_init (TsrTorrent *self)
 {
-  self->peers = g_ptr_array_new_with_free_func ((GDestroyNotify) peer_data_free);
+  self->swarm = tsr_swarm_new (TSR_TORRENT_POOL_SIZE, TSR_TORRENT_MAX_PEERS, TSR_TORRENT_TURNOVER_SECONDS,
+                               (GDestroyNotify) peer_data_free, &swarm_funcs, self);
+  self->pool = tsr_swarm_get_pool (self->swarm);
   self->cancellable = g_cancellable_new ();
-  self->pool = tsr_peer_pool_new (TSR_TORRENT_POOL_SIZE);
-  self->choker = tsr_choker_new ();
   self->uploader = tsr_uploader_new (&upload_funcs, self);
   self->requester = tsr_requester_new (&request_funcs, self);
   self->resume = tsr_resume_store_new (RESUME_SAVE_DELAY, &resume_funcs, self);
@@ -244,10 +242,8 @@ tsr_torrent_init (TsrTorrent *self)
   self->hashes = tsr_ext_hashes_new (self->extensions);
   self->up = tsr_limiter_new (0);
   self->down = tsr_limiter_new (0);
-  self->max_peers = TSR_TORRENT_MAX_PEERS;
   self->encryption = TSR_PEER_ENCRYPTION_PREFER;
   self->view.eta = -1;
-  self->turnover = TSR_TORRENT_TURNOVER_SECONDS;
 }
 
 /* What depends on the metainfo: at once, or when a magnet's arrives. */
@@ -344,7 +340,7 @@ take_metainfo (TsrMetainfo  *info,
   guint i;
 
   g_clear_pointer (&self->tick, tsr_ticker_remove);
-  g_ptr_array_set_size (self->peers, 0);
+  tsr_swarm_clear (self->swarm);
   if (info != NULL)
     tsr_peer_pool_reset (self->pool);
   for (i = 0; info != NULL && !info->has_v1 && i < info->piece_count && missing == NULL; i++)
@@ -390,6 +386,7 @@ take_metainfo (TsrMetainfo  *info,
   if (self->state == TSR_TORRENT_FETCHING)
     {
       self->state = TSR_TORRENT_STOPPED;
+      swarm_follow_state (self);
       tsr_torrent_start (self);
     }
 }
@@ -491,20 +488,16 @@ tsr_torrent_get_pending_writes (TsrTorrent *self)
   return tsr_disk_queue_get_pending (self->disk);
 }
 
-guint
-tsr_torrent_get_n_seeds (TsrTorrent *self)
+/* The swarm dials only while the torrent runs; a seed dials only the
+ * addresses the user gave, and leechers come to it. Our bitfield must be
+ * known first, so nothing is dialled while checking. */
+static void
+swarm_follow_state (TsrTorrent *self)
 {
-  guint count = 0;
-  guint i;
-
-  for (i = 0; i < self->peers->len; i++)
-    {
-      const TsrBitfield *have = tsr_peer_conn_get_have (((PeerData *) g_ptr_array_index (self->peers, i))->conn);
-
-      if (have != NULL && tsr_bitfield_is_full (have))
-        count++;
-    }
-  return count;
+  tsr_swarm_set_dialing (self->swarm,
+                         self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_SEEDING ||
+                         self->state == TSR_TORRENT_FETCHING,
+                         self->state == TSR_TORRENT_SEEDING);
 }
 
 static void
@@ -518,6 +511,7 @@ set_state (TsrTorrent      *self,
   else if (self->state == TSR_TORRENT_SEEDING)
     tsr_peer_pool_set_capacity (self->pool, TSR_TORRENT_POOL_SIZE);
   self->state = state;
+  swarm_follow_state (self);
   g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0);
   if (self->host != NULL)
     self->host->state_changed (self, self->host_data);
@@ -761,8 +755,8 @@ fill_all (TsrTorrent *self)
 {
   guint i;
 
-  for (i = 0; i < self->peers->len; i++)
-    fill_pipeline (self, g_ptr_array_index (self->peers, i));
+  for (i = 0; i < tsr_swarm_get_n_peers (self->swarm); i++)
+    fill_pipeline (self, tsr_swarm_get_member (self->swarm, i));
 }
 
 /* ------------------------------------------------------------------ */
@@ -783,8 +777,8 @@ check_done (TsrTorrent *self)
     }
   set_state (self, TSR_TORRENT_SEEDING);
   self->seeding_since = now_seconds ();
-  for (i = 0; i < self->peers->len; i++)
-    update_interest (self, g_ptr_array_index (self->peers, i));
+  for (i = 0; i < tsr_swarm_get_n_peers (self->swarm); i++)
+    update_interest (self, tsr_swarm_get_member (self->swarm, i));
   /* "completed" means the whole torrent, not a selection of its files. */
   if (self->tracker != NULL && self->downloaded > 0 && tsr_bitfield_is_full (self->have))
     tsr_tracker_completed (self->tracker);
@@ -973,116 +967,54 @@ void
 tsr_torrent_set_max_peers (TsrTorrent *self,
                            guint       max_peers)
 {
-  guint i;
-
   g_return_if_fail (max_peers > 0);
-  self->max_peers = max_peers;
-  /* Lowered at run time: the newest connections go. */
-  for (i = self->peers->len; i > max_peers; i--)
-    close_later (g_ptr_array_index (self->peers, i - 1), _("Over the connection limit"));
-  close_over (self, TRUE, dial_limit (self));
-  close_over (self, FALSE, accept_limit (self));
+  tsr_swarm_set_max_peers (self->swarm, max_peers);
   dial_some (self);
 }
 
 guint
 tsr_torrent_get_max_peers (TsrTorrent *self)
 {
-  return self->max_peers;
-}
-
-static guint
-count_dialed (TsrTorrent *self,
-              gboolean    dialed)
-{
-  guint count = 0;
-  guint i;
-
-  for (i = 0; i < self->peers->len; i++)
-    if (tsr_peer_conn_is_dialed (((PeerData *) g_ptr_array_index (self->peers, i))->conn) == dialed)
-      count++;
-  return count;
+  return tsr_swarm_get_max_peers (self->swarm);
 }
 
 guint
 tsr_torrent_get_n_dialed (TsrTorrent *self)
 {
-  return count_dialed (self, TRUE);
+  return tsr_swarm_count_dialed (self->swarm, TRUE);
 }
 
 guint
 tsr_torrent_get_n_accepted (TsrTorrent *self)
 {
-  return count_dialed (self, FALSE);
-}
-
-static guint
-dial_limit (TsrTorrent *self)
-{
-  return self->max_dialed > 0 ? self->max_dialed : MAX (1, self->max_peers * 3 / 4);
-}
-
-static guint
-accept_limit (TsrTorrent *self)
-{
-  return self->max_accepted > 0 ? self->max_accepted : self->max_peers;
-}
-
-/* Lowered at run time: the newest connections of that kind go. */
-static void
-close_over (TsrTorrent *self,
-            gboolean    dialed,
-            guint       limit)
-{
-  guint count = 0;
-  guint i;
-
-  for (i = 0; i < self->peers->len; i++)
-    {
-      PeerData *data = g_ptr_array_index (self->peers, i);
-
-      if (tsr_peer_conn_is_dialed (data->conn) == dialed && !tsr_peer_conn_is_dropping (data->conn))
-        count++;
-    }
-  for (i = self->peers->len; i > 0 && count > limit; i--)
-    {
-      PeerData *data = g_ptr_array_index (self->peers, i - 1);
-
-      if (tsr_peer_conn_is_dialed (data->conn) == dialed && !tsr_peer_conn_is_dropping (data->conn))
-        {
-          close_later (data, _("Over the connection limit"));
-          count--;
-        }
-    }
+  return tsr_swarm_count_dialed (self->swarm, FALSE);
 }
 
 void
 tsr_torrent_set_max_dialed (TsrTorrent *self,
                             guint       max_dialed)
 {
-  self->max_dialed = max_dialed;
-  close_over (self, TRUE, dial_limit (self));
+  tsr_swarm_set_max_dialed (self->swarm, max_dialed);
   dial_some (self);
 }
 
 guint
 tsr_torrent_get_max_dialed (TsrTorrent *self)
 {
-  return self->max_dialed;
+  return tsr_swarm_get_max_dialed (self->swarm);
 }
 
 void
 tsr_torrent_set_max_accepted (TsrTorrent *self,
                               guint       max_accepted)
 {
-  self->max_accepted = max_accepted;
-  close_over (self, FALSE, accept_limit (self));
+  tsr_swarm_set_max_accepted (self->swarm, max_accepted);
 }
 
 guint
 tsr_torrent_get_max_accepted (TsrTorrent *self)
 {
-  return self->max_accepted;
+  return tsr_swarm_get_max_accepted (self->swarm);
 }
 
 /* A piece's priority is the highest of the files it holds bytes of: a
@@ -1118,8 +1050,8 @@ wants_changed (TsrTorrent *self)
   apply_file_priorities (self);
   if (self->state == TSR_TORRENT_SEEDING && tsr_piece_picker_count_wanted (self->picker) > 0)
     set_state (self, TSR_TORRENT_DOWNLOADING);
-  for (i = 0; i < self->peers->len; i++)
-    update_interest (self, g_ptr_array_index (self->peers, i));
+  for (i = 0; i < tsr_swarm_get_n_peers (self->swarm); i++)
+    update_interest (self, tsr_swarm_get_member (self->swarm, i));
   check_done (self);
 }
 
@@ -1151,8 +1083,8 @@ tsr_torrent_set_dht_port (TsrTorrent *self,
 
   g_return_if_fail (TSR_IS_TORRENT (self));
   self->dht_port = port;
-  for (i = 0; i < self->peers->len; i++)
-    tsr_peer_conn_set_dht_port (((PeerData *) g_ptr_array_index (self->peers, i))->conn, dht_port (self));
+  for (i = 0; i < tsr_swarm_get_n_peers (self->swarm); i++)
+    tsr_peer_conn_set_dht_port (((PeerData *) tsr_swarm_get_member (self->swarm, i))->conn, dht_port (self));
 }
 
 void
@@ -1244,29 +1176,7 @@ ban (TsrTorrent           *self,
      const TsrPeerAddress *address,
      const char           *reason)
 {
-  TsrPeer *peer = NULL;
-  TsrPeerAddress key;
-  g_autofree char *text = NULL;
-  guint i;
-
-  for (i = 0; i < self->peers->len && peer == NULL; i++)
-    {
-      TsrPeer *other = peer_of (g_ptr_array_index (self->peers, i));
-
-      if (tsr_peer_address_equal (tsr_peer_get_remote_address (other), address))
-        peer = other;
-    }
-  /* A peer that dialled us comes back from another port: ban its host.
-   * One we dialled is banned at the address we know it by, so that other
-   * peers behind the same address (NAT, or loopback in tests) are not. */
-  key = peer != NULL && tsr_peer_is_incoming (peer) ? tsr_peer_address_get_host (address) : *address;
-  if (tsr_peer_pool_get_ban (self->pool, &key, now_seconds ()) != NULL)
-    return;
-  tsr_peer_pool_ban (self->pool, &key, reason, now_seconds (), TSR_TORRENT_BAN_SECONDS);
-  text = tsr_peer_address_to_string (&key);
-  g_signal_emit (self, signals[SIGNAL_PEER_BANNED], 0, text, reason);
-  if (peer != NULL)
-    tsr_peer_close (peer, reason);
+  tsr_swarm_ban (self->swarm, address, reason, now_seconds (), TSR_TORRENT_BAN_SECONDS);
 }
 
 static void
@@ -1370,8 +1280,8 @@ on_disk_written (guint    index,
   tsr_block_map_written (self->blocks, index, TRUE);
   tsr_bitfield_set (self->have, index, TRUE);
   tsr_piece_picker_set_have (self->picker, index, TRUE);
-  for (i = 0; i < self->peers->len; i++)
-    tsr_peer_conn_send (((PeerData *) g_ptr_array_index (self->peers, i))->conn, TSR_WIRE_HAVE, index, 0, 0);
+  for (i = 0; i < tsr_swarm_get_n_peers (self->swarm); i++)
+    tsr_peer_conn_send (((PeerData *) tsr_swarm_get_member (self->swarm, i))->conn, TSR_WIRE_HAVE, index, 0, 0);
   g_signal_emit (self, signals[SIGNAL_PIECE_VERIFIED], 0, index);
   tsr_resume_store_changed (self->resume);
   check_done (self);
@@ -1503,60 +1413,98 @@ static const TsrUploaderFuncs upload_funcs = {
   .flood = upload_flood,
 };
 
-/* A choker round: the decisions are sent at once. Choking a peer drops
- * its requests (BEP 3); a BEP 6 peer's blocks still being read are
- * rejected when the read comes back. */
+/* The set of connections (TsrSwarmFuncs): each member is a PeerData. */
+static TsrPeerConn *
+swarm_conn (gpointer member,
+            gpointer user_data)
+{
+  return ((PeerData *) member)->conn;
+}
+
+static void
+swarm_close (gpointer    member,
+             const char *reason,
+             gpointer    user_data)
+{
+  close_later (member, reason);
+}
+
+static gboolean
+swarm_snubbed (gpointer member,
+               gpointer user_data)
+{
+  return tsr_requester_peer_is_snubbed (((PeerData *) member)->request);
+}
+
+/* After the choke: rejects from a peer still unchoking us would read as
+ * refusals of what it has (and get us banned). A BEP 6 peer's blocks
+ * still being read are rejected when the read comes back. */
+static void
+swarm_choked (gpointer member,
+              gboolean choked,
+              gpointer user_data)
+{
+  TsrTorrent *self = user_data;
+  PeerData *data = member;
+
+  if (choked)
+    tsr_uploader_choked (self->uploader, data->upload);
+  peer_state (self, peer_of (data), choked ? "we-choke" : "we-unchoke");
+}
+
+static void
+swarm_banned (const TsrPeerAddress *key,
+              const char           *reason,
+              gpointer              user_data)
+{
+  g_autofree char *text = tsr_peer_address_to_string (key);
+
+  g_signal_emit (user_data, signals[SIGNAL_PEER_BANNED], 0, text, reason);
+}
+
+/* Outgoing: encrypted as the session says, unless the address already
+ * closed our encrypted handshake. */
+static void
+swarm_dial (const TsrPeerAddress *address,
+            gboolean              plaintext,
+            gpointer              user_data)
+{
+  TsrTorrent *self = user_data;
+  g_autoptr(TsrPeer) peer = tsr_peer_new_outgoing (address);
+  PeerData *data;
+  TsrWireHandshake ours;
+
+  tsr_peer_set_encryption (peer, plaintext ? TSR_PEER_ENCRYPTION_OFF : self->encryption, NULL, NULL);
+  data = adopt_peer (self, peer);
+  tsr_peer_conn_set_dialed (data->conn, TRUE);
+  g_signal_emit (self, signals[SIGNAL_PEER_DIALING], 0, tsr_peer_get_address (peer));
+  make_handshake (self, &ours);
+  tsr_peer_start (peer, &ours);
+}
+
+static const TsrSwarmFuncs swarm_funcs = {
+  .conn = swarm_conn,
+  .close = swarm_close,
+  .snubbed = swarm_snubbed,
+  .choked = swarm_choked,
+  .banned = swarm_banned,
+  .dial = swarm_dial,
+};
+
+/* A choker round, while downloading or seeding: the decisions are sent
+ * at once. Choking a peer drops its requests (BEP 3). */
 static void
 run_choker (TsrTorrent *self)
 {
-  g_autofree TsrChokerPeer *table = g_new0 (TsrChokerPeer, MAX (self->peers->len, 1));
-  gboolean seeding = self->state == TSR_TORRENT_SEEDING;
-  guint i;
-
   if (self->state != TSR_TORRENT_DOWNLOADING && self->state != TSR_TORRENT_SEEDING)
     return;
-  for (i = 0; i < self->peers->len; i++)
-    {
-      PeerData *data = g_ptr_array_index (self->peers, i);
-
-      table[i].id = peer_of (data);
-      table[i].interested = tsr_peer_conn_is_shaken (data->conn) && tsr_peer_conn_is_peer_interested (data->conn) &&
-                            !tsr_peer_conn_is_dropping (data->conn);
-      table[i].snubbed = tsr_requester_peer_is_snubbed (data->request);
-      table[i].rate = seeding ? tsr_peer_conn_get_up_rate (data->conn) : tsr_peer_conn_get_rate (data->conn);
-      table[i].connected_at = tsr_peer_conn_get_connected_at (data->conn);
-    }
-  tsr_choker_run (self->choker, table, self->peers->len, seeding, now_seconds ());
-  for (i = 0; i < self->peers->len; i++)
-    {
-      PeerData *data = g_ptr_array_index (self->peers, i);
-
-      if (!tsr_peer_conn_set_choking (data->conn, !table[i].unchoke))
-        continue;
-      /* After the choke: rejects from a peer still unchoking us would
-       * read as refusals of what it has (and get us banned). */
-      if (!table[i].unchoke)
-        tsr_uploader_choked (self->uploader, data->upload);
-      peer_state (self, peer_of (data), table[i].unchoke ? "we-unchoke" : "we-choke");
-    }
+  tsr_swarm_choke_round (self->swarm, self->state == TSR_TORRENT_SEEDING, now_seconds ());
 }
 
 static void
 on_choke_round (gpointer user_data)
 {
   run_choker (user_data);
-}
-
-static guint
-count_unchoked (TsrTorrent *self)
-{
-  guint count = 0;
-  guint i;
-
-  for (i = 0; i < self->peers->len; i++)
-    if (!tsr_peer_conn_is_am_choking (((PeerData *) g_ptr_array_index (self->peers, i))->conn))
-      count++;
-  return count;
 }
 
 /* BEP 6: a newcomer (few pieces) may ask for the pieces of its canonical
@@ -1615,7 +1563,7 @@ ext_learned (const TsrPeerAddress *address,
 
   /* A seed has no use for seeds. */
   if (self->state != TSR_TORRENT_SEEDING || !(flags & TSR_PEX_FLAG_SEED))
-    _tsr_torrent_add_address (self, address, TSR_PEER_SOURCE_PEX);
+    tsr_swarm_add_address (self->swarm, address, TSR_PEER_SOURCE_PEX, now_seconds ());
 }
 
 static gboolean
@@ -1657,7 +1605,7 @@ on_flag_changed (TsrTorrent    *self,
     fill_pipeline (self, data);
   /* A free slot is given at once; otherwise the next round judges. */
   if (change == TSR_PEER_INTERESTED_IN_US && tsr_peer_conn_is_am_choking (conn) &&
-      count_unchoked (self) < TSR_CHOKER_REGULAR_SLOTS + 1 && tsr_peer_conn_set_choking (conn, FALSE))
+      tsr_swarm_count_unchoked (self->swarm) < TSR_CHOKER_REGULAR_SLOTS + 1 && tsr_peer_conn_set_choking (conn, FALSE))
     peer_state (self, peer_of (data), "we-unchoke");
   /* Its slot is free for someone who wants it. */
   if (change == TSR_PEER_NOT_INTERESTED_IN_US && !tsr_peer_conn_is_am_choking (conn))
@@ -1823,7 +1771,6 @@ conn_closed (TsrPeerConn *conn,
   g_autofree char *text = g_strdup (tsr_peer_get_address (peer));
   gboolean was_unchoked = !tsr_peer_conn_is_am_choking (conn);
 
-  tsr_choker_forget (self->choker, peer);
   /* A peer that broke the protocol would only do it again. */
   if (tsr_peer_broke_protocol (peer) && reason != NULL)
     ban (self, &address, reason);
@@ -1832,7 +1779,7 @@ conn_closed (TsrPeerConn *conn,
   /* Its exclusive pieces go to whoever asks next. */
   if (self->smart_ban != NULL)
     tsr_smart_ban_release (self->smart_ban, &address);
-  g_ptr_array_remove_fast (self->peers, data);
+  tsr_swarm_remove (self->swarm, data);
   g_signal_emit (self, signals[SIGNAL_PEER_GONE], 0, text, reason);
   fill_all (self);
   if (was_unchoked)
@@ -1855,60 +1802,16 @@ make_handshake (TsrTorrent       *self,
     tsr_wire_reserved_set (handshake->reserved, TSR_WIRE_RESERVED_DHT);
 }
 
-/* Our own handshake came back, dialled from here: the address is ours.
- * Returns whether it did. */
-static gboolean
-close_if_self (TsrTorrent             *self,
-               PeerData               *data,
-               const TsrWireHandshake *theirs)
-{
-  TsrPeer *peer = peer_of (data);
-  guint i;
-
-  if (memcmp (theirs->peer_id, self->peer_id, 20) != 0)
-    return FALSE;
-  /* The dialling end is ours too: the address it dialled is ours. */
-  for (i = 0; i < self->peers->len && !tsr_peer_conn_is_dialed (data->conn); i++)
-    {
-      PeerData *other = g_ptr_array_index (self->peers, i);
-      TsrPeerAddress local;
-
-      if (tsr_peer_conn_is_dialed (other->conn) && tsr_peer_get_local_address (peer_of (other), &local) &&
-          tsr_peer_address_equal (&local, tsr_peer_get_remote_address (peer)))
-        {
-          tsr_peer_pool_mark_self (self->pool, tsr_peer_get_remote_address (peer_of (other)));
-          tsr_peer_close (peer_of (other), _("Connected to ourselves"));
-          break;
-        }
-    }
-  if (tsr_peer_conn_is_dialed (data->conn))
-    tsr_peer_pool_mark_self (self->pool, tsr_peer_get_remote_address (peer));
-  tsr_peer_close (peer, _("Connected to ourselves"));
-  return TRUE;
-}
-
 static void
 greet (TsrTorrent             *self,
        PeerData               *data,
        const TsrWireHandshake *theirs)
 {
   TsrPeer *peer = peer_of (data);
-  guint i;
 
-  if (close_if_self (self, data, theirs))
+  /* Ourselves, or a peer already connected: closed. */
+  if (!tsr_swarm_check_handshake (self->swarm, data, self->peer_id, theirs))
     return;
-  for (i = 0; i < self->peers->len; i++)
-    {
-      PeerData *other = g_ptr_array_index (self->peers, i);
-
-      /* Both of us dialled: one connection is enough. */
-      if (other != data && tsr_peer_conn_is_shaken (other->conn) &&
-          memcmp (tsr_peer_get_id (peer_of (other)), theirs->peer_id, 20) == 0)
-        {
-          tsr_peer_close (peer, _("Already connected to this peer"));
-          return;
-        }
-    }
   /* Shaken from here on, for whoever hears of it below. */
   tsr_peer_conn_greet (data->conn, theirs, self->info != NULL ? self->have : NULL);
   if (tsr_peer_conn_is_dialed (data->conn))
@@ -1949,7 +1852,8 @@ adopt_peer (TsrTorrent *self,
   data->torrent = self;
   /* Fetching a magnet's metainfo: what peers have means nothing yet. */
   data->conn = tsr_peer_conn_new (peer, self->info != NULL ? self->picker : NULL,
-                                  self->info != NULL ? self->info->piece_count : 0, self->connections,
+                                  self->info != NULL ? self->info->piece_count : 0,
+                                  tsr_swarm_get_budget (self->swarm),
                                   &conn_funcs, data);
   tsr_peer_conn_set_dht_port (data->conn, dht_port (self));
   data->uploader = self->uploader;
@@ -1961,114 +1865,22 @@ adopt_peer (TsrTorrent *self,
   data->extensions = self->extensions;
   data->ext = tsr_extensions_add_peer (self->extensions, data, tsr_peer_get_remote_address (peer),
                                        tsr_peer_conn_get_have (data->conn));
-  g_ptr_array_add (self->peers, data);
+  tsr_swarm_add (self->swarm, data);
   return data;
 }
 
-static gboolean
-is_connected (TsrTorrent           *self,
-              const TsrPeerAddress *address)
-{
-  guint i;
-
-  for (i = 0; i < self->peers->len; i++)
-    if (tsr_peer_address_equal (tsr_peer_get_remote_address (peer_of (g_ptr_array_index (self->peers, i))), address))
-      return TRUE;
-  return FALSE;
-}
-
-/* Dials the pool's best addresses while there is room: at most
- * TSR_PEER_MAX_CONNECTING connections being set up in the process, and
- * max_peers connections. A seed dials only the addresses the
- * user gave; leechers come to it. Our bitfield must be known first, so
- * nothing is dialled while checking. */
+/* Dials while running: the swarm knows the limits and the pool. */
 static void
 dial_some (TsrTorrent *self)
 {
-  gint64 now = now_seconds ();
-  guint n_dialed;
-
-  if (self->state != TSR_TORRENT_DOWNLOADING && self->state != TSR_TORRENT_SEEDING &&
-      self->state != TSR_TORRENT_FETCHING)
-    return;
-  n_dialed = count_dialed (self, TRUE);
-  while (tsr_peer_get_n_connecting () < TSR_PEER_MAX_CONNECTING && self->peers->len < self->max_peers &&
-         n_dialed < dial_limit (self) &&
-         (self->connections == NULL || tsr_budget_has_room (self->connections)))
-    {
-      const TsrPeerAddress *address = tsr_peer_pool_take (self->pool, now, self->state == TSR_TORRENT_SEEDING);
-      g_autoptr(TsrPeer) peer = NULL;
-      PeerData *data;
-      TsrWireHandshake ours;
-
-      if (address == NULL)
-        return;
-      if (is_connected (self, address))
-        {
-          tsr_peer_pool_connected (self->pool, address, now);
-          continue;
-        }
-      peer = tsr_peer_new_outgoing (address);
-      tsr_peer_set_encryption (peer, tsr_peer_pool_get_plaintext (self->pool, address) ? TSR_PEER_ENCRYPTION_OFF
-                                                                                     : self->encryption,
-                               NULL, NULL);
-      data = adopt_peer (self, peer);
-      tsr_peer_conn_set_dialed (data->conn, TRUE);
-      n_dialed++;
-      g_signal_emit (self, signals[SIGNAL_PEER_DIALING], 0, tsr_peer_get_address (peer));
-      make_handshake (self, &ours);
-      tsr_peer_start (peer, &ours);
-    }
-}
-
-/* When full with addresses waiting, the least useful connection goes
- * now and then (the original's to-do): a peer that has given (or, to a
- * seed, taken) least, connected long enough to be judged, and not one
- * we are uploading to. Its address is dialled again later like any. */
-static guint64
-turnover_score (TsrTorrent *self,
-                PeerData   *data)
-{
-  return self->state == TSR_TORRENT_SEEDING ? tsr_peer_conn_get_up_rate (data->conn)
-                                            : tsr_peer_conn_get_rate (data->conn);
-}
-
-static void
-turn_over (TsrTorrent *self)
-{
-  gint64 now = now_seconds ();
-  PeerData *worst = NULL;
-  guint i;
-
-  if (self->turnover == 0 || now - self->last_turnover < self->turnover)
-    return;
-  self->last_turnover = now;
-  if (self->peers->len < self->max_peers && count_dialed (self, TRUE) < dial_limit (self) &&
-      (self->connections == NULL || tsr_budget_has_room (self->connections)))
-    return;
-  if (tsr_peer_pool_count_ready (self->pool, now, self->state == TSR_TORRENT_SEEDING) == 0)
-    return;
-  for (i = 0; i < self->peers->len; i++)
-    {
-      PeerData *data = g_ptr_array_index (self->peers, i);
-      guint64 score = turnover_score (self, data);
-
-      if (!tsr_peer_conn_is_shaken (data->conn) || tsr_peer_conn_is_dropping (data->conn) ||
-          now - tsr_peer_conn_get_connected_at (data->conn) < self->turnover ||
-          !tsr_peer_conn_is_am_choking (data->conn))
-        continue;
-      if (score < (worst == NULL ? G_MAXUINT64 : turnover_score (self, worst)))
-        worst = data;
-    }
-  if (worst != NULL)
-    close_later (worst, _("Making room for another peer"));
+  tsr_swarm_dial_some (self->swarm, now_seconds ());
 }
 
 void
 tsr_torrent_set_turnover_interval (TsrTorrent *self,
                                    guint       seconds)
 {
-  self->turnover = seconds;
+  tsr_swarm_set_turnover (self->swarm, seconds);
 }
 
 /* Once a second while running: dial what became ready, and when the
@@ -2083,9 +1895,9 @@ on_tick (gpointer user_data)
   tsr_uploader_expire (self->uploader, g_get_monotonic_time () - TSR_TORRENT_READ_CACHE_IDLE * G_USEC_PER_SEC);
 
   /* Rates, and with the download rate each peer's pipeline and snub. */
-  for (i = 0; i < self->peers->len; i++)
+  for (i = 0; i < tsr_swarm_get_n_peers (self->swarm); i++)
     {
-      PeerData *data = g_ptr_array_index (self->peers, i);
+      PeerData *data = tsr_swarm_get_member (self->swarm, i);
 
       tsr_peer_conn_tick (data->conn);
       tsr_requester_tick (self->requester, data->request, tsr_peer_conn_get_rate (data->conn), now_seconds ());
@@ -2097,25 +1909,16 @@ on_tick (gpointer user_data)
   if (self->tracker != NULL && (self->last_scrape == 0 ? now_seconds () - self->started_at >= SCRAPE_FIRST
                                                        : now_seconds () - self->last_scrape >= SCRAPE_INTERVAL))
     tsr_torrent_scrape_now (self);
-  turn_over (self);
+  tsr_swarm_turn_over (self->swarm, now_seconds (), self->state == TSR_TORRENT_SEEDING);
   dial_some (self);
   _tsr_torrent_notify_view (self);
   /* Idleness is a limit that no byte moves toward. */
   tsr_torrent_limits_check (self->stop_limits);
   if ((self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_FETCHING) &&
-      self->tracker != NULL && self->peers->len < FEW_PEERS &&
+      self->tracker != NULL && tsr_swarm_get_n_peers (self->swarm) < FEW_PEERS &&
       tsr_peer_pool_get_n_dialing (self->pool) == 0 &&
       tsr_peer_pool_count_ready (self->pool, now_seconds (), FALSE) == 0)
     tsr_tracker_want_peers (self->tracker);
-}
-
-void
-_tsr_torrent_add_address (TsrTorrent           *self,
-                          const TsrPeerAddress *address,
-                          TsrPeerSource         source)
-{
-  tsr_peer_pool_add (self->pool, address, source, now_seconds ());
-  dial_some (self);
 }
 
 void
@@ -2132,27 +1935,12 @@ tsr_torrent_add_incoming_for (TsrTorrent   *self,
 {
   TsrWireHandshake ours;
   TsrWireHandshake theirs = { { 0 } };
-  const TsrPeerAddress *address = tsr_peer_get_remote_address (peer);
-  TsrPeerAddress host = tsr_peer_address_get_host (address);
   PeerData *data;
-  const char *banned = tsr_peer_pool_get_ban (self->pool, address, now_seconds ());
+  const char *refused = tsr_swarm_refuse_incoming (self->swarm, tsr_peer_get_remote_address (peer), now_seconds ());
 
-  /* Banned as a host: it dialled us before, from another port. */
-  if (banned == NULL)
-    banned = tsr_peer_pool_get_ban (self->pool, &host, now_seconds ());
-  if (banned != NULL)
+  if (refused != NULL)
     {
-      tsr_peer_close (peer, banned);
-      return;
-    }
-  if (self->peers->len >= self->max_peers || count_dialed (self, FALSE) >= accept_limit (self))
-    {
-      tsr_peer_close (peer, _("Too many connections for this torrent"));
-      return;
-    }
-  if (self->connections != NULL && !tsr_budget_has_room (self->connections))
-    {
-      tsr_peer_close (peer, _("Too many connections in all"));
+      tsr_peer_close (peer, refused);
       return;
     }
   data = adopt_peer (self, peer);
@@ -2258,8 +2046,7 @@ void
 tsr_torrent_set_connection_budget (TsrTorrent *self,
                                    TsrBudget  *budget)
 {
-  g_clear_pointer (&self->connections, tsr_budget_unref);
-  self->connections = budget != NULL ? tsr_budget_ref (budget) : NULL;
+  tsr_swarm_set_budget (self->swarm, budget);
 }
 
 void
@@ -2486,7 +2273,7 @@ stop_running (TsrTorrent *self)
                                 self->state == TSR_TORRENT_FETCHING))
     tsr_tracker_stop (self->tracker);
   g_cancellable_cancel (self->cancellable);
-  g_ptr_array_set_size (self->peers, 0);
+  tsr_swarm_clear (self->swarm);
   tsr_peer_pool_reset (self->pool);
   if (self->info == NULL)
     return;
@@ -2494,8 +2281,7 @@ stop_running (TsrTorrent *self)
    * (a recheck, a move) before the next start. */
   tsr_uploader_reset (self->uploader);
   /* The choker knew the peers by address: they are gone. */
-  tsr_choker_free (self->choker);
-  self->choker = tsr_choker_new ();
+  tsr_swarm_reset_choker (self->swarm);
   if (self->web_seeds != NULL)
     tsr_web_seeds_stop (self->web_seeds);
   tsr_block_map_clear (self->blocks);
