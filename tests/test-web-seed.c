@@ -81,24 +81,6 @@ on_trickle_finished (SoupServerMessage *msg,
   f->trickling = NULL;
 }
 
-/* "bytes=A-B" and nothing else: all the client sends. */
-static gboolean
-parse_range_request (const char *value,
-                     guint64    *first,
-                     guint64    *last)
-{
-  char *end = NULL;
-
-  if (value == NULL || !g_str_has_prefix (value, "bytes="))
-    return FALSE;
-  *first = g_ascii_strtoull (value + 6, &end, 10);
-  if (end == value + 6 || *end != '-')
-    return FALSE;
-  value = end + 1;
-  *last = g_ascii_strtoull (value, &end, 10);
-  return end != value && *end == '\0' && *last >= *first;
-}
-
 static void
 serve_file (Fixture           *f,
             SoupServerMessage *msg,
@@ -116,7 +98,7 @@ serve_file (Fixture           *f,
       soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
       return;
     }
-  if (!parse_range_request (soup_message_headers_get_one (request, "Range"), &first, &last) ||
+  if (!tsr_test_parse_range (soup_message_headers_get_one (request, "Range"), &first, &last) ||
       last >= length)
     {
       soup_server_message_set_status (msg, SOUP_STATUS_BAD_REQUEST, NULL);

@@ -63,24 +63,6 @@ typedef struct
 /* ------------------------------------------------------------------ */
 /* The server                                                          */
 
-/* "bytes=A-B" and nothing else: all the client sends. */
-static gboolean
-parse_range (const char *value,
-             guint64    *first,
-             guint64    *last)
-{
-  char *end = NULL;
-
-  if (value == NULL || !g_str_has_prefix (value, "bytes="))
-    return FALSE;
-  *first = g_ascii_strtoull (value + 6, &end, 10);
-  if (end == value + 6 || *end != '-')
-    return FALSE;
-  value = end + 1;
-  *last = g_ascii_strtoull (value, &end, 10);
-  return end != value && *end == '\0' && *last >= *first;
-}
-
 static void
 on_held_finished (SoupServerMessage *msg,
                   Fixture           *f)
@@ -106,7 +88,7 @@ serve_range (Fixture           *f,
   guint64 i;
 
   if (strstr (relative, "..") != NULL || !g_file_get_contents (path, &data, &length, NULL) ||
-      !parse_range (range, &first, &last) || last >= length)
+      !tsr_test_parse_range (range, &first, &last) || last >= length)
     {
       soup_server_message_set_status (msg, SOUP_STATUS_BAD_REQUEST, NULL);
       return;

@@ -88,3 +88,20 @@ tsr_test_write_torrent_file (TsrMetainfo *info,
   g_byte_array_append (file, (const guint8 *) "e", 1);
   g_assert_true (g_file_set_contents (path, (const char *) file->data, file->len, NULL));
 }
+
+gboolean
+tsr_test_parse_range (const char *value,
+                      guint64    *first,
+                      guint64    *last)
+{
+  char *end = NULL;
+
+  if (value == NULL || !g_str_has_prefix (value, "bytes="))
+    return FALSE;
+  *first = g_ascii_strtoull (value + 6, &end, 10);
+  if (end == value + 6 || *end != '-')
+    return FALSE;
+  value = end + 1;
+  *last = g_ascii_strtoull (value, &end, 10);
+  return end != value && *end == '\0' && *last >= *first;
+}

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * tsr-test-util.h: what several unit tests need: files of deterministic
- * pseudo-random content, torrents made of them, and removing a test's
- * folder.
+ * pseudo-random content, torrents made of them, removing a test's
+ * folder, and the Range header their HTTP servers take.
  */
 #pragma once
 
@@ -28,5 +28,11 @@ void tsr_test_write_torrent_file (TsrMetainfo *info,
                                   const char  *path);
 /* Removes @path and everything below it; symbolic links are not followed. */
 void tsr_test_remove_tree (const char *path);
+/* An HTTP Range header as the web seed client sends it, "bytes=A-B"
+ * and nothing else (RFC 9110 14.1.2, one closed range): FALSE for any
+ * other form, or for B before A. */
+gboolean tsr_test_parse_range (const char *value,
+                               guint64    *first,
+                               guint64    *last);
 
 G_END_DECLS
