@@ -105,3 +105,37 @@ tsr_test_parse_range (const char *value,
   *last = g_ascii_strtoull (value, &end, 10);
   return end != value && *end == '\0' && *last >= *first;
 }
+
+static gboolean
+on_deadline (gpointer user_data)
+{
+  TsrTestDeadline *deadline = user_data;
+
+  deadline->expired = TRUE;
+  deadline->source = 0;
+  return G_SOURCE_REMOVE;
+}
+
+void
+tsr_test_deadline_start (TsrTestDeadline *deadline,
+                         guint            milliseconds)
+{
+  deadline->expired = FALSE;
+  deadline->source = g_timeout_add (milliseconds, on_deadline, deadline);
+}
+
+void
+tsr_test_deadline_stop (TsrTestDeadline *deadline)
+{
+  g_clear_handle_id (&deadline->source, g_source_remove);
+}
+
+void
+tsr_test_run_for (guint milliseconds)
+{
+  TsrTestDeadline deadline;
+
+  tsr_test_deadline_start (&deadline, milliseconds);
+  while (!deadline.expired)
+    g_main_context_iteration (NULL, TRUE);
+}

@@ -2,7 +2,8 @@
 /*
  * tsr-test-util.h: what several unit tests need: files of deterministic
  * pseudo-random content, torrents made of them, removing a test's
- * folder, and the Range header their HTTP servers take.
+ * folder, the Range header their HTTP servers take, and bounded waits
+ * on the main context.
  */
 #pragma once
 
@@ -34,5 +35,36 @@ void tsr_test_remove_tree (const char *path);
 gboolean tsr_test_parse_range (const char *value,
                                guint64    *first,
                                guint64    *last);
+
+/* A timeout on the default main context that sets @expired. */
+typedef struct
+{
+  gboolean expired;
+  guint    source;
+} TsrTestDeadline;
+
+void tsr_test_deadline_start (TsrTestDeadline *deadline,
+                              guint            milliseconds);
+void tsr_test_deadline_stop  (TsrTestDeadline *deadline);
+/* Lets the main context run for @milliseconds: for what must NOT happen. */
+void tsr_test_run_for        (guint            milliseconds);
+
+/* Iterates the main context until @condition holds; after @seconds the
+ * test fails naming @what. A macro, so that the failure points at the
+ * line that waited and @condition can be any expression. */
+#define TSR_TEST_WAIT_UNTIL(condition, seconds, what) \
+  G_STMT_START \
+    { \
+      TsrTestDeadline deadline_; \
+ \
+      tsr_test_deadline_start (&deadline_, (seconds) * 1000); \
+      while (!(condition) && !deadline_.expired) \
+        g_main_context_iteration (NULL, TRUE); \
+      tsr_test_deadline_stop (&deadline_); \
+      if (!(condition)) \
+        g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, \
+                             "timed out after " G_STRINGIFY (seconds) " s waiting for " what); \
+    } \
+  G_STMT_END
 
 G_END_DECLS
