@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "tsr-ledbat.h"
+#include "tsr-test-util.h"
 #include "tsr-test-utp-link.h"
 
 /* Filters. */

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "tsr-test-util.h"
 
@@ -27,6 +28,27 @@ tsr_test_write_file (const char *dir,
     }
   g_assert_cmpint (g_mkdir_with_parents (parent, 0755), ==, 0);
   g_assert_true (g_file_set_contents (path, (const char *) data, (gssize) size, NULL));
+}
+
+GBytes *
+tsr_test_make_bytes (gsize size,
+                     guint seed)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  guint8 *data = g_malloc (size);
+  gsize i;
+
+  for (i = 0; i < size; i++)
+    data[i] = (guint8) g_rand_int (rand);
+  return g_bytes_new_take (data, size);
+}
+
+void
+tsr_test_assert_received (GByteArray *received,
+                          GBytes     *data)
+{
+  g_assert_cmpuint (received->len, ==, g_bytes_get_size (data));
+  g_assert_true (memcmp (received->data, g_bytes_get_data (data, NULL), received->len) == 0);
 }
 
 void

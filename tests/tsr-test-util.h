@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-test-util.h: what several unit tests need: files of deterministic
- * pseudo-random content, torrents made of them, removing a test's
+ * tsr-test-util.h: what several unit tests need: files and bytes of
+ * deterministic pseudo-random content, torrents made of them, removing a test's
  * folder, the Range header their HTTP servers take, and bounded waits
  * on the main context.
  */
@@ -27,6 +27,13 @@ TsrMetainfo *tsr_test_make_torrent (const char      *root,
 /* Writes the smallest .torrent file holding @info's info dictionary. */
 void tsr_test_write_torrent_file (TsrMetainfo *info,
                                   const char  *path);
+/* @size bytes derived from @seed (GLib's GRand: not the same bytes as
+ * tsr_test_write_file writes). */
+GBytes *tsr_test_make_bytes (gsize size,
+                             guint seed);
+/* @received holds exactly @data. */
+void tsr_test_assert_received (GByteArray *received,
+                               GBytes     *data);
 /* Removes @path and everything below it; symbolic links are not followed. */
 void tsr_test_remove_tree (const char *path);
 /* An HTTP Range header as the web seed client sends it, "bytes=A-B"

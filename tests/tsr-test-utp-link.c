@@ -12,6 +12,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "tsr-test-util.h"
 #include "tsr-test-utp-link.h"
 
 typedef struct
@@ -298,19 +299,6 @@ tsr_test_link_connect (TsrTestLink *link)
   tsr_utp_conn_connect (link->ends[0].conn, CONN_ID, SEQ_A, link->now);
 }
 
-GBytes *
-tsr_test_make_bytes (gsize size,
-                     guint seed)
-{
-  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
-  guint8 *data = g_malloc (size);
-  gsize i;
-
-  for (i = 0; i < size; i++)
-    data[i] = (guint8) g_rand_int (rand);
-  return g_bytes_new_take (data, size);
-}
-
 void
 tsr_test_end_set_source (TsrTestEnd *end,
                          GBytes     *data,
@@ -327,8 +315,7 @@ void
 tsr_test_end_assert_received (TsrTestEnd *end,
                               GBytes     *data)
 {
-  g_assert_cmpuint (end->received->len, ==, g_bytes_get_size (data));
-  g_assert_true (memcmp (end->received->data, g_bytes_get_data (data, NULL), end->received->len) == 0);
+  tsr_test_assert_received (end->received, data);
 }
 
 guint

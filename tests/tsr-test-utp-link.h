@@ -126,10 +126,6 @@ void               tsr_test_end_set_source        (TsrTestEnd         *end,
 void               tsr_test_end_assert_received   (TsrTestEnd         *end,
                                                    GBytes             *data);
 
-/* @size bytes derived from @seed. */
-GBytes            *tsr_test_make_bytes            (gsize               size,
-                                                   guint               seed);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsrTestLink, tsr_test_link_free)
 
 G_END_DECLS
