@@ -65,7 +65,7 @@ on_send_datagram (const guint8 *data,
   guint8 copy[TSR_UTP_CONN_DATAGRAM_MAX];
   TsrUtpPacket packet;
   TsrTestSent sent = { 0 };
-  gint64 extra = 0;
+  TsrTestOutgoing out = { &sent, copy, length, 0 };
 
   g_assert_cmpuint (length, <=, TSR_UTP_CONN_DATAGRAM_MAX);
   g_assert_true (tsr_utp_packet_parse (&packet, data, length, NULL));
@@ -91,13 +91,13 @@ on_send_datagram (const guint8 *data,
     }
 
   memcpy (copy, data, length);
-  sent.fate = link->filter != NULL ? link->filter (link, &sent, copy, &length, &extra) : TSR_TEST_FATE_DELIVER;
+  sent.fate = link->filter != NULL ? link->filter (link, &out) : TSR_TEST_FATE_DELIVER;
   g_array_append_val (link->log, sent);
   if (sent.fate == TSR_TEST_FATE_DROP)
     return;
-  enqueue (link, 1 - end->index, copy, length, link->now + link->delay + extra);
+  enqueue (link, 1 - end->index, copy, out.length, link->now + link->delay + out.extra_delay);
   if (sent.fate == TSR_TEST_FATE_DUPLICATE)
-    enqueue (link, 1 - end->index, copy, length, link->now + link->delay + extra + 1);
+    enqueue (link, 1 - end->index, copy, out.length, link->now + link->delay + out.extra_delay + 1);
 }
 
 void
