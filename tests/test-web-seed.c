@@ -289,9 +289,7 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   TsrCreateFormat format = GPOINTER_TO_INT (data);
-  g_autoptr(GError) error = NULL;
   g_autofree char *root = NULL;
-  GSList *uris;
 
   f->dir = g_dir_make_tmp ("tsr-web-seed-XXXXXX", NULL);
   f->www = g_build_filename (f->dir, "www", NULL);
@@ -301,14 +299,7 @@ fixture_set_up (Fixture       *f,
   f->requests = g_ptr_array_new_with_free_func (g_free);
   f->ranges = g_ptr_array_new_with_free_func (g_free);
 
-  f->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (f->server, NULL, on_request, f, NULL);
-  g_assert_true (soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (f->server);
-  g_assert_nonnull (uris);
-  f->base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  f->server = tsr_test_http_server_new (on_request, f, &f->base);
 }
 
 static void

@@ -111,6 +111,25 @@ tsr_test_write_torrent_file (TsrMetainfo *info,
   g_assert_true (g_file_set_contents (path, (const char *) file->data, file->len, NULL));
 }
 
+SoupServer *
+tsr_test_http_server_new (SoupServerCallback   callback,
+                          gpointer             user_data,
+                          char               **base)
+{
+  SoupServer *server = soup_server_new (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  soup_server_add_handler (server, NULL, callback, user_data, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  g_assert_nonnull (uris);
+  *base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return server;
+}
+
 gboolean
 tsr_test_parse_range (const char *value,
                       guint64    *first,

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * tsr-test-util.h: what several unit tests need: files and bytes of
- * deterministic pseudo-random content, torrents made of them, removing a test's
- * folder, the Range header their HTTP servers take, and bounded waits
- * on the main context.
+ * deterministic pseudo-random content, torrents made of them, removing
+ * a test's folder, a local HTTP server and the Range header it takes,
+ * and bounded waits on the main context.
  */
 #pragma once
 
 #include <glib.h>
+#include <libsoup/soup.h>
 
 #include "tsr-creator.h"
 #include "tsr-metainfo.h"
@@ -42,6 +43,12 @@ void tsr_test_remove_tree (const char *path);
 gboolean tsr_test_parse_range (const char *value,
                                guint64    *first,
                                guint64    *last);
+/* An HTTP server listening on 127.0.0.1, at a port of its choosing,
+ * that hands every request to @callback; *@base is set to its
+ * "http://127.0.0.1:PORT" (free it). */
+SoupServer *tsr_test_http_server_new (SoupServerCallback   callback,
+                                      gpointer             user_data,
+                                      char               **base);
 
 /* A timeout on the default main context that sets @expired. */
 typedef struct
