@@ -13,6 +13,7 @@
 
 #include "tsr-listener.h"
 #include "tsr-peer.h"
+#include "tsr-test-util.h"
 #include "tsr-wire.h"
 
 /* Long enough for a loaded machine, far below the listener's default
@@ -36,64 +37,7 @@ typedef struct
 /* ------------------------------------------------------------------ */
 /* Waiting                                                             */
 
-typedef struct
-{
-  gboolean expired;
-  guint    source;
-} Deadline;
-
-static gboolean
-on_deadline (gpointer user_data)
-{
-  Deadline *deadline = user_data;
-
-  deadline->expired = TRUE;
-  deadline->source = 0;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-deadline_start (Deadline *deadline,
-                guint     milliseconds)
-{
-  deadline->expired = FALSE;
-  deadline->source = g_timeout_add (milliseconds, on_deadline, deadline);
-}
-
-static void
-deadline_stop (Deadline *deadline)
-{
-  g_clear_handle_id (&deadline->source, g_source_remove);
-}
-
-/* Iterates the main context until @condition holds; after @seconds the
- * test fails naming @what. */
-#define WAIT_UNTIL_FOR(condition, seconds, what) \
-  G_STMT_START \
-    { \
-      Deadline deadline_; \
- \
-      deadline_start (&deadline_, (seconds) * 1000); \
-      while (!(condition) && !deadline_.expired) \
-        g_main_context_iteration (NULL, TRUE); \
-      deadline_stop (&deadline_); \
-      if (!(condition)) \
-        g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, \
-                             "timed out after " G_STRINGIFY (seconds) " s waiting for " what); \
-    } \
-  G_STMT_END
-#define WAIT_UNTIL(condition, what) WAIT_UNTIL_FOR (condition, WAIT_SECONDS, what)
-
-/* Lets the main context run for @milliseconds: for what must NOT happen. */
-static void
-run_for (guint milliseconds)
-{
-  Deadline deadline;
-
-  deadline_start (&deadline, milliseconds);
-  while (!deadline.expired)
-    g_main_context_iteration (NULL, TRUE);
-}
+#define WAIT_UNTIL(condition, what) TSR_TEST_WAIT_UNTIL (condition, WAIT_SECONDS, what)
 
 /* ------------------------------------------------------------------ */
 /* The fake owner                                                      */
@@ -170,7 +114,7 @@ fixture_tear_down (Fixture       *f,
   g_clear_pointer (&f->listener, tsr_listener_free);
   g_string_free (f->log, TRUE);
   /* Let closed sockets and cancelled reads finish. */
-  run_for (50);
+  tsr_test_run_for (50);
   while (g_main_context_iteration (NULL, FALSE))
     ;
 }
@@ -284,7 +228,7 @@ test_plaintext_known_hash (Fixture       *f,
   g_assert_cmpmem (tsr_peer_get_id (peer), 20, "-XX0000-rawrawrawraw", 20);
   g_assert_true (g_str_has_prefix (tsr_peer_get_address (peer), "127.0.0.1:"));
   g_assert_cmpuint (tsr_listener_get_n_pending (f->listener), ==, 0);
-  run_for (100);
+  tsr_test_run_for (100);
   g_assert_true (read.busy);
   raw_read_stop (&read);
 }
@@ -478,7 +422,7 @@ test_silent_closed_after_timeout (Fixture       *f,
   start = g_get_monotonic_time ();
   raw_read_start (&read, connection);
   WAIT_UNTIL (tsr_listener_get_n_pending (f->listener) == 1, "the connection to be accepted");
-  WAIT_UNTIL_FOR (!read.busy, 5, "the silent connection to be closed");
+  TSR_TEST_WAIT_UNTIL (!read.busy, 5, "the silent connection to be closed");
   elapsed = g_get_monotonic_time () - start;
   g_assert_true (raw_hung_up (&read));
   g_assert_cmpint (elapsed, >=, 250 * 1000);
@@ -498,7 +442,7 @@ test_handshake_beats_timeout (Fixture       *f,
   connection = raw_connect (f);
   raw_send_handshake (connection, known_hash);
   WAIT_UNTIL (f->accepted->len == 1, "the peer to be handed over");
-  run_for (600);
+  tsr_test_run_for (600);
   g_assert_false (tsr_peer_is_closed (g_ptr_array_index (f->accepted, 0)));
 }
 
@@ -518,7 +462,7 @@ check_second_refused (Fixture *f)
   raw_read_start (&second_read, second);
   WAIT_UNTIL (!second_read.busy, "the second connection to be refused");
   g_assert_true (raw_hung_up (&second_read));
-  run_for (100);
+  tsr_test_run_for (100);
   g_assert_true (first_read.busy);
   g_assert_cmpuint (tsr_listener_get_n_pending (f->listener), ==, 1);
   g_assert_cmpstr (f->log->str, ==, "");

@@ -48,64 +48,9 @@ plain_session_new (void)
 /* ------------------------------------------------------------------ */
 /* Waiting                                                             */
 
-typedef struct
-{
-  gboolean expired;
-  guint    source;
-} Deadline;
-
-static gboolean
-on_deadline (gpointer user_data)
-{
-  Deadline *deadline = user_data;
-
-  deadline->expired = TRUE;
-  deadline->source = 0;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-deadline_start (Deadline *deadline,
-                guint     milliseconds)
-{
-  deadline->expired = FALSE;
-  deadline->source = g_timeout_add (milliseconds, on_deadline, deadline);
-}
-
-static void
-deadline_stop (Deadline *deadline)
-{
-  g_clear_handle_id (&deadline->source, g_source_remove);
-}
-
-/* Iterates the main context until @condition holds; after WAIT_SECONDS
- * the test fails naming @what. A macro, so that the failure points at
- * the line that waited and @condition can be any expression. */
-#define WAIT_UNTIL(condition, what) \
-  G_STMT_START \
-    { \
-      Deadline deadline_; \
- \
-      deadline_start (&deadline_, WAIT_SECONDS * 1000); \
-      while (!(condition) && !deadline_.expired) \
-        g_main_context_iteration (NULL, TRUE); \
-      deadline_stop (&deadline_); \
-      if (!(condition)) \
-        g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, \
-                             "timed out after " G_STRINGIFY (WAIT_SECONDS) " s waiting for " what); \
-    } \
-  G_STMT_END
-
-/* Lets the engine run for @milliseconds: for what must NOT happen. */
-static void
-run_for (guint milliseconds)
-{
-  Deadline deadline;
-
-  deadline_start (&deadline, milliseconds);
-  while (!deadline.expired)
-    g_main_context_iteration (NULL, TRUE);
-}
+/* The cases' short names for tsr-test-util's waits. */
+#define WAIT_UNTIL(condition, what) TSR_TEST_WAIT_UNTIL (condition, WAIT_SECONDS, what)
+#define run_for(milliseconds)       tsr_test_run_for (milliseconds)
 
 /* After the sessions are gone: cancelled reads and writes still have
  * their callbacks to run, which drop the last references to the peers;

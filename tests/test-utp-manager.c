@@ -14,8 +14,8 @@
 #include "config.h"
 
 #include <glib.h>
-#include <string.h>
 
+#include "tsr-test-util.h"
 #include "tsr-utp-manager.h"
 
 #define MS     1000
@@ -342,19 +342,6 @@ inject (Net                  *net,
   tsr_utp_manager_receive (net->nodes[to].manager, from, buffer, length, net->now);
 }
 
-static GBytes *
-make_bytes (gsize size,
-            guint seed)
-{
-  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
-  guint8 *data = g_malloc (size);
-  gsize i;
-
-  for (i = 0; i < size; i++)
-    data[i] = (guint8) g_rand_int (rand);
-  return g_bytes_new_take (data, size);
-}
-
 static App *
 dial (Net   *net,
       guint  from,
@@ -367,14 +354,6 @@ dial (Net   *net,
   g_assert_no_error (error);
   g_assert_nonnull (app->channel);
   return app;
-}
-
-static void
-assert_received (App    *app,
-                 GBytes *data)
-{
-  g_assert_cmpuint (app->received->len, ==, g_bytes_get_size (data));
-  g_assert_true (memcmp (app->received->data, g_bytes_get_data (data, NULL), app->received->len) == 0);
 }
 
 static gboolean
@@ -415,8 +394,8 @@ static void
 test_dial_accept (void)
 {
   g_autoptr(Net) net = net_new ();
-  g_autoptr(GBytes) up = make_bytes (256 * 1024, 1);
-  g_autoptr(GBytes) down = make_bytes (200 * 1024, 2);
+  g_autoptr(GBytes) up = tsr_test_make_bytes (256 * 1024, 1);
+  g_autoptr(GBytes) down = tsr_test_make_bytes (200 * 1024, 2);
   App *dialler = dial (net, 0, 1);
   App *acceptor;
 
@@ -442,8 +421,8 @@ test_dial_accept (void)
   g_assert_true (net_run (net, net->now + 30 * SECOND, app_closed, acceptor));
   g_assert_no_error (dialler->error);
   g_assert_no_error (acceptor->error);
-  assert_received (acceptor, up);
-  assert_received (dialler, down);
+  tsr_test_assert_received (acceptor->received, up);
+  tsr_test_assert_received (dialler->received, down);
   g_assert_cmpuint (tsr_utp_manager_get_n_connections (net->nodes[0].manager), ==, 0);
   g_assert_cmpuint (tsr_utp_manager_get_n_connections (net->nodes[1].manager), ==, 0);
   g_assert_cmpuint (tsr_utp_manager_get_stats (net->nodes[1].manager)->accepted, ==, 1);
@@ -456,7 +435,7 @@ static void
 test_release_finishes (void)
 {
   g_autoptr(Net) net = net_new ();
-  g_autoptr(GBytes) up = make_bytes (100 * 1024, 3);
+  g_autoptr(GBytes) up = tsr_test_make_bytes (100 * 1024, 3);
   App *dialler = dial (net, 0, 1);
   App *acceptor;
 
@@ -467,7 +446,7 @@ test_release_finishes (void)
   acceptor = g_ptr_array_index (net->nodes[1].accepted, 0);
   g_assert_true (net_run (net, net->now + 30 * SECOND, app_connected, acceptor));
   g_assert_true (net_run (net, net->now + 30 * SECOND, (gboolean (*) (gpointer)) tsr_utp_channel_get_eof, acceptor->channel));
-  assert_received (acceptor, up);
+  tsr_test_assert_received (acceptor->received, up);
   tsr_utp_channel_close (acceptor->channel);
   g_assert_true (net_run (net, net->now + 30 * SECOND, app_closed, acceptor));
   g_assert_no_error (acceptor->error);
@@ -493,7 +472,7 @@ test_many_connections (void)
     {
       App *app = dial (net, 0, 1);
 
-      g_ptr_array_add (sources, make_bytes (16 * 1024 + i * 1000, 100 + i));
+      g_ptr_array_add (sources, tsr_test_make_bytes (16 * 1024 + i * 1000, 100 + i));
       app->source = g_bytes_ref (g_ptr_array_index (sources, i));
       g_ptr_array_add (dialled, app);
     }
@@ -514,7 +493,7 @@ test_many_connections (void)
           peer = g_ptr_array_index (dialled, i);
       g_assert_nonnull (peer);
       g_assert_true (peer->connected);
-      assert_received (acceptor, peer->source);
+      tsr_test_assert_received (acceptor->received, peer->source);
     }
   g_assert_cmpuint (net->n_sent[0][TSR_UTP_RESET] + net->n_sent[1][TSR_UTP_RESET], ==, 0);
 }
@@ -613,7 +592,7 @@ static void
 test_syn_flood (void)
 {
   g_autoptr(Net) net = net_new ();
-  g_autoptr(GBytes) up = make_bytes (300 * 1024, 4);
+  g_autoptr(GBytes) up = tsr_test_make_bytes (300 * 1024, 4);
   TsrUtpManagerLimits limits = { 100, 16, 4 };
   const TsrUtpManagerStats *stats = tsr_utp_manager_get_stats (net->nodes[1].manager);
   App *dialler;
@@ -658,7 +637,7 @@ test_syn_flood (void)
   /* The open connection carries on meanwhile. */
   g_assert_cmpuint (acceptor->received->len, <, g_bytes_get_size (up));
   g_assert_true (net_run (net, net->now + 9 * SECOND, NULL, NULL));
-  assert_received (acceptor, up);
+  tsr_test_assert_received (acceptor->received, up);
   g_assert_cmpuint (acceptor->n_closed, ==, 0);
 
   /* Half-open connections go after TSR_UTP_MANAGER_HALF_OPEN_US, and a

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "tsr-test-util.h"
 #include "tsr-utp-stream.h"
 
 #define TRANSFER (4 * 1024 * 1024)
@@ -247,19 +248,31 @@ transfer_free (Transfer *transfer)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Transfer, transfer_free)
 
-static void
-transfer_assert_intact (Transfer *transfer)
-{
-  g_assert_cmpuint (transfer->received->len, ==, g_bytes_get_size (transfer->data));
-  g_assert_true (memcmp (transfer->received->data, g_bytes_get_data (transfer->data, NULL), transfer->received->len) == 0);
-}
-
 static gboolean
 both_done (gpointer data)
 {
   Transfer **transfers = data;
 
   return transfers[0]->write_done && transfers[0]->read_done && transfers[1]->write_done && transfers[1]->read_done;
+}
+
+/* @a and @b send each other TRANSFER bytes at once (seeds @seed and
+ * @seed + 1), each direction begun by @start; both arrive intact. */
+static void
+transfer_both_ways (TsrUtpStream *a,
+                    TsrUtpStream *b,
+                    guint         seed,
+                    void        (*start) (Transfer *transfer))
+{
+  g_autoptr(Transfer) up = transfer_new (a, b, seed);
+  g_autoptr(Transfer) down = transfer_new (b, a, seed + 1);
+  Transfer *transfers[2] = { up, down };
+
+  start (up);
+  start (down);
+  run_until (both_done, transfers);
+  tsr_test_assert_received (up->received, up->data);
+  tsr_test_assert_received (down->received, down->data);
 }
 
 /* Async. */
@@ -331,6 +344,15 @@ no_connections (gpointer data)
          tsr_utp_manager_get_n_connections (fixture->sides[1].manager) == 0;
 }
 
+/* Waits until neither side has a connection left; neither sent a RESET. */
+static void
+wait_closed_cleanly (Fixture *fixture)
+{
+  run_until (no_connections, fixture);
+  g_assert_cmpuint (tsr_utp_manager_get_stats (fixture->sides[0].manager)->resets_sent, ==, 0);
+  g_assert_cmpuint (tsr_utp_manager_get_stats (fixture->sides[1].manager)->resets_sent, ==, 0);
+}
+
 static void
 on_stream_closed (GObject      *source,
                   GAsyncResult *result,
@@ -355,29 +377,16 @@ test_async_both_ways (Fixture       *fixture,
 {
   g_autoptr(TsrUtpStream) a = NULL;
   g_autoptr(TsrUtpStream) b = NULL;
-  g_autoptr(Transfer) up = NULL;
-  g_autoptr(Transfer) down = NULL;
-  Transfer *transfers[2];
   guint closed = 0;
 
   connect_pair (fixture, &a, &b);
-  up = transfer_new (a, b, 1);
-  down = transfer_new (b, a, 2);
-  transfers[0] = up;
-  transfers[1] = down;
-  transfer_start_async (up);
-  transfer_start_async (down);
-  run_until (both_done, transfers);
-  transfer_assert_intact (up);
-  transfer_assert_intact (down);
+  transfer_both_ways (a, b, 1, transfer_start_async);
 
   g_io_stream_close_async (G_IO_STREAM (a), G_PRIORITY_DEFAULT, NULL, on_stream_closed, &closed);
   g_io_stream_close_async (G_IO_STREAM (b), G_PRIORITY_DEFAULT, NULL, on_stream_closed, &closed);
   run_until (two_closed, &closed);
   /* Both FINs were through: the connections end at once, cleanly. */
-  run_until (no_connections, fixture);
-  g_assert_cmpuint (tsr_utp_manager_get_stats (fixture->sides[0].manager)->resets_sent, ==, 0);
-  g_assert_cmpuint (tsr_utp_manager_get_stats (fixture->sides[1].manager)->resets_sent, ==, 0);
+  wait_closed_cleanly (fixture);
 }
 
 /* Pollable sources. */
@@ -454,23 +463,12 @@ test_pollable_both_ways (Fixture       *fixture,
 {
   g_autoptr(TsrUtpStream) a = NULL;
   g_autoptr(TsrUtpStream) b = NULL;
-  g_autoptr(Transfer) up = NULL;
-  g_autoptr(Transfer) down = NULL;
-  Transfer *transfers[2];
 
   connect_pair (fixture, &a, &b);
   /* Nothing to read yet: not readable, and a read would block. */
   g_assert_false (g_pollable_input_stream_is_readable (G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (G_IO_STREAM (b)))));
   g_assert_true (g_pollable_output_stream_is_writable (G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (G_IO_STREAM (a)))));
-  up = transfer_new (a, b, 3);
-  down = transfer_new (b, a, 4);
-  transfers[0] = up;
-  transfers[1] = down;
-  transfer_start_pollable (up);
-  transfer_start_pollable (down);
-  run_until (both_done, transfers);
-  transfer_assert_intact (up);
-  transfer_assert_intact (down);
+  transfer_both_ways (a, b, 3, transfer_start_pollable);
   g_assert_true (g_io_stream_close (G_IO_STREAM (a), NULL, NULL));
   g_assert_true (g_io_stream_close (G_IO_STREAM (b), NULL, NULL));
   run_until (no_connections, fixture);
@@ -520,6 +518,8 @@ reader_clear (Reader *reader)
   g_clear_error (&reader->error);
 }
 
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reader, reader_clear)
+
 static gboolean
 reader_done (gpointer data)
 {
@@ -536,7 +536,7 @@ test_close_is_end_of_stream (Fixture       *fixture,
   GOutputStream *b_output;
   guint8 byte;
   gsize written = 0;
-  Reader reader = { 0 };
+  g_auto(Reader) reader = { 0 };
 
   connect_pair (fixture, &a, &b);
   /* The blocking calls do not block (tsr-utp-stream.h). */
@@ -567,10 +567,7 @@ test_close_is_end_of_stream (Fixture       *fixture,
   g_assert_true (g_output_stream_write_all (b_output, "late", 4, &written, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (g_output_stream_close (b_output, NULL, &error));
-  run_until (no_connections, fixture);
-  g_assert_cmpuint (tsr_utp_manager_get_stats (fixture->sides[0].manager)->resets_sent, ==, 0);
-  g_assert_cmpuint (tsr_utp_manager_get_stats (fixture->sides[1].manager)->resets_sent, ==, 0);
-  reader_clear (&reader);
+  wait_closed_cleanly (fixture);
 }
 
 static void
@@ -580,7 +577,7 @@ test_abort_fails_peer (Fixture       *fixture,
   g_autoptr(TsrUtpStream) a = NULL;
   g_autoptr(TsrUtpStream) b = NULL;
   g_autoptr(GError) error = NULL;
-  Reader reader = { 0 };
+  g_auto(Reader) reader = { 0 };
 
   connect_pair (fixture, &a, &b);
   reader_start (&reader, b);
@@ -594,7 +591,6 @@ test_abort_fails_peer (Fixture       *fixture,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE);
   g_assert_cmpuint (tsr_utp_manager_get_n_connections (fixture->sides[0].manager), ==, 0);
   g_assert_cmpuint (tsr_utp_manager_get_n_connections (fixture->sides[1].manager), ==, 0);
-  reader_clear (&reader);
 }
 
 static void

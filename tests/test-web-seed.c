@@ -81,24 +81,6 @@ on_trickle_finished (SoupServerMessage *msg,
   f->trickling = NULL;
 }
 
-/* "bytes=A-B" and nothing else: all the client sends. */
-static gboolean
-parse_range_request (const char *value,
-                     guint64    *first,
-                     guint64    *last)
-{
-  char *end = NULL;
-
-  if (value == NULL || !g_str_has_prefix (value, "bytes="))
-    return FALSE;
-  *first = g_ascii_strtoull (value + 6, &end, 10);
-  if (end == value + 6 || *end != '-')
-    return FALSE;
-  value = end + 1;
-  *last = g_ascii_strtoull (value, &end, 10);
-  return end != value && *end == '\0' && *last >= *first;
-}
-
 static void
 serve_file (Fixture           *f,
             SoupServerMessage *msg,
@@ -116,7 +98,7 @@ serve_file (Fixture           *f,
       soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
       return;
     }
-  if (!parse_range_request (soup_message_headers_get_one (request, "Range"), &first, &last) ||
+  if (!tsr_test_parse_range (soup_message_headers_get_one (request, "Range"), &first, &last) ||
       last >= length)
     {
       soup_server_message_set_status (msg, SOUP_STATUS_BAD_REQUEST, NULL);
@@ -307,9 +289,7 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   TsrCreateFormat format = GPOINTER_TO_INT (data);
-  g_autoptr(GError) error = NULL;
   g_autofree char *root = NULL;
-  GSList *uris;
 
   f->dir = g_dir_make_tmp ("tsr-web-seed-XXXXXX", NULL);
   f->www = g_build_filename (f->dir, "www", NULL);
@@ -319,14 +299,7 @@ fixture_set_up (Fixture       *f,
   f->requests = g_ptr_array_new_with_free_func (g_free);
   f->ranges = g_ptr_array_new_with_free_func (g_free);
 
-  f->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (f->server, NULL, on_request, f, NULL);
-  g_assert_true (soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (f->server);
-  g_assert_nonnull (uris);
-  f->base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  f->server = tsr_test_http_server_new (on_request, f, &f->base);
 }
 
 static void

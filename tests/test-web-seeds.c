@@ -63,24 +63,6 @@ typedef struct
 /* ------------------------------------------------------------------ */
 /* The server                                                          */
 
-/* "bytes=A-B" and nothing else: all the client sends. */
-static gboolean
-parse_range (const char *value,
-             guint64    *first,
-             guint64    *last)
-{
-  char *end = NULL;
-
-  if (value == NULL || !g_str_has_prefix (value, "bytes="))
-    return FALSE;
-  *first = g_ascii_strtoull (value + 6, &end, 10);
-  if (end == value + 6 || *end != '-')
-    return FALSE;
-  value = end + 1;
-  *last = g_ascii_strtoull (value, &end, 10);
-  return end != value && *end == '\0' && *last >= *first;
-}
-
 static void
 on_held_finished (SoupServerMessage *msg,
                   Fixture           *f)
@@ -106,7 +88,7 @@ serve_range (Fixture           *f,
   guint64 i;
 
   if (strstr (relative, "..") != NULL || !g_file_get_contents (path, &data, &length, NULL) ||
-      !parse_range (range, &first, &last) || last >= length)
+      !tsr_test_parse_range (range, &first, &last) || last >= length)
     {
       soup_server_message_set_status (msg, SOUP_STATUS_BAD_REQUEST, NULL);
       return;
@@ -278,9 +260,7 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  unused)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *root = NULL;
-  GSList *uris;
 
   f->dir = g_dir_make_tmp ("tsr-web-seeds-XXXXXX", NULL);
   f->www = g_build_filename (f->dir, "www", NULL);
@@ -302,14 +282,7 @@ fixture_set_up (Fixture       *f,
   f->first_failed = -1;
   f->now = g_get_monotonic_time () / G_USEC_PER_SEC;
 
-  f->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (f->server, NULL, on_request, f, NULL);
-  g_assert_true (soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (f->server);
-  g_assert_nonnull (uris);
-  f->base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  f->server = tsr_test_http_server_new (on_request, f, &f->base);
 }
 
 static void

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "tsr-test-util.h"
 
@@ -27,6 +28,27 @@ tsr_test_write_file (const char *dir,
     }
   g_assert_cmpint (g_mkdir_with_parents (parent, 0755), ==, 0);
   g_assert_true (g_file_set_contents (path, (const char *) data, (gssize) size, NULL));
+}
+
+GBytes *
+tsr_test_make_bytes (gsize size,
+                     guint seed)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  guint8 *data = g_malloc (size);
+  gsize i;
+
+  for (i = 0; i < size; i++)
+    data[i] = (guint8) g_rand_int (rand);
+  return g_bytes_new_take (data, size);
+}
+
+void
+tsr_test_assert_received (GByteArray *received,
+                          GBytes     *data)
+{
+  g_assert_cmpuint (received->len, ==, g_bytes_get_size (data));
+  g_assert_true (memcmp (received->data, g_bytes_get_data (data, NULL), received->len) == 0);
 }
 
 void
@@ -87,4 +109,74 @@ tsr_test_write_torrent_file (TsrMetainfo *info,
   g_byte_array_append (file, bytes, (guint) length);
   g_byte_array_append (file, (const guint8 *) "e", 1);
   g_assert_true (g_file_set_contents (path, (const char *) file->data, file->len, NULL));
+}
+
+SoupServer *
+tsr_test_http_server_new (SoupServerCallback   callback,
+                          gpointer             user_data,
+                          char               **base)
+{
+  SoupServer *server = soup_server_new (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  soup_server_add_handler (server, NULL, callback, user_data, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  g_assert_nonnull (uris);
+  *base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return server;
+}
+
+gboolean
+tsr_test_parse_range (const char *value,
+                      guint64    *first,
+                      guint64    *last)
+{
+  char *end = NULL;
+
+  if (value == NULL || !g_str_has_prefix (value, "bytes="))
+    return FALSE;
+  *first = g_ascii_strtoull (value + 6, &end, 10);
+  if (end == value + 6 || *end != '-')
+    return FALSE;
+  value = end + 1;
+  *last = g_ascii_strtoull (value, &end, 10);
+  return end != value && *end == '\0' && *last >= *first;
+}
+
+static gboolean
+on_deadline (gpointer user_data)
+{
+  TsrTestDeadline *deadline = user_data;
+
+  deadline->expired = TRUE;
+  deadline->source = 0;
+  return G_SOURCE_REMOVE;
+}
+
+void
+tsr_test_deadline_start (TsrTestDeadline *deadline,
+                         guint            milliseconds)
+{
+  deadline->expired = FALSE;
+  deadline->source = g_timeout_add (milliseconds, on_deadline, deadline);
+}
+
+void
+tsr_test_deadline_stop (TsrTestDeadline *deadline)
+{
+  g_clear_handle_id (&deadline->source, g_source_remove);
+}
+
+void
+tsr_test_run_for (guint milliseconds)
+{
+  TsrTestDeadline deadline;
+
+  tsr_test_deadline_start (&deadline, milliseconds);
+  while (!deadline.expired)
+    g_main_context_iteration (NULL, TRUE);
 }

@@ -12,6 +12,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "tsr-test-util.h"
 #include "tsr-test-utp-link.h"
 
 typedef struct
@@ -64,7 +65,7 @@ on_send_datagram (const guint8 *data,
   guint8 copy[TSR_UTP_CONN_DATAGRAM_MAX];
   TsrUtpPacket packet;
   TsrTestSent sent = { 0 };
-  gint64 extra = 0;
+  TsrTestOutgoing out = { &sent, copy, length, 0 };
 
   g_assert_cmpuint (length, <=, TSR_UTP_CONN_DATAGRAM_MAX);
   g_assert_true (tsr_utp_packet_parse (&packet, data, length, NULL));
@@ -90,13 +91,13 @@ on_send_datagram (const guint8 *data,
     }
 
   memcpy (copy, data, length);
-  sent.fate = link->filter != NULL ? link->filter (link, &sent, copy, &length, &extra) : TSR_TEST_FATE_DELIVER;
+  sent.fate = link->filter != NULL ? link->filter (link, &out) : TSR_TEST_FATE_DELIVER;
   g_array_append_val (link->log, sent);
   if (sent.fate == TSR_TEST_FATE_DROP)
     return;
-  enqueue (link, 1 - end->index, copy, length, link->now + link->delay + extra);
+  enqueue (link, 1 - end->index, copy, out.length, link->now + link->delay + out.extra_delay);
   if (sent.fate == TSR_TEST_FATE_DUPLICATE)
-    enqueue (link, 1 - end->index, copy, length, link->now + link->delay + extra + 1);
+    enqueue (link, 1 - end->index, copy, out.length, link->now + link->delay + out.extra_delay + 1);
 }
 
 void
@@ -298,19 +299,6 @@ tsr_test_link_connect (TsrTestLink *link)
   tsr_utp_conn_connect (link->ends[0].conn, CONN_ID, SEQ_A, link->now);
 }
 
-GBytes *
-tsr_test_make_bytes (gsize size,
-                     guint seed)
-{
-  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
-  guint8 *data = g_malloc (size);
-  gsize i;
-
-  for (i = 0; i < size; i++)
-    data[i] = (guint8) g_rand_int (rand);
-  return g_bytes_new_take (data, size);
-}
-
 void
 tsr_test_end_set_source (TsrTestEnd *end,
                          GBytes     *data,
@@ -327,8 +315,7 @@ void
 tsr_test_end_assert_received (TsrTestEnd *end,
                               GBytes     *data)
 {
-  g_assert_cmpuint (end->received->len, ==, g_bytes_get_size (data));
-  g_assert_true (memcmp (end->received->data, g_bytes_get_data (data, NULL), end->received->len) == 0);
+  tsr_test_assert_received (end->received, data);
 }
 
 guint

@@ -70,13 +70,20 @@ typedef struct
   GHashTable   *transmissions;              /* seq_nr -> times sent */
 } TsrTestEnd;
 
-/* Decides a datagram's fate; may rewrite it in place (it has room for
- * TSR_UTP_CONN_DATAGRAM_MAX bytes) and add to its delay. */
-typedef TsrTestFate (*TsrTestFilter) (TsrTestLink       *link,
-                                      const TsrTestSent *sent,
-                                      guint8            *data,
-                                      gsize             *length,
-                                      gint64            *extra_delay);
+/* A datagram on its way out, as the filter sees it: the filter may
+ * rewrite @data in place (it has room for TSR_UTP_CONN_DATAGRAM_MAX
+ * bytes), setting @length, and add to @extra_delay. */
+typedef struct
+{
+  const TsrTestSent *sent;   /* as parsed before the filter */
+  guint8            *data;
+  gsize              length;
+  gint64             extra_delay;
+} TsrTestOutgoing;
+
+/* Decides a datagram's fate. */
+typedef TsrTestFate (*TsrTestFilter) (TsrTestLink     *link,
+                                      TsrTestOutgoing *out);
 
 struct _TsrTestLink
 {
@@ -125,10 +132,6 @@ void               tsr_test_end_set_source        (TsrTestEnd         *end,
                                                    gboolean            close_when_written);
 void               tsr_test_end_assert_received   (TsrTestEnd         *end,
                                                    GBytes             *data);
-
-/* @size bytes derived from @seed. */
-GBytes            *tsr_test_make_bytes            (gsize               size,
-                                                   guint               seed);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsrTestLink, tsr_test_link_free)
 
