@@ -194,7 +194,7 @@ on_pending_closed (TsrPeer    *peer,
                    gpointer    user_data)
 {
   TsrListener *self = user_data;
-  g_autoptr(TsrPeer) held = take_pending (self, peer);   /* the reference pending held goes */
+  g_autoptr(TsrPeer) held G_GNUC_UNUSED = take_pending (self, peer);   /* the reference pending held goes */
 }
 
 static void
@@ -203,7 +203,7 @@ on_pending_handshake (TsrPeer                *peer,
                       gpointer                user_data)
 {
   TsrListener *self = user_data;
-  g_autoptr(TsrPeer) held = take_pending (self, peer);   /* pending held the only one */
+  g_autoptr(TsrPeer) held G_GNUC_UNUSED = take_pending (self, peer);   /* pending held the only one */
   gpointer key = self->funcs->find (theirs->info_hash, self->user_data);
 
   if (key != NULL)

@@ -460,7 +460,7 @@ parse_input (TsrPeer      *self,
              const guint8 *data,
              gsize         length)
 {
-  g_autoptr(TsrPeer) hold = g_object_ref (self);
+  g_autoptr(TsrPeer) hold G_GNUC_UNUSED = g_object_ref (self);
   gssize used;
 
   self->processing = TRUE;

@@ -197,7 +197,7 @@ static void
 close_with (TsrUtpConn *self,
             GError     *error)
 {
-  g_autoptr(GError) owned = error;
+  g_autoptr(GError) owned G_GNUC_UNUSED = error;
 
   if (self->state == STATE_CLOSED)
     return;
