@@ -19,12 +19,13 @@
 
 #include "tsr-peer-writer.h"
 #include "tsr-peer.h"
+#include "tsr-ticker.h"
 
 #define READ_CHUNK        (256 * 1024)
 #define CONNECT_TIMEOUT   10
 #define RECEIVE_TIMEOUT   180     /* seconds without a byte from the peer */
-#define TICK              15
-#define HANDSHAKE_TIMEOUT 30      /* seconds from connection to their handshake */
+#define TICK              5       /* seconds between checks of the timeouts */
+#define HANDSHAKE_TIMEOUT 30      /* seconds from a dial to their handshake */
 
 struct _TsrPeer
 {
@@ -49,8 +50,8 @@ struct _TsrPeer
   gboolean           protocol_error; /* closed for breaking the protocol */
   gboolean           processing;     /* inside process_input */
   guint              process_source;
-  guint              tick_source;
-  guint              handshake_source; /* gives up on a silent new connection */
+  TsrTick           *tick;           /* (nullable) keep-alives and timeouts, once reading */
+  gint64             started_at;     /* monotonic µs: when reading began */
   guint              throttle_read;  /* a read waiting for the download limit */
   TsrLimiter        *down;           /* (owned) (nullable) */
   gint64             last_received;  /* monotonic µs */
@@ -137,8 +138,7 @@ halt (TsrPeer *self)
   g_cancellable_cancel (self->cancellable);
   tsr_peer_writer_close (self->writer);
   g_clear_handle_id (&self->process_source, g_source_remove);
-  g_clear_handle_id (&self->tick_source, g_source_remove);
-  g_clear_handle_id (&self->handshake_source, g_source_remove);
+  g_clear_pointer (&self->tick, tsr_ticker_remove);
   g_clear_handle_id (&self->throttle_read, g_source_remove);
   stop_reading (self);
 }
@@ -415,7 +415,6 @@ parse_input_locked (TsrPeer      *self,
           return -1;
         }
       self->handshake_received = TRUE;
-      g_clear_handle_id (&self->handshake_source, g_source_remove);
       memcpy (self->peer_id, theirs.peer_id, 20);
       memcpy (self->their_reserved, theirs.reserved, 8);
       agree_on_extensions (self);
@@ -676,8 +675,10 @@ on_readable (GObject  *stream,
   return G_SOURCE_CONTINUE;
 }
 
-/* Keep-alives out, and a peer that went silent is let go. */
-static gboolean
+/* Keep-alives out; a peer that went silent, or one we dialled that has
+ * not answered our handshake, is let go. (The listener times out those
+ * that dialled us.) */
+static void
 on_tick (gpointer user_data)
 {
   TsrPeer *self = user_data;
@@ -685,23 +686,17 @@ on_tick (gpointer user_data)
 
   if ((now - self->last_received) / G_USEC_PER_SEC >= RECEIVE_TIMEOUT)
     {
-      self->tick_source = 0;
       tsr_peer_close (self, _("The peer sent nothing for three minutes"));
-      return G_SOURCE_REMOVE;
+      return;
+    }
+  if (!self->incoming && !self->handshake_received &&
+      (now - self->started_at) / G_USEC_PER_SEC >= HANDSHAKE_TIMEOUT)
+    {
+      tsr_peer_close (self, _("No handshake within 30 seconds"));
+      return;
     }
   if (self->have_ours)
     tsr_peer_writer_keep_alive (self->writer, now);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-on_handshake_timeout (gpointer user_data)
-{
-  TsrPeer *self = user_data;
-
-  self->handshake_source = 0;
-  tsr_peer_close (self, _("No handshake within 30 seconds"));
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -709,12 +704,11 @@ start_reading (TsrPeer *self)
 {
   if (self->closed)
     return;
-  if (self->tick_source == 0)
+  if (self->tick == NULL)
     {
-      self->last_received = g_get_monotonic_time ();
-      self->tick_source = g_timeout_add_seconds (TICK, on_tick, self);
-      if (!self->handshake_received)
-        self->handshake_source = g_timeout_add_seconds (HANDSHAKE_TIMEOUT, on_handshake_timeout, self);
+      self->started_at = g_get_monotonic_time ();
+      self->last_received = self->started_at;
+      self->tick = tsr_ticker_add (TICK, on_tick, self);
     }
   if (self->read_source != NULL)
     return;
