@@ -52,6 +52,7 @@ struct _TsrPeer
   guint              process_source;
   TsrTick           *tick;           /* (nullable) keep-alives and timeouts, once reading */
   gint64             started_at;     /* monotonic µs: when reading began */
+  guint64            trimmed_at;     /* bytes received when the input buffer was last let go */
   guint              throttle_read;  /* a read waiting for the download limit */
   TsrLimiter        *down;           /* (owned) (nullable) */
   gint64             last_received;  /* monotonic µs */
@@ -182,7 +183,7 @@ tsr_peer_init (TsrPeer *self)
 {
   self->cancellable = g_cancellable_new ();
   self->in = g_byte_array_new ();
-  self->writer = tsr_peer_writer_new (&writer_funcs, self);
+  self->writer = tsr_peer_writer_new (&writer_funcs, self, self->cancellable);
 }
 
 /* Takes @connection; small messages (have, request) go out at once. */
@@ -606,8 +607,8 @@ tsr_peer_get_mse_failed (TsrPeer *self)
 
 /* ------------------------------------------------------------------ */
 
-/* The socket is readable (or the connection was cancelled): one read
- * into the shared buffer, parsed before anything else can use it. */
+/* The socket is readable: one read into the shared buffer, parsed before
+ * anything else can use it. (Closing destroys this source.) */
 static gboolean
 on_readable (GObject  *stream,
              gpointer  user_data)
@@ -697,6 +698,14 @@ on_tick (gpointer user_data)
     }
   if (self->have_ours)
     tsr_peer_writer_keep_alive (self->writer, now);
+  /* An idle connection keeps no input buffer: what it grew to for the
+   * last message goes once it has been parsed. */
+  if (self->in->len == 0 && !self->processing && self->received != self->trimmed_at)
+    {
+      g_byte_array_unref (self->in);
+      self->in = g_byte_array_new ();
+      self->trimmed_at = self->received;
+    }
 }
 
 static void
@@ -713,7 +722,7 @@ start_reading (TsrPeer *self)
   if (self->read_source != NULL)
     return;
   self->read_source = g_pollable_input_stream_create_source (
-    G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (self->connection)), self->cancellable);
+    G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (self->connection)), NULL);
   g_source_set_callback (self->read_source, G_SOURCE_FUNC (on_readable), self, NULL);
   g_source_attach (self->read_source, g_main_context_get_thread_default ());
 }
