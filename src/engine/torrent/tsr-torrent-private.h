@@ -99,7 +99,6 @@ struct _TsrTorrent
   TsrExtHashes    *hashes;          /* borrowed from extensions: BEP 52 hash requests */
   gboolean         sequential;
   TsrPeerEncryption encryption;     /* for the peers we dial */
-  guint16          dht_port;        /* the session's DHT node, 0: none */
   gboolean         stop_after_metadata;
   gint64           started_at;      /* monotonic seconds */
   gint64           last_scrape;     /* monotonic seconds, 0: not yet */

@@ -879,7 +879,6 @@ tsr_torrent_set_dht_port (TsrTorrent *self,
                           guint16     port)
 {
   g_return_if_fail (TSR_IS_TORRENT (self));
-  self->dht_port = port;
   tsr_swarm_set_dht_port (self->swarm, port);
 }
 
