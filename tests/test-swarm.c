@@ -399,6 +399,12 @@ add_fed (Fixture    *f,
   return member;
 }
 
+static guint32
+read_u32 (const guint8 *p)
+{
+  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+}
+
 /* What the swarm sent to @remote since the last call: REQUESTs as
  * "R index begin length" lines, other messages by type ("m7"); the
  * handshake is skipped. */
@@ -417,13 +423,12 @@ take_sent (GSocket *remote,
     g_byte_array_append (in, buffer, (guint) n);
   while (offset + 4 <= in->len)
     {
-      guint32 length = GUINT32_FROM_BE (*(guint32 *) (in->data + offset));
+      guint32 length = read_u32 (in->data + offset);
       const guint8 *body = in->data + offset + 4;
 
       g_assert_cmpuint (offset + 4 + length, <=, in->len);
       if (length > 0 && body[0] == TSR_WIRE_REQUEST)
-        g_string_append_printf (out, "R %u %u %u\n", GUINT32_FROM_BE (*(guint32 *) (body + 1)),
-                                GUINT32_FROM_BE (*(guint32 *) (body + 5)), GUINT32_FROM_BE (*(guint32 *) (body + 9)));
+        g_string_append_printf (out, "R %u %u %u\n", read_u32 (body + 1), read_u32 (body + 5), read_u32 (body + 9));
       else if (length > 0)
         g_string_append_printf (out, "m%u\n", body[0]);
       offset += 4 + length;
