@@ -74,6 +74,9 @@ static guint signals[N_SIGNALS];
 #define SCRAPE_INTERVAL (30 * 60)
 
 G_DEFINE_FINAL_TYPE (TsrTorrent, tsr_torrent, G_TYPE_OBJECT)
+/* The swarm bans misbehaving peers for as long as the torrent bans
+ * spoilers and web seeds. */
+G_STATIC_ASSERT (TSR_TORRENT_BAN_SECONDS == TSR_SWARM_BAN_SECONDS);
 
 static gint64 now_seconds (void);
 static void apply_file_priorities (TsrTorrent *self);
