@@ -157,7 +157,7 @@ tsr_member_leave_pool (TsrMember         *self,
       encryption == TSR_PEER_ENCRYPTION_PREFER && !tsr_peer_pool_get_plaintext (pool, address))
     tsr_peer_pool_retry_plaintext (pool, address, now_seconds ());
   else if (dialed && !shaken)
-    tsr_peer_pool_failed (pool, address, g_get_monotonic_time ());
+    tsr_peer_pool_failed (pool, address, now_seconds ());
   else if (dialed)
     tsr_peer_pool_closed (pool, address, now_seconds ());
   /* A seed does not dial what came to it: the address of a peer that
