@@ -307,12 +307,14 @@ test_hash_uses_original_bytes (void)
 }
 
 /* What a loaded torrent keeps: its info dictionary alone (not the file
- * around it), and the piece hashes as a slice of it, not a copy. */
+ * around it, here more than twice its size), and the piece hashes as a
+ * slice of it, not a copy. */
 static void
 test_keeps_info_alone (void)
 {
-  const char *text = "d8:announce15:http://t/a/long7:comment40:a comment that only the file should hold"
-                     "4:infod6:lengthi5e4:name1:x12:piece lengthi16384e6:pieces20:aaaaaaaaaaaaaaaaaaaaee";
+  const char *text = "d8:announce15:http://t/a/long7:comment70:a comment that only the file should hold, "
+                     "long enough to be most of it4:infod6:lengthi5e4:name1:x12:piece lengthi16384e6:pieces20:"
+                     "aaaaaaaaaaaaaaaaaaaaee";
   g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
   g_autoptr(TsrMetainfo) info = parse_ok (bytes);
   const char *start = strstr (text, "d6:length");

@@ -517,13 +517,15 @@ tsr_metainfo_new_from_bytes_full (GBytes                *bytes,
   self = tsr_metainfo_alloc ();
   if (!tsr_bencode_get_span (info, &offset, &length))
     g_assert_not_reached ();
-  /* A copy of the info dictionary alone, so that the rest of the file
-   * (trackers, comments, a v2 torrent's piece layers, copied out below)
-   * is not kept as long as the torrent lives. */
-  if (offset == 0 && length == g_bytes_get_size (bytes))
-    self->info_bytes = g_bytes_ref (bytes);
-  else
+  /* When the info dictionary is less than half the file (a v2 torrent's
+   * piece layers, copied out below, or long tracker lists follow it), a
+   * copy of it alone, so that the rest is not kept as long as the torrent
+   * lives; else a slice of the file, which costs less than a copy (and no
+   * second peak while a large file tree is parsed). */
+  if (length < g_bytes_get_size (bytes) / 2)
     self->info_bytes = g_bytes_new ((const guint8 *) g_bytes_get_data (bytes, NULL) + offset, length);
+  else
+    self->info_bytes = g_bytes_new_from_bytes (bytes, offset, length);
   self->trailing_bytes = trailing;
   if (trailing > 0)
     _tsr_metainfo_add_note (self,
