@@ -28,7 +28,6 @@ struct _TsrDialer
   const TsrDialerFuncs *funcs;       /* (nullable) the owner's; NULL after shutdown */
   gpointer              user_data;
   TsrTransport          transports;
-  guint                 fallback_ms;
   Endpoint             *endpoints[2]; /* (owned) (nullable) IPv4, IPv6 */
   TsrDialerStats        stats;
 };
@@ -146,7 +145,6 @@ tsr_dialer_new (const TsrDialerFuncs *funcs,
   self->funcs = funcs;
   self->user_data = user_data;
   self->transports = TSR_TRANSPORT_BOTH;
-  self->fallback_ms = TSR_DIALER_FALLBACK_MS;
   return self;
 }
 
@@ -212,13 +210,6 @@ TsrTransport
 tsr_dialer_get_transports (TsrDialer *self)
 {
   return self->transports;
-}
-
-void
-tsr_dialer_set_fallback_delay (TsrDialer *self,
-                               guint      ms)
-{
-  self->fallback_ms = ms;
 }
 
 TsrUtpManager *
@@ -453,7 +444,7 @@ tsr_dialer_connect_async (TsrDialer            *self,
       self->stats.utp_dials++;
       tsr_utp_stream_connect_async (manager, address, dial->cancel[LEG_UTP], on_utp_connected, dial_ref (dial));
       if (transport_on (dial, TSR_TRANSPORT_TCP) && !leg_started (dial, LEG_TCP) && dial->task != NULL)
-        dial->fallback_source = g_timeout_add (self->fallback_ms, on_fallback, dial);
+        dial->fallback_source = g_timeout_add (TSR_DIALER_FALLBACK_MS, on_fallback, dial);
     }
   else if (transport_on (dial, TSR_TRANSPORT_TCP))
     start_tcp (dial);

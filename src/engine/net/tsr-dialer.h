@@ -84,9 +84,6 @@ void          tsr_dialer_add_socket      (TsrDialer             *self,
 void          tsr_dialer_set_transports  (TsrDialer             *self,
                                           TsrTransport           transports);
 TsrTransport  tsr_dialer_get_transports  (TsrDialer             *self);
-/* Milliseconds before TCP follows a uTP dial (default TSR_DIALER_FALLBACK_MS). */
-void          tsr_dialer_set_fallback_delay (TsrDialer          *self,
-                                             guint               ms);
 /* (nullable) The uTP manager of @family's socket. */
 TsrUtpManager *tsr_dialer_get_utp_manager (TsrDialer            *self,
                                            TsrPeerAddressFamily  family);
