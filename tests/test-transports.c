@@ -6,8 +6,10 @@
  * TCP is never dialled; a peer without uTP is reached over TCP, at once
  * when it refuses the SYN and after the fallback delay when its UDP
  * port stays silent; a uTP dial to a closed port fails within
- * milliseconds through the ICMP error; a session with TCP off closes
- * TCP connections; two peers dialling each other keep one connection.
+ * milliseconds through the ICMP error; a cancelled dial tries nothing
+ * more; a session with TCP off closes TCP connections; uTP connections
+ * keep the upload limit and the connection budget; two peers dialling
+ * each other keep one connection.
  * Each transfer logs its throughput.
  *
  * Every wait iterates the main context against a deadline.
@@ -489,6 +491,45 @@ test_fallback_when_silent (void)
   drain ();
 }
 
+/* A dial cancelled while uTP waits for its STATE returns CANCELLED: TCP
+ * is never tried, and the uTP attempt ends. */
+static void
+test_dial_cancelled (void)
+{
+  g_autoptr(TsrUdpSocket) socket = NULL;
+  g_autoptr(TsrDialer) dialer = dialer_on_loopback (TSR_TRANSPORT_BOTH, &socket);
+  g_autoptr(GSocket) silent = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+  TsrDialerStats stats;
+  TsrPeerAddress address;
+
+  g_assert_true (g_socket_bind (silent, any, FALSE, &error));
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (silent, NULL);
+  g_assert_true (tsr_peer_address_from_socket (bound, &address));
+  tsr_dialer_connect_async (dialer, &address, cancellable, on_dialled, &result);
+  tsr_test_run_for (100);
+  g_assert_null (result);
+  g_cancellable_cancel (cancellable);
+  WAIT_UNTIL (result != NULL, "the cancelled dial's end");
+  stream = tsr_dialer_connect_finish (result, &error);
+  g_assert_null (stream);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  /* Past the fallback delay: still no TCP. */
+  tsr_test_run_for (1000);
+  tsr_dialer_get_stats (dialer, &stats);
+  g_assert_cmpuint (stats.utp_dials, ==, 1);
+  g_assert_cmpuint (stats.tcp_dials, ==, 0);
+  g_assert_cmpuint (stats.fallbacks, ==, 0);
+  g_assert_cmpuint (tsr_utp_manager_get_n_connections (tsr_dialer_get_utp_manager (dialer, TSR_PEER_ADDRESS_IPV4)), ==, 0);
+}
+
 /* TCP off: the port still listens, and hangs up on each connection. */
 static void
 test_tcp_off_closes_tcp (void)
@@ -599,6 +640,7 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/transports/utp-only/budget", Fixture, small, fixture_set_up, test_utp_budget, fixture_tear_down);
   g_test_add_func ("/transports/utp/closed-port-fails-fast", test_utp_closed_port_fails_fast);
+  g_test_add_func ("/transports/dial/cancelled", test_dial_cancelled);
   g_test_add_func ("/transports/tcp-off/closes-tcp", test_tcp_off_closes_tcp);
   g_test_add ("/transports/one-connection-per-peer", Fixture, small, fixture_set_up, test_one_connection_per_peer,
               fixture_tear_down);

@@ -253,7 +253,7 @@ typedef struct
   GCancellable   *cancel[N_LEGS];  /* (owned) (nullable) a leg's, once started */
   gboolean        done[N_LEGS];    /* the leg finished, connected or not */
   GError         *error[N_LEGS];   /* (owned) (nullable) why a leg failed */
-  gulong          cancelled_id;    /* on the task's cancellable */
+  GSource        *cancel_source;   /* (owned) (nullable) the task's cancellable, watched */
   guint           fallback_source;
 } Dial;
 
@@ -298,9 +298,9 @@ dial_return (Dial      *dial,
   guint i;
 
   g_clear_handle_id (&dial->fallback_source, g_source_remove);
-  if (dial->cancelled_id != 0)
-    g_cancellable_disconnect (g_task_get_cancellable (task), dial->cancelled_id);
-  dial->cancelled_id = 0;
+  if (dial->cancel_source != NULL)
+    g_source_destroy (dial->cancel_source);
+  g_clear_pointer (&dial->cancel_source, g_source_unref);
   for (i = 0; i < N_LEGS; i++)
     if (leg_started (dial, i) && !dial->done[i])
       g_cancellable_cancel (dial->cancel[i]);
@@ -410,7 +410,9 @@ on_fallback (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
+/* A source, not a handler of "cancelled": the legs may report at once,
+ * and returning the task from within the signal could not disconnect. */
+static gboolean
 on_task_cancelled (GCancellable *cancellable,
                    gpointer      user_data)
 {
@@ -421,6 +423,7 @@ on_task_cancelled (GCancellable *cancellable,
   for (i = 0; i < N_LEGS; i++)
     if (leg_started (dial, i))
       g_cancellable_cancel (dial->cancel[i]);
+  return G_SOURCE_REMOVE;
 }
 
 void
@@ -457,7 +460,11 @@ tsr_dialer_connect_async (TsrDialer            *self,
       dial_return (dial, NULL);
     }
   if (dial->task != NULL && cancellable != NULL)
-    dial->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_task_cancelled), dial, NULL);
+    {
+      dial->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (dial->cancel_source, G_SOURCE_FUNC (on_task_cancelled), dial, NULL);
+      g_source_attach (dial->cancel_source, g_main_context_get_thread_default ());
+    }
   dial_unref (dial);
 }
 

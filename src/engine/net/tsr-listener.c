@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * tsr-listener.c: one GSocketService for all torrents, and the uTP
- * connections its owner hands over (tsr_listener_take_stream), which are
- * treated alike from then on. An accepted
- * connection waits here, in arrival order with its deadline, until its
- * handshake (plaintext, or the one carried inside MSE) names an info
- * hash; the owner's find() turns that into a torrent, and the connection
- * leaves for it through accepted(). One timer, set for the earliest
- * deadline, closes the silent ones.
+ * connections its owner hands over (tsr_listener_take_stream), treated
+ * alike from then on. An accepted connection waits here, in arrival
+ * order with its deadline, until its handshake (plaintext, or the one
+ * carried inside MSE) names an info hash; the owner's find() turns that
+ * into a torrent, and the connection leaves for it through accepted().
+ * One timer, set for the earliest deadline, closes the silent ones.
  */
 #define G_LOG_DOMAIN "tsr-listener"
 

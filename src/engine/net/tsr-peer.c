@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-peer.c: a peer connection on the main context, over TCP or uTP
- * (tsr-dialer.c makes outgoing ones; the carrier is only a stream here). When the socket is
+ * tsr-peer.c: a peer connection on the main context, over any stream:
+ * TCP or uTP (tsr-dialer.c dials outgoing ones). When the stream is
  * readable, up to 256 KiB are read into a buffer shared by every peer of
  * the thread and cut into messages by the wire codec at once; only an
  * unfinished message's bytes are kept per peer. Writes go through a
