@@ -8,8 +8,9 @@
  * port stays silent; a uTP dial to a closed port fails within
  * milliseconds through the ICMP error; a cancelled dial tries nothing
  * more; a session with TCP off closes TCP connections; uTP connections
- * keep the upload limit and the connection budget; two peers dialling
- * each other keep one connection.
+ * keep the upload limit and the connection budget; in a mixed swarm a
+ * uTP-only and a TCP-only leech each get the data over theirs; two peers
+ * dialling each other keep one connection.
  * Each transfer logs its throughput.
  *
  * Every wait iterates the main context against a deadline.
@@ -114,7 +115,8 @@ add_and_start (TsrSession  *session,
 }
 
 static void
-assert_same_data (Fixture *f)
+assert_same_data_in (Fixture    *f,
+                     const char *folder)
 {
   const char *names[] = { "payload.bin", "tail.bin" };
   guint i;
@@ -122,7 +124,7 @@ assert_same_data (Fixture *f)
   for (i = 0; i < G_N_ELEMENTS (names); i++)
     {
       g_autofree char *source_path = g_build_filename (f->source, "data", names[i], NULL);
-      g_autofree char *target_path = g_build_filename (f->target, "data", names[i], NULL);
+      g_autofree char *target_path = g_build_filename (folder, "data", names[i], NULL);
       g_autofree char *source = NULL;
       g_autofree char *target = NULL;
       gsize source_length = 0;
@@ -133,6 +135,12 @@ assert_same_data (Fixture *f)
       g_assert_cmpuint (target_length, ==, source_length);
       g_assert_true (memcmp (source, target, source_length) == 0);
     }
+}
+
+static void
+assert_same_data (Fixture *f)
+{
+  assert_same_data_in (f, f->target);
 }
 
 /* The one peer @torrent has, past its handshake, came over @transport. */
@@ -345,10 +353,68 @@ test_utp_budget (Fixture       *f,
   WAIT_UNTIL (done == 2, "both leeches' \"done\"");
   g_source_remove (tick);
   assert_same_data (f);
+  assert_same_data_in (f, second);
   g_assert_cmpuint (watch.most, ==, 1);
   for (i = 0; i < 2; i++)
     {
       g_signal_handlers_disconnect_by_data (leeches[i], &done);
+      g_object_unref (leechers[i]);
+    }
+  g_object_unref (seeder);
+  drain ();
+}
+
+/* A mixed swarm: a seed with both transports, one leech with uTP alone
+ * and one with TCP alone. Each gets the data over the one it has; when
+ * each is done, its peers (the seed) are over that transport. */
+typedef struct
+{
+  guint        done;
+  TsrTransport seen;   /* the transports of its peers when it was done */
+} Mixed;
+
+static void
+on_mixed_done (TsrTorrent *torrent,
+               gpointer    user_data)
+{
+  Mixed *mixed = user_data;
+  g_autoptr(GPtrArray) infos = tsr_torrent_dup_peer_infos (torrent);
+  guint i;
+
+  mixed->done++;
+  for (i = 0; i < infos->len; i++)
+    mixed->seen |= ((TsrPeerInfo *) g_ptr_array_index (infos, i))->transport;
+}
+
+static void
+test_mixed_swarm (Fixture       *f,
+                  gconstpointer  data)
+{
+  static const TsrTransport transports[] = { TSR_TRANSPORT_UTP, TSR_TRANSPORT_TCP };
+  TsrSession *seeder = session_new (TSR_TRANSPORT_BOTH, TSR_PEER_ENCRYPTION_OFF);
+  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", tsr_session_get_port (seeder));
+  g_autofree char *second = g_build_filename (f->dir, "second", NULL);
+  TsrSession *leechers[2];
+  TsrTorrent *leeches[2];
+  Mixed mixed[2] = { { 0, 0 }, { 0, 0 } };
+  guint i;
+
+  g_assert_cmpint (g_mkdir (second, 0755), ==, 0);
+  add_and_start (seeder, f, f->source, TSR_TORRENT_SEEDING);
+  for (i = 0; i < 2; i++)
+    {
+      leechers[i] = session_new (transports[i], TSR_PEER_ENCRYPTION_OFF);
+      leeches[i] = add_and_start (leechers[i], f, i == 0 ? f->target : second, TSR_TORRENT_DOWNLOADING);
+      g_signal_connect (leeches[i], "done", G_CALLBACK (on_mixed_done), &mixed[i]);
+      tsr_torrent_add_peer_address (leeches[i], address);
+    }
+  WAIT_UNTIL (mixed[0].done > 0 && mixed[1].done > 0, "both leeches' \"done\"");
+  assert_same_data (f);
+  assert_same_data_in (f, second);
+  for (i = 0; i < 2; i++)
+    {
+      g_assert_cmpint (mixed[i].seen, ==, transports[i]);
+      g_signal_handlers_disconnect_by_data (leeches[i], &mixed[i]);
       g_object_unref (leechers[i]);
     }
   g_object_unref (seeder);
@@ -642,6 +708,7 @@ main (int    argc,
   g_test_add_func ("/transports/utp/closed-port-fails-fast", test_utp_closed_port_fails_fast);
   g_test_add_func ("/transports/dial/cancelled", test_dial_cancelled);
   g_test_add_func ("/transports/tcp-off/closes-tcp", test_tcp_off_closes_tcp);
+  g_test_add ("/transports/mixed-swarm", Fixture, small, fixture_set_up, test_mixed_swarm, fixture_tear_down);
   g_test_add ("/transports/one-connection-per-peer", Fixture, small, fixture_set_up, test_one_connection_per_peer,
               fixture_tear_down);
   /* The figures for 64 MiB, uTP beside TCP: with -m slow. */
