@@ -22,49 +22,13 @@
 
 #include "tsr-lsd.h"
 #include "tsr-lsd-private.h"
+#include "tsr-test-util.h"
 #include "tsr-util.h"
 
 /* Any wait longer than this is a hang, not a slow machine. */
 #define WAIT_SECONDS 10
 
-/* ------------------------------------------------------------------ */
-/* Waiting                                                             */
-
-static gboolean
-on_deadline (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main context until @condition holds; after WAIT_SECONDS
- * the test fails naming @what. */
-#define WAIT_UNTIL(condition, what) \
-  G_STMT_START \
-    { \
-      gboolean expired_ = FALSE; \
-      guint source_ = g_timeout_add (WAIT_SECONDS * 1000, on_deadline, &expired_); \
- \
-      while (!(condition) && !expired_) \
-        g_main_context_iteration (NULL, TRUE); \
-      if (!expired_) \
-        g_source_remove (source_); \
-      if (!(condition)) \
-        g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, \
-                             "timed out after " G_STRINGIFY (WAIT_SECONDS) " s waiting for " what); \
-    } \
-  G_STMT_END
-
-/* Lets everything run for @milliseconds: for what must NOT happen. */
-static void
-run_for (guint milliseconds)
-{
-  gboolean expired = FALSE;
-
-  g_timeout_add (milliseconds, on_deadline, &expired);
-  while (!expired)
-    g_main_context_iteration (NULL, TRUE);
-}
+#define WAIT_UNTIL(condition, what) TSR_TEST_WAIT_UNTIL (condition, WAIT_SECONDS, what)
 
 static void
 make_hash (guint8 hash[20],
@@ -491,7 +455,7 @@ check_two_find_each_other (const char *group4,
   /* Both have announced everything by now; give stray datagrams time.
    * Whatever else is heard (the other family, where it works) must still
    * be the shared hash at the other's port. */
-  run_for (300);
+  tsr_test_run_for (300);
   check_heard (heard_a, shared, ":40002");
   check_heard (heard_b, shared, ":40001");
 }
@@ -609,7 +573,7 @@ test_live_batches_and_pace (void)
   g_test_message ("second message %" G_GINT64_FORMAT " ms after the first", gap / 1000);
   g_assert_cmpint (gap, >=, 900 * 1000);
   /* Then quiet: the next round is 5 minutes away. */
-  run_for (1200);
+  tsr_test_run_for (1200);
   g_assert_cmpuint (listener.messages->len, ==, 2);
 
   /* Faster timings: the 25 are announced again, in step. */
@@ -625,7 +589,7 @@ test_live_batches_and_pace (void)
 
   /* A new port is announced at once, not at the next interval. */
   _tsr_lsd_set_timing (lsd, 60 * 1000, 50);
-  run_for (500);
+  tsr_test_run_for (500);
   count = listener.messages->len;
   tsr_lsd_set_listen_port (lsd, 40004);
   WAIT_UNTIL (listener.messages->len > count, "an announce of the new port");
@@ -635,7 +599,7 @@ test_live_batches_and_pace (void)
   tsr_lsd_remove_torrent (lsd, hashes[0]);
   _tsr_lsd_set_timing (lsd, 100, 10);
   count = listener.messages->len;
-  run_for (500);
+  tsr_test_run_for (500);
   g_assert_cmpuint (listener.messages->len, ==, count);
 
   listener_stop (&listener);

@@ -306,6 +306,28 @@ test_hash_uses_original_bytes (void)
   g_assert_cmpuint (g_bytes_get_size (info->info_bytes), ==, strlen (start) - 1);
 }
 
+/* What a loaded torrent keeps: its info dictionary alone (not the file
+ * around it), and the piece hashes as a slice of it, not a copy. */
+static void
+test_keeps_info_alone (void)
+{
+  const char *text = "d8:announce15:http://t/a/long7:comment40:a comment that only the file should hold"
+                     "4:infod6:lengthi5e4:name1:x12:piece lengthi16384e6:pieces20:aaaaaaaaaaaaaaaaaaaaee";
+  g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+  g_autoptr(TsrMetainfo) info = parse_ok (bytes);
+  const char *start = strstr (text, "d6:length");
+  gsize info_size = 0;
+  const guint8 *info_data = g_bytes_get_data (info->info_bytes, &info_size);
+  gsize pieces_size = 0;
+  const guint8 *pieces = g_bytes_get_data (info->pieces, &pieces_size);
+
+  g_assert_cmpmem (info_data, info_size, start, strlen (start) - 1);
+  g_assert_true (info_data < (const guint8 *) g_bytes_get_data (bytes, NULL) ||
+                 info_data >= (const guint8 *) g_bytes_get_data (bytes, NULL) + strlen (text));
+  g_assert_cmpmem (pieces, pieces_size, "aaaaaaaaaaaaaaaaaaaa", 20);
+  g_assert_true (pieces >= info_data && pieces + pieces_size <= info_data + info_size);
+}
+
 static void
 test_utf8_variants_preferred (void)
 {
@@ -1225,6 +1247,7 @@ main (int    argc,
   g_test_add_func ("/metainfo/bep52/orphan-layer-and-zero-root", test_v2_orphan_layer_and_zero_root);
   g_test_add_func ("/metainfo/bep52/unsorted-tree", test_v2_unsorted_tree);
   g_test_add_func ("/metainfo/trailing-bytes", test_trailing_bytes);
+  g_test_add_func ("/metainfo/keeps-info-alone", test_keeps_info_alone);
   g_test_add_func ("/metainfo/v2/deep-paths", test_v2_deep_paths);
   g_test_add_func ("/metainfo/paths/renamed-unless-strict", test_strict_refuses_renames);
   g_test_add_func ("/metainfo/trackers/cap", test_tracker_cap);

@@ -37,13 +37,6 @@ S (const TsrPeerAddress *address)
   return slot;
 }
 
-/* @seconds as monotonic µs, the clock tsr_peer_pool_failed takes. */
-static gint64
-U (gint64 seconds)
-{
-  return seconds * G_USEC_PER_SEC;
-}
-
 static void
 test_take_order (void)
 {
@@ -63,7 +56,7 @@ test_take_order (void)
 
   /* A failure sends the first tracker address behind the other. */
   g_assert_cmpstr (S (tsr_peer_pool_take (pool, 100, FALSE)), ==, "10.0.0.1:1");
-  g_assert_cmpint (tsr_peer_pool_failed (pool, A ("10.0.0.1:1"), U (100)), ==, 100 + TSR_PEER_POOL_BACKOFF);
+  g_assert_cmpint (tsr_peer_pool_failed (pool, A ("10.0.0.1:1"), 100), ==, 101 + TSR_PEER_POOL_BACKOFF);
   g_assert_cmpuint (tsr_peer_pool_count_ready (pool, 100, FALSE), ==, 1);
   g_assert_cmpstr (S (tsr_peer_pool_take (pool, 100, FALSE)), ==, "10.0.0.2:2");
   g_assert_null (tsr_peer_pool_take (pool, 100, FALSE));
@@ -96,8 +89,8 @@ test_backoff (void)
       gint64 next;
 
       g_assert_cmpstr (S (tsr_peer_pool_take (pool, now, FALSE)), ==, "[::1]:6881");
-      next = tsr_peer_pool_failed (pool, A ("[::1]:6881"), U (now));
-      g_assert_cmpint (next - now, ==, MIN (expected, TSR_PEER_POOL_MAX_BACKOFF));
+      next = tsr_peer_pool_failed (pool, A ("[::1]:6881"), now);
+      g_assert_cmpint (next - now, ==, 1 + MIN (expected, TSR_PEER_POOL_MAX_BACKOFF));
       g_assert_null (tsr_peer_pool_take (pool, next - 1, FALSE));
       now = next;
       expected *= 2;
@@ -107,7 +100,7 @@ test_backoff (void)
   tsr_peer_pool_connected (pool, A ("[::1]:6881"), now);
   tsr_peer_pool_closed (pool, A ("[::1]:6881"), now);
   g_assert_nonnull (tsr_peer_pool_take (pool, now + TSR_PEER_POOL_REDIAL, FALSE));
-  g_assert_cmpint (tsr_peer_pool_failed (pool, A ("[::1]:6881"), U (now)), ==, now + TSR_PEER_POOL_BACKOFF);
+  g_assert_cmpint (tsr_peer_pool_failed (pool, A ("[::1]:6881"), now), ==, now + 1 + TSR_PEER_POOL_BACKOFF);
 
   /* The user's addresses are retried sooner and never left for long. */
   tsr_peer_pool_add (pool, A ("10.1.1.1:1"), TSR_PEER_SOURCE_USER, now);
@@ -117,30 +110,27 @@ test_backoff (void)
       gint64 next;
 
       g_assert_cmpstr (S (tsr_peer_pool_take (pool, now, TRUE)), ==, "10.1.1.1:1");
-      next = tsr_peer_pool_failed (pool, A ("10.1.1.1:1"), U (now));
-      g_assert_cmpint (next - now, ==, MIN (expected, TSR_PEER_POOL_USER_MAX_BACKOFF));
+      next = tsr_peer_pool_failed (pool, A ("10.1.1.1:1"), now);
+      g_assert_cmpint (next - now, ==, 1 + MIN (expected, TSR_PEER_POOL_USER_MAX_BACKOFF));
       now = next;
       expected *= 2;
     }
 }
 
-/* A dial that failed part-way through a second waits the whole back-off
- * from that moment: take, given whole seconds, does not give it sooner.
- * One that failed on a whole second waits no more than the back-off. */
+/* Seconds are rounded down, so a dial that failed during second 100 (at
+ * 100.9, perhaps) is not given again before 101 + the back-off. */
 static void
 test_backoff_never_shorter (void)
 {
   g_autoptr(TsrPeerPool) pool = tsr_peer_pool_new (10);
-  gint64 failed_at = U (100) + G_USEC_PER_SEC / 2;
 
   tsr_peer_pool_add (pool, A ("10.0.0.1:1"), TSR_PEER_SOURCE_TRACKER, 100);
   g_assert_nonnull (tsr_peer_pool_take (pool, 100, FALSE));
-  g_assert_cmpint (tsr_peer_pool_failed (pool, A ("10.0.0.1:1"), failed_at), ==, 101 + TSR_PEER_POOL_BACKOFF);
-  /* 100 + TSR_PEER_POOL_BACKOFF is half a second short of the back-off. */
+  g_assert_cmpint (tsr_peer_pool_failed (pool, A ("10.0.0.1:1"), 100), ==, 101 + TSR_PEER_POOL_BACKOFF);
   g_assert_null (tsr_peer_pool_take (pool, 100 + TSR_PEER_POOL_BACKOFF, FALSE));
   g_assert_cmpstr (S (tsr_peer_pool_take (pool, 101 + TSR_PEER_POOL_BACKOFF, FALSE)), ==, "10.0.0.1:1");
 
-  g_assert_cmpint (tsr_peer_pool_failed (pool, A ("10.0.0.1:1"), U (200)), ==, 200 + 2 * TSR_PEER_POOL_BACKOFF);
+  g_assert_cmpint (tsr_peer_pool_failed (pool, A ("10.0.0.1:1"), 200), ==, 201 + 2 * TSR_PEER_POOL_BACKOFF);
 }
 
 static void
@@ -154,8 +144,8 @@ test_capacity (void)
   g_assert_false (tsr_peer_pool_add (pool, A ("3.3.3.3:3"), TSR_PEER_SOURCE_TRACKER, 0));
   /* One that failed makes room... */
   g_assert_cmpstr (S (tsr_peer_pool_take (pool, 0, FALSE)), !=, NULL);
-  tsr_peer_pool_failed (pool, A ("1.1.1.1:1"), U (0));
-  tsr_peer_pool_failed (pool, A ("2.2.2.2:2"), U (0));
+  tsr_peer_pool_failed (pool, A ("1.1.1.1:1"), 0);
+  tsr_peer_pool_failed (pool, A ("2.2.2.2:2"), 0);
   g_assert_true (tsr_peer_pool_add (pool, A ("3.3.3.3:3"), TSR_PEER_SOURCE_TRACKER, 0));
   g_assert_cmpuint (tsr_peer_pool_get_size (pool), ==, 2);
   /* ...and the user's addresses are always taken. */
@@ -179,10 +169,10 @@ test_shrink (void)
   g_assert_true (tsr_peer_pool_add (pool, A ("10.9.9.9:9"), TSR_PEER_SOURCE_USER, 0));
   /* One failed, one is being dialled. */
   g_assert_cmpstr (S (tsr_peer_pool_take (pool, 200, FALSE)), ==, "10.9.9.9:9");
-  tsr_peer_pool_failed (pool, A ("10.9.9.9:9"), U (200));
+  tsr_peer_pool_failed (pool, A ("10.9.9.9:9"), 200);
   g_assert_cmpstr (S (tsr_peer_pool_take (pool, 200, FALSE)), ==, "10.0.0.9:1");
   g_assert_cmpstr (S (tsr_peer_pool_take (pool, 200, FALSE)), ==, "10.0.0.8:1");
-  tsr_peer_pool_failed (pool, A ("10.0.0.8:1"), U (200));
+  tsr_peer_pool_failed (pool, A ("10.0.0.8:1"), 200);
 
   /* Down to 4: the user's and the dialled one stay; of the idle, the
    * failed one goes first, then those seen longest ago. */

@@ -73,7 +73,7 @@ fixture_set_up (Fixture       *f,
   f->host.at = g_array_new (FALSE, FALSE, sizeof (gint64));
   f->host.total = g_array_new (FALSE, FALSE, sizeof (guint64));
   f->memory = g_memory_output_stream_new_resizable ();
-  f->writer = tsr_peer_writer_new (&funcs, &f->host);
+  f->writer = tsr_peer_writer_new (&funcs, &f->host, NULL);
   tsr_peer_writer_set_stream (f->writer, f->memory);
 }
 
@@ -328,7 +328,7 @@ test_queued_bytes (Fixture       *f,
 {
   g_autoptr(GBytes) block = make_bytes (500, 6);
   TsrWireHandshake ours = { 0 };
-  TsrPeerWriter *writer = tsr_peer_writer_new (&funcs, &f->host);
+  TsrPeerWriter *writer = tsr_peer_writer_new (&funcs, &f->host, NULL);
   guint64 expected = 0;
 
   g_assert_cmpuint (tsr_peer_writer_get_queued (writer), ==, 0);
@@ -494,7 +494,7 @@ test_nothing_in_flight_after (gconstpointer data)
   host.at = g_array_new (FALSE, FALSE, sizeof (gint64));
   host.total = g_array_new (FALSE, FALSE, sizeof (guint64));
   connect_pair (&writing, &reading);
-  writer = tsr_peer_writer_new (&funcs, &host);
+  writer = tsr_peer_writer_new (&funcs, &host, NULL);
   tsr_peer_writer_set_stream (writer, g_io_stream_get_output_stream (G_IO_STREAM (writing)));
   tsr_peer_writer_send_block (writer, 0, 0, block);
   settle (100);

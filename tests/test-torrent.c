@@ -50,7 +50,6 @@ plain_session_new (void)
 
 /* The cases' short names for tsr-test-util's waits. */
 #define WAIT_UNTIL(condition, what) TSR_TEST_WAIT_UNTIL (condition, WAIT_SECONDS, what)
-#define run_for(milliseconds)       tsr_test_run_for (milliseconds)
 
 /* After the sessions are gone: cancelled reads and writes still have
  * their callbacks to run, which drop the last references to the peers;
@@ -58,7 +57,7 @@ plain_session_new (void)
 static void
 drain (void)
 {
-  run_for (100);
+  tsr_test_run_for (100);
   while (g_main_context_iteration (NULL, FALSE))
     ;
 }
@@ -642,7 +641,7 @@ test_dial_backoff (Fixture       *f,
 
   /* The user's address waits TSR_PEER_POOL_USER_BACKOFF (2 s) and then
    * twice that: the once-a-second tick must not hammer it. */
-  run_for (1500);
+  tsr_test_run_for (1500);
   g_assert_cmpuint (count_events (leech, "peer-dialing", address, NULL), ==, 1);
   g_assert_cmpuint (count_events (leech, "peer-gone", address, NULL), ==, 1);
   g_assert_cmpint (tsr_torrent_get_state (leech->torrent), ==, TSR_TORRENT_DOWNLOADING);
@@ -650,7 +649,7 @@ test_dial_backoff (Fixture       *f,
   /* The back-off ends: the address is tried again, then waits 4 s. */
   WAIT_UNTIL (count_events (leech, "peer-dialing", address, NULL) == 2, "the dial after the back-off");
   WAIT_UNTIL (count_events (leech, "peer-gone", address, NULL) == 2, "the second refusal");
-  run_for (2500);
+  tsr_test_run_for (2500);
   g_assert_cmpuint (count_events (leech, "peer-dialing", address, NULL), ==, 2);
 
   recorder_free (leech);
@@ -678,7 +677,7 @@ test_dial_self (Fixture       *f,
   g_assert_cmpuint (tsr_torrent_get_n_known_addresses (leech->torrent), ==, 0);
   tsr_torrent_add_peer_address (leech->torrent, address);
   g_assert_cmpuint (tsr_torrent_get_n_known_addresses (leech->torrent), ==, 0);
-  run_for (300);
+  tsr_test_run_for (300);
   g_assert_cmpuint (count_events (leech, "peer-dialing", address, NULL), ==, 1);
 
   recorder_free (leech);
@@ -723,7 +722,7 @@ test_dial_limit (Fixture       *f,
     }
   WAIT_UNTIL (count_events (leech, "peer-dialing", NULL, NULL) == 1, "the first dial");
   /* The once-a-second tick must not dial past the ceiling. */
-  run_for (2500);
+  tsr_test_run_for (2500);
   g_assert_cmpuint (count_events (leech, "peer-dialing", NULL, NULL), ==, 1);
   g_assert_cmpuint (tsr_torrent_get_n_dialed (leech->torrent), ==, 1);
   g_assert_cmpuint (tsr_torrent_get_n_accepted (leech->torrent), ==, 0);
@@ -1268,7 +1267,7 @@ test_unasked_block_dropped (Fixture       *f,
   tsr_wire_write_message (out, &message);
   raw_write (intruder, out);
   g_byte_array_set_size (out, 0);
-  run_for (300);
+  tsr_test_run_for (300);
 
   /* The asked peer answers every request until that piece is verified. */
   message = first;
@@ -1291,7 +1290,7 @@ test_unasked_block_dropped (Fixture       *f,
           g_byte_array_set_size (out, 0);
         }
       if (offset == asked_in->len)
-        run_for (20);
+        tsr_test_run_for (20);
       if (leech->verified[first.index] == 0)
         raw_next_message (asked, asked_in, &offset, &limits, &message);
     }
@@ -1349,7 +1348,7 @@ counter_start (Counter     *counter,
   /* Requests before the unchoke are dropped (BEP 3): these count on the
    * unchoke that interest gets at once from a seed with free slots. */
   raw_write (counter->connection, out);
-  run_for (200);
+  tsr_test_run_for (200);
   g_byte_array_set_size (out, 0);
   for (at = 0; at + TSR_WIRE_BLOCK_SIZE <= info->total_length; at += TSR_WIRE_BLOCK_SIZE)
     {
@@ -1382,10 +1381,10 @@ test_upload_fair_share (Fixture       *f,
 
   tsr_torrent_set_rate_limits (torrent, 1024 * 1024, 0);
   counter_start (&first, session, f->info, "-XX0000-first1111111");
-  run_for (500);
+  tsr_test_run_for (500);
   counter_start (&second, session, f->info, "-XX0000-second222222");
   first_before = first.received;
-  run_for (2000);
+  tsr_test_run_for (2000);
   g_test_message ("first %" G_GUINT64_FORMAT " bytes (%" G_GUINT64_FORMAT " alone), second %" G_GUINT64_FORMAT,
                   first.received, first_before, second.received);
   g_assert_cmpuint (second.received, >, 0);
@@ -2177,7 +2176,7 @@ test_bans_corrupt_piece (Fixture       *f,
 
   /* Given again by the user, the address is still refused. */
   tsr_torrent_add_peer_address (leech->torrent, address);
-  run_for (1500);
+  tsr_test_run_for (1500);
   g_assert_cmpuint (count_events (leech, "peer-dialing", address, NULL), ==, 1);
 
   /* Blocks still on their way to disk fail too; none of them lands. */

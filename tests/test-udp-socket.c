@@ -18,6 +18,7 @@
 
 #include "tsr-announce.h"
 #include "tsr-krpc.h"
+#include "tsr-test-util.h"
 #include "tsr-udp-socket.h"
 #include "tsr-utp-packet.h"
 
@@ -25,34 +26,7 @@
 #define BURST        500
 #define BURST_STEP   100
 
-/* ------------------------------------------------------------------ */
-/* Waiting                                                             */
-
-static gboolean
-on_deadline (gpointer user_data)
-{
-  gboolean *expired = user_data;
-
-  *expired = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main context until @condition holds; after WAIT_SECONDS
- * the test fails naming @what. */
-#define WAIT_UNTIL(condition, what) \
-  G_STMT_START \
-    { \
-      gboolean expired_ = FALSE; \
-      guint source_ = g_timeout_add_seconds (WAIT_SECONDS, on_deadline, &expired_); \
- \
-      while (!(condition) && !expired_) \
-        g_main_context_iteration (NULL, TRUE); \
-      if (!expired_) \
-        g_source_remove (source_); \
-      if (!(condition)) \
-        g_error ("timed out waiting for %s", what); \
-    } \
-  G_STMT_END
+#define WAIT_UNTIL(condition, what) TSR_TEST_WAIT_UNTIL (condition, WAIT_SECONDS, what)
 
 /* ------------------------------------------------------------------ */
 /* Receivers that keep what they get                                   */

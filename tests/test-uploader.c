@@ -301,6 +301,38 @@ test_order_kept (Fixture       *f,
   tsr_uploader_remove_peer (f->uploader, peer);
 }
 
+/* No read cache until the first read; expiring everything lets the
+ * cache itself go, but not while a read is in flight; the next read makes
+ * a new one. */
+static void
+test_cache_made_and_let_go (Fixture       *f,
+                            gconstpointer  data)
+{
+  Conn conn = { 0 };
+  TsrUploaderPeer *peer = tsr_uploader_add_peer (f->uploader, &conn);
+
+  g_assert_false (tsr_uploader_has_cache (f->uploader));
+  request (f, peer, 4, 0);
+  g_assert_true (tsr_uploader_has_cache (f->uploader));
+  /* Reading piece 4: expiring now must not drop the read. */
+  tsr_uploader_expire (f->uploader, G_MAXINT64);
+  g_assert_true (tsr_uploader_has_cache (f->uploader));
+  wait_for_lines (f, 1);
+  g_assert_cmpstr (f->log->str, ==, "B 4 0 16384\n");
+  g_assert_cmpuint (tsr_uploader_get_cache_size (f->uploader), ==, PIECE_LENGTH);
+  /* Used a moment ago: an expiry for older pieces keeps it. */
+  tsr_uploader_expire (f->uploader, g_get_monotonic_time () - 60 * G_USEC_PER_SEC);
+  g_assert_true (tsr_uploader_has_cache (f->uploader));
+  tsr_uploader_expire (f->uploader, G_MAXINT64);
+  g_assert_false (tsr_uploader_has_cache (f->uploader));
+  g_assert_cmpuint (tsr_uploader_get_cache_size (f->uploader), ==, 0);
+  request (f, peer, 4, BLOCK);
+  wait_for_lines (f, 2);
+  g_assert_cmpstr (f->log->str, ==, "B 4 0 16384\nB 4 16384 16384\n");
+  g_assert_true (tsr_uploader_has_cache (f->uploader));
+  tsr_uploader_remove_peer (f->uploader, peer);
+}
+
 /* A cancel takes back a waiting request, and only the one named. */
 static void
 test_cancel_removes (Fixture       *f,
@@ -623,6 +655,7 @@ main (int   argc,
   ADD ("/uploader/read-error-typed", test_read_error_typed);
   ADD ("/uploader/read-after-removal", test_read_after_removal);
   ADD ("/uploader/reads-dropped-on-stop", test_reads_dropped_on_stop);
+  ADD ("/uploader/cache-made-and-let-go", test_cache_made_and_let_go);
 #undef ADD
   return g_test_run ();
 }

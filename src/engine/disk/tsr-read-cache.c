@@ -195,6 +195,12 @@ tsr_read_cache_free (TsrReadCache *self)
   g_free (self);
 }
 
+gboolean
+tsr_read_cache_is_idle (TsrReadCache *self)
+{
+  return g_hash_table_size (self->entries) == 0 && self->uncached->len == 0;
+}
+
 gsize
 tsr_read_cache_get_size (TsrReadCache *self)
 {

@@ -55,6 +55,8 @@ void          tsr_read_cache_get      (TsrReadCache     *self,
  * a torrent whose peers went quiet holds no memory for them. */
 void          tsr_read_cache_expire   (TsrReadCache     *self,
                                        gint64            before);
+/* Holds no piece and reads none: freeing it loses nothing. */
+gboolean      tsr_read_cache_is_idle  (TsrReadCache     *self);
 /* Bytes of pieces held now, and reads from disk so far (for tests). */
 gsize         tsr_read_cache_get_size    (TsrReadCache  *self);
 guint         tsr_read_cache_get_n_reads (TsrReadCache  *self);

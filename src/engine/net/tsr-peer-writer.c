@@ -27,7 +27,7 @@ struct _TsrPeerWriter
   const TsrPeerWriterFuncs *funcs;
   gpointer                  user_data;
   GOutputStream            *stream;       /* (owned) (nullable) */
-  GCancellable             *cancellable;  /* (owned) cancelled on close and free */
+  GCancellable             *cancellable;  /* (owned) maybe shared with the owner; cancelled on close and free */
   TsrLimiter               *limiter;      /* (owned) (nullable) */
   TsrRc4                   *encrypt;      /* (owned) (nullable) */
   GPtrArray                *queue;        /* (owned) (element-type GBytes) to send */
@@ -45,13 +45,14 @@ static void flush (TsrPeerWriter *self);
 
 TsrPeerWriter *
 tsr_peer_writer_new (const TsrPeerWriterFuncs *funcs,
-                     gpointer                  user_data)
+                     gpointer                  user_data,
+                     GCancellable             *cancellable)
 {
   TsrPeerWriter *self = g_new0 (TsrPeerWriter, 1);
 
   self->funcs = funcs;
   self->user_data = user_data;
-  self->cancellable = g_cancellable_new ();
+  self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
   self->queue = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   self->pending = g_byte_array_new ();
   return self;

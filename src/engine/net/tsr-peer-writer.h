@@ -35,9 +35,12 @@ typedef struct
 } TsrPeerWriterFuncs;
 
 /* A writer with no stream yet: what is sent waits for
- * tsr_peer_writer_set_stream(). */
+ * tsr_peer_writer_set_stream(). Its writes are cancelled through
+ * @cancellable, the owner's (one fewer object per connection), or through
+ * its own when NULL; closing the writer cancels it. */
 TsrPeerWriter *tsr_peer_writer_new            (const TsrPeerWriterFuncs *funcs,
-                                               gpointer                  user_data);
+                                               gpointer                  user_data,
+                                               GCancellable             *cancellable);
 /* A write in flight is cancelled; nothing is reported. */
 void           tsr_peer_writer_free           (TsrPeerWriter            *self);
 /* Where the bytes go (once); what waits goes out at the next idle. */

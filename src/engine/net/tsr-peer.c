@@ -20,12 +20,13 @@
 
 #include "tsr-peer-writer.h"
 #include "tsr-peer.h"
+#include "tsr-ticker.h"
 #include "tsr-utp-stream.h"
 
 #define READ_CHUNK        (256 * 1024)
 #define RECEIVE_TIMEOUT   180     /* seconds without a byte from the peer */
-#define TICK              15
-#define HANDSHAKE_TIMEOUT 30      /* seconds from connection to their handshake */
+#define TICK              5       /* seconds between checks of the timeouts */
+#define HANDSHAKE_TIMEOUT 30      /* seconds from a dial to their handshake */
 
 struct _TsrPeer
 {
@@ -51,8 +52,9 @@ struct _TsrPeer
   gboolean           protocol_error; /* closed for breaking the protocol */
   gboolean           processing;     /* inside process_input */
   guint              process_source;
-  guint              tick_source;
-  guint              handshake_source; /* gives up on a silent new connection */
+  TsrTick           *tick;           /* (nullable) keep-alives and timeouts, once reading */
+  gint64             started_at;     /* monotonic µs: when reading began */
+  guint64            trimmed_at;     /* bytes received when the input buffer was last let go */
   guint              throttle_read;  /* a read waiting for the download limit */
   TsrLimiter        *down;           /* (owned) (nullable) */
   gint64             last_received;  /* monotonic µs */
@@ -139,8 +141,7 @@ halt (TsrPeer *self)
   g_cancellable_cancel (self->cancellable);
   tsr_peer_writer_close (self->writer);
   g_clear_handle_id (&self->process_source, g_source_remove);
-  g_clear_handle_id (&self->tick_source, g_source_remove);
-  g_clear_handle_id (&self->handshake_source, g_source_remove);
+  g_clear_pointer (&self->tick, tsr_ticker_remove);
   g_clear_handle_id (&self->throttle_read, g_source_remove);
   stop_reading (self);
 }
@@ -185,7 +186,7 @@ tsr_peer_init (TsrPeer *self)
 {
   self->cancellable = g_cancellable_new ();
   self->in = g_byte_array_new ();
-  self->writer = tsr_peer_writer_new (&writer_funcs, self);
+  self->writer = tsr_peer_writer_new (&writer_funcs, self, self->cancellable);
 }
 
 /* Takes @connection; small messages (have, request) go out at once. */
@@ -445,7 +446,6 @@ parse_input_locked (TsrPeer      *self,
           return -1;
         }
       self->handshake_received = TRUE;
-      g_clear_handle_id (&self->handshake_source, g_source_remove);
       memcpy (self->peer_id, theirs.peer_id, 20);
       memcpy (self->their_reserved, theirs.reserved, 8);
       agree_on_extensions (self);
@@ -637,8 +637,8 @@ tsr_peer_get_mse_failed (TsrPeer *self)
 
 /* ------------------------------------------------------------------ */
 
-/* The socket is readable (or the connection was cancelled): one read
- * into the shared buffer, parsed before anything else can use it. */
+/* The socket is readable: one read into the shared buffer, parsed before
+ * anything else can use it. (Closing destroys this source.) */
 static gboolean
 on_readable (GObject  *stream,
              gpointer  user_data)
@@ -706,8 +706,10 @@ on_readable (GObject  *stream,
   return G_SOURCE_CONTINUE;
 }
 
-/* Keep-alives out, and a peer that went silent is let go. */
-static gboolean
+/* Keep-alives out; a peer that went silent, or one we dialled that has
+ * not answered our handshake, is let go. (The listener times out those
+ * that dialled us.) */
+static void
 on_tick (gpointer user_data)
 {
   TsrPeer *self = user_data;
@@ -715,23 +717,25 @@ on_tick (gpointer user_data)
 
   if ((now - self->last_received) / G_USEC_PER_SEC >= RECEIVE_TIMEOUT)
     {
-      self->tick_source = 0;
       tsr_peer_close (self, _("The peer sent nothing for three minutes"));
-      return G_SOURCE_REMOVE;
+      return;
+    }
+  if (!self->incoming && !self->handshake_received &&
+      (now - self->started_at) / G_USEC_PER_SEC >= HANDSHAKE_TIMEOUT)
+    {
+      tsr_peer_close (self, _("No handshake within 30 seconds"));
+      return;
     }
   if (self->have_ours)
     tsr_peer_writer_keep_alive (self->writer, now);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-on_handshake_timeout (gpointer user_data)
-{
-  TsrPeer *self = user_data;
-
-  self->handshake_source = 0;
-  tsr_peer_close (self, _("No handshake within 30 seconds"));
-  return G_SOURCE_REMOVE;
+  /* An idle connection keeps no input buffer: what it grew to for the
+   * last message goes once it has been parsed. */
+  if (self->in->len == 0 && !self->processing && self->received != self->trimmed_at)
+    {
+      g_byte_array_unref (self->in);
+      self->in = g_byte_array_new ();
+      self->trimmed_at = self->received;
+    }
 }
 
 static void
@@ -739,17 +743,16 @@ start_reading (TsrPeer *self)
 {
   if (self->closed)
     return;
-  if (self->tick_source == 0)
+  if (self->tick == NULL)
     {
-      self->last_received = g_get_monotonic_time ();
-      self->tick_source = g_timeout_add_seconds (TICK, on_tick, self);
-      if (!self->handshake_received)
-        self->handshake_source = g_timeout_add_seconds (HANDSHAKE_TIMEOUT, on_handshake_timeout, self);
+      self->started_at = g_get_monotonic_time ();
+      self->last_received = self->started_at;
+      self->tick = tsr_ticker_add (TICK, on_tick, self);
     }
   if (self->read_source != NULL)
     return;
   self->read_source = g_pollable_input_stream_create_source (
-    G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (self->connection)), self->cancellable);
+    G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (self->connection)), NULL);
   g_source_set_callback (self->read_source, G_SOURCE_FUNC (on_readable), self, NULL);
   g_source_attach (self->read_source, g_main_context_get_thread_default ());
 }

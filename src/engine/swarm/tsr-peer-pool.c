@@ -359,24 +359,22 @@ tsr_peer_pool_count_ready (TsrPeerPool *self,
 gint64
 tsr_peer_pool_failed (TsrPeerPool          *self,
                       const TsrPeerAddress *address,
-                      gint64                now_us)
+                      gint64                now)
 {
   Entry *entry = lookup_to (self, address, ENTRY_IDLE);
-  /* Whole seconds rounded up: take, given whole seconds rounded down,
-   * must not dial it again before the back-off has passed. */
-  gint64 now = (now_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
   gint64 wait;
   gint64 most;
   guint i;
 
   if (entry == NULL)
-    return now;
+    return now + 1;
   entry->failures++;
   wait = entry->source == TSR_PEER_SOURCE_USER ? TSR_PEER_POOL_USER_BACKOFF : TSR_PEER_POOL_BACKOFF;
   most = entry->source == TSR_PEER_SOURCE_USER ? TSR_PEER_POOL_USER_MAX_BACKOFF : TSR_PEER_POOL_MAX_BACKOFF;
   for (i = 1; i < entry->failures && wait < most; i++)
     wait *= 2;
-  entry->next_try = now + MIN (wait, most);
+  /* @now is rounded down: the failure may have come late in it. */
+  entry->next_try = now + 1 + MIN (wait, most);
   return entry->next_try;
 }
 

@@ -91,13 +91,13 @@ guint                 tsr_peer_pool_count_ready     (TsrPeerPool          *self,
 guint                 tsr_peer_pool_get_n_dialing   (TsrPeerPool          *self);
 
 /* The dial of @address (or the connection before its handshake) failed
- * at @now_us, in monotonic µs (g_get_monotonic_time ()), not seconds: it
- * waits TSR_PEER_POOL_BACKOFF × 2^(failures - 1) seconds from then, never
- * less, though tsr_peer_pool_take is given whole seconds. Returns the
- * monotonic time (seconds) of the next attempt. */
+ * during second @now: it waits TSR_PEER_POOL_BACKOFF × 2^(failures - 1)
+ * seconds from the end of that second, so never less than the back-off
+ * whatever the fraction of a second it failed at. Returns the monotonic
+ * time (seconds) of the next attempt. */
 gint64                tsr_peer_pool_failed          (TsrPeerPool          *self,
                                                      const TsrPeerAddress *address,
-                                                     gint64                now_us);
+                                                     gint64                now);
 /* @address closed an encrypted (MSE) handshake: it is dialled again at
  * once, in plaintext from now on (no failure counted). */
 void                  tsr_peer_pool_retry_plaintext (TsrPeerPool          *self,

@@ -4,9 +4,11 @@
  * the whole set: the limits on dialled and accepted connections and the
  * session's budget, turnover of the least useful peer, the handshake
  * checks (ourselves, a peer already connected), bans, and the choker's
- * rounds. Each connection's member record is its owner's: the swarm
- * reaches its TsrPeerConn through the owner's table and frees it with
- * the owner's function when it leaves.
+ * rounds. It makes and frees each connection's member
+ * (swarm/tsr-member.c) and what the members share, greets them, hears
+ * what concerns the whole set from them (a handshake, a ban, a close, a
+ * complete piece) and runs their per-second work; what the owner must
+ * know goes up through TsrSwarmFuncs.
  */
 #define G_LOG_DOMAIN "tsr-swarm"
 
@@ -17,11 +19,13 @@
 #include <glib/gi18n-lib.h>
 
 #include "tsr-choker.h"
+#include "tsr-pex.h"
 #include "tsr-swarm.h"
 
 struct _TsrSwarm
 {
-  GPtrArray           *members;       /* (owned) (element-type gpointer) freed by free_member */
+  GPtrArray           *members;       /* (owned) (element-type TsrMember) */
+  TsrMemberShared      shared;        /* requester, uploader, extensions; what members read */
   TsrPeerPool         *pool;          /* (owned) addresses, back-off, bans */
   TsrChoker           *choker;        /* (owned) who we upload to */
   TsrBudget           *budget;        /* (owned) (nullable) the session's connection count */
@@ -32,21 +36,32 @@ struct _TsrSwarm
   gboolean             dialing;       /* the owner's state lets it dial */
   gboolean             user_only;     /* dial only the addresses the user gave */
   gint64               last_turnover; /* monotonic seconds */
+  const guint8        *peer_id;       /* borrowed, 20 bytes: ours */
+  const TsrWireLimits *limits;        /* borrowed: for each transport */
+  TsrLimiter          *up;            /* borrowed: the owner's buckets */
+  TsrLimiter          *down;
+  TsrBlockMap         *blocks;        /* (nullable) borrowed: pieces in progress */
+  TsrSmartBan         *smart_ban;     /* (nullable) borrowed */
+  guint16              dht_port;      /* our node's, 0: none */
+  TsrPeerEncryption    encryption;    /* for the peers we dial */
   const TsrSwarmFuncs *funcs;
   gpointer             user_data;
 };
+
+static const TsrMemberFuncs member_funcs;
 
 TsrSwarm *
 tsr_swarm_new (guint                pool_size,
                guint                max_peers,
                guint                turnover,
-               GDestroyNotify       free_member,
                const TsrSwarmFuncs *funcs,
                gpointer             user_data)
 {
   TsrSwarm *self = g_new0 (TsrSwarm, 1);
 
-  self->members = g_ptr_array_new_with_free_func (free_member);
+  self->members = g_ptr_array_new_with_free_func ((GDestroyNotify) tsr_member_free);
+  tsr_member_shared_init (&self->shared, &member_funcs, self);
+  self->encryption = TSR_PEER_ENCRYPTION_PREFER;
   self->pool = tsr_peer_pool_new (pool_size);
   self->choker = tsr_choker_new ();
   self->max_peers = max_peers;
@@ -62,6 +77,7 @@ tsr_swarm_free (TsrSwarm *self)
   if (self == NULL)
     return;
   g_ptr_array_unref (self->members);
+  tsr_member_shared_clear (&self->shared);
   tsr_peer_pool_free (self->pool);
   tsr_choker_free (self->choker);
   g_clear_pointer (&self->budget, tsr_budget_unref);
@@ -75,33 +91,117 @@ tsr_swarm_get_pool (TsrSwarm *self)
 }
 
 static TsrPeerConn *
-conn_of (TsrSwarm *self,
-         gpointer  member)
+conn_of (TsrMember *member)
 {
-  return self->funcs->conn (member, self->user_data);
+  return tsr_member_get_conn (member);
 }
 
-static TsrPeer *
-peer_of (TsrSwarm *self,
-         gpointer  member)
+static gint64
+now_seconds (void)
 {
-  return tsr_peer_conn_get_peer (conn_of (self, member));
+  return g_get_monotonic_time () / G_USEC_PER_SEC;
+}
+
+/* Set-up ------------------------------------------------------------- */
+
+TsrRequester *
+tsr_swarm_get_requester (TsrSwarm *self)
+{
+  return self->shared.requester;
+}
+
+TsrUploader *
+tsr_swarm_get_uploader (TsrSwarm *self)
+{
+  return self->shared.uploader;
+}
+
+TsrExtensions *
+tsr_swarm_get_extensions (TsrSwarm *self)
+{
+  return self->shared.extensions;
 }
 
 void
-tsr_swarm_add (TsrSwarm *self,
-               gpointer  member)
+tsr_swarm_set_identity (TsrSwarm     *self,
+                        const guint8 *peer_id,
+                        const guint8 *info_hash)
 {
-  g_ptr_array_add (self->members, member);
+  self->peer_id = peer_id;
+  self->shared.info_hash = info_hash;
 }
 
 void
-tsr_swarm_remove (TsrSwarm *self,
-                  gpointer  member)
+tsr_swarm_set_transport (TsrSwarm            *self,
+                         const TsrWireLimits *limits,
+                         TsrLimiter          *up,
+                         TsrLimiter          *down)
 {
-  tsr_choker_forget (self->choker, peer_of (self, member));
-  g_ptr_array_remove_fast (self->members, member);
+  self->limits = limits;
+  self->up = up;
+  self->down = down;
 }
+
+void
+tsr_swarm_set_have (TsrSwarm          *self,
+                    const TsrBitfield *have)
+{
+  self->shared.have = have;
+}
+
+void
+tsr_swarm_set_pieces (TsrSwarm       *self,
+                      TsrBlockMap    *blocks,
+                      TsrPiecePicker *picker,
+                      TsrSmartBan    *smart_ban,
+                      guint           n_pieces,
+                      gboolean        is_private)
+{
+  self->blocks = blocks;
+  self->smart_ban = smart_ban;
+  self->shared.picker = picker;
+  self->shared.n_pieces = n_pieces;
+  self->shared.is_private = is_private;
+  tsr_requester_set_pieces (self->shared.requester, blocks, picker, smart_ban, n_pieces);
+}
+
+void
+tsr_swarm_set_mode (TsrSwarm     *self,
+                    TsrSwarmMode  mode)
+{
+  self->shared.mode = mode;
+  /* Our bitfield must be known first: nothing is dialled while checking. */
+  self->dialing = mode != TSR_SWARM_OFF;
+  self->user_only = mode == TSR_SWARM_SEEDING;
+}
+
+/* BEP 5: our DHT node's port, 0 when there is none or the torrent is
+ * private (BEP 27). */
+static guint16
+dht_port (TsrSwarm *self)
+{
+  return !self->shared.is_private ? self->dht_port : 0;
+}
+
+void
+tsr_swarm_set_dht_port (TsrSwarm *self,
+                        guint16   port)
+{
+  guint i;
+
+  self->dht_port = port;
+  for (i = 0; i < self->members->len; i++)
+    tsr_peer_conn_set_dht_port (conn_of (g_ptr_array_index (self->members, i)), dht_port (self));
+}
+
+void
+tsr_swarm_set_encryption (TsrSwarm          *self,
+                          TsrPeerEncryption  encryption)
+{
+  self->encryption = encryption;
+}
+
+/* Members ------------------------------------------------------------ */
 
 void
 tsr_swarm_clear (TsrSwarm *self)
@@ -115,7 +215,7 @@ tsr_swarm_get_n_peers (TsrSwarm *self)
   return self->members->len;
 }
 
-gpointer
+TsrMember *
 tsr_swarm_get_member (TsrSwarm *self,
                       guint     i)
 {
@@ -123,7 +223,7 @@ tsr_swarm_get_member (TsrSwarm *self,
   return g_ptr_array_index (self->members, i);
 }
 
-gpointer
+TsrMember *
 tsr_swarm_find (TsrSwarm             *self,
                 const TsrPeerAddress *address)
 {
@@ -131,9 +231,9 @@ tsr_swarm_find (TsrSwarm             *self,
 
   for (i = 0; i < self->members->len; i++)
     {
-      gpointer member = g_ptr_array_index (self->members, i);
+      TsrMember *member = g_ptr_array_index (self->members, i);
 
-      if (tsr_peer_address_equal (tsr_peer_get_remote_address (peer_of (self, member)), address))
+      if (tsr_peer_address_equal (tsr_peer_get_remote_address (tsr_member_get_peer (member)), address))
         return member;
     }
   return NULL;
@@ -149,7 +249,7 @@ tsr_swarm_count_dialed (TsrSwarm *self,
   guint i;
 
   for (i = 0; i < self->members->len; i++)
-    if (tsr_peer_conn_is_dialed (conn_of (self, g_ptr_array_index (self->members, i))) == dialed)
+    if (tsr_peer_conn_is_dialed (conn_of (g_ptr_array_index (self->members, i))) == dialed)
       count++;
   return count;
 }
@@ -161,24 +261,8 @@ tsr_swarm_count_unchoked (TsrSwarm *self)
   guint i;
 
   for (i = 0; i < self->members->len; i++)
-    if (!tsr_peer_conn_is_am_choking (conn_of (self, g_ptr_array_index (self->members, i))))
+    if (!tsr_peer_conn_is_am_choking (conn_of (g_ptr_array_index (self->members, i))))
       count++;
-  return count;
-}
-
-guint
-tsr_swarm_count_seeds (TsrSwarm *self)
-{
-  guint count = 0;
-  guint i;
-
-  for (i = 0; i < self->members->len; i++)
-    {
-      const TsrBitfield *have = tsr_peer_conn_get_have (conn_of (self, g_ptr_array_index (self->members, i)));
-
-      if (have != NULL && tsr_bitfield_is_full (have))
-        count++;
-    }
   return count;
 }
 
@@ -205,19 +289,19 @@ close_over (TsrSwarm *self,
 
   for (i = 0; i < self->members->len; i++)
     {
-      TsrPeerConn *conn = conn_of (self, g_ptr_array_index (self->members, i));
+      TsrPeerConn *conn = conn_of (g_ptr_array_index (self->members, i));
 
       if (tsr_peer_conn_is_dialed (conn) == dialed && !tsr_peer_conn_is_dropping (conn))
         count++;
     }
   for (i = self->members->len; i > 0 && count > limit; i--)
     {
-      gpointer member = g_ptr_array_index (self->members, i - 1);
-      TsrPeerConn *conn = conn_of (self, member);
+      TsrMember *member = g_ptr_array_index (self->members, i - 1);
+      TsrPeerConn *conn = conn_of (member);
 
       if (tsr_peer_conn_is_dialed (conn) == dialed && !tsr_peer_conn_is_dropping (conn))
         {
-          self->funcs->close (member, _("Over the connection limit"), self->user_data);
+          tsr_member_close_later (member, _("Over the connection limit"));
           count--;
         }
     }
@@ -233,7 +317,7 @@ tsr_swarm_set_max_peers (TsrSwarm *self,
   self->max_peers = max_peers;
   /* Lowered at run time: the newest connections go. */
   for (i = self->members->len; i > max_peers; i--)
-    self->funcs->close (g_ptr_array_index (self->members, i - 1), _("Over the connection limit"), self->user_data);
+    tsr_member_close_later (g_ptr_array_index (self->members, i - 1), _("Over the connection limit"));
   close_over (self, TRUE, dial_limit (self));
   close_over (self, FALSE, accept_limit (self));
 }
@@ -302,15 +386,6 @@ tsr_swarm_may_dial (TsrSwarm *self,
 }
 
 void
-tsr_swarm_set_dialing (TsrSwarm *self,
-                       gboolean  dialing,
-                       gboolean  user_only)
-{
-  self->dialing = dialing;
-  self->user_only = user_only;
-}
-
-void
 tsr_swarm_dial_some (TsrSwarm *self,
                      gint64    now)
 {
@@ -371,11 +446,11 @@ tsr_swarm_refuse_incoming (TsrSwarm             *self,
  * Returns whether it did. */
 static gboolean
 close_if_self (TsrSwarm               *self,
-               gpointer                member,
+               TsrMember              *member,
                const guint8           *our_id,
                const TsrWireHandshake *theirs)
 {
-  TsrPeerConn *conn = conn_of (self, member);
+  TsrPeerConn *conn = conn_of (member);
   TsrPeer *peer = tsr_peer_conn_get_peer (conn);
   guint i;
 
@@ -384,11 +459,11 @@ close_if_self (TsrSwarm               *self,
   /* The dialling end is ours too: the address it dialled is ours. */
   for (i = 0; i < self->members->len && !tsr_peer_conn_is_dialed (conn); i++)
     {
-      gpointer other = g_ptr_array_index (self->members, i);
-      TsrPeer *other_peer = peer_of (self, other);
+      TsrMember *other = g_ptr_array_index (self->members, i);
+      TsrPeer *other_peer = tsr_member_get_peer (other);
       TsrPeerAddress local;
 
-      if (tsr_peer_conn_is_dialed (conn_of (self, other)) && tsr_peer_get_local_address (other_peer, &local) &&
+      if (tsr_peer_conn_is_dialed (conn_of (other)) && tsr_peer_get_local_address (other_peer, &local) &&
           tsr_peer_address_equal (&local, tsr_peer_get_remote_address (peer)))
         {
           tsr_peer_pool_mark_self (self->pool, tsr_peer_get_remote_address (other_peer));
@@ -402,11 +477,11 @@ close_if_self (TsrSwarm               *self,
   return TRUE;
 }
 
-gboolean
-tsr_swarm_check_handshake (TsrSwarm               *self,
-                           gpointer                member,
-                           const guint8           *our_id,
-                           const TsrWireHandshake *theirs)
+static gboolean
+check_handshake (TsrSwarm               *self,
+                 TsrMember              *member,
+                 const guint8           *our_id,
+                 const TsrWireHandshake *theirs)
 {
   guint i;
 
@@ -414,23 +489,23 @@ tsr_swarm_check_handshake (TsrSwarm               *self,
     return FALSE;
   for (i = 0; i < self->members->len; i++)
     {
-      gpointer other = g_ptr_array_index (self->members, i);
+      TsrMember *other = g_ptr_array_index (self->members, i);
 
       /* Both of us dialled: one connection is enough, and both ends
        * keep the same one, the one the lower peer id dialled (each
        * keeping the first it shook hands on would close both). */
-      if (other != member && tsr_peer_conn_is_shaken (conn_of (self, other)) &&
-          memcmp (tsr_peer_get_id (peer_of (self, other)), theirs->peer_id, 20) == 0)
+      if (other != member && tsr_peer_conn_is_shaken (conn_of (other)) &&
+          memcmp (tsr_peer_get_id (tsr_member_get_peer (other)), theirs->peer_id, 20) == 0)
         {
-          gboolean dialed = tsr_peer_conn_is_dialed (conn_of (self, member));
+          gboolean dialed = tsr_peer_conn_is_dialed (conn_of (member));
 
-          if (dialed != tsr_peer_conn_is_dialed (conn_of (self, other)) &&
+          if (dialed != tsr_peer_conn_is_dialed (conn_of (other)) &&
               dialed == (memcmp (our_id, theirs->peer_id, 20) < 0))
             {
-              tsr_peer_close (peer_of (self, other), _("Already connected to this peer"));
+              tsr_peer_close (tsr_member_get_peer (other), _("Already connected to this peer"));
               return TRUE;
             }
-          tsr_peer_close (peer_of (self, member), _("Already connected to this peer"));
+          tsr_peer_close (tsr_member_get_peer (member), _("Already connected to this peer"));
           return FALSE;
         }
     }
@@ -444,8 +519,8 @@ tsr_swarm_ban (TsrSwarm             *self,
                gint64                now,
                gint64                seconds)
 {
-  gpointer member = tsr_swarm_find (self, address);
-  TsrPeer *peer = member != NULL ? peer_of (self, member) : NULL;
+  TsrMember *member = tsr_swarm_find (self, address);
+  TsrPeer *peer = member != NULL ? tsr_member_get_peer (member) : NULL;
   TsrPeerAddress key;
 
   /* A peer that dialled us comes back from another port: ban its host.
@@ -478,7 +553,7 @@ tsr_swarm_turn_over (TsrSwarm *self,
                      gint64    now,
                      gboolean  seeding)
 {
-  gpointer worst = NULL;
+  TsrMember *worst = NULL;
   guint64 worst_score = G_MAXUINT64;
   guint i;
 
@@ -491,8 +566,8 @@ tsr_swarm_turn_over (TsrSwarm *self,
     return;
   for (i = 0; i < self->members->len; i++)
     {
-      gpointer member = g_ptr_array_index (self->members, i);
-      TsrPeerConn *conn = conn_of (self, member);
+      TsrMember *member = g_ptr_array_index (self->members, i);
+      TsrPeerConn *conn = conn_of (member);
       guint64 score = turnover_score (conn, seeding);
 
       if (!tsr_peer_conn_is_shaken (conn) || tsr_peer_conn_is_dropping (conn) ||
@@ -505,7 +580,7 @@ tsr_swarm_turn_over (TsrSwarm *self,
         }
     }
   if (worst != NULL)
-    self->funcs->close (worst, _("Making room for another peer"), self->user_data);
+    tsr_member_close_later (worst, _("Making room for another peer"));
 }
 
 /* A choker round: the decisions are sent at once. Choking a peer drops
@@ -520,23 +595,23 @@ tsr_swarm_choke_round (TsrSwarm *self,
 
   for (i = 0; i < self->members->len; i++)
     {
-      gpointer member = g_ptr_array_index (self->members, i);
-      TsrPeerConn *conn = conn_of (self, member);
+      TsrMember *member = g_ptr_array_index (self->members, i);
+      TsrPeerConn *conn = conn_of (member);
 
       table[i].id = tsr_peer_conn_get_peer (conn);
       table[i].interested = tsr_peer_conn_is_shaken (conn) && tsr_peer_conn_is_peer_interested (conn) &&
                             !tsr_peer_conn_is_dropping (conn);
-      table[i].snubbed = self->funcs->snubbed (member, self->user_data);
+      table[i].snubbed = tsr_member_is_snubbed (member);
       table[i].rate = seeding ? tsr_peer_conn_get_up_rate (conn) : tsr_peer_conn_get_rate (conn);
       table[i].connected_at = tsr_peer_conn_get_connected_at (conn);
     }
   tsr_choker_run (self->choker, table, self->members->len, seeding, now);
   for (i = 0; i < self->members->len; i++)
     {
-      gpointer member = g_ptr_array_index (self->members, i);
+      TsrMember *member = g_ptr_array_index (self->members, i);
 
-      if (tsr_peer_conn_set_choking (conn_of (self, member), !table[i].unchoke))
-        self->funcs->choked (member, !table[i].unchoke, self->user_data);
+      if (tsr_peer_conn_set_choking (conn_of (member), !table[i].unchoke))
+        tsr_member_choked (member, !table[i].unchoke);
     }
 }
 
@@ -546,3 +621,285 @@ tsr_swarm_reset_choker (TsrSwarm *self)
   tsr_choker_free (self->choker);
   self->choker = tsr_choker_new ();
 }
+
+void
+tsr_swarm_run_choker (TsrSwarm *self,
+                      gint64    now)
+{
+  if (self->shared.mode == TSR_SWARM_DOWNLOADING || self->shared.mode == TSR_SWARM_SEEDING)
+    tsr_swarm_choke_round (self, self->shared.mode == TSR_SWARM_SEEDING, now);
+}
+
+/* Greeting ----------------------------------------------------------- */
+
+static void
+make_handshake (TsrSwarm         *self,
+                TsrWireHandshake *handshake)
+{
+  memset (handshake, 0, sizeof *handshake);
+  /* BEP 52: v2-only torrents use the v2 hash truncated to 20 bytes. */
+  memcpy (handshake->info_hash, self->shared.info_hash, 20);
+  memcpy (handshake->peer_id, self->peer_id, 20);
+  tsr_wire_reserved_set (handshake->reserved, TSR_WIRE_RESERVED_FAST);
+  tsr_wire_reserved_set (handshake->reserved, TSR_WIRE_RESERVED_EXTENDED);
+  /* BEP 5: we run a DHT node (never said for a private torrent, BEP 27). */
+  if (dht_port (self) != 0)
+    tsr_wire_reserved_set (handshake->reserved, TSR_WIRE_RESERVED_DHT);
+}
+
+TsrMember *
+tsr_swarm_add_peer (TsrSwarm *self,
+                    TsrPeer  *peer,
+                    gboolean  dialed)
+{
+  TsrMember *member = tsr_member_new (&self->shared, peer, self->budget, dht_port (self));
+
+  if (self->limits != NULL)
+    tsr_peer_set_limits (peer, self->limits);
+  tsr_peer_set_limiters (peer, self->up, self->down);
+  if (dialed)
+    tsr_peer_conn_set_dialed (conn_of (member), TRUE);
+  g_ptr_array_add (self->members, member);
+  return member;
+}
+
+void
+tsr_swarm_dial_peer (TsrSwarm *self,
+                     TsrPeer  *peer)
+{
+  TsrWireHandshake ours;
+
+  tsr_swarm_add_peer (self, peer, TRUE);
+  self->funcs->event (TSR_SWARM_DIALING, tsr_peer_get_address (peer), NULL, self->user_data);
+  make_handshake (self, &ours);
+  tsr_peer_start (peer, &ours);
+}
+
+void
+tsr_swarm_add_incoming (TsrSwarm     *self,
+                        TsrPeer      *peer,
+                        const guint8 *info_hash,
+                        gint64        now)
+{
+  TsrWireHandshake ours;
+  TsrWireHandshake theirs = { { 0 } };
+  TsrMember *member;
+  const char *refused = tsr_swarm_refuse_incoming (self, tsr_peer_get_remote_address (peer), now);
+
+  if (refused != NULL)
+    {
+      tsr_peer_close (peer, refused);
+      return;
+    }
+  member = tsr_swarm_add_peer (self, peer, FALSE);
+  make_handshake (self, &ours);
+  memcpy (ours.info_hash, info_hash, 20);
+  tsr_peer_accept (peer, &ours);
+  /* The handshake was read already (by the listener): greet now. */
+  memcpy (theirs.peer_id, tsr_peer_get_id (peer), 20);
+  tsr_member_greet (member, &theirs);
+}
+
+/* What the members report (TsrMemberFuncs) ---------------------------- */
+
+static gboolean
+member_shaking (TsrMember              *member,
+                const TsrWireHandshake *theirs,
+                gpointer                user_data)
+{
+  TsrSwarm *self = user_data;
+
+  return check_handshake (self, member, self->peer_id, theirs);
+}
+
+static void
+member_shaken (TsrMember *member,
+               gpointer   user_data)
+{
+  TsrSwarm *self = user_data;
+  TsrPeer *peer = tsr_member_get_peer (member);
+
+  if (tsr_peer_conn_is_dialed (conn_of (member)))
+    tsr_peer_pool_connected (self->pool, tsr_peer_get_remote_address (peer), now_seconds ());
+  self->funcs->event (TSR_SWARM_CONNECTED, tsr_peer_get_address (peer), NULL, self->user_data);
+}
+
+static void
+member_state (TsrMember  *member,
+              const char *change,
+              gpointer    user_data)
+{
+  TsrSwarm *self = user_data;
+
+  self->funcs->event (TSR_SWARM_STATE, tsr_peer_get_address (tsr_member_get_peer (member)), change, self->user_data);
+}
+
+static void
+member_flag (TsrMember     *member,
+             TsrPeerChange  change,
+             gpointer       user_data)
+{
+  TsrSwarm *self = user_data;
+  TsrPeerConn *conn = conn_of (member);
+
+  /* A free slot is given at once; otherwise the next round judges. */
+  if (change == TSR_PEER_INTERESTED_IN_US && tsr_peer_conn_is_am_choking (conn) &&
+      tsr_swarm_count_unchoked (self) < TSR_CHOKER_REGULAR_SLOTS + 1 && tsr_peer_conn_set_choking (conn, FALSE))
+    member_state (member, "we-unchoke", self);
+  /* Its slot is free for someone who wants it. */
+  if (change == TSR_PEER_NOT_INTERESTED_IN_US && !tsr_peer_conn_is_am_choking (conn))
+    tsr_swarm_run_choker (self, now_seconds ());
+}
+
+static void
+member_moved (gsize    bytes,
+              gboolean uploaded,
+              gpointer user_data)
+{
+  TsrSwarm *self = user_data;
+
+  self->funcs->moved (bytes, uploaded, self->user_data);
+}
+
+/* The piece's bytes are the owner's now (on their way to disk). */
+static void
+member_complete (guint    index,
+                 gpointer user_data)
+{
+  TsrSwarm *self = user_data;
+  g_autoptr(GBytes) bytes = tsr_block_map_take_complete (self->blocks, index);
+
+  self->funcs->complete (index, bytes, self->user_data);
+}
+
+static gboolean
+member_stopping (gpointer user_data)
+{
+  TsrSwarm *self = user_data;
+
+  return self->funcs->stopping (self->user_data);
+}
+
+static void
+ban (TsrSwarm             *self,
+     const TsrPeerAddress *address,
+     const char           *reason)
+{
+  tsr_swarm_ban (self, address, reason, now_seconds (), TSR_SWARM_BAN_SECONDS);
+}
+
+static void
+member_ban (TsrMember  *member,
+            const char *reason,
+            gpointer    user_data)
+{
+  ban (user_data, tsr_peer_get_remote_address (tsr_member_get_peer (member)), reason);
+}
+
+static void
+member_dht_node (const TsrPeerAddress *node,
+                 gpointer              user_data)
+{
+  TsrSwarm *self = user_data;
+
+  self->funcs->dht_node (node, self->user_data);
+}
+
+/* From its connection's closed: the member is freed here, its
+ * connection's last callback. */
+static void
+member_closed (TsrMember  *member,
+               const char *reason,
+               gpointer    user_data)
+{
+  TsrSwarm *self = user_data;
+  TsrPeer *peer = tsr_member_get_peer (member);
+  TsrPeerAddress address = *tsr_peer_get_remote_address (peer);
+  g_autofree char *text = g_strdup (tsr_peer_get_address (peer));
+  gboolean was_unchoked = !tsr_peer_conn_is_am_choking (conn_of (member));
+
+  /* A peer that broke the protocol would only do it again. */
+  if (tsr_peer_broke_protocol (peer) && reason != NULL)
+    ban (self, &address, reason);
+  tsr_member_leave_pool (member, self->pool, self->encryption);
+  tsr_member_release (member);
+  /* Its exclusive pieces go to whoever asks next. */
+  if (self->smart_ban != NULL)
+    tsr_smart_ban_release (self->smart_ban, &address);
+  tsr_choker_forget (self->choker, peer);
+  g_ptr_array_remove_fast (self->members, member);
+  self->funcs->event (TSR_SWARM_GONE, text, reason, self->user_data);
+  tsr_swarm_fill_all (self);
+  if (was_unchoked)
+    tsr_swarm_run_choker (self, now_seconds ());
+  tsr_swarm_dial_some (self, now_seconds ());
+}
+
+static void
+member_read_failed (const GError *error,
+                    gpointer      user_data)
+{
+  TsrSwarm *self = user_data;
+
+  self->funcs->read_failed (error, self->user_data);
+}
+
+static void
+member_learned (const TsrPeerAddress *address,
+                guint8                flags,
+                gpointer              user_data)
+{
+  TsrSwarm *self = user_data;
+
+  /* A seed has no use for seeds. */
+  if (self->shared.mode != TSR_SWARM_SEEDING || !(flags & TSR_PEX_FLAG_SEED))
+    tsr_swarm_add_address (self, address, TSR_PEER_SOURCE_PEX, now_seconds ());
+}
+
+static void
+member_listening (const TsrPeerAddress *address,
+                  gpointer              user_data)
+{
+  TsrSwarm *self = user_data;
+
+  tsr_peer_pool_add (self->pool, address, TSR_PEER_SOURCE_INCOMING, now_seconds ());
+}
+
+static void
+member_metainfo (TsrMetainfo  *info,
+                 const GError *error,
+                 gpointer      user_data)
+{
+  TsrSwarm *self = user_data;
+
+  self->funcs->metainfo (info, error, self->user_data);
+}
+
+static const TsrMemberFuncs member_funcs = {
+  .shaking = member_shaking,
+  .shaken = member_shaken,
+  .state = member_state,
+  .flag = member_flag,
+  .moved = member_moved,
+  .complete = member_complete,
+  .stopping = member_stopping,
+  .ban = member_ban,
+  .dht_node = member_dht_node,
+  .closed = member_closed,
+  .read_failed = member_read_failed,
+  .learned = member_learned,
+  .listening = member_listening,
+  .metainfo = member_metainfo,
+};
+
+/* The members together ----------------------------------------------- */
+
+void
+tsr_swarm_fill_all (TsrSwarm *self)
+{
+  guint i;
+
+  for (i = 0; i < self->members->len; i++)
+    tsr_member_fill (g_ptr_array_index (self->members, i));
+}
+

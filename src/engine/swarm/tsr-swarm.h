@@ -1,80 +1,190 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-swarm.h: one torrent's set of connections. The swarm holds each
- * connection's member record (the owner's, opaque here), the pool of
- * addresses and bans, the choker, the connection limits and the
- * session's connection budget. It decides who may come in, who is over a
- * limit, who makes room for another peer, which handshakes are refused
- * (ourselves, a peer already connected) and who a choker round unchokes;
- * it reports to its owner only through a table of functions, and never
- * sees the torrent.
+ * tsr-swarm.h: one torrent's set of connections. The swarm makes, owns
+ * and frees each connection's member (swarm/tsr-member.h) and what the
+ * members share (the requester, the uploader, the extension host); it
+ * holds the pool of addresses and bans, the choker, the connection
+ * limits and the session's connection budget. It decides who may come
+ * in, who is over a limit, who makes room for another peer, which
+ * handshakes are refused (ourselves, a peer already connected) and who a
+ * choker round unchokes, greets peers and runs their per-second work; it
+ * reports to its owner only through a table of functions, and never sees
+ * the torrent.
  */
 #pragma once
 
 #include <glib.h>
 
+#include <json-glib/json-glib.h>
+
+#include "tsr-block-map.h"
 #include "tsr-budget.h"
+#include "tsr-limiter.h"
+#include "tsr-member.h"
 #include "tsr-peer-address.h"
 #include "tsr-peer-conn.h"
 #include "tsr-peer-pool.h"
+#include "tsr-smart-ban.h"
 #include "tsr-wire.h"
 
 G_BEGIN_DECLS
 
 typedef struct _TsrSwarm TsrSwarm;
 
-/* How the swarm asks its owner and reports to it; all on the main
- * context, none from tsr_swarm_free(). */
+/* How long a ban lasts, in seconds. */
+#define TSR_SWARM_BAN_SECONDS (60 * 60)
+
+/* What happened to a connection, for the owner's signals and log. */
+typedef enum
+{
+  TSR_SWARM_CONNECTED,   /* shaken hands */
+  TSR_SWARM_GONE,        /* closed: @detail is why (NULL: by us) */
+  TSR_SWARM_DIALING,     /* being set up */
+  TSR_SWARM_STATE,       /* @detail: "choked-us", "we-unchoke" ... */
+} TsrSwarmEvent;
+
+/* How the swarm reports to its owner and asks it; all on the main
+ * context, none from tsr_swarm_free() or tsr_swarm_clear(). */
 typedef struct
 {
-  /* The member's connection. */
-  TsrPeerConn *(*conn)    (gpointer    member,
-                           gpointer    user_data);
-  /* Close the member from an idle: it may be inside its own callbacks. */
-  void         (*close)   (gpointer    member,
-                           const char *reason,
-                           gpointer    user_data);
-  /* Whether the member unchoked us and sent nothing for a while. */
-  gboolean     (*snubbed) (gpointer    member,
-                           gpointer    user_data);
-  /* A choker round changed our choke of the member (already sent). */
-  void         (*choked)  (gpointer    member,
-                           gboolean    choked,
-                           gpointer    user_data);
+  void         (*event)       (TsrSwarmEvent         event,
+                               const char           *address,
+                               const char           *detail,
+                               gpointer              user_data);
   /* @key was banned for @reason; its connection, if any, closes next. */
-  void         (*banned)  (const TsrPeerAddress *key,
-                           const char           *reason,
-                           gpointer              user_data);
+  void         (*banned)      (const TsrPeerAddress *key,
+                               const char           *reason,
+                               gpointer              user_data);
   /* Dial @address (in plaintext if @plaintext): the owner makes the
-   * connection and adds its member, marked dialled, before returning. */
-  void         (*dial)    (const TsrPeerAddress *address,
-                           gboolean              plaintext,
-                           gpointer              user_data);
+   * transport and gives it to tsr_swarm_dial_peer() before returning. */
+  void         (*dial)        (const TsrPeerAddress *address,
+                               gboolean              plaintext,
+                               gpointer              user_data);
+  /* @bytes of a block received from a peer, or sent (@uploaded). */
+  void         (*moved)       (gsize                 bytes,
+                               gboolean              uploaded,
+                               gpointer              user_data);
+  /* Every block of piece @index is in: @piece is all of it. */
+  void         (*complete)    (guint                 index,
+                               GBytes               *piece,
+                               gpointer              user_data);
+  /* Whether uploads are paused: a limit is stopping the owner. */
+  gboolean     (*stopping)    (gpointer              user_data);
+  /* BEP 5 PORT: a peer's DHT node. */
+  void         (*dht_node)    (const TsrPeerAddress *node,
+                               gpointer              user_data);
+  /* A read for an upload failed: the data is gone or unreadable. */
+  void         (*read_failed) (const GError         *error,
+                               gpointer              user_data);
+  /* A magnet's metainfo came whole (BEP 9, BEP 52), or @error says why
+   * it cannot. */
+  void         (*metainfo)    (TsrMetainfo          *info,
+                               const GError         *error,
+                               gpointer              user_data);
 } TsrSwarmFuncs;
 
-/* @free_member frees a member record when it leaves the set. */
 TsrSwarm     *tsr_swarm_new               (guint                 pool_size,
                                            guint                 max_peers,
                                            guint                 turnover,
-                                           GDestroyNotify        free_member,
                                            const TsrSwarmFuncs  *funcs,
                                            gpointer              user_data);
+/* Frees the members, without calling back. */
 void          tsr_swarm_free              (TsrSwarm             *self);
+
+/* What the members share, made with the swarm: the owner configures
+ * them (storage, sequential, extensions) but they report here. */
+TsrRequester *tsr_swarm_get_requester     (TsrSwarm             *self);
+TsrUploader  *tsr_swarm_get_uploader      (TsrSwarm             *self);
+TsrExtensions *tsr_swarm_get_extensions   (TsrSwarm             *self);
+
+/* Our peer id and the info hash peers know the torrent by (borrowed,
+ * 20 bytes each: they outlive the swarm). */
+void          tsr_swarm_set_identity      (TsrSwarm             *self,
+                                           const guint8         *peer_id,
+                                           const guint8         *info_hash);
+/* What each new transport is held to (borrowed). */
+void          tsr_swarm_set_transport     (TsrSwarm             *self,
+                                           const TsrWireLimits  *limits,
+                                           TsrLimiter           *up,
+                                           TsrLimiter           *down);
+/* Our verified pieces (borrowed; set again when the owner replaces it). */
+void          tsr_swarm_set_have          (TsrSwarm             *self,
+                                           const TsrBitfield    *have);
+/* Once the metainfo is known, before any member is greeted with it
+ * (borrowed; they outlive the swarm's members). */
+void          tsr_swarm_set_pieces        (TsrSwarm             *self,
+                                           TsrBlockMap          *blocks,
+                                           TsrPiecePicker       *picker,
+                                           TsrSmartBan          *smart_ban,
+                                           guint                 n_pieces,
+                                           gboolean              is_private);
+/* What the owner's state lets it do: dial (fetching, downloading,
+ * seeding; a seed dials only the addresses the user gave, leechers come
+ * to it), request (downloading), choke rounds (downloading, seeding). */
+void          tsr_swarm_set_mode          (TsrSwarm             *self,
+                                           TsrSwarmMode          mode);
+/* BEP 5: our DHT node's port (0: none); never told for a private torrent. */
+void          tsr_swarm_set_dht_port      (TsrSwarm             *self,
+                                           guint16               port);
+/* For the peers we dial: an encrypted handshake closed by the peer is
+ * tried again in plaintext only when encryption is preferred. */
+void          tsr_swarm_set_encryption    (TsrSwarm             *self,
+                                           TsrPeerEncryption     encryption);
 
 TsrPeerPool  *tsr_swarm_get_pool          (TsrSwarm             *self);
 
-/* Members. tsr_swarm_remove() and tsr_swarm_clear() free them. */
-void          tsr_swarm_add               (TsrSwarm             *self,
-                                           gpointer              member);
-void          tsr_swarm_remove            (TsrSwarm             *self,
-                                           gpointer              member);
+/* Members. */
+/* Makes @peer's member (taking a reference), dialled by us if @dialed;
+ * its transport is not started. */
+TsrMember    *tsr_swarm_add_peer          (TsrSwarm             *self,
+                                           TsrPeer              *peer,
+                                           gboolean              dialed);
+/* A transport the owner made for TsrSwarmFuncs.dial: its member, marked
+ * dialled, then our handshake. */
+void          tsr_swarm_dial_peer         (TsrSwarm             *self,
+                                           TsrPeer              *peer);
+/* An incoming connection whose handshake (for @info_hash) was read:
+ * refused (banned, over a limit) or answered and greeted. */
+void          tsr_swarm_add_incoming      (TsrSwarm             *self,
+                                           TsrPeer              *peer,
+                                           const guint8         *info_hash,
+                                           gint64                now);
+/* Frees every member, without calling back. */
 void          tsr_swarm_clear             (TsrSwarm             *self);
 guint         tsr_swarm_get_n_peers       (TsrSwarm             *self);
-gpointer      tsr_swarm_get_member        (TsrSwarm             *self,
+TsrMember    *tsr_swarm_get_member        (TsrSwarm             *self,
                                            guint                 i);
 /* The member connected to @address, or NULL. */
-gpointer      tsr_swarm_find              (TsrSwarm             *self,
+TsrMember    *tsr_swarm_find              (TsrSwarm             *self,
                                            const TsrPeerAddress *address);
+/* Closes the connection to @address (the user asked); FALSE: none. */
+gboolean      tsr_swarm_disconnect        (TsrSwarm             *self,
+                                           const TsrPeerAddress *address,
+                                           const char           *reason);
+
+/* What the members do together. */
+/* Once a second: rates, pipelines and snubs, the extensions' timers. */
+void          tsr_swarm_tick              (TsrSwarm             *self,
+                                           gint64                now);
+/* Fills every pipeline (a piece was written, or failed). */
+void          tsr_swarm_fill_all          (TsrSwarm             *self);
+/* Our wants changed: every member's interest is looked at again. */
+void          tsr_swarm_update_interest   (TsrSwarm             *self);
+/* BEP 3 HAVE to every member: we verified piece @index. */
+void          tsr_swarm_send_have         (TsrSwarm             *self,
+                                           guint                 index);
+
+/* For the views. */
+guint64       tsr_swarm_get_down_rate     (TsrSwarm             *self);
+guint64       tsr_swarm_get_up_rate       (TsrSwarm             *self);
+/* Appends a TsrPeerInfo for each member past its handshake. */
+void          tsr_swarm_add_peer_infos    (TsrSwarm             *self,
+                                           GPtrArray            *infos,
+                                           gint64                now);
+/* An array of the members' states, for the debug JSON. */
+void          tsr_swarm_dump_json         (TsrSwarm             *self,
+                                           JsonBuilder          *builder,
+                                           gint64                now);
 
 /* Limits. Lowering one closes the newest connections over it. */
 void          tsr_swarm_set_max_peers     (TsrSwarm             *self,
@@ -97,12 +207,6 @@ guint         tsr_swarm_count_unchoked    (TsrSwarm             *self);
 /* Connections to peers that have every piece. */
 guint         tsr_swarm_count_seeds       (TsrSwarm             *self);
 
-/* Whether the owner's state lets it dial (downloading, seeding or
- * fetching a magnet's metainfo), and whether only the addresses the
- * user gave are dialled (a seed: leechers come to it). */
-void          tsr_swarm_set_dialing       (TsrSwarm             *self,
-                                           gboolean              dialing,
-                                           gboolean              user_only);
 /* Dials the pool's best addresses while there is room: at most
  * TSR_PEER_MAX_CONNECTING connections being set up in the process, and
  * the limits. */
@@ -122,13 +226,6 @@ gboolean      tsr_swarm_may_dial          (TsrSwarm             *self,
 const char   *tsr_swarm_refuse_incoming   (TsrSwarm             *self,
                                            const TsrPeerAddress *address,
                                            gint64                now);
-/* Checks @member's handshake, @theirs, against @our_id and the other
- * connections: a connection to ourselves, or to a peer already shaken
- * hands with, is closed. Returns whether it may go on. */
-gboolean      tsr_swarm_check_handshake   (TsrSwarm               *self,
-                                           gpointer                member,
-                                           const guint8           *our_id,
-                                           const TsrWireHandshake *theirs);
 /* Bans @address (its host if it dialled us) for @seconds and closes its
  * connection; nothing when already banned. */
 void          tsr_swarm_ban               (TsrSwarm             *self,
@@ -146,6 +243,9 @@ void          tsr_swarm_turn_over         (TsrSwarm             *self,
 /* A choker round: applies its decisions at once. */
 void          tsr_swarm_choke_round       (TsrSwarm             *self,
                                            gboolean              seeding,
+                                           gint64                now);
+/* A choker round, while downloading or seeding (the owner's timer). */
+void          tsr_swarm_run_choker        (TsrSwarm             *self,
                                            gint64                now);
 /* The choker knew the peers by their transports: forget them all. */
 void          tsr_swarm_reset_choker      (TsrSwarm             *self);

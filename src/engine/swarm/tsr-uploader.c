@@ -66,13 +66,6 @@ peer_unref (TsrUploaderPeer *peer)
   g_free (peer);
 }
 
-static void
-remake_cache (TsrUploader *self)
-{
-  g_clear_pointer (&self->cache, tsr_read_cache_free);
-  if (self->storage != NULL)
-    self->cache = tsr_read_cache_new (self->storage, TSR_UPLOADER_READ_CACHE, self->group);
-}
 
 TsrUploader *
 tsr_uploader_new (const TsrUploaderFuncs *funcs,
@@ -102,7 +95,7 @@ tsr_uploader_set_storage (TsrUploader *self,
     g_object_ref (storage);
   g_clear_object (&self->storage);
   self->storage = storage;
-  remake_cache (self);
+  g_clear_pointer (&self->cache, tsr_read_cache_free);
 }
 
 void
@@ -113,22 +106,32 @@ tsr_uploader_set_group (TsrUploader       *self,
     tsr_read_cache_group_ref (group);
   g_clear_pointer (&self->group, tsr_read_cache_group_unref);
   self->group = group;
-  if (self->cache != NULL)
-    remake_cache (self);
+  g_clear_pointer (&self->cache, tsr_read_cache_free);
 }
 
 void
 tsr_uploader_reset (TsrUploader *self)
 {
-  remake_cache (self);
+  g_clear_pointer (&self->cache, tsr_read_cache_free);
 }
 
+/* The cache is made by the first read and goes again once empty: an idle
+ * torrent (most of a large library) holds none. */
 void
 tsr_uploader_expire (TsrUploader *self,
                      gint64       before)
 {
-  if (self->cache != NULL)
-    tsr_read_cache_expire (self->cache, before);
+  if (self->cache == NULL)
+    return;
+  tsr_read_cache_expire (self->cache, before);
+  if (tsr_read_cache_is_idle (self->cache))
+    g_clear_pointer (&self->cache, tsr_read_cache_free);
+}
+
+gboolean
+tsr_uploader_has_cache (TsrUploader *self)
+{
+  return self->cache != NULL;
 }
 
 gsize
@@ -271,8 +274,10 @@ pump (TsrUploader     *self,
 
   /* A block in the read cache comes back before tsr_read_cache_get
    * returns, and its callback pumps again: this loop goes on instead. */
-  if (peer->pumping || self->cache == NULL)
+  if (peer->pumping || self->storage == NULL)
     return;
+  if (self->cache == NULL)
+    self->cache = tsr_read_cache_new (self->storage, TSR_UPLOADER_READ_CACHE, self->group);
   mark = watermark (self, peer);
   peer->pumping = TRUE;
   peer->ref_count++;

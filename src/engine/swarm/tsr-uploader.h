@@ -97,9 +97,12 @@ void             tsr_uploader_set_group   (TsrUploader            *self,
 /* Drops the reads in flight and the cached pieces (the torrent stopped:
  * the data may change before it starts again). */
 void             tsr_uploader_reset       (TsrUploader            *self);
-/* Lets go of cached pieces no one asked for since @before (monotonic µs). */
+/* Lets go of cached pieces no one asked for since @before (monotonic µs),
+ * and of the cache itself once it holds and reads nothing. */
 void             tsr_uploader_expire      (TsrUploader            *self,
                                            gint64                  before);
+/* Whether a read cache exists now: made by the first read (for tests). */
+gboolean         tsr_uploader_has_cache   (TsrUploader            *self);
 gsize            tsr_uploader_get_cache_size (TsrUploader         *self);
 
 TsrUploaderPeer *tsr_uploader_add_peer    (TsrUploader            *self,

@@ -48,21 +48,6 @@ typedef struct
   guint   n_seeds;
 } TsrTorrentViewValues;
 
-/* One connection's record: its protocol state and its part in each
- * module that keeps one per connection. TsrSwarm holds them (its
- * members, opaque to it) and frees them when they leave. */
-typedef struct
-{
-  TsrTorrent       *torrent;    /* borrowed: the owner */
-  TsrPeerConn      *conn;       /* (owned) its protocol state and transport */
-  TsrUploader      *uploader;   /* borrowed: the torrent's */
-  TsrUploaderPeer  *upload;     /* (owned) its requests to us */
-  TsrRequester     *requester;  /* borrowed: the torrent's */
-  TsrRequesterPeer *request;    /* (owned) our requests to it */
-  TsrExtensions    *extensions; /* borrowed: the torrent's */
-  TsrExtPeer       *ext;        /* (owned) its extensions' ids and states */
-} PeerData;
-
 struct _TsrTorrent
 {
   GObject          parent_instance;
@@ -75,13 +60,13 @@ struct _TsrTorrent
   GError          *error;           /* (owned) (nullable) why the torrent stopped in TSR_TORRENT_ERROR */
   TsrBitfield     *have;            /* (owned) verified pieces */
   TsrBlockMap     *blocks;          /* (owned) (nullable) pieces in progress; made with the metainfo */
-  TsrSwarm        *swarm;           /* (owned) the connections (PeerData), the pool, the choker and the limits */
+  TsrSwarm        *swarm;           /* (owned) the connections, the pool, the choker and the limits */
   TsrHashJob      *check_job;       /* (owned) (nullable) */
   GCancellable    *cancellable;     /* (owned) */
   TsrPiecePicker  *picker;          /* (owned) availability, what to start next */
   guint8          *file_priority;   /* (owned) TsrPriority per file */
-  TsrUploader     *uploader;        /* (owned) requests to us, and the read-ahead cache */
-  TsrRequester    *requester;       /* (owned) our requests to peers */
+  TsrUploader     *uploader;        /* borrowed from swarm: requests to us, and the read-ahead cache */
+  TsrRequester    *requester;       /* borrowed from swarm: our requests to peers */
   TsrTick         *choke;           /* (nullable) a choker round every TSR_CHOKER_ROUND s */
   guint64          downloaded;
   guint64          uploaded;
@@ -108,13 +93,12 @@ struct _TsrTorrent
   guint8           wire_hash[20];   /* what peers and trackers know it by */
   gboolean         trackers_enabled;
   TsrWebSeeds     *web_seeds;       /* (owned) (nullable) BEP 19 / BEP 17; NULL when the metainfo lists none */
-  TsrExtensions   *extensions;      /* (owned) BEP 10 and BEP 52 extensions, and each peer's */
+  TsrExtensions   *extensions;      /* borrowed from swarm: BEP 10 and BEP 52 extensions, and each peer's */
   TsrExtMetadata  *metadata;        /* borrowed from extensions: ut_metadata, and a magnet's fetch */
   TsrExtPex       *pex;             /* borrowed from extensions: ut_pex */
   TsrExtHashes    *hashes;          /* borrowed from extensions: BEP 52 hash requests */
   gboolean         sequential;
   TsrPeerEncryption encryption;     /* for the peers we dial */
-  guint16          dht_port;        /* the session's DHT node, 0: none */
   gboolean         stop_after_metadata;
   gint64           started_at;      /* monotonic seconds */
   gint64           last_scrape;     /* monotonic seconds, 0: not yet */
@@ -124,10 +108,6 @@ struct _TsrTorrent
 /* tsr-torrent.c */
 void      _tsr_torrent_set_metainfo       (TsrTorrent   *self,
                                            TsrMetainfo  *info);
-
-/* All blocks of piece @index are in: hash and write it. */
-void      _tsr_torrent_piece_complete     (TsrTorrent   *self,
-                                           guint         index);
 
 /* tsr-torrent-view.c */
 void     _tsr_torrent_install_view_properties (GObjectClass *object_class,

@@ -15,7 +15,6 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
-#include "tsr-peer-id.h"
 #include "tsr-peer-lookup.h"
 #include "tsr-torrent-host.h"
 #include "tsr-torrent-private.h"
@@ -126,23 +125,14 @@ tsr_torrent_get_bytes_have (TsrTorrent *self)
 guint64
 tsr_torrent_get_down_rate (TsrTorrent *self)
 {
-  guint64 rate = 0;
-  guint i;
-
-  for (i = 0; i < tsr_swarm_get_n_peers (self->swarm); i++)
-    rate += tsr_peer_conn_get_rate (((PeerData *) tsr_swarm_get_member (self->swarm, i))->conn);
-  return rate + (self->web_seeds != NULL ? tsr_web_seeds_get_rate (self->web_seeds) : 0);
+  return tsr_swarm_get_down_rate (self->swarm) +
+         (self->web_seeds != NULL ? tsr_web_seeds_get_rate (self->web_seeds) : 0);
 }
 
 guint64
 tsr_torrent_get_up_rate (TsrTorrent *self)
 {
-  guint64 rate = 0;
-  guint i;
-
-  for (i = 0; i < tsr_swarm_get_n_peers (self->swarm); i++)
-    rate += tsr_peer_conn_get_up_rate (((PeerData *) tsr_swarm_get_member (self->swarm, i))->conn);
-  return rate;
+  return tsr_swarm_get_up_rate (self->swarm);
 }
 
 gdouble
@@ -308,17 +298,6 @@ tsr_torrent_dup_availability (TsrTorrent *self,
   return counts;
 }
 
-void
-tsr_peer_info_free (TsrPeerInfo *info)
-{
-  if (info == NULL)
-    return;
-  g_free (info->address);
-  g_free (info->client);
-  g_free (info->extensions);
-  g_free (info);
-}
-
 /* The web seeds that sent something or are fetching, as peer rows. */
 static void
 add_web_seed_infos (TsrTorrent *self,
@@ -353,60 +332,8 @@ GPtrArray *
 tsr_torrent_dup_peer_infos (TsrTorrent *self)
 {
   GPtrArray *infos = g_ptr_array_new_with_free_func ((GDestroyNotify) tsr_peer_info_free);
-  gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
-  guint i;
 
-  for (i = 0; i < tsr_swarm_get_n_peers (self->swarm); i++)
-    {
-      PeerData *data = tsr_swarm_get_member (self->swarm, i);
-      TsrPeerConn *conn = data->conn;
-      TsrPeer *peer = tsr_peer_conn_get_peer (conn);
-      TsrPeerFeatures features = tsr_peer_get_features (peer);
-      const TsrBitfield *have = tsr_peer_conn_get_have (conn);
-      TsrPeerInfo *info;
-
-      if (!tsr_peer_conn_is_shaken (conn))
-        continue;
-      info = g_new0 (TsrPeerInfo, 1);
-      info->address = g_strdup (tsr_peer_get_address (peer));
-      info->client = tsr_peer_conn_get_client (conn) != NULL ? g_strdup (tsr_peer_conn_get_client (conn))
-                                                             : tsr_peer_id_describe (tsr_peer_get_id (peer));
-      info->incoming = !tsr_peer_conn_is_dialed (conn);
-      if (!tsr_peer_conn_is_dialed (conn) ||
-          !tsr_peer_pool_get_source (self->pool, tsr_peer_get_remote_address (peer), &info->source))
-        info->source = TSR_PEER_SOURCE_INCOMING;
-      {
-        GString *extensions = g_string_new (NULL);
-
-        if (features & TSR_PEER_FEATURE_FAST)
-          g_string_append (extensions, "Fast");
-        if (features & TSR_PEER_FEATURE_EXTENDED)
-          g_string_append (extensions, extensions->len > 0 ? ", BEP 10" : "BEP 10");
-        tsr_extensions_append_names (self->extensions, data->ext, extensions);
-        /* Protocol names stay as they are; this one is a word. */
-        if (tsr_peer_is_encrypted (peer))
-          g_string_append_printf (extensions, extensions->len > 0 ? ", %s" : "%s", _("encrypted"));
-        info->extensions = g_string_free (extensions, FALSE);
-      }
-      info->am_choking = tsr_peer_conn_is_am_choking (conn);
-      info->am_interested = tsr_peer_conn_is_am_interested (conn);
-      info->peer_choking = tsr_peer_conn_is_peer_choking (conn);
-      info->peer_interested = tsr_peer_conn_is_peer_interested (conn);
-      info->snubbed = tsr_requester_peer_is_snubbed (data->request);
-      info->fast = (features & TSR_PEER_FEATURE_FAST) != 0;
-      info->encrypted = tsr_peer_is_encrypted (peer);
-      info->transport = tsr_peer_get_transport (peer);
-      info->down_rate = tsr_peer_conn_get_rate (conn);
-      info->up_rate = tsr_peer_conn_get_up_rate (conn);
-      info->downloaded = tsr_peer_get_bytes_received (peer);
-      info->uploaded = tsr_peer_get_bytes_sent (peer);
-      info->progress = have != NULL && self->info != NULL && self->info->piece_count > 0
-                       ? (gdouble) tsr_bitfield_count (have) / self->info->piece_count : 0;
-      info->requests_out = tsr_requester_peer_get_n_requests (data->request);
-      info->requests_in = tsr_uploader_peer_get_reads (data->upload) + tsr_uploader_peer_get_waiting (data->upload);
-      info->connected_seconds = now - tsr_peer_conn_get_connected_at (conn);
-      g_ptr_array_add (infos, info);
-    }
+  tsr_swarm_add_peer_infos (self->swarm, infos, g_get_monotonic_time () / G_USEC_PER_SEC);
   add_web_seed_infos (self, infos);
   return infos;
 }
@@ -416,23 +343,9 @@ tsr_torrent_disconnect_peer (TsrTorrent *self,
                              const char *address)
 {
   TsrPeerAddress wanted;
-  guint i;
 
-  if (!tsr_peer_address_parse (address, &wanted))
-    return FALSE;
-  for (i = 0; i < tsr_swarm_get_n_peers (self->swarm); i++)
-    {
-      PeerData *data = tsr_swarm_get_member (self->swarm, i);
-
-      TsrPeer *peer = tsr_peer_conn_get_peer (data->conn);
-
-      if (tsr_peer_address_equal (tsr_peer_get_remote_address (peer), &wanted))
-        {
-          tsr_peer_close (peer, _("Disconnected by the user"));
-          return TRUE;
-        }
-    }
-  return FALSE;
+  return tsr_peer_address_parse (address, &wanted) &&
+         tsr_swarm_disconnect (self->swarm, &wanted, _("Disconnected by the user"));
 }
 
 gboolean
@@ -563,7 +476,6 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
   TsrBlockMapIter iter;
   guint index;
   gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
-  guint i;
 
   g_return_val_if_fail (TSR_IS_TORRENT (self), NULL);
 
@@ -616,42 +528,7 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
     }
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "peers");
-  json_builder_begin_array (builder);
-  for (i = 0; i < tsr_swarm_get_n_peers (self->swarm); i++)
-    {
-      PeerData *data = tsr_swarm_get_member (self->swarm, i);
-      TsrPeerConn *conn = data->conn;
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "address");
-      json_builder_add_string_value (builder, tsr_peer_get_address (tsr_peer_conn_get_peer (conn)));
-      json_builder_set_member_name (builder, "am_interested");
-      json_builder_add_boolean_value (builder, tsr_peer_conn_is_am_interested (conn));
-      json_builder_set_member_name (builder, "peer_choking");
-      json_builder_add_boolean_value (builder, tsr_peer_conn_is_peer_choking (conn));
-      json_builder_set_member_name (builder, "am_choking");
-      json_builder_add_boolean_value (builder, tsr_peer_conn_is_am_choking (conn));
-      json_builder_set_member_name (builder, "requests");
-      json_builder_add_int_value (builder, tsr_requester_peer_get_n_requests (data->request));
-      json_builder_set_member_name (builder, "pipeline");
-      json_builder_add_int_value (builder, tsr_requester_peer_get_pipeline (data->request));
-      json_builder_set_member_name (builder, "snubbed");
-      json_builder_add_boolean_value (builder, tsr_requester_peer_is_snubbed (data->request));
-      json_builder_set_member_name (builder, "since_block");
-      json_builder_add_int_value (builder, now - tsr_requester_peer_get_last_block (data->request));
-      json_builder_set_member_name (builder, "rate");
-      json_builder_add_int_value (builder, (gint64) tsr_peer_conn_get_rate (conn));
-      json_builder_set_member_name (builder, "received");
-      json_builder_add_int_value (builder, (gint64) tsr_peer_get_bytes_received (tsr_peer_conn_get_peer (conn)));
-      json_builder_set_member_name (builder, "reads");
-      json_builder_add_int_value (builder, tsr_uploader_peer_get_reads (data->upload));
-      json_builder_set_member_name (builder, "asked");
-      json_builder_add_int_value (builder, tsr_uploader_peer_get_waiting (data->upload));
-      json_builder_set_member_name (builder, "dropping");
-      json_builder_add_boolean_value (builder, tsr_peer_conn_is_dropping (conn));
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
+  tsr_swarm_dump_json (self->swarm, builder, now);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   return json_to_string (root, FALSE);

@@ -74,42 +74,21 @@ static guint signals[N_SIGNALS];
 #define SCRAPE_INTERVAL (30 * 60)
 
 G_DEFINE_FINAL_TYPE (TsrTorrent, tsr_torrent, G_TYPE_OBJECT)
+/* The swarm bans misbehaving peers for as long as the torrent bans
+ * spoilers and web seeds. */
+G_STATIC_ASSERT (TSR_TORRENT_BAN_SECONDS == TSR_SWARM_BAN_SECONDS);
 
 static gint64 now_seconds (void);
 static void apply_file_priorities (TsrTorrent *self);
 static void fail (TsrTorrent *self, const GError *error);
 static void set_state (TsrTorrent *self, TsrTorrentState state);
 static void swarm_follow_state (TsrTorrent *self);
-static PeerData *adopt_peer (TsrTorrent *self, TsrPeer *peer);
-static void make_handshake (TsrTorrent *self, TsrWireHandshake *handshake);
-static void fill_pipeline (TsrTorrent *self, PeerData *data);
 static void dial_some (TsrTorrent *self);
 static const TsrDiskQueueFuncs disk_funcs;
 static const TsrResumeStoreFuncs resume_funcs;
 static const TsrSmartBanFuncs smart_ban_funcs;
-static const TsrUploaderFuncs upload_funcs;
-static const TsrExtensionsFuncs extension_funcs;
-static const TsrRequesterFuncs request_funcs;
 static const TsrWebSeedsFuncs web_seed_funcs;
-static const TsrPeerConnFuncs conn_funcs;
 static const TsrSwarmFuncs swarm_funcs;
-
-static void
-peer_data_free (PeerData *data)
-{
-  tsr_uploader_remove_peer (data->uploader, data->upload);
-  tsr_extensions_remove_peer (data->extensions, data->ext);
-  tsr_requester_remove_peer (data->requester, data->request);
-  tsr_peer_conn_free (data->conn);
-  g_free (data);
-}
-
-/* The connection's transport. */
-static TsrPeer *
-peer_of (PeerData *data)
-{
-  return tsr_peer_conn_get_peer (data->conn);
-}
 
 static void
 tsr_torrent_dispose (GObject *object)
@@ -134,8 +113,6 @@ tsr_torrent_finalize (GObject *object)
   g_clear_pointer (&self->blocks, tsr_block_map_free);
   g_clear_pointer (&self->smart_ban, tsr_smart_ban_free);
   g_clear_pointer (&self->picker, tsr_piece_picker_free);
-  g_clear_pointer (&self->uploader, tsr_uploader_free);
-  g_clear_pointer (&self->requester, tsr_requester_free);
   if (self->disk != NULL)
     tsr_disk_queue_detach (self->disk);
   g_clear_pointer (&self->disk, tsr_disk_queue_unref);
@@ -143,7 +120,6 @@ tsr_torrent_finalize (GObject *object)
   g_free (self->file_priority);
   g_clear_object (&self->tracker);
   g_clear_pointer (&self->web_seeds, tsr_web_seeds_free);
-  g_clear_pointer (&self->extensions, tsr_extensions_free);
   g_clear_pointer (&self->up, tsr_limiter_unref);
   g_clear_pointer (&self->down, tsr_limiter_unref);
   g_clear_pointer (&self->have, tsr_bitfield_free);
@@ -230,18 +206,20 @@ static void
 tsr_torrent_init (TsrTorrent *self)
 {
   self->swarm = tsr_swarm_new (TSR_TORRENT_POOL_SIZE, TSR_TORRENT_MAX_PEERS, TSR_TORRENT_TURNOVER_SECONDS,
-                               (GDestroyNotify) peer_data_free, &swarm_funcs, self);
+                               &swarm_funcs, self);
   self->pool = tsr_swarm_get_pool (self->swarm);
   self->cancellable = g_cancellable_new ();
-  self->uploader = tsr_uploader_new (&upload_funcs, self);
-  self->requester = tsr_requester_new (&request_funcs, self);
+  self->uploader = tsr_swarm_get_uploader (self->swarm);
+  self->requester = tsr_swarm_get_requester (self->swarm);
   self->resume = tsr_resume_store_new (RESUME_SAVE_DELAY, &resume_funcs, self);
-  self->extensions = tsr_extensions_new (&extension_funcs, self);
+  self->extensions = tsr_swarm_get_extensions (self->swarm);
   self->metadata = tsr_ext_metadata_new (self->extensions);
   self->pex = tsr_ext_pex_new (self->extensions);
   self->hashes = tsr_ext_hashes_new (self->extensions);
   self->up = tsr_limiter_new (0);
   self->down = tsr_limiter_new (0);
+  tsr_swarm_set_identity (self->swarm, self->peer_id, self->wire_hash);
+  tsr_swarm_set_transport (self->swarm, &self->limits, self->up, self->down);
   self->encryption = TSR_PEER_ENCRYPTION_PREFER;
   self->view.eta = -1;
 }
@@ -267,7 +245,8 @@ _tsr_torrent_set_metainfo (TsrTorrent  *self,
   tsr_piece_picker_set_sequential (self->picker, self->sequential);
   self->blocks = tsr_block_map_new (info, self->picker, TSR_TORRENT_PIECE_MEMORY);
   self->smart_ban = tsr_smart_ban_new (&smart_ban_funcs, self);
-  tsr_requester_set_pieces (self->requester, self->blocks, self->picker, self->smart_ban, info->piece_count);
+  tsr_swarm_set_have (self->swarm, self->have);
+  tsr_swarm_set_pieces (self->swarm, self->blocks, self->picker, self->smart_ban, info->piece_count, info->is_private);
   self->web_seeds = tsr_web_seeds_new (info, self->blocks, self->picker, &web_seed_funcs, self);
   self->file_priority = g_malloc (MAX (info->n_files, 1));
   memset (self->file_priority, TSR_PRIORITY_NORMAL, info->n_files);
@@ -319,6 +298,7 @@ tsr_torrent_new_from_magnet (const TsrMagnet *magnet,
   memcpy (self->wire_hash, magnet->has_v1 ? magnet->info_hash_v1 : magnet->info_hash_v2, 20);
   tsr_ext_metadata_fetch (self->metadata, self->magnet, self->hashes);
   self->have = tsr_bitfield_new (0);
+  tsr_swarm_set_have (self->swarm, self->have);
   /* BEP 9 "x.pe": peers to ask first. */
   for (i = 0; magnet->peers != NULL && i < magnet->peers->len; i++)
     tsr_torrent_add_peer_address (self, g_ptr_array_index (magnet->peers, i));
@@ -494,10 +474,13 @@ tsr_torrent_get_pending_writes (TsrTorrent *self)
 static void
 swarm_follow_state (TsrTorrent *self)
 {
-  tsr_swarm_set_dialing (self->swarm,
-                         self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_SEEDING ||
-                         self->state == TSR_TORRENT_FETCHING,
-                         self->state == TSR_TORRENT_SEEDING);
+  static const TsrSwarmMode modes[] = {
+    [TSR_TORRENT_FETCHING] = TSR_SWARM_FETCHING,
+    [TSR_TORRENT_DOWNLOADING] = TSR_SWARM_DOWNLOADING,
+    [TSR_TORRENT_SEEDING] = TSR_SWARM_SEEDING,
+  };
+
+  tsr_swarm_set_mode (self->swarm, (guint) self->state < G_N_ELEMENTS (modes) ? modes[self->state] : TSR_SWARM_OFF);
 }
 
 static void
@@ -582,183 +565,6 @@ now_seconds (void)
   return g_get_monotonic_time () / G_USEC_PER_SEC;
 }
 
-/* BEP 5: our DHT node's port, 0 when there is none or the torrent is
- * private (BEP 27). */
-static guint16
-dht_port (TsrTorrent *self)
-{
-  return self->info == NULL || !self->info->is_private ? self->dht_port : 0;
-}
-
-static void
-peer_state (TsrTorrent *self,
-            TsrPeer    *peer,
-            const char *change)
-{
-  g_signal_emit (self, signals[SIGNAL_PEER_STATE], 0, tsr_peer_get_address (peer), change);
-}
-
-/* ------------------------------------------------------------------ */
-/* Requests (TsrRequester): a connection is its PeerData               */
-
-/* Only while downloading: the requester asks nothing of anyone else. */
-static void
-fill_pipeline (TsrTorrent *self,
-               PeerData   *data)
-{
-  if (self->state == TSR_TORRENT_DOWNLOADING)
-    tsr_requester_fill (self->requester, data->request);
-}
-
-static void
-request_send_request (gpointer conn,
-                      guint32  index,
-                      guint32  begin,
-                      guint32  length,
-                      gpointer user_data)
-{
-  tsr_peer_conn_send (((PeerData *) conn)->conn, TSR_WIRE_REQUEST, index, begin, length);
-}
-
-static void
-request_send_cancel (gpointer conn,
-                     guint32  index,
-                     guint32  begin,
-                     guint32  length,
-                     gpointer user_data)
-{
-  tsr_peer_conn_send (((PeerData *) conn)->conn, TSR_WIRE_CANCEL, index, begin, length);
-}
-
-static const TsrBitfield *
-request_have (gpointer conn,
-              gpointer user_data)
-{
-  return tsr_peer_conn_get_have (((PeerData *) conn)->conn);
-}
-
-static gboolean
-request_choking (gpointer conn,
-                 gpointer user_data)
-{
-  return tsr_peer_conn_is_peer_choking (((PeerData *) conn)->conn);
-}
-
-static gboolean
-request_interested (gpointer conn,
-                    gpointer user_data)
-{
-  return tsr_peer_conn_is_am_interested (((PeerData *) conn)->conn);
-}
-
-static gboolean
-request_fast (gpointer conn,
-              gpointer user_data)
-{
-  return (tsr_peer_get_features (peer_of (conn)) & TSR_PEER_FEATURE_FAST) != 0;
-}
-
-static const TsrPeerAddress *
-request_address (gpointer conn,
-                 gpointer user_data)
-{
-  return tsr_peer_get_remote_address (peer_of (conn));
-}
-
-static gboolean
-request_we_have (guint    index,
-                 gpointer user_data)
-{
-  TsrTorrent *self = user_data;
-
-  return tsr_bitfield_get (self->have, index);
-}
-
-static void
-request_snubbed (gpointer conn,
-                 gpointer user_data)
-{
-  peer_state (user_data, peer_of (conn), "snubbed-us");
-}
-
-static const TsrRequesterFuncs request_funcs = {
-  .send_request = request_send_request,
-  .send_cancel = request_send_cancel,
-  .have = request_have,
-  .choking = request_choking,
-  .interested = request_interested,
-  .fast = request_fast,
-  .address = request_address,
-  .we_have = request_we_have,
-  .snubbed = request_snubbed,
-};
-
-/* Closes a peer from an idle, once: callers are often inside the peer's
- * own callbacks, where closing would free what they still use. */
-static void
-close_later (PeerData   *data,
-             const char *reason)
-{
-  if (tsr_peer_conn_close_later (data->conn, reason))
-    tsr_extensions_peer_closing (data->extensions, data->ext);
-}
-
-/* Two seeds have nothing to say to each other. */
-static void
-drop_if_both_seeds (TsrTorrent *self,
-                    PeerData   *data)
-{
-  const TsrBitfield *have = tsr_peer_conn_get_have (data->conn);
-
-  if (self->state == TSR_TORRENT_SEEDING && have != NULL && tsr_bitfield_is_full (have))
-    close_later (data, _("Both sides have every piece"));
-}
-
-/* A piece we still want: not here, and in a file not skipped. */
-static gboolean
-wanted (TsrTorrent *self,
-        guint       index)
-{
-  return !tsr_bitfield_get (self->have, index) &&
-         tsr_piece_picker_get_priority (self->picker, index) != TSR_PRIORITY_SKIP;
-}
-
-static void
-set_interest (TsrTorrent *self,
-              PeerData   *data,
-              gboolean    interested)
-{
-  if (tsr_peer_conn_set_interested (data->conn, interested))
-    peer_state (self, peer_of (data), interested ? "we-are-interested" : "we-are-not-interested");
-  fill_pipeline (self, data);
-  drop_if_both_seeds (self, data);
-}
-
-/* Whether the peer has a piece we want, looked for in every piece: after
- * its bitfield, or when our own wants change. */
-static void
-update_interest (TsrTorrent *self,
-                 PeerData   *data)
-{
-  const TsrBitfield *have = tsr_peer_conn_get_have (data->conn);
-  gboolean interested = FALSE;
-  guint i;
-
-  if (have != NULL && tsr_piece_picker_count_wanted (self->picker) > 0)
-    for (i = 0; i < self->info->piece_count && !interested; i++)
-      interested = wanted (self, i) && tsr_bitfield_get (have, i);
-  set_interest (self, data, interested);
-}
-
-static void
-fill_all (TsrTorrent *self)
-{
-  guint i;
-
-  for (i = 0; i < tsr_swarm_get_n_peers (self->swarm); i++)
-    fill_pipeline (self, tsr_swarm_get_member (self->swarm, i));
-}
-
 /* ------------------------------------------------------------------ */
 /* Pieces                                                              */
 
@@ -766,7 +572,6 @@ static void
 check_done (TsrTorrent *self)
 {
   g_autoptr(GError) error = NULL;
-  guint i;
 
   if (tsr_piece_picker_count_wanted (self->picker) > 0 || self->state != TSR_TORRENT_DOWNLOADING)
     return;
@@ -777,8 +582,7 @@ check_done (TsrTorrent *self)
     }
   set_state (self, TSR_TORRENT_SEEDING);
   self->seeding_since = now_seconds ();
-  for (i = 0; i < tsr_swarm_get_n_peers (self->swarm); i++)
-    update_interest (self, tsr_swarm_get_member (self->swarm, i));
+  tsr_swarm_update_interest (self->swarm);
   /* "completed" means the whole torrent, not a selection of its files. */
   if (self->tracker != NULL && self->downloaded > 0 && tsr_bitfield_is_full (self->have))
     tsr_tracker_completed (self->tracker);
@@ -1045,13 +849,11 @@ apply_file_priorities (TsrTorrent *self)
 static void
 wants_changed (TsrTorrent *self)
 {
-  guint i;
 
   apply_file_priorities (self);
   if (self->state == TSR_TORRENT_SEEDING && tsr_piece_picker_count_wanted (self->picker) > 0)
     set_state (self, TSR_TORRENT_DOWNLOADING);
-  for (i = 0; i < tsr_swarm_get_n_peers (self->swarm); i++)
-    update_interest (self, tsr_swarm_get_member (self->swarm, i));
+  tsr_swarm_update_interest (self->swarm);
   check_done (self);
 }
 
@@ -1079,12 +881,8 @@ void
 tsr_torrent_set_dht_port (TsrTorrent *self,
                           guint16     port)
 {
-  guint i;
-
   g_return_if_fail (TSR_IS_TORRENT (self));
-  self->dht_port = port;
-  for (i = 0; i < tsr_swarm_get_n_peers (self->swarm); i++)
-    tsr_peer_conn_set_dht_port (((PeerData *) tsr_swarm_get_member (self->swarm, i))->conn, dht_port (self));
+  tsr_swarm_set_dht_port (self->swarm, port);
 }
 
 void
@@ -1093,6 +891,7 @@ tsr_torrent_set_encryption (TsrTorrent        *self,
 {
   g_return_if_fail (TSR_IS_TORRENT (self));
   self->encryption = mode;
+  tsr_swarm_set_encryption (self->swarm, mode);
 }
 
 void
@@ -1260,7 +1059,6 @@ on_disk_written (guint    index,
                  gpointer user_data)
 {
   TsrTorrent *self = user_data;
-  guint i;
 
   if (!hash_ok)
     {
@@ -1272,7 +1070,7 @@ on_disk_written (guint    index,
           tsr_smart_ban_failed (self->smart_ban, index);
           tsr_block_map_written (self->blocks, index, FALSE);
         }
-      fill_all (self);
+      tsr_swarm_fill_all (self->swarm);
       web_seeds_tick (self);
       return;
     }
@@ -1280,14 +1078,13 @@ on_disk_written (guint    index,
   tsr_block_map_written (self->blocks, index, TRUE);
   tsr_bitfield_set (self->have, index, TRUE);
   tsr_piece_picker_set_have (self->picker, index, TRUE);
-  for (i = 0; i < tsr_swarm_get_n_peers (self->swarm); i++)
-    tsr_peer_conn_send (((PeerData *) tsr_swarm_get_member (self->swarm, i))->conn, TSR_WIRE_HAVE, index, 0, 0);
+  tsr_swarm_send_have (self->swarm, index);
   g_signal_emit (self, signals[SIGNAL_PIECE_VERIFIED], 0, index);
   tsr_resume_store_changed (self->resume);
   check_done (self);
   /* A piece written frees room under the memory budget: without this,
    * peers whose pieces were all started would wait for the next tick. */
-  fill_all (self);
+  tsr_swarm_fill_all (self->swarm);
   web_seeds_tick (self);
 }
 
@@ -1296,160 +1093,78 @@ static const TsrDiskQueueFuncs disk_funcs = {
   .failed = on_disk_failed,
 };
 
-/* The worker owns the data now, even if the torrent stops meanwhile. */
-void
-_tsr_torrent_piece_complete (TsrTorrent *self,
-                             guint       index)
-{
-  g_autoptr(GBytes) bytes = tsr_block_map_take_complete (self->blocks, index);
-
-  tsr_disk_queue_write (self->disk, index, bytes);
-}
-
-/* ------------------------------------------------------------------ */
-/* Uploads (TsrUploader): a connection is its PeerData                */
+/* The set of connections (TsrSwarmFuncs) ---------------------------- */
 
 static void
-upload_send_block (gpointer  conn,
-                   guint32   index,
-                   guint32   begin,
-                   GBytes   *block,
-                   gpointer  user_data)
+swarm_event (TsrSwarmEvent  event,
+             const char    *address,
+             const char    *detail,
+             gpointer       user_data)
 {
-  tsr_peer_send_block (peer_of (conn), index, begin, block);
+  if (event == TSR_SWARM_CONNECTED)
+    g_signal_emit (user_data, signals[SIGNAL_PEER_CONNECTED], 0, address);
+  else if (event == TSR_SWARM_GONE)
+    g_signal_emit (user_data, signals[SIGNAL_PEER_GONE], 0, address, detail);
+  else if (event == TSR_SWARM_DIALING)
+    g_signal_emit (user_data, signals[SIGNAL_PEER_DIALING], 0, address);
+  else
+    g_signal_emit (user_data, signals[SIGNAL_PEER_STATE], 0, address, detail);
 }
 
 static void
-upload_send_reject (gpointer conn,
-                    guint32  index,
-                    guint32  begin,
-                    guint32  length,
-                    gpointer user_data)
-{
-  tsr_peer_conn_send (((PeerData *) conn)->conn, TSR_WIRE_REJECT, index, begin, length);
-}
-
-static void
-upload_send_allowed_fast (gpointer conn,
-                          guint32  index,
-                          gpointer user_data)
-{
-  tsr_peer_conn_send (((PeerData *) conn)->conn, TSR_WIRE_ALLOWED_FAST, index, 0, 0);
-}
-
-static guint64
-upload_queued (gpointer conn,
-               gpointer user_data)
-{
-  return tsr_peer_get_queued_bytes (peer_of (conn));
-}
-
-static gboolean
-upload_choking (gpointer conn,
-                gpointer user_data)
-{
-  return tsr_peer_conn_is_am_choking (((PeerData *) conn)->conn);
-}
-
-static gboolean
-upload_fast (gpointer conn,
+swarm_moved (gsize    bytes,
+             gboolean uploaded,
              gpointer user_data)
-{
-  return (tsr_peer_get_features (peer_of (conn)) & TSR_PEER_FEATURE_FAST) != 0;
-}
-
-static gboolean
-upload_closed (gpointer conn,
-               gpointer user_data)
-{
-  return tsr_peer_is_closed (peer_of (conn));
-}
-
-static guint64
-upload_up_rate (gpointer conn,
-                gpointer user_data)
-{
-  return tsr_peer_conn_get_up_rate (((PeerData *) conn)->conn);
-}
-
-static void
-upload_uploaded (gsize    bytes,
-                 gpointer user_data)
 {
   TsrTorrent *self = user_data;
 
-  self->uploaded += bytes;
-  self->last_upload = now_seconds ();
+  if (uploaded)
+    {
+      self->uploaded += bytes;
+      self->last_upload = now_seconds ();
+    }
+  else
+    self->downloaded += bytes;
   tsr_torrent_limits_check (self->stop_limits);
 }
 
+/* The worker owns the data now, even if the torrent stops meanwhile. */
 static void
-upload_read_failed (const GError *error,
-                    gpointer      user_data)
+swarm_complete (guint    index,
+                GBytes  *piece,
+                gpointer user_data)
 {
-  /* A recheck finds what is left once the user has looked. */
-  fail_soon (user_data, error);
-}
+  TsrTorrent *self = user_data;
 
-static void
-upload_flood (gpointer    conn,
-              const char *reason,
-              gpointer    user_data)
-{
-  tsr_peer_close (peer_of (conn), reason);
-}
-
-static const TsrUploaderFuncs upload_funcs = {
-  .send_block = upload_send_block,
-  .send_reject = upload_send_reject,
-  .send_allowed_fast = upload_send_allowed_fast,
-  .queued = upload_queued,
-  .choking = upload_choking,
-  .fast = upload_fast,
-  .closed = upload_closed,
-  .up_rate = upload_up_rate,
-  .uploaded = upload_uploaded,
-  .read_failed = upload_read_failed,
-  .flood = upload_flood,
-};
-
-/* The set of connections (TsrSwarmFuncs): each member is a PeerData. */
-static TsrPeerConn *
-swarm_conn (gpointer member,
-            gpointer user_data)
-{
-  return ((PeerData *) member)->conn;
-}
-
-static void
-swarm_close (gpointer    member,
-             const char *reason,
-             gpointer    user_data)
-{
-  close_later (member, reason);
+  tsr_disk_queue_write (self->disk, index, piece);
 }
 
 static gboolean
-swarm_snubbed (gpointer member,
-               gpointer user_data)
-{
-  return tsr_requester_peer_is_snubbed (((PeerData *) member)->request);
-}
-
-/* After the choke: rejects from a peer still unchoking us would read as
- * refusals of what it has (and get us banned). A BEP 6 peer's blocks
- * still being read are rejected when the read comes back. */
-static void
-swarm_choked (gpointer member,
-              gboolean choked,
-              gpointer user_data)
+swarm_stopping (gpointer user_data)
 {
   TsrTorrent *self = user_data;
-  PeerData *data = member;
 
-  if (choked)
-    tsr_uploader_choked (self->uploader, data->upload);
-  peer_state (self, peer_of (data), choked ? "we-choke" : "we-unchoke");
+  return tsr_torrent_limits_is_stopping (self->stop_limits);
+}
+
+static void
+swarm_dht_node (const TsrPeerAddress *node,
+                gpointer              user_data)
+{
+  TsrTorrent *self = user_data;
+  g_autofree char *text = tsr_peer_address_to_string (node);
+
+  g_signal_emit (self, signals[SIGNAL_DHT_NODE], 0, text);
+  if (self->host != NULL)
+    self->host->dht_node (self, text, self->host_data);
+}
+
+static void
+swarm_read_failed (const GError *error,
+                   gpointer      user_data)
+{
+  /* A recheck finds what is left once the user has looked. */
+  fail_soon (user_data, error);
 }
 
 static void
@@ -1471,402 +1186,31 @@ swarm_dial (const TsrPeerAddress *address,
   TsrTorrent *self = user_data;
   TsrDialer *dialer = self->host != NULL ? self->host->dialer (self->host_data) : NULL;
   g_autoptr(TsrPeer) peer = tsr_peer_new_outgoing (address, dialer);
-  PeerData *data;
-  TsrWireHandshake ours;
 
   tsr_peer_set_encryption (peer, plaintext ? TSR_PEER_ENCRYPTION_OFF : self->encryption, NULL, NULL);
-  data = adopt_peer (self, peer);
-  tsr_peer_conn_set_dialed (data->conn, TRUE);
-  g_signal_emit (self, signals[SIGNAL_PEER_DIALING], 0, tsr_peer_get_address (peer));
-  make_handshake (self, &ours);
-  tsr_peer_start (peer, &ours);
+  tsr_swarm_dial_peer (self->swarm, peer);
 }
 
 static const TsrSwarmFuncs swarm_funcs = {
-  .conn = swarm_conn,
-  .close = swarm_close,
-  .snubbed = swarm_snubbed,
-  .choked = swarm_choked,
+  .event = swarm_event,
   .banned = swarm_banned,
   .dial = swarm_dial,
+  .moved = swarm_moved,
+  .complete = swarm_complete,
+  .stopping = swarm_stopping,
+  .dht_node = swarm_dht_node,
+  .read_failed = swarm_read_failed,
+  .metainfo = take_metainfo,
 };
 
 /* A choker round, while downloading or seeding: the decisions are sent
  * at once. Choking a peer drops its requests (BEP 3). */
 static void
-run_choker (TsrTorrent *self)
-{
-  if (self->state != TSR_TORRENT_DOWNLOADING && self->state != TSR_TORRENT_SEEDING)
-    return;
-  tsr_swarm_choke_round (self->swarm, self->state == TSR_TORRENT_SEEDING, now_seconds ());
-}
-
-static void
 on_choke_round (gpointer user_data)
 {
-  run_choker (user_data);
-}
-
-/* BEP 6: a newcomer (few pieces) may ask for the pieces of its canonical
- * allowed-fast set that we have even while choked, to get started. */
-static void
-offer_allowed_fast (TsrTorrent *self,
-                    PeerData   *data)
-{
-  if (self->info->is_private)
-    return;
-  tsr_uploader_offer_fast (self->uploader, data->upload, tsr_peer_get_remote_address (peer_of (data)),
-                           self->wire_hash, self->have, tsr_bitfield_count (tsr_peer_conn_get_have (data->conn)));
-}
-
-/* ------------------------------------------------------------------ */
-/* Extensions: the host's side (tsr-extensions.h)                      */
-
-static void
-ext_send (gpointer              conn,
-          const TsrWireMessage *message,
-          gpointer              user_data)
-{
-  tsr_peer_send (peer_of (conn), message);
-}
-
-static void
-ext_close (gpointer    conn,
-           const char *reason,
-           gpointer    user_data)
-{
-  tsr_peer_close (peer_of (conn), reason);
-}
-
-static void
-ext_handshake (gpointer                     conn,
-               const TsrExtensionHandshake *theirs,
-               const TsrPeerAddress        *listening,
-               gpointer                     user_data)
-{
-  TsrTorrent *self = user_data;
-  PeerData *data = conn;
-
-  tsr_requester_peer_set_reqq (data->request, theirs->reqq);
-  tsr_peer_conn_set_client (data->conn, theirs->client);
-  /* Where an incoming peer accepts connections: worth dialling later. */
-  if (listening != NULL)
-    tsr_peer_pool_add (self->pool, listening, TSR_PEER_SOURCE_INCOMING, now_seconds ());
-}
-
-static void
-ext_learned (const TsrPeerAddress *address,
-             guint8                flags,
-             gpointer              user_data)
-{
   TsrTorrent *self = user_data;
 
-  /* A seed has no use for seeds. */
-  if (self->state != TSR_TORRENT_SEEDING || !(flags & TSR_PEX_FLAG_SEED))
-    tsr_swarm_add_address (self->swarm, address, TSR_PEER_SOURCE_PEX, now_seconds ());
-}
-
-static gboolean
-ext_has_piece (guint    index,
-               gpointer user_data)
-{
-  return tsr_bitfield_get (((TsrTorrent *) user_data)->have, index);
-}
-
-static const TsrExtensionsFuncs extension_funcs = {
-  .send = ext_send,
-  .close = ext_close,
-  .handshake = ext_handshake,
-  .learned = ext_learned,
-  .metainfo = take_metainfo,
-  .has_piece = ext_has_piece,
-};
-
-/* ------------------------------------------------------------------ */
-/* Peers: what their connections report (TsrPeerConnFuncs)             */
-
-/* The BEP 3 flags: @flipped is FALSE for a repeated message. */
-static void
-on_flag_changed (TsrTorrent    *self,
-                 PeerData      *data,
-                 TsrPeerChange  change,
-                 gboolean       flipped)
-{
-  static const char *const names[] = { "choked-us", "unchoked-us", "interested-in-us", "not-interested-in-us" };
-  TsrPeerConn *conn = data->conn;
-
-  if (flipped)
-    peer_state (self, peer_of (data), names[change]);
-  if (change == TSR_PEER_CHOKED_US)
-    tsr_requester_release (self->requester, data->request);
-  else if (change == TSR_PEER_UNCHOKED_US && flipped)
-    tsr_requester_unchoked (self->requester, data->request, now_seconds ());
-  if (change == TSR_PEER_UNCHOKED_US)
-    fill_pipeline (self, data);
-  /* A free slot is given at once; otherwise the next round judges. */
-  if (change == TSR_PEER_INTERESTED_IN_US && tsr_peer_conn_is_am_choking (conn) &&
-      tsr_swarm_count_unchoked (self->swarm) < TSR_CHOKER_REGULAR_SLOTS + 1 && tsr_peer_conn_set_choking (conn, FALSE))
-    peer_state (self, peer_of (data), "we-unchoke");
-  /* Its slot is free for someone who wants it. */
-  if (change == TSR_PEER_NOT_INTERESTED_IN_US && !tsr_peer_conn_is_am_choking (conn))
-    run_choker (self);
-}
-
-static void
-conn_changed (TsrPeerConn   *conn,
-              TsrPeerChange  change,
-              guint          index,
-              gpointer       member)
-{
-  PeerData *data = member;
-  TsrTorrent *self = data->torrent;
-
-  if (change <= TSR_PEER_NOT_INTERESTED_IN_US)
-    on_flag_changed (self, data, change, index);
-  /* One piece more can only make us interested: no scan. */
-  else if (change == TSR_PEER_HAS)
-    set_interest (self, data, tsr_peer_conn_is_am_interested (conn) || wanted (self, index));
-  else if (change == TSR_PEER_PIECES_CHANGED)
-    {
-      if (index != TSR_WIRE_HAVE_NONE)
-        update_interest (self, data);
-      if (index != TSR_WIRE_HAVE_ALL)
-        offer_allowed_fast (self, data);
-    }
-  /* BEP 6: pieces we may ask for even while it chokes us. */
-  else if (change == TSR_PEER_ALLOWED_FAST &&
-           tsr_requester_on_allowed_fast (self->requester, data->request, index))
-    {
-      if (tsr_peer_conn_is_peer_choking (conn) && wanted (self, index) && tsr_peer_conn_has (conn, index))
-        set_interest (self, data, TRUE);
-      fill_pipeline (self, data);
-    }
-  else if (change == TSR_PEER_SUGGEST)
-    tsr_requester_on_suggest (self->requester, data->request, index);
-}
-
-static void
-conn_block (TsrPeerConn          *conn,
-            const TsrWireMessage *message,
-            gpointer              member)
-{
-  PeerData *data = member;
-  TsrTorrent *self = data->torrent;
-  TsrBlockResult result = tsr_requester_on_block (self->requester, data->request, message->index, message->begin,
-                                                  message->data, message->data_length, now_seconds ());
-
-  self->downloaded += message->data_length;
-  tsr_torrent_limits_check (self->stop_limits);
-  if (result == TSR_BLOCK_COMPLETED)
-    _tsr_torrent_piece_complete (self, message->index);
-  fill_pipeline (self, data);
-}
-
-static void
-conn_request (TsrPeerConn          *conn,
-              const TsrWireMessage *message,
-              gpointer              member)
-{
-  PeerData *data = member;
-  TsrTorrent *self = data->torrent;
-
-  if (message->type == TSR_WIRE_CANCEL)
-    tsr_uploader_cancel (self->uploader, data->upload, message->index, message->begin, message->length);
-  else
-    tsr_uploader_request (self->uploader, data->upload, message->index, message->begin, message->length,
-                          tsr_bitfield_get (self->have, message->index) &&
-                            !tsr_torrent_limits_is_stopping (self->stop_limits));
-}
-
-/* BEP 6: the block goes back to the pool (asked again at the next tick,
- * not at once: the same peer would only refuse again). */
-static void
-conn_reject (TsrPeerConn          *conn,
-             const TsrWireMessage *message,
-             gpointer              member)
-{
-  PeerData *data = member;
-  guint refusals;
-  g_autofree char *reason = NULL;
-
-  if (!tsr_requester_on_reject (data->requester, data->request, message->index, message->begin))
-    return;
-  refusals = tsr_requester_peer_get_refusals (data->request);
-  /* TRANSLATORS: why a peer was banned */
-  reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "refused %u request for pieces it claims to have",
-                                         "refused %u requests for pieces it claims to have",
-                                         refusals), refusals);
-  ban (data->torrent, tsr_peer_get_remote_address (peer_of (data)), reason);
-}
-
-static void
-conn_extension (TsrPeerConn          *conn,
-                const TsrWireMessage *message,
-                gpointer              member)
-{
-  PeerData *data = member;
-
-  tsr_extensions_on_message (data->extensions, data->ext, message);
-}
-
-static void
-conn_dht_node (TsrPeerConn          *conn,
-               const TsrPeerAddress *node,
-               gpointer              member)
-{
-  TsrTorrent *self = ((PeerData *) member)->torrent;
-  g_autofree char *text = tsr_peer_address_to_string (node);
-
-  g_signal_emit (self, signals[SIGNAL_DHT_NODE], 0, text);
-  if (self->host != NULL)
-    self->host->dht_node (self, text, self->host_data);
-}
-
-static void
-conn_drained (TsrPeerConn *conn,
-              gpointer     member)
-{
-  PeerData *data = member;
-
-  tsr_uploader_drained (data->uploader, data->upload);
-}
-
-/* What the pool keeps of a peer that left. */
-static void
-forget_in_pool (TsrTorrent *self,
-                PeerData   *data)
-{
-  TsrPeer *peer = peer_of (data);
-  const TsrPeerAddress *address = tsr_peer_get_remote_address (peer);
-  gboolean dialed = tsr_peer_conn_is_dialed (data->conn);
-  gboolean shaken = tsr_peer_conn_is_shaken (data->conn);
-  TsrPeerAddress listening;
-  TsrPeerSource source;
-
-  /* Closed during our encrypted handshake: it may not speak MSE. */
-  if (dialed && !shaken && tsr_peer_get_mse_failed (peer) &&
-      self->encryption == TSR_PEER_ENCRYPTION_PREFER && !tsr_peer_pool_get_plaintext (self->pool, address))
-    tsr_peer_pool_retry_plaintext (self->pool, address, now_seconds ());
-  else if (dialed && !shaken)
-    tsr_peer_pool_failed (self->pool, address, g_get_monotonic_time ());
-  else if (dialed)
-    tsr_peer_pool_closed (self->pool, address, now_seconds ());
-  /* A seed does not dial what came to it: the address of a peer that
-   * left would only sit in the pool. It will come back by itself. */
-  if (self->state == TSR_TORRENT_SEEDING && !dialed && tsr_ext_peer_get_dialable (data->ext, &listening) &&
-      tsr_peer_pool_get_source (self->pool, &listening, &source) && source == TSR_PEER_SOURCE_INCOMING)
-    tsr_peer_pool_forget (self->pool, &listening);
-}
-
-static void
-conn_closed (TsrPeerConn *conn,
-             const char  *reason,
-             gpointer     member)
-{
-  PeerData *data = member;
-  TsrTorrent *self = data->torrent;
-  TsrPeer *peer = peer_of (data);
-  TsrPeerAddress address = *tsr_peer_get_remote_address (peer);
-  g_autofree char *text = g_strdup (tsr_peer_get_address (peer));
-  gboolean was_unchoked = !tsr_peer_conn_is_am_choking (conn);
-
-  /* A peer that broke the protocol would only do it again. */
-  if (tsr_peer_broke_protocol (peer) && reason != NULL)
-    ban (self, &address, reason);
-  forget_in_pool (self, data);
-  tsr_requester_release (self->requester, data->request);
-  /* Its exclusive pieces go to whoever asks next. */
-  if (self->smart_ban != NULL)
-    tsr_smart_ban_release (self->smart_ban, &address);
-  tsr_swarm_remove (self->swarm, data);
-  g_signal_emit (self, signals[SIGNAL_PEER_GONE], 0, text, reason);
-  fill_all (self);
-  if (was_unchoked)
-    run_choker (self);
-  dial_some (self);
-}
-
-static void
-make_handshake (TsrTorrent       *self,
-                TsrWireHandshake *handshake)
-{
-  memset (handshake, 0, sizeof *handshake);
-  /* BEP 52: v2-only torrents use the v2 hash truncated to 20 bytes. */
-  memcpy (handshake->info_hash, self->wire_hash, 20);
-  memcpy (handshake->peer_id, self->peer_id, 20);
-  tsr_wire_reserved_set (handshake->reserved, TSR_WIRE_RESERVED_FAST);
-  tsr_wire_reserved_set (handshake->reserved, TSR_WIRE_RESERVED_EXTENDED);
-  /* BEP 5: we run a DHT node (never said for a private torrent, BEP 27). */
-  if (dht_port (self) != 0)
-    tsr_wire_reserved_set (handshake->reserved, TSR_WIRE_RESERVED_DHT);
-}
-
-static void
-greet (TsrTorrent             *self,
-       PeerData               *data,
-       const TsrWireHandshake *theirs)
-{
-  TsrPeer *peer = peer_of (data);
-
-  /* Ourselves, or a peer already connected: closed. */
-  if (!tsr_swarm_check_handshake (self->swarm, data, self->peer_id, theirs))
-    return;
-  /* Shaken from here on, for whoever hears of it below. */
-  tsr_peer_conn_greet (data->conn, theirs, self->info != NULL ? self->have : NULL);
-  if (tsr_peer_conn_is_dialed (data->conn))
-    tsr_peer_pool_connected (self->pool, tsr_peer_get_remote_address (peer), now_seconds ());
-  g_signal_emit (self, signals[SIGNAL_PEER_CONNECTED], 0, tsr_peer_get_address (peer));
-  tsr_extensions_peer_shaken (self->extensions, data->ext, tsr_peer_conn_is_dialed (data->conn),
-                              (tsr_peer_get_features (peer) & TSR_PEER_FEATURE_EXTENDED) != 0);
-}
-
-static void
-conn_handshake (TsrPeerConn            *conn,
-                const TsrWireHandshake *theirs,
-                gpointer                member)
-{
-  PeerData *data = member;
-
-  greet (data->torrent, data, theirs);
-}
-
-static const TsrPeerConnFuncs conn_funcs = {
-  .handshake = conn_handshake,
-  .changed = conn_changed,
-  .block = conn_block,
-  .request = conn_request,
-  .reject = conn_reject,
-  .extension = conn_extension,
-  .dht_node = conn_dht_node,
-  .drained = conn_drained,
-  .closed = conn_closed,
-};
-
-static PeerData *
-adopt_peer (TsrTorrent *self,
-            TsrPeer    *peer)
-{
-  PeerData *data = g_new0 (PeerData, 1);
-
-  data->torrent = self;
-  /* Fetching a magnet's metainfo: what peers have means nothing yet. */
-  data->conn = tsr_peer_conn_new (peer, self->info != NULL ? self->picker : NULL,
-                                  self->info != NULL ? self->info->piece_count : 0,
-                                  tsr_swarm_get_budget (self->swarm),
-                                  &conn_funcs, data);
-  tsr_peer_conn_set_dht_port (data->conn, dht_port (self));
-  data->uploader = self->uploader;
-  data->upload = tsr_uploader_add_peer (self->uploader, data);
-  data->requester = self->requester;
-  data->request = tsr_requester_add_peer (self->requester, data, tsr_peer_conn_get_connected_at (data->conn));
-  tsr_peer_set_limits (peer, &self->limits);
-  tsr_peer_set_limiters (peer, self->up, self->down);
-  data->extensions = self->extensions;
-  data->ext = tsr_extensions_add_peer (self->extensions, data, tsr_peer_get_remote_address (peer),
-                                       tsr_peer_conn_get_have (data->conn));
-  tsr_swarm_add (self->swarm, data);
-  return data;
+  tsr_swarm_run_choker (self->swarm, now_seconds ());
 }
 
 /* Dials while running: the swarm knows the limits and the pool. */
@@ -1889,21 +1233,11 @@ static void
 on_tick (gpointer user_data)
 {
   TsrTorrent *self = user_data;
-  guint i;
 
   /* A magnet's torrent has no cache (nor data) before its metainfo. */
   tsr_uploader_expire (self->uploader, g_get_monotonic_time () - TSR_TORRENT_READ_CACHE_IDLE * G_USEC_PER_SEC);
-
-  /* Rates, and with the download rate each peer's pipeline and snub. */
-  for (i = 0; i < tsr_swarm_get_n_peers (self->swarm); i++)
-    {
-      PeerData *data = tsr_swarm_get_member (self->swarm, i);
-
-      tsr_peer_conn_tick (data->conn);
-      tsr_requester_tick (self->requester, data->request, tsr_peer_conn_get_rate (data->conn), now_seconds ());
-      fill_pipeline (self, data);
-    }
-  tsr_extensions_tick (self->extensions);
+  /* Rates, pipelines and snubs; the extensions' timers. */
+  tsr_swarm_tick (self->swarm, now_seconds ());
   web_seeds_tick (self);
   /* Swarm counts for the trackers view: soon after starting, then now and then. */
   if (self->tracker != NULL && (self->last_scrape == 0 ? now_seconds () - self->started_at >= SCRAPE_FIRST
@@ -1933,23 +1267,7 @@ tsr_torrent_add_incoming_for (TsrTorrent   *self,
                               TsrPeer      *peer,
                               const guint8 *info_hash)
 {
-  TsrWireHandshake ours;
-  TsrWireHandshake theirs = { { 0 } };
-  PeerData *data;
-  const char *refused = tsr_swarm_refuse_incoming (self->swarm, tsr_peer_get_remote_address (peer), now_seconds ());
-
-  if (refused != NULL)
-    {
-      tsr_peer_close (peer, refused);
-      return;
-    }
-  data = adopt_peer (self, peer);
-  make_handshake (self, &ours);
-  memcpy (ours.info_hash, info_hash, 20);
-  tsr_peer_accept (peer, &ours);
-  /* The handshake signal already fired for the session: greet now. */
-  memcpy (theirs.peer_id, tsr_peer_get_id (peer), 20);
-  greet (self, data, &theirs);
+  tsr_swarm_add_incoming (self->swarm, peer, info_hash, now_seconds ());
 }
 
 /* ------------------------------------------------------------------ */
@@ -2185,6 +1503,7 @@ on_resume_loaded (GObject      *source,
     }
   tsr_bitfield_free (self->have);
   self->have = have;
+  tsr_swarm_set_have (self->swarm, self->have);
   g_signal_emit (self, signals[SIGNAL_CHECKED], 0, tsr_bitfield_count (self->have), TRUE);
   ready (self);
 }

@@ -15,6 +15,7 @@
 #include "tsr-limiter.h"
 #include "tsr-magnet.h"
 #include "tsr-peer.h"
+#include "tsr-peer-info.h"
 #include "tsr-peer-pool.h"
 #include "tsr-piece-picker.h"
 #include "tsr-read-cache.h"
@@ -31,35 +32,6 @@ typedef enum
   TSR_TORRENT_QUEUED,      /* waiting for the session to let it start */
   TSR_TORRENT_FETCHING,    /* a magnet link: getting the metainfo from peers (BEP 9) */
 } TsrTorrentState;
-
-/* One connected peer, as the peers view shows it. */
-typedef struct
-{
-  char     *address;
-  char     *client;            /* from BEP 10 "v", else decoded from the peer id */
-  gboolean  incoming;          /* it dialled us */
-  TsrPeerSource source;        /* how we learned of it (TSR_PEER_SOURCE_INCOMING: it came to us) */
-  char     *extensions;        /* what it speaks beyond BEP 3, e.g. "Fast, ut_metadata, ut_pex" */
-  gboolean  am_choking;
-  gboolean  am_interested;
-  gboolean  peer_choking;
-  gboolean  peer_interested;
-  gboolean  snubbed;
-  gboolean  fast;              /* BEP 6 */
-  gboolean  encrypted;         /* MSE/PE with RC4 */
-  TsrTransport transport;      /* TCP or uTP (BEP 29); 0 for a web seed */
-  guint64   down_rate;         /* bytes a second */
-  guint64   up_rate;
-  guint64   downloaded;        /* bytes received from it, all messages */
-  guint64   uploaded;
-  gdouble   progress;          /* of the torrent it has, 0 to 1 */
-  guint     requests_out;      /* ours to it, in flight */
-  guint     requests_in;       /* its to us, not yet answered */
-  gint64    connected_seconds;
-} TsrPeerInfo;
-
-void tsr_peer_info_free (TsrPeerInfo *info);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsrPeerInfo, tsr_peer_info_free)
 
 #define TSR_TYPE_TORRENT (tsr_torrent_get_type ())
 G_DECLARE_FINAL_TYPE (TsrTorrent, tsr_torrent, TSR, TORRENT, GObject)

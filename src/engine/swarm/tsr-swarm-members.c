@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-swarm-members.c: the owner's calls over every member of a swarm,
+ * made through the swarm's getters: the work of each second, our wants
+ * changed, a HAVE to all; and what the views show: the members' rates,
+ * a row for each member past its handshake, their states for the debug
+ * JSON.
+ */
+#define G_LOG_DOMAIN "tsr-swarm"
+
+#include "config.h"
+
+#include "tsr-swarm.h"
+
+void
+tsr_swarm_tick (TsrSwarm *self,
+                gint64    now)
+{
+  guint i;
+
+  /* Rates, and with the download rate each peer's pipeline and snub. */
+  for (i = 0; i < tsr_swarm_get_n_peers (self); i++)
+    tsr_member_tick (tsr_swarm_get_member (self, i), now);
+  tsr_extensions_tick (tsr_swarm_get_extensions (self));
+}
+
+void
+tsr_swarm_update_interest (TsrSwarm *self)
+{
+  guint i;
+
+  for (i = 0; i < tsr_swarm_get_n_peers (self); i++)
+    tsr_member_update_interest (tsr_swarm_get_member (self, i));
+}
+
+void
+tsr_swarm_send_have (TsrSwarm *self,
+                     guint     index)
+{
+  guint i;
+
+  for (i = 0; i < tsr_swarm_get_n_peers (self); i++)
+    tsr_peer_conn_send (tsr_member_get_conn (tsr_swarm_get_member (self, i)), TSR_WIRE_HAVE, index, 0, 0);
+}
+
+guint
+tsr_swarm_count_seeds (TsrSwarm *self)
+{
+  guint count = 0;
+  guint i;
+
+  for (i = 0; i < tsr_swarm_get_n_peers (self); i++)
+    {
+      const TsrBitfield *have = tsr_peer_conn_get_have (tsr_member_get_conn (tsr_swarm_get_member (self, i)));
+
+      if (have != NULL && tsr_bitfield_is_full (have))
+        count++;
+    }
+  return count;
+}
+
+gboolean
+tsr_swarm_disconnect (TsrSwarm             *self,
+                      const TsrPeerAddress *address,
+                      const char           *reason)
+{
+  TsrMember *member = tsr_swarm_find (self, address);
+
+  if (member == NULL)
+    return FALSE;
+  tsr_peer_close (tsr_member_get_peer (member), reason);
+  return TRUE;
+}
+
+/* Views -------------------------------------------------------------- */
+
+guint64
+tsr_swarm_get_down_rate (TsrSwarm *self)
+{
+  guint64 rate = 0;
+  guint i;
+
+  for (i = 0; i < tsr_swarm_get_n_peers (self); i++)
+    rate += tsr_peer_conn_get_rate (tsr_member_get_conn (tsr_swarm_get_member (self, i)));
+  return rate;
+}
+
+guint64
+tsr_swarm_get_up_rate (TsrSwarm *self)
+{
+  guint64 rate = 0;
+  guint i;
+
+  for (i = 0; i < tsr_swarm_get_n_peers (self); i++)
+    rate += tsr_peer_conn_get_up_rate (tsr_member_get_conn (tsr_swarm_get_member (self, i)));
+  return rate;
+}
+
+void
+tsr_swarm_add_peer_infos (TsrSwarm  *self,
+                          GPtrArray *infos,
+                          gint64     now)
+{
+  guint i;
+
+  for (i = 0; i < tsr_swarm_get_n_peers (self); i++)
+    {
+      TsrPeerInfo *info = tsr_member_dup_info (tsr_swarm_get_member (self, i), tsr_swarm_get_pool (self), now);
+
+      if (info != NULL)
+        g_ptr_array_add (infos, info);
+    }
+}
+
+void
+tsr_swarm_dump_json (TsrSwarm    *self,
+                     JsonBuilder *builder,
+                     gint64       now)
+{
+  guint i;
+
+  json_builder_begin_array (builder);
+  for (i = 0; i < tsr_swarm_get_n_peers (self); i++)
+    tsr_member_dump_json (tsr_swarm_get_member (self, i), builder, now);
+  json_builder_end_array (builder);
+}
