@@ -320,7 +320,7 @@ dial_encrypted (Fixture      *f,
   TsrPeer *peer;
 
   g_assert_true (tsr_peer_address_parse (text, &address));
-  peer = tsr_peer_new_outgoing (&address);
+  peer = tsr_peer_new_outgoing (&address, NULL);
   tsr_peer_set_encryption (peer, TSR_PEER_ENCRYPTION_REQUIRE, NULL, NULL);
   tsr_peer_set_funcs (peer, &dialer_funcs, dialer);
   memcpy (ours.info_hash, info_hash, 20);

@@ -181,7 +181,7 @@ start_idle (Fixture        *f,
             TsrPiecePicker *picker)
 {
   TsrPeerAddress address = loopback ();
-  g_autoptr(TsrPeer) peer = tsr_peer_new_outgoing (&address);
+  g_autoptr(TsrPeer) peer = tsr_peer_new_outgoing (&address, NULL);
 
   return tsr_peer_conn_new (peer, picker, N_PIECES, NULL, &funcs, f);
 }

@@ -9,7 +9,8 @@
  * bounded in all and per host without harm to an open connection, the
  * connection bound, ids unique per address, a SYN on an id in use, and
  * the one timer driving every connection (by the virtual clock, then by
- * the real GSource on the main context).
+ * the real GSource on the main context), and an ICMP error failing a
+ * dial still waiting for its STATE, and nothing else.
  */
 #include "config.h"
 
@@ -430,6 +431,45 @@ test_dial_accept (void)
   app_free (dialler);
 }
 
+/* An ICMP error for an address fails our dial there that no STATE
+ * answered, at once and as refused; an open connection to the same
+ * address, and a dial elsewhere, are left alone (a forged ICMP error
+ * cannot end them). */
+static void
+test_unreachable (void)
+{
+  g_autoptr(Net) net = net_new ();
+  g_autoptr(GError) icmp = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED, "Connection refused");
+  g_autoptr(GError) error = NULL;
+  App *open = dial (net, 0, 1);
+  App *dead = app_new ();
+  App *elsewhere = app_new ();
+  TsrPeerAddress nowhere;
+  TsrPeerAddress other;
+
+  g_assert_true (net_run (net, net->now + 5 * SECOND, app_connected, open));
+  make_stranger (&nowhere, 1, 6881);
+  make_stranger (&other, 2, 6881);
+  dead->channel = tsr_utp_manager_dial (net->nodes[0].manager, &nowhere, &app_funcs, dead, &error);
+  g_assert_no_error (error);
+  elsewhere->channel = tsr_utp_manager_dial (net->nodes[0].manager, &other, &app_funcs, elsewhere, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tsr_utp_manager_get_n_connections (net->nodes[0].manager), ==, 3);
+
+  g_assert_false (tsr_utp_manager_unreachable (net->nodes[0].manager, &net->nodes[1].address, icmp));
+  g_assert_true (tsr_utp_manager_unreachable (net->nodes[0].manager, &nowhere, icmp));
+  g_assert_cmpuint (dead->n_closed, ==, 1);
+  g_assert_error (dead->error, TSR_UTP_CONN_ERROR, TSR_UTP_CONN_ERROR_REFUSED);
+  g_assert_cmpuint (open->n_closed, ==, 0);
+  g_assert_cmpuint (elsewhere->n_closed, ==, 0);
+  g_assert_cmpuint (tsr_utp_manager_get_n_connections (net->nodes[0].manager), ==, 2);
+  /* Nothing more for the dead address: it is not even told of the end. */
+  g_assert_false (tsr_utp_manager_unreachable (net->nodes[0].manager, &nowhere, icmp));
+  app_free (dead);
+  app_free (elsewhere);
+  app_free (open);
+}
+
 /* A released connection still delivers what was written, then goes. */
 static void
 test_release_finishes (void)
@@ -840,6 +880,7 @@ main (int    argc,
 
   g_test_add_func ("/utp-manager/dial-accept", test_dial_accept);
   g_test_add_func ("/utp-manager/release-finishes", test_release_finishes);
+  g_test_add_func ("/utp-manager/unreachable", test_unreachable);
   g_test_add_func ("/utp-manager/many-connections", test_many_connections);
   g_test_add_func ("/utp-manager/reset/refused", test_refused);
   g_test_add_func ("/utp-manager/reset/unknown", test_unknown_answered_with_reset);

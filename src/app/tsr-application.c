@@ -166,6 +166,13 @@ apply_settings (TsrApplication *self)
                                          g_strcmp0 (encryption, "require") == 0 ? TSR_PEER_ENCRYPTION_REQUIRE :
                                          TSR_PEER_ENCRYPTION_PREFER);
   }
+  {
+    g_autofree char *transports = g_settings_get_string (self->settings, "transports");
+
+    tsr_session_set_transports (session, g_strcmp0 (transports, "utp") == 0 ? TSR_TRANSPORT_UTP :
+                                         g_strcmp0 (transports, "tcp") == 0 ? TSR_TRANSPORT_TCP :
+                                         TSR_TRANSPORT_BOTH);
+  }
   /* Test suites and sandboxes set TESSERA_NO_LSD: no multicast from them. */
   tsr_session_set_local_discovery (session, g_settings_get_boolean (self->settings, "local-discovery") &&
                                             g_getenv ("TESSERA_NO_LSD") == NULL);

@@ -19,6 +19,7 @@ struct _TsrPeerRow
   char    *address;
   char    *client;
   char    *direction;
+  char    *transport;
   char    *source;
   char    *extensions;
   char    *flags;
@@ -39,6 +40,7 @@ enum
   PROP_ADDRESS,
   PROP_CLIENT,
   PROP_DIRECTION,
+  PROP_TRANSPORT,
   PROP_SOURCE,
   PROP_EXTENSIONS,
   PROP_FLAGS,
@@ -72,6 +74,9 @@ tsr_peer_row_get_property (GObject    *object,
       break;
     case PROP_DIRECTION:
       g_value_set_string (value, self->direction);
+      break;
+    case PROP_TRANSPORT:
+      g_value_set_string (value, self->transport);
       break;
     case PROP_SOURCE:
       g_value_set_string (value, self->source);
@@ -116,6 +121,7 @@ tsr_peer_row_finalize (GObject *object)
   g_free (self->address);
   g_free (self->client);
   g_free (self->direction);
+  g_free (self->transport);
   g_free (self->source);
   g_free (self->extensions);
   g_free (self->flags);
@@ -135,6 +141,7 @@ tsr_peer_row_class_init (TsrPeerRowClass *klass)
   properties[PROP_ADDRESS] = g_param_spec_string ("address", NULL, NULL, NULL, flags);
   properties[PROP_CLIENT] = g_param_spec_string ("client", NULL, NULL, NULL, flags);
   properties[PROP_DIRECTION] = g_param_spec_string ("direction", NULL, NULL, NULL, flags);
+  properties[PROP_TRANSPORT] = g_param_spec_string ("transport", NULL, NULL, NULL, flags);
   properties[PROP_SOURCE] = g_param_spec_string ("source", NULL, NULL, NULL, flags);
   properties[PROP_EXTENSIONS] = g_param_spec_string ("extensions", NULL, NULL, NULL, flags);
   properties[PROP_FLAGS] = g_param_spec_string ("flags", NULL, NULL, NULL, flags);
@@ -209,6 +216,10 @@ row_update (TsrPeerRow        *self,
   g_object_freeze_notify (G_OBJECT (self));
   set_string (self, &self->client, g_strdup (info->client), PROP_CLIENT);
   set_string (self, &self->direction, g_strdup (info->incoming ? _("In") : _("Out")), PROP_DIRECTION);
+  /* Protocol names, as the extensions' are: not translated. */
+  set_string (self, &self->transport,
+              g_strdup (info->transport == TSR_TRANSPORT_UTP ? "uTP" : info->transport == TSR_TRANSPORT_TCP ? "TCP" : ""),
+              PROP_TRANSPORT);
   set_string (self, &self->source, g_strdup (tsr_peer_source_to_string (info->source)), PROP_SOURCE);
   set_string (self, &self->extensions, g_strdup (info->extensions), PROP_EXTENSIONS);
   set_string (self, &self->flags, flags_of (info), PROP_FLAGS);

@@ -67,6 +67,7 @@ static const PeerColumn peer_columns[] = {
   { "address", NULL, FALSE },
   { "client", NULL, FALSE },
   { "direction", NULL, FALSE },
+  { "transport", NULL, FALSE },
   { "source", NULL, FALSE },
   { "extensions", NULL, FALSE },
   { "flags", NULL, FALSE },

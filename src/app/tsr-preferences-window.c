@@ -21,6 +21,7 @@ struct _TsrPreferencesWindow
   GtkFileChooserNative *chooser;       /* (owned) (nullable) while open */
   AdwActionRow         *folder_row;    /* template child */
   AdwComboRow          *encryption;    /* template child */
+  AdwComboRow          *transports;    /* template child */
 };
 
 G_DEFINE_FINAL_TYPE (TsrPreferencesWindow, tsr_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -85,19 +86,22 @@ on_choose_folder (GtkButton            *button,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
-/* The encryption setting's strings, in the combo row's order. */
-static const char *const encryption_modes[] = { "prefer", "require", "off" };
+/* The encryption and transports settings' strings, in their combo rows'
+ * order: a mapping's user data. */
+static const char *const encryption_modes[] = { "prefer", "require", "off", NULL };
+static const char *const transport_modes[] = { "both", "utp", "tcp", NULL };
 
 static gboolean
-encryption_to_index (GValue   *value,
-                     GVariant *variant,
-                     gpointer  user_data)
+choice_to_index (GValue   *value,
+                 GVariant *variant,
+                 gpointer  user_data)
 {
+  const char *const *choices = user_data;
   const char *mode = g_variant_get_string (variant, NULL);
   guint i;
 
-  for (i = 0; i < G_N_ELEMENTS (encryption_modes); i++)
-    if (g_strcmp0 (mode, encryption_modes[i]) == 0)
+  for (i = 0; choices[i] != NULL; i++)
+    if (g_strcmp0 (mode, choices[i]) == 0)
       {
         g_value_set_uint (value, i);
         return TRUE;
@@ -106,13 +110,14 @@ encryption_to_index (GValue   *value,
 }
 
 static GVariant *
-index_to_encryption (const GValue       *value,
-                     const GVariantType *type,
-                     gpointer            user_data)
+index_to_choice (const GValue       *value,
+                 const GVariantType *type,
+                 gpointer            user_data)
 {
+  const char *const *choices = user_data;
   guint i = g_value_get_uint (value);
 
-  return i < G_N_ELEMENTS (encryption_modes) ? g_variant_new_string (encryption_modes[i]) : NULL;
+  return i < g_strv_length ((char **) choices) ? g_variant_new_string (choices[i]) : NULL;
 }
 
 static void
@@ -139,6 +144,7 @@ tsr_preferences_window_class_init (TsrPreferencesWindowClass *klass)
                                                "/io/github/tessera/Tessera/tsr-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, folder_row);
   gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, encryption);
+  gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, transports);
   for (i = 0; i < G_N_ELEMENTS (bound_keys); i++)
     gtk_widget_class_bind_template_child_full (widget_class, bound_keys[i].key, FALSE, 0);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_folder);
@@ -162,7 +168,9 @@ tsr_preferences_window_new (GSettings *settings)
                      gtk_widget_get_template_child (GTK_WIDGET (self), TSR_TYPE_PREFERENCES_WINDOW, bound_keys[i].key),
                      bound_keys[i].property, G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (settings, "encryption", self->encryption, "selected", G_SETTINGS_BIND_DEFAULT,
-                                encryption_to_index, index_to_encryption, NULL, NULL);
+                                choice_to_index, index_to_choice, (gpointer) encryption_modes, NULL);
+  g_settings_bind_with_mapping (settings, "transports", self->transports, "selected", G_SETTINGS_BIND_DEFAULT,
+                                choice_to_index, index_to_choice, (gpointer) transport_modes, NULL);
   show_folder (self);
   g_signal_connect_object (settings, "changed::download-folder", G_CALLBACK (show_folder), self, G_CONNECT_SWAPPED);
   return GTK_WIDGET (self);

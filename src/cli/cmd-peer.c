@@ -92,15 +92,18 @@ on_peer_connected (TsrTorrent *torrent,
   JsonNode *node = json_node_new (JSON_NODE_VALUE);
   g_autofree char *text = g_strdup_printf (_("Connected to %s"), address);
   g_autoptr(GPtrArray) infos = tsr_torrent_dup_peer_infos (torrent);
-  gboolean encrypted = FALSE;
+  TsrPeerInfo *info = NULL;
   guint i;
 
   for (i = 0; i < infos->len; i++)
     if (g_str_equal (((TsrPeerInfo *) g_ptr_array_index (infos, i))->address, address))
-      encrypted = ((TsrPeerInfo *) g_ptr_array_index (infos, i))->encrypted;
+      info = g_ptr_array_index (infos, i);
   json_node_set_string (node, address);
+  /* "transport": "tcp" or "utp" (BEP 29). */
   tsr_cli_emit_event (&run->sink, torrent, "peer-connected", text, "peer", node, "encrypted",
-                      tsr_cli_bool_node (encrypted), NULL);
+                      tsr_cli_bool_node (info != NULL && info->encrypted), "transport",
+                      info != NULL ? tsr_cli_string_node (tsr_transport_to_string (info->transport))
+                                   : json_node_new (JSON_NODE_NULL), NULL);
 }
 
 static void
@@ -581,6 +584,9 @@ tsr_cli_peer (int    argc,
   gboolean no_dht = FALSE;
   gboolean port_map = FALSE;
   gboolean no_port_map = FALSE;
+  gboolean utp = FALSE;
+  gboolean no_utp = FALSE;
+  gboolean no_tcp = FALSE;
   int port = 6881;
   int max_active = 0;
   int max_connections = 0;
@@ -603,6 +609,9 @@ tsr_cli_peer (int    argc,
     { "no-dht", 0, 0, G_OPTION_ARG_NONE, &no_dht, N_("Do not use the DHT (default: use it, for public torrents)"), NULL },
     { "dht-bootstrap", 0, 0, G_OPTION_ARG_STRING_ARRAY, &dht_bootstrap, N_("Join the DHT through this node (repeatable; default: the public routers)"), N_("HOST:PORT") },
     { "encryption", 0, 0, G_OPTION_ARG_STRING, &encryption, N_("Message stream encryption (MSE/PE): off, prefer (default: an encrypted handshake when the peer speaks it, encrypted data when it asks) or require (encrypted data only)"), N_("MODE") },
+    { "utp", 0, 0, G_OPTION_ARG_NONE, &utp, N_("Connect to peers over uTP (BEP 29) first, then TCP (the default)"), NULL },
+    { "no-utp", 0, 0, G_OPTION_ARG_NONE, &no_utp, N_("Connect to peers over TCP only"), NULL },
+    { "no-tcp", 0, 0, G_OPTION_ARG_NONE, &no_tcp, N_("Connect to peers over uTP only, dialling and accepting"), NULL },
     { "port-map", 0, 0, G_OPTION_ARG_NONE, &port_map, N_("Ask the router to forward the port (UPnP, NAT-PMP), even when TESSERA_NO_PORT_MAP is set"), NULL },
     { "no-port-map", 0, 0, G_OPTION_ARG_NONE, &no_port_map, N_("Do not ask the router to forward the port (default: ask)"), NULL },
     { "exit-when-done", 0, 0, G_OPTION_ARG_NONE, &run.exit_when_done, N_("Exit once all data is verified"), NULL },
@@ -673,6 +682,11 @@ tsr_cli_peer (int    argc,
       tsr_cli_error (_("--max-dialed and --max-accepted must be from 0 (automatic) to 10000"));
       return 1;
     }
+  if ((utp && no_utp) || (no_utp && no_tcp))
+    {
+      tsr_cli_error (_("--no-utp goes with neither --utp nor --no-tcp"));
+      return 1;
+    }
   if (port < 0 || port > 65535)
     {
       tsr_cli_error (_("port %d is not from 0 to 65535"), port);
@@ -730,6 +744,8 @@ tsr_cli_peer (int    argc,
           return 1;
         }
     }
+  if (no_utp || no_tcp)
+    tsr_session_set_transports (session, no_utp ? TSR_TRANSPORT_TCP : TSR_TRANSPORT_UTP);
   run.torrents = torrents;
   if (!tsr_session_listen_on (session, bind, (guint16) port, &error))
     {

@@ -20,6 +20,7 @@ info_new (const char *address,
   info->client = g_strdup ("Tessera 0.1.0");
   info->source = TSR_PEER_SOURCE_PEX;
   info->extensions = g_strdup ("Fast, BEP 10, ut_pex");
+  info->transport = TSR_TRANSPORT_UTP;
   info->down_rate = down_rate;
   info->am_interested = TRUE;
   info->peer_choking = TRUE;
@@ -77,6 +78,9 @@ test_in_place (void)
   g_free (flags);
   g_object_get (kept, "extensions", &flags, NULL);
   g_assert_cmpstr (flags, ==, "Fast, BEP 10, ut_pex");
+  g_free (flags);
+  g_object_get (kept, "transport", &flags, NULL);
+  g_assert_cmpstr (flags, ==, "uTP");
   g_free (flags);
   g_signal_connect_swapped (kept, "notify::down-rate", G_CALLBACK (count_notify), &rate_notes);
   g_signal_connect_swapped (kept, "notify::client", G_CALLBACK (count_notify), &client_notes);

@@ -43,6 +43,7 @@ static const struct
   { "Find Peers through the DHT", "dht", "false", 0, 1, "true" },
   { "Forward the Port on the Router", "port-mapping", "false", 0, 1, "true" },
   { "Encryption", "encryption", "'require'", 1, 2, "'off'" },
+  { "Transports", "transports", "'utp'", 1, 2, "'tcp'" },
   { "Download Limit (KiB/s)", "download-rate-limit", "uint32 120", 120, 340, "uint32 340" },
   { "Upload Limit (KiB/s)", "upload-rate-limit", "uint32 56", 56, 78, "uint32 78" },
   { "Stop Seeding at Ratio", "max-ratio", "1.5", 1.5, 2.25, "2.25" },

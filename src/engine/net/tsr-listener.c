@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-listener.c: one GSocketService for all torrents. An accepted
- * connection waits here, in arrival order with its deadline, until its
- * handshake (plaintext, or the one carried inside MSE) names an info
- * hash; the owner's find() turns that into a torrent, and the connection
- * leaves for it through accepted(). One timer, set for the earliest
- * deadline, closes the silent ones.
+ * tsr-listener.c: one GSocketService for all torrents, and the uTP
+ * connections its owner hands over (tsr_listener_take_stream), treated
+ * alike from then on. An accepted connection waits here, in arrival
+ * order with its deadline, until its handshake (plaintext, or the one
+ * carried inside MSE) names an info hash; the owner's find() turns that
+ * into a torrent, and the connection leaves for it through accepted().
+ * One timer, set for the earliest deadline, closes the silent ones.
  */
 #define G_LOG_DOMAIN "tsr-listener"
 
@@ -29,6 +30,7 @@ struct _TsrListener
   GSocketService         *service;     /* (owned) (nullable) */
   guint16                 port;
   gboolean                loopback;    /* listening on a loopback address only */
+  gboolean                tcp;         /* TCP connections are taken (else closed at once) */
   TsrPeerEncryption       encryption;
   GArray                 *pending;     /* (element-type Pending) before their handshake */
   guint                   max_pending;
@@ -46,6 +48,7 @@ tsr_listener_new (const TsrListenerFuncs *funcs,
   self->funcs = funcs;
   self->user_data = user_data;
   self->encryption = TSR_PEER_ENCRYPTION_PREFER;
+  self->tcp = TRUE;
   self->pending = g_array_new (FALSE, FALSE, sizeof (Pending));
   self->max_pending = TSR_LISTENER_MAX_PENDING;
   self->max_per_host = TSR_LISTENER_MAX_PENDING_PER_HOST;
@@ -96,6 +99,13 @@ tsr_listener_set_encryption (TsrListener       *self,
                              TsrPeerEncryption  mode)
 {
   self->encryption = mode;
+}
+
+void
+tsr_listener_set_tcp (TsrListener *self,
+                      gboolean     enabled)
+{
+  self->tcp = enabled;
 }
 
 void
@@ -255,24 +265,32 @@ find_for_mse (const guint8 *req2,
   return match.found;
 }
 
-/* How many connections waiting for their handshake come from the host
- * @connection comes from. */
+/* How many connections waiting for their handshake come from @host. */
 static guint
-pending_from_host (TsrListener       *self,
-                   GSocketConnection *connection)
+pending_from_host (TsrListener          *self,
+                   const TsrPeerAddress *host)
 {
-  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
-  TsrPeerAddress host;
   guint n = 0;
   guint i;
 
-  if (!tsr_peer_address_from_socket (remote, &host))
-    return 0;
   for (i = 0; i < self->pending->len; i++)
     if (tsr_peer_address_same_host (tsr_peer_get_remote_address (g_array_index (self->pending, Pending, i).peer),
-                                    &host))
+                                    host))
       n++;
   return n;
+}
+
+/* A flood of connections that never say hello is cut off here, over
+ * either transport; each that is let in has the handshake timeout to
+ * speak. */
+gboolean
+tsr_listener_has_room (TsrListener          *self,
+                       const TsrPeerAddress *from)
+{
+  if (self->pending->len < self->max_pending && (from == NULL || pending_from_host (self, from) < self->max_per_host))
+    return TRUE;
+  g_debug ("Refusing a connection: %u waiting for their handshake", self->pending->len);
+  return FALSE;
 }
 
 static gboolean
@@ -282,24 +300,30 @@ on_incoming (GSocketService    *service,
              gpointer           user_data)
 {
   TsrListener *self = user_data;
+  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
+  TsrPeerAddress from;
+
+  if (!self->tcp ||
+      !tsr_listener_has_room (self, tsr_peer_address_from_socket (remote, &from) ? &from : NULL))
+    g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  else
+    tsr_listener_take_stream (self, G_IO_STREAM (connection));
+  return TRUE;
+}
+
+void
+tsr_listener_take_stream (TsrListener *self,
+                          GIOStream   *stream)
+{
   Pending entry;
 
-  /* A flood of connections that never say hello is cut off here; each
-   * that is let in has the handshake timeout to speak. */
-  if (self->pending->len >= self->max_pending || pending_from_host (self, connection) >= self->max_per_host)
-    {
-      g_debug ("Refusing a connection: %u waiting for their handshake", self->pending->len);
-      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
-      return TRUE;
-    }
-  entry.peer = tsr_peer_new_incoming (connection);
+  entry.peer = tsr_peer_new_incoming (stream);
   entry.deadline = g_get_monotonic_time () + self->timeout;
   tsr_peer_set_encryption (entry.peer, self->encryption, find_for_mse, self);
   g_array_append_val (self->pending, entry);
   tsr_peer_set_funcs (entry.peer, &pending_funcs, self);
   arm_timeout (self);
   tsr_peer_start (entry.peer, NULL);
-  return TRUE;
 }
 
 gboolean

@@ -72,6 +72,19 @@ gboolean     tsr_listener_is_loopback  (TsrListener      *self);
 /* MSE/PE for the connections accepted from now on (default PREFER). */
 void         tsr_listener_set_encryption (TsrListener       *self,
                                           TsrPeerEncryption  mode);
+/* Whether TCP connections are taken (default TRUE); when not, the
+ * socket still listens, and closes each at once. */
+void         tsr_listener_set_tcp        (TsrListener       *self,
+                                          gboolean           enabled);
+/* Whether a connection from @from (nullable: unknown) would be let in
+ * now: TRUE when fewer than the maximum wait, in all and from its host. */
+gboolean     tsr_listener_has_room       (TsrListener          *self,
+                                          const TsrPeerAddress *from);
+/* An incoming connection over another transport (a TsrUtpStream), let in
+ * by has_room(): from now on as an accepted TCP one (handshake timeout,
+ * MSE, the torrent's lookup). Takes a reference. */
+void         tsr_listener_take_stream    (TsrListener          *self,
+                                          GIOStream            *stream);
 /* Connections waiting for their handshake, at most: @max in all and
  * @max_per_host from one host; more are closed as they come. */
 void         tsr_listener_set_max_pending (TsrListener   *self,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-peer.c: a peer connection on the main context. When the socket is
+ * tsr-peer.c: a peer connection on the main context, over any stream:
+ * TCP or uTP (tsr-dialer.c dials outgoing ones). When the stream is
  * readable, up to 256 KiB are read into a buffer shared by every peer of
  * the thread and cut into messages by the wire codec at once; only an
  * unfinished message's bytes are kept per peer. Writes go through a
@@ -20,9 +21,9 @@
 #include "tsr-peer-writer.h"
 #include "tsr-peer.h"
 #include "tsr-ticker.h"
+#include "tsr-utp-stream.h"
 
 #define READ_CHUNK        (256 * 1024)
-#define CONNECT_TIMEOUT   10
 #define RECEIVE_TIMEOUT   180     /* seconds without a byte from the peer */
 #define TICK              5       /* seconds between checks of the timeouts */
 #define HANDSHAKE_TIMEOUT 30      /* seconds from a dial to their handshake */
@@ -33,7 +34,8 @@ struct _TsrPeer
   TsrPeerAddress     remote;         /* the identity: family 0 when not an internet address */
   char              *address;        /* (owned) @remote for people and logs: "host:port" or "?" */
   gboolean           incoming;
-  GIOStream         *connection;     /* (owned) (nullable) a GSocketConnection, or any stream */
+  GIOStream         *connection;     /* (owned) (nullable) a GSocketConnection, a TsrUtpStream, or any stream */
+  TsrDialer         *dialer;         /* (owned) (nullable) outgoing: the transports to dial over */
   const TsrPeerFuncs *funcs;         /* (nullable) the owner's */
   gpointer           funcs_data;
   GCancellable      *cancellable;    /* (owned) cancelled on close */
@@ -151,6 +153,7 @@ tsr_peer_dispose (GObject *object)
 
   halt (self);
   g_clear_pointer (&self->down, tsr_limiter_unref);
+  g_clear_pointer (&self->dialer, tsr_dialer_unref);
   g_clear_object (&self->connection);
   G_OBJECT_CLASS (tsr_peer_parent_class)->dispose (object);
 }
@@ -199,7 +202,8 @@ use_connection (TsrPeer   *self,
 }
 
 TsrPeer *
-tsr_peer_new_outgoing (const TsrPeerAddress *address)
+tsr_peer_new_outgoing (const TsrPeerAddress *address,
+                       TsrDialer            *dialer)
 {
   TsrPeer *self;
 
@@ -208,19 +212,37 @@ tsr_peer_new_outgoing (const TsrPeerAddress *address)
   self = g_object_new (TSR_TYPE_PEER, NULL);
   self->remote = *address;
   self->address = tsr_peer_address_to_string (address);
+  self->dialer = dialer != NULL ? tsr_dialer_ref (dialer) : NULL;
   return self;
 }
 
+/* The far end of whatever transport carries @stream: a TCP socket's
+ * peer, a uTP connection's. FALSE for anything else. */
+static gboolean
+remote_of (GIOStream      *stream,
+           TsrPeerAddress *out)
+{
+  g_autoptr(GSocketAddress) remote = NULL;
+
+  if (TSR_IS_UTP_STREAM (stream))
+    {
+      *out = *tsr_utp_stream_get_address (TSR_UTP_STREAM (stream));
+      return TRUE;
+    }
+  if (!G_IS_SOCKET_CONNECTION (stream))
+    return FALSE;
+  remote = g_socket_connection_get_remote_address (G_SOCKET_CONNECTION (stream), NULL);
+  return tsr_peer_address_from_socket (remote, out);
+}
+
 TsrPeer *
-tsr_peer_new_incoming (GSocketConnection *connection)
+tsr_peer_new_incoming (GIOStream *stream)
 {
   TsrPeer *self = g_object_new (TSR_TYPE_PEER, NULL);
-  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
 
   self->incoming = TRUE;
-  use_connection (self, G_IO_STREAM (g_object_ref (connection)));
-  self->address = tsr_peer_address_from_socket (remote, &self->remote)
-                  ? tsr_peer_address_to_string (&self->remote) : g_strdup ("?");
+  use_connection (self, g_object_ref (stream));
+  self->address = remote_of (stream, &self->remote) ? tsr_peer_address_to_string (&self->remote) : g_strdup ("?");
   return self;
 }
 
@@ -312,6 +334,14 @@ TsrPeerFeatures
 tsr_peer_get_features (TsrPeer *self)
 {
   return self->features;
+}
+
+TsrTransport
+tsr_peer_get_transport (TsrPeer *self)
+{
+  g_return_val_if_fail (TSR_IS_PEER (self), 0);
+
+  return self->connection != NULL ? tsr_dialer_transport_of (self->connection) : 0;
 }
 
 void
@@ -759,7 +789,7 @@ on_connected (GObject      *source,
 {
   g_autoptr(TsrPeer) self = user_data;
   g_autoptr(GError) error = NULL;
-  GSocketConnection *connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (source), result, &error);
+  GIOStream *connection = tsr_dialer_connect_finish (result, &error);
 
   n_connecting--;
   if (connection == NULL)
@@ -768,9 +798,7 @@ on_connected (GObject      *source,
         tsr_peer_close (self, error->message);
       return;
     }
-  /* The connect timeout must not stay on the socket: peers idle for minutes. */
-  g_socket_set_timeout (g_socket_connection_get_socket (connection), 0);
-  use_connection (self, G_IO_STREAM (connection));
+  use_connection (self, connection);
   if (self->encryption == TSR_PEER_ENCRYPTION_OFF)
     tsr_peer_writer_send_handshake (self->writer, &self->ours);
   else
@@ -798,16 +826,6 @@ tsr_peer_start (TsrPeer                *self,
     }
   self->ours = *ours;
   self->have_ours = TRUE;
-  {
-    g_autoptr(GSocketClient) client = g_socket_client_new ();
-    g_autoptr(GSocketAddress) remote = tsr_peer_address_to_socket_address (&self->remote);
-
-    g_socket_client_set_timeout (client, CONNECT_TIMEOUT);
-    /* Peers are dialled directly: no system proxy lookup (libproxy) per
-     * connection, which is slow and would route peer traffic unasked. */
-    g_socket_client_set_enable_proxy (client, FALSE);
-    n_connecting++;
-    g_socket_client_connect_async (client, G_SOCKET_CONNECTABLE (remote), self->cancellable,
-                                   on_connected, g_object_ref (self));
-  }
+  n_connecting++;
+  tsr_dialer_connect_async (self->dialer, &self->remote, self->cancellable, on_connected, g_object_ref (self));
 }

@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "tsr-bitfield.h"
+#include "tsr-dialer.h"
 #include "tsr-limiter.h"
 #include "tsr-mse.h"
 #include "tsr-peer-address.h"
@@ -26,10 +27,13 @@ G_DECLARE_FINAL_TYPE (TsrPeer, tsr_peer, TSR, PEER, GObject)
 /* Outgoing connections being set up now, in the whole process. */
 guint         tsr_peer_get_n_connecting    (void);
 
-/* An outgoing connection to @address (connects on start). */
-TsrPeer      *tsr_peer_new_outgoing        (const TsrPeerAddress   *address);
-/* An accepted connection; its handshake is read first. */
-TsrPeer      *tsr_peer_new_incoming        (GSocketConnection      *connection);
+/* An outgoing connection to @address (connects on start), over the
+ * transports @dialer (nullable: TCP alone) has on. */
+TsrPeer      *tsr_peer_new_outgoing        (const TsrPeerAddress   *address,
+                                            TsrDialer              *dialer);
+/* An accepted connection, a GSocketConnection or a TsrUtpStream, whose
+ * remote address is the peer's; its handshake is read first. */
+TsrPeer      *tsr_peer_new_incoming        (GIOStream              *stream);
 /* The same over any stream whose input is pollable (a uTP stream, a
  * test's memory streams), from @remote. */
 TsrPeer      *tsr_peer_new_for_stream      (GIOStream              *stream,
@@ -132,5 +136,7 @@ typedef enum
 } TsrPeerFeatures;
 
 TsrPeerFeatures tsr_peer_get_features      (TsrPeer                *self);
+/* TCP or uTP, once connected (0 while an outgoing one dials). */
+TsrTransport  tsr_peer_get_transport       (TsrPeer                *self);
 
 G_END_DECLS

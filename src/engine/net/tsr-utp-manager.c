@@ -651,6 +651,46 @@ tsr_utp_manager_dial (TsrUtpManager             *self,
   return channel;
 }
 
+gboolean
+tsr_utp_manager_unreachable (TsrUtpManager        *self,
+                             const TsrPeerAddress *address,
+                             const GError         *error)
+{
+  g_autoptr(GPtrArray) dialling = g_ptr_array_new_with_free_func ((GDestroyNotify) channel_unref);
+  GHashTableIter iter;
+  gpointer key;
+  gpointer value;
+  guint i;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (address != NULL && error != NULL, FALSE);
+
+  /* Only dials still waiting for their STATE: an open connection keeps
+   * its own timeouts, so a forged ICMP error cannot end it. */
+  g_hash_table_iter_init (&iter, self->routes);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      TsrUtpChannel *channel = value;
+
+      if (key == &channel->recv_key && channel->initiator && !tsr_utp_conn_is_connected (channel->conn) &&
+          tsr_peer_address_equal (&channel->address, address))
+        g_ptr_array_add (dialling, channel_ref (channel));
+    }
+  for (i = 0; i < dialling->len; i++)
+    {
+      TsrUtpChannel *channel = g_ptr_array_index (dialling, i);
+
+      if (!channel->live)
+        continue;
+      channel->silent = TRUE;
+      mark_closed (channel, g_error_new (TSR_UTP_CONN_ERROR, TSR_UTP_CONN_ERROR_REFUSED,
+                                         _("The uTP peer cannot be reached: %s"), error->message));
+      if (!channel->released && channel->funcs != NULL && channel->funcs->closed != NULL)
+        channel->funcs->closed (channel->error, channel->user_data);
+    }
+  return dialling->len > 0;
+}
+
 gint64
 tsr_utp_manager_get_deadline (TsrUtpManager *self)
 {

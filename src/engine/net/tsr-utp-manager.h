@@ -137,6 +137,13 @@ TsrUtpChannel *tsr_utp_manager_dial             (TsrUtpManager             *self
                                                  gpointer                   user_data,
                                                  GError                   **error);
 
+/* The kernel reports @address unreachable (an ICMP error, @error):
+ * our dials to it that no STATE answered yet fail at once as refused,
+ * instead of resending their SYN for seconds. TRUE when there was one. */
+gboolean       tsr_utp_manager_unreachable      (TsrUtpManager             *self,
+                                                 const TsrPeerAddress      *address,
+                                                 const GError              *error);
+
 /* The earliest deadline of all connections (TSR_UTP_CONN_NO_DEADLINE
  * for none), and running what is due: the GSource does it; an owner
  * with a clock of its own may too. */

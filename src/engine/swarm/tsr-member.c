@@ -742,6 +742,7 @@ tsr_member_dup_info (TsrMember   *self,
   info->snubbed = tsr_requester_peer_is_snubbed (self->request);
   info->fast = (tsr_peer_get_features (peer) & TSR_PEER_FEATURE_FAST) != 0;
   info->encrypted = tsr_peer_is_encrypted (peer);
+  info->transport = tsr_peer_get_transport (peer);
   info->down_rate = tsr_peer_conn_get_rate (conn);
   info->up_rate = tsr_peer_conn_get_up_rate (conn);
   info->downloaded = tsr_peer_get_bytes_received (peer);

@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "tsr-dialer.h"
 #include "tsr-peer-pool.h"
 
 G_BEGIN_DECLS
@@ -27,6 +28,7 @@ typedef struct
   gboolean  snubbed;
   gboolean  fast;              /* BEP 6 */
   gboolean  encrypted;         /* MSE/PE with RC4 */
+  TsrTransport transport;      /* TCP or uTP (BEP 29); 0 for a web seed */
   guint64   down_rate;         /* bytes a second */
   guint64   up_rate;
   guint64   downloaded;        /* bytes received from it, all messages */

@@ -491,10 +491,20 @@ check_handshake (TsrSwarm               *self,
     {
       TsrMember *other = g_ptr_array_index (self->members, i);
 
-      /* Both of us dialled: one connection is enough. */
+      /* Both of us dialled: one connection is enough, and both ends
+       * keep the same one, the one the lower peer id dialled (each
+       * keeping the first it shook hands on would close both). */
       if (other != member && tsr_peer_conn_is_shaken (conn_of (other)) &&
           memcmp (tsr_peer_get_id (tsr_member_get_peer (other)), theirs->peer_id, 20) == 0)
         {
+          gboolean dialed = tsr_peer_conn_is_dialed (conn_of (member));
+
+          if (dialed != tsr_peer_conn_is_dialed (conn_of (other)) &&
+              dialed == (memcmp (our_id, theirs->peer_id, 20) < 0))
+            {
+              tsr_peer_close (tsr_member_get_peer (other), _("Already connected to this peer"));
+              return TRUE;
+            }
           tsr_peer_close (tsr_member_get_peer (member), _("Already connected to this peer"));
           return FALSE;
         }

@@ -4,8 +4,8 @@
  * listener (an incoming handshake's info hash picks the torrent, which
  * then answers), limits, the connection budget, the queue of active
  * torrents, local discovery, the DHT and port mapping, and the UDP
- * sockets on the listen port that the DHT and the UDP trackers share
- * (uTP will too).
+ * sockets on the listen port that the DHT, the UDP trackers and uTP
+ * share (tsr-dialer.c: peers over uTP and TCP).
  */
 #define G_LOG_DOMAIN "tsr-session"
 
@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "tsr-dht.h"
+#include "tsr-dialer.h"
 #include "tsr-listener.h"
 #include "tsr-lsd.h"
 #include "tsr-port-map.h"
@@ -49,6 +50,7 @@ struct _TsrSession
   GHashTable        *dht_looked;   /* info hash (20 bytes) → monotonic seconds of the last lookup */
   guint              dht_source;
   TsrPortMap        *port_map;    /* (owned) (nullable) when mapping is on and we listen */
+  TsrDialer         *dialer;      /* (owned) peers' transports; uTP over udp4 and udp6 */
   gboolean           port_map_wanted;
 };
 
@@ -68,11 +70,20 @@ static void on_torrent_trackers_made (TsrTorrent *torrent, TsrTracker *tracker, 
 static gpointer on_listener_find (const guint8 *info_hash, gpointer user_data);
 static void on_listener_foreach_hash (TsrListenerHashFunc func, gpointer func_data, gpointer user_data);
 static void on_listener_accepted (TsrPeer *peer, gpointer key, const guint8 *info_hash, gpointer user_data);
+static TsrDialer *on_torrent_dialer (gpointer user_data);
+static gboolean on_utp_accept (const TsrPeerAddress *from, gpointer user_data);
+static void on_utp_incoming (GIOStream *stream, const TsrPeerAddress *from, gpointer user_data);
 
 static const TsrTorrentHostFuncs torrent_host_funcs = {
   .dht_node = on_torrent_dht_node,
   .state_changed = on_torrent_state_changed,
   .trackers_made = on_torrent_trackers_made,
+  .dialer = on_torrent_dialer,
+};
+
+static const TsrDialerFuncs dialer_funcs = {
+  .accept = on_utp_accept,
+  .incoming = on_utp_incoming,
 };
 
 static const TsrListenerFuncs listener_funcs = {
@@ -92,6 +103,10 @@ tsr_session_dispose (GObject *object)
   if (self->dht != NULL)
     g_signal_handlers_disconnect_by_data (self->dht, self);
   g_clear_object (&self->dht);
+  /* Peers may hold it on: it goes quiet, its uTP connections end. */
+  if (self->dialer != NULL)
+    tsr_dialer_shutdown (self->dialer);
+  g_clear_pointer (&self->dialer, tsr_dialer_unref);
   /* Trackers may hold them on until their last announce. */
   g_clear_pointer (&self->udp4, tsr_udp_socket_unref);
   g_clear_pointer (&self->udp6, tsr_udp_socket_unref);
@@ -143,6 +158,7 @@ tsr_session_init (TsrSession *self)
   self->connections = tsr_budget_new (0);
   self->read_group = tsr_read_cache_group_new (TSR_SESSION_READ_CACHE);
   self->listener = tsr_listener_new (&listener_funcs, self);
+  self->dialer = tsr_dialer_new (&dialer_funcs, self);
   self->up = tsr_limiter_new (0);
   self->down = tsr_limiter_new (0);
   self->encryption = TSR_PEER_ENCRYPTION_PREFER;
@@ -528,6 +544,66 @@ start_udp (TsrSession *self)
   if (inet == NULL || g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6)
     self->udp6 = bind_udp (self, TSR_PEER_ADDRESS_IPV6,
                            self->udp4 != NULL ? tsr_udp_socket_get_port (self->udp4) : port);
+  /* BEP 29: peers reach our uTP at the UDP port, which is the TCP one
+   * unless another program had it. */
+  if (self->udp4 != NULL)
+    tsr_dialer_add_socket (self->dialer, self->udp4);
+  if (self->udp6 != NULL)
+    tsr_dialer_add_socket (self->dialer, self->udp6);
+}
+
+static TsrDialer *
+on_torrent_dialer (gpointer user_data)
+{
+  TsrSession *self = user_data;
+
+  return self->dialer;
+}
+
+/* An incoming uTP connection is let in as a TCP one would be: within
+ * the listener's bounds on connections waiting for their handshake. */
+static gboolean
+on_utp_accept (const TsrPeerAddress *from,
+               gpointer              user_data)
+{
+  TsrSession *self = user_data;
+
+  return self->listener != NULL && tsr_listener_has_room (self->listener, from);
+}
+
+static void
+on_utp_incoming (GIOStream            *stream,
+                 const TsrPeerAddress *from,
+                 gpointer              user_data)
+{
+  TsrSession *self = user_data;
+
+  tsr_listener_take_stream (self->listener, stream);
+}
+
+void
+tsr_session_set_transports (TsrSession   *self,
+                            TsrTransport  transports)
+{
+  g_return_if_fail (TSR_IS_SESSION (self));
+  g_return_if_fail ((transports & TSR_TRANSPORT_BOTH) != 0);
+
+  tsr_dialer_set_transports (self->dialer, transports);
+  tsr_listener_set_tcp (self->listener, (transports & TSR_TRANSPORT_TCP) != 0);
+}
+
+TsrTransport
+tsr_session_get_transports (TsrSession *self)
+{
+  g_return_val_if_fail (TSR_IS_SESSION (self), TSR_TRANSPORT_BOTH);
+  return tsr_dialer_get_transports (self->dialer);
+}
+
+TsrDialer *
+tsr_session_get_dialer (TsrSession *self)
+{
+  g_return_val_if_fail (TSR_IS_SESSION (self), NULL);
+  return self->dialer;
 }
 
 /* A torrent's UDP trackers announce from the listen port, as libtorrent's

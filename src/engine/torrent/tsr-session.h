@@ -72,6 +72,14 @@ void          tsr_session_set_dht             (TsrSession        *self,
                                                const char *const *bootstrap);
 /* (nullable) (transfer none) */
 struct _TsrDht *tsr_session_get_dht           (TsrSession        *self);
+/* The transports peer connections use, dialled and accepted (default
+ * both: uTP is dialled first, TCP follows after TSR_DIALER_FALLBACK_MS or
+ * when uTP fails). uTP runs on the UDP port (tsr_session_get_udp_port). */
+void          tsr_session_set_transports      (TsrSession        *self,
+                                               TsrTransport       transports);
+TsrTransport  tsr_session_get_transports      (TsrSession        *self);
+/* (transfer none) Who dials and takes in uTP: its counters, for tests. */
+struct _TsrDialer *tsr_session_get_dialer     (TsrSession        *self);
 /* MSE/PE for every connection, dialled and accepted (default PREFER). */
 void          tsr_session_set_encryption      (TsrSession        *self,
                                                TsrPeerEncryption  mode);

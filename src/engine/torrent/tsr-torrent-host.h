@@ -12,6 +12,7 @@
 
 G_BEGIN_DECLS
 
+struct _TsrDialer;
 struct _TsrTorrent;
 struct _TsrTracker;
 
@@ -29,6 +30,8 @@ typedef struct _TsrTorrentHostFuncs
   void (*trackers_made) (struct _TsrTorrent *torrent,
                          struct _TsrTracker *tracker,
                          gpointer            user_data);
+  /* Asks how to dial peers: the transports (TCP, uTP) the host has on. */
+  struct _TsrDialer *(*dialer) (gpointer user_data);
 } TsrTorrentHostFuncs;
 
 /* @funcs NULL: the host let go (it must before it goes). */

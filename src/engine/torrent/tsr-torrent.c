@@ -1177,15 +1177,15 @@ swarm_banned (const TsrPeerAddress *key,
   g_signal_emit (user_data, signals[SIGNAL_PEER_BANNED], 0, text, reason);
 }
 
-/* Outgoing: encrypted as the session says, unless the address already
- * closed our encrypted handshake. */
+/* Outgoing, over the host's transports: encrypted unless the address closed our MSE handshake. */
 static void
 swarm_dial (const TsrPeerAddress *address,
             gboolean              plaintext,
             gpointer              user_data)
 {
   TsrTorrent *self = user_data;
-  g_autoptr(TsrPeer) peer = tsr_peer_new_outgoing (address);
+  TsrDialer *dialer = self->host != NULL ? self->host->dialer (self->host_data) : NULL;
+  g_autoptr(TsrPeer) peer = tsr_peer_new_outgoing (address, dialer);
 
   tsr_peer_set_encryption (peer, plaintext ? TSR_PEER_ENCRYPTION_OFF : self->encryption, NULL, NULL);
   tsr_swarm_dial_peer (self->swarm, peer);

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-dialer.h: the transports that carry peer connections, TCP and uTP
+ * (BEP 29), behind one call that gives a GIOStream. It holds the uTP
+ * side of the shared UDP sockets (one TsrUtpManager each, registered as
+ * the socket's uTP receiver, ICMP errors included) and hands incoming uTP
+ * connections to its owner, which treats them as accepted TCP ones.
+ *
+ * Dialling, when both transports are on, is uTP first with TCP a short
+ * while after (TSR_DIALER_FALLBACK_MS), or at once when uTP fails (a
+ * RESET, an ICMP "port unreachable"); the first to connect is kept and
+ * the other cancelled, as "happy eyeballs" does for IPv6. Not both at
+ * once: a peer that speaks both would see two connections from us for
+ * every dial, and every dial would count twice against firewalls' and
+ * home routers' connection tables; on a path where uTP works it wins in
+ * one round trip, far inside the delay.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tsr-peer-address.h"
+#include "tsr-udp-socket.h"
+#include "tsr-utp-manager.h"
+
+G_BEGIN_DECLS
+
+/* Milliseconds a uTP dial has before TCP is tried beside it: above a
+ * round trip to the far side of the world, below uTP's first SYN resend
+ * (1 s), which a peer without uTP never answers. */
+#define TSR_DIALER_FALLBACK_MS 800
+
+/* The transports a peer connection may use; a set of them is enabled. */
+typedef enum
+{
+  TSR_TRANSPORT_TCP  = 1 << 0,
+  TSR_TRANSPORT_UTP  = 1 << 1,
+  TSR_TRANSPORT_BOTH = TSR_TRANSPORT_TCP | TSR_TRANSPORT_UTP,
+} TsrTransport;
+
+/* "tcp", "utp" (a single transport; NULL for another value). */
+const char *tsr_transport_to_string (TsrTransport transport);
+
+typedef struct _TsrDialer TsrDialer;
+
+/* How incoming uTP connections reach the owner, on the main context,
+ * never from tsr_dialer_shutdown(). */
+typedef struct
+{
+  /* A SYN from @from: FALSE refuses it (a RESET). Budgets and limits on
+   * connections waiting for their handshake are the owner's. */
+  gboolean (*accept)   (const TsrPeerAddress *from,
+                        gpointer              user_data);
+  /* Then the connection: the owner takes a reference to @stream. */
+  void     (*incoming) (GIOStream            *stream,
+                        const TsrPeerAddress *from,
+                        gpointer              user_data);
+} TsrDialerFuncs;
+
+typedef struct
+{
+  guint64 utp_dials;       /* dials that tried uTP */
+  guint64 utp_connected;   /* dials that uTP carried */
+  guint64 tcp_dials;       /* dials that tried TCP (at first, or falling back) */
+  guint64 tcp_connected;   /* dials that TCP carried */
+  guint64 fallbacks;       /* TCP tried because uTP failed or was slow */
+  guint64 utp_accepted;    /* incoming uTP connections handed to the owner */
+  guint64 utp_refused;     /* incoming uTP connections refused */
+} TsrDialerStats;
+
+/* Both transports on, no UDP socket yet (TCP alone until one is added). */
+TsrDialer    *tsr_dialer_new             (const TsrDialerFuncs  *funcs,
+                                          gpointer               user_data);
+TsrDialer    *tsr_dialer_ref             (TsrDialer             *self);
+void          tsr_dialer_unref           (TsrDialer             *self);
+/* The owner goes: no more reports, uTP connections end (their streams
+ * fail), the sockets are let go. Dials still running go on over TCP. */
+void          tsr_dialer_shutdown        (TsrDialer             *self);
+
+/* uTP over @socket (its family's dials, its incoming connections). */
+void          tsr_dialer_add_socket      (TsrDialer             *self,
+                                          TsrUdpSocket          *socket);
+/* Transports used from now on, dialling and accepting (not 0). */
+void          tsr_dialer_set_transports  (TsrDialer             *self,
+                                          TsrTransport           transports);
+TsrTransport  tsr_dialer_get_transports  (TsrDialer             *self);
+/* (nullable) The uTP manager of @family's socket. */
+TsrUtpManager *tsr_dialer_get_utp_manager (TsrDialer            *self,
+                                           TsrPeerAddressFamily  family);
+void          tsr_dialer_get_stats       (TsrDialer             *self,
+                                          TsrDialerStats        *stats);
+
+/* Connects to @address over the enabled transports (@self NULL: TCP
+ * alone), as described above. The stream is a GSocketConnection (TCP)
+ * or a TsrUtpStream. */
+void          tsr_dialer_connect_async   (TsrDialer             *self,
+                                          const TsrPeerAddress  *address,
+                                          GCancellable          *cancellable,
+                                          GAsyncReadyCallback    callback,
+                                          gpointer               user_data);
+GIOStream    *tsr_dialer_connect_finish  (GAsyncResult          *result,
+                                          GError               **error);
+/* Which transport carries @stream (one made by the dialer or accepted). */
+TsrTransport  tsr_dialer_transport_of    (GIOStream             *stream);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsrDialer, tsr_dialer_unref)
+
+G_END_DECLS

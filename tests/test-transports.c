@@ -1,0 +1,725 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test-transports.c: peer connections over uTP (BEP 29) and TCP, on
+ * 127.0.0.1 only. Two sessions with uTP alone hand a torrent over, in
+ * plaintext and with MSE; with both transports on uTP carries it and
+ * TCP is never dialled; a peer without uTP is reached over TCP, at once
+ * when it refuses the SYN and after the fallback delay when its UDP
+ * port stays silent; a uTP dial to a closed port fails within
+ * milliseconds through the ICMP error; a cancelled dial tries nothing
+ * more; a session with TCP off closes TCP connections; uTP connections
+ * keep the upload limit and the connection budget; in a mixed swarm a
+ * uTP-only and a TCP-only leech each get the data over theirs; two peers
+ * dialling each other keep one connection.
+ * Each transfer logs its throughput.
+ *
+ * Every wait iterates the main context against a deadline.
+ */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "tsr-dialer.h"
+#include "tsr-session.h"
+#include "tsr-test-util.h"
+
+#define WAIT_SECONDS 20
+#define PIECE_LENGTH (256 * 1024)
+#define MIB          (1024 * 1024)
+
+#define WAIT_UNTIL(condition, what) TSR_TEST_WAIT_UNTIL (condition, WAIT_SECONDS, what)
+
+typedef struct
+{
+  char        *dir;      /* (owned) a temporary folder */
+  char        *source;   /* (owned) dir/source: the seed's data */
+  char        *target;   /* (owned) dir/target: the leech's */
+  TsrMetainfo *info;     /* (owned) */
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  gsize size = GPOINTER_TO_SIZE (data);
+  g_autofree char *root = NULL;
+
+  f->dir = g_dir_make_tmp ("tsr-transports-XXXXXX", NULL);
+  g_assert_nonnull (f->dir);
+  f->source = g_build_filename (f->dir, "source", NULL);
+  f->target = g_build_filename (f->dir, "target", NULL);
+  root = g_build_filename (f->source, "data", NULL);
+  tsr_test_write_file (root, "payload.bin", size, 29);
+  tsr_test_write_file (root, "tail.bin", 12345, 30);
+  f->info = tsr_test_make_torrent (root, TSR_CREATE_V1, PIECE_LENGTH);
+  g_assert_cmpint (g_mkdir (f->target, 0755), ==, 0);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  tsr_test_remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->source);
+  g_free (f->target);
+  tsr_metainfo_unref (f->info);
+}
+
+/* Cancelled reads and writes still have callbacks to run. */
+static void
+drain (void)
+{
+  tsr_test_run_for (100);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+on_done (TsrTorrent *torrent,
+         gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+static TsrSession *
+session_new (TsrTransport       transports,
+             TsrPeerEncryption  encryption)
+{
+  TsrSession *session = tsr_session_new ();
+  g_autoptr(GError) error = NULL;
+
+  tsr_session_set_encryption (session, encryption);
+  tsr_session_set_transports (session, transports);
+  g_assert_cmpint (tsr_session_get_transports (session), ==, transports);
+  g_assert_true (tsr_session_listen_on (session, "127.0.0.1", 0, &error));
+  g_assert_no_error (error);
+  /* uTP runs on the UDP socket, on the TCP port when it was free. */
+  g_assert_cmpuint (tsr_session_get_udp_port (session), !=, 0);
+  return session;
+}
+
+static TsrTorrent *
+add_and_start (TsrSession  *session,
+               Fixture     *f,
+               const char  *folder,
+               TsrTorrentState state)
+{
+  TsrTorrent *torrent = tsr_session_add_torrent (session, f->info, folder);
+
+  tsr_torrent_start (torrent);
+  WAIT_UNTIL (tsr_torrent_get_state (torrent) == state, "the torrent's state");
+  return torrent;
+}
+
+static void
+assert_same_data_in (Fixture    *f,
+                     const char *folder)
+{
+  const char *names[] = { "payload.bin", "tail.bin" };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *source_path = g_build_filename (f->source, "data", names[i], NULL);
+      g_autofree char *target_path = g_build_filename (folder, "data", names[i], NULL);
+      g_autofree char *source = NULL;
+      g_autofree char *target = NULL;
+      gsize source_length = 0;
+      gsize target_length = 0;
+
+      g_assert_true (g_file_get_contents (source_path, &source, &source_length, NULL));
+      g_assert_true (g_file_get_contents (target_path, &target, &target_length, NULL));
+      g_assert_cmpuint (target_length, ==, source_length);
+      g_assert_true (memcmp (source, target, source_length) == 0);
+    }
+}
+
+static void
+assert_same_data (Fixture *f)
+{
+  assert_same_data_in (f, f->target);
+}
+
+/* The one peer @torrent has, past its handshake, came over @transport. */
+static void
+assert_one_peer_over (TsrTorrent   *torrent,
+                      TsrTransport  transport)
+{
+  g_autoptr(GPtrArray) infos = tsr_torrent_dup_peer_infos (torrent);
+  TsrPeerInfo *info;
+
+  g_assert_cmpuint (infos->len, ==, 1);
+  info = g_ptr_array_index (infos, 0);
+  g_assert_cmpstr (tsr_transport_to_string (info->transport), ==, tsr_transport_to_string (transport));
+}
+
+typedef struct
+{
+  TsrTransport      seed;
+  TsrTransport      leech;
+  TsrPeerEncryption encryption;
+  TsrTransport      expected;      /* what carries the data */
+} Transfer;
+
+/* The leech dials the seed; the seed keeps its one peer until the leech
+ * is done. Returns the leech's dialer counters. */
+static void
+run_transfer (Fixture        *f,
+              const Transfer *transfer,
+              TsrDialerStats *leech_stats,
+              gdouble        *seconds)
+{
+  TsrSession *seeder = session_new (transfer->seed, transfer->encryption);
+  TsrSession *leecher = session_new (transfer->leech, transfer->encryption);
+  TsrTorrent *seed = add_and_start (seeder, f, f->source, TSR_TORRENT_SEEDING);
+  TsrTorrent *leech = add_and_start (leecher, f, f->target, TSR_TORRENT_DOWNLOADING);
+  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", tsr_session_get_port (seeder));
+  gint64 start;
+  guint done = 0;
+
+  g_signal_connect (leech, "done", G_CALLBACK (on_done), &done);
+  start = g_get_monotonic_time ();
+  tsr_torrent_add_peer_address (leech, address);
+  WAIT_UNTIL (done > 0, "the leech's \"done\"");
+  *seconds = (gdouble) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
+  assert_same_data (f);
+  assert_one_peer_over (leech, transfer->expected);
+  assert_one_peer_over (seed, transfer->expected);
+  tsr_dialer_get_stats (tsr_session_get_dialer (leecher), leech_stats);
+  g_test_message ("%s, %s: %.1f MiB in %.2f s: %.1f MB/s", tsr_transport_to_string (transfer->expected),
+                  transfer->encryption == TSR_PEER_ENCRYPTION_REQUIRE ? "RC4" : "plaintext",
+                  (gdouble) f->info->total_length / MIB, *seconds, (gdouble) f->info->total_length / 1e6 / *seconds);
+  g_signal_handlers_disconnect_by_data (leech, &done);
+  g_object_unref (leecher);
+  g_object_unref (seeder);
+  drain ();
+}
+
+/* uTP alone, both ends: the bytes cannot have gone another way. */
+static void
+test_utp_only (Fixture       *f,
+               gconstpointer  data)
+{
+  Transfer transfer = { TSR_TRANSPORT_UTP, TSR_TRANSPORT_UTP, TSR_PEER_ENCRYPTION_OFF, TSR_TRANSPORT_UTP };
+  TsrDialerStats stats;
+  gdouble seconds;
+
+  run_transfer (f, &transfer, &stats, &seconds);
+  g_assert_cmpuint (stats.utp_connected, ==, 1);
+  g_assert_cmpuint (stats.tcp_dials, ==, 0);
+}
+
+/* MSE is only a stream to uTP: RC4 both ways. */
+static void
+test_utp_only_encrypted (Fixture       *f,
+                         gconstpointer  data)
+{
+  Transfer transfer = { TSR_TRANSPORT_UTP, TSR_TRANSPORT_UTP, TSR_PEER_ENCRYPTION_REQUIRE, TSR_TRANSPORT_UTP };
+  TsrDialerStats stats;
+  gdouble seconds;
+
+  run_transfer (f, &transfer, &stats, &seconds);
+  g_assert_cmpuint (stats.utp_connected, ==, 1);
+  g_assert_cmpuint (stats.tcp_dials, ==, 0);
+}
+
+/* Both on at both ends: uTP wins and TCP is never dialled. */
+static void
+test_both_prefers_utp (Fixture       *f,
+                       gconstpointer  data)
+{
+  Transfer transfer = { TSR_TRANSPORT_BOTH, TSR_TRANSPORT_BOTH, TSR_PEER_ENCRYPTION_PREFER, TSR_TRANSPORT_UTP };
+  TsrDialerStats stats;
+  gdouble seconds;
+
+  run_transfer (f, &transfer, &stats, &seconds);
+  g_assert_cmpuint (stats.utp_dials, ==, 1);
+  g_assert_cmpuint (stats.utp_connected, ==, 1);
+  g_assert_cmpuint (stats.tcp_dials, ==, 0);
+  g_assert_cmpuint (stats.fallbacks, ==, 0);
+}
+
+/* The same torrent over TCP alone, for the throughput beside uTP's. */
+static void
+test_tcp_only (Fixture       *f,
+               gconstpointer  data)
+{
+  Transfer transfer = { TSR_TRANSPORT_TCP, TSR_TRANSPORT_TCP, TSR_PEER_ENCRYPTION_OFF, TSR_TRANSPORT_TCP };
+  TsrDialerStats stats;
+  gdouble seconds;
+
+  run_transfer (f, &transfer, &stats, &seconds);
+  g_assert_cmpuint (stats.utp_dials, ==, 0);
+  g_assert_cmpuint (stats.tcp_connected, ==, 1);
+}
+
+/* A seed without uTP refuses the SYN with a RESET: TCP follows at once,
+ * well inside the fallback delay. */
+static void
+test_fallback_when_refused (Fixture       *f,
+                            gconstpointer  data)
+{
+  Transfer transfer = { TSR_TRANSPORT_TCP, TSR_TRANSPORT_BOTH, TSR_PEER_ENCRYPTION_OFF, TSR_TRANSPORT_TCP };
+  TsrDialerStats stats;
+  gdouble seconds;
+
+  run_transfer (f, &transfer, &stats, &seconds);
+  g_assert_cmpuint (stats.utp_dials, ==, 1);
+  g_assert_cmpuint (stats.utp_connected, ==, 0);
+  g_assert_cmpuint (stats.fallbacks, ==, 1);
+  g_assert_cmpuint (stats.tcp_connected, ==, 1);
+}
+
+/* The session's upload limit holds over uTP: 8 MiB at 4 MB/s take more
+ * than the bucket's first second. */
+static void
+test_utp_rate_limited (Fixture       *f,
+                       gconstpointer  data)
+{
+  TsrSession *seeder = session_new (TSR_TRANSPORT_UTP, TSR_PEER_ENCRYPTION_OFF);
+  TsrSession *leecher = session_new (TSR_TRANSPORT_UTP, TSR_PEER_ENCRYPTION_OFF);
+  TsrTorrent *leech = add_and_start (leecher, f, f->target, TSR_TORRENT_DOWNLOADING);
+  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", tsr_session_get_port (seeder));
+  gint64 start;
+  gdouble seconds;
+  guint done = 0;
+
+  add_and_start (seeder, f, f->source, TSR_TORRENT_SEEDING);
+  tsr_session_set_rate_limits (seeder, 4000000, 0);
+  g_signal_connect (leech, "done", G_CALLBACK (on_done), &done);
+  start = g_get_monotonic_time ();
+  tsr_torrent_add_peer_address (leech, address);
+  WAIT_UNTIL (done > 0, "the leech's \"done\"");
+  seconds = (gdouble) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
+  g_test_message ("utp at 4 MB/s: %.1f MiB in %.2f s", (gdouble) f->info->total_length / MIB, seconds);
+  assert_same_data (f);
+  assert_one_peer_over (leech, TSR_TRANSPORT_UTP);
+  g_assert_cmpfloat (seconds, >=, 1.2);
+  g_signal_handlers_disconnect_by_data (leech, &done);
+  g_object_unref (leecher);
+  g_object_unref (seeder);
+  drain ();
+}
+
+/* The session's connection budget counts uTP connections: a seed allowed
+ * one connection never holds two, though two leeches dial it over uTP
+ * at once; both finish, one after the other. */
+typedef struct
+{
+  TsrSession *seeder;
+  guint       most;
+} Watch;
+
+static gboolean
+on_watch_tick (gpointer user_data)
+{
+  Watch *watch = user_data;
+
+  watch->most = MAX (watch->most, tsr_session_get_n_connections (watch->seeder));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+test_utp_budget (Fixture       *f,
+                 gconstpointer  data)
+{
+  TsrSession *seeder = session_new (TSR_TRANSPORT_UTP, TSR_PEER_ENCRYPTION_OFF);
+  TsrSession *leechers[2];
+  TsrTorrent *leeches[2];
+  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", tsr_session_get_port (seeder));
+  g_autofree char *second = g_build_filename (f->dir, "second", NULL);
+  Watch watch = { seeder, 0 };
+  guint done = 0;
+  guint tick;
+  guint i;
+
+  g_assert_cmpint (g_mkdir (second, 0755), ==, 0);
+  add_and_start (seeder, f, f->source, TSR_TORRENT_SEEDING);
+  tsr_session_set_max_connections (seeder, 1);
+  /* Slow enough that the second dial comes while the first downloads. */
+  tsr_session_set_rate_limits (seeder, 8000000, 0);
+  for (i = 0; i < 2; i++)
+    {
+      leechers[i] = session_new (TSR_TRANSPORT_UTP, TSR_PEER_ENCRYPTION_OFF);
+      leeches[i] = add_and_start (leechers[i], f, i == 0 ? f->target : second, TSR_TORRENT_DOWNLOADING);
+      g_signal_connect (leeches[i], "done", G_CALLBACK (on_done), &done);
+    }
+  tick = g_timeout_add (5, on_watch_tick, &watch);
+  for (i = 0; i < 2; i++)
+    tsr_torrent_add_peer_address (leeches[i], address);
+  WAIT_UNTIL (done == 2, "both leeches' \"done\"");
+  g_source_remove (tick);
+  assert_same_data (f);
+  assert_same_data_in (f, second);
+  g_assert_cmpuint (watch.most, ==, 1);
+  for (i = 0; i < 2; i++)
+    {
+      g_signal_handlers_disconnect_by_data (leeches[i], &done);
+      g_object_unref (leechers[i]);
+    }
+  g_object_unref (seeder);
+  drain ();
+}
+
+/* A mixed swarm: a seed with both transports, one leech with uTP alone
+ * and one with TCP alone. Each gets the data over the one it has; when
+ * each is done, its peers (the seed) are over that transport. */
+typedef struct
+{
+  guint        done;
+  TsrTransport seen;   /* the transports of its peers when it was done */
+} Mixed;
+
+static void
+on_mixed_done (TsrTorrent *torrent,
+               gpointer    user_data)
+{
+  Mixed *mixed = user_data;
+  g_autoptr(GPtrArray) infos = tsr_torrent_dup_peer_infos (torrent);
+  guint i;
+
+  mixed->done++;
+  for (i = 0; i < infos->len; i++)
+    mixed->seen |= ((TsrPeerInfo *) g_ptr_array_index (infos, i))->transport;
+}
+
+static void
+test_mixed_swarm (Fixture       *f,
+                  gconstpointer  data)
+{
+  static const TsrTransport transports[] = { TSR_TRANSPORT_UTP, TSR_TRANSPORT_TCP };
+  TsrSession *seeder = session_new (TSR_TRANSPORT_BOTH, TSR_PEER_ENCRYPTION_OFF);
+  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", tsr_session_get_port (seeder));
+  g_autofree char *second = g_build_filename (f->dir, "second", NULL);
+  TsrSession *leechers[2];
+  TsrTorrent *leeches[2];
+  Mixed mixed[2] = { { 0, 0 }, { 0, 0 } };
+  guint i;
+
+  g_assert_cmpint (g_mkdir (second, 0755), ==, 0);
+  add_and_start (seeder, f, f->source, TSR_TORRENT_SEEDING);
+  for (i = 0; i < 2; i++)
+    {
+      leechers[i] = session_new (transports[i], TSR_PEER_ENCRYPTION_OFF);
+      leeches[i] = add_and_start (leechers[i], f, i == 0 ? f->target : second, TSR_TORRENT_DOWNLOADING);
+      g_signal_connect (leeches[i], "done", G_CALLBACK (on_mixed_done), &mixed[i]);
+      tsr_torrent_add_peer_address (leeches[i], address);
+    }
+  WAIT_UNTIL (mixed[0].done > 0 && mixed[1].done > 0, "both leeches' \"done\"");
+  assert_same_data (f);
+  assert_same_data_in (f, second);
+  for (i = 0; i < 2; i++)
+    {
+      g_assert_cmpint (mixed[i].seen, ==, transports[i]);
+      g_signal_handlers_disconnect_by_data (leeches[i], &mixed[i]);
+      g_object_unref (leechers[i]);
+    }
+  g_object_unref (seeder);
+  drain ();
+}
+
+/* ------------------------------------------------------------------ */
+/* The dialer alone                                                    */
+
+static void
+on_dialled (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static TsrDialer *
+dialer_on_loopback (TsrTransport   transports,
+                    TsrUdpSocket **socket)
+{
+  g_autoptr(GError) error = NULL;
+  TsrDialer *dialer = tsr_dialer_new (NULL, NULL);
+
+  *socket = tsr_udp_socket_new ("127.0.0.1", TSR_PEER_ADDRESS_IPV4, 0, &error);
+  g_assert_no_error (error);
+  tsr_dialer_add_socket (dialer, *socket);
+  tsr_dialer_set_transports (dialer, transports);
+  return dialer;
+}
+
+/* A port on 127.0.0.1 of @type where nothing is bound now. */
+static guint16
+closed_port (GSocketType type)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, type, G_SOCKET_PROTOCOL_DEFAULT, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_socket_bind (socket, any, FALSE, &error));
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+/* ICMP "port unreachable" ends the dial at once: without it uTP would
+ * resend its SYN for seconds. */
+static void
+test_utp_closed_port_fails_fast (void)
+{
+  g_autoptr(TsrUdpSocket) socket = NULL;
+  g_autoptr(TsrDialer) dialer = dialer_on_loopback (TSR_TRANSPORT_UTP, &socket);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_strdup_printf ("127.0.0.1:%u", closed_port (G_SOCKET_TYPE_DATAGRAM));
+  TsrUdpSocketStats socket_stats;
+  TsrPeerAddress address;
+  gint64 start;
+
+  g_assert_true (tsr_peer_address_parse (text, &address));
+  start = g_get_monotonic_time ();
+  tsr_dialer_connect_async (dialer, &address, NULL, on_dialled, &result);
+  WAIT_UNTIL (result != NULL, "the uTP dial's end");
+  stream = tsr_dialer_connect_finish (result, &error);
+  g_assert_null (stream);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+  g_test_message ("uTP dial to a closed port failed in %.1f ms: %s",
+                  (gdouble) (g_get_monotonic_time () - start) / 1000, error->message);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 500 * 1000);
+  tsr_udp_socket_get_stats (socket, &socket_stats);
+  g_assert_cmpuint (socket_stats.unreachable, >=, 1);
+  g_assert_cmpuint (socket_stats.unclaimed, ==, 0);
+  g_assert_cmpuint (tsr_utp_manager_get_n_connections (tsr_dialer_get_utp_manager (dialer, TSR_PEER_ADDRESS_IPV4)), ==, 0);
+}
+
+static void
+on_tcp_accepted (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GSocketConnection **out = user_data;
+
+  *out = g_socket_listener_accept_finish (G_SOCKET_LISTENER (source), result, NULL, NULL);
+}
+
+/* A peer whose UDP port takes datagrams and never answers (no uTP, no
+ * ICMP): TCP is tried after the fallback delay, and carries the dial. */
+static void
+test_fallback_when_silent (void)
+{
+  g_autoptr(TsrUdpSocket) socket = NULL;
+  g_autoptr(TsrDialer) dialer = dialer_on_loopback (TSR_TRANSPORT_BOTH, &socket);
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocketAddress) same = NULL;
+  g_autoptr(GSocket) silent = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, NULL);
+  g_autoptr(GSocketConnection) accepted = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+  TsrDialerStats stats;
+  TsrPeerAddress address;
+  gint64 elapsed;
+  gint64 start;
+
+  g_assert_true (g_socket_listener_add_address (listener, any, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                                NULL, &bound, &error));
+  g_assert_no_error (error);
+  same = g_inet_socket_address_new (loopback, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  g_assert_true (g_socket_bind (silent, same, FALSE, &error));
+  g_assert_no_error (error);
+  g_socket_listener_accept_async (listener, NULL, on_tcp_accepted, &accepted);
+  g_assert_true (tsr_peer_address_from_socket (bound, &address));
+  start = g_get_monotonic_time ();
+  tsr_dialer_connect_async (dialer, &address, NULL, on_dialled, &result);
+  WAIT_UNTIL (result != NULL, "the dial's end");
+  elapsed = g_get_monotonic_time () - start;
+  stream = tsr_dialer_connect_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tsr_dialer_transport_of (stream), ==, TSR_TRANSPORT_TCP);
+  /* The default delay, 0.8 s, as the README says. */
+  g_assert_cmpint (elapsed, >=, 800 * 1000);
+  g_assert_cmpint (elapsed, <, 3 * G_USEC_PER_SEC);
+  WAIT_UNTIL (accepted != NULL, "the TCP connection at the listener");
+  tsr_dialer_get_stats (dialer, &stats);
+  g_assert_cmpuint (stats.utp_dials, ==, 1);
+  g_assert_cmpuint (stats.fallbacks, ==, 1);
+  g_assert_cmpuint (stats.tcp_connected, ==, 1);
+  g_assert_cmpuint (stats.utp_connected, ==, 0);
+  /* The uTP leg was given up: no connection lingers. */
+  WAIT_UNTIL (tsr_utp_manager_get_n_connections (tsr_dialer_get_utp_manager (dialer, TSR_PEER_ADDRESS_IPV4)) == 0,
+              "the cancelled uTP dial's end");
+  drain ();
+}
+
+/* A dial cancelled while uTP waits for its STATE returns CANCELLED: TCP
+ * is never tried, and the uTP attempt ends. */
+static void
+test_dial_cancelled (void)
+{
+  g_autoptr(TsrUdpSocket) socket = NULL;
+  g_autoptr(TsrDialer) dialer = dialer_on_loopback (TSR_TRANSPORT_BOTH, &socket);
+  g_autoptr(GSocket) silent = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+  TsrDialerStats stats;
+  TsrPeerAddress address;
+
+  g_assert_true (g_socket_bind (silent, any, FALSE, &error));
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (silent, NULL);
+  g_assert_true (tsr_peer_address_from_socket (bound, &address));
+  tsr_dialer_connect_async (dialer, &address, cancellable, on_dialled, &result);
+  tsr_test_run_for (100);
+  g_assert_null (result);
+  g_cancellable_cancel (cancellable);
+  WAIT_UNTIL (result != NULL, "the cancelled dial's end");
+  stream = tsr_dialer_connect_finish (result, &error);
+  g_assert_null (stream);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  /* Past the fallback delay: still no TCP. */
+  tsr_test_run_for (1000);
+  tsr_dialer_get_stats (dialer, &stats);
+  g_assert_cmpuint (stats.utp_dials, ==, 1);
+  g_assert_cmpuint (stats.tcp_dials, ==, 0);
+  g_assert_cmpuint (stats.fallbacks, ==, 0);
+  g_assert_cmpuint (tsr_utp_manager_get_n_connections (tsr_dialer_get_utp_manager (dialer, TSR_PEER_ADDRESS_IPV4)), ==, 0);
+}
+
+/* TCP off: the port still listens, and hangs up on each connection. */
+static void
+test_tcp_off_closes_tcp (void)
+{
+  g_autoptr(TsrSession) session = session_new (TSR_TRANSPORT_UTP, TSR_PEER_ENCRYPTION_OFF);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *host = g_strdup_printf ("127.0.0.1:%u", tsr_session_get_port (session));
+  TsrTestDeadline deadline;
+  guint8 buffer[68];
+  gssize n = -1;
+
+  connection = g_socket_client_connect_to_host (client, host, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_set_blocking (g_socket_connection_get_socket (connection), FALSE);
+  tsr_test_deadline_start (&deadline, WAIT_SECONDS * 1000);
+  while (!deadline.expired)
+    {
+      g_clear_error (&error);
+      n = g_socket_receive (g_socket_connection_get_socket (connection), (char *) buffer, sizeof buffer, NULL, &error);
+      if (n >= 0 || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        break;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  tsr_test_deadline_stop (&deadline);
+  /* Closed (0) or reset, never a handshake. */
+  g_assert_cmpint (n, <=, 0);
+  g_assert_false (deadline.expired);
+}
+
+/* Both dial each other at once over uTP. Each end finds the other's
+ * handshake twice and both must close the same connection (the one the
+ * higher peer id dialled): closing each its own would leave none. */
+typedef struct
+{
+  TsrSession *sessions[2];
+  TsrTorrent *leech;
+  guint       done;
+  guint       connections[2];   /* each session's, when the leech was done */
+  guint       peers;            /* the leech's then */
+} Crossing;
+
+static void
+on_crossing_done (TsrTorrent *torrent,
+                  gpointer    user_data)
+{
+  Crossing *crossing = user_data;
+
+  crossing->done++;
+  crossing->connections[0] = tsr_session_get_n_connections (crossing->sessions[0]);
+  crossing->connections[1] = tsr_session_get_n_connections (crossing->sessions[1]);
+  crossing->peers = tsr_torrent_get_n_peers (torrent);
+}
+
+static void
+test_one_connection_per_peer (Fixture       *f,
+                              gconstpointer  data)
+{
+  TsrSession *seeder = session_new (TSR_TRANSPORT_BOTH, TSR_PEER_ENCRYPTION_OFF);
+  TsrSession *leecher = session_new (TSR_TRANSPORT_BOTH, TSR_PEER_ENCRYPTION_OFF);
+  TsrTorrent *seed = add_and_start (seeder, f, f->source, TSR_TORRENT_SEEDING);
+  TsrTorrent *leech = add_and_start (leecher, f, f->target, TSR_TORRENT_DOWNLOADING);
+  g_autofree char *seed_address = g_strdup_printf ("127.0.0.1:%u", tsr_session_get_port (seeder));
+  g_autofree char *leech_address = g_strdup_printf ("127.0.0.1:%u", tsr_session_get_port (leecher));
+  Crossing crossing = { { seeder, leecher }, leech, 0, { 0, 0 }, 0 };
+  TsrDialerStats stats;
+
+  g_signal_connect (leech, "done", G_CALLBACK (on_crossing_done), &crossing);
+  tsr_torrent_add_peer_address (leech, seed_address);
+  tsr_torrent_add_peer_address (seed, leech_address);
+  WAIT_UNTIL (crossing.done > 0, "the leech's \"done\"");
+  assert_same_data (f);
+  g_assert_cmpuint (crossing.peers, ==, 1);
+  g_assert_cmpuint (crossing.connections[0], ==, 1);
+  g_assert_cmpuint (crossing.connections[1], ==, 1);
+  /* Both did dial, over uTP. */
+  tsr_dialer_get_stats (tsr_session_get_dialer (seeder), &stats);
+  g_assert_cmpuint (stats.utp_connected, ==, 1);
+  tsr_dialer_get_stats (tsr_session_get_dialer (leecher), &stats);
+  g_assert_cmpuint (stats.utp_connected, ==, 1);
+  g_signal_handlers_disconnect_by_data (leech, &crossing);
+  g_object_unref (leecher);
+  g_object_unref (seeder);
+  drain ();
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gconstpointer small = GSIZE_TO_POINTER (2 * MIB);
+  gconstpointer medium = GSIZE_TO_POINTER (8 * MIB);
+
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/transports/utp-only/seed-to-leech", Fixture, medium, fixture_set_up, test_utp_only,
+              fixture_tear_down);
+  g_test_add ("/transports/tcp-only/seed-to-leech", Fixture, medium, fixture_set_up, test_tcp_only,
+              fixture_tear_down);
+  g_test_add ("/transports/utp-only/encrypted", Fixture, small, fixture_set_up, test_utp_only_encrypted,
+              fixture_tear_down);
+  g_test_add ("/transports/both/prefers-utp", Fixture, small, fixture_set_up, test_both_prefers_utp,
+              fixture_tear_down);
+  g_test_add ("/transports/fallback/refused", Fixture, small, fixture_set_up, test_fallback_when_refused,
+              fixture_tear_down);
+  g_test_add_func ("/transports/fallback/silent", test_fallback_when_silent);
+  g_test_add ("/transports/utp-only/rate-limited", Fixture, medium, fixture_set_up, test_utp_rate_limited,
+              fixture_tear_down);
+  g_test_add ("/transports/utp-only/budget", Fixture, small, fixture_set_up, test_utp_budget, fixture_tear_down);
+  g_test_add_func ("/transports/utp/closed-port-fails-fast", test_utp_closed_port_fails_fast);
+  g_test_add_func ("/transports/dial/cancelled", test_dial_cancelled);
+  g_test_add_func ("/transports/tcp-off/closes-tcp", test_tcp_off_closes_tcp);
+  g_test_add ("/transports/mixed-swarm", Fixture, small, fixture_set_up, test_mixed_swarm, fixture_tear_down);
+  g_test_add ("/transports/one-connection-per-peer", Fixture, small, fixture_set_up, test_one_connection_per_peer,
+              fixture_tear_down);
+  /* The figures for 64 MiB, uTP beside TCP: with -m slow. */
+  if (g_test_slow ())
+    {
+      gconstpointer large = GSIZE_TO_POINTER (64 * MIB);
+
+      g_test_add ("/transports/utp-only/seed-to-leech/64mib", Fixture, large, fixture_set_up, test_utp_only,
+                  fixture_tear_down);
+      g_test_add ("/transports/tcp-only/seed-to-leech/64mib", Fixture, large, fixture_set_up, test_tcp_only,
+                  fixture_tear_down);
+    }
+  return g_test_run ();
+}
