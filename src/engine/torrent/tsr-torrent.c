@@ -127,7 +127,6 @@ G_DEFINE_FINAL_TYPE (TsrTorrent, tsr_torrent, G_TYPE_OBJECT)
 G_STATIC_ASSERT (TSR_TORRENT_BAN_SECONDS == TSR_SWARM_BAN_SECONDS);
 
 static gint64 now_seconds (void);
-static void apply_file_priorities (TsrTorrent *self);
 static void fail (TsrTorrent *self, const GError *error);
 static void set_state (TsrTorrent *self, TsrTorrentState state);
 static void swarm_follow_state (TsrTorrent *self);
@@ -388,22 +387,10 @@ take_metainfo (TsrMetainfo  *info,
   tsr_ext_metadata_stop (self->metadata);
   set_metainfo (self, info);
   /* BEP 53 "so": only the files named are fetched. */
-  if (self->magnet->select_only->len > 0)
-    for (i = 0; i < info->n_files; i++)
-      {
-        gboolean chosen = FALSE;
-        guint j;
-
-        for (j = 0; j < self->magnet->select_only->len && !chosen; j++)
-          {
-            TsrMagnetRange *range = &g_array_index (self->magnet->select_only, TsrMagnetRange, j);
-
-            chosen = i >= range->first && i <= range->last;
-          }
-        if (!chosen)
-          self->file_priority[i] = TSR_PRIORITY_SKIP;
-      }
-  apply_file_priorities (self);
+  for (i = 0; i < info->n_files; i++)
+    if (!tsr_magnet_selects_file (self->magnet, i))
+      self->file_priority[i] = TSR_PRIORITY_SKIP;
+  tsr_piece_picker_set_file_priorities (self->picker, self->info, self->file_priority);
   /* The tracker object stays: same hash, same trackers. Asked to, the
    * torrent stops here, for someone to choose files and folder. */
   if (self->state == TSR_TORRENT_FETCHING && self->stop_after_metadata)
@@ -686,36 +673,11 @@ tsr_torrent_get_folder (TsrTorrent *self)
   return self->folder;
 }
 
-/* A piece's priority is the highest of the files it holds bytes of: a
- * piece shared with a wanted file is fetched even if its other file is
- * skipped. */
-static void
-apply_file_priorities (TsrTorrent *self)
-{
-  g_autofree guint8 *pieces = g_malloc0 (MAX (self->info->piece_count, 1));
-  guint i, j;
-
-  for (i = 0; i < self->info->n_files; i++)
-    {
-      const TsrFile *file = &self->info->files[i];
-      guint first, last;
-
-      if ((file->attr & TSR_FILE_ATTR_PAD) || file->length == 0 || self->info->piece_length == 0)
-        continue;
-      first = (guint) (file->offset / self->info->piece_length);
-      last = (guint) ((file->offset + file->length - 1) / self->info->piece_length);
-      for (j = first; j <= last && j < self->info->piece_count; j++)
-        pieces[j] = MAX (pieces[j], self->file_priority[i]);
-    }
-  for (j = 0; j < self->info->piece_count; j++)
-    tsr_piece_picker_set_priority (self->picker, j, (TsrPriority) pieces[j]);
-}
-
 static void
 wants_changed (TsrTorrent *self)
 {
 
-  apply_file_priorities (self);
+  tsr_piece_picker_set_file_priorities (self->picker, self->info, self->file_priority);
   if (self->state == TSR_TORRENT_SEEDING && tsr_piece_picker_count_wanted (self->picker) > 0)
     set_state (self, TSR_TORRENT_DOWNLOADING);
   tsr_swarm_update_interest (self->swarm);
