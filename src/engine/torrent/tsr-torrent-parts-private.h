@@ -64,8 +64,6 @@ TsrTorrentLimits  *_tsr_torrent_get_limits     (struct _TsrTorrent *self,
 void               _tsr_torrent_add_address_text (struct _TsrTorrent *self,
                                                   const char    *text,
                                                   TsrPeerSource  source);
-/* Connections may be dialled: after a limit was raised. */
-void               _tsr_torrent_dial_some      (struct _TsrTorrent *self);
 /* The data moved to the storage's folder: it is the torrent's now. */
 void               _tsr_torrent_data_moved     (struct _TsrTorrent *self);
 

@@ -97,7 +97,7 @@ tsr_torrent_set_max_peers (TsrTorrent *self,
 {
   g_return_if_fail (max_peers > 0);
   tsr_swarm_set_max_peers (_tsr_torrent_get_swarm (self), max_peers);
-  _tsr_torrent_dial_some (self);
+  tsr_swarm_dial_some (_tsr_torrent_get_swarm (self), now_seconds ());
 }
 
 guint
@@ -123,7 +123,7 @@ tsr_torrent_set_max_dialed (TsrTorrent *self,
                             guint       max_dialed)
 {
   tsr_swarm_set_max_dialed (_tsr_torrent_get_swarm (self), max_dialed);
-  _tsr_torrent_dial_some (self);
+  tsr_swarm_dial_some (_tsr_torrent_get_swarm (self), now_seconds ());
 }
 
 guint

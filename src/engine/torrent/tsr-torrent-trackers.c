@@ -22,16 +22,17 @@ on_tracker_peers (TsrTracker *tracker,
 {
   TsrTorrent *self = user_data;
   TsrTorrentState state = tsr_torrent_get_state (self);
-  TsrPeerPool *pool = tsr_swarm_get_pool (_tsr_torrent_get_swarm (self));
+  TsrSwarm *swarm = _tsr_torrent_get_swarm (self);
+  gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
   GArray *peers = pointer;
   guint i;
 
   if (state != TSR_TORRENT_DOWNLOADING && state != TSR_TORRENT_SEEDING && state != TSR_TORRENT_FETCHING)
     return;
   for (i = 0; i < peers->len; i++)
-    tsr_peer_pool_add (pool, &g_array_index (peers, TsrAnnouncePeer, i).address, TSR_PEER_SOURCE_TRACKER,
-                       g_get_monotonic_time () / G_USEC_PER_SEC);
-  _tsr_torrent_dial_some (self);
+    tsr_peer_pool_add (tsr_swarm_get_pool (swarm), &g_array_index (peers, TsrAnnouncePeer, i).address,
+                       TSR_PEER_SOURCE_TRACKER, now);
+  tsr_swarm_dial_some (swarm, now);
 }
 
 static void

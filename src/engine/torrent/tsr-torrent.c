@@ -1351,12 +1351,6 @@ _tsr_torrent_add_address_text (TsrTorrent    *self,
 }
 
 void
-_tsr_torrent_dial_some (TsrTorrent *self)
-{
-  dial_some (self);
-}
-
-void
 _tsr_torrent_data_moved (TsrTorrent *self)
 {
   g_free (self->folder);
