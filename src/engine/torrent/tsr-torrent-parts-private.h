@@ -34,14 +34,14 @@ TsrTorrentStats   *_tsr_torrent_get_stats      (struct _TsrTorrent *self);
 TsrResumeStore    *_tsr_torrent_get_resume     (struct _TsrTorrent *self);
 /* @up: the torrent's own bucket for uploads, else for downloads. */
 TsrLimiter        *_tsr_torrent_get_limiter    (struct _TsrTorrent *self,
-                                                gboolean    up);
+                                                gboolean            up);
 /* Of a torrent made from a magnet link (else NULL), and ours (20 bytes). */
 const TsrMagnet   *_tsr_torrent_get_magnet     (struct _TsrTorrent *self);
 const guint8      *_tsr_torrent_get_peer_id    (struct _TsrTorrent *self);
 /* Verified pieces (empty for a magnet's until its metainfo comes). */
 const TsrBitfield *_tsr_torrent_get_have       (struct _TsrTorrent *self);
 
-/* Made with the metainfo (NULL before a magnet's comes), or later: */
+/* Made with the metainfo: NULL before a magnet's comes. */
 TsrBlockMap       *_tsr_torrent_get_blocks     (struct _TsrTorrent *self);
 TsrPiecePicker    *_tsr_torrent_get_picker     (struct _TsrTorrent *self);
 TsrSmartBan       *_tsr_torrent_get_smart_ban  (struct _TsrTorrent *self);
@@ -57,13 +57,13 @@ void               _tsr_torrent_set_tracker    (struct _TsrTorrent *self,
                                                 TsrTracker         *tracker);
 /* NULL until a stop condition is set; @make: made then. */
 TsrTorrentLimits  *_tsr_torrent_get_limits     (struct _TsrTorrent *self,
-                                                gboolean    make);
+                                                gboolean            make);
 
 /* Into the pool (dialled at once if there is room): "host:port" parsed,
  * or a host name looked up first. */
 void               _tsr_torrent_add_address_text (struct _TsrTorrent *self,
-                                                  const char    *text,
-                                                  TsrPeerSource  source);
+                                                  const char         *text,
+                                                  TsrPeerSource       source);
 /* The data moved to the storage's folder: it is the torrent's now. */
 void               _tsr_torrent_data_moved     (struct _TsrTorrent *self);
 

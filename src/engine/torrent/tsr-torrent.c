@@ -10,14 +10,20 @@
  * (end game): TsrRequester does all that. Uploads follow tit-for-tat
  * (TsrChoker): every ten seconds the best givers and one optimistic pick
  * are unchoked.
+ *
+ * This file is the state machine (start, check or resume, download,
+ * seed, stop, verify, queue, a magnet's metainfo, failing) and the glue
+ * between the modules the torrent owns. The public calls that only read
+ * or set those modules are in tsr-torrent-peers.c, -view.c, -data.c and
+ * -trackers.c, which reach them through tsr-torrent-parts-private.h and
+ * are never called from here; TsrTorrentStats keeps the totals and the
+ * properties.
  */
 #define G_LOG_DOMAIN "tsr-torrent"
 
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <errno.h>
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "tsr-bitfield.h"
