@@ -74,6 +74,22 @@ test_full (void)
 }
 
 static void
+test_selects_file (void)
+{
+  g_autoptr(TsrMagnet) some = parse_ok ("magnet:?xt=urn:btih:" HEX "&so=0,2,4-6");
+  g_autoptr(TsrMagnet) all = parse_ok ("magnet:?xt=urn:btih:" HEX);
+  static const gboolean chosen[] = { TRUE, FALSE, TRUE, FALSE, TRUE, TRUE, TRUE, FALSE };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (chosen); i++)
+    {
+      g_assert_cmpint (tsr_magnet_selects_file (some, i), ==, chosen[i]);
+      /* Without "so", every file. */
+      g_assert_true (tsr_magnet_selects_file (all, i));
+    }
+}
+
+static void
 test_v2_only (void)
 {
   g_autoptr(TsrMagnet) magnet = parse_ok ("magnet:?xt=urn:btmh:1220" V2HEX "&dn=x");
@@ -210,6 +226,7 @@ main (int    argc,
   g_test_add_func ("/magnet/parse/hex-and-base32", test_hex_and_base32);
   g_test_add_func ("/magnet/parse/full", test_full);
   g_test_add_func ("/magnet/parse/v2-only", test_v2_only);
+  g_test_add_func ("/magnet/selects-file", test_selects_file);
   g_test_add_func ("/magnet/parse/rejects", test_rejects);
   g_test_add_func ("/magnet/parse/skips-malformed", test_skips_malformed);
   g_test_add_func ("/magnet/parse/triple-slash", test_triple_slash);

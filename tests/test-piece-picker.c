@@ -10,6 +10,7 @@
 #include <glib.h>
 
 #include "tsr-piece-picker.h"
+#include "tsr-test-util.h"
 
 static TsrBitfield *
 bits (guint        n,
@@ -285,6 +286,43 @@ test_for_source (void)
   g_assert_true (index >= TSR_PIECE_PICKER_RANDOM_FIRST && index < 8);
 }
 
+/* Three files over five 16 KiB pieces: a.bin [0, 20000) in pieces 0-1,
+ * b.bin [20000, 30000) in piece 1, c.bin [30000, 70000) in pieces 1-4. A
+ * piece takes the highest priority of the files it holds bytes of. */
+static void
+test_file_priorities (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tsr-piece-picker-XXXXXX", NULL);
+  g_autofree char *root = g_build_filename (dir, "pack", NULL);
+  g_autoptr(TsrMetainfo) info = NULL;
+  TsrPiecePicker *picker;
+  guint8 files[3] = { TSR_PRIORITY_SKIP, TSR_PRIORITY_HIGH, TSR_PRIORITY_SKIP };
+  static const TsrPriority expected[][5] = {
+    { TSR_PRIORITY_SKIP, TSR_PRIORITY_HIGH, TSR_PRIORITY_SKIP, TSR_PRIORITY_SKIP, TSR_PRIORITY_SKIP },
+    { TSR_PRIORITY_HIGH, TSR_PRIORITY_HIGH, TSR_PRIORITY_NORMAL, TSR_PRIORITY_NORMAL, TSR_PRIORITY_NORMAL },
+  };
+  guint i;
+
+  tsr_test_write_file (root, "a.bin", 20000, 1);
+  tsr_test_write_file (root, "b.bin", 10000, 2);
+  tsr_test_write_file (root, "c.bin", 40000, 3);
+  info = tsr_test_make_torrent (root, TSR_CREATE_V1, 16384);
+  g_assert_cmpuint (info->n_files, ==, 3);
+  g_assert_cmpuint (info->piece_count, ==, 5);
+  picker = tsr_piece_picker_new (info->piece_count);
+  tsr_piece_picker_set_file_priorities (picker, info, files);
+  for (i = 0; i < 5; i++)
+    g_assert_cmpint (tsr_piece_picker_get_priority (picker, i), ==, expected[0][i]);
+  files[0] = TSR_PRIORITY_HIGH;
+  files[1] = TSR_PRIORITY_SKIP;
+  files[2] = TSR_PRIORITY_NORMAL;
+  tsr_piece_picker_set_file_priorities (picker, info, files);
+  for (i = 0; i < 5; i++)
+    g_assert_cmpint (tsr_piece_picker_get_priority (picker, i), ==, expected[1][i]);
+  tsr_piece_picker_free (picker);
+  tsr_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -296,5 +334,6 @@ main (int    argc,
   g_test_add_func ("/piece-picker/sequential", test_sequential);
   g_test_add_func ("/piece-picker/model", test_model);
   g_test_add_func ("/piece-picker/for-source", test_for_source);
+  g_test_add_func ("/piece-picker/file-priorities", test_file_priorities);
   return g_test_run ();
 }

@@ -521,3 +521,21 @@ tsr_magnet_to_string (const TsrMagnet *magnet)
     }
   return g_string_free (out, FALSE);
 }
+
+gboolean
+tsr_magnet_selects_file (const TsrMagnet *magnet,
+                         guint            file)
+{
+  guint i;
+
+  if (magnet->select_only->len == 0)
+    return TRUE;
+  for (i = 0; i < magnet->select_only->len; i++)
+    {
+      const TsrMagnetRange *range = &g_array_index (magnet->select_only, TsrMagnetRange, i);
+
+      if (file >= range->first && file <= range->last)
+        return TRUE;
+    }
+  return FALSE;
+}

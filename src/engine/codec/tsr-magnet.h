@@ -68,6 +68,10 @@ TsrMagnet *tsr_magnet_copy      (const TsrMagnet *magnet);
 /* Returns: (transfer full): the magnet link: xt (v1 then v2), dn, tr, ws,
  * x.pe, so, each value percent-encoded where needed. */
 char      *tsr_magnet_to_string (const TsrMagnet *magnet);
+/* Whether file @file (an index into the metainfo's files) is to be
+ * fetched: "so" (BEP 53) is absent, or one of its ranges holds it. */
+gboolean   tsr_magnet_selects_file (const TsrMagnet *magnet,
+                                    guint            file);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsrMagnet, tsr_magnet_free)
 

@@ -225,6 +225,30 @@ tsr_piece_picker_get_priority (TsrPiecePicker *self,
 }
 
 void
+tsr_piece_picker_set_file_priorities (TsrPiecePicker    *self,
+                                      const TsrMetainfo *info,
+                                      const guint8      *file_priority)
+{
+  g_autofree guint8 *pieces = g_malloc0 (MAX (info->piece_count, 1));
+  guint i, j;
+
+  for (i = 0; i < info->n_files; i++)
+    {
+      const TsrFile *file = &info->files[i];
+      guint first, last;
+
+      if ((file->attr & TSR_FILE_ATTR_PAD) || file->length == 0 || info->piece_length == 0)
+        continue;
+      first = (guint) (file->offset / info->piece_length);
+      last = (guint) ((file->offset + file->length - 1) / info->piece_length);
+      for (j = first; j <= last && j < info->piece_count; j++)
+        pieces[j] = MAX (pieces[j], file_priority[i]);
+    }
+  for (j = 0; j < info->piece_count; j++)
+    tsr_piece_picker_set_priority (self, j, (TsrPriority) pieces[j]);
+}
+
+void
 tsr_piece_picker_set_sequential (TsrPiecePicker *self,
                                  gboolean        sequential)
 {

@@ -15,6 +15,7 @@
 #include <glib.h>
 
 #include "tsr-bitfield.h"
+#include "tsr-metainfo.h"
 
 G_BEGIN_DECLS
 
@@ -56,6 +57,13 @@ void            tsr_piece_picker_set_priority     (TsrPiecePicker      *self,
                                                    TsrPriority          priority);
 TsrPriority     tsr_piece_picker_get_priority     (TsrPiecePicker      *self,
                                                    guint                index);
+/* Each piece of @info gets the highest of the priorities of the files it
+ * holds bytes of (@file_priority: a TsrPriority per file; pad files do not
+ * count): a piece shared with a wanted file is fetched even if its other
+ * file is skipped. */
+void            tsr_piece_picker_set_file_priorities (TsrPiecePicker    *self,
+                                                      const TsrMetainfo *info,
+                                                      const guint8      *file_priority);
 void            tsr_piece_picker_set_sequential   (TsrPiecePicker      *self,
                                                    gboolean             sequential);
 /* Pieces neither had nor skipped. */

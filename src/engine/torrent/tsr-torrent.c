@@ -10,37 +10,91 @@
  * (end game): TsrRequester does all that. Uploads follow tit-for-tat
  * (TsrChoker): every ten seconds the best givers and one optimistic pick
  * are unchoked.
+ *
+ * This file is the state machine (start, check or resume, download,
+ * seed, stop, verify, queue, a magnet's metainfo, failing) and the glue
+ * between the modules the torrent owns. The public calls that only read
+ * or set those modules are in tsr-torrent-peers.c, -view.c, -data.c and
+ * -trackers.c, which reach them through tsr-torrent-parts-private.h and
+ * are never called from here; TsrTorrentStats keeps the totals and the
+ * properties.
  */
 #define G_LOG_DOMAIN "tsr-torrent"
 
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <errno.h>
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "tsr-bitfield.h"
-#include "tsr-block-map.h"
-#include "tsr-budget.h"
 #include "tsr-choker.h"
-#include "tsr-data-jobs.h"
-#include "tsr-disk-queue.h"
-#include "tsr-metadata.h"
+#include "tsr-ext-hashes.h"
+#include "tsr-ext-metadata.h"
+#include "tsr-ext-pex.h"
+#include "tsr-extensions.h"
+#include "tsr-peer-lookup.h"
 #include "tsr-peer-pool.h"
-#include "tsr-piece-buffer.h"
 #include "tsr-piece-picker.h"
-#include "tsr-read-cache.h"
 #include "tsr-requester.h"
-#include "tsr-resume-store.h"
-#include "tsr-smart-ban.h"
-#include "tsr-storage.h"
 #include "tsr-ticker.h"
 #include "tsr-torrent-host.h"
-#include "tsr-torrent-private.h"
-#include "tsr-tracker.h"
+#include "tsr-torrent-parts-private.h"
+#include "tsr-torrent.h"
+#include "tsr-uploader.h"
 #include "tsr-util.h"
 #include "tsr-verifier.h"
+
+struct _TsrTorrent
+{
+  GObject          parent_instance;
+  TsrMetainfo     *info;            /* (owned) */
+  TsrStorage      *storage;         /* (owned) */
+  char            *folder;          /* (owned) */
+  guint8           peer_id[20];
+  TsrTorrentState  state;
+  gboolean         fail_pending;    /* fail_soon has an idle queued */
+  GError          *error;           /* (owned) (nullable) why the torrent stopped in TSR_TORRENT_ERROR */
+  TsrBitfield     *have;            /* (owned) verified pieces */
+  TsrBlockMap     *blocks;          /* (owned) (nullable) pieces in progress; made with the metainfo */
+  TsrSwarm        *swarm;           /* (owned) the connections, the pool, the choker and the limits */
+  TsrTorrentStats *stats;           /* (owned) totals, and what a window is shown */
+  TsrHashJob      *check_job;       /* (owned) (nullable) */
+  GCancellable    *cancellable;     /* (owned) */
+  TsrPiecePicker  *picker;          /* (owned) availability, what to start next */
+  guint8          *file_priority;   /* (owned) TsrPriority per file */
+  TsrUploader     *uploader;        /* borrowed from swarm: requests to us, and the read-ahead cache */
+  TsrRequester    *requester;       /* borrowed from swarm: our requests to peers */
+  TsrTick         *choke;           /* (nullable) a choker round every TSR_CHOKER_ROUND s */
+  TsrWireLimits    limits;
+  TsrPeerPool     *pool;            /* borrowed from swarm: addresses, back-off, bans */
+  const TsrTorrentHostFuncs *host;  /* (nullable) the session, told of states and DHT nodes */
+  gpointer         host_data;
+  TsrTick         *tick;            /* (nullable) dials and dry-pool checks, while running */
+  TsrTracker      *tracker;         /* (owned) (nullable) */
+  TsrResumeStore  *resume;          /* (owned) when and where the resume record is written */
+  TsrSmartBan     *smart_ban;       /* (owned) (nullable) who answers for failed pieces; made with the metainfo */
+  TsrDiskQueue    *disk;            /* (owned) (nullable) pieces on their way to disk; made with storage */
+  gboolean         have_known;      /* checked or resumed: "have" is true */
+  TsrLimiter      *up;              /* (owned) this torrent's bucket; its parent is the session's */
+  TsrLimiter      *down;            /* (owned) likewise */
+  TsrTorrentLimits *stop_limits;    /* (owned) (nullable) stop conditions, made when one is first set */
+  gint64           seeding_since;   /* monotonic seconds */
+  gboolean         force_check;     /* the next start hashes the data, whatever the resume record says */
+  gboolean         stop_after_check; /* verifying a stopped torrent: stopped again once checked */
+  /* Added from a magnet link: info is NULL until the metadata comes. */
+  TsrMagnet       *magnet;          /* (owned) (nullable) */
+  guint8           wire_hash[20];   /* what peers and trackers know it by */
+  TsrWebSeeds     *web_seeds;       /* (owned) (nullable) BEP 19 / BEP 17; NULL when the metainfo lists none */
+  TsrExtensions   *extensions;      /* borrowed from swarm: BEP 10 and BEP 52 extensions, and each peer's */
+  TsrExtMetadata  *metadata;        /* borrowed from extensions: ut_metadata, and a magnet's fetch */
+  TsrExtPex       *pex;             /* borrowed from extensions: ut_pex */
+  TsrExtHashes    *hashes;          /* borrowed from extensions: BEP 52 hash requests */
+  gboolean         sequential;
+  TsrPeerEncryption encryption;     /* for the peers we dial */
+  gboolean         stop_after_metadata;
+  gint64           started_at;      /* monotonic seconds */
+  gint64           last_scrape;     /* monotonic seconds, 0: not yet */
+};
 
 enum
 {
@@ -79,7 +133,6 @@ G_DEFINE_FINAL_TYPE (TsrTorrent, tsr_torrent, G_TYPE_OBJECT)
 G_STATIC_ASSERT (TSR_TORRENT_BAN_SECONDS == TSR_SWARM_BAN_SECONDS);
 
 static gint64 now_seconds (void);
-static void apply_file_priorities (TsrTorrent *self);
 static void fail (TsrTorrent *self, const GError *error);
 static void set_state (TsrTorrent *self, TsrTorrentState state);
 static void swarm_follow_state (TsrTorrent *self);
@@ -89,6 +142,7 @@ static const TsrResumeStoreFuncs resume_funcs;
 static const TsrSmartBanFuncs smart_ban_funcs;
 static const TsrWebSeedsFuncs web_seed_funcs;
 static const TsrSwarmFuncs swarm_funcs;
+static const TsrTorrentStatsFuncs stats_funcs;
 
 static void
 tsr_torrent_dispose (GObject *object)
@@ -110,6 +164,7 @@ tsr_torrent_finalize (GObject *object)
   TsrTorrent *self = TSR_TORRENT (object);
 
   g_clear_pointer (&self->swarm, tsr_swarm_free);
+  g_clear_pointer (&self->stats, tsr_torrent_stats_free);
   g_clear_pointer (&self->blocks, tsr_block_map_free);
   g_clear_pointer (&self->smart_ban, tsr_smart_ban_free);
   g_clear_pointer (&self->picker, tsr_piece_picker_free);
@@ -139,7 +194,7 @@ tsr_torrent_get_property (GObject    *object,
                           GValue     *value,
                           GParamSpec *pspec)
 {
-  if (!_tsr_torrent_get_view_property (TSR_TORRENT (object), prop_id, value))
+  if (!tsr_torrent_stats_get_property (TSR_TORRENT (object)->stats, prop_id, value))
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
@@ -152,7 +207,7 @@ tsr_torrent_class_init (TsrTorrentClass *klass)
   object_class->dispose = tsr_torrent_dispose;
   object_class->finalize = tsr_torrent_finalize;
   object_class->get_property = tsr_torrent_get_property;
-  _tsr_torrent_install_view_properties (object_class, 1);
+  tsr_torrent_stats_install_properties (object_class, 1);
 
   signals[SIGNAL_STATE_CHANGED] = g_signal_new ("state-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                                 G_TYPE_NONE, 0);
@@ -221,13 +276,13 @@ tsr_torrent_init (TsrTorrent *self)
   tsr_swarm_set_identity (self->swarm, self->peer_id, self->wire_hash);
   tsr_swarm_set_transport (self->swarm, &self->limits, self->up, self->down);
   self->encryption = TSR_PEER_ENCRYPTION_PREFER;
-  self->view.eta = -1;
+  self->stats = tsr_torrent_stats_new (&stats_funcs, self);
 }
 
 /* What depends on the metainfo: at once, or when a magnet's arrives. */
-void
-_tsr_torrent_set_metainfo (TsrTorrent  *self,
-                           TsrMetainfo *info)
+static void
+set_metainfo (TsrTorrent  *self,
+              TsrMetainfo *info)
 {
   self->info = tsr_metainfo_ref (info);
   memcpy (self->wire_hash, tsr_metainfo_get_wire_hash (info), 20);
@@ -235,6 +290,7 @@ _tsr_torrent_set_metainfo (TsrTorrent  *self,
   tsr_storage_set_direct_io (self->storage, TRUE);
   self->disk = tsr_disk_queue_new (self->storage, &disk_funcs, self);
   tsr_resume_store_set_metainfo (self->resume, info);
+  tsr_torrent_stats_set_size (self->stats, info->total_length);
   tsr_uploader_set_storage (self->uploader, self->storage);
   tsr_ext_metadata_set_info (self->metadata, info->info_bytes);
   tsr_ext_pex_set_metainfo (self->pex, info->is_private);
@@ -269,7 +325,7 @@ tsr_torrent_new (TsrMetainfo  *info,
 
   self->folder = g_strdup (folder);
   memcpy (self->peer_id, peer_id, 20);
-  _tsr_torrent_set_metainfo (self, info);
+  set_metainfo (self, info);
   return self;
 }
 
@@ -301,7 +357,7 @@ tsr_torrent_new_from_magnet (const TsrMagnet *magnet,
   tsr_swarm_set_have (self->swarm, self->have);
   /* BEP 9 "x.pe": peers to ask first. */
   for (i = 0; magnet->peers != NULL && i < magnet->peers->len; i++)
-    tsr_torrent_add_peer_address (self, g_ptr_array_index (magnet->peers, i));
+    _tsr_torrent_add_address_text (self, g_ptr_array_index (magnet->peers, i), TSR_PEER_SOURCE_USER);
   return self;
 }
 
@@ -335,24 +391,12 @@ take_metainfo (TsrMetainfo  *info,
       return;
     }
   tsr_ext_metadata_stop (self->metadata);
-  _tsr_torrent_set_metainfo (self, info);
+  set_metainfo (self, info);
   /* BEP 53 "so": only the files named are fetched. */
-  if (self->magnet->select_only->len > 0)
-    for (i = 0; i < info->n_files; i++)
-      {
-        gboolean chosen = FALSE;
-        guint j;
-
-        for (j = 0; j < self->magnet->select_only->len && !chosen; j++)
-          {
-            TsrMagnetRange *range = &g_array_index (self->magnet->select_only, TsrMagnetRange, j);
-
-            chosen = i >= range->first && i <= range->last;
-          }
-        if (!chosen)
-          self->file_priority[i] = TSR_PRIORITY_SKIP;
-      }
-  apply_file_priorities (self);
+  for (i = 0; i < info->n_files; i++)
+    if (!tsr_magnet_selects_file (self->magnet, i))
+      self->file_priority[i] = TSR_PRIORITY_SKIP;
+  tsr_piece_picker_set_file_priorities (self->picker, self->info, self->file_priority);
   /* The tracker object stays: same hash, same trackers. Asked to, the
    * torrent stops here, for someone to choose files and folder. */
   if (self->state == TSR_TORRENT_FETCHING && self->stop_after_metadata)
@@ -362,7 +406,7 @@ take_metainfo (TsrMetainfo  *info,
       set_state (self, TSR_TORRENT_STOPPED);
     }
   g_signal_emit (self, signals[SIGNAL_METADATA], 0);
-  _tsr_torrent_notify_view (self);
+  tsr_torrent_stats_notify (self->stats, G_OBJECT (self));
   if (self->state == TSR_TORRENT_FETCHING)
     {
       self->state = TSR_TORRENT_STOPPED;
@@ -414,6 +458,28 @@ tsr_torrent_get_info_hash (TsrTorrent *self)
   return self->wire_hash;
 }
 
+const char *
+tsr_torrent_get_name (TsrTorrent *self)
+{
+  return self->info != NULL ? self->info->name : self->magnet->display_name;
+}
+
+guint64
+tsr_torrent_get_bytes_have (TsrTorrent *self)
+{
+  guint count = tsr_bitfield_count (self->have);
+  guint64 bytes;
+  guint last;
+
+  if (self->info == NULL)
+    return 0;
+  bytes = (guint64) count * self->info->piece_length;
+  last = self->info->piece_count - 1;
+  if (count > 0 && tsr_bitfield_get (self->have, last))
+    bytes -= self->info->piece_length - tsr_metainfo_get_piece_size (self->info, last);
+  return MIN (bytes, self->info->total_length);
+}
+
 char *
 tsr_torrent_dup_magnet_uri (TsrTorrent *self)
 {
@@ -456,18 +522,6 @@ tsr_torrent_dup_error (TsrTorrent *self)
   return self->error != NULL ? g_error_copy (self->error) : NULL;
 }
 
-gboolean
-tsr_torrent_is_announcing (TsrTorrent *self)
-{
-  return self->tracker != NULL && tsr_tracker_is_busy (self->tracker);
-}
-
-guint
-tsr_torrent_get_pending_writes (TsrTorrent *self)
-{
-  return tsr_disk_queue_get_pending (self->disk);
-}
-
 /* The swarm dials only while the torrent runs; a seed dials only the
  * addresses the user gave, and leechers come to it. Our bitfield must be
  * known first, so nothing is dialled while checking. */
@@ -498,7 +552,7 @@ set_state (TsrTorrent      *self,
   g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0);
   if (self->host != NULL)
     self->host->state_changed (self, self->host_data);
-  _tsr_torrent_notify_view (self);
+  tsr_torrent_stats_notify (self->stats, G_OBJECT (self));
 }
 
 /* The torrent stops on an error it cannot go on with (a full disk, data
@@ -584,7 +638,8 @@ check_done (TsrTorrent *self)
   self->seeding_since = now_seconds ();
   tsr_swarm_update_interest (self->swarm);
   /* "completed" means the whole torrent, not a selection of its files. */
-  if (self->tracker != NULL && self->downloaded > 0 && tsr_bitfield_is_full (self->have))
+  if (self->tracker != NULL && tsr_torrent_stats_get_downloaded (self->stats) > 0 &&
+      tsr_bitfield_is_full (self->have))
     tsr_tracker_completed (self->tracker);
   tsr_torrent_limits_check (self->stop_limits);
   g_signal_emit (self, signals[SIGNAL_DONE], 0);
@@ -618,239 +673,17 @@ tsr_torrent_save_resume_soon (TsrTorrent *self)
     tsr_resume_store_changed (self->resume);
 }
 
-gboolean
-tsr_torrent_save_resume (TsrTorrent  *self,
-                         GError     **error)
-{
-  return tsr_resume_store_save_now (self->resume, error);
-}
-
-/* Removing ---------------------------------------------------------- */
-
-static void
-on_deleted (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (tsr_data_delete_finish (result, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-void
-tsr_torrent_forget_async (TsrTorrent          *self,
-                          gboolean             delete_data,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  g_autofree char *resume_path = NULL;
-
-  g_task_set_source_tag (task, tsr_torrent_forget_async);
-  tsr_torrent_stop (self);
-  /* A magnet still fetching has neither data nor record. */
-  resume_path = tsr_resume_store_dup_path (self->resume);
-  /* Never saved again: the record is about to go. */
-  tsr_resume_store_set_state_folder (self->resume, NULL);
-  tsr_data_delete_async (self->disk, self->storage, resume_path, delete_data, NULL, on_deleted, task);
-}
-
-gboolean
-tsr_torrent_forget_finish (TsrTorrent    *self,
-                           GAsyncResult  *result,
-                           GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* Moving ------------------------------------------------------------ */
-
-static void
-on_moved (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  TsrTorrent *self = g_task_get_source_object (task);
-  gboolean was_running = GPOINTER_TO_INT (g_task_get_task_data (task));
-  GError *error = NULL;
-
-  if (tsr_data_move_finish (result, &error))
-    {
-      g_free (self->folder);
-      self->folder = g_strdup (tsr_storage_get_folder (self->storage));
-      tsr_resume_store_mark_dirty (self->resume);
-    }
-  if (was_running)
-    tsr_torrent_start (self);
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-void
-tsr_torrent_move_data_async (TsrTorrent          *self,
-                             const char          *folder,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  gboolean was_running;
-
-  g_task_set_source_tag (task, tsr_torrent_move_data_async);
-  if (self->info == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
-                               _("The torrent’s files are not known yet"));
-      g_object_unref (task);
-      return;
-    }
-  was_running = self->state != TSR_TORRENT_STOPPED && self->state != TSR_TORRENT_ERROR;
-  g_task_set_task_data (task, GINT_TO_POINTER (was_running), NULL);
-  tsr_torrent_stop (self);
-  /* Pieces on their way to disk land in the old place first; on_moved
-   * restarts the torrent and then answers the caller. */
-  tsr_data_move_async (self->disk, self->storage, folder, tsr_resume_store_snapshot (self->resume),
-                       NULL, on_moved, task);
-}
-
-gboolean
-tsr_torrent_move_data_finish (TsrTorrent    *self,
-                              GAsyncResult  *result,
-                              GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
 const char *
 tsr_torrent_get_folder (TsrTorrent *self)
 {
   return self->folder;
 }
 
-void
-tsr_torrent_set_limiters (TsrTorrent *self,
-                          TsrLimiter *up,
-                          TsrLimiter *down)
-{
-  tsr_limiter_set_parent (self->up, up);
-  tsr_limiter_set_parent (self->down, down);
-}
-
-void
-tsr_torrent_set_rate_limits (TsrTorrent *self,
-                             guint64     up,
-                             guint64     down)
-{
-  tsr_limiter_set_rate (self->up, up);
-  tsr_limiter_set_rate (self->down, down);
-}
-
-guint64
-tsr_torrent_get_up_rate_limit (TsrTorrent *self)
-{
-  return tsr_limiter_get_rate (self->up);
-}
-
-guint64
-tsr_torrent_get_down_rate_limit (TsrTorrent *self)
-{
-  return tsr_limiter_get_rate (self->down);
-}
-
-void
-tsr_torrent_set_max_peers (TsrTorrent *self,
-                           guint       max_peers)
-{
-  g_return_if_fail (max_peers > 0);
-  tsr_swarm_set_max_peers (self->swarm, max_peers);
-  dial_some (self);
-}
-
-guint
-tsr_torrent_get_max_peers (TsrTorrent *self)
-{
-  return tsr_swarm_get_max_peers (self->swarm);
-}
-
-guint
-tsr_torrent_get_n_dialed (TsrTorrent *self)
-{
-  return tsr_swarm_count_dialed (self->swarm, TRUE);
-}
-
-guint
-tsr_torrent_get_n_accepted (TsrTorrent *self)
-{
-  return tsr_swarm_count_dialed (self->swarm, FALSE);
-}
-
-void
-tsr_torrent_set_max_dialed (TsrTorrent *self,
-                            guint       max_dialed)
-{
-  tsr_swarm_set_max_dialed (self->swarm, max_dialed);
-  dial_some (self);
-}
-
-guint
-tsr_torrent_get_max_dialed (TsrTorrent *self)
-{
-  return tsr_swarm_get_max_dialed (self->swarm);
-}
-
-void
-tsr_torrent_set_max_accepted (TsrTorrent *self,
-                              guint       max_accepted)
-{
-  tsr_swarm_set_max_accepted (self->swarm, max_accepted);
-}
-
-guint
-tsr_torrent_get_max_accepted (TsrTorrent *self)
-{
-  return tsr_swarm_get_max_accepted (self->swarm);
-}
-
-/* A piece's priority is the highest of the files it holds bytes of: a
- * piece shared with a wanted file is fetched even if its other file is
- * skipped. */
-static void
-apply_file_priorities (TsrTorrent *self)
-{
-  g_autofree guint8 *pieces = g_malloc0 (MAX (self->info->piece_count, 1));
-  guint i, j;
-
-  for (i = 0; i < self->info->n_files; i++)
-    {
-      const TsrFile *file = &self->info->files[i];
-      guint first, last;
-
-      if ((file->attr & TSR_FILE_ATTR_PAD) || file->length == 0 || self->info->piece_length == 0)
-        continue;
-      first = (guint) (file->offset / self->info->piece_length);
-      last = (guint) ((file->offset + file->length - 1) / self->info->piece_length);
-      for (j = first; j <= last && j < self->info->piece_count; j++)
-        pieces[j] = MAX (pieces[j], self->file_priority[i]);
-    }
-  for (j = 0; j < self->info->piece_count; j++)
-    tsr_piece_picker_set_priority (self->picker, j, (TsrPriority) pieces[j]);
-}
-
 static void
 wants_changed (TsrTorrent *self)
 {
 
-  apply_file_priorities (self);
+  tsr_piece_picker_set_file_priorities (self->picker, self->info, self->file_priority);
   if (self->state == TSR_TORRENT_SEEDING && tsr_piece_picker_count_wanted (self->picker) > 0)
     set_state (self, TSR_TORRENT_DOWNLOADING);
   tsr_swarm_update_interest (self->swarm);
@@ -878,14 +711,6 @@ tsr_torrent_get_file_priority (TsrTorrent *self,
 }
 
 void
-tsr_torrent_set_dht_port (TsrTorrent *self,
-                          guint16     port)
-{
-  g_return_if_fail (TSR_IS_TORRENT (self));
-  tsr_swarm_set_dht_port (self->swarm, port);
-}
-
-void
 tsr_torrent_set_encryption (TsrTorrent        *self,
                             TsrPeerEncryption  mode)
 {
@@ -904,13 +729,6 @@ tsr_torrent_set_sequential (TsrTorrent *self,
     tsr_piece_picker_set_sequential (self->picker, sequential);
 }
 
-void
-tsr_torrent_set_state_folder (TsrTorrent *self,
-                              const char *folder)
-{
-  tsr_resume_store_set_state_folder (self->resume, folder);
-}
-
 /* Limits -------------------------------------------------------------- */
 
 static void
@@ -921,10 +739,10 @@ limit_facts (TsrLimitFacts *facts,
 
   facts->running = self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_SEEDING;
   facts->seeding = self->state == TSR_TORRENT_SEEDING;
-  facts->uploaded = self->uploaded;
-  facts->downloaded = self->downloaded;
+  facts->uploaded = tsr_torrent_stats_get_uploaded (self->stats);
+  facts->downloaded = tsr_torrent_stats_get_downloaded (self->stats);
   facts->total_length = self->info != NULL ? self->info->total_length : 0;
-  facts->idle_since = MAX (self->last_upload, self->seeding_since);
+  facts->idle_since = MAX (tsr_torrent_stats_get_last_upload (self->stats), self->seeding_since);
   facts->now = now_seconds ();
 }
 
@@ -950,22 +768,6 @@ ensure_limits (TsrTorrent *self)
   if (self->stop_limits == NULL)
     self->stop_limits = tsr_torrent_limits_new (&limits_funcs, self);
   return self->stop_limits;
-}
-
-void
-tsr_torrent_set_limits (TsrTorrent *self,
-                        guint64     up_total,
-                        guint64     down_total,
-                        gdouble     seed_ratio)
-{
-  tsr_torrent_limits_set (ensure_limits (self), up_total, down_total, seed_ratio);
-}
-
-void
-tsr_torrent_set_seed_idle_limit (TsrTorrent *self,
-                                 guint       seconds)
-{
-  tsr_torrent_limits_set_seed_idle (ensure_limits (self), seconds);
 }
 
 /* Bans ---------------------------------------------------------------- */
@@ -1025,7 +827,7 @@ web_fetched (guint    index,
 {
   TsrTorrent *self = user_data;
 
-  self->downloaded += g_bytes_get_size (piece);
+  tsr_torrent_stats_moved (self->stats, g_bytes_get_size (piece), FALSE, now_seconds ());
   /* Download limits count web seeds too (and the session's, through it). */
   tsr_limiter_consume (self->down, g_bytes_get_size (piece));
   tsr_disk_queue_write (self->disk, index, piece);
@@ -1118,13 +920,7 @@ swarm_moved (gsize    bytes,
 {
   TsrTorrent *self = user_data;
 
-  if (uploaded)
-    {
-      self->uploaded += bytes;
-      self->last_upload = now_seconds ();
-    }
-  else
-    self->downloaded += bytes;
+  tsr_torrent_stats_moved (self->stats, bytes, uploaded, now_seconds ());
   tsr_torrent_limits_check (self->stop_limits);
 }
 
@@ -1220,13 +1016,6 @@ dial_some (TsrTorrent *self)
   tsr_swarm_dial_some (self->swarm, now_seconds ());
 }
 
-void
-tsr_torrent_set_turnover_interval (TsrTorrent *self,
-                                   guint       seconds)
-{
-  tsr_swarm_set_turnover (self->swarm, seconds);
-}
-
 /* Once a second while running: dial what became ready, and when the
  * pool has run dry with few connections, ask the trackers early. */
 static void
@@ -1245,7 +1034,7 @@ on_tick (gpointer user_data)
     tsr_torrent_scrape_now (self);
   tsr_swarm_turn_over (self->swarm, now_seconds (), self->state == TSR_TORRENT_SEEDING);
   dial_some (self);
-  _tsr_torrent_notify_view (self);
+  tsr_torrent_stats_notify (self->stats, G_OBJECT (self));
   /* Idleness is a limit that no byte moves toward. */
   tsr_torrent_limits_check (self->stop_limits);
   if ((self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_FETCHING) &&
@@ -1255,81 +1044,8 @@ on_tick (gpointer user_data)
     tsr_tracker_want_peers (self->tracker);
 }
 
-void
-tsr_torrent_add_incoming (TsrTorrent *self,
-                          TsrPeer    *peer)
-{
-  tsr_torrent_add_incoming_for (self, peer, self->wire_hash);
-}
-
-void
-tsr_torrent_add_incoming_for (TsrTorrent   *self,
-                              TsrPeer      *peer,
-                              const guint8 *info_hash)
-{
-  tsr_swarm_add_incoming (self->swarm, peer, info_hash, now_seconds ());
-}
-
 /* ------------------------------------------------------------------ */
-/* Trackers                                                            */
-
-static void
-on_tracker_peers (TsrTracker *tracker,
-                  gpointer    pointer,
-                  gpointer    user_data)
-{
-  TsrTorrent *self = user_data;
-  GArray *peers = pointer;
-  guint i;
-
-  if (self->state != TSR_TORRENT_DOWNLOADING && self->state != TSR_TORRENT_SEEDING &&
-      self->state != TSR_TORRENT_FETCHING)
-    return;
-  for (i = 0; i < peers->len; i++)
-    tsr_peer_pool_add (self->pool, &g_array_index (peers, TsrAnnouncePeer, i).address, TSR_PEER_SOURCE_TRACKER,
-                       now_seconds ());
-  dial_some (self);
-}
-
-static void
-on_tracker_reply (TsrTracker *tracker,
-                  const char *url,
-                  gint64      seeders,
-                  gint64      leechers,
-                  gint64      interval,
-                  gpointer    user_data)
-{
-  g_signal_emit (user_data, signals[SIGNAL_TRACKER_REPLY], 0, url, seeders, leechers);
-}
-
-static void
-on_tracker_error (TsrTracker *tracker,
-                  const char *url,
-                  const char *message,
-                  gpointer    user_data)
-{
-  g_signal_emit (user_data, signals[SIGNAL_TRACKER_ERROR], 0, url, message);
-}
-
-static void
-on_tracker_scrape (TsrTracker *tracker,
-                   const char *url,
-                   gint64      seeders,
-                   gint64      leechers,
-                   gint64      downloaded,
-                   gpointer    user_data)
-{
-  g_signal_emit (user_data, signals[SIGNAL_SCRAPE], 0, url, seeders, leechers, downloaded);
-}
-
-static void
-on_tracker_scrape_error (TsrTracker *tracker,
-                         const char *url,
-                         const char *message,
-                         gpointer    user_data)
-{
-  g_signal_emit (user_data, signals[SIGNAL_SCRAPE_ERROR], 0, url, message);
-}
+/* Trackers (the rest is tsr-torrent-trackers.c's)                     */
 
 gboolean
 tsr_torrent_scrape_now (TsrTorrent *self)
@@ -1341,79 +1057,15 @@ tsr_torrent_scrape_now (TsrTorrent *self)
   return TRUE;
 }
 
-static void
-tracker_stats (gpointer            user_data,
-               TsrAnnounceRequest *request)
-{
-  TsrTorrent *self = user_data;
-  guint missing;
-
-  request->uploaded = self->uploaded;
-  request->downloaded = self->downloaded;
-  /* A magnet's size is not known yet: anything but 0 says "leecher". */
-  if (self->info == NULL)
-    {
-      request->left = TSR_METADATA_PIECE_SIZE;
-      return;
-    }
-  missing = self->info->piece_count - tsr_bitfield_count (self->have);
-  request->left = MIN ((guint64) missing * self->info->piece_length, self->info->total_length);
-}
-
 void
-tsr_torrent_set_connection_budget (TsrTorrent *self,
-                                   TsrBudget  *budget)
+_tsr_torrent_set_tracker (TsrTorrent *self,
+                          TsrTracker *tracker)
 {
-  tsr_swarm_set_budget (self->swarm, budget);
-}
-
-void
-tsr_torrent_set_read_cache_group (TsrTorrent        *self,
-                                  TsrReadCacheGroup *group)
-{
-  tsr_uploader_set_group (self->uploader, group);
-}
-
-void
-tsr_torrent_set_listen_port (TsrTorrent *self,
-                             guint16     port)
-{
-  tsr_extensions_set_listen_port (self->extensions, port);
-}
-
-void
-tsr_torrent_enable_trackers (TsrTorrent *self,
-                             guint16     port)
-{
-  g_autoptr(GPtrArray) tiers = NULL;
-  guint i;
-
   g_clear_object (&self->tracker);
-  self->trackers_enabled = TRUE;
-  self->tracker_port = port;
-  if (self->info != NULL)
-    self->tracker = tsr_tracker_new (self->info, self->peer_id, port, tracker_stats, self);
-  else
-    {
-      /* A magnet's "tr": one tier each, as BEP 9 leaves it. */
-      tiers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
-      for (i = 0; i < self->magnet->trackers->len; i++)
-        {
-          GPtrArray *tier = g_ptr_array_new_with_free_func (g_free);
-
-          g_ptr_array_add (tier, g_strdup (g_ptr_array_index (self->magnet->trackers, i)));
-          g_ptr_array_add (tiers, tier);
-        }
-      self->tracker = tsr_tracker_new_for_hash (self->wire_hash, tiers, self->peer_id, port, tracker_stats, self);
-    }
+  self->tracker = tracker;
   /* UDP announces leave from the session's socket on the listen port. */
-  if (self->host != NULL)
+  if (self->tracker != NULL && self->host != NULL)
     self->host->trackers_made (self, self->tracker, self->host_data);
-  g_signal_connect_object (self->tracker, "peers", G_CALLBACK (on_tracker_peers), self, 0);
-  g_signal_connect_object (self->tracker, "reply", G_CALLBACK (on_tracker_reply), self, 0);
-  g_signal_connect_object (self->tracker, "error", G_CALLBACK (on_tracker_error), self, 0);
-  g_signal_connect_object (self->tracker, "scrape", G_CALLBACK (on_tracker_scrape), self, 0);
-  g_signal_connect_object (self->tracker, "scrape-error", G_CALLBACK (on_tracker_scrape_error), self, 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1605,4 +1257,212 @@ stop_running (TsrTorrent *self)
     tsr_web_seeds_stop (self->web_seeds);
   tsr_block_map_clear (self->blocks);
   tsr_smart_ban_forget_pieces (self->smart_ban);
+}
+
+/* What the stats ask (TsrTorrentStatsFuncs) -------------------------- */
+
+static const char *
+stats_name (gpointer user_data)
+{
+  return tsr_torrent_get_name (user_data);
+}
+
+static gint
+stats_state (gpointer user_data)
+{
+  return ((TsrTorrent *) user_data)->state;
+}
+
+static gboolean
+stats_downloading (gpointer user_data)
+{
+  return ((TsrTorrent *) user_data)->state == TSR_TORRENT_DOWNLOADING;
+}
+
+static guint64
+stats_bytes_have (gpointer user_data)
+{
+  return tsr_torrent_get_bytes_have (user_data);
+}
+
+static guint64
+stats_down_rate (gpointer user_data)
+{
+  TsrTorrent *self = user_data;
+
+  return tsr_swarm_get_down_rate (self->swarm) +
+         (self->web_seeds != NULL ? tsr_web_seeds_get_rate (self->web_seeds) : 0);
+}
+
+static guint64
+stats_up_rate (gpointer user_data)
+{
+  return tsr_swarm_get_up_rate (((TsrTorrent *) user_data)->swarm);
+}
+
+static guint
+stats_n_peers (gpointer user_data)
+{
+  return tsr_swarm_get_n_peers (((TsrTorrent *) user_data)->swarm);
+}
+
+static guint
+stats_n_seeds (gpointer user_data)
+{
+  return tsr_swarm_count_seeds (((TsrTorrent *) user_data)->swarm);
+}
+
+static const TsrTorrentStatsFuncs stats_funcs = {
+  .name = stats_name,
+  .state = stats_state,
+  .downloading = stats_downloading,
+  .bytes_have = stats_bytes_have,
+  .down_rate = stats_down_rate,
+  .up_rate = stats_up_rate,
+  .n_peers = stats_n_peers,
+  .n_seeds = stats_n_seeds,
+};
+
+/* Addresses ----------------------------------------------------------- */
+
+static void
+on_peer_name_found (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(TsrTorrent) self = user_data;
+  g_autoptr(GError) error = NULL;
+  TsrPeerAddress address;
+  guint from;
+
+  if (tsr_peer_lookup_finish (result, &address, &from, &error))
+    tsr_swarm_add_address (self->swarm, &address, (TsrPeerSource) from, now_seconds ());
+  else
+    g_debug ("%s", error->message);
+}
+
+/* "host:port" from the public API or a magnet, parsed here, once; a host
+ * name (people and magnets may give one) is looked up first. */
+void
+_tsr_torrent_add_address_text (TsrTorrent    *self,
+                               const char    *text,
+                               TsrPeerSource  source)
+{
+  TsrPeerAddress address;
+
+  if (tsr_peer_address_parse (text, &address))
+    tsr_swarm_add_address (self->swarm, &address, source, now_seconds ());
+  else
+    tsr_peer_lookup_async (text, source, NULL, on_peer_name_found, g_object_ref (self));
+}
+
+void
+_tsr_torrent_data_moved (TsrTorrent *self)
+{
+  g_free (self->folder);
+  self->folder = g_strdup (tsr_storage_get_folder (self->storage));
+  tsr_resume_store_mark_dirty (self->resume);
+}
+
+void
+_tsr_torrent_set_host (TsrTorrent                *self,
+                       const TsrTorrentHostFuncs *funcs,
+                       gpointer                   user_data)
+{
+  self->host = funcs;
+  self->host_data = funcs != NULL ? user_data : NULL;
+}
+
+/* The parts, for the facades (tsr-torrent-parts-private.h) ----------- */
+
+TsrSwarm *
+_tsr_torrent_get_swarm (TsrTorrent *self)
+{
+  return self->swarm;
+}
+
+TsrTorrentStats *
+_tsr_torrent_get_stats (TsrTorrent *self)
+{
+  return self->stats;
+}
+
+TsrResumeStore *
+_tsr_torrent_get_resume (TsrTorrent *self)
+{
+  return self->resume;
+}
+
+TsrLimiter *
+_tsr_torrent_get_limiter (TsrTorrent *self,
+                          gboolean    up)
+{
+  return up ? self->up : self->down;
+}
+
+const TsrBitfield *
+_tsr_torrent_get_have (TsrTorrent *self)
+{
+  return self->have;
+}
+
+TsrBlockMap *
+_tsr_torrent_get_blocks (TsrTorrent *self)
+{
+  return self->blocks;
+}
+
+TsrPiecePicker *
+_tsr_torrent_get_picker (TsrTorrent *self)
+{
+  return self->picker;
+}
+
+TsrSmartBan *
+_tsr_torrent_get_smart_ban (TsrTorrent *self)
+{
+  return self->smart_ban;
+}
+
+TsrDiskQueue *
+_tsr_torrent_get_disk (TsrTorrent *self)
+{
+  return self->disk;
+}
+
+TsrStorage *
+_tsr_torrent_get_storage (TsrTorrent *self)
+{
+  return self->storage;
+}
+
+TsrWebSeeds *
+_tsr_torrent_get_web_seeds (TsrTorrent *self)
+{
+  return self->web_seeds;
+}
+
+TsrTracker *
+_tsr_torrent_get_tracker (TsrTorrent *self)
+{
+  return self->tracker;
+}
+
+TsrTorrentLimits *
+_tsr_torrent_get_limits (TsrTorrent *self,
+                         gboolean    make)
+{
+  return make ? ensure_limits (self) : self->stop_limits;
+}
+
+const TsrMagnet *
+_tsr_torrent_get_magnet (TsrTorrent *self)
+{
+  return self->magnet;
+}
+
+const guint8 *
+_tsr_torrent_get_peer_id (TsrTorrent *self)
+{
+  return self->peer_id;
 }

@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-torrent-stats.c: a torrent's totals and the values a window shows
+ * (progress, rates, ratio, ETA, peers) as read-only properties. They are
+ * notified once a second at most and only when they changed, so that a
+ * list of many torrents binds to them cheaply.
+ */
+#define G_LOG_DOMAIN "tsr-torrent"
+
+#include "config.h"
+
+#include "tsr-torrent-stats.h"
+
+enum
+{
+  VIEW_NAME,
+  VIEW_STATE,
+  VIEW_PROGRESS,
+  VIEW_SIZE,
+  VIEW_DOWN_RATE,
+  VIEW_UP_RATE,
+  VIEW_DOWNLOADED,
+  VIEW_UPLOADED,
+  VIEW_RATIO,
+  VIEW_ETA,
+  VIEW_N_PEERS,
+  VIEW_N_SEEDS,
+  N_VIEW
+};
+
+static GParamSpec *view_properties[N_VIEW];
+static guint view_first_id;
+
+/* What tsr_torrent_stats_notify() last notified. */
+typedef struct
+{
+  gint    state;
+  gdouble progress;
+  guint64 down_rate;
+  guint64 up_rate;
+  guint64 downloaded;
+  guint64 uploaded;
+  gint64  eta;
+  guint   n_peers;
+  guint   n_seeds;
+} ViewValues;
+
+struct _TsrTorrentStats
+{
+  const TsrTorrentStatsFuncs *funcs;
+  gpointer                    user_data;
+  gboolean                    sized;         /* the metainfo is known */
+  guint64                     total_length;
+  guint64                     downloaded;
+  guint64                     uploaded;
+  gint64                      last_upload;   /* monotonic seconds */
+  ViewValues                  shown;
+};
+
+void
+tsr_torrent_stats_install_properties (GObjectClass *object_class,
+                                      guint         first_id)
+{
+  const GParamFlags flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+  guint i;
+
+  g_return_if_fail (view_properties[0] == NULL);
+  view_first_id = first_id;
+  view_properties[VIEW_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, flags);
+  view_properties[VIEW_STATE] = g_param_spec_int ("state", NULL, NULL, 0, 5 /* TSR_TORRENT_QUEUED */, 0, flags);
+  view_properties[VIEW_PROGRESS] = g_param_spec_double ("progress", NULL, NULL, 0, 1, 0, flags);
+  view_properties[VIEW_SIZE] = g_param_spec_uint64 ("size", NULL, NULL, 0, G_MAXUINT64, 0, flags);
+  view_properties[VIEW_DOWN_RATE] = g_param_spec_uint64 ("down-rate", NULL, NULL, 0, G_MAXUINT64, 0, flags);
+  view_properties[VIEW_UP_RATE] = g_param_spec_uint64 ("up-rate", NULL, NULL, 0, G_MAXUINT64, 0, flags);
+  view_properties[VIEW_DOWNLOADED] = g_param_spec_uint64 ("downloaded", NULL, NULL, 0, G_MAXUINT64, 0, flags);
+  view_properties[VIEW_UPLOADED] = g_param_spec_uint64 ("uploaded", NULL, NULL, 0, G_MAXUINT64, 0, flags);
+  view_properties[VIEW_RATIO] = g_param_spec_double ("ratio", NULL, NULL, 0, G_MAXDOUBLE, 0, flags);
+  /* Seconds to completion at the current rate; -1 when unknown. */
+  view_properties[VIEW_ETA] = g_param_spec_int64 ("eta", NULL, NULL, -1, G_MAXINT64, -1, flags);
+  view_properties[VIEW_N_PEERS] = g_param_spec_uint ("n-peers", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  view_properties[VIEW_N_SEEDS] = g_param_spec_uint ("n-seeds", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  for (i = 0; i < N_VIEW; i++)
+    g_object_class_install_property (object_class, first_id + i, view_properties[i]);
+}
+
+TsrTorrentStats *
+tsr_torrent_stats_new (const TsrTorrentStatsFuncs *funcs,
+                       gpointer                    user_data)
+{
+  TsrTorrentStats *self = g_new0 (TsrTorrentStats, 1);
+
+  self->funcs = funcs;
+  self->user_data = user_data;
+  self->shown.eta = -1;
+  return self;
+}
+
+void
+tsr_torrent_stats_free (TsrTorrentStats *self)
+{
+  g_free (self);
+}
+
+void
+tsr_torrent_stats_set_size (TsrTorrentStats *self,
+                            guint64          total_length)
+{
+  self->sized = TRUE;
+  self->total_length = total_length;
+}
+
+void
+tsr_torrent_stats_moved (TsrTorrentStats *self,
+                         guint64          bytes,
+                         gboolean         uploaded,
+                         gint64           now)
+{
+  if (uploaded)
+    {
+      self->uploaded += bytes;
+      self->last_upload = now;
+    }
+  else
+    self->downloaded += bytes;
+}
+
+guint64
+tsr_torrent_stats_get_downloaded (TsrTorrentStats *self)
+{
+  return self->downloaded;
+}
+
+guint64
+tsr_torrent_stats_get_uploaded (TsrTorrentStats *self)
+{
+  return self->uploaded;
+}
+
+gint64
+tsr_torrent_stats_get_last_upload (TsrTorrentStats *self)
+{
+  return self->last_upload;
+}
+
+guint64
+tsr_torrent_stats_get_down_rate (TsrTorrentStats *self)
+{
+  return self->funcs->down_rate (self->user_data);
+}
+
+guint64
+tsr_torrent_stats_get_up_rate (TsrTorrentStats *self)
+{
+  return self->funcs->up_rate (self->user_data);
+}
+
+gdouble
+tsr_torrent_stats_get_progress (TsrTorrentStats *self)
+{
+  if (!self->sized)
+    return 0.0;
+  if (self->total_length == 0)
+    return 1.0;
+  return (gdouble) self->funcs->bytes_have (self->user_data) / (gdouble) self->total_length;
+}
+
+gdouble
+tsr_torrent_stats_get_ratio (TsrTorrentStats *self)
+{
+  if (!self->sized || self->total_length == 0)
+    return 0;
+  return (gdouble) self->uploaded / (gdouble) self->total_length;
+}
+
+static gint64
+eta_at (TsrTorrentStats *self,
+        guint64          rate)
+{
+  if (!self->funcs->downloading (self->user_data) || rate == 0 || !self->sized)
+    return -1;
+  return (gint64) ((self->total_length - self->funcs->bytes_have (self->user_data) + rate - 1) / rate);
+}
+
+gint64
+tsr_torrent_stats_get_eta (TsrTorrentStats *self)
+{
+  return eta_at (self, self->funcs->down_rate (self->user_data));
+}
+
+gboolean
+tsr_torrent_stats_get_property (TsrTorrentStats *self,
+                                guint            id,
+                                GValue          *value)
+{
+  if (id < view_first_id || id >= view_first_id + N_VIEW)
+    return FALSE;
+  switch (id - view_first_id)
+    {
+    case VIEW_NAME:
+      g_value_set_string (value, self->funcs->name (self->user_data));
+      break;
+    case VIEW_STATE:
+      g_value_set_int (value, self->funcs->state (self->user_data));
+      break;
+    case VIEW_PROGRESS:
+      g_value_set_double (value, tsr_torrent_stats_get_progress (self));
+      break;
+    case VIEW_SIZE:
+      g_value_set_uint64 (value, self->sized ? self->total_length : 0);
+      break;
+    case VIEW_DOWN_RATE:
+      g_value_set_uint64 (value, self->funcs->down_rate (self->user_data));
+      break;
+    case VIEW_UP_RATE:
+      g_value_set_uint64 (value, self->funcs->up_rate (self->user_data));
+      break;
+    case VIEW_DOWNLOADED:
+      g_value_set_uint64 (value, self->downloaded);
+      break;
+    case VIEW_UPLOADED:
+      g_value_set_uint64 (value, self->uploaded);
+      break;
+    case VIEW_RATIO:
+      g_value_set_double (value, tsr_torrent_stats_get_ratio (self));
+      break;
+    case VIEW_ETA:
+      g_value_set_int64 (value, tsr_torrent_stats_get_eta (self));
+      break;
+    case VIEW_N_PEERS:
+      g_value_set_uint (value, self->funcs->n_peers (self->user_data));
+      break;
+    case VIEW_N_SEEDS:
+      g_value_set_uint (value, self->funcs->n_seeds (self->user_data));
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  return TRUE;
+}
+
+void
+tsr_torrent_stats_notify (TsrTorrentStats *self,
+                          GObject         *object)
+{
+  guint64 down_rate = self->funcs->down_rate (self->user_data);
+  ViewValues now = {
+    .state = self->funcs->state (self->user_data),
+    .progress = tsr_torrent_stats_get_progress (self),
+    .down_rate = down_rate,
+    .up_rate = self->funcs->up_rate (self->user_data),
+    .downloaded = self->downloaded,
+    .uploaded = self->uploaded,
+    .eta = eta_at (self, down_rate),
+    .n_peers = self->funcs->n_peers (self->user_data),
+    .n_seeds = self->funcs->n_seeds (self->user_data),
+  };
+  ViewValues *was = &self->shown;
+
+  g_object_freeze_notify (object);
+  if (now.state != was->state)
+    g_object_notify_by_pspec (object, view_properties[VIEW_STATE]);
+  if (now.progress != was->progress)
+    g_object_notify_by_pspec (object, view_properties[VIEW_PROGRESS]);
+  if (now.down_rate != was->down_rate)
+    g_object_notify_by_pspec (object, view_properties[VIEW_DOWN_RATE]);
+  if (now.up_rate != was->up_rate)
+    g_object_notify_by_pspec (object, view_properties[VIEW_UP_RATE]);
+  if (now.downloaded != was->downloaded)
+    g_object_notify_by_pspec (object, view_properties[VIEW_DOWNLOADED]);
+  if (now.uploaded != was->uploaded)
+    {
+      g_object_notify_by_pspec (object, view_properties[VIEW_UPLOADED]);
+      g_object_notify_by_pspec (object, view_properties[VIEW_RATIO]);
+    }
+  if (now.eta != was->eta)
+    g_object_notify_by_pspec (object, view_properties[VIEW_ETA]);
+  if (now.n_peers != was->n_peers)
+    g_object_notify_by_pspec (object, view_properties[VIEW_N_PEERS]);
+  if (now.n_seeds != was->n_seeds)
+    g_object_notify_by_pspec (object, view_properties[VIEW_N_SEEDS]);
+  *was = now;
+  g_object_thaw_notify (object);
+}

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-torrent-trackers.c: a torrent's trackers (torrent/tsr-tracker.c):
+ * made when the session enables them, from the metainfo's tiers or a
+ * magnet's "tr"; told the totals and what is left at each announce; their
+ * peers go to the swarm's pool, and their replies and errors become the
+ * torrent's signals. It sees the torrent only through
+ * tsr-torrent-parts-private.h; the scrape schedule is the torrent's tick.
+ */
+#define G_LOG_DOMAIN "tsr-torrent"
+
+#include "config.h"
+
+#include "tsr-metadata.h"
+#include "tsr-torrent-parts-private.h"
+#include "tsr-torrent.h"
+
+static void
+on_tracker_peers (TsrTracker *tracker,
+                  gpointer    pointer,
+                  gpointer    user_data)
+{
+  TsrTorrent *self = user_data;
+  TsrTorrentState state = tsr_torrent_get_state (self);
+  TsrSwarm *swarm = _tsr_torrent_get_swarm (self);
+  gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
+  GArray *peers = pointer;
+  guint i;
+
+  if (state != TSR_TORRENT_DOWNLOADING && state != TSR_TORRENT_SEEDING && state != TSR_TORRENT_FETCHING)
+    return;
+  for (i = 0; i < peers->len; i++)
+    tsr_peer_pool_add (tsr_swarm_get_pool (swarm), &g_array_index (peers, TsrAnnouncePeer, i).address,
+                       TSR_PEER_SOURCE_TRACKER, now);
+  tsr_swarm_dial_some (swarm, now);
+}
+
+static void
+on_tracker_reply (TsrTracker *tracker,
+                  const char *url,
+                  gint64      seeders,
+                  gint64      leechers,
+                  gint64      interval,
+                  gpointer    user_data)
+{
+  g_signal_emit_by_name (user_data, "tracker-reply", url, seeders, leechers);
+}
+
+static void
+on_tracker_error (TsrTracker *tracker,
+                  const char *url,
+                  const char *message,
+                  gpointer    user_data)
+{
+  g_signal_emit_by_name (user_data, "tracker-error", url, message);
+}
+
+static void
+on_tracker_scrape (TsrTracker *tracker,
+                   const char *url,
+                   gint64      seeders,
+                   gint64      leechers,
+                   gint64      downloaded,
+                   gpointer    user_data)
+{
+  g_signal_emit_by_name (user_data, "scrape-reply", url, seeders, leechers, downloaded);
+}
+
+static void
+on_tracker_scrape_error (TsrTracker *tracker,
+                         const char *url,
+                         const char *message,
+                         gpointer    user_data)
+{
+  g_signal_emit_by_name (user_data, "scrape-error", url, message);
+}
+
+static void
+tracker_stats (gpointer            user_data,
+               TsrAnnounceRequest *request)
+{
+  TsrTorrent *self = user_data;
+  TsrTorrentStats *stats = _tsr_torrent_get_stats (self);
+  TsrMetainfo *info = tsr_torrent_get_metainfo (self);
+  guint missing;
+
+  request->uploaded = tsr_torrent_stats_get_uploaded (stats);
+  request->downloaded = tsr_torrent_stats_get_downloaded (stats);
+  /* A magnet's size is not known yet: anything but 0 says "leecher". */
+  if (info == NULL)
+    {
+      request->left = TSR_METADATA_PIECE_SIZE;
+      return;
+    }
+  missing = info->piece_count - tsr_bitfield_count (_tsr_torrent_get_have (self));
+  request->left = MIN ((guint64) missing * info->piece_length, info->total_length);
+}
+
+void
+tsr_torrent_enable_trackers (TsrTorrent *self,
+                             guint16     port)
+{
+  TsrMetainfo *info = tsr_torrent_get_metainfo (self);
+  const TsrMagnet *magnet = _tsr_torrent_get_magnet (self);
+  const guint8 *peer_id = _tsr_torrent_get_peer_id (self);
+  g_autoptr(GPtrArray) tiers = NULL;
+  TsrTracker *tracker;
+  guint i;
+
+  _tsr_torrent_set_tracker (self, NULL);
+  if (info != NULL)
+    tracker = tsr_tracker_new (info, peer_id, port, tracker_stats, self);
+  else
+    {
+      /* A magnet's "tr": one tier each, as BEP 9 leaves it. */
+      tiers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+      for (i = 0; i < magnet->trackers->len; i++)
+        {
+          GPtrArray *tier = g_ptr_array_new_with_free_func (g_free);
+
+          g_ptr_array_add (tier, g_strdup (g_ptr_array_index (magnet->trackers, i)));
+          g_ptr_array_add (tiers, tier);
+        }
+      tracker = tsr_tracker_new_for_hash (tsr_torrent_get_info_hash (self), tiers, peer_id, port, tracker_stats,
+                                          self);
+    }
+  _tsr_torrent_set_tracker (self, tracker);
+  g_signal_connect_object (tracker, "peers", G_CALLBACK (on_tracker_peers), self, 0);
+  g_signal_connect_object (tracker, "reply", G_CALLBACK (on_tracker_reply), self, 0);
+  g_signal_connect_object (tracker, "error", G_CALLBACK (on_tracker_error), self, 0);
+  g_signal_connect_object (tracker, "scrape", G_CALLBACK (on_tracker_scrape), self, 0);
+  g_signal_connect_object (tracker, "scrape-error", G_CALLBACK (on_tracker_scrape_error), self, 0);
+}
+
+gboolean
+tsr_torrent_is_announcing (TsrTorrent *self)
+{
+  TsrTracker *tracker = _tsr_torrent_get_tracker (self);
+
+  return tracker != NULL && tsr_tracker_is_busy (tracker);
+}
+
+gboolean
+tsr_torrent_announce_now (TsrTorrent *self)
+{
+  TsrTracker *tracker = _tsr_torrent_get_tracker (self);
+
+  if (tracker == NULL)
+    return FALSE;
+  /* Soon, not at once: a tracker's minimum interval is respected. */
+  tsr_tracker_announce_soon (tracker);
+  return TRUE;
+}
+
+gint64
+tsr_torrent_get_next_announce (TsrTorrent *self)
+{
+  TsrTracker *tracker = _tsr_torrent_get_tracker (self);
+
+  return tracker != NULL ? tsr_tracker_get_next_announce (tracker) : -1;
+}
