@@ -465,6 +465,44 @@ test_seed_to_leech_encrypted (Fixture       *f,
   drain ();
 }
 
+/* A peer that dialled us and told where it listens (BEP 10 "p") is
+ * connected at that address too: named again (by the user, a tracker or
+ * PEX), it is not dialled a second time while it stays. Here the seed
+ * dials the leech, which then hears of the seed's address. */
+static void
+test_incoming_listen_port_not_redialed (Fixture       *f,
+                                        gconstpointer  data)
+{
+  TsrTorrent *seed_torrent = NULL;
+  TsrSession *seeder = start_seed (f, TRUE, &seed_torrent);
+  Recorder *leech = NULL;
+  TsrSession *leecher = start_leech (f, &leech);
+  g_autofree char *address = loopback_address (tsr_session_get_port (seeder));
+  g_autofree char *listening = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Over TCP, where a peer that dials comes from another port than the
+   * one it listens on (over uTP both are its UDP socket's). */
+  tsr_session_set_transports (seeder, TSR_TRANSPORT_TCP);
+  tsr_session_set_transports (leecher, TSR_TRANSPORT_TCP);
+  g_assert_true (tsr_session_listen (leecher, 0, &error));
+  listening = loopback_address (tsr_session_get_port (leecher));
+  /* Slow, so that the leech is still downloading (connected) throughout. */
+  tsr_torrent_set_rate_limits (seed_torrent, 256 * 1024, 0);
+  tsr_torrent_add_peer_address (seed_torrent, listening);
+  WAIT_UNTIL (tsr_torrent_get_n_known_addresses (leech->torrent) == 1, "the leech to learn where the seed listens");
+  tsr_torrent_add_peer_address (leech->torrent, address);
+  tsr_test_run_for (1500);
+  g_assert_cmpuint (count_events (leech, "peer-dialing", NULL, NULL), ==, 0);
+  g_assert_cmpuint (tsr_torrent_get_n_peers (leech->torrent), ==, 1);
+  g_assert_cmpuint (leech->done, ==, 0);
+
+  recorder_free (leech);
+  g_object_unref (leecher);
+  g_object_unref (seeder);
+  drain ();
+}
+
 static void
 test_seed_to_leech (Fixture       *f,
                     gconstpointer  data)
@@ -2222,6 +2260,8 @@ main (int    argc,
   g_test_add ("/torrent/seed-to-leech/encrypted", Fixture, v1, fixture_set_up, test_seed_to_leech_encrypted,
               fixture_tear_down);
   g_test_add ("/torrent/incoming/fast", Fixture, v1, fixture_set_up, test_incoming_fast, fixture_tear_down);
+  g_test_add ("/torrent/incoming/listen-port-not-redialed", Fixture, v1, fixture_set_up,
+              test_incoming_listen_port_not_redialed, fixture_tear_down);
   g_test_add ("/torrent/upload/order-and-cancel", Fixture, v1, fixture_set_up, test_upload_order_and_cancel,
               fixture_tear_down);
   g_test_add ("/torrent/upload/choke-then-reject", Fixture, v1, fixture_set_up, test_upload_choke_then_reject,
