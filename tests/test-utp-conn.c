@@ -10,7 +10,9 @@
  * ACKs, fast retransmit before the timeout, the timeout doubling until a
  * dead link is given up, Karn's rule, FIN behind data in flight, RESET,
  * closing while dialling, a reader's shut window, the keep-alive, and
- * forged input. Throughout, a sender never has more in flight than its
+ * forged input (acks never sent, huge windows held to the send buffer,
+ * stale SYNs, sequence numbers outside the window, RESETs on ids not
+ * the connection's). Throughout, a sender never has more in flight than its
  * congestion window (plus the one packet a resend or a probe may add),
  * and a timer that ran is never still due.
  */
@@ -798,6 +800,129 @@ test_hostile_early_flood (void)
   g_assert_true (tsr_utp_conn_is_connected (link->ends[1].conn));
 }
 
+/* Packets on the right id but outside the receive window, either way,
+ * or acking half the sequence space back: nothing is delivered, no end
+ * of stream, and the transfer goes on intact. */
+static void
+test_hostile_seq_out_of_window (void)
+{
+  g_autoptr(TsrTestLink) link = tsr_test_link_new (10 * MS);
+  g_autoptr(GBytes) data = tsr_test_make_bytes (200 * 1024, 9);
+  guint8 payload[TSR_UTP_CONN_PAYLOAD_MAX];
+  TsrUtpPacket packet = { 0 };
+  const TsrTestSent *last;
+  static const guint16 offsets[] = { 0x0400, 0x4000, 0x7fff, 0x8000, 0xc000, 0xfff0 };
+  gsize unread;
+  guint64 dropped;
+  guint i;
+
+  tsr_test_link_connect (link);
+  g_assert_true (tsr_test_link_run (link, link->now + SECOND, tsr_test_link_both_connected));
+  tsr_test_end_set_source (&link->ends[0], data, FALSE);
+  tsr_test_link_run (link, link->now + 50 * MS, NULL);
+  last = tsr_test_link_last_sent (link, 1, TSR_UTP_STATE);
+  g_assert_nonnull (last);
+  unread = tsr_utp_conn_get_unread (link->ends[1].conn);
+  dropped = tsr_utp_conn_get_stats (link->ends[1].conn)->packets_dropped;
+
+  memset (payload, 'z', sizeof payload);
+  packet.connection_id = 0;
+  packet.wnd_size = 1 << 20;
+  packet.ack_nr = (guint16) (SEQ_B - 1);
+  for (i = 0; i < G_N_ELEMENTS (offsets); i++)
+    {
+      packet.seq_nr = (guint16) (last->ack_nr + offsets[i]);
+      packet.type = TSR_UTP_DATA;
+      packet.payload = payload;
+      packet.payload_length = sizeof payload;
+      tsr_test_link_inject (link, 1, &packet);
+      packet.type = TSR_UTP_FIN;
+      packet.payload = NULL;
+      packet.payload_length = 0;
+      tsr_test_link_inject (link, 1, &packet);
+    }
+  /* The acceptor's own seq_nr is SEQ_B: an ack half the space behind it. */
+  packet.type = TSR_UTP_DATA;
+  packet.seq_nr = (guint16) (last->ack_nr + 1);
+  packet.ack_nr = (guint16) (SEQ_B - 0x8000);
+  packet.payload = payload;
+  packet.payload_length = sizeof payload;
+  tsr_test_link_inject (link, 1, &packet);
+
+  g_assert_cmpuint (tsr_utp_conn_get_unread (link->ends[1].conn), ==, unread);
+  g_assert_false (tsr_utp_conn_get_eof (link->ends[1].conn));
+  g_assert_cmpuint (tsr_utp_conn_get_stats (link->ends[1].conn)->packets_dropped, >=, dropped);
+  g_assert_true (tsr_utp_conn_is_connected (link->ends[1].conn));
+  g_assert_cmpuint (link->ends[1].n_closed, ==, 0);
+  finish_intact (link, data);
+}
+
+/* A RESET on neither of the connection's ids does nothing, whichever
+ * side gets it; one on an id it owns still ends it. */
+static void
+test_hostile_reset_wrong_id (void)
+{
+  g_autoptr(TsrTestLink) link = tsr_test_link_new (10 * MS);
+  g_autoptr(GBytes) data = tsr_test_make_bytes (100 * 1024, 10);
+  TsrUtpPacket reset = { 0 };
+  static const guint16 ids[] = { 1, 2, CONN_ID - 1, 0x8000 };
+  guint i;
+  guint to;
+
+  tsr_test_link_connect (link);
+  g_assert_true (tsr_test_link_run (link, link->now + SECOND, tsr_test_link_both_connected));
+  tsr_test_end_set_source (&link->ends[0], data, FALSE);
+  tsr_test_link_run (link, link->now + 30 * MS, NULL);
+  /* The initiator receives on CONN_ID and sends on 0, the acceptor the
+   * other way: ids 0 and CONN_ID are theirs, the rest are not. */
+  reset.type = TSR_UTP_RESET;
+  for (to = 0; to < 2; to++)
+    for (i = 0; i < G_N_ELEMENTS (ids); i++)
+      {
+        reset.connection_id = ids[i];
+        reset.seq_nr = (guint16) (SEQ_B + i);
+        reset.ack_nr = (guint16) (SEQ_A + i);
+        tsr_test_link_inject (link, to, &reset);
+      }
+  g_assert_true (tsr_utp_conn_is_connected (link->ends[0].conn));
+  g_assert_true (tsr_utp_conn_is_connected (link->ends[1].conn));
+  g_assert_cmpuint (tsr_utp_conn_get_stats (link->ends[0].conn)->packets_ignored, >=, 4);
+  g_assert_cmpuint (tsr_utp_conn_get_stats (link->ends[1].conn)->packets_ignored, >=, 4);
+  finish_intact (link, data);
+  g_assert_no_error (link->ends[0].error);
+  g_assert_no_error (link->ends[1].error);
+}
+
+/* The peer acks at once and claims a 4 GiB window: what is in flight
+ * never passes the send buffer (TSR_UTP_CONN_SEND_BUFFER), whatever
+ * the application writes. */
+static TsrTestFate
+huge_window_watch (TsrTestLink     *link,
+                   TsrTestOutgoing *out)
+{
+  gsize *max_in_flight = link->filter_data;
+
+  if (link->ends[0].conn != NULL)
+    {
+      *max_in_flight = MAX (*max_in_flight, tsr_utp_conn_get_in_flight (link->ends[0].conn));
+      g_assert_cmpuint (tsr_utp_conn_get_unacked (link->ends[0].conn), <=, TSR_UTP_CONN_SEND_BUFFER);
+    }
+  return huge_window (link, out);
+}
+
+static void
+test_hostile_huge_window_send_buffer (void)
+{
+  g_autoptr(TsrTestLink) link = tsr_test_link_new (MS);
+  gsize max_in_flight = 0;
+
+  link->filter = huge_window_watch;
+  link->filter_data = &max_in_flight;
+  transfer (link, 8 * MIB, 0);
+  g_assert_cmpuint (max_in_flight, >, 0);
+  g_assert_cmpuint (max_in_flight, <=, TSR_UTP_CONN_SEND_BUFFER);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -826,6 +951,9 @@ main (int    argc,
   g_test_add_func ("/utp-conn/hostile/stale-syn", test_hostile_stale_syn);
   g_test_add_func ("/utp-conn/hostile/sack-from-the-future", test_hostile_sack_from_the_future);
   g_test_add_func ("/utp-conn/hostile/early-flood", test_hostile_early_flood);
+  g_test_add_func ("/utp-conn/hostile/seq-out-of-window", test_hostile_seq_out_of_window);
+  g_test_add_func ("/utp-conn/hostile/reset-wrong-id", test_hostile_reset_wrong_id);
+  g_test_add_func ("/utp-conn/hostile/huge-window-send-buffer", test_hostile_huge_window_send_buffer);
 
   return g_test_run ();
 }

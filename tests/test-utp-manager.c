@@ -6,7 +6,10 @@
  * Dial and accept, many connections at once each getting its own bytes,
  * a refused accept and a datagram for no connection answered with a
  * RESET (and a RESET never answered), the RESET rate bound, a SYN flood
- * bounded in all and per host without harm to an open connection, the
+ * bounded in all and per host without harm to an open connection (also
+ * 25 000 SYNs from thousands of source ports under the default bounds),
+ * a connection's packets forged from another port or host and RESETs
+ * injected from elsewhere or on other ids, all without effect, the
  * connection bound, ids unique per address, a SYN on an id in use, and
  * the one timer driving every connection (by the virtual clock, then by
  * the real GSource on the main context), and an ICMP error failing a
@@ -15,6 +18,7 @@
 #include "config.h"
 
 #include <glib.h>
+#include <string.h>
 
 #include "tsr-test-util.h"
 #include "tsr-utp-manager.h"
@@ -872,6 +876,270 @@ test_timer_gsource (void)
   g_assert_cmpuint (tsr_utp_manager_get_stats (manager)->timer_wakeups, <=, 2);
 }
 
+/* The header of the last datagram on its way from node @from, the
+ * clock run on until there is one: what an on-path stranger sees of a
+ * connection. */
+static void
+peek_last (Net          *net,
+           guint         from,
+           TsrUtpPacket *out)
+{
+  gint64 until = net->now + SECOND;
+
+  while (net->now < until)
+    {
+      GList *l;
+
+      for (l = net->queue.tail; l != NULL; l = l->prev)
+        {
+          Datagram *datagram = l->data;
+
+          if (tsr_peer_address_equal (&datagram->from, &net->nodes[from].address))
+            {
+              g_assert_true (tsr_utp_packet_parse (out, g_bytes_get_data (datagram->data, NULL),
+                                                   g_bytes_get_size (datagram->data), NULL));
+              out->sack = NULL;
+              out->sack_length = 0;
+              out->payload = NULL;
+              out->payload_length = 0;
+              return;
+            }
+        }
+      net_run (net, net->now + MS, NULL, NULL);
+    }
+  g_assert_not_reached ();
+}
+
+/* Every packet of a connection, right ids and numbers, but from the
+ * peer's host on another port or from another host on the peer's port:
+ * none reaches the connection, the strangers get RESETs at most (never
+ * for a RESET), and the transfer ends intact. */
+static void
+test_spoofed_source (void)
+{
+  g_autoptr(Net) net = net_new ();
+  g_autoptr(GBytes) up = tsr_test_make_bytes (300 * 1024, 5);
+  guint8 payload[TSR_UTP_CONN_PAYLOAD_MAX];
+  TsrPeerAddress spoofers[2][2];
+  App *dialler = dial (net, 0, 1);
+  App *acceptor;
+  guint to;
+  guint i;
+  guint j;
+
+  memset (payload, 'z', sizeof payload);
+  g_assert_true (tsr_peer_address_parse ("10.0.0.1:6882", &spoofers[1][0]));
+  g_assert_true (tsr_peer_address_parse ("192.0.2.1:6881", &spoofers[1][1]));
+  g_assert_true (tsr_peer_address_parse ("10.0.0.2:6882", &spoofers[0][0]));
+  g_assert_true (tsr_peer_address_parse ("192.0.2.2:6881", &spoofers[0][1]));
+  dialler->source = g_bytes_ref (up);
+  g_assert_true (net_run (net, net->now + 5 * SECOND, app_connected, dialler));
+  acceptor = g_ptr_array_index (net->nodes[1].accepted, 0);
+  net_run (net, net->now + 100 * MS, NULL, NULL);
+  g_assert_cmpuint (acceptor->received->len, >, 0);
+  g_assert_cmpuint (acceptor->received->len, <, g_bytes_get_size (up));
+
+  for (to = 0; to < 2; to++)
+    for (i = 0; i < 2; i++)
+      {
+        TsrUtpPacket seen;
+        TsrUtpPacket packet;
+
+        /* As the other node would send next: its ids, seq_nr and ack_nr. */
+        peek_last (net, 1 - to, &seen);
+        packet = seen;
+        packet.wnd_size = G_MAXUINT32;
+        for (j = 0; j < 4; j++)
+          {
+            packet.type = TSR_UTP_DATA;
+            packet.seq_nr = (guint16) (seen.seq_nr + j);
+            packet.payload = payload;
+            packet.payload_length = sizeof payload;
+            inject (net, to, &spoofers[to][i], &packet);
+          }
+        packet.payload = NULL;
+        packet.payload_length = 0;
+        packet.type = TSR_UTP_FIN;
+        inject (net, to, &spoofers[to][i], &packet);
+        /* Acks for everything the node may have sent, and beyond. */
+        packet.type = TSR_UTP_STATE;
+        for (j = 0; j < 64; j++)
+          {
+            packet.ack_nr = (guint16) (seen.ack_nr + j * 8);
+            inject (net, to, &spoofers[to][i], &packet);
+          }
+        packet.type = TSR_UTP_RESET;
+        inject (net, to, &spoofers[to][i], &packet);
+        packet.connection_id = tsr_utp_channel_get_recv_id (to == 0 ? dialler->channel : acceptor->channel);
+        inject (net, to, &spoofers[to][i], &packet);
+        packet.connection_id = tsr_utp_channel_get_send_id (to == 0 ? dialler->channel : acceptor->channel);
+        inject (net, to, &spoofers[to][i], &packet);
+      }
+  /* Answered with a RESET each, to the stranger (4 DATA, a FIN and 64
+   * STATEs from each of the four), as far as the RESET bound allows. */
+  for (to = 0; to < 2; to++)
+    {
+      const TsrUtpManagerStats *stats = tsr_utp_manager_get_stats (net->nodes[to].manager);
+
+      g_assert_cmpuint (stats->resets_sent, ==, MIN (2 * (4 + 1 + 64), TSR_UTP_MANAGER_RESETS_PER_SECOND));
+      g_assert_cmpuint (stats->resets_sent + stats->resets_withheld, ==, 2 * (4 + 1 + 64));
+    }
+  g_assert_cmpuint (net->strays->len, ==, 2 * MIN (2 * (4 + 1 + 64), TSR_UTP_MANAGER_RESETS_PER_SECOND));
+  for (i = 0; i < net->strays->len; i++)
+    {
+      const Stray *stray = &g_array_index (net->strays, Stray, i);
+
+      g_assert_cmpint (stray->packet.type, ==, TSR_UTP_RESET);
+      g_assert_true (tsr_peer_address_equal (&stray->to, &spoofers[0][0]) ||
+                     tsr_peer_address_equal (&stray->to, &spoofers[0][1]) ||
+                     tsr_peer_address_equal (&stray->to, &spoofers[1][0]) ||
+                     tsr_peer_address_equal (&stray->to, &spoofers[1][1]));
+    }
+  g_assert_cmpuint (dialler->n_closed, ==, 0);
+  g_assert_cmpuint (acceptor->n_closed, ==, 0);
+  g_assert_true (tsr_utp_channel_is_connected (dialler->channel));
+  g_assert_true (tsr_utp_channel_is_connected (acceptor->channel));
+  g_assert_cmpuint (tsr_utp_manager_get_n_connections (net->nodes[1].manager), ==, 1);
+
+  tsr_utp_channel_close (dialler->channel);
+  g_assert_true (net_run (net, net->now + 30 * SECOND, (gboolean (*) (gpointer)) tsr_utp_channel_get_eof, acceptor->channel));
+  tsr_test_assert_received (acceptor->received, up);
+  g_assert_cmpuint (net->n_sent[0][TSR_UTP_RESET] + net->n_sent[1][TSR_UTP_RESET], ==, net->strays->len);
+  g_assert_cmpuint (acceptor->n_closed, ==, 0);
+  app_free (dialler);
+}
+
+/* RESETs on the connection's ids from anywhere but its peer, or from
+ * its peer on ids that are not the connection's, are dropped unanswered;
+ * the peer's own RESET still ends it. */
+static void
+test_reset_injection (void)
+{
+  g_autoptr(Net) net = net_new ();
+  g_autoptr(GBytes) up = tsr_test_make_bytes (200 * 1024, 6);
+  TsrUtpPacket reset = { 0 };
+  TsrPeerAddress stranger;
+  App *dialler = dial (net, 0, 1);
+  App *acceptor;
+  guint16 recv_id;
+  guint16 send_id;
+  guint port;
+  guint i;
+
+  dialler->source = g_bytes_ref (up);
+  g_assert_true (net_run (net, net->now + 5 * SECOND, app_connected, dialler));
+  acceptor = g_ptr_array_index (net->nodes[1].accepted, 0);
+  net_run (net, net->now + 50 * MS, NULL, NULL);
+  recv_id = tsr_utp_channel_get_recv_id (acceptor->channel);
+  send_id = tsr_utp_channel_get_send_id (acceptor->channel);
+
+  reset.type = TSR_UTP_RESET;
+  /* From other ports of the peer's host, and from other hosts. */
+  for (port = 1; port <= 200; port++)
+    {
+      g_autofree char *text = g_strdup_printf ("%s:%u", port % 2 ? "10.0.0.1" : "192.0.2.3", 6881 + port);
+
+      g_assert_true (tsr_peer_address_parse (text, &stranger));
+      reset.connection_id = port % 4 < 2 ? recv_id : send_id;
+      reset.seq_nr = (guint16) port;
+      inject (net, 1, &stranger, &reset);
+    }
+  /* From the peer itself, on every id but the two it holds. */
+  for (i = 0; i < 0x10000; i++)
+    {
+      if (i == recv_id || i == send_id)
+        continue;
+      reset.connection_id = (guint16) i;
+      inject (net, 1, &net->nodes[0].address, &reset);
+    }
+  g_assert_cmpuint (net->strays->len, ==, 0);
+  g_assert_cmpuint (net->n_sent[1][TSR_UTP_RESET], ==, 0);
+  g_assert_cmpuint (acceptor->n_closed, ==, 0);
+  g_assert_true (tsr_utp_channel_is_connected (acceptor->channel));
+  net_run (net, net->now + 5 * SECOND, NULL, NULL);
+  tsr_test_assert_received (acceptor->received, up);
+
+  /* The control: the peer's RESET on the acceptor's receive id. */
+  reset.connection_id = recv_id;
+  inject (net, 1, &net->nodes[0].address, &reset);
+  g_assert_cmpuint (acceptor->n_closed, ==, 1);
+  g_assert_error (acceptor->error, TSR_UTP_CONN_ERROR, TSR_UTP_CONN_ERROR_RESET);
+  app_free (dialler);
+}
+
+/* With the default bounds, 20 000 SYNs from 2 000 hosts on 10 ports
+ * each, then 5 000 ports of one host: at most
+ * TSR_UTP_MANAGER_MAX_HALF_OPEN connections wait, none of a host past
+ * its share, while an open connection moves 1 MiB intact. */
+static void
+test_syn_flood_many_ports (void)
+{
+  g_autoptr(Net) net = net_new ();
+  g_autoptr(GBytes) up = tsr_test_make_bytes (1024 * 1024, 7);
+  const TsrUtpManagerStats *stats = tsr_utp_manager_get_stats (net->nodes[1].manager);
+  App *dialler = dial (net, 0, 1);
+  App *acceptor;
+  guint host;
+  guint port;
+  guint round;
+
+  dialler->source = g_bytes_ref (up);
+  g_assert_true (net_run (net, net->now + 5 * SECOND, app_connected, dialler));
+  acceptor = g_ptr_array_index (net->nodes[1].accepted, 0);
+  for (round = 0; round < 20; round++)
+    {
+      /* A hundred hosts a round, 10 ports each, interleaved with the transfer. */
+      for (host = round * 100; host < (round + 1) * 100; host++)
+        for (port = 0; port < 10; port++)
+          {
+            TsrPeerAddress stranger;
+            g_autofree char *text = g_strdup_printf ("198.18.%u.%u:%u", host / 250, host % 250 + 1, 1024 + port);
+
+            g_assert_true (tsr_peer_address_parse (text, &stranger));
+            inject_syn (net, &stranger, (guint16) (host * 10 + port));
+          }
+      g_assert_cmpuint (tsr_utp_manager_get_n_half_open (net->nodes[1].manager), <=, TSR_UTP_MANAGER_MAX_HALF_OPEN);
+      net_run (net, net->now + 100 * MS, NULL, NULL);
+    }
+  for (port = 0; port < 5000; port++)
+    {
+      TsrPeerAddress stranger;
+
+      make_stranger (&stranger, 250, 10000 + port);
+      inject_syn (net, &stranger, (guint16) port);
+    }
+  g_assert_cmpuint (tsr_utp_manager_get_n_half_open (net->nodes[1].manager), <=, TSR_UTP_MANAGER_MAX_HALF_OPEN);
+  g_assert_cmpuint (tsr_utp_manager_get_n_connections (net->nodes[1].manager), <=, 1 + TSR_UTP_MANAGER_MAX_HALF_OPEN);
+  /* Per host: none of the accepted ones shares a host past the bound. */
+  {
+    g_autoptr(GHashTable) hosts = g_hash_table_new_full (tsr_peer_address_hash, tsr_peer_address_equal, g_free, NULL);
+    guint i;
+
+    for (i = 1; i < net->nodes[1].accepted->len; i++)
+      {
+        App *app = g_ptr_array_index (net->nodes[1].accepted, i);
+        TsrPeerAddress host_only = tsr_peer_address_get_host (tsr_utp_channel_get_address (app->channel));
+        guint count = GPOINTER_TO_UINT (g_hash_table_lookup (hosts, &host_only)) + 1;
+
+        g_assert_false (app->connected);
+        g_assert_cmpuint (count, <=, TSR_UTP_MANAGER_MAX_HALF_OPEN_PER_HOST);
+        g_hash_table_insert (hosts, tsr_peer_address_dup (&host_only), GUINT_TO_POINTER (count));
+      }
+  }
+  g_assert_cmpuint (stats->syn_dropped + stats->accepted, ==, 1 + 20000 + 5000);
+  g_assert_cmpuint (stats->syn_dropped, >=, 25000 - 20 * TSR_UTP_MANAGER_MAX_HALF_OPEN);
+
+  tsr_utp_channel_close (dialler->channel);
+  g_assert_true (net_run (net, net->now + 60 * SECOND, (gboolean (*) (gpointer)) tsr_utp_channel_get_eof, acceptor->channel));
+  tsr_test_assert_received (acceptor->received, up);
+  g_assert_cmpuint (acceptor->n_closed, ==, 0);
+  /* All the half-open ones are gone in time: the memory is back. */
+  net_run (net, net->now + TSR_UTP_MANAGER_HALF_OPEN_US + SECOND, NULL, NULL);
+  g_assert_cmpuint (tsr_utp_manager_get_n_half_open (net->nodes[1].manager), ==, 0);
+  g_assert_cmpuint (tsr_utp_manager_get_n_connections (net->nodes[1].manager), <=, 1);
+  app_free (dialler);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -885,6 +1153,9 @@ main (int    argc,
   g_test_add_func ("/utp-manager/reset/refused", test_refused);
   g_test_add_func ("/utp-manager/reset/unknown", test_unknown_answered_with_reset);
   g_test_add_func ("/utp-manager/syn-flood", test_syn_flood);
+  g_test_add_func ("/utp-manager/syn-flood/many-ports", test_syn_flood_many_ports);
+  g_test_add_func ("/utp-manager/hostile/spoofed-source", test_spoofed_source);
+  g_test_add_func ("/utp-manager/hostile/reset-injection", test_reset_injection);
   g_test_add_func ("/utp-manager/connection-bound", test_connection_bound);
   g_test_add_func ("/utp-manager/ids/unique", test_ids_unique);
   g_test_add_func ("/utp-manager/ids/syn-in-use", test_syn_on_id_in_use);
