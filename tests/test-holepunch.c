@@ -76,6 +76,7 @@ test_parse_rejects_malformed (void)
     { "unknown type", { 3, 0, 10, 0, 0, 2, 0x1a, 0xe1, 0, 0, 0, 0 }, 12 },
     { "unknown address type", { 1, 2, 10, 0, 0, 2, 0x1a, 0xe1, 0, 0, 0, 0 }, 12 },
     { "IPv4 short", { 1, 0, 10, 0, 0, 2, 0x1a, 0xe1, 0, 0, 0 }, 11 },
+    { "IPv4 without port", { 1, 0, 10, 0, 0, 2, 0x1a }, 7 },
     { "IPv4 trailing", { 1, 0, 10, 0, 0, 2, 0x1a, 0xe1, 0, 0, 0, 0, 9 }, 13 },
     { "IPv6 with IPv4 length", { 1, 1, 10, 0, 0, 2, 0x1a, 0xe1, 0, 0, 0, 0 }, 12 },
     { "port 0", { 0, 0, 10, 0, 0, 2, 0, 0, 0, 0, 0, 0 }, 12 },
@@ -91,6 +92,28 @@ test_parse_rejects_malformed (void)
       g_assert_false (tsr_holepunch_message_parse (bad[i].bytes, bad[i].length, &parsed, &error));
       g_assert_error (error, TSR_HOLEPUNCH_ERROR, TSR_HOLEPUNCH_ERROR_MALFORMED);
     }
+}
+
+/* libtorrent leaves err_code out but in error messages. */
+static void
+test_parse_without_code (void)
+{
+  static const guint8 connect[] = { 1, 0, 10, 0, 0, 2, 0x1a, 0xe1 };
+  static const guint8 connect6[] = { 1, 1, 0x20, 1, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0x1a, 0xe1 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *text6 = NULL;
+  TsrHolepunchMessage parsed;
+
+  g_assert_true (tsr_holepunch_message_parse (connect, sizeof connect, &parsed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (parsed.type, ==, TSR_HOLEPUNCH_CONNECT);
+  g_assert_cmpuint (parsed.code, ==, 0);
+  text = tsr_peer_address_to_string (&parsed.address);
+  g_assert_cmpstr (text, ==, "10.0.0.2:6881");
+  g_assert_true (tsr_holepunch_message_parse (connect6, sizeof connect6, &parsed, &error));
+  text6 = tsr_peer_address_to_string (&parsed.address);
+  g_assert_cmpstr (text6, ==, "[2001:db8::5]:6881");
 }
 
 static void
@@ -113,6 +136,7 @@ main (int   argc,
   g_test_add_func ("/holepunch/encode/layout", test_encode_layout);
   g_test_add_func ("/holepunch/parse/round-trip", test_parse_round_trip);
   g_test_add_func ("/holepunch/parse/rejects-malformed", test_parse_rejects_malformed);
+  g_test_add_func ("/holepunch/parse/without-code", test_parse_without_code);
   g_test_add_func ("/holepunch/code/names", test_code_names);
   return g_test_run ();
 }

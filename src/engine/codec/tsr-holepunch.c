@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * tsr-holepunch.c: BEP 55 ut_holepunch codec. Messages come from peers
- * and are untrusted: the length must be exactly what the address type
- * says, the type and address type known, and the port not 0.
+ * and are untrusted: the length must be what the address type says,
+ * with or without the error code (libtorrent sends it in error messages
+ * only; we always do, as BEP 55 lays out), the type and address type
+ * known, and the port not 0.
  */
 #define G_LOG_DOMAIN "tsr-holepunch"
 
@@ -48,7 +50,8 @@ tsr_holepunch_message_parse (const guint8         *data,
       return FALSE;
     }
   address_size = data[1] == ADDR_IPV4 ? 4 : 16;
-  if (length != 2 + address_size + 2 + 4)
+  /* libtorrent writes err_code in error messages only. */
+  if (length != 2 + address_size + 2 + 4 && length != 2 + address_size + 2)
     {
       g_set_error (error, TSR_HOLEPUNCH_ERROR, TSR_HOLEPUNCH_ERROR_MALFORMED,
                    _("Hole punching message is %zu bytes, not %zu"), length, 2 + address_size + 2 + 4);
@@ -61,7 +64,8 @@ tsr_holepunch_message_parse (const guint8         *data,
   p += address_size;
   out->address.port = (guint16) (p[0] << 8 | p[1]);
   p += 2;
-  out->code = (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3];
+  if (length == 2 + address_size + 2 + 4)
+    out->code = (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3];
   if (out->address.port == 0)
     {
       g_set_error (error, TSR_HOLEPUNCH_ERROR, TSR_HOLEPUNCH_ERROR_MALFORMED,

@@ -2,7 +2,8 @@
 /*
  * tsr-holepunch.h: BEP 55 ut_holepunch message codec. One message is a
  * type, an address (IPv4 or IPv6) with its port, and an error code:
- * 12 bytes for IPv4, 24 for IPv6, all numbers big-endian.
+ * 12 bytes for IPv4, 24 for IPv6, all numbers big-endian (8 and 20
+ * without the error code).
  */
 #pragma once
 
@@ -48,9 +49,9 @@ typedef struct
   guint32          code;      /* TsrHolepunchCode for an error; may be unknown */
 } TsrHolepunchMessage;
 
-/* Parses a ut_holepunch payload into @out. Unknown types, address types
- * and lengths other than the address type's are errors; trailing bytes
- * are not allowed. */
+/* Parses a ut_holepunch payload into @out. The error code may be left
+ * out (libtorrent does, but in error messages): it is 0 then. Unknown
+ * types, address types and other lengths are errors. */
 gboolean    tsr_holepunch_message_parse  (const guint8               *data,
                                           gsize                       length,
                                           TsrHolepunchMessage        *out,
