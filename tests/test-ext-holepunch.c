@@ -480,6 +480,29 @@ test_initiator_rate_limits (Fixture       *f,
   g_assert_cmpuint (f->sent->len, ==, TSR_EXT_HOLEPUNCH_BURST);
 }
 
+/* A swarm tells more addresses than are kept: the newest still counts. */
+static void
+test_initiator_learned_bounded (Fixture       *f,
+                                gconstpointer  data)
+{
+  Conn relay = { "relay" };
+  TsrPeerAddress last = address_of ("198.51.100.2:7002");
+  guint i;
+
+  add_conn (f, &relay, "203.0.113.1:6881", TRUE, 0, TRUE);
+  for (i = 0; i < TSR_EXT_HOLEPUNCH_MAX_LEARNED; i++)
+    {
+      TsrPeerAddress address = address_of ("10.0.0.1:1");
+
+      address.address[2] = (guint8) (i >> 8);
+      address.address[3] = (guint8) i;
+      tsr_extensions_learned (f->host, relay.peer, &address, 0);
+    }
+  tsr_extensions_learned (f->host, relay.peer, &last, 0);
+  g_assert_true (tsr_ext_holepunch_dial_failed (f->holepunch, &last));
+  assert_sent (f, 0, &relay, TSR_HOLEPUNCH_RENDEZVOUS, "198.51.100.2:7002", 0);
+}
+
 /* BEP 27 -------------------------------------------------------------- */
 
 static void
@@ -521,6 +544,8 @@ main (int   argc,
               test_initiator_connect_dials, fixture_tear_down);
   g_test_add ("/ext-holepunch/initiator/rate-limits", Fixture, NULL, fixture_set_up,
               test_initiator_rate_limits, fixture_tear_down);
+  g_test_add ("/ext-holepunch/initiator/learned-bounded", Fixture, NULL, fixture_set_up,
+              test_initiator_learned_bounded, fixture_tear_down);
   g_test_add ("/ext-holepunch/not-for-private", Fixture, NULL, fixture_set_up,
               test_not_for_private, fixture_tear_down);
   return g_test_run ();

@@ -285,10 +285,18 @@ holepunch_learned (gpointer              ext,
       g_hash_table_remove (self->learned, address);
       return;
     }
-  if (tsr_peer_address_equal (&relay, address) ||
-      (g_hash_table_size (self->learned) >= TSR_EXT_HOLEPUNCH_MAX_LEARNED &&
-       !g_hash_table_contains (self->learned, address)))
+  if (tsr_peer_address_equal (&relay, address))
     return;
+  /* Full: one old address makes room (any: they all wait for a dial). */
+  if (g_hash_table_size (self->learned) >= TSR_EXT_HOLEPUNCH_MAX_LEARNED &&
+      !g_hash_table_contains (self->learned, address))
+    {
+      GHashTableIter iter;
+
+      g_hash_table_iter_init (&iter, self->learned);
+      if (g_hash_table_iter_next (&iter, NULL, NULL))
+        g_hash_table_iter_remove (&iter);
+    }
   g_hash_table_insert (self->learned, tsr_peer_address_dup (address), tsr_peer_address_dup (&relay));
 }
 
