@@ -305,6 +305,30 @@ test_self (void)
   g_assert_true (tsr_peer_pool_add (pool, A ("10.0.0.9:6882"), TSR_PEER_SOURCE_TRACKER, 100));
 }
 
+/* BEP 55: a relay's connect is dialled at once, whatever the back-off;
+ * never twice at a time, never a banned or unknown address. */
+static void
+test_take_address (void)
+{
+  g_autoptr(TsrPeerPool) pool = tsr_peer_pool_new (10);
+  gint64 now = 1000;
+
+  g_assert_false (tsr_peer_pool_take_address (pool, A ("10.0.0.9:6881"), now));
+  tsr_peer_pool_add (pool, A ("10.0.0.2:6881"), TSR_PEER_SOURCE_PEX, now);
+  g_assert_nonnull (tsr_peer_pool_take (pool, now, FALSE));
+  tsr_peer_pool_failed (pool, A ("10.0.0.2:6881"), now);
+  /* Backing off: take gives nothing, take_address does. */
+  g_assert_null (tsr_peer_pool_take (pool, now + 1, FALSE));
+  g_assert_true (tsr_peer_pool_take_address (pool, A ("10.0.0.2:6881"), now + 1));
+  g_assert_cmpuint (tsr_peer_pool_get_n_dialing (pool), ==, 1);
+  /* Being dialled already. */
+  g_assert_false (tsr_peer_pool_take_address (pool, A ("10.0.0.2:6881"), now + 1));
+  tsr_peer_pool_failed (pool, A ("10.0.0.2:6881"), now + 1);
+  g_assert_cmpuint (tsr_peer_pool_get_n_dialing (pool), ==, 0);
+  tsr_peer_pool_ban (pool, A ("10.0.0.2:6881"), "test", now + 1, 60);
+  g_assert_false (tsr_peer_pool_take_address (pool, A ("10.0.0.2:6881"), now + 2));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -312,6 +336,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/peer-pool/take-order", test_take_order);
   g_test_add_func ("/peer-pool/backoff", test_backoff);
+  g_test_add_func ("/peer-pool/take-address", test_take_address);
   g_test_add_func ("/peer-pool/backoff-never-shorter", test_backoff_never_shorter);
   g_test_add_func ("/peer-pool/capacity", test_capacity);
   g_test_add_func ("/peer-pool/shrink", test_shrink);

@@ -554,7 +554,7 @@ test_seed_to_leech (Fixture       *f,
   g_assert_false (info->incoming);
   /* Given by us (add_peer_address), and speaking the extensions we do. */
   g_assert_cmpint (info->source, ==, TSR_PEER_SOURCE_USER);
-  g_assert_cmpstr (info->extensions, ==, "Fast, BEP 10, ut_metadata, ut_pex");
+  g_assert_cmpstr (info->extensions, ==, "Fast, BEP 10, ut_holepunch, ut_metadata, ut_pex");
   g_assert_cmpfloat (info->progress, ==, 1.0);
   g_assert_cmpuint (info->downloaded, >=, stream);
   g_clear_pointer (&infos, g_ptr_array_unref);

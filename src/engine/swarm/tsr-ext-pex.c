@@ -152,7 +152,7 @@ pex_message (gpointer              ext,
     {
       TsrPexPeer *added = &g_array_index (message->added, TsrPexPeer, i);
 
-      tsr_extensions_learned (self->host, &added->address, added->flags);
+      tsr_extensions_learned (self->host, peer, &added->address, added->flags);
     }
 }
 

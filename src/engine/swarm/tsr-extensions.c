@@ -380,9 +380,15 @@ tsr_extensions_is_ready (TsrExtensions *self,
 
 void
 tsr_extensions_learned (TsrExtensions        *self,
+                        TsrExtPeer           *from,
                         const TsrPeerAddress *address,
                         guint8                flags)
 {
+  guint i;
+
+  for (i = 0; i < self->n_registered; i++)
+    if (self->registered[i].klass->learned != NULL)
+      self->registered[i].klass->learned (self->registered[i].ext, from, address, flags);
   self->funcs->learned (address, flags, self->user_data);
 }
 

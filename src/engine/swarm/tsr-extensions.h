@@ -21,7 +21,8 @@
 
 G_BEGIN_DECLS
 
-/* Extensions registered with one host, at most. */
+/* Extensions registered with one host, at most: ut_metadata, ut_pex,
+ * the BEP 52 hashes and ut_holepunch. */
 #define TSR_EXTENSIONS_MAX 4
 
 typedef struct _TsrExtensions TsrExtensions;
@@ -65,6 +66,12 @@ typedef struct
   void      (*state_clear) (gpointer                     state);
   /* Frees the instance; never calls back. */
   void      (*free)        (gpointer                     ext);
+  /* BEP 11: @from told @address, with its TsrPexFlags; before the
+   * owner hears of it. May be NULL. */
+  void      (*learned)     (gpointer                     ext,
+                            TsrExtPeer                  *from,
+                            const TsrPeerAddress        *address,
+                            guint8                       flags);
 } TsrExtensionClass;
 
 /* How the host and its extensions report to their owner and ask about a
@@ -171,7 +178,9 @@ void           tsr_extensions_close       (TsrExtensions          *self,
 /* Its handshake is done and no close is scheduled. */
 gboolean       tsr_extensions_is_ready    (TsrExtensions          *self,
                                            TsrExtPeer             *peer);
+/* @from told @address (BEP 11): each extension, then the owner, hears. */
 void           tsr_extensions_learned     (TsrExtensions          *self,
+                                           TsrExtPeer             *from,
                                            const TsrPeerAddress   *address,
                                            guint8                  flags);
 /* BEP 11: the ready peers another could dial, but @except, as an array

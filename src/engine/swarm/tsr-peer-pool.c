@@ -338,6 +338,20 @@ tsr_peer_pool_take (TsrPeerPool *self,
   return best_key;
 }
 
+gboolean
+tsr_peer_pool_take_address (TsrPeerPool          *self,
+                            const TsrPeerAddress *address,
+                            gint64                now)
+{
+  Entry *entry = lookup (self, address);
+
+  if (entry == NULL || entry->state != ENTRY_IDLE || tsr_peer_pool_get_ban (self, address, now) != NULL)
+    return FALSE;
+  set_state (self, entry, ENTRY_DIALING);
+  entry->last_tried = now;
+  return TRUE;
+}
+
 guint
 tsr_peer_pool_count_ready (TsrPeerPool *self,
                            gint64       now,

@@ -84,6 +84,12 @@ const char           *tsr_peer_source_to_string     (TsrPeerSource         sourc
 const TsrPeerAddress *tsr_peer_pool_take            (TsrPeerPool          *self,
                                                      gint64                now,
                                                      gboolean              user_only);
+/* Marks @address as being dialled now, whatever its back-off (BEP 55: a
+ * relay's connect says it answers now); FALSE when it is not in the
+ * pool, is banned, or is being dialled or connected already. */
+gboolean              tsr_peer_pool_take_address    (TsrPeerPool          *self,
+                                                     const TsrPeerAddress *address,
+                                                     gint64                now);
 /* Addresses that tsr_peer_pool_take could give at @now. */
 guint                 tsr_peer_pool_count_ready     (TsrPeerPool          *self,
                                                      gint64                now,

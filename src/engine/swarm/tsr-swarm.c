@@ -19,6 +19,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tsr-choker.h"
+#include "tsr-ext-holepunch.h"
 #include "tsr-pex.h"
 #include "tsr-swarm.h"
 
@@ -44,11 +45,13 @@ struct _TsrSwarm
   TsrSmartBan         *smart_ban;     /* (nullable) borrowed */
   guint16              dht_port;      /* our node's, 0: none */
   TsrPeerEncryption    encryption;    /* for the peers we dial */
+  TsrExtHolepunch     *holepunch;     /* borrowed: the extension host owns it */
   const TsrSwarmFuncs *funcs;
   gpointer             user_data;
 };
 
 static const TsrMemberFuncs member_funcs;
+static const TsrExtHolepunchFuncs holepunch_funcs;
 
 TsrSwarm *
 tsr_swarm_new (guint                pool_size,
@@ -61,6 +64,7 @@ tsr_swarm_new (guint                pool_size,
 
   self->members = g_ptr_array_new_with_free_func ((GDestroyNotify) tsr_member_free);
   tsr_member_shared_init (&self->shared, &member_funcs, self);
+  self->holepunch = tsr_ext_holepunch_new (self->shared.extensions, &holepunch_funcs, self);
   self->encryption = TSR_PEER_ENCRYPTION_PREFER;
   self->pool = tsr_peer_pool_new (pool_size);
   self->choker = tsr_choker_new ();
@@ -162,6 +166,7 @@ tsr_swarm_set_pieces (TsrSwarm       *self,
   self->shared.picker = picker;
   self->shared.n_pieces = n_pieces;
   self->shared.is_private = is_private;
+  tsr_ext_holepunch_set_private (self->holepunch, is_private);
   tsr_requester_set_pieces (self->shared.requester, blocks, picker, smart_ban, n_pieces);
 }
 
@@ -817,6 +822,9 @@ member_closed (TsrMember  *member,
   TsrPeerAddress address = *tsr_peer_get_remote_address (peer);
   g_autofree char *text = g_strdup (tsr_peer_get_address (peer));
   gboolean was_unchoked = !tsr_peer_conn_is_am_choking (conn_of (member));
+  /* Never reached (not a peer that refused our encrypted handshake). */
+  gboolean unreached = tsr_peer_conn_is_dialed (conn_of (member)) && !tsr_peer_conn_is_shaken (conn_of (member)) &&
+                       !tsr_peer_get_mse_failed (peer);
 
   /* A peer that broke the protocol would only do it again. */
   if (tsr_peer_broke_protocol (peer) && reason != NULL)
@@ -829,6 +837,9 @@ member_closed (TsrMember  *member,
   tsr_choker_forget (self->choker, peer);
   g_ptr_array_remove_fast (self->members, member);
   self->funcs->event (TSR_SWARM_GONE, text, reason, self->user_data);
+  /* BEP 55: a peer behind a NAT may be met through the one that told us of it. */
+  if (unreached)
+    tsr_ext_holepunch_dial_failed (self->holepunch, &address);
   tsr_swarm_fill_all (self);
   if (was_unchoked)
     tsr_swarm_run_choker (self, now_seconds ());
@@ -894,6 +905,52 @@ static const TsrMemberFuncs member_funcs = {
   .learned = member_learned,
   .listening = member_listening,
   .metainfo = member_metainfo,
+};
+
+/* Hole punching (TsrExtHolepunchFuncs) -------------------------------- */
+
+/* A relay's connect: dial at once, whatever the address's back-off,
+ * even while seeding (the other side dials us now too). */
+static void
+holepunch_dial (const TsrPeerAddress *address,
+                gpointer              user_data)
+{
+  TsrSwarm *self = user_data;
+  gint64 now = now_seconds ();
+
+  if (!self->dialing || tsr_swarm_find (self, address) != NULL ||
+      !tsr_swarm_may_dial (self, tsr_swarm_count_dialed (self, TRUE)))
+    return;
+  tsr_peer_pool_add (self->pool, address, TSR_PEER_SOURCE_PEX, now);
+  if (tsr_peer_pool_take_address (self->pool, address, now))
+    self->funcs->dial (address, tsr_peer_pool_get_plaintext (self->pool, address), self->user_data);
+}
+
+static gboolean
+holepunch_known (const TsrPeerAddress *address,
+                 gpointer              user_data)
+{
+  TsrSwarm *self = user_data;
+  TsrPeerSource source;
+
+  return tsr_peer_pool_get_source (self->pool, address, &source) || tsr_swarm_find (self, address) != NULL;
+}
+
+static void
+holepunch_event (const TsrPeerAddress *address,
+                 const char           *detail,
+                 gpointer              user_data)
+{
+  TsrSwarm *self = user_data;
+  g_autofree char *text = tsr_peer_address_to_string (address);
+
+  self->funcs->event (TSR_SWARM_STATE, text, detail, self->user_data);
+}
+
+static const TsrExtHolepunchFuncs holepunch_funcs = {
+  .dial = holepunch_dial,
+  .known = holepunch_known,
+  .event = holepunch_event,
 };
 
 /* The members together ----------------------------------------------- */
