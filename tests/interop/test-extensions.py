@@ -192,16 +192,18 @@ def test_pex_from_libtorrent(d):
     dst = os.path.join(d, "dst")
     os.mkdir(dst)
     seeder_session = lt_session(upload_rate_limit=256 * 1024)
-    other_session = lt_session()
-    lt_seed(seeder_session, torrent, src)
+    # It dials no one (so it cannot reach Tessera first, learning of it
+    # by the seeder's PEX in turn): Tessera must dial it.
+    other_session = lt_session(enable_outgoing_tcp=False)
+    seed = lt_seed(seeder_session, torrent, src)
     # A slow libtorrent leecher (two seeds would part at once).
     params = lt.add_torrent_params()
     params.ti = lt.torrent_info(torrent)
     params.save_path = os.path.join(d, "other")
     params.download_limit = 32 * 1024
-    other = other_session.add_torrent(params)
-    other.connect_peer(("127.0.0.1", seeder_session.listen_port()))
+    other_session.add_torrent(params)
     other_port = other_session.listen_port()
+    seed.connect_peer(("127.0.0.1", other_port))
     # Tessera slowed so it is still downloading when the PEX message
     # (libtorrent sends one a minute) comes.
     leecher = Peer(dst, torrent, "--peer", f"127.0.0.1:{seeder_session.listen_port()}", "--down-rate", "200k")

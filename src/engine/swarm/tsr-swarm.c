@@ -861,8 +861,12 @@ member_listening (const TsrPeerAddress *address,
                   gpointer              user_data)
 {
   TsrSwarm *self = user_data;
+  gint64 now = now_seconds ();
 
-  tsr_peer_pool_add (self->pool, address, TSR_PEER_SOURCE_INCOMING, now_seconds ());
+  /* Connected through the member that told it: not to be dialled (and
+   * refused as a second connection) while it stays. */
+  tsr_peer_pool_add (self->pool, address, TSR_PEER_SOURCE_INCOMING, now);
+  tsr_peer_pool_connected (self->pool, address, now);
 }
 
 static void
