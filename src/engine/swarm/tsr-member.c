@@ -162,13 +162,14 @@ tsr_member_leave_pool (TsrMember         *self,
     tsr_peer_pool_closed (pool, address, now_seconds ());
   if (dialed || !tsr_ext_peer_get_dialable (self->ext, &listening))
     return;
+  /* Its listen port was marked connected while it stayed: idle again
+   * (a connected entry cannot be forgotten). */
+  tsr_peer_pool_closed (pool, &listening, now_seconds ());
   /* A seed does not dial what came to it: the address of a peer that
    * left would only sit in the pool. It will come back by itself. */
   if (self->shared->mode == TSR_SWARM_SEEDING && tsr_peer_pool_get_source (pool, &listening, &source) &&
       source == TSR_PEER_SOURCE_INCOMING)
     tsr_peer_pool_forget (pool, &listening);
-  else
-    tsr_peer_pool_closed (pool, &listening, now_seconds ());
 }
 
 /* Interest and the pipeline ----------------------------------------- */
