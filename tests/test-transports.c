@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "tsr-dialer.h"
+#include "tsr-peer.h"
 #include "tsr-session.h"
 #include "tsr-test-util.h"
 
@@ -557,6 +558,103 @@ test_fallback_when_silent (void)
   drain ();
 }
 
+/* Appends what @socket has (non-blocking) to @received; TRUE once it
+ * holds @want bytes or more. */
+static gboolean
+receive_some (GSocket    *socket,
+              GByteArray *received,
+              guint       want)
+{
+  guint8 buffer[4096];
+  gssize n = g_socket_receive (socket, (gchar *) buffer, sizeof buffer, NULL, NULL);
+
+  if (n > 0)
+    g_byte_array_append (received, buffer, (guint) n);
+  return received->len >= want;
+}
+
+/* What the owner sends while a dial is still on its way (a HAVE for a
+ * piece verified meanwhile: uTP first makes that wait up to 0.8 s) must
+ * not go ahead of the handshake, or of MSE's key, at the other end:
+ * libtorrent takes such a stream for an unknown protocol and answers
+ * with an MSE key of its own. It follows them. */
+static void
+nothing_before_handshake (TsrPeerEncryption encryption)
+{
+  g_autoptr(TsrUdpSocket) socket = NULL;
+  g_autoptr(TsrDialer) dialer = dialer_on_loopback (TSR_TRANSPORT_BOTH, &socket);
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocketAddress) same = NULL;
+  g_autoptr(GSocket) silent = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, NULL);
+  g_autoptr(GSocketConnection) accepted = NULL;
+  g_autoptr(TsrPeer) peer = NULL;
+  g_autoptr(GError) error = NULL;
+  TsrWireMessage have = { 0 };
+  TsrWireHandshake ours = { 0 };
+  g_autoptr(GByteArray) received = g_byte_array_new ();
+  guint want = encryption == TSR_PEER_ENCRYPTION_OFF ? TSR_WIRE_HANDSHAKE_LENGTH + 9 : 96;
+  static const guint8 have_bytes[] = { 0, 0, 0, 5, 4, 0, 0, 0, 7 };   /* length 5, HAVE, index 7 */
+  TsrPeerAddress address;
+  GSocket *raw;
+
+  g_assert_true (g_socket_listener_add_address (listener, any, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                                NULL, &bound, &error));
+  g_assert_no_error (error);
+  /* Its UDP port takes the SYN and never answers: TCP after the delay. */
+  same = g_inet_socket_address_new (loopback, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  g_assert_true (g_socket_bind (silent, same, FALSE, &error));
+  g_assert_no_error (error);
+  g_socket_listener_accept_async (listener, NULL, on_tcp_accepted, &accepted);
+  g_assert_true (tsr_peer_address_from_socket (bound, &address));
+  memset (ours.info_hash, 0xab, sizeof ours.info_hash);
+  memcpy (ours.peer_id, "-TE0100-dialfixtest0", 20);
+  peer = tsr_peer_new_outgoing (&address, dialer);
+  tsr_peer_set_encryption (peer, encryption, NULL, NULL);
+  tsr_peer_start (peer, &ours);
+  tsr_test_run_for (200);
+  g_assert_null (accepted);
+  have.type = TSR_WIRE_HAVE;
+  have.index = 7;
+  tsr_peer_send (peer, &have);
+  WAIT_UNTIL (accepted != NULL, "the TCP connection at the listener");
+  /* The peer writes on this main context: read without blocking it. */
+  raw = g_socket_connection_get_socket (accepted);
+  g_socket_set_blocking (raw, FALSE);
+  WAIT_UNTIL (receive_some (raw, received, want), "the dialled peer's first bytes");
+  if (encryption == TSR_PEER_ENCRYPTION_OFF)
+    {
+      TsrWireHandshake theirs;
+
+      g_assert_true (tsr_wire_parse_handshake (received->data, received->len, &theirs, &error));
+      g_assert_no_error (error);
+      g_assert_cmpmem (theirs.info_hash, 20, ours.info_hash, 20);
+      g_assert_cmpmem (received->data + TSR_WIRE_HANDSHAKE_LENGTH, sizeof have_bytes, have_bytes, sizeof have_bytes);
+    }
+  else
+    {
+      /* MSE's key is 96 random bytes: the HAVE must not come first. */
+      g_assert_cmpint (memcmp (received->data, have_bytes, sizeof have_bytes), !=, 0);
+    }
+  tsr_peer_close (peer, NULL);
+  g_io_stream_close (G_IO_STREAM (accepted), NULL, NULL);
+  drain ();
+}
+
+static void
+test_nothing_before_handshake (void)
+{
+  nothing_before_handshake (TSR_PEER_ENCRYPTION_OFF);
+}
+
+static void
+test_nothing_before_mse (void)
+{
+  nothing_before_handshake (TSR_PEER_ENCRYPTION_PREFER);
+}
+
 /* A dial cancelled while uTP waits for its STATE returns CANCELLED: TCP
  * is never tried, and the uTP attempt ends. */
 static void
@@ -707,6 +805,8 @@ main (int    argc,
   g_test_add ("/transports/utp-only/budget", Fixture, small, fixture_set_up, test_utp_budget, fixture_tear_down);
   g_test_add_func ("/transports/utp/closed-port-fails-fast", test_utp_closed_port_fails_fast);
   g_test_add_func ("/transports/dial/cancelled", test_dial_cancelled);
+  g_test_add_func ("/transports/dial/nothing-before-handshake", test_nothing_before_handshake);
+  g_test_add_func ("/transports/dial/nothing-before-mse", test_nothing_before_mse);
   g_test_add_func ("/transports/tcp-off/closes-tcp", test_tcp_off_closes_tcp);
   g_test_add ("/transports/mixed-swarm", Fixture, small, fixture_set_up, test_mixed_swarm, fixture_tear_down);
   g_test_add ("/transports/one-connection-per-peer", Fixture, small, fixture_set_up, test_one_connection_per_peer,

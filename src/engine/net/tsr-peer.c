@@ -68,6 +68,7 @@ struct _TsrPeer
   gboolean           detecting;      /* incoming: plaintext or MSE not yet known */
   gboolean           mse_failed;     /* an outgoing MSE handshake did not finish */
   TsrRc4            *decrypt;        /* (owned) (nullable) RC4 for what we receive */
+  GByteArray        *early;          /* (owned) (nullable) sent before our handshake could go */
 };
 
 G_DEFINE_FINAL_TYPE (TsrPeer, tsr_peer, G_TYPE_OBJECT)
@@ -169,6 +170,7 @@ tsr_peer_finalize (GObject *object)
   tsr_peer_writer_free (self->writer);
   g_clear_pointer (&self->mse, tsr_mse_free);
   g_clear_pointer (&self->decrypt, tsr_rc4_free);
+  g_clear_pointer (&self->early, g_byte_array_unref);
   G_OBJECT_CLASS (tsr_peer_parent_class)->finalize (object);
 }
 
@@ -381,12 +383,47 @@ tsr_peer_close (TsrPeer    *self,
     self->funcs->closed (self, reason, self->funcs_data);
 }
 
+/* Messages go only behind our handshake, and behind MSE once it is
+ * done. Sent before (while the dial is on its way, which over uTP first
+ * may take a second, or while MSE runs), a message would lead the
+ * stream, where the other side sees an unknown protocol, or break into
+ * the encrypted handshake: it waits in @early, in order, until then.
+ * (An incoming peer's owner sends nothing before tsr_peer_accept.) */
+static gboolean
+may_send (TsrPeer *self)
+{
+  return self->connection != NULL && self->mse == NULL && !self->detecting;
+}
+
+/* Our handshake is queued (and MSE done): what waited follows it. */
+static void
+release_early (TsrPeer *self)
+{
+  if (self->early == NULL)
+    return;
+  g_debug ("%s: %u bytes sent before the handshake follow it", self->address, self->early->len);
+  tsr_peer_writer_take_bytes (self->writer, g_byte_array_free_to_bytes (g_steal_pointer (&self->early)));
+}
+
+static GByteArray *
+early_buffer (TsrPeer *self)
+{
+  if (self->early == NULL)
+    self->early = g_byte_array_new ();
+  return self->early;
+}
+
 /* The writer is closed with the peer: nothing is queued after. */
 void
 tsr_peer_send (TsrPeer              *self,
                const TsrWireMessage *message)
 {
-  tsr_peer_writer_send (self->writer, message);
+  if (self->closed)
+    return;
+  if (may_send (self))
+    tsr_peer_writer_send (self->writer, message);
+  else
+    tsr_wire_write_message (early_buffer (self), message);
 }
 
 void
@@ -395,13 +432,30 @@ tsr_peer_send_block (TsrPeer *self,
                      guint32  begin,
                      GBytes  *block)
 {
-  tsr_peer_writer_send_block (self->writer, index, begin, block);
+  TsrWireMessage header = { 0 };
+  gsize length = 0;
+  const guint8 *data;
+
+  if (self->closed)
+    return;
+  if (may_send (self))
+    {
+      tsr_peer_writer_send_block (self->writer, index, begin, block);
+      return;
+    }
+  data = g_bytes_get_data (block, &length);
+  header.type = TSR_WIRE_PIECE;
+  header.index = index;
+  header.begin = begin;
+  header.length = (guint32) length;
+  tsr_wire_write_message (early_buffer (self), &header);
+  g_byte_array_append (self->early, data, (guint) length);
 }
 
 guint64
 tsr_peer_get_queued_bytes (TsrPeer *self)
 {
-  return tsr_peer_writer_get_queued (self->writer);
+  return tsr_peer_writer_get_queued (self->writer) + (self->early != NULL ? self->early->len : 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -575,6 +629,9 @@ mse_feed (TsrPeer      *self,
   leftover = tsr_mse_steal_leftover (self->mse);
   g_clear_pointer (&self->mse, tsr_mse_free);
   g_debug ("%s: MSE done, %s", self->address, self->decrypt != NULL ? "RC4" : "plaintext");
+  /* Ours rode in it (IA) when we dialled; else it comes with tsr_peer_accept. */
+  if (self->have_ours)
+    release_early (self);
   /* IA (the responder's) then what followed: the BitTorrent stream. */
   g_byte_array_append (self->in, g_bytes_get_data (payload, NULL), (guint) g_bytes_get_size (payload));
   g_byte_array_append (self->in, g_bytes_get_data (leftover, NULL), (guint) g_bytes_get_size (leftover));
@@ -776,6 +833,8 @@ tsr_peer_accept (TsrPeer                *self,
   self->have_ours = TRUE;
   agree_on_extensions (self);
   tsr_peer_writer_send_handshake (self->writer, &self->ours);
+  if (may_send (self))
+    release_early (self);
   /* Anything that came behind the handshake can be parsed now: by the
    * running parse if we are inside it, else at the next idle. */
   if (!self->processing && self->in->len > 0 && self->process_source == 0)
@@ -800,7 +859,10 @@ on_connected (GObject      *source,
     }
   use_connection (self, connection);
   if (self->encryption == TSR_PEER_ENCRYPTION_OFF)
-    tsr_peer_writer_send_handshake (self->writer, &self->ours);
+    {
+      tsr_peer_writer_send_handshake (self->writer, &self->ours);
+      release_early (self);
+    }
   else
     {
       /* Our BitTorrent handshake rides in the MSE handshake (IA). */

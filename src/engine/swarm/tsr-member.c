@@ -162,7 +162,8 @@ tsr_member_leave_pool (TsrMember         *self,
     tsr_peer_pool_closed (pool, address, now_seconds ());
   if (dialed || !tsr_ext_peer_get_dialable (self->ext, &listening))
     return;
-  /* Where it listens was connected through it: dialable again, later. */
+  /* Its listen port was marked connected while it stayed: idle again,
+   * dialable later (and a connected entry cannot be forgotten). */
   tsr_peer_pool_closed (pool, &listening, now_seconds ());
   /* A seed does not dial what came to it: the address of a peer that
    * left would only sit in the pool. It will come back by itself. */

@@ -39,8 +39,16 @@ tsr_swarm_send_have (TsrSwarm *self,
 {
   guint i;
 
+  /* Not to those still dialled or shaking hands: the bitfield they get
+   * with our handshake has the piece (a message sent before it would
+   * lead their stream). */
   for (i = 0; i < tsr_swarm_get_n_peers (self); i++)
-    tsr_peer_conn_send (tsr_member_get_conn (tsr_swarm_get_member (self, i)), TSR_WIRE_HAVE, index, 0, 0);
+    {
+      TsrPeerConn *conn = tsr_member_get_conn (tsr_swarm_get_member (self, i));
+
+      if (tsr_peer_conn_is_shaken (conn))
+        tsr_peer_conn_send (conn, TSR_WIRE_HAVE, index, 0, 0);
+    }
 }
 
 guint
