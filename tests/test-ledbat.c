@@ -3,7 +3,8 @@
  * test-ledbat.c: the uTP congestion controller, fed by hand with delay
  * samples, acks, losses and timeouts at chosen times: the window grows
  * below the 100 ms target and shrinks above it by BEP 29's formula, slow
- * start doubles it until the queue nears the target, the base delay
+ * start doubles it until the queue reaches half the target and then
+ * halves it, it grows no further than what is in flight, the base delay
  * forgets a minimum within two minutes (also across the 32-bit wrap),
  * loss halves the window once per round trip, the timeout follows
  * RFC 6298 with a 500 ms floor and doubles, and the window never falls
@@ -41,18 +42,21 @@ static void
 ack_window (TsrLedbat *ledbat,
             gint64     now_us)
 {
+  gsize window = tsr_ledbat_get_window (ledbat);
+
   tsr_ledbat_note_window_full (ledbat, now_us);
-  tsr_ledbat_acked (ledbat, tsr_ledbat_get_window (ledbat), now_us);
+  tsr_ledbat_acked (ledbat, window, window, now_us);
 }
 
 /* A controller whose slow start took the window to 32 packets over an
- * empty path: 1000, then 4000 (LEDBAT's 3000 beat doubling), 8000,
- * 16000, 32000. */
+ * empty path, doubling: 1000, 2000 (LEDBAT's 3000 would be more, but
+ * the window grows no further than what was in flight and acked),
+ * 4000, 8000, 16000, 32000. */
 static TsrLedbat *
 grown (void)
 {
   TsrLedbat *ledbat = tsr_ledbat_new (PACKET);
-  static const gsize steps[] = { 4000, 8000, 16000, 32000 };
+  static const gsize steps[] = { 2000, 4000, 8000, 16000, 32000 };
   guint i;
 
   feed_delay (ledbat, 0, 0);
@@ -85,7 +89,7 @@ test_below_target_grows (void)
   /* A late ack for ten windows counts as one: the gain is per round
    * trip, not per byte. */
   tsr_ledbat_note_window_full (ledbat, 0);
-  tsr_ledbat_acked (ledbat, 10 * 19000, 0);
+  tsr_ledbat_acked (ledbat, 10 * 19000, 10 * 19000, 0);
   g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 22000);
 
   /* Half the target: off_target 0.5, half the gain. */
@@ -106,7 +110,7 @@ test_below_target_grows (void)
   for (i = 0; i < before / PACKET; i++)
     {
       tsr_ledbat_note_window_full (ledbat, 0);
-      tsr_ledbat_acked (ledbat, PACKET, 0);
+      tsr_ledbat_acked (ledbat, PACKET, tsr_ledbat_get_window (ledbat), 0);
     }
   g_assert_cmpuint (tsr_ledbat_get_window (ledbat), >=, before + 3000 * before / (before + 3000));
   g_assert_cmpuint (tsr_ledbat_get_window (ledbat), <, before + 3000);
@@ -117,42 +121,89 @@ test_above_target_shrinks (void)
 {
   g_autoptr(TsrLedbat) ledbat = grown ();
 
-  /* Twice the target: off_target -1, a whole gain taken away. */
+  /* The queue ends slow start, halving the window (a whole gain taken
+   * away would leave 29000): no doubling when it clears. */
   feed_delay (ledbat, 200 * MS, 0);
   ack_window (ledbat, 0);
-  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 29000);
-  /* And the queue ended slow start: no doubling when it clears. */
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 16000);
   g_assert_false (tsr_ledbat_in_slow_start (ledbat));
+  /* Twice the target: off_target -1, a whole gain taken away. */
+  ack_window (ledbat, 0);
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 13000);
   feed_delay (ledbat, 150 * MS, 0);
   ack_window (ledbat, 0);
-  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 27500);
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 11500);
   /* Shrinking needs no full window: a queue is a queue. */
   feed_delay (ledbat, 200 * MS, 10 * SECOND);
-  tsr_ledbat_acked (ledbat, 27500, 10 * SECOND);
-  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 24500);
+  tsr_ledbat_acked (ledbat, 11500, 11500, 10 * SECOND);
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 8500);
 }
 
 static void
-test_slow_start_ends_near_target (void)
+test_slow_start_ends_at_half_target (void)
 {
   g_autoptr(TsrLedbat) ledbat = tsr_ledbat_new (PACKET);
 
   feed_delay (ledbat, 0, 0);
   ack_window (ledbat, 0);
   ack_window (ledbat, 0);
+  ack_window (ledbat, 0);
   g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 8000);
   g_assert_true (tsr_ledbat_in_slow_start (ledbat));
 
-  /* 95 ms of queue is within 90 % of the target: slow start ends, and
-   * the window moves by LEDBAT's small positive gain only. */
-  feed_delay (ledbat, 95 * MS, 0);
+  /* 49 ms of queue: still doubling. */
+  feed_delay (ledbat, 49 * MS, 0);
+  ack_window (ledbat, 0);
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 16000);
+  g_assert_true (tsr_ledbat_in_slow_start (ledbat));
+
+  /* Half the target: slow start ends, and the window falls back to the
+   * half that made this delay (it doubled in the round trip the delay
+   * took to come back), not LEDBAT's +1500. */
+  feed_delay (ledbat, 50 * MS, 0);
   ack_window (ledbat, 0);
   g_assert_false (tsr_ledbat_in_slow_start (ledbat));
-  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 8150);
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 8000);
   /* The queue drained: growth is linear now, not doubling. */
   feed_delay (ledbat, 0, 0);
   ack_window (ledbat, 0);
-  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 11150);
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 11000);
+}
+
+/* RFC 6817's max_allowed_cwnd: a sender that leaves its window half
+ * empty (its application had no more, or a rate limit held it) learns
+ * nothing about the path from the acks, and its window stays; filled,
+ * it grows again. */
+static void
+test_grows_only_as_far_as_in_flight (void)
+{
+  g_autoptr(TsrLedbat) ledbat = grown ();
+  guint i;
+
+  g_assert_true (tsr_ledbat_lost (ledbat, 0));
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 16000);
+  feed_delay (ledbat, 0, 0);
+  /* A hundred round trips with 4000 bytes out at a time, the window
+   * marked full all along (the application writes in bursts): none of
+   * them takes the window past 4000 + 4000, and it is not cut. */
+  for (i = 0; i < 100 * 4; i++)
+    {
+      tsr_ledbat_note_window_full (ledbat, 0);
+      tsr_ledbat_acked (ledbat, PACKET, 4 * PACKET, 0);
+    }
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 16000);
+  /* In slow start (after a timeout) the same. */
+  tsr_ledbat_timed_out (ledbat, 0);
+  for (i = 0; i < 100 * 4; i++)
+    {
+      tsr_ledbat_note_window_full (ledbat, 0);
+      tsr_ledbat_acked (ledbat, PACKET, 4 * PACKET, 0);
+    }
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 5 * PACKET);
+  /* Filled, it doubles again, up to half the window before the
+   * timeout. */
+  ack_window (ledbat, 0);
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 8 * PACKET);
 }
 
 static void
@@ -163,21 +214,21 @@ test_grows_only_when_window_full (void)
   /* Acks without a delay measured yet move nothing; nor does a 0
    * sample, which only says the peer has none. */
   tsr_ledbat_note_window_full (ledbat, 0);
-  tsr_ledbat_acked (ledbat, PACKET, 0);
+  tsr_ledbat_acked (ledbat, PACKET, PACKET, 0);
   tsr_ledbat_add_delay_sample (ledbat, 0, 0);
   g_assert_cmpint (tsr_ledbat_get_queuing_delay (ledbat), ==, -1);
-  tsr_ledbat_acked (ledbat, PACKET, 0);
+  tsr_ledbat_acked (ledbat, PACKET, PACKET, 0);
   g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, PACKET);
 
   /* An empty path, but the window was last full 1.5 s ago: the sender
    * is held back by something else, and the window stays. */
   feed_delay (ledbat, 0, 0);
-  tsr_ledbat_acked (ledbat, PACKET, 1500 * MS);
+  tsr_ledbat_acked (ledbat, PACKET, PACKET, 1500 * MS);
   g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, PACKET);
-  /* Full within the second: it grows. */
+  /* Full within the second: it grows (as far as in flight and acked). */
   tsr_ledbat_note_window_full (ledbat, 1600 * MS);
-  tsr_ledbat_acked (ledbat, PACKET, 2600 * MS);
-  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 4000);
+  tsr_ledbat_acked (ledbat, PACKET, PACKET, 2600 * MS);
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 2000);
 }
 
 static void
@@ -338,7 +389,8 @@ test_slow_start_after_timeout (void)
    * linear. */
   tsr_ledbat_timed_out (ledbat, 0);
   ack_window (ledbat, 0);
-  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 4000);
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 2000);
+  ack_window (ledbat, 0);
   ack_window (ledbat, 0);
   ack_window (ledbat, 0);
   g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 16000);
@@ -355,7 +407,8 @@ main (int    argc,
 
   g_test_add_func ("/ledbat/below-target-grows", test_below_target_grows);
   g_test_add_func ("/ledbat/above-target-shrinks", test_above_target_shrinks);
-  g_test_add_func ("/ledbat/slow-start-ends-near-target", test_slow_start_ends_near_target);
+  g_test_add_func ("/ledbat/slow-start-ends-at-half-target", test_slow_start_ends_at_half_target);
+  g_test_add_func ("/ledbat/grows-only-as-far-as-in-flight", test_grows_only_as_far_as_in_flight);
   g_test_add_func ("/ledbat/grows-only-when-window-full", test_grows_only_when_window_full);
   g_test_add_func ("/ledbat/base-delay-window", test_base_delay_window);
   g_test_add_func ("/ledbat/loss-halves-once-per-rtt", test_loss_halves_once_per_rtt);

@@ -18,14 +18,25 @@
  * target takes 3000 away. Loss halves it, once per round trip at most;
  * it never goes below one packet.
  *
+ * The window grows no further than what was in flight when the ack
+ * came plus what it acked (RFC 6817's max_allowed_cwnd, libtorrent's
+ * "cwnd saturated"): a sender its application or a rate limit holds
+ * back learns nothing about the path, and a window grown past what it
+ * sends would fill the queue at once when it has more to send.
+ *
  * Slow start: from one packet, 3000 bytes a round trip takes over a
  * hundred round trips to fill a 20 Mbit/s path 40 ms long (100 KB, and
  * 250 KB more for the 100 ms of queue LEDBAT aims at). So, as libtorrent
  * does, the window first grows by what is acked (doubling each round
- * trip), until the queuing delay reaches 90 % of the target (libutp's
- * threshold; libtorrent waits for the target itself), a loss, or, after
- * a timeout, half the window before it. Ending below the target keeps
- * the queue slow start builds from overshooting it.
+ * trip), until the queuing delay reaches half the target, a loss, or,
+ * after a timeout, half the window before it. A delay sample is a round
+ * trip old when it comes back, and slow start has doubled the window
+ * since: the queue that window makes is twice the one measured plus the
+ * path (slow start ending at 90 ms of queue left about 180 ms standing
+ * in tests/bench/utp.sh, and in test-utp-bottleneck's simulation, where
+ * the send buffer capped it). So ending on delay halves the window,
+ * back to the one that made the delay, and LEDBAT's gain takes it from
+ * there to the target.
  */
 #define G_LOG_DOMAIN "tsr-utp"
 
@@ -36,8 +47,9 @@
 #define MINUTE_US               (60 * G_USEC_PER_SEC)
 /* The queuing delay is the least of this many recent samples. */
 #define N_DELAYS                3
-/* Slow start ends once the queue is this close to the target. */
-#define SLOW_START_EXIT_US      (TSR_LEDBAT_TARGET_US * 9 / 10)
+/* Slow start ends once the queue is half the target (its window then
+ * halves: see tsr_ledbat_acked). */
+#define SLOW_START_EXIT_US      (TSR_LEDBAT_TARGET_US / 2)
 /* How long a full window lets the window grow. */
 #define WINDOW_FULL_GRACE_US    G_USEC_PER_SEC
 #define NEVER                   G_MININT64
@@ -180,6 +192,7 @@ tsr_ledbat_note_window_full (TsrLedbat *self,
 void
 tsr_ledbat_acked (TsrLedbat *self,
                   gsize      bytes_acked,
+                  gsize      flight_size,
                   gint64     now_us)
 {
   gint64 queuing;
@@ -209,7 +222,12 @@ tsr_ledbat_acked (TsrLedbat *self,
   if (self->slow_start)
     {
       if (queuing >= SLOW_START_EXIT_US)
-        self->slow_start = FALSE;
+        {
+          /* This delay is a round trip old, and slow start has doubled
+           * the window since: the half is the window that made it. */
+          self->slow_start = FALSE;
+          window = MIN (window, self->window / 2);
+        }
       else if (may_grow)
         {
           gdouble doubling = self->window + acked;
@@ -222,6 +240,11 @@ tsr_ledbat_acked (TsrLedbat *self,
           window = MAX (window, doubling);
         }
     }
+  /* RFC 6817: cwnd = min (cwnd, flightsize + ALLOWED_INCREASE * MSS),
+   * with what this ack took out as the increase slow start needs; as
+   * libtorrent does, only growth is held back, the window is not cut. */
+  if (window > self->window)
+    window = MIN (window, MAX (self->window, (gdouble) flight_size + acked));
   self->window = MAX (window, self->packet_size);
 }
 
