@@ -5,7 +5,8 @@
  * plaintext and with MSE; with both transports on uTP carries it and
  * TCP is never dialled; a peer without uTP is reached over TCP, at once
  * when it refuses the SYN and after the fallback delay when its UDP
- * port stays silent; a uTP dial to a closed port fails within
+ * port stays silent, and the next dial there goes to TCP at once
+ * without a uTP datagram; a uTP dial to a closed port fails within
  * milliseconds through the ICMP error; a cancelled dial tries nothing
  * more; a session with TCP off closes TCP connections; uTP connections
  * keep the upload limit and the connection budget; in a mixed swarm a
@@ -506,8 +507,27 @@ on_tcp_accepted (GObject      *source,
   *out = g_socket_listener_accept_finish (G_SOCKET_LISTENER (source), result, NULL, NULL);
 }
 
+/* The uTP datagrams waiting at @socket, read and counted. */
+static guint
+count_datagrams (GSocket *socket)
+{
+  guint8 buffer[2048];
+  guint n = 0;
+
+  while (g_socket_condition_check (socket, G_IO_IN) & G_IO_IN)
+    {
+      g_assert_cmpint (g_socket_receive (socket, (gchar *) buffer, sizeof buffer, NULL, NULL), >=, 20);
+      /* BEP 29: version 1 in the low nibble, the type in the high one. */
+      g_assert_cmpuint (buffer[0] & 0x0f, ==, 1);
+      n++;
+    }
+  return n;
+}
+
 /* A peer whose UDP port takes datagrams and never answers (no uTP, no
- * ICMP): TCP is tried after the fallback delay, and carries the dial. */
+ * ICMP): TCP is tried after the fallback delay, and carries the dial.
+ * The dialer remembers: the next dial there goes to TCP at once, with
+ * not a single uTP datagram. */
 static void
 test_fallback_when_silent (void)
 {
@@ -556,6 +576,31 @@ test_fallback_when_silent (void)
   WAIT_UNTIL (tsr_utp_manager_get_n_connections (tsr_dialer_get_utp_manager (dialer, TSR_PEER_ADDRESS_IPV4)) == 0,
               "the cancelled uTP dial's end");
   drain ();
+  /* The SYN (and whatever ended the given-up connection) reached it. */
+  g_assert_cmpuint (count_datagrams (silent), >=, 1);
+
+  g_clear_object (&result);
+  g_clear_object (&stream);
+  g_clear_object (&accepted);
+  g_socket_listener_accept_async (listener, NULL, on_tcp_accepted, &accepted);
+  start = g_get_monotonic_time ();
+  tsr_dialer_connect_async (dialer, &address, NULL, on_dialled, &result);
+  WAIT_UNTIL (result != NULL, "the second dial's end");
+  elapsed = g_get_monotonic_time () - start;
+  stream = tsr_dialer_connect_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tsr_dialer_transport_of (stream), ==, TSR_TRANSPORT_TCP);
+  /* Well inside the fallback delay: it was not waited out. */
+  g_assert_cmpint (elapsed, <, 400 * 1000);
+  WAIT_UNTIL (accepted != NULL, "the second TCP connection at the listener");
+  tsr_dialer_get_stats (dialer, &stats);
+  g_assert_cmpuint (stats.utp_dials, ==, 1);
+  g_assert_cmpuint (stats.remembered_tcp, ==, 1);
+  g_assert_cmpuint (stats.fallbacks, ==, 1);
+  g_assert_cmpuint (stats.tcp_connected, ==, 2);
+  g_assert_cmpuint (tsr_utp_manager_get_n_connections (tsr_dialer_get_utp_manager (dialer, TSR_PEER_ADDRESS_IPV4)), ==, 0);
+  drain ();
+  g_assert_cmpuint (count_datagrams (silent), ==, 0);
 }
 
 /* Appends what @socket has (non-blocking) to @received; TRUE once it
