@@ -2,10 +2,12 @@
 /*
  * test-ledbat.c: the uTP congestion controller, fed by hand with delay
  * samples, acks, losses and timeouts at chosen times: the window grows
- * below the 100 ms target and shrinks above it by BEP 29's formula, slow
- * start doubles it until the queue reaches half the target and then
- * halves it, it grows no further than what is in flight, the base delay
- * forgets a minimum within two minutes (also across the 32-bit wrap),
+ * below the 100 ms target and shrinks above it by BEP 29's formula or,
+ * faster, by (queuing / target - 1) of itself a round trip (half at
+ * most), slow start doubles it until the queue reaches half the target
+ * and then halves it, it grows no further than what is in flight, the
+ * base delay forgets a minimum within two minutes (also across the
+ * 32-bit wrap),
  * loss halves the window once per round trip, the timeout follows
  * RFC 6298 with a 500 ms floor and doubles, and the window never falls
  * below one packet.
@@ -127,16 +129,32 @@ test_above_target_shrinks (void)
   ack_window (ledbat, 0);
   g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 16000);
   g_assert_false (tsr_ledbat_in_slow_start (ledbat));
-  /* Twice the target: off_target -1, a whole gain taken away. */
+  /* Twice the target: BEP 29's off_target -1 would take a whole gain
+   * away (13000), but the window halves, the most it loses to delay in
+   * a round trip. */
   ack_window (ledbat, 0);
-  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 13000);
-  feed_delay (ledbat, 150 * MS, 0);
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 8000);
+  /* 110 ms: a tenth of the window (800) beats BEP 29's 300. */
+  feed_delay (ledbat, 110 * MS, 0);
   ack_window (ledbat, 0);
-  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 11500);
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 7200);
+  /* Far above, with a window of 2 packets: BEP 29's gain is the larger
+   * cut (-3000 * 9), and the floor of one packet holds. */
+  feed_delay (ledbat, 1000 * MS, 0);
+  tsr_ledbat_lost (ledbat, 0);
+  tsr_ledbat_lost (ledbat, 10 * SECOND);
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 1800);
+  ack_window (ledbat, 10 * SECOND);
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, PACKET);
   /* Shrinking needs no full window: a queue is a queue. */
-  feed_delay (ledbat, 200 * MS, 10 * SECOND);
-  tsr_ledbat_acked (ledbat, 11500, 11500, 10 * SECOND);
-  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 8500);
+  {
+    g_autoptr(TsrLedbat) other = grown ();
+
+    g_assert_true (tsr_ledbat_lost (other, 0));
+    feed_delay (other, 150 * MS, 10 * SECOND);
+    tsr_ledbat_acked (other, 16000, 16000, 10 * SECOND);
+    g_assert_cmpuint (tsr_ledbat_get_window (other), ==, 8000);
+  }
 }
 
 static void

@@ -160,6 +160,49 @@ test_app_limited_window_bounded (void)
   g_assert_cmpuint (tsr_utp_conn_get_window (link->ends[0].conn), <=, 2 * most_in_flight + TSR_UTP_CONN_PAYLOAD_MAX);
 }
 
+/* From *filter_data on, end 0's datagrams wait 150 ms more on their
+ * way: the queue of someone else's flow at the bottleneck (a TCP flow
+ * keeps it full). */
+static TsrTestFate
+foreign_queue (TsrTestLink     *link,
+               TsrTestOutgoing *out)
+{
+  const gint64 *from = link->filter_data;
+
+  if (out->sent->from == 0 && link->now >= *from)
+    out->extra_delay = 150 * MS;
+  return TSR_TEST_FATE_DELIVER;
+}
+
+/* LEDBAT's point: when another flow's queue puts the delay over the
+ * target, uTP gives the link up within seconds (tests/bench/utp.sh asks
+ * that a TCP flow get 80 % of it within 5 s). */
+static void
+test_yields_to_a_foreign_queue (void)
+{
+  g_autoptr(TsrTestLink) link = bottleneck_link ();
+  g_autoptr(GBytes) data = tsr_test_make_bytes (32 * MIB, 1);
+  gint64 from = G_MAXINT64;
+  gint64 start;
+  gsize window;
+  Span before;
+  Span after;
+
+  link->filter = foreign_queue;
+  link->filter_data = &from;
+  start = start_sending (link, data);
+  from = start + 8 * SECOND;
+  g_assert_true (tsr_test_link_run (link, from, NULL));
+  window = tsr_utp_conn_get_window (link->ends[0].conn);
+  before = measure (link, from - 2 * SECOND, from);
+  g_assert_cmpint (before.rate, >=, RATE * 9 / 10);
+  g_assert_true (tsr_test_link_run (link, from + 5 * SECOND, NULL));
+  g_assert_no_error (link->ends[0].error);
+  after = measure (link, from + 2 * SECOND, from + 5 * SECOND);
+  g_assert_cmpint (after.rate, <=, RATE / 5);
+  g_assert_cmpuint (tsr_utp_conn_get_window (link->ends[0].conn), <=, window / 4);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -169,6 +212,7 @@ main (int   argc,
   g_test_add_func ("/utp-bottleneck/queue-settles-at-target", test_queue_settles_at_target);
   g_test_add_func ("/utp-bottleneck/slow-start-does-not-overshoot", test_slow_start_does_not_overshoot);
   g_test_add_func ("/utp-bottleneck/app-limited-window-bounded", test_app_limited_window_bounded);
+  g_test_add_func ("/utp-bottleneck/yields-to-a-foreign-queue", test_yields_to_a_foreign_queue);
 
   return g_test_run ();
 }

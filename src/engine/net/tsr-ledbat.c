@@ -15,8 +15,9 @@
  *   TSR_LEDBAT_GAIN_BYTES * off_target * bytes_acked / window,
  * off_target = (target - queuing delay) / target (BEP 29), so a whole
  * window acked with no queue adds 3000 bytes, and one acked at twice the
- * target takes 3000 away. Loss halves it, once per round trip at most;
- * it never goes below one packet.
+ * target takes 3000 away. Above the target it shrinks faster too, in
+ * proportion to itself (see tsr_ledbat_acked). Loss halves it, once per
+ * round trip at most; it never goes below one packet.
  *
  * The window grows no further than what was in flight when the ack
  * came plus what it acked (RFC 6817's max_allowed_cwnd, libtorrent's
@@ -50,6 +51,8 @@
 /* Slow start ends once the queue is half the target (its window then
  * halves: see tsr_ledbat_acked). */
 #define SLOW_START_EXIT_US      (TSR_LEDBAT_TARGET_US / 2)
+/* The most the window shrinks by in a round trip, for delay alone. */
+#define MAX_DECREASE            0.5
 /* How long a full window lets the window grow. */
 #define WINDOW_FULL_GRACE_US    G_USEC_PER_SEC
 #define NEVER                   G_MININT64
@@ -214,6 +217,13 @@ tsr_ledbat_acked (TsrLedbat *self,
   acked = MIN ((gdouble) bytes_acked, self->window);
   off_target = (gdouble) (TSR_LEDBAT_TARGET_US - queuing) / TSR_LEDBAT_TARGET_US;
   gain = TSR_LEDBAT_GAIN_BYTES * off_target * acked / self->window;
+  /* Above the target, the window also shrinks in proportion to itself,
+   * by (queuing / target - 1) of it a round trip, half at most
+   * (LEDBAT++, draft-irtf-iccrg-ledbat-plus-plus): BEP 29's 3000 bytes
+   * a round trip alone would take a minute to make room in a 300 KB
+   * window for a TCP flow that fills the queue. */
+  if (off_target < 0)
+    gain = MIN (gain, -acked * MIN (-off_target, MAX_DECREASE));
   may_grow = self->window_full_at != NEVER && now_us - self->window_full_at <= WINDOW_FULL_GRACE_US;
   if (gain > 0 && !may_grow)
     gain = 0;
