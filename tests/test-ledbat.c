@@ -6,7 +6,7 @@
  * faster, by (queuing / target - 1) of itself a round trip (half at
  * most), slow start doubles it until the queue reaches half the target
  * and then halves it, it grows no further than what is in flight, the
- * base delay forgets a minimum within two minutes (also across the
+ * base delay forgets a minimum within ten minutes (also across the
  * 32-bit wrap),
  * loss halves the window once per round trip, the timeout follows
  * RFC 6298 with a 500 ms floor and doubles, and the window never falls
@@ -258,38 +258,42 @@ test_base_delay_window (void)
   g_autoptr(TsrLedbat) wrapped = tsr_ledbat_new (PACKET);
   gint64 t;
 
-  /* A 10 ms minimum at the start, then 50 ms for two minutes: 40 ms of
-   * queue while the minimum counts, none once it is forgotten. */
+  /* A 10 ms minimum at the start, then 50 ms for ten minutes: 40 ms of
+   * queue while the minimum counts, none once it is forgotten. Two
+   * minutes (BEP 29) are not enough: a queue LEDBAT keeps standing
+   * would become the base. */
   tsr_ledbat_add_delay_sample (ledbat, 10 * MS, 0);
   g_assert_cmpint (tsr_ledbat_get_queuing_delay (ledbat), ==, 0);
-  for (t = 1; t < 120; t++)
+  for (t = 1; t < 600; t++)
     tsr_ledbat_add_delay_sample (ledbat, 50 * MS, t * SECOND);
   g_assert_cmpint (tsr_ledbat_get_queuing_delay (ledbat), ==, 40 * MS);
-  tsr_ledbat_add_delay_sample (ledbat, 50 * MS, 120 * SECOND);
+  tsr_ledbat_add_delay_sample (ledbat, 50 * MS, 600 * SECOND);
   g_assert_cmpint (tsr_ledbat_get_queuing_delay (ledbat), ==, 0);
 
   /* A lower sample within the minute becomes the base at once; one
-   * seen at 90 s still counts at 179 s (the minute before), not at
-   * 180 s. */
+   * seen at 90 s (in the second minute) still counts at 659 s, not at
+   * 660 s, when the eleventh minute begins. */
   tsr_ledbat_add_delay_sample (recent, 50 * MS, 0);
   tsr_ledbat_add_delay_sample (recent, 40 * MS, 10 * SECOND);
   for (t = 11; t <= 13; t++)
     tsr_ledbat_add_delay_sample (recent, 50 * MS, t * SECOND);
   g_assert_cmpint (tsr_ledbat_get_queuing_delay (recent), ==, 10 * MS);
   tsr_ledbat_add_delay_sample (recent, 30 * MS, 90 * SECOND);
-  for (t = 91; t < 180; t++)
+  for (t = 91; t < 660; t++)
     tsr_ledbat_add_delay_sample (recent, 50 * MS, t * SECOND);
   g_assert_cmpint (tsr_ledbat_get_queuing_delay (recent), ==, 20 * MS);
-  tsr_ledbat_add_delay_sample (recent, 50 * MS, 180 * SECOND);
+  tsr_ledbat_add_delay_sample (recent, 50 * MS, 660 * SECOND);
   g_assert_cmpint (tsr_ledbat_get_queuing_delay (recent), ==, 0);
 
-  /* After two minutes without a sample, the old minimum is gone, even
-   * though it is from the minute before the last one heard. */
+  /* Five silent minutes forget nothing; ten forget everything. */
   tsr_ledbat_add_delay_sample (idle, 10 * MS, 0);
   for (t = 1; t <= 3; t++)
     tsr_ledbat_add_delay_sample (idle, 80 * MS, t * SECOND);
   g_assert_cmpint (tsr_ledbat_get_queuing_delay (idle), ==, 70 * MS);
-  tsr_ledbat_add_delay_sample (idle, 50 * MS, 130 * SECOND);
+  for (t = 300; t <= 302; t++)
+    tsr_ledbat_add_delay_sample (idle, 60 * MS, t * SECOND);
+  g_assert_cmpint (tsr_ledbat_get_queuing_delay (idle), ==, 50 * MS);
+  tsr_ledbat_add_delay_sample (idle, 50 * MS, 910 * SECOND);
   g_assert_cmpint (tsr_ledbat_get_queuing_delay (idle), ==, 0);
 
   /* The clocks' offset may put the samples across the 32-bit wrap:

@@ -6,7 +6,8 @@
  * target (as in tests/bench/utp.sh, where tc tbf holds it). With the
  * clock virtual the runs are deterministic. The queue the connection
  * builds settles at LEDBAT's 100 ms target or below while the link stays
- * full; slow start does not overshoot it; a standing queue someone else
+ * full, also after minutes without a pause; slow start does not
+ * overshoot it; a standing queue someone else
  * builds makes the connection give way within seconds; and a sender its
  * application holds back does not grow a window it does not use.
  */
@@ -103,6 +104,36 @@ test_queue_settles_at_target (void)
   g_assert_cmpint (settled.mean_queued, <=, TARGET * 12 / 10);
   g_assert_cmpint (settled.mean_queued, >=, TARGET / 4);
   g_assert_cmpint (settled.rate, >=, RATE * 9 / 10);
+}
+
+/* Minutes of sending without a pause, so the queue never empties: the
+ * base delay must still be the empty path's, or the standing queue
+ * becomes the base and LEDBAT builds another on top of it (with a base
+ * of two minutes, BEP 29's, the queue went from 99 to 145 ms in the
+ * third minute). */
+static void
+test_queue_stays_at_target_for_minutes (void)
+{
+  g_autoptr(TsrTestLink) link = bottleneck_link ();
+  g_autoptr(GBytes) data = tsr_test_make_bytes (16 * MIB, 1);
+  gint64 start = start_sending (link, data);
+  Span late;
+
+  while (link->now < start + 200 * SECOND)
+    {
+      g_assert_true (tsr_test_link_run (link, link->now + 10 * MS, NULL));
+      /* The application never lets the connection wait for bytes. */
+      if (link->ends[0].written == link->ends[0].source_length)
+        tsr_test_end_set_source (&link->ends[0], data, FALSE);
+      g_byte_array_set_size (link->ends[1].received, 0);
+      if (link->now < start + 180 * SECOND)
+        g_array_set_size (link->log, 0);
+    }
+  g_assert_no_error (link->ends[0].error);
+  late = measure (link, start + 180 * SECOND, start + 200 * SECOND);
+  g_assert_cmpint (late.mean_queued, <=, TARGET * 12 / 10);
+  g_assert_cmpint (late.max_queued, <=, TARGET * 12 / 10);
+  g_assert_cmpint (late.rate, >=, RATE * 9 / 10);
 }
 
 /* Slow start doubles the window each round trip, and the delay that
@@ -210,6 +241,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/utp-bottleneck/queue-settles-at-target", test_queue_settles_at_target);
+  g_test_add_func ("/utp-bottleneck/queue-stays-at-target-for-minutes", test_queue_stays_at_target_for_minutes);
   g_test_add_func ("/utp-bottleneck/slow-start-does-not-overshoot", test_slow_start_does_not_overshoot);
   g_test_add_func ("/utp-bottleneck/app-limited-window-bounded", test_app_limited_window_bounded);
   g_test_add_func ("/utp-bottleneck/yields-to-a-foreign-queue", test_yields_to_a_foreign_queue);

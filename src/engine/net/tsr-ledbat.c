@@ -4,12 +4,17 @@
  *
  * The delay: each timestamp_difference the peer sends back is the one-way
  * delay of our packets plus the offset between the two clocks. Its least
- * value over the last two minutes (the base delay) stands for the empty
+ * value over the last ten minutes (the base delay) stands for the empty
  * path; what a sample has above it is queue. The base is kept as the
- * least sample of the current minute and of the minute before, as libutp
- * keeps one per minute, so a path that changed, or a clock that drifted,
- * is forgotten within two minutes. The queuing delay is the least of the
- * last three samples, which takes out single late packets.
+ * least sample of each of the last ten minutes (RFC 6817's BASE_HISTORY;
+ * libutp keeps 13, libtorrent 20), so a path that changed, or a clock
+ * that drifted, is forgotten within ten minutes. Not two, as BEP 29
+ * says: LEDBAT keeps a queue standing near the target, and a queue that
+ * never empties for two minutes became the base, the window grew by
+ * another target's worth on top of it, and the queue stood at what the
+ * send buffer allowed (test-utp-bottleneck saw 145 ms from the third
+ * minute on). The queuing delay is the least of the last three samples,
+ * which takes out single late packets.
  *
  * The window: each ack moves it by
  *   TSR_LEDBAT_GAIN_BYTES * off_target * bytes_acked / window,
@@ -46,6 +51,8 @@
 #include "tsr-ledbat.h"
 
 #define MINUTE_US               (60 * G_USEC_PER_SEC)
+/* The base delay is the least sample of this many minutes. */
+#define N_MINUTES               10
 /* The queuing delay is the least of this many recent samples. */
 #define N_DELAYS                3
 /* Slow start ends once the queue is half the target (its window then
@@ -65,7 +72,8 @@ struct _TsrLedbat
   gdouble  slow_start_limit;     /* slow start ends at this window */
 
   gboolean have_delay;
-  guint32  base_minute[2];       /* least sample of this minute, and of the one before */
+  guint32  base_minute[N_MINUTES];  /* least sample of each minute, a ring */
+  guint    minute;                   /* this minute's in base_minute */
   gint64   minute_start;
   guint32  delays[N_DELAYS];     /* queuing delays of the last samples */
   guint    n_delays;
@@ -138,6 +146,7 @@ tsr_ledbat_add_delay_sample (TsrLedbat *self,
 {
   guint32 sample = timestamp_difference_us;
   guint32 base;
+  guint i;
 
   g_return_if_fail (self != NULL);
 
@@ -145,24 +154,28 @@ tsr_ledbat_add_delay_sample (TsrLedbat *self,
   if (sample == 0)
     return;
 
-  if (!self->have_delay || now_us - self->minute_start >= 2 * MINUTE_US)
+  if (!self->have_delay || now_us - self->minute_start >= N_MINUTES * MINUTE_US)
     {
-      /* Nothing heard for two minutes: the old minima are all stale. */
-      self->base_minute[0] = self->base_minute[1] = sample;
+      /* Nothing heard for ten minutes: the old minima are all stale. */
+      for (i = 0; i < N_MINUTES; i++)
+        self->base_minute[i] = sample;
       self->minute_start = now_us;
       self->have_delay = TRUE;
     }
-  else if (now_us - self->minute_start >= MINUTE_US)
+  /* A new minute for each one begun since (a minute without samples
+   * starts at this one: it is no less than the base). */
+  while (now_us - self->minute_start >= MINUTE_US)
     {
-      self->base_minute[1] = self->base_minute[0];
-      self->base_minute[0] = sample;
+      self->minute = (self->minute + 1) % N_MINUTES;
+      self->base_minute[self->minute] = sample;
       self->minute_start += MINUTE_US;
     }
-  else
-    self->base_minute[0] = wrapping_min (self->base_minute[0], sample);
+  self->base_minute[self->minute] = wrapping_min (self->base_minute[self->minute], sample);
 
   /* The base is at most this sample, so the difference cannot wrap. */
-  base = wrapping_min (self->base_minute[0], self->base_minute[1]);
+  base = sample;
+  for (i = 0; i < N_MINUTES; i++)
+    base = wrapping_min (base, self->base_minute[i]);
   self->delays[self->next_delay] = sample - base;
   self->next_delay = (self->next_delay + 1) % N_DELAYS;
   self->n_delays = MIN (self->n_delays + 1, N_DELAYS);
