@@ -33,13 +33,7 @@
 
 #define WAIT_UNTIL(condition, what) TSR_TEST_WAIT_UNTIL (condition, WAIT_SECONDS, what)
 
-typedef struct
-{
-  char        *dir;      /* (owned) a temporary folder */
-  char        *source;   /* (owned) dir/source: the seed's data */
-  char        *target;   /* (owned) dir/target: the leech's */
-  TsrMetainfo *info;     /* (owned) */
-} Fixture;
+typedef TsrTestSwarmDirs Fixture;
 
 static void
 fixture_set_up (Fixture       *f,
@@ -48,35 +42,18 @@ fixture_set_up (Fixture       *f,
   gsize size = GPOINTER_TO_SIZE (data);
   g_autofree char *root = NULL;
 
-  f->dir = g_dir_make_tmp ("tsr-transports-XXXXXX", NULL);
-  g_assert_nonnull (f->dir);
-  f->source = g_build_filename (f->dir, "source", NULL);
-  f->target = g_build_filename (f->dir, "target", NULL);
+  tsr_test_swarm_dirs_init (f, "tsr-transports");
   root = g_build_filename (f->source, "data", NULL);
   tsr_test_write_file (root, "payload.bin", size, 29);
   tsr_test_write_file (root, "tail.bin", 12345, 30);
   f->info = tsr_test_make_torrent (root, TSR_CREATE_V1, PIECE_LENGTH);
-  g_assert_cmpint (g_mkdir (f->target, 0755), ==, 0);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  tsr_test_remove_tree (f->dir);
-  g_free (f->dir);
-  g_free (f->source);
-  g_free (f->target);
-  tsr_metainfo_unref (f->info);
-}
-
-/* Cancelled reads and writes still have callbacks to run. */
-static void
-drain (void)
-{
-  tsr_test_run_for (100);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  tsr_test_swarm_dirs_clear (f);
 }
 
 static void
@@ -120,23 +97,7 @@ static void
 assert_same_data_in (Fixture    *f,
                      const char *folder)
 {
-  const char *names[] = { "payload.bin", "tail.bin" };
-  guint i;
-
-  for (i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autofree char *source_path = g_build_filename (f->source, "data", names[i], NULL);
-      g_autofree char *target_path = g_build_filename (folder, "data", names[i], NULL);
-      g_autofree char *source = NULL;
-      g_autofree char *target = NULL;
-      gsize source_length = 0;
-      gsize target_length = 0;
-
-      g_assert_true (g_file_get_contents (source_path, &source, &source_length, NULL));
-      g_assert_true (g_file_get_contents (target_path, &target, &target_length, NULL));
-      g_assert_cmpuint (target_length, ==, source_length);
-      g_assert_true (memcmp (source, target, source_length) == 0);
-    }
+  g_assert_cmpuint (tsr_test_assert_same_files (f->info, f->source, folder), ==, 2);
 }
 
 static void
@@ -197,7 +158,7 @@ run_transfer (Fixture        *f,
   g_signal_handlers_disconnect_by_data (leech, &done);
   g_object_unref (leecher);
   g_object_unref (seeder);
-  drain ();
+  tsr_test_drain ();
 }
 
 /* uTP alone, both ends: the bytes cannot have gone another way. */
@@ -303,7 +264,7 @@ test_utp_rate_limited (Fixture       *f,
   g_signal_handlers_disconnect_by_data (leech, &done);
   g_object_unref (leecher);
   g_object_unref (seeder);
-  drain ();
+  tsr_test_drain ();
 }
 
 /* The session's connection budget counts uTP connections: a seed allowed
@@ -363,7 +324,7 @@ test_utp_budget (Fixture       *f,
       g_object_unref (leechers[i]);
     }
   g_object_unref (seeder);
-  drain ();
+  tsr_test_drain ();
 }
 
 /* A mixed swarm: a seed with both transports, one leech with uTP alone
@@ -420,7 +381,7 @@ test_mixed_swarm (Fixture       *f,
       g_object_unref (leechers[i]);
     }
   g_object_unref (seeder);
-  drain ();
+  tsr_test_drain ();
 }
 
 /* ------------------------------------------------------------------ */
@@ -575,7 +536,7 @@ test_fallback_when_silent (void)
   /* The uTP leg was given up: no connection lingers. */
   WAIT_UNTIL (tsr_utp_manager_get_n_connections (tsr_dialer_get_utp_manager (dialer, TSR_PEER_ADDRESS_IPV4)) == 0,
               "the cancelled uTP dial's end");
-  drain ();
+  tsr_test_drain ();
   /* The SYN (and whatever ended the given-up connection) reached it. */
   g_assert_cmpuint (count_datagrams (silent), >=, 1);
 
@@ -599,7 +560,7 @@ test_fallback_when_silent (void)
   g_assert_cmpuint (stats.fallbacks, ==, 1);
   g_assert_cmpuint (stats.tcp_connected, ==, 2);
   g_assert_cmpuint (tsr_utp_manager_get_n_connections (tsr_dialer_get_utp_manager (dialer, TSR_PEER_ADDRESS_IPV4)), ==, 0);
-  drain ();
+  tsr_test_drain ();
   g_assert_cmpuint (count_datagrams (silent), ==, 0);
 }
 
@@ -685,7 +646,7 @@ nothing_before_handshake (TsrPeerEncryption encryption)
     }
   tsr_peer_close (peer, NULL);
   g_io_stream_close (G_IO_STREAM (accepted), NULL, NULL);
-  drain ();
+  tsr_test_drain ();
 }
 
 static void
@@ -823,7 +784,7 @@ test_one_connection_per_peer (Fixture       *f,
   g_signal_handlers_disconnect_by_data (leech, &crossing);
   g_object_unref (leecher);
   g_object_unref (seeder);
-  drain ();
+  tsr_test_drain ();
 }
 
 int
