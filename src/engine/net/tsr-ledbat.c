@@ -38,9 +38,11 @@
  * after a timeout, half the window before it. A delay sample is a round
  * trip old when it comes back, and slow start has doubled the window
  * since: the queue that window makes is twice the one measured plus the
- * path (slow start ending at 90 ms of queue left about 180 ms standing
- * in tests/bench/utp.sh, and in test-utp-bottleneck's simulation, where
- * the send buffer capped it). So ending on delay halves the window,
+ * path (ending at 90 ms of queue, slow start left a window of 640 KB in
+ * test-utp-bottleneck's simulation of tests/bench/utp.sh's path, and the
+ * queue stood at what the 512 KiB send buffer allowed, 145 ms mean and
+ * 172 ms at most, while LEDBAT's 3000 bytes a round trip took the
+ * window down by 5 KB a second). So ending on delay halves the window,
  * back to the one that made the delay, and LEDBAT's gain takes it from
  * there to the target.
  */

@@ -20,11 +20,12 @@
  * (libutp's rule), resend it at once, once, whatever the window (it is
  * what the window waits for; but one packet over the window at most, so
  * a further loss just after the window was cut waits its turn), and
- * halve the window (LEDBAT keeps that to once per round trip). The retransmission timer takes everything out
- * of flight, resends the oldest with a window of one packet and doubles;
- * the connection gives up after a bound of timeouts in a row. Any valid
- * packet from the peer shows it alive and clears the count, so a reader
- * that keeps its window shut for long does not look like a dead link.
+ * halve the window (LEDBAT keeps that to once per round trip). The
+ * retransmission timer takes everything out of flight, resends the
+ * oldest with a window of one packet and doubles; the connection gives
+ * up after a bound of timeouts in a row. Any valid packet from the peer
+ * shows it alive and clears the count, so a reader that keeps its
+ * window shut for long does not look like a dead link.
  */
 #define G_LOG_DOMAIN "tsr-utp"
 
