@@ -7,9 +7,9 @@
  * clock virtual the runs are deterministic. The queue the connection
  * builds settles at LEDBAT's 100 ms target or below while the link stays
  * full, also after minutes without a pause; slow start does not
- * overshoot it; a standing queue someone else
- * builds makes the connection give way within seconds; and a sender its
- * application holds back does not grow a window it does not use.
+ * overshoot it; a standing queue someone else builds makes the
+ * connection give way within seconds; and a sender its application
+ * holds back does not grow a window it does not use.
  */
 #include "config.h"
 
