@@ -2,9 +2,12 @@
 /*
  * test-ledbat.c: the uTP congestion controller, fed by hand with delay
  * samples, acks, losses and timeouts at chosen times: the window grows
- * below the 100 ms target and shrinks above it by BEP 29's formula, slow
- * start doubles it until the queue nears the target, the base delay
- * forgets a minimum within two minutes (also across the 32-bit wrap),
+ * below the 100 ms target and shrinks above it by BEP 29's formula or,
+ * faster, by (queuing / target - 1) of itself a round trip (half at
+ * most), slow start doubles it until the queue reaches half the target
+ * and then halves it, it grows no further than what is in flight, the
+ * base delay forgets a minimum within ten minutes (also across the
+ * 32-bit wrap),
  * loss halves the window once per round trip, the timeout follows
  * RFC 6298 with a 500 ms floor and doubles, and the window never falls
  * below one packet.
@@ -41,18 +44,21 @@ static void
 ack_window (TsrLedbat *ledbat,
             gint64     now_us)
 {
+  gsize window = tsr_ledbat_get_window (ledbat);
+
   tsr_ledbat_note_window_full (ledbat, now_us);
-  tsr_ledbat_acked (ledbat, tsr_ledbat_get_window (ledbat), now_us);
+  tsr_ledbat_acked (ledbat, window, window, now_us);
 }
 
 /* A controller whose slow start took the window to 32 packets over an
- * empty path: 1000, then 4000 (LEDBAT's 3000 beat doubling), 8000,
- * 16000, 32000. */
+ * empty path, doubling: 1000, 2000 (LEDBAT's 3000 would be more, but
+ * the window grows no further than what was in flight and acked),
+ * 4000, 8000, 16000, 32000. */
 static TsrLedbat *
 grown (void)
 {
   TsrLedbat *ledbat = tsr_ledbat_new (PACKET);
-  static const gsize steps[] = { 4000, 8000, 16000, 32000 };
+  static const gsize steps[] = { 2000, 4000, 8000, 16000, 32000 };
   guint i;
 
   feed_delay (ledbat, 0, 0);
@@ -85,7 +91,7 @@ test_below_target_grows (void)
   /* A late ack for ten windows counts as one: the gain is per round
    * trip, not per byte. */
   tsr_ledbat_note_window_full (ledbat, 0);
-  tsr_ledbat_acked (ledbat, 10 * 19000, 0);
+  tsr_ledbat_acked (ledbat, 10 * 19000, 10 * 19000, 0);
   g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 22000);
 
   /* Half the target: off_target 0.5, half the gain. */
@@ -106,7 +112,7 @@ test_below_target_grows (void)
   for (i = 0; i < before / PACKET; i++)
     {
       tsr_ledbat_note_window_full (ledbat, 0);
-      tsr_ledbat_acked (ledbat, PACKET, 0);
+      tsr_ledbat_acked (ledbat, PACKET, tsr_ledbat_get_window (ledbat), 0);
     }
   g_assert_cmpuint (tsr_ledbat_get_window (ledbat), >=, before + 3000 * before / (before + 3000));
   g_assert_cmpuint (tsr_ledbat_get_window (ledbat), <, before + 3000);
@@ -117,42 +123,105 @@ test_above_target_shrinks (void)
 {
   g_autoptr(TsrLedbat) ledbat = grown ();
 
-  /* Twice the target: off_target -1, a whole gain taken away. */
+  /* The queue ends slow start, halving the window (a whole gain taken
+   * away would leave 29000): no doubling when it clears. */
   feed_delay (ledbat, 200 * MS, 0);
   ack_window (ledbat, 0);
-  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 29000);
-  /* And the queue ended slow start: no doubling when it clears. */
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 16000);
   g_assert_false (tsr_ledbat_in_slow_start (ledbat));
-  feed_delay (ledbat, 150 * MS, 0);
+  /* Twice the target: BEP 29's off_target -1 would take a whole gain
+   * away (13000), but the window halves, the most it loses to delay in
+   * a round trip. */
   ack_window (ledbat, 0);
-  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 27500);
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 8000);
+  /* 110 ms: a tenth of the window (800) beats BEP 29's 300. */
+  feed_delay (ledbat, 110 * MS, 0);
+  ack_window (ledbat, 0);
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 7200);
+  /* Far above, with a window of 2 packets: BEP 29's gain is the larger
+   * cut (-3000 * 9), and the floor of one packet holds. */
+  feed_delay (ledbat, 1000 * MS, 0);
+  tsr_ledbat_lost (ledbat, 0);
+  tsr_ledbat_lost (ledbat, 10 * SECOND);
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 1800);
+  ack_window (ledbat, 10 * SECOND);
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, PACKET);
   /* Shrinking needs no full window: a queue is a queue. */
-  feed_delay (ledbat, 200 * MS, 10 * SECOND);
-  tsr_ledbat_acked (ledbat, 27500, 10 * SECOND);
-  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 24500);
+  {
+    g_autoptr(TsrLedbat) other = grown ();
+
+    g_assert_true (tsr_ledbat_lost (other, 0));
+    feed_delay (other, 150 * MS, 10 * SECOND);
+    tsr_ledbat_acked (other, 16000, 16000, 10 * SECOND);
+    g_assert_cmpuint (tsr_ledbat_get_window (other), ==, 8000);
+  }
 }
 
 static void
-test_slow_start_ends_near_target (void)
+test_slow_start_ends_at_half_target (void)
 {
   g_autoptr(TsrLedbat) ledbat = tsr_ledbat_new (PACKET);
 
   feed_delay (ledbat, 0, 0);
   ack_window (ledbat, 0);
   ack_window (ledbat, 0);
+  ack_window (ledbat, 0);
   g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 8000);
   g_assert_true (tsr_ledbat_in_slow_start (ledbat));
 
-  /* 95 ms of queue is within 90 % of the target: slow start ends, and
-   * the window moves by LEDBAT's small positive gain only. */
-  feed_delay (ledbat, 95 * MS, 0);
+  /* 49 ms of queue: still doubling. */
+  feed_delay (ledbat, 49 * MS, 0);
+  ack_window (ledbat, 0);
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 16000);
+  g_assert_true (tsr_ledbat_in_slow_start (ledbat));
+
+  /* Half the target: slow start ends, and the window falls back to the
+   * half that made this delay (it doubled in the round trip the delay
+   * took to come back), not LEDBAT's +1500. */
+  feed_delay (ledbat, 50 * MS, 0);
   ack_window (ledbat, 0);
   g_assert_false (tsr_ledbat_in_slow_start (ledbat));
-  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 8150);
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 8000);
   /* The queue drained: growth is linear now, not doubling. */
   feed_delay (ledbat, 0, 0);
   ack_window (ledbat, 0);
-  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 11150);
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 11000);
+}
+
+/* RFC 6817's max_allowed_cwnd: a sender that leaves its window half
+ * empty (its application had no more, or a rate limit held it) learns
+ * nothing about the path from the acks, and its window stays; filled,
+ * it grows again. */
+static void
+test_grows_only_as_far_as_in_flight (void)
+{
+  g_autoptr(TsrLedbat) ledbat = grown ();
+  guint i;
+
+  g_assert_true (tsr_ledbat_lost (ledbat, 0));
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 16000);
+  feed_delay (ledbat, 0, 0);
+  /* A hundred round trips with 4000 bytes out at a time, the window
+   * marked full all along (the application writes in bursts): none of
+   * them takes the window past 4000 + 4000, and it is not cut. */
+  for (i = 0; i < 100 * 4; i++)
+    {
+      tsr_ledbat_note_window_full (ledbat, 0);
+      tsr_ledbat_acked (ledbat, PACKET, 4 * PACKET, 0);
+    }
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 16000);
+  /* In slow start (after a timeout) the same. */
+  tsr_ledbat_timed_out (ledbat, 0);
+  for (i = 0; i < 100 * 4; i++)
+    {
+      tsr_ledbat_note_window_full (ledbat, 0);
+      tsr_ledbat_acked (ledbat, PACKET, 4 * PACKET, 0);
+    }
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 5 * PACKET);
+  /* Filled, it doubles again, up to half the window before the
+   * timeout. */
+  ack_window (ledbat, 0);
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 8 * PACKET);
 }
 
 static void
@@ -163,21 +232,21 @@ test_grows_only_when_window_full (void)
   /* Acks without a delay measured yet move nothing; nor does a 0
    * sample, which only says the peer has none. */
   tsr_ledbat_note_window_full (ledbat, 0);
-  tsr_ledbat_acked (ledbat, PACKET, 0);
+  tsr_ledbat_acked (ledbat, PACKET, PACKET, 0);
   tsr_ledbat_add_delay_sample (ledbat, 0, 0);
   g_assert_cmpint (tsr_ledbat_get_queuing_delay (ledbat), ==, -1);
-  tsr_ledbat_acked (ledbat, PACKET, 0);
+  tsr_ledbat_acked (ledbat, PACKET, PACKET, 0);
   g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, PACKET);
 
   /* An empty path, but the window was last full 1.5 s ago: the sender
    * is held back by something else, and the window stays. */
   feed_delay (ledbat, 0, 0);
-  tsr_ledbat_acked (ledbat, PACKET, 1500 * MS);
+  tsr_ledbat_acked (ledbat, PACKET, PACKET, 1500 * MS);
   g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, PACKET);
-  /* Full within the second: it grows. */
+  /* Full within the second: it grows (as far as in flight and acked). */
   tsr_ledbat_note_window_full (ledbat, 1600 * MS);
-  tsr_ledbat_acked (ledbat, PACKET, 2600 * MS);
-  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 4000);
+  tsr_ledbat_acked (ledbat, PACKET, PACKET, 2600 * MS);
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 2000);
 }
 
 static void
@@ -189,38 +258,42 @@ test_base_delay_window (void)
   g_autoptr(TsrLedbat) wrapped = tsr_ledbat_new (PACKET);
   gint64 t;
 
-  /* A 10 ms minimum at the start, then 50 ms for two minutes: 40 ms of
-   * queue while the minimum counts, none once it is forgotten. */
+  /* A 10 ms minimum at the start, then 50 ms for ten minutes: 40 ms of
+   * queue while the minimum counts, none once it is forgotten. Two
+   * minutes (BEP 29) are not enough: a queue LEDBAT keeps standing
+   * would become the base. */
   tsr_ledbat_add_delay_sample (ledbat, 10 * MS, 0);
   g_assert_cmpint (tsr_ledbat_get_queuing_delay (ledbat), ==, 0);
-  for (t = 1; t < 120; t++)
+  for (t = 1; t < 600; t++)
     tsr_ledbat_add_delay_sample (ledbat, 50 * MS, t * SECOND);
   g_assert_cmpint (tsr_ledbat_get_queuing_delay (ledbat), ==, 40 * MS);
-  tsr_ledbat_add_delay_sample (ledbat, 50 * MS, 120 * SECOND);
+  tsr_ledbat_add_delay_sample (ledbat, 50 * MS, 600 * SECOND);
   g_assert_cmpint (tsr_ledbat_get_queuing_delay (ledbat), ==, 0);
 
   /* A lower sample within the minute becomes the base at once; one
-   * seen at 90 s still counts at 179 s (the minute before), not at
-   * 180 s. */
+   * seen at 90 s (in the second minute) still counts at 659 s, not at
+   * 660 s, when the eleventh minute begins. */
   tsr_ledbat_add_delay_sample (recent, 50 * MS, 0);
   tsr_ledbat_add_delay_sample (recent, 40 * MS, 10 * SECOND);
   for (t = 11; t <= 13; t++)
     tsr_ledbat_add_delay_sample (recent, 50 * MS, t * SECOND);
   g_assert_cmpint (tsr_ledbat_get_queuing_delay (recent), ==, 10 * MS);
   tsr_ledbat_add_delay_sample (recent, 30 * MS, 90 * SECOND);
-  for (t = 91; t < 180; t++)
+  for (t = 91; t < 660; t++)
     tsr_ledbat_add_delay_sample (recent, 50 * MS, t * SECOND);
   g_assert_cmpint (tsr_ledbat_get_queuing_delay (recent), ==, 20 * MS);
-  tsr_ledbat_add_delay_sample (recent, 50 * MS, 180 * SECOND);
+  tsr_ledbat_add_delay_sample (recent, 50 * MS, 660 * SECOND);
   g_assert_cmpint (tsr_ledbat_get_queuing_delay (recent), ==, 0);
 
-  /* After two minutes without a sample, the old minimum is gone, even
-   * though it is from the minute before the last one heard. */
+  /* Five silent minutes forget nothing; ten forget everything. */
   tsr_ledbat_add_delay_sample (idle, 10 * MS, 0);
   for (t = 1; t <= 3; t++)
     tsr_ledbat_add_delay_sample (idle, 80 * MS, t * SECOND);
   g_assert_cmpint (tsr_ledbat_get_queuing_delay (idle), ==, 70 * MS);
-  tsr_ledbat_add_delay_sample (idle, 50 * MS, 130 * SECOND);
+  for (t = 300; t <= 302; t++)
+    tsr_ledbat_add_delay_sample (idle, 60 * MS, t * SECOND);
+  g_assert_cmpint (tsr_ledbat_get_queuing_delay (idle), ==, 50 * MS);
+  tsr_ledbat_add_delay_sample (idle, 50 * MS, 910 * SECOND);
   g_assert_cmpint (tsr_ledbat_get_queuing_delay (idle), ==, 0);
 
   /* The clocks' offset may put the samples across the 32-bit wrap:
@@ -338,7 +411,8 @@ test_slow_start_after_timeout (void)
    * linear. */
   tsr_ledbat_timed_out (ledbat, 0);
   ack_window (ledbat, 0);
-  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 4000);
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 2000);
+  ack_window (ledbat, 0);
   ack_window (ledbat, 0);
   ack_window (ledbat, 0);
   g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 16000);
@@ -355,7 +429,8 @@ main (int    argc,
 
   g_test_add_func ("/ledbat/below-target-grows", test_below_target_grows);
   g_test_add_func ("/ledbat/above-target-shrinks", test_above_target_shrinks);
-  g_test_add_func ("/ledbat/slow-start-ends-near-target", test_slow_start_ends_near_target);
+  g_test_add_func ("/ledbat/slow-start-ends-at-half-target", test_slow_start_ends_at_half_target);
+  g_test_add_func ("/ledbat/grows-only-as-far-as-in-flight", test_grows_only_as_far_as_in_flight);
   g_test_add_func ("/ledbat/grows-only-when-window-full", test_grows_only_when_window_full);
   g_test_add_func ("/ledbat/base-delay-window", test_base_delay_window);
   g_test_add_func ("/ledbat/loss-halves-once-per-rtt", test_loss_halves_once_per_rtt);

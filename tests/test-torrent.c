@@ -54,14 +54,6 @@ plain_session_new (void)
 /* After the sessions are gone: cancelled reads and writes still have
  * their callbacks to run, which drop the last references to the peers;
  * run them here, not inside the next test. */
-static void
-drain (void)
-{
-  tsr_test_run_for (100);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
 /* ------------------------------------------------------------------ */
 /* What a torrent tells                                                */
 
@@ -297,13 +289,9 @@ static const struct
   { "z.bin", 2100003, 13 },
 };
 
-typedef struct
-{
-  char        *dir;
-  char        *source;    /* holds "pack", the payload the torrent was made of */
-  char        *target;    /* empty download folder */
-  TsrMetainfo *info;
-} Fixture;
+/* source holds "pack", the payload the torrent was made of; target is
+ * the empty download folder. */
+typedef TsrTestSwarmDirs Fixture;
 
 static void
 fixture_set_up (Fixture       *f,
@@ -313,27 +301,19 @@ fixture_set_up (Fixture       *f,
   g_autofree char *root = NULL;
   guint i;
 
-  f->dir = g_dir_make_tmp ("tsr-torrent-XXXXXX", NULL);
-  g_assert_nonnull (f->dir);
-  f->source = g_build_filename (f->dir, "source", NULL);
-  f->target = g_build_filename (f->dir, "target", NULL);
+  tsr_test_swarm_dirs_init (f, "tsr-torrent");
   root = g_build_filename (f->source, "pack", NULL);
   for (i = 0; i < G_N_ELEMENTS (payload); i++)
     tsr_test_write_file (root, payload[i].path, payload[i].size, payload[i].seed);
   f->info = tsr_test_make_torrent (root, format, PIECE_LENGTH);
   g_assert_cmpuint (f->info->piece_count, >, 1);
-  g_assert_cmpint (g_mkdir (f->target, 0755), ==, 0);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  tsr_test_remove_tree (f->dir);
-  g_free (f->dir);
-  g_free (f->source);
-  g_free (f->target);
-  tsr_metainfo_unref (f->info);
+  tsr_test_swarm_dirs_clear (f);
 }
 
 static char *
@@ -392,33 +372,7 @@ handshake_hash (TsrMetainfo *info)
 static void
 assert_same_files (Fixture *f)
 {
-  guint n_files = 0;
-  guint i;
-
-  for (i = 0; i < f->info->n_files; i++)
-    {
-      const TsrFile *file = &f->info->files[i];
-      g_autofree char *source_path = NULL;
-      g_autofree char *target_path = NULL;
-      g_autofree char *source = NULL;
-      g_autofree char *target = NULL;
-      gsize source_length = 0;
-      gsize target_length = 0;
-      g_autoptr(GError) error = NULL;
-
-      if (file->attr & TSR_FILE_ATTR_PAD)
-        continue;
-      n_files++;
-      source_path = g_build_filename (f->source, file->path, NULL);
-      target_path = g_build_filename (f->target, file->path, NULL);
-      g_assert_true (g_file_get_contents (source_path, &source, &source_length, &error));
-      g_assert_no_error (error);
-      g_assert_true (g_file_get_contents (target_path, &target, &target_length, &error));
-      g_assert_no_error (error);
-      g_assert_cmpuint (target_length, ==, file->length);
-      g_assert_cmpmem (target, target_length, source, source_length);
-    }
-  g_assert_cmpuint (n_files, ==, G_N_ELEMENTS (payload));
+  g_assert_cmpuint (tsr_test_assert_same_files (f->info, f->source, f->target), ==, G_N_ELEMENTS (payload));
 }
 
 static void
@@ -462,7 +416,7 @@ test_seed_to_leech_encrypted (Fixture       *f,
   recorder_free (leech);
   g_object_unref (leecher);
   g_object_unref (seeder);
-  drain ();
+  tsr_test_drain ();
 }
 
 /* A peer that dialled us and told where it listens (BEP 10 "p") is
@@ -500,7 +454,7 @@ test_incoming_listen_port_not_redialed (Fixture       *f,
   recorder_free (leech);
   g_object_unref (leecher);
   g_object_unref (seeder);
-  drain ();
+  tsr_test_drain ();
 }
 
 static void
@@ -616,7 +570,7 @@ test_seed_to_leech (Fixture       *f,
   recorder_free (seed);
   g_object_unref (leecher);
   g_object_unref (seeder);
-  drain ();
+  tsr_test_drain ();
 }
 
 /* ------------------------------------------------------------------ */
@@ -692,7 +646,7 @@ test_dial_backoff (Fixture       *f,
 
   recorder_free (leech);
   g_object_unref (leecher);
-  drain ();
+  tsr_test_drain ();
 }
 
 /* A tracker that hands us our own address: the dial reaches ourselves,
@@ -720,7 +674,7 @@ test_dial_self (Fixture       *f,
 
   recorder_free (leech);
   g_object_unref (leecher);
-  drain ();
+  tsr_test_drain ();
 }
 
 /* A socket that listens and never accepts: the kernel completes the
@@ -775,7 +729,7 @@ test_dial_limit (Fixture       *f,
 
   recorder_free (leech);
   g_object_unref (leecher);
-  drain ();
+  tsr_test_drain ();
   for (i = 0; i < G_N_ELEMENTS (listeners); i++)
     g_object_unref (listeners[i]);
 }
@@ -907,7 +861,7 @@ test_incoming_unknown_hash (Fixture       *f,
 
   g_clear_object (&connection);
   g_object_unref (session);
-  drain ();
+  tsr_test_drain ();
 }
 
 static void
@@ -931,7 +885,7 @@ test_incoming_bad_protocol (Fixture       *f,
 
   g_clear_object (&connection);
   g_object_unref (session);
-  drain ();
+  tsr_test_drain ();
 }
 
 /* The control for the two above: the same handshake with our hash is
@@ -976,7 +930,7 @@ test_incoming_known_hash (Fixture       *f,
 
   g_clear_object (&connection);
   g_object_unref (session);
-  drain ();
+  tsr_test_drain ();
 }
 
 /* BEP 6 on an incoming connection: a peer that sets the fast bit gets
@@ -1033,7 +987,7 @@ test_incoming_fast (Fixture       *f,
 
   g_clear_object (&connection);
   g_object_unref (session);
-  drain ();
+  tsr_test_drain ();
 }
 
 /* Reads from @connection until the next whole message after *@offset
@@ -1151,7 +1105,7 @@ test_upload_order_and_cancel (Fixture       *f,
 
   g_clear_object (&connection);
   g_object_unref (session);
-  drain ();
+  tsr_test_drain ();
 }
 
 /* BEP 6: when a seed chokes a fast-extension peer, the requests it had
@@ -1225,7 +1179,7 @@ test_upload_choke_then_reject (Fixture       *f,
 
   g_clear_object (&connection);
   g_object_unref (session);
-  drain ();
+  tsr_test_drain ();
 }
 
 /* A raw seed connected to @session's listening port: handshake and a
@@ -1339,7 +1293,7 @@ test_unasked_block_dropped (Fixture       *f,
   g_clear_object (&intruder);
   recorder_free (leech);
   g_object_unref (leecher);
-  drain ();
+  tsr_test_drain ();
 }
 
 /* A raw peer that asks for every block and counts what comes. */
@@ -1436,7 +1390,7 @@ test_upload_fair_share (Fixture       *f,
   g_clear_object (&first.connection);
   g_clear_object (&second.connection);
   g_object_unref (session);
-  drain ();
+  tsr_test_drain ();
 }
 
 /* "Verify data": the data is hashed again even when the resume record
@@ -1511,7 +1465,7 @@ test_verify (Fixture       *f,
 
   recorder_free (seed);
   g_object_unref (session);
-  drain ();
+  tsr_test_drain ();
 }
 
 /* A torrent at its connection limit turns the next peer away, and takes
@@ -1577,7 +1531,7 @@ test_incoming_limit (Fixture       *f,
   g_clear_object (&fourth);
   g_clear_object (&fifth);
   g_object_unref (session);
-  drain ();
+  tsr_test_drain ();
 }
 
 /* Stopping and starting a download halfway, twice, leaves nothing
@@ -1625,7 +1579,7 @@ test_stop_start (Fixture       *f,
   recorder_free (leech);
   g_object_unref (leecher);
   g_object_unref (seeder);
-  drain ();
+  tsr_test_drain ();
 }
 
 /* Moving ------------------------------------------------------------ */
@@ -1747,7 +1701,7 @@ test_move_data (Fixture       *f,
   recorder_free (leech);
   g_object_unref (leecher);
   g_object_unref (seeder);
-  drain ();
+  tsr_test_drain ();
 }
 
 /* Removing ---------------------------------------------------------- */
@@ -1832,7 +1786,7 @@ test_remove_with_data (Fixture       *f,
     g_assert_true (exists (outside, "b.bin"));
   }
   g_object_unref (session);
-  drain ();
+  tsr_test_drain ();
 }
 
 /* ------------------------------------------------------------------ */
@@ -1857,7 +1811,7 @@ test_bans_fresh (Fixture       *f,
   g_assert_true (started_bans != bans);
 
   g_object_unref (session);
-  drain ();
+  tsr_test_drain ();
 }
 
 /* A "seed" on a raw socket, in its own thread with blocking I/O: it
@@ -2118,7 +2072,7 @@ test_endgame_staller (Fixture       *f,
   recorder_free (leech);
   g_object_unref (leecher);
   g_object_unref (seeder);
-  drain ();
+  tsr_test_drain ();
   WAIT_UNTIL (g_atomic_int_get (&staller->finished), "the staller's connection to end");
   liar_free (staller);
 }
@@ -2154,7 +2108,7 @@ test_turnover (Fixture       *f,
   recorder_free (leech);
   g_object_unref (leecher);
   g_object_unref (seeder);
-  drain ();
+  tsr_test_drain ();
   WAIT_UNTIL (g_atomic_int_get (&staller->finished), "the staller's connection to end");
   liar_free (staller);
 }
@@ -2230,7 +2184,7 @@ test_bans_corrupt_piece (Fixture       *f,
 
   recorder_free (leech);
   g_object_unref (leecher);
-  drain ();
+  tsr_test_drain ();
   liar_free (liar);
 }
 

@@ -5,7 +5,8 @@
  * plaintext and with MSE; with both transports on uTP carries it and
  * TCP is never dialled; a peer without uTP is reached over TCP, at once
  * when it refuses the SYN and after the fallback delay when its UDP
- * port stays silent; a uTP dial to a closed port fails within
+ * port stays silent, and the next dial there goes to TCP at once
+ * without a uTP datagram; a uTP dial to a closed port fails within
  * milliseconds through the ICMP error; a cancelled dial tries nothing
  * more; a session with TCP off closes TCP connections; uTP connections
  * keep the upload limit and the connection budget; in a mixed swarm a
@@ -32,13 +33,7 @@
 
 #define WAIT_UNTIL(condition, what) TSR_TEST_WAIT_UNTIL (condition, WAIT_SECONDS, what)
 
-typedef struct
-{
-  char        *dir;      /* (owned) a temporary folder */
-  char        *source;   /* (owned) dir/source: the seed's data */
-  char        *target;   /* (owned) dir/target: the leech's */
-  TsrMetainfo *info;     /* (owned) */
-} Fixture;
+typedef TsrTestSwarmDirs Fixture;
 
 static void
 fixture_set_up (Fixture       *f,
@@ -47,35 +42,18 @@ fixture_set_up (Fixture       *f,
   gsize size = GPOINTER_TO_SIZE (data);
   g_autofree char *root = NULL;
 
-  f->dir = g_dir_make_tmp ("tsr-transports-XXXXXX", NULL);
-  g_assert_nonnull (f->dir);
-  f->source = g_build_filename (f->dir, "source", NULL);
-  f->target = g_build_filename (f->dir, "target", NULL);
+  tsr_test_swarm_dirs_init (f, "tsr-transports");
   root = g_build_filename (f->source, "data", NULL);
   tsr_test_write_file (root, "payload.bin", size, 29);
   tsr_test_write_file (root, "tail.bin", 12345, 30);
   f->info = tsr_test_make_torrent (root, TSR_CREATE_V1, PIECE_LENGTH);
-  g_assert_cmpint (g_mkdir (f->target, 0755), ==, 0);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  tsr_test_remove_tree (f->dir);
-  g_free (f->dir);
-  g_free (f->source);
-  g_free (f->target);
-  tsr_metainfo_unref (f->info);
-}
-
-/* Cancelled reads and writes still have callbacks to run. */
-static void
-drain (void)
-{
-  tsr_test_run_for (100);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  tsr_test_swarm_dirs_clear (f);
 }
 
 static void
@@ -119,23 +97,7 @@ static void
 assert_same_data_in (Fixture    *f,
                      const char *folder)
 {
-  const char *names[] = { "payload.bin", "tail.bin" };
-  guint i;
-
-  for (i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autofree char *source_path = g_build_filename (f->source, "data", names[i], NULL);
-      g_autofree char *target_path = g_build_filename (folder, "data", names[i], NULL);
-      g_autofree char *source = NULL;
-      g_autofree char *target = NULL;
-      gsize source_length = 0;
-      gsize target_length = 0;
-
-      g_assert_true (g_file_get_contents (source_path, &source, &source_length, NULL));
-      g_assert_true (g_file_get_contents (target_path, &target, &target_length, NULL));
-      g_assert_cmpuint (target_length, ==, source_length);
-      g_assert_true (memcmp (source, target, source_length) == 0);
-    }
+  g_assert_cmpuint (tsr_test_assert_same_files (f->info, f->source, folder), ==, 2);
 }
 
 static void
@@ -196,7 +158,7 @@ run_transfer (Fixture        *f,
   g_signal_handlers_disconnect_by_data (leech, &done);
   g_object_unref (leecher);
   g_object_unref (seeder);
-  drain ();
+  tsr_test_drain ();
 }
 
 /* uTP alone, both ends: the bytes cannot have gone another way. */
@@ -302,7 +264,7 @@ test_utp_rate_limited (Fixture       *f,
   g_signal_handlers_disconnect_by_data (leech, &done);
   g_object_unref (leecher);
   g_object_unref (seeder);
-  drain ();
+  tsr_test_drain ();
 }
 
 /* The session's connection budget counts uTP connections: a seed allowed
@@ -362,7 +324,7 @@ test_utp_budget (Fixture       *f,
       g_object_unref (leechers[i]);
     }
   g_object_unref (seeder);
-  drain ();
+  tsr_test_drain ();
 }
 
 /* A mixed swarm: a seed with both transports, one leech with uTP alone
@@ -419,7 +381,7 @@ test_mixed_swarm (Fixture       *f,
       g_object_unref (leechers[i]);
     }
   g_object_unref (seeder);
-  drain ();
+  tsr_test_drain ();
 }
 
 /* ------------------------------------------------------------------ */
@@ -506,8 +468,27 @@ on_tcp_accepted (GObject      *source,
   *out = g_socket_listener_accept_finish (G_SOCKET_LISTENER (source), result, NULL, NULL);
 }
 
+/* The uTP datagrams waiting at @socket, read and counted. */
+static guint
+count_datagrams (GSocket *socket)
+{
+  guint8 buffer[2048];
+  guint n = 0;
+
+  while (g_socket_condition_check (socket, G_IO_IN) & G_IO_IN)
+    {
+      g_assert_cmpint (g_socket_receive (socket, (gchar *) buffer, sizeof buffer, NULL, NULL), >=, 20);
+      /* BEP 29: version 1 in the low nibble, the type in the high one. */
+      g_assert_cmpuint (buffer[0] & 0x0f, ==, 1);
+      n++;
+    }
+  return n;
+}
+
 /* A peer whose UDP port takes datagrams and never answers (no uTP, no
- * ICMP): TCP is tried after the fallback delay, and carries the dial. */
+ * ICMP): TCP is tried after the fallback delay, and carries the dial.
+ * The dialer remembers: the next dial there goes to TCP at once, with
+ * not a single uTP datagram. */
 static void
 test_fallback_when_silent (void)
 {
@@ -555,7 +536,32 @@ test_fallback_when_silent (void)
   /* The uTP leg was given up: no connection lingers. */
   WAIT_UNTIL (tsr_utp_manager_get_n_connections (tsr_dialer_get_utp_manager (dialer, TSR_PEER_ADDRESS_IPV4)) == 0,
               "the cancelled uTP dial's end");
-  drain ();
+  tsr_test_drain ();
+  /* The SYN (and whatever ended the given-up connection) reached it. */
+  g_assert_cmpuint (count_datagrams (silent), >=, 1);
+
+  g_clear_object (&result);
+  g_clear_object (&stream);
+  g_clear_object (&accepted);
+  g_socket_listener_accept_async (listener, NULL, on_tcp_accepted, &accepted);
+  start = g_get_monotonic_time ();
+  tsr_dialer_connect_async (dialer, &address, NULL, on_dialled, &result);
+  WAIT_UNTIL (result != NULL, "the second dial's end");
+  elapsed = g_get_monotonic_time () - start;
+  stream = tsr_dialer_connect_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tsr_dialer_transport_of (stream), ==, TSR_TRANSPORT_TCP);
+  /* Well inside the fallback delay: it was not waited out. */
+  g_assert_cmpint (elapsed, <, 400 * 1000);
+  WAIT_UNTIL (accepted != NULL, "the second TCP connection at the listener");
+  tsr_dialer_get_stats (dialer, &stats);
+  g_assert_cmpuint (stats.utp_dials, ==, 1);
+  g_assert_cmpuint (stats.remembered_tcp, ==, 1);
+  g_assert_cmpuint (stats.fallbacks, ==, 1);
+  g_assert_cmpuint (stats.tcp_connected, ==, 2);
+  g_assert_cmpuint (tsr_utp_manager_get_n_connections (tsr_dialer_get_utp_manager (dialer, TSR_PEER_ADDRESS_IPV4)), ==, 0);
+  tsr_test_drain ();
+  g_assert_cmpuint (count_datagrams (silent), ==, 0);
 }
 
 /* Appends what @socket has (non-blocking) to @received; TRUE once it
@@ -640,7 +646,7 @@ nothing_before_handshake (TsrPeerEncryption encryption)
     }
   tsr_peer_close (peer, NULL);
   g_io_stream_close (G_IO_STREAM (accepted), NULL, NULL);
-  drain ();
+  tsr_test_drain ();
 }
 
 static void
@@ -778,7 +784,7 @@ test_one_connection_per_peer (Fixture       *f,
   g_signal_handlers_disconnect_by_data (leech, &crossing);
   g_object_unref (leecher);
   g_object_unref (seeder);
-  drain ();
+  tsr_test_drain ();
 }
 
 int

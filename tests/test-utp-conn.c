@@ -811,6 +811,7 @@ test_hostile_seq_out_of_window (void)
   guint8 payload[TSR_UTP_CONN_PAYLOAD_MAX];
   TsrUtpPacket packet = { 0 };
   const TsrTestSent *last;
+  guint16 acked;
   static const guint16 offsets[] = { 0x0400, 0x4000, 0x7fff, 0x8000, 0xc000, 0xfff0 };
   gsize unread;
   guint64 dropped;
@@ -822,6 +823,9 @@ test_hostile_seq_out_of_window (void)
   tsr_test_link_run (link, link->now + 50 * MS, NULL);
   last = tsr_test_link_last_sent (link, 1, TSR_UTP_STATE);
   g_assert_nonnull (last);
+  /* A copy: what the injected packets make end 1 send grows the log,
+   * which may move it. */
+  acked = last->ack_nr;
   unread = tsr_utp_conn_get_unread (link->ends[1].conn);
   dropped = tsr_utp_conn_get_stats (link->ends[1].conn)->packets_dropped;
 
@@ -831,7 +835,7 @@ test_hostile_seq_out_of_window (void)
   packet.ack_nr = (guint16) (SEQ_B - 1);
   for (i = 0; i < G_N_ELEMENTS (offsets); i++)
     {
-      packet.seq_nr = (guint16) (last->ack_nr + offsets[i]);
+      packet.seq_nr = (guint16) (acked + offsets[i]);
       packet.type = TSR_UTP_DATA;
       packet.payload = payload;
       packet.payload_length = sizeof payload;
@@ -843,7 +847,7 @@ test_hostile_seq_out_of_window (void)
     }
   /* The acceptor's own seq_nr is SEQ_B: an ack half the space behind it. */
   packet.type = TSR_UTP_DATA;
-  packet.seq_nr = (guint16) (last->ack_nr + 1);
+  packet.seq_nr = (guint16) (acked + 1);
   packet.ack_nr = (guint16) (SEQ_B - 0x8000);
   packet.payload = payload;
   packet.payload_length = sizeof payload;

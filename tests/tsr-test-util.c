@@ -182,3 +182,69 @@ tsr_test_run_for (guint milliseconds)
   while (!deadline.expired)
     g_main_context_iteration (NULL, TRUE);
 }
+
+void
+tsr_test_drain (void)
+{
+  tsr_test_run_for (100);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+void
+tsr_test_swarm_dirs_init (TsrTestSwarmDirs *dirs,
+                          const char       *prefix)
+{
+  g_autofree char *template = g_strconcat (prefix, "-XXXXXX", NULL);
+
+  dirs->dir = g_dir_make_tmp (template, NULL);
+  g_assert_nonnull (dirs->dir);
+  dirs->source = g_build_filename (dirs->dir, "source", NULL);
+  dirs->target = g_build_filename (dirs->dir, "target", NULL);
+  dirs->info = NULL;
+  g_assert_cmpint (g_mkdir (dirs->target, 0755), ==, 0);
+}
+
+void
+tsr_test_swarm_dirs_clear (TsrTestSwarmDirs *dirs)
+{
+  tsr_test_remove_tree (dirs->dir);
+  g_clear_pointer (&dirs->dir, g_free);
+  g_clear_pointer (&dirs->source, g_free);
+  g_clear_pointer (&dirs->target, g_free);
+  g_clear_pointer (&dirs->info, tsr_metainfo_unref);
+}
+
+guint
+tsr_test_assert_same_files (TsrMetainfo *info,
+                            const char  *source,
+                            const char  *target)
+{
+  guint n_files = 0;
+  guint i;
+
+  for (i = 0; i < info->n_files; i++)
+    {
+      const TsrFile *file = &info->files[i];
+      g_autofree char *source_path = NULL;
+      g_autofree char *target_path = NULL;
+      g_autofree char *source_data = NULL;
+      g_autofree char *target_data = NULL;
+      gsize source_length = 0;
+      gsize target_length = 0;
+      g_autoptr(GError) error = NULL;
+
+      if (file->attr & TSR_FILE_ATTR_PAD)
+        continue;
+      n_files++;
+      source_path = g_build_filename (source, file->path, NULL);
+      target_path = g_build_filename (target, file->path, NULL);
+      g_assert_true (g_file_get_contents (source_path, &source_data, &source_length, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_file_get_contents (target_path, &target_data, &target_length, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (target_length, ==, file->length);
+      g_assert_cmpmem (target_data, target_length, source_data, source_length);
+    }
+  return n_files;
+}

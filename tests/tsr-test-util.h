@@ -3,7 +3,8 @@
  * tsr-test-util.h: what several unit tests need: files and bytes of
  * deterministic pseudo-random content, torrents made of them, removing
  * a test's folder, a local HTTP server and the Range header it takes,
- * and bounded waits on the main context.
+ * bounded waits on the main context, and the folders of a swarm test
+ * (a seed's and a leech's) with the check that they hold the same.
  */
 #pragma once
 
@@ -62,6 +63,32 @@ void tsr_test_deadline_start (TsrTestDeadline *deadline,
 void tsr_test_deadline_stop  (TsrTestDeadline *deadline);
 /* Lets the main context run for @milliseconds: for what must NOT happen. */
 void tsr_test_run_for        (guint            milliseconds);
+
+/* Cancelled reads and writes still have callbacks to run: lets the
+ * main context run for 100 ms, then runs what is pending. */
+void tsr_test_drain          (void);
+
+/* A swarm test's temporary folder @dir (its name starts with @prefix),
+ * with the seed's folder @source (dir/source, not made) and the
+ * leech's @target (dir/target, made empty). @info is the test's torrent
+ * of what it writes under @source, NULL until it sets it. */
+typedef struct
+{
+  char        *dir;
+  char        *source;
+  char        *target;
+  TsrMetainfo *info;
+} TsrTestSwarmDirs;
+
+void  tsr_test_swarm_dirs_init   (TsrTestSwarmDirs *dirs,
+                                  const char       *prefix);
+/* Removes the folder and frees what @dirs holds. */
+void  tsr_test_swarm_dirs_clear  (TsrTestSwarmDirs *dirs);
+/* Each file of @info but padding has the same bytes under @target as
+ * under @source; returns how many files were compared. */
+guint tsr_test_assert_same_files (TsrMetainfo      *info,
+                                  const char       *source,
+                                  const char       *target);
 
 /* Iterates the main context until @condition holds; after @seconds the
  * test fails naming @what. A macro, so that the failure points at the

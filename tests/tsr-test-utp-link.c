@@ -92,6 +92,21 @@ on_send_datagram (const guint8 *data,
 
   memcpy (copy, data, length);
   sent.fate = link->filter != NULL ? link->filter (link, &out) : TSR_TEST_FATE_DELIVER;
+  if (sent.fate != TSR_TEST_FATE_DROP && end->index == 0 && link->bottleneck_rate > 0)
+    {
+      gint64 start = MAX (link->now, link->bottleneck_free_at);
+      gint64 held = (start - link->now) * link->bottleneck_rate / SECOND;
+
+      /* Tail drop; a duplicate takes no room of its own here. */
+      if ((gsize) held + out.length > link->bottleneck_queue)
+        sent.fate = TSR_TEST_FATE_DROP;
+      else
+        {
+          sent.queued = start - link->now;
+          link->bottleneck_free_at = start + (gint64) out.length * SECOND / link->bottleneck_rate;
+          out.extra_delay += link->bottleneck_free_at - link->now;
+        }
+    }
   g_array_append_val (link->log, sent);
   if (sent.fate == TSR_TEST_FATE_DROP)
     return;

@@ -4,7 +4,8 @@
  * link, for test-utp-conn: a virtual clock (starting just before the
  * 32-bit microsecond timestamps wrap), a one-way delay, and a filter
  * that drops, delays, duplicates or rewrites chosen datagrams,
- * deterministically. End 0 dials; end 1 is made, as a socket would,
+ * deterministically, and optionally a bottleneck from end 0 to end 1:
+ * a queue served at a fixed rate, dropping what overflows it. End 0 dials; end 1 is made, as a socket would,
  * from the first SYN that reaches it. Every datagram sent is logged.
  */
 #pragma once
@@ -47,6 +48,7 @@ typedef struct
   gsize       payload_length;
   guint       transmission;   /* DATA and FIN: 1 the first time this seq_nr went */
   TsrTestFate fate;
+  gint64      queued;         /* time it waited in the bottleneck's queue */
 } TsrTestSent;
 
 /* One side: its connection and the application on it. */
@@ -95,6 +97,12 @@ struct _TsrTestLink
   GArray       *log;          /* TsrTestSent */
   TsrTestFilter filter;       /* (nullable) */
   gpointer      filter_data;
+  /* The bottleneck from end 0 to end 1 (after the filter): bytes a
+   * second, 0 for none, and the bytes its queue holds (a datagram that
+   * would take it past that is dropped). */
+  gint64        bottleneck_rate;
+  gsize         bottleneck_queue;
+  gint64        bottleneck_free_at;  /* when it has sent all it holds */
 };
 
 TsrTestLink       *tsr_test_link_new              (gint64              delay);

@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tsr-dialer.h"
+#include "tsr-transport-memory.h"
 #include "tsr-utp-stream.h"
 
 /* Seconds a TCP connect may take, as before uTP. */
@@ -29,6 +30,7 @@ struct _TsrDialer
   gpointer              user_data;
   TsrTransport          transports;
   Endpoint             *endpoints[2]; /* (owned) (nullable) IPv4, IPv6 */
+  TsrTransportMemory   *memory;       /* (owned) which transport carried the last dial to an address */
   TsrDialerStats        stats;
 };
 
@@ -145,6 +147,7 @@ tsr_dialer_new (const TsrDialerFuncs *funcs,
   self->funcs = funcs;
   self->user_data = user_data;
   self->transports = TSR_TRANSPORT_BOTH;
+  self->memory = tsr_transport_memory_new (TSR_TRANSPORT_MEMORY_SIZE, TSR_TRANSPORT_MEMORY_LIFETIME_US);
   return self;
 }
 
@@ -171,6 +174,7 @@ tsr_dialer_unref (TsrDialer *self)
   if (self == NULL || !g_atomic_int_dec_and_test (&self->ref_count))
     return;
   tsr_dialer_shutdown (self);
+  tsr_transport_memory_free (self->memory);
   g_free (self);
 }
 
@@ -339,6 +343,13 @@ on_tcp_connected (GObject      *source,
       g_socket_set_timeout (g_socket_connection_get_socket (connection), 0);
       if (dial->task != NULL)
         {
+          /* uTP was tried and did not carry it (failed, or too slow):
+           * the next dial there goes straight to TCP. A dial that went
+           * straight to TCP does not renew that, so uTP is tried again
+           * once it expires. */
+          if (dial->dialer != NULL && leg_started (dial, LEG_UTP))
+            tsr_transport_memory_remember (dial->dialer->memory, &dial->address, TSR_TRANSPORT_TCP,
+                                           g_get_monotonic_time ());
           if (dial->dialer != NULL)
             dial->dialer->stats.tcp_connected++;
           dial_return (dial, G_IO_STREAM (g_steal_pointer (&connection)));
@@ -380,6 +391,7 @@ on_utp_connected (GObject      *source,
   dial->done[LEG_UTP] = TRUE;
   if (stream != NULL && dial->task != NULL)
     {
+      tsr_transport_memory_remember (dial->dialer->memory, &dial->address, TSR_TRANSPORT_UTP, g_get_monotonic_time ());
       dial->dialer->stats.utp_connected++;
       dial_return (dial, G_IO_STREAM (g_steal_pointer (&stream)));
     }
@@ -441,6 +453,13 @@ tsr_dialer_connect_async (TsrDialer            *self,
   dial->address = *address;
   dial->task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (dial->task, tsr_dialer_connect_async);
+  /* uTP failed at this address lately, and TCP worked: TCP alone. */
+  if (manager != NULL && transport_on (dial, TSR_TRANSPORT_TCP) &&
+      tsr_transport_memory_lookup (self->memory, address, g_get_monotonic_time ()) == TSR_TRANSPORT_TCP)
+    {
+      self->stats.remembered_tcp++;
+      manager = NULL;
+    }
   if (transport_on (dial, TSR_TRANSPORT_UTP) && manager != NULL)
     {
       dial->cancel[LEG_UTP] = g_cancellable_new ();

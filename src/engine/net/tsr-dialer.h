@@ -14,6 +14,11 @@
  * every dial, and every dial would count twice against firewalls' and
  * home routers' connection tables; on a path where uTP works it wins in
  * one round trip, far inside the delay.
+ *
+ * The dialer remembers, per address, which transport carried the last
+ * dial that tried uTP (tsr-transport-memory.h: an hour, 4096 addresses):
+ * where uTP failed and TCP worked, the next dials go straight to TCP
+ * without the delay; where uTP worked, it stays first.
  */
 #pragma once
 
@@ -64,6 +69,7 @@ typedef struct
   guint64 tcp_dials;       /* dials that tried TCP (at first, or falling back) */
   guint64 tcp_connected;   /* dials that TCP carried */
   guint64 fallbacks;       /* TCP tried because uTP failed or was slow */
+  guint64 remembered_tcp;  /* dials straight to TCP: uTP failed there lately, TCP worked */
   guint64 utp_accepted;    /* incoming uTP connections handed to the owner */
   guint64 utp_refused;     /* incoming uTP connections refused */
 } TsrDialerStats;

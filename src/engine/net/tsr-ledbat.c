@@ -4,28 +4,47 @@
  *
  * The delay: each timestamp_difference the peer sends back is the one-way
  * delay of our packets plus the offset between the two clocks. Its least
- * value over the last two minutes (the base delay) stands for the empty
+ * value over the last ten minutes (the base delay) stands for the empty
  * path; what a sample has above it is queue. The base is kept as the
- * least sample of the current minute and of the minute before, as libutp
- * keeps one per minute, so a path that changed, or a clock that drifted,
- * is forgotten within two minutes. The queuing delay is the least of the
- * last three samples, which takes out single late packets.
+ * least sample of each of the last ten minutes (RFC 6817's BASE_HISTORY;
+ * libutp keeps 13, libtorrent 20), so a path that changed, or a clock
+ * that drifted, is forgotten within ten minutes. Not two, as BEP 29
+ * says: LEDBAT keeps a queue standing near the target, and a queue that
+ * never empties for two minutes became the base, the window grew by
+ * another target's worth on top of it, and the queue stood at what the
+ * send buffer allowed (test-utp-bottleneck saw 145 ms from the third
+ * minute on). The queuing delay is the least of the last three samples,
+ * which takes out single late packets.
  *
  * The window: each ack moves it by
  *   TSR_LEDBAT_GAIN_BYTES * off_target * bytes_acked / window,
  * off_target = (target - queuing delay) / target (BEP 29), so a whole
  * window acked with no queue adds 3000 bytes, and one acked at twice the
- * target takes 3000 away. Loss halves it, once per round trip at most;
- * it never goes below one packet.
+ * target takes 3000 away. Above the target it shrinks faster too, in
+ * proportion to itself (see tsr_ledbat_acked). Loss halves it, once per
+ * round trip at most; it never goes below one packet.
+ *
+ * The window grows no further than what was in flight when the ack
+ * came plus what it acked (RFC 6817's max_allowed_cwnd, libtorrent's
+ * "cwnd saturated"): a sender its application or a rate limit holds
+ * back learns nothing about the path, and a window grown past what it
+ * sends would fill the queue at once when it has more to send.
  *
  * Slow start: from one packet, 3000 bytes a round trip takes over a
  * hundred round trips to fill a 20 Mbit/s path 40 ms long (100 KB, and
  * 250 KB more for the 100 ms of queue LEDBAT aims at). So, as libtorrent
  * does, the window first grows by what is acked (doubling each round
- * trip), until the queuing delay reaches 90 % of the target (libutp's
- * threshold; libtorrent waits for the target itself), a loss, or, after
- * a timeout, half the window before it. Ending below the target keeps
- * the queue slow start builds from overshooting it.
+ * trip), until the queuing delay reaches half the target, a loss, or,
+ * after a timeout, half the window before it. A delay sample is a round
+ * trip old when it comes back, and slow start has doubled the window
+ * since: the queue that window makes is twice the one measured plus the
+ * path (ending at 90 ms of queue, slow start left a window of 640 KB in
+ * test-utp-bottleneck's simulation of tests/bench/utp.sh's path, and the
+ * queue stood at what the 512 KiB send buffer allowed, 145 ms mean and
+ * 172 ms at most, while LEDBAT's 3000 bytes a round trip took the
+ * window down by 5 KB a second). So ending on delay halves the window,
+ * back to the one that made the delay, and LEDBAT's gain takes it from
+ * there to the target.
  */
 #define G_LOG_DOMAIN "tsr-utp"
 
@@ -34,10 +53,15 @@
 #include "tsr-ledbat.h"
 
 #define MINUTE_US               (60 * G_USEC_PER_SEC)
+/* The base delay is the least sample of this many minutes. */
+#define N_MINUTES               10
 /* The queuing delay is the least of this many recent samples. */
 #define N_DELAYS                3
-/* Slow start ends once the queue is this close to the target. */
-#define SLOW_START_EXIT_US      (TSR_LEDBAT_TARGET_US * 9 / 10)
+/* Slow start ends once the queue is half the target (its window then
+ * halves: see tsr_ledbat_acked). */
+#define SLOW_START_EXIT_US      (TSR_LEDBAT_TARGET_US / 2)
+/* The most the window shrinks by in a round trip, for delay alone. */
+#define MAX_DECREASE            0.5
 /* How long a full window lets the window grow. */
 #define WINDOW_FULL_GRACE_US    G_USEC_PER_SEC
 #define NEVER                   G_MININT64
@@ -50,7 +74,8 @@ struct _TsrLedbat
   gdouble  slow_start_limit;     /* slow start ends at this window */
 
   gboolean have_delay;
-  guint32  base_minute[2];       /* least sample of this minute, and of the one before */
+  guint32  base_minute[N_MINUTES];  /* least sample of each minute, a ring */
+  guint    minute;                   /* this minute's in base_minute */
   gint64   minute_start;
   guint32  delays[N_DELAYS];     /* queuing delays of the last samples */
   guint    n_delays;
@@ -123,6 +148,7 @@ tsr_ledbat_add_delay_sample (TsrLedbat *self,
 {
   guint32 sample = timestamp_difference_us;
   guint32 base;
+  guint i;
 
   g_return_if_fail (self != NULL);
 
@@ -130,24 +156,28 @@ tsr_ledbat_add_delay_sample (TsrLedbat *self,
   if (sample == 0)
     return;
 
-  if (!self->have_delay || now_us - self->minute_start >= 2 * MINUTE_US)
+  if (!self->have_delay || now_us - self->minute_start >= N_MINUTES * MINUTE_US)
     {
-      /* Nothing heard for two minutes: the old minima are all stale. */
-      self->base_minute[0] = self->base_minute[1] = sample;
+      /* Nothing heard for ten minutes: the old minima are all stale. */
+      for (i = 0; i < N_MINUTES; i++)
+        self->base_minute[i] = sample;
       self->minute_start = now_us;
       self->have_delay = TRUE;
     }
-  else if (now_us - self->minute_start >= MINUTE_US)
+  /* A new minute for each one begun since (a minute without samples
+   * starts at this one: it is no less than the base). */
+  while (now_us - self->minute_start >= MINUTE_US)
     {
-      self->base_minute[1] = self->base_minute[0];
-      self->base_minute[0] = sample;
+      self->minute = (self->minute + 1) % N_MINUTES;
+      self->base_minute[self->minute] = sample;
       self->minute_start += MINUTE_US;
     }
-  else
-    self->base_minute[0] = wrapping_min (self->base_minute[0], sample);
+  self->base_minute[self->minute] = wrapping_min (self->base_minute[self->minute], sample);
 
   /* The base is at most this sample, so the difference cannot wrap. */
-  base = wrapping_min (self->base_minute[0], self->base_minute[1]);
+  base = sample;
+  for (i = 0; i < N_MINUTES; i++)
+    base = wrapping_min (base, self->base_minute[i]);
   self->delays[self->next_delay] = sample - base;
   self->next_delay = (self->next_delay + 1) % N_DELAYS;
   self->n_delays = MIN (self->n_delays + 1, N_DELAYS);
@@ -180,6 +210,7 @@ tsr_ledbat_note_window_full (TsrLedbat *self,
 void
 tsr_ledbat_acked (TsrLedbat *self,
                   gsize      bytes_acked,
+                  gsize      flight_size,
                   gint64     now_us)
 {
   gint64 queuing;
@@ -201,6 +232,13 @@ tsr_ledbat_acked (TsrLedbat *self,
   acked = MIN ((gdouble) bytes_acked, self->window);
   off_target = (gdouble) (TSR_LEDBAT_TARGET_US - queuing) / TSR_LEDBAT_TARGET_US;
   gain = TSR_LEDBAT_GAIN_BYTES * off_target * acked / self->window;
+  /* Above the target, the window also shrinks in proportion to itself,
+   * by (queuing / target - 1) of it a round trip, half at most
+   * (LEDBAT++, draft-irtf-iccrg-ledbat-plus-plus): BEP 29's 3000 bytes
+   * a round trip alone would take a minute to make room in a 300 KB
+   * window for a TCP flow that fills the queue. */
+  if (off_target < 0)
+    gain = MIN (gain, -acked * MIN (-off_target, MAX_DECREASE));
   may_grow = self->window_full_at != NEVER && now_us - self->window_full_at <= WINDOW_FULL_GRACE_US;
   if (gain > 0 && !may_grow)
     gain = 0;
@@ -209,7 +247,12 @@ tsr_ledbat_acked (TsrLedbat *self,
   if (self->slow_start)
     {
       if (queuing >= SLOW_START_EXIT_US)
-        self->slow_start = FALSE;
+        {
+          /* This delay is a round trip old, and slow start has doubled
+           * the window since: the half is the window that made it. */
+          self->slow_start = FALSE;
+          window = MIN (window, self->window / 2);
+        }
       else if (may_grow)
         {
           gdouble doubling = self->window + acked;
@@ -222,6 +265,11 @@ tsr_ledbat_acked (TsrLedbat *self,
           window = MAX (window, doubling);
         }
     }
+  /* RFC 6817: cwnd = min (cwnd, flightsize + ALLOWED_INCREASE * MSS),
+   * with what this ack took out as the increase slow start needs; as
+   * libtorrent does, only growth is held back, the window is not cut. */
+  if (window > self->window)
+    window = MIN (window, MAX (self->window, (gdouble) flight_size + acked));
   self->window = MAX (window, self->packet_size);
 }
 

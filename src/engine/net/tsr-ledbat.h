@@ -47,9 +47,13 @@ void       tsr_ledbat_add_delay_sample   (TsrLedbat *self,
 void       tsr_ledbat_note_window_full   (TsrLedbat *self,
                                           gint64     now_us);
 /* @bytes_acked bytes of payload were acknowledged for the first time
- * (by ack_nr or a selective ACK). */
+ * (by ack_nr or a selective ACK); @flight_size bytes were in flight
+ * just before, these included. The window never grows past
+ * @flight_size plus what was acked (RFC 6817's max_allowed_cwnd): a
+ * window the sender did not fill says nothing about the path. */
 void       tsr_ledbat_acked              (TsrLedbat *self,
                                           gsize      bytes_acked,
+                                          gsize      flight_size,
                                           gint64     now_us);
 /* The round trip of an acknowledged packet that was sent only once
  * (BEP 29: a resent one cannot tell which copy was acked). */

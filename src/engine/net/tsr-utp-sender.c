@@ -18,12 +18,14 @@
  * Loss: three duplicate acks (STATE packets acking nothing new while
  * data is out), or three packets selectively acked past an unacked one
  * (libutp's rule), resend it at once, once, whatever the window (it is
- * what the window waits for), and halve the window (LEDBAT keeps that to
- * once per round trip). The retransmission timer takes everything out
- * of flight, resends the oldest with a window of one packet and doubles;
- * the connection gives up after a bound of timeouts in a row. Any valid
- * packet from the peer shows it alive and clears the count, so a reader
- * that keeps its window shut for long does not look like a dead link.
+ * what the window waits for; but one packet over the window at most, so
+ * a further loss just after the window was cut waits its turn), and
+ * halve the window (LEDBAT keeps that to once per round trip). The
+ * retransmission timer takes everything out of flight, resends the
+ * oldest with a window of one packet and doubles; the connection gives
+ * up after a bound of timeouts in a row. Any valid packet from the peer
+ * shows it alive and clears the count, so a reader that keeps its
+ * window shut for long does not look like a dead link.
  */
 #define G_LOG_DOMAIN "tsr-utp"
 
@@ -297,6 +299,11 @@ acknowledge (TsrUtpSender    *self,
   return out->length;
 }
 
+/* The lost packet goes at once even if the window is full (it is what
+ * the window waits for), but one packet over it at most: when the
+ * window was just cut, by this round trip's first loss or by the end
+ * of slow start, a second loss waits in line for room (flush sends
+ * resends first). */
 static void
 fast_resend (TsrUtpSender    *self,
              TsrUtpOutPacket *out,
@@ -305,7 +312,8 @@ fast_resend (TsrUtpSender    *self,
   lose (self, out);
   self->stats.fast_resends++;
   self->fast_resend_nr = out->seq_nr + 1;
-  transmit (self, out, now_us);
+  if (self->in_flight + out->length <= tsr_ledbat_get_window (self->ledbat) + self->payload_max)
+    transmit (self, out, now_us);
 }
 
 /* Marks what the selective ACK acks, and resends each packet three
@@ -366,6 +374,7 @@ tsr_utp_sender_on_packet (TsrUtpSender       *self,
 {
   guint16 progress;
   guint64 sacked_before;
+  gsize flight_size;
   gsize bytes = 0;
   gboolean lost = FALSE;
   TsrUtpOutPacket *reopened = NULL;
@@ -376,6 +385,7 @@ tsr_utp_sender_on_packet (TsrUtpSender       *self,
   g_return_if_fail (tsr_utp_sender_ack_is_valid (self, packet->ack_nr));
 
   self->n_timeouts = 0;
+  flight_size = self->in_flight;
   /* The window opens after a packet went into it shut (a probe): that
    * packet was dropped, most likely; resend it now, not at the timer. */
   if (self->peer_window < self->payload_max && packet->wnd_size >= self->payload_max && self->in_flight > 0 &&
@@ -427,7 +437,7 @@ tsr_utp_sender_on_packet (TsrUtpSender       *self,
     }
 
   if (bytes > 0)
-    tsr_ledbat_acked (self->ledbat, bytes, now_us);
+    tsr_ledbat_acked (self->ledbat, bytes, flight_size, now_us);
   if (lost)
     tsr_ledbat_lost (self->ledbat, now_us);
   /* Progress restarts the timer; with nothing out it stops. */
