@@ -50,7 +50,7 @@ struct _TsrStorage
   gboolean     direct;        /* aligned writes bypass the page cache */
   guint        n_open;
   guint64      clock;
-  GArray      *retired;       /* of Retired: replaced descriptors still in use */
+  GArray      *retired;       /* (nullable) of Retired: replaced descriptors still in use; made at the first */
 };
 
 /* A read-only descriptor replaced by a writable one while a read still
@@ -77,9 +77,9 @@ tsr_storage_finalize (GObject *object)
         close (self->files[i].direct_fd);
       g_mutex_clear (&self->files[i].write_lock);
     }
-  for (i = 0; i < self->retired->len; i++)
+  for (i = 0; self->retired != NULL && i < self->retired->len; i++)
     close (g_array_index (self->retired, Retired, i).fd);
-  g_array_unref (self->retired);
+  g_clear_pointer (&self->retired, g_array_unref);
   g_free (self->files);
   g_mutex_clear (&self->lock);
   g_clear_pointer (&self->info, tsr_metainfo_unref);
@@ -97,7 +97,6 @@ static void
 tsr_storage_init (TsrStorage *self)
 {
   g_mutex_init (&self->lock);
-  self->retired = g_array_new (FALSE, FALSE, sizeof (Retired));
 }
 
 static int open_beneath (const char *root,
@@ -397,6 +396,8 @@ acquire_fd (TsrStorage  *self,
         {
           Retired retired = { entry->fd, entry->in_use };
 
+          if (self->retired == NULL)
+            self->retired = g_array_new (FALSE, FALSE, sizeof (Retired));
           g_array_append_val (self->retired, retired);
           entry->in_use = 0;
         }
@@ -420,7 +421,7 @@ release_fd (TsrStorage *self,
   guint i;
 
   g_mutex_lock (&self->lock);
-  for (i = 0; i < self->retired->len; i++)
+  for (i = 0; self->retired != NULL && i < self->retired->len; i++)
     {
       Retired *retired = &g_array_index (self->retired, Retired, i);
 
@@ -446,7 +447,7 @@ tsr_storage_get_n_retired (TsrStorage *self)
   guint n;
 
   g_mutex_lock (&self->lock);
-  n = self->retired->len;
+  n = self->retired != NULL ? self->retired->len : 0;
   g_mutex_unlock (&self->lock);
   return n;
 }
