@@ -117,6 +117,24 @@ write_piece (Fixture    *f,
   g_main_loop_run (f->loop);
 }
 
+/* Torrents in one folder share its name (5000 idle torrents, one string);
+ * each storage still has the canonical folder it was given. */
+static void
+test_folder_shared (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *dotted = g_build_filename (f->dir, ".", "target", NULL);
+  g_autoptr(TsrStorage) a = tsr_storage_new (f->info, f->target);
+  g_autoptr(TsrStorage) b = tsr_storage_new (f->info, dotted);
+  g_autoptr(TsrStorage) c = tsr_storage_new (f->info, f->source);
+
+  g_assert_cmpstr (tsr_storage_get_folder (a), ==, f->target);
+  g_assert_true (tsr_storage_get_folder (a) == tsr_storage_get_folder (b));
+  g_assert_cmpstr (tsr_storage_get_folder (c), ==, f->source);
+  g_clear_object (&a);
+  g_assert_cmpstr (tsr_storage_get_folder (b), ==, f->target);
+}
+
 static void
 test_write_all_then_verify (Fixture       *f,
                             gconstpointer  data)
@@ -758,6 +776,8 @@ main (int    argc,
       g_test_add (g, Fixture, GINT_TO_POINTER (formats[i].format), fixture_set_up, test_read_cache_group,
                   fixture_tear_down);
     }
+  g_test_add ("/storage/folder-shared", Fixture, GINT_TO_POINTER (TSR_CREATE_V1), fixture_set_up, test_folder_shared,
+              fixture_tear_down);
   g_test_add_func ("/storage/open-file-limit", test_open_file_limit);
   g_test_add_func ("/storage/case-twins", test_case_twins);
   g_test_add_func ("/bitfield/basics", test_bitfield);

@@ -18,7 +18,7 @@ struct _TsrResumeStore
   gpointer                   user_data;
   guint                      delay;
   TsrMetainfo               *info;           /* (owned) (nullable) */
-  char                      *state_folder;   /* (owned) (nullable) */
+  char                      *state_folder;   /* (owned) (nullable) an interned GRefString: shared */
   gboolean                   dirty;          /* changed since the record was last written */
   guint                      timer;
   TsrResumeStore           **link;           /* (owned) g_rc_box shared with saves in flight; NULLed at free */
@@ -46,7 +46,7 @@ tsr_resume_store_free (TsrResumeStore *self)
   *self->link = NULL;
   g_rc_box_release (self->link);
   g_clear_pointer (&self->info, tsr_metainfo_unref);
-  g_free (self->state_folder);
+  g_clear_pointer (&self->state_folder, g_ref_string_release);
   g_free (self);
 }
 
@@ -62,8 +62,8 @@ void
 tsr_resume_store_set_state_folder (TsrResumeStore *self,
                                    const char     *state_folder)
 {
-  g_free (self->state_folder);
-  self->state_folder = g_strdup (state_folder);
+  g_clear_pointer (&self->state_folder, g_ref_string_release);
+  self->state_folder = state_folder != NULL ? g_ref_string_new_intern (state_folder) : NULL;
   if (state_folder == NULL)
     g_clear_handle_id (&self->timer, g_source_remove);
 }

@@ -44,7 +44,7 @@ struct _TsrStorage
 {
   GObject      parent_instance;
   TsrMetainfo *info;          /* (owned) */
-  char        *folder;        /* (owned) absolute */
+  char        *folder;        /* (owned) absolute, an interned GRefString: torrents share it */
   GMutex       lock;          /* guards files, n_open, clock */
   OpenFile    *files;         /* one per metainfo file */
   gboolean     direct;        /* aligned writes bypass the page cache */
@@ -83,7 +83,7 @@ tsr_storage_finalize (GObject *object)
   g_free (self->files);
   g_mutex_clear (&self->lock);
   g_clear_pointer (&self->info, tsr_metainfo_unref);
-  g_free (self->folder);
+  g_ref_string_release (self->folder);
   G_OBJECT_CLASS (tsr_storage_parent_class)->finalize (object);
 }
 
@@ -167,6 +167,7 @@ TsrStorage *
 tsr_storage_new (TsrMetainfo *info,
                  const char  *folder)
 {
+  g_autofree char *absolute = NULL;
   TsrStorage *self;
   guint i;
 
@@ -174,7 +175,8 @@ tsr_storage_new (TsrMetainfo *info,
 
   self = g_object_new (TSR_TYPE_STORAGE, NULL);
   self->info = tsr_metainfo_ref (info);
-  self->folder = g_canonicalize_filename (folder, NULL);
+  absolute = g_canonicalize_filename (folder, NULL);
+  self->folder = g_ref_string_new_intern (absolute);
   self->files = g_new0 (OpenFile, MAX (info->n_files, 1));
   for (i = 0; i < info->n_files; i++)
     {
@@ -831,9 +833,10 @@ _tsr_storage_set_folder (TsrStorage *self,
                          char       *folder)
 {
   g_mutex_lock (&self->lock);
-  g_free (self->folder);
-  self->folder = folder;
+  g_ref_string_release (self->folder);
+  self->folder = g_ref_string_new_intern (folder);
   g_mutex_unlock (&self->lock);
+  g_free (folder);
 }
 
 /* ------------------------------------------------------------------ */
