@@ -162,6 +162,70 @@ test_write_all_then_verify (Fixture       *f,
   g_assert_false (g_file_test (pad_folder, G_FILE_TEST_EXISTS));
 }
 
+typedef struct
+{
+  TsrHashJob   *job;
+  GCancellable *cancel_before_finish;  /* (nullable) cancelled in the callback */
+  gboolean      done;
+  gboolean      ok;
+  GError       *error;
+} AsyncCheck;
+
+static void
+on_check_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  AsyncCheck *check = user_data;
+
+  if (check->cancel_before_finish != NULL)
+    g_cancellable_cancel (check->cancel_before_finish);
+  check->ok = tsr_hash_job_run_finish (check->job, result, &check->error);
+  check->done = TRUE;
+}
+
+/* The asynchronous check, with the caller's cancellable: a run ends in
+ * success; cancelled before it runs, or after it ran but before the
+ * finish (a torrent stopped meanwhile), it ends in G_IO_ERROR_CANCELLED,
+ * and nothing stays connected to the cancellable. */
+static void
+test_check_async_cancel (Fixture       *f,
+                         gconstpointer  data)
+{
+  guint round;
+
+  for (round = 0; round < 3; round++)
+    {
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      g_autoptr(TsrHashJob) job = tsr_verifier_prepare_job (f->info, f->source);
+      AsyncCheck check = { job, NULL, FALSE, FALSE, NULL };
+
+      if (round == 1)
+        g_cancellable_cancel (cancellable);
+      if (round == 2)
+        check.cancel_before_finish = cancellable;
+      tsr_hash_job_run_async (job, 2, cancellable, on_check_done, &check);
+      while (!check.done)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_false (g_signal_has_handler_pending (cancellable, g_signal_lookup ("cancelled", G_TYPE_CANCELLABLE),
+                                                    0, FALSE));
+      if (round == 0)
+        {
+          g_autoptr(TsrVerifyReport) report = tsr_verifier_report (f->info, job);
+
+          g_assert_no_error (check.error);
+          g_assert_true (check.ok);
+          g_assert_cmpuint (report->good, ==, f->info->piece_count);
+        }
+      else
+        {
+          g_assert_error (check.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+          g_assert_false (check.ok);
+        }
+      g_clear_error (&check.error);
+    }
+}
+
 /* Pages of @path's first @length bytes that are in the page cache. */
 static guint
 resident_pages (const char *path,
@@ -776,6 +840,8 @@ main (int    argc,
       g_test_add (g, Fixture, GINT_TO_POINTER (formats[i].format), fixture_set_up, test_read_cache_group,
                   fixture_tear_down);
     }
+  g_test_add ("/storage/check-async-cancel", Fixture, GINT_TO_POINTER (TSR_CREATE_V1), fixture_set_up,
+              test_check_async_cancel, fixture_tear_down);
   g_test_add ("/storage/folder-shared", Fixture, GINT_TO_POINTER (TSR_CREATE_V1), fixture_set_up, test_folder_shared,
               fixture_tear_down);
   g_test_add_func ("/storage/open-file-limit", test_open_file_limit);
