@@ -226,6 +226,69 @@ test_check_async_cancel (Fixture       *f,
     }
 }
 
+static guint
+count_threads (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+static void
+on_many_checked (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  AsyncCheck *check = user_data;
+
+  check->ok = tsr_hash_job_run_finish (check->job, result, &check->error);
+  check->done = TRUE;
+}
+
+/* Thousands of torrents start at once: their checks queue on a pool as
+ * wide as the machine, and take no more threads than that (GTask's pool
+ * took ten and more, each with a malloc arena); each still answers. */
+#define N_CHECKS 64
+static void
+test_many_checks_few_threads (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree AsyncCheck *checks = g_new0 (AsyncCheck, N_CHECKS);
+  guint width = MAX (2, g_get_num_processors ());
+  guint before = count_threads ();
+  guint most = before;
+  guint done = 0;
+  guint i;
+
+  for (i = 0; i < N_CHECKS; i++)
+    {
+      checks[i].job = tsr_verifier_prepare_job (f->info, f->source);
+      tsr_hash_job_run_async (checks[i].job, 1, NULL, on_many_checked, &checks[i]);
+    }
+  while (done < N_CHECKS)
+    {
+      most = MAX (most, count_threads ());
+      g_main_context_iteration (NULL, TRUE);
+      for (done = 0, i = 0; i < N_CHECKS; i++)
+        done += checks[i].done;
+    }
+  /* The pool's threads, and GLib's one that spawns them. */
+  g_assert_cmpuint (most, <=, before + width + 1);
+  for (i = 0; i < N_CHECKS; i++)
+    {
+      g_autoptr(TsrVerifyReport) report = tsr_verifier_report (f->info, checks[i].job);
+
+      g_assert_no_error (checks[i].error);
+      g_assert_true (checks[i].ok);
+      g_assert_cmpuint (report->good, ==, f->info->piece_count);
+      tsr_hash_job_free (checks[i].job);
+    }
+}
+
 /* Pages of @path's first @length bytes that are in the page cache. */
 static guint
 resident_pages (const char *path,
@@ -842,6 +905,8 @@ main (int    argc,
     }
   g_test_add ("/storage/check-async-cancel", Fixture, GINT_TO_POINTER (TSR_CREATE_V1), fixture_set_up,
               test_check_async_cancel, fixture_tear_down);
+  g_test_add ("/storage/many-checks-few-threads", Fixture, GINT_TO_POINTER (TSR_CREATE_V1), fixture_set_up,
+              test_many_checks_few_threads, fixture_tear_down);
   g_test_add ("/storage/folder-shared", Fixture, GINT_TO_POINTER (TSR_CREATE_V1), fixture_set_up, test_folder_shared,
               fixture_tear_down);
   g_test_add_func ("/storage/open-file-limit", test_open_file_limit);

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "tsr-hasher.h"
+#include "tsr-io-pool.h"
 #include "tsr-merkle.h"
 
 G_DEFINE_QUARK (tsr-hasher-error-quark, tsr_hasher_error)
@@ -62,9 +63,9 @@ struct _TsrHashJob
   gsize         bytes_done;     /* atomic */
   gint          pieces_done;    /* atomic */
   GCancellable *cancellable;
-  /* tsr_hash_job_run_async's: not the GTask's, whose run in a thread
-   * would connect to the cancellable, and GSignal keeps an empty
-   * handler list on it after (48 bytes per idle torrent). */
+  /* tsr_hash_job_run_async's, for the worker and the finish: not the
+   * GTask's, which running in GTask's pool connected to it, and GSignal
+   * kept an empty handler list on it after (48 bytes per idle torrent). */
   GCancellable *async_cancellable;  /* (owned) (nullable) */
   guint         async_threads;
   GMutex        error_lock;
@@ -503,12 +504,9 @@ tsr_hash_job_run (TsrHashJob    *job,
 }
 
 static void
-run_in_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+run_in_thread (GTask *task)
 {
-  TsrHashJob *job = task_data;
+  TsrHashJob *job = g_task_get_task_data (task);
   GError *error = NULL;
 
   if (tsr_hash_job_run (job, job->async_threads, job->async_cancellable, &error))
@@ -531,7 +529,7 @@ tsr_hash_job_run_async (TsrHashJob          *job,
   g_task_set_task_data (task, job, NULL);
   g_set_object (&job->async_cancellable, cancellable);
   job->async_threads = n_threads;
-  g_task_run_in_thread (task, run_in_thread);
+  tsr_io_pool_run_long (task, run_in_thread);
 }
 
 gboolean
