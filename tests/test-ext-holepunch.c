@@ -503,6 +503,36 @@ test_initiator_learned_bounded (Fixture       *f,
   assert_sent (f, 0, &relay, TSR_HOLEPUNCH_RENDEZVOUS, "198.51.100.2:7002", 0);
 }
 
+/* An idle torrent keeps no table; they come with the first entry and
+ * go with the last, and what they hold still counts in between. */
+static void
+test_tables_only_with_entries (Fixture       *f,
+                               gconstpointer  data)
+{
+  Conn relay = { "relay" };
+  TsrPeerAddress natted = address_of ("198.51.100.2:7002");
+
+  g_assert_true (tsr_ext_holepunch_is_empty (f->holepunch));
+  add_conn (f, &relay, "203.0.113.1:6881", TRUE, 0, TRUE);
+  /* Unknown address, no table: no rendezvous, and still none made. */
+  g_assert_false (tsr_ext_holepunch_dial_failed (f->holepunch, &natted));
+  g_assert_true (tsr_ext_holepunch_is_empty (f->holepunch));
+  receive_pex (f, &relay, "198.51.100.2:7002", 0);
+  g_assert_false (tsr_ext_holepunch_is_empty (f->holepunch));
+  g_assert_true (tsr_ext_holepunch_dial_failed (f->holepunch, &natted));
+  /* Told reachable: the learned table goes; the rendezvous record stays
+   * until its gap passes, and keeps a second one from going out. */
+  tsr_extensions_learned (f->host, relay.peer, &natted, TSR_PEX_FLAG_REACHABLE);
+  g_assert_false (tsr_ext_holepunch_is_empty (f->holepunch));
+  tsr_extensions_learned (f->host, relay.peer, &natted, 0);
+  g_assert_false (tsr_ext_holepunch_dial_failed (f->holepunch, &natted));
+  tsr_extensions_learned (f->host, relay.peer, &natted, TSR_PEX_FLAG_REACHABLE);
+  f->now += TSR_EXT_HOLEPUNCH_TARGET_GAP;
+  tsr_extensions_tick (f->host);
+  g_assert_true (tsr_ext_holepunch_is_empty (f->holepunch));
+  g_assert_cmpuint (f->sent->len, ==, 1);
+}
+
 /* BEP 27 -------------------------------------------------------------- */
 
 static void
@@ -546,6 +576,8 @@ main (int   argc,
               test_initiator_rate_limits, fixture_tear_down);
   g_test_add ("/ext-holepunch/initiator/learned-bounded", Fixture, NULL, fixture_set_up,
               test_initiator_learned_bounded, fixture_tear_down);
+  g_test_add ("/ext-holepunch/tables-only-with-entries", Fixture, NULL, fixture_set_up,
+              test_tables_only_with_entries, fixture_tear_down);
   g_test_add ("/ext-holepunch/not-for-private", Fixture, NULL, fixture_set_up,
               test_not_for_private, fixture_tear_down);
   return g_test_run ();

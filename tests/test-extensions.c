@@ -504,6 +504,18 @@ test_host_peer_gone_once (Fixture       *f,
   g_assert_null (two.peer);
   g_assert_cmpuint (tsr_extensions_get_n_peers (f->host), ==, 1);
 
+  /* The last one gone (no array kept) and it comes back: found again. */
+  tsr_extensions_remove_peer (f->host, g_steal_pointer (&three.peer));
+  g_assert_cmpuint (tsr_extensions_get_n_peers (f->host), ==, 0);
+  {
+    TsrPeerAddress address = address_of ("10.0.0.3:3");
+
+    g_assert_null (tsr_extensions_find_peer (f->host, &address));
+    add_conn (f, &three, "10.0.0.3:3", TRUE);
+    g_assert_cmpuint (tsr_extensions_get_n_peers (f->host), ==, 1);
+    g_assert_true (tsr_extensions_find_peer (f->host, &address) == three.peer);
+  }
+
   /* Freeing the host calls no peer_gone, frees each extension. */
   receive_extended (f, &three, 3, payload);
   g_string_truncate (f->log, 0);

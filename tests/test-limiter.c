@@ -73,6 +73,32 @@ test_chained (void)
   g_assert_cmpuint (tsr_limiter_wait_ms (torrent), ==, 0);
 }
 
+/* No bucket until a rate: 0 leaves it NULL; the first rate makes it,
+ * under the parent; later calls change it and never make another. */
+static void
+test_own_rate (void)
+{
+  g_autoptr(TsrLimiter) session = tsr_limiter_new (1);
+  g_autoptr(TsrLimiter) other = tsr_limiter_new (0);
+  g_autoptr(TsrLimiter) own = NULL;
+  TsrLimiter *made;
+
+  g_assert_false (tsr_limiter_set_own_rate (&own, session, 0));
+  g_assert_null (own);
+  g_assert_true (tsr_limiter_set_own_rate (&own, session, 1000));
+  g_assert_nonnull (own);
+  g_assert_cmpuint (tsr_limiter_get_rate (own), ==, 1000);
+  /* Charged through it, the parent is charged too. */
+  tsr_limiter_consume (own, 100);
+  g_assert_cmpuint (tsr_limiter_wait_ms (session), >, 0);
+  made = own;
+  g_assert_false (tsr_limiter_set_own_rate (&own, other, 0));
+  g_assert_true (own == made);
+  g_assert_cmpuint (tsr_limiter_get_rate (own), ==, 0);
+  /* Now under the other parent, which has no limit: no wait. */
+  g_assert_cmpuint (tsr_limiter_wait_ms (own), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -80,5 +106,6 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/limiter/single", test_single);
   g_test_add_func ("/limiter/chained", test_chained);
+  g_test_add_func ("/limiter/own-rate", test_own_rate);
   return g_test_run ();
 }

@@ -323,6 +323,62 @@ test_file_priorities (void)
   tsr_test_remove_tree (dir);
 }
 
+/* An idle torrent's picker holds no per-piece array; a peer's pieces
+ * bring the availability, a piece of ours the states, and the last peer
+ * leaving takes the availability away again, with picks unchanged. */
+static void
+test_arrays_only_when_used (void)
+{
+  g_autoptr(TsrPiecePicker) picker = tsr_piece_picker_new (8);
+  g_autoptr(TsrBitfield) none = bits (8, "00000000");
+  g_autoptr(TsrBitfield) some = bits (8, "00110000");
+  g_autoptr(TsrBitfield) all = bits (8, "11111111");
+  guint index = 0;
+  guint i;
+
+  g_assert_cmpuint (tsr_piece_picker_get_memory (picker), ==, 0);
+  /* What changes nothing allocates nothing. */
+  tsr_piece_picker_add_bitfield (picker, none);
+  tsr_piece_picker_set_have (picker, 1, FALSE);
+  tsr_piece_picker_set_in_progress (picker, 1, FALSE);
+  tsr_piece_picker_set_priority (picker, 1, TSR_PRIORITY_NORMAL);
+  g_assert_cmpuint (tsr_piece_picker_get_memory (picker), ==, 0);
+  g_assert_cmpuint (tsr_piece_picker_count_wanted (picker), ==, 8);
+  g_assert_cmpuint (tsr_piece_picker_get_availability (picker, 2), ==, 0);
+  g_assert_cmpint (tsr_piece_picker_get_priority (picker, 2), ==, TSR_PRIORITY_NORMAL);
+  /* A web seed may still be asked for any piece. */
+  g_assert_true (tsr_piece_picker_pick_for_source (picker, all, &index));
+  g_assert_cmpuint (index, <, 8);
+  g_assert_false (tsr_piece_picker_pick (picker, none, &index));
+
+  tsr_piece_picker_add_bitfield (picker, some);
+  g_assert_cmpuint (tsr_piece_picker_get_memory (picker), >, 0);
+  g_assert_cmpuint (tsr_piece_picker_get_availability (picker, 2), ==, 1);
+  tsr_piece_picker_add_have (picker, 7);
+  g_assert_cmpuint (tsr_piece_picker_get_availability (picker, 7), ==, 1);
+  tsr_bitfield_set (some, 7, TRUE);
+  tsr_piece_picker_remove_bitfield (picker, some);
+  g_assert_cmpuint (tsr_piece_picker_get_memory (picker), ==, 0);
+  g_assert_cmpuint (tsr_piece_picker_get_availability (picker, 7), ==, 0);
+
+  /* Past the random first pieces, rarest first works on fresh arrays. */
+  for (i = 0; i < TSR_PIECE_PICKER_RANDOM_FIRST; i++)
+    tsr_piece_picker_set_have (picker, i, TRUE);
+  g_assert_cmpuint (tsr_piece_picker_get_memory (picker), ==, 16);
+  g_assert_cmpuint (tsr_piece_picker_count_wanted (picker), ==, 8 - TSR_PIECE_PICKER_RANDOM_FIRST);
+  g_assert_false (tsr_piece_picker_pick (picker, all, &index));
+  tsr_piece_picker_add_bitfield (picker, all);
+  tsr_piece_picker_add_have (picker, 4);
+  tsr_piece_picker_add_have (picker, 5);
+  tsr_piece_picker_add_have (picker, 6);
+  g_assert_true (tsr_piece_picker_pick (picker, all, &index));
+  g_assert_cmpuint (index, ==, 7);
+  tsr_piece_picker_set_priority (picker, 7, TSR_PRIORITY_SKIP);
+  g_assert_cmpuint (tsr_piece_picker_count_wanted (picker), ==, 3);
+  g_assert_true (tsr_piece_picker_pick (picker, all, &index));
+  g_assert_true (index >= 4 && index <= 6);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -335,5 +391,6 @@ main (int    argc,
   g_test_add_func ("/piece-picker/model", test_model);
   g_test_add_func ("/piece-picker/for-source", test_for_source);
   g_test_add_func ("/piece-picker/file-priorities", test_file_priorities);
+  g_test_add_func ("/piece-picker/arrays-only-when-used", test_arrays_only_when_used);
   return g_test_run ();
 }

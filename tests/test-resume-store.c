@@ -215,6 +215,65 @@ test_failed_save_stays_dirty (Fixture       *f,
 }
 
 static void
+wait_not_saving (TsrResumeStore *store)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (tsr_resume_store_is_saving (store))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+/* Saves in the background: what the store shares with them exists only
+ * while one is in flight; one that fails leaves the record owed; a store
+ * freed while one is in flight is not touched by its end. */
+static void
+test_background_saves (Fixture       *f,
+                       gconstpointer  unused)
+{
+  TsrResumeStore *store = make_store (f, 5);
+  g_autofree char *path = tsr_resume_store_dup_path (store);
+
+  g_assert_false (tsr_resume_store_is_saving (store));
+  tsr_resume_store_changed_now (store);
+  while (!tsr_resume_store_is_saving (store) && !g_file_test (path, G_FILE_TEST_EXISTS))
+    g_main_context_iteration (NULL, TRUE);
+  wait_not_saving (store);
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_false (tsr_resume_store_is_dirty (store));
+
+  /* The state folder turned into a file: the next save fails, and the
+   * record stays owed. */
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (f->state), ==, 0);
+  g_assert_true (g_file_set_contents (f->state, "x", 1, NULL));
+  tsr_resume_store_changed_now (store);
+  while (!tsr_resume_store_is_saving (store))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (tsr_resume_store_is_dirty (store));
+  wait_not_saving (store);
+  g_assert_true (tsr_resume_store_is_dirty (store));
+
+  /* Freed with a save in flight: its end reads nothing freed (ASan). */
+  g_assert_cmpint (g_unlink (f->state), ==, 0);
+  g_assert_cmpint (g_mkdir (f->state, 0755), ==, 0);
+  tsr_resume_store_changed_now (store);
+  while (!tsr_resume_store_is_saving (store))
+    g_main_context_iteration (NULL, TRUE);
+  tsr_resume_store_free (store);
+  wait_for_file (path, 10);
+  {
+    guint i;
+
+    for (i = 0; i < 100; i++)
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+  }
+}
+
+static void
 test_stale_record_ignored (Fixture       *f,
                            gconstpointer  unused)
 {
@@ -265,6 +324,7 @@ main (int   argc,
   ADD ("/resume-store/unchanged-not-rewritten", test_unchanged_not_rewritten);
   ADD ("/resume-store/failed-save-stays-dirty", test_failed_save_stays_dirty);
   ADD ("/resume-store/stale-record-ignored", test_stale_record_ignored);
+  ADD ("/resume-store/background-saves", test_background_saves);
   ADD ("/resume-store/disabled", test_disabled);
 #undef ADD
   return g_test_run ();

@@ -117,6 +117,24 @@ write_piece (Fixture    *f,
   g_main_loop_run (f->loop);
 }
 
+/* Torrents in one folder share its name (5000 idle torrents, one string);
+ * each storage still has the canonical folder it was given. */
+static void
+test_folder_shared (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *dotted = g_build_filename (f->dir, ".", "target", NULL);
+  g_autoptr(TsrStorage) a = tsr_storage_new (f->info, f->target);
+  g_autoptr(TsrStorage) b = tsr_storage_new (f->info, dotted);
+  g_autoptr(TsrStorage) c = tsr_storage_new (f->info, f->source);
+
+  g_assert_cmpstr (tsr_storage_get_folder (a), ==, f->target);
+  g_assert_true (tsr_storage_get_folder (a) == tsr_storage_get_folder (b));
+  g_assert_cmpstr (tsr_storage_get_folder (c), ==, f->source);
+  g_clear_object (&a);
+  g_assert_cmpstr (tsr_storage_get_folder (b), ==, f->target);
+}
+
 static void
 test_write_all_then_verify (Fixture       *f,
                             gconstpointer  data)
@@ -142,6 +160,133 @@ test_write_all_then_verify (Fixture       *f,
   g_assert_cmpuint (report->good, ==, f->info->piece_count);
   /* BEP 47: pad files exist only in the stream, never on disk. */
   g_assert_false (g_file_test (pad_folder, G_FILE_TEST_EXISTS));
+}
+
+typedef struct
+{
+  TsrHashJob   *job;
+  GCancellable *cancel_before_finish;  /* (nullable) cancelled in the callback */
+  gboolean      done;
+  gboolean      ok;
+  GError       *error;
+} AsyncCheck;
+
+static void
+on_check_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  AsyncCheck *check = user_data;
+
+  if (check->cancel_before_finish != NULL)
+    g_cancellable_cancel (check->cancel_before_finish);
+  check->ok = tsr_hash_job_run_finish (check->job, result, &check->error);
+  check->done = TRUE;
+}
+
+/* The asynchronous check, with the caller's cancellable: a run ends in
+ * success; cancelled before it runs, or after it ran but before the
+ * finish (a torrent stopped meanwhile), it ends in G_IO_ERROR_CANCELLED,
+ * and nothing stays connected to the cancellable. */
+static void
+test_check_async_cancel (Fixture       *f,
+                         gconstpointer  data)
+{
+  guint round;
+
+  for (round = 0; round < 3; round++)
+    {
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      g_autoptr(TsrHashJob) job = tsr_verifier_prepare_job (f->info, f->source);
+      AsyncCheck check = { job, NULL, FALSE, FALSE, NULL };
+
+      if (round == 1)
+        g_cancellable_cancel (cancellable);
+      if (round == 2)
+        check.cancel_before_finish = cancellable;
+      tsr_hash_job_run_async (job, 2, cancellable, on_check_done, &check);
+      while (!check.done)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_false (g_signal_has_handler_pending (cancellable, g_signal_lookup ("cancelled", G_TYPE_CANCELLABLE),
+                                                    0, FALSE));
+      if (round == 0)
+        {
+          g_autoptr(TsrVerifyReport) report = tsr_verifier_report (f->info, job);
+
+          g_assert_no_error (check.error);
+          g_assert_true (check.ok);
+          g_assert_cmpuint (report->good, ==, f->info->piece_count);
+        }
+      else
+        {
+          g_assert_error (check.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+          g_assert_false (check.ok);
+        }
+      g_clear_error (&check.error);
+    }
+}
+
+static guint
+count_threads (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+static void
+on_many_checked (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  AsyncCheck *check = user_data;
+
+  check->ok = tsr_hash_job_run_finish (check->job, result, &check->error);
+  check->done = TRUE;
+}
+
+/* Thousands of torrents start at once: their checks queue on a pool as
+ * wide as the machine, and take no more threads than that (GTask's pool
+ * took ten and more, each with a malloc arena); each still answers. */
+#define N_CHECKS 64
+static void
+test_many_checks_few_threads (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree AsyncCheck *checks = g_new0 (AsyncCheck, N_CHECKS);
+  guint width = MAX (2, g_get_num_processors ());
+  guint before = count_threads ();
+  guint most = before;
+  guint done = 0;
+  guint i;
+
+  for (i = 0; i < N_CHECKS; i++)
+    {
+      checks[i].job = tsr_verifier_prepare_job (f->info, f->source);
+      tsr_hash_job_run_async (checks[i].job, 1, NULL, on_many_checked, &checks[i]);
+    }
+  while (done < N_CHECKS)
+    {
+      most = MAX (most, count_threads ());
+      g_main_context_iteration (NULL, TRUE);
+      for (done = 0, i = 0; i < N_CHECKS; i++)
+        done += checks[i].done;
+    }
+  /* The pool's threads, and GLib's one that spawns them. */
+  g_assert_cmpuint (most, <=, before + width + 1);
+  for (i = 0; i < N_CHECKS; i++)
+    {
+      g_autoptr(TsrVerifyReport) report = tsr_verifier_report (f->info, checks[i].job);
+
+      g_assert_no_error (checks[i].error);
+      g_assert_true (checks[i].ok);
+      g_assert_cmpuint (report->good, ==, f->info->piece_count);
+      tsr_hash_job_free (checks[i].job);
+    }
 }
 
 /* Pages of @path's first @length bytes that are in the page cache. */
@@ -758,6 +903,12 @@ main (int    argc,
       g_test_add (g, Fixture, GINT_TO_POINTER (formats[i].format), fixture_set_up, test_read_cache_group,
                   fixture_tear_down);
     }
+  g_test_add ("/storage/check-async-cancel", Fixture, GINT_TO_POINTER (TSR_CREATE_V1), fixture_set_up,
+              test_check_async_cancel, fixture_tear_down);
+  g_test_add ("/storage/many-checks-few-threads", Fixture, GINT_TO_POINTER (TSR_CREATE_V1), fixture_set_up,
+              test_many_checks_few_threads, fixture_tear_down);
+  g_test_add ("/storage/folder-shared", Fixture, GINT_TO_POINTER (TSR_CREATE_V1), fixture_set_up, test_folder_shared,
+              fixture_tear_down);
   g_test_add_func ("/storage/open-file-limit", test_open_file_limit);
   g_test_add_func ("/storage/case-twins", test_case_twins);
   g_test_add_func ("/bitfield/basics", test_bitfield);

@@ -208,7 +208,7 @@ fixture_set_up_pieces (Fixture       *f,
   f->limits.piece_count = N_PIECES;
   f->limits.piece_length = PIECE_LENGTH;
   f->limits.last_piece_length = PIECE_LENGTH;
-  tsr_swarm_set_transport (f->swarm, &f->limits, NULL, NULL);
+  tsr_swarm_set_transport (f->swarm, &f->limits);
   tsr_swarm_set_have (f->swarm, f->have);
   tsr_swarm_set_pieces (f->swarm, f->blocks, f->picker, f->smart_ban, N_PIECES, FALSE);
 }
@@ -733,6 +733,55 @@ test_choke_round_applies (Fixture       *f,
   assert_log (f, "state C we-choke\nclosed C going\n");
 }
 
+/* Rate limits: an idle swarm has no limiter of its own and charges its
+ * members to the session's; the first rate makes its own, under the
+ * session's, and the members already there are charged to it. */
+static void
+test_limiters_made_at_first_rate (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(TsrLimiter) session_up = tsr_limiter_new (0);
+  g_autoptr(TsrLimiter) session_down = tsr_limiter_new (1);
+  GSocket *remote = NULL;
+  TsrWireMessage interested = { .type = TSR_WIRE_INTERESTED };
+  TsrLimiter *own;
+  TsrMember *member;
+  Received received;
+
+  g_assert_null (tsr_swarm_get_limiter (f->swarm, FALSE));
+  tsr_swarm_set_limiters (f->swarm, session_up, session_down);
+  tsr_swarm_set_rate_limits (f->swarm, 0, 0);
+  g_assert_true (tsr_swarm_get_limiter (f->swarm, TRUE) == session_up);
+  g_assert_true (tsr_swarm_get_limiter (f->swarm, FALSE) == session_down);
+  g_assert_cmpuint (tsr_swarm_get_rate_limit (f->swarm, FALSE), ==, 0);
+
+  /* At 1 byte a second, a handshake puts a bucket in debt. */
+  member = add_fed (f, 7001, FALSE, "-XX0000-aaaaaaaaaaaa", 0, 0, &remote);
+  g_assert_cmpuint (tsr_limiter_wait_ms (session_down), >, 0);
+  tsr_limiter_set_rate (session_down, 1);    /* the debt forgiven */
+  g_assert_cmpuint (tsr_limiter_wait_ms (session_down), ==, 0);
+
+  tsr_swarm_set_rate_limits (f->swarm, 0, 1);
+  own = tsr_swarm_get_limiter (f->swarm, FALSE);
+  g_assert_true (own != session_down);
+  g_assert_true (tsr_swarm_get_limiter (f->swarm, TRUE) == session_up);
+  g_assert_cmpuint (tsr_swarm_get_rate_limit (f->swarm, FALSE), ==, 1);
+  g_assert_cmpuint (tsr_limiter_wait_ms (own), ==, 0);
+  /* The member that was there reads through the new bucket. */
+  send_message (remote, &interested);
+  received.peer = tsr_member_get_peer (member);
+  received.bytes = tsr_peer_get_bytes_received (received.peer) + 5;
+  wait_for (received_all, &received);
+  g_assert_cmpuint (tsr_limiter_wait_ms (own), >, 0);
+  /* Under the session's, which is charged too. */
+  g_assert_cmpuint (tsr_limiter_wait_ms (session_down), >, 0);
+  g_assert_cmpuint (tsr_swarm_get_rate_limit (f->swarm, TRUE), ==, 0);
+  /* Back to 0: kept, passing through to the session's. */
+  tsr_swarm_set_rate_limits (f->swarm, 0, 0);
+  g_assert_true (tsr_swarm_get_limiter (f->swarm, FALSE) == own);
+  g_assert_cmpuint (tsr_swarm_get_rate_limit (f->swarm, FALSE), ==, 0);
+}
+
 /* Members: what they do themselves ----------------------------------- */
 
 /* Sends PIECE messages answering each "R index begin length" line. */
@@ -952,6 +1001,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/swarm/incoming-banned-host", Fixture, NULL, fixture_set_up_pieces, test_incoming_banned_host,
               fixture_tear_down);
+  g_test_add ("/swarm/limiters-made-at-first-rate", Fixture, NULL, fixture_set_up_pieces,
+              test_limiters_made_at_first_rate, fixture_tear_down);
   g_test_add ("/swarm/choke-round-applies", Fixture, NULL, fixture_set_up_pieces, test_choke_round_applies,
               fixture_tear_down);
   g_test_add ("/swarm/member/block-completes-piece-once", Fixture, NULL, fixture_set_up_pieces,

@@ -21,10 +21,12 @@
 
 #include "tsr-bitfield.h"
 #include "tsr-creator.h"
+#include "tsr-limiter.h"
 #include "tsr-resume.h"
 #include "tsr-session.h"
 #include "tsr-storage.h"
 #include "tsr-test-util.h"
+#include "tsr-torrent-parts-private.h"
 #include "tsr-uploader.h"
 #include "tsr-wire.h"
 
@@ -1792,6 +1794,41 @@ test_remove_with_data (Fixture       *f,
 /* ------------------------------------------------------------------ */
 /* Bans                                                                */
 
+/* An idle torrent has no limiter of its own: it is charged to the
+ * session's. A limit set while it is stopped makes its own, under the
+ * session's, and it holds once the torrent runs. */
+static void
+test_limit_set_while_idle (Fixture       *f,
+                           gconstpointer  data)
+{
+  TsrSession *session = plain_session_new ();
+  TsrTorrent *torrent = tsr_session_add_torrent (session, f->info, f->target);
+  TsrLimiter *session_down = _tsr_torrent_get_limiter (torrent, FALSE);
+  TsrLimiter *own;
+
+  g_assert_cmpuint (tsr_torrent_get_down_rate_limit (torrent), ==, 0);
+  tsr_session_set_rate_limits (session, 0, 5000);
+  g_assert_cmpuint (tsr_limiter_get_rate (session_down), ==, 5000);
+
+  tsr_torrent_set_rate_limits (torrent, 0, 1000);
+  own = _tsr_torrent_get_limiter (torrent, FALSE);
+  g_assert_true (own != session_down);
+  g_assert_cmpuint (tsr_limiter_get_rate (own), ==, 1000);
+  g_assert_cmpuint (tsr_torrent_get_down_rate_limit (torrent), ==, 1000);
+  g_assert_cmpuint (tsr_torrent_get_up_rate_limit (torrent), ==, 0);
+  g_assert_cmpuint (tsr_limiter_wait_ms (session_down), ==, 0);
+  tsr_limiter_consume (own, 100 * 1000);
+  g_assert_cmpuint (tsr_limiter_wait_ms (session_down), >, 0);
+
+  tsr_torrent_start (torrent);
+  wait_for_state (torrent, TSR_TORRENT_DOWNLOADING);
+  g_assert_true (_tsr_torrent_get_limiter (torrent, FALSE) == own);
+  g_assert_cmpuint (tsr_torrent_get_down_rate_limit (torrent), ==, 1000);
+
+  g_object_unref (session);
+  drain ();
+}
+
 static void
 test_bans_fresh (Fixture       *f,
                  gconstpointer  data)
@@ -2237,6 +2274,8 @@ main (int    argc,
               fixture_set_up, test_incoming_unknown_hash, fixture_tear_down);
   g_test_add ("/torrent/incoming/bad-protocol", Fixture, v1,
               fixture_set_up, test_incoming_bad_protocol, fixture_tear_down);
+  g_test_add ("/torrent/limit-set-while-idle", Fixture, v1, fixture_set_up, test_limit_set_while_idle,
+              fixture_tear_down);
   g_test_add ("/torrent/bans/fresh-torrent-has-none", Fixture, v1,
               fixture_set_up, test_bans_fresh, fixture_tear_down);
 

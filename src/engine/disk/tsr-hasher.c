@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "tsr-hasher.h"
+#include "tsr-io-pool.h"
 #include "tsr-merkle.h"
 
 G_DEFINE_QUARK (tsr-hasher-error-quark, tsr_hasher_error)
@@ -62,6 +63,11 @@ struct _TsrHashJob
   gsize         bytes_done;     /* atomic */
   gint          pieces_done;    /* atomic */
   GCancellable *cancellable;
+  /* tsr_hash_job_run_async's, for the worker and the finish: not the
+   * GTask's, which running in GTask's pool connected to it, and GSignal
+   * kept an empty handler list on it after (48 bytes per idle torrent). */
+  GCancellable *async_cancellable;  /* (owned) (nullable) */
+  guint         async_threads;
   GMutex        error_lock;
   GError       *error;          /* first error; stops every worker */
   gint          failed;         /* atomic */
@@ -106,6 +112,7 @@ tsr_hash_job_free (TsrHashJob *job)
   g_free (job->v2);
   g_free (job->v2_set);
   g_clear_error (&job->error);
+  g_clear_object (&job->async_cancellable);
   g_mutex_clear (&job->error_lock);
   g_free (job);
 }
@@ -497,16 +504,12 @@ tsr_hash_job_run (TsrHashJob    *job,
 }
 
 static void
-run_in_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+run_in_thread (GTask *task)
 {
-  TsrHashJob *job = task_data;
-  guint n_threads = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (task), "n-threads"));
+  TsrHashJob *job = g_task_get_task_data (task);
   GError *error = NULL;
 
-  if (tsr_hash_job_run (job, n_threads, cancellable, &error))
+  if (tsr_hash_job_run (job, job->async_threads, job->async_cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -519,13 +522,14 @@ tsr_hash_job_run_async (TsrHashJob          *job,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, callback, user_data);
 
   g_task_set_source_tag (task, tsr_hash_job_run_async);
   /* The job stays owned by the caller, who must keep it until finish. */
   g_task_set_task_data (task, job, NULL);
-  g_object_set_data (G_OBJECT (task), "n-threads", GUINT_TO_POINTER (n_threads));
-  g_task_run_in_thread (task, run_in_thread);
+  g_set_object (&job->async_cancellable, cancellable);
+  job->async_threads = n_threads;
+  tsr_io_pool_run_long (task, run_in_thread);
 }
 
 gboolean
@@ -534,6 +538,13 @@ tsr_hash_job_run_finish (TsrHashJob    *job,
                          GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  /* As a GTask with the cancellable would: cancelled wins, even over a
+   * run that had just ended. */
+  if (g_cancellable_set_error_if_cancelled (job->async_cancellable, error))
+    {
+      g_task_propagate_boolean (G_TASK (result), NULL);
+      return FALSE;
+    }
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 

@@ -67,6 +67,8 @@ gboolean      tsr_hash_job_run              (TsrHashJob    *job,
                                              guint          n_threads,
                                              GCancellable  *cancellable,
                                              GError       **error);
+/* The same on the pool for whole-torrent hashing (tsr-io-pool.h): as
+ * many at once as the machine has cores, the others wait their turn. */
 void          tsr_hash_job_run_async        (TsrHashJob          *job,
                                              guint                n_threads,
                                              GCancellable        *cancellable,

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-io-pool.c: one GThreadPool the size of the machine for everything
- * that touches a disk or hashes: piece writes and reads, resume records,
- * moves and deletions, checks. One pool, so that hashing and writing do
- * not oversubscribe the CPUs between them.
+ * tsr-io-pool.c: GThreadPools the size of the machine for everything
+ * that touches a disk or hashes. One for piece writes and reads (and
+ * their hashing), resume records, moves and deletions, so that hashing
+ * and writing do not oversubscribe the CPUs between them; a second one as
+ * wide for whole-torrent hashing (checks, creation), so that a check of
+ * many gigabytes never holds up piece reads and writes.
  */
 #define G_LOG_DOMAIN "tsr-io-pool"
 
@@ -12,6 +14,7 @@
 #include "tsr-io-pool.h"
 
 static GThreadPool *io_pool;
+static GThreadPool *long_pool;
 
 typedef struct
 {
@@ -47,19 +50,38 @@ io_job_run (gpointer data,
   g_free (job);
 }
 
+static void
+push (GThreadPool **pool,
+      gsize        *initialized,
+      GTask        *task,
+      TsrIoFunc     run)
+{
+  IoJob *job = g_new0 (IoJob, 1);
+
+  if (g_once_init_enter (initialized))
+    {
+      *pool = g_thread_pool_new (io_job_run, NULL, (int) MAX (2, g_get_num_processors ()), FALSE, NULL);
+      g_once_init_leave (initialized, 1);
+    }
+  job->task = g_object_ref (task);
+  job->run = run;
+  g_thread_pool_push (*pool, job, NULL);
+}
+
 void
 tsr_io_pool_run (GTask     *task,
                  TsrIoFunc  run)
 {
   static gsize initialized;
-  IoJob *job = g_new0 (IoJob, 1);
 
-  if (g_once_init_enter (&initialized))
-    {
-      io_pool = g_thread_pool_new (io_job_run, NULL, (int) MAX (2, g_get_num_processors ()), FALSE, NULL);
-      g_once_init_leave (&initialized, 1);
-    }
-  job->task = g_object_ref (task);
-  job->run = run;
-  g_thread_pool_push (io_pool, job, NULL);
+  push (&io_pool, &initialized, task, run);
+}
+
+void
+tsr_io_pool_run_long (GTask     *task,
+                      TsrIoFunc  run)
+{
+  static gsize initialized;
+
+  push (&long_pool, &initialized, task, run);
 }

@@ -18,10 +18,13 @@ struct _TsrResumeStore
   gpointer                   user_data;
   guint                      delay;
   TsrMetainfo               *info;           /* (owned) (nullable) */
-  char                      *state_folder;   /* (owned) (nullable) */
+  char                      *state_folder;   /* (owned) (nullable) an interned GRefString: shared */
   gboolean                   dirty;          /* changed since the record was last written */
   guint                      timer;
-  TsrResumeStore           **link;           /* (owned) g_rc_box shared with saves in flight; NULLed at free */
+  /* (owned) (nullable) g_rc_box shared with the saves in flight, NULLed
+   * at free; made by the first of them, let go by the last to end. */
+  TsrResumeStore           **link;
+  guint                      n_saving;
 };
 
 TsrResumeStore *
@@ -34,8 +37,6 @@ tsr_resume_store_new (guint                      delay_seconds,
   self->funcs = funcs;
   self->user_data = user_data;
   self->delay = delay_seconds;
-  self->link = g_rc_box_new (TsrResumeStore *);
-  *self->link = self;
   return self;
 }
 
@@ -43,10 +44,13 @@ void
 tsr_resume_store_free (TsrResumeStore *self)
 {
   g_clear_handle_id (&self->timer, g_source_remove);
-  *self->link = NULL;
-  g_rc_box_release (self->link);
+  if (self->link != NULL)
+    {
+      *self->link = NULL;
+      g_rc_box_release (self->link);
+    }
   g_clear_pointer (&self->info, tsr_metainfo_unref);
-  g_free (self->state_folder);
+  g_clear_pointer (&self->state_folder, g_ref_string_release);
   g_free (self);
 }
 
@@ -62,8 +66,8 @@ void
 tsr_resume_store_set_state_folder (TsrResumeStore *self,
                                    const char     *state_folder)
 {
-  g_free (self->state_folder);
-  self->state_folder = g_strdup (state_folder);
+  g_clear_pointer (&self->state_folder, g_ref_string_release);
+  self->state_folder = state_folder != NULL ? g_ref_string_new_intern (state_folder) : NULL;
   if (state_folder == NULL)
     g_clear_handle_id (&self->timer, g_source_remove);
 }
@@ -110,15 +114,19 @@ on_saved (GObject      *source,
           gpointer      user_data)
 {
   TsrResumeStore **link = user_data;
+  TsrResumeStore *self = *link;
   g_autoptr(GError) error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       /* Kept to be tried again at the next save, or at exit. */
-      if (*link != NULL)
-        (*link)->dirty = TRUE;
+      if (self != NULL)
+        self->dirty = TRUE;
       g_message ("Cannot save resume data: %s", error->message);
     }
+  /* The last save in flight: an idle torrent keeps no link. */
+  if (self != NULL && --self->n_saving == 0)
+    g_clear_pointer (&self->link, g_rc_box_release);
   g_rc_box_release (link);
 }
 
@@ -134,10 +142,22 @@ on_timer (gpointer user_data)
   if (record == NULL)
     return G_SOURCE_REMOVE;
   self->dirty = FALSE;
+  if (self->link == NULL)
+    {
+      self->link = g_rc_box_new (TsrResumeStore *);
+      *self->link = self;
+    }
+  self->n_saving++;
   task = g_task_new (NULL, NULL, on_saved, g_rc_box_acquire (self->link));
   g_task_set_task_data (task, record, (GDestroyNotify) tsr_resume_record_free);
   tsr_io_pool_run (task, save_run);
   return G_SOURCE_REMOVE;
+}
+
+gboolean
+tsr_resume_store_is_saving (TsrResumeStore *self)
+{
+  return self->n_saving > 0;
 }
 
 void

@@ -50,6 +50,9 @@ void             tsr_resume_store_changed_now      (TsrResumeStore            *s
  * one, or the one at exit, writes it). */
 void             tsr_resume_store_mark_dirty       (TsrResumeStore            *self);
 gboolean         tsr_resume_store_is_dirty         (TsrResumeStore            *self);
+/* A save is being written by a worker (the store holds what they share
+ * only then). */
+gboolean         tsr_resume_store_is_saving        (TsrResumeStore            *self);
 /* A record of now, to write elsewhere (a move); NULL when not enabled or
  * nothing is worth recording. */
 TsrResumeRecord *tsr_resume_store_snapshot         (TsrResumeStore            *self);

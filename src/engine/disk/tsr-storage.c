@@ -44,13 +44,13 @@ struct _TsrStorage
 {
   GObject      parent_instance;
   TsrMetainfo *info;          /* (owned) */
-  char        *folder;        /* (owned) absolute */
+  char        *folder;        /* (owned) absolute, an interned GRefString: torrents share it */
   GMutex       lock;          /* guards files, n_open, clock */
   OpenFile    *files;         /* one per metainfo file */
   gboolean     direct;        /* aligned writes bypass the page cache */
   guint        n_open;
   guint64      clock;
-  GArray      *retired;       /* of Retired: replaced descriptors still in use */
+  GArray      *retired;       /* (nullable) of Retired: replaced descriptors still in use; made at the first */
 };
 
 /* A read-only descriptor replaced by a writable one while a read still
@@ -77,13 +77,13 @@ tsr_storage_finalize (GObject *object)
         close (self->files[i].direct_fd);
       g_mutex_clear (&self->files[i].write_lock);
     }
-  for (i = 0; i < self->retired->len; i++)
+  for (i = 0; self->retired != NULL && i < self->retired->len; i++)
     close (g_array_index (self->retired, Retired, i).fd);
-  g_array_unref (self->retired);
+  g_clear_pointer (&self->retired, g_array_unref);
   g_free (self->files);
   g_mutex_clear (&self->lock);
   g_clear_pointer (&self->info, tsr_metainfo_unref);
-  g_free (self->folder);
+  g_ref_string_release (self->folder);
   G_OBJECT_CLASS (tsr_storage_parent_class)->finalize (object);
 }
 
@@ -97,7 +97,6 @@ static void
 tsr_storage_init (TsrStorage *self)
 {
   g_mutex_init (&self->lock);
-  self->retired = g_array_new (FALSE, FALSE, sizeof (Retired));
 }
 
 static int open_beneath (const char *root,
@@ -168,6 +167,7 @@ TsrStorage *
 tsr_storage_new (TsrMetainfo *info,
                  const char  *folder)
 {
+  g_autofree char *absolute = NULL;
   TsrStorage *self;
   guint i;
 
@@ -175,7 +175,8 @@ tsr_storage_new (TsrMetainfo *info,
 
   self = g_object_new (TSR_TYPE_STORAGE, NULL);
   self->info = tsr_metainfo_ref (info);
-  self->folder = g_canonicalize_filename (folder, NULL);
+  absolute = g_canonicalize_filename (folder, NULL);
+  self->folder = g_ref_string_new_intern (absolute);
   self->files = g_new0 (OpenFile, MAX (info->n_files, 1));
   for (i = 0; i < info->n_files; i++)
     {
@@ -397,6 +398,8 @@ acquire_fd (TsrStorage  *self,
         {
           Retired retired = { entry->fd, entry->in_use };
 
+          if (self->retired == NULL)
+            self->retired = g_array_new (FALSE, FALSE, sizeof (Retired));
           g_array_append_val (self->retired, retired);
           entry->in_use = 0;
         }
@@ -420,7 +423,7 @@ release_fd (TsrStorage *self,
   guint i;
 
   g_mutex_lock (&self->lock);
-  for (i = 0; i < self->retired->len; i++)
+  for (i = 0; self->retired != NULL && i < self->retired->len; i++)
     {
       Retired *retired = &g_array_index (self->retired, Retired, i);
 
@@ -446,7 +449,7 @@ tsr_storage_get_n_retired (TsrStorage *self)
   guint n;
 
   g_mutex_lock (&self->lock);
-  n = self->retired->len;
+  n = self->retired != NULL ? self->retired->len : 0;
   g_mutex_unlock (&self->lock);
   return n;
 }
@@ -830,9 +833,10 @@ _tsr_storage_set_folder (TsrStorage *self,
                          char       *folder)
 {
   g_mutex_lock (&self->lock);
-  g_free (self->folder);
-  self->folder = folder;
+  g_ref_string_release (self->folder);
+  self->folder = g_ref_string_new_intern (folder);
   g_mutex_unlock (&self->lock);
+  g_free (folder);
 }
 
 /* ------------------------------------------------------------------ */

@@ -70,6 +70,24 @@ tsr_limiter_set_rate (TsrLimiter *self,
   self->last = g_get_monotonic_time ();
 }
 
+gboolean
+tsr_limiter_set_own_rate (TsrLimiter **own,
+                          TsrLimiter  *parent,
+                          guint64      rate)
+{
+  if (*own == NULL && rate == 0)
+    return FALSE;
+  if (*own == NULL)
+    {
+      *own = tsr_limiter_new (rate);
+      tsr_limiter_set_parent (*own, parent);
+      return TRUE;
+    }
+  tsr_limiter_set_parent (*own, parent);
+  tsr_limiter_set_rate (*own, rate);
+  return FALSE;
+}
+
 guint64
 tsr_limiter_get_rate (TsrLimiter *self)
 {

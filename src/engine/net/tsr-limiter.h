@@ -22,6 +22,13 @@ void        tsr_limiter_set_parent (TsrLimiter *self,
                                     TsrLimiter *parent);
 void        tsr_limiter_set_rate   (TsrLimiter *self,
                                     guint64     rate);
+/* An owner's bucket under @parent, made at its first rate other than 0:
+ * until then *@own stays NULL and the owner charges @parent alone, which
+ * is the same (an idle torrent keeps no bucket). Sets *@own's parent and
+ * rate; TRUE when it was made now. */
+gboolean    tsr_limiter_set_own_rate (TsrLimiter **own,
+                                      TsrLimiter  *parent,
+                                      guint64      rate);
 guint64     tsr_limiter_get_rate   (TsrLimiter *self);
 /* Takes @bytes (the bucket may go into debt). */
 void        tsr_limiter_consume    (TsrLimiter *self,

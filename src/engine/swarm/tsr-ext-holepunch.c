@@ -42,8 +42,10 @@ struct _TsrExtHolepunch
   TsrExtensions              *host;        /* borrowed: it owns us */
   guint                       slot;
   gboolean                    is_private;  /* BEP 27 */
-  GHashTable                 *learned;     /* (owned) TsrPeerAddress → TsrPeerAddress: who told it */
-  GHashTable                 *asked;       /* (owned) TsrPeerAddress → gint64 *: our last rendezvous for it */
+  /* Both made at their first entry and dropped once empty: most torrents
+   * never hear of an unreachable peer, and an idle one keeps two NULLs. */
+  GHashTable                 *learned;     /* (owned) (nullable) TsrPeerAddress → TsrPeerAddress: who told it */
+  GHashTable                 *asked;       /* (owned) (nullable) TsrPeerAddress → gint64 *: our last rendezvous */
   const TsrExtHolepunchFuncs *funcs;
   gpointer                    user_data;
 };
@@ -60,8 +62,6 @@ tsr_ext_holepunch_new (TsrExtensions              *host,
   self->host = host;
   self->funcs = funcs;
   self->user_data = user_data;
-  self->learned = g_hash_table_new_full (tsr_peer_address_hash, tsr_peer_address_equal, g_free, g_free);
-  self->asked = g_hash_table_new_full (tsr_peer_address_hash, tsr_peer_address_equal, g_free, g_free);
   self->slot = tsr_extensions_register (host, &holepunch_class, self);
   return self;
 }
@@ -72,7 +72,28 @@ tsr_ext_holepunch_set_private (TsrExtHolepunch *self,
 {
   self->is_private = is_private;
   if (is_private)
-    g_hash_table_remove_all (self->learned);
+    g_clear_pointer (&self->learned, g_hash_table_unref);
+}
+
+static GHashTable *
+address_table_new (void)
+{
+  return g_hash_table_new_full (tsr_peer_address_hash, tsr_peer_address_equal, g_free, g_free);
+}
+
+static void
+forget_address (GHashTable           **table,
+                const TsrPeerAddress  *address)
+{
+  if (*table != NULL && g_hash_table_remove (*table, address) && g_hash_table_size (*table) == 0)
+    g_clear_pointer (table, g_hash_table_unref);
+}
+
+/* No table: what an idle torrent keeps (the tables come with entries). */
+gboolean
+tsr_ext_holepunch_is_empty (TsrExtHolepunch *self)
+{
+  return self->learned == NULL && self->asked == NULL;
 }
 
 static void
@@ -80,8 +101,8 @@ holepunch_free (gpointer ext)
 {
   TsrExtHolepunch *self = ext;
 
-  g_hash_table_unref (self->learned);
-  g_hash_table_unref (self->asked);
+  g_clear_pointer (&self->learned, g_hash_table_unref);
+  g_clear_pointer (&self->asked, g_hash_table_unref);
   g_free (self);
 }
 
@@ -282,11 +303,13 @@ holepunch_learned (gpointer              ext,
   relay = named_address (from);
   if (flags & TSR_PEX_FLAG_REACHABLE)
     {
-      g_hash_table_remove (self->learned, address);
+      forget_address (&self->learned, address);
       return;
     }
   if (tsr_peer_address_equal (&relay, address))
     return;
+  if (self->learned == NULL)
+    self->learned = address_table_new ();
   /* Full: one old address makes room (any: they all wait for a dial). */
   if (g_hash_table_size (self->learned) >= TSR_EXT_HOLEPUNCH_MAX_LEARNED &&
       !g_hash_table_contains (self->learned, address))
@@ -304,7 +327,7 @@ gboolean
 tsr_ext_holepunch_dial_failed (TsrExtHolepunch      *self,
                                const TsrPeerAddress *address)
 {
-  const TsrPeerAddress *relay_address = g_hash_table_lookup (self->learned, address);
+  const TsrPeerAddress *relay_address = self->learned != NULL ? g_hash_table_lookup (self->learned, address) : NULL;
   gint64 now = tsr_extensions_now (self->host);
   const gint64 *asked_at;
   TsrExtPeer *relay;
@@ -315,12 +338,14 @@ tsr_ext_holepunch_dial_failed (TsrExtHolepunch      *self,
   relay = find_target (self, relay_address);
   if (relay == NULL || !speaks_holepunch (self, relay))
     return FALSE;
-  asked_at = g_hash_table_lookup (self->asked, address);
+  asked_at = self->asked != NULL ? g_hash_table_lookup (self->asked, address) : NULL;
   if (asked_at != NULL && now - *asked_at < TSR_EXT_HOLEPUNCH_TARGET_GAP)
     return FALSE;
   state = tsr_extensions_get_state (self->host, relay, self->slot);
   if (!window_allows (&state->sent, now))
     return FALSE;
+  if (self->asked == NULL)
+    self->asked = address_table_new ();
   g_hash_table_insert (self->asked, tsr_peer_address_dup (address), g_memdup2 (&now, sizeof now));
   send_message (self, relay, TSR_HOLEPUNCH_RENDEZVOUS, address, 0);
   report (self, address, "holepunch-rendezvous");
@@ -336,10 +361,14 @@ holepunch_tick (gpointer ext,
   GHashTableIter iter;
   gpointer value;
 
+  if (self->asked == NULL)
+    return;
   g_hash_table_iter_init (&iter, self->asked);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     if (now - *(const gint64 *) value >= TSR_EXT_HOLEPUNCH_TARGET_GAP)
       g_hash_table_iter_remove (&iter);
+  if (g_hash_table_size (self->asked) == 0)
+    g_clear_pointer (&self->asked, g_hash_table_unref);
 }
 
 static const TsrExtensionClass holepunch_class = {

@@ -64,5 +64,8 @@ void             tsr_ext_holepunch_set_private (TsrExtHolepunch            *self
  * it is asked for a rendezvous (within the rate limits). TRUE if asked. */
 gboolean         tsr_ext_holepunch_dial_failed (TsrExtHolepunch            *self,
                                                 const TsrPeerAddress       *address);
+/* TRUE while it holds no learned address and no rendezvous record: its
+ * tables are made at their first entry and dropped once empty. */
+gboolean         tsr_ext_holepunch_is_empty    (TsrExtHolepunch            *self);
 
 G_END_DECLS

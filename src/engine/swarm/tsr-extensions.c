@@ -42,7 +42,7 @@ struct _TsrExtensions
   gpointer                  user_data;
   Registered                registered[TSR_EXTENSIONS_MAX];
   guint                     n_registered;
-  GPtrArray                *peers;  /* (element-type TsrExtPeer) (owned) */
+  GPtrArray                *peers;  /* (element-type TsrExtPeer) (owned) (nullable) NULL with none */
   guint16                   listen_port;
 };
 
@@ -60,7 +60,6 @@ tsr_extensions_new (const TsrExtensionsFuncs *funcs,
 
   self->funcs = funcs;
   self->user_data = user_data;
-  self->peers = g_ptr_array_new ();
   return self;
 }
 
@@ -87,14 +86,14 @@ tsr_extensions_free (TsrExtensions *self)
 
   if (self == NULL)
     return;
-  for (i = 0; i < self->peers->len; i++)
+  for (i = 0; i < tsr_extensions_get_n_peers (self); i++)
     {
       TsrExtPeer *peer = g_ptr_array_index (self->peers, i);
 
       clear_states (self, peer);
       g_free (peer);
     }
-  g_ptr_array_unref (self->peers);
+  g_clear_pointer (&self->peers, g_ptr_array_unref);
   for (i = 0; i < self->n_registered; i++)
     if (self->registered[i].klass->free != NULL)
       self->registered[i].klass->free (self->registered[i].ext);
@@ -107,7 +106,7 @@ tsr_extensions_register (TsrExtensions           *self,
                          gpointer                 ext)
 {
   g_return_val_if_fail (self->n_registered < TSR_EXTENSIONS_MAX, 0);
-  g_return_val_if_fail (self->peers->len == 0, 0);
+  g_return_val_if_fail (tsr_extensions_get_n_peers (self) == 0, 0);
   g_return_val_if_fail (klass->name == NULL || klass->our_id != 0, 0);
 
   self->registered[self->n_registered].klass = klass;
@@ -134,6 +133,8 @@ tsr_extensions_add_peer (TsrExtensions        *self,
   peer->address = *address;
   peer->have = have;
   peer->added_at = now_of (self);
+  if (self->peers == NULL)
+    self->peers = g_ptr_array_new ();
   g_ptr_array_add (self->peers, peer);
   return peer;
 }
@@ -148,6 +149,9 @@ tsr_extensions_remove_peer (TsrExtensions *self,
     return;
   peer->removed = TRUE;
   g_ptr_array_remove_fast (self->peers, peer);
+  /* An idle torrent keeps no array. */
+  if (self->peers->len == 0)
+    g_clear_pointer (&self->peers, g_ptr_array_unref);
   for (i = 0; i < self->n_registered; i++)
     if (peer->states[i] != NULL && self->registered[i].klass->peer_gone != NULL)
       self->registered[i].klass->peer_gone (self->registered[i].ext, peer, peer->states[i]);
@@ -285,7 +289,7 @@ tsr_extensions_tick (TsrExtensions *self)
 guint
 tsr_extensions_get_n_peers (TsrExtensions *self)
 {
-  return self->peers->len;
+  return self->peers != NULL ? self->peers->len : 0;
 }
 
 TsrExtPeer *
@@ -301,7 +305,7 @@ tsr_extensions_find_peer (TsrExtensions        *self,
 {
   guint i;
 
-  for (i = 0; i < self->peers->len; i++)
+  for (i = 0; i < tsr_extensions_get_n_peers (self); i++)
     {
       TsrExtPeer *peer = g_ptr_array_index (self->peers, i);
 
@@ -399,7 +403,7 @@ tsr_extensions_dup_dialable (TsrExtensions *self,
   GArray *dialable = g_array_new (FALSE, TRUE, sizeof (TsrPexPeer));
   guint i;
 
-  for (i = 0; i < self->peers->len; i++)
+  for (i = 0; i < tsr_extensions_get_n_peers (self); i++)
     {
       TsrExtPeer *peer = g_ptr_array_index (self->peers, i);
       TsrPexPeer told = { 0 };

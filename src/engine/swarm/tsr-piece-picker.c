@@ -8,10 +8,17 @@
  * moving the boundary: O(1) per have, O(pieces) per bitfield, and a pick
  * walks the buckets from the rarest, from a random point in each, until a
  * piece the peer has turns up.
+ *
+ * An idle torrent keeps none of it: the availability arrays exist only
+ * while some peer has some piece (made at the first, dropped when the
+ * last leaves), and the per-piece flags and priorities only once one
+ * differs from the default (nothing had, normal priority).
  */
 #define G_LOG_DOMAIN "tsr-piece-picker"
 
 #include "config.h"
+
+#include <string.h>
 
 #include "tsr-piece-picker.h"
 
@@ -24,11 +31,14 @@ enum
 struct _TsrPiecePicker
 {
   guint    n_pieces;
-  guint   *availability;  /* piece → peers that have it */
+  /* (nullable) one block, NULL while no peer has any piece: */
+  guint   *availability;  /* (owned) piece → peers that have it */
   guint   *order;         /* position → piece, by availability */
   guint   *position;      /* piece → position */
-  GArray  *start;         /* (element-type guint) availability → first position; last = n_pieces */
-  guint8  *flags;
+  GArray  *start;         /* (owned) (nullable) (element-type guint) availability → first position;
+                           * last = n_pieces */
+  /* (nullable) one block, NULL while every piece is missing and normal: */
+  guint8  *flags;         /* (owned) */
   guint8  *priority;
   guint    n_have;
   guint    n_wanted;      /* not had, not skipped */
@@ -40,25 +50,18 @@ TsrPiecePicker *
 tsr_piece_picker_new (guint n_pieces)
 {
   TsrPiecePicker *self = g_new0 (TsrPiecePicker, 1);
-  guint zero = 0;
-  guint i;
 
   self->n_pieces = n_pieces;
-  self->availability = g_new0 (guint, MAX (n_pieces, 1));
-  self->order = g_new (guint, MAX (n_pieces, 1));
-  self->position = g_new (guint, MAX (n_pieces, 1));
-  self->flags = g_new0 (guint8, MAX (n_pieces, 1));
-  self->priority = g_new (guint8, MAX (n_pieces, 1));
-  for (i = 0; i < n_pieces; i++)
-    {
-      self->order[i] = self->position[i] = i;
-      self->priority[i] = TSR_PRIORITY_NORMAL;
-    }
-  self->start = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_array_append_val (self->start, zero);
-  g_array_append_val (self->start, n_pieces);
   self->n_wanted = n_pieces;
   return self;
+}
+
+static void
+drop_availability (TsrPiecePicker *self)
+{
+  g_clear_pointer (&self->availability, g_free);
+  self->order = self->position = NULL;
+  g_clear_pointer (&self->start, g_array_unref);
 }
 
 void
@@ -66,13 +69,64 @@ tsr_piece_picker_free (TsrPiecePicker *self)
 {
   if (self == NULL)
     return;
-  g_free (self->availability);
-  g_free (self->order);
-  g_free (self->position);
+  drop_availability (self);
   g_free (self->flags);
-  g_free (self->priority);
-  g_array_unref (self->start);
   g_free (self);
+}
+
+/* Every piece in bucket 0, in order: what a NULL block stands for. */
+static void
+ensure_availability (TsrPiecePicker *self)
+{
+  guint zero = 0;
+  guint i;
+
+  if (self->availability != NULL)
+    return;
+  self->availability = g_new0 (guint, 3 * (gsize) MAX (self->n_pieces, 1));
+  self->order = self->availability + self->n_pieces;
+  self->position = self->order + self->n_pieces;
+  for (i = 0; i < self->n_pieces; i++)
+    self->order[i] = self->position[i] = i;
+  self->start = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_array_append_val (self->start, zero);
+  g_array_append_val (self->start, self->n_pieces);
+}
+
+static void
+ensure_states (TsrPiecePicker *self)
+{
+  if (self->flags != NULL)
+    return;
+  self->flags = g_malloc0 (2 * (gsize) MAX (self->n_pieces, 1));
+  self->priority = self->flags + self->n_pieces;
+  memset (self->priority, TSR_PRIORITY_NORMAL, self->n_pieces);
+}
+
+static inline guint8
+flags_of (TsrPiecePicker *self,
+          guint           piece)
+{
+  return self->flags != NULL ? self->flags[piece] : 0;
+}
+
+static inline guint8
+priority_of (TsrPiecePicker *self,
+             guint           piece)
+{
+  return self->flags != NULL ? self->priority[piece] : TSR_PRIORITY_NORMAL;
+}
+
+gsize
+tsr_piece_picker_get_memory (TsrPiecePicker *self)
+{
+  gsize bytes = 0;
+
+  if (self->availability != NULL)
+    bytes += 3 * (gsize) MAX (self->n_pieces, 1) * sizeof (guint) + self->start->len * sizeof (guint);
+  if (self->flags != NULL)
+    bytes += 2 * (gsize) MAX (self->n_pieces, 1);
+  return bytes;
 }
 
 #define START(a) g_array_index (self->start, guint, (a))
@@ -95,9 +149,11 @@ static void
 increment (TsrPiecePicker *self,
            guint           piece)
 {
-  guint a = self->availability[piece];
+  guint a;
   guint last;
 
+  ensure_availability (self);
+  a = self->availability[piece];
   while (self->start->len < a + 3)
     g_array_append_val (self->start, self->n_pieces);
   last = START (a + 1) - 1;
@@ -137,9 +193,14 @@ tsr_piece_picker_remove_bitfield (TsrPiecePicker    *self,
   guint i;
 
   g_return_if_fail (tsr_bitfield_get_size (have) == self->n_pieces);
+  if (self->availability == NULL)
+    return;
   for (i = 0; i < self->n_pieces; i++)
     if (tsr_bitfield_get (have, i))
       decrement (self, i);
+  /* The last peer with any piece left: back to nothing. */
+  if (START (1) == self->n_pieces)
+    drop_availability (self);
 }
 
 void
@@ -155,7 +216,7 @@ tsr_piece_picker_get_availability (TsrPiecePicker *self,
                                    guint           index)
 {
   g_return_val_if_fail (index < self->n_pieces, 0);
-  return self->availability[index];
+  return self->availability != NULL ? self->availability[index] : 0;
 }
 
 static void
@@ -163,11 +224,11 @@ count (TsrPiecePicker *self,
        guint           index,
        int             sign)
 {
-  if (self->flags[index] & FLAG_HAVE)
+  if (flags_of (self, index) & FLAG_HAVE)
     return;
-  if (self->priority[index] != TSR_PRIORITY_SKIP)
+  if (priority_of (self, index) != TSR_PRIORITY_SKIP)
     self->n_wanted += sign;
-  if (self->priority[index] == TSR_PRIORITY_HIGH)
+  if (priority_of (self, index) == TSR_PRIORITY_HIGH)
     self->n_high += sign;
 }
 
@@ -177,8 +238,9 @@ tsr_piece_picker_set_have (TsrPiecePicker *self,
                            gboolean        have)
 {
   g_return_if_fail (index < self->n_pieces);
-  if (!!(self->flags[index] & FLAG_HAVE) == !!have)
+  if (!!(flags_of (self, index) & FLAG_HAVE) == !!have)
     return;
+  ensure_states (self);
   if (have)
     {
       count (self, index, -1);
@@ -200,8 +262,11 @@ tsr_piece_picker_set_in_progress (TsrPiecePicker *self,
 {
   g_return_if_fail (index < self->n_pieces);
   if (in_progress)
-    self->flags[index] |= FLAG_IN_PROGRESS;
-  else
+    {
+      ensure_states (self);
+      self->flags[index] |= FLAG_IN_PROGRESS;
+    }
+  else if (self->flags != NULL)
     self->flags[index] &= ~FLAG_IN_PROGRESS;
 }
 
@@ -211,6 +276,9 @@ tsr_piece_picker_set_priority (TsrPiecePicker *self,
                                TsrPriority     priority)
 {
   g_return_if_fail (index < self->n_pieces);
+  if (priority_of (self, index) == priority)
+    return;
+  ensure_states (self);
   count (self, index, -1);
   self->priority[index] = (guint8) priority;
   count (self, index, +1);
@@ -221,7 +289,7 @@ tsr_piece_picker_get_priority (TsrPiecePicker *self,
                                guint           index)
 {
   g_return_val_if_fail (index < self->n_pieces, TSR_PRIORITY_SKIP);
-  return (TsrPriority) self->priority[index];
+  return (TsrPriority) priority_of (self, index);
 }
 
 void
@@ -267,8 +335,33 @@ candidate (TsrPiecePicker    *self,
            const TsrBitfield *peer_have,
            gboolean           high_only)
 {
-  return self->flags[piece] == 0 && self->priority[piece] != TSR_PRIORITY_SKIP &&
-         (!high_only || self->priority[piece] == TSR_PRIORITY_HIGH) && tsr_bitfield_get (peer_have, piece);
+  guint8 priority = priority_of (self, piece);
+
+  return flags_of (self, piece) == 0 && priority != TSR_PRIORITY_SKIP &&
+         (!high_only || priority == TSR_PRIORITY_HIGH) && tsr_bitfield_get (peer_have, piece);
+}
+
+/* From a random piece on: the pieces in bucket 0 when all are there. */
+static gboolean
+pick_any (TsrPiecePicker    *self,
+          const TsrBitfield *peer_have,
+          gboolean           high_only,
+          guint             *index)
+{
+  guint offset = (guint) g_random_int_range (0, (gint32) self->n_pieces);
+  guint k;
+
+  for (k = 0; k < self->n_pieces; k++)
+    {
+      guint piece = (offset + k) % self->n_pieces;
+
+      if (candidate (self, piece, peer_have, high_only))
+        {
+          *index = piece;
+          return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 static gboolean
@@ -294,23 +387,13 @@ pick_pass (TsrPiecePicker    *self,
     {
       /* Nothing to trade yet: any piece will do, and a random one is
        * unlikely to be what every other newcomer fetches. */
-      guint offset = (guint) g_random_int_range (0, (gint32) self->n_pieces);
-
-      for (k = 0; k < self->n_pieces; k++)
-        {
-          guint piece = (offset + k) % self->n_pieces;
-
-          if (candidate (self, piece, peer_have, high_only))
-            {
-              *index = piece;
-              return TRUE;
-            }
-        }
-      return FALSE;
+      return pick_any (self, peer_have, high_only, index);
     }
   /* Rarest first; a random start within a bucket breaks ties. Pieces no
    * connected peer has (bucket 0) cannot be asked of this one, unless it
    * is a source besides the peers (a web seed). */
+  if (self->availability == NULL)   /* no peer has anything: bucket 0 alone */
+    return unavailable_too && pick_any (self, peer_have, high_only, index);
   for (a = unavailable_too ? 0 : 1; a + 1 < self->start->len; a++)
     {
       guint first = START (a);

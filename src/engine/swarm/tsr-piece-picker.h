@@ -66,6 +66,9 @@ void            tsr_piece_picker_set_file_priorities (TsrPiecePicker    *self,
                                                       const guint8      *file_priority);
 void            tsr_piece_picker_set_sequential   (TsrPiecePicker      *self,
                                                    gboolean             sequential);
+/* Bytes of per-piece arrays held: 0 while no peer has a piece and every
+ * piece is missing, not in progress and of normal priority (idle). */
+gsize           tsr_piece_picker_get_memory       (TsrPiecePicker      *self);
 /* Pieces neither had nor skipped. */
 guint           tsr_piece_picker_count_wanted     (TsrPiecePicker      *self);
 

@@ -39,8 +39,10 @@ struct _TsrSwarm
   gint64               last_turnover; /* monotonic seconds */
   const guint8        *peer_id;       /* borrowed, 20 bytes: ours */
   const TsrWireLimits *limits;        /* borrowed: for each transport */
-  TsrLimiter          *up;            /* borrowed: the owner's buckets */
+  TsrLimiter          *up;            /* (nullable) borrowed: the session's buckets */
   TsrLimiter          *down;
+  TsrLimiter          *own_up;        /* (owned) (nullable) made at the first rate limit */
+  TsrLimiter          *own_down;
   TsrBlockMap         *blocks;        /* (nullable) borrowed: pieces in progress */
   TsrSmartBan         *smart_ban;     /* (nullable) borrowed */
   guint16              dht_port;      /* our node's, 0: none */
@@ -85,6 +87,8 @@ tsr_swarm_free (TsrSwarm *self)
   tsr_peer_pool_free (self->pool);
   tsr_choker_free (self->choker);
   g_clear_pointer (&self->budget, tsr_budget_unref);
+  g_clear_pointer (&self->own_up, tsr_limiter_unref);
+  g_clear_pointer (&self->own_down, tsr_limiter_unref);
   g_free (self);
 }
 
@@ -137,13 +141,61 @@ tsr_swarm_set_identity (TsrSwarm     *self,
 
 void
 tsr_swarm_set_transport (TsrSwarm            *self,
-                         const TsrWireLimits *limits,
-                         TsrLimiter          *up,
-                         TsrLimiter          *down)
+                         const TsrWireLimits *limits)
 {
   self->limits = limits;
+}
+
+/* The members' buckets: the swarm's own, under the session's. */
+TsrLimiter *
+tsr_swarm_get_limiter (TsrSwarm *self,
+                       gboolean  up)
+{
+  TsrLimiter *own = up ? self->own_up : self->own_down;
+
+  return own != NULL ? own : up ? self->up : self->down;
+}
+
+static void
+charge_members (TsrSwarm *self)
+{
+  guint i;
+
+  for (i = 0; i < self->members->len; i++)
+    tsr_peer_set_limiters (tsr_member_get_peer (g_ptr_array_index (self->members, i)),
+                           tsr_swarm_get_limiter (self, TRUE), tsr_swarm_get_limiter (self, FALSE));
+}
+
+void
+tsr_swarm_set_limiters (TsrSwarm   *self,
+                        TsrLimiter *up,
+                        TsrLimiter *down)
+{
   self->up = up;
   self->down = down;
+  tsr_limiter_set_own_rate (&self->own_up, up, tsr_swarm_get_rate_limit (self, TRUE));
+  tsr_limiter_set_own_rate (&self->own_down, down, tsr_swarm_get_rate_limit (self, FALSE));
+  charge_members (self);
+}
+
+void
+tsr_swarm_set_rate_limits (TsrSwarm *self,
+                           guint64   up,
+                           guint64   down)
+{
+  gboolean made = tsr_limiter_set_own_rate (&self->own_up, self->up, up);
+
+  if (tsr_limiter_set_own_rate (&self->own_down, self->down, down) || made)
+    charge_members (self);
+}
+
+guint64
+tsr_swarm_get_rate_limit (TsrSwarm *self,
+                          gboolean  up)
+{
+  TsrLimiter *own = up ? self->own_up : self->own_down;
+
+  return own != NULL ? tsr_limiter_get_rate (own) : 0;
 }
 
 void
@@ -661,7 +713,7 @@ tsr_swarm_add_peer (TsrSwarm *self,
 
   if (self->limits != NULL)
     tsr_peer_set_limits (peer, self->limits);
-  tsr_peer_set_limiters (peer, self->up, self->down);
+  tsr_peer_set_limiters (peer, tsr_swarm_get_limiter (self, TRUE), tsr_swarm_get_limiter (self, FALSE));
   if (dialed)
     tsr_peer_conn_set_dialed (conn_of (member), TRUE);
   g_ptr_array_add (self->members, member);

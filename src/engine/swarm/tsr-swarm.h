@@ -104,9 +104,23 @@ void          tsr_swarm_set_identity      (TsrSwarm             *self,
                                            const guint8         *info_hash);
 /* What each new transport is held to (borrowed). */
 void          tsr_swarm_set_transport     (TsrSwarm             *self,
-                                           const TsrWireLimits  *limits,
+                                           const TsrWireLimits  *limits);
+/* Rate limits. The members are charged to the swarm's own limiters, and
+ * through them to @up and @down (the session's; nullable, borrowed). An
+ * own limiter is made at its first rate other than 0 (until then the
+ * members are charged to the parent alone, which is the same); an idle
+ * torrent has none. Bytes per second, 0: no limit of its own. */
+void          tsr_swarm_set_limiters      (TsrSwarm             *self,
                                            TsrLimiter           *up,
                                            TsrLimiter           *down);
+void          tsr_swarm_set_rate_limits   (TsrSwarm             *self,
+                                           guint64               up,
+                                           guint64               down);
+guint64       tsr_swarm_get_rate_limit    (TsrSwarm             *self,
+                                           gboolean              up);
+/* (nullable) What a member is charged to: the own limiter or the parent. */
+TsrLimiter   *tsr_swarm_get_limiter       (TsrSwarm             *self,
+                                           gboolean              up);
 /* Our verified pieces (borrowed; set again when the owner replaces it). */
 void          tsr_swarm_set_have          (TsrSwarm             *self,
                                            const TsrBitfield    *have);

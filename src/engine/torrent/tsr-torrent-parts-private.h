@@ -32,7 +32,8 @@ struct _TsrTorrent;
 TsrSwarm          *_tsr_torrent_get_swarm      (struct _TsrTorrent *self);
 TsrTorrentStats   *_tsr_torrent_get_stats      (struct _TsrTorrent *self);
 TsrResumeStore    *_tsr_torrent_get_resume     (struct _TsrTorrent *self);
-/* @up: the torrent's own bucket for uploads, else for downloads. */
+/* (nullable) @up: what uploads are charged to, else downloads: the
+ * torrent's own bucket once it has a rate limit, else the session's. */
 TsrLimiter        *_tsr_torrent_get_limiter    (struct _TsrTorrent *self,
                                                 gboolean            up);
 /* Of a torrent made from a magnet link (else NULL), and ours (20 bytes). */

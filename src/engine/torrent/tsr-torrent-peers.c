@@ -188,8 +188,7 @@ tsr_torrent_set_limiters (TsrTorrent *self,
                           TsrLimiter *up,
                           TsrLimiter *down)
 {
-  tsr_limiter_set_parent (_tsr_torrent_get_limiter (self, TRUE), up);
-  tsr_limiter_set_parent (_tsr_torrent_get_limiter (self, FALSE), down);
+  tsr_swarm_set_limiters (_tsr_torrent_get_swarm (self), up, down);
 }
 
 void
@@ -197,20 +196,19 @@ tsr_torrent_set_rate_limits (TsrTorrent *self,
                              guint64     up,
                              guint64     down)
 {
-  tsr_limiter_set_rate (_tsr_torrent_get_limiter (self, TRUE), up);
-  tsr_limiter_set_rate (_tsr_torrent_get_limiter (self, FALSE), down);
+  tsr_swarm_set_rate_limits (_tsr_torrent_get_swarm (self), up, down);
 }
 
 guint64
 tsr_torrent_get_up_rate_limit (TsrTorrent *self)
 {
-  return tsr_limiter_get_rate (_tsr_torrent_get_limiter (self, TRUE));
+  return tsr_swarm_get_rate_limit (_tsr_torrent_get_swarm (self), TRUE);
 }
 
 guint64
 tsr_torrent_get_down_rate_limit (TsrTorrent *self)
 {
-  return tsr_limiter_get_rate (_tsr_torrent_get_limiter (self, FALSE));
+  return tsr_swarm_get_rate_limit (_tsr_torrent_get_swarm (self), FALSE);
 }
 
 /* Addresses and peers ------------------------------------------------- */

@@ -192,6 +192,7 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
   TsrSwarm *swarm;
   const TsrBitfield *have;
   TsrPiecePicker *picker;
+  TsrLimiter *down;
   gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
 
   g_return_val_if_fail (TSR_IS_TORRENT (self), NULL);
@@ -199,6 +200,7 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
   swarm = _tsr_torrent_get_swarm (self);
   have = _tsr_torrent_get_have (self);
   picker = _tsr_torrent_get_picker (self);
+  down = _tsr_torrent_get_limiter (self, FALSE);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "state");
   json_builder_add_int_value (builder, tsr_torrent_get_state (self));
@@ -213,8 +215,8 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
   json_builder_set_member_name (builder, "read_cache_bytes");
   json_builder_add_int_value (builder, (gint64) tsr_uploader_get_cache_size (tsr_swarm_get_uploader (swarm)));
   json_builder_set_member_name (builder, "down_allowance");
-  json_builder_add_int_value (builder, (gint64) MIN (tsr_limiter_get_allowance (_tsr_torrent_get_limiter (self, FALSE)),
-                                                     (guint64) G_MAXINT64));
+  json_builder_add_int_value (builder, down != NULL ? (gint64) MIN (tsr_limiter_get_allowance (down), (guint64) G_MAXINT64)
+                                                    : G_MAXINT64);
   json_builder_set_member_name (builder, "pieces");
   dump_pieces (_tsr_torrent_get_blocks (self), _tsr_torrent_get_smart_ban (self), builder);
   json_builder_set_member_name (builder, "peers");

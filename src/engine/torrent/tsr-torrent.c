@@ -75,8 +75,6 @@ struct _TsrTorrent
   TsrSmartBan     *smart_ban;       /* (owned) (nullable) who answers for failed pieces; made with the metainfo */
   TsrDiskQueue    *disk;            /* (owned) (nullable) pieces on their way to disk; made with storage */
   gboolean         have_known;      /* checked or resumed: "have" is true */
-  TsrLimiter      *up;              /* (owned) this torrent's bucket; its parent is the session's */
-  TsrLimiter      *down;            /* (owned) likewise */
   TsrTorrentLimits *stop_limits;    /* (owned) (nullable) stop conditions, made when one is first set */
   gint64           seeding_since;   /* monotonic seconds */
   gboolean         force_check;     /* the next start hashes the data, whatever the resume record says */
@@ -175,8 +173,6 @@ tsr_torrent_finalize (GObject *object)
   g_free (self->file_priority);
   g_clear_object (&self->tracker);
   g_clear_pointer (&self->web_seeds, tsr_web_seeds_free);
-  g_clear_pointer (&self->up, tsr_limiter_unref);
-  g_clear_pointer (&self->down, tsr_limiter_unref);
   g_clear_pointer (&self->have, tsr_bitfield_free);
   g_clear_pointer (&self->check_job, tsr_hash_job_free);
   g_clear_object (&self->storage);
@@ -271,10 +267,8 @@ tsr_torrent_init (TsrTorrent *self)
   self->metadata = tsr_ext_metadata_new (self->extensions);
   self->pex = tsr_ext_pex_new (self->extensions);
   self->hashes = tsr_ext_hashes_new (self->extensions);
-  self->up = tsr_limiter_new (0);
-  self->down = tsr_limiter_new (0);
   tsr_swarm_set_identity (self->swarm, self->peer_id, self->wire_hash);
-  tsr_swarm_set_transport (self->swarm, &self->limits, self->up, self->down);
+  tsr_swarm_set_transport (self->swarm, &self->limits);
   self->encryption = TSR_PEER_ENCRYPTION_PREFER;
   self->stats = tsr_torrent_stats_new (&stats_funcs, self);
 }
@@ -798,8 +792,9 @@ static gboolean
 web_may_start (gpointer user_data)
 {
   TsrTorrent *self = user_data;
+  TsrLimiter *down = tsr_swarm_get_limiter (self->swarm, FALSE);
 
-  return self->state == TSR_TORRENT_DOWNLOADING && tsr_limiter_get_allowance (self->down) > 0;
+  return self->state == TSR_TORRENT_DOWNLOADING && (down == NULL || tsr_limiter_get_allowance (down) > 0);
 }
 
 static gboolean
@@ -826,10 +821,12 @@ web_fetched (guint    index,
              gpointer user_data)
 {
   TsrTorrent *self = user_data;
+  TsrLimiter *down = tsr_swarm_get_limiter (self->swarm, FALSE);
 
   tsr_torrent_stats_moved (self->stats, g_bytes_get_size (piece), FALSE, now_seconds ());
   /* Download limits count web seeds too (and the session's, through it). */
-  tsr_limiter_consume (self->down, g_bytes_get_size (piece));
+  if (down != NULL)
+    tsr_limiter_consume (down, g_bytes_get_size (piece));
   tsr_disk_queue_write (self->disk, index, piece);
 }
 
@@ -1397,7 +1394,7 @@ TsrLimiter *
 _tsr_torrent_get_limiter (TsrTorrent *self,
                           gboolean    up)
 {
-  return up ? self->up : self->down;
+  return tsr_swarm_get_limiter (self->swarm, up);
 }
 
 const TsrBitfield *
