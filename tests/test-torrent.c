@@ -1826,7 +1826,7 @@ test_limit_set_while_idle (Fixture       *f,
   g_assert_cmpuint (tsr_torrent_get_down_rate_limit (torrent), ==, 1000);
 
   g_object_unref (session);
-  drain ();
+  tsr_test_drain ();
 }
 
 static void
