@@ -11,15 +11,14 @@
  */
 #pragma once
 
-#include "tsr-block-map.h"
 #include "tsr-disk-queue.h"
 #include "tsr-limiter.h"
 #include "tsr-magnet.h"
 #include "tsr-resume-store.h"
-#include "tsr-smart-ban.h"
 #include "tsr-storage.h"
 #include "tsr-swarm.h"
 #include "tsr-torrent-limits.h"
+#include "tsr-torrent-pieces.h"
 #include "tsr-torrent-stats.h"
 #include "tsr-tracker.h"
 #include "tsr-web-seeds.h"
@@ -42,9 +41,7 @@ const guint8      *_tsr_torrent_get_peer_id    (struct _TsrTorrent *self);
 const TsrBitfield *_tsr_torrent_get_have       (struct _TsrTorrent *self);
 
 /* Made with the metainfo: NULL before a magnet's comes. */
-TsrBlockMap       *_tsr_torrent_get_blocks     (struct _TsrTorrent *self);
-TsrPiecePicker    *_tsr_torrent_get_picker     (struct _TsrTorrent *self);
-TsrSmartBan       *_tsr_torrent_get_smart_ban  (struct _TsrTorrent *self);
+TsrTorrentPieces  *_tsr_torrent_get_pieces     (struct _TsrTorrent *self);
 TsrDiskQueue      *_tsr_torrent_get_disk       (struct _TsrTorrent *self);
 TsrStorage        *_tsr_torrent_get_storage    (struct _TsrTorrent *self);
 /* NULL when the metainfo lists no web seed. */

@@ -258,11 +258,11 @@ tsr_torrent_add_incoming_for (TsrTorrent   *self,
 void
 tsr_torrent_clear_bans (TsrTorrent *self)
 {
-  TsrSmartBan *smart_ban = _tsr_torrent_get_smart_ban (self);
+  TsrTorrentPieces *pieces = _tsr_torrent_get_pieces (self);
 
   tsr_peer_pool_clear_bans (tsr_swarm_get_pool (_tsr_torrent_get_swarm (self)));
-  if (smart_ban != NULL)
-    tsr_smart_ban_clear_strikes (smart_ban);
+  if (pieces != NULL)
+    tsr_smart_ban_clear_strikes (tsr_torrent_pieces_get_smart_ban (pieces));
 }
 
 GPtrArray *

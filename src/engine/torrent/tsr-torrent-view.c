@@ -67,13 +67,38 @@ tsr_torrent_get_eta (TsrTorrent *self)
 /* ------------------------------------------------------------------ */
 /* Snapshots                                                           */
 
+/* NULL before a magnet's metainfo comes. */
+static TsrBlockMap *
+get_blocks (TsrTorrent *self)
+{
+  TsrTorrentPieces *pieces = _tsr_torrent_get_pieces (self);
+
+  return pieces != NULL ? tsr_torrent_pieces_get_blocks (pieces) : NULL;
+}
+
+static TsrPiecePicker *
+get_picker (TsrTorrent *self)
+{
+  TsrTorrentPieces *pieces = _tsr_torrent_get_pieces (self);
+
+  return pieces != NULL ? tsr_torrent_pieces_get_picker (pieces) : NULL;
+}
+
+static TsrSmartBan *
+get_smart_ban (TsrTorrent *self)
+{
+  TsrTorrentPieces *pieces = _tsr_torrent_get_pieces (self);
+
+  return pieces != NULL ? tsr_torrent_pieces_get_smart_ban (pieces) : NULL;
+}
+
 float *
 tsr_torrent_dup_piece_fractions (TsrTorrent *self,
                                  guint      *n_pieces)
 {
   TsrMetainfo *info = tsr_torrent_get_metainfo (self);
   const TsrBitfield *have = _tsr_torrent_get_have (self);
-  TsrBlockMap *blocks = _tsr_torrent_get_blocks (self);
+  TsrBlockMap *blocks = get_blocks (self);
   guint n = info != NULL ? info->piece_count : 0;
   float *fractions = g_new0 (float, MAX (n, 1));
   TsrBlockMapIter iter;
@@ -99,7 +124,7 @@ tsr_torrent_dup_availability (TsrTorrent *self,
                               guint      *n_pieces)
 {
   TsrMetainfo *info = tsr_torrent_get_metainfo (self);
-  TsrPiecePicker *picker = _tsr_torrent_get_picker (self);
+  TsrPiecePicker *picker = get_picker (self);
   guint n = info != NULL ? info->piece_count : 0;
   guint *counts = g_new0 (guint, MAX (n, 1));
   guint i;
@@ -198,7 +223,7 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
 
   swarm = _tsr_torrent_get_swarm (self);
   have = _tsr_torrent_get_have (self);
-  picker = _tsr_torrent_get_picker (self);
+  picker = get_picker (self);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "state");
   json_builder_add_int_value (builder, tsr_torrent_get_state (self));
@@ -216,7 +241,7 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
   json_builder_add_int_value (builder, (gint64) MIN (tsr_limiter_get_allowance (_tsr_torrent_get_limiter (self, FALSE)),
                                                      (guint64) G_MAXINT64));
   json_builder_set_member_name (builder, "pieces");
-  dump_pieces (_tsr_torrent_get_blocks (self), _tsr_torrent_get_smart_ban (self), builder);
+  dump_pieces (get_blocks (self), get_smart_ban (self), builder);
   json_builder_set_member_name (builder, "peers");
   tsr_swarm_dump_json (swarm, builder, now);
   json_builder_end_object (builder);

@@ -39,6 +39,7 @@
 #include "tsr-ticker.h"
 #include "tsr-torrent-host.h"
 #include "tsr-torrent-parts-private.h"
+#include "tsr-torrent-pieces.h"
 #include "tsr-torrent.h"
 #include "tsr-uploader.h"
 #include "tsr-util.h"
@@ -54,14 +55,12 @@ struct _TsrTorrent
   TsrTorrentState  state;
   gboolean         fail_pending;    /* fail_soon has an idle queued */
   GError          *error;           /* (owned) (nullable) why the torrent stopped in TSR_TORRENT_ERROR */
-  TsrBitfield     *have;            /* (owned) verified pieces */
-  TsrBlockMap     *blocks;          /* (owned) (nullable) pieces in progress; made with the metainfo */
+  TsrTorrentPieces *pieces;         /* (owned) (nullable) have, picker, block map, smart ban; made with the metainfo */
+  TsrBitfield     *no_have;         /* (owned) (nullable) a magnet's empty "have" until its metainfo comes */
   TsrSwarm        *swarm;           /* (owned) the connections, the pool, the choker and the limits */
   TsrTorrentStats *stats;           /* (owned) totals, and what a window is shown */
   TsrHashJob      *check_job;       /* (owned) (nullable) */
   GCancellable    *cancellable;     /* (owned) */
-  TsrPiecePicker  *picker;          /* (owned) availability, what to start next */
-  guint8          *file_priority;   /* (owned) TsrPriority per file */
   TsrUploader     *uploader;        /* borrowed from swarm: requests to us, and the read-ahead cache */
   TsrRequester    *requester;       /* borrowed from swarm: our requests to peers */
   TsrTick         *choke;           /* (nullable) a choker round every TSR_CHOKER_ROUND s */
@@ -72,7 +71,6 @@ struct _TsrTorrent
   TsrTick         *tick;            /* (nullable) dials and dry-pool checks, while running */
   TsrTracker      *tracker;         /* (owned) (nullable) */
   TsrResumeStore  *resume;          /* (owned) when and where the resume record is written */
-  TsrSmartBan     *smart_ban;       /* (owned) (nullable) who answers for failed pieces; made with the metainfo */
   TsrDiskQueue    *disk;            /* (owned) (nullable) pieces on their way to disk; made with storage */
   gboolean         have_known;      /* checked or resumed: "have" is true */
   TsrLimiter      *up;              /* (owned) this torrent's bucket; its parent is the session's */
@@ -139,7 +137,7 @@ static void swarm_follow_state (TsrTorrent *self);
 static void dial_some (TsrTorrent *self);
 static const TsrDiskQueueFuncs disk_funcs;
 static const TsrResumeStoreFuncs resume_funcs;
-static const TsrSmartBanFuncs smart_ban_funcs;
+static const TsrTorrentPiecesFuncs pieces_funcs;
 static const TsrWebSeedsFuncs web_seed_funcs;
 static const TsrSwarmFuncs swarm_funcs;
 static const TsrTorrentStatsFuncs stats_funcs;
@@ -165,19 +163,16 @@ tsr_torrent_finalize (GObject *object)
 
   g_clear_pointer (&self->swarm, tsr_swarm_free);
   g_clear_pointer (&self->stats, tsr_torrent_stats_free);
-  g_clear_pointer (&self->blocks, tsr_block_map_free);
-  g_clear_pointer (&self->smart_ban, tsr_smart_ban_free);
-  g_clear_pointer (&self->picker, tsr_piece_picker_free);
+  g_clear_pointer (&self->pieces, tsr_torrent_pieces_free);
   if (self->disk != NULL)
     tsr_disk_queue_detach (self->disk);
   g_clear_pointer (&self->disk, tsr_disk_queue_unref);
   g_clear_pointer (&self->resume, tsr_resume_store_free);
-  g_free (self->file_priority);
   g_clear_object (&self->tracker);
   g_clear_pointer (&self->web_seeds, tsr_web_seeds_free);
   g_clear_pointer (&self->up, tsr_limiter_unref);
   g_clear_pointer (&self->down, tsr_limiter_unref);
-  g_clear_pointer (&self->have, tsr_bitfield_free);
+  g_clear_pointer (&self->no_have, tsr_bitfield_free);
   g_clear_pointer (&self->check_job, tsr_hash_job_free);
   g_clear_object (&self->storage);
   g_clear_object (&self->cancellable);
@@ -284,6 +279,9 @@ static void
 set_metainfo (TsrTorrent  *self,
               TsrMetainfo *info)
 {
+  TsrBlockMap *blocks;
+  TsrPiecePicker *picker;
+
   self->info = tsr_metainfo_ref (info);
   memcpy (self->wire_hash, tsr_metainfo_get_wire_hash (info), 20);
   self->storage = tsr_storage_new (info, self->folder);
@@ -295,17 +293,14 @@ set_metainfo (TsrTorrent  *self,
   tsr_ext_metadata_set_info (self->metadata, info->info_bytes);
   tsr_ext_pex_set_metainfo (self->pex, info->is_private);
   tsr_ext_hashes_set_metainfo (self->hashes, info, self->storage);
-  g_clear_pointer (&self->have, tsr_bitfield_free);
-  self->have = tsr_bitfield_new (info->piece_count);
-  self->picker = tsr_piece_picker_new (info->piece_count);
-  tsr_piece_picker_set_sequential (self->picker, self->sequential);
-  self->blocks = tsr_block_map_new (info, self->picker, TSR_TORRENT_PIECE_MEMORY);
-  self->smart_ban = tsr_smart_ban_new (&smart_ban_funcs, self);
-  tsr_swarm_set_have (self->swarm, self->have);
-  tsr_swarm_set_pieces (self->swarm, self->blocks, self->picker, self->smart_ban, info->piece_count, info->is_private);
-  self->web_seeds = tsr_web_seeds_new (info, self->blocks, self->picker, &web_seed_funcs, self);
-  self->file_priority = g_malloc (MAX (info->n_files, 1));
-  memset (self->file_priority, TSR_PRIORITY_NORMAL, info->n_files);
+  self->pieces = tsr_torrent_pieces_new (info, TSR_TORRENT_PIECE_MEMORY, self->sequential, &pieces_funcs, self);
+  blocks = tsr_torrent_pieces_get_blocks (self->pieces);
+  picker = tsr_torrent_pieces_get_picker (self->pieces);
+  tsr_swarm_set_have (self->swarm, tsr_torrent_pieces_get_have (self->pieces));
+  g_clear_pointer (&self->no_have, tsr_bitfield_free);
+  tsr_swarm_set_pieces (self->swarm, blocks, picker, tsr_torrent_pieces_get_smart_ban (self->pieces),
+                        info->piece_count, info->is_private);
+  self->web_seeds = tsr_web_seeds_new (info, blocks, picker, &web_seed_funcs, self);
   self->limits.piece_count = info->piece_count;
   self->limits.piece_length = info->piece_length;
   self->limits.last_piece_length = info->piece_count > 0
@@ -353,8 +348,8 @@ tsr_torrent_new_from_magnet (const TsrMagnet *magnet,
   /* BEP 52: a v2-only swarm meets on the truncated v2 hash. */
   memcpy (self->wire_hash, magnet->has_v1 ? magnet->info_hash_v1 : magnet->info_hash_v2, 20);
   tsr_ext_metadata_fetch (self->metadata, self->magnet, self->hashes);
-  self->have = tsr_bitfield_new (0);
-  tsr_swarm_set_have (self->swarm, self->have);
+  self->no_have = tsr_bitfield_new (0);
+  tsr_swarm_set_have (self->swarm, self->no_have);
   /* BEP 9 "x.pe": peers to ask first. */
   for (i = 0; magnet->peers != NULL && i < magnet->peers->len; i++)
     _tsr_torrent_add_address_text (self, g_ptr_array_index (magnet->peers, i), TSR_PEER_SOURCE_USER);
@@ -393,10 +388,7 @@ take_metainfo (TsrMetainfo  *info,
   tsr_ext_metadata_stop (self->metadata);
   set_metainfo (self, info);
   /* BEP 53 "so": only the files named are fetched. */
-  for (i = 0; i < info->n_files; i++)
-    if (!tsr_magnet_selects_file (self->magnet, i))
-      self->file_priority[i] = TSR_PRIORITY_SKIP;
-  tsr_piece_picker_set_file_priorities (self->picker, self->info, self->file_priority);
+  tsr_torrent_pieces_select_files (self->pieces, self->magnet);
   /* The tracker object stays: same hash, same trackers. Asked to, the
    * torrent stops here, for someone to choose files and folder. */
   if (self->state == TSR_TORRENT_FETCHING && self->stop_after_metadata)
@@ -429,7 +421,7 @@ tsr_torrent_set_folder (TsrTorrent  *self,
 {
   if ((self->state != TSR_TORRENT_STOPPED && self->state != TSR_TORRENT_QUEUED) ||
       tsr_disk_queue_get_pending (self->disk) > 0 ||
-      tsr_bitfield_count (self->have) > 0)
+      (self->pieces != NULL && tsr_bitfield_count (tsr_torrent_pieces_get_have (self->pieces)) > 0))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
                    _("The folder of a running torrent, or of one with data, is changed by moving its data"));
@@ -467,17 +459,7 @@ tsr_torrent_get_name (TsrTorrent *self)
 guint64
 tsr_torrent_get_bytes_have (TsrTorrent *self)
 {
-  guint count = tsr_bitfield_count (self->have);
-  guint64 bytes;
-  guint last;
-
-  if (self->info == NULL)
-    return 0;
-  bytes = (guint64) count * self->info->piece_length;
-  last = self->info->piece_count - 1;
-  if (count > 0 && tsr_bitfield_get (self->have, last))
-    bytes -= self->info->piece_length - tsr_metainfo_get_piece_size (self->info, last);
-  return MIN (bytes, self->info->total_length);
+  return self->pieces != NULL ? tsr_torrent_pieces_get_bytes_have (self->pieces) : 0;
 }
 
 char *
@@ -627,7 +609,7 @@ check_done (TsrTorrent *self)
 {
   g_autoptr(GError) error = NULL;
 
-  if (tsr_piece_picker_count_wanted (self->picker) > 0 || self->state != TSR_TORRENT_DOWNLOADING)
+  if (tsr_torrent_pieces_count_wanted (self->pieces) > 0 || self->state != TSR_TORRENT_DOWNLOADING)
     return;
   if (!tsr_storage_create_empty_files (self->storage, &error))
     {
@@ -639,7 +621,7 @@ check_done (TsrTorrent *self)
   tsr_swarm_update_interest (self->swarm);
   /* "completed" means the whole torrent, not a selection of its files. */
   if (self->tracker != NULL && tsr_torrent_stats_get_downloaded (self->stats) > 0 &&
-      tsr_bitfield_is_full (self->have))
+      tsr_bitfield_is_full (tsr_torrent_pieces_get_have (self->pieces)))
     tsr_tracker_completed (self->tracker);
   tsr_torrent_limits_check (self->stop_limits);
   g_signal_emit (self, signals[SIGNAL_DONE], 0);
@@ -658,7 +640,7 @@ resume_snapshot (const char        **folder,
   if (!self->have_known)
     return FALSE;
   *folder = self->folder;
-  *have = self->have;
+  *have = tsr_torrent_pieces_get_have (self->pieces);
   return TRUE;
 }
 
@@ -679,27 +661,19 @@ tsr_torrent_get_folder (TsrTorrent *self)
   return self->folder;
 }
 
-static void
-wants_changed (TsrTorrent *self)
-{
-
-  tsr_piece_picker_set_file_priorities (self->picker, self->info, self->file_priority);
-  if (self->state == TSR_TORRENT_SEEDING && tsr_piece_picker_count_wanted (self->picker) > 0)
-    set_state (self, TSR_TORRENT_DOWNLOADING);
-  tsr_swarm_update_interest (self->swarm);
-  check_done (self);
-}
-
 void
 tsr_torrent_set_file_priority (TsrTorrent  *self,
                                guint        file,
                                TsrPriority  priority)
 {
   g_return_if_fail (self->info != NULL && file < self->info->n_files);
-  if (self->file_priority[file] == priority)
+  if (!tsr_torrent_pieces_set_file_priority (self->pieces, file, priority))
     return;
-  self->file_priority[file] = (guint8) priority;
-  wants_changed (self);
+  /* What we want changed. */
+  if (self->state == TSR_TORRENT_SEEDING && tsr_torrent_pieces_count_wanted (self->pieces) > 0)
+    set_state (self, TSR_TORRENT_DOWNLOADING);
+  tsr_swarm_update_interest (self->swarm);
+  check_done (self);
 }
 
 TsrPriority
@@ -707,7 +681,7 @@ tsr_torrent_get_file_priority (TsrTorrent *self,
                                guint       file)
 {
   g_return_val_if_fail (self->info != NULL && file < self->info->n_files, TSR_PRIORITY_SKIP);
-  return (TsrPriority) self->file_priority[file];
+  return tsr_torrent_pieces_get_file_priority (self->pieces, file);
 }
 
 void
@@ -725,8 +699,8 @@ tsr_torrent_set_sequential (TsrTorrent *self,
 {
   self->sequential = sequential;
   tsr_requester_set_sequential (self->requester, sequential);
-  if (self->picker != NULL)
-    tsr_piece_picker_set_sequential (self->picker, sequential);
+  if (self->pieces != NULL)
+    tsr_torrent_pieces_set_sequential (self->pieces, sequential);
 }
 
 /* Limits -------------------------------------------------------------- */
@@ -781,16 +755,12 @@ ban (TsrTorrent           *self,
 }
 
 static void
-on_smart_ban (const TsrPeerAddress *address,
-              const char           *reason,
-              gpointer              user_data)
+pieces_ban (const TsrPeerAddress *address,
+            const char           *reason,
+            gpointer              user_data)
 {
   ban (user_data, address, reason);
 }
-
-static const TsrSmartBanFuncs smart_ban_funcs = {
-  .ban = on_smart_ban,
-};
 
 /* Web seeds (TsrWebSeeds) ------------------------------------------- */
 
@@ -855,6 +825,36 @@ on_disk_failed (guint         index,
   fail (user_data, error);
 }
 
+/* A web seed sent the piece whole, alone: it answers for it (banned by
+ * its URL); else its peers do (TsrTorrentPieces' smart ban). */
+static gboolean
+pieces_hash_failed (guint    index,
+                    gpointer user_data)
+{
+  TsrTorrent *self = user_data;
+
+  g_signal_emit (self, signals[SIGNAL_HASH_FAILED], 0, index);
+  return self->web_seeds != NULL && tsr_web_seeds_hash_failed (self->web_seeds, index);
+}
+
+static void
+pieces_verified (guint    index,
+                 gpointer user_data)
+{
+  TsrTorrent *self = user_data;
+
+  tsr_swarm_send_have (self->swarm, index);
+  g_signal_emit (self, signals[SIGNAL_PIECE_VERIFIED], 0, index);
+  tsr_resume_store_changed (self->resume);
+  check_done (self);
+}
+
+static const TsrTorrentPiecesFuncs pieces_funcs = {
+  .verified = pieces_verified,
+  .hash_failed = pieces_hash_failed,
+  .ban = pieces_ban,
+};
+
 static void
 on_disk_written (guint    index,
                  gboolean hash_ok,
@@ -862,30 +862,10 @@ on_disk_written (guint    index,
 {
   TsrTorrent *self = user_data;
 
-  if (!hash_ok)
-    {
-      /* Fetch it again; its senders answer for it (a web seed sent it
-       * whole, alone: banned by its URL). */
-      g_signal_emit (self, signals[SIGNAL_HASH_FAILED], 0, index);
-      if (self->web_seeds == NULL || !tsr_web_seeds_hash_failed (self->web_seeds, index))
-        {
-          tsr_smart_ban_failed (self->smart_ban, index);
-          tsr_block_map_written (self->blocks, index, FALSE);
-        }
-      tsr_swarm_fill_all (self->swarm);
-      web_seeds_tick (self);
-      return;
-    }
-  tsr_smart_ban_passed (self->smart_ban, index);
-  tsr_block_map_written (self->blocks, index, TRUE);
-  tsr_bitfield_set (self->have, index, TRUE);
-  tsr_piece_picker_set_have (self->picker, index, TRUE);
-  tsr_swarm_send_have (self->swarm, index);
-  g_signal_emit (self, signals[SIGNAL_PIECE_VERIFIED], 0, index);
-  tsr_resume_store_changed (self->resume);
-  check_done (self);
-  /* A piece written frees room under the memory budget: without this,
-   * peers whose pieces were all started would wait for the next tick. */
+  tsr_torrent_pieces_written (self->pieces, index, hash_ok);
+  /* A piece written frees room under the memory budget (a failed one is
+   * fetched again): without this, peers whose pieces were all started
+   * would wait for the next tick. */
   tsr_swarm_fill_all (self->swarm);
   web_seeds_tick (self);
 }
@@ -1081,6 +1061,7 @@ on_checked (GObject      *source,
   g_autoptr(TsrTorrent) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(TsrVerifyReport) report = NULL;
+  g_autoptr(TsrBitfield) good = NULL;
   guint i;
 
   if (!tsr_hash_job_run_finish (self->check_job, result, &error))
@@ -1090,14 +1071,13 @@ on_checked (GObject      *source,
       return;
     }
   report = tsr_verifier_report (self->info, self->check_job);
-  /* The check is the whole truth: what a previous run had counts for
-   * nothing (a restart after the data changed, or "verify"). */
-  tsr_bitfield_set_all (self->have, FALSE);
+  good = tsr_bitfield_new (self->info->piece_count);
   for (i = 0; i < report->n_pieces; i++)
     if (report->pieces[i] == TSR_PIECE_CHECK_GOOD)
-      tsr_bitfield_set (self->have, i, TRUE);
+      tsr_bitfield_set (good, i, TRUE);
+  tsr_torrent_pieces_load_have (self->pieces, good);
   g_clear_pointer (&self->check_job, tsr_hash_job_free);
-  g_signal_emit (self, signals[SIGNAL_CHECKED], 0, tsr_bitfield_count (self->have), FALSE);
+  g_signal_emit (self, signals[SIGNAL_CHECKED], 0, tsr_bitfield_count (tsr_torrent_pieces_get_have (self->pieces)), FALSE);
   tsr_resume_store_changed (self->resume);
   ready (self);
 }
@@ -1106,10 +1086,7 @@ on_checked (GObject      *source,
 static void
 ready (TsrTorrent *self)
 {
-  guint i;
-
-  for (i = 0; i < self->info->piece_count; i++)
-    tsr_piece_picker_set_have (self->picker, i, tsr_bitfield_get (self->have, i));
+  tsr_torrent_pieces_known (self->pieces);
   self->have_known = TRUE;
   if (self->stop_after_check)
     {
@@ -1144,7 +1121,7 @@ on_resume_loaded (GObject      *source,
 {
   g_autoptr(TsrTorrent) self = user_data;
   g_autoptr(GError) error = NULL;
-  TsrBitfield *have = tsr_resume_store_load_finish (self->resume, result, &error);
+  g_autoptr(TsrBitfield) have = tsr_resume_store_load_finish (self->resume, result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -1153,10 +1130,8 @@ on_resume_loaded (GObject      *source,
       check_data (self);
       return;
     }
-  tsr_bitfield_free (self->have);
-  self->have = have;
-  tsr_swarm_set_have (self->swarm, self->have);
-  g_signal_emit (self, signals[SIGNAL_CHECKED], 0, tsr_bitfield_count (self->have), TRUE);
+  tsr_torrent_pieces_load_have (self->pieces, have);
+  g_signal_emit (self, signals[SIGNAL_CHECKED], 0, tsr_bitfield_count (tsr_torrent_pieces_get_have (self->pieces)), TRUE);
   ready (self);
 }
 
@@ -1255,8 +1230,7 @@ stop_running (TsrTorrent *self)
   tsr_swarm_reset_choker (self->swarm);
   if (self->web_seeds != NULL)
     tsr_web_seeds_stop (self->web_seeds);
-  tsr_block_map_clear (self->blocks);
-  tsr_smart_ban_forget_pieces (self->smart_ban);
+  tsr_torrent_pieces_stop (self->pieces);
 }
 
 /* What the stats ask (TsrTorrentStatsFuncs) -------------------------- */
@@ -1403,25 +1377,13 @@ _tsr_torrent_get_limiter (TsrTorrent *self,
 const TsrBitfield *
 _tsr_torrent_get_have (TsrTorrent *self)
 {
-  return self->have;
+  return self->pieces != NULL ? tsr_torrent_pieces_get_have (self->pieces) : self->no_have;
 }
 
-TsrBlockMap *
-_tsr_torrent_get_blocks (TsrTorrent *self)
+TsrTorrentPieces *
+_tsr_torrent_get_pieces (TsrTorrent *self)
 {
-  return self->blocks;
-}
-
-TsrPiecePicker *
-_tsr_torrent_get_picker (TsrTorrent *self)
-{
-  return self->picker;
-}
-
-TsrSmartBan *
-_tsr_torrent_get_smart_ban (TsrTorrent *self)
-{
-  return self->smart_ban;
+  return self->pieces;
 }
 
 TsrDiskQueue *
