@@ -17,24 +17,30 @@
 #include "tsr-torrent-parts-private.h"
 #include "tsr-torrent.h"
 
+static TsrResumeStore *
+resume_of (TsrTorrent *self)
+{
+  return tsr_torrent_disk_get_resume (_tsr_torrent_get_disk (self));
+}
+
 void
 tsr_torrent_set_state_folder (TsrTorrent *self,
                               const char *folder)
 {
-  tsr_resume_store_set_state_folder (_tsr_torrent_get_resume (self), folder);
+  tsr_resume_store_set_state_folder (resume_of (self), folder);
 }
 
 gboolean
 tsr_torrent_save_resume (TsrTorrent  *self,
                          GError     **error)
 {
-  return tsr_resume_store_save_now (_tsr_torrent_get_resume (self), error);
+  return tsr_resume_store_save_now (resume_of (self), error);
 }
 
 guint
 tsr_torrent_get_pending_writes (TsrTorrent *self)
 {
-  return tsr_disk_queue_get_pending (_tsr_torrent_get_disk (self));
+  return tsr_disk_queue_get_pending (tsr_torrent_disk_get_queue (_tsr_torrent_get_disk (self)));
 }
 
 /* Removing ---------------------------------------------------------- */
@@ -61,16 +67,17 @@ tsr_torrent_forget_async (TsrTorrent          *self,
                           gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
+  TsrTorrentDisk *disk = _tsr_torrent_get_disk (self);
   g_autofree char *resume_path = NULL;
 
   g_task_set_source_tag (task, tsr_torrent_forget_async);
   tsr_torrent_stop (self);
   /* A magnet still fetching has neither data nor record. */
-  resume_path = tsr_resume_store_dup_path (_tsr_torrent_get_resume (self));
+  resume_path = tsr_resume_store_dup_path (resume_of (self));
   /* Never saved again: the record is about to go. */
-  tsr_resume_store_set_state_folder (_tsr_torrent_get_resume (self), NULL);
-  tsr_data_delete_async (_tsr_torrent_get_disk (self), _tsr_torrent_get_storage (self), resume_path, delete_data,
-                         NULL, on_deleted, task);
+  tsr_resume_store_set_state_folder (resume_of (self), NULL);
+  tsr_data_delete_async (tsr_torrent_disk_get_queue (disk), tsr_torrent_disk_get_storage (disk), resume_path,
+                         delete_data, NULL, on_deleted, task);
 }
 
 gboolean
@@ -112,6 +119,7 @@ tsr_torrent_move_data_async (TsrTorrent          *self,
                              gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
+  TsrTorrentDisk *disk = _tsr_torrent_get_disk (self);
   gboolean was_running;
 
   g_task_set_source_tag (task, tsr_torrent_move_data_async);
@@ -128,8 +136,8 @@ tsr_torrent_move_data_async (TsrTorrent          *self,
   tsr_torrent_stop (self);
   /* Pieces on their way to disk land in the old place first; on_moved
    * restarts the torrent and then answers the caller. */
-  tsr_data_move_async (_tsr_torrent_get_disk (self), _tsr_torrent_get_storage (self), folder,
-                       tsr_resume_store_snapshot (_tsr_torrent_get_resume (self)), NULL, on_moved, task);
+  tsr_data_move_async (tsr_torrent_disk_get_queue (disk), tsr_torrent_disk_get_storage (disk), folder,
+                       tsr_resume_store_snapshot (tsr_torrent_disk_get_resume (disk)), NULL, on_moved, task);
 }
 
 gboolean

@@ -11,12 +11,10 @@
  */
 #pragma once
 
-#include "tsr-disk-queue.h"
 #include "tsr-limiter.h"
 #include "tsr-magnet.h"
-#include "tsr-resume-store.h"
-#include "tsr-storage.h"
 #include "tsr-swarm.h"
+#include "tsr-torrent-disk.h"
 #include "tsr-torrent-limits.h"
 #include "tsr-torrent-pieces.h"
 #include "tsr-torrent-stats.h"
@@ -30,7 +28,8 @@ struct _TsrTorrent;
 /* Borrowed, as long as the torrent lives. */
 TsrSwarm          *_tsr_torrent_get_swarm      (struct _TsrTorrent *self);
 TsrTorrentStats   *_tsr_torrent_get_stats      (struct _TsrTorrent *self);
-TsrResumeStore    *_tsr_torrent_get_resume     (struct _TsrTorrent *self);
+/* Folder, storage, disk queue, resume record. */
+TsrTorrentDisk    *_tsr_torrent_get_disk       (struct _TsrTorrent *self);
 /* @up: the torrent's own bucket for uploads, else for downloads. */
 TsrLimiter        *_tsr_torrent_get_limiter    (struct _TsrTorrent *self,
                                                 gboolean            up);
@@ -42,8 +41,6 @@ const TsrBitfield *_tsr_torrent_get_have       (struct _TsrTorrent *self);
 
 /* Made with the metainfo: NULL before a magnet's comes. */
 TsrTorrentPieces  *_tsr_torrent_get_pieces     (struct _TsrTorrent *self);
-TsrDiskQueue      *_tsr_torrent_get_disk       (struct _TsrTorrent *self);
-TsrStorage        *_tsr_torrent_get_storage    (struct _TsrTorrent *self);
 /* NULL when the metainfo lists no web seed. */
 TsrWebSeeds       *_tsr_torrent_get_web_seeds  (struct _TsrTorrent *self);
 /* NULL until tsr_torrent_enable_trackers(). */

@@ -37,20 +37,19 @@
 #include "tsr-piece-picker.h"
 #include "tsr-requester.h"
 #include "tsr-ticker.h"
+#include "tsr-torrent-disk.h"
 #include "tsr-torrent-host.h"
 #include "tsr-torrent-parts-private.h"
 #include "tsr-torrent-pieces.h"
 #include "tsr-torrent.h"
 #include "tsr-uploader.h"
 #include "tsr-util.h"
-#include "tsr-verifier.h"
 
 struct _TsrTorrent
 {
   GObject          parent_instance;
   TsrMetainfo     *info;            /* (owned) */
-  TsrStorage      *storage;         /* (owned) */
-  char            *folder;          /* (owned) */
+  TsrTorrentDisk  *disk;            /* (owned) folder, storage, disk queue, resume record, the check */
   guint8           peer_id[20];
   TsrTorrentState  state;
   gboolean         fail_pending;    /* fail_soon has an idle queued */
@@ -59,8 +58,6 @@ struct _TsrTorrent
   TsrBitfield     *no_have;         /* (owned) (nullable) a magnet's empty "have" until its metainfo comes */
   TsrSwarm        *swarm;           /* (owned) the connections, the pool, the choker and the limits */
   TsrTorrentStats *stats;           /* (owned) totals, and what a window is shown */
-  TsrHashJob      *check_job;       /* (owned) (nullable) */
-  GCancellable    *cancellable;     /* (owned) */
   TsrUploader     *uploader;        /* borrowed from swarm: requests to us, and the read-ahead cache */
   TsrRequester    *requester;       /* borrowed from swarm: our requests to peers */
   TsrTick         *choke;           /* (nullable) a choker round every TSR_CHOKER_ROUND s */
@@ -70,8 +67,6 @@ struct _TsrTorrent
   gpointer         host_data;
   TsrTick         *tick;            /* (nullable) dials and dry-pool checks, while running */
   TsrTracker      *tracker;         /* (owned) (nullable) */
-  TsrResumeStore  *resume;          /* (owned) when and where the resume record is written */
-  TsrDiskQueue    *disk;            /* (owned) (nullable) pieces on their way to disk; made with storage */
   gboolean         have_known;      /* checked or resumed: "have" is true */
   TsrLimiter      *up;              /* (owned) this torrent's bucket; its parent is the session's */
   TsrLimiter      *down;            /* (owned) likewise */
@@ -135,8 +130,7 @@ static void fail (TsrTorrent *self, const GError *error);
 static void set_state (TsrTorrent *self, TsrTorrentState state);
 static void swarm_follow_state (TsrTorrent *self);
 static void dial_some (TsrTorrent *self);
-static const TsrDiskQueueFuncs disk_funcs;
-static const TsrResumeStoreFuncs resume_funcs;
+static const TsrTorrentDiskFuncs disk_funcs;
 static const TsrTorrentPiecesFuncs pieces_funcs;
 static const TsrWebSeedsFuncs web_seed_funcs;
 static const TsrSwarmFuncs swarm_funcs;
@@ -147,7 +141,8 @@ tsr_torrent_dispose (GObject *object)
 {
   TsrTorrent *self = TSR_TORRENT (object);
 
-  g_cancellable_cancel (self->cancellable);
+  if (self->disk != NULL)
+    tsr_torrent_disk_cancel (self->disk);
   g_clear_pointer (&self->stop_limits, tsr_torrent_limits_free);
   g_clear_pointer (&self->tick, tsr_ticker_remove);
   g_clear_pointer (&self->choke, tsr_ticker_remove);
@@ -164,21 +159,14 @@ tsr_torrent_finalize (GObject *object)
   g_clear_pointer (&self->swarm, tsr_swarm_free);
   g_clear_pointer (&self->stats, tsr_torrent_stats_free);
   g_clear_pointer (&self->pieces, tsr_torrent_pieces_free);
-  if (self->disk != NULL)
-    tsr_disk_queue_detach (self->disk);
-  g_clear_pointer (&self->disk, tsr_disk_queue_unref);
-  g_clear_pointer (&self->resume, tsr_resume_store_free);
+  g_clear_pointer (&self->disk, tsr_torrent_disk_free);
   g_clear_object (&self->tracker);
   g_clear_pointer (&self->web_seeds, tsr_web_seeds_free);
   g_clear_pointer (&self->up, tsr_limiter_unref);
   g_clear_pointer (&self->down, tsr_limiter_unref);
   g_clear_pointer (&self->no_have, tsr_bitfield_free);
-  g_clear_pointer (&self->check_job, tsr_hash_job_free);
-  g_clear_object (&self->storage);
-  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->info, tsr_metainfo_unref);
   g_clear_pointer (&self->magnet, tsr_magnet_free);
-  g_free (self->folder);
   g_clear_error (&self->error);
   G_OBJECT_CLASS (tsr_torrent_parent_class)->finalize (object);
 }
@@ -258,10 +246,8 @@ tsr_torrent_init (TsrTorrent *self)
   self->swarm = tsr_swarm_new (TSR_TORRENT_POOL_SIZE, TSR_TORRENT_MAX_PEERS, TSR_TORRENT_TURNOVER_SECONDS,
                                &swarm_funcs, self);
   self->pool = tsr_swarm_get_pool (self->swarm);
-  self->cancellable = g_cancellable_new ();
   self->uploader = tsr_swarm_get_uploader (self->swarm);
   self->requester = tsr_swarm_get_requester (self->swarm);
-  self->resume = tsr_resume_store_new (RESUME_SAVE_DELAY, &resume_funcs, self);
   self->extensions = tsr_swarm_get_extensions (self->swarm);
   self->metadata = tsr_ext_metadata_new (self->extensions);
   self->pex = tsr_ext_pex_new (self->extensions);
@@ -284,15 +270,12 @@ set_metainfo (TsrTorrent  *self,
 
   self->info = tsr_metainfo_ref (info);
   memcpy (self->wire_hash, tsr_metainfo_get_wire_hash (info), 20);
-  self->storage = tsr_storage_new (info, self->folder);
-  tsr_storage_set_direct_io (self->storage, TRUE);
-  self->disk = tsr_disk_queue_new (self->storage, &disk_funcs, self);
-  tsr_resume_store_set_metainfo (self->resume, info);
+  tsr_torrent_disk_set_metainfo (self->disk, info);
   tsr_torrent_stats_set_size (self->stats, info->total_length);
-  tsr_uploader_set_storage (self->uploader, self->storage);
+  tsr_uploader_set_storage (self->uploader, tsr_torrent_disk_get_storage (self->disk));
   tsr_ext_metadata_set_info (self->metadata, info->info_bytes);
   tsr_ext_pex_set_metainfo (self->pex, info->is_private);
-  tsr_ext_hashes_set_metainfo (self->hashes, info, self->storage);
+  tsr_ext_hashes_set_metainfo (self->hashes, info, tsr_torrent_disk_get_storage (self->disk));
   self->pieces = tsr_torrent_pieces_new (info, TSR_TORRENT_PIECE_MEMORY, self->sequential, &pieces_funcs, self);
   blocks = tsr_torrent_pieces_get_blocks (self->pieces);
   picker = tsr_torrent_pieces_get_picker (self->pieces);
@@ -318,7 +301,7 @@ tsr_torrent_new (TsrMetainfo  *info,
 {
   TsrTorrent *self = g_object_new (TSR_TYPE_TORRENT, NULL);
 
-  self->folder = g_strdup (folder);
+  self->disk = tsr_torrent_disk_new (folder, RESUME_SAVE_DELAY, &disk_funcs, self);
   memcpy (self->peer_id, peer_id, 20);
   set_metainfo (self, info);
   return self;
@@ -335,7 +318,7 @@ tsr_torrent_new_from_magnet (const TsrMagnet *magnet,
   g_return_val_if_fail (magnet->has_v1 || magnet->has_v2, NULL);
 
   self = g_object_new (TSR_TYPE_TORRENT, NULL);
-  self->folder = g_strdup (folder);
+  self->disk = tsr_torrent_disk_new (folder, RESUME_SAVE_DELAY, &disk_funcs, self);
   memcpy (self->peer_id, peer_id, 20);
   self->magnet = tsr_magnet_copy (magnet);
   /* Without "dn", the hash is all there is to call it by. */
@@ -420,26 +403,18 @@ tsr_torrent_set_folder (TsrTorrent  *self,
                         GError     **error)
 {
   if ((self->state != TSR_TORRENT_STOPPED && self->state != TSR_TORRENT_QUEUED) ||
-      tsr_disk_queue_get_pending (self->disk) > 0 ||
+      (self->info != NULL && tsr_disk_queue_get_pending (tsr_torrent_disk_get_queue (self->disk)) > 0) ||
       (self->pieces != NULL && tsr_bitfield_count (tsr_torrent_pieces_get_have (self->pieces)) > 0))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
                    _("The folder of a running torrent, or of one with data, is changed by moving its data"));
       return FALSE;
     }
-  g_free (self->folder);
-  self->folder = g_strdup (folder);
-  tsr_resume_store_mark_dirty (self->resume);
+  tsr_torrent_disk_set_folder (self->disk, folder);
   if (self->info != NULL)
     {
-      g_clear_object (&self->storage);
-      self->storage = tsr_storage_new (self->info, folder);
-      tsr_storage_set_direct_io (self->storage, TRUE);
-      tsr_disk_queue_detach (self->disk);
-      tsr_disk_queue_unref (self->disk);
-      self->disk = tsr_disk_queue_new (self->storage, &disk_funcs, self);
-      tsr_uploader_set_storage (self->uploader, self->storage);
-      tsr_ext_hashes_set_metainfo (self->hashes, self->info, self->storage);
+      tsr_uploader_set_storage (self->uploader, tsr_torrent_disk_get_storage (self->disk));
+      tsr_ext_hashes_set_metainfo (self->hashes, self->info, tsr_torrent_disk_get_storage (self->disk));
     }
   return TRUE;
 }
@@ -554,7 +529,7 @@ fail (TsrTorrent   *self,
    * written): the record is written now, not after the batching delay,
    * so that a restart once space is freed resumes instead of
    * rechecking. */
-  tsr_resume_store_changed_now (self->resume);
+  tsr_resume_store_changed_now (tsr_torrent_disk_get_resume (self->disk));
   set_state (self, TSR_TORRENT_ERROR);
 }
 
@@ -611,7 +586,7 @@ check_done (TsrTorrent *self)
 
   if (tsr_torrent_pieces_count_wanted (self->pieces) > 0 || self->state != TSR_TORRENT_DOWNLOADING)
     return;
-  if (!tsr_storage_create_empty_files (self->storage, &error))
+  if (!tsr_storage_create_empty_files (tsr_torrent_disk_get_storage (self->disk), &error))
     {
       fail (self, error);
       return;
@@ -629,36 +604,17 @@ check_done (TsrTorrent *self)
 
 /* Resume records ---------------------------------------------------- */
 
-static gboolean
-resume_snapshot (const char        **folder,
-                 const TsrBitfield **have,
-                 gpointer            user_data)
-{
-  TsrTorrent *self = user_data;
-
-  /* Before the check ends "have" says nothing: never record it. */
-  if (!self->have_known)
-    return FALSE;
-  *folder = self->folder;
-  *have = tsr_torrent_pieces_get_have (self->pieces);
-  return TRUE;
-}
-
-static const TsrResumeStoreFuncs resume_funcs = {
-  .snapshot = resume_snapshot,
-};
-
 void
 tsr_torrent_save_resume_soon (TsrTorrent *self)
 {
   if (self->have_known)
-    tsr_resume_store_changed (self->resume);
+    tsr_resume_store_changed (tsr_torrent_disk_get_resume (self->disk));
 }
 
 const char *
 tsr_torrent_get_folder (TsrTorrent *self)
 {
-  return self->folder;
+  return tsr_torrent_disk_get_folder (self->disk);
 }
 
 void
@@ -800,7 +756,7 @@ web_fetched (guint    index,
   tsr_torrent_stats_moved (self->stats, g_bytes_get_size (piece), FALSE, now_seconds ());
   /* Download limits count web seeds too (and the session's, through it). */
   tsr_limiter_consume (self->down, g_bytes_get_size (piece));
-  tsr_disk_queue_write (self->disk, index, piece);
+  tsr_torrent_disk_write (self->disk, index, piece);
 }
 
 static const TsrWebSeedsFuncs web_seed_funcs = {
@@ -818,8 +774,7 @@ web_seeds_tick (TsrTorrent *self)
 }
 
 static void
-on_disk_failed (guint         index,
-                const GError *error,
+on_disk_failed (const GError *error,
                 gpointer      user_data)
 {
   fail (user_data, error);
@@ -845,7 +800,7 @@ pieces_verified (guint    index,
 
   tsr_swarm_send_have (self->swarm, index);
   g_signal_emit (self, signals[SIGNAL_PIECE_VERIFIED], 0, index);
-  tsr_resume_store_changed (self->resume);
+  tsr_resume_store_changed (tsr_torrent_disk_get_resume (self->disk));
   check_done (self);
 }
 
@@ -870,10 +825,6 @@ on_disk_written (guint    index,
   web_seeds_tick (self);
 }
 
-static const TsrDiskQueueFuncs disk_funcs = {
-  .written = on_disk_written,
-  .failed = on_disk_failed,
-};
 
 /* The set of connections (TsrSwarmFuncs) ---------------------------- */
 
@@ -912,7 +863,7 @@ swarm_complete (guint    index,
 {
   TsrTorrent *self = user_data;
 
-  tsr_disk_queue_write (self->disk, index, piece);
+  tsr_torrent_disk_write (self->disk, index, piece);
 }
 
 static gboolean
@@ -1051,37 +1002,6 @@ _tsr_torrent_set_tracker (TsrTorrent *self,
 /* ------------------------------------------------------------------ */
 /* Start and stop                                                      */
 
-static void ready (TsrTorrent *self);
-
-static void
-on_checked (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(TsrTorrent) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TsrVerifyReport) report = NULL;
-  g_autoptr(TsrBitfield) good = NULL;
-  guint i;
-
-  if (!tsr_hash_job_run_finish (self->check_job, result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        fail (self, error);
-      return;
-    }
-  report = tsr_verifier_report (self->info, self->check_job);
-  good = tsr_bitfield_new (self->info->piece_count);
-  for (i = 0; i < report->n_pieces; i++)
-    if (report->pieces[i] == TSR_PIECE_CHECK_GOOD)
-      tsr_bitfield_set (good, i, TRUE);
-  tsr_torrent_pieces_load_have (self->pieces, good);
-  g_clear_pointer (&self->check_job, tsr_hash_job_free);
-  g_signal_emit (self, signals[SIGNAL_CHECKED], 0, tsr_bitfield_count (tsr_torrent_pieces_get_have (self->pieces)), FALSE);
-  tsr_resume_store_changed (self->resume);
-  ready (self);
-}
-
 /* The pieces we have are known: go. */
 static void
 ready (TsrTorrent *self)
@@ -1091,7 +1011,7 @@ ready (TsrTorrent *self)
   if (self->stop_after_check)
     {
       self->stop_after_check = FALSE;
-      tsr_resume_store_changed (self->resume);
+      tsr_resume_store_changed (tsr_torrent_disk_get_resume (self->disk));
       tsr_torrent_stop (self);
       return;
     }
@@ -1107,33 +1027,38 @@ ready (TsrTorrent *self)
   dial_some (self);
 }
 
+/* The check ended (TsrTorrentDiskFuncs): a resume record told, or the
+ * data was hashed. */
 static void
-check_data (TsrTorrent *self)
+on_disk_checked (const TsrBitfield *have,
+                 gboolean           resumed,
+                 gpointer           user_data)
 {
-  self->check_job = tsr_verifier_prepare_job (self->info, self->folder);
-  tsr_hash_job_run_async (self->check_job, 0, self->cancellable, on_checked, g_object_ref (self));
-}
+  g_autoptr(TsrTorrent) self = g_object_ref (user_data);
 
-static void
-on_resume_loaded (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(TsrTorrent) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TsrBitfield) have = tsr_resume_store_load_finish (self->resume, result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (have == NULL)
-    {
-      check_data (self);
-      return;
-    }
   tsr_torrent_pieces_load_have (self->pieces, have);
-  g_signal_emit (self, signals[SIGNAL_CHECKED], 0, tsr_bitfield_count (tsr_torrent_pieces_get_have (self->pieces)), TRUE);
+  g_signal_emit (self, signals[SIGNAL_CHECKED], 0, tsr_bitfield_count (tsr_torrent_pieces_get_have (self->pieces)),
+                 resumed);
+  if (!resumed)
+    tsr_resume_store_changed (tsr_torrent_disk_get_resume (self->disk));
   ready (self);
 }
+
+/* What a resume record holds: nothing before the check ends. */
+static const TsrBitfield *
+disk_have (gpointer user_data)
+{
+  TsrTorrent *self = user_data;
+
+  return self->have_known ? tsr_torrent_pieces_get_have (self->pieces) : NULL;
+}
+
+static const TsrTorrentDiskFuncs disk_funcs = {
+  .written = on_disk_written,
+  .failed = on_disk_failed,
+  .checked = on_disk_checked,
+  .have = disk_have,
+};
 
 /* A magnet: peers and trackers by its hash, until a peer gives the info
  * dictionary (see swarm/tsr-ext-metadata.c). */
@@ -1154,8 +1079,6 @@ tsr_torrent_start (TsrTorrent *self)
   if (self->state == TSR_TORRENT_CHECKING || self->state == TSR_TORRENT_DOWNLOADING ||
       self->state == TSR_TORRENT_SEEDING || self->state == TSR_TORRENT_FETCHING)
     return;
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
   self->started_at = now_seconds ();
   self->last_scrape = 0;
   if (self->info == NULL)
@@ -1164,14 +1087,8 @@ tsr_torrent_start (TsrTorrent *self)
       return;
     }
   set_state (self, TSR_TORRENT_CHECKING);
-  if (tsr_resume_store_is_enabled (self->resume) && !self->force_check)
-    {
-      tsr_resume_store_load_async (self->resume, self->folder, self->cancellable, on_resume_loaded,
-                                   g_object_ref (self));
-      return;
-    }
+  tsr_torrent_disk_check (self->disk, self->force_check);
   self->force_check = FALSE;
-  check_data (self);
 }
 
 void
@@ -1218,7 +1135,7 @@ stop_running (TsrTorrent *self)
   if (self->tracker != NULL && (self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_SEEDING ||
                                 self->state == TSR_TORRENT_FETCHING))
     tsr_tracker_stop (self->tracker);
-  g_cancellable_cancel (self->cancellable);
+  tsr_torrent_disk_cancel (self->disk);
   tsr_swarm_clear (self->swarm);
   tsr_peer_pool_reset (self->pool);
   if (self->info == NULL)
@@ -1333,9 +1250,7 @@ _tsr_torrent_add_address_text (TsrTorrent    *self,
 void
 _tsr_torrent_data_moved (TsrTorrent *self)
 {
-  g_free (self->folder);
-  self->folder = g_strdup (tsr_storage_get_folder (self->storage));
-  tsr_resume_store_mark_dirty (self->resume);
+  tsr_torrent_disk_moved (self->disk);
 }
 
 void
@@ -1361,10 +1276,10 @@ _tsr_torrent_get_stats (TsrTorrent *self)
   return self->stats;
 }
 
-TsrResumeStore *
-_tsr_torrent_get_resume (TsrTorrent *self)
+TsrTorrentDisk *
+_tsr_torrent_get_disk (TsrTorrent *self)
 {
-  return self->resume;
+  return self->disk;
 }
 
 TsrLimiter *
@@ -1384,18 +1299,6 @@ TsrTorrentPieces *
 _tsr_torrent_get_pieces (TsrTorrent *self)
 {
   return self->pieces;
-}
-
-TsrDiskQueue *
-_tsr_torrent_get_disk (TsrTorrent *self)
-{
-  return self->disk;
-}
-
-TsrStorage *
-_tsr_torrent_get_storage (TsrTorrent *self)
-{
-  return self->storage;
 }
 
 TsrWebSeeds *
