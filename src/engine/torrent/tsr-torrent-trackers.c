@@ -152,6 +152,14 @@ tsr_torrent_announce_now (TsrTorrent *self)
   return TRUE;
 }
 
+gboolean
+tsr_torrent_scrape_now (TsrTorrent *self)
+{
+  TsrTracker *tracker = _tsr_torrent_get_tracker (self);
+
+  return tracker != NULL && tsr_tracker_scrape_now (tracker, g_get_monotonic_time () / G_USEC_PER_SEC);
+}
+
 gint64
 tsr_torrent_get_next_announce (TsrTorrent *self)
 {

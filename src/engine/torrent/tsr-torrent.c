@@ -86,7 +86,6 @@ struct _TsrTorrent
   TsrPeerEncryption encryption;     /* for the peers we dial */
   gboolean         stop_after_metadata;
   gint64           started_at;      /* monotonic seconds */
-  gint64           last_scrape;     /* monotonic seconds, 0: not yet */
 };
 
 enum
@@ -116,9 +115,6 @@ static guint signals[N_SIGNALS];
 #define RESUME_SAVE_DELAY 5
 /* Below this many connections, an empty pool asks the trackers early. */
 #define FEW_PEERS 5
-/* Scrapes (BEP 48): the first this long after starting, then this often. */
-#define SCRAPE_FIRST 5
-#define SCRAPE_INTERVAL (30 * 60)
 
 G_DEFINE_FINAL_TYPE (TsrTorrent, tsr_torrent, G_TYPE_OBJECT)
 /* The swarm bans misbehaving peers for as long as the torrent bans
@@ -960,9 +956,8 @@ on_tick (gpointer user_data)
   tsr_swarm_tick (self->swarm, now_seconds ());
   web_seeds_tick (self);
   /* Swarm counts for the trackers view: soon after starting, then now and then. */
-  if (self->tracker != NULL && (self->last_scrape == 0 ? now_seconds () - self->started_at >= SCRAPE_FIRST
-                                                       : now_seconds () - self->last_scrape >= SCRAPE_INTERVAL))
-    tsr_torrent_scrape_now (self);
+  if (self->tracker != NULL)
+    tsr_tracker_scrape_when_due (self->tracker, now_seconds ());
   tsr_swarm_turn_over (self->swarm, now_seconds (), self->state == TSR_TORRENT_SEEDING);
   dial_some (self);
   tsr_torrent_stats_notify (self->stats, G_OBJECT (self));
@@ -978,22 +973,16 @@ on_tick (gpointer user_data)
 /* ------------------------------------------------------------------ */
 /* Trackers (the rest is tsr-torrent-trackers.c's)                     */
 
-gboolean
-tsr_torrent_scrape_now (TsrTorrent *self)
-{
-  if (self->tracker == NULL || !tsr_tracker_has_urls (self->tracker))
-    return FALSE;
-  self->last_scrape = now_seconds ();
-  tsr_tracker_scrape (self->tracker);
-  return TRUE;
-}
-
 void
 _tsr_torrent_set_tracker (TsrTorrent *self,
                           TsrTracker *tracker)
 {
   g_clear_object (&self->tracker);
   self->tracker = tracker;
+  /* Scrapes are planned from the start (a tracker made before it is
+   * planned again then). */
+  if (self->tracker != NULL && self->started_at != 0)
+    tsr_tracker_plan_scrapes (self->tracker, self->started_at);
   /* UDP announces leave from the session's socket on the listen port. */
   if (self->tracker != NULL && self->host != NULL)
     self->host->trackers_made (self, self->tracker, self->host_data);
@@ -1080,7 +1069,8 @@ tsr_torrent_start (TsrTorrent *self)
       self->state == TSR_TORRENT_SEEDING || self->state == TSR_TORRENT_FETCHING)
     return;
   self->started_at = now_seconds ();
-  self->last_scrape = 0;
+  if (self->tracker != NULL)
+    tsr_tracker_plan_scrapes (self->tracker, self->started_at);
   if (self->info == NULL)
     {
       start_fetching (self);
