@@ -41,6 +41,7 @@
 #include "tsr-torrent-host.h"
 #include "tsr-torrent-parts-private.h"
 #include "tsr-torrent-pieces.h"
+#include "tsr-torrent-signals.h"
 #include "tsr-torrent.h"
 #include "tsr-uploader.h"
 #include "tsr-util.h"
@@ -88,29 +89,7 @@ struct _TsrTorrent
   gint64           started_at;      /* monotonic seconds */
 };
 
-enum
-{
-  SIGNAL_STATE_CHANGED,
-  SIGNAL_PIECE_VERIFIED,
-  SIGNAL_HASH_FAILED,
-  SIGNAL_PEER_CONNECTED,
-  SIGNAL_PEER_GONE,
-  SIGNAL_DONE,
-  SIGNAL_TRACKER_REPLY,
-  SIGNAL_TRACKER_ERROR,
-  SIGNAL_CHECKED,
-  SIGNAL_PEER_BANNED,
-  SIGNAL_LIMIT_REACHED,
-  SIGNAL_PEER_DIALING,
-  SIGNAL_PEER_STATE,
-  SIGNAL_METADATA,
-  SIGNAL_SCRAPE,
-  SIGNAL_SCRAPE_ERROR,
-  SIGNAL_DHT_NODE,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+static guint signals[TSR_TORRENT_N_SIGNALS];
 
 #define RESUME_SAVE_DELAY 5
 /* Below this many connections, an empty pool asks the trackers early. */
@@ -188,52 +167,7 @@ tsr_torrent_class_init (TsrTorrentClass *klass)
   object_class->get_property = tsr_torrent_get_property;
   tsr_torrent_stats_install_properties (object_class, 1);
 
-  signals[SIGNAL_STATE_CHANGED] = g_signal_new ("state-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                                G_TYPE_NONE, 0);
-  signals[SIGNAL_PIECE_VERIFIED] = g_signal_new ("piece-verified", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                                 G_TYPE_NONE, 1, G_TYPE_UINT);
-  signals[SIGNAL_HASH_FAILED] = g_signal_new ("hash-failed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                              G_TYPE_NONE, 1, G_TYPE_UINT);
-  signals[SIGNAL_PEER_CONNECTED] = g_signal_new ("peer-connected", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                                 G_TYPE_NONE, 1, G_TYPE_STRING);
-  signals[SIGNAL_PEER_GONE] = g_signal_new ("peer-gone", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                            G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
-  signals[SIGNAL_DONE] = g_signal_new ("done", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  /* url, seeders, leechers (-1: unknown), peers received */
-  signals[SIGNAL_TRACKER_REPLY] = g_signal_new ("tracker-reply", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                                G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_INT64, G_TYPE_INT64);
-  /* url, message */
-  signals[SIGNAL_TRACKER_ERROR] = g_signal_new ("tracker-error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                                G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
-  /* pieces found good at start, and whether a resume record told (TRUE)
-   * or the data was hashed (FALSE) */
-  /* address, reason */
-  signals[SIGNAL_PEER_BANNED] = g_signal_new ("peer-banned", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                              G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
-  signals[SIGNAL_LIMIT_REACHED] = g_signal_new ("limit-reached", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                                G_TYPE_NONE, 1, G_TYPE_STRING);
-  /* address: a connection to it is being set up */
-  signals[SIGNAL_PEER_DIALING] = g_signal_new ("peer-dialing", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                               G_TYPE_NONE, 1, G_TYPE_STRING);
-  /* address, change: "choked-us", "unchoked-us", "interested-in-us",
-   * "not-interested-in-us", "we-choke", "we-unchoke", "we-are-interested",
-   * "we-are-not-interested" */
-  signals[SIGNAL_PEER_STATE] = g_signal_new ("peer-state", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                             G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
-  /* url, seeders, leechers, downloaded (-1: not told): BEP 48 */
-  signals[SIGNAL_SCRAPE] = g_signal_new ("scrape-reply", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                         G_TYPE_NONE, 4, G_TYPE_STRING, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_INT64);
-  /* url, message */
-  signals[SIGNAL_SCRAPE_ERROR] = g_signal_new ("scrape-error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                               G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
-  /* A peer told its DHT port (BEP 5 port message): "host:port" of a node. */
-  signals[SIGNAL_DHT_NODE] = g_signal_new ("dht-node", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                           G_TYPE_NONE, 1, G_TYPE_STRING);
-  /* A torrent added from a magnet link has its metainfo now. */
-  signals[SIGNAL_METADATA] = g_signal_new ("metadata-received", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                           G_TYPE_NONE, 0);
-  signals[SIGNAL_CHECKED] = g_signal_new ("checked", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                          G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_BOOLEAN);
+  tsr_torrent_signals_install (type, signals);
 }
 
 static void
@@ -376,7 +310,7 @@ take_metainfo (TsrMetainfo  *info,
         tsr_tracker_stop (self->tracker);
       set_state (self, TSR_TORRENT_STOPPED);
     }
-  g_signal_emit (self, signals[SIGNAL_METADATA], 0);
+  g_signal_emit (self, signals[TSR_TORRENT_SIGNAL_METADATA], 0);
   tsr_torrent_stats_notify (self->stats, G_OBJECT (self));
   if (self->state == TSR_TORRENT_FETCHING)
     {
@@ -502,7 +436,7 @@ set_state (TsrTorrent      *self,
     tsr_peer_pool_set_capacity (self->pool, TSR_TORRENT_POOL_SIZE);
   self->state = state;
   swarm_follow_state (self);
-  g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0);
+  g_signal_emit (self, signals[TSR_TORRENT_SIGNAL_STATE_CHANGED], 0);
   if (self->host != NULL)
     self->host->state_changed (self, self->host_data);
   tsr_torrent_stats_notify (self->stats, G_OBJECT (self));
@@ -595,7 +529,7 @@ check_done (TsrTorrent *self)
       tsr_bitfield_is_full (tsr_torrent_pieces_get_have (self->pieces)))
     tsr_tracker_completed (self->tracker);
   tsr_torrent_limits_check (self->stop_limits);
-  g_signal_emit (self, signals[SIGNAL_DONE], 0);
+  g_signal_emit (self, signals[TSR_TORRENT_SIGNAL_DONE], 0);
 }
 
 /* Resume records ---------------------------------------------------- */
@@ -678,7 +612,7 @@ limit_reached (const char *reason,
 {
   TsrTorrent *self = user_data;
 
-  g_signal_emit (self, signals[SIGNAL_LIMIT_REACHED], 0, reason);
+  g_signal_emit (self, signals[TSR_TORRENT_SIGNAL_LIMIT_REACHED], 0, reason);
   tsr_torrent_stop (self);
 }
 
@@ -739,7 +673,7 @@ web_ban (const char *url,
   TsrTorrent *self = user_data;
 
   tsr_peer_pool_ban_url (self->pool, url, reason, now_seconds (), TSR_TORRENT_BAN_SECONDS);
-  g_signal_emit (self, signals[SIGNAL_PEER_BANNED], 0, url, reason);
+  g_signal_emit (self, signals[TSR_TORRENT_SIGNAL_PEER_BANNED], 0, url, reason);
 }
 
 static void
@@ -784,7 +718,7 @@ pieces_hash_failed (guint    index,
 {
   TsrTorrent *self = user_data;
 
-  g_signal_emit (self, signals[SIGNAL_HASH_FAILED], 0, index);
+  g_signal_emit (self, signals[TSR_TORRENT_SIGNAL_HASH_FAILED], 0, index);
   return self->web_seeds != NULL && tsr_web_seeds_hash_failed (self->web_seeds, index);
 }
 
@@ -795,7 +729,7 @@ pieces_verified (guint    index,
   TsrTorrent *self = user_data;
 
   tsr_swarm_send_have (self->swarm, index);
-  g_signal_emit (self, signals[SIGNAL_PIECE_VERIFIED], 0, index);
+  g_signal_emit (self, signals[TSR_TORRENT_SIGNAL_PIECE_VERIFIED], 0, index);
   tsr_resume_store_changed (tsr_torrent_disk_get_resume (self->disk));
   check_done (self);
 }
@@ -831,13 +765,13 @@ swarm_event (TsrSwarmEvent  event,
              gpointer       user_data)
 {
   if (event == TSR_SWARM_CONNECTED)
-    g_signal_emit (user_data, signals[SIGNAL_PEER_CONNECTED], 0, address);
+    g_signal_emit (user_data, signals[TSR_TORRENT_SIGNAL_PEER_CONNECTED], 0, address);
   else if (event == TSR_SWARM_GONE)
-    g_signal_emit (user_data, signals[SIGNAL_PEER_GONE], 0, address, detail);
+    g_signal_emit (user_data, signals[TSR_TORRENT_SIGNAL_PEER_GONE], 0, address, detail);
   else if (event == TSR_SWARM_DIALING)
-    g_signal_emit (user_data, signals[SIGNAL_PEER_DIALING], 0, address);
+    g_signal_emit (user_data, signals[TSR_TORRENT_SIGNAL_PEER_DIALING], 0, address);
   else
-    g_signal_emit (user_data, signals[SIGNAL_PEER_STATE], 0, address, detail);
+    g_signal_emit (user_data, signals[TSR_TORRENT_SIGNAL_PEER_STATE], 0, address, detail);
 }
 
 static void
@@ -877,7 +811,7 @@ swarm_dht_node (const TsrPeerAddress *node,
   TsrTorrent *self = user_data;
   g_autofree char *text = tsr_peer_address_to_string (node);
 
-  g_signal_emit (self, signals[SIGNAL_DHT_NODE], 0, text);
+  g_signal_emit (self, signals[TSR_TORRENT_SIGNAL_DHT_NODE], 0, text);
   if (self->host != NULL)
     self->host->dht_node (self, text, self->host_data);
 }
@@ -897,7 +831,7 @@ swarm_banned (const TsrPeerAddress *key,
 {
   g_autofree char *text = tsr_peer_address_to_string (key);
 
-  g_signal_emit (user_data, signals[SIGNAL_PEER_BANNED], 0, text, reason);
+  g_signal_emit (user_data, signals[TSR_TORRENT_SIGNAL_PEER_BANNED], 0, text, reason);
 }
 
 /* Outgoing, over the host's transports: encrypted unless the address closed our MSE handshake. */
@@ -1026,7 +960,7 @@ on_disk_checked (const TsrBitfield *have,
   g_autoptr(TsrTorrent) self = g_object_ref (user_data);
 
   tsr_torrent_pieces_load_have (self->pieces, have);
-  g_signal_emit (self, signals[SIGNAL_CHECKED], 0, tsr_bitfield_count (tsr_torrent_pieces_get_have (self->pieces)),
+  g_signal_emit (self, signals[TSR_TORRENT_SIGNAL_CHECKED], 0, tsr_bitfield_count (tsr_torrent_pieces_get_have (self->pieces)),
                  resumed);
   if (!resumed)
     tsr_resume_store_changed (tsr_torrent_disk_get_resume (self->disk));
