@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-torrent-data.c: a torrent's data and its resume record: where the
- * record is kept and writing it now, the pieces on their way to disk, and
+ * tsr-torrent-data.c: a torrent's data and its resume record: its
+ * folder, where the record is kept and writing it now, the pieces on their way to disk, and
  * moving the data or forgetting it (the record, and the files if asked)
  * over the disk queue, so that pieces on their way to disk land first
  * (disk/tsr-data-jobs.c). It sees the torrent only through
@@ -21,6 +21,12 @@ static TsrResumeStore *
 resume_of (TsrTorrent *self)
 {
   return tsr_torrent_disk_get_resume (_tsr_torrent_get_disk (self));
+}
+
+const char *
+tsr_torrent_get_folder (TsrTorrent *self)
+{
+  return tsr_torrent_disk_get_folder (_tsr_torrent_get_disk (self));
 }
 
 void
@@ -102,7 +108,7 @@ on_moved (GObject      *source,
   GError *error = NULL;
 
   if (tsr_data_move_finish (result, &error))
-    _tsr_torrent_data_moved (self);
+    tsr_torrent_disk_moved (_tsr_torrent_get_disk (self));
   if (was_running)
     tsr_torrent_start (self);
   if (error != NULL)

@@ -3,8 +3,8 @@
  * tsr-torrent-parts-private.h: the modules a torrent owns, for the files
  * that implement the rest of its public API over them without seeing its
  * struct: tsr-torrent-peers.c (connections, addresses, bans, rate
- * limits), tsr-torrent-view.c (what a window shows) and tsr-torrent-data.c
- * (moving and deleting the data). Functions only, all defined in
+ * limits), tsr-torrent-view.c (what a window shows), tsr-torrent-data.c
+ * (moving and deleting the data) and tsr-torrent-trackers.c. Functions only, all defined in
  * tsr-torrent.c, which never calls those files back. It names the
  * torrent's struct, not its header, as tsr-torrent-host.h does, so that
  * tsr-torrent.c includes it without a cycle.
@@ -58,7 +58,5 @@ TsrTorrentLimits  *_tsr_torrent_get_limits     (struct _TsrTorrent *self,
 void               _tsr_torrent_add_address_text (struct _TsrTorrent *self,
                                                   const char         *text,
                                                   TsrPeerSource       source);
-/* The data moved to the storage's folder: it is the torrent's now. */
-void               _tsr_torrent_data_moved     (struct _TsrTorrent *self);
 
 G_END_DECLS

@@ -2,9 +2,11 @@
 /*
  * tsr-torrent-view.c: what a window shows of a torrent: the getters of
  * its totals, rates, progress, ETA and ratio (TsrTorrentStats computes
- * them, and notifies its properties); snapshots for the detail views:
- * piece fractions and availability for the bars; the stop conditions; and the debug JSON; and the words for a state or a
- * limit. It sees the torrent only through tsr-torrent-parts-private.h.
+ * them, and notifies its properties); whether its metainfo is known, its
+ * magnet link and its files' priorities; snapshots for the detail views:
+ * piece fractions and availability for the bars; the stop conditions;
+ * the debug JSON; and the words for a state or a limit. It sees the
+ * torrent only through tsr-torrent-parts-private.h.
  */
 #define G_LOG_DOMAIN "tsr-torrent"
 
@@ -66,6 +68,30 @@ tsr_torrent_get_eta (TsrTorrent *self)
 
 /* ------------------------------------------------------------------ */
 /* Snapshots                                                           */
+
+gboolean
+tsr_torrent_has_metainfo (TsrTorrent *self)
+{
+  return tsr_torrent_get_metainfo (self) != NULL;
+}
+
+char *
+tsr_torrent_dup_magnet_uri (TsrTorrent *self)
+{
+  TsrMetainfo *info = tsr_torrent_get_metainfo (self);
+
+  return info != NULL ? tsr_metainfo_dup_magnet_uri (info) : tsr_magnet_to_string (_tsr_torrent_get_magnet (self));
+}
+
+TsrPriority
+tsr_torrent_get_file_priority (TsrTorrent *self,
+                               guint       file)
+{
+  TsrMetainfo *info = tsr_torrent_get_metainfo (self);
+
+  g_return_val_if_fail (info != NULL && file < info->n_files, TSR_PRIORITY_SKIP);
+  return tsr_torrent_pieces_get_file_priority (_tsr_torrent_get_pieces (self), file);
+}
 
 /* NULL before a magnet's metainfo comes. */
 static TsrBlockMap *

@@ -367,18 +367,6 @@ tsr_torrent_get_bytes_have (TsrTorrent *self)
   return self->pieces != NULL ? tsr_torrent_pieces_get_bytes_have (self->pieces) : 0;
 }
 
-char *
-tsr_torrent_dup_magnet_uri (TsrTorrent *self)
-{
-  return self->info != NULL ? tsr_metainfo_dup_magnet_uri (self->info) : tsr_magnet_to_string (self->magnet);
-}
-
-gboolean
-tsr_torrent_has_metainfo (TsrTorrent *self)
-{
-  return self->info != NULL;
-}
-
 gdouble
 tsr_torrent_get_metadata_progress (TsrTorrent *self)
 {
@@ -541,12 +529,6 @@ tsr_torrent_save_resume_soon (TsrTorrent *self)
     tsr_resume_store_changed (tsr_torrent_disk_get_resume (self->disk));
 }
 
-const char *
-tsr_torrent_get_folder (TsrTorrent *self)
-{
-  return tsr_torrent_disk_get_folder (self->disk);
-}
-
 void
 tsr_torrent_set_file_priority (TsrTorrent  *self,
                                guint        file,
@@ -560,14 +542,6 @@ tsr_torrent_set_file_priority (TsrTorrent  *self,
     set_state (self, TSR_TORRENT_DOWNLOADING);
   tsr_swarm_update_interest (self->swarm);
   check_done (self);
-}
-
-TsrPriority
-tsr_torrent_get_file_priority (TsrTorrent *self,
-                               guint       file)
-{
-  g_return_val_if_fail (self->info != NULL && file < self->info->n_files, TSR_PRIORITY_SKIP);
-  return tsr_torrent_pieces_get_file_priority (self->pieces, file);
 }
 
 void
@@ -1169,12 +1143,6 @@ _tsr_torrent_add_address_text (TsrTorrent    *self,
     tsr_swarm_add_address (self->swarm, &address, source, now_seconds ());
   else
     tsr_peer_lookup_async (text, source, NULL, on_peer_name_found, g_object_ref (self));
-}
-
-void
-_tsr_torrent_data_moved (TsrTorrent *self)
-{
-  tsr_torrent_disk_moved (self->disk);
 }
 
 void
