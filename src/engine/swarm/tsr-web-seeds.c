@@ -38,6 +38,8 @@ struct _TsrWebSeeds
   TsrMetainfo            *info;         /* (owned) */
   TsrBlockMap            *blocks;       /* borrowed */
   TsrPiecePicker         *picker;       /* borrowed */
+  TsrPeerPool            *pool;         /* borrowed: URL bans */
+  TsrLimiter             *down;         /* (owned) (nullable) the torrent's download limit */
   GPtrArray              *seeds;        /* (owned) (nullable) (element-type Seed) made at the first tick */
   SoupSession            *session;      /* (owned) (nullable) shared by the seeds */
   GCancellable           *cancellable;  /* (owned) (nullable) the fetches in flight */
@@ -69,12 +71,14 @@ TsrWebSeeds *
 tsr_web_seeds_new (TsrMetainfo            *info,
                    TsrBlockMap            *blocks,
                    TsrPiecePicker         *picker,
+                   TsrPeerPool            *pool,
+                   TsrLimiter             *down,
                    const TsrWebSeedsFuncs *funcs,
                    gpointer                user_data)
 {
   TsrWebSeeds *self;
 
-  g_return_val_if_fail (info != NULL && blocks != NULL && picker != NULL, NULL);
+  g_return_val_if_fail (info != NULL && blocks != NULL && picker != NULL && pool != NULL, NULL);
 
   if (info->web_seeds->len == 0 && info->http_seeds->len == 0)
     return NULL;
@@ -84,6 +88,8 @@ tsr_web_seeds_new (TsrMetainfo            *info,
   self->info = tsr_metainfo_ref (info);
   self->blocks = blocks;
   self->picker = picker;
+  self->pool = pool;
+  self->down = down != NULL ? tsr_limiter_ref (down) : NULL;
   return self;
 }
 
@@ -95,6 +101,7 @@ tsr_web_seeds_free (TsrWebSeeds *self)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->seeds, g_ptr_array_unref);
   g_clear_object (&self->session);
+  g_clear_pointer (&self->down, tsr_limiter_unref);
   tsr_metainfo_unref (self->info);
   g_free (self);
 }
@@ -159,6 +166,9 @@ on_fetched (GObject      *source,
       return;
     }
   piece = tsr_block_map_take_complete (self->blocks, index);
+  /* Download limits count web seeds too (and the session's, through it). */
+  if (self->down != NULL)
+    tsr_limiter_consume (self->down, g_bytes_get_size (piece));
   self->funcs->fetched (index, piece, self->user_data);
   tsr_web_seeds_tick (self);
 }
@@ -187,7 +197,8 @@ tsr_web_seeds_tick (TsrWebSeeds *self)
         }
       if (seed->piece >= 0 || !tsr_web_seed_is_ready (seed->seed, now) ||
           !self->funcs->may_start (self->user_data) ||
-          self->funcs->is_banned (tsr_web_seed_get_url (seed->seed), self->user_data) ||
+          (self->down != NULL && tsr_limiter_get_allowance (self->down) == 0) ||
+          tsr_peer_pool_get_url_ban (self->pool, tsr_web_seed_get_url (seed->seed), now) != NULL ||
           !tsr_block_map_may_start_more (self->blocks))
         continue;
       if (all == NULL)
@@ -224,6 +235,7 @@ tsr_web_seeds_hash_failed (TsrWebSeeds *self,
   g_autofree char *reason = NULL;
   Seed *seed = NULL;
   const char *url;
+  gint64 now;
   guint i;
 
   for (i = 0; self->seeds != NULL && i < self->seeds->len; i++)
@@ -233,10 +245,12 @@ tsr_web_seeds_hash_failed (TsrWebSeeds *self,
     return FALSE;
   tsr_block_map_drop (self->blocks, index);
   url = tsr_web_seed_get_url (seed->seed);
-  if (self->funcs->is_banned (url, self->user_data))
+  now = now_of (self);
+  if (tsr_peer_pool_get_url_ban (self->pool, url, now) != NULL)
     return TRUE;
   reason = g_strdup_printf (_("sent piece %u, which failed its hash check"), index);
-  self->funcs->ban (url, reason, self->user_data);
+  tsr_peer_pool_ban_url (self->pool, url, reason, now, TSR_WEB_SEEDS_BAN_SECONDS);
+  self->funcs->banned (url, reason, self->user_data);
   return TRUE;
 }
 

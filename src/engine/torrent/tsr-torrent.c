@@ -96,9 +96,10 @@ static guint signals[TSR_TORRENT_N_SIGNALS];
 #define FEW_PEERS 5
 
 G_DEFINE_FINAL_TYPE (TsrTorrent, tsr_torrent, G_TYPE_OBJECT)
-/* The swarm bans misbehaving peers for as long as the torrent bans
- * spoilers and web seeds. */
+/* The swarm bans misbehaving peers, and the web seeds a seed that sent a
+ * bad piece, for as long as the torrent bans spoilers. */
 G_STATIC_ASSERT (TSR_TORRENT_BAN_SECONDS == TSR_SWARM_BAN_SECONDS);
+G_STATIC_ASSERT (TSR_TORRENT_BAN_SECONDS == TSR_WEB_SEEDS_BAN_SECONDS);
 
 static gint64 now_seconds (void);
 static void fail (TsrTorrent *self, const GError *error);
@@ -131,12 +132,13 @@ tsr_torrent_finalize (GObject *object)
 {
   TsrTorrent *self = TSR_TORRENT (object);
 
+  /* The web seeds borrow the swarm's pool. */
+  g_clear_pointer (&self->web_seeds, tsr_web_seeds_free);
   g_clear_pointer (&self->swarm, tsr_swarm_free);
   g_clear_pointer (&self->stats, tsr_torrent_stats_free);
   g_clear_pointer (&self->pieces, tsr_torrent_pieces_free);
   g_clear_pointer (&self->disk, tsr_torrent_disk_free);
   g_clear_object (&self->tracker);
-  g_clear_pointer (&self->web_seeds, tsr_web_seeds_free);
   g_clear_pointer (&self->up, tsr_limiter_unref);
   g_clear_pointer (&self->down, tsr_limiter_unref);
   g_clear_pointer (&self->no_have, tsr_bitfield_free);
@@ -213,7 +215,7 @@ set_metainfo (TsrTorrent  *self,
   g_clear_pointer (&self->no_have, tsr_bitfield_free);
   tsr_swarm_set_pieces (self->swarm, blocks, picker, tsr_torrent_pieces_get_smart_ban (self->pieces),
                         info->piece_count, info->is_private);
-  self->web_seeds = tsr_web_seeds_new (info, blocks, picker, &web_seed_funcs, self);
+  self->web_seeds = tsr_web_seeds_new (info, blocks, picker, self->pool, self->down, &web_seed_funcs, self);
   self->limits.piece_count = info->piece_count;
   self->limits.piece_length = info->piece_length;
   self->limits.last_piece_length = info->piece_count > 0
@@ -627,27 +629,15 @@ pieces_ban (const TsrPeerAddress *address,
 static gboolean
 web_may_start (gpointer user_data)
 {
-  TsrTorrent *self = user_data;
-
-  return self->state == TSR_TORRENT_DOWNLOADING && tsr_limiter_get_allowance (self->down) > 0;
-}
-
-static gboolean
-web_is_banned (const char *url,
-               gpointer    user_data)
-{
-  return tsr_peer_pool_get_url_ban (((TsrTorrent *) user_data)->pool, url, now_seconds ()) != NULL;
+  return ((TsrTorrent *) user_data)->state == TSR_TORRENT_DOWNLOADING;
 }
 
 static void
-web_ban (const char *url,
-         const char *reason,
-         gpointer    user_data)
+web_banned (const char *url,
+            const char *reason,
+            gpointer    user_data)
 {
-  TsrTorrent *self = user_data;
-
-  tsr_peer_pool_ban_url (self->pool, url, reason, now_seconds (), TSR_TORRENT_BAN_SECONDS);
-  g_signal_emit (self, signals[TSR_TORRENT_SIGNAL_PEER_BANNED], 0, url, reason);
+  g_signal_emit (user_data, signals[TSR_TORRENT_SIGNAL_PEER_BANNED], 0, url, reason);
 }
 
 static void
@@ -658,15 +648,12 @@ web_fetched (guint    index,
   TsrTorrent *self = user_data;
 
   tsr_torrent_stats_moved (self->stats, g_bytes_get_size (piece), FALSE, now_seconds ());
-  /* Download limits count web seeds too (and the session's, through it). */
-  tsr_limiter_consume (self->down, g_bytes_get_size (piece));
   tsr_torrent_disk_write (self->disk, index, piece);
 }
 
 static const TsrWebSeedsFuncs web_seed_funcs = {
   .may_start = web_may_start,
-  .is_banned = web_is_banned,
-  .ban = web_ban,
+  .banned = web_banned,
   .fetched = web_fetched,
 };
 
