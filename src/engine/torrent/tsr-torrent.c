@@ -13,11 +13,18 @@
  *
  * This file is the state machine (start, check or resume, download,
  * seed, stop, verify, queue, a magnet's metainfo, failing) and the glue
- * between the modules the torrent owns. The public calls that only read
- * or set those modules are in tsr-torrent-peers.c, -view.c, -data.c and
- * -trackers.c, which reach them through tsr-torrent-parts-private.h and
- * are never called from here; TsrTorrentStats keeps the totals and the
- * properties.
+ * between the modules the torrent owns, each reporting to it through its
+ * table of callbacks: TsrTorrentPieces (have, the picker, the block map,
+ * the smart ban, file priorities: a written piece becomes had there),
+ * TsrTorrentDisk (the folder, storage, disk queue, resume record and
+ * the check at start), TsrSwarm (the connections), TsrWebSeeds (with
+ * their URL bans and the download limit), TsrTracker (announces, and
+ * the scrape schedule), TsrTorrentStats (totals, and the properties)
+ * and TsrTorrentLimits (stop conditions). Its signals are made in
+ * tsr-torrent-signals.c. The public calls that only read or set those
+ * modules are in tsr-torrent-peers.c, -view.c, -data.c and -trackers.c,
+ * which reach them through tsr-torrent-parts-private.h and are never
+ * called from here.
  */
 #define G_LOG_DOMAIN "tsr-torrent"
 
