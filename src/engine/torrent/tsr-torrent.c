@@ -60,7 +60,7 @@ struct _TsrTorrent
   TsrTorrentDisk  *disk;            /* (owned) folder, storage, disk queue, resume record, the check */
   guint8           peer_id[20];
   TsrTorrentState  state;
-  gboolean         fail_pending;    /* fail_soon has an idle queued */
+  GError          *fail_pending;    /* (owned) (nullable) fail_soon's error; its idle is queued */
   GError          *error;           /* (owned) (nullable) why the torrent stopped in TSR_TORRENT_ERROR */
   TsrTorrentPieces *pieces;         /* (owned) (nullable) have, picker, block map, smart ban; made with the metainfo */
   TsrBitfield     *no_have;         /* (owned) (nullable) a magnet's empty "have" until its metainfo comes */
@@ -152,6 +152,7 @@ tsr_torrent_finalize (GObject *object)
   g_clear_pointer (&self->info, tsr_metainfo_unref);
   g_clear_pointer (&self->magnet, tsr_magnet_free);
   g_clear_error (&self->error);
+  g_clear_error (&self->fail_pending);
   G_OBJECT_CLASS (tsr_torrent_parent_class)->finalize (object);
 }
 
@@ -460,23 +461,15 @@ fail (TsrTorrent   *self,
   set_state (self, TSR_TORRENT_ERROR);
 }
 
-typedef struct
-{
-  TsrTorrent *torrent;   /* (owned) */
-  GError     *error;     /* (owned) */
-} FailData;
-
+/* The idle holds a reference to the torrent. */
 static gboolean
 on_fail_idle (gpointer user_data)
 {
-  FailData *data = user_data;
+  TsrTorrent *self = user_data;
 
-  if (data->torrent->state == TSR_TORRENT_DOWNLOADING || data->torrent->state == TSR_TORRENT_SEEDING)
-    fail (data->torrent, data->error);
-  data->torrent->fail_pending = FALSE;
-  g_object_unref (data->torrent);
-  g_error_free (data->error);
-  g_free (data);
+  if (self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_SEEDING)
+    fail (self, self->fail_pending);
+  g_clear_error (&self->fail_pending);
   return G_SOURCE_REMOVE;
 }
 
@@ -486,15 +479,10 @@ static void
 fail_soon (TsrTorrent   *self,
            const GError *error)
 {
-  FailData *data;
-
-  if (self->fail_pending)
+  if (self->fail_pending != NULL)
     return;
-  data = g_new0 (FailData, 1);
-  data->torrent = g_object_ref (self);
-  data->error = g_error_copy (error);
-  self->fail_pending = TRUE;
-  g_idle_add (on_fail_idle, data);
+  self->fail_pending = g_error_copy (error);
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_fail_idle, g_object_ref (self), g_object_unref);
 }
 
 static gint64
@@ -613,24 +601,6 @@ ensure_limits (TsrTorrent *self)
   return self->stop_limits;
 }
 
-/* Bans ---------------------------------------------------------------- */
-
-static void
-ban (TsrTorrent           *self,
-     const TsrPeerAddress *address,
-     const char           *reason)
-{
-  tsr_swarm_ban (self->swarm, address, reason, now_seconds (), TSR_TORRENT_BAN_SECONDS);
-}
-
-static void
-pieces_ban (const TsrPeerAddress *address,
-            const char           *reason,
-            gpointer              user_data)
-{
-  ban (user_data, address, reason);
-}
-
 /* Web seeds (TsrWebSeeds) ------------------------------------------- */
 
 static gboolean
@@ -700,6 +670,17 @@ pieces_verified (guint    index,
   g_signal_emit (self, signals[TSR_TORRENT_SIGNAL_PIECE_VERIFIED], 0, index);
   tsr_resume_store_changed (tsr_torrent_disk_get_resume (self->disk));
   check_done (self);
+}
+
+/* The smart ban names a peer that sent bad data. */
+static void
+pieces_ban (const TsrPeerAddress *address,
+            const char           *reason,
+            gpointer              user_data)
+{
+  TsrTorrent *self = user_data;
+
+  tsr_swarm_ban (self->swarm, address, reason, now_seconds (), TSR_TORRENT_BAN_SECONDS);
 }
 
 static const TsrTorrentPiecesFuncs pieces_funcs = {
