@@ -258,7 +258,8 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
   json_builder_set_member_name (builder, "wanted");
   json_builder_add_int_value (builder, picker != NULL ? tsr_piece_picker_count_wanted (picker) : 0);
   json_builder_set_member_name (builder, "pending_writes");
-  json_builder_add_int_value (builder, tsr_disk_queue_get_pending (tsr_torrent_disk_get_queue (_tsr_torrent_get_disk (self))));
+  json_builder_add_int_value (builder,
+                              tsr_disk_queue_get_pending (tsr_torrent_disk_get_queue (_tsr_torrent_get_disk (self))));
   json_builder_set_member_name (builder, "known_addresses");
   json_builder_add_int_value (builder, tsr_peer_pool_get_size (tsr_swarm_get_pool (swarm)));
   json_builder_set_member_name (builder, "read_cache_bytes");

@@ -143,8 +143,8 @@ tsr_torrent_finalize (GObject *object)
   g_clear_pointer (&self->web_seeds, tsr_web_seeds_free);
   g_clear_pointer (&self->swarm, tsr_swarm_free);
   g_clear_pointer (&self->stats, tsr_torrent_stats_free);
-  g_clear_pointer (&self->pieces, tsr_torrent_pieces_free);
   g_clear_pointer (&self->disk, tsr_torrent_disk_free);
+  g_clear_pointer (&self->pieces, tsr_torrent_pieces_free);
   g_clear_object (&self->tracker);
   g_clear_pointer (&self->up, tsr_limiter_unref);
   g_clear_pointer (&self->down, tsr_limiter_unref);
@@ -343,7 +343,7 @@ tsr_torrent_set_folder (TsrTorrent  *self,
                         GError     **error)
 {
   if ((self->state != TSR_TORRENT_STOPPED && self->state != TSR_TORRENT_QUEUED) ||
-      (self->info != NULL && tsr_disk_queue_get_pending (tsr_torrent_disk_get_queue (self->disk)) > 0) ||
+      tsr_disk_queue_get_pending (tsr_torrent_disk_get_queue (self->disk)) > 0 ||
       (self->pieces != NULL && tsr_bitfield_count (tsr_torrent_pieces_get_have (self->pieces)) > 0))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
@@ -704,7 +704,6 @@ on_disk_written (guint    index,
   web_seeds_tick (self);
 }
 
-
 /* The set of connections (TsrSwarmFuncs) ---------------------------- */
 
 static void
@@ -907,10 +906,10 @@ on_disk_checked (const TsrBitfield *have,
                  gpointer           user_data)
 {
   g_autoptr(TsrTorrent) self = g_object_ref (user_data);
+  const TsrBitfield *loaded = tsr_torrent_pieces_get_have (self->pieces);
 
   tsr_torrent_pieces_load_have (self->pieces, have);
-  g_signal_emit (self, signals[TSR_TORRENT_SIGNAL_CHECKED], 0, tsr_bitfield_count (tsr_torrent_pieces_get_have (self->pieces)),
-                 resumed);
+  g_signal_emit (self, signals[TSR_TORRENT_SIGNAL_CHECKED], 0, tsr_bitfield_count (loaded), resumed);
   if (!resumed)
     tsr_resume_store_changed (tsr_torrent_disk_get_resume (self->disk));
   ready (self);
