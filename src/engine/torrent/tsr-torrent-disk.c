@@ -237,6 +237,7 @@ on_resume_loaded (GObject      *source,
     have = tsr_resume_store_load_finish (self->resume, result, &error);
   if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
+      check_end (check);
       check_free (check);
       return;
     }
