@@ -1024,66 +1024,25 @@ stop_running (TsrTorrent *self)
 
 /* What the stats ask (TsrTorrentStatsFuncs) -------------------------- */
 
-static const char *
-stats_name (gpointer user_data)
-{
-  return tsr_torrent_get_name (user_data);
-}
-
-static gint
-stats_state (gpointer user_data)
-{
-  return ((TsrTorrent *) user_data)->state;
-}
-
-static gboolean
-stats_downloading (gpointer user_data)
-{
-  return ((TsrTorrent *) user_data)->state == TSR_TORRENT_DOWNLOADING;
-}
-
-static guint64
-stats_bytes_have (gpointer user_data)
-{
-  return tsr_torrent_get_bytes_have (user_data);
-}
-
-static guint64
-stats_down_rate (gpointer user_data)
+static void
+stats_facts (TsrStatsFacts *facts,
+             gpointer       user_data)
 {
   TsrTorrent *self = user_data;
 
-  return tsr_swarm_get_down_rate (self->swarm) +
-         (self->web_seeds != NULL ? tsr_web_seeds_get_rate (self->web_seeds) : 0);
-}
-
-static guint64
-stats_up_rate (gpointer user_data)
-{
-  return tsr_swarm_get_up_rate (((TsrTorrent *) user_data)->swarm);
-}
-
-static guint
-stats_n_peers (gpointer user_data)
-{
-  return tsr_swarm_get_n_peers (((TsrTorrent *) user_data)->swarm);
-}
-
-static guint
-stats_n_seeds (gpointer user_data)
-{
-  return tsr_swarm_count_seeds (((TsrTorrent *) user_data)->swarm);
+  facts->name = tsr_torrent_get_name (self);
+  facts->state = self->state;
+  facts->downloading = self->state == TSR_TORRENT_DOWNLOADING;
+  facts->bytes_have = tsr_torrent_get_bytes_have (self);
+  facts->down_rate = tsr_swarm_get_down_rate (self->swarm) +
+                     (self->web_seeds != NULL ? tsr_web_seeds_get_rate (self->web_seeds) : 0);
+  facts->up_rate = tsr_swarm_get_up_rate (self->swarm);
+  facts->n_peers = tsr_swarm_get_n_peers (self->swarm);
+  facts->n_seeds = tsr_swarm_count_seeds (self->swarm);
 }
 
 static const TsrTorrentStatsFuncs stats_funcs = {
-  .name = stats_name,
-  .state = stats_state,
-  .downloading = stats_downloading,
-  .bytes_have = stats_bytes_have,
-  .down_rate = stats_down_rate,
-  .up_rate = stats_up_rate,
-  .n_peers = stats_n_peers,
-  .n_seeds = stats_n_seeds,
+  .facts = stats_facts,
 };
 
 /* Addresses ----------------------------------------------------------- */
