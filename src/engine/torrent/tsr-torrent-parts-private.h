@@ -16,6 +16,7 @@
 #include "tsr-swarm.h"
 #include "tsr-torrent-disk.h"
 #include "tsr-torrent-limits.h"
+#include "tsr-torrent-magnet.h"
 #include "tsr-torrent-pieces.h"
 #include "tsr-torrent-stats.h"
 #include "tsr-tracker.h"
@@ -34,7 +35,7 @@ TsrTorrentDisk    *_tsr_torrent_get_disk       (struct _TsrTorrent *self);
 TsrLimiter        *_tsr_torrent_get_limiter    (struct _TsrTorrent *self,
                                                 gboolean            up);
 /* Of a torrent made from a magnet link (else NULL), and ours (20 bytes). */
-const TsrMagnet   *_tsr_torrent_get_magnet     (struct _TsrTorrent *self);
+TsrTorrentMagnet  *_tsr_torrent_get_magnet     (struct _TsrTorrent *self);
 const guint8      *_tsr_torrent_get_peer_id    (struct _TsrTorrent *self);
 /* Verified pieces (empty for a magnet's until its metainfo comes). */
 const TsrBitfield *_tsr_torrent_get_have       (struct _TsrTorrent *self);

@@ -101,7 +101,8 @@ tsr_torrent_enable_trackers (TsrTorrent *self,
                              guint16     port)
 {
   TsrMetainfo *info = tsr_torrent_get_metainfo (self);
-  const TsrMagnet *magnet = _tsr_torrent_get_magnet (self);
+  TsrTorrentMagnet *fetch = _tsr_torrent_get_magnet (self);
+  const TsrMagnet *magnet = fetch != NULL ? tsr_torrent_magnet_get_magnet (fetch) : NULL;
   const guint8 *peer_id = _tsr_torrent_get_peer_id (self);
   g_autoptr(GPtrArray) tiers = NULL;
   TsrTracker *tracker;

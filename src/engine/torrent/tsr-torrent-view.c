@@ -4,8 +4,9 @@
  * its totals, rates, progress, ETA and ratio (TsrTorrentStats computes
  * them, and notifies its properties); whether its metainfo is known, its
  * magnet link and its files' priorities; snapshots for the detail views:
- * piece fractions and availability for the bars; the stop conditions;
- * the debug JSON; and the words for a state or a limit. It sees the
+ * piece fractions and availability for the bars; the stop conditions
+ * (a magnet's stop once its metainfo comes) and the progress of its
+ * fetch; the debug JSON; and the words for a state or a limit. It sees the
  * torrent only through tsr-torrent-parts-private.h.
  */
 #define G_LOG_DOMAIN "tsr-torrent"
@@ -80,7 +81,7 @@ tsr_torrent_dup_magnet_uri (TsrTorrent *self)
 {
   TsrMetainfo *info = tsr_torrent_get_metainfo (self);
 
-  return info != NULL ? tsr_metainfo_dup_magnet_uri (info) : tsr_magnet_to_string (_tsr_torrent_get_magnet (self));
+  return info != NULL ? tsr_metainfo_dup_magnet_uri (info) : tsr_magnet_to_string (tsr_torrent_magnet_get_magnet (_tsr_torrent_get_magnet (self)));
 }
 
 TsrPriority
@@ -193,6 +194,26 @@ tsr_torrent_set_seed_idle_limit (TsrTorrent *self,
                                  guint       seconds)
 {
   tsr_torrent_limits_set_seed_idle (_tsr_torrent_get_limits (self, TRUE), seconds);
+}
+
+/* A magnet's: stopped once the metainfo comes (a torrent with its
+ * metainfo has nothing to stop after). */
+void
+tsr_torrent_set_stop_after_metadata (TsrTorrent *self,
+                                     gboolean    stop)
+{
+  TsrTorrentMagnet *magnet = _tsr_torrent_get_magnet (self);
+
+  if (magnet != NULL)
+    tsr_torrent_magnet_set_stop_after (magnet, stop);
+}
+
+gdouble
+tsr_torrent_get_metadata_progress (TsrTorrent *self)
+{
+  TsrTorrentMagnet *magnet = _tsr_torrent_get_magnet (self);
+
+  return tsr_torrent_has_metainfo (self) || magnet == NULL ? 1.0 : tsr_torrent_magnet_get_progress (magnet);
 }
 
 /* The pieces in progress, as the debug JSON lists them. */

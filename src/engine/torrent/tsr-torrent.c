@@ -46,6 +46,7 @@
 #include "tsr-ticker.h"
 #include "tsr-torrent-disk.h"
 #include "tsr-torrent-host.h"
+#include "tsr-torrent-magnet.h"
 #include "tsr-torrent-parts-private.h"
 #include "tsr-torrent-pieces.h"
 #include "tsr-torrent-signals.h"
@@ -63,7 +64,6 @@ struct _TsrTorrent
   GError          *fail_pending;    /* (owned) (nullable) fail_soon's error; its idle is queued */
   GError          *error;           /* (owned) (nullable) why the torrent stopped in TSR_TORRENT_ERROR */
   TsrTorrentPieces *pieces;         /* (owned) (nullable) have, picker, block map, smart ban; made with the metainfo */
-  TsrBitfield     *no_have;         /* (owned) (nullable) a magnet's empty "have" until its metainfo comes */
   TsrSwarm        *swarm;           /* (owned) the connections, the pool, the choker and the limits */
   TsrTorrentStats *stats;           /* (owned) totals, and what a window is shown */
   TsrUploader     *uploader;        /* borrowed from swarm: requests to us, and the read-ahead cache */
@@ -83,7 +83,7 @@ struct _TsrTorrent
   gboolean         force_check;     /* the next start hashes the data, whatever the resume record says */
   gboolean         stop_after_check; /* verifying a stopped torrent: stopped again once checked */
   /* Added from a magnet link: info is NULL until the metadata comes. */
-  TsrMagnet       *magnet;          /* (owned) (nullable) */
+  TsrTorrentMagnet *magnet;         /* (owned) (nullable) */
   guint8           wire_hash[20];   /* what peers and trackers know it by */
   TsrWebSeeds     *web_seeds;       /* (owned) (nullable) BEP 19 / BEP 17; NULL when the metainfo lists none */
   TsrExtensions   *extensions;      /* borrowed from swarm: BEP 10 and BEP 52 extensions, and each peer's */
@@ -92,7 +92,6 @@ struct _TsrTorrent
   TsrExtHashes    *hashes;          /* borrowed from extensions: BEP 52 hash requests */
   gboolean         sequential;
   TsrPeerEncryption encryption;     /* for the peers we dial */
-  gboolean         stop_after_metadata;
   gint64           started_at;      /* monotonic seconds */
 };
 
@@ -118,6 +117,7 @@ static const TsrTorrentPiecesFuncs pieces_funcs;
 static const TsrWebSeedsFuncs web_seed_funcs;
 static const TsrSwarmFuncs swarm_funcs;
 static const TsrTorrentStatsFuncs stats_funcs;
+static const TsrTorrentMagnetFuncs magnet_funcs;
 
 static void
 tsr_torrent_dispose (GObject *object)
@@ -148,9 +148,8 @@ tsr_torrent_finalize (GObject *object)
   g_clear_object (&self->tracker);
   g_clear_pointer (&self->up, tsr_limiter_unref);
   g_clear_pointer (&self->down, tsr_limiter_unref);
-  g_clear_pointer (&self->no_have, tsr_bitfield_free);
   g_clear_pointer (&self->info, tsr_metainfo_unref);
-  g_clear_pointer (&self->magnet, tsr_magnet_free);
+  g_clear_pointer (&self->magnet, tsr_torrent_magnet_free);
   g_clear_error (&self->error);
   g_clear_error (&self->fail_pending);
   G_OBJECT_CLASS (tsr_torrent_parent_class)->finalize (object);
@@ -220,7 +219,6 @@ set_metainfo (TsrTorrent  *self,
   blocks = tsr_torrent_pieces_get_blocks (self->pieces);
   picker = tsr_torrent_pieces_get_picker (self->pieces);
   tsr_swarm_set_have (self->swarm, tsr_torrent_pieces_get_have (self->pieces));
-  g_clear_pointer (&self->no_have, tsr_bitfield_free);
   tsr_swarm_set_pieces (self->swarm, blocks, picker, tsr_torrent_pieces_get_smart_ban (self->pieces),
                         info->piece_count, info->is_private);
   self->web_seeds = tsr_web_seeds_new (info, blocks, picker, self->pool, self->down, &web_seed_funcs, self);
@@ -260,61 +258,58 @@ tsr_torrent_new_from_magnet (const TsrMagnet *magnet,
   self = g_object_new (TSR_TYPE_TORRENT, NULL);
   self->disk = tsr_torrent_disk_new (folder, RESUME_SAVE_DELAY, &disk_funcs, self);
   memcpy (self->peer_id, peer_id, 20);
-  self->magnet = tsr_magnet_copy (magnet);
-  /* Without "dn", the hash is all there is to call it by. */
-  if (self->magnet->display_name == NULL || self->magnet->display_name[0] == '\0')
-    {
-      g_free (self->magnet->display_name);
-      self->magnet->display_name = tsr_hex_encode (magnet->has_v1 ? magnet->info_hash_v1 : magnet->info_hash_v2,
-                                                   magnet->has_v1 ? 20 : 32);
-    }
-  /* BEP 52: a v2-only swarm meets on the truncated v2 hash. */
-  memcpy (self->wire_hash, magnet->has_v1 ? magnet->info_hash_v1 : magnet->info_hash_v2, 20);
-  tsr_ext_metadata_fetch (self->metadata, self->magnet, self->hashes);
-  self->no_have = tsr_bitfield_new (0);
-  tsr_swarm_set_have (self->swarm, self->no_have);
+  self->magnet = tsr_torrent_magnet_new (magnet, self->metadata, self->hashes, &magnet_funcs, self);
+  memcpy (self->wire_hash, tsr_torrent_magnet_get_wire_hash (self->magnet), 20);
+  tsr_swarm_set_have (self->swarm, tsr_torrent_magnet_get_have (self->magnet));
   /* BEP 9 "x.pe": peers to ask first. */
   for (i = 0; magnet->peers != NULL && i < magnet->peers->len; i++)
     _tsr_torrent_add_address_text (self, g_ptr_array_index (magnet->peers, i), TSR_PEER_SOURCE_USER);
   return self;
 }
 
-/* The info dictionary came and matched the magnet's hash (with a v2-only
- * torrent's piece layers), or @error says why it is of no use: become a
- * torrent like any other. The connections of the fetch are dropped and
- * their addresses dialled again (the pool keeps them): what the peers
- * told of their pieces was not understood without the metainfo. */
+/* The fetch ended (TsrSwarmFuncs): the connections of the fetch are
+ * dropped and, when a dictionary came, their addresses dialled again
+ * (the pool keeps them): what the peers told of their pieces was not
+ * understood without the metainfo. TsrTorrentMagnet checks it. */
 static void
-take_metainfo (TsrMetainfo  *info,
-               const GError *error,
-               gpointer      user_data)
+swarm_metainfo (TsrMetainfo  *info,
+                const GError *error,
+                gpointer      user_data)
 {
   g_autoptr(TsrTorrent) self = g_object_ref (user_data);
-  g_autoptr(GError) missing = NULL;
-  guint i;
 
   g_clear_pointer (&self->tick, tsr_ticker_remove);
   tsr_swarm_clear (self->swarm);
   if (info != NULL)
     tsr_peer_pool_reset (self->pool);
-  for (i = 0; info != NULL && !info->has_v1 && i < info->piece_count && missing == NULL; i++)
-    if (tsr_metainfo_get_piece_v2_hash (info, i) == NULL)
-      g_set_error (&missing, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("No peer gave the piece hashes of this v2-only torrent"));
-  if (info == NULL || missing != NULL)
-    {
-      if (self->tracker != NULL)
-        tsr_tracker_stop (self->tracker);
-      fail (self, missing != NULL ? missing : error);
-      return;
-    }
-  tsr_ext_metadata_stop (self->metadata);
+  tsr_torrent_magnet_take (self->magnet, info, error);
+}
+
+static void
+magnet_failed (const GError *error,
+               gpointer      user_data)
+{
+  TsrTorrent *self = user_data;
+
+  if (self->tracker != NULL)
+    tsr_tracker_stop (self->tracker);
+  fail (self, error);
+}
+
+/* The metainfo is here: a torrent like any other. The tracker object
+ * stays (same hash, same trackers). */
+static void
+magnet_ready (TsrMetainfo *info,
+              gboolean     stop,
+              gpointer     user_data)
+{
+  TsrTorrent *self = user_data;
+
   set_metainfo (self, info);
   /* BEP 53 "so": only the files named are fetched. */
-  tsr_torrent_pieces_select_files (self->pieces, self->magnet);
-  /* The tracker object stays: same hash, same trackers. Asked to, the
-   * torrent stops here, for someone to choose files and folder. */
-  if (self->state == TSR_TORRENT_FETCHING && self->stop_after_metadata)
+  tsr_torrent_pieces_select_files (self->pieces, tsr_torrent_magnet_get_magnet (self->magnet));
+  /* Asked to, the torrent stops here, for someone to choose files and folder. */
+  if (self->state == TSR_TORRENT_FETCHING && stop)
     {
       if (self->tracker != NULL)
         tsr_tracker_stop (self->tracker);
@@ -330,12 +325,10 @@ take_metainfo (TsrMetainfo  *info,
     }
 }
 
-void
-tsr_torrent_set_stop_after_metadata (TsrTorrent *self,
-                                     gboolean    stop)
-{
-  self->stop_after_metadata = stop;
-}
+static const TsrTorrentMagnetFuncs magnet_funcs = {
+  .ready = magnet_ready,
+  .failed = magnet_failed,
+};
 
 gboolean
 tsr_torrent_set_folder (TsrTorrent  *self,
@@ -368,19 +361,13 @@ tsr_torrent_get_info_hash (TsrTorrent *self)
 const char *
 tsr_torrent_get_name (TsrTorrent *self)
 {
-  return self->info != NULL ? self->info->name : self->magnet->display_name;
+  return self->info != NULL ? self->info->name : tsr_torrent_magnet_get_name (self->magnet);
 }
 
 guint64
 tsr_torrent_get_bytes_have (TsrTorrent *self)
 {
   return self->pieces != NULL ? tsr_torrent_pieces_get_bytes_have (self->pieces) : 0;
-}
-
-gdouble
-tsr_torrent_get_metadata_progress (TsrTorrent *self)
-{
-  return self->info != NULL ? 1.0 : tsr_ext_metadata_get_progress (self->metadata);
 }
 
 TsrMetainfo *
@@ -805,7 +792,7 @@ static const TsrSwarmFuncs swarm_funcs = {
   .stopping = swarm_stopping,
   .dht_node = swarm_dht_node,
   .read_failed = swarm_read_failed,
-  .metainfo = take_metainfo,
+  .metainfo = swarm_metainfo,
 };
 
 /* A choker round, while downloading or seeding: the decisions are sent
@@ -1117,7 +1104,7 @@ _tsr_torrent_get_limiter (TsrTorrent *self,
 const TsrBitfield *
 _tsr_torrent_get_have (TsrTorrent *self)
 {
-  return self->pieces != NULL ? tsr_torrent_pieces_get_have (self->pieces) : self->no_have;
+  return self->pieces != NULL ? tsr_torrent_pieces_get_have (self->pieces) : tsr_torrent_magnet_get_have (self->magnet);
 }
 
 TsrTorrentPieces *
@@ -1145,7 +1132,7 @@ _tsr_torrent_get_limits (TsrTorrent *self,
   return make ? ensure_limits (self) : self->stop_limits;
 }
 
-const TsrMagnet *
+TsrTorrentMagnet *
 _tsr_torrent_get_magnet (TsrTorrent *self)
 {
   return self->magnet;
