@@ -206,6 +206,16 @@ tsr_swarm_set_encryption (TsrSwarm          *self,
   self->encryption = encryption;
 }
 
+/* Encrypted as set, unless the address closed our MSE handshake. */
+static void
+ask_dial (TsrSwarm             *self,
+          const TsrPeerAddress *address)
+{
+  gboolean plaintext = tsr_peer_pool_get_plaintext (self->pool, address);
+
+  self->funcs->dial (address, plaintext ? TSR_PEER_ENCRYPTION_OFF : self->encryption, self->user_data);
+}
+
 /* Members ------------------------------------------------------------ */
 
 void
@@ -410,7 +420,7 @@ tsr_swarm_dial_some (TsrSwarm *self,
           tsr_peer_pool_connected (self->pool, address, now);
           continue;
         }
-      self->funcs->dial (address, tsr_peer_pool_get_plaintext (self->pool, address), self->user_data);
+      ask_dial (self, address);
       n_dialed++;
     }
 }
@@ -923,7 +933,7 @@ holepunch_dial (const TsrPeerAddress *address,
     return;
   tsr_peer_pool_add (self->pool, address, TSR_PEER_SOURCE_PEX, now);
   if (tsr_peer_pool_take_address (self->pool, address, now))
-    self->funcs->dial (address, tsr_peer_pool_get_plaintext (self->pool, address), self->user_data);
+    ask_dial (self, address);
 }
 
 static gboolean

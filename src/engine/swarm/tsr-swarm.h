@@ -55,10 +55,11 @@ typedef struct
   void         (*banned)      (const TsrPeerAddress *key,
                                const char           *reason,
                                gpointer              user_data);
-  /* Dial @address (in plaintext if @plaintext): the owner makes the
-   * transport and gives it to tsr_swarm_dial_peer() before returning. */
+  /* Dial @address with @encryption (the swarm's, or off for an address
+   * that closed our MSE handshake): the owner makes the transport and
+   * gives it to tsr_swarm_dial_peer() before returning. */
   void         (*dial)        (const TsrPeerAddress *address,
-                               gboolean              plaintext,
+                               TsrPeerEncryption     encryption,
                                gpointer              user_data);
   /* @bytes of a block received from a peer, or sent (@uploaded). */
   void         (*moved)       (gsize                 bytes,

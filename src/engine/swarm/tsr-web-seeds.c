@@ -179,9 +179,13 @@ void
 tsr_web_seeds_tick (TsrWebSeeds *self)
 {
   g_autoptr(TsrBitfield) all = NULL;
-  gint64 now = now_of (self);
+  gint64 now;
   guint i;
 
+  /* A torrent without web seeds has none to tick. */
+  if (self == NULL)
+    return;
+  now = now_of (self);
   ensure_seeds (self);
   for (i = 0; i < self->seeds->len; i++)
     {

@@ -78,7 +78,7 @@ void         tsr_web_seeds_free        (TsrWebSeeds            *self);
 
 /* Rates; then each idle seed, not backing off nor banned, is given a
  * piece while the owner allows and the block map has room. Also after a
- * piece landed, so that the seeds keep busy. */
+ * piece landed, so that the seeds keep busy. @self may be NULL: none. */
 void         tsr_web_seeds_tick        (TsrWebSeeds            *self);
 /* Cancels the fetches in flight (the torrent stopped and cleared the
  * block map); the seeds keep their rates and back-off. */

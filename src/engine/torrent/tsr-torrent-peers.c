@@ -2,7 +2,7 @@
 /*
  * tsr-torrent-peers.c: a torrent's public calls about its connections,
  * over the swarm it owns (swarm/tsr-swarm.c): the limits on connections,
- * the session's settings passed on, addresses to dial and peers to take,
+ * the session's settings passed on (encryption among them), addresses to dial and peers to take,
  * the rows of the peers view, bans, and the torrent's rate limits. It sees
  * the torrent only through tsr-torrent-parts-private.h.
  */
@@ -159,6 +159,15 @@ tsr_torrent_set_connection_budget (TsrTorrent *self,
                                    TsrBudget  *budget)
 {
   tsr_swarm_set_budget (_tsr_torrent_get_swarm (self), budget);
+}
+
+/* For the peers we dial (the swarm's, told with each dial). */
+void
+tsr_torrent_set_encryption (TsrTorrent        *self,
+                            TsrPeerEncryption  mode)
+{
+  g_return_if_fail (TSR_IS_TORRENT (self));
+  tsr_swarm_set_encryption (_tsr_torrent_get_swarm (self), mode);
 }
 
 void

@@ -2,15 +2,19 @@
 /*
  * tsr-torrent-signals.c: the signals of TsrTorrent, made once for its
  * class: their names, and the values each carries (in the order the
- * class always made them).
+ * class always made them); and the reports that are only a signal.
  */
 #define G_LOG_DOMAIN "tsr-torrent"
 
 #include "config.h"
 
 #include <stdarg.h>
+#include <string.h>
 
 #include "tsr-torrent-signals.h"
+
+/* The class's, for the emitters below: made once, like the class. */
+static guint signals[TSR_TORRENT_N_SIGNALS];
 
 /* Run last, no class handler, no return value; @n_params GTypes follow. */
 static guint
@@ -67,4 +71,39 @@ tsr_torrent_signals_install (GType  type,
   /* pieces found good at start, and whether a resume record told (TRUE)
    * or the data was hashed (FALSE) */
   ids[TSR_TORRENT_SIGNAL_CHECKED] = signal_new (type, "checked", 2, G_TYPE_UINT, G_TYPE_BOOLEAN);
+  memcpy (signals, ids, sizeof signals);
+}
+
+void
+tsr_torrent_signals_swarm_event (TsrSwarmEvent  event,
+                                 const char    *address,
+                                 const char    *detail,
+                                 gpointer       torrent)
+{
+  if (event == TSR_SWARM_CONNECTED)
+    g_signal_emit (torrent, signals[TSR_TORRENT_SIGNAL_PEER_CONNECTED], 0, address);
+  else if (event == TSR_SWARM_GONE)
+    g_signal_emit (torrent, signals[TSR_TORRENT_SIGNAL_PEER_GONE], 0, address, detail);
+  else if (event == TSR_SWARM_DIALING)
+    g_signal_emit (torrent, signals[TSR_TORRENT_SIGNAL_PEER_DIALING], 0, address);
+  else
+    g_signal_emit (torrent, signals[TSR_TORRENT_SIGNAL_PEER_STATE], 0, address, detail);
+}
+
+void
+tsr_torrent_signals_peer_banned (const TsrPeerAddress *key,
+                                 const char           *reason,
+                                 gpointer              torrent)
+{
+  g_autofree char *text = tsr_peer_address_to_string (key);
+
+  g_signal_emit (torrent, signals[TSR_TORRENT_SIGNAL_PEER_BANNED], 0, text, reason);
+}
+
+void
+tsr_torrent_signals_url_banned (const char *url,
+                                const char *reason,
+                                gpointer    torrent)
+{
+  g_signal_emit (torrent, signals[TSR_TORRENT_SIGNAL_PEER_BANNED], 0, url, reason);
 }

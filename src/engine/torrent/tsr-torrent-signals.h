@@ -2,12 +2,16 @@
 /*
  * tsr-torrent-signals.h: the signals of TsrTorrent, what each carries
  * and when it is emitted (tsr-torrent.h tells its users), and their
- * installation on the class. Engine-private: for tsr-torrent.c, which
- * emits them.
+ * installation on the class; the reports of the torrent's modules that
+ * are only a signal, emitted here. Engine-private: for tsr-torrent.c,
+ * which emits the others.
  */
 #pragma once
 
 #include <glib-object.h>
+
+#include "tsr-peer-address.h"
+#include "tsr-swarm.h"
 
 G_BEGIN_DECLS
 
@@ -34,7 +38,23 @@ typedef enum
 } TsrTorrentSignal;
 
 /* Installs them on @type, a TsrTorrent's, storing each id in @ids. */
-void tsr_torrent_signals_install (GType  type,
-                                  guint *ids);
+void tsr_torrent_signals_install     (GType                 type,
+                                      guint                *ids);
+
+/* Callbacks of the swarm's and the web seeds' tables, @torrent their
+ * user_data. TsrSwarmFuncs.event: "peer-connected", "peer-gone",
+ * "peer-dialing", else "peer-state". */
+void tsr_torrent_signals_swarm_event (TsrSwarmEvent         event,
+                                      const char           *address,
+                                      const char           *detail,
+                                      gpointer              torrent);
+/* TsrSwarmFuncs.banned: "peer-banned" with the address. */
+void tsr_torrent_signals_peer_banned (const TsrPeerAddress *key,
+                                      const char           *reason,
+                                      gpointer              torrent);
+/* TsrWebSeedsFuncs.banned: "peer-banned" with the seed's URL. */
+void tsr_torrent_signals_url_banned  (const char           *url,
+                                      const char           *reason,
+                                      gpointer              torrent);
 
 G_END_DECLS

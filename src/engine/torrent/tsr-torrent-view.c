@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * tsr-torrent-view.c: what a window shows of a torrent: the getters of
- * its totals, rates, progress, ETA and ratio (TsrTorrentStats computes
- * them, and notifies its properties); whether its metainfo is known, its
- * magnet link and its files' priorities; snapshots for the detail views:
- * piece fractions and availability for the bars; the stop conditions
- * (a magnet's stop once its metainfo comes) and the progress of its
- * fetch; the debug JSON; and the words for a state or a limit. It sees the
- * torrent only through tsr-torrent-parts-private.h.
+ * its totals, the bytes had, rates, progress, ETA and ratio
+ * (TsrTorrentStats computes them, and notifies its properties); whether
+ * its metainfo is known, its magnet link, its files' priorities and the
+ * sequential flag; snapshots for the detail views: piece fractions and
+ * availability for the bars; the stop conditions (a magnet's stop once
+ * its metainfo comes) and the progress of its fetch; the debug JSON; and
+ * the words for a state or a limit. It sees the torrent only through
+ * tsr-torrent-parts-private.h.
  */
 #define G_LOG_DOMAIN "tsr-torrent"
 
@@ -23,6 +24,14 @@ guint
 tsr_torrent_get_pieces_have (TsrTorrent *self)
 {
   return tsr_bitfield_count (_tsr_torrent_get_have (self));
+}
+
+guint64
+tsr_torrent_get_bytes_have (TsrTorrent *self)
+{
+  TsrTorrentPieces *pieces = _tsr_torrent_get_pieces (self);
+
+  return pieces != NULL ? tsr_torrent_pieces_get_bytes_have (pieces) : 0;
 }
 
 guint64
@@ -92,6 +101,19 @@ tsr_torrent_get_file_priority (TsrTorrent *self,
 
   g_return_val_if_fail (info != NULL && file < info->n_files, TSR_PRIORITY_SKIP);
   return tsr_torrent_pieces_get_file_priority (_tsr_torrent_get_pieces (self), file);
+}
+
+/* Pieces in order, for the requests to peers, and for the picker once
+ * the metainfo is known (TsrTorrentPieces is made with the requester's). */
+void
+tsr_torrent_set_sequential (TsrTorrent *self,
+                            gboolean    sequential)
+{
+  TsrTorrentPieces *pieces = _tsr_torrent_get_pieces (self);
+
+  tsr_requester_set_sequential (tsr_swarm_get_requester (_tsr_torrent_get_swarm (self)), sequential);
+  if (pieces != NULL)
+    tsr_torrent_pieces_set_sequential (pieces, sequential);
 }
 
 /* NULL before a magnet's metainfo comes. */

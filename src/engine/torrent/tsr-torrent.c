@@ -90,8 +90,6 @@ struct _TsrTorrent
   TsrExtMetadata  *metadata;        /* borrowed from extensions: ut_metadata, and a magnet's fetch */
   TsrExtPex       *pex;             /* borrowed from extensions: ut_pex */
   TsrExtHashes    *hashes;          /* borrowed from extensions: BEP 52 hash requests */
-  gboolean         sequential;
-  TsrPeerEncryption encryption;     /* for the peers we dial */
   gint64           started_at;      /* monotonic seconds */
 };
 
@@ -111,7 +109,6 @@ static gint64 now_seconds (void);
 static void fail (TsrTorrent *self, const GError *error);
 static void set_state (TsrTorrent *self, TsrTorrentState state);
 static void swarm_follow_state (TsrTorrent *self);
-static void dial_some (TsrTorrent *self);
 static const TsrTorrentDiskFuncs disk_funcs;
 static const TsrTorrentPiecesFuncs pieces_funcs;
 static const TsrWebSeedsFuncs web_seed_funcs;
@@ -195,7 +192,6 @@ tsr_torrent_init (TsrTorrent *self)
   self->down = tsr_limiter_new (0);
   tsr_swarm_set_identity (self->swarm, self->peer_id, self->wire_hash);
   tsr_swarm_set_transport (self->swarm, &self->limits, self->up, self->down);
-  self->encryption = TSR_PEER_ENCRYPTION_PREFER;
   self->stats = tsr_torrent_stats_new (&stats_funcs, self);
 }
 
@@ -215,7 +211,8 @@ set_metainfo (TsrTorrent  *self,
   tsr_ext_metadata_set_info (self->metadata, info->info_bytes);
   tsr_ext_pex_set_metainfo (self->pex, info->is_private);
   tsr_ext_hashes_set_metainfo (self->hashes, info, tsr_torrent_disk_get_storage (self->disk));
-  self->pieces = tsr_torrent_pieces_new (info, TSR_TORRENT_PIECE_MEMORY, self->sequential, &pieces_funcs, self);
+  self->pieces = tsr_torrent_pieces_new (info, TSR_TORRENT_PIECE_MEMORY,
+                                         tsr_requester_get_sequential (self->requester), &pieces_funcs, self);
   blocks = tsr_torrent_pieces_get_blocks (self->pieces);
   picker = tsr_torrent_pieces_get_picker (self->pieces);
   tsr_swarm_set_have (self->swarm, tsr_torrent_pieces_get_have (self->pieces));
@@ -362,12 +359,6 @@ const char *
 tsr_torrent_get_name (TsrTorrent *self)
 {
   return self->info != NULL ? self->info->name : tsr_torrent_magnet_get_name (self->magnet);
-}
-
-guint64
-tsr_torrent_get_bytes_have (TsrTorrent *self)
-{
-  return self->pieces != NULL ? tsr_torrent_pieces_get_bytes_have (self->pieces) : 0;
 }
 
 TsrMetainfo *
@@ -528,25 +519,6 @@ tsr_torrent_set_file_priority (TsrTorrent  *self,
   check_done (self);
 }
 
-void
-tsr_torrent_set_encryption (TsrTorrent        *self,
-                            TsrPeerEncryption  mode)
-{
-  g_return_if_fail (TSR_IS_TORRENT (self));
-  self->encryption = mode;
-  tsr_swarm_set_encryption (self->swarm, mode);
-}
-
-void
-tsr_torrent_set_sequential (TsrTorrent *self,
-                            gboolean    sequential)
-{
-  self->sequential = sequential;
-  tsr_requester_set_sequential (self->requester, sequential);
-  if (self->pieces != NULL)
-    tsr_torrent_pieces_set_sequential (self->pieces, sequential);
-}
-
 /* Limits -------------------------------------------------------------- */
 
 static void
@@ -597,14 +569,6 @@ web_may_start (gpointer user_data)
 }
 
 static void
-web_banned (const char *url,
-            const char *reason,
-            gpointer    user_data)
-{
-  g_signal_emit (user_data, signals[TSR_TORRENT_SIGNAL_PEER_BANNED], 0, url, reason);
-}
-
-static void
 web_fetched (guint    index,
              GBytes  *piece,
              gpointer user_data)
@@ -617,16 +581,9 @@ web_fetched (guint    index,
 
 static const TsrWebSeedsFuncs web_seed_funcs = {
   .may_start = web_may_start,
-  .banned = web_banned,
+  .banned = tsr_torrent_signals_url_banned,
   .fetched = web_fetched,
 };
-
-static void
-web_seeds_tick (TsrTorrent *self)
-{
-  if (self->web_seeds != NULL)
-    tsr_web_seeds_tick (self->web_seeds);
-}
 
 static void
 on_disk_failed (const GError *error,
@@ -688,26 +645,10 @@ on_disk_written (guint    index,
    * fetched again): without this, peers whose pieces were all started
    * would wait for the next tick. */
   tsr_swarm_fill_all (self->swarm);
-  web_seeds_tick (self);
+  tsr_web_seeds_tick (self->web_seeds);
 }
 
 /* The set of connections (TsrSwarmFuncs) ---------------------------- */
-
-static void
-swarm_event (TsrSwarmEvent  event,
-             const char    *address,
-             const char    *detail,
-             gpointer       user_data)
-{
-  if (event == TSR_SWARM_CONNECTED)
-    g_signal_emit (user_data, signals[TSR_TORRENT_SIGNAL_PEER_CONNECTED], 0, address);
-  else if (event == TSR_SWARM_GONE)
-    g_signal_emit (user_data, signals[TSR_TORRENT_SIGNAL_PEER_GONE], 0, address, detail);
-  else if (event == TSR_SWARM_DIALING)
-    g_signal_emit (user_data, signals[TSR_TORRENT_SIGNAL_PEER_DIALING], 0, address);
-  else
-    g_signal_emit (user_data, signals[TSR_TORRENT_SIGNAL_PEER_STATE], 0, address, detail);
-}
 
 static void
 swarm_moved (gsize    bytes,
@@ -759,33 +700,23 @@ swarm_read_failed (const GError *error,
   fail_soon (user_data, error);
 }
 
-static void
-swarm_banned (const TsrPeerAddress *key,
-              const char           *reason,
-              gpointer              user_data)
-{
-  g_autofree char *text = tsr_peer_address_to_string (key);
-
-  g_signal_emit (user_data, signals[TSR_TORRENT_SIGNAL_PEER_BANNED], 0, text, reason);
-}
-
-/* Outgoing, over the host's transports: encrypted unless the address closed our MSE handshake. */
+/* Outgoing, over the host's transports. */
 static void
 swarm_dial (const TsrPeerAddress *address,
-            gboolean              plaintext,
+            TsrPeerEncryption     encryption,
             gpointer              user_data)
 {
   TsrTorrent *self = user_data;
   TsrDialer *dialer = self->host != NULL ? self->host->dialer (self->host_data) : NULL;
   g_autoptr(TsrPeer) peer = tsr_peer_new_outgoing (address, dialer);
 
-  tsr_peer_set_encryption (peer, plaintext ? TSR_PEER_ENCRYPTION_OFF : self->encryption, NULL, NULL);
+  tsr_peer_set_encryption (peer, encryption, NULL, NULL);
   tsr_swarm_dial_peer (self->swarm, peer);
 }
 
 static const TsrSwarmFuncs swarm_funcs = {
-  .event = swarm_event,
-  .banned = swarm_banned,
+  .event = tsr_torrent_signals_swarm_event,
+  .banned = tsr_torrent_signals_peer_banned,
   .dial = swarm_dial,
   .moved = swarm_moved,
   .complete = swarm_complete,
@@ -805,13 +736,6 @@ on_choke_round (gpointer user_data)
   tsr_swarm_run_choker (self->swarm, now_seconds ());
 }
 
-/* Dials while running: the swarm knows the limits and the pool. */
-static void
-dial_some (TsrTorrent *self)
-{
-  tsr_swarm_dial_some (self->swarm, now_seconds ());
-}
-
 /* Once a second while running: dial what became ready, and when the
  * pool has run dry with few connections, ask the trackers early. */
 static void
@@ -823,12 +747,12 @@ on_tick (gpointer user_data)
   tsr_uploader_expire (self->uploader, g_get_monotonic_time () - TSR_TORRENT_READ_CACHE_IDLE * G_USEC_PER_SEC);
   /* Rates, pipelines and snubs; the extensions' timers. */
   tsr_swarm_tick (self->swarm, now_seconds ());
-  web_seeds_tick (self);
+  tsr_web_seeds_tick (self->web_seeds);
   /* Swarm counts for the trackers view: soon after starting, then now and then. */
   if (self->tracker != NULL)
     tsr_tracker_scrape_when_due (self->tracker, now_seconds ());
   tsr_swarm_turn_over (self->swarm, now_seconds (), self->state == TSR_TORRENT_SEEDING);
-  dial_some (self);
+  tsr_swarm_dial_some (self->swarm, now_seconds ());
   tsr_torrent_stats_notify (self->stats, G_OBJECT (self));
   /* Idleness is a limit that no byte moves toward. */
   tsr_torrent_limits_check (self->stop_limits);
@@ -877,12 +801,12 @@ ready (TsrTorrent *self)
   if (self->tracker != NULL)
     tsr_tracker_start (self->tracker);
   check_done (self);
-  web_seeds_tick (self);
+  tsr_web_seeds_tick (self->web_seeds);
   if (self->tick == NULL)
     self->tick = tsr_ticker_add (1, on_tick, self);
   if (self->choke == NULL)
     self->choke = tsr_ticker_add (TSR_CHOKER_ROUND, on_choke_round, self);
-  dial_some (self);
+  tsr_swarm_dial_some (self->swarm, now_seconds ());
 }
 
 /* The check ended (TsrTorrentDiskFuncs): a resume record told, or the
@@ -928,7 +852,7 @@ start_fetching (TsrTorrent *self)
     tsr_tracker_start (self->tracker);
   if (self->tick == NULL)
     self->tick = tsr_ticker_add (1, on_tick, self);
-  dial_some (self);
+  tsr_swarm_dial_some (self->swarm, now_seconds ());
 }
 
 void
@@ -1020,7 +944,7 @@ stats_facts (TsrStatsFacts *facts,
   facts->name = tsr_torrent_get_name (self);
   facts->state = self->state;
   facts->downloading = self->state == TSR_TORRENT_DOWNLOADING;
-  facts->bytes_have = tsr_torrent_get_bytes_have (self);
+  facts->bytes_have = self->pieces != NULL ? tsr_torrent_pieces_get_bytes_have (self->pieces) : 0;
   facts->down_rate = tsr_swarm_get_down_rate (self->swarm) +
                      (self->web_seeds != NULL ? tsr_web_seeds_get_rate (self->web_seeds) : 0);
   facts->up_rate = tsr_swarm_get_up_rate (self->swarm);
