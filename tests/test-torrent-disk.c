@@ -26,6 +26,8 @@ typedef struct
   gboolean        known;     /* whether it says so */
   GString        *log;       /* the owner's callbacks, one line each */
   guint           reports;
+  TsrStorage     *storage;   /* the last one told */
+  guint           storages;  /* how many were told */
 } Fixture;
 
 static void
@@ -80,11 +82,22 @@ on_have (gpointer user_data)
   return f->known ? f->have : NULL;
 }
 
+static void
+on_storage (TsrStorage *storage,
+            gpointer    user_data)
+{
+  Fixture *f = user_data;
+
+  f->storage = storage;
+  f->storages++;
+}
+
 static const TsrTorrentDiskFuncs funcs = {
   .written = on_written,
   .failed = on_failed,
   .checked = on_checked,
   .have = on_have,
+  .storage = on_storage,
 };
 
 static TsrTorrentDisk *
@@ -231,8 +244,13 @@ test_set_folder (Fixture       *f,
   g_autofree char *other = g_build_filename (f->dir, "other", NULL);
   TsrStorage *before = tsr_torrent_disk_get_storage (f->disk);
 
+  /* Told of the first with the metainfo, of the new one at once. */
+  g_assert_true (f->storage == before);
+  g_assert_cmpuint (f->storages, ==, 1);
   g_object_add_weak_pointer (G_OBJECT (before), (gpointer *) &before);
   tsr_torrent_disk_set_folder (f->disk, other);
+  g_assert_cmpuint (f->storages, ==, 2);
+  g_assert_true (f->storage == tsr_torrent_disk_get_storage (f->disk));
   g_assert_cmpstr (tsr_torrent_disk_get_folder (f->disk), ==, other);
   g_assert_null (before);
   g_assert_cmpstr (tsr_storage_get_folder (tsr_torrent_disk_get_storage (f->disk)), ==, other);
@@ -241,6 +259,22 @@ test_set_folder (Fixture       *f,
   tsr_torrent_disk_check (f->disk, TRUE);
   TSR_TEST_WAIT_UNTIL (f->reports > 0, 10, "the check");
   g_assert_cmpstr (f->log->str, ==, "checked hashed 00000\n");
+}
+
+/* Not before the owner knows what it has: a record of nothing would
+ * lose the data to a recheck. */
+static void
+test_save_soon (Fixture       *f,
+                gconstpointer  data)
+{
+  TsrResumeStore *resume = tsr_torrent_disk_get_resume (f->disk);
+
+  f->known = FALSE;
+  tsr_torrent_disk_save_soon (f->disk);
+  g_assert_false (tsr_resume_store_is_dirty (resume));
+  f->known = TRUE;
+  tsr_torrent_disk_save_soon (f->disk);
+  g_assert_true (tsr_resume_store_is_dirty (resume));
 }
 
 int
@@ -259,6 +293,8 @@ main (int   argc,
   g_test_add ("/torrent-disk/write/reported", Fixture, NULL, fixture_set_up, test_written_reported,
               fixture_tear_down);
   g_test_add ("/torrent-disk/folder/new-storage", Fixture, NULL, fixture_set_up, test_set_folder,
+              fixture_tear_down);
+  g_test_add ("/torrent-disk/resume/save-soon-once-known", Fixture, NULL, fixture_set_up, test_save_soon,
               fixture_tear_down);
   return g_test_run ();
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * tsr-torrent-data.c: a torrent's data and its resume record: its
- * folder, where the record is kept and writing it now, the pieces on their way to disk, and
+ * folder (and another before there is data), where the record is kept
+ * and writing it now or soon, the pieces on their way to disk, and
  * moving the data or forgetting it (the record, and the files if asked)
  * over the disk queue, so that pieces on their way to disk land first
  * (disk/tsr-data-jobs.c). It sees the torrent only through
@@ -27,6 +28,34 @@ const char *
 tsr_torrent_get_folder (TsrTorrent *self)
 {
   return tsr_torrent_disk_get_folder (_tsr_torrent_get_disk (self));
+}
+
+/* Only where nothing is yet: TsrTorrentDisk makes the storage anew, and
+ * tells the torrent, whose uploads and hash requests read through it. */
+gboolean
+tsr_torrent_set_folder (TsrTorrent  *self,
+                        const char  *folder,
+                        GError     **error)
+{
+  TsrTorrentState state = tsr_torrent_get_state (self);
+  TsrTorrentDisk *disk = _tsr_torrent_get_disk (self);
+
+  if ((state != TSR_TORRENT_STOPPED && state != TSR_TORRENT_QUEUED) ||
+      tsr_disk_queue_get_pending (tsr_torrent_disk_get_queue (disk)) > 0 ||
+      tsr_bitfield_count (_tsr_torrent_get_have (self)) > 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                   _("The folder of a running torrent, or of one with data, is changed by moving its data"));
+      return FALSE;
+    }
+  tsr_torrent_disk_set_folder (disk, folder);
+  return TRUE;
+}
+
+void
+tsr_torrent_save_resume_soon (TsrTorrent *self)
+{
+  tsr_torrent_disk_save_soon (_tsr_torrent_get_disk (self));
 }
 
 void

@@ -120,6 +120,7 @@ make_storage (TsrTorrentDisk *self)
   self->storage = tsr_storage_new (self->info, self->folder);
   tsr_storage_set_direct_io (self->storage, TRUE);
   self->queue = tsr_disk_queue_new (self->storage, &queue_funcs, self);
+  self->funcs->storage (self->storage, self->user_data);
 }
 
 void
@@ -143,6 +144,13 @@ tsr_torrent_disk_set_folder (TsrTorrentDisk *self,
     return;
   drop_storage (self);
   make_storage (self);
+}
+
+void
+tsr_torrent_disk_save_soon (TsrTorrentDisk *self)
+{
+  if (self->funcs->have (self->user_data) != NULL)
+    tsr_resume_store_changed (self->resume);
 }
 
 void

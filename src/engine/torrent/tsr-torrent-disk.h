@@ -39,6 +39,10 @@ typedef struct
   /* Asks what a resume record holds: NULL while it is not known (before
    * a check ends), and then nothing is written. */
   const TsrBitfield *(*have)    (gpointer           user_data);
+  /* A storage was made (the metainfo came, or another folder): what
+   * reads the data must use @storage (borrowed) from now on. */
+  void               (*storage) (TsrStorage        *storage,
+                                 gpointer           user_data);
 } TsrTorrentDiskFuncs;
 
 /* @resume_delay: seconds a resume record waits after a change. */
@@ -55,6 +59,9 @@ void            tsr_torrent_disk_set_metainfo (TsrTorrentDisk            *self,
 /* Another folder for data not there yet: new storage and queue. */
 void            tsr_torrent_disk_set_folder   (TsrTorrentDisk            *self,
                                                const char                *folder);
+/* The resume record is saved within the delay, if what it holds is
+ * known (the owner's have). */
+void            tsr_torrent_disk_save_soon    (TsrTorrentDisk            *self);
 /* The data was moved to the storage's folder: it is ours now. */
 void            tsr_torrent_disk_moved        (TsrTorrentDisk            *self);
 const char     *tsr_torrent_disk_get_folder   (TsrTorrentDisk            *self);

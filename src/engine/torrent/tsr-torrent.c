@@ -207,10 +207,8 @@ set_metainfo (TsrTorrent  *self,
   memcpy (self->wire_hash, tsr_metainfo_get_wire_hash (info), 20);
   tsr_torrent_disk_set_metainfo (self->disk, info);
   tsr_torrent_stats_set_size (self->stats, info->total_length);
-  tsr_uploader_set_storage (self->uploader, tsr_torrent_disk_get_storage (self->disk));
   tsr_ext_metadata_set_info (self->metadata, info->info_bytes);
   tsr_ext_pex_set_metainfo (self->pex, info->is_private);
-  tsr_ext_hashes_set_metainfo (self->hashes, info, tsr_torrent_disk_get_storage (self->disk));
   self->pieces = tsr_torrent_pieces_new (info, TSR_TORRENT_PIECE_MEMORY,
                                          tsr_requester_get_sequential (self->requester), &pieces_funcs, self);
   blocks = tsr_torrent_pieces_get_blocks (self->pieces);
@@ -326,28 +324,6 @@ static const TsrTorrentMagnetFuncs magnet_funcs = {
   .ready = magnet_ready,
   .failed = magnet_failed,
 };
-
-gboolean
-tsr_torrent_set_folder (TsrTorrent  *self,
-                        const char  *folder,
-                        GError     **error)
-{
-  if ((self->state != TSR_TORRENT_STOPPED && self->state != TSR_TORRENT_QUEUED) ||
-      tsr_disk_queue_get_pending (tsr_torrent_disk_get_queue (self->disk)) > 0 ||
-      (self->pieces != NULL && tsr_bitfield_count (tsr_torrent_pieces_get_have (self->pieces)) > 0))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
-                   _("The folder of a running torrent, or of one with data, is changed by moving its data"));
-      return FALSE;
-    }
-  tsr_torrent_disk_set_folder (self->disk, folder);
-  if (self->info != NULL)
-    {
-      tsr_uploader_set_storage (self->uploader, tsr_torrent_disk_get_storage (self->disk));
-      tsr_ext_hashes_set_metainfo (self->hashes, self->info, tsr_torrent_disk_get_storage (self->disk));
-    }
-  return TRUE;
-}
 
 const guint8 *
 tsr_torrent_get_info_hash (TsrTorrent *self)
@@ -493,15 +469,6 @@ check_done (TsrTorrent *self)
     tsr_tracker_completed (self->tracker);
   tsr_torrent_limits_check (self->stop_limits);
   g_signal_emit (self, signals[TSR_TORRENT_SIGNAL_DONE], 0);
-}
-
-/* Resume records ---------------------------------------------------- */
-
-void
-tsr_torrent_save_resume_soon (TsrTorrent *self)
-{
-  if (self->have_known)
-    tsr_resume_store_changed (tsr_torrent_disk_get_resume (self->disk));
 }
 
 void
@@ -835,11 +802,23 @@ disk_have (gpointer user_data)
   return self->have_known ? tsr_torrent_pieces_get_have (self->pieces) : NULL;
 }
 
+/* Uploads and BEP 52 hash requests read the data through it. */
+static void
+disk_storage (TsrStorage *storage,
+              gpointer    user_data)
+{
+  TsrTorrent *self = user_data;
+
+  tsr_uploader_set_storage (self->uploader, storage);
+  tsr_ext_hashes_set_metainfo (self->hashes, self->info, storage);
+}
+
 static const TsrTorrentDiskFuncs disk_funcs = {
   .written = on_disk_written,
   .failed = on_disk_failed,
   .checked = on_disk_checked,
   .have = disk_have,
+  .storage = disk_storage,
 };
 
 /* A magnet: peers and trackers by its hash, until a peer gives the info
