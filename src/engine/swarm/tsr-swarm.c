@@ -20,6 +20,7 @@
 
 #include "tsr-choker.h"
 #include "tsr-ext-holepunch.h"
+#include "tsr-peer-lookup.h"
 #include "tsr-pex.h"
 #include "tsr-swarm.h"
 
@@ -46,12 +47,14 @@ struct _TsrSwarm
   guint16              dht_port;      /* our node's, 0: none */
   TsrPeerEncryption    encryption;    /* for the peers we dial */
   TsrExtHolepunch     *holepunch;     /* borrowed: the extension host owns it */
+  TsrPeerLookups      *lookups;       /* (owned) host names given by people or magnets */
   const TsrSwarmFuncs *funcs;
   gpointer             user_data;
 };
 
 static const TsrMemberFuncs member_funcs;
 static const TsrExtHolepunchFuncs holepunch_funcs;
+static void on_address_found (const TsrPeerAddress *address, guint source, gpointer user_data);
 
 TsrSwarm *
 tsr_swarm_new (guint                pool_size,
@@ -68,6 +71,7 @@ tsr_swarm_new (guint                pool_size,
   self->encryption = TSR_PEER_ENCRYPTION_PREFER;
   self->pool = tsr_peer_pool_new (pool_size);
   self->choker = tsr_choker_new ();
+  self->lookups = tsr_peer_lookups_new (on_address_found, self);
   self->max_peers = max_peers;
   self->turnover = turnover;
   self->funcs = funcs;
@@ -85,6 +89,7 @@ tsr_swarm_free (TsrSwarm *self)
   tsr_peer_pool_free (self->pool);
   tsr_choker_free (self->choker);
   g_clear_pointer (&self->budget, tsr_budget_unref);
+  tsr_peer_lookups_free (self->lookups);
   g_free (self);
 }
 
@@ -433,6 +438,22 @@ tsr_swarm_add_address (TsrSwarm             *self,
 {
   tsr_peer_pool_add (self->pool, address, source, now);
   tsr_swarm_dial_some (self, now);
+}
+
+void
+tsr_swarm_add_address_text (TsrSwarm      *self,
+                            const char    *text,
+                            TsrPeerSource  source)
+{
+  tsr_peer_lookups_add (self->lookups, text, source);
+}
+
+static void
+on_address_found (const TsrPeerAddress *address,
+                  guint                 source,
+                  gpointer              user_data)
+{
+  tsr_swarm_add_address (user_data, address, (TsrPeerSource) source, now_seconds ());
 }
 
 const char *

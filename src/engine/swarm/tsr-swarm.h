@@ -218,6 +218,12 @@ void          tsr_swarm_add_address       (TsrSwarm             *self,
                                            const TsrPeerAddress *address,
                                            TsrPeerSource         source,
                                            gint64                now);
+/* Likewise for "host:port" from people or a magnet: a host name is
+ * looked up first (net/tsr-peer-lookup), and forgotten if the swarm is
+ * freed meanwhile. */
+void          tsr_swarm_add_address_text  (TsrSwarm             *self,
+                                           const char           *text,
+                                           TsrPeerSource         source);
 
 /* Whether one more connection may be dialled, @n_dialed being dialled. */
 gboolean      tsr_swarm_may_dial          (TsrSwarm             *self,

@@ -54,10 +54,4 @@ void               _tsr_torrent_set_tracker    (struct _TsrTorrent *self,
 TsrTorrentLimits  *_tsr_torrent_get_limits     (struct _TsrTorrent *self,
                                                 gboolean            make);
 
-/* Into the pool (dialled at once if there is room): "host:port" parsed,
- * or a host name looked up first. */
-void               _tsr_torrent_add_address_text (struct _TsrTorrent *self,
-                                                  const char         *text,
-                                                  TsrPeerSource       source);
-
 G_END_DECLS

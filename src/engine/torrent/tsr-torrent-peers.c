@@ -229,7 +229,7 @@ tsr_torrent_add_discovered_peer (TsrTorrent    *self,
                                  const char    *address,
                                  TsrPeerSource  source)
 {
-  _tsr_torrent_add_address_text (self, address, source);
+  tsr_swarm_add_address_text (_tsr_torrent_get_swarm (self), address, source);
 }
 
 void
@@ -244,7 +244,7 @@ void
 tsr_torrent_add_peer_address (TsrTorrent *self,
                               const char *address)
 {
-  _tsr_torrent_add_address_text (self, address, TSR_PEER_SOURCE_USER);
+  tsr_swarm_add_address_text (_tsr_torrent_get_swarm (self), address, TSR_PEER_SOURCE_USER);
 }
 
 void

@@ -39,7 +39,6 @@
 #include "tsr-ext-metadata.h"
 #include "tsr-ext-pex.h"
 #include "tsr-extensions.h"
-#include "tsr-peer-lookup.h"
 #include "tsr-peer-pool.h"
 #include "tsr-piece-picker.h"
 #include "tsr-requester.h"
@@ -258,7 +257,7 @@ tsr_torrent_new_from_magnet (const TsrMagnet *magnet,
   tsr_swarm_set_have (self->swarm, tsr_torrent_magnet_get_have (self->magnet));
   /* BEP 9 "x.pe": peers to ask first. */
   for (i = 0; magnet->peers != NULL && i < magnet->peers->len; i++)
-    _tsr_torrent_add_address_text (self, g_ptr_array_index (magnet->peers, i), TSR_PEER_SOURCE_USER);
+    tsr_swarm_add_address_text (self->swarm, g_ptr_array_index (magnet->peers, i), TSR_PEER_SOURCE_USER);
   return self;
 }
 
@@ -934,39 +933,6 @@ stats_facts (TsrStatsFacts *facts,
 static const TsrTorrentStatsFuncs stats_funcs = {
   .facts = stats_facts,
 };
-
-/* Addresses ----------------------------------------------------------- */
-
-static void
-on_peer_name_found (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(TsrTorrent) self = user_data;
-  g_autoptr(GError) error = NULL;
-  TsrPeerAddress address;
-  guint from;
-
-  if (tsr_peer_lookup_finish (result, &address, &from, &error))
-    tsr_swarm_add_address (self->swarm, &address, (TsrPeerSource) from, now_seconds ());
-  else
-    g_debug ("%s", error->message);
-}
-
-/* "host:port" from the public API or a magnet, parsed here, once; a host
- * name (people and magnets may give one) is looked up first. */
-void
-_tsr_torrent_add_address_text (TsrTorrent    *self,
-                               const char    *text,
-                               TsrPeerSource  source)
-{
-  TsrPeerAddress address;
-
-  if (tsr_peer_address_parse (text, &address))
-    tsr_swarm_add_address (self->swarm, &address, source, now_seconds ());
-  else
-    tsr_peer_lookup_async (text, source, NULL, on_peer_name_found, g_object_ref (self));
-}
 
 void
 _tsr_torrent_set_host (TsrTorrent                *self,
