@@ -216,14 +216,7 @@ set_metainfo (TsrTorrent  *self,
   tsr_swarm_set_pieces (self->swarm, blocks, picker, tsr_torrent_pieces_get_smart_ban (self->pieces),
                         info->piece_count, info->is_private);
   self->web_seeds = tsr_web_seeds_new (info, blocks, picker, self->pool, self->down, &web_seed_funcs, self);
-  self->limits.piece_count = info->piece_count;
-  self->limits.piece_length = info->piece_length;
-  self->limits.last_piece_length = info->piece_count > 0
-                                   ? tsr_metainfo_get_piece_size (info, info->piece_count - 1) : 0;
-  /* v2-only: libtorrent pads every file to whole pieces, the last too,
-   * and asks for whole blocks of the padding (read as zeros). */
-  if (!info->has_v1)
-    self->limits.last_piece_length = info->piece_length;
+  tsr_wire_limits_init (&self->limits, info);
 }
 
 TsrTorrent *
