@@ -15,6 +15,7 @@
 #include "tsr-magnet.h"
 #include "tsr-swarm.h"
 #include "tsr-torrent-disk.h"
+#include "tsr-torrent-fault.h"
 #include "tsr-torrent-limits.h"
 #include "tsr-torrent-magnet.h"
 #include "tsr-torrent-pieces.h"
@@ -29,6 +30,8 @@ struct _TsrTorrent;
 /* Borrowed, as long as the torrent lives. */
 TsrSwarm          *_tsr_torrent_get_swarm      (struct _TsrTorrent *self);
 TsrTorrentStats   *_tsr_torrent_get_stats      (struct _TsrTorrent *self);
+/* The error it stopped on. */
+TsrTorrentFault   *_tsr_torrent_get_fault      (struct _TsrTorrent *self);
 /* Folder, storage, disk queue, resume record. */
 TsrTorrentDisk    *_tsr_torrent_get_disk       (struct _TsrTorrent *self);
 /* @up: the torrent's own bucket for uploads, else for downloads. */

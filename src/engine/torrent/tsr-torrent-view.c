@@ -5,7 +5,7 @@
  * (TsrTorrentStats computes them, and notifies its properties); whether
  * its metainfo is known, its magnet link, its files' priorities and the
  * sequential flag; snapshots for the detail views: piece fractions and
- * availability for the bars; the stop conditions (a magnet's stop once
+ * availability for the bars; the error it stopped on; the stop conditions (a magnet's stop once
  * its metainfo comes) and the progress of its fetch; the debug JSON; and
  * the words for a state or a limit. It sees the torrent only through
  * tsr-torrent-parts-private.h.
@@ -91,6 +91,22 @@ tsr_torrent_dup_magnet_uri (TsrTorrent *self)
   TsrMetainfo *info = tsr_torrent_get_metainfo (self);
 
   return info != NULL ? tsr_metainfo_dup_magnet_uri (info) : tsr_magnet_to_string (tsr_torrent_magnet_get_magnet (_tsr_torrent_get_magnet (self)));
+}
+
+const char *
+tsr_torrent_get_error (TsrTorrent *self)
+{
+  const GError *error = tsr_torrent_fault_get (_tsr_torrent_get_fault (self));
+
+  return error != NULL ? error->message : NULL;
+}
+
+GError *
+tsr_torrent_dup_error (TsrTorrent *self)
+{
+  const GError *error = tsr_torrent_fault_get (_tsr_torrent_get_fault (self));
+
+  return error != NULL ? g_error_copy (error) : NULL;
 }
 
 TsrPriority

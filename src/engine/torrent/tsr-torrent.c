@@ -44,6 +44,7 @@
 #include "tsr-requester.h"
 #include "tsr-ticker.h"
 #include "tsr-torrent-disk.h"
+#include "tsr-torrent-fault.h"
 #include "tsr-torrent-host.h"
 #include "tsr-torrent-magnet.h"
 #include "tsr-torrent-parts-private.h"
@@ -60,8 +61,7 @@ struct _TsrTorrent
   TsrTorrentDisk  *disk;            /* (owned) folder, storage, disk queue, resume record, the check */
   guint8           peer_id[20];
   TsrTorrentState  state;
-  GError          *fail_pending;    /* (owned) (nullable) fail_soon's error; its idle is queued */
-  GError          *error;           /* (owned) (nullable) why the torrent stopped in TSR_TORRENT_ERROR */
+  TsrTorrentFault *fault;           /* (owned) why it stopped in TSR_TORRENT_ERROR, and errors due soon */
   TsrTorrentPieces *pieces;         /* (owned) (nullable) have, picker, block map, smart ban; made with the metainfo */
   TsrSwarm        *swarm;           /* (owned) the connections, the pool, the choker and the limits */
   TsrTorrentStats *stats;           /* (owned) totals, and what a window is shown */
@@ -114,6 +114,7 @@ static const TsrWebSeedsFuncs web_seed_funcs;
 static const TsrSwarmFuncs swarm_funcs;
 static const TsrTorrentStatsFuncs stats_funcs;
 static const TsrTorrentMagnetFuncs magnet_funcs;
+static const TsrTorrentFaultFuncs fault_funcs;
 
 static void
 tsr_torrent_dispose (GObject *object)
@@ -146,8 +147,7 @@ tsr_torrent_finalize (GObject *object)
   g_clear_pointer (&self->down, tsr_limiter_unref);
   g_clear_pointer (&self->info, tsr_metainfo_unref);
   g_clear_pointer (&self->magnet, tsr_torrent_magnet_free);
-  g_clear_error (&self->error);
-  g_clear_error (&self->fail_pending);
+  g_clear_pointer (&self->fault, tsr_torrent_fault_free);
   G_OBJECT_CLASS (tsr_torrent_parent_class)->finalize (object);
 }
 
@@ -192,6 +192,7 @@ tsr_torrent_init (TsrTorrent *self)
   tsr_swarm_set_identity (self->swarm, self->peer_id, self->wire_hash);
   tsr_swarm_set_transport (self->swarm, &self->limits, self->up, self->down);
   self->stats = tsr_torrent_stats_new (&stats_funcs, self);
+  self->fault = tsr_torrent_fault_new (&fault_funcs, self);
 }
 
 /* What depends on the metainfo: at once, or when a magnet's arrives. */
@@ -341,18 +342,6 @@ tsr_torrent_get_state (TsrTorrent *self)
   return self->state;
 }
 
-const char *
-tsr_torrent_get_error (TsrTorrent *self)
-{
-  return self->error != NULL ? self->error->message : NULL;
-}
-
-GError *
-tsr_torrent_dup_error (TsrTorrent *self)
-{
-  return self->error != NULL ? g_error_copy (self->error) : NULL;
-}
-
 /* The swarm dials only while the torrent runs; a seed dials only the
  * addresses the user gave, and leechers come to it. Our bitfield must be
  * known first, so nothing is dialled while checking. */
@@ -394,8 +383,7 @@ static void
 fail (TsrTorrent   *self,
       const GError *error)
 {
-  g_clear_error (&self->error);
-  self->error = g_error_copy (error);
+  tsr_torrent_fault_set (self->fault, error);
   if (self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_SEEDING ||
       self->state == TSR_TORRENT_CHECKING)
     stop_running (self);
@@ -407,29 +395,21 @@ fail (TsrTorrent   *self,
   set_state (self, TSR_TORRENT_ERROR);
 }
 
-/* The idle holds a reference to the torrent. */
-static gboolean
-on_fail_idle (gpointer user_data)
+/* An error from a callback of the read cache or a peer, which must not
+ * see the torrent stop under it (TsrTorrentFaultFuncs): now. */
+static void
+fault_due (const GError *error,
+           gpointer      user_data)
 {
-  TsrTorrent *self = user_data;
+  g_autoptr(TsrTorrent) self = g_object_ref (user_data);
 
   if (self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_SEEDING)
-    fail (self, self->fail_pending);
-  g_clear_error (&self->fail_pending);
-  return G_SOURCE_REMOVE;
+    fail (self, error);
 }
 
-/* fail() from a callback of the read cache or a peer, which must not see
- * the torrent stop under it: on the next turn of the main loop. */
-static void
-fail_soon (TsrTorrent   *self,
-           const GError *error)
-{
-  if (self->fail_pending != NULL)
-    return;
-  self->fail_pending = g_error_copy (error);
-  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_fail_idle, g_object_ref (self), g_object_unref);
-}
+static const TsrTorrentFaultFuncs fault_funcs = {
+  .due = fault_due,
+};
 
 static gint64
 now_seconds (void)
@@ -656,7 +636,7 @@ swarm_read_failed (const GError *error,
                    gpointer      user_data)
 {
   /* A recheck finds what is left once the user has looked. */
-  fail_soon (user_data, error);
+  tsr_torrent_fault_soon (((TsrTorrent *) user_data)->fault, error);
 }
 
 /* Outgoing, over the host's transports. */
@@ -948,6 +928,12 @@ TsrTorrentStats *
 _tsr_torrent_get_stats (TsrTorrent *self)
 {
   return self->stats;
+}
+
+TsrTorrentFault *
+_tsr_torrent_get_fault (TsrTorrent *self)
+{
+  return self->fault;
 }
 
 TsrTorrentDisk *
