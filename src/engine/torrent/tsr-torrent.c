@@ -1,30 +1,22 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-torrent.c: downloading and seeding one torrent.
- *
- * Blocks of a piece collect in memory; a complete piece goes to storage,
- * which checks its hash on a worker thread and writes it whole. Each peer
- * keeps 16 KiB requests in flight for two seconds of its rate; pieces
- * already started are finished before new ones are begun, new ones are
- * the rarest (TsrPiecePicker), and the last blocks are asked of two peers
- * (end game): TsrRequester does all that. Uploads follow tit-for-tat
- * (TsrChoker): every ten seconds the best givers and one optimistic pick
- * are unchoked.
- *
- * This file is the state machine (start, check or resume, download,
- * seed, stop, verify, queue, a magnet's metainfo, failing) and the glue
- * between the modules the torrent owns, each reporting to it through its
- * table of callbacks: TsrTorrentPieces (have, the picker, the block map,
- * the smart ban, file priorities: a written piece becomes had there),
- * TsrTorrentDisk (the folder, storage, disk queue, resume record and
- * the check at start), TsrSwarm (the connections), TsrWebSeeds (with
- * their URL bans and the download limit), TsrTracker (announces, and
- * the scrape schedule), TsrTorrentStats (totals, and the properties)
- * and TsrTorrentLimits (stop conditions). Its signals are made in
- * tsr-torrent-signals.c. The public calls that only read or set those
- * modules are in tsr-torrent-peers.c, -view.c, -data.c and -trackers.c,
- * which reach them through tsr-torrent-parts-private.h and are never
- * called from here.
+ * tsr-torrent.c: downloading and seeding one torrent: the state machine
+ * (start, check or resume, download, seed, stop, verify, queue, a
+ * magnet's metainfo, failing) and the glue between the modules the
+ * torrent owns, each reporting to it through its table of callbacks:
+ * TsrTorrentPieces (have, the picker, the block map, the smart ban, file
+ * priorities: a written piece becomes had there), TsrTorrentDisk (the
+ * folder, storage, disk queue, resume record and the check at start),
+ * TsrTorrentMagnet (a magnet's link, its fetch, and the metainfo it
+ * ends with), TsrTorrentFault (the error it stopped on, and one due
+ * soon), TsrSwarm (the connections, and host names to look up),
+ * TsrWebSeeds, TsrTracker (announces and scrapes), TsrTorrentStats
+ * (totals, and the properties) and TsrTorrentLimits (stop conditions).
+ * Its signals are made in tsr-torrent-signals.c, which also emits the
+ * reports that are only a signal. The public calls that only read or set
+ * those modules are in tsr-torrent-peers.c, -view.c, -data.c and
+ * -trackers.c, which reach them through tsr-torrent-parts-private.h and
+ * are never called from here.
  */
 #define G_LOG_DOMAIN "tsr-torrent"
 
@@ -220,15 +212,24 @@ set_metainfo (TsrTorrent  *self,
   tsr_wire_limits_init (&self->limits, info);
 }
 
-TsrTorrent *
-tsr_torrent_new (TsrMetainfo  *info,
-                 const char   *folder,
-                 const guint8 *peer_id)
+static TsrTorrent *
+make (const char   *folder,
+      const guint8 *peer_id)
 {
   TsrTorrent *self = g_object_new (TSR_TYPE_TORRENT, NULL);
 
   self->disk = tsr_torrent_disk_new (folder, RESUME_SAVE_DELAY, &disk_funcs, self);
   memcpy (self->peer_id, peer_id, 20);
+  return self;
+}
+
+TsrTorrent *
+tsr_torrent_new (TsrMetainfo  *info,
+                 const char   *folder,
+                 const guint8 *peer_id)
+{
+  TsrTorrent *self = make (folder, peer_id);
+
   set_metainfo (self, info);
   return self;
 }
@@ -243,9 +244,7 @@ tsr_torrent_new_from_magnet (const TsrMagnet *magnet,
 
   g_return_val_if_fail (magnet->has_v1 || magnet->has_v2, NULL);
 
-  self = g_object_new (TSR_TYPE_TORRENT, NULL);
-  self->disk = tsr_torrent_disk_new (folder, RESUME_SAVE_DELAY, &disk_funcs, self);
-  memcpy (self->peer_id, peer_id, 20);
+  self = make (folder, peer_id);
   self->magnet = tsr_torrent_magnet_new (magnet, self->metadata, self->hashes, &magnet_funcs, self);
   memcpy (self->wire_hash, tsr_torrent_magnet_get_wire_hash (self->magnet), 20);
   tsr_swarm_set_have (self->swarm, tsr_torrent_magnet_get_have (self->magnet));
