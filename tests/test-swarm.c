@@ -87,7 +87,7 @@ static GSocket *make_peer (Fixture *f, guint16 port, TsrPeer **peer);
 /* A transport on a socket pair the test never writes to. */
 static void
 swarm_dial (const TsrPeerAddress *address,
-            gboolean              plaintext,
+            TsrPeerEncryption     encryption,
             gpointer              user_data)
 {
   Fixture *f = user_data;

@@ -33,63 +33,24 @@ struct _FakeTorrent
 
 G_DEFINE_FINAL_TYPE (FakeTorrent, fake_torrent, G_TYPE_OBJECT)
 
-static const char *
-fake_name (gpointer user_data)
+static void
+fake_facts (TsrStatsFacts *facts,
+            gpointer       user_data)
 {
-  return "fake";
-}
+  FakeTorrent *self = FAKE_TORRENT (user_data);
 
-static gint
-fake_state (gpointer user_data)
-{
-  return FAKE_TORRENT (user_data)->state;
-}
-
-static gboolean
-fake_downloading (gpointer user_data)
-{
-  return FAKE_TORRENT (user_data)->state == STATE_DOWNLOADING;
-}
-
-static guint64
-fake_bytes_have (gpointer user_data)
-{
-  return FAKE_TORRENT (user_data)->bytes_have;
-}
-
-static guint64
-fake_down_rate (gpointer user_data)
-{
-  return FAKE_TORRENT (user_data)->down_rate;
-}
-
-static guint64
-fake_up_rate (gpointer user_data)
-{
-  return FAKE_TORRENT (user_data)->up_rate;
-}
-
-static guint
-fake_n_peers (gpointer user_data)
-{
-  return FAKE_TORRENT (user_data)->n_peers;
-}
-
-static guint
-fake_n_seeds (gpointer user_data)
-{
-  return FAKE_TORRENT (user_data)->n_seeds;
+  facts->name = "fake";
+  facts->state = self->state;
+  facts->downloading = self->state == STATE_DOWNLOADING;
+  facts->bytes_have = self->bytes_have;
+  facts->down_rate = self->down_rate;
+  facts->up_rate = self->up_rate;
+  facts->n_peers = self->n_peers;
+  facts->n_seeds = self->n_seeds;
 }
 
 static const TsrTorrentStatsFuncs fake_funcs = {
-  .name = fake_name,
-  .state = fake_state,
-  .downloading = fake_downloading,
-  .bytes_have = fake_bytes_have,
-  .down_rate = fake_down_rate,
-  .up_rate = fake_up_rate,
-  .n_peers = fake_n_peers,
-  .n_seeds = fake_n_seeds,
+  .facts = fake_facts,
 };
 
 static void

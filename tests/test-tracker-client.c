@@ -4,7 +4,9 @@
  * 127.0.0.1: after a first reply with interval 1800 and no "min
  * interval" the next announce is 1800 s away (not 10 s), running out of
  * peers brings it to 5 minutes after the last, the user's request to a
- * minute, and a "min interval" bounds both. Also: "stopped" overtakes a
+ * minute, and a "min interval" bounds both. Scrapes follow their
+ * schedule (BEP 48: the first 5 s after the plan, then every 30 min).
+ * Also: "stopped" overtakes a
  * "started" the tracker never answers. And BEP 15 against a fake UDP
  * tracker: through a shared TsrUdpSocket every request leaves from its
  * port and the replies come back through its demultiplexer (announce,
@@ -71,6 +73,7 @@ fixture_set_up (Fixture       *f,
   f->reply = g_strdup (data);
   f->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (f->server, "/announce", on_request, f, NULL);
+  soup_server_add_handler (f->server, "/scrape", on_request, f, NULL);
   g_assert_true (soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
   g_assert_no_error (error);
   uris = soup_server_get_uris (f->server);
@@ -187,6 +190,56 @@ test_stopped_overtakes_started (Fixture       *f,
   wait_for_requests (f, tracker, 2);
   g_assert_nonnull (strstr (g_ptr_array_index (f->queries, 0), "event=started"));
   g_assert_nonnull (strstr (g_ptr_array_index (f->queries, 1), "event=stopped"));
+}
+
+/* Scrapes on the owner's clock: none before they are planned, the first
+ * TSR_TRACKER_SCRAPE_FIRST s after the plan, then one every
+ * TSR_TRACKER_SCRAPE_INTERVAL s; asked for, one now and the next an
+ * interval after it. */
+static void
+test_scrape_schedule (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(TsrTracker) tracker = tracker_for (f);
+  const gint64 start = 100000;
+
+  g_assert_cmpint (tsr_tracker_get_scrape_due (tracker), ==, G_MAXINT64);
+  tsr_tracker_scrape_when_due (tracker, start);
+  tsr_tracker_plan_scrapes (tracker, start);
+  g_assert_cmpint (tsr_tracker_get_scrape_due (tracker), ==, start + 5);
+  tsr_tracker_scrape_when_due (tracker, start + 4);
+  tsr_test_run_for (200);
+  g_assert_cmpuint (f->queries->len, ==, 0);
+  tsr_tracker_scrape_when_due (tracker, start + 5);
+  wait_for_requests (f, tracker, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (f->queries, 0), "info_hash="));
+  g_assert_cmpint (tsr_tracker_get_scrape_due (tracker), ==, start + 5 + 30 * 60);
+  tsr_tracker_scrape_when_due (tracker, start + 5 + 30 * 60 - 1);
+  tsr_test_run_for (200);
+  g_assert_cmpuint (f->queries->len, ==, 1);
+  tsr_tracker_scrape_when_due (tracker, start + 5 + 30 * 60);
+  wait_for_requests (f, tracker, 2);
+  /* Asked for: now, and the schedule moves on from it. */
+  g_assert_true (tsr_tracker_scrape_now (tracker, start + 2000));
+  wait_for_requests (f, tracker, 3);
+  g_assert_cmpint (tsr_tracker_get_scrape_due (tracker), ==, start + 2000 + 30 * 60);
+  g_assert_cmpuint (f->queries->len, ==, 3);
+}
+
+static void
+test_scrape_without_urls (void)
+{
+  g_autoptr(GPtrArray) tiers = g_ptr_array_new ();
+  g_autoptr(TsrTracker) tracker = NULL;
+  guint8 hash[20] = { 0 };
+  guint8 peer_id[20] = { 0 };
+
+  tracker = tsr_tracker_new_for_hash (hash, tiers, peer_id, 6881, NULL, NULL);
+  tsr_tracker_plan_scrapes (tracker, 50);
+  /* Nothing to ask: the plan stays. */
+  g_assert_false (tsr_tracker_scrape_now (tracker, 60));
+  tsr_tracker_scrape_when_due (tracker, 60);
+  g_assert_cmpint (tsr_tracker_get_scrape_due (tracker), ==, 55);
 }
 
 /* ------------------------------------------------------------------ */
@@ -584,6 +637,9 @@ main (int    argc,
               fixture_set_up, test_no_early_announce, fixture_tear_down);
   g_test_add ("/tracker/min-interval-bounds", Fixture, "d8:intervali1800e12:min intervali120e5:peers0:e",
               fixture_set_up, test_min_interval_bounds, fixture_tear_down);
+  g_test_add ("/tracker/scrape/schedule", Fixture, "d8:intervali1800e5:peers0:e",
+              fixture_set_up, test_scrape_schedule, fixture_tear_down);
+  g_test_add_func ("/tracker/scrape/without-urls", test_scrape_without_urls);
   g_test_add ("/tracker/stopped-overtakes-started", Fixture, NULL,
               fixture_set_up, test_stopped_overtakes_started, fixture_tear_down);
   g_test_add ("/tracker/udp/shared-socket", UdpFixture, NULL,

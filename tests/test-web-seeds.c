@@ -51,7 +51,9 @@ typedef struct
   TsrWebSeeds        *seeds;
   TsrBitfield        *have;          /* verified pieces */
   GArray             *verdicts;      /* (element-type Verdict) pieces "on their way to disk" */
-  GHashTable         *banned;        /* URLs */
+  GHashTable         *banned;        /* URLs reported banned */
+  TsrPeerPool        *pool;          /* the torrent's: where URLs are banned */
+  TsrLimiter         *down;          /* (nullable) the torrent's download limit */
   GString            *log;           /* "fetched N", "ban URL: reason", "peers sent N" */
   guint               calls;         /* of any of the owner's functions */
   gint                first_failed;  /* the first piece that failed its check, -1: none */
@@ -165,24 +167,16 @@ owner_may_start (gpointer user_data)
   return f->may_start;
 }
 
-static gboolean
-owner_is_banned (const char *url,
-                 gpointer    user_data)
-{
-  Fixture *f = user_data;
-
-  f->calls++;
-  return g_hash_table_contains (f->banned, url);
-}
-
 static void
-owner_ban (const char *url,
-           const char *reason,
-           gpointer    user_data)
+owner_banned (const char *url,
+              const char *reason,
+              gpointer    user_data)
 {
   Fixture *f = user_data;
 
   f->calls++;
+  /* Banned in the pool before the owner hears of it, once. */
+  g_assert_cmpstr (tsr_peer_pool_get_url_ban (f->pool, url, f->now), ==, reason);
   g_assert_false (g_hash_table_contains (f->banned, url));
   g_hash_table_add (f->banned, g_strdup (url));
   g_string_append_printf (f->log, "ban %s: %s\n", url, reason);
@@ -216,12 +210,20 @@ owner_now (gpointer user_data)
   return f->now;
 }
 
+static TsrLimiter *
+owner_limiter (gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  return f->down;
+}
+
 static const TsrWebSeedsFuncs funcs = {
   .may_start = owner_may_start,
-  .is_banned = owner_is_banned,
-  .ban = owner_ban,
+  .banned = owner_banned,
   .fetched = owner_fetched,
   .now = owner_now,
+  .limiter = owner_limiter,
 };
 
 /* The disk's verdicts, as the torrent takes them: a failed piece is the
@@ -277,6 +279,7 @@ fixture_set_up (Fixture       *f,
   f->have = tsr_bitfield_new (N_PIECES);
   f->verdicts = g_array_new (FALSE, FALSE, sizeof (Verdict));
   f->banned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  f->pool = tsr_peer_pool_new (50);
   f->log = g_string_new (NULL);
   f->may_start = TRUE;
   f->first_failed = -1;
@@ -308,6 +311,8 @@ fixture_tear_down (Fixture       *f,
   tsr_bitfield_free (f->have);
   g_array_unref (f->verdicts);
   g_hash_table_unref (f->banned);
+  tsr_peer_pool_free (f->pool);
+  g_clear_pointer (&f->down, tsr_limiter_unref);
   g_string_free (f->log, TRUE);
   g_ptr_array_unref (f->requests);
   g_ptr_array_unref (f->held);
@@ -330,7 +335,7 @@ make_seeds (Fixture           *f,
 
   for (i = 0; paths[i] != NULL; i++)
     g_ptr_array_add (f->info->web_seeds, g_strconcat (f->base, paths[i], NULL));
-  f->seeds = tsr_web_seeds_new (f->info, f->blocks, f->picker, &funcs, f);
+  f->seeds = tsr_web_seeds_new (f->info, f->blocks, f->picker, f->pool, &funcs, f);
   g_assert_nonnull (f->seeds);
   g_assert_cmpuint (tsr_web_seeds_get_n_seeds (f->seeds), ==, 0);
 }
@@ -665,13 +670,13 @@ test_bad_data_banned_by_url (Fixture       *f,
   g_assert_nonnull (strstr (f->log->str, expected));
   run_until (f, none_fetching);
 
-  /* A piece is wanted again: however long after, the banned seed, though
-   * first in line, is not asked; the other one is. */
+  /* A piece is wanted again: in the ban's last second, the banned seed,
+   * though first in line, is not asked; the other one is. */
   for (index = 0; !tsr_bitfield_get (f->have, index); index++)
     ;
   tsr_bitfield_set (f->have, index, FALSE);
   tsr_piece_picker_set_have (f->picker, index, FALSE);
-  f->now += TSR_WEB_SEED_RETRY_MAX;
+  f->now += TSR_WEB_SEEDS_BAN_SECONDS - 1;
   tsr_web_seeds_tick (f->seeds);
   run_until (f, all_had);
   g_assert_cmpuint (count_requests (f, "/bad/"), ==, asked);
@@ -736,14 +741,48 @@ test_stop_cancels (Fixture       *f,
   g_assert_false (none_fetching (f));
 }
 
+/* The download limit holds the seeds back while it has no room, and
+ * counts what they fetch (here through a parent bucket, as the
+ * session's is). */
+static void
+test_download_limit (Fixture       *f,
+                     gconstpointer  unused)
+{
+  static const char *const paths[] = { "/files", NULL };
+  g_autoptr(TsrLimiter) session = tsr_limiter_new (1000);
+
+  f->down = tsr_limiter_new (1);
+  make_seeds (f, paths);
+  tsr_web_seeds_tick (f->seeds);
+  tsr_test_run_for (100);
+  tsr_web_seeds_tick (f->seeds);
+  g_assert_cmpuint (f->requests->len, ==, 0);
+  g_assert_true (none_fetching (f));
+
+  /* Room (the session's bucket fills within a millisecond): it fetches,
+   * and the piece puts both buckets in debt. */
+  tsr_limiter_set_rate (f->down, 0);
+  tsr_limiter_set_parent (f->down, session);
+  g_usleep (2000);
+  g_assert_cmpuint (tsr_limiter_wait_ms (session), ==, 0);
+  tsr_web_seeds_tick (f->seeds);
+  g_assert_false (none_fetching (f));
+  TSR_TEST_WAIT_UNTIL (f->verdicts->len > 0, 10, "the first piece");
+  g_assert_cmpuint (tsr_limiter_wait_ms (session), >, 0);
+  g_assert_cmpuint (tsr_limiter_get_allowance (f->down), ==, 0);
+  /* No room: the seed, idle again, starts nothing. */
+  g_assert_true (none_fetching (f));
+  g_assert_cmpuint (f->requests->len, ==, 1);
+}
+
 /* Nothing is kept for a torrent without web seeds. */
 static void
 test_none_listed (Fixture       *f,
                   gconstpointer  unused)
 {
-  g_assert_null (tsr_web_seeds_new (f->info, f->blocks, f->picker, &funcs, f));
+  g_assert_null (tsr_web_seeds_new (f->info, f->blocks, f->picker, f->pool, &funcs, f));
   g_ptr_array_add (f->info->http_seeds, g_strconcat (f->base, "/seed", NULL));
-  f->seeds = tsr_web_seeds_new (f->info, f->blocks, f->picker, &funcs, f);
+  f->seeds = tsr_web_seeds_new (f->info, f->blocks, f->picker, f->pool, &funcs, f);
   g_assert_nonnull (f->seeds);
 }
 
@@ -761,6 +800,7 @@ main (int   argc,
   ADD ("/web-seeds/free/in-flight-calls-nothing", test_free_in_flight_calls_nothing);
   ADD ("/web-seeds/stop/cancels", test_stop_cancels);
   ADD ("/web-seeds/new/none-listed", test_none_listed);
+  ADD ("/web-seeds/limit/download", test_download_limit);
 #undef ADD
 
   return g_test_run ();

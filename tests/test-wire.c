@@ -265,6 +265,35 @@ test_no_limits_before_metadata (void)
   g_assert_cmpuint (m.data_length, ==, 3);
 }
 
+/* 40000 bytes in 16 KiB pieces: v1's last piece is what is left;
+ * v2-only, a whole piece (libtorrent asks for the padding). */
+static void
+test_limits_of_metainfo (void)
+{
+  static const char v1[] = "d6:lengthi40000e4:name4:file12:piece lengthi16384e6:pieces60:"
+                           "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaae";
+  static const char v2[] = "d9:file treed4:filed0:d6:lengthi40000e11:pieces root32:"
+                           "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbeee"
+                           "12:meta versioni2e4:name4:file12:piece lengthi16384ee";
+  const char *dicts[] = { v1, v2 };
+  const guint64 last[] = { 40000 - 2 * 16384, 16384 };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (dicts); i++)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new_static (dicts[i], strlen (dicts[i]));
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TsrMetainfo) info = tsr_metainfo_new_from_info (bytes, NULL, &error);
+      TsrWireLimits got;
+
+      g_assert_no_error (error);
+      tsr_wire_limits_init (&got, info);
+      g_assert_cmpuint (got.piece_count, ==, 3);
+      g_assert_cmpuint (got.piece_length, ==, 16384);
+      g_assert_cmpuint (got.last_piece_length, ==, last[i]);
+    }
+}
+
 /* BEP 6's own example: 80.4.4.200, an info hash of 0xaa bytes, 1313 pieces. */
 static void
 test_allowed_fast (void)
@@ -299,6 +328,7 @@ main (int    argc,
   g_test_add_func ("/wire/unknown-skipped", test_unknown_skipped);
   g_test_add_func ("/wire/hostile", test_hostile);
   g_test_add_func ("/wire/no-limits-before-metadata", test_no_limits_before_metadata);
+  g_test_add_func ("/wire/limits-of-metainfo", test_limits_of_metainfo);
 
   g_test_add_func ("/wire/allowed-fast", test_allowed_fast);
   return g_test_run ();

@@ -144,6 +144,20 @@ known_type (guint8 id)
          (id >= TSR_WIRE_EXTENDED && id <= TSR_WIRE_HASH_REJECT);
 }
 
+void
+tsr_wire_limits_init (TsrWireLimits     *limits,
+                      const TsrMetainfo *info)
+{
+  limits->piece_count = info->piece_count;
+  limits->piece_length = info->piece_length;
+  limits->last_piece_length = info->piece_count > 0
+                              ? tsr_metainfo_get_piece_size (info, info->piece_count - 1) : 0;
+  /* v2-only: libtorrent pads every file to whole pieces, the last too,
+   * and asks for whole blocks of the padding (read as zeros). */
+  if (!info->has_v1)
+    limits->last_piece_length = info->piece_length;
+}
+
 static guint64
 piece_size (const TsrWireLimits *limits,
             guint32              index)

@@ -13,6 +13,8 @@
 
 #include <glib.h>
 
+#include "tsr-metainfo.h"
+
 G_BEGIN_DECLS
 
 #define TSR_WIRE_ERROR (tsr_wire_error_quark ())
@@ -131,6 +133,10 @@ typedef struct
   guint64  piece_length;
   guint64  last_piece_length;
 } TsrWireLimits;
+
+/* The limits of @info's pieces, as peers ask for them. */
+void                tsr_wire_limits_init        (TsrWireLimits        *limits,
+                                                 const TsrMetainfo    *info);
 
 typedef enum
 {

@@ -3,7 +3,8 @@
  * tsr-peer-lookup.c: host names of peers, resolved off the main loop by
  * GResolver. Only what comes from people goes through here: addresses
  * from trackers, PEX, DHT and LSD are numeric by protocol (and a tracker
- * must never make us resolve), so they are parsed instead.
+ * must never make us resolve), so they are parsed instead. A
+ * TsrPeerLookups lets its owner go before its lookups end.
  */
 #define G_LOG_DOMAIN "tsr-peer-lookup"
 
@@ -96,4 +97,64 @@ tsr_peer_lookup_finish (GAsyncResult    *result,
     return FALSE;
   *address = *found;
   return TRUE;
+}
+
+struct _TsrPeerLookups
+{
+  GCancellable     *cancellable;  /* (owned) cancelled in free */
+  TsrPeerFoundFunc  found;
+  gpointer          user_data;
+};
+
+TsrPeerLookups *
+tsr_peer_lookups_new (TsrPeerFoundFunc found,
+                      gpointer         user_data)
+{
+  TsrPeerLookups *self = g_new0 (TsrPeerLookups, 1);
+
+  self->cancellable = g_cancellable_new ();
+  self->found = found;
+  self->user_data = user_data;
+  return self;
+}
+
+/* A cancelled task finishes with G_IO_ERROR_CANCELLED whatever it found:
+ * @user_data, freed then, is not touched. */
+static void
+on_lookup_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  TsrPeerLookups *self = user_data;
+  TsrPeerAddress address;
+  guint tag;
+
+  if (tsr_peer_lookup_finish (result, &address, &tag, &error))
+    self->found (&address, tag, self->user_data);
+  else
+    g_debug ("%s", error->message);
+}
+
+void
+tsr_peer_lookups_add (TsrPeerLookups *self,
+                      const char     *text,
+                      guint           tag)
+{
+  TsrPeerAddress address;
+
+  if (tsr_peer_address_parse (text, &address))
+    self->found (&address, tag, self->user_data);
+  else
+    tsr_peer_lookup_async (text, tag, self->cancellable, on_lookup_done, self);
+}
+
+void
+tsr_peer_lookups_free (TsrPeerLookups *self)
+{
+  if (self == NULL)
+    return;
+  g_cancellable_cancel (self->cancellable);
+  g_object_unref (self->cancellable);
+  g_free (self);
 }

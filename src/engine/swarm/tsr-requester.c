@@ -91,6 +91,12 @@ tsr_requester_set_sequential (TsrRequester *self,
   self->sequential = sequential;
 }
 
+gboolean
+tsr_requester_get_sequential (TsrRequester *self)
+{
+  return self->sequential;
+}
+
 TsrRequesterPeer *
 tsr_requester_add_peer (TsrRequester *self,
                         gpointer      conn,

@@ -100,6 +100,7 @@ void              tsr_requester_set_pieces (TsrRequester            *self,
  * anywhere) are not asked for. */
 void              tsr_requester_set_sequential (TsrRequester        *self,
                                             gboolean                 sequential);
+gboolean          tsr_requester_get_sequential (TsrRequester        *self);
 
 /* @now: monotonic seconds, its "last block" until one comes. */
 TsrRequesterPeer *tsr_requester_add_peer   (TsrRequester            *self,

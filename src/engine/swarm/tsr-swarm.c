@@ -20,6 +20,7 @@
 
 #include "tsr-choker.h"
 #include "tsr-ext-holepunch.h"
+#include "tsr-peer-lookup.h"
 #include "tsr-pex.h"
 #include "tsr-swarm.h"
 
@@ -48,12 +49,14 @@ struct _TsrSwarm
   guint16              dht_port;      /* our node's, 0: none */
   TsrPeerEncryption    encryption;    /* for the peers we dial */
   TsrExtHolepunch     *holepunch;     /* borrowed: the extension host owns it */
+  TsrPeerLookups      *lookups;       /* (owned) host names given by people or magnets */
   const TsrSwarmFuncs *funcs;
   gpointer             user_data;
 };
 
 static const TsrMemberFuncs member_funcs;
 static const TsrExtHolepunchFuncs holepunch_funcs;
+static void on_address_found (const TsrPeerAddress *address, guint source, gpointer user_data);
 
 TsrSwarm *
 tsr_swarm_new (guint                pool_size,
@@ -70,6 +73,7 @@ tsr_swarm_new (guint                pool_size,
   self->encryption = TSR_PEER_ENCRYPTION_PREFER;
   self->pool = tsr_peer_pool_new (pool_size);
   self->choker = tsr_choker_new ();
+  self->lookups = tsr_peer_lookups_new (on_address_found, self);
   self->max_peers = max_peers;
   self->turnover = turnover;
   self->funcs = funcs;
@@ -89,6 +93,7 @@ tsr_swarm_free (TsrSwarm *self)
   g_clear_pointer (&self->budget, tsr_budget_unref);
   g_clear_pointer (&self->own_up, tsr_limiter_unref);
   g_clear_pointer (&self->own_down, tsr_limiter_unref);
+  tsr_peer_lookups_free (self->lookups);
   g_free (self);
 }
 
@@ -256,6 +261,16 @@ tsr_swarm_set_encryption (TsrSwarm          *self,
                           TsrPeerEncryption  encryption)
 {
   self->encryption = encryption;
+}
+
+/* Encrypted as set, unless the address closed our MSE handshake. */
+static void
+ask_dial (TsrSwarm             *self,
+          const TsrPeerAddress *address)
+{
+  gboolean plaintext = tsr_peer_pool_get_plaintext (self->pool, address);
+
+  self->funcs->dial (address, plaintext ? TSR_PEER_ENCRYPTION_OFF : self->encryption, self->user_data);
 }
 
 /* Members ------------------------------------------------------------ */
@@ -462,7 +477,7 @@ tsr_swarm_dial_some (TsrSwarm *self,
           tsr_peer_pool_connected (self->pool, address, now);
           continue;
         }
-      self->funcs->dial (address, tsr_peer_pool_get_plaintext (self->pool, address), self->user_data);
+      ask_dial (self, address);
       n_dialed++;
     }
 }
@@ -475,6 +490,22 @@ tsr_swarm_add_address (TsrSwarm             *self,
 {
   tsr_peer_pool_add (self->pool, address, source, now);
   tsr_swarm_dial_some (self, now);
+}
+
+void
+tsr_swarm_add_address_text (TsrSwarm      *self,
+                            const char    *text,
+                            TsrPeerSource  source)
+{
+  tsr_peer_lookups_add (self->lookups, text, source);
+}
+
+static void
+on_address_found (const TsrPeerAddress *address,
+                  guint                 source,
+                  gpointer              user_data)
+{
+  tsr_swarm_add_address (user_data, address, (TsrPeerSource) source, now_seconds ());
 }
 
 const char *
@@ -975,7 +1006,7 @@ holepunch_dial (const TsrPeerAddress *address,
     return;
   tsr_peer_pool_add (self->pool, address, TSR_PEER_SOURCE_PEX, now);
   if (tsr_peer_pool_take_address (self->pool, address, now))
-    self->funcs->dial (address, tsr_peer_pool_get_plaintext (self->pool, address), self->user_data);
+    ask_dial (self, address);
 }
 
 static gboolean

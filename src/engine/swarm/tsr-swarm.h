@@ -55,10 +55,11 @@ typedef struct
   void         (*banned)      (const TsrPeerAddress *key,
                                const char           *reason,
                                gpointer              user_data);
-  /* Dial @address (in plaintext if @plaintext): the owner makes the
-   * transport and gives it to tsr_swarm_dial_peer() before returning. */
+  /* Dial @address with @encryption (the swarm's, or off for an address
+   * that closed our MSE handshake): the owner makes the transport and
+   * gives it to tsr_swarm_dial_peer() before returning. */
   void         (*dial)        (const TsrPeerAddress *address,
-                               gboolean              plaintext,
+                               TsrPeerEncryption     encryption,
                                gpointer              user_data);
   /* @bytes of a block received from a peer, or sent (@uploaded). */
   void         (*moved)       (gsize                 bytes,
@@ -231,6 +232,12 @@ void          tsr_swarm_add_address       (TsrSwarm             *self,
                                            const TsrPeerAddress *address,
                                            TsrPeerSource         source,
                                            gint64                now);
+/* Likewise for "host:port" from people or a magnet: a host name is
+ * looked up first (net/tsr-peer-lookup), and forgotten if the swarm is
+ * freed meanwhile. */
+void          tsr_swarm_add_address_text  (TsrSwarm             *self,
+                                           const char           *text,
+                                           TsrPeerSource         source);
 
 /* Whether one more connection may be dialled, @n_dialed being dialled. */
 gboolean      tsr_swarm_may_dial          (TsrSwarm             *self,

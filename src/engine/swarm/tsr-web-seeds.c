@@ -38,6 +38,7 @@ struct _TsrWebSeeds
   TsrMetainfo            *info;         /* (owned) */
   TsrBlockMap            *blocks;       /* borrowed */
   TsrPiecePicker         *picker;       /* borrowed */
+  TsrPeerPool            *pool;         /* borrowed: URL bans */
   GPtrArray              *seeds;        /* (owned) (nullable) (element-type Seed) made at the first tick */
   SoupSession            *session;      /* (owned) (nullable) shared by the seeds */
   GCancellable           *cancellable;  /* (owned) (nullable) the fetches in flight */
@@ -65,16 +66,23 @@ now_of (TsrWebSeeds *self)
   return self->funcs->now != NULL ? self->funcs->now (self->user_data) : g_get_monotonic_time () / G_USEC_PER_SEC;
 }
 
+static TsrLimiter *
+get_limiter (TsrWebSeeds *self)
+{
+  return self->funcs->limiter != NULL ? self->funcs->limiter (self->user_data) : NULL;
+}
+
 TsrWebSeeds *
 tsr_web_seeds_new (TsrMetainfo            *info,
                    TsrBlockMap            *blocks,
                    TsrPiecePicker         *picker,
+                   TsrPeerPool            *pool,
                    const TsrWebSeedsFuncs *funcs,
                    gpointer                user_data)
 {
   TsrWebSeeds *self;
 
-  g_return_val_if_fail (info != NULL && blocks != NULL && picker != NULL, NULL);
+  g_return_val_if_fail (info != NULL && blocks != NULL && picker != NULL && pool != NULL, NULL);
 
   if (info->web_seeds->len == 0 && info->http_seeds->len == 0)
     return NULL;
@@ -84,6 +92,7 @@ tsr_web_seeds_new (TsrMetainfo            *info,
   self->info = tsr_metainfo_ref (info);
   self->blocks = blocks;
   self->picker = picker;
+  self->pool = pool;
   return self;
 }
 
@@ -140,6 +149,7 @@ on_fetched (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = tsr_web_seed_fetch_piece_finish (TSR_WEB_SEED (source), result, &error);
   g_autoptr(GBytes) piece = NULL;
+  TsrLimiter *down;
   guint index = (guint) seed->piece;
 
   seed->piece = -1;
@@ -159,6 +169,10 @@ on_fetched (GObject      *source,
       return;
     }
   piece = tsr_block_map_take_complete (self->blocks, index);
+  /* Download limits count web seeds too (and the session's, through it). */
+  down = get_limiter (self);
+  if (down != NULL)
+    tsr_limiter_consume (down, g_bytes_get_size (piece));
   self->funcs->fetched (index, piece, self->user_data);
   tsr_web_seeds_tick (self);
 }
@@ -169,9 +183,15 @@ void
 tsr_web_seeds_tick (TsrWebSeeds *self)
 {
   g_autoptr(TsrBitfield) all = NULL;
-  gint64 now = now_of (self);
+  TsrLimiter *down;
+  gint64 now;
   guint i;
 
+  /* A torrent without web seeds has none to tick. */
+  if (self == NULL)
+    return;
+  now = now_of (self);
+  down = get_limiter (self);
   ensure_seeds (self);
   for (i = 0; i < self->seeds->len; i++)
     {
@@ -187,7 +207,8 @@ tsr_web_seeds_tick (TsrWebSeeds *self)
         }
       if (seed->piece >= 0 || !tsr_web_seed_is_ready (seed->seed, now) ||
           !self->funcs->may_start (self->user_data) ||
-          self->funcs->is_banned (tsr_web_seed_get_url (seed->seed), self->user_data) ||
+          (down != NULL && tsr_limiter_get_allowance (down) == 0) ||
+          tsr_peer_pool_get_url_ban (self->pool, tsr_web_seed_get_url (seed->seed), now) != NULL ||
           !tsr_block_map_may_start_more (self->blocks))
         continue;
       if (all == NULL)
@@ -224,6 +245,7 @@ tsr_web_seeds_hash_failed (TsrWebSeeds *self,
   g_autofree char *reason = NULL;
   Seed *seed = NULL;
   const char *url;
+  gint64 now;
   guint i;
 
   for (i = 0; self->seeds != NULL && i < self->seeds->len; i++)
@@ -233,10 +255,12 @@ tsr_web_seeds_hash_failed (TsrWebSeeds *self,
     return FALSE;
   tsr_block_map_drop (self->blocks, index);
   url = tsr_web_seed_get_url (seed->seed);
-  if (self->funcs->is_banned (url, self->user_data))
+  now = now_of (self);
+  if (tsr_peer_pool_get_url_ban (self->pool, url, now) != NULL)
     return TRUE;
   reason = g_strdup_printf (_("sent piece %u, which failed its hash check"), index);
-  self->funcs->ban (url, reason, self->user_data);
+  tsr_peer_pool_ban_url (self->pool, url, reason, now, TSR_WEB_SEEDS_BAN_SECONDS);
+  self->funcs->banned (url, reason, self->user_data);
   return TRUE;
 }
 

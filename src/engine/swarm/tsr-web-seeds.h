@@ -7,20 +7,26 @@
  * no peer is asked for its blocks, fetched whole by a TsrWebSeed and
  * handed to the owner to be hashed and written like any other. A seed
  * that fails backs off as TsrWebSeed says; one whose piece fails its hash
- * check is banned by its URL. The set speaks to its owner only through a
- * table of functions.
+ * check is banned by its URL in the peer pool. Its downloads count
+ * against the torrent's download limit. The set speaks to its owner only
+ * through a table of functions.
  */
 #pragma once
 
 #include <glib.h>
 
 #include "tsr-block-map.h"
+#include "tsr-limiter.h"
 #include "tsr-metainfo.h"
+#include "tsr-peer-pool.h"
 #include "tsr-piece-picker.h"
 
 G_BEGIN_DECLS
 
 typedef struct _TsrWebSeeds TsrWebSeeds;
+
+/* A seed that sent a bad piece is banned this long, as a peer would be. */
+#define TSR_WEB_SEEDS_BAN_SECONDS (60 * 60)
 
 /* One seed, as the peers view shows it. */
 typedef struct
@@ -37,32 +43,37 @@ typedef struct
  * inside one of them. */
 typedef struct
 {
-  /* Whether a seed may start a piece now: the torrent downloads, and its
-   * download limit has room. */
+  /* Whether the torrent downloads: a seed may start a piece then, when
+   * the download limit has room too. */
   gboolean (*may_start) (gpointer    user_data);
-  /* Whether @url is banned now. */
-  gboolean (*is_banned) (const char *url,
-                         gpointer    user_data);
-  /* The seed at @url sent a piece that failed its hash check: ban it;
-   * @reason says why, for a person. Not called when it is banned already. */
-  void     (*ban)       (const char *url,
+  /* The seed at @url sent a piece that failed its hash check and is
+   * banned now (in the pool, for TSR_WEB_SEEDS_BAN_SECONDS); @reason
+   * says why, for a person. Not called when it was banned already. */
+  void     (*banned)    (const char *url,
                          const char *reason,
                          gpointer    user_data);
   /* Piece @index came whole and is "writing" in the block map: @piece is
-   * the owner's to hash and write. */
+   * the owner's to hash and write (the download limit has counted it). */
   void     (*fetched)   (guint       index,
                          GBytes     *piece,
                          gpointer    user_data);
   /* Monotonic seconds; NULL: g_get_monotonic_time(). */
   gint64   (*now)       (gpointer    user_data);
+  /* The download limiter a piece is charged to, and whose room a seed
+   * waits for, now (borrowed; NULL: no limit); it may change, as the
+   * torrent's own bucket is made at its first limit. NULL: none. */
+  TsrLimiter *(*limiter) (gpointer  user_data);
 } TsrWebSeedsFuncs;
 
 /* The seeds @info lists; NULL when it lists none (most torrents: nothing
- * is kept). @blocks and @picker are borrowed and outlive the set. The
- * seeds and their HTTP session are made at the first tick. */
+ * is kept). @blocks, @picker and @pool (the torrent's: URL bans) are
+ * borrowed and outlive the set; the download limit is the one
+ * @funcs->limiter names at each use. The seeds and their HTTP session
+ * are made at the first tick. */
 TsrWebSeeds *tsr_web_seeds_new         (TsrMetainfo            *info,
                                         TsrBlockMap            *blocks,
                                         TsrPiecePicker         *picker,
+                                        TsrPeerPool            *pool,
                                         const TsrWebSeedsFuncs *funcs,
                                         gpointer                user_data);
 /* Fetches in flight are cancelled and land without a call. */
@@ -70,7 +81,7 @@ void         tsr_web_seeds_free        (TsrWebSeeds            *self);
 
 /* Rates; then each idle seed, not backing off nor banned, is given a
  * piece while the owner allows and the block map has room. Also after a
- * piece landed, so that the seeds keep busy. */
+ * piece landed, so that the seeds keep busy. @self may be NULL: none. */
 void         tsr_web_seeds_tick        (TsrWebSeeds            *self);
 /* Cancels the fetches in flight (the torrent stopped and cleared the
  * block map); the seeds keep their rates and back-off. */

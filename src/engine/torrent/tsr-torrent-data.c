@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-torrent-data.c: a torrent's data and its resume record: where the
- * record is kept and writing it now, the pieces on their way to disk, and
+ * tsr-torrent-data.c: a torrent's data and its resume record: its
+ * folder (and another before there is data), where the record is kept
+ * and writing it now or soon, the pieces on their way to disk, and
  * moving the data or forgetting it (the record, and the files if asked)
  * over the disk queue, so that pieces on their way to disk land first
  * (disk/tsr-data-jobs.c). It sees the torrent only through
@@ -17,24 +18,64 @@
 #include "tsr-torrent-parts-private.h"
 #include "tsr-torrent.h"
 
+static TsrResumeStore *
+resume_of (TsrTorrent *self)
+{
+  return tsr_torrent_disk_get_resume (_tsr_torrent_get_disk (self));
+}
+
+const char *
+tsr_torrent_get_folder (TsrTorrent *self)
+{
+  return tsr_torrent_disk_get_folder (_tsr_torrent_get_disk (self));
+}
+
+/* Only where nothing is yet: TsrTorrentDisk makes the storage anew, and
+ * tells the torrent, whose uploads and hash requests read through it. */
+gboolean
+tsr_torrent_set_folder (TsrTorrent  *self,
+                        const char  *folder,
+                        GError     **error)
+{
+  TsrTorrentState state = tsr_torrent_get_state (self);
+  TsrTorrentDisk *disk = _tsr_torrent_get_disk (self);
+
+  if ((state != TSR_TORRENT_STOPPED && state != TSR_TORRENT_QUEUED) ||
+      tsr_disk_queue_get_pending (tsr_torrent_disk_get_queue (disk)) > 0 ||
+      tsr_bitfield_count (_tsr_torrent_get_have (self)) > 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                   _("The folder of a running torrent, or of one with data, is changed by moving its data"));
+      return FALSE;
+    }
+  tsr_torrent_disk_set_folder (disk, folder);
+  return TRUE;
+}
+
+void
+tsr_torrent_save_resume_soon (TsrTorrent *self)
+{
+  tsr_torrent_disk_save_soon (_tsr_torrent_get_disk (self));
+}
+
 void
 tsr_torrent_set_state_folder (TsrTorrent *self,
                               const char *folder)
 {
-  tsr_resume_store_set_state_folder (_tsr_torrent_get_resume (self), folder);
+  tsr_resume_store_set_state_folder (resume_of (self), folder);
 }
 
 gboolean
 tsr_torrent_save_resume (TsrTorrent  *self,
                          GError     **error)
 {
-  return tsr_resume_store_save_now (_tsr_torrent_get_resume (self), error);
+  return tsr_resume_store_save_now (resume_of (self), error);
 }
 
 guint
 tsr_torrent_get_pending_writes (TsrTorrent *self)
 {
-  return tsr_disk_queue_get_pending (_tsr_torrent_get_disk (self));
+  return tsr_disk_queue_get_pending (tsr_torrent_disk_get_queue (_tsr_torrent_get_disk (self)));
 }
 
 /* Removing ---------------------------------------------------------- */
@@ -61,16 +102,17 @@ tsr_torrent_forget_async (TsrTorrent          *self,
                           gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
+  TsrTorrentDisk *disk = _tsr_torrent_get_disk (self);
   g_autofree char *resume_path = NULL;
 
   g_task_set_source_tag (task, tsr_torrent_forget_async);
   tsr_torrent_stop (self);
   /* A magnet still fetching has neither data nor record. */
-  resume_path = tsr_resume_store_dup_path (_tsr_torrent_get_resume (self));
+  resume_path = tsr_resume_store_dup_path (resume_of (self));
   /* Never saved again: the record is about to go. */
-  tsr_resume_store_set_state_folder (_tsr_torrent_get_resume (self), NULL);
-  tsr_data_delete_async (_tsr_torrent_get_disk (self), _tsr_torrent_get_storage (self), resume_path, delete_data,
-                         NULL, on_deleted, task);
+  tsr_resume_store_set_state_folder (resume_of (self), NULL);
+  tsr_data_delete_async (tsr_torrent_disk_get_queue (disk), tsr_torrent_disk_get_storage (disk), resume_path,
+                         delete_data, NULL, on_deleted, task);
 }
 
 gboolean
@@ -95,7 +137,7 @@ on_moved (GObject      *source,
   GError *error = NULL;
 
   if (tsr_data_move_finish (result, &error))
-    _tsr_torrent_data_moved (self);
+    tsr_torrent_disk_moved (_tsr_torrent_get_disk (self));
   if (was_running)
     tsr_torrent_start (self);
   if (error != NULL)
@@ -112,6 +154,7 @@ tsr_torrent_move_data_async (TsrTorrent          *self,
                              gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
+  TsrTorrentDisk *disk = _tsr_torrent_get_disk (self);
   gboolean was_running;
 
   g_task_set_source_tag (task, tsr_torrent_move_data_async);
@@ -128,8 +171,8 @@ tsr_torrent_move_data_async (TsrTorrent          *self,
   tsr_torrent_stop (self);
   /* Pieces on their way to disk land in the old place first; on_moved
    * restarts the torrent and then answers the caller. */
-  tsr_data_move_async (_tsr_torrent_get_disk (self), _tsr_torrent_get_storage (self), folder,
-                       tsr_resume_store_snapshot (_tsr_torrent_get_resume (self)), NULL, on_moved, task);
+  tsr_data_move_async (tsr_torrent_disk_get_queue (disk), tsr_torrent_disk_get_storage (disk), folder,
+                       tsr_resume_store_snapshot (tsr_torrent_disk_get_resume (disk)), NULL, on_moved, task);
 }
 
 gboolean

@@ -3,23 +3,22 @@
  * tsr-torrent-parts-private.h: the modules a torrent owns, for the files
  * that implement the rest of its public API over them without seeing its
  * struct: tsr-torrent-peers.c (connections, addresses, bans, rate
- * limits), tsr-torrent-view.c (what a window shows) and tsr-torrent-data.c
- * (moving and deleting the data). Functions only, all defined in
+ * limits), tsr-torrent-view.c (what a window shows), tsr-torrent-data.c
+ * (moving and deleting the data) and tsr-torrent-trackers.c. Functions only, all defined in
  * tsr-torrent.c, which never calls those files back. It names the
  * torrent's struct, not its header, as tsr-torrent-host.h does, so that
  * tsr-torrent.c includes it without a cycle.
  */
 #pragma once
 
-#include "tsr-block-map.h"
-#include "tsr-disk-queue.h"
 #include "tsr-limiter.h"
 #include "tsr-magnet.h"
-#include "tsr-resume-store.h"
-#include "tsr-smart-ban.h"
-#include "tsr-storage.h"
 #include "tsr-swarm.h"
+#include "tsr-torrent-disk.h"
+#include "tsr-torrent-fault.h"
 #include "tsr-torrent-limits.h"
+#include "tsr-torrent-magnet.h"
+#include "tsr-torrent-pieces.h"
 #include "tsr-torrent-stats.h"
 #include "tsr-tracker.h"
 #include "tsr-web-seeds.h"
@@ -31,23 +30,22 @@ struct _TsrTorrent;
 /* Borrowed, as long as the torrent lives. */
 TsrSwarm          *_tsr_torrent_get_swarm      (struct _TsrTorrent *self);
 TsrTorrentStats   *_tsr_torrent_get_stats      (struct _TsrTorrent *self);
-TsrResumeStore    *_tsr_torrent_get_resume     (struct _TsrTorrent *self);
+/* The error it stopped on. */
+TsrTorrentFault   *_tsr_torrent_get_fault      (struct _TsrTorrent *self);
+/* Folder, storage, disk queue, resume record. */
+TsrTorrentDisk    *_tsr_torrent_get_disk       (struct _TsrTorrent *self);
 /* (nullable) @up: what uploads are charged to, else downloads: the
  * torrent's own bucket once it has a rate limit, else the session's. */
 TsrLimiter        *_tsr_torrent_get_limiter    (struct _TsrTorrent *self,
                                                 gboolean            up);
 /* Of a torrent made from a magnet link (else NULL), and ours (20 bytes). */
-const TsrMagnet   *_tsr_torrent_get_magnet     (struct _TsrTorrent *self);
+TsrTorrentMagnet  *_tsr_torrent_get_magnet     (struct _TsrTorrent *self);
 const guint8      *_tsr_torrent_get_peer_id    (struct _TsrTorrent *self);
 /* Verified pieces (empty for a magnet's until its metainfo comes). */
 const TsrBitfield *_tsr_torrent_get_have       (struct _TsrTorrent *self);
 
 /* Made with the metainfo: NULL before a magnet's comes. */
-TsrBlockMap       *_tsr_torrent_get_blocks     (struct _TsrTorrent *self);
-TsrPiecePicker    *_tsr_torrent_get_picker     (struct _TsrTorrent *self);
-TsrSmartBan       *_tsr_torrent_get_smart_ban  (struct _TsrTorrent *self);
-TsrDiskQueue      *_tsr_torrent_get_disk       (struct _TsrTorrent *self);
-TsrStorage        *_tsr_torrent_get_storage    (struct _TsrTorrent *self);
+TsrTorrentPieces  *_tsr_torrent_get_pieces     (struct _TsrTorrent *self);
 /* NULL when the metainfo lists no web seed. */
 TsrWebSeeds       *_tsr_torrent_get_web_seeds  (struct _TsrTorrent *self);
 /* NULL until tsr_torrent_enable_trackers(). */
@@ -59,13 +57,5 @@ void               _tsr_torrent_set_tracker    (struct _TsrTorrent *self,
 /* NULL until a stop condition is set; @make: made then. */
 TsrTorrentLimits  *_tsr_torrent_get_limits     (struct _TsrTorrent *self,
                                                 gboolean            make);
-
-/* Into the pool (dialled at once if there is room): "host:port" parsed,
- * or a host name looked up first. */
-void               _tsr_torrent_add_address_text (struct _TsrTorrent *self,
-                                                  const char         *text,
-                                                  TsrPeerSource       source);
-/* The data moved to the storage's folder: it is the torrent's now. */
-void               _tsr_torrent_data_moved     (struct _TsrTorrent *self);
 
 G_END_DECLS

@@ -2,7 +2,7 @@
 /*
  * tsr-torrent-peers.c: a torrent's public calls about its connections,
  * over the swarm it owns (swarm/tsr-swarm.c): the limits on connections,
- * the session's settings passed on, addresses to dial and peers to take,
+ * the session's settings passed on (encryption among them), addresses to dial and peers to take,
  * the rows of the peers view, bans, and the torrent's rate limits. It sees
  * the torrent only through tsr-torrent-parts-private.h.
  */
@@ -161,6 +161,15 @@ tsr_torrent_set_connection_budget (TsrTorrent *self,
   tsr_swarm_set_budget (_tsr_torrent_get_swarm (self), budget);
 }
 
+/* For the peers we dial (the swarm's, told with each dial). */
+void
+tsr_torrent_set_encryption (TsrTorrent        *self,
+                            TsrPeerEncryption  mode)
+{
+  g_return_if_fail (TSR_IS_TORRENT (self));
+  tsr_swarm_set_encryption (_tsr_torrent_get_swarm (self), mode);
+}
+
 void
 tsr_torrent_set_read_cache_group (TsrTorrent        *self,
                                   TsrReadCacheGroup *group)
@@ -218,7 +227,7 @@ tsr_torrent_add_discovered_peer (TsrTorrent    *self,
                                  const char    *address,
                                  TsrPeerSource  source)
 {
-  _tsr_torrent_add_address_text (self, address, source);
+  tsr_swarm_add_address_text (_tsr_torrent_get_swarm (self), address, source);
 }
 
 void
@@ -233,7 +242,7 @@ void
 tsr_torrent_add_peer_address (TsrTorrent *self,
                               const char *address)
 {
-  _tsr_torrent_add_address_text (self, address, TSR_PEER_SOURCE_USER);
+  tsr_swarm_add_address_text (_tsr_torrent_get_swarm (self), address, TSR_PEER_SOURCE_USER);
 }
 
 void
@@ -256,11 +265,11 @@ tsr_torrent_add_incoming_for (TsrTorrent   *self,
 void
 tsr_torrent_clear_bans (TsrTorrent *self)
 {
-  TsrSmartBan *smart_ban = _tsr_torrent_get_smart_ban (self);
+  TsrTorrentPieces *pieces = _tsr_torrent_get_pieces (self);
 
   tsr_peer_pool_clear_bans (tsr_swarm_get_pool (_tsr_torrent_get_swarm (self)));
-  if (smart_ban != NULL)
-    tsr_smart_ban_clear_strikes (smart_ban);
+  if (pieces != NULL)
+    tsr_smart_ban_clear_strikes (tsr_torrent_pieces_get_smart_ban (pieces));
 }
 
 GPtrArray *

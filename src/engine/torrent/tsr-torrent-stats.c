@@ -57,6 +57,15 @@ struct _TsrTorrentStats
   ViewValues                  shown;
 };
 
+static TsrStatsFacts
+facts_of (TsrTorrentStats *self)
+{
+  TsrStatsFacts facts = { 0 };
+
+  self->funcs->facts (&facts, self->user_data);
+  return facts;
+}
+
 void
 tsr_torrent_stats_install_properties (GObjectClass *object_class,
                                       guint         first_id)
@@ -145,23 +154,32 @@ tsr_torrent_stats_get_last_upload (TsrTorrentStats *self)
 guint64
 tsr_torrent_stats_get_down_rate (TsrTorrentStats *self)
 {
-  return self->funcs->down_rate (self->user_data);
+  return facts_of (self).down_rate;
 }
 
 guint64
 tsr_torrent_stats_get_up_rate (TsrTorrentStats *self)
 {
-  return self->funcs->up_rate (self->user_data);
+  return facts_of (self).up_rate;
 }
 
-gdouble
-tsr_torrent_stats_get_progress (TsrTorrentStats *self)
+static gdouble
+progress_of (TsrTorrentStats     *self,
+             const TsrStatsFacts *facts)
 {
   if (!self->sized)
     return 0.0;
   if (self->total_length == 0)
     return 1.0;
-  return (gdouble) self->funcs->bytes_have (self->user_data) / (gdouble) self->total_length;
+  return (gdouble) facts->bytes_have / (gdouble) self->total_length;
+}
+
+gdouble
+tsr_torrent_stats_get_progress (TsrTorrentStats *self)
+{
+  TsrStatsFacts facts = facts_of (self);
+
+  return progress_of (self, &facts);
 }
 
 gdouble
@@ -173,18 +191,22 @@ tsr_torrent_stats_get_ratio (TsrTorrentStats *self)
 }
 
 static gint64
-eta_at (TsrTorrentStats *self,
-        guint64          rate)
+eta_of (TsrTorrentStats     *self,
+        const TsrStatsFacts *facts)
 {
-  if (!self->funcs->downloading (self->user_data) || rate == 0 || !self->sized)
+  guint64 rate = facts->down_rate;
+
+  if (!facts->downloading || rate == 0 || !self->sized)
     return -1;
-  return (gint64) ((self->total_length - self->funcs->bytes_have (self->user_data) + rate - 1) / rate);
+  return (gint64) ((self->total_length - facts->bytes_have + rate - 1) / rate);
 }
 
 gint64
 tsr_torrent_stats_get_eta (TsrTorrentStats *self)
 {
-  return eta_at (self, self->funcs->down_rate (self->user_data));
+  TsrStatsFacts facts = facts_of (self);
+
+  return eta_of (self, &facts);
 }
 
 gboolean
@@ -197,10 +219,10 @@ tsr_torrent_stats_get_property (TsrTorrentStats *self,
   switch (id - view_first_id)
     {
     case VIEW_NAME:
-      g_value_set_string (value, self->funcs->name (self->user_data));
+      g_value_set_string (value, facts_of (self).name);
       break;
     case VIEW_STATE:
-      g_value_set_int (value, self->funcs->state (self->user_data));
+      g_value_set_int (value, facts_of (self).state);
       break;
     case VIEW_PROGRESS:
       g_value_set_double (value, tsr_torrent_stats_get_progress (self));
@@ -209,10 +231,10 @@ tsr_torrent_stats_get_property (TsrTorrentStats *self,
       g_value_set_uint64 (value, self->sized ? self->total_length : 0);
       break;
     case VIEW_DOWN_RATE:
-      g_value_set_uint64 (value, self->funcs->down_rate (self->user_data));
+      g_value_set_uint64 (value, facts_of (self).down_rate);
       break;
     case VIEW_UP_RATE:
-      g_value_set_uint64 (value, self->funcs->up_rate (self->user_data));
+      g_value_set_uint64 (value, facts_of (self).up_rate);
       break;
     case VIEW_DOWNLOADED:
       g_value_set_uint64 (value, self->downloaded);
@@ -227,10 +249,10 @@ tsr_torrent_stats_get_property (TsrTorrentStats *self,
       g_value_set_int64 (value, tsr_torrent_stats_get_eta (self));
       break;
     case VIEW_N_PEERS:
-      g_value_set_uint (value, self->funcs->n_peers (self->user_data));
+      g_value_set_uint (value, facts_of (self).n_peers);
       break;
     case VIEW_N_SEEDS:
-      g_value_set_uint (value, self->funcs->n_seeds (self->user_data));
+      g_value_set_uint (value, facts_of (self).n_seeds);
       break;
     default:
       g_assert_not_reached ();
@@ -242,17 +264,17 @@ void
 tsr_torrent_stats_notify (TsrTorrentStats *self,
                           GObject         *object)
 {
-  guint64 down_rate = self->funcs->down_rate (self->user_data);
+  TsrStatsFacts facts = facts_of (self);
   ViewValues now = {
-    .state = self->funcs->state (self->user_data),
-    .progress = tsr_torrent_stats_get_progress (self),
-    .down_rate = down_rate,
-    .up_rate = self->funcs->up_rate (self->user_data),
+    .state = facts.state,
+    .progress = progress_of (self, &facts),
+    .down_rate = facts.down_rate,
+    .up_rate = facts.up_rate,
     .downloaded = self->downloaded,
     .uploaded = self->uploaded,
-    .eta = eta_at (self, down_rate),
-    .n_peers = self->funcs->n_peers (self->user_data),
-    .n_seeds = self->funcs->n_seeds (self->user_data),
+    .eta = eta_of (self, &facts),
+    .n_peers = facts.n_peers,
+    .n_seeds = facts.n_seeds,
   };
   ViewValues *was = &self->shown;
 

@@ -5,8 +5,9 @@
  * seeds' reports), and the values computed from them and from what the
  * owner knows (progress, ratio, ETA); the read-only properties a list of
  * torrents binds to, notified at most when asked (once a second) and only
- * for a value that changed since. The owner answers through a table of
- * functions; the module never sees it.
+ * for a value that changed since. The owner answers what the stats ask
+ * through a table of functions, all facts at once (as TsrTorrentLimits
+ * asks); the module never sees it.
  */
 #pragma once
 
@@ -16,24 +17,31 @@ G_BEGIN_DECLS
 
 typedef struct _TsrTorrentStats TsrTorrentStats;
 
-/* What the stats ask their owner, on the main context, as of now. None is
- * asked from tsr_torrent_stats_free(). */
+/* What the stats ask their owner, as of now. */
 typedef struct
 {
-  /* The torrent's name (a magnet's "dn" until its metainfo comes). */
-  const char *(*name)       (gpointer user_data);
+  /* The torrent's name (a magnet's "dn" until its metainfo comes),
+   * borrowed until the owner changes it. */
+  const char *name;
   /* A TsrTorrentState, and whether it is downloading (the only state
    * with an ETA). */
-  gint        (*state)       (gpointer user_data);
-  gboolean    (*downloading) (gpointer user_data);
+  gint        state;
+  gboolean    downloading;
   /* Bytes of verified pieces. */
-  guint64     (*bytes_have) (gpointer user_data);
+  guint64     bytes_have;
   /* Bytes a second: from the peers and the web seeds; to the peers. */
-  guint64     (*down_rate)  (gpointer user_data);
-  guint64     (*up_rate)    (gpointer user_data);
+  guint64     down_rate;
+  guint64     up_rate;
   /* Connections, and those of them that have every piece. */
-  guint       (*n_peers)    (gpointer user_data);
-  guint       (*n_seeds)    (gpointer user_data);
+  guint       n_peers;
+  guint       n_seeds;
+} TsrStatsFacts;
+
+/* On the main context; not from tsr_torrent_stats_free(). */
+typedef struct
+{
+  void (*facts) (TsrStatsFacts *facts,
+                 gpointer       user_data);
 } TsrTorrentStatsFuncs;
 
 /* The properties, installed on @object_class from @first_id on: "name",

@@ -101,7 +101,8 @@ tsr_torrent_enable_trackers (TsrTorrent *self,
                              guint16     port)
 {
   TsrMetainfo *info = tsr_torrent_get_metainfo (self);
-  const TsrMagnet *magnet = _tsr_torrent_get_magnet (self);
+  TsrTorrentMagnet *fetch = _tsr_torrent_get_magnet (self);
+  const TsrMagnet *magnet = fetch != NULL ? tsr_torrent_magnet_get_magnet (fetch) : NULL;
   const guint8 *peer_id = _tsr_torrent_get_peer_id (self);
   g_autoptr(GPtrArray) tiers = NULL;
   TsrTracker *tracker;
@@ -150,6 +151,14 @@ tsr_torrent_announce_now (TsrTorrent *self)
   /* Soon, not at once: a tracker's minimum interval is respected. */
   tsr_tracker_announce_soon (tracker);
   return TRUE;
+}
+
+gboolean
+tsr_torrent_scrape_now (TsrTorrent *self)
+{
+  TsrTracker *tracker = _tsr_torrent_get_tracker (self);
+
+  return tracker != NULL && tsr_tracker_scrape_now (tracker, g_get_monotonic_time () / G_USEC_PER_SEC);
 }
 
 gint64

@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * tsr-torrent-view.c: what a window shows of a torrent: the getters of
- * its totals, rates, progress, ETA and ratio (TsrTorrentStats computes
- * them, and notifies its properties); snapshots for the detail views:
- * piece fractions and availability for the bars; the stop conditions; and the debug JSON; and the words for a state or a
- * limit. It sees the torrent only through tsr-torrent-parts-private.h.
+ * its totals, the bytes had, rates, progress, ETA and ratio
+ * (TsrTorrentStats computes them, and notifies its properties); whether
+ * its metainfo is known, its magnet link, its files' priorities and the
+ * sequential flag; snapshots for the detail views: piece fractions and
+ * availability for the bars; the error it stopped on; the stop conditions (a magnet's stop once
+ * its metainfo comes) and the progress of its fetch; the debug JSON; and
+ * the words for a state or a limit. It sees the torrent only through
+ * tsr-torrent-parts-private.h.
  */
 #define G_LOG_DOMAIN "tsr-torrent"
 
@@ -20,6 +24,14 @@ guint
 tsr_torrent_get_pieces_have (TsrTorrent *self)
 {
   return tsr_bitfield_count (_tsr_torrent_get_have (self));
+}
+
+guint64
+tsr_torrent_get_bytes_have (TsrTorrent *self)
+{
+  TsrTorrentPieces *pieces = _tsr_torrent_get_pieces (self);
+
+  return pieces != NULL ? tsr_torrent_pieces_get_bytes_have (pieces) : 0;
 }
 
 guint64
@@ -67,13 +79,91 @@ tsr_torrent_get_eta (TsrTorrent *self)
 /* ------------------------------------------------------------------ */
 /* Snapshots                                                           */
 
+gboolean
+tsr_torrent_has_metainfo (TsrTorrent *self)
+{
+  return tsr_torrent_get_metainfo (self) != NULL;
+}
+
+char *
+tsr_torrent_dup_magnet_uri (TsrTorrent *self)
+{
+  TsrMetainfo *info = tsr_torrent_get_metainfo (self);
+
+  return info != NULL ? tsr_metainfo_dup_magnet_uri (info) : tsr_magnet_to_string (tsr_torrent_magnet_get_magnet (_tsr_torrent_get_magnet (self)));
+}
+
+const char *
+tsr_torrent_get_error (TsrTorrent *self)
+{
+  const GError *error = tsr_torrent_fault_get (_tsr_torrent_get_fault (self));
+
+  return error != NULL ? error->message : NULL;
+}
+
+GError *
+tsr_torrent_dup_error (TsrTorrent *self)
+{
+  const GError *error = tsr_torrent_fault_get (_tsr_torrent_get_fault (self));
+
+  return error != NULL ? g_error_copy (error) : NULL;
+}
+
+TsrPriority
+tsr_torrent_get_file_priority (TsrTorrent *self,
+                               guint       file)
+{
+  TsrMetainfo *info = tsr_torrent_get_metainfo (self);
+
+  g_return_val_if_fail (info != NULL && file < info->n_files, TSR_PRIORITY_SKIP);
+  return tsr_torrent_pieces_get_file_priority (_tsr_torrent_get_pieces (self), file);
+}
+
+/* Pieces in order, for the requests to peers, and for the picker once
+ * the metainfo is known (TsrTorrentPieces is made with the requester's). */
+void
+tsr_torrent_set_sequential (TsrTorrent *self,
+                            gboolean    sequential)
+{
+  TsrTorrentPieces *pieces = _tsr_torrent_get_pieces (self);
+
+  tsr_requester_set_sequential (tsr_swarm_get_requester (_tsr_torrent_get_swarm (self)), sequential);
+  if (pieces != NULL)
+    tsr_torrent_pieces_set_sequential (pieces, sequential);
+}
+
+/* NULL before a magnet's metainfo comes. */
+static TsrBlockMap *
+get_blocks (TsrTorrent *self)
+{
+  TsrTorrentPieces *pieces = _tsr_torrent_get_pieces (self);
+
+  return pieces != NULL ? tsr_torrent_pieces_get_blocks (pieces) : NULL;
+}
+
+static TsrPiecePicker *
+get_picker (TsrTorrent *self)
+{
+  TsrTorrentPieces *pieces = _tsr_torrent_get_pieces (self);
+
+  return pieces != NULL ? tsr_torrent_pieces_get_picker (pieces) : NULL;
+}
+
+static TsrSmartBan *
+get_smart_ban (TsrTorrent *self)
+{
+  TsrTorrentPieces *pieces = _tsr_torrent_get_pieces (self);
+
+  return pieces != NULL ? tsr_torrent_pieces_get_smart_ban (pieces) : NULL;
+}
+
 float *
 tsr_torrent_dup_piece_fractions (TsrTorrent *self,
                                  guint      *n_pieces)
 {
   TsrMetainfo *info = tsr_torrent_get_metainfo (self);
   const TsrBitfield *have = _tsr_torrent_get_have (self);
-  TsrBlockMap *blocks = _tsr_torrent_get_blocks (self);
+  TsrBlockMap *blocks = get_blocks (self);
   guint n = info != NULL ? info->piece_count : 0;
   float *fractions = g_new0 (float, MAX (n, 1));
   TsrBlockMapIter iter;
@@ -99,7 +189,7 @@ tsr_torrent_dup_availability (TsrTorrent *self,
                               guint      *n_pieces)
 {
   TsrMetainfo *info = tsr_torrent_get_metainfo (self);
-  TsrPiecePicker *picker = _tsr_torrent_get_picker (self);
+  TsrPiecePicker *picker = get_picker (self);
   guint n = info != NULL ? info->piece_count : 0;
   guint *counts = g_new0 (guint, MAX (n, 1));
   guint i;
@@ -142,6 +232,26 @@ tsr_torrent_set_seed_idle_limit (TsrTorrent *self,
                                  guint       seconds)
 {
   tsr_torrent_limits_set_seed_idle (_tsr_torrent_get_limits (self, TRUE), seconds);
+}
+
+/* A magnet's: stopped once the metainfo comes (a torrent with its
+ * metainfo has nothing to stop after). */
+void
+tsr_torrent_set_stop_after_metadata (TsrTorrent *self,
+                                     gboolean    stop)
+{
+  TsrTorrentMagnet *magnet = _tsr_torrent_get_magnet (self);
+
+  if (magnet != NULL)
+    tsr_torrent_magnet_set_stop_after (magnet, stop);
+}
+
+gdouble
+tsr_torrent_get_metadata_progress (TsrTorrent *self)
+{
+  TsrTorrentMagnet *magnet = _tsr_torrent_get_magnet (self);
+
+  return tsr_torrent_has_metainfo (self) || magnet == NULL ? 1.0 : tsr_torrent_magnet_get_progress (magnet);
 }
 
 /* The pieces in progress, as the debug JSON lists them. */
@@ -199,7 +309,7 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
 
   swarm = _tsr_torrent_get_swarm (self);
   have = _tsr_torrent_get_have (self);
-  picker = _tsr_torrent_get_picker (self);
+  picker = get_picker (self);
   down = _tsr_torrent_get_limiter (self, FALSE);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "state");
@@ -209,7 +319,8 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
   json_builder_set_member_name (builder, "wanted");
   json_builder_add_int_value (builder, picker != NULL ? tsr_piece_picker_count_wanted (picker) : 0);
   json_builder_set_member_name (builder, "pending_writes");
-  json_builder_add_int_value (builder, tsr_disk_queue_get_pending (_tsr_torrent_get_disk (self)));
+  json_builder_add_int_value (builder,
+                              tsr_disk_queue_get_pending (tsr_torrent_disk_get_queue (_tsr_torrent_get_disk (self))));
   json_builder_set_member_name (builder, "known_addresses");
   json_builder_add_int_value (builder, tsr_peer_pool_get_size (tsr_swarm_get_pool (swarm)));
   json_builder_set_member_name (builder, "read_cache_bytes");
@@ -218,7 +329,7 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
   json_builder_add_int_value (builder, down != NULL ? (gint64) MIN (tsr_limiter_get_allowance (down), (guint64) G_MAXINT64)
                                                     : G_MAXINT64);
   json_builder_set_member_name (builder, "pieces");
-  dump_pieces (_tsr_torrent_get_blocks (self), _tsr_torrent_get_smart_ban (self), builder);
+  dump_pieces (get_blocks (self), get_smart_ban (self), builder);
   json_builder_set_member_name (builder, "peers");
   tsr_swarm_dump_json (swarm, builder, now);
   json_builder_end_object (builder);

@@ -1,29 +1,27 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-torrent.c: downloading and seeding one torrent.
- *
- * Blocks of a piece collect in memory; a complete piece goes to storage,
- * which checks its hash on a worker thread and writes it whole. Each peer
- * keeps 16 KiB requests in flight for two seconds of its rate; pieces
- * already started are finished before new ones are begun, new ones are
- * the rarest (TsrPiecePicker), and the last blocks are asked of two peers
- * (end game): TsrRequester does all that. Uploads follow tit-for-tat
- * (TsrChoker): every ten seconds the best givers and one optimistic pick
- * are unchoked.
- *
- * This file is the state machine (start, check or resume, download,
- * seed, stop, verify, queue, a magnet's metainfo, failing) and the glue
- * between the modules the torrent owns. The public calls that only read
- * or set those modules are in tsr-torrent-peers.c, -view.c, -data.c and
+ * tsr-torrent.c: downloading and seeding one torrent: the state machine
+ * (start, check or resume, download, seed, stop, verify, queue, a
+ * magnet's metainfo, failing) and the glue between the modules the
+ * torrent owns, each reporting to it through its table of callbacks:
+ * TsrTorrentPieces (have, the picker, the block map, the smart ban, file
+ * priorities: a written piece becomes had there), TsrTorrentDisk (the
+ * folder, storage, disk queue, resume record and the check at start),
+ * TsrTorrentMagnet (a magnet's link, its fetch, and the metainfo it
+ * ends with), TsrTorrentFault (the error it stopped on, and one due
+ * soon), TsrSwarm (the connections, and host names to look up),
+ * TsrWebSeeds, TsrTracker (announces and scrapes), TsrTorrentStats
+ * (totals, and the properties) and TsrTorrentLimits (stop conditions).
+ * Its signals are made in tsr-torrent-signals.c, which also emits the
+ * reports that are only a signal. The public calls that only read or set
+ * those modules are in tsr-torrent-peers.c, -view.c, -data.c and
  * -trackers.c, which reach them through tsr-torrent-parts-private.h and
- * are never called from here; TsrTorrentStats keeps the totals and the
- * properties.
+ * are never called from here.
  */
 #define G_LOG_DOMAIN "tsr-torrent"
 
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "tsr-bitfield.h"
@@ -32,36 +30,32 @@
 #include "tsr-ext-metadata.h"
 #include "tsr-ext-pex.h"
 #include "tsr-extensions.h"
-#include "tsr-peer-lookup.h"
 #include "tsr-peer-pool.h"
 #include "tsr-piece-picker.h"
 #include "tsr-requester.h"
 #include "tsr-ticker.h"
+#include "tsr-torrent-disk.h"
+#include "tsr-torrent-fault.h"
 #include "tsr-torrent-host.h"
+#include "tsr-torrent-magnet.h"
 #include "tsr-torrent-parts-private.h"
+#include "tsr-torrent-pieces.h"
+#include "tsr-torrent-signals.h"
 #include "tsr-torrent.h"
 #include "tsr-uploader.h"
 #include "tsr-util.h"
-#include "tsr-verifier.h"
 
 struct _TsrTorrent
 {
   GObject          parent_instance;
   TsrMetainfo     *info;            /* (owned) */
-  TsrStorage      *storage;         /* (owned) */
-  char            *folder;          /* (owned) */
+  TsrTorrentDisk  *disk;            /* (owned) folder, storage, disk queue, resume record, the check */
   guint8           peer_id[20];
   TsrTorrentState  state;
-  gboolean         fail_pending;    /* fail_soon has an idle queued */
-  GError          *error;           /* (owned) (nullable) why the torrent stopped in TSR_TORRENT_ERROR */
-  TsrBitfield     *have;            /* (owned) verified pieces */
-  TsrBlockMap     *blocks;          /* (owned) (nullable) pieces in progress; made with the metainfo */
+  TsrTorrentFault *fault;           /* (owned) why it stopped in TSR_TORRENT_ERROR, and errors due soon */
+  TsrTorrentPieces *pieces;         /* (owned) (nullable) have, picker, block map, smart ban; made with the metainfo */
   TsrSwarm        *swarm;           /* (owned) the connections, the pool, the choker and the limits */
   TsrTorrentStats *stats;           /* (owned) totals, and what a window is shown */
-  TsrHashJob      *check_job;       /* (owned) (nullable) */
-  GCancellable    *cancellable;     /* (owned) */
-  TsrPiecePicker  *picker;          /* (owned) availability, what to start next */
-  guint8          *file_priority;   /* (owned) TsrPriority per file */
   TsrUploader     *uploader;        /* borrowed from swarm: requests to us, and the read-ahead cache */
   TsrRequester    *requester;       /* borrowed from swarm: our requests to peers */
   TsrTick         *choke;           /* (nullable) a choker round every TSR_CHOKER_ROUND s */
@@ -71,83 +65,53 @@ struct _TsrTorrent
   gpointer         host_data;
   TsrTick         *tick;            /* (nullable) dials and dry-pool checks, while running */
   TsrTracker      *tracker;         /* (owned) (nullable) */
-  TsrResumeStore  *resume;          /* (owned) when and where the resume record is written */
-  TsrSmartBan     *smart_ban;       /* (owned) (nullable) who answers for failed pieces; made with the metainfo */
-  TsrDiskQueue    *disk;            /* (owned) (nullable) pieces on their way to disk; made with storage */
   gboolean         have_known;      /* checked or resumed: "have" is true */
   TsrTorrentLimits *stop_limits;    /* (owned) (nullable) stop conditions, made when one is first set */
   gint64           seeding_since;   /* monotonic seconds */
   gboolean         force_check;     /* the next start hashes the data, whatever the resume record says */
   gboolean         stop_after_check; /* verifying a stopped torrent: stopped again once checked */
   /* Added from a magnet link: info is NULL until the metadata comes. */
-  TsrMagnet       *magnet;          /* (owned) (nullable) */
+  TsrTorrentMagnet *magnet;         /* (owned) (nullable) */
   guint8           wire_hash[20];   /* what peers and trackers know it by */
   TsrWebSeeds     *web_seeds;       /* (owned) (nullable) BEP 19 / BEP 17; NULL when the metainfo lists none */
   TsrExtensions   *extensions;      /* borrowed from swarm: BEP 10 and BEP 52 extensions, and each peer's */
   TsrExtMetadata  *metadata;        /* borrowed from extensions: ut_metadata, and a magnet's fetch */
   TsrExtPex       *pex;             /* borrowed from extensions: ut_pex */
   TsrExtHashes    *hashes;          /* borrowed from extensions: BEP 52 hash requests */
-  gboolean         sequential;
-  TsrPeerEncryption encryption;     /* for the peers we dial */
-  gboolean         stop_after_metadata;
   gint64           started_at;      /* monotonic seconds */
-  gint64           last_scrape;     /* monotonic seconds, 0: not yet */
 };
 
-enum
-{
-  SIGNAL_STATE_CHANGED,
-  SIGNAL_PIECE_VERIFIED,
-  SIGNAL_HASH_FAILED,
-  SIGNAL_PEER_CONNECTED,
-  SIGNAL_PEER_GONE,
-  SIGNAL_DONE,
-  SIGNAL_TRACKER_REPLY,
-  SIGNAL_TRACKER_ERROR,
-  SIGNAL_CHECKED,
-  SIGNAL_PEER_BANNED,
-  SIGNAL_LIMIT_REACHED,
-  SIGNAL_PEER_DIALING,
-  SIGNAL_PEER_STATE,
-  SIGNAL_METADATA,
-  SIGNAL_SCRAPE,
-  SIGNAL_SCRAPE_ERROR,
-  SIGNAL_DHT_NODE,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+static guint signals[TSR_TORRENT_N_SIGNALS];
 
 #define RESUME_SAVE_DELAY 5
 /* Below this many connections, an empty pool asks the trackers early. */
 #define FEW_PEERS 5
-/* Scrapes (BEP 48): the first this long after starting, then this often. */
-#define SCRAPE_FIRST 5
-#define SCRAPE_INTERVAL (30 * 60)
 
 G_DEFINE_FINAL_TYPE (TsrTorrent, tsr_torrent, G_TYPE_OBJECT)
-/* The swarm bans misbehaving peers for as long as the torrent bans
- * spoilers and web seeds. */
+/* The swarm bans misbehaving peers, and the web seeds a seed that sent a
+ * bad piece, for as long as the torrent bans spoilers. */
 G_STATIC_ASSERT (TSR_TORRENT_BAN_SECONDS == TSR_SWARM_BAN_SECONDS);
+G_STATIC_ASSERT (TSR_TORRENT_BAN_SECONDS == TSR_WEB_SEEDS_BAN_SECONDS);
 
 static gint64 now_seconds (void);
 static void fail (TsrTorrent *self, const GError *error);
 static void set_state (TsrTorrent *self, TsrTorrentState state);
 static void swarm_follow_state (TsrTorrent *self);
-static void dial_some (TsrTorrent *self);
-static const TsrDiskQueueFuncs disk_funcs;
-static const TsrResumeStoreFuncs resume_funcs;
-static const TsrSmartBanFuncs smart_ban_funcs;
+static const TsrTorrentDiskFuncs disk_funcs;
+static const TsrTorrentPiecesFuncs pieces_funcs;
 static const TsrWebSeedsFuncs web_seed_funcs;
 static const TsrSwarmFuncs swarm_funcs;
 static const TsrTorrentStatsFuncs stats_funcs;
+static const TsrTorrentMagnetFuncs magnet_funcs;
+static const TsrTorrentFaultFuncs fault_funcs;
 
 static void
 tsr_torrent_dispose (GObject *object)
 {
   TsrTorrent *self = TSR_TORRENT (object);
 
-  g_cancellable_cancel (self->cancellable);
+  if (self->disk != NULL)
+    tsr_torrent_disk_cancel (self->disk);
   g_clear_pointer (&self->stop_limits, tsr_torrent_limits_free);
   g_clear_pointer (&self->tick, tsr_ticker_remove);
   g_clear_pointer (&self->choke, tsr_ticker_remove);
@@ -161,26 +125,16 @@ tsr_torrent_finalize (GObject *object)
 {
   TsrTorrent *self = TSR_TORRENT (object);
 
+  /* The web seeds borrow the swarm's pool. */
+  g_clear_pointer (&self->web_seeds, tsr_web_seeds_free);
   g_clear_pointer (&self->swarm, tsr_swarm_free);
   g_clear_pointer (&self->stats, tsr_torrent_stats_free);
-  g_clear_pointer (&self->blocks, tsr_block_map_free);
-  g_clear_pointer (&self->smart_ban, tsr_smart_ban_free);
-  g_clear_pointer (&self->picker, tsr_piece_picker_free);
-  if (self->disk != NULL)
-    tsr_disk_queue_detach (self->disk);
-  g_clear_pointer (&self->disk, tsr_disk_queue_unref);
-  g_clear_pointer (&self->resume, tsr_resume_store_free);
-  g_free (self->file_priority);
+  g_clear_pointer (&self->disk, tsr_torrent_disk_free);
+  g_clear_pointer (&self->pieces, tsr_torrent_pieces_free);
   g_clear_object (&self->tracker);
-  g_clear_pointer (&self->web_seeds, tsr_web_seeds_free);
-  g_clear_pointer (&self->have, tsr_bitfield_free);
-  g_clear_pointer (&self->check_job, tsr_hash_job_free);
-  g_clear_object (&self->storage);
-  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->info, tsr_metainfo_unref);
-  g_clear_pointer (&self->magnet, tsr_magnet_free);
-  g_free (self->folder);
-  g_clear_error (&self->error);
+  g_clear_pointer (&self->magnet, tsr_torrent_magnet_free);
+  g_clear_pointer (&self->fault, tsr_torrent_fault_free);
   G_OBJECT_CLASS (tsr_torrent_parent_class)->finalize (object);
 }
 
@@ -205,52 +159,7 @@ tsr_torrent_class_init (TsrTorrentClass *klass)
   object_class->get_property = tsr_torrent_get_property;
   tsr_torrent_stats_install_properties (object_class, 1);
 
-  signals[SIGNAL_STATE_CHANGED] = g_signal_new ("state-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                                G_TYPE_NONE, 0);
-  signals[SIGNAL_PIECE_VERIFIED] = g_signal_new ("piece-verified", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                                 G_TYPE_NONE, 1, G_TYPE_UINT);
-  signals[SIGNAL_HASH_FAILED] = g_signal_new ("hash-failed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                              G_TYPE_NONE, 1, G_TYPE_UINT);
-  signals[SIGNAL_PEER_CONNECTED] = g_signal_new ("peer-connected", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                                 G_TYPE_NONE, 1, G_TYPE_STRING);
-  signals[SIGNAL_PEER_GONE] = g_signal_new ("peer-gone", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                            G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
-  signals[SIGNAL_DONE] = g_signal_new ("done", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  /* url, seeders, leechers (-1: unknown), peers received */
-  signals[SIGNAL_TRACKER_REPLY] = g_signal_new ("tracker-reply", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                                G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_INT64, G_TYPE_INT64);
-  /* url, message */
-  signals[SIGNAL_TRACKER_ERROR] = g_signal_new ("tracker-error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                                G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
-  /* pieces found good at start, and whether a resume record told (TRUE)
-   * or the data was hashed (FALSE) */
-  /* address, reason */
-  signals[SIGNAL_PEER_BANNED] = g_signal_new ("peer-banned", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                              G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
-  signals[SIGNAL_LIMIT_REACHED] = g_signal_new ("limit-reached", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                                G_TYPE_NONE, 1, G_TYPE_STRING);
-  /* address: a connection to it is being set up */
-  signals[SIGNAL_PEER_DIALING] = g_signal_new ("peer-dialing", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                               G_TYPE_NONE, 1, G_TYPE_STRING);
-  /* address, change: "choked-us", "unchoked-us", "interested-in-us",
-   * "not-interested-in-us", "we-choke", "we-unchoke", "we-are-interested",
-   * "we-are-not-interested" */
-  signals[SIGNAL_PEER_STATE] = g_signal_new ("peer-state", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                             G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
-  /* url, seeders, leechers, downloaded (-1: not told): BEP 48 */
-  signals[SIGNAL_SCRAPE] = g_signal_new ("scrape-reply", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                         G_TYPE_NONE, 4, G_TYPE_STRING, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_INT64);
-  /* url, message */
-  signals[SIGNAL_SCRAPE_ERROR] = g_signal_new ("scrape-error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                               G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
-  /* A peer told its DHT port (BEP 5 port message): "host:port" of a node. */
-  signals[SIGNAL_DHT_NODE] = g_signal_new ("dht-node", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                           G_TYPE_NONE, 1, G_TYPE_STRING);
-  /* A torrent added from a magnet link has its metainfo now. */
-  signals[SIGNAL_METADATA] = g_signal_new ("metadata-received", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                           G_TYPE_NONE, 0);
-  signals[SIGNAL_CHECKED] = g_signal_new ("checked", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                          G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_BOOLEAN);
+  tsr_torrent_signals_install (type, signals);
 }
 
 static void
@@ -259,18 +168,16 @@ tsr_torrent_init (TsrTorrent *self)
   self->swarm = tsr_swarm_new (TSR_TORRENT_POOL_SIZE, TSR_TORRENT_MAX_PEERS, TSR_TORRENT_TURNOVER_SECONDS,
                                &swarm_funcs, self);
   self->pool = tsr_swarm_get_pool (self->swarm);
-  self->cancellable = g_cancellable_new ();
   self->uploader = tsr_swarm_get_uploader (self->swarm);
   self->requester = tsr_swarm_get_requester (self->swarm);
-  self->resume = tsr_resume_store_new (RESUME_SAVE_DELAY, &resume_funcs, self);
   self->extensions = tsr_swarm_get_extensions (self->swarm);
   self->metadata = tsr_ext_metadata_new (self->extensions);
   self->pex = tsr_ext_pex_new (self->extensions);
   self->hashes = tsr_ext_hashes_new (self->extensions);
   tsr_swarm_set_identity (self->swarm, self->peer_id, self->wire_hash);
   tsr_swarm_set_transport (self->swarm, &self->limits);
-  self->encryption = TSR_PEER_ENCRYPTION_PREFER;
   self->stats = tsr_torrent_stats_new (&stats_funcs, self);
+  self->fault = tsr_torrent_fault_new (&fault_funcs, self);
 }
 
 /* What depends on the metainfo: at once, or when a magnet's arrives. */
@@ -278,36 +185,35 @@ static void
 set_metainfo (TsrTorrent  *self,
               TsrMetainfo *info)
 {
+  TsrBlockMap *blocks;
+  TsrPiecePicker *picker;
+
   self->info = tsr_metainfo_ref (info);
   memcpy (self->wire_hash, tsr_metainfo_get_wire_hash (info), 20);
-  self->storage = tsr_storage_new (info, self->folder);
-  tsr_storage_set_direct_io (self->storage, TRUE);
-  self->disk = tsr_disk_queue_new (self->storage, &disk_funcs, self);
-  tsr_resume_store_set_metainfo (self->resume, info);
+  tsr_torrent_disk_set_metainfo (self->disk, info);
   tsr_torrent_stats_set_size (self->stats, info->total_length);
-  tsr_uploader_set_storage (self->uploader, self->storage);
   tsr_ext_metadata_set_info (self->metadata, info->info_bytes);
   tsr_ext_pex_set_metainfo (self->pex, info->is_private);
-  tsr_ext_hashes_set_metainfo (self->hashes, info, self->storage);
-  g_clear_pointer (&self->have, tsr_bitfield_free);
-  self->have = tsr_bitfield_new (info->piece_count);
-  self->picker = tsr_piece_picker_new (info->piece_count);
-  tsr_piece_picker_set_sequential (self->picker, self->sequential);
-  self->blocks = tsr_block_map_new (info, self->picker, TSR_TORRENT_PIECE_MEMORY);
-  self->smart_ban = tsr_smart_ban_new (&smart_ban_funcs, self);
-  tsr_swarm_set_have (self->swarm, self->have);
-  tsr_swarm_set_pieces (self->swarm, self->blocks, self->picker, self->smart_ban, info->piece_count, info->is_private);
-  self->web_seeds = tsr_web_seeds_new (info, self->blocks, self->picker, &web_seed_funcs, self);
-  self->file_priority = g_malloc (MAX (info->n_files, 1));
-  memset (self->file_priority, TSR_PRIORITY_NORMAL, info->n_files);
-  self->limits.piece_count = info->piece_count;
-  self->limits.piece_length = info->piece_length;
-  self->limits.last_piece_length = info->piece_count > 0
-                                   ? tsr_metainfo_get_piece_size (info, info->piece_count - 1) : 0;
-  /* v2-only: libtorrent pads every file to whole pieces, the last too,
-   * and asks for whole blocks of the padding (read as zeros). */
-  if (!info->has_v1)
-    self->limits.last_piece_length = info->piece_length;
+  self->pieces = tsr_torrent_pieces_new (info, TSR_TORRENT_PIECE_MEMORY,
+                                         tsr_requester_get_sequential (self->requester), &pieces_funcs, self);
+  blocks = tsr_torrent_pieces_get_blocks (self->pieces);
+  picker = tsr_torrent_pieces_get_picker (self->pieces);
+  tsr_swarm_set_have (self->swarm, tsr_torrent_pieces_get_have (self->pieces));
+  tsr_swarm_set_pieces (self->swarm, blocks, picker, tsr_torrent_pieces_get_smart_ban (self->pieces),
+                        info->piece_count, info->is_private);
+  self->web_seeds = tsr_web_seeds_new (info, blocks, picker, self->pool, &web_seed_funcs, self);
+  tsr_wire_limits_init (&self->limits, info);
+}
+
+static TsrTorrent *
+make (const char   *folder,
+      const guint8 *peer_id)
+{
+  TsrTorrent *self = g_object_new (TSR_TYPE_TORRENT, NULL);
+
+  self->disk = tsr_torrent_disk_new (folder, RESUME_SAVE_DELAY, &disk_funcs, self);
+  memcpy (self->peer_id, peer_id, 20);
+  return self;
 }
 
 TsrTorrent *
@@ -315,10 +221,8 @@ tsr_torrent_new (TsrMetainfo  *info,
                  const char   *folder,
                  const guint8 *peer_id)
 {
-  TsrTorrent *self = g_object_new (TSR_TYPE_TORRENT, NULL);
+  TsrTorrent *self = make (folder, peer_id);
 
-  self->folder = g_strdup (folder);
-  memcpy (self->peer_id, peer_id, 20);
   set_metainfo (self, info);
   return self;
 }
@@ -333,73 +237,65 @@ tsr_torrent_new_from_magnet (const TsrMagnet *magnet,
 
   g_return_val_if_fail (magnet->has_v1 || magnet->has_v2, NULL);
 
-  self = g_object_new (TSR_TYPE_TORRENT, NULL);
-  self->folder = g_strdup (folder);
-  memcpy (self->peer_id, peer_id, 20);
-  self->magnet = tsr_magnet_copy (magnet);
-  /* Without "dn", the hash is all there is to call it by. */
-  if (self->magnet->display_name == NULL || self->magnet->display_name[0] == '\0')
-    {
-      g_free (self->magnet->display_name);
-      self->magnet->display_name = tsr_hex_encode (magnet->has_v1 ? magnet->info_hash_v1 : magnet->info_hash_v2,
-                                                   magnet->has_v1 ? 20 : 32);
-    }
-  /* BEP 52: a v2-only swarm meets on the truncated v2 hash. */
-  memcpy (self->wire_hash, magnet->has_v1 ? magnet->info_hash_v1 : magnet->info_hash_v2, 20);
-  tsr_ext_metadata_fetch (self->metadata, self->magnet, self->hashes);
-  self->have = tsr_bitfield_new (0);
-  tsr_swarm_set_have (self->swarm, self->have);
+  self = make (folder, peer_id);
+  self->magnet = tsr_torrent_magnet_new (magnet, self->metadata, self->hashes, &magnet_funcs, self);
+  memcpy (self->wire_hash, tsr_torrent_magnet_get_wire_hash (self->magnet), 20);
+  tsr_swarm_set_have (self->swarm, tsr_torrent_magnet_get_have (self->magnet));
   /* BEP 9 "x.pe": peers to ask first. */
   for (i = 0; magnet->peers != NULL && i < magnet->peers->len; i++)
-    _tsr_torrent_add_address_text (self, g_ptr_array_index (magnet->peers, i), TSR_PEER_SOURCE_USER);
+    tsr_swarm_add_address_text (self->swarm, g_ptr_array_index (magnet->peers, i), TSR_PEER_SOURCE_USER);
   return self;
 }
 
-/* The info dictionary came and matched the magnet's hash (with a v2-only
- * torrent's piece layers), or @error says why it is of no use: become a
- * torrent like any other. The connections of the fetch are dropped and
- * their addresses dialled again (the pool keeps them): what the peers
- * told of their pieces was not understood without the metainfo. */
+/* The fetch ended (TsrSwarmFuncs): the connections of the fetch are
+ * dropped and, when a dictionary came, their addresses dialled again
+ * (the pool keeps them): what the peers told of their pieces was not
+ * understood without the metainfo. TsrTorrentMagnet checks it. */
 static void
-take_metainfo (TsrMetainfo  *info,
-               const GError *error,
-               gpointer      user_data)
+swarm_metainfo (TsrMetainfo  *info,
+                const GError *error,
+                gpointer      user_data)
 {
   g_autoptr(TsrTorrent) self = g_object_ref (user_data);
-  g_autoptr(GError) missing = NULL;
-  guint i;
 
   g_clear_pointer (&self->tick, tsr_ticker_remove);
   tsr_swarm_clear (self->swarm);
   if (info != NULL)
     tsr_peer_pool_reset (self->pool);
-  for (i = 0; info != NULL && !info->has_v1 && i < info->piece_count && missing == NULL; i++)
-    if (tsr_metainfo_get_piece_v2_hash (info, i) == NULL)
-      g_set_error (&missing, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("No peer gave the piece hashes of this v2-only torrent"));
-  if (info == NULL || missing != NULL)
-    {
-      if (self->tracker != NULL)
-        tsr_tracker_stop (self->tracker);
-      fail (self, missing != NULL ? missing : error);
-      return;
-    }
-  tsr_ext_metadata_stop (self->metadata);
+  tsr_torrent_magnet_take (self->magnet, info, error);
+}
+
+static void
+magnet_failed (const GError *error,
+               gpointer      user_data)
+{
+  TsrTorrent *self = user_data;
+
+  if (self->tracker != NULL)
+    tsr_tracker_stop (self->tracker);
+  fail (self, error);
+}
+
+/* The metainfo is here: a torrent like any other. The tracker object
+ * stays (same hash, same trackers). */
+static void
+magnet_ready (TsrMetainfo *info,
+              gboolean     stop,
+              gpointer     user_data)
+{
+  TsrTorrent *self = user_data;
+
   set_metainfo (self, info);
   /* BEP 53 "so": only the files named are fetched. */
-  for (i = 0; i < info->n_files; i++)
-    if (!tsr_magnet_selects_file (self->magnet, i))
-      self->file_priority[i] = TSR_PRIORITY_SKIP;
-  tsr_piece_picker_set_file_priorities (self->picker, self->info, self->file_priority);
-  /* The tracker object stays: same hash, same trackers. Asked to, the
-   * torrent stops here, for someone to choose files and folder. */
-  if (self->state == TSR_TORRENT_FETCHING && self->stop_after_metadata)
+  tsr_torrent_pieces_select_files (self->pieces, tsr_torrent_magnet_get_magnet (self->magnet));
+  /* Asked to, the torrent stops here, for someone to choose files and folder. */
+  if (self->state == TSR_TORRENT_FETCHING && stop)
     {
       if (self->tracker != NULL)
         tsr_tracker_stop (self->tracker);
       set_state (self, TSR_TORRENT_STOPPED);
     }
-  g_signal_emit (self, signals[SIGNAL_METADATA], 0);
+  g_signal_emit (self, signals[TSR_TORRENT_SIGNAL_METADATA], 0);
   tsr_torrent_stats_notify (self->stats, G_OBJECT (self));
   if (self->state == TSR_TORRENT_FETCHING)
     {
@@ -409,42 +305,10 @@ take_metainfo (TsrMetainfo  *info,
     }
 }
 
-void
-tsr_torrent_set_stop_after_metadata (TsrTorrent *self,
-                                     gboolean    stop)
-{
-  self->stop_after_metadata = stop;
-}
-
-gboolean
-tsr_torrent_set_folder (TsrTorrent  *self,
-                        const char  *folder,
-                        GError     **error)
-{
-  if ((self->state != TSR_TORRENT_STOPPED && self->state != TSR_TORRENT_QUEUED) ||
-      tsr_disk_queue_get_pending (self->disk) > 0 ||
-      tsr_bitfield_count (self->have) > 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
-                   _("The folder of a running torrent, or of one with data, is changed by moving its data"));
-      return FALSE;
-    }
-  g_free (self->folder);
-  self->folder = g_strdup (folder);
-  tsr_resume_store_mark_dirty (self->resume);
-  if (self->info != NULL)
-    {
-      g_clear_object (&self->storage);
-      self->storage = tsr_storage_new (self->info, folder);
-      tsr_storage_set_direct_io (self->storage, TRUE);
-      tsr_disk_queue_detach (self->disk);
-      tsr_disk_queue_unref (self->disk);
-      self->disk = tsr_disk_queue_new (self->storage, &disk_funcs, self);
-      tsr_uploader_set_storage (self->uploader, self->storage);
-      tsr_ext_hashes_set_metainfo (self->hashes, self->info, self->storage);
-    }
-  return TRUE;
-}
+static const TsrTorrentMagnetFuncs magnet_funcs = {
+  .ready = magnet_ready,
+  .failed = magnet_failed,
+};
 
 const guint8 *
 tsr_torrent_get_info_hash (TsrTorrent *self)
@@ -455,41 +319,7 @@ tsr_torrent_get_info_hash (TsrTorrent *self)
 const char *
 tsr_torrent_get_name (TsrTorrent *self)
 {
-  return self->info != NULL ? self->info->name : self->magnet->display_name;
-}
-
-guint64
-tsr_torrent_get_bytes_have (TsrTorrent *self)
-{
-  guint count = tsr_bitfield_count (self->have);
-  guint64 bytes;
-  guint last;
-
-  if (self->info == NULL)
-    return 0;
-  bytes = (guint64) count * self->info->piece_length;
-  last = self->info->piece_count - 1;
-  if (count > 0 && tsr_bitfield_get (self->have, last))
-    bytes -= self->info->piece_length - tsr_metainfo_get_piece_size (self->info, last);
-  return MIN (bytes, self->info->total_length);
-}
-
-char *
-tsr_torrent_dup_magnet_uri (TsrTorrent *self)
-{
-  return self->info != NULL ? tsr_metainfo_dup_magnet_uri (self->info) : tsr_magnet_to_string (self->magnet);
-}
-
-gboolean
-tsr_torrent_has_metainfo (TsrTorrent *self)
-{
-  return self->info != NULL;
-}
-
-gdouble
-tsr_torrent_get_metadata_progress (TsrTorrent *self)
-{
-  return self->info != NULL ? 1.0 : tsr_ext_metadata_get_progress (self->metadata);
+  return self->info != NULL ? self->info->name : tsr_torrent_magnet_get_name (self->magnet);
 }
 
 TsrMetainfo *
@@ -502,18 +332,6 @@ TsrTorrentState
 tsr_torrent_get_state (TsrTorrent *self)
 {
   return self->state;
-}
-
-const char *
-tsr_torrent_get_error (TsrTorrent *self)
-{
-  return self->error != NULL ? self->error->message : NULL;
-}
-
-GError *
-tsr_torrent_dup_error (TsrTorrent *self)
-{
-  return self->error != NULL ? g_error_copy (self->error) : NULL;
 }
 
 /* The swarm dials only while the torrent runs; a seed dials only the
@@ -543,7 +361,7 @@ set_state (TsrTorrent      *self,
     tsr_peer_pool_set_capacity (self->pool, TSR_TORRENT_POOL_SIZE);
   self->state = state;
   swarm_follow_state (self);
-  g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0);
+  g_signal_emit (self, signals[TSR_TORRENT_SIGNAL_STATE_CHANGED], 0);
   if (self->host != NULL)
     self->host->state_changed (self, self->host_data);
   tsr_torrent_stats_notify (self->stats, G_OBJECT (self));
@@ -557,8 +375,7 @@ static void
 fail (TsrTorrent   *self,
       const GError *error)
 {
-  g_clear_error (&self->error);
-  self->error = g_error_copy (error);
+  tsr_torrent_fault_set (self->fault, error);
   if (self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_SEEDING ||
       self->state == TSR_TORRENT_CHECKING)
     stop_running (self);
@@ -566,46 +383,25 @@ fail (TsrTorrent   *self,
    * written): the record is written now, not after the batching delay,
    * so that a restart once space is freed resumes instead of
    * rechecking. */
-  tsr_resume_store_changed_now (self->resume);
+  tsr_resume_store_changed_now (tsr_torrent_disk_get_resume (self->disk));
   set_state (self, TSR_TORRENT_ERROR);
 }
 
-typedef struct
-{
-  TsrTorrent *torrent;   /* (owned) */
-  GError     *error;     /* (owned) */
-} FailData;
-
-static gboolean
-on_fail_idle (gpointer user_data)
-{
-  FailData *data = user_data;
-
-  if (data->torrent->state == TSR_TORRENT_DOWNLOADING || data->torrent->state == TSR_TORRENT_SEEDING)
-    fail (data->torrent, data->error);
-  data->torrent->fail_pending = FALSE;
-  g_object_unref (data->torrent);
-  g_error_free (data->error);
-  g_free (data);
-  return G_SOURCE_REMOVE;
-}
-
-/* fail() from a callback of the read cache or a peer, which must not see
- * the torrent stop under it: on the next turn of the main loop. */
+/* An error from a callback of the read cache or a peer, which must not
+ * see the torrent stop under it (TsrTorrentFaultFuncs): now. */
 static void
-fail_soon (TsrTorrent   *self,
-           const GError *error)
+fault_due (const GError *error,
+           gpointer      user_data)
 {
-  FailData *data;
+  g_autoptr(TsrTorrent) self = g_object_ref (user_data);
 
-  if (self->fail_pending)
-    return;
-  data = g_new0 (FailData, 1);
-  data->torrent = g_object_ref (self);
-  data->error = g_error_copy (error);
-  self->fail_pending = TRUE;
-  g_idle_add (on_fail_idle, data);
+  if (self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_SEEDING)
+    fail (self, error);
 }
+
+static const TsrTorrentFaultFuncs fault_funcs = {
+  .due = fault_due,
+};
 
 static gint64
 now_seconds (void)
@@ -621,9 +417,9 @@ check_done (TsrTorrent *self)
 {
   g_autoptr(GError) error = NULL;
 
-  if (tsr_piece_picker_count_wanted (self->picker) > 0 || self->state != TSR_TORRENT_DOWNLOADING)
+  if (tsr_torrent_pieces_count_wanted (self->pieces) > 0 || self->state != TSR_TORRENT_DOWNLOADING)
     return;
-  if (!tsr_storage_create_empty_files (self->storage, &error))
+  if (!tsr_storage_create_empty_files (tsr_torrent_disk_get_storage (self->disk), &error))
     {
       fail (self, error);
       return;
@@ -633,55 +429,10 @@ check_done (TsrTorrent *self)
   tsr_swarm_update_interest (self->swarm);
   /* "completed" means the whole torrent, not a selection of its files. */
   if (self->tracker != NULL && tsr_torrent_stats_get_downloaded (self->stats) > 0 &&
-      tsr_bitfield_is_full (self->have))
+      tsr_bitfield_is_full (tsr_torrent_pieces_get_have (self->pieces)))
     tsr_tracker_completed (self->tracker);
   tsr_torrent_limits_check (self->stop_limits);
-  g_signal_emit (self, signals[SIGNAL_DONE], 0);
-}
-
-/* Resume records ---------------------------------------------------- */
-
-static gboolean
-resume_snapshot (const char        **folder,
-                 const TsrBitfield **have,
-                 gpointer            user_data)
-{
-  TsrTorrent *self = user_data;
-
-  /* Before the check ends "have" says nothing: never record it. */
-  if (!self->have_known)
-    return FALSE;
-  *folder = self->folder;
-  *have = self->have;
-  return TRUE;
-}
-
-static const TsrResumeStoreFuncs resume_funcs = {
-  .snapshot = resume_snapshot,
-};
-
-void
-tsr_torrent_save_resume_soon (TsrTorrent *self)
-{
-  if (self->have_known)
-    tsr_resume_store_changed (self->resume);
-}
-
-const char *
-tsr_torrent_get_folder (TsrTorrent *self)
-{
-  return self->folder;
-}
-
-static void
-wants_changed (TsrTorrent *self)
-{
-
-  tsr_piece_picker_set_file_priorities (self->picker, self->info, self->file_priority);
-  if (self->state == TSR_TORRENT_SEEDING && tsr_piece_picker_count_wanted (self->picker) > 0)
-    set_state (self, TSR_TORRENT_DOWNLOADING);
-  tsr_swarm_update_interest (self->swarm);
-  check_done (self);
+  g_signal_emit (self, signals[TSR_TORRENT_SIGNAL_DONE], 0);
 }
 
 void
@@ -690,37 +441,13 @@ tsr_torrent_set_file_priority (TsrTorrent  *self,
                                TsrPriority  priority)
 {
   g_return_if_fail (self->info != NULL && file < self->info->n_files);
-  if (self->file_priority[file] == priority)
+  if (!tsr_torrent_pieces_set_file_priority (self->pieces, file, priority))
     return;
-  self->file_priority[file] = (guint8) priority;
-  wants_changed (self);
-}
-
-TsrPriority
-tsr_torrent_get_file_priority (TsrTorrent *self,
-                               guint       file)
-{
-  g_return_val_if_fail (self->info != NULL && file < self->info->n_files, TSR_PRIORITY_SKIP);
-  return (TsrPriority) self->file_priority[file];
-}
-
-void
-tsr_torrent_set_encryption (TsrTorrent        *self,
-                            TsrPeerEncryption  mode)
-{
-  g_return_if_fail (TSR_IS_TORRENT (self));
-  self->encryption = mode;
-  tsr_swarm_set_encryption (self->swarm, mode);
-}
-
-void
-tsr_torrent_set_sequential (TsrTorrent *self,
-                            gboolean    sequential)
-{
-  self->sequential = sequential;
-  tsr_requester_set_sequential (self->requester, sequential);
-  if (self->picker != NULL)
-    tsr_piece_picker_set_sequential (self->picker, sequential);
+  /* What we want changed. */
+  if (self->state == TSR_TORRENT_SEEDING && tsr_torrent_pieces_count_wanted (self->pieces) > 0)
+    set_state (self, TSR_TORRENT_DOWNLOADING);
+  tsr_swarm_update_interest (self->swarm);
+  check_done (self);
 }
 
 /* Limits -------------------------------------------------------------- */
@@ -746,7 +473,7 @@ limit_reached (const char *reason,
 {
   TsrTorrent *self = user_data;
 
-  g_signal_emit (self, signals[SIGNAL_LIMIT_REACHED], 0, reason);
+  g_signal_emit (self, signals[TSR_TORRENT_SIGNAL_LIMIT_REACHED], 0, reason);
   tsr_torrent_stop (self);
 }
 
@@ -764,55 +491,12 @@ ensure_limits (TsrTorrent *self)
   return self->stop_limits;
 }
 
-/* Bans ---------------------------------------------------------------- */
-
-static void
-ban (TsrTorrent           *self,
-     const TsrPeerAddress *address,
-     const char           *reason)
-{
-  tsr_swarm_ban (self->swarm, address, reason, now_seconds (), TSR_TORRENT_BAN_SECONDS);
-}
-
-static void
-on_smart_ban (const TsrPeerAddress *address,
-              const char           *reason,
-              gpointer              user_data)
-{
-  ban (user_data, address, reason);
-}
-
-static const TsrSmartBanFuncs smart_ban_funcs = {
-  .ban = on_smart_ban,
-};
-
 /* Web seeds (TsrWebSeeds) ------------------------------------------- */
 
 static gboolean
 web_may_start (gpointer user_data)
 {
-  TsrTorrent *self = user_data;
-  TsrLimiter *down = tsr_swarm_get_limiter (self->swarm, FALSE);
-
-  return self->state == TSR_TORRENT_DOWNLOADING && (down == NULL || tsr_limiter_get_allowance (down) > 0);
-}
-
-static gboolean
-web_is_banned (const char *url,
-               gpointer    user_data)
-{
-  return tsr_peer_pool_get_url_ban (((TsrTorrent *) user_data)->pool, url, now_seconds ()) != NULL;
-}
-
-static void
-web_ban (const char *url,
-         const char *reason,
-         gpointer    user_data)
-{
-  TsrTorrent *self = user_data;
-
-  tsr_peer_pool_ban_url (self->pool, url, reason, now_seconds (), TSR_TORRENT_BAN_SECONDS);
-  g_signal_emit (self, signals[SIGNAL_PEER_BANNED], 0, url, reason);
+  return ((TsrTorrent *) user_data)->state == TSR_TORRENT_DOWNLOADING;
 }
 
 static void
@@ -821,36 +505,71 @@ web_fetched (guint    index,
              gpointer user_data)
 {
   TsrTorrent *self = user_data;
-  TsrLimiter *down = tsr_swarm_get_limiter (self->swarm, FALSE);
 
   tsr_torrent_stats_moved (self->stats, g_bytes_get_size (piece), FALSE, now_seconds ());
-  /* Download limits count web seeds too (and the session's, through it). */
-  if (down != NULL)
-    tsr_limiter_consume (down, g_bytes_get_size (piece));
-  tsr_disk_queue_write (self->disk, index, piece);
+  tsr_torrent_disk_write (self->disk, index, piece);
+}
+
+static TsrLimiter *
+web_limiter (gpointer user_data)
+{
+  return tsr_swarm_get_limiter (((TsrTorrent *) user_data)->swarm, FALSE);
 }
 
 static const TsrWebSeedsFuncs web_seed_funcs = {
   .may_start = web_may_start,
-  .is_banned = web_is_banned,
-  .ban = web_ban,
+  .banned = tsr_torrent_signals_url_banned,
   .fetched = web_fetched,
+  .limiter = web_limiter,
 };
 
 static void
-web_seeds_tick (TsrTorrent *self)
-{
-  if (self->web_seeds != NULL)
-    tsr_web_seeds_tick (self->web_seeds);
-}
-
-static void
-on_disk_failed (guint         index,
-                const GError *error,
+on_disk_failed (const GError *error,
                 gpointer      user_data)
 {
   fail (user_data, error);
 }
+
+/* A web seed sent the piece whole, alone: it answers for it (banned by
+ * its URL); else its peers do (TsrTorrentPieces' smart ban). */
+static gboolean
+pieces_hash_failed (guint    index,
+                    gpointer user_data)
+{
+  TsrTorrent *self = user_data;
+
+  g_signal_emit (self, signals[TSR_TORRENT_SIGNAL_HASH_FAILED], 0, index);
+  return self->web_seeds != NULL && tsr_web_seeds_hash_failed (self->web_seeds, index);
+}
+
+static void
+pieces_verified (guint    index,
+                 gpointer user_data)
+{
+  TsrTorrent *self = user_data;
+
+  tsr_swarm_send_have (self->swarm, index);
+  g_signal_emit (self, signals[TSR_TORRENT_SIGNAL_PIECE_VERIFIED], 0, index);
+  tsr_resume_store_changed (tsr_torrent_disk_get_resume (self->disk));
+  check_done (self);
+}
+
+/* The smart ban names a peer that sent bad data. */
+static void
+pieces_ban (const TsrPeerAddress *address,
+            const char           *reason,
+            gpointer              user_data)
+{
+  TsrTorrent *self = user_data;
+
+  tsr_swarm_ban (self->swarm, address, reason, now_seconds (), TSR_TORRENT_BAN_SECONDS);
+}
+
+static const TsrTorrentPiecesFuncs pieces_funcs = {
+  .verified = pieces_verified,
+  .hash_failed = pieces_hash_failed,
+  .ban = pieces_ban,
+};
 
 static void
 on_disk_written (guint    index,
@@ -859,56 +578,15 @@ on_disk_written (guint    index,
 {
   TsrTorrent *self = user_data;
 
-  if (!hash_ok)
-    {
-      /* Fetch it again; its senders answer for it (a web seed sent it
-       * whole, alone: banned by its URL). */
-      g_signal_emit (self, signals[SIGNAL_HASH_FAILED], 0, index);
-      if (self->web_seeds == NULL || !tsr_web_seeds_hash_failed (self->web_seeds, index))
-        {
-          tsr_smart_ban_failed (self->smart_ban, index);
-          tsr_block_map_written (self->blocks, index, FALSE);
-        }
-      tsr_swarm_fill_all (self->swarm);
-      web_seeds_tick (self);
-      return;
-    }
-  tsr_smart_ban_passed (self->smart_ban, index);
-  tsr_block_map_written (self->blocks, index, TRUE);
-  tsr_bitfield_set (self->have, index, TRUE);
-  tsr_piece_picker_set_have (self->picker, index, TRUE);
-  tsr_swarm_send_have (self->swarm, index);
-  g_signal_emit (self, signals[SIGNAL_PIECE_VERIFIED], 0, index);
-  tsr_resume_store_changed (self->resume);
-  check_done (self);
-  /* A piece written frees room under the memory budget: without this,
-   * peers whose pieces were all started would wait for the next tick. */
+  tsr_torrent_pieces_written (self->pieces, index, hash_ok);
+  /* A piece written frees room under the memory budget (a failed one is
+   * fetched again): without this, peers whose pieces were all started
+   * would wait for the next tick. */
   tsr_swarm_fill_all (self->swarm);
-  web_seeds_tick (self);
+  tsr_web_seeds_tick (self->web_seeds);
 }
-
-static const TsrDiskQueueFuncs disk_funcs = {
-  .written = on_disk_written,
-  .failed = on_disk_failed,
-};
 
 /* The set of connections (TsrSwarmFuncs) ---------------------------- */
-
-static void
-swarm_event (TsrSwarmEvent  event,
-             const char    *address,
-             const char    *detail,
-             gpointer       user_data)
-{
-  if (event == TSR_SWARM_CONNECTED)
-    g_signal_emit (user_data, signals[SIGNAL_PEER_CONNECTED], 0, address);
-  else if (event == TSR_SWARM_GONE)
-    g_signal_emit (user_data, signals[SIGNAL_PEER_GONE], 0, address, detail);
-  else if (event == TSR_SWARM_DIALING)
-    g_signal_emit (user_data, signals[SIGNAL_PEER_DIALING], 0, address);
-  else
-    g_signal_emit (user_data, signals[SIGNAL_PEER_STATE], 0, address, detail);
-}
 
 static void
 swarm_moved (gsize    bytes,
@@ -929,7 +607,7 @@ swarm_complete (guint    index,
 {
   TsrTorrent *self = user_data;
 
-  tsr_disk_queue_write (self->disk, index, piece);
+  tsr_torrent_disk_write (self->disk, index, piece);
 }
 
 static gboolean
@@ -947,7 +625,7 @@ swarm_dht_node (const TsrPeerAddress *node,
   TsrTorrent *self = user_data;
   g_autofree char *text = tsr_peer_address_to_string (node);
 
-  g_signal_emit (self, signals[SIGNAL_DHT_NODE], 0, text);
+  g_signal_emit (self, signals[TSR_TORRENT_SIGNAL_DHT_NODE], 0, text);
   if (self->host != NULL)
     self->host->dht_node (self, text, self->host_data);
 }
@@ -957,43 +635,33 @@ swarm_read_failed (const GError *error,
                    gpointer      user_data)
 {
   /* A recheck finds what is left once the user has looked. */
-  fail_soon (user_data, error);
+  tsr_torrent_fault_soon (((TsrTorrent *) user_data)->fault, error);
 }
 
-static void
-swarm_banned (const TsrPeerAddress *key,
-              const char           *reason,
-              gpointer              user_data)
-{
-  g_autofree char *text = tsr_peer_address_to_string (key);
-
-  g_signal_emit (user_data, signals[SIGNAL_PEER_BANNED], 0, text, reason);
-}
-
-/* Outgoing, over the host's transports: encrypted unless the address closed our MSE handshake. */
+/* Outgoing, over the host's transports. */
 static void
 swarm_dial (const TsrPeerAddress *address,
-            gboolean              plaintext,
+            TsrPeerEncryption     encryption,
             gpointer              user_data)
 {
   TsrTorrent *self = user_data;
   TsrDialer *dialer = self->host != NULL ? self->host->dialer (self->host_data) : NULL;
   g_autoptr(TsrPeer) peer = tsr_peer_new_outgoing (address, dialer);
 
-  tsr_peer_set_encryption (peer, plaintext ? TSR_PEER_ENCRYPTION_OFF : self->encryption, NULL, NULL);
+  tsr_peer_set_encryption (peer, encryption, NULL, NULL);
   tsr_swarm_dial_peer (self->swarm, peer);
 }
 
 static const TsrSwarmFuncs swarm_funcs = {
-  .event = swarm_event,
-  .banned = swarm_banned,
+  .event = tsr_torrent_signals_swarm_event,
+  .banned = tsr_torrent_signals_peer_banned,
   .dial = swarm_dial,
   .moved = swarm_moved,
   .complete = swarm_complete,
   .stopping = swarm_stopping,
   .dht_node = swarm_dht_node,
   .read_failed = swarm_read_failed,
-  .metainfo = take_metainfo,
+  .metainfo = swarm_metainfo,
 };
 
 /* A choker round, while downloading or seeding: the decisions are sent
@@ -1004,13 +672,6 @@ on_choke_round (gpointer user_data)
   TsrTorrent *self = user_data;
 
   tsr_swarm_run_choker (self->swarm, now_seconds ());
-}
-
-/* Dials while running: the swarm knows the limits and the pool. */
-static void
-dial_some (TsrTorrent *self)
-{
-  tsr_swarm_dial_some (self->swarm, now_seconds ());
 }
 
 /* Once a second while running: dial what became ready, and when the
@@ -1024,13 +685,12 @@ on_tick (gpointer user_data)
   tsr_uploader_expire (self->uploader, g_get_monotonic_time () - TSR_TORRENT_READ_CACHE_IDLE * G_USEC_PER_SEC);
   /* Rates, pipelines and snubs; the extensions' timers. */
   tsr_swarm_tick (self->swarm, now_seconds ());
-  web_seeds_tick (self);
+  tsr_web_seeds_tick (self->web_seeds);
   /* Swarm counts for the trackers view: soon after starting, then now and then. */
-  if (self->tracker != NULL && (self->last_scrape == 0 ? now_seconds () - self->started_at >= SCRAPE_FIRST
-                                                       : now_seconds () - self->last_scrape >= SCRAPE_INTERVAL))
-    tsr_torrent_scrape_now (self);
+  if (self->tracker != NULL)
+    tsr_tracker_scrape_when_due (self->tracker, now_seconds ());
   tsr_swarm_turn_over (self->swarm, now_seconds (), self->state == TSR_TORRENT_SEEDING);
-  dial_some (self);
+  tsr_swarm_dial_some (self->swarm, now_seconds ());
   tsr_torrent_stats_notify (self->stats, G_OBJECT (self));
   /* Idleness is a limit that no byte moves toward. */
   tsr_torrent_limits_check (self->stop_limits);
@@ -1044,22 +704,16 @@ on_tick (gpointer user_data)
 /* ------------------------------------------------------------------ */
 /* Trackers (the rest is tsr-torrent-trackers.c's)                     */
 
-gboolean
-tsr_torrent_scrape_now (TsrTorrent *self)
-{
-  if (self->tracker == NULL || !tsr_tracker_has_urls (self->tracker))
-    return FALSE;
-  self->last_scrape = now_seconds ();
-  tsr_tracker_scrape (self->tracker);
-  return TRUE;
-}
-
 void
 _tsr_torrent_set_tracker (TsrTorrent *self,
                           TsrTracker *tracker)
 {
   g_clear_object (&self->tracker);
   self->tracker = tracker;
+  /* Scrapes are planned from the start (a tracker made before it is
+   * planned again then). */
+  if (self->tracker != NULL && self->started_at != 0)
+    tsr_tracker_plan_scrapes (self->tracker, self->started_at);
   /* UDP announces leave from the session's socket on the listen port. */
   if (self->tracker != NULL && self->host != NULL)
     self->host->trackers_made (self, self->tracker, self->host_data);
@@ -1068,50 +722,16 @@ _tsr_torrent_set_tracker (TsrTorrent *self,
 /* ------------------------------------------------------------------ */
 /* Start and stop                                                      */
 
-static void ready (TsrTorrent *self);
-
-static void
-on_checked (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(TsrTorrent) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TsrVerifyReport) report = NULL;
-  guint i;
-
-  if (!tsr_hash_job_run_finish (self->check_job, result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        fail (self, error);
-      return;
-    }
-  report = tsr_verifier_report (self->info, self->check_job);
-  /* The check is the whole truth: what a previous run had counts for
-   * nothing (a restart after the data changed, or "verify"). */
-  tsr_bitfield_set_all (self->have, FALSE);
-  for (i = 0; i < report->n_pieces; i++)
-    if (report->pieces[i] == TSR_PIECE_CHECK_GOOD)
-      tsr_bitfield_set (self->have, i, TRUE);
-  g_clear_pointer (&self->check_job, tsr_hash_job_free);
-  g_signal_emit (self, signals[SIGNAL_CHECKED], 0, tsr_bitfield_count (self->have), FALSE);
-  tsr_resume_store_changed (self->resume);
-  ready (self);
-}
-
 /* The pieces we have are known: go. */
 static void
 ready (TsrTorrent *self)
 {
-  guint i;
-
-  for (i = 0; i < self->info->piece_count; i++)
-    tsr_piece_picker_set_have (self->picker, i, tsr_bitfield_get (self->have, i));
+  tsr_torrent_pieces_known (self->pieces);
   self->have_known = TRUE;
   if (self->stop_after_check)
     {
       self->stop_after_check = FALSE;
-      tsr_resume_store_changed (self->resume);
+      tsr_resume_store_changed (tsr_torrent_disk_get_resume (self->disk));
       tsr_torrent_stop (self);
       return;
     }
@@ -1119,43 +739,58 @@ ready (TsrTorrent *self)
   if (self->tracker != NULL)
     tsr_tracker_start (self->tracker);
   check_done (self);
-  web_seeds_tick (self);
+  tsr_web_seeds_tick (self->web_seeds);
   if (self->tick == NULL)
     self->tick = tsr_ticker_add (1, on_tick, self);
   if (self->choke == NULL)
     self->choke = tsr_ticker_add (TSR_CHOKER_ROUND, on_choke_round, self);
-  dial_some (self);
+  tsr_swarm_dial_some (self->swarm, now_seconds ());
 }
 
+/* The check ended (TsrTorrentDiskFuncs): a resume record told, or the
+ * data was hashed. */
 static void
-check_data (TsrTorrent *self)
+on_disk_checked (const TsrBitfield *have,
+                 gboolean           resumed,
+                 gpointer           user_data)
 {
-  self->check_job = tsr_verifier_prepare_job (self->info, self->folder);
-  tsr_hash_job_run_async (self->check_job, 0, self->cancellable, on_checked, g_object_ref (self));
-}
+  g_autoptr(TsrTorrent) self = g_object_ref (user_data);
+  const TsrBitfield *loaded = tsr_torrent_pieces_get_have (self->pieces);
 
-static void
-on_resume_loaded (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(TsrTorrent) self = user_data;
-  g_autoptr(GError) error = NULL;
-  TsrBitfield *have = tsr_resume_store_load_finish (self->resume, result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (have == NULL)
-    {
-      check_data (self);
-      return;
-    }
-  tsr_bitfield_free (self->have);
-  self->have = have;
-  tsr_swarm_set_have (self->swarm, self->have);
-  g_signal_emit (self, signals[SIGNAL_CHECKED], 0, tsr_bitfield_count (self->have), TRUE);
+  tsr_torrent_pieces_load_have (self->pieces, have);
+  g_signal_emit (self, signals[TSR_TORRENT_SIGNAL_CHECKED], 0, tsr_bitfield_count (loaded), resumed);
+  if (!resumed)
+    tsr_resume_store_changed (tsr_torrent_disk_get_resume (self->disk));
   ready (self);
 }
+
+/* What a resume record holds: nothing before the check ends. */
+static const TsrBitfield *
+disk_have (gpointer user_data)
+{
+  TsrTorrent *self = user_data;
+
+  return self->have_known ? tsr_torrent_pieces_get_have (self->pieces) : NULL;
+}
+
+/* Uploads and BEP 52 hash requests read the data through it. */
+static void
+disk_storage (TsrStorage *storage,
+              gpointer    user_data)
+{
+  TsrTorrent *self = user_data;
+
+  tsr_uploader_set_storage (self->uploader, storage);
+  tsr_ext_hashes_set_metainfo (self->hashes, self->info, storage);
+}
+
+static const TsrTorrentDiskFuncs disk_funcs = {
+  .written = on_disk_written,
+  .failed = on_disk_failed,
+  .checked = on_disk_checked,
+  .have = disk_have,
+  .storage = disk_storage,
+};
 
 /* A magnet: peers and trackers by its hash, until a peer gives the info
  * dictionary (see swarm/tsr-ext-metadata.c). */
@@ -1167,7 +802,7 @@ start_fetching (TsrTorrent *self)
     tsr_tracker_start (self->tracker);
   if (self->tick == NULL)
     self->tick = tsr_ticker_add (1, on_tick, self);
-  dial_some (self);
+  tsr_swarm_dial_some (self->swarm, now_seconds ());
 }
 
 void
@@ -1176,24 +811,17 @@ tsr_torrent_start (TsrTorrent *self)
   if (self->state == TSR_TORRENT_CHECKING || self->state == TSR_TORRENT_DOWNLOADING ||
       self->state == TSR_TORRENT_SEEDING || self->state == TSR_TORRENT_FETCHING)
     return;
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
   self->started_at = now_seconds ();
-  self->last_scrape = 0;
+  if (self->tracker != NULL)
+    tsr_tracker_plan_scrapes (self->tracker, self->started_at);
   if (self->info == NULL)
     {
       start_fetching (self);
       return;
     }
   set_state (self, TSR_TORRENT_CHECKING);
-  if (tsr_resume_store_is_enabled (self->resume) && !self->force_check)
-    {
-      tsr_resume_store_load_async (self->resume, self->folder, self->cancellable, on_resume_loaded,
-                                   g_object_ref (self));
-      return;
-    }
+  tsr_torrent_disk_check (self->disk, self->force_check);
   self->force_check = FALSE;
-  check_data (self);
 }
 
 void
@@ -1240,7 +868,7 @@ stop_running (TsrTorrent *self)
   if (self->tracker != NULL && (self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_SEEDING ||
                                 self->state == TSR_TORRENT_FETCHING))
     tsr_tracker_stop (self->tracker);
-  g_cancellable_cancel (self->cancellable);
+  tsr_torrent_disk_cancel (self->disk);
   tsr_swarm_clear (self->swarm);
   tsr_peer_pool_reset (self->pool);
   if (self->info == NULL)
@@ -1252,114 +880,31 @@ stop_running (TsrTorrent *self)
   tsr_swarm_reset_choker (self->swarm);
   if (self->web_seeds != NULL)
     tsr_web_seeds_stop (self->web_seeds);
-  tsr_block_map_clear (self->blocks);
-  tsr_smart_ban_forget_pieces (self->smart_ban);
+  tsr_torrent_pieces_stop (self->pieces);
 }
 
 /* What the stats ask (TsrTorrentStatsFuncs) -------------------------- */
 
-static const char *
-stats_name (gpointer user_data)
-{
-  return tsr_torrent_get_name (user_data);
-}
-
-static gint
-stats_state (gpointer user_data)
-{
-  return ((TsrTorrent *) user_data)->state;
-}
-
-static gboolean
-stats_downloading (gpointer user_data)
-{
-  return ((TsrTorrent *) user_data)->state == TSR_TORRENT_DOWNLOADING;
-}
-
-static guint64
-stats_bytes_have (gpointer user_data)
-{
-  return tsr_torrent_get_bytes_have (user_data);
-}
-
-static guint64
-stats_down_rate (gpointer user_data)
+static void
+stats_facts (TsrStatsFacts *facts,
+             gpointer       user_data)
 {
   TsrTorrent *self = user_data;
 
-  return tsr_swarm_get_down_rate (self->swarm) +
-         (self->web_seeds != NULL ? tsr_web_seeds_get_rate (self->web_seeds) : 0);
-}
-
-static guint64
-stats_up_rate (gpointer user_data)
-{
-  return tsr_swarm_get_up_rate (((TsrTorrent *) user_data)->swarm);
-}
-
-static guint
-stats_n_peers (gpointer user_data)
-{
-  return tsr_swarm_get_n_peers (((TsrTorrent *) user_data)->swarm);
-}
-
-static guint
-stats_n_seeds (gpointer user_data)
-{
-  return tsr_swarm_count_seeds (((TsrTorrent *) user_data)->swarm);
+  facts->name = tsr_torrent_get_name (self);
+  facts->state = self->state;
+  facts->downloading = self->state == TSR_TORRENT_DOWNLOADING;
+  facts->bytes_have = self->pieces != NULL ? tsr_torrent_pieces_get_bytes_have (self->pieces) : 0;
+  facts->down_rate = tsr_swarm_get_down_rate (self->swarm) +
+                     (self->web_seeds != NULL ? tsr_web_seeds_get_rate (self->web_seeds) : 0);
+  facts->up_rate = tsr_swarm_get_up_rate (self->swarm);
+  facts->n_peers = tsr_swarm_get_n_peers (self->swarm);
+  facts->n_seeds = tsr_swarm_count_seeds (self->swarm);
 }
 
 static const TsrTorrentStatsFuncs stats_funcs = {
-  .name = stats_name,
-  .state = stats_state,
-  .downloading = stats_downloading,
-  .bytes_have = stats_bytes_have,
-  .down_rate = stats_down_rate,
-  .up_rate = stats_up_rate,
-  .n_peers = stats_n_peers,
-  .n_seeds = stats_n_seeds,
+  .facts = stats_facts,
 };
-
-/* Addresses ----------------------------------------------------------- */
-
-static void
-on_peer_name_found (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(TsrTorrent) self = user_data;
-  g_autoptr(GError) error = NULL;
-  TsrPeerAddress address;
-  guint from;
-
-  if (tsr_peer_lookup_finish (result, &address, &from, &error))
-    tsr_swarm_add_address (self->swarm, &address, (TsrPeerSource) from, now_seconds ());
-  else
-    g_debug ("%s", error->message);
-}
-
-/* "host:port" from the public API or a magnet, parsed here, once; a host
- * name (people and magnets may give one) is looked up first. */
-void
-_tsr_torrent_add_address_text (TsrTorrent    *self,
-                               const char    *text,
-                               TsrPeerSource  source)
-{
-  TsrPeerAddress address;
-
-  if (tsr_peer_address_parse (text, &address))
-    tsr_swarm_add_address (self->swarm, &address, source, now_seconds ());
-  else
-    tsr_peer_lookup_async (text, source, NULL, on_peer_name_found, g_object_ref (self));
-}
-
-void
-_tsr_torrent_data_moved (TsrTorrent *self)
-{
-  g_free (self->folder);
-  self->folder = g_strdup (tsr_storage_get_folder (self->storage));
-  tsr_resume_store_mark_dirty (self->resume);
-}
 
 void
 _tsr_torrent_set_host (TsrTorrent                *self,
@@ -1384,10 +929,16 @@ _tsr_torrent_get_stats (TsrTorrent *self)
   return self->stats;
 }
 
-TsrResumeStore *
-_tsr_torrent_get_resume (TsrTorrent *self)
+TsrTorrentFault *
+_tsr_torrent_get_fault (TsrTorrent *self)
 {
-  return self->resume;
+  return self->fault;
+}
+
+TsrTorrentDisk *
+_tsr_torrent_get_disk (TsrTorrent *self)
+{
+  return self->disk;
 }
 
 TsrLimiter *
@@ -1400,37 +951,13 @@ _tsr_torrent_get_limiter (TsrTorrent *self,
 const TsrBitfield *
 _tsr_torrent_get_have (TsrTorrent *self)
 {
-  return self->have;
+  return self->pieces != NULL ? tsr_torrent_pieces_get_have (self->pieces) : tsr_torrent_magnet_get_have (self->magnet);
 }
 
-TsrBlockMap *
-_tsr_torrent_get_blocks (TsrTorrent *self)
+TsrTorrentPieces *
+_tsr_torrent_get_pieces (TsrTorrent *self)
 {
-  return self->blocks;
-}
-
-TsrPiecePicker *
-_tsr_torrent_get_picker (TsrTorrent *self)
-{
-  return self->picker;
-}
-
-TsrSmartBan *
-_tsr_torrent_get_smart_ban (TsrTorrent *self)
-{
-  return self->smart_ban;
-}
-
-TsrDiskQueue *
-_tsr_torrent_get_disk (TsrTorrent *self)
-{
-  return self->disk;
-}
-
-TsrStorage *
-_tsr_torrent_get_storage (TsrTorrent *self)
-{
-  return self->storage;
+  return self->pieces;
 }
 
 TsrWebSeeds *
@@ -1452,7 +979,7 @@ _tsr_torrent_get_limits (TsrTorrent *self,
   return make ? ensure_limits (self) : self->stop_limits;
 }
 
-const TsrMagnet *
+TsrTorrentMagnet *
 _tsr_torrent_get_magnet (TsrTorrent *self)
 {
   return self->magnet;

@@ -86,6 +86,7 @@ struct _TsrTracker
   gboolean             stopped;
   TsrAnnounceEvent     queued;         /* event waiting for the one in flight */
   gboolean             has_queued;
+  gint64               scrape_due;     /* monotonic seconds; G_MAXINT64: none planned */
 };
 
 G_DEFINE_FINAL_TYPE (TsrTracker, tsr_tracker, G_TYPE_OBJECT)
@@ -150,6 +151,7 @@ tsr_tracker_init (TsrTracker *self)
   self->interval = DEFAULT_INTERVAL;
   self->min_interval = -1;
   self->http_timeout = HTTP_TIMEOUT;
+  self->scrape_due = G_MAXINT64;
 }
 
 TsrTracker *
@@ -864,6 +866,38 @@ tsr_tracker_scrape (TsrTracker *self)
           try_url (attempt);
         }
     }
+}
+
+void
+tsr_tracker_plan_scrapes (TsrTracker *self,
+                          gint64      now)
+{
+  self->scrape_due = now + TSR_TRACKER_SCRAPE_FIRST;
+}
+
+gboolean
+tsr_tracker_scrape_now (TsrTracker *self,
+                        gint64      now)
+{
+  if (!tsr_tracker_has_urls (self))
+    return FALSE;
+  self->scrape_due = now + TSR_TRACKER_SCRAPE_INTERVAL;
+  tsr_tracker_scrape (self);
+  return TRUE;
+}
+
+void
+tsr_tracker_scrape_when_due (TsrTracker *self,
+                             gint64      now)
+{
+  if (now >= self->scrape_due)
+    tsr_tracker_scrape_now (self, now);
+}
+
+gint64
+tsr_tracker_get_scrape_due (TsrTracker *self)
+{
+  return self->scrape_due;
 }
 
 void

@@ -52,6 +52,24 @@ void        tsr_tracker_start        (TsrTracker           *self);
  * "scrape" (url, seeders, leechers, downloaded; -1: not told) or
  * "scrape-error" (url, message), once per tracker. */
 void        tsr_tracker_scrape       (TsrTracker           *self);
+/* Scrapes on a schedule, for the swarm counts a trackers view shows:
+ * the first TSR_TRACKER_SCRAPE_FIRST s after tsr_tracker_plan_scrapes
+ * (the torrent started), then every TSR_TRACKER_SCRAPE_INTERVAL s. The
+ * owner's clock drives it (monotonic seconds); nothing is planned before
+ * the first plan. */
+#define TSR_TRACKER_SCRAPE_FIRST 5
+#define TSR_TRACKER_SCRAPE_INTERVAL (30 * 60)
+void        tsr_tracker_plan_scrapes    (TsrTracker        *self,
+                                         gint64             now);
+/* Scrapes if one is due by @now. */
+void        tsr_tracker_scrape_when_due (TsrTracker        *self,
+                                         gint64             now);
+/* Scrapes now, and the next one an interval later; FALSE (nothing
+ * changes) when the torrent names no tracker. */
+gboolean    tsr_tracker_scrape_now      (TsrTracker        *self,
+                                         gint64             now);
+/* When the next scrape is due (G_MAXINT64: none planned). */
+gint64      tsr_tracker_get_scrape_due  (TsrTracker        *self);
 /* One announce with @event now (tier by tier, as always); the next is
  * planned as after any announce ("stopped": none). For one-shot tools. */
 void        tsr_tracker_announce_event (TsrTracker       *self,
