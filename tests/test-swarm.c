@@ -744,16 +744,19 @@ test_limiters_made_at_first_rate (Fixture       *f,
   g_autoptr(TsrLimiter) session_down = tsr_limiter_new (1);
   GSocket *remote = NULL;
   TsrWireMessage interested = { .type = TSR_WIRE_INTERESTED };
+  TsrSwarmLimits *limits;
   TsrLimiter *own;
   TsrMember *member;
   Received received;
 
   g_assert_null (tsr_swarm_get_limiter (f->swarm, FALSE));
-  tsr_swarm_set_limiters (f->swarm, session_up, session_down);
-  tsr_swarm_set_rate_limits (f->swarm, 0, 0);
+  g_assert_null (tsr_swarm_get_limits (f->swarm, FALSE));
+  limits = tsr_swarm_get_limits (f->swarm, TRUE);
+  tsr_swarm_limits_set_parents (limits, session_up, session_down);
+  tsr_swarm_limits_set_rates (limits, 0, 0);
   g_assert_true (tsr_swarm_get_limiter (f->swarm, TRUE) == session_up);
   g_assert_true (tsr_swarm_get_limiter (f->swarm, FALSE) == session_down);
-  g_assert_cmpuint (tsr_swarm_get_rate_limit (f->swarm, FALSE), ==, 0);
+  g_assert_cmpuint (tsr_swarm_limits_get_rate (limits, FALSE), ==, 0);
 
   /* At 1 byte a second, a handshake puts a bucket in debt. */
   member = add_fed (f, 7001, FALSE, "-XX0000-aaaaaaaaaaaa", 0, 0, &remote);
@@ -761,11 +764,11 @@ test_limiters_made_at_first_rate (Fixture       *f,
   tsr_limiter_set_rate (session_down, 1);    /* the debt forgiven */
   g_assert_cmpuint (tsr_limiter_wait_ms (session_down), ==, 0);
 
-  tsr_swarm_set_rate_limits (f->swarm, 0, 1);
+  tsr_swarm_limits_set_rates (limits, 0, 1);
   own = tsr_swarm_get_limiter (f->swarm, FALSE);
   g_assert_true (own != session_down);
   g_assert_true (tsr_swarm_get_limiter (f->swarm, TRUE) == session_up);
-  g_assert_cmpuint (tsr_swarm_get_rate_limit (f->swarm, FALSE), ==, 1);
+  g_assert_cmpuint (tsr_swarm_limits_get_rate (limits, FALSE), ==, 1);
   g_assert_cmpuint (tsr_limiter_wait_ms (own), ==, 0);
   /* The member that was there reads through the new bucket. */
   send_message (remote, &interested);
@@ -775,11 +778,11 @@ test_limiters_made_at_first_rate (Fixture       *f,
   g_assert_cmpuint (tsr_limiter_wait_ms (own), >, 0);
   /* Under the session's, which is charged too. */
   g_assert_cmpuint (tsr_limiter_wait_ms (session_down), >, 0);
-  g_assert_cmpuint (tsr_swarm_get_rate_limit (f->swarm, TRUE), ==, 0);
+  g_assert_cmpuint (tsr_swarm_limits_get_rate (limits, TRUE), ==, 0);
   /* Back to 0: kept, passing through to the session's. */
-  tsr_swarm_set_rate_limits (f->swarm, 0, 0);
+  tsr_swarm_limits_set_rates (limits, 0, 0);
   g_assert_true (tsr_swarm_get_limiter (f->swarm, FALSE) == own);
-  g_assert_cmpuint (tsr_swarm_get_rate_limit (f->swarm, FALSE), ==, 0);
+  g_assert_cmpuint (tsr_swarm_limits_get_rate (limits, FALSE), ==, 0);
 }
 
 /* Members: what they do themselves ----------------------------------- */

@@ -23,6 +23,7 @@
 #include "tsr-peer-lookup.h"
 #include "tsr-pex.h"
 #include "tsr-swarm.h"
+#include "tsr-turnover.h"
 
 struct _TsrSwarm
 {
@@ -40,10 +41,7 @@ struct _TsrSwarm
   gint64               last_turnover; /* monotonic seconds */
   const guint8        *peer_id;       /* borrowed, 20 bytes: ours */
   const TsrWireLimits *limits;        /* borrowed: for each transport */
-  TsrLimiter          *up;            /* (nullable) borrowed: the session's buckets */
-  TsrLimiter          *down;
-  TsrLimiter          *own_up;        /* (owned) (nullable) made at the first rate limit */
-  TsrLimiter          *own_down;
+  TsrSwarmLimits      *rates;         /* (owned) (nullable) rate limits, made when first set */
   TsrBlockMap         *blocks;        /* (nullable) borrowed: pieces in progress */
   TsrSmartBan         *smart_ban;     /* (nullable) borrowed */
   guint16              dht_port;      /* our node's, 0: none */
@@ -91,8 +89,7 @@ tsr_swarm_free (TsrSwarm *self)
   tsr_peer_pool_free (self->pool);
   tsr_choker_free (self->choker);
   g_clear_pointer (&self->budget, tsr_budget_unref);
-  g_clear_pointer (&self->own_up, tsr_limiter_unref);
-  g_clear_pointer (&self->own_down, tsr_limiter_unref);
+  tsr_swarm_limits_free (self->rates);
   tsr_peer_lookups_free (self->lookups);
   g_free (self);
 }
@@ -151,19 +148,19 @@ tsr_swarm_set_transport (TsrSwarm            *self,
   self->limits = limits;
 }
 
-/* The members' buckets: the swarm's own, under the session's. */
+/* The members' buckets (swarm/tsr-swarm-limits.c), made at the first
+ * limiter or rate given. */
 TsrLimiter *
 tsr_swarm_get_limiter (TsrSwarm *self,
                        gboolean  up)
 {
-  TsrLimiter *own = up ? self->own_up : self->own_down;
-
-  return own != NULL ? own : up ? self->up : self->down;
+  return self->rates != NULL ? tsr_swarm_limits_get (self->rates, up) : NULL;
 }
 
 static void
-charge_members (TsrSwarm *self)
+charge_members (gpointer user_data)
 {
+  TsrSwarm *self = user_data;
   guint i;
 
   for (i = 0; i < self->members->len; i++)
@@ -171,36 +168,17 @@ charge_members (TsrSwarm *self)
                            tsr_swarm_get_limiter (self, TRUE), tsr_swarm_get_limiter (self, FALSE));
 }
 
-void
-tsr_swarm_set_limiters (TsrSwarm   *self,
-                        TsrLimiter *up,
-                        TsrLimiter *down)
+static const TsrSwarmLimitsFuncs limits_funcs = {
+  .changed = charge_members,
+};
+
+TsrSwarmLimits *
+tsr_swarm_get_limits (TsrSwarm *self,
+                      gboolean  make)
 {
-  self->up = up;
-  self->down = down;
-  tsr_limiter_set_own_rate (&self->own_up, up, tsr_swarm_get_rate_limit (self, TRUE));
-  tsr_limiter_set_own_rate (&self->own_down, down, tsr_swarm_get_rate_limit (self, FALSE));
-  charge_members (self);
-}
-
-void
-tsr_swarm_set_rate_limits (TsrSwarm *self,
-                           guint64   up,
-                           guint64   down)
-{
-  gboolean made = tsr_limiter_set_own_rate (&self->own_up, self->up, up);
-
-  if (tsr_limiter_set_own_rate (&self->own_down, self->down, down) || made)
-    charge_members (self);
-}
-
-guint64
-tsr_swarm_get_rate_limit (TsrSwarm *self,
-                          gboolean  up)
-{
-  TsrLimiter *own = up ? self->own_up : self->own_down;
-
-  return own != NULL ? tsr_limiter_get_rate (own) : 0;
+  if (self->rates == NULL && make)
+    self->rates = tsr_swarm_limits_new (&limits_funcs, self);
+  return self->rates;
 }
 
 void
@@ -626,49 +604,34 @@ tsr_swarm_ban (TsrSwarm             *self,
 /* Turnover and the choker ------------------------------------------- */
 
 /* When full with addresses waiting, the least useful connection goes
- * now and then (the original's to-do): a peer that has given (or, to a
- * seed, taken) least, connected long enough to be judged, and not one
- * we are uploading to. Its address is dialled again later like any. */
-static guint64
-turnover_score (TsrPeerConn *conn,
-                gboolean     seeding)
-{
-  return seeding ? tsr_peer_conn_get_up_rate (conn) : tsr_peer_conn_get_rate (conn);
-}
-
+ * now and then (swarm/tsr-turnover.c judges which). */
 void
 tsr_swarm_turn_over (TsrSwarm *self,
                      gint64    now,
                      gboolean  seeding)
 {
-  TsrMember *worst = NULL;
-  guint64 worst_score = G_MAXUINT64;
+  g_autofree TsrTurnoverPeer *table = NULL;
+  gint worst;
   guint i;
 
-  if (self->turnover == 0 || now - self->last_turnover < self->turnover)
+  if (!tsr_turnover_due (self->turnover, &self->last_turnover, now) ||
+      tsr_swarm_may_dial (self, tsr_swarm_count_dialed (self, TRUE)) ||
+      tsr_peer_pool_count_ready (self->pool, now, seeding) == 0)
     return;
-  self->last_turnover = now;
-  if (tsr_swarm_may_dial (self, tsr_swarm_count_dialed (self, TRUE)))
-    return;
-  if (tsr_peer_pool_count_ready (self->pool, now, seeding) == 0)
-    return;
+  table = g_new0 (TsrTurnoverPeer, MAX (self->members->len, 1));
   for (i = 0; i < self->members->len; i++)
     {
-      TsrMember *member = g_ptr_array_index (self->members, i);
-      TsrPeerConn *conn = conn_of (member);
-      guint64 score = turnover_score (conn, seeding);
+      TsrPeerConn *conn = conn_of (g_ptr_array_index (self->members, i));
 
-      if (!tsr_peer_conn_is_shaken (conn) || tsr_peer_conn_is_dropping (conn) ||
-          now - tsr_peer_conn_get_connected_at (conn) < self->turnover || !tsr_peer_conn_is_am_choking (conn))
-        continue;
-      if (score < worst_score)
-        {
-          worst = member;
-          worst_score = score;
-        }
+      table[i].shaken = tsr_peer_conn_is_shaken (conn);
+      table[i].dropping = tsr_peer_conn_is_dropping (conn);
+      table[i].am_choking = tsr_peer_conn_is_am_choking (conn);
+      table[i].connected_at = tsr_peer_conn_get_connected_at (conn);
+      table[i].score = seeding ? tsr_peer_conn_get_up_rate (conn) : tsr_peer_conn_get_rate (conn);
     }
-  if (worst != NULL)
-    tsr_member_close_later (worst, _("Making room for another peer"));
+  worst = tsr_turnover_pick (table, self->members->len, self->turnover, now);
+  if (worst >= 0)
+    tsr_member_close_later (g_ptr_array_index (self->members, worst), _("Making room for another peer"));
 }
 
 /* A choker round: the decisions are sent at once. Choking a peer drops

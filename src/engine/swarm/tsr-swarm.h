@@ -25,6 +25,7 @@
 #include "tsr-peer-conn.h"
 #include "tsr-peer-pool.h"
 #include "tsr-smart-ban.h"
+#include "tsr-swarm-limits.h"
 #include "tsr-wire.h"
 
 G_BEGIN_DECLS
@@ -106,19 +107,10 @@ void          tsr_swarm_set_identity      (TsrSwarm             *self,
 /* What each new transport is held to (borrowed). */
 void          tsr_swarm_set_transport     (TsrSwarm             *self,
                                            const TsrWireLimits  *limits);
-/* Rate limits. The members are charged to the swarm's own limiters, and
- * through them to @up and @down (the session's; nullable, borrowed). An
- * own limiter is made at its first rate other than 0 (until then the
- * members are charged to the parent alone, which is the same); an idle
- * torrent has none. Bytes per second, 0: no limit of its own. */
-void          tsr_swarm_set_limiters      (TsrSwarm             *self,
-                                           TsrLimiter           *up,
-                                           TsrLimiter           *down);
-void          tsr_swarm_set_rate_limits   (TsrSwarm             *self,
-                                           guint64               up,
-                                           guint64               down);
-guint64       tsr_swarm_get_rate_limit    (TsrSwarm             *self,
-                                           gboolean              up);
+/* Rate limits (swarm/tsr-swarm-limits.h): NULL until first set;
+ * @make: made then. The members are charged to what it gives. */
+TsrSwarmLimits *tsr_swarm_get_limits      (TsrSwarm             *self,
+                                           gboolean              make);
 /* (nullable) What a member is charged to: the own limiter or the parent. */
 TsrLimiter   *tsr_swarm_get_limiter       (TsrSwarm             *self,
                                            gboolean              up);

@@ -197,7 +197,7 @@ tsr_torrent_set_limiters (TsrTorrent *self,
                           TsrLimiter *up,
                           TsrLimiter *down)
 {
-  tsr_swarm_set_limiters (_tsr_torrent_get_swarm (self), up, down);
+  tsr_swarm_limits_set_parents (tsr_swarm_get_limits (_tsr_torrent_get_swarm (self), TRUE), up, down);
 }
 
 void
@@ -205,19 +205,23 @@ tsr_torrent_set_rate_limits (TsrTorrent *self,
                              guint64     up,
                              guint64     down)
 {
-  tsr_swarm_set_rate_limits (_tsr_torrent_get_swarm (self), up, down);
+  tsr_swarm_limits_set_rates (tsr_swarm_get_limits (_tsr_torrent_get_swarm (self), TRUE), up, down);
 }
 
 guint64
 tsr_torrent_get_up_rate_limit (TsrTorrent *self)
 {
-  return tsr_swarm_get_rate_limit (_tsr_torrent_get_swarm (self), TRUE);
+  TsrSwarmLimits *limits = tsr_swarm_get_limits (_tsr_torrent_get_swarm (self), FALSE);
+
+  return limits != NULL ? tsr_swarm_limits_get_rate (limits, TRUE) : 0;
 }
 
 guint64
 tsr_torrent_get_down_rate_limit (TsrTorrent *self)
 {
-  return tsr_swarm_get_rate_limit (_tsr_torrent_get_swarm (self), FALSE);
+  TsrSwarmLimits *limits = tsr_swarm_get_limits (_tsr_torrent_get_swarm (self), FALSE);
+
+  return limits != NULL ? tsr_swarm_limits_get_rate (limits, FALSE) : 0;
 }
 
 /* Addresses and peers ------------------------------------------------- */
