@@ -1803,7 +1803,7 @@ test_limit_set_while_idle (Fixture       *f,
 {
   TsrSession *session = plain_session_new ();
   TsrTorrent *torrent = tsr_session_add_torrent (session, f->info, f->target);
-  TsrLimiter *session_down = _tsr_torrent_get_limiter (torrent, FALSE);
+  TsrLimiter *session_down = tsr_swarm_get_limiter (_tsr_torrent_get_swarm (torrent), FALSE);
   TsrLimiter *own;
 
   g_assert_cmpuint (tsr_torrent_get_down_rate_limit (torrent), ==, 0);
@@ -1811,7 +1811,7 @@ test_limit_set_while_idle (Fixture       *f,
   g_assert_cmpuint (tsr_limiter_get_rate (session_down), ==, 5000);
 
   tsr_torrent_set_rate_limits (torrent, 0, 1000);
-  own = _tsr_torrent_get_limiter (torrent, FALSE);
+  own = tsr_swarm_get_limiter (_tsr_torrent_get_swarm (torrent), FALSE);
   g_assert_true (own != session_down);
   g_assert_cmpuint (tsr_limiter_get_rate (own), ==, 1000);
   g_assert_cmpuint (tsr_torrent_get_down_rate_limit (torrent), ==, 1000);
@@ -1822,7 +1822,7 @@ test_limit_set_while_idle (Fixture       *f,
 
   tsr_torrent_start (torrent);
   wait_for_state (torrent, TSR_TORRENT_DOWNLOADING);
-  g_assert_true (_tsr_torrent_get_limiter (torrent, FALSE) == own);
+  g_assert_true (tsr_swarm_get_limiter (_tsr_torrent_get_swarm (torrent), FALSE) == own);
   g_assert_cmpuint (tsr_torrent_get_down_rate_limit (torrent), ==, 1000);
 
   g_object_unref (session);

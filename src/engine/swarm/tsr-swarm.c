@@ -23,6 +23,7 @@
 #include "tsr-peer-lookup.h"
 #include "tsr-pex.h"
 #include "tsr-swarm.h"
+#include "tsr-ticker.h"
 #include "tsr-turnover.h"
 
 struct _TsrSwarm
@@ -31,6 +32,7 @@ struct _TsrSwarm
   TsrMemberShared      shared;        /* requester, uploader, extensions; what members read */
   TsrPeerPool         *pool;          /* (owned) addresses, back-off, bans */
   TsrChoker           *choker;        /* (owned) who we upload to */
+  TsrTick             *choke;         /* (nullable) a choker round every TSR_CHOKER_ROUND s, while it may */
   TsrBudget           *budget;        /* (owned) (nullable) the session's connection count */
   guint                max_peers;     /* connections, at most */
   guint                max_dialed;    /* of which dialled by us; 0: 3/4 of max_peers */
@@ -53,6 +55,8 @@ struct _TsrSwarm
 };
 
 static const TsrMemberFuncs member_funcs;
+static void reset_choker (TsrSwarm *self);
+static void on_choke_round (gpointer user_data);
 static const TsrExtHolepunchFuncs holepunch_funcs;
 static void on_address_found (const TsrPeerAddress *address, guint source, gpointer user_data);
 
@@ -88,6 +92,7 @@ tsr_swarm_free (TsrSwarm *self)
   tsr_member_shared_clear (&self->shared);
   tsr_peer_pool_free (self->pool);
   tsr_choker_free (self->choker);
+  g_clear_pointer (&self->choke, tsr_ticker_remove);
   g_clear_pointer (&self->budget, tsr_budget_unref);
   tsr_swarm_limits_free (self->rates);
   tsr_peer_lookups_free (self->lookups);
@@ -141,6 +146,12 @@ tsr_swarm_set_identity (TsrSwarm     *self,
   self->shared.info_hash = info_hash;
 }
 
+const guint8 *
+tsr_swarm_get_peer_id (TsrSwarm *self)
+{
+  return self->peer_id;
+}
+
 void
 tsr_swarm_set_transport (TsrSwarm            *self,
                          const TsrWireLimits *limits)
@@ -188,6 +199,12 @@ tsr_swarm_set_have (TsrSwarm          *self,
   self->shared.have = have;
 }
 
+const TsrBitfield *
+tsr_swarm_get_have (TsrSwarm *self)
+{
+  return self->shared.have;
+}
+
 void
 tsr_swarm_set_pieces (TsrSwarm       *self,
                       TsrBlockMap    *blocks,
@@ -213,6 +230,19 @@ tsr_swarm_set_mode (TsrSwarm     *self,
   /* Our bitfield must be known first: nothing is dialled while checking. */
   self->dialing = mode != TSR_SWARM_OFF;
   self->user_only = mode == TSR_SWARM_SEEDING;
+  if (mode != TSR_SWARM_DOWNLOADING && mode != TSR_SWARM_SEEDING)
+    g_clear_pointer (&self->choke, tsr_ticker_remove);
+  else if (self->choke == NULL)
+    self->choke = tsr_ticker_add (TSR_CHOKER_ROUND, on_choke_round, self);
+  /* The choker knew the peers by their transports: they are gone. */
+  if (mode == TSR_SWARM_OFF)
+    reset_choker (self);
+}
+
+TsrSwarmMode
+tsr_swarm_get_mode (TsrSwarm *self)
+{
+  return self->shared.mode;
 }
 
 /* BEP 5: our DHT node's port, 0 when there is none or the torrent is
@@ -666,8 +696,8 @@ tsr_swarm_choke_round (TsrSwarm *self,
     }
 }
 
-void
-tsr_swarm_reset_choker (TsrSwarm *self)
+static void
+reset_choker (TsrSwarm *self)
 {
   tsr_choker_free (self->choker);
   self->choker = tsr_choker_new ();
@@ -679,6 +709,12 @@ tsr_swarm_run_choker (TsrSwarm *self,
 {
   if (self->shared.mode == TSR_SWARM_DOWNLOADING || self->shared.mode == TSR_SWARM_SEEDING)
     tsr_swarm_choke_round (self, self->shared.mode == TSR_SWARM_SEEDING, now);
+}
+
+static void
+on_choke_round (gpointer user_data)
+{
+  tsr_swarm_run_choker (user_data, now_seconds ());
 }
 
 /* Greeting ----------------------------------------------------------- */

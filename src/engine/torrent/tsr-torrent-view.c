@@ -23,7 +23,7 @@
 guint
 tsr_torrent_get_pieces_have (TsrTorrent *self)
 {
-  return tsr_bitfield_count (_tsr_torrent_get_have (self));
+  return tsr_bitfield_count (tsr_swarm_get_have (_tsr_torrent_get_swarm (self)));
 }
 
 guint64
@@ -162,7 +162,7 @@ tsr_torrent_dup_piece_fractions (TsrTorrent *self,
                                  guint      *n_pieces)
 {
   TsrMetainfo *info = tsr_torrent_get_metainfo (self);
-  const TsrBitfield *have = _tsr_torrent_get_have (self);
+  const TsrBitfield *have = tsr_swarm_get_have (_tsr_torrent_get_swarm (self));
   TsrBlockMap *blocks = get_blocks (self);
   guint n = info != NULL ? info->piece_count : 0;
   float *fractions = g_new0 (float, MAX (n, 1));
@@ -308,9 +308,9 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
   g_return_val_if_fail (TSR_IS_TORRENT (self), NULL);
 
   swarm = _tsr_torrent_get_swarm (self);
-  have = _tsr_torrent_get_have (self);
+  have = tsr_swarm_get_have (_tsr_torrent_get_swarm (self));
   picker = get_picker (self);
-  down = _tsr_torrent_get_limiter (self, FALSE);
+  down = tsr_swarm_get_limiter (_tsr_torrent_get_swarm (self), FALSE);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "state");
   json_builder_add_int_value (builder, tsr_torrent_get_state (self));
