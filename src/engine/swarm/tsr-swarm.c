@@ -20,6 +20,7 @@
 
 #include "tsr-choker.h"
 #include "tsr-ext-holepunch.h"
+#include "tsr-handshake-check.h"
 #include "tsr-peer-lookup.h"
 #include "tsr-pex.h"
 #include "tsr-swarm.h"
@@ -538,74 +539,53 @@ tsr_swarm_refuse_incoming (TsrSwarm             *self,
 
 /* Handshakes and bans ----------------------------------------------- */
 
-/* Our own handshake came back, dialled from here: the address is ours.
- * Returns whether it did. */
-static gboolean
-close_if_self (TsrSwarm               *self,
-               TsrMember              *member,
-               const guint8           *our_id,
-               const TsrWireHandshake *theirs)
+/* The connection a handshake check closes: one of ours that we dialled
+ * has our address. */
+static void
+close_checked (TsrSwarm                  *self,
+               TsrMember                 *member,
+               const TsrHandshakeVerdict *verdict)
 {
-  TsrPeerConn *conn = conn_of (member);
-  TsrPeer *peer = tsr_peer_conn_get_peer (conn);
-  guint i;
+  TsrPeer *peer = tsr_member_get_peer (member);
 
-  if (memcmp (theirs->peer_id, our_id, 20) != 0)
-    return FALSE;
-  /* The dialling end is ours too: the address it dialled is ours. */
-  for (i = 0; i < self->members->len && !tsr_peer_conn_is_dialed (conn); i++)
-    {
-      TsrMember *other = g_ptr_array_index (self->members, i);
-      TsrPeer *other_peer = tsr_member_get_peer (other);
-      TsrPeerAddress local;
-
-      if (tsr_peer_conn_is_dialed (conn_of (other)) && tsr_peer_get_local_address (other_peer, &local) &&
-          tsr_peer_address_equal (&local, tsr_peer_get_remote_address (peer)))
-        {
-          tsr_peer_pool_mark_self (self->pool, tsr_peer_get_remote_address (other_peer));
-          tsr_peer_close (other_peer, _("Connected to ourselves"));
-          break;
-        }
-    }
-  if (tsr_peer_conn_is_dialed (conn))
+  if (verdict->ourselves && tsr_peer_conn_is_dialed (conn_of (member)))
     tsr_peer_pool_mark_self (self->pool, tsr_peer_get_remote_address (peer));
-  tsr_peer_close (peer, _("Connected to ourselves"));
-  return TRUE;
+  tsr_peer_close (peer, verdict->ourselves ? _("Connected to ourselves") : _("Already connected to this peer"));
 }
 
+/* Ourselves, or a peer already connected (swarm/tsr-handshake-check.c). */
 static gboolean
 check_handshake (TsrSwarm               *self,
                  TsrMember              *member,
-                 const guint8           *our_id,
                  const TsrWireHandshake *theirs)
 {
+  guint n = self->members->len;
+  g_autofree TsrHandshakePeer *table = g_new0 (TsrHandshakePeer, MAX (n, 1));
+  g_autofree TsrPeerAddress *locals = g_new0 (TsrPeerAddress, MAX (n, 1));
+  TsrHandshakeVerdict verdict;
+  TsrMember *other;
+  guint index = 0;
   guint i;
 
-  if (close_if_self (self, member, our_id, theirs))
-    return FALSE;
-  for (i = 0; i < self->members->len; i++)
+  for (i = 0; i < n; i++)
     {
-      TsrMember *other = g_ptr_array_index (self->members, i);
+      TsrMember *each = g_ptr_array_index (self->members, i);
+      TsrPeer *peer = tsr_member_get_peer (each);
 
-      /* Both of us dialled: one connection is enough, and both ends
-       * keep the same one, the one the lower peer id dialled (each
-       * keeping the first it shook hands on would close both). */
-      if (other != member && tsr_peer_conn_is_shaken (conn_of (other)) &&
-          memcmp (tsr_peer_get_id (tsr_member_get_peer (other)), theirs->peer_id, 20) == 0)
-        {
-          gboolean dialed = tsr_peer_conn_is_dialed (conn_of (member));
-
-          if (dialed != tsr_peer_conn_is_dialed (conn_of (other)) &&
-              dialed == (memcmp (our_id, theirs->peer_id, 20) < 0))
-            {
-              tsr_peer_close (tsr_member_get_peer (other), _("Already connected to this peer"));
-              return TRUE;
-            }
-          tsr_peer_close (tsr_member_get_peer (member), _("Already connected to this peer"));
-          return FALSE;
-        }
+      table[i].peer_id = tsr_peer_conn_is_shaken (conn_of (each)) ? tsr_peer_get_id (peer) : NULL;
+      table[i].remote = tsr_peer_get_remote_address (peer);
+      table[i].dialed = tsr_peer_conn_is_dialed (conn_of (each));
+      table[i].local = table[i].dialed && tsr_peer_get_local_address (peer, &locals[i]) ? &locals[i] : NULL;
+      if (each == member)
+        index = i;
     }
-  return TRUE;
+  tsr_handshake_check (table, n, index, self->peer_id, theirs->peer_id, &verdict);
+  other = verdict.close_other >= 0 ? g_ptr_array_index (self->members, verdict.close_other) : NULL;
+  if (other != NULL)
+    close_checked (self, other, &verdict);
+  if (!verdict.keep)
+    close_checked (self, member, &verdict);
+  return verdict.keep;
 }
 
 void
@@ -796,7 +776,7 @@ member_shaking (TsrMember              *member,
 {
   TsrSwarm *self = user_data;
 
-  return check_handshake (self, member, self->peer_id, theirs);
+  return check_handshake (self, member, theirs);
 }
 
 static void
