@@ -510,7 +510,7 @@ test_dial_limit_and_budget (Fixture       *f,
   /* Room in the torrent, none in the session: each member takes one. */
   tsr_swarm_set_max_dialed (f->swarm, 0);
   tsr_swarm_set_max_accepted (f->swarm, 0);
-  tsr_swarm_set_budget (f->swarm, budget);
+  tsr_swarm_limits_set_budget (tsr_swarm_get_limits (f->swarm), budget);
   g_assert_true (tsr_swarm_may_dial (f->swarm, 2));
   g_assert_null (tsr_swarm_refuse_incoming (f->swarm, &stranger, now_seconds ()));
   tsr_budget_set_max (budget, 1);
@@ -573,7 +573,7 @@ test_dial_some (Fixture       *f,
 
   /* Room in the torrent, none in the session: a user's address waits. */
   tsr_swarm_set_max_peers (f->swarm, 10);
-  tsr_swarm_set_budget (f->swarm, budget);
+  tsr_swarm_limits_set_budget (tsr_swarm_get_limits (f->swarm), budget);
   tsr_budget_take (budget);
   tsr_swarm_dial_some (f->swarm, now);
   assert_log (f, "");
@@ -750,8 +750,7 @@ test_limiters_made_at_first_rate (Fixture       *f,
   Received received;
 
   g_assert_null (tsr_swarm_get_limiter (f->swarm, FALSE));
-  g_assert_null (tsr_swarm_get_limits (f->swarm, FALSE));
-  limits = tsr_swarm_get_limits (f->swarm, TRUE);
+  limits = tsr_swarm_get_limits (f->swarm);
   tsr_swarm_limits_set_parents (limits, session_up, session_down);
   tsr_swarm_limits_set_rates (limits, 0, 0);
   g_assert_true (tsr_swarm_get_limiter (f->swarm, TRUE) == session_up);

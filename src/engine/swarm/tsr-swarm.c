@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * tsr-swarm.c: one torrent's set of connections and the decisions over
- * the whole set: the limits on dialled and accepted connections and the
- * session's budget, turnover of the least useful peer, the handshake
- * checks (ourselves, a peer already connected), bans, and the choker's
- * rounds. It makes and frees each connection's member
+ * the whole set, each judged by a module of its own that it feeds: the
+ * limits on connections and rates (swarm/tsr-swarm-limits.c; closing
+ * the newest over a lowered one is the swarm's), turnover of the least
+ * useful peer (swarm/tsr-turnover.c), the handshake checks against
+ * ourselves and a peer already connected (swarm/tsr-handshake-check.c),
+ * bans, and the choker's rounds on its own timer. It makes and frees each connection's member
  * (swarm/tsr-member.c) and what the members share, greets them, hears
  * what concerns the whole set from them (a handshake, a ban, a close, a
  * complete piece) and runs their per-second work; what the owner must
@@ -34,17 +36,13 @@ struct _TsrSwarm
   TsrPeerPool         *pool;          /* (owned) addresses, back-off, bans */
   TsrChoker           *choker;        /* (owned) who we upload to */
   TsrTick             *choke;         /* (nullable) a choker round every TSR_CHOKER_ROUND s, while it may */
-  TsrBudget           *budget;        /* (owned) (nullable) the session's connection count */
-  guint                max_peers;     /* connections, at most */
-  guint                max_dialed;    /* of which dialled by us; 0: 3/4 of max_peers */
-  guint                max_accepted;  /* of which accepted; 0: max_peers */
+  TsrSwarmLimits      *caps;          /* (owned) connections, the session's budget, rates */
   guint                turnover;      /* seconds between drops of the least useful peer */
   gboolean             dialing;       /* the owner's state lets it dial */
   gboolean             user_only;     /* dial only the addresses the user gave */
   gint64               last_turnover; /* monotonic seconds */
   const guint8        *peer_id;       /* borrowed, 20 bytes: ours */
   const TsrWireLimits *limits;        /* borrowed: for each transport */
-  TsrSwarmLimits      *rates;         /* (owned) (nullable) rate limits, made when first set */
   TsrBlockMap         *blocks;        /* (nullable) borrowed: pieces in progress */
   TsrSmartBan         *smart_ban;     /* (nullable) borrowed */
   guint16              dht_port;      /* our node's, 0: none */
@@ -56,6 +54,7 @@ struct _TsrSwarm
 };
 
 static const TsrMemberFuncs member_funcs;
+static const TsrSwarmLimitsFuncs limits_funcs;
 static void reset_choker (TsrSwarm *self);
 static void on_choke_round (gpointer user_data);
 static const TsrExtHolepunchFuncs holepunch_funcs;
@@ -77,7 +76,7 @@ tsr_swarm_new (guint                pool_size,
   self->pool = tsr_peer_pool_new (pool_size);
   self->choker = tsr_choker_new ();
   self->lookups = tsr_peer_lookups_new (on_address_found, self);
-  self->max_peers = max_peers;
+  self->caps = tsr_swarm_limits_new (max_peers, &limits_funcs, self);
   self->turnover = turnover;
   self->funcs = funcs;
   self->user_data = user_data;
@@ -94,8 +93,7 @@ tsr_swarm_free (TsrSwarm *self)
   tsr_peer_pool_free (self->pool);
   tsr_choker_free (self->choker);
   g_clear_pointer (&self->choke, tsr_ticker_remove);
-  g_clear_pointer (&self->budget, tsr_budget_unref);
-  tsr_swarm_limits_free (self->rates);
+  tsr_swarm_limits_free (self->caps);
   tsr_peer_lookups_free (self->lookups);
   g_free (self);
 }
@@ -160,13 +158,12 @@ tsr_swarm_set_transport (TsrSwarm            *self,
   self->limits = limits;
 }
 
-/* The members' buckets (swarm/tsr-swarm-limits.c), made at the first
- * limiter or rate given. */
+/* The members' buckets (swarm/tsr-swarm-limits.c). */
 TsrLimiter *
 tsr_swarm_get_limiter (TsrSwarm *self,
                        gboolean  up)
 {
-  return self->rates != NULL ? tsr_swarm_limits_get (self->rates, up) : NULL;
+  return tsr_swarm_limits_get (self->caps, up);
 }
 
 static void
@@ -185,12 +182,9 @@ static const TsrSwarmLimitsFuncs limits_funcs = {
 };
 
 TsrSwarmLimits *
-tsr_swarm_get_limits (TsrSwarm *self,
-                      gboolean  make)
+tsr_swarm_get_limits (TsrSwarm *self)
 {
-  if (self->rates == NULL && make)
-    self->rates = tsr_swarm_limits_new (&limits_funcs, self);
-  return self->rates;
+  return self->caps;
 }
 
 void
@@ -347,18 +341,6 @@ tsr_swarm_count_unchoked (TsrSwarm *self)
   return count;
 }
 
-static guint
-dial_limit (TsrSwarm *self)
-{
-  return self->max_dialed > 0 ? self->max_dialed : MAX (1, self->max_peers * 3 / 4);
-}
-
-static guint
-accept_limit (TsrSwarm *self)
-{
-  return self->max_accepted > 0 ? self->max_accepted : self->max_peers;
-}
-
 /* Lowered at run time: the newest connections of that kind go. */
 static void
 close_over (TsrSwarm *self,
@@ -395,46 +377,31 @@ tsr_swarm_set_max_peers (TsrSwarm *self,
   guint i;
 
   g_return_if_fail (max_peers > 0);
-  self->max_peers = max_peers;
+  tsr_swarm_limits_set_max (self->caps, max_peers, tsr_swarm_limits_get_max_dialed (self->caps),
+                            tsr_swarm_limits_get_max_accepted (self->caps));
   /* Lowered at run time: the newest connections go. */
   for (i = self->members->len; i > max_peers; i--)
     tsr_member_close_later (g_ptr_array_index (self->members, i - 1), _("Over the connection limit"));
-  close_over (self, TRUE, dial_limit (self));
-  close_over (self, FALSE, accept_limit (self));
-}
-
-guint
-tsr_swarm_get_max_peers (TsrSwarm *self)
-{
-  return self->max_peers;
+  close_over (self, TRUE, tsr_swarm_limits_dial_limit (self->caps));
+  close_over (self, FALSE, tsr_swarm_limits_accept_limit (self->caps));
 }
 
 void
 tsr_swarm_set_max_dialed (TsrSwarm *self,
                           guint     max_dialed)
 {
-  self->max_dialed = max_dialed;
-  close_over (self, TRUE, dial_limit (self));
-}
-
-guint
-tsr_swarm_get_max_dialed (TsrSwarm *self)
-{
-  return self->max_dialed;
+  tsr_swarm_limits_set_max (self->caps, tsr_swarm_limits_get_max_peers (self->caps), max_dialed,
+                            tsr_swarm_limits_get_max_accepted (self->caps));
+  close_over (self, TRUE, tsr_swarm_limits_dial_limit (self->caps));
 }
 
 void
 tsr_swarm_set_max_accepted (TsrSwarm *self,
                             guint     max_accepted)
 {
-  self->max_accepted = max_accepted;
-  close_over (self, FALSE, accept_limit (self));
-}
-
-guint
-tsr_swarm_get_max_accepted (TsrSwarm *self)
-{
-  return self->max_accepted;
+  tsr_swarm_limits_set_max (self->caps, tsr_swarm_limits_get_max_peers (self->caps),
+                            tsr_swarm_limits_get_max_dialed (self->caps), max_accepted);
+  close_over (self, FALSE, tsr_swarm_limits_accept_limit (self->caps));
 }
 
 void
@@ -444,26 +411,11 @@ tsr_swarm_set_turnover (TsrSwarm *self,
   self->turnover = seconds;
 }
 
-void
-tsr_swarm_set_budget (TsrSwarm  *self,
-                      TsrBudget *budget)
-{
-  g_clear_pointer (&self->budget, tsr_budget_unref);
-  self->budget = budget != NULL ? tsr_budget_ref (budget) : NULL;
-}
-
-TsrBudget *
-tsr_swarm_get_budget (TsrSwarm *self)
-{
-  return self->budget;
-}
-
 gboolean
 tsr_swarm_may_dial (TsrSwarm *self,
                     guint     n_dialed)
 {
-  return self->members->len < self->max_peers && n_dialed < dial_limit (self) &&
-         (self->budget == NULL || tsr_budget_has_room (self->budget));
+  return tsr_swarm_limits_may_dial (self->caps, self->members->len, n_dialed);
 }
 
 void
@@ -530,11 +482,7 @@ tsr_swarm_refuse_incoming (TsrSwarm             *self,
     banned = tsr_peer_pool_get_ban (self->pool, &host, now);
   if (banned != NULL)
     return banned;
-  if (self->members->len >= self->max_peers || tsr_swarm_count_dialed (self, FALSE) >= accept_limit (self))
-    return _("Too many connections for this torrent");
-  if (self->budget != NULL && !tsr_budget_has_room (self->budget))
-    return _("Too many connections in all");
-  return NULL;
+  return tsr_swarm_limits_refuse (self->caps, self->members->len, tsr_swarm_count_dialed (self, FALSE));
 }
 
 /* Handshakes and bans ----------------------------------------------- */
@@ -719,7 +667,7 @@ tsr_swarm_add_peer (TsrSwarm *self,
                     TsrPeer  *peer,
                     gboolean  dialed)
 {
-  TsrMember *member = tsr_member_new (&self->shared, peer, self->budget, dht_port (self));
+  TsrMember *member = tsr_member_new (&self->shared, peer, tsr_swarm_limits_get_budget (self->caps), dht_port (self));
 
   if (self->limits != NULL)
     tsr_peer_set_limits (peer, self->limits);

@@ -112,10 +112,10 @@ const guint8 *tsr_swarm_get_peer_id       (TsrSwarm             *self);
 /* What each new transport is held to (borrowed). */
 void          tsr_swarm_set_transport     (TsrSwarm             *self,
                                            const TsrWireLimits  *limits);
-/* Rate limits (swarm/tsr-swarm-limits.h): NULL until first set;
- * @make: made then. The members are charged to what it gives. */
-TsrSwarmLimits *tsr_swarm_get_limits      (TsrSwarm             *self,
-                                           gboolean              make);
+/* Limits on connections and rates (swarm/tsr-swarm-limits.h): the
+ * members are charged to what it gives; lowering a connection limit is
+ * tsr_swarm_set_max_*(), which closes the newest over it. */
+TsrSwarmLimits *tsr_swarm_get_limits      (TsrSwarm             *self);
 /* (nullable) What a member is charged to: the own limiter or the parent. */
 TsrLimiter   *tsr_swarm_get_limiter       (TsrSwarm             *self,
                                            gboolean              up);
@@ -211,18 +211,12 @@ void          tsr_swarm_dump_json         (TsrSwarm             *self,
 /* Limits. Lowering one closes the newest connections over it. */
 void          tsr_swarm_set_max_peers     (TsrSwarm             *self,
                                            guint                 max_peers);
-guint         tsr_swarm_get_max_peers     (TsrSwarm             *self);
 void          tsr_swarm_set_max_dialed    (TsrSwarm             *self,
                                            guint                 max_dialed);
-guint         tsr_swarm_get_max_dialed    (TsrSwarm             *self);
 void          tsr_swarm_set_max_accepted  (TsrSwarm             *self,
                                            guint                 max_accepted);
-guint         tsr_swarm_get_max_accepted  (TsrSwarm             *self);
 void          tsr_swarm_set_turnover      (TsrSwarm             *self,
                                            guint                 seconds);
-void          tsr_swarm_set_budget        (TsrSwarm             *self,
-                                           TsrBudget            *budget);
-TsrBudget    *tsr_swarm_get_budget        (TsrSwarm             *self);
 guint         tsr_swarm_count_dialed      (TsrSwarm             *self,
                                            gboolean              dialed);
 guint         tsr_swarm_count_unchoked    (TsrSwarm             *self);
