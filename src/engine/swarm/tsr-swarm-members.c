@@ -42,6 +42,16 @@ tsr_swarm_second (TsrSwarm *self,
 }
 
 void
+tsr_swarm_stop (TsrSwarm *self)
+{
+  tsr_swarm_clear (self);
+  tsr_peer_pool_reset (tsr_swarm_get_pool (self));
+  /* Reads for peers that are gone are dropped; the data may change (a
+   * recheck, a move) before the next start. */
+  tsr_uploader_reset (tsr_swarm_get_uploader (self));
+}
+
+void
 tsr_swarm_update_interest (TsrSwarm *self)
 {
   guint i;

@@ -6,11 +6,12 @@
  * the newest over a lowered one is the swarm's), turnover of the least
  * useful peer (swarm/tsr-turnover.c), the handshake checks against
  * ourselves and a peer already connected (swarm/tsr-handshake-check.c),
- * bans, and the choker's rounds on its own timer. It makes and frees each connection's member
- * (swarm/tsr-member.c) and what the members share, greets them, hears
- * what concerns the whole set from them (a handshake, a ban, a close, a
- * complete piece) and runs their per-second work; what the owner must
- * know goes up through TsrSwarmFuncs.
+ * bans, and the choker's rounds on its own timer. It makes and frees
+ * each connection's member (swarm/tsr-member.c) and what the members
+ * share, greets them, hears what concerns the whole set from them (a
+ * handshake, a ban, a close, a complete piece) and runs their
+ * per-second work; what the owner must know goes up through
+ * TsrSwarmFuncs.
  */
 #define G_LOG_DOMAIN "tsr-swarm"
 
@@ -34,7 +35,7 @@ struct _TsrSwarm
   GPtrArray           *members;       /* (owned) (element-type TsrMember) */
   TsrMemberShared      shared;        /* requester, uploader, extensions; what members read */
   TsrPeerPool         *pool;          /* (owned) addresses, back-off, bans */
-  TsrChoker           *choker;        /* (owned) who we upload to */
+  TsrChoker           *choker;        /* (owned) (nullable) who we upload to: made by the first round with peers */
   TsrTick             *choke;         /* (nullable) a choker round every TSR_CHOKER_ROUND s, while it may */
   TsrSwarmLimits      *caps;          /* (owned) connections, the session's budget, rates */
   guint                turnover;      /* seconds between drops of the least useful peer */
@@ -55,7 +56,6 @@ struct _TsrSwarm
 
 static const TsrMemberFuncs member_funcs;
 static const TsrSwarmLimitsFuncs limits_funcs;
-static void reset_choker (TsrSwarm *self);
 static void on_choke_round (gpointer user_data);
 static const TsrExtHolepunchFuncs holepunch_funcs;
 static void on_address_found (const TsrPeerAddress *address, guint source, gpointer user_data);
@@ -74,7 +74,6 @@ tsr_swarm_new (guint                pool_size,
   self->holepunch = tsr_ext_holepunch_new (self->shared.extensions, &holepunch_funcs, self);
   self->encryption = TSR_PEER_ENCRYPTION_PREFER;
   self->pool = tsr_peer_pool_new (pool_size);
-  self->choker = tsr_choker_new ();
   self->lookups = tsr_peer_lookups_new (on_address_found, self);
   self->caps = tsr_swarm_limits_new (max_peers, &limits_funcs, self);
   self->turnover = turnover;
@@ -231,7 +230,7 @@ tsr_swarm_set_mode (TsrSwarm     *self,
     self->choke = tsr_ticker_add (TSR_CHOKER_ROUND, on_choke_round, self);
   /* The choker knew the peers by their transports: they are gone. */
   if (mode == TSR_SWARM_OFF)
-    reset_choker (self);
+    g_clear_pointer (&self->choker, tsr_choker_free);
 }
 
 TsrSwarmMode
@@ -614,6 +613,11 @@ tsr_swarm_choke_round (TsrSwarm *self,
       table[i].rate = seeding ? tsr_peer_conn_get_up_rate (conn) : tsr_peer_conn_get_rate (conn);
       table[i].connected_at = tsr_peer_conn_get_connected_at (conn);
     }
+  /* Without peers, a round leaves no state: an idle torrent keeps no choker. */
+  if (self->choker == NULL && self->members->len == 0)
+    return;
+  if (self->choker == NULL)
+    self->choker = tsr_choker_new ();
   tsr_choker_run (self->choker, table, self->members->len, seeding, now);
   for (i = 0; i < self->members->len; i++)
     {
@@ -622,13 +626,6 @@ tsr_swarm_choke_round (TsrSwarm *self,
       if (tsr_peer_conn_set_choking (conn_of (member), !table[i].unchoke))
         tsr_member_choked (member, !table[i].unchoke);
     }
-}
-
-static void
-reset_choker (TsrSwarm *self)
-{
-  tsr_choker_free (self->choker);
-  self->choker = tsr_choker_new ();
 }
 
 void
@@ -844,7 +841,8 @@ member_closed (TsrMember  *member,
   /* Its exclusive pieces go to whoever asks next. */
   if (self->smart_ban != NULL)
     tsr_smart_ban_release (self->smart_ban, &address);
-  tsr_choker_forget (self->choker, peer);
+  if (self->choker != NULL)
+    tsr_choker_forget (self->choker, peer);
   g_ptr_array_remove_fast (self->members, member);
   self->funcs->event (TSR_SWARM_GONE, text, reason, self->user_data);
   /* BEP 55: a peer behind a NAT may be met through the one that told us of it. */

@@ -188,6 +188,9 @@ void          tsr_swarm_tick              (TsrSwarm             *self,
  * addresses. */
 gboolean      tsr_swarm_second            (TsrSwarm             *self,
                                            gint64                now);
+/* The owner stopped: every member goes (without calling back), the
+ * pool's back-offs are forgotten and the read cache dropped. */
+void          tsr_swarm_stop              (TsrSwarm             *self);
 /* Fills every pipeline (a piece was written, or failed). */
 void          tsr_swarm_fill_all          (TsrSwarm             *self);
 /* Our wants changed: every member's interest is looked at again. */

@@ -838,13 +838,9 @@ stop_running (TsrTorrent *self)
                                 self->state == TSR_TORRENT_FETCHING))
     tsr_tracker_stop (self->tracker);
   tsr_torrent_disk_cancel (self->disk);
-  tsr_swarm_clear (self->swarm);
-  tsr_peer_pool_reset (tsr_swarm_get_pool (self->swarm));
+  tsr_swarm_stop (self->swarm);
   if (self->info == NULL)
     return;
-  /* Reads for peers that are gone are dropped; the data may change
-   * (a recheck, a move) before the next start. */
-  tsr_uploader_reset (tsr_swarm_get_uploader (self->swarm));
   if (self->web_seeds != NULL)
     tsr_web_seeds_stop (self->web_seeds);
   tsr_torrent_pieces_stop (self->pieces);
