@@ -1829,6 +1829,41 @@ test_limit_set_while_idle (Fixture       *f,
   tsr_test_drain ();
 }
 
+/* Stop conditions of 0 (what the CLI and a library restore give every
+ * torrent) make nothing; a real one makes them, and setting it back to 0
+ * keeps them, empty. */
+static void
+test_stop_limits_made_when_set (Fixture       *f,
+                                gconstpointer  data)
+{
+  TsrSession *session = plain_session_new ();
+  TsrTorrent *torrent = tsr_session_add_torrent (session, f->info, f->target);
+  guint64 up_total;
+  guint64 down_total;
+  gdouble seed_ratio;
+
+  tsr_torrent_set_limits (torrent, 0, 0, 0);
+  tsr_torrent_set_seed_idle_limit (torrent, 0);
+  g_assert_null (_tsr_torrent_get_limits (torrent, FALSE));
+  tsr_torrent_get_limits (torrent, &up_total, &down_total, &seed_ratio);
+  g_assert_cmpuint (up_total, ==, 0);
+
+  tsr_torrent_set_seed_idle_limit (torrent, 60);
+  g_assert_nonnull (_tsr_torrent_get_limits (torrent, FALSE));
+  tsr_torrent_set_limits (torrent, 0, 0, 2.0);
+  tsr_torrent_get_limits (torrent, &up_total, &down_total, &seed_ratio);
+  g_assert_cmpfloat (seed_ratio, ==, 2.0);
+  tsr_torrent_set_limits (torrent, 0, 0, 0);
+  tsr_torrent_set_seed_idle_limit (torrent, 0);
+  g_assert_nonnull (_tsr_torrent_get_limits (torrent, FALSE));
+  g_assert_true (tsr_torrent_limits_is_empty (_tsr_torrent_get_limits (torrent, FALSE)));
+  tsr_torrent_get_limits (torrent, &up_total, &down_total, &seed_ratio);
+  g_assert_cmpfloat (seed_ratio, ==, 0);
+
+  g_object_unref (session);
+  tsr_test_drain ();
+}
+
 static void
 test_bans_fresh (Fixture       *f,
                  gconstpointer  data)
@@ -2275,6 +2310,8 @@ main (int    argc,
   g_test_add ("/torrent/incoming/bad-protocol", Fixture, v1,
               fixture_set_up, test_incoming_bad_protocol, fixture_tear_down);
   g_test_add ("/torrent/limit-set-while-idle", Fixture, v1, fixture_set_up, test_limit_set_while_idle,
+              fixture_tear_down);
+  g_test_add ("/torrent/stop-limits-made-when-set", Fixture, v1, fixture_set_up, test_stop_limits_made_when_set,
               fixture_tear_down);
   g_test_add ("/torrent/bans/fresh-torrent-has-none", Fixture, v1,
               fixture_set_up, test_bans_fresh, fixture_tear_down);

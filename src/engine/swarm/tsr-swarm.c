@@ -49,7 +49,7 @@ struct _TsrSwarm
   guint16              dht_port;      /* our node's, 0: none */
   TsrPeerEncryption    encryption;    /* for the peers we dial */
   TsrExtHolepunch     *holepunch;     /* borrowed: the extension host owns it */
-  TsrPeerLookups      *lookups;       /* (owned) host names given by people or magnets */
+  TsrPeerLookups      *lookups;       /* (owned) (nullable) host names given by people or magnets: made by the first */
   const TsrSwarmFuncs *funcs;
   gpointer             user_data;
 };
@@ -74,7 +74,6 @@ tsr_swarm_new (guint                pool_size,
   self->holepunch = tsr_ext_holepunch_new (self->shared.extensions, &holepunch_funcs, self);
   self->encryption = TSR_PEER_ENCRYPTION_PREFER;
   self->pool = tsr_peer_pool_new (pool_size);
-  self->lookups = tsr_peer_lookups_new (on_address_found, self);
   self->caps = tsr_swarm_limits_new (max_peers, &limits_funcs, self);
   self->turnover = turnover;
   self->funcs = funcs;
@@ -457,6 +456,8 @@ tsr_swarm_add_address_text (TsrSwarm      *self,
                             const char    *text,
                             TsrPeerSource  source)
 {
+  if (self->lookups == NULL)
+    self->lookups = tsr_peer_lookups_new (on_address_found, self);
   tsr_peer_lookups_add (self->lookups, text, source);
 }
 

@@ -224,14 +224,21 @@ tsr_torrent_set_limits (TsrTorrent *self,
                         guint64     down_total,
                         gdouble     seed_ratio)
 {
-  tsr_torrent_limits_set (_tsr_torrent_get_limits (self, TRUE), up_total, down_total, seed_ratio);
+  /* None on a torrent without any: nothing to make (most never have one). */
+  TsrTorrentLimits *limits = _tsr_torrent_get_limits (self, up_total > 0 || down_total > 0 || seed_ratio > 0);
+
+  if (limits != NULL)
+    tsr_torrent_limits_set (limits, up_total, down_total, seed_ratio);
 }
 
 void
 tsr_torrent_set_seed_idle_limit (TsrTorrent *self,
                                  guint       seconds)
 {
-  tsr_torrent_limits_set_seed_idle (_tsr_torrent_get_limits (self, TRUE), seconds);
+  TsrTorrentLimits *limits = _tsr_torrent_get_limits (self, seconds > 0);
+
+  if (limits != NULL)
+    tsr_torrent_limits_set_seed_idle (limits, seconds);
 }
 
 /* A magnet's: stopped once the metainfo comes (a torrent with its
