@@ -1829,18 +1829,25 @@ test_limit_set_while_idle (Fixture       *f,
   tsr_test_drain ();
 }
 
-/* Stop conditions of 0 (what the CLI and a library restore give every
- * torrent) make nothing; a real one makes them, and setting it back to 0
- * keeps them, empty. */
+/* An idle torrent, downloading with no peer, keeps no disk queue and no
+ * fault. Stop conditions of 0 (what the CLI and a library restore give
+ * every torrent) make nothing; a real one makes them, and setting it
+ * back to 0 keeps them, empty. */
 static void
-test_stop_limits_made_when_set (Fixture       *f,
-                                gconstpointer  data)
+test_idle_makes_little (Fixture       *f,
+                        gconstpointer  data)
 {
   TsrSession *session = plain_session_new ();
   TsrTorrent *torrent = tsr_session_add_torrent (session, f->info, f->target);
   guint64 up_total;
   guint64 down_total;
   gdouble seed_ratio;
+
+  tsr_torrent_start (torrent);
+  wait_for_state (torrent, TSR_TORRENT_DOWNLOADING);
+  g_assert_null (tsr_torrent_disk_get_queue (_tsr_torrent_get_disk (torrent)));
+  g_assert_null (_tsr_torrent_get_fault (torrent));
+  g_assert_null (tsr_torrent_dup_error (torrent));
 
   tsr_torrent_set_limits (torrent, 0, 0, 0);
   tsr_torrent_set_seed_idle_limit (torrent, 0);
@@ -2311,8 +2318,7 @@ main (int    argc,
               fixture_set_up, test_incoming_bad_protocol, fixture_tear_down);
   g_test_add ("/torrent/limit-set-while-idle", Fixture, v1, fixture_set_up, test_limit_set_while_idle,
               fixture_tear_down);
-  g_test_add ("/torrent/stop-limits-made-when-set", Fixture, v1, fixture_set_up, test_stop_limits_made_when_set,
-              fixture_tear_down);
+  g_test_add ("/torrent/idle-makes-little", Fixture, v1, fixture_set_up, test_idle_makes_little, fixture_tear_down);
   g_test_add ("/torrent/bans/fresh-torrent-has-none", Fixture, v1,
               fixture_set_up, test_bans_fresh, fixture_tear_down);
 

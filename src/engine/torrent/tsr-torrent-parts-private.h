@@ -29,7 +29,7 @@ struct _TsrTorrent;
 /* Borrowed, as long as the torrent lives. */
 TsrSwarm          *_tsr_torrent_get_swarm      (struct _TsrTorrent *self);
 TsrTorrentStats   *_tsr_torrent_get_stats      (struct _TsrTorrent *self);
-/* The error it stopped on. */
+/* (nullable) The error it stopped on: NULL before the first. */
 TsrTorrentFault   *_tsr_torrent_get_fault      (struct _TsrTorrent *self);
 /* Folder, storage, disk queue, resume record. */
 TsrTorrentDisk    *_tsr_torrent_get_disk       (struct _TsrTorrent *self);

@@ -52,7 +52,7 @@ struct _TsrTorrent
   TsrTorrentDisk  *disk;            /* (owned) folder, storage, disk queue, resume record, the check */
   guint8           peer_id[20];
   TsrTorrentState  state;
-  TsrTorrentFault *fault;           /* (owned) why it stopped in TSR_TORRENT_ERROR, and errors due soon */
+  TsrTorrentFault *fault;           /* (owned) (nullable) why it stopped in TSR_TORRENT_ERROR, and errors due soon; made by the first */
   TsrTorrentPieces *pieces;         /* (owned) (nullable) have, picker, block map, smart ban; made with the metainfo */
   TsrSwarm        *swarm;           /* (owned) the connections, the pool, the choker and the limits */
   TsrTorrentStats *stats;           /* (owned) totals, and what a window is shown */
@@ -166,7 +166,6 @@ tsr_torrent_init (TsrTorrent *self)
   tsr_swarm_set_identity (self->swarm, self->peer_id, self->wire_hash);
   tsr_swarm_set_transport (self->swarm, &self->limits);
   self->stats = tsr_torrent_stats_new (&stats_funcs, self);
-  self->fault = tsr_torrent_fault_new (&fault_funcs, self);
 }
 
 /* What depends on the metainfo: at once, or when a magnet's arrives. */
@@ -360,11 +359,19 @@ set_state (TsrTorrent      *self,
  * gone under it): peers are let go, the trackers hear "stopped", and the
  * pieces verified so far stay recorded; starting it again resumes. */
 static void stop_running (TsrTorrent *self);
+static TsrTorrentFault *
+ensure_fault (TsrTorrent *self)
+{
+  if (self->fault == NULL)
+    self->fault = tsr_torrent_fault_new (&fault_funcs, self);
+  return self->fault;
+}
+
 static void
 fail (TsrTorrent   *self,
       const GError *error)
 {
-  tsr_torrent_fault_set (self->fault, error);
+  tsr_torrent_fault_set (ensure_fault (self), error);
   if (self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_SEEDING ||
       self->state == TSR_TORRENT_CHECKING)
     stop_running (self);
@@ -624,7 +631,7 @@ swarm_read_failed (const GError *error,
                    gpointer      user_data)
 {
   /* A recheck finds what is left once the user has looked. */
-  tsr_torrent_fault_soon (((TsrTorrent *) user_data)->fault, error);
+  tsr_torrent_fault_soon (ensure_fault (user_data), error);
 }
 
 /* Outgoing, over the host's transports. */
