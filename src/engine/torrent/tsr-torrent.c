@@ -25,7 +25,6 @@
 #include <string.h>
 
 #include "tsr-bitfield.h"
-#include "tsr-choker.h"
 #include "tsr-ext-hashes.h"
 #include "tsr-ext-metadata.h"
 #include "tsr-ext-pex.h"
