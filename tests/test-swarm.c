@@ -510,7 +510,7 @@ test_dial_limit_and_budget (Fixture       *f,
   /* Room in the torrent, none in the session: each member takes one. */
   tsr_swarm_set_max_dialed (f->swarm, 0);
   tsr_swarm_set_max_accepted (f->swarm, 0);
-  tsr_swarm_set_budget (f->swarm, budget);
+  tsr_swarm_limits_set_budget (tsr_swarm_get_limits (f->swarm), budget);
   g_assert_true (tsr_swarm_may_dial (f->swarm, 2));
   g_assert_null (tsr_swarm_refuse_incoming (f->swarm, &stranger, now_seconds ()));
   tsr_budget_set_max (budget, 1);
@@ -573,7 +573,7 @@ test_dial_some (Fixture       *f,
 
   /* Room in the torrent, none in the session: a user's address waits. */
   tsr_swarm_set_max_peers (f->swarm, 10);
-  tsr_swarm_set_budget (f->swarm, budget);
+  tsr_swarm_limits_set_budget (tsr_swarm_get_limits (f->swarm), budget);
   tsr_budget_take (budget);
   tsr_swarm_dial_some (f->swarm, now);
   assert_log (f, "");
@@ -744,16 +744,18 @@ test_limiters_made_at_first_rate (Fixture       *f,
   g_autoptr(TsrLimiter) session_down = tsr_limiter_new (1);
   GSocket *remote = NULL;
   TsrWireMessage interested = { .type = TSR_WIRE_INTERESTED };
+  TsrSwarmLimits *limits;
   TsrLimiter *own;
   TsrMember *member;
   Received received;
 
   g_assert_null (tsr_swarm_get_limiter (f->swarm, FALSE));
-  tsr_swarm_set_limiters (f->swarm, session_up, session_down);
-  tsr_swarm_set_rate_limits (f->swarm, 0, 0);
+  limits = tsr_swarm_get_limits (f->swarm);
+  tsr_swarm_limits_set_parents (limits, session_up, session_down);
+  tsr_swarm_limits_set_rates (limits, 0, 0);
   g_assert_true (tsr_swarm_get_limiter (f->swarm, TRUE) == session_up);
   g_assert_true (tsr_swarm_get_limiter (f->swarm, FALSE) == session_down);
-  g_assert_cmpuint (tsr_swarm_get_rate_limit (f->swarm, FALSE), ==, 0);
+  g_assert_cmpuint (tsr_swarm_limits_get_rate (limits, FALSE), ==, 0);
 
   /* At 1 byte a second, a handshake puts a bucket in debt. */
   member = add_fed (f, 7001, FALSE, "-XX0000-aaaaaaaaaaaa", 0, 0, &remote);
@@ -761,11 +763,11 @@ test_limiters_made_at_first_rate (Fixture       *f,
   tsr_limiter_set_rate (session_down, 1);    /* the debt forgiven */
   g_assert_cmpuint (tsr_limiter_wait_ms (session_down), ==, 0);
 
-  tsr_swarm_set_rate_limits (f->swarm, 0, 1);
+  tsr_swarm_limits_set_rates (limits, 0, 1);
   own = tsr_swarm_get_limiter (f->swarm, FALSE);
   g_assert_true (own != session_down);
   g_assert_true (tsr_swarm_get_limiter (f->swarm, TRUE) == session_up);
-  g_assert_cmpuint (tsr_swarm_get_rate_limit (f->swarm, FALSE), ==, 1);
+  g_assert_cmpuint (tsr_swarm_limits_get_rate (limits, FALSE), ==, 1);
   g_assert_cmpuint (tsr_limiter_wait_ms (own), ==, 0);
   /* The member that was there reads through the new bucket. */
   send_message (remote, &interested);
@@ -775,11 +777,11 @@ test_limiters_made_at_first_rate (Fixture       *f,
   g_assert_cmpuint (tsr_limiter_wait_ms (own), >, 0);
   /* Under the session's, which is charged too. */
   g_assert_cmpuint (tsr_limiter_wait_ms (session_down), >, 0);
-  g_assert_cmpuint (tsr_swarm_get_rate_limit (f->swarm, TRUE), ==, 0);
+  g_assert_cmpuint (tsr_swarm_limits_get_rate (limits, TRUE), ==, 0);
   /* Back to 0: kept, passing through to the session's. */
-  tsr_swarm_set_rate_limits (f->swarm, 0, 0);
+  tsr_swarm_limits_set_rates (limits, 0, 0);
   g_assert_true (tsr_swarm_get_limiter (f->swarm, FALSE) == own);
-  g_assert_cmpuint (tsr_swarm_get_rate_limit (f->swarm, FALSE), ==, 0);
+  g_assert_cmpuint (tsr_swarm_limits_get_rate (limits, FALSE), ==, 0);
 }
 
 /* Members: what they do themselves ----------------------------------- */

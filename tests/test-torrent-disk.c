@@ -4,7 +4,8 @@
  * it hears, over real files in a temporary folder, without sockets: the
  * check hashes the data when there is no resume record, believes the
  * record when there is one (unless told to hash), reports nothing when
- * cancelled, replaced or freed, and written pieces are reported.
+ * cancelled, replaced or freed, and written pieces are reported, through
+ * a queue made by the first (none before).
  */
 #include "config.h"
 
@@ -150,7 +151,8 @@ test_hashes_without_record (Fixture       *f,
 {
   g_assert_cmpstr (tsr_torrent_disk_get_folder (f->disk), ==, f->data);
   g_assert_nonnull (tsr_torrent_disk_get_storage (f->disk));
-  g_assert_nonnull (tsr_torrent_disk_get_queue (f->disk));
+  /* Nothing written yet: no queue. */
+  g_assert_null (tsr_torrent_disk_get_queue (f->disk));
   tsr_torrent_disk_check (f->disk, FALSE);
   TSR_TEST_WAIT_UNTIL (f->reports > 0, 10, "the check");
   g_assert_cmpstr (f->log->str, ==, "checked hashed 11111\n");
@@ -229,7 +231,9 @@ test_written_reported (Fixture       *f,
   g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
   good = g_bytes_new (contents, 16384);
   bad = g_bytes_new (contents, 16384);
+  g_assert_null (tsr_torrent_disk_get_queue (f->disk));
   tsr_torrent_disk_write (f->disk, 0, good);
+  g_assert_nonnull (tsr_torrent_disk_get_queue (f->disk));
   tsr_torrent_disk_write (f->disk, 1, bad);
   TSR_TEST_WAIT_UNTIL (f->reports > 1, 10, "two writes");
   /* In either order: the I/O pool runs them side by side. */

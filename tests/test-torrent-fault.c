@@ -49,6 +49,7 @@ test_set (void)
   g_autoptr(GError) gone = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "gone");
 
   g_assert_null (tsr_torrent_fault_get (fault));
+  g_assert_null (tsr_torrent_fault_get (NULL));
   tsr_torrent_fault_set (fault, full);
   tsr_torrent_fault_set (fault, gone);
   /* A copy: its domain and code, the last one. */

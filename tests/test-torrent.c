@@ -1803,7 +1803,7 @@ test_limit_set_while_idle (Fixture       *f,
 {
   TsrSession *session = plain_session_new ();
   TsrTorrent *torrent = tsr_session_add_torrent (session, f->info, f->target);
-  TsrLimiter *session_down = _tsr_torrent_get_limiter (torrent, FALSE);
+  TsrLimiter *session_down = tsr_swarm_get_limiter (_tsr_torrent_get_swarm (torrent), FALSE);
   TsrLimiter *own;
 
   g_assert_cmpuint (tsr_torrent_get_down_rate_limit (torrent), ==, 0);
@@ -1811,7 +1811,7 @@ test_limit_set_while_idle (Fixture       *f,
   g_assert_cmpuint (tsr_limiter_get_rate (session_down), ==, 5000);
 
   tsr_torrent_set_rate_limits (torrent, 0, 1000);
-  own = _tsr_torrent_get_limiter (torrent, FALSE);
+  own = tsr_swarm_get_limiter (_tsr_torrent_get_swarm (torrent), FALSE);
   g_assert_true (own != session_down);
   g_assert_cmpuint (tsr_limiter_get_rate (own), ==, 1000);
   g_assert_cmpuint (tsr_torrent_get_down_rate_limit (torrent), ==, 1000);
@@ -1822,8 +1822,50 @@ test_limit_set_while_idle (Fixture       *f,
 
   tsr_torrent_start (torrent);
   wait_for_state (torrent, TSR_TORRENT_DOWNLOADING);
-  g_assert_true (_tsr_torrent_get_limiter (torrent, FALSE) == own);
+  g_assert_true (tsr_swarm_get_limiter (_tsr_torrent_get_swarm (torrent), FALSE) == own);
   g_assert_cmpuint (tsr_torrent_get_down_rate_limit (torrent), ==, 1000);
+
+  g_object_unref (session);
+  tsr_test_drain ();
+}
+
+/* An idle torrent, downloading with no peer, keeps no disk queue and no
+ * fault. Stop conditions of 0 (what the CLI and a library restore give
+ * every torrent) make nothing; a real one makes them, and setting it
+ * back to 0 keeps them, empty. */
+static void
+test_idle_makes_little (Fixture       *f,
+                        gconstpointer  data)
+{
+  TsrSession *session = plain_session_new ();
+  TsrTorrent *torrent = tsr_session_add_torrent (session, f->info, f->target);
+  guint64 up_total;
+  guint64 down_total;
+  gdouble seed_ratio;
+
+  tsr_torrent_start (torrent);
+  wait_for_state (torrent, TSR_TORRENT_DOWNLOADING);
+  g_assert_null (tsr_torrent_disk_get_queue (_tsr_torrent_get_disk (torrent)));
+  g_assert_null (_tsr_torrent_get_fault (torrent));
+  g_assert_null (tsr_torrent_dup_error (torrent));
+
+  tsr_torrent_set_limits (torrent, 0, 0, 0);
+  tsr_torrent_set_seed_idle_limit (torrent, 0);
+  g_assert_null (_tsr_torrent_get_limits (torrent, FALSE));
+  tsr_torrent_get_limits (torrent, &up_total, &down_total, &seed_ratio);
+  g_assert_cmpuint (up_total, ==, 0);
+
+  tsr_torrent_set_seed_idle_limit (torrent, 60);
+  g_assert_nonnull (_tsr_torrent_get_limits (torrent, FALSE));
+  tsr_torrent_set_limits (torrent, 0, 0, 2.0);
+  tsr_torrent_get_limits (torrent, &up_total, &down_total, &seed_ratio);
+  g_assert_cmpfloat (seed_ratio, ==, 2.0);
+  tsr_torrent_set_limits (torrent, 0, 0, 0);
+  tsr_torrent_set_seed_idle_limit (torrent, 0);
+  g_assert_nonnull (_tsr_torrent_get_limits (torrent, FALSE));
+  g_assert_true (tsr_torrent_limits_is_empty (_tsr_torrent_get_limits (torrent, FALSE)));
+  tsr_torrent_get_limits (torrent, &up_total, &down_total, &seed_ratio);
+  g_assert_cmpfloat (seed_ratio, ==, 0);
 
   g_object_unref (session);
   tsr_test_drain ();
@@ -2276,6 +2318,7 @@ main (int    argc,
               fixture_set_up, test_incoming_bad_protocol, fixture_tear_down);
   g_test_add ("/torrent/limit-set-while-idle", Fixture, v1, fixture_set_up, test_limit_set_while_idle,
               fixture_tear_down);
+  g_test_add ("/torrent/idle-makes-little", Fixture, v1, fixture_set_up, test_idle_makes_little, fixture_tear_down);
   g_test_add ("/torrent/bans/fresh-torrent-has-none", Fixture, v1,
               fixture_set_up, test_bans_fresh, fixture_tear_down);
 

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * tsr-swarm-members.c: the owner's calls over every member of a swarm,
- * made through the swarm's getters: the work of each second, our wants
- * changed, a HAVE to all; and what the views show: the members' rates,
- * a row for each member past its handshake, their states for the debug
- * JSON.
+ * made through the swarm's getters: the work of each second (with the
+ * owner's second: the read cache, turnover, dialling, whether the pool
+ * ran dry), our wants changed, a HAVE to all; and what the views show:
+ * the members' rates, a row for each member past its handshake, their
+ * states for the debug JSON.
  */
 #define G_LOG_DOMAIN "tsr-swarm"
 
@@ -22,6 +23,32 @@ tsr_swarm_tick (TsrSwarm *self,
   for (i = 0; i < tsr_swarm_get_n_peers (self); i++)
     tsr_member_tick (tsr_swarm_get_member (self, i), now);
   tsr_extensions_tick (tsr_swarm_get_extensions (self));
+}
+
+gboolean
+tsr_swarm_second (TsrSwarm *self,
+                  gint64    now)
+{
+  TsrPeerPool *pool = tsr_swarm_get_pool (self);
+
+  /* A magnet's torrent has no cache (nor data) before its metainfo. */
+  tsr_uploader_expire (tsr_swarm_get_uploader (self),
+                       g_get_monotonic_time () - TSR_SWARM_READ_CACHE_IDLE * G_USEC_PER_SEC);
+  tsr_swarm_tick (self, now);
+  tsr_swarm_turn_over (self, now, tsr_swarm_get_mode (self) == TSR_SWARM_SEEDING);
+  tsr_swarm_dial_some (self, now);
+  return tsr_swarm_get_n_peers (self) < TSR_SWARM_FEW_PEERS && tsr_peer_pool_get_n_dialing (pool) == 0 &&
+         tsr_peer_pool_count_ready (pool, now, FALSE) == 0;
+}
+
+void
+tsr_swarm_stop (TsrSwarm *self)
+{
+  tsr_swarm_clear (self);
+  tsr_peer_pool_reset (tsr_swarm_get_pool (self));
+  /* Reads for peers that are gone are dropped; the data may change (a
+   * recheck, a move) before the next start. */
+  tsr_uploader_reset (tsr_swarm_get_uploader (self));
 }
 
 void

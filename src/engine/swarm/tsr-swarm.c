@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * tsr-swarm.c: one torrent's set of connections and the decisions over
- * the whole set: the limits on dialled and accepted connections and the
- * session's budget, turnover of the least useful peer, the handshake
- * checks (ourselves, a peer already connected), bans, and the choker's
- * rounds. It makes and frees each connection's member
- * (swarm/tsr-member.c) and what the members share, greets them, hears
- * what concerns the whole set from them (a handshake, a ban, a close, a
- * complete piece) and runs their per-second work; what the owner must
- * know goes up through TsrSwarmFuncs.
+ * the whole set, each judged by a module of its own that it feeds: the
+ * limits on connections and rates (swarm/tsr-swarm-limits.c; closing
+ * the newest over a lowered one is the swarm's), turnover of the least
+ * useful peer (swarm/tsr-turnover.c), the handshake checks against
+ * ourselves and a peer already connected (swarm/tsr-handshake-check.c),
+ * bans, and the choker's rounds on its own timer. It makes and frees
+ * each connection's member (swarm/tsr-member.c) and what the members
+ * share, greets them, hears what concerns the whole set from them (a
+ * handshake, a ban, a close, a complete piece) and runs their
+ * per-second work; what the owner must know goes up through
+ * TsrSwarmFuncs.
  */
 #define G_LOG_DOMAIN "tsr-swarm"
 
@@ -20,41 +23,40 @@
 
 #include "tsr-choker.h"
 #include "tsr-ext-holepunch.h"
+#include "tsr-handshake-check.h"
 #include "tsr-peer-lookup.h"
 #include "tsr-pex.h"
 #include "tsr-swarm.h"
+#include "tsr-ticker.h"
+#include "tsr-turnover.h"
 
 struct _TsrSwarm
 {
   GPtrArray           *members;       /* (owned) (element-type TsrMember) */
   TsrMemberShared      shared;        /* requester, uploader, extensions; what members read */
   TsrPeerPool         *pool;          /* (owned) addresses, back-off, bans */
-  TsrChoker           *choker;        /* (owned) who we upload to */
-  TsrBudget           *budget;        /* (owned) (nullable) the session's connection count */
-  guint                max_peers;     /* connections, at most */
-  guint                max_dialed;    /* of which dialled by us; 0: 3/4 of max_peers */
-  guint                max_accepted;  /* of which accepted; 0: max_peers */
+  TsrChoker           *choker;        /* (owned) (nullable) who we upload to: made by the first round with peers */
+  TsrTick             *choke;         /* (nullable) a choker round every TSR_CHOKER_ROUND s, while it may */
+  TsrSwarmLimits      *caps;          /* (owned) connections, the session's budget, rates */
   guint                turnover;      /* seconds between drops of the least useful peer */
   gboolean             dialing;       /* the owner's state lets it dial */
   gboolean             user_only;     /* dial only the addresses the user gave */
   gint64               last_turnover; /* monotonic seconds */
   const guint8        *peer_id;       /* borrowed, 20 bytes: ours */
   const TsrWireLimits *limits;        /* borrowed: for each transport */
-  TsrLimiter          *up;            /* (nullable) borrowed: the session's buckets */
-  TsrLimiter          *down;
-  TsrLimiter          *own_up;        /* (owned) (nullable) made at the first rate limit */
-  TsrLimiter          *own_down;
   TsrBlockMap         *blocks;        /* (nullable) borrowed: pieces in progress */
   TsrSmartBan         *smart_ban;     /* (nullable) borrowed */
   guint16              dht_port;      /* our node's, 0: none */
   TsrPeerEncryption    encryption;    /* for the peers we dial */
   TsrExtHolepunch     *holepunch;     /* borrowed: the extension host owns it */
-  TsrPeerLookups      *lookups;       /* (owned) host names given by people or magnets */
+  TsrPeerLookups      *lookups;       /* (owned) (nullable) host names given by people or magnets: made by the first */
   const TsrSwarmFuncs *funcs;
   gpointer             user_data;
 };
 
 static const TsrMemberFuncs member_funcs;
+static const TsrSwarmLimitsFuncs limits_funcs;
+static void on_choke_round (gpointer user_data);
 static const TsrExtHolepunchFuncs holepunch_funcs;
 static void on_address_found (const TsrPeerAddress *address, guint source, gpointer user_data);
 
@@ -72,9 +74,7 @@ tsr_swarm_new (guint                pool_size,
   self->holepunch = tsr_ext_holepunch_new (self->shared.extensions, &holepunch_funcs, self);
   self->encryption = TSR_PEER_ENCRYPTION_PREFER;
   self->pool = tsr_peer_pool_new (pool_size);
-  self->choker = tsr_choker_new ();
-  self->lookups = tsr_peer_lookups_new (on_address_found, self);
-  self->max_peers = max_peers;
+  self->caps = tsr_swarm_limits_new (max_peers, &limits_funcs, self);
   self->turnover = turnover;
   self->funcs = funcs;
   self->user_data = user_data;
@@ -90,9 +90,8 @@ tsr_swarm_free (TsrSwarm *self)
   tsr_member_shared_clear (&self->shared);
   tsr_peer_pool_free (self->pool);
   tsr_choker_free (self->choker);
-  g_clear_pointer (&self->budget, tsr_budget_unref);
-  g_clear_pointer (&self->own_up, tsr_limiter_unref);
-  g_clear_pointer (&self->own_down, tsr_limiter_unref);
+  g_clear_pointer (&self->choke, tsr_ticker_remove);
+  tsr_swarm_limits_free (self->caps);
   tsr_peer_lookups_free (self->lookups);
   g_free (self);
 }
@@ -144,6 +143,12 @@ tsr_swarm_set_identity (TsrSwarm     *self,
   self->shared.info_hash = info_hash;
 }
 
+const guint8 *
+tsr_swarm_get_peer_id (TsrSwarm *self)
+{
+  return self->peer_id;
+}
+
 void
 tsr_swarm_set_transport (TsrSwarm            *self,
                          const TsrWireLimits *limits)
@@ -151,19 +156,18 @@ tsr_swarm_set_transport (TsrSwarm            *self,
   self->limits = limits;
 }
 
-/* The members' buckets: the swarm's own, under the session's. */
+/* The members' buckets (swarm/tsr-swarm-limits.c). */
 TsrLimiter *
 tsr_swarm_get_limiter (TsrSwarm *self,
                        gboolean  up)
 {
-  TsrLimiter *own = up ? self->own_up : self->own_down;
-
-  return own != NULL ? own : up ? self->up : self->down;
+  return tsr_swarm_limits_get (self->caps, up);
 }
 
 static void
-charge_members (TsrSwarm *self)
+charge_members (gpointer user_data)
 {
+  TsrSwarm *self = user_data;
   guint i;
 
   for (i = 0; i < self->members->len; i++)
@@ -171,36 +175,14 @@ charge_members (TsrSwarm *self)
                            tsr_swarm_get_limiter (self, TRUE), tsr_swarm_get_limiter (self, FALSE));
 }
 
-void
-tsr_swarm_set_limiters (TsrSwarm   *self,
-                        TsrLimiter *up,
-                        TsrLimiter *down)
+static const TsrSwarmLimitsFuncs limits_funcs = {
+  .changed = charge_members,
+};
+
+TsrSwarmLimits *
+tsr_swarm_get_limits (TsrSwarm *self)
 {
-  self->up = up;
-  self->down = down;
-  tsr_limiter_set_own_rate (&self->own_up, up, tsr_swarm_get_rate_limit (self, TRUE));
-  tsr_limiter_set_own_rate (&self->own_down, down, tsr_swarm_get_rate_limit (self, FALSE));
-  charge_members (self);
-}
-
-void
-tsr_swarm_set_rate_limits (TsrSwarm *self,
-                           guint64   up,
-                           guint64   down)
-{
-  gboolean made = tsr_limiter_set_own_rate (&self->own_up, self->up, up);
-
-  if (tsr_limiter_set_own_rate (&self->own_down, self->down, down) || made)
-    charge_members (self);
-}
-
-guint64
-tsr_swarm_get_rate_limit (TsrSwarm *self,
-                          gboolean  up)
-{
-  TsrLimiter *own = up ? self->own_up : self->own_down;
-
-  return own != NULL ? tsr_limiter_get_rate (own) : 0;
+  return self->caps;
 }
 
 void
@@ -208,6 +190,12 @@ tsr_swarm_set_have (TsrSwarm          *self,
                     const TsrBitfield *have)
 {
   self->shared.have = have;
+}
+
+const TsrBitfield *
+tsr_swarm_get_have (TsrSwarm *self)
+{
+  return self->shared.have;
 }
 
 void
@@ -235,6 +223,19 @@ tsr_swarm_set_mode (TsrSwarm     *self,
   /* Our bitfield must be known first: nothing is dialled while checking. */
   self->dialing = mode != TSR_SWARM_OFF;
   self->user_only = mode == TSR_SWARM_SEEDING;
+  if (mode != TSR_SWARM_DOWNLOADING && mode != TSR_SWARM_SEEDING)
+    g_clear_pointer (&self->choke, tsr_ticker_remove);
+  else if (self->choke == NULL)
+    self->choke = tsr_ticker_add (TSR_CHOKER_ROUND, on_choke_round, self);
+  /* The choker knew the peers by their transports: they are gone. */
+  if (mode == TSR_SWARM_OFF)
+    g_clear_pointer (&self->choker, tsr_choker_free);
+}
+
+TsrSwarmMode
+tsr_swarm_get_mode (TsrSwarm *self)
+{
+  return self->shared.mode;
 }
 
 /* BEP 5: our DHT node's port, 0 when there is none or the torrent is
@@ -338,18 +339,6 @@ tsr_swarm_count_unchoked (TsrSwarm *self)
   return count;
 }
 
-static guint
-dial_limit (TsrSwarm *self)
-{
-  return self->max_dialed > 0 ? self->max_dialed : MAX (1, self->max_peers * 3 / 4);
-}
-
-static guint
-accept_limit (TsrSwarm *self)
-{
-  return self->max_accepted > 0 ? self->max_accepted : self->max_peers;
-}
-
 /* Lowered at run time: the newest connections of that kind go. */
 static void
 close_over (TsrSwarm *self,
@@ -386,46 +375,31 @@ tsr_swarm_set_max_peers (TsrSwarm *self,
   guint i;
 
   g_return_if_fail (max_peers > 0);
-  self->max_peers = max_peers;
+  tsr_swarm_limits_set_max (self->caps, max_peers, tsr_swarm_limits_get_max_dialed (self->caps),
+                            tsr_swarm_limits_get_max_accepted (self->caps));
   /* Lowered at run time: the newest connections go. */
   for (i = self->members->len; i > max_peers; i--)
     tsr_member_close_later (g_ptr_array_index (self->members, i - 1), _("Over the connection limit"));
-  close_over (self, TRUE, dial_limit (self));
-  close_over (self, FALSE, accept_limit (self));
-}
-
-guint
-tsr_swarm_get_max_peers (TsrSwarm *self)
-{
-  return self->max_peers;
+  close_over (self, TRUE, tsr_swarm_limits_dial_limit (self->caps));
+  close_over (self, FALSE, tsr_swarm_limits_accept_limit (self->caps));
 }
 
 void
 tsr_swarm_set_max_dialed (TsrSwarm *self,
                           guint     max_dialed)
 {
-  self->max_dialed = max_dialed;
-  close_over (self, TRUE, dial_limit (self));
-}
-
-guint
-tsr_swarm_get_max_dialed (TsrSwarm *self)
-{
-  return self->max_dialed;
+  tsr_swarm_limits_set_max (self->caps, tsr_swarm_limits_get_max_peers (self->caps), max_dialed,
+                            tsr_swarm_limits_get_max_accepted (self->caps));
+  close_over (self, TRUE, tsr_swarm_limits_dial_limit (self->caps));
 }
 
 void
 tsr_swarm_set_max_accepted (TsrSwarm *self,
                             guint     max_accepted)
 {
-  self->max_accepted = max_accepted;
-  close_over (self, FALSE, accept_limit (self));
-}
-
-guint
-tsr_swarm_get_max_accepted (TsrSwarm *self)
-{
-  return self->max_accepted;
+  tsr_swarm_limits_set_max (self->caps, tsr_swarm_limits_get_max_peers (self->caps),
+                            tsr_swarm_limits_get_max_dialed (self->caps), max_accepted);
+  close_over (self, FALSE, tsr_swarm_limits_accept_limit (self->caps));
 }
 
 void
@@ -435,26 +409,11 @@ tsr_swarm_set_turnover (TsrSwarm *self,
   self->turnover = seconds;
 }
 
-void
-tsr_swarm_set_budget (TsrSwarm  *self,
-                      TsrBudget *budget)
-{
-  g_clear_pointer (&self->budget, tsr_budget_unref);
-  self->budget = budget != NULL ? tsr_budget_ref (budget) : NULL;
-}
-
-TsrBudget *
-tsr_swarm_get_budget (TsrSwarm *self)
-{
-  return self->budget;
-}
-
 gboolean
 tsr_swarm_may_dial (TsrSwarm *self,
                     guint     n_dialed)
 {
-  return self->members->len < self->max_peers && n_dialed < dial_limit (self) &&
-         (self->budget == NULL || tsr_budget_has_room (self->budget));
+  return tsr_swarm_limits_may_dial (self->caps, self->members->len, n_dialed);
 }
 
 void
@@ -497,6 +456,8 @@ tsr_swarm_add_address_text (TsrSwarm      *self,
                             const char    *text,
                             TsrPeerSource  source)
 {
+  if (self->lookups == NULL)
+    self->lookups = tsr_peer_lookups_new (on_address_found, self);
   tsr_peer_lookups_add (self->lookups, text, source);
 }
 
@@ -521,83 +482,58 @@ tsr_swarm_refuse_incoming (TsrSwarm             *self,
     banned = tsr_peer_pool_get_ban (self->pool, &host, now);
   if (banned != NULL)
     return banned;
-  if (self->members->len >= self->max_peers || tsr_swarm_count_dialed (self, FALSE) >= accept_limit (self))
-    return _("Too many connections for this torrent");
-  if (self->budget != NULL && !tsr_budget_has_room (self->budget))
-    return _("Too many connections in all");
-  return NULL;
+  return tsr_swarm_limits_refuse (self->caps, self->members->len, tsr_swarm_count_dialed (self, FALSE));
 }
 
 /* Handshakes and bans ----------------------------------------------- */
 
-/* Our own handshake came back, dialled from here: the address is ours.
- * Returns whether it did. */
-static gboolean
-close_if_self (TsrSwarm               *self,
-               TsrMember              *member,
-               const guint8           *our_id,
-               const TsrWireHandshake *theirs)
+/* The connection a handshake check closes: one of ours that we dialled
+ * has our address. */
+static void
+close_checked (TsrSwarm                  *self,
+               TsrMember                 *member,
+               const TsrHandshakeVerdict *verdict)
 {
-  TsrPeerConn *conn = conn_of (member);
-  TsrPeer *peer = tsr_peer_conn_get_peer (conn);
-  guint i;
+  TsrPeer *peer = tsr_member_get_peer (member);
 
-  if (memcmp (theirs->peer_id, our_id, 20) != 0)
-    return FALSE;
-  /* The dialling end is ours too: the address it dialled is ours. */
-  for (i = 0; i < self->members->len && !tsr_peer_conn_is_dialed (conn); i++)
-    {
-      TsrMember *other = g_ptr_array_index (self->members, i);
-      TsrPeer *other_peer = tsr_member_get_peer (other);
-      TsrPeerAddress local;
-
-      if (tsr_peer_conn_is_dialed (conn_of (other)) && tsr_peer_get_local_address (other_peer, &local) &&
-          tsr_peer_address_equal (&local, tsr_peer_get_remote_address (peer)))
-        {
-          tsr_peer_pool_mark_self (self->pool, tsr_peer_get_remote_address (other_peer));
-          tsr_peer_close (other_peer, _("Connected to ourselves"));
-          break;
-        }
-    }
-  if (tsr_peer_conn_is_dialed (conn))
+  if (verdict->ourselves && tsr_peer_conn_is_dialed (conn_of (member)))
     tsr_peer_pool_mark_self (self->pool, tsr_peer_get_remote_address (peer));
-  tsr_peer_close (peer, _("Connected to ourselves"));
-  return TRUE;
+  tsr_peer_close (peer, verdict->ourselves ? _("Connected to ourselves") : _("Already connected to this peer"));
 }
 
+/* Ourselves, or a peer already connected (swarm/tsr-handshake-check.c). */
 static gboolean
 check_handshake (TsrSwarm               *self,
                  TsrMember              *member,
-                 const guint8           *our_id,
                  const TsrWireHandshake *theirs)
 {
+  guint n = self->members->len;
+  g_autofree TsrHandshakePeer *table = g_new0 (TsrHandshakePeer, MAX (n, 1));
+  g_autofree TsrPeerAddress *locals = g_new0 (TsrPeerAddress, MAX (n, 1));
+  TsrHandshakeVerdict verdict;
+  TsrMember *other;
+  guint index = 0;
   guint i;
 
-  if (close_if_self (self, member, our_id, theirs))
-    return FALSE;
-  for (i = 0; i < self->members->len; i++)
+  for (i = 0; i < n; i++)
     {
-      TsrMember *other = g_ptr_array_index (self->members, i);
+      TsrMember *each = g_ptr_array_index (self->members, i);
+      TsrPeer *peer = tsr_member_get_peer (each);
 
-      /* Both of us dialled: one connection is enough, and both ends
-       * keep the same one, the one the lower peer id dialled (each
-       * keeping the first it shook hands on would close both). */
-      if (other != member && tsr_peer_conn_is_shaken (conn_of (other)) &&
-          memcmp (tsr_peer_get_id (tsr_member_get_peer (other)), theirs->peer_id, 20) == 0)
-        {
-          gboolean dialed = tsr_peer_conn_is_dialed (conn_of (member));
-
-          if (dialed != tsr_peer_conn_is_dialed (conn_of (other)) &&
-              dialed == (memcmp (our_id, theirs->peer_id, 20) < 0))
-            {
-              tsr_peer_close (tsr_member_get_peer (other), _("Already connected to this peer"));
-              return TRUE;
-            }
-          tsr_peer_close (tsr_member_get_peer (member), _("Already connected to this peer"));
-          return FALSE;
-        }
+      table[i].peer_id = tsr_peer_conn_is_shaken (conn_of (each)) ? tsr_peer_get_id (peer) : NULL;
+      table[i].remote = tsr_peer_get_remote_address (peer);
+      table[i].dialed = tsr_peer_conn_is_dialed (conn_of (each));
+      table[i].local = table[i].dialed && tsr_peer_get_local_address (peer, &locals[i]) ? &locals[i] : NULL;
+      if (each == member)
+        index = i;
     }
-  return TRUE;
+  tsr_handshake_check (table, n, index, self->peer_id, theirs->peer_id, &verdict);
+  other = verdict.close_other >= 0 ? g_ptr_array_index (self->members, verdict.close_other) : NULL;
+  if (other != NULL)
+    close_checked (self, other, &verdict);
+  if (!verdict.keep)
+    close_checked (self, member, &verdict);
+  return verdict.keep;
 }
 
 void
@@ -626,49 +562,34 @@ tsr_swarm_ban (TsrSwarm             *self,
 /* Turnover and the choker ------------------------------------------- */
 
 /* When full with addresses waiting, the least useful connection goes
- * now and then (the original's to-do): a peer that has given (or, to a
- * seed, taken) least, connected long enough to be judged, and not one
- * we are uploading to. Its address is dialled again later like any. */
-static guint64
-turnover_score (TsrPeerConn *conn,
-                gboolean     seeding)
-{
-  return seeding ? tsr_peer_conn_get_up_rate (conn) : tsr_peer_conn_get_rate (conn);
-}
-
+ * now and then (swarm/tsr-turnover.c judges which). */
 void
 tsr_swarm_turn_over (TsrSwarm *self,
                      gint64    now,
                      gboolean  seeding)
 {
-  TsrMember *worst = NULL;
-  guint64 worst_score = G_MAXUINT64;
+  g_autofree TsrTurnoverPeer *table = NULL;
+  gint worst;
   guint i;
 
-  if (self->turnover == 0 || now - self->last_turnover < self->turnover)
+  if (!tsr_turnover_due (self->turnover, &self->last_turnover, now) ||
+      tsr_swarm_may_dial (self, tsr_swarm_count_dialed (self, TRUE)) ||
+      tsr_peer_pool_count_ready (self->pool, now, seeding) == 0)
     return;
-  self->last_turnover = now;
-  if (tsr_swarm_may_dial (self, tsr_swarm_count_dialed (self, TRUE)))
-    return;
-  if (tsr_peer_pool_count_ready (self->pool, now, seeding) == 0)
-    return;
+  table = g_new0 (TsrTurnoverPeer, MAX (self->members->len, 1));
   for (i = 0; i < self->members->len; i++)
     {
-      TsrMember *member = g_ptr_array_index (self->members, i);
-      TsrPeerConn *conn = conn_of (member);
-      guint64 score = turnover_score (conn, seeding);
+      TsrPeerConn *conn = conn_of (g_ptr_array_index (self->members, i));
 
-      if (!tsr_peer_conn_is_shaken (conn) || tsr_peer_conn_is_dropping (conn) ||
-          now - tsr_peer_conn_get_connected_at (conn) < self->turnover || !tsr_peer_conn_is_am_choking (conn))
-        continue;
-      if (score < worst_score)
-        {
-          worst = member;
-          worst_score = score;
-        }
+      table[i].shaken = tsr_peer_conn_is_shaken (conn);
+      table[i].dropping = tsr_peer_conn_is_dropping (conn);
+      table[i].am_choking = tsr_peer_conn_is_am_choking (conn);
+      table[i].connected_at = tsr_peer_conn_get_connected_at (conn);
+      table[i].score = seeding ? tsr_peer_conn_get_up_rate (conn) : tsr_peer_conn_get_rate (conn);
     }
-  if (worst != NULL)
-    tsr_member_close_later (worst, _("Making room for another peer"));
+  worst = tsr_turnover_pick (table, self->members->len, self->turnover, now);
+  if (worst >= 0)
+    tsr_member_close_later (g_ptr_array_index (self->members, worst), _("Making room for another peer"));
 }
 
 /* A choker round: the decisions are sent at once. Choking a peer drops
@@ -693,6 +614,11 @@ tsr_swarm_choke_round (TsrSwarm *self,
       table[i].rate = seeding ? tsr_peer_conn_get_up_rate (conn) : tsr_peer_conn_get_rate (conn);
       table[i].connected_at = tsr_peer_conn_get_connected_at (conn);
     }
+  /* Without peers, a round leaves no state: an idle torrent keeps no choker. */
+  if (self->choker == NULL && self->members->len == 0)
+    return;
+  if (self->choker == NULL)
+    self->choker = tsr_choker_new ();
   tsr_choker_run (self->choker, table, self->members->len, seeding, now);
   for (i = 0; i < self->members->len; i++)
     {
@@ -704,18 +630,17 @@ tsr_swarm_choke_round (TsrSwarm *self,
 }
 
 void
-tsr_swarm_reset_choker (TsrSwarm *self)
-{
-  tsr_choker_free (self->choker);
-  self->choker = tsr_choker_new ();
-}
-
-void
 tsr_swarm_run_choker (TsrSwarm *self,
                       gint64    now)
 {
   if (self->shared.mode == TSR_SWARM_DOWNLOADING || self->shared.mode == TSR_SWARM_SEEDING)
     tsr_swarm_choke_round (self, self->shared.mode == TSR_SWARM_SEEDING, now);
+}
+
+static void
+on_choke_round (gpointer user_data)
+{
+  tsr_swarm_run_choker (user_data, now_seconds ());
 }
 
 /* Greeting ----------------------------------------------------------- */
@@ -740,7 +665,7 @@ tsr_swarm_add_peer (TsrSwarm *self,
                     TsrPeer  *peer,
                     gboolean  dialed)
 {
-  TsrMember *member = tsr_member_new (&self->shared, peer, self->budget, dht_port (self));
+  TsrMember *member = tsr_member_new (&self->shared, peer, tsr_swarm_limits_get_budget (self->caps), dht_port (self));
 
   if (self->limits != NULL)
     tsr_peer_set_limits (peer, self->limits);
@@ -797,7 +722,7 @@ member_shaking (TsrMember              *member,
 {
   TsrSwarm *self = user_data;
 
-  return check_handshake (self, member, self->peer_id, theirs);
+  return check_handshake (self, member, theirs);
 }
 
 static void
@@ -917,7 +842,8 @@ member_closed (TsrMember  *member,
   /* Its exclusive pieces go to whoever asks next. */
   if (self->smart_ban != NULL)
     tsr_smart_ban_release (self->smart_ban, &address);
-  tsr_choker_forget (self->choker, peer);
+  if (self->choker != NULL)
+    tsr_choker_forget (self->choker, peer);
   g_ptr_array_remove_fast (self->members, member);
   self->funcs->event (TSR_SWARM_GONE, text, reason, self->user_data);
   /* BEP 55: a peer behind a NAT may be met through the one that told us of it. */

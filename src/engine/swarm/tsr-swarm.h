@@ -25,6 +25,7 @@
 #include "tsr-peer-conn.h"
 #include "tsr-peer-pool.h"
 #include "tsr-smart-ban.h"
+#include "tsr-swarm-limits.h"
 #include "tsr-wire.h"
 
 G_BEGIN_DECLS
@@ -33,6 +34,10 @@ typedef struct _TsrSwarm TsrSwarm;
 
 /* How long a ban lasts, in seconds. */
 #define TSR_SWARM_BAN_SECONDS (60 * 60)
+/* Seconds a read for uploads stays cached unasked. */
+#define TSR_SWARM_READ_CACHE_IDLE 20
+/* Below this many connections, an empty pool wants more addresses. */
+#define TSR_SWARM_FEW_PEERS 5
 
 /* What happened to a connection, for the owner's signals and log. */
 typedef enum
@@ -103,28 +108,21 @@ TsrExtensions *tsr_swarm_get_extensions   (TsrSwarm             *self);
 void          tsr_swarm_set_identity      (TsrSwarm             *self,
                                            const guint8         *peer_id,
                                            const guint8         *info_hash);
+const guint8 *tsr_swarm_get_peer_id       (TsrSwarm             *self);
 /* What each new transport is held to (borrowed). */
 void          tsr_swarm_set_transport     (TsrSwarm             *self,
                                            const TsrWireLimits  *limits);
-/* Rate limits. The members are charged to the swarm's own limiters, and
- * through them to @up and @down (the session's; nullable, borrowed). An
- * own limiter is made at its first rate other than 0 (until then the
- * members are charged to the parent alone, which is the same); an idle
- * torrent has none. Bytes per second, 0: no limit of its own. */
-void          tsr_swarm_set_limiters      (TsrSwarm             *self,
-                                           TsrLimiter           *up,
-                                           TsrLimiter           *down);
-void          tsr_swarm_set_rate_limits   (TsrSwarm             *self,
-                                           guint64               up,
-                                           guint64               down);
-guint64       tsr_swarm_get_rate_limit    (TsrSwarm             *self,
-                                           gboolean              up);
+/* Limits on connections and rates (swarm/tsr-swarm-limits.h): the
+ * members are charged to what it gives; lowering a connection limit is
+ * tsr_swarm_set_max_*(), which closes the newest over it. */
+TsrSwarmLimits *tsr_swarm_get_limits      (TsrSwarm             *self);
 /* (nullable) What a member is charged to: the own limiter or the parent. */
 TsrLimiter   *tsr_swarm_get_limiter       (TsrSwarm             *self,
                                            gboolean              up);
 /* Our verified pieces (borrowed; set again when the owner replaces it). */
 void          tsr_swarm_set_have          (TsrSwarm             *self,
                                            const TsrBitfield    *have);
+const TsrBitfield *tsr_swarm_get_have     (TsrSwarm             *self);
 /* Once the metainfo is known, before any member is greeted with it
  * (borrowed; they outlive the swarm's members). */
 void          tsr_swarm_set_pieces        (TsrSwarm             *self,
@@ -135,9 +133,11 @@ void          tsr_swarm_set_pieces        (TsrSwarm             *self,
                                            gboolean              is_private);
 /* What the owner's state lets it do: dial (fetching, downloading,
  * seeding; a seed dials only the addresses the user gave, leechers come
- * to it), request (downloading), choke rounds (downloading, seeding). */
+ * to it), request (downloading), choke rounds (downloading, seeding, on
+ * the swarm's own timer). Going off forgets the choker's history. */
 void          tsr_swarm_set_mode          (TsrSwarm             *self,
                                            TsrSwarmMode          mode);
+TsrSwarmMode  tsr_swarm_get_mode          (TsrSwarm             *self);
 /* BEP 5: our DHT node's port (0: none); never told for a private torrent. */
 void          tsr_swarm_set_dht_port      (TsrSwarm             *self,
                                            guint16               port);
@@ -181,6 +181,16 @@ gboolean      tsr_swarm_disconnect        (TsrSwarm             *self,
 /* Once a second: rates, pipelines and snubs, the extensions' timers. */
 void          tsr_swarm_tick              (TsrSwarm             *self,
                                            gint64                now);
+/* The owner's second while running: reads cached for uploads and not
+ * asked for TSR_SWARM_READ_CACHE_IDLE s dropped, tsr_swarm_tick(),
+ * turnover, dialling what became ready. TRUE when the pool has run dry
+ * with fewer than TSR_SWARM_FEW_PEERS connections: time to ask for more
+ * addresses. */
+gboolean      tsr_swarm_second            (TsrSwarm             *self,
+                                           gint64                now);
+/* The owner stopped: every member goes (without calling back), the
+ * pool's back-offs are forgotten and the read cache dropped. */
+void          tsr_swarm_stop              (TsrSwarm             *self);
 /* Fills every pipeline (a piece was written, or failed). */
 void          tsr_swarm_fill_all          (TsrSwarm             *self);
 /* Our wants changed: every member's interest is looked at again. */
@@ -204,18 +214,12 @@ void          tsr_swarm_dump_json         (TsrSwarm             *self,
 /* Limits. Lowering one closes the newest connections over it. */
 void          tsr_swarm_set_max_peers     (TsrSwarm             *self,
                                            guint                 max_peers);
-guint         tsr_swarm_get_max_peers     (TsrSwarm             *self);
 void          tsr_swarm_set_max_dialed    (TsrSwarm             *self,
                                            guint                 max_dialed);
-guint         tsr_swarm_get_max_dialed    (TsrSwarm             *self);
 void          tsr_swarm_set_max_accepted  (TsrSwarm             *self,
                                            guint                 max_accepted);
-guint         tsr_swarm_get_max_accepted  (TsrSwarm             *self);
 void          tsr_swarm_set_turnover      (TsrSwarm             *self,
                                            guint                 seconds);
-void          tsr_swarm_set_budget        (TsrSwarm             *self,
-                                           TsrBudget            *budget);
-TsrBudget    *tsr_swarm_get_budget        (TsrSwarm             *self);
 guint         tsr_swarm_count_dialed      (TsrSwarm             *self,
                                            gboolean              dialed);
 guint         tsr_swarm_count_unchoked    (TsrSwarm             *self);
@@ -265,11 +269,10 @@ void          tsr_swarm_turn_over         (TsrSwarm             *self,
 void          tsr_swarm_choke_round       (TsrSwarm             *self,
                                            gboolean              seeding,
                                            gint64                now);
-/* A choker round, while downloading or seeding (the owner's timer). */
+/* A choker round, while downloading or seeding (every TSR_CHOKER_ROUND
+ * s then, and when a slot frees). */
 void          tsr_swarm_run_choker        (TsrSwarm             *self,
                                            gint64                now);
-/* The choker knew the peers by their transports: forget them all. */
-void          tsr_swarm_reset_choker      (TsrSwarm             *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsrSwarm, tsr_swarm_free)
 

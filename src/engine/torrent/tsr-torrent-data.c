@@ -42,7 +42,7 @@ tsr_torrent_set_folder (TsrTorrent  *self,
 
   if ((state != TSR_TORRENT_STOPPED && state != TSR_TORRENT_QUEUED) ||
       tsr_disk_queue_get_pending (tsr_torrent_disk_get_queue (disk)) > 0 ||
-      tsr_bitfield_count (_tsr_torrent_get_have (self)) > 0)
+      tsr_bitfield_count (tsr_swarm_get_have (_tsr_torrent_get_swarm (self))) > 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
                    _("The folder of a running torrent, or of one with data, is changed by moving its data"));

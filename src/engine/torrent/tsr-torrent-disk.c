@@ -20,7 +20,7 @@ struct _TsrTorrentDisk
   char                      *folder;       /* (owned) */
   TsrMetainfo               *info;         /* (owned) (nullable) */
   TsrStorage                *storage;      /* (owned) (nullable) made with the metainfo */
-  TsrDiskQueue              *queue;        /* (owned) (nullable) pieces on their way to disk; made with storage */
+  TsrDiskQueue              *queue;        /* (owned) (nullable) pieces on their way to disk; made by the first */
   TsrResumeStore            *resume;       /* (owned) when and where the resume record is written */
   GCancellable              *cancellable;  /* (owned) (nullable) of the check running */
   Check                     *check;        /* (nullable) the check running; it owns itself */
@@ -119,7 +119,6 @@ make_storage (TsrTorrentDisk *self)
 {
   self->storage = tsr_storage_new (self->info, self->folder);
   tsr_storage_set_direct_io (self->storage, TRUE);
-  self->queue = tsr_disk_queue_new (self->storage, &queue_funcs, self);
   self->funcs->storage (self->storage, self->user_data);
 }
 
@@ -294,6 +293,9 @@ tsr_torrent_disk_write (TsrTorrentDisk *self,
                         guint           index,
                         GBytes         *piece)
 {
+  /* An idle torrent (most of a large library) keeps no queue. */
+  if (self->queue == NULL)
+    self->queue = tsr_disk_queue_new (self->storage, &queue_funcs, self);
   tsr_disk_queue_write (self->queue, index, piece);
 }
 

@@ -53,10 +53,11 @@ TsrTorrentDisk *tsr_torrent_disk_new          (const char                *folder
 /* Cancels a check; pieces on their way still land, unreported. */
 void            tsr_torrent_disk_free         (TsrTorrentDisk            *self);
 
-/* Makes the storage and the queue: at once, or when a magnet's comes. */
+/* Makes the storage: at once, or when a magnet's comes. */
 void            tsr_torrent_disk_set_metainfo (TsrTorrentDisk            *self,
                                                TsrMetainfo               *info);
-/* Another folder for data not there yet: new storage and queue. */
+/* Another folder for data not there yet: new storage (the queue, with
+ * its last writes, goes). */
 void            tsr_torrent_disk_set_folder   (TsrTorrentDisk            *self,
                                                const char                *folder);
 /* The resume record is saved within the delay, if what it holds is
@@ -77,7 +78,8 @@ void            tsr_torrent_disk_write        (TsrTorrentDisk            *self,
                                                guint                      index,
                                                GBytes                    *piece);
 
-/* Borrowed; the storage and the queue are NULL before the metainfo. */
+/* Borrowed; the storage is NULL before the metainfo, the queue until
+ * the first piece is written (an idle torrent keeps none). */
 TsrStorage     *tsr_torrent_disk_get_storage  (TsrTorrentDisk            *self);
 TsrDiskQueue   *tsr_torrent_disk_get_queue    (TsrTorrentDisk            *self);
 TsrResumeStore *tsr_torrent_disk_get_resume   (TsrTorrentDisk            *self);

@@ -53,7 +53,7 @@ tsr_torrent_fault_set (TsrTorrentFault *self,
 const GError *
 tsr_torrent_fault_get (TsrTorrentFault *self)
 {
-  return self->error;
+  return self != NULL ? self->error : NULL;
 }
 
 /* Nothing of @self is touched after `due`, which may free it. */

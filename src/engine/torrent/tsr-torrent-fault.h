@@ -28,7 +28,7 @@ void             tsr_torrent_fault_free (TsrTorrentFault            *self);
 /* The error the torrent stopped on (copied), replacing the last. */
 void             tsr_torrent_fault_set  (TsrTorrentFault            *self,
                                          const GError               *error);
-/* NULL: none. */
+/* NULL: none; @self may be NULL (made by the owner's first error). */
 const GError    *tsr_torrent_fault_get  (TsrTorrentFault            *self);
 /* Reported through `due` soon; another before then is dropped. */
 void             tsr_torrent_fault_soon (TsrTorrentFault            *self,

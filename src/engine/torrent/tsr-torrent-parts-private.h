@@ -11,7 +11,6 @@
  */
 #pragma once
 
-#include "tsr-limiter.h"
 #include "tsr-magnet.h"
 #include "tsr-swarm.h"
 #include "tsr-torrent-disk.h"
@@ -30,19 +29,15 @@ struct _TsrTorrent;
 /* Borrowed, as long as the torrent lives. */
 TsrSwarm          *_tsr_torrent_get_swarm      (struct _TsrTorrent *self);
 TsrTorrentStats   *_tsr_torrent_get_stats      (struct _TsrTorrent *self);
-/* The error it stopped on. */
+/* (nullable) The error it stopped on: NULL before the first. */
 TsrTorrentFault   *_tsr_torrent_get_fault      (struct _TsrTorrent *self);
 /* Folder, storage, disk queue, resume record. */
 TsrTorrentDisk    *_tsr_torrent_get_disk       (struct _TsrTorrent *self);
-/* (nullable) @up: what uploads are charged to, else downloads: the
- * torrent's own bucket once it has a rate limit, else the session's. */
-TsrLimiter        *_tsr_torrent_get_limiter    (struct _TsrTorrent *self,
-                                                gboolean            up);
-/* Of a torrent made from a magnet link (else NULL), and ours (20 bytes). */
+/* Of a torrent made from a magnet link (else NULL). Our peer id, the
+ * verified pieces (empty for a magnet's until its metainfo comes) and
+ * the limiters are the swarm's (tsr_swarm_get_peer_id, _get_have,
+ * _get_limiter). */
 TsrTorrentMagnet  *_tsr_torrent_get_magnet     (struct _TsrTorrent *self);
-const guint8      *_tsr_torrent_get_peer_id    (struct _TsrTorrent *self);
-/* Verified pieces (empty for a magnet's until its metainfo comes). */
-const TsrBitfield *_tsr_torrent_get_have       (struct _TsrTorrent *self);
 
 /* Made with the metainfo: NULL before a magnet's comes. */
 TsrTorrentPieces  *_tsr_torrent_get_pieces     (struct _TsrTorrent *self);

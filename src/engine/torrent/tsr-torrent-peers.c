@@ -103,7 +103,7 @@ tsr_torrent_set_max_peers (TsrTorrent *self,
 guint
 tsr_torrent_get_max_peers (TsrTorrent *self)
 {
-  return tsr_swarm_get_max_peers (_tsr_torrent_get_swarm (self));
+  return tsr_swarm_limits_get_max_peers (tsr_swarm_get_limits (_tsr_torrent_get_swarm (self)));
 }
 
 guint
@@ -129,7 +129,7 @@ tsr_torrent_set_max_dialed (TsrTorrent *self,
 guint
 tsr_torrent_get_max_dialed (TsrTorrent *self)
 {
-  return tsr_swarm_get_max_dialed (_tsr_torrent_get_swarm (self));
+  return tsr_swarm_limits_get_max_dialed (tsr_swarm_get_limits (_tsr_torrent_get_swarm (self)));
 }
 
 void
@@ -142,7 +142,7 @@ tsr_torrent_set_max_accepted (TsrTorrent *self,
 guint
 tsr_torrent_get_max_accepted (TsrTorrent *self)
 {
-  return tsr_swarm_get_max_accepted (_tsr_torrent_get_swarm (self));
+  return tsr_swarm_limits_get_max_accepted (tsr_swarm_get_limits (_tsr_torrent_get_swarm (self)));
 }
 
 void
@@ -158,7 +158,7 @@ void
 tsr_torrent_set_connection_budget (TsrTorrent *self,
                                    TsrBudget  *budget)
 {
-  tsr_swarm_set_budget (_tsr_torrent_get_swarm (self), budget);
+  tsr_swarm_limits_set_budget (tsr_swarm_get_limits (_tsr_torrent_get_swarm (self)), budget);
 }
 
 /* For the peers we dial (the swarm's, told with each dial). */
@@ -197,7 +197,7 @@ tsr_torrent_set_limiters (TsrTorrent *self,
                           TsrLimiter *up,
                           TsrLimiter *down)
 {
-  tsr_swarm_set_limiters (_tsr_torrent_get_swarm (self), up, down);
+  tsr_swarm_limits_set_parents (tsr_swarm_get_limits (_tsr_torrent_get_swarm (self)), up, down);
 }
 
 void
@@ -205,19 +205,19 @@ tsr_torrent_set_rate_limits (TsrTorrent *self,
                              guint64     up,
                              guint64     down)
 {
-  tsr_swarm_set_rate_limits (_tsr_torrent_get_swarm (self), up, down);
+  tsr_swarm_limits_set_rates (tsr_swarm_get_limits (_tsr_torrent_get_swarm (self)), up, down);
 }
 
 guint64
 tsr_torrent_get_up_rate_limit (TsrTorrent *self)
 {
-  return tsr_swarm_get_rate_limit (_tsr_torrent_get_swarm (self), TRUE);
+  return tsr_swarm_limits_get_rate (tsr_swarm_get_limits (_tsr_torrent_get_swarm (self)), TRUE);
 }
 
 guint64
 tsr_torrent_get_down_rate_limit (TsrTorrent *self)
 {
-  return tsr_swarm_get_rate_limit (_tsr_torrent_get_swarm (self), FALSE);
+  return tsr_swarm_limits_get_rate (tsr_swarm_get_limits (_tsr_torrent_get_swarm (self)), FALSE);
 }
 
 /* Addresses and peers ------------------------------------------------- */

@@ -92,7 +92,7 @@ tracker_stats (gpointer            user_data,
       request->left = TSR_METADATA_PIECE_SIZE;
       return;
     }
-  missing = info->piece_count - tsr_bitfield_count (_tsr_torrent_get_have (self));
+  missing = info->piece_count - tsr_bitfield_count (tsr_swarm_get_have (_tsr_torrent_get_swarm (self)));
   request->left = MIN ((guint64) missing * info->piece_length, info->total_length);
 }
 
@@ -103,7 +103,7 @@ tsr_torrent_enable_trackers (TsrTorrent *self,
   TsrMetainfo *info = tsr_torrent_get_metainfo (self);
   TsrTorrentMagnet *fetch = _tsr_torrent_get_magnet (self);
   const TsrMagnet *magnet = fetch != NULL ? tsr_torrent_magnet_get_magnet (fetch) : NULL;
-  const guint8 *peer_id = _tsr_torrent_get_peer_id (self);
+  const guint8 *peer_id = tsr_swarm_get_peer_id (_tsr_torrent_get_swarm (self));
   g_autoptr(GPtrArray) tiers = NULL;
   TsrTracker *tracker;
   guint i;

@@ -23,7 +23,7 @@
 guint
 tsr_torrent_get_pieces_have (TsrTorrent *self)
 {
-  return tsr_bitfield_count (_tsr_torrent_get_have (self));
+  return tsr_bitfield_count (tsr_swarm_get_have (_tsr_torrent_get_swarm (self)));
 }
 
 guint64
@@ -162,7 +162,7 @@ tsr_torrent_dup_piece_fractions (TsrTorrent *self,
                                  guint      *n_pieces)
 {
   TsrMetainfo *info = tsr_torrent_get_metainfo (self);
-  const TsrBitfield *have = _tsr_torrent_get_have (self);
+  const TsrBitfield *have = tsr_swarm_get_have (_tsr_torrent_get_swarm (self));
   TsrBlockMap *blocks = get_blocks (self);
   guint n = info != NULL ? info->piece_count : 0;
   float *fractions = g_new0 (float, MAX (n, 1));
@@ -224,14 +224,21 @@ tsr_torrent_set_limits (TsrTorrent *self,
                         guint64     down_total,
                         gdouble     seed_ratio)
 {
-  tsr_torrent_limits_set (_tsr_torrent_get_limits (self, TRUE), up_total, down_total, seed_ratio);
+  /* None on a torrent without any: nothing to make (most never have one). */
+  TsrTorrentLimits *limits = _tsr_torrent_get_limits (self, up_total > 0 || down_total > 0 || seed_ratio > 0);
+
+  if (limits != NULL)
+    tsr_torrent_limits_set (limits, up_total, down_total, seed_ratio);
 }
 
 void
 tsr_torrent_set_seed_idle_limit (TsrTorrent *self,
                                  guint       seconds)
 {
-  tsr_torrent_limits_set_seed_idle (_tsr_torrent_get_limits (self, TRUE), seconds);
+  TsrTorrentLimits *limits = _tsr_torrent_get_limits (self, seconds > 0);
+
+  if (limits != NULL)
+    tsr_torrent_limits_set_seed_idle (limits, seconds);
 }
 
 /* A magnet's: stopped once the metainfo comes (a torrent with its
@@ -308,9 +315,9 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
   g_return_val_if_fail (TSR_IS_TORRENT (self), NULL);
 
   swarm = _tsr_torrent_get_swarm (self);
-  have = _tsr_torrent_get_have (self);
+  have = tsr_swarm_get_have (_tsr_torrent_get_swarm (self));
   picker = get_picker (self);
-  down = _tsr_torrent_get_limiter (self, FALSE);
+  down = tsr_swarm_get_limiter (_tsr_torrent_get_swarm (self), FALSE);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "state");
   json_builder_add_int_value (builder, tsr_torrent_get_state (self));

@@ -25,7 +25,6 @@
 #include <string.h>
 
 #include "tsr-bitfield.h"
-#include "tsr-choker.h"
 #include "tsr-ext-hashes.h"
 #include "tsr-ext-metadata.h"
 #include "tsr-ext-pex.h"
@@ -52,15 +51,11 @@ struct _TsrTorrent
   TsrTorrentDisk  *disk;            /* (owned) folder, storage, disk queue, resume record, the check */
   guint8           peer_id[20];
   TsrTorrentState  state;
-  TsrTorrentFault *fault;           /* (owned) why it stopped in TSR_TORRENT_ERROR, and errors due soon */
+  TsrTorrentFault *fault;           /* (owned) (nullable) why it stopped in TSR_TORRENT_ERROR, and errors due soon; made by the first */
   TsrTorrentPieces *pieces;         /* (owned) (nullable) have, picker, block map, smart ban; made with the metainfo */
   TsrSwarm        *swarm;           /* (owned) the connections, the pool, the choker and the limits */
   TsrTorrentStats *stats;           /* (owned) totals, and what a window is shown */
-  TsrUploader     *uploader;        /* borrowed from swarm: requests to us, and the read-ahead cache */
-  TsrRequester    *requester;       /* borrowed from swarm: our requests to peers */
-  TsrTick         *choke;           /* (nullable) a choker round every TSR_CHOKER_ROUND s */
   TsrWireLimits    limits;
-  TsrPeerPool     *pool;            /* borrowed from swarm: addresses, back-off, bans */
   const TsrTorrentHostFuncs *host;  /* (nullable) the session, told of states and DHT nodes */
   gpointer         host_data;
   TsrTick         *tick;            /* (nullable) dials and dry-pool checks, while running */
@@ -74,7 +69,6 @@ struct _TsrTorrent
   TsrTorrentMagnet *magnet;         /* (owned) (nullable) */
   guint8           wire_hash[20];   /* what peers and trackers know it by */
   TsrWebSeeds     *web_seeds;       /* (owned) (nullable) BEP 19 / BEP 17; NULL when the metainfo lists none */
-  TsrExtensions   *extensions;      /* borrowed from swarm: BEP 10 and BEP 52 extensions, and each peer's */
   TsrExtMetadata  *metadata;        /* borrowed from extensions: ut_metadata, and a magnet's fetch */
   TsrExtPex       *pex;             /* borrowed from extensions: ut_pex */
   TsrExtHashes    *hashes;          /* borrowed from extensions: BEP 52 hash requests */
@@ -84,14 +78,13 @@ struct _TsrTorrent
 static guint signals[TSR_TORRENT_N_SIGNALS];
 
 #define RESUME_SAVE_DELAY 5
-/* Below this many connections, an empty pool asks the trackers early. */
-#define FEW_PEERS 5
 
 G_DEFINE_FINAL_TYPE (TsrTorrent, tsr_torrent, G_TYPE_OBJECT)
 /* The swarm bans misbehaving peers, and the web seeds a seed that sent a
  * bad piece, for as long as the torrent bans spoilers. */
 G_STATIC_ASSERT (TSR_TORRENT_BAN_SECONDS == TSR_SWARM_BAN_SECONDS);
 G_STATIC_ASSERT (TSR_TORRENT_BAN_SECONDS == TSR_WEB_SEEDS_BAN_SECONDS);
+G_STATIC_ASSERT (TSR_TORRENT_READ_CACHE_IDLE == TSR_SWARM_READ_CACHE_IDLE);
 
 static gint64 now_seconds (void);
 static void fail (TsrTorrent *self, const GError *error);
@@ -114,7 +107,6 @@ tsr_torrent_dispose (GObject *object)
     tsr_torrent_disk_cancel (self->disk);
   g_clear_pointer (&self->stop_limits, tsr_torrent_limits_free);
   g_clear_pointer (&self->tick, tsr_ticker_remove);
-  g_clear_pointer (&self->choke, tsr_ticker_remove);
   if (self->swarm != NULL)
     tsr_swarm_clear (self->swarm);
   G_OBJECT_CLASS (tsr_torrent_parent_class)->dispose (object);
@@ -167,17 +159,12 @@ tsr_torrent_init (TsrTorrent *self)
 {
   self->swarm = tsr_swarm_new (TSR_TORRENT_POOL_SIZE, TSR_TORRENT_MAX_PEERS, TSR_TORRENT_TURNOVER_SECONDS,
                                &swarm_funcs, self);
-  self->pool = tsr_swarm_get_pool (self->swarm);
-  self->uploader = tsr_swarm_get_uploader (self->swarm);
-  self->requester = tsr_swarm_get_requester (self->swarm);
-  self->extensions = tsr_swarm_get_extensions (self->swarm);
-  self->metadata = tsr_ext_metadata_new (self->extensions);
-  self->pex = tsr_ext_pex_new (self->extensions);
-  self->hashes = tsr_ext_hashes_new (self->extensions);
+  self->metadata = tsr_ext_metadata_new (tsr_swarm_get_extensions (self->swarm));
+  self->pex = tsr_ext_pex_new (tsr_swarm_get_extensions (self->swarm));
+  self->hashes = tsr_ext_hashes_new (tsr_swarm_get_extensions (self->swarm));
   tsr_swarm_set_identity (self->swarm, self->peer_id, self->wire_hash);
   tsr_swarm_set_transport (self->swarm, &self->limits);
   self->stats = tsr_torrent_stats_new (&stats_funcs, self);
-  self->fault = tsr_torrent_fault_new (&fault_funcs, self);
 }
 
 /* What depends on the metainfo: at once, or when a magnet's arrives. */
@@ -195,13 +182,13 @@ set_metainfo (TsrTorrent  *self,
   tsr_ext_metadata_set_info (self->metadata, info->info_bytes);
   tsr_ext_pex_set_metainfo (self->pex, info->is_private);
   self->pieces = tsr_torrent_pieces_new (info, TSR_TORRENT_PIECE_MEMORY,
-                                         tsr_requester_get_sequential (self->requester), &pieces_funcs, self);
+                                         tsr_requester_get_sequential (tsr_swarm_get_requester (self->swarm)), &pieces_funcs, self);
   blocks = tsr_torrent_pieces_get_blocks (self->pieces);
   picker = tsr_torrent_pieces_get_picker (self->pieces);
   tsr_swarm_set_have (self->swarm, tsr_torrent_pieces_get_have (self->pieces));
   tsr_swarm_set_pieces (self->swarm, blocks, picker, tsr_torrent_pieces_get_smart_ban (self->pieces),
                         info->piece_count, info->is_private);
-  self->web_seeds = tsr_web_seeds_new (info, blocks, picker, self->pool, &web_seed_funcs, self);
+  self->web_seeds = tsr_web_seeds_new (info, blocks, picker, tsr_swarm_get_pool (self->swarm), &web_seed_funcs, self);
   tsr_wire_limits_init (&self->limits, info);
 }
 
@@ -261,7 +248,7 @@ swarm_metainfo (TsrMetainfo  *info,
   g_clear_pointer (&self->tick, tsr_ticker_remove);
   tsr_swarm_clear (self->swarm);
   if (info != NULL)
-    tsr_peer_pool_reset (self->pool);
+    tsr_peer_pool_reset (tsr_swarm_get_pool (self->swarm));
   tsr_torrent_magnet_take (self->magnet, info, error);
 }
 
@@ -356,9 +343,9 @@ set_state (TsrTorrent      *self,
   if (self->state == state)
     return;
   if (state == TSR_TORRENT_SEEDING)
-    tsr_peer_pool_set_capacity (self->pool, TSR_TORRENT_SEEDING_POOL_SIZE);
+    tsr_peer_pool_set_capacity (tsr_swarm_get_pool (self->swarm), TSR_TORRENT_SEEDING_POOL_SIZE);
   else if (self->state == TSR_TORRENT_SEEDING)
-    tsr_peer_pool_set_capacity (self->pool, TSR_TORRENT_POOL_SIZE);
+    tsr_peer_pool_set_capacity (tsr_swarm_get_pool (self->swarm), TSR_TORRENT_POOL_SIZE);
   self->state = state;
   swarm_follow_state (self);
   g_signal_emit (self, signals[TSR_TORRENT_SIGNAL_STATE_CHANGED], 0);
@@ -371,11 +358,19 @@ set_state (TsrTorrent      *self,
  * gone under it): peers are let go, the trackers hear "stopped", and the
  * pieces verified so far stay recorded; starting it again resumes. */
 static void stop_running (TsrTorrent *self);
+static TsrTorrentFault *
+ensure_fault (TsrTorrent *self)
+{
+  if (self->fault == NULL)
+    self->fault = tsr_torrent_fault_new (&fault_funcs, self);
+  return self->fault;
+}
+
 static void
 fail (TsrTorrent   *self,
       const GError *error)
 {
-  tsr_torrent_fault_set (self->fault, error);
+  tsr_torrent_fault_set (ensure_fault (self), error);
   if (self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_SEEDING ||
       self->state == TSR_TORRENT_CHECKING)
     stop_running (self);
@@ -635,7 +630,7 @@ swarm_read_failed (const GError *error,
                    gpointer      user_data)
 {
   /* A recheck finds what is left once the user has looked. */
-  tsr_torrent_fault_soon (((TsrTorrent *) user_data)->fault, error);
+  tsr_torrent_fault_soon (ensure_fault (user_data), error);
 }
 
 /* Outgoing, over the host's transports. */
@@ -664,40 +659,23 @@ static const TsrSwarmFuncs swarm_funcs = {
   .metainfo = swarm_metainfo,
 };
 
-/* A choker round, while downloading or seeding: the decisions are sent
- * at once. Choking a peer drops its requests (BEP 3). */
-static void
-on_choke_round (gpointer user_data)
-{
-  TsrTorrent *self = user_data;
-
-  tsr_swarm_run_choker (self->swarm, now_seconds ());
-}
-
-/* Once a second while running: dial what became ready, and when the
- * pool has run dry with few connections, ask the trackers early. */
+/* Once a second while running: the swarm's second (dialling what
+ * became ready, turnover), and when its pool has run dry with few
+ * connections, the trackers are asked early. */
 static void
 on_tick (gpointer user_data)
 {
   TsrTorrent *self = user_data;
+  gboolean dry = tsr_swarm_second (self->swarm, now_seconds ());
 
-  /* A magnet's torrent has no cache (nor data) before its metainfo. */
-  tsr_uploader_expire (self->uploader, g_get_monotonic_time () - TSR_TORRENT_READ_CACHE_IDLE * G_USEC_PER_SEC);
-  /* Rates, pipelines and snubs; the extensions' timers. */
-  tsr_swarm_tick (self->swarm, now_seconds ());
   tsr_web_seeds_tick (self->web_seeds);
   /* Swarm counts for the trackers view: soon after starting, then now and then. */
   if (self->tracker != NULL)
     tsr_tracker_scrape_when_due (self->tracker, now_seconds ());
-  tsr_swarm_turn_over (self->swarm, now_seconds (), self->state == TSR_TORRENT_SEEDING);
-  tsr_swarm_dial_some (self->swarm, now_seconds ());
   tsr_torrent_stats_notify (self->stats, G_OBJECT (self));
   /* Idleness is a limit that no byte moves toward. */
   tsr_torrent_limits_check (self->stop_limits);
-  if ((self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_FETCHING) &&
-      self->tracker != NULL && tsr_swarm_get_n_peers (self->swarm) < FEW_PEERS &&
-      tsr_peer_pool_get_n_dialing (self->pool) == 0 &&
-      tsr_peer_pool_count_ready (self->pool, now_seconds (), FALSE) == 0)
+  if ((self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_FETCHING) && dry && self->tracker != NULL)
     tsr_tracker_want_peers (self->tracker);
 }
 
@@ -742,8 +720,6 @@ ready (TsrTorrent *self)
   tsr_web_seeds_tick (self->web_seeds);
   if (self->tick == NULL)
     self->tick = tsr_ticker_add (1, on_tick, self);
-  if (self->choke == NULL)
-    self->choke = tsr_ticker_add (TSR_CHOKER_ROUND, on_choke_round, self);
   tsr_swarm_dial_some (self->swarm, now_seconds ());
 }
 
@@ -780,7 +756,7 @@ disk_storage (TsrStorage *storage,
 {
   TsrTorrent *self = user_data;
 
-  tsr_uploader_set_storage (self->uploader, storage);
+  tsr_uploader_set_storage (tsr_swarm_get_uploader (self->swarm), storage);
   tsr_ext_hashes_set_metainfo (self->hashes, self->info, storage);
 }
 
@@ -864,20 +840,13 @@ stop_running (TsrTorrent *self)
 {
   tsr_torrent_limits_cancel (self->stop_limits);
   g_clear_pointer (&self->tick, tsr_ticker_remove);
-  g_clear_pointer (&self->choke, tsr_ticker_remove);
   if (self->tracker != NULL && (self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_SEEDING ||
                                 self->state == TSR_TORRENT_FETCHING))
     tsr_tracker_stop (self->tracker);
   tsr_torrent_disk_cancel (self->disk);
-  tsr_swarm_clear (self->swarm);
-  tsr_peer_pool_reset (self->pool);
+  tsr_swarm_stop (self->swarm);
   if (self->info == NULL)
     return;
-  /* Reads for peers that are gone are dropped; the data may change
-   * (a recheck, a move) before the next start. */
-  tsr_uploader_reset (self->uploader);
-  /* The choker knew the peers by address: they are gone. */
-  tsr_swarm_reset_choker (self->swarm);
   if (self->web_seeds != NULL)
     tsr_web_seeds_stop (self->web_seeds);
   tsr_torrent_pieces_stop (self->pieces);
@@ -941,19 +910,6 @@ _tsr_torrent_get_disk (TsrTorrent *self)
   return self->disk;
 }
 
-TsrLimiter *
-_tsr_torrent_get_limiter (TsrTorrent *self,
-                          gboolean    up)
-{
-  return tsr_swarm_get_limiter (self->swarm, up);
-}
-
-const TsrBitfield *
-_tsr_torrent_get_have (TsrTorrent *self)
-{
-  return self->pieces != NULL ? tsr_torrent_pieces_get_have (self->pieces) : tsr_torrent_magnet_get_have (self->magnet);
-}
-
 TsrTorrentPieces *
 _tsr_torrent_get_pieces (TsrTorrent *self)
 {
@@ -983,10 +939,4 @@ TsrTorrentMagnet *
 _tsr_torrent_get_magnet (TsrTorrent *self)
 {
   return self->magnet;
-}
-
-const guint8 *
-_tsr_torrent_get_peer_id (TsrTorrent *self)
-{
-  return self->peer_id;
 }
