@@ -16,7 +16,11 @@ the hole the two punched. Checked too: the leech's first dial of the
 seed fails (nothing is forwarded), it asks the relay for a rendezvous,
 both get a connect, and the connection that carries the data is uTP to
 the seed's NAT address. Relays: Tessera, and libtorrent (ut_holepunch
-built in). Every process is stopped by PID and every namespace deleted,
+built in). And a libtorrent seed behind the NAT meeting a Tessera leech
+through a Tessera relay (the leech initiates; libtorrent runs without
+ut_pex: with it, it dials the leech on its own and walks through the hole
+the leech's failed dial left, so which side punched could not be told).
+Every process is stopped by PID and every namespace deleted,
 also on failure. Needs root (CI runs as root)."""
 
 import atexit
@@ -244,6 +248,132 @@ def libtorrent_relay(world, torrent, save_path):
     return process, int(line)
 
 
+LT_NATED = r"""
+import sys, time
+import libtorrent as lt
+# Behind its NAT in its own namespace: a fixed port is free. uTP only, so
+# its one way to the relay and to the leech is the UDP socket whose source
+# port its NAT keeps; and it keeps connections to peers that cannot give
+# it the piece it lacks (close_redundant_connections off). No default
+# plugins, so no ut_pex: it never hears of the leech from the relay's peer
+# exchange (and dials it on its own through the hole the leech's failed
+# dial left), only from the relay's ut_holepunch connect (built in).
+s = lt.session({"listen_interfaces": "0.0.0.0:6881", "enable_dht": False, "enable_lsd": False,
+                "enable_upnp": False, "enable_natpmp": False, "enable_outgoing_tcp": False,
+                "enable_incoming_tcp": False, "enable_outgoing_utp": True, "enable_incoming_utp": True,
+                "close_redundant_connections": False,
+                "alert_mask": lt.alert_category.peer_log | lt.alert_category.connect},
+               lt.session_flags_t.start_default_features)
+p = lt.add_torrent_params()
+p.ti = lt.torrent_info(sys.argv[1])
+p.save_path = sys.argv[2]
+h = s.add_torrent(p)
+end = time.monotonic() + 20
+while s.listen_port() != 6881 and time.monotonic() < end:
+    time.sleep(0.1)
+print(s.listen_port(), flush=True)
+relay_host, relay_port = sys.argv[3].rsplit(":", 1)
+added = False
+with open(sys.argv[2] + ".log", "w") as log:
+    while True:
+        st = h.status()
+        # Checked first: a peer added while checking is dropped.
+        if not added and st.state not in (lt.torrent_status.checking_files,
+                                          lt.torrent_status.checking_resume_data):
+            h.connect_peer((relay_host, int(relay_port)))
+            added = True
+        s.wait_for_alert(500)
+        for a in s.pop_alerts():
+            text = a.message()
+            # Its peer log names each ut_holepunch message it takes or sends.
+            if "HOLEPUNCH" in text or isinstance(a, lt.peer_connect_alert):
+                log.write(text + "\n")
+                log.flush()
+        with open(sys.argv[2] + ".pieces", "w") as f:
+            f.write(str(st.num_pieces))
+"""
+
+
+def libtorrent_nated(world, torrent, save_path, relay):
+    process = subprocess.Popen([*world.exec_prefix("hb"), "/usr/bin/python3", "-c", LT_NATED, torrent, save_path,
+                                relay], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = process.stdout.readline().strip()
+    if not line.isdigit():
+        stop_process(process)
+        raise AssertionError(f"the NATed libtorrent peer did not start: {line!r} {process.stderr.read()[-2000:]}")
+    return process, int(line)
+
+
+def punch_to_libtorrent(d):
+    """A Tessera leech behind one NAT meets a libtorrent seed behind the
+    other through a Tessera relay: the leech's dial fails, it asks the
+    relay, and the data comes over uTP from the seed's NAT address."""
+    src, torrent = make_payload(d, big=SMALL)
+    # As in punch(): the seed lacks the last piece, so that it keeps its
+    # connection to the relay (two peers with nothing to trade part).
+    seed_dir = os.path.join(d, "seed")
+    shutil.copytree(src, seed_dir)
+    with open(os.path.join(seed_dir, "payload", "mid.bin"), "r+b") as f:
+        f.seek(-1, os.SEEK_END)
+        last = f.read(1)
+        f.seek(-1, os.SEEK_END)
+        f.write(bytes([last[0] ^ 0xff]))
+    dst = os.path.join(d, "dst")
+    os.mkdir(dst)
+    os.mkdir(os.path.join(d, "relay"))
+    world = NatWorld()
+    relay = seed_process = leech = None
+    try:
+        relay = Peer(os.path.join(d, "relay"), torrent, "--only", "2", bind=None, prefix=world.exec_prefix("pub"))
+        seed_process, seed_port = libtorrent_nated(world, torrent, seed_dir, f"{world.relay_b}:{relay.port}")
+        seed_nat = f"{world.wan_b}:{seed_port}"
+        # The relay must know the seed before the leech comes: its peer
+        # exchange then tells the leech of it.
+        end = time.monotonic() + 60
+        while time.monotonic() < end and not any(e["event"] == "peer-connected" and e["peer"] == seed_nat
+                                                 for e in relay.events):
+            relay.next_event(1)
+        assert any(e["event"] == "peer-connected" and e["peer"] == seed_nat for e in relay.events), \
+            f"the libtorrent seed never reached the relay from {seed_nat}: {relay.events[-15:]}"
+        leech = Peer(dst, torrent, "--only", "0,1,2", "--peer", f"{world.relay_a}:{relay.port}", bind=world.home_a,
+                     prefix=world.exec_prefix("ha"))
+        leech.wait_for("done", DEADLINE)
+        wanted = ("payload/big.bin", "payload/dir/small.txt", "payload/dir/zero")
+        got, sent = tree_digest(dst), tree_digest(src)
+        assert all(got.get(name) == sent[name] for name in wanted), "the leech's data differs"
+        leech.drain()
+        relay.drain()
+        carriers = [e for e in leech.events if e["event"] == "peer-connected" and e["peer"] == seed_nat]
+        assert carriers, f"the leech never connected to the seed at {seed_nat}: " \
+                         f"{[e for e in leech.events if e['event'] != 'piece-verified'][-20:]}"
+        assert all(e["transport"] == "utp" for e in carriers), carriers
+        gone = [e for e in leech.events if e["event"] == "peer-gone" and e["peer"] == seed_nat]
+        first_connect = leech.events.index(carriers[0])
+        assert any(leech.events.index(e) < first_connect for e in gone), \
+            f"the first dial did not fail: {[e for e in leech.events if e.get('peer') == seed_nat]}"
+        asked = state_changes(leech, "holepunch-rendezvous")
+        assert any(e["peer"] == seed_nat for e in asked), asked
+        assert state_changes(leech, "holepunch-connect"), "the relay's connect never came to the leech"
+        relayed = state_changes(relay, "holepunch-relayed")
+        assert any(e["peer"] == seed_nat for e in relayed), f"the Tessera relay never relayed to the seed: {relayed}"
+        # libtorrent's own log: it took the relay's connect naming the leech.
+        with open(seed_dir + ".log") as f:
+            seed_log = f.read()
+        took = [line for line in seed_log.splitlines() if f"msg:connect to: {world.wan_a}" in line]
+        assert took and not any("ERROR" in line for line in took), \
+            f"libtorrent took no connect naming the leech: {seed_log[-2000:]}"
+        # ... and dialled it in its hole punching mode (uTP, at once).
+        assert f"[{world.wan_a}:{leech.port}] *** HOLEPUNCH_MODE" in seed_log, seed_log[-2000:]
+        assert not [e for e in relay.events if e["event"] == "piece-verified"], "the relay had data"
+    finally:
+        for peer in (leech, relay):
+            if peer is not None:
+                peer.stop()
+        if seed_process is not None:
+            stop_process(seed_process)
+        world.cleanup()
+
+
 def relay_has_nothing(d):
     with open(os.path.join(d, "relay") + ".pieces") as f:
         return f.read().strip() == "0"
@@ -259,6 +389,14 @@ def test_libtorrent_relay(d):
     except ImportError:
         raise AssertionError("python3-libtorrent is missing: install the Debian package python3-libtorrent")
     punch(d, "libtorrent")
+
+
+def test_libtorrent_nated_tessera_relay(d):
+    try:
+        import libtorrent  # noqa: F401
+    except ImportError:
+        raise AssertionError("python3-libtorrent is missing: install the Debian package python3-libtorrent")
+    punch_to_libtorrent(d)
 
 
 tap.run_all(globals())
