@@ -328,6 +328,45 @@ test_relay_forwards_connect (Fixture       *f,
   assert_sent (f, 0, &b, TSR_HOLEPUNCH_CONNECT, "192.0.2.1:7001", 0);
 }
 
+/* Behind NATs that do not keep source ports, peers connected over uTP
+ * come from other ports than they told: the connects name those, where
+ * their NATs let uTP in; a peer over TCP keeps its told port. */
+static void
+test_relay_names_utp_by_source (Fixture       *f,
+                                gconstpointer  data)
+{
+  Conn a = { "a" }, b = { "b" }, c = { "c" };
+
+  add_conn (f, &a, "192.0.2.1:40001", FALSE, 7001, TRUE);
+  tsr_ext_peer_set_utp (a.peer, TRUE);
+  add_conn (f, &b, "198.51.100.2:40002", FALSE, 7002, TRUE);
+  tsr_ext_peer_set_utp (b.peer, TRUE);
+  add_conn (f, &c, "203.0.113.3:40003", FALSE, 7003, TRUE);
+  /* A names B as peer exchange told it (host and told port): found. */
+  receive (f, &a, TSR_HOLEPUNCH_RENDEZVOUS, "198.51.100.2:7002", 0);
+  g_assert_cmpuint (f->sent->len, ==, 2);
+  assert_sent (f, 0, &b, TSR_HOLEPUNCH_CONNECT, "192.0.2.1:40001", 0);
+  assert_sent (f, 1, &a, TSR_HOLEPUNCH_CONNECT, "198.51.100.2:40002", 0);
+  g_assert_true (g_ptr_array_find_with_equal_func (f->events, "holepunch-relayed 198.51.100.2:7002", g_str_equal, NULL));
+  /* C came over TCP: named by its told port, from either side. */
+  g_array_set_size (f->sent, 0);
+  receive (f, &c, TSR_HOLEPUNCH_RENDEZVOUS, "198.51.100.2:40002", 0);
+  g_assert_cmpuint (f->sent->len, ==, 2);
+  assert_sent (f, 0, &b, TSR_HOLEPUNCH_CONNECT, "203.0.113.3:7003", 0);
+  assert_sent (f, 1, &c, TSR_HOLEPUNCH_CONNECT, "198.51.100.2:40002", 0);
+  g_array_set_size (f->sent, 0);
+  receive (f, &b, TSR_HOLEPUNCH_RENDEZVOUS, "203.0.113.3:7003", 0);
+  g_assert_cmpuint (f->sent->len, ==, 2);
+  assert_sent (f, 0, &c, TSR_HOLEPUNCH_CONNECT, "198.51.100.2:40002", 0);
+  assert_sent (f, 1, &b, TSR_HOLEPUNCH_CONNECT, "203.0.113.3:7003", 0);
+  /* B asking for itself by its uTP source is NoSelf, as by its told port. */
+  g_array_set_size (f->sent, 0);
+  receive (f, &b, TSR_HOLEPUNCH_RENDEZVOUS, "198.51.100.2:7002", 0);
+  g_assert_cmpuint (f->sent->len, ==, 1);
+  assert_sent (f, 0, &b, TSR_HOLEPUNCH_ERROR_MSG, "198.51.100.2:7002", TSR_HOLEPUNCH_NO_SELF);
+  g_assert_cmpuint (f->dialed->len, ==, 0);
+}
+
 static void
 test_relay_errors (Fixture       *f,
                    gconstpointer  data)
@@ -562,6 +601,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/ext-holepunch/relay/forwards-connect", Fixture, NULL, fixture_set_up,
               test_relay_forwards_connect, fixture_tear_down);
+  g_test_add ("/ext-holepunch/relay/names-utp-by-source", Fixture, NULL, fixture_set_up,
+              test_relay_names_utp_by_source, fixture_tear_down);
   g_test_add ("/ext-holepunch/relay/errors", Fixture, NULL, fixture_set_up,
               test_relay_errors, fixture_tear_down);
   g_test_add ("/ext-holepunch/relay/rate-limit", Fixture, NULL, fixture_set_up,

@@ -10,11 +10,13 @@
  * once by the owner (uTP first), as the other side does. Every message
  * is rate-limited: per target, per relay and per asking peer.
  *
- * A peer is named by the address another could dial it at (the one we
- * dialled, or the host it came from with the port it told, BEP 10 "p"):
- * that is what peer exchange told the initiator, and, behind a NAT that
- * keeps the source port of the peer's UDP socket (Linux masquerade
- * does), what its NAT will open.
+ * A peer is named by the address another could dial it at. Over uTP,
+ * the address its connection comes from: its UDP socket's as its NAT
+ * maps it, the one hole its NAT opens to anyone it sends to (the port
+ * it told is that only behind a NAT that keeps source ports, as Linux
+ * masquerade does). Over TCP, the one we dialled, or the host it came
+ * from with the port it told (BEP 10 "p"): its TCP source port is a
+ * fresh one. A rendezvous finds its target by either name.
  */
 #define G_LOG_DOMAIN "tsr-ext-holepunch"
 
@@ -138,15 +140,27 @@ report (TsrExtHolepunch      *self,
     self->funcs->event (address, detail, self->user_data);
 }
 
-/* Where another peer could dial @peer: what peer exchange tells. */
+/* Where another peer could dial @peer (see the top of the file). */
 static TsrPeerAddress
 named_address (TsrExtPeer *peer)
 {
   TsrPeerAddress address;
 
-  if (!tsr_ext_peer_get_dialable (peer, &address))
+  if (tsr_ext_peer_get_utp (peer) || !tsr_ext_peer_get_dialable (peer, &address))
     address = *tsr_ext_peer_get_address (peer);
   return address;
+}
+
+/* Whether @address names @peer: by the address its connection comes
+ * from, or by the one peer exchange tells of it. */
+static gboolean
+names_peer (TsrExtPeer           *peer,
+            const TsrPeerAddress *address)
+{
+  TsrPeerAddress dialable;
+
+  return tsr_peer_address_equal (tsr_ext_peer_get_address (peer), address) ||
+         (tsr_ext_peer_get_dialable (peer, &dialable) && tsr_peer_address_equal (&dialable, address));
 }
 
 static gboolean
@@ -174,8 +188,7 @@ send_message (TsrExtHolepunch      *self,
   tsr_extensions_send_extended (self->host, to, self->slot, payload);
 }
 
-/* The connected peer @target names, by the address it was told by or
- * the one it is connected from. */
+/* The connected peer @target names. */
 static TsrExtPeer *
 find_target (TsrExtHolepunch      *self,
              const TsrPeerAddress *target)
@@ -185,11 +198,8 @@ find_target (TsrExtHolepunch      *self,
   for (i = 0; i < tsr_extensions_get_n_peers (self->host); i++)
     {
       TsrExtPeer *peer = tsr_extensions_get_peer (self->host, i);
-      TsrPeerAddress named = named_address (peer);
 
-      if (tsr_extensions_is_ready (self->host, peer) &&
-          (tsr_peer_address_equal (&named, target) ||
-           tsr_peer_address_equal (tsr_ext_peer_get_address (peer), target)))
+      if (tsr_extensions_is_ready (self->host, peer) && names_peer (peer, target))
         return peer;
     }
   return NULL;
@@ -204,13 +214,13 @@ on_rendezvous (TsrExtHolepunch      *self,
                gint64                now)
 {
   TsrPeerAddress from_named = named_address (from);
+  TsrPeerAddress target_named;
   TsrExtPeer *peer;
 
   /* Past its budget: ignored, not answered (answers cost us too). */
   if (!window_allows (&state->taken, now))
     return;
-  if (tsr_peer_address_equal (target, &from_named) ||
-      tsr_peer_address_equal (target, tsr_ext_peer_get_address (from)))
+  if (names_peer (from, target))
     {
       send_message (self, from, TSR_HOLEPUNCH_ERROR_MSG, target, TSR_HOLEPUNCH_NO_SELF);
       return;
@@ -229,9 +239,11 @@ on_rendezvous (TsrExtHolepunch      *self,
       send_message (self, from, TSR_HOLEPUNCH_ERROR_MSG, target, TSR_HOLEPUNCH_NO_SUPPORT);
       return;
     }
-  /* Each dials the other as soon as it hears: send both now. */
+  /* Each dials the other as soon as it hears: send both now, each
+   * naming the other where its NAT will let the other's packets in. */
+  target_named = named_address (peer);
   send_message (self, peer, TSR_HOLEPUNCH_CONNECT, &from_named, 0);
-  send_message (self, from, TSR_HOLEPUNCH_CONNECT, target, 0);
+  send_message (self, from, TSR_HOLEPUNCH_CONNECT, &target_named, 0);
   report (self, target, "holepunch-relayed");
 }
 
@@ -242,11 +254,8 @@ on_connect (TsrExtHolepunch      *self,
             const TsrPeerAddress *address,
             gint64                now)
 {
-  TsrPeerAddress from_named = named_address (from);
-
   /* Never dial the relay itself, or for a relay past its budget. */
-  if (tsr_peer_address_equal (address, &from_named) ||
-      tsr_peer_address_equal (address, tsr_ext_peer_get_address (from)) || !window_allows (&state->obeyed, now))
+  if (names_peer (from, address) || !window_allows (&state->obeyed, now))
     return;
   report (self, address, "holepunch-connect");
   self->funcs->dial (address, self->user_data);
@@ -306,7 +315,7 @@ holepunch_learned (gpointer              ext,
       forget_address (&self->learned, address);
       return;
     }
-  if (tsr_peer_address_equal (&relay, address))
+  if (names_peer (from, address))
     return;
   if (self->learned == NULL)
     self->learned = address_table_new ();

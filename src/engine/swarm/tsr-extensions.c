@@ -30,6 +30,7 @@ struct _TsrExtPeer
   gboolean       extended;          /* our BEP 10 handshake went to it */
   gboolean       closing;           /* a close is scheduled */
   gboolean       removed;
+  gboolean       utp;               /* it came over uTP */
   guint16        listen_port;       /* its "p" (BEP 10), 0: not told */
   guint          depth;             /* messages being handled for it */
   guint8         ids[TSR_EXTENSIONS_MAX];   /* its ids for our extensions, 0: none */
@@ -469,6 +470,19 @@ gint64
 tsr_ext_peer_get_added_at (TsrExtPeer *peer)
 {
   return peer->added_at;
+}
+
+void
+tsr_ext_peer_set_utp (TsrExtPeer *peer,
+                      gboolean    utp)
+{
+  peer->utp = utp;
+}
+
+gboolean
+tsr_ext_peer_get_utp (TsrExtPeer *peer)
+{
+  return peer->utp;
 }
 
 gboolean

@@ -206,6 +206,12 @@ const TsrPeerAddress *tsr_ext_peer_get_address      (TsrExtPeer   *peer);
 gboolean              tsr_ext_peer_get_extended     (TsrExtPeer   *peer);
 /* Monotonic seconds, when it was added. */
 gint64                tsr_ext_peer_get_added_at     (TsrExtPeer   *peer);
+/* It came over uTP (the default: TCP). Its address is then its UDP
+ * socket's as its NAT maps it: where the NAT lets uTP from others in
+ * once it has sent to them (BEP 55), whatever port it told. */
+void                  tsr_ext_peer_set_utp          (TsrExtPeer   *peer,
+                                                     gboolean      utp);
+gboolean              tsr_ext_peer_get_utp          (TsrExtPeer   *peer);
 /* Where another peer could dial it: the address we dialled, or the host
  * of an incoming connection with the port it told (BEP 10 "p"). FALSE
  * when there is none. */

@@ -90,6 +90,9 @@ tsr_member_new (TsrMemberShared *shared,
   self->request = tsr_requester_add_peer (shared->requester, self, tsr_peer_conn_get_connected_at (self->conn));
   self->ext = tsr_extensions_add_peer (shared->extensions, self, tsr_peer_get_remote_address (peer),
                                        tsr_peer_conn_get_have (self->conn));
+  /* An incoming one's transport is known now; a dialled one is named by
+   * the address we dial whatever carries it. */
+  tsr_ext_peer_set_utp (self->ext, tsr_peer_get_transport (peer) == TSR_TRANSPORT_UTP);
   return self;
 }
 
