@@ -11,7 +11,9 @@
  * more; a session with TCP off closes TCP connections; uTP connections
  * keep the upload limit and the connection budget; in a mixed swarm a
  * uTP-only and a TCP-only leech each get the data over theirs; two peers
- * dialling each other keep one connection.
+ * dialling each other keep one connection; a peer that sent a bad piece
+ * over uTP is banned, and its host's next uTP and TCP connections are
+ * turned away at the handshake.
  * Each transfer logs its throughput.
  *
  * Every wait iterates the main context against a deadline.
@@ -787,6 +789,161 @@ test_one_connection_per_peer (Fixture       *f,
   tsr_test_drain ();
 }
 
+/* Bans ------------------------------------------------------------- */
+
+typedef struct
+{
+  gboolean shaken;   /* the other end answered our handshake */
+  gboolean closed;
+} Probe;
+
+static void
+on_probe_handshake (TsrPeer                *peer,
+                    const TsrWireHandshake *theirs,
+                    gpointer                user_data)
+{
+  ((Probe *) user_data)->shaken = TRUE;
+}
+
+static void
+on_probe_closed (TsrPeer    *peer,
+                 const char *reason,
+                 gpointer    user_data)
+{
+  ((Probe *) user_data)->closed = TRUE;
+}
+
+static const TsrPeerFuncs probe_funcs = {
+  .handshake = on_probe_handshake,
+  .closed = on_probe_closed,
+};
+
+/* Dials 127.0.0.1:@port over @transport alone (uTP from a UDP socket of
+ * its own), with a handshake for @info_hash. Returns whether the other
+ * end answered it; it always took the connection (the SYN, the TCP
+ * connect): a torrent's bans are known only once the handshake names it. */
+static gboolean
+probe_answered (guint16       port,
+                TsrTransport  transport,
+                const guint8 *info_hash)
+{
+  g_autoptr(TsrUdpSocket) socket = NULL;
+  g_autoptr(TsrDialer) dialer = dialer_on_loopback (transport, &socket);
+  g_autofree char *text = g_strdup_printf ("127.0.0.1:%u", port);
+  g_autoptr(TsrPeer) peer = NULL;
+  TsrWireHandshake ours = { 0 };
+  TsrDialerStats stats;
+  TsrPeerAddress address;
+  Probe probe = { FALSE, FALSE };
+
+  g_assert_true (tsr_peer_address_parse (text, &address));
+  memcpy (ours.info_hash, info_hash, 20);
+  memcpy (ours.peer_id, "-TE0100-banprobe0000", 20);
+  peer = tsr_peer_new_outgoing (&address, dialer);
+  tsr_peer_set_funcs (peer, &probe_funcs, &probe);
+  tsr_peer_start (peer, &ours);
+  WAIT_UNTIL (probe.shaken || probe.closed, "the probe's answer or its end");
+  tsr_dialer_get_stats (dialer, &stats);
+  if (transport == TSR_TRANSPORT_UTP)
+    {
+      g_assert_cmpuint (stats.utp_connected, ==, 1);
+      g_assert_cmpuint (stats.tcp_dials, ==, 0);
+    }
+  else
+    {
+      g_assert_cmpuint (stats.tcp_connected, ==, 1);
+      g_assert_cmpuint (stats.utp_dials, ==, 0);
+    }
+  tsr_peer_set_funcs (peer, NULL, NULL);
+  tsr_peer_close (peer, NULL);
+  tsr_test_drain ();
+  return probe.shaken;
+}
+
+typedef struct
+{
+  guint        banned;
+  TsrTransport transport;   /* the banned peer's, when it was banned */
+  char        *address;     /* (owned) */
+} Banned;
+
+static void
+on_peer_banned (TsrTorrent *torrent,
+                const char *address,
+                const char *reason,
+                gpointer    user_data)
+{
+  Banned *banned = user_data;
+  g_autoptr(GPtrArray) infos = tsr_torrent_dup_peer_infos (torrent);
+
+  banned->banned++;
+  g_free (banned->address);
+  banned->address = g_strdup (address);
+  /* Still listed: it is hung up on after the signal. */
+  g_assert_cmpuint (infos->len, ==, 1);
+  banned->transport = ((TsrPeerInfo *) g_ptr_array_index (infos, 0))->transport;
+}
+
+/* A seed with uTP alone dials the leech and sends pieces that fail their
+ * hash (its file was overwritten after its check): the leech bans it as
+ * it would over TCP, by host (it dialled in, its next connection comes
+ * from another port), and hangs up. From that host, a uTP connection and
+ * a TCP one then get no answer to their handshake; with the ban cleared,
+ * the same two are answered. */
+static void
+test_utp_ban (Fixture       *f,
+              gconstpointer  data)
+{
+  TsrSession *seeder = session_new (TSR_TRANSPORT_UTP, TSR_PEER_ENCRYPTION_OFF);
+  TsrSession *leecher = session_new (TSR_TRANSPORT_BOTH, TSR_PEER_ENCRYPTION_OFF);
+  TsrTorrent *seed = add_and_start (seeder, f, f->source, TSR_TORRENT_SEEDING);
+  TsrTorrent *leech = add_and_start (leecher, f, f->target, TSR_TORRENT_DOWNLOADING);
+  g_autofree char *leech_address = g_strdup_printf ("127.0.0.1:%u", tsr_session_get_port (leecher));
+  g_autofree char *path = g_build_filename (f->source, "data", "payload.bin", NULL);
+  g_autofree guint8 *garbage = g_malloc (PIECE_LENGTH);
+  g_autoptr(GPtrArray) bans = NULL;
+  Banned banned = { 0, 0, NULL };
+  TsrDialerStats stats;
+  guint16 port = tsr_session_get_port (leecher);
+  FILE *file;
+  guint i;
+
+  /* In place (the seed may hold the file open): every piece of it lies. */
+  memset (garbage, 0x5a, PIECE_LENGTH);
+  file = fopen (path, "r+b");
+  g_assert_nonnull (file);
+  for (i = 0; i < GPOINTER_TO_SIZE (data) / PIECE_LENGTH; i++)
+    g_assert_cmpuint (fwrite (garbage, 1, PIECE_LENGTH, file), ==, PIECE_LENGTH);
+  g_assert_cmpint (fclose (file), ==, 0);
+  g_signal_connect (leech, "peer-banned", G_CALLBACK (on_peer_banned), &banned);
+  tsr_torrent_add_peer_address (seed, leech_address);
+  WAIT_UNTIL (banned.banned > 0, "the leech's \"peer-banned\"");
+  g_assert_cmpstr (tsr_transport_to_string (banned.transport), ==, tsr_transport_to_string (TSR_TRANSPORT_UTP));
+  g_assert_cmpstr (banned.address, ==, "127.0.0.1");
+  g_assert_cmpuint (tsr_torrent_get_pieces_have (leech), ==, 0);
+  WAIT_UNTIL (tsr_torrent_get_n_peers (leech) == 0, "the banned peer's end");
+  tsr_dialer_get_stats (tsr_session_get_dialer (seeder), &stats);
+  g_assert_cmpuint (stats.utp_connected, >=, 1);
+  g_assert_cmpuint (stats.tcp_dials, ==, 0);
+  bans = tsr_torrent_dup_bans (leech);
+  g_assert_cmpuint (bans->len, ==, 1);
+  g_assert_cmpstr (((TsrPeerBan *) g_ptr_array_index (bans, 0))->address, ==, "127.0.0.1");
+
+  g_assert_false (probe_answered (port, TSR_TRANSPORT_UTP, f->info->info_hash));
+  g_assert_false (probe_answered (port, TSR_TRANSPORT_TCP, f->info->info_hash));
+  g_assert_cmpuint (tsr_torrent_get_n_peers (leech), ==, 0);
+  /* The ban, and nothing else, turned them away. */
+  g_signal_handlers_disconnect_by_data (leech, &banned);
+  g_object_unref (seeder);
+  tsr_test_drain ();
+  tsr_torrent_clear_bans (leech);
+  g_assert_true (probe_answered (port, TSR_TRANSPORT_UTP, f->info->info_hash));
+  g_assert_true (probe_answered (port, TSR_TRANSPORT_TCP, f->info->info_hash));
+  g_free (banned.address);
+  g_object_unref (leecher);
+  tsr_test_drain ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -811,6 +968,7 @@ main (int    argc,
   g_test_add ("/transports/utp-only/budget", Fixture, small, fixture_set_up, test_utp_budget, fixture_tear_down);
   g_test_add_func ("/transports/utp/closed-port-fails-fast", test_utp_closed_port_fails_fast);
   g_test_add_func ("/transports/dial/cancelled", test_dial_cancelled);
+  g_test_add ("/transports/utp-only/ban", Fixture, small, fixture_set_up, test_utp_ban, fixture_tear_down);
   g_test_add_func ("/transports/dial/nothing-before-handshake", test_nothing_before_handshake);
   g_test_add_func ("/transports/dial/nothing-before-mse", test_nothing_before_mse);
   g_test_add_func ("/transports/tcp-off/closes-tcp", test_tcp_off_closes_tcp);
