@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test-extensions.c: the extension host (swarm/tsr-extensions.c) with a
- * fake extension class, and ut_metadata and ut_pex against a fake host
- * that records what it is told to send and to whom, and keeps a clock
+ * fake extension class, and ut_metadata and ut_pex, over fake
+ * connections (tsr-test-ext-host.c, shared with test-ext-holepunch)
+ * that record what the host is told to send and to whom, with a clock
  * the test moves. No sockets.
  */
 #include "config.h"
@@ -17,230 +18,26 @@
 #include "tsr-magnet.h"
 #include "tsr-metadata.h"
 #include "tsr-pex.h"
+#include "tsr-test-ext-host.h"
 #include "tsr-test-util.h"
 
-/* One fake connection. */
-typedef struct
-{
-  const char *name;
-  TsrBitfield *have;       /* (owned) (nullable) */
-  gboolean    closed;
-  char       *close_reason;
-  TsrExtPeer *peer;        /* (nullable) while added */
-} Conn;
-
-typedef struct
-{
-  Conn          *conn;
-  TsrWireType    type;
-  guint8         id;       /* extended_id or unknown_id */
-  GBytes        *payload;  /* (owned) */
-} Sent;
-
-typedef struct
-{
-  TsrExtensions *host;
-  gint64         now;
-  GPtrArray     *sent;        /* (element-type Sent) */
-  GString       *log;         /* host reports, one line each */
-  TsrMetainfo   *metainfo;    /* (owned) (nullable) the last one reported */
-  guint          n_metainfo;
-} Fixture;
-
-static void
-sent_free (Sent *sent)
-{
-  g_bytes_unref (sent->payload);
-  g_free (sent);
-}
-
-static void
-host_send (gpointer              conn,
-           const TsrWireMessage *message,
-           gpointer              user_data)
-{
-  Fixture *f = user_data;
-  Sent *sent = g_new0 (Sent, 1);
-
-  sent->conn = conn;
-  sent->type = message->type;
-  sent->id = message->type == TSR_WIRE_EXTENDED ? message->extended_id : message->unknown_id;
-  sent->payload = g_bytes_new (message->data, message->data_length);
-  g_ptr_array_add (f->sent, sent);
-}
-
-static void
-host_close (gpointer    conn,
-            const char *reason,
-            gpointer    user_data)
-{
-  Fixture *f = user_data;
-  Conn *c = conn;
-
-  c->closed = TRUE;
-  c->close_reason = g_strdup (reason);
-  g_string_append_printf (f->log, "close %s\n", c->name);
-  /* As the torrent does: the peer goes at once. */
-  tsr_extensions_remove_peer (f->host, g_steal_pointer (&c->peer));
-}
-
-static void
-host_handshake (gpointer                     conn,
-                const TsrExtensionHandshake *theirs,
-                const TsrPeerAddress        *listening,
-                gpointer                     user_data)
-{
-  Fixture *f = user_data;
-  g_autofree char *where = listening != NULL ? tsr_peer_address_to_string (listening) : g_strdup ("-");
-
-  g_string_append_printf (f->log, "handshake %s v=%s reqq=%u listening=%s\n", ((Conn *) conn)->name,
-                          theirs->client != NULL ? theirs->client : "-", theirs->reqq, where);
-}
-
-static void
-host_learned (const TsrPeerAddress *address,
-              guint8                flags,
-              gpointer              user_data)
-{
-  Fixture *f = user_data;
-  g_autofree char *text = tsr_peer_address_to_string (address);
-
-  g_string_append_printf (f->log, "learned %s %u\n", text, flags);
-}
-
-static void
-host_metainfo (TsrMetainfo  *info,
-               const GError *error,
-               gpointer      user_data)
-{
-  Fixture *f = user_data;
-
-  g_assert_no_error (error);
-  g_clear_pointer (&f->metainfo, tsr_metainfo_unref);
-  f->metainfo = tsr_metainfo_ref (info);
-  f->n_metainfo++;
-}
-
-static gboolean
-host_has_piece (guint    index,
-                gpointer user_data)
-{
-  return FALSE;
-}
-
-static gint64
-host_now (gpointer user_data)
-{
-  return ((Fixture *) user_data)->now;
-}
-
-static const TsrExtensionsFuncs host_funcs = {
-  .send = host_send,
-  .close = host_close,
-  .handshake = host_handshake,
-  .learned = host_learned,
-  .metainfo = host_metainfo,
-  .has_piece = host_has_piece,
-  .now = host_now,
-};
+/* The fake connections and the host's records: tsr-test-ext-host.c. */
+typedef TsrTestConn    Conn;
+typedef TsrTestSent    Sent;
+typedef TsrTestExtHost Fixture;
 
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  f->now = 1000;
-  f->sent = g_ptr_array_new_with_free_func ((GDestroyNotify) sent_free);
-  f->log = g_string_new (NULL);
-  f->host = tsr_extensions_new (&host_funcs, f);
+  tsr_test_ext_host_init (f);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  tsr_extensions_free (f->host);
-  g_ptr_array_unref (f->sent);
-  g_string_free (f->log, TRUE);
-  g_clear_pointer (&f->metainfo, tsr_metainfo_unref);
-}
-
-static TsrPeerAddress
-address_of (const char *text)
-{
-  TsrPeerAddress address;
-
-  g_assert_true (tsr_peer_address_parse (text, &address));
-  return address;
-}
-
-static void
-add_conn (Fixture    *f,
-          Conn       *conn,
-          const char *address,
-          gboolean    dialed)
-{
-  TsrPeerAddress parsed = address_of (address);
-
-  conn->peer = tsr_extensions_add_peer (f->host, conn, &parsed, conn->have);
-  tsr_extensions_peer_shaken (f->host, conn->peer, dialed, TRUE);
-}
-
-static void
-conn_clear (Conn *conn)
-{
-  g_free (conn->close_reason);
-  g_clear_pointer (&conn->have, tsr_bitfield_free);
-}
-
-/* Their BEP 10 handshake: @names and @ids pairs end at NULL. */
-static void
-receive_handshake (Fixture    *f,
-                   Conn       *conn,
-                   guint16     port,
-                   gint64      metadata_size,
-                   const char *name,
-                   ...)
-{
-  g_autoptr(TsrExtensionHandshake) theirs = tsr_extension_handshake_new ();
-  g_autoptr(GBytes) payload = NULL;
-  TsrWireMessage message = { 0 };
-  va_list args;
-
-  va_start (args, name);
-  for (; name != NULL; name = va_arg (args, const char *))
-    g_hash_table_insert (theirs->extensions, g_strdup (name), GUINT_TO_POINTER (va_arg (args, guint)));
-  va_end (args);
-  theirs->port = port;
-  theirs->reqq = 250;
-  theirs->client = g_strdup ("Fake 1.0");
-  theirs->metadata_size = metadata_size;
-  payload = tsr_extension_handshake_encode (theirs);
-  message.type = TSR_WIRE_EXTENDED;
-  message.extended_id = 0;
-  message.data = g_bytes_get_data (payload, &message.data_length);
-  tsr_extensions_on_message (f->host, conn->peer, &message);
-}
-
-static void
-receive_extended (Fixture *f,
-                  Conn    *conn,
-                  guint8   id,
-                  GBytes  *payload)
-{
-  TsrWireMessage message = { 0 };
-
-  message.type = TSR_WIRE_EXTENDED;
-  message.extended_id = id;
-  message.data = g_bytes_get_data (payload, &message.data_length);
-  tsr_extensions_on_message (f->host, conn->peer, &message);
-}
-
-static Sent *
-sent_at (Fixture *f,
-         guint    i)
-{
-  g_assert_cmpuint (i, <, f->sent->len);
-  return g_ptr_array_index (f->sent, i);
+  tsr_test_ext_host_clear (f);
 }
 
 /* ------------------------------------------------------------------ */
@@ -358,19 +155,19 @@ test_host_routes_by_remote_id (Fixture       *f,
   register_fakes (f);
   fake_hashes = (FakeExt) { f->host, "h", 0, f->log, TRUE, FALSE };
   fake_hashes.slot = tsr_extensions_register (f->host, &fake_hashes_class, &fake_hashes);
-  add_conn (f, &conn, "10.0.0.1:6881", TRUE);
+  tsr_test_ext_host_add_conn (f, &conn, "10.0.0.1:6881", TRUE);
   /* A class without a name is not in our handshake. */
-  bytes = g_bytes_get_data (sent_at (f, 0)->payload, &length);
+  bytes = g_bytes_get_data (tsr_test_ext_host_sent_at (f, 0)->payload, &length);
   ours = tsr_extension_handshake_parse (bytes, length, NULL);
   g_assert_nonnull (ours);
   g_assert_cmpuint (g_hash_table_size (ours->extensions), ==, 2);
   g_ptr_array_set_size (f->sent, 0);
-  receive_handshake (f, &conn, 0, -1, "x_a", 7, "x_b", 9, NULL);
+  tsr_test_ext_host_receive_handshake (f, &conn, 0, -1, "x_a", 7, "x_b", 9, NULL);
   g_string_truncate (f->log, 0);
 
   /* To us, messages carry the ids we gave. */
-  receive_extended (f, &conn, 3, hello);
-  receive_extended (f, &conn, 4, abc);
+  tsr_test_ext_host_receive_extended (f, &conn, 3, hello);
+  tsr_test_ext_host_receive_extended (f, &conn, 4, abc);
   /* BEP 52's messages go to the class without a name, whatever the type. */
   hashes.data = header;
   hashes.data_length = sizeof header;
@@ -384,11 +181,11 @@ test_host_routes_by_remote_id (Fixture       *f,
   tsr_extensions_send_extended (f->host, conn.peer, fake_a.slot, hello);
   tsr_extensions_send_extended (f->host, conn.peer, fake_b.slot, abc);
   g_assert_cmpuint (f->sent->len, ==, 2);
-  g_assert_cmpint (sent_at (f, 0)->type, ==, TSR_WIRE_EXTENDED);
-  g_assert_cmpuint (sent_at (f, 0)->id, ==, 7);
-  g_assert_cmpuint (sent_at (f, 1)->id, ==, 9);
-  g_assert_true (g_bytes_equal (sent_at (f, 0)->payload, hello));
-  conn_clear (&conn);
+  g_assert_cmpint (tsr_test_ext_host_sent_at (f, 0)->type, ==, TSR_WIRE_EXTENDED);
+  g_assert_cmpuint (tsr_test_ext_host_sent_at (f, 0)->id, ==, 7);
+  g_assert_cmpuint (tsr_test_ext_host_sent_at (f, 1)->id, ==, 9);
+  g_assert_true (g_bytes_equal (tsr_test_ext_host_sent_at (f, 0)->payload, hello));
+  tsr_test_conn_clear (&conn);
 }
 
 static void
@@ -401,20 +198,20 @@ test_host_unknown_id_ignored (Fixture       *f,
   guint8 header[TSR_WIRE_HASH_HEADER] = { 0 };
 
   register_fakes (f);
-  add_conn (f, &conn, "10.0.0.1:6881", TRUE);
-  receive_handshake (f, &conn, 0, -1, "x_a", 7, "x_b", 9, NULL);
+  tsr_test_ext_host_add_conn (f, &conn, "10.0.0.1:6881", TRUE);
+  tsr_test_ext_host_receive_handshake (f, &conn, 0, -1, "x_a", 7, "x_b", 9, NULL);
   g_string_truncate (f->log, 0);
   /* Their ids are not ours: 7 and 9 mean nothing coming to us. */
-  receive_extended (f, &conn, 7, payload);
-  receive_extended (f, &conn, 9, payload);
-  receive_extended (f, &conn, 200, payload);
+  tsr_test_ext_host_receive_extended (f, &conn, 7, payload);
+  tsr_test_ext_host_receive_extended (f, &conn, 9, payload);
+  tsr_test_ext_host_receive_extended (f, &conn, 200, payload);
   /* No class takes BEP 52 hash messages here. */
   hashes.type = TSR_WIRE_HASH_REQUEST;
   hashes.data = header;
   hashes.data_length = sizeof header;
   tsr_extensions_on_message (f->host, conn.peer, &hashes);
   g_assert_cmpstr (f->log->str, ==, "");
-  conn_clear (&conn);
+  tsr_test_conn_clear (&conn);
 }
 
 static void
@@ -425,7 +222,7 @@ test_host_handshake_merges (Fixture       *f,
   g_autoptr(TsrExtensionHandshake) ours = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) payload = g_bytes_new_static ("x", 1);
-  TsrPeerAddress address = address_of ("10.0.0.2:50000");
+  TsrPeerAddress address = tsr_test_address_of ("10.0.0.2:50000");
   gsize length;
   const guint8 *bytes;
 
@@ -438,8 +235,8 @@ test_host_handshake_merges (Fixture       *f,
   g_assert_cmpuint (f->sent->len, ==, 0);
   tsr_extensions_peer_shaken (f->host, conn.peer, FALSE, TRUE);
   g_assert_cmpuint (f->sent->len, ==, 1);
-  g_assert_cmpuint (sent_at (f, 0)->id, ==, 0);
-  bytes = g_bytes_get_data (sent_at (f, 0)->payload, &length);
+  g_assert_cmpuint (tsr_test_ext_host_sent_at (f, 0)->id, ==, 0);
+  bytes = g_bytes_get_data (tsr_test_ext_host_sent_at (f, 0)->payload, &length);
   ours = tsr_extension_handshake_parse (bytes, length, &error);
   g_assert_no_error (error);
   /* Every class offered now, by the id we gave it. */
@@ -452,7 +249,7 @@ test_host_handshake_merges (Fixture       *f,
 
   /* Theirs: the ids are kept, the owner hears "v", "reqq" and, for an
    * incoming peer, where it listens. */
-  receive_handshake (f, &conn, 6881, -1, "x_a", 7, "x_b", 9, NULL);
+  tsr_test_ext_host_receive_handshake (f, &conn, 6881, -1, "x_a", 7, "x_b", 9, NULL);
   g_assert_cmpstr (f->log->str, ==, "handshake in v=Fake 1.0 reqq=250 listening=10.0.0.2:6881\n");
   g_assert_cmpuint (tsr_extensions_get_remote_id (f->host, conn.peer, fake_a.slot), ==, 7);
   g_assert_cmpuint (tsr_extensions_get_remote_id (f->host, conn.peer, fake_b.slot), ==, 9);
@@ -462,14 +259,14 @@ test_host_handshake_merges (Fixture       *f,
   /* A later one changes ids; 0 (or leaving it out) turns one off, and
    * the same port again is no news. */
   g_string_truncate (f->log, 0);
-  receive_handshake (f, &conn, 6881, -1, "x_a", 0, "x_b", 12, NULL);
+  tsr_test_ext_host_receive_handshake (f, &conn, 6881, -1, "x_a", 0, "x_b", 12, NULL);
   g_assert_cmpstr (f->log->str, ==, "handshake in v=Fake 1.0 reqq=250 listening=-\n");
   g_assert_cmpuint (tsr_extensions_get_remote_id (f->host, conn.peer, fake_a.slot), ==, 0);
   g_assert_cmpuint (tsr_extensions_get_remote_id (f->host, conn.peer, fake_b.slot), ==, 12);
   g_ptr_array_set_size (f->sent, 0);
   tsr_extensions_send_extended (f->host, conn.peer, fake_a.slot, payload);
   g_assert_cmpuint (f->sent->len, ==, 0);
-  conn_clear (&conn);
+  tsr_test_conn_clear (&conn);
 }
 
 static void
@@ -482,12 +279,12 @@ test_host_peer_gone_once (Fixture       *f,
   g_autoptr(GBytes) payload = g_bytes_new_static ("x", 1);
 
   register_fakes (f);
-  add_conn (f, &one, "10.0.0.1:1", TRUE);
-  add_conn (f, &two, "10.0.0.2:2", TRUE);
-  add_conn (f, &three, "10.0.0.3:3", TRUE);
-  receive_extended (f, &one, 3, payload);
-  receive_extended (f, &one, 3, payload);
-  receive_extended (f, &two, 4, payload);
+  tsr_test_ext_host_add_conn (f, &one, "10.0.0.1:1", TRUE);
+  tsr_test_ext_host_add_conn (f, &two, "10.0.0.2:2", TRUE);
+  tsr_test_ext_host_add_conn (f, &three, "10.0.0.3:3", TRUE);
+  tsr_test_ext_host_receive_extended (f, &one, 3, payload);
+  tsr_test_ext_host_receive_extended (f, &one, 3, payload);
+  tsr_test_ext_host_receive_extended (f, &two, 4, payload);
   g_string_truncate (f->log, 0);
 
   /* Only the extensions with a state for it hear, once. */
@@ -499,7 +296,7 @@ test_host_peer_gone_once (Fixture       *f,
    * nothing freed after (valgrind/ASan would say). */
   fake_b.close_on_message = TRUE;
   g_string_truncate (f->log, 0);
-  receive_extended (f, &two, 4, payload);
+  tsr_test_ext_host_receive_extended (f, &two, 4, payload);
   g_assert_cmpstr (f->log->str, ==, "b message 1 bytes\nclose two\nb gone after 2\n");
   g_assert_null (two.peer);
   g_assert_cmpuint (tsr_extensions_get_n_peers (f->host), ==, 1);
@@ -508,22 +305,22 @@ test_host_peer_gone_once (Fixture       *f,
   tsr_extensions_remove_peer (f->host, g_steal_pointer (&three.peer));
   g_assert_cmpuint (tsr_extensions_get_n_peers (f->host), ==, 0);
   {
-    TsrPeerAddress address = address_of ("10.0.0.3:3");
+    TsrPeerAddress address = tsr_test_address_of ("10.0.0.3:3");
 
     g_assert_null (tsr_extensions_find_peer (f->host, &address));
-    add_conn (f, &three, "10.0.0.3:3", TRUE);
+    tsr_test_ext_host_add_conn (f, &three, "10.0.0.3:3", TRUE);
     g_assert_cmpuint (tsr_extensions_get_n_peers (f->host), ==, 1);
     g_assert_true (tsr_extensions_find_peer (f->host, &address) == three.peer);
   }
 
   /* Freeing the host calls no peer_gone, frees each extension. */
-  receive_extended (f, &three, 3, payload);
+  tsr_test_ext_host_receive_extended (f, &three, 3, payload);
   g_string_truncate (f->log, 0);
   g_clear_pointer (&f->host, tsr_extensions_free);
   g_assert_cmpstr (f->log->str, ==, "a freed\nb freed\n");
-  conn_clear (&one);
-  conn_clear (&two);
-  conn_clear (&three);
+  tsr_test_conn_clear (&one);
+  tsr_test_conn_clear (&two);
+  tsr_test_conn_clear (&three);
 }
 
 /* ------------------------------------------------------------------ */
@@ -566,7 +363,7 @@ request_piece (Fixture *f,
 {
   g_autoptr(GBytes) payload = tsr_metadata_message_encode (TSR_METADATA_REQUEST, piece, 0, NULL, 0);
 
-  receive_extended (f, conn, TSR_EXT_METADATA_ID, payload);
+  tsr_test_ext_host_receive_extended (f, conn, TSR_EXT_METADATA_ID, payload);
 }
 
 static void
@@ -579,12 +376,12 @@ test_metadata_serve (Fixture       *f,
   TsrMetadataMessage message;
   guint i;
 
-  add_conn (f, &conn, "10.0.0.1:6881", TRUE);
-  receive_handshake (f, &conn, 0, -1, "ut_metadata", 5, NULL);
+  tsr_test_ext_host_add_conn (f, &conn, "10.0.0.1:6881", TRUE);
+  tsr_test_ext_host_receive_handshake (f, &conn, 0, -1, "ut_metadata", 5, NULL);
   /* No dictionary yet: refused. */
   g_ptr_array_set_size (f->sent, 0);
   request_piece (f, &conn, 0);
-  parse_metadata (sent_at (f, 0), &message);
+  parse_metadata (tsr_test_ext_host_sent_at (f, 0), &message);
   g_assert_cmpint (message.type, ==, TSR_METADATA_REJECT);
 
   tsr_ext_metadata_set_info (metadata, info);
@@ -593,16 +390,16 @@ test_metadata_serve (Fixture       *f,
   request_piece (f, &conn, 2);
   request_piece (f, &conn, 3);
   g_assert_cmpuint (f->sent->len, ==, 3);
-  g_assert_cmpuint (sent_at (f, 0)->id, ==, 5);
-  parse_metadata (sent_at (f, 0), &message);
+  g_assert_cmpuint (tsr_test_ext_host_sent_at (f, 0)->id, ==, 5);
+  parse_metadata (tsr_test_ext_host_sent_at (f, 0), &message);
   g_assert_cmpint (message.type, ==, TSR_METADATA_DATA);
   g_assert_cmpint (message.total_size, ==, (gint64) g_bytes_get_size (info));
   g_assert_cmpmem (message.data, message.data_length, g_bytes_get_data (info, NULL), TSR_METADATA_PIECE_SIZE);
-  parse_metadata (sent_at (f, 1), &message);
+  parse_metadata (tsr_test_ext_host_sent_at (f, 1), &message);
   g_assert_cmpint (message.type, ==, TSR_METADATA_DATA);
   g_assert_cmpuint (message.data_length, ==, g_bytes_get_size (info) - 2 * TSR_METADATA_PIECE_SIZE);
   /* Past the end. */
-  parse_metadata (sent_at (f, 2), &message);
+  parse_metadata (tsr_test_ext_host_sent_at (f, 2), &message);
   g_assert_cmpint (message.type, ==, TSR_METADATA_REJECT);
   g_assert_cmpuint (message.piece, ==, 3);
 
@@ -610,9 +407,9 @@ test_metadata_serve (Fixture       *f,
   g_ptr_array_set_size (f->sent, 0);
   for (i = 2; i < TSR_EXT_METADATA_SERVE_ROUNDS * 3 + 1; i++)
     request_piece (f, &conn, i % 3);
-  parse_metadata (sent_at (f, f->sent->len - 2), &message);
+  parse_metadata (tsr_test_ext_host_sent_at (f, f->sent->len - 2), &message);
   g_assert_cmpint (message.type, ==, TSR_METADATA_DATA);
-  parse_metadata (sent_at (f, f->sent->len - 1), &message);
+  parse_metadata (tsr_test_ext_host_sent_at (f, f->sent->len - 1), &message);
   g_assert_cmpint (message.type, ==, TSR_METADATA_REJECT);
 
   /* Our handshake tells the size. */
@@ -623,15 +420,15 @@ test_metadata_serve (Fixture       *f,
     const guint8 *bytes;
 
     g_ptr_array_set_size (f->sent, 0);
-    add_conn (f, &other, "10.0.0.2:6881", TRUE);
-    bytes = g_bytes_get_data (sent_at (f, 0)->payload, &length);
+    tsr_test_ext_host_add_conn (f, &other, "10.0.0.2:6881", TRUE);
+    bytes = g_bytes_get_data (tsr_test_ext_host_sent_at (f, 0)->payload, &length);
     ours = tsr_extension_handshake_parse (bytes, length, NULL);
     g_assert_nonnull (ours);
     g_assert_cmpint (ours->metadata_size, ==, (gint64) g_bytes_get_size (info));
     g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (ours->extensions, "ut_metadata")), ==,
                       TSR_EXT_METADATA_ID);
   }
-  conn_clear (&conn);
+  tsr_test_conn_clear (&conn);
 }
 
 static void
@@ -646,7 +443,7 @@ receive_piece (Fixture *f,
   g_autoptr(GBytes) payload = tsr_metadata_message_encode (TSR_METADATA_DATA, piece, (gint64) size, bytes + offset,
                                                            MIN (TSR_METADATA_PIECE_SIZE, size - offset));
 
-  receive_extended (f, conn, TSR_EXT_METADATA_ID, payload);
+  tsr_test_ext_host_receive_extended (f, conn, TSR_EXT_METADATA_ID, payload);
 }
 
 /* The piece last asked of @conn, -1: none. */
@@ -658,7 +455,7 @@ last_request (Fixture *f,
 
   for (i = f->sent->len; i > 0; i--)
     {
-      Sent *sent = sent_at (f, i - 1);
+      Sent *sent = tsr_test_ext_host_sent_at (f, i - 1);
       TsrMetadataMessage message;
 
       if (sent->conn != conn || sent->type != TSR_WIRE_EXTENDED || sent->id == 0)
@@ -694,26 +491,26 @@ test_metadata_fetch (Fixture       *f,
   g_assert_true (tsr_ext_metadata_is_fetching (metadata));
 
   /* Without ut_metadata it cannot help: closed. */
-  add_conn (f, &mute, "10.0.0.3:6881", TRUE);
-  receive_handshake (f, &mute, 0, -1, NULL);
+  tsr_test_ext_host_add_conn (f, &mute, "10.0.0.3:6881", TRUE);
+  tsr_test_ext_host_receive_handshake (f, &mute, 0, -1, NULL);
   g_assert_true (mute.closed);
   g_assert_cmpstr (mute.close_reason, ==, "The peer cannot send the torrent’s metadata");
 
   /* A rejecting peer is not asked again. */
-  add_conn (f, &refuser, "10.0.0.2:6881", TRUE);
-  receive_handshake (f, &refuser, 0, (gint64) g_bytes_get_size (info), "ut_metadata", 3, NULL);
+  tsr_test_ext_host_add_conn (f, &refuser, "10.0.0.2:6881", TRUE);
+  tsr_test_ext_host_receive_handshake (f, &refuser, 0, (gint64) g_bytes_get_size (info), "ut_metadata", 3, NULL);
   g_assert_cmpint (last_request (f, &refuser), ==, 0);
-  receive_extended (f, &refuser, TSR_EXT_METADATA_ID, reject);
+  tsr_test_ext_host_receive_extended (f, &refuser, TSR_EXT_METADATA_ID, reject);
   g_ptr_array_set_size (f->sent, 0);
   f->now += 60;
   tsr_extensions_tick (f->host);
   g_assert_cmpint (last_request (f, &refuser), ==, -1);
 
   /* The piece it refused goes to the next peer, one piece at a time. */
-  add_conn (f, &giver, "10.0.0.1:6881", TRUE);
-  receive_handshake (f, &giver, 0, (gint64) g_bytes_get_size (info), "ut_metadata", 9, NULL);
+  tsr_test_ext_host_add_conn (f, &giver, "10.0.0.1:6881", TRUE);
+  tsr_test_ext_host_receive_handshake (f, &giver, 0, (gint64) g_bytes_get_size (info), "ut_metadata", 9, NULL);
   g_assert_cmpint (last_request (f, &giver), ==, 0);
-  g_assert_cmpuint (sent_at (f, f->sent->len - 1)->id, ==, 9);
+  g_assert_cmpuint (tsr_test_ext_host_sent_at (f, f->sent->len - 1)->id, ==, 9);
   receive_piece (f, &giver, info, 0);
   g_assert_cmpint (last_request (f, &giver), ==, 1);
   g_assert_cmpfloat (tsr_ext_metadata_get_progress (metadata), >, 0.3);
@@ -728,9 +525,9 @@ test_metadata_fetch (Fixture       *f,
   g_assert_cmpuint (f->n_metainfo, ==, 1);
   g_assert_true (g_bytes_equal (f->metainfo->info_bytes, info));
   g_assert_cmpuint (f->metainfo->piece_count, ==, INFO_PIECES);
-  conn_clear (&giver);
-  conn_clear (&refuser);
-  conn_clear (&mute);
+  tsr_test_conn_clear (&giver);
+  tsr_test_conn_clear (&refuser);
+  tsr_test_conn_clear (&mute);
 }
 
 static void
@@ -747,15 +544,15 @@ test_metadata_size_limits (Fixture       *f,
   memset (magnet->info_hash_v1, 1, 20);
   tsr_ext_metadata_fetch (metadata, magnet, NULL);
   /* Over TSR_METADATA_MAX_SIZE: never asked. */
-  add_conn (f, &huge, "10.0.0.1:6881", TRUE);
-  receive_handshake (f, &huge, 0, (gint64) TSR_METADATA_MAX_SIZE + 1, "ut_metadata", 3, NULL);
+  tsr_test_ext_host_add_conn (f, &huge, "10.0.0.1:6881", TRUE);
+  tsr_test_ext_host_receive_handshake (f, &huge, 0, (gint64) TSR_METADATA_MAX_SIZE + 1, "ut_metadata", 3, NULL);
   g_assert_cmpint (last_request (f, &huge), ==, -1);
   /* The first sane size is taken; a peer telling another is not asked. */
-  add_conn (f, &honest, "10.0.0.2:6881", TRUE);
-  receive_handshake (f, &honest, 0, 20000, "ut_metadata", 3, NULL);
+  tsr_test_ext_host_add_conn (f, &honest, "10.0.0.2:6881", TRUE);
+  tsr_test_ext_host_receive_handshake (f, &honest, 0, 20000, "ut_metadata", 3, NULL);
   g_assert_cmpint (last_request (f, &honest), ==, 0);
-  add_conn (f, &liar, "10.0.0.3:6881", TRUE);
-  receive_handshake (f, &liar, 0, 30000, "ut_metadata", 3, NULL);
+  tsr_test_ext_host_add_conn (f, &liar, "10.0.0.3:6881", TRUE);
+  tsr_test_ext_host_receive_handshake (f, &liar, 0, 30000, "ut_metadata", 3, NULL);
   g_assert_cmpint (last_request (f, &liar), ==, -1);
   g_ptr_array_set_size (f->sent, 0);
   f->now += TSR_METADATA_REQUEST_TIMEOUT - 1;
@@ -767,9 +564,9 @@ test_metadata_size_limits (Fixture       *f,
   g_assert_cmpint (last_request (f, &liar), ==, -1);
   /* The honest peer's piece timed out: asked again. */
   g_assert_cmpint (last_request (f, &honest), ==, 0);
-  conn_clear (&huge);
-  conn_clear (&liar);
-  conn_clear (&honest);
+  tsr_test_conn_clear (&huge);
+  tsr_test_conn_clear (&liar);
+  tsr_test_conn_clear (&honest);
 }
 
 /* ------------------------------------------------------------------ */
@@ -804,11 +601,11 @@ test_pex_interval (Fixture       *f,
 
   tsr_bitfield_set_all (seed.have, TRUE);
   tsr_ext_pex_set_metainfo (pex, FALSE);
-  add_conn (f, &to, "10.0.0.1:6881", TRUE);
-  add_conn (f, &seed, "10.0.0.2:6882", TRUE);
+  tsr_test_ext_host_add_conn (f, &to, "10.0.0.1:6881", TRUE);
+  tsr_test_ext_host_add_conn (f, &seed, "10.0.0.2:6882", TRUE);
   /* Incoming, with no port told: nowhere to dial it. */
-  add_conn (f, &incoming, "10.0.0.3:50000", FALSE);
-  receive_handshake (f, &to, 0, -1, "ut_pex", 8, NULL);
+  tsr_test_ext_host_add_conn (f, &incoming, "10.0.0.3:50000", FALSE);
+  tsr_test_ext_host_receive_handshake (f, &to, 0, -1, "ut_pex", 8, NULL);
   g_ptr_array_set_size (f->sent, 0);
 
   f->now = start + TSR_EXT_PEX_FIRST_DELAY - 1;
@@ -818,9 +615,9 @@ test_pex_interval (Fixture       *f,
   tsr_extensions_tick (f->host);
   /* Only "to" speaks ut_pex. */
   g_assert_cmpuint (f->sent->len, ==, 1);
-  g_assert_true (sent_at (f, 0)->conn == &to);
-  g_assert_cmpuint (sent_at (f, 0)->id, ==, 8);
-  message = parse_pex (sent_at (f, 0));
+  g_assert_true (tsr_test_ext_host_sent_at (f, 0)->conn == &to);
+  g_assert_cmpuint (tsr_test_ext_host_sent_at (f, 0)->id, ==, 8);
+  message = parse_pex (tsr_test_ext_host_sent_at (f, 0));
   g_assert_cmpuint (message->added->len, ==, 1);
   peer = g_array_index (message->added, TsrPexPeer, 0);
   g_assert_true (tsr_peer_address_equal (&peer.address, tsr_ext_peer_get_address (seed.peer)));
@@ -828,7 +625,7 @@ test_pex_interval (Fixture       *f,
   g_clear_pointer (&message, tsr_pex_message_free);
 
   /* A new peer waits for the interval; nothing new, nothing sent. */
-  add_conn (f, &late, "10.0.0.4:6884", TRUE);
+  tsr_test_ext_host_add_conn (f, &late, "10.0.0.4:6884", TRUE);
   g_ptr_array_set_size (f->sent, 0);
   f->now = start + TSR_EXT_PEX_FIRST_DELAY + TSR_PEX_INTERVAL - 1;
   tsr_extensions_tick (f->host);
@@ -836,7 +633,7 @@ test_pex_interval (Fixture       *f,
   f->now = start + TSR_EXT_PEX_FIRST_DELAY + TSR_PEX_INTERVAL;
   tsr_extensions_tick (f->host);
   g_assert_cmpuint (f->sent->len, ==, 1);
-  message = parse_pex (sent_at (f, 0));
+  message = parse_pex (tsr_test_ext_host_sent_at (f, 0));
   g_assert_cmpuint (message->added->len, ==, 1);
   g_assert_cmpuint (message->dropped->len, ==, 0);
   g_clear_pointer (&message, tsr_pex_message_free);
@@ -845,26 +642,26 @@ test_pex_interval (Fixture       *f,
   g_ptr_array_set_size (f->sent, 0);
   f->now += TSR_PEX_INTERVAL;
   tsr_extensions_tick (f->host);
-  message = parse_pex (sent_at (f, 0));
+  message = parse_pex (tsr_test_ext_host_sent_at (f, 0));
   g_assert_cmpuint (message->added->len, ==, 0);
   g_assert_cmpuint (message->dropped->len, ==, 1);
 
   /* Theirs: taken, then ignored for TSR_EXT_PEX_MIN_GAP seconds. */
-  peer.address = address_of ("192.0.2.1:7000");
+  peer.address = tsr_test_address_of ("192.0.2.1:7000");
   peer.flags = 0;
   g_array_append_val (told->added, peer);
   payload = tsr_pex_message_encode (told);
-  receive_extended (f, &to, TSR_EXT_PEX_ID, payload);
+  tsr_test_ext_host_receive_extended (f, &to, TSR_EXT_PEX_ID, payload);
   f->now += TSR_EXT_PEX_MIN_GAP - 1;
-  receive_extended (f, &to, TSR_EXT_PEX_ID, payload);
+  tsr_test_ext_host_receive_extended (f, &to, TSR_EXT_PEX_ID, payload);
   g_assert_cmpstr (f->log->str, ==, "handshake to v=Fake 1.0 reqq=250 listening=-\nlearned 192.0.2.1:7000 0\n");
   f->now += 1;
-  receive_extended (f, &to, TSR_EXT_PEX_ID, payload);
+  tsr_test_ext_host_receive_extended (f, &to, TSR_EXT_PEX_ID, payload);
   g_assert_true (g_str_has_suffix (f->log->str, "learned 192.0.2.1:7000 0\nlearned 192.0.2.1:7000 0\n"));
-  conn_clear (&to);
-  conn_clear (&seed);
-  conn_clear (&incoming);
-  conn_clear (&late);
+  tsr_test_conn_clear (&to);
+  tsr_test_conn_clear (&seed);
+  tsr_test_conn_clear (&incoming);
+  tsr_test_conn_clear (&late);
 }
 
 static void
@@ -882,26 +679,26 @@ test_pex_not_for_private (Fixture       *f,
   const guint8 *bytes;
 
   tsr_ext_pex_set_metainfo (pex, TRUE);
-  add_conn (f, &to, "10.0.0.1:6881", TRUE);
+  tsr_test_ext_host_add_conn (f, &to, "10.0.0.1:6881", TRUE);
   /* Not in our handshake. */
-  bytes = g_bytes_get_data (sent_at (f, 0)->payload, &length);
+  bytes = g_bytes_get_data (tsr_test_ext_host_sent_at (f, 0)->payload, &length);
   ours = tsr_extension_handshake_parse (bytes, length, NULL);
   g_assert_nonnull (ours);
   g_assert_false (g_hash_table_contains (ours->extensions, "ut_pex"));
-  add_conn (f, &other, "10.0.0.2:6881", TRUE);
-  receive_handshake (f, &to, 0, -1, "ut_pex", 8, NULL);
+  tsr_test_ext_host_add_conn (f, &other, "10.0.0.2:6881", TRUE);
+  tsr_test_ext_host_receive_handshake (f, &to, 0, -1, "ut_pex", 8, NULL);
   g_ptr_array_set_size (f->sent, 0);
   f->now += 10 * TSR_PEX_INTERVAL;
   tsr_extensions_tick (f->host);
   g_assert_cmpuint (f->sent->len, ==, 0);
   /* Nor taken (BEP 27). */
-  peer.address = address_of ("192.0.2.1:7000");
+  peer.address = tsr_test_address_of ("192.0.2.1:7000");
   g_array_append_val (told->added, peer);
   payload = tsr_pex_message_encode (told);
-  receive_extended (f, &to, TSR_EXT_PEX_ID, payload);
+  tsr_test_ext_host_receive_extended (f, &to, TSR_EXT_PEX_ID, payload);
   g_assert_null (strstr (f->log->str, "learned"));
-  conn_clear (&to);
-  conn_clear (&other);
+  tsr_test_conn_clear (&to);
+  tsr_test_conn_clear (&other);
 }
 
 int
