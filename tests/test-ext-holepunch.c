@@ -302,6 +302,33 @@ test_relay_names_utp_by_source (Fixture       *f,
   g_assert_cmpuint (f->dialed->len, ==, 0);
 }
 
+/* Peer exchange says who speaks ut_holepunch and who came over uTP:
+ * libtorrent asks for a rendezvous only for a peer told with the first. */
+static void
+test_pex_flags (Fixture       *f,
+                gconstpointer  data)
+{
+  Conn a = { "a" }, b = { "b" }, c = { "c" };
+  g_autoptr(GArray) told = NULL;
+  const TsrPexPeer *peer;
+
+  add_conn (f, &a, "192.0.2.1:7001", FALSE, 7001, TRUE);
+  tsr_ext_peer_set_utp (a.peer, TRUE);
+  add_conn (f, &b, "198.51.100.2:40002", FALSE, 7002, FALSE);
+  add_conn (f, &c, "203.0.113.3:7003", TRUE, 7003, TRUE);
+  told = tsr_extensions_dup_dialable (f->ext.host, c.peer);
+  g_assert_cmpuint (told->len, ==, 2);
+  peer = &g_array_index (told, TsrPexPeer, 0);
+  g_assert_cmpuint (peer->flags, ==, TSR_PEX_FLAG_UTP | TSR_PEX_FLAG_HOLEPUNCH);
+  peer = &g_array_index (told, TsrPexPeer, 1);
+  g_assert_cmpuint (peer->flags, ==, 0);
+  g_clear_pointer (&told, g_array_unref);
+  /* One we dialled over TCP, speaking it: reachable, and it punches. */
+  told = tsr_extensions_dup_dialable (f->ext.host, a.peer);
+  peer = &g_array_index (told, TsrPexPeer, 1);
+  g_assert_cmpuint (peer->flags, ==, TSR_PEX_FLAG_REACHABLE | TSR_PEX_FLAG_HOLEPUNCH);
+}
+
 static void
 test_relay_errors (Fixture       *f,
                    gconstpointer  data)
@@ -538,6 +565,7 @@ main (int   argc,
               test_relay_forwards_connect, fixture_tear_down);
   g_test_add ("/ext-holepunch/relay/names-utp-by-source", Fixture, NULL, fixture_set_up,
               test_relay_names_utp_by_source, fixture_tear_down);
+  g_test_add ("/ext-holepunch/pex-flags", Fixture, NULL, fixture_set_up, test_pex_flags, fixture_tear_down);
   g_test_add ("/ext-holepunch/relay/errors", Fixture, NULL, fixture_set_up,
               test_relay_errors, fixture_tear_down);
   g_test_add ("/ext-holepunch/relay/rate-limit", Fixture, NULL, fixture_set_up,

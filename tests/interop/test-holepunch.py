@@ -19,8 +19,9 @@ the seed's NAT address. Relays: Tessera, and libtorrent (ut_holepunch
 built in). And a libtorrent seed behind the NAT meeting a Tessera leech
 through a Tessera relay (the leech initiates; libtorrent runs without
 ut_pex: with it, it dials the leech on its own and walks through the hole
-the leech's failed dial left, so which side punched could not be told).
-Every process is stopped by PID and every namespace deleted,
+the leech's failed dial left, so which side punched could not be told);
+and a NATed libtorrent leech that learns of a NATed Tessera seed from the
+relay's peer exchange and initiates. Every process is stopped by PID and every namespace deleted,
 also on failure. Needs root (CI runs as root)."""
 
 import atexit
@@ -263,7 +264,8 @@ s = lt.session({"listen_interfaces": "0.0.0.0:6881", "enable_dht": False, "enabl
                 "enable_incoming_tcp": False, "enable_outgoing_utp": True, "enable_incoming_utp": True,
                 "close_redundant_connections": False,
                 "alert_mask": lt.alert_category.peer_log | lt.alert_category.connect},
-               lt.session_flags_t.start_default_features)
+               lt.session_flags_t.start_default_features | (lt.session_flags_t.add_default_plugins
+                                                             if sys.argv[4] == "pex" else 0))
 p = lt.add_torrent_params()
 p.ti = lt.torrent_info(sys.argv[1])
 p.save_path = sys.argv[2]
@@ -294,9 +296,9 @@ with open(sys.argv[2] + ".log", "w") as log:
 """
 
 
-def libtorrent_nated(world, torrent, save_path, relay):
-    process = subprocess.Popen([*world.exec_prefix("hb"), "/usr/bin/python3", "-c", LT_NATED, torrent, save_path,
-                                relay], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def libtorrent_nated(world, torrent, save_path, relay, role="hb", plugins="nopex"):
+    process = subprocess.Popen([*world.exec_prefix(role), "/usr/bin/python3", "-c", LT_NATED, torrent, save_path,
+                                relay, plugins], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = process.stdout.readline().strip()
     if not line.isdigit():
         stop_process(process)
@@ -389,6 +391,76 @@ def test_libtorrent_relay(d):
     except ImportError:
         raise AssertionError("python3-libtorrent is missing: install the Debian package python3-libtorrent")
     punch(d, "libtorrent")
+
+
+def punch_from_libtorrent(d):
+    """A libtorrent leech behind one NAT (with ut_pex) learns of a Tessera
+    seed behind the other from a Tessera relay's peer exchange, with the
+    flags that say it speaks uTP and ut_holepunch; its dial fails, it asks
+    the relay for a rendezvous, and gets the data over the punched hole."""
+    src, torrent = make_payload(d, big=SMALL)
+    seed_dir = os.path.join(d, "seed")
+    shutil.copytree(src, seed_dir)
+    with open(os.path.join(seed_dir, "payload", "mid.bin"), "r+b") as f:
+        f.seek(-1, os.SEEK_END)
+        last = f.read(1)
+        f.seek(-1, os.SEEK_END)
+        f.write(bytes([last[0] ^ 0xff]))
+    dst = os.path.join(d, "dst")
+    os.mkdir(dst)
+    os.mkdir(os.path.join(d, "relay"))
+    world = NatWorld()
+    relay = seed = leech_process = None
+    try:
+        relay = Peer(os.path.join(d, "relay"), torrent, "--only", "2", bind=None, prefix=world.exec_prefix("pub"))
+        # A seed dials nobody but the relay: only the leech can initiate.
+        seed = Peer(seed_dir, torrent, "--only", "0,1,2", "--peer", f"{world.relay_b}:{relay.port}", bind=world.home_b,
+                    prefix=world.exec_prefix("hb"))
+        checked = seed.wait_for("checked", 60)["pieces"]
+        assert checked > 0, checked
+        leech_process, leech_port = libtorrent_nated(world, torrent, dst, f"{world.relay_a}:{relay.port}", "ha", "pex")
+        seed_nat, leech_nat = f"{world.wan_b}:{seed.port}", f"{world.wan_a}:{leech_port}"
+        end = time.monotonic() + DEADLINE
+        pieces = 0
+        while time.monotonic() < end and pieces < checked:
+            seed.next_event(0.5)
+            try:
+                with open(dst + ".pieces") as f:
+                    pieces = int(f.read().strip() or 0)
+            except FileNotFoundError:
+                pass
+        with open(dst + ".log") as f:
+            log = f.read()
+        seed.drain()
+        relay.drain()
+        assert pieces == checked, f"the libtorrent leech has {pieces} of the seed's {checked} pieces: {log[-3000:]}"
+        # Its failed dial made it ask the relay, which put the two in touch.
+        assert f"==> HOLEPUNCH [ msg: rendezvous to: {world.wan_b}" in log, log[-3000:]
+        assert f"<== HOLEPUNCH [ msg:connect to: {world.wan_b} ]" in log, log[-3000:]
+        assert f"[{seed_nat}] *** HOLEPUNCH_MODE" in log, log[-3000:]
+        relayed = state_changes(relay, "holepunch-relayed")
+        assert any(e["peer"] == seed_nat for e in relayed), f"the Tessera relay never relayed: {relayed}"
+        assert any(e["peer"] == leech_nat for e in state_changes(seed, "holepunch-connect")), \
+            f"the relay's connect never came to the seed: {[e for e in seed.events if e['event'] != 'piece-verified']}"
+        carriers = [e for e in seed.events if e["event"] == "peer-connected" and e["peer"] == leech_nat]
+        assert carriers and all(e["transport"] == "utp" for e in carriers), carriers
+        # The data came from the seed: the relay never had a piece.
+        assert not [e for e in relay.events if e["event"] == "piece-verified"], "the relay had data"
+    finally:
+        for peer in (seed, relay):
+            if peer is not None:
+                peer.stop()
+        if leech_process is not None:
+            stop_process(leech_process)
+        world.cleanup()
+
+
+def test_nated_libtorrent_initiates(d):
+    try:
+        import libtorrent  # noqa: F401
+    except ImportError:
+        raise AssertionError("python3-libtorrent is missing: install the Debian package python3-libtorrent")
+    punch_from_libtorrent(d)
 
 
 def test_libtorrent_nated_tessera_relay(d):

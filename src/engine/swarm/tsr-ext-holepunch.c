@@ -384,6 +384,7 @@ static const TsrExtensionClass holepunch_class = {
   .name = "ut_holepunch",
   .our_id = TSR_EXT_HOLEPUNCH_ID,
   .peer_size = sizeof (PeerState),
+  .pex_flags = TSR_PEX_FLAG_HOLEPUNCH,
   .offered = holepunch_offered,
   .message = holepunch_message,
   .learned = holepunch_learned,

@@ -402,7 +402,7 @@ tsr_extensions_dup_dialable (TsrExtensions *self,
                              TsrExtPeer    *except)
 {
   GArray *dialable = g_array_new (FALSE, TRUE, sizeof (TsrPexPeer));
-  guint i;
+  guint i, j;
 
   for (i = 0; i < tsr_extensions_get_n_peers (self); i++)
     {
@@ -416,6 +416,13 @@ tsr_extensions_dup_dialable (TsrExtensions *self,
       /* We reached it: it takes connections. */
       if (peer->dialed)
         told.flags |= TSR_PEX_FLAG_REACHABLE;
+      /* libtorrent asks for a rendezvous only for a peer told with
+       * ut_holepunch, and dials uTP first to one told with uTP. */
+      if (peer->utp)
+        told.flags |= TSR_PEX_FLAG_UTP;
+      for (j = 0; j < self->n_registered; j++)
+        if (peer->ids[j] != 0)
+          told.flags |= self->registered[j].klass->pex_flags;
       g_array_append_val (dialable, told);
     }
   return dialable;

@@ -39,6 +39,9 @@ typedef struct
   guint8      our_id;
   /* Bytes of its state for one peer, zeroed, made on first use; 0: none. */
   gsize       peer_size;
+  /* What peer exchange tells (BEP 11 flags) of a peer that speaks it:
+   * TSR_PEX_FLAG_HOLEPUNCH for ut_holepunch; 0: nothing. */
+  guint8      pex_flags;
   /* Listed in our handshake now? NULL: always. */
   gboolean  (*offered)     (gpointer                     ext);
   /* Adds its keys to our handshake ("metadata_size"); may be NULL. */
