@@ -3,7 +3,8 @@
  * test-handshake-check.c: what a handshake closes: our own peer id on an
  * accepted connection closes it and the connection we dialled to our own
  * address; on a dialled one only itself. A peer id already connected
- * keeps, at both ends, the connection the lower peer id dialled; one
+ * keeps, at both ends, the connection the greater peer id dialled (as
+ * libtorrent does); one
  * connected twice the same way keeps the first.
  */
 #include "config.h"
@@ -89,17 +90,18 @@ test_connected_twice (void)
   t.peers[0].peer_id = (const guint8 *) LOWER;
   t.peers[2].dialed = TRUE;
   tsr_handshake_check (t.peers, 4, 2, (const guint8 *) OURS, (const guint8 *) LOWER, &verdict);
-  /* LOWER's dial (the accepted 0) stays, at both ends. */
-  g_assert_false (verdict.keep);
-  g_assert_false (verdict.ourselves);
-  g_assert_cmpint (verdict.close_other, ==, -1);
-
-  /* Against HIGHER, ours is the lower id: our dial stays. */
-  t.peers[0].peer_id = (const guint8 *) HIGHER;
-  tsr_handshake_check (t.peers, 4, 2, (const guint8 *) OURS, (const guint8 *) HIGHER, &verdict);
+  /* Ours is the greater id: our dial stays, LOWER's (the accepted 0)
+   * goes, at both ends. */
   g_assert_true (verdict.keep);
   g_assert_false (verdict.ourselves);
   g_assert_cmpint (verdict.close_other, ==, 0);
+
+  /* Against HIGHER, ours is the lower id: HIGHER's dial stays. */
+  t.peers[0].peer_id = (const guint8 *) HIGHER;
+  tsr_handshake_check (t.peers, 4, 2, (const guint8 *) OURS, (const guint8 *) HIGHER, &verdict);
+  g_assert_false (verdict.keep);
+  g_assert_false (verdict.ourselves);
+  g_assert_cmpint (verdict.close_other, ==, -1);
 
   /* Both dialled by us: the first stays. */
   t.peers[0].dialed = TRUE;

@@ -649,19 +649,29 @@ test_self_connection (Fixture       *f,
   g_assert_cmpuint (tsr_peer_pool_count_ready (pool, now_seconds (), FALSE), ==, 0);
 }
 
-/* A second connection to a peer id already shaken hands with is
- * refused; another id is not. */
+/* A second connection to a peer id already shaken hands with: one
+ * goes. Both ends keep the one the greater peer id dialled, as
+ * libtorrent does, whichever came first; another id is not touched. */
 static void
 test_duplicate_peer_id (Fixture       *f,
                         gconstpointer  data)
 {
+  /* Theirs is greater than ours: the connection it dialled stays. */
   add_fed (f, 7001, TRUE, "-XX0000-aaaaaaaaaaaa", 0, 0, NULL);
   assert_log (f, "connected A\n");
   add_fed (f, 7002, FALSE, "-XX0000-aaaaaaaaaaaa", 0, 0, NULL);
-  assert_log (f, "closed B Already connected to this peer\n");
-  add_fed (f, 7003, FALSE, "-XX0000-cccccccccccc", 0, 0, NULL);
+  assert_log (f, "closed A Already connected to this peer\nconnected B\n");
+  /* Ours is greater: the connection we dialled stays. */
+  add_fed (f, 7003, FALSE, "-AA0000-cccccccccccc", 0, 0, NULL);
   assert_log (f, "connected C\n");
-  g_assert_cmpuint (tsr_swarm_get_n_peers (f->swarm), ==, 2);
+  add_fed (f, 7004, TRUE, "-AA0000-cccccccccccc", 0, 0, NULL);
+  assert_log (f, "closed C Already connected to this peer\nconnected D\n");
+  /* Both dialled by the same end: the second goes. */
+  add_fed (f, 7005, FALSE, "-XX0000-aaaaaaaaaaaa", 0, 0, NULL);
+  assert_log (f, "closed E Already connected to this peer\n");
+  add_fed (f, 7006, FALSE, "-XX0000-ffffffffffff", 0, 0, NULL);
+  assert_log (f, "connected F\n");
+  g_assert_cmpuint (tsr_swarm_get_n_peers (f->swarm), ==, 3);
 }
 
 /* A peer that dialled us is banned by its host: it may not come back

@@ -43,8 +43,9 @@ tsr_handshake_check (const TsrHandshakePeer *peers,
     {
       if (i == index || peers[i].peer_id == NULL || memcmp (peers[i].peer_id, their_id, 20) != 0)
         continue;
-      /* Both of us dialled: the one the lower peer id dialled stays. */
-      if (shaken->dialed != peers[i].dialed && shaken->dialed == (memcmp (our_id, their_id, 20) < 0))
+      /* Both of us dialled: the one the greater peer id dialled stays,
+       * as libtorrent keeps it (a rule of our own would close both). */
+      if (shaken->dialed != peers[i].dialed && shaken->dialed == (memcmp (our_id, their_id, 20) > 0))
         verdict->close_other = (gint) i;
       else
         verdict->keep = FALSE;

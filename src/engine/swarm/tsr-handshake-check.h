@@ -5,8 +5,8 @@
  * the dialling end is ours too, the connection it dialled, whose address
  * is ours. A peer id already connected means both ends dialled: one
  * connection is enough, and both ends keep the same one, the one the
- * lower peer id dialled (each keeping the first it shook hands on would
- * close both).
+ * greater peer id dialled, as libtorrent does (each keeping the first it
+ * shook hands on, or a rule of its own, would close both).
  *
  * Pure decisions over a table the swarm fills in: no sockets.
  */
