@@ -140,13 +140,13 @@ def state_changes(peer, prefix):
     return [e for e in peer.events if e["event"] == "peer-state" and e.get("change", "").startswith(prefix)]
 
 
-def punch(d, relay_kind):
+def seed_lacking_last_piece(d):
+    """In @d: the payload (its folder and torrent), a seed's copy, an
+    empty folder for the leech and one for the relay. The seed lacks the
+    last piece (mid.bin's last byte is wrong): a seed with every piece
+    and a relay with none would part at once (nothing to say to each
+    other)."""
     src, torrent = make_payload(d, big=SMALL)
-    # The seed lacks the last piece (mid.bin's last byte is wrong): a seed
-    # with every piece and a relay with none would part at once (nothing
-    # to say to each other). Seed and leech want the other files only, so
-    # the seed seeds: it dials nobody but the relay, and the leech's dial
-    # of it can only fail until the relay puts them in touch.
     seed_dir = os.path.join(d, "seed")
     shutil.copytree(src, seed_dir)
     with open(os.path.join(seed_dir, "payload", "mid.bin"), "r+b") as f:
@@ -157,6 +157,14 @@ def punch(d, relay_kind):
     dst = os.path.join(d, "dst")
     os.mkdir(dst)
     os.mkdir(os.path.join(d, "relay"))
+    return src, torrent, seed_dir, dst
+
+
+def punch(d, relay_kind):
+    # Seed and leech want the other files only, so the seed seeds: it
+    # dials nobody but the relay, and the leech's dial of it can only
+    # fail until the relay puts them in touch.
+    src, torrent, seed_dir, dst = seed_lacking_last_piece(d)
     world = NatWorld()
     relay = relay_process = seed = leech = None
     try:
@@ -310,19 +318,9 @@ def punch_to_libtorrent(d):
     """A Tessera leech behind one NAT meets a libtorrent seed behind the
     other through a Tessera relay: the leech's dial fails, it asks the
     relay, and the data comes over uTP from the seed's NAT address."""
-    src, torrent = make_payload(d, big=SMALL)
-    # As in punch(): the seed lacks the last piece, so that it keeps its
-    # connection to the relay (two peers with nothing to trade part).
-    seed_dir = os.path.join(d, "seed")
-    shutil.copytree(src, seed_dir)
-    with open(os.path.join(seed_dir, "payload", "mid.bin"), "r+b") as f:
-        f.seek(-1, os.SEEK_END)
-        last = f.read(1)
-        f.seek(-1, os.SEEK_END)
-        f.write(bytes([last[0] ^ 0xff]))
-    dst = os.path.join(d, "dst")
-    os.mkdir(dst)
-    os.mkdir(os.path.join(d, "relay"))
+    # The seed lacks the last piece, so that it keeps its connection to
+    # the relay (two peers with nothing to trade part).
+    src, torrent, seed_dir, dst = seed_lacking_last_piece(d)
     world = NatWorld()
     relay = seed_process = leech = None
     try:
@@ -398,17 +396,7 @@ def punch_from_libtorrent(d):
     seed behind the other from a Tessera relay's peer exchange, with the
     flags that say it speaks uTP and ut_holepunch; its dial fails, it asks
     the relay for a rendezvous, and gets the data over the punched hole."""
-    src, torrent = make_payload(d, big=SMALL)
-    seed_dir = os.path.join(d, "seed")
-    shutil.copytree(src, seed_dir)
-    with open(os.path.join(seed_dir, "payload", "mid.bin"), "r+b") as f:
-        f.seek(-1, os.SEEK_END)
-        last = f.read(1)
-        f.seek(-1, os.SEEK_END)
-        f.write(bytes([last[0] ^ 0xff]))
-    dst = os.path.join(d, "dst")
-    os.mkdir(dst)
-    os.mkdir(os.path.join(d, "relay"))
+    src, torrent, seed_dir, dst = seed_lacking_last_piece(d)
     world = NatWorld()
     relay = seed = leech_process = None
     try:
