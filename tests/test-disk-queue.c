@@ -41,9 +41,7 @@ fixture_set_up (Fixture       *f,
   f->source = g_build_filename (f->dir, "source", NULL);
   f->target = g_build_filename (f->dir, "target", NULL);
   root = g_build_filename (f->source, "pack", NULL);
-  tsr_test_write_file (root, "a.bin", 40000, 1);
-  tsr_test_write_file (root, "b.bin", 30000, 2);
-  f->info = tsr_test_make_torrent (root, TSR_CREATE_V1, 16384);
+  f->info = tsr_test_make_pack (root);
   g_assert_cmpint (g_mkdir (f->target, 0755), ==, 0);
   f->storage = tsr_storage_new (f->info, f->target);
   f->log = g_string_new (NULL);

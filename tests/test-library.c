@@ -52,9 +52,7 @@ test_round_trip (void)
   guint64 down_total = 0;
   gdouble ratio = 0;
 
-  tsr_test_write_file (root, "a.bin", 40000, 1);
-  tsr_test_write_file (root, "b.bin", 30000, 2);
-  info = tsr_test_make_torrent (root, TSR_CREATE_V1, 16384);
+  info = tsr_test_make_pack (root);
   tsr_test_write_torrent_file (info, torrent_path);
 
   first = tsr_library_new (data);

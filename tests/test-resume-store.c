@@ -56,9 +56,7 @@ fixture_set_up (Fixture       *f,
   f->data = g_build_filename (f->dir, "data", NULL);
   f->state = g_build_filename (f->dir, "state", NULL);
   root = g_build_filename (f->data, "pack", NULL);
-  tsr_test_write_file (root, "a.bin", 40000, 1);
-  tsr_test_write_file (root, "b.bin", 30000, 2);
-  f->info = tsr_test_make_torrent (root, TSR_CREATE_V1, 16384);
+  f->info = tsr_test_make_pack (root);
   f->have = tsr_bitfield_new (f->info->piece_count);
   tsr_bitfield_set (f->have, 0, TRUE);
   tsr_bitfield_set (f->have, 3, TRUE);

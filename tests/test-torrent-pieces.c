@@ -76,10 +76,7 @@ fixture_set_up (Fixture       *f,
 
   f->dir = g_dir_make_tmp ("tsr-torrent-pieces-XXXXXX", NULL);
   root = g_build_filename (f->dir, "pack", NULL);
-  tsr_test_write_file (root, "a.bin", 40000, 1);
-  tsr_test_write_file (root, "b.bin", 30000, 2);
-  f->info = tsr_test_make_torrent (root, TSR_CREATE_V1, PIECE);
-  g_assert_cmpuint (f->info->piece_count, ==, 5);
+  f->info = tsr_test_make_pack (root);
   g_assert_cmpuint (f->info->n_files, ==, 2);
   f->pieces = tsr_torrent_pieces_new (f->info, 4 * 1024 * 1024, FALSE, &funcs, f);
   f->log = g_string_new (NULL);

@@ -99,6 +99,18 @@ tsr_test_make_torrent (const char      *root,
   return info;
 }
 
+TsrMetainfo *
+tsr_test_make_pack (const char *root)
+{
+  TsrMetainfo *info;
+
+  tsr_test_write_file (root, "a.bin", 40000, 1);
+  tsr_test_write_file (root, "b.bin", 30000, 2);
+  info = tsr_test_make_torrent (root, TSR_CREATE_V1, 16384);
+  g_assert_cmpuint (info->piece_count, ==, 5);
+  return info;
+}
+
 void
 tsr_test_write_torrent_file (TsrMetainfo *info,
                              const char  *path)

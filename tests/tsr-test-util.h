@@ -26,6 +26,10 @@ void tsr_test_write_file  (const char *dir,
 TsrMetainfo *tsr_test_make_torrent (const char      *root,
                                     TsrCreateFormat  format,
                                     guint64          piece_length);
+/* The two-file torrent many tests share: @root/a.bin (40000 bytes) and
+ * @root/b.bin (30000) are written, and made into a v1 torrent of five
+ * 16 KiB pieces, the last 4464 bytes, the third across both files. */
+TsrMetainfo *tsr_test_make_pack (const char *root);
 /* Writes the smallest .torrent file holding @info's info dictionary. */
 void tsr_test_write_torrent_file (TsrMetainfo *info,
                                   const char  *path);
