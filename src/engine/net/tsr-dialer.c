@@ -14,6 +14,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "tsr-dial-delay.h"
 #include "tsr-dialer.h"
 #include "tsr-transport-memory.h"
 #include "tsr-utp-stream.h"
@@ -31,6 +32,7 @@ struct _TsrDialer
   TsrTransport          transports;
   Endpoint             *endpoints[2]; /* (owned) (nullable) IPv4, IPv6 */
   TsrTransportMemory   *memory;       /* (owned) which transport carried the last dial to an address */
+  TsrDialDelay         *delay;        /* (owned) how long uTP has before TCP */
   TsrDialerStats        stats;
 };
 
@@ -148,6 +150,7 @@ tsr_dialer_new (const TsrDialerFuncs *funcs,
   self->user_data = user_data;
   self->transports = TSR_TRANSPORT_BOTH;
   self->memory = tsr_transport_memory_new (TSR_TRANSPORT_MEMORY_SIZE, TSR_TRANSPORT_MEMORY_LIFETIME_US);
+  self->delay = tsr_dial_delay_new ();
   return self;
 }
 
@@ -175,6 +178,7 @@ tsr_dialer_unref (TsrDialer *self)
     return;
   tsr_dialer_shutdown (self);
   tsr_transport_memory_free (self->memory);
+  tsr_dial_delay_free (self->delay);
   g_free (self);
 }
 
@@ -225,6 +229,13 @@ tsr_dialer_get_utp_manager (TsrDialer            *self,
   return endpoint != NULL ? endpoint->manager : NULL;
 }
 
+guint
+tsr_dialer_get_fallback_ms (TsrDialer            *self,
+                            const TsrPeerAddress *address)
+{
+  return tsr_dial_delay_get_ms (self->delay, address);
+}
+
 void
 tsr_dialer_get_stats (TsrDialer      *self,
                       TsrDialerStats *stats)
@@ -258,6 +269,7 @@ typedef struct
   gboolean        done[N_LEGS];    /* the leg finished, connected or not */
   GError         *error[N_LEGS];   /* (owned) (nullable) why a leg failed */
   GSource        *cancel_source;   /* (owned) (nullable) the task's cancellable, watched */
+  gint64          utp_started;     /* monotonic µs: the uTP leg's SYN */
   guint           fallback_source;
 } Dial;
 
@@ -348,8 +360,11 @@ on_tcp_connected (GObject      *source,
            * straight to TCP does not renew that, so uTP is tried again
            * once it expires. */
           if (dial->dialer != NULL && leg_started (dial, LEG_UTP))
-            tsr_transport_memory_remember (dial->dialer->memory, &dial->address, TSR_TRANSPORT_TCP,
-                                           g_get_monotonic_time ());
+            {
+              tsr_transport_memory_remember (dial->dialer->memory, &dial->address, TSR_TRANSPORT_TCP,
+                                             g_get_monotonic_time ());
+              tsr_dial_delay_tcp_won (dial->dialer->delay, &dial->address);
+            }
           if (dial->dialer != NULL)
             dial->dialer->stats.tcp_connected++;
           dial_return (dial, G_IO_STREAM (g_steal_pointer (&connection)));
@@ -391,7 +406,10 @@ on_utp_connected (GObject      *source,
   dial->done[LEG_UTP] = TRUE;
   if (stream != NULL && dial->task != NULL)
     {
-      tsr_transport_memory_remember (dial->dialer->memory, &dial->address, TSR_TRANSPORT_UTP, g_get_monotonic_time ());
+      gint64 now = g_get_monotonic_time ();
+
+      tsr_transport_memory_remember (dial->dialer->memory, &dial->address, TSR_TRANSPORT_UTP, now);
+      tsr_dial_delay_utp_connected (dial->dialer->delay, &dial->address, now - dial->utp_started);
       dial->dialer->stats.utp_connected++;
       dial_return (dial, G_IO_STREAM (g_steal_pointer (&stream)));
     }
@@ -463,10 +481,14 @@ tsr_dialer_connect_async (TsrDialer            *self,
   if (transport_on (dial, TSR_TRANSPORT_UTP) && manager != NULL)
     {
       dial->cancel[LEG_UTP] = g_cancellable_new ();
+      dial->utp_started = g_get_monotonic_time ();
       self->stats.utp_dials++;
       tsr_utp_stream_connect_async (manager, address, dial->cancel[LEG_UTP], on_utp_connected, dial_ref (dial));
       if (transport_on (dial, TSR_TRANSPORT_TCP) && !leg_started (dial, LEG_TCP) && dial->task != NULL)
-        dial->fallback_source = g_timeout_add (TSR_DIALER_FALLBACK_MS, on_fallback, dial);
+        {
+          self->stats.last_fallback_ms = tsr_dial_delay_get_ms (self->delay, address);
+          dial->fallback_source = g_timeout_add (self->stats.last_fallback_ms, on_fallback, dial);
+        }
     }
   else if (transport_on (dial, TSR_TRANSPORT_TCP))
     start_tcp (dial);

@@ -7,13 +7,22 @@
  * connections to its owner, which treats them as accepted TCP ones.
  *
  * Dialling, when both transports are on, is uTP first with TCP a short
- * while after (TSR_DIALER_FALLBACK_MS), or at once when uTP fails (a
- * RESET, an ICMP "port unreachable"); the first to connect is kept and
- * the other cancelled, as "happy eyeballs" does for IPv6. Not both at
- * once: a peer that speaks both would see two connections from us for
- * every dial, and every dial would count twice against firewalls' and
- * home routers' connection tables; on a path where uTP works it wins in
- * one round trip, far inside the delay.
+ * while after, or at once when uTP fails (a RESET, an ICMP "port
+ * unreachable"); the first to connect is kept and the other cancelled,
+ * as "happy eyeballs" (RFC 8305) does for IPv6. The loser never carries
+ * a byte of BitTorrent: the handshake is written by the owner, on the
+ * one stream the dial returns; a uTP leg that connects after TCP won is
+ * aborted (a RESET), a TCP one closed. Not both at once: a peer that
+ * speaks both would see two connections from us for every dial, and
+ * every dial would count twice against firewalls' and home routers'
+ * connection tables; on a path where uTP works it wins in one round
+ * trip, inside the delay.
+ *
+ * The delay follows the path (tsr-dial-delay.h): 25 ms to loopback,
+ * link-local and private addresses; elsewhere twice the 90th percentile
+ * of the latest uTP connect times, within [100 ms, 800 ms], 250 ms
+ * before any is known; half that (not under 50 ms) once TCP carried 4
+ * dials in a row where uTP was tried too, until uTP carries one again.
  *
  * The dialer remembers, per address, which transport carried the last
  * dial that tried uTP (tsr-transport-memory.h: an hour, 4096 addresses):
@@ -29,11 +38,6 @@
 #include "tsr-utp-manager.h"
 
 G_BEGIN_DECLS
-
-/* Milliseconds a uTP dial has before TCP is tried beside it: above a
- * round trip to the far side of the world, below uTP's first SYN resend
- * (1 s), which a peer without uTP never answers. */
-#define TSR_DIALER_FALLBACK_MS 800
 
 /* The transports a peer connection may use; a set of them is enabled. */
 typedef enum
@@ -72,6 +76,7 @@ typedef struct
   guint64 remembered_tcp;  /* dials straight to TCP: uTP failed there lately, TCP worked */
   guint64 utp_accepted;    /* incoming uTP connections handed to the owner */
   guint64 utp_refused;     /* incoming uTP connections refused */
+  guint   last_fallback_ms; /* the delay uTP had in the latest dial that tried both */
 } TsrDialerStats;
 
 /* Both transports on, no UDP socket yet (TCP alone until one is added). */
@@ -95,6 +100,9 @@ TsrUtpManager *tsr_dialer_get_utp_manager (TsrDialer            *self,
                                            TsrPeerAddressFamily  family);
 void          tsr_dialer_get_stats       (TsrDialer             *self,
                                           TsrDialerStats        *stats);
+/* Milliseconds a dial to @address now would give uTP before TCP. */
+guint         tsr_dialer_get_fallback_ms (TsrDialer             *self,
+                                          const TsrPeerAddress  *address);
 
 /* Connects to @address over the enabled transports (@self NULL: TCP
  * alone), as described above. The stream is a GSocketConnection (TCP)

@@ -73,8 +73,8 @@ void          tsr_session_set_dht             (TsrSession        *self,
 /* (nullable) (transfer none) */
 struct _TsrDht *tsr_session_get_dht           (TsrSession        *self);
 /* The transports peer connections use, dialled and accepted (default
- * both: uTP is dialled first, TCP follows after TSR_DIALER_FALLBACK_MS or
- * when uTP fails). uTP runs on the UDP port (tsr_session_get_udp_port). */
+ * both: uTP is dialled first, TCP follows after a delay that fits the
+ * path, net/tsr-dial-delay.h, or when uTP fails). uTP runs on the UDP port (tsr_session_get_udp_port). */
 void          tsr_session_set_transports      (TsrSession        *self,
                                                TsrTransport       transports);
 TsrTransport  tsr_session_get_transports      (TsrSession        *self);
