@@ -209,9 +209,10 @@ const TsrPeerAddress *tsr_ext_peer_get_address      (TsrExtPeer   *peer);
 gboolean              tsr_ext_peer_get_extended     (TsrExtPeer   *peer);
 /* Monotonic seconds, when it was added. */
 gint64                tsr_ext_peer_get_added_at     (TsrExtPeer   *peer);
-/* It came over uTP (the default: TCP). Its address is then its UDP
- * socket's as its NAT maps it: where the NAT lets uTP from others in
- * once it has sent to them (BEP 55), whatever port it told. */
+/* It is connected over uTP, dialled or not (the default: TCP), so it
+ * speaks uTP (BEP 11 flag 0x04). Its address is then its UDP socket's
+ * as its NAT maps it: where the NAT lets uTP from others in once it has
+ * sent to them (BEP 55), whatever port it told. */
 void                  tsr_ext_peer_set_utp          (TsrExtPeer   *peer,
                                                      gboolean      utp);
 gboolean              tsr_ext_peer_get_utp          (TsrExtPeer   *peer);

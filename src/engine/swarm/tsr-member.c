@@ -90,8 +90,8 @@ tsr_member_new (TsrMemberShared *shared,
   self->request = tsr_requester_add_peer (shared->requester, self, tsr_peer_conn_get_connected_at (self->conn));
   self->ext = tsr_extensions_add_peer (shared->extensions, self, tsr_peer_get_remote_address (peer),
                                        tsr_peer_conn_get_have (self->conn));
-  /* An incoming one's transport is known now; a dialled one is named by
-   * the address we dial whatever carries it. */
+  /* An incoming one's transport is known now; a dialled one's once it
+   * has connected (tsr_member_greet). */
   tsr_ext_peer_set_utp (self->ext, tsr_peer_get_transport (peer) == TSR_TRANSPORT_UTP);
   return self;
 }
@@ -272,6 +272,10 @@ tsr_member_greet (TsrMember              *self,
   /* Ourselves, or a peer already connected: closed. */
   if (!shared->funcs->shaking (self, theirs, shared->user_data))
     return;
+  /* BEP 11's "supports uTP" for peer exchange: a peer reached over uTP,
+   * in either direction, speaks it. A dialled one had no transport when
+   * its member was made; by its handshake the dial has connected. */
+  tsr_ext_peer_set_utp (self->ext, tsr_peer_get_transport (peer_of (self)) == TSR_TRANSPORT_UTP);
   /* Shaken from here on, for whoever hears of it below. */
   tsr_peer_conn_greet (self->conn, theirs, shared->picker != NULL ? shared->have : NULL);
   shared->funcs->shaken (self, shared->user_data);
