@@ -329,6 +329,45 @@ test_take_address (void)
   g_assert_false (tsr_peer_pool_take_address (pool, A ("10.0.0.2:6881"), now + 2));
 }
 
+/* Past the back-off once a TSR_PEER_POOL_PUNCH_GAP per address, however
+ * many connects name it; once the back-off is over, as often as take. */
+static void
+test_take_address_gap (void)
+{
+  g_autoptr(TsrPeerPool) pool = tsr_peer_pool_new (10);
+  const TsrPeerAddress *b = A ("10.0.0.3:6881");
+  gint64 now = 1000;
+  gint64 next = now;
+  gint64 t;
+  guint i;
+
+  tsr_peer_pool_add (pool, b, TSR_PEER_SOURCE_PEX, now);
+  /* Each time its back-off is over: a plain take, no punch spent. */
+  for (i = 0; i < 4; i++)
+    {
+      now = next;
+      g_assert_true (tsr_peer_pool_take_address (pool, b, now));
+      next = tsr_peer_pool_failed (pool, b, now);
+    }
+  /* Four failures: 15 × 2^3 s, longer than the gap. */
+  g_assert_cmpint (next - now, >, TSR_PEER_POOL_PUNCH_GAP + 2);
+  g_assert_null (tsr_peer_pool_take (pool, now + 1, FALSE));
+  /* A relay's connect: past the back-off, once. */
+  g_assert_true (tsr_peer_pool_take_address (pool, b, now + 1));
+  next = tsr_peer_pool_failed (pool, b, now + 1);
+  for (t = now + 2; t < now + 1 + TSR_PEER_POOL_PUNCH_GAP; t++)
+    g_assert_false (tsr_peer_pool_take_address (pool, b, t));
+  g_assert_cmpuint (tsr_peer_pool_get_n_dialing (pool), ==, 0);
+  /* The gap over and still backing off: one more, then the gap again. */
+  t = now + 1 + TSR_PEER_POOL_PUNCH_GAP;
+  g_assert_cmpint (next, >, t);
+  g_assert_true (tsr_peer_pool_take_address (pool, b, t));
+  next = tsr_peer_pool_failed (pool, b, t);
+  g_assert_false (tsr_peer_pool_take_address (pool, b, t + 1));
+  /* Its back-off over, no gap holds it. */
+  g_assert_true (tsr_peer_pool_take_address (pool, b, next));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -337,6 +376,7 @@ main (int    argc,
   g_test_add_func ("/peer-pool/take-order", test_take_order);
   g_test_add_func ("/peer-pool/backoff", test_backoff);
   g_test_add_func ("/peer-pool/take-address", test_take_address);
+  g_test_add_func ("/peer-pool/take-address-gap", test_take_address_gap);
   g_test_add_func ("/peer-pool/backoff-never-shorter", test_backoff_never_shorter);
   g_test_add_func ("/peer-pool/capacity", test_capacity);
   g_test_add_func ("/peer-pool/shrink", test_shrink);

@@ -32,6 +32,7 @@ typedef struct
   gint64        last_seen;
   gint64        last_tried;   /* 0: never */
   gint64        next_try;     /* not before */
+  gint64        punched;      /* last taken past its back-off (BEP 55); 0: never */
   gboolean      plaintext;    /* refused MSE: dialled without it */
 } Entry;
 
@@ -347,6 +348,14 @@ tsr_peer_pool_take_address (TsrPeerPool          *self,
 
   if (entry == NULL || entry->state != ENTRY_IDLE || tsr_peer_pool_get_ban (self, address, now) != NULL)
     return FALSE;
+  /* Past the back-off once a gap: a relay's connects (or many relays')
+   * naming one address must not make us dial it again and again. */
+  if (entry->next_try > now)
+    {
+      if (entry->punched != 0 && now - entry->punched < TSR_PEER_POOL_PUNCH_GAP)
+        return FALSE;
+      entry->punched = now;
+    }
   set_state (self, entry, ENTRY_DIALING);
   entry->last_tried = now;
   return TRUE;

@@ -46,6 +46,10 @@ typedef struct _TsrPeerPool TsrPeerPool;
  * they are starting): it is tried again sooner, and never left for long. */
 #define TSR_PEER_POOL_USER_BACKOFF      2
 #define TSR_PEER_POOL_USER_MAX_BACKOFF  60
+/* Seconds between two dials of one address past its back-off
+ * (tsr_peer_pool_take_address): as often as we ask a rendezvous for one
+ * target (TSR_EXT_HOLEPUNCH_TARGET_GAP). */
+#define TSR_PEER_POOL_PUNCH_GAP    60
 /* Wait before dialling again an address whose connection ended. */
 #define TSR_PEER_POOL_REDIAL       60
 
@@ -84,9 +88,13 @@ const char           *tsr_peer_source_to_string     (TsrPeerSource         sourc
 const TsrPeerAddress *tsr_peer_pool_take            (TsrPeerPool          *self,
                                                      gint64                now,
                                                      gboolean              user_only);
-/* Marks @address as being dialled now, whatever its back-off (BEP 55: a
- * relay's connect says it answers now); FALSE when it is not in the
- * pool, is banned, or is being dialled or connected already. */
+/* Marks @address as being dialled now, even during its back-off; FALSE
+ * when it is not in the pool, is banned, is being dialled or connected
+ * already, or was taken past its back-off less than
+ * TSR_PEER_POOL_PUNCH_GAP seconds ago. For BEP 55 alone: a relay's
+ * connect says the other side dials us now, and the hole opens only if
+ * both dial at once; the address is backing off because its NAT let
+ * our earlier dials die, which is what the punch is for. */
 gboolean              tsr_peer_pool_take_address    (TsrPeerPool          *self,
                                                      const TsrPeerAddress *address,
                                                      gint64                now);

@@ -918,8 +918,9 @@ static const TsrMemberFuncs member_funcs = {
 
 /* Hole punching (TsrExtHolepunchFuncs) -------------------------------- */
 
-/* A relay's connect: dial at once, whatever the address's back-off,
- * even while seeding (the other side dials us now too). */
+/* A relay's connect: dial at once, whatever the address's back-off
+ * (but once a TSR_PEER_POOL_PUNCH_GAP), even while seeding (the other
+ * side dials us now too). */
 static void
 holepunch_dial (const TsrPeerAddress *address,
                 gpointer              user_data)
