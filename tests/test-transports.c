@@ -825,12 +825,14 @@ static const TsrPeerFuncs probe_funcs = {
 
 /* Dials 127.0.0.1:@port over @transport alone (uTP from a UDP socket of
  * its own), with a handshake for @info_hash. Returns whether the other
- * end answered it; it always took the connection (the SYN, the TCP
- * connect): a torrent's bans are known only once the handshake names it. */
+ * end answered it; @connected, whether the connection was made: a TCP
+ * connect always is (a torrent's bans are known once the handshake names
+ * it), a uTP SYN not from an address every torrent bans. */
 static gboolean
 probe_answered (guint16       port,
                 TsrTransport  transport,
-                const guint8 *info_hash)
+                const guint8 *info_hash,
+                gboolean     *connected)
 {
   g_autoptr(TsrUdpSocket) socket = NULL;
   g_autoptr(TsrDialer) dialer = dialer_on_loopback (transport, &socket);
@@ -851,13 +853,15 @@ probe_answered (guint16       port,
   tsr_dialer_get_stats (dialer, &stats);
   if (transport == TSR_TRANSPORT_UTP)
     {
-      g_assert_cmpuint (stats.utp_connected, ==, 1);
+      g_assert_cmpuint (stats.utp_dials, ==, 1);
       g_assert_cmpuint (stats.tcp_dials, ==, 0);
+      *connected = stats.utp_connected == 1;
     }
   else
     {
       g_assert_cmpuint (stats.tcp_connected, ==, 1);
       g_assert_cmpuint (stats.utp_dials, ==, 0);
+      *connected = TRUE;
     }
   tsr_peer_set_funcs (peer, NULL, NULL);
   tsr_peer_close (peer, NULL);
@@ -908,7 +912,9 @@ test_utp_ban (Fixture       *f,
   g_autofree guint8 *garbage = g_malloc (PIECE_LENGTH);
   g_autoptr(GPtrArray) bans = NULL;
   Banned banned = { 0, 0, NULL };
+  TsrDialerStats before;
   TsrDialerStats stats;
+  gboolean connected;
   guint16 port = tsr_session_get_port (leecher);
   FILE *file;
   guint i;
@@ -934,16 +940,26 @@ test_utp_ban (Fixture       *f,
   g_assert_cmpuint (bans->len, ==, 1);
   g_assert_cmpstr (((TsrPeerBan *) g_ptr_array_index (bans, 0))->address, ==, "127.0.0.1");
 
-  g_assert_false (probe_answered (port, TSR_TRANSPORT_UTP, f->info->info_hash));
-  g_assert_false (probe_answered (port, TSR_TRANSPORT_TCP, f->info->info_hash));
+  /* uTP: the SYN is refused (a RESET), no connection, no handshake. */
+  tsr_dialer_get_stats (tsr_session_get_dialer (leecher), &before);
+  g_assert_false (probe_answered (port, TSR_TRANSPORT_UTP, f->info->info_hash, &connected));
+  g_assert_false (connected);
+  tsr_dialer_get_stats (tsr_session_get_dialer (leecher), &stats);
+  g_assert_cmpuint (stats.utp_refused, ==, before.utp_refused + 1);
+  g_assert_cmpuint (stats.utp_accepted, ==, before.utp_accepted);
+  /* TCP: taken, then closed at the handshake. */
+  g_assert_false (probe_answered (port, TSR_TRANSPORT_TCP, f->info->info_hash, &connected));
+  g_assert_true (connected);
   g_assert_cmpuint (tsr_torrent_get_n_peers (leech), ==, 0);
   /* The ban, and nothing else, turned them away. */
   g_signal_handlers_disconnect_by_data (leech, &banned);
   g_object_unref (seeder);
   tsr_test_drain ();
   tsr_torrent_clear_bans (leech);
-  g_assert_true (probe_answered (port, TSR_TRANSPORT_UTP, f->info->info_hash));
-  g_assert_true (probe_answered (port, TSR_TRANSPORT_TCP, f->info->info_hash));
+  g_assert_true (probe_answered (port, TSR_TRANSPORT_UTP, f->info->info_hash, &connected));
+  g_assert_true (connected);
+  g_assert_true (probe_answered (port, TSR_TRANSPORT_TCP, f->info->info_hash, &connected));
+  g_assert_true (connected);
   g_free (banned.address);
   g_object_unref (leecher);
   tsr_test_drain ();

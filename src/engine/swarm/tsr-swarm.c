@@ -470,16 +470,24 @@ on_address_found (const TsrPeerAddress *address,
 }
 
 const char *
-tsr_swarm_refuse_incoming (TsrSwarm             *self,
-                           const TsrPeerAddress *address,
-                           gint64                now)
+tsr_swarm_get_ban (TsrSwarm             *self,
+                   const TsrPeerAddress *address,
+                   gint64                now)
 {
   TsrPeerAddress host = tsr_peer_address_get_host (address);
   const char *banned = tsr_peer_pool_get_ban (self->pool, address, now);
 
   /* Banned as a host: it dialled us before, from another port. */
-  if (banned == NULL)
-    banned = tsr_peer_pool_get_ban (self->pool, &host, now);
+  return banned != NULL ? banned : tsr_peer_pool_get_ban (self->pool, &host, now);
+}
+
+const char *
+tsr_swarm_refuse_incoming (TsrSwarm             *self,
+                           const TsrPeerAddress *address,
+                           gint64                now)
+{
+  const char *banned = tsr_swarm_get_ban (self, address, now);
+
   if (banned != NULL)
     return banned;
   return tsr_swarm_limits_refuse (self->caps, self->members->len, tsr_swarm_count_dialed (self, FALSE));
@@ -551,7 +559,9 @@ tsr_swarm_ban (TsrSwarm             *self,
    * One we dialled is banned at the address we know it by, so that other
    * peers behind the same address (NAT, or loopback in tests) are not. */
   key = peer != NULL && tsr_peer_is_incoming (peer) ? tsr_peer_address_get_host (address) : *address;
-  if (tsr_peer_pool_get_ban (self->pool, &key, now) != NULL)
+  /* A piece that fails after its sender is gone names its address: its
+   * host may be banned already. */
+  if (tsr_swarm_get_ban (self, &key, now) != NULL)
     return;
   tsr_peer_pool_ban (self->pool, &key, reason, now, seconds);
   self->funcs->banned (&key, reason, self->user_data);

@@ -246,6 +246,11 @@ void          tsr_swarm_add_address_text  (TsrSwarm             *self,
 /* Whether one more connection may be dialled, @n_dialed being dialled. */
 gboolean      tsr_swarm_may_dial          (TsrSwarm             *self,
                                            guint                 n_dialed);
+/* Why @address is banned (as itself, or as a host that dialled us
+ * from another port), or NULL. */
+const char   *tsr_swarm_get_ban           (TsrSwarm             *self,
+                                           const TsrPeerAddress *address,
+                                           gint64                now);
 /* Why an incoming connection from @address is refused (banned, over a
  * limit), or NULL: it may come in. */
 const char   *tsr_swarm_refuse_incoming   (TsrSwarm             *self,

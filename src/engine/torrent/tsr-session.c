@@ -560,15 +560,41 @@ on_torrent_dialer (gpointer user_data)
   return self->dialer;
 }
 
+/* Whether every torrent that takes peers now bans @from (one at least):
+ * whatever its handshake names, it would be closed there. */
+static gboolean
+banned_everywhere (TsrSession           *self,
+                   const TsrPeerAddress *from)
+{
+  guint n_taking = 0;
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->torrents)); i++)
+    {
+      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (G_LIST_MODEL (self->torrents), i);
+      TsrTorrentState state = tsr_torrent_get_state (torrent);
+
+      if (state != TSR_TORRENT_DOWNLOADING && state != TSR_TORRENT_SEEDING && state != TSR_TORRENT_FETCHING)
+        continue;
+      if (!_tsr_torrent_bans (torrent, from))
+        return FALSE;
+      n_taking++;
+    }
+  return n_taking > 0;
+}
+
 /* An incoming uTP connection is let in as a TCP one would be: within
- * the listener's bounds on connections waiting for their handshake. */
+ * the listener's bounds on connections waiting for their handshake. A
+ * banned peer's SYN gets a RESET: no connection, no handshake to read
+ * (a TCP one is closed at its handshake, which names the torrent). */
 static gboolean
 on_utp_accept (const TsrPeerAddress *from,
                gpointer              user_data)
 {
   TsrSession *self = user_data;
 
-  return self->listener != NULL && tsr_listener_has_room (self->listener, from);
+  return self->listener != NULL && tsr_listener_has_room (self->listener, from) &&
+         !banned_everywhere (self, from);
 }
 
 static void

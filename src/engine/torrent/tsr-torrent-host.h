@@ -10,6 +10,8 @@
 
 #include <glib.h>
 
+#include "tsr-peer-address.h"
+
 G_BEGIN_DECLS
 
 struct _TsrDialer;
@@ -33,6 +35,10 @@ typedef struct _TsrTorrentHostFuncs
   /* Asks how to dial peers: the transports (TCP, uTP) the host has on. */
   struct _TsrDialer *(*dialer) (gpointer user_data);
 } TsrTorrentHostFuncs;
+
+/* Whether the torrent bans @address now (as itself or its host). */
+gboolean _tsr_torrent_bans (struct _TsrTorrent   *self,
+                            const TsrPeerAddress *address);
 
 /* @funcs NULL: the host let go (it must before it goes). */
 void _tsr_torrent_set_host (struct _TsrTorrent         *self,

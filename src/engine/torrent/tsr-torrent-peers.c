@@ -12,6 +12,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "tsr-torrent-host.h"
 #include "tsr-torrent-parts-private.h"
 #include "tsr-torrent.h"
 
@@ -270,6 +271,13 @@ tsr_torrent_clear_bans (TsrTorrent *self)
   tsr_peer_pool_clear_bans (tsr_swarm_get_pool (_tsr_torrent_get_swarm (self)));
   if (pieces != NULL)
     tsr_smart_ban_clear_strikes (tsr_torrent_pieces_get_smart_ban (pieces));
+}
+
+gboolean
+_tsr_torrent_bans (TsrTorrent           *self,
+                   const TsrPeerAddress *address)
+{
+  return tsr_swarm_get_ban (_tsr_torrent_get_swarm (self), address, now_seconds ()) != NULL;
 }
 
 GPtrArray *
