@@ -7,7 +7,8 @@
  * header bar, the menu and the shortcuts share: start, stop, ask the
  * tracker, verify, open the folder, copy the magnet link, remove, show a
  * details page. What comes in (files and magnet links to add, files to
- * share, drops) is tsr-window-add.c's, over the same struct
+ * share, drops) is tsr-window-add.c's, and finding and organising (the
+ * sidebar, the search, labels) tsr-window-find.c's, over the same struct
  * (tsr-window-private.h).
  */
 #define G_LOG_DOMAIN "tsr-app"
@@ -37,8 +38,8 @@ static GParamSpec *properties[N_PROPS];
 /* Selection                                                           */
 
 /* The selected torrents (element-type TsrTorrent), in list order. */
-static GPtrArray *
-dup_selected (TsrWindow *self)
+GPtrArray *
+_tsr_window_dup_selected (TsrWindow *self)
 {
   GPtrArray *selected = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GtkBitset) set = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
@@ -55,9 +56,10 @@ dup_selected (TsrWindow *self)
 static void
 update_actions (TsrWindow *self)
 {
-  g_autoptr(GPtrArray) selected = dup_selected (self);
+  g_autoptr(GPtrArray) selected = _tsr_window_dup_selected (self);
   gboolean any = selected->len > 0;
-  static const char *names[] = { "start", "stop", "announce", "verify", "open-folder", "copy-magnet", "remove" };
+  static const char *names[] = { "start", "stop", "announce", "verify", "open-folder", "copy-magnet", "labels",
+                                 "remove" };
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (names); i++)
@@ -112,7 +114,7 @@ static void
 each_selected (TsrWindow *self,
                void     (*func) (TsrLibrary *library, TsrTorrent *torrent))
 {
-  g_autoptr(GPtrArray) selected = dup_selected (self);
+  g_autoptr(GPtrArray) selected = _tsr_window_dup_selected (self);
   guint i;
 
   for (i = 0; i < selected->len; i++)
@@ -156,7 +158,7 @@ announce_action (GSimpleAction *action,
                  gpointer       user_data)
 {
   TsrWindow *self = user_data;
-  g_autoptr(GPtrArray) selected = dup_selected (self);
+  g_autoptr(GPtrArray) selected = _tsr_window_dup_selected (self);
   guint asked = 0;
   guint i;
 
@@ -172,7 +174,7 @@ open_folder_action (GSimpleAction *action,
                     gpointer       user_data)
 {
   TsrWindow *self = user_data;
-  g_autoptr(GPtrArray) selected = dup_selected (self);
+  g_autoptr(GPtrArray) selected = _tsr_window_dup_selected (self);
 
   if (selected->len > 0)
     tsr_open_folder (GTK_WINDOW (self), tsr_torrent_get_folder (g_ptr_array_index (selected, 0)));
@@ -184,7 +186,7 @@ copy_magnet_action (GSimpleAction *action,
                     gpointer       user_data)
 {
   TsrWindow *self = user_data;
-  g_autoptr(GPtrArray) selected = dup_selected (self);
+  g_autoptr(GPtrArray) selected = _tsr_window_dup_selected (self);
   g_autoptr(GString) text = g_string_new (NULL);
   guint i;
 
@@ -222,7 +224,7 @@ remove_action (GSimpleAction *action,
                gpointer       user_data)
 {
   TsrWindow *self = user_data;
-  GPtrArray *selected = dup_selected (self);
+  GPtrArray *selected = _tsr_window_dup_selected (self);
   g_autofree char *heading = NULL;
   GtkWidget *dialog;
 
@@ -387,7 +389,7 @@ tsr_window_constructed (GObject *object)
   GtkSortListModel *sorted;
 
   G_OBJECT_CLASS (tsr_window_parent_class)->constructed (object);
-  sorted = gtk_sort_list_model_new (g_object_ref (torrents),
+  sorted = gtk_sort_list_model_new (_tsr_window_find_filter (self, torrents),
                                     g_object_ref (gtk_column_view_get_sorter (self->column_view)));
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (sorted));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
@@ -508,6 +510,7 @@ tsr_window_dispose (GObject *object)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
   g_clear_handle_id (&self->status_timer, g_source_remove);
+  _tsr_window_find_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), TSR_TYPE_WINDOW);
   g_clear_object (&self->selection);
   g_clear_object (&self->settings);
@@ -541,7 +544,11 @@ tsr_window_class_init (TsrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, details_view);
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, torrent_menu);
-
+  gtk_widget_class_bind_template_child (widget_class, TsrWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, TsrWindow, sidebar_list);
+  gtk_widget_class_bind_template_child (widget_class, TsrWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, TsrWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, TsrWindow, search_button);
 }
 
 static void
@@ -585,6 +592,7 @@ tsr_window_init (TsrWindow *self)
   /* The list gets a third of the height, the details the rest. */
   gtk_paned_set_position (self->paned, 200);
   self->settings = g_settings_new (APP_ID);
+  _tsr_window_find_init (self);
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
