@@ -31,10 +31,21 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-static const char *state_titles[] = {
-  N_("All"), N_("Downloading"), N_("Seeding"), N_("Stopped"), N_("Queued"), N_("Checking"), N_("Error"),
+/* The engine's own names for states (context "torrent state"), and two more. */
+static const struct
+{
+  const char *context;
+  const char *title;
+} state_titles[] = {
+  { NULL, N_("All") },
+  { "torrent state", NC_("torrent state", "Downloading") },
+  { "torrent state", NC_("torrent state", "Seeding") },
+  { "torrent state", NC_("torrent state", "Stopped") },
+  { "torrent state", NC_("torrent state", "Queued") },
+  { "torrent state", NC_("torrent state", "Checking") },
+  { "torrent state", NC_("torrent state", "Error") },
   /* TRANSLATORS: the torrents moving data now (downloading or uploading) */
-  N_("Active"),
+  { NULL, N_("Active") },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (state_titles) == TSR_GROUP_N_STATES);
@@ -114,7 +125,11 @@ tsr_torrent_group_get_key (TsrTorrentGroup *self)
 const char *
 tsr_torrent_group_get_title (TsrTorrentGroup *self)
 {
-  return self->kind < TSR_GROUP_N_STATES ? _(state_titles[self->kind]) : self->key;
+  if (self->kind >= TSR_GROUP_N_STATES)
+    return self->key;
+  if (state_titles[self->kind].context != NULL)
+    return g_dpgettext2 (NULL, state_titles[self->kind].context, state_titles[self->kind].title);
+  return _(state_titles[self->kind].title);
 }
 
 guint
