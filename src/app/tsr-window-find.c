@@ -286,8 +286,23 @@ void
 tsr_window_set_search (TsrWindow  *self,
                        const char *text)
 {
+  const char *old = gtk_editable_get_text (self->search_entry);
+  const char *a = old;
+  const char *b = text;
+  int position;
+
+  /* As typing does: what differs at the end is deleted, then inserted. */
   gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  gtk_editable_set_text (self->search_entry, text);
+  while (*a != '\0' && g_utf8_get_char (a) == g_utf8_get_char (b))
+    {
+      a = g_utf8_next_char (a);
+      b = g_utf8_next_char (b);
+    }
+  position = (int) g_utf8_pointer_to_offset (old, a);
+  if (*a != '\0')
+    gtk_editable_delete_text (self->search_entry, position, -1);
+  if (*b != '\0')
+    gtk_editable_insert_text (self->search_entry, b, -1, &position);
 }
 
 GtkFilterListModel *

@@ -42,7 +42,8 @@ GtkWidget *tsr_window_open_create_dialog (TsrWindow  *self,
                                           const char *path);
 /* Finding and organising (tsr-window-find.c): the sidebar's rows
  * (element-type TsrTorrentGroup) and choosing row @position; the search
- * text, as if typed (it opens the search bar); the list's filtered model
+ * text, as if typed: the differing end deleted, then the rest inserted
+ * (it opens the search bar); the list's filtered model
  * (the same one for the window's life); the labels dialog for the
  * selected torrents (NULL when none is selected). */
 GListModel         *tsr_window_get_groups   (TsrWindow  *self);
