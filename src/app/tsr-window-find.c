@@ -149,6 +149,24 @@ find_action (GSimpleAction *action,
 /* ------------------------------------------------------------------ */
 /* Labels                                                              */
 
+/* The selected torrents (element-type TsrTorrent), in list order: here,
+ * where the labels dialog needs them, for tsr-window.c too. */
+GPtrArray *
+_tsr_window_dup_selected (TsrWindow *self)
+{
+  GPtrArray *selected = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GtkBitset) set = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  GtkBitsetIter iter;
+  guint position;
+
+  if (gtk_bitset_iter_init_first (&iter, set, &position))
+    do
+      g_ptr_array_add (selected, g_list_model_get_item (G_LIST_MODEL (self->selection), position));
+    while (gtk_bitset_iter_next (&iter, &position));
+  return selected;
+}
+
+
 static void
 on_labels_response (AdwMessageDialog *dialog,
                     const char       *response,

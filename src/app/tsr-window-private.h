@@ -59,7 +59,7 @@ GListModel *_tsr_window_find_filter (TsrWindow  *self,
                                      GListModel *torrents);
 /* From dispose, before the template goes: the sidebar lets go of the groups. */
 void        _tsr_window_find_dispose (TsrWindow *self);
-/* The selected torrents (element-type TsrTorrent), in list order: tsr-window.c's. */
+/* The selected torrents (element-type TsrTorrent), in list order. */
 GPtrArray  *_tsr_window_dup_selected (TsrWindow *self);
 
 G_END_DECLS
