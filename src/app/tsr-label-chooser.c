@@ -42,12 +42,14 @@ tsr_label_chooser_class_init (TsrLabelChooserClass *klass)
 
   object_class->dispose = tsr_label_chooser_dispose;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 static void
 tsr_label_chooser_init (TsrLabelChooser *self)
 {
   self->checks = g_ptr_array_new ();
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Labels"), -1);
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));
   self->entry = gtk_entry_new ();
