@@ -181,6 +181,16 @@ on_groups_changed (TsrTorrentGroups *groups,
     self->refilter_id = g_timeout_add (500, on_refilter, self);
 }
 
+/* A magnet's name came with its metainfo: a search by name looks again. */
+static void
+on_groups_renamed (TsrTorrentGroups *groups,
+                   TsrTorrent       *torrent,
+                   TsrTorrentFilter *self)
+{
+  if (self->terms->len > 0 && self->refilter_id == 0)
+    self->refilter_id = g_timeout_add (500, on_refilter, self);
+}
+
 static void
 tsr_torrent_filter_dispose (GObject *object)
 {
@@ -218,6 +228,7 @@ tsr_torrent_filter_new (TsrTorrentGroups *groups)
   self->groups = g_object_ref (groups);
   self->filter = GTK_FILTER (gtk_custom_filter_new (match_item, self, NULL));
   g_signal_connect (groups, "changed", G_CALLBACK (on_groups_changed), self);
+  g_signal_connect (groups, "renamed", G_CALLBACK (on_groups_renamed), self);
   return self;
 }
 

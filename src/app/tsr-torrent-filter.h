@@ -10,8 +10,9 @@
  * word only grew or words were added, LESS_STRICT the other way round,
  * so the GtkFilterListModel over it looks again only at what can change.
  * A torrent that moves between groups (its state, rates, labels) while
- * the group or the search depends on that is looked at again with all
- * the others at most twice a second (coalesced).
+ * the group or the search depends on that, or a magnet whose name came
+ * during a search, is looked at again with all the others at most twice
+ * a second (coalesced).
  */
 #pragma once
 

@@ -40,6 +40,7 @@ G_DEFINE_FINAL_TYPE (TsrTorrentGroups, tsr_torrent_groups, G_TYPE_OBJECT)
 enum
 {
   SIGNAL_CHANGED,
+  SIGNAL_RENAMED,
   N_SIGNALS
 };
 
@@ -234,6 +235,8 @@ on_metadata_received (TsrTorrent       *torrent,
                       TsrTorrentGroups *self)
 {
   recount (self, g_hash_table_lookup (self->entries, torrent), TRUE, FALSE);
+  /* A magnet's name was its "dn" (or its hash) until now. */
+  g_signal_emit (self, signals[SIGNAL_RENAMED], 0, torrent);
 }
 
 static void
@@ -336,6 +339,8 @@ tsr_torrent_groups_class_init (TsrTorrentGroupsClass *klass)
 
   object_class->dispose = tsr_torrent_groups_dispose;
   signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                          NULL, G_TYPE_NONE, 1, TSR_TYPE_TORRENT);
+  signals[SIGNAL_RENAMED] = g_signal_new ("renamed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                                           NULL, G_TYPE_NONE, 1, TSR_TYPE_TORRENT);
 }
 

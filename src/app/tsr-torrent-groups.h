@@ -33,6 +33,7 @@ gboolean            tsr_torrent_groups_match      (TsrTorrentGroups *self,
 const char * const *tsr_torrent_groups_get_hosts  (TsrTorrentGroups *self,
                                                    TsrTorrent       *torrent);
 
-/* Signal "changed" (TsrTorrent): the torrent moved between groups. */
+/* Signals, each with the TsrTorrent: "changed" when it moved between
+ * groups; "renamed" when its metainfo came (a magnet's name changes). */
 
 G_END_DECLS

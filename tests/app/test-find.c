@@ -3,7 +3,8 @@
  * test-find.c: finding and organising in the main window (under Xvfb):
  * the sidebar's counts follow a torrent's state and labels one torrent
  * at a time (the All row is not touched by a state change: nothing is
- * recounted); the search filters by name, label: and tracker:, through
+ * recounted), a host row goes with its last torrent, and the chosen row
+ * filters the list, which follows state changes; the search filters by name, label: and tracker:, through
  * the same filter and filtered model all along, told MORE_STRICT or
  * LESS_STRICT as the text grows or shrinks; Escape closes and clears
  * it; labels set through the Labels dialog come back, counted, in a
@@ -185,6 +186,18 @@ test_sidebar_counts (Fixture       *fixture,
   g_assert_cmpuint (all_notified, ==, 0);
   g_signal_handlers_disconnect_by_data (all, &all_notified);
 
+  /* With Stopped chosen, a torrent that starts leaves the list soon after
+   * (the filter looks again at most twice a second). */
+  tsr_window_show_group (window, position_of (window, "Stopped"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tsr_window_get_filtered (window))), ==, 2);
+  tsr_library_start (fixture->library, fixture->debian);
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (g_list_model_get_n_items (G_LIST_MODEL (tsr_window_get_filtered (window))) != 1 &&
+         g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tsr_window_get_filtered (window))), ==, 1);
+  tsr_library_stop (fixture->library, fixture->debian);
+
   /* Choosing a row filters the list. */
   tsr_window_show_group (window, position_of (window, "tracker.ubuntu.example"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tsr_window_get_filtered (window))), ==, 1);
@@ -192,6 +205,16 @@ test_sidebar_counts (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tsr_window_get_filtered (window))), ==, 0);
   tsr_window_show_group (window, 0);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tsr_window_get_filtered (window))), ==, 2);
+
+  /* A removed torrent's host row goes with it; the chosen row going
+   * brings All back. */
+  tsr_window_show_group (window, position_of (window, "bttracker.debian.example"));
+  tsr_library_remove (fixture->library, fixture->debian, FALSE);
+  g_assert_cmpint (count_of (window, "bttracker.debian.example"), ==, -1);
+  g_assert_cmpint (count_of (window, "All"), ==, 1);
+  g_assert_cmpint (count_of (window, "Stopped"), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (groups), ==, 8 + 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tsr_window_get_filtered (window))), ==, 1);
 }
 
 typedef struct
