@@ -248,15 +248,12 @@ tsr_torrent_filter_set_search (TsrTorrentFilter *self,
   gboolean narrower = is_wider (old, terms);
 
   self->terms = terms;
-  if (wider && narrower)
-    ;   /* the same words: nothing changed */
-  else if (narrower)
-    gtk_filter_changed (self->filter, GTK_FILTER_CHANGE_MORE_STRICT);
-  else if (wider)
-    gtk_filter_changed (self->filter, GTK_FILTER_CHANGE_LESS_STRICT);
-  else
-    gtk_filter_changed (self->filter, GTK_FILTER_CHANGE_DIFFERENT);
   g_array_unref (old);
+  /* Both ways: the same words (a space typed), nothing to look at again. */
+  if (wider && narrower)
+    return;
+  gtk_filter_changed (self->filter, narrower ? GTK_FILTER_CHANGE_MORE_STRICT
+                                             : wider ? GTK_FILTER_CHANGE_LESS_STRICT : GTK_FILTER_CHANGE_DIFFERENT);
 }
 
 void

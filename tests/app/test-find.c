@@ -7,8 +7,9 @@
  * filters the list, which follows state changes; the search filters by name, label: and tracker:, through
  * the same filter and filtered model all along, told MORE_STRICT or
  * LESS_STRICT as the text grows or shrinks; Escape closes and clears
- * it; labels set through the Labels dialog come back, counted, in a
- * window over a library reloaded from disk.
+ * it; labels set through the Labels dialog show in the list's Labels
+ * column at once and come back, counted and shown, in a window over a
+ * library reloaded from disk.
  */
 #include "config.h"
 
@@ -317,6 +318,33 @@ test_search (Fixture       *fixture,
   g_signal_handlers_disconnect_by_data (filter, &changes);
 }
 
+/* Whether a label under @widget reads @text. */
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  GtkWidget *child;
+
+  if (GTK_IS_LABEL (widget) && g_str_equal (gtk_label_get_text (GTK_LABEL (widget)), text))
+    return TRUE;
+  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+wait_for_text (TsrWindow  *window,
+               const char *text)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (!shows_text (GTK_WIDGET (window), text) && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  return shows_text (GTK_WIDGET (window), text);
+}
+
 /* Labels given through the Labels dialog: counted in the sidebar at once,
  * and again in a new window over a library read back from disk. */
 static void
@@ -338,6 +366,8 @@ test_labels_persist (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_assert_cmpint (count_of (fixture->window, "Films"), ==, 1);
   g_assert_cmpint (count_of (fixture->window, "2026"), ==, 1);
+  /* The list's Labels column follows at once. */
+  g_assert_true (wait_for_text (fixture->window, "Films, 2026"));
 
   /* The other torrent too, through the same dialog: Films now counts two. */
   tsr_window_show (fixture->window, 1, "overview");
@@ -358,6 +388,7 @@ test_labels_persist (Fixture       *fixture,
   g_assert_cmpint (count_of (fixture->window, "All"), ==, 2);
   g_assert_cmpint (count_of (fixture->window, "Films"), ==, 2);
   g_assert_cmpint (count_of (fixture->window, "2026"), ==, 1);
+  g_assert_true (wait_for_text (fixture->window, "Films, 2026"));
   tsr_window_set_search (fixture->window, "label:2026");
   g_assert_cmpuint (n_shown (fixture->window), ==, 1);
   restored = g_list_model_get_item (G_LIST_MODEL (tsr_window_get_filtered (fixture->window)), 0);
