@@ -37,10 +37,18 @@ static GParamSpec *properties[N_PROPS];
 /* ------------------------------------------------------------------ */
 /* Selection                                                           */
 
+/* The selected torrents (element-type TsrTorrent), in list order
+ * (tsr-window-find.c's, where the labels dialog needs them too). */
+static GPtrArray *
+dup_selected (TsrWindow *self)
+{
+  return _tsr_window_dup_selected (self);
+}
+
 static void
 update_actions (TsrWindow *self)
 {
-  g_autoptr(GPtrArray) selected = _tsr_window_dup_selected (self);
+  g_autoptr(GPtrArray) selected = dup_selected (self);
   gboolean any = selected->len > 0;
   static const char *names[] = { "start", "stop", "announce", "verify", "open-folder", "copy-magnet", "labels",
                                  "remove" };
@@ -98,7 +106,7 @@ static void
 each_selected (TsrWindow *self,
                void     (*func) (TsrLibrary *library, TsrTorrent *torrent))
 {
-  g_autoptr(GPtrArray) selected = _tsr_window_dup_selected (self);
+  g_autoptr(GPtrArray) selected = dup_selected (self);
   guint i;
 
   for (i = 0; i < selected->len; i++)
@@ -142,7 +150,7 @@ announce_action (GSimpleAction *action,
                  gpointer       user_data)
 {
   TsrWindow *self = user_data;
-  g_autoptr(GPtrArray) selected = _tsr_window_dup_selected (self);
+  g_autoptr(GPtrArray) selected = dup_selected (self);
   guint asked = 0;
   guint i;
 
@@ -158,7 +166,7 @@ open_folder_action (GSimpleAction *action,
                     gpointer       user_data)
 {
   TsrWindow *self = user_data;
-  g_autoptr(GPtrArray) selected = _tsr_window_dup_selected (self);
+  g_autoptr(GPtrArray) selected = dup_selected (self);
 
   if (selected->len > 0)
     tsr_open_folder (GTK_WINDOW (self), tsr_torrent_get_folder (g_ptr_array_index (selected, 0)));
@@ -170,7 +178,7 @@ copy_magnet_action (GSimpleAction *action,
                     gpointer       user_data)
 {
   TsrWindow *self = user_data;
-  g_autoptr(GPtrArray) selected = _tsr_window_dup_selected (self);
+  g_autoptr(GPtrArray) selected = dup_selected (self);
   g_autoptr(GString) text = g_string_new (NULL);
   guint i;
 
@@ -208,7 +216,7 @@ remove_action (GSimpleAction *action,
                gpointer       user_data)
 {
   TsrWindow *self = user_data;
-  GPtrArray *selected = _tsr_window_dup_selected (self);
+  GPtrArray *selected = dup_selected (self);
   g_autofree char *heading = NULL;
   GtkWidget *dialog;
 
