@@ -29,11 +29,28 @@ count_to_text (GBinding     *binding,
   return TRUE;
 }
 
+/* The row as a screen reader says it: "Seeding, 3 torrents" (the two
+ * labels of the row would be read as two unrelated texts). */
+static void
+update_row_name (TsrTorrentGroup *group,
+                 GParamSpec      *pspec,
+                 GtkWidget       *row)
+{
+  guint count = tsr_torrent_group_get_count (group);
+  g_autofree char *name = NULL;
+
+  /* TRANSLATORS: a row of the sidebar: a state, tracker host or label, and how many torrents are in it */
+  name = g_strdup_printf (g_dngettext (NULL, "%s, %u torrent", "%s, %u torrents", count),
+                          tsr_torrent_group_get_title (group), count);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
 static GtkWidget *
 create_group_row (gpointer item,
                   gpointer unused)
 {
   TsrTorrentGroup *group = item;
+  GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *title = gtk_label_new (tsr_torrent_group_get_title (group));
   GtkWidget *count = gtk_label_new (NULL);
@@ -47,7 +64,10 @@ create_group_row (gpointer item,
                                NULL);
   gtk_box_append (GTK_BOX (box), title);
   gtk_box_append (GTK_BOX (box), count);
-  return box;
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  update_row_name (group, NULL, row);
+  g_signal_connect_object (group, "notify::count", G_CALLBACK (update_row_name), row, 0);
+  return row;
 }
 
 /* A heading over the first tracker row and the first label row. */

@@ -142,6 +142,25 @@ on_count_notify (GObject    *group,
   (*notified)++;
 }
 
+/* The widget of the window's template called @id. */
+static GtkWidget *
+find_widget (GtkWidget  *widget,
+             const char *id)
+{
+  GtkWidget *child;
+
+  if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), id) == 0)
+    return widget;
+  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, id);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static gboolean
 is_stopped (TsrTorrent *torrent)
 {
@@ -185,6 +204,14 @@ test_sidebar_counts (Fixture       *fixture,
   g_assert_cmpint (count_of (window, "Downloading") + count_of (window, "Checking"), ==, 0);
   g_assert_cmpint (count_of (window, "All"), ==, 2);
   g_assert_cmpuint (all_notified, ==, 0);
+  /* The rows read as their title and count. */
+  {
+    GtkWidget *list = find_widget (GTK_WIDGET (window), "sidebar_list");
+    GtkListBoxRow *row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), (int) position_of (window, "Stopped"));
+
+    g_assert_null (gtk_test_accessible_check_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                                       "Stopped, 2 torrents"));
+  }
   g_signal_handlers_disconnect_by_data (all, &all_notified);
 
   /* With Stopped chosen, a torrent that starts leaves the list soon after
