@@ -5,8 +5,9 @@
  * remote-control protocol's `labels`). A label is a short line of text:
  *
  *   - text that is not valid UTF-8 is refused (the label is left out);
- *   - control characters (tabs, newlines...) become spaces, and space at
- *     either end is trimmed; a label left empty is left out;
+ *   - control characters and every kind of space (tabs, newlines,
+ *     no-break spaces...) become plain spaces, and spaces at either end
+ *     are trimmed; a label left empty is left out;
  *   - a label is cut to TSR_LABEL_MAX_CHARS characters (whole
  *     characters, never mid-sequence);
  *   - labels that differ only in case are one label: the first spelling
