@@ -5,7 +5,9 @@
  * its folder, file priorities, own limits and stopped state, comes back
  * the same in a new library over the same data folder; a torrent already
  * in the list or a file that is not a torrent is refused with a reason;
- * a removed torrent is gone from the index and its copy deleted.
+ * a removed torrent is gone from the index and its copy deleted; labels
+ * come back too, an index from before labels reads as none, and hostile
+ * labels pass tsr-labels.h's rule.
  */
 #include "config.h"
 
@@ -299,6 +301,140 @@ test_failed (void)
   tsr_test_remove_tree (dir);
 }
 
+static void
+on_labels_changed (TsrLibrary *library,
+                   TsrTorrent *torrent,
+                   guint      *count)
+{
+  (*count)++;
+}
+
+/* Hostile labels, straight through the setter: non-UTF-8 left out,
+ * control characters made spaces and the ends trimmed, cut to 64
+ * characters (whole ones), case-blind duplicates and blanks left out, 32
+ * at most. */
+static void
+test_labels_rule (void)
+{
+  g_autoptr(GString) long_label = g_string_new (NULL);
+  g_autoptr(GPtrArray) many = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) kept = NULL;
+  g_autofree char *expected_long = NULL;
+  const char *hostile[] = { "\xff\xfe bad", "  Films\tHD \n", "films hd", "FILMS HD", "", "   ", NULL, NULL };
+  guint i;
+
+  for (i = 0; i < 100; i++)
+    g_string_append (long_label, "é");
+  hostile[5] = long_label->str;
+  kept = tsr_labels_sanitise (hostile);
+  g_assert_cmpuint (g_strv_length (kept), ==, 2);
+  g_assert_cmpstr (kept[0], ==, "Films HD");
+  expected_long = g_utf8_substring (long_label->str, 0, TSR_LABEL_MAX_CHARS);
+  g_assert_cmpstr (kept[1], ==, expected_long);
+  g_assert_cmpint (g_utf8_strlen (kept[1], -1), ==, 64);
+  g_assert_true (g_utf8_validate (kept[1], -1, NULL));
+  g_clear_pointer (&kept, g_strfreev);
+
+  for (i = 0; i < 1000; i++)
+    g_ptr_array_add (many, g_strdup_printf ("label %u", i));
+  g_ptr_array_add (many, NULL);
+  kept = tsr_labels_sanitise ((const char * const *) many->pdata);
+  g_assert_cmpuint (g_strv_length (kept), ==, TSR_LABELS_MAX);
+  g_assert_cmpstr (kept[31], ==, "label 31");
+  g_clear_pointer (&kept, g_strfreev);
+  kept = tsr_labels_sanitise (NULL);
+  g_assert_nonnull (kept);
+  g_assert_null (kept[0]);
+}
+
+/* Labels set on a torrent come back in a new library over the same
+ * folder, and an index written before labels existed reads as none. */
+static void
+test_labels_round_trip (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tsr-library-XXXXXX", NULL);
+  g_autofree char *root = g_build_filename (dir, "pack", NULL);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autofree char *downloads = g_build_filename (dir, "downloads", NULL);
+  g_autofree char *torrent_path = g_build_filename (dir, "pack.torrent", NULL);
+  g_autofree char *index = g_build_filename (data, "torrents.json", NULL);
+  g_autofree char *hex = NULL;
+  g_autofree char *old_index = NULL;
+  g_autoptr(TsrMetainfo) info = tsr_test_make_pack (root);
+  g_autoptr(TsrLibrary) first = NULL;
+  g_autoptr(TsrLibrary) second = NULL;
+  g_autoptr(TsrTorrent) restored = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *labels[] = { "Linux", " isos ", "linux", "\x80", NULL };
+  const char * const *got;
+  TsrTorrent *torrent;
+  guint changes = 0;
+
+  tsr_test_write_torrent_file (info, torrent_path);
+  first = tsr_library_new (data);
+  g_signal_connect (first, "labels-changed", G_CALLBACK (on_labels_changed), &changes);
+  torrent = tsr_library_add_file (first, torrent_path, downloads, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (tsr_library_get_labels (torrent)[0]);
+  tsr_library_set_labels (first, torrent, labels);
+  g_assert_cmpuint (changes, ==, 1);
+  got = tsr_library_get_labels (torrent);
+  g_assert_cmpuint (g_strv_length ((char **) got), ==, 2);
+  g_assert_cmpstr (got[0], ==, "Linux");
+  g_assert_cmpstr (got[1], ==, "isos");
+  /* The same again is no change: no signal. */
+  tsr_library_set_labels (first, torrent, got);
+  g_assert_cmpuint (changes, ==, 1);
+  g_assert_true (tsr_library_save (first, &error));
+  g_assert_no_error (error);
+  tsr_library_shutdown (first);
+  g_clear_object (&first);
+
+  second = tsr_library_new (data);
+  tsr_library_restore (second);
+  g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (second)), ==, 1);
+  restored = g_list_model_get_item (tsr_library_get_torrents (second), 0);
+  got = tsr_library_get_labels (restored);
+  g_assert_cmpuint (g_strv_length ((char **) got), ==, 2);
+  g_assert_cmpstr (got[0], ==, "Linux");
+  g_assert_cmpstr (got[1], ==, "isos");
+  tsr_library_shutdown (second);
+  g_clear_object (&restored);
+  g_clear_object (&second);
+
+  /* An index from before labels; and one whose labels someone edited into
+   * numbers and a 1,000-character string. */
+  hex = tsr_metainfo_dup_info_hash_hex (info);
+  old_index = g_strdup_printf ("{\"torrents\": [{\"hash\": \"%s\", \"folder\": \"%s\", \"paused\": true}]}", hex,
+                               downloads);
+  g_assert_true (g_file_set_contents (index, old_index, -1, NULL));
+  second = tsr_library_new (data);
+  tsr_library_restore (second);
+  g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (second)), ==, 1);
+  restored = g_list_model_get_item (tsr_library_get_torrents (second), 0);
+  g_assert_null (tsr_library_get_labels (restored)[0]);
+  tsr_library_shutdown (second);
+  g_clear_object (&restored);
+  g_clear_object (&second);
+  {
+    g_autofree char *long_label = g_strnfill (1000, 'x');
+    g_autofree char *edited = g_strdup_printf ("{\"torrents\": [{\"hash\": \"%s\", \"folder\": \"%s\", \"paused\": "
+                                               "true, \"labels\": [1, null, \"%s\", \"ok\"]}]}", hex, downloads,
+                                               long_label);
+
+    g_assert_true (g_file_set_contents (index, edited, -1, NULL));
+  }
+  second = tsr_library_new (data);
+  tsr_library_restore (second);
+  restored = g_list_model_get_item (tsr_library_get_torrents (second), 0);
+  got = tsr_library_get_labels (restored);
+  g_assert_cmpuint (g_strv_length ((char **) got), ==, 2);
+  g_assert_cmpuint (strlen (got[0]), ==, TSR_LABEL_MAX_CHARS);
+  g_assert_cmpstr (got[1], ==, "ok");
+  tsr_library_shutdown (second);
+  tsr_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -307,5 +443,7 @@ main (int    argc,
   g_test_add_func ("/library/round-trip", test_round_trip);
   g_test_add_func ("/library/magnet", test_magnet);
   g_test_add_func ("/library/failed", test_failed);
+  g_test_add_func ("/library/labels/rule", test_labels_rule);
+  g_test_add_func ("/library/labels/round-trip", test_labels_round_trip);
   return g_test_run ();
 }

@@ -5,16 +5,19 @@
  * fetched but the pieces they share with wanted files. It reports a
  * failure to add through its "failed" signal and knows nothing of the
  * window that opened it. The rows are in its template
- * (tsr-add-dialog.ui); the torrent's name, size and files are filled in.
+ * (tsr-add-dialog.ui); the torrent's name, size and files are filled in,
+ * and a label chooser offering the labels the library's torrents have.
  */
 #define G_LOG_DOMAIN "tsr-app"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tsr-add-dialog.h"
+#include "tsr-label-chooser.h"
 
 /* Files listed at most; the rest are fetched. */
 #define MAX_FILES_LISTED 5000
@@ -30,6 +33,8 @@ struct _TsrAddDialog
   AdwActionRow         *folder_row;   /* template child */
   GtkSwitch            *start;        /* template child */
   GtkListBox           *files;        /* template child: the checks */
+  GtkWidget            *labels_box;   /* template child */
+  TsrLabelChooser      *labels;       /* borrowed: labels_box holds it */
   GPtrArray            *checks;       /* (owned) GtkCheckButton per listed file, "file" data = index */
   GtkFileChooserNative *chooser;      /* (owned) (nullable) */
   gboolean              answered;     /* one response only (closing after it must not cancel) */
@@ -78,6 +83,49 @@ on_choose_folder (GtkButton    *button,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
+static int
+compare_labels (const void *a,
+                const void *b)
+{
+  return g_utf8_collate (*(const char * const *) a, *(const char * const *) b);
+}
+
+static void
+set_labels (TsrAddDialog *self,
+            TsrTorrent   *torrent)
+{
+  g_auto(GStrv) labels = tsr_label_chooser_apply (self->labels, tsr_library_get_labels (torrent));
+
+  tsr_library_set_labels (self->library, torrent, (const char * const *) labels);
+}
+
+/* The labels the library's torrents have, sorted, once each: read once
+ * as the dialog opens. */
+static GStrv
+dup_known_labels (TsrLibrary *library)
+{
+  GListModel *torrents = tsr_library_get_torrents (library);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GStrv known;
+  guint i;
+  guint j;
+
+  for (i = 0; i < g_list_model_get_n_items (torrents); i++)
+    {
+      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (torrents, i);
+      const char * const *labels = tsr_library_get_labels (torrent);
+
+      /* The strings live as long as the torrents, which outlive this. */
+      for (j = 0; labels[j] != NULL; j++)
+        g_hash_table_add (seen, (gpointer) labels[j]);
+    }
+  known = (GStrv) g_hash_table_get_keys_as_array (seen, NULL);
+  for (i = 0; known[i] != NULL; i++)
+    known[i] = g_strdup (known[i]);
+  qsort (known, g_strv_length (known), sizeof (char *), compare_labels);
+  return known;
+}
+
 static void
 tsr_add_dialog_response (AdwMessageDialog *dialog,
                          const char       *response)
@@ -85,6 +133,7 @@ tsr_add_dialog_response (AdwMessageDialog *dialog,
   TsrAddDialog *self = TSR_ADD_DIALOG (dialog);
   g_autofree guint8 *priorities = NULL;
   g_autoptr(GError) error = NULL;
+  TsrTorrent *added;
   guint i;
 
   if (self->answered)
@@ -112,11 +161,16 @@ tsr_add_dialog_response (AdwMessageDialog *dialog,
       if (!tsr_library_configure (self->library, self->torrent, self->folder, priorities,
                                   gtk_switch_get_active (self->start), &error))
         g_signal_emit (self, signals[FAILED], 0, error);
+      else
+        set_labels (self, self->torrent);
       return;
     }
-  if (tsr_library_add_file (self->library, self->path, self->folder, !gtk_switch_get_active (self->start),
-                            priorities, &error) == NULL)
+  added = tsr_library_add_file (self->library, self->path, self->folder, !gtk_switch_get_active (self->start),
+                                priorities, &error);
+  if (added == NULL)
     g_signal_emit (self, signals[FAILED], 0, error);
+  else
+    set_labels (self, added);
 }
 
 /* What the template leaves to the torrent: its name, size and files. */
@@ -126,6 +180,7 @@ fill (TsrAddDialog *self,
 {
   g_autofree char *size = g_format_size (self->info->total_length);
   g_autofree char *body = NULL;
+  g_auto(GStrv) known = NULL;
   guint n_files = 0;
   guint i;
 
@@ -137,6 +192,9 @@ fill (TsrAddDialog *self,
   adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self), body);
   adw_action_row_set_subtitle (self->folder_row, self->folder);
   gtk_switch_set_active (self->start, start);
+  known = dup_known_labels (self->library);
+  self->labels = TSR_LABEL_CHOOSER (tsr_label_chooser_new ((const char * const *) known));
+  gtk_box_append (GTK_BOX (self->labels_box), GTK_WIDGET (self->labels));
 
   for (i = 0; i < self->info->n_files && self->checks->len < MAX_FILES_LISTED; i++)
     {
@@ -201,6 +259,7 @@ tsr_add_dialog_class_init (TsrAddDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsrAddDialog, folder_row);
   gtk_widget_class_bind_template_child (widget_class, TsrAddDialog, start);
   gtk_widget_class_bind_template_child (widget_class, TsrAddDialog, files);
+  gtk_widget_class_bind_template_child (widget_class, TsrAddDialog, labels_box);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_folder);
 }
 

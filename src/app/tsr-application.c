@@ -318,6 +318,8 @@ static const struct
   { "win.stop", { "<Control>p", NULL } },
   { "win.open-folder", { "<Control>e", NULL } },
   { "win.copy-magnet", { "<Control><Shift>c", NULL } },
+  { "win.find", { "<Control>f", NULL } },
+  { "win.show-sidebar", { "<Control><Shift>s", NULL } },
   /* The details pages, in the order of their tabs. */
   { "win.show-page::overview", { "<Alt>1", NULL } },
   { "win.show-page::files", { "<Alt>2", NULL } },

@@ -151,3 +151,84 @@ tsr_torrent_columns_append (GtkColumnView *view)
       gtk_column_view_append_column (view, column);
     }
 }
+
+/* The labels column: a torrent's labels are the library's, not a
+ * property of the torrent, so its cells bind by hand. */
+static char *
+dup_labels_text (TsrTorrent *torrent)
+{
+  /* TRANSLATORS: between two labels of a torrent in the list */
+  return g_strjoinv (_(", "), (char **) tsr_library_get_labels (torrent));
+}
+
+static void
+on_labels_changed (TsrLibrary  *library,
+                   TsrTorrent  *torrent,
+                   GtkListItem *item)
+{
+  g_autofree char *text = NULL;
+
+  if (gtk_list_item_get_item (item) != torrent)
+    return;
+  text = dup_labels_text (torrent);
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
+}
+
+static void
+on_labels_setup (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item)
+{
+  GtkWidget *child = gtk_label_new (NULL);
+
+  gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (child), 0);
+  gtk_list_item_set_child (item, child);
+}
+
+/* Visible rows only are bound: a change costs one comparison per row on screen. */
+static void
+on_labels_bind (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                TsrLibrary               *library)
+{
+  g_autofree char *text = dup_labels_text (gtk_list_item_get_item (item));
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
+  g_signal_connect_object (library, "labels-changed", G_CALLBACK (on_labels_changed), item, 0);
+}
+
+static void
+on_labels_unbind (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  TsrLibrary               *library)
+{
+  g_signal_handlers_disconnect_by_func (library, on_labels_changed, item);
+}
+
+static int
+compare_labels (gconstpointer a,
+                gconstpointer b,
+                gpointer      unused)
+{
+  g_autofree char *left = dup_labels_text ((TsrTorrent *) a);
+  g_autofree char *right = dup_labels_text ((TsrTorrent *) b);
+
+  return g_utf8_collate (left, right);
+}
+
+void
+tsr_torrent_columns_append_labels (GtkColumnView *view,
+                                   TsrLibrary    *library)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkColumnViewColumn) column = NULL;
+  g_autoptr(GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (compare_labels, NULL, NULL));
+
+  g_signal_connect (factory, "setup", G_CALLBACK (on_labels_setup), NULL);
+  g_signal_connect_object (factory, "bind", G_CALLBACK (on_labels_bind), library, 0);
+  g_signal_connect_object (factory, "unbind", G_CALLBACK (on_labels_unbind), library, 0);
+  column = gtk_column_view_column_new (_("Labels"), factory);
+  gtk_column_view_column_set_sorter (column, sorter);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  gtk_column_view_append_column (view, column);
+}

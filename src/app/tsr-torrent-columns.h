@@ -10,10 +10,16 @@
 
 #include <gtk/gtk.h>
 
+#include "tessera-engine.h"
+
 G_BEGIN_DECLS
 
 /* Appends the columns to @view, whose model holds TsrTorrents; each
  * column's sorter compares the property its cells show. */
 void tsr_torrent_columns_append (GtkColumnView *view);
+/* Appends a "Labels" column: each torrent's labels from @library, kept
+ * up by its "labels-changed"; sorted by them. */
+void tsr_torrent_columns_append_labels (GtkColumnView *view,
+                                        TsrLibrary    *library);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "tsr-details-view.h"
+#include "tsr-torrent-filter.h"
 #include "tsr-window.h"
 
 G_BEGIN_DECLS
@@ -29,6 +30,13 @@ struct _TsrWindow
   TsrDetailsView       *details_view;     /* template child */
   GMenuModel           *torrent_menu;     /* template child */
   GtkLabel             *status_label;     /* template child */
+  AdwFlap              *flap;             /* template child */
+  GtkListBox           *sidebar_list;     /* template child */
+  GtkSearchBar         *search_bar;       /* template child */
+  GtkEditable          *search_entry;     /* template child */
+  GtkToggleButton      *search_button;    /* template child */
+  TsrTorrentGroups     *groups;           /* (owned) tsr-window-find.c's */
+  TsrTorrentFilter     *filter;           /* (owned) tsr-window-find.c's */
   guint                 status_timer;
 };
 
@@ -41,5 +49,17 @@ void _tsr_window_add_init           (TsrWindow  *self);
  * metainfo comes. */
 void _tsr_window_add_watch_magnet   (TsrWindow  *self,
                                      TsrTorrent *torrent);
+
+/* tsr-window-find.c, from tsr_window_init (): the "find", "show-sidebar"
+ * and "labels" actions and the search bar. */
+void        _tsr_window_find_init   (TsrWindow  *self);
+/* From constructed: the sidebar over the library and the list's filter;
+ * returns (transfer full) @torrents filtered. */
+GListModel *_tsr_window_find_filter (TsrWindow  *self,
+                                     GListModel *torrents);
+/* From dispose, before the template goes: the sidebar lets go of the groups. */
+void        _tsr_window_find_dispose (TsrWindow *self);
+/* The selected torrents (element-type TsrTorrent), in list order. */
+GPtrArray  *_tsr_window_dup_selected (TsrWindow *self);
 
 G_END_DECLS

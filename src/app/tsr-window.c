@@ -7,7 +7,8 @@
  * header bar, the menu and the shortcuts share: start, stop, ask the
  * tracker, verify, open the folder, copy the magnet link, remove, show a
  * details page. What comes in (files and magnet links to add, files to
- * share, drops) is tsr-window-add.c's, over the same struct
+ * share, drops) is tsr-window-add.c's, and finding and organising (the
+ * sidebar, the search, labels) tsr-window-find.c's, over the same struct
  * (tsr-window-private.h).
  */
 #define G_LOG_DOMAIN "tsr-app"
@@ -36,20 +37,12 @@ static GParamSpec *properties[N_PROPS];
 /* ------------------------------------------------------------------ */
 /* Selection                                                           */
 
-/* The selected torrents (element-type TsrTorrent), in list order. */
+/* The selected torrents (element-type TsrTorrent), in list order
+ * (tsr-window-find.c's, where the labels dialog needs them too). */
 static GPtrArray *
 dup_selected (TsrWindow *self)
 {
-  GPtrArray *selected = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GtkBitset) set = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
-  GtkBitsetIter iter;
-  guint position;
-
-  if (gtk_bitset_iter_init_first (&iter, set, &position))
-    do
-      g_ptr_array_add (selected, g_list_model_get_item (G_LIST_MODEL (self->selection), position));
-    while (gtk_bitset_iter_next (&iter, &position));
-  return selected;
+  return _tsr_window_dup_selected (self);
 }
 
 static void
@@ -57,7 +50,8 @@ update_actions (TsrWindow *self)
 {
   g_autoptr(GPtrArray) selected = dup_selected (self);
   gboolean any = selected->len > 0;
-  static const char *names[] = { "start", "stop", "announce", "verify", "open-folder", "copy-magnet", "remove" };
+  static const char *names[] = { "start", "stop", "announce", "verify", "open-folder", "copy-magnet", "labels",
+                                 "remove" };
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (names); i++)
@@ -387,7 +381,7 @@ tsr_window_constructed (GObject *object)
   GtkSortListModel *sorted;
 
   G_OBJECT_CLASS (tsr_window_parent_class)->constructed (object);
-  sorted = gtk_sort_list_model_new (g_object_ref (torrents),
+  sorted = gtk_sort_list_model_new (_tsr_window_find_filter (self, torrents),
                                     g_object_ref (gtk_column_view_get_sorter (self->column_view)));
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (sorted));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
@@ -508,6 +502,7 @@ tsr_window_dispose (GObject *object)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
   g_clear_handle_id (&self->status_timer, g_source_remove);
+  _tsr_window_find_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), TSR_TYPE_WINDOW);
   g_clear_object (&self->selection);
   g_clear_object (&self->settings);
@@ -541,7 +536,11 @@ tsr_window_class_init (TsrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, details_view);
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, torrent_menu);
-
+  gtk_widget_class_bind_template_child (widget_class, TsrWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, TsrWindow, sidebar_list);
+  gtk_widget_class_bind_template_child (widget_class, TsrWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, TsrWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, TsrWindow, search_button);
 }
 
 static void
@@ -585,6 +584,7 @@ tsr_window_init (TsrWindow *self)
   /* The list gets a third of the height, the details the rest. */
   gtk_paned_set_position (self->paned, 200);
   self->settings = g_settings_new (APP_ID);
+  _tsr_window_find_init (self);
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));

@@ -40,6 +40,19 @@ gboolean   tsr_window_save_png   (TsrWindow      *self,
 /* Opens the creation dialog, with @path (nullable) dropped on it. */
 GtkWidget *tsr_window_open_create_dialog (TsrWindow  *self,
                                           const char *path);
+/* Finding and organising (tsr-window-find.c): the sidebar's rows
+ * (element-type TsrTorrentGroup) and choosing row @position; the search
+ * text, as if typed: the differing end deleted, then the rest inserted
+ * (it opens the search bar); the list's filtered model
+ * (the same one for the window's life); the labels dialog for the
+ * selected torrents (NULL when none is selected). */
+GListModel         *tsr_window_get_groups   (TsrWindow  *self);
+void                tsr_window_show_group   (TsrWindow  *self,
+                                             guint       position);
+void                tsr_window_set_search   (TsrWindow  *self,
+                                             const char *text);
+GtkFilterListModel *tsr_window_get_filtered (TsrWindow  *self);
+GtkWidget          *tsr_window_open_labels_dialog (TsrWindow *self);
 /* The status line under the list: rates, peers, the DHT, the port. */
 char      *tsr_window_format_status (TsrLibrary *library);
 

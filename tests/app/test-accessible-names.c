@@ -432,6 +432,22 @@ test_main_window (Fixture       *fixture,
           g_assert_null (mismatch);
         }
     }
+  /* The sidebar with a label row, the search bar open, and the labels
+   * dialog with a check button per label and its entry. */
+  {
+    const char *labels[] = { "Films", NULL };
+    GtkWidget *dialog;
+
+    tsr_library_set_labels (fixture->library, torrent, labels);
+    tsr_window_set_search (window, "label:films");
+    spin (200);
+    checked += walk_window (GTK_WIDGET (window), unnamed);
+    dialog = tsr_window_open_labels_dialog (window);
+    g_assert_nonnull (dialog);
+    spin (200);
+    checked += walk_window (dialog, unnamed);
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
   failures = report (unnamed);
   g_assert_cmpstr (failures, ==, "");
   /* Not vacuous: header buttons, limits, the rows' buttons and drop-downs. */

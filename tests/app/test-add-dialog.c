@@ -4,7 +4,8 @@
  * way the window opens it with "ask where to save" on, and answered
  * through its widgets and its response as a person would: for a torrent
  * file, "Add" adds it into the chosen folder without the files left
- * unchecked, started or not as the switch says, and "Cancel" adds
+ * unchecked, with the labels typed in, started or not as the switch
+ * says, and "Cancel" adds
  * nothing; for a magnet link, the dialog comes once the metainfo has come
  * from a seeder on 127.0.0.1, "Add" downloads it and "Cancel" takes it
  * out of the library; an "Add" the library refuses is reported through
@@ -21,6 +22,7 @@
 
 #include "tsr-add-dialog.h"
 #include "tsr-app-util.h"
+#include "tsr-label-chooser.h"
 #include "tsr-test-util.h"
 #include "tsr-window.h"
 
@@ -255,6 +257,8 @@ test_file_add (Fixture       *fixture,
 
   gtk_check_button_set_active (find_check (dialog, "pack/b.bin"), FALSE);
   gtk_switch_set_active (GTK_SWITCH (start), TRUE);
+  /* Labels typed in: the torrent gets them, as the library's rule keeps them. */
+  tsr_label_chooser_set_new_text (TSR_LABEL_CHOOSER (find_one (dialog, TSR_TYPE_LABEL_CHOOSER)), "Films, linux,  ");
   answer (dialog, "add");
 
   g_assert_null (find_dialog ());
@@ -266,6 +270,9 @@ test_file_add (Fixture       *fixture,
   for (pos = 0; pos < info->n_files; pos++)
     g_assert_cmpint (tsr_torrent_get_file_priority (added, pos), ==,
                      g_str_equal (info->files[pos].display_path, "pack/b.bin") ? TSR_PRIORITY_SKIP : TSR_PRIORITY_NORMAL);
+  g_assert_cmpstr (tsr_library_get_labels (added)[0], ==, "Films");
+  g_assert_cmpstr (tsr_library_get_labels (added)[1], ==, "linux");
+  g_assert_null (tsr_library_get_labels (added)[2]);
 }
 
 /* "Cancel" (or closing the dialog) adds nothing; the switch follows

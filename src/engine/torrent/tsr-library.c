@@ -6,7 +6,7 @@
  *
  * Layout under the data folder:
  *   torrents/<hash>.torrent   a copy of each torrent file added
- *   torrents.json             [{"hash", "folder", "paused"}...], in list order
+ *   torrents.json             [{"hash", "folder", "paused", "labels"}...], in list order
  *   resume/                   the engine's resume records
  * A torrent is known by its v1 info hash, or its v2 hash for v2-only ones.
  */
@@ -48,6 +48,7 @@ enum
 {
   SIGNAL_TORRENT_DONE,
   SIGNAL_TORRENT_FAILED,
+  SIGNAL_LABELS_CHANGED,
   N_SIGNALS
 };
 
@@ -88,6 +89,9 @@ tsr_library_class_init (TsrLibraryClass *klass)
                                                0, NULL, NULL, NULL, G_TYPE_NONE, 1, TSR_TYPE_TORRENT);
   /* A torrent stopped on an error (a full disk, its data gone). */
   signals[SIGNAL_TORRENT_FAILED] = g_signal_new ("torrent-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                                 0, NULL, NULL, NULL, G_TYPE_NONE, 1, TSR_TYPE_TORRENT);
+  /* A torrent's labels changed (tsr_library_set_labels). */
+  signals[SIGNAL_LABELS_CHANGED] = g_signal_new ("labels-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, TSR_TYPE_TORRENT);
 }
 
@@ -299,6 +303,79 @@ tsr_library_set_limits (TsrLibrary *self,
   save_quietly (self);
 }
 
+/* Labels live beside the torrent, as its own limits do: the engine's
+ * torrent has no use for them. Always sanitised (tsr-labels.h). */
+static void
+keep_labels (TsrTorrent         *torrent,
+             const char * const *labels)
+{
+  g_object_set_data_full (G_OBJECT (torrent), "tsr-labels", tsr_labels_sanitise (labels), (GDestroyNotify) g_strfreev);
+}
+
+const char * const *
+tsr_library_get_labels (TsrTorrent *torrent)
+{
+  static const char * const none[] = { NULL };
+  const char * const *labels = g_object_get_data (G_OBJECT (torrent), "tsr-labels");
+
+  return labels != NULL ? labels : none;
+}
+
+void
+tsr_library_set_labels (TsrLibrary         *self,
+                        TsrTorrent         *torrent,
+                        const char * const *labels)
+{
+  g_auto(GStrv) kept = tsr_labels_sanitise (labels);
+
+  if (tsr_labels_equal (tsr_library_get_labels (torrent), (const char * const *) kept))
+    return;
+  keep_labels (torrent, (const char * const *) kept);
+  save_quietly (self);
+  g_signal_emit (self, signals[SIGNAL_LABELS_CHANGED], 0, torrent);
+}
+
+/* "labels", only when there are some. */
+static void
+add_labels (JsonBuilder *builder,
+            TsrTorrent  *torrent)
+{
+  const char * const *labels = tsr_library_get_labels (torrent);
+  guint i;
+
+  if (labels[0] == NULL)
+    return;
+  json_builder_set_member_name (builder, "labels");
+  json_builder_begin_array (builder);
+  for (i = 0; labels[i] != NULL; i++)
+    json_builder_add_string_value (builder, labels[i]);
+  json_builder_end_array (builder);
+}
+
+/* From an index entry: strings only; a missing key (an older index) is none. */
+static void
+restore_labels (TsrTorrent *torrent,
+                JsonObject *entry)
+{
+  JsonNode *node = json_object_get_member (entry, "labels");
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  JsonArray *array;
+  guint i;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return;
+  array = json_node_get_array (node);
+  for (i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
+        g_ptr_array_add (labels, (gpointer) json_node_get_string (element));
+    }
+  g_ptr_array_add (labels, NULL);
+  keep_labels (torrent, (const char * const *) labels->pdata);
+}
+
 /* The index as text, made on the main thread (it reads the torrents). */
 static char *
 index_text (TsrLibrary *self)
@@ -343,6 +420,7 @@ index_text (TsrLibrary *self)
       json_builder_add_boolean_value (builder, state == TSR_TORRENT_STOPPED || state == TSR_TORRENT_ERROR);
       add_priorities (builder, torrent);
       add_limits (builder, torrent);
+      add_labels (builder, torrent);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -726,6 +804,7 @@ tsr_library_restore (TsrLibrary *self)
       g_autofree char *path = NULL;
       g_autoptr(TsrMetainfo) info = NULL;
       g_autoptr(GError) load_error = NULL;
+      TsrTorrent *torrent;
 
       /* A magnet still fetching when we quit: fetch again. */
       if (magnet_uri != NULL && folder != NULL)
@@ -736,7 +815,7 @@ tsr_library_restore (TsrLibrary *self)
             g_warning ("Cannot restore a magnet link: %s", load_error->message);
           else
             {
-              TsrTorrent *torrent = tsr_session_add_magnet (self->session, magnet, folder);
+              torrent = tsr_session_add_magnet (self->session, magnet, folder);
 
               /* Files and folder still to be chosen once the metainfo comes. */
               if (json_object_get_boolean_member_with_default (entry, "ask", FALSE))
@@ -746,6 +825,7 @@ tsr_library_restore (TsrLibrary *self)
                 }
               set_up (self, torrent, json_object_get_boolean_member_with_default (entry, "paused", FALSE), NULL,
                       NULL);
+              restore_labels (torrent, entry);
             }
           continue;
         }
@@ -764,13 +844,15 @@ tsr_library_restore (TsrLibrary *self)
           g_warning ("Cannot restore a torrent: %s", load_error->message);
           continue;
         }
-      add_to_session (self, info, folder, json_object_get_boolean_member_with_default (entry, "paused", FALSE),
-                      json_object_has_member (entry, "priorities") &&
-                      JSON_NODE_HOLDS_ARRAY (json_object_get_member (entry, "priorities"))
-                      ? json_object_get_array_member (entry, "priorities") : NULL,
-                      json_object_has_member (entry, "limits") &&
-                      JSON_NODE_HOLDS_OBJECT (json_object_get_member (entry, "limits"))
-                      ? json_object_get_object_member (entry, "limits") : NULL);
+      torrent = add_to_session (self, info, folder,
+                                json_object_get_boolean_member_with_default (entry, "paused", FALSE),
+                                json_object_has_member (entry, "priorities") &&
+                                JSON_NODE_HOLDS_ARRAY (json_object_get_member (entry, "priorities"))
+                                ? json_object_get_array_member (entry, "priorities") : NULL,
+                                json_object_has_member (entry, "limits") &&
+                                JSON_NODE_HOLDS_OBJECT (json_object_get_member (entry, "limits"))
+                                ? json_object_get_object_member (entry, "limits") : NULL);
+      restore_labels (torrent, entry);
     }
   self->restoring = FALSE;
 }

@@ -11,6 +11,7 @@
 
 #include <gio/gio.h>
 
+#include "tsr-labels.h"
 #include "tsr-session.h"
 
 G_BEGIN_DECLS
@@ -91,6 +92,16 @@ void         tsr_library_set_limits     (TsrLibrary  *self,
                                          guint64      up_total,
                                          guint64      down_total,
                                          gdouble      seed_ratio);
+/* The torrent's labels (never NULL; empty when none), kept in the index
+ * as "labels" and, through the remote-control protocol, shown as
+ * `labels`. Setting them applies tsr-labels.h's rule (invalid UTF-8 left
+ * out, control characters made spaces, cut to 64 characters, case-blind
+ * duplicates and labels past 32 left out), saves the index and emits
+ * "labels-changed" (TsrTorrent) when they differ from before. */
+const char * const *tsr_library_get_labels (TsrTorrent         *torrent);
+void         tsr_library_set_labels     (TsrLibrary         *self,
+                                         TsrTorrent         *torrent,
+                                         const char * const *labels);
 /* Rewrites the index on the I/O pool (as after each change the library
  * sees; file priorities it does not see). */
 void         tsr_library_save_soon      (TsrLibrary  *self);

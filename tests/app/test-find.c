@@ -1,0 +1,443 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test-find.c: finding and organising in the main window (under Xvfb):
+ * the sidebar's counts follow a torrent's state and labels one torrent
+ * at a time (the All row is not touched by a state change: nothing is
+ * recounted), a host row goes with its last torrent, and the chosen row
+ * filters the list, which follows state changes; the search filters by name, label: and tracker:, through
+ * the same filter and filtered model all along, told MORE_STRICT or
+ * LESS_STRICT as the text grows or shrinks; Escape closes and clears
+ * it; labels set through the Labels dialog show in the list's Labels
+ * column at once and come back, counted and shown, in a window over a
+ * library reloaded from disk.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "tsr-label-chooser.h"
+#include "tsr-test-util.h"
+#include "tsr-torrent-group.h"
+#include "tsr-window.h"
+
+/* A .torrent of @name (a folder of one file, @seed) announcing to @tracker. */
+static char *
+write_torrent (const char *dir,
+               const char *name,
+               guint       seed,
+               const char *tracker)
+{
+  g_autofree char *root = g_build_filename (dir, name, NULL);
+  g_autofree char *file_name = g_strconcat (name, ".torrent", NULL);
+  char *path = g_build_filename (dir, file_name, NULL);
+  g_autoptr(TsrMetainfo) info = NULL;
+  g_autoptr(GString) file = g_string_new (NULL);
+  gsize length = 0;
+  const char *bytes;
+
+  tsr_test_write_file (root, "a.bin", 20000, seed);
+  info = tsr_test_make_torrent (root, TSR_CREATE_V1, 16384);
+  bytes = g_bytes_get_data (info->info_bytes, &length);
+  g_string_append_printf (file, "d8:announce%zu:%s4:info", strlen (tracker), tracker);
+  g_string_append_len (file, bytes, (gssize) length);
+  g_string_append_c (file, 'e');
+  g_assert_true (g_file_set_contents (path, file->str, (gssize) file->len, NULL));
+  tsr_test_remove_tree (root);
+  return path;
+}
+
+typedef struct
+{
+  char       *dir;
+  char       *data;
+  char       *downloads;
+  TsrLibrary *library;
+  TsrWindow  *window;
+  TsrTorrent *ubuntu;    /* borrowed: the library's */
+  TsrTorrent *debian;    /* borrowed: the library's */
+} Fixture;
+
+static void
+open_window (Fixture *fixture)
+{
+  fixture->window = g_object_new (TSR_TYPE_WINDOW, "library", fixture->library, NULL);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  unused)
+{
+  g_autofree char *ubuntu = NULL;
+  g_autofree char *debian = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("tsr-find-XXXXXX", NULL);
+  fixture->data = g_build_filename (fixture->dir, "data", NULL);
+  fixture->downloads = g_build_filename (fixture->dir, "downloads", NULL);
+  ubuntu = write_torrent (fixture->dir, "Ubuntu ISO", 1, "http://tracker.ubuntu.example:6969/announce");
+  debian = write_torrent (fixture->dir, "Debian DVD", 2, "udp://bttracker.debian.example:6881");
+  fixture->library = tsr_library_new (fixture->data);
+  fixture->ubuntu = tsr_library_add_file (fixture->library, ubuntu, fixture->downloads, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  fixture->debian = tsr_library_add_file (fixture->library, debian, fixture->downloads, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  open_window (fixture);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  unused)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  tsr_library_shutdown (fixture->library);
+  g_clear_object (&fixture->library);
+  tsr_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->data);
+  g_free (fixture->downloads);
+}
+
+/* The sidebar row titled @title, and its count (-1 when there is none). */
+static int
+count_of (TsrWindow  *window,
+          const char *title)
+{
+  GListModel *groups = tsr_window_get_groups (window);
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (groups); i++)
+    {
+      g_autoptr(TsrTorrentGroup) group = g_list_model_get_item (groups, i);
+
+      if (g_str_equal (tsr_torrent_group_get_title (group), title))
+        return (int) tsr_torrent_group_get_count (group);
+    }
+  return -1;
+}
+
+static guint
+position_of (TsrWindow  *window,
+             const char *title)
+{
+  GListModel *groups = tsr_window_get_groups (window);
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (groups); i++)
+    {
+      g_autoptr(TsrTorrentGroup) group = g_list_model_get_item (groups, i);
+
+      if (g_str_equal (tsr_torrent_group_get_title (group), title))
+        return i;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+on_count_notify (GObject    *group,
+                 GParamSpec *pspec,
+                 guint      *notified)
+{
+  (*notified)++;
+}
+
+/* The widget of the window's template called @id. */
+static GtkWidget *
+find_widget (GtkWidget  *widget,
+             const char *id)
+{
+  GtkWidget *child;
+
+  if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), id) == 0)
+    return widget;
+  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, id);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_stopped (TsrTorrent *torrent)
+{
+  return tsr_torrent_get_state (torrent) == TSR_TORRENT_STOPPED;
+}
+
+/* The eight state rows and one per tracker host, counted; a started
+ * torrent leaves Stopped for another state's row, and the All row hears
+ * nothing of it. */
+static void
+test_sidebar_counts (Fixture       *fixture,
+                     gconstpointer  unused)
+{
+  TsrWindow *window = fixture->window;
+  GListModel *groups = tsr_window_get_groups (window);
+  g_autoptr(TsrTorrentGroup) all = g_list_model_get_item (groups, 0);
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  guint all_notified = 0;
+
+  g_assert_cmpuint (g_list_model_get_n_items (groups), ==, 8 + 2);
+  g_assert_cmpstr (tsr_torrent_group_get_title (all), ==, "All");
+  g_assert_cmpint (count_of (window, "All"), ==, 2);
+  g_assert_cmpint (count_of (window, "Stopped"), ==, 2);
+  g_assert_cmpint (count_of (window, "Downloading"), ==, 0);
+  g_assert_cmpint (count_of (window, "Active"), ==, 0);
+  /* Hosts, sorted, after the states. */
+  g_assert_cmpint (count_of (window, "bttracker.debian.example"), ==, 1);
+  g_assert_cmpint (count_of (window, "tracker.ubuntu.example"), ==, 1);
+  g_assert_cmpuint (position_of (window, "bttracker.debian.example"), ==, 8);
+
+  g_signal_connect (all, "notify::count", G_CALLBACK (on_count_notify), &all_notified);
+  tsr_library_start (fixture->library, fixture->ubuntu);
+  while (is_stopped (fixture->ubuntu) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (is_stopped (fixture->ubuntu));
+  g_assert_cmpint (count_of (window, "Stopped"), ==, 1);
+  g_assert_cmpint (count_of (window, "Downloading") + count_of (window, "Checking") +
+                   count_of (window, "Seeding") + count_of (window, "Queued"), ==, 1);
+  tsr_library_stop (fixture->library, fixture->ubuntu);
+  g_assert_cmpint (count_of (window, "Stopped"), ==, 2);
+  g_assert_cmpint (count_of (window, "Downloading") + count_of (window, "Checking"), ==, 0);
+  g_assert_cmpint (count_of (window, "All"), ==, 2);
+  g_assert_cmpuint (all_notified, ==, 0);
+  /* The rows read as their title and count. */
+  {
+    GtkWidget *list = find_widget (GTK_WIDGET (window), "sidebar_list");
+    GtkListBoxRow *row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), (int) position_of (window, "Stopped"));
+
+    g_assert_null (gtk_test_accessible_check_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                                       "Stopped, 2 torrents"));
+  }
+  g_signal_handlers_disconnect_by_data (all, &all_notified);
+
+  /* With Stopped chosen, a torrent that starts leaves the list soon after
+   * (the filter looks again at most twice a second). */
+  tsr_window_show_group (window, position_of (window, "Stopped"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tsr_window_get_filtered (window))), ==, 2);
+  tsr_library_start (fixture->library, fixture->debian);
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (g_list_model_get_n_items (G_LIST_MODEL (tsr_window_get_filtered (window))) != 1 &&
+         g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tsr_window_get_filtered (window))), ==, 1);
+  tsr_library_stop (fixture->library, fixture->debian);
+
+  /* Choosing a row filters the list. */
+  tsr_window_show_group (window, position_of (window, "tracker.ubuntu.example"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tsr_window_get_filtered (window))), ==, 1);
+  tsr_window_show_group (window, position_of (window, "Downloading"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tsr_window_get_filtered (window))), ==, 0);
+  tsr_window_show_group (window, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tsr_window_get_filtered (window))), ==, 2);
+
+  /* A removed torrent's host row goes with it; the chosen row going
+   * brings All back. */
+  tsr_window_show_group (window, position_of (window, "bttracker.debian.example"));
+  tsr_library_remove (fixture->library, fixture->debian, FALSE);
+  g_assert_cmpint (count_of (window, "bttracker.debian.example"), ==, -1);
+  g_assert_cmpint (count_of (window, "All"), ==, 1);
+  g_assert_cmpint (count_of (window, "Stopped"), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (groups), ==, 8 + 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tsr_window_get_filtered (window))), ==, 1);
+}
+
+typedef struct
+{
+  GtkFilterChange last;
+  guint           changes;
+} Changes;
+
+static void
+on_filter_changed (GtkFilter       *filter,
+                   GtkFilterChange  change,
+                   Changes         *changes)
+{
+  changes->last = change;
+  changes->changes++;
+}
+
+static guint
+n_shown (TsrWindow *window)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (tsr_window_get_filtered (window)));
+}
+
+static char *
+dup_first_name (TsrWindow *window)
+{
+  g_autoptr(TsrTorrent) torrent = g_list_model_get_item (G_LIST_MODEL (tsr_window_get_filtered (window)), 0);
+
+  return g_strdup (tsr_torrent_get_name (torrent));
+}
+
+/* Each prefix filters; each keystroke changes the one filter the one
+ * filtered model has had from the start, more strictly as the text grows
+ * and less as it shrinks. */
+static void
+test_search (Fixture       *fixture,
+             gconstpointer  unused)
+{
+  TsrWindow *window = fixture->window;
+  GtkFilterListModel *filtered = tsr_window_get_filtered (window);
+  GtkFilter *filter = gtk_filter_list_model_get_filter (filtered);
+  const char *labels[] = { "Linux", "Server", NULL };
+  Changes changes = { 0 };
+  g_autofree char *name = NULL;
+  GtkWidget *focus;
+
+  g_signal_connect (filter, "changed", G_CALLBACK (on_filter_changed), &changes);
+  tsr_library_set_labels (fixture->library, fixture->debian, labels);
+  g_assert_cmpuint (n_shown (window), ==, 2);
+
+  /* By name: case-insensitive, any part. */
+  tsr_window_set_search (window, "u");
+  g_assert_cmpint (changes.last, ==, GTK_FILTER_CHANGE_MORE_STRICT);
+  g_assert_cmpuint (n_shown (window), ==, 1);
+  tsr_window_set_search (window, "ubu");
+  g_assert_cmpint (changes.last, ==, GTK_FILTER_CHANGE_MORE_STRICT);
+  tsr_window_set_search (window, "UBUNTU i");
+  g_assert_cmpint (changes.last, ==, GTK_FILTER_CHANGE_MORE_STRICT);
+  g_assert_cmpuint (n_shown (window), ==, 1);
+  name = dup_first_name (window);
+  g_assert_cmpstr (name, ==, "Ubuntu ISO");
+  tsr_window_set_search (window, "UBUNTU");
+  g_assert_cmpint (changes.last, ==, GTK_FILTER_CHANGE_LESS_STRICT);
+  tsr_window_set_search (window, "xyz");
+  g_assert_cmpuint (n_shown (window), ==, 0);
+
+  /* By label, and by tracker host. */
+  tsr_window_set_search (window, "label:serv");
+  g_assert_cmpuint (n_shown (window), ==, 1);
+  g_clear_pointer (&name, g_free);
+  name = dup_first_name (window);
+  g_assert_cmpstr (name, ==, "Debian DVD");
+  tsr_window_set_search (window, "label:servers");
+  g_assert_cmpint (changes.last, ==, GTK_FILTER_CHANGE_MORE_STRICT);
+  g_assert_cmpuint (n_shown (window), ==, 0);
+  tsr_window_set_search (window, "tracker:ubuntu.example");
+  g_assert_cmpuint (n_shown (window), ==, 1);
+  g_clear_pointer (&name, g_free);
+  name = dup_first_name (window);
+  g_assert_cmpstr (name, ==, "Ubuntu ISO");
+  tsr_window_set_search (window, "tracker:example dvd");
+  g_assert_cmpuint (n_shown (window), ==, 1);
+  g_clear_pointer (&name, g_free);
+  name = dup_first_name (window);
+  g_assert_cmpstr (name, ==, "Debian DVD");
+
+  /* Never a new filter or model: the same ones took every keystroke. */
+  g_assert_true (tsr_window_get_filtered (window) == filtered);
+  g_assert_true (gtk_filter_list_model_get_filter (filtered) == filter);
+  g_assert_cmpuint (changes.changes, >=, 9);
+
+  /* Ctrl+F's action focuses the entry; Escape there closes and clears. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.find", NULL));
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_true (GTK_IS_EDITABLE (focus));
+  g_assert_nonnull (gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY));
+  g_signal_emit_by_name (gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY), "stop-search");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (focus)), ==, "");
+  g_assert_cmpuint (n_shown (window), ==, 2);
+  g_signal_handlers_disconnect_by_data (filter, &changes);
+}
+
+/* Whether a label under @widget reads @text. */
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  GtkWidget *child;
+
+  if (GTK_IS_LABEL (widget) && g_str_equal (gtk_label_get_text (GTK_LABEL (widget)), text))
+    return TRUE;
+  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+wait_for_text (TsrWindow  *window,
+               const char *text)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (!shows_text (GTK_WIDGET (window), text) && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  return shows_text (GTK_WIDGET (window), text);
+}
+
+/* Labels given through the Labels dialog: counted in the sidebar at once,
+ * and again in a new window over a library read back from disk. */
+static void
+test_labels_persist (Fixture       *fixture,
+                     gconstpointer  unused)
+{
+  GtkWidget *dialog;
+  GtkWidget *chooser;
+  g_autoptr(TsrTorrent) restored = NULL;
+  const char * const *labels;
+
+  g_assert_null (tsr_window_open_labels_dialog (fixture->window));
+  tsr_window_show (fixture->window, 0, "overview");
+  dialog = tsr_window_open_labels_dialog (fixture->window);
+  g_assert_nonnull (dialog);
+  chooser = adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog));
+  tsr_label_chooser_set_new_text (TSR_LABEL_CHOOSER (chooser), "Films, 2026 ,");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "apply");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpint (count_of (fixture->window, "Films"), ==, 1);
+  g_assert_cmpint (count_of (fixture->window, "2026"), ==, 1);
+  /* The list's Labels column follows at once. */
+  g_assert_true (wait_for_text (fixture->window, "Films, 2026"));
+
+  /* The other torrent too, through the same dialog: Films now counts two. */
+  tsr_window_show (fixture->window, 1, "overview");
+  dialog = tsr_window_open_labels_dialog (fixture->window);
+  chooser = adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog));
+  tsr_label_chooser_set (TSR_LABEL_CHOOSER (chooser), "Films", TRUE, FALSE);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "apply");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpint (count_of (fixture->window, "Films"), ==, 2);
+
+  /* A restart: the window goes, the library is saved and read again. */
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  tsr_library_shutdown (fixture->library);
+  g_clear_object (&fixture->library);
+  fixture->library = tsr_library_new (fixture->data);
+  tsr_library_restore (fixture->library);
+  open_window (fixture);
+  g_assert_cmpint (count_of (fixture->window, "All"), ==, 2);
+  g_assert_cmpint (count_of (fixture->window, "Films"), ==, 2);
+  g_assert_cmpint (count_of (fixture->window, "2026"), ==, 1);
+  g_assert_true (wait_for_text (fixture->window, "Films, 2026"));
+  tsr_window_set_search (fixture->window, "label:2026");
+  g_assert_cmpuint (n_shown (fixture->window), ==, 1);
+  restored = g_list_model_get_item (G_LIST_MODEL (tsr_window_get_filtered (fixture->window)), 0);
+  labels = tsr_library_get_labels (restored);
+  g_assert_cmpstr (labels[0], ==, "Films");
+  g_assert_cmpstr (labels[1], ==, "2026");
+  g_assert_null (labels[2]);
+}
+
+/* From the app's compiled resources (tessera-resources.c): the window's
+ * template. */
+GResource *tsr_get_resource (void);
+
+int
+main (int    argc,
+      char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_resources_register (tsr_get_resource ());
+  g_test_add ("/find/sidebar-counts", Fixture, NULL, fixture_set_up, test_sidebar_counts, fixture_tear_down);
+  g_test_add ("/find/search", Fixture, NULL, fixture_set_up, test_search, fixture_tear_down);
+  g_test_add ("/find/labels-persist", Fixture, NULL, fixture_set_up, test_labels_persist, fixture_tear_down);
+  return g_test_run ();
+}
