@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tsr-alt-speed.h"
 #include "tsr-app-util.h"
 #include "tsr-application.h"
 #include "tsr-event-log.h"
@@ -25,6 +26,7 @@ struct _TsrApplication
   AdwApplication parent_instance;
   GSettings     *settings;   /* (owned) */
   TsrLibrary    *library;    /* (owned) */
+  TsrAltSpeed   *alt_speed;  /* (owned) the alternative limits' schedule */
 };
 
 G_DEFINE_FINAL_TYPE (TsrApplication, tsr_application, ADW_TYPE_APPLICATION)
@@ -154,8 +156,10 @@ static void
 apply_settings (TsrApplication *self)
 {
   TsrSession *session = tsr_library_get_session (self->library);
-  guint64 up = (guint64) g_settings_get_uint (self->settings, "upload-rate-limit") * 1024;
-  guint64 down = (guint64) g_settings_get_uint (self->settings, "download-rate-limit") * 1024;
+  /* The turtle (or its schedule) swaps in the alternative limits. */
+  gboolean alt = g_settings_get_boolean (self->settings, "alt-speed-enabled");
+  guint64 up = (guint64) g_settings_get_uint (self->settings, alt ? "alt-speed-up" : "upload-rate-limit") * 1024;
+  guint64 down = (guint64) g_settings_get_uint (self->settings, alt ? "alt-speed-down" : "download-rate-limit") * 1024;
 
   tsr_session_set_rate_limits (session, up, down);
   tsr_session_set_max_connections (session, g_settings_get_uint (self->settings, "max-peers-global"));
@@ -361,6 +365,7 @@ tsr_application_startup (GApplication *app)
   g_signal_connect_object (self->library, "torrent-failed", G_CALLBACK (on_torrent_failed), self, 0);
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
   apply_settings (self);
+  self->alt_speed = tsr_alt_speed_new (self->settings, NULL, NULL);
   port = g_settings_get_value (self->settings, "listen-port");
   if (!tsr_library_listen (self->library, g_variant_get_uint16 (port), &error))
     g_warning ("Cannot listen for peers: %s", error->message);
@@ -378,6 +383,7 @@ tsr_application_shutdown (GApplication *app)
   if (self->library != NULL)
     tsr_library_shutdown (self->library);
   G_APPLICATION_CLASS (tsr_application_parent_class)->shutdown (app);
+  g_clear_object (&self->alt_speed);
   g_clear_object (&self->library);
   g_clear_object (&self->settings);
 }

@@ -12,6 +12,8 @@
 
 #include <glib/gi18n.h>
 
+#include <stdio.h>
+
 #include "tsr-preferences-window.h"
 
 struct _TsrPreferencesWindow
@@ -22,6 +24,12 @@ struct _TsrPreferencesWindow
   AdwActionRow         *folder_row;    /* template child */
   AdwComboRow          *encryption;    /* template child */
   AdwComboRow          *transports;    /* template child */
+  GtkWidget            *begin_row;     /* template child */
+  GtkWidget            *end_row;       /* template child */
+  GtkWidget            *days_row;      /* template child */
+  GtkBox               *days_box;      /* template child */
+  GtkToggleButton      *days[7];       /* in days_box, Monday first; [i] is bit (i + 1) % 7 */
+  gboolean              showing_days;  /* the buttons follow the key: not a change by the user */
 };
 
 G_DEFINE_FINAL_TYPE (TsrPreferencesWindow, tsr_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -46,7 +54,108 @@ static const struct
   { "download-rate-limit", "value" },
   { "upload-rate-limit", "value" },
   { "max-ratio", "value" },
+  { "alt-speed-down", "value" },
+  { "alt-speed-up", "value" },
+  { "alt-speed-time-enabled", "active" },
+  { "alt-speed-time-begin", "value" },
+  { "alt-speed-time-end", "value" },
 };
+
+/* ------------------------------------------------------------------ */
+/* The schedule: times of day and days of the week                     */
+
+/* A time spin button's minutes since midnight shown as "09:30". */
+static gboolean
+on_time_output (GtkSpinButton *spin,
+                gpointer       unused)
+{
+  int minutes = (int) gtk_spin_button_get_value (spin);
+  g_autofree char *text = g_strdup_printf ("%02d:%02d", minutes / 60, minutes % 60);
+
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (spin)), text) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  return TRUE;
+}
+
+/* "9:30", "09:30" or "9" (hours) typed, back to minutes. */
+static int
+on_time_input (GtkSpinButton *spin,
+               double        *value,
+               gpointer       unused)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (spin));
+  guint hours = 0;
+  guint minutes = 0;
+  int n = sscanf (text, "%u:%u", &hours, &minutes);
+
+  if (n < 1 || hours > 23 || minutes > 59)
+    return GTK_INPUT_ERROR;
+  *value = hours * 60 + minutes;
+  return TRUE;
+}
+
+static void
+set_up_time (GtkSpinButton *spin)
+{
+  gtk_spin_button_set_wrap (spin, TRUE);
+  g_signal_connect (spin, "output", G_CALLBACK (on_time_output), NULL);
+  g_signal_connect (spin, "input", G_CALLBACK (on_time_input), NULL);
+}
+
+static guint
+day_bit (guint button)
+{
+  return 1u << ((button + 1) % 7);
+}
+
+static void
+show_days (TsrPreferencesWindow *self)
+{
+  guint mask = g_settings_get_uint (self->settings, "alt-speed-time-day");
+  guint i;
+
+  self->showing_days = TRUE;
+  for (i = 0; i < G_N_ELEMENTS (self->days); i++)
+    gtk_toggle_button_set_active (self->days[i], (mask & day_bit (i)) != 0);
+  self->showing_days = FALSE;
+}
+
+static void
+on_day_toggled (GtkToggleButton      *button,
+                TsrPreferencesWindow *self)
+{
+  guint mask = 0;
+  guint i;
+
+  if (self->showing_days || self->settings == NULL)
+    return;
+  for (i = 0; i < G_N_ELEMENTS (self->days); i++)
+    if (gtk_toggle_button_get_active (self->days[i]))
+      mask |= day_bit (i);
+  g_settings_set_uint (self->settings, "alt-speed-time-day", mask);
+}
+
+/* One toggle a day, Monday first, named by the locale's short and full
+ * day names (2024-01-01 was a Monday). */
+static void
+add_day_buttons (TsrPreferencesWindow *self)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (self->days); i++)
+    {
+      g_autoptr(GDateTime) day = g_date_time_new_utc (2024, 1, 1 + (int) i, 0, 0, 0);
+      g_autofree char *short_name = g_date_time_format (day, "%a");
+      g_autofree char *name = g_date_time_format (day, "%A");
+      GtkWidget *button = gtk_toggle_button_new_with_label (short_name);
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      gtk_widget_set_tooltip_text (button, name);
+      g_signal_connect (button, "toggled", G_CALLBACK (on_day_toggled), self);
+      gtk_box_append (self->days_box, button);
+      self->days[i] = GTK_TOGGLE_BUTTON (button);
+    }
+}
 
 static void
 show_folder (TsrPreferencesWindow *self)
@@ -145,6 +254,10 @@ tsr_preferences_window_class_init (TsrPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, folder_row);
   gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, encryption);
   gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, transports);
+  gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, begin_row);
+  gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, end_row);
+  gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, days_row);
+  gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, days_box);
   for (i = 0; i < G_N_ELEMENTS (bound_keys); i++)
     gtk_widget_class_bind_template_child_full (widget_class, bound_keys[i].key, FALSE, 0);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_folder);
@@ -154,6 +267,7 @@ static void
 tsr_preferences_window_init (TsrPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  add_day_buttons (self);
 }
 
 GtkWidget *
@@ -173,5 +287,15 @@ tsr_preferences_window_new (GSettings *settings)
                                 choice_to_index, index_to_choice, (gpointer) transport_modes, NULL);
   show_folder (self);
   g_signal_connect_object (settings, "changed::download-folder", G_CALLBACK (show_folder), self, G_CONNECT_SWAPPED);
+  for (i = 0; i < 2; i++)
+    set_up_time (GTK_SPIN_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (self), TSR_TYPE_PREFERENCES_WINDOW,
+                                                                 i == 0 ? "alt-speed-time-begin" :
+                                                                 "alt-speed-time-end")));
+  show_days (self);
+  g_signal_connect_object (settings, "changed::alt-speed-time-day", G_CALLBACK (show_days), self, G_CONNECT_SWAPPED);
+  /* The times and days matter only on a schedule. */
+  g_settings_bind (settings, "alt-speed-time-enabled", self->begin_row, "sensitive", G_SETTINGS_BIND_GET);
+  g_settings_bind (settings, "alt-speed-time-enabled", self->end_row, "sensitive", G_SETTINGS_BIND_GET);
+  g_settings_bind (settings, "alt-speed-time-enabled", self->days_row, "sensitive", G_SETTINGS_BIND_GET);
   return GTK_WIDGET (self);
 }
