@@ -19,6 +19,7 @@
 #include "tsr-event-log.h"
 #include "tessera-engine.h"
 #include "tsr-preferences-window.h"
+#include "tsr-watch-folder.h"
 #include "tsr-window.h"
 
 struct _TsrApplication
@@ -27,6 +28,7 @@ struct _TsrApplication
   GSettings     *settings;   /* (owned) */
   TsrLibrary    *library;    /* (owned) */
   TsrAltSpeed   *alt_speed;  /* (owned) the alternative limits' schedule */
+  TsrWatchFolder *watch;     /* (owned) the watched folder's torrents added */
 };
 
 G_DEFINE_FINAL_TYPE (TsrApplication, tsr_application, ADW_TYPE_APPLICATION)
@@ -197,6 +199,72 @@ apply_settings (TsrApplication *self)
   }
 }
 
+/* ------------------------------------------------------------------ */
+/* The watch folder                                                    */
+
+/* A watched file, added as one opened by the user with "ask where to
+ * save" off: into the download folder, started unless "start-paused". */
+static gboolean
+watch_add (const char  *path,
+           gpointer     user_data,
+           GError     **error)
+{
+  TsrApplication *self = user_data;
+  g_autofree char *folder = tsr_dup_download_folder (self->settings);
+
+  return tsr_library_add_file (self->library, path, folder, g_settings_get_boolean (self->settings, "start-paused"),
+                               NULL, error) != NULL;
+}
+
+static void
+on_watch_added (TsrWatchFolder *watch,
+                const char     *path,
+                TsrApplication *self)
+{
+  tsr_app_event ("watch-added %s", path);
+}
+
+/* Said once per file (the watch folder does not try it again unchanged). */
+static void
+on_watch_failed (TsrWatchFolder *watch,
+                 const char     *path,
+                 const GError   *error,
+                 TsrApplication *self)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *name = g_filename_display_basename (path);
+  g_autofree char *title = NULL;
+  g_autofree char *id = g_strdup_printf ("watch-%s", path);
+
+  tsr_app_event ("watch-failed %s: %s", path, error->message);
+  g_message ("Watch folder: %s: %s", path, error->message);
+  /* TRANSLATORS: a notification's title: a torrent file of the watched folder could not be added */
+  title = g_strdup_printf (_("Cannot Add “%s”"), name);
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, error->message);
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+}
+
+static void
+update_watch_after (TsrApplication *self)
+{
+  g_autofree char *after = g_settings_get_string (self->settings, "watch-folder-after");
+
+  tsr_watch_folder_set_after (self->watch, g_strcmp0 (after, "delete") == 0 ? TSR_WATCH_FOLDER_DELETE :
+                                           TSR_WATCH_FOLDER_RENAME);
+}
+
+/* Set again, the folder is scanned again. */
+static void
+update_watch_folder (TsrApplication *self)
+{
+  g_autofree char *folder = g_settings_get_string (self->settings, "watch-folder");
+
+  update_watch_after (self);
+  tsr_watch_folder_set_folder (self->watch, g_settings_get_boolean (self->settings, "watch-folder-enabled") ?
+                                            folder : NULL);
+}
+
 static void
 on_settings_changed (GSettings      *settings,
                      const char     *key,
@@ -229,6 +297,10 @@ on_settings_changed (GSettings      *settings,
         else
           tsr_torrent_set_max_peers (torrent, g_settings_get_uint (settings, key));
       }
+  else if (g_str_equal (key, "watch-folder-after"))
+    update_watch_after (self);
+  else if (g_str_has_prefix (key, "watch-folder"))
+    update_watch_folder (self);
   else
     apply_settings (self);
 }
@@ -370,6 +442,10 @@ tsr_application_startup (GApplication *app)
   if (!tsr_library_listen (self->library, g_variant_get_uint16 (port), &error))
     g_warning ("Cannot listen for peers: %s", error->message);
   tsr_library_restore (self->library);
+  self->watch = tsr_watch_folder_new (watch_add, self);
+  g_signal_connect_object (self->watch, "added", G_CALLBACK (on_watch_added), self, 0);
+  g_signal_connect_object (self->watch, "failed", G_CALLBACK (on_watch_failed), self, 0);
+  update_watch_folder (self);
   /* Running in the background without a window is for a later version:
    * until then the app lives as long as a window does. */
 }
@@ -379,6 +455,7 @@ tsr_application_shutdown (GApplication *app)
 {
   TsrApplication *self = TSR_APPLICATION (app);
 
+  g_clear_object (&self->watch);
   /* Trackers hear "stopped" and progress is saved before we go. */
   if (self->library != NULL)
     tsr_library_shutdown (self->library);

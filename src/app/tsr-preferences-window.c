@@ -21,7 +21,10 @@ struct _TsrPreferencesWindow
   AdwPreferencesWindow  parent_instance;
   GSettings            *settings;      /* (owned) */
   GtkFileChooserNative *chooser;       /* (owned) (nullable) while open */
+  const char           *chooser_key;   /* the folder key it chooses */
   AdwActionRow         *folder_row;    /* template child */
+  AdwActionRow         *watch_row;     /* template child */
+  AdwComboRow          *watch_after;   /* template child */
   AdwComboRow          *encryption;    /* template child */
   AdwComboRow          *transports;    /* template child */
   GtkWidget            *begin_row;     /* template child */
@@ -54,6 +57,7 @@ static const struct
   { "download-rate-limit", "value" },
   { "upload-rate-limit", "value" },
   { "max-ratio", "value" },
+  { "watch-folder-enabled", "active" },
   { "alt-speed-down", "value" },
   { "alt-speed-up", "value" },
   { "alt-speed-time-enabled", "active" },
@@ -167,6 +171,14 @@ show_folder (TsrPreferencesWindow *self)
 }
 
 static void
+show_watch_folder (TsrPreferencesWindow *self)
+{
+  g_autofree char *folder = g_settings_get_string (self->settings, "watch-folder");
+
+  adw_action_row_set_subtitle (self->watch_row, folder[0] != '\0' ? folder : _("None chosen"));
+}
+
+static void
 on_folder_chosen (GtkNativeDialog      *dialog,
                   int                   response,
                   TsrPreferencesWindow *self)
@@ -177,28 +189,46 @@ on_folder_chosen (GtkNativeDialog      *dialog,
       g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
 
       if (path != NULL)
-        g_settings_set_string (self->settings, "download-folder", path);
+        g_settings_set_string (self->settings, self->chooser_key, path);
     }
   g_clear_object (&self->chooser);
+}
+
+/* A folder for the string @key, in a chooser titled @title. */
+static void
+choose_folder (TsrPreferencesWindow *self,
+               const char           *key,
+               const char           *title)
+{
+  if (self->chooser != NULL)
+    return;
+  self->chooser_key = key;
+  self->chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                               _("_Select"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_folder_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
 static void
 on_choose_folder (GtkButton            *button,
                   TsrPreferencesWindow *self)
 {
-  if (self->chooser != NULL)
-    return;
-  self->chooser = gtk_file_chooser_native_new (_("Download Folder"), GTK_WINDOW (self),
-                                               GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Select"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_folder_chosen), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  choose_folder (self, "download-folder", _("Download Folder"));
+}
+
+static void
+on_choose_watch_folder (GtkButton            *button,
+                        TsrPreferencesWindow *self)
+{
+  choose_folder (self, "watch-folder", _("Watched Folder"));
 }
 
 /* The encryption and transports settings' strings, in their combo rows'
  * order: a mapping's user data. */
 static const char *const encryption_modes[] = { "prefer", "require", "off", NULL };
 static const char *const transport_modes[] = { "both", "utp", "tcp", NULL };
+static const char *const watch_after_modes[] = { "rename", "delete", NULL };
 
 static gboolean
 choice_to_index (GValue   *value,
@@ -261,6 +291,9 @@ tsr_preferences_window_class_init (TsrPreferencesWindowClass *klass)
   for (i = 0; i < G_N_ELEMENTS (bound_keys); i++)
     gtk_widget_class_bind_template_child_full (widget_class, bound_keys[i].key, FALSE, 0);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_folder);
+  gtk_widget_class_bind_template_callback (widget_class, on_choose_watch_folder);
+  gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, watch_row);
+  gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, watch_after);
 }
 
 static void
@@ -285,8 +318,14 @@ tsr_preferences_window_new (GSettings *settings)
                                 choice_to_index, index_to_choice, (gpointer) encryption_modes, NULL);
   g_settings_bind_with_mapping (settings, "transports", self->transports, "selected", G_SETTINGS_BIND_DEFAULT,
                                 choice_to_index, index_to_choice, (gpointer) transport_modes, NULL);
+  g_settings_bind_with_mapping (settings, "watch-folder-after", self->watch_after, "selected",
+                                G_SETTINGS_BIND_DEFAULT, choice_to_index, index_to_choice,
+                                (gpointer) watch_after_modes, NULL);
   show_folder (self);
   g_signal_connect_object (settings, "changed::download-folder", G_CALLBACK (show_folder), self, G_CONNECT_SWAPPED);
+  show_watch_folder (self);
+  g_signal_connect_object (settings, "changed::watch-folder", G_CALLBACK (show_watch_folder), self,
+                           G_CONNECT_SWAPPED);
   for (i = 0; i < 2; i++)
     set_up_time (GTK_SPIN_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (self), TSR_TYPE_PREFERENCES_WINDOW,
                                                                  i == 0 ? "alt-speed-time-begin" :

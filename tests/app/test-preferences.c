@@ -6,7 +6,8 @@
  * in its switch, spin button or choice, and a value set in the widget is
  * saved to the key. Every row of the window is in the table below, so a
  * row added without a test fails here too. The download folder row shows
- * the key's folder, and the window is modal. The schedule's times read
+ * the key's folder (and the watched folder's row its own), and the
+ * window is modal. The schedule's times read
  * as hours and minutes, its days are a toggle a day (Monday first) in
  * step with the key's bitmask, and its rows wait for the schedule.
  */
@@ -49,6 +50,8 @@ static const struct
   { "Download Limit (KiB/s)", "download-rate-limit", "uint32 120", 120, 340, "uint32 340" },
   { "Upload Limit (KiB/s)", "upload-rate-limit", "uint32 56", 56, 78, "uint32 78" },
   { "Stop Seeding at Ratio", "max-ratio", "1.5", 1.5, 2.25, "2.25" },
+  { "Add Torrents from a Folder", "watch-folder-enabled", "true", 1, 0, "false" },
+  { "Once Added", "watch-folder-after", "'delete'", 1, 0, "'rename'" },
   { "Alternative Download Limit (KiB/s)", "alt-speed-down", "uint32 120", 120, 340, "uint32 340" },
   { "Alternative Upload Limit (KiB/s)", "alt-speed-up", "uint32 56", 56, 78, "uint32 78" },
   { "On a Schedule", "alt-speed-time-enabled", "true", 1, 0, "false" },
@@ -161,9 +164,9 @@ test_rows_follow_settings (void)
       g_settings_reset (settings, rows[i].key);
     }
 
-  /* Every row is one of those, or the folder's, or the days'. */
+  /* Every row is one of those, or the two folders', or the days'. */
   collect (window, ADW_TYPE_ACTION_ROW, all_rows);
-  g_assert_cmpuint (all_rows->len, ==, G_N_ELEMENTS (rows) + 2);
+  g_assert_cmpuint (all_rows->len, ==, G_N_ELEMENTS (rows) + 3);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -184,6 +187,13 @@ test_folder_row (void)
   /* The row's button chooses the folder. */
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find_in_row (row, GTK_TYPE_BUTTON))), ==, "_Choose…");
   g_settings_reset (settings, "download-folder");
+  /* Likewise the watched folder's, which says when there is none. */
+  row = find_row (window, "Watched Folder");
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "None chosen");
+  g_settings_set_string (settings, "watch-folder", "/srv/watched");
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "/srv/watched");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find_in_row (row, GTK_TYPE_BUTTON))), ==, "_Choose…");
+  g_settings_reset (settings, "watch-folder");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
