@@ -4,8 +4,10 @@
  * TsrLibrary that keeps the torrents across runs; one main window; the
  * app-wide actions (preferences, about, quit); the files and magnet links
  * the desktop opens with Tessera (G_APPLICATION_HANDLES_OPEN, one
- * instance over D-Bus); settings applied live to the engine; and a
- * notification when a torrent completes.
+ * instance over D-Bus); settings applied live to the engine (the
+ * alternative speed limits' schedule too); the watch folder; and
+ * notifications when torrents complete (one for several finished close
+ * together) or fail.
  */
 #define G_LOG_DOMAIN "tsr-app"
 
@@ -13,9 +15,12 @@
 
 #include <glib/gi18n.h>
 
+#include <string.h>
+
 #include "tsr-alt-speed.h"
 #include "tsr-app-util.h"
 #include "tsr-application.h"
+#include "tsr-done-batch.h"
 #include "tsr-event-log.h"
 #include "tessera-engine.h"
 #include "tsr-preferences-window.h"
@@ -29,6 +34,7 @@ struct _TsrApplication
   TsrLibrary    *library;    /* (owned) */
   TsrAltSpeed   *alt_speed;  /* (owned) the alternative limits' schedule */
   TsrWatchFolder *watch;     /* (owned) the watched folder's torrents added */
+  TsrDoneBatch  *done;       /* (owned) downloads finished close together */
 };
 
 G_DEFINE_FINAL_TYPE (TsrApplication, tsr_application, ADW_TYPE_APPLICATION)
@@ -136,6 +142,27 @@ tsr_application_open_folder (GSimpleAction *action,
                    g_variant_get_string (parameter, NULL));
 }
 
+/* A notification's "Show": the torrent of that info hash (hex), selected
+ * in the window. */
+static void
+tsr_application_show_torrent (GSimpleAction *action,
+                              GVariant      *parameter,
+                              gpointer       user_data)
+{
+  TsrApplication *self = user_data;
+  const char *hex = g_variant_get_string (parameter, NULL);
+  guint8 hash[20];
+  TsrTorrent *torrent;
+  TsrWindow *window;
+
+  if (strlen (hex) != 40 || !tsr_hex_decode (hex, 40, hash, sizeof hash) ||
+      (torrent = tsr_library_find (self->library, hash)) == NULL)
+    return;
+  window = get_window (self);
+  tsr_window_select_torrent (window, torrent);
+  present (self, window);
+}
+
 static void
 tsr_application_quit (GSimpleAction *action,
                       GVariant      *parameter,
@@ -148,6 +175,7 @@ static const GActionEntry app_actions[] = {
   { "about", tsr_application_about },
   { "preferences", tsr_application_preferences },
   { "open-folder", tsr_application_open_folder, "s" },
+  { "show-torrent", tsr_application_show_torrent, "s" },
   { "quit", tsr_application_quit },
 };
 
@@ -333,21 +361,43 @@ on_torrent_done (TsrLibrary     *library,
   TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
   g_autoptr(GNotification) notification = NULL;
   g_autofree char *id = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  const char *folder = tsr_torrent_get_folder (torrent);
 
   tsr_app_event ("torrent-done %s", info->display_name);
   if (!g_settings_get_boolean (self->settings, "notify-on-complete"))
     return;
-  notification = g_notification_new (_("Download Complete"));
-  g_notification_set_body (notification, info->display_name);
-  g_notification_set_default_action_and_target (notification, "app.open-folder", "s", tsr_torrent_get_folder (torrent));
-  g_notification_add_button_with_target (notification, _("Open Folder"), "app.open-folder", "s",
-                                         tsr_torrent_get_folder (torrent));
-  id = g_strdup_printf ("done-%p", (void *) torrent);
+  if (g_settings_get_boolean (self->settings, "notify-summary"))
+    {
+      /* Finished close together: one notification, replaced as the batch grows. */
+      guint batch = tsr_done_batch_add (self->done, info->display_name, folder, g_get_monotonic_time ());
+
+      id = g_strdup_printf ("done-batch-%u", batch);
+      title = tsr_done_batch_dup_title (self->done);
+      body = tsr_done_batch_dup_body (self->done);
+      folder = tsr_done_batch_get_folder (self->done);
+    }
+  else
+    {
+      id = g_strdup_printf ("done-%p", (void *) torrent);
+      title = g_strdup (_("Download Complete"));
+      body = g_strdup (info->display_name);
+    }
+  tsr_app_event ("done-notification %s: %s: %s", id, title, body);
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, body);
+  /* Torrents in several folders: no one folder to open. */
+  if (folder != NULL)
+    {
+      g_notification_set_default_action_and_target (notification, "app.open-folder", "s", folder);
+      g_notification_add_button_with_target (notification, _("Open Folder"), "app.open-folder", "s", folder);
+    }
   g_application_send_notification (G_APPLICATION (self), id, notification);
 }
 
 /* A torrent stopped on an error the user must see to: a full disk, its
- * data gone. Said even with the window closed. */
+ * data gone. Said even with the window closed; "Show" selects it. */
 static void
 on_torrent_failed (TsrLibrary     *library,
                    TsrTorrent     *torrent,
@@ -356,6 +406,7 @@ on_torrent_failed (TsrLibrary     *library,
   g_autoptr(GNotification) notification = NULL;
   g_autofree char *id = g_strdup_printf ("failed-%p", (void *) torrent);
   g_autofree char *body = NULL;
+  g_autofree char *hash = tsr_hex_encode (tsr_torrent_get_info_hash (torrent), 20);
   const char *why = tsr_torrent_get_error (torrent) != NULL ? tsr_torrent_get_error (torrent) : "";
 
   tsr_app_event ("torrent-failed %s", why);
@@ -364,6 +415,9 @@ on_torrent_failed (TsrLibrary     *library,
   body = g_strdup_printf (_("%s: %s"), tsr_torrent_get_name (torrent), why);
   g_notification_set_body (notification, body);
   g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
+  g_notification_set_default_action_and_target (notification, "app.show-torrent", "s", hash);
+  /* TRANSLATORS: a notification's button: shows the torrent that stopped in the window */
+  g_notification_add_button_with_target (notification, _("Show"), "app.show-torrent", "s", hash);
   g_application_send_notification (G_APPLICATION (self), id, notification);
 }
 
@@ -430,6 +484,7 @@ tsr_application_startup (GApplication *app)
   set_accels (GTK_APPLICATION (app));
 
   self->settings = g_settings_new (APP_ID);
+  self->done = tsr_done_batch_new ();
   self->library = tsr_library_new (folder);
   torrents = tsr_library_get_torrents (self->library);
   g_signal_connect_object (torrents, "items-changed", G_CALLBACK (on_torrents_changed), self, 0);
@@ -461,6 +516,7 @@ tsr_application_shutdown (GApplication *app)
     tsr_library_shutdown (self->library);
   G_APPLICATION_CLASS (tsr_application_parent_class)->shutdown (app);
   g_clear_object (&self->alt_speed);
+  g_clear_pointer (&self->done, tsr_done_batch_free);
   g_clear_object (&self->library);
   g_clear_object (&self->settings);
 }

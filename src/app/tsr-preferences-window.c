@@ -46,6 +46,7 @@ static const struct
   { "ask-where-to-save", "active" },
   { "start-paused", "active" },
   { "notify-on-complete", "active" },
+  { "notify-summary", "active" },
   { "run-in-background", "active" },
   { "log-history", "value" },
   { "listen-port", "value" },

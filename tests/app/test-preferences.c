@@ -37,6 +37,7 @@ static const struct
   { "Ask Before Adding", "ask-where-to-save", "false", 0, 1, "true" },
   { "Add Torrents Stopped", "start-paused", "true", 1, 0, "false" },
   { "Notify When Done", "notify-on-complete", "false", 0, 1, "true" },
+  { "One Notification for Several", "notify-summary", "false", 0, 1, "true" },
   { "Run in the Background", "run-in-background", "true", 1, 0, "false" },
   { "Log Length", "log-history", "uint32 1234", 1234, 250, "uint32 250" },
   { "Listening Port", "listen-port", "uint16 6881", 6881, 51500, "uint16 51500" },
