@@ -93,6 +93,17 @@ tsr_alt_speed_schedule_next_edge (const TsrAltSpeedSchedule *schedule,
   return NULL;
 }
 
+void
+tsr_alt_speed_get_limits (GSettings *settings,
+                          guint64   *up,
+                          guint64   *down)
+{
+  gboolean alt = g_settings_get_boolean (settings, "alt-speed-enabled");
+
+  *up = (guint64) g_settings_get_uint (settings, alt ? "alt-speed-up" : "upload-rate-limit") * 1024;
+  *down = (guint64) g_settings_get_uint (settings, alt ? "alt-speed-down" : "download-rate-limit") * 1024;
+}
+
 char *
 tsr_alt_speed_format_status (guint down_kib,
                              guint up_kib)

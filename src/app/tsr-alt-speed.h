@@ -41,6 +41,11 @@ gboolean    tsr_alt_speed_schedule_is_on     (const TsrAltSpeedSchedule *schedul
 GDateTime  *tsr_alt_speed_schedule_next_edge (const TsrAltSpeedSchedule *schedule,
                                               GDateTime                 *now);
 
+/* The session's rate limits in force, in bytes a second (0: none): the
+ * alternative ones while "alt-speed-enabled" is on, else the usual. */
+void        tsr_alt_speed_get_limits         (GSettings                 *settings,
+                                              guint64                   *up,
+                                              guint64                   *down);
 /* "Alternative speed limits: 50 KiB/s down, 20 KiB/s up" (0: no limit). */
 char       *tsr_alt_speed_format_status      (guint                      down_kib,
                                               guint                      up_kib);

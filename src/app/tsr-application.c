@@ -186,11 +186,11 @@ static void
 apply_settings (TsrApplication *self)
 {
   TsrSession *session = tsr_library_get_session (self->library);
-  /* The turtle (or its schedule) swaps in the alternative limits. */
-  gboolean alt = g_settings_get_boolean (self->settings, "alt-speed-enabled");
-  guint64 up = (guint64) g_settings_get_uint (self->settings, alt ? "alt-speed-up" : "upload-rate-limit") * 1024;
-  guint64 down = (guint64) g_settings_get_uint (self->settings, alt ? "alt-speed-down" : "download-rate-limit") * 1024;
+  guint64 up = 0;
+  guint64 down = 0;
 
+  /* The turtle (or its schedule) swaps in the alternative limits. */
+  tsr_alt_speed_get_limits (self->settings, &up, &down);
   tsr_session_set_rate_limits (session, up, down);
   tsr_session_set_max_connections (session, g_settings_get_uint (self->settings, "max-peers-global"));
   {

@@ -7,8 +7,9 @@
  * changes of Europe/Berlin (the wall clock skips 02:00–03:00 in March and
  * repeats it in October); TsrAltSpeed turns the setting on and off at the
  * edges only, so that a toggle by hand holds until the next edge, and a
- * new schedule applies at once; the main window's turtle and status line
- * follow the setting.
+ * new schedule applies at once; the session's limits are the alternative
+ * ones while they are on; the main window's turtle and status line follow
+ * the setting.
  */
 #include "config.h"
 
@@ -310,6 +311,32 @@ test_follows_schedule (void)
   g_settings_reset (settings, "alt-speed-time-day");
 }
 
+/* The session's limits are the alternative ones while they are on. */
+static void
+test_limits (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  guint64 up = 0;
+  guint64 down = 0;
+
+  g_settings_set_uint (settings, "download-rate-limit", 1000);
+  g_settings_set_uint (settings, "upload-rate-limit", 0);
+  g_settings_set_uint (settings, "alt-speed-down", 50);
+  g_settings_set_uint (settings, "alt-speed-up", 20);
+  tsr_alt_speed_get_limits (settings, &up, &down);
+  g_assert_cmpuint (down, ==, 1000 * 1024);
+  g_assert_cmpuint (up, ==, 0);
+  g_settings_set_boolean (settings, "alt-speed-enabled", TRUE);
+  tsr_alt_speed_get_limits (settings, &up, &down);
+  g_assert_cmpuint (down, ==, 50 * 1024);
+  g_assert_cmpuint (up, ==, 20 * 1024);
+  g_settings_reset (settings, "download-rate-limit");
+  g_settings_reset (settings, "upload-rate-limit");
+  g_settings_reset (settings, "alt-speed-down");
+  g_settings_reset (settings, "alt-speed-up");
+  g_settings_reset (settings, "alt-speed-enabled");
+}
+
 static void
 test_format_status (void)
 {
@@ -397,6 +424,7 @@ main (int    argc,
   g_test_add_func ("/alt-speed/schedule/every-day-mask", test_every_day_mask);
   g_test_add_func ("/alt-speed/schedule/daylight-saving", test_daylight_saving);
   g_test_add_func ("/alt-speed/follows-schedule", test_follows_schedule);
+  g_test_add_func ("/alt-speed/limits", test_limits);
   g_test_add_func ("/alt-speed/format-status", test_format_status);
   g_test_add_func ("/alt-speed/window-turtle", test_window_turtle);
   return g_test_run ();
