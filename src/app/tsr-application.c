@@ -263,11 +263,16 @@ on_watch_failed (TsrWatchFolder *watch,
   g_autofree char *name = g_filename_display_basename (path);
   g_autofree char *title = NULL;
   g_autofree char *id = g_strdup_printf ("watch-%s", path);
+  g_autofree char *lower = g_ascii_strdown (name, -1);
 
   tsr_app_event ("watch-failed %s: %s", path, error->message);
   g_message ("Watch folder: %s: %s", path, error->message);
-  /* TRANSLATORS: a notification's title: a torrent file of the watched folder could not be added */
-  title = g_strdup_printf (_("Cannot Add “%s”"), name);
+  if (g_str_has_suffix (lower, ".torrent"))
+    /* TRANSLATORS: a notification's title: a torrent file of the watched folder could not be added */
+    title = g_strdup_printf (_("Cannot Add “%s”"), name);
+  else
+    /* TRANSLATORS: a notification's title: the watched folder itself cannot be read */
+    title = g_strdup_printf (_("Cannot Watch “%s”"), name);
   notification = g_notification_new (title);
   g_notification_set_body (notification, error->message);
   g_application_send_notification (G_APPLICATION (self), id, notification);
