@@ -66,6 +66,18 @@ tsr_format_swarm (gint64 seeders,
   return g_strdup_printf (C_("swarm", "%s, %s, %s"), seeders_text, leechers_text, downloads_text);
 }
 
+char *
+tsr_dup_download_folder (GSettings *settings)
+{
+  g_autofree char *folder = g_settings_get_string (settings, "download-folder");
+  const char *downloads;
+
+  if (folder[0] != '\0')
+    return g_steal_pointer (&folder);
+  downloads = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
+  return g_strdup (downloads != NULL ? downloads : g_get_home_dir ());
+}
+
 static void
 on_launched (GObject      *source,
              GAsyncResult *result,

@@ -29,6 +29,9 @@ char       *tsr_format_swarm    (gint64       seeders,
                                  gint64       downloaded);
 void        tsr_open_folder     (GtkWindow   *parent,
                                  const char  *folder);
+/* Where torrents are saved without asking: the "download-folder" of
+ * @settings, or the XDG Download folder when it is empty. */
+char       *tsr_dup_download_folder (GSettings *settings);
 /* All of @buffer's text. */
 char       *tsr_text_buffer_dup_text      (GtkTextBuffer *buffer);
 /* @buffer and the string @key of @settings in step both ways, from the

@@ -4,8 +4,10 @@
  * TsrLibrary that keeps the torrents across runs; one main window; the
  * app-wide actions (preferences, about, quit); the files and magnet links
  * the desktop opens with Tessera (G_APPLICATION_HANDLES_OPEN, one
- * instance over D-Bus); settings applied live to the engine; and a
- * notification when a torrent completes.
+ * instance over D-Bus); settings applied live to the engine (the
+ * alternative speed limits' schedule too); the watch folder; and
+ * notifications when torrents complete (one for several finished close
+ * together) or fail.
  */
 #define G_LOG_DOMAIN "tsr-app"
 
@@ -13,11 +15,16 @@
 
 #include <glib/gi18n.h>
 
+#include <string.h>
+
+#include "tsr-alt-speed.h"
 #include "tsr-app-util.h"
 #include "tsr-application.h"
+#include "tsr-done-batch.h"
 #include "tsr-event-log.h"
 #include "tessera-engine.h"
 #include "tsr-preferences-window.h"
+#include "tsr-watch-folder.h"
 #include "tsr-window.h"
 
 struct _TsrApplication
@@ -25,6 +32,9 @@ struct _TsrApplication
   AdwApplication parent_instance;
   GSettings     *settings;   /* (owned) */
   TsrLibrary    *library;    /* (owned) */
+  TsrAltSpeed   *alt_speed;  /* (owned) the alternative limits' schedule */
+  TsrWatchFolder *watch;     /* (owned) the watched folder's torrents added */
+  TsrDoneBatch  *done;       /* (owned) downloads finished close together */
 };
 
 G_DEFINE_FINAL_TYPE (TsrApplication, tsr_application, ADW_TYPE_APPLICATION)
@@ -132,6 +142,27 @@ tsr_application_open_folder (GSimpleAction *action,
                    g_variant_get_string (parameter, NULL));
 }
 
+/* A notification's "Show": the torrent of that info hash (hex), selected
+ * in the window. */
+static void
+tsr_application_show_torrent (GSimpleAction *action,
+                              GVariant      *parameter,
+                              gpointer       user_data)
+{
+  TsrApplication *self = user_data;
+  const char *hex = g_variant_get_string (parameter, NULL);
+  guint8 hash[20];
+  TsrTorrent *torrent;
+  TsrWindow *window;
+
+  if (strlen (hex) != 40 || !tsr_hex_decode (hex, 40, hash, sizeof hash) ||
+      (torrent = tsr_library_find (self->library, hash)) == NULL)
+    return;
+  window = get_window (self);
+  tsr_window_select_torrent (window, torrent);
+  present (self, window);
+}
+
 static void
 tsr_application_quit (GSimpleAction *action,
                       GVariant      *parameter,
@@ -144,6 +175,7 @@ static const GActionEntry app_actions[] = {
   { "about", tsr_application_about },
   { "preferences", tsr_application_preferences },
   { "open-folder", tsr_application_open_folder, "s" },
+  { "show-torrent", tsr_application_show_torrent, "s" },
   { "quit", tsr_application_quit },
 };
 
@@ -154,9 +186,11 @@ static void
 apply_settings (TsrApplication *self)
 {
   TsrSession *session = tsr_library_get_session (self->library);
-  guint64 up = (guint64) g_settings_get_uint (self->settings, "upload-rate-limit") * 1024;
-  guint64 down = (guint64) g_settings_get_uint (self->settings, "download-rate-limit") * 1024;
+  guint64 up = 0;
+  guint64 down = 0;
 
+  /* The turtle (or its schedule) swaps in the alternative limits. */
+  tsr_alt_speed_get_limits (self->settings, &up, &down);
   tsr_session_set_rate_limits (session, up, down);
   tsr_session_set_max_connections (session, g_settings_get_uint (self->settings, "max-peers-global"));
   {
@@ -193,6 +227,77 @@ apply_settings (TsrApplication *self)
   }
 }
 
+/* ------------------------------------------------------------------ */
+/* The watch folder                                                    */
+
+/* A watched file, added as one opened by the user with "ask where to
+ * save" off: into the download folder, started unless "start-paused". */
+static gboolean
+watch_add (const char  *path,
+           gpointer     user_data,
+           GError     **error)
+{
+  TsrApplication *self = user_data;
+  g_autofree char *folder = tsr_dup_download_folder (self->settings);
+
+  return tsr_library_add_file (self->library, path, folder, g_settings_get_boolean (self->settings, "start-paused"),
+                               NULL, error) != NULL;
+}
+
+static void
+on_watch_added (TsrWatchFolder *watch,
+                const char     *path,
+                TsrApplication *self)
+{
+  tsr_app_event ("watch-added %s", path);
+}
+
+/* Said once per file (the watch folder does not try it again unchanged). */
+static void
+on_watch_failed (TsrWatchFolder *watch,
+                 const char     *path,
+                 const GError   *error,
+                 TsrApplication *self)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *name = g_filename_display_basename (path);
+  g_autofree char *title = NULL;
+  g_autofree char *id = g_strdup_printf ("watch-%s", path);
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+
+  tsr_app_event ("watch-failed %s: %s", path, error->message);
+  g_message ("Watch folder: %s: %s", path, error->message);
+  if (g_str_has_suffix (lower, ".torrent"))
+    /* TRANSLATORS: a notification's title: a torrent file of the watched folder could not be added */
+    title = g_strdup_printf (_("Cannot Add “%s”"), name);
+  else
+    /* TRANSLATORS: a notification's title: the watched folder itself cannot be read */
+    title = g_strdup_printf (_("Cannot Watch “%s”"), name);
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, error->message);
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+}
+
+static void
+update_watch_after (TsrApplication *self)
+{
+  g_autofree char *after = g_settings_get_string (self->settings, "watch-folder-after");
+
+  tsr_watch_folder_set_after (self->watch, g_strcmp0 (after, "delete") == 0 ? TSR_WATCH_FOLDER_DELETE :
+                                           TSR_WATCH_FOLDER_RENAME);
+}
+
+/* Set again, the folder is scanned again. */
+static void
+update_watch_folder (TsrApplication *self)
+{
+  g_autofree char *folder = g_settings_get_string (self->settings, "watch-folder");
+
+  update_watch_after (self);
+  tsr_watch_folder_set_folder (self->watch, g_settings_get_boolean (self->settings, "watch-folder-enabled") ?
+                                            folder : NULL);
+}
+
 static void
 on_settings_changed (GSettings      *settings,
                      const char     *key,
@@ -225,6 +330,10 @@ on_settings_changed (GSettings      *settings,
         else
           tsr_torrent_set_max_peers (torrent, g_settings_get_uint (settings, key));
       }
+  else if (g_str_equal (key, "watch-folder-after"))
+    update_watch_after (self);
+  else if (g_str_has_prefix (key, "watch-folder"))
+    update_watch_folder (self);
   else
     apply_settings (self);
 }
@@ -257,21 +366,43 @@ on_torrent_done (TsrLibrary     *library,
   TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
   g_autoptr(GNotification) notification = NULL;
   g_autofree char *id = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  const char *folder = tsr_torrent_get_folder (torrent);
 
   tsr_app_event ("torrent-done %s", info->display_name);
   if (!g_settings_get_boolean (self->settings, "notify-on-complete"))
     return;
-  notification = g_notification_new (_("Download Complete"));
-  g_notification_set_body (notification, info->display_name);
-  g_notification_set_default_action_and_target (notification, "app.open-folder", "s", tsr_torrent_get_folder (torrent));
-  g_notification_add_button_with_target (notification, _("Open Folder"), "app.open-folder", "s",
-                                         tsr_torrent_get_folder (torrent));
-  id = g_strdup_printf ("done-%p", (void *) torrent);
+  if (g_settings_get_boolean (self->settings, "notify-summary"))
+    {
+      /* Finished close together: one notification, replaced as the batch grows. */
+      guint batch = tsr_done_batch_add (self->done, info->display_name, folder, g_get_monotonic_time ());
+
+      id = g_strdup_printf ("done-batch-%u", batch);
+      title = tsr_done_batch_dup_title (self->done);
+      body = tsr_done_batch_dup_body (self->done);
+      folder = tsr_done_batch_get_folder (self->done);
+    }
+  else
+    {
+      id = g_strdup_printf ("done-%p", (void *) torrent);
+      title = g_strdup (_("Download Complete"));
+      body = g_strdup (info->display_name);
+    }
+  tsr_app_event ("done-notification %s: %s: %s", id, title, body);
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, body);
+  /* Torrents in several folders: no one folder to open. */
+  if (folder != NULL)
+    {
+      g_notification_set_default_action_and_target (notification, "app.open-folder", "s", folder);
+      g_notification_add_button_with_target (notification, _("Open Folder"), "app.open-folder", "s", folder);
+    }
   g_application_send_notification (G_APPLICATION (self), id, notification);
 }
 
 /* A torrent stopped on an error the user must see to: a full disk, its
- * data gone. Said even with the window closed. */
+ * data gone. Said even with the window closed; "Show" selects it. */
 static void
 on_torrent_failed (TsrLibrary     *library,
                    TsrTorrent     *torrent,
@@ -280,6 +411,7 @@ on_torrent_failed (TsrLibrary     *library,
   g_autoptr(GNotification) notification = NULL;
   g_autofree char *id = g_strdup_printf ("failed-%p", (void *) torrent);
   g_autofree char *body = NULL;
+  g_autofree char *hash = tsr_hex_encode (tsr_torrent_get_info_hash (torrent), 20);
   const char *why = tsr_torrent_get_error (torrent) != NULL ? tsr_torrent_get_error (torrent) : "";
 
   tsr_app_event ("torrent-failed %s", why);
@@ -288,6 +420,9 @@ on_torrent_failed (TsrLibrary     *library,
   body = g_strdup_printf (_("%s: %s"), tsr_torrent_get_name (torrent), why);
   g_notification_set_body (notification, body);
   g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
+  g_notification_set_default_action_and_target (notification, "app.show-torrent", "s", hash);
+  /* TRANSLATORS: a notification's button: shows the torrent that stopped in the window */
+  g_notification_add_button_with_target (notification, _("Show"), "app.show-torrent", "s", hash);
   g_application_send_notification (G_APPLICATION (self), id, notification);
 }
 
@@ -354,6 +489,7 @@ tsr_application_startup (GApplication *app)
   set_accels (GTK_APPLICATION (app));
 
   self->settings = g_settings_new (APP_ID);
+  self->done = tsr_done_batch_new ();
   self->library = tsr_library_new (folder);
   torrents = tsr_library_get_torrents (self->library);
   g_signal_connect_object (torrents, "items-changed", G_CALLBACK (on_torrents_changed), self, 0);
@@ -361,10 +497,15 @@ tsr_application_startup (GApplication *app)
   g_signal_connect_object (self->library, "torrent-failed", G_CALLBACK (on_torrent_failed), self, 0);
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
   apply_settings (self);
+  self->alt_speed = tsr_alt_speed_new (self->settings, NULL, NULL);
   port = g_settings_get_value (self->settings, "listen-port");
   if (!tsr_library_listen (self->library, g_variant_get_uint16 (port), &error))
     g_warning ("Cannot listen for peers: %s", error->message);
   tsr_library_restore (self->library);
+  self->watch = tsr_watch_folder_new (watch_add, self);
+  g_signal_connect_object (self->watch, "added", G_CALLBACK (on_watch_added), self, 0);
+  g_signal_connect_object (self->watch, "failed", G_CALLBACK (on_watch_failed), self, 0);
+  update_watch_folder (self);
   /* Running in the background without a window is for a later version:
    * until then the app lives as long as a window does. */
 }
@@ -374,10 +515,13 @@ tsr_application_shutdown (GApplication *app)
 {
   TsrApplication *self = TSR_APPLICATION (app);
 
+  g_clear_object (&self->watch);
   /* Trackers hear "stopped" and progress is saved before we go. */
   if (self->library != NULL)
     tsr_library_shutdown (self->library);
   G_APPLICATION_CLASS (tsr_application_parent_class)->shutdown (app);
+  g_clear_object (&self->alt_speed);
+  g_clear_pointer (&self->done, tsr_done_batch_free);
   g_clear_object (&self->library);
   g_clear_object (&self->settings);
 }

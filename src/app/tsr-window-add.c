@@ -56,13 +56,7 @@ present_add_dialog (TsrWindow  *self,
 static char *
 default_folder (TsrWindow *self)
 {
-  g_autofree char *folder = g_settings_get_string (self->settings, "download-folder");
-  const char *downloads;
-
-  if (folder[0] != '\0')
-    return g_steal_pointer (&folder);
-  downloads = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
-  return g_strdup (downloads != NULL ? downloads : g_get_home_dir ());
+  return tsr_dup_download_folder (self->settings);
 }
 
 gboolean

@@ -350,3 +350,45 @@ tsr_window_get_filtered (TsrWindow *self)
 
   return GTK_FILTER_LIST_MODEL (gtk_sort_list_model_get_model (sorted));
 }
+
+static guint
+position_in (GListModel *model,
+             TsrTorrent *torrent)
+{
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(TsrTorrent) item = g_list_model_get_item (model, i);
+
+      if (item == torrent)
+        return i;
+    }
+  return G_MAXUINT;
+}
+
+gboolean
+tsr_window_select_torrent (TsrWindow  *self,
+                           TsrTorrent *torrent)
+{
+  GListModel *rows = G_LIST_MODEL (self->selection);
+  guint position = position_in (rows, torrent);
+  GtkWidget *child;
+
+  if (position == G_MAXUINT)
+    {
+      /* Hidden by the search or the sidebar's choice: everything shown. */
+      gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+      tsr_window_show_group (self, 0);
+      position = position_in (rows, torrent);
+    }
+  if (position == G_MAXUINT)
+    return FALSE;
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
+  /* GTK 4.8's column view scrolls through its inner list view's action. */
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      gtk_widget_activate_action (child, "list.scroll-to-item", "u", position);
+  return TRUE;
+}

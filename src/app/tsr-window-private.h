@@ -30,6 +30,7 @@ struct _TsrWindow
   TsrDetailsView       *details_view;     /* template child */
   GMenuModel           *torrent_menu;     /* template child */
   GtkLabel             *status_label;     /* template child */
+  GtkLabel             *alt_speed_label;  /* template child: shown while the alternative limits are on */
   AdwFlap              *flap;             /* template child */
   GtkListBox           *sidebar_list;     /* template child */
   GtkSearchBar         *search_bar;       /* template child */

@@ -18,6 +18,7 @@
 #include <glib/gi18n.h>
 
 #include "tessera-engine.h"
+#include "tsr-alt-speed.h"
 #include "tsr-app-util.h"
 #include "tsr-portal.h"
 #include "tsr-torrent-columns.h"
@@ -483,6 +484,18 @@ tsr_window_format_status (TsrLibrary *library)
   return g_strdup_printf (_("%s · %s · %s · %s"), rates, peers_text, dht_text, port_text);
 }
 
+/* The alternative limits, while they are on, beside the status line. */
+static void
+update_alt_speed (TsrWindow *self)
+{
+  g_autofree char *text = tsr_alt_speed_format_status (g_settings_get_uint (self->settings, "alt-speed-down"),
+                                                       g_settings_get_uint (self->settings, "alt-speed-up"));
+
+  gtk_label_set_text (self->alt_speed_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->alt_speed_label),
+                          g_settings_get_boolean (self->settings, "alt-speed-enabled"));
+}
+
 static gboolean
 on_status_timer (gpointer user_data)
 {
@@ -535,6 +548,7 @@ tsr_window_class_init (TsrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, create_button);
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, details_view);
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, TsrWindow, alt_speed_label);
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, torrent_menu);
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, sidebar_list);
@@ -567,6 +581,7 @@ static const GActionEntry window_actions[] = {
 static void
 tsr_window_init (TsrWindow *self)
 {
+  g_autoptr(GAction) alt_speed = NULL;
   GtkGesture *click;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -585,6 +600,16 @@ tsr_window_init (TsrWindow *self)
   gtk_paned_set_position (self->paned, 200);
   self->settings = g_settings_new (APP_ID);
   _tsr_window_find_init (self);
+  /* The turtle: the header bar's toggle is the setting itself. */
+  alt_speed = g_settings_create_action (self->settings, "alt-speed-enabled");
+  g_action_map_add_action (G_ACTION_MAP (self), alt_speed);
+  g_signal_connect_object (self->settings, "changed::alt-speed-enabled", G_CALLBACK (update_alt_speed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::alt-speed-down", G_CALLBACK (update_alt_speed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::alt-speed-up", G_CALLBACK (update_alt_speed), self,
+                           G_CONNECT_SWAPPED);
+  update_alt_speed (self);
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));

@@ -53,6 +53,11 @@ void                tsr_window_set_search   (TsrWindow  *self,
                                              const char *text);
 GtkFilterListModel *tsr_window_get_filtered (TsrWindow  *self);
 GtkWidget          *tsr_window_open_labels_dialog (TsrWindow *self);
+/* Selects @torrent alone and scrolls to it, first showing all torrents
+ * (the search closed, the sidebar on All) when they hide it; FALSE when
+ * it is not in the library. */
+gboolean            tsr_window_select_torrent (TsrWindow  *self,
+                                               TsrTorrent *torrent);
 /* The status line under the list: rates, peers, the DHT, the port. */
 char      *tsr_window_format_status (TsrLibrary *library);
 

@@ -6,7 +6,10 @@
  * in its switch, spin button or choice, and a value set in the widget is
  * saved to the key. Every row of the window is in the table below, so a
  * row added without a test fails here too. The download folder row shows
- * the key's folder, and the window is modal.
+ * the key's folder (and the watched folder's row its own), and the
+ * window is modal. The schedule's times read
+ * as hours and minutes, its days are a toggle a day (Monday first) in
+ * step with the key's bitmask, and its rows wait for the schedule.
  */
 #include "config.h"
 
@@ -34,6 +37,7 @@ static const struct
   { "Ask Before Adding", "ask-where-to-save", "false", 0, 1, "true" },
   { "Add Torrents Stopped", "start-paused", "true", 1, 0, "false" },
   { "Notify When Done", "notify-on-complete", "false", 0, 1, "true" },
+  { "One Notification for Several", "notify-summary", "false", 0, 1, "true" },
   { "Run in the Background", "run-in-background", "true", 1, 0, "false" },
   { "Log Length", "log-history", "uint32 1234", 1234, 250, "uint32 250" },
   { "Listening Port", "listen-port", "uint16 6881", 6881, 51500, "uint16 51500" },
@@ -47,6 +51,13 @@ static const struct
   { "Download Limit (KiB/s)", "download-rate-limit", "uint32 120", 120, 340, "uint32 340" },
   { "Upload Limit (KiB/s)", "upload-rate-limit", "uint32 56", 56, 78, "uint32 78" },
   { "Stop Seeding at Ratio", "max-ratio", "1.5", 1.5, 2.25, "2.25" },
+  { "Add Torrents from a Folder", "watch-folder-enabled", "true", 1, 0, "false" },
+  { "Once Added", "watch-folder-after", "'delete'", 1, 0, "'rename'" },
+  { "Alternative Download Limit (KiB/s)", "alt-speed-down", "uint32 120", 120, 340, "uint32 340" },
+  { "Alternative Upload Limit (KiB/s)", "alt-speed-up", "uint32 56", 56, 78, "uint32 78" },
+  { "On a Schedule", "alt-speed-time-enabled", "true", 1, 0, "false" },
+  { "From", "alt-speed-time-begin", "uint32 480", 480, 600, "uint32 600" },
+  { "Until", "alt-speed-time-end", "uint32 1080", 1080, 1200, "uint32 1200" },
 };
 
 static void
@@ -154,9 +165,9 @@ test_rows_follow_settings (void)
       g_settings_reset (settings, rows[i].key);
     }
 
-  /* Every row is one of those, or the folder's. */
+  /* Every row is one of those, or the two folders', or the days'. */
   collect (window, ADW_TYPE_ACTION_ROW, all_rows);
-  g_assert_cmpuint (all_rows->len, ==, G_N_ELEMENTS (rows) + 1);
+  g_assert_cmpuint (all_rows->len, ==, G_N_ELEMENTS (rows) + 3);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -177,6 +188,55 @@ test_folder_row (void)
   /* The row's button chooses the folder. */
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find_in_row (row, GTK_TYPE_BUTTON))), ==, "_Choose…");
   g_settings_reset (settings, "download-folder");
+  /* Likewise the watched folder's, which says when there is none. */
+  row = find_row (window, "Watched Folder");
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "None chosen");
+  g_settings_set_string (settings, "watch-folder", "/srv/watched");
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "/srv/watched");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find_in_row (row, GTK_TYPE_BUTTON))), ==, "_Choose…");
+  g_settings_reset (settings, "watch-folder");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_schedule_rows (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GPtrArray) days = g_ptr_array_new ();
+  GtkWidget *window = tsr_preferences_window_new (settings);
+  AdwActionRow *from = find_row (window, "From");
+  AdwActionRow *days_row = find_row (window, "Days");
+  GtkWidget *spin = find_in_row (from, GTK_TYPE_SPIN_BUTTON);
+  guint i;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (days_row)));
+  g_settings_set_boolean (settings, "alt-speed-time-enabled", TRUE);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (days_row)));
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (from)));
+
+  /* 9:30 reads as such, and typed so it is saved in minutes. */
+  g_settings_set_uint (settings, "alt-speed-time-begin", 9 * 60 + 30);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spin)), ==, "09:30");
+  gtk_editable_set_text (GTK_EDITABLE (spin), "21:45");
+  gtk_spin_button_update (GTK_SPIN_BUTTON (spin));
+  g_assert_cmpuint (g_settings_get_uint (settings, "alt-speed-time-begin"), ==, 21 * 60 + 45);
+
+  collect (GTK_WIDGET (days_row), GTK_TYPE_TOGGLE_BUTTON, days);
+  g_assert_cmpuint (days->len, ==, 7);
+  /* Weekdays: Monday to Friday on, Saturday and Sunday off. */
+  g_settings_set_uint (settings, "alt-speed-time-day", 0x3e);
+  for (i = 0; i < 7; i++)
+    g_assert_cmpint (gtk_toggle_button_get_active (g_ptr_array_index (days, i)), ==, i < 5);
+  /* Sunday (the last) toggled on: bit 0. */
+  gtk_toggle_button_set_active (g_ptr_array_index (days, 6), TRUE);
+  g_assert_cmpuint (g_settings_get_uint (settings, "alt-speed-time-day"), ==, 0x3f);
+  gtk_toggle_button_set_active (g_ptr_array_index (days, 0), FALSE);
+  g_assert_cmpuint (g_settings_get_uint (settings, "alt-speed-time-day"), ==, 0x3d);
+
+  g_settings_reset (settings, "alt-speed-time-enabled");
+  g_settings_reset (settings, "alt-speed-time-begin");
+  g_settings_reset (settings, "alt-speed-time-day");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -189,5 +249,6 @@ main (int    argc,
   g_resources_register (tsr_get_resource ());
   g_test_add_func ("/preferences/rows-follow-settings", test_rows_follow_settings);
   g_test_add_func ("/preferences/folder-row", test_folder_row);
+  g_test_add_func ("/preferences/schedule-rows", test_schedule_rows);
   return g_test_run ();
 }
