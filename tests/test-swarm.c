@@ -35,7 +35,6 @@ typedef struct
   TsrBlockMap    *blocks;
   TsrSmartBan    *smart_ban;
   TsrBitfield    *have;
-  TsrWireLimits   limits;
   guint8          info_hash[20];
   GBytes         *data;       /* (owned) the torrent's bytes */
   GPtrArray      *remotes;    /* (element-type GSocket) the test's ends */
@@ -205,10 +204,7 @@ fixture_set_up_pieces (Fixture       *f,
   f->blocks = tsr_block_map_new (f->info, f->picker, 24 * 1024 * 1024);
   f->smart_ban = tsr_smart_ban_new (NULL, NULL);
   f->have = tsr_bitfield_new (N_PIECES);
-  f->limits.piece_count = N_PIECES;
-  f->limits.piece_length = PIECE_LENGTH;
-  f->limits.last_piece_length = PIECE_LENGTH;
-  tsr_swarm_set_transport (f->swarm, &f->limits);
+  tsr_swarm_set_metainfo (f->swarm, f->info);
   tsr_swarm_set_have (f->swarm, f->have);
   tsr_swarm_set_pieces (f->swarm, f->blocks, f->picker, f->smart_ban, N_PIECES, FALSE);
 }
@@ -649,6 +645,27 @@ test_self_connection (Fixture       *f,
   g_assert_cmpuint (tsr_peer_pool_count_ready (pool, now_seconds (), FALSE), ==, 0);
 }
 
+/* The metainfo given holds each transport to its pieces: a HAVE past
+ * the last piece breaks the protocol, one inside does not. */
+static void
+test_metainfo_limits_transports (Fixture       *f,
+                                 gconstpointer  data)
+{
+  TsrWireMessage have = { .type = TSR_WIRE_HAVE, .index = N_PIECES - 1 };
+  GSocket *remote = NULL;
+
+  g_assert_nonnull (tsr_swarm_get_metadata (f->swarm));
+  g_assert_nonnull (tsr_swarm_get_hashes (f->swarm));
+  add_fed (f, 7001, TRUE, "-XX0000-aaaaaaaaaaaa", 0, 0, &remote);
+  send_message (remote, &have);
+  settle ();
+  g_assert_cmpuint (tsr_swarm_get_n_peers (f->swarm), ==, 1);
+  have.index = N_PIECES;
+  send_message (remote, &have);
+  settle ();
+  g_assert_cmpuint (tsr_swarm_get_n_peers (f->swarm), ==, 0);
+}
+
 /* A second connection to a peer id already shaken hands with: one
  * goes. Both ends keep the one the greater peer id dialled, as
  * libtorrent does, whichever came first; another id is not touched. */
@@ -1009,6 +1026,8 @@ main (int   argc,
   g_test_add ("/swarm/turnover-drops-least-useful", Fixture, NULL, fixture_set_up_pieces,
               test_turnover_drops_least_useful, fixture_tear_down);
   g_test_add ("/swarm/self-connection", Fixture, NULL, fixture_set_up_pieces, test_self_connection, fixture_tear_down);
+  g_test_add ("/swarm/metainfo-limits-transports", Fixture, NULL, fixture_set_up_pieces,
+              test_metainfo_limits_transports, fixture_tear_down);
   g_test_add ("/swarm/duplicate-peer-id", Fixture, NULL, fixture_set_up_pieces, test_duplicate_peer_id,
               fixture_tear_down);
   g_test_add ("/swarm/incoming-banned-host", Fixture, NULL, fixture_set_up_pieces, test_incoming_banned_host,

@@ -1851,19 +1851,20 @@ test_idle_makes_little (Fixture       *f,
 
   tsr_torrent_set_limits (torrent, 0, 0, 0);
   tsr_torrent_set_seed_idle_limit (torrent, 0);
-  g_assert_null (_tsr_torrent_get_limits (torrent, FALSE));
+  g_assert_null (tsr_torrent_stats_get_limits (_tsr_torrent_get_stats (torrent), FALSE));
   tsr_torrent_get_limits (torrent, &up_total, &down_total, &seed_ratio);
   g_assert_cmpuint (up_total, ==, 0);
 
   tsr_torrent_set_seed_idle_limit (torrent, 60);
-  g_assert_nonnull (_tsr_torrent_get_limits (torrent, FALSE));
+  g_assert_nonnull (tsr_torrent_stats_get_limits (_tsr_torrent_get_stats (torrent), FALSE));
   tsr_torrent_set_limits (torrent, 0, 0, 2.0);
   tsr_torrent_get_limits (torrent, &up_total, &down_total, &seed_ratio);
   g_assert_cmpfloat (seed_ratio, ==, 2.0);
   tsr_torrent_set_limits (torrent, 0, 0, 0);
   tsr_torrent_set_seed_idle_limit (torrent, 0);
-  g_assert_nonnull (_tsr_torrent_get_limits (torrent, FALSE));
-  g_assert_true (tsr_torrent_limits_is_empty (_tsr_torrent_get_limits (torrent, FALSE)));
+  g_assert_nonnull (tsr_torrent_stats_get_limits (_tsr_torrent_get_stats (torrent), FALSE));
+  g_assert_true (tsr_torrent_limits_is_empty (tsr_torrent_stats_get_limits (_tsr_torrent_get_stats (torrent),
+                                                                            FALSE)));
   tsr_torrent_get_limits (torrent, &up_total, &down_total, &seed_ratio);
   g_assert_cmpfloat (seed_ratio, ==, 0);
 

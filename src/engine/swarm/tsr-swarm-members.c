@@ -3,13 +3,16 @@
  * tsr-swarm-members.c: the owner's calls over every member of a swarm,
  * made through the swarm's getters: the work of each second (with the
  * owner's second: the read cache, turnover, dialling, whether the pool
- * ran dry), our wants changed, a HAVE to all; and what the views show:
+ * ran dry), our wants changed, a HAVE to all, the newest closed over a
+ * connection limit lowered; and what the views show:
  * the members' rates, a row for each member past its handshake, their
  * states for the debug JSON.
  */
 #define G_LOG_DOMAIN "tsr-swarm"
 
 #include "config.h"
+
+#include <glib/gi18n-lib.h>
 
 #include "tsr-swarm.h"
 
@@ -158,4 +161,74 @@ tsr_swarm_dump_json (TsrSwarm    *self,
   for (i = 0; i < tsr_swarm_get_n_peers (self); i++)
     tsr_member_dump_json (tsr_swarm_get_member (self, i), builder, now);
   json_builder_end_array (builder);
+}
+
+/* Connection limits --------------------------------------------------- */
+
+/* Lowered at run time: the newest connections of that kind go. */
+static void
+close_over (TsrSwarm *self,
+            gboolean  dialed,
+            guint     limit)
+{
+  guint count = 0;
+  guint i;
+
+  for (i = 0; i < tsr_swarm_get_n_peers (self); i++)
+    {
+      TsrPeerConn *conn = tsr_member_get_conn (tsr_swarm_get_member (self, i));
+
+      if (tsr_peer_conn_is_dialed (conn) == dialed && !tsr_peer_conn_is_dropping (conn))
+        count++;
+    }
+  for (i = tsr_swarm_get_n_peers (self); i > 0 && count > limit; i--)
+    {
+      TsrMember *member = tsr_swarm_get_member (self, i - 1);
+      TsrPeerConn *conn = tsr_member_get_conn (member);
+
+      if (tsr_peer_conn_is_dialed (conn) == dialed && !tsr_peer_conn_is_dropping (conn))
+        {
+          tsr_member_close_later (member, _("Over the connection limit"));
+          count--;
+        }
+    }
+}
+
+void
+tsr_swarm_set_max_peers (TsrSwarm *self,
+                         guint     max_peers)
+{
+  TsrSwarmLimits *caps = tsr_swarm_get_limits (self);
+  guint i;
+
+  g_return_if_fail (max_peers > 0);
+  tsr_swarm_limits_set_max (caps, max_peers, tsr_swarm_limits_get_max_dialed (caps),
+                            tsr_swarm_limits_get_max_accepted (caps));
+  /* Lowered at run time: the newest connections go. */
+  for (i = tsr_swarm_get_n_peers (self); i > max_peers; i--)
+    tsr_member_close_later (tsr_swarm_get_member (self, i - 1), _("Over the connection limit"));
+  close_over (self, TRUE, tsr_swarm_limits_dial_limit (caps));
+  close_over (self, FALSE, tsr_swarm_limits_accept_limit (caps));
+}
+
+void
+tsr_swarm_set_max_dialed (TsrSwarm *self,
+                          guint     max_dialed)
+{
+  TsrSwarmLimits *caps = tsr_swarm_get_limits (self);
+
+  tsr_swarm_limits_set_max (caps, tsr_swarm_limits_get_max_peers (caps), max_dialed,
+                            tsr_swarm_limits_get_max_accepted (caps));
+  close_over (self, TRUE, tsr_swarm_limits_dial_limit (caps));
+}
+
+void
+tsr_swarm_set_max_accepted (TsrSwarm *self,
+                            guint     max_accepted)
+{
+  TsrSwarmLimits *caps = tsr_swarm_get_limits (self);
+
+  tsr_swarm_limits_set_max (caps, tsr_swarm_limits_get_max_peers (caps),
+                            tsr_swarm_limits_get_max_dialed (caps), max_accepted);
+  close_over (self, FALSE, tsr_swarm_limits_accept_limit (caps));
 }

@@ -3,13 +3,15 @@
  * tsr-swarm.c: one torrent's set of connections and the decisions over
  * the whole set, each judged by a module of its own that it feeds: the
  * limits on connections and rates (swarm/tsr-swarm-limits.c; closing
- * the newest over a lowered one is the swarm's), turnover of the least
- * useful peer (swarm/tsr-turnover.c), the handshake checks against
- * ourselves and a peer already connected (swarm/tsr-handshake-check.c),
- * bans, and the choker's rounds on its own timer. It makes and frees
- * each connection's member (swarm/tsr-member.c) and what the members
- * share, greets them, hears what concerns the whole set from them (a
- * handshake, a ban, a close, a complete piece) and runs their
+ * the newest over a lowered one is tsr-swarm-members.c's), turnover of
+ * the least useful peer (swarm/tsr-turnover.c), the handshake checks
+ * against ourselves and a peer already connected
+ * (swarm/tsr-handshake-check.c), bans, and the choker's rounds on its
+ * own timer. It makes and frees each connection's member
+ * (swarm/tsr-member.c) and what the members share (the extensions,
+ * registered here with ut_holepunch first, and the metainfo's limits on
+ * each transport), greets them, hears what concerns the whole set from
+ * them (a handshake, a ban, a close, a complete piece) and runs their
  * per-second work; what the owner must know goes up through
  * TsrSwarmFuncs.
  */
@@ -22,7 +24,10 @@
 #include <glib/gi18n-lib.h>
 
 #include "tsr-choker.h"
+#include "tsr-ext-hashes.h"
 #include "tsr-ext-holepunch.h"
+#include "tsr-ext-metadata.h"
+#include "tsr-ext-pex.h"
 #include "tsr-handshake-check.h"
 #include "tsr-peer-lookup.h"
 #include "tsr-pex.h"
@@ -43,12 +48,15 @@ struct _TsrSwarm
   gboolean             user_only;     /* dial only the addresses the user gave */
   gint64               last_turnover; /* monotonic seconds */
   const guint8        *peer_id;       /* borrowed, 20 bytes: ours */
-  const TsrWireLimits *limits;        /* borrowed: for each transport */
+  TsrWireLimits        limits;        /* for each transport: the metainfo's pieces (none known: all zero) */
   TsrBlockMap         *blocks;        /* (nullable) borrowed: pieces in progress */
   TsrSmartBan         *smart_ban;     /* (nullable) borrowed */
   guint16              dht_port;      /* our node's, 0: none */
   TsrPeerEncryption    encryption;    /* for the peers we dial */
-  TsrExtHolepunch     *holepunch;     /* borrowed: the extension host owns it */
+  TsrExtHolepunch     *holepunch;     /* borrowed: the extension host owns it, and the three below */
+  TsrExtMetadata      *metadata;      /* ut_metadata, and a magnet's fetch */
+  TsrExtPex           *pex;           /* ut_pex */
+  TsrExtHashes        *hashes;        /* BEP 52 hash requests */
   TsrPeerLookups      *lookups;       /* (owned) (nullable) host names given by people or magnets: made by the first */
   const TsrSwarmFuncs *funcs;
   gpointer             user_data;
@@ -71,7 +79,11 @@ tsr_swarm_new (guint                pool_size,
 
   self->members = g_ptr_array_new_with_free_func ((GDestroyNotify) tsr_member_free);
   tsr_member_shared_init (&self->shared, &member_funcs, self);
+  /* ut_holepunch registers first: the others use its id. */
   self->holepunch = tsr_ext_holepunch_new (self->shared.extensions, &holepunch_funcs, self);
+  self->metadata = tsr_ext_metadata_new (self->shared.extensions);
+  self->pex = tsr_ext_pex_new (self->shared.extensions);
+  self->hashes = tsr_ext_hashes_new (self->shared.extensions);
   self->encryption = TSR_PEER_ENCRYPTION_PREFER;
   self->pool = tsr_peer_pool_new (pool_size);
   self->caps = tsr_swarm_limits_new (max_peers, &limits_funcs, self);
@@ -149,11 +161,36 @@ tsr_swarm_get_peer_id (TsrSwarm *self)
   return self->peer_id;
 }
 
-void
-tsr_swarm_set_transport (TsrSwarm            *self,
-                         const TsrWireLimits *limits)
+TsrExtMetadata *
+tsr_swarm_get_metadata (TsrSwarm *self)
 {
-  self->limits = limits;
+  return self->metadata;
+}
+
+TsrExtHashes *
+tsr_swarm_get_hashes (TsrSwarm *self)
+{
+  return self->hashes;
+}
+
+/* What the extensions serve and each transport is held to. */
+void
+tsr_swarm_set_metainfo (TsrSwarm          *self,
+                        const TsrMetainfo *info)
+{
+  tsr_wire_limits_init (&self->limits, info);
+  tsr_ext_metadata_set_info (self->metadata, info->info_bytes);
+  tsr_ext_pex_set_metainfo (self->pex, info->is_private);
+}
+
+/* Uploads and BEP 52 hash requests read the data through it. */
+void
+tsr_swarm_set_storage (TsrSwarm    *self,
+                       TsrMetainfo *info,
+                       TsrStorage  *storage)
+{
+  tsr_uploader_set_storage (self->shared.uploader, storage);
+  tsr_ext_hashes_set_metainfo (self->hashes, info, storage);
 }
 
 /* The members' buckets (swarm/tsr-swarm-limits.c). */
@@ -337,69 +374,6 @@ tsr_swarm_count_unchoked (TsrSwarm *self)
     if (!tsr_peer_conn_is_am_choking (conn_of (g_ptr_array_index (self->members, i))))
       count++;
   return count;
-}
-
-/* Lowered at run time: the newest connections of that kind go. */
-static void
-close_over (TsrSwarm *self,
-            gboolean  dialed,
-            guint     limit)
-{
-  guint count = 0;
-  guint i;
-
-  for (i = 0; i < self->members->len; i++)
-    {
-      TsrPeerConn *conn = conn_of (g_ptr_array_index (self->members, i));
-
-      if (tsr_peer_conn_is_dialed (conn) == dialed && !tsr_peer_conn_is_dropping (conn))
-        count++;
-    }
-  for (i = self->members->len; i > 0 && count > limit; i--)
-    {
-      TsrMember *member = g_ptr_array_index (self->members, i - 1);
-      TsrPeerConn *conn = conn_of (member);
-
-      if (tsr_peer_conn_is_dialed (conn) == dialed && !tsr_peer_conn_is_dropping (conn))
-        {
-          tsr_member_close_later (member, _("Over the connection limit"));
-          count--;
-        }
-    }
-}
-
-void
-tsr_swarm_set_max_peers (TsrSwarm *self,
-                         guint     max_peers)
-{
-  guint i;
-
-  g_return_if_fail (max_peers > 0);
-  tsr_swarm_limits_set_max (self->caps, max_peers, tsr_swarm_limits_get_max_dialed (self->caps),
-                            tsr_swarm_limits_get_max_accepted (self->caps));
-  /* Lowered at run time: the newest connections go. */
-  for (i = self->members->len; i > max_peers; i--)
-    tsr_member_close_later (g_ptr_array_index (self->members, i - 1), _("Over the connection limit"));
-  close_over (self, TRUE, tsr_swarm_limits_dial_limit (self->caps));
-  close_over (self, FALSE, tsr_swarm_limits_accept_limit (self->caps));
-}
-
-void
-tsr_swarm_set_max_dialed (TsrSwarm *self,
-                          guint     max_dialed)
-{
-  tsr_swarm_limits_set_max (self->caps, tsr_swarm_limits_get_max_peers (self->caps), max_dialed,
-                            tsr_swarm_limits_get_max_accepted (self->caps));
-  close_over (self, TRUE, tsr_swarm_limits_dial_limit (self->caps));
-}
-
-void
-tsr_swarm_set_max_accepted (TsrSwarm *self,
-                            guint     max_accepted)
-{
-  tsr_swarm_limits_set_max (self->caps, tsr_swarm_limits_get_max_peers (self->caps),
-                            tsr_swarm_limits_get_max_dialed (self->caps), max_accepted);
-  close_over (self, FALSE, tsr_swarm_limits_accept_limit (self->caps));
 }
 
 void
@@ -667,8 +641,7 @@ tsr_swarm_add_peer (TsrSwarm *self,
 {
   TsrMember *member = tsr_member_new (&self->shared, peer, tsr_swarm_limits_get_budget (self->caps), dht_port (self));
 
-  if (self->limits != NULL)
-    tsr_peer_set_limits (peer, self->limits);
+  tsr_peer_set_limits (peer, &self->limits);
   tsr_peer_set_limiters (peer, tsr_swarm_get_limiter (self, TRUE), tsr_swarm_get_limiter (self, FALSE));
   if (dialed)
     tsr_peer_conn_set_dialed (conn_of (member), TRUE);
@@ -889,6 +862,10 @@ member_listening (const TsrPeerAddress *address,
   tsr_peer_pool_connected (self->pool, address, now);
 }
 
+/* A magnet's fetch ended: its connections are dropped and, when a
+ * dictionary came, their addresses dialled again (the pool keeps them):
+ * what the peers told of their pieces was not understood without the
+ * metainfo. */
 static void
 member_metainfo (TsrMetainfo  *info,
                  const GError *error,
@@ -896,6 +873,9 @@ member_metainfo (TsrMetainfo  *info,
 {
   TsrSwarm *self = user_data;
 
+  tsr_swarm_clear (self);
+  if (info != NULL)
+    tsr_peer_pool_reset (self->pool);
   self->funcs->metainfo (info, error, self->user_data);
 }
 

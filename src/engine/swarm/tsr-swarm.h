@@ -19,6 +19,8 @@
 
 #include "tsr-block-map.h"
 #include "tsr-budget.h"
+#include "tsr-ext-hashes.h"
+#include "tsr-ext-metadata.h"
 #include "tsr-limiter.h"
 #include "tsr-member.h"
 #include "tsr-peer-address.h"
@@ -83,7 +85,8 @@ typedef struct
   void         (*read_failed) (const GError         *error,
                                gpointer              user_data);
   /* A magnet's metainfo came whole (BEP 9, BEP 52), or @error says why
-   * it cannot. */
+   * it cannot. The fetch's connections are closed by then, and when it
+   * came their addresses may be dialled again. */
   void         (*metainfo)    (TsrMetainfo          *info,
                                const GError         *error,
                                gpointer              user_data);
@@ -109,9 +112,18 @@ void          tsr_swarm_set_identity      (TsrSwarm             *self,
                                            const guint8         *peer_id,
                                            const guint8         *info_hash);
 const guint8 *tsr_swarm_get_peer_id       (TsrSwarm             *self);
-/* What each new transport is held to (borrowed). */
-void          tsr_swarm_set_transport     (TsrSwarm             *self,
-                                           const TsrWireLimits  *limits);
+/* The extensions, registered with the host by the swarm (ut_holepunch
+ * first): a magnet's fetch uses these two. */
+TsrExtMetadata *tsr_swarm_get_metadata    (TsrSwarm             *self);
+TsrExtHashes *tsr_swarm_get_hashes        (TsrSwarm             *self);
+/* Once the metainfo is known: what ut_metadata serves, whether PEX may
+ * run (BEP 27), and the piece limits each new transport is held to. */
+void          tsr_swarm_set_metainfo      (TsrSwarm             *self,
+                                           const TsrMetainfo    *info);
+/* What uploads and BEP 52 hash requests read (borrowed). */
+void          tsr_swarm_set_storage       (TsrSwarm             *self,
+                                           TsrMetainfo          *info,
+                                           TsrStorage           *storage);
 /* Limits on connections and rates (swarm/tsr-swarm-limits.h): the
  * members are charged to what it gives; lowering a connection limit is
  * tsr_swarm_set_max_*(), which closes the newest over it. */

@@ -206,7 +206,7 @@ tsr_torrent_get_limits (TsrTorrent *self,
                         guint64    *down_total,
                         gdouble    *seed_ratio)
 {
-  TsrTorrentLimits *limits = _tsr_torrent_get_limits (self, FALSE);
+  TsrTorrentLimits *limits = tsr_torrent_stats_get_limits (_tsr_torrent_get_stats (self), FALSE);
 
   if (limits != NULL)
     {
@@ -225,7 +225,8 @@ tsr_torrent_set_limits (TsrTorrent *self,
                         gdouble     seed_ratio)
 {
   /* None on a torrent without any: nothing to make (most never have one). */
-  TsrTorrentLimits *limits = _tsr_torrent_get_limits (self, up_total > 0 || down_total > 0 || seed_ratio > 0);
+  TsrTorrentLimits *limits = tsr_torrent_stats_get_limits (_tsr_torrent_get_stats (self),
+                                                           up_total > 0 || down_total > 0 || seed_ratio > 0);
 
   if (limits != NULL)
     tsr_torrent_limits_set (limits, up_total, down_total, seed_ratio);
@@ -235,7 +236,7 @@ void
 tsr_torrent_set_seed_idle_limit (TsrTorrent *self,
                                  guint       seconds)
 {
-  TsrTorrentLimits *limits = _tsr_torrent_get_limits (self, seconds > 0);
+  TsrTorrentLimits *limits = tsr_torrent_stats_get_limits (_tsr_torrent_get_stats (self), seconds > 0);
 
   if (limits != NULL)
     tsr_torrent_limits_set_seed_idle (limits, seconds);
