@@ -645,6 +645,27 @@ test_self_connection (Fixture       *f,
   g_assert_cmpuint (tsr_peer_pool_count_ready (pool, now_seconds (), FALSE), ==, 0);
 }
 
+/* An idle swarm (no member yet) has no requester, uploader or extension
+ * host, and its second and stop do without them; the first member makes
+ * them, with what was set meanwhile. */
+static void
+test_idle_makes_no_parts (Fixture       *f,
+                          gconstpointer  data)
+{
+  tsr_swarm_parts_set_sequential (tsr_swarm_get_parts (f->swarm), TRUE);
+  tsr_swarm_set_mode (f->swarm, TSR_SWARM_DOWNLOADING);
+  tsr_swarm_second (f->swarm, now_seconds ());
+  tsr_swarm_set_mode (f->swarm, TSR_SWARM_OFF);
+  tsr_swarm_stop (f->swarm);
+  g_assert_null (tsr_swarm_get_requester (f->swarm));
+  g_assert_null (tsr_swarm_get_uploader (f->swarm));
+  g_assert_null (tsr_swarm_get_extensions (f->swarm));
+  add_idle (f, 7001, TRUE);
+  g_assert_nonnull (tsr_swarm_get_uploader (f->swarm));
+  g_assert_nonnull (tsr_swarm_get_extensions (f->swarm));
+  g_assert_true (tsr_requester_get_sequential (tsr_swarm_get_requester (f->swarm)));
+}
+
 /* The metainfo given holds each transport to its pieces: a HAVE past
  * the last piece breaks the protocol, one inside does not. */
 static void
@@ -654,8 +675,6 @@ test_metainfo_limits_transports (Fixture       *f,
   TsrWireMessage have = { .type = TSR_WIRE_HAVE, .index = N_PIECES - 1 };
   GSocket *remote = NULL;
 
-  g_assert_nonnull (tsr_swarm_get_metadata (f->swarm));
-  g_assert_nonnull (tsr_swarm_get_hashes (f->swarm));
   add_fed (f, 7001, TRUE, "-XX0000-aaaaaaaaaaaa", 0, 0, &remote);
   send_message (remote, &have);
   settle ();
@@ -1026,6 +1045,8 @@ main (int   argc,
   g_test_add ("/swarm/turnover-drops-least-useful", Fixture, NULL, fixture_set_up_pieces,
               test_turnover_drops_least_useful, fixture_tear_down);
   g_test_add ("/swarm/self-connection", Fixture, NULL, fixture_set_up_pieces, test_self_connection, fixture_tear_down);
+  g_test_add ("/swarm/idle-makes-no-parts", Fixture, NULL, fixture_set_up_pieces, test_idle_makes_no_parts,
+              fixture_tear_down);
   g_test_add ("/swarm/metainfo-limits-transports", Fixture, NULL, fixture_set_up_pieces,
               test_metainfo_limits_transports, fixture_tear_down);
   g_test_add ("/swarm/duplicate-peer-id", Fixture, NULL, fixture_set_up_pieces, test_duplicate_peer_id,

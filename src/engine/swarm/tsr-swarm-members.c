@@ -25,7 +25,8 @@ tsr_swarm_tick (TsrSwarm *self,
   /* Rates, and with the download rate each peer's pipeline and snub. */
   for (i = 0; i < tsr_swarm_get_n_peers (self); i++)
     tsr_member_tick (tsr_swarm_get_member (self, i), now);
-  tsr_extensions_tick (tsr_swarm_get_extensions (self));
+  if (tsr_swarm_get_extensions (self) != NULL)
+    tsr_extensions_tick (tsr_swarm_get_extensions (self));
 }
 
 gboolean
@@ -33,10 +34,12 @@ tsr_swarm_second (TsrSwarm *self,
                   gint64    now)
 {
   TsrPeerPool *pool = tsr_swarm_get_pool (self);
+  TsrUploader *uploader = tsr_swarm_get_uploader (self);
 
-  /* A magnet's torrent has no cache (nor data) before its metainfo. */
-  tsr_uploader_expire (tsr_swarm_get_uploader (self),
-                       g_get_monotonic_time () - TSR_SWARM_READ_CACHE_IDLE * G_USEC_PER_SEC);
+  /* A magnet's torrent has no cache (nor data) before its metainfo, an
+   * idle swarm no uploader. */
+  if (uploader != NULL)
+    tsr_uploader_expire (uploader, g_get_monotonic_time () - TSR_SWARM_READ_CACHE_IDLE * G_USEC_PER_SEC);
   tsr_swarm_tick (self, now);
   tsr_swarm_turn_over (self, now, tsr_swarm_get_mode (self) == TSR_SWARM_SEEDING);
   tsr_swarm_dial_some (self, now);
@@ -51,7 +54,8 @@ tsr_swarm_stop (TsrSwarm *self)
   tsr_peer_pool_reset (tsr_swarm_get_pool (self));
   /* Reads for peers that are gone are dropped; the data may change (a
    * recheck, a move) before the next start. */
-  tsr_uploader_reset (tsr_swarm_get_uploader (self));
+  if (tsr_swarm_get_uploader (self) != NULL)
+    tsr_uploader_reset (tsr_swarm_get_uploader (self));
 }
 
 void

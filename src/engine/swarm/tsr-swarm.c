@@ -8,9 +8,9 @@
  * against ourselves and a peer already connected
  * (swarm/tsr-handshake-check.c), bans, and the choker's rounds on its
  * own timer. It makes and frees each connection's member
- * (swarm/tsr-member.c) and what the members share (the extensions,
- * registered here with ut_holepunch first, and the metainfo's limits on
- * each transport), greets them, hears what concerns the whole set from
+ * (swarm/tsr-member.c) and what the members share (made at first need
+ * by swarm/tsr-swarm-parts.c, and the metainfo's limits on each
+ * transport), greets them, hears what concerns the whole set from
  * them (a handshake, a ban, a close, a complete piece) and runs their
  * per-second work; what the owner must know goes up through
  * TsrSwarmFuncs.
@@ -24,10 +24,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "tsr-choker.h"
-#include "tsr-ext-hashes.h"
-#include "tsr-ext-holepunch.h"
-#include "tsr-ext-metadata.h"
-#include "tsr-ext-pex.h"
 #include "tsr-handshake-check.h"
 #include "tsr-peer-lookup.h"
 #include "tsr-pex.h"
@@ -39,9 +35,10 @@ struct _TsrSwarm
 {
   GPtrArray           *members;       /* (owned) (element-type TsrMember) */
   TsrMemberShared      shared;        /* requester, uploader, extensions; what members read */
+  TsrSwarmParts        parts;         /* makes those at first need, and keeps their settings until then */
   TsrPeerPool         *pool;          /* (owned) addresses, back-off, bans */
   TsrChoker           *choker;        /* (owned) (nullable) who we upload to: made by the first round with peers */
-  TsrTick             *choke;         /* (nullable) a choker round every TSR_CHOKER_ROUND s, while it may */
+  TsrTick             *choke;         /* (nullable) a choker round every TSR_CHOKER_ROUND s, while it may, from the first member */
   TsrSwarmLimits      *caps;          /* (owned) connections, the session's budget, rates */
   guint                turnover;      /* seconds between drops of the least useful peer */
   gboolean             dialing;       /* the owner's state lets it dial */
@@ -49,14 +46,8 @@ struct _TsrSwarm
   gint64               last_turnover; /* monotonic seconds */
   const guint8        *peer_id;       /* borrowed, 20 bytes: ours */
   TsrWireLimits        limits;        /* for each transport: the metainfo's pieces (none known: all zero) */
-  TsrBlockMap         *blocks;        /* (nullable) borrowed: pieces in progress */
-  TsrSmartBan         *smart_ban;     /* (nullable) borrowed */
   guint16              dht_port;      /* our node's, 0: none */
   TsrPeerEncryption    encryption;    /* for the peers we dial */
-  TsrExtHolepunch     *holepunch;     /* borrowed: the extension host owns it, and the three below */
-  TsrExtMetadata      *metadata;      /* ut_metadata, and a magnet's fetch */
-  TsrExtPex           *pex;           /* ut_pex */
-  TsrExtHashes        *hashes;        /* BEP 52 hash requests */
   TsrPeerLookups      *lookups;       /* (owned) (nullable) host names given by people or magnets: made by the first */
   const TsrSwarmFuncs *funcs;
   gpointer             user_data;
@@ -79,11 +70,7 @@ tsr_swarm_new (guint                pool_size,
 
   self->members = g_ptr_array_new_with_free_func ((GDestroyNotify) tsr_member_free);
   tsr_member_shared_init (&self->shared, &member_funcs, self);
-  /* ut_holepunch registers first: the others use its id. */
-  self->holepunch = tsr_ext_holepunch_new (self->shared.extensions, &holepunch_funcs, self);
-  self->metadata = tsr_ext_metadata_new (self->shared.extensions);
-  self->pex = tsr_ext_pex_new (self->shared.extensions);
-  self->hashes = tsr_ext_hashes_new (self->shared.extensions);
+  tsr_swarm_parts_init (&self->parts, &self->shared, &holepunch_funcs, self);
   self->encryption = TSR_PEER_ENCRYPTION_PREFER;
   self->pool = tsr_peer_pool_new (pool_size);
   self->caps = tsr_swarm_limits_new (max_peers, &limits_funcs, self);
@@ -100,6 +87,7 @@ tsr_swarm_free (TsrSwarm *self)
     return;
   g_ptr_array_unref (self->members);
   tsr_member_shared_clear (&self->shared);
+  tsr_swarm_parts_clear (&self->parts);
   tsr_peer_pool_free (self->pool);
   tsr_choker_free (self->choker);
   g_clear_pointer (&self->choke, tsr_ticker_remove);
@@ -161,36 +149,19 @@ tsr_swarm_get_peer_id (TsrSwarm *self)
   return self->peer_id;
 }
 
-TsrExtMetadata *
-tsr_swarm_get_metadata (TsrSwarm *self)
+TsrSwarmParts *
+tsr_swarm_get_parts (TsrSwarm *self)
 {
-  return self->metadata;
-}
-
-TsrExtHashes *
-tsr_swarm_get_hashes (TsrSwarm *self)
-{
-  return self->hashes;
+  return &self->parts;
 }
 
 /* What the extensions serve and each transport is held to. */
 void
-tsr_swarm_set_metainfo (TsrSwarm          *self,
-                        const TsrMetainfo *info)
+tsr_swarm_set_metainfo (TsrSwarm    *self,
+                        TsrMetainfo *info)
 {
   tsr_wire_limits_init (&self->limits, info);
-  tsr_ext_metadata_set_info (self->metadata, info->info_bytes);
-  tsr_ext_pex_set_metainfo (self->pex, info->is_private);
-}
-
-/* Uploads and BEP 52 hash requests read the data through it. */
-void
-tsr_swarm_set_storage (TsrSwarm    *self,
-                       TsrMetainfo *info,
-                       TsrStorage  *storage)
-{
-  tsr_uploader_set_storage (self->shared.uploader, storage);
-  tsr_ext_hashes_set_metainfo (self->hashes, info, storage);
+  tsr_swarm_parts_set_metainfo (&self->parts, info);
 }
 
 /* The members' buckets (swarm/tsr-swarm-limits.c). */
@@ -243,13 +214,23 @@ tsr_swarm_set_pieces (TsrSwarm       *self,
                       guint           n_pieces,
                       gboolean        is_private)
 {
-  self->blocks = blocks;
-  self->smart_ban = smart_ban;
   self->shared.picker = picker;
   self->shared.n_pieces = n_pieces;
   self->shared.is_private = is_private;
-  tsr_ext_holepunch_set_private (self->holepunch, is_private);
-  tsr_requester_set_pieces (self->shared.requester, blocks, picker, smart_ban, n_pieces);
+  tsr_swarm_parts_set_pieces (&self->parts, blocks, smart_ban);
+}
+
+/* Choker rounds run while the mode lets them, from the first member
+ * on: a torrent that never had a peer keeps no timer. */
+static void
+follow_choker (TsrSwarm *self)
+{
+  TsrSwarmMode mode = self->shared.mode;
+
+  if (mode != TSR_SWARM_DOWNLOADING && mode != TSR_SWARM_SEEDING)
+    g_clear_pointer (&self->choke, tsr_ticker_remove);
+  else if (self->choke == NULL && self->members->len > 0)
+    self->choke = tsr_ticker_add (TSR_CHOKER_ROUND, on_choke_round, self);
 }
 
 void
@@ -260,10 +241,7 @@ tsr_swarm_set_mode (TsrSwarm     *self,
   /* Our bitfield must be known first: nothing is dialled while checking. */
   self->dialing = mode != TSR_SWARM_OFF;
   self->user_only = mode == TSR_SWARM_SEEDING;
-  if (mode != TSR_SWARM_DOWNLOADING && mode != TSR_SWARM_SEEDING)
-    g_clear_pointer (&self->choke, tsr_ticker_remove);
-  else if (self->choke == NULL)
-    self->choke = tsr_ticker_add (TSR_CHOKER_ROUND, on_choke_round, self);
+  follow_choker (self);
   /* The choker knew the peers by their transports: they are gone. */
   if (mode == TSR_SWARM_OFF)
     g_clear_pointer (&self->choker, tsr_choker_free);
@@ -639,13 +617,16 @@ tsr_swarm_add_peer (TsrSwarm *self,
                     TsrPeer  *peer,
                     gboolean  dialed)
 {
-  TsrMember *member = tsr_member_new (&self->shared, peer, tsr_swarm_limits_get_budget (self->caps), dht_port (self));
+  TsrMember *member;
 
+  tsr_swarm_parts_make (&self->parts);
+  member = tsr_member_new (&self->shared, peer, tsr_swarm_limits_get_budget (self->caps), dht_port (self));
   tsr_peer_set_limits (peer, &self->limits);
   tsr_peer_set_limiters (peer, tsr_swarm_get_limiter (self, TRUE), tsr_swarm_get_limiter (self, FALSE));
   if (dialed)
     tsr_peer_conn_set_dialed (conn_of (member), TRUE);
   g_ptr_array_add (self->members, member);
+  follow_choker (self);
   return member;
 }
 
@@ -753,7 +734,7 @@ member_complete (guint    index,
                  gpointer user_data)
 {
   TsrSwarm *self = user_data;
-  g_autoptr(GBytes) bytes = tsr_block_map_take_complete (self->blocks, index);
+  g_autoptr(GBytes) bytes = tsr_block_map_take_complete (tsr_swarm_parts_get_blocks (&self->parts), index);
 
   self->funcs->complete (index, bytes, self->user_data);
 }
@@ -813,15 +794,15 @@ member_closed (TsrMember  *member,
   tsr_member_leave_pool (member, self->pool, self->encryption);
   tsr_member_release (member);
   /* Its exclusive pieces go to whoever asks next. */
-  if (self->smart_ban != NULL)
-    tsr_smart_ban_release (self->smart_ban, &address);
+  if (tsr_swarm_parts_get_smart_ban (&self->parts) != NULL)
+    tsr_smart_ban_release (tsr_swarm_parts_get_smart_ban (&self->parts), &address);
   if (self->choker != NULL)
     tsr_choker_forget (self->choker, peer);
   g_ptr_array_remove_fast (self->members, member);
   self->funcs->event (TSR_SWARM_GONE, text, reason, self->user_data);
   /* BEP 55: a peer behind a NAT may be met through the one that told us of it. */
   if (unreached)
-    tsr_ext_holepunch_dial_failed (self->holepunch, &address);
+    tsr_ext_holepunch_dial_failed (tsr_swarm_parts_get_holepunch (&self->parts), &address);
   tsr_swarm_fill_all (self);
   if (was_unchoked)
     tsr_swarm_run_choker (self, now_seconds ());

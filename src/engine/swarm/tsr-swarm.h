@@ -19,8 +19,6 @@
 
 #include "tsr-block-map.h"
 #include "tsr-budget.h"
-#include "tsr-ext-hashes.h"
-#include "tsr-ext-metadata.h"
 #include "tsr-limiter.h"
 #include "tsr-member.h"
 #include "tsr-peer-address.h"
@@ -28,6 +26,7 @@
 #include "tsr-peer-pool.h"
 #include "tsr-smart-ban.h"
 #include "tsr-swarm-limits.h"
+#include "tsr-swarm-parts.h"
 #include "tsr-wire.h"
 
 G_BEGIN_DECLS
@@ -100,8 +99,10 @@ TsrSwarm     *tsr_swarm_new               (guint                 pool_size,
 /* Frees the members, without calling back. */
 void          tsr_swarm_free              (TsrSwarm             *self);
 
-/* What the members share, made with the swarm: the owner configures
- * them (storage, sequential, extensions) but they report here. */
+/* (nullable) What the members share, made with the first member (or a
+ * magnet's fetch): NULL while the swarm is idle. The owner configures
+ * them through tsr_swarm_get_parts(), which keeps what it is told until
+ * they exist; they report here. */
 TsrRequester *tsr_swarm_get_requester     (TsrSwarm             *self);
 TsrUploader  *tsr_swarm_get_uploader      (TsrSwarm             *self);
 TsrExtensions *tsr_swarm_get_extensions   (TsrSwarm             *self);
@@ -112,18 +113,14 @@ void          tsr_swarm_set_identity      (TsrSwarm             *self,
                                            const guint8         *peer_id,
                                            const guint8         *info_hash);
 const guint8 *tsr_swarm_get_peer_id       (TsrSwarm             *self);
-/* The extensions, registered with the host by the swarm (ut_holepunch
- * first): a magnet's fetch uses these two. */
-TsrExtMetadata *tsr_swarm_get_metadata    (TsrSwarm             *self);
-TsrExtHashes *tsr_swarm_get_hashes        (TsrSwarm             *self);
-/* Once the metainfo is known: what ut_metadata serves, whether PEX may
- * run (BEP 27), and the piece limits each new transport is held to. */
+/* The settings of those parts (storage, sequential, read cache group,
+ * listen port) and the extensions (a magnet's fetch makes them). */
+TsrSwarmParts *tsr_swarm_get_parts        (TsrSwarm             *self);
+/* Once the metainfo is known (borrowed: it outlives the swarm): what
+ * ut_metadata serves, whether PEX may run (BEP 27), and the piece limits
+ * each new transport is held to. */
 void          tsr_swarm_set_metainfo      (TsrSwarm             *self,
-                                           const TsrMetainfo    *info);
-/* What uploads and BEP 52 hash requests read (borrowed). */
-void          tsr_swarm_set_storage       (TsrSwarm             *self,
-                                           TsrMetainfo          *info,
-                                           TsrStorage           *storage);
+                                           TsrMetainfo          *info);
 /* Limits on connections and rates (swarm/tsr-swarm-limits.h): the
  * members are charged to what it gives; lowering a connection limit is
  * tsr_swarm_set_max_*(), which closes the newest over it. */

@@ -174,14 +174,14 @@ void
 tsr_torrent_set_read_cache_group (TsrTorrent        *self,
                                   TsrReadCacheGroup *group)
 {
-  tsr_uploader_set_group (tsr_swarm_get_uploader (_tsr_torrent_get_swarm (self)), group);
+  tsr_swarm_parts_set_read_group (tsr_swarm_get_parts (_tsr_torrent_get_swarm (self)), group);
 }
 
 void
 tsr_torrent_set_listen_port (TsrTorrent *self,
                              guint16     port)
 {
-  tsr_extensions_set_listen_port (tsr_swarm_get_extensions (_tsr_torrent_get_swarm (self)), port);
+  tsr_swarm_parts_set_listen_port (tsr_swarm_get_parts (_tsr_torrent_get_swarm (self)), port);
 }
 
 void

@@ -119,15 +119,16 @@ tsr_torrent_get_file_priority (TsrTorrent *self,
   return tsr_torrent_pieces_get_file_priority (_tsr_torrent_get_pieces (self), file);
 }
 
-/* Pieces in order, for the requests to peers, and for the picker once
- * the metainfo is known (TsrTorrentPieces is made with the requester's). */
+/* Pieces in order, for the requests to peers (kept by the swarm until
+ * its requester is made), and for the picker once the metainfo is known
+ * (TsrTorrentPieces is made with the swarm's flag). */
 void
 tsr_torrent_set_sequential (TsrTorrent *self,
                             gboolean    sequential)
 {
   TsrTorrentPieces *pieces = _tsr_torrent_get_pieces (self);
 
-  tsr_requester_set_sequential (tsr_swarm_get_requester (_tsr_torrent_get_swarm (self)), sequential);
+  tsr_swarm_parts_set_sequential (tsr_swarm_get_parts (_tsr_torrent_get_swarm (self)), sequential);
   if (pieces != NULL)
     tsr_torrent_pieces_set_sequential (pieces, sequential);
 }
@@ -308,6 +309,7 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   TsrSwarm *swarm;
+  TsrUploader *uploader;
   const TsrBitfield *have;
   TsrPiecePicker *picker;
   TsrLimiter *down;
@@ -316,6 +318,7 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
   g_return_val_if_fail (TSR_IS_TORRENT (self), NULL);
 
   swarm = _tsr_torrent_get_swarm (self);
+  uploader = tsr_swarm_get_uploader (swarm);
   have = tsr_swarm_get_have (_tsr_torrent_get_swarm (self));
   picker = get_picker (self);
   down = tsr_swarm_get_limiter (_tsr_torrent_get_swarm (self), FALSE);
@@ -332,7 +335,7 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
   json_builder_set_member_name (builder, "known_addresses");
   json_builder_add_int_value (builder, tsr_peer_pool_get_size (tsr_swarm_get_pool (swarm)));
   json_builder_set_member_name (builder, "read_cache_bytes");
-  json_builder_add_int_value (builder, (gint64) tsr_uploader_get_cache_size (tsr_swarm_get_uploader (swarm)));
+  json_builder_add_int_value (builder, uploader != NULL ? (gint64) tsr_uploader_get_cache_size (uploader) : 0);
   json_builder_set_member_name (builder, "down_allowance");
   json_builder_add_int_value (builder, down != NULL ? (gint64) MIN (tsr_limiter_get_allowance (down), (guint64) G_MAXINT64)
                                                     : G_MAXINT64);

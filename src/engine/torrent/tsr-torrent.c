@@ -161,11 +161,12 @@ set_metainfo (TsrTorrent  *self,
 
   self->info = tsr_metainfo_ref (info);
   memcpy (self->wire_hash, tsr_metainfo_get_wire_hash (info), 20);
+  /* Before the disk's storage, which the swarm's hash requests read with it. */
+  tsr_swarm_set_metainfo (self->swarm, info);
   tsr_torrent_disk_set_metainfo (self->disk, info);
   tsr_torrent_stats_set_size (self->stats, info->total_length);
-  tsr_swarm_set_metainfo (self->swarm, info);
   self->pieces = tsr_torrent_pieces_new (info, TSR_TORRENT_PIECE_MEMORY,
-                                         tsr_requester_get_sequential (tsr_swarm_get_requester (self->swarm)), &pieces_funcs, self);
+                                         tsr_swarm_parts_get_sequential (tsr_swarm_get_parts (self->swarm)), &pieces_funcs, self);
   blocks = tsr_torrent_pieces_get_blocks (self->pieces);
   picker = tsr_torrent_pieces_get_picker (self->pieces);
   tsr_swarm_set_have (self->swarm, tsr_torrent_pieces_get_have (self->pieces));
@@ -207,8 +208,9 @@ tsr_torrent_new_from_magnet (const TsrMagnet *magnet,
   g_return_val_if_fail (magnet->has_v1 || magnet->has_v2, NULL);
 
   self = make (folder, peer_id);
-  self->magnet = tsr_torrent_magnet_new (magnet, tsr_swarm_get_metadata (self->swarm),
-                                         tsr_swarm_get_hashes (self->swarm), &magnet_funcs, self);
+  self->magnet = tsr_torrent_magnet_new (magnet, tsr_swarm_parts_get_metadata (tsr_swarm_get_parts (self->swarm)),
+                                         tsr_swarm_parts_get_hashes (tsr_swarm_get_parts (self->swarm)),
+                                         &magnet_funcs, self);
   memcpy (self->wire_hash, tsr_torrent_magnet_get_wire_hash (self->magnet), 20);
   tsr_swarm_set_have (self->swarm, tsr_torrent_magnet_get_have (self->magnet));
   /* BEP 9 "x.pe": peers to ask first. */
@@ -692,7 +694,7 @@ disk_storage (TsrStorage *storage,
 {
   TsrTorrent *self = user_data;
 
-  tsr_swarm_set_storage (self->swarm, self->info, storage);
+  tsr_swarm_parts_set_storage (tsr_swarm_get_parts (self->swarm), storage);
 }
 
 static const TsrTorrentDiskFuncs disk_funcs = {
