@@ -1829,8 +1829,9 @@ test_limit_set_while_idle (Fixture       *f,
   tsr_test_drain ();
 }
 
-/* An idle torrent, downloading with no peer, keeps no disk queue and no
- * fault. Stop conditions of 0 (what the CLI and a library restore give
+/* An idle torrent, downloading with no peer, keeps no disk queue, no
+ * fault, no block map or smart ban, and no requester, uploader or
+ * extension host; a sequential flag set meanwhile is kept. Stop conditions of 0 (what the CLI and a library restore give
  * every torrent) make nothing; a real one makes them, and setting it
  * back to 0 keeps them, empty. */
 static void
@@ -1848,6 +1849,15 @@ test_idle_makes_little (Fixture       *f,
   g_assert_null (tsr_torrent_disk_get_queue (_tsr_torrent_get_disk (torrent)));
   g_assert_null (_tsr_torrent_get_fault (torrent));
   g_assert_null (tsr_torrent_dup_error (torrent));
+  g_assert_null (tsr_torrent_pieces_peek_blocks (_tsr_torrent_get_pieces (torrent)));
+  g_assert_null (tsr_torrent_pieces_peek_smart_ban (_tsr_torrent_get_pieces (torrent)));
+  g_assert_null (tsr_swarm_get_requester (_tsr_torrent_get_swarm (torrent)));
+  g_assert_null (tsr_swarm_get_uploader (_tsr_torrent_get_swarm (torrent)));
+  g_assert_null (tsr_swarm_get_extensions (_tsr_torrent_get_swarm (torrent)));
+  tsr_torrent_set_sequential (torrent, TRUE);
+  g_assert_true (tsr_swarm_parts_get_sequential (tsr_swarm_get_parts (_tsr_torrent_get_swarm (torrent))));
+  g_assert_null (tsr_swarm_get_requester (_tsr_torrent_get_swarm (torrent)));
+  g_free (tsr_torrent_dup_debug_json (torrent));
 
   tsr_torrent_set_limits (torrent, 0, 0, 0);
   tsr_torrent_set_seed_idle_limit (torrent, 0);

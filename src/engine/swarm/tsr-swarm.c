@@ -618,7 +618,14 @@ tsr_swarm_add_peer (TsrSwarm *self,
                     gboolean  dialed)
 {
   TsrMember *member;
+  TsrBlockMap *blocks = NULL;
+  TsrSmartBan *smart_ban = NULL;
 
+  if (self->shared.picker != NULL && tsr_swarm_parts_get_blocks (&self->parts) == NULL && self->funcs->pieces != NULL)
+    {
+      self->funcs->pieces (&blocks, &smart_ban, self->user_data);
+      tsr_swarm_parts_set_pieces (&self->parts, blocks, smart_ban);
+    }
   tsr_swarm_parts_make (&self->parts);
   member = tsr_member_new (&self->shared, peer, tsr_swarm_limits_get_budget (self->caps), dht_port (self));
   tsr_peer_set_limits (peer, &self->limits);

@@ -89,6 +89,12 @@ typedef struct
   void         (*metainfo)    (TsrMetainfo          *info,
                                const GError         *error,
                                gpointer              user_data);
+  /* (nullable) Asked when a member comes while the metainfo is known and
+   * tsr_swarm_set_pieces() gave no block map: the owner's, made now (an
+   * idle torrent makes neither). */
+  void         (*pieces)      (TsrBlockMap         **blocks,
+                               TsrSmartBan         **smart_ban,
+                               gpointer              user_data);
 } TsrSwarmFuncs;
 
 TsrSwarm     *tsr_swarm_new               (guint                 pool_size,
@@ -133,7 +139,8 @@ void          tsr_swarm_set_have          (TsrSwarm             *self,
                                            const TsrBitfield    *have);
 const TsrBitfield *tsr_swarm_get_have     (TsrSwarm             *self);
 /* Once the metainfo is known, before any member is greeted with it
- * (borrowed; they outlive the swarm's members). */
+ * (borrowed; they outlive the swarm's members). @blocks and @smart_ban
+ * may be NULL: TsrSwarmFuncs.pieces gives them with the first member. */
 void          tsr_swarm_set_pieces        (TsrSwarm             *self,
                                            TsrBlockMap          *blocks,
                                            TsrPiecePicker       *picker,

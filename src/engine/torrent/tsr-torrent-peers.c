@@ -266,10 +266,11 @@ void
 tsr_torrent_clear_bans (TsrTorrent *self)
 {
   TsrTorrentPieces *pieces = _tsr_torrent_get_pieces (self);
+  TsrSmartBan *smart_ban = pieces != NULL ? tsr_torrent_pieces_peek_smart_ban (pieces) : NULL;
 
   tsr_peer_pool_clear_bans (tsr_swarm_get_pool (_tsr_torrent_get_swarm (self)));
-  if (pieces != NULL)
-    tsr_smart_ban_clear_strikes (tsr_torrent_pieces_get_smart_ban (pieces));
+  if (smart_ban != NULL)
+    tsr_smart_ban_clear_strikes (smart_ban);
 }
 
 GPtrArray *

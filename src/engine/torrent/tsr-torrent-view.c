@@ -139,7 +139,7 @@ get_blocks (TsrTorrent *self)
 {
   TsrTorrentPieces *pieces = _tsr_torrent_get_pieces (self);
 
-  return pieces != NULL ? tsr_torrent_pieces_get_blocks (pieces) : NULL;
+  return pieces != NULL ? tsr_torrent_pieces_peek_blocks (pieces) : NULL;
 }
 
 static TsrPiecePicker *
@@ -155,7 +155,7 @@ get_smart_ban (TsrTorrent *self)
 {
   TsrTorrentPieces *pieces = _tsr_torrent_get_pieces (self);
 
-  return pieces != NULL ? tsr_torrent_pieces_get_smart_ban (pieces) : NULL;
+  return pieces != NULL ? tsr_torrent_pieces_peek_smart_ban (pieces) : NULL;
 }
 
 float *
@@ -296,7 +296,8 @@ dump_pieces (TsrBlockMap *blocks,
       json_builder_set_member_name (builder, "web");
       json_builder_add_boolean_value (builder, tsr_block_map_get_reserved (blocks, index) != NULL);
       json_builder_set_member_name (builder, "owner");
-      text = tsr_smart_ban_get_owner (smart_ban, index, &owner) ? tsr_peer_address_to_string (&owner) : NULL;
+      text = smart_ban != NULL && tsr_smart_ban_get_owner (smart_ban, index, &owner)
+             ? tsr_peer_address_to_string (&owner) : NULL;
       json_builder_add_string_value (builder, text);
       json_builder_end_object (builder);
     }

@@ -156,7 +156,6 @@ static void
 set_metainfo (TsrTorrent  *self,
               TsrMetainfo *info)
 {
-  TsrBlockMap *blocks;
   TsrPiecePicker *picker;
 
   self->info = tsr_metainfo_ref (info);
@@ -167,12 +166,14 @@ set_metainfo (TsrTorrent  *self,
   tsr_torrent_stats_set_size (self->stats, info->total_length);
   self->pieces = tsr_torrent_pieces_new (info, TSR_TORRENT_PIECE_MEMORY,
                                          tsr_swarm_parts_get_sequential (tsr_swarm_get_parts (self->swarm)), &pieces_funcs, self);
-  blocks = tsr_torrent_pieces_get_blocks (self->pieces);
   picker = tsr_torrent_pieces_get_picker (self->pieces);
   tsr_swarm_set_have (self->swarm, tsr_torrent_pieces_get_have (self->pieces));
-  tsr_swarm_set_pieces (self->swarm, blocks, picker, tsr_torrent_pieces_get_smart_ban (self->pieces),
-                        info->piece_count, info->is_private);
-  self->web_seeds = tsr_web_seeds_new (info, blocks, picker, tsr_swarm_get_pool (self->swarm), &web_seed_funcs, self);
+  /* The block map and the smart ban: the swarm asks when its first
+   * member comes (swarm_pieces); web seeds need them at once. */
+  tsr_swarm_set_pieces (self->swarm, NULL, picker, NULL, info->piece_count, info->is_private);
+  if (info->web_seeds->len > 0 || info->http_seeds->len > 0)
+    self->web_seeds = tsr_web_seeds_new (info, tsr_torrent_pieces_get_blocks (self->pieces), picker,
+                                         tsr_swarm_get_pool (self->swarm), &web_seed_funcs, self);
 }
 
 static TsrTorrent *
@@ -585,6 +586,17 @@ swarm_dial (const TsrPeerAddress *address,
   tsr_swarm_dial_peer (self->swarm, peer);
 }
 
+static void
+swarm_pieces (TsrBlockMap **blocks,
+              TsrSmartBan **smart_ban,
+              gpointer      user_data)
+{
+  TsrTorrent *self = user_data;
+
+  *blocks = tsr_torrent_pieces_get_blocks (self->pieces);
+  *smart_ban = tsr_torrent_pieces_get_smart_ban (self->pieces);
+}
+
 static const TsrSwarmFuncs swarm_funcs = {
   .event = tsr_torrent_signals_swarm_event,
   .banned = tsr_torrent_signals_peer_banned,
@@ -595,6 +607,7 @@ static const TsrSwarmFuncs swarm_funcs = {
   .dht_node = swarm_dht_node,
   .read_failed = swarm_read_failed,
   .metainfo = swarm_metainfo,
+  .pieces = swarm_pieces,
 };
 
 /* Once a second while running: the swarm's second (dialling what
