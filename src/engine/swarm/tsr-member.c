@@ -87,9 +87,10 @@ tsr_member_new (TsrMemberShared *shared,
                 TsrBudget       *budget,
                 guint16          dht_port)
 {
-  TsrMember *self = g_new0 (TsrMember, 1);
+  TsrMember *self;
 
   g_return_val_if_fail (shared->requester != NULL, NULL);
+  self = g_new0 (TsrMember, 1);
   self->shared = shared;
   /* Fetching a magnet's metainfo: what peers have means nothing yet. */
   self->conn = tsr_peer_conn_new (peer, shared->picker, shared->picker != NULL ? shared->n_pieces : 0, budget,
