@@ -646,17 +646,28 @@ test_self_connection (Fixture       *f,
 }
 
 /* An idle swarm (no member yet) has no requester, uploader or extension
- * host, and its second and stop do without them; the first member makes
- * them, with what was set meanwhile. */
+ * host, nor a pool before an address comes, and its second and stop do
+ * without them; the first member makes them, with what was set
+ * meanwhile, and the first address the pool, with the capacity set. */
 static void
 test_idle_makes_no_parts (Fixture       *f,
                           gconstpointer  data)
 {
+  TsrPeerAddress first = loopback (7101);
+  TsrPeerAddress second = loopback (7102);
+
   tsr_swarm_parts_set_sequential (tsr_swarm_get_parts (f->swarm), TRUE);
+  tsr_swarm_set_pool_capacity (f->swarm, 1);
   tsr_swarm_set_mode (f->swarm, TSR_SWARM_DOWNLOADING);
-  tsr_swarm_second (f->swarm, now_seconds ());
+  /* Nothing to dial: the pool ran dry. */
+  g_assert_true (tsr_swarm_second (f->swarm, now_seconds ()));
   tsr_swarm_set_mode (f->swarm, TSR_SWARM_OFF);
   tsr_swarm_stop (f->swarm);
+  g_assert_null (tsr_swarm_peek_pool (f->swarm));
+  tsr_swarm_add_address (f->swarm, &first, TSR_PEER_SOURCE_TRACKER, now_seconds ());
+  tsr_swarm_add_address (f->swarm, &second, TSR_PEER_SOURCE_TRACKER, now_seconds ());
+  g_assert_nonnull (tsr_swarm_peek_pool (f->swarm));
+  g_assert_cmpuint (tsr_peer_pool_get_size (tsr_swarm_peek_pool (f->swarm)), ==, 1);
   g_assert_null (tsr_swarm_get_requester (f->swarm));
   g_assert_null (tsr_swarm_get_uploader (f->swarm));
   g_assert_null (tsr_swarm_get_extensions (f->swarm));

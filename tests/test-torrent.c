@@ -1840,6 +1840,7 @@ test_idle_makes_little (Fixture       *f,
 {
   TsrSession *session = plain_session_new ();
   TsrTorrent *torrent = tsr_session_add_torrent (session, f->info, f->target);
+  g_autoptr(GPtrArray) bans = NULL;
   guint64 up_total;
   guint64 down_total;
   gdouble seed_ratio;
@@ -1854,6 +1855,10 @@ test_idle_makes_little (Fixture       *f,
   g_assert_null (tsr_swarm_get_requester (_tsr_torrent_get_swarm (torrent)));
   g_assert_null (tsr_swarm_get_uploader (_tsr_torrent_get_swarm (torrent)));
   g_assert_null (tsr_swarm_get_extensions (_tsr_torrent_get_swarm (torrent)));
+  g_assert_null (tsr_swarm_peek_pool (_tsr_torrent_get_swarm (torrent)));
+  g_assert_cmpuint (tsr_torrent_get_n_known_addresses (torrent), ==, 0);
+  bans = tsr_torrent_dup_bans (torrent);
+  g_assert_cmpuint (bans->len, ==, 0);
   tsr_torrent_set_sequential (torrent, TRUE);
   g_assert_true (tsr_swarm_parts_get_sequential (tsr_swarm_get_parts (_tsr_torrent_get_swarm (torrent))));
   g_assert_null (tsr_swarm_get_requester (_tsr_torrent_get_swarm (torrent)));

@@ -33,8 +33,8 @@ gboolean
 tsr_swarm_second (TsrSwarm *self,
                   gint64    now)
 {
-  TsrPeerPool *pool = tsr_swarm_get_pool (self);
   TsrUploader *uploader = tsr_swarm_get_uploader (self);
+  TsrPeerPool *pool;
 
   /* A magnet's torrent has no cache (nor data) before its metainfo, an
    * idle swarm no uploader. */
@@ -43,15 +43,18 @@ tsr_swarm_second (TsrSwarm *self,
   tsr_swarm_tick (self, now);
   tsr_swarm_turn_over (self, now, tsr_swarm_get_mode (self) == TSR_SWARM_SEEDING);
   tsr_swarm_dial_some (self, now);
-  return tsr_swarm_get_n_peers (self) < TSR_SWARM_FEW_PEERS && tsr_peer_pool_get_n_dialing (pool) == 0 &&
-         tsr_peer_pool_count_ready (pool, now, FALSE) == 0;
+  /* No pool yet: no address was ever given, dry indeed. */
+  pool = tsr_swarm_peek_pool (self);
+  return tsr_swarm_get_n_peers (self) < TSR_SWARM_FEW_PEERS &&
+         (pool == NULL || (tsr_peer_pool_get_n_dialing (pool) == 0 && tsr_peer_pool_count_ready (pool, now, FALSE) == 0));
 }
 
 void
 tsr_swarm_stop (TsrSwarm *self)
 {
   tsr_swarm_clear (self);
-  tsr_peer_pool_reset (tsr_swarm_get_pool (self));
+  if (tsr_swarm_peek_pool (self) != NULL)
+    tsr_peer_pool_reset (tsr_swarm_peek_pool (self));
   /* Reads for peers that are gone are dropped; the data may change (a
    * recheck, a move) before the next start. */
   if (tsr_swarm_get_uploader (self) != NULL)

@@ -36,7 +36,8 @@ struct _TsrSwarm
   GPtrArray           *members;       /* (owned) (element-type TsrMember) */
   TsrMemberShared      shared;        /* requester, uploader, extensions; what members read */
   TsrSwarmParts        parts;         /* makes those at first need, and keeps their settings until then */
-  TsrPeerPool         *pool;          /* (owned) addresses, back-off, bans */
+  TsrPeerPool         *pool;          /* (owned) (nullable) addresses, back-off, bans: made by the first */
+  guint                pool_capacity; /* for the pool, kept until it is made */
   TsrChoker           *choker;        /* (owned) (nullable) who we upload to: made by the first round with peers */
   TsrTick             *choke;         /* (nullable) a choker round every TSR_CHOKER_ROUND s, while it may, from the first member */
   TsrSwarmLimits      *caps;          /* (owned) connections, the session's budget, rates */
@@ -72,7 +73,7 @@ tsr_swarm_new (guint                pool_size,
   tsr_member_shared_init (&self->shared, &member_funcs, self);
   tsr_swarm_parts_init (&self->parts, &self->shared, &holepunch_funcs, self);
   self->encryption = TSR_PEER_ENCRYPTION_PREFER;
-  self->pool = tsr_peer_pool_new (pool_size);
+  self->pool_capacity = pool_size;
   self->caps = tsr_swarm_limits_new (max_peers, &limits_funcs, self);
   self->turnover = turnover;
   self->funcs = funcs;
@@ -96,10 +97,29 @@ tsr_swarm_free (TsrSwarm *self)
   g_free (self);
 }
 
+/* An idle torrent given no address, ban or peer keeps no pool: what
+ * only reads it (dialling, turnover, the views) does without. */
 TsrPeerPool *
 tsr_swarm_get_pool (TsrSwarm *self)
 {
+  if (self->pool == NULL)
+    self->pool = tsr_peer_pool_new (self->pool_capacity);
   return self->pool;
+}
+
+TsrPeerPool *
+tsr_swarm_peek_pool (TsrSwarm *self)
+{
+  return self->pool;
+}
+
+void
+tsr_swarm_set_pool_capacity (TsrSwarm *self,
+                             guint     capacity)
+{
+  self->pool_capacity = capacity;
+  if (self->pool != NULL)
+    tsr_peer_pool_set_capacity (self->pool, capacity);
 }
 
 static TsrPeerConn *
@@ -284,7 +304,7 @@ static void
 ask_dial (TsrSwarm             *self,
           const TsrPeerAddress *address)
 {
-  gboolean plaintext = tsr_peer_pool_get_plaintext (self->pool, address);
+  gboolean plaintext = tsr_peer_pool_get_plaintext (tsr_swarm_get_pool (self), address);
 
   self->funcs->dial (address, plaintext ? TSR_PEER_ENCRYPTION_OFF : self->encryption, self->user_data);
 }
@@ -374,7 +394,7 @@ tsr_swarm_dial_some (TsrSwarm *self,
 {
   guint n_dialed;
 
-  if (!self->dialing)
+  if (!self->dialing || self->pool == NULL)
     return;
   n_dialed = tsr_swarm_count_dialed (self, TRUE);
   while (tsr_peer_get_n_connecting () < TSR_PEER_MAX_CONNECTING && tsr_swarm_may_dial (self, n_dialed))
@@ -399,7 +419,7 @@ tsr_swarm_add_address (TsrSwarm             *self,
                        TsrPeerSource         source,
                        gint64                now)
 {
-  tsr_peer_pool_add (self->pool, address, source, now);
+  tsr_peer_pool_add (tsr_swarm_get_pool (self), address, source, now);
   tsr_swarm_dial_some (self, now);
 }
 
@@ -427,7 +447,7 @@ tsr_swarm_refuse_incoming (TsrSwarm             *self,
                            gint64                now)
 {
   TsrPeerAddress host = tsr_peer_address_get_host (address);
-  const char *banned = tsr_peer_pool_get_ban (self->pool, address, now);
+  const char *banned = tsr_peer_pool_get_ban (tsr_swarm_get_pool (self), address, now);
 
   /* Banned as a host: it dialled us before, from another port. */
   if (banned == NULL)
@@ -449,7 +469,7 @@ close_checked (TsrSwarm                  *self,
   TsrPeer *peer = tsr_member_get_peer (member);
 
   if (verdict->ourselves && tsr_peer_conn_is_dialed (conn_of (member)))
-    tsr_peer_pool_mark_self (self->pool, tsr_peer_get_remote_address (peer));
+    tsr_peer_pool_mark_self (tsr_swarm_get_pool (self), tsr_peer_get_remote_address (peer));
   tsr_peer_close (peer, verdict->ourselves ? _("Connected to ourselves") : _("Already connected to this peer"));
 }
 
@@ -503,7 +523,7 @@ tsr_swarm_ban (TsrSwarm             *self,
    * One we dialled is banned at the address we know it by, so that other
    * peers behind the same address (NAT, or loopback in tests) are not. */
   key = peer != NULL && tsr_peer_is_incoming (peer) ? tsr_peer_address_get_host (address) : *address;
-  if (tsr_peer_pool_get_ban (self->pool, &key, now) != NULL)
+  if (tsr_peer_pool_get_ban (tsr_swarm_get_pool (self), &key, now) != NULL)
     return;
   tsr_peer_pool_ban (self->pool, &key, reason, now, seconds);
   self->funcs->banned (&key, reason, self->user_data);
@@ -524,7 +544,7 @@ tsr_swarm_turn_over (TsrSwarm *self,
   gint worst;
   guint i;
 
-  if (!tsr_turnover_due (self->turnover, &self->last_turnover, now) ||
+  if (self->pool == NULL || !tsr_turnover_due (self->turnover, &self->last_turnover, now) ||
       tsr_swarm_may_dial (self, tsr_swarm_count_dialed (self, TRUE)) ||
       tsr_peer_pool_count_ready (self->pool, now, seeding) == 0)
     return;
@@ -694,7 +714,7 @@ member_shaken (TsrMember *member,
   TsrPeer *peer = tsr_member_get_peer (member);
 
   if (tsr_peer_conn_is_dialed (conn_of (member)))
-    tsr_peer_pool_connected (self->pool, tsr_peer_get_remote_address (peer), now_seconds ());
+    tsr_peer_pool_connected (tsr_swarm_get_pool (self), tsr_peer_get_remote_address (peer), now_seconds ());
   self->funcs->event (TSR_SWARM_CONNECTED, tsr_peer_get_address (peer), NULL, self->user_data);
 }
 
@@ -798,7 +818,7 @@ member_closed (TsrMember  *member,
   /* A peer that broke the protocol would only do it again. */
   if (tsr_peer_broke_protocol (peer) && reason != NULL)
     ban (self, &address, reason);
-  tsr_member_leave_pool (member, self->pool, self->encryption);
+  tsr_member_leave_pool (member, tsr_swarm_get_pool (self), self->encryption);
   tsr_member_release (member);
   /* Its exclusive pieces go to whoever asks next. */
   if (tsr_swarm_parts_get_smart_ban (&self->parts) != NULL)
@@ -846,7 +866,7 @@ member_listening (const TsrPeerAddress *address,
 
   /* Connected through the member that told it: not to be dialled (and
    * refused as a second connection) while it stays. */
-  tsr_peer_pool_add (self->pool, address, TSR_PEER_SOURCE_INCOMING, now);
+  tsr_peer_pool_add (tsr_swarm_get_pool (self), address, TSR_PEER_SOURCE_INCOMING, now);
   tsr_peer_pool_connected (self->pool, address, now);
 }
 
@@ -862,7 +882,7 @@ member_metainfo (TsrMetainfo  *info,
   TsrSwarm *self = user_data;
 
   tsr_swarm_clear (self);
-  if (info != NULL)
+  if (info != NULL && self->pool != NULL)
     tsr_peer_pool_reset (self->pool);
   self->funcs->metainfo (info, error, self->user_data);
 }
@@ -898,7 +918,7 @@ holepunch_dial (const TsrPeerAddress *address,
   if (!self->dialing || tsr_swarm_find (self, address) != NULL ||
       !tsr_swarm_may_dial (self, tsr_swarm_count_dialed (self, TRUE)))
     return;
-  tsr_peer_pool_add (self->pool, address, TSR_PEER_SOURCE_PEX, now);
+  tsr_peer_pool_add (tsr_swarm_get_pool (self), address, TSR_PEER_SOURCE_PEX, now);
   if (tsr_peer_pool_take_address (self->pool, address, now))
     ask_dial (self, address);
 }
@@ -910,7 +930,8 @@ holepunch_known (const TsrPeerAddress *address,
   TsrSwarm *self = user_data;
   TsrPeerSource source;
 
-  return tsr_peer_pool_get_source (self->pool, address, &source) || tsr_swarm_find (self, address) != NULL;
+  return (self->pool != NULL && tsr_peer_pool_get_source (self->pool, address, &source)) ||
+         tsr_swarm_find (self, address) != NULL;
 }
 
 static void

@@ -162,7 +162,13 @@ void          tsr_swarm_set_dht_port      (TsrSwarm             *self,
 void          tsr_swarm_set_encryption    (TsrSwarm             *self,
                                            TsrPeerEncryption     encryption);
 
+/* The pool of addresses, made by the first call: readers that may do
+ * without one (an idle torrent never given an address) peek. */
 TsrPeerPool  *tsr_swarm_get_pool          (TsrSwarm             *self);
+TsrPeerPool  *tsr_swarm_peek_pool         (TsrSwarm             *self);
+/* Kept until the pool is made. */
+void          tsr_swarm_set_pool_capacity (TsrSwarm             *self,
+                                           guint                 capacity);
 
 /* Members. */
 /* Makes @peer's member (taking a reference), dialled by us if @dialed;

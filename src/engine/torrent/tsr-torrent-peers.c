@@ -36,7 +36,9 @@ tsr_torrent_get_n_seeds (TsrTorrent *self)
 guint
 tsr_torrent_get_n_known_addresses (TsrTorrent *self)
 {
-  return tsr_peer_pool_get_size (tsr_swarm_get_pool (_tsr_torrent_get_swarm (self)));
+  TsrPeerPool *pool = tsr_swarm_peek_pool (_tsr_torrent_get_swarm (self));
+
+  return pool != NULL ? tsr_peer_pool_get_size (pool) : 0;
 }
 
 /* The web seeds that sent something or are fetching, as peer rows. */
@@ -268,7 +270,10 @@ tsr_torrent_clear_bans (TsrTorrent *self)
   TsrTorrentPieces *pieces = _tsr_torrent_get_pieces (self);
   TsrSmartBan *smart_ban = pieces != NULL ? tsr_torrent_pieces_peek_smart_ban (pieces) : NULL;
 
-  tsr_peer_pool_clear_bans (tsr_swarm_get_pool (_tsr_torrent_get_swarm (self)));
+  TsrPeerPool *pool = tsr_swarm_peek_pool (_tsr_torrent_get_swarm (self));
+
+  if (pool != NULL)
+    tsr_peer_pool_clear_bans (pool);
   if (smart_ban != NULL)
     tsr_smart_ban_clear_strikes (smart_ban);
 }
@@ -276,5 +281,8 @@ tsr_torrent_clear_bans (TsrTorrent *self)
 GPtrArray *
 tsr_torrent_dup_bans (TsrTorrent *self)
 {
-  return tsr_peer_pool_dup_bans (tsr_swarm_get_pool (_tsr_torrent_get_swarm (self)), now_seconds ());
+  TsrPeerPool *pool = tsr_swarm_peek_pool (_tsr_torrent_get_swarm (self));
+
+  return pool != NULL ? tsr_peer_pool_dup_bans (pool, now_seconds ())
+                        : g_ptr_array_new_with_free_func ((GDestroyNotify) tsr_peer_ban_free);
 }

@@ -311,6 +311,7 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
   g_autoptr(JsonNode) root = NULL;
   TsrSwarm *swarm;
   TsrUploader *uploader;
+  TsrPeerPool *pool;
   const TsrBitfield *have;
   TsrPiecePicker *picker;
   TsrLimiter *down;
@@ -320,6 +321,7 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
 
   swarm = _tsr_torrent_get_swarm (self);
   uploader = tsr_swarm_get_uploader (swarm);
+  pool = tsr_swarm_peek_pool (swarm);
   have = tsr_swarm_get_have (_tsr_torrent_get_swarm (self));
   picker = get_picker (self);
   down = tsr_swarm_get_limiter (_tsr_torrent_get_swarm (self), FALSE);
@@ -334,7 +336,7 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
   json_builder_add_int_value (builder,
                               tsr_disk_queue_get_pending (tsr_torrent_disk_get_queue (_tsr_torrent_get_disk (self))));
   json_builder_set_member_name (builder, "known_addresses");
-  json_builder_add_int_value (builder, tsr_peer_pool_get_size (tsr_swarm_get_pool (swarm)));
+  json_builder_add_int_value (builder, pool != NULL ? tsr_peer_pool_get_size (pool) : 0);
   json_builder_set_member_name (builder, "read_cache_bytes");
   json_builder_add_int_value (builder, uploader != NULL ? (gint64) tsr_uploader_get_cache_size (uploader) : 0);
   json_builder_set_member_name (builder, "down_allowance");

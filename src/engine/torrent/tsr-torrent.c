@@ -324,9 +324,9 @@ set_state (TsrTorrent      *self,
   if (self->state == state)
     return;
   if (state == TSR_TORRENT_SEEDING)
-    tsr_peer_pool_set_capacity (tsr_swarm_get_pool (self->swarm), TSR_TORRENT_SEEDING_POOL_SIZE);
+    tsr_swarm_set_pool_capacity (self->swarm, TSR_TORRENT_SEEDING_POOL_SIZE);
   else if (self->state == TSR_TORRENT_SEEDING)
-    tsr_peer_pool_set_capacity (tsr_swarm_get_pool (self->swarm), TSR_TORRENT_POOL_SIZE);
+    tsr_swarm_set_pool_capacity (self->swarm, TSR_TORRENT_POOL_SIZE);
   self->state = state;
   tsr_torrent_stats_set_running (self->stats, state == TSR_TORRENT_DOWNLOADING || state == TSR_TORRENT_SEEDING,
                                  state == TSR_TORRENT_SEEDING, now_seconds ());
