@@ -366,6 +366,18 @@ request_piece (Fixture *f,
   tsr_test_ext_host_receive_extended (f, conn, TSR_EXT_METADATA_ID, payload);
 }
 
+/* The host finds what it owns by the slot it gave. */
+static void
+test_ext_by_slot (Fixture       *f,
+                  gconstpointer  data)
+{
+  TsrExtMetadata *metadata = tsr_ext_metadata_new (f->host);
+  TsrExtPex *pex = tsr_ext_pex_new (f->host);
+
+  g_assert_true (tsr_extensions_get_ext (f->host, 0) == metadata);
+  g_assert_true (tsr_extensions_get_ext (f->host, 1) == pex);
+}
+
 static void
 test_metadata_serve (Fixture       *f,
                      gconstpointer  data)
@@ -714,6 +726,7 @@ main (int   argc,
               test_host_handshake_merges, fixture_tear_down);
   g_test_add ("/extensions/host/peer-gone-once", Fixture, NULL, fixture_set_up,
               test_host_peer_gone_once, fixture_tear_down);
+  g_test_add ("/extensions/host/ext-by-slot", Fixture, NULL, fixture_set_up, test_ext_by_slot, fixture_tear_down);
   g_test_add ("/extensions/metadata/serve", Fixture, NULL, fixture_set_up,
               test_metadata_serve, fixture_tear_down);
   g_test_add ("/extensions/metadata/fetch", Fixture, NULL, fixture_set_up,

@@ -35,7 +35,6 @@ typedef struct
   TsrBlockMap    *blocks;
   TsrSmartBan    *smart_ban;
   TsrBitfield    *have;
-  TsrWireLimits   limits;
   guint8          info_hash[20];
   GBytes         *data;       /* (owned) the torrent's bytes */
   GPtrArray      *remotes;    /* (element-type GSocket) the test's ends */
@@ -205,10 +204,7 @@ fixture_set_up_pieces (Fixture       *f,
   f->blocks = tsr_block_map_new (f->info, f->picker, 24 * 1024 * 1024);
   f->smart_ban = tsr_smart_ban_new (NULL, NULL);
   f->have = tsr_bitfield_new (N_PIECES);
-  f->limits.piece_count = N_PIECES;
-  f->limits.piece_length = PIECE_LENGTH;
-  f->limits.last_piece_length = PIECE_LENGTH;
-  tsr_swarm_set_transport (f->swarm, &f->limits);
+  tsr_swarm_set_metainfo (f->swarm, f->info);
   tsr_swarm_set_have (f->swarm, f->have);
   tsr_swarm_set_pieces (f->swarm, f->blocks, f->picker, f->smart_ban, N_PIECES, FALSE);
 }
@@ -649,6 +645,57 @@ test_self_connection (Fixture       *f,
   g_assert_cmpuint (tsr_peer_pool_count_ready (pool, now_seconds (), FALSE), ==, 0);
 }
 
+/* An idle swarm (no member yet) has no requester, uploader or extension
+ * host, nor a pool before an address comes, and its second and stop do
+ * without them; the first member makes them, with what was set
+ * meanwhile, and the first address the pool, with the capacity set. */
+static void
+test_idle_makes_no_parts (Fixture       *f,
+                          gconstpointer  data)
+{
+  TsrPeerAddress first = loopback (7101);
+  TsrPeerAddress second = loopback (7102);
+
+  tsr_swarm_parts_set_sequential (tsr_swarm_get_parts (f->swarm), TRUE);
+  tsr_swarm_set_pool_capacity (f->swarm, 1);
+  tsr_swarm_set_mode (f->swarm, TSR_SWARM_DOWNLOADING);
+  /* Nothing to dial: the pool ran dry. */
+  g_assert_true (tsr_swarm_second (f->swarm, now_seconds ()));
+  tsr_swarm_set_mode (f->swarm, TSR_SWARM_OFF);
+  tsr_swarm_stop (f->swarm);
+  g_assert_null (tsr_swarm_peek_pool (f->swarm));
+  tsr_swarm_add_address (f->swarm, &first, TSR_PEER_SOURCE_TRACKER, now_seconds ());
+  tsr_swarm_add_address (f->swarm, &second, TSR_PEER_SOURCE_TRACKER, now_seconds ());
+  g_assert_nonnull (tsr_swarm_peek_pool (f->swarm));
+  g_assert_cmpuint (tsr_peer_pool_get_size (tsr_swarm_peek_pool (f->swarm)), ==, 1);
+  g_assert_null (tsr_swarm_get_requester (f->swarm));
+  g_assert_null (tsr_swarm_get_uploader (f->swarm));
+  g_assert_null (tsr_swarm_get_extensions (f->swarm));
+  add_idle (f, 7001, TRUE);
+  g_assert_nonnull (tsr_swarm_get_uploader (f->swarm));
+  g_assert_nonnull (tsr_swarm_get_extensions (f->swarm));
+  g_assert_true (tsr_requester_get_sequential (tsr_swarm_get_requester (f->swarm)));
+}
+
+/* The metainfo given holds each transport to its pieces: a HAVE past
+ * the last piece breaks the protocol, one inside does not. */
+static void
+test_metainfo_limits_transports (Fixture       *f,
+                                 gconstpointer  data)
+{
+  TsrWireMessage have = { .type = TSR_WIRE_HAVE, .index = N_PIECES - 1 };
+  GSocket *remote = NULL;
+
+  add_fed (f, 7001, TRUE, "-XX0000-aaaaaaaaaaaa", 0, 0, &remote);
+  send_message (remote, &have);
+  settle ();
+  g_assert_cmpuint (tsr_swarm_get_n_peers (f->swarm), ==, 1);
+  have.index = N_PIECES;
+  send_message (remote, &have);
+  settle ();
+  g_assert_cmpuint (tsr_swarm_get_n_peers (f->swarm), ==, 0);
+}
+
 /* A second connection to a peer id already shaken hands with: one
  * goes. Both ends keep the one the greater peer id dialled, as
  * libtorrent does, whichever came first; another id is not touched. */
@@ -1009,6 +1056,10 @@ main (int   argc,
   g_test_add ("/swarm/turnover-drops-least-useful", Fixture, NULL, fixture_set_up_pieces,
               test_turnover_drops_least_useful, fixture_tear_down);
   g_test_add ("/swarm/self-connection", Fixture, NULL, fixture_set_up_pieces, test_self_connection, fixture_tear_down);
+  g_test_add ("/swarm/idle-makes-no-parts", Fixture, NULL, fixture_set_up_pieces, test_idle_makes_no_parts,
+              fixture_tear_down);
+  g_test_add ("/swarm/metainfo-limits-transports", Fixture, NULL, fixture_set_up_pieces,
+              test_metainfo_limits_transports, fixture_tear_down);
   g_test_add ("/swarm/duplicate-peer-id", Fixture, NULL, fixture_set_up_pieces, test_duplicate_peer_id,
               fixture_tear_down);
   g_test_add ("/swarm/incoming-banned-host", Fixture, NULL, fixture_set_up_pieces, test_incoming_banned_host,

@@ -117,6 +117,28 @@ fill_piece (Fixture *f,
     tsr_block_map_put (blocks, index, begin, zeros, MIN (16384, size - begin));
 }
 
+/* Neither the block map nor the smart ban exists before someone asks:
+ * stopping without them is fine, and the first ask makes each once. */
+static void
+test_parts_made_at_first_need (Fixture       *f,
+                               gconstpointer  data)
+{
+  TsrBlockMap *blocks;
+  TsrSmartBan *smart_ban;
+
+  g_assert_null (tsr_torrent_pieces_peek_blocks (f->pieces));
+  g_assert_null (tsr_torrent_pieces_peek_smart_ban (f->pieces));
+  tsr_torrent_pieces_stop (f->pieces);
+  g_assert_null (tsr_torrent_pieces_peek_blocks (f->pieces));
+  blocks = tsr_torrent_pieces_get_blocks (f->pieces);
+  smart_ban = tsr_torrent_pieces_get_smart_ban (f->pieces);
+  g_assert_nonnull (blocks);
+  g_assert_nonnull (smart_ban);
+  g_assert_true (tsr_torrent_pieces_peek_blocks (f->pieces) == blocks);
+  g_assert_true (tsr_torrent_pieces_get_blocks (f->pieces) == blocks);
+  g_assert_true (tsr_torrent_pieces_get_smart_ban (f->pieces) == smart_ban);
+}
+
 static void
 test_written_is_had (Fixture       *f,
                      gconstpointer  data)
@@ -262,6 +284,8 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add ("/torrent-pieces/parts-made-at-first-need", Fixture, NULL, fixture_set_up,
+              test_parts_made_at_first_need, fixture_tear_down);
   g_test_add ("/torrent-pieces/written/is-had", Fixture, NULL, fixture_set_up, test_written_is_had,
               fixture_tear_down);
   g_test_add ("/torrent-pieces/failed/strikes-senders", Fixture, NULL, fixture_set_up, test_failed_strikes_senders,

@@ -3,7 +3,10 @@
  * test-torrent-stats.c: a torrent's totals and shown values against a
  * made-up owner: progress, ratio and ETA from the numbers fed, the
  * totals and the last upload, the properties read through the module,
- * and notifies only for the values that changed since the last call.
+ * notifies only for the values that changed since the last call, and
+ * the stop conditions measured on the stats: made only when one is set,
+ * reported through the table from an idle, idleness counted from
+ * seeding's start, a report dropped when the owner stops running.
  */
 #include "config.h"
 
@@ -29,6 +32,7 @@ struct _FakeTorrent
   guint            n_peers;
   guint            n_seeds;
   GPtrArray       *notified;  /* (element-type utf8) property names, in order */
+  GPtrArray       *reached;   /* (element-type utf8) the limits reported */
 };
 
 G_DEFINE_FINAL_TYPE (FakeTorrent, fake_torrent, G_TYPE_OBJECT)
@@ -49,8 +53,18 @@ fake_facts (TsrStatsFacts *facts,
   facts->n_seeds = self->n_seeds;
 }
 
+static void
+fake_limit_reached (const char *reason,
+                    gpointer    user_data)
+{
+  FakeTorrent *self = FAKE_TORRENT (user_data);
+
+  g_ptr_array_add (self->reached, g_strdup (reason));
+}
+
 static const TsrTorrentStatsFuncs fake_funcs = {
   .facts = fake_facts,
+  .limit_reached = fake_limit_reached,
 };
 
 static void
@@ -60,6 +74,7 @@ fake_torrent_finalize (GObject *object)
 
   tsr_torrent_stats_free (self->stats);
   g_ptr_array_unref (self->notified);
+  g_ptr_array_unref (self->reached);
   G_OBJECT_CLASS (fake_torrent_parent_class)->finalize (object);
 }
 
@@ -96,6 +111,7 @@ fake_torrent_init (FakeTorrent *self)
 {
   self->stats = tsr_torrent_stats_new (&fake_funcs, self);
   self->notified = g_ptr_array_new_with_free_func (g_free);
+  self->reached = g_ptr_array_new_with_free_func (g_free);
   g_signal_connect (self, "notify", G_CALLBACK (on_notify), NULL);
 }
 
@@ -277,11 +293,111 @@ test_notifies_progress_and_state (void)
   g_assert_cmpstr (done, ==, "progress state");
 }
 
+static void
+drain (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static gint64
+now_seconds (void)
+{
+  return g_get_monotonic_time () / G_USEC_PER_SEC;
+}
+
+/* Most torrents never have a stop condition: nothing is made for them,
+ * and checking without one is free. */
+static void
+test_limits_made_when_set (void)
+{
+  g_autoptr(FakeTorrent) torrent = g_object_new (FAKE_TYPE_TORRENT, NULL);
+  TsrTorrentLimits *limits;
+
+  tsr_torrent_stats_set_size (torrent->stats, 1000);
+  tsr_torrent_stats_set_running (torrent->stats, TRUE, FALSE, now_seconds ());
+  tsr_torrent_stats_moved (torrent->stats, 5000, TRUE, now_seconds ());
+  tsr_torrent_stats_check_limits (torrent->stats);
+  g_assert_null (tsr_torrent_stats_get_limits (torrent->stats, FALSE));
+  g_assert_false (tsr_torrent_stats_is_stopping (torrent->stats));
+  limits = tsr_torrent_stats_get_limits (torrent->stats, TRUE);
+  g_assert_nonnull (limits);
+  g_assert_true (tsr_torrent_stats_get_limits (torrent->stats, FALSE) == limits);
+  g_assert_true (tsr_torrent_limits_is_empty (limits));
+}
+
+/* The limits read the totals and size kept here and the running state
+ * the owner told; a report comes from an idle, and leaving the running
+ * states drops one on its way. */
+static void
+test_limits_measured_on_stats (void)
+{
+  g_autoptr(FakeTorrent) torrent = g_object_new (FAKE_TYPE_TORRENT, NULL);
+  TsrTorrentLimits *limits = tsr_torrent_stats_get_limits (torrent->stats, TRUE);
+
+  tsr_torrent_stats_set_size (torrent->stats, 1000);
+  tsr_torrent_limits_set (limits, 0, 300, 0);
+  /* Not running: no limit applies. */
+  tsr_torrent_stats_moved (torrent->stats, 300, FALSE, now_seconds ());
+  g_assert_false (tsr_torrent_stats_is_stopping (torrent->stats));
+  /* Running again checks at once. */
+  tsr_torrent_stats_set_running (torrent->stats, TRUE, FALSE, now_seconds ());
+  g_assert_true (tsr_torrent_stats_is_stopping (torrent->stats));
+  g_assert_cmpuint (torrent->reached->len, ==, 0);
+  drain ();
+  g_assert_cmpuint (torrent->reached->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (torrent->reached, 0), ==, "down-total");
+
+  /* A seed ratio against the size: 1500 bytes of 1000 is 1.5. */
+  tsr_torrent_limits_set (limits, 0, 0, 1.5);
+  tsr_torrent_stats_set_running (torrent->stats, TRUE, TRUE, now_seconds ());
+  tsr_torrent_stats_moved (torrent->stats, 1499, TRUE, now_seconds ());
+  g_assert_false (tsr_torrent_stats_is_stopping (torrent->stats));
+  tsr_torrent_stats_moved (torrent->stats, 1, TRUE, now_seconds ());
+  g_assert_true (tsr_torrent_stats_is_stopping (torrent->stats));
+  /* Stopped for another reason first: no report. */
+  tsr_torrent_stats_set_running (torrent->stats, FALSE, FALSE, now_seconds ());
+  g_assert_false (tsr_torrent_stats_is_stopping (torrent->stats));
+  drain ();
+  g_assert_cmpuint (torrent->reached->len, ==, 1);
+}
+
+/* Seeding's start counts as an upload: a seed idle limit runs from the
+ * later of the two. */
+static void
+test_limits_idle_from_seeding (void)
+{
+  g_autoptr(FakeTorrent) torrent = g_object_new (FAKE_TYPE_TORRENT, NULL);
+  TsrTorrentLimits *limits = tsr_torrent_stats_get_limits (torrent->stats, TRUE);
+  gint64 now = now_seconds ();
+
+  tsr_torrent_stats_set_size (torrent->stats, 1000);
+  tsr_torrent_stats_moved (torrent->stats, 10, TRUE, now - 1000);
+  tsr_torrent_limits_set_seed_idle (limits, 60);
+  /* Downloading: idleness is a seed's limit. */
+  tsr_torrent_stats_set_running (torrent->stats, TRUE, FALSE, now);
+  g_assert_false (tsr_torrent_stats_is_stopping (torrent->stats));
+  /* Seeding from now, the last upload long ago: not idle yet. */
+  tsr_torrent_stats_set_running (torrent->stats, TRUE, TRUE, now);
+  tsr_torrent_stats_check_limits (torrent->stats);
+  g_assert_false (tsr_torrent_stats_is_stopping (torrent->stats));
+  /* Seeding again, from 100 s ago: idle. */
+  tsr_torrent_stats_set_running (torrent->stats, FALSE, FALSE, now);
+  tsr_torrent_stats_set_running (torrent->stats, TRUE, TRUE, now - 100);
+  g_assert_true (tsr_torrent_stats_is_stopping (torrent->stats));
+  drain ();
+  g_assert_cmpuint (torrent->reached->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (torrent->reached, 0), ==, "seed-idle");
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/torrent-stats/limits/made-when-set", test_limits_made_when_set);
+  g_test_add_func ("/torrent-stats/limits/measured-on-stats", test_limits_measured_on_stats);
+  g_test_add_func ("/torrent-stats/limits/idle-from-seeding", test_limits_idle_from_seeding);
   g_test_add_func ("/torrent-stats/unsized", test_unsized);
   g_test_add_func ("/torrent-stats/totals", test_totals);
   g_test_add_func ("/torrent-stats/eta", test_eta);

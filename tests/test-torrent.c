@@ -1829,8 +1829,9 @@ test_limit_set_while_idle (Fixture       *f,
   tsr_test_drain ();
 }
 
-/* An idle torrent, downloading with no peer, keeps no disk queue and no
- * fault. Stop conditions of 0 (what the CLI and a library restore give
+/* An idle torrent, downloading with no peer, keeps no disk queue, no
+ * fault, no block map or smart ban, and no requester, uploader or
+ * extension host; a sequential flag set meanwhile is kept. Stop conditions of 0 (what the CLI and a library restore give
  * every torrent) make nothing; a real one makes them, and setting it
  * back to 0 keeps them, empty. */
 static void
@@ -1839,6 +1840,7 @@ test_idle_makes_little (Fixture       *f,
 {
   TsrSession *session = plain_session_new ();
   TsrTorrent *torrent = tsr_session_add_torrent (session, f->info, f->target);
+  g_autoptr(GPtrArray) bans = NULL;
   guint64 up_total;
   guint64 down_total;
   gdouble seed_ratio;
@@ -1848,22 +1850,36 @@ test_idle_makes_little (Fixture       *f,
   g_assert_null (tsr_torrent_disk_get_queue (_tsr_torrent_get_disk (torrent)));
   g_assert_null (_tsr_torrent_get_fault (torrent));
   g_assert_null (tsr_torrent_dup_error (torrent));
+  g_assert_null (tsr_torrent_pieces_peek_blocks (_tsr_torrent_get_pieces (torrent)));
+  g_assert_null (tsr_torrent_pieces_peek_smart_ban (_tsr_torrent_get_pieces (torrent)));
+  g_assert_null (tsr_swarm_get_requester (_tsr_torrent_get_swarm (torrent)));
+  g_assert_null (tsr_swarm_get_uploader (_tsr_torrent_get_swarm (torrent)));
+  g_assert_null (tsr_swarm_get_extensions (_tsr_torrent_get_swarm (torrent)));
+  g_assert_null (tsr_swarm_peek_pool (_tsr_torrent_get_swarm (torrent)));
+  g_assert_cmpuint (tsr_torrent_get_n_known_addresses (torrent), ==, 0);
+  bans = tsr_torrent_dup_bans (torrent);
+  g_assert_cmpuint (bans->len, ==, 0);
+  tsr_torrent_set_sequential (torrent, TRUE);
+  g_assert_true (tsr_swarm_parts_get_sequential (tsr_swarm_get_parts (_tsr_torrent_get_swarm (torrent))));
+  g_assert_null (tsr_swarm_get_requester (_tsr_torrent_get_swarm (torrent)));
+  g_free (tsr_torrent_dup_debug_json (torrent));
 
   tsr_torrent_set_limits (torrent, 0, 0, 0);
   tsr_torrent_set_seed_idle_limit (torrent, 0);
-  g_assert_null (_tsr_torrent_get_limits (torrent, FALSE));
+  g_assert_null (tsr_torrent_stats_get_limits (_tsr_torrent_get_stats (torrent), FALSE));
   tsr_torrent_get_limits (torrent, &up_total, &down_total, &seed_ratio);
   g_assert_cmpuint (up_total, ==, 0);
 
   tsr_torrent_set_seed_idle_limit (torrent, 60);
-  g_assert_nonnull (_tsr_torrent_get_limits (torrent, FALSE));
+  g_assert_nonnull (tsr_torrent_stats_get_limits (_tsr_torrent_get_stats (torrent), FALSE));
   tsr_torrent_set_limits (torrent, 0, 0, 2.0);
   tsr_torrent_get_limits (torrent, &up_total, &down_total, &seed_ratio);
   g_assert_cmpfloat (seed_ratio, ==, 2.0);
   tsr_torrent_set_limits (torrent, 0, 0, 0);
   tsr_torrent_set_seed_idle_limit (torrent, 0);
-  g_assert_nonnull (_tsr_torrent_get_limits (torrent, FALSE));
-  g_assert_true (tsr_torrent_limits_is_empty (_tsr_torrent_get_limits (torrent, FALSE)));
+  g_assert_nonnull (tsr_torrent_stats_get_limits (_tsr_torrent_get_stats (torrent), FALSE));
+  g_assert_true (tsr_torrent_limits_is_empty (tsr_torrent_stats_get_limits (_tsr_torrent_get_stats (torrent),
+                                                                            FALSE)));
   tsr_torrent_get_limits (torrent, &up_total, &down_total, &seed_ratio);
   g_assert_cmpfloat (seed_ratio, ==, 0);
 

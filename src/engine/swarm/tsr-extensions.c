@@ -115,6 +115,14 @@ tsr_extensions_register (TsrExtensions           *self,
   return self->n_registered++;
 }
 
+gpointer
+tsr_extensions_get_ext (TsrExtensions *self,
+                        guint          slot)
+{
+  g_return_val_if_fail (slot < self->n_registered, NULL);
+  return self->registered[slot].ext;
+}
+
 void
 tsr_extensions_set_listen_port (TsrExtensions *self,
                                 guint16        port)

@@ -124,6 +124,9 @@ guint          tsr_extensions_register (TsrExtensions             *self,
                                         const TsrExtensionClass   *klass,
                                         gpointer                   ext);
 /* The port told in our handshake ("p"), 0: unknown. */
+/* The extension registered in @slot. */
+gpointer       tsr_extensions_get_ext  (TsrExtensions             *self,
+                                        guint                      slot);
 void           tsr_extensions_set_listen_port (TsrExtensions      *self,
                                                guint16             port);
 

@@ -60,9 +60,17 @@ tsr_member_shared_init (TsrMemberShared      *shared,
 {
   shared->funcs = funcs;
   shared->user_data = user_data;
+}
+
+gboolean
+tsr_member_shared_make (TsrMemberShared *shared)
+{
+  if (shared->requester != NULL)
+    return FALSE;
   shared->requester = tsr_requester_new (&request_funcs, shared);
   shared->uploader = tsr_uploader_new (&upload_funcs, shared);
   shared->extensions = tsr_extensions_new (&extension_funcs, shared);
+  return TRUE;
 }
 
 void
@@ -79,8 +87,10 @@ tsr_member_new (TsrMemberShared *shared,
                 TsrBudget       *budget,
                 guint16          dht_port)
 {
-  TsrMember *self = g_new0 (TsrMember, 1);
+  TsrMember *self;
 
+  g_return_val_if_fail (shared->requester != NULL, NULL);
+  self = g_new0 (TsrMember, 1);
   self->shared = shared;
   /* Fetching a magnet's metainfo: what peers have means nothing yet. */
   self->conn = tsr_peer_conn_new (peer, shared->picker, shared->picker != NULL ? shared->n_pieces : 0, budget,

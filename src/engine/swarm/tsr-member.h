@@ -100,9 +100,11 @@ typedef struct
  * to date; members only read it. */
 typedef struct
 {
-  TsrRequester      *requester;   /* (owned) our requests to the members */
-  TsrUploader       *uploader;    /* (owned) theirs to us, and the read-ahead */
-  TsrExtensions     *extensions;  /* (owned) BEP 10 and BEP 52, and each member's */
+  /* These three: (owned) (nullable) made together at first need, by
+   * tsr_member_shared_make(): an idle swarm has none. */
+  TsrRequester      *requester;   /* our requests to the members */
+  TsrUploader       *uploader;    /* theirs to us, and the read-ahead */
+  TsrExtensions     *extensions;  /* BEP 10 and BEP 52, and each member's */
   TsrPiecePicker    *picker;      /* (nullable) borrowed: NULL before the metainfo */
   const TsrBitfield *have;        /* (nullable) borrowed: our verified pieces */
   guint              n_pieces;
@@ -113,11 +115,15 @@ typedef struct
   gpointer           user_data;
 } TsrMemberShared;
 
-/* Makes the requester, the uploader and the extension host. */
+/* Makes nothing: see tsr_member_shared_make(). */
 void        tsr_member_shared_init  (TsrMemberShared       *shared,
                                      const TsrMemberFuncs  *funcs,
                                      gpointer               user_data);
-/* Frees them; every member must be gone. Never calls back. */
+/* Makes the requester, the uploader and the extension host unless they
+ * exist: TRUE when made now (the owner then configures them). Before
+ * the first member. */
+gboolean    tsr_member_shared_make  (TsrMemberShared       *shared);
+/* Frees them (if made); every member must be gone. Never calls back. */
 void        tsr_member_shared_clear (TsrMemberShared       *shared);
 
 /* Takes a reference to @peer; @budget (nullable): a connection is taken

@@ -3,13 +3,15 @@
  * tsr-swarm.c: one torrent's set of connections and the decisions over
  * the whole set, each judged by a module of its own that it feeds: the
  * limits on connections and rates (swarm/tsr-swarm-limits.c; closing
- * the newest over a lowered one is the swarm's), turnover of the least
- * useful peer (swarm/tsr-turnover.c), the handshake checks against
- * ourselves and a peer already connected (swarm/tsr-handshake-check.c),
- * bans, and the choker's rounds on its own timer. It makes and frees
- * each connection's member (swarm/tsr-member.c) and what the members
- * share, greets them, hears what concerns the whole set from them (a
- * handshake, a ban, a close, a complete piece) and runs their
+ * the newest over a lowered one is tsr-swarm-members.c's), turnover of
+ * the least useful peer (swarm/tsr-turnover.c), the handshake checks
+ * against ourselves and a peer already connected
+ * (swarm/tsr-handshake-check.c), bans, and the choker's rounds on its
+ * own timer. It makes and frees each connection's member
+ * (swarm/tsr-member.c) and what the members share (made at first need
+ * by swarm/tsr-swarm-parts.c, and the metainfo's limits on each
+ * transport), greets them, hears what concerns the whole set from
+ * them (a handshake, a ban, a close, a complete piece) and runs their
  * per-second work; what the owner must know goes up through
  * TsrSwarmFuncs.
  */
@@ -22,7 +24,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "tsr-choker.h"
-#include "tsr-ext-holepunch.h"
 #include "tsr-handshake-check.h"
 #include "tsr-peer-lookup.h"
 #include "tsr-pex.h"
@@ -34,21 +35,20 @@ struct _TsrSwarm
 {
   GPtrArray           *members;       /* (owned) (element-type TsrMember) */
   TsrMemberShared      shared;        /* requester, uploader, extensions; what members read */
-  TsrPeerPool         *pool;          /* (owned) addresses, back-off, bans */
+  TsrSwarmParts        parts;         /* makes those at first need, and keeps their settings until then */
+  TsrPeerPool         *pool;          /* (owned) (nullable) addresses, back-off, bans: made by the first */
+  guint                pool_capacity; /* for the pool, kept until it is made */
   TsrChoker           *choker;        /* (owned) (nullable) who we upload to: made by the first round with peers */
-  TsrTick             *choke;         /* (nullable) a choker round every TSR_CHOKER_ROUND s, while it may */
+  TsrTick             *choke;         /* (nullable) a choker round every TSR_CHOKER_ROUND s, while it may, from the first member */
   TsrSwarmLimits      *caps;          /* (owned) connections, the session's budget, rates */
   guint                turnover;      /* seconds between drops of the least useful peer */
   gboolean             dialing;       /* the owner's state lets it dial */
   gboolean             user_only;     /* dial only the addresses the user gave */
   gint64               last_turnover; /* monotonic seconds */
   const guint8        *peer_id;       /* borrowed, 20 bytes: ours */
-  const TsrWireLimits *limits;        /* borrowed: for each transport */
-  TsrBlockMap         *blocks;        /* (nullable) borrowed: pieces in progress */
-  TsrSmartBan         *smart_ban;     /* (nullable) borrowed */
+  TsrWireLimits        limits;        /* for each transport: the metainfo's pieces (none known: all zero) */
   guint16              dht_port;      /* our node's, 0: none */
   TsrPeerEncryption    encryption;    /* for the peers we dial */
-  TsrExtHolepunch     *holepunch;     /* borrowed: the extension host owns it */
   TsrPeerLookups      *lookups;       /* (owned) (nullable) host names given by people or magnets: made by the first */
   const TsrSwarmFuncs *funcs;
   gpointer             user_data;
@@ -71,9 +71,9 @@ tsr_swarm_new (guint                pool_size,
 
   self->members = g_ptr_array_new_with_free_func ((GDestroyNotify) tsr_member_free);
   tsr_member_shared_init (&self->shared, &member_funcs, self);
-  self->holepunch = tsr_ext_holepunch_new (self->shared.extensions, &holepunch_funcs, self);
+  tsr_swarm_parts_init (&self->parts, &self->shared, &holepunch_funcs, self);
   self->encryption = TSR_PEER_ENCRYPTION_PREFER;
-  self->pool = tsr_peer_pool_new (pool_size);
+  self->pool_capacity = pool_size;
   self->caps = tsr_swarm_limits_new (max_peers, &limits_funcs, self);
   self->turnover = turnover;
   self->funcs = funcs;
@@ -88,6 +88,7 @@ tsr_swarm_free (TsrSwarm *self)
     return;
   g_ptr_array_unref (self->members);
   tsr_member_shared_clear (&self->shared);
+  tsr_swarm_parts_clear (&self->parts);
   tsr_peer_pool_free (self->pool);
   tsr_choker_free (self->choker);
   g_clear_pointer (&self->choke, tsr_ticker_remove);
@@ -96,10 +97,29 @@ tsr_swarm_free (TsrSwarm *self)
   g_free (self);
 }
 
+/* An idle torrent given no address, ban or peer keeps no pool: what
+ * only reads it (dialling, turnover, the views) does without. */
 TsrPeerPool *
 tsr_swarm_get_pool (TsrSwarm *self)
 {
+  if (self->pool == NULL)
+    self->pool = tsr_peer_pool_new (self->pool_capacity);
   return self->pool;
+}
+
+TsrPeerPool *
+tsr_swarm_peek_pool (TsrSwarm *self)
+{
+  return self->pool;
+}
+
+void
+tsr_swarm_set_pool_capacity (TsrSwarm *self,
+                             guint     capacity)
+{
+  self->pool_capacity = capacity;
+  if (self->pool != NULL)
+    tsr_peer_pool_set_capacity (self->pool, capacity);
 }
 
 static TsrPeerConn *
@@ -149,11 +169,19 @@ tsr_swarm_get_peer_id (TsrSwarm *self)
   return self->peer_id;
 }
 
-void
-tsr_swarm_set_transport (TsrSwarm            *self,
-                         const TsrWireLimits *limits)
+TsrSwarmParts *
+tsr_swarm_get_parts (TsrSwarm *self)
 {
-  self->limits = limits;
+  return &self->parts;
+}
+
+/* What the extensions serve and each transport is held to. */
+void
+tsr_swarm_set_metainfo (TsrSwarm    *self,
+                        TsrMetainfo *info)
+{
+  tsr_wire_limits_init (&self->limits, info);
+  tsr_swarm_parts_set_metainfo (&self->parts, info);
 }
 
 /* The members' buckets (swarm/tsr-swarm-limits.c). */
@@ -206,13 +234,23 @@ tsr_swarm_set_pieces (TsrSwarm       *self,
                       guint           n_pieces,
                       gboolean        is_private)
 {
-  self->blocks = blocks;
-  self->smart_ban = smart_ban;
   self->shared.picker = picker;
   self->shared.n_pieces = n_pieces;
   self->shared.is_private = is_private;
-  tsr_ext_holepunch_set_private (self->holepunch, is_private);
-  tsr_requester_set_pieces (self->shared.requester, blocks, picker, smart_ban, n_pieces);
+  tsr_swarm_parts_set_pieces (&self->parts, blocks, smart_ban);
+}
+
+/* Choker rounds run while the mode lets them, from the first member
+ * on: a torrent that never had a peer keeps no timer. */
+static void
+follow_choker (TsrSwarm *self)
+{
+  TsrSwarmMode mode = self->shared.mode;
+
+  if (mode != TSR_SWARM_DOWNLOADING && mode != TSR_SWARM_SEEDING)
+    g_clear_pointer (&self->choke, tsr_ticker_remove);
+  else if (self->choke == NULL && self->members->len > 0)
+    self->choke = tsr_ticker_add (TSR_CHOKER_ROUND, on_choke_round, self);
 }
 
 void
@@ -223,10 +261,7 @@ tsr_swarm_set_mode (TsrSwarm     *self,
   /* Our bitfield must be known first: nothing is dialled while checking. */
   self->dialing = mode != TSR_SWARM_OFF;
   self->user_only = mode == TSR_SWARM_SEEDING;
-  if (mode != TSR_SWARM_DOWNLOADING && mode != TSR_SWARM_SEEDING)
-    g_clear_pointer (&self->choke, tsr_ticker_remove);
-  else if (self->choke == NULL)
-    self->choke = tsr_ticker_add (TSR_CHOKER_ROUND, on_choke_round, self);
+  follow_choker (self);
   /* The choker knew the peers by their transports: they are gone. */
   if (mode == TSR_SWARM_OFF)
     g_clear_pointer (&self->choker, tsr_choker_free);
@@ -269,7 +304,7 @@ static void
 ask_dial (TsrSwarm             *self,
           const TsrPeerAddress *address)
 {
-  gboolean plaintext = tsr_peer_pool_get_plaintext (self->pool, address);
+  gboolean plaintext = tsr_peer_pool_get_plaintext (tsr_swarm_get_pool (self), address);
 
   self->funcs->dial (address, plaintext ? TSR_PEER_ENCRYPTION_OFF : self->encryption, self->user_data);
 }
@@ -339,69 +374,6 @@ tsr_swarm_count_unchoked (TsrSwarm *self)
   return count;
 }
 
-/* Lowered at run time: the newest connections of that kind go. */
-static void
-close_over (TsrSwarm *self,
-            gboolean  dialed,
-            guint     limit)
-{
-  guint count = 0;
-  guint i;
-
-  for (i = 0; i < self->members->len; i++)
-    {
-      TsrPeerConn *conn = conn_of (g_ptr_array_index (self->members, i));
-
-      if (tsr_peer_conn_is_dialed (conn) == dialed && !tsr_peer_conn_is_dropping (conn))
-        count++;
-    }
-  for (i = self->members->len; i > 0 && count > limit; i--)
-    {
-      TsrMember *member = g_ptr_array_index (self->members, i - 1);
-      TsrPeerConn *conn = conn_of (member);
-
-      if (tsr_peer_conn_is_dialed (conn) == dialed && !tsr_peer_conn_is_dropping (conn))
-        {
-          tsr_member_close_later (member, _("Over the connection limit"));
-          count--;
-        }
-    }
-}
-
-void
-tsr_swarm_set_max_peers (TsrSwarm *self,
-                         guint     max_peers)
-{
-  guint i;
-
-  g_return_if_fail (max_peers > 0);
-  tsr_swarm_limits_set_max (self->caps, max_peers, tsr_swarm_limits_get_max_dialed (self->caps),
-                            tsr_swarm_limits_get_max_accepted (self->caps));
-  /* Lowered at run time: the newest connections go. */
-  for (i = self->members->len; i > max_peers; i--)
-    tsr_member_close_later (g_ptr_array_index (self->members, i - 1), _("Over the connection limit"));
-  close_over (self, TRUE, tsr_swarm_limits_dial_limit (self->caps));
-  close_over (self, FALSE, tsr_swarm_limits_accept_limit (self->caps));
-}
-
-void
-tsr_swarm_set_max_dialed (TsrSwarm *self,
-                          guint     max_dialed)
-{
-  tsr_swarm_limits_set_max (self->caps, tsr_swarm_limits_get_max_peers (self->caps), max_dialed,
-                            tsr_swarm_limits_get_max_accepted (self->caps));
-  close_over (self, TRUE, tsr_swarm_limits_dial_limit (self->caps));
-}
-
-void
-tsr_swarm_set_max_accepted (TsrSwarm *self,
-                            guint     max_accepted)
-{
-  tsr_swarm_limits_set_max (self->caps, tsr_swarm_limits_get_max_peers (self->caps),
-                            tsr_swarm_limits_get_max_dialed (self->caps), max_accepted);
-  close_over (self, FALSE, tsr_swarm_limits_accept_limit (self->caps));
-}
-
 void
 tsr_swarm_set_turnover (TsrSwarm *self,
                         guint     seconds)
@@ -422,7 +394,7 @@ tsr_swarm_dial_some (TsrSwarm *self,
 {
   guint n_dialed;
 
-  if (!self->dialing)
+  if (!self->dialing || self->pool == NULL)
     return;
   n_dialed = tsr_swarm_count_dialed (self, TRUE);
   while (tsr_peer_get_n_connecting () < TSR_PEER_MAX_CONNECTING && tsr_swarm_may_dial (self, n_dialed))
@@ -447,7 +419,7 @@ tsr_swarm_add_address (TsrSwarm             *self,
                        TsrPeerSource         source,
                        gint64                now)
 {
-  tsr_peer_pool_add (self->pool, address, source, now);
+  tsr_peer_pool_add (tsr_swarm_get_pool (self), address, source, now);
   tsr_swarm_dial_some (self, now);
 }
 
@@ -475,8 +447,13 @@ tsr_swarm_get_ban (TsrSwarm             *self,
                    gint64                now)
 {
   TsrPeerAddress host = tsr_peer_address_get_host (address);
-  const char *banned = tsr_peer_pool_get_ban (self->pool, address, now);
+  const char *banned;
 
+  /* No pool yet: nobody was ever banned here (a question asked of every
+   * torrent, as at a uTP SYN, makes no pool). */
+  if (self->pool == NULL)
+    return NULL;
+  banned = tsr_peer_pool_get_ban (self->pool, address, now);
   /* Banned as a host: it dialled us before, from another port. */
   return banned != NULL ? banned : tsr_peer_pool_get_ban (self->pool, &host, now);
 }
@@ -505,7 +482,7 @@ close_checked (TsrSwarm                  *self,
   TsrPeer *peer = tsr_member_get_peer (member);
 
   if (verdict->ourselves && tsr_peer_conn_is_dialed (conn_of (member)))
-    tsr_peer_pool_mark_self (self->pool, tsr_peer_get_remote_address (peer));
+    tsr_peer_pool_mark_self (tsr_swarm_get_pool (self), tsr_peer_get_remote_address (peer));
   tsr_peer_close (peer, verdict->ourselves ? _("Connected to ourselves") : _("Already connected to this peer"));
 }
 
@@ -563,7 +540,7 @@ tsr_swarm_ban (TsrSwarm             *self,
    * host may be banned already. */
   if (tsr_swarm_get_ban (self, &key, now) != NULL)
     return;
-  tsr_peer_pool_ban (self->pool, &key, reason, now, seconds);
+  tsr_peer_pool_ban (tsr_swarm_get_pool (self), &key, reason, now, seconds);
   self->funcs->banned (&key, reason, self->user_data);
   if (peer != NULL)
     tsr_peer_close (peer, reason);
@@ -582,7 +559,7 @@ tsr_swarm_turn_over (TsrSwarm *self,
   gint worst;
   guint i;
 
-  if (!tsr_turnover_due (self->turnover, &self->last_turnover, now) ||
+  if (self->pool == NULL || !tsr_turnover_due (self->turnover, &self->last_turnover, now) ||
       tsr_swarm_may_dial (self, tsr_swarm_count_dialed (self, TRUE)) ||
       tsr_peer_pool_count_ready (self->pool, now, seeding) == 0)
     return;
@@ -675,14 +652,23 @@ tsr_swarm_add_peer (TsrSwarm *self,
                     TsrPeer  *peer,
                     gboolean  dialed)
 {
-  TsrMember *member = tsr_member_new (&self->shared, peer, tsr_swarm_limits_get_budget (self->caps), dht_port (self));
+  TsrMember *member;
+  TsrBlockMap *blocks = NULL;
+  TsrSmartBan *smart_ban = NULL;
 
-  if (self->limits != NULL)
-    tsr_peer_set_limits (peer, self->limits);
+  if (self->shared.picker != NULL && tsr_swarm_parts_get_blocks (&self->parts) == NULL && self->funcs->pieces != NULL)
+    {
+      self->funcs->pieces (&blocks, &smart_ban, self->user_data);
+      tsr_swarm_parts_set_pieces (&self->parts, blocks, smart_ban);
+    }
+  tsr_swarm_parts_make (&self->parts);
+  member = tsr_member_new (&self->shared, peer, tsr_swarm_limits_get_budget (self->caps), dht_port (self));
+  tsr_peer_set_limits (peer, &self->limits);
   tsr_peer_set_limiters (peer, tsr_swarm_get_limiter (self, TRUE), tsr_swarm_get_limiter (self, FALSE));
   if (dialed)
     tsr_peer_conn_set_dialed (conn_of (member), TRUE);
   g_ptr_array_add (self->members, member);
+  follow_choker (self);
   return member;
 }
 
@@ -743,7 +729,7 @@ member_shaken (TsrMember *member,
   TsrPeer *peer = tsr_member_get_peer (member);
 
   if (tsr_peer_conn_is_dialed (conn_of (member)))
-    tsr_peer_pool_connected (self->pool, tsr_peer_get_remote_address (peer), now_seconds ());
+    tsr_peer_pool_connected (tsr_swarm_get_pool (self), tsr_peer_get_remote_address (peer), now_seconds ());
   self->funcs->event (TSR_SWARM_CONNECTED, tsr_peer_get_address (peer), NULL, self->user_data);
 }
 
@@ -790,7 +776,7 @@ member_complete (guint    index,
                  gpointer user_data)
 {
   TsrSwarm *self = user_data;
-  g_autoptr(GBytes) bytes = tsr_block_map_take_complete (self->blocks, index);
+  g_autoptr(GBytes) bytes = tsr_block_map_take_complete (tsr_swarm_parts_get_blocks (&self->parts), index);
 
   self->funcs->complete (index, bytes, self->user_data);
 }
@@ -847,18 +833,18 @@ member_closed (TsrMember  *member,
   /* A peer that broke the protocol would only do it again. */
   if (tsr_peer_broke_protocol (peer) && reason != NULL)
     ban (self, &address, reason);
-  tsr_member_leave_pool (member, self->pool, self->encryption);
+  tsr_member_leave_pool (member, tsr_swarm_get_pool (self), self->encryption);
   tsr_member_release (member);
   /* Its exclusive pieces go to whoever asks next. */
-  if (self->smart_ban != NULL)
-    tsr_smart_ban_release (self->smart_ban, &address);
+  if (tsr_swarm_parts_get_smart_ban (&self->parts) != NULL)
+    tsr_smart_ban_release (tsr_swarm_parts_get_smart_ban (&self->parts), &address);
   if (self->choker != NULL)
     tsr_choker_forget (self->choker, peer);
   g_ptr_array_remove_fast (self->members, member);
   self->funcs->event (TSR_SWARM_GONE, text, reason, self->user_data);
   /* BEP 55: a peer behind a NAT may be met through the one that told us of it. */
   if (unreached)
-    tsr_ext_holepunch_dial_failed (self->holepunch, &address);
+    tsr_ext_holepunch_dial_failed (tsr_swarm_parts_get_holepunch (&self->parts), &address);
   tsr_swarm_fill_all (self);
   if (was_unchoked)
     tsr_swarm_run_choker (self, now_seconds ());
@@ -895,10 +881,14 @@ member_listening (const TsrPeerAddress *address,
 
   /* Connected through the member that told it: not to be dialled (and
    * refused as a second connection) while it stays. */
-  tsr_peer_pool_add (self->pool, address, TSR_PEER_SOURCE_INCOMING, now);
+  tsr_peer_pool_add (tsr_swarm_get_pool (self), address, TSR_PEER_SOURCE_INCOMING, now);
   tsr_peer_pool_connected (self->pool, address, now);
 }
 
+/* A magnet's fetch ended: its connections are dropped and, when a
+ * dictionary came, their addresses dialled again (the pool keeps them):
+ * what the peers told of their pieces was not understood without the
+ * metainfo. */
 static void
 member_metainfo (TsrMetainfo  *info,
                  const GError *error,
@@ -906,6 +896,9 @@ member_metainfo (TsrMetainfo  *info,
 {
   TsrSwarm *self = user_data;
 
+  tsr_swarm_clear (self);
+  if (info != NULL && self->pool != NULL)
+    tsr_peer_pool_reset (self->pool);
   self->funcs->metainfo (info, error, self->user_data);
 }
 
@@ -941,7 +934,7 @@ holepunch_dial (const TsrPeerAddress *address,
   if (!self->dialing || tsr_swarm_find (self, address) != NULL ||
       !tsr_swarm_may_dial (self, tsr_swarm_count_dialed (self, TRUE)))
     return;
-  tsr_peer_pool_add (self->pool, address, TSR_PEER_SOURCE_PEX, now);
+  tsr_peer_pool_add (tsr_swarm_get_pool (self), address, TSR_PEER_SOURCE_PEX, now);
   if (tsr_peer_pool_take_address (self->pool, address, now))
     ask_dial (self, address);
 }
@@ -953,7 +946,8 @@ holepunch_known (const TsrPeerAddress *address,
   TsrSwarm *self = user_data;
   TsrPeerSource source;
 
-  return tsr_peer_pool_get_source (self->pool, address, &source) || tsr_swarm_find (self, address) != NULL;
+  return (self->pool != NULL && tsr_peer_pool_get_source (self->pool, address, &source)) ||
+         tsr_swarm_find (self, address) != NULL;
 }
 
 static void

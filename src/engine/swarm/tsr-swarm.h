@@ -26,6 +26,7 @@
 #include "tsr-peer-pool.h"
 #include "tsr-smart-ban.h"
 #include "tsr-swarm-limits.h"
+#include "tsr-swarm-parts.h"
 #include "tsr-wire.h"
 
 G_BEGIN_DECLS
@@ -83,9 +84,16 @@ typedef struct
   void         (*read_failed) (const GError         *error,
                                gpointer              user_data);
   /* A magnet's metainfo came whole (BEP 9, BEP 52), or @error says why
-   * it cannot. */
+   * it cannot. The fetch's connections are closed by then, and when it
+   * came their addresses may be dialled again. */
   void         (*metainfo)    (TsrMetainfo          *info,
                                const GError         *error,
+                               gpointer              user_data);
+  /* (nullable) Asked when a member comes while the metainfo is known and
+   * tsr_swarm_set_pieces() gave no block map: the owner's, made now (an
+   * idle torrent makes neither). */
+  void         (*pieces)      (TsrBlockMap         **blocks,
+                               TsrSmartBan         **smart_ban,
                                gpointer              user_data);
 } TsrSwarmFuncs;
 
@@ -97,8 +105,10 @@ TsrSwarm     *tsr_swarm_new               (guint                 pool_size,
 /* Frees the members, without calling back. */
 void          tsr_swarm_free              (TsrSwarm             *self);
 
-/* What the members share, made with the swarm: the owner configures
- * them (storage, sequential, extensions) but they report here. */
+/* (nullable) What the members share, made with the first member (or a
+ * magnet's fetch): NULL while the swarm is idle. The owner configures
+ * them through tsr_swarm_get_parts(), which keeps what it is told until
+ * they exist; they report here. */
 TsrRequester *tsr_swarm_get_requester     (TsrSwarm             *self);
 TsrUploader  *tsr_swarm_get_uploader      (TsrSwarm             *self);
 TsrExtensions *tsr_swarm_get_extensions   (TsrSwarm             *self);
@@ -109,9 +119,14 @@ void          tsr_swarm_set_identity      (TsrSwarm             *self,
                                            const guint8         *peer_id,
                                            const guint8         *info_hash);
 const guint8 *tsr_swarm_get_peer_id       (TsrSwarm             *self);
-/* What each new transport is held to (borrowed). */
-void          tsr_swarm_set_transport     (TsrSwarm             *self,
-                                           const TsrWireLimits  *limits);
+/* The settings of those parts (storage, sequential, read cache group,
+ * listen port) and the extensions (a magnet's fetch makes them). */
+TsrSwarmParts *tsr_swarm_get_parts        (TsrSwarm             *self);
+/* Once the metainfo is known (borrowed: it outlives the swarm): what
+ * ut_metadata serves, whether PEX may run (BEP 27), and the piece limits
+ * each new transport is held to. */
+void          tsr_swarm_set_metainfo      (TsrSwarm             *self,
+                                           TsrMetainfo          *info);
 /* Limits on connections and rates (swarm/tsr-swarm-limits.h): the
  * members are charged to what it gives; lowering a connection limit is
  * tsr_swarm_set_max_*(), which closes the newest over it. */
@@ -124,7 +139,8 @@ void          tsr_swarm_set_have          (TsrSwarm             *self,
                                            const TsrBitfield    *have);
 const TsrBitfield *tsr_swarm_get_have     (TsrSwarm             *self);
 /* Once the metainfo is known, before any member is greeted with it
- * (borrowed; they outlive the swarm's members). */
+ * (borrowed; they outlive the swarm's members). @blocks and @smart_ban
+ * may be NULL: TsrSwarmFuncs.pieces gives them with the first member. */
 void          tsr_swarm_set_pieces        (TsrSwarm             *self,
                                            TsrBlockMap          *blocks,
                                            TsrPiecePicker       *picker,
@@ -146,7 +162,13 @@ void          tsr_swarm_set_dht_port      (TsrSwarm             *self,
 void          tsr_swarm_set_encryption    (TsrSwarm             *self,
                                            TsrPeerEncryption     encryption);
 
+/* The pool of addresses, made by the first call: readers that may do
+ * without one (an idle torrent never given an address) peek. */
 TsrPeerPool  *tsr_swarm_get_pool          (TsrSwarm             *self);
+TsrPeerPool  *tsr_swarm_peek_pool         (TsrSwarm             *self);
+/* Kept until the pool is made. */
+void          tsr_swarm_set_pool_capacity (TsrSwarm             *self,
+                                           guint                 capacity);
 
 /* Members. */
 /* Makes @peer's member (taking a reference), dialled by us if @dialed;

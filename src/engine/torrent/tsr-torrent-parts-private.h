@@ -15,7 +15,6 @@
 #include "tsr-swarm.h"
 #include "tsr-torrent-disk.h"
 #include "tsr-torrent-fault.h"
-#include "tsr-torrent-limits.h"
 #include "tsr-torrent-magnet.h"
 #include "tsr-torrent-pieces.h"
 #include "tsr-torrent-stats.h"
@@ -49,8 +48,5 @@ TsrTracker        *_tsr_torrent_get_tracker    (struct _TsrTorrent *self);
  * tells the session of new ones. */
 void               _tsr_torrent_set_tracker    (struct _TsrTorrent *self,
                                                 TsrTracker         *tracker);
-/* NULL until a stop condition is set; @make: made then. */
-TsrTorrentLimits  *_tsr_torrent_get_limits     (struct _TsrTorrent *self,
-                                                gboolean            make);
 
 G_END_DECLS

@@ -37,7 +37,9 @@ tsr_torrent_get_n_seeds (TsrTorrent *self)
 guint
 tsr_torrent_get_n_known_addresses (TsrTorrent *self)
 {
-  return tsr_peer_pool_get_size (tsr_swarm_get_pool (_tsr_torrent_get_swarm (self)));
+  TsrPeerPool *pool = tsr_swarm_peek_pool (_tsr_torrent_get_swarm (self));
+
+  return pool != NULL ? tsr_peer_pool_get_size (pool) : 0;
 }
 
 /* The web seeds that sent something or are fetching, as peer rows. */
@@ -175,14 +177,14 @@ void
 tsr_torrent_set_read_cache_group (TsrTorrent        *self,
                                   TsrReadCacheGroup *group)
 {
-  tsr_uploader_set_group (tsr_swarm_get_uploader (_tsr_torrent_get_swarm (self)), group);
+  tsr_swarm_parts_set_read_group (tsr_swarm_get_parts (_tsr_torrent_get_swarm (self)), group);
 }
 
 void
 tsr_torrent_set_listen_port (TsrTorrent *self,
                              guint16     port)
 {
-  tsr_extensions_set_listen_port (tsr_swarm_get_extensions (_tsr_torrent_get_swarm (self)), port);
+  tsr_swarm_parts_set_listen_port (tsr_swarm_get_parts (_tsr_torrent_get_swarm (self)), port);
 }
 
 void
@@ -267,10 +269,14 @@ void
 tsr_torrent_clear_bans (TsrTorrent *self)
 {
   TsrTorrentPieces *pieces = _tsr_torrent_get_pieces (self);
+  TsrSmartBan *smart_ban = pieces != NULL ? tsr_torrent_pieces_peek_smart_ban (pieces) : NULL;
 
-  tsr_peer_pool_clear_bans (tsr_swarm_get_pool (_tsr_torrent_get_swarm (self)));
-  if (pieces != NULL)
-    tsr_smart_ban_clear_strikes (tsr_torrent_pieces_get_smart_ban (pieces));
+  TsrPeerPool *pool = tsr_swarm_peek_pool (_tsr_torrent_get_swarm (self));
+
+  if (pool != NULL)
+    tsr_peer_pool_clear_bans (pool);
+  if (smart_ban != NULL)
+    tsr_smart_ban_clear_strikes (smart_ban);
 }
 
 gboolean
@@ -283,5 +289,8 @@ _tsr_torrent_bans (TsrTorrent           *self,
 GPtrArray *
 tsr_torrent_dup_bans (TsrTorrent *self)
 {
-  return tsr_peer_pool_dup_bans (tsr_swarm_get_pool (_tsr_torrent_get_swarm (self)), now_seconds ());
+  TsrPeerPool *pool = tsr_swarm_peek_pool (_tsr_torrent_get_swarm (self));
+
+  return pool != NULL ? tsr_peer_pool_dup_bans (pool, now_seconds ())
+                        : g_ptr_array_new_with_free_func ((GDestroyNotify) tsr_peer_ban_free);
 }

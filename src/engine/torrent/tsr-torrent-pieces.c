@@ -19,8 +19,9 @@ struct _TsrTorrentPieces
   TsrMetainfo                 *info;          /* (owned) */
   TsrBitfield                 *have;          /* (owned) verified pieces */
   TsrPiecePicker              *picker;        /* (owned) availability, what to start next */
-  TsrBlockMap                 *blocks;        /* (owned) pieces in progress */
-  TsrSmartBan                 *smart_ban;     /* (owned) who answers for failed pieces */
+  TsrBlockMap                 *blocks;        /* (owned) (nullable) pieces in progress: made at first need */
+  TsrSmartBan                 *smart_ban;     /* (owned) (nullable) who answers for failed pieces: likewise */
+  gsize                        memory;        /* the block map's budget */
   guint8                      *file_priority; /* (owned) TsrPriority per file */
   const TsrTorrentPiecesFuncs *funcs;
   gpointer                     user_data;
@@ -55,8 +56,7 @@ tsr_torrent_pieces_new (TsrMetainfo                 *info,
   self->have = tsr_bitfield_new (info->piece_count);
   self->picker = tsr_piece_picker_new (info->piece_count);
   tsr_piece_picker_set_sequential (self->picker, sequential);
-  self->blocks = tsr_block_map_new (info, self->picker, memory);
-  self->smart_ban = tsr_smart_ban_new (&smart_ban_funcs, self);
+  self->memory = memory;
   self->file_priority = g_malloc (MAX (info->n_files, 1));
   memset (self->file_priority, TSR_PRIORITY_NORMAL, info->n_files);
   return self;
@@ -82,8 +82,18 @@ tsr_torrent_pieces_get_have (TsrTorrentPieces *self)
   return self->have;
 }
 
+/* Pieces are fetched only through a peer or a web seed, which ask for
+ * these: a torrent that never had one makes neither. */
 TsrBlockMap *
 tsr_torrent_pieces_get_blocks (TsrTorrentPieces *self)
+{
+  if (self->blocks == NULL)
+    self->blocks = tsr_block_map_new (self->info, self->picker, self->memory);
+  return self->blocks;
+}
+
+TsrBlockMap *
+tsr_torrent_pieces_peek_blocks (TsrTorrentPieces *self)
 {
   return self->blocks;
 }
@@ -96,6 +106,14 @@ tsr_torrent_pieces_get_picker (TsrTorrentPieces *self)
 
 TsrSmartBan *
 tsr_torrent_pieces_get_smart_ban (TsrTorrentPieces *self)
+{
+  if (self->smart_ban == NULL)
+    self->smart_ban = tsr_smart_ban_new (&smart_ban_funcs, self);
+  return self->smart_ban;
+}
+
+TsrSmartBan *
+tsr_torrent_pieces_peek_smart_ban (TsrTorrentPieces *self)
 {
   return self->smart_ban;
 }
@@ -113,13 +131,13 @@ tsr_torrent_pieces_written (TsrTorrentPieces *self,
        * whole, alone: its owner bans it by its URL). */
       if (!self->funcs->hash_failed (index, self->user_data))
         {
-          tsr_smart_ban_failed (self->smart_ban, index);
-          tsr_block_map_written (self->blocks, index, FALSE);
+          tsr_smart_ban_failed (tsr_torrent_pieces_get_smart_ban (self), index);
+          tsr_block_map_written (tsr_torrent_pieces_get_blocks (self), index, FALSE);
         }
       return;
     }
-  tsr_smart_ban_passed (self->smart_ban, index);
-  tsr_block_map_written (self->blocks, index, TRUE);
+  tsr_smart_ban_passed (tsr_torrent_pieces_get_smart_ban (self), index);
+  tsr_block_map_written (tsr_torrent_pieces_get_blocks (self), index, TRUE);
   tsr_bitfield_set (self->have, index, TRUE);
   tsr_piece_picker_set_have (self->picker, index, TRUE);
   self->funcs->verified (index, self->user_data);
@@ -151,8 +169,10 @@ tsr_torrent_pieces_known (TsrTorrentPieces *self)
 void
 tsr_torrent_pieces_stop (TsrTorrentPieces *self)
 {
-  tsr_block_map_clear (self->blocks);
-  tsr_smart_ban_forget_pieces (self->smart_ban);
+  if (self->blocks != NULL)
+    tsr_block_map_clear (self->blocks);
+  if (self->smart_ban != NULL)
+    tsr_smart_ban_forget_pieces (self->smart_ban);
 }
 
 gboolean

@@ -48,11 +48,15 @@ TsrTorrentPieces *tsr_torrent_pieces_new       (TsrMetainfo                 *inf
                                                 gpointer                     user_data);
 void              tsr_torrent_pieces_free      (TsrTorrentPieces            *self);
 
-/* Borrowed, as long as @self lives. */
+/* Borrowed, as long as @self lives. The block map and the smart ban are
+ * made by the first call (the swarm's first member, or the web seeds):
+ * _peek_ gives them, or NULL, without making them. */
 TsrBitfield      *tsr_torrent_pieces_get_have      (TsrTorrentPieces *self);
 TsrBlockMap      *tsr_torrent_pieces_get_blocks    (TsrTorrentPieces *self);
+TsrBlockMap      *tsr_torrent_pieces_peek_blocks   (TsrTorrentPieces *self);
 TsrPiecePicker   *tsr_torrent_pieces_get_picker    (TsrTorrentPieces *self);
 TsrSmartBan      *tsr_torrent_pieces_get_smart_ban (TsrTorrentPieces *self);
+TsrSmartBan      *tsr_torrent_pieces_peek_smart_ban (TsrTorrentPieces *self);
 
 /* Piece @index reached the disk: passed (@hash_ok) or failed its hash.
  * Reports verified or hash_failed. */

@@ -54,6 +54,10 @@ struct _TsrTorrentStats
   guint64                     downloaded;
   guint64                     uploaded;
   gint64                      last_upload;   /* monotonic seconds */
+  gboolean                    running;       /* downloading or seeding */
+  gboolean                    seeding;
+  gint64                      seeding_since; /* monotonic seconds */
+  TsrTorrentLimits           *limits;        /* (owned) (nullable) stop conditions, made when one is first set */
   ViewValues                  shown;
 };
 
@@ -107,7 +111,86 @@ tsr_torrent_stats_new (const TsrTorrentStatsFuncs *funcs,
 void
 tsr_torrent_stats_free (TsrTorrentStats *self)
 {
+  if (self == NULL)
+    return;
+  tsr_torrent_limits_free (self->limits);
   g_free (self);
+}
+
+/* Stop conditions ---------------------------------------------------- */
+
+static gint64
+now_seconds (void)
+{
+  return g_get_monotonic_time () / G_USEC_PER_SEC;
+}
+
+/* What the limits ask: kept here but for the running state, which the
+ * owner tells. */
+static void
+limit_facts (TsrLimitFacts *facts,
+             gpointer       user_data)
+{
+  TsrTorrentStats *self = user_data;
+
+  facts->running = self->running;
+  facts->seeding = self->seeding;
+  facts->uploaded = self->uploaded;
+  facts->downloaded = self->downloaded;
+  facts->total_length = self->sized ? self->total_length : 0;
+  facts->idle_since = MAX (self->last_upload, self->seeding_since);
+  facts->now = now_seconds ();
+}
+
+static void
+limit_reached (const char *reason,
+               gpointer    user_data)
+{
+  TsrTorrentStats *self = user_data;
+
+  self->funcs->limit_reached (reason, self->user_data);
+}
+
+static const TsrTorrentLimitsFuncs limits_funcs = {
+  .facts = limit_facts,
+  .reached = limit_reached,
+};
+
+TsrTorrentLimits *
+tsr_torrent_stats_get_limits (TsrTorrentStats *self,
+                              gboolean         make)
+{
+  if (self->limits == NULL && make)
+    self->limits = tsr_torrent_limits_new (&limits_funcs, self);
+  return self->limits;
+}
+
+void
+tsr_torrent_stats_set_running (TsrTorrentStats *self,
+                               gboolean         running,
+                               gboolean         seeding,
+                               gint64           now)
+{
+  if (seeding && !self->seeding)
+    self->seeding_since = now;
+  self->running = running;
+  self->seeding = seeding;
+  if (!running)
+    tsr_torrent_limits_cancel (self->limits);
+  else
+    tsr_torrent_limits_check (self->limits);
+}
+
+void
+tsr_torrent_stats_check_limits (TsrTorrentStats *self)
+{
+  tsr_torrent_limits_check (self->limits);
+}
+
+gboolean
+tsr_torrent_stats_is_stopping (TsrTorrentStats *self)
+{
+  return tsr_torrent_limits_is_stopping (self->limits);
 }
 
 void
@@ -131,6 +214,7 @@ tsr_torrent_stats_moved (TsrTorrentStats *self,
     }
   else
     self->downloaded += bytes;
+  tsr_torrent_limits_check (self->limits);
 }
 
 guint64

@@ -6,12 +6,16 @@
  * owner knows (progress, ratio, ETA); the read-only properties a list of
  * torrents binds to, notified at most when asked (once a second) and only
  * for a value that changed since. The owner answers what the stats ask
- * through a table of functions, all facts at once (as TsrTorrentLimits
- * asks); the module never sees it.
+ * through a table of functions, all facts at once; the module never
+ * sees it. The stop conditions (TsrTorrentLimits, made when one is first
+ * set) are measured against these stats and the running state the owner
+ * tells; a limit reached goes up through the same table.
  */
 #pragma once
 
 #include <glib-object.h>
+
+#include "tsr-torrent-limits.h"
 
 G_BEGIN_DECLS
 
@@ -40,8 +44,12 @@ typedef struct
 /* On the main context; not from tsr_torrent_stats_free(). */
 typedef struct
 {
-  void (*facts) (TsrStatsFacts *facts,
-                 gpointer       user_data);
+  void (*facts)         (TsrStatsFacts *facts,
+                         gpointer       user_data);
+  /* A stop condition was reached (from an idle, checked again then):
+   * @reason as TsrTorrentLimitsFuncs.reached. The owner stops. */
+  void (*limit_reached) (const char    *reason,
+                         gpointer       user_data);
 } TsrTorrentStatsFuncs;
 
 /* The properties, installed on @object_class from @first_id on: "name",
@@ -65,6 +73,23 @@ void             tsr_torrent_stats_moved          (TsrTorrentStats *self,
                                                    guint64          bytes,
                                                    gboolean         uploaded,
                                                    gint64           now);
+
+/* Whether the owner runs (downloads or seeds: a limit may stop it) and
+ * seeds; seeding's start counts as an upload for the idle limit. Leaving
+ * the running states drops a report of a limit on its way. */
+void             tsr_torrent_stats_set_running    (TsrTorrentStats *self,
+                                                   gboolean         running,
+                                                   gboolean         seeding,
+                                                   gint64           now);
+/* (nullable) The stop conditions: NULL until one is set; @make: made
+ * then (most torrents never have one). */
+TsrTorrentLimits *tsr_torrent_stats_get_limits    (TsrTorrentStats *self,
+                                                   gboolean         make);
+/* Checks the stop conditions now (idleness is a limit that no byte moves
+ * toward); moved bytes and starting to seed check them by themselves. */
+void             tsr_torrent_stats_check_limits   (TsrTorrentStats *self);
+/* A limit's report is on its way: the owner is about to stop. */
+gboolean         tsr_torrent_stats_is_stopping    (TsrTorrentStats *self);
 
 guint64          tsr_torrent_stats_get_downloaded  (TsrTorrentStats *self);
 guint64          tsr_torrent_stats_get_uploaded    (TsrTorrentStats *self);

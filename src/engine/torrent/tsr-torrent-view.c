@@ -119,15 +119,16 @@ tsr_torrent_get_file_priority (TsrTorrent *self,
   return tsr_torrent_pieces_get_file_priority (_tsr_torrent_get_pieces (self), file);
 }
 
-/* Pieces in order, for the requests to peers, and for the picker once
- * the metainfo is known (TsrTorrentPieces is made with the requester's). */
+/* Pieces in order, for the requests to peers (kept by the swarm until
+ * its requester is made), and for the picker once the metainfo is known
+ * (TsrTorrentPieces is made with the swarm's flag). */
 void
 tsr_torrent_set_sequential (TsrTorrent *self,
                             gboolean    sequential)
 {
   TsrTorrentPieces *pieces = _tsr_torrent_get_pieces (self);
 
-  tsr_requester_set_sequential (tsr_swarm_get_requester (_tsr_torrent_get_swarm (self)), sequential);
+  tsr_swarm_parts_set_sequential (tsr_swarm_get_parts (_tsr_torrent_get_swarm (self)), sequential);
   if (pieces != NULL)
     tsr_torrent_pieces_set_sequential (pieces, sequential);
 }
@@ -138,7 +139,7 @@ get_blocks (TsrTorrent *self)
 {
   TsrTorrentPieces *pieces = _tsr_torrent_get_pieces (self);
 
-  return pieces != NULL ? tsr_torrent_pieces_get_blocks (pieces) : NULL;
+  return pieces != NULL ? tsr_torrent_pieces_peek_blocks (pieces) : NULL;
 }
 
 static TsrPiecePicker *
@@ -154,7 +155,7 @@ get_smart_ban (TsrTorrent *self)
 {
   TsrTorrentPieces *pieces = _tsr_torrent_get_pieces (self);
 
-  return pieces != NULL ? tsr_torrent_pieces_get_smart_ban (pieces) : NULL;
+  return pieces != NULL ? tsr_torrent_pieces_peek_smart_ban (pieces) : NULL;
 }
 
 float *
@@ -206,7 +207,7 @@ tsr_torrent_get_limits (TsrTorrent *self,
                         guint64    *down_total,
                         gdouble    *seed_ratio)
 {
-  TsrTorrentLimits *limits = _tsr_torrent_get_limits (self, FALSE);
+  TsrTorrentLimits *limits = tsr_torrent_stats_get_limits (_tsr_torrent_get_stats (self), FALSE);
 
   if (limits != NULL)
     {
@@ -225,7 +226,8 @@ tsr_torrent_set_limits (TsrTorrent *self,
                         gdouble     seed_ratio)
 {
   /* None on a torrent without any: nothing to make (most never have one). */
-  TsrTorrentLimits *limits = _tsr_torrent_get_limits (self, up_total > 0 || down_total > 0 || seed_ratio > 0);
+  TsrTorrentLimits *limits = tsr_torrent_stats_get_limits (_tsr_torrent_get_stats (self),
+                                                           up_total > 0 || down_total > 0 || seed_ratio > 0);
 
   if (limits != NULL)
     tsr_torrent_limits_set (limits, up_total, down_total, seed_ratio);
@@ -235,7 +237,7 @@ void
 tsr_torrent_set_seed_idle_limit (TsrTorrent *self,
                                  guint       seconds)
 {
-  TsrTorrentLimits *limits = _tsr_torrent_get_limits (self, seconds > 0);
+  TsrTorrentLimits *limits = tsr_torrent_stats_get_limits (_tsr_torrent_get_stats (self), seconds > 0);
 
   if (limits != NULL)
     tsr_torrent_limits_set_seed_idle (limits, seconds);
@@ -294,7 +296,8 @@ dump_pieces (TsrBlockMap *blocks,
       json_builder_set_member_name (builder, "web");
       json_builder_add_boolean_value (builder, tsr_block_map_get_reserved (blocks, index) != NULL);
       json_builder_set_member_name (builder, "owner");
-      text = tsr_smart_ban_get_owner (smart_ban, index, &owner) ? tsr_peer_address_to_string (&owner) : NULL;
+      text = smart_ban != NULL && tsr_smart_ban_get_owner (smart_ban, index, &owner)
+             ? tsr_peer_address_to_string (&owner) : NULL;
       json_builder_add_string_value (builder, text);
       json_builder_end_object (builder);
     }
@@ -307,6 +310,8 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   TsrSwarm *swarm;
+  TsrUploader *uploader;
+  TsrPeerPool *pool;
   const TsrBitfield *have;
   TsrPiecePicker *picker;
   TsrLimiter *down;
@@ -315,6 +320,8 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
   g_return_val_if_fail (TSR_IS_TORRENT (self), NULL);
 
   swarm = _tsr_torrent_get_swarm (self);
+  uploader = tsr_swarm_get_uploader (swarm);
+  pool = tsr_swarm_peek_pool (swarm);
   have = tsr_swarm_get_have (_tsr_torrent_get_swarm (self));
   picker = get_picker (self);
   down = tsr_swarm_get_limiter (_tsr_torrent_get_swarm (self), FALSE);
@@ -329,9 +336,9 @@ tsr_torrent_dup_debug_json (TsrTorrent *self)
   json_builder_add_int_value (builder,
                               tsr_disk_queue_get_pending (tsr_torrent_disk_get_queue (_tsr_torrent_get_disk (self))));
   json_builder_set_member_name (builder, "known_addresses");
-  json_builder_add_int_value (builder, tsr_peer_pool_get_size (tsr_swarm_get_pool (swarm)));
+  json_builder_add_int_value (builder, pool != NULL ? tsr_peer_pool_get_size (pool) : 0);
   json_builder_set_member_name (builder, "read_cache_bytes");
-  json_builder_add_int_value (builder, (gint64) tsr_uploader_get_cache_size (tsr_swarm_get_uploader (swarm)));
+  json_builder_add_int_value (builder, uploader != NULL ? (gint64) tsr_uploader_get_cache_size (uploader) : 0);
   json_builder_set_member_name (builder, "down_allowance");
   json_builder_add_int_value (builder, down != NULL ? (gint64) MIN (tsr_limiter_get_allowance (down), (guint64) G_MAXINT64)
                                                     : G_MAXINT64);

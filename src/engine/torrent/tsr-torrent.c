@@ -10,8 +10,8 @@
  * TsrTorrentMagnet (a magnet's link, its fetch, and the metainfo it
  * ends with), TsrTorrentFault (the error it stopped on, and one due
  * soon), TsrSwarm (the connections, and host names to look up),
- * TsrWebSeeds, TsrTracker (announces and scrapes), TsrTorrentStats
- * (totals, and the properties) and TsrTorrentLimits (stop conditions).
+ * TsrWebSeeds, TsrTracker (announces and scrapes) and TsrTorrentStats
+ * (totals, the properties, and the stop conditions measured on them).
  * Its signals are made in tsr-torrent-signals.c, which also emits the
  * reports that are only a signal. The public calls that only read or set
  * those modules are in tsr-torrent-peers.c, -view.c, -data.c and
@@ -25,10 +25,6 @@
 #include <string.h>
 
 #include "tsr-bitfield.h"
-#include "tsr-ext-hashes.h"
-#include "tsr-ext-metadata.h"
-#include "tsr-ext-pex.h"
-#include "tsr-extensions.h"
 #include "tsr-peer-pool.h"
 #include "tsr-piece-picker.h"
 #include "tsr-requester.h"
@@ -41,7 +37,6 @@
 #include "tsr-torrent-pieces.h"
 #include "tsr-torrent-signals.h"
 #include "tsr-torrent.h"
-#include "tsr-uploader.h"
 #include "tsr-util.h"
 
 struct _TsrTorrent
@@ -55,23 +50,17 @@ struct _TsrTorrent
   TsrTorrentPieces *pieces;         /* (owned) (nullable) have, picker, block map, smart ban; made with the metainfo */
   TsrSwarm        *swarm;           /* (owned) the connections, the pool, the choker and the limits */
   TsrTorrentStats *stats;           /* (owned) totals, and what a window is shown */
-  TsrWireLimits    limits;
   const TsrTorrentHostFuncs *host;  /* (nullable) the session, told of states and DHT nodes */
   gpointer         host_data;
   TsrTick         *tick;            /* (nullable) dials and dry-pool checks, while running */
   TsrTracker      *tracker;         /* (owned) (nullable) */
   gboolean         have_known;      /* checked or resumed: "have" is true */
-  TsrTorrentLimits *stop_limits;    /* (owned) (nullable) stop conditions, made when one is first set */
-  gint64           seeding_since;   /* monotonic seconds */
   gboolean         force_check;     /* the next start hashes the data, whatever the resume record says */
   gboolean         stop_after_check; /* verifying a stopped torrent: stopped again once checked */
   /* Added from a magnet link: info is NULL until the metadata comes. */
   TsrTorrentMagnet *magnet;         /* (owned) (nullable) */
   guint8           wire_hash[20];   /* what peers and trackers know it by */
   TsrWebSeeds     *web_seeds;       /* (owned) (nullable) BEP 19 / BEP 17; NULL when the metainfo lists none */
-  TsrExtMetadata  *metadata;        /* borrowed from extensions: ut_metadata, and a magnet's fetch */
-  TsrExtPex       *pex;             /* borrowed from extensions: ut_pex */
-  TsrExtHashes    *hashes;          /* borrowed from extensions: BEP 52 hash requests */
   gint64           started_at;      /* monotonic seconds */
 };
 
@@ -105,7 +94,6 @@ tsr_torrent_dispose (GObject *object)
 
   if (self->disk != NULL)
     tsr_torrent_disk_cancel (self->disk);
-  g_clear_pointer (&self->stop_limits, tsr_torrent_limits_free);
   g_clear_pointer (&self->tick, tsr_ticker_remove);
   if (self->swarm != NULL)
     tsr_swarm_clear (self->swarm);
@@ -159,11 +147,7 @@ tsr_torrent_init (TsrTorrent *self)
 {
   self->swarm = tsr_swarm_new (TSR_TORRENT_POOL_SIZE, TSR_TORRENT_MAX_PEERS, TSR_TORRENT_TURNOVER_SECONDS,
                                &swarm_funcs, self);
-  self->metadata = tsr_ext_metadata_new (tsr_swarm_get_extensions (self->swarm));
-  self->pex = tsr_ext_pex_new (tsr_swarm_get_extensions (self->swarm));
-  self->hashes = tsr_ext_hashes_new (tsr_swarm_get_extensions (self->swarm));
   tsr_swarm_set_identity (self->swarm, self->peer_id, self->wire_hash);
-  tsr_swarm_set_transport (self->swarm, &self->limits);
   self->stats = tsr_torrent_stats_new (&stats_funcs, self);
 }
 
@@ -172,24 +156,24 @@ static void
 set_metainfo (TsrTorrent  *self,
               TsrMetainfo *info)
 {
-  TsrBlockMap *blocks;
   TsrPiecePicker *picker;
 
   self->info = tsr_metainfo_ref (info);
   memcpy (self->wire_hash, tsr_metainfo_get_wire_hash (info), 20);
+  /* Before the disk's storage, which the swarm's hash requests read with it. */
+  tsr_swarm_set_metainfo (self->swarm, info);
   tsr_torrent_disk_set_metainfo (self->disk, info);
   tsr_torrent_stats_set_size (self->stats, info->total_length);
-  tsr_ext_metadata_set_info (self->metadata, info->info_bytes);
-  tsr_ext_pex_set_metainfo (self->pex, info->is_private);
   self->pieces = tsr_torrent_pieces_new (info, TSR_TORRENT_PIECE_MEMORY,
-                                         tsr_requester_get_sequential (tsr_swarm_get_requester (self->swarm)), &pieces_funcs, self);
-  blocks = tsr_torrent_pieces_get_blocks (self->pieces);
+                                         tsr_swarm_parts_get_sequential (tsr_swarm_get_parts (self->swarm)), &pieces_funcs, self);
   picker = tsr_torrent_pieces_get_picker (self->pieces);
   tsr_swarm_set_have (self->swarm, tsr_torrent_pieces_get_have (self->pieces));
-  tsr_swarm_set_pieces (self->swarm, blocks, picker, tsr_torrent_pieces_get_smart_ban (self->pieces),
-                        info->piece_count, info->is_private);
-  self->web_seeds = tsr_web_seeds_new (info, blocks, picker, tsr_swarm_get_pool (self->swarm), &web_seed_funcs, self);
-  tsr_wire_limits_init (&self->limits, info);
+  /* The block map and the smart ban: the swarm asks when its first
+   * member comes (swarm_pieces); web seeds need them at once. */
+  tsr_swarm_set_pieces (self->swarm, NULL, picker, NULL, info->piece_count, info->is_private);
+  if (info->web_seeds->len > 0 || info->http_seeds->len > 0)
+    self->web_seeds = tsr_web_seeds_new (info, tsr_torrent_pieces_get_blocks (self->pieces), picker,
+                                         tsr_swarm_get_pool (self->swarm), &web_seed_funcs, self);
 }
 
 static TsrTorrent *
@@ -225,7 +209,9 @@ tsr_torrent_new_from_magnet (const TsrMagnet *magnet,
   g_return_val_if_fail (magnet->has_v1 || magnet->has_v2, NULL);
 
   self = make (folder, peer_id);
-  self->magnet = tsr_torrent_magnet_new (magnet, self->metadata, self->hashes, &magnet_funcs, self);
+  self->magnet = tsr_torrent_magnet_new (magnet, tsr_swarm_parts_get_metadata (tsr_swarm_get_parts (self->swarm)),
+                                         tsr_swarm_parts_get_hashes (tsr_swarm_get_parts (self->swarm)),
+                                         &magnet_funcs, self);
   memcpy (self->wire_hash, tsr_torrent_magnet_get_wire_hash (self->magnet), 20);
   tsr_swarm_set_have (self->swarm, tsr_torrent_magnet_get_have (self->magnet));
   /* BEP 9 "x.pe": peers to ask first. */
@@ -234,10 +220,8 @@ tsr_torrent_new_from_magnet (const TsrMagnet *magnet,
   return self;
 }
 
-/* The fetch ended (TsrSwarmFuncs): the connections of the fetch are
- * dropped and, when a dictionary came, their addresses dialled again
- * (the pool keeps them): what the peers told of their pieces was not
- * understood without the metainfo. TsrTorrentMagnet checks it. */
+/* The fetch ended (TsrSwarmFuncs; the swarm dropped its connections):
+ * TsrTorrentMagnet checks what came. */
 static void
 swarm_metainfo (TsrMetainfo  *info,
                 const GError *error,
@@ -246,9 +230,6 @@ swarm_metainfo (TsrMetainfo  *info,
   g_autoptr(TsrTorrent) self = g_object_ref (user_data);
 
   g_clear_pointer (&self->tick, tsr_ticker_remove);
-  tsr_swarm_clear (self->swarm);
-  if (info != NULL)
-    tsr_peer_pool_reset (tsr_swarm_get_pool (self->swarm));
   tsr_torrent_magnet_take (self->magnet, info, error);
 }
 
@@ -343,10 +324,12 @@ set_state (TsrTorrent      *self,
   if (self->state == state)
     return;
   if (state == TSR_TORRENT_SEEDING)
-    tsr_peer_pool_set_capacity (tsr_swarm_get_pool (self->swarm), TSR_TORRENT_SEEDING_POOL_SIZE);
+    tsr_swarm_set_pool_capacity (self->swarm, TSR_TORRENT_SEEDING_POOL_SIZE);
   else if (self->state == TSR_TORRENT_SEEDING)
-    tsr_peer_pool_set_capacity (tsr_swarm_get_pool (self->swarm), TSR_TORRENT_POOL_SIZE);
+    tsr_swarm_set_pool_capacity (self->swarm, TSR_TORRENT_POOL_SIZE);
   self->state = state;
+  tsr_torrent_stats_set_running (self->stats, state == TSR_TORRENT_DOWNLOADING || state == TSR_TORRENT_SEEDING,
+                                 state == TSR_TORRENT_SEEDING, now_seconds ());
   swarm_follow_state (self);
   g_signal_emit (self, signals[TSR_TORRENT_SIGNAL_STATE_CHANGED], 0);
   if (self->host != NULL)
@@ -420,13 +403,11 @@ check_done (TsrTorrent *self)
       return;
     }
   set_state (self, TSR_TORRENT_SEEDING);
-  self->seeding_since = now_seconds ();
   tsr_swarm_update_interest (self->swarm);
   /* "completed" means the whole torrent, not a selection of its files. */
   if (self->tracker != NULL && tsr_torrent_stats_get_downloaded (self->stats) > 0 &&
       tsr_bitfield_is_full (tsr_torrent_pieces_get_have (self->pieces)))
     tsr_tracker_completed (self->tracker);
-  tsr_torrent_limits_check (self->stop_limits);
   g_signal_emit (self, signals[TSR_TORRENT_SIGNAL_DONE], 0);
 }
 
@@ -443,47 +424,6 @@ tsr_torrent_set_file_priority (TsrTorrent  *self,
     set_state (self, TSR_TORRENT_DOWNLOADING);
   tsr_swarm_update_interest (self->swarm);
   check_done (self);
-}
-
-/* Limits -------------------------------------------------------------- */
-
-static void
-limit_facts (TsrLimitFacts *facts,
-             gpointer       user_data)
-{
-  TsrTorrent *self = user_data;
-
-  facts->running = self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_SEEDING;
-  facts->seeding = self->state == TSR_TORRENT_SEEDING;
-  facts->uploaded = tsr_torrent_stats_get_uploaded (self->stats);
-  facts->downloaded = tsr_torrent_stats_get_downloaded (self->stats);
-  facts->total_length = self->info != NULL ? self->info->total_length : 0;
-  facts->idle_since = MAX (tsr_torrent_stats_get_last_upload (self->stats), self->seeding_since);
-  facts->now = now_seconds ();
-}
-
-static void
-limit_reached (const char *reason,
-               gpointer    user_data)
-{
-  TsrTorrent *self = user_data;
-
-  g_signal_emit (self, signals[TSR_TORRENT_SIGNAL_LIMIT_REACHED], 0, reason);
-  tsr_torrent_stop (self);
-}
-
-static const TsrTorrentLimitsFuncs limits_funcs = {
-  .facts = limit_facts,
-  .reached = limit_reached,
-};
-
-/* Made when a limit is first set: most torrents never have one. */
-static TsrTorrentLimits *
-ensure_limits (TsrTorrent *self)
-{
-  if (self->stop_limits == NULL)
-    self->stop_limits = tsr_torrent_limits_new (&limits_funcs, self);
-  return self->stop_limits;
 }
 
 /* Web seeds (TsrWebSeeds) ------------------------------------------- */
@@ -591,7 +531,6 @@ swarm_moved (gsize    bytes,
   TsrTorrent *self = user_data;
 
   tsr_torrent_stats_moved (self->stats, bytes, uploaded, now_seconds ());
-  tsr_torrent_limits_check (self->stop_limits);
 }
 
 /* The worker owns the data now, even if the torrent stops meanwhile. */
@@ -610,7 +549,7 @@ swarm_stopping (gpointer user_data)
 {
   TsrTorrent *self = user_data;
 
-  return tsr_torrent_limits_is_stopping (self->stop_limits);
+  return tsr_torrent_stats_is_stopping (self->stats);
 }
 
 static void
@@ -647,6 +586,17 @@ swarm_dial (const TsrPeerAddress *address,
   tsr_swarm_dial_peer (self->swarm, peer);
 }
 
+static void
+swarm_pieces (TsrBlockMap **blocks,
+              TsrSmartBan **smart_ban,
+              gpointer      user_data)
+{
+  TsrTorrent *self = user_data;
+
+  *blocks = tsr_torrent_pieces_get_blocks (self->pieces);
+  *smart_ban = tsr_torrent_pieces_get_smart_ban (self->pieces);
+}
+
 static const TsrSwarmFuncs swarm_funcs = {
   .event = tsr_torrent_signals_swarm_event,
   .banned = tsr_torrent_signals_peer_banned,
@@ -657,6 +607,7 @@ static const TsrSwarmFuncs swarm_funcs = {
   .dht_node = swarm_dht_node,
   .read_failed = swarm_read_failed,
   .metainfo = swarm_metainfo,
+  .pieces = swarm_pieces,
 };
 
 /* Once a second while running: the swarm's second (dialling what
@@ -674,7 +625,7 @@ on_tick (gpointer user_data)
     tsr_tracker_scrape_when_due (self->tracker, now_seconds ());
   tsr_torrent_stats_notify (self->stats, G_OBJECT (self));
   /* Idleness is a limit that no byte moves toward. */
-  tsr_torrent_limits_check (self->stop_limits);
+  tsr_torrent_stats_check_limits (self->stats);
   if ((self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_FETCHING) && dry && self->tracker != NULL)
     tsr_tracker_want_peers (self->tracker);
 }
@@ -756,8 +707,7 @@ disk_storage (TsrStorage *storage,
 {
   TsrTorrent *self = user_data;
 
-  tsr_uploader_set_storage (tsr_swarm_get_uploader (self->swarm), storage);
-  tsr_ext_hashes_set_metainfo (self->hashes, self->info, storage);
+  tsr_swarm_parts_set_storage (tsr_swarm_get_parts (self->swarm), storage);
 }
 
 static const TsrTorrentDiskFuncs disk_funcs = {
@@ -838,7 +788,6 @@ tsr_torrent_stop (TsrTorrent *self)
 static void
 stop_running (TsrTorrent *self)
 {
-  tsr_torrent_limits_cancel (self->stop_limits);
   g_clear_pointer (&self->tick, tsr_ticker_remove);
   if (self->tracker != NULL && (self->state == TSR_TORRENT_DOWNLOADING || self->state == TSR_TORRENT_SEEDING ||
                                 self->state == TSR_TORRENT_FETCHING))
@@ -871,8 +820,20 @@ stats_facts (TsrStatsFacts *facts,
   facts->n_seeds = tsr_swarm_count_seeds (self->swarm);
 }
 
+/* A stop condition was reached. */
+static void
+stats_limit_reached (const char *reason,
+                     gpointer    user_data)
+{
+  TsrTorrent *self = user_data;
+
+  g_signal_emit (self, signals[TSR_TORRENT_SIGNAL_LIMIT_REACHED], 0, reason);
+  tsr_torrent_stop (self);
+}
+
 static const TsrTorrentStatsFuncs stats_funcs = {
   .facts = stats_facts,
+  .limit_reached = stats_limit_reached,
 };
 
 void
@@ -926,13 +887,6 @@ TsrTracker *
 _tsr_torrent_get_tracker (TsrTorrent *self)
 {
   return self->tracker;
-}
-
-TsrTorrentLimits *
-_tsr_torrent_get_limits (TsrTorrent *self,
-                         gboolean    make)
-{
-  return make ? ensure_limits (self) : self->stop_limits;
 }
 
 TsrTorrentMagnet *
