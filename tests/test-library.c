@@ -7,7 +7,8 @@
  * in the list or a file that is not a torrent is refused with a reason;
  * a removed torrent is gone from the index and its copy deleted; labels
  * come back too, an index from before labels reads as none, and hostile
- * labels pass tsr-labels.h's rule.
+ * labels pass tsr-labels.h's rule; the queue order comes back, and with
+ * a download limit set the first by position starts, the rest wait.
  */
 #include "config.h"
 
@@ -435,6 +436,76 @@ test_labels_round_trip (void)
   tsr_test_remove_tree (dir);
 }
 
+static char *
+queue_names (TsrLibrary *library)
+{
+  TsrSession *session = tsr_library_get_session (library);
+  GString *names = g_string_new (NULL);
+  TsrTorrent *torrent;
+  guint i;
+
+  for (i = 0; (torrent = tsr_session_get_queued_nth (session, i)) != NULL; i++)
+    g_string_append (names, tsr_torrent_get_metainfo (torrent)->name);
+  return g_string_free (names, FALSE);
+}
+
+static void
+test_queue_round_trip (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tsr-library-XXXXXX", NULL);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autofree char *downloads = g_build_filename (dir, "downloads", NULL);
+  g_autoptr(TsrLibrary) first = NULL;
+  g_autoptr(TsrLibrary) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *names = NULL;
+  TsrTorrent *torrents[3];
+  TsrSession *session;
+  guint i;
+
+  first = tsr_library_new (data);
+  for (i = 0; i < 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%c", 'a' + i);
+      g_autofree char *root = g_build_filename (dir, name, NULL);
+      g_autofree char *file = g_strconcat (root, ".torrent", NULL);
+      g_autoptr(TsrMetainfo) info = NULL;
+
+      tsr_test_write_file (root, "x.bin", 20000, i + 7);
+      info = tsr_test_make_torrent (root, TSR_CREATE_V1, 16384);
+      tsr_test_write_torrent_file (info, file);
+      torrents[i] = tsr_library_add_file (first, file, downloads, TRUE, NULL, &error);
+      g_assert_no_error (error);
+    }
+  /* c to the top, then a is removed: "cb", positions 0 and 1. */
+  tsr_session_move_in_queue (tsr_library_get_session (first), torrents[2], TSR_QUEUE_MOVE_TOP);
+  tsr_library_remove (first, torrents[0], FALSE);
+  wait_saved ();
+  g_assert_cmpuint (tsr_session_get_queue_position (tsr_library_get_session (first), torrents[1]), ==, 1);
+  /* Both to start next time. */
+  tsr_library_start (first, torrents[1]);
+  tsr_library_start (first, torrents[2]);
+  g_assert_true (tsr_library_save (first, &error));
+  g_assert_no_error (error);
+  tsr_library_shutdown (first);
+  g_clear_object (&first);
+
+  second = tsr_library_new (data);
+  session = tsr_library_get_session (second);
+  tsr_session_set_max_active (session, 1);
+  tsr_library_restore (second);
+  names = queue_names (second);
+  g_assert_cmpstr (names, ==, "cb");
+  /* One place: the first by position takes it, the other waits. */
+  tsr_test_run_for (300);
+  g_assert_cmpint (tsr_torrent_get_state (tsr_session_get_queued_nth (session, 0)), !=, TSR_TORRENT_QUEUED);
+  g_assert_cmpint (tsr_torrent_get_state (tsr_session_get_queued_nth (session, 0)), !=, TSR_TORRENT_STOPPED);
+  g_assert_cmpint (tsr_torrent_get_state (tsr_session_get_queued_nth (session, 1)), ==, TSR_TORRENT_QUEUED);
+  tsr_library_shutdown (second);
+  g_clear_object (&second);
+  tsr_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -445,5 +516,6 @@ main (int    argc,
   g_test_add_func ("/library/failed", test_failed);
   g_test_add_func ("/library/labels/rule", test_labels_rule);
   g_test_add_func ("/library/labels/round-trip", test_labels_round_trip);
+  g_test_add_func ("/library/queue/round-trip", test_queue_round_trip);
   return g_test_run ();
 }

@@ -6,7 +6,9 @@
  *
  * Layout under the data folder:
  *   torrents/<hash>.torrent   a copy of each torrent file added
- *   torrents.json             [{"hash", "folder", "paused", "labels"}...], in list order
+ *   torrents.json             [{"hash", "folder", "paused", "labels"}...], in queue order
+ *                             (tsr_session_get_queue_position): restored in that
+ *                             order, the queue survives a restart
  *   resume/                   the engine's resume records
  * A torrent is known by its v1 info hash, or its v2 hash for v2-only ones.
  */
@@ -43,6 +45,8 @@ struct _TsrLibrary
 };
 
 G_DEFINE_FINAL_TYPE (TsrLibrary, tsr_library, G_TYPE_OBJECT)
+
+static void save_quietly (TsrLibrary *self);
 
 enum
 {
@@ -111,6 +115,8 @@ tsr_library_new (const char *data_folder)
   self->torrents_folder = g_build_filename (data_folder, "torrents", NULL);
   self->resume_folder = g_build_filename (data_folder, "resume", NULL);
   self->index_path = g_build_filename (data_folder, "torrents.json", NULL);
+  /* A move in the queue is kept like any other change. */
+  g_signal_connect_object (self->session, "queue-changed", G_CALLBACK (save_quietly), self, G_CONNECT_SWAPPED);
   return self;
 }
 
@@ -229,7 +235,6 @@ set_priorities (TsrTorrent *torrent,
     }
 }
 
-static void save_quietly (TsrLibrary *self);
 
 /* "limits", only for a torrent whose limits the user set. */
 static void
@@ -380,7 +385,6 @@ restore_labels (TsrTorrent *torrent,
 static char *
 index_text (TsrLibrary *self)
 {
-  GListModel *torrents = tsr_library_get_torrents (self);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -389,9 +393,9 @@ index_text (TsrLibrary *self)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "torrents");
   json_builder_begin_array (builder);
-  for (i = 0; i < g_list_model_get_n_items (torrents); i++)
+  for (i = 0; tsr_session_get_queued_nth (self->session, i) != NULL; i++)
     {
-      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (torrents, i);
+      TsrTorrent *torrent = tsr_session_get_queued_nth (self->session, i);
       g_autofree char *hash = hash_of_torrent (torrent);
       TsrTorrentState state = tsr_torrent_get_state (torrent);
 
@@ -557,6 +561,18 @@ on_torrent_state_changed (TsrTorrent *torrent,
     g_signal_emit (self, signals[SIGNAL_TORRENT_FAILED], 0, torrent);
 }
 
+/* With a queue limit a torrent waits its turn, by position, rather than
+ * starting to be sent back a moment later. */
+static void
+start_or_queue (TsrLibrary *self,
+                TsrTorrent *torrent)
+{
+  if (tsr_session_get_max_active (self->session) > 0 || tsr_session_get_max_seeding (self->session) > 0)
+    tsr_torrent_queue (torrent);
+  else
+    tsr_torrent_start (torrent);
+}
+
 /* Adds @info to the session, wired to the index and the resume folder. */
 static void on_metadata_received (TsrTorrent *torrent, TsrLibrary *self);
 
@@ -578,7 +594,7 @@ set_up (TsrLibrary  *self,
   if (tsr_session_get_port (self->session) != 0 && !self->no_trackers)
     tsr_torrent_enable_trackers (torrent, tsr_session_get_port (self->session));
   if (!paused)
-    tsr_torrent_start (torrent);
+    start_or_queue (self, torrent);
   return torrent;
 }
 
@@ -861,7 +877,7 @@ void
 tsr_library_start (TsrLibrary *self,
                    TsrTorrent *torrent)
 {
-  tsr_torrent_start (torrent);
+  start_or_queue (self, torrent);
   save_quietly (self);
 }
 

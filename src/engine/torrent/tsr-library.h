@@ -71,6 +71,8 @@ TsrTorrent  *tsr_library_find           (TsrLibrary  *self,
 /* Where the torrent's file is kept (a magnet's, once its metainfo came). */
 char        *tsr_library_dup_torrent_file_path (TsrLibrary *self,
                                                 TsrTorrent *torrent);
+/* Starts @torrent, or queues it when the session limits how many run
+ * (tsr_session_set_max_active, _max_seeding). */
 void         tsr_library_start          (TsrLibrary  *self,
                                          TsrTorrent  *torrent);
 void         tsr_library_stop           (TsrLibrary  *self,
