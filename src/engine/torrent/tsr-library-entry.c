@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-library-entry.c: one torrent's file priorities and own limits in
+ * the library's index, to JSON and back (see the .h). The marks live on
+ * the torrent as object data: the engine's torrent has no use for them.
+ */
+#define G_LOG_DOMAIN "tsr-library"
+
+#include "config.h"
+
+#include "tsr-library-entry.h"
+
+void
+tsr_library_entry_set_own_limits (TsrTorrent *torrent)
+{
+  g_object_set_data (G_OBJECT (torrent), "tsr-own-limits", GINT_TO_POINTER (TRUE));
+}
+
+gboolean
+tsr_library_entry_has_own_limits (TsrTorrent *torrent)
+{
+  return g_object_get_data (G_OBJECT (torrent), "tsr-own-limits") != NULL;
+}
+
+/* "priorities": one per file (TsrPriority), only when some file is not
+ * normal. */
+void
+tsr_library_entry_add_priorities (JsonBuilder *builder,
+                                  TsrTorrent  *torrent)
+{
+  TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
+  gboolean all_normal = TRUE;
+  guint i;
+
+  if (info == NULL)
+    return;
+  for (i = 0; i < info->n_files && all_normal; i++)
+    all_normal = tsr_torrent_get_file_priority (torrent, i) == TSR_PRIORITY_NORMAL;
+  if (all_normal)
+    return;
+  json_builder_set_member_name (builder, "priorities");
+  json_builder_begin_array (builder);
+  for (i = 0; i < info->n_files; i++)
+    json_builder_add_int_value (builder, tsr_torrent_get_file_priority (torrent, i));
+  json_builder_end_array (builder);
+}
+
+void
+tsr_library_entry_set_priorities (TsrTorrent *torrent,
+                                  JsonArray  *priorities)
+{
+  TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
+  guint i;
+
+  if (priorities == NULL || info == NULL || json_array_get_length (priorities) != info->n_files)
+    return;
+  for (i = 0; i < info->n_files; i++)
+    {
+      gint64 priority = json_array_get_int_element (priorities, i);
+
+      if (priority >= TSR_PRIORITY_SKIP && priority <= TSR_PRIORITY_HIGH)
+        tsr_torrent_set_file_priority (torrent, i, (TsrPriority) priority);
+    }
+}
+
+/* "limits", only for a torrent whose limits the user set. */
+void
+tsr_library_entry_add_limits (JsonBuilder *builder,
+                              TsrTorrent  *torrent)
+{
+  guint64 up_total = 0;
+  guint64 down_total = 0;
+  gdouble ratio = 0;
+
+  if (!tsr_library_entry_has_own_limits (torrent))
+    return;
+  tsr_torrent_get_limits (torrent, &up_total, &down_total, &ratio);
+  json_builder_set_member_name (builder, "limits");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "up-rate");
+  json_builder_add_int_value (builder, (gint64) tsr_torrent_get_up_rate_limit (torrent));
+  json_builder_set_member_name (builder, "down-rate");
+  json_builder_add_int_value (builder, (gint64) tsr_torrent_get_down_rate_limit (torrent));
+  json_builder_set_member_name (builder, "up-total");
+  json_builder_add_int_value (builder, (gint64) up_total);
+  json_builder_set_member_name (builder, "down-total");
+  json_builder_add_int_value (builder, (gint64) down_total);
+  json_builder_set_member_name (builder, "ratio");
+  json_builder_add_double_value (builder, ratio);
+  json_builder_end_object (builder);
+}
+
+static guint64
+member_u64 (JsonObject *object,
+            const char *name)
+{
+  gint64 value = json_object_get_int_member_with_default (object, name, 0);
+
+  return value > 0 ? (guint64) value : 0;
+}
+
+void
+tsr_library_entry_apply_limits (TsrTorrent *torrent,
+                                JsonObject *limits)
+{
+  gdouble ratio;
+
+  if (limits == NULL)
+    return;
+  ratio = json_object_get_double_member_with_default (limits, "ratio", 0);
+  tsr_library_entry_set_own_limits (torrent);
+  tsr_torrent_set_rate_limits (torrent, member_u64 (limits, "up-rate"), member_u64 (limits, "down-rate"));
+  tsr_torrent_set_limits (torrent, member_u64 (limits, "up-total"), member_u64 (limits, "down-total"),
+                          ratio > 0 ? ratio : 0);
+}
