@@ -159,6 +159,8 @@ apply_settings (TsrApplication *self)
 
   tsr_session_set_rate_limits (session, up, down);
   tsr_session_set_max_connections (session, g_settings_get_uint (self->settings, "max-peers-global"));
+  tsr_session_set_max_active (session, g_settings_get_uint (self->settings, "download-queue-size"));
+  tsr_session_set_max_seeding (session, g_settings_get_uint (self->settings, "seed-queue-size"));
   {
     g_autofree char *encryption = g_settings_get_string (self->settings, "encryption");
 

@@ -51,7 +51,7 @@ update_actions (TsrWindow *self)
   g_autoptr(GPtrArray) selected = dup_selected (self);
   gboolean any = selected->len > 0;
   static const char *names[] = { "start", "stop", "announce", "verify", "open-folder", "copy-magnet", "labels",
-                                 "remove" };
+                                 "remove", "queue-top", "queue-up", "queue-down", "queue-bottom" };
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (names); i++)
@@ -381,6 +381,7 @@ tsr_window_constructed (GObject *object)
   GtkSortListModel *sorted;
 
   G_OBJECT_CLASS (tsr_window_parent_class)->constructed (object);
+  _tsr_window_queue_init (self);
   sorted = gtk_sort_list_model_new (_tsr_window_find_filter (self, torrents),
                                     g_object_ref (gtk_column_view_get_sorter (self->column_view)));
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (sorted));
