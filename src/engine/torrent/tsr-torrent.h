@@ -234,6 +234,11 @@ void             tsr_torrent_set_encryption    (TsrTorrent        *self,
                                                 TsrPeerEncryption  mode);
 void             tsr_torrent_set_sequential    (TsrTorrent        *self,
                                                 gboolean           sequential);
+/* The first and last pieces of each wanted file before the others, to
+ * preview media early. Needs the metainfo: a magnet's is set again once
+ * it comes ("metadata-received"). */
+void             tsr_torrent_set_first_last_pieces (TsrTorrent    *self,
+                                                    gboolean       first_last);
 
 /* Stops a seeding torrent (signal "limit-reached" with "seed-idle") once
  * it uploaded nothing for @seconds; 0 means no limit. */
