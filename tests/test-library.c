@@ -8,7 +8,9 @@
  * a removed torrent is gone from the index and its copy deleted; labels
  * come back too, an index from before labels reads as none, and hostile
  * labels pass tsr-labels.h's rule; the queue order comes back, and with
- * a download limit set the first by position starts, the rest wait.
+ * a download limit set the first by position starts, the rest wait; a
+ * torrent's options come back and reach the engine, hostile ones within
+ * bounds.
  */
 #include "config.h"
 
@@ -506,6 +508,79 @@ test_queue_round_trip (void)
   tsr_test_remove_tree (dir);
 }
 
+static void
+test_options_round_trip (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tsr-library-XXXXXX", NULL);
+  g_autofree char *root = g_build_filename (dir, "pack", NULL);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autofree char *downloads = g_build_filename (dir, "downloads", NULL);
+  g_autofree char *torrent_path = g_build_filename (dir, "pack.torrent", NULL);
+  g_autofree char *index = g_build_filename (data, "torrents.json", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(TsrMetainfo) info = tsr_test_make_pack (root);
+  g_autoptr(TsrLibrary) library = NULL;
+  g_autoptr(TsrTorrent) restored = NULL;
+  g_autoptr(GError) error = NULL;
+  TsrTorrentOptions options = { 0 };
+  TsrTorrent *torrent;
+
+  tsr_test_write_torrent_file (info, torrent_path);
+  library = tsr_library_new (data);
+  torrent = tsr_library_add_file (library, torrent_path, downloads, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  tsr_library_get_options (torrent, &options);
+  g_assert_false (options.sequential);
+  g_assert_cmpuint (options.max_peers, ==, 0);
+  g_assert_true (tsr_library_save (library, &error));
+  g_assert_true (g_file_get_contents (index, &text, NULL, NULL));
+  g_assert_null (strstr (text, "\"options\""));   /* none set: nothing written */
+  g_clear_pointer (&text, g_free);
+
+  options.sequential = TRUE;
+  options.first_last = TRUE;
+  options.seed_idle = 600;
+  options.max_peers = 12;
+  tsr_library_set_options (library, torrent, &options);
+  g_assert_cmpuint (tsr_torrent_get_max_peers (torrent), ==, 12);
+  g_assert_true (tsr_library_save (library, &error));
+  tsr_library_shutdown (library);
+  g_clear_object (&library);
+
+  library = tsr_library_new (data);
+  tsr_library_restore (library);
+  restored = g_list_model_get_item (tsr_library_get_torrents (library), 0);
+  memset (&options, 0, sizeof options);
+  tsr_library_get_options (restored, &options);
+  g_assert_true (options.sequential);
+  g_assert_true (options.first_last);
+  g_assert_cmpuint (options.seed_idle, ==, 600);
+  g_assert_cmpuint (options.max_peers, ==, 12);
+  g_assert_cmpuint (tsr_torrent_get_max_peers (restored), ==, 12);
+  tsr_library_shutdown (library);
+  g_clear_object (&restored);
+  g_clear_object (&library);
+
+  /* Edited by hand: out-of-bounds numbers and wrong types are left out. */
+  {
+    g_autofree char *hex = tsr_metainfo_dup_info_hash_hex (info);
+    g_autofree char *edited = g_strdup_printf ("{\"torrents\": [{\"hash\": \"%s\", \"folder\": \"%s\", "
+                                               "\"paused\": true, \"options\": {\"sequential\": \"yes\", "
+                                               "\"seed-idle\": -5, \"max-peers\": 99999999}}]}", hex, downloads);
+
+    g_assert_true (g_file_set_contents (index, edited, -1, NULL));
+  }
+  library = tsr_library_new (data);
+  tsr_library_restore (library);
+  restored = g_list_model_get_item (tsr_library_get_torrents (library), 0);
+  tsr_library_get_options (restored, &options);
+  g_assert_false (options.sequential);
+  g_assert_cmpuint (options.seed_idle, ==, 0);
+  g_assert_cmpuint (options.max_peers, ==, 0);
+  tsr_library_shutdown (library);
+  tsr_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -517,5 +592,6 @@ main (int    argc,
   g_test_add_func ("/library/labels/rule", test_labels_rule);
   g_test_add_func ("/library/labels/round-trip", test_labels_round_trip);
   g_test_add_func ("/library/queue/round-trip", test_queue_round_trip);
+  g_test_add_func ("/library/options/round-trip", test_options_round_trip);
   return g_test_run ();
 }

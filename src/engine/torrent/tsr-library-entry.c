@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-library-entry.c: one torrent's file priorities and own limits in
- * the library's index, to JSON and back (see the .h). The marks live on
+ * tsr-library-entry.c: one torrent's file priorities, own limits and
+ * options in the library's index, to JSON and back (see the .h). The marks live on
  * the torrent as object data: the engine's torrent has no use for them.
  */
 #define G_LOG_DOMAIN "tsr-library"
 
 #include "config.h"
+
+#include <string.h>
 
 #include "tsr-library-entry.h"
 
@@ -112,4 +114,99 @@ tsr_library_entry_apply_limits (TsrTorrent *torrent,
   tsr_torrent_set_rate_limits (torrent, member_u64 (limits, "up-rate"), member_u64 (limits, "down-rate"));
   tsr_torrent_set_limits (torrent, member_u64 (limits, "up-total"), member_u64 (limits, "down-total"),
                           ratio > 0 ? ratio : 0);
+}
+
+/* Bounds for what is read back: anyone may have edited the index. */
+#define MAX_SEED_IDLE (365u * 24 * 60 * 60)
+#define MAX_PEERS     10000u
+
+static void
+apply_options (TsrTorrent              *torrent,
+               const TsrTorrentOptions *options)
+{
+  tsr_torrent_set_sequential (torrent, options->sequential);
+  tsr_torrent_set_first_last_pieces (torrent, options->first_last);
+  tsr_torrent_set_seed_idle_limit (torrent, options->seed_idle);
+  /* 0 leaves the front end's default for every torrent in place. */
+  if (options->max_peers > 0)
+    tsr_torrent_set_max_peers (torrent, options->max_peers);
+}
+
+void
+tsr_library_entry_set_options (TsrTorrent              *torrent,
+                               const TsrTorrentOptions *options)
+{
+  g_object_set_data_full (G_OBJECT (torrent), "tsr-options", g_memdup2 (options, sizeof *options), g_free);
+  apply_options (torrent, options);
+}
+
+void
+tsr_library_entry_get_options (TsrTorrent        *torrent,
+                               TsrTorrentOptions *options)
+{
+  const TsrTorrentOptions *kept = g_object_get_data (G_OBJECT (torrent), "tsr-options");
+
+  if (kept != NULL)
+    *options = *kept;
+  else
+    memset (options, 0, sizeof *options);
+}
+
+void
+tsr_library_entry_reapply_options (TsrTorrent *torrent)
+{
+  const TsrTorrentOptions *kept = g_object_get_data (G_OBJECT (torrent), "tsr-options");
+
+  if (kept != NULL)
+    apply_options (torrent, kept);
+}
+
+void
+tsr_library_entry_add_options (JsonBuilder *builder,
+                               TsrTorrent  *torrent)
+{
+  TsrTorrentOptions options;
+
+  tsr_library_entry_get_options (torrent, &options);
+  if (!options.sequential && !options.first_last && options.seed_idle == 0 && options.max_peers == 0)
+    return;
+  json_builder_set_member_name (builder, "options");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "sequential");
+  json_builder_add_boolean_value (builder, options.sequential);
+  json_builder_set_member_name (builder, "first-last");
+  json_builder_add_boolean_value (builder, options.first_last);
+  json_builder_set_member_name (builder, "seed-idle");
+  json_builder_add_int_value (builder, options.seed_idle);
+  json_builder_set_member_name (builder, "max-peers");
+  json_builder_add_int_value (builder, options.max_peers);
+  json_builder_end_object (builder);
+}
+
+static guint
+member_within (JsonObject *object,
+               const char *name,
+               guint       max)
+{
+  gint64 value = json_object_get_int_member_with_default (object, name, 0);
+
+  return value > 0 && value <= (gint64) max ? (guint) value : 0;
+}
+
+void
+tsr_library_entry_restore_options (TsrTorrent *torrent,
+                                   JsonObject *entry)
+{
+  JsonNode *node = json_object_get_member (entry, "options");
+  TsrTorrentOptions options = { 0 };
+  JsonObject *object;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return;
+  object = json_node_get_object (node);
+  options.sequential = json_object_get_boolean_member_with_default (object, "sequential", FALSE);
+  options.first_last = json_object_get_boolean_member_with_default (object, "first-last", FALSE);
+  options.seed_idle = member_within (object, "seed-idle", MAX_SEED_IDLE);
+  options.max_peers = member_within (object, "max-peers", MAX_PEERS);
+  tsr_library_entry_set_options (torrent, &options);
 }

@@ -2,8 +2,9 @@
 /*
  * tsr-library-entry.h: what one torrent's entry in the library's index
  * (torrents.json) keeps beside its hash and folder, to JSON and back:
- * file priorities and the limits the user set. Used by tsr-library.c
- * only; no I/O.
+ * file priorities, the limits the user set and the torrent's options.
+ * Used by tsr-library.c (which declares the public side in
+ * tsr-library.h); no I/O.
  */
 #pragma once
 
@@ -12,6 +13,30 @@
 #include "tsr-torrent.h"
 
 G_BEGIN_DECLS
+
+/* A torrent's own options (tsr_library_set_options), kept in the index;
+ * all zero is "none set". */
+typedef struct
+{
+  gboolean sequential;    /* pieces in order (tsr_torrent_set_sequential) */
+  gboolean first_last;    /* each file's first and last pieces first */
+  guint    seed_idle;     /* stop seeding after this many idle seconds; 0: never */
+  guint    max_peers;     /* 0: the front end's default for every torrent */
+} TsrTorrentOptions;
+
+/* "options", only when some are set; read back within bounds (a value
+ * out of them is left out), and applied to the torrent. */
+void     tsr_library_entry_add_options     (JsonBuilder             *builder,
+                                            TsrTorrent              *torrent);
+void     tsr_library_entry_restore_options (TsrTorrent              *torrent,
+                                            JsonObject              *entry);
+/* Keeps @options on @torrent and applies them to the engine. */
+void     tsr_library_entry_set_options     (TsrTorrent              *torrent,
+                                            const TsrTorrentOptions *options);
+void     tsr_library_entry_get_options     (TsrTorrent              *torrent,
+                                            TsrTorrentOptions       *options);
+/* Applies them again: a magnet's once its metainfo came. */
+void     tsr_library_entry_reapply_options (TsrTorrent              *torrent);
 
 /* "priorities": one per file (TsrPriority), only when some file is not
  * normal; read back only when the count matches the files. */

@@ -238,6 +238,22 @@ tsr_library_set_limits (TsrLibrary *self,
   save_quietly (self);
 }
 
+void
+tsr_library_get_options (TsrTorrent        *torrent,
+                         TsrTorrentOptions *options)
+{
+  tsr_library_entry_get_options (torrent, options);
+}
+
+void
+tsr_library_set_options (TsrLibrary              *self,
+                         TsrTorrent              *torrent,
+                         const TsrTorrentOptions *options)
+{
+  tsr_library_entry_set_options (torrent, options);
+  save_quietly (self);
+}
+
 /* Labels live beside the torrent, as its own limits do: the engine's
  * torrent has no use for them. Always sanitised (tsr-labels.h). */
 static void
@@ -355,6 +371,7 @@ index_text (TsrLibrary *self)
       tsr_library_entry_add_priorities (builder, torrent);
       tsr_library_entry_add_limits (builder, torrent);
       add_labels (builder, torrent);
+      tsr_library_entry_add_options (builder, torrent);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -575,6 +592,7 @@ on_metadata_received (TsrTorrent *torrent,
   g_autofree char *hash = hash_of_torrent (torrent);
   g_autofree char *file_name = g_strconcat (hash, ".torrent", NULL);
 
+  tsr_library_entry_reapply_options (torrent);
   g_mkdir_with_parents (self->torrents_folder, 0700);
   g_object_set_data_full (G_OBJECT (task), "path", g_build_filename (self->torrents_folder, file_name, NULL), g_free);
   g_task_set_task_data (task, tsr_metainfo_dup_torrent_file (tsr_torrent_get_metainfo (torrent)),
@@ -772,6 +790,7 @@ tsr_library_restore (TsrLibrary *self)
               set_up (self, torrent, json_object_get_boolean_member_with_default (entry, "paused", FALSE), NULL,
                       NULL);
               restore_labels (torrent, entry);
+              tsr_library_entry_restore_options (torrent, entry);
             }
           continue;
         }
@@ -799,6 +818,7 @@ tsr_library_restore (TsrLibrary *self)
                                 JSON_NODE_HOLDS_OBJECT (json_object_get_member (entry, "limits"))
                                 ? json_object_get_object_member (entry, "limits") : NULL);
       restore_labels (torrent, entry);
+      tsr_library_entry_restore_options (torrent, entry);
     }
   self->restoring = FALSE;
 }
