@@ -222,9 +222,12 @@ on_settings_changed (GSettings      *settings,
       {
         g_autoptr(TsrTorrent) torrent = g_list_model_get_item (torrents, i);
 
+        TsrTorrentOptions options;
+
+        tsr_library_get_options (torrent, &options);
         if (g_str_equal (key, "log-history"))
           tsr_event_log_set_max_lines (tsr_event_log_get_for (torrent), g_settings_get_uint (settings, key));
-        else
+        else if (options.max_peers == 0)   /* its own peers win */
           tsr_torrent_set_max_peers (torrent, g_settings_get_uint (settings, key));
       }
   else

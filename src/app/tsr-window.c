@@ -19,6 +19,7 @@
 
 #include "tessera-engine.h"
 #include "tsr-app-util.h"
+#include "tsr-options-window.h"
 #include "tsr-portal.h"
 #include "tsr-torrent-columns.h"
 #include "tsr-window-private.h"
@@ -51,7 +52,7 @@ update_actions (TsrWindow *self)
   g_autoptr(GPtrArray) selected = dup_selected (self);
   gboolean any = selected->len > 0;
   static const char *names[] = { "start", "stop", "announce", "verify", "open-folder", "copy-magnet", "labels",
-                                 "remove", "queue-top", "queue-up", "queue-down", "queue-bottom" };
+                                 "remove", "queue-top", "queue-up", "queue-down", "queue-bottom", "options" };
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (names); i++)
@@ -554,6 +555,23 @@ show_page_action (GSimpleAction *action,
   tsr_details_view_show_page (self->details_view, g_variant_get_string (parameter, NULL));
 }
 
+/* The selected torrents' own options (the first's shown). */
+static void
+options_action (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  TsrWindow *self = user_data;
+  g_autoptr(GPtrArray) selected = dup_selected (self);
+  GtkWidget *window;
+
+  if (selected->len == 0)
+    return;
+  window = tsr_options_window_new (self->library, selected, self->settings);
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static const GActionEntry window_actions[] = {
   { "start", start_action },
   { "stop", stop_action },
@@ -562,6 +580,7 @@ static const GActionEntry window_actions[] = {
   { "open-folder", open_folder_action },
   { "copy-magnet", copy_magnet_action },
   { "remove", remove_action },
+  { "options", options_action },
   { "show-page", show_page_action, "s" },
 };
 
