@@ -19,6 +19,7 @@
 
 #include "tessera-engine.h"
 #include "tsr-app-util.h"
+#include "tsr-move-dialog.h"
 #include "tsr-options-window.h"
 #include "tsr-portal.h"
 #include "tsr-torrent-columns.h"
@@ -52,7 +53,8 @@ update_actions (TsrWindow *self)
   g_autoptr(GPtrArray) selected = dup_selected (self);
   gboolean any = selected->len > 0;
   static const char *names[] = { "start", "stop", "announce", "verify", "open-folder", "copy-magnet", "labels",
-                                 "remove", "queue-top", "queue-up", "queue-down", "queue-bottom", "options" };
+                                 "remove", "queue-top", "queue-up", "queue-down", "queue-bottom", "options",
+                                 "move-data" };
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (names); i++)
@@ -572,6 +574,50 @@ options_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+static void
+on_move_folder_chosen (GtkNativeDialog *dialog,
+                       int              response,
+                       TsrWindow       *self)
+{
+  GPtrArray *selected = g_object_get_data (G_OBJECT (dialog), "torrents");
+  g_autoptr(GFile) folder = NULL;
+  g_autofree char *path = NULL;
+  GtkWidget *window;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  path = folder != NULL ? g_file_get_path (folder) : NULL;
+  if (path != NULL)
+    {
+      window = tsr_move_dialog_new (self->library, selected, path);
+      gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
+      gtk_window_present (GTK_WINDOW (window));
+    }
+  g_clear_object (&self->chooser);
+}
+
+/* The selected torrents' data to a folder chosen now, with progress. */
+static void
+move_data_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  TsrWindow *self = user_data;
+  GPtrArray *selected = dup_selected (self);
+
+  if (self->chooser != NULL || selected->len == 0)
+    {
+      g_ptr_array_unref (selected);
+      return;
+    }
+  self->chooser = gtk_file_chooser_native_new (_("Move Data To"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Move"), _("_Cancel"));
+  g_object_set_data_full (G_OBJECT (self->chooser), "torrents", selected, (GDestroyNotify) g_ptr_array_unref);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_move_folder_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
 static const GActionEntry window_actions[] = {
   { "start", start_action },
   { "stop", stop_action },
@@ -581,6 +627,7 @@ static const GActionEntry window_actions[] = {
   { "copy-magnet", copy_magnet_action },
   { "remove", remove_action },
   { "options", options_action },
+  { "move-data", move_data_action },
   { "show-page", show_page_action, "s" },
 };
 
