@@ -10,7 +10,8 @@
  * labels pass tsr-labels.h's rule; the queue order comes back, and with
  * a download limit set the first by position starts, the rest wait; a
  * torrent's options come back and reach the engine, hostile ones within
- * bounds.
+ * bounds; trackers the user set come back in their tiers, and a bad one
+ * is refused and changes nothing.
  */
 #include "config.h"
 
@@ -581,6 +582,72 @@ test_options_round_trip (void)
   tsr_test_remove_tree (dir);
 }
 
+static void
+test_trackers_round_trip (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tsr-library-XXXXXX", NULL);
+  g_autofree char *root = g_build_filename (dir, "pack", NULL);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autofree char *downloads = g_build_filename (dir, "downloads", NULL);
+  g_autofree char *torrent_path = g_build_filename (dir, "pack.torrent", NULL);
+  g_autoptr(TsrMetainfo) info = tsr_test_make_pack (root);
+  g_autoptr(TsrLibrary) library = NULL;
+  g_autoptr(TsrTorrent) restored = NULL;
+  g_autoptr(GPtrArray) tiers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) bad = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) got = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *tier;
+  TsrTorrent *torrent;
+
+  tsr_test_write_torrent_file (info, torrent_path);
+  library = tsr_library_new (data);
+  torrent = tsr_library_add_file (library, torrent_path, downloads, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  tier = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (tier, g_strdup ("http://one.example/announce"));
+  g_ptr_array_add (tier, g_strdup ("udp://two.example:6969"));
+  g_ptr_array_add (tiers, tier);
+  tier = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (tier, g_strdup ("https://three.example/announce"));
+  g_ptr_array_add (tiers, tier);
+  g_assert_true (tsr_library_set_trackers (library, torrent, tiers, &error));
+  g_assert_no_error (error);
+  tier = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (tier, g_strdup ("file:///etc/passwd"));
+  g_ptr_array_add (bad, tier);
+  g_assert_false (tsr_library_set_trackers (library, torrent, bad, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_true (tsr_library_save (library, &error));
+  tsr_library_shutdown (library);
+  g_clear_object (&library);
+
+  library = tsr_library_new (data);
+  tsr_library_restore (library);
+  restored = g_list_model_get_item (tsr_library_get_torrents (library), 0);
+  got = tsr_torrent_dup_trackers (restored);
+  g_assert_cmpuint (got->len, ==, 2);
+  g_assert_cmpuint (((GPtrArray *) g_ptr_array_index (got, 0))->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index ((GPtrArray *) g_ptr_array_index (got, 0), 1), ==, "udp://two.example:6969");
+  g_assert_cmpstr (g_ptr_array_index ((GPtrArray *) g_ptr_array_index (got, 1), 0), ==,
+                   "https://three.example/announce");
+  /* Back to the metainfo's (none here), and so after a reload. */
+  g_assert_true (tsr_library_set_trackers (library, restored, NULL, &error));
+  g_assert_true (tsr_library_save (library, &error));
+  tsr_library_shutdown (library);
+  g_clear_object (&restored);
+  g_clear_object (&library);
+  library = tsr_library_new (data);
+  tsr_library_restore (library);
+  restored = g_list_model_get_item (tsr_library_get_torrents (library), 0);
+  g_clear_pointer (&got, g_ptr_array_unref);
+  got = tsr_torrent_dup_trackers (restored);
+  g_assert_cmpuint (got->len, ==, 0);
+  tsr_library_shutdown (library);
+  tsr_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -593,5 +660,6 @@ main (int    argc,
   g_test_add_func ("/library/labels/round-trip", test_labels_round_trip);
   g_test_add_func ("/library/queue/round-trip", test_queue_round_trip);
   g_test_add_func ("/library/options/round-trip", test_options_round_trip);
+  g_test_add_func ("/library/trackers/round-trip", test_trackers_round_trip);
   return g_test_run ();
 }

@@ -210,3 +210,74 @@ tsr_library_entry_restore_options (TsrTorrent *torrent,
   options.max_peers = member_within (object, "max-peers", MAX_PEERS);
   tsr_library_entry_set_options (torrent, &options);
 }
+
+/* The user's tracker tiers, as the index keeps them (the engine's
+ * tsr_torrent_dup_trackers cannot tell them from the metainfo's). */
+gboolean
+tsr_library_entry_set_trackers (TsrTorrent  *torrent,
+                                GPtrArray   *tiers,
+                                GError     **error)
+{
+  if (!tsr_torrent_set_trackers (torrent, tiers, error))
+    return FALSE;
+  g_object_set_data_full (G_OBJECT (torrent), "tsr-own-trackers-kept",
+                          tiers != NULL ? tsr_torrent_dup_trackers (torrent) : NULL,
+                          (GDestroyNotify) g_ptr_array_unref);
+  return TRUE;
+}
+
+void
+tsr_library_entry_add_trackers (JsonBuilder *builder,
+                                TsrTorrent  *torrent)
+{
+  GPtrArray *tiers = g_object_get_data (G_OBJECT (torrent), "tsr-own-trackers-kept");
+  guint i, j;
+
+  if (tiers == NULL)
+    return;
+  json_builder_set_member_name (builder, "trackers");
+  json_builder_begin_array (builder);
+  for (i = 0; i < tiers->len; i++)
+    {
+      GPtrArray *tier = g_ptr_array_index (tiers, i);
+
+      json_builder_begin_array (builder);
+      for (j = 0; j < tier->len; j++)
+        json_builder_add_string_value (builder, g_ptr_array_index (tier, j));
+      json_builder_end_array (builder);
+    }
+  json_builder_end_array (builder);
+}
+
+void
+tsr_library_entry_restore_trackers (TsrTorrent *torrent,
+                                    JsonObject *entry)
+{
+  JsonNode *node = json_object_get_member (entry, "trackers");
+  g_autoptr(GPtrArray) tiers = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *array;
+  guint i, j;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return;
+  array = json_node_get_array (node);
+  tiers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  for (i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *tier_node = json_array_get_element (array, i);
+      GPtrArray *tier = g_ptr_array_new_with_free_func (g_free);
+
+      for (j = 0; JSON_NODE_HOLDS_ARRAY (tier_node) && j < json_array_get_length (json_node_get_array (tier_node)); j++)
+        {
+          JsonNode *url = json_array_get_element (json_node_get_array (tier_node), j);
+
+          if (JSON_NODE_HOLDS_VALUE (url) && json_node_get_value_type (url) == G_TYPE_STRING)
+            g_ptr_array_add (tier, g_strdup (json_node_get_string (url)));
+        }
+      g_ptr_array_add (tiers, tier);
+    }
+  /* Edited by hand into something the engine refuses: the metainfo's. */
+  if (!tsr_library_entry_set_trackers (torrent, tiers, &error))
+    g_message ("Trackers of %s left as they were: %s", tsr_torrent_get_name (torrent), error->message);
+}

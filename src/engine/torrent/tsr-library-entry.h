@@ -2,7 +2,8 @@
 /*
  * tsr-library-entry.h: what one torrent's entry in the library's index
  * (torrents.json) keeps beside its hash and folder, to JSON and back:
- * file priorities, the limits the user set and the torrent's options.
+ * file priorities, the limits the user set, the torrent's options and
+ * the trackers the user set.
  * Used by tsr-library.c (which declares the public side in
  * tsr-library.h); no I/O.
  */
@@ -52,5 +53,15 @@ void     tsr_library_entry_apply_limits   (TsrTorrent  *torrent,
                                            JsonObject  *limits);
 void     tsr_library_entry_set_own_limits (TsrTorrent  *torrent);
 gboolean tsr_library_entry_has_own_limits (TsrTorrent  *torrent);
+
+/* "trackers": the tiers the user set (tsr_torrent_set_trackers), only
+ * when set; @tiers NULL goes back to the metainfo's. */
+gboolean tsr_library_entry_set_trackers     (TsrTorrent  *torrent,
+                                             GPtrArray   *tiers,
+                                             GError     **error);
+void     tsr_library_entry_add_trackers     (JsonBuilder *builder,
+                                             TsrTorrent  *torrent);
+void     tsr_library_entry_restore_trackers (TsrTorrent  *torrent,
+                                             JsonObject  *entry);
 
 G_END_DECLS

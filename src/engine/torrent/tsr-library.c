@@ -254,6 +254,18 @@ tsr_library_set_options (TsrLibrary              *self,
   save_quietly (self);
 }
 
+gboolean
+tsr_library_set_trackers (TsrLibrary  *self,
+                          TsrTorrent  *torrent,
+                          GPtrArray   *tiers,
+                          GError     **error)
+{
+  if (!tsr_library_entry_set_trackers (torrent, tiers, error))
+    return FALSE;
+  save_quietly (self);
+  return TRUE;
+}
+
 /* Labels live beside the torrent, as its own limits do: the engine's
  * torrent has no use for them. Always sanitised (tsr-labels.h). */
 static void
@@ -372,6 +384,7 @@ index_text (TsrLibrary *self)
       tsr_library_entry_add_limits (builder, torrent);
       add_labels (builder, torrent);
       tsr_library_entry_add_options (builder, torrent);
+      tsr_library_entry_add_trackers (builder, torrent);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -791,6 +804,7 @@ tsr_library_restore (TsrLibrary *self)
                       NULL);
               restore_labels (torrent, entry);
               tsr_library_entry_restore_options (torrent, entry);
+              tsr_library_entry_restore_trackers (torrent, entry);
             }
           continue;
         }
@@ -819,6 +833,7 @@ tsr_library_restore (TsrLibrary *self)
                                 ? json_object_get_object_member (entry, "limits") : NULL);
       restore_labels (torrent, entry);
       tsr_library_entry_restore_options (torrent, entry);
+      tsr_library_entry_restore_trackers (torrent, entry);
     }
   self->restoring = FALSE;
 }

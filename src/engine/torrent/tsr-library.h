@@ -79,6 +79,12 @@ void         tsr_library_get_options    (TsrTorrent              *torrent,
 void         tsr_library_set_options    (TsrLibrary              *self,
                                          TsrTorrent              *torrent,
                                          const TsrTorrentOptions *options);
+/* Replaces @torrent's tracker tiers (tsr_torrent_set_trackers; NULL:
+ * the metainfo's) and keeps them in the index. */
+gboolean     tsr_library_set_trackers   (TsrLibrary              *self,
+                                         TsrTorrent              *torrent,
+                                         GPtrArray               *tiers,
+                                         GError                 **error);
 /* Starts @torrent, or queues it when the session limits how many run
  * (tsr_session_set_max_active, _max_seeding). */
 void         tsr_library_start          (TsrLibrary  *self,
