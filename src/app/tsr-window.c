@@ -23,6 +23,7 @@
 #include "tsr-options-window.h"
 #include "tsr-portal.h"
 #include "tsr-torrent-columns.h"
+#include "tsr-trackers-dialog.h"
 #include "tsr-window-private.h"
 
 G_DEFINE_FINAL_TYPE (TsrWindow, tsr_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -63,6 +64,9 @@ update_actions (TsrWindow *self)
 
       g_simple_action_set_enabled (G_SIMPLE_ACTION (action), any);
     }
+  /* One torrent's list at a time. */
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "edit-trackers")),
+                               selected->len == 1);
   tsr_details_view_set_torrent (self->details_view,
                                 selected->len == 1 ? g_ptr_array_index (selected, 0) : NULL);
 }
@@ -618,6 +622,25 @@ move_data_action (GSimpleAction *action,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
+GtkWidget *
+tsr_window_open_trackers_dialog (TsrWindow *self)
+{
+  g_autoptr(GPtrArray) selected = dup_selected (self);
+
+  if (selected->len != 1)
+    return NULL;
+  return tsr_trackers_dialog_new (GTK_WINDOW (self), self->toast_overlay, self->library,
+                                  g_ptr_array_index (selected, 0));
+}
+
+static void
+edit_trackers_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  tsr_window_open_trackers_dialog (user_data);
+}
+
 static const GActionEntry window_actions[] = {
   { "start", start_action },
   { "stop", stop_action },
@@ -628,6 +651,7 @@ static const GActionEntry window_actions[] = {
   { "remove", remove_action },
   { "options", options_action },
   { "move-data", move_data_action },
+  { "edit-trackers", edit_trackers_action },
   { "show-page", show_page_action, "s" },
 };
 

@@ -53,6 +53,9 @@ void                tsr_window_set_search   (TsrWindow  *self,
                                              const char *text);
 GtkFilterListModel *tsr_window_get_filtered (TsrWindow  *self);
 GtkWidget          *tsr_window_open_labels_dialog (TsrWindow *self);
+/* The trackers dialog for the selected torrent (NULL unless exactly one
+ * is selected). */
+GtkWidget          *tsr_window_open_trackers_dialog (TsrWindow *self);
 /* The status line under the list: rates, peers, the DHT, the port. */
 char      *tsr_window_format_status (TsrLibrary *library);
 
