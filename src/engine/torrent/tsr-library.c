@@ -639,7 +639,7 @@ tsr_library_configure (TsrLibrary    *self,
   g_object_set_data (G_OBJECT (torrent), "tsr-ask-after-metadata", NULL);
   tsr_torrent_set_stop_after_metadata (torrent, FALSE);
   if (start)
-    tsr_torrent_start (torrent);
+    start_or_queue (self, torrent);
   save_quietly (self);
   return TRUE;
 }
