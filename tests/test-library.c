@@ -7,7 +7,11 @@
  * in the list or a file that is not a torrent is refused with a reason;
  * a removed torrent is gone from the index and its copy deleted; labels
  * come back too, an index from before labels reads as none, and hostile
- * labels pass tsr-labels.h's rule.
+ * labels pass tsr-labels.h's rule; the queue order comes back, and with
+ * a download limit set the first by position starts, the rest wait; a
+ * torrent's options come back and reach the engine, hostile ones within
+ * bounds; trackers the user set come back in their tiers, and a bad one
+ * is refused and changes nothing.
  */
 #include "config.h"
 
@@ -435,6 +439,215 @@ test_labels_round_trip (void)
   tsr_test_remove_tree (dir);
 }
 
+static char *
+queue_names (TsrLibrary *library)
+{
+  TsrSession *session = tsr_library_get_session (library);
+  GString *names = g_string_new (NULL);
+  TsrTorrent *torrent;
+  guint i;
+
+  for (i = 0; (torrent = tsr_session_get_queued_nth (session, i)) != NULL; i++)
+    g_string_append (names, tsr_torrent_get_metainfo (torrent)->name);
+  return g_string_free (names, FALSE);
+}
+
+static void
+test_queue_round_trip (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tsr-library-XXXXXX", NULL);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autofree char *downloads = g_build_filename (dir, "downloads", NULL);
+  g_autoptr(TsrLibrary) first = NULL;
+  g_autoptr(TsrLibrary) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *names = NULL;
+  TsrTorrent *torrents[3];
+  TsrSession *session;
+  guint i;
+
+  first = tsr_library_new (data);
+  for (i = 0; i < 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%c", 'a' + i);
+      g_autofree char *root = g_build_filename (dir, name, NULL);
+      g_autofree char *file = g_strconcat (root, ".torrent", NULL);
+      g_autoptr(TsrMetainfo) info = NULL;
+
+      tsr_test_write_file (root, "x.bin", 20000, i + 7);
+      info = tsr_test_make_torrent (root, TSR_CREATE_V1, 16384);
+      tsr_test_write_torrent_file (info, file);
+      torrents[i] = tsr_library_add_file (first, file, downloads, TRUE, NULL, &error);
+      g_assert_no_error (error);
+    }
+  /* c to the top, then a is removed: "cb", positions 0 and 1. */
+  tsr_session_move_in_queue (tsr_library_get_session (first), torrents[2], TSR_QUEUE_MOVE_TOP);
+  tsr_library_remove (first, torrents[0], FALSE);
+  wait_saved ();
+  g_assert_cmpuint (tsr_session_get_queue_position (tsr_library_get_session (first), torrents[1]), ==, 1);
+  /* Both to start next time. */
+  tsr_library_start (first, torrents[1]);
+  tsr_library_start (first, torrents[2]);
+  g_assert_true (tsr_library_save (first, &error));
+  g_assert_no_error (error);
+  tsr_library_shutdown (first);
+  g_clear_object (&first);
+
+  second = tsr_library_new (data);
+  session = tsr_library_get_session (second);
+  tsr_session_set_max_active (session, 1);
+  tsr_library_restore (second);
+  names = queue_names (second);
+  g_assert_cmpstr (names, ==, "cb");
+  /* One place: the first by position takes it, the other waits. */
+  tsr_test_run_for (300);
+  g_assert_cmpint (tsr_torrent_get_state (tsr_session_get_queued_nth (session, 0)), !=, TSR_TORRENT_QUEUED);
+  g_assert_cmpint (tsr_torrent_get_state (tsr_session_get_queued_nth (session, 0)), !=, TSR_TORRENT_STOPPED);
+  g_assert_cmpint (tsr_torrent_get_state (tsr_session_get_queued_nth (session, 1)), ==, TSR_TORRENT_QUEUED);
+  tsr_library_shutdown (second);
+  g_clear_object (&second);
+  tsr_test_remove_tree (dir);
+}
+
+static void
+test_options_round_trip (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tsr-library-XXXXXX", NULL);
+  g_autofree char *root = g_build_filename (dir, "pack", NULL);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autofree char *downloads = g_build_filename (dir, "downloads", NULL);
+  g_autofree char *torrent_path = g_build_filename (dir, "pack.torrent", NULL);
+  g_autofree char *index = g_build_filename (data, "torrents.json", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(TsrMetainfo) info = tsr_test_make_pack (root);
+  g_autoptr(TsrLibrary) library = NULL;
+  g_autoptr(TsrTorrent) restored = NULL;
+  g_autoptr(GError) error = NULL;
+  TsrTorrentOptions options = { 0 };
+  TsrTorrent *torrent;
+
+  tsr_test_write_torrent_file (info, torrent_path);
+  library = tsr_library_new (data);
+  torrent = tsr_library_add_file (library, torrent_path, downloads, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  tsr_library_get_options (torrent, &options);
+  g_assert_false (options.sequential);
+  g_assert_cmpuint (options.max_peers, ==, 0);
+  g_assert_true (tsr_library_save (library, &error));
+  g_assert_true (g_file_get_contents (index, &text, NULL, NULL));
+  g_assert_null (strstr (text, "\"options\""));   /* none set: nothing written */
+  g_clear_pointer (&text, g_free);
+
+  options.sequential = TRUE;
+  options.first_last = TRUE;
+  options.seed_idle = 600;
+  options.max_peers = 12;
+  tsr_library_set_options (library, torrent, &options);
+  g_assert_cmpuint (tsr_torrent_get_max_peers (torrent), ==, 12);
+  g_assert_true (tsr_library_save (library, &error));
+  tsr_library_shutdown (library);
+  g_clear_object (&library);
+
+  library = tsr_library_new (data);
+  tsr_library_restore (library);
+  restored = g_list_model_get_item (tsr_library_get_torrents (library), 0);
+  memset (&options, 0, sizeof options);
+  tsr_library_get_options (restored, &options);
+  g_assert_true (options.sequential);
+  g_assert_true (options.first_last);
+  g_assert_cmpuint (options.seed_idle, ==, 600);
+  g_assert_cmpuint (options.max_peers, ==, 12);
+  g_assert_cmpuint (tsr_torrent_get_max_peers (restored), ==, 12);
+  tsr_library_shutdown (library);
+  g_clear_object (&restored);
+  g_clear_object (&library);
+
+  /* Edited by hand: out-of-bounds numbers and wrong types are left out. */
+  {
+    g_autofree char *hex = tsr_metainfo_dup_info_hash_hex (info);
+    g_autofree char *edited = g_strdup_printf ("{\"torrents\": [{\"hash\": \"%s\", \"folder\": \"%s\", "
+                                               "\"paused\": true, \"options\": {\"sequential\": \"yes\", "
+                                               "\"seed-idle\": -5, \"max-peers\": 99999999}}]}", hex, downloads);
+
+    g_assert_true (g_file_set_contents (index, edited, -1, NULL));
+  }
+  library = tsr_library_new (data);
+  tsr_library_restore (library);
+  restored = g_list_model_get_item (tsr_library_get_torrents (library), 0);
+  tsr_library_get_options (restored, &options);
+  g_assert_false (options.sequential);
+  g_assert_cmpuint (options.seed_idle, ==, 0);
+  g_assert_cmpuint (options.max_peers, ==, 0);
+  tsr_library_shutdown (library);
+  tsr_test_remove_tree (dir);
+}
+
+static void
+test_trackers_round_trip (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tsr-library-XXXXXX", NULL);
+  g_autofree char *root = g_build_filename (dir, "pack", NULL);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autofree char *downloads = g_build_filename (dir, "downloads", NULL);
+  g_autofree char *torrent_path = g_build_filename (dir, "pack.torrent", NULL);
+  g_autoptr(TsrMetainfo) info = tsr_test_make_pack (root);
+  g_autoptr(TsrLibrary) library = NULL;
+  g_autoptr(TsrTorrent) restored = NULL;
+  g_autoptr(GPtrArray) tiers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) bad = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) got = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *tier;
+  TsrTorrent *torrent;
+
+  tsr_test_write_torrent_file (info, torrent_path);
+  library = tsr_library_new (data);
+  torrent = tsr_library_add_file (library, torrent_path, downloads, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  tier = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (tier, g_strdup ("http://one.example/announce"));
+  g_ptr_array_add (tier, g_strdup ("udp://two.example:6969"));
+  g_ptr_array_add (tiers, tier);
+  tier = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (tier, g_strdup ("https://three.example/announce"));
+  g_ptr_array_add (tiers, tier);
+  g_assert_true (tsr_library_set_trackers (library, torrent, tiers, &error));
+  g_assert_no_error (error);
+  tier = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (tier, g_strdup ("file:///etc/passwd"));
+  g_ptr_array_add (bad, tier);
+  g_assert_false (tsr_library_set_trackers (library, torrent, bad, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_true (tsr_library_save (library, &error));
+  tsr_library_shutdown (library);
+  g_clear_object (&library);
+
+  library = tsr_library_new (data);
+  tsr_library_restore (library);
+  restored = g_list_model_get_item (tsr_library_get_torrents (library), 0);
+  got = tsr_torrent_dup_trackers (restored);
+  g_assert_cmpuint (got->len, ==, 2);
+  g_assert_cmpuint (((GPtrArray *) g_ptr_array_index (got, 0))->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index ((GPtrArray *) g_ptr_array_index (got, 0), 1), ==, "udp://two.example:6969");
+  g_assert_cmpstr (g_ptr_array_index ((GPtrArray *) g_ptr_array_index (got, 1), 0), ==,
+                   "https://three.example/announce");
+  /* Back to the metainfo's (none here), and so after a reload. */
+  g_assert_true (tsr_library_set_trackers (library, restored, NULL, &error));
+  g_assert_true (tsr_library_save (library, &error));
+  tsr_library_shutdown (library);
+  g_clear_object (&restored);
+  g_clear_object (&library);
+  library = tsr_library_new (data);
+  tsr_library_restore (library);
+  restored = g_list_model_get_item (tsr_library_get_torrents (library), 0);
+  g_clear_pointer (&got, g_ptr_array_unref);
+  got = tsr_torrent_dup_trackers (restored);
+  g_assert_cmpuint (got->len, ==, 0);
+  tsr_library_shutdown (library);
+  tsr_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -445,5 +658,8 @@ main (int    argc,
   g_test_add_func ("/library/failed", test_failed);
   g_test_add_func ("/library/labels/rule", test_labels_rule);
   g_test_add_func ("/library/labels/round-trip", test_labels_round_trip);
+  g_test_add_func ("/library/queue/round-trip", test_queue_round_trip);
+  g_test_add_func ("/library/options/round-trip", test_options_round_trip);
+  g_test_add_func ("/library/trackers/round-trip", test_trackers_round_trip);
   return g_test_run ();
 }

@@ -323,6 +323,57 @@ test_file_priorities (void)
   tsr_test_remove_tree (dir);
 }
 
+/* First and last pieces first: each wanted file's edges are high and
+ * picked before the rest, a skipped file's stay skipped; off again, the
+ * file priorities alone decide. */
+static void
+test_first_last (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tsr-piece-picker-XXXXXX", NULL);
+  g_autofree char *root = g_build_filename (dir, "pack", NULL);
+  g_autoptr(TsrMetainfo) info = NULL;
+  g_autoptr(TsrPiecePicker) picker = NULL;
+  g_autoptr(TsrBitfield) all = NULL;
+  guint8 files[2] = { TSR_PRIORITY_NORMAL, TSR_PRIORITY_SKIP };
+  guint index = 0;
+  guint i;
+
+  /* a.bin: pieces 0-6 (100000 bytes); b.bin: pieces 6-9. */
+  tsr_test_write_file (root, "a.bin", 100000, 1);
+  tsr_test_write_file (root, "b.bin", 50000, 2);
+  info = tsr_test_make_torrent (root, TSR_CREATE_V1, 16384);
+  g_assert_cmpuint (info->piece_count, ==, 10);
+  picker = tsr_piece_picker_new (info->piece_count);
+  all = bits (10, "1111111111");
+  tsr_piece_picker_add_bitfield (picker, all);
+  tsr_piece_picker_set_first_last (picker, TRUE);
+  tsr_piece_picker_set_file_priorities (picker, info, files);
+  for (i = 0; i < 10; i++)
+    g_assert_cmpint (tsr_piece_picker_get_priority (picker, i), ==,
+                     i == 0 || i == 6 ? TSR_PRIORITY_HIGH : i < 6 ? TSR_PRIORITY_NORMAL : TSR_PRIORITY_SKIP);
+  /* Whatever the random start, the two edges come first. */
+  g_assert_true (tsr_piece_picker_pick (picker, all, &index));
+  g_assert_true (index == 0 || index == 6);
+  tsr_piece_picker_set_in_progress (picker, index, TRUE);
+  g_assert_true (tsr_piece_picker_pick (picker, all, &index));
+  g_assert_true (index == 0 || index == 6);
+  tsr_piece_picker_set_in_progress (picker, index, TRUE);
+  g_assert_true (tsr_piece_picker_pick (picker, all, &index));
+  g_assert_cmpuint (index, >=, 1);
+  g_assert_cmpuint (index, <=, 5);
+
+  /* Both files wanted: b.bin's last piece too (its first is a.bin's last). */
+  files[1] = TSR_PRIORITY_NORMAL;
+  tsr_piece_picker_set_file_priorities (picker, info, files);
+  g_assert_cmpint (tsr_piece_picker_get_priority (picker, 9), ==, TSR_PRIORITY_HIGH);
+  g_assert_cmpint (tsr_piece_picker_get_priority (picker, 8), ==, TSR_PRIORITY_NORMAL);
+  tsr_piece_picker_set_first_last (picker, FALSE);
+  tsr_piece_picker_set_file_priorities (picker, info, files);
+  for (i = 0; i < 10; i++)
+    g_assert_cmpint (tsr_piece_picker_get_priority (picker, i), ==, TSR_PRIORITY_NORMAL);
+  tsr_test_remove_tree (dir);
+}
+
 /* An idle torrent's picker holds no per-piece array; a peer's pieces
  * bring the availability, a piece of ours the states, and the last peer
  * leaving takes the availability away again, with picks unchanged. */
@@ -391,6 +442,7 @@ main (int    argc,
   g_test_add_func ("/piece-picker/model", test_model);
   g_test_add_func ("/piece-picker/for-source", test_for_source);
   g_test_add_func ("/piece-picker/file-priorities", test_file_priorities);
+  g_test_add_func ("/piece-picker/first-last", test_first_last);
   g_test_add_func ("/piece-picker/arrays-only-when-used", test_arrays_only_when_used);
   return g_test_run ();
 }

@@ -218,6 +218,28 @@ test_skip_removes_wants (Fixture       *f,
   g_assert_cmpuint (tsr_torrent_pieces_count_wanted (f->pieces), ==, 5);
 }
 
+/* First and last pieces first, at once and through later file choices:
+ * a.bin is pieces 0-2, b.bin 2-4. */
+static void
+test_first_last (Fixture       *f,
+                 gconstpointer  data)
+{
+  TsrPiecePicker *picker = tsr_torrent_pieces_get_picker (f->pieces);
+
+  tsr_torrent_pieces_set_first_last (f->pieces, TRUE);
+  g_assert_cmpint (tsr_piece_picker_get_priority (picker, 0), ==, TSR_PRIORITY_HIGH);
+  g_assert_cmpint (tsr_piece_picker_get_priority (picker, 1), ==, TSR_PRIORITY_NORMAL);
+  g_assert_cmpint (tsr_piece_picker_get_priority (picker, 2), ==, TSR_PRIORITY_HIGH);
+  g_assert_cmpint (tsr_piece_picker_get_priority (picker, 4), ==, TSR_PRIORITY_HIGH);
+  /* b.bin skipped: its last piece with it; a.bin's edges stay. */
+  g_assert_true (tsr_torrent_pieces_set_file_priority (f->pieces, 1, TSR_PRIORITY_SKIP));
+  g_assert_cmpint (tsr_piece_picker_get_priority (picker, 4), ==, TSR_PRIORITY_SKIP);
+  g_assert_cmpint (tsr_piece_picker_get_priority (picker, 2), ==, TSR_PRIORITY_HIGH);
+  tsr_torrent_pieces_set_first_last (f->pieces, FALSE);
+  g_assert_cmpint (tsr_piece_picker_get_priority (picker, 0), ==, TSR_PRIORITY_NORMAL);
+  g_assert_cmpint (tsr_piece_picker_get_priority (picker, 2), ==, TSR_PRIORITY_NORMAL);
+}
+
 static void
 test_magnet_selects_files (Fixture       *f,
                            gconstpointer  data)
@@ -293,6 +315,8 @@ main (int   argc,
   g_test_add ("/torrent-pieces/failed/web-seed-answers", Fixture, NULL, fixture_set_up,
               test_failed_web_seed_answers, fixture_tear_down);
   g_test_add ("/torrent-pieces/priority/skip-removes-wants", Fixture, NULL, fixture_set_up, test_skip_removes_wants,
+              fixture_tear_down);
+  g_test_add ("/torrent-pieces/priority/first-last", Fixture, NULL, fixture_set_up, test_first_last,
               fixture_tear_down);
   g_test_add ("/torrent-pieces/priority/magnet-selects-files", Fixture, NULL, fixture_set_up,
               test_magnet_selects_files, fixture_tear_down);

@@ -193,6 +193,8 @@ apply_settings (TsrApplication *self)
   tsr_alt_speed_get_limits (self->settings, &up, &down);
   tsr_session_set_rate_limits (session, up, down);
   tsr_session_set_max_connections (session, g_settings_get_uint (self->settings, "max-peers-global"));
+  tsr_session_set_max_active (session, g_settings_get_uint (self->settings, "download-queue-size"));
+  tsr_session_set_max_seeding (session, g_settings_get_uint (self->settings, "seed-queue-size"));
   {
     g_autofree char *encryption = g_settings_get_string (self->settings, "encryption");
 
@@ -325,9 +327,12 @@ on_settings_changed (GSettings      *settings,
       {
         g_autoptr(TsrTorrent) torrent = g_list_model_get_item (torrents, i);
 
+        TsrTorrentOptions options;
+
+        tsr_library_get_options (torrent, &options);
         if (g_str_equal (key, "log-history"))
           tsr_event_log_set_max_lines (tsr_event_log_get_for (torrent), g_settings_get_uint (settings, key));
-        else
+        else if (options.max_peers == 0)   /* its own peers win */
           tsr_torrent_set_max_peers (torrent, g_settings_get_uint (settings, key));
       }
   else if (g_str_equal (key, "watch-folder-after"))

@@ -55,6 +55,8 @@ static const struct
   { "local-discovery", "active" },
   { "dht", "active" },
   { "port-mapping", "active" },
+  { "download-queue-size", "value" },
+  { "seed-queue-size", "value" },
   { "download-rate-limit", "value" },
   { "upload-rate-limit", "value" },
   { "max-ratio", "value" },

@@ -232,3 +232,123 @@ tsr_torrent_columns_append_labels (GtkColumnView *view,
   gtk_column_view_column_set_resizable (column, TRUE);
   gtk_column_view_append_column (view, column);
 }
+
+/* The queue column: positions are the session's, not properties of the
+ * torrent, so its cells bind by hand and follow "queue-changed"; the
+ * sorter is told once per burst of moves. */
+typedef struct
+{
+  TsrSession *session;   /* (owned) */
+  GtkSorter  *sorter;    /* borrowed: the column holds it */
+  guint       resort;    /* idle */
+} QueueColumn;
+
+static void
+queue_column_free (QueueColumn *queue)
+{
+  g_clear_handle_id (&queue->resort, g_source_remove);
+  g_signal_handlers_disconnect_by_data (queue->session, queue);
+  g_object_unref (queue->session);
+  g_free (queue);
+}
+
+static void
+set_position_text (GtkListItem *item,
+                   TsrSession  *session)
+{
+  TsrTorrent *torrent = gtk_list_item_get_item (item);
+  guint position = tsr_session_get_queue_position (session, torrent);
+  g_autofree char *text = position == G_MAXUINT ? g_strdup ("") : g_strdup_printf ("%u", position + 1);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
+}
+
+static void
+on_queue_cell_changed (TsrSession  *session,
+                       GtkListItem *item)
+{
+  set_position_text (item, session);
+}
+
+static void
+on_queue_setup (GtkSignalListItemFactory *factory,
+                GtkListItem              *item)
+{
+  GtkWidget *child = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (child), 1.0f);
+  gtk_widget_add_css_class (child, "numeric");
+  gtk_list_item_set_child (item, child);
+}
+
+static void
+on_queue_bind (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               QueueColumn              *queue)
+{
+  set_position_text (item, queue->session);
+  g_signal_connect_object (queue->session, "queue-changed", G_CALLBACK (on_queue_cell_changed), item, 0);
+}
+
+static void
+on_queue_unbind (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 QueueColumn              *queue)
+{
+  g_signal_handlers_disconnect_by_func (queue->session, on_queue_cell_changed, item);
+}
+
+static int
+compare_queue (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  QueueColumn *queue = user_data;
+  guint left = tsr_session_get_queue_position (queue->session, (TsrTorrent *) a);
+  guint right = tsr_session_get_queue_position (queue->session, (TsrTorrent *) b);
+
+  return left < right ? -1 : left > right;
+}
+
+static gboolean
+on_queue_resort (gpointer user_data)
+{
+  QueueColumn *queue = user_data;
+
+  queue->resort = 0;
+  gtk_sorter_changed (queue->sorter, GTK_SORTER_CHANGE_DIFFERENT);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_queue_changed (TsrSession  *session,
+                  QueueColumn *queue)
+{
+  if (queue->resort == 0)
+    queue->resort = g_idle_add (on_queue_resort, queue);
+}
+
+void
+tsr_torrent_columns_insert_queue (GtkColumnView *view,
+                                  guint          position,
+                                  TsrSession    *session)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  QueueColumn *queue = g_new0 (QueueColumn, 1);
+  g_autoptr(GtkColumnViewColumn) column = NULL;
+  g_autoptr(GtkSorter) sorter = NULL;
+
+  queue->session = g_object_ref (session);
+  sorter = GTK_SORTER (gtk_custom_sorter_new (compare_queue, queue, NULL));
+  queue->sorter = sorter;
+  g_signal_connect (session, "queue-changed", G_CALLBACK (on_queue_changed), queue);
+  g_signal_connect (factory, "setup", G_CALLBACK (on_queue_setup), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (on_queue_bind), queue);
+  g_signal_connect (factory, "unbind", G_CALLBACK (on_queue_unbind), queue);
+  /* TRANSLATORS: the title of the list's queue position column */
+  column = gtk_column_view_column_new (C_("queue position", "#"), factory);
+  g_object_set_data_full (G_OBJECT (column), "tsr-queue-column", queue, (GDestroyNotify) queue_column_free);
+  gtk_column_view_column_set_sorter (column, sorter);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  gtk_column_view_insert_column (view, position, column);
+}

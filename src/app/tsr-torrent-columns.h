@@ -22,4 +22,10 @@ void tsr_torrent_columns_append (GtkColumnView *view);
 void tsr_torrent_columns_append_labels (GtkColumnView *view,
                                         TsrLibrary    *library);
 
+/* Inserts a "#" column at @position: each torrent's queue position in
+ * @session, counted from 1, kept up by its "queue-changed"; sorted by it. */
+void tsr_torrent_columns_insert_queue (GtkColumnView *view,
+                                       guint          position,
+                                       TsrSession    *session);
+
 G_END_DECLS

@@ -48,7 +48,7 @@ show_next_announce (TsrTrackersPage *self)
 void
 tsr_trackers_page_refresh (TsrTrackersPage *self)
 {
-  TsrMetainfo *info;
+  g_autoptr(GPtrArray) tiers = NULL;
   TsrEventLog *log;
   g_autoptr(GString) signature = g_string_new (NULL);
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_free);
@@ -60,12 +60,13 @@ tsr_trackers_page_refresh (TsrTrackersPage *self)
 
   if (self->torrent == NULL)
     return;
-  info = tsr_torrent_get_metainfo (self->torrent);
   log = tsr_event_log_get_for (self->torrent);
   show_next_announce (self);
-  for (i = 0; info->trackers != NULL && i < info->trackers->len; i++)
+  /* The user's list when edited, else the metainfo's. */
+  tiers = tsr_torrent_dup_trackers (self->torrent);
+  for (i = 0; i < tiers->len; i++)
     {
-      GPtrArray *tier = g_ptr_array_index (info->trackers, i);
+      GPtrArray *tier = g_ptr_array_index (tiers, i);
 
       for (j = 0; j < tier->len; j++)
         {
@@ -81,9 +82,9 @@ tsr_trackers_page_refresh (TsrTrackersPage *self)
   self->shown = g_strdup (signature->str);
   while ((child = gtk_widget_get_first_child (self->list_box)) != NULL)
     gtk_list_box_remove (GTK_LIST_BOX (self->list_box), child);
-  for (i = 0; info->trackers != NULL && i < info->trackers->len; i++)
+  for (i = 0; i < tiers->len; i++)
     {
-      GPtrArray *tier = g_ptr_array_index (info->trackers, i);
+      GPtrArray *tier = g_ptr_array_index (tiers, i);
 
       for (j = 0; j < tier->len; j++)
         {

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-window-private.h: the window's own struct, shared by its two files
+ * tsr-window-private.h: the window's own struct, shared by its own files
  * only (a widget's own private header): tsr-window.c (the list, the
- * torrent actions, the status line, the window's life) and
+ * torrent actions, the status line, the window's life),
  * tsr-window-add.c (what comes in: torrent files and magnet links to
- * add, files to share). tsr-window.c calls into tsr-window-add.c, never
- * the other way round.
+ * add, files to share), tsr-window-find.c (sidebar, search, labels) and
+ * tsr-window-queue.c (queue positions). tsr-window.c calls into the
+ * others, never the other way round.
  */
 #pragma once
 
@@ -62,5 +63,9 @@ GListModel *_tsr_window_find_filter (TsrWindow  *self,
 void        _tsr_window_find_dispose (TsrWindow *self);
 /* The selected torrents (element-type TsrTorrent), in list order. */
 GPtrArray  *_tsr_window_dup_selected (TsrWindow *self);
+
+/* tsr-window-queue.c, from constructed: the "#" column, the "queue-top",
+ * "queue-up", "queue-down" and "queue-bottom" actions and their keys. */
+void        _tsr_window_queue_init   (TsrWindow *self);
 
 G_END_DECLS

@@ -20,8 +20,11 @@
 #include "tessera-engine.h"
 #include "tsr-alt-speed.h"
 #include "tsr-app-util.h"
+#include "tsr-move-dialog.h"
+#include "tsr-options-window.h"
 #include "tsr-portal.h"
 #include "tsr-torrent-columns.h"
+#include "tsr-trackers-dialog.h"
 #include "tsr-window-private.h"
 
 G_DEFINE_FINAL_TYPE (TsrWindow, tsr_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -52,7 +55,8 @@ update_actions (TsrWindow *self)
   g_autoptr(GPtrArray) selected = dup_selected (self);
   gboolean any = selected->len > 0;
   static const char *names[] = { "start", "stop", "announce", "verify", "open-folder", "copy-magnet", "labels",
-                                 "remove" };
+                                 "remove", "queue-top", "queue-up", "queue-down", "queue-bottom", "options",
+                                 "move-data" };
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (names); i++)
@@ -61,6 +65,9 @@ update_actions (TsrWindow *self)
 
       g_simple_action_set_enabled (G_SIMPLE_ACTION (action), any);
     }
+  /* One torrent's list at a time. */
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "edit-trackers")),
+                               selected->len == 1);
   tsr_details_view_set_torrent (self->details_view,
                                 selected->len == 1 ? g_ptr_array_index (selected, 0) : NULL);
 }
@@ -382,6 +389,7 @@ tsr_window_constructed (GObject *object)
   GtkSortListModel *sorted;
 
   G_OBJECT_CLASS (tsr_window_parent_class)->constructed (object);
+  _tsr_window_queue_init (self);
   sorted = gtk_sort_list_model_new (_tsr_window_find_filter (self, torrents),
                                     g_object_ref (gtk_column_view_get_sorter (self->column_view)));
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (sorted));
@@ -567,6 +575,86 @@ show_page_action (GSimpleAction *action,
   tsr_details_view_show_page (self->details_view, g_variant_get_string (parameter, NULL));
 }
 
+/* The selected torrents' own options (the first's shown). */
+static void
+options_action (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  TsrWindow *self = user_data;
+  g_autoptr(GPtrArray) selected = dup_selected (self);
+  GtkWidget *window;
+
+  if (selected->len == 0)
+    return;
+  window = tsr_options_window_new (self->library, selected, self->settings);
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+on_move_folder_chosen (GtkNativeDialog *dialog,
+                       int              response,
+                       TsrWindow       *self)
+{
+  GPtrArray *selected = g_object_get_data (G_OBJECT (dialog), "torrents");
+  g_autoptr(GFile) folder = NULL;
+  g_autofree char *path = NULL;
+  GtkWidget *window;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  path = folder != NULL ? g_file_get_path (folder) : NULL;
+  if (path != NULL)
+    {
+      window = tsr_move_dialog_new (self->library, selected, path);
+      gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
+      gtk_window_present (GTK_WINDOW (window));
+    }
+  g_clear_object (&self->chooser);
+}
+
+/* The selected torrents' data to a folder chosen now, with progress. */
+static void
+move_data_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  TsrWindow *self = user_data;
+  GPtrArray *selected = dup_selected (self);
+
+  if (self->chooser != NULL || selected->len == 0)
+    {
+      g_ptr_array_unref (selected);
+      return;
+    }
+  self->chooser = gtk_file_chooser_native_new (_("Move Data To"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Move"), _("_Cancel"));
+  g_object_set_data_full (G_OBJECT (self->chooser), "torrents", selected, (GDestroyNotify) g_ptr_array_unref);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_move_folder_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+GtkWidget *
+tsr_window_open_trackers_dialog (TsrWindow *self)
+{
+  g_autoptr(GPtrArray) selected = dup_selected (self);
+
+  if (selected->len != 1)
+    return NULL;
+  return tsr_trackers_dialog_new (GTK_WINDOW (self), self->toast_overlay, self->library,
+                                  g_ptr_array_index (selected, 0));
+}
+
+static void
+edit_trackers_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  tsr_window_open_trackers_dialog (user_data);
+}
+
 static const GActionEntry window_actions[] = {
   { "start", start_action },
   { "stop", stop_action },
@@ -575,6 +663,9 @@ static const GActionEntry window_actions[] = {
   { "open-folder", open_folder_action },
   { "copy-magnet", copy_magnet_action },
   { "remove", remove_action },
+  { "options", options_action },
+  { "move-data", move_data_action },
+  { "edit-trackers", edit_trackers_action },
   { "show-page", show_page_action, "s" },
 };
 

@@ -58,6 +58,9 @@ GtkWidget          *tsr_window_open_labels_dialog (TsrWindow *self);
  * it is not in the library. */
 gboolean            tsr_window_select_torrent (TsrWindow  *self,
                                                TsrTorrent *torrent);
+/* The trackers dialog for the selected torrent (NULL unless exactly one
+ * is selected). */
+GtkWidget          *tsr_window_open_trackers_dialog (TsrWindow *self);
 /* The status line under the list: rates, peers, the DHT, the port. */
 char      *tsr_window_format_status (TsrLibrary *library);
 

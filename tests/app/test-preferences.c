@@ -46,6 +46,8 @@ static const struct
   { "Find Peers on the Local Network", "local-discovery", "false", 0, 1, "true" },
   { "Find Peers through the DHT", "dht", "false", 0, 1, "true" },
   { "Forward the Port on the Router", "port-mapping", "false", 0, 1, "true" },
+  { "Downloads at Once", "download-queue-size", "uint32 3", 3, 7, "uint32 7" },
+  { "Seeds at Once", "seed-queue-size", "uint32 4", 4, 9, "uint32 9" },
   { "Encryption", "encryption", "'require'", 1, 2, "'off'" },
   { "Transports", "transports", "'utp'", 1, 2, "'tcp'" },
   { "Download Limit (KiB/s)", "download-rate-limit", "uint32 120", 120, 340, "uint32 340" },

@@ -44,6 +44,7 @@ struct _TsrPiecePicker
   guint    n_wanted;      /* not had, not skipped */
   guint    n_high;        /* not had, high */
   gboolean sequential;
+  gboolean first_last;    /* each wanted file's first and last pieces high */
 };
 
 TsrPiecePicker *
@@ -311,9 +312,21 @@ tsr_piece_picker_set_file_priorities (TsrPiecePicker    *self,
       last = (guint) ((file->offset + file->length - 1) / info->piece_length);
       for (j = first; j <= last && j < info->piece_count; j++)
         pieces[j] = MAX (pieces[j], file_priority[i]);
+      /* A player reads a file's header and often its index at the end
+       * before it can show anything (qBittorrent's "first and last
+       * piece first"). */
+      if (self->first_last && file_priority[i] != TSR_PRIORITY_SKIP && last < info->piece_count)
+        pieces[first] = pieces[last] = TSR_PRIORITY_HIGH;
     }
   for (j = 0; j < info->piece_count; j++)
     tsr_piece_picker_set_priority (self, j, (TsrPriority) pieces[j]);
+}
+
+void
+tsr_piece_picker_set_first_last (TsrPiecePicker *self,
+                                 gboolean        first_last)
+{
+  self->first_last = first_last;
 }
 
 void

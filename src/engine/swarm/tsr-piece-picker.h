@@ -66,6 +66,11 @@ void            tsr_piece_picker_set_file_priorities (TsrPiecePicker    *self,
                                                       const guint8      *file_priority);
 void            tsr_piece_picker_set_sequential   (TsrPiecePicker      *self,
                                                    gboolean             sequential);
+/* From the next tsr_piece_picker_set_file_priorities on, the first and
+ * the last piece of each file that is not skipped are high priority:
+ * what a media player needs first to preview a file. */
+void            tsr_piece_picker_set_first_last   (TsrPiecePicker      *self,
+                                                   gboolean             first_last);
 /* Bytes of per-piece arrays held: 0 while no peer has a piece and every
  * piece is missing, not in progress and of normal priority (idle). */
 gsize           tsr_piece_picker_get_memory       (TsrPiecePicker      *self);

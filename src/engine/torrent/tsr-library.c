@@ -6,7 +6,9 @@
  *
  * Layout under the data folder:
  *   torrents/<hash>.torrent   a copy of each torrent file added
- *   torrents.json             [{"hash", "folder", "paused", "labels"}...], in list order
+ *   torrents.json             [{"hash", "folder", "paused", "labels"}...], in queue order
+ *                             (tsr_session_get_queue_position): restored in that
+ *                             order, the queue survives a restart
  *   resume/                   the engine's resume records
  * A torrent is known by its v1 info hash, or its v2 hash for v2-only ones.
  */
@@ -21,6 +23,7 @@
 #include <string.h>
 
 #include "tsr-library.h"
+#include "tsr-library-entry.h"
 #include "tsr-magnet.h"
 #include "tsr-metainfo.h"
 #include "tsr-storage.h"
@@ -40,9 +43,12 @@ struct _TsrLibrary
   guint64     generation;      /* of the newest index text made (main thread) */
   guint64     written;         /* of the index text on disk */
   guint       writing;         /* index writes on the I/O pool */
+  guint       queue_save;      /* idle: one index write for many queue moves */
 };
 
 G_DEFINE_FINAL_TYPE (TsrLibrary, tsr_library, G_TYPE_OBJECT)
+
+static void save_quietly (TsrLibrary *self);
 
 enum
 {
@@ -59,6 +65,8 @@ tsr_library_dispose (GObject *object)
 {
   TsrLibrary *self = TSR_LIBRARY (object);
 
+  /* tsr_library_shutdown has written the index with the queue as it is. */
+  g_clear_handle_id (&self->queue_save, g_source_remove);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (tsr_library_parent_class)->dispose (object);
 }
@@ -102,6 +110,25 @@ tsr_library_init (TsrLibrary *self)
   g_mutex_init (&self->write_lock);
 }
 
+static gboolean
+on_queue_save (gpointer user_data)
+{
+  TsrLibrary *self = user_data;
+
+  self->queue_save = 0;
+  save_quietly (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Moving a thousand selected torrents is a thousand changes: written once. */
+static void
+on_queue_changed (TsrSession *session,
+                  TsrLibrary *self)
+{
+  if (self->queue_save == 0 && !self->restoring)
+    self->queue_save = g_idle_add (on_queue_save, self);
+}
+
 TsrLibrary *
 tsr_library_new (const char *data_folder)
 {
@@ -111,6 +138,8 @@ tsr_library_new (const char *data_folder)
   self->torrents_folder = g_build_filename (data_folder, "torrents", NULL);
   self->resume_folder = g_build_filename (data_folder, "resume", NULL);
   self->index_path = g_build_filename (data_folder, "torrents.json", NULL);
+  /* A move in the queue is kept like any other change. */
+  g_signal_connect_object (self->session, "queue-changed", G_CALLBACK (on_queue_changed), self, 0);
   return self;
 }
 
@@ -188,104 +217,10 @@ tsr_library_find (TsrLibrary   *self,
   return NULL;
 }
 
-/* "priorities": one per file (TsrPriority), only when some file is not
- * normal. */
-static void
-add_priorities (JsonBuilder *builder,
-                TsrTorrent  *torrent)
-{
-  TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
-  gboolean all_normal = TRUE;
-  guint i;
-
-  if (info == NULL)
-    return;
-  for (i = 0; i < info->n_files && all_normal; i++)
-    all_normal = tsr_torrent_get_file_priority (torrent, i) == TSR_PRIORITY_NORMAL;
-  if (all_normal)
-    return;
-  json_builder_set_member_name (builder, "priorities");
-  json_builder_begin_array (builder);
-  for (i = 0; i < info->n_files; i++)
-    json_builder_add_int_value (builder, tsr_torrent_get_file_priority (torrent, i));
-  json_builder_end_array (builder);
-}
-
-static void
-set_priorities (TsrTorrent *torrent,
-                JsonArray  *priorities)
-{
-  TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
-  guint i;
-
-  if (priorities == NULL || info == NULL || json_array_get_length (priorities) != info->n_files)
-    return;
-  for (i = 0; i < info->n_files; i++)
-    {
-      gint64 priority = json_array_get_int_element (priorities, i);
-
-      if (priority >= TSR_PRIORITY_SKIP && priority <= TSR_PRIORITY_HIGH)
-        tsr_torrent_set_file_priority (torrent, i, (TsrPriority) priority);
-    }
-}
-
-static void save_quietly (TsrLibrary *self);
-
-/* "limits", only for a torrent whose limits the user set. */
-static void
-add_limits (JsonBuilder *builder,
-            TsrTorrent  *torrent)
-{
-  guint64 up_total = 0;
-  guint64 down_total = 0;
-  gdouble ratio = 0;
-
-  if (!tsr_library_has_own_limits (torrent))
-    return;
-  tsr_torrent_get_limits (torrent, &up_total, &down_total, &ratio);
-  json_builder_set_member_name (builder, "limits");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "up-rate");
-  json_builder_add_int_value (builder, (gint64) tsr_torrent_get_up_rate_limit (torrent));
-  json_builder_set_member_name (builder, "down-rate");
-  json_builder_add_int_value (builder, (gint64) tsr_torrent_get_down_rate_limit (torrent));
-  json_builder_set_member_name (builder, "up-total");
-  json_builder_add_int_value (builder, (gint64) up_total);
-  json_builder_set_member_name (builder, "down-total");
-  json_builder_add_int_value (builder, (gint64) down_total);
-  json_builder_set_member_name (builder, "ratio");
-  json_builder_add_double_value (builder, ratio);
-  json_builder_end_object (builder);
-}
-
-static guint64
-member_u64 (JsonObject *object,
-            const char *name)
-{
-  gint64 value = json_object_get_int_member_with_default (object, name, 0);
-
-  return value > 0 ? (guint64) value : 0;
-}
-
-static void
-apply_limits (TsrTorrent *torrent,
-              JsonObject *limits)
-{
-  gdouble ratio;
-
-  if (limits == NULL)
-    return;
-  ratio = json_object_get_double_member_with_default (limits, "ratio", 0);
-  g_object_set_data (G_OBJECT (torrent), "tsr-own-limits", GINT_TO_POINTER (TRUE));
-  tsr_torrent_set_rate_limits (torrent, member_u64 (limits, "up-rate"), member_u64 (limits, "down-rate"));
-  tsr_torrent_set_limits (torrent, member_u64 (limits, "up-total"), member_u64 (limits, "down-total"),
-                          ratio > 0 ? ratio : 0);
-}
-
 gboolean
 tsr_library_has_own_limits (TsrTorrent *torrent)
 {
-  return g_object_get_data (G_OBJECT (torrent), "tsr-own-limits") != NULL;
+  return tsr_library_entry_has_own_limits (torrent);
 }
 
 void
@@ -297,10 +232,38 @@ tsr_library_set_limits (TsrLibrary *self,
                         guint64     down_total,
                         gdouble     seed_ratio)
 {
-  g_object_set_data (G_OBJECT (torrent), "tsr-own-limits", GINT_TO_POINTER (TRUE));
+  tsr_library_entry_set_own_limits (torrent);
   tsr_torrent_set_rate_limits (torrent, up_rate, down_rate);
   tsr_torrent_set_limits (torrent, up_total, down_total, seed_ratio);
   save_quietly (self);
+}
+
+void
+tsr_library_get_options (TsrTorrent        *torrent,
+                         TsrTorrentOptions *options)
+{
+  tsr_library_entry_get_options (torrent, options);
+}
+
+void
+tsr_library_set_options (TsrLibrary              *self,
+                         TsrTorrent              *torrent,
+                         const TsrTorrentOptions *options)
+{
+  tsr_library_entry_set_options (torrent, options);
+  save_quietly (self);
+}
+
+gboolean
+tsr_library_set_trackers (TsrLibrary  *self,
+                          TsrTorrent  *torrent,
+                          GPtrArray   *tiers,
+                          GError     **error)
+{
+  if (!tsr_library_entry_set_trackers (torrent, tiers, error))
+    return FALSE;
+  save_quietly (self);
+  return TRUE;
 }
 
 /* Labels live beside the torrent, as its own limits do: the engine's
@@ -380,7 +343,6 @@ restore_labels (TsrTorrent *torrent,
 static char *
 index_text (TsrLibrary *self)
 {
-  GListModel *torrents = tsr_library_get_torrents (self);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -389,9 +351,9 @@ index_text (TsrLibrary *self)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "torrents");
   json_builder_begin_array (builder);
-  for (i = 0; i < g_list_model_get_n_items (torrents); i++)
+  for (i = 0; tsr_session_get_queued_nth (self->session, i) != NULL; i++)
     {
-      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (torrents, i);
+      TsrTorrent *torrent = tsr_session_get_queued_nth (self->session, i);
       g_autofree char *hash = hash_of_torrent (torrent);
       TsrTorrentState state = tsr_torrent_get_state (torrent);
 
@@ -418,9 +380,11 @@ index_text (TsrLibrary *self)
       json_builder_add_string_value (builder, tsr_torrent_get_folder (torrent));
       json_builder_set_member_name (builder, "paused");
       json_builder_add_boolean_value (builder, state == TSR_TORRENT_STOPPED || state == TSR_TORRENT_ERROR);
-      add_priorities (builder, torrent);
-      add_limits (builder, torrent);
+      tsr_library_entry_add_priorities (builder, torrent);
+      tsr_library_entry_add_limits (builder, torrent);
       add_labels (builder, torrent);
+      tsr_library_entry_add_options (builder, torrent);
+      tsr_library_entry_add_trackers (builder, torrent);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -557,6 +521,18 @@ on_torrent_state_changed (TsrTorrent *torrent,
     g_signal_emit (self, signals[SIGNAL_TORRENT_FAILED], 0, torrent);
 }
 
+/* With a queue limit a torrent waits its turn, by position, rather than
+ * starting to be sent back a moment later. */
+static void
+start_or_queue (TsrLibrary *self,
+                TsrTorrent *torrent)
+{
+  if (tsr_session_get_max_active (self->session) > 0 || tsr_session_get_max_seeding (self->session) > 0)
+    tsr_torrent_queue (torrent);
+  else
+    tsr_torrent_start (torrent);
+}
+
 /* Adds @info to the session, wired to the index and the resume folder. */
 static void on_metadata_received (TsrTorrent *torrent, TsrLibrary *self);
 
@@ -569,8 +545,8 @@ set_up (TsrLibrary  *self,
 {
   if (!tsr_torrent_has_metainfo (torrent))
     g_signal_connect_object (torrent, "metadata-received", G_CALLBACK (on_metadata_received), self, 0);
-  set_priorities (torrent, priorities);
-  apply_limits (torrent, limits);
+  tsr_library_entry_set_priorities (torrent, priorities);
+  tsr_library_entry_apply_limits (torrent, limits);
 
   tsr_torrent_set_state_folder (torrent, self->resume_folder);
   g_signal_connect_object (torrent, "done", G_CALLBACK (on_torrent_done), self, 0);
@@ -578,7 +554,7 @@ set_up (TsrLibrary  *self,
   if (tsr_session_get_port (self->session) != 0 && !self->no_trackers)
     tsr_torrent_enable_trackers (torrent, tsr_session_get_port (self->session));
   if (!paused)
-    tsr_torrent_start (torrent);
+    start_or_queue (self, torrent);
   return torrent;
 }
 
@@ -629,6 +605,7 @@ on_metadata_received (TsrTorrent *torrent,
   g_autofree char *hash = hash_of_torrent (torrent);
   g_autofree char *file_name = g_strconcat (hash, ".torrent", NULL);
 
+  tsr_library_entry_reapply_options (torrent);
   g_mkdir_with_parents (self->torrents_folder, 0700);
   g_object_set_data_full (G_OBJECT (task), "path", g_build_filename (self->torrents_folder, file_name, NULL), g_free);
   g_task_set_task_data (task, tsr_metainfo_dup_torrent_file (tsr_torrent_get_metainfo (torrent)),
@@ -662,7 +639,7 @@ tsr_library_configure (TsrLibrary    *self,
   g_object_set_data (G_OBJECT (torrent), "tsr-ask-after-metadata", NULL);
   tsr_torrent_set_stop_after_metadata (torrent, FALSE);
   if (start)
-    tsr_torrent_start (torrent);
+    start_or_queue (self, torrent);
   save_quietly (self);
   return TRUE;
 }
@@ -826,6 +803,8 @@ tsr_library_restore (TsrLibrary *self)
               set_up (self, torrent, json_object_get_boolean_member_with_default (entry, "paused", FALSE), NULL,
                       NULL);
               restore_labels (torrent, entry);
+              tsr_library_entry_restore_options (torrent, entry);
+              tsr_library_entry_restore_trackers (torrent, entry);
             }
           continue;
         }
@@ -853,6 +832,8 @@ tsr_library_restore (TsrLibrary *self)
                                 JSON_NODE_HOLDS_OBJECT (json_object_get_member (entry, "limits"))
                                 ? json_object_get_object_member (entry, "limits") : NULL);
       restore_labels (torrent, entry);
+      tsr_library_entry_restore_options (torrent, entry);
+      tsr_library_entry_restore_trackers (torrent, entry);
     }
   self->restoring = FALSE;
 }
@@ -861,7 +842,7 @@ void
 tsr_library_start (TsrLibrary *self,
                    TsrTorrent *torrent)
 {
-  tsr_torrent_start (torrent);
+  start_or_queue (self, torrent);
   save_quietly (self);
 }
 

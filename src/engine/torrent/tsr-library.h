@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 
 #include "tsr-labels.h"
+#include "tsr-library-entry.h"
 #include "tsr-session.h"
 
 G_BEGIN_DECLS
@@ -71,6 +72,21 @@ TsrTorrent  *tsr_library_find           (TsrLibrary  *self,
 /* Where the torrent's file is kept (a magnet's, once its metainfo came). */
 char        *tsr_library_dup_torrent_file_path (TsrLibrary *self,
                                                 TsrTorrent *torrent);
+/* A torrent's own options (TsrTorrentOptions, tsr-library-entry.h):
+ * applied to the engine at once and kept in the index. */
+void         tsr_library_get_options    (TsrTorrent              *torrent,
+                                         TsrTorrentOptions       *options);
+void         tsr_library_set_options    (TsrLibrary              *self,
+                                         TsrTorrent              *torrent,
+                                         const TsrTorrentOptions *options);
+/* Replaces @torrent's tracker tiers (tsr_torrent_set_trackers; NULL:
+ * the metainfo's) and keeps them in the index. */
+gboolean     tsr_library_set_trackers   (TsrLibrary              *self,
+                                         TsrTorrent              *torrent,
+                                         GPtrArray               *tiers,
+                                         GError                 **error);
+/* Starts @torrent, or queues it when the session limits how many run
+ * (tsr_session_set_max_active, _max_seeding). */
 void         tsr_library_start          (TsrLibrary  *self,
                                          TsrTorrent  *torrent);
 void         tsr_library_stop           (TsrLibrary  *self,

@@ -19,6 +19,7 @@
 #include "tsr-listener.h"
 #include "tsr-lsd.h"
 #include "tsr-port-map.h"
+#include "tsr-queue.h"
 #include "tsr-session.h"
 #include "tsr-torrent-host.h"
 #include "tsr-tracker.h"
@@ -32,6 +33,8 @@ struct _TsrSession
   guint8             peer_id[20];
   GListStore        *torrents;    /* (owned) (element-type TsrTorrent) */
   guint              max_active;  /* torrents checking or downloading at once; 0: all */
+  guint              max_seeding; /* torrents seeding at once; 0: all */
+  TsrQueue          *queue;       /* (owned) the torrents in queue order */
   TsrBudget         *connections; /* (owned) over all torrents */
   TsrReadCacheGroup *read_group;  /* (owned) the torrents' read caches together */
   guint              queue_source;
@@ -57,6 +60,7 @@ struct _TsrSession
 enum
 {
   SIGNAL_PORT_MAPPING_CHANGED,
+  SIGNAL_QUEUE_CHANGED,
   N_SIGNALS
 };
 
@@ -130,6 +134,8 @@ tsr_session_dispose (GObject *object)
           _tsr_torrent_set_host (torrent, NULL, NULL);
         }
     }
+  /* Before the list that holds the torrents it clears its marks from. */
+  g_clear_pointer (&self->queue, tsr_queue_free);
   g_clear_object (&self->torrents);
   g_clear_pointer (&self->up, tsr_limiter_unref);
   g_clear_pointer (&self->down, tsr_limiter_unref);
@@ -146,6 +152,10 @@ tsr_session_class_init (TsrSessionClass *klass)
   signals[SIGNAL_PORT_MAPPING_CHANGED] =
     g_signal_new ("port-mapping-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
+  /* Queue positions changed: a torrent came, went or moved. */
+  signals[SIGNAL_QUEUE_CHANGED] =
+    g_signal_new ("queue-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -155,6 +165,7 @@ tsr_session_init (TsrSession *self)
   guint i;
 
   self->torrents = g_list_store_new (TSR_TYPE_TORRENT);
+  self->queue = tsr_queue_new ();
   self->connections = tsr_budget_new (0);
   self->read_group = tsr_read_cache_group_new (TSR_SESSION_READ_CACHE);
   self->listener = tsr_listener_new (&listener_funcs, self);
@@ -204,48 +215,14 @@ tsr_session_get_torrents (TsrSession *self)
   return G_LIST_MODEL (self->torrents);
 }
 
-static gboolean
-is_active (TsrTorrent *torrent)
-{
-  TsrTorrentState state = tsr_torrent_get_state (torrent);
-
-  return state == TSR_TORRENT_CHECKING || state == TSR_TORRENT_DOWNLOADING;
-}
-
-/* Starts queued torrents, in list order, while fewer than max_active
- * check or download; sends the last active ones back to the queue when
- * the limit was lowered. Seeds do not count: they wait for nobody. */
+/* Starts and queues torrents by queue position (tsr-queue.c). */
 static gboolean
 on_update_queue (gpointer user_data)
 {
   TsrSession *self = user_data;
-  GListModel *list = G_LIST_MODEL (self->torrents);
-  guint n = g_list_model_get_n_items (list);
-  guint active = 0;
-  guint i;
 
   self->queue_source = 0;
-  for (i = 0; i < n; i++)
-    {
-      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (list, i);
-
-      if (!is_active (torrent))
-        continue;
-      if (self->max_active > 0 && active >= self->max_active)
-        tsr_torrent_queue (torrent);
-      else
-        active++;
-    }
-  for (i = 0; i < n; i++)
-    {
-      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (list, i);
-
-      if (tsr_torrent_get_state (torrent) != TSR_TORRENT_QUEUED ||
-          (self->max_active > 0 && active >= self->max_active))
-        continue;
-      tsr_torrent_start (torrent);
-      active++;
-    }
+  tsr_queue_update (self->queue, self->max_active, self->max_seeding);
   return G_SOURCE_REMOVE;
 }
 
@@ -733,6 +710,76 @@ tsr_session_get_max_active (TsrSession *self)
   return self->max_active;
 }
 
+void
+tsr_session_set_max_seeding (TsrSession *self,
+                             guint       max_seeding)
+{
+  self->max_seeding = max_seeding;
+  update_queue_soon (self);
+}
+
+guint
+tsr_session_get_max_seeding (TsrSession *self)
+{
+  return self->max_seeding;
+}
+
+guint
+tsr_session_get_queue_position (TsrSession *self,
+                                TsrTorrent *torrent)
+{
+  g_return_val_if_fail (TSR_IS_SESSION (self), G_MAXUINT);
+  return tsr_queue_position_of (torrent);
+}
+
+void
+tsr_session_set_queue_position (TsrSession *self,
+                                TsrTorrent *torrent,
+                                guint       position)
+{
+  g_return_if_fail (TSR_IS_SESSION (self));
+  g_return_if_fail (tsr_queue_position_of (torrent) < tsr_queue_get_length (self->queue));
+
+  if (!tsr_queue_move (self->queue, torrent, position))
+    return;
+  g_signal_emit (self, signals[SIGNAL_QUEUE_CHANGED], 0);
+  update_queue_soon (self);
+}
+
+void
+tsr_session_move_in_queue (TsrSession   *self,
+                           TsrTorrent   *torrent,
+                           TsrQueueMove  move)
+{
+  guint position = tsr_session_get_queue_position (self, torrent);
+
+  switch (move)
+    {
+    case TSR_QUEUE_MOVE_TOP:
+      position = 0;
+      break;
+    case TSR_QUEUE_MOVE_UP:
+      position = position > 0 ? position - 1 : 0;
+      break;
+    case TSR_QUEUE_MOVE_DOWN:
+      position++;
+      break;
+    case TSR_QUEUE_MOVE_BOTTOM:
+    default:
+      position = G_MAXUINT;
+      break;
+    }
+  tsr_session_set_queue_position (self, torrent, position);
+}
+
+TsrTorrent *
+tsr_session_get_queued_nth (TsrSession *self,
+                            guint       position)
+{
+  g_return_val_if_fail (TSR_IS_SESSION (self), NULL);
+  return position < tsr_queue_get_length (self->queue) ? tsr_queue_get_nth (self->queue, position) : NULL;
+}
+
 static TsrTorrent *
 adopt_torrent (TsrSession *self,
                TsrTorrent *torrent)
@@ -745,6 +792,8 @@ adopt_torrent (TsrSession *self,
   tsr_torrent_set_dht_port (torrent, self->dht != NULL ? tsr_dht_get_port (self->dht) : 0);
   _tsr_torrent_set_host (torrent, &torrent_host_funcs, self);
   g_list_store_append (self->torrents, torrent);
+  tsr_queue_append (self->queue, torrent);
+  g_signal_emit (self, signals[SIGNAL_QUEUE_CHANGED], 0);
   return torrent;
 }
 
@@ -829,6 +878,8 @@ tsr_session_remove_torrent_async (TsrSession          *self,
   g_object_ref (torrent);
   _tsr_torrent_set_host (torrent, NULL, NULL);
   g_list_store_remove (self->torrents, position);
+  tsr_queue_remove (self->queue, torrent);
+  g_signal_emit (self, signals[SIGNAL_QUEUE_CHANGED], 0);
   update_queue_soon (self);
   tsr_torrent_forget_async (torrent, delete_data, cancellable, on_forgotten, g_steal_pointer (&task));
   g_object_unref (torrent);

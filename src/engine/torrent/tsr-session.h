@@ -44,12 +44,45 @@ void          tsr_session_set_max_connections (TsrSession *self,
                                                guint       max);
 guint         tsr_session_get_n_connections   (TsrSession *self);
 
-/* At most @max_active torrents check or download at once (0: no limit);
- * the others wait in TSR_TORRENT_QUEUED (tsr_torrent_queue) and start in
- * list order as places free up. Seeds are not counted. */
-void          tsr_session_set_max_active (TsrSession *self,
-                                          guint       max_active);
-guint         tsr_session_get_max_active (TsrSession *self);
+/* At most @max_active torrents check or download at once, and at most
+ * @max_seeding seed (0: no limit; Transmission's download-queue-size and
+ * seed-queue-size); the others wait in TSR_TORRENT_QUEUED
+ * (tsr_torrent_queue) and start by queue position as places free up. A
+ * queued torrent with all its data waits for a seeding place. */
+void          tsr_session_set_max_active  (TsrSession *self,
+                                           guint       max_active);
+guint         tsr_session_get_max_active  (TsrSession *self);
+void          tsr_session_set_max_seeding (TsrSession *self,
+                                           guint       max_seeding);
+guint         tsr_session_get_max_seeding (TsrSession *self);
+
+/* The queue: every torrent of the session has a position, 0-based and
+ * dense (Transmission's queuePosition): a new torrent goes last, a
+ * removed one's followers move up. Signal "queue-changed" (no arguments)
+ * says positions changed. */
+typedef enum
+{
+  TSR_QUEUE_MOVE_TOP,
+  TSR_QUEUE_MOVE_UP,
+  TSR_QUEUE_MOVE_DOWN,
+  TSR_QUEUE_MOVE_BOTTOM,
+} TsrQueueMove;
+
+/* @torrent's position; G_MAXUINT when it is not in this session. */
+guint         tsr_session_get_queue_position (TsrSession   *self,
+                                              TsrTorrent   *torrent);
+/* Moves @torrent to @position (past the end: last); those in between
+ * shift by one. Running torrents keep running: the order decides who
+ * starts next, and who goes back to the queue when a limit is lowered. */
+void          tsr_session_set_queue_position (TsrSession   *self,
+                                              TsrTorrent   *torrent,
+                                              guint         position);
+void          tsr_session_move_in_queue      (TsrSession   *self,
+                                              TsrTorrent   *torrent,
+                                              TsrQueueMove  move);
+/* (nullable) (transfer none) The torrent at queue @position. */
+TsrTorrent   *tsr_session_get_queued_nth     (TsrSession   *self,
+                                              guint         position);
 
 TsrTorrent   *tsr_session_add_torrent  (TsrSession   *self,
                                         TsrMetainfo  *info,

@@ -209,6 +209,14 @@ tsr_torrent_pieces_select_files (TsrTorrentPieces *self,
 }
 
 void
+tsr_torrent_pieces_set_first_last (TsrTorrentPieces *self,
+                                   gboolean          first_last)
+{
+  tsr_piece_picker_set_first_last (self->picker, first_last);
+  tsr_piece_picker_set_file_priorities (self->picker, self->info, self->file_priority);
+}
+
+void
 tsr_torrent_pieces_set_sequential (TsrTorrentPieces *self,
                                    gboolean          sequential)
 {

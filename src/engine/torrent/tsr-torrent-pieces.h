@@ -83,6 +83,10 @@ void              tsr_torrent_pieces_select_files      (TsrTorrentPieces *self,
                                                         const TsrMagnet  *magnet);
 void              tsr_torrent_pieces_set_sequential    (TsrTorrentPieces *self,
                                                         gboolean          sequential);
+/* Each wanted file's first and last pieces before the rest (the
+ * picker's priorities are made again). */
+void              tsr_torrent_pieces_set_first_last    (TsrTorrentPieces *self,
+                                                        gboolean          first_last);
 /* Pieces wanted and not had. */
 guint             tsr_torrent_pieces_count_wanted      (TsrTorrentPieces *self);
 /* Bytes of verified pieces (the last one may be short). */

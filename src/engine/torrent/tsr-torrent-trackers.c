@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * tsr-torrent-trackers.c: a torrent's trackers (torrent/tsr-tracker.c):
- * made when the session enables them, from the metainfo's tiers or a
- * magnet's "tr"; told the totals and what is left at each announce; their
+ * made when the session enables them, from the tiers the user set, or
+ * else the metainfo's or a magnet's "tr", and made again when the user
+ * edits them; told the totals and what is left at each announce; their
  * peers go to the swarm's pool, and their replies and errors become the
  * torrent's signals. It sees the torrent only through
  * tsr-torrent-parts-private.h; the scrape schedule is the torrent's tick.
@@ -10,6 +11,8 @@
 #define G_LOG_DOMAIN "tsr-torrent"
 
 #include "config.h"
+
+#include <glib/gi18n-lib.h>
 
 #include "tsr-metadata.h"
 #include "tsr-torrent-parts-private.h"
@@ -96,41 +99,145 @@ tracker_stats (gpointer            user_data,
   request->left = MIN ((guint64) missing * info->piece_length, info->total_length);
 }
 
+/* A deep copy of @tiers (element-type GPtrArray of URLs). */
+static GPtrArray *
+copy_tiers (GPtrArray *tiers)
+{
+  GPtrArray *copy = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  guint i, j;
+
+  for (i = 0; tiers != NULL && i < tiers->len; i++)
+    {
+      GPtrArray *tier = g_ptr_array_index (tiers, i);
+      GPtrArray *tier_copy = g_ptr_array_new_with_free_func (g_free);
+
+      for (j = 0; j < tier->len; j++)
+        g_ptr_array_add (tier_copy, g_strdup (g_ptr_array_index (tier, j)));
+      g_ptr_array_add (copy, tier_copy);
+    }
+  return copy;
+}
+
+GPtrArray *
+tsr_torrent_dup_trackers (TsrTorrent *self)
+{
+  GPtrArray *own = g_object_get_data (G_OBJECT (self), "tsr-own-trackers");
+  TsrMetainfo *info = tsr_torrent_get_metainfo (self);
+  TsrTorrentMagnet *fetch = _tsr_torrent_get_magnet (self);
+  const TsrMagnet *magnet = fetch != NULL ? tsr_torrent_magnet_get_magnet (fetch) : NULL;
+  GPtrArray *tiers;
+  guint i;
+
+  if (own != NULL)
+    return copy_tiers (own);
+  if (info != NULL)
+    return copy_tiers (info->trackers);
+  /* A magnet's "tr": one tier each, as BEP 9 leaves it. */
+  tiers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  for (i = 0; magnet != NULL && i < magnet->trackers->len; i++)
+    {
+      GPtrArray *tier = g_ptr_array_new_with_free_func (g_free);
+
+      g_ptr_array_add (tier, g_strdup (g_ptr_array_index (magnet->trackers, i)));
+      g_ptr_array_add (tiers, tier);
+    }
+  return tiers;
+}
+
 void
 tsr_torrent_enable_trackers (TsrTorrent *self,
                              guint16     port)
 {
-  TsrMetainfo *info = tsr_torrent_get_metainfo (self);
-  TsrTorrentMagnet *fetch = _tsr_torrent_get_magnet (self);
-  const TsrMagnet *magnet = fetch != NULL ? tsr_torrent_magnet_get_magnet (fetch) : NULL;
   const guint8 *peer_id = tsr_swarm_get_peer_id (_tsr_torrent_get_swarm (self));
-  g_autoptr(GPtrArray) tiers = NULL;
+  g_autoptr(GPtrArray) tiers = tsr_torrent_dup_trackers (self);
   TsrTracker *tracker;
-  guint i;
 
+  /* Kept to make them again when the list is edited. */
+  g_object_set_data (G_OBJECT (self), "tsr-tracker-port", GUINT_TO_POINTER ((guint) port + 1));
   _tsr_torrent_set_tracker (self, NULL);
-  if (info != NULL)
-    tracker = tsr_tracker_new (info, peer_id, port, tracker_stats, self);
-  else
-    {
-      /* A magnet's "tr": one tier each, as BEP 9 leaves it. */
-      tiers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
-      for (i = 0; i < magnet->trackers->len; i++)
-        {
-          GPtrArray *tier = g_ptr_array_new_with_free_func (g_free);
-
-          g_ptr_array_add (tier, g_strdup (g_ptr_array_index (magnet->trackers, i)));
-          g_ptr_array_add (tiers, tier);
-        }
-      tracker = tsr_tracker_new_for_hash (tsr_torrent_get_info_hash (self), tiers, peer_id, port, tracker_stats,
-                                          self);
-    }
+  tracker = tsr_tracker_new_for_hash (tsr_torrent_get_info_hash (self), tiers, peer_id, port, tracker_stats, self);
   _tsr_torrent_set_tracker (self, tracker);
   g_signal_connect_object (tracker, "peers", G_CALLBACK (on_tracker_peers), self, 0);
   g_signal_connect_object (tracker, "reply", G_CALLBACK (on_tracker_reply), self, 0);
   g_signal_connect_object (tracker, "error", G_CALLBACK (on_tracker_error), self, 0);
   g_signal_connect_object (tracker, "scrape", G_CALLBACK (on_tracker_scrape), self, 0);
   g_signal_connect_object (tracker, "scrape-error", G_CALLBACK (on_tracker_scrape_error), self, 0);
+}
+
+/* An announce URL we can use: http, https or udp, with a host, and
+ * nothing a line-based editor or a log would misread. */
+static gboolean
+is_tracker_url (const char *url)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+  const char *p;
+
+  for (p = url; *p != '\0'; p++)
+    if (g_ascii_isspace (*p) || g_ascii_iscntrl (*p))
+      return FALSE;
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    return FALSE;
+  scheme = g_uri_get_scheme (uri);
+  return g_ascii_strcasecmp (scheme, "http") == 0 || g_ascii_strcasecmp (scheme, "https") == 0 ||
+         g_ascii_strcasecmp (scheme, "udp") == 0;
+}
+
+gboolean
+tsr_torrent_set_trackers (TsrTorrent  *self,
+                          GPtrArray   *tiers,
+                          GError     **error)
+{
+  g_autoptr(GPtrArray) kept = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  guint port = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (self), "tsr-tracker-port"));
+  TsrTracker *old = _tsr_torrent_get_tracker (self);
+  TsrTorrentState state = tsr_torrent_get_state (self);
+  gboolean running = state == TSR_TORRENT_DOWNLOADING || state == TSR_TORRENT_SEEDING ||
+                     state == TSR_TORRENT_FETCHING;
+  guint i, j;
+
+  if (tiers != NULL)
+    {
+      kept = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+      for (i = 0; i < tiers->len; i++)
+        {
+          GPtrArray *tier = g_ptr_array_index (tiers, i);
+          GPtrArray *tier_kept = g_ptr_array_new_with_free_func (g_free);
+
+          for (j = 0; j < tier->len; j++)
+            {
+              const char *url = g_ptr_array_index (tier, j);
+
+              if (!is_tracker_url (url))
+                {
+                  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("“%s” is not a tracker address (http, https or udp)"), url);
+                  g_ptr_array_unref (tier_kept);
+                  return FALSE;
+                }
+              /* Once each, in the first tier that names it. */
+              if (g_hash_table_add (seen, (gpointer) url))
+                g_ptr_array_add (tier_kept, g_strdup (url));
+            }
+          if (tier_kept->len > 0)
+            g_ptr_array_add (kept, tier_kept);
+          else
+            g_ptr_array_unref (tier_kept);
+        }
+    }
+  g_object_set_data_full (G_OBJECT (self), "tsr-own-trackers", g_steal_pointer (&kept),
+                          (GDestroyNotify) g_ptr_array_unref);
+  /* Trackers not enabled yet (or never): they are made from the list then. */
+  if (old == NULL || port == 0)
+    return TRUE;
+  if (running)
+    tsr_tracker_stop (old);   /* the old ones hear "stopped" */
+  tsr_torrent_enable_trackers (self, (guint16) (port - 1));
+  if (running)
+    tsr_tracker_start (_tsr_torrent_get_tracker (self));
+  return TRUE;
 }
 
 gboolean

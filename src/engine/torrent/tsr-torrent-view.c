@@ -133,6 +133,18 @@ tsr_torrent_set_sequential (TsrTorrent *self,
     tsr_torrent_pieces_set_sequential (pieces, sequential);
 }
 
+/* Nothing before a magnet's metainfo comes: whoever wants it sets it
+ * again then (the library does, on "metadata-received"). */
+void
+tsr_torrent_set_first_last_pieces (TsrTorrent *self,
+                                   gboolean    first_last)
+{
+  TsrTorrentPieces *pieces = _tsr_torrent_get_pieces (self);
+
+  if (pieces != NULL)
+    tsr_torrent_pieces_set_first_last (pieces, first_last);
+}
+
 /* NULL before a magnet's metainfo comes. */
 static TsrBlockMap *
 get_blocks (TsrTorrent *self)

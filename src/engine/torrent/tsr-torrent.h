@@ -165,6 +165,18 @@ void             tsr_torrent_set_listen_port  (TsrTorrent         *self,
  * start. */
 void             tsr_torrent_enable_trackers  (TsrTorrent         *self,
                                                guint16             port);
+/* The tiers announced to (element-type GPtrArray of URL strings), a new
+ * deep copy: those set with tsr_torrent_set_trackers, else the
+ * metainfo's, else a magnet's "tr" (one tier each). */
+GPtrArray       *tsr_torrent_dup_trackers     (TsrTorrent         *self);
+/* Replaces the tiers (NULL: back to the metainfo's). Each URL must be
+ * http, https or udp with a host (else nothing changes and @error names
+ * it); a URL named twice is kept in its first tier, empty tiers go.
+ * Running trackers are told "stopped" and the new ones start at once.
+ * Not kept across runs: the library does that. */
+gboolean         tsr_torrent_set_trackers     (TsrTorrent         *self,
+                                               GPtrArray          *tiers,
+                                               GError            **error);
 
 /* Rate limits shared with other torrents (nullable): the torrent's own
  * limits draw on these. */
@@ -234,6 +246,11 @@ void             tsr_torrent_set_encryption    (TsrTorrent        *self,
                                                 TsrPeerEncryption  mode);
 void             tsr_torrent_set_sequential    (TsrTorrent        *self,
                                                 gboolean           sequential);
+/* The first and last pieces of each wanted file before the others, to
+ * preview media early. Needs the metainfo: a magnet's is set again once
+ * it comes ("metadata-received"). */
+void             tsr_torrent_set_first_last_pieces (TsrTorrent    *self,
+                                                    gboolean       first_last);
 
 /* Stops a seeding torrent (signal "limit-reached" with "seed-idle") once
  * it uploaded nothing for @seconds; 0 means no limit. */

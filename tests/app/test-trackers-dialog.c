@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test-trackers-dialog.c: editing a torrent's trackers as text (under
+ * Xvfb): the text and the tiers convert both ways (blank lines part
+ * tiers, spaces trimmed); the dialog from the window's action shows the
+ * torrent's tiers, Apply sets new ones (added, removed, moved to another
+ * tier) and the Trackers page lists them; a URL that is not a tracker's
+ * is refused with a toast and changes nothing; the list comes back over
+ * a library read again from disk; the text view has a name.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "tsr-test-util.h"
+#include "tsr-trackers-dialog.h"
+#include "tsr-window.h"
+
+typedef struct
+{
+  char       *dir;
+  char       *data;
+  TsrLibrary *library;
+  TsrWindow  *window;
+} Fixture;
+
+/* A .torrent announcing to one tracker. */
+static char *
+write_torrent (const char *dir)
+{
+  g_autofree char *root = g_build_filename (dir, "Film", NULL);
+  char *path = g_build_filename (dir, "Film.torrent", NULL);
+  static const char tracker[] = "http://first.example/announce";
+  g_autoptr(TsrMetainfo) info = NULL;
+  g_autoptr(GString) file = g_string_new (NULL);
+  gsize length = 0;
+  const char *bytes;
+
+  tsr_test_write_file (root, "a.bin", 20000, 1);
+  info = tsr_test_make_torrent (root, TSR_CREATE_V1, 16384);
+  bytes = g_bytes_get_data (info->info_bytes, &length);
+  g_string_append_printf (file, "d8:announce%zu:%s4:info", strlen (tracker), tracker);
+  g_string_append_len (file, bytes, (gssize) length);
+  g_string_append_c (file, 'e');
+  g_assert_true (g_file_set_contents (path, file->str, (gssize) file->len, NULL));
+  return path;
+}
+
+static void
+open_window (Fixture *fixture)
+{
+  fixture->window = g_object_new (TSR_TYPE_WINDOW, "library", fixture->library, NULL);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  tsr_window_show (fixture->window, 0, "trackers");
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  unused)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *downloads = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("tsr-trackers-XXXXXX", NULL);
+  fixture->data = g_build_filename (fixture->dir, "data", NULL);
+  downloads = g_build_filename (fixture->dir, "downloads", NULL);
+  path = write_torrent (fixture->dir);
+  fixture->library = tsr_library_new (fixture->data);
+  g_assert_nonnull (tsr_library_add_file (fixture->library, path, downloads, TRUE, NULL, &error));
+  g_assert_no_error (error);
+  open_window (fixture);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  unused)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  tsr_library_shutdown (fixture->library);
+  g_clear_object (&fixture->library);
+  tsr_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->data);
+}
+
+static void
+test_text (void)
+{
+  g_autoptr(GPtrArray) tiers = tsr_trackers_dialog_parse ("  http://a/announce \nudp://b:1\n\n\n\nhttps://c/x\n\n");
+  g_autofree char *text = NULL;
+
+  g_assert_cmpuint (tiers->len, ==, 2);
+  g_assert_cmpuint (((GPtrArray *) g_ptr_array_index (tiers, 0))->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index ((GPtrArray *) g_ptr_array_index (tiers, 0), 0), ==, "http://a/announce");
+  g_assert_cmpstr (g_ptr_array_index ((GPtrArray *) g_ptr_array_index (tiers, 1), 0), ==, "https://c/x");
+  text = tsr_trackers_dialog_format (tiers);
+  g_assert_cmpstr (text, ==, "http://a/announce\nudp://b:1\n\nhttps://c/x\n");
+}
+
+static GtkTextBuffer *
+buffer_of (GtkWidget *dialog)
+{
+  GtkWidget *scrolled = adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog));
+  GtkWidget *view = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+
+  /* GTK's test backend (GTK_A11Y=test) keeps the accessible properties. */
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, "Tracker addresses");
+  return gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+}
+
+static char *
+text_of (GtkTextBuffer *buffer)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static TsrTorrent *
+torrent_of (Fixture *fixture)
+{
+  TsrTorrent *torrent = g_list_model_get_item (tsr_library_get_torrents (fixture->library), 0);
+
+  g_object_unref (torrent);   /* the library holds it */
+  return torrent;
+}
+
+static char *
+tiers_text (Fixture *fixture)
+{
+  g_autoptr(GPtrArray) tiers = tsr_torrent_dup_trackers (torrent_of (fixture));
+
+  return tsr_trackers_dialog_format (tiers);
+}
+
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  GtkWidget *child;
+
+  if (GTK_IS_LABEL (widget) && g_str_equal (gtk_label_get_text (GTK_LABEL (widget)), text))
+    return TRUE;
+  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+wait_for_text (GtkWidget  *widget,
+               const char *text)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (!shows_text (widget, text) && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  return shows_text (widget, text);
+}
+
+static void
+test_edit (Fixture       *fixture,
+           gconstpointer  unused)
+{
+  GtkWidget *dialog = tsr_window_open_trackers_dialog (fixture->window);
+  g_autofree char *shown = text_of (buffer_of (dialog));
+  g_autofree char *now = NULL;
+
+  g_assert_cmpstr (shown, ==, "http://first.example/announce\n");
+  /* The first to a second tier, two added before it. */
+  gtk_text_buffer_set_text (buffer_of (dialog), "udp://new.example:6969\nhttps://other.example/a\n\n"
+                                                "http://first.example/announce\n", -1);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "apply");
+  now = tiers_text (fixture);
+  g_assert_cmpstr (now, ==, "udp://new.example:6969\nhttps://other.example/a\n\nhttp://first.example/announce\n");
+  g_assert_true (wait_for_text (GTK_WIDGET (fixture->window), "udp://new.example:6969"));
+
+  /* Refused: nothing changes. */
+  dialog = tsr_window_open_trackers_dialog (fixture->window);
+  gtk_text_buffer_set_text (buffer_of (dialog), "gopher://old.example/\n", -1);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "apply");
+  g_clear_pointer (&now, g_free);
+  now = tiers_text (fixture);
+  g_assert_cmpstr (now, ==, "udp://new.example:6969\nhttps://other.example/a\n\nhttp://first.example/announce\n");
+  g_assert_true (wait_for_text (GTK_WIDGET (fixture->window),
+                                "“gopher://old.example/” is not a tracker address (http, https or udp)"));
+
+  /* A restart: the list comes back. */
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  tsr_library_shutdown (fixture->library);
+  g_clear_object (&fixture->library);
+  fixture->library = tsr_library_new (fixture->data);
+  tsr_library_restore (fixture->library);
+  open_window (fixture);
+  g_clear_pointer (&now, g_free);
+  now = tiers_text (fixture);
+  g_assert_cmpstr (now, ==, "udp://new.example:6969\nhttps://other.example/a\n\nhttp://first.example/announce\n");
+}
+
+/* From the app's compiled resources (tessera-resources.c). */
+GResource *tsr_get_resource (void);
+
+int
+main (int    argc,
+      char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_resources_register (tsr_get_resource ());
+  g_test_add_func ("/trackers-dialog/text", test_text);
+  g_test_add ("/trackers-dialog/edit", Fixture, NULL, fixture_set_up, test_edit, fixture_tear_down);
+  return g_test_run ();
+}
