@@ -212,21 +212,9 @@ tsr_speed_graph_append_to (TsrSpeedGraph *self,
   grid.alpha *= 0.15f;
   for (k = 1; k <= GRID_LINES; k++)
     {
-      guint64 rate = top / GRID_LINES * (guint64) k;
-      double y = tsr_speed_graph_value_y (rate, top, height);
-      g_autofree char *text = tsr_format_rate (rate);
-      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
-      int text_height = 0;
-      GdkRGBA label = fore;
+      double y = tsr_speed_graph_value_y (top / GRID_LINES * (guint64) k, top, height);
 
       gtk_snapshot_append_color (snapshot, &grid, &GRAPHENE_RECT_INIT (0, MAX (y, 0), width, 1));
-      pango_layout_get_pixel_size (layout, NULL, &text_height);
-      label.alpha *= 0.6f;
-      gtk_snapshot_save (snapshot);
-      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (2, MAX (y, 0) + 1));
-      if (y + 1 + text_height <= height)
-        gtk_snapshot_append_layout (snapshot, layout, &label);
-      gtk_snapshot_restore (snapshot);
     }
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
@@ -238,6 +226,26 @@ tsr_speed_graph_append_to (TsrSpeedGraph *self,
   draw_limit (cr, self->down_limit, top, width, height, &down);
   draw_limit (cr, self->up_limit, top, width, height, &up);
   cairo_destroy (cr);
+
+  /* The scale's labels last, over the curves, each under its line. */
+  for (k = 1; k <= GRID_LINES; k++)
+    {
+      guint64 rate = top / GRID_LINES * (guint64) k;
+      double y = tsr_speed_graph_value_y (rate, top, height);
+      g_autofree char *text = tsr_format_rate (rate);
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
+      int text_height = 0;
+      GdkRGBA label = fore;
+
+      pango_layout_get_pixel_size (layout, NULL, &text_height);
+      if (y + 1 + text_height > height)
+        continue;
+      label.alpha *= 0.6f;
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (2, MAX (y, 0) + 1));
+      gtk_snapshot_append_layout (snapshot, layout, &label);
+      gtk_snapshot_restore (snapshot);
+    }
 }
 
 static void

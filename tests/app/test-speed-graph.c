@@ -172,6 +172,18 @@ test_widget (void)
   g_assert_cmpuint (alpha_at (surface, 392, (int) y - 6), ==, 0);
   cairo_surface_destroy (surface);
 
+  /* A full ring of 10 kB/s down: filled below the curve (top 15 kB/s,
+   * the curve a third of the way down), clear above it. */
+  tsr_speed_graph_set_limits (TSR_SPEED_GRAPH (graph), 0, 0);
+  for (i = 0; i < TSR_SPEED_HISTORY_DEFAULT_CAPACITY; i++)
+    tsr_speed_history_push (history, 10000, 0);
+  surface = render (TSR_SPEED_GRAPH (graph), 400, 100);
+  g_assert_cmpuint (alpha_at (surface, 200, 60), >, 0);
+  g_assert_cmpuint (alpha_at (surface, 200, 33), >, 100);   /* the line */
+  g_assert_cmpuint (alpha_at (surface, 200, 15), ==, 0);
+  cairo_surface_destroy (surface);
+  tsr_speed_graph_set_limits (TSR_SPEED_GRAPH (graph), 20000, 0);
+
   description = tsr_speed_graph_describe (TSR_SPEED_GRAPH (graph));
   g_assert_nonnull (strstr (description, "Download 10.0" NBSP "kB/s, upload 0 bytes/s now"));
   g_assert_nonnull (strstr (description, "download limit 20.0" NBSP "kB/s"));
