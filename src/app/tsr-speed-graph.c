@@ -186,6 +186,37 @@ draw_limit (cairo_t       *cr,
   cairo_restore (cr);
 }
 
+/* Which colour is which, at the top right: "Download  Upload". */
+static void
+draw_legend (TsrSpeedGraph *self,
+             GtkSnapshot   *snapshot,
+             int            width,
+             const GdkRGBA *down,
+             const GdkRGBA *up)
+{
+  /* TRANSLATORS: the legends of a speed graph's two curves */
+  const char *texts[2] = { _("Download"), _("Upload") };
+  const GdkRGBA *colors[2] = { down, up };
+  double x = width - 4;
+  int i;
+
+  for (i = 1; i >= 0; i--)
+    {
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), texts[i]);
+      int text_width = 0;
+
+      pango_layout_get_pixel_size (layout, &text_width, NULL);
+      x -= text_width;
+      if (x < 0)
+        return;
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, 2));
+      gtk_snapshot_append_layout (snapshot, layout, colors[i]);
+      gtk_snapshot_restore (snapshot);
+      x -= 12;
+    }
+}
+
 void
 tsr_speed_graph_append_to (TsrSpeedGraph *self,
                            GtkSnapshot   *snapshot,
@@ -226,6 +257,8 @@ tsr_speed_graph_append_to (TsrSpeedGraph *self,
   draw_limit (cr, self->down_limit, top, width, height, &down);
   draw_limit (cr, self->up_limit, top, width, height, &up);
   cairo_destroy (cr);
+
+  draw_legend (self, snapshot, width, &down, &up);
 
   /* The scale's labels last, over the curves, each under its line. */
   for (k = 1; k <= GRID_LINES; k++)

@@ -134,7 +134,7 @@ tsr_statistics_window_init (TsrStatisticsWindow *self)
   GtkWidget *page = adw_preferences_page_new ();
 
   gtk_window_set_title (GTK_WINDOW (self), _("Statistics"));
-  gtk_window_set_default_size (GTK_WINDOW (self), 420, 560);
+  gtk_window_set_default_size (GTK_WINDOW (self), 420, 720);
   gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
   gtk_widget_set_vexpand (page, TRUE);
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page),
