@@ -8,7 +8,9 @@
  *    in, one far above left out; values and limits at the right y;
  *  - the widget draws with no samples, zero rates and huge ones, and a
  *    limit's dashed line lands on the row the scale says (pixels read
- *    back through cairo); its description names the rates and limits.
+ *    back through cairo); its description names the rates and limits;
+ *  - the Overview page's graph gets a sample at each refresh of the
+ *    torrent shown, and starts again when another is shown.
  */
 #include "config.h"
 
@@ -16,7 +18,9 @@
 #include <string.h>
 
 #include "tsr-speed-graph.h"
+#include "tsr-overview-page.h"
 #include "tsr-speed-history.h"
+#include "tsr-test-util.h"
 
 #define NBSP "\xc2\xa0"   /* g_format_size keeps number and unit together */
 
@@ -192,14 +196,77 @@ test_widget (void)
   g_object_unref (graph);
 }
 
+/* The first speed graph under @widget. */
+static TsrSpeedGraph *
+find_graph (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  if (TSR_IS_SPEED_GRAPH (widget))
+    return TSR_SPEED_GRAPH (widget);
+  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      TsrSpeedGraph *found = find_graph (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_overview_page (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tsr-speed-graph-XXXXXX", NULL);
+  g_autofree char *one_root = g_build_filename (dir, "one", "pack", NULL);
+  g_autofree char *two_root = g_build_filename (dir, "two", "pack", NULL);
+  g_autofree char *one_dir = g_build_filename (dir, "one", NULL);
+  g_autofree char *two_dir = g_build_filename (dir, "two", NULL);
+  g_autoptr(TsrMetainfo) one_info = tsr_test_make_pack (one_root);
+  g_autoptr(TsrMetainfo) two_info = tsr_test_make_pack (two_root);
+  static const guint8 id[20] = "-XX0000-abcdefghijkl";
+  g_autoptr(TsrTorrent) one = tsr_torrent_new (one_info, one_dir, id);
+  g_autoptr(TsrTorrent) two = tsr_torrent_new (two_info, two_dir, id);
+  GtkWidget *page = g_object_ref_sink (g_object_new (TSR_TYPE_OVERVIEW_PAGE, NULL));
+  g_autoptr(GPtrArray) peers = g_ptr_array_new ();
+  TsrSpeedGraph *graph = find_graph (page);
+  TsrSpeedHistory *history;
+
+  g_assert_nonnull (graph);
+  history = tsr_speed_graph_get_history (graph);
+  g_assert_nonnull (history);
+  tsr_overview_page_set_torrent (TSR_OVERVIEW_PAGE (page), one);
+  tsr_overview_page_refresh (TSR_OVERVIEW_PAGE (page), peers);
+  tsr_overview_page_refresh (TSR_OVERVIEW_PAGE (page), peers);
+  g_assert_cmpuint (tsr_speed_history_get_n_samples (history), ==, 2);
+  /* The same torrent again keeps its samples; another starts afresh. */
+  tsr_overview_page_set_torrent (TSR_OVERVIEW_PAGE (page), one);
+  g_assert_cmpuint (tsr_speed_history_get_n_samples (history), ==, 2);
+  tsr_overview_page_set_torrent (TSR_OVERVIEW_PAGE (page), two);
+  g_assert_cmpuint (tsr_speed_history_get_n_samples (history), ==, 0);
+  tsr_overview_page_refresh (TSR_OVERVIEW_PAGE (page), peers);
+  g_assert_cmpuint (tsr_speed_history_get_n_samples (history), ==, 1);
+
+  g_object_unref (page);
+  g_clear_object (&one);
+  g_clear_object (&two);
+  tsr_test_remove_tree (dir);
+}
+
+/* From the app's compiled resources: referenced so that the linker keeps
+ * them (the Overview page's template). */
+GResource *tsr_get_resource (void);
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   adw_init ();
+  g_resources_register (tsr_get_resource ());
   g_test_add_func ("/speed-graph/ring", test_ring);
   g_test_add_func ("/speed-graph/scale", test_scale);
   g_test_add_func ("/speed-graph/widget", test_widget);
+  g_test_add_func ("/speed-graph/overview-page", test_overview_page);
   return g_test_run ();
 }
