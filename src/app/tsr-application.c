@@ -7,7 +7,7 @@
  * instance over D-Bus); settings applied live to the engine (the
  * alternative speed limits' schedule too); the watch folder; and
  * notifications when torrents complete (one for several finished close
- * together) or fail.
+ * together) or fail; the statistics, sampled from start to shutdown.
  */
 #define G_LOG_DOMAIN "tsr-app"
 
@@ -24,6 +24,8 @@
 #include "tsr-event-log.h"
 #include "tessera-engine.h"
 #include "tsr-preferences-window.h"
+#include "tsr-statistics.h"
+#include "tsr-statistics-window.h"
 #include "tsr-watch-folder.h"
 #include "tsr-window.h"
 
@@ -35,6 +37,7 @@ struct _TsrApplication
   TsrAltSpeed   *alt_speed;  /* (owned) the alternative limits' schedule */
   TsrWatchFolder *watch;     /* (owned) the watched folder's torrents added */
   TsrDoneBatch  *done;       /* (owned) downloads finished close together */
+  TsrStatistics *statistics; /* (owned) this session and all time */
 };
 
 G_DEFINE_FINAL_TYPE (TsrApplication, tsr_application, ADW_TYPE_APPLICATION)
@@ -164,6 +167,19 @@ tsr_application_show_torrent (GSimpleAction *action,
 }
 
 static void
+tsr_application_statistics (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  TsrApplication *self = TSR_APPLICATION (user_data);
+  GtkWidget *window = tsr_statistics_window_new (self->statistics);
+
+  gtk_window_set_transient_for (GTK_WINDOW (window), gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
 tsr_application_quit (GSimpleAction *action,
                       GVariant      *parameter,
                       gpointer       user_data)
@@ -174,6 +190,7 @@ tsr_application_quit (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "about", tsr_application_about },
   { "preferences", tsr_application_preferences },
+  { "statistics", tsr_application_statistics },
   { "open-folder", tsr_application_open_folder, "s" },
   { "show-torrent", tsr_application_show_torrent, "s" },
   { "quit", tsr_application_quit },
@@ -507,6 +524,13 @@ tsr_application_startup (GApplication *app)
   if (!tsr_library_listen (self->library, g_variant_get_uint16 (port), &error))
     g_warning ("Cannot listen for peers: %s", error->message);
   tsr_library_restore (self->library);
+  {
+    g_autofree char *stats_path = g_build_filename (folder, "statistics.ini", NULL);
+
+    /* Written ten seconds after a change at most once, and at shutdown. */
+    self->statistics = tsr_statistics_new (stats_path, 10 * 1000);
+    tsr_statistics_follow (self->statistics, self->library);
+  }
   self->watch = tsr_watch_folder_new (watch_add, self);
   g_signal_connect_object (self->watch, "added", G_CALLBACK (on_watch_added), self, 0);
   g_signal_connect_object (self->watch, "failed", G_CALLBACK (on_watch_failed), self, 0);
@@ -519,8 +543,12 @@ static void
 tsr_application_shutdown (GApplication *app)
 {
   TsrApplication *self = TSR_APPLICATION (app);
+  g_autoptr(GError) error = NULL;
 
   g_clear_object (&self->watch);
+  if (self->statistics != NULL && !tsr_statistics_save (self->statistics, &error))
+    g_warning ("Cannot save the statistics: %s", error->message);
+  g_clear_object (&self->statistics);
   /* Trackers hear "stopped" and progress is saved before we go. */
   if (self->library != NULL)
     tsr_library_shutdown (self->library);

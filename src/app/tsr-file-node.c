@@ -122,6 +122,31 @@ tsr_file_node_get_path (TsrFileNode *self)
   return self->path;
 }
 
+gboolean
+tsr_file_node_get_piece_range (TsrFileNode *self,
+                               TsrTorrent  *torrent,
+                               guint       *first,
+                               guint       *n_pieces)
+{
+  TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
+  const TsrFile *file;
+  guint64 last;
+
+  *first = 0;
+  *n_pieces = 0;
+  if (self->index < 0 || (guint) self->index >= info->n_files || info->piece_length == 0)
+    return FALSE;
+  file = &info->files[self->index];
+  *first = (guint) MIN (file->offset / info->piece_length, info->piece_count);
+  if (file->length == 0)
+    return TRUE;
+  last = (file->offset + file->length - 1) / info->piece_length;   /* inclusive */
+  if (last >= info->piece_count)
+    last = info->piece_count - 1;
+  *n_pieces = last >= *first ? (guint) (last - *first + 1) : 0;
+  return TRUE;
+}
+
 int
 tsr_file_node_get_priority (TsrFileNode *self)
 {
@@ -295,6 +320,16 @@ tsr_file_nodes_update (GListStore *roots,
 {
   guint n = 0;
   g_autofree float *fractions = tsr_torrent_dup_piece_fractions (torrent, &n);
+
+  tsr_file_nodes_update_from (roots, torrent, fractions, n);
+}
+
+void
+tsr_file_nodes_update_from (GListStore  *roots,
+                            TsrTorrent  *torrent,
+                            const float *fractions,
+                            guint        n)
+{
   guint i;
 
   for (i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (roots)); i++)

@@ -22,6 +22,11 @@ GListStore  *tsr_file_nodes_new             (TsrTorrent  *torrent);
  * tsr_torrent_dup_piece_fractions); notifies only what changed. */
 void         tsr_file_nodes_update          (GListStore  *roots,
                                              TsrTorrent  *torrent);
+/* The same from @fractions already taken (@n_pieces of them). */
+void         tsr_file_nodes_update_from     (GListStore  *roots,
+                                             TsrTorrent  *torrent,
+                                             const float *fractions,
+                                             guint        n_pieces);
 
 const char  *tsr_file_node_get_name         (TsrFileNode *self);
 /* (nullable): the folder's children; NULL for a file. */
@@ -30,6 +35,13 @@ GListModel  *tsr_file_node_get_children     (TsrFileNode *self);
 int          tsr_file_node_get_index        (TsrFileNode *self);
 /* The path below the save folder. */
 const char  *tsr_file_node_get_path         (TsrFileNode *self);
+/* The pieces a file's bytes fall in: @n_pieces from @first, shared
+ * pieces at either end included (0 for an empty file). FALSE for a
+ * folder, whose files need not be contiguous. */
+gboolean     tsr_file_node_get_piece_range  (TsrFileNode *self,
+                                             TsrTorrent  *torrent,
+                                             guint       *first,
+                                             guint       *n_pieces);
 /* The files' priority: the common one, or -1 when they differ. */
 int          tsr_file_node_get_priority     (TsrFileNode *self);
 void         tsr_file_node_set_priority     (TsrFileNode *self,

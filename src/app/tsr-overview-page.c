@@ -6,7 +6,10 @@
  * survives the refresh each second. The limits are applied when a value
  * is committed and kept by the library. A failed torrent whose error the
  * user can act on (TSR_STORAGE_ERROR_NO_SPACE, _MISSING) gets a card
- * saying so, with Resume or Verify.
+ * saying so, with Resume or Verify. The speed card graphs the torrent
+ * shown, from when it was selected: one ring of five minutes for the page
+ * (2.4 KB), fed by the refresh, rather than one per torrent (12 MB for
+ * 5,000 torrents, nearly all never looked at).
  */
 #define G_LOG_DOMAIN "tsr-app"
 
@@ -18,6 +21,7 @@
 #include "tsr-event-log.h"
 #include "tsr-overview-page.h"
 #include "tsr-pieces-bar.h"
+#include "tsr-speed-graph.h"
 #include "tessera-engine.h"
 
 struct _TsrOverviewPage
@@ -25,12 +29,14 @@ struct _TsrOverviewPage
   GtkWidget   parent_instance;
   TsrTorrent *torrent;              /* (owned) (nullable) */
   TsrLibrary *library;              /* (owned) (nullable) */
+  TsrSpeedHistory *speed;           /* (owned) the torrent shown's rates, since it was */
 
   /* Template children; the grids' value labels are looked up by id. */
   GtkWidget  *have_bar;
   GtkWidget  *have_label;
   GtkWidget  *availability_bar;
   GtkWidget  *availability_label;
+  GtkWidget  *speed_graph;
   GtkWidget  *error_box;
   GtkWidget  *error_title;
   GtkWidget  *error_message;
@@ -357,6 +363,10 @@ tsr_overview_page_refresh (TsrOverviewPage *self,
     return;
   fill_bars (self, peers);
   fill_state (self, peers);
+  tsr_speed_graph_set_limits (TSR_SPEED_GRAPH (self->speed_graph), tsr_torrent_get_down_rate_limit (self->torrent),
+                              tsr_torrent_get_up_rate_limit (self->torrent));
+  tsr_speed_history_push (self->speed, tsr_torrent_get_down_rate (self->torrent),
+                          tsr_torrent_get_up_rate (self->torrent));
   show_error (self);
 }
 
@@ -366,6 +376,8 @@ tsr_overview_page_set_torrent (TsrOverviewPage *self,
 {
   g_return_if_fail (TSR_IS_OVERVIEW_PAGE (self));
 
+  if (self->torrent != torrent)
+    tsr_speed_history_clear (self->speed);
   g_set_object (&self->torrent, torrent);
   show_error (self);
   if (torrent == NULL)
@@ -394,6 +406,7 @@ tsr_overview_page_dispose (GObject *object)
 
   g_clear_object (&self->torrent);
   g_clear_object (&self->library);
+  g_clear_object (&self->speed);
   gtk_widget_dispose_template (GTK_WIDGET (self), TSR_TYPE_OVERVIEW_PAGE);
   G_OBJECT_CLASS (tsr_overview_page_parent_class)->dispose (object);
 }
@@ -408,6 +421,7 @@ tsr_overview_page_class_init (TsrOverviewPageClass *klass)
   object_class->dispose = tsr_overview_page_dispose;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   g_type_ensure (TSR_TYPE_PIECES_BAR);
+  g_type_ensure (TSR_TYPE_SPEED_GRAPH);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/tessera/Tessera/tsr-overview-page.ui");
   /* The one child: bound so that dispose_template unparents it. */
   gtk_widget_class_bind_template_child_full (widget_class, "scrolled", FALSE, 0);
@@ -415,6 +429,7 @@ tsr_overview_page_class_init (TsrOverviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsrOverviewPage, have_label);
   gtk_widget_class_bind_template_child (widget_class, TsrOverviewPage, availability_bar);
   gtk_widget_class_bind_template_child (widget_class, TsrOverviewPage, availability_label);
+  gtk_widget_class_bind_template_child (widget_class, TsrOverviewPage, speed_graph);
   gtk_widget_class_bind_template_child (widget_class, TsrOverviewPage, error_box);
   gtk_widget_class_bind_template_child (widget_class, TsrOverviewPage, error_title);
   gtk_widget_class_bind_template_child (widget_class, TsrOverviewPage, error_message);
@@ -437,4 +452,6 @@ static void
 tsr_overview_page_init (TsrOverviewPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->speed = tsr_speed_history_new (TSR_SPEED_HISTORY_DEFAULT_CAPACITY);
+  tsr_speed_graph_set_history (TSR_SPEED_GRAPH (self->speed_graph), self->speed);
 }

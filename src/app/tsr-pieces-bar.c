@@ -204,6 +204,17 @@ tsr_pieces_bar_set_values (TsrPiecesBar *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+const float *
+tsr_pieces_bar_get_values (TsrPiecesBar *self,
+                           guint        *n_pieces)
+{
+  g_return_val_if_fail (TSR_IS_PIECES_BAR (self), NULL);
+  g_return_val_if_fail (n_pieces != NULL, NULL);
+
+  *n_pieces = self->n_pieces;
+  return self->values;
+}
+
 void
 tsr_pieces_bar_set_colors (TsrPiecesBar  *self,
                            const GdkRGBA *empty,

@@ -19,6 +19,9 @@ GtkWidget *tsr_pieces_bar_new             (void);
 void       tsr_pieces_bar_set_values      (TsrPiecesBar    *self,
                                            const float     *values,
                                            guint            n_pieces);
+/* (transfer none): the values shown, @n_pieces of them (NULL when none). */
+const float *tsr_pieces_bar_get_values    (TsrPiecesBar    *self,
+                                           guint           *n_pieces);
 /* Overrides the theme colours; NULL restores the theme's for that end. */
 void       tsr_pieces_bar_set_colors      (TsrPiecesBar    *self,
                                            const GdkRGBA   *empty,

@@ -11,6 +11,7 @@
 #pragma once
 
 #include "tsr-details-view.h"
+#include "tsr-speed-graph.h"
 #include "tsr-torrent-filter.h"
 #include "tsr-window.h"
 
@@ -32,6 +33,8 @@ struct _TsrWindow
   GMenuModel           *torrent_menu;     /* template child */
   GtkLabel             *status_label;     /* template child */
   GtkLabel             *alt_speed_label;  /* template child: shown while the alternative limits are on */
+  TsrSpeedGraph        *session_graph;    /* template child: in the status line's popover */
+  TsrSpeedHistory      *session_speed;    /* (owned) all torrents' rates, sampled with the status line */
   AdwFlap              *flap;             /* template child */
   GtkListBox           *sidebar_list;     /* template child */
   GtkSearchBar         *search_bar;       /* template child */
