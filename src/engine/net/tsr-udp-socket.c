@@ -10,7 +10,14 @@
  * left keeps the descriptor readable) and hands every datagram to the
  * demultiplexer. Sends are copied into a bounded queue that the same
  * source flushes with sendmmsg within the iteration: what one callback
- * round sends goes out in one system call or a few. When the kernel's
+ * round sends goes out in one system call or a few. The source's
+ * prepare() sees the queue, not a ready time: every send comes from the
+ * thread that runs the context, between its dispatches, so nothing need
+ * wake it, and g_source_set_ready_time() would, with an eventfd write and
+ * read, twice an iteration (the source can recurse for the same reason,
+ * below). The queue's buffers are kept for reuse, a
+ * few dozen of them: at a full rate, a malloc and free per datagram cost
+ * as much as the rest of the send. When the kernel's
  * buffer is full (EAGAIN) the queue waits for the descriptor to become
  * writable; ENOBUFS (no memory for the packet, the descriptor still
  * writable) waits a few milliseconds instead of spinning. The queue is
@@ -53,6 +60,8 @@
 #define SEND_ROUNDS  4
 /* Error reports read from the error queue per wake-up, at most. */
 #define ERROR_ROUNDS 32
+/* Spare send buffers kept for reuse: a batch's worth, or two. */
+#define SPARE_MAX    64
 /* Milliseconds before trying again after ENOBUFS. */
 #define NOBUFS_RETRY 10
 /* Kernel buffers asked for (Transmission asks 4 MiB and 1 MiB, for uTP
@@ -104,7 +113,9 @@ struct _TsrUdpSocket
   TsrUdpDemux          *demux;      /* (owned) */
   Batch                *batch;      /* (owned) */
   GQueue                queue;      /* (element-type Outgoing) (owned) oldest first */
+  GPtrArray            *spare;      /* (element-type Outgoing) (owned) sent, for reuse */
   gboolean              blocked;    /* waiting for the descriptor to be writable */
+  gboolean              backing_off; /* after ENOBUFS, until the source's ready time */
   TsrUdpSocketStats     stats;
 };
 
@@ -113,7 +124,16 @@ udp_source_dispatch (GSource     *source,
                      GSourceFunc  callback,
                      gpointer     user_data);
 
+static gboolean
+udp_source_prepare (GSource *source,
+                    gint    *timeout);
+
+static gboolean
+udp_source_check (GSource *source);
+
 static GSourceFuncs udp_source_funcs = {
+  .prepare = udp_source_prepare,
+  .check = udp_source_check,
   .dispatch = udp_source_dispatch,
 };
 
@@ -174,7 +194,12 @@ watch_writable (TsrUdpSocket *self,
 static void
 drop_head (TsrUdpSocket *self)
 {
-  g_free (g_queue_pop_head (&self->queue));
+  Outgoing *out = g_queue_pop_head (&self->queue);
+
+  if (self->spare->len < SPARE_MAX)
+    g_ptr_array_add (self->spare, out);
+  else
+    g_free (out);
 }
 
 /* Sends from the head of the queue, @rounds batches at most. */
@@ -226,6 +251,7 @@ flush (TsrUdpSocket *self,
       if (errno == ENOBUFS)
         {
           self->stats.send_stalls++;
+          self->backing_off = TRUE;
           g_source_set_ready_time (self->source, g_get_monotonic_time () + NOBUFS_RETRY * 1000);
           return;
         }
@@ -244,9 +270,8 @@ flush (TsrUdpSocket *self,
       self->stats.send_failed++;
       drop_head (self);
     }
-  /* More than a wake-up's share: the rest in the next iteration. */
-  if (!g_queue_is_empty (&self->queue))
-    g_source_set_ready_time (self->source, 0);
+  /* More than a wake-up's share: the rest in the next iteration, as
+   * prepare() sees. */
 }
 
 gboolean
@@ -270,15 +295,15 @@ tsr_udp_socket_send (TsrUdpSocket         *self,
       self->stats.queue_full++;
       return FALSE;
     }
-  out = g_malloc (sizeof *out + length);
+  /* Every buffer has room for the largest datagram, so any is reused. */
+  out = self->spare->len > 0 ? g_ptr_array_steal_index_fast (self->spare, self->spare->len - 1)
+                             : g_malloc (sizeof *out + TSR_UDP_DATAGRAM_MAX);
   out->to = *to;
   out->length = length;
   memcpy (out->data, data, length);
   g_queue_push_tail (&self->queue, out);
-  /* Flushed by the source within this iteration (or the next); a stall
-   * flushes when the kernel has room. */
-  if (!self->blocked && self->queue.length == 1)
-    g_source_set_ready_time (self->source, 0);
+  /* Flushed by the source within this iteration (or the next: prepare()
+   * sees the queue); a stall flushes when the kernel has room. */
   return TRUE;
 }
 
@@ -404,6 +429,27 @@ receive (TsrUdpSocket *self)
     }
 }
 
+/* Ready when datagrams wait to go and may. */
+static gboolean
+has_sends (TsrUdpSocket *self)
+{
+  return !self->blocked && !self->backing_off && !g_queue_is_empty (&self->queue);
+}
+
+static gboolean
+udp_source_prepare (GSource *source,
+                    gint    *timeout)
+{
+  *timeout = -1;
+  return has_sends (((UdpSource *) source)->socket);
+}
+
+static gboolean
+udp_source_check (GSource *source)
+{
+  return has_sends (((UdpSource *) source)->socket);
+}
+
 static gboolean
 udp_source_dispatch (GSource     *source,
                      GSourceFunc  callback,
@@ -412,14 +458,19 @@ udp_source_dispatch (GSource     *source,
   TsrUdpSocket *self = tsr_udp_socket_ref (((UdpSource *) source)->socket);
   GIOCondition revents = g_source_query_unix_fd (source, self->fd_tag);
 
-  g_source_set_ready_time (source, -1);
+  /* The ready time is only ever the end of an ENOBUFS back-off. */
+  if (self->backing_off && g_source_get_ready_time (source) <= g_source_get_time (source))
+    {
+      self->backing_off = FALSE;
+      g_source_set_ready_time (source, -1);
+    }
   /* First, so that the sends and receives below do not fail on the
    * socket's pending error. */
   if (revents & G_IO_ERR)
     read_errors (self);
   if (self->blocked && (revents & (G_IO_OUT | G_IO_ERR)))
     watch_writable (self, FALSE);
-  if (!self->blocked)
+  if (!self->blocked && !self->backing_off)
     flush (self, SEND_ROUNDS);
   /* Receivers may drop their references: ours keeps the batch alive. */
   if (revents & (G_IO_IN | G_IO_ERR))
@@ -503,9 +554,16 @@ tsr_udp_socket_new (const char            *address,
   self->demux = tsr_udp_demux_new ();
   self->batch = batch_new ();
   g_queue_init (&self->queue);
+  self->spare = g_ptr_array_new_with_free_func (g_free);
   self->source = g_source_new (&udp_source_funcs, sizeof (UdpSource));
   ((UdpSource *) self->source)->socket = self;
   g_source_set_static_name (self->source, "tsr-udp-socket");
+  /* GLib blocks a source that cannot recurse while it dispatches, taking
+   * its descriptor out of the poll set and putting it back, and each
+   * change wakes the context: two eventfd writes, and a read, per
+   * dispatch. Nothing here runs the context from within (the engine
+   * never iterates it recursively), so there is nothing to block. */
+  g_source_set_can_recurse (self->source, TRUE);
   self->fd_tag = g_source_add_unix_fd (self->source, self->fd, G_IO_IN);
   g_source_attach (self->source, NULL);
   return self;
@@ -532,6 +590,7 @@ tsr_udp_socket_unref (TsrUdpSocket *self)
   g_source_destroy (self->source);
   g_source_unref (self->source);
   g_queue_clear_full (&self->queue, g_free);
+  g_ptr_array_unref (self->spare);
   g_object_unref (self->socket);
   tsr_udp_demux_free (self->demux);
   g_free (self->batch);
