@@ -4,6 +4,7 @@
  * sockets and against another TsrUdpSocket: each kind of datagram
  * reaches its receiver and only it, tracker replies only for a pending
  * transaction from the right address, bursts arrive whole in batches,
+ * each batch followed by one `drained` report (uTP acks a batch once),
  * the send queue keeps its order and its bound, and a socket closed with
  * datagrams queued (or from within a receiver) sends them once and frees
  * them (run under valgrind or ASan to see the latter). A datagram to a
@@ -35,6 +36,8 @@ typedef struct
 {
   GPtrArray      *datagrams;  /* (element-type GBytes) in order */
   TsrPeerAddress  from;       /* the last sender */
+  guint           n_drained;
+  guint           drained_at; /* datagrams received at the last `drained` */
 } Recorder;
 
 static void
@@ -49,8 +52,18 @@ on_received (const guint8         *data,
   recorder->from = *from;
 }
 
+static void
+on_drained (gpointer user_data)
+{
+  Recorder *recorder = user_data;
+
+  recorder->n_drained++;
+  recorder->drained_at = recorder->datagrams->len;
+}
+
 static const TsrUdpReceiverFuncs recorder_funcs = {
   .received = on_received,
+  .drained = on_drained,
 };
 
 static void
@@ -223,6 +236,28 @@ test_route_utp (Fixture       *fixture,
   g_assert_true (tsr_utp_packet_parse (&parsed, g_bytes_get_data (got, NULL), g_bytes_get_size (got), NULL));
   g_assert_cmpint (parsed.type, ==, TSR_UTP_SYN);
   g_assert_cmpuint (parsed.connection_id, ==, 4321);
+}
+
+/* Datagrams waiting together are read in one batch, and the receiver
+ * hears that the batch is over once, after all of them. */
+static void
+test_drained_per_batch (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  TsrUtpPacket state = { 0 };
+  guint8 buffer[64];
+  gsize length;
+  guint i;
+
+  state.type = TSR_UTP_STATE;
+  state.connection_id = 4321;
+  length = tsr_utp_packet_write (&state, buffer, sizeof buffer);
+  /* Loopback delivers each before send returns: all ten wait at once. */
+  for (i = 0; i < 10; i++)
+    send_plain (fixture->peer, fixture->udp, "127.0.0.1", buffer, length);
+  WAIT_UNTIL (fixture->utp.datagrams->len == 10 && fixture->utp.n_drained > 0, "the ten STATEs");
+  g_assert_cmpuint (fixture->utp.n_drained, ==, 1);
+  g_assert_cmpuint (fixture->utp.drained_at, ==, 10);
 }
 
 /* A BEP 15 connect reply: action 0, the transaction, a connection id. */
@@ -744,6 +779,7 @@ main (int   argc,
 
   g_test_add ("/udp-socket/route/krpc", Fixture, NULL, fixture_set_up, test_route_krpc, fixture_tear_down);
   g_test_add ("/udp-socket/route/utp", Fixture, NULL, fixture_set_up, test_route_utp, fixture_tear_down);
+  g_test_add ("/udp-socket/route/drained", Fixture, NULL, fixture_set_up, test_drained_per_batch, fixture_tear_down);
   g_test_add ("/udp-socket/route/tracker", Fixture, NULL, fixture_set_up, test_route_tracker, fixture_tear_down);
   g_test_add ("/udp-socket/route/unknown", Fixture, NULL, fixture_set_up, test_route_unknown, fixture_tear_down);
   g_test_add ("/udp-socket/burst", Fixture, NULL, fixture_set_up, test_burst, fixture_tear_down);

@@ -424,6 +424,7 @@ receive (TsrUdpSocket *self)
             continue;
           tsr_udp_demux_deliver (self->demux, batch->in[i], batch->in_msgs[i].msg_len, &from);
         }
+      tsr_udp_demux_drained (self->demux);
       if (received < RECV_BATCH)
         break;
     }
@@ -475,6 +476,10 @@ udp_source_dispatch (GSource     *source,
   /* Receivers may drop their references: ours keeps the batch alive. */
   if (revents & (G_IO_IN | G_IO_ERR))
     receive (self);
+  /* What the datagrams were answered with (acks, first of all) goes in
+   * this dispatch, not the next iteration's. */
+  if (!self->blocked && !self->backing_off)
+    flush (self, SEND_ROUNDS);
   tsr_udp_socket_unref (self);
   return G_SOURCE_CONTINUE;
 }
