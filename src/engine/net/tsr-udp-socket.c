@@ -15,9 +15,10 @@
  * thread that runs the context, between its dispatches, so nothing need
  * wake it, and g_source_set_ready_time() would, with an eventfd write and
  * read, twice an iteration (the source can recurse for the same reason,
- * below). The queue's buffers are kept for reuse, a
- * few dozen of them: at a full rate, a malloc and free per datagram cost
- * as much as the rest of the send. When the kernel's
+ * below). The queue is a ring of buffers made on first use and kept
+ * (1 MiB at most, the kernel's send buffer's size): at a full rate, a
+ * malloc and a free per datagram, and a list node, cost as much as the
+ * rest of the send. When the kernel's
  * buffer is full (EAGAIN) the queue waits for the descriptor to become
  * writable; ENOBUFS (no memory for the packet, the descriptor still
  * writable) waits a few milliseconds instead of spinning. The queue is
@@ -60,8 +61,6 @@
 #define SEND_ROUNDS  4
 /* Error reports read from the error queue per wake-up, at most. */
 #define ERROR_ROUNDS 32
-/* Spare send buffers kept for reuse: a batch's worth, or two. */
-#define SPARE_MAX    64
 /* Milliseconds before trying again after ENOBUFS. */
 #define NOBUFS_RETRY 10
 /* Kernel buffers asked for (Transmission asks 4 MiB and 1 MiB, for uTP
@@ -112,8 +111,9 @@ struct _TsrUdpSocket
   gpointer              fd_tag;
   TsrUdpDemux          *demux;      /* (owned) */
   Batch                *batch;      /* (owned) */
-  GQueue                queue;      /* (element-type Outgoing) (owned) oldest first */
-  GPtrArray            *spare;      /* (element-type Outgoing) (owned) sent, for reuse */
+  Outgoing             *ring[TSR_UDP_SEND_QUEUE_MAX]; /* (owned) (nullable) buffers, kept for reuse */
+  guint                 head;       /* the oldest queued */
+  guint                 n_queued;
   gboolean              blocked;    /* waiting for the descriptor to be writable */
   gboolean              backing_off; /* after ENOBUFS, until the source's ready time */
   TsrUdpSocketStats     stats;
@@ -191,15 +191,19 @@ watch_writable (TsrUdpSocket *self,
   g_source_modify_unix_fd (self->source, self->fd_tag, blocked ? G_IO_IN | G_IO_OUT : G_IO_IN);
 }
 
+/* The @i-th queued datagram, oldest first. */
+static Outgoing *
+queued (TsrUdpSocket *self,
+        guint         i)
+{
+  return self->ring[(self->head + i) % TSR_UDP_SEND_QUEUE_MAX];
+}
+
 static void
 drop_head (TsrUdpSocket *self)
 {
-  Outgoing *out = g_queue_pop_head (&self->queue);
-
-  if (self->spare->len < SPARE_MAX)
-    g_ptr_array_add (self->spare, out);
-  else
-    g_free (out);
+  self->head = (self->head + 1) % TSR_UDP_SEND_QUEUE_MAX;
+  self->n_queued--;
 }
 
 /* Sends from the head of the queue, @rounds batches at most. */
@@ -211,15 +215,14 @@ flush (TsrUdpSocket *self,
   gboolean retried = FALSE;
   guint round;
 
-  for (round = 0; round < rounds && !g_queue_is_empty (&self->queue); round++)
+  for (round = 0; round < rounds && self->n_queued > 0; round++)
     {
-      GList *link = self->queue.head;
-      guint n = 0;
+      guint n;
       int sent;
 
-      for (; link != NULL && n < SEND_BATCH; link = link->next, n++)
+      for (n = 0; n < self->n_queued && n < SEND_BATCH; n++)
         {
-          Outgoing *out = link->data;
+          Outgoing *out = queued (self, n);
 
           batch->out_iov[n].iov_base = out->data;
           batch->out_iov[n].iov_len = out->length;
@@ -280,6 +283,7 @@ tsr_udp_socket_send (TsrUdpSocket         *self,
                      const guint8         *data,
                      gsize                 length)
 {
+  Outgoing **slot;
   Outgoing *out;
 
   g_return_val_if_fail (self != NULL && to != NULL, FALSE);
@@ -290,18 +294,20 @@ tsr_udp_socket_send (TsrUdpSocket         *self,
       self->stats.send_failed++;
       return FALSE;
     }
-  if (self->queue.length >= TSR_UDP_SEND_QUEUE_MAX)
+  if (self->n_queued >= TSR_UDP_SEND_QUEUE_MAX)
     {
       self->stats.queue_full++;
       return FALSE;
     }
-  /* Every buffer has room for the largest datagram, so any is reused. */
-  out = self->spare->len > 0 ? g_ptr_array_steal_index_fast (self->spare, self->spare->len - 1)
-                             : g_malloc (sizeof *out + TSR_UDP_DATAGRAM_MAX);
+  /* Every buffer has room for the largest datagram. */
+  slot = &self->ring[(self->head + self->n_queued) % TSR_UDP_SEND_QUEUE_MAX];
+  if (*slot == NULL)
+    *slot = g_malloc (sizeof **slot + TSR_UDP_DATAGRAM_MAX);
+  out = *slot;
   out->to = *to;
   out->length = length;
   memcpy (out->data, data, length);
-  g_queue_push_tail (&self->queue, out);
+  self->n_queued++;
   /* Flushed by the source within this iteration (or the next: prepare()
    * sees the queue); a stall flushes when the kernel has room. */
   return TRUE;
@@ -312,7 +318,7 @@ tsr_udp_socket_get_queued (TsrUdpSocket *self)
 {
   g_return_val_if_fail (self != NULL, 0);
 
-  return self->queue.length;
+  return self->n_queued;
 }
 
 /* ------------------------------------------------------------------ */
@@ -434,7 +440,7 @@ receive (TsrUdpSocket *self)
 static gboolean
 has_sends (TsrUdpSocket *self)
 {
-  return !self->blocked && !self->backing_off && !g_queue_is_empty (&self->queue);
+  return !self->blocked && !self->backing_off && self->n_queued > 0;
 }
 
 static gboolean
@@ -558,8 +564,6 @@ tsr_udp_socket_new (const char            *address,
   self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
   self->demux = tsr_udp_demux_new ();
   self->batch = batch_new ();
-  g_queue_init (&self->queue);
-  self->spare = g_ptr_array_new_with_free_func (g_free);
   self->source = g_source_new (&udp_source_funcs, sizeof (UdpSource));
   ((UdpSource *) self->source)->socket = self;
   g_source_set_static_name (self->source, "tsr-udp-socket");
@@ -586,6 +590,8 @@ tsr_udp_socket_ref (TsrUdpSocket *self)
 void
 tsr_udp_socket_unref (TsrUdpSocket *self)
 {
+  guint i;
+
   if (self == NULL || !g_ref_count_dec (&self->ref_count))
     return;
   /* What is queued goes now, once, without waiting: a lookup's last
@@ -594,8 +600,8 @@ tsr_udp_socket_unref (TsrUdpSocket *self)
     flush (self, G_MAXUINT);
   g_source_destroy (self->source);
   g_source_unref (self->source);
-  g_queue_clear_full (&self->queue, g_free);
-  g_ptr_array_unref (self->spare);
+  for (i = 0; i < TSR_UDP_SEND_QUEUE_MAX; i++)
+    g_free (self->ring[i]);
   g_object_unref (self->socket);
   tsr_udp_demux_free (self->demux);
   g_free (self->batch);
