@@ -664,6 +664,8 @@ tsr_utp_conn_on_timer (TsrUtpConn *self,
   if (self->state == STATE_CONNECTED && now_us >= self->last_sent + TSR_UTP_CONN_KEEPALIVE_US)
     {
       self->stats.keepalives_sent++;
+      /* Nothing sent for long: the packets' spare memory goes too. */
+      tsr_utp_sender_trim (self->sender);
       send_state (self, now_us);
     }
 }
