@@ -5,9 +5,11 @@
  * reaches its receiver and only it, tracker replies only for a pending
  * transaction from the right address, bursts arrive whole in batches,
  * each batch followed by one `drained` report (uTP acks a batch once),
- * the send queue keeps its order and its bound, and a socket closed with
- * datagrams queued (or from within a receiver) sends them once and frees
- * them (run under valgrind or ASan to see the latter). A datagram to a
+ * the send queue keeps its order and its bound, runs of one size go as
+ * one message (UDP GSO) and arrive as the datagrams they were, and a
+ * socket closed with datagrams queued (or from within a receiver) sends
+ * them once and frees them (run under valgrind or ASan to see the
+ * latter). A datagram to a
  * closed port comes back as an "unreachable" report for its destination
  * (IPv4 and IPv6), to whoever claims it, within a second.
  */
@@ -451,6 +453,60 @@ test_send_order_and_bound (Fixture       *fixture,
   WAIT_UNTIL (fixture->krpc.datagrams->len == TSR_UDP_SEND_QUEUE_MAX + 1, "the last one");
 }
 
+/* Runs of one size to one address go as one message each (UDP GSO),
+ * and arrive as the datagrams they were: each whole, in order, a run cut
+ * where the size changes, grows, or a shorter one ends it. */
+static void
+test_send_gso (Fixture       *fixture,
+               gconstpointer  data)
+{
+  static const gsize sizes[] = { 1200, 1200, 1200, 1200, 1200, 20, 1200, 1200, 1200, 700, 1200, 1300, 1300, 5 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsrUdpSocket) sender = tsr_udp_socket_new ("127.0.0.1", TSR_PEER_ADDRESS_IPV4, 0, &error);
+  g_autofree guint8 *buffer = g_malloc (TSR_UDP_DATAGRAM_MAX);
+  TsrUdpSocketStats stats;
+  TsrPeerAddress to;
+  guint round;
+  guint i;
+
+  g_assert_no_error (error);
+  udp_address (fixture->udp, "127.0.0.1", &to);
+  /* Twice: the sizes above, then a long run of full ones (three
+   * messages of 64 and one of 8). */
+  for (round = 0; round < 2; round++)
+    {
+      guint n = round == 0 ? G_N_ELEMENTS (sizes) : 200;
+      guint base = fixture->krpc.datagrams->len;
+
+      for (i = 0; i < n; i++)
+        {
+          gsize length = round == 0 ? sizes[i] : 1200;
+
+          memset (buffer, (int) (i & 0xff), length);
+          buffer[0] = 'd';
+          buffer[length - 1] = (guint8) i;
+          g_assert_true (tsr_udp_socket_send (sender, &to, buffer, length));
+        }
+      WAIT_UNTIL (fixture->krpc.datagrams->len == base + n, "the datagrams");
+      for (i = 0; i < n; i++)
+        {
+          gsize length;
+          const guint8 *got = g_bytes_get_data (g_ptr_array_index (fixture->krpc.datagrams, base + i), &length);
+
+          g_assert_cmpuint (length, ==, round == 0 ? sizes[i] : 1200);
+          g_assert_cmpuint (got[length - 1], ==, (guint8) i);
+          if (length > 2)
+            g_assert_cmpuint (got[1], ==, (guint8) i);
+        }
+    }
+  tsr_udp_socket_get_stats (sender, &stats);
+  g_assert_cmpuint (stats.sent, ==, G_N_ELEMENTS (sizes) + 200);
+  g_assert_cmpuint (stats.send_failed, ==, 0);
+  /* First round: [1200 x5, 20] [1200 x3, 700] [1200] [1300 x2, 5]; then
+   * 64 + 64 + 64 + 8. */
+  g_assert_cmpuint (stats.gso_sends, ==, 3 + 4);
+}
+
 /* ------------------------------------------------------------------ */
 /* Unreachable destinations (ICMP)                                     */
 
@@ -785,6 +841,7 @@ main (int   argc,
   g_test_add ("/udp-socket/burst", Fixture, NULL, fixture_set_up, test_burst, fixture_tear_down);
   g_test_add ("/udp-socket/send/order-and-bound", Fixture, NULL, fixture_set_up, test_send_order_and_bound,
               fixture_tear_down);
+  g_test_add ("/udp-socket/send/gso", Fixture, NULL, fixture_set_up, test_send_gso, fixture_tear_down);
   g_test_add ("/udp-socket/unreachable/transaction", Fixture, NULL, fixture_set_up, test_unreachable_transaction,
               fixture_tear_down);
   g_test_add ("/udp-socket/unreachable/unclaimed", Fixture, NULL, fixture_set_up, test_unreachable_unclaimed,

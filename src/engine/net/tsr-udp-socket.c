@@ -18,7 +18,13 @@
  * below). The queue is a ring of buffers made on first use and kept
  * (1 MiB at most, the kernel's send buffer's size): at a full rate, a
  * malloc and a free per datagram, and a list node, cost as much as the
- * rest of the send. When the kernel's
+ * rest of the send. A run of datagrams of one size to one address (a
+ * uTP connection's full DATA packets) goes to the kernel as one message
+ * with UDP generic segmentation offload (UDP_SEGMENT, Linux 4.18): one
+ * trip down the stack for up to 64 datagrams, cut into the very same
+ * datagrams at the device, or on loopback at the receiving socket, so
+ * the wire sees what it would have without. A kernel or device that
+ * refuses it turns it off for the socket. When the kernel's
  * buffer is full (EAGAIN) the queue waits for the descriptor to become
  * writable; ENOBUFS (no memory for the packet, the descriptor still
  * writable) waits a few milliseconds instead of spinning. The queue is
@@ -48,6 +54,7 @@
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <netinet/ip_icmp.h>
+#include <netinet/udp.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -59,6 +66,11 @@
 #define RECV_ROUNDS  4
 #define SEND_BATCH   32
 #define SEND_ROUNDS  4
+/* UDP GSO: datagrams per message (the kernel's UDP_MAX_SEGMENTS) and
+ * bytes, under the largest UDP payload; iovecs for a batch of messages. */
+#define GSO_SEGMENTS 64
+#define GSO_BYTES    65000
+#define SEND_IOVS    (SEND_BATCH * 8)
 /* Error reports read from the error queue per wake-up, at most. */
 #define ERROR_ROUNDS 32
 /* Milliseconds before trying again after ENOBUFS. */
@@ -90,8 +102,14 @@ typedef struct
   struct iovec   in_iov[RECV_BATCH];
   struct mmsghdr in_msgs[RECV_BATCH];
   SocketAddress  to[SEND_BATCH];
-  struct iovec   out_iov[SEND_BATCH];
+  struct iovec   out_iov[SEND_IOVS];
   struct mmsghdr out_msgs[SEND_BATCH];
+  guint          out_count[SEND_BATCH];  /* datagrams in each message */
+  union
+  {
+    struct cmsghdr header;
+    guint8         space[CMSG_SPACE (sizeof (guint16))];
+  }              out_control[SEND_BATCH];
 } Batch;
 
 typedef struct
@@ -115,6 +133,7 @@ struct _TsrUdpSocket
   guint                 head;       /* the oldest queued */
   guint                 n_queued;
   gboolean              blocked;    /* waiting for the descriptor to be writable */
+  gboolean              gso;        /* UDP_SEGMENT works here, as far as we know */
   gboolean              backing_off; /* after ENOBUFS, until the source's ready time */
   TsrUdpSocketStats     stats;
 };
@@ -206,6 +225,105 @@ drop_head (TsrUdpSocket *self)
   self->n_queued--;
 }
 
+/* How many datagrams from the @first queued on go in one message, @max
+ * at most: with GSO, a run to one address of the first one's size, save
+ * the last, which may be shorter (the kernel cuts at that size). */
+static guint
+gso_run (TsrUdpSocket *self,
+         guint         first,
+         guint         max)
+{
+  Outgoing *head = queued (self, first);
+  gsize total = head->length;
+  guint n = 1;
+
+  if (!self->gso)
+    return 1;
+  while (n < max && first + n < self->n_queued)
+    {
+      Outgoing *next = queued (self, first + n);
+
+      if (next->length > head->length || total + next->length > GSO_BYTES ||
+          !tsr_peer_address_equal (&next->to, &head->to))
+        break;
+      total += next->length;
+      n++;
+      if (next->length < head->length)
+        break;
+    }
+  return n;
+}
+
+/* Fills the batch's messages from the head of the queue; returns how many. */
+static guint
+fill_batch (TsrUdpSocket *self)
+{
+  Batch *batch = self->batch;
+  guint first = 0;
+  guint iov = 0;
+  guint n;
+
+  for (n = 0; first < self->n_queued && n < SEND_BATCH && iov < SEND_IOVS; n++)
+    {
+      Outgoing *out = queued (self, first);
+      struct msghdr *hdr = &batch->out_msgs[n].msg_hdr;
+      guint count = gso_run (self, first, MIN (GSO_SEGMENTS, SEND_IOVS - iov));
+      guint i;
+
+      for (i = 0; i < count; i++)
+        {
+          Outgoing *segment = queued (self, first + i);
+
+          batch->out_iov[iov + i].iov_base = segment->data;
+          batch->out_iov[iov + i].iov_len = segment->length;
+        }
+      hdr->msg_name = &batch->to[n];
+      hdr->msg_namelen = address_to_sockaddr (&out->to, &batch->to[n]);
+      hdr->msg_iov = &batch->out_iov[iov];
+      hdr->msg_iovlen = count;
+      hdr->msg_control = NULL;
+      hdr->msg_controllen = 0;
+      if (count > 1)
+        {
+          guint16 size = (guint16) out->length;
+          struct cmsghdr *cmsg;
+
+          hdr->msg_control = &batch->out_control[n];
+          hdr->msg_controllen = CMSG_SPACE (sizeof size);
+          cmsg = CMSG_FIRSTHDR (hdr);
+          cmsg->cmsg_level = IPPROTO_UDP;
+          cmsg->cmsg_type = UDP_SEGMENT;
+          cmsg->cmsg_len = CMSG_LEN (sizeof size);
+          memcpy (CMSG_DATA (cmsg), &size, sizeof size);
+        }
+      batch->out_count[n] = count;
+      first += count;
+      iov += count;
+    }
+  return n;
+}
+
+/* Forgets the datagrams of the first @n messages of the batch. */
+static guint
+drop_messages (TsrUdpSocket *self,
+               guint         n)
+{
+  guint dropped = 0;
+  guint i;
+
+  for (i = 0; i < n; i++)
+    {
+      guint count = self->batch->out_count[i];
+
+      if (count > 1)
+        self->stats.gso_sends++;
+      dropped += count;
+      while (count-- > 0)
+        drop_head (self);
+    }
+  return dropped;
+}
+
 /* Sends from the head of the queue, @rounds batches at most. */
 static void
 flush (TsrUdpSocket *self,
@@ -217,27 +335,14 @@ flush (TsrUdpSocket *self,
 
   for (round = 0; round < rounds && self->n_queued > 0; round++)
     {
-      guint n;
+      guint n = fill_batch (self);
       int sent;
 
-      for (n = 0; n < self->n_queued && n < SEND_BATCH; n++)
-        {
-          Outgoing *out = queued (self, n);
-
-          batch->out_iov[n].iov_base = out->data;
-          batch->out_iov[n].iov_len = out->length;
-          batch->out_msgs[n].msg_hdr.msg_name = &batch->to[n];
-          batch->out_msgs[n].msg_hdr.msg_namelen = address_to_sockaddr (&out->to, &batch->to[n]);
-          batch->out_msgs[n].msg_hdr.msg_iov = &batch->out_iov[n];
-          batch->out_msgs[n].msg_hdr.msg_iovlen = 1;
-        }
       sent = sendmmsg (self->fd, batch->out_msgs, n, MSG_DONTWAIT);
       if (sent > 0)
         {
           retried = FALSE;
-          self->stats.sent += (guint) sent;
-          while (sent-- > 0)
-            drop_head (self);
+          self->stats.sent += drop_messages (self, (guint) sent);
           continue;
         }
       if (sent == 0)
@@ -258,6 +363,15 @@ flush (TsrUdpSocket *self,
           g_source_set_ready_time (self->source, g_get_monotonic_time () + NOBUFS_RETRY * 1000);
           return;
         }
+      /* No GSO here (an old kernel, a device without checksum offload):
+       * the same datagrams go one by one from now on. */
+      if (batch->out_count[0] > 1 &&
+          (errno == EIO || errno == EINVAL || errno == EMSGSIZE || errno == ENOPROTOOPT || errno == EOPNOTSUPP))
+        {
+          g_debug ("UDP segmentation offload refused (%s): off", g_strerror (errno));
+          self->gso = FALSE;
+          continue;
+        }
       /* An ICMP error for an earlier datagram fails the next send once
        * (the kernel hands the socket's pending error to whichever call
        * comes first; the report stays in the error queue): try again. */
@@ -266,12 +380,12 @@ flush (TsrUdpSocket *self,
           retried = TRUE;
           continue;
         }
-      /* The first datagram is refused for itself (no route to it, a
-       * firewall): it goes, the rest are tried. */
+      /* The first message is refused for itself (no route to it, a
+       * firewall): its datagrams, all to one address, go; the rest are
+       * tried. */
       retried = FALSE;
       g_debug ("a datagram was refused: %s", g_strerror (errno));
-      self->stats.send_failed++;
-      drop_head (self);
+      self->stats.send_failed += drop_messages (self, 1);
     }
   /* More than a wake-up's share: the rest in the next iteration, as
    * prepare() sees. */
@@ -564,6 +678,7 @@ tsr_udp_socket_new (const char            *address,
   self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
   self->demux = tsr_udp_demux_new ();
   self->batch = batch_new ();
+  self->gso = TRUE;
   self->source = g_source_new (&udp_source_funcs, sizeof (UdpSource));
   ((UdpSource *) self->source)->socket = self;
   g_source_set_static_name (self->source, "tsr-udp-socket");

@@ -35,6 +35,7 @@ typedef struct
   guint64 errors;           /* reports read from the error queue (ICMP errors for datagrams sent) */
   guint64 unreachable;      /* of those, destinations unreachable, told to the demultiplexer */
   guint64 unclaimed;        /* of those, for a destination no receiver claimed: dropped */
+  guint64 gso_sends;        /* messages that took several datagrams to one address at once (UDP GSO) */
 } TsrUdpSocketStats;
 
 /* Binds UDP @port (0: any) at @address (NULL: any address of @family;
