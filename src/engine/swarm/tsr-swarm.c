@@ -545,13 +545,16 @@ tsr_swarm_ban (TsrSwarm             *self,
 {
   TsrMember *member = tsr_swarm_find (self, address);
   TsrPeer *peer = member != NULL ? tsr_member_get_peer (member) : NULL;
+  TsrPeerAddress host = tsr_peer_address_get_host (address);
   TsrPeerAddress key;
 
   /* A peer that dialled us comes back from another port: ban its host.
    * One we dialled is banned at the address we know it by, so that other
    * peers behind the same address (NAT, or loopback in tests) are not. */
-  key = peer != NULL && tsr_peer_is_incoming (peer) ? tsr_peer_address_get_host (address) : *address;
-  if (tsr_peer_pool_get_ban (self->pool, &key, now) != NULL)
+  key = peer != NULL && tsr_peer_is_incoming (peer) ? host : *address;
+  /* A verdict that comes after the connection is gone (a second bad
+   * piece hashed after the first got its host banned) bans nothing new. */
+  if (tsr_peer_pool_get_ban (self->pool, &key, now) != NULL || tsr_peer_pool_get_ban (self->pool, &host, now) != NULL)
     return;
   tsr_peer_pool_ban (self->pool, &key, reason, now, seconds);
   self->funcs->banned (&key, reason, self->user_data);
