@@ -455,7 +455,8 @@ test_send_order_and_bound (Fixture       *fixture,
 
 /* Runs of one size to one address go as one message each (UDP GSO),
  * and arrive as the datagrams they were: each whole, in order, a run cut
- * where the size changes, grows, or a shorter one ends it. */
+ * where the size changes, grows, or a shorter one ends it; the receiving
+ * socket reads a run at once (UDP GRO) and cuts it the same way. */
 static void
 test_send_gso (Fixture       *fixture,
                gconstpointer  data)
@@ -505,6 +506,12 @@ test_send_gso (Fixture       *fixture,
   /* First round: [1200 x5, 20] [1200 x3, 700] [1200] [1300 x2, 5]; then
    * 64 + 64 + 64 + 8. */
   g_assert_cmpuint (stats.gso_sends, ==, 3 + 4);
+  /* And the receiving socket, which asks for UDP_GRO, had them as runs
+   * too, and cut them (loopback keeps a GSO run whole for it). */
+  tsr_udp_socket_get_stats (fixture->udp, &stats);
+  g_assert_cmpuint (stats.received, ==, G_N_ELEMENTS (sizes) + 200);
+  g_assert_cmpuint (stats.gro_reads, >, 0);
+  g_assert_cmpuint (stats.too_long, ==, 0);
 }
 
 /* ------------------------------------------------------------------ */

@@ -24,7 +24,12 @@
  * trip down the stack for up to 64 datagrams, cut into the very same
  * datagrams at the device, or on loopback at the receiving socket, so
  * the wire sees what it would have without. A kernel or device that
- * refuses it turns it off for the socket. When the kernel's
+ * refuses it turns it off for the socket. Receiving, UDP_GRO lets the
+ * kernel hand over such a run (from a Tessera peer on the same host, or
+ * coalesced by the NIC) as one message with its segment size, cut here
+ * into its datagrams: one skb and one copy-out per run, not per
+ * datagram. Each wake-up reads a bounded number of datagrams, as many
+ * messages as it takes. When the kernel's
  * buffer is full (EAGAIN) the queue waits for the descriptor to become
  * writable; ENOBUFS (no memory for the packet, the descriptor still
  * writable) waits a few milliseconds instead of spinning. The queue is
@@ -60,10 +65,14 @@
 
 #include "tsr-udp-socket.h"
 
-/* Datagrams per system call, and calls per wake-up: 128 datagrams read
- * and 128 sent at most before the loop gets its turn again. */
-#define RECV_BATCH   32
-#define RECV_ROUNDS  4
+/* Messages per system call, and datagrams per wake-up: 128 datagrams
+ * read (past which the last call's messages finish) and 128 messages
+ * sent at most before the loop gets its turn again. A message read has
+ * room for a whole coalesced run (UDP_GRO): 16 of them take 1 MiB of
+ * address space, of which only what such runs fill is ever touched. */
+#define RECV_BATCH   16
+#define RECV_SLOT    65536
+#define RECV_MAX     128
 #define SEND_BATCH   32
 #define SEND_ROUNDS  4
 /* UDP GSO: datagrams per message (the kernel's UDP_MAX_SEGMENTS) and
@@ -97,10 +106,15 @@ typedef union
 /* The buffers of one batch in and one batch out, reused. */
 typedef struct
 {
-  guint8         in[RECV_BATCH][TSR_UDP_DATAGRAM_MAX];
+  guint8         in[RECV_BATCH][RECV_SLOT];
   SocketAddress  from[RECV_BATCH];
   struct iovec   in_iov[RECV_BATCH];
   struct mmsghdr in_msgs[RECV_BATCH];
+  union
+  {
+    struct cmsghdr header;
+    guint8         space[CMSG_SPACE (sizeof (int))];
+  }              in_control[RECV_BATCH];
   SocketAddress  to[SEND_BATCH];
   struct iovec   out_iov[SEND_IOVS];
   struct mmsghdr out_msgs[SEND_BATCH];
@@ -503,19 +517,82 @@ read_errors (TsrUdpSocket *self)
 /* ------------------------------------------------------------------ */
 /* Receiving                                                           */
 
+/* The segment size of a message the kernel coalesced (UDP_GRO), or 0. */
+static gsize
+gro_size (struct msghdr *hdr)
+{
+  struct cmsghdr *cmsg;
+
+  for (cmsg = CMSG_FIRSTHDR (hdr); cmsg != NULL; cmsg = CMSG_NXTHDR (hdr, cmsg))
+    if (cmsg->cmsg_level == IPPROTO_UDP && cmsg->cmsg_type == UDP_GRO)
+      {
+        int size;
+
+        memcpy (&size, CMSG_DATA (cmsg), sizeof size);
+        return size > 0 ? (gsize) size : 0;
+      }
+  return 0;
+}
+
+/* Hands the datagrams of message @i to the demultiplexer, cut at the
+ * segment size if the kernel coalesced a run; returns how many. */
+static guint
+deliver_message (TsrUdpSocket *self,
+                 guint         i)
+{
+  Batch *batch = self->batch;
+  struct msghdr *hdr = &batch->in_msgs[i].msg_hdr;
+  gsize length = batch->in_msgs[i].msg_len;
+  gsize size = gro_size (hdr);
+  TsrPeerAddress from;
+  gsize offset;
+  guint n;
+
+  if (size == 0 || size > length)
+    size = MAX (length, 1);
+  if (hdr->msg_flags & MSG_TRUNC)
+    {
+      self->stats.too_long++;
+      return 1;
+    }
+  if (!address_from_sockaddr (&batch->from[i], &from))
+    return 1;
+  if (length == 0)
+    {
+      tsr_udp_demux_deliver (self->demux, batch->in[i], 0, &from);
+      return 1;
+    }
+  if (size < length)
+    self->stats.gro_reads++;
+  for (offset = 0, n = 0; offset < length; offset += size, n++)
+    {
+      gsize datagram = MIN (size, length - offset);
+
+      if (datagram > TSR_UDP_DATAGRAM_MAX)
+        self->stats.too_long++;
+      else
+        tsr_udp_demux_deliver (self->demux, batch->in[i] + offset, datagram, &from);
+    }
+  return n;
+}
+
 static void
 receive (TsrUdpSocket *self)
 {
   Batch *batch = self->batch;
   gboolean counted = FALSE;
-  guint round;
+  guint datagrams = 0;
 
-  for (round = 0; round < RECV_ROUNDS; round++)
+  while (datagrams < RECV_MAX)
     {
       int received, i;
 
       for (i = 0; i < RECV_BATCH; i++)
-        batch->in_msgs[i].msg_hdr.msg_namelen = sizeof batch->from[i];
+        {
+          batch->in_msgs[i].msg_hdr.msg_namelen = sizeof batch->from[i];
+          batch->in_msgs[i].msg_hdr.msg_control = &batch->in_control[i];
+          batch->in_msgs[i].msg_hdr.msg_controllen = sizeof batch->in_control[i];
+        }
       received = recvmmsg (self->fd, batch->in_msgs, RECV_BATCH, MSG_DONTWAIT, NULL);
       if (received < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
         {
@@ -523,6 +600,7 @@ receive (TsrUdpSocket *self)
            * first call that comes: its report is in the error queue,
            * and the datagrams are still there to read. */
           read_errors (self);
+          datagrams += RECV_BATCH;
           continue;
         }
       if (received <= 0)
@@ -530,19 +608,12 @@ receive (TsrUdpSocket *self)
       if (!counted)
         self->stats.read_dispatches++;
       counted = TRUE;
-      self->stats.received += (guint) received;
       for (i = 0; i < received; i++)
         {
-          TsrPeerAddress from;
+          guint n = deliver_message (self, (guint) i);
 
-          if (batch->in_msgs[i].msg_hdr.msg_flags & MSG_TRUNC)
-            {
-              self->stats.too_long++;
-              continue;
-            }
-          if (!address_from_sockaddr (&batch->from[i], &from))
-            continue;
-          tsr_udp_demux_deliver (self->demux, batch->in[i], batch->in_msgs[i].msg_len, &from);
+          self->stats.received += n;
+          datagrams += n;
         }
       tsr_udp_demux_drained (self->demux);
       if (received < RECV_BATCH)
@@ -615,7 +686,7 @@ batch_new (void)
   for (i = 0; i < RECV_BATCH; i++)
     {
       batch->in_iov[i].iov_base = batch->in[i];
-      batch->in_iov[i].iov_len = TSR_UDP_DATAGRAM_MAX;
+      batch->in_iov[i].iov_len = RECV_SLOT;
       batch->in_msgs[i].msg_hdr.msg_iov = &batch->in_iov[i];
       batch->in_msgs[i].msg_hdr.msg_iovlen = 1;
       batch->in_msgs[i].msg_hdr.msg_name = &batch->from[i];
@@ -661,6 +732,9 @@ tsr_udp_socket_new (const char            *address,
   else
     g_socket_set_option (socket, IPPROTO_IP, IP_RECVERR, 1, NULL);
   g_socket_set_option (socket, SOL_SOCKET, SO_RCVBUF, RECV_BUFFER, NULL);
+  /* Runs of datagrams may come as one message (see receive()); an old
+   * kernel without it just does not. */
+  g_socket_set_option (socket, IPPROTO_UDP, UDP_GRO, 1, NULL);
   g_socket_set_option (socket, SOL_SOCKET, SO_SNDBUF, SEND_BUFFER, NULL);
   where = g_inet_socket_address_new (inet, port);
   if (!g_socket_bind (socket, where, FALSE, error))
