@@ -461,7 +461,8 @@ static void
 test_send_gso (Fixture       *fixture,
                gconstpointer  data)
 {
-  static const gsize sizes[] = { 1200, 1200, 1200, 1200, 1200, 20, 1200, 1200, 1200, 700, 1200, 1300, 1300, 5 };
+  static const gsize sizes[] = { 1200, 1200, 1200, 1200, 1200, 20, 1200, 1200, 1200, 700, 1200, 1300, 1300, 5,
+                                 2000, 2000 };
   g_autoptr(GError) error = NULL;
   g_autoptr(TsrUdpSocket) sender = tsr_udp_socket_new ("127.0.0.1", TSR_PEER_ADDRESS_IPV4, 0, &error);
   g_autofree guint8 *buffer = g_malloc (TSR_UDP_DATAGRAM_MAX);
@@ -503,8 +504,9 @@ test_send_gso (Fixture       *fixture,
   tsr_udp_socket_get_stats (sender, &stats);
   g_assert_cmpuint (stats.sent, ==, G_N_ELEMENTS (sizes) + 200);
   g_assert_cmpuint (stats.send_failed, ==, 0);
-  /* First round: [1200 x5, 20] [1200 x3, 700] [1200] [1300 x2, 5]; then
-   * 64 + 64 + 64 + 8. */
+  /* First round: [1200 x5, 20] [1200 x3, 700] [1200] [1300 x2, 5], and
+   * the two of 2000 bytes alone (a run of them could pass a path's MTU);
+   * then 64 + 64 + 64 + 8. */
   g_assert_cmpuint (stats.gso_sends, ==, 3 + 4);
   /* And the receiving socket, which asks for UDP_GRO, had them as runs
    * too, and cut them (loopback keeps a GSO run whole for it). */

@@ -79,6 +79,9 @@
  * bytes, under the largest UDP payload; iovecs for a batch of messages. */
 #define GSO_SEGMENTS 64
 #define GSO_BYTES    65000
+/* Larger datagrams go alone: a run of them could exceed a path's MTU,
+ * which GSO refuses instead of fragmenting (1500 less IPv6 and UDP). */
+#define GSO_SEGMENT_MAX 1452
 #define SEND_IOVS    (SEND_BATCH * 8)
 /* Error reports read from the error queue per wake-up, at most. */
 #define ERROR_ROUNDS 32
@@ -148,6 +151,7 @@ struct _TsrUdpSocket
   guint                 n_queued;
   gboolean              blocked;    /* waiting for the descriptor to be writable */
   gboolean              gso;        /* UDP_SEGMENT works here, as far as we know */
+  gboolean              gso_skip;   /* the next batch goes without: its run was refused */
   gboolean              backing_off; /* after ENOBUFS, until the source's ready time */
   TsrUdpSocketStats     stats;
 };
@@ -251,7 +255,7 @@ gso_run (TsrUdpSocket *self,
   gsize total = head->length;
   guint n = 1;
 
-  if (!self->gso)
+  if (!self->gso || self->gso_skip || head->length > GSO_SEGMENT_MAX)
     return 1;
   while (n < max && first + n < self->n_queued)
     {
@@ -356,6 +360,7 @@ flush (TsrUdpSocket *self,
       if (sent > 0)
         {
           retried = FALSE;
+          self->gso_skip = FALSE;
           self->stats.sent += drop_messages (self, (guint) sent);
           continue;
         }
@@ -377,10 +382,15 @@ flush (TsrUdpSocket *self,
           g_source_set_ready_time (self->source, g_get_monotonic_time () + NOBUFS_RETRY * 1000);
           return;
         }
-      /* No GSO here (an old kernel, a device without checksum offload):
-       * the same datagrams go one by one from now on. */
-      if (batch->out_count[0] > 1 &&
-          (errno == EIO || errno == EINVAL || errno == EMSGSIZE || errno == ENOPROTOOPT || errno == EOPNOTSUPP))
+      /* A run too long for the route's MTU goes one by one, this once;
+       * no GSO here at all (an old kernel, a device without checksum
+       * offload), every run from now on. */
+      if (batch->out_count[0] > 1 && (errno == EINVAL || errno == EMSGSIZE))
+        {
+          self->gso_skip = TRUE;
+          continue;
+        }
+      if (batch->out_count[0] > 1 && (errno == EIO || errno == ENOPROTOOPT || errno == EOPNOTSUPP))
         {
           g_debug ("UDP segmentation offload refused (%s): off", g_strerror (errno));
           self->gso = FALSE;
