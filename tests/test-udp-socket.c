@@ -4,9 +4,12 @@
  * sockets and against another TsrUdpSocket: each kind of datagram
  * reaches its receiver and only it, tracker replies only for a pending
  * transaction from the right address, bursts arrive whole in batches,
- * the send queue keeps its order and its bound, and a socket closed with
- * datagrams queued (or from within a receiver) sends them once and frees
- * them (run under valgrind or ASan to see the latter). A datagram to a
+ * each batch followed by one `drained` report (uTP acks a batch once),
+ * the send queue keeps its order and its bound, runs of one size go as
+ * one message (UDP GSO) and arrive as the datagrams they were, and a
+ * socket closed with datagrams queued (or from within a receiver) sends
+ * them once and frees them (run under valgrind or ASan to see the
+ * latter). A datagram to a
  * closed port comes back as an "unreachable" report for its destination
  * (IPv4 and IPv6), to whoever claims it, within a second.
  */
@@ -35,6 +38,8 @@ typedef struct
 {
   GPtrArray      *datagrams;  /* (element-type GBytes) in order */
   TsrPeerAddress  from;       /* the last sender */
+  guint           n_drained;
+  guint           drained_at; /* datagrams received at the last `drained` */
 } Recorder;
 
 static void
@@ -49,8 +54,18 @@ on_received (const guint8         *data,
   recorder->from = *from;
 }
 
+static void
+on_drained (gpointer user_data)
+{
+  Recorder *recorder = user_data;
+
+  recorder->n_drained++;
+  recorder->drained_at = recorder->datagrams->len;
+}
+
 static const TsrUdpReceiverFuncs recorder_funcs = {
   .received = on_received,
+  .drained = on_drained,
 };
 
 static void
@@ -223,6 +238,28 @@ test_route_utp (Fixture       *fixture,
   g_assert_true (tsr_utp_packet_parse (&parsed, g_bytes_get_data (got, NULL), g_bytes_get_size (got), NULL));
   g_assert_cmpint (parsed.type, ==, TSR_UTP_SYN);
   g_assert_cmpuint (parsed.connection_id, ==, 4321);
+}
+
+/* Datagrams waiting together are read in one batch, and the receiver
+ * hears that the batch is over once, after all of them. */
+static void
+test_drained_per_batch (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  TsrUtpPacket state = { 0 };
+  guint8 buffer[64];
+  gsize length;
+  guint i;
+
+  state.type = TSR_UTP_STATE;
+  state.connection_id = 4321;
+  length = tsr_utp_packet_write (&state, buffer, sizeof buffer);
+  /* Loopback delivers each before send returns: all ten wait at once. */
+  for (i = 0; i < 10; i++)
+    send_plain (fixture->peer, fixture->udp, "127.0.0.1", buffer, length);
+  WAIT_UNTIL (fixture->utp.datagrams->len == 10 && fixture->utp.n_drained > 0, "the ten STATEs");
+  g_assert_cmpuint (fixture->utp.n_drained, ==, 1);
+  g_assert_cmpuint (fixture->utp.drained_at, ==, 10);
 }
 
 /* A BEP 15 connect reply: action 0, the transaction, a connection id. */
@@ -414,6 +451,69 @@ test_send_order_and_bound (Fixture       *fixture,
   }
   g_assert_cmpuint (tsr_udp_socket_get_queued (sender), ==, 1);
   WAIT_UNTIL (fixture->krpc.datagrams->len == TSR_UDP_SEND_QUEUE_MAX + 1, "the last one");
+}
+
+/* Runs of one size to one address go as one message each (UDP GSO),
+ * and arrive as the datagrams they were: each whole, in order, a run cut
+ * where the size changes, grows, or a shorter one ends it; the receiving
+ * socket reads a run at once (UDP GRO) and cuts it the same way. */
+static void
+test_send_gso (Fixture       *fixture,
+               gconstpointer  data)
+{
+  static const gsize sizes[] = { 1200, 1200, 1200, 1200, 1200, 20, 1200, 1200, 1200, 700, 1200, 1300, 1300, 5,
+                                 2000, 2000 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TsrUdpSocket) sender = tsr_udp_socket_new ("127.0.0.1", TSR_PEER_ADDRESS_IPV4, 0, &error);
+  g_autofree guint8 *buffer = g_malloc (TSR_UDP_DATAGRAM_MAX);
+  TsrUdpSocketStats stats;
+  TsrPeerAddress to;
+  guint round;
+  guint i;
+
+  g_assert_no_error (error);
+  udp_address (fixture->udp, "127.0.0.1", &to);
+  /* Twice: the sizes above, then a long run of full ones (three
+   * messages of 64 and one of 8). */
+  for (round = 0; round < 2; round++)
+    {
+      guint n = round == 0 ? G_N_ELEMENTS (sizes) : 200;
+      guint base = fixture->krpc.datagrams->len;
+
+      for (i = 0; i < n; i++)
+        {
+          gsize length = round == 0 ? sizes[i] : 1200;
+
+          memset (buffer, (int) (i & 0xff), length);
+          buffer[0] = 'd';
+          buffer[length - 1] = (guint8) i;
+          g_assert_true (tsr_udp_socket_send (sender, &to, buffer, length));
+        }
+      WAIT_UNTIL (fixture->krpc.datagrams->len == base + n, "the datagrams");
+      for (i = 0; i < n; i++)
+        {
+          gsize length;
+          const guint8 *got = g_bytes_get_data (g_ptr_array_index (fixture->krpc.datagrams, base + i), &length);
+
+          g_assert_cmpuint (length, ==, round == 0 ? sizes[i] : 1200);
+          g_assert_cmpuint (got[length - 1], ==, (guint8) i);
+          if (length > 2)
+            g_assert_cmpuint (got[1], ==, (guint8) i);
+        }
+    }
+  tsr_udp_socket_get_stats (sender, &stats);
+  g_assert_cmpuint (stats.sent, ==, G_N_ELEMENTS (sizes) + 200);
+  g_assert_cmpuint (stats.send_failed, ==, 0);
+  /* First round: [1200 x5, 20] [1200 x3, 700] [1200] [1300 x2, 5], and
+   * the two of 2000 bytes alone (a run of them could pass a path's MTU);
+   * then 64 + 64 + 64 + 8. */
+  g_assert_cmpuint (stats.gso_sends, ==, 3 + 4);
+  /* And the receiving socket, which asks for UDP_GRO, had them as runs
+   * too, and cut them (loopback keeps a GSO run whole for it). */
+  tsr_udp_socket_get_stats (fixture->udp, &stats);
+  g_assert_cmpuint (stats.received, ==, G_N_ELEMENTS (sizes) + 200);
+  g_assert_cmpuint (stats.gro_reads, >, 0);
+  g_assert_cmpuint (stats.too_long, ==, 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -744,11 +844,13 @@ main (int   argc,
 
   g_test_add ("/udp-socket/route/krpc", Fixture, NULL, fixture_set_up, test_route_krpc, fixture_tear_down);
   g_test_add ("/udp-socket/route/utp", Fixture, NULL, fixture_set_up, test_route_utp, fixture_tear_down);
+  g_test_add ("/udp-socket/route/drained", Fixture, NULL, fixture_set_up, test_drained_per_batch, fixture_tear_down);
   g_test_add ("/udp-socket/route/tracker", Fixture, NULL, fixture_set_up, test_route_tracker, fixture_tear_down);
   g_test_add ("/udp-socket/route/unknown", Fixture, NULL, fixture_set_up, test_route_unknown, fixture_tear_down);
   g_test_add ("/udp-socket/burst", Fixture, NULL, fixture_set_up, test_burst, fixture_tear_down);
   g_test_add ("/udp-socket/send/order-and-bound", Fixture, NULL, fixture_set_up, test_send_order_and_bound,
               fixture_tear_down);
+  g_test_add ("/udp-socket/send/gso", Fixture, NULL, fixture_set_up, test_send_gso, fixture_tear_down);
   g_test_add ("/udp-socket/unreachable/transaction", Fixture, NULL, fixture_set_up, test_unreachable_transaction,
               fixture_tear_down);
   g_test_add ("/udp-socket/unreachable/unclaimed", Fixture, NULL, fixture_set_up, test_unreachable_unclaimed,

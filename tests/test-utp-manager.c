@@ -13,7 +13,9 @@
  * connection bound, ids unique per address, a SYN on an id in use, and
  * the one timer driving every connection (by the virtual clock, then by
  * the real GSource on the main context), and an ICMP error failing a
- * dial still waiting for its STATE, and nothing else.
+ * dial still waiting for its STATE, and nothing else. With deferred
+ * acks, datagrams arriving together are handed over as one batch, as
+ * the socket does, and the receiver sends one STATE per batch.
  */
 #include "config.h"
 
@@ -36,6 +38,7 @@ typedef struct
   GByteArray    *received;
   GBytes        *source;      /* (nullable) */
   gsize          written;
+  gsize          expected;    /* bytes to wait for, if not 0 */
   gboolean       connected;
   guint          n_closed;
   GError        *error;
@@ -69,11 +72,14 @@ typedef struct
 
 struct _Net
 {
-  gint64  now;
-  Node    nodes[2];
-  GQueue  queue;          /* Datagram, by arrival */
-  GArray *strays;         /* Stray */
-  guint   n_sent[2][5];   /* by node and type */
+  gint64   now;
+  Node     nodes[2];
+  GQueue   queue;               /* Datagram, by arrival */
+  GArray  *strays;              /* Stray */
+  guint    n_sent[2][5];        /* by node and type */
+  gboolean batched;             /* acks deferred: deliver what arrives together, then flush */
+  guint    n_data_batches[2];
+  guint    max_batch_states[2]; /* STATEs sent for one batch of DATA, at most */
 };
 
 static const TsrUtpChannelFuncs app_funcs;
@@ -290,6 +296,36 @@ node_at (Net                  *net,
   return NULL;
 }
 
+/* Hands @node every datagram due for it now, one batch as one read of
+ * the socket brings, then flushes its acks; counts the STATEs a batch of
+ * nothing but DATA packets brought. */
+static void
+net_deliver_batch (Net  *net,
+                   Node *node)
+{
+  guint states = net->n_sent[node->index][TSR_UTP_STATE];
+  gboolean only_data = TRUE;
+  Datagram *head;
+
+  while ((head = g_queue_peek_head (&net->queue)) != NULL && head->at <= net->now &&
+         tsr_peer_address_equal (&head->to, &node->address))
+    {
+      gsize length;
+      const guint8 *bytes = g_bytes_get_data (head->data, &length);
+
+      g_queue_pop_head (&net->queue);
+      only_data = only_data && length > 0 && (bytes[0] >> 4) == TSR_UTP_DATA;
+      tsr_utp_manager_receive (node->manager, &head->from, bytes, length, net->now);
+      datagram_free (head);
+    }
+  tsr_utp_manager_flush_acks (node->manager, net->now);
+  if (!only_data)
+    return;
+  net->n_data_batches[node->index]++;
+  states = net->n_sent[node->index][TSR_UTP_STATE] - states;
+  net->max_batch_states[node->index] = MAX (net->max_batch_states[node->index], states);
+}
+
 /* Runs the virtual clock from event to event until @until or @done. */
 static gboolean
 net_run (Net       *net,
@@ -311,6 +347,11 @@ net_run (Net       *net,
           return done == NULL;
         }
       net->now = MAX (net->now, next);
+      if (head != NULL && head->at <= net->now && net->batched)
+        {
+          net_deliver_batch (net, node_at (net, &head->to));
+          continue;
+        }
       if (head != NULL && head->at <= net->now)
         {
           Node *node = node_at (net, &head->to);
@@ -365,6 +406,14 @@ static gboolean
 app_connected (gpointer data)
 {
   return ((App *) data)->connected;
+}
+
+static gboolean
+app_received_all (gpointer data)
+{
+  App *app = data;
+
+  return app->received->len >= app->expected;
 }
 
 static gboolean
@@ -431,6 +480,43 @@ test_dial_accept (void)
   g_assert_cmpuint (tsr_utp_manager_get_n_connections (net->nodes[0].manager), ==, 0);
   g_assert_cmpuint (tsr_utp_manager_get_n_connections (net->nodes[1].manager), ==, 0);
   g_assert_cmpuint (tsr_utp_manager_get_stats (net->nodes[1].manager)->accepted, ==, 1);
+  g_assert_cmpuint (net->n_sent[0][TSR_UTP_RESET] + net->n_sent[1][TSR_UTP_RESET], ==, 0);
+  app_free (dialler);
+}
+
+/* Deferred acks (the dialer's way): a batch of DATA packets read at
+ * once gets one STATE, acking the last of them, not one STATE each;
+ * the data arrives whole, and the close (FINs acked at once) is clean. */
+static void
+test_acks_per_batch (void)
+{
+  g_autoptr(Net) net = net_new ();
+  g_autoptr(GBytes) up = tsr_test_make_bytes (1024 * 1024, 3);
+  App *dialler;
+  App *acceptor;
+  guint i;
+
+  net->batched = TRUE;
+  for (i = 0; i < 2; i++)
+    tsr_utp_manager_set_defer_acks (net->nodes[i].manager, TRUE);
+  dialler = dial (net, 0, 1);
+  dialler->source = g_bytes_ref (up);
+  g_assert_true (net_run (net, net->now + 5 * SECOND, app_connected, dialler));
+  acceptor = g_ptr_array_index (net->nodes[1].accepted, 0);
+  acceptor->expected = g_bytes_get_size (up);
+  g_assert_true (net_run (net, net->now + 60 * SECOND, app_received_all, acceptor));
+  tsr_utp_channel_close (dialler->channel);
+  tsr_utp_channel_close (acceptor->channel);
+  g_assert_true (net_run (net, net->now + 30 * SECOND, app_closed, dialler));
+  g_assert_true (net_run (net, net->now + 30 * SECOND, app_closed, acceptor));
+  g_assert_no_error (dialler->error);
+  g_assert_no_error (acceptor->error);
+  tsr_test_assert_received (acceptor->received, up);
+
+  g_assert_cmpuint (net->n_data_batches[1], >, 0);
+  g_assert_cmpuint (net->max_batch_states[1], ==, 1);
+  /* The window grows past one packet a round trip, so batches do too. */
+  g_assert_cmpuint (net->n_sent[1][TSR_UTP_STATE] * 4, <, net->n_sent[0][TSR_UTP_DATA]);
   g_assert_cmpuint (net->n_sent[0][TSR_UTP_RESET] + net->n_sent[1][TSR_UTP_RESET], ==, 0);
   app_free (dialler);
 }
@@ -1148,6 +1234,7 @@ main (int    argc,
 
   g_test_add_func ("/utp-manager/dial-accept", test_dial_accept);
   g_test_add_func ("/utp-manager/release-finishes", test_release_finishes);
+  g_test_add_func ("/utp-manager/acks/one-per-batch", test_acks_per_batch);
   g_test_add_func ("/utp-manager/unreachable", test_unreachable);
   g_test_add_func ("/utp-manager/many-connections", test_many_connections);
   g_test_add_func ("/utp-manager/reset/refused", test_refused);

@@ -6,7 +6,8 @@
  * kept, the selective ACK marks what was kept, a filled hole delivers
  * everything in order, and a FIN forgets what was stored past it, drops
  * what comes after it and ends the stream once nothing before it is
- * missing.
+ * missing. The unread bytes come out as they went in while the ring they
+ * wait in wraps and grows under reads of every size.
  */
 #include "config.h"
 
@@ -63,6 +64,62 @@ test_bounds (void)
   g_assert_cmpuint (tsr_utp_recv_buffer_get_ack_nr (recv), ==, 2);
 }
 
+/* 4 MiB in packets of 1 to 1500 bytes, in order and out of order,
+ * read in pieces of 1 byte to 300 KiB with the buffer often nearly full:
+ * every byte comes out once, in order. */
+static void
+test_stream_through_ring (void)
+{
+  const gsize total = 4 * 1024 * 1024;
+  const gsize capacity = 256 * 1024;
+  g_autoptr(TsrUtpRecvBuffer) recv = tsr_utp_recv_buffer_new (capacity, 100);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (29);
+  g_autofree guint8 *stream = g_malloc (total);
+  g_autofree guint8 *out = g_malloc (300 * 1024);
+  gsize put = 0;
+  gsize got = 0;
+  guint16 seq_nr = 101;
+  gsize i;
+
+  for (i = 0; i < total; i++)
+    stream[i] = (guint8) g_rand_int (rand);
+  while (got < total)
+    {
+      /* Two packets swapped now and then: the second waits in a slot. */
+      while (put < total && tsr_utp_recv_buffer_get_window (recv) > 3000)
+        {
+          gsize first = MIN ((gsize) g_rand_int_range (rand, 1, 1501), total - put);
+          gsize second = MIN ((gsize) g_rand_int_range (rand, 1, 1501), total - put - first);
+
+          if (second > 0 && g_rand_boolean (rand))
+            {
+              g_assert_cmpint (tsr_utp_recv_buffer_put (recv, seq_nr + 1, stream + put + first, second), ==,
+                               TSR_UTP_RECV_STORED);
+              g_assert_cmpint (tsr_utp_recv_buffer_put (recv, seq_nr, stream + put, first), ==, TSR_UTP_RECV_IN_ORDER);
+              seq_nr += 2;
+              put += first + second;
+            }
+          else
+            {
+              g_assert_cmpint (tsr_utp_recv_buffer_put (recv, seq_nr++, stream + put, first), ==, TSR_UTP_RECV_IN_ORDER);
+              put += first;
+            }
+        }
+      g_assert_cmpuint (tsr_utp_recv_buffer_get_unread (recv), ==, put - got);
+      {
+        gsize want = g_rand_boolean (rand) ? (gsize) g_rand_int_range (rand, 1, 64) :
+                                             (gsize) g_rand_int_range (rand, 1, 300 * 1024);
+        gsize n = tsr_utp_recv_buffer_read (recv, out, want);
+
+        g_assert_cmpuint (n, ==, MIN (want, put - got));
+        g_assert_cmpmem (out, n, stream + got, n);
+        got += n;
+      }
+    }
+  g_assert_cmpuint (tsr_utp_recv_buffer_get_unread (recv), ==, 0);
+  g_assert_cmpuint (tsr_utp_recv_buffer_read (recv, out, 10), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -70,6 +127,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/utp-recv-buffer/bounds", test_bounds);
+  g_test_add_func ("/utp-recv-buffer/stream-through-ring", test_stream_through_ring);
 
   return g_test_run ();
 }

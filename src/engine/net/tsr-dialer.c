@@ -122,9 +122,19 @@ on_utp_unreachable (const TsrPeerAddress *to,
   return tsr_utp_manager_unreachable (endpoint->manager, to, error);
 }
 
+/* The end of a batch read at once: each connection acks what came. */
+static void
+on_utp_drained (gpointer user_data)
+{
+  Endpoint *endpoint = user_data;
+
+  tsr_utp_manager_flush_acks (endpoint->manager, g_get_monotonic_time ());
+}
+
 static const TsrUdpReceiverFuncs receiver_funcs = {
   .received = on_utp_received,
   .unreachable = on_utp_unreachable,
+  .drained = on_utp_drained,
 };
 
 static void
@@ -201,6 +211,7 @@ tsr_dialer_add_socket (TsrDialer    *self,
   endpoint->dialer = self;
   endpoint->socket = tsr_udp_socket_ref (socket);
   endpoint->manager = tsr_utp_manager_new (&manager_funcs, endpoint);
+  tsr_utp_manager_set_defer_acks (endpoint->manager, TRUE);
   tsr_udp_demux_set_receiver (tsr_udp_socket_get_demux (socket), TSR_UDP_KIND_UTP, &receiver_funcs, endpoint);
   self->endpoints[index] = endpoint;
 }

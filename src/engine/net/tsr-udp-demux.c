@@ -233,6 +233,19 @@ tsr_udp_demux_report_unreachable (TsrUdpDemux          *self,
   return FALSE;
 }
 
+void
+tsr_udp_demux_drained (TsrUdpDemux *self)
+{
+  TsrUdpKind kind;
+
+  g_return_if_fail (self != NULL);
+
+  /* A receiver may change the receivers from within: look each up anew. */
+  for (kind = TSR_UDP_KIND_KRPC; kind <= TSR_UDP_KIND_UTP; kind++)
+    if (self->funcs[kind] != NULL && self->funcs[kind]->drained != NULL)
+      self->funcs[kind]->drained (self->user_data[kind]);
+}
+
 guint64
 tsr_udp_demux_get_unclaimed (TsrUdpDemux *self)
 {

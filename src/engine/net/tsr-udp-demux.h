@@ -44,6 +44,10 @@ typedef struct
   gboolean (*unreachable) (const TsrPeerAddress *to,
                           const GError         *error,
                           gpointer              user_data);
+  /* Optional, KRPC and uTP receivers only. The datagrams read at once
+   * (one recvmmsg) are all delivered: what waits for the end of a batch
+   * goes now (uTP acks each batch once). */
+  void     (*drained)     (gpointer              user_data);
 } TsrUdpReceiverFuncs;
 
 typedef struct _TsrUdpDemux TsrUdpDemux;
@@ -84,6 +88,8 @@ TsrUdpKind    tsr_udp_demux_deliver            (TsrUdpDemux               *self,
 gboolean      tsr_udp_demux_report_unreachable (TsrUdpDemux               *self,
                                                 const TsrPeerAddress      *to,
                                                 const GError              *error);
+/* The batch just delivered is complete: tells the receivers that ask. */
+void          tsr_udp_demux_drained            (TsrUdpDemux               *self);
 /* Reports no receiver claimed. */
 guint64       tsr_udp_demux_get_unclaimed      (TsrUdpDemux               *self);
 /* Datagrams delivered as @kind; for TSR_UDP_KIND_UNKNOWN, those dropped. */

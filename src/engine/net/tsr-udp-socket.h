@@ -35,6 +35,8 @@ typedef struct
   guint64 errors;           /* reports read from the error queue (ICMP errors for datagrams sent) */
   guint64 unreachable;      /* of those, destinations unreachable, told to the demultiplexer */
   guint64 unclaimed;        /* of those, for a destination no receiver claimed: dropped */
+  guint64 gso_sends;        /* messages that took several datagrams to one address at once (UDP GSO) */
+  guint64 gro_reads;        /* messages read that held several datagrams of one sender (UDP GRO) */
 } TsrUdpSocketStats;
 
 /* Binds UDP @port (0: any) at @address (NULL: any address of @family;

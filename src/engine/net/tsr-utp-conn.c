@@ -15,7 +15,9 @@
  *
  * Receiving: every DATA and FIN is answered at once, by the next DATA
  * packet if one goes out and there is no hole, else by a STATE, which
- * carries a selective ACK when packets came early. A packet whose ack_nr
+ * carries a selective ACK when packets came early. With deferred acks
+ * the STATE waits for the owner's tsr_utp_conn_flush_ack() at the end
+ * of the batch it reads: one STATE for many DATA packets. A packet whose ack_nr
  * acknowledges something never sent is ignored whole, so forged or stale
  * packets neither ack data nor deliver any.
  *
@@ -61,6 +63,7 @@ struct _TsrUtpConn
   guint32           reply_micro;        /* timestamp_difference to send back */
   guint32           last_window_sent;
   gboolean          need_ack;
+  gboolean          defer_acks;
   gboolean          want_writable;
   gboolean          closing;
   gint64            fin_acked_at;       /* TSR_UTP_CONN_NO_DEADLINE until then */
@@ -360,7 +363,9 @@ tsr_utp_conn_receive (TsrUtpConn         *self,
     }
 
   flush (self, now_us);
-  if (self->need_ack)
+  /* The end of the stream is acked at once even so: it may end the
+   * connection below, after which no ack goes. */
+  if (self->need_ack && (!self->defer_acks || tsr_utp_recv_buffer_get_eof (self->recv)))
     send_state (self, now_us);
   if (readable && self->funcs->readable != NULL)
     self->funcs->readable (self->user_data);
@@ -368,6 +373,33 @@ tsr_utp_conn_receive (TsrUtpConn         *self,
     return;
   maybe_writable (self);
   maybe_finish (self, now_us);
+}
+
+void
+tsr_utp_conn_set_defer_acks (TsrUtpConn *self,
+                             gboolean    defer)
+{
+  g_return_if_fail (self != NULL);
+
+  self->defer_acks = defer;
+}
+
+gboolean
+tsr_utp_conn_get_ack_pending (TsrUtpConn *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->need_ack && self->state == STATE_CONNECTED;
+}
+
+void
+tsr_utp_conn_flush_ack (TsrUtpConn *self,
+                        gint64      now_us)
+{
+  g_return_if_fail (self != NULL);
+
+  if (self->need_ack && self->state == STATE_CONNECTED)
+    send_state (self, now_us);
 }
 
 void
@@ -632,6 +664,8 @@ tsr_utp_conn_on_timer (TsrUtpConn *self,
   if (self->state == STATE_CONNECTED && now_us >= self->last_sent + TSR_UTP_CONN_KEEPALIVE_US)
     {
       self->stats.keepalives_sent++;
+      /* Nothing sent for long: the packets' spare memory goes too. */
+      tsr_utp_sender_trim (self->sender);
       send_state (self, now_us);
     }
 }

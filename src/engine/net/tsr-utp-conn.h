@@ -110,6 +110,17 @@ void        tsr_utp_conn_accept             (TsrUtpConn            *self,
                                              guint16                seq_nr,
                                              gint64                 now_us);
 
+/* Acks wait for tsr_utp_conn_flush_ack() instead of going at once:
+ * the owner reads datagrams in batches and acks each batch once, as
+ * libtorrent does (one STATE per batch, not one per DATA packet). */
+void        tsr_utp_conn_set_defer_acks     (TsrUtpConn            *self,
+                                             gboolean               defer);
+/* Whether a DATA or FIN that came waits for its ack. */
+gboolean    tsr_utp_conn_get_ack_pending    (TsrUtpConn            *self);
+/* Sends the STATE a deferred ack waits for, if one does. */
+void        tsr_utp_conn_flush_ack          (TsrUtpConn            *self,
+                                             gint64                 now_us);
+
 /* A datagram from the peer's address, parsed or not. Anything may come:
  * what does not fit is ignored. */
 void        tsr_utp_conn_receive            (TsrUtpConn            *self,

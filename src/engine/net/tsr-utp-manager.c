@@ -58,6 +58,7 @@ struct _TsrUtpChannel
   gboolean                  closing;      /* our FIN is queued */
   gboolean                  closed;
   gboolean                  silent;       /* sends nothing more */
+  gboolean                  ack_queued;   /* in the manager's ack queue */
   gboolean                  released;
   GError                   *error;        /* (owned) (nullable) */
   gint64                    half_open_until;
@@ -73,6 +74,8 @@ struct _TsrUtpManager
   TsrTimerHeap             *heap;             /* the channels' timers */
   GSource                  *timer;            /* (owned) */
   gint64                    armed;            /* the timer's ready time, -1 for none */
+  gboolean                  defer_acks;
+  GPtrArray                *ack_queue;        /* (element-type TsrUtpChannel) (owned) acks to send */
   TsrUtpManagerLimits       limits;
   guint                     n_live;
   guint                     n_half_open;
@@ -144,6 +147,7 @@ channel_new (TsrUtpManager        *self,
 
   channel->manager = self;
   channel->conn = tsr_utp_conn_new (&conn_funcs, channel);
+  tsr_utp_conn_set_defer_acks (channel->conn, self->defer_acks);
   channel->address = *address;
   channel->ref_count = 1;
   tsr_timer_heap_entry_init (&channel->timer, channel);
@@ -424,6 +428,7 @@ tsr_utp_manager_new (const TsrUtpManagerFuncs *funcs,
   self->limits.max_half_open = TSR_UTP_MANAGER_MAX_HALF_OPEN;
   self->limits.max_half_open_per_host = TSR_UTP_MANAGER_MAX_HALF_OPEN_PER_HOST;
   self->armed = -1;
+  self->ack_queue = g_ptr_array_new ();
   self->timer = g_source_new (&timer_source_funcs, sizeof (GSource));
   g_source_set_name (self->timer, "tsr-utp-manager");
   g_source_set_callback (self->timer, on_timer, self, NULL);
@@ -445,6 +450,9 @@ tsr_utp_manager_free (TsrUtpManager *self)
 
   g_source_destroy (self->timer);
   g_source_unref (self->timer);
+  for (i = 0; i < self->ack_queue->len; i++)
+    channel_unref (g_ptr_array_index (self->ack_queue, i));
+  g_ptr_array_unref (self->ack_queue);
   g_hash_table_iter_init (&iter, self->routes);
   while (g_hash_table_iter_next (&iter, &key, &value))
     if (key == &((TsrUtpChannel *) value)->recv_key)
@@ -481,6 +489,40 @@ tsr_utp_manager_set_limits (TsrUtpManager             *self,
   self->limits = *limits;
 }
 
+void
+tsr_utp_manager_set_defer_acks (TsrUtpManager *self,
+                                gboolean       defer)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (g_hash_table_size (self->routes) == 0);
+
+  self->defer_acks = defer;
+}
+
+void
+tsr_utp_manager_flush_acks (TsrUtpManager *self,
+                            gint64         now_us)
+{
+  guint i;
+
+  g_return_if_fail (self != NULL);
+
+  /* Sending a STATE calls back nothing but send_to: the queue stays put. */
+  for (i = 0; i < self->ack_queue->len; i++)
+    {
+      TsrUtpChannel *channel = g_ptr_array_index (self->ack_queue, i);
+
+      channel->ack_queued = FALSE;
+      if (channel->live)
+        {
+          tsr_utp_conn_flush_ack (channel->conn, now_us);
+          settle (channel);
+        }
+      channel_unref (channel);
+    }
+  g_ptr_array_set_size (self->ack_queue, 0);
+}
+
 /* Hands @packet to @channel; an accepted channel's first valid packet
  * other than a SYN confirms it (a blind spoofer cannot ack our random
  * first sequence number). */
@@ -494,6 +536,11 @@ deliver (TsrUtpChannel      *channel,
 
   channel_ref (channel);
   tsr_utp_conn_receive (channel->conn, packet, now_us);
+  if (!channel->ack_queued && tsr_utp_conn_get_ack_pending (channel->conn))
+    {
+      channel->ack_queued = TRUE;
+      g_ptr_array_add (channel->manager->ack_queue, channel_ref (channel));
+    }
   if (confirming && channel->live && tsr_utp_conn_is_connected (channel->conn) &&
       tsr_utp_conn_get_stats (channel->conn)->packets_ignored == ignored)
     {

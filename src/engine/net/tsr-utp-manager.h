@@ -129,6 +129,13 @@ void           tsr_utp_manager_receive          (TsrUtpManager             *self
                                                  const guint8              *data,
                                                  gsize                      length,
                                                  gint64                     now_us);
+/* The owner hands datagrams over in batches (all that one read of the
+ * socket brought) and calls tsr_utp_manager_flush_acks() after each:
+ * the connections ack once per batch, not once per DATA packet. */
+void           tsr_utp_manager_set_defer_acks   (TsrUtpManager             *self,
+                                                 gboolean                   defer);
+void           tsr_utp_manager_flush_acks       (TsrUtpManager             *self,
+                                                 gint64                     now_us);
 /* Sends a SYN to @address; `connected` or `closed` (refused, timed out)
  * comes later. NULL when over max_connections or out of ids. */
 TsrUtpChannel *tsr_utp_manager_dial             (TsrUtpManager             *self,

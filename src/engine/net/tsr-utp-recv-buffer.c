@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * tsr-utp-recv-buffer.c: the receiving half of a uTP connection. Bytes
- * that arrived in order wait in one array until the application reads
- * them; packets that came early wait in a ring of TSR_UTP_RECV_SLOTS
+ * that arrived in order wait in a ring until the application reads
+ * them (a ring, not an array cut at the front: with reads of a few
+ * hundred KiB behind a full window, cutting moved most bytes once more); packets that came early wait in a ring of TSR_UTP_RECV_SLOTS
  * slots indexed by sequence number, so finding, storing and draining
  * them costs no search. Memory is bounded twice: by the slots (packets
  * further ahead are dropped: the sender was told less room than that),
@@ -19,16 +20,17 @@
 #include "tsr-utp-packet.h"
 #include "tsr-utp-recv-buffer.h"
 
-/* Read bytes are cut from the front of the array once they are this
- * many and half of it: one memmove per many reads. */
-#define COMPACT_BYTES (64 * 1024)
+/* The ring's first size; it doubles when the unread bytes need more. */
+#define RING_MIN (64 * 1024)
 
 struct _TsrUtpRecvBuffer
 {
   gsize       capacity;
   guint16     ack_nr;
-  GByteArray *unread;                    /* (owned) bytes in order from @offset on */
-  gsize       offset;
+  guint8     *ring;                      /* (owned) (nullable) unread bytes, in order from @head */
+  gsize       ring_size;
+  gsize       head;
+  gsize       unread;
   GBytes     *slots[TSR_UTP_RECV_SLOTS]; /* (owned) (nullable) early packets, by seq_nr % slots */
   guint       n_stored;
   gsize       stored;
@@ -45,7 +47,6 @@ tsr_utp_recv_buffer_new (gsize   capacity,
 
   self->capacity = capacity;
   self->ack_nr = ack_nr;
-  self->unread = g_byte_array_new ();
   return self;
 }
 
@@ -58,7 +59,7 @@ tsr_utp_recv_buffer_free (TsrUtpRecvBuffer *self)
     return;
   for (i = 0; i < TSR_UTP_RECV_SLOTS; i++)
     g_clear_pointer (&self->slots[i], g_bytes_unref);
-  g_byte_array_unref (self->unread);
+  g_free (self->ring);
   g_free (self);
 }
 
@@ -82,7 +83,44 @@ tsr_utp_recv_buffer_get_capacity (TsrUtpRecvBuffer *self)
 static gsize
 used (TsrUtpRecvBuffer *self)
 {
-  return self->unread->len - self->offset + self->stored;
+  return self->unread + self->stored;
+}
+
+/* Appends @length bytes to the unread ones, growing the ring if need be. */
+static void
+ring_append (TsrUtpRecvBuffer *self,
+             const guint8     *data,
+             gsize             length)
+{
+  gsize tail;
+  gsize first;
+
+  if (length == 0)
+    return;
+  if (self->unread + length > self->ring_size)
+    {
+      gsize size = MAX (self->ring_size, RING_MIN);
+      guint8 *ring;
+
+      while (size < self->unread + length)
+        size *= 2;
+      ring = g_malloc (size);
+      first = MIN (self->unread, self->ring_size - self->head);
+      if (self->unread > 0)
+        {
+          memcpy (ring, self->ring + self->head, first);
+          memcpy (ring + first, self->ring, self->unread - first);
+        }
+      g_free (self->ring);
+      self->ring = ring;
+      self->ring_size = size;
+      self->head = 0;
+    }
+  tail = (self->head + self->unread) % self->ring_size;
+  first = MIN (length, self->ring_size - tail);
+  memcpy (self->ring + tail, data, first);
+  memcpy (self->ring, data + first, length - first);
+  self->unread += length;
 }
 
 static GBytes **
@@ -113,7 +151,7 @@ drain (TsrUtpRecvBuffer *self)
       if (*bytes == NULL)
         return;
       data = g_bytes_get_data (*bytes, &length);
-      g_byte_array_append (self->unread, data, length);
+      ring_append (self, data, length);
       self->stored -= length;
       self->n_stored--;
       g_clear_pointer (bytes, g_bytes_unref);
@@ -146,9 +184,9 @@ tsr_utp_recv_buffer_put (TsrUtpRecvBuffer *self,
     {
       /* Taken while there is any room: the one packet more lets a probe
        * through a window of a few bytes. */
-      if (self->unread->len - self->offset >= self->capacity)
+      if (self->unread >= self->capacity)
         return TSR_UTP_RECV_DROPPED;
-      g_byte_array_append (self->unread, payload, length);
+      ring_append (self, payload, length);
       self->ack_nr = seq_nr;
       drain (self);
       return TSR_UTP_RECV_IN_ORDER;
@@ -229,7 +267,7 @@ tsr_utp_recv_buffer_get_unread (TsrUtpRecvBuffer *self)
 {
   g_return_val_if_fail (self != NULL, 0);
 
-  return self->unread->len - self->offset;
+  return self->unread;
 }
 
 gsize
@@ -264,26 +302,20 @@ tsr_utp_recv_buffer_read (TsrUtpRecvBuffer *self,
                           guint8           *buffer,
                           gsize             size)
 {
+  gsize first;
   gsize n;
 
   g_return_val_if_fail (self != NULL, 0);
   g_return_val_if_fail (buffer != NULL || size == 0, 0);
 
-  n = MIN (size, self->unread->len - self->offset);
+  n = MIN (size, self->unread);
   if (n == 0)
     return 0;
-  memcpy (buffer, self->unread->data + self->offset, n);
-  self->offset += n;
-  if (self->offset == self->unread->len)
-    {
-      g_byte_array_set_size (self->unread, 0);
-      self->offset = 0;
-    }
-  else if (self->offset >= COMPACT_BYTES && self->offset >= self->unread->len / 2)
-    {
-      g_byte_array_remove_range (self->unread, 0, self->offset);
-      self->offset = 0;
-    }
+  first = MIN (n, self->ring_size - self->head);
+  memcpy (buffer, self->ring + self->head, first);
+  memcpy (buffer + first, self->ring, n - first);
+  self->head = (self->head + n) % self->ring_size;
+  self->unread -= n;
   return n;
 }
 

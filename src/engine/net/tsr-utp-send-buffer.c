@@ -6,7 +6,11 @@
  * and a packet cost no memmove of the whole queue). Packets in flight
  * sit in a ring indexed by sequence number: the connection acks, looks
  * up and resends them without a search. The capacity counts both, so
- * a writer is held back while the peer has not acknowledged.
+ * a writer is held back while the peer has not acknowledged. An
+ * acknowledged packet's memory is kept for the next one (a malloc,
+ * zeroed at that, and a free per packet cost as much as the rest of
+ * taking it), never more than were out at once, until the connection
+ * idles and trims it.
  */
 #define G_LOG_DOMAIN "tsr-utp"
 
@@ -26,6 +30,8 @@ struct _TsrUtpSendBuffer
   TsrUtpOutPacket *slots[TSR_UTP_SEND_SLOTS]; /* (owned) (nullable) by seq_nr % slots */
   guint            n_packets;
   gsize            in_packets;                /* payload bytes of the kept packets */
+  GPtrArray       *spare;                     /* (element-type TsrUtpOutPacket) (owned) for reuse */
+  gsize            packet_size;               /* payload room of every packet */
 };
 
 TsrUtpSendBuffer *
@@ -35,6 +41,7 @@ tsr_utp_send_buffer_new (gsize capacity)
 
   self->capacity = capacity;
   self->unsent = g_byte_array_new ();
+  self->spare = g_ptr_array_new_with_free_func (g_free);
   return self;
 }
 
@@ -48,6 +55,7 @@ tsr_utp_send_buffer_free (TsrUtpSendBuffer *self)
   for (i = 0; i < TSR_UTP_SEND_SLOTS; i++)
     g_free (self->slots[i]);
   g_byte_array_unref (self->unsent);
+  g_ptr_array_unref (self->spare);
   g_free (self);
 }
 
@@ -114,7 +122,15 @@ tsr_utp_send_buffer_take (TsrUtpSendBuffer *self,
   if (*slot != NULL)
     return NULL;
   length = fin ? 0 : MIN (max_payload, tsr_utp_send_buffer_get_unsent (self));
-  packet = g_malloc0 (sizeof *packet + length);
+  if (max_payload > self->packet_size)
+    {
+      /* Every packet has room for a full one, so any spare fits. */
+      g_ptr_array_set_size (self->spare, 0);
+      self->packet_size = max_payload;
+    }
+  packet = self->spare->len > 0 ? g_ptr_array_steal_index_fast (self->spare, self->spare->len - 1)
+                                : g_malloc (sizeof *packet + self->packet_size);
+  memset (packet, 0, sizeof *packet);
   packet->seq_nr = seq_nr;
   packet->fin = fin;
   packet->length = length;
@@ -159,5 +175,15 @@ tsr_utp_send_buffer_remove (TsrUtpSendBuffer *self,
     return;
   self->in_packets -= (*slot)->length;
   self->n_packets--;
-  g_clear_pointer (slot, g_free);
+  /* Kept for the packets to come: packets and spares together are never
+   * more than were out at once (the slots at most), until trimmed. */
+  g_ptr_array_add (self->spare, g_steal_pointer (slot));
+}
+
+void
+tsr_utp_send_buffer_trim (TsrUtpSendBuffer *self)
+{
+  g_return_if_fail (self != NULL);
+
+  g_ptr_array_set_size (self->spare, 0);
 }

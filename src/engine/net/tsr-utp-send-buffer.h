@@ -52,9 +52,11 @@ TsrUtpOutPacket  *tsr_utp_send_buffer_take        (TsrUtpSendBuffer *self,
 /* (nullable): the packet @seq_nr if it is kept. */
 TsrUtpOutPacket  *tsr_utp_send_buffer_lookup      (TsrUtpSendBuffer *self,
                                                     guint16           seq_nr);
-/* Forgets packet @seq_nr, if kept. */
+/* Forgets packet @seq_nr, if kept; its memory is kept for the next. */
 void              tsr_utp_send_buffer_remove      (TsrUtpSendBuffer *self,
                                                     guint16           seq_nr);
+/* Frees the memory of forgotten packets (the connection is idle). */
+void              tsr_utp_send_buffer_trim        (TsrUtpSendBuffer *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsrUtpSendBuffer, tsr_utp_send_buffer_free)
 

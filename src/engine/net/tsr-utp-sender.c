@@ -524,6 +524,14 @@ tsr_utp_sender_on_timer (TsrUtpSender *self,
   return TRUE;
 }
 
+void
+tsr_utp_sender_trim (TsrUtpSender *self)
+{
+  g_return_if_fail (self != NULL);
+
+  tsr_utp_send_buffer_trim (self->buffer);
+}
+
 guint
 tsr_utp_sender_get_n_timeouts (TsrUtpSender *self)
 {

@@ -96,6 +96,8 @@ gboolean      tsr_utp_sender_on_timer         (TsrUtpSender            *self,
                                                guint                    max_timeouts,
                                                gint64                   now_us);
 guint         tsr_utp_sender_get_n_timeouts   (TsrUtpSender            *self);
+/* The connection is idle: frees the memory kept for packets to come. */
+void          tsr_utp_sender_trim             (TsrUtpSender            *self);
 
 gsize         tsr_utp_sender_get_in_flight    (TsrUtpSender            *self);
 gsize         tsr_utp_sender_get_window       (TsrUtpSender            *self);

@@ -530,14 +530,16 @@ tsr_swarm_ban (TsrSwarm             *self,
 {
   TsrMember *member = tsr_swarm_find (self, address);
   TsrPeer *peer = member != NULL ? tsr_member_get_peer (member) : NULL;
+  TsrPeerAddress host = tsr_peer_address_get_host (address);
   TsrPeerAddress key;
 
   /* A peer that dialled us comes back from another port: ban its host.
    * One we dialled is banned at the address we know it by, so that other
    * peers behind the same address (NAT, or loopback in tests) are not. */
-  key = peer != NULL && tsr_peer_is_incoming (peer) ? tsr_peer_address_get_host (address) : *address;
-  /* A piece that fails after its sender is gone names its address: its
-   * host may be banned already. */
+  key = peer != NULL && tsr_peer_is_incoming (peer) ? host : *address;
+  /* A verdict that comes after the connection is gone (a second bad
+   * piece hashed after the first got its host banned) bans nothing new:
+   * tsr_swarm_get_ban asks of the host too. */
   if (tsr_swarm_get_ban (self, &key, now) != NULL)
     return;
   tsr_peer_pool_ban (tsr_swarm_get_pool (self), &key, reason, now, seconds);
