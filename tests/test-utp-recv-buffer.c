@@ -88,8 +88,11 @@ test_stream_through_ring (void)
       /* Two packets swapped now and then: the second waits in a slot. */
       while (put < total && tsr_utp_recv_buffer_get_window (recv) > 3000)
         {
-          gsize first = MIN ((gsize) g_rand_int_range (rand, 1, 1501), total - put);
-          gsize second = MIN ((gsize) g_rand_int_range (rand, 1, 1501), total - put - first);
+          /* Drawn before MIN, which would evaluate a call twice. */
+          gsize draw_first = (gsize) g_rand_int_range (rand, 1, 1501);
+          gsize draw_second = (gsize) g_rand_int_range (rand, 1, 1501);
+          gsize first = MIN (draw_first, total - put);
+          gsize second = MIN (draw_second, total - put - first);
 
           if (second > 0 && g_rand_boolean (rand))
             {
