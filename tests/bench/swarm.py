@@ -471,6 +471,14 @@ class Bench:
         self.args = args
         self.cli = cli
         self.size = args.size
+        # TCP only, like the others (libtorrent here has uTP off, aria2c and
+        # Transmission's namespace speak TCP): Tessera would otherwise carry
+        # part 3's swarm of Tessera peers over uTP, which tests/bench/utp.sh
+        # measures. --tessera-utp keeps Tessera's default (uTP first).
+        # A binary from before uTP has no --no-utp and needs none.
+        help_text = subprocess.run([cli, "peer", "--help"], capture_output=True, text=True, timeout=60,
+                                   env=CLEAN_ENV).stdout
+        self.transport = [] if args.tessera_utp or "--no-utp" not in help_text else ["--no-utp"]
         mib = self.size / MIB
         self.deadline = args.timeout or 60 + 0.5 * mib    # Transmission once took 48 s a GiB
         self.check_deadline = 60 + 0.1 * mib
@@ -534,7 +542,7 @@ class Bench:
             seed.wait_for("ready", 60)
         else:
             args = [self.cli, "peer", "-d", self.src, "-p", "0", "--state", os.path.join(run, "state-seeder"),
-                    "--json-events"]
+                    "--json-events"] + self.transport
             if not tracked:
                 args.append("--no-tracker")
             seed = Events("tessera seeder", args + [torrent], self.log(run, "seeder"))
@@ -548,7 +556,7 @@ class Bench:
 
     def leech_tessera(self, seed, host, torrent, dst, run, tracked):
         args = [self.cli, "peer", "-d", dst, "-p", "0", "--state", os.path.join(run, "state-leecher"),
-                "--json-events", "--exit-when-done"]
+                "--json-events", "--exit-when-done"] + self.transport
         if not tracked:
             args += ["--no-tracker", "--peer", f"{host}:{seed.port}"]
         start = time.monotonic()
@@ -689,7 +697,7 @@ class Bench:
                 if client == "tessera":
                     # No --exit-when-done: a finished leecher goes on seeding to the others.
                     args = [self.cli, "peer", "-d", dst, "-p", "0", "--state", os.path.join(run, f"state{i}"),
-                            "--json-events", torrent]
+                            "--json-events"] + self.transport + [torrent]
                 else:
                     args = [PYTHON, SELF, "--lt-leech", torrent, dst, "--listen", "127.0.0.1", "--stay"]
                 peer = Events(f"{client} leecher {i}", args, self.log(run, f"leecher{i}"))
@@ -879,6 +887,8 @@ def main():
     parser.add_argument("--timeout", type=float, default=0, help="seconds allowed for one download "
                         "(default: 60 + 0.5 per MiB)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--tessera-utp", action="store_true", help="let Tessera dial uTP first, its default "
+                        "(without it Tessera runs TCP only, like the other clients here)")
     args = parser.parse_args()
     try:
         parts = sorted({int(p) for p in args.parts.split(",") if p.strip()})
@@ -923,6 +933,8 @@ def main():
         model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
                      "?")
         print(f"{version} ({cli})")
+        print("Tessera's transports: " + ("its default, uTP first then TCP" if args.tessera_utp else
+                                          "TCP only (--no-utp where the binary has it), like the others"))
         print(f"CPU: {model}, {os.cpu_count()} cores; payload {bench.size / MIB:.0f} MiB, 1 MiB pieces; "
               f"median of {args.runs} run(s); parts {','.join(map(str, parts))}")
         # Other work on the machine skews every row: say how busy it was.

@@ -8,7 +8,7 @@
 #
 # Usage, from the repo root after building:
 #   tests/bench/swarm.sh [--size 1g] [--runs N] [--parts 1,2,3] [--skip-part3] [--leechers LIST]
-#                        [--no-transmission] [--dir TMPDIR] [--timeout S] [--keep]
+#                        [--no-transmission] [--tessera-utp] [--dir TMPDIR] [--timeout S] [--keep]
 # Needs root (Transmission runs in a network namespace), python3-libtorrent,
 # aria2, opentracker, transmission-daemon, iproute2.
 # TESSERA_CLI (default: _build/src/cli/tessera-cli) names the binary.
