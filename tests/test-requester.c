@@ -353,8 +353,10 @@ static void
 test_pipeline_started_first (Fixture       *f,
                              gconstpointer  unused)
 {
-  TsrRequesterPeer *one = add_conn (f, 1, 0, N_PIECES - 1);
-  TsrRequesterPeer *two = add_conn (f, 2, 0, N_PIECES - 1);
+  /* Not the last piece, whose last block is short: the picker's random
+   * choice fell on it once in 64 runs, and the requests below are whole. */
+  TsrRequesterPeer *one = add_conn (f, 1, 0, N_PIECES - 2);
+  TsrRequesterPeer *two = add_conn (f, 2, 0, N_PIECES - 2);
   g_autofree char *first = NULL;
   g_autofree char *expected = NULL;
   g_autofree char *log = NULL;
