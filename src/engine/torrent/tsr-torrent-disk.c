@@ -4,7 +4,11 @@
  * of its own that owns its hash job until the worker is done with it: a
  * check cancelled (a stop, a new check, the torrent gone) still returns
  * on the main context, finds its owner gone or moved on, and reports
- * nothing.
+ * nothing. Checks that hash take turns, a few at a time for the whole
+ * process: a library of thousands started at once would otherwise make
+ * every hash job, its task and its file list at once (about 800 bytes a
+ * torrent, and what the heap grows to stays); a waiting check is its
+ * record alone.
  */
 #define G_LOG_DOMAIN "tsr-torrent"
 
@@ -33,6 +37,14 @@ struct _Check
   TsrTorrentDisk *owner;   /* (nullable) NULL once cancelled or its owner gone */
   TsrHashJob     *job;     /* (owned) (nullable) hashing, else reading the resume record */
 };
+
+/* Each hash job runs on every processor already: a few in flight keep
+ * them busy while the main context takes the results. */
+#define HASHING_AT_ONCE 4
+
+/* The main context's: checks hashing, and those waiting their turn. */
+static guint hashing;
+static GQueue waiting = G_QUEUE_INIT;
 
 static void
 on_queue_written (guint    index,
@@ -188,6 +200,8 @@ check_free (Check *check)
   g_free (check);
 }
 
+static void hash_next (void);
+
 static void
 on_hashed (GObject      *source,
            GAsyncResult *result,
@@ -201,6 +215,7 @@ on_hashed (GObject      *source,
   TsrTorrentDisk *self = check_end (check);
   guint i;
 
+  hash_next ();
   if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       check_free (check);
@@ -225,8 +240,33 @@ static void
 hash_data (TsrTorrentDisk *self,
            Check          *check)
 {
+  if (hashing >= HASHING_AT_ONCE)
+    {
+      g_queue_push_tail (&waiting, check);
+      return;
+    }
+  hashing++;
   check->job = tsr_verifier_prepare_job (self->info, self->folder);
   tsr_hash_job_run_async (check->job, 0, self->cancellable, on_hashed, check);
+}
+
+/* A hash ended: the next waiting check still wanted hashes; those
+ * cancelled meanwhile just go. */
+static void
+hash_next (void)
+{
+  Check *check;
+
+  hashing--;
+  while ((check = g_queue_pop_head (&waiting)) != NULL)
+    {
+      if (check->owner != NULL)
+        {
+          hash_data (check->owner, check);
+          return;
+        }
+      check_free (check);
+    }
 }
 
 static void
@@ -275,6 +315,14 @@ tsr_torrent_disk_check (TsrTorrentDisk *self,
     tsr_resume_store_load_async (self->resume, self->folder, self->cancellable, on_resume_loaded, check);
   else
     hash_data (self, check);
+}
+
+void
+tsr_torrent_disk_count_checks (guint *hashing_now,
+                               guint *waiting_now)
+{
+  *hashing_now = hashing;
+  *waiting_now = waiting.length;
 }
 
 void

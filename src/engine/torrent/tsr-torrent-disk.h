@@ -72,6 +72,11 @@ const char     *tsr_torrent_disk_get_folder   (TsrTorrentDisk            *self);
 void            tsr_torrent_disk_check        (TsrTorrentDisk            *self,
                                                gboolean                   hash);
 void            tsr_torrent_disk_cancel       (TsrTorrentDisk            *self);
+/* Checks that hash take turns, a few at a time in the process: how many
+ * hash now, and how many wait (those cancelled while waiting included,
+ * until their turn). */
+void            tsr_torrent_disk_count_checks (guint                     *hashing,
+                                               guint                     *waiting);
 
 /* The queue owns @piece now, even if the torrent stops meanwhile. */
 void            tsr_torrent_disk_write        (TsrTorrentDisk            *self,
