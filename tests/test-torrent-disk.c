@@ -228,16 +228,16 @@ count_lines (const char *log,
   return n;
 }
 
-/* Checks that hash take turns, four at a time: a library of thousands
- * started at once keeps a small record per torrent waiting, not a hash
- * job. One cancelled and one freed while waiting report nothing, and
- * every other reports once. */
+/* Checks take turns, 16 at a time: a library of thousands started at
+ * once keeps a small record per torrent waiting, not a resume read or a
+ * hash job. One cancelled and one freed while waiting report nothing,
+ * and every other reports once. */
 static void
 test_checks_take_turns (Fixture       *f,
                         gconstpointer  data)
 {
-  TsrTorrentDisk *disks[10];
-  guint hashing = 0;
+  TsrTorrentDisk *disks[20];
+  guint running = 0;
   guint waiting = 0;
   guint i;
 
@@ -246,22 +246,22 @@ test_checks_take_turns (Fixture       *f,
       disks[i] = make_disk (f);
       tsr_torrent_disk_check (disks[i], TRUE);
     }
-  tsr_torrent_disk_count_checks (&hashing, &waiting);
-  g_assert_cmpuint (hashing, ==, 4);
-  g_assert_cmpuint (waiting, ==, 6);
-  tsr_torrent_disk_cancel (disks[8]);
-  g_clear_pointer (&disks[9], tsr_torrent_disk_free);
-  TSR_TEST_WAIT_UNTIL (f->reports >= 8, 20, "eight checks");
+  tsr_torrent_disk_count_checks (&running, &waiting);
+  g_assert_cmpuint (running, ==, 16);
+  g_assert_cmpuint (waiting, ==, 4);
+  tsr_torrent_disk_cancel (disks[18]);
+  g_clear_pointer (&disks[19], tsr_torrent_disk_free);
+  TSR_TEST_WAIT_UNTIL (f->reports >= 18, 30, "eighteen checks");
   tsr_test_run_for (300);
-  g_assert_cmpuint (f->reports, ==, 8);
-  g_assert_cmpuint (count_lines (f->log->str, "checked hashed 11111"), ==, 8);
-  tsr_torrent_disk_count_checks (&hashing, &waiting);
-  g_assert_cmpuint (hashing, ==, 0);
+  g_assert_cmpuint (f->reports, ==, 18);
+  g_assert_cmpuint (count_lines (f->log->str, "checked hashed 11111"), ==, 18);
+  tsr_torrent_disk_count_checks (&running, &waiting);
+  g_assert_cmpuint (running, ==, 0);
   g_assert_cmpuint (waiting, ==, 0);
   /* A check asked for again after its turn was cancelled runs. */
-  tsr_torrent_disk_check (disks[8], TRUE);
-  TSR_TEST_WAIT_UNTIL (f->reports >= 9, 20, "the check asked again");
-  for (i = 0; i < 9; i++)
+  tsr_torrent_disk_check (disks[18], TRUE);
+  TSR_TEST_WAIT_UNTIL (f->reports >= 19, 20, "the check asked again");
+  for (i = 0; i < 19; i++)
     tsr_torrent_disk_free (disks[i]);
 }
 

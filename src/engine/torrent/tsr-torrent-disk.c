@@ -4,11 +4,11 @@
  * of its own that owns its hash job until the worker is done with it: a
  * check cancelled (a stop, a new check, the torrent gone) still returns
  * on the main context, finds its owner gone or moved on, and reports
- * nothing. Checks that hash take turns, a few at a time for the whole
- * process: a library of thousands started at once would otherwise make
- * every hash job, its task and its file list at once (about 800 bytes a
- * torrent, and what the heap grows to stays); a waiting check is its
- * record alone.
+ * nothing. Checks take turns, a few at a time for the whole process: a
+ * library of thousands started at once would otherwise read every
+ * resume record and make every hash job, with their tasks, file lists
+ * and the workers' replies, at once (about 1 KiB a torrent, and what the
+ * heap grows to stays); a waiting check is its record alone.
  */
 #define G_LOG_DOMAIN "tsr-torrent"
 
@@ -36,14 +36,15 @@ struct _Check
 {
   TsrTorrentDisk *owner;   /* (nullable) NULL once cancelled or its owner gone */
   TsrHashJob     *job;     /* (owned) (nullable) hashing, else reading the resume record */
+  gboolean        hash;    /* hash even when a resume record exists */
 };
 
-/* Each hash job runs on every processor already: a few in flight keep
- * them busy while the main context takes the results. */
-#define HASHING_AT_ONCE 4
+/* Each hash job runs on every processor already: a few checks in flight
+ * keep them busy while the main context takes the results. */
+#define CHECKS_AT_ONCE 16
 
-/* The main context's: checks hashing, and those waiting their turn. */
-static guint hashing;
+/* The main context's: checks running, and those waiting their turn. */
+static guint running;
 static GQueue waiting = G_QUEUE_INIT;
 
 static void
@@ -200,7 +201,7 @@ check_free (Check *check)
   g_free (check);
 }
 
-static void hash_next (void);
+static void check_done (void);
 
 static void
 on_hashed (GObject      *source,
@@ -215,7 +216,7 @@ on_hashed (GObject      *source,
   TsrTorrentDisk *self = check_end (check);
   guint i;
 
-  hash_next ();
+  check_done ();
   if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       check_free (check);
@@ -240,33 +241,8 @@ static void
 hash_data (TsrTorrentDisk *self,
            Check          *check)
 {
-  if (hashing >= HASHING_AT_ONCE)
-    {
-      g_queue_push_tail (&waiting, check);
-      return;
-    }
-  hashing++;
   check->job = tsr_verifier_prepare_job (self->info, self->folder);
   tsr_hash_job_run_async (check->job, 0, self->cancellable, on_hashed, check);
-}
-
-/* A hash ended: the next waiting check still wanted hashes; those
- * cancelled meanwhile just go. */
-static void
-hash_next (void)
-{
-  Check *check;
-
-  hashing--;
-  while ((check = g_queue_pop_head (&waiting)) != NULL)
-    {
-      if (check->owner != NULL)
-        {
-          hash_data (check->owner, check);
-          return;
-        }
-      check_free (check);
-    }
 }
 
 static void
@@ -286,6 +262,7 @@ on_resume_loaded (GObject      *source,
     {
       check_end (check);
       check_free (check);
+      check_done ();
       return;
     }
   if (have == NULL)
@@ -296,7 +273,38 @@ on_resume_loaded (GObject      *source,
     }
   check_end (check);
   check_free (check);
+  check_done ();
   self->funcs->checked (have, TRUE, self->user_data);
+}
+
+static void
+check_run (TsrTorrentDisk *self,
+           Check          *check)
+{
+  running++;
+  if (tsr_resume_store_is_enabled (self->resume) && !check->hash)
+    tsr_resume_store_load_async (self->resume, self->folder, self->cancellable, on_resume_loaded, check);
+  else
+    hash_data (self, check);
+}
+
+/* A check ended: the next waiting one still wanted runs; those
+ * cancelled meanwhile just go. */
+static void
+check_done (void)
+{
+  Check *check;
+
+  running--;
+  while ((check = g_queue_pop_head (&waiting)) != NULL)
+    {
+      if (check->owner != NULL)
+        {
+          check_run (check->owner, check);
+          return;
+        }
+      check_free (check);
+    }
 }
 
 void
@@ -309,19 +317,20 @@ tsr_torrent_disk_check (TsrTorrentDisk *self,
   tsr_torrent_disk_cancel (self);
   check = g_new0 (Check, 1);
   check->owner = self;
+  check->hash = hash;
   self->check = check;
   self->cancellable = g_cancellable_new ();
-  if (tsr_resume_store_is_enabled (self->resume) && !hash)
-    tsr_resume_store_load_async (self->resume, self->folder, self->cancellable, on_resume_loaded, check);
+  if (running < CHECKS_AT_ONCE)
+    check_run (self, check);
   else
-    hash_data (self, check);
+    g_queue_push_tail (&waiting, check);
 }
 
 void
-tsr_torrent_disk_count_checks (guint *hashing_now,
+tsr_torrent_disk_count_checks (guint *running_now,
                                guint *waiting_now)
 {
-  *hashing_now = hashing;
+  *running_now = running;
   *waiting_now = waiting.length;
 }
 
