@@ -228,7 +228,7 @@ count_lines (const char *log,
   return n;
 }
 
-/* Checks take turns, 16 at a time: a library of thousands started at
+/* Checks take turns, TSR_TORRENT_DISK_CHECKS_AT_ONCE at a time: a library of thousands started at
  * once keeps a small record per torrent waiting, not a resume read or a
  * hash job. One cancelled and one freed while waiting report nothing,
  * and every other reports once. */
@@ -236,7 +236,8 @@ static void
 test_checks_take_turns (Fixture       *f,
                         gconstpointer  data)
 {
-  TsrTorrentDisk *disks[20];
+  TsrTorrentDisk *disks[TSR_TORRENT_DISK_CHECKS_AT_ONCE + 4];
+  guint done = G_N_ELEMENTS (disks) - 2;
   guint running = 0;
   guint waiting = 0;
   guint i;
@@ -247,21 +248,21 @@ test_checks_take_turns (Fixture       *f,
       tsr_torrent_disk_check (disks[i], TRUE);
     }
   tsr_torrent_disk_count_checks (&running, &waiting);
-  g_assert_cmpuint (running, ==, 16);
+  g_assert_cmpuint (running, ==, TSR_TORRENT_DISK_CHECKS_AT_ONCE);
   g_assert_cmpuint (waiting, ==, 4);
-  tsr_torrent_disk_cancel (disks[18]);
-  g_clear_pointer (&disks[19], tsr_torrent_disk_free);
-  TSR_TEST_WAIT_UNTIL (f->reports >= 18, 30, "eighteen checks");
+  tsr_torrent_disk_cancel (disks[done]);
+  g_clear_pointer (&disks[done + 1], tsr_torrent_disk_free);
+  TSR_TEST_WAIT_UNTIL (f->reports >= done, 60, "the checks not cancelled");
   tsr_test_run_for (300);
-  g_assert_cmpuint (f->reports, ==, 18);
-  g_assert_cmpuint (count_lines (f->log->str, "checked hashed 11111"), ==, 18);
+  g_assert_cmpuint (f->reports, ==, done);
+  g_assert_cmpuint (count_lines (f->log->str, "checked hashed 11111"), ==, done);
   tsr_torrent_disk_count_checks (&running, &waiting);
   g_assert_cmpuint (running, ==, 0);
   g_assert_cmpuint (waiting, ==, 0);
   /* A check asked for again after its turn was cancelled runs. */
-  tsr_torrent_disk_check (disks[18], TRUE);
-  TSR_TEST_WAIT_UNTIL (f->reports >= 19, 20, "the check asked again");
-  for (i = 0; i < 19; i++)
+  tsr_torrent_disk_check (disks[done], TRUE);
+  TSR_TEST_WAIT_UNTIL (f->reports >= done + 1, 20, "the check asked again");
+  for (i = 0; i <= done; i++)
     tsr_torrent_disk_free (disks[i]);
 }
 

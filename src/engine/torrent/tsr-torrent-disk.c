@@ -39,9 +39,10 @@ struct _Check
   gboolean        hash;    /* hash even when a resume record exists */
 };
 
-/* Each hash job runs on every processor already: a few checks in flight
- * keep them busy while the main context takes the results. */
-#define CHECKS_AT_ONCE 16
+/* Each hash job runs on every processor already, but a check waits on a
+ * worker twice and on the main context between: with fewer in flight,
+ * 5000 idle torrents (tests/bench/limits.sh) load twice as slowly. */
+#define CHECKS_AT_ONCE TSR_TORRENT_DISK_CHECKS_AT_ONCE
 
 /* The main context's: checks running, and those waiting their turn. */
 static guint running;

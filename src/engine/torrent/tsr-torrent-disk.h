@@ -73,9 +73,10 @@ const char     *tsr_torrent_disk_get_folder   (TsrTorrentDisk            *self);
 void            tsr_torrent_disk_check        (TsrTorrentDisk            *self,
                                                gboolean                   hash);
 void            tsr_torrent_disk_cancel       (TsrTorrentDisk            *self);
-/* Checks take turns, 16 at a time in the process: how many run now, and
- * how many wait (those cancelled while waiting included, until their
- * turn). */
+/* Checks take turns, this many at a time in the process. */
+#define TSR_TORRENT_DISK_CHECKS_AT_ONCE 128
+/* How many checks run now, and how many wait (those cancelled while
+ * waiting included, until their turn). */
 void            tsr_torrent_disk_count_checks (guint                     *running,
                                                guint                     *waiting);
 
