@@ -267,6 +267,36 @@ test_trackers_tiers (void)
   g_assert_cmpstr (g_ptr_array_index (info->web_seeds, 0), ==, "http://seed/file");
 }
 
+/* An idle library holds thousands of metainfos, most with no web seed,
+ * HTTP seed or note: those empty lists are one shared array, and a list
+ * with entries is the metainfo's own. */
+static void
+test_empty_lists_shared (void)
+{
+  g_autoptr(GBytes) bare = encode (wrap_info (single_file_info ("a", 5, 16384)));
+  TsrBencode *root = wrap_info (single_file_info ("b", 5, 16384));
+  g_autoptr(GBytes) seeded = NULL;
+  g_autoptr(TsrMetainfo) one = NULL;
+  g_autoptr(TsrMetainfo) two = NULL;
+  g_autoptr(TsrMetainfo) three = NULL;
+
+  tsr_bencode_dict_insert (root, "url-list", tsr_bencode_new_text ("http://seed/file"));
+  seeded = encode (root);
+  one = parse_ok (bare);
+  two = parse_ok (bare);
+  three = parse_ok (seeded);
+  g_assert_cmpuint (one->trackers->len, ==, 0);
+  g_assert_true (one->trackers == two->trackers);
+  g_assert_true (one->web_seeds == two->web_seeds);
+  g_assert_true (one->http_seeds == one->notes);
+  g_assert_true (one->trackers == one->web_seeds);
+  g_assert_cmpuint (three->web_seeds->len, ==, 1);
+  g_assert_false (three->web_seeds == one->web_seeds);
+  g_assert_true (three->http_seeds == one->http_seeds);
+  g_clear_pointer (&one, tsr_metainfo_unref);
+  g_assert_cmpuint (two->web_seeds->len, ==, 0);
+}
+
 static void
 test_web_seed_list (void)
 {
@@ -1219,6 +1249,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/metainfo/v1/single-file", test_v1_single_file);
+  g_test_add_func ("/metainfo/empty-lists-shared", test_empty_lists_shared);
   g_test_add_func ("/metainfo/v1/multi-file", test_v1_multi_file);
   g_test_add_func ("/metainfo/v1/private-when-nonzero", test_private_flag_nonzero);
   g_test_add_func ("/metainfo/v1/hash-over-original-bytes", test_hash_uses_original_bytes);

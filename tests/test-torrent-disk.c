@@ -215,6 +215,57 @@ test_cancelled_reports_nothing (Fixture       *f,
   g_assert_cmpuint (f->reports, ==, 1);
 }
 
+static guint
+count_lines (const char *log,
+             const char *line)
+{
+  g_auto(GStrv) lines = g_strsplit (log, "\n", -1);
+  guint n = 0;
+  guint i;
+
+  for (i = 0; lines[i] != NULL; i++)
+    n += g_str_equal (lines[i], line);
+  return n;
+}
+
+/* Checks take turns, TSR_TORRENT_DISK_CHECKS_AT_ONCE at a time: a library of thousands started at
+ * once keeps a small record per torrent waiting, not a resume read or a
+ * hash job. One cancelled and one freed while waiting report nothing,
+ * and every other reports once. */
+static void
+test_checks_take_turns (Fixture       *f,
+                        gconstpointer  data)
+{
+  TsrTorrentDisk *disks[TSR_TORRENT_DISK_CHECKS_AT_ONCE + 4];
+  guint done = G_N_ELEMENTS (disks) - 2;
+  guint running = 0;
+  guint waiting = 0;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (disks); i++)
+    {
+      disks[i] = make_disk (f);
+      tsr_torrent_disk_check (disks[i], TRUE);
+    }
+  tsr_torrent_disk_count_checks (&running, &waiting);
+  g_assert_cmpuint (running, ==, TSR_TORRENT_DISK_CHECKS_AT_ONCE);
+  g_assert_cmpuint (waiting, ==, 4);
+  tsr_torrent_disk_cancel (disks[done]);
+  g_clear_pointer (&disks[done + 1], tsr_torrent_disk_free);
+  TSR_TEST_WAIT_UNTIL (f->reports >= done, 60, "the checks not cancelled");
+  tsr_test_run_for (300);
+  g_assert_cmpuint (f->reports, ==, done);
+  g_assert_cmpuint (count_lines (f->log->str, "checked hashed 11111"), ==, done);
+  tsr_torrent_disk_count_checks (&running, &waiting);
+  g_assert_cmpuint (running, ==, 0);
+  g_assert_cmpuint (waiting, ==, 0);
+  /* A check asked for again after its turn was cancelled runs. */
+  tsr_torrent_disk_check (disks[done], TRUE);
+  TSR_TEST_WAIT_UNTIL (f->reports >= done + 1, 20, "the check asked again");
+  for (i = 0; i <= done; i++)
+    tsr_torrent_disk_free (disks[i]);
+}
+
 static void
 test_written_reported (Fixture       *f,
                        gconstpointer  data)
@@ -291,6 +342,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/torrent-disk/check/cancelled-reports-nothing", Fixture, NULL, fixture_set_up,
               test_cancelled_reports_nothing, fixture_tear_down);
+  g_test_add ("/torrent-disk/check/take-turns", Fixture, NULL, fixture_set_up, test_checks_take_turns,
+              fixture_tear_down);
   g_test_add ("/torrent-disk/write/reported", Fixture, NULL, fixture_set_up, test_written_reported,
               fixture_tear_down);
   g_test_add ("/torrent-disk/folder/new-storage", Fixture, NULL, fixture_set_up, test_set_folder,

@@ -1830,8 +1830,9 @@ test_limit_set_while_idle (Fixture       *f,
 }
 
 /* An idle torrent, downloading with no peer, keeps no disk queue, no
- * fault, no block map or smart ban, and no requester, uploader or
- * extension host; a sequential flag set meanwhile is kept. Stop conditions of 0 (what the CLI and a library restore give
+ * fault, no block map or smart ban, no requester, uploader or
+ * extension host, and no check running or waiting its turn; a
+ * sequential flag set meanwhile is kept. Stop conditions of 0 (what the CLI and a library restore give
  * every torrent) make nothing; a real one makes them, and setting it
  * back to 0 keeps them, empty. */
 static void
@@ -1844,9 +1845,15 @@ test_idle_makes_little (Fixture       *f,
   guint64 up_total;
   guint64 down_total;
   gdouble seed_ratio;
+  guint checks_running;
+  guint checks_waiting;
 
   tsr_torrent_start (torrent);
   wait_for_state (torrent, TSR_TORRENT_DOWNLOADING);
+  /* Checks are the process's: one an earlier test cancelled may still
+   * be on its way back. */
+  WAIT_UNTIL ((tsr_torrent_disk_count_checks (&checks_running, &checks_waiting),
+               checks_running == 0 && checks_waiting == 0), "no check left");
   g_assert_null (tsr_torrent_disk_get_queue (_tsr_torrent_get_disk (torrent)));
   g_assert_null (_tsr_torrent_get_fault (torrent));
   g_assert_null (tsr_torrent_dup_error (torrent));

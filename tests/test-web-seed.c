@@ -901,9 +901,13 @@ torrent_from_seed (Fixture  *f,
   static const guint8 peer_id[20] = "-TE0100-webseedtest0";
   gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   TsrPeerInfo *info = NULL;
+  GPtrArray **seeds = http_seed ? &f->info->http_seeds : &f->info->web_seeds;
   guint i;
 
-  g_ptr_array_add (http_seed ? f->info->http_seeds : f->info->web_seeds, g_strdup (url));
+  /* A loaded metainfo's empty list is shared: a list of our own. */
+  g_ptr_array_unref (*seeds);
+  *seeds = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (*seeds, g_strdup (url));
   f->mode = http_seed ? SERVE_PIECES : SERVE_RANGES;
   g_assert_cmpint (g_mkdir (downloads, 0755), ==, 0);
   torrent = tsr_torrent_new (f->info, downloads, peer_id);

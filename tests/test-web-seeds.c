@@ -333,6 +333,9 @@ make_seeds (Fixture           *f,
 {
   guint i;
 
+  /* A loaded metainfo's empty list is shared: a list of our own. */
+  g_ptr_array_unref (f->info->web_seeds);
+  f->info->web_seeds = g_ptr_array_new_with_free_func (g_free);
   for (i = 0; paths[i] != NULL; i++)
     g_ptr_array_add (f->info->web_seeds, g_strconcat (f->base, paths[i], NULL));
   f->seeds = tsr_web_seeds_new (f->info, f->blocks, f->picker, f->pool, &funcs, f);
@@ -781,6 +784,9 @@ test_none_listed (Fixture       *f,
                   gconstpointer  unused)
 {
   g_assert_null (tsr_web_seeds_new (f->info, f->blocks, f->picker, f->pool, &funcs, f));
+  /* A loaded metainfo's empty list is shared: a list of our own. */
+  g_ptr_array_unref (f->info->http_seeds);
+  f->info->http_seeds = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (f->info->http_seeds, g_strconcat (f->base, "/seed", NULL));
   f->seeds = tsr_web_seeds_new (f->info, f->blocks, f->picker, f->pool, &funcs, f);
   g_assert_nonnull (f->seeds);

@@ -94,6 +94,32 @@ tsr_metainfo_alloc (void)
   return self;
 }
 
+/* Most torrents list no web seed, no HTTP seed and no note, and many no
+ * tracker: their lists are all one empty array, made once and never
+ * changed (an empty GPtrArray costs 48 bytes, four of them a fifth of
+ * an idle torrent). Done last, once a load can add nothing more. */
+static void
+share_empty (GPtrArray **list)
+{
+  static GPtrArray *empty;
+
+  if ((*list)->len > 0)
+    return;
+  if (g_once_init_enter (&empty))
+    g_once_init_leave (&empty, g_ptr_array_new ());
+  g_ptr_array_unref (*list);
+  *list = g_ptr_array_ref (empty);
+}
+
+static void
+share_empty_lists (TsrMetainfo *self)
+{
+  share_empty (&self->trackers);
+  share_empty (&self->web_seeds);
+  share_empty (&self->http_seeds);
+  share_empty (&self->notes);
+}
+
 /* ------------------------------------------------------------------ */
 /* The info dictionary                                                 */
 
@@ -547,6 +573,7 @@ tsr_metainfo_new_from_bytes_full (GBytes                *bytes,
                    (const char *) g_ptr_array_index (self->notes, self->notes->len - 1));
       return NULL;
     }
+  share_empty_lists (self);
   return g_steal_pointer (&self);
 }
 
@@ -585,6 +612,7 @@ tsr_metainfo_new_from_info (GBytes          *info_bytes,
       for (i = 0; extra->web_seeds != NULL && i < MIN (extra->web_seeds->len, TSR_METAINFO_MAX_WEB_SEEDS); i++)
         g_ptr_array_add (self->web_seeds, g_strdup (g_ptr_array_index (extra->web_seeds, i)));
     }
+  share_empty_lists (self);
   return g_steal_pointer (&self);
 }
 

@@ -77,7 +77,8 @@ typedef struct _TsrMetainfo TsrMetainfo;
 
 /**
  * TsrMetainfo:
- * All fields are read-only. Lists hold UTF-8 strings.
+ * All fields are read-only, lists included: an empty list may be one
+ * array shared by every metainfo. Lists hold UTF-8 strings.
  * @name: sanitized name (file name or top folder)
  * @display_name: name as given, UTF-8
  * @files, @n_files: every file, pad files included (see TsrFile.attr)

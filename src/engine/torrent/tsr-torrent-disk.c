@@ -4,7 +4,11 @@
  * of its own that owns its hash job until the worker is done with it: a
  * check cancelled (a stop, a new check, the torrent gone) still returns
  * on the main context, finds its owner gone or moved on, and reports
- * nothing.
+ * nothing. Checks take turns, a few at a time for the whole process: a
+ * library of thousands started at once would otherwise read every
+ * resume record and make every hash job, with their tasks, file lists
+ * and the workers' replies, at once (about 1 KiB a torrent, and what the
+ * heap grows to stays); a waiting check is its record alone.
  */
 #define G_LOG_DOMAIN "tsr-torrent"
 
@@ -32,7 +36,17 @@ struct _Check
 {
   TsrTorrentDisk *owner;   /* (nullable) NULL once cancelled or its owner gone */
   TsrHashJob     *job;     /* (owned) (nullable) hashing, else reading the resume record */
+  gboolean        hash;    /* hash even when a resume record exists */
 };
+
+/* Each hash job runs on every processor already, but a check waits on a
+ * worker twice and on the main context between: with fewer in flight,
+ * 5000 idle torrents (tests/bench/limits.sh) load twice as slowly. */
+#define CHECKS_AT_ONCE TSR_TORRENT_DISK_CHECKS_AT_ONCE
+
+/* The main context's: checks running, and those waiting their turn. */
+static guint running;
+static GQueue waiting = G_QUEUE_INIT;
 
 static void
 on_queue_written (guint    index,
@@ -188,6 +202,8 @@ check_free (Check *check)
   g_free (check);
 }
 
+static void check_done (void);
+
 static void
 on_hashed (GObject      *source,
            GAsyncResult *result,
@@ -201,6 +217,7 @@ on_hashed (GObject      *source,
   TsrTorrentDisk *self = check_end (check);
   guint i;
 
+  check_done ();
   if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       check_free (check);
@@ -246,6 +263,7 @@ on_resume_loaded (GObject      *source,
     {
       check_end (check);
       check_free (check);
+      check_done ();
       return;
     }
   if (have == NULL)
@@ -256,7 +274,38 @@ on_resume_loaded (GObject      *source,
     }
   check_end (check);
   check_free (check);
+  check_done ();
   self->funcs->checked (have, TRUE, self->user_data);
+}
+
+static void
+check_run (TsrTorrentDisk *self,
+           Check          *check)
+{
+  running++;
+  if (tsr_resume_store_is_enabled (self->resume) && !check->hash)
+    tsr_resume_store_load_async (self->resume, self->folder, self->cancellable, on_resume_loaded, check);
+  else
+    hash_data (self, check);
+}
+
+/* A check ended: the next waiting one still wanted runs; those
+ * cancelled meanwhile just go. */
+static void
+check_done (void)
+{
+  Check *check;
+
+  running--;
+  while ((check = g_queue_pop_head (&waiting)) != NULL)
+    {
+      if (check->owner != NULL)
+        {
+          check_run (check->owner, check);
+          return;
+        }
+      check_free (check);
+    }
 }
 
 void
@@ -269,12 +318,21 @@ tsr_torrent_disk_check (TsrTorrentDisk *self,
   tsr_torrent_disk_cancel (self);
   check = g_new0 (Check, 1);
   check->owner = self;
+  check->hash = hash;
   self->check = check;
   self->cancellable = g_cancellable_new ();
-  if (tsr_resume_store_is_enabled (self->resume) && !hash)
-    tsr_resume_store_load_async (self->resume, self->folder, self->cancellable, on_resume_loaded, check);
+  if (running < CHECKS_AT_ONCE)
+    check_run (self, check);
   else
-    hash_data (self, check);
+    g_queue_push_tail (&waiting, check);
+}
+
+void
+tsr_torrent_disk_count_checks (guint *running_now,
+                               guint *waiting_now)
+{
+  *running_now = running;
+  *waiting_now = waiting.length;
 }
 
 void

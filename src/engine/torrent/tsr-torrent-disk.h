@@ -68,10 +68,17 @@ void            tsr_torrent_disk_moved        (TsrTorrentDisk            *self);
 const char     *tsr_torrent_disk_get_folder   (TsrTorrentDisk            *self);
 
 /* Finds the good pieces: from the resume record unless @hash or there is
- * none, else by hashing the data. A check still running is cancelled. */
+ * none, else by hashing the data, when its turn comes. A check still
+ * running or waiting is cancelled. */
 void            tsr_torrent_disk_check        (TsrTorrentDisk            *self,
                                                gboolean                   hash);
 void            tsr_torrent_disk_cancel       (TsrTorrentDisk            *self);
+/* Checks take turns, this many at a time in the process. */
+#define TSR_TORRENT_DISK_CHECKS_AT_ONCE 128
+/* How many checks run now, and how many wait (those cancelled while
+ * waiting included, until their turn). */
+void            tsr_torrent_disk_count_checks (guint                     *running,
+                                               guint                     *waiting);
 
 /* The queue owns @piece now, even if the torrent stops meanwhile. */
 void            tsr_torrent_disk_write        (TsrTorrentDisk            *self,
