@@ -175,6 +175,25 @@ wait_for_mapped (GtkWidget *widget)
   tsr_test_run_for (100);
 }
 
+/* The first button under @widget for @action. */
+static GtkWidget *
+find_action_button (GtkWidget  *widget,
+                    const char *action)
+{
+  GtkWidget *child;
+
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 set_mode (TsrWindow  *window,
           const char *mode)
@@ -257,17 +276,28 @@ test_detailed_row (Fixture       *fixture,
   g_autofree char *before = g_strdup_printf ("Stopped — %s of %s (0 %%)", nothing, size);
   g_autofree char *after = g_strdup_printf ("Stopped — %s", size);
   TsrTorrentRow *row;
+  GtkWidget *name;
+  GtkWidget *bar;
   GtkWidget *lone;
 
   set_mode (fixture->window, "detailed");
   row = wait_for_row (fixture, "Alpha");
   g_assert_cmpstr (tsr_torrent_row_get_status (row), ==, before);
   g_assert_cmpstr (tsr_torrent_row_get_accessible_text (row), ==, "Alpha, 0 percent, Stopped");
+  /* What GTK keeps for the screen reader (GTK_A11Y=test): the row's name
+   * and description, and the bar labelled by the name above it. */
+  gtk_test_accessible_assert_property (row, GTK_ACCESSIBLE_PROPERTY_LABEL, "Alpha, 0 percent, Stopped");
+  gtk_test_accessible_assert_property (row, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, before);
+  name = gtk_widget_get_first_child (GTK_WIDGET (row));
+  bar = gtk_widget_get_next_sibling (name);
+  g_assert_true (GTK_IS_LABEL (name) && GTK_IS_PROGRESS_BAR (bar));
+  gtk_test_accessible_assert_relation (bar, GTK_ACCESSIBLE_RELATION_LABELLED_BY, name, NULL);
 
   /* A check finds the data: the row follows the torrent's notifications. */
   tsr_torrent_verify (alpha);
   g_assert_true (wait_for_status (row, after));
   g_assert_cmpstr (tsr_torrent_row_get_accessible_text (row), ==, "Alpha, 100 percent, Stopped");
+  gtk_test_accessible_assert_property (row, GTK_ACCESSIBLE_PROPERTY_LABEL, "Alpha, 100 percent, Stopped");
 
   /* Unbound, a row lets go of its torrent's signals. */
   lone = g_object_ref_sink (tsr_torrent_row_new ());
@@ -331,6 +361,10 @@ test_details_pane (Fixture       *fixture,
   GtkWidget *list_stack = widget_of (fixture->window, "list_stack");
   GtkWidget *row = NULL;
   GtkWidget *child;
+
+  /* The header bar's toggle is named for a screen reader. */
+  gtk_test_accessible_assert_property (find_action_button (GTK_WIDGET (fixture->window), "win.show-details"),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Details");
 
   /* Nothing selected: no pane at all, the list has the height. */
   wait_for_mapped (list_stack);
