@@ -103,7 +103,8 @@ update_status (TsrTorrentRow *self)
   g_free (self->accessible);
   /* TRANSLATORS: a torrent in the list as a screen reader says it: its name, the percent there, its state */
   self->accessible = g_strdup_printf (_("%s, %d percent, %s"), tsr_torrent_get_name (self->torrent),
-                                      percent_of (self->torrent), tsr_format_state (tsr_torrent_get_state (self->torrent)));
+                                      percent_of (self->torrent),
+                                      tsr_format_state (tsr_torrent_get_state (self->torrent)));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, self->accessible,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, status,

@@ -24,7 +24,9 @@ _tsr_window_view_save (TsrWindow *self)
 {
   if (!gtk_widget_get_visible (GTK_WIDGET (self->details_view)) || !gtk_widget_get_mapped (GTK_WIDGET (self->paned)))
     return;
-  g_settings_set_int (self->settings, "details-pane-position", MAX (gtk_paned_get_position (self->paned), 100));
+  /* Within the key's range, or GSettings refuses it. */
+  g_settings_set_int (self->settings, "details-pane-position",
+                      CLAMP (gtk_paned_get_position (self->paned), 100, 100000));
 }
 
 static void
