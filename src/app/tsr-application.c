@@ -477,6 +477,7 @@ static const struct
   { "win.copy-magnet", { "<Control><Shift>c", NULL } },
   { "win.find", { "<Control>f", NULL } },
   { "win.show-sidebar", { "<Control><Shift>s", NULL } },
+  { "win.show-details", { "F9", NULL } },
   /* The details pages, in the order of their tabs. */
   { "win.show-page::overview", { "<Alt>1", NULL } },
   { "win.show-page::files", { "<Alt>2", NULL } },

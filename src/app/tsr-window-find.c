@@ -135,7 +135,7 @@ on_search_mode_changed (GtkSearchBar *bar,
     return;
   /* Closed (Escape, or the button): cleared, and back to the list. */
   gtk_editable_set_text (self->search_entry, "");
-  gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+  _tsr_window_view_focus_list (self);
 }
 
 /* GTK 4.8's search bar close button is an icon with no accessible name
@@ -373,7 +373,6 @@ tsr_window_select_torrent (TsrWindow  *self,
 {
   GListModel *rows = G_LIST_MODEL (self->selection);
   guint position = position_in (rows, torrent);
-  GtkWidget *child;
 
   if (position == G_MAXUINT)
     {
@@ -385,10 +384,6 @@ tsr_window_select_torrent (TsrWindow  *self,
   if (position == G_MAXUINT)
     return FALSE;
   gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
-  /* GTK 4.8's column view scrolls through its inner list view's action. */
-  for (child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view)); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_LIST_VIEW (child))
-      gtk_widget_activate_action (child, "list.scroll-to-item", "u", position);
+  _tsr_window_view_scroll_to (self, position);
   return TRUE;
 }

@@ -5,7 +5,8 @@
  * torrent actions, the status line, the window's life),
  * tsr-window-add.c (what comes in: torrent files and magnet links to
  * add, files to share), tsr-window-find.c (sidebar, search, labels) and
- * tsr-window-queue.c (queue positions). tsr-window.c calls into the
+ * tsr-window-queue.c (queue positions) and tsr-window-view.c (list
+ * modes, details pane). tsr-window.c calls into the
  * others, never the other way round.
  */
 #pragma once
@@ -26,10 +27,13 @@ struct _TsrWindow
   GtkFileChooserNative *chooser;          /* (owned) (nullable) while open: tsr-window-add.c's */
   AdwToastOverlay      *toast_overlay;    /* template child */
   GtkStack             *main_stack;       /* template child */
-  GtkColumnView        *column_view;      /* template child */
+  GtkColumnView        *column_view;      /* template child: the compact mode */
+  GtkListView          *list_view;        /* template child: the detailed mode */
+  GtkStack             *list_stack;       /* template child: "compact" or "detailed" */
   GtkPaned             *paned;            /* template child */
   GtkWidget            *create_button;    /* template child */
-  TsrDetailsView       *details_view;     /* template child */
+  TsrDetailsView       *details_view;     /* template child: hidden unless one torrent is selected */
+  TsrTorrent           *details_torrent;  /* (owned) (nullable) the one selected, tsr-window-view.c's */
   GMenuModel           *torrent_menu;     /* template child */
   GtkLabel             *status_label;     /* template child */
   GtkLabel             *alt_speed_label;  /* template child: shown while the alternative limits are on */
@@ -70,5 +74,21 @@ GPtrArray  *_tsr_window_dup_selected (TsrWindow *self);
 /* tsr-window-queue.c, from constructed: the "#" column, the "queue-top",
  * "queue-up", "queue-down" and "queue-bottom" actions and their keys. */
 void        _tsr_window_queue_init   (TsrWindow *self);
+
+/* tsr-window-view.c: the list's modes and the details pane. From
+ * tsr_window_init (), after the settings: the "list-mode" and
+ * "show-details" actions and the detailed mode's rows. */
+void        _tsr_window_view_init    (TsrWindow  *self);
+/* On each selection change: @torrent (nullable) is the one selected
+ * torrent; the pane shows it, or hides. */
+void        _tsr_window_view_show_torrent (TsrWindow  *self,
+                                           TsrTorrent *torrent);
+/* Keeps the divider's position in the settings (while the pane shows). */
+void        _tsr_window_view_save    (TsrWindow  *self);
+/* Focus to, or scroll to @position in, whichever list is shown. */
+void        _tsr_window_view_focus_list (TsrWindow *self);
+void        _tsr_window_view_scroll_to  (TsrWindow *self,
+                                         guint      position);
+void        _tsr_window_view_dispose (TsrWindow  *self);
 
 G_END_DECLS

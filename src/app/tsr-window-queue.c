@@ -139,5 +139,5 @@ _tsr_window_queue_init (TsrWindow *self)
   add_key (shortcuts, GDK_KEY_Down, ctrl_alt, "win.queue-down");
   add_key (shortcuts, GDK_KEY_Up, ctrl_alt | GDK_SHIFT_MASK, "win.queue-top");
   add_key (shortcuts, GDK_KEY_Down, ctrl_alt | GDK_SHIFT_MASK, "win.queue-bottom");
-  gtk_widget_add_controller (GTK_WIDGET (self->column_view), controller);
+  gtk_widget_add_controller (GTK_WIDGET (self->list_stack), controller);
 }

@@ -2,14 +2,14 @@
 /*
  * tsr-window.c: the main window: the torrent list (a column view over the
  * library's torrents, sortable, multi-select, with a context menu; its
- * columns are tsr-torrent-columns.c's), the details of the selected
- * torrent below it, the status line, and the torrent actions that the
- * header bar, the menu and the shortcuts share: start, stop, ask the
- * tracker, verify, open the folder, copy the magnet link, remove, show a
- * details page. What comes in (files and magnet links to add, files to
- * share, drops) is tsr-window-add.c's, and finding and organising (the
- * sidebar, the search, labels) tsr-window-find.c's, over the same struct
- * (tsr-window-private.h).
+ * columns are tsr-torrent-columns.c's), the status line, and the torrent
+ * actions that the header bar, the menu and the shortcuts share: start,
+ * stop, ask the tracker, verify, open the folder, copy the magnet link,
+ * remove, show a details page. What comes in (files and magnet links to
+ * add, files to share, drops) is tsr-window-add.c's; finding and
+ * organising (the sidebar, the search, labels) tsr-window-find.c's; the
+ * list's detailed mode and the details pane under it tsr-window-view.c's,
+ * all over the same struct (tsr-window-private.h).
  */
 #define G_LOG_DOMAIN "tsr-app"
 
@@ -68,8 +68,7 @@ update_actions (TsrWindow *self)
   /* One torrent's list at a time. */
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "edit-trackers")),
                                selected->len == 1);
-  tsr_details_view_set_torrent (self->details_view,
-                                selected->len == 1 ? g_ptr_array_index (selected, 0) : NULL);
+  _tsr_window_view_show_torrent (self, selected->len == 1 ? g_ptr_array_index (selected, 0) : NULL);
 }
 
 static void
@@ -250,7 +249,8 @@ remove_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* The torrent menu, pointing at (@x, @y) in the list. */
+/* The torrent menu, pointing at (@x, @y) in the list (either mode's:
+ * the stack holding both). */
 static void
 popup_torrent_menu (TsrWindow *self,
                     double     x,
@@ -258,10 +258,10 @@ popup_torrent_menu (TsrWindow *self,
 {
   GtkWidget *popover;
 
-  if (!gtk_widget_is_sensitive (GTK_WIDGET (self->column_view)))
+  if (!gtk_widget_is_sensitive (GTK_WIDGET (self->list_stack)))
     return;
   popover = gtk_popover_menu_new_from_model (self->torrent_menu);
-  gtk_widget_set_parent (popover, GTK_WIDGET (self->column_view));
+  gtk_widget_set_parent (popover, GTK_WIDGET (self->list_stack));
   gtk_popover_set_pointing_to (GTK_POPOVER (popover), &(GdkRectangle) { (int) x, (int) y, 1, 1 });
   gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
   g_signal_connect (popover, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
@@ -314,7 +314,7 @@ add_list_shortcuts (TsrWindow *self)
                                                             gtk_keyval_trigger_new (GDK_KEY_F10, GDK_SHIFT_MASK),
                                                             gtk_keyval_trigger_new (GDK_KEY_Menu, 0)),
                                                           gtk_callback_action_new (on_list_menu_key, self, NULL)));
-  gtk_widget_add_controller (GTK_WIDGET (self->column_view), controller);
+  gtk_widget_add_controller (GTK_WIDGET (self->list_stack), controller);
 }
 
 /* ------------------------------------------------------------------ */
@@ -354,6 +354,7 @@ tsr_window_close_request (GtkWindow *window)
   g_settings_set_int (self->settings, "window-width", width);
   g_settings_set_int (self->settings, "window-height", height);
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  _tsr_window_view_save (self);
   /* Kept alive, hidden: the torrents go on, and opening Tessera again
    * (or a torrent file) shows this window. */
   if (g_settings_get_boolean (self->settings, "run-in-background"))
@@ -394,6 +395,7 @@ tsr_window_constructed (GObject *object)
                                     g_object_ref (gtk_column_view_get_sorter (self->column_view)));
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (sorted));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_object (self->selection, "selection-changed", G_CALLBACK (on_selection_changed), self, 0);
   g_signal_connect_object (self->details_view, "priorities-changed", G_CALLBACK (on_priorities_changed), self, 0);
   on_status_timer (self);
@@ -550,6 +552,7 @@ tsr_window_dispose (GObject *object)
   g_clear_object (&self->chooser);
   g_clear_handle_id (&self->status_timer, g_source_remove);
   _tsr_window_find_dispose (self);
+  _tsr_window_view_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), TSR_TYPE_WINDOW);
   g_clear_object (&self->selection);
   g_clear_object (&self->session_speed);
@@ -580,6 +583,8 @@ tsr_window_class_init (TsrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, column_view);
+  gtk_widget_class_bind_template_child (widget_class, TsrWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, TsrWindow, list_stack);
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, create_button);
   gtk_widget_class_bind_template_child (widget_class, TsrWindow, details_view);
@@ -601,6 +606,8 @@ show_page_action (GSimpleAction *action,
 {
   TsrWindow *self = user_data;
 
+  /* Asking for a page (Alt+1…8) asks for the pane too, if F9 hid it. */
+  g_settings_set_boolean (self->settings, "show-details", TRUE);
   tsr_details_view_show_page (self->details_view, g_variant_get_string (parameter, NULL));
 }
 
@@ -713,12 +720,11 @@ tsr_window_init (TsrWindow *self)
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
   g_signal_connect (click, "pressed", G_CALLBACK (on_list_pressed), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (click));
+  gtk_widget_add_controller (GTK_WIDGET (self->list_stack), GTK_EVENT_CONTROLLER (click));
   add_list_shortcuts (self);
 
-  /* The list gets a third of the height, the details the rest. */
-  gtk_paned_set_position (self->paned, 200);
   self->settings = g_settings_new (APP_ID);
+  _tsr_window_view_init (self);
   self->session_speed = tsr_speed_history_new (TSR_SPEED_HISTORY_DEFAULT_CAPACITY);
   tsr_speed_graph_set_history (self->session_graph, self->session_speed);
   _tsr_window_find_init (self);

@@ -448,6 +448,11 @@ test_main_window (Fixture       *fixture,
     checked += walk_window (dialog, unnamed);
     gtk_window_destroy (GTK_WINDOW (dialog));
   }
+  /* The list's detailed mode: each row (a TsrTorrentRow) is named. */
+  g_settings_set_string (settings, "list-mode", "detailed");
+  spin (200);
+  checked += walk_window (GTK_WIDGET (window), unnamed);
+  g_settings_reset (settings, "list-mode");
   failures = report (unnamed);
   g_assert_cmpstr (failures, ==, "");
   /* Not vacuous: header buttons, limits, the rows' buttons and drop-downs. */

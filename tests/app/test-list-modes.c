@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * test-list-modes.c: the main list's two modes and the details pane
+ * (under Xvfb, issue 23): the mode chosen in the menu is remembered by a
+ * new window; a detailed row shows a torrent's sizes, percent and state
+ * in its status line and to a screen reader, follows the torrent's
+ * notifications while bound and lets go when unbound; selection and the
+ * torrent menu's queue actions work on the detailed list, whose keys are
+ * the compact list's; the details pane shows only for one selected
+ * torrent, F9's action hides and shows it and keeps the divider, a
+ * details page asked for brings it back; and the
+ * list gets the height by default (12 compact rows in an 800-pixel
+ * window with the pane showing).
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "tsr-test-util.h"
+#include "tsr-torrent-row.h"
+#include "tsr-window.h"
+
+typedef struct
+{
+  char       *dir;
+  char       *data;
+  TsrLibrary *library;
+  TsrWindow  *window;
+  GSettings  *settings;
+} Fixture;
+
+static const char *names[] = { "Alpha", "Bravo", "Charlie" };
+
+static TsrWindow *
+open_window (Fixture *fixture)
+{
+  TsrWindow *window = g_object_new (TSR_TYPE_WINDOW, "library", fixture->library, NULL);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  unused)
+{
+  guint i;
+
+  fixture->settings = g_settings_new (APP_ID);
+  g_settings_reset (fixture->settings, "list-mode");
+  g_settings_reset (fixture->settings, "show-details");
+  g_settings_reset (fixture->settings, "details-pane-position");
+  fixture->dir = g_dir_make_tmp ("tsr-list-modes-XXXXXX", NULL);
+  fixture->data = g_build_filename (fixture->dir, "data", NULL);
+  fixture->library = tsr_library_new (fixture->data);
+  for (i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *root = g_build_filename (fixture->dir, names[i], NULL);
+      g_autofree char *file = g_strconcat (root, ".torrent", NULL);
+      g_autoptr(TsrMetainfo) info = NULL;
+      g_autoptr(GError) error = NULL;
+
+      /* The data is where the torrent saves: a check finds all of it. */
+      tsr_test_write_file (root, "a.bin", 20000, i + 1);
+      info = tsr_test_make_torrent (root, TSR_CREATE_V1, 16384);
+      tsr_test_write_torrent_file (info, file);
+      g_assert_nonnull (tsr_library_add_file (fixture->library, file, fixture->dir, TRUE, NULL, &error));
+      g_assert_no_error (error);
+    }
+  fixture->window = open_window (fixture);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  unused)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  tsr_library_shutdown (fixture->library);
+  g_clear_object (&fixture->library);
+  g_clear_object (&fixture->settings);
+  tsr_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->data);
+}
+
+static GtkWidget *
+find_widget (GtkWidget  *widget,
+             const char *id)
+{
+  GtkWidget *child;
+
+  if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), id) == 0)
+    return widget;
+  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, id);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+widget_of (TsrWindow  *window,
+           const char *id)
+{
+  GtkWidget *widget = find_widget (GTK_WIDGET (window), id);
+
+  g_assert_nonnull (widget);
+  return widget;
+}
+
+/* The detailed row bound to the torrent named @name, if any is. */
+static TsrTorrentRow *
+find_row (GtkWidget  *widget,
+          const char *name)
+{
+  GtkWidget *child;
+
+  if (TSR_IS_TORRENT_ROW (widget))
+    {
+      TsrTorrent *torrent = tsr_torrent_row_get_torrent (TSR_TORRENT_ROW (widget));
+
+      return torrent != NULL && g_str_equal (tsr_torrent_get_name (torrent), name) ? TSR_TORRENT_ROW (widget) : NULL;
+    }
+  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      TsrTorrentRow *found = find_row (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static TsrTorrentRow *
+wait_for_row (Fixture    *fixture,
+              const char *name)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  TsrTorrentRow *row = NULL;
+
+  while ((row = find_row (widget_of (fixture->window, "list_view"), name)) == NULL && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  g_assert_nonnull (row);
+  return row;
+}
+
+static gboolean
+wait_for_status (TsrTorrentRow *row,
+                 const char    *expected)
+{
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (g_strcmp0 (tsr_torrent_row_get_status (row), expected) != 0 && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  return g_strcmp0 (tsr_torrent_row_get_status (row), expected) == 0;
+}
+
+static void
+wait_for_mapped (GtkWidget *widget)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (!(gtk_widget_get_mapped (widget) && gtk_widget_get_height (widget) > 0) && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  g_assert_true (gtk_widget_get_mapped (widget));
+  /* And one more frame, for the allocation to settle. */
+  tsr_test_run_for (100);
+}
+
+/* The first button under @widget for @action. */
+static GtkWidget *
+find_action_button (GtkWidget  *widget,
+                    const char *action)
+{
+  GtkWidget *child;
+
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+set_mode (TsrWindow  *window,
+          const char *mode)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.list-mode", "s", mode));
+}
+
+static const char *
+shown_mode (TsrWindow *window)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (widget_of (window, "list_stack")));
+}
+
+/* Selects the torrent named @name only, through @selection. */
+static void
+select_named (GtkSelectionModel *selection,
+              const char        *name)
+{
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (selection)); i++)
+    {
+      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (G_LIST_MODEL (selection), i);
+
+      if (g_str_equal (tsr_torrent_get_name (torrent), name))
+        gtk_selection_model_select_item (selection, i, TRUE);
+    }
+}
+
+static TsrTorrent *
+torrent_named (Fixture    *fixture,
+               const char *name)
+{
+  GListModel *torrents = tsr_library_get_torrents (fixture->library);
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (torrents); i++)
+    {
+      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (torrents, i);
+
+      if (g_str_equal (tsr_torrent_get_name (torrent), name))
+        return torrent;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_mode_remembered (Fixture       *fixture,
+                      gconstpointer  unused)
+{
+  g_autofree char *saved = NULL;
+  TsrWindow *second;
+
+  g_assert_cmpstr (shown_mode (fixture->window), ==, "compact");
+  set_mode (fixture->window, "detailed");
+  g_assert_cmpstr (shown_mode (fixture->window), ==, "detailed");
+  saved = g_settings_get_string (fixture->settings, "list-mode");
+  g_assert_cmpstr (saved, ==, "detailed");
+  /* Both lists show the window's one selection: search, sidebar and
+   * actions act on what either shows. */
+  g_assert_true (gtk_list_view_get_model (GTK_LIST_VIEW (widget_of (fixture->window, "list_view"))) ==
+                 gtk_column_view_get_model (GTK_COLUMN_VIEW (widget_of (fixture->window, "column_view"))));
+
+  second = open_window (fixture);
+  g_assert_cmpstr (shown_mode (second), ==, "detailed");
+  set_mode (second, "compact");
+  g_assert_cmpstr (shown_mode (second), ==, "compact");
+  /* The setting drives every window. */
+  g_assert_cmpstr (shown_mode (fixture->window), ==, "compact");
+  gtk_window_destroy (GTK_WINDOW (second));
+}
+
+static void
+test_detailed_row (Fixture       *fixture,
+                   gconstpointer  unused)
+{
+  TsrTorrent *alpha = torrent_named (fixture, "Alpha");
+  g_autofree char *size = g_format_size (20000);
+  g_autofree char *nothing = g_format_size (0);
+  g_autofree char *before = g_strdup_printf ("Stopped — %s of %s (0 %%)", nothing, size);
+  g_autofree char *after = g_strdup_printf ("Stopped — %s", size);
+  TsrTorrentRow *row;
+  GtkWidget *name;
+  GtkWidget *bar;
+  GtkWidget *lone;
+
+  set_mode (fixture->window, "detailed");
+  row = wait_for_row (fixture, "Alpha");
+  g_assert_cmpstr (tsr_torrent_row_get_status (row), ==, before);
+  g_assert_cmpstr (tsr_torrent_row_get_accessible_text (row), ==, "Alpha, 0 percent, Stopped");
+  /* What GTK keeps for the screen reader (GTK_A11Y=test): the row's name
+   * and description, and the bar labelled by the name above it. */
+  gtk_test_accessible_assert_property (row, GTK_ACCESSIBLE_PROPERTY_LABEL, "Alpha, 0 percent, Stopped");
+  gtk_test_accessible_assert_property (row, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, before);
+  name = gtk_widget_get_first_child (GTK_WIDGET (row));
+  bar = gtk_widget_get_next_sibling (name);
+  g_assert_true (GTK_IS_LABEL (name) && GTK_IS_PROGRESS_BAR (bar));
+  gtk_test_accessible_assert_relation (bar, GTK_ACCESSIBLE_RELATION_LABELLED_BY, name, NULL);
+
+  /* A check finds the data: the row follows the torrent's notifications. */
+  tsr_torrent_verify (alpha);
+  g_assert_true (wait_for_status (row, after));
+  g_assert_cmpstr (tsr_torrent_row_get_accessible_text (row), ==, "Alpha, 100 percent, Stopped");
+  gtk_test_accessible_assert_property (row, GTK_ACCESSIBLE_PROPERTY_LABEL, "Alpha, 100 percent, Stopped");
+
+  /* Unbound, a row lets go of its torrent's signals. */
+  lone = g_object_ref_sink (tsr_torrent_row_new ());
+  tsr_torrent_row_set_torrent (TSR_TORRENT_ROW (lone), alpha);
+  g_assert_cmpstr (tsr_torrent_row_get_status (TSR_TORRENT_ROW (lone)), ==, after);
+  g_assert_cmpuint (g_signal_handler_find (alpha, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, lone), !=, 0);
+  tsr_torrent_row_set_torrent (TSR_TORRENT_ROW (lone), NULL);
+  g_assert_cmpuint (g_signal_handler_find (alpha, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, lone), ==, 0);
+  g_object_unref (lone);
+}
+
+/* GTK 4.8's controllers of @widget, looked up by name. */
+static gboolean
+has_controller (GtkWidget  *widget,
+                const char *name)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (g_strcmp0 (gtk_event_controller_get_name (controller), name) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_detailed_actions (Fixture       *fixture,
+                       gconstpointer  unused)
+{
+  TsrSession *session = tsr_library_get_session (fixture->library);
+  GtkListView *list_view = GTK_LIST_VIEW (widget_of (fixture->window, "list_view"));
+  GtkSelectionModel *selection = gtk_list_view_get_model (list_view);
+  GtkWidget *list_stack = widget_of (fixture->window, "list_stack");
+
+  set_mode (fixture->window, "detailed");
+  wait_for_row (fixture, "Charlie");
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "queue-top"));
+  select_named (selection, "Charlie");
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "queue-top"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.queue-top", NULL));
+  g_assert_cmpstr (tsr_torrent_get_name (tsr_session_get_queued_nth (session, 0)), ==, "Charlie");
+  /* The list's keys (Delete, the menu keys, the queue's) are on what
+   * holds both lists, so they work in either mode. */
+  g_assert_true (has_controller (list_stack, "tsr-list-shortcuts"));
+  g_assert_true (has_controller (list_stack, "tsr-queue-shortcuts"));
+  g_assert_true (gtk_widget_is_ancestor (GTK_WIDGET (list_view), list_stack));
+}
+
+static void
+test_details_pane (Fixture       *fixture,
+                   gconstpointer  unused)
+{
+  GtkWidget *details = widget_of (fixture->window, "details_view");
+  GtkPaned *paned = GTK_PANED (widget_of (fixture->window, "paned"));
+  GtkColumnView *column_view = GTK_COLUMN_VIEW (widget_of (fixture->window, "column_view"));
+  GtkSelectionModel *selection = gtk_column_view_get_model (column_view);
+  GtkWidget *list_stack = widget_of (fixture->window, "list_stack");
+  GtkWidget *row = NULL;
+  GtkWidget *child;
+
+  /* The header bar's toggle is named for a screen reader. */
+  gtk_test_accessible_assert_property (find_action_button (GTK_WIDGET (fixture->window), "win.show-details"),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Details");
+
+  /* Nothing selected: no pane at all, the list has the height. */
+  wait_for_mapped (list_stack);
+  g_assert_false (gtk_widget_get_visible (details));
+  select_named (selection, "Bravo");
+  g_assert_true (gtk_widget_get_visible (details));
+  gtk_selection_model_select_all (selection);
+  g_assert_false (gtk_widget_get_visible (details));
+  select_named (selection, "Bravo");
+  g_assert_true (gtk_widget_get_visible (details));
+  wait_for_mapped (details);
+
+  /* By default, with the pane showing, an 800-pixel window shows at least
+   * 12 compact rows (the column view's rows are its inner list view's
+   * children). */
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (column_view)); child != NULL && row == NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      row = gtk_widget_get_first_child (child);
+  g_assert_nonnull (row);
+  g_assert_cmpint (gtk_widget_get_height (row), >, 0);
+  g_test_message ("list %d px, row %d px", gtk_widget_get_height (list_stack), gtk_widget_get_height (row));
+  g_assert_cmpint (gtk_widget_get_height (list_stack) / gtk_widget_get_height (row), >=, 13);
+
+  /* F9's action: hidden, and where the divider was is kept; shown
+   * again, there. */
+  gtk_paned_set_position (paned, 300);
+  tsr_test_run_for (100);
+  g_assert_cmpint (gtk_paned_get_position (paned), ==, 300);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-details", NULL));
+  g_assert_false (g_settings_get_boolean (fixture->settings, "show-details"));
+  g_assert_false (gtk_widget_get_visible (details));
+  g_assert_cmpint (g_settings_get_int (fixture->settings, "details-pane-position"), ==, 300);
+  /* Off, a selection brings no pane. */
+  select_named (selection, "Alpha");
+  g_assert_false (gtk_widget_get_visible (details));
+  gtk_paned_set_position (paned, 420);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-details", NULL));
+  g_assert_true (gtk_widget_get_visible (details));
+  g_assert_cmpint (gtk_paned_get_position (paned), ==, 300);
+  /* Asking for a details page (Alt+3) brings the hidden pane back. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-details", NULL));
+  g_assert_false (gtk_widget_get_visible (details));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "peers"));
+  g_assert_true (gtk_widget_get_visible (details));
+  g_assert_true (g_settings_get_boolean (fixture->settings, "show-details"));
+  gtk_selection_model_unselect_all (selection);
+  g_assert_false (gtk_widget_get_visible (details));
+}
+
+/* From the app's compiled resources (tessera-resources.c): the window's
+ * template. */
+GResource *tsr_get_resource (void);
+
+int
+main (int    argc,
+      char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_resources_register (tsr_get_resource ());
+  g_test_add ("/list-modes/mode-remembered", Fixture, NULL, fixture_set_up, test_mode_remembered, fixture_tear_down);
+  g_test_add ("/list-modes/detailed-row", Fixture, NULL, fixture_set_up, test_detailed_row, fixture_tear_down);
+  g_test_add ("/list-modes/detailed-actions", Fixture, NULL, fixture_set_up, test_detailed_actions,
+              fixture_tear_down);
+  g_test_add ("/list-modes/details-pane", Fixture, NULL, fixture_set_up, test_details_pane, fixture_tear_down);
+  return g_test_run ();
+}
