@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "tsr-label-chooser.h"
+#include "tsr-app-test-util.h"
 #include "tsr-test-util.h"
 #include "tsr-torrent-group.h"
 #include "tsr-window.h"
@@ -142,25 +143,6 @@ on_count_notify (GObject    *group,
   (*notified)++;
 }
 
-/* The widget of the window's template called @id. */
-static GtkWidget *
-find_widget (GtkWidget  *widget,
-             const char *id)
-{
-  GtkWidget *child;
-
-  if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), id) == 0)
-    return widget;
-  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, id);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 is_stopped (TsrTorrent *torrent)
 {
@@ -206,7 +188,7 @@ test_sidebar_counts (Fixture       *fixture,
   g_assert_cmpuint (all_notified, ==, 0);
   /* The rows read as their title and count. */
   {
-    GtkWidget *list = find_widget (GTK_WIDGET (window), "sidebar_list");
+    GtkWidget *list = tsr_app_test_find_widget (GTK_WIDGET (window), "sidebar_list");
     GtkListBoxRow *row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), (int) position_of (window, "Stopped"));
 
     g_assert_null (gtk_test_accessible_check_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,

@@ -17,6 +17,7 @@
 #include <adwaita.h>
 #include <string.h>
 
+#include "tsr-app-test-util.h"
 #include "tsr-test-util.h"
 #include "tsr-torrent-row.h"
 #include "tsr-window.h"
@@ -86,28 +87,10 @@ fixture_tear_down (Fixture       *fixture,
 }
 
 static GtkWidget *
-find_widget (GtkWidget  *widget,
-             const char *id)
-{
-  GtkWidget *child;
-
-  if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), id) == 0)
-    return widget;
-  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, id);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
 widget_of (TsrWindow  *window,
            const char *id)
 {
-  GtkWidget *widget = find_widget (GTK_WIDGET (window), id);
+  GtkWidget *widget = tsr_app_test_find_widget (GTK_WIDGET (window), id);
 
   g_assert_nonnull (widget);
   return widget;

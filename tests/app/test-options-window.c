@@ -12,6 +12,7 @@
 #include <adwaita.h>
 
 #include "tsr-options-window.h"
+#include "tsr-app-test-util.h"
 #include "tsr-test-util.h"
 #include "tsr-window.h"
 
@@ -66,24 +67,6 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->downloads);
 }
 
-static GtkWidget *
-find_widget (GtkWidget  *widget,
-             const char *id)
-{
-  GtkWidget *child;
-
-  if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), id) == 0)
-    return widget;
-  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, id);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* Selects the torrent and opens its options through the menu's action. */
 static GtkWidget *
 open_options (Fixture *fixture)
@@ -126,10 +109,10 @@ test_options (Fixture       *fixture,
 {
   g_autoptr(GSettings) settings = g_settings_new ("io.github.tessera.Tessera");
   GtkWidget *window = open_options (fixture);
-  GtkSwitch *sequential = GTK_SWITCH (find_widget (window, "sequential"));
-  GtkSwitch *first_last = GTK_SWITCH (find_widget (window, "first_last"));
-  GtkSpinButton *seed_idle = GTK_SPIN_BUTTON (find_widget (window, "seed_idle"));
-  GtkSpinButton *max_peers = GTK_SPIN_BUTTON (find_widget (window, "max_peers"));
+  GtkSwitch *sequential = GTK_SWITCH (tsr_app_test_find_widget (window, "sequential"));
+  GtkSwitch *first_last = GTK_SWITCH (tsr_app_test_find_widget (window, "first_last"));
+  GtkSpinButton *seed_idle = GTK_SPIN_BUTTON (tsr_app_test_find_widget (window, "seed_idle"));
+  GtkSpinButton *max_peers = GTK_SPIN_BUTTON (tsr_app_test_find_widget (window, "max_peers"));
   TsrTorrent *torrent = torrent_of (fixture);
   TsrTorrentOptions options;
 
@@ -171,10 +154,12 @@ test_options (Fixture       *fixture,
   open_window (fixture);
   g_assert_cmpuint (tsr_torrent_get_max_peers (torrent_of (fixture)), ==, 9);
   window = open_options (fixture);
-  g_assert_true (gtk_switch_get_active (GTK_SWITCH (find_widget (window, "sequential"))));
-  g_assert_true (gtk_switch_get_active (GTK_SWITCH (find_widget (window, "first_last"))));
-  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find_widget (window, "seed_idle"))), ==, 30);
-  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find_widget (window, "max_peers"))), ==, 9);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (tsr_app_test_find_widget (window, "sequential"))));
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (tsr_app_test_find_widget (window, "first_last"))));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (
+                     GTK_SPIN_BUTTON (tsr_app_test_find_widget (window, "seed_idle"))), ==, 30);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (
+                     GTK_SPIN_BUTTON (tsr_app_test_find_widget (window, "max_peers"))), ==, 9);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

@@ -12,6 +12,7 @@
 #include <adwaita.h>
 #include <string.h>
 
+#include "tsr-app-test-util.h"
 #include "tsr-test-util.h"
 #include "tsr-window.h"
 
@@ -72,28 +73,10 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->downloads);
 }
 
-static GtkWidget *
-find_widget (GtkWidget  *widget,
-             const char *id)
-{
-  GtkWidget *child;
-
-  if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), id) == 0)
-    return widget;
-  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, id);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static GtkColumnView *
 column_view_of (Fixture *fixture)
 {
-  return GTK_COLUMN_VIEW (find_widget (GTK_WIDGET (fixture->window), "column_view"));
+  return GTK_COLUMN_VIEW (tsr_app_test_find_widget (GTK_WIDGET (fixture->window), "column_view"));
 }
 
 /* The queue as initials, first position first: "ABC". */

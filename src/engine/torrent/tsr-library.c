@@ -43,7 +43,7 @@ struct _TsrLibrary
   guint64     generation;      /* of the newest index text made (main thread) */
   guint64     written;         /* of the index text on disk */
   guint       writing;         /* index writes on the I/O pool */
-  guint       queue_save;      /* idle: one index write for many queue moves */
+  guint       save_source;     /* idle: one index text for all the changes of one turn of the loop */
 };
 
 G_DEFINE_FINAL_TYPE (TsrLibrary, tsr_library, G_TYPE_OBJECT)
@@ -65,8 +65,8 @@ tsr_library_dispose (GObject *object)
 {
   TsrLibrary *self = TSR_LIBRARY (object);
 
-  /* tsr_library_shutdown has written the index with the queue as it is. */
-  g_clear_handle_id (&self->queue_save, g_source_remove);
+  /* tsr_library_shutdown has written the index as it is. */
+  g_clear_handle_id (&self->save_source, g_source_remove);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (tsr_library_parent_class)->dispose (object);
 }
@@ -110,23 +110,13 @@ tsr_library_init (TsrLibrary *self)
   g_mutex_init (&self->write_lock);
 }
 
-static gboolean
-on_queue_save (gpointer user_data)
-{
-  TsrLibrary *self = user_data;
-
-  self->queue_save = 0;
-  save_quietly (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* Moving a thousand selected torrents is a thousand changes: written once. */
+/* Moving a thousand selected torrents is a thousand changes: written once
+ * (save_quietly). */
 static void
 on_queue_changed (TsrSession *session,
                   TsrLibrary *self)
 {
-  if (self->queue_save == 0 && !self->restoring)
-    self->queue_save = g_idle_add (on_queue_save, self);
+  save_quietly (self);
 }
 
 TsrLibrary *
@@ -477,10 +467,10 @@ on_index_written (GObject      *source,
     g_warning ("Cannot save the list of torrents: %s", error->message);
 }
 
-/* After each change: the index is written on the I/O pool (an fsync is
- * no work for the main loop); a newer text always wins. */
+/* The index is written on the I/O pool (an fsync is no work for the main
+ * loop); a newer text always wins. */
 static void
-save_quietly (TsrLibrary *self)
+write_soon (TsrLibrary *self)
 {
   g_autoptr(GTask) task = NULL;
   IndexJob *job;
@@ -494,6 +484,30 @@ save_quietly (TsrLibrary *self)
   g_task_set_task_data (task, job, (GDestroyNotify) index_job_free);
   self->writing++;
   tsr_io_pool_run (task, index_write_run);
+}
+
+static gboolean
+on_save (gpointer user_data)
+{
+  TsrLibrary *self = user_data;
+
+  self->save_source = 0;
+  self->writing--;
+  write_soon (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* After each change. The text of every torrent is made on the main loop
+ * (the torrents are its objects), so it is made once for all the changes
+ * of one turn of the loop: labels given to a thousand selected torrents
+ * are one text, not a thousand. Counted in @writing from now on. */
+static void
+save_quietly (TsrLibrary *self)
+{
+  if (self->restoring || self->save_source != 0)
+    return;
+  self->writing++;
+  self->save_source = g_idle_add (on_save, self);
 }
 
 static void
@@ -912,7 +926,12 @@ tsr_library_shutdown (TsrLibrary *self)
   guint i;
 
   /* The index first: which torrents ran is what the next start needs. */
-  save_quietly (self);
+  if (self->save_source != 0)
+    {
+      g_clear_handle_id (&self->save_source, g_source_remove);
+      self->writing--;
+    }
+  write_soon (self);
   self->restoring = TRUE;
   for (i = 0; i < g_list_model_get_n_items (torrents); i++)
     {
