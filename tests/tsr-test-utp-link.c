@@ -26,6 +26,12 @@ typedef struct
 
 static const TsrUtpConnFuncs funcs;
 
+/* The TCP flow's segments, and its first window (RFC 6928). */
+#define TCP_MSS            1448
+#define TCP_INITIAL_WINDOW (10 * TCP_MSS)
+/* Datagrams to this "end" are the TCP flow's news: an ack or a loss. */
+#define TCP_END            2
+
 static gint
 datagram_compare (gconstpointer a,
                   gconstpointer b)
@@ -53,6 +59,96 @@ enqueue (TsrTestLink  *link,
   datagram->length = length;
   memcpy (datagram->data, data, length);
   link->queue = g_list_insert_sorted (link->queue, datagram, datagram_compare);
+}
+
+/* A datagram of @length bytes enters the bottleneck now: FALSE if its
+ * queue has no room (tail drop), else *@wait is how long it waits
+ * there and *@leaves when it is through. */
+static gboolean
+bottleneck_take (TsrTestLink *link,
+                 gsize        length,
+                 gint64      *wait,
+                 gint64      *leaves)
+{
+  gint64 start = MAX (link->now, link->bottleneck_free_at);
+  gint64 held = (start - link->now) * link->bottleneck_rate / SECOND;
+
+  if ((gsize) held + length > link->bottleneck_queue)
+    return FALSE;
+  *wait = start - link->now;
+  link->bottleneck_free_at = start + (gint64) length * SECOND / link->bottleneck_rate;
+  *leaves = link->bottleneck_free_at;
+  return TRUE;
+}
+
+/* The TCP flow sends what its window allows. A segment through the
+ * bottleneck is acked a round trip after it left; one dropped there is
+ * found lost when the acks of those after it come (three duplicate
+ * acks): about a round trip with the queue as it is now. */
+static void
+tcp_send (TsrTestLink *link)
+{
+  TsrTestTcp *tcp = &link->tcp;
+
+  while (tcp->in_flight + TCP_MSS <= tcp->window)
+    {
+      guint8 acked;
+      gint64 wait;
+      gint64 leaves;
+
+      if (bottleneck_take (link, TCP_MSS, &wait, &leaves))
+        {
+          acked = TRUE;
+          enqueue (link, TCP_END, &acked, 1, leaves + 2 * link->delay);
+        }
+      else
+        {
+          acked = FALSE;
+          enqueue (link, TCP_END, &acked, 1, MAX (link->now, link->bottleneck_free_at) + 2 * link->delay);
+        }
+      tcp->in_flight += TCP_MSS;
+    }
+}
+
+static void
+tcp_on_news (TsrTestLink *link,
+             gboolean     acked)
+{
+  TsrTestTcp *tcp = &link->tcp;
+
+  tcp->in_flight -= TCP_MSS;
+  if (acked)
+    {
+      tcp->delivered += TCP_MSS;
+      if (tcp->window < tcp->slow_start_limit)
+        tcp->window += TCP_MSS;
+      else
+        tcp->window += (gdouble) TCP_MSS * TCP_MSS / tcp->window;
+    }
+  else
+    {
+      tcp->lost++;
+      if (link->now >= tcp->cut_until)
+        {
+          tcp->window = MAX (tcp->window * 0.7, 2.0 * TCP_MSS);
+          tcp->slow_start_limit = tcp->window;
+          /* The segments in flight now were sent with the old window. */
+          tcp->cut_until = MAX (link->now, link->bottleneck_free_at) + 2 * link->delay;
+        }
+    }
+  tcp_send (link);
+}
+
+/* A TCP flow starts now beside end 0's, through the bottleneck. */
+void
+tsr_test_link_start_tcp (TsrTestLink *link)
+{
+  g_assert_cmpint (link->bottleneck_rate, >, 0);
+
+  link->tcp.on = TRUE;
+  link->tcp.window = TCP_INITIAL_WINDOW;
+  link->tcp.slow_start_limit = G_MAXDOUBLE;
+  tcp_send (link);
 }
 
 static void
@@ -94,18 +190,13 @@ on_send_datagram (const guint8 *data,
   sent.fate = link->filter != NULL ? link->filter (link, &out) : TSR_TEST_FATE_DELIVER;
   if (sent.fate != TSR_TEST_FATE_DROP && end->index == 0 && link->bottleneck_rate > 0)
     {
-      gint64 start = MAX (link->now, link->bottleneck_free_at);
-      gint64 held = (start - link->now) * link->bottleneck_rate / SECOND;
+      gint64 leaves;
 
       /* Tail drop; a duplicate takes no room of its own here. */
-      if ((gsize) held + out.length > link->bottleneck_queue)
+      if (!bottleneck_take (link, out.length, &sent.queued, &leaves))
         sent.fate = TSR_TEST_FATE_DROP;
       else
-        {
-          sent.queued = start - link->now;
-          link->bottleneck_free_at = start + (gint64) out.length * SECOND / link->bottleneck_rate;
-          out.extra_delay += link->bottleneck_free_at - link->now;
-        }
+        out.extra_delay += leaves - link->now;
     }
   g_array_append_val (link->log, sent);
   if (sent.fate == TSR_TEST_FATE_DROP)
@@ -229,9 +320,15 @@ static void
 deliver (TsrTestLink *link,
          Datagram    *datagram)
 {
-  TsrTestEnd *end = &link->ends[datagram->to];
+  TsrTestEnd *end;
   TsrUtpPacket packet;
 
+  if (datagram->to == TCP_END)
+    {
+      tcp_on_news (link, datagram->data[0]);
+      return;
+    }
+  end = &link->ends[datagram->to];
   /* The acceptor's socket: a SYN for no connection makes one. */
   if (end->conn == NULL)
     {

@@ -87,6 +87,20 @@ typedef struct
 typedef TsrTestFate (*TsrTestFilter) (TsrTestLink     *link,
                                       TsrTestOutgoing *out);
 
+/* A TCP bulk flow beside end 0, through the same bottleneck (see
+ * tsr_test_link_start_tcp): its window in bytes, as Reno grows it, cut to
+ * 0.7 of itself on loss (cubic's beta) once a round trip. */
+typedef struct
+{
+  gboolean on;
+  gdouble  window;
+  gdouble  slow_start_limit;
+  gsize    in_flight;
+  gint64   cut_until;          /* losses before this are the same event */
+  guint64  delivered;          /* payload bytes through the bottleneck */
+  guint    lost;
+} TsrTestTcp;
+
 struct _TsrTestLink
 {
   gint64        now;
@@ -103,6 +117,7 @@ struct _TsrTestLink
   gint64        bottleneck_rate;
   gsize         bottleneck_queue;
   gint64        bottleneck_free_at;  /* when it has sent all it holds */
+  TsrTestTcp    tcp;
 };
 
 TsrTestLink       *tsr_test_link_new              (gint64              delay);
@@ -133,6 +148,8 @@ void               tsr_test_link_inject           (TsrTestLink        *link,
 /* The application reads all it can, closing at the end of the stream
  * if it should; writes what fits of its source, closing after the last
  * byte if it should. */
+void               tsr_test_link_start_tcp        (TsrTestLink        *link);
+
 void               tsr_test_end_read              (TsrTestEnd         *end);
 void               tsr_test_end_write             (TsrTestEnd         *end);
 void               tsr_test_end_set_source        (TsrTestEnd         *end,
