@@ -88,8 +88,8 @@ typedef TsrTestFate (*TsrTestFilter) (TsrTestLink     *link,
                                       TsrTestOutgoing *out);
 
 /* A TCP bulk flow beside end 0, through the same bottleneck (see
- * tsr_test_link_start_tcp): its window in bytes, as Reno grows it, cut to
- * 0.7 of itself on loss (cubic's beta) once a round trip. */
+ * tsr_test_link_start_tcp): Linux's default, CUBIC with HyStart, its
+ * window in bytes. */
 typedef struct
 {
   gboolean on;
@@ -97,8 +97,20 @@ typedef struct
   gdouble  slow_start_limit;
   gsize    in_flight;
   gint64   cut_until;          /* losses before this are the same event */
+  gint64   min_rtt;
+  /* CUBIC's epoch: W(t) = origin + C (t - k)^3, from epoch_start. */
+  gint64   epoch_start;        /* 0: none yet */
+  gdouble  last_max;
+  gdouble  origin;
+  gdouble  k;                  /* seconds */
+  gdouble  reno_window;        /* its TCP-friendly estimate */
+  /* HyStart: the least RTT of a round's first samples, against min_rtt. */
+  gint64   round_end;
+  gint64   round_min;
+  guint    round_samples;
   guint64  delivered;          /* payload bytes through the bottleneck */
   guint    lost;
+  gint64   slow_start_ended;   /* 0 while in it */
 } TsrTestTcp;
 
 struct _TsrTestLink

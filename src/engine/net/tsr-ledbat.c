@@ -32,7 +32,7 @@
  *
  * Slow start: from one packet, 3000 bytes a round trip takes over a
  * hundred round trips to fill a 20 Mbit/s path 40 ms long (100 KB, and
- * 250 KB more for the 100 ms of queue LEDBAT aims at). So, as libtorrent
+ * 125 KB more for the 50 ms of queue LEDBAT aims at). So, as libtorrent
  * does, the window first grows by what is acked (doubling each round
  * trip), until the queuing delay reaches half the target, a loss, or,
  * after a timeout, half the window before it. A delay sample is a round
