@@ -2,7 +2,7 @@
 /*
  * test-ledbat.c: the uTP congestion controller, fed by hand with delay
  * samples, acks, losses and timeouts at chosen times: the window grows
- * below the 100 ms target and shrinks above it by BEP 29's formula or,
+ * below the target and shrinks above it by BEP 29's formula or,
  * faster, by (queuing / target - 1) of itself a round trip (half at
  * most), slow start doubles it until the queue reaches half the target
  * and then halves it, it grows no further than what is in flight, the
@@ -23,6 +23,7 @@
 #define BASE   20000
 #define MS     1000
 #define SECOND G_USEC_PER_SEC
+#define TARGET TSR_LEDBAT_TARGET_US
 
 /* Three samples: the queuing delay is the least of the last three, so
  * after this it is @queuing_us. */
@@ -95,12 +96,12 @@ test_below_target_grows (void)
   g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 22000);
 
   /* Half the target: off_target 0.5, half the gain. */
-  feed_delay (ledbat, 50 * MS, 0);
+  feed_delay (ledbat, TARGET / 2, 0);
   ack_window (ledbat, 0);
   g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 23500);
 
   /* On target: no change. */
-  feed_delay (ledbat, 100 * MS, 0);
+  feed_delay (ledbat, TARGET, 0);
   ack_window (ledbat, 0);
   g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 23500);
 
@@ -125,7 +126,7 @@ test_above_target_shrinks (void)
 
   /* The queue ends slow start, halving the window (a whole gain taken
    * away would leave 29000): no doubling when it clears. */
-  feed_delay (ledbat, 200 * MS, 0);
+  feed_delay (ledbat, 2 * TARGET, 0);
   ack_window (ledbat, 0);
   g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 16000);
   g_assert_false (tsr_ledbat_in_slow_start (ledbat));
@@ -134,13 +135,14 @@ test_above_target_shrinks (void)
    * a round trip. */
   ack_window (ledbat, 0);
   g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 8000);
-  /* 110 ms: a tenth of the window (800) beats BEP 29's 300. */
-  feed_delay (ledbat, 110 * MS, 0);
+  /* A tenth over the target: a tenth of the window (800) beats BEP
+   * 29's 300. */
+  feed_delay (ledbat, TARGET * 11 / 10, 0);
   ack_window (ledbat, 0);
   g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 7200);
   /* Far above, with a window of 2 packets: BEP 29's gain is the larger
    * cut (-3000 * 9), and the floor of one packet holds. */
-  feed_delay (ledbat, 1000 * MS, 0);
+  feed_delay (ledbat, 10 * TARGET, 0);
   tsr_ledbat_lost (ledbat, 0);
   tsr_ledbat_lost (ledbat, 10 * SECOND);
   g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 1800);
@@ -151,7 +153,7 @@ test_above_target_shrinks (void)
     g_autoptr(TsrLedbat) other = grown ();
 
     g_assert_true (tsr_ledbat_lost (other, 0));
-    feed_delay (other, 150 * MS, 10 * SECOND);
+    feed_delay (other, 3 * TARGET / 2, 10 * SECOND);
     tsr_ledbat_acked (other, 16000, 16000, 10 * SECOND);
     g_assert_cmpuint (tsr_ledbat_get_window (other), ==, 8000);
   }
@@ -169,8 +171,8 @@ test_slow_start_ends_at_half_target (void)
   g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 8000);
   g_assert_true (tsr_ledbat_in_slow_start (ledbat));
 
-  /* 49 ms of queue: still doubling. */
-  feed_delay (ledbat, 49 * MS, 0);
+  /* Just under half the target: still doubling. */
+  feed_delay (ledbat, TARGET / 2 - MS, 0);
   ack_window (ledbat, 0);
   g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 16000);
   g_assert_true (tsr_ledbat_in_slow_start (ledbat));
@@ -178,7 +180,7 @@ test_slow_start_ends_at_half_target (void)
   /* Half the target: slow start ends, and the window falls back to the
    * half that made this delay (it doubled in the round trip the delay
    * took to come back), not LEDBAT's +1500. */
-  feed_delay (ledbat, 50 * MS, 0);
+  feed_delay (ledbat, TARGET / 2, 0);
   ack_window (ledbat, 0);
   g_assert_false (tsr_ledbat_in_slow_start (ledbat));
   g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 8000);

@@ -3,13 +3,14 @@
  * test-utp-bottleneck.c: LEDBAT as a whole, one uTP connection sending
  * through the fake link of tsr-test-utp-link.c with a bottleneck in the
  * way: a 20 Mbit/s queue, 40 ms round trip, room for far more than the
- * target (as in tests/bench/utp.sh, where tc tbf holds it). With the
+ * target (as in tests/bench/utp.sh, where the wire holds it). With the
  * clock virtual the runs are deterministic. The queue the connection
- * builds settles at LEDBAT's 100 ms target or below while the link stays
+ * builds settles at LEDBAT's target or below while the link stays
  * full, also after minutes without a pause; slow start does not
  * overshoot it; a standing queue someone else builds makes the
  * connection give way within seconds; and a sender its application
- * holds back does not grow a window it does not use.
+ * holds back does not grow a window it does not use. A TCP flow (CUBIC
+ * with HyStart, as Linux's) started beside it gets most of the link.
  */
 #include "config.h"
 
@@ -234,6 +235,38 @@ test_yields_to_a_foreign_queue (void)
   g_assert_cmpuint (tsr_utp_conn_get_window (link->ends[0].conn), <=, window / 4);
 }
 
+/* tests/bench/utp.sh part 2 in the simulation: uTP alone on the link,
+ * then a TCP flow beside it that fills the bottleneck's queue, as tc tbf
+ * with `latency 400ms` holds it (dropping at that limit). The TCP flow
+ * must get 80 % of the link within its first 5 s, and uTP give it up. */
+static void
+test_yields_to_tcp (void)
+{
+  g_autoptr(TsrTestLink) link = bottleneck_link ();
+  g_autoptr(GBytes) data = tsr_test_make_bytes (64 * MIB, 1);
+  gint64 start;
+  gint64 from;
+  guint64 tcp_bytes;
+  Span utp;
+
+  link->bottleneck_queue = RATE * 4 / 10;
+  start = start_sending (link, data);
+  from = start + 8 * SECOND;
+  g_assert_true (tsr_test_link_run (link, from, NULL));
+  utp = measure (link, from - 2 * SECOND, from);
+  g_assert_cmpint (utp.rate, >=, RATE * 9 / 10);
+  tsr_test_link_start_tcp (link);
+  g_assert_true (tsr_test_link_run (link, from + 5 * SECOND, NULL));
+  g_assert_no_error (link->ends[0].error);
+  tcp_bytes = link->tcp.delivered;
+  utp = measure (link, from, from + 5 * SECOND);
+  g_test_message ("TCP: %" G_GUINT64_FORMAT " kB/s in its first 5 s, window %.0f (%u lost, slow start for %"
+                  G_GINT64_FORMAT " ms); uTP window %zu", tcp_bytes / 5 / 1000, link->tcp.window, link->tcp.lost,
+                  ((link->tcp.slow_start_ended ? link->tcp.slow_start_ended : link->now) - from) / MS,
+                  tsr_utp_conn_get_window (link->ends[0].conn));
+  g_assert_cmpuint (tcp_bytes, >=, (guint64) RATE * 5 * 8 / 10);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -245,6 +278,7 @@ main (int   argc,
   g_test_add_func ("/utp-bottleneck/slow-start-does-not-overshoot", test_slow_start_does_not_overshoot);
   g_test_add_func ("/utp-bottleneck/app-limited-window-bounded", test_app_limited_window_bounded);
   g_test_add_func ("/utp-bottleneck/yields-to-a-foreign-queue", test_yields_to_a_foreign_queue);
+  g_test_add_func ("/utp-bottleneck/yields-to-tcp", test_yields_to_tcp);
 
   return g_test_run ();
 }

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib.h>
+#include <math.h>
 #include <string.h>
 
 #include "tsr-test-util.h"
@@ -25,6 +26,12 @@ typedef struct
 } Datagram;
 
 static const TsrUtpConnFuncs funcs;
+
+/* The TCP flow's segments, and its first window (RFC 6928). */
+#define TCP_MSS            1448
+#define TCP_INITIAL_WINDOW (10 * TCP_MSS)
+/* Datagrams to this "end" are the TCP flow's news: an ack or a loss. */
+#define TCP_END            2
 
 static gint
 datagram_compare (gconstpointer a,
@@ -53,6 +60,178 @@ enqueue (TsrTestLink  *link,
   datagram->length = length;
   memcpy (datagram->data, data, length);
   link->queue = g_list_insert_sorted (link->queue, datagram, datagram_compare);
+}
+
+/* A datagram of @length bytes enters the bottleneck now: FALSE if its
+ * queue has no room (tail drop), else *@wait is how long it waits
+ * there and *@leaves when it is through. */
+static gboolean
+bottleneck_take (TsrTestLink *link,
+                 gsize        length,
+                 gint64      *wait,
+                 gint64      *leaves)
+{
+  gint64 start = MAX (link->now, link->bottleneck_free_at);
+  gint64 held = (start - link->now) * link->bottleneck_rate / SECOND;
+
+  if ((gsize) held + length > link->bottleneck_queue)
+    return FALSE;
+  *wait = start - link->now;
+  link->bottleneck_free_at = start + (gint64) length * SECOND / link->bottleneck_rate;
+  *leaves = link->bottleneck_free_at;
+  return TRUE;
+}
+
+/* What the TCP flow hears of a segment: acked or lost, and when sent. */
+typedef struct
+{
+  gboolean acked;
+  gint64   sent_at;
+} TcpNews;
+
+/* The TCP flow sends what its window allows. A segment through the
+ * bottleneck is acked a round trip after it left; one dropped there is
+ * found lost when the acks of those after it come (three duplicate
+ * acks): about a round trip with the queue as it is now. */
+static void
+tcp_send (TsrTestLink *link)
+{
+  TsrTestTcp *tcp = &link->tcp;
+
+  while (tcp->in_flight + TCP_MSS <= tcp->window)
+    {
+      TcpNews news = { FALSE, link->now };
+      gint64 wait;
+      gint64 leaves;
+
+      if (bottleneck_take (link, TCP_MSS, &wait, &leaves))
+        news.acked = TRUE;
+      else
+        leaves = MAX (link->now, link->bottleneck_free_at);
+      enqueue (link, TCP_END, (const guint8 *) &news, sizeof news, leaves + 2 * link->delay);
+      tcp->in_flight += TCP_MSS;
+    }
+}
+
+/* CUBIC (RFC 9438, as Linux's tcp_cubic.c): C = 0.4, beta = 0.7. */
+#define CUBIC_C    0.4
+#define CUBIC_BETA 0.7
+
+static void
+cubic_on_ack (TsrTestLink *link)
+{
+  TsrTestTcp *tcp = &link->tcp;
+  gdouble packets = tcp->window / TCP_MSS;
+  gdouble t;
+  gdouble target;
+  gdouble increase;
+
+  if (tcp->epoch_start == 0)
+    {
+      tcp->epoch_start = link->now;
+      if (tcp->last_max > packets)
+        {
+          tcp->k = cbrt ((tcp->last_max - packets) / CUBIC_C);
+          tcp->origin = tcp->last_max;
+        }
+      else
+        {
+          tcp->k = 0;
+          tcp->origin = packets;
+        }
+      tcp->reno_window = packets;
+    }
+  t = (gdouble) (link->now - tcp->epoch_start + tcp->min_rtt) / SECOND;
+  target = tcp->origin + CUBIC_C * (t - tcp->k) * (t - tcp->k) * (t - tcp->k);
+  /* At most half a packet an ack (Linux: cnt >= 2). */
+  increase = target > packets ? MIN ((target - packets) / packets, 0.5) : 0.01 / packets;
+  /* TCP friendliness: Reno's growth with this beta, 3 (1 - b) / (1 + b)
+   * packets a round trip. */
+  tcp->reno_window += 3 * (1 - CUBIC_BETA) / (1 + CUBIC_BETA) / packets;
+  if (tcp->reno_window > packets)
+    increase = MAX (increase, MIN ((tcp->reno_window - packets) / packets, 0.5));
+  tcp->window += increase * TCP_MSS;
+}
+
+/* HyStart (Linux's delay detection): slow start ends when the least of
+ * a round's first 8 RTT samples is over the least RTT by an eighth of
+ * it, 4 to 16 ms; only from 16 packets on. */
+static void
+hystart_on_ack (TsrTestLink *link,
+                gint64       rtt)
+{
+  TsrTestTcp *tcp = &link->tcp;
+
+  if (link->now >= tcp->round_end)
+    {
+      tcp->round_end = link->now + rtt;
+      tcp->round_min = G_MAXINT64;
+      tcp->round_samples = 0;
+    }
+  if (tcp->round_samples < 8)
+    {
+      tcp->round_min = MIN (tcp->round_min, rtt);
+      if (++tcp->round_samples == 8 && tcp->window >= 16 * TCP_MSS &&
+          tcp->round_min >= tcp->min_rtt + CLAMP (tcp->min_rtt / 8, 4 * MS, 16 * MS))
+        tcp->slow_start_limit = tcp->window;
+    }
+}
+
+static void
+tcp_on_news (TsrTestLink   *link,
+             const TcpNews *news)
+{
+  TsrTestTcp *tcp = &link->tcp;
+
+  tcp->in_flight -= TCP_MSS;
+  if (news->acked)
+    {
+      gint64 rtt = link->now - news->sent_at;
+
+      tcp->delivered += TCP_MSS;
+      tcp->min_rtt = tcp->min_rtt == 0 ? rtt : MIN (tcp->min_rtt, rtt);
+      if (tcp->window < tcp->slow_start_limit)
+        {
+          tcp->window += TCP_MSS;
+          hystart_on_ack (link, rtt);
+        }
+      else
+        {
+          if (tcp->slow_start_ended == 0)
+            tcp->slow_start_ended = link->now;
+          cubic_on_ack (link);
+        }
+    }
+  else
+    {
+      tcp->lost++;
+      if (link->now >= tcp->cut_until)
+        {
+          gdouble packets = tcp->window / TCP_MSS;
+
+          /* Fast convergence: a flow that lost below its last maximum
+           * gives more room. */
+          tcp->last_max = packets < tcp->last_max ? packets * (1 + CUBIC_BETA) / 2 : packets;
+          tcp->window = MAX (tcp->window * CUBIC_BETA, 2.0 * TCP_MSS);
+          tcp->slow_start_limit = tcp->window;
+          tcp->epoch_start = 0;
+          /* The segments in flight now were sent with the old window. */
+          tcp->cut_until = MAX (link->now, link->bottleneck_free_at) + 2 * link->delay;
+        }
+    }
+  tcp_send (link);
+}
+
+/* A TCP flow starts now beside end 0's, through the bottleneck. */
+void
+tsr_test_link_start_tcp (TsrTestLink *link)
+{
+  g_assert_cmpint (link->bottleneck_rate, >, 0);
+
+  link->tcp.on = TRUE;
+  link->tcp.window = TCP_INITIAL_WINDOW;
+  link->tcp.slow_start_limit = G_MAXDOUBLE;
+  tcp_send (link);
 }
 
 static void
@@ -94,18 +273,13 @@ on_send_datagram (const guint8 *data,
   sent.fate = link->filter != NULL ? link->filter (link, &out) : TSR_TEST_FATE_DELIVER;
   if (sent.fate != TSR_TEST_FATE_DROP && end->index == 0 && link->bottleneck_rate > 0)
     {
-      gint64 start = MAX (link->now, link->bottleneck_free_at);
-      gint64 held = (start - link->now) * link->bottleneck_rate / SECOND;
+      gint64 leaves;
 
       /* Tail drop; a duplicate takes no room of its own here. */
-      if ((gsize) held + out.length > link->bottleneck_queue)
+      if (!bottleneck_take (link, out.length, &sent.queued, &leaves))
         sent.fate = TSR_TEST_FATE_DROP;
       else
-        {
-          sent.queued = start - link->now;
-          link->bottleneck_free_at = start + (gint64) out.length * SECOND / link->bottleneck_rate;
-          out.extra_delay += link->bottleneck_free_at - link->now;
-        }
+        out.extra_delay += leaves - link->now;
     }
   g_array_append_val (link->log, sent);
   if (sent.fate == TSR_TEST_FATE_DROP)
@@ -229,9 +403,18 @@ static void
 deliver (TsrTestLink *link,
          Datagram    *datagram)
 {
-  TsrTestEnd *end = &link->ends[datagram->to];
+  TsrTestEnd *end;
   TsrUtpPacket packet;
 
+  if (datagram->to == TCP_END)
+    {
+      TcpNews news;
+
+      memcpy (&news, datagram->data, sizeof news);
+      tcp_on_news (link, &news);
+      return;
+    }
+  end = &link->ends[datagram->to];
   /* The acceptor's socket: a SYN for no connection makes one. */
   if (end->conn == NULL)
     {

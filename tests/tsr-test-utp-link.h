@@ -87,6 +87,32 @@ typedef struct
 typedef TsrTestFate (*TsrTestFilter) (TsrTestLink     *link,
                                       TsrTestOutgoing *out);
 
+/* A TCP bulk flow beside end 0, through the same bottleneck (see
+ * tsr_test_link_start_tcp): Linux's default, CUBIC with HyStart, its
+ * window in bytes. */
+typedef struct
+{
+  gboolean on;
+  gdouble  window;
+  gdouble  slow_start_limit;
+  gsize    in_flight;
+  gint64   cut_until;          /* losses before this are the same event */
+  gint64   min_rtt;
+  /* CUBIC's epoch: W(t) = origin + C (t - k)^3, from epoch_start. */
+  gint64   epoch_start;        /* 0: none yet */
+  gdouble  last_max;
+  gdouble  origin;
+  gdouble  k;                  /* seconds */
+  gdouble  reno_window;        /* its TCP-friendly estimate */
+  /* HyStart: the least RTT of a round's first samples, against min_rtt. */
+  gint64   round_end;
+  gint64   round_min;
+  guint    round_samples;
+  guint64  delivered;          /* payload bytes through the bottleneck */
+  guint    lost;
+  gint64   slow_start_ended;   /* 0 while in it */
+} TsrTestTcp;
+
 struct _TsrTestLink
 {
   gint64        now;
@@ -103,6 +129,7 @@ struct _TsrTestLink
   gint64        bottleneck_rate;
   gsize         bottleneck_queue;
   gint64        bottleneck_free_at;  /* when it has sent all it holds */
+  TsrTestTcp    tcp;
 };
 
 TsrTestLink       *tsr_test_link_new              (gint64              delay);
@@ -133,6 +160,8 @@ void               tsr_test_link_inject           (TsrTestLink        *link,
 /* The application reads all it can, closing at the end of the stream
  * if it should; writes what fits of its source, closing after the last
  * byte if it should. */
+void               tsr_test_link_start_tcp        (TsrTestLink        *link);
+
 void               tsr_test_end_read              (TsrTestEnd         *end);
 void               tsr_test_end_write             (TsrTestEnd         *end);
 void               tsr_test_end_set_source        (TsrTestEnd         *end,

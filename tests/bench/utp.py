@@ -11,14 +11,23 @@ Part 1, loopback (127.0.0.1), one seeder and one leecher, one file:
         CPU (user+sys, wait4) and the seeder's CPU over that time
         (/proc/PID/stat), each per GiB; then the ratios.
 Part 2, LEDBAT: two network namespaces made here, joined by a wire with a
-        20 Mbit/s tbf bottleneck on the seeder's side and a 40 ms round trip
-        (tests/python/tsrwire.py: a TAP device in each namespace and a
-        delay between them, as this kernel has no netem). For Tessera, then
-        libtorrent, both ends uTP only: the share of the link the uTP flow
-        uses alone; the queueing delay it adds (ping through the bottleneck
-        while it runs, less ping on the idle link); then an iperf3 TCP flow
+        20 Mbit/s bottleneck from the seeder's side to the leecher's, its
+        queue 400 ms long (a home router's), and a 40 ms round trip
+        (tests/python/tsrwire.py: a TAP device in each namespace, the
+        delay and the bottleneck between them, as this kernel has no
+        netem). For Tessera, then libtorrent, both ends uTP only: the share
+        of the link the uTP flow uses alone; the queueing delay it adds
+        (ping through the bottleneck while it runs, less ping on the idle
+        link); then an iperf3 TCP flow (cubic, the usual default; --tcp-cc)
         over the same bottleneck: the TCP flow's share of the link in its
         first 5 s, and what uTP kept meanwhile.
+        The bottleneck is on the wire, as a router's, not a tc tbf qdisc on
+        the seeder's device (--bottleneck tbf, how this was measured up to
+        2026-12-07): TCP Small Queues lets a TCP socket keep only about a
+        millisecond of its pacing rate in its own host's qdisc, so there
+        the TCP flow never builds a queue, its few packets wait behind
+        uTP's 80 ms, and it got 2 % of the link whatever LEDBAT did
+        (libtorrent's uTP too: 7 %).
 Part 3, mixed swarm: one Tessera seeder and leechers with both transports
         (the default), plus one with uTP only and one with TCP only, all
         told of each other: how many connections ended on uTP and on TCP.
@@ -28,7 +37,8 @@ failure. Part 2 needs root, iperf3 and ping (iputils-ping).
 
 Usage (repo root, after building):
     tests/bench/utp.sh [--size 1g] [--runs N] [--parts 1,2,3] [--ledbat-size 128m]
-                       [--alone S] [--with-tcp S] [--dir TMP] [--timeout S] [--keep]
+                       [--alone S] [--with-tcp S] [--bottleneck wire|tbf] [--tcp-cc cubic]
+                       [--dir TMP] [--timeout S] [--keep]
     Smoke run: tests/bench/utp.sh --size 64m --ledbat-size 64m --alone 5 --with-tcp 6
 TESSERA_CLI names the binary (default: _build/src/cli/tessera-cli).
 
@@ -62,6 +72,7 @@ PYTHON = "/usr/bin/python3"
 WIRE = os.path.join(HERE, "..", "python", "tsrwire.py")
 RATE_MBIT = 20
 ONE_WAY_MS = 20
+QUEUE_MS = 400
 
 
 def lt_main(mode, argv):
@@ -259,8 +270,9 @@ class Bench:
         if os.geteuid() != 0:
             raise Failure("part 2 makes network namespaces and needs root")
         src, torrent, digest = self.payload(self.args.ledbat_size, "ledbat")
-        print(f"\nPart 2: LEDBAT, {RATE_MBIT} Mbit/s tbf bottleneck, {2 * ONE_WAY_MS} ms round trip; "
-              f"uTP alone {self.args.alone} s, then with an iperf3 TCP flow for {self.args.with_tcp} s")
+        print(f"\nPart 2: LEDBAT, {RATE_MBIT} Mbit/s bottleneck ({self.args.bottleneck}, {QUEUE_MS} ms queue), "
+              f"{2 * ONE_WAY_MS} ms round trip; uTP alone {self.args.alone} s, then with an iperf3 TCP flow "
+              f"({self.args.tcp_cc or 'system default'}) for {self.args.with_tcp} s")
         for kind in ("tessera", "libtorrent"):
             try:
                 self.ledbat_run(kind, src, torrent)
@@ -287,8 +299,10 @@ class Bench:
         try:
             for name in names:
                 subprocess.run(["ip", "netns", "add", name], check=True, timeout=20)
+            shaping = ["--rate-mbit", str(RATE_MBIT), "--queue-ms", str(QUEUE_MS)] \
+                if self.args.bottleneck == "wire" else []
             wire = subprocess.Popen([PYTHON, WIRE, "--ns", names[0], "--tap", taps[0], "--ns", names[1],
-                                     "--tap", taps[1], "--delay-ms", str(ONE_WAY_MS)],
+                                     "--tap", taps[1], "--delay-ms", str(ONE_WAY_MS), *shaping],
                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             if wire.stdout.readline().strip() != b"ready":
                 raise Failure(f"the wire did not start: {wire.stderr.read1(4096)!r}")
@@ -296,10 +310,12 @@ class Bench:
                 for command in (["ip", "addr", "add", f"{ips[side]}/24", "dev", taps[side]],
                                 ["ip", "link", "set", taps[side], "up"], ["ip", "link", "set", "lo", "up"]):
                     subprocess.run([*prefixes[side], *command], check=True, timeout=20)
-            # The bottleneck, on the data's way out of the seeder's side: a
-            # queue of up to 400 ms, a home router's.
-            subprocess.run([*prefixes[0], "tc", "qdisc", "add", "dev", taps[0], "root", "tbf", "rate",
-                            f"{RATE_MBIT}mbit", "burst", "32kbit", "latency", "400ms"], check=True, timeout=20)
+            # Or the bottleneck on the seeder's own device, where TCP Small
+            # Queues keeps a TCP flow from queueing (see the top).
+            if self.args.bottleneck == "tbf":
+                subprocess.run([*prefixes[0], "tc", "qdisc", "add", "dev", taps[0], "root", "tbf", "rate",
+                                f"{RATE_MBIT}mbit", "burst", "32kbit", "latency", f"{QUEUE_MS}ms"], check=True,
+                               timeout=20)
             idle = self.ping(prefixes[1], ips[0], 3)
             dst = tempfile.mkdtemp(prefix="dst-", dir=self.dir)
             os.chmod(dst, 0o777)
@@ -330,8 +346,9 @@ class Bench:
             time.sleep(0.5)
             before = self.tx_bytes(prefixes[0], taps[0])
             start = time.monotonic()
+            congestion = ["-C", self.args.tcp_cc] if self.args.tcp_cc else []
             client = spawn([*prefixes[0], "iperf3", "-c", ips[1], "-B", ips[0], "-p", port, "-t", self.args.with_tcp,
-                            "-i", "1", "-J"], self.log("iperf3-c"), stdout=subprocess.PIPE)
+                            "-i", "1", "-J", *congestion], self.log("iperf3-c"), stdout=subprocess.PIPE)
             out, _ = client.communicate(timeout=self.args.with_tcp + 30)
             reap(client, 5)
             elapsed = time.monotonic() - start
@@ -423,6 +440,10 @@ def main():
     parser.add_argument("--parts", default="1,2,3")
     parser.add_argument("--alone", type=int, default=15, help="seconds of uTP alone in part 2")
     parser.add_argument("--with-tcp", type=int, default=15, help="seconds of the iperf3 flow in part 2")
+    parser.add_argument("--bottleneck", choices=("wire", "tbf"), default="wire",
+                        help="part 2: on the wire, as a router's (default), or tc tbf on the seeder's device")
+    parser.add_argument("--tcp-cc", default="cubic", help="part 2: the iperf3 flow's congestion control "
+                        "('' for the system's)")
     parser.add_argument("--dir")
     parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument("--keep", action="store_true")

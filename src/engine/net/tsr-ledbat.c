@@ -32,7 +32,7 @@
  *
  * Slow start: from one packet, 3000 bytes a round trip takes over a
  * hundred round trips to fill a 20 Mbit/s path 40 ms long (100 KB, and
- * 250 KB more for the 100 ms of queue LEDBAT aims at). So, as libtorrent
+ * 125 KB more for the 50 ms of queue LEDBAT aims at). So, as libtorrent
  * does, the window first grows by what is acked (doubling each round
  * trip), until the queuing delay reaches half the target, a loss, or,
  * after a timeout, half the window before it. A delay sample is a round
@@ -46,7 +46,9 @@
  * back to the one that made the delay, and LEDBAT's gain takes it from
  * there to the target.
  */
-#define G_LOG_DOMAIN "tsr-utp"
+/* Its own domain: G_MESSAGES_DEBUG=tsr-ledbat traces the window once a
+ * round trip (what tests/bench/utp.sh part 2 needs to be understood). */
+#define G_LOG_DOMAIN "tsr-ledbat"
 
 #include "config.h"
 
@@ -81,6 +83,11 @@ struct _TsrLedbat
   guint    n_delays;
   guint    next_delay;
 
+  guint32  last_sample;          /* for the trace */
+  guint32  last_base;
+  guint    n_samples;            /* since the last trace line */
+  gint64   traced_at;
+
   gint64   window_full_at;       /* NEVER until the connection says so */
   gint64   last_cut;             /* when loss or a timeout last cut the window */
 
@@ -104,6 +111,7 @@ tsr_ledbat_new (guint packet_size)
   self->slow_start_limit = G_MAXDOUBLE;
   self->window_full_at = NEVER;
   self->last_cut = NEVER;
+  self->traced_at = NEVER;
   self->rto = TSR_LEDBAT_INITIAL_RTO_US;
   return self;
 }
@@ -178,6 +186,9 @@ tsr_ledbat_add_delay_sample (TsrLedbat *self,
   base = sample;
   for (i = 0; i < N_MINUTES; i++)
     base = wrapping_min (base, self->base_minute[i]);
+  self->last_sample = sample;
+  self->last_base = base;
+  self->n_samples++;
   self->delays[self->next_delay] = sample - base;
   self->next_delay = (self->next_delay + 1) % N_DELAYS;
   self->n_delays = MIN (self->n_delays + 1, N_DELAYS);
@@ -205,6 +216,26 @@ tsr_ledbat_note_window_full (TsrLedbat *self,
   g_return_if_fail (self != NULL);
 
   self->window_full_at = now_us;
+}
+
+/* One debug line a round trip (each 100 ms before the first RTT sample). */
+static void
+trace (TsrLedbat  *self,
+       const char *event,
+       gsize       flight_size,
+       gint64      now_us)
+{
+  gint64 every = self->have_rtt ? self->rtt : 100 * 1000;
+
+  /* Acks are many: one line a round trip; the rest always. */
+  if (self->traced_at != NEVER && now_us - self->traced_at < every && g_str_equal (event, "ack"))
+    return;
+  g_debug ("%" G_GINT64_FORMAT " ms %s: sample %u base %u queuing %" G_GINT64_FORMAT " us (%u samples); window %.0f flight %zu%s; "
+           "rtt %" G_GINT64_FORMAT " us", now_us / 1000, event, self->last_sample, self->last_base,
+           tsr_ledbat_get_queuing_delay (self), self->n_samples, self->window, flight_size,
+           self->slow_start ? " slow start" : "", self->rtt);
+  self->traced_at = now_us;
+  self->n_samples = 0;
 }
 
 void
@@ -271,6 +302,7 @@ tsr_ledbat_acked (TsrLedbat *self,
   if (window > self->window)
     window = MIN (window, MAX (self->window, (gdouble) flight_size + acked));
   self->window = MAX (window, self->packet_size);
+  trace (self, "ack", flight_size, now_us);
 }
 
 gboolean
@@ -292,6 +324,7 @@ tsr_ledbat_lost (TsrLedbat *self,
   self->slow_start = FALSE;
   self->slow_start_limit = self->window;
   self->last_cut = now_us;
+  trace (self, "loss", 0, now_us);
   return TRUE;
 }
 
@@ -305,6 +338,7 @@ tsr_ledbat_timed_out (TsrLedbat *self,
   self->slow_start = TRUE;
   self->window = self->packet_size;
   self->last_cut = now_us;
+  trace (self, "timeout", 0, now_us);
   /* BEP 29: doubled for each timeout in a row; the next RTT sample sets
    * it from the formula again. */
   self->rto = MIN (self->rto * 2, TSR_LEDBAT_MAX_RTO_US);
