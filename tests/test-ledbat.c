@@ -141,22 +141,66 @@ test_above_target_shrinks (void)
   ack_window (ledbat, 0);
   g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 7200);
   /* Far above, with a window of 2 packets: BEP 29's gain is the larger
-   * cut (-3000 * 9), and the floor of one packet holds. */
+   * cut (-3000 * 9), and the floor of one packet holds (a round trip of
+   * the initial 1 s after the first loss, before the first slowdown). */
   feed_delay (ledbat, 10 * TARGET, 0);
   tsr_ledbat_lost (ledbat, 0);
-  tsr_ledbat_lost (ledbat, 10 * SECOND);
+  tsr_ledbat_lost (ledbat, 3 * SECOND / 2);
   g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 1800);
-  ack_window (ledbat, 10 * SECOND);
+  ack_window (ledbat, 3 * SECOND / 2);
   g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, PACKET);
   /* Shrinking needs no full window: a queue is a queue. */
   {
     g_autoptr(TsrLedbat) other = grown ();
 
     g_assert_true (tsr_ledbat_lost (other, 0));
-    feed_delay (other, 3 * TARGET / 2, 10 * SECOND);
-    tsr_ledbat_acked (other, 16000, 16000, 10 * SECOND);
+    feed_delay (other, 3 * TARGET / 2, 3 * SECOND / 2);
+    tsr_ledbat_acked (other, 16000, 16000, 3 * SECOND / 2);
     g_assert_cmpuint (tsr_ledbat_get_window (other), ==, 8000);
   }
+}
+
+/* LEDBAT++'s periodic slowdown: two round trips after slow start ends,
+ * two packets for two round trips, then slow start back to the window
+ * before; the next one nine times that long later, but not before 30 s. */
+static void
+test_periodic_slowdown (void)
+{
+  g_autoptr(TsrLedbat) ledbat = grown ();
+  const gint64 rtt = 100 * 1000;
+  static const gsize back[] = { 4000, 8000, 16000, 19000 };
+  gint64 now;
+  guint i;
+
+  tsr_ledbat_add_rtt_sample (ledbat, rtt);
+  g_assert_true (tsr_ledbat_lost (ledbat, 0));
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 16000);
+  ack_window (ledbat, rtt);
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 19000);
+
+  /* The slowdown: the window falls and stays down for two round trips,
+   * whatever the acks say. */
+  ack_window (ledbat, 2 * rtt);
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 2 * PACKET);
+  ack_window (ledbat, 3 * rtt);
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 2 * PACKET);
+
+  /* Then slow start, up to the window before and no further. */
+  for (i = 0; i < G_N_ELEMENTS (back); i++)
+    {
+      ack_window (ledbat, (4 + i) * rtt);
+      g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, back[i]);
+      g_assert_true (tsr_ledbat_in_slow_start (ledbat) == (i + 1 < G_N_ELEMENTS (back)));
+    }
+
+  /* It took 0.5 s: the next comes 30 s after its end, not 4.5 s. */
+  now = 7 * rtt;
+  ack_window (ledbat, now + 5 * SECOND);
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 22000);
+  ack_window (ledbat, now + 30 * SECOND - 1);
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 25000);
+  ack_window (ledbat, now + 30 * SECOND);
+  g_assert_cmpuint (tsr_ledbat_get_window (ledbat), ==, 2 * PACKET);
 }
 
 static void
@@ -431,6 +475,7 @@ main (int    argc,
 
   g_test_add_func ("/ledbat/below-target-grows", test_below_target_grows);
   g_test_add_func ("/ledbat/above-target-shrinks", test_above_target_shrinks);
+  g_test_add_func ("/ledbat/periodic-slowdown", test_periodic_slowdown);
   g_test_add_func ("/ledbat/slow-start-ends-at-half-target", test_slow_start_ends_at_half_target);
   g_test_add_func ("/ledbat/grows-only-as-far-as-in-flight", test_grows_only_as_far_as_in_flight);
   g_test_add_func ("/ledbat/grows-only-when-window-full", test_grows_only_when_window_full);

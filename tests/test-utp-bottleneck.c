@@ -137,6 +137,34 @@ test_queue_stays_at_target_for_minutes (void)
   g_assert_cmpint (late.rate, >=, RATE * 9 / 10);
 }
 
+/* Twenty minutes without a pause: the queue LEDBAT keeps near its target
+ * never empties by itself, so the least delay of ten minutes would be
+ * that queue's and LEDBAT would build another on top of it. Periodic
+ * slowdowns (LEDBAT++) empty it now and then, so the base stays the
+ * empty path's. */
+static void
+test_queue_stays_at_target_for_twenty_minutes (void)
+{
+  g_autoptr(TsrTestLink) link = bottleneck_link ();
+  g_autoptr(GBytes) data = tsr_test_make_bytes (16 * MIB, 1);
+  gint64 start = start_sending (link, data);
+  Span late;
+
+  while (link->now < start + 1200 * SECOND)
+    {
+      g_assert_true (tsr_test_link_run (link, link->now + 100 * MS, NULL));
+      if (link->ends[0].written == link->ends[0].source_length)
+        tsr_test_end_set_source (&link->ends[0], data, FALSE);
+      g_byte_array_set_size (link->ends[1].received, 0);
+      if (link->now < start + 1140 * SECOND)
+        g_array_set_size (link->log, 0);
+    }
+  g_assert_no_error (link->ends[0].error);
+  late = measure (link, start + 1140 * SECOND, start + 1200 * SECOND);
+  g_assert_cmpint (late.mean_queued, <=, TARGET * 12 / 10);
+  g_assert_cmpint (late.rate, >=, RATE * 85 / 100);
+}
+
 /* Slow start doubles the window each round trip, and the delay that
  * should end it comes back a round trip late: ending it is not enough,
  * the window must come back to what made that delay, or the queue
@@ -275,6 +303,7 @@ main (int   argc,
 
   g_test_add_func ("/utp-bottleneck/queue-settles-at-target", test_queue_settles_at_target);
   g_test_add_func ("/utp-bottleneck/queue-stays-at-target-for-minutes", test_queue_stays_at_target_for_minutes);
+  g_test_add_func ("/utp-bottleneck/queue-stays-at-target-for-twenty-minutes", test_queue_stays_at_target_for_twenty_minutes);
   g_test_add_func ("/utp-bottleneck/slow-start-does-not-overshoot", test_slow_start_does_not_overshoot);
   g_test_add_func ("/utp-bottleneck/app-limited-window-bounded", test_app_limited_window_bounded);
   g_test_add_func ("/utp-bottleneck/yields-to-a-foreign-queue", test_yields_to_a_foreign_queue);

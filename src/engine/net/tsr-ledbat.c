@@ -45,6 +45,17 @@
  * window down by 5 KB a second). So ending on delay halves the window,
  * back to the one that made the delay, and LEDBAT's gain takes it from
  * there to the target.
+ *
+ * Periodic slowdowns (LEDBAT++, draft-irtf-iccrg-ledbat-plus-plus 4.4):
+ * the queue LEDBAT keeps near its target never empties while it sends,
+ * so after ten minutes the least delay would be that queue's, and
+ * LEDBAT would build another target's worth on top (test-utp-bottleneck
+ * saw 80 ms after half an hour). Two round trips after slow start ends,
+ * the window falls to two packets for two round trips, which lets the
+ * queue drain and the base see the empty path, then slow start takes it
+ * back to where it was. The next slowdown comes nine times as long after
+ * as this one took (the draft's spacing, so that flows beside each other
+ * come to drain the queue together), but no sooner than half a minute.
  */
 /* Its own domain: G_MESSAGES_DEBUG=tsr-ledbat traces the window once a
  * round trip (what tests/bench/utp.sh part 2 needs to be understood). */
@@ -66,6 +77,16 @@
 #define MAX_DECREASE            0.5
 /* How long a full window lets the window grow. */
 #define WINDOW_FULL_GRACE_US    G_USEC_PER_SEC
+/* A slowdown holds the window at this many packets for this many round
+ * trips, and the next one comes this many times its length later. */
+#define SLOWDOWN_PACKETS        2
+#define SLOWDOWN_ROUND_TRIPS    2
+#define SLOWDOWN_SPACING        9
+/* ...but no sooner than this: a slowdown every half minute puts a sample
+ * of the empty path into each minute of the base's history, and at the
+ * draft's spacing alone, every 4 s on tests/bench/utp.sh's path, the
+ * link lost a tenth of its time. */
+#define SLOWDOWN_EVERY_US       (30 * G_USEC_PER_SEC)
 #define NEVER                   G_MININT64
 
 struct _TsrLedbat
@@ -91,6 +112,11 @@ struct _TsrLedbat
   gint64   window_full_at;       /* NEVER until the connection says so */
   gint64   last_cut;             /* when loss or a timeout last cut the window */
 
+  gint64   slowdown_at;          /* the next slowdown; NEVER before slow start ends */
+  gint64   slowdown_start;       /* the one under way (NEVER: none) */
+  gint64   frozen_until;         /* its small window lasts till then */
+  gdouble  slowdown_restore;     /* its slow start goes back to this window */
+
   gboolean have_rtt;
   gint64   rtt;
   gint64   rtt_var;
@@ -112,6 +138,9 @@ tsr_ledbat_new (guint packet_size)
   self->window_full_at = NEVER;
   self->last_cut = NEVER;
   self->traced_at = NEVER;
+  self->slowdown_at = NEVER;
+  self->slowdown_start = NEVER;
+  self->frozen_until = NEVER;
   self->rto = TSR_LEDBAT_INITIAL_RTO_US;
   return self;
 }
@@ -238,6 +267,55 @@ trace (TsrLedbat  *self,
   self->n_samples = 0;
 }
 
+static gint64
+round_trip (TsrLedbat *self)
+{
+  /* Before the first sample the initial timeout stands in. */
+  return self->have_rtt ? self->rtt : TSR_LEDBAT_INITIAL_RTO_US;
+}
+
+/* Slow start ended at @now_us: the first one schedules the first
+ * slowdown, a slowdown's schedules the next, nine times its length on. */
+static void
+slow_start_ended (TsrLedbat *self,
+                  gint64     now_us)
+{
+  if (self->slowdown_start != NEVER)
+    {
+      self->slowdown_at = now_us + MAX (SLOWDOWN_SPACING * (now_us - self->slowdown_start), SLOWDOWN_EVERY_US);
+      self->slowdown_start = NEVER;
+    }
+  else if (self->slowdown_at == NEVER)
+    self->slowdown_at = now_us + 2 * round_trip (self);
+}
+
+/* TRUE while a slowdown holds the window small (the ack moves nothing). */
+static gboolean
+slowdown (TsrLedbat *self,
+          gint64     now_us)
+{
+  if (self->frozen_until != NEVER)
+    {
+      if (now_us < self->frozen_until)
+        return TRUE;
+      /* Back to the window before, by slow start (which ends early, as
+       * always, if the queue rises). */
+      self->frozen_until = NEVER;
+      self->slow_start = TRUE;
+      self->slow_start_limit = MAX (self->slowdown_restore, self->window);
+      return FALSE;
+    }
+  if (self->slow_start || self->slowdown_at == NEVER || now_us < self->slowdown_at)
+    return FALSE;
+  self->slowdown_at = NEVER;
+  self->slowdown_start = now_us;
+  self->slowdown_restore = self->window;
+  self->window = MIN (self->window, (gdouble) SLOWDOWN_PACKETS * self->packet_size);
+  self->frozen_until = now_us + SLOWDOWN_ROUND_TRIPS * round_trip (self);
+  trace (self, "slowdown", 0, now_us);
+  return TRUE;
+}
+
 void
 tsr_ledbat_acked (TsrLedbat *self,
                   gsize      bytes_acked,
@@ -256,6 +334,8 @@ tsr_ledbat_acked (TsrLedbat *self,
   /* No delay measured yet: nothing to steer by. */
   queuing = tsr_ledbat_get_queuing_delay (self);
   if (queuing < 0 || bytes_acked == 0)
+    return;
+  if (slowdown (self, now_us))
     return;
 
   /* One ack counts for at most a whole window, as in libutp: a late
@@ -283,6 +363,7 @@ tsr_ledbat_acked (TsrLedbat *self,
            * the window since: the half is the window that made it. */
           self->slow_start = FALSE;
           window = MIN (window, self->window / 2);
+          slow_start_ended (self, now_us);
         }
       else if (may_grow)
         {
@@ -292,6 +373,7 @@ tsr_ledbat_acked (TsrLedbat *self,
             {
               doubling = self->slow_start_limit;
               self->slow_start = FALSE;
+              slow_start_ended (self, now_us);
             }
           window = MAX (window, doubling);
         }
@@ -309,18 +391,16 @@ gboolean
 tsr_ledbat_lost (TsrLedbat *self,
                  gint64     now_us)
 {
-  gint64 round_trip;
-
   g_return_val_if_fail (self != NULL, FALSE);
 
-  /* The losses of one window are one congestion event. Before the first
-   * sample the round trip is not known: the initial timeout stands in. */
-  round_trip = self->have_rtt ? self->rtt : TSR_LEDBAT_INITIAL_RTO_US;
-  if (self->last_cut != NEVER && now_us - self->last_cut < round_trip)
+  /* The losses of one window are one congestion event. */
+  if (self->last_cut != NEVER && now_us - self->last_cut < round_trip (self))
     return FALSE;
 
   /* BEP 29: "multiplied by 0.5 to mimic TCP". */
   self->window = MAX (self->window / 2, self->packet_size);
+  if (self->slow_start)
+    slow_start_ended (self, now_us);
   self->slow_start = FALSE;
   self->slow_start_limit = self->window;
   self->last_cut = now_us;
