@@ -147,6 +147,7 @@ test_files (Fixture       *fixture,
     { "/index.html", "index.html", "text/html; charset=utf-8" },
     { "/tessera.js", "tessera.js", "text/javascript; charset=utf-8" },
     { "/tessera.css", "tessera.css", "text/css; charset=utf-8" },
+    { "/tessera.svg", "tessera.svg", "image/svg+xml" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -258,7 +259,7 @@ test_links_served (Fixture       *fixture,
       links++;
       g_match_info_next (match, NULL);
     }
-  g_assert_cmpuint (links, ==, 2);
+  g_assert_cmpuint (links, ==, 3);
   /* CSP without 'unsafe-inline': the page has no inline script or style. */
   g_assert_null (strstr (html, "<script>"));
   g_assert_null (strstr (html, "style="));

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-webui.c: serves the web interface's three files from the GResource
+ * tsr-webui.c: serves the web interface's files from the GResource
  * compiled into the binary. Only the files in the table below are ever
  * served, whatever the resource holds, so no request path reaches a
  * resource lookup. GET and HEAD only (libsoup sends no body for HEAD).
@@ -39,6 +39,7 @@ static const TsrWebuiFile files[] = {
   { "/index.html",  "index.html",  "text/html; charset=utf-8" },
   { "/tessera.js",  "tessera.js",  "text/javascript; charset=utf-8" },
   { "/tessera.css", "tessera.css", "text/css; charset=utf-8" },
+  { "/tessera.svg", "tessera.svg", "image/svg+xml" },
 };
 
 static void
