@@ -112,6 +112,14 @@ class Swarm:
         self.tracker.stop()
 
 
+def screenshot(driver, name):
+    """TSR_WEBUI_SHOTS=DIR keeps pictures of the page, to look at by hand."""
+    folder = os.environ.get("TSR_WEBUI_SHOTS")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        driver.save_screenshot(os.path.join(folder, name + ".png"))
+
+
 def wait(driver, what, condition, timeout=30):
     return WebDriverWait(driver, timeout, poll_frequency=0.2).until(
         lambda d: condition(), message=f"waited {timeout} s for {what}")
@@ -164,6 +172,7 @@ def run_scenario(d):
         for name, digest in swarm.digests.items():
             assert sha256(os.path.join(root, name)) == digest, name
 
+        screenshot(driver, "wide-list")
         yield "details-pieces-bar"
         item.find_element(By.CSS_SELECTOR, "button.details-open").click()
         canvas = driver.find_element(By.ID, "pieces-bar")
@@ -187,6 +196,7 @@ def run_scenario(d):
         assert sorted(f.find_elements(By.TAG_NAME, "td")[1].text for f in files) == \
             sorted(f"webui-payload/{n}" for n in swarm.digests), [f.text for f in files]
         assert all(f.find_element(By.TAG_NAME, "input").is_selected() for f in files)
+        screenshot(driver, "wide-details")
         trackers = driver.find_elements(By.CSS_SELECTOR, "#trackers tbody tr")
         assert len(trackers) == 1 and f":{swarm.tracker.port}/announce" in trackers[0].text, \
             [t.text for t in trackers]
@@ -204,8 +214,10 @@ def run_scenario(d):
         time.sleep(2.5)   # one refresh redraws the details at the new width
         scroll, client, inner = no_sideways_scroll(driver)
         assert inner == 360 and scroll <= client, (scroll, client, inner)
+        screenshot(driver, "phone-details")
         driver.find_element(By.ID, "prefs-open").click()
         wait(driver, "the preferences", lambda: driver.find_element(By.ID, "prefs-dialog").is_displayed())
+        screenshot(driver, "phone-preferences")
         right = driver.execute_script("return document.getElementById('prefs-dialog').getBoundingClientRect().right")
         assert right <= 360, right
         scroll, client, inner = no_sideways_scroll(driver)
