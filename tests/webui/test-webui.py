@@ -6,8 +6,9 @@ driven by Selenium, against an RPC server with a real local swarm.
 A tessera-cli peer seeds a payload (one file with a long name, and a
 small one) through opentracker; the page adds its magnet, the torrent
 completes, the details panel draws the pieces bar (pixels read back from
-the canvas) and lists files and trackers; the page stops it and removes it
-with its data (the files are gone from disk). A .torrent uploaded with
+the canvas) and lists files and trackers; the page verifies it, stops,
+starts and stops it, and removes it with its data (the files are gone
+from disk). A .torrent uploaded with
 "Start when added" off arrives paused and is removed without its data.
 Preferences and the alternative speed button reach session-set. A 401
 from the RPC shows the sign-in message. At 360x740 nothing scrolls
@@ -239,14 +240,30 @@ def run_scenario(d):
              lambda: driver.find_element(By.ID, "alt-speed").get_attribute("aria-pressed") == "true")
         driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
-        yield "stop"
-        item = row(driver)
-        toggle = item.find_element(By.CSS_SELECTOR, "button.toggle")
+        yield "verify"
+        button = row(driver).find_element(By.CSS_SELECTOR, "button.verify")
+        assert button.get_attribute("aria-label") == "Verify webui-payload"
+        button.click()
+        wait(driver, "torrent-verify answered", lambda: ("torrent-verify", 200, "success") in server.proxy.methods
+             if options.server == "transmission" else True)
+        wait(driver, "seeding again after the check",
+             lambda: server.call("torrent-get", ids=[1], fields=["status", "percentDone"])["torrents"][0]
+             == {"status": 6, "percentDone": 1}, 60)
+        wait(driver, "the list showing it", lambda: row(driver).get_attribute("data-status") == "6")
+
+        yield "stop-start-stop"
+        toggle = row(driver).find_element(By.CSS_SELECTOR, "button.toggle")
         assert toggle.text == "Stop" and toggle.get_attribute("aria-label") == "Stop webui-payload"
         toggle.click()
         wait(driver, "the torrent stopped", lambda: row(driver).get_attribute("data-status") == "0")
         assert server.call("torrent-get", ids=[1], fields=["status"])["torrents"][0]["status"] == 0
-        assert row(driver).find_element(By.CSS_SELECTOR, "button.toggle").text == "Start"
+        assert "Stopped" in row(driver).find_element(By.CSS_SELECTOR, ".torrent-state").text
+        toggle = row(driver).find_element(By.CSS_SELECTOR, "button.toggle")
+        assert toggle.text == "Start" and toggle.get_attribute("aria-label") == "Start webui-payload"
+        toggle.click()
+        wait(driver, "the torrent seeding again", lambda: row(driver).get_attribute("data-status") == "6")
+        row(driver).find_element(By.CSS_SELECTOR, "button.toggle").click()
+        wait(driver, "the torrent stopped again", lambda: row(driver).get_attribute("data-status") == "0")
 
         yield "remove-with-data"
         row(driver).find_element(By.CSS_SELECTOR, "button.remove").click()
@@ -310,7 +327,7 @@ def main():
     # Each step is one TAP point; a failed step ends the scenario (the
     # later ones depend on it) and the rest are reported as not run.
     names = ["add-magnet-completes", "details-pieces-bar", "file-priority", "phone-width", "preferences",
-             "stop", "remove-with-data", "upload-paused-remove-keeps-data", "unauthorized-message",
+             "verify", "stop-start-stop", "remove-with-data", "upload-paused-remove-keeps-data", "unauthorized-message",
              "no-console-errors"]
     current = "start"
     failed = False

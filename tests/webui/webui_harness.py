@@ -57,6 +57,7 @@ class Proxy:
     def __init__(self, upstream):
         self.upstream = upstream
         self.statuses = []
+        self.methods = []    # (method, HTTP status, RPC result) of each forwarded request
         self.refuse_with = None
         csp = webui_csp()
         proxy = self
@@ -117,6 +118,10 @@ class Proxy:
                 except urllib.error.HTTPError as error:
                     status, headers, data = error.code, error.headers, error.read()
                 proxy.statuses.append(status)
+                try:
+                    proxy.methods.append((json.loads(body)["method"], status, json.loads(data).get("result")))
+                except (ValueError, KeyError, AttributeError):
+                    proxy.methods.append((None, status, None))
                 extra = [(name, headers[name]) for name in ("X-Transmission-Session-Id", "WWW-Authenticate")
                          if headers.get(name)]
                 self._answer(status, headers.get("Content-Type", "application/json"), data, extra)
