@@ -10,7 +10,9 @@ the canvas) and lists files and trackers; the page verifies it, stops,
 starts and stops it, and removes it with its data (the files are gone
 from disk). A .torrent uploaded with
 "Start when added" off arrives paused and is removed without its data.
-Preferences and the alternative speed button reach session-set. A 401
+Preferences and the alternative speed button reach session-set. Every
+control has an accessible name (Chromium's accessibility tree), and the
+add dialog opens, takes focus and closes by keyboard. A 401
 from the RPC shows the sign-in message. At 360x740 nothing scrolls
 sideways. The browser's console stays free of errors (CSP violations
 included: the proxy sends tsr-webui.c's policy).
@@ -48,6 +50,7 @@ if options.server == "transmission":
 try:
     from selenium import webdriver
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.support.ui import WebDriverWait
 except ImportError as error:
@@ -135,6 +138,24 @@ def console_errors(driver):
     return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
 
 
+ROLES = {"button", "checkbox", "textbox", "combobox", "spinbutton", "progressbar", "image", "img",
+         "dialog", "table", "list"}
+
+
+def unnamed_controls(driver):
+    """Controls, images, dialogs and tables shown without an accessible
+    name, as Chromium's accessibility tree has them."""
+    nodes = driver.execute_cdp_cmd("Accessibility.getFullAXTree", {})["nodes"]
+    found = []
+    for node in nodes:
+        role = node.get("role", {}).get("value")
+        if node.get("ignored") or role not in ROLES or role == "list":
+            continue
+        if not node.get("name", {}).get("value", "").strip():
+            found.append(role)
+    return found, {node.get("role", {}).get("value") for node in nodes if not node.get("ignored")}
+
+
 def no_sideways_scroll(driver):
     return driver.execute_script(
         "const e = document.documentElement;"
@@ -202,6 +223,30 @@ def run_scenario(d):
         assert len(trackers) == 1 and f":{swarm.tracker.port}/announce" in trackers[0].text, \
             [t.text for t in trackers]
 
+        yield "accessible-names"
+        unnamed, roles = unnamed_controls(driver)
+        assert not unnamed, unnamed
+        assert {"button", "checkbox", "combobox", "progressbar", "image"} <= roles, roles
+
+        yield "keyboard"
+        # A click on the title starts keyboard navigation there.
+        driver.execute_script("window.scrollTo(0, 0)")
+        actions = webdriver.ActionChains(driver)
+        actions.click(driver.find_element(By.TAG_NAME, "h1")).perform()
+        actions.send_keys(Keys.TAB).perform()
+        focused = driver.switch_to.active_element.get_attribute("id")
+        assert focused == "add-open", focused
+        actions.send_keys(Keys.ENTER).perform()
+        wait(driver, "the add dialog", lambda: driver.find_element(By.ID, "add-dialog").is_displayed())
+        focused = driver.switch_to.active_element.get_attribute("id")
+        assert focused == "add-link", focused
+        unnamed, roles = unnamed_controls(driver)
+        assert not unnamed and "dialog" in roles, (unnamed, roles)
+        actions.send_keys(Keys.ESCAPE).perform()
+        wait(driver, "the add dialog closed", lambda: not driver.find_element(By.ID, "add-dialog").is_displayed())
+        focused = driver.switch_to.active_element.get_attribute("id")
+        assert focused == "add-open", focused
+
         yield "file-priority"
         small = next(f for f in files if f.text.find("small.txt") >= 0)
         small.find_element(By.CSS_SELECTOR, "select option[value='1']").click()
@@ -219,6 +264,8 @@ def run_scenario(d):
         driver.find_element(By.ID, "prefs-open").click()
         wait(driver, "the preferences", lambda: driver.find_element(By.ID, "prefs-dialog").is_displayed())
         screenshot(driver, "phone-preferences")
+        unnamed, roles = unnamed_controls(driver)
+        assert not unnamed and "spinbutton" in roles, (unnamed, roles)
         right = driver.execute_script("return document.getElementById('prefs-dialog').getBoundingClientRect().right")
         assert right <= 360, right
         scroll, client, inner = no_sideways_scroll(driver)
@@ -326,9 +373,9 @@ def main():
     steps = run_scenario(d)
     # Each step is one TAP point; a failed step ends the scenario (the
     # later ones depend on it) and the rest are reported as not run.
-    names = ["add-magnet-completes", "details-pieces-bar", "file-priority", "phone-width", "preferences",
-             "verify", "stop-start-stop", "remove-with-data", "upload-paused-remove-keeps-data", "unauthorized-message",
-             "no-console-errors"]
+    names = ["add-magnet-completes", "details-pieces-bar", "accessible-names", "keyboard", "file-priority",
+             "phone-width", "preferences", "verify", "stop-start-stop", "remove-with-data",
+             "upload-paused-remove-keeps-data", "unauthorized-message", "no-console-errors"]
     current = "start"
     failed = False
     try:
