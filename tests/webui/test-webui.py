@@ -9,7 +9,9 @@ completes, the details panel draws the pieces bar (pixels read back from
 the canvas) and lists files and trackers; the page verifies it, stops,
 starts and stops it, and removes it with its data (the files are gone
 from disk). A .torrent uploaded with
-"Start when added" off arrives paused and is removed without its data.
+"Start when added" off arrives paused; the same magnet again says it is a
+duplicate, an empty form and a bad link are refused in the dialog; it is
+removed without its data, which stays.
 Preferences and the alternative speed button reach session-set. Every
 control has an accessible name (Chromium's accessibility tree), and the
 add dialog opens, takes focus and closes by keyboard. A 401
@@ -322,23 +324,46 @@ def run_scenario(d):
         wait(driver, "the data gone from disk", lambda: not os.path.exists(root))
         assert server.call("torrent-get", fields=["id"])["torrents"] == []
 
-        yield "upload-paused-remove-keeps-data"
+        yield "upload-paused"
+        # The data is there this time: removing without it must leave it.
+        shutil.copytree(os.path.join(swarm.src, "webui-payload"), root)
         driver.find_element(By.ID, "add-open").click()
         driver.find_element(By.ID, "add-file").send_keys(swarm.torrent)
         driver.find_element(By.ID, "add-start").click()   # off: added paused
         driver.find_element(By.ID, "add-submit").click()
         wait(driver, "the uploaded torrent", lambda: row(driver) is not None)
-        wait(driver, "the added message", lambda: "Added “webui-payload”" in driver.find_element(By.ID, "message").text)
+        message = driver.find_element(By.ID, "message")
+        wait(driver, "the added message", lambda: "Added “webui-payload”" in message.text)
         torrent = server.call("torrent-get", fields=["status", "hashString"])["torrents"][0]
         assert torrent["hashString"] == swarm.info_hash and torrent["status"] == 0, torrent
-        keep = os.path.join(download, "keep.txt")
-        write(keep, b"not the torrent's")
+
+        yield "add-duplicate-and-invalid"
+        driver.find_element(By.ID, "add-open").click()
+        driver.find_element(By.ID, "add-link").send_keys(swarm.magnet)
+        driver.find_element(By.ID, "add-submit").click()
+        wait(driver, "the duplicate message", lambda: "“webui-payload” is already in the list." in message.text)
+        assert len(driver.find_elements(By.CSS_SELECTOR, "#torrent-list li.torrent")) == 1
+        driver.find_element(By.ID, "add-open").click()
+        driver.find_element(By.ID, "add-submit").click()   # nothing given
+        error = driver.find_element(By.ID, "add-error")
+        wait(driver, "the empty form refused", lambda: error.is_displayed() and "Give a magnet link" in error.text)
+        driver.find_element(By.ID, "add-link").send_keys("magnet:?xt=urn:btih:nonsense")
+        driver.find_element(By.ID, "add-submit").click()
+        wait(driver, "the server's refusal in the dialog",
+             lambda: error.is_displayed() and error.text.startswith("The server refused: "))
+        assert driver.find_element(By.ID, "add-dialog").is_displayed()
+        driver.find_element(By.ID, "add-cancel").click()
+        assert len(driver.find_elements(By.CSS_SELECTOR, "#torrent-list li.torrent")) == 1
+
+        yield "remove-keeps-data"
         row(driver).find_element(By.CSS_SELECTOR, "button.remove").click()
         wait(driver, "the remove dialog", lambda: driver.find_element(By.ID, "remove-dialog").is_displayed())
         assert not driver.find_element(By.ID, "remove-data").is_selected()
         driver.find_element(By.ID, "remove-confirm").click()
         wait(driver, "the empty list again", lambda: driver.find_element(By.ID, "empty").is_displayed())
-        assert os.path.exists(keep)
+        assert server.call("torrent-get", fields=["id"])["torrents"] == []
+        for name, digest in swarm.digests.items():
+            assert sha256(os.path.join(root, name)) == digest, name
 
         yield "unauthorized-message"
         if options.server == "transmission":
@@ -375,7 +400,8 @@ def main():
     # later ones depend on it) and the rest are reported as not run.
     names = ["add-magnet-completes", "details-pieces-bar", "accessible-names", "keyboard", "file-priority",
              "phone-width", "preferences", "verify", "stop-start-stop", "remove-with-data",
-             "upload-paused-remove-keeps-data", "unauthorized-message", "no-console-errors"]
+             "upload-paused", "add-duplicate-and-invalid", "remove-keeps-data", "unauthorized-message",
+             "no-console-errors"]
     current = "start"
     failed = False
     try:
