@@ -366,29 +366,31 @@ function updateRow (parts, torrent) {
 }
 
 function renderList (list) {
-  const seen = new Set();
   const container = $('torrent-list');
   let down = 0;
   let up = 0;
   list.sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id);
-  for (const torrent of list) {
-    seen.add(torrent.id);
+  for (const [id, parts] of rows) {
+    if (!list.some((t) => t.id === id)) {
+      parts.item.remove();
+      rows.delete(id);
+    }
+  }
+  list.forEach((torrent, index) => {
     let parts = rows.get(torrent.id);
     if (!parts) {
       parts = buildRow(torrent);
       rows.set(torrent.id, parts);
     }
     updateRow(parts, torrent);
-    container.appendChild(parts.item);   // keeps the sorted order; focus stays
+    // Moved only when out of place: moving a row takes the keyboard
+    // focus away from its buttons.
+    if (container.children[index] !== parts.item) {
+      container.insertBefore(parts.item, container.children[index] || null);
+    }
     down += torrent.rateDownload;
     up += torrent.rateUpload;
-  }
-  for (const [id, parts] of rows) {
-    if (!seen.has(id)) {
-      parts.item.remove();
-      rows.delete(id);
-    }
-  }
+  });
   torrents = new Map(list.map((t) => [t.id, t]));
   $('empty').hidden = list.length > 0;
   $('totals').textContent = text('totals', formatRate(down), formatRate(up));

@@ -249,6 +249,12 @@ def run_scenario(d):
         focused = driver.switch_to.active_element.get_attribute("id")
         assert focused == "add-open", focused
 
+        # The list refreshes every 2 s: focus on a torrent's button stays.
+        button = row(driver).find_element(By.CSS_SELECTOR, "button.verify")
+        driver.execute_script("arguments[0].focus()", button)
+        time.sleep(4.5)
+        assert driver.switch_to.active_element == button, driver.switch_to.active_element.get_attribute("class")
+
         yield "file-priority"
         small = next(f for f in files if f.text.find("small.txt") >= 0)
         small.find_element(By.CSS_SELECTOR, "select option[value='1']").click()
