@@ -21,10 +21,10 @@
 
 #define TSR_WEBUI_RESOURCE "/io/github/tessera/Tessera/webui/"
 
-/* Same origin for scripts, styles, images and the RPC; no plugins, no
+/* Same origin for scripts, styles, the icon and the RPC; no plugins, no
  * framing (clickjacking the Remove button), no base or form targets. */
 #define TSR_WEBUI_CSP "default-src 'none'; script-src 'self'; style-src 'self'; " \
-                      "img-src 'self' data:; connect-src 'self'; base-uri 'none'; " \
+                      "img-src 'self'; connect-src 'self'; base-uri 'none'; " \
                       "form-action 'none'; frame-ancestors 'none'"
 
 typedef struct
