@@ -1,0 +1,431 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The web interface in a real browser: Debian's Chromium, headless,
+driven by Selenium, against an RPC server with a real local swarm.
+
+A tessera-cli peer seeds a payload (one file with a long name, and a
+small one) through opentracker; the page adds its magnet, the torrent
+completes, the details panel draws the pieces bar (pixels read back from
+the canvas) and lists files and trackers; the page verifies it, stops,
+starts and stops it, and removes it with its data (the files are gone
+from disk). A .torrent uploaded with
+"Start when added" off arrives paused; the same magnet again says it is a
+duplicate, an empty form and a bad link are refused in the dialog; it is
+removed without its data, which stays.
+Preferences and the alternative speed button reach session-set. Every
+control has an accessible name (Chromium's accessibility tree), and the
+add dialog opens, takes focus and closes by keyboard. A 401
+from the RPC shows the sign-in message. At 360x740 nothing scrolls
+sideways. The browser's console stays free of errors (CSP violations
+included: the proxy sends tsr-webui.c's policy).
+
+--server transmission (default) or tessera: see webui_harness.py. Needs
+root (the network namespace); everything it starts is stopped by PID."""
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "python"))
+sys.path.insert(0, HERE)
+from tsrpeers import OpenTracker, Peer  # noqa: E402
+from tsrtest import Tap, cli, need_cli, need_tool, pseudo_random, write  # noqa: E402
+import webui_harness  # noqa: E402
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--server", choices=["transmission", "tessera"], default="transmission")
+options = parser.parse_args()
+
+need_cli()
+need_tool("chromium", "chromium")
+need_tool("chromedriver", "chromium-driver")
+need_tool("opentracker", "opentracker")
+need_tool("ip", "iproute2")
+if options.server == "transmission":
+    need_tool("transmission-daemon", "transmission-daemon")
+try:
+    from selenium import webdriver
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.support.ui import WebDriverWait
+except ImportError as error:
+    print(f"Bail out! selenium is missing ({error}): install the Debian package python3-selenium "
+          "(build-aux/install-deps does) and run with /usr/bin/python3")
+    sys.exit(1)
+if options.server == "transmission" and os.geteuid() != 0:
+    print("Bail out! transmission-daemon refuses loopback peers, so this test makes a network namespace "
+          "and needs root (CI runs as root)")
+    sys.exit(1)
+
+from tsrnet import Namespace  # noqa: E402
+
+LONG_NAME = "a-file-name-long-enough-to-overflow-a-phone-screen-" + "x" * 60 + ".bin"
+DEADLINE = 120
+
+
+def sha256(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def browser(profile):
+    options_ = webdriver.ChromeOptions()
+    options_.binary_location = shutil.which("chromium")
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--window-size=1280,900", f"--user-data-dir={profile}"):
+        options_.add_argument(flag)
+    options_.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = Service(shutil.which("chromedriver"))
+    driver = webdriver.Chrome(service=service, options=options_)
+    driver.set_page_load_timeout(30)
+    driver.set_script_timeout(30)
+    return driver
+
+
+class Swarm:
+    """A tessera-cli peer seeding a payload on the host side of the
+    namespace, announced to opentracker there."""
+
+    def __init__(self, d, ns):
+        self.src = os.path.join(d, "seed")
+        root = os.path.join(self.src, "webui-payload")
+        write(os.path.join(root, LONG_NAME), pseudo_random(6 * 1024 * 1024 + 999, 11))
+        write(os.path.join(root, "small.txt"), pseudo_random(4321, 12))
+        probe = os.path.join(d, "probe.torrent")
+        cli("create", "-q", "-p", "64k", "-o", probe, root, check=True)
+        self.info_hash = json.loads(cli("show", "--json", probe, check=True).stdout)["info_hash"]
+        self.tracker = OpenTracker(d, [self.info_hash], address=ns.host_ip)
+        announce = f"http://{ns.host_ip}:{self.tracker.port}/announce"
+        self.torrent = os.path.join(d, "webui-payload.torrent")
+        cli("create", "-q", "-p", "64k", "-t", announce, "-o", self.torrent, root, check=True)
+        self.pieces = json.loads(cli("show", "--json", self.torrent, check=True).stdout)["piece_count"]
+        self.magnet = f"magnet:?xt=urn:btih:{self.info_hash}&dn=webui-payload&tr={announce}"
+        self.digests = {name: sha256(os.path.join(root, name)) for name in (LONG_NAME, "small.txt")}
+        self.peer = Peer(self.src, self.torrent, tracker_flag=False, bind=ns.host_ip)
+        self.peer.wait_for("done", 60)
+        self.peer.wait_for("tracker-reply", 30)
+
+    def stop(self):
+        self.peer.stop()
+        self.tracker.stop()
+
+
+def screenshot(driver, name):
+    """TSR_WEBUI_SHOTS=DIR keeps pictures of the page, to look at by hand."""
+    folder = os.environ.get("TSR_WEBUI_SHOTS")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        driver.save_screenshot(os.path.join(folder, name + ".png"))
+
+
+def wait(driver, what, condition, timeout=30):
+    return WebDriverWait(driver, timeout, poll_frequency=0.2).until(
+        lambda d: condition(), message=f"waited {timeout} s for {what}")
+
+
+def row(driver):
+    rows = driver.find_elements(By.CSS_SELECTOR, "#torrent-list li.torrent")
+    return rows[0] if len(rows) == 1 else None
+
+
+def console_errors(driver):
+    return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+ROLES = {"button", "checkbox", "textbox", "combobox", "spinbutton", "progressbar", "image", "img",
+         "dialog", "table", "list"}
+
+
+def unnamed_controls(driver):
+    """Controls, images, dialogs and tables shown without an accessible
+    name, as Chromium's accessibility tree has them."""
+    nodes = driver.execute_cdp_cmd("Accessibility.getFullAXTree", {})["nodes"]
+    found = []
+    for node in nodes:
+        role = node.get("role", {}).get("value")
+        if node.get("ignored") or role not in ROLES or role == "list":
+            continue
+        if not node.get("name", {}).get("value", "").strip():
+            found.append(role)
+    return found, {node.get("role", {}).get("value") for node in nodes if not node.get("ignored")}
+
+
+def no_sideways_scroll(driver):
+    return driver.execute_script(
+        "const e = document.documentElement;"
+        "return [e.scrollWidth, e.clientWidth, window.innerWidth];")
+
+
+def run_scenario(d):
+    ns = Namespace("tsrw")
+    swarm = server = driver = None
+    try:
+        swarm = Swarm(d, ns)
+        download = os.path.join(d, "download")
+        os.makedirs(download, mode=0o777)
+        server = webui_harness.TransmissionServer(ns, d, download) if options.server == "transmission" \
+            else webui_harness.tessera_server(ns, d, download)
+        driver = browser(os.path.join(d, "chromium-profile"))
+        driver.get(server.url)
+        wait(driver, "the empty list", lambda: driver.find_element(By.ID, "empty").is_displayed())
+        assert driver.find_element(By.ID, "add-open").text == "Add"
+        # The session id handshake: a 409 first, then answers.
+        if options.server == "transmission":
+            assert server.proxy.statuses[0] == 409 and 200 in server.proxy.statuses, server.proxy.statuses
+
+        yield "add-magnet-completes"
+        driver.find_element(By.ID, "add-open").click()
+        driver.find_element(By.ID, "add-link").send_keys(swarm.magnet)
+        driver.find_element(By.ID, "add-submit").click()
+        wait(driver, "the torrent in the list", lambda: row(driver) is not None)
+        wait(driver, "the download to complete (status 6, seeding)",
+             lambda: row(driver).get_attribute("data-status") == "6", DEADLINE)
+        item = row(driver)
+        assert item.find_element(By.CSS_SELECTOR, ".torrent-name").text == "webui-payload"
+        assert float(item.find_element(By.TAG_NAME, "progress").get_attribute("value")) == 1
+        assert "Seeding" in item.find_element(By.CSS_SELECTOR, ".torrent-state").text
+        root = os.path.join(download, "webui-payload")
+        for name, digest in swarm.digests.items():
+            assert sha256(os.path.join(root, name)) == digest, name
+
+        screenshot(driver, "wide-list")
+        yield "details-pieces-bar"
+        item.find_element(By.CSS_SELECTOR, "button.details-open").click()
+        canvas = driver.find_element(By.ID, "pieces-bar")
+        wait(driver, "the pieces bar", lambda: canvas.get_attribute("data-count") == str(swarm.pieces)
+             and canvas.get_attribute("data-have") == str(swarm.pieces))
+        assert canvas.get_attribute("aria-label") == f"{swarm.pieces} of {swarm.pieces} pieces"
+        # Painted: every column in the bar's own colour, none in the trough's.
+        painted, width, trough = driver.execute_script(
+            "const c = document.getElementById('pieces-bar');"
+            "const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+            "const bar = getComputedStyle(c).color.match(/\\d+/g).map(Number);"
+            "let painted = 0, trough = 0;"
+            "for (let x = 0; x < c.width; x++) {"
+            "  const i = (Math.floor(c.height / 2) * c.width + x) * 4;"
+            "  const close = [0, 1, 2].every((k) => Math.abs(data[i + k] - bar[k]) < 8);"
+            "  if (close && data[i + 3] > 240) painted++; else trough++;"
+            "}"
+            "return [painted, c.width, trough];")
+        assert width > 100 and painted == width and trough == 0, (painted, width, trough)
+        files = driver.find_elements(By.CSS_SELECTOR, "#files tbody tr")
+        assert sorted(f.find_elements(By.TAG_NAME, "td")[1].text for f in files) == \
+            sorted(f"webui-payload/{n}" for n in swarm.digests), [f.text for f in files]
+        assert all(f.find_element(By.TAG_NAME, "input").is_selected() for f in files)
+        screenshot(driver, "wide-details")
+        trackers = driver.find_elements(By.CSS_SELECTOR, "#trackers tbody tr")
+        assert len(trackers) == 1 and f":{swarm.tracker.port}/announce" in trackers[0].text, \
+            [t.text for t in trackers]
+
+        yield "accessible-names"
+        unnamed, roles = unnamed_controls(driver)
+        assert not unnamed, unnamed
+        assert {"button", "checkbox", "combobox", "progressbar", "image"} <= roles, roles
+
+        yield "keyboard"
+        # A click on the title starts keyboard navigation there.
+        driver.execute_script("window.scrollTo(0, 0)")
+        actions = webdriver.ActionChains(driver)
+        actions.click(driver.find_element(By.TAG_NAME, "h1")).perform()
+        actions.send_keys(Keys.TAB).perform()
+        focused = driver.switch_to.active_element.get_attribute("id")
+        assert focused == "add-open", focused
+        actions.send_keys(Keys.ENTER).perform()
+        wait(driver, "the add dialog", lambda: driver.find_element(By.ID, "add-dialog").is_displayed())
+        focused = driver.switch_to.active_element.get_attribute("id")
+        assert focused == "add-link", focused
+        unnamed, roles = unnamed_controls(driver)
+        assert not unnamed and "dialog" in roles, (unnamed, roles)
+        actions.send_keys(Keys.ESCAPE).perform()
+        wait(driver, "the add dialog closed", lambda: not driver.find_element(By.ID, "add-dialog").is_displayed())
+        focused = driver.switch_to.active_element.get_attribute("id")
+        assert focused == "add-open", focused
+
+        # The list refreshes every 2 s: focus on a torrent's button stays.
+        button = row(driver).find_element(By.CSS_SELECTOR, "button.verify")
+        driver.execute_script("arguments[0].focus()", button)
+        time.sleep(4.5)
+        assert driver.switch_to.active_element == button, driver.switch_to.active_element.get_attribute("class")
+
+        yield "file-priority"
+        small = next(f for f in files if f.text.find("small.txt") >= 0)
+        small.find_element(By.CSS_SELECTOR, "select option[value='1']").click()
+        wait(driver, "the high priority through torrent-set", lambda: [
+            s["priority"] for s in server.call("torrent-get", ids=[1], fields=["fileStats", "files"])
+            ["torrents"][0]["fileStats"]] .count(1) == 1)
+
+        yield "phone-width"
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": 360, "height": 740, "deviceScaleFactor": 2, "mobile": True})
+        time.sleep(2.5)   # one refresh redraws the details at the new width
+        scroll, client, inner = no_sideways_scroll(driver)
+        assert inner == 360 and scroll <= client, (scroll, client, inner)
+        screenshot(driver, "phone-details")
+        driver.find_element(By.ID, "prefs-open").click()
+        wait(driver, "the preferences", lambda: driver.find_element(By.ID, "prefs-dialog").is_displayed())
+        screenshot(driver, "phone-preferences")
+        unnamed, roles = unnamed_controls(driver)
+        assert not unnamed and "spinbutton" in roles, (unnamed, roles)
+        right = driver.execute_script("return document.getElementById('prefs-dialog').getBoundingClientRect().right")
+        assert right <= 360, right
+        scroll, client, inner = no_sideways_scroll(driver)
+        assert scroll <= client, (scroll, client)
+
+        yield "preferences"
+        down = driver.find_element(By.ID, "pref-down")
+        down.clear()
+        down.send_keys("123")
+        if not driver.find_element(By.ID, "pref-down-enabled").is_selected():
+            driver.find_element(By.ID, "pref-down-enabled").click()
+        driver.find_element(By.ID, "prefs-save").click()
+        wait(driver, "the preferences to close", lambda: not driver.find_element(By.ID, "prefs-dialog").is_displayed())
+        session = server.call("session-get")
+        assert session["speed-limit-down"] == 123 and session["speed-limit-down-enabled"] is True, session
+        driver.find_element(By.ID, "alt-speed").click()
+        wait(driver, "the alternative speed on", lambda: server.call("session-get")["alt-speed-enabled"] is True)
+        wait(driver, "the button pressed",
+             lambda: driver.find_element(By.ID, "alt-speed").get_attribute("aria-pressed") == "true")
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+        yield "verify"
+        button = row(driver).find_element(By.CSS_SELECTOR, "button.verify")
+        assert button.get_attribute("aria-label") == "Verify webui-payload"
+        button.click()
+        wait(driver, "torrent-verify answered", lambda: ("torrent-verify", 200, "success") in server.proxy.methods
+             if options.server == "transmission" else True)
+        wait(driver, "seeding again after the check",
+             lambda: server.call("torrent-get", ids=[1], fields=["status", "percentDone"])["torrents"][0]
+             == {"status": 6, "percentDone": 1}, 60)
+        wait(driver, "the list showing it", lambda: row(driver).get_attribute("data-status") == "6")
+
+        yield "stop-start-stop"
+        toggle = row(driver).find_element(By.CSS_SELECTOR, "button.toggle")
+        assert toggle.text == "Stop" and toggle.get_attribute("aria-label") == "Stop webui-payload"
+        toggle.click()
+        wait(driver, "the torrent stopped", lambda: row(driver).get_attribute("data-status") == "0")
+        assert server.call("torrent-get", ids=[1], fields=["status"])["torrents"][0]["status"] == 0
+        assert "Stopped" in row(driver).find_element(By.CSS_SELECTOR, ".torrent-state").text
+        toggle = row(driver).find_element(By.CSS_SELECTOR, "button.toggle")
+        assert toggle.text == "Start" and toggle.get_attribute("aria-label") == "Start webui-payload"
+        toggle.click()
+        wait(driver, "the torrent seeding again", lambda: row(driver).get_attribute("data-status") == "6")
+        row(driver).find_element(By.CSS_SELECTOR, "button.toggle").click()
+        wait(driver, "the torrent stopped again", lambda: row(driver).get_attribute("data-status") == "0")
+
+        yield "remove-with-data"
+        row(driver).find_element(By.CSS_SELECTOR, "button.remove").click()
+        wait(driver, "the remove dialog", lambda: driver.find_element(By.ID, "remove-dialog").is_displayed())
+        assert "webui-payload" in driver.find_element(By.ID, "remove-text").text
+        driver.find_element(By.ID, "remove-data").click()
+        driver.find_element(By.ID, "remove-confirm").click()
+        wait(driver, "the empty list again", lambda: driver.find_element(By.ID, "empty").is_displayed())
+        wait(driver, "the data gone from disk", lambda: not os.path.exists(root))
+        assert server.call("torrent-get", fields=["id"])["torrents"] == []
+
+        yield "upload-paused"
+        # The data is there this time: removing without it must leave it.
+        shutil.copytree(os.path.join(swarm.src, "webui-payload"), root)
+        driver.find_element(By.ID, "add-open").click()
+        driver.find_element(By.ID, "add-file").send_keys(swarm.torrent)
+        driver.find_element(By.ID, "add-start").click()   # off: added paused
+        driver.find_element(By.ID, "add-submit").click()
+        wait(driver, "the uploaded torrent", lambda: row(driver) is not None)
+        message = driver.find_element(By.ID, "message")
+        wait(driver, "the added message", lambda: "Added “webui-payload”" in message.text)
+        torrent = server.call("torrent-get", fields=["status", "hashString"])["torrents"][0]
+        assert torrent["hashString"] == swarm.info_hash and torrent["status"] == 0, torrent
+
+        yield "add-duplicate-and-invalid"
+        driver.find_element(By.ID, "add-open").click()
+        driver.find_element(By.ID, "add-link").send_keys(swarm.magnet)
+        driver.find_element(By.ID, "add-submit").click()
+        wait(driver, "the duplicate message", lambda: "“webui-payload” is already in the list." in message.text)
+        assert len(driver.find_elements(By.CSS_SELECTOR, "#torrent-list li.torrent")) == 1
+        driver.find_element(By.ID, "add-open").click()
+        driver.find_element(By.ID, "add-submit").click()   # nothing given
+        error = driver.find_element(By.ID, "add-error")
+        wait(driver, "the empty form refused", lambda: error.is_displayed() and "Give a magnet link" in error.text)
+        driver.find_element(By.ID, "add-link").send_keys("magnet:?xt=urn:btih:nonsense")
+        driver.find_element(By.ID, "add-submit").click()
+        wait(driver, "the server's refusal in the dialog",
+             lambda: error.is_displayed() and error.text.startswith("The server refused: "))
+        assert driver.find_element(By.ID, "add-dialog").is_displayed()
+        driver.find_element(By.ID, "add-cancel").click()
+        assert len(driver.find_elements(By.CSS_SELECTOR, "#torrent-list li.torrent")) == 1
+
+        yield "remove-keeps-data"
+        row(driver).find_element(By.CSS_SELECTOR, "button.remove").click()
+        wait(driver, "the remove dialog", lambda: driver.find_element(By.ID, "remove-dialog").is_displayed())
+        assert not driver.find_element(By.ID, "remove-data").is_selected()
+        driver.find_element(By.ID, "remove-confirm").click()
+        wait(driver, "the empty list again", lambda: driver.find_element(By.ID, "empty").is_displayed())
+        assert server.call("torrent-get", fields=["id"])["torrents"] == []
+        for name, digest in swarm.digests.items():
+            assert sha256(os.path.join(root, name)) == digest, name
+
+        yield "unauthorized-message"
+        if options.server == "transmission":
+            server.proxy.refuse_with = 401
+            message = driver.find_element(By.ID, "message")
+            wait(driver, "the sign-in message", lambda: message.is_displayed() and "Sign-in failed" in message.text)
+            assert message.get_attribute("role") == "status"
+            server.proxy.refuse_with = None
+            wait(driver, "the message gone once the RPC answers", lambda: not message.is_displayed())
+
+        yield "no-console-errors"
+        # Chromium logs every 4xx answer: the handshake's 409s and the
+        # step above's 401s are expected, nothing else.
+        expected = ("/transmission/rpc - Failed to load resource: the server responded with a status of 409",
+                    "/transmission/rpc - Failed to load resource: the server responded with a status of 401")
+        errors = [e for e in console_errors(driver) if not any(x in e["message"] for x in expected)]
+        assert errors == [], errors
+    finally:
+        if driver:
+            driver.quit()
+        if server:
+            server.stop()
+        if swarm:
+            swarm.stop()
+        ns.cleanup()
+
+
+def main():
+    tap = Tap()
+    d = tempfile.mkdtemp(prefix="tsr-webui-")
+    os.chmod(d, 0o755)
+    steps = run_scenario(d)
+    # Each step is one TAP point; a failed step ends the scenario (the
+    # later ones depend on it) and the rest are reported as not run.
+    names = ["add-magnet-completes", "details-pieces-bar", "accessible-names", "keyboard", "file-priority",
+             "phone-width", "preferences", "verify", "stop-start-stop", "remove-with-data",
+             "upload-paused", "add-duplicate-and-invalid", "remove-keeps-data", "unauthorized-message",
+             "no-console-errors"]
+    current = "start"
+    failed = False
+    try:
+        for name in steps:
+            if current != "start":
+                tap.results.append((True, current, None))
+            current = name
+        tap.results.append((True, current, None))
+    except Exception:
+        import traceback
+        tap.results.append((False, current, traceback.format_exc()))
+        failed = True
+    done = {name for _, name, _ in tap.results}
+    for name in names:
+        if name not in done:
+            tap.results.append((False, name, "not run: an earlier step failed" if failed else "not reached"))
+    shutil.rmtree(d, ignore_errors=True)
+    tap.finish()
+
+
+main()
