@@ -161,3 +161,44 @@ _tsr_metainfo_check_collisions (TsrMetainfo  *self,
     }
   return TRUE;
 }
+
+TsrMetainfo *
+tsr_metainfo_new_renamed (const TsrMetainfo  *self,
+                          const char * const *paths)
+{
+  TsrMetainfo *copy;
+  guint i;
+
+  g_return_val_if_fail (self != NULL && paths != NULL, NULL);
+
+  copy = g_new (TsrMetainfo, 1);
+  *copy = *self;
+  copy->ref_count = 1;
+  copy->name = g_strdup (self->name);
+  copy->display_name = g_strdup (self->display_name);
+  copy->comment = g_strdup (self->comment);
+  copy->created_by = g_strdup (self->created_by);
+  copy->source = g_strdup (self->source);
+  /* Shared, not copied: the hashes, trackers and seeds are the same
+   * torrent's, and a piece layer learned later (v2) is learned by both. */
+  copy->pieces = self->pieces != NULL ? g_bytes_ref (self->pieces) : NULL;
+  copy->piece_layers = self->piece_layers != NULL ? g_hash_table_ref (self->piece_layers) : NULL;
+  copy->trackers = self->trackers != NULL ? g_ptr_array_ref (self->trackers) : NULL;
+  copy->web_seeds = self->web_seeds != NULL ? g_ptr_array_ref (self->web_seeds) : NULL;
+  copy->http_seeds = self->http_seeds != NULL ? g_ptr_array_ref (self->http_seeds) : NULL;
+  copy->notes = self->notes != NULL ? g_ptr_array_ref (self->notes) : NULL;
+  copy->info_bytes = self->info_bytes != NULL ? g_bytes_ref (self->info_bytes) : NULL;
+  copy->files = g_new0 (TsrFile, MAX (self->n_files, 1));
+  for (i = 0; i < self->n_files; i++)
+    {
+      const char *path = paths[i] != NULL ? paths[i] : self->files[i].path;
+
+      copy->files[i] = self->files[i];
+      copy->files[i].path = g_strdup (path);
+      /* A renamed file reads as its new name; the others as before. */
+      copy->files[i].display_path = g_str_equal (path, self->files[i].path)
+                                    ? g_strdup (self->files[i].display_path) : copy->files[i].path;
+      copy->files[i].symlink_path = g_strdup (self->files[i].symlink_path);
+    }
+  return copy;
+}
