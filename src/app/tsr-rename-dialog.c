@@ -79,6 +79,21 @@ on_entry_changed (GtkEditable     *entry,
                                            *gtk_editable_get_text (entry) != '\0');
 }
 
+/* Focus in the entry, the name without its extension selected as file
+ * managers do (focusing an entry would select all of it). */
+static void
+tsr_rename_dialog_map (GtkWidget *widget)
+{
+  TsrRenameDialog *self = TSR_RENAME_DIALOG (widget);
+  const char *dot = strrchr (self->name, '.');
+
+  GTK_WIDGET_CLASS (tsr_rename_dialog_parent_class)->map (widget);
+  gtk_entry_grab_focus_without_selecting (GTK_ENTRY (self->entry));
+  gtk_editable_select_region (GTK_EDITABLE (self->entry), 0,
+                              dot != NULL && dot != self->name ? (int) g_utf8_pointer_to_offset (self->name, dot)
+                                                               : -1);
+}
+
 static void
 tsr_rename_dialog_dispose (GObject *object)
 {
@@ -108,6 +123,7 @@ tsr_rename_dialog_class_init (TsrRenameDialogClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = tsr_rename_dialog_dispose;
   G_OBJECT_CLASS (klass)->finalize = tsr_rename_dialog_finalize;
+  GTK_WIDGET_CLASS (klass)->map = tsr_rename_dialog_map;
   ADW_MESSAGE_DIALOG_CLASS (klass)->response = tsr_rename_dialog_response;
 }
 
@@ -136,7 +152,6 @@ tsr_rename_dialog_new (GtkWindow  *parent,
 {
   TsrRenameDialog *self;
   g_autofree char *body = NULL;
-  const char *dot;
 
   g_return_val_if_fail (TSR_IS_TORRENT (torrent) && path != NULL && name != NULL, NULL);
 
@@ -149,10 +164,6 @@ tsr_rename_dialog_new (GtkWindow  *parent,
   body = g_strdup_printf (_("A new name for “%s”, on disk and in the torrent."), name);
   adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self), body);
   gtk_editable_set_text (GTK_EDITABLE (self->entry), name);
-  /* The name without its extension selected, as file managers do. */
-  dot = strrchr (name, '.');
-  gtk_editable_select_region (GTK_EDITABLE (self->entry), 0,
-                              dot != NULL && dot != name ? (int) g_utf8_pointer_to_offset (name, dot) : -1);
   return GTK_WIDGET (self);
 }
 
