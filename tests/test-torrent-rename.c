@@ -452,6 +452,84 @@ test_set_file_paths (Fixture       *f,
   g_assert_cmpstr (tsr_torrent_get_file_path (f->torrent, 2), ==, "pack/other/d.bin");
 }
 
+/* A running torrent's paths change only by renaming its files. */
+static void
+test_set_file_paths_running (Fixture       *f,
+                             gconstpointer  data)
+{
+  const char *paths[3] = { "pack/x.bin", NULL, NULL };
+  g_autoptr(GError) error = NULL;
+
+  open_library (f, TRUE);
+  g_assert_false (tsr_torrent_set_file_paths (f->torrent, paths, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
+  g_assert_cmpstr (tsr_torrent_get_file_path (f->torrent, 0), ==, "pack/a.bin");
+}
+
+/* A second rename asked for while the first is on the disk is refused,
+ * not planned against paths about to change; the first one lands. */
+static void
+test_one_at_a_time (Fixture       *f,
+                    gconstpointer  data)
+{
+  GError *first = NULL;
+  GError *second = NULL;
+
+  open_library (f, TRUE);
+  tsr_torrent_rename_path_async (f->torrent, "pack/sub", "parts", NULL, on_renamed, &first);
+  tsr_torrent_rename_path_async (f->torrent, "pack/sub/c.bin", "x.bin", NULL, on_renamed, &second);
+  TSR_TEST_WAIT_UNTIL (first != NULL && second != NULL, 10, "both renames to end");
+  g_assert_error (first, G_IO_ERROR, G_IO_ERROR_PENDING);   /* done */
+  g_assert_error (second, G_IO_ERROR, G_IO_ERROR_BUSY);
+  g_clear_error (&first);
+  g_clear_error (&second);
+  g_assert_cmpstr (tsr_torrent_get_file_path (f->torrent, 1), ==, "pack/parts/c.bin");
+  g_assert_true (exists (f->downloads, "pack/parts/c.bin"));
+  /* Once it is done, the next one goes. */
+  second = rename_path (f, "pack/parts/c.bin", "x.bin");
+  g_assert_no_error (second);
+  g_assert_true (exists (f->downloads, "pack/parts/x.bin"));
+}
+
+/* A single-file torrent: its name is its file. */
+static void
+test_single_file (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *made = g_build_filename (f->dir, "single", NULL);
+  g_autofree char *file = g_build_filename (made, "movie.mkv", NULL);
+  g_autofree char *torrent_path = g_build_filename (f->dir, "single.torrent", NULL);
+  g_autoptr(TsrMetainfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  TsrTorrent *torrent;
+
+  tsr_test_write_file (made, "movie.mkv", 50000, 5);
+  info = tsr_test_make_torrent (file, TSR_CREATE_V1, 16384);
+  g_assert_cmpuint (info->n_files, ==, 1);
+  g_assert_cmpstr (info->files[0].path, ==, "movie.mkv");
+  tsr_test_write_torrent_file (info, torrent_path);
+  g_assert_cmpint (g_mkdir_with_parents (f->downloads, 0755), ==, 0);
+  {
+    g_autofree char *to = g_build_filename (f->downloads, "movie.mkv", NULL);
+
+    g_assert_cmpint (g_rename (file, to), ==, 0);
+  }
+  f->library = tsr_library_new (f->data);
+  torrent = tsr_library_add_file (f->library, torrent_path, f->downloads, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  watch (f, torrent);
+  g_clear_pointer (&f->info, tsr_metainfo_unref);
+  f->info = tsr_metainfo_ref (info);
+  TSR_TEST_WAIT_UNTIL (tsr_torrent_get_state (torrent) == TSR_TORRENT_SEEDING, 10, "seeding");
+
+  error = rename_path (f, "movie.mkv", "film.mkv");
+  g_assert_no_error (error);
+  assert_folder_holds (f->downloads, "film.mkv");
+  g_assert_cmpstr (tsr_torrent_get_file_path (torrent, 0), ==, "film.mkv");
+  TSR_TEST_WAIT_UNTIL (tsr_torrent_get_state (torrent) == TSR_TORRENT_SEEDING, 10, "seeding again");
+  assert_verifies (f);
+}
+
 /* A symlink planted where a folder of the torrent is: the rename does
  * not go through it, and what it points at is untouched. */
 static void
@@ -501,6 +579,11 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/torrent-rename/set-file-paths", Fixture, NULL, fixture_set_up, test_set_file_paths,
               fixture_tear_down);
+  g_test_add ("/torrent-rename/set-file-paths-running", Fixture, NULL, fixture_set_up, test_set_file_paths_running,
+              fixture_tear_down);
+  g_test_add ("/torrent-rename/one-at-a-time", Fixture, NULL, fixture_set_up, test_one_at_a_time,
+              fixture_tear_down);
+  g_test_add ("/torrent-rename/single-file", Fixture, NULL, fixture_set_up, test_single_file, fixture_tear_down);
   g_test_add ("/torrent-rename/nothing-outside", Fixture, NULL, fixture_set_up, test_nothing_outside,
               fixture_tear_down);
   return g_test_run ();

@@ -24,6 +24,9 @@
 #include "tsr-torrent-signals.h"
 #include "tsr-torrent.h"
 
+/* Set on the torrent while a rename is on the disk. */
+#define RENAMING "tsr-renaming"
+
 /* Whether @name can be one component of a path here: the same rule as
  * for the names a torrent brings (tsr-path.h), refused rather than
  * changed. */
@@ -163,6 +166,7 @@ on_renamed (GObject      *source,
   RenameData *data = g_task_get_task_data (task);
   GError *error = NULL;
 
+  g_object_set_data (G_OBJECT (self), RENAMING, NULL);
   if (tsr_data_rename_finish (result, &error))
     {
       apply_paths (self, data->paths);
@@ -202,6 +206,14 @@ tsr_torrent_rename_path_async (TsrTorrent          *self,
                                "%s", _("The torrent’s files are not known yet"));
       return;
     }
+  /* One at a time: the next is planned against the paths this one makes
+   * (the remote-control protocol may ask for two at once). */
+  if (g_object_get_data (G_OBJECT (self), RENAMING) != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY,
+                               "%s", _("Another file of this torrent is being renamed; try again when it is done"));
+      return;
+    }
   paths = plan_rename (disk, tsr_torrent_get_metainfo (self)->n_files, path, new_name, &target, &error);
   if (paths == NULL)
     {
@@ -222,6 +234,7 @@ tsr_torrent_rename_path_async (TsrTorrent          *self,
   /* Stopped, so that nothing reads or writes through the old names; a
    * piece on its way lands first (the fence), then moves with its file. */
   tsr_torrent_stop (self);
+  g_object_set_data (G_OBJECT (self), RENAMING, GINT_TO_POINTER (TRUE));
   tsr_data_rename_async (tsr_torrent_disk_get_queue (disk), tsr_torrent_disk_get_storage (disk), path, new_name,
                          NULL, on_renamed, g_steal_pointer (&task));
 }
@@ -280,6 +293,12 @@ tsr_torrent_set_file_paths (TsrTorrent          *self,
   guint i;
 
   g_return_val_if_fail (tsr_torrent_has_metainfo (self) && paths != NULL, FALSE);
+  if (tsr_torrent_get_state (self) != TSR_TORRENT_STOPPED && tsr_torrent_get_state (self) != TSR_TORRENT_QUEUED)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY, "%s",
+                   _("The paths of a running torrent are changed by renaming its files"));
+      return FALSE;
+    }
   info = tsr_torrent_get_metainfo (self);
   for (i = 0; i < info->n_files; i++)
     {

@@ -317,7 +317,8 @@ const char      *tsr_torrent_get_folder       (TsrTorrent          *self);
  * for a name that cannot be a file name here ("", ".", "..", a '/', …),
  * G_IO_ERROR_NOT_FOUND when @path names nothing, G_IO_ERROR_EXISTS when
  * a sibling has the name, G_IO_ERROR_NOT_INITIALIZED before the
- * metainfo, TSR_STORAGE_ERROR when the disk refuses (then nothing
+ * metainfo, G_IO_ERROR_BUSY while another rename of it is on the disk
+ * (one at a time), TSR_STORAGE_ERROR when the disk refuses (then nothing
  * changed). "file-renamed" (path, new name) follows success. */
 void             tsr_torrent_rename_path_async  (TsrTorrent          *self,
                                                  const char          *path,
@@ -334,7 +335,8 @@ const char      *tsr_torrent_get_file_path      (TsrTorrent          *self,
                                                  guint                index);
 /* Puts back paths renamed before (a library restoring the torrent): one
  * per file (NULL: as the metainfo has it), each checked as a rename
- * would be. Before the torrent starts; nothing is renamed on disk. */
+ * would be. Only while stopped or queued (G_IO_ERROR_BUSY otherwise);
+ * nothing is renamed on disk. */
 gboolean         tsr_torrent_set_file_paths     (TsrTorrent          *self,
                                                  const char * const  *paths,
                                                  GError             **error);
