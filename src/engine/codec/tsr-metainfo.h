@@ -175,8 +175,9 @@ void         tsr_metainfo_unref          (TsrMetainfo       *self);
  * is its new path. @paths holds one entry per file, each already safe (a
  * relative path under the download folder, as TsrFile's @path is). For
  * the storage of a torrent whose files were renamed; the hashes, trackers
- * and info dictionary are @self's, shared. */
-TsrMetainfo *tsr_metainfo_new_renamed    (const TsrMetainfo  *self,
+ * and info dictionary are @self's, shared (a v2 torrent's piece layers
+ * too: a table is made on @self for them if it had none). */
+TsrMetainfo *tsr_metainfo_new_renamed    (TsrMetainfo        *self,
                                           const char * const *paths);
 
 /* Length of piece @index (the last is usually shorter; v2 pieces end at
