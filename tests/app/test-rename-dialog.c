@@ -8,7 +8,8 @@
  * the tree shows the new name. Renaming b.bin to that name too is
  * refused by the engine: the dialog's error says why, shows it in a
  * dialog of its own, and nothing on disk changed. F2 is the page's key
- * for the action.
+ * for the action; a right click on a name selects its row and offers
+ * the action in a menu.
  */
 #include "config.h"
 
@@ -134,6 +135,69 @@ wait_finished (TsrRenameDialog *dialog)
   tsr_test_run_for (50);
 }
 
+/* The tree expander (name cell) under @widget showing @name, or NULL. */
+static GtkWidget *
+find_name_cell (GtkWidget  *widget,
+                const char *name)
+{
+  GtkWidget *child;
+
+  if (GTK_IS_TREE_EXPANDER (widget))
+    {
+      GtkWidget *label = gtk_tree_expander_get_child (GTK_TREE_EXPANDER (widget));
+
+      if (GTK_IS_LABEL (label) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), name) == 0)
+        return widget;
+    }
+  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_name_cell (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A right click on @name's cell, as its click gesture hears it. */
+static void
+right_click (GtkWidget  *page,
+             const char *name)
+{
+  GtkWidget *cell;
+  g_autoptr(GListModel) controllers = NULL;
+  guint i;
+
+  tsr_test_run_for (100);   /* the view binds its rows at layout */
+  cell = find_name_cell (page, name);
+  g_assert_nonnull (cell);
+  controllers = gtk_widget_observe_controllers (cell);
+  for (i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_CLICK (controller) &&
+          gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) == GDK_BUTTON_SECONDARY)
+        {
+          g_signal_emit_by_name (controller, "pressed", 1, 4.0, 4.0);
+          return;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+/* The popover menu the page shows, or NULL. */
+static GtkWidget *
+find_menu (GtkWidget *page)
+{
+  GtkWidget *child;
+
+  for (child = gtk_widget_get_first_child (page); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER_MENU (child))
+      return child;
+  return NULL;
+}
+
 /* F2 is one of the page's class shortcuts, for files.rename. */
 static gboolean
 has_f2 (void)
@@ -233,6 +297,33 @@ test_rename (void)
   gtk_window_destroy (error_dialog);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog)));
   g_clear_object (&dialog);
+
+  /* A right click on a name selects its row and offers "Rename…" for
+   * it: the dialog it opens names that row. */
+  right_click (page, "first.bin");   /* b.bin is the row selected now */
+  {
+    GtkWidget *menu = find_menu (page);
+    GMenuModel *model;
+    g_autofree char *label = NULL;
+    g_autofree char *action = NULL;
+
+    g_assert_nonnull (menu);
+    g_assert_true (gtk_widget_get_visible (menu));
+    model = gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (menu));
+    g_assert_cmpint (g_menu_model_get_n_items (model), ==, 1);
+    g_assert_true (g_menu_model_get_item_attribute (model, 0, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+    g_assert_true (g_menu_model_get_item_attribute (model, 0, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+    g_assert_cmpstr (label, ==, "_Rename…");
+    g_assert_cmpstr (action, ==, "files.rename");
+    gtk_popover_popdown (GTK_POPOVER (menu));
+    g_assert_true (gtk_widget_activate_action (page, action, NULL));
+    tsr_test_run_for (50);
+    dialog = g_object_ref (find_dialog ());
+    g_assert_cmpstr (gtk_editable_get_text (tsr_rename_dialog_get_entry (dialog)), ==, "first.bin");
+    respond (dialog, "cancel");
+    g_clear_object (&dialog);
+    g_assert_null (find_dialog ());
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   tsr_test_drain ();
