@@ -250,7 +250,7 @@ test_renamed_copy (void)
   g_assert_cmpuint (copy->files[3].offset, ==, info->files[3].offset);
   g_assert_cmpstr (info->files[0].path, ==, "Album/a.txt");
   g_assert_cmpstr (info->files[3].path, ==, "Album/sub/dir/b.bin");
-  g_assert_cmpstr (copy->name, ==, info->name);
+  g_assert_cmpstr (copy->name, ==, info->name);   /* its top folder as it was */
   g_assert_true (memcmp (copy->info_hash, info->info_hash, 20) == 0);
   g_assert_true (copy->pieces == info->pieces);
   g_assert_true (copy->info_bytes == info->info_bytes);
@@ -260,8 +260,20 @@ test_renamed_copy (void)
   g_clear_pointer (&copy, tsr_metainfo_unref);
   g_assert_cmpstr (info->files[0].display_path, ==, "Album/a.txt");
   copy = tsr_metainfo_new_renamed (info, paths);
-  g_clear_pointer (&info, tsr_metainfo_unref);
   g_assert_cmpstr (copy->files[2].display_path, ==, "Album/empty");
+  g_clear_pointer (&copy, tsr_metainfo_unref);
+
+  /* The top folder renamed: the torrent's name follows. */
+  {
+    const char *top[4] = { "Disc/a.txt", "Disc/.pad/16374", "Disc/empty", "Disc/sub/dir/b.bin" };
+
+    copy = tsr_metainfo_new_renamed (info, top);
+    g_assert_cmpstr (copy->name, ==, "Disc");
+    g_assert_cmpstr (copy->display_name, ==, "Disc");
+    g_assert_cmpstr (info->name, ==, "Album");
+  }
+  g_clear_pointer (&info, tsr_metainfo_unref);
+  g_assert_cmpstr (copy->files[2].display_path, ==, "Disc/empty");
 }
 
 static void

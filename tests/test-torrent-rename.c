@@ -33,6 +33,7 @@ typedef struct
   guint        checks;
   gboolean     resumed;     /* the last check trusted the resume record */
   GPtrArray   *renamed;     /* "file-renamed" as "path>name" */
+  guint        name_notifies;
 } Fixture;
 
 /* pack/a.bin 40000, pack/sub/c.bin 20000, pack/sub/d.bin 9000: a v1
@@ -71,6 +72,12 @@ on_file_renamed (TsrTorrent *torrent,
                  Fixture    *f)
 {
   g_ptr_array_add (f->renamed, g_strdup_printf ("%s>%s", path, new_name));
+}
+
+static void
+count_name_notify (Fixture *f)
+{
+  f->name_notifies++;
 }
 
 static void
@@ -257,8 +264,12 @@ test_folder_and_top (Fixture       *f,
   open_library (f, TRUE);
   error = rename_path (f, "pack/sub", "parts");
   g_assert_no_error (error);
+  g_assert_cmpstr (tsr_torrent_get_name (f->torrent), ==, "pack");
+  g_signal_connect_swapped (f->torrent, "notify::name", G_CALLBACK (count_name_notify), f);
   error = rename_path (f, "pack", "bundle");
   g_assert_no_error (error);
+  g_assert_cmpstr (tsr_torrent_get_name (f->torrent), ==, "bundle");
+  g_assert_cmpuint (f->name_notifies, ==, 1);
   assert_folder_holds (f->downloads, "bundle");
   assert_folder_holds (bundle, "a.bin,parts");
   assert_folder_holds (parts, "c.bin,d.bin");
@@ -407,6 +418,7 @@ test_survives_restart (Fixture       *f,
   g_assert_cmpstr (tsr_torrent_get_file_path (restored, 0), ==, "pack/first.bin");
   g_assert_cmpstr (tsr_torrent_get_file_path (restored, 1), ==, "pack/parts/c.bin");
   g_assert_cmpstr (tsr_torrent_get_file_path (restored, 2), ==, "pack/parts/d.bin");
+  g_assert_cmpstr (tsr_torrent_get_name (restored), ==, "pack");
   TSR_TEST_WAIT_UNTIL (tsr_torrent_get_state (restored) == TSR_TORRENT_SEEDING, 10, "seeding after the restart");
   g_assert_cmpuint (f->checks, ==, 1);
   g_assert_true (f->resumed);
@@ -526,6 +538,7 @@ test_single_file (Fixture       *f,
   g_assert_no_error (error);
   assert_folder_holds (f->downloads, "film.mkv");
   g_assert_cmpstr (tsr_torrent_get_file_path (torrent, 0), ==, "film.mkv");
+  g_assert_cmpstr (tsr_torrent_get_name (torrent), ==, "film.mkv");
   TSR_TEST_WAIT_UNTIL (tsr_torrent_get_state (torrent) == TSR_TORRENT_SEEDING, 10, "seeding again");
   assert_verifies (f);
 }

@@ -732,5 +732,19 @@ tsr_metainfo_new_renamed (TsrMetainfo        *self,
                                     ? g_strdup (self->files[i].display_path) : copy->files[i].path;
       copy->files[i].symlink_path = g_strdup (self->files[i].symlink_path);
     }
+  /* The torrent's name is its top folder, or its one file: renamed with it. */
+  if (self->n_files > 0)
+    {
+      gsize was = strcspn (self->files[0].path, "/");
+      gsize now = strcspn (copy->files[0].path, "/");
+
+      if (was != now || strncmp (self->files[0].path, copy->files[0].path, was) != 0)
+        {
+          g_free (copy->name);
+          g_free (copy->display_name);
+          copy->name = g_strndup (copy->files[0].path, now);
+          copy->display_name = g_strdup (copy->name);
+        }
+    }
   return copy;
 }

@@ -164,6 +164,12 @@ tsr_torrent_disk_set_paths (TsrTorrentDisk     *self,
 }
 
 const char *
+tsr_torrent_disk_get_name (TsrTorrentDisk *self)
+{
+  return self->disk_info != NULL ? self->disk_info->name : NULL;
+}
+
+const char *
 tsr_torrent_disk_get_path (TsrTorrentDisk *self,
                            guint           index)
 {

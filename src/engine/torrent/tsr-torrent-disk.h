@@ -65,6 +65,9 @@ void            tsr_torrent_disk_set_folder   (TsrTorrentDisk            *self,
  * files on disk are the caller's to rename first. */
 void            tsr_torrent_disk_set_paths    (TsrTorrentDisk            *self,
                                                const char * const        *paths);
+/* The name of the top folder or single file now (NULL before the
+ * metainfo). */
+const char     *tsr_torrent_disk_get_name     (TsrTorrentDisk            *self);
 /* Where file @index lands now, relative to the folder. */
 const char     *tsr_torrent_disk_get_path     (TsrTorrentDisk            *self,
                                                guint                      index);

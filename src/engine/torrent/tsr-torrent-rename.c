@@ -131,12 +131,16 @@ apply_paths (TsrTorrent  *self,
   TsrTorrentDisk *disk = _tsr_torrent_get_disk (self);
   guint n_files = tsr_torrent_get_metainfo (self)->n_files;
   g_autoptr(GPtrArray) paths = g_ptr_array_new_full (n_files + 1, NULL);
+  g_autofree char *name = g_strdup (tsr_torrent_get_name (self));
   guint i;
 
   for (i = 0; i < n_files; i++)
     g_ptr_array_add (paths, renamed[i] != NULL ? renamed[i] : (char *) tsr_torrent_disk_get_path (disk, i));
   g_ptr_array_add (paths, NULL);
   tsr_torrent_disk_set_paths (disk, (const char * const *) paths->pdata);
+  /* Its top folder, or its one file: the torrent is called that now. */
+  if (g_strcmp0 (name, tsr_torrent_get_name (self)) != 0)
+    g_object_notify (G_OBJECT (self), "name");
 }
 
 typedef struct

@@ -87,8 +87,9 @@ gboolean         tsr_torrent_has_metainfo     (TsrTorrent         *self);
 char            *tsr_torrent_dup_magnet_uri   (TsrTorrent         *self);
 /* The 20 bytes peers know it by (v1 hash, or v2's truncated). */
 const guint8    *tsr_torrent_get_info_hash    (TsrTorrent         *self);
-/* The torrent's name; for a magnet until its metainfo comes, its "dn"
- * (or its hash in hex). */
+/* The torrent's name (its top folder or one file, renamed with it: see
+ * tsr_torrent_rename_path_async); for a magnet until its metainfo
+ * comes, its "dn" (or its hash in hex). */
 const char      *tsr_torrent_get_name         (TsrTorrent         *self);
 /* Of a magnet's info dictionary, the fraction fetched (1 once known). */
 gdouble          tsr_torrent_get_metadata_progress (TsrTorrent    *self);
