@@ -360,6 +360,7 @@ tsr_storage_rename_path (TsrStorage  *self,
   g_autofree char *target = g_strcmp0 (parent, ".") == 0 ? g_strdup (new_name)
                                                          : g_build_filename (parent, new_name, NULL);
   int dir;
+  int saved;
 
   g_return_val_if_fail (strchr (new_name, '/') == NULL, FALSE);
   if (!tsr_path_is_inside (folder, path) || !tsr_path_is_inside (folder, target))
@@ -372,8 +373,7 @@ tsr_storage_rename_path (TsrStorage  *self,
   dir = _tsr_storage_open_parent_beneath (folder, path, FALSE, &name);
   if (dir < 0)
     {
-      int saved = errno;
-
+      saved = errno;
       /* Never written: it will be, under the new name. */
       if (saved == ENOENT)
         return TRUE;
@@ -383,11 +383,20 @@ tsr_storage_rename_path (TsrStorage  *self,
       return FALSE;
     }
   /* Never over something already there: a file the torrent does not
-   * name keeps its data. */
-  if (renameat2 (dir, name, dir, new_name, RENAME_NOREPLACE) != 0 && errno != ENOENT)
+   * name keeps its data. A file system without RENAME_NOREPLACE (EINVAL)
+   * gets a look first instead. */
+  saved = renameat2 (dir, name, dir, new_name, RENAME_NOREPLACE) == 0 ? 0 : errno;
+  if (saved == EINVAL)
     {
-      int saved = errno;
+      struct stat there;
 
+      if (fstatat (dir, new_name, &there, AT_SYMLINK_NOFOLLOW) == 0)
+        saved = EEXIST;
+      else
+        saved = renameat (dir, name, dir, new_name) == 0 ? 0 : errno;
+    }
+  if (saved != 0 && saved != ENOENT)
+    {
       close (dir);
       if (saved == EEXIST)
         g_set_error (error, TSR_STORAGE_ERROR, TSR_STORAGE_ERROR_IO,
