@@ -215,6 +215,67 @@ test_v1_multi_file (void)
   g_assert_cmpuint (tsr_metainfo_get_piece_size (info, 2), ==, 36384 - 2 * 16384);
 }
 
+/* A copy whose files land elsewhere: only the paths differ, a renamed
+ * one reads as its new name, the original is untouched, and what both
+ * hold (hashes, info dictionary) is shared. */
+static void
+test_renamed_copy (void)
+{
+  TsrBencode *info_dict = tsr_bencode_new_dict ();
+  TsrBencode *files = tsr_bencode_new_list ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(TsrMetainfo) info = NULL;
+  g_autoptr(TsrMetainfo) copy = NULL;
+  const char *paths[4] = { "Album/first.txt", NULL, NULL, "Album/parts/dir/b.bin" };
+
+  tsr_bencode_list_append (files, file_entry (10, path_list ("a.txt", NULL), NULL));
+  tsr_bencode_list_append (files, file_entry (16374, path_list (".pad", "16374", NULL), "p"));
+  tsr_bencode_list_append (files, file_entry (0, path_list ("empty", NULL), NULL));
+  tsr_bencode_list_append (files, file_entry (20000, path_list ("sub", "dir", "b.bin", NULL), "x"));
+  tsr_bencode_dict_insert (info_dict, "name", tsr_bencode_new_text ("Album"));
+  tsr_bencode_dict_insert (info_dict, "files", files);
+  tsr_bencode_dict_insert (info_dict, "piece length", tsr_bencode_new_integer (16384));
+  tsr_bencode_dict_insert (info_dict, "pieces", fake_pieces (3));
+  bytes = encode (wrap_info (info_dict));
+  info = parse_ok (bytes);
+
+  copy = tsr_metainfo_new_renamed (info, paths);
+  g_assert_cmpuint (copy->n_files, ==, 4);
+  g_assert_cmpstr (copy->files[0].path, ==, "Album/first.txt");
+  g_assert_cmpstr (copy->files[0].display_path, ==, "Album/first.txt");
+  g_assert_cmpstr (copy->files[2].path, ==, "Album/empty");
+  g_assert_true (copy->files[1].attr & TSR_FILE_ATTR_PAD);
+  g_assert_cmpstr (copy->files[3].path, ==, "Album/parts/dir/b.bin");
+  g_assert_true (copy->files[3].attr & TSR_FILE_ATTR_EXECUTABLE);
+  g_assert_cmpuint (copy->files[3].offset, ==, info->files[3].offset);
+  g_assert_cmpstr (info->files[0].path, ==, "Album/a.txt");
+  g_assert_cmpstr (info->files[3].path, ==, "Album/sub/dir/b.bin");
+  g_assert_cmpstr (copy->name, ==, info->name);   /* its top folder as it was */
+  g_assert_true (memcmp (copy->info_hash, info->info_hash, 20) == 0);
+  g_assert_true (copy->pieces == info->pieces);
+  g_assert_true (copy->info_bytes == info->info_bytes);
+  g_assert_cmpuint (copy->piece_count, ==, info->piece_count);
+  g_assert_cmpuint (tsr_metainfo_get_piece_size (copy, 2), ==, tsr_metainfo_get_piece_size (info, 2));
+  /* Each frees its own: the original outlives the copy and back. */
+  g_clear_pointer (&copy, tsr_metainfo_unref);
+  g_assert_cmpstr (info->files[0].display_path, ==, "Album/a.txt");
+  copy = tsr_metainfo_new_renamed (info, paths);
+  g_assert_cmpstr (copy->files[2].display_path, ==, "Album/empty");
+  g_clear_pointer (&copy, tsr_metainfo_unref);
+
+  /* The top folder renamed: the torrent's name follows. */
+  {
+    const char *top[4] = { "Disc/a.txt", "Disc/.pad/16374", "Disc/empty", "Disc/sub/dir/b.bin" };
+
+    copy = tsr_metainfo_new_renamed (info, top);
+    g_assert_cmpstr (copy->name, ==, "Disc");
+    g_assert_cmpstr (copy->display_name, ==, "Disc");
+    g_assert_cmpstr (info->name, ==, "Album");
+  }
+  g_clear_pointer (&info, tsr_metainfo_unref);
+  g_assert_cmpstr (copy->files[2].display_path, ==, "Disc/empty");
+}
+
 static void
 test_private_flag_nonzero (void)
 {
@@ -1251,6 +1312,7 @@ main (int    argc,
   g_test_add_func ("/metainfo/v1/single-file", test_v1_single_file);
   g_test_add_func ("/metainfo/empty-lists-shared", test_empty_lists_shared);
   g_test_add_func ("/metainfo/v1/multi-file", test_v1_multi_file);
+  g_test_add_func ("/metainfo/renamed-copy", test_renamed_copy);
   g_test_add_func ("/metainfo/v1/private-when-nonzero", test_private_flag_nonzero);
   g_test_add_func ("/metainfo/v1/hash-over-original-bytes", test_hash_uses_original_bytes);
   g_test_add_func ("/metainfo/v1/utf8-variants", test_utf8_variants_preferred);

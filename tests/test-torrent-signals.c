@@ -36,6 +36,7 @@ static const struct
   { "dht-node", 1, { G_TYPE_STRING } },
   { "metadata-received", 0, { 0 } },
   { "checked", 2, { G_TYPE_UINT, G_TYPE_BOOLEAN } },
+  { "file-renamed", 2, { G_TYPE_STRING, G_TYPE_STRING } },
 };
 
 static void

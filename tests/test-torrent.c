@@ -1706,6 +1706,76 @@ test_move_data (Fixture       *f,
   tsr_test_drain ();
 }
 
+/* Renaming ---------------------------------------------------------- */
+
+static void
+on_renamed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GError **error = user_data;
+
+  if (tsr_torrent_rename_path_finish (TSR_TORRENT (source), result, error))
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "done");
+}
+
+static void
+rename_path (TsrTorrent *torrent,
+             const char *path,
+             const char *new_name)
+{
+  g_autoptr(GError) error = NULL;
+
+  tsr_torrent_rename_path_async (torrent, path, new_name, NULL, on_renamed, &error);
+  WAIT_UNTIL (error != NULL, "the rename to end");
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);   /* done */
+}
+
+/* Renamed on both sides: a seed whose folder and a file were renamed
+ * serves its pieces from the new names, and a leech renamed halfway
+ * writes the rest under its new names; every piece comes once and the
+ * files match, by their new names, with none left under the old ones. */
+static void
+test_rename_while_seeding (Fixture       *f,
+                           gconstpointer  data)
+{
+  TsrTorrent *seed_torrent = NULL;
+  TsrSession *seeder = start_seed (f, TRUE, &seed_torrent);
+  Recorder *leech = NULL;
+  TsrSession *leecher = start_leech (f, &leech);
+  g_autofree char *address = loopback_address (tsr_session_get_port (seeder));
+  const char *paths[G_N_ELEMENTS (payload)] = { "renamed/a.bin", "renamed/folder/b.bin", "renamed/z.bin" };
+  g_autoptr(TsrMetainfo) renamed = NULL;
+  guint i;
+
+  g_assert_cmpuint (f->info->n_files, ==, G_N_ELEMENTS (payload));
+  rename_path (seed_torrent, "pack/dir", "folder");
+  rename_path (seed_torrent, "pack", "renamed");
+  wait_for_state (seed_torrent, TSR_TORRENT_SEEDING);
+
+  tsr_torrent_set_rate_limits (leech->torrent, 0, 1024 * 1024);
+  tsr_torrent_add_peer_address (leech->torrent, address);
+  WAIT_UNTIL (leech->n_verified >= 2, "pieces before the rename");
+  rename_path (leech->torrent, "pack", "renamed");
+  rename_path (leech->torrent, "renamed/dir", "folder");
+  wait_for_state (leech->torrent, TSR_TORRENT_DOWNLOADING);
+  tsr_torrent_set_rate_limits (leech->torrent, 0, 0);
+  tsr_torrent_add_peer_address (leech->torrent, address);
+  WAIT_UNTIL (leech->done > 0, "the download to end under the new names");
+  for (i = 0; i < f->info->piece_count; i++)
+    g_assert_cmpuint (leech->verified[i], ==, 1);
+
+  renamed = tsr_metainfo_new_renamed (f->info, paths);
+  g_assert_cmpuint (tsr_test_assert_same_files (renamed, f->source, f->target), ==, G_N_ELEMENTS (payload));
+  g_assert_false (exists (f->target, "pack"));
+  g_assert_false (exists (f->source, "pack"));
+
+  recorder_free (leech);
+  g_object_unref (leecher);
+  g_object_unref (seeder);
+  tsr_test_drain ();
+}
+
 /* Removing ---------------------------------------------------------- */
 
 static void
@@ -2331,6 +2401,8 @@ main (int    argc,
   g_test_add ("/torrent/remove-with-data", Fixture, v1, fixture_set_up, test_remove_with_data, fixture_tear_down);
   g_test_add ("/torrent/stop-start", Fixture, v1, fixture_set_up, test_stop_start, fixture_tear_down);
   g_test_add ("/torrent/move-data", Fixture, v1, fixture_set_up, test_move_data, fixture_tear_down);
+  g_test_add ("/torrent/rename-while-seeding", Fixture, v1, fixture_set_up, test_rename_while_seeding,
+              fixture_tear_down);
   g_test_add ("/torrent/turnover", Fixture, v1, fixture_set_up, test_turnover, fixture_tear_down);
   g_test_add ("/torrent/dial-backoff", Fixture, v1, fixture_set_up, test_dial_backoff, fixture_tear_down);
   g_test_add ("/torrent/dial-self", Fixture, v1, fixture_set_up, test_dial_self, fixture_tear_down);

@@ -202,6 +202,7 @@ tsr_file_nodes_new (TsrTorrent *torrent)
       const TsrFile *file = &info->files[i];
       g_auto(GStrv) shown = NULL;
       g_auto(GStrv) saved = NULL;
+      g_auto(GStrv) original = NULL;
       GListStore *level = roots;
       g_autoptr(TsrFileNode) leaf = NULL;
       g_autoptr(GString) path = g_string_new (NULL);
@@ -211,16 +212,24 @@ tsr_file_nodes_new (TsrTorrent *torrent)
       if (file->attr & TSR_FILE_ATTR_PAD)
         continue;
       /* Folders are named as the torrent names them; the path is where
-       * the file is saved (sanitized). Both have the same depth. */
+       * the file is saved (sanitized, or as the user renamed it). All
+       * three have the same depth; a renamed part reads as its new name. */
       shown = g_strsplit (file->display_path, "/", -1);
-      saved = g_strsplit (file->path, "/", -1);
+      saved = g_strsplit (tsr_torrent_get_file_path (torrent, i), "/", -1);
+      original = g_strsplit (file->path, "/", -1);
       parts = g_strv_length (shown);
-      if (parts != g_strv_length (saved) || parts == 0)
+      if (parts != g_strv_length (saved) || parts != g_strv_length (original) || parts == 0)
         {
           g_clear_pointer (&shown, g_strfreev);
           shown = g_strdupv (saved);
           parts = g_strv_length (saved);
         }
+      for (depth = 0; depth < parts && original[depth] != NULL; depth++)
+        if (!g_str_equal (original[depth], saved[depth]))
+          {
+            g_free (shown[depth]);
+            shown[depth] = g_strdup (saved[depth]);
+          }
       for (depth = 0; depth + 1 < parts; depth++)
         {
           TsrFileNode *folder;
@@ -231,7 +240,7 @@ tsr_file_nodes_new (TsrTorrent *torrent)
           folder = folder_in (level, shown[depth], path->str);
           level = folder->children;
         }
-      leaf = node_new (shown[parts - 1], file->path, (int) i);
+      leaf = node_new (shown[parts - 1], tsr_torrent_get_file_path (torrent, i), (int) i);
       g_list_store_append (level, leaf);
     }
   tsr_file_nodes_update (roots, torrent);

@@ -12,6 +12,11 @@
  * has bound listen, so a torrent of 10,000 files costs nothing for the
  * rows out of sight. Folder rows show no bar: their files need not be
  * contiguous, and the progress column already sums them.
+ *
+ * "Rename…" (files.rename: F2, or the menu of a right click on a name)
+ * renames the selected row's file or folder through TsrRenameDialog;
+ * the tree is built again when the torrent says a file was renamed,
+ * from here or from elsewhere (the remote-control protocol).
  */
 #define G_LOG_DOMAIN "tsr-app"
 
@@ -22,11 +27,13 @@
 #include "tsr-file-node.h"
 #include "tsr-files-page.h"
 #include "tsr-pieces-bar.h"
+#include "tsr-rename-dialog.h"
 
 struct _TsrFilesPage
 {
   GtkWidget   parent_instance;
   GtkWidget  *column_view;   /* template child */
+  GMenuModel *row_menu;      /* (owned) a right click on a name */
   TsrTorrent *torrent;       /* (owned) (nullable) */
   GListStore *files;         /* (owned) (nullable) the tree's top level */
   float      *fractions;     /* (owned) (nullable) per piece, from the last refresh */
@@ -60,16 +67,48 @@ create_children (gpointer item,
   return children != NULL ? g_object_ref (children) : NULL;
 }
 
+/* A right click on a name selects its row and offers its menu there. */
+static void
+on_name_pressed (GtkGestureClick *gesture,
+                 int              n_press,
+                 double           x,
+                 double           y,
+                 TsrFilesPage    *self)
+{
+  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  GtkListItem *item = g_object_get_data (G_OBJECT (cell), "list-item");
+  GtkSelectionModel *model = gtk_column_view_get_model (GTK_COLUMN_VIEW (self->column_view));
+  GtkWidget *popover;
+  graphene_point_t at;
+
+  if (model == NULL || gtk_list_item_get_item (item) == NULL ||
+      !gtk_widget_compute_point (cell, GTK_WIDGET (self), &GRAPHENE_POINT_INIT ((float) x, (float) y), &at))
+    return;
+  gtk_selection_model_select_item (model, gtk_list_item_get_position (item), TRUE);
+  popover = gtk_popover_menu_new_from_model (self->row_menu);
+  gtk_widget_set_parent (popover, GTK_WIDGET (self));
+  gtk_popover_set_pointing_to (GTK_POPOVER (popover), &(GdkRectangle) { (int) at.x, (int) at.y, 1, 1 });
+  gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
+  g_signal_connect (popover, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
+  gtk_popover_popup (GTK_POPOVER (popover));
+}
+
 static void
 on_name_setup (GtkSignalListItemFactory *factory,
-               GtkListItem              *item)
+               GtkListItem              *item,
+               TsrFilesPage             *self)
 {
   GtkWidget *expander = gtk_tree_expander_new ();
   GtkWidget *label = gtk_label_new (NULL);
+  GtkGesture *click = gtk_gesture_click_new ();
 
   gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
   gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), label);
+  g_object_set_data (G_OBJECT (expander), "list-item", item);
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_name_pressed), self);
+  gtk_widget_add_controller (expander, GTK_EVENT_CONTROLLER (click));
   gtk_list_item_set_child (item, expander);
 }
 
@@ -340,16 +379,66 @@ on_open_bind (GtkSignalListItemFactory *factory,
                                   label, -1);
 }
 
+/* The selected row's node, or NULL. */
+static TsrFileNode *
+dup_selected_node (TsrFilesPage *self)
+{
+  GtkSelectionModel *model = gtk_column_view_get_model (GTK_COLUMN_VIEW (self->column_view));
+  GtkTreeListRow *row;
+
+  if (model == NULL)
+    return NULL;
+  row = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (model));
+  return row != NULL ? gtk_tree_list_row_get_item (row) : NULL;
+}
+
+static void
+rename_selected (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  TsrFilesPage *self = TSR_FILES_PAGE (widget);
+  g_autoptr(TsrFileNode) node = dup_selected_node (self);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *dialog;
+
+  if (node == NULL || self->torrent == NULL)
+    return;
+  dialog = tsr_rename_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->torrent,
+                                  tsr_file_node_get_path (node), tsr_file_node_get_name (node));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void show_torrent (TsrFilesPage *self);
+
+static void
+on_file_renamed (TsrFilesPage *self)
+{
+  show_torrent (self);
+}
+
 void
 tsr_files_page_set_torrent (TsrFilesPage *self,
                             TsrTorrent   *torrent)
 {
-  g_autoptr(GtkTreeListModel) tree = NULL;
-  g_autoptr(GtkNoSelection) selection = NULL;
-
   g_return_if_fail (TSR_IS_FILES_PAGE (self));
 
+  if (self->torrent != NULL)
+    g_signal_handlers_disconnect_by_func (self->torrent, on_file_renamed, self);
   g_set_object (&self->torrent, torrent);
+  if (torrent != NULL)
+    g_signal_connect_object (torrent, "file-renamed", G_CALLBACK (on_file_renamed), self, G_CONNECT_SWAPPED);
+  show_torrent (self);
+}
+
+/* The tree of the torrent's files as they are called now. */
+static void
+show_torrent (TsrFilesPage *self)
+{
+  g_autoptr(GtkTreeListModel) tree = NULL;
+  g_autoptr(GtkSingleSelection) selection = NULL;
+  TsrTorrent *torrent = self->torrent;
+
   g_clear_object (&self->files);
   g_clear_pointer (&self->fractions, g_free);
   self->n_fractions = 0;
@@ -362,7 +451,9 @@ tsr_files_page_set_torrent (TsrFilesPage *self,
   self->fractions = tsr_torrent_dup_piece_fractions (torrent, &self->n_fractions);
   tree = gtk_tree_list_model_new (g_object_ref (G_LIST_MODEL (self->files)), FALSE, TRUE, create_children, NULL,
                                   NULL);
-  selection = gtk_no_selection_new (G_LIST_MODEL (g_steal_pointer (&tree)));
+  selection = gtk_single_selection_new (G_LIST_MODEL (g_steal_pointer (&tree)));
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  gtk_single_selection_set_can_unselect (selection, TRUE);
   gtk_column_view_set_model (GTK_COLUMN_VIEW (self->column_view), GTK_SELECTION_MODEL (selection));
 }
 
@@ -386,7 +477,10 @@ tsr_files_page_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TSR_TYPE_FILES_PAGE);
   g_clear_object (&self->files);
+  if (self->torrent != NULL)
+    g_signal_handlers_disconnect_by_func (self->torrent, on_file_renamed, self);
   g_clear_object (&self->torrent);
+  g_clear_object (&self->row_menu);
   g_clear_pointer (&self->fractions, g_free);
   G_OBJECT_CLASS (tsr_files_page_parent_class)->dispose (object);
 }
@@ -418,10 +512,16 @@ tsr_files_page_class_init (TsrFilesPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_priority_unbind);
   gtk_widget_class_bind_template_callback (widget_class, on_open_setup);
   gtk_widget_class_bind_template_callback (widget_class, on_open_bind);
+  gtk_widget_class_install_action (widget_class, "files.rename", NULL, rename_selected);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "files.rename", NULL);
 }
 
 static void
 tsr_files_page_init (TsrFilesPage *self)
 {
+  GMenu *menu = g_menu_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_menu_append (menu, _("_Rename…"), "files.rename");
+  self->row_menu = G_MENU_MODEL (menu);
 }

@@ -2,7 +2,8 @@
 /*
  * tsr-metainfo-files.c: the files of a .torrent: the BEP 3 file list
  * (v1), the BEP 52 file tree (v2) and its piece layers, and the merge of
- * both views of a hybrid torrent into TsrMetainfo.files.
+ * both views of a hybrid torrent into TsrMetainfo.files; and a copy
+ * whose files land elsewhere (renamed by the user).
  *
  * Sizes cannot overflow, a v2 tree must be in order and not too deep, and
  * every piece layer must hash up to its file's root. The parsed files
@@ -686,4 +687,64 @@ tsr_metainfo_set_piece_layer (TsrMetainfo  *self,
     self->piece_layers = g_hash_table_new_full (bytes_hash_32, g_bytes_equal, (GDestroyNotify) g_bytes_unref,
                                                 (GDestroyNotify) g_bytes_unref);
   g_hash_table_insert (self->piece_layers, g_bytes_new (pieces_root, 32), g_bytes_ref (layer));
+}
+
+TsrMetainfo *
+tsr_metainfo_new_renamed (TsrMetainfo        *self,
+                          const char * const *paths)
+{
+  TsrMetainfo *copy;
+  guint i;
+
+  g_return_val_if_fail (self != NULL && paths != NULL, NULL);
+
+  /* Made now if need be, so that a layer learned later (a v2 magnet's,
+   * from peers) lands in the table both share. */
+  if (self->has_v2 && self->piece_layers == NULL)
+    self->piece_layers = g_hash_table_new_full (bytes_hash_32, g_bytes_equal, (GDestroyNotify) g_bytes_unref,
+                                                (GDestroyNotify) g_bytes_unref);
+  copy = g_new (TsrMetainfo, 1);
+  *copy = *self;
+  copy->ref_count = 1;
+  copy->name = g_strdup (self->name);
+  copy->display_name = g_strdup (self->display_name);
+  copy->comment = g_strdup (self->comment);
+  copy->created_by = g_strdup (self->created_by);
+  copy->source = g_strdup (self->source);
+  /* Shared, not copied: the hashes, trackers and seeds are the same
+   * torrent's. */
+  copy->pieces = self->pieces != NULL ? g_bytes_ref (self->pieces) : NULL;
+  copy->piece_layers = self->piece_layers != NULL ? g_hash_table_ref (self->piece_layers) : NULL;
+  copy->trackers = self->trackers != NULL ? g_ptr_array_ref (self->trackers) : NULL;
+  copy->web_seeds = self->web_seeds != NULL ? g_ptr_array_ref (self->web_seeds) : NULL;
+  copy->http_seeds = self->http_seeds != NULL ? g_ptr_array_ref (self->http_seeds) : NULL;
+  copy->notes = self->notes != NULL ? g_ptr_array_ref (self->notes) : NULL;
+  copy->info_bytes = self->info_bytes != NULL ? g_bytes_ref (self->info_bytes) : NULL;
+  copy->files = g_new0 (TsrFile, MAX (self->n_files, 1));
+  for (i = 0; i < self->n_files; i++)
+    {
+      const char *path = paths[i] != NULL ? paths[i] : self->files[i].path;
+
+      copy->files[i] = self->files[i];
+      copy->files[i].path = g_strdup (path);
+      /* A renamed file reads as its new name; the others as before. */
+      copy->files[i].display_path = g_str_equal (path, self->files[i].path)
+                                    ? g_strdup (self->files[i].display_path) : copy->files[i].path;
+      copy->files[i].symlink_path = g_strdup (self->files[i].symlink_path);
+    }
+  /* The torrent's name is its top folder, or its one file: renamed with it. */
+  if (self->n_files > 0)
+    {
+      gsize was = strcspn (self->files[0].path, "/");
+      gsize now = strcspn (copy->files[0].path, "/");
+
+      if (was != now || strncmp (self->files[0].path, copy->files[0].path, was) != 0)
+        {
+          g_free (copy->name);
+          g_free (copy->display_name);
+          copy->name = g_strndup (copy->files[0].path, now);
+          copy->display_name = g_strdup (copy->name);
+        }
+    }
+  return copy;
 }

@@ -170,6 +170,16 @@ void          tsr_metainfo_set_piece_layer (TsrMetainfo  *self,
  * and piece layers. For saving a torrent fetched from a magnet link. */
 GBytes      *tsr_metainfo_dup_torrent_file (const TsrMetainfo *self);
 void         tsr_metainfo_unref          (TsrMetainfo       *self);
+/* Returns: (transfer full): a copy of @self whose file @i lands at
+ * @paths[@i] (NULL: where it did) instead; a renamed file's display path
+ * is its new path, and a renamed top folder (or single file) is its
+ * name too. @paths holds one entry per file, each already safe (a
+ * relative path under the download folder, as TsrFile's @path is). For
+ * the storage of a torrent whose files were renamed; the hashes, trackers
+ * and info dictionary are @self's, shared (a v2 torrent's piece layers
+ * too: a table is made on @self for them if it had none). */
+TsrMetainfo *tsr_metainfo_new_renamed    (TsrMetainfo        *self,
+                                          const char * const *paths);
 
 /* Length of piece @index (the last is usually shorter; v2 pieces end at
  * file boundaries). */

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-data-jobs.c: the two whole-torrent disk jobs. Both are fenced on
- * the disk queue: a piece being hashed or written when the user moves
- * or removes the torrent lands in the old place first, and is then
- * moved or deleted with the rest.
+ * tsr-data-jobs.c: the whole-torrent disk jobs. Each is fenced on the
+ * disk queue: a piece being hashed or written when the user moves,
+ * removes or renames the torrent lands in the old place first, and is
+ * then moved, deleted or renamed with the rest.
  */
 #define G_LOG_DOMAIN "tsr-data-jobs"
 
@@ -136,6 +136,62 @@ tsr_data_move_async (TsrDiskQueue        *queue,
 gboolean
 tsr_data_move_finish (GAsyncResult  *result,
                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+typedef struct
+{
+  TsrStorage *storage;    /* (owned) */
+  char       *path;       /* (owned) */
+  char       *new_name;   /* (owned) */
+} RenameJob;
+
+static void
+rename_job_free (RenameJob *job)
+{
+  g_object_unref (job->storage);
+  g_free (job->path);
+  g_free (job->new_name);
+  g_free (job);
+}
+
+static void
+rename_run (GTask *task)
+{
+  RenameJob *job = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!tsr_storage_rename_path (job->storage, job->path, job->new_name, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+tsr_data_rename_async (TsrDiskQueue        *queue,
+                       TsrStorage          *storage,
+                       const char          *path,
+                       const char          *new_name,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  RenameJob *job = g_new0 (RenameJob, 1);
+
+  g_task_set_source_tag (task, tsr_data_rename_async);
+  job->storage = g_object_ref (storage);
+  job->path = g_strdup (path);
+  job->new_name = g_strdup (new_name);
+  g_task_set_task_data (task, job, (GDestroyNotify) rename_job_free);
+  tsr_disk_queue_fence (queue, task, rename_run);
+}
+
+gboolean
+tsr_data_rename_finish (GAsyncResult  *result,
+                        GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);

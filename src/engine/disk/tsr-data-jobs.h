@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-data-jobs.h: moving a torrent's data to another folder and deleting
- * it (with its resume record), each on the I/O pool behind the torrent's
- * disk queue, so that no piece still on its way lands in a folder that
- * is gone.
+ * tsr-data-jobs.h: moving a torrent's data to another folder, deleting
+ * it (with its resume record) and renaming a file or folder of it, each
+ * on the I/O pool behind the torrent's disk queue, so that no piece
+ * still on its way lands in a folder that is gone.
  */
 #pragma once
 
@@ -40,6 +40,18 @@ void     tsr_data_move_async    (TsrDiskQueue         *queue,
                                  GAsyncReadyCallback   callback,
                                  gpointer              user_data);
 gboolean tsr_data_move_finish   (GAsyncResult         *result,
+                                 GError              **error);
+
+/* Renames @path (a file or folder of @storage's) to @new_name in place
+ * (see tsr_storage_rename_path); @queue may be NULL. */
+void     tsr_data_rename_async  (TsrDiskQueue         *queue,
+                                 TsrStorage           *storage,
+                                 const char           *path,
+                                 const char           *new_name,
+                                 GCancellable         *cancellable,
+                                 GAsyncReadyCallback   callback,
+                                 gpointer              user_data);
+gboolean tsr_data_rename_finish (GAsyncResult         *result,
                                  GError              **error);
 
 G_END_DECLS

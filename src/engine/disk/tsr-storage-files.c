@@ -3,10 +3,12 @@
  * tsr-storage-files.c: a torrent's files as whole files: deleting them,
  * and moving them to another folder (a rename, or a copy that keeps the
  * times and then a delete across file systems), each time removing the
- * torrent's folders left empty. Blocking, for a worker thread. Every
+ * torrent's folders left empty, and renaming one of them or one of its
+ * folders in place. Blocking, for a worker thread. Every
  * path is reached beneath its root without following a symlink, as
  * TsrStorage opens them; its idle descriptors are closed first.
  */
+#define _GNU_SOURCE   /* renameat2 */
 #define G_LOG_DOMAIN "tsr-storage"
 
 #include "config.h"
@@ -14,7 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
-#include <stdio.h>   /* renameat */
+#include <stdio.h>   /* renameat, renameat2 */
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -341,5 +343,69 @@ tsr_storage_move_files (TsrStorage  *self,
   remove_empty_folders (folder, moved);
   /* From here on the storage works there. */
   _tsr_storage_set_folder (self, g_steal_pointer (&target));
+  return TRUE;
+}
+
+/* Renaming -------------------------------------------------------- */
+
+gboolean
+tsr_storage_rename_path (TsrStorage  *self,
+                         const char  *path,
+                         const char  *new_name,
+                         GError     **error)
+{
+  const char *folder = tsr_storage_get_folder (self);
+  g_autofree char *name = NULL;
+  g_autofree char *parent = g_path_get_dirname (path);
+  g_autofree char *target = g_strcmp0 (parent, ".") == 0 ? g_strdup (new_name)
+                                                         : g_build_filename (parent, new_name, NULL);
+  int dir;
+  int saved;
+
+  g_return_val_if_fail (strchr (new_name, '/') == NULL, FALSE);
+  if (!tsr_path_is_inside (folder, path) || !tsr_path_is_inside (folder, target))
+    {
+      g_set_error (error, TSR_STORAGE_ERROR, TSR_STORAGE_ERROR_IO,
+                   _("Refusing to touch “%s”: it is outside the download folder"), path);
+      return FALSE;
+    }
+  tsr_storage_close_idle_files (self);
+  dir = _tsr_storage_open_parent_beneath (folder, path, FALSE, &name);
+  if (dir < 0)
+    {
+      saved = errno;
+      /* Never written: it will be, under the new name. */
+      if (saved == ENOENT)
+        return TRUE;
+      g_set_error (error, TSR_STORAGE_ERROR, _tsr_storage_error_code (saved), _("Cannot rename “%s”: %s"), path,
+                   saved == ELOOP || saved == ENOTDIR ? _("a symbolic link or a file is in its way")
+                                                      : g_strerror (saved));
+      return FALSE;
+    }
+  /* Never over something already there: a file the torrent does not
+   * name keeps its data. A file system without RENAME_NOREPLACE (EINVAL)
+   * gets a look first instead. */
+  saved = renameat2 (dir, name, dir, new_name, RENAME_NOREPLACE) == 0 ? 0 : errno;
+  if (saved == EINVAL)
+    {
+      struct stat there;
+
+      if (fstatat (dir, new_name, &there, AT_SYMLINK_NOFOLLOW) == 0)
+        saved = EEXIST;
+      else
+        saved = renameat (dir, name, dir, new_name) == 0 ? 0 : errno;
+    }
+  if (saved != 0 && saved != ENOENT)
+    {
+      close (dir);
+      if (saved == EEXIST)
+        g_set_error (error, TSR_STORAGE_ERROR, TSR_STORAGE_ERROR_IO,
+                     _("Cannot rename “%s”: “%s” is already there"), path, target);
+      else
+        g_set_error (error, TSR_STORAGE_ERROR, _tsr_storage_error_code (saved), _("Cannot rename “%s”: %s"), path,
+                     g_strerror (saved));
+      return FALSE;
+    }
+  close (dir);
   return TRUE;
 }

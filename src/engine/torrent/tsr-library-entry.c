@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-library-entry.c: one torrent's file priorities, own limits and
- * options in the library's index, to JSON and back (see the .h). The marks live on
+ * tsr-library-entry.c: one torrent's file priorities, renamed paths, own
+ * limits and options in the library's index, to JSON and back (see the .h). The marks live on
  * the torrent as object data: the engine's torrent has no use for them.
  */
 #define G_LOG_DOMAIN "tsr-library"
@@ -45,6 +45,68 @@ tsr_library_entry_add_priorities (JsonBuilder *builder,
   for (i = 0; i < info->n_files; i++)
     json_builder_add_int_value (builder, tsr_torrent_get_file_priority (torrent, i));
   json_builder_end_array (builder);
+}
+
+void
+tsr_library_entry_add_paths (JsonBuilder *builder,
+                             TsrTorrent  *torrent)
+{
+  TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
+  gboolean begun = FALSE;
+  guint i;
+
+  for (i = 0; info != NULL && i < info->n_files; i++)
+    {
+      const char *path = tsr_torrent_get_file_path (torrent, i);
+      g_autofree char *key = NULL;
+
+      if (g_str_equal (path, info->files[i].path))
+        continue;
+      if (!begun)
+        {
+          json_builder_set_member_name (builder, "paths");
+          json_builder_begin_object (builder);
+          begun = TRUE;
+        }
+      key = g_strdup_printf ("%u", i);
+      json_builder_set_member_name (builder, key);
+      json_builder_add_string_value (builder, path);
+    }
+  if (begun)
+    json_builder_end_object (builder);
+}
+
+void
+tsr_library_entry_restore_paths (TsrTorrent *torrent,
+                                 JsonObject *entry)
+{
+  TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
+  JsonNode *node = entry != NULL ? json_object_get_member (entry, "paths") : NULL;
+  g_autofree const char **paths = NULL;
+  g_autoptr(GError) error = NULL;
+  GList *members;
+  GList *l;
+
+  if (info == NULL || node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return;
+  paths = g_new0 (const char *, info->n_files + 1);
+  members = json_object_get_members (json_node_get_object (node));
+  for (l = members; l != NULL; l = l->next)
+    {
+      JsonNode *value = json_object_get_member (json_node_get_object (node), l->data);
+      char *end = NULL;
+      guint64 index = g_ascii_strtoull (l->data, &end, 10);
+
+      if (end != l->data && *end == '\0' && index < info->n_files && JSON_NODE_HOLDS_VALUE (value) &&
+          json_node_get_value_type (value) == G_TYPE_STRING)
+        paths[index] = json_node_get_string (value);
+    }
+  g_list_free (members);
+  /* Checked as a rename is: a hand-edited index cannot send a file
+   * outside the folder. */
+  if (!tsr_torrent_set_file_paths (torrent, paths, &error))
+    g_warning ("The renamed files of “%s” are left as the torrent names them: %s", info->display_name,
+               error->message);
 }
 
 void

@@ -45,6 +45,13 @@ void     tsr_library_entry_add_priorities (JsonBuilder *builder,
                                            TsrTorrent  *torrent);
 void     tsr_library_entry_set_priorities (TsrTorrent  *torrent,
                                            JsonArray   *priorities);
+/* "paths": the files renamed (tsr_torrent_rename_path_async), by index,
+ * only when some are; restored before the torrent starts, and left out
+ * (with a warning) when they would not be a rename the torrent allows. */
+void     tsr_library_entry_add_paths      (JsonBuilder *builder,
+                                           TsrTorrent  *torrent);
+void     tsr_library_entry_restore_paths  (TsrTorrent  *torrent,
+                                           JsonObject  *entry);
 /* "limits", only for a torrent whose limits the user set (marked with
  * tsr_library_entry_set_own_limits); @limits (nullable) applied and marked. */
 void     tsr_library_entry_add_limits     (JsonBuilder *builder,

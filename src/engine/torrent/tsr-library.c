@@ -6,7 +6,7 @@
  *
  * Layout under the data folder:
  *   torrents/<hash>.torrent   a copy of each torrent file added
- *   torrents.json             [{"hash", "folder", "paused", "labels"}...], in queue order
+ *   torrents.json             [{"hash", "folder", "paused", "labels", "paths"}...], in queue order
  *                             (tsr_session_get_queue_position): restored in that
  *                             order, the queue survives a restart
  *   resume/                   the engine's resume records
@@ -371,6 +371,7 @@ index_text (TsrLibrary *self)
       json_builder_set_member_name (builder, "paused");
       json_builder_add_boolean_value (builder, state == TSR_TORRENT_STOPPED || state == TSR_TORRENT_ERROR);
       tsr_library_entry_add_priorities (builder, torrent);
+      tsr_library_entry_add_paths (builder, torrent);
       tsr_library_entry_add_limits (builder, torrent);
       add_labels (builder, torrent);
       tsr_library_entry_add_options (builder, torrent);
@@ -564,6 +565,7 @@ set_up (TsrLibrary  *self,
 
   tsr_torrent_set_state_folder (torrent, self->resume_folder);
   g_signal_connect_object (torrent, "done", G_CALLBACK (on_torrent_done), self, 0);
+  g_signal_connect_object (torrent, "file-renamed", G_CALLBACK (save_quietly), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (torrent, "state-changed", G_CALLBACK (on_torrent_state_changed), self, 0);
   if (tsr_session_get_port (self->session) != 0 && !self->no_trackers)
     tsr_torrent_enable_trackers (torrent, tsr_session_get_port (self->session));
@@ -578,9 +580,13 @@ add_to_session (TsrLibrary  *self,
                 const char  *folder,
                 gboolean     paused,
                 JsonArray   *priorities,
-                JsonObject  *limits)
+                JsonObject  *limits,
+                JsonObject  *entry)
 {
-  return set_up (self, tsr_session_add_torrent (self->session, info, folder), paused, priorities, limits);
+  TsrTorrent *torrent = tsr_session_add_torrent (self->session, info, folder);
+
+  tsr_library_entry_restore_paths (torrent, entry);   /* before the check at start */
+  return set_up (self, torrent, paused, priorities, limits);
 }
 
 /* Worker: the fetched metainfo's .torrent, kept like an added file's copy. */
@@ -748,7 +754,7 @@ tsr_library_add_file (TsrLibrary   *self,
   if (!g_file_set_contents_full (copy, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes),
                                  G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
     return NULL;
-  torrent = add_to_session (self, info, folder, TRUE, NULL, NULL);
+  torrent = add_to_session (self, info, folder, TRUE, NULL, NULL, NULL);
   for (guint i = 0; priorities != NULL && i < info->n_files; i++)
     tsr_torrent_set_file_priority (torrent, i, (TsrPriority) MIN (priorities[i], TSR_PRIORITY_HIGH));
   if (!paused)
@@ -844,7 +850,7 @@ tsr_library_restore (TsrLibrary *self)
                                 ? json_object_get_array_member (entry, "priorities") : NULL,
                                 json_object_has_member (entry, "limits") &&
                                 JSON_NODE_HOLDS_OBJECT (json_object_get_member (entry, "limits"))
-                                ? json_object_get_object_member (entry, "limits") : NULL);
+                                ? json_object_get_object_member (entry, "limits") : NULL, entry);
       restore_labels (torrent, entry);
       tsr_library_entry_restore_options (torrent, entry);
       tsr_library_entry_restore_trackers (torrent, entry);

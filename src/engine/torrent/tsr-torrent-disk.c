@@ -23,6 +23,7 @@ struct _TsrTorrentDisk
 {
   char                      *folder;       /* (owned) */
   TsrMetainfo               *info;         /* (owned) (nullable) */
+  TsrMetainfo               *disk_info;    /* (owned) (nullable) info with the files' renamed paths, or info */
   TsrStorage                *storage;      /* (owned) (nullable) made with the metainfo */
   TsrDiskQueue              *queue;        /* (owned) (nullable) pieces on their way to disk; made by the first */
   TsrResumeStore            *resume;       /* (owned) when and where the resume record is written */
@@ -124,6 +125,7 @@ tsr_torrent_disk_free (TsrTorrentDisk *self)
   drop_storage (self);
   g_clear_pointer (&self->resume, tsr_resume_store_free);
   g_clear_pointer (&self->info, tsr_metainfo_unref);
+  g_clear_pointer (&self->disk_info, tsr_metainfo_unref);
   g_free (self->folder);
   g_free (self);
 }
@@ -131,7 +133,7 @@ tsr_torrent_disk_free (TsrTorrentDisk *self)
 static void
 make_storage (TsrTorrentDisk *self)
 {
-  self->storage = tsr_storage_new (self->info, self->folder);
+  self->storage = tsr_storage_new (self->disk_info, self->folder);
   tsr_storage_set_direct_io (self->storage, TRUE);
   self->funcs->storage (self->storage, self->user_data);
 }
@@ -142,8 +144,37 @@ tsr_torrent_disk_set_metainfo (TsrTorrentDisk *self,
 {
   g_return_if_fail (self->info == NULL);
   self->info = tsr_metainfo_ref (info);
+  self->disk_info = tsr_metainfo_ref (info);
   make_storage (self);
   tsr_resume_store_set_metainfo (self->resume, info);
+}
+
+void
+tsr_torrent_disk_set_paths (TsrTorrentDisk     *self,
+                            const char * const *paths)
+{
+  g_return_if_fail (self->info != NULL);
+  g_clear_pointer (&self->disk_info, tsr_metainfo_unref);
+  self->disk_info = tsr_metainfo_new_renamed (self->info, paths);
+  /* The record stats the files by their new names from now on. */
+  tsr_resume_store_set_metainfo (self->resume, self->disk_info);
+  tsr_resume_store_mark_dirty (self->resume);
+  drop_storage (self);
+  make_storage (self);
+}
+
+const char *
+tsr_torrent_disk_get_name (TsrTorrentDisk *self)
+{
+  return self->disk_info != NULL ? self->disk_info->name : NULL;
+}
+
+const char *
+tsr_torrent_disk_get_path (TsrTorrentDisk *self,
+                           guint           index)
+{
+  g_return_val_if_fail (self->disk_info != NULL && index < self->disk_info->n_files, NULL);
+  return self->disk_info->files[index].path;
 }
 
 void
@@ -225,7 +256,7 @@ on_hashed (GObject      *source,
     }
   if (ok)
     {
-      report = tsr_verifier_report (self->info, check->job);
+      report = tsr_verifier_report (self->disk_info, check->job);
       good = tsr_bitfield_new (self->info->piece_count);
       for (i = 0; i < report->n_pieces; i++)
         if (report->pieces[i] == TSR_PIECE_CHECK_GOOD)
@@ -242,7 +273,7 @@ static void
 hash_data (TsrTorrentDisk *self,
            Check          *check)
 {
-  check->job = tsr_verifier_prepare_job (self->info, self->folder);
+  check->job = tsr_verifier_prepare_job (self->disk_info, self->folder);
   tsr_hash_job_run_async (check->job, 0, self->cancellable, on_hashed, check);
 }
 

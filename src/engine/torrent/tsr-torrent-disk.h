@@ -60,6 +60,17 @@ void            tsr_torrent_disk_set_metainfo (TsrTorrentDisk            *self,
  * its last writes, goes). */
 void            tsr_torrent_disk_set_folder   (TsrTorrentDisk            *self,
                                                const char                *folder);
+/* Where each file lands (one entry per file, NULL: its own path): the
+ * storage, the check and the resume record use them from now on. The
+ * files on disk are the caller's to rename first. */
+void            tsr_torrent_disk_set_paths    (TsrTorrentDisk            *self,
+                                               const char * const        *paths);
+/* The name of the top folder or single file now (NULL before the
+ * metainfo). */
+const char     *tsr_torrent_disk_get_name     (TsrTorrentDisk            *self);
+/* Where file @index lands now, relative to the folder. */
+const char     *tsr_torrent_disk_get_path     (TsrTorrentDisk            *self,
+                                               guint                      index);
 /* The resume record is saved within the delay, if what it holds is
  * known (the owner's have). */
 void            tsr_torrent_disk_save_soon    (TsrTorrentDisk            *self);

@@ -71,6 +71,8 @@ tsr_torrent_signals_install (GType  type,
   /* pieces found good at start, and whether a resume record told (TRUE)
    * or the data was hashed (FALSE) */
   ids[TSR_TORRENT_SIGNAL_CHECKED] = signal_new (type, "checked", 2, G_TYPE_UINT, G_TYPE_BOOLEAN);
+  /* path (as it was), new name: tsr_torrent_rename_path_async */
+  ids[TSR_TORRENT_SIGNAL_FILE_RENAMED] = signal_new (type, "file-renamed", 2, G_TYPE_STRING, G_TYPE_STRING);
   memcpy (signals, ids, sizeof signals);
 }
 
@@ -106,4 +108,12 @@ tsr_torrent_signals_url_banned (const char *url,
                                 gpointer    torrent)
 {
   g_signal_emit (torrent, signals[TSR_TORRENT_SIGNAL_PEER_BANNED], 0, url, reason);
+}
+
+void
+tsr_torrent_signals_file_renamed (gpointer    torrent,
+                                  const char *path,
+                                  const char *new_name)
+{
+  g_signal_emit (torrent, signals[TSR_TORRENT_SIGNAL_FILE_RENAMED], 0, path, new_name);
 }

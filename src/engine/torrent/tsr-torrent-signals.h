@@ -34,6 +34,7 @@ typedef enum
   TSR_TORRENT_SIGNAL_SCRAPE,
   TSR_TORRENT_SIGNAL_SCRAPE_ERROR,
   TSR_TORRENT_SIGNAL_DHT_NODE,
+  TSR_TORRENT_SIGNAL_FILE_RENAMED,
   TSR_TORRENT_N_SIGNALS
 } TsrTorrentSignal;
 
@@ -56,5 +57,10 @@ void tsr_torrent_signals_peer_banned (const TsrPeerAddress *key,
 void tsr_torrent_signals_url_banned  (const char           *url,
                                       const char           *reason,
                                       gpointer              torrent);
+
+/* "file-renamed": @path (the old one) is now called @new_name. */
+void tsr_torrent_signals_file_renamed (gpointer             torrent,
+                                       const char          *path,
+                                       const char          *new_name);
 
 G_END_DECLS

@@ -287,7 +287,10 @@ tsr_torrent_get_info_hash (TsrTorrent *self)
 const char *
 tsr_torrent_get_name (TsrTorrent *self)
 {
-  return self->info != NULL ? self->info->name : tsr_torrent_magnet_get_name (self->magnet);
+  /* The disk's: renaming the top folder or the one file renames it. */
+  if (self->info != NULL)
+    return tsr_torrent_disk_get_name (self->disk) ?: self->info->name;
+  return tsr_torrent_magnet_get_name (self->magnet);
 }
 
 TsrMetainfo *

@@ -87,8 +87,9 @@ gboolean         tsr_torrent_has_metainfo     (TsrTorrent         *self);
 char            *tsr_torrent_dup_magnet_uri   (TsrTorrent         *self);
 /* The 20 bytes peers know it by (v1 hash, or v2's truncated). */
 const guint8    *tsr_torrent_get_info_hash    (TsrTorrent         *self);
-/* The torrent's name; for a magnet until its metainfo comes, its "dn"
- * (or its hash in hex). */
+/* The torrent's name (its top folder or one file, renamed with it: see
+ * tsr_torrent_rename_path_async); for a magnet until its metainfo
+ * comes, its "dn" (or its hash in hex). */
 const char      *tsr_torrent_get_name         (TsrTorrent         *self);
 /* Of a magnet's info dictionary, the fraction fetched (1 once known). */
 gdouble          tsr_torrent_get_metadata_progress (TsrTorrent    *self);
@@ -307,6 +308,39 @@ gboolean         tsr_torrent_move_data_finish (TsrTorrent          *self,
                                                GAsyncResult        *result,
                                                GError             **error);
 const char      *tsr_torrent_get_folder       (TsrTorrent          *self);
+
+/* Renames @path, a file or folder of the torrent as it is called now
+ * (tsr_torrent_get_file_path; the torrent's name is its top folder, or
+ * its single file), to @new_name, one path component, as Transmission's
+ * torrent-rename-path does. What is on disk is renamed on a worker (a
+ * running torrent pauses meanwhile and goes on after); a file not there
+ * yet is written under its new name later. Errors: G_IO_ERROR_INVALID_ARGUMENT
+ * for a name that cannot be a file name here ("", ".", "..", a '/', …),
+ * G_IO_ERROR_NOT_FOUND when @path names nothing, G_IO_ERROR_EXISTS when
+ * a sibling has the name, G_IO_ERROR_NOT_INITIALIZED before the
+ * metainfo, G_IO_ERROR_BUSY while another rename of it is on the disk
+ * (one at a time), TSR_STORAGE_ERROR when the disk refuses (then nothing
+ * changed). "file-renamed" (path, new name) follows success. */
+void             tsr_torrent_rename_path_async  (TsrTorrent          *self,
+                                                 const char          *path,
+                                                 const char          *new_name,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean         tsr_torrent_rename_path_finish (TsrTorrent          *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+/* Where file @index is now, relative to the folder: its metainfo path
+ * unless renamed. */
+const char      *tsr_torrent_get_file_path      (TsrTorrent          *self,
+                                                 guint                index);
+/* Puts back paths renamed before (a library restoring the torrent): one
+ * per file (NULL: as the metainfo has it), each checked as a rename
+ * would be. Only while stopped or queued (G_IO_ERROR_BUSY otherwise);
+ * nothing is renamed on disk. */
+gboolean         tsr_torrent_set_file_paths     (TsrTorrent          *self,
+                                                 const char * const  *paths,
+                                                 GError             **error);
 
 /* Stops the torrent for good: its resume record is deleted and, with
  * @delete_data, its files and the folders they leave empty (never
