@@ -90,5 +90,10 @@ void        _tsr_window_view_focus_list (TsrWindow *self);
 void        _tsr_window_view_scroll_to  (TsrWindow *self,
                                          guint      position);
 void        _tsr_window_view_dispose (TsrWindow  *self);
+/* The window's own stateful action over the setting @key, of its name:
+ * not g_settings_create_action (), whose action outlives a closed window
+ * in GLib 2.74 and warns on the next change. */
+void        _tsr_window_add_setting_action (TsrWindow  *self,
+                                            const char *key);
 
 G_END_DECLS

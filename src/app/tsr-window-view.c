@@ -113,6 +113,34 @@ sync_state (TsrWindow  *self,
 }
 
 static void
+on_setting_changed (GSettings  *settings,
+                    const char *key,
+                    TsrWindow  *self)
+{
+  sync_state (self, key);
+}
+
+/* A stateful action named for the setting @key (a boolean toggles when
+ * activated, GSimpleAction's default; any other type takes its value as
+ * parameter): it writes the setting and follows it, and being the
+ * window's, goes with it; the handler is by data, so dispose's
+ * disconnection takes it. */
+void
+_tsr_window_add_setting_action (TsrWindow  *self,
+                                const char *key)
+{
+  g_autoptr(GVariant) value = g_settings_get_value (self->settings, key);
+  const GVariantType *parameter = g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN)
+    ? NULL : g_variant_get_type (value);
+  g_autoptr(GSimpleAction) action = g_simple_action_new_stateful (key, parameter, value);
+  g_autofree char *signal = g_strconcat ("changed::", key, NULL);
+
+  g_signal_connect (action, "change-state", G_CALLBACK (change_setting_state), self);
+  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
+  g_signal_connect (self->settings, signal, G_CALLBACK (on_setting_changed), self);
+}
+
+static void
 on_show_details_changed (GSettings  *settings,
                          const char *key,
                          TsrWindow  *self)

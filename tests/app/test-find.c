@@ -9,7 +9,8 @@
  * LESS_STRICT as the text grows or shrinks; Escape closes and clears
  * it; labels set through the Labels dialog show in the list's Labels
  * column at once and come back, counted and shown, in a window over a
- * library reloaded from disk.
+ * library reloaded from disk; the sidebar's toggle follows the setting
+ * in every window, and a closed window's lets go of it.
  */
 #include "config.h"
 
@@ -407,6 +408,57 @@ test_labels_persist (Fixture       *fixture,
   g_assert_null (labels[2]);
 }
 
+static gboolean
+action_state (TsrWindow  *window,
+              const char *name)
+{
+  g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (window), name);
+
+  return g_variant_get_boolean (state);
+}
+
+/* The sidebar's toggle is the window's own action over "show-sidebar":
+ * it writes the setting, every window follows, and a closed window lets
+ * go of the setting even while something still holds it (GLib 2.74's
+ * g_settings_create_action () did not, and warned on the next change:
+ * warnings are fatal here). */
+static void
+test_sidebar_action_after_close (Fixture       *fixture,
+                                 gconstpointer  unused)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  AdwFlap *flap = ADW_FLAP (tsr_app_test_find_widget (GTK_WIDGET (fixture->window), "flap"));
+  TsrWindow *second;
+
+  g_settings_reset (settings, "show-sidebar");
+  g_assert_true (action_state (fixture->window, "show-sidebar"));
+  g_assert_true (adw_flap_get_reveal_flap (flap));
+  second = g_object_new (TSR_TYPE_WINDOW, "library", fixture->library, NULL);
+  gtk_window_present (GTK_WINDOW (second));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (second), "win.show-sidebar", NULL));
+  g_assert_false (g_settings_get_boolean (settings, "show-sidebar"));
+  g_assert_false (action_state (second, "show-sidebar"));
+  g_assert_false (action_state (fixture->window, "show-sidebar"));
+  g_assert_false (adw_flap_get_reveal_flap (flap));
+
+  /* Closed, but still held (as a late callback would hold it). */
+  g_object_ref (second);
+  gtk_window_destroy (GTK_WINDOW (second));
+  tsr_test_run_for (50);
+  g_settings_set_boolean (settings, "show-sidebar", TRUE);
+  tsr_test_run_for (50);
+  g_assert_true (action_state (fixture->window, "show-sidebar"));
+  g_assert_true (adw_flap_get_reveal_flap (flap));
+  g_object_unref (second);
+  /* And gone for good. */
+  g_settings_set_boolean (settings, "show-sidebar", FALSE);
+  tsr_test_run_for (50);
+  g_assert_false (action_state (fixture->window, "show-sidebar"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-sidebar", NULL));
+  g_assert_true (g_settings_get_boolean (settings, "show-sidebar"));
+  g_settings_reset (settings, "show-sidebar");
+}
+
 /* From the app's compiled resources (tessera-resources.c): the window's
  * template. */
 GResource *tsr_get_resource (void);
@@ -421,5 +473,7 @@ main (int    argc,
   g_test_add ("/find/sidebar-counts", Fixture, NULL, fixture_set_up, test_sidebar_counts, fixture_tear_down);
   g_test_add ("/find/search", Fixture, NULL, fixture_set_up, test_search, fixture_tear_down);
   g_test_add ("/find/labels-persist", Fixture, NULL, fixture_set_up, test_labels_persist, fixture_tear_down);
+  g_test_add ("/find/sidebar-action-after-close", Fixture, NULL, fixture_set_up, test_sidebar_action_after_close,
+              fixture_tear_down);
   return g_test_run ();
 }
