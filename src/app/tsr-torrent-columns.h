@@ -14,6 +14,11 @@
 
 G_BEGIN_DECLS
 
+/* The object data of a sortable column naming it for the window's
+ * "sort-by" setting: its property ("name", "progress", "state", "size",
+ * "down-rate", "up-rate", "ratio", ...), or "queue" for the "#" column. */
+#define TSR_TORRENT_COLUMNS_SORT_KEY "tsr-sort-key"
+
 /* Appends the columns to @view, whose model holds TsrTorrents; each
  * column's sorter compares the property its cells show. */
 void tsr_torrent_columns_append (GtkColumnView *view);

@@ -8,7 +8,9 @@
  * torrent menu's queue actions work on the detailed list, whose keys are
  * the compact list's; the details pane shows only for one selected
  * torrent, F9's action hides and shows it and keeps the divider, a
- * details page asked for brings it back; and the
+ * details page asked for brings it back; the Sort By menu and the
+ * compact mode's headers set one order, shown by both modes, kept in the
+ * settings and followed by a new window; and the
  * list gets the height by default (12 compact rows in an 800-pixel
  * window with the pane showing).
  */
@@ -53,6 +55,8 @@ fixture_set_up (Fixture       *fixture,
   g_settings_reset (fixture->settings, "list-mode");
   g_settings_reset (fixture->settings, "show-details");
   g_settings_reset (fixture->settings, "details-pane-position");
+  g_settings_reset (fixture->settings, "sort-by");
+  g_settings_reset (fixture->settings, "sort-descending");
   fixture->dir = g_dir_make_tmp ("tsr-list-modes-XXXXXX", NULL);
   fixture->data = g_build_filename (fixture->dir, "data", NULL);
   fixture->library = tsr_library_new (fixture->data);
@@ -398,6 +402,193 @@ test_details_pane (Fixture       *fixture,
   g_assert_false (gtk_widget_get_visible (details));
 }
 
+/* The names in the order @window's lists show them. */
+static char *
+shown_names (TsrWindow *window)
+{
+  GListModel *rows = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (widget_of (window, "list_view"))));
+  GString *text = g_string_new (NULL);
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (rows, i);
+
+      g_string_append_printf (text, "%s%s", i > 0 ? " " : "", tsr_torrent_get_name (torrent));
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* The list resorts on an idle after a queue move, and a header's sort
+ * reaches the settings on one: waited for, up to 5 s. */
+static void
+assert_shown (TsrWindow  *window,
+              const char *expected)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  g_autofree char *names_shown = shown_names (window);
+
+  while (g_strcmp0 (names_shown, expected) != 0 && g_get_monotonic_time () < end)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+      g_free (names_shown);
+      names_shown = shown_names (window);
+    }
+  g_assert_cmpstr (names_shown, ==, expected);
+}
+
+static gboolean
+has_sort_state (TsrWindow  *window,
+                const char *key,
+                gboolean    descending)
+{
+  g_autoptr(GVariant) by = g_action_group_get_action_state (G_ACTION_GROUP (window), "sort-by");
+  g_autoptr(GVariant) down = g_action_group_get_action_state (G_ACTION_GROUP (window), "sort-descending");
+
+  return g_str_equal (g_variant_get_string (by, NULL), key) && g_variant_get_boolean (down) == descending;
+}
+
+static void
+assert_sort_state (TsrWindow  *window,
+                   const char *key,
+                   gboolean    descending)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (!has_sort_state (window, key, descending) && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  if (!has_sort_state (window, key, descending))
+    g_error ("not sorted by %s %s", key, descending ? "descending" : "ascending");
+}
+
+/* How many items of @menu and its submenus are for @action. */
+static guint
+count_menu_items (GMenuModel *menu,
+                  const char *action)
+{
+  guint count = 0;
+  int i;
+
+  for (i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *name = NULL;
+      g_autoptr(GMenuLinkIter) links = g_menu_model_iterate_item_links (menu, i);
+      GMenuModel *linked;
+
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &name) &&
+          g_str_equal (name, action))
+        count++;
+      while (g_menu_link_iter_get_next (links, NULL, &linked))
+        {
+          count += count_menu_items (linked, action);
+          g_object_unref (linked);
+        }
+    }
+  return count;
+}
+
+/* The primary menu's model (the header bar's menu button's). */
+static GMenuModel *
+find_primary_menu (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (widget)) != NULL &&
+      count_menu_items (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (widget)), "win.list-mode") > 0)
+    return gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (widget));
+  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GMenuModel *found = find_primary_menu (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkColumnViewColumn *
+column_titled (TsrWindow  *window,
+               const char *title)
+{
+  GListModel *columns = gtk_column_view_get_columns (GTK_COLUMN_VIEW (widget_of (window, "column_view")));
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), title) == 0)
+        return column;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_sort_by (Fixture       *fixture,
+              gconstpointer  unused)
+{
+  GtkColumnView *column_view = GTK_COLUMN_VIEW (widget_of (fixture->window, "column_view"));
+  GMenuModel *menu = find_primary_menu (GTK_WIDGET (fixture->window));
+  g_autofree char *key = NULL;
+  TsrWindow *second;
+
+  /* The menu offers every key, and the direction. */
+  g_assert_nonnull (menu);
+  g_assert_cmpuint (count_menu_items (menu, "win.sort-by"), ==, 8);
+  g_assert_cmpuint (count_menu_items (menu, "win.sort-descending"), ==, 1);
+
+  /* By queue position at first; Charlie to the top moves it first. */
+  assert_sort_state (fixture->window, "queue", FALSE);
+  assert_shown (fixture->window, "Alpha Bravo Charlie");
+  select_named (gtk_column_view_get_model (column_view), "Charlie");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.queue-top", NULL));
+  assert_shown (fixture->window, "Charlie Alpha Bravo");
+
+  /* The detailed mode's menu: by name, then descending. */
+  set_mode (fixture->window, "detailed");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.sort-by", "s", "name"));
+  key = g_settings_get_string (fixture->settings, "sort-by");
+  g_assert_cmpstr (key, ==, "name");
+  assert_sort_state (fixture->window, "name", FALSE);
+  assert_shown (fixture->window, "Alpha Bravo Charlie");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.sort-descending", NULL));
+  g_assert_true (g_settings_get_boolean (fixture->settings, "sort-descending"));
+  assert_sort_state (fixture->window, "name", TRUE);
+  assert_shown (fixture->window, "Charlie Bravo Alpha");
+  tsr_test_run_for (100);
+  /* The headers follow the menu: writing them back changes nothing. */
+  assert_sort_state (fixture->window, "name", TRUE);
+
+  /* The compact mode shows that order, and its headers set the menu's. */
+  set_mode (fixture->window, "compact");
+  wait_for_mapped (GTK_WIDGET (column_view));
+  assert_shown (fixture->window, "Charlie Bravo Alpha");
+  gtk_column_view_sort_by_column (column_view, column_titled (fixture->window, "#"), GTK_SORT_ASCENDING);
+  assert_sort_state (fixture->window, "queue", FALSE);
+  assert_shown (fixture->window, "Charlie Alpha Bravo");
+  gtk_column_view_sort_by_column (column_view, column_titled (fixture->window, "#"), GTK_SORT_DESCENDING);
+  assert_sort_state (fixture->window, "queue", TRUE);
+  assert_shown (fixture->window, "Bravo Alpha Charlie");
+  gtk_column_view_sort_by_column (column_view, column_titled (fixture->window, "Name"), GTK_SORT_ASCENDING);
+  assert_sort_state (fixture->window, "name", FALSE);
+  assert_shown (fixture->window, "Alpha Bravo Charlie");
+
+  /* A new window sorts as the settings say, and follows them. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.sort-descending", NULL));
+  second = open_window (fixture);
+  assert_sort_state (second, "name", TRUE);
+  assert_shown (second, "Charlie Bravo Alpha");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (second), "win.sort-by", "s", "queue"));
+  assert_shown (fixture->window, "Bravo Alpha Charlie");
+  gtk_window_destroy (GTK_WINDOW (second));
+  /* Closed, it lets go of the settings. */
+  g_settings_set_string (fixture->settings, "sort-by", "name");
+  tsr_test_run_for (100);
+  assert_shown (fixture->window, "Charlie Bravo Alpha");
+}
+
 /* From the app's compiled resources (tessera-resources.c): the window's
  * template. */
 GResource *tsr_get_resource (void);
@@ -414,5 +605,6 @@ main (int    argc,
   g_test_add ("/list-modes/detailed-actions", Fixture, NULL, fixture_set_up, test_detailed_actions,
               fixture_tear_down);
   g_test_add ("/list-modes/details-pane", Fixture, NULL, fixture_set_up, test_details_pane, fixture_tear_down);
+  g_test_add ("/list-modes/sort-by", Fixture, NULL, fixture_set_up, test_sort_by, fixture_tear_down);
   return g_test_run ();
 }
