@@ -648,6 +648,60 @@ test_trackers_round_trip (void)
   tsr_test_remove_tree (dir);
 }
 
+/* Web seeds the user set come back after a reload; a refused list
+ * changes nothing; NULL goes back to the metainfo's, and stays so. */
+static void
+test_web_seeds_round_trip (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tsr-library-XXXXXX", NULL);
+  g_autofree char *root = g_build_filename (dir, "pack", NULL);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autofree char *downloads = g_build_filename (dir, "downloads", NULL);
+  g_autofree char *torrent_path = g_build_filename (dir, "pack.torrent", NULL);
+  g_autoptr(TsrMetainfo) info = tsr_test_make_pack (root);
+  g_autoptr(TsrLibrary) library = NULL;
+  g_autoptr(TsrTorrent) restored = NULL;
+  g_autoptr(GError) error = NULL;
+  static const char *urls[] = { "http://one.example/files/", "https://two.example/pack", NULL };
+  static const char *bad[] = { "file:///etc/passwd", NULL };
+  g_auto(GStrv) got = NULL;
+  TsrTorrent *torrent;
+
+  tsr_test_write_torrent_file (info, torrent_path);
+  library = tsr_library_new (data);
+  torrent = tsr_library_add_file (library, torrent_path, downloads, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (tsr_library_set_web_seeds (library, torrent, urls, &error));
+  g_assert_no_error (error);
+  g_assert_false (tsr_library_set_web_seeds (library, torrent, bad, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_true (tsr_library_save (library, &error));
+  tsr_library_shutdown (library);
+  g_clear_object (&library);
+
+  library = tsr_library_new (data);
+  tsr_library_restore (library);
+  restored = g_list_model_get_item (tsr_library_get_torrents (library), 0);
+  got = tsr_torrent_dup_web_seeds (restored);
+  g_assert_cmpuint (g_strv_length (got), ==, 2);
+  g_assert_cmpstr (got[0], ==, "http://one.example/files/");
+  g_assert_cmpstr (got[1], ==, "https://two.example/pack");
+  g_assert_true (tsr_library_set_web_seeds (library, restored, NULL, &error));
+  g_assert_true (tsr_library_save (library, &error));
+  tsr_library_shutdown (library);
+  g_clear_object (&restored);
+  g_clear_object (&library);
+  library = tsr_library_new (data);
+  tsr_library_restore (library);
+  restored = g_list_model_get_item (tsr_library_get_torrents (library), 0);
+  g_clear_pointer (&got, g_strfreev);
+  got = tsr_torrent_dup_web_seeds (restored);
+  g_assert_cmpuint (g_strv_length (got), ==, 0);
+  tsr_library_shutdown (library);
+  tsr_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -661,5 +715,6 @@ main (int    argc,
   g_test_add_func ("/library/queue/round-trip", test_queue_round_trip);
   g_test_add_func ("/library/options/round-trip", test_options_round_trip);
   g_test_add_func ("/library/trackers/round-trip", test_trackers_round_trip);
+  g_test_add_func ("/library/web-seeds/round-trip", test_web_seeds_round_trip);
   return g_test_run ();
 }

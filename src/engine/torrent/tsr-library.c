@@ -6,7 +6,7 @@
  *
  * Layout under the data folder:
  *   torrents/<hash>.torrent   a copy of each torrent file added
- *   torrents.json             [{"hash", "folder", "paused", "labels"}...], in queue order
+ *   torrents.json             [{"hash", "folder", "paused", "labels", ...}...], in queue order
  *                             (tsr_session_get_queue_position): restored in that
  *                             order, the queue survives a restart
  *   resume/                   the engine's resume records
@@ -256,6 +256,18 @@ tsr_library_set_trackers (TsrLibrary  *self,
   return TRUE;
 }
 
+gboolean
+tsr_library_set_web_seeds (TsrLibrary          *self,
+                           TsrTorrent          *torrent,
+                           const char * const  *urls,
+                           GError             **error)
+{
+  if (!tsr_library_entry_set_web_seeds (torrent, urls, error))
+    return FALSE;
+  save_quietly (self);
+  return TRUE;
+}
+
 /* Labels live beside the torrent, as its own limits do: the engine's
  * torrent has no use for them. Always sanitised (tsr-labels.h). */
 static void
@@ -375,6 +387,7 @@ index_text (TsrLibrary *self)
       add_labels (builder, torrent);
       tsr_library_entry_add_options (builder, torrent);
       tsr_library_entry_add_trackers (builder, torrent);
+      tsr_library_entry_add_web_seeds (builder, torrent);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -819,6 +832,7 @@ tsr_library_restore (TsrLibrary *self)
               restore_labels (torrent, entry);
               tsr_library_entry_restore_options (torrent, entry);
               tsr_library_entry_restore_trackers (torrent, entry);
+              tsr_library_entry_restore_web_seeds (torrent, entry);
             }
           continue;
         }
@@ -848,6 +862,7 @@ tsr_library_restore (TsrLibrary *self)
       restore_labels (torrent, entry);
       tsr_library_entry_restore_options (torrent, entry);
       tsr_library_entry_restore_trackers (torrent, entry);
+      tsr_library_entry_restore_web_seeds (torrent, entry);
     }
   self->restoring = FALSE;
 }

@@ -85,6 +85,12 @@ gboolean     tsr_library_set_trackers   (TsrLibrary              *self,
                                          TsrTorrent              *torrent,
                                          GPtrArray               *tiers,
                                          GError                 **error);
+/* Replaces @torrent's BEP 19 web seeds (tsr_torrent_set_web_seeds; NULL:
+ * the metainfo's) and keeps them in the index. */
+gboolean     tsr_library_set_web_seeds  (TsrLibrary              *self,
+                                         TsrTorrent              *torrent,
+                                         const char * const      *urls,
+                                         GError                 **error);
 /* Starts @torrent, or queues it when the session limits how many run
  * (tsr_session_set_max_active, _max_seeding). */
 void         tsr_library_start          (TsrLibrary  *self,
