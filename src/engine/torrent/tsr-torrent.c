@@ -463,9 +463,13 @@ static void
 make_web_seeds (TsrTorrent *self)
 {
   GPtrArray *own = g_object_get_data (G_OBJECT (self), "tsr-own-web-seeds");
+  GPtrArray *urls = own != NULL ? own : self->info->web_seeds;
 
   g_clear_pointer (&self->web_seeds, tsr_web_seeds_free);
-  self->web_seeds = tsr_web_seeds_new_with_urls (self->info, own != NULL ? own : self->info->web_seeds,
+  /* No seed, no block map made for one (most torrents, idle). */
+  if (urls->len == 0 && self->info->http_seeds->len == 0)
+    return;
+  self->web_seeds = tsr_web_seeds_new_with_urls (self->info, urls,
                                                  tsr_torrent_pieces_get_blocks (self->pieces),
                                                  tsr_torrent_pieces_get_picker (self->pieces),
                                                  tsr_swarm_get_pool (self->swarm), &web_seed_funcs, self);
