@@ -15,16 +15,14 @@
 #include <adwaita.h>
 #include <string.h>
 
+#include "tsr-app-test-util.h"
 #include "tsr-test-util.h"
 #include "tsr-trackers-dialog.h"
 #include "tsr-window.h"
 
 typedef struct
 {
-  char       *dir;
-  char       *data;
-  TsrLibrary *library;
-  TsrWindow  *window;
+  TsrAppTestLibrary app;
 } Fixture;
 
 /* A .torrent announcing to one tracker. */
@@ -52,9 +50,8 @@ write_torrent (const char *dir)
 static void
 open_window (Fixture *fixture)
 {
-  fixture->window = g_object_new (TSR_TYPE_WINDOW, "library", fixture->library, NULL);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  tsr_window_show (fixture->window, 0, "trackers");
+  tsr_app_test_library_open_window (&fixture->app);
+  tsr_window_show (fixture->app.window, 0, "trackers");
 }
 
 static void
@@ -62,16 +59,10 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  unused)
 {
   g_autofree char *path = NULL;
-  g_autofree char *downloads = NULL;
-  g_autoptr(GError) error = NULL;
 
-  fixture->dir = g_dir_make_tmp ("tsr-trackers-XXXXXX", NULL);
-  fixture->data = g_build_filename (fixture->dir, "data", NULL);
-  downloads = g_build_filename (fixture->dir, "downloads", NULL);
-  path = write_torrent (fixture->dir);
-  fixture->library = tsr_library_new (fixture->data);
-  g_assert_nonnull (tsr_library_add_file (fixture->library, path, downloads, TRUE, NULL, &error));
-  g_assert_no_error (error);
+  tsr_app_test_library_init (&fixture->app, "tsr-trackers");
+  path = write_torrent (fixture->app.dir);
+  tsr_app_test_library_add (&fixture->app, path);
   open_window (fixture);
 }
 
@@ -79,12 +70,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  unused)
 {
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  tsr_library_shutdown (fixture->library);
-  g_clear_object (&fixture->library);
-  tsr_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->data);
+  tsr_app_test_library_clear (&fixture->app);
 }
 
 static void
@@ -164,7 +150,7 @@ text_of (GtkTextBuffer *buffer)
 static TsrTorrent *
 torrent_of (Fixture *fixture)
 {
-  TsrTorrent *torrent = g_list_model_get_item (tsr_library_get_torrents (fixture->library), 0);
+  TsrTorrent *torrent = g_list_model_get_item (tsr_library_get_torrents (fixture->app.library), 0);
 
   g_object_unref (torrent);   /* the library holds it */
   return torrent;
@@ -208,7 +194,7 @@ static void
 test_edit (Fixture       *fixture,
            gconstpointer  unused)
 {
-  GtkWidget *dialog = tsr_window_open_trackers_dialog (fixture->window);
+  GtkWidget *dialog = tsr_window_open_trackers_dialog (fixture->app.window);
   g_autofree char *shown = text_of (buffer_of (dialog));
   g_autofree char *now = NULL;
 
@@ -219,24 +205,20 @@ test_edit (Fixture       *fixture,
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "apply");
   now = tiers_text (fixture);
   g_assert_cmpstr (now, ==, "udp://new.example:6969\nhttps://other.example/a\n\nhttp://first.example/announce\n");
-  g_assert_true (wait_for_text (GTK_WIDGET (fixture->window), "udp://new.example:6969"));
+  g_assert_true (wait_for_text (GTK_WIDGET (fixture->app.window), "udp://new.example:6969"));
 
   /* Refused: nothing changes. */
-  dialog = tsr_window_open_trackers_dialog (fixture->window);
+  dialog = tsr_window_open_trackers_dialog (fixture->app.window);
   gtk_text_buffer_set_text (buffer_of (dialog), "gopher://old.example/\n", -1);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "apply");
   g_clear_pointer (&now, g_free);
   now = tiers_text (fixture);
   g_assert_cmpstr (now, ==, "udp://new.example:6969\nhttps://other.example/a\n\nhttp://first.example/announce\n");
-  g_assert_true (wait_for_text (GTK_WIDGET (fixture->window),
+  g_assert_true (wait_for_text (GTK_WIDGET (fixture->app.window),
                                 "“gopher://old.example/” is not a tracker address (http, https or udp)"));
 
   /* A restart: the list comes back. */
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  tsr_library_shutdown (fixture->library);
-  g_clear_object (&fixture->library);
-  fixture->library = tsr_library_new (fixture->data);
-  tsr_library_restore (fixture->library);
+  tsr_app_test_library_reload (&fixture->app);
   open_window (fixture);
   g_clear_pointer (&now, g_free);
   now = tiers_text (fixture);
@@ -260,7 +242,7 @@ static void
 test_web_seeds (Fixture       *fixture,
                 gconstpointer  unused)
 {
-  GtkWidget *dialog = tsr_window_open_trackers_dialog (fixture->window);
+  GtkWidget *dialog = tsr_window_open_trackers_dialog (fixture->app.window);
   g_autofree char *shown = text_of (web_seeds_buffer_of (dialog));
   g_autofree char *now = NULL;
   g_autofree char *tiers = NULL;
@@ -273,7 +255,7 @@ test_web_seeds (Fixture       *fixture,
   tiers = tiers_text (fixture);
   g_assert_cmpstr (tiers, ==, "http://first.example/announce\n");
 
-  dialog = tsr_window_open_trackers_dialog (fixture->window);
+  dialog = tsr_window_open_trackers_dialog (fixture->app.window);
   g_clear_pointer (&shown, g_free);
   shown = text_of (web_seeds_buffer_of (dialog));
   g_assert_cmpstr (shown, ==, "http://seed.example/files/\nhttps://mirror.example/x\n");
@@ -282,15 +264,11 @@ test_web_seeds (Fixture       *fixture,
   g_clear_pointer (&now, g_free);
   now = web_seeds_text (fixture);
   g_assert_cmpstr (now, ==, "http://seed.example/files/ https://mirror.example/x");
-  g_assert_true (wait_for_text (GTK_WIDGET (fixture->window),
+  g_assert_true (wait_for_text (GTK_WIDGET (fixture->app.window),
                                 "“ftp://seed.example/” is not a web seed address (http or https)"));
 
   /* A restart: the list comes back. */
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  tsr_library_shutdown (fixture->library);
-  g_clear_object (&fixture->library);
-  fixture->library = tsr_library_new (fixture->data);
-  tsr_library_restore (fixture->library);
+  tsr_app_test_library_reload (&fixture->app);
   open_window (fixture);
   g_clear_pointer (&now, g_free);
   now = web_seeds_text (fixture);
