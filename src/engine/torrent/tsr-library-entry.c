@@ -338,3 +338,43 @@ tsr_library_entry_restore_web_seeds (TsrTorrent *torrent,
   if (!tsr_library_entry_set_web_seeds (torrent, (const char * const *) urls->pdata, &error))
     g_message ("Web seeds of %s left as they were: %s", tsr_torrent_get_name (torrent), error->message);
 }
+
+/* When the torrent came into the library, in seconds since 1970: kept
+ * beside it, like its labels; the engine's torrent has no use for it. */
+void
+tsr_library_entry_set_added (TsrTorrent *torrent,
+                             gint64      when)
+{
+  gint64 *added = g_new (gint64, 1);
+
+  *added = when;
+  g_object_set_data_full (G_OBJECT (torrent), "tsr-added", added, g_free);
+}
+
+gint64
+tsr_library_entry_get_added (TsrTorrent *torrent)
+{
+  gint64 *added = g_object_get_data (G_OBJECT (torrent), "tsr-added");
+
+  return added != NULL ? *added : 0;
+}
+
+void
+tsr_library_entry_add_added (JsonBuilder *builder,
+                             TsrTorrent  *torrent)
+{
+  json_builder_set_member_name (builder, "added");
+  json_builder_add_int_value (builder, tsr_library_entry_get_added (torrent));
+}
+
+void
+tsr_library_entry_restore_added (TsrTorrent *torrent,
+                                 JsonObject *entry)
+{
+  JsonNode *node = json_object_get_member (entry, "added");
+
+  /* An index from before "added": the time it was read stands. */
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64 &&
+      json_node_get_int (node) > 0)
+    tsr_library_entry_set_added (torrent, json_node_get_int (node));
+}

@@ -74,4 +74,13 @@ void     tsr_library_entry_add_web_seeds     (JsonBuilder         *builder,
 void     tsr_library_entry_restore_web_seeds (TsrTorrent          *torrent,
                                               JsonObject          *entry);
 
+/* "added": when the torrent came into the library (0: not set). */
+void     tsr_library_entry_set_added         (TsrTorrent          *torrent,
+                                              gint64               when);
+gint64   tsr_library_entry_get_added         (TsrTorrent          *torrent);
+void     tsr_library_entry_add_added         (JsonBuilder         *builder,
+                                              TsrTorrent          *torrent);
+void     tsr_library_entry_restore_added     (TsrTorrent          *torrent,
+                                              JsonObject          *entry);
+
 G_END_DECLS

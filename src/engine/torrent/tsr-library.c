@@ -256,6 +256,12 @@ tsr_library_set_trackers (TsrLibrary  *self,
   return TRUE;
 }
 
+gint64
+tsr_library_get_added (TsrTorrent *torrent)
+{
+  return tsr_library_entry_get_added (torrent);
+}
+
 gboolean
 tsr_library_set_web_seeds (TsrLibrary          *self,
                            TsrTorrent          *torrent,
@@ -388,6 +394,7 @@ index_text (TsrLibrary *self)
       tsr_library_entry_add_options (builder, torrent);
       tsr_library_entry_add_trackers (builder, torrent);
       tsr_library_entry_add_web_seeds (builder, torrent);
+      tsr_library_entry_add_added (builder, torrent);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -574,6 +581,7 @@ set_up (TsrLibrary  *self,
     g_signal_connect_object (torrent, "metadata-received", G_CALLBACK (on_metadata_received), self, 0);
   tsr_library_entry_set_priorities (torrent, priorities);
   tsr_library_entry_apply_limits (torrent, limits);
+  tsr_library_entry_set_added (torrent, g_get_real_time () / G_USEC_PER_SEC);
 
   tsr_torrent_set_state_folder (torrent, self->resume_folder);
   g_signal_connect_object (torrent, "done", G_CALLBACK (on_torrent_done), self, 0);
@@ -833,6 +841,7 @@ tsr_library_restore (TsrLibrary *self)
               tsr_library_entry_restore_options (torrent, entry);
               tsr_library_entry_restore_trackers (torrent, entry);
               tsr_library_entry_restore_web_seeds (torrent, entry);
+              tsr_library_entry_restore_added (torrent, entry);
             }
           continue;
         }
@@ -863,6 +872,7 @@ tsr_library_restore (TsrLibrary *self)
       tsr_library_entry_restore_options (torrent, entry);
       tsr_library_entry_restore_trackers (torrent, entry);
       tsr_library_entry_restore_web_seeds (torrent, entry);
+      tsr_library_entry_restore_added (torrent, entry);
     }
   self->restoring = FALSE;
 }

@@ -121,6 +121,9 @@ void         tsr_library_set_limits     (TsrLibrary  *self,
  * duplicates and labels past 32 left out), saves the index and emits
  * "labels-changed" (TsrTorrent) when they differ from before. */
 const char * const *tsr_library_get_labels (TsrTorrent         *torrent);
+/* When @torrent came into the library, in seconds since 1970 (kept in
+ * the index; 0 for a torrent the library does not hold). */
+gint64       tsr_library_get_added      (TsrTorrent              *torrent);
 void         tsr_library_set_labels     (TsrLibrary         *self,
                                          TsrTorrent         *torrent,
                                          const char * const *labels);
