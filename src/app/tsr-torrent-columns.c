@@ -360,3 +360,44 @@ tsr_torrent_columns_insert_queue (GtkColumnView *view,
   gtk_column_view_column_set_resizable (column, TRUE);
   gtk_column_view_insert_column (view, position, column);
 }
+
+/* The added column: when the library took the torrent in (the library's,
+ * not a property of the torrent, and it does not change while shown). */
+static void
+on_added_bind (GtkSignalListItemFactory *factory,
+               GtkListItem              *item)
+{
+  gint64 added = tsr_library_get_added (gtk_list_item_get_item (item));
+  g_autoptr(GDateTime) time = added > 0 ? g_date_time_new_from_unix_local (added) : NULL;
+  g_autofree char *text = time != NULL ? g_date_time_format (time, "%x") : g_strdup ("");
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
+}
+
+static int
+compare_added (gconstpointer a,
+               gconstpointer b,
+               gpointer      unused)
+{
+  gint64 left = tsr_library_get_added ((TsrTorrent *) a);
+  gint64 right = tsr_library_get_added ((TsrTorrent *) b);
+
+  return left < right ? -1 : left > right;
+}
+
+void
+tsr_torrent_columns_append_added (GtkColumnView *view)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkColumnViewColumn) column = NULL;
+  g_autoptr(GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (compare_added, NULL, NULL));
+
+  g_signal_connect (factory, "setup", G_CALLBACK (on_labels_setup), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (on_added_bind), NULL);
+  /* TRANSLATORS: the title of the list's column of the dates torrents were added */
+  column = gtk_column_view_column_new (_("Added"), factory);
+  gtk_column_view_column_set_sorter (column, sorter);
+  g_object_set_data (G_OBJECT (column), TSR_TORRENT_COLUMNS_SORT_KEY, (gpointer) "added");
+  gtk_column_view_column_set_resizable (column, TRUE);
+  gtk_column_view_append_column (view, column);
+}

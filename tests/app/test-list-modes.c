@@ -527,7 +527,7 @@ test_sort_by (Fixture       *fixture,
 
   /* The menu offers every key, and the direction. */
   g_assert_nonnull (menu);
-  g_assert_cmpuint (count_menu_items (menu, "win.sort-by"), ==, 8);
+  g_assert_cmpuint (count_menu_items (menu, "win.sort-by"), ==, 9);
   g_assert_cmpuint (count_menu_items (menu, "win.sort-descending"), ==, 1);
 
   /* By queue position at first; Charlie to the top moves it first. */
@@ -565,6 +565,16 @@ test_sort_by (Fixture       *fixture,
   gtk_column_view_sort_by_column (column_view, column_titled (fixture->app.window, "Name"), GTK_SORT_ASCENDING);
   assert_sort_state (fixture->app.window, "name", FALSE);
   assert_shown (fixture->app.window, "Alpha Bravo Charlie");
+
+  /* By date added (all three came in the same second here: the order
+   * stays), from the menu and from the Added column's header. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->app.window), "win.sort-by", "s", "added"));
+  assert_sort_state (fixture->app.window, "added", FALSE);
+  assert_shown (fixture->app.window, "Alpha Bravo Charlie");
+  gtk_column_view_sort_by_column (column_view, column_titled (fixture->app.window, "Added"), GTK_SORT_DESCENDING);
+  assert_sort_state (fixture->app.window, "added", TRUE);
+  gtk_column_view_sort_by_column (column_view, column_titled (fixture->app.window, "Name"), GTK_SORT_ASCENDING);
+  assert_sort_state (fixture->app.window, "name", FALSE);
 
   /* A new window sorts as the settings say, and follows them. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->app.window), "win.sort-descending", NULL));
