@@ -93,8 +93,17 @@ change_setting_state (GSimpleAction *action,
                       gpointer       user_data)
 {
   TsrWindow *self = user_data;
+  const char *name = g_action_get_name (G_ACTION (action));
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettingsSchemaKey) key = NULL;
 
-  g_settings_set_value (self->settings, g_action_get_name (G_ACTION (action)), value);
+  /* A target outside the key's choices ("win.sort-by::nonsense") is
+   * ignored, not a GSettings critical. */
+  g_object_get (self->settings, "settings-schema", &schema, NULL);
+  key = g_settings_schema_get_key (schema, name);
+  if (!g_settings_schema_key_range_check (key, value))
+    return;
+  g_settings_set_value (self->settings, name, value);
 }
 
 static void
