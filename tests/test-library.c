@@ -648,6 +648,104 @@ test_trackers_round_trip (void)
   tsr_test_remove_tree (dir);
 }
 
+/* Web seeds the user set come back after a reload; a refused list
+ * changes nothing; NULL goes back to the metainfo's, and stays so. */
+static void
+test_web_seeds_round_trip (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tsr-library-XXXXXX", NULL);
+  g_autofree char *root = g_build_filename (dir, "pack", NULL);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autofree char *downloads = g_build_filename (dir, "downloads", NULL);
+  g_autofree char *torrent_path = g_build_filename (dir, "pack.torrent", NULL);
+  g_autoptr(TsrMetainfo) info = tsr_test_make_pack (root);
+  g_autoptr(TsrLibrary) library = NULL;
+  g_autoptr(TsrTorrent) restored = NULL;
+  g_autoptr(GError) error = NULL;
+  static const char *urls[] = { "http://one.example/files/", "https://two.example/pack", NULL };
+  static const char *bad[] = { "file:///etc/passwd", NULL };
+  g_auto(GStrv) got = NULL;
+  TsrTorrent *torrent;
+
+  tsr_test_write_torrent_file (info, torrent_path);
+  library = tsr_library_new (data);
+  torrent = tsr_library_add_file (library, torrent_path, downloads, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (tsr_library_set_web_seeds (library, torrent, urls, &error));
+  g_assert_no_error (error);
+  g_assert_false (tsr_library_set_web_seeds (library, torrent, bad, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_true (tsr_library_save (library, &error));
+  tsr_library_shutdown (library);
+  g_clear_object (&library);
+
+  library = tsr_library_new (data);
+  tsr_library_restore (library);
+  restored = g_list_model_get_item (tsr_library_get_torrents (library), 0);
+  got = tsr_torrent_dup_web_seeds (restored);
+  g_assert_cmpuint (g_strv_length (got), ==, 2);
+  g_assert_cmpstr (got[0], ==, "http://one.example/files/");
+  g_assert_cmpstr (got[1], ==, "https://two.example/pack");
+  g_assert_true (tsr_library_set_web_seeds (library, restored, NULL, &error));
+  g_assert_true (tsr_library_save (library, &error));
+  tsr_library_shutdown (library);
+  g_clear_object (&restored);
+  g_clear_object (&library);
+  library = tsr_library_new (data);
+  tsr_library_restore (library);
+  restored = g_list_model_get_item (tsr_library_get_torrents (library), 0);
+  g_clear_pointer (&got, g_strfreev);
+  got = tsr_torrent_dup_web_seeds (restored);
+  g_assert_cmpuint (g_strv_length (got), ==, 0);
+  tsr_library_shutdown (library);
+  tsr_test_remove_tree (dir);
+}
+
+/* When a torrent came into the library: now when added, kept in the
+ * index and read back from it (here an older time written into it). */
+static void
+test_added_round_trip (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tsr-library-XXXXXX", NULL);
+  g_autofree char *root = g_build_filename (dir, "pack", NULL);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autofree char *downloads = g_build_filename (dir, "downloads", NULL);
+  g_autofree char *torrent_path = g_build_filename (dir, "pack.torrent", NULL);
+  g_autofree char *index_path = g_build_filename (data, "torrents.json", NULL);
+  g_autofree char *index = NULL;
+  g_autofree char *edited = NULL;
+  g_autoptr(TsrMetainfo) info = tsr_test_make_pack (root);
+  g_autoptr(TsrLibrary) library = NULL;
+  g_autoptr(TsrTorrent) restored = NULL;
+  g_autoptr(GRegex) regex = g_regex_new ("\"added\"\\s*:\\s*[0-9]+", 0, 0, NULL);
+  g_autoptr(GError) error = NULL;
+  gint64 before = g_get_real_time () / G_USEC_PER_SEC;
+  TsrTorrent *torrent;
+
+  tsr_test_write_torrent_file (info, torrent_path);
+  library = tsr_library_new (data);
+  torrent = tsr_library_add_file (library, torrent_path, downloads, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tsr_library_get_added (torrent), >=, before);
+  g_assert_cmpint (tsr_library_get_added (torrent), <=, g_get_real_time () / G_USEC_PER_SEC);
+  g_assert_true (tsr_library_save (library, &error));
+  tsr_library_shutdown (library);
+  g_clear_object (&library);
+
+  g_assert_true (g_file_get_contents (index_path, &index, NULL, &error));
+  g_assert_true (g_regex_match (regex, index, 0, NULL));
+  edited = g_regex_replace_literal (regex, index, -1, 0, "\"added\": 1000000", 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (index_path, edited, -1, &error));
+  library = tsr_library_new (data);
+  tsr_library_restore (library);
+  restored = g_list_model_get_item (tsr_library_get_torrents (library), 0);
+  g_assert_cmpint (tsr_library_get_added (restored), ==, 1000000);
+  tsr_library_shutdown (library);
+  tsr_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -661,5 +759,7 @@ main (int    argc,
   g_test_add_func ("/library/queue/round-trip", test_queue_round_trip);
   g_test_add_func ("/library/options/round-trip", test_options_round_trip);
   g_test_add_func ("/library/trackers/round-trip", test_trackers_round_trip);
+  g_test_add_func ("/library/web-seeds/round-trip", test_web_seeds_round_trip);
+  g_test_add_func ("/library/added/round-trip", test_added_round_trip);
   return g_test_run ();
 }

@@ -5,7 +5,8 @@
  * twice kept once, empty tiers dropped; a URL that is not http, https or
  * udp with a host is refused by name and changes nothing; NULL goes back
  * to the metainfo's; and a running torrent announces to a tracker added
- * while it runs (a local HTTP tracker on 127.0.0.1 hears "started").
+ * while it runs (a local HTTP tracker on 127.0.0.1 hears "started");
+ * web seeds are edited the same way (tsr_torrent_set_web_seeds).
  */
 #include "config.h"
 
@@ -109,6 +110,65 @@ test_edit (void)
 }
 
 static void
+assert_web_seeds (TsrTorrent *torrent,
+                  const char *expected)
+{
+  g_auto(GStrv) urls = tsr_torrent_dup_web_seeds (torrent);
+  g_autofree char *text = g_strjoinv (" ", urls);
+
+  g_assert_cmpstr (text, ==, expected);
+}
+
+/* The web seeds (BEP 19) are edited like the trackers: read back as set,
+ * once each; anything but http or https with a host refused by name,
+ * changing nothing; an empty list is none, NULL the metainfo's. */
+static void
+test_web_seeds_edit (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tsr-trackers-XXXXXX", NULL);
+  g_autofree char *root = g_build_filename (dir, "pack", NULL);
+  g_autoptr(TsrMetainfo) info = tsr_test_make_pack (root);
+  g_autoptr(TsrSession) session = tsr_session_new ();
+  g_autoptr(GError) error = NULL;
+  TsrTorrent *torrent;
+  static const char *set[] = { "http://a.example/files/", "https://b.example/x", "http://a.example/files/", NULL };
+  static const char *none[] = { NULL };
+  static const char *bad[] = {
+    "ftp://seed.example/files/",
+    "udp://seed.example:6969",
+    "http:///files/",
+    "http://seed.example/a b",
+    "not a url",
+  };
+  guint i;
+
+  /* The metainfo's own list is where NULL goes back to. */
+  g_ptr_array_unref (info->web_seeds);
+  info->web_seeds = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (info->web_seeds, g_strdup ("http://own.example/pack/"));
+  torrent = tsr_session_add_torrent (session, info, dir);
+  assert_web_seeds (torrent, "http://own.example/pack/");
+  g_assert_true (tsr_torrent_set_web_seeds (torrent, set, &error));
+  g_assert_no_error (error);
+  assert_web_seeds (torrent, "http://a.example/files/ https://b.example/x");
+  for (i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      const char *urls[] = { "http://c.example/", bad[i], NULL };
+
+      g_assert_false (tsr_torrent_set_web_seeds (torrent, urls, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+      g_assert_nonnull (strstr (error->message, bad[i]));
+      g_clear_error (&error);
+    }
+  assert_web_seeds (torrent, "http://a.example/files/ https://b.example/x");
+  g_assert_true (tsr_torrent_set_web_seeds (torrent, none, &error));
+  assert_web_seeds (torrent, "");
+  g_assert_true (tsr_torrent_set_web_seeds (torrent, NULL, &error));
+  assert_web_seeds (torrent, "http://own.example/pack/");
+  tsr_test_remove_tree (dir);
+}
+
+static void
 on_announce (SoupServer        *server,
              SoupServerMessage *message,
              const char        *path,
@@ -173,5 +233,6 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/torrent-trackers/edit", test_edit);
   g_test_add_func ("/torrent-trackers/added-while-running", test_added_while_running);
+  g_test_add_func ("/torrent-trackers/web-seeds/edit", test_web_seeds_edit);
   return g_test_run ();
 }

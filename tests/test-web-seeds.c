@@ -720,6 +720,54 @@ test_free_in_flight_calls_nothing (Fixture       *f,
   g_assert_cmpuint (f->verdicts->len, ==, 0);
 }
 
+/* Freed with a fetch in flight (the user replaced the seeds of a running
+ * torrent): the piece leaves the block map, free for the peers and the
+ * next seeds, not reserved for ever by a seed that is gone. */
+static void
+test_free_in_flight_releases_piece (Fixture       *f,
+                                    gconstpointer  unused)
+{
+  static const char *const paths[] = { "/hold", NULL };
+  guint index = N_PIECES;
+
+  make_seeds (f, paths);
+  tsr_web_seeds_tick (f->seeds);
+  run_until (f, one_held);
+  g_assert_cmpuint (count_reserved (f, &index), ==, 1);
+  g_assert_true (tsr_block_map_is_busy (f->blocks, index));
+  g_clear_pointer (&f->seeds, tsr_web_seeds_free);
+  g_assert_cmpuint (count_reserved (f, &index), ==, 0);
+  g_assert_false (tsr_block_map_is_busy (f->blocks, index));
+}
+
+/* The user's list stands in for the metainfo's BEP 19 seeds: only its
+ * seeds are asked, and an empty one with no BEP 17 seed makes no set. */
+static void
+test_urls_replace_metainfo (Fixture       *f,
+                            gconstpointer  unused)
+{
+  static const char *const paths[] = { "/bad", NULL };
+  g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) none = g_ptr_array_new ();
+  TsrWebSeedInfo info;
+
+  make_seeds (f, paths);
+  g_clear_pointer (&f->seeds, tsr_web_seeds_free);
+  g_assert_null (tsr_web_seeds_new_with_urls (f->info, none, f->blocks, f->picker, f->pool, &funcs, f));
+  g_ptr_array_add (urls, g_strconcat (f->base, "/files", NULL));
+  f->seeds = tsr_web_seeds_new_with_urls (f->info, urls, f->blocks, f->picker, f->pool, &funcs, f);
+  g_assert_nonnull (f->seeds);
+  /* Copied: the caller's list may go. */
+  g_ptr_array_set_size (urls, 0);
+  tsr_web_seeds_tick (f->seeds);
+  run_until (f, all_had);
+  g_assert_cmpuint (tsr_web_seeds_get_n_seeds (f->seeds), ==, 1);
+  tsr_web_seeds_get_info (f->seeds, 0, &info);
+  g_assert_true (g_str_has_suffix (info.url, "/files"));
+  g_assert_cmpuint (count_requests (f, "/files/pack/"), ==, N_PIECES);
+  g_assert_cmpuint (count_requests (f, "/bad/"), ==, 0);
+}
+
 /* Stopped (the owner clears the block map, as a stopping torrent does):
  * the fetch is cancelled and lands handing nothing over, and is no
  * failure: the next tick starts afresh, with no back-off. */
@@ -804,6 +852,8 @@ main (int   argc,
   ADD ("/web-seeds/failure/backs-off", test_failure_backs_off);
   ADD ("/web-seeds/ban/bad-data-by-url", test_bad_data_banned_by_url);
   ADD ("/web-seeds/free/in-flight-calls-nothing", test_free_in_flight_calls_nothing);
+  ADD ("/web-seeds/free/in-flight-releases-piece", test_free_in_flight_releases_piece);
+  ADD ("/web-seeds/urls/replace-metainfo", test_urls_replace_metainfo);
   ADD ("/web-seeds/stop/cancels", test_stop_cancels);
   ADD ("/web-seeds/new/none-listed", test_none_listed);
   ADD ("/web-seeds/limit/download", test_download_limit);

@@ -144,6 +144,8 @@ tsr_torrent_columns_append (GtkColumnView *view)
       g_signal_connect (factory, "setup", G_CALLBACK (on_cell_setup), (gpointer) &columns[i]);
       column = gtk_column_view_column_new (_(columns[i].title), factory);
       gtk_column_view_column_set_sorter (column, sorter);
+      /* The window's "sort-by" names a column by its property. */
+      g_object_set_data (G_OBJECT (column), TSR_TORRENT_COLUMNS_SORT_KEY, (gpointer) columns[i].property);
       gtk_column_view_column_set_expand (column, columns[i].expand);
       if (columns[i].expand)
         gtk_column_view_column_set_fixed_width (column, 240);
@@ -238,9 +240,10 @@ tsr_torrent_columns_append_labels (GtkColumnView *view,
  * sorter is told once per burst of moves. */
 typedef struct
 {
-  TsrSession *session;   /* (owned) */
-  GtkSorter  *sorter;    /* borrowed: the column holds it */
-  guint       resort;    /* idle */
+  TsrSession    *session;   /* (owned) */
+  GtkSorter     *sorter;    /* borrowed: the column holds it */
+  GtkColumnView *view;      /* borrowed: it holds the column */
+  guint          resort;    /* idle */
 } QueueColumn;
 
 static void
@@ -317,6 +320,9 @@ on_queue_resort (gpointer user_data)
 
   queue->resort = 0;
   gtk_sorter_changed (queue->sorter, GTK_SORTER_CHANGE_DIFFERENT);
+  /* GTK 4.8's column view sorter does not pass its columns' changes on
+   * to the list it sorts: told directly, the list follows a queue move. */
+  gtk_sorter_changed (gtk_column_view_get_sorter (queue->view), GTK_SORTER_CHANGE_DIFFERENT);
   return G_SOURCE_REMOVE;
 }
 
@@ -339,6 +345,7 @@ tsr_torrent_columns_insert_queue (GtkColumnView *view,
   g_autoptr(GtkSorter) sorter = NULL;
 
   queue->session = g_object_ref (session);
+  queue->view = view;
   sorter = GTK_SORTER (gtk_custom_sorter_new (compare_queue, queue, NULL));
   queue->sorter = sorter;
   g_signal_connect (session, "queue-changed", G_CALLBACK (on_queue_changed), queue);
@@ -349,6 +356,48 @@ tsr_torrent_columns_insert_queue (GtkColumnView *view,
   column = gtk_column_view_column_new (C_("queue position", "#"), factory);
   g_object_set_data_full (G_OBJECT (column), "tsr-queue-column", queue, (GDestroyNotify) queue_column_free);
   gtk_column_view_column_set_sorter (column, sorter);
+  g_object_set_data (G_OBJECT (column), TSR_TORRENT_COLUMNS_SORT_KEY, (gpointer) "queue");
   gtk_column_view_column_set_resizable (column, TRUE);
   gtk_column_view_insert_column (view, position, column);
+}
+
+/* The added column: when the library took the torrent in (the library's,
+ * not a property of the torrent, and it does not change while shown). */
+static void
+on_added_bind (GtkSignalListItemFactory *factory,
+               GtkListItem              *item)
+{
+  gint64 added = tsr_library_get_added (gtk_list_item_get_item (item));
+  g_autoptr(GDateTime) time = added > 0 ? g_date_time_new_from_unix_local (added) : NULL;
+  g_autofree char *text = time != NULL ? g_date_time_format (time, "%x") : g_strdup ("");
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
+}
+
+static int
+compare_added (gconstpointer a,
+               gconstpointer b,
+               gpointer      unused)
+{
+  gint64 left = tsr_library_get_added ((TsrTorrent *) a);
+  gint64 right = tsr_library_get_added ((TsrTorrent *) b);
+
+  return left < right ? -1 : left > right;
+}
+
+void
+tsr_torrent_columns_append_added (GtkColumnView *view)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkColumnViewColumn) column = NULL;
+  g_autoptr(GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (compare_added, NULL, NULL));
+
+  g_signal_connect (factory, "setup", G_CALLBACK (on_labels_setup), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (on_added_bind), NULL);
+  /* TRANSLATORS: the title of the list's column of the dates torrents were added */
+  column = gtk_column_view_column_new (_("Added"), factory);
+  gtk_column_view_column_set_sorter (column, sorter);
+  g_object_set_data (G_OBJECT (column), TSR_TORRENT_COLUMNS_SORT_KEY, (gpointer) "added");
+  gtk_column_view_column_set_resizable (column, TRUE);
+  gtk_column_view_append_column (view, column);
 }

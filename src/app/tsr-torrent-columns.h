@@ -14,6 +14,12 @@
 
 G_BEGIN_DECLS
 
+/* The object data of a sortable column naming it for the window's
+ * "sort-by" setting: its property ("name", "progress", "state", "size",
+ * "down-rate", "up-rate", "ratio", ...), "queue" for the "#" column and
+ * "added" for the Added one. */
+#define TSR_TORRENT_COLUMNS_SORT_KEY "tsr-sort-key"
+
 /* Appends the columns to @view, whose model holds TsrTorrents; each
  * column's sorter compares the property its cells show. */
 void tsr_torrent_columns_append (GtkColumnView *view);
@@ -21,6 +27,10 @@ void tsr_torrent_columns_append (GtkColumnView *view);
  * up by its "labels-changed"; sorted by them. */
 void tsr_torrent_columns_append_labels (GtkColumnView *view,
                                         TsrLibrary    *library);
+
+/* Appends an "Added" column: when the library took each torrent in
+ * (tsr_library_get_added), as a date; sorted by it ("added"). */
+void tsr_torrent_columns_append_added (GtkColumnView *view);
 
 /* Inserts a "#" column at @position: each torrent's queue position in
  * @session, counted from 1, kept up by its "queue-changed"; sorted by it. */

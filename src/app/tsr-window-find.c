@@ -262,10 +262,10 @@ static const GActionEntry find_actions[] = {
 void
 _tsr_window_find_init (TsrWindow *self)
 {
-  g_autoptr(GAction) sidebar = g_settings_create_action (self->settings, "show-sidebar");
-
   g_action_map_add_action_entries (G_ACTION_MAP (self), find_actions, G_N_ELEMENTS (find_actions), self);
-  g_action_map_add_action (G_ACTION_MAP (self), sidebar);
+  /* The window's own action, not g_settings_create_action ()'s: that one
+   * outlives the closed window and warns on the next change. */
+  _tsr_window_add_setting_action (self, "show-sidebar");
   g_settings_bind (self->settings, "show-sidebar", self->flap, "reveal-flap", G_SETTINGS_BIND_GET);
   gtk_search_bar_connect_entry (self->search_bar, self->search_entry);
   name_close_button (GTK_WIDGET (self->search_bar));

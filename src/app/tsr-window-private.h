@@ -47,6 +47,8 @@ struct _TsrWindow
   TsrTorrentGroups     *groups;           /* (owned) tsr-window-find.c's */
   TsrTorrentFilter     *filter;           /* (owned) tsr-window-find.c's */
   guint                 status_timer;
+  guint                 sort_idle;        /* tsr-window-view.c's: a header click to the settings */
+  gboolean              applying_sort;    /* tsr-window-view.c's: the settings to the headers */
 };
 
 /* tsr-window-add.c, from tsr_window_init (): the "add-torrent",
@@ -83,6 +85,11 @@ void        _tsr_window_view_init    (TsrWindow  *self);
  * torrent; the pane shows it, or hides. */
 void        _tsr_window_view_show_torrent (TsrWindow  *self,
                                            TsrTorrent *torrent);
+/* From constructed, once every column is in: the "sort-by" and
+ * "sort-descending" actions over the settings of those names, which sort
+ * the one sorted model under both modes (through the compact mode's
+ * column headers, whose clicks write them back). */
+void        _tsr_window_view_sort_init (TsrWindow *self);
 /* Keeps the divider's position in the settings (while the pane shows). */
 void        _tsr_window_view_save    (TsrWindow  *self);
 /* Focus to, or scroll to @position in, whichever list is shown. */
@@ -90,5 +97,10 @@ void        _tsr_window_view_focus_list (TsrWindow *self);
 void        _tsr_window_view_scroll_to  (TsrWindow *self,
                                          guint      position);
 void        _tsr_window_view_dispose (TsrWindow  *self);
+/* The window's own stateful action over the setting @key, of its name:
+ * not g_settings_create_action (), whose action outlives a closed window
+ * in GLib 2.74 and warns on the next change. */
+void        _tsr_window_add_setting_action (TsrWindow  *self,
+                                            const char *key);
 
 G_END_DECLS

@@ -396,6 +396,7 @@ tsr_window_constructed (GObject *object)
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (sorted));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  _tsr_window_view_sort_init (self);
   g_signal_connect_object (self->selection, "selection-changed", G_CALLBACK (on_selection_changed), self, 0);
   g_signal_connect_object (self->details_view, "priorities-changed", G_CALLBACK (on_priorities_changed), self, 0);
   on_status_timer (self);
@@ -708,7 +709,6 @@ static const GActionEntry window_actions[] = {
 static void
 tsr_window_init (TsrWindow *self)
 {
-  g_autoptr(GAction) alt_speed = NULL;
   GtkGesture *click;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -729,8 +729,7 @@ tsr_window_init (TsrWindow *self)
   tsr_speed_graph_set_history (self->session_graph, self->session_speed);
   _tsr_window_find_init (self);
   /* The turtle: the header bar's toggle is the setting itself. */
-  alt_speed = g_settings_create_action (self->settings, "alt-speed-enabled");
-  g_action_map_add_action (G_ACTION_MAP (self), alt_speed);
+  _tsr_window_add_setting_action (self, "alt-speed-enabled");
   g_signal_connect_object (self->settings, "changed::alt-speed-enabled", G_CALLBACK (update_alt_speed), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::alt-speed-down", G_CALLBACK (update_alt_speed), self,

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "tsr-add-dialog.h"
+#include "tsr-app-test-util.h"
 #include "tsr-app-util.h"
 #include "tsr-label-chooser.h"
 #include "tsr-test-util.h"
@@ -28,46 +29,32 @@
 
 typedef struct
 {
-  char       *dir;
-  char       *downloads;
-  GSettings  *settings;
-  TsrLibrary *library;
-  TsrWindow  *window;
+  TsrAppTestLibrary app;
+  GSettings        *settings;
 } Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autofree char *library_folder = NULL;
-
-  fixture->dir = g_dir_make_tmp ("tsr-add-dialog-XXXXXX", NULL);
-  fixture->downloads = g_build_filename (fixture->dir, "downloads", NULL);
-  library_folder = g_build_filename (fixture->dir, "data", NULL);
+  tsr_app_test_library_init (&fixture->app, "tsr-add-dialog");
   fixture->settings = g_settings_new (APP_ID);
   g_settings_set_boolean (fixture->settings, "ask-where-to-save", TRUE);
   g_settings_set_boolean (fixture->settings, "start-paused", FALSE);
-  g_settings_set_string (fixture->settings, "download-folder", fixture->downloads);
-  fixture->library = tsr_library_new (library_folder);
-  fixture->window = g_object_new (TSR_TYPE_WINDOW, "library", fixture->library, NULL);
-  gtk_window_present (GTK_WINDOW (fixture->window));
+  g_settings_set_string (fixture->settings, "download-folder", fixture->app.downloads);
+  tsr_app_test_library_open_window (&fixture->app);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
   /* Index writes on the I/O pool land before the folder goes. */
-  tsr_library_shutdown (fixture->library);
-  g_clear_object (&fixture->library);
+  tsr_app_test_library_clear (&fixture->app);
   g_settings_reset (fixture->settings, "ask-where-to-save");
   g_settings_reset (fixture->settings, "start-paused");
   g_settings_reset (fixture->settings, "download-folder");
   g_clear_object (&fixture->settings);
-  tsr_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->downloads);
 }
 
 /* The add dialog on screen, or NULL. */
@@ -220,10 +207,10 @@ static void
 test_file_add (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autofree char *path = g_build_filename (fixture->dir, "pack.torrent", NULL);
-  g_autoptr(TsrMetainfo) info = make_pack (fixture->dir, "pack", 1);
+  g_autofree char *path = g_build_filename (fixture->app.dir, "pack.torrent", NULL);
+  g_autoptr(TsrMetainfo) info = make_pack (fixture->app.dir, "pack", 1);
   g_autoptr(GFile) file = g_file_new_for_path (path);
-  GListModel *torrents = tsr_library_get_torrents (fixture->library);
+  GListModel *torrents = tsr_library_get_torrents (fixture->app.library);
   g_autoptr(TsrTorrent) added = NULL;
   AdwMessageDialog *dialog;
   GtkWidget *start;
@@ -232,14 +219,14 @@ test_file_add (Fixture       *fixture,
   tsr_test_write_torrent_file (info, path);
   g_settings_set_boolean (fixture->settings, "start-paused", TRUE);
   g_test_expect_message (TSR_APP_EVENTS_DOMAIN, G_LOG_LEVEL_DEBUG, "add-dialog pack");
-  g_assert_true (tsr_window_add_file (fixture->window, file));
+  g_assert_true (tsr_window_add_file (fixture->app.window, file));
   g_test_assert_expected_messages ();
 
   /* Nothing is added before the answer. */
   g_assert_cmpuint (g_list_model_get_n_items (torrents), ==, 0);
   dialog = find_dialog ();
   g_assert_nonnull (dialog);
-  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (fixture->window));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (fixture->app.window));
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "pack");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "2 files"));
@@ -249,7 +236,7 @@ test_file_add (Fixture       *fixture,
   g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "add"), ==, ADW_RESPONSE_SUGGESTED);
   g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "cancel"), ==, "_Cancel");
   g_assert_cmpstr (adw_message_dialog_get_close_response (dialog), ==, "cancel");
-  g_assert_cmpstr (folder_shown (dialog), ==, fixture->downloads);
+  g_assert_cmpstr (folder_shown (dialog), ==, fixture->app.downloads);
   start = find_one (dialog, GTK_TYPE_SWITCH);
   g_assert_false (gtk_switch_get_active (GTK_SWITCH (start)));
   g_assert_true (gtk_check_button_get_active (find_check (dialog, "pack/a.bin")));
@@ -265,7 +252,7 @@ test_file_add (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (torrents), ==, 1);
   added = g_list_model_get_item (torrents, 0);
   g_assert_cmpmem (tsr_torrent_get_info_hash (added), 20, info->info_hash, 20);
-  g_assert_cmpstr (tsr_torrent_get_folder (added), ==, fixture->downloads);
+  g_assert_cmpstr (tsr_torrent_get_folder (added), ==, fixture->app.downloads);
   g_assert_cmpint (tsr_torrent_get_state (added), !=, TSR_TORRENT_STOPPED);
   for (pos = 0; pos < info->n_files; pos++)
     g_assert_cmpint (tsr_torrent_get_file_priority (added, pos), ==,
@@ -281,29 +268,29 @@ static void
 test_file_cancel (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autofree char *path = g_build_filename (fixture->dir, "pack.torrent", NULL);
-  g_autoptr(TsrMetainfo) info = make_pack (fixture->dir, "pack", 3);
+  g_autofree char *path = g_build_filename (fixture->app.dir, "pack.torrent", NULL);
+  g_autoptr(TsrMetainfo) info = make_pack (fixture->app.dir, "pack", 3);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   AdwMessageDialog *dialog;
 
   tsr_test_write_torrent_file (info, path);
-  g_assert_true (tsr_window_add_file (fixture->window, file));
+  g_assert_true (tsr_window_add_file (fixture->app.window, file));
   dialog = find_dialog ();
   g_assert_nonnull (dialog);
   g_assert_true (gtk_switch_get_active (GTK_SWITCH (find_one (dialog, GTK_TYPE_SWITCH))));
   answer (dialog, "cancel");
   g_assert_null (find_dialog ());
-  g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (fixture->library)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (fixture->app.library)), ==, 0);
 
   /* Closed without an answer: the same. */
-  g_assert_true (tsr_window_add_file (fixture->window, file));
+  g_assert_true (tsr_window_add_file (fixture->app.window, file));
   dialog = find_dialog ();
   g_assert_nonnull (dialog);
   gtk_window_close (GTK_WINDOW (dialog));
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_null (find_dialog ());
-  g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (fixture->library)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (fixture->app.library)), ==, 0);
 }
 
 static void
@@ -337,27 +324,27 @@ static void
 test_file_failed (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autofree char *path = g_build_filename (fixture->dir, "pack.torrent", NULL);
-  g_autoptr(TsrMetainfo) info = make_pack (fixture->dir, "pack", 9);
+  g_autofree char *path = g_build_filename (fixture->app.dir, "pack.torrent", NULL);
+  g_autoptr(TsrMetainfo) info = make_pack (fixture->app.dir, "pack", 9);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
   AdwMessageDialog *dialog;
 
   tsr_test_write_torrent_file (info, path);
-  g_assert_true (tsr_window_add_file (fixture->window, file));
+  g_assert_true (tsr_window_add_file (fixture->app.window, file));
   answer (find_dialog (), "add");
-  g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (fixture->library)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (fixture->app.library)), ==, 1);
 
-  g_assert_true (tsr_window_add_file (fixture->window, file));
+  g_assert_true (tsr_window_add_file (fixture->app.window, file));
   dialog = find_dialog ();
   g_assert_nonnull (dialog);
   g_signal_connect (dialog, "failed", G_CALLBACK (on_failed), &error);
-  g_assert_null (find_label (GTK_WIDGET (fixture->window), "“pack” is already in the list"));
+  g_assert_null (find_label (GTK_WIDGET (fixture->app.window), "“pack” is already in the list"));
   answer (dialog, "add");
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
   g_assert_cmpstr (error->message, ==, "“pack” is already in the list");
-  g_assert_nonnull (find_label (GTK_WIDGET (fixture->window), error->message));
-  g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (fixture->library)), ==, 1);
+  g_assert_nonnull (find_label (GTK_WIDGET (fixture->app.window), error->message));
+  g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (fixture->app.library)), ==, 1);
 }
 
 /* Magnet links, with a seeder on 127.0.0.1 named in x.pe: no dialog
@@ -367,7 +354,7 @@ static void
 test_magnet (Fixture       *fixture,
              gconstpointer  data)
 {
-  g_autofree char *seeds = g_build_filename (fixture->dir, "seeds", NULL);
+  g_autofree char *seeds = g_build_filename (fixture->app.dir, "seeds", NULL);
   g_autoptr(TsrMetainfo) info = make_pack (seeds, "pack", 5);
   g_autoptr(TsrMetainfo) other_info = make_pack (seeds, "other", 7);
   g_autoptr(TsrSession) seed_session = tsr_session_new ();
@@ -376,7 +363,7 @@ test_magnet (Fixture       *fixture,
   g_autofree char *other_hex = tsr_metainfo_dup_info_hash_hex (other_info);
   g_autofree char *uri = NULL;
   g_autofree char *other_uri = NULL;
-  g_autofree char *got = g_build_filename (fixture->downloads, "pack", "a.bin", NULL);
+  g_autofree char *got = g_build_filename (fixture->app.downloads, "pack", "a.bin", NULL);
   g_autofree char *want = g_build_filename (seeds, "pack", "a.bin", NULL);
   TsrTorrent *seed;
   TsrTorrent *other_seed;
@@ -395,9 +382,9 @@ test_magnet (Fixture       *fixture,
   other_uri = g_strdup_printf ("magnet:?xt=urn:btih:%s&x.pe=127.0.0.1:%u", other_hex,
                                tsr_session_get_port (seed_session));
 
-  g_assert_true (tsr_window_add_magnet (fixture->window, uri));
+  g_assert_true (tsr_window_add_magnet (fixture->app.window, uri));
   g_assert_null (find_dialog ());
-  torrent = tsr_library_find (fixture->library, info->info_hash);
+  torrent = tsr_library_find (fixture->app.library, info->info_hash);
   g_assert_nonnull (torrent);
   g_assert_false (tsr_torrent_has_metainfo (torrent));
   g_assert_true (tsr_library_asks_after_metadata (torrent));
@@ -413,20 +400,20 @@ test_magnet (Fixture       *fixture,
   answer (dialog, "add");
   g_assert_false (tsr_library_asks_after_metadata (torrent));
   g_assert_true (iterate_until (is_seeding, torrent, 60));
-  g_assert_cmpstr (tsr_torrent_get_folder (torrent), ==, fixture->downloads);
+  g_assert_cmpstr (tsr_torrent_get_folder (torrent), ==, fixture->app.downloads);
   assert_same_file (got, want);
 
-  g_assert_true (tsr_window_add_magnet (fixture->window, other_uri));
-  torrent = tsr_library_find (fixture->library, other_info->info_hash);
+  g_assert_true (tsr_window_add_magnet (fixture->app.window, other_uri));
+  torrent = tsr_library_find (fixture->app.library, other_info->info_hash);
   g_assert_nonnull (torrent);
   g_test_expect_message (TSR_APP_EVENTS_DOMAIN, G_LOG_LEVEL_DEBUG, "add-dialog other");
   dialog = wait_for_dialog (60);
   g_assert_nonnull (dialog);
   g_test_assert_expected_messages ();
   answer (dialog, "cancel");
-  g_assert_null (tsr_library_find (fixture->library, other_info->info_hash));
-  g_assert_nonnull (tsr_library_find (fixture->library, info->info_hash));
-  g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (fixture->library)), ==, 1);
+  g_assert_null (tsr_library_find (fixture->app.library, other_info->info_hash));
+  g_assert_nonnull (tsr_library_find (fixture->app.library, info->info_hash));
+  g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (fixture->app.library)), ==, 1);
 
   tsr_torrent_stop (seed);
   tsr_torrent_stop (other_seed);

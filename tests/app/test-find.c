@@ -9,7 +9,8 @@
  * LESS_STRICT as the text grows or shrinks; Escape closes and clears
  * it; labels set through the Labels dialog show in the list's Labels
  * column at once and come back, counted and shown, in a window over a
- * library reloaded from disk.
+ * library reloaded from disk; the sidebar's toggle follows the setting
+ * in every window, and a closed window's lets go of it.
  */
 #include "config.h"
 
@@ -50,20 +51,15 @@ write_torrent (const char *dir,
 
 typedef struct
 {
-  char       *dir;
-  char       *data;
-  char       *downloads;
-  TsrLibrary *library;
-  TsrWindow  *window;
-  TsrTorrent *ubuntu;    /* borrowed: the library's */
-  TsrTorrent *debian;    /* borrowed: the library's */
+  TsrAppTestLibrary app;
+  TsrTorrent       *ubuntu;    /* borrowed: the library's */
+  TsrTorrent       *debian;    /* borrowed: the library's */
 } Fixture;
 
 static void
 open_window (Fixture *fixture)
 {
-  fixture->window = g_object_new (TSR_TYPE_WINDOW, "library", fixture->library, NULL);
-  gtk_window_present (GTK_WINDOW (fixture->window));
+  tsr_app_test_library_open_window (&fixture->app);
 }
 
 static void
@@ -72,18 +68,12 @@ fixture_set_up (Fixture       *fixture,
 {
   g_autofree char *ubuntu = NULL;
   g_autofree char *debian = NULL;
-  g_autoptr(GError) error = NULL;
 
-  fixture->dir = g_dir_make_tmp ("tsr-find-XXXXXX", NULL);
-  fixture->data = g_build_filename (fixture->dir, "data", NULL);
-  fixture->downloads = g_build_filename (fixture->dir, "downloads", NULL);
-  ubuntu = write_torrent (fixture->dir, "Ubuntu ISO", 1, "http://tracker.ubuntu.example:6969/announce");
-  debian = write_torrent (fixture->dir, "Debian DVD", 2, "udp://bttracker.debian.example:6881");
-  fixture->library = tsr_library_new (fixture->data);
-  fixture->ubuntu = tsr_library_add_file (fixture->library, ubuntu, fixture->downloads, TRUE, NULL, &error);
-  g_assert_no_error (error);
-  fixture->debian = tsr_library_add_file (fixture->library, debian, fixture->downloads, TRUE, NULL, &error);
-  g_assert_no_error (error);
+  tsr_app_test_library_init (&fixture->app, "tsr-find");
+  ubuntu = write_torrent (fixture->app.dir, "Ubuntu ISO", 1, "http://tracker.ubuntu.example:6969/announce");
+  debian = write_torrent (fixture->app.dir, "Debian DVD", 2, "udp://bttracker.debian.example:6881");
+  fixture->ubuntu = tsr_app_test_library_add (&fixture->app, ubuntu);
+  fixture->debian = tsr_app_test_library_add (&fixture->app, debian);
   open_window (fixture);
 }
 
@@ -91,13 +81,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  unused)
 {
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  tsr_library_shutdown (fixture->library);
-  g_clear_object (&fixture->library);
-  tsr_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->data);
-  g_free (fixture->downloads);
+  tsr_app_test_library_clear (&fixture->app);
 }
 
 /* The sidebar row titled @title, and its count (-1 when there is none). */
@@ -156,7 +140,7 @@ static void
 test_sidebar_counts (Fixture       *fixture,
                      gconstpointer  unused)
 {
-  TsrWindow *window = fixture->window;
+  TsrWindow *window = fixture->app.window;
   GListModel *groups = tsr_window_get_groups (window);
   g_autoptr(TsrTorrentGroup) all = g_list_model_get_item (groups, 0);
   gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
@@ -174,14 +158,14 @@ test_sidebar_counts (Fixture       *fixture,
   g_assert_cmpuint (position_of (window, "bttracker.debian.example"), ==, 8);
 
   g_signal_connect (all, "notify::count", G_CALLBACK (on_count_notify), &all_notified);
-  tsr_library_start (fixture->library, fixture->ubuntu);
+  tsr_library_start (fixture->app.library, fixture->ubuntu);
   while (is_stopped (fixture->ubuntu) && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (is_stopped (fixture->ubuntu));
   g_assert_cmpint (count_of (window, "Stopped"), ==, 1);
   g_assert_cmpint (count_of (window, "Downloading") + count_of (window, "Checking") +
                    count_of (window, "Seeding") + count_of (window, "Queued"), ==, 1);
-  tsr_library_stop (fixture->library, fixture->ubuntu);
+  tsr_library_stop (fixture->app.library, fixture->ubuntu);
   g_assert_cmpint (count_of (window, "Stopped"), ==, 2);
   g_assert_cmpint (count_of (window, "Downloading") + count_of (window, "Checking"), ==, 0);
   g_assert_cmpint (count_of (window, "All"), ==, 2);
@@ -200,13 +184,13 @@ test_sidebar_counts (Fixture       *fixture,
    * (the filter looks again at most twice a second). */
   tsr_window_show_group (window, position_of (window, "Stopped"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tsr_window_get_filtered (window))), ==, 2);
-  tsr_library_start (fixture->library, fixture->debian);
+  tsr_library_start (fixture->app.library, fixture->debian);
   end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   while (g_list_model_get_n_items (G_LIST_MODEL (tsr_window_get_filtered (window))) != 1 &&
          g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tsr_window_get_filtered (window))), ==, 1);
-  tsr_library_stop (fixture->library, fixture->debian);
+  tsr_library_stop (fixture->app.library, fixture->debian);
 
   /* Choosing a row filters the list. */
   tsr_window_show_group (window, position_of (window, "tracker.ubuntu.example"));
@@ -219,7 +203,7 @@ test_sidebar_counts (Fixture       *fixture,
   /* A removed torrent's host row goes with it; the chosen row going
    * brings All back. */
   tsr_window_show_group (window, position_of (window, "bttracker.debian.example"));
-  tsr_library_remove (fixture->library, fixture->debian, FALSE);
+  tsr_library_remove (fixture->app.library, fixture->debian, FALSE);
   g_assert_cmpint (count_of (window, "bttracker.debian.example"), ==, -1);
   g_assert_cmpint (count_of (window, "All"), ==, 1);
   g_assert_cmpint (count_of (window, "Stopped"), ==, 1);
@@ -263,7 +247,7 @@ static void
 test_search (Fixture       *fixture,
              gconstpointer  unused)
 {
-  TsrWindow *window = fixture->window;
+  TsrWindow *window = fixture->app.window;
   GtkFilterListModel *filtered = tsr_window_get_filtered (window);
   GtkFilter *filter = gtk_filter_list_model_get_filter (filtered);
   const char *labels[] = { "Linux", "Server", NULL };
@@ -272,7 +256,7 @@ test_search (Fixture       *fixture,
   GtkWidget *focus;
 
   g_signal_connect (filter, "changed", G_CALLBACK (on_filter_changed), &changes);
-  tsr_library_set_labels (fixture->library, fixture->debian, labels);
+  tsr_library_set_labels (fixture->app.library, fixture->debian, labels);
   g_assert_cmpuint (n_shown (window), ==, 2);
 
   /* By name: case-insensitive, any part. */
@@ -365,46 +349,93 @@ test_labels_persist (Fixture       *fixture,
   g_autoptr(TsrTorrent) restored = NULL;
   const char * const *labels;
 
-  g_assert_null (tsr_window_open_labels_dialog (fixture->window));
-  tsr_window_show (fixture->window, 0, "overview");
-  dialog = tsr_window_open_labels_dialog (fixture->window);
+  g_assert_null (tsr_window_open_labels_dialog (fixture->app.window));
+  tsr_window_show (fixture->app.window, 0, "overview");
+  dialog = tsr_window_open_labels_dialog (fixture->app.window);
   g_assert_nonnull (dialog);
   chooser = adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog));
   tsr_label_chooser_set_new_text (TSR_LABEL_CHOOSER (chooser), "Films, 2026 ,");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "apply");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  g_assert_cmpint (count_of (fixture->window, "Films"), ==, 1);
-  g_assert_cmpint (count_of (fixture->window, "2026"), ==, 1);
+  g_assert_cmpint (count_of (fixture->app.window, "Films"), ==, 1);
+  g_assert_cmpint (count_of (fixture->app.window, "2026"), ==, 1);
   /* The list's Labels column follows at once. */
-  g_assert_true (wait_for_text (fixture->window, "Films, 2026"));
+  g_assert_true (wait_for_text (fixture->app.window, "Films, 2026"));
 
   /* The other torrent too, through the same dialog: Films now counts two. */
-  tsr_window_show (fixture->window, 1, "overview");
-  dialog = tsr_window_open_labels_dialog (fixture->window);
+  tsr_window_show (fixture->app.window, 1, "overview");
+  dialog = tsr_window_open_labels_dialog (fixture->app.window);
   chooser = adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog));
   tsr_label_chooser_set (TSR_LABEL_CHOOSER (chooser), "Films", TRUE, FALSE);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "apply");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  g_assert_cmpint (count_of (fixture->window, "Films"), ==, 2);
+  g_assert_cmpint (count_of (fixture->app.window, "Films"), ==, 2);
 
   /* A restart: the window goes, the library is saved and read again. */
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  tsr_library_shutdown (fixture->library);
-  g_clear_object (&fixture->library);
-  fixture->library = tsr_library_new (fixture->data);
-  tsr_library_restore (fixture->library);
+  tsr_app_test_library_reload (&fixture->app);
   open_window (fixture);
-  g_assert_cmpint (count_of (fixture->window, "All"), ==, 2);
-  g_assert_cmpint (count_of (fixture->window, "Films"), ==, 2);
-  g_assert_cmpint (count_of (fixture->window, "2026"), ==, 1);
-  g_assert_true (wait_for_text (fixture->window, "Films, 2026"));
-  tsr_window_set_search (fixture->window, "label:2026");
-  g_assert_cmpuint (n_shown (fixture->window), ==, 1);
-  restored = g_list_model_get_item (G_LIST_MODEL (tsr_window_get_filtered (fixture->window)), 0);
+  g_assert_cmpint (count_of (fixture->app.window, "All"), ==, 2);
+  g_assert_cmpint (count_of (fixture->app.window, "Films"), ==, 2);
+  g_assert_cmpint (count_of (fixture->app.window, "2026"), ==, 1);
+  g_assert_true (wait_for_text (fixture->app.window, "Films, 2026"));
+  tsr_window_set_search (fixture->app.window, "label:2026");
+  g_assert_cmpuint (n_shown (fixture->app.window), ==, 1);
+  restored = g_list_model_get_item (G_LIST_MODEL (tsr_window_get_filtered (fixture->app.window)), 0);
   labels = tsr_library_get_labels (restored);
   g_assert_cmpstr (labels[0], ==, "Films");
   g_assert_cmpstr (labels[1], ==, "2026");
   g_assert_null (labels[2]);
+}
+
+static gboolean
+action_state (TsrWindow  *window,
+              const char *name)
+{
+  g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (window), name);
+
+  return g_variant_get_boolean (state);
+}
+
+/* The sidebar's toggle is the window's own action over "show-sidebar":
+ * it writes the setting, every window follows, and a closed window lets
+ * go of the setting even while something still holds it (GLib 2.74's
+ * g_settings_create_action () did not, and warned on the next change:
+ * warnings are fatal here). */
+static void
+test_sidebar_action_after_close (Fixture       *fixture,
+                                 gconstpointer  unused)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  AdwFlap *flap = ADW_FLAP (tsr_app_test_find_widget (GTK_WIDGET (fixture->app.window), "flap"));
+  TsrWindow *second;
+
+  g_settings_reset (settings, "show-sidebar");
+  g_assert_true (action_state (fixture->app.window, "show-sidebar"));
+  g_assert_true (adw_flap_get_reveal_flap (flap));
+  second = g_object_new (TSR_TYPE_WINDOW, "library", fixture->app.library, NULL);
+  gtk_window_present (GTK_WINDOW (second));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (second), "win.show-sidebar", NULL));
+  g_assert_false (g_settings_get_boolean (settings, "show-sidebar"));
+  g_assert_false (action_state (second, "show-sidebar"));
+  g_assert_false (action_state (fixture->app.window, "show-sidebar"));
+  g_assert_false (adw_flap_get_reveal_flap (flap));
+
+  /* Closed, but still held (as a late callback would hold it). */
+  g_object_ref (second);
+  gtk_window_destroy (GTK_WINDOW (second));
+  tsr_test_run_for (50);
+  g_settings_set_boolean (settings, "show-sidebar", TRUE);
+  tsr_test_run_for (50);
+  g_assert_true (action_state (fixture->app.window, "show-sidebar"));
+  g_assert_true (adw_flap_get_reveal_flap (flap));
+  g_object_unref (second);
+  /* And gone for good. */
+  g_settings_set_boolean (settings, "show-sidebar", FALSE);
+  tsr_test_run_for (50);
+  g_assert_false (action_state (fixture->app.window, "show-sidebar"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->app.window), "win.show-sidebar", NULL));
+  g_assert_true (g_settings_get_boolean (settings, "show-sidebar"));
+  g_settings_reset (settings, "show-sidebar");
 }
 
 /* From the app's compiled resources (tessera-resources.c): the window's
@@ -421,5 +452,7 @@ main (int    argc,
   g_test_add ("/find/sidebar-counts", Fixture, NULL, fixture_set_up, test_sidebar_counts, fixture_tear_down);
   g_test_add ("/find/search", Fixture, NULL, fixture_set_up, test_search, fixture_tear_down);
   g_test_add ("/find/labels-persist", Fixture, NULL, fixture_set_up, test_labels_persist, fixture_tear_down);
+  g_test_add ("/find/sidebar-action-after-close", Fixture, NULL, fixture_set_up, test_sidebar_action_after_close,
+              fixture_tear_down);
   return g_test_run ();
 }

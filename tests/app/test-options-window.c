@@ -18,18 +18,13 @@
 
 typedef struct
 {
-  char       *dir;
-  char       *data;
-  char       *downloads;
-  TsrLibrary *library;
-  TsrWindow  *window;
+  TsrAppTestLibrary app;
 } Fixture;
 
 static void
 open_window (Fixture *fixture)
 {
-  fixture->window = g_object_new (TSR_TYPE_WINDOW, "library", fixture->library, NULL);
-  gtk_window_present (GTK_WINDOW (fixture->window));
+  tsr_app_test_library_open_window (&fixture->app);
 }
 
 static void
@@ -39,18 +34,13 @@ fixture_set_up (Fixture       *fixture,
   g_autofree char *root = NULL;
   g_autofree char *file = NULL;
   g_autoptr(TsrMetainfo) info = NULL;
-  g_autoptr(GError) error = NULL;
 
-  fixture->dir = g_dir_make_tmp ("tsr-options-XXXXXX", NULL);
-  fixture->data = g_build_filename (fixture->dir, "data", NULL);
-  fixture->downloads = g_build_filename (fixture->dir, "downloads", NULL);
-  root = g_build_filename (fixture->dir, "Film", NULL);
-  file = g_build_filename (fixture->dir, "Film.torrent", NULL);
+  tsr_app_test_library_init (&fixture->app, "tsr-options");
+  root = g_build_filename (fixture->app.dir, "Film", NULL);
+  file = g_build_filename (fixture->app.dir, "Film.torrent", NULL);
   info = tsr_test_make_pack (root);
   tsr_test_write_torrent_file (info, file);
-  fixture->library = tsr_library_new (fixture->data);
-  g_assert_nonnull (tsr_library_add_file (fixture->library, file, fixture->downloads, TRUE, NULL, &error));
-  g_assert_no_error (error);
+  tsr_app_test_library_add (&fixture->app, file);
   open_window (fixture);
 }
 
@@ -58,13 +48,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  unused)
 {
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  tsr_library_shutdown (fixture->library);
-  g_clear_object (&fixture->library);
-  tsr_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->data);
-  g_free (fixture->downloads);
+  tsr_app_test_library_clear (&fixture->app);
 }
 
 /* Selects the torrent and opens its options through the menu's action. */
@@ -74,8 +58,8 @@ open_options (Fixture *fixture)
   GListModel *toplevels = gtk_window_get_toplevels ();
   guint i;
 
-  tsr_window_show (fixture->window, 0, "overview");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.options", NULL));
+  tsr_window_show (fixture->app.window, 0, "overview");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->app.window), "win.options", NULL));
   for (i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
       g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
@@ -89,7 +73,7 @@ open_options (Fixture *fixture)
 static TsrTorrent *
 torrent_of (Fixture *fixture)
 {
-  TsrTorrent *torrent = g_list_model_get_item (tsr_library_get_torrents (fixture->library), 0);
+  TsrTorrent *torrent = g_list_model_get_item (tsr_library_get_torrents (fixture->app.library), 0);
 
   g_object_unref (torrent);   /* the library holds it */
   return torrent;
@@ -146,11 +130,7 @@ test_options (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (window));
 
   /* A restart: the window goes, the library is saved and read again. */
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  tsr_library_shutdown (fixture->library);
-  g_clear_object (&fixture->library);
-  fixture->library = tsr_library_new (fixture->data);
-  tsr_library_restore (fixture->library);
+  tsr_app_test_library_reload (&fixture->app);
   open_window (fixture);
   g_assert_cmpuint (tsr_torrent_get_max_peers (torrent_of (fixture)), ==, 9);
   window = open_options (fixture);

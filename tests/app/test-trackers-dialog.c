@@ -6,23 +6,23 @@
  * torrent's tiers, Apply sets new ones (added, removed, moved to another
  * tier) and the Trackers page lists them; a URL that is not a tracker's
  * is refused with a toast and changes nothing; the list comes back over
- * a library read again from disk; the text view has a name.
+ * a library read again from disk; the text view has a name. The web
+ * seeds below them are edited the same way, refused unless http or
+ * https.
  */
 #include "config.h"
 
 #include <adwaita.h>
 #include <string.h>
 
+#include "tsr-app-test-util.h"
 #include "tsr-test-util.h"
 #include "tsr-trackers-dialog.h"
 #include "tsr-window.h"
 
 typedef struct
 {
-  char       *dir;
-  char       *data;
-  TsrLibrary *library;
-  TsrWindow  *window;
+  TsrAppTestLibrary app;
 } Fixture;
 
 /* A .torrent announcing to one tracker. */
@@ -50,9 +50,8 @@ write_torrent (const char *dir)
 static void
 open_window (Fixture *fixture)
 {
-  fixture->window = g_object_new (TSR_TYPE_WINDOW, "library", fixture->library, NULL);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  tsr_window_show (fixture->window, 0, "trackers");
+  tsr_app_test_library_open_window (&fixture->app);
+  tsr_window_show (fixture->app.window, 0, "trackers");
 }
 
 static void
@@ -60,16 +59,10 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  unused)
 {
   g_autofree char *path = NULL;
-  g_autofree char *downloads = NULL;
-  g_autoptr(GError) error = NULL;
 
-  fixture->dir = g_dir_make_tmp ("tsr-trackers-XXXXXX", NULL);
-  fixture->data = g_build_filename (fixture->dir, "data", NULL);
-  downloads = g_build_filename (fixture->dir, "downloads", NULL);
-  path = write_torrent (fixture->dir);
-  fixture->library = tsr_library_new (fixture->data);
-  g_assert_nonnull (tsr_library_add_file (fixture->library, path, downloads, TRUE, NULL, &error));
-  g_assert_no_error (error);
+  tsr_app_test_library_init (&fixture->app, "tsr-trackers");
+  path = write_torrent (fixture->app.dir);
+  tsr_app_test_library_add (&fixture->app, path);
   open_window (fixture);
 }
 
@@ -77,12 +70,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  unused)
 {
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  tsr_library_shutdown (fixture->library);
-  g_clear_object (&fixture->library);
-  tsr_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->data);
+  tsr_app_test_library_clear (&fixture->app);
 }
 
 static void
@@ -97,17 +85,57 @@ test_text (void)
   g_assert_cmpstr (g_ptr_array_index ((GPtrArray *) g_ptr_array_index (tiers, 1), 0), ==, "https://c/x");
   text = tsr_trackers_dialog_format (tiers);
   g_assert_cmpstr (text, ==, "http://a/announce\nudp://b:1\n\nhttps://c/x\n");
+  {
+    g_auto(GStrv) seeds = tsr_trackers_dialog_parse_web_seeds (" http://s/a \n\n\thttps://t/b\n");
+
+    g_assert_cmpuint (g_strv_length (seeds), ==, 2);
+    g_assert_cmpstr (seeds[0], ==, "http://s/a");
+    g_assert_cmpstr (seeds[1], ==, "https://t/b");
+  }
+}
+
+/* The dialog's @n-th text view (0: trackers, 1: web seeds), depth first. */
+static GtkWidget *
+find_text_view (GtkWidget *widget,
+                guint     *n)
+{
+  GtkWidget *child;
+
+  if (GTK_IS_TEXT_VIEW (widget) && (*n)-- == 0)
+    return widget;
+  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_text_view (child, n);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkTextBuffer *
+nth_buffer (GtkWidget  *dialog,
+            guint       n,
+            const char *name)
+{
+  GtkWidget *view = find_text_view (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog)), &n);
+
+  g_assert_nonnull (view);
+  /* GTK's test backend (GTK_A11Y=test) keeps the accessible properties. */
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, name);
+  return gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
 }
 
 static GtkTextBuffer *
 buffer_of (GtkWidget *dialog)
 {
-  GtkWidget *scrolled = adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog));
-  GtkWidget *view = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+  return nth_buffer (dialog, 0, "Tracker addresses");
+}
 
-  /* GTK's test backend (GTK_A11Y=test) keeps the accessible properties. */
-  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, "Tracker addresses");
-  return gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+static GtkTextBuffer *
+web_seeds_buffer_of (GtkWidget *dialog)
+{
+  return nth_buffer (dialog, 1, "Web seed addresses");
 }
 
 static char *
@@ -122,7 +150,7 @@ text_of (GtkTextBuffer *buffer)
 static TsrTorrent *
 torrent_of (Fixture *fixture)
 {
-  TsrTorrent *torrent = g_list_model_get_item (tsr_library_get_torrents (fixture->library), 0);
+  TsrTorrent *torrent = g_list_model_get_item (tsr_library_get_torrents (fixture->app.library), 0);
 
   g_object_unref (torrent);   /* the library holds it */
   return torrent;
@@ -166,7 +194,7 @@ static void
 test_edit (Fixture       *fixture,
            gconstpointer  unused)
 {
-  GtkWidget *dialog = tsr_window_open_trackers_dialog (fixture->window);
+  GtkWidget *dialog = tsr_window_open_trackers_dialog (fixture->app.window);
   g_autofree char *shown = text_of (buffer_of (dialog));
   g_autofree char *now = NULL;
 
@@ -177,28 +205,74 @@ test_edit (Fixture       *fixture,
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "apply");
   now = tiers_text (fixture);
   g_assert_cmpstr (now, ==, "udp://new.example:6969\nhttps://other.example/a\n\nhttp://first.example/announce\n");
-  g_assert_true (wait_for_text (GTK_WIDGET (fixture->window), "udp://new.example:6969"));
+  g_assert_true (wait_for_text (GTK_WIDGET (fixture->app.window), "udp://new.example:6969"));
 
   /* Refused: nothing changes. */
-  dialog = tsr_window_open_trackers_dialog (fixture->window);
+  dialog = tsr_window_open_trackers_dialog (fixture->app.window);
   gtk_text_buffer_set_text (buffer_of (dialog), "gopher://old.example/\n", -1);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "apply");
   g_clear_pointer (&now, g_free);
   now = tiers_text (fixture);
   g_assert_cmpstr (now, ==, "udp://new.example:6969\nhttps://other.example/a\n\nhttp://first.example/announce\n");
-  g_assert_true (wait_for_text (GTK_WIDGET (fixture->window),
+  g_assert_true (wait_for_text (GTK_WIDGET (fixture->app.window),
                                 "“gopher://old.example/” is not a tracker address (http, https or udp)"));
 
   /* A restart: the list comes back. */
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  tsr_library_shutdown (fixture->library);
-  g_clear_object (&fixture->library);
-  fixture->library = tsr_library_new (fixture->data);
-  tsr_library_restore (fixture->library);
+  tsr_app_test_library_reload (&fixture->app);
   open_window (fixture);
   g_clear_pointer (&now, g_free);
   now = tiers_text (fixture);
   g_assert_cmpstr (now, ==, "udp://new.example:6969\nhttps://other.example/a\n\nhttp://first.example/announce\n");
+}
+
+static char *
+web_seeds_text (Fixture *fixture)
+{
+  g_auto(GStrv) urls = tsr_torrent_dup_web_seeds (torrent_of (fixture));
+
+  return g_strjoinv (" ", urls);
+}
+
+/* The web seeds under the trackers: none at first; Apply sets those
+ * typed (trimmed, blank lines left out), and the reopened dialog shows
+ * them; an address that is not http or https is refused with a toast
+ * that names it and changes nothing, trackers included; the list comes
+ * back over a library read again from disk. */
+static void
+test_web_seeds (Fixture       *fixture,
+                gconstpointer  unused)
+{
+  GtkWidget *dialog = tsr_window_open_trackers_dialog (fixture->app.window);
+  g_autofree char *shown = text_of (web_seeds_buffer_of (dialog));
+  g_autofree char *now = NULL;
+  g_autofree char *tiers = NULL;
+
+  g_assert_cmpstr (shown, ==, "");
+  gtk_text_buffer_set_text (web_seeds_buffer_of (dialog), "  http://seed.example/files/ \n\nhttps://mirror.example/x\n", -1);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "apply");
+  now = web_seeds_text (fixture);
+  g_assert_cmpstr (now, ==, "http://seed.example/files/ https://mirror.example/x");
+  tiers = tiers_text (fixture);
+  g_assert_cmpstr (tiers, ==, "http://first.example/announce\n");
+
+  dialog = tsr_window_open_trackers_dialog (fixture->app.window);
+  g_clear_pointer (&shown, g_free);
+  shown = text_of (web_seeds_buffer_of (dialog));
+  g_assert_cmpstr (shown, ==, "http://seed.example/files/\nhttps://mirror.example/x\n");
+  gtk_text_buffer_set_text (web_seeds_buffer_of (dialog), "http://seed.example/files/\nftp://seed.example/\n", -1);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "apply");
+  g_clear_pointer (&now, g_free);
+  now = web_seeds_text (fixture);
+  g_assert_cmpstr (now, ==, "http://seed.example/files/ https://mirror.example/x");
+  g_assert_true (wait_for_text (GTK_WIDGET (fixture->app.window),
+                                "“ftp://seed.example/” is not a web seed address (http or https)"));
+
+  /* A restart: the list comes back. */
+  tsr_app_test_library_reload (&fixture->app);
+  open_window (fixture);
+  g_clear_pointer (&now, g_free);
+  now = web_seeds_text (fixture);
+  g_assert_cmpstr (now, ==, "http://seed.example/files/ https://mirror.example/x");
 }
 
 /* From the app's compiled resources (tessera-resources.c). */
@@ -213,5 +287,6 @@ main (int    argc,
   g_resources_register (tsr_get_resource ());
   g_test_add_func ("/trackers-dialog/text", test_text);
   g_test_add ("/trackers-dialog/edit", Fixture, NULL, fixture_set_up, test_edit, fixture_tear_down);
+  g_test_add ("/trackers-dialog/web-seeds", Fixture, NULL, fixture_set_up, test_web_seeds, fixture_tear_down);
   return g_test_run ();
 }

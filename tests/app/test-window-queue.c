@@ -18,21 +18,10 @@
 
 typedef struct
 {
-  char       *dir;
-  char       *data;
-  char       *downloads;
-  TsrLibrary *library;
-  TsrWindow  *window;
+  TsrAppTestLibrary app;
 } Fixture;
 
 static const char *names[] = { "Alpha", "Bravo", "Charlie" };
-
-static void
-open_window (Fixture *fixture)
-{
-  fixture->window = g_object_new (TSR_TYPE_WINDOW, "library", fixture->library, NULL);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-}
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -40,50 +29,39 @@ fixture_set_up (Fixture       *fixture,
 {
   guint i;
 
-  fixture->dir = g_dir_make_tmp ("tsr-queue-XXXXXX", NULL);
-  fixture->data = g_build_filename (fixture->dir, "data", NULL);
-  fixture->downloads = g_build_filename (fixture->dir, "downloads", NULL);
-  fixture->library = tsr_library_new (fixture->data);
+  tsr_app_test_library_init (&fixture->app, "tsr-queue");
   for (i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      g_autofree char *root = g_build_filename (fixture->dir, names[i], NULL);
+      g_autofree char *root = g_build_filename (fixture->app.dir, names[i], NULL);
       g_autofree char *file = g_strconcat (root, ".torrent", NULL);
       g_autoptr(TsrMetainfo) info = NULL;
-      g_autoptr(GError) error = NULL;
 
       tsr_test_write_file (root, "a.bin", 20000, i + 1);
       info = tsr_test_make_torrent (root, TSR_CREATE_V1, 16384);
       tsr_test_write_torrent_file (info, file);
-      g_assert_nonnull (tsr_library_add_file (fixture->library, file, fixture->downloads, TRUE, NULL, &error));
-      g_assert_no_error (error);
+      tsr_app_test_library_add (&fixture->app, file);
     }
-  open_window (fixture);
+  tsr_app_test_library_open_window (&fixture->app);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  unused)
 {
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  tsr_library_shutdown (fixture->library);
-  g_clear_object (&fixture->library);
-  tsr_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->data);
-  g_free (fixture->downloads);
+  tsr_app_test_library_clear (&fixture->app);
 }
 
 static GtkColumnView *
 column_view_of (Fixture *fixture)
 {
-  return GTK_COLUMN_VIEW (tsr_app_test_find_widget (GTK_WIDGET (fixture->window), "column_view"));
+  return GTK_COLUMN_VIEW (tsr_app_test_find_widget (GTK_WIDGET (fixture->app.window), "column_view"));
 }
 
 /* The queue as initials, first position first: "ABC". */
 static char *
 queue_order (Fixture *fixture)
 {
-  TsrSession *session = tsr_library_get_session (fixture->library);
+  TsrSession *session = tsr_library_get_session (fixture->app.library);
   GString *order = g_string_new (NULL);
   TsrTorrent *torrent;
   guint i;
@@ -128,7 +106,7 @@ move (Fixture    *fixture,
       if (strchr (initials, tsr_torrent_get_name (torrent)[0]) != NULL)
         gtk_selection_model_select_item (selection, i, FALSE);
     }
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), action, NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->app.window), action, NULL));
 }
 
 static void
@@ -199,7 +177,7 @@ static gboolean
 column_shows_queue (Fixture *fixture)
 {
   gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  TsrSession *session = tsr_library_get_session (fixture->library);
+  TsrSession *session = tsr_library_get_session (fixture->app.library);
   gboolean all = FALSE;
 
   while (!all && g_get_monotonic_time () < end)
@@ -278,15 +256,11 @@ test_moves (Fixture       *fixture,
 
   /* Nothing selected: the moves are off, like the other torrent actions. */
   gtk_selection_model_unselect_all (gtk_column_view_get_model (column_view_of (fixture)));
-  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "queue-up"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->app.window), "queue-up"));
 
   /* A restart: the window goes, the library is saved and read again. */
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  tsr_library_shutdown (fixture->library);
-  g_clear_object (&fixture->library);
-  fixture->library = tsr_library_new (fixture->data);
-  tsr_library_restore (fixture->library);
-  open_window (fixture);
+  tsr_app_test_library_reload (&fixture->app);
+  tsr_app_test_library_open_window (&fixture->app);
   assert_queue (fixture, "ACB");
   g_assert_true (column_shows_queue (fixture));
   sort_by_queue (fixture);

@@ -7,7 +7,36 @@
 
 #include <gtk/gtk.h>
 
+#include "tessera-engine.h"
+#include "tsr-window.h"
+
 G_BEGIN_DECLS
+
+/* A library in a temporary folder, and the main window over it: what the
+ * window tests share. */
+typedef struct
+{
+  char       *dir;        /* (owned) the temporary folder, removed by _clear () */
+  char       *data;       /* (owned) dir/data: the library's own folder */
+  char       *downloads;  /* (owned) dir/downloads: where added torrents save */
+  TsrLibrary *library;    /* (owned) */
+  TsrWindow  *window;     /* (nullable) the window _open_window () opened */
+} TsrAppTestLibrary;
+
+/* An empty library in a new temporary folder named after @prefix. */
+void        tsr_app_test_library_init        (TsrAppTestLibrary *self,
+                                              const char        *prefix);
+/* Adds the .torrent at @path, stopped, saving to self->downloads (fails
+ * the test if the library refuses it); returns it (borrowed). */
+TsrTorrent *tsr_app_test_library_add         (TsrAppTestLibrary *self,
+                                              const char        *path);
+/* A new main window over the library, presented, as self->window. */
+TsrWindow  *tsr_app_test_library_open_window (TsrAppTestLibrary *self);
+/* A restart: the window (if any) goes, the library is shut down (and so
+ * saved) and read again from self->data. No window is opened. */
+void        tsr_app_test_library_reload      (TsrAppTestLibrary *self);
+/* Window, library and temporary folder go. */
+void        tsr_app_test_library_clear       (TsrAppTestLibrary *self);
 
 /* The widget under @widget (itself included) whose template or builder
  * id is @id, depth first; NULL when none is. */

@@ -36,6 +36,7 @@ struct _TsrWebSeeds
   const TsrWebSeedsFuncs *funcs;
   gpointer                user_data;
   TsrMetainfo            *info;         /* (owned) */
+  GPtrArray              *urls;         /* (owned) (element-type utf8) BEP 19: the metainfo's or the user's */
   TsrBlockMap            *blocks;       /* borrowed */
   TsrPiecePicker         *picker;       /* borrowed */
   TsrPeerPool            *pool;         /* borrowed: URL bans */
@@ -80,16 +81,33 @@ tsr_web_seeds_new (TsrMetainfo            *info,
                    const TsrWebSeedsFuncs *funcs,
                    gpointer                user_data)
 {
+  g_return_val_if_fail (info != NULL, NULL);
+  return tsr_web_seeds_new_with_urls (info, info->web_seeds, blocks, picker, pool, funcs, user_data);
+}
+
+TsrWebSeeds *
+tsr_web_seeds_new_with_urls (TsrMetainfo            *info,
+                             GPtrArray              *urls,
+                             TsrBlockMap            *blocks,
+                             TsrPiecePicker         *picker,
+                             TsrPeerPool            *pool,
+                             const TsrWebSeedsFuncs *funcs,
+                             gpointer                user_data)
+{
   TsrWebSeeds *self;
+  guint i;
 
-  g_return_val_if_fail (info != NULL && blocks != NULL && picker != NULL && pool != NULL, NULL);
+  g_return_val_if_fail (info != NULL && urls != NULL && blocks != NULL && picker != NULL && pool != NULL, NULL);
 
-  if (info->web_seeds->len == 0 && info->http_seeds->len == 0)
+  if (urls->len == 0 && info->http_seeds->len == 0)
     return NULL;
   self = g_new0 (TsrWebSeeds, 1);
   self->funcs = funcs;
   self->user_data = user_data;
   self->info = tsr_metainfo_ref (info);
+  self->urls = g_ptr_array_new_full (urls->len, g_free);
+  for (i = 0; i < urls->len; i++)
+    g_ptr_array_add (self->urls, g_strdup (g_ptr_array_index (urls, i)));
   self->blocks = blocks;
   self->picker = picker;
   self->pool = pool;
@@ -99,11 +117,25 @@ tsr_web_seeds_new (TsrMetainfo            *info,
 void
 tsr_web_seeds_free (TsrWebSeeds *self)
 {
+  guint i;
+
+  /* A piece on its way goes back to the peers and the other seeds: its
+   * fetch lands without a call (a stopped torrent's block map has let go
+   * of it already). */
+  for (i = 0; self->seeds != NULL && i < self->seeds->len; i++)
+    {
+      Seed *seed = g_ptr_array_index (self->seeds, i);
+
+      if (seed->piece >= 0 && tsr_block_map_get_reserved (self->blocks, (guint) seed->piece) == seed &&
+          !tsr_block_map_is_writing (self->blocks, (guint) seed->piece))
+        tsr_block_map_drop (self->blocks, (guint) seed->piece);
+    }
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->seeds, g_ptr_array_unref);
   g_clear_object (&self->session);
+  g_ptr_array_unref (self->urls);
   tsr_metainfo_unref (self->info);
   g_free (self);
 }
@@ -112,7 +144,7 @@ tsr_web_seeds_free (TsrWebSeeds *self)
 static void
 ensure_seeds (TsrWebSeeds *self)
 {
-  guint n_web = self->info->web_seeds->len;
+  guint n_web = self->urls->len;
   guint i;
 
   if (self->seeds != NULL)
@@ -128,7 +160,7 @@ ensure_seeds (TsrWebSeeds *self)
     {
       gboolean http_seed = i >= n_web;
       const char *url = http_seed ? g_ptr_array_index (self->info->http_seeds, i - n_web)
-                                  : g_ptr_array_index (self->info->web_seeds, i);
+                                  : g_ptr_array_index (self->urls, i);
       Seed *seed = g_new0 (Seed, 1);
 
       seed->ref_count = 1;

@@ -76,7 +76,18 @@ TsrWebSeeds *tsr_web_seeds_new         (TsrMetainfo            *info,
                                         TsrPeerPool            *pool,
                                         const TsrWebSeedsFuncs *funcs,
                                         gpointer                user_data);
-/* Fetches in flight are cancelled and land without a call. */
+/* The same with @urls (element-type utf8, copied) as the BEP 19 seeds in
+ * place of @info's (the user's edited list); @info's BEP 17 seeds stay.
+ * NULL when there is no seed at all. */
+TsrWebSeeds *tsr_web_seeds_new_with_urls (TsrMetainfo          *info,
+                                          GPtrArray            *urls,
+                                          TsrBlockMap          *blocks,
+                                          TsrPiecePicker       *picker,
+                                          TsrPeerPool          *pool,
+                                          const TsrWebSeedsFuncs *funcs,
+                                          gpointer              user_data);
+/* Fetches in flight are cancelled and land without a call; their pieces
+ * leave the block map, free for the peers and other seeds. */
 void         tsr_web_seeds_free        (TsrWebSeeds            *self);
 
 /* Rates; then each idle seed, not backing off nor banned, is given a

@@ -343,3 +343,100 @@ tsr_library_entry_restore_trackers (TsrTorrent *torrent,
   if (!tsr_library_entry_set_trackers (torrent, tiers, &error))
     g_message ("Trackers of %s left as they were: %s", tsr_torrent_get_name (torrent), error->message);
 }
+
+/* The user's web seeds, as the index keeps them (the engine's
+ * tsr_torrent_dup_web_seeds cannot tell them from the metainfo's). */
+gboolean
+tsr_library_entry_set_web_seeds (TsrTorrent          *torrent,
+                                 const char * const  *urls,
+                                 GError             **error)
+{
+  if (!tsr_torrent_set_web_seeds (torrent, urls, error))
+    return FALSE;
+  g_object_set_data_full (G_OBJECT (torrent), "tsr-own-web-seeds-kept",
+                          urls != NULL ? tsr_torrent_dup_web_seeds (torrent) : NULL, (GDestroyNotify) g_strfreev);
+  return TRUE;
+}
+
+void
+tsr_library_entry_add_web_seeds (JsonBuilder *builder,
+                                 TsrTorrent  *torrent)
+{
+  char **urls = g_object_get_data (G_OBJECT (torrent), "tsr-own-web-seeds-kept");
+  guint i;
+
+  if (urls == NULL)
+    return;
+  json_builder_set_member_name (builder, "web-seeds");
+  json_builder_begin_array (builder);
+  for (i = 0; urls[i] != NULL; i++)
+    json_builder_add_string_value (builder, urls[i]);
+  json_builder_end_array (builder);
+}
+
+void
+tsr_library_entry_restore_web_seeds (TsrTorrent *torrent,
+                                     JsonObject *entry)
+{
+  JsonNode *node = json_object_get_member (entry, "web-seeds");
+  g_autoptr(GPtrArray) urls = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *array;
+  guint i;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return;
+  array = json_node_get_array (node);
+  urls = g_ptr_array_new ();
+  for (i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *url = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_VALUE (url) && json_node_get_value_type (url) == G_TYPE_STRING)
+        g_ptr_array_add (urls, (gpointer) json_node_get_string (url));
+    }
+  g_ptr_array_add (urls, NULL);
+  /* Edited by hand into something the engine refuses: the metainfo's. */
+  if (!tsr_library_entry_set_web_seeds (torrent, (const char * const *) urls->pdata, &error))
+    g_message ("Web seeds of %s left as they were: %s", tsr_torrent_get_name (torrent), error->message);
+}
+
+/* When the torrent came into the library, in seconds since 1970: kept
+ * beside it, like its labels; the engine's torrent has no use for it. */
+void
+tsr_library_entry_set_added (TsrTorrent *torrent,
+                             gint64      when)
+{
+  gint64 *added = g_new (gint64, 1);
+
+  *added = when;
+  g_object_set_data_full (G_OBJECT (torrent), "tsr-added", added, g_free);
+}
+
+gint64
+tsr_library_entry_get_added (TsrTorrent *torrent)
+{
+  gint64 *added = g_object_get_data (G_OBJECT (torrent), "tsr-added");
+
+  return added != NULL ? *added : 0;
+}
+
+void
+tsr_library_entry_add_added (JsonBuilder *builder,
+                             TsrTorrent  *torrent)
+{
+  json_builder_set_member_name (builder, "added");
+  json_builder_add_int_value (builder, tsr_library_entry_get_added (torrent));
+}
+
+void
+tsr_library_entry_restore_added (TsrTorrent *torrent,
+                                 JsonObject *entry)
+{
+  JsonNode *node = json_object_get_member (entry, "added");
+
+  /* An index from before "added": the time it was read stands. */
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64 &&
+      json_node_get_int (node) > 0)
+    tsr_library_entry_set_added (torrent, json_node_get_int (node));
+}

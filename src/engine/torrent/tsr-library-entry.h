@@ -3,7 +3,7 @@
  * tsr-library-entry.h: what one torrent's entry in the library's index
  * (torrents.json) keeps beside its hash and folder, to JSON and back:
  * file priorities, the limits the user set, the torrent's options and
- * the trackers the user set.
+ * the trackers and web seeds the user set.
  * Used by tsr-library.c (which declares the public side in
  * tsr-library.h); no I/O.
  */
@@ -70,5 +70,24 @@ void     tsr_library_entry_add_trackers     (JsonBuilder *builder,
                                              TsrTorrent  *torrent);
 void     tsr_library_entry_restore_trackers (TsrTorrent  *torrent,
                                              JsonObject  *entry);
+
+/* "web-seeds": the BEP 19 URLs the user set (tsr_torrent_set_web_seeds),
+ * only when set; @urls NULL goes back to the metainfo's. */
+gboolean tsr_library_entry_set_web_seeds     (TsrTorrent          *torrent,
+                                              const char * const  *urls,
+                                              GError             **error);
+void     tsr_library_entry_add_web_seeds     (JsonBuilder         *builder,
+                                              TsrTorrent          *torrent);
+void     tsr_library_entry_restore_web_seeds (TsrTorrent          *torrent,
+                                              JsonObject          *entry);
+
+/* "added": when the torrent came into the library (0: not set). */
+void     tsr_library_entry_set_added         (TsrTorrent          *torrent,
+                                              gint64               when);
+gint64   tsr_library_entry_get_added         (TsrTorrent          *torrent);
+void     tsr_library_entry_add_added         (JsonBuilder         *builder,
+                                              TsrTorrent          *torrent);
+void     tsr_library_entry_restore_added     (TsrTorrent          *torrent,
+                                              JsonObject          *entry);
 
 G_END_DECLS

@@ -6,7 +6,7 @@
  *
  * Layout under the data folder:
  *   torrents/<hash>.torrent   a copy of each torrent file added
- *   torrents.json             [{"hash", "folder", "paused", "labels", "paths"}...], in queue order
+ *   torrents.json             [{"hash", "folder", "paused", "labels", "paths", ...}...], in queue order
  *                             (tsr_session_get_queue_position): restored in that
  *                             order, the queue survives a restart
  *   resume/                   the engine's resume records
@@ -256,6 +256,24 @@ tsr_library_set_trackers (TsrLibrary  *self,
   return TRUE;
 }
 
+gint64
+tsr_library_get_added (TsrTorrent *torrent)
+{
+  return tsr_library_entry_get_added (torrent);
+}
+
+gboolean
+tsr_library_set_web_seeds (TsrLibrary          *self,
+                           TsrTorrent          *torrent,
+                           const char * const  *urls,
+                           GError             **error)
+{
+  if (!tsr_library_entry_set_web_seeds (torrent, urls, error))
+    return FALSE;
+  save_quietly (self);
+  return TRUE;
+}
+
 /* Labels live beside the torrent, as its own limits do: the engine's
  * torrent has no use for them. Always sanitised (tsr-labels.h). */
 static void
@@ -376,6 +394,8 @@ index_text (TsrLibrary *self)
       add_labels (builder, torrent);
       tsr_library_entry_add_options (builder, torrent);
       tsr_library_entry_add_trackers (builder, torrent);
+      tsr_library_entry_add_web_seeds (builder, torrent);
+      tsr_library_entry_add_added (builder, torrent);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -562,6 +582,7 @@ set_up (TsrLibrary  *self,
     g_signal_connect_object (torrent, "metadata-received", G_CALLBACK (on_metadata_received), self, 0);
   tsr_library_entry_set_priorities (torrent, priorities);
   tsr_library_entry_apply_limits (torrent, limits);
+  tsr_library_entry_set_added (torrent, g_get_real_time () / G_USEC_PER_SEC);
 
   tsr_torrent_set_state_folder (torrent, self->resume_folder);
   g_signal_connect_object (torrent, "done", G_CALLBACK (on_torrent_done), self, 0);
@@ -825,6 +846,8 @@ tsr_library_restore (TsrLibrary *self)
               restore_labels (torrent, entry);
               tsr_library_entry_restore_options (torrent, entry);
               tsr_library_entry_restore_trackers (torrent, entry);
+              tsr_library_entry_restore_web_seeds (torrent, entry);
+              tsr_library_entry_restore_added (torrent, entry);
             }
           continue;
         }
@@ -854,6 +877,8 @@ tsr_library_restore (TsrLibrary *self)
       restore_labels (torrent, entry);
       tsr_library_entry_restore_options (torrent, entry);
       tsr_library_entry_restore_trackers (torrent, entry);
+      tsr_library_entry_restore_web_seeds (torrent, entry);
+      tsr_library_entry_restore_added (torrent, entry);
     }
   self->restoring = FALSE;
 }

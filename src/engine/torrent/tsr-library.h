@@ -85,6 +85,12 @@ gboolean     tsr_library_set_trackers   (TsrLibrary              *self,
                                          TsrTorrent              *torrent,
                                          GPtrArray               *tiers,
                                          GError                 **error);
+/* Replaces @torrent's BEP 19 web seeds (tsr_torrent_set_web_seeds; NULL:
+ * the metainfo's) and keeps them in the index. */
+gboolean     tsr_library_set_web_seeds  (TsrLibrary              *self,
+                                         TsrTorrent              *torrent,
+                                         const char * const      *urls,
+                                         GError                 **error);
 /* Starts @torrent, or queues it when the session limits how many run
  * (tsr_session_set_max_active, _max_seeding). */
 void         tsr_library_start          (TsrLibrary  *self,
@@ -115,6 +121,9 @@ void         tsr_library_set_limits     (TsrLibrary  *self,
  * duplicates and labels past 32 left out), saves the index and emits
  * "labels-changed" (TsrTorrent) when they differ from before. */
 const char * const *tsr_library_get_labels (TsrTorrent         *torrent);
+/* When @torrent came into the library, in seconds since 1970 (kept in
+ * the index; 0 for a torrent the library does not hold). */
+gint64       tsr_library_get_added      (TsrTorrent              *torrent);
 void         tsr_library_set_labels     (TsrLibrary         *self,
                                          TsrTorrent         *torrent,
                                          const char * const *labels);

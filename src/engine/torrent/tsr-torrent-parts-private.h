@@ -42,6 +42,9 @@ TsrTorrentMagnet  *_tsr_torrent_get_magnet     (struct _TsrTorrent *self);
 TsrTorrentPieces  *_tsr_torrent_get_pieces     (struct _TsrTorrent *self);
 /* NULL when the metainfo lists no web seed. */
 TsrWebSeeds       *_tsr_torrent_get_web_seeds  (struct _TsrTorrent *self);
+/* Makes the web seeds again from the list tsr_torrent_set_web_seeds
+ * kept (or the metainfo's); nothing before the metainfo. */
+void               _tsr_torrent_remake_web_seeds (struct _TsrTorrent *self);
 /* NULL until tsr_torrent_enable_trackers(). */
 TsrTracker        *_tsr_torrent_get_tracker    (struct _TsrTorrent *self);
 /* Replaces the trackers with @tracker (transfer full) (nullable), and

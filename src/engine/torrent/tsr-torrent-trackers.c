@@ -7,6 +7,8 @@
  * peers go to the swarm's pool, and their replies and errors become the
  * torrent's signals. It sees the torrent only through
  * tsr-torrent-parts-private.h; the scrape schedule is the torrent's tick.
+ * Also the user's list of web seeds (BEP 19), edited with the trackers;
+ * the torrent makes the seeds from it.
  */
 #define G_LOG_DOMAIN "tsr-torrent"
 
@@ -274,4 +276,72 @@ tsr_torrent_get_next_announce (TsrTorrent *self)
   TsrTracker *tracker = _tsr_torrent_get_tracker (self);
 
   return tracker != NULL ? tsr_tracker_get_next_announce (tracker) : -1;
+}
+
+/* Web seeds (BEP 19), edited like the trackers: the list is kept here,
+ * the seeds are the torrent's (TsrWebSeeds). ------------------------- */
+
+/* A web seed (BEP 19) we can fetch from: http or https, with a host, and
+ * nothing a line-based editor or a log would misread. */
+static gboolean
+is_web_seed_url (const char *url)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *p;
+
+  for (p = url; *p != '\0'; p++)
+    if (g_ascii_isspace (*p) || g_ascii_iscntrl (*p))
+      return FALSE;
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    return FALSE;
+  return g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") == 0 ||
+         g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0;
+}
+
+gboolean
+tsr_torrent_set_web_seeds (TsrTorrent          *self,
+                           const char * const  *urls,
+                           GError             **error)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *kept = NULL;
+  guint i;
+
+  g_return_val_if_fail (TSR_IS_TORRENT (self), FALSE);
+
+  for (i = 0; urls != NULL && urls[i] != NULL; i++)
+    if (!is_web_seed_url (urls[i]))
+      {
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                     _("“%s” is not a web seed address (http or https)"), urls[i]);
+        return FALSE;
+      }
+  if (urls != NULL)
+    {
+      kept = g_ptr_array_new_with_free_func (g_free);
+      for (i = 0; urls[i] != NULL; i++)
+        if (g_hash_table_add (seen, (gpointer) urls[i]))
+          g_ptr_array_add (kept, g_strdup (urls[i]));
+    }
+  g_object_set_data_full (G_OBJECT (self), "tsr-own-web-seeds", kept, (GDestroyNotify) g_ptr_array_unref);
+  _tsr_torrent_remake_web_seeds (self);
+  return TRUE;
+}
+
+char **
+tsr_torrent_dup_web_seeds (TsrTorrent *self)
+{
+  GPtrArray *own = g_object_get_data (G_OBJECT (self), "tsr-own-web-seeds");
+  TsrMetainfo *info = tsr_torrent_get_metainfo (self);
+  GPtrArray *urls = own != NULL ? own : info != NULL ? info->web_seeds : NULL;
+  GStrvBuilder *builder = g_strv_builder_new ();
+  char **result;
+  guint i;
+
+  for (i = 0; urls != NULL && i < urls->len; i++)
+    g_strv_builder_add (builder, g_ptr_array_index (urls, i));
+  result = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+  return result;
 }

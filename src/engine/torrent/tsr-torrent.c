@@ -82,6 +82,7 @@ static void swarm_follow_state (TsrTorrent *self);
 static const TsrTorrentDiskFuncs disk_funcs;
 static const TsrTorrentPiecesFuncs pieces_funcs;
 static const TsrWebSeedsFuncs web_seed_funcs;
+static void make_web_seeds (TsrTorrent *self);
 static const TsrSwarmFuncs swarm_funcs;
 static const TsrTorrentStatsFuncs stats_funcs;
 static const TsrTorrentMagnetFuncs magnet_funcs;
@@ -171,9 +172,7 @@ set_metainfo (TsrTorrent  *self,
   /* The block map and the smart ban: the swarm asks when its first
    * member comes (swarm_pieces); web seeds need them at once. */
   tsr_swarm_set_pieces (self->swarm, NULL, picker, NULL, info->piece_count, info->is_private);
-  if (info->web_seeds->len > 0 || info->http_seeds->len > 0)
-    self->web_seeds = tsr_web_seeds_new (info, tsr_torrent_pieces_get_blocks (self->pieces), picker,
-                                         tsr_swarm_get_pool (self->swarm), &web_seed_funcs, self);
+  make_web_seeds (self);
 }
 
 static TsrTorrent *
@@ -460,6 +459,34 @@ static const TsrWebSeedsFuncs web_seed_funcs = {
   .fetched = web_fetched,
   .limiter = web_limiter,
 };
+
+/* The seeds of the user's list (tsr_torrent_set_web_seeds) or else the
+ * metainfo's; none when neither lists one. */
+static void
+make_web_seeds (TsrTorrent *self)
+{
+  GPtrArray *own = g_object_get_data (G_OBJECT (self), "tsr-own-web-seeds");
+  GPtrArray *urls = own != NULL ? own : self->info->web_seeds;
+
+  g_clear_pointer (&self->web_seeds, tsr_web_seeds_free);
+  /* No seed, no block map made for one (most torrents, idle). */
+  if (urls->len == 0 && self->info->http_seeds->len == 0)
+    return;
+  self->web_seeds = tsr_web_seeds_new_with_urls (self->info, urls,
+                                                 tsr_torrent_pieces_get_blocks (self->pieces),
+                                                 tsr_torrent_pieces_get_picker (self->pieces),
+                                                 tsr_swarm_get_pool (self->swarm), &web_seed_funcs, self);
+}
+
+/* After tsr_torrent_set_web_seeds: the new list's seeds, ticked. */
+void
+_tsr_torrent_remake_web_seeds (TsrTorrent *self)
+{
+  if (self->info == NULL)
+    return;   /* a magnet makes them when its metainfo comes */
+  make_web_seeds (self);
+  tsr_web_seeds_tick (self->web_seeds);
+}
 
 static void
 on_disk_failed (const GError *error,

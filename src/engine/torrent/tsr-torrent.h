@@ -179,6 +179,19 @@ gboolean         tsr_torrent_set_trackers     (TsrTorrent         *self,
                                                GPtrArray          *tiers,
                                                GError            **error);
 
+/* The web seeds' URLs (BEP 19 url-list), a new NULL-terminated array:
+ * those set with tsr_torrent_set_web_seeds, else the metainfo's (none
+ * while a magnet has no metainfo). BEP 17 "httpseeds" are not in it. */
+char           **tsr_torrent_dup_web_seeds    (TsrTorrent         *self);
+/* Replaces the BEP 19 web seeds (NULL: back to the metainfo's; an empty
+ * array: none). Each URL must be http or https with a host (else nothing
+ * changes and @error names it); a URL named twice is kept once. Pieces
+ * on their way from the old seeds go back to the peers, and the new seeds
+ * start at the next tick. Not kept across runs: the library does that. */
+gboolean         tsr_torrent_set_web_seeds    (TsrTorrent         *self,
+                                               const char * const *urls,
+                                               GError            **error);
+
 /* Rate limits shared with other torrents (nullable): the torrent's own
  * limits draw on these. */
 void             tsr_torrent_set_limiters     (TsrTorrent         *self,
