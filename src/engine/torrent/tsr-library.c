@@ -6,9 +6,8 @@
  *
  * Layout under the data folder:
  *   torrents/<hash>.torrent   a copy of each torrent file added
- *   torrents.json             [{"hash", "folder", "paused", "labels", "paths", ...}...], in queue order
- *                             (tsr_session_get_queue_position): restored in that
- *                             order, the queue survives a restart
+ *   torrents.json             [{"hash", "folder", "paused", "labels", "paths", ...}...], in queue
+ *                             order (tsr_session_get_queue_position): the queue survives a restart
  *   resume/                   the engine's resume records
  * A torrent is known by its v1 info hash, or its v2 hash for v2-only ones.
  */
