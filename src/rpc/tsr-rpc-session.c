@@ -113,10 +113,10 @@ tsr_rpc_session_get (TsrRpcContext *context,
   ADD_BOOL ("speed-limit-down-enabled", s->speed_limit_down_enabled);
   ADD_INT ("speed-limit-up", s->speed_limit_up);
   ADD_BOOL ("speed-limit-up-enabled", s->speed_limit_up_enabled);
-  /* No alternative speeds in the engine yet: always off. */
-  ADD_INT ("alt-speed-down", 50);
-  ADD_INT ("alt-speed-up", 50);
-  ADD_BOOL ("alt-speed-enabled", FALSE);
+  ADD_INT ("alt-speed-down", s->alt_speed_down);
+  ADD_INT ("alt-speed-up", s->alt_speed_up);
+  ADD_BOOL ("alt-speed-enabled", s->alt_speed_enabled);
+  /* No schedule for them yet. */
   ADD_BOOL ("alt-speed-time-enabled", FALSE);
   ADD_INT ("alt-speed-time-begin", 540);
   ADD_INT ("alt-speed-time-end", 1020);
@@ -215,6 +215,9 @@ tsr_rpc_session_set (TsrRpcContext *context,
   set_uint (args, "speed-limit-down", G_MAXUINT32 / 1000, &s->speed_limit_down);
   set_bool (args, "speed-limit-down-enabled", &s->speed_limit_down_enabled);
   set_uint (args, "speed-limit-up", G_MAXUINT32 / 1000, &s->speed_limit_up);
+  set_uint (args, "alt-speed-down", G_MAXUINT32 / 1000, &s->alt_speed_down);
+  set_uint (args, "alt-speed-up", G_MAXUINT32 / 1000, &s->alt_speed_up);
+  set_bool (args, "alt-speed-enabled", &s->alt_speed_enabled);
   set_bool (args, "speed-limit-up-enabled", &s->speed_limit_up_enabled);
   if (tsr_rpc_args_has_value (args, "seedRatioLimit"))
     {

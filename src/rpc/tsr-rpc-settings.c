@@ -22,6 +22,8 @@ tsr_rpc_settings_new (const char *download_dir)
   self->download_dir = g_strdup (download_dir);
   self->speed_limit_down = 100;
   self->speed_limit_up = 100;
+  self->alt_speed_down = 50;
+  self->alt_speed_up = 50;
   self->seed_ratio_limit = 2.0;
   self->idle_seeding_limit = 30;
   self->peer_limit_global = 200;
@@ -94,6 +96,9 @@ tsr_rpc_settings_load (TsrRpcSettings *self,
   load_bool (keyfile, "speed-limit-down-enabled", &self->speed_limit_down_enabled);
   load_uint (keyfile, "speed-limit-up", G_MAXUINT32 / 1000, &self->speed_limit_up);
   load_bool (keyfile, "speed-limit-up-enabled", &self->speed_limit_up_enabled);
+  load_uint (keyfile, "alt-speed-down", G_MAXUINT32 / 1000, &self->alt_speed_down);
+  load_uint (keyfile, "alt-speed-up", G_MAXUINT32 / 1000, &self->alt_speed_up);
+  load_bool (keyfile, "alt-speed-enabled", &self->alt_speed_enabled);
   ratio = g_key_file_get_double (keyfile, GROUP, "seedRatioLimit", &error);
   if (error == NULL && ratio >= 0 && ratio < 1e6)
     self->seed_ratio_limit = ratio;
@@ -124,6 +129,9 @@ tsr_rpc_settings_save (const TsrRpcSettings *self,
   g_key_file_set_boolean (keyfile, GROUP, "speed-limit-down-enabled", self->speed_limit_down_enabled);
   g_key_file_set_uint64 (keyfile, GROUP, "speed-limit-up", self->speed_limit_up);
   g_key_file_set_boolean (keyfile, GROUP, "speed-limit-up-enabled", self->speed_limit_up_enabled);
+  g_key_file_set_uint64 (keyfile, GROUP, "alt-speed-down", self->alt_speed_down);
+  g_key_file_set_uint64 (keyfile, GROUP, "alt-speed-up", self->alt_speed_up);
+  g_key_file_set_boolean (keyfile, GROUP, "alt-speed-enabled", self->alt_speed_enabled);
   g_key_file_set_double (keyfile, GROUP, "seedRatioLimit", self->seed_ratio_limit);
   g_key_file_set_boolean (keyfile, GROUP, "seedRatioLimited", self->seed_ratio_limited);
   g_key_file_set_uint64 (keyfile, GROUP, "idle-seeding-limit", self->idle_seeding_limit);
@@ -149,9 +157,12 @@ tsr_rpc_settings_apply (const TsrRpcSettings *self,
   TsrSession *session = tsr_library_get_session (library);
   TsrPeerEncryption mode = TSR_PEER_ENCRYPTION_PREFER;
 
-  tsr_session_set_rate_limits (session,
-                               self->speed_limit_up_enabled ? (guint64) self->speed_limit_up * 1000 : 0,
-                               self->speed_limit_down_enabled ? (guint64) self->speed_limit_down * 1000 : 0);
+  if (self->alt_speed_enabled)
+    tsr_session_set_rate_limits (session, (guint64) self->alt_speed_up * 1000, (guint64) self->alt_speed_down * 1000);
+  else
+    tsr_session_set_rate_limits (session,
+                                 self->speed_limit_up_enabled ? (guint64) self->speed_limit_up * 1000 : 0,
+                                 self->speed_limit_down_enabled ? (guint64) self->speed_limit_down * 1000 : 0);
   tsr_session_set_max_connections (session, self->peer_limit_global);
   tsr_session_set_max_active (session, self->download_queue_enabled ? self->download_queue_size : 0);
   tsr_session_set_max_seeding (session, self->seed_queue_enabled ? self->seed_queue_size : 0);

@@ -19,6 +19,10 @@ typedef struct
   gboolean  speed_limit_down_enabled;
   guint     speed_limit_up;            /* kB/s */
   gboolean  speed_limit_up_enabled;
+  /* "Turtle mode": these limits instead, while enabled. */
+  guint     alt_speed_down;            /* kB/s */
+  guint     alt_speed_up;              /* kB/s */
+  gboolean  alt_speed_enabled;
   gdouble   seed_ratio_limit;
   gboolean  seed_ratio_limited;
   guint     idle_seeding_limit;        /* minutes */
