@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include "tsr-rpc-activity.h"
 #include "tsr-rpc-ids.h"
 
 typedef struct
@@ -132,6 +133,7 @@ get_data (TsrRpcIds  *self,
   key = g_new (gint64, 1);
   *key = data->id;
   g_hash_table_insert (self->by_id, key, g_object_ref (torrent));
+  tsr_rpc_activity_watch (torrent);
   return data;
 }
 

@@ -18,6 +18,7 @@
 
 #include <string.h>
 
+#include "tsr-rpc-activity.h"
 #include "tsr-rpc-methods.h"
 
 /* Transmission's tr_torrent_activity. */
@@ -202,6 +203,52 @@ count_files (TsrMetainfo *info)
   return n;
 }
 
+#define MEMBER_INT(name, value) \
+  (json_builder_set_member_name (out, name), json_builder_add_int_value (out, value))
+#define MEMBER_BOOL(name, value) \
+  (json_builder_set_member_name (out, name), json_builder_add_boolean_value (out, value))
+#define MEMBER_STRING(name, value) \
+  (json_builder_set_member_name (out, name), json_builder_add_string_value (out, value))
+
+/* Every member transmission-remote 3.00 needs before it prints a tracker
+ * at all; what Tessera does not track is "never" (0) or unknown (-1). */
+static void
+add_tracker_stat (Row         *row,
+                  JsonBuilder *out,
+                  const char  *url,
+                  const char  *host)
+{
+  const TsrRpcTrackerStat *stat = tsr_rpc_activity_get_tracker (row->torrent, url);
+  gint64 next = tsr_torrent_get_next_announce (row->torrent);
+  TsrTorrentState state = tsr_torrent_get_state (row->torrent);
+  gboolean running = state != TSR_TORRENT_STOPPED && state != TSR_TORRENT_QUEUED && state != TSR_TORRENT_ERROR;
+
+  MEMBER_STRING ("host", host);
+  /* Transmission: 0 inactive, 1 waiting. */
+  MEMBER_INT ("announceState", running ? 1 : 0);
+  /* Scrapes come on their own schedule, which is not exposed: none said. */
+  MEMBER_INT ("scrapeState", 0);
+  MEMBER_BOOL ("isBackup", FALSE);
+  MEMBER_BOOL ("hasAnnounced", stat != NULL && stat->last_announce_time > 0);
+  MEMBER_BOOL ("hasScraped", stat != NULL && stat->last_scrape_time > 0);
+  MEMBER_INT ("lastAnnounceTime", stat != NULL ? stat->last_announce_time : 0);
+  MEMBER_INT ("lastAnnounceStartTime", stat != NULL ? stat->last_announce_time : 0);
+  MEMBER_BOOL ("lastAnnounceSucceeded", stat != NULL && stat->last_announce_succeeded);
+  MEMBER_BOOL ("lastAnnounceTimedOut", FALSE);
+  MEMBER_STRING ("lastAnnounceResult", stat != NULL && stat->last_announce_result != NULL ? stat->last_announce_result : "");
+  MEMBER_INT ("lastAnnouncePeerCount", 0);
+  MEMBER_INT ("lastScrapeTime", stat != NULL ? stat->last_scrape_time : 0);
+  MEMBER_INT ("lastScrapeStartTime", stat != NULL ? stat->last_scrape_time : 0);
+  MEMBER_BOOL ("lastScrapeSucceeded", stat != NULL && stat->last_scrape_succeeded);
+  MEMBER_BOOL ("lastScrapeTimedOut", FALSE);
+  MEMBER_STRING ("lastScrapeResult", stat != NULL && stat->last_scrape_result != NULL ? stat->last_scrape_result : "");
+  MEMBER_INT ("seederCount", stat != NULL ? stat->seeders : -1);
+  MEMBER_INT ("leecherCount", stat != NULL ? stat->leechers : -1);
+  MEMBER_INT ("downloadCount", stat != NULL ? stat->downloaded : -1);
+  MEMBER_INT ("nextAnnounceTime", running && next >= 0 ? g_get_real_time () / G_USEC_PER_SEC + next : 0);
+  MEMBER_INT ("nextScrapeTime", 0);
+}
+
 static void
 add_trackers (Row         *row,
               JsonBuilder *out,
@@ -233,21 +280,7 @@ add_trackers (Row         *row,
           json_builder_set_member_name (out, "sitename");
           json_builder_add_string_value (out, host);
           if (stats)
-            {
-              json_builder_set_member_name (out, "host");
-              json_builder_add_string_value (out, host);
-              json_builder_set_member_name (out, "lastAnnounceSucceeded");
-              json_builder_add_boolean_value (out, FALSE);
-              json_builder_set_member_name (out, "seederCount");
-              json_builder_add_int_value (out, -1);
-              json_builder_set_member_name (out, "leecherCount");
-              json_builder_add_int_value (out, -1);
-              json_builder_set_member_name (out, "nextAnnounceTime");
-              json_builder_add_int_value (out, tsr_torrent_get_next_announce (row->torrent) >= 0
-                                               ? g_get_real_time () / G_USEC_PER_SEC +
-                                                 tsr_torrent_get_next_announce (row->torrent)
-                                               : 0);
-            }
+            add_tracker_stat (row, out, url, host);
           json_builder_end_object (out);
         }
     }
@@ -420,10 +453,19 @@ add_field (Row         *row,
   else if (g_str_equal (field, "haveValid"))
     INT (tsr_torrent_get_bytes_have (torrent));
   else if (g_str_equal (field, "haveUnchecked") || g_str_equal (field, "corruptEver") ||
-           g_str_equal (field, "bandwidthPriority") || g_str_equal (field, "doneDate") ||
-           g_str_equal (field, "editDate") || g_str_equal (field, "secondsDownloading") ||
-           g_str_equal (field, "secondsSeeding") || g_str_equal (field, "webseedsSendingToUs"))
+           g_str_equal (field, "bandwidthPriority") || g_str_equal (field, "editDate") ||
+           g_str_equal (field, "webseedsSendingToUs"))
     INT (0);
+  else if (g_str_equal (field, "secondsDownloading"))
+    INT (tsr_rpc_activity_get_seconds_downloading (torrent));
+  else if (g_str_equal (field, "secondsSeeding"))
+    INT (tsr_rpc_activity_get_seconds_seeding (torrent));
+  else if (g_str_equal (field, "doneDate"))
+    INT (tsr_rpc_activity_get_done_date (torrent));
+  else if (g_str_equal (field, "startDate"))
+    INT (tsr_rpc_activity_get_start_date (torrent));
+  else if (g_str_equal (field, "activityDate"))
+    INT (tsr_rpc_activity_get_activity_date (torrent));
   else if (g_str_equal (field, "percentDone") || g_str_equal (field, "percentComplete"))
     {
       row_sizes (row);
@@ -461,7 +503,7 @@ add_field (Row         *row,
     INT (tsr_torrent_get_downloaded (torrent));
   else if (g_str_equal (field, "uploadRatio"))
     DOUBLE (info != NULL ? tsr_torrent_get_ratio (torrent) : -1);
-  else if (g_str_equal (field, "addedDate") || g_str_equal (field, "activityDate") || g_str_equal (field, "startDate"))
+  else if (g_str_equal (field, "addedDate"))
     INT (tsr_rpc_ids_get_added (row->context->ids, torrent));
   else if (g_str_equal (field, "dateCreated"))
     INT (info != NULL && info->creation_date > 0 ? info->creation_date : 0);

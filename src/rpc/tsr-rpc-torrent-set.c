@@ -132,6 +132,123 @@ set_tracker_list (TsrRpcContext *context,
   return NULL;
 }
 
+/* The tiers as they are, deep-copied, for editing. */
+static GPtrArray *
+dup_tiers (TsrTorrent *torrent)
+{
+  g_autoptr(GPtrArray) current = tsr_torrent_dup_trackers (torrent);
+  GPtrArray *tiers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  guint i, j;
+
+  for (i = 0; current != NULL && i < current->len; i++)
+    {
+      GPtrArray *urls = g_ptr_array_index (current, i);
+      GPtrArray *copy = g_ptr_array_new_with_free_func (g_free);
+
+      for (j = 0; j < urls->len; j++)
+        g_ptr_array_add (copy, g_strdup (g_ptr_array_index (urls, j)));
+      g_ptr_array_add (tiers, copy);
+    }
+  return tiers;
+}
+
+/* A tracker's "id" is its place in the tiers read in order, as
+ * torrent-get's "trackers" numbers them: the slot holding it. */
+static char **
+tracker_slot (GPtrArray *tiers,
+              gint64     id)
+{
+  guint i;
+
+  for (i = 0; i < tiers->len && id >= 0; i++)
+    {
+      GPtrArray *urls = g_ptr_array_index (tiers, i);
+
+      if (id < urls->len)
+        return (char **) &urls->pdata[id];
+      id -= urls->len;
+    }
+  return NULL;
+}
+
+/* rpc-version 16's trackerAdd (new tiers at the end), trackerRemove
+ * (ids) and trackerReplace (id, URL pairs). */
+static char *
+edit_trackers (TsrRpcContext *context,
+               TsrTorrent    *torrent,
+               JsonObject    *args)
+{
+  JsonNode *add = json_object_get_member (args, "trackerAdd");
+  JsonNode *remove = json_object_get_member (args, "trackerRemove");
+  JsonNode *replace = json_object_get_member (args, "trackerReplace");
+  g_autoptr(GPtrArray) tiers = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *array;
+  guint i;
+
+  if ((add == NULL || !JSON_NODE_HOLDS_ARRAY (add)) && (remove == NULL || !JSON_NODE_HOLDS_ARRAY (remove)) &&
+      (replace == NULL || !JSON_NODE_HOLDS_ARRAY (replace)))
+    return NULL;
+  tiers = dup_tiers (torrent);
+  if (replace != NULL && JSON_NODE_HOLDS_ARRAY (replace))
+    {
+      array = json_node_get_array (replace);
+      for (i = 0; i + 1 < json_array_get_length (array); i += 2)
+        {
+          JsonNode *id = json_array_get_element (array, i);
+          JsonNode *url = json_array_get_element (array, i + 1);
+          char **slot;
+
+          if (!JSON_NODE_HOLDS_VALUE (id) || json_node_get_value_type (id) != G_TYPE_INT64 ||
+              !JSON_NODE_HOLDS_VALUE (url) || json_node_get_value_type (url) != G_TYPE_STRING)
+            return g_strdup ("invalid tracker replacement");
+          slot = tracker_slot (tiers, json_node_get_int (id));
+          if (slot == NULL)
+            return g_strdup ("no such tracker");
+          g_free (*slot);
+          *slot = g_strdup (json_node_get_string (url));
+        }
+    }
+  if (remove != NULL && JSON_NODE_HOLDS_ARRAY (remove))
+    {
+      array = json_node_get_array (remove);
+      /* Mark first, then drop: the ids are of the list as it was. */
+      for (i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *id = json_array_get_element (array, i);
+          char **slot;
+
+          if (!JSON_NODE_HOLDS_VALUE (id) || json_node_get_value_type (id) != G_TYPE_INT64)
+            return g_strdup ("invalid tracker id");
+          slot = tracker_slot (tiers, json_node_get_int (id));
+          if (slot == NULL)
+            return g_strdup ("no such tracker");
+          g_clear_pointer (slot, g_free);
+        }
+      for (i = 0; i < tiers->len; i++)
+        while (g_ptr_array_remove (g_ptr_array_index (tiers, i), NULL))
+          ;
+    }
+  if (add != NULL && JSON_NODE_HOLDS_ARRAY (add))
+    {
+      array = json_node_get_array (add);
+      for (i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *url = json_array_get_element (array, i);
+          GPtrArray *tier;
+
+          if (!JSON_NODE_HOLDS_VALUE (url) || json_node_get_value_type (url) != G_TYPE_STRING)
+            return g_strdup ("invalid tracker URL");
+          tier = g_ptr_array_new_with_free_func (g_free);
+          g_ptr_array_add (tier, g_strdup (json_node_get_string (url)));
+          g_ptr_array_add (tiers, tier);
+        }
+    }
+  if (!tsr_library_set_trackers (context->library, torrent, tiers, &error))
+    return g_strdup (error->message);
+  return NULL;
+}
+
 char *
 tsr_rpc_torrent_set (TsrRpcContext *context,
                      JsonObject    *args,
@@ -160,6 +277,13 @@ tsr_rpc_torrent_set (TsrRpcContext *context,
       if (trackers != NULL)
         {
           char *problem = set_tracker_list (context, torrent, trackers);
+
+          if (problem != NULL)
+            return problem;
+        }
+      else
+        {
+          char *problem = edit_trackers (context, torrent, args);
 
           if (problem != NULL)
             return problem;

@@ -224,6 +224,39 @@ def test_remote_move(d):
         assert daemon.stop() == 0
 
 
+def test_remote_files_trackers(d):
+    daemon = Daemon(d)
+    try:
+        folder = os.path.join(daemon.downloads, "multi")
+        write(os.path.join(folder, "a.bin"), pseudo_random(300_000, 2))
+        write(os.path.join(folder, "b.bin"), pseudo_random(100_000, 3))
+        torrent = os.path.join(d, "multi.torrent")
+        cli("create", "-t", "http://127.0.0.1:1/announce", "-o", torrent, folder, check=True)
+        daemon.remote("-a", torrent)
+        wait_for(lambda: "100%" in daemon.remote("-l"), "verification")
+        files = daemon.remote("-t", "1", "-f")
+        assert re.search(r"0: 100% Normal +Yes .*multi/a\.bin", files), files
+        daemon.remote("-t", "1", "-G", "1")
+        daemon.remote("-t", "1", "-ph", "0")
+        files = daemon.remote("-t", "1", "-f")
+        assert re.search(r"0: 100% High +Yes .*multi/a\.bin", files), files
+        assert re.search(r"1: 100% Normal +No .*multi/b\.bin", files), files
+        assert "Tracker 0: 127.0.0.1" in daemon.remote("-t", "1", "-it")
+        daemon.remote("-t", "1", "-td", "http://127.0.0.1:2/announce")
+        trackers = daemon.remote("-t", "1", "-it")
+        assert "Tracker 1: 127.0.0.1" in trackers and "Active in tier 1" in trackers, trackers
+        daemon.remote("-t", "1", "-tr", "0")
+        reply = daemon.call("torrent-get", {"ids": [1], "fields": ["trackers", "trackerList"]})
+        got = reply["arguments"]["torrents"][0]
+        assert [t["announce"] for t in got["trackers"]] == ["http://127.0.0.1:2/announce"], got
+        assert got["trackerList"] == "http://127.0.0.1:2/announce\n", got
+        # Kept by the library, as the app would.
+        daemon.remote("-t", "1", "-u", "100")
+        assert "Upload Limit: 100 kB/s" in daemon.remote("-t", "1", "-i")
+    finally:
+        assert daemon.stop() == 0
+
+
 def test_transmissionrpc_client(d):
     daemon = Daemon(d)
     try:
@@ -266,8 +299,17 @@ def test_sonarr_conversation(d):
         assert set(got) == set(SONARR_FIELDS), set(SONARR_FIELDS) - set(got)
         assert got["hashString"] == added["hashString"] and got["downloadDir"] == folder
         assert got["totalSize"] == 300_000 and got["leftUntilDone"] == 300_000
+        os.makedirs(folder, exist_ok=True)
+        os.rename(os.path.join(daemon.downloads, "payload.bin"), os.path.join(folder, "payload.bin"))
         assert got["status"] == 0 and got["isFinished"] is False and got["errorString"] == ""
         assert got["fileCount"] == 1 and got["file-count"] == 1 and got["labels"] == []
+        assert got["secondsDownloading"] == 0 and got["secondsSeeding"] == 0, got
+        daemon.call("torrent-start", {"ids": [added["id"]]})
+        wait_for(lambda: daemon.call("torrent-get", {"fields": ["status"]})["arguments"]["torrents"][0]["status"] == 6,
+                 "seeding")
+        time.sleep(2.2)
+        got = daemon.call("torrent-get", {"fields": SONARR_FIELDS})["arguments"]["torrents"][0]
+        assert got["secondsSeeding"] >= 2 and got["leftUntilDone"] == 0, got
         reply = daemon.call("torrent-set", {"ids": [added["hashString"]], "seedRatioLimit": 2.5, "seedRatioMode": 1,
                                             "seedIdleLimit": 30, "seedIdleMode": 1, "labels": ["tv"]})
         assert reply["result"] == "success"
