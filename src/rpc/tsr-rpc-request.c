@@ -4,12 +4,15 @@
  * method in a table and builds the reply around what the method adds:
  * {"arguments": {…}, "result": "success" or what went wrong, "tag": N}.
  * A body that is not JSON, not an object, or names no method gets a
- * reply saying so (HTTP 400) and changes nothing.
+ * reply saying so (HTTP 400) and changes nothing. The one method that
+ * waits on the network, torrent-add of a URL, has the asynchronous form:
+ * the file is fetched, then added as "metainfo" would be.
  */
 #define G_LOG_DOMAIN "tsr-rpc"
 
 #include "config.h"
 
+#include "tsr-rpc-fetch.h"
 #include "tsr-rpc-methods.h"
 #include "tsr-rpc-request.h"
 
@@ -72,43 +75,51 @@ reply (const char *result,
   return json_generator_to_data (generator, NULL);
 }
 
-char *
-tsr_rpc_handle_request (TsrRpcContext *context,
-                        const char    *body,
-                        gsize          length,
-                        guint         *http_status)
+/* @body parsed into @parser; NULL, or the reply to give at once. */
+static char *
+parse_request (JsonParser  *parser,
+               const char  *body,
+               gsize        length,
+               JsonObject **request,
+               JsonNode   **tag,
+               const char **name,
+               guint       *http_status)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+
+  *http_status = 400;
+  *tag = NULL;
+  if (length > G_MAXSSIZE || !json_parser_load_from_data (parser, body, length, NULL))
+    return reply ("invalid JSON in the request", NULL, NULL);
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return reply ("the request is not a JSON object", NULL, NULL);
+  *request = json_node_get_object (root);
+  /* Transmission echoes a numeric tag only. */
+  *tag = json_object_get_member (*request, "tag");
+  if (*tag != NULL && (!JSON_NODE_HOLDS_VALUE (*tag) || json_node_get_value_type (*tag) != G_TYPE_INT64))
+    *tag = NULL;
+  *name = tsr_rpc_args_string (*request, "method");
+  if (*name == NULL)
+    return reply ("no method name", *tag, NULL);
+  *http_status = 200;
+  return NULL;
+}
+
+static char *
+run_method (TsrRpcContext *context,
+            const char    *name,
+            JsonObject    *args,
+            JsonNode      *tag)
+{
   g_autoptr(JsonBuilder) out = NULL;
   g_autoptr(JsonNode) arguments = NULL;
   g_autoptr(JsonObject) empty = NULL;
   g_autofree char *problem = NULL;
-  JsonObject *request, *args;
-  JsonNode *tag, *node;
-  const char *name;
   gsize i;
 
-  *http_status = 400;
-  if (length > G_MAXSSIZE || !json_parser_load_from_data (parser, body, length, &error))
-    return reply ("invalid JSON in the request", NULL, NULL);
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return reply ("the request is not a JSON object", NULL, NULL);
-  request = json_node_get_object (json_parser_get_root (parser));
-  /* Transmission echoes a numeric tag only. */
-  tag = json_object_get_member (request, "tag");
-  if (tag != NULL && (!JSON_NODE_HOLDS_VALUE (tag) || json_node_get_value_type (tag) != G_TYPE_INT64))
-    tag = NULL;
-  name = tsr_rpc_args_string (request, "method");
-  if (name == NULL)
-    return reply ("no method name", tag, NULL);
-  node = json_object_get_member (request, "arguments");
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-    args = json_node_get_object (node);
-  else
+  if (args == NULL)
     args = empty = json_object_new ();
-
-  *http_status = 200;
   for (i = 0; i < G_N_ELEMENTS (methods); i++)
     if (g_str_equal (methods[i].name, name))
       break;
@@ -120,4 +131,105 @@ tsr_rpc_handle_request (TsrRpcContext *context,
   json_builder_end_object (out);
   arguments = json_builder_get_root (out);
   return reply (problem != NULL ? problem : "success", tag, arguments);
+}
+
+static JsonObject *
+arguments_of (JsonObject *request)
+{
+  JsonNode *node = json_object_get_member (request, "arguments");
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+char *
+tsr_rpc_handle_request (TsrRpcContext *context,
+                        const char    *body,
+                        gsize          length,
+                        guint         *http_status)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonObject *request = NULL;
+  JsonNode *tag = NULL;
+  const char *name = NULL;
+  char *early = parse_request (parser, body, length, &request, &tag, &name, http_status);
+
+  if (early != NULL)
+    return early;
+  return run_method (context, name, arguments_of (request), tag);
+}
+
+typedef struct
+{
+  TsrRpcContext   *context;
+  JsonObject      *args;       /* (owned) a copy without "filename" */
+  JsonNode        *tag;        /* (owned) (nullable) */
+  TsrRpcReplyFunc  callback;
+  gpointer         user_data;
+} UrlAdd;
+
+static void
+on_fetched (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  UrlAdd *add = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = tsr_rpc_fetch_finish (result, &error);
+
+  if (bytes == NULL)
+    add->callback (reply (error->message, add->tag, NULL), 200, add->user_data);
+  else
+    {
+      g_autofree char *text = g_base64_encode (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+
+      json_object_set_string_member (add->args, "metainfo", text);
+      add->callback (run_method (add->context, "torrent-add", add->args, add->tag), 200, add->user_data);
+    }
+  json_object_unref (add->args);
+  g_clear_pointer (&add->tag, json_node_unref);
+  g_free (add);
+}
+
+void
+tsr_rpc_handle_request_async (TsrRpcContext   *context,
+                              const char      *body,
+                              gsize            length,
+                              GCancellable    *cancellable,
+                              TsrRpcReplyFunc  callback,
+                              gpointer         user_data)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonObject *request = NULL, *args;
+  JsonNode *tag = NULL;
+  const char *name = NULL, *filename;
+  guint status = 200;
+  char *early = parse_request (parser, body, length, &request, &tag, &name, &status);
+  UrlAdd *add;
+  GList *members, *l;
+
+  if (early != NULL)
+    {
+      callback (early, status, user_data);
+      return;
+    }
+  args = arguments_of (request);
+  filename = tsr_rpc_args_string (args, "filename");
+  if (!g_str_equal (name, "torrent-add") || tsr_rpc_args_string (args, "metainfo") != NULL || filename == NULL ||
+      (!g_str_has_prefix (filename, "http://") && !g_str_has_prefix (filename, "https://")))
+    {
+      callback (run_method (context, name, args, tag), status, user_data);
+      return;
+    }
+  add = g_new0 (UrlAdd, 1);
+  add->context = context;
+  add->args = json_object_new ();
+  members = json_object_get_members (args);
+  for (l = members; l != NULL; l = l->next)
+    if (!g_str_equal (l->data, "filename"))
+      json_object_set_member (add->args, l->data, json_node_copy (json_object_get_member (args, l->data)));
+  g_list_free (members);
+  add->tag = tag != NULL ? json_node_copy (tag) : NULL;
+  add->callback = callback;
+  add->user_data = user_data;
+  tsr_rpc_fetch_async (filename, cancellable, on_fetched, add);
 }

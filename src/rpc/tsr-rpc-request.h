@@ -18,4 +18,19 @@ char *tsr_rpc_handle_request (TsrRpcContext *context,
                               gsize          length,
                               guint         *http_status);
 
+/* The reply and its HTTP status; @reply (owned) is the callee's. */
+typedef void (*TsrRpcReplyFunc) (char     *reply,
+                                 guint     http_status,
+                                 gpointer  user_data);
+
+/* The same, except that torrent-add with an http(s) "filename" fetches
+ * the torrent file first (tsr-rpc-fetch.h); @callback may run before this
+ * returns. */
+void  tsr_rpc_handle_request_async (TsrRpcContext   *context,
+                                    const char      *body,
+                                    gsize            length,
+                                    GCancellable    *cancellable,
+                                    TsrRpcReplyFunc  callback,
+                                    gpointer         user_data);
+
 G_END_DECLS

@@ -25,6 +25,7 @@ struct _TsrRpcServer
 {
   GObject              parent_instance;
   SoupServer          *server;           /* (owned) */
+  GCancellable        *cancellable;      /* (owned) cancelled in dispose: fetches stop */
   TsrRpcContext       *context;          /* (owned) */
   char                *session_id;
   char                *user;
@@ -44,6 +45,7 @@ tsr_rpc_server_dispose (GObject *object)
 {
   TsrRpcServer *self = TSR_RPC_SERVER (object);
 
+  g_cancellable_cancel (self->cancellable);
   if (self->server != NULL)
     soup_server_disconnect (self->server);
   g_clear_object (&self->server);
@@ -60,6 +62,7 @@ tsr_rpc_server_finalize (GObject *object)
   TsrRpcServer *self = TSR_RPC_SERVER (object);
 
   tsr_rpc_context_free (self->context);
+  g_clear_object (&self->cancellable);
   g_free (self->session_id);
   g_free (self->user);
   g_free (self->password);
@@ -84,6 +87,7 @@ tsr_rpc_server_init (TsrRpcServer *self)
   guint i;
 
   self->max_body = TSR_RPC_SERVER_MAX_BODY;
+  self->cancellable = g_cancellable_new ();
   self->session_id = g_malloc (49);
   for (i = 0; i < 48; i++)
     self->session_id[i] = alphabet[g_random_int_range (0, sizeof alphabet - 1)];
@@ -247,6 +251,18 @@ on_early (SoupServer        *server,
 }
 
 static void
+on_reply (char     *reply,
+          guint     http_status,
+          gpointer  user_data)
+{
+  g_autoptr(SoupServerMessage) message = user_data;
+  g_autofree char *text = reply;
+
+  respond (message, http_status, "application/json; charset=UTF-8", text);
+  soup_server_message_unpause (message);
+}
+
+static void
 on_request (SoupServer        *server,
             SoupServerMessage *message,
             const char        *path,
@@ -258,8 +274,6 @@ on_request (SoupServer        *server,
   const char *method = soup_server_message_get_method (message);
   const char *id;
   SoupMessageBody *body;
-  g_autofree char *reply = NULL;
-  guint status = 200;
 
   if (!check_access (self, message))
     return;
@@ -296,8 +310,10 @@ on_request (SoupServer        *server,
                "{\"arguments\":{},\"result\":\"request too large\"}");
       return;
     }
-  reply = tsr_rpc_handle_request (self->context, body->data != NULL ? body->data : "", body->length, &status);
-  respond (message, status, "application/json; charset=UTF-8", reply);
+  /* Held until the reply, which may wait for a fetch. */
+  soup_server_message_pause (message);
+  tsr_rpc_handle_request_async (self->context, body->data != NULL ? body->data : "", body->length,
+                                self->cancellable, on_reply, g_object_ref (message));
 }
 
 TsrRpcServer *

@@ -196,6 +196,7 @@ tsr_rpc_torrent_add (TsrRpcContext *context,
     return g_strdup ("no filename or metainfo specified");
   else if (g_str_has_prefix (filename, "magnet:"))
     magnet = filename;
+  /* tsr_rpc_handle_request_async fetches these and comes back with "metainfo". */
   else if (g_str_has_prefix (filename, "http://") || g_str_has_prefix (filename, "https://"))
     return g_strdup (_("Adding a torrent by its web address is not supported yet"));
   else if (!tsr_rpc_context_check_file (context, filename, &error))

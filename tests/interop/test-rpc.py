@@ -146,6 +146,29 @@ def test_remote_list_add_info(d):
         assert daemon.stop() == 0
 
 
+def test_remote_add_url(d):
+    """-a URL: the daemon fetches the torrent file from a local web server."""
+    daemon = Daemon(d)
+    web_root = os.path.join(d, "web")
+    os.makedirs(web_root)
+    torrent = make_torrent(d)
+    os.rename(torrent, os.path.join(web_root, "x.torrent"))
+    server = subprocess.Popen(["/usr/bin/python3", "-m", "http.server", "--bind", "127.0.0.1", "0"],
+                              cwd=web_root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        ready, _, _ = select.select([server.stdout], [], [], 20)
+        line = server.stdout.readline().decode() if ready else ""
+        port = re.search(r"port (\d+)", line).group(1)
+        assert "success" in daemon.remote("-a", f"http://127.0.0.1:{port}/x.torrent")
+        rows = list_rows(daemon.remote("-l"))
+        assert len(rows) == 1 and rows[0][-1] == "payload.bin", rows
+        reply = daemon.call("torrent-add", {"filename": f"http://127.0.0.1:{port}/missing.torrent"}, tag=5)
+        assert reply["result"] != "success" and "404" in reply["result"] and reply["tag"] == 5, reply
+    finally:
+        stop_process(server)
+        assert daemon.stop() == 0
+
+
 def test_remote_magnet_ids_stable(d):
     daemon = Daemon(d)
     try:
