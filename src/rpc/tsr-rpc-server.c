@@ -242,7 +242,10 @@ on_early (SoupServer        *server,
   TsrRpcServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
 
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED)
+  /* Refused before its body is read; the handler checks again. */
+  if (!address_allowed (self, message))
+    respond (message, SOUP_STATUS_FORBIDDEN, "text/plain", "403: Forbidden\n");
+  else if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED)
     respond (message, SOUP_STATUS_LENGTH_REQUIRED, "text/plain", "411: Length Required\n");
   else if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
            soup_message_headers_get_content_length (headers) > (goffset) self->max_body)

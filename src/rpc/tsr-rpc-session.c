@@ -95,7 +95,6 @@ tsr_rpc_session_get (TsrRpcContext *context,
   TsrRpcSettings *s = context->settings;
   TsrSession *session = tsr_library_get_session (context->library);
   g_autofree char *version = g_strdup_printf ("3.00 (Tessera %s)", PACKAGE_VERSION);
-  g_autofree char *session_id = NULL;
 
   ADD_STRING ("version", version);
   ADD_INT ("rpc-version", RPC_VERSION);
@@ -103,7 +102,16 @@ tsr_rpc_session_get (TsrRpcContext *context,
   ADD_STRING ("rpc-version-semver", "5.3.0");
   ADD_STRING ("config-dir", context->config_dir != NULL ? context->config_dir : "");
   ADD_STRING ("download-dir", s->download_dir);
-  ADD_INT ("download-dir-free-space", -1);
+  if (wanted (args, "download-dir-free-space"))
+    {
+      g_autoptr(GFile) dir = g_file_new_for_path (s->download_dir);
+      /* statvfs: quick, and what Transmission does on its session thread. */
+      g_autoptr(GFileInfo) info = g_file_query_filesystem_info (dir, G_FILE_ATTRIBUTE_FILESYSTEM_FREE, NULL, NULL);
+
+      json_builder_set_member_name (out, "download-dir-free-space");
+      json_builder_add_int_value (out, info != NULL ? (gint64) g_file_info_get_attribute_uint64 (info,
+                                                                   G_FILE_ATTRIBUTE_FILESYSTEM_FREE) : -1);
+    }
   ADD_BOOL ("incomplete-dir-enabled", FALSE);
   ADD_STRING ("incomplete-dir", s->download_dir);
   ADD_BOOL ("rename-partial-files", FALSE);
@@ -147,8 +155,6 @@ tsr_rpc_session_get (TsrRpcContext *context,
   ADD_INT ("cache-size-mb", TSR_SESSION_READ_CACHE / (1024 * 1024));
   ADD_BOOL ("script-torrent-done-enabled", FALSE);
   ADD_STRING ("script-torrent-done-filename", "");
-  session_id = g_strdup_printf ("%p", (void *) context);
-  ADD_STRING ("session-id", session_id);
   if (wanted (args, "units"))
     {
       json_builder_set_member_name (out, "units");
