@@ -366,6 +366,44 @@ add_peers (Row         *row,
   json_builder_end_array (out);
 }
 
+/* Connected peers by how they were found; a user's address counts as
+ * the cache (Transmission's addresses from before). */
+static void
+add_peers_from (Row         *row,
+                JsonBuilder *out)
+{
+  GPtrArray *peers = row_peers (row);
+  gint64 cache = 0, dht = 0, incoming = 0, lpd = 0, pex = 0, tracker = 0;
+  guint i;
+
+  for (i = 0; i < peers->len; i++)
+    {
+      TsrPeerInfo *peer = g_ptr_array_index (peers, i);
+
+      if (peer->incoming)
+        incoming++;
+      else if (peer->source == TSR_PEER_SOURCE_TRACKER)
+        tracker++;
+      else if (peer->source == TSR_PEER_SOURCE_PEX)
+        pex++;
+      else if (peer->source == TSR_PEER_SOURCE_LSD)
+        lpd++;
+      else if (peer->source == TSR_PEER_SOURCE_DHT)
+        dht++;
+      else
+        cache++;
+    }
+  json_builder_begin_object (out);
+  MEMBER_INT ("fromCache", cache);
+  MEMBER_INT ("fromDht", dht);
+  MEMBER_INT ("fromIncoming", incoming);
+  MEMBER_INT ("fromLpd", lpd);
+  MEMBER_INT ("fromLtep", 0);
+  MEMBER_INT ("fromPex", pex);
+  MEMBER_INT ("fromTracker", tracker);
+  json_builder_end_object (out);
+}
+
 /* BEP 3 bitfield order, base64, as the spec's "pieces". */
 static void
 add_pieces (Row         *row,
@@ -602,10 +640,7 @@ add_field (Row         *row,
   else if (g_str_equal (field, "peers"))
     add_peers (row, out);
   else if (g_str_equal (field, "peersFrom"))
-    {
-      json_builder_begin_object (out);
-      json_builder_end_object (out);
-    }
+    add_peers_from (row, out);
   else if (g_str_equal (field, "trackers"))
     add_trackers (row, out, FALSE);
   else if (g_str_equal (field, "trackerStats"))

@@ -280,6 +280,50 @@ def test_remote_files_trackers(d):
         assert daemon.stop() == 0
 
 
+def test_download_from_local_peer(d):
+    """A magnet link whose x.pe names a tessera-cli peer seeding on
+    127.0.0.1: the daemon fetches the metadata and the data, and the RPC
+    shows the peer while it does and 100% after."""
+    seed_dir = os.path.join(d, "seed")
+    write(os.path.join(seed_dir, "big.bin"), pseudo_random(3_000_000, 9))
+    torrent = os.path.join(d, "big.torrent")
+    created = cli("create", "--magnet", "-o", torrent, os.path.join(seed_dir, "big.bin"), check=True)
+    magnet = re.search(r"magnet:\?\S+", created.stdout.decode()).group(0)
+    seeder = subprocess.Popen([CLI, "peer", "-d", seed_dir, "-p", "0", "--bind", "127.0.0.1", "--no-tracker",
+                               "--no-dht", "--no-lsd", "--no-port-map", "--json-events",
+                               "--state", os.path.join(d, "seed-state"), torrent],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    daemon = None
+    try:
+        ready, _, _ = select.select([seeder.stdout], [], [], 20)
+        event = json.loads(seeder.stdout.readline()) if ready else {}
+        assert event.get("event") == "listening", event
+        daemon = Daemon(d)
+        assert "success" in daemon.remote("-a", f"{magnet}&x.pe=127.0.0.1:{event['port']}")
+        seen_peer = False
+        end = time.monotonic() + 60
+        while True:
+            got = daemon.call("torrent-get", {"ids": [1], "fields": ["percentDone", "peers", "peersFrom", "status",
+                                                                       "totalSize", "name"]})
+            got = got["arguments"]["torrents"][0]
+            if got["peers"]:
+                seen_peer = True
+                assert got["peers"][0]["address"] == "127.0.0.1", got["peers"]
+                assert sum(got["peersFrom"].values()) == len(got["peers"]), got["peersFrom"]
+            if got["percentDone"] == 1 and got["totalSize"] == 3_000_000:
+                break
+            assert time.monotonic() < end, f"no download: {got}"
+            time.sleep(0.2)
+        assert seen_peer and got["name"] == "big.bin", got
+        wait_for(lambda: list_rows(daemon.remote("-l"))[0][1] == "100%", "the list to say 100%")
+        with open(os.path.join(daemon.downloads, "big.bin"), "rb") as f:
+            assert f.read() == pseudo_random(3_000_000, 9)
+    finally:
+        stop_process(seeder)
+        if daemon is not None:
+            assert daemon.stop() == 0
+
+
 def test_transmissionrpc_client(d):
     daemon = Daemon(d)
     try:
