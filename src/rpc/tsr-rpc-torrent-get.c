@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "tsr-rpc-activity.h"
+#include "tsr-rpc-fields.h"
 #include "tsr-rpc-methods.h"
 
 /* Transmission's tr_torrent_activity. */
@@ -116,6 +117,8 @@ static void
 row_sizes (Row *row)
 {
   guint64 *done;
+  guint64 have;
+  gboolean all_wanted = TRUE;
   guint i;
 
   if (row->sizes_known)
@@ -123,6 +126,17 @@ row_sizes (Row *row)
   row->sizes_known = TRUE;
   if (row->info == NULL)
     return;
+  for (i = 0; all_wanted && i < row->info->n_files; i++)
+    all_wanted = tsr_torrent_get_file_priority (row->torrent, i) != TSR_PRIORITY_SKIP;
+  /* Every file wanted, the common case: no need to go piece by piece
+   * (a poll of thousands of torrents asks this of each). */
+  if (all_wanted)
+    {
+      have = MIN (tsr_torrent_get_bytes_have (row->torrent), row->info->total_length);
+      row->size_when_done = row->info->total_length;
+      row->left_until_done = row->info->total_length - have;
+      return;
+    }
   done = row_file_done (row);
   for (i = 0; i < row->info->n_files; i++)
     {
@@ -427,9 +441,12 @@ static guint
 count_peers (Row     *row,
              gboolean to_us)
 {
-  GPtrArray *peers = row_peers (row);
+  GPtrArray *peers;
   guint i, n = 0;
 
+  if (tsr_torrent_get_n_peers (row->torrent) == 0)
+    return 0;
+  peers = row_peers (row);
   for (i = 0; i < peers->len; i++)
     {
       TsrPeerInfo *peer = g_ptr_array_index (peers, i);
@@ -447,7 +464,7 @@ count_peers (Row     *row,
 /* Adds @field's value; FALSE when it is not one Tessera answers. */
 static gboolean
 add_field (Row         *row,
-           const char  *field,
+           TsrRpcField  kind,
            JsonBuilder *out)
 {
   TsrTorrent *torrent = row->torrent;
@@ -456,212 +473,292 @@ add_field (Row         *row,
   guint64 up_total, down_total;
   gdouble ratio;
 
-  if (g_str_equal (field, "id"))
-    INT (tsr_rpc_ids_get (row->context->ids, torrent));
-  else if (g_str_equal (field, "name"))
-    STRING (tsr_torrent_get_name (torrent));
-  else if (g_str_equal (field, "hashString"))
+  switch (kind)
     {
-      g_autofree char *hex = g_malloc (41);
-      const guint8 *hash = tsr_torrent_get_info_hash (torrent);
-      guint i;
+    case TSR_RPC_FIELD_ID:
+      INT (tsr_rpc_ids_get (row->context->ids, torrent));
+      break;
+    case TSR_RPC_FIELD_NAME:
+      STRING (tsr_torrent_get_name (torrent));
+      break;
+    case TSR_RPC_FIELD_HASH_STRING:
+      {
+        g_autofree char *hex = g_malloc (41);
+        const guint8 *hash = tsr_torrent_get_info_hash (torrent);
+        guint i;
 
-      for (i = 0; i < 20; i++)
-        g_snprintf (hex + 2 * i, 3, "%02x", hash[i]);
-      STRING (hex);
-    }
-  else if (g_str_equal (field, "status"))
-    INT (status_of (torrent));
-  else if (g_str_equal (field, "error"))
-    /* 3: a local error (TR_STAT_LOCAL_ERROR). */
-    INT (tsr_torrent_get_state (torrent) == TSR_TORRENT_ERROR ? 3 : 0);
-  else if (g_str_equal (field, "errorString"))
-    STRING (tsr_torrent_get_state (torrent) == TSR_TORRENT_ERROR && tsr_torrent_get_error (torrent) != NULL
-            ? tsr_torrent_get_error (torrent) : "");
-  else if (g_str_equal (field, "downloadDir"))
-    STRING (tsr_torrent_get_folder (torrent));
-  else if (g_str_equal (field, "totalSize"))
-    INT (info != NULL ? info->total_length : 0);
-  else if (g_str_equal (field, "sizeWhenDone"))
-    (row_sizes (row), INT (row->size_when_done));
-  else if (g_str_equal (field, "leftUntilDone"))
-    (row_sizes (row), INT (row->left_until_done));
-  else if (g_str_equal (field, "desiredAvailable"))
-    (row_sizes (row), INT (row->left_until_done));
-  else if (g_str_equal (field, "haveValid"))
-    INT (tsr_torrent_get_bytes_have (torrent));
-  else if (g_str_equal (field, "haveUnchecked") || g_str_equal (field, "corruptEver") ||
-           g_str_equal (field, "bandwidthPriority") || g_str_equal (field, "editDate") ||
-           g_str_equal (field, "webseedsSendingToUs"))
-    INT (0);
-  else if (g_str_equal (field, "secondsDownloading"))
-    INT (tsr_rpc_activity_get_seconds_downloading (torrent));
-  else if (g_str_equal (field, "secondsSeeding"))
-    INT (tsr_rpc_activity_get_seconds_seeding (torrent));
-  else if (g_str_equal (field, "doneDate"))
-    INT (tsr_rpc_activity_get_done_date (torrent));
-  else if (g_str_equal (field, "startDate"))
-    INT (tsr_rpc_activity_get_start_date (torrent));
-  else if (g_str_equal (field, "activityDate"))
-    INT (tsr_rpc_activity_get_activity_date (torrent));
-  else if (g_str_equal (field, "percentDone") || g_str_equal (field, "percentComplete"))
-    {
-      row_sizes (row);
-      if (g_str_equal (field, "percentDone") && row->size_when_done > 0)
-        DOUBLE ((gdouble) (row->size_when_done - row->left_until_done) / row->size_when_done);
-      else
-        DOUBLE (tsr_torrent_get_progress (torrent));
-    }
-  else if (g_str_equal (field, "metadataPercentComplete"))
-    DOUBLE (tsr_torrent_get_metadata_progress (torrent));
-  else if (g_str_equal (field, "recheckProgress"))
-    DOUBLE (tsr_torrent_get_state (torrent) == TSR_TORRENT_CHECKING ? tsr_torrent_get_progress (torrent) : 0);
-  else if (g_str_equal (field, "isFinished"))
-    {
-      /* Transmission: seeding stopped for good, its ratio or idle limit reached. */
-      tsr_torrent_get_limits (torrent, &up_total, &down_total, &ratio);
-      BOOL (tsr_torrent_get_state (torrent) == TSR_TORRENT_STOPPED && tsr_torrent_get_progress (torrent) >= 1.0 &&
-            ratio > 0 && tsr_torrent_get_ratio (torrent) >= ratio);
-    }
-  else if (g_str_equal (field, "isPrivate"))
-    BOOL (info != NULL && info->is_private);
-  else if (g_str_equal (field, "isStalled"))
-    BOOL (FALSE);
-  else if (g_str_equal (field, "eta"))
-    INT (tsr_torrent_get_eta (torrent) >= 0 ? tsr_torrent_get_eta (torrent) : -1);
-  else if (g_str_equal (field, "etaIdle") || g_str_equal (field, "manualAnnounceTime"))
-    INT (-1);
-  else if (g_str_equal (field, "rateDownload"))
-    INT (tsr_torrent_get_down_rate (torrent));
-  else if (g_str_equal (field, "rateUpload"))
-    INT (tsr_torrent_get_up_rate (torrent));
-  else if (g_str_equal (field, "uploadedEver"))
-    INT (tsr_torrent_get_uploaded (torrent));
-  else if (g_str_equal (field, "downloadedEver"))
-    INT (tsr_torrent_get_downloaded (torrent));
-  else if (g_str_equal (field, "uploadRatio"))
-    DOUBLE (info != NULL ? tsr_torrent_get_ratio (torrent) : -1);
-  else if (g_str_equal (field, "addedDate"))
-    INT (tsr_rpc_ids_get_added (row->context->ids, torrent));
-  else if (g_str_equal (field, "dateCreated"))
-    INT (info != NULL && info->creation_date > 0 ? info->creation_date : 0);
-  else if (g_str_equal (field, "comment"))
-    STRING (info != NULL && info->comment != NULL ? info->comment : "");
-  else if (g_str_equal (field, "creator"))
-    STRING (info != NULL && info->created_by != NULL ? info->created_by : "");
-  else if (g_str_equal (field, "source"))
-    STRING (info != NULL && info->source != NULL ? info->source : "");
-  else if (g_str_equal (field, "group") || g_str_equal (field, "primary-mime-type"))
-    STRING ("");
-  else if (g_str_equal (field, "magnetLink"))
-    {
-      g_autofree char *uri = tsr_torrent_dup_magnet_uri (torrent);
+        for (i = 0; i < 20; i++)
+          g_snprintf (hex + 2 * i, 3, "%02x", hash[i]);
+        STRING (hex);
+      }
+      break;
+    case TSR_RPC_FIELD_STATUS:
+      INT (status_of (torrent));
+      break;
+    case TSR_RPC_FIELD_ERROR:
+      /* 3: a local error (TR_STAT_LOCAL_ERROR). */
+      INT (tsr_torrent_get_state (torrent) == TSR_TORRENT_ERROR ? 3 : 0);
+      break;
+    case TSR_RPC_FIELD_ERROR_STRING:
+      STRING (tsr_torrent_get_state (torrent) == TSR_TORRENT_ERROR && tsr_torrent_get_error (torrent) != NULL
+              ? tsr_torrent_get_error (torrent) : "");
+      break;
+    case TSR_RPC_FIELD_DOWNLOAD_DIR:
+      STRING (tsr_torrent_get_folder (torrent));
+      break;
+    case TSR_RPC_FIELD_TOTAL_SIZE:
+      INT (info != NULL ? info->total_length : 0);
+      break;
+    case TSR_RPC_FIELD_SIZE_WHEN_DONE:
+      (row_sizes (row), INT (row->size_when_done));
+      break;
+    case TSR_RPC_FIELD_LEFT_UNTIL_DONE:
+      (row_sizes (row), INT (row->left_until_done));
+      break;
+    case TSR_RPC_FIELD_DESIRED_AVAILABLE:
+      (row_sizes (row), INT (row->left_until_done));
+      break;
+    case TSR_RPC_FIELD_HAVE_VALID:
+      INT (tsr_torrent_get_bytes_have (torrent));
+      break;
+    case TSR_RPC_FIELD_HAVE_UNCHECKED:
+    case TSR_RPC_FIELD_CORRUPT_EVER:
+    case TSR_RPC_FIELD_BANDWIDTH_PRIORITY:
+    case TSR_RPC_FIELD_EDIT_DATE:
+    case TSR_RPC_FIELD_WEBSEEDS_SENDING_TO_US:
+      INT (0);
+      break;
+    case TSR_RPC_FIELD_SECONDS_DOWNLOADING:
+      INT (tsr_rpc_activity_get_seconds_downloading (torrent));
+      break;
+    case TSR_RPC_FIELD_SECONDS_SEEDING:
+      INT (tsr_rpc_activity_get_seconds_seeding (torrent));
+      break;
+    case TSR_RPC_FIELD_DONE_DATE:
+      INT (tsr_rpc_activity_get_done_date (torrent));
+      break;
+    case TSR_RPC_FIELD_START_DATE:
+      INT (tsr_rpc_activity_get_start_date (torrent));
+      break;
+    case TSR_RPC_FIELD_ACTIVITY_DATE:
+      INT (tsr_rpc_activity_get_activity_date (torrent));
+      break;
+    case TSR_RPC_FIELD_PERCENT_DONE:
+    case TSR_RPC_FIELD_PERCENT_COMPLETE:
+      {
+        row_sizes (row);
+        if (kind == TSR_RPC_FIELD_PERCENT_DONE && row->size_when_done > 0)
+          DOUBLE ((gdouble) (row->size_when_done - row->left_until_done) / row->size_when_done);
+        else
+          DOUBLE (tsr_torrent_get_progress (torrent));
+      }
+      break;
+    case TSR_RPC_FIELD_METADATA_PERCENT_COMPLETE:
+      DOUBLE (tsr_torrent_get_metadata_progress (torrent));
+      break;
+    case TSR_RPC_FIELD_RECHECK_PROGRESS:
+      DOUBLE (tsr_torrent_get_state (torrent) == TSR_TORRENT_CHECKING ? tsr_torrent_get_progress (torrent) : 0);
+      break;
+    case TSR_RPC_FIELD_IS_FINISHED:
+      {
+        /* Transmission: seeding stopped for good, its ratio or idle limit reached. */
+        tsr_torrent_get_limits (torrent, &up_total, &down_total, &ratio);
+        BOOL (tsr_torrent_get_state (torrent) == TSR_TORRENT_STOPPED && tsr_torrent_get_progress (torrent) >= 1.0 &&
+              ratio > 0 && tsr_torrent_get_ratio (torrent) >= ratio);
+      }
+      break;
+    case TSR_RPC_FIELD_IS_PRIVATE:
+      BOOL (info != NULL && info->is_private);
+      break;
+    case TSR_RPC_FIELD_IS_STALLED:
+      BOOL (FALSE);
+      break;
+    case TSR_RPC_FIELD_ETA:
+      INT (tsr_torrent_get_eta (torrent) >= 0 ? tsr_torrent_get_eta (torrent) : -1);
+      break;
+    case TSR_RPC_FIELD_ETA_IDLE:
+    case TSR_RPC_FIELD_MANUAL_ANNOUNCE_TIME:
+      INT (-1);
+      break;
+    case TSR_RPC_FIELD_RATE_DOWNLOAD:
+      INT (tsr_torrent_get_down_rate (torrent));
+      break;
+    case TSR_RPC_FIELD_RATE_UPLOAD:
+      INT (tsr_torrent_get_up_rate (torrent));
+      break;
+    case TSR_RPC_FIELD_UPLOADED_EVER:
+      INT (tsr_torrent_get_uploaded (torrent));
+      break;
+    case TSR_RPC_FIELD_DOWNLOADED_EVER:
+      INT (tsr_torrent_get_downloaded (torrent));
+      break;
+    case TSR_RPC_FIELD_UPLOAD_RATIO:
+      DOUBLE (info != NULL ? tsr_torrent_get_ratio (torrent) : -1);
+      break;
+    case TSR_RPC_FIELD_ADDED_DATE:
+      INT (tsr_rpc_ids_get_added (row->context->ids, torrent));
+      break;
+    case TSR_RPC_FIELD_DATE_CREATED:
+      INT (info != NULL && info->creation_date > 0 ? info->creation_date : 0);
+      break;
+    case TSR_RPC_FIELD_COMMENT:
+      STRING (info != NULL && info->comment != NULL ? info->comment : "");
+      break;
+    case TSR_RPC_FIELD_CREATOR:
+      STRING (info != NULL && info->created_by != NULL ? info->created_by : "");
+      break;
+    case TSR_RPC_FIELD_SOURCE:
+      STRING (info != NULL && info->source != NULL ? info->source : "");
+      break;
+    case TSR_RPC_FIELD_GROUP:
+    case TSR_RPC_FIELD_PRIMARY_MIME_TYPE:
+      STRING ("");
+      break;
+    case TSR_RPC_FIELD_MAGNET_LINK:
+      {
+        g_autofree char *uri = tsr_torrent_dup_magnet_uri (torrent);
 
-      STRING (uri);
-    }
-  else if (g_str_equal (field, "torrentFile"))
-    {
-      g_autofree char *path = tsr_library_dup_torrent_file_path (row->context->library, torrent);
+        STRING (uri);
+      }
+      break;
+    case TSR_RPC_FIELD_TORRENT_FILE:
+      {
+        g_autofree char *path = tsr_library_dup_torrent_file_path (row->context->library, torrent);
 
-      STRING (path != NULL ? path : "");
-    }
-  else if (g_str_equal (field, "pieceCount"))
-    INT (info != NULL ? info->piece_count : 0);
-  else if (g_str_equal (field, "pieceSize"))
-    INT (info != NULL ? info->piece_length : 0);
-  else if (g_str_equal (field, "pieces"))
-    add_pieces (row, out);
-  else if (g_str_equal (field, "fileCount") || g_str_equal (field, "file-count"))
-    INT (count_files (info));
-  else if (g_str_equal (field, "files"))
-    add_files (row, out, FALSE);
-  else if (g_str_equal (field, "fileStats"))
-    add_files (row, out, TRUE);
-  else if (g_str_equal (field, "wanted"))
-    add_file_flags (row, out, TRUE);
-  else if (g_str_equal (field, "priorities"))
-    add_file_flags (row, out, FALSE);
-  else if (g_str_equal (field, "labels"))
-    {
-      const char * const *labels = tsr_library_get_labels (torrent);
-      guint i;
+        STRING (path != NULL ? path : "");
+      }
+      break;
+    case TSR_RPC_FIELD_PIECE_COUNT:
+      INT (info != NULL ? info->piece_count : 0);
+      break;
+    case TSR_RPC_FIELD_PIECE_SIZE:
+      INT (info != NULL ? info->piece_length : 0);
+      break;
+    case TSR_RPC_FIELD_PIECES:
+      add_pieces (row, out);
+      break;
+    case TSR_RPC_FIELD_FILE_COUNT:
+    case TSR_RPC_FIELD_FILE_COUNT_DASHED:
+      INT (count_files (info));
+      break;
+    case TSR_RPC_FIELD_FILES:
+      add_files (row, out, FALSE);
+      break;
+    case TSR_RPC_FIELD_FILE_STATS:
+      add_files (row, out, TRUE);
+      break;
+    case TSR_RPC_FIELD_WANTED:
+      add_file_flags (row, out, TRUE);
+      break;
+    case TSR_RPC_FIELD_PRIORITIES:
+      add_file_flags (row, out, FALSE);
+      break;
+    case TSR_RPC_FIELD_LABELS:
+      {
+        const char * const *labels = tsr_library_get_labels (torrent);
+        guint i;
 
-      json_builder_begin_array (out);
-      for (i = 0; labels[i] != NULL; i++)
-        STRING (labels[i]);
-      json_builder_end_array (out);
-    }
-  else if (g_str_equal (field, "queuePosition"))
-    INT (tsr_session_get_queue_position (tsr_library_get_session (row->context->library), torrent));
-  else if (g_str_equal (field, "downloadLimit"))
-    INT (tsr_torrent_get_down_rate_limit (torrent) / 1000);
-  else if (g_str_equal (field, "downloadLimited"))
-    BOOL (tsr_torrent_get_down_rate_limit (torrent) > 0);
-  else if (g_str_equal (field, "uploadLimit"))
-    INT (tsr_torrent_get_up_rate_limit (torrent) / 1000);
-  else if (g_str_equal (field, "uploadLimited"))
-    BOOL (tsr_torrent_get_up_rate_limit (torrent) > 0);
-  else if (g_str_equal (field, "honorsSessionLimits"))
-    BOOL (TRUE);
-  else if (g_str_equal (field, "seedRatioLimit"))
-    {
-      tsr_torrent_get_limits (torrent, &up_total, &down_total, &ratio);
-      DOUBLE (ratio > 0 ? ratio : row->context->settings->seed_ratio_limit);
-    }
-  else if (g_str_equal (field, "seedRatioMode"))
-    {
-      /* 0: the session's, 1: its own, 2: none. */
-      tsr_torrent_get_limits (torrent, &up_total, &down_total, &ratio);
-      INT (tsr_library_has_own_limits (torrent) ? (ratio > 0 ? 1 : 2) : 0);
-    }
-  else if (g_str_equal (field, "seedIdleLimit"))
-    {
-      tsr_library_get_options (torrent, &options);
-      INT (options.seed_idle > 0 ? options.seed_idle / 60 : row->context->settings->idle_seeding_limit);
-    }
-  else if (g_str_equal (field, "seedIdleMode"))
-    {
-      tsr_library_get_options (torrent, &options);
-      INT (options.seed_idle > 0 ? 1 : 0);
-    }
-  else if (g_str_equal (field, "sequentialDownload"))
-    {
-      tsr_library_get_options (torrent, &options);
-      BOOL (options.sequential);
-    }
-  else if (g_str_equal (field, "peer-limit") || g_str_equal (field, "maxConnectedPeers"))
-    INT (tsr_torrent_get_max_peers (torrent));
-  else if (g_str_equal (field, "peersConnected"))
-    INT (tsr_torrent_get_n_peers (torrent));
-  else if (g_str_equal (field, "peersGettingFromUs"))
-    INT (count_peers (row, FALSE));
-  else if (g_str_equal (field, "peersSendingToUs"))
-    INT (count_peers (row, TRUE));
-  else if (g_str_equal (field, "peers"))
-    add_peers (row, out);
-  else if (g_str_equal (field, "peersFrom"))
-    add_peers_from (row, out);
-  else if (g_str_equal (field, "trackers"))
-    add_trackers (row, out, FALSE);
-  else if (g_str_equal (field, "trackerStats"))
-    add_trackers (row, out, TRUE);
-  else if (g_str_equal (field, "trackerList"))
-    {
-      g_autofree char *list = tracker_list (torrent);
+        json_builder_begin_array (out);
+        for (i = 0; labels[i] != NULL; i++)
+          STRING (labels[i]);
+        json_builder_end_array (out);
+      }
+      break;
+    case TSR_RPC_FIELD_QUEUE_POSITION:
+      INT (tsr_session_get_queue_position (tsr_library_get_session (row->context->library), torrent));
+      break;
+    case TSR_RPC_FIELD_DOWNLOAD_LIMIT:
+      INT (tsr_torrent_get_down_rate_limit (torrent) / 1000);
+      break;
+    case TSR_RPC_FIELD_DOWNLOAD_LIMITED:
+      BOOL (tsr_torrent_get_down_rate_limit (torrent) > 0);
+      break;
+    case TSR_RPC_FIELD_UPLOAD_LIMIT:
+      INT (tsr_torrent_get_up_rate_limit (torrent) / 1000);
+      break;
+    case TSR_RPC_FIELD_UPLOAD_LIMITED:
+      BOOL (tsr_torrent_get_up_rate_limit (torrent) > 0);
+      break;
+    case TSR_RPC_FIELD_HONORS_SESSION_LIMITS:
+      BOOL (TRUE);
+      break;
+    case TSR_RPC_FIELD_SEED_RATIO_LIMIT:
+      {
+        tsr_torrent_get_limits (torrent, &up_total, &down_total, &ratio);
+        DOUBLE (ratio > 0 ? ratio : row->context->settings->seed_ratio_limit);
+      }
+      break;
+    case TSR_RPC_FIELD_SEED_RATIO_MODE:
+      {
+        /* 0: the session's, 1: its own, 2: none. */
+        tsr_torrent_get_limits (torrent, &up_total, &down_total, &ratio);
+        INT (tsr_library_has_own_limits (torrent) ? (ratio > 0 ? 1 : 2) : 0);
+      }
+      break;
+    case TSR_RPC_FIELD_SEED_IDLE_LIMIT:
+      {
+        tsr_library_get_options (torrent, &options);
+        INT (options.seed_idle > 0 ? options.seed_idle / 60 : row->context->settings->idle_seeding_limit);
+      }
+      break;
+    case TSR_RPC_FIELD_SEED_IDLE_MODE:
+      {
+        tsr_library_get_options (torrent, &options);
+        INT (options.seed_idle > 0 ? 1 : 0);
+      }
+      break;
+    case TSR_RPC_FIELD_SEQUENTIAL_DOWNLOAD:
+      {
+        tsr_library_get_options (torrent, &options);
+        BOOL (options.sequential);
+      }
+      break;
+    case TSR_RPC_FIELD_PEER_LIMIT:
+    case TSR_RPC_FIELD_MAX_CONNECTED_PEERS:
+      INT (tsr_torrent_get_max_peers (torrent));
+      break;
+    case TSR_RPC_FIELD_PEERS_CONNECTED:
+      INT (tsr_torrent_get_n_peers (torrent));
+      break;
+    case TSR_RPC_FIELD_PEERS_GETTING_FROM_US:
+      INT (count_peers (row, FALSE));
+      break;
+    case TSR_RPC_FIELD_PEERS_SENDING_TO_US:
+      INT (count_peers (row, TRUE));
+      break;
+    case TSR_RPC_FIELD_PEERS:
+      add_peers (row, out);
+      break;
+    case TSR_RPC_FIELD_PEERS_FROM:
+      add_peers_from (row, out);
+      break;
+    case TSR_RPC_FIELD_TRACKERS:
+      add_trackers (row, out, FALSE);
+      break;
+    case TSR_RPC_FIELD_TRACKER_STATS:
+      add_trackers (row, out, TRUE);
+      break;
+    case TSR_RPC_FIELD_TRACKER_LIST:
+      {
+        g_autofree char *list = tracker_list (torrent);
 
-      STRING (list);
-    }
-  else if (g_str_equal (field, "webseeds"))
-    {
-      guint i;
+        STRING (list);
+      }
+      break;
+    case TSR_RPC_FIELD_WEBSEEDS:
+      {
+        guint i;
 
-      json_builder_begin_array (out);
-      for (i = 0; info != NULL && info->web_seeds != NULL && i < info->web_seeds->len; i++)
-        STRING (g_ptr_array_index (info->web_seeds, i));
-      json_builder_end_array (out);
+        json_builder_begin_array (out);
+        for (i = 0; info != NULL && info->web_seeds != NULL && i < info->web_seeds->len; i++)
+          STRING (g_ptr_array_index (info->web_seeds, i));
+        json_builder_end_array (out);
+      }
+
+      break;
+    default:
+      return FALSE;
     }
-  else
-    return FALSE;
   return TRUE;
 }
 
@@ -672,45 +769,6 @@ row_clear (Row *row)
   g_clear_pointer (&row->file_done, g_free);
 }
 
-/* Every field add_field answers: a table's header must match its rows,
- * so unknown names are dropped before any row is made. */
-static const char * const known[] = {
-  "id", "name", "hashString", "status", "error", "errorString", "downloadDir", "totalSize",
-  "sizeWhenDone", "leftUntilDone", "desiredAvailable", "haveValid", "haveUnchecked", "corruptEver",
-  "bandwidthPriority", "doneDate", "editDate", "secondsDownloading", "secondsSeeding",
-  "webseedsSendingToUs", "percentDone", "percentComplete", "metadataPercentComplete",
-  "recheckProgress", "isFinished", "isPrivate", "isStalled", "eta", "etaIdle", "manualAnnounceTime",
-  "rateDownload", "rateUpload", "uploadedEver", "downloadedEver", "uploadRatio", "addedDate",
-  "activityDate", "startDate", "dateCreated", "comment", "creator", "source", "group",
-  "primary-mime-type", "magnetLink", "torrentFile", "pieceCount", "pieceSize", "pieces",
-  "fileCount", "file-count", "files", "fileStats", "wanted", "priorities", "labels",
-  "queuePosition", "downloadLimit", "downloadLimited", "uploadLimit", "uploadLimited",
-  "honorsSessionLimits", "seedRatioLimit", "seedRatioMode", "seedIdleLimit", "seedIdleMode",
-  "sequentialDownload", "peer-limit", "maxConnectedPeers", "peersConnected", "peersGettingFromUs",
-  "peersSendingToUs", "peers", "peersFrom", "trackers", "trackerStats", "trackerList", "webseeds",
-  NULL
-};
-
-static GPtrArray *
-known_fields (JsonArray *fields)
-{
-  GPtrArray *chosen = g_ptr_array_new ();
-  guint i;
-
-  for (i = 0; i < json_array_get_length (fields); i++)
-    {
-      JsonNode *node = json_array_get_element (fields, i);
-      const char *name;
-
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-        continue;
-      name = json_node_get_string (node);
-      if (g_strv_contains (known, name) && !g_ptr_array_find_with_equal_func (chosen, name, g_str_equal, NULL))
-        g_ptr_array_add (chosen, (gpointer) name);
-    }
-  return chosen;
-}
-
 char *
 tsr_rpc_torrent_get (TsrRpcContext *context,
                      JsonObject    *args,
@@ -718,7 +776,7 @@ tsr_rpc_torrent_get (TsrRpcContext *context,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) torrents = NULL;
-  g_autoptr(GPtrArray) fields = NULL;
+  g_autoptr(GArray) fields = NULL;
   const char *format = tsr_rpc_args_string (args, "format");
   gboolean table = format != NULL && g_str_equal (format, "table");
   JsonNode *ids;
@@ -732,7 +790,7 @@ tsr_rpc_torrent_get (TsrRpcContext *context,
   torrents = tsr_rpc_context_select (context, args, &error);
   if (torrents == NULL)
     return g_strdup (error->message);
-  fields = known_fields (json_object_get_array_member (args, "fields"));
+  fields = tsr_rpc_fields_parse (json_object_get_array_member (args, "fields"));
 
   json_builder_set_member_name (out, "torrents");
   json_builder_begin_array (out);
@@ -740,7 +798,7 @@ tsr_rpc_torrent_get (TsrRpcContext *context,
     {
       json_builder_begin_array (out);
       for (j = 0; j < fields->len; j++)
-        STRING (g_ptr_array_index (fields, j));
+        STRING (tsr_rpc_field_name (g_array_index (fields, guint, j)));
       json_builder_end_array (out);
     }
   for (i = 0; i < torrents->len; i++)
@@ -755,8 +813,8 @@ tsr_rpc_torrent_get (TsrRpcContext *context,
       for (j = 0; j < fields->len; j++)
         {
           if (!table)
-            json_builder_set_member_name (out, g_ptr_array_index (fields, j));
-          add_field (&row, g_ptr_array_index (fields, j), out);
+            json_builder_set_member_name (out, tsr_rpc_field_name (g_array_index (fields, guint, j)));
+          add_field (&row, g_array_index (fields, guint, j), out);
         }
       if (table)
         json_builder_end_array (out);
