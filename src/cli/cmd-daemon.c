@@ -345,6 +345,8 @@ tsr_cli_daemon (int    argc,
       return 1;
     }
   daemon.server = tsr_rpc_server_new (tsr_rpc_context_new (daemon.library, settings, config_dir, &funcs, &daemon));
+  /* The web interface, when built, serves "/" through
+   * tsr_rpc_server_set_static_handler (daemon.server, ...) here. */
   if (!configure (&daemon, &error))
     {
       tsr_cli_error ("%s", error->message);
