@@ -26,6 +26,7 @@ typedef struct
 static const TsrCliCommand commands[] = {
   { "announce", N_("Announce once to a torrent's trackers, or scrape them"), tsr_cli_announce },
   { "create", N_("Make a torrent file of a file or a folder"), tsr_cli_create },
+  { "daemon", N_("Run torrents in the background, controlled over Transmission’s remote-control protocol"), tsr_cli_daemon },
   { "dht", N_("Run a DHT node, or look up the peers of an info hash"), tsr_cli_dht },
   { "peer", N_("Download, then seed, without a window"), tsr_cli_peer },
   { "show", N_("Print what a torrent file or magnet link holds"), tsr_cli_show },

@@ -19,6 +19,8 @@ int  tsr_cli_peer    (int    argc,
                       char **argv);
 int  tsr_cli_announce (int    argc,
                        char **argv);
+int  tsr_cli_daemon  (int    argc,
+                      char **argv);
 int  tsr_cli_dht     (int    argc,
                      char **argv);
 int  tsr_cli_tracker (int    argc,

@@ -65,6 +65,8 @@ def expected_files():
         (OPTIONS["bindir"], "tessera-cli"),
         (OPTIONS["datadir"], "metainfo", APP_ID + ".metainfo.xml"),
         (OPTIONS["datadir"], "glib-2.0", "schemas", APP_ID + ".gschema.xml"),
+        ("lib", "systemd", "user", "tessera-daemon.service"),
+        ("lib", "systemd", "system", "tessera-daemon.service"),
     ]
     if MAN:
         files.append((OPTIONS["mandir"], "man1", "tessera-cli.1"))
@@ -98,6 +100,38 @@ def test_every_expected_file_is_installed(d):
             if not path.startswith(prefix + os.sep):
                 outside.append(path)
     assert not outside, f"installed outside {PREFIX}: {outside}"
+
+
+def test_systemd_units(d):
+    """Both units name the installed tessera-cli, pass systemd-analyze,
+    and the system one is sandboxed."""
+    dest, prefix = install(d)
+    for kind in ("user", "system"):
+        path = os.path.join(prefix, "lib", "systemd", kind, "tessera-daemon.service")
+        unit = configparser.RawConfigParser(strict=False, interpolation=None)
+        unit.optionxform = str
+        unit.read(path, encoding="utf-8")
+        command = unit["Service"]["ExecStart"].split()
+        assert command[0] == os.path.join(PREFIX, OPTIONS["bindir"], "tessera-cli") and command[1] == "daemon", command
+        assert unit["Service"]["ExecReload"].endswith("-HUP $MAINPID")
+        assert unit["Service"]["NoNewPrivileges"] == "yes" and unit["Service"]["PrivateTmp"] == "yes"
+        # The installed binary does not exist at PREFIX inside the test: verify
+        # the unit's syntax with a copy that runs /bin/true.
+        text = open(path, encoding="utf-8").read().replace(command[0], "/bin/true")
+        copy = os.path.join(d, kind, "tessera-daemon.service")
+        os.makedirs(os.path.dirname(copy), exist_ok=True)
+        with open(copy, "w", encoding="utf-8") as f:
+            f.write(text)
+        args = ["systemd-analyze", "verify", "--man=no"] + (["--user"] if kind == "user" else []) + [copy]
+        result = run(args, env=dict(os.environ, SYSTEMD_LOG_LEVEL="warning"))
+        problems = [line for line in (result.stdout + result.stderr).splitlines()
+                    if "tessera-daemon" in line and "Failed to" not in line or "Unknown key" in line]
+        assert not problems, "\n".join(problems)
+    system = configparser.RawConfigParser(strict=False, interpolation=None)
+    system.optionxform = str
+    system.read(os.path.join(prefix, "lib", "systemd", "system", "tessera-daemon.service"), encoding="utf-8")
+    for key, value in (("DynamicUser", "yes"), ("ProtectSystem", "strict"), ("ProtectHome", "yes")):
+        assert system["Service"][key] == value, (key, system["Service"].get(key))
 
 
 def test_desktop_file_is_valid(d):

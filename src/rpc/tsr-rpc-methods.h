@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tsr-rpc-methods.h: the Transmission RPC methods, one function each.
+ * Each reads "arguments" from @args, adds its reply's arguments as
+ * members of the object @out has open, and returns NULL for "success"
+ * or the "result" string (owned) that says what went wrong.
+ */
+#pragma once
+
+#include "tsr-rpc-context.h"
+
+G_BEGIN_DECLS
+
+typedef char *(*TsrRpcMethod) (TsrRpcContext *context,
+                               JsonObject    *args,
+                               JsonBuilder   *out);
+
+/* tsr-rpc-session.c */
+char *tsr_rpc_session_get      (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);
+char *tsr_rpc_session_set      (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);
+char *tsr_rpc_session_stats    (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);
+char *tsr_rpc_session_close    (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);
+char *tsr_rpc_free_space       (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);
+char *tsr_rpc_port_test        (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);
+char *tsr_rpc_blocklist_update (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);
+
+/* tsr-rpc-torrent-get.c */
+char *tsr_rpc_torrent_get      (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);
+
+/* tsr-rpc-torrent-actions.c */
+char *tsr_rpc_torrent_add      (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);
+char *tsr_rpc_torrent_start    (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);
+char *tsr_rpc_torrent_start_now (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);
+char *tsr_rpc_torrent_stop     (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);
+char *tsr_rpc_torrent_verify   (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);
+char *tsr_rpc_torrent_reannounce (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);
+char *tsr_rpc_torrent_remove   (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);
+char *tsr_rpc_torrent_set_location (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);
+char *tsr_rpc_queue_move_top    (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);
+char *tsr_rpc_queue_move_up     (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);
+char *tsr_rpc_queue_move_down   (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);
+char *tsr_rpc_queue_move_bottom (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);
+
+/* files-wanted, files-unwanted, priority-high/-normal/-low, and
+ * labels, of torrent-add and torrent-set. */
+void  tsr_rpc_apply_file_choices (TsrRpcContext *context, TsrTorrent *torrent, JsonObject *args);
+void  tsr_rpc_apply_labels       (TsrRpcContext *context, TsrTorrent *torrent, JsonObject *args);
+
+/* tsr-rpc-torrent-set.c */
+char *tsr_rpc_torrent_set      (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);
+
+G_END_DECLS
