@@ -303,7 +303,11 @@ function decodeBase64 (data) {
 
 // The application.
 
-const rpc = new Rpc(RPC_URL);
+// From the origin, not relative to the page: a page opened as
+// http://user:password@host/ has its credentials in its own URL, and
+// fetch refuses a URL that carries them (the browser sends them from its
+// store instead).
+const rpc = new Rpc(location.origin + RPC_URL);
 const rows = new Map();      // torrent id → its list item's parts
 let torrents = new Map();    // torrent id → the last torrent-get object
 let selectedId = null;

@@ -12,6 +12,8 @@
  * file. A key file rather than GSettings: a headless box often has no
  * dconf, and one readable file is what a service administrator edits.
  *
+ * The web interface (src/webui) is served at "/" by the same server.
+ *
  * SIGTERM and SIGINT stop it as the app stops (trackers told "stopped",
  * index and resume records saved); SIGHUP reads the file again.
  */
@@ -29,6 +31,7 @@
 #include "tsr-cli-library.h"
 #include "tsr-rpc-server.h"
 #include "tsr-rpc-settings.h"
+#include "tsr-webui.h"
 
 typedef struct
 {
@@ -233,6 +236,14 @@ on_hangup (gpointer user_data)
 }
 
 static void
+serve_webui (SoupServerMessage *message,
+             const char        *path,
+             gpointer           user_data)
+{
+  tsr_webui_serve (message, path);
+}
+
+static void
 adopt (TsrTorrent *torrent,
        gpointer    user_data)
 {
@@ -345,8 +356,9 @@ tsr_cli_daemon (int    argc,
       return 1;
     }
   daemon.server = tsr_rpc_server_new (tsr_rpc_context_new (daemon.library, settings, config_dir, &funcs, &daemon));
-  /* The web interface, when built, serves "/" through
-   * tsr_rpc_server_set_static_handler (daemon.server, ...) here. */
+  /* The web interface at "/", behind the same address, password and
+   * Host checks as the RPC it talks to. */
+  tsr_rpc_server_set_static_handler (daemon.server, serve_webui, NULL, NULL);
   if (!configure (&daemon, &error))
     {
       tsr_cli_error ("%s", error->message);

@@ -15,14 +15,16 @@ removed without its data, which stays.
 Preferences and the alternative speed button reach session-set. Every
 control has an accessible name (Chromium's accessibility tree), and the
 add dialog opens, takes focus and closes by keyboard. A 401
-from the RPC shows the sign-in message. At 360x740 nothing scrolls
+from the RPC shows the sign-in message (against Tessera, a second daemon
+with --rpc-auth: check_tessera_auth). At 360x740 nothing scrolls
 sideways. The browser's console stays free of errors (CSP violations
-included: the proxy sends tsr-webui.c's policy).
+included: the daemon, or the proxy, sends tsr-webui.c's policy).
 
 --server transmission (default) or tessera: see webui_harness.py. Needs
 root (the network namespace); everything it starts is stopped by PID."""
 
 import argparse
+import base64
 import hashlib
 import json
 import os
@@ -30,6 +32,8 @@ import shutil
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "python"))
@@ -59,15 +63,17 @@ except ImportError as error:
     print(f"Bail out! selenium is missing ({error}): install the Debian package python3-selenium "
           "(build-aux/install-deps does) and run with /usr/bin/python3")
     sys.exit(1)
-if options.server == "transmission" and os.geteuid() != 0:
-    print("Bail out! transmission-daemon refuses loopback peers, so this test makes a network namespace "
-          "and needs root (CI runs as root)")
+if os.geteuid() != 0:
+    print("Bail out! the swarm lives on a network namespace's address (transmission-daemon refuses "
+          "loopback peers; Tessera is tested against the same swarm), so this test needs root "
+          "(CI runs as root)")
     sys.exit(1)
 
 from tsrnet import Namespace  # noqa: E402
 
 LONG_NAME = "a-file-name-long-enough-to-overflow-a-phone-screen-" + "x" * 60 + ".bin"
 DEADLINE = 120
+MAGNET = "magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567&dn=auth-check"
 
 
 def sha256(path):
@@ -82,7 +88,7 @@ def browser(profile):
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage", "--window-size=1280,900", f"--user-data-dir={profile}"):
         options_.add_argument(flag)
-    options_.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    options_.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     service = Service(shutil.which("chromedriver"))
     driver = webdriver.Chrome(service=service, options=options_)
     driver.set_page_load_timeout(30)
@@ -116,6 +122,48 @@ class Swarm:
     def stop(self):
         self.peer.stop()
         self.tracker.stop()
+
+
+class RpcLog:
+    """The page's RPC requests as Chromium's network log has them, for a
+    server with no proxy in front (Tessera's daemon): HTTP statuses in
+    order, and (method, status, requestId) of each. Reading the log
+    empties it, so what was read is kept here."""
+
+    def __init__(self, driver):
+        self.driver = driver
+        self.sent = {}       # requestId: RPC method
+        self.statuses = []
+        self.exchanges = []
+
+    def update(self):
+        for entry in self.driver.get_log("performance"):
+            message = json.loads(entry["message"])["message"]
+            params = message.get("params", {})
+            if message.get("method") == "Network.requestWillBeSent":
+                request = params["request"]
+                if request["url"].endswith("/transmission/rpc") and request["method"] == "POST":
+                    try:
+                        self.sent[params["requestId"]] = json.loads(request.get("postData", ""))["method"]
+                    except (ValueError, KeyError, TypeError):
+                        self.sent[params["requestId"]] = None
+            elif message.get("method") == "Network.responseReceived":
+                if params["requestId"] in self.sent:
+                    status = params["response"]["status"]
+                    self.statuses.append(status)
+                    self.exchanges.append((self.sent[params["requestId"]], status, params["requestId"]))
+        return self
+
+    def result(self, request_id):
+        """The RPC "result" of a request that got a 200."""
+        body = self.driver.execute_cdp_cmd("Network.getResponseBody", {"requestId": request_id})
+        return json.loads(body["body"]).get("result")
+
+    def answered(self, method):
+        """Whether @method got an HTTP 200 with "success"."""
+        self.update()
+        return any(m == method and status == 200 and self.result(request_id) == "success"
+                   for m, status, request_id in self.exchanges)
 
 
 def screenshot(driver, name):
@@ -164,6 +212,58 @@ def no_sideways_scroll(driver):
         "return [e.scrollWidth, e.clientWidth, window.innerWidth];")
 
 
+def check_tessera_auth(driver, d, download):
+    """The sign-in against Tessera's daemon with --rpc-auth. Headless
+    Chromium holds a 401 that carries a WWW-Authenticate challenge on a
+    sign-in prompt no one can see, so the prompt itself and the page after
+    a person presses Cancel cannot be driven here. What can: the page and
+    its files are refused without credentials (the 401 and its challenge,
+    as the RPC's); with credentials in the URL the page signs in and
+    lists a torrent; a wrong password is refused; and the page's own
+    fetches, made without the browser's stored credentials (as after
+    Cancel), get the daemon's real 401 and show the sign-in message,
+    which goes once they carry them again."""
+    server = webui_harness.TesseraServer(None, d, download, auth="webui:s3cret", name="tessera-auth")
+    try:
+        for path in ("", "tessera.js", "tessera.css", "transmission/rpc"):
+            try:
+                urllib.request.urlopen(server.url + path, timeout=10)
+                raise AssertionError(f"/{path} served without credentials")
+            except urllib.error.HTTPError as error:
+                assert error.code == 401, (path, error.code)
+                assert error.headers["WWW-Authenticate"] == 'Basic realm="Transmission"', error.headers
+        request = urllib.request.Request(server.url)
+        request.add_header("Authorization", "Basic " + base64.b64encode(b"webui:wrong").decode())
+        try:
+            urllib.request.urlopen(request, timeout=10)
+            raise AssertionError("a wrong password served the page")
+        except urllib.error.HTTPError as error:
+            assert error.code == 401, error.code
+        server.call("torrent-add", filename=MAGNET, paused=True)
+        driver.get(server.url.replace("http://", "http://webui:s3cret@"))
+        wait(driver, "the list behind the sign-in", lambda: row(driver) is not None
+             and row(driver).find_element(By.CSS_SELECTOR, ".torrent-name").text == "auth-check")
+        message = driver.find_element(By.ID, "message")
+        assert not message.is_displayed()
+        # A fetch from the page with no credentials: the daemon's 401 and
+        # its challenge reach the script (no prompt: credentials omitted).
+        status, challenge = driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "fetch(location.origin + '/transmission/rpc', {method: 'POST', credentials: 'omit', body: '{}'})"
+            ".then((r) => done([r.status, r.headers.get('WWW-Authenticate')]), (e) => done([0, String(e)]));")
+        assert status == 401 and challenge == 'Basic realm="Transmission"', (status, challenge)
+        # The page's own calls the same way, until put back.
+        driver.execute_script(
+            "window.tsrFetch = window.fetch;"
+            "window.fetch = (url, init) => window.tsrFetch(url, Object.assign({}, init, {credentials: 'omit'}));")
+        wait(driver, "the sign-in message", lambda: message.is_displayed() and "Sign-in failed" in message.text)
+        assert message.get_attribute("role") == "status"
+        driver.execute_script("window.fetch = window.tsrFetch;")
+        wait(driver, "the message gone once the RPC answers", lambda: not message.is_displayed())
+    finally:
+        server.stop()
+
+
 def run_scenario(d):
     ns = Namespace("tsrw")
     swarm = server = driver = None
@@ -174,12 +274,16 @@ def run_scenario(d):
         server = webui_harness.TransmissionServer(ns, d, download) if options.server == "transmission" \
             else webui_harness.tessera_server(ns, d, download)
         driver = browser(os.path.join(d, "chromium-profile"))
+        rpc_log = RpcLog(driver)
         driver.get(server.url)
         wait(driver, "the empty list", lambda: driver.find_element(By.ID, "empty").is_displayed())
         assert driver.find_element(By.ID, "add-open").text == "Add"
         # The session id handshake: a 409 first, then answers.
         if options.server == "transmission":
             assert server.proxy.statuses[0] == 409 and 200 in server.proxy.statuses, server.proxy.statuses
+        else:
+            wait(driver, "the page's first RPC answers", lambda: 200 in rpc_log.update().statuses)
+            assert rpc_log.statuses[0] == 409, rpc_log.statuses
 
         yield "add-magnet-completes"
         driver.find_element(By.ID, "add-open").click()
@@ -300,7 +404,7 @@ def run_scenario(d):
         assert button.get_attribute("aria-label") == "Verify webui-payload"
         button.click()
         wait(driver, "torrent-verify answered", lambda: ("torrent-verify", 200, "success") in server.proxy.methods
-             if options.server == "transmission" else True)
+             if options.server == "transmission" else rpc_log.answered("torrent-verify"))
         wait(driver, "seeding again after the check",
              lambda: server.call("torrent-get", ids=[1], fields=["status", "percentDone"])["torrents"][0]
              == {"status": 6, "percentDone": 1}, 60)
@@ -379,6 +483,8 @@ def run_scenario(d):
             assert message.get_attribute("role") == "status"
             server.proxy.refuse_with = None
             wait(driver, "the message gone once the RPC answers", lambda: not message.is_displayed())
+        else:
+            check_tessera_auth(driver, d, download)
 
         yield "no-console-errors"
         # Chromium logs every 4xx answer: the handshake's 409s and the

@@ -9,21 +9,30 @@ port mapping. A proxy on 127.0.0.1 serves data/webui/ with the headers
 src/webui/tsr-webui.c sends (its CSP is read from that file, so the two
 cannot drift apart) and forwards POST /transmission/rpc to the daemon.
 
-`tessera`: Tessera's daemon serves both itself; not wired yet (the
-daemon is being written), and asking for it fails with a message.
+`tessera`: `tessera-cli daemon` serves both itself, on 127.0.0.1 with a
+port of its choosing, with config, library and download folders of the
+test's own; peers reach it on the host's side of the namespace. No proxy
+stands between the page and it: what the page sent and got is read from
+Chromium's own network log (test-webui.py, RpcLog).
 
 Every process is stopped by PID, the namespace removed by name."""
 
+import base64
 import http.server
 import json
 import os
 import random
 import re
+import select
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
 import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from tsrtest import CLI  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -137,6 +146,29 @@ class Proxy:
         self.server.server_close()
 
 
+def rpc_call(server, method, arguments, auth=None):
+    """One RPC to @server.rpc_url, the handshake done as clients do it,
+    its session id kept in @server.session_id; @auth: "USER:PASSWORD"."""
+    body = json.dumps({"method": method, "arguments": arguments}).encode()
+    for _ in range(2):
+        request = urllib.request.Request(server.rpc_url, data=body, method="POST")
+        request.add_header("Content-Type", "application/json")
+        if server.session_id:
+            request.add_header("X-Transmission-Session-Id", server.session_id)
+        if auth:
+            request.add_header("Authorization", "Basic " + base64.b64encode(auth.encode()).decode())
+        try:
+            with urllib.request.urlopen(request, timeout=20) as response:
+                reply = json.loads(response.read())
+                assert reply["result"] == "success", reply
+                return reply["arguments"]
+        except urllib.error.HTTPError as error:
+            if error.code != 409:
+                raise
+            server.session_id = error.headers["X-Transmission-Session-Id"]
+    raise AssertionError("no session id after a 409")
+
+
 class TransmissionServer:
     """transmission-daemon in namespace @ns, downloading into @download.
     Peers reach it at ns.host_ip (the host side of the veth pair)."""
@@ -180,22 +212,7 @@ class TransmissionServer:
 
     def call(self, method, **arguments):
         """One RPC from the test itself (not through the page)."""
-        body = json.dumps({"method": method, "arguments": arguments}).encode()
-        for _ in range(2):
-            request = urllib.request.Request(self.rpc_url, data=body, method="POST")
-            request.add_header("Content-Type", "application/json")
-            if self.session_id:
-                request.add_header("X-Transmission-Session-Id", self.session_id)
-            try:
-                with urllib.request.urlopen(request, timeout=20) as response:
-                    reply = json.loads(response.read())
-                    assert reply["result"] == "success", reply
-                    return reply["arguments"]
-            except urllib.error.HTTPError as error:
-                if error.code != 409:
-                    raise
-                self.session_id = error.headers["X-Transmission-Session-Id"]
-        raise AssertionError("no session id after a 409")
+        return rpc_call(self, method, arguments)
 
     def stop(self):
         if getattr(self, "proxy", None):
@@ -209,7 +226,51 @@ class TransmissionServer:
                 self.process.wait()
 
 
-def tessera_server(*args, **kwargs):
-    raise AssertionError("--server tessera: Tessera's daemon is not wired into this test yet; "
-                         "start it here with its RPC and tsr_webui_add_handler() on 127.0.0.1 "
-                         "and give its base URL as `url` and its RPC as `call`")
+class TesseraServer:
+    """`tessera-cli daemon` on 127.0.0.1, downloading into @download,
+    serving the web interface and the RPC itself. @auth: "USER:PASSWORD"
+    for --rpc-auth. The namespace @ns is unused: the daemon reaches the
+    peers on its host side as any local address."""
+
+    kind = "tessera"
+
+    def __init__(self, ns, d, download, auth=None, name="tessera"):
+        self.auth = auth
+        self.session_id = None
+        env = dict(os.environ, TESSERA_NO_DHT="1", TESSERA_NO_LSD="1", TESSERA_NO_PORT_MAP="1")
+        command = [CLI, "daemon", "--config-dir", os.path.join(d, name + "-config"),
+                   "--library-dir", os.path.join(d, name + "-library"), "--download-dir", download,
+                   "--rpc-bind", "127.0.0.1", "--rpc-port", "0", "--peer-port", "0"]
+        if auth:
+            command += ["--rpc-auth", auth]
+        self.log = open(os.path.join(d, name + ".log"), "wb")
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=self.log, env=env)
+        ready, _, _ = select.select([self.process.stdout], [], [], 30)
+        line = self.process.stdout.readline().decode() if ready else ""
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/transmission/rpc", line)
+        if not match:
+            self.stop()
+            with open(os.path.join(d, name + ".log"), encoding="utf-8", errors="replace") as f:
+                raise AssertionError(f"the daemon did not say its port: {line!r} {f.read()!r}")
+        self.port = int(match.group(1))
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.rpc_url = self.url + "transmission/rpc"
+
+    def call(self, method, **arguments):
+        """One RPC from the test itself (not through the page)."""
+        return rpc_call(self, method, arguments, auth=self.auth)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process.stdout.close()
+        self.log.close()
+
+
+def tessera_server(ns, d, download, **kwargs):
+    return TesseraServer(ns, d, download, **kwargs)
