@@ -46,6 +46,25 @@ char *tsr_rpc_queue_move_bottom (TsrRpcContext *context, JsonObject *args, JsonB
 void  tsr_rpc_apply_file_choices (TsrRpcContext *context, TsrTorrent *torrent, JsonObject *args);
 void  tsr_rpc_apply_labels       (TsrRpcContext *context, TsrTorrent *torrent, JsonObject *args);
 
+/* tsr-rpc-rename.c: torrent-rename-path waits for the disk, so it
+ * answers through @done: the "result" (owned; NULL: success) and the
+ * reply's arguments (owned; NULL: none), maybe before it returns.
+ * @has_nul: a string of the request had an escaped NUL, which json-glib
+ * cut it at (tsr_rpc_json_has_escaped_nul). */
+typedef void (*TsrRpcMethodDone) (char     *problem,
+                                  JsonNode *arguments,
+                                  gpointer  user_data);
+
+void     tsr_rpc_torrent_rename_path  (TsrRpcContext    *context,
+                                       JsonObject       *args,
+                                       gboolean          has_nul,
+                                       GCancellable     *cancellable,
+                                       TsrRpcMethodDone  done,
+                                       gpointer          user_data);
+/* Whether a string in the JSON text @body has the escape \u0000. */
+gboolean tsr_rpc_json_has_escaped_nul (const char *body,
+                                       gsize       length);
+
 /* tsr-rpc-torrent-set.c */
 char *tsr_rpc_torrent_set      (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);
 

@@ -4,9 +4,10 @@
  * method in a table and builds the reply around what the method adds:
  * {"arguments": {…}, "result": "success" or what went wrong, "tag": N}.
  * A body that is not JSON, not an object, or names no method gets a
- * reply saying so (HTTP 400) and changes nothing. The one method that
- * waits on the network, torrent-add of a URL, has the asynchronous form:
- * the file is fetched, then added as "metainfo" would be.
+ * reply saying so (HTTP 400) and changes nothing. Two methods wait, and
+ * only the asynchronous form runs them: torrent-add of a URL (the file is
+ * fetched, then added as "metainfo" would be) and torrent-rename-path
+ * (for the disk).
  */
 #define G_LOG_DOMAIN "tsr-rpc"
 
@@ -123,6 +124,8 @@ run_method (TsrRpcContext *context,
   for (i = 0; i < G_N_ELEMENTS (methods); i++)
     if (g_str_equal (methods[i].name, name))
       break;
+  if (i == G_N_ELEMENTS (methods) && g_str_equal (name, "torrent-rename-path"))
+    return reply ("torrent-rename-path is answered by the server only", tag, NULL);
   if (i == G_N_ELEMENTS (methods))
     return reply ("method name not recognized", tag, NULL);
   out = json_builder_new ();
@@ -190,6 +193,28 @@ on_fetched (GObject      *source,
   g_free (add);
 }
 
+typedef struct
+{
+  JsonNode        *tag;        /* (owned) (nullable) */
+  TsrRpcReplyFunc  callback;
+  gpointer         user_data;
+} Waiting;
+
+static void
+on_method_done (char     *problem,
+                JsonNode *arguments,
+                gpointer  user_data)
+{
+  Waiting *waiting = user_data;
+  g_autofree char *owned = problem;
+  g_autoptr(JsonNode) owned_arguments = arguments;
+
+  waiting->callback (reply (problem != NULL ? problem : "success", waiting->tag, arguments), 200,
+                     waiting->user_data);
+  g_clear_pointer (&waiting->tag, json_node_unref);
+  g_free (waiting);
+}
+
 void
 tsr_rpc_handle_request_async (TsrRpcContext   *context,
                               const char      *body,
@@ -213,6 +238,19 @@ tsr_rpc_handle_request_async (TsrRpcContext   *context,
       return;
     }
   args = arguments_of (request);
+  if (g_str_equal (name, "torrent-rename-path"))
+    {
+      g_autoptr(JsonObject) empty = args == NULL ? json_object_new () : NULL;
+      Waiting *waiting = g_new0 (Waiting, 1);
+
+      waiting->tag = tag != NULL ? json_node_copy (tag) : NULL;
+      waiting->callback = callback;
+      waiting->user_data = user_data;
+      tsr_rpc_torrent_rename_path (context, args != NULL ? args : empty,
+                                   tsr_rpc_json_has_escaped_nul (body, length),
+                                   cancellable, on_method_done, waiting);
+      return;
+    }
   filename = tsr_rpc_args_string (args, "filename");
   if (!g_str_equal (name, "torrent-add") || tsr_rpc_args_string (args, "metainfo") != NULL || filename == NULL ||
       (!g_str_has_prefix (filename, "http://") && !g_str_has_prefix (filename, "https://")))

@@ -177,8 +177,10 @@ add_files (Row         *row,
         {
           json_builder_set_member_name (out, "length");
           json_builder_add_int_value (out, file->length);
+          /* Where it is now (torrent-rename-path), as clients name it
+           * to rename it again. */
           json_builder_set_member_name (out, "name");
-          json_builder_add_string_value (out, file->display_path);
+          json_builder_add_string_value (out, tsr_torrent_get_file_path (row->torrent, i));
         }
       json_builder_end_object (out);
     }

@@ -468,6 +468,95 @@ def test_security_path_traversal(d):
         assert daemon.stop() == 0
 
 
+def files_of(daemon, torrent_id=1):
+    reply = daemon.call("torrent-get", {"ids": [torrent_id], "fields": ["files", "name"]})
+    torrent = reply["arguments"]["torrents"][0]
+    return torrent["name"], sorted(f["name"] for f in torrent["files"])
+
+
+def tree(root):
+    return sorted(os.path.relpath(os.path.join(top, name), root)
+                  for top, _, names in os.walk(root) for name in names)
+
+
+def test_rename_path(d):
+    daemon = Daemon(d)
+    album = os.path.join(daemon.downloads, "album")
+    write(os.path.join(album, "a.txt"), pseudo_random(70_000, 3))
+    write(os.path.join(album, "sub", "b.txt"), pseudo_random(50_000, 4))
+    torrent = os.path.join(d, "album.torrent")
+    cli("create", "-o", torrent, album, check=True)
+    try:
+        daemon.remote("-a", torrent)
+        wait_for(lambda: "100%" in daemon.remote("-l"), "the added torrent to verify")
+        # python3-transmissionrpc (transmission-remote 3.00 has no
+        # --rename; 4.0 added it): a file, then the top folder (the name).
+        client = transmissionrpc.Client("127.0.0.1", port=daemon.port, timeout=20)
+        assert client.rename_torrent_path(1, "album/a.txt", "c.txt") == ("album/a.txt", "c.txt")
+        assert files_of(daemon) == ("album", ["album/c.txt", "album/sub/b.txt"]), files_of(daemon)
+        assert client.rename_torrent_path(1, "album", "record") == ("album", "record")
+        assert files_of(daemon) == ("record", ["record/c.txt", "record/sub/b.txt"]), files_of(daemon)
+        assert list_rows(daemon.remote("-l"))[0][-1] == "record"
+        assert not os.path.exists(album)
+        record = os.path.join(daemon.downloads, "record")
+        assert tree(record) == ["c.txt", "sub/b.txt"], tree(record)
+        # A direct request: the reply's arguments and the tag.
+        reply = daemon.call("torrent-rename-path", {"ids": [1], "path": "record/sub", "name": "deeper"}, tag=7)
+        assert reply == {"arguments": {"id": 1, "path": "record/sub", "name": "deeper"},
+                         "result": "success", "tag": 7}, reply
+        assert tree(record) == ["c.txt", "deeper/b.txt"], tree(record)
+        before = tree(daemon.downloads)
+        # Refused in Transmission's words, nothing touched: names with a
+        # '/', "..", an escaped NUL (json-glib would cut "x\u0000/../y" to
+        # "x"), paths out of the torrent, and a name already taken.
+        refusals = [("record/c.txt", "../../escape", "Invalid argument"),
+                    ("record/c.txt", "..", "Invalid argument"),
+                    ("record/c.txt", "/tmp/escape", "Invalid argument"),
+                    ("record/c.txt", "", "Invalid argument"),
+                    ("..", "escape", "Invalid argument"),
+                    ("record/..", "escape", "Invalid argument"),
+                    ("/etc/passwd", "escape", "Invalid argument"),
+                    (record, "escape", "Invalid argument"),
+                    ("record/../record", "escape", "Invalid argument"),
+                    ("", "escape", "Invalid argument"),
+                    ("record/c.txt", "deeper", "File exists")]
+        for path, name, words in refusals:
+            reply = daemon.call("torrent-rename-path", {"ids": [1], "path": path, "name": name})
+            assert reply["result"] == words and reply["arguments"] == {"id": 1, "path": path, "name": name}, \
+                (path, name, reply)
+        body = b'{"method": "torrent-rename-path", "arguments": {"ids": [1], "path": "record/c.txt", ' \
+               b'"name": "x\\u0000/../../escape"}}'
+        status, _, data = daemon.http(body)
+        assert status == 200 and json.loads(data)["result"] == "Invalid argument", (status, data)
+        try:
+            client.rename_torrent_path(1, "record/c.txt", "..")
+            raise AssertionError("transmissionrpc: a rename to .. succeeded")
+        except transmissionrpc.TransmissionError as error:
+            assert "Invalid argument" in str(error), error
+        assert tree(daemon.downloads) == before, set(tree(daemon.downloads)) ^ set(before)
+        assert not [name for name in tree(d) if "escape" in name], tree(d)
+        assert files_of(daemon) == ("record", ["record/c.txt", "record/deeper/b.txt"]), files_of(daemon)
+        # Exactly one torrent.
+        daemon.remote("-a", make_torrent(d))
+        for ids in ([1, 2], [], None, [99]):
+            arguments = {"path": "record/c.txt", "name": "d.txt"}
+            if ids is not None:
+                arguments["ids"] = ids
+            reply = daemon.call("torrent-rename-path", arguments)
+            assert reply["result"] == "torrent-rename-path requires 1 torrent", (ids, reply)
+        # The names outlive a restart.
+    finally:
+        assert daemon.stop() == 0
+    again = Daemon(d)
+    try:
+        wait_for(lambda: len(again.call("torrent-get", {"fields": ["id"]})["arguments"]["torrents"]) == 2,
+                 "both torrents back")
+        assert files_of(again) == ("record", ["record/c.txt", "record/deeper/b.txt"]), files_of(again)
+        wait_for(lambda: "100%" in again.remote("-t", "1", "-i"), "the renamed torrent to resume complete")
+    finally:
+        assert again.stop() == 0
+
+
 def test_sighup_reload_and_restart(d):
     daemon = Daemon(d)
     try:
