@@ -373,6 +373,16 @@ tsr_cli_daemon (int    argc,
       g_object_unref (daemon.library);
       return 1;
     }
+  {
+    g_autofree char *history = g_build_filename (library_dir, "rpc-history.ini", NULL);
+
+    /* Before the torrents come: each gets its past times as it does. */
+    if (!tsr_rpc_history_keep (tsr_rpc_server_get_context (daemon.server)->history, history, &error))
+      {
+        g_warning ("%s", error->message);
+        g_clear_error (&error);
+      }
+  }
   if (!tsr_cli_library_load (daemon.library, NULL, settings->download_dir, FALSE, NULL, adopt, &daemon,
                              &n_running, &error))
     g_warning ("%s", error->message);
@@ -396,6 +406,12 @@ tsr_cli_daemon (int    argc,
   g_source_remove (sigint);
   g_source_remove (sighup);
   tsr_rpc_server_disconnect (daemon.server);
+  {
+    g_autoptr(GError) save_error = NULL;
+
+    if (!tsr_rpc_history_save_now (tsr_rpc_server_get_context (daemon.server)->history, &save_error))
+      g_warning ("%s", save_error->message);
+  }
   tsr_library_shutdown (daemon.library);
   g_object_unref (daemon.server);
   g_object_unref (daemon.library);

@@ -99,7 +99,11 @@ on_state_changed (TsrTorrent     *torrent,
   if ((is_downloading (state) || state == TSR_TORRENT_SEEDING || state == TSR_TORRENT_CHECKING) &&
       (self->state == TSR_TORRENT_STOPPED || self->state == TSR_TORRENT_QUEUED || self->state == TSR_TORRENT_ERROR))
     self->start_date = now_real ();
-  if (state == TSR_TORRENT_SEEDING && is_downloading (self->state))
+  /* Finished: the first time, or again after getting more. A torrent
+   * that resumes complete passes through downloading to seeding with
+   * nothing downloaded and keeps the date of an earlier run. */
+  if (state == TSR_TORRENT_SEEDING && is_downloading (self->state) &&
+      (self->done_date == 0 || tsr_torrent_get_downloaded (torrent) > 0))
     self->done_date = now_real ();
   self->activity_date = now_real ();
   self->state = state;
@@ -193,6 +197,21 @@ tsr_rpc_activity_watch (TsrTorrent *torrent)
   g_signal_connect (torrent, "tracker-error", G_CALLBACK (on_tracker_error), self);
   g_signal_connect (torrent, "scrape-reply", G_CALLBACK (on_scrape_reply), self);
   g_signal_connect (torrent, "scrape-error", G_CALLBACK (on_scrape_error), self);
+}
+
+void
+tsr_rpc_activity_add_past (TsrTorrent *torrent,
+                           gint64      seconds_downloading,
+                           gint64      seconds_seeding,
+                           gint64      done_date)
+{
+  TsrRpcActivity *self = get (torrent);
+
+  g_return_if_fail (self != NULL);
+  self->downloading += seconds_downloading;
+  self->seeding += seconds_seeding;
+  if (self->done_date == 0)
+    self->done_date = done_date;
 }
 
 static gint64

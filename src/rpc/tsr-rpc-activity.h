@@ -4,7 +4,8 @@
  * history that the engine does not keep: seconds spent downloading and
  * seeding, when it started, finished and was last active, and each
  * tracker's last announce and scrape. Watched from the torrent's signals
- * from the moment the RPC first sees it, for this run only.
+ * from the moment the RPC first sees it; the seconds and the finishing
+ * date carry over runs through tsr-rpc-history.h, the rest is this run's.
  */
 #pragma once
 
@@ -29,7 +30,13 @@ typedef struct _TsrRpcActivity TsrRpcActivity;
 
 /* Starts watching @torrent (once; later calls do nothing). */
 void     tsr_rpc_activity_watch (TsrTorrent *torrent);
-/* Seconds it downloaded and seeded so far in this run. */
+/* Adds what earlier runs counted (tsr-rpc-history.h): seconds
+ * downloading and seeding, and when it finished (0: not known). */
+void     tsr_rpc_activity_add_past (TsrTorrent *torrent,
+                                    gint64      seconds_downloading,
+                                    gint64      seconds_seeding,
+                                    gint64      done_date);
+/* Seconds it downloaded and seeded so far, earlier runs' included. */
 gint64   tsr_rpc_activity_get_seconds_downloading (TsrTorrent *torrent);
 gint64   tsr_rpc_activity_get_seconds_seeding     (TsrTorrent *torrent);
 /* Real seconds since the epoch; 0: not yet. */

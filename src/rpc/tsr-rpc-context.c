@@ -34,7 +34,7 @@ tsr_rpc_context_new (TsrLibrary               *library,
   if (funcs != NULL)
     self->funcs = *funcs;
   self->user_data = user_data;
-  self->started = g_get_monotonic_time ();
+  self->history = tsr_rpc_history_new (library);
   return self;
 }
 
@@ -43,6 +43,7 @@ tsr_rpc_context_free (TsrRpcContext *self)
 {
   if (self == NULL)
     return;
+  tsr_rpc_history_free (self->history);
   tsr_rpc_ids_free (self->ids);
   g_object_unref (self->library);
   g_free (self->config_dir);

@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "tessera-engine.h"
+#include "tsr-rpc-history.h"
 #include "tsr-rpc-ids.h"
 #include "tsr-rpc-settings.h"
 
@@ -34,8 +35,9 @@ typedef struct
   char                **allowed_roots;
   TsrRpcContextFuncs    funcs;
   gpointer              user_data;
-  gint64                started;        /* monotonic µs */
-  guint                 files_added;
+  /* session-stats' totals and the torrents' times, this run's and,
+   * once the owner calls tsr_rpc_history_keep, earlier runs'. (owned) */
+  TsrRpcHistory        *history;
 } TsrRpcContext;
 
 TsrRpcContext *tsr_rpc_context_new  (TsrLibrary               *library,

@@ -270,25 +270,22 @@ tsr_rpc_session_set (TsrRpcContext *context,
 }
 
 static void
-add_stats (JsonBuilder *out,
-           const char  *name,
-           guint64      uploaded,
-           guint64      downloaded,
-           guint        files_added,
-           gint64       seconds)
+add_stats (JsonBuilder        *out,
+           const char         *name,
+           const TsrRpcTotals *totals)
 {
   json_builder_set_member_name (out, name);
   json_builder_begin_object (out);
   json_builder_set_member_name (out, "uploadedBytes");
-  json_builder_add_int_value (out, uploaded);
+  json_builder_add_int_value (out, totals->uploaded);
   json_builder_set_member_name (out, "downloadedBytes");
-  json_builder_add_int_value (out, downloaded);
+  json_builder_add_int_value (out, totals->downloaded);
   json_builder_set_member_name (out, "filesAdded");
-  json_builder_add_int_value (out, files_added);
+  json_builder_add_int_value (out, totals->files_added);
   json_builder_set_member_name (out, "sessionCount");
-  json_builder_add_int_value (out, 1);
+  json_builder_add_int_value (out, totals->sessions);
   json_builder_set_member_name (out, "secondsActive");
-  json_builder_add_int_value (out, seconds);
+  json_builder_add_int_value (out, totals->seconds_active);
   json_builder_end_object (out);
 }
 
@@ -298,9 +295,9 @@ tsr_rpc_session_stats (TsrRpcContext *context,
                        JsonBuilder   *out)
 {
   GListModel *torrents = tsr_library_get_torrents (context->library);
-  guint64 up_rate = 0, down_rate = 0, uploaded = 0, downloaded = 0;
+  guint64 up_rate = 0, down_rate = 0;
   guint i, n = g_list_model_get_n_items (torrents), active = 0;
-  gint64 seconds = (g_get_monotonic_time () - context->started) / G_USEC_PER_SEC;
+  TsrRpcTotals current, cumulative;
 
   for (i = 0; i < n; i++)
     {
@@ -311,8 +308,6 @@ tsr_rpc_session_stats (TsrRpcContext *context,
         active++;
       up_rate += tsr_torrent_get_up_rate (torrent);
       down_rate += tsr_torrent_get_down_rate (torrent);
-      uploaded += tsr_torrent_get_uploaded (torrent);
-      downloaded += tsr_torrent_get_downloaded (torrent);
     }
   json_builder_set_member_name (out, "activeTorrentCount");
   json_builder_add_int_value (out, active);
@@ -324,9 +319,9 @@ tsr_rpc_session_stats (TsrRpcContext *context,
   json_builder_add_int_value (out, down_rate);
   json_builder_set_member_name (out, "uploadSpeed");
   json_builder_add_int_value (out, up_rate);
-  /* No totals kept across runs yet: both are this run's. */
-  add_stats (out, "current-stats", uploaded, downloaded, context->files_added, seconds);
-  add_stats (out, "cumulative-stats", uploaded, downloaded, context->files_added, seconds);
+  tsr_rpc_history_get_totals (context->history, &current, &cumulative);
+  add_stats (out, "current-stats", &current);
+  add_stats (out, "cumulative-stats", &cumulative);
   return NULL;
 }
 

@@ -227,7 +227,7 @@ tsr_rpc_torrent_add (TsrRpcContext *context,
       g_debug ("torrent-add: %s", error->message);
       return g_strdup ("invalid or corrupt torrent file");
     }
-  context->files_added++;
+  tsr_rpc_history_file_added (context->history);
   tsr_rpc_settings_apply_torrent (context->settings, torrent);
   tsr_rpc_apply_file_choices (context, torrent, args);
   tsr_rpc_apply_labels (context, torrent, args);

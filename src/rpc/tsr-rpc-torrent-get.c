@@ -598,7 +598,10 @@ add_field (Row         *row,
       DOUBLE (info != NULL ? tsr_torrent_get_ratio (torrent) : -1);
       break;
     case TSR_RPC_FIELD_ADDED_DATE:
-      INT (tsr_rpc_ids_get_added (row->context->ids, torrent));
+      /* The library keeps it across runs; a torrent it does not hold,
+       * from when the RPC first saw it. */
+      INT (tsr_library_get_added (torrent) > 0 ? tsr_library_get_added (torrent)
+                                                 : tsr_rpc_ids_get_added (row->context->ids, torrent));
       break;
     case TSR_RPC_FIELD_DATE_CREATED:
       INT (info != NULL && info->creation_date > 0 ? info->creation_date : 0);

@@ -241,8 +241,9 @@ def test_remote_move(d):
         target = os.path.join(d, "moved")
         daemon.remote("-t", "1", "--move", target)
         wait_for(lambda: os.path.exists(os.path.join(target, "payload.bin")), "the move")
+        # The file is there a moment before the torrent takes its new folder.
+        wait_for(lambda: f"Location: {target}" in daemon.remote("-t", "1", "-i"), "the new location")
         assert not os.path.exists(os.path.join(daemon.downloads, "payload.bin"))
-        assert f"Location: {target}" in daemon.remote("-t", "1", "-i")
     finally:
         assert daemon.stop() == 0
 
@@ -553,6 +554,45 @@ def test_rename_path(d):
                  "both torrents back")
         assert files_of(again) == ("record", ["record/c.txt", "record/deeper/b.txt"]), files_of(again)
         wait_for(lambda: "100%" in again.remote("-t", "1", "-i"), "the renamed torrent to resume complete")
+    finally:
+        assert again.stop() == 0
+
+
+def test_history_across_restart(d):
+    """addedDate, doneDate, secondsDownloading/-Seeding and session-stats'
+    cumulative totals outlive the daemon (LIBRARY/rpc-history.ini)."""
+    fields = ["addedDate", "doneDate", "secondsDownloading", "secondsSeeding", "status"]
+    daemon = Daemon(d)
+    try:
+        daemon.remote("-a", make_torrent(d))
+        wait_for(lambda: daemon.call("torrent-get", {"fields": ["status"]})["arguments"]["torrents"][0]["status"]
+                 == 6, "the torrent to seed")
+        wait_for(lambda: daemon.call("torrent-get", {"fields": fields})["arguments"]["torrents"][0]
+                 ["secondsSeeding"] >= 3, "three seconds of seeding", 30)
+        first = daemon.call("torrent-get", {"fields": fields})["arguments"]["torrents"][0]
+        assert first["addedDate"] > time.time() - 120, first
+        stats = daemon.call("session-stats")["arguments"]
+        assert stats["cumulative-stats"]["sessionCount"] == 1 and stats["current-stats"]["filesAdded"] == 1, stats
+        first_active = stats["cumulative-stats"]["secondsActive"]
+    finally:
+        assert daemon.stop() == 0
+    time.sleep(1.5)   # a restart at once would hide a date taken anew
+    again = Daemon(d)
+    try:
+        wait_for(lambda: len(again.call("torrent-get", {"fields": ["id"]})["arguments"]["torrents"]) == 1,
+                 "the torrent back")
+        second = again.call("torrent-get", {"fields": fields})["arguments"]["torrents"][0]
+        assert second["addedDate"] == first["addedDate"], (first, second)
+        assert second["doneDate"] == first["doneDate"], (first, second)
+        assert second["secondsDownloading"] >= first["secondsDownloading"], (first, second)
+        assert second["secondsSeeding"] >= first["secondsSeeding"] >= 3, (first, second)
+        stats = again.call("session-stats")["arguments"]
+        cumulative, current = stats["cumulative-stats"], stats["current-stats"]
+        assert current["sessionCount"] == 1 and cumulative["sessionCount"] == 2, stats
+        assert current["filesAdded"] == 0 and cumulative["filesAdded"] == 1, stats
+        assert cumulative["secondsActive"] >= first_active + current["secondsActive"], (first_active, stats)
+        assert cumulative["uploadedBytes"] >= current["uploadedBytes"], stats
+        assert os.path.exists(os.path.join(d, "library", "rpc-history.ini"))
     finally:
         assert again.stop() == 0
 
