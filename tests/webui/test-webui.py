@@ -329,6 +329,22 @@ def run_scenario(d):
         assert len(trackers) == 1 and f":{swarm.tracker.port}/announce" in trackers[0].text, \
             [t.text for t in trackers]
 
+        # Every field the page asks for is in the server's answer, with
+        # the members the page reads of trackers and files (the same check
+        # against either server: a field Tessera lacks shows here).
+        for name in ("LIST_FIELDS", "DETAIL_FIELDS"):
+            asked = driver.execute_script(f"return {name};")
+            got = server.call("torrent-get", ids=[1], fields=asked)["torrents"][0]
+            assert set(got) == set(asked), (name, set(asked) ^ set(got))
+        assert {"announce", "hasAnnounced", "lastAnnounceResult", "seederCount", "leecherCount"} <= \
+            set(got["trackerStats"][0]), got["trackerStats"][0]
+        assert got["trackerStats"][0]["hasAnnounced"] is True, got["trackerStats"][0]
+        assert all({"name", "length", "bytesCompleted"} <= set(f) for f in got["files"]), got["files"]
+        assert all({"wanted", "priority", "bytesCompleted"} <= set(f) for f in got["fileStats"]), got["fileStats"]
+        asked = driver.execute_script("return SESSION_FIELDS;")
+        got = server.call("session-get", fields=asked)
+        assert set(asked) <= set(got), set(asked) - set(got)
+
         yield "accessible-names"
         unnamed, roles = unnamed_controls(driver)
         assert not unnamed, unnamed
