@@ -226,9 +226,11 @@ def test_remote_session_info_stats_turtle(d):
         assert "Disabled turtle limit" in daemon.remote("-si")
         daemon.remote("-d", "250")
         assert daemon.call("session-get")["arguments"]["speed-limit-down"] == 250
-        # Kept in the key file for the next run.
-        with open(os.path.join(d, "config", "daemon.conf")) as f:
-            assert "speed-limit-down=250" in f.read()
+        # Kept in the key file for the next run (written off the main loop,
+        # so a moment after the reply).
+        config = os.path.join(d, "config", "daemon.conf")
+        wait_for(lambda: os.path.exists(config) and "speed-limit-down=250" in open(config).read(),
+                 "the key file rewritten")
     finally:
         assert daemon.stop() == 0
 
