@@ -16,7 +16,8 @@ session id already known (two more before them, not counted, warm up).
 Per request: the wall time from sending it to having read the whole reply
 (median, 90th percentile, least), the reply's bytes, and the daemon's CPU
 time (utime + stime of /proc/PID/stat over the K requests, divided by K;
-less disturbed by a busy machine than the wall time). Ratios Tessera /
+less disturbed by a busy machine than the wall time, but counted in
+1/100 s ticks: meaningful only over enough requests). Ratios Tessera /
 Transmission are printed last; the target of issue 24 is 0.5 at most for
 the time per request.
 
