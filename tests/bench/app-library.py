@@ -63,6 +63,7 @@ import tempfile
 import threading
 import time
 
+sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rpc  # noqa: E402
 from rpc import Failure, cpu_seconds, rss_kib  # noqa: E402
@@ -148,24 +149,24 @@ def wait_quiet(app, window, timeout, since=None):
             raise Failure(f"{app.name}: still busy after {timeout:.0f} s")
 
 
-def fill_tessera(cli, work, library, paths):
+def fill_tessera(cli, work, library, paths, timeout):
     daemon = rpc.Tessera(cli, os.path.join(work, "filler"), os.path.join(work, "tessera-filler.log"), library=library)
     try:
         for path in paths:
             daemon.add(path)
-        rpc.wait_settled(daemon, len(paths), 600)
+        rpc.wait_settled(daemon, len(paths), timeout)
     finally:
         daemon.stop(grace=120)
     if daemon.process.returncode != 0:
         raise Failure(f"tessera-cli daemon exited with {daemon.process.returncode} after filling the library")
 
 
-def fill_transmission(config, work, paths):
+def fill_transmission(config, work, paths, timeout):
     daemon = rpc.Transmission(config, os.path.join(work, "transmission-filler.log"))
     try:
         for path in paths:
             daemon.add(path)
-        rpc.wait_settled(daemon, len(paths), 600)
+        rpc.wait_settled(daemon, len(paths), timeout)
     finally:
         daemon.stop(grace=120)
     settings_path = os.path.join(config, "settings.json")
@@ -245,7 +246,8 @@ def main():
     parser.add_argument("--quiet-window", type=float, default=3.0,
                         help="seconds under 5 %% CPU that mean the app settled (3)")
     parser.add_argument("--dir", default="/tmp", help="where the temporary folder goes (/tmp)")
-    parser.add_argument("--timeout", type=float, default=600, help="seconds allowed for each wait (600)")
+    parser.add_argument("--timeout", type=float, default=1200, help="seconds allowed for each wait, filling the "
+                        "libraries included (1200)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
     only = {x.strip() for x in args.only.split(",") if x.strip()}
@@ -287,13 +289,13 @@ def main():
             env = tessera_env(home)
             library = os.path.join(env["XDG_DATA_HOME"], "tessera")
             print("tessera: filling its library ...", file=sys.stderr, flush=True)
-            fill_tessera(cli, work, library, paths)
+            fill_tessera(cli, work, library, paths, args.timeout)
             print("tessera: starting the app ...", file=sys.stderr, flush=True)
             rows["tessera"] = run_app("tessera", [app], env, work, args, search=True)
         if "transmission" in clients:
             config = os.path.join(work, "transmission")
             print("transmission: filling its configuration folder ...", file=sys.stderr, flush=True)
-            fill_transmission(config, work, paths)
+            fill_transmission(config, work, paths, args.timeout)
             print("transmission: starting transmission-gtk ...", file=sys.stderr, flush=True)
             home = os.path.join(work, "transmission-home")
             no_blink(os.path.join(home, ".config"), "gtk-3.0")
@@ -329,7 +331,7 @@ def main():
     finally:
         rpc.stop_all()
         if args.keep or failed:
-            print(f"kept {work}", file=sys.stderr)
+            print(f"kept {work}" + ("" if not failed else " (stopped early: its logs are there)"), file=sys.stderr)
         else:
             shutil.rmtree(work, ignore_errors=True)
     sys.exit(1 if failed else 0)

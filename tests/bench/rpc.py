@@ -406,7 +406,7 @@ def main():
     finally:
         stop_all()
         if args.keep or failed:
-            print(f"kept {work}", file=sys.stderr)
+            print(f"kept {work}" + ("" if not failed else " (stopped early: its logs are there)"), file=sys.stderr)
         else:
             shutil.rmtree(work, ignore_errors=True)
     sys.exit(1 if failed else 0)
