@@ -150,6 +150,19 @@ on_settings_changed (GSettings     *settings,
     }
 }
 
+/* libadwaita 1.2 gives the password row's reveal button an icon and a
+ * tooltip only: a screen reader would read nothing. */
+static void
+name_reveal_button (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), "view-reveal-symbolic") == 0)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Show the Password"), -1);
+  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    name_reveal_button (child);
+}
+
 static void
 tsr_remote_page_dispose (GObject *object)
 {
@@ -187,6 +200,7 @@ static void
 tsr_remote_page_init (TsrRemotePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  name_reveal_button (GTK_WIDGET (self->password_row));
 }
 
 GtkWidget *
