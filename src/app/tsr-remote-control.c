@@ -29,7 +29,6 @@ struct _TsrRemoteControl
   TsrRpcSettings *rpc_settings;   /* (owned) what session-get shows */
   TsrRpcServer   *server;         /* (owned) (nullable) while running */
   char           *error;          /* (owned) (nullable) why it is not running */
-  gboolean        writing_back;   /* a session-set is being saved to GSettings */
 };
 
 G_DEFINE_FINAL_TYPE (TsrRemoteControl, tsr_remote_control, G_TYPE_OBJECT)
@@ -116,6 +115,22 @@ fill_rpc_settings (TsrRemoteControl *self)
                             g_str_equal (encryption, "off") ? "tolerated" : "preferred");
 }
 
+/* @value for @key, unless out of the key's range (a client may ask for
+ * more peers than the preferences allow): kept as it was then. */
+static void
+put (GSettings       *batch,
+     GSettingsSchema *schema,
+     const char      *key,
+     GVariant        *value)
+{
+  g_autoptr(GSettingsSchemaKey) schema_key = g_settings_schema_get_key (schema, key);
+
+  g_variant_ref_sink (value);
+  if (g_settings_schema_key_range_check (schema_key, value))
+    g_settings_set_value (batch, key, value);
+  g_variant_unref (value);
+}
+
 /* session-set: the app's keys follow, and through them the app. */
 static void
 on_rpc_settings_changed (gpointer user_data)
@@ -124,30 +139,36 @@ on_rpc_settings_changed (gpointer user_data)
   TsrRpcSettings *s = self->rpc_settings;
   const char *encryption = g_str_equal (s->encryption, "required") ? "require" :
                            g_str_equal (s->encryption, "tolerated") ? "off" : "prefer";
+  g_autoptr(GSettingsBackend) backend = NULL;
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GSettings) batch = NULL;
 
-  self->writing_back = TRUE;
-  g_settings_delay (self->settings);
-  g_settings_set_string (self->settings, "download-folder", s->download_dir);
-  g_settings_set_uint (self->settings, "download-rate-limit",
-                       limit_to_key (s->speed_limit_down, s->speed_limit_down_enabled));
-  g_settings_set_uint (self->settings, "upload-rate-limit", limit_to_key (s->speed_limit_up, s->speed_limit_up_enabled));
-  g_settings_set_uint (self->settings, "alt-speed-down", limit_to_key (s->alt_speed_down, TRUE));
-  g_settings_set_uint (self->settings, "alt-speed-up", limit_to_key (s->alt_speed_up, TRUE));
-  g_settings_set_boolean (self->settings, "alt-speed-enabled", s->alt_speed_enabled);
-  g_settings_set_double (self->settings, "max-ratio", s->seed_ratio_limited ? s->seed_ratio_limit : 0);
-  if (s->peer_limit_global > 0)
-    g_settings_set_uint (self->settings, "max-peers-global", s->peer_limit_global);
-  if (s->peer_limit_per_torrent > 0)
-    g_settings_set_uint (self->settings, "max-peers-per-torrent", s->peer_limit_per_torrent);
-  g_settings_set_uint (self->settings, "download-queue-size", s->download_queue_enabled ? s->download_queue_size : 0);
-  g_settings_set_uint (self->settings, "seed-queue-size", s->seed_queue_enabled ? s->seed_queue_size : 0);
-  g_settings_set_boolean (self->settings, "start-paused", !s->start_added_torrents);
-  g_settings_set_boolean (self->settings, "dht", s->dht_enabled);
-  g_settings_set_boolean (self->settings, "local-discovery", s->lpd_enabled);
-  g_settings_set_boolean (self->settings, "port-mapping", s->port_forwarding_enabled);
-  g_settings_set_string (self->settings, "encryption", encryption);
-  g_settings_apply (self->settings);
-  self->writing_back = FALSE;
+  /* One change for the app, not twenty: a GSettings of our own in
+   * delay-apply mode (the app's own must never be left in it). */
+  g_object_get (self->settings, "backend", &backend, "settings-schema", &schema, "path", &path, NULL);
+  batch = g_settings_new_full (schema, backend, path);
+  g_settings_delay (batch);
+  put (batch, schema, "download-folder", g_variant_new_string (s->download_dir));
+  put (batch, schema, "download-rate-limit",
+       g_variant_new_uint32 (limit_to_key (s->speed_limit_down, s->speed_limit_down_enabled)));
+  put (batch, schema, "upload-rate-limit",
+       g_variant_new_uint32 (limit_to_key (s->speed_limit_up, s->speed_limit_up_enabled)));
+  put (batch, schema, "alt-speed-down", g_variant_new_uint32 (limit_to_key (s->alt_speed_down, TRUE)));
+  put (batch, schema, "alt-speed-up", g_variant_new_uint32 (limit_to_key (s->alt_speed_up, TRUE)));
+  put (batch, schema, "alt-speed-enabled", g_variant_new_boolean (s->alt_speed_enabled));
+  put (batch, schema, "max-ratio", g_variant_new_double (s->seed_ratio_limited ? s->seed_ratio_limit : 0));
+  put (batch, schema, "max-peers-global", g_variant_new_uint32 (s->peer_limit_global));
+  put (batch, schema, "max-peers-per-torrent", g_variant_new_uint32 (s->peer_limit_per_torrent));
+  put (batch, schema, "download-queue-size",
+       g_variant_new_uint32 (s->download_queue_enabled ? s->download_queue_size : 0));
+  put (batch, schema, "seed-queue-size", g_variant_new_uint32 (s->seed_queue_enabled ? s->seed_queue_size : 0));
+  put (batch, schema, "start-paused", g_variant_new_boolean (!s->start_added_torrents));
+  put (batch, schema, "dht", g_variant_new_boolean (s->dht_enabled));
+  put (batch, schema, "local-discovery", g_variant_new_boolean (s->lpd_enabled));
+  put (batch, schema, "port-mapping", g_variant_new_boolean (s->port_forwarding_enabled));
+  put (batch, schema, "encryption", g_variant_new_string (encryption));
+  g_settings_apply (batch);
   fill_rpc_settings (self);
 }
 
@@ -278,7 +299,7 @@ on_settings_changed (GSettings        *settings,
   /* web-interface-enabled is read per request: no restart. */
   if (g_str_has_prefix (key, "rpc-"))
     apply (self);
-  else if (!self->writing_back)
+  else
     fill_rpc_settings (self);
 }
 

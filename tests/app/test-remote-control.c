@@ -289,6 +289,24 @@ test_serves_library (Fixture       *fixture,
   reply = call (fixture, stop, NULL);
   g_assert_cmpint (tsr_torrent_get_state (fixture->torrent), ==, TSR_TORRENT_STOPPED);
 
+  g_clear_pointer (&reply, json_object_unref);
+
+  /* session-set lands in the app's preferences (kB/s to KiB/s), and a
+   * value out of the key's range is left out. */
+  g_settings_set_uint (fixture->settings, "max-peers-global", 321);
+  reply = call (fixture, "{\"method\":\"session-set\",\"arguments\":{\"speed-limit-down\":100,"
+                "\"speed-limit-down-enabled\":true,\"peer-limit-global\":4000000000}}", NULL);
+  g_assert_cmpuint (g_settings_get_uint (fixture->settings, "download-rate-limit"), ==, 98);
+  g_assert_cmpuint (g_settings_get_uint (fixture->settings, "max-peers-global"), ==, 321);
+  /* The app's own GSettings still writes through at once. */
+  g_assert_false (g_settings_get_has_unapplied (fixture->settings));
+  g_settings_set_uint (fixture->settings, "download-rate-limit", 0);
+  {
+    g_autoptr(GSettings) other = g_settings_new ("io.github.tessera.Tessera");
+
+    g_assert_cmpuint (g_settings_get_uint (other, "download-rate-limit"), ==, 0);
+  }
+
   /* Off: the port is closed. */
   g_assert_true (port_open (port));
   gtk_switch_set_active (GTK_SWITCH (page_widget (fixture, "rpc-enabled")), FALSE);
