@@ -9,7 +9,8 @@
  * off closes the port. With authentication, a wrong or missing password
  * gets 401 and the password lands in a 0600 file, not in GSettings. A
  * port already taken shows its error on the page and nothing crashes;
- * the web interface is served at / until it is turned off.
+ * the web interface is served at / until it is turned off, and
+ * session-close turns the remote control off, not the app.
  */
 #include "config.h"
 
@@ -426,6 +427,8 @@ static void
 test_web_interface (Fixture       *fixture,
                     gconstpointer  unused)
 {
+  g_autoptr(JsonObject) reply = NULL;
+
   g_settings_set_boolean (fixture->settings, "rpc-enabled", TRUE);
   g_assert_cmpuint (get_status (fixture, "/"), ==, SOUP_STATUS_OK);
   gtk_switch_set_active (GTK_SWITCH (page_widget (fixture, "web-interface-enabled")), FALSE);
@@ -433,6 +436,13 @@ test_web_interface (Fixture       *fixture,
   g_assert_cmpuint (get_status (fixture, "/"), ==, SOUP_STATUS_NOT_FOUND);
   /* The RPC itself stays. */
   g_assert_cmpuint (post (fixture, "{\"method\":\"session-get\"}", NULL, NULL), ==, SOUP_STATUS_CONFLICT);
+
+  /* session-close turns the remote control off, not the app. */
+  reply = call (fixture, "{\"method\":\"session-close\"}", NULL);
+  tsr_test_run_for (500);
+  g_assert_false (g_settings_get_boolean (fixture->settings, "rpc-enabled"));
+  g_assert_false (tsr_remote_control_get_running (fixture->remote));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (page_widget (fixture, "rpc-enabled"))));
 }
 
 int
