@@ -154,8 +154,8 @@ on_rpc_settings_changed (gpointer user_data)
        g_variant_new_uint32 (limit_to_key (s->speed_limit_down, s->speed_limit_down_enabled)));
   put (batch, schema, "upload-rate-limit",
        g_variant_new_uint32 (limit_to_key (s->speed_limit_up, s->speed_limit_up_enabled)));
-  put (batch, schema, "alt-speed-down", g_variant_new_uint32 (limit_to_key (s->alt_speed_down, TRUE)));
-  put (batch, schema, "alt-speed-up", g_variant_new_uint32 (limit_to_key (s->alt_speed_up, TRUE)));
+  put (batch, schema, "alt-speed-down", g_variant_new_uint32 (limit_to_key (s->alt_speed_down, s->alt_speed_down != 0)));
+  put (batch, schema, "alt-speed-up", g_variant_new_uint32 (limit_to_key (s->alt_speed_up, s->alt_speed_up != 0)));
   put (batch, schema, "alt-speed-enabled", g_variant_new_boolean (s->alt_speed_enabled));
   put (batch, schema, "max-ratio", g_variant_new_double (s->seed_ratio_limited ? s->seed_ratio_limit : 0));
   put (batch, schema, "max-peers-global", g_variant_new_uint32 (s->peer_limit_global));
