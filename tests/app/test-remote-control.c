@@ -66,7 +66,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->torrent = tsr_app_test_library_add (&fixture->app, file);
 
   /* The memory backend outlives a test: each starts from the defaults. */
-  fixture->settings = g_settings_new ("io.github.tessera.Tessera");
+  fixture->settings = g_settings_new (APP_ID);
   for (i = 0; i < G_N_ELEMENTS (rpc_keys); i++)
     g_settings_reset (fixture->settings, rpc_keys[i]);
   g_settings_set_value (fixture->settings, "rpc-port", g_variant_new_uint16 (0));
@@ -303,7 +303,7 @@ test_serves_library (Fixture       *fixture,
   g_assert_false (g_settings_get_has_unapplied (fixture->settings));
   g_settings_set_uint (fixture->settings, "download-rate-limit", 0);
   {
-    g_autoptr(GSettings) other = g_settings_new ("io.github.tessera.Tessera");
+    g_autoptr(GSettings) other = g_settings_new (APP_ID);
 
     g_assert_cmpuint (g_settings_get_uint (other, "download-rate-limit"), ==, 0);
   }
