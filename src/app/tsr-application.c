@@ -24,6 +24,8 @@
 #include "tsr-event-log.h"
 #include "tessera-engine.h"
 #include "tsr-preferences-window.h"
+#include "tsr-remote-control.h"
+#include "tsr-remote-page.h"
 #include "tsr-statistics.h"
 #include "tsr-statistics-window.h"
 #include "tsr-watch-folder.h"
@@ -34,6 +36,7 @@ struct _TsrApplication
   AdwApplication parent_instance;
   GSettings     *settings;   /* (owned) */
   TsrLibrary    *library;    /* (owned) */
+  TsrRemoteControl *remote;  /* (owned) the RPC server, when rpc-enabled */
   TsrAltSpeed   *alt_speed;  /* (owned) the alternative limits' schedule */
   TsrWatchFolder *watch;     /* (owned) the watched folder's torrents added */
   TsrDoneBatch  *done;       /* (owned) downloads finished close together */
@@ -131,6 +134,9 @@ tsr_application_preferences (GSimpleAction *action,
 {
   TsrApplication *self = user_data;
   GtkWidget *window = tsr_preferences_window_new (self->settings);
+
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window),
+                              ADW_PREFERENCES_PAGE (tsr_remote_page_new (self->settings, self->remote)));
 
   gtk_window_set_transient_for (GTK_WINDOW (window), gtk_application_get_active_window (GTK_APPLICATION (self)));
   gtk_window_present (GTK_WINDOW (window));
@@ -536,6 +542,12 @@ tsr_application_startup (GApplication *app)
   g_signal_connect_object (self->watch, "added", G_CALLBACK (on_watch_added), self, 0);
   g_signal_connect_object (self->watch, "failed", G_CALLBACK (on_watch_failed), self, 0);
   update_watch_folder (self);
+  {
+    g_autofree char *config = g_build_filename (g_get_user_config_dir (), "tessera", NULL);
+
+    /* After the restore: remote clients see every torrent. */
+    self->remote = tsr_remote_control_new (self->settings, self->library, config);
+  }
   /* Running in the background without a window is for a later version:
    * until then the app lives as long as a window does. */
 }
@@ -547,6 +559,7 @@ tsr_application_shutdown (GApplication *app)
   g_autoptr(GError) error = NULL;
 
   g_clear_object (&self->watch);
+  g_clear_object (&self->remote);
   if (self->statistics != NULL && !tsr_statistics_save (self->statistics, &error))
     g_warning ("Cannot save the statistics: %s", error->message);
   g_clear_object (&self->statistics);

@@ -40,6 +40,7 @@
 #include "tsr-create-dialog.h"
 #include "tsr-details-view.h"
 #include "tsr-preferences-window.h"
+#include "tsr-remote-page.h"
 #include "tsr-test-util.h"
 #include "tsr-window.h"
 
@@ -478,6 +479,32 @@ test_preferences (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The Remote Control page, as the app adds it to the preferences. */
+static void
+test_remote_page (Fixture       *fixture,
+                  gconstpointer  unused)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GHashTable) unnamed = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  g_autofree char *failures = NULL;
+  g_autofree char *config = g_build_filename (fixture->dir, "config", NULL);
+  g_autoptr(TsrRemoteControl) remote = tsr_remote_control_new (settings, fixture->library, config);
+  GtkWidget *window = tsr_preferences_window_new (settings);
+  GtkWidget *page = tsr_remote_page_new (settings, remote);
+  guint checked;
+
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
+  gtk_window_present (GTK_WINDOW (window));
+  spin (200);
+  checked = walk_window (page, unnamed);
+  failures = report (unnamed);
+  g_assert_cmpstr (failures, ==, "");
+  /* Not vacuous: three switches, the port, the button, five entries. */
+  g_assert_cmpuint (checked, >=, 10);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_add_dialog (Fixture       *fixture,
                  gconstpointer  unused)
@@ -567,6 +594,7 @@ main (int    argc,
 
   g_test_add ("/accessible-names/main-window", Fixture, NULL, fixture_set_up, test_main_window, fixture_tear_down);
   g_test_add_func ("/accessible-names/preferences", test_preferences);
+  g_test_add ("/accessible-names/remote-page", Fixture, NULL, fixture_set_up, test_remote_page, fixture_tear_down);
   g_test_add ("/accessible-names/add-dialog", Fixture, NULL, fixture_set_up, test_add_dialog, fixture_tear_down);
   g_test_add ("/accessible-names/magnet-dialog", Fixture, NULL, fixture_set_up, test_magnet_dialog,
               fixture_tear_down);
