@@ -71,8 +71,9 @@ is_under (const char *path,
 }
 
 /* The paths every file has after @path becomes @new_name (NULL where
- * nothing changes), or NULL with @error set. *@target: @path's new path. */
-static char **
+ * nothing changes, so not a GStrv), or NULL with @error set. *@target:
+ * @path's new path. */
+static GPtrArray *
 plan_rename (TsrTorrentDisk  *disk,
              guint            n_files,
              const char      *path,
@@ -80,7 +81,7 @@ plan_rename (TsrTorrentDisk  *disk,
              char           **target,
              GError         **error)
 {
-  g_auto(GStrv) paths = g_new0 (char *, n_files + 1);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_full (n_files, g_free);
   const char *slash;
   gsize length;
   gboolean found = FALSE;
@@ -102,6 +103,7 @@ plan_rename (TsrTorrentDisk  *disk,
   slash = strrchr (path, '/');
   to = slash != NULL ? g_strdup_printf ("%.*s/%s", (int) (slash - path), path, new_name) : g_strdup (new_name);
   to_length = strlen (to);
+  g_ptr_array_set_size (paths, n_files);
   if (strcmp (to, path) != 0)
     {
       for (i = 0; i < n_files; i++)
@@ -116,7 +118,7 @@ plan_rename (TsrTorrentDisk  *disk,
           const char *now = tsr_torrent_disk_get_path (disk, i);
 
           if (is_under (now, path, length))
-            paths[i] = g_strconcat (to, now + length, NULL);
+            g_ptr_array_index (paths, i) = g_strconcat (to, now + length, NULL);
         }
     }
   *target = g_steal_pointer (&to);
@@ -125,8 +127,8 @@ plan_rename (TsrTorrentDisk  *disk,
 
 /* Every file's path after the rename: the new ones, else as they are. */
 static void
-apply_paths (TsrTorrent  *self,
-             char       **renamed)
+apply_paths (TsrTorrent *self,
+             GPtrArray  *renamed)
 {
   TsrTorrentDisk *disk = _tsr_torrent_get_disk (self);
   guint n_files = tsr_torrent_get_metainfo (self)->n_files;
@@ -135,7 +137,11 @@ apply_paths (TsrTorrent  *self,
   guint i;
 
   for (i = 0; i < n_files; i++)
-    g_ptr_array_add (paths, renamed[i] != NULL ? renamed[i] : (char *) tsr_torrent_disk_get_path (disk, i));
+    {
+      char *path = g_ptr_array_index (renamed, i);
+
+      g_ptr_array_add (paths, path != NULL ? path : (char *) tsr_torrent_disk_get_path (disk, i));
+    }
   g_ptr_array_add (paths, NULL);
   tsr_torrent_disk_set_paths (disk, (const char * const *) paths->pdata);
   /* Its top folder, or its one file: the torrent is called that now. */
@@ -145,10 +151,10 @@ apply_paths (TsrTorrent  *self,
 
 typedef struct
 {
-  char     *path;       /* (owned) */
-  char     *new_name;   /* (owned) */
-  char    **paths;      /* (owned) one per file, NULL where unchanged */
-  gboolean  was_running;
+  char      *path;       /* (owned) */
+  char      *new_name;   /* (owned) */
+  GPtrArray *paths;      /* (owned) one per file, NULL where unchanged */
+  gboolean   was_running;
 } RenameData;
 
 static void
@@ -156,7 +162,7 @@ rename_data_free (RenameData *data)
 {
   g_free (data->path);
   g_free (data->new_name);
-  g_strfreev (data->paths);
+  g_ptr_array_unref (data->paths);
   g_free (data);
 }
 
@@ -201,7 +207,7 @@ tsr_torrent_rename_path_async (TsrTorrent          *self,
   g_autofree char *target = NULL;
   GError *error = NULL;
   RenameData *data;
-  char **paths;
+  GPtrArray *paths;
 
   g_task_set_source_tag (task, tsr_torrent_rename_path_async);
   if (!tsr_torrent_has_metainfo (self))
