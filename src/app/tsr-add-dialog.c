@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tsr-a11y.h"
 #include "tsr-add-dialog.h"
 #include "tsr-label-chooser.h"
 
@@ -267,6 +268,7 @@ static void
 tsr_add_dialog_init (TsrAddDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  tsr_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
   self->checks = g_ptr_array_new ();
 }
 

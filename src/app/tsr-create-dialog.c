@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 #include <inttypes.h>
 
+#include "tsr-a11y.h"
 #include "tsr-app-util.h"
 #include "tsr-create-dialog.h"
 #include "tsr-create-options.h"
@@ -782,6 +783,9 @@ static void
 tsr_create_dialog_init (TsrCreateDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  tsr_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
+  tsr_a11y_name_drop_down (GTK_DROP_DOWN (self->piece_size), _("Piece Size"));
+  tsr_a11y_name_drop_down (GTK_DROP_DOWN (self->format), _("Format"));
   self->settings = g_settings_new (APP_ID);
   set_up (self);
 }
