@@ -226,6 +226,7 @@ on_pieces_setup (GtkSignalListItemFactory *factory,
   gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
   gtk_widget_set_size_request (bar, 120, 12);
   g_object_set_data (G_OBJECT (bar), "page", self);
+  tsr_pieces_bar_set_label (TSR_PIECES_BAR (bar), _("Pieces"));
   gtk_list_item_set_child (item, bar);
 }
 
