@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
 
@@ -139,14 +140,14 @@ tsr_a11y_name_drop_down (GtkDropDown *drop_down,
       gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
 
-static gboolean
-has_ancestor_named (GtkWidget  *widget,
-                    const char *type_name)
+static GtkWidget *
+ancestor_named (GtkWidget  *widget,
+                const char *type_name)
 {
   for (widget = gtk_widget_get_parent (widget); widget != NULL; widget = gtk_widget_get_parent (widget))
     if (g_str_equal (G_OBJECT_TYPE_NAME (widget), type_name))
-      return TRUE;
-  return FALSE;
+      return widget;
+  return NULL;
 }
 
 static void
@@ -157,25 +158,36 @@ label (GtkWidget  *widget,
 }
 
 void
-tsr_a11y_fix_preferences_window (GtkWidget *window)
+tsr_a11y_fix_adw_parts (GtkWidget *root)
 {
   GtkWidget *child;
-  const char *type_name = G_OBJECT_TYPE_NAME (window);
-  const char *id = GTK_IS_BUILDABLE (window) ? gtk_buildable_get_buildable_id (GTK_BUILDABLE (window)) : NULL;
+  GtkWidget *group;
+  const char *type_name = G_OBJECT_TYPE_NAME (root);
+  const char *id = GTK_IS_BUILDABLE (root) ? gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)) : NULL;
 
-  if (GTK_IS_TOGGLE_BUTTON (window) && g_strcmp0 (id, "search_button") == 0)
-    label (window, _("Search"));
-  else if (GTK_IS_SEARCH_ENTRY (window))
-    label (window, _("Search Preferences"));
+  if (GTK_IS_TOGGLE_BUTTON (root) && g_strcmp0 (id, "search_button") == 0 &&
+      gtk_widget_get_ancestor (root, ADW_TYPE_PREFERENCES_WINDOW) != NULL)
+    label (root, _("Search"));
+  else if (GTK_IS_SEARCH_ENTRY (root) && gtk_widget_get_ancestor (root, ADW_TYPE_PREFERENCES_WINDOW) != NULL)
+    label (root, _("Search Preferences"));
   else if (g_str_equal (type_name, "AdwViewSwitcher"))
-    label (window, _("Pages"));
-  else if (GTK_IS_LIST_BOX (window) && g_strcmp0 (id, "search_results") == 0)
-    label (window, _("Search Results"));
-  else if (GTK_IS_IMAGE (window) && has_ancestor_named (window, "AdwViewSwitcher"))
-    /* Each switcher button says its page's title; the icon is decoration. */
-    gtk_accessible_update_state (GTK_ACCESSIBLE (window), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
-  for (child = gtk_widget_get_first_child (window); child != NULL; child = gtk_widget_get_next_sibling (child))
-    tsr_a11y_fix_preferences_window (child);
+    label (root, _("Pages"));
+  else if (GTK_IS_LIST_BOX (root) && g_strcmp0 (id, "search_results") == 0)
+    label (root, _("Search Results"));
+  else if (GTK_IS_LIST_BOX (root) && g_strcmp0 (id, "listbox") == 0 &&
+           (group = gtk_widget_get_ancestor (root, ADW_TYPE_PREFERENCES_GROUP)) != NULL)
+    {
+      const char *title = adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (group));
+
+      label (root, title != NULL && *title != '\0' ? title : _("Options"));
+    }
+  else if (GTK_IS_IMAGE (root) && !GTK_IS_BUTTON (gtk_widget_get_parent (root)) &&
+           (ancestor_named (root, "AdwViewSwitcher") != NULL || ancestor_named (root, "AdwEntryRow") != NULL))
+    /* A switcher button says its page's title, an entry row its title:
+     * the icon is decoration. */
+    gtk_accessible_update_state (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+  for (child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    tsr_a11y_fix_adw_parts (child);
 }
 
 void

@@ -38,10 +38,12 @@ void  tsr_a11y_follow_cell_progress   (GtkProgressBar *bar);
  * "GtkToggleButton". Call once the drop-down has its accessible label. */
 void  tsr_a11y_name_drop_down         (GtkDropDown   *drop_down,
                                        const char    *label);
-/* Names what libadwaita 1.2's AdwPreferencesWindow @window leaves
- * unnamed (its search button and entry, its view switchers, its search
- * results) and hides the switchers' icons, each read as "GtkImage". */
-void  tsr_a11y_fix_preferences_window (GtkWidget     *window);
+/* Names what libadwaita 1.2 leaves unnamed under @root: an
+ * AdwPreferencesWindow's search button and entry, view switchers and
+ * search results, each AdwPreferencesGroup's list (by the group's
+ * title); hides the icons that are decoration (the view switchers',
+ * AdwEntryRow's edit icon), each read as "GtkImage". */
+void  tsr_a11y_fix_adw_parts          (GtkWidget     *root);
 /* Names the inner parts of @view GTK 4.8 reads by their type: the row
  * of column titles and the list of rows (named @name, as the view). */
 void  tsr_a11y_name_column_view       (GtkColumnView *view,

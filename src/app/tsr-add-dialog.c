@@ -269,6 +269,7 @@ tsr_add_dialog_init (TsrAddDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   tsr_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
+  tsr_a11y_fix_adw_parts (GTK_WIDGET (self));
   self->checks = g_ptr_array_new ();
 }
 

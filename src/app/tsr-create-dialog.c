@@ -784,6 +784,7 @@ tsr_create_dialog_init (TsrCreateDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   tsr_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
+  tsr_a11y_fix_adw_parts (GTK_WIDGET (self));
   tsr_a11y_name_drop_down (GTK_DROP_DOWN (self->piece_size), _("Piece Size"));
   tsr_a11y_name_drop_down (GTK_DROP_DOWN (self->format), _("Format"));
   self->settings = g_settings_new (APP_ID);

@@ -305,7 +305,7 @@ tsr_preferences_window_init (TsrPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   tsr_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
-  tsr_a11y_fix_preferences_window (GTK_WIDGET (self));
+  tsr_a11y_fix_adw_parts (GTK_WIDGET (self));
   add_day_buttons (self);
 }
 

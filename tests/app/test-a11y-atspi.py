@@ -284,9 +284,7 @@ def labelled_by_text(node):
             target = relation.get_target(i)
             text = name_of(target)
             if not text:
-                iface = safe(target.get_text_iface)
-                if iface is not None:
-                    text = safe(lambda: Atspi.Text.get_text(target, 0, -1), "") or ""
+                text = safe(lambda: Atspi.Text.get_text(target, 0, -1), "") or ""
             texts.append(text)
     return " ".join(t for t in texts if t)
 
@@ -548,6 +546,25 @@ def check_preferences(app, env):
     assert not faults, f"{len(faults)} unnamed or misnamed in Preferences:\n" + "\n".join(faults)
 
 
+def click(node):
+    assert safe(node.get_n_actions, 0) > 0, f"{describe(node)} has no action"
+    assert node.do_action(0), f"{describe(node)} did not act"
+
+
+def check_create_dialog(app, main):
+    """The create dialog, opened as a person would (its header button,
+    through the button's AT-SPI action): every control named, the piece
+    size and format drop-downs' toggles too."""
+    button = find_all(main, Atspi.Role.PUSH_BUTTON, "Create a Torrent")
+    assert button, "no Create a Torrent button"
+    click(button[0])
+    window = window_named(app, lambda name: name == "Create a Torrent")
+    faults = control_faults(window)
+    assert not faults, f"{len(faults)} unnamed or misnamed in the create dialog:\n" + "\n".join(faults)
+    combos = [name_of(n) for n in find_all(window, Atspi.Role.COMBO_BOX, predicate=visible)]
+    assert "Piece Size" in combos and "Format" in combos, combos
+
+
 def test_screen_reader_walk(d):
     started = []
     try:
@@ -570,6 +587,7 @@ def test_screen_reader_walk(d):
             dump(accessible_app)
         tap.run("main-window-controls", check_controls, main, "the main window")
         tap.run("preferences", check_preferences, accessible_app, env)
+        tap.run("create-dialog", check_create_dialog, accessible_app, main)
     finally:
         for process, group in reversed(started):
             stop(process, group)
