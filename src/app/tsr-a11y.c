@@ -127,6 +127,39 @@ tsr_a11y_follow_cell_progress (GtkProgressBar *bar)
   on_cell_progress_changed (bar, NULL, NULL);
 }
 
+static void
+on_tree_row_expanded (GtkTreeListRow *row,
+                      GParamSpec     *pspec,
+                      GtkWidget      *child)
+{
+  GtkWidget *item = find_ancestor_named (child, "GtkListItemWidget");
+
+  if (item == NULL)
+    return;
+  if (gtk_tree_list_row_is_expandable (row))
+    gtk_accessible_update_state (GTK_ACCESSIBLE (item), GTK_ACCESSIBLE_STATE_EXPANDED,
+                                 gtk_tree_list_row_get_expanded (row), -1);
+  else
+    gtk_accessible_reset_state (GTK_ACCESSIBLE (item), GTK_ACCESSIBLE_STATE_EXPANDED);
+}
+
+void
+tsr_a11y_follow_tree_row (GtkWidget      *child,
+                          GtkTreeListRow *row)
+{
+  GtkTreeListRow *previous = g_object_get_data (G_OBJECT (child), "tsr-a11y-tree-row");
+
+  if (previous != NULL)
+    g_signal_handlers_disconnect_by_func (previous, on_tree_row_expanded, child);
+  /* (owned) the row followed, so that the next call can let it go */
+  g_object_set_data_full (G_OBJECT (child), "tsr-a11y-tree-row", row != NULL ? g_object_ref (row) : NULL,
+                          g_object_unref);
+  if (row == NULL)
+    return;
+  g_signal_connect_object (row, "notify::expanded", G_CALLBACK (on_tree_row_expanded), child, 0);
+  on_tree_row_expanded (row, NULL, child);
+}
+
 void
 tsr_a11y_name_drop_down (GtkDropDown *drop_down,
                          const char  *label)

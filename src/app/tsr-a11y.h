@@ -34,6 +34,11 @@ void  tsr_a11y_follow_cell_label      (GtkLabel      *label);
 /* Names @bar "Progress" and keeps the GtkColumnView cell that holds it
  * named by its percent. */
 void  tsr_a11y_follow_cell_progress   (GtkProgressBar *bar);
+/* Keeps the list row that holds @child expanded or collapsed as @row
+ * is (when it can expand); GTK 4.8's GtkTreeExpander tells a screen
+ * reader neither. NULL @row stops following the previous one. */
+void  tsr_a11y_follow_tree_row        (GtkWidget      *child,
+                                       GtkTreeListRow *row);
 /* Names the toggle inside @drop_down as the drop-down; GTK 4.8 reads
  * "GtkToggleButton". Call once the drop-down has its accessible label. */
 void  tsr_a11y_name_drop_down         (GtkDropDown   *drop_down,

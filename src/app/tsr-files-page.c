@@ -125,6 +125,7 @@ on_name_bind (GtkSignalListItemFactory *factory,
   /* GTK 4.8 reads the row and the cell by their types otherwise. */
   tsr_a11y_set_cell_label (GTK_WIDGET (expander), tsr_file_node_get_name (node));
   tsr_a11y_set_row_label (GTK_WIDGET (expander), tsr_file_node_get_name (node));
+  tsr_a11y_follow_tree_row (GTK_WIDGET (expander), gtk_list_item_get_item (item));
 }
 
 static char *
@@ -187,6 +188,8 @@ show_pieces (TsrPiecesBar *bar,
   if (self->torrent == NULL || !tsr_file_node_get_piece_range (node, self->torrent, &first, &n))
     {
       gtk_widget_set_visible (GTK_WIDGET (bar), FALSE);
+      /* A folder has no bar; its cell would read as its type. */
+      tsr_a11y_set_cell_label (GTK_WIDGET (bar), C_("empty cell", "None"));
       return;
     }
   if (first >= self->n_fractions)

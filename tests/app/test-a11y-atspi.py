@@ -29,6 +29,7 @@ Every process is started here and stopped by PID, also on failure; the
 bus launcher's group (its bus daemon and registry) by the launcher's
 PID, which is the group's id."""
 
+import hashlib
 import os
 import queue
 import re
@@ -170,23 +171,35 @@ def start_a11y_bus(started):
 
 
 def make_torrent(path, name, data, piece_length=16384):
-    pieces = b"".join(__import__("hashlib").sha1(data[i:i + piece_length]).digest()
-                      for i in range(0, len(data), piece_length))
-    info = {"name": name, "length": len(data), "piece length": piece_length, "pieces": pieces}
+    """A single-file torrent of @data, or, when @data is a list of (path
+    parts, bytes), a folder of those files."""
+    files = data if isinstance(data, list) else None
+    joined = b"".join(part for _, part in files) if files else data
+    pieces = b"".join(hashlib.sha1(joined[i:i + piece_length]).digest()
+                      for i in range(0, len(joined), piece_length))
+    info = {"name": name, "piece length": piece_length, "pieces": pieces}
+    if files:
+        info["files"] = [{"path": parts, "length": len(part)} for parts, part in files]
+    else:
+        info["length"] = len(data)
     write(path, bencode({"info": info}))
     return info_hash(info)
 
 
 def make_home(d):
-    """A home whose library holds "alpha-stopped" (stopped, no data) and
-    "beta-seeding" (data present: checked, then seeding)."""
+    """A home whose library holds "alpha-stopped" (stopped, no data),
+    "beta-seeding" (data present: checked, then seeding) and
+    "gamma-folder" (stopped, a folder "sub" and a file)."""
     home = os.path.join(d, "home")
     downloads = os.path.join(home, "Downloads")
     library = os.path.join(home, ".local", "share", "tessera")
     entries = []
     digests = {}
-    for name, paused, have in (("alpha-stopped", True, False), ("beta-seeding", False, True)):
+    for name, paused, have in (("alpha-stopped", True, False), ("beta-seeding", False, True),
+                               ("gamma-folder", True, False)):
         data = pseudo_random(5 * 16384 + 77, len(name))
+        if name == "gamma-folder":
+            data = [(["sub", "one.bin"], data[:40000]), (["two.bin"], data[40000:])]
         torrent = os.path.join(d, name + ".torrent")
         digest = make_torrent(torrent, name, data)
         digests[name] = digest
@@ -533,6 +546,21 @@ def check_details_bars(main, env, digest):
     assert not faults, "\n".join(faults)
 
 
+def check_files_tree(main, env, digest):
+    """The Files page's folders say whether they are expanded; files do
+    not claim to expand."""
+    gapplication(env, "action", APP_ID, "show-torrent", f"'{digest}'")
+    tables = find_all(main, Atspi.Role.TREE_TABLE, "Files")
+    assert tables, "no Files table"
+
+    def rows():
+        return {name_of(r): r for r in find_all(tables[0], Atspi.Role.TABLE_ROW, predicate=visible)}
+    wait_until(lambda: "sub" in rows() and "two.bin" in rows(), 20, "rows sub and two.bin in Files")
+    folder, file = rows()["sub"], rows()["two.bin"]
+    assert has_state(folder, Atspi.StateType.EXPANDABLE), f"the folder row is not expandable: {describe(folder)}"
+    assert not has_state(file, Atspi.StateType.EXPANDABLE), f"a file row claims to expand: {describe(file)}"
+
+
 def check_preferences(app, env):
     gapplication(env, "action", APP_ID, "preferences")
     window = window_named(app, lambda name: name == "Preferences")
@@ -583,6 +611,7 @@ def test_screen_reader_walk(d):
         tap.run("focusable", check_focusable, main)
         tap.run("tab-reaches", check_tab_reaches, main)
         tap.run("details-bars", check_details_bars, main, env, digests["beta-seeding"])
+        tap.run("files-tree", check_files_tree, main, env, digests["gamma-folder"])
         if os.environ.get("TSR_A11Y_DUMP"):
             dump(accessible_app)
         tap.run("main-window-controls", check_controls, main, "the main window")
