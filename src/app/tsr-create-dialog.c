@@ -777,6 +777,10 @@ tsr_create_dialog_class_init (TsrCreateDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_copy_clicked);
   gtk_widget_class_bind_template_callback (widget_class, tsr_create_dialog_cancel);
   gtk_widget_class_bind_template_callback (widget_class, on_create_clicked);
+  /* An AdwWindow closes on neither key by itself: a keyboard user could
+   * not leave the dialog (its close button is no Tab stop). */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }
 
 static void

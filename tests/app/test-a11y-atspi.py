@@ -572,6 +572,12 @@ def check_preferences(app, env):
     faults = control_faults(window)
     # libadwaita's search button and the pages' switcher are walked too.
     assert not faults, f"{len(faults)} unnamed or misnamed in Preferences:\n" + "\n".join(faults)
+    # Escape closes it (keys go to the window last presented: no window
+    # manager under Xvfb moves the focus).
+    pump(0.5)
+    press(0xff1b)
+    wait_until(lambda: not any(name_of(w) == "Preferences" and has_state(w, Atspi.StateType.SHOWING)
+                               for w in children(app)), 10, "Preferences closed on Escape")
 
 
 def click(node):
@@ -591,6 +597,17 @@ def check_create_dialog(app, main):
     assert not faults, f"{len(faults)} unnamed or misnamed in the create dialog:\n" + "\n".join(faults)
     combos = [name_of(n) for n in find_all(window, Atspi.Role.COMBO_BOX, predicate=visible)]
     assert "Piece Size" in combos and "Format" in combos, combos
+    # Escape closes it: a keyboard user can leave.
+    pump(0.5)
+    press(0xff1b)   # Escape
+    def open_windows():
+        return [(name_of(w), has_state(w, Atspi.StateType.SHOWING), has_state(w, Atspi.StateType.ACTIVE))
+                for w in children(app)]
+    try:
+        wait_until(lambda: not any(name == "Create a Torrent" and showing for name, showing, _ in open_windows()),
+                   10, "the create dialog closed on Escape")
+    except AssertionError as error:
+        raise AssertionError(f"{error}; windows (name, showing, active): {open_windows()}") from None
 
 
 def test_screen_reader_walk(d):
