@@ -214,6 +214,9 @@ fill (TsrAddDialog *self,
       gtk_widget_set_margin_start (check, 6);
       g_object_set_data (G_OBJECT (check), "file", GUINT_TO_POINTER (i));
       gtk_list_box_append (self->files, check);
+      /* GTK 4.8 leaves the row it makes around the check button unnamed. */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (check)), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      label, -1);
       g_ptr_array_add (self->checks, check);
     }
 }

@@ -610,6 +610,29 @@ def check_create_dialog(app, main):
         raise AssertionError(f"{error}; windows (name, showing, active): {open_windows()}") from None
 
 
+def check_add_dialog(app, env, d):
+    """The add dialog, as the desktop opens a .torrent (D-Bus Open; the
+    settings ask where to save): its options list, switch and response
+    buttons named once each; Escape cancels it."""
+    torrent = os.path.join(d, "delta-new.torrent")
+    make_torrent(torrent, "delta-new", pseudo_random(3 * 16384, 9))
+    gapplication(env, "launch", APP_ID, torrent)
+
+    def dialogs():
+        return [w for w in children(app) if visible(w) and name_of(w) != "Tessera"]
+    try:
+        window = wait_until(lambda: dialogs() and dialogs()[0], 20, "the add dialog")
+    except AssertionError as error:
+        raise AssertionError(f"{error}; windows: {[(name_of(w), safe(w.get_role_name)) for w in children(app)]}")
+    faults = control_faults(window)
+    assert not faults, f"{len(faults)} unnamed or misnamed in the add dialog:\n" + "\n".join(faults)
+    buttons = [name_of(n) for n in find_all(window, Atspi.Role.PUSH_BUTTON, predicate=visible)]
+    assert "Add" in buttons and "Cancel" in buttons, buttons
+    pump(0.5)
+    press(0xff1b)
+    wait_until(lambda: not dialogs(), 10, "the add dialog closed on Escape")
+
+
 def test_screen_reader_walk(d):
     started = []
     try:
@@ -634,6 +657,7 @@ def test_screen_reader_walk(d):
         tap.run("main-window-controls", check_controls, main, "the main window")
         tap.run("preferences", check_preferences, accessible_app, env)
         tap.run("create-dialog", check_create_dialog, accessible_app, main)
+        tap.run("add-dialog", check_add_dialog, accessible_app, env, d)
     finally:
         for process, group in reversed(started):
             stop(process, group)
