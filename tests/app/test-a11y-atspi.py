@@ -4,26 +4,34 @@
 backend (run as `dbus-run-session -- xvfb-run -a test-a11y-atspi.py`).
 
 The built `tessera` runs with a temporary home (XDG folders, settings in
-memory) and a library of two torrents written before it starts (one
-stopped, one whose data is present and so seeds after its check). The
+memory) and a library of three torrents written before it starts
+("alpha-stopped"; "beta-seeding", whose data is present and so seeds
+after its check; "gamma-folder", a folder and a file). The
 accessibility bus is this test's own: at-spi-bus-launcher, started here
 in a process group of its own, starts the bus daemon and
 at-spi2-registryd on it; GTK 4.8 finds the bus through org.a11y.Bus on
 the (private) session bus, as it does on a desktop. The test reads the
-tree with libatspi (gir1.2-atspi-2.0), as Orca does, and checks:
+tree with libatspi (gir1.2-atspi-2.0), as Orca does, and checks (one
+TAP line each):
 
-- the main window has a name;
-- the torrent list is a table or list whose rows read as name, progress
-  and state;
-- every showing button, toggle, menu button, switch, check box, spin
-  button, combo box and entry has a name (its own, or through a
-  labelled-by relation), none reads as a widget type ("GtkListBox") and
-  none says its label twice ("_Add Add"); the failure lists each;
-- the same in the Preferences window;
-- the details pane's bars (pieces, availability) and the speed graph
-  have a role, a name and a description;
-- Tab moves keyboard focus (focus events, as Orca hears them) through
-  the header buttons and into the torrent list.
+- main-window-name: the main window is named "Tessera";
+- list-rows: the compact table's and the detailed list's rows read as
+  name, progress and state ("beta-seeding, 100 percent, Seeding");
+- focusable, tab-reaches: the header buttons and the list take focus,
+  and Tab (real keys: XTest through the registry) brings focus events
+  from each header button and from the list;
+- details-bars: the overview's bars are named by their headings and
+  describe their numbers; no image is unnamed;
+- files-tree: a folder row in the Files page is expandable, a file row
+  not;
+- main-window-controls, preferences, create-dialog, add-dialog: every
+  visible control, list, table, row, cell, bar and image (NAMED) has a
+  name (its own, or through a labelled-by relation) that is not a
+  widget type ("GtkListBox") and not said twice ("_Add Add"); the
+  failure lists each; Escape closes each dialog.
+
+What GTK 4.8 builds that the app cannot reach (known_limit) is printed
+as "# known limit" and not counted. TSR_A11Y_DUMP=1 prints the tree.
 
 Every process is started here and stopped by PID, also on failure; the
 bus launcher's group (its bus daemon and registry) by the launcher's
@@ -41,7 +49,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
-from tsrtest import Tap, bencode, info_hash, pseudo_random, write  # noqa: E402
+from tsrtest import Tap, bencode, info_hash, need_tool, pseudo_random, write  # noqa: E402
 
 try:
     import gi
@@ -63,6 +71,7 @@ for tool in (BUS_LAUNCHER, REGISTRY):
     if not os.access(tool, os.X_OK):
         print(f"Bail out! {tool} is missing: install the Debian package at-spi2-core (build-aux/install-deps does)")
         sys.exit(1)
+need_tool("gapplication", "libglib2.0-bin")
 if not os.environ.get("DBUS_SESSION_BUS_ADDRESS") or not os.environ.get("DISPLAY"):
     print("Bail out! run under dbus-run-session and xvfb-run (no session bus or display)")
     sys.exit(1)
@@ -325,7 +334,8 @@ def doubled(name):
     plain = name.replace("_", "")
     words = plain.split()
     half = len(words) // 2
-    return "_" in name or (len(words) >= 2 and len(words) % 2 == 0 and words[:half] == words[half:])
+    # (Not any underscore: a file's name in a check box may have one.)
+    return len(words) >= 2 and len(words) % 2 == 0 and words[:half] == words[half:]
 
 
 def known_limit(node, role):
