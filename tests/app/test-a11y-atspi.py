@@ -579,6 +579,11 @@ def check_preferences(app, env):
     switches = [n for n in controls if safe(n.get_role) in (Atspi.Role.TOGGLE_BUTTON, Atspi.Role.CHECK_BOX)
                 or getattr(Atspi.Role, "SWITCH", None) == safe(n.get_role)]
     assert spins and switches, f"{len(spins)} spin buttons, {len(switches)} switches in Preferences"
+    # It opens with focus on libadwaita's search button: named now.
+    focused = find_all(window, predicate=lambda n: has_state(n, Atspi.StateType.FOCUSED))
+    assert focused, "nothing has focus in Preferences"
+    assert all(spoken_name(n) and not TYPE_NAME.match(spoken_name(n)) for n in focused), \
+        [describe(n) for n in focused]
     faults = control_faults(window)
     # libadwaita's search button and the pages' switcher are walked too.
     assert not faults, f"{len(faults)} unnamed or misnamed in Preferences:\n" + "\n".join(faults)
