@@ -151,11 +151,13 @@ tsr_a11y_follow_tree_row (GtkWidget      *child,
 
   if (previous != NULL)
     g_signal_handlers_disconnect_by_func (previous, on_tree_row_expanded, child);
-  /* (owned) the row followed, so that the next call can let it go */
-  g_object_set_data_full (G_OBJECT (child), "tsr-a11y-tree-row", row != NULL ? g_object_ref (row) : NULL,
-                          g_object_unref);
   if (row == NULL)
-    return;
+    {
+      g_object_set_data (G_OBJECT (child), "tsr-a11y-tree-row", NULL);
+      return;
+    }
+  /* (owned) the row followed, so that the next call can let it go */
+  g_object_set_data_full (G_OBJECT (child), "tsr-a11y-tree-row", g_object_ref (row), g_object_unref);
   g_signal_connect_object (row, "notify::expanded", G_CALLBACK (on_tree_row_expanded), child, 0);
   on_tree_row_expanded (row, NULL, child);
 }
