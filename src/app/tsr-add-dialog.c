@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tsr-a11y.h"
 #include "tsr-add-dialog.h"
 #include "tsr-label-chooser.h"
 
@@ -213,6 +214,9 @@ fill (TsrAddDialog *self,
       gtk_widget_set_margin_start (check, 6);
       g_object_set_data (G_OBJECT (check), "file", GUINT_TO_POINTER (i));
       gtk_list_box_append (self->files, check);
+      /* GTK 4.8 leaves the row it makes around the check button unnamed. */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (check)), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      label, -1);
       g_ptr_array_add (self->checks, check);
     }
 }
@@ -267,6 +271,8 @@ static void
 tsr_add_dialog_init (TsrAddDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  tsr_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
+  tsr_a11y_fix_adw_parts (GTK_WIDGET (self));
   self->checks = g_ptr_array_new ();
 }
 

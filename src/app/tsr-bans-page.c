@@ -11,6 +11,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "tsr-a11y.h"
 #include "tsr-bans-page.h"
 
 struct _TsrBansPage
@@ -118,4 +119,5 @@ static void
 tsr_bans_page_init (TsrBansPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  tsr_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
 }

@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 #include <inttypes.h>
 
+#include "tsr-a11y.h"
 #include "tsr-app-util.h"
 #include "tsr-create-dialog.h"
 #include "tsr-create-options.h"
@@ -776,12 +777,20 @@ tsr_create_dialog_class_init (TsrCreateDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_copy_clicked);
   gtk_widget_class_bind_template_callback (widget_class, tsr_create_dialog_cancel);
   gtk_widget_class_bind_template_callback (widget_class, on_create_clicked);
+  /* An AdwWindow closes on neither key by itself: a keyboard user could
+   * not leave the dialog (its close button is no Tab stop). */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }
 
 static void
 tsr_create_dialog_init (TsrCreateDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  tsr_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
+  tsr_a11y_fix_adw_parts (GTK_WIDGET (self));
+  tsr_a11y_name_drop_down (GTK_DROP_DOWN (self->piece_size), _("Piece Size"));
+  tsr_a11y_name_drop_down (GTK_DROP_DOWN (self->format), _("Format"));
   self->settings = g_settings_new (APP_ID);
   set_up (self);
 }

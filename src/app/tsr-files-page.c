@@ -24,6 +24,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tsr-a11y.h"
 #include "tsr-file-node.h"
 #include "tsr-files-page.h"
 #include "tsr-pieces-bar.h"
@@ -121,6 +122,10 @@ on_name_bind (GtkSignalListItemFactory *factory,
 
   gtk_tree_expander_set_list_row (expander, gtk_list_item_get_item (item));
   gtk_label_set_text (GTK_LABEL (gtk_tree_expander_get_child (expander)), tsr_file_node_get_name (node));
+  /* GTK 4.8 reads the row and the cell by their types otherwise. */
+  tsr_a11y_set_cell_label (GTK_WIDGET (expander), tsr_file_node_get_name (node));
+  tsr_a11y_set_row_label (GTK_WIDGET (expander), tsr_file_node_get_name (node));
+  tsr_a11y_follow_tree_row (GTK_WIDGET (expander), gtk_list_item_get_item (item));
 }
 
 static char *
@@ -152,6 +157,7 @@ on_size_setup (GtkSignalListItemFactory *factory,
   size = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 1, &size, G_CALLBACK (format_node_size), NULL, NULL);
   gtk_expression_bind (size, label, "label", item);
   gtk_list_item_set_child (item, label);
+  tsr_a11y_follow_cell_label (GTK_LABEL (label));
 }
 
 static void
@@ -164,6 +170,7 @@ on_progress_setup (GtkSignalListItemFactory *factory,
   gtk_widget_set_size_request (bar, 100, -1);
   gtk_expression_bind (node_property ("progress"), bar, "fraction", item);
   gtk_list_item_set_child (item, bar);
+  tsr_a11y_follow_cell_progress (GTK_PROGRESS_BAR (bar));
 }
 
 /* Fills @bar from the page's fractions for @node's pieces. */
@@ -181,6 +188,8 @@ show_pieces (TsrPiecesBar *bar,
   if (self->torrent == NULL || !tsr_file_node_get_piece_range (node, self->torrent, &first, &n))
     {
       gtk_widget_set_visible (GTK_WIDGET (bar), FALSE);
+      /* A folder has no bar; its cell would read as its type. */
+      tsr_a11y_set_cell_label (GTK_WIDGET (bar), C_("empty cell", "None"));
       return;
     }
   if (first >= self->n_fractions)
@@ -191,8 +200,13 @@ show_pieces (TsrPiecesBar *bar,
   for (i = 0; i < n; i++)
     if (self->fractions[first + i] >= 1.f)
       had++;
-  /* TRANSLATORS: an accessible label; %s is a file name, then pieces had of the file's pieces */
-  label = g_strdup_printf (_("Pieces of %s: %u of %u had"), tsr_file_node_get_name (node), had, n);
+  /* TRANSLATORS: an accessible label; %s is a file name */
+  label = g_strdup_printf (_("Pieces of %s"), tsr_file_node_get_name (node));
+  tsr_pieces_bar_set_label (bar, label);
+  tsr_a11y_set_cell_label (GTK_WIDGET (bar), label);
+  g_free (label);
+  /* TRANSLATORS: an accessible description: pieces had of a file's pieces */
+  label = g_strdup_printf (_("%u of %u pieces had"), had, n);
   tsr_pieces_bar_set_description (bar, label);
   gtk_widget_set_visible (GTK_WIDGET (bar), TRUE);
 }
@@ -215,6 +229,7 @@ on_pieces_setup (GtkSignalListItemFactory *factory,
   gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
   gtk_widget_set_size_request (bar, 120, 12);
   g_object_set_data (G_OBJECT (bar), "page", self);
+  tsr_pieces_bar_set_label (TSR_PIECES_BAR (bar), _("Pieces"));
   gtk_list_item_set_child (item, bar);
 }
 
@@ -310,6 +325,8 @@ on_priority_bind (GtkSignalListItemFactory *factory,
       g_autofree char *label = g_strdup_printf (_("Priority of %s"), tsr_file_node_get_name (node));
 
       gtk_accessible_update_property (GTK_ACCESSIBLE (drop_down), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      tsr_a11y_name_drop_down (drop_down, label);
+      tsr_a11y_set_cell_label (GTK_WIDGET (drop_down), label);
     }
   show_priority (drop_down, node, self);
   g_signal_connect (drop_down, "notify::selected", G_CALLBACK (on_priority_selected), self);
@@ -377,6 +394,7 @@ on_open_bind (GtkSignalListItemFactory *factory,
   label = g_strdup_printf (_("Open %s"), tsr_file_node_get_name (node));
   gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_list_item_get_child (item)), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   label, -1);
+  tsr_a11y_set_cell_label (gtk_list_item_get_child (item), label);
 }
 
 /* The selected row's node, or NULL. */
@@ -522,6 +540,7 @@ tsr_files_page_init (TsrFilesPage *self)
   GMenu *menu = g_menu_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  tsr_a11y_name_column_view (GTK_COLUMN_VIEW (self->column_view), _("Files"));
   g_menu_append (menu, _("_Rename…"), "files.rename");
   self->row_menu = G_MENU_MODEL (menu);
 }

@@ -17,6 +17,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tsr-a11y.h"
 #include "tsr-app-util.h"
 #include "tsr-event-log.h"
 #include "tsr-overview-page.h"
@@ -452,6 +453,7 @@ static void
 tsr_overview_page_init (TsrOverviewPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  tsr_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
   self->speed = tsr_speed_history_new (TSR_SPEED_HISTORY_DEFAULT_CAPACITY);
   tsr_speed_graph_set_history (TSR_SPEED_GRAPH (self->speed_graph), self->speed);
 }

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tsr-a11y.h"
 #include "tsr-app-util.h"
 #include "tsr-peer-row.h"
 #include "tsr-peers-page.h"
@@ -212,6 +213,7 @@ tsr_peers_page_init (TsrPeersPage *self)
   guint i;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  tsr_a11y_name_column_view (GTK_COLUMN_VIEW (self->column_view), _("Peers"));
   self->rows = g_list_store_new (TSR_TYPE_PEER_ROW);
   gtk_no_selection_set_model (self->selection, G_LIST_MODEL (self->rows));
   columns = gtk_column_view_get_columns (GTK_COLUMN_VIEW (self->column_view));

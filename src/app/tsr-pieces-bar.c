@@ -237,10 +237,22 @@ tsr_pieces_bar_set_description (TsrPiecesBar *self,
 {
   g_return_if_fail (TSR_IS_PIECES_BAR (self));
 
+  /* The numbers are the description; the name says what the bar shows
+   * (tsr_pieces_bar_set_label () or a labelled-by relation to its heading):
+   * a screen reader reads "Availability Among Peers, image, 3 peers". */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  text != NULL && *text != '\0' ? text : _("Pieces"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  text != NULL ? text : "",
                                   -1);
+}
+
+void
+tsr_pieces_bar_set_label (TsrPiecesBar *self,
+                          const char   *label)
+{
+  g_return_if_fail (TSR_IS_PIECES_BAR (self));
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
 
 GtkWidget *

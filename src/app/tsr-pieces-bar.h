@@ -26,9 +26,13 @@ const float *tsr_pieces_bar_get_values    (TsrPiecesBar    *self,
 void       tsr_pieces_bar_set_colors      (TsrPiecesBar    *self,
                                            const GdkRGBA   *empty,
                                            const GdkRGBA   *full);
-/* The accessible label, e.g. "412 of 1024 pieces"; NULL restores the default. */
+/* The accessible description, the numbers: e.g. "412 of 1024 pieces". */
 void       tsr_pieces_bar_set_description (TsrPiecesBar    *self,
                                            const char      *text);
+/* The accessible name, what the bar shows, when no heading labels it
+ * (a labelled-by relation in the .ui). */
+void       tsr_pieces_bar_set_label       (TsrPiecesBar    *self,
+                                           const char      *label);
 /* Draws the bar at (0, 0) with the given size; the snapshot vfunc calls it
  * with the allocation, tests call it directly. */
 void       tsr_pieces_bar_append_to       (TsrPiecesBar    *self,

@@ -14,6 +14,7 @@
 
 #include <stdio.h>
 
+#include "tsr-a11y.h"
 #include "tsr-preferences-window.h"
 
 struct _TsrPreferencesWindow
@@ -303,6 +304,8 @@ static void
 tsr_preferences_window_init (TsrPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  tsr_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
+  tsr_a11y_fix_adw_parts (GTK_WIDGET (self));
   add_day_buttons (self);
 }
 

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "tessera-engine.h"
+#include "tsr-a11y.h"
 #include "tsr-app-util.h"
 #include "tsr-torrent-columns.h"
 
@@ -88,6 +89,24 @@ static const ColumnSpec columns[] = {
   { N_("ETA"), "eta", G_CALLBACK (format_eta_cell), G_TYPE_INT64, CELL_NUMBER, FALSE },
 };
 
+/* GTK 4.8 reads a column view's rows and cells by their type: each cell
+ * is named by what it shows (tsr_a11y_follow_cell_label ()), and the
+ * row from the cells that change what it says (name, progress, state),
+ * as the detailed list's row is. */
+static void
+on_cell_shown_changed (GtkWidget   *child,
+                       GParamSpec  *pspec,
+                       GtkListItem *item)
+{
+  TsrTorrent *torrent = gtk_list_item_get_item (item);
+  g_autofree char *row = NULL;
+
+  if (torrent == NULL)
+    return;
+  row = tsr_a11y_dup_torrent_text (torrent);
+  tsr_a11y_set_row_label (child, row);
+}
+
 /* Cells bind once, in setup: the expression follows the row's item and
  * the torrent's notifications. */
 static void
@@ -118,6 +137,14 @@ on_cell_setup (GtkSignalListItemFactory *factory,
       gtk_expression_bind (value, child, "label", item);
     }
   gtk_list_item_set_child (item, child);
+  if (spec->kind == CELL_PROGRESS)
+    tsr_a11y_follow_cell_progress (GTK_PROGRESS_BAR (child));
+  else
+    tsr_a11y_follow_cell_label (GTK_LABEL (child));
+  if (g_str_equal (spec->property, "name") || g_str_equal (spec->property, "progress") ||
+      g_str_equal (spec->property, "state"))
+    g_signal_connect (child, spec->kind == CELL_PROGRESS ? "notify::fraction" : "notify::label",
+                      G_CALLBACK (on_cell_shown_changed), item);
 }
 
 static GtkSorter *
@@ -185,6 +212,7 @@ on_labels_setup (GtkSignalListItemFactory *factory,
   gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
   gtk_label_set_xalign (GTK_LABEL (child), 0);
   gtk_list_item_set_child (item, child);
+  tsr_a11y_follow_cell_label (GTK_LABEL (child));
 }
 
 /* Visible rows only are bound: a change costs one comparison per row on screen. */
@@ -282,6 +310,7 @@ on_queue_setup (GtkSignalListItemFactory *factory,
   gtk_label_set_xalign (GTK_LABEL (child), 1.0f);
   gtk_widget_add_css_class (child, "numeric");
   gtk_list_item_set_child (item, child);
+  tsr_a11y_follow_cell_label (GTK_LABEL (child));
 }
 
 static void

@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "tsr-a11y.h"
 #include "tsr-app-util.h"
 #include "tsr-torrent-row.h"
 
@@ -101,14 +102,13 @@ update_status (TsrTorrentRow *self)
 
   gtk_label_set_text (GTK_LABEL (self->status_label), status);
   g_free (self->accessible);
-  /* TRANSLATORS: a torrent in the list as a screen reader says it: its name, the percent there, its state */
-  self->accessible = g_strdup_printf (_("%s, %d percent, %s"), tsr_torrent_get_name (self->torrent),
-                                      percent_of (self->torrent),
-                                      tsr_format_state (tsr_torrent_get_state (self->torrent)));
+  self->accessible = tsr_a11y_dup_torrent_text (self->torrent);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, self->accessible,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, status,
                                   -1);
+  /* The list row around it is what a screen reader lands on. */
+  tsr_a11y_set_row_label (GTK_WIDGET (self), self->accessible);
 }
 
 static void

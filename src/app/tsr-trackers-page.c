@@ -13,6 +13,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "tsr-a11y.h"
 #include "tsr-app-util.h"
 #include "tsr-event-log.h"
 #include "tsr-trackers-page.h"
@@ -144,4 +145,5 @@ static void
 tsr_trackers_page_init (TsrTrackersPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  tsr_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
 }

@@ -18,6 +18,7 @@
 #include <glib/gi18n.h>
 
 #include "tessera-engine.h"
+#include "tsr-a11y.h"
 #include "tsr-alt-speed.h"
 #include "tsr-app-util.h"
 #include "tsr-move-dialog.h"
@@ -713,6 +714,7 @@ tsr_window_init (TsrWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   tsr_torrent_columns_append (self->column_view);
+  tsr_a11y_name_column_view (self->column_view, _("Torrents"));
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), window_actions, G_N_ELEMENTS (window_actions), self);
   _tsr_window_add_init (self);

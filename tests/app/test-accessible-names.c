@@ -64,7 +64,6 @@ static const struct
   const char *id;
   const char *owner;   /* type name */
 } toolkit_unnamed[] = {
-  { "search_button", "AdwPreferencesWindow" },   /* icon and tooltip only */
   { "apply_button", "AdwEntryRow" },             /* icon and tooltip only */
 };
 

@@ -87,6 +87,22 @@ assert_named (GtkWidget  *widget,
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, name);
 }
 
+/* A switch that is its row's activatable widget is named by libadwaita's
+ * labelled-by relation to the row's title; a label of its own on top
+ * would be read too, over AT-SPI ("Sequential Download Sequential
+ * Download": tests/app/test-a11y-atspi.py). */
+static void
+assert_named_by_row (GtkWidget  *widget,
+                     const char *name)
+{
+  GtkWidget *row = gtk_widget_get_ancestor (widget, ADW_TYPE_ACTION_ROW);
+
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, name);
+  g_assert_true (gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY));
+  g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL));
+}
+
 static void
 test_options (Fixture       *fixture,
               gconstpointer  unused)
@@ -101,8 +117,8 @@ test_options (Fixture       *fixture,
   TsrTorrentOptions options;
 
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Film");
-  assert_named (GTK_WIDGET (sequential), "Sequential Download");
-  assert_named (GTK_WIDGET (first_last), "First and Last Pieces First");
+  assert_named_by_row (GTK_WIDGET (sequential), "Sequential Download");
+  assert_named_by_row (GTK_WIDGET (first_last), "First and Last Pieces First");
   assert_named (GTK_WIDGET (seed_idle), "Stop Seeding When Idle (minutes)");
   assert_named (GTK_WIDGET (max_peers), "Peers for This Torrent");
   g_assert_false (gtk_switch_get_active (sequential));
