@@ -17,6 +17,7 @@
 
 #include <string.h>
 
+#include "tsr-a11y.h"
 #include "tsr-alt-speed.h"
 #include "tsr-app-util.h"
 #include "tsr-application.h"
@@ -137,6 +138,9 @@ tsr_application_preferences (GSimpleAction *action,
 
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window),
                               ADW_PREFERENCES_PAGE (tsr_remote_page_new (self->settings, self->remote)));
+  /* The page came after the window's own fixes (tsr-a11y.h). */
+  tsr_a11y_fix_mnemonic_buttons (window);
+  tsr_a11y_fix_adw_parts (window);
 
   gtk_window_set_transient_for (GTK_WINDOW (window), gtk_application_get_active_window (GTK_APPLICATION (self)));
   gtk_window_present (GTK_WINDOW (window));
