@@ -40,6 +40,23 @@ tsr_rpc_json_init (TsrRpcJson *self,
   self->comma = FALSE;
 }
 
+/* g_string_append_len, without the call and its checks while the room
+ * reserved lasts: a poll of 5 000 torrents makes 150 000 appends. */
+static inline void
+put (GString    *out,
+     const char *text,
+     gsize       length)
+{
+  if (G_LIKELY (out->len + length < out->allocated_len))
+    {
+      memcpy (out->str + out->len, text, length);
+      out->len += length;
+      out->str[out->len] = '\0';
+    }
+  else
+    g_string_append_len (out, text, length);
+}
+
 static inline void
 separate (TsrRpcJson *self)
 {
@@ -93,7 +110,7 @@ tsr_rpc_json_member_raw (TsrRpcJson *self,
                          gsize       length)
 {
   separate (self);
-  g_string_append_len (self->out, quoted, length);
+  put (self->out, quoted, length);
   self->comma = FALSE;
 }
 
@@ -126,7 +143,7 @@ tsr_rpc_json_int (TsrRpcJson *self,
 
   separate (self);
   start = format_int (buf, value);
-  g_string_append_len (self->out, start, buf + sizeof buf - start);
+  put (self->out, start, buf + sizeof buf - start);
   self->comma = TRUE;
 }
 
@@ -136,9 +153,9 @@ tsr_rpc_json_bool (TsrRpcJson *self,
 {
   separate (self);
   if (value)
-    g_string_append_len (self->out, "true", 4);
+    put (self->out, "true", 4);
   else
-    g_string_append_len (self->out, "false", 5);
+    put (self->out, "false", 5);
   self->comma = TRUE;
 }
 
@@ -152,7 +169,7 @@ tsr_rpc_json_double (TsrRpcJson *self,
   self->comma = TRUE;
   if (!isfinite (value))
     {
-      g_string_append_len (self->out, "null", 4);
+      put (self->out, "null", 4);
       return;
     }
   /* Whole numbers, most of a poll (ratios and progress of idle torrents):
@@ -163,14 +180,14 @@ tsr_rpc_json_double (TsrRpcJson *self,
 
       if (value == 0 && signbit (value))
         g_string_append_c (self->out, '-');
-      g_string_append_len (self->out, start, buf + 24 - start);
-      g_string_append_len (self->out, ".0", 2);
+      put (self->out, start, buf + 24 - start);
+      put (self->out, ".0", 2);
       return;
     }
   g_ascii_formatd (buf, sizeof buf, "%.17g", value);
-  g_string_append (self->out, buf);
+  put (self->out, buf, strlen (buf));
   if (strpbrk (buf, ".e") == NULL)
-    g_string_append_len (self->out, ".0", 2);
+    put (self->out, ".0", 2);
 }
 
 void
@@ -201,38 +218,38 @@ tsr_rpc_json_append_escaped (GString    *out,
       while (p < end && *p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
         p++;
       if (p > run)
-        g_string_append_len (out, (const char *) run, p - run);
+        put (out, (const char *) run, p - run);
       if (p == end)
         break;
       switch (*p)
         {
         case '"':
-          g_string_append_len (out, "\\\"", 2);
+          put (out, "\\\"", 2);
           break;
         case '\\':
-          g_string_append_len (out, "\\\\", 2);
+          put (out, "\\\\", 2);
           break;
         case '\b':
-          g_string_append_len (out, "\\b", 2);
+          put (out, "\\b", 2);
           break;
         case '\f':
-          g_string_append_len (out, "\\f", 2);
+          put (out, "\\f", 2);
           break;
         case '\n':
-          g_string_append_len (out, "\\n", 2);
+          put (out, "\\n", 2);
           break;
         case '\r':
-          g_string_append_len (out, "\\r", 2);
+          put (out, "\\r", 2);
           break;
         case '\t':
-          g_string_append_len (out, "\\t", 2);
+          put (out, "\\t", 2);
           break;
         default:
           if (*p < 0x80)
             {
               char escape[6] = { '\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 0xf] };
 
-              g_string_append_len (out, escape, 6);
+              put (out, escape, 6);
             }
           else
             {
@@ -241,10 +258,10 @@ tsr_rpc_json_append_escaped (GString    *out,
               if (c == (gunichar) -1 || c == (gunichar) -2)
                 {
                   /* One invalid byte, one U+FFFD. */
-                  g_string_append_len (out, "\xef\xbf\xbd", 3);
+                  put (out, "\xef\xbf\xbd", 3);
                   break;
                 }
-              g_string_append_len (out, (const char *) p, g_utf8_skip[*p]);
+              put (out, (const char *) p, g_utf8_skip[*p]);
               p += g_utf8_skip[*p];
               continue;
             }
@@ -272,7 +289,7 @@ tsr_rpc_json_string (TsrRpcJson *self,
   if (value == NULL)
     {
       separate (self);
-      g_string_append_len (self->out, "null", 4);
+      put (self->out, "null", 4);
       self->comma = TRUE;
       return;
     }

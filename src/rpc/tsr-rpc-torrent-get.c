@@ -577,7 +577,12 @@ add_field (Row         *row,
       BOOL (FALSE);
       break;
     case TSR_RPC_FIELD_ETA:
-      INT (tsr_torrent_get_eta (torrent) >= 0 ? tsr_torrent_get_eta (torrent) : -1);
+      {
+        /* Once: each asks the swarm for its rates and seeds afresh. */
+        gint64 eta = tsr_torrent_get_eta (torrent);
+
+        INT (eta >= 0 ? eta : -1);
+      }
       break;
     case TSR_RPC_FIELD_ETA_IDLE:
     case TSR_RPC_FIELD_MANUAL_ANNOUNCE_TIME:
