@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 
 #include "tsr-rpc-request.h"
@@ -241,7 +243,14 @@ on_early (SoupServer        *server,
 {
   TsrRpcServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
+  GSocket *socket = soup_server_message_get_socket (message);
 
+  /* libsoup writes a reply's headers and its body apart: with Nagle's
+   * algorithm the body then waits for the client's delayed ACK of the
+   * headers, some milliseconds per request on a kept-alive connection
+   * (torrent-add after torrent-add of a client loading a library). */
+  if (socket != NULL)
+    g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
   /* Refused before its body is read; the handler checks again. */
   if (!address_allowed (self, message))
     respond (message, SOUP_STATUS_FORBIDDEN, "text/plain", "403: Forbidden\n");
