@@ -5,11 +5,13 @@
  * moves do what their names say; with a download limit the queued
  * torrents start by position when a place frees up (a check that ends in
  * seeding frees one), running ones are not pushed out by a move; with a
- * seed limit a complete torrent waits for a seeding place.
+ * seed limit a complete torrent waits for a seeding place; a torrent is
+ * found by its info hash, also after another with that hash is gone.
  */
 #include "config.h"
 
 #include <gio/gio.h>
+#include <string.h>
 
 #include "tsr-session.h"
 #include "tsr-test-util.h"
@@ -283,6 +285,51 @@ test_seed_limit (Fixture       *fixture,
   g_assert_cmpint (tsr_torrent_get_state (t[0]), ==, TSR_TORRENT_STOPPED);
 }
 
+static void
+remove_torrent (Fixture    *fixture,
+                TsrTorrent *torrent)
+{
+  gboolean done = FALSE;
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  tsr_session_remove_torrent_async (fixture->session, torrent, FALSE, NULL, on_removed, &done);
+  while (!done && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (done);
+}
+
+/* A torrent is found by its hash; two with one hash (the CLI may add
+ * them; the library refuses), the second is found once the first goes. */
+static void
+test_find (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(GBytes) file = NULL;
+  g_autoptr(TsrMetainfo) info = NULL;
+  guint8 hash[20];
+  TsrTorrent *first;
+  TsrTorrent *twin;
+  TsrTorrent *other;
+  static const guint8 unknown[20] = { 0 };
+
+  first = add_torrent (fixture, 0, FALSE);
+  other = add_torrent (fixture, 1, FALSE);
+  memcpy (hash, tsr_torrent_get_info_hash (first), sizeof hash);
+  file = tsr_metainfo_dup_torrent_file (tsr_torrent_get_metainfo (first));
+  info = tsr_metainfo_new_from_bytes (file, NULL);
+  g_assert_nonnull (info);
+  twin = tsr_session_add_torrent (fixture->session, info, fixture->dir);
+  g_assert_true (tsr_session_find_torrent (fixture->session, hash) == first);
+  g_assert_true (tsr_session_find_torrent (fixture->session, tsr_torrent_get_info_hash (other)) == other);
+  g_assert_null (tsr_session_find_torrent (fixture->session, unknown));
+
+  remove_torrent (fixture, first);
+  g_assert_true (tsr_session_find_torrent (fixture->session, hash) == twin);
+  remove_torrent (fixture, twin);
+  g_assert_null (tsr_session_find_torrent (fixture->session, hash));
+  g_assert_true (tsr_session_find_torrent (fixture->session, tsr_torrent_get_info_hash (other)) == other);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -293,5 +340,6 @@ main (int    argc,
   g_test_add ("/queue/next-starts-when-one-finishes", Fixture, NULL, fixture_set_up,
               test_next_starts_when_one_finishes, fixture_tear_down);
   g_test_add ("/queue/seed-limit", Fixture, NULL, fixture_set_up, test_seed_limit, fixture_tear_down);
+  g_test_add ("/queue/find", Fixture, NULL, fixture_set_up, test_find, fixture_tear_down);
   return g_test_run ();
 }

@@ -25,6 +25,10 @@ guint       tsr_queue_get_length   (TsrQueue   *self);
 /* (transfer none) The torrent at @position, which must be in range. */
 TsrTorrent *tsr_queue_get_nth      (TsrQueue   *self,
                                     guint       position);
+/* (nullable) (transfer none) The torrent whose wire hash
+ * (tsr_torrent_get_info_hash) is @info_hash (20 bytes). O(1). */
+TsrTorrent *tsr_queue_find         (TsrQueue     *self,
+                                    const guint8 *info_hash);
 /* @torrent's position, or G_MAXUINT when it is not in a queue. O(1). */
 guint       tsr_queue_position_of  (TsrTorrent *torrent);
 /* Moves @torrent to @position (clamped to the last); the torrents in

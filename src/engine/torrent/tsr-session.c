@@ -821,17 +821,7 @@ TsrTorrent *
 tsr_session_find_torrent (TsrSession   *self,
                           const guint8 *info_hash)
 {
-  GListModel *list = G_LIST_MODEL (self->torrents);
-  guint i;
-
-  for (i = 0; i < g_list_model_get_n_items (list); i++)
-    {
-      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (list, i);
-
-      if (memcmp (tsr_torrent_get_info_hash (torrent), info_hash, 20) == 0)
-        return torrent;
-    }
-  return NULL;
+  return tsr_queue_find (self->queue, info_hash);
 }
 
 void
