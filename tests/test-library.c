@@ -11,7 +11,9 @@
  * a download limit set the first by position starts, the rest wait; a
  * torrent's options come back and reach the engine, hostile ones within
  * bounds; trackers the user set come back in their tiers, and a bad one
- * is refused and changes nothing.
+ * is refused and changes nothing; torrent files uploaded as bytes, one
+ * per turn of the loop, all reach the index by themselves, whose every
+ * entry has its copy on disk whenever it is read.
  */
 #include "config.h"
 
@@ -19,6 +21,7 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "tsr-library.h"
@@ -746,6 +749,111 @@ test_added_round_trip (void)
   tsr_test_remove_tree (dir);
 }
 
+/* Every hash the index on disk lists has its copy on disk: the copies
+ * go before the index that names them. Returns how many it lists. */
+static guint
+check_index_order (const char *data)
+{
+  g_autofree char *index = g_build_filename (data, "torrents.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *list;
+  guint i;
+
+  if (!g_file_test (index, G_FILE_TEST_EXISTS))
+    return 0;
+  g_assert_true (json_parser_load_from_file (parser, index, NULL));
+  list = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "torrents");
+  for (i = 0; i < json_array_get_length (list); i++)
+    {
+      const char *hash = json_object_get_string_member (json_array_get_object_element (list, i), "hash");
+      g_autofree char *name = g_strconcat (hash, ".torrent", NULL);
+      g_autofree char *copy = g_build_filename (data, "torrents", name, NULL);
+
+      g_assert_true (g_file_test (copy, G_FILE_TEST_IS_REGULAR));
+    }
+  return json_array_get_length (list);
+}
+
+/* A remote client's uploads, one per turn of the loop as an RPC client
+ * sends them: all of them reach the index (written in few texts, on the
+ * I/O pool, never naming a copy not yet on disk) and come back; the
+ * same bytes again or bytes that are no torrent are refused. */
+static void
+test_add_bytes (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tsr-library-XXXXXX", NULL);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autofree char *downloads = g_build_filename (dir, "downloads", NULL);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(TsrLibrary) first = tsr_library_new (data);
+  g_autoptr(TsrLibrary) second = NULL;
+  g_autoptr(GBytes) junk = g_bytes_new_static ("d4:spam", 7);
+  g_autoptr(GError) error = NULL;
+  gint64 end;
+  guint listed = 0;
+  guint i;
+
+  for (i = 0; i < 40; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("t%02u", i);
+      g_autofree char *root = g_build_filename (dir, name, NULL);
+      g_autoptr(TsrMetainfo) info = NULL;
+
+      tsr_test_write_file (root, "x.bin", 1000, i + 3);
+      info = tsr_test_make_torrent (root, TSR_CREATE_V1, 16384);
+      g_ptr_array_add (files, tsr_metainfo_dup_torrent_file (info));
+    }
+  for (i = 0; i < files->len; i++)
+    {
+      TsrTorrent *torrent = tsr_library_add_bytes (first, g_ptr_array_index (files, i), downloads, TRUE, NULL,
+                                                   &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (torrent);
+      g_main_context_iteration (NULL, FALSE);
+      listed = check_index_order (data);
+    }
+  g_assert_null (tsr_library_add_bytes (first, g_ptr_array_index (files, 7), downloads, TRUE, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_assert_null (tsr_library_add_bytes (first, junk, downloads, TRUE, NULL, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* No save asked for: the changes reach the disk by themselves. */
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (listed < files->len && g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+      listed = check_index_order (data);
+    }
+  g_assert_cmpuint (listed, ==, files->len);
+  tsr_library_shutdown (first);
+  g_clear_object (&first);
+
+  second = tsr_library_new (data);
+  tsr_library_restore (second);
+  g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (second)), ==, files->len);
+  for (i = 0; i < files->len; i++)
+    {
+      g_autoptr(TsrMetainfo) info = tsr_metainfo_new_from_bytes (g_ptr_array_index (files, i), NULL);
+      TsrTorrent *torrent = tsr_library_find (second, info->info_hash);
+      g_autofree char *copy = NULL;
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+
+      g_assert_nonnull (torrent);
+      copy = tsr_library_dup_torrent_file_path (second, torrent);
+      g_assert_true (g_file_get_contents (copy, &contents, &length, NULL));
+      g_assert_cmpmem (contents, length, g_bytes_get_data (g_ptr_array_index (files, i), NULL),
+                       g_bytes_get_size (g_ptr_array_index (files, i)));
+    }
+  tsr_library_shutdown (second);
+  g_clear_object (&second);
+  tsr_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -761,5 +869,6 @@ main (int    argc,
   g_test_add_func ("/library/trackers/round-trip", test_trackers_round_trip);
   g_test_add_func ("/library/web-seeds/round-trip", test_web_seeds_round_trip);
   g_test_add_func ("/library/added/round-trip", test_added_round_trip);
+  g_test_add_func ("/library/add-bytes", test_add_bytes);
   return g_test_run ();
 }

@@ -39,9 +39,10 @@ add_torrent_summary (TsrRpcContext *context,
   json_builder_end_object (out);
 }
 
-/* The torrent already in the library that @path or @magnet names. */
+/* The torrent already in the library that @bytes, @path or @magnet names. */
 static TsrTorrent *
 find_duplicate (TsrRpcContext *context,
+                GBytes        *bytes,
                 const char    *path,
                 const char    *magnet)
 {
@@ -59,7 +60,8 @@ find_duplicate (TsrRpcContext *context,
     }
   else
     {
-      g_autoptr(TsrMetainfo) info = tsr_metainfo_new_from_file (path, NULL);
+      g_autoptr(TsrMetainfo) info = bytes != NULL ? tsr_metainfo_new_from_bytes (bytes, NULL)
+                                                  : tsr_metainfo_new_from_file (path, NULL);
 
       return info != NULL ? tsr_library_find (context->library, tsr_metainfo_get_wire_hash (info)) : NULL;
     }
@@ -163,7 +165,7 @@ tsr_rpc_torrent_add (TsrRpcContext *context,
   const char *folder = tsr_rpc_args_string (args, "download-dir");
   gboolean paused = tsr_rpc_args_bool (args, "paused", !context->settings->start_added_torrents);
   g_autoptr(GError) error = NULL;
-  g_autofree char *temp = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   const char *magnet = NULL;
   const char *path = NULL;
   TsrTorrent *torrent;
@@ -176,21 +178,11 @@ tsr_rpc_torrent_add (TsrRpcContext *context,
   if (metainfo != NULL)
     {
       gsize length = 0;
-      g_autofree guchar *bytes = g_base64_decode (metainfo, &length);
-      int fd;
+      guchar *decoded = g_base64_decode (metainfo, &length);
 
+      bytes = g_bytes_new_take (decoded, length);
       if (length == 0)
         return g_strdup ("invalid or corrupt torrent file");
-      fd = g_file_open_tmp ("tessera-rpc-XXXXXX.torrent", &temp, &error);
-      if (fd < 0)
-        return g_strdup (error->message);
-      close (fd);
-      if (!g_file_set_contents (temp, (const char *) bytes, length, &error))
-        {
-          g_unlink (temp);
-          return g_strdup (error->message);
-        }
-      path = temp;
     }
   else if (filename == NULL)
     return g_strdup ("no filename or metainfo specified");
@@ -207,21 +199,19 @@ tsr_rpc_torrent_add (TsrRpcContext *context,
   /* Added stopped so that files and labels are set before it starts. */
   if (magnet != NULL)
     torrent = tsr_library_add_magnet (context->library, magnet, folder, TRUE, &error);
+  else if (bytes != NULL)
+    torrent = tsr_library_add_bytes (context->library, bytes, folder, TRUE, NULL, &error);
   else
     torrent = tsr_library_add_file (context->library, path, folder, TRUE, NULL, &error);
   if (torrent == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
     {
-      TsrTorrent *duplicate = find_duplicate (context, path, magnet);
+      TsrTorrent *duplicate = find_duplicate (context, bytes, path, magnet);
 
-      if (temp != NULL)
-        g_unlink (temp);
       if (duplicate == NULL)
         return g_strdup (error->message);
       add_torrent_summary (context, out, "torrent-duplicate", duplicate);
       return NULL;
     }
-  if (temp != NULL)
-    g_unlink (temp);
   if (torrent == NULL)
     {
       g_debug ("torrent-add: %s", error->message);

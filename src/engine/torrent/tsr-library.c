@@ -23,6 +23,7 @@
 
 #include "tsr-library.h"
 #include "tsr-library-entry.h"
+#include "tsr-library-store.h"
 #include "tsr-magnet.h"
 #include "tsr-metainfo.h"
 #include "tsr-storage.h"
@@ -38,16 +39,13 @@ struct _TsrLibrary
   char       *index_path;      /* (owned) */
   gboolean    restoring;       /* no index writes while restoring */
   gboolean    no_trackers;     /* `peer --library --no-tracker` */
-  GMutex      write_lock;      /* one index write at a time; guards written */
-  guint64     generation;      /* of the newest index text made (main thread) */
-  guint64     written;         /* of the index text on disk */
-  guint       writing;         /* index writes on the I/O pool */
-  guint       save_source;     /* idle: one index text for all the changes of one turn of the loop */
+  TsrLibraryStore *store;      /* (owned) the index and the copies on their way to disk */
 };
 
 G_DEFINE_FINAL_TYPE (TsrLibrary, tsr_library, G_TYPE_OBJECT)
 
 static void save_quietly (TsrLibrary *self);
+static char *index_text (gpointer user_data);
 
 enum
 {
@@ -65,7 +63,8 @@ tsr_library_dispose (GObject *object)
   TsrLibrary *self = TSR_LIBRARY (object);
 
   /* tsr_library_shutdown has written the index as it is. */
-  g_clear_handle_id (&self->save_source, g_source_remove);
+  if (self->store != NULL)
+    tsr_library_store_set_paused (self->store, TRUE);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (tsr_library_parent_class)->dispose (object);
 }
@@ -79,7 +78,7 @@ tsr_library_finalize (GObject *object)
   g_free (self->torrents_folder);
   g_free (self->resume_folder);
   g_free (self->index_path);
-  g_mutex_clear (&self->write_lock);
+  g_clear_pointer (&self->store, tsr_library_store_free);
   G_OBJECT_CLASS (tsr_library_parent_class)->finalize (object);
 }
 
@@ -106,7 +105,6 @@ static void
 tsr_library_init (TsrLibrary *self)
 {
   self->session = tsr_session_new ();
-  g_mutex_init (&self->write_lock);
 }
 
 /* Moving a thousand selected torrents is a thousand changes: written once
@@ -127,6 +125,7 @@ tsr_library_new (const char *data_folder)
   self->torrents_folder = g_build_filename (data_folder, "torrents", NULL);
   self->resume_folder = g_build_filename (data_folder, "resume", NULL);
   self->index_path = g_build_filename (data_folder, "torrents.json", NULL);
+  self->store = tsr_library_store_new (G_OBJECT (self), self->folder, self->index_path, index_text);
   /* A move in the queue is kept like any other change. */
   g_signal_connect_object (self->session, "queue-changed", G_CALLBACK (on_queue_changed), self, 0);
   return self;
@@ -193,17 +192,7 @@ TsrTorrent *
 tsr_library_find (TsrLibrary   *self,
                   const guint8 *info_hash)
 {
-  GListModel *torrents = tsr_library_get_torrents (self);
-  guint i;
-
-  for (i = 0; i < g_list_model_get_n_items (torrents); i++)
-    {
-      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (torrents, i);
-
-      if (memcmp (tsr_torrent_get_info_hash (torrent), info_hash, 20) == 0)
-        return torrent;
-    }
-  return NULL;
+  return tsr_session_find_torrent (self->session, info_hash);
 }
 
 gboolean
@@ -348,8 +337,9 @@ restore_labels (TsrTorrent *torrent,
 
 /* The index as text, made on the main thread (it reads the torrents). */
 static char *
-index_text (TsrLibrary *self)
+index_text (gpointer user_data)
 {
+  TsrLibrary *self = user_data;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -405,129 +395,23 @@ index_text (TsrLibrary *self)
   return json_generator_to_data (generator, NULL);
 }
 
-/* Blocking (fsync): writes @text of @generation unless a newer one is
- * already on disk, whichever thread gets there first. */
-static gboolean
-write_index (TsrLibrary  *self,
-             const char  *text,
-             guint64      generation,
-             GError     **error)
-{
-  gboolean ok = TRUE;
-
-  g_mutex_lock (&self->write_lock);
-  if (generation > self->written)
-    {
-      if (g_mkdir_with_parents (self->folder, 0700) != 0)
-        {
-          int saved = errno;
-
-          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), _("Cannot create “%s”: %s"),
-                       self->folder, g_strerror (saved));
-          ok = FALSE;
-        }
-      else
-        ok = g_file_set_contents_full (self->index_path, text, -1,
-                                       G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, error);
-      if (ok)
-        self->written = generation;
-    }
-  g_mutex_unlock (&self->write_lock);
-  return ok;
-}
-
 gboolean
 tsr_library_save (TsrLibrary  *self,
                   GError     **error)
 {
-  g_autofree char *text = NULL;
-
   if (self->restoring)
     return TRUE;
-  text = index_text (self);
-  return write_index (self, text, ++self->generation, error);
+  return tsr_library_store_save (self->store, error);
 }
 
-typedef struct
-{
-  char    *text;
-  guint64  generation;
-} IndexJob;
-
-static void
-index_job_free (IndexJob *job)
-{
-  g_free (job->text);
-  g_free (job);
-}
-
-static void
-index_write_run (GTask *task)
-{
-  TsrLibrary *self = g_task_get_source_object (task);
-  IndexJob *job = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  if (write_index (self, job->text, job->generation, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-on_index_written (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  TsrLibrary *self = TSR_LIBRARY (source);
-  g_autoptr(GError) error = NULL;
-
-  self->writing--;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    g_warning ("Cannot save the list of torrents: %s", error->message);
-}
-
-/* The index is written on the I/O pool (an fsync is no work for the main
- * loop); a newer text always wins. */
-static void
-write_soon (TsrLibrary *self)
-{
-  g_autoptr(GTask) task = NULL;
-  IndexJob *job;
-
-  if (self->restoring)
-    return;
-  job = g_new0 (IndexJob, 1);
-  job->text = index_text (self);
-  job->generation = ++self->generation;
-  task = g_task_new (self, NULL, on_index_written, NULL);
-  g_task_set_task_data (task, job, (GDestroyNotify) index_job_free);
-  self->writing++;
-  tsr_io_pool_run (task, index_write_run);
-}
-
-static gboolean
-on_save (gpointer user_data)
-{
-  TsrLibrary *self = user_data;
-
-  self->save_source = 0;
-  self->writing--;
-  write_soon (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* After each change. The text of every torrent is made on the main loop
- * (the torrents are its objects), so it is made once for all the changes
- * of one turn of the loop: labels given to a thousand selected torrents
- * are one text, not a thousand. Counted in @writing from now on. */
+/* After each change: one index text for all the changes of one turn of
+ * the loop (labels given to a thousand selected torrents are one text,
+ * not a thousand), and one per interval while they keep coming. */
 static void
 save_quietly (TsrLibrary *self)
 {
-  if (self->restoring || self->save_source != 0)
-    return;
-  self->writing++;
-  self->save_source = g_idle_add (on_save, self);
+  if (!self->restoring)
+    tsr_library_store_save_soon (self->store);
 }
 
 static void
@@ -609,48 +493,19 @@ add_to_session (TsrLibrary  *self,
   return set_up (self, torrent, paused, priorities, limits);
 }
 
-/* Worker: the fetched metainfo's .torrent, kept like an added file's copy. */
-static void
-write_copy_run (GTask *task)
-{
-  GBytes *bytes = g_task_get_task_data (task);
-  const char *path = g_object_get_data (G_OBJECT (task), "path");
-  GError *error = NULL;
-
-  if (!g_file_set_contents_full (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes),
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-on_copy_written (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    g_warning ("Cannot keep the torrent file: %s", error->message);
-  /* The index names it by hash now, no longer by magnet. */
-  save_quietly (TSR_LIBRARY (source));
-}
-
 static void
 on_metadata_received (TsrTorrent *torrent,
                       TsrLibrary *self)
 {
-  g_autoptr(GTask) task = g_task_new (self, NULL, on_copy_written, NULL);
   g_autofree char *hash = hash_of_torrent (torrent);
   g_autofree char *file_name = g_strconcat (hash, ".torrent", NULL);
+  g_autofree char *path = g_build_filename (self->torrents_folder, file_name, NULL);
+  g_autoptr(GBytes) bytes = tsr_metainfo_dup_torrent_file (tsr_torrent_get_metainfo (torrent));
 
   tsr_library_entry_reapply_options (torrent);
-  g_mkdir_with_parents (self->torrents_folder, 0700);
-  g_object_set_data_full (G_OBJECT (task), "path", g_build_filename (self->torrents_folder, file_name, NULL), g_free);
-  g_task_set_task_data (task, tsr_metainfo_dup_torrent_file (tsr_torrent_get_metainfo (torrent)),
-                        (GDestroyNotify) g_bytes_unref);
-  tsr_io_pool_run (task, write_copy_run);
+  /* The copy, then the index that names it by hash, no longer by magnet. */
+  tsr_library_store_keep_copy (self->store, path, bytes);
+  save_quietly (self);
 }
 
 gboolean
@@ -730,29 +585,26 @@ tsr_library_add_magnet (TsrLibrary  *self,
   return torrent;
 }
 
-TsrTorrent *
-tsr_library_add_file (TsrLibrary   *self,
-                      const char   *path,
-                      const char   *folder,
-                      gboolean      paused,
-                      const guint8 *priorities,
-                      GError      **error)
+/* The name in an error about @bytes: the file's, when they came from one. */
+static TsrTorrent *
+add_bytes (TsrLibrary   *self,
+           GBytes       *bytes,
+           const char   *name,
+           const char   *folder,
+           gboolean      paused,
+           const guint8 *priorities,
+           GError      **error)
 {
-  g_autoptr(GBytes) bytes = tsr_read_small_file (path, TSR_METAINFO_MAX_FILE_SIZE, error);
-  g_autoptr(TsrMetainfo) info = NULL;
+  g_autoptr(TsrMetainfo) info = tsr_metainfo_new_from_bytes (bytes, error);
   g_autofree char *hash = NULL;
   g_autofree char *copy = NULL;
   g_autofree char *file_name = NULL;
   TsrTorrent *torrent;
 
-  if (bytes == NULL)
-    return NULL;
-  info = tsr_metainfo_new_from_bytes (bytes, error);
   if (info == NULL)
     {
-      g_autofree char *name = g_filename_display_basename (path);
-
-      g_prefix_error (error, "%s: ", name);
+      if (name != NULL)
+        g_prefix_error (error, "%s: ", name);
       return NULL;
     }
   if (tsr_library_find (self, info->has_v1 ? info->info_hash : info->info_hash_v2) != NULL)
@@ -760,7 +612,7 @@ tsr_library_add_file (TsrLibrary   *self,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, _("“%s” is already in the list"), info->display_name);
       return NULL;
     }
-  if (g_mkdir_with_parents (self->torrents_folder, 0700) != 0 || g_mkdir_with_parents (folder, 0755) != 0)
+  if (g_mkdir_with_parents (folder, 0755) != 0)
     {
       int saved = errno;
 
@@ -771,9 +623,8 @@ tsr_library_add_file (TsrLibrary   *self,
   hash = hash_of (info);
   file_name = g_strconcat (hash, ".torrent", NULL);
   copy = g_build_filename (self->torrents_folder, file_name, NULL);
-  if (!g_file_set_contents_full (copy, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes),
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
-    return NULL;
+  /* Written on the I/O pool, before the index that lists it. */
+  tsr_library_store_keep_copy (self->store, copy, bytes);
   torrent = add_to_session (self, info, folder, TRUE, NULL, NULL, NULL);
   for (guint i = 0; priorities != NULL && i < info->n_files; i++)
     tsr_torrent_set_file_priority (torrent, i, (TsrPriority) MIN (priorities[i], TSR_PRIORITY_HIGH));
@@ -781,6 +632,34 @@ tsr_library_add_file (TsrLibrary   *self,
     tsr_torrent_start (torrent);
   save_quietly (self);
   return torrent;
+}
+
+TsrTorrent *
+tsr_library_add_file (TsrLibrary   *self,
+                      const char   *path,
+                      const char   *folder,
+                      gboolean      paused,
+                      const guint8 *priorities,
+                      GError      **error)
+{
+  g_autoptr(GBytes) bytes = tsr_read_small_file (path, TSR_METAINFO_MAX_FILE_SIZE, error);
+  g_autofree char *name = NULL;
+
+  if (bytes == NULL)
+    return NULL;
+  name = g_filename_display_basename (path);
+  return add_bytes (self, bytes, name, folder, paused, priorities, error);
+}
+
+TsrTorrent *
+tsr_library_add_bytes (TsrLibrary   *self,
+                       GBytes       *bytes,
+                       const char   *folder,
+                       gboolean      paused,
+                       const guint8 *priorities,
+                       GError      **error)
+{
+  return add_bytes (self, bytes, NULL, folder, paused, priorities, error);
 }
 
 void
@@ -956,13 +835,9 @@ tsr_library_shutdown (TsrLibrary *self)
   guint i;
 
   /* The index first: which torrents ran is what the next start needs. */
-  if (self->save_source != 0)
-    {
-      g_clear_handle_id (&self->save_source, g_source_remove);
-      self->writing--;
-    }
-  write_soon (self);
+  tsr_library_store_flush (self->store);
   self->restoring = TRUE;
+  tsr_library_store_set_paused (self->store, TRUE);
   for (i = 0; i < g_list_model_get_n_items (torrents); i++)
     {
       TsrTorrent *torrent = g_list_model_get_item (torrents, i);
@@ -975,7 +850,7 @@ tsr_library_shutdown (TsrLibrary *self)
   while (pending && g_get_monotonic_time () < deadline)
     {
       /* The router forgets our port mapping too (UPnP's removal is a request). */
-      pending = self->writing > 0 || tsr_session_unmap_port (self->session);
+      pending = tsr_library_store_is_busy (self->store) || tsr_session_unmap_port (self->session);
       for (i = 0; i < running->len; i++)
         if (tsr_torrent_get_pending_writes (g_ptr_array_index (running, i)) > 0 ||
             tsr_torrent_is_announcing (g_ptr_array_index (running, i)))

@@ -48,6 +48,15 @@ TsrTorrent  *tsr_library_add_file       (TsrLibrary  *self,
                                          gboolean     paused,
                                          const guint8 *priorities,
                                          GError     **error);
+/* The same with the torrent file's contents, for a remote client's
+ * upload (nothing is read from disk; the copy is written off the main
+ * loop). */
+TsrTorrent  *tsr_library_add_bytes      (TsrLibrary  *self,
+                                         GBytes      *bytes,
+                                         const char  *folder,
+                                         gboolean     paused,
+                                         const guint8 *priorities,
+                                         GError     **error);
 /* Adds a magnet link: the torrent fetches its metainfo from peers, and
  * its .torrent is kept like an added file's once it comes. */
 TsrTorrent  *tsr_library_add_magnet     (TsrLibrary  *self,
