@@ -38,3 +38,4 @@
 #include "tsr-torrent.h"
 #include "tsr-session.h"
 #include "tsr-library.h"
+#include "tsr-alt-speed-schedule.h"
