@@ -24,7 +24,11 @@ const TEXT = {
   altSpeed: 'Alternative speed',
   altSpeedLimits: 'Alternative speed limits',
   altSpeedOn: 'Use the alternative limits',
+  altDays: 'On these days (from the start time)',
   altDown: 'Download (kB/s)',
+  altFrom: 'From',
+  altSchedule: 'Turn them on by schedule',
+  altTo: 'To',
   altUp: 'Upload (kB/s)',
   authNeeded: 'Sign-in failed: the server wants a user name and password. Reload the page to sign in again.',
   cancel: 'Cancel',
@@ -32,6 +36,13 @@ const TEXT = {
   close: 'Close',
   details: 'Details',
   detailsOf: 'Details of {0}',
+  dayFriday: 'Friday',
+  dayMonday: 'Monday',
+  daySaturday: 'Saturday',
+  daySunday: 'Sunday',
+  dayThursday: 'Thursday',
+  dayTuesday: 'Tuesday',
+  dayWednesday: 'Wednesday',
   downloadDir: 'Download folder',
   downRate: 'Down',
   eta: 'ETA',
@@ -157,7 +168,8 @@ const DETAIL_FIELDS = ['id', 'name', 'hashString', 'downloadDir', 'totalSize', '
   'pieceSize', 'files', 'fileStats', 'peers', 'trackerStats', 'status', 'percentDone', 'labels',
   'queuePosition'];
 const SESSION_FIELDS = ['download-dir', 'speed-limit-down', 'speed-limit-down-enabled', 'speed-limit-up',
-  'speed-limit-up-enabled', 'alt-speed-down', 'alt-speed-up', 'alt-speed-enabled', 'peer-port',
+  'speed-limit-up-enabled', 'alt-speed-down', 'alt-speed-up', 'alt-speed-enabled', 'alt-speed-time-enabled',
+  'alt-speed-time-begin', 'alt-speed-time-end', 'alt-speed-time-day', 'peer-port',
   'seedRatioLimit', 'seedRatioLimited', 'rpc-version', 'version'];
 
 class RpcError extends Error {
@@ -825,10 +837,41 @@ const PREFS = [
   ['pref-alt-enabled', 'alt-speed-enabled', 'check'],
   ['pref-alt-down', 'alt-speed-down', 'int'],
   ['pref-alt-up', 'alt-speed-up', 'int'],
+  ['pref-alt-time-enabled', 'alt-speed-time-enabled', 'check'],
+  ['pref-alt-begin', 'alt-speed-time-begin', 'time'],
+  ['pref-alt-end', 'alt-speed-time-end', 'time'],
+  ['pref-alt-days', 'alt-speed-time-day', 'days'],
   ['pref-port', 'peer-port', 'int'],
   ['pref-ratio-enabled', 'seedRatioLimited', 'check'],
   ['pref-ratio', 'seedRatioLimit', 'float']
 ];
+
+// alt-speed-time-begin/end are minutes after midnight; <input type=time>
+// has "HH:MM".
+function minutesToTime (minutes) {
+  const pad = (n) => String(n).padStart(2, '0');
+  return pad(Math.floor(minutes / 60) % 24) + ':' + pad(minutes % 60);
+}
+
+function timeToMinutes (value) {
+  const match = /^(\d{2}):(\d{2})/.exec(value);
+  return match ? Number(match[1]) * 60 + Number(match[2]) : null;
+}
+
+// alt-speed-time-day: bit 0 is Sunday (pref-day-0) … bit 6 Saturday.
+function setDays (mask) {
+  for (let day = 0; day < 7; day++) {
+    $('pref-day-' + day).checked = Boolean(mask & (1 << day));
+  }
+}
+
+function readDays () {
+  let mask = 0;
+  for (let day = 0; day < 7; day++) {
+    mask |= $('pref-day-' + day).checked ? 1 << day : 0;
+  }
+  return mask;
+}
 
 async function loadSession () {
   session = await rpc.call('session-get', { fields: SESSION_FIELDS });
@@ -848,6 +891,10 @@ async function openPrefs () {
   for (const [id, key, kind] of PREFS) {
     if (kind === 'check') {
       $(id).checked = Boolean(session[key]);
+    } else if (kind === 'time') {
+      $(id).value = session[key] === undefined ? '' : minutesToTime(session[key]);
+    } else if (kind === 'days') {
+      setDays(session[key] || 0);
     } else {
       $(id).value = session[key] === undefined ? '' : String(session[key]);
     }
@@ -867,6 +914,12 @@ async function savePrefs (event) {
     const input = $(id);
     if (kind === 'check') {
       args[key] = input.checked;
+    } else if (kind === 'days') {
+      args[key] = readDays();
+    } else if (kind === 'time') {
+      if (timeToMinutes(input.value) !== null) {
+        args[key] = timeToMinutes(input.value);
+      }
     } else if (kind === 'text') {
       args[key] = input.value;
     } else if (input.value !== '') {

@@ -20,7 +20,8 @@ result, the seeders opentracker counts), adds a second tracker in a tier
 of its own and removes it. At desktop width each torrent is one line
 (name, size, bar, state, rates, ETA, ratio side by side), several times
 less tall than the card it is at phone width.
-Preferences and the alternative speed button reach session-set. Every
+Preferences, the alternative speed button and its schedule (times and
+days) reach session-set. Every
 control has an accessible name (Chromium's accessibility tree), and the
 add dialog opens, takes focus and closes by keyboard. A 401
 from the RPC shows the sign-in message (against Tessera, a second daemon
@@ -555,6 +556,33 @@ def run_scenario(d):
         wait(driver, "the alternative speed on", lambda: server.call("session-get")["alt-speed-enabled"] is True)
         wait(driver, "the button pressed",
              lambda: driver.find_element(By.ID, "alt-speed").get_attribute("aria-pressed") == "true")
+        # The schedule: 23:00 to 07:00, Monday to Friday (bit 0 Sunday).
+        schedule_keys = ["alt-speed-time-enabled", "alt-speed-time-begin", "alt-speed-time-end", "alt-speed-time-day"]
+        driver.find_element(By.ID, "prefs-open").click()
+        wait(driver, "the preferences", lambda: driver.find_element(By.ID, "prefs-dialog").is_displayed())
+        if not driver.find_element(By.ID, "pref-alt-time-enabled").is_selected():
+            driver.find_element(By.ID, "pref-alt-time-enabled").click()
+        driver.execute_script("document.getElementById('pref-alt-begin').value = '23:00';"
+                              "document.getElementById('pref-alt-end').value = '07:00';")
+        for day in range(7):
+            box_ = driver.find_element(By.ID, f"pref-day-{day}")
+            if box_.is_selected() != (1 <= day <= 5):
+                box_.click()
+        unnamed, roles = unnamed_controls(driver)
+        assert not unnamed, unnamed
+        driver.find_element(By.ID, "prefs-save").click()
+        wait(driver, "the preferences to close", lambda: not driver.find_element(By.ID, "prefs-dialog").is_displayed())
+        got = server.call("session-get", fields=schedule_keys)
+        assert {k: got[k] for k in schedule_keys} == dict(zip(schedule_keys, [True, 1380, 420, 62])), got
+        driver.find_element(By.ID, "prefs-open").click()
+        wait(driver, "the preferences again", lambda: driver.find_element(By.ID, "prefs-dialog").is_displayed())
+        shown = driver.execute_script(
+            "return [document.getElementById('pref-alt-begin').value, document.getElementById('pref-alt-end').value,"
+            " [0, 1, 2, 3, 4, 5, 6].map((d) => document.getElementById('pref-day-' + d).checked)];")
+        assert shown == ["23:00", "07:00", [False, True, True, True, True, True, False]], shown
+        driver.find_element(By.ID, "prefs-cancel").click()
+        # Off again: an edge of the schedule must not touch the later steps.
+        server.call("session-set", **{"alt-speed-time-enabled": False})
         driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
         yield "verify"
