@@ -6,7 +6,10 @@
  * envelope (tag echoed, errors named, "table" rows matching their header),
  * and the JSON writer torrent-get's reply is written with (tsr-rpc-json.h):
  * what it writes parses back, with json-glib, to exactly what was written,
- * in both of torrent-get's formats.
+ * in both of torrent-get's formats. The alternative speed schedule:
+ * session-set checks and keeps it, session-get and the daemon's key file
+ * give it back, and the engine's TsrAltSpeedTimer, which the daemon
+ * follows it with, switches at its edges by a fake clock.
  */
 #include "config.h"
 
@@ -187,6 +190,152 @@ test_envelope (Fixture       *f,
   g_assert_true (g_str_has_prefix (json_object_get_string_member (json_object_get_object_member (session, "arguments"),
                                                                   "version"), "3.00 (Tessera "));
   g_assert_cmpuint (json_object_get_size (json_object_get_object_member (session, "arguments")), ==, 2);
+}
+
+static void
+test_alt_speed_schedule (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(JsonObject) session = NULL;
+  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr(TsrRpcSettings) loaded = tsr_rpc_settings_new (f->root);
+  static const char * const invalid[] = {
+    "{\"alt-speed-time-begin\":1440}", "{\"alt-speed-time-end\":-1}", "{\"alt-speed-time-day\":128}",
+    "{\"alt-speed-time-begin\":\"nine\"}",
+  };
+  JsonObject *args;
+  TsrAltSpeedSchedule schedule;
+  guint i;
+
+  reply = ask (f, "{\"method\":\"session-set\",\"arguments\":{\"alt-speed-time-enabled\":true,"
+                  "\"alt-speed-time-begin\":1380,\"alt-speed-time-end\":360,\"alt-speed-time-day\":65}}", NULL);
+  g_assert_cmpstr (json_object_get_string_member (reply, "result"), ==, "success");
+  session = ask (f, "{\"method\":\"session-get\"}", NULL);
+  args = json_object_get_object_member (session, "arguments");
+  g_assert_true (json_object_get_boolean_member (args, "alt-speed-time-enabled"));
+  g_assert_cmpint (json_object_get_int_member (args, "alt-speed-time-begin"), ==, 1380);
+  g_assert_cmpint (json_object_get_int_member (args, "alt-speed-time-end"), ==, 360);
+  g_assert_cmpint (json_object_get_int_member (args, "alt-speed-time-day"), ==, TSR_ALT_SPEED_WEEKENDS);
+
+  /* Out of range: refused whole, nothing else in the request applied. */
+  for (i = 0; i < G_N_ELEMENTS (invalid); i++)
+    {
+      g_autofree char *request = g_strdup_printf ("{\"method\":\"session-set\",\"arguments\":%s}", invalid[i]);
+      g_autofree char *with_other = NULL;
+      g_autoptr(JsonObject) refused = ask (f, request, NULL);
+
+      g_assert_cmpstr (json_object_get_string_member (refused, "result"), !=, "success");
+      g_clear_pointer (&refused, json_object_unref);
+      with_other = g_strdup_printf ("{\"method\":\"session-set\",\"arguments\":{\"alt-speed-up\":7,%s",
+                                    invalid[i] + 1);
+      refused = ask (f, with_other, NULL);
+      g_assert_cmpstr (json_object_get_string_member (refused, "result"), !=, "success");
+    }
+  g_assert_cmpuint (f->settings->alt_speed_up, !=, 7);
+  g_assert_cmpuint (f->settings->alt_speed_time_begin, ==, 1380);
+  g_assert_cmpuint (f->settings->alt_speed_time_end, ==, 360);
+  g_assert_cmpuint (f->settings->alt_speed_time_day, ==, TSR_ALT_SPEED_WEEKENDS);
+
+  /* The daemon's key file keeps it. */
+  tsr_rpc_settings_save (f->settings, keyfile);
+  tsr_rpc_settings_load (loaded, keyfile);
+  tsr_rpc_settings_get_schedule (loaded, &schedule);
+  g_assert_true (schedule.enabled);
+  g_assert_cmpuint (schedule.begin, ==, 1380);
+  g_assert_cmpuint (schedule.end, ==, 360);
+  g_assert_cmpuint (schedule.days, ==, TSR_ALT_SPEED_WEEKENDS);
+}
+
+typedef struct
+{
+  GDateTime *now;
+  int        applied[8];
+  guint      n_applied;
+} FakeClock;
+
+static GDateTime *
+fake_now (gpointer user_data)
+{
+  FakeClock *clock = user_data;
+
+  return g_date_time_ref (clock->now);
+}
+
+static void
+fake_apply (gboolean on,
+            gpointer user_data)
+{
+  FakeClock *clock = user_data;
+
+  g_assert_cmpuint (clock->n_applied, <, G_N_ELEMENTS (clock->applied));
+  clock->applied[clock->n_applied++] = on;
+}
+
+static void
+fake_set (FakeClock  *clock,
+          const char *iso)
+{
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+
+  g_clear_pointer (&clock->now, g_date_time_unref);
+  clock->now = g_date_time_new_from_iso8601 (iso, utc);
+  g_assert_nonnull (clock->now);
+}
+
+/* The daemon's follower: the state at once, then only at edges, a toggle
+ * by hand between them kept; a schedule turned off stops it. */
+static void
+test_alt_speed_timer (void)
+{
+  FakeClock clock = { 0 };
+  g_autoptr(TsrAltSpeedTimer) timer = tsr_alt_speed_timer_new (fake_now, &clock, fake_apply, &clock);
+  TsrAltSpeedSchedule night = { TRUE, 23 * 60, 6 * 60, TSR_ALT_SPEED_EVERY_DAY };
+  TsrAltSpeedSchedule off = { FALSE, 0, 0, 0 };
+  TsrAltSpeedSchedule other_off = { FALSE, 5, 6, 7 };
+  g_autoptr(GDateTime) edge = NULL;
+  g_autofree char *text = NULL;
+
+  /* 2026-12-07 is a Monday. */
+  fake_set (&clock, "2026-12-07T22:30:00Z");
+  tsr_alt_speed_timer_set_schedule (timer, &night);
+  g_assert_cmpuint (clock.n_applied, ==, 1);
+  g_assert_cmpint (clock.applied[0], ==, FALSE);
+  edge = tsr_alt_speed_schedule_next_edge (&night, clock.now);
+  text = g_date_time_format_iso8601 (edge);
+  g_assert_cmpstr (text, ==, "2026-12-07T23:00:00Z");
+  g_clear_pointer (&edge, g_date_time_unref);
+  g_clear_pointer (&text, g_free);
+
+  /* Nothing new before the edge. */
+  fake_set (&clock, "2026-12-07T22:59:00Z");
+  tsr_alt_speed_timer_check (timer);
+  g_assert_cmpuint (clock.n_applied, ==, 1);
+  fake_set (&clock, "2026-12-07T23:00:30Z");
+  tsr_alt_speed_timer_check (timer);
+  g_assert_cmpuint (clock.n_applied, ==, 2);
+  g_assert_cmpint (clock.applied[1], ==, TRUE);
+  /* Past midnight, still on: no call; off at six. */
+  fake_set (&clock, "2026-12-08T03:00:00Z");
+  tsr_alt_speed_timer_check (timer);
+  g_assert_cmpuint (clock.n_applied, ==, 2);
+  edge = tsr_alt_speed_schedule_next_edge (&night, clock.now);
+  text = g_date_time_format_iso8601 (edge);
+  g_assert_cmpstr (text, ==, "2026-12-08T06:00:00Z");
+  fake_set (&clock, "2026-12-08T06:00:01Z");
+  tsr_alt_speed_timer_check (timer);
+  g_assert_cmpuint (clock.n_applied, ==, 3);
+  g_assert_cmpint (clock.applied[2], ==, FALSE);
+
+  /* The same schedule again is no change; disabled ones are all equal. */
+  g_assert_true (tsr_alt_speed_schedule_equal (&night, tsr_alt_speed_timer_get_schedule (timer)));
+  g_assert_true (tsr_alt_speed_schedule_equal (&off, &other_off));
+  g_assert_false (tsr_alt_speed_schedule_equal (&off, &night));
+  tsr_alt_speed_timer_set_schedule (timer, &off);
+  fake_set (&clock, "2026-12-08T23:30:00Z");
+  tsr_alt_speed_timer_check (timer);
+  g_assert_cmpuint (clock.n_applied, ==, 3);
+  g_date_time_unref (clock.now);
 }
 
 /* json-glib cuts a string at \u0000 without a word: torrent-rename-path
@@ -457,6 +606,8 @@ main (int    argc,
   g_test_add ("/rpc/ids-stable", Fixture, NULL, fixture_set_up, test_ids_stable, fixture_tear_down);
   g_test_add ("/rpc/envelope", Fixture, NULL, fixture_set_up, test_envelope, fixture_tear_down);
   g_test_add_func ("/rpc/escaped-nul", test_escaped_nul);
+  g_test_add ("/rpc/alt-speed/schedule", Fixture, NULL, fixture_set_up, test_alt_speed_schedule, fixture_tear_down);
+  g_test_add_func ("/rpc/alt-speed/timer", test_alt_speed_timer);
   g_test_add_func ("/rpc/json/strings", test_json_strings);
   g_test_add_func ("/rpc/json/numbers", test_json_numbers);
   g_test_add_func ("/rpc/json/special-doubles", test_json_special_doubles);

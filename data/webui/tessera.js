@@ -20,10 +20,15 @@ const TEXT = {
   added: 'Added “{0}”.',
   duplicate: '“{0}” is already in the list.',
   address: 'Address',
+  allLabels: 'All labels',
   altSpeed: 'Alternative speed',
   altSpeedLimits: 'Alternative speed limits',
   altSpeedOn: 'Use the alternative limits',
+  altDays: 'On these days (from the start time)',
   altDown: 'Download (kB/s)',
+  altFrom: 'From',
+  altSchedule: 'Turn them on by schedule',
+  altTo: 'To',
   altUp: 'Upload (kB/s)',
   authNeeded: 'Sign-in failed: the server wants a user name and password. Reload the page to sign in again.',
   cancel: 'Cancel',
@@ -31,6 +36,13 @@ const TEXT = {
   close: 'Close',
   details: 'Details',
   detailsOf: 'Details of {0}',
+  dayFriday: 'Friday',
+  dayMonday: 'Monday',
+  daySaturday: 'Saturday',
+  daySunday: 'Sunday',
+  dayThursday: 'Thursday',
+  dayTuesday: 'Tuesday',
+  dayWednesday: 'Wednesday',
   downloadDir: 'Download folder',
   downRate: 'Down',
   eta: 'ETA',
@@ -38,6 +50,11 @@ const TEXT = {
   files: 'Files',
   hashLabel: 'Info hash',
   httpError: 'The server answered {0}.',
+  labelFilter: 'Show',
+  labels: 'Labels',
+  labelsHint: 'Separated by commas',
+  labelsSave: 'Save labels',
+  labelsSaved: 'Labels saved.',
   lastAnnounce: 'Last announce',
   leechers: 'Leechers',
   limitDown: 'Limit download speed',
@@ -63,6 +80,17 @@ const TEXT = {
   priorityNormal: 'Normal',
   progress: 'Progress',
   progressOf: 'Progress of {0}',
+  queue: 'Queue',
+  queueBottom: 'Bottom',
+  queueBottomOf: 'Move {0} to the bottom of the queue',
+  queueDown: 'Down',
+  queueDownOf: 'Move {0} down the queue',
+  queuePosition: 'Queue position',
+  queuePositionValue: '#{0}',
+  queueTop: 'Top',
+  queueTopOf: 'Move {0} to the top of the queue',
+  queueUp: 'Up',
+  queueUpOf: 'Move {0} up the queue',
   ratio: 'Ratio',
   ratioValue: 'Seeding ratio',
   ratioInfinite: '∞',
@@ -93,7 +121,13 @@ const TEXT = {
   stopAtRatio: 'Stop seeding at ratio',
   stopOf: 'Stop {0}',
   totals: '↓ {0} ↑ {1}',
+  tier: 'Tier',
   tracker: 'Tracker',
+  trackerAdd: 'Add tracker',
+  trackerAddUrl: 'Announce URL',
+  trackerAddPlaceholder: 'http://tracker.example/announce',
+  trackerRemove: 'Remove',
+  trackerRemoveOf: 'Remove the tracker {0}',
   trackers: 'Trackers',
   torrents: 'Torrents',
   upRate: 'Up',
@@ -129,11 +163,13 @@ const STATUS = ['stateStopped', 'stateCheckWait', 'stateChecking', 'stateDownloa
 
 const LIST_FIELDS = ['id', 'name', 'status', 'error', 'errorString', 'percentDone', 'rateDownload',
   'rateUpload', 'eta', 'uploadRatio', 'totalSize', 'sizeWhenDone', 'leftUntilDone',
-  'metadataPercentComplete', 'recheckProgress', 'isFinished', 'hashString'];
+  'metadataPercentComplete', 'recheckProgress', 'isFinished', 'hashString', 'labels', 'queuePosition'];
 const DETAIL_FIELDS = ['id', 'name', 'hashString', 'downloadDir', 'totalSize', 'pieces', 'pieceCount',
-  'pieceSize', 'files', 'fileStats', 'peers', 'trackerStats', 'status', 'percentDone'];
+  'pieceSize', 'files', 'fileStats', 'peers', 'trackerStats', 'status', 'percentDone', 'labels',
+  'queuePosition'];
 const SESSION_FIELDS = ['download-dir', 'speed-limit-down', 'speed-limit-down-enabled', 'speed-limit-up',
-  'speed-limit-up-enabled', 'alt-speed-down', 'alt-speed-up', 'alt-speed-enabled', 'peer-port',
+  'speed-limit-up-enabled', 'alt-speed-down', 'alt-speed-up', 'alt-speed-enabled', 'alt-speed-time-enabled',
+  'alt-speed-time-begin', 'alt-speed-time-end', 'alt-speed-time-day', 'peer-port',
   'seedRatioLimit', 'seedRatioLimited', 'rpc-version', 'version'];
 
 class RpcError extends Error {
@@ -315,17 +351,29 @@ let detailsBuiltFor = null;  // the torrent id and file count the files table wa
 let session = {};
 let removingId = null;
 let refreshing = false;
+let labelFilter = '';        // the label the list shows, '' for all
+let trackersBuiltFor = null; // the trackers (ids and URLs) the trackers table was built for
 
+// A row: on a phone a card (the name, the bar, then the numbers as they
+// wrap), on a wide screen one line whose parts are the columns
+// (tessera.css), so each number has its own element.
 function buildRow (torrent) {
   const item = element('li', 'torrent');
   const parts = { item: item };
   parts.name = element('h3', 'torrent-name');
+  parts.labels = element('span', 'torrent-labels');
   parts.progress = element('progress', 'torrent-progress');
   parts.progress.max = 1;
+  parts.size = element('span', 'torrent-size');
   parts.state = element('span', 'torrent-state');
-  parts.numbers = element('span', 'torrent-numbers');
-  const line = element('p', 'torrent-line');
-  line.append(parts.state, parts.numbers);
+  parts.down = element('span', 'torrent-down');
+  parts.up = element('span', 'torrent-up');
+  parts.eta = element('span', 'torrent-eta');
+  parts.ratio = element('span', 'torrent-ratio');
+  parts.queue = element('span', 'torrent-queue');
+  const line = element('div', 'torrent-line');
+  line.append(parts.labels, parts.size, parts.progress, parts.state, parts.down, parts.up, parts.eta,
+    parts.ratio, parts.queue);
   const buttons = element('div', 'torrent-buttons');
   parts.toggle = element('button', 'toggle');
   parts.toggle.type = 'button';
@@ -341,7 +389,7 @@ function buildRow (torrent) {
   parts.details.setAttribute('aria-controls', 'details');
   parts.details.addEventListener('click', () => openDetails(torrent.id));
   buttons.append(parts.toggle, parts.verify, parts.remove, parts.details);
-  item.append(parts.name, parts.progress, line, buttons);
+  item.append(parts.name, line, buttons);
   item.dataset.id = torrent.id;
   return parts;
 }
@@ -352,12 +400,23 @@ function updateRow (parts, torrent) {
   parts.progress.value = torrent.percentDone;
   parts.progress.setAttribute('aria-label', text('progressOf', torrent.name));
   parts.state.textContent = stateText(torrent) + ' · ' + formatPercent(torrent.percentDone);
-  const numbers = ['↓ ' + formatRate(torrent.rateDownload), '↑ ' + formatRate(torrent.rateUpload)];
-  if (!stopped && torrent.leftUntilDone > 0) {
-    numbers.push(text('eta') + ' ' + formatEta(torrent.eta));
+  parts.size.textContent = formatSize(torrent.sizeWhenDone || torrent.totalSize);
+  parts.down.textContent = '↓ ' + formatRate(torrent.rateDownload);
+  parts.up.textContent = '↑ ' + formatRate(torrent.rateUpload);
+  parts.eta.textContent = !stopped && torrent.leftUntilDone > 0 ? text('eta') + ' ' + formatEta(torrent.eta) : '';
+  parts.ratio.textContent = text('ratio') + ' ' + formatRatio(torrent.uploadRatio);
+  parts.queue.textContent = text('queuePositionValue', torrent.queuePosition + 1);
+  parts.queue.title = text('queuePosition');
+  const labels = torrent.labels || [];
+  if (parts.labels.dataset.labels !== labels.join('\n')) {
+    parts.labels.textContent = '';
+    for (const label of labels) {
+      parts.labels.append(element('span', 'label', label));
+    }
+    parts.labels.dataset.labels = labels.join('\n');
+    parts.labels.title = labels.join(', ');
   }
-  numbers.push(text('ratio') + ' ' + formatRatio(torrent.uploadRatio));
-  parts.numbers.textContent = numbers.join(' · ');
+  parts.item.hidden = labelFilter !== '' && !labels.includes(labelFilter);
   parts.toggle.textContent = stopped ? text('start') : text('stop');
   parts.toggle.setAttribute('aria-label', text(stopped ? 'startOf' : 'stopOf', torrent.name));
   parts.verify.setAttribute('aria-label', text('verifyOf', torrent.name));
@@ -396,10 +455,50 @@ function renderList (list) {
     up += torrent.rateUpload;
   });
   torrents = new Map(list.map((t) => [t.id, t]));
+  updateLabelFilter(list);
   $('empty').hidden = list.length > 0;
   $('totals').textContent = text('totals', formatRate(down), formatRate(up));
   if (selectedId !== null && !torrents.has(selectedId)) {
     closeDetails();
+  }
+}
+
+// The filter's choices: every label some torrent has, and the one
+// chosen even when no torrent has it any more.
+function updateLabelFilter (list) {
+  const select = $('label-filter');
+  const labels = new Set();
+  for (const torrent of list) {
+    for (const label of torrent.labels || []) {
+      labels.add(label);
+    }
+  }
+  if (labelFilter !== '') {
+    labels.add(labelFilter);
+  }
+  const sorted = [...labels].sort((a, b) => a.localeCompare(b));
+  const key = sorted.join('\n');
+  if (select.dataset.labels === key) {
+    return;
+  }
+  select.textContent = '';
+  const all = element('option', null, text('allLabels'));
+  all.value = '';
+  select.append(all);
+  for (const label of sorted) {
+    const option = element('option', null, label);
+    option.value = label;
+    select.append(option);
+  }
+  select.value = labelFilter;
+  select.dataset.labels = key;
+}
+
+function setLabelFilter (label) {
+  labelFilter = label;
+  for (const [id, parts] of rows) {
+    const torrent = torrents.get(id);
+    parts.item.hidden = labelFilter !== '' && !(torrent && (torrent.labels || []).includes(labelFilter));
   }
 }
 
@@ -530,11 +629,72 @@ function renderDetails (torrent) {
   fillTable($('peers'), torrent.peers, (peer) => [
     [peer.address, null], [peer.clientName, null], [formatPercent(peer.progress), 'number'],
     [formatRate(peer.rateToClient), 'number'], [formatRate(peer.rateToPeer), 'number']]);
-  fillTable($('trackers'), torrent.trackerStats, (tracker) => [
-    [tracker.announce, 'file-name'],
-    [tracker.hasAnnounced ? tracker.lastAnnounceResult : text('never'), null],
-    [tracker.seederCount < 0 ? '—' : String(tracker.seederCount), 'number'],
-    [tracker.leecherCount < 0 ? '—' : String(tracker.leecherCount), 'number']]);
+  updateTrackers(torrent);
+  const labels = $('details-labels');
+  // Not under the user's hands, as with the files.
+  const labelsKey = String(torrent.id) + ':' + (torrent.labels || []).join(',');
+  if (document.activeElement !== labels && labels.dataset.id !== labelsKey) {
+    labels.value = (torrent.labels || []).join(', ');
+    labels.dataset.id = labelsKey;
+  }
+  $('details-queue').textContent = text('queuePositionValue', torrent.queuePosition + 1);
+  for (const [id, key] of [['queue-top', 'queueTopOf'], ['queue-up', 'queueUpOf'], ['queue-down', 'queueDownOf'],
+    ['queue-bottom', 'queueBottomOf']]) {
+    $(id).setAttribute('aria-label', text(key, torrent.name));
+  }
+}
+
+// The trackers table is rebuilt only when the trackers change (its
+// remove buttons keep the focus across refreshes), else its cells are
+// updated.
+function updateTrackers (torrent) {
+  const body = $('trackers').tBodies[0];
+  const stats = torrent.trackerStats;
+  const key = torrent.id + ':' + stats.map((t) => t.id + ' ' + t.announce).join('\n');
+  if (trackersBuiltFor !== key) {
+    body.textContent = '';
+    for (const tracker of stats) {
+      const row = element('tr');
+      row.append(element('td', 'file-name', tracker.announce), element('td', 'number'), element('td'),
+        element('td', 'number'), element('td', 'number'));
+      const remove = element('button', 'tracker-remove destructive', text('trackerRemove'));
+      remove.type = 'button';
+      remove.setAttribute('aria-label', text('trackerRemoveOf', tracker.announce));
+      remove.addEventListener('click', () => torrentSet(torrent.id, { trackerRemove: [tracker.id] }));
+      const cell = element('td');
+      cell.append(remove);
+      row.append(cell);
+      body.append(row);
+    }
+    trackersBuiltFor = key;
+  }
+  stats.forEach((tracker, index) => {
+    const cells = body.rows[index].cells;
+    cells[1].textContent = String(tracker.tier + 1);
+    cells[2].textContent = tracker.hasAnnounced ? tracker.lastAnnounceResult : text('never');
+    cells[3].textContent = tracker.seederCount < 0 ? '—' : String(tracker.seederCount);
+    cells[4].textContent = tracker.leecherCount < 0 ? '—' : String(tracker.leecherCount);
+  });
+}
+
+function saveLabels () {
+  const labels = $('details-labels').value.split(',').map((l) => l.trim()).filter((l) => l !== '');
+  const id = selectedId;
+  return perform(async () => {
+    await rpc.call('torrent-set', { ids: [id], labels: labels });
+    showMessage(text('labelsSaved'), false);
+  });
+}
+
+function addTracker (event) {
+  event.preventDefault();
+  const input = $('tracker-add-url');
+  const url = input.value.trim();
+  if (url === '' || selectedId === null) {
+    return;
+  }
+  input.value = '';
+  torrentSet(selectedId, { trackerAdd: [url] });
 }
 
 async function refresh () {
@@ -584,6 +744,8 @@ function toggleTorrent (id) {
 function openDetails (id) {
   selectedId = id;
   detailsBuiltFor = null;
+  trackersBuiltFor = null;
+  $('details-labels').dataset.id = '';
   const torrent = torrents.get(id);
   $('details-name').textContent = torrent ? torrent.name : '';
   $('details').hidden = false;
@@ -675,10 +837,41 @@ const PREFS = [
   ['pref-alt-enabled', 'alt-speed-enabled', 'check'],
   ['pref-alt-down', 'alt-speed-down', 'int'],
   ['pref-alt-up', 'alt-speed-up', 'int'],
+  ['pref-alt-time-enabled', 'alt-speed-time-enabled', 'check'],
+  ['pref-alt-begin', 'alt-speed-time-begin', 'time'],
+  ['pref-alt-end', 'alt-speed-time-end', 'time'],
+  ['pref-alt-days', 'alt-speed-time-day', 'days'],
   ['pref-port', 'peer-port', 'int'],
   ['pref-ratio-enabled', 'seedRatioLimited', 'check'],
   ['pref-ratio', 'seedRatioLimit', 'float']
 ];
+
+// alt-speed-time-begin/end are minutes after midnight; <input type=time>
+// has "HH:MM".
+function minutesToTime (minutes) {
+  const pad = (n) => String(n).padStart(2, '0');
+  return pad(Math.floor(minutes / 60) % 24) + ':' + pad(minutes % 60);
+}
+
+function timeToMinutes (value) {
+  const match = /^(\d{2}):(\d{2})/.exec(value);
+  return match ? Number(match[1]) * 60 + Number(match[2]) : null;
+}
+
+// alt-speed-time-day: bit 0 is Sunday (pref-day-0) … bit 6 Saturday.
+function setDays (mask) {
+  for (let day = 0; day < 7; day++) {
+    $('pref-day-' + day).checked = Boolean(mask & (1 << day));
+  }
+}
+
+function readDays () {
+  let mask = 0;
+  for (let day = 0; day < 7; day++) {
+    mask |= $('pref-day-' + day).checked ? 1 << day : 0;
+  }
+  return mask;
+}
 
 async function loadSession () {
   session = await rpc.call('session-get', { fields: SESSION_FIELDS });
@@ -698,6 +891,10 @@ async function openPrefs () {
   for (const [id, key, kind] of PREFS) {
     if (kind === 'check') {
       $(id).checked = Boolean(session[key]);
+    } else if (kind === 'time') {
+      $(id).value = session[key] === undefined ? '' : minutesToTime(session[key]);
+    } else if (kind === 'days') {
+      setDays(session[key] || 0);
     } else {
       $(id).value = session[key] === undefined ? '' : String(session[key]);
     }
@@ -717,6 +914,12 @@ async function savePrefs (event) {
     const input = $(id);
     if (kind === 'check') {
       args[key] = input.checked;
+    } else if (kind === 'days') {
+      args[key] = readDays();
+    } else if (kind === 'time') {
+      if (timeToMinutes(input.value) !== null) {
+        args[key] = timeToMinutes(input.value);
+      }
     } else if (kind === 'text') {
       args[key] = input.value;
     } else if (input.value !== '') {
@@ -763,6 +966,16 @@ function start () {
   $('prefs-form').addEventListener('submit', savePrefs);
   $('alt-speed').addEventListener('click', toggleAltSpeed);
   $('details-close').addEventListener('click', closeDetails);
+  $('label-filter').addEventListener('change', () => setLabelFilter($('label-filter').value));
+  $('labels-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    saveLabels();
+  });
+  $('tracker-add-form').addEventListener('submit', addTracker);
+  for (const [id, method] of [['queue-top', 'queue-move-top'], ['queue-up', 'queue-move-up'],
+    ['queue-down', 'queue-move-down'], ['queue-bottom', 'queue-move-bottom']]) {
+    $(id).addEventListener('click', () => torrentAction(method, selectedId));
+  }
   document.addEventListener('keydown', (event) => {
     if (event.key === 'Escape' && selectedId !== null && !document.querySelector('dialog[open]')) {
       closeDetails();

@@ -94,6 +94,10 @@ fill_rpc_settings (TsrRemoteControl *self)
   s->alt_speed_down = g_settings_get_uint (self->settings, "alt-speed-down") * 1024 / 1000;
   s->alt_speed_up = g_settings_get_uint (self->settings, "alt-speed-up") * 1024 / 1000;
   s->alt_speed_enabled = g_settings_get_boolean (self->settings, "alt-speed-enabled");
+  s->alt_speed_time_enabled = g_settings_get_boolean (self->settings, "alt-speed-time-enabled");
+  s->alt_speed_time_begin = g_settings_get_uint (self->settings, "alt-speed-time-begin");
+  s->alt_speed_time_end = g_settings_get_uint (self->settings, "alt-speed-time-end");
+  s->alt_speed_time_day = g_settings_get_uint (self->settings, "alt-speed-time-day");
   s->seed_ratio_limited = ratio > 0;
   if (ratio > 0)
     s->seed_ratio_limit = ratio;
@@ -157,6 +161,11 @@ on_rpc_settings_changed (gpointer user_data)
   put (batch, schema, "alt-speed-down", g_variant_new_uint32 (limit_to_key (s->alt_speed_down, s->alt_speed_down != 0)));
   put (batch, schema, "alt-speed-up", g_variant_new_uint32 (limit_to_key (s->alt_speed_up, s->alt_speed_up != 0)));
   put (batch, schema, "alt-speed-enabled", g_variant_new_boolean (s->alt_speed_enabled));
+  /* The app's TsrAltSpeed follows these keys: no timer of the RPC's own. */
+  put (batch, schema, "alt-speed-time-enabled", g_variant_new_boolean (s->alt_speed_time_enabled));
+  put (batch, schema, "alt-speed-time-begin", g_variant_new_uint32 (s->alt_speed_time_begin));
+  put (batch, schema, "alt-speed-time-end", g_variant_new_uint32 (s->alt_speed_time_end));
+  put (batch, schema, "alt-speed-time-day", g_variant_new_uint32 (s->alt_speed_time_day));
   put (batch, schema, "max-ratio", g_variant_new_double (s->seed_ratio_limited ? s->seed_ratio_limit : 0));
   put (batch, schema, "max-peers-global", g_variant_new_uint32 (s->peer_limit_global));
   put (batch, schema, "max-peers-per-torrent", g_variant_new_uint32 (s->peer_limit_per_torrent));

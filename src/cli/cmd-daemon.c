@@ -14,6 +14,10 @@
  *
  * The web interface (src/webui) is served at "/" by the same server.
  *
+ * The alternative speed schedule (alt-speed-time-*) turns
+ * alt-speed-enabled on and off at its edges as the app does, with the
+ * engine's TsrAltSpeedTimer, and saves the file when it does.
+ *
  * SIGTERM and SIGINT stop it as the app stops (trackers told "stopped",
  * index and resume records saved); SIGHUP reads the file again.
  */
@@ -39,6 +43,7 @@ typedef struct
   TsrLibrary     *library;
   TsrRpcServer   *server;
   TsrRpcSettings *settings;
+  TsrAltSpeedTimer *alt_speed;  /* (owned) follows the settings' schedule */
   char           *config_path;
   /* What the command line said, over the file's: kept through SIGHUP. */
   char           *auth;
@@ -114,6 +119,18 @@ read_credentials (const char  *auth,
   return TRUE;
 }
 
+/* A schedule that changed (by session-set or in the file) applies at
+ * once; one that did not leaves a toggle by hand alone. */
+static void
+follow_schedule (Daemon *daemon)
+{
+  TsrAltSpeedSchedule schedule;
+
+  tsr_rpc_settings_get_schedule (daemon->settings, &schedule);
+  if (!tsr_alt_speed_schedule_equal (&schedule, tsr_alt_speed_timer_get_schedule (daemon->alt_speed)))
+    tsr_alt_speed_timer_set_schedule (daemon->alt_speed, &schedule);
+}
+
 /* The file's [session] and [rpc] over the command line's absences. */
 static gboolean
 configure (Daemon  *daemon,
@@ -162,6 +179,7 @@ configure (Daemon  *daemon,
       context->allowed_roots = split_list (dirs);
     }
   tsr_rpc_settings_apply (daemon->settings, daemon->library);
+  follow_schedule (daemon);
   return TRUE;
 }
 
@@ -176,11 +194,10 @@ on_saved (GObject      *source,
     g_warning ("%s", error->message);
 }
 
-/* session-set: the file's [session] rewritten, its other groups kept. */
+/* The file's [session] rewritten, its other groups kept. */
 static void
-on_settings_changed (gpointer user_data)
+save_settings (Daemon *daemon)
 {
-  Daemon *daemon = user_data;
   g_autoptr(GKeyFile) keyfile = g_key_file_new ();
   g_autoptr(GFile) file = g_file_new_for_path (daemon->config_path);
   g_autoptr(GBytes) bytes = NULL;
@@ -194,6 +211,30 @@ on_settings_changed (gpointer user_data)
   bytes = g_bytes_new_take (text, length);
   g_mkdir_with_parents (dir, 0700);
   g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, on_saved, NULL);
+}
+
+/* session-set changed the settings. */
+static void
+on_settings_changed (gpointer user_data)
+{
+  Daemon *daemon = user_data;
+
+  follow_schedule (daemon);
+  save_settings (daemon);
+}
+
+/* An edge of the schedule. */
+static void
+on_alt_speed (gboolean on,
+              gpointer user_data)
+{
+  Daemon *daemon = user_data;
+
+  if (daemon->settings->alt_speed_enabled == on)
+    return;
+  daemon->settings->alt_speed_enabled = on;
+  tsr_rpc_settings_apply (daemon->settings, daemon->library);
+  save_settings (daemon);
 }
 
 static gboolean
@@ -343,6 +384,7 @@ tsr_cli_daemon (int    argc,
   daemon.library = tsr_library_new (library_dir);
   tsr_library_set_use_trackers (daemon.library, !no_tracker);
   tsr_rpc_settings_apply (settings, daemon.library);
+  daemon.alt_speed = tsr_alt_speed_timer_new (NULL, NULL, on_alt_speed, &daemon);
   if (settings->dht_enabled && g_getenv ("TESSERA_NO_DHT") == NULL)
     {
       g_autofree char *state = g_build_filename (library_dir, "dht.dat", NULL);
@@ -352,6 +394,7 @@ tsr_cli_daemon (int    argc,
   if (!tsr_library_listen (daemon.library, settings->peer_port, &error))
     {
       tsr_cli_error (_("Cannot listen for peers: %s"), error->message);
+      tsr_alt_speed_timer_free (daemon.alt_speed);
       g_object_unref (daemon.library);
       return 1;
     }
@@ -362,6 +405,7 @@ tsr_cli_daemon (int    argc,
   if (!configure (&daemon, &error))
     {
       tsr_cli_error ("%s", error->message);
+      tsr_alt_speed_timer_free (daemon.alt_speed);
       g_object_unref (daemon.server);
       g_object_unref (daemon.library);
       return 1;
@@ -369,6 +413,7 @@ tsr_cli_daemon (int    argc,
   if (!tsr_rpc_server_listen (daemon.server, bind, port, &error))
     {
       tsr_cli_error (_("Cannot serve the remote control on %s port %d: %s"), bind, port, error->message);
+      tsr_alt_speed_timer_free (daemon.alt_speed);
       g_object_unref (daemon.server);
       g_object_unref (daemon.library);
       return 1;
@@ -412,6 +457,7 @@ tsr_cli_daemon (int    argc,
     if (!tsr_rpc_history_save_now (tsr_rpc_server_get_context (daemon.server)->history, &save_error))
       g_warning ("%s", save_error->message);
   }
+  tsr_alt_speed_timer_free (daemon.alt_speed);
   tsr_library_shutdown (daemon.library);
   g_object_unref (daemon.server);
   g_object_unref (daemon.library);

@@ -10,7 +10,9 @@
  *   - the network around the torrents: the DHT node and port mapping;
  *   - torrents (tsr-torrent.h), their trackers (tsr-tracker.h, which
  *     `tessera-cli announce` also uses on its own), the session that runs
- *     them, and the library that keeps them across restarts.
+ *     them, and the library that keeps them across restarts;
+ *   - the alternative speed limits' schedule and its timer
+ *     (tsr-alt-speed-schedule.h), which the app and the daemon share.
  *
  * Everything else in src/engine (the swarm, peer connections, the piece
  * picker, the disk queue, the DHT's tables, the wire and extension
@@ -38,3 +40,4 @@
 #include "tsr-torrent.h"
 #include "tsr-session.h"
 #include "tsr-library.h"
+#include "tsr-alt-speed-schedule.h"

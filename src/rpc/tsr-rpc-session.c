@@ -124,11 +124,10 @@ tsr_rpc_session_get (TsrRpcContext *context,
   ADD_INT ("alt-speed-down", s->alt_speed_down);
   ADD_INT ("alt-speed-up", s->alt_speed_up);
   ADD_BOOL ("alt-speed-enabled", s->alt_speed_enabled);
-  /* No schedule for them yet. */
-  ADD_BOOL ("alt-speed-time-enabled", FALSE);
-  ADD_INT ("alt-speed-time-begin", 540);
-  ADD_INT ("alt-speed-time-end", 1020);
-  ADD_INT ("alt-speed-time-day", 127);
+  ADD_BOOL ("alt-speed-time-enabled", s->alt_speed_time_enabled);
+  ADD_INT ("alt-speed-time-begin", s->alt_speed_time_begin);
+  ADD_INT ("alt-speed-time-end", s->alt_speed_time_end);
+  ADD_INT ("alt-speed-time-day", s->alt_speed_time_day);
   ADD_DOUBLE ("seedRatioLimit", s->seed_ratio_limit);
   ADD_BOOL ("seedRatioLimited", s->seed_ratio_limited);
   ADD_INT ("idle-seeding-limit", s->idle_seeding_limit);
@@ -191,6 +190,23 @@ set_bool (JsonObject *args,
   return TRUE;
 }
 
+/* NULL when @name is absent or a number from 0 to @max, else the error
+ * to answer (before anything changes). */
+static char *
+check_uint (JsonObject *args,
+            const char *name,
+            guint       max)
+{
+  gint64 value;
+
+  if (args == NULL || !json_object_has_member (args, name))
+    return NULL;
+  value = tsr_rpc_args_has_value (args, name) ? tsr_rpc_args_int (args, name, -1) : -1;
+  if (value < 0 || value > max)
+    return g_strdup_printf ("%s must be a whole number from 0 to %u", name, max);
+  return NULL;
+}
+
 char *
 tsr_rpc_session_set (TsrRpcContext *context,
                      JsonObject    *args,
@@ -200,7 +216,14 @@ tsr_rpc_session_set (TsrRpcContext *context,
   const char *dir = tsr_rpc_args_string (args, "download-dir");
   const char *encryption = tsr_rpc_args_string (args, "encryption");
   gboolean ratio_changed = FALSE;
+  char *invalid = NULL;
 
+  /* The schedule's minutes and days are checked rather than clamped: a
+   * client's off-by-one would otherwise move the schedule silently. */
+  if ((invalid = check_uint (args, "alt-speed-time-begin", TSR_ALT_SPEED_MINUTES_PER_DAY - 1)) != NULL ||
+      (invalid = check_uint (args, "alt-speed-time-end", TSR_ALT_SPEED_MINUTES_PER_DAY - 1)) != NULL ||
+      (invalid = check_uint (args, "alt-speed-time-day", TSR_ALT_SPEED_EVERY_DAY)) != NULL)
+    return invalid;
   if (dir != NULL)
     {
       g_autoptr(GError) error = NULL;
@@ -224,6 +247,10 @@ tsr_rpc_session_set (TsrRpcContext *context,
   set_uint (args, "alt-speed-down", G_MAXUINT32 / 1000, &s->alt_speed_down);
   set_uint (args, "alt-speed-up", G_MAXUINT32 / 1000, &s->alt_speed_up);
   set_bool (args, "alt-speed-enabled", &s->alt_speed_enabled);
+  set_bool (args, "alt-speed-time-enabled", &s->alt_speed_time_enabled);
+  set_uint (args, "alt-speed-time-begin", TSR_ALT_SPEED_MINUTES_PER_DAY - 1, &s->alt_speed_time_begin);
+  set_uint (args, "alt-speed-time-end", TSR_ALT_SPEED_MINUTES_PER_DAY - 1, &s->alt_speed_time_end);
+  set_uint (args, "alt-speed-time-day", TSR_ALT_SPEED_EVERY_DAY, &s->alt_speed_time_day);
   set_bool (args, "speed-limit-up-enabled", &s->speed_limit_up_enabled);
   if (tsr_rpc_args_has_value (args, "seedRatioLimit"))
     {

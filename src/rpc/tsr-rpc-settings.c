@@ -24,6 +24,10 @@ tsr_rpc_settings_new (const char *download_dir)
   self->speed_limit_up = 100;
   self->alt_speed_down = 50;
   self->alt_speed_up = 50;
+  /* Transmission's defaults: 9:00 to 17:00, every day. */
+  self->alt_speed_time_begin = 540;
+  self->alt_speed_time_end = 1020;
+  self->alt_speed_time_day = TSR_ALT_SPEED_EVERY_DAY;
   self->seed_ratio_limit = 2.0;
   self->idle_seeding_limit = 30;
   self->peer_limit_global = 200;
@@ -99,6 +103,10 @@ tsr_rpc_settings_load (TsrRpcSettings *self,
   load_uint (keyfile, "alt-speed-down", G_MAXUINT32 / 1000, &self->alt_speed_down);
   load_uint (keyfile, "alt-speed-up", G_MAXUINT32 / 1000, &self->alt_speed_up);
   load_bool (keyfile, "alt-speed-enabled", &self->alt_speed_enabled);
+  load_bool (keyfile, "alt-speed-time-enabled", &self->alt_speed_time_enabled);
+  load_uint (keyfile, "alt-speed-time-begin", TSR_ALT_SPEED_MINUTES_PER_DAY - 1, &self->alt_speed_time_begin);
+  load_uint (keyfile, "alt-speed-time-end", TSR_ALT_SPEED_MINUTES_PER_DAY - 1, &self->alt_speed_time_end);
+  load_uint (keyfile, "alt-speed-time-day", TSR_ALT_SPEED_EVERY_DAY, &self->alt_speed_time_day);
   ratio = g_key_file_get_double (keyfile, GROUP, "seedRatioLimit", &error);
   if (error == NULL && ratio >= 0 && ratio < 1e6)
     self->seed_ratio_limit = ratio;
@@ -132,6 +140,10 @@ tsr_rpc_settings_save (const TsrRpcSettings *self,
   g_key_file_set_uint64 (keyfile, GROUP, "alt-speed-down", self->alt_speed_down);
   g_key_file_set_uint64 (keyfile, GROUP, "alt-speed-up", self->alt_speed_up);
   g_key_file_set_boolean (keyfile, GROUP, "alt-speed-enabled", self->alt_speed_enabled);
+  g_key_file_set_boolean (keyfile, GROUP, "alt-speed-time-enabled", self->alt_speed_time_enabled);
+  g_key_file_set_uint64 (keyfile, GROUP, "alt-speed-time-begin", self->alt_speed_time_begin);
+  g_key_file_set_uint64 (keyfile, GROUP, "alt-speed-time-end", self->alt_speed_time_end);
+  g_key_file_set_uint64 (keyfile, GROUP, "alt-speed-time-day", self->alt_speed_time_day);
   g_key_file_set_double (keyfile, GROUP, "seedRatioLimit", self->seed_ratio_limit);
   g_key_file_set_boolean (keyfile, GROUP, "seedRatioLimited", self->seed_ratio_limited);
   g_key_file_set_uint64 (keyfile, GROUP, "idle-seeding-limit", self->idle_seeding_limit);
@@ -148,6 +160,16 @@ tsr_rpc_settings_save (const TsrRpcSettings *self,
   g_key_file_set_boolean (keyfile, GROUP, "port-forwarding-enabled", self->port_forwarding_enabled);
   g_key_file_set_uint64 (keyfile, GROUP, "peer-port", self->peer_port);
   g_key_file_set_string (keyfile, GROUP, "encryption", self->encryption);
+}
+
+void
+tsr_rpc_settings_get_schedule (const TsrRpcSettings *self,
+                               TsrAltSpeedSchedule  *schedule)
+{
+  schedule->enabled = self->alt_speed_time_enabled;
+  schedule->begin = self->alt_speed_time_begin;
+  schedule->end = self->alt_speed_time_end;
+  schedule->days = self->alt_speed_time_day;
 }
 
 void

@@ -23,6 +23,12 @@ typedef struct
   guint     alt_speed_down;            /* kB/s */
   guint     alt_speed_up;              /* kB/s */
   gboolean  alt_speed_enabled;
+  /* When they go on and off by themselves: begin/end in minutes since
+   * local midnight, day a bitmask from Sunday (tsr-alt-speed-schedule.h). */
+  gboolean  alt_speed_time_enabled;
+  guint     alt_speed_time_begin;
+  guint     alt_speed_time_end;
+  guint     alt_speed_time_day;
   gdouble   seed_ratio_limit;
   gboolean  seed_ratio_limited;
   guint     idle_seeding_limit;        /* minutes */
@@ -58,6 +64,10 @@ void            tsr_rpc_settings_apply      (const TsrRpcSettings *self,
  * torrent that has no limits of its own. */
 void            tsr_rpc_settings_apply_torrent (const TsrRpcSettings *self,
                                                 TsrTorrent           *torrent);
+
+/* The alternative speed schedule the settings hold. */
+void            tsr_rpc_settings_get_schedule (const TsrRpcSettings *self,
+                                               TsrAltSpeedSchedule  *schedule);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsrRpcSettings, tsr_rpc_settings_free)
 

@@ -6,7 +6,9 @@ transmission-remote 3.00, as Transmission's own app would be: the built
 in a GSettings key file that turns the remote control on at a free port
 of 127.0.0.1 (with a password), in temporary XDG folders. A torrent
 added with `-a` is listed by `-l`, stopped with `-S`, listed as Stopped;
-a wrong password is refused. The app's process group (dbus-run-session,
+a wrong password is refused. The alternative speed schedule set over
+the RPC (python3-transmissionrpc) lands in the app's GSettings keys, and
+the app's own schedule follower turns the alternative limits on. The app's process group (dbus-run-session,
 xvfb-run, Xvfb, the app: all started here) is stopped by its ID at the
 end; every wait is bounded."""
 
@@ -24,6 +26,11 @@ need_cli()
 need_tool("transmission-remote", "transmission-cli")
 need_tool("xvfb-run", "xvfb")
 need_tool("dbus-run-session", "dbus-daemon")
+try:
+    import transmissionrpc
+except ImportError:
+    print("Bail out! python3-transmissionrpc is missing (build-aux/install-deps installs it)")
+    sys.exit(1)
 APP = sys.argv[1] if len(sys.argv) > 1 else None
 if not APP or not os.access(APP, os.X_OK):
     print("Bail out! give the built tessera as the argument (configure with -Dgui=true)")
@@ -53,6 +60,7 @@ class App:
         self.port = free_port()
         self.downloads = os.path.join(d, "downloads")
         config = os.path.join(d, "config")
+        self.keyfile = os.path.join(config, "glib-2.0", "settings", "keyfile")
         os.makedirs(self.downloads, exist_ok=True)
         keyfile = "\n".join([
             "[io/github/tessera/Tessera]",
@@ -129,6 +137,31 @@ def test_transmission_remote_drives_app(d):
         refused = app.remote("-l", auth=f"{USER}:wrong", check=False)
         assert "401" in refused or "Unauthorized" in refused, refused
         assert app.process.poll() is None, "the app exited"
+
+        # The schedule: GSettings keys, followed by the app (midnight to
+        # midnight every day is the whole day: on at once).
+        client = transmissionrpc.Client("127.0.0.1", port=app.port, user=USER, password=PASSWORD, timeout=20)
+        client.set_session(alt_speed_time_begin=0, alt_speed_time_end=0, alt_speed_time_day=127,
+                           alt_speed_time_enabled=True)
+        wait_for(lambda: client.get_session().alt_speed_enabled is True, "the app's schedule turning alt speed on")
+        client.set_session(alt_speed_time_begin=1380, alt_speed_time_end=420, alt_speed_time_day=62)
+        session = client.get_session()
+        assert (session.alt_speed_time_enabled, session.alt_speed_time_begin, session.alt_speed_time_end,
+                session.alt_speed_time_day) == (True, 1380, 420, 62), session
+        wanted = {"alt-speed-time-enabled": "true", "alt-speed-time-begin": "1380", "alt-speed-time-end": "420",
+                  "alt-speed-time-day": "62"}
+
+        def saved():
+            with open(app.keyfile) as f:
+                keys = dict(line.split("=", 1) for line in f.read().splitlines() if "=" in line)
+            # GVariant text: "uint32 1380" (or a bare number once the type is known).
+            return {k: keys.get(k, "").split()[-1] if keys.get(k) else None for k in wanted}
+
+        try:
+            wait_for(lambda: saved() == wanted, "the schedule in the app's settings")
+        except AssertionError:
+            with open(app.keyfile) as f:
+                raise AssertionError(f"{saved()}: {f.read()}")
     finally:
         app.stop()
 

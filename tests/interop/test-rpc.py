@@ -623,4 +623,61 @@ def test_sighup_reload_and_restart(d):
         again.stop()
 
 
+def test_alt_speed_schedule_across_restart(d):
+    """transmission-remote 3.00 has no schedule flags: python3-transmissionrpc
+    sets the schedule, raw JSON reads it and tries bad values. A schedule
+    on every day from midnight to midnight (begin == end: the whole day)
+    turns the alternative limits on at once, one on no day turns them off,
+    and the schedule outlives a restart."""
+    keys = ["alt-speed-time-enabled", "alt-speed-time-begin", "alt-speed-time-end", "alt-speed-time-day",
+            "alt-speed-enabled"]
+    daemon = Daemon(d)
+    try:
+        client = transmissionrpc.Client("127.0.0.1", port=daemon.port, timeout=20)
+        client.set_session(alt_speed_time_begin=0, alt_speed_time_end=0, alt_speed_time_day=127,
+                           alt_speed_time_enabled=True)
+        wait_for(lambda: daemon.call("session-get")["arguments"]["alt-speed-enabled"] is True,
+                 "the schedule turning the alternative limits on")
+        daemon.call("session-set", {"alt-speed-time-day": 0})
+        wait_for(lambda: daemon.call("session-get")["arguments"]["alt-speed-enabled"] is False,
+                 "a schedule on no day turning them off")
+        # A toggle by hand holds until the next edge (none today).
+        daemon.remote("-as")
+        time.sleep(1)
+        assert daemon.call("session-get")["arguments"]["alt-speed-enabled"] is True
+        daemon.remote("-AS")
+        for bad in ({"alt-speed-time-begin": 1440}, {"alt-speed-time-end": -5}, {"alt-speed-time-day": 200},
+                    {"alt-speed-time-begin": "noon", "speed-limit-up": 9}):
+            reply = daemon.call("session-set", bad)
+            assert reply["result"] != "success", (bad, reply)
+        session = daemon.call("session-set", {"alt-speed-time-begin": 1380, "alt-speed-time-end": 420,
+                                              "alt-speed-time-day": 62})
+        assert session["result"] == "success", session
+        got = daemon.call("session-get", {"fields": keys})["arguments"]
+        assert got == {"alt-speed-time-enabled": True, "alt-speed-time-begin": 1380, "alt-speed-time-end": 420,
+                       "alt-speed-time-day": 62, "alt-speed-enabled": got["alt-speed-enabled"]}, got
+        assert daemon.call("session-get")["arguments"]["speed-limit-up"] != 9
+        assert client.get_session().alt_speed_time_begin == 1380
+        config = os.path.join(d, "config", "daemon.conf")
+        wait_for(lambda: os.path.exists(config) and "alt-speed-time-begin=1380" in open(config).read(),
+                 "the key file rewritten")
+    finally:
+        assert daemon.stop() == 0
+    again = Daemon(d)
+    try:
+        got = again.call("session-get", {"fields": keys})["arguments"]
+        assert {k: got[k] for k in keys[:4]} == {"alt-speed-time-enabled": True, "alt-speed-time-begin": 1380,
+                                                   "alt-speed-time-end": 420, "alt-speed-time-day": 62}, got
+        # Whatever the hour, the state the schedule says holds at once.
+        now = time.localtime()
+        minute = now.tm_hour * 60 + now.tm_min
+        today = (now.tm_wday + 1) % 7        # Python: Monday 0; the mask: Sunday bit 0
+        yesterday = (today + 6) % 7
+        on = (bool(62 & (1 << today)) and minute >= 1380) or (bool(62 & (1 << yesterday)) and minute < 420)
+        if abs(minute - 1380) > 1 and abs(minute - 420) > 1:   # not at an edge this very minute
+            assert got["alt-speed-enabled"] is on, (got, minute, today)
+    finally:
+        assert again.stop() == 0
+
+
 tap.run_all(globals())

@@ -12,7 +12,16 @@ from disk). A .torrent uploaded with
 "Start when added" off arrives paused; the same magnet again says it is a
 duplicate, an empty form and a bad link are refused in the dialog; it is
 removed without its data, which stays.
-Preferences and the alternative speed button reach session-set. Every
+Labels typed in the details reach torrent-set and show in the list, whose
+label filter hides the torrents without the chosen one; the queue buttons
+move a torrent to the bottom and back to the top of a two-torrent queue;
+the trackers table shows the swarm's tracker (tier, the announce's
+result, the seeders opentracker counts), adds a second tracker in a tier
+of its own and removes it. At desktop width each torrent is one line
+(name, size, bar, state, rates, ETA, ratio side by side), several times
+less tall than the card it is at phone width.
+Preferences, the alternative speed button and its schedule (times and
+days) reach session-set. Every
 control has an accessible name (Chromium's accessibility tree), and the
 add dialog opens, takes focus and closes by keyboard. A 401
 from the RPC shows the sign-in message (against Tessera, a second daemon
@@ -182,6 +191,27 @@ def wait(driver, what, condition, timeout=30):
 def row(driver):
     rows = driver.find_elements(By.CSS_SELECTOR, "#torrent-list li.torrent")
     return rows[0] if len(rows) == 1 else None
+
+
+def shown_names(driver):
+    """The names of the torrents the list shows (the filter hides rows)."""
+    return sorted(r.find_element(By.CSS_SELECTOR, ".torrent-name").text
+                  for r in driver.find_elements(By.CSS_SELECTOR, "#torrent-list li.torrent") if r.is_displayed())
+
+
+def row_named(driver, name):
+    return next(r for r in driver.find_elements(By.CSS_SELECTOR, "#torrent-list li.torrent")
+                if r.find_element(By.CSS_SELECTOR, ".torrent-name").get_attribute("textContent") == name)
+
+
+def choose_filter(driver, label):
+    driver.find_element(By.CSS_SELECTOR, f"#label-filter option[value='{label}']").click()
+
+
+def box(driver, element):
+    """(top, height) of @element in CSS pixels."""
+    return driver.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.top, r.height];",
+                                 element)
 
 
 def console_errors(driver):
@@ -382,6 +412,119 @@ def run_scenario(d):
             s["priority"] for s in server.call("torrent-get", ids=[1], fields=["fileStats", "files"])
             ["torrents"][0]["fileStats"]] .count(1) == 1)
 
+        yield "labels-edit-filter"
+        labels = driver.find_element(By.ID, "details-labels")
+        labels.clear()
+        labels.send_keys("linux, iso images")
+        driver.find_element(By.ID, "labels-save").click()
+        wait(driver, "the labels through torrent-set", lambda: sorted(
+            server.call("torrent-get", ids=[1], fields=["labels"])["torrents"][0]["labels"]) == ["iso images", "linux"])
+        wait(driver, "the labels in the list", lambda: sorted(
+            c.text for c in row(driver).find_elements(By.CSS_SELECTOR, ".torrent-labels .label")) ==
+            ["iso images", "linux"])
+        other = server.call("torrent-add", filename=MAGNET, paused=True)["torrent-added"]
+        server.call("torrent-set", ids=[other["id"]], labels=["other"])
+        wait(driver, "both torrents listed", lambda: shown_names(driver) == ["auth-check", "webui-payload"])
+        wait(driver, "the labels in the filter", lambda: [o.get_attribute("value") for o in driver.find_elements(
+            By.CSS_SELECTOR, "#label-filter option")] == ["", "iso images", "linux", "other"])
+        choose_filter(driver, "linux")
+        wait(driver, "the filter on linux", lambda: shown_names(driver) == ["webui-payload"])
+        time.sleep(2.5)   # a refresh keeps the filter
+        assert shown_names(driver) == ["webui-payload"], shown_names(driver)
+        choose_filter(driver, "other")
+        wait(driver, "the filter on other", lambda: shown_names(driver) == ["auth-check"])
+        choose_filter(driver, "")
+        wait(driver, "no filter", lambda: shown_names(driver) == ["auth-check", "webui-payload"])
+
+        yield "queue-move"
+        def position(torrent_id):
+            return server.call("torrent-get", ids=[torrent_id], fields=["queuePosition"])["torrents"][0]["queuePosition"]
+        first, second = position(1), position(other["id"])
+        assert sorted([first, second]) == [0, 1], (first, second)
+        if first == 0:
+            driver.find_element(By.ID, "queue-bottom").click()
+            wait(driver, "moved to the bottom", lambda: position(1) == 1 and position(other["id"]) == 0)
+        queue = row_named(driver, "webui-payload").find_element(By.CSS_SELECTOR, ".torrent-queue")
+        wait(driver, "the list showing #2", lambda: queue.text == "#2")
+        wait(driver, "the details showing #2", lambda: driver.find_element(By.ID, "details-queue").text == "#2")
+        button = driver.find_element(By.ID, "queue-top")
+        assert button.get_attribute("aria-label") == "Move webui-payload to the top of the queue"
+        button.click()
+        wait(driver, "moved to the top", lambda: position(1) == 0 and position(other["id"]) == 1)
+        wait(driver, "the list showing #1", lambda: queue.text == "#1")
+        driver.find_element(By.ID, "queue-down").click()
+        wait(driver, "moved down", lambda: position(1) == 1)
+        driver.find_element(By.ID, "queue-up").click()
+        wait(driver, "moved up", lambda: position(1) == 0)
+        server.call("torrent-remove", ids=[other["id"]])
+        wait(driver, "one torrent again", lambda: row(driver) is not None)
+
+        yield "trackers-tab"
+        def tracker_rows():
+            # In one go: the table may be rebuilt between two reads.
+            return driver.execute_script(
+                "return [...document.querySelectorAll('#trackers tbody tr')]"
+                ".map((r) => [...r.cells].map((c) => c.innerText.trim()));")
+        announce = f"http://{ns.host_ip}:{swarm.tracker.port}/announce"
+        stats = server.call("torrent-get", ids=[1], fields=["trackerStats"])["torrents"][0]["trackerStats"]
+        assert len(stats) == 1 and stats[0]["announce"] == announce and stats[0]["seederCount"] >= 1, stats
+        wait(driver, "the tracker's row", lambda: len(tracker_rows()) == 1 and tracker_rows()[0][:2] == [announce, "1"]
+             and tracker_rows()[0][3].isdigit() and int(tracker_rows()[0][3]) >= 1)
+        cells = tracker_rows()[0]
+        assert cells[2] == stats[0]["lastAnnounceResult"] and cells[2] not in ("", "never"), (cells, stats)
+        assert cells[5] == "Remove", cells
+        extra = "http://127.0.0.1:9/announce"
+        driver.find_element(By.ID, "tracker-add-url").send_keys(extra)
+        driver.find_element(By.ID, "tracker-add").click()
+        wait(driver, "the second tracker", lambda: [t["announce"] for t in server.call(
+            "torrent-get", ids=[1], fields=["trackerStats"])["torrents"][0]["trackerStats"]] == [announce, extra])
+        wait(driver, "its row, in a tier of its own", lambda: len(tracker_rows()) == 2
+             and tracker_rows()[1][:2] == [extra, "2"])
+        remove = driver.find_elements(By.CSS_SELECTOR, "#trackers tbody tr")[1].find_element(By.CSS_SELECTOR,
+                                                                                           "button.tracker-remove")
+        assert remove.get_attribute("aria-label") == f"Remove the tracker {extra}"
+        remove.click()
+        wait(driver, "the tracker removed", lambda: [t["announce"] for t in server.call(
+            "torrent-get", ids=[1], fields=["trackerStats"])["torrents"][0]["trackerStats"]] == [announce])
+        try:
+            wait(driver, "its row gone", lambda: len(tracker_rows()) == 1)
+        except Exception:
+            raise AssertionError((tracker_rows(), driver.find_element(By.ID, "message").text,
+                                  server.call("torrent-get", ids=[1], fields=["trackerStats"]), console_errors(driver)))
+
+        yield "dense-layout"
+        driver.find_element(By.ID, "details-close").click()
+        wait(driver, "the details closed", lambda: not driver.find_element(By.ID, "details").is_displayed())
+        time.sleep(0.5)
+        item = row(driver)
+        parts = {name: item.find_element(By.CSS_SELECTOR, selector) for name, selector in (
+            ("name", ".torrent-name"), ("size", ".torrent-size"), ("progress", "progress"), ("state", ".torrent-state"),
+            ("down", ".torrent-down"), ("up", ".torrent-up"), ("ratio", ".torrent-ratio"),
+            ("buttons", ".torrent-buttons"))}
+        tops = {name: box(driver, part) for name, part in parts.items()}
+        _, wide_height = box(driver, item)
+        # One line: every part's middle within the row's, left to right.
+        middles = {name: top + height / 2 for name, (top, height) in tops.items()}
+        assert max(middles.values()) - min(middles.values()) < 12, tops
+        lefts = [driver.execute_script("return arguments[0].getBoundingClientRect().left", parts[n])
+                 for n in ("name", "size", "progress", "state", "down", "up", "ratio", "buttons")]
+        assert lefts == sorted(lefts), lefts
+        assert wide_height < 56, wide_height
+        screenshot(driver, "wide-dense")
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": 360, "height": 740, "deviceScaleFactor": 2, "mobile": True})
+        time.sleep(1)
+        _, phone_height = box(driver, row(driver))
+        name_top, _ = box(driver, row(driver).find_element(By.CSS_SELECTOR, ".torrent-name"))
+        state_top, _ = box(driver, row(driver).find_element(By.CSS_SELECTOR, ".torrent-state"))
+        assert phone_height > 2.5 * wide_height and state_top > name_top + 10, (phone_height, wide_height)
+        scroll, client, inner = no_sideways_scroll(driver)
+        assert inner == 360 and scroll <= client, (scroll, client, inner)
+        screenshot(driver, "phone-list")
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        row(driver).find_element(By.CSS_SELECTOR, "button.details-open").click()
+        wait(driver, "the details again", lambda: driver.find_element(By.ID, "details").is_displayed())
+
         yield "phone-width"
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                                {"width": 360, "height": 740, "deviceScaleFactor": 2, "mobile": True})
@@ -413,6 +556,33 @@ def run_scenario(d):
         wait(driver, "the alternative speed on", lambda: server.call("session-get")["alt-speed-enabled"] is True)
         wait(driver, "the button pressed",
              lambda: driver.find_element(By.ID, "alt-speed").get_attribute("aria-pressed") == "true")
+        # The schedule: 23:00 to 07:00, Monday to Friday (bit 0 Sunday).
+        schedule_keys = ["alt-speed-time-enabled", "alt-speed-time-begin", "alt-speed-time-end", "alt-speed-time-day"]
+        driver.find_element(By.ID, "prefs-open").click()
+        wait(driver, "the preferences", lambda: driver.find_element(By.ID, "prefs-dialog").is_displayed())
+        if not driver.find_element(By.ID, "pref-alt-time-enabled").is_selected():
+            driver.find_element(By.ID, "pref-alt-time-enabled").click()
+        driver.execute_script("document.getElementById('pref-alt-begin').value = '23:00';"
+                              "document.getElementById('pref-alt-end').value = '07:00';")
+        for day in range(7):
+            box_ = driver.find_element(By.ID, f"pref-day-{day}")
+            if box_.is_selected() != (1 <= day <= 5):
+                box_.click()
+        unnamed, roles = unnamed_controls(driver)
+        assert not unnamed, unnamed
+        driver.find_element(By.ID, "prefs-save").click()
+        wait(driver, "the preferences to close", lambda: not driver.find_element(By.ID, "prefs-dialog").is_displayed())
+        got = server.call("session-get", fields=schedule_keys)
+        assert {k: got[k] for k in schedule_keys} == dict(zip(schedule_keys, [True, 1380, 420, 62])), got
+        driver.find_element(By.ID, "prefs-open").click()
+        wait(driver, "the preferences again", lambda: driver.find_element(By.ID, "prefs-dialog").is_displayed())
+        shown = driver.execute_script(
+            "return [document.getElementById('pref-alt-begin').value, document.getElementById('pref-alt-end').value,"
+            " [0, 1, 2, 3, 4, 5, 6].map((d) => document.getElementById('pref-day-' + d).checked)];")
+        assert shown == ["23:00", "07:00", [False, True, True, True, True, True, False]], shown
+        driver.find_element(By.ID, "prefs-cancel").click()
+        # Off again: an edge of the schedule must not touch the later steps.
+        server.call("session-set", **{"alt-speed-time-enabled": False})
         driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
         yield "verify"
@@ -527,7 +697,7 @@ def main():
     # Each step is one TAP point; a failed step ends the scenario (the
     # later ones depend on it) and the rest are reported as not run.
     names = ["add-magnet-completes", "details-pieces-bar", "accessible-names", "keyboard", "file-priority",
-             "phone-width", "preferences", "verify", "stop-start-stop", "remove-with-data",
+             "labels-edit-filter", "queue-move", "trackers-tab", "dense-layout", "phone-width", "preferences", "verify", "stop-start-stop", "remove-with-data",
              "upload-paused", "add-duplicate-and-invalid", "remove-keeps-data", "unauthorized-message",
              "no-console-errors"]
     current = "start"
