@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * tsr-app-test-util.c: what several app tests need of GTK, and the
- * library-and-window fixture they share (see tsr-app-test-util.h).
+ * library-and-window and Files page fixtures they share (see
+ * tsr-app-test-util.h).
  */
 #include "config.h"
 
 #include "tsr-app-test-util.h"
+#include "tsr-files-page.h"
 #include "tsr-test-util.h"
 
 GtkWidget *
@@ -84,4 +86,38 @@ tsr_app_test_library_clear (TsrAppTestLibrary *self)
   g_clear_pointer (&self->dir, g_free);
   g_clear_pointer (&self->data, g_free);
   g_clear_pointer (&self->downloads, g_free);
+}
+
+void
+tsr_app_test_files_page_init (TsrAppTestFilesPage *self,
+                              const char          *prefix)
+{
+  static const guint8 id[20] = "-XX0000-abcdefghijkl";
+  g_autofree char *template = g_strconcat (prefix, "-XXXXXX", NULL);
+  g_autoptr(TsrMetainfo) info = NULL;
+
+  self->dir = g_dir_make_tmp (template, NULL);
+  g_assert_nonnull (self->dir);
+  self->root = g_build_filename (self->dir, "pack", NULL);
+  info = tsr_test_make_pack (self->root);
+  self->torrent = tsr_torrent_new (info, self->dir, id);
+  self->window = GTK_WINDOW (gtk_window_new ());
+  self->page = g_object_new (TSR_TYPE_FILES_PAGE, NULL);
+  gtk_window_set_default_size (self->window, 900, 400);
+  gtk_window_set_child (self->window, self->page);
+  gtk_window_present (self->window);
+  tsr_files_page_set_torrent (TSR_FILES_PAGE (self->page), self->torrent);
+}
+
+void
+tsr_app_test_files_page_clear (TsrAppTestFilesPage *self)
+{
+  gtk_window_destroy (self->window);
+  self->window = NULL;
+  self->page = NULL;
+  tsr_test_drain ();
+  g_clear_object (&self->torrent);
+  tsr_test_remove_tree (self->dir);
+  g_clear_pointer (&self->dir, g_free);
+  g_clear_pointer (&self->root, g_free);
 }
