@@ -29,6 +29,30 @@ tsr_app_test_find_widget (GtkWidget  *widget,
 }
 
 void
+tsr_app_test_collect (GtkWidget *widget,
+                      GType      type,
+                      GPtrArray *found)
+{
+  GtkWidget *child;
+
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    tsr_app_test_collect (child, type, found);
+}
+
+GtkWidget *
+tsr_app_test_find_one (GtkWidget *widget,
+                       GType      type)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  tsr_app_test_collect (widget, type, found);
+  g_assert_cmpuint (found->len, ==, 1);
+  return g_ptr_array_index (found, 0);
+}
+
+void
 tsr_app_test_library_init (TsrAppTestLibrary *self,
                            const char        *prefix)
 {

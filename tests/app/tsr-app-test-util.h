@@ -56,6 +56,16 @@ void        tsr_app_test_files_page_init     (TsrAppTestFilesPage *self,
 /* Window, torrent (after the engine's pending work) and folder go. */
 void        tsr_app_test_files_page_clear    (TsrAppTestFilesPage *self);
 
+/* Adds @widget and every widget under it that is a @type to @found,
+ * depth first. */
+void       tsr_app_test_collect   (GtkWidget  *widget,
+                                   GType       type,
+                                   GPtrArray  *found);
+/* The one widget of @type under @widget (itself included); fails the
+ * test unless there is exactly one. */
+GtkWidget *tsr_app_test_find_one  (GtkWidget  *widget,
+                                   GType       type);
+
 /* The widget under @widget (itself included) whose template or builder
  * id is @id, depth first; NULL when none is. */
 GtkWidget *tsr_app_test_find_widget (GtkWidget  *widget,
