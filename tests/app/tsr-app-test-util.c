@@ -52,6 +52,32 @@ tsr_app_test_find_one (GtkWidget *widget,
   return g_ptr_array_index (found, 0);
 }
 
+gboolean
+tsr_app_test_shows_text (GtkWidget  *widget,
+                         const char *text)
+{
+  GtkWidget *child;
+
+  if (GTK_IS_LABEL (widget) && g_str_equal (gtk_label_get_text (GTK_LABEL (widget)), text))
+    return TRUE;
+  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (tsr_app_test_shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+tsr_app_test_wait_for_text (GtkWidget  *widget,
+                            const char *text)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (!tsr_app_test_shows_text (widget, text) && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  return tsr_app_test_shows_text (widget, text);
+}
+
 void
 tsr_app_test_library_init (TsrAppTestLibrary *self,
                            const char        *prefix)

@@ -66,6 +66,13 @@ void       tsr_app_test_collect   (GtkWidget  *widget,
 GtkWidget *tsr_app_test_find_one  (GtkWidget  *widget,
                                    GType       type);
 
+/* Whether a label under @widget (itself included) reads @text. */
+gboolean   tsr_app_test_shows_text    (GtkWidget  *widget,
+                                       const char *text);
+/* The same, the main loop run until it does, for at most 5 s. */
+gboolean   tsr_app_test_wait_for_text (GtkWidget  *widget,
+                                       const char *text);
+
 /* The widget under @widget (itself included) whose template or builder
  * id is @id, depth first; NULL when none is. */
 GtkWidget *tsr_app_test_find_widget (GtkWidget  *widget,
