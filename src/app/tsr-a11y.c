@@ -276,7 +276,8 @@ find_shortcut_label (GtkWidget *widget)
   return NULL;
 }
 
-/* "1" for a shortcuts page's title "_1", as a person reads it. */
+/* A shortcuts page's title as a person reads it: "Page 1" for "_1" (the
+ * pages GTK makes of a long section), others without their mnemonic. */
 static char *
 dup_page_title (const char *title)
 {
