@@ -214,7 +214,10 @@ tsr_a11y_fix_adw_parts (GtkWidget *root)
     {
       const char *title = adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (group));
 
-      label (root, title != NULL && *title != '\0' ? title : _("Options"));
+      /* A titled group's list is labelled by its title already: a label
+       * on top would be read too ("Queue Queue"). */
+      if (title == NULL || *title == '\0')
+        label (root, _("Options"));
     }
   else if (GTK_IS_IMAGE (root) && !GTK_IS_BUTTON (gtk_widget_get_parent (root)) &&
            (ancestor_named (root, "AdwViewSwitcher") != NULL ||
@@ -239,4 +242,163 @@ tsr_a11y_name_column_view (GtkColumnView *view,
                                       _("Column Titles"), -1);
     else if (g_str_equal (G_OBJECT_TYPE_NAME (child), "GtkColumnListView"))
       gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
+/* The text a GtkShortcutLabel shows ("Ctrl+?", "Shift+F10/Menu"): its
+ * labels' texts, joined. */
+static char *
+dup_shown_keys (GtkWidget *shortcut_label)
+{
+  GString *text = g_string_new (NULL);
+  GtkWidget *child;
+
+  for (child = gtk_widget_get_first_child (shortcut_label); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LABEL (child))
+      g_string_append (text, gtk_label_get_text (GTK_LABEL (child)));
+  return g_string_free (text, FALSE);
+}
+
+static GtkWidget *
+find_shortcut_label (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  if (GTK_IS_SHORTCUT_LABEL (widget))
+    return widget;
+  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_shortcut_label (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A shortcuts page's title as a person reads it: "Page 1" for "_1" (the
+ * pages GTK makes of a long section), others without their mnemonic. */
+static char *
+dup_page_title (const char *title)
+{
+  g_autofree char *plain = NULL;
+  char **parts = g_strsplit (title, "_", -1);
+
+  plain = g_strjoinv ("", parts);
+  g_strfreev (parts);
+  if (g_ascii_isdigit (plain[0]))
+    /* TRANSLATORS: an accessible label, a page of the keyboard shortcuts window */
+    return g_strdup_printf (_("Page %s"), plain);
+  return g_steal_pointer (&plain);
+}
+
+/* A page of one of the shortcuts window's stacks: by its title, else by
+ * what it holds (the header's title, the sections' menu, the search
+ * results); GTK 4.8 reads "GtkStackPage". */
+static void
+name_stack_pages (GtkStack *stack)
+{
+  GtkWidget *child;
+
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (stack)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkStackPage *page = gtk_stack_get_page (stack, child);
+      const char *title = gtk_stack_page_get_title (page);
+      g_autofree char *text = NULL;
+
+      if (title != NULL && *title != '\0')
+        text = dup_page_title (title);
+      else if (GTK_IS_SHORTCUTS_SECTION (child))
+        g_object_get (child, "title", &text, NULL);
+      else if (GTK_IS_LABEL (child))
+        text = g_strdup (gtk_label_get_text (GTK_LABEL (child)));
+      else if (GTK_IS_MENU_BUTTON (child))
+        text = g_strdup (_("Sections"));
+      else
+        text = g_strdup (_("Search Results"));
+      if (text != NULL && *text != '\0')
+        gtk_accessible_update_property (GTK_ACCESSIBLE (page), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+    }
+}
+
+static void
+fix_shortcuts_parts (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  if (GTK_IS_SHORTCUTS_GROUP (widget))
+    {
+      g_autofree char *title = NULL;
+
+      g_object_get (widget, "title", &title, NULL);
+      if (title != NULL && *title != '\0')
+        label (widget, title);
+    }
+  else if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    {
+      g_autofree char *title = NULL;
+      g_autofree char *keys = NULL;
+
+      g_object_get (widget, "title", &title, NULL);
+      /* GTK 4.8: the key label is in a box of the shortcut's. */
+      if ((child = find_shortcut_label (widget)) != NULL)
+        {
+          keys = dup_shown_keys (child);
+          if (*keys != '\0')
+            label (child, keys);
+        }
+      if (title != NULL && keys != NULL && *keys != '\0')
+        {
+          /* TRANSLATORS: an accessible label, a row of the keyboard shortcuts window: what it does, then its keys */
+          g_autofree char *text = g_strdup_printf (_("%s: %s"), title, keys);
+
+          label (widget, text);
+        }
+      else if (title != NULL)
+        label (widget, title);
+    }
+  else if (GTK_IS_SEARCH_ENTRY (widget))
+    label (widget, _("Search Shortcuts"));
+  else if (GTK_IS_TOGGLE_BUTTON (widget) &&
+           g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), "edit-find-symbolic") == 0)
+    label (widget, _("Search"));
+  else if (GTK_IS_MENU_BUTTON (widget))
+    label (widget, _("Sections"));
+  else if (GTK_IS_IMAGE (widget) && !GTK_IS_BUTTON (gtk_widget_get_parent (widget)))
+    /* The search's "no results" icon, beside its words: decoration. */
+    gtk_accessible_update_state (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+  else if (GTK_IS_STACK_SWITCHER (widget))
+    label (widget, _("Pages"));
+  else if (GTK_IS_TOGGLE_BUTTON (widget) && GTK_IS_STACK_SWITCHER (gtk_widget_get_parent (widget)))
+    {
+      /* The switcher's button says its page's title, "_1", mnemonic and all. */
+      GtkWidget *text = gtk_widget_get_first_child (widget);
+
+      if (GTK_IS_LABEL (text))
+        {
+          g_autofree char *title = dup_page_title (gtk_label_get_text (GTK_LABEL (text)));
+
+          label (widget, title);
+        }
+    }
+  if (GTK_IS_STACK (widget))
+    name_stack_pages (GTK_STACK (widget));
+  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    fix_shortcuts_parts (child);
+}
+
+/* On map: the shortcuts take their keys from the application's
+ * accelerators only then. */
+static void
+on_shortcuts_window_map (GtkWidget *overlay,
+                         gpointer   unused)
+{
+  fix_shortcuts_parts (overlay);
+}
+
+void
+tsr_a11y_fix_shortcuts_window (GtkShortcutsWindow *overlay)
+{
+  g_signal_connect_after (overlay, "map", G_CALLBACK (on_shortcuts_window_map), NULL);
 }

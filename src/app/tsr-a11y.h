@@ -45,13 +45,18 @@ void  tsr_a11y_name_drop_down         (GtkDropDown   *drop_down,
                                        const char    *label);
 /* Names what libadwaita 1.2 leaves unnamed under @root: an
  * AdwPreferencesWindow's search button and entry, view switchers and
- * search results, each AdwPreferencesGroup's list (by the group's
- * title); hides the icons that are decoration (the view switchers',
+ * search results, each untitled AdwPreferencesGroup's list (a titled
+ * one's is labelled by its title); hides the icons that are decoration (the view switchers',
  * AdwEntryRow's edit icon), each read as "GtkImage". */
 void  tsr_a11y_fix_adw_parts          (GtkWidget     *root);
 /* Names the inner parts of @view GTK 4.8 reads by their type: the row
  * of column titles and the list of rows (named @name, as the view). */
 void  tsr_a11y_name_column_view       (GtkColumnView *view,
                                        const char    *name);
+/* Names what GTK 4.8 leaves unnamed in the shortcuts window @overlay,
+ * each time it is shown: each group by its title, each shortcut by its
+ * title and keys (its key label too, read as "GtkShortcutLabel"), the
+ * search button and entry, the page switcher and its pages ("_1"). */
+void  tsr_a11y_fix_shortcuts_window   (GtkShortcutsWindow *overlay);
 
 G_END_DECLS

@@ -151,6 +151,35 @@ tsr_settings_bind_text_buffer (GSettings     *settings,
   g_signal_connect_object (settings, signal, G_CALLBACK (on_bound_setting_changed), buffer, 0);
 }
 
+void
+tsr_widget_class_bind_key_children (GtkWidgetClass    *widget_class,
+                                    const TsrBoundKey *keys,
+                                    gsize              n_keys)
+{
+  gsize i;
+
+  for (i = 0; i < n_keys; i++)
+    gtk_widget_class_bind_template_child_full (widget_class, keys[i].key, FALSE, 0);
+}
+
+void
+tsr_settings_bind_children (GSettings         *settings,
+                            GtkWidget         *widget,
+                            GType              template_type,
+                            const TsrBoundKey *keys,
+                            gsize              n_keys)
+{
+  gsize i;
+
+  for (i = 0; i < n_keys; i++)
+    {
+      GObject *child = gtk_widget_get_template_child (widget, template_type, keys[i].key);
+
+      g_return_if_fail (child != NULL);
+      g_settings_bind (settings, keys[i].key, child, keys[i].property, G_SETTINGS_BIND_DEFAULT);
+    }
+}
+
 gboolean
 tsr_widget_save_png (GtkWidget   *widget,
                      const char  *path,

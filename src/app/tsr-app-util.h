@@ -2,7 +2,8 @@
 /*
  * tsr-app-util.h: how the app words numbers and states, opening a
  * folder in the file manager, a text buffer kept in step with a setting,
- * and the events the app's tests follow.
+ * template children bound to the settings keys they are named by, and
+ * the events the app's tests follow.
  */
 #pragma once
 
@@ -40,6 +41,27 @@ char       *tsr_text_buffer_dup_text      (GtkTextBuffer *buffer);
 void        tsr_settings_bind_text_buffer (GSettings     *settings,
                                            const char    *key,
                                            GtkTextBuffer *buffer);
+/* A settings key and the property of the template child named by the key
+ * (its id in the .ui) that shows it: "listen-port" to a spin button's
+ * "value". */
+typedef struct
+{
+  const char *key;
+  const char *property;
+} TsrBoundKey;
+
+/* Makes each key's template child of @widget_class reachable by its id
+ * (in class_init, before tsr_settings_bind_children). */
+void        tsr_widget_class_bind_key_children (GtkWidgetClass    *widget_class,
+                                                const TsrBoundKey *keys,
+                                                gsize              n_keys);
+/* Binds each key of @settings to its template child of @widget, an
+ * instance of @template_type, both ways (G_SETTINGS_BIND_DEFAULT). */
+void        tsr_settings_bind_children         (GSettings         *settings,
+                                                GtkWidget         *widget,
+                                                GType              template_type,
+                                                const TsrBoundKey *keys,
+                                                gsize              n_keys);
 /* What @widget shows, as a PNG at @path (for tessera-screenshots). */
 gboolean    tsr_widget_save_png (GtkWidget   *widget,
                                  const char  *path,

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tsr-a11y.h"
 #include "tsr-move-dialog.h"
 
 struct _TsrMoveDialog
@@ -33,6 +34,16 @@ struct _TsrMoveDialog
 G_DEFINE_FINAL_TYPE (TsrMoveDialog, tsr_move_dialog, ADW_TYPE_WINDOW)
 
 static void move_next (TsrMoveDialog *self);
+
+/* The status line, and the bar's description: GTK 4.8 does not read a
+ * described-by relation as the description over AT-SPI. */
+static void
+show_status (TsrMoveDialog *self,
+             const char    *text)
+{
+  gtk_label_set_text (self->status, text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->bar), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+}
 
 static gboolean
 on_pulse (gpointer user_data)
@@ -75,8 +86,7 @@ move_next (TsrMoveDialog *self)
   if (self->next >= self->torrents->len)
     {
       gtk_progress_bar_set_fraction (self->bar, 1.0);
-      gtk_label_set_text (self->status, self->errors->len == 0 ? _("The data was moved")
-                                                               : _("Some of the data could not be moved"));
+      show_status (self, self->errors->len == 0 ? _("The data was moved") : _("Some of the data could not be moved"));
       gtk_label_set_text (self->error_label, self->errors->str);
       gtk_widget_set_visible (GTK_WIDGET (self->error_label), self->errors->len > 0);
       gtk_widget_set_sensitive (GTK_WIDGET (self->close_button), TRUE);
@@ -87,7 +97,7 @@ move_next (TsrMoveDialog *self)
   status = g_strdup_printf (_("Moving “%s” (%u of %u)"),
                             tsr_torrent_get_name (g_ptr_array_index (self->torrents, self->next)),
                             self->next + 1, self->torrents->len);
-  gtk_label_set_text (self->status, status);
+  show_status (self, status);
   gtk_progress_bar_set_fraction (self->bar, (double) self->next / self->torrents->len);
   self->pulse = g_timeout_add (200, on_pulse, self);
   tsr_torrent_move_data_async (g_ptr_array_index (self->torrents, self->next), self->folder, self->cancellable,
@@ -178,6 +188,8 @@ tsr_move_dialog_init (TsrMoveDialog *self)
   gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->close_button));
   gtk_box_append (GTK_BOX (box), content);
   adw_window_set_content (ADW_WINDOW (self), box);
+  /* GTK 4.8 would read the Close button as "_Close Close". */
+  tsr_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
 }
 
 GtkWidget *

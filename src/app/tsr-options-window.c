@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include "tsr-a11y.h"
 #include "tsr-options-window.h"
 
 struct _TsrOptionsWindow
@@ -90,6 +91,8 @@ tsr_options_window_init (TsrOptionsWindow *self)
 {
   self->showing = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
+  tsr_a11y_fix_mnemonic_buttons (GTK_WIDGET (self));
+  tsr_a11y_fix_adw_parts (GTK_WIDGET (self));
 }
 
 GtkWidget *

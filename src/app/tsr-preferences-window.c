@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "tsr-a11y.h"
+#include "tsr-app-util.h"
 #include "tsr-preferences-window.h"
 
 struct _TsrPreferencesWindow
@@ -39,11 +40,7 @@ struct _TsrPreferencesWindow
 G_DEFINE_FINAL_TYPE (TsrPreferencesWindow, tsr_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
 
 /* The keys bound as they are, each to the template child of that id. */
-static const struct
-{
-  const char *key;
-  const char *property;
-} bound_keys[] = {
+static const TsrBoundKey bound_keys[] = {
   { "ask-where-to-save", "active" },
   { "start-paused", "active" },
   { "notify-on-complete", "active" },
@@ -280,7 +277,6 @@ static void
 tsr_preferences_window_class_init (TsrPreferencesWindowClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  guint i;
 
   G_OBJECT_CLASS (klass)->dispose = tsr_preferences_window_dispose;
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -292,8 +288,7 @@ tsr_preferences_window_class_init (TsrPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, end_row);
   gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, days_row);
   gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, days_box);
-  for (i = 0; i < G_N_ELEMENTS (bound_keys); i++)
-    gtk_widget_class_bind_template_child_full (widget_class, bound_keys[i].key, FALSE, 0);
+  tsr_widget_class_bind_key_children (widget_class, bound_keys, G_N_ELEMENTS (bound_keys));
   gtk_widget_class_bind_template_callback (widget_class, on_choose_folder);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_watch_folder);
   gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, watch_row);
@@ -316,10 +311,8 @@ tsr_preferences_window_new (GSettings *settings)
   guint i;
 
   self->settings = g_object_ref (settings);
-  for (i = 0; i < G_N_ELEMENTS (bound_keys); i++)
-    g_settings_bind (settings, bound_keys[i].key,
-                     gtk_widget_get_template_child (GTK_WIDGET (self), TSR_TYPE_PREFERENCES_WINDOW, bound_keys[i].key),
-                     bound_keys[i].property, G_SETTINGS_BIND_DEFAULT);
+  tsr_settings_bind_children (settings, GTK_WIDGET (self), TSR_TYPE_PREFERENCES_WINDOW,
+                              bound_keys, G_N_ELEMENTS (bound_keys));
   g_settings_bind_with_mapping (settings, "encryption", self->encryption, "selected", G_SETTINGS_BIND_DEFAULT,
                                 choice_to_index, index_to_choice, (gpointer) encryption_modes, NULL);
   g_settings_bind_with_mapping (settings, "transports", self->transports, "selected", G_SETTINGS_BIND_DEFAULT,

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tsr-app-util.h"
 #include "tsr-remote-page.h"
 
 struct _TsrRemotePage
@@ -30,11 +31,7 @@ struct _TsrRemotePage
 
 G_DEFINE_FINAL_TYPE (TsrRemotePage, tsr_remote_page, ADW_TYPE_PREFERENCES_PAGE)
 
-static const struct
-{
-  const char *key;
-  const char *property;
-} bound_keys[] = {
+static const TsrBoundKey bound_keys[] = {
   { "rpc-enabled", "active" },
   { "rpc-port", "value" },
   { "web-interface-enabled", "active" },
@@ -178,7 +175,6 @@ static void
 tsr_remote_page_class_init (TsrRemotePageClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  guint i;
 
   G_OBJECT_CLASS (klass)->dispose = tsr_remote_page_dispose;
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/tessera/Tessera/tsr-remote-page.ui");
@@ -189,8 +185,7 @@ tsr_remote_page_class_init (TsrRemotePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsrRemotePage, password_row);
   gtk_widget_class_bind_template_child (widget_class, TsrRemotePage, whitelist_row);
   gtk_widget_class_bind_template_child (widget_class, TsrRemotePage, hosts_row);
-  for (i = 0; i < G_N_ELEMENTS (bound_keys); i++)
-    gtk_widget_class_bind_template_child_full (widget_class, bound_keys[i].key, FALSE, 0);
+  tsr_widget_class_bind_key_children (widget_class, bound_keys, G_N_ELEMENTS (bound_keys));
   gtk_widget_class_bind_template_callback (widget_class, on_entry_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_password_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_open_clicked);
@@ -208,14 +203,11 @@ tsr_remote_page_new (GSettings        *settings,
                      TsrRemoteControl *remote)
 {
   TsrRemotePage *self = g_object_new (TSR_TYPE_REMOTE_PAGE, NULL);
-  guint i;
 
   self->settings = g_object_ref (settings);
   self->remote = g_object_ref (remote);
-  for (i = 0; i < G_N_ELEMENTS (bound_keys); i++)
-    g_settings_bind (settings, bound_keys[i].key,
-                     gtk_widget_get_template_child (GTK_WIDGET (self), TSR_TYPE_REMOTE_PAGE, bound_keys[i].key),
-                     bound_keys[i].property, G_SETTINGS_BIND_DEFAULT);
+  tsr_settings_bind_children (settings, GTK_WIDGET (self), TSR_TYPE_REMOTE_PAGE,
+                              bound_keys, G_N_ELEMENTS (bound_keys));
   /* A password is never shown back: the row says whether one is set. */
   if (tsr_remote_control_has_password (remote))
     gtk_widget_set_tooltip_text (GTK_WIDGET (self->password_row), _("A password is set; type a new one to change it"));

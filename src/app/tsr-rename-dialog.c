@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "tsr-a11y.h"
 #include "tsr-rename-dialog.h"
 
 struct _TsrRenameDialog
@@ -40,6 +41,8 @@ show_error (TsrRenameDialog *self)
   heading = g_strdup_printf (_("Cannot Rename “%s”"), self->name);
   dialog = adw_message_dialog_new (self->parent, heading, self->error->message);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  /* GTK 4.8 reads a response button by its mnemonic and label ("_Add Add"). */
+  tsr_a11y_fix_mnemonic_buttons (GTK_WIDGET (dialog));
   self->error_dialog = GTK_WINDOW (dialog);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->error_dialog);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -134,6 +137,8 @@ tsr_rename_dialog_init (TsrRenameDialog *self)
 
   adw_message_dialog_set_heading (dialog, _("Rename"));
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "rename", _("_Rename"), NULL);
+  /* GTK 4.8 reads a response button by its mnemonic and label ("_Add Add"). */
+  tsr_a11y_fix_mnemonic_buttons (GTK_WIDGET (dialog));
   adw_message_dialog_set_response_appearance (dialog, "rename", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (dialog, "rename");
   adw_message_dialog_set_close_response (dialog, "cancel");

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tsr-a11y.h"
 #include "tsr-trackers-dialog.h"
 
 GPtrArray *
@@ -134,6 +135,9 @@ add_text_view (GtkBox     *box,
   gtk_text_buffer_set_text (buffer, text, -1);
   gtk_text_view_set_monospace (GTK_TEXT_VIEW (view), TRUE);
   gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_CHAR);
+  /* An address list has no use for a tab character: Tab moves on, so
+   * that the keyboard can leave the field (GTK's default keeps it). */
+  gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (view), FALSE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
   gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), height);
@@ -175,6 +179,8 @@ tsr_trackers_dialog_new (GtkWindow       *parent,
   web_seeds = add_text_view (GTK_BOX (box), seeds_text, _("Web seed addresses"), 80);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "apply", _("_Apply"), NULL);
+  /* GTK 4.8 reads a response button by its mnemonic and label ("_Add Add"). */
+  tsr_a11y_fix_mnemonic_buttons (GTK_WIDGET (dialog));
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "apply", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   if (toasts != NULL)

@@ -18,6 +18,7 @@
 #include <glib/gi18n.h>
 
 #include "tessera-engine.h"
+#include "tsr-a11y.h"
 #include "tsr-add-dialog.h"
 #include "tsr-app-util.h"
 #include "tsr-create-dialog.h"
@@ -204,6 +205,8 @@ add_magnet_action (GSimpleAction *action,
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Magnet link"), -1);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "add", _("_Add"), NULL);
+  /* GTK 4.8 reads a response button by its mnemonic and label ("_Add Add"). */
+  tsr_a11y_fix_mnemonic_buttons (GTK_WIDGET (dialog));
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "add", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "add");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tsr-a11y.h"
 #include "tsr-label-chooser.h"
 #include "tsr-torrent-columns.h"
 #include "tsr-window-private.h"
@@ -237,6 +238,8 @@ tsr_window_open_labels_dialog (TsrWindow *self)
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), chooser);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "apply", _("_Apply"),
                                     NULL);
+  /* GTK 4.8 reads a response button by its mnemonic and label ("_Add Add"). */
+  tsr_a11y_fix_mnemonic_buttons (GTK_WIDGET (dialog));
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "apply", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "apply");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");

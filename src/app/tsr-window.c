@@ -242,6 +242,8 @@ remove_action (GSimpleAction *action,
                                    _("Removing keeps the downloaded files unless you delete them too."));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "delete",
                                     _("_Delete Files"), "remove", _("_Remove"), NULL);
+  /* GTK 4.8 reads a response button by its mnemonic and label ("_Add Add"). */
+  tsr_a11y_fix_mnemonic_buttons (GTK_WIDGET (dialog));
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "remove");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
@@ -660,6 +662,7 @@ move_data_action (GSimpleAction *action,
 {
   TsrWindow *self = user_data;
   GPtrArray *selected = dup_selected (self);
+  g_autoptr(GFile) start = NULL;
 
   if (self->chooser != NULL || selected->len == 0)
     {
@@ -668,6 +671,10 @@ move_data_action (GSimpleAction *action,
     }
   self->chooser = gtk_file_chooser_native_new (_("Move Data To"), GTK_WINDOW (self),
                                                GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Move"), _("_Cancel"));
+  /* It starts where the (first) data is: a person moves it from there,
+   * and "Move" at once leaves it in place. */
+  start = g_file_new_for_path (tsr_torrent_get_folder (g_ptr_array_index (selected, 0)));
+  gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), start, NULL);
   g_object_set_data_full (G_OBJECT (self->chooser), "torrents", selected, (GDestroyNotify) g_ptr_array_unref);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
   g_signal_connect (self->chooser, "response", G_CALLBACK (on_move_folder_chosen), self);
@@ -767,7 +774,13 @@ TsrWindow *
 tsr_window_new (AdwApplication *application,
                 TsrLibrary     *library)
 {
-  return g_object_new (TSR_TYPE_WINDOW, "application", application, "library", library, NULL);
+  TsrWindow *window = g_object_new (TSR_TYPE_WINDOW, "application", application, "library", library, NULL);
+  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
+
+  /* The application gave the window its shortcuts window (gtk/help-overlay.ui). */
+  if (overlay != NULL)
+    tsr_a11y_fix_shortcuts_window (overlay);
+  return window;
 }
 
 void

@@ -85,31 +85,6 @@ wait_for_dialog (guint seconds)
   return find_dialog ();
 }
 
-static void
-collect (GtkWidget *widget,
-         GType      type,
-         GPtrArray *found)
-{
-  GtkWidget *child;
-
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (found, widget);
-  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    collect (child, type, found);
-}
-
-/* The dialog's one widget of @type. */
-static GtkWidget *
-find_one (AdwMessageDialog *dialog,
-          GType             type)
-{
-  g_autoptr(GPtrArray) found = g_ptr_array_new ();
-
-  collect (GTK_WIDGET (dialog), type, found);
-  g_assert_cmpuint (found->len, ==, 1);
-  return g_ptr_array_index (found, 0);
-}
-
 /* The file's check button, by the start of its label ("pack/b.bin (…)"). */
 static GtkCheckButton *
 find_check (AdwMessageDialog *dialog,
@@ -119,7 +94,7 @@ find_check (AdwMessageDialog *dialog,
   g_autofree char *prefix = g_strconcat (file, " (", NULL);
   guint i;
 
-  collect (GTK_WIDGET (dialog), GTK_TYPE_CHECK_BUTTON, found);
+  tsr_app_test_collect (GTK_WIDGET (dialog), GTK_TYPE_CHECK_BUTTON, found);
   for (i = 0; i < found->len; i++)
     {
       GtkCheckButton *check = g_ptr_array_index (found, i);
@@ -137,7 +112,7 @@ folder_shown (AdwMessageDialog *dialog)
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
   guint i;
 
-  collect (GTK_WIDGET (dialog), ADW_TYPE_ACTION_ROW, rows);
+  tsr_app_test_collect (GTK_WIDGET (dialog), ADW_TYPE_ACTION_ROW, rows);
   for (i = 0; i < rows->len; i++)
     if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), "Save In") == 0)
       return adw_action_row_get_subtitle (g_ptr_array_index (rows, i));
@@ -237,7 +212,7 @@ test_file_add (Fixture       *fixture,
   g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "cancel"), ==, "_Cancel");
   g_assert_cmpstr (adw_message_dialog_get_close_response (dialog), ==, "cancel");
   g_assert_cmpstr (folder_shown (dialog), ==, fixture->app.downloads);
-  start = find_one (dialog, GTK_TYPE_SWITCH);
+  start = tsr_app_test_find_one (GTK_WIDGET (dialog), GTK_TYPE_SWITCH);
   g_assert_false (gtk_switch_get_active (GTK_SWITCH (start)));
   g_assert_true (gtk_check_button_get_active (find_check (dialog, "pack/a.bin")));
   g_assert_true (gtk_check_button_get_active (find_check (dialog, "pack/b.bin")));
@@ -245,7 +220,9 @@ test_file_add (Fixture       *fixture,
   gtk_check_button_set_active (find_check (dialog, "pack/b.bin"), FALSE);
   gtk_switch_set_active (GTK_SWITCH (start), TRUE);
   /* Labels typed in: the torrent gets them, as the library's rule keeps them. */
-  tsr_label_chooser_set_new_text (TSR_LABEL_CHOOSER (find_one (dialog, TSR_TYPE_LABEL_CHOOSER)), "Films, linux,  ");
+  tsr_label_chooser_set_new_text (TSR_LABEL_CHOOSER (tsr_app_test_find_one (GTK_WIDGET (dialog),
+                                                                            TSR_TYPE_LABEL_CHOOSER)),
+                                  "Films, linux,  ");
   answer (dialog, "add");
 
   g_assert_null (find_dialog ());
@@ -277,7 +254,7 @@ test_file_cancel (Fixture       *fixture,
   g_assert_true (tsr_window_add_file (fixture->app.window, file));
   dialog = find_dialog ();
   g_assert_nonnull (dialog);
-  g_assert_true (gtk_switch_get_active (GTK_SWITCH (find_one (dialog, GTK_TYPE_SWITCH))));
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (tsr_app_test_find_one (GTK_WIDGET (dialog), GTK_TYPE_SWITCH))));
   answer (dialog, "cancel");
   g_assert_null (find_dialog ());
   g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (fixture->app.library)), ==, 0);
@@ -310,7 +287,7 @@ find_label (GtkWidget  *widget,
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
   guint i;
 
-  collect (widget, GTK_TYPE_LABEL, labels);
+  tsr_app_test_collect (widget, GTK_TYPE_LABEL, labels);
   for (i = 0; i < labels->len; i++)
     if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), text) == 0)
       return g_ptr_array_index (labels, i);
@@ -394,7 +371,7 @@ test_magnet (Fixture       *fixture,
   g_test_assert_expected_messages ();
   g_assert_true (tsr_torrent_has_metainfo (torrent));
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "pack");
-  g_assert_true (gtk_switch_get_active (GTK_SWITCH (find_one (dialog, GTK_TYPE_SWITCH))));
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (tsr_app_test_find_one (GTK_WIDGET (dialog), GTK_TYPE_SWITCH))));
   /* Waiting for the answer, stopped: nothing of the data yet. */
   g_assert_cmpint (tsr_torrent_get_state (torrent), ==, TSR_TORRENT_STOPPED);
   answer (dialog, "add");

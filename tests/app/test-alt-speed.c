@@ -16,6 +16,7 @@
 #include <adwaita.h>
 
 #include "tsr-alt-speed.h"
+#include "tsr-app-test-util.h"
 #include "tsr-test-util.h"
 #include "tsr-window.h"
 
@@ -350,19 +351,6 @@ test_format_status (void)
 /* ------------------------------------------------------------------ */
 /* The window                                                          */
 
-static void
-collect (GtkWidget *widget,
-         GType      type,
-         GPtrArray *found)
-{
-  GtkWidget *child;
-
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (found, widget);
-  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    collect (child, type, found);
-}
-
 /* The turtle toggles the setting, and the status line says so. */
 static void
 test_window_turtle (void)
@@ -381,12 +369,12 @@ test_window_turtle (void)
   g_settings_set_uint (settings, "alt-speed-up", 20);
   window = g_object_new (TSR_TYPE_WINDOW, "library", library, NULL);
   gtk_window_present (GTK_WINDOW (window));
-  collect (GTK_WIDGET (window), GTK_TYPE_TOGGLE_BUTTON, buttons);
+  tsr_app_test_collect (GTK_WIDGET (window), GTK_TYPE_TOGGLE_BUTTON, buttons);
   for (i = 0; i < buttons->len; i++)
     if (g_strcmp0 (gtk_actionable_get_action_name (g_ptr_array_index (buttons, i)), "win.alt-speed-enabled") == 0)
       turtle = g_ptr_array_index (buttons, i);
   g_assert_nonnull (turtle);
-  collect (GTK_WIDGET (window), GTK_TYPE_LABEL, labels);
+  tsr_app_test_collect (GTK_WIDGET (window), GTK_TYPE_LABEL, labels);
   for (i = 0; i < labels->len; i++)
     if (g_str_has_prefix (gtk_label_get_text (g_ptr_array_index (labels, i)), "Alternative speed limits"))
       status = g_ptr_array_index (labels, i);

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tsr-app-test-util.h"
 #include "tsr-create-dialog.h"
 #include "tsr-create-options.h"
 #include "tsr-metainfo.h"
@@ -82,31 +83,6 @@ outcome_clear (Outcome *outcome)
   g_clear_pointer (&outcome->failed, g_free);
 }
 
-static void
-collect (GtkWidget *widget,
-         GType      type,
-         GPtrArray *found)
-{
-  GtkWidget *child;
-
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (found, widget);
-  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    collect (child, type, found);
-}
-
-/* The one widget of @type under @widget. */
-static GtkWidget *
-find_one (GtkWidget *widget,
-          GType      type)
-{
-  g_autoptr(GPtrArray) found = g_ptr_array_new ();
-
-  collect (widget, type, found);
-  g_assert_cmpuint (found->len, ==, 1);
-  return g_ptr_array_index (found, 0);
-}
-
 /* The row titled @title. */
 static GtkWidget *
 find_row (GtkWidget  *dialog,
@@ -115,7 +91,7 @@ find_row (GtkWidget  *dialog,
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
   guint i;
 
-  collect (dialog, ADW_TYPE_PREFERENCES_ROW, rows);
+  tsr_app_test_collect (dialog, ADW_TYPE_PREFERENCES_ROW, rows);
   for (i = 0; i < rows->len; i++)
     if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), title) == 0)
       return g_ptr_array_index (rows, i);
@@ -132,10 +108,10 @@ find_beside (GtkWidget  *dialog,
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
   guint i;
 
-  collect (dialog, GTK_TYPE_LABEL, labels);
+  tsr_app_test_collect (dialog, GTK_TYPE_LABEL, labels);
   for (i = 0; i < labels->len; i++)
     if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), text) == 0)
-      return find_one (gtk_widget_get_parent (g_ptr_array_index (labels, i)), type);
+      return tsr_app_test_find_one (gtk_widget_get_parent (g_ptr_array_index (labels, i)), type);
   g_error ("no label “%s”", text);
 }
 
@@ -146,7 +122,7 @@ find_button (GtkWidget  *dialog,
   g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
   guint i;
 
-  collect (dialog, GTK_TYPE_BUTTON, buttons);
+  tsr_app_test_collect (dialog, GTK_TYPE_BUTTON, buttons);
   for (i = 0; i < buttons->len; i++)
     if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), label) == 0)
       return g_ptr_array_index (buttons, i);
@@ -327,11 +303,12 @@ test_widgets (void)
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_beside (dialog, "Web Seeds",
                                                                                   GTK_TYPE_TEXT_VIEW))),
                             "http://127.0.0.1:3/files/", -1);
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (find_one (find_row (dialog, "Format"), GTK_TYPE_DROP_DOWN)),
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (tsr_app_test_find_one (find_row (dialog, "Format"), GTK_TYPE_DROP_DOWN)),
                               TSR_CREATE_HYBRID);
   /* "Automatic", then 16 KiB, 32 KiB… */
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (find_one (find_row (dialog, "Piece Size"), GTK_TYPE_DROP_DOWN)), 2);
-  gtk_switch_set_active (GTK_SWITCH (find_one (find_row (dialog, "Private"), GTK_TYPE_SWITCH)), TRUE);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (tsr_app_test_find_one (find_row (dialog, "Piece Size"),
+                                                                    GTK_TYPE_DROP_DOWN)), 2);
+  gtk_switch_set_active (GTK_SWITCH (tsr_app_test_find_one (find_row (dialog, "Private"), GTK_TYPE_SWITCH)), TRUE);
   gtk_editable_set_text (GTK_EDITABLE (find_row (dialog, "Comment")), "typed in the dialog");
   gtk_editable_set_text (GTK_EDITABLE (find_row (dialog, "Source")), "TYPED");
   gtk_editable_set_text (GTK_EDITABLE (find_row (dialog, "Leave Out (globs, comma-separated)")), "*.txt");

@@ -12,6 +12,7 @@
 
 #include <adwaita.h>
 
+#include "tsr-app-test-util.h"
 #include "tsr-file-node.h"
 #include "tsr-files-page.h"
 #include "tsr-pieces-bar.h"
@@ -109,46 +110,34 @@ test_piece_ranges (void)
 static void
 test_bars (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("tsr-files-page-XXXXXX", NULL);
-  g_autofree char *root = g_build_filename (dir, "pack", NULL);
-  g_autoptr(TsrMetainfo) info = tsr_test_make_pack (root);
-  static const guint8 id[20] = "-XX0000-abcdefghijkl";
-  g_autoptr(TsrTorrent) torrent = tsr_torrent_new (info, dir, id);
-  GtkWidget *window = gtk_window_new ();
-  GtkWidget *page = g_object_new (TSR_TYPE_FILES_PAGE, NULL);
+  TsrAppTestFilesPage fixture;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   gint64 end;
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 900, 400);
-  gtk_window_set_child (GTK_WINDOW (window), page);
-  gtk_window_present (GTK_WINDOW (window));
-  tsr_files_page_set_torrent (TSR_FILES_PAGE (page), torrent);
+  tsr_app_test_files_page_init (&fixture, "tsr-files-page");
 
   /* Nothing checked yet: two bars (the folder has none), all empty. */
-  before = describe_bars (page);
+  before = describe_bars (fixture.page);
   g_assert_cmpstr (before, ==, "0 0 0|0 0 0");
 
   /* a.bin damaged: only the pieces wholly in b.bin verify. */
-  tsr_test_write_file (root, "a.bin", 40000, 7);
-  tsr_torrent_verify (torrent);
+  tsr_test_write_file (fixture.root, "a.bin", 40000, 7);
+  tsr_torrent_verify (fixture.torrent);
   end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  while (!is_checked (torrent))
+  while (!is_checked (fixture.torrent))
     {
       g_assert_cmpint (g_get_monotonic_time (), <, end);
       g_main_context_iteration (NULL, FALSE);
       g_usleep (1000);
     }
-  g_assert_cmpuint (tsr_torrent_get_pieces_have (torrent), ==, 2);
-  tsr_files_page_refresh (TSR_FILES_PAGE (page));
-  after = describe_bars (page);
+  g_assert_cmpuint (tsr_torrent_get_pieces_have (fixture.torrent), ==, 2);
+  tsr_files_page_refresh (TSR_FILES_PAGE (fixture.page));
+  after = describe_bars (fixture.page);
   g_assert_cmpstr (after, ==, "0 0 0|0 1 1");
 
-  tsr_torrent_stop (torrent);
-  gtk_window_destroy (GTK_WINDOW (window));
-  tsr_test_drain ();
-  g_clear_object (&torrent);
-  tsr_test_remove_tree (dir);
+  tsr_torrent_stop (fixture.torrent);
+  tsr_app_test_files_page_clear (&fixture);
 }
 
 int

@@ -311,33 +311,6 @@ test_search (Fixture       *fixture,
   g_signal_handlers_disconnect_by_data (filter, &changes);
 }
 
-/* Whether a label under @widget reads @text. */
-static gboolean
-shows_text (GtkWidget  *widget,
-            const char *text)
-{
-  GtkWidget *child;
-
-  if (GTK_IS_LABEL (widget) && g_str_equal (gtk_label_get_text (GTK_LABEL (widget)), text))
-    return TRUE;
-  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    if (shows_text (child, text))
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-wait_for_text (TsrWindow  *window,
-               const char *text)
-{
-  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  while (!shows_text (GTK_WIDGET (window), text) && g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-  return shows_text (GTK_WIDGET (window), text);
-}
-
 /* Labels given through the Labels dialog: counted in the sidebar at once,
  * and again in a new window over a library read back from disk. */
 static void
@@ -360,7 +333,7 @@ test_labels_persist (Fixture       *fixture,
   g_assert_cmpint (count_of (fixture->app.window, "Films"), ==, 1);
   g_assert_cmpint (count_of (fixture->app.window, "2026"), ==, 1);
   /* The list's Labels column follows at once. */
-  g_assert_true (wait_for_text (fixture->app.window, "Films, 2026"));
+  g_assert_true (tsr_app_test_wait_for_text (GTK_WIDGET (fixture->app.window), "Films, 2026"));
 
   /* The other torrent too, through the same dialog: Films now counts two. */
   tsr_window_show (fixture->app.window, 1, "overview");
@@ -377,7 +350,7 @@ test_labels_persist (Fixture       *fixture,
   g_assert_cmpint (count_of (fixture->app.window, "All"), ==, 2);
   g_assert_cmpint (count_of (fixture->app.window, "Films"), ==, 2);
   g_assert_cmpint (count_of (fixture->app.window, "2026"), ==, 1);
-  g_assert_true (wait_for_text (fixture->app.window, "Films, 2026"));
+  g_assert_true (tsr_app_test_wait_for_text (GTK_WIDGET (fixture->app.window), "Films, 2026"));
   tsr_window_set_search (fixture->app.window, "label:2026");
   g_assert_cmpuint (n_shown (fixture->app.window), ==, 1);
   restored = g_list_model_get_item (G_LIST_MODEL (tsr_window_get_filtered (fixture->app.window)), 0);

@@ -15,6 +15,7 @@
 
 #include <adwaita.h>
 
+#include "tsr-app-test-util.h"
 #include "tsr-preferences-window.h"
 
 /* From the app's compiled resources: referenced so that the linker keeps
@@ -62,19 +63,6 @@ static const struct
   { "Until", "alt-speed-time-end", "uint32 1080", 1080, 1200, "uint32 1200" },
 };
 
-static void
-collect (GtkWidget *widget,
-         GType      type,
-         GPtrArray *found)
-{
-  GtkWidget *child;
-
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (found, widget);
-  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    collect (child, type, found);
-}
-
 static AdwActionRow *
 find_row (GtkWidget  *window,
           const char *title)
@@ -83,7 +71,7 @@ find_row (GtkWidget  *window,
   AdwActionRow *row = NULL;
   guint i;
 
-  collect (window, ADW_TYPE_ACTION_ROW, found);
+  tsr_app_test_collect (window, ADW_TYPE_ACTION_ROW, found);
   for (i = 0; i < found->len; i++)
     if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (found, i)), title) == 0)
       {
@@ -93,18 +81,6 @@ find_row (GtkWidget  *window,
   if (row == NULL)
     g_error ("no row titled “%s”", title);
   return row;
-}
-
-/* The row's one widget of @type. */
-static GtkWidget *
-find_in_row (AdwActionRow *row,
-             GType         type)
-{
-  g_autoptr(GPtrArray) found = g_ptr_array_new ();
-
-  collect (GTK_WIDGET (row), type, found);
-  g_assert_cmpuint (found->len, ==, 1);
-  return g_ptr_array_index (found, 0);
 }
 
 /* What the row shows, as a number; sets it first when @set is not NULL. */
@@ -121,15 +97,15 @@ row_value (AdwActionRow *row,
         adw_combo_row_set_selected (ADW_COMBO_ROW (row), (guint) *set);
       return adw_combo_row_get_selected (ADW_COMBO_ROW (row));
     }
-  collect (GTK_WIDGET (row), GTK_TYPE_SWITCH, switches);
+  tsr_app_test_collect (GTK_WIDGET (row), GTK_TYPE_SWITCH, switches);
   if (switches->len > 0)
     {
-      widget = find_in_row (row, GTK_TYPE_SWITCH);
+      widget = tsr_app_test_find_one (GTK_WIDGET (row), GTK_TYPE_SWITCH);
       if (set != NULL)
         gtk_switch_set_active (GTK_SWITCH (widget), *set != 0);
       return gtk_switch_get_active (GTK_SWITCH (widget)) ? 1 : 0;
     }
-  widget = find_in_row (row, GTK_TYPE_SPIN_BUTTON);
+  widget = tsr_app_test_find_one (GTK_WIDGET (row), GTK_TYPE_SPIN_BUTTON);
   if (set != NULL)
     gtk_spin_button_set_value (GTK_SPIN_BUTTON (widget), *set);
   return gtk_spin_button_get_value (GTK_SPIN_BUTTON (widget));
@@ -168,7 +144,7 @@ test_rows_follow_settings (void)
     }
 
   /* Every row is one of those, or the two folders', or the days'. */
-  collect (window, ADW_TYPE_ACTION_ROW, all_rows);
+  tsr_app_test_collect (window, ADW_TYPE_ACTION_ROW, all_rows);
   g_assert_cmpuint (all_rows->len, ==, G_N_ELEMENTS (rows) + 3);
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -188,14 +164,16 @@ test_folder_row (void)
   g_settings_set_string (settings, "download-folder", "/srv/second");
   g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "/srv/second");
   /* The row's button chooses the folder. */
-  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find_in_row (row, GTK_TYPE_BUTTON))), ==, "_Choose…");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (tsr_app_test_find_one (GTK_WIDGET (row), GTK_TYPE_BUTTON))), ==,
+                   "_Choose…");
   g_settings_reset (settings, "download-folder");
   /* Likewise the watched folder's, which says when there is none. */
   row = find_row (window, "Watched Folder");
   g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "None chosen");
   g_settings_set_string (settings, "watch-folder", "/srv/watched");
   g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "/srv/watched");
-  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find_in_row (row, GTK_TYPE_BUTTON))), ==, "_Choose…");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (tsr_app_test_find_one (GTK_WIDGET (row), GTK_TYPE_BUTTON))), ==,
+                   "_Choose…");
   g_settings_reset (settings, "watch-folder");
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -208,7 +186,7 @@ test_schedule_rows (void)
   GtkWidget *window = tsr_preferences_window_new (settings);
   AdwActionRow *from = find_row (window, "From");
   AdwActionRow *days_row = find_row (window, "Days");
-  GtkWidget *spin = find_in_row (from, GTK_TYPE_SPIN_BUTTON);
+  GtkWidget *spin = tsr_app_test_find_one (GTK_WIDGET (from), GTK_TYPE_SPIN_BUTTON);
   guint i;
 
   gtk_window_present (GTK_WINDOW (window));
@@ -224,7 +202,7 @@ test_schedule_rows (void)
   gtk_spin_button_update (GTK_SPIN_BUTTON (spin));
   g_assert_cmpuint (g_settings_get_uint (settings, "alt-speed-time-begin"), ==, 21 * 60 + 45);
 
-  collect (GTK_WIDGET (days_row), GTK_TYPE_TOGGLE_BUTTON, days);
+  tsr_app_test_collect (GTK_WIDGET (days_row), GTK_TYPE_TOGGLE_BUTTON, days);
   g_assert_cmpuint (days->len, ==, 7);
   /* Weekdays: Monday to Friday on, Saturday and Sunday off. */
   g_settings_set_uint (settings, "alt-speed-time-day", 0x3e);

@@ -16,6 +16,7 @@
 #include <adwaita.h>
 #include <string.h>
 
+#include "tsr-app-test-util.h"
 #include "tsr-file-node.h"
 #include "tsr-files-page.h"
 #include "tsr-rename-dialog.h"
@@ -232,13 +233,9 @@ has_f2 (void)
 static void
 test_rename (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("tsr-rename-dialog-XXXXXX", NULL);
-  g_autofree char *root = g_build_filename (dir, "pack", NULL);
-  g_autoptr(TsrMetainfo) info = tsr_test_make_pack (root);
-  static const guint8 id[20] = "-XX0000-abcdefghijkl";
-  g_autoptr(TsrTorrent) torrent = tsr_torrent_new (info, dir, id);
-  GtkWidget *window = gtk_window_new ();
-  GtkWidget *page = g_object_new (TSR_TYPE_FILES_PAGE, NULL);
+  TsrAppTestFilesPage fixture;
+  GtkWidget *page;
+  const char *root;
   g_autoptr(TsrRenameDialog) dialog = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
@@ -248,10 +245,9 @@ test_rename (void)
   int end = -1;
 
   g_assert_true (has_f2 ());
-  gtk_window_set_default_size (GTK_WINDOW (window), 900, 400);
-  gtk_window_set_child (GTK_WINDOW (window), page);
-  gtk_window_present (GTK_WINDOW (window));
-  tsr_files_page_set_torrent (TSR_FILES_PAGE (page), torrent);
+  tsr_app_test_files_page_init (&fixture, "tsr-rename-dialog");
+  page = fixture.page;
+  root = fixture.root;
   before = describe_tree (page);
   g_assert_cmpstr (before, ==, "pack a.bin=pack/a.bin b.bin=pack/b.bin");
 
@@ -325,10 +321,7 @@ test_rename (void)
     g_assert_null (find_dialog ());
   }
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  tsr_test_drain ();
-  g_clear_object (&torrent);
-  tsr_test_remove_tree (dir);
+  tsr_app_test_files_page_clear (&fixture);
 }
 
 int

@@ -164,32 +164,6 @@ tiers_text (Fixture *fixture)
   return tsr_trackers_dialog_format (tiers);
 }
 
-static gboolean
-shows_text (GtkWidget  *widget,
-            const char *text)
-{
-  GtkWidget *child;
-
-  if (GTK_IS_LABEL (widget) && g_str_equal (gtk_label_get_text (GTK_LABEL (widget)), text))
-    return TRUE;
-  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    if (shows_text (child, text))
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-wait_for_text (GtkWidget  *widget,
-               const char *text)
-{
-  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  while (!shows_text (widget, text) && g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-  return shows_text (widget, text);
-}
-
 static void
 test_edit (Fixture       *fixture,
            gconstpointer  unused)
@@ -205,7 +179,7 @@ test_edit (Fixture       *fixture,
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "apply");
   now = tiers_text (fixture);
   g_assert_cmpstr (now, ==, "udp://new.example:6969\nhttps://other.example/a\n\nhttp://first.example/announce\n");
-  g_assert_true (wait_for_text (GTK_WIDGET (fixture->app.window), "udp://new.example:6969"));
+  g_assert_true (tsr_app_test_wait_for_text (GTK_WIDGET (fixture->app.window), "udp://new.example:6969"));
 
   /* Refused: nothing changes. */
   dialog = tsr_window_open_trackers_dialog (fixture->app.window);
@@ -214,7 +188,7 @@ test_edit (Fixture       *fixture,
   g_clear_pointer (&now, g_free);
   now = tiers_text (fixture);
   g_assert_cmpstr (now, ==, "udp://new.example:6969\nhttps://other.example/a\n\nhttp://first.example/announce\n");
-  g_assert_true (wait_for_text (GTK_WIDGET (fixture->app.window),
+  g_assert_true (tsr_app_test_wait_for_text (GTK_WIDGET (fixture->app.window),
                                 "“gopher://old.example/” is not a tracker address (http, https or udp)"));
 
   /* A restart: the list comes back. */
@@ -264,7 +238,7 @@ test_web_seeds (Fixture       *fixture,
   g_clear_pointer (&now, g_free);
   now = web_seeds_text (fixture);
   g_assert_cmpstr (now, ==, "http://seed.example/files/ https://mirror.example/x");
-  g_assert_true (wait_for_text (GTK_WIDGET (fixture->app.window),
+  g_assert_true (tsr_app_test_wait_for_text (GTK_WIDGET (fixture->app.window),
                                 "“ftp://seed.example/” is not a web seed address (http or https)"));
 
   /* A restart: the list comes back. */

@@ -136,20 +136,6 @@ first_label (GtkWidget *widget)
   return NULL;
 }
 
-static gboolean
-has_label (GtkWidget  *widget,
-           const char *text)
-{
-  GtkWidget *child;
-
-  if (GTK_IS_LABEL (widget) && g_str_equal (gtk_label_get_text (GTK_LABEL (widget)), text))
-    return TRUE;
-  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    if (has_label (child, text))
-      return TRUE;
-  return FALSE;
-}
-
 /* What the first cell (the "#" column) of the row showing @name says:
  * the row is the deepest widget with a child cell showing @name. */
 static const char *
@@ -167,7 +153,7 @@ shown_position (GtkWidget  *widget,
     }
   for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
     if (child != gtk_widget_get_first_child (widget) && GTK_IS_LABEL (gtk_widget_get_first_child (child)) &&
-        has_label (child, name))
+        tsr_app_test_shows_text (child, name))
       return first_label (gtk_widget_get_first_child (widget));
   return NULL;
 }

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * tsr-app-test-util.c: what several app tests need of GTK, and the
- * library-and-window fixture they share (see tsr-app-test-util.h).
+ * library-and-window and Files page fixtures they share (see
+ * tsr-app-test-util.h).
  */
 #include "config.h"
 
 #include "tsr-app-test-util.h"
+#include "tsr-files-page.h"
 #include "tsr-test-util.h"
 
 GtkWidget *
@@ -24,6 +26,56 @@ tsr_app_test_find_widget (GtkWidget  *widget,
         return found;
     }
   return NULL;
+}
+
+void
+tsr_app_test_collect (GtkWidget *widget,
+                      GType      type,
+                      GPtrArray *found)
+{
+  GtkWidget *child;
+
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    tsr_app_test_collect (child, type, found);
+}
+
+GtkWidget *
+tsr_app_test_find_one (GtkWidget *widget,
+                       GType      type)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  tsr_app_test_collect (widget, type, found);
+  g_assert_cmpuint (found->len, ==, 1);
+  return g_ptr_array_index (found, 0);
+}
+
+gboolean
+tsr_app_test_shows_text (GtkWidget  *widget,
+                         const char *text)
+{
+  GtkWidget *child;
+
+  if (GTK_IS_LABEL (widget) && g_str_equal (gtk_label_get_text (GTK_LABEL (widget)), text))
+    return TRUE;
+  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (tsr_app_test_shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+tsr_app_test_wait_for_text (GtkWidget  *widget,
+                            const char *text)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (!tsr_app_test_shows_text (widget, text) && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  return tsr_app_test_shows_text (widget, text);
 }
 
 void
@@ -84,4 +136,38 @@ tsr_app_test_library_clear (TsrAppTestLibrary *self)
   g_clear_pointer (&self->dir, g_free);
   g_clear_pointer (&self->data, g_free);
   g_clear_pointer (&self->downloads, g_free);
+}
+
+void
+tsr_app_test_files_page_init (TsrAppTestFilesPage *self,
+                              const char          *prefix)
+{
+  static const guint8 id[20] = "-XX0000-abcdefghijkl";
+  g_autofree char *template = g_strconcat (prefix, "-XXXXXX", NULL);
+  g_autoptr(TsrMetainfo) info = NULL;
+
+  self->dir = g_dir_make_tmp (template, NULL);
+  g_assert_nonnull (self->dir);
+  self->root = g_build_filename (self->dir, "pack", NULL);
+  info = tsr_test_make_pack (self->root);
+  self->torrent = tsr_torrent_new (info, self->dir, id);
+  self->window = GTK_WINDOW (gtk_window_new ());
+  self->page = g_object_new (TSR_TYPE_FILES_PAGE, NULL);
+  gtk_window_set_default_size (self->window, 900, 400);
+  gtk_window_set_child (self->window, self->page);
+  gtk_window_present (self->window);
+  tsr_files_page_set_torrent (TSR_FILES_PAGE (self->page), self->torrent);
+}
+
+void
+tsr_app_test_files_page_clear (TsrAppTestFilesPage *self)
+{
+  gtk_window_destroy (self->window);
+  self->window = NULL;
+  self->page = NULL;
+  tsr_test_drain ();
+  g_clear_object (&self->torrent);
+  tsr_test_remove_tree (self->dir);
+  g_clear_pointer (&self->dir, g_free);
+  g_clear_pointer (&self->root, g_free);
 }

@@ -38,6 +38,41 @@ void        tsr_app_test_library_reload      (TsrAppTestLibrary *self);
 /* Window, library and temporary folder go. */
 void        tsr_app_test_library_clear       (TsrAppTestLibrary *self);
 
+/* The two-file pack (tsr_test_make_pack: pack/a.bin and pack/b.bin, with
+ * their data) in a new temporary folder, as a torrent that is not
+ * started, shown by a Files page in a presented window: what the Files
+ * page tests share. */
+typedef struct
+{
+  char       *dir;       /* (owned) the temporary folder, removed by _clear () */
+  char       *root;      /* (owned) dir/pack: the torrent's folder */
+  TsrTorrent *torrent;   /* (owned) */
+  GtkWindow  *window;    /* destroyed by _clear () */
+  GtkWidget  *page;      /* the TsrFilesPage in window, showing torrent */
+} TsrAppTestFilesPage;
+
+void        tsr_app_test_files_page_init     (TsrAppTestFilesPage *self,
+                                              const char          *prefix);
+/* Window, torrent (after the engine's pending work) and folder go. */
+void        tsr_app_test_files_page_clear    (TsrAppTestFilesPage *self);
+
+/* Adds @widget and every widget under it that is a @type to @found,
+ * depth first. */
+void       tsr_app_test_collect   (GtkWidget  *widget,
+                                   GType       type,
+                                   GPtrArray  *found);
+/* The one widget of @type under @widget (itself included); fails the
+ * test unless there is exactly one. */
+GtkWidget *tsr_app_test_find_one  (GtkWidget  *widget,
+                                   GType       type);
+
+/* Whether a label under @widget (itself included) reads @text. */
+gboolean   tsr_app_test_shows_text    (GtkWidget  *widget,
+                                       const char *text);
+/* The same, the main loop run until it does, for at most 5 s. */
+gboolean   tsr_app_test_wait_for_text (GtkWidget  *widget,
+                                       const char *text);
+
 /* The widget under @widget (itself included) whose template or builder
  * id is @id, depth first; NULL when none is. */
 GtkWidget *tsr_app_test_find_widget (GtkWidget  *widget,
