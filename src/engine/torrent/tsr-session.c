@@ -54,6 +54,7 @@ struct _TsrSession
   guint              dht_source;
   TsrPortMap        *port_map;    /* (owned) (nullable) when mapping is on and we listen */
   TsrDialer         *dialer;      /* (owned) peers' transports; uTP over udp4 and udp6 */
+  TsrBlocklist      *blocklist;   /* (owned) shared with the listener and the dialer */
   gboolean           port_map_wanted;
 };
 
@@ -96,6 +97,27 @@ static const TsrListenerFuncs listener_funcs = {
   .accepted = on_listener_accepted,
 };
 
+/* New ranges: peers connected before they came go now, so that they are
+ * not told to others by PEX either. */
+static void
+on_blocklist_changed (TsrSession *self)
+{
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->torrents)); i++)
+    {
+      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (G_LIST_MODEL (self->torrents), i);
+
+      _tsr_torrent_drop_blocked (torrent, self->blocklist);
+    }
+}
+
+TsrBlocklist *
+tsr_session_get_blocklist (TsrSession *self)
+{
+  return self->blocklist;
+}
+
 static void
 tsr_session_dispose (GObject *object)
 {
@@ -111,6 +133,9 @@ tsr_session_dispose (GObject *object)
   if (self->dialer != NULL)
     tsr_dialer_shutdown (self->dialer);
   g_clear_pointer (&self->dialer, tsr_dialer_unref);
+  if (self->blocklist != NULL)
+    g_signal_handlers_disconnect_by_data (self->blocklist, self);
+  g_clear_object (&self->blocklist);
   /* Trackers may hold them on until their last announce. */
   g_clear_pointer (&self->udp4, tsr_udp_socket_unref);
   g_clear_pointer (&self->udp6, tsr_udp_socket_unref);
@@ -170,6 +195,10 @@ tsr_session_init (TsrSession *self)
   self->read_group = tsr_read_cache_group_new (TSR_SESSION_READ_CACHE);
   self->listener = tsr_listener_new (&listener_funcs, self);
   self->dialer = tsr_dialer_new (&dialer_funcs, self);
+  self->blocklist = tsr_blocklist_new ();
+  tsr_listener_set_blocklist (self->listener, self->blocklist);
+  tsr_dialer_set_blocklist (self->dialer, self->blocklist);
+  g_signal_connect_swapped (self->blocklist, "changed", G_CALLBACK (on_blocklist_changed), self);
   self->up = tsr_limiter_new (0);
   self->down = tsr_limiter_new (0);
   self->encryption = TSR_PEER_ENCRYPTION_PREFER;

@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "tsr-blocklist.h"
 #include "tsr-port-map.h"
 #include "tsr-torrent.h"
 
@@ -113,6 +114,9 @@ void          tsr_session_set_transports      (TsrSession        *self,
 TsrTransport  tsr_session_get_transports      (TsrSession        *self);
 /* (transfer none) Who dials and takes in uTP: its counters, for tests. */
 struct _TsrDialer *tsr_session_get_dialer     (TsrSession        *self);
+/* (transfer none) The IP blocklist: never dialled, accepted nor told by
+ * PEX (net/tsr-blocklist.h); peers it comes to block are dropped. */
+TsrBlocklist *tsr_session_get_blocklist       (TsrSession        *self);
 /* MSE/PE for every connection, dialled and accepted (default PREFER). */
 void          tsr_session_set_encryption      (TsrSession        *self,
                                                TsrPeerEncryption  mode);
