@@ -444,6 +444,7 @@ start_reading (GTask *task)
 
 /* Fetching ---------------------------------------------------------------- */
 
+/* Takes the reference to @task. */
 static void fetch_next (GTask *task);
 
 static void
@@ -459,7 +460,7 @@ on_spliced (GObject      *source,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  fetch_next (task);
+  fetch_next (g_steal_pointer (&task));
 }
 
 typedef struct
@@ -478,6 +479,7 @@ on_replaced (GObject      *source,
   g_autoptr(GInputStream) body = fetch->body;
   g_autoptr(GError) error = NULL;
   g_autoptr(GFileOutputStream) out = g_file_replace_finish (G_FILE (source), result, &error);
+  GCancellable *cancellable;
 
   g_free (fetch);
   if (out == NULL)
@@ -485,10 +487,10 @@ on_replaced (GObject      *source,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  cancellable = g_task_get_cancellable (task);
   g_output_stream_splice_async (G_OUTPUT_STREAM (out), body,
                                 G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
-                                G_PRIORITY_DEFAULT, g_task_get_cancellable (task), on_spliced,
-                                g_steal_pointer (&task));
+                                G_PRIORITY_DEFAULT, cancellable, on_spliced, g_steal_pointer (&task));
 }
 
 static void
@@ -512,7 +514,7 @@ on_read_whole (GObject      *source,
       return;
     }
   g_ptr_array_add (load->memory, g_steal_pointer (&body));
-  fetch_next (task);
+  fetch_next (g_steal_pointer (&task));
 }
 
 static void
@@ -621,7 +623,7 @@ start (TsrBlocklist        *self,
         }
     }
   g_task_set_task_data (task, load, load_free);
-  fetch_next (task);
+  fetch_next (g_steal_pointer (&task));
 }
 
 void
