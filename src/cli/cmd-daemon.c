@@ -343,6 +343,9 @@ tsr_cli_daemon (int    argc,
   daemon.library = tsr_library_new (library_dir);
   tsr_library_set_use_trackers (daemon.library, !no_tracker);
   tsr_rpc_settings_apply (settings, daemon.library);
+  /* blocklist-update keeps the list here: read at start, no fetch. */
+  tsr_blocklist_set_folder (tsr_session_get_blocklist (tsr_library_get_session (daemon.library)), config_dir);
+  tsr_blocklist_load_async (tsr_session_get_blocklist (tsr_library_get_session (daemon.library)), NULL, NULL, NULL);
   if (settings->dht_enabled && g_getenv ("TESSERA_NO_DHT") == NULL)
     {
       g_autofree char *state = g_build_filename (library_dir, "dht.dat", NULL);
