@@ -33,8 +33,8 @@ on_loaded (GObject      *source,
   n_ranges = tsr_ip_ranges_get_n_ranges (ranges, 0);
   n_malformed = tsr_ip_ranges_get_n_malformed (ranges, NULL, NULL);
   /* TRANSLATORS: the number of merged address ranges, then of lines skipped */
-  text = g_strdup_printf (ngettext ("Blocklist: %u range, %u malformed line skipped",
-                                    "Blocklist: %u ranges, %u malformed lines skipped", n_ranges),
+  text = g_strdup_printf (ngettext ("Blocklist: %u range; malformed lines skipped: %u",
+                                    "Blocklist: %u ranges; malformed lines skipped: %u", n_ranges),
                           n_ranges, n_malformed);
   tsr_cli_emit_event (sink, NULL, "blocklist", text,
                       "ranges", tsr_cli_int_node (n_ranges),

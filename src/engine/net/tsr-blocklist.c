@@ -422,8 +422,11 @@ on_loaded (GObject      *source,
 
       for (i = 0; i < n_lines; i++)
         g_string_append_printf (where, "%s%u", i > 0 ? ", " : "", lines[i]);
+      if (n_malformed > n_lines)
+        g_string_append (where, ", …");
+      /* TRANSLATORS: the count, then the numbers of the first few lines ("3, 17, …") */
       g_message (ngettext ("The blocklist has %u malformed line (line %s), skipped",
-                           "The blocklist has %u malformed lines (lines %s…), skipped", n_malformed),
+                           "The blocklist has %u malformed lines (lines %s), skipped", n_malformed),
                  n_malformed, where->str);
     }
   tsr_blocklist_set_ranges (self, ranges);
@@ -506,7 +509,7 @@ on_read_whole (GObject      *source,
   const char *url = g_ptr_array_index (load->fetch, load->next - 1);
 
   if (body != NULL && !SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
-    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_FAILED, _("%s answered %u %s"), url,
+    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_FAILED, _("%s answered HTTP %u %s"), url,
                  soup_message_get_status (msg), soup_message_get_reason_phrase (msg));
   if (error != NULL)
     {
@@ -535,7 +538,7 @@ on_sent (GObject      *source,
   Fetch *fetch;
 
   if (body != NULL && !SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
-    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_FAILED, _("%s answered %u %s"), url,
+    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_FAILED, _("%s answered HTTP %u %s"), url,
                  soup_message_get_status (msg), soup_message_get_reason_phrase (msg));
   if (error != NULL)
     {
