@@ -133,8 +133,8 @@ test_merge (void)
                                          "g:255.255.255.255-255.255.255.255\n"
                                          "h:2001:db8::10-2001:db8::20\n"
                                          "i:2001:db8::21-2001:db8::30\n"
-                                         "j:::-::ffff:ffff:ffff:ffff\n"
-                                         "k:0:0:0:1::-0:0:0:1:ffff:ffff:ffff:ffff\n");
+                                         "j:1::-1::ffff:ffff:ffff:ffff\n"
+                                         "k:1:0:0:1::-1:0:0:1:ffff:ffff:ffff:ffff\n");
 
   g_assert_cmpuint (tsr_ip_ranges_get_n_ranges (ranges, TSR_PEER_ADDRESS_IPV4), ==, 3);
   assert_range (ranges, TSR_PEER_ADDRESS_IPV4, 0, "1.0.0.10 - 1.0.0.40");
@@ -142,8 +142,29 @@ test_merge (void)
   assert_range (ranges, TSR_PEER_ADDRESS_IPV4, 2, "255.255.255.0 - 255.255.255.255");
   /* The low 64 bits' carry into the high half joins j and k. */
   g_assert_cmpuint (tsr_ip_ranges_get_n_ranges (ranges, TSR_PEER_ADDRESS_IPV6), ==, 2);
-  assert_range (ranges, TSR_PEER_ADDRESS_IPV6, 0, ":: - ::1:ffff:ffff:ffff:ffff");
+  assert_range (ranges, TSR_PEER_ADDRESS_IPV6, 0, "1:: - 1::1:ffff:ffff:ffff:ffff");
   assert_range (ranges, TSR_PEER_ADDRESS_IPV6, 1, "2001:db8::10 - 2001:db8::30");
+}
+
+/* Found by the fuzzer: an IPv6 range reaching into ::ffff:0:0/96 blocks
+ * the IPv4 addresses it covers there, which is how peers' mapped
+ * addresses are looked up. */
+static void
+test_mapped_overlap (void)
+{
+  g_autoptr(TsrIpRanges) ranges = parse ("low:::-::ffff:1.0.0.255\n"
+                                         "high:::ffff:254.0.0.0-::1:0:0:5\n");
+
+  g_assert_cmpuint (tsr_ip_ranges_get_n_ranges (ranges, TSR_PEER_ADDRESS_IPV4), ==, 2);
+  assert_range (ranges, TSR_PEER_ADDRESS_IPV4, 0, "0.0.0.0 - 1.0.0.255");
+  assert_range (ranges, TSR_PEER_ADDRESS_IPV4, 1, "254.0.0.0 - 255.255.255.255");
+  g_assert_true (blocks (ranges, "::ffff:1.0.0.255"));
+  g_assert_true (blocks (ranges, "1.0.0.255"));
+  g_assert_false (blocks (ranges, "1.0.1.0"));
+  g_assert_true (blocks (ranges, "255.255.255.255"));
+  g_assert_true (blocks (ranges, "::1:0:0:5"));
+  g_assert_false (blocks (ranges, "::1:0:0:6"));
+  g_assert_true (blocks (ranges, "::1"));
 }
 
 static void
@@ -305,6 +326,7 @@ main (int    argc,
   g_test_add_func ("/ip-ranges/cidr-parts", test_cidr_parts);
   g_test_add_func ("/ip-ranges/merge", test_merge);
   g_test_add_func ("/ip-ranges/edges", test_edges);
+  g_test_add_func ("/ip-ranges/mapped-overlap", test_mapped_overlap);
   g_test_add_func ("/ip-ranges/malformed", test_malformed);
   g_test_add_func ("/ip-ranges/empty", test_empty);
   g_test_add_func ("/ip-ranges/huge", test_huge);

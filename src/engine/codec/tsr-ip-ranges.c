@@ -210,12 +210,9 @@ cidr_bounds (const Addr *value,
   end->lo = start->lo | mask.lo;
 }
 
-/* ::ffff:0:0/96 */
-static gboolean
-is_mapped (U128 v)
-{
-  return v.hi == 0 && (v.lo >> 32) == 0xffff;
-}
+/* ::ffff:0:0/96, where IPv4-mapped addresses live. */
+static const U128 mapped_first = { 0, G_GUINT64_CONSTANT (0x0000ffff00000000) };
+static const U128 mapped_last = { 0, G_GUINT64_CONSTANT (0x0000ffffffffffff) };
 
 static void
 add_range (TsrIpRangesBuilder *self,
@@ -223,8 +220,19 @@ add_range (TsrIpRangesBuilder *self,
            U128                start,
            U128                end)
 {
-  if (family == 6 && is_mapped (start) && is_mapped (end))
-    family = 4;
+  /* A peer's mapped address is looked up as IPv4 (TsrPeerAddress stores
+   * it so): what an IPv6 range covers of ::ffff:0:0/96 is an IPv4 range
+   * too, and all of it when the range lies inside. */
+  if (family == 6 && u128_cmp (start, mapped_last) <= 0 && u128_cmp (end, mapped_first) >= 0)
+    {
+      Range4 r;
+
+      r.start = u128_cmp (start, mapped_first) > 0 ? (guint32) start.lo : 0;
+      r.end = u128_cmp (end, mapped_last) < 0 ? (guint32) end.lo : G_MAXUINT32;
+      g_array_append_val (self->v4, r);
+      if (u128_cmp (start, mapped_first) >= 0 && u128_cmp (end, mapped_last) <= 0)
+        return;
+    }
   if (family == 4)
     {
       Range4 r = { (guint32) start.lo, (guint32) end.lo };

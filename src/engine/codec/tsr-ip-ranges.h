@@ -21,7 +21,9 @@
  * line is then read with the name). IPv4 ranges have no such doubt.
  *
  * An IPv4-mapped IPv6 range (::ffff:a.b.c.d) is stored as IPv4, as
- * TsrPeerAddress stores those addresses. A built TsrIpRanges never
+ * TsrPeerAddress stores those addresses; an IPv6 range that covers part
+ * of ::ffff:0:0/96 adds that part as IPv4 too (so ::/0 blocks IPv4 as
+ * well, and its mapped part is counted in both families). A built TsrIpRanges never
  * changes; it is reference counted (atomically), so that a worker thread
  * builds it and the main thread swaps it in.
  */
