@@ -178,6 +178,18 @@ on_saved (GObject      *source,
 
 /* session-set: the file's [session] rewritten, its other groups kept. */
 static void
+on_blocklist_loaded (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The daemon runs on without it; blocklist-update may try again. */
+  if (!tsr_blocklist_load_finish (TSR_BLOCKLIST (source), result, &error))
+    g_warning (_("The blocklist was not loaded: %s"), error->message);
+}
+
+static void
 on_settings_changed (gpointer user_data)
 {
   Daemon *daemon = user_data;
@@ -345,7 +357,8 @@ tsr_cli_daemon (int    argc,
   tsr_rpc_settings_apply (settings, daemon.library);
   /* blocklist-update keeps the list here: read at start, no fetch. */
   tsr_blocklist_set_folder (tsr_session_get_blocklist (tsr_library_get_session (daemon.library)), config_dir);
-  tsr_blocklist_load_async (tsr_session_get_blocklist (tsr_library_get_session (daemon.library)), NULL, NULL, NULL);
+  tsr_blocklist_load_async (tsr_session_get_blocklist (tsr_library_get_session (daemon.library)), NULL,
+                            on_blocklist_loaded, NULL);
   if (settings->dht_enabled && g_getenv ("TESSERA_NO_DHT") == NULL)
     {
       g_autofree char *state = g_build_filename (library_dir, "dht.dat", NULL);
