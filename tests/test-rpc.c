@@ -4,16 +4,21 @@
  * (absolute, no "..", inside the allowed roots, symlinks resolved), ids
  * that stay with their torrents when others go, and the request handler's
  * envelope (tag echoed, errors named, "table" rows matching their header),
- * and the blocklist: session-set of its URL, blocklist-update fetching it
- * (from a local server) and answering its size, session-get telling it.
+ * the blocklist: session-set of its URL, blocklist-update fetching it
+ * (from a local server) and answering its size, session-get telling it,
+ * and the JSON writer torrent-get's reply is written with (tsr-rpc-json.h):
+ * what it writes parses back, with json-glib, to exactly what was written,
+ * in both of torrent-get's formats.
  */
 #include "config.h"
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "tsr-rpc-json.h"
 #include "tsr-rpc-methods.h"
 #include "tsr-rpc-request.h"
 #include "tsr-test-util.h"
@@ -277,6 +282,244 @@ test_escaped_nul (void)
     g_assert_cmpint (tsr_rpc_json_has_escaped_nul (cases[i].json, strlen (cases[i].json)), ==, cases[i].nul);
 }
 
+/* @text parsed as the one element of an array: "[" text "]". */
+static JsonNode *
+parse_value (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *array = g_strdup_printf ("[%s]", text);
+  g_autoptr(GError) error = NULL;
+  JsonArray *elements;
+
+  json_parser_load_from_data (parser, array, -1, &error);
+  g_assert_no_error (error);
+  elements = json_node_get_array (json_parser_get_root (parser));
+  g_assert_cmpuint (json_array_get_length (elements), ==, 1);
+  return json_node_copy (json_array_get_element (elements, 0));
+}
+
+static void
+test_json_strings (void)
+{
+  static const char * const strings[] = {
+    "", "plain", "q\"uote", "back\\slash", "\\\"", "slash/", "ctl\b\f\n\r\t", "\x01\x02\x1f\x7f",
+    "caf\xc3\xa9 \xe6\xbc\xa2 \xf0\x9f\x98\x80",       /* é, a CJK character, an emoji */
+    "bad\xff\xfe" "end", "cut \xc3", "\xc3\x28", "overlong \xc0\xaf", "surrogate \xed\xa0\x80",
+    "\xf4\x90\x80\x80 above U+10FFFF", "\xe6\xbc\xa2\xe6\xbc",
+  };
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (strings); i++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr(JsonNode) node = NULL;
+      /* Invalid bytes are each one U+FFFD, as g_utf8_make_valid has them. */
+      g_autofree char *expected = g_utf8_make_valid (strings[i], -1);
+      TsrRpcJson writer;
+      gsize j;
+
+      tsr_rpc_json_init (&writer, text);
+      tsr_rpc_json_string (&writer, strings[i]);
+      /* RFC 8259: valid UTF-8, no control character left raw. */
+      g_assert_true (g_utf8_validate (text->str, text->len, NULL));
+      for (j = 0; j < text->len; j++)
+        g_assert_cmpint ((guchar) text->str[j], >=, 0x20);
+      node = parse_value (text->str);
+      g_assert_cmpstr (json_node_get_string (node), ==, expected);
+    }
+}
+
+static void
+test_json_numbers (void)
+{
+  static const gint64 ints[] = { 0, 1, -1, 9, 10, -10, 1234567890123, G_MAXINT64, G_MININT64 };
+  static const gdouble doubles[] = { 0, 1, -1, -2, 0.5, 1.0 / 3, 0.1, 1e-7, 123456789012.0, 999999999999999.0,
+                                     1e15, 1e20, -1e16, 2.5e300, 5e-324 };
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (ints); i++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr(JsonNode) node = NULL;
+      TsrRpcJson writer;
+
+      tsr_rpc_json_init (&writer, text);
+      tsr_rpc_json_int (&writer, ints[i]);
+      node = parse_value (text->str);
+      g_assert_cmpint (json_node_get_value_type (node), ==, G_TYPE_INT64);
+      g_assert_cmpint (json_node_get_int (node), ==, ints[i]);
+    }
+  for (i = 0; i < G_N_ELEMENTS (doubles); i++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr(JsonNode) node = NULL;
+      g_autoptr(JsonNode) theirs = json_node_new (JSON_NODE_VALUE);
+      g_autofree char *generated = NULL;
+      TsrRpcJson writer;
+
+      tsr_rpc_json_init (&writer, text);
+      tsr_rpc_json_double (&writer, doubles[i]);
+      node = parse_value (text->str);
+      /* A double stays a double ("1.0", not "1"), and exactly itself. */
+      g_assert_cmpint (json_node_get_value_type (node), ==, G_TYPE_DOUBLE);
+      g_assert_cmpfloat (json_node_get_double (node), ==, doubles[i]);
+      /* The text json-glib wrote before, where that was JSON at all
+       * (json-glib 1.6 wrote "1e+20.0"). */
+      json_node_set_double (theirs, doubles[i]);
+      generated = json_to_string (theirs, FALSE);
+      if (strchr (generated, 'e') == NULL)
+        g_assert_cmpstr (text->str, ==, generated);
+    }
+}
+
+/* NaN and the infinities are not JSON: a plain double says null, a ratio
+ * what Transmission says (TR_RATIO_NA -1, TR_RATIO_INF -2). */
+static void
+test_json_special_doubles (void)
+{
+  static const struct { gdouble value; const char *plain; const char *ratio; } cases[] = {
+    { NAN, "null", "-1.0" }, { INFINITY, "null", "-2.0" }, { -INFINITY, "null", "-2.0" },
+    { 0, "0.0", "0.0" }, { -1, "-1.0", "-1.0" }, { 1.5, "1.5", "1.5" },
+  };
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GString) plain = g_string_new (NULL);
+      g_autoptr(GString) ratio = g_string_new (NULL);
+      TsrRpcJson writer;
+
+      tsr_rpc_json_init (&writer, plain);
+      tsr_rpc_json_double (&writer, cases[i].value);
+      g_assert_cmpstr (plain->str, ==, cases[i].plain);
+      tsr_rpc_json_init (&writer, ratio);
+      tsr_rpc_json_ratio (&writer, cases[i].value);
+      g_assert_cmpstr (ratio->str, ==, cases[i].ratio);
+    }
+}
+
+/* Nesting, commas and member names, against the same built by json-glib. */
+static void
+test_json_structure (void)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) expected = NULL;
+  TsrRpcJson writer;
+
+  tsr_rpc_json_init (&writer, text);
+  tsr_rpc_json_begin_object (&writer);
+  tsr_rpc_json_member (&writer, "a\"b");
+  tsr_rpc_json_begin_array (&writer);
+  tsr_rpc_json_end_array (&writer);
+  tsr_rpc_json_member_raw (&writer, "\"c\":", 4);
+  tsr_rpc_json_begin_array (&writer);
+  tsr_rpc_json_int (&writer, 1);
+  tsr_rpc_json_begin_object (&writer);
+  tsr_rpc_json_end_object (&writer);
+  tsr_rpc_json_bool (&writer, TRUE);
+  tsr_rpc_json_bool (&writer, FALSE);
+  tsr_rpc_json_string (&writer, NULL);
+  tsr_rpc_json_begin_array (&writer);
+  tsr_rpc_json_double (&writer, 0.25);
+  tsr_rpc_json_end_array (&writer);
+  tsr_rpc_json_end_array (&writer);
+  tsr_rpc_json_member (&writer, "d");
+  tsr_rpc_json_string (&writer, "e");
+  tsr_rpc_json_end_object (&writer);
+  g_assert_cmpstr (text->str, ==, "{\"a\\\"b\":[],\"c\":[1,{},true,false,null,[0.25]],\"d\":\"e\"}");
+  node = parse_value (text->str);
+  expected = parse_value ("{\"a\\\"b\":[],\"c\":[1,{},true,false,null,[0.25]],\"d\":\"e\"}");
+  g_assert_true (json_node_equal (node, expected));
+}
+
+/* The fields transmission-remote -l asks, with their JSON types. */
+static const struct { const char *name; GType type; } list_fields[] = {
+  { "error", G_TYPE_INT64 }, { "errorString", G_TYPE_STRING }, { "eta", G_TYPE_INT64 }, { "id", G_TYPE_INT64 },
+  { "isFinished", G_TYPE_BOOLEAN }, { "leftUntilDone", G_TYPE_INT64 }, { "name", G_TYPE_STRING },
+  { "peersGettingFromUs", G_TYPE_INT64 }, { "peersSendingToUs", G_TYPE_INT64 }, { "rateDownload", G_TYPE_INT64 },
+  { "rateUpload", G_TYPE_INT64 }, { "sizeWhenDone", G_TYPE_INT64 }, { "status", G_TYPE_INT64 },
+  { "uploadRatio", G_TYPE_DOUBLE },
+};
+
+/* torrent-get through the whole handler: every field of -l, in objects
+ * and in a table, for a name that needs escaping everywhere; both say the
+ * same, and the envelope is what json-glib's replies have. */
+static void
+test_torrent_get_formats (Fixture       *f,
+                          gconstpointer  data)
+{
+  /* A quote, a backslash, control characters, DEL, é, an emoji and an
+   * invalid byte, which the magnet's name already makes U+FFFD. */
+  static const char dn[] = "q%22b%5Cs%01%1F%7F%0A%09caf%C3%A9%20%F0%9F%98%80%FF";
+  static const char name[] = "q\"b\\s\x01\x1f\x7f\n\tcaf\xc3\xa9 \xf0\x9f\x98\x80\xef\xbf\xbd";
+  g_autoptr(GString) fields = g_string_new (NULL);
+  g_autofree char *add = NULL;
+  g_autofree char *object_request = NULL;
+  g_autofree char *table_request = NULL;
+  g_autoptr(JsonObject) added = NULL;
+  g_autoptr(JsonObject) object_reply = NULL;
+  g_autoptr(JsonObject) table_reply = NULL;
+  g_autoptr(JsonObject) failed = NULL;
+  JsonArray *objects, *rows, *header;
+  guint status = 0;
+  gsize i, j;
+
+  add = g_strdup_printf ("{\"method\":\"torrent-add\",\"arguments\":{\"paused\":true,\"filename\":"
+                         "\"magnet:?xt=urn:btih:0505050505050505050505050505050505050505&dn=%s\"}}", dn);
+  added = ask (f, add, NULL);
+  g_assert_cmpstr (json_object_get_string_member (added, "result"), ==, "success");
+  add_magnet (f, "0606060606060606060606060606060606060606");
+  for (i = 0; i < G_N_ELEMENTS (list_fields); i++)
+    g_string_append_printf (fields, "%s\"%s\"", i > 0 ? "," : "", list_fields[i].name);
+  object_request = g_strdup_printf ("{\"method\":\"torrent-get\",\"tag\":9,\"arguments\":{\"fields\":[%s]}}",
+                                    fields->str);
+  table_request = g_strdup_printf ("{\"method\":\"torrent-get\",\"arguments\":{\"format\":\"table\",\"fields\":[%s]}}",
+                                   fields->str);
+  object_reply = ask (f, object_request, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (object_reply, "result"), ==, "success");
+  g_assert_cmpint (json_object_get_int_member (object_reply, "tag"), ==, 9);
+  g_assert_cmpuint (json_object_get_size (object_reply), ==, 3);
+  table_reply = ask (f, table_request, NULL);
+  g_assert_false (json_object_has_member (table_reply, "tag"));
+  objects = json_object_get_array_member (json_object_get_object_member (object_reply, "arguments"), "torrents");
+  rows = json_object_get_array_member (json_object_get_object_member (table_reply, "arguments"), "torrents");
+  g_assert_cmpuint (json_array_get_length (objects), ==, 2);
+  g_assert_cmpuint (json_array_get_length (rows), ==, 3);
+  header = json_array_get_array_element (rows, 0);
+  g_assert_cmpuint (json_array_get_length (header), ==, G_N_ELEMENTS (list_fields));
+  for (i = 0; i < json_array_get_length (objects); i++)
+    {
+      JsonObject *torrent = json_array_get_object_element (objects, i);
+      JsonArray *row = json_array_get_array_element (rows, i + 1);
+
+      g_assert_cmpuint (json_object_get_size (torrent), ==, G_N_ELEMENTS (list_fields));
+      g_assert_cmpuint (json_array_get_length (row), ==, G_N_ELEMENTS (list_fields));
+      for (j = 0; j < G_N_ELEMENTS (list_fields); j++)
+        {
+          JsonNode *member = json_object_get_member (torrent, list_fields[j].name);
+
+          g_assert_cmpstr (json_array_get_string_element (header, j), ==, list_fields[j].name);
+          g_assert_nonnull (member);
+          g_assert_true (JSON_NODE_HOLDS_VALUE (member));
+          g_assert_cmpint (json_node_get_value_type (member), ==, list_fields[j].type);
+          g_assert_true (json_node_equal (member, json_array_get_element (row, j)));
+        }
+    }
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (objects, 0), "id"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (objects, 0), "name"), ==, name);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (objects, 1), "id"), ==, 2);
+  /* Without metainfo there is no ratio to give (TR_RATIO_NA). */
+  g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (objects, 0), "uploadRatio"), ==, -1);
+
+  /* A failure keeps the envelope: empty arguments, the reason, the tag. */
+  failed = ask (f, "{\"method\":\"torrent-get\",\"tag\":3,\"arguments\":{\"fields\":\"id\"}}", NULL);
+  g_assert_cmpstr (json_object_get_string_member (failed, "result"), ==, "no fields specified");
+  g_assert_cmpuint (json_object_get_size (json_object_get_object_member (failed, "arguments")), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (failed, "tag"), ==, 3);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -287,5 +530,10 @@ main (int    argc,
   g_test_add ("/rpc/blocklist", Fixture, NULL, fixture_set_up, test_blocklist, fixture_tear_down);
   g_test_add ("/rpc/envelope", Fixture, NULL, fixture_set_up, test_envelope, fixture_tear_down);
   g_test_add_func ("/rpc/escaped-nul", test_escaped_nul);
+  g_test_add_func ("/rpc/json/strings", test_json_strings);
+  g_test_add_func ("/rpc/json/numbers", test_json_numbers);
+  g_test_add_func ("/rpc/json/special-doubles", test_json_special_doubles);
+  g_test_add_func ("/rpc/json/structure", test_json_structure);
+  g_test_add ("/rpc/torrent-get/formats", Fixture, NULL, fixture_set_up, test_torrent_get_formats, fixture_tear_down);
   return g_test_run ();
 }

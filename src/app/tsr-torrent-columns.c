@@ -32,6 +32,7 @@ typedef struct
   GType       value_type;
   CellKind    kind;
   gboolean    expand;
+  int         width_chars;  /* room a label keeps; -1: none */
 } ColumnSpec;
 
 static char *
@@ -76,17 +77,20 @@ format_eta_cell (gpointer unused,
   return eta < 0 ? g_strdup ("") : tsr_format_duration (eta);
 }
 
+/* The last number: the characters a cell keeps room for, so that what
+ * it usually says ("Downloading", "1023.9 MB", "999.9 kB/s", "59 min")
+ * is not cut when the window is narrow; the name gives way instead. */
 static const ColumnSpec columns[] = {
-  { N_("Name"), "name", NULL, G_TYPE_STRING, CELL_LABEL, TRUE },
-  { N_("Progress"), "progress", NULL, G_TYPE_DOUBLE, CELL_PROGRESS, FALSE },
-  { N_("State"), "state", G_CALLBACK (format_state_cell), G_TYPE_INT, CELL_LABEL, FALSE },
-  { N_("Size"), "size", G_CALLBACK (format_size_cell), G_TYPE_UINT64, CELL_NUMBER, FALSE },
-  { N_("Down"), "down-rate", G_CALLBACK (format_rate_cell), G_TYPE_UINT64, CELL_NUMBER, FALSE },
-  { N_("Up"), "up-rate", G_CALLBACK (format_rate_cell), G_TYPE_UINT64, CELL_NUMBER, FALSE },
-  { N_("Peers"), "n-peers", G_CALLBACK (format_count_cell), G_TYPE_UINT, CELL_NUMBER, FALSE },
-  { N_("Seeds"), "n-seeds", G_CALLBACK (format_count_cell), G_TYPE_UINT, CELL_NUMBER, FALSE },
-  { N_("Ratio"), "ratio", G_CALLBACK (format_ratio_cell), G_TYPE_DOUBLE, CELL_NUMBER, FALSE },
-  { N_("ETA"), "eta", G_CALLBACK (format_eta_cell), G_TYPE_INT64, CELL_NUMBER, FALSE },
+  { N_("Name"), "name", NULL, G_TYPE_STRING, CELL_LABEL, TRUE, -1 },
+  { N_("Progress"), "progress", NULL, G_TYPE_DOUBLE, CELL_PROGRESS, FALSE, -1 },
+  { N_("State"), "state", G_CALLBACK (format_state_cell), G_TYPE_INT, CELL_LABEL, FALSE, 11 },
+  { N_("Size"), "size", G_CALLBACK (format_size_cell), G_TYPE_UINT64, CELL_NUMBER, FALSE, 8 },
+  { N_("Down"), "down-rate", G_CALLBACK (format_rate_cell), G_TYPE_UINT64, CELL_NUMBER, FALSE, 9 },
+  { N_("Up"), "up-rate", G_CALLBACK (format_rate_cell), G_TYPE_UINT64, CELL_NUMBER, FALSE, 9 },
+  { N_("Peers"), "n-peers", G_CALLBACK (format_count_cell), G_TYPE_UINT, CELL_NUMBER, FALSE, 3 },
+  { N_("Seeds"), "n-seeds", G_CALLBACK (format_count_cell), G_TYPE_UINT, CELL_NUMBER, FALSE, 3 },
+  { N_("Ratio"), "ratio", G_CALLBACK (format_ratio_cell), G_TYPE_DOUBLE, CELL_NUMBER, FALSE, 4 },
+  { N_("ETA"), "eta", G_CALLBACK (format_eta_cell), G_TYPE_INT64, CELL_NUMBER, FALSE, 11 },
 };
 
 /* GTK 4.8 reads a column view's rows and cells by their type: each cell
@@ -129,6 +133,7 @@ on_cell_setup (GtkSignalListItemFactory *factory,
     {
       child = gtk_label_new (NULL);
       gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
+      gtk_label_set_width_chars (GTK_LABEL (child), spec->width_chars);
       gtk_label_set_xalign (GTK_LABEL (child), spec->kind == CELL_NUMBER ? 1.0f : 0.0f);
       if (spec->kind == CELL_NUMBER)
         gtk_widget_add_css_class (child, "numeric");
@@ -175,7 +180,7 @@ tsr_torrent_columns_append (GtkColumnView *view)
       g_object_set_data (G_OBJECT (column), TSR_TORRENT_COLUMNS_SORT_KEY, (gpointer) columns[i].property);
       gtk_column_view_column_set_expand (column, columns[i].expand);
       if (columns[i].expand)
-        gtk_column_view_column_set_fixed_width (column, 240);
+        gtk_column_view_column_set_fixed_width (column, 130);
       gtk_column_view_column_set_resizable (column, TRUE);
       gtk_column_view_append_column (view, column);
     }

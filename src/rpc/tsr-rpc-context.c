@@ -51,16 +51,45 @@ tsr_rpc_context_free (TsrRpcContext *self)
   g_free (self);
 }
 
-static gint
-compare_ids (gconstpointer a,
-             gconstpointer b,
-             gpointer      user_data)
+typedef struct
 {
-  TsrRpcIds *ids = user_data;
-  gint64 x = tsr_rpc_ids_get (ids, *(TsrTorrent **) a);
-  gint64 y = tsr_rpc_ids_get (ids, *(TsrTorrent **) b);
+  gint64      id;
+  TsrTorrent *torrent;   /* borrowed */
+} Numbered;
+
+static gint
+compare_numbered (gconstpointer a,
+                  gconstpointer b)
+{
+  gint64 x = ((const Numbered *) a)->id;
+  gint64 y = ((const Numbered *) b)->id;
 
   return x < y ? -1 : x > y;
+}
+
+/* In id order, as Transmission lists them. Each id is looked up once (a
+ * sort comparing through the lookup made 25 000 of them for 1 000
+ * torrents, a third of a poll), and the library's own order, which is
+ * mostly the order of the ids, needs no sort at all. */
+static void
+sort_by_id (TsrRpcIds *ids,
+            GPtrArray *torrents)
+{
+  g_autofree Numbered *numbered = g_new (Numbered, MAX (torrents->len, 1));
+  gboolean sorted = TRUE;
+  guint i;
+
+  for (i = 0; i < torrents->len; i++)
+    {
+      numbered[i].torrent = g_ptr_array_index (torrents, i);
+      numbered[i].id = tsr_rpc_ids_get (ids, numbered[i].torrent);
+      sorted = sorted && (i == 0 || numbered[i - 1].id < numbered[i].id);
+    }
+  if (sorted)
+    return;
+  qsort (numbered, torrents->len, sizeof (Numbered), compare_numbered);
+  for (i = 0; i < torrents->len; i++)
+    torrents->pdata[i] = numbered[i].torrent;
 }
 
 static gboolean
@@ -152,7 +181,7 @@ tsr_rpc_context_select (TsrRpcContext *self,
       if (all || (recent && is_recently_active (torrent)) || g_hash_table_contains (chosen, torrent))
         g_ptr_array_add (selected, g_steal_pointer (&torrent));
     }
-  g_ptr_array_sort_with_data (selected, compare_ids, self->ids);
+  sort_by_id (self->ids, selected);
   return g_steal_pointer (&selected);
 }
 

@@ -23,8 +23,12 @@ char *tsr_rpc_session_close    (TsrRpcContext *context, JsonObject *args, JsonBu
 char *tsr_rpc_free_space       (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);
 char *tsr_rpc_port_test        (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);
 
-/* tsr-rpc-torrent-get.c */
-char *tsr_rpc_torrent_get      (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);
+/* tsr-rpc-torrent-get.c: unlike the others, appends its reply's
+ * arguments to @text as JSON members ("torrents":[…] and maybe
+ * ,"removed":[…]) with tsr-rpc-json.h, for the object the caller has
+ * open: the reply of thousands of torrents is too costly as a json-glib
+ * tree (see tsr-rpc-json.c). On failure @text is as it was. */
+char *tsr_rpc_torrent_get      (TsrRpcContext *context, JsonObject *args, GString *text);
 
 /* tsr-rpc-torrent-actions.c */
 char *tsr_rpc_torrent_add      (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);

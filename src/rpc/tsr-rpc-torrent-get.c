@@ -6,7 +6,10 @@
  * entry; fields it does not know are left out, as Transmission does.
  * The reply is a list of objects, or with "format": "table" a list of
  * rows whose first is the field names. "ids": "recently-active" adds
- * "removed", the ids removed in the last minute.
+ * "removed", the ids removed in the last minute. The reply is written
+ * as JSON text (tsr-rpc-json.h), not built as a json-glib tree: clients
+ * poll it for every torrent, and the tree cost 15 times as much (see
+ * tsr-rpc-json.c).
  *
  * Fields the engine has no measure for yet answer what Transmission
  * answers when it has nothing to say: 0 for counters it never counted
@@ -20,6 +23,7 @@
 
 #include "tsr-rpc-activity.h"
 #include "tsr-rpc-fields.h"
+#include "tsr-rpc-json.h"
 #include "tsr-rpc-methods.h"
 
 /* Transmission's tr_torrent_activity. */
@@ -149,13 +153,13 @@ row_sizes (Row *row)
 
 static void
 add_files (Row         *row,
-           JsonBuilder *out,
+           TsrRpcJson  *out,
            gboolean     stats)
 {
   guint64 *done = row_file_done (row);
   guint i;
 
-  json_builder_begin_array (out);
+  tsr_rpc_json_begin_array (out);
   for (i = 0; row->info != NULL && i < row->info->n_files; i++)
     {
       const TsrFile *file = &row->info->files[i];
@@ -163,38 +167,38 @@ add_files (Row         *row,
 
       if (is_pad (file))
         continue;
-      json_builder_begin_object (out);
-      json_builder_set_member_name (out, "bytesCompleted");
-      json_builder_add_int_value (out, MIN (done[i], file->length));
+      tsr_rpc_json_begin_object (out);
+      tsr_rpc_json_member (out, "bytesCompleted");
+      tsr_rpc_json_int (out, MIN (done[i], file->length));
       if (stats)
         {
-          json_builder_set_member_name (out, "wanted");
-          json_builder_add_boolean_value (out, priority != TSR_PRIORITY_SKIP);
-          json_builder_set_member_name (out, "priority");
-          json_builder_add_int_value (out, priority == TSR_PRIORITY_HIGH ? 1 : 0);
+          tsr_rpc_json_member (out, "wanted");
+          tsr_rpc_json_bool (out, priority != TSR_PRIORITY_SKIP);
+          tsr_rpc_json_member (out, "priority");
+          tsr_rpc_json_int (out, priority == TSR_PRIORITY_HIGH ? 1 : 0);
         }
       else
         {
-          json_builder_set_member_name (out, "length");
-          json_builder_add_int_value (out, file->length);
+          tsr_rpc_json_member (out, "length");
+          tsr_rpc_json_int (out, file->length);
           /* Where it is now (torrent-rename-path), as clients name it
            * to rename it again. */
-          json_builder_set_member_name (out, "name");
-          json_builder_add_string_value (out, tsr_torrent_get_file_path (row->torrent, i));
+          tsr_rpc_json_member (out, "name");
+          tsr_rpc_json_string (out, tsr_torrent_get_file_path (row->torrent, i));
         }
-      json_builder_end_object (out);
+      tsr_rpc_json_end_object (out);
     }
-  json_builder_end_array (out);
+  tsr_rpc_json_end_array (out);
 }
 
 static void
 add_file_flags (Row         *row,
-                JsonBuilder *out,
+                TsrRpcJson  *out,
                 gboolean     wanted)
 {
   guint i;
 
-  json_builder_begin_array (out);
+  tsr_rpc_json_begin_array (out);
   for (i = 0; row->info != NULL && i < row->info->n_files; i++)
     {
       TsrPriority priority = tsr_torrent_get_file_priority (row->torrent, i);
@@ -202,11 +206,11 @@ add_file_flags (Row         *row,
       if (is_pad (&row->info->files[i]))
         continue;
       if (wanted)
-        json_builder_add_int_value (out, priority != TSR_PRIORITY_SKIP);
+        tsr_rpc_json_int (out, priority != TSR_PRIORITY_SKIP);
       else
-        json_builder_add_int_value (out, priority == TSR_PRIORITY_HIGH ? 1 : 0);
+        tsr_rpc_json_int (out, priority == TSR_PRIORITY_HIGH ? 1 : 0);
     }
-  json_builder_end_array (out);
+  tsr_rpc_json_end_array (out);
 }
 
 static guint
@@ -220,17 +224,17 @@ count_files (TsrMetainfo *info)
 }
 
 #define MEMBER_INT(name, value) \
-  (json_builder_set_member_name (out, name), json_builder_add_int_value (out, value))
+  (tsr_rpc_json_member (out, name), tsr_rpc_json_int (out, value))
 #define MEMBER_BOOL(name, value) \
-  (json_builder_set_member_name (out, name), json_builder_add_boolean_value (out, value))
+  (tsr_rpc_json_member (out, name), tsr_rpc_json_bool (out, value))
 #define MEMBER_STRING(name, value) \
-  (json_builder_set_member_name (out, name), json_builder_add_string_value (out, value))
+  (tsr_rpc_json_member (out, name), tsr_rpc_json_string (out, value))
 
 /* Every member transmission-remote 3.00 needs before it prints a tracker
  * at all; what Tessera does not track is "never" (0) or unknown (-1). */
 static void
 add_tracker_stat (Row         *row,
-                  JsonBuilder *out,
+                  TsrRpcJson  *out,
                   const char  *url,
                   const char  *host)
 {
@@ -267,13 +271,13 @@ add_tracker_stat (Row         *row,
 
 static void
 add_trackers (Row         *row,
-              JsonBuilder *out,
+              TsrRpcJson  *out,
               gboolean     stats)
 {
   g_autoptr(GPtrArray) tiers = tsr_torrent_dup_trackers (row->torrent);
   guint tier, i, id = 0;
 
-  json_builder_begin_array (out);
+  tsr_rpc_json_begin_array (out);
   for (tier = 0; tiers != NULL && tier < tiers->len; tier++)
     {
       GPtrArray *urls = g_ptr_array_index (tiers, tier);
@@ -284,23 +288,23 @@ add_trackers (Row         *row,
           g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
           const char *host = uri != NULL && g_uri_get_host (uri) != NULL ? g_uri_get_host (uri) : "";
 
-          json_builder_begin_object (out);
-          json_builder_set_member_name (out, "announce");
-          json_builder_add_string_value (out, url);
-          json_builder_set_member_name (out, "id");
-          json_builder_add_int_value (out, id);
-          json_builder_set_member_name (out, "tier");
-          json_builder_add_int_value (out, tier);
-          json_builder_set_member_name (out, "scrape");
-          json_builder_add_string_value (out, "");
-          json_builder_set_member_name (out, "sitename");
-          json_builder_add_string_value (out, host);
+          tsr_rpc_json_begin_object (out);
+          tsr_rpc_json_member (out, "announce");
+          tsr_rpc_json_string (out, url);
+          tsr_rpc_json_member (out, "id");
+          tsr_rpc_json_int (out, id);
+          tsr_rpc_json_member (out, "tier");
+          tsr_rpc_json_int (out, tier);
+          tsr_rpc_json_member (out, "scrape");
+          tsr_rpc_json_string (out, "");
+          tsr_rpc_json_member (out, "sitename");
+          tsr_rpc_json_string (out, host);
           if (stats)
             add_tracker_stat (row, out, url, host);
-          json_builder_end_object (out);
+          tsr_rpc_json_end_object (out);
         }
     }
-  json_builder_end_array (out);
+  tsr_rpc_json_end_array (out);
 }
 
 static char *
@@ -324,12 +328,12 @@ tracker_list (TsrTorrent *torrent)
 
 static void
 add_peers (Row         *row,
-           JsonBuilder *out)
+           TsrRpcJson  *out)
 {
   GPtrArray *peers = row_peers (row);
   guint i;
 
-  json_builder_begin_array (out);
+  tsr_rpc_json_begin_array (out);
   for (i = 0; i < peers->len; i++)
     {
       TsrPeerInfo *peer = g_ptr_array_index (peers, i);
@@ -348,45 +352,45 @@ add_peers (Row         *row,
           if (strlen (host) > 0 && host[strlen (host) - 1] == ']')
             host[strlen (host) - 1] = '\0';
         }
-      json_builder_begin_object (out);
-      json_builder_set_member_name (out, "address");
-      json_builder_add_string_value (out, host);
-      json_builder_set_member_name (out, "port");
-      json_builder_add_int_value (out, port);
-      json_builder_set_member_name (out, "clientName");
-      json_builder_add_string_value (out, peer->client != NULL ? peer->client : "");
-      json_builder_set_member_name (out, "clientIsChoked");
-      json_builder_add_boolean_value (out, peer->am_choking);
-      json_builder_set_member_name (out, "clientIsInterested");
-      json_builder_add_boolean_value (out, peer->am_interested);
-      json_builder_set_member_name (out, "peerIsChoked");
-      json_builder_add_boolean_value (out, peer->peer_choking);
-      json_builder_set_member_name (out, "peerIsInterested");
-      json_builder_add_boolean_value (out, peer->peer_interested);
-      json_builder_set_member_name (out, "isIncoming");
-      json_builder_add_boolean_value (out, peer->incoming);
-      json_builder_set_member_name (out, "isEncrypted");
-      json_builder_add_boolean_value (out, peer->encrypted);
-      json_builder_set_member_name (out, "isUTP");
-      json_builder_add_boolean_value (out, peer->transport == TSR_TRANSPORT_UTP);
-      json_builder_set_member_name (out, "progress");
-      json_builder_add_double_value (out, peer->progress);
-      json_builder_set_member_name (out, "rateToClient");
-      json_builder_add_int_value (out, peer->down_rate);
-      json_builder_set_member_name (out, "rateToPeer");
-      json_builder_add_int_value (out, peer->up_rate);
-      json_builder_set_member_name (out, "flagStr");
-      json_builder_add_string_value (out, peer->encrypted ? "E" : "");
-      json_builder_end_object (out);
+      tsr_rpc_json_begin_object (out);
+      tsr_rpc_json_member (out, "address");
+      tsr_rpc_json_string (out, host);
+      tsr_rpc_json_member (out, "port");
+      tsr_rpc_json_int (out, port);
+      tsr_rpc_json_member (out, "clientName");
+      tsr_rpc_json_string (out, peer->client != NULL ? peer->client : "");
+      tsr_rpc_json_member (out, "clientIsChoked");
+      tsr_rpc_json_bool (out, peer->am_choking);
+      tsr_rpc_json_member (out, "clientIsInterested");
+      tsr_rpc_json_bool (out, peer->am_interested);
+      tsr_rpc_json_member (out, "peerIsChoked");
+      tsr_rpc_json_bool (out, peer->peer_choking);
+      tsr_rpc_json_member (out, "peerIsInterested");
+      tsr_rpc_json_bool (out, peer->peer_interested);
+      tsr_rpc_json_member (out, "isIncoming");
+      tsr_rpc_json_bool (out, peer->incoming);
+      tsr_rpc_json_member (out, "isEncrypted");
+      tsr_rpc_json_bool (out, peer->encrypted);
+      tsr_rpc_json_member (out, "isUTP");
+      tsr_rpc_json_bool (out, peer->transport == TSR_TRANSPORT_UTP);
+      tsr_rpc_json_member (out, "progress");
+      tsr_rpc_json_double (out, peer->progress);
+      tsr_rpc_json_member (out, "rateToClient");
+      tsr_rpc_json_int (out, peer->down_rate);
+      tsr_rpc_json_member (out, "rateToPeer");
+      tsr_rpc_json_int (out, peer->up_rate);
+      tsr_rpc_json_member (out, "flagStr");
+      tsr_rpc_json_string (out, peer->encrypted ? "E" : "");
+      tsr_rpc_json_end_object (out);
     }
-  json_builder_end_array (out);
+  tsr_rpc_json_end_array (out);
 }
 
 /* Connected peers by how they were found; a user's address counts as
  * the cache (Transmission's addresses from before). */
 static void
 add_peers_from (Row         *row,
-                JsonBuilder *out)
+                TsrRpcJson  *out)
 {
   GPtrArray *peers = row_peers (row);
   gint64 cache = 0, dht = 0, incoming = 0, lpd = 0, pex = 0, tracker = 0;
@@ -409,7 +413,7 @@ add_peers_from (Row         *row,
       else
         cache++;
     }
-  json_builder_begin_object (out);
+  tsr_rpc_json_begin_object (out);
   MEMBER_INT ("fromCache", cache);
   MEMBER_INT ("fromDht", dht);
   MEMBER_INT ("fromIncoming", incoming);
@@ -417,13 +421,13 @@ add_peers_from (Row         *row,
   MEMBER_INT ("fromLtep", 0);
   MEMBER_INT ("fromPex", pex);
   MEMBER_INT ("fromTracker", tracker);
-  json_builder_end_object (out);
+  tsr_rpc_json_end_object (out);
 }
 
 /* BEP 3 bitfield order, base64, as the spec's "pieces". */
 static void
 add_pieces (Row         *row,
-            JsonBuilder *out)
+            TsrRpcJson  *out)
 {
   g_autofree float *fractions = NULL;
   g_autofree guint8 *bits = NULL;
@@ -436,7 +440,7 @@ add_pieces (Row         *row,
     if (fractions[i] >= 1.0f)
       bits[i / 8] |= 0x80 >> (i % 8);
   text = g_base64_encode (bits, (n + 7) / 8);
-  json_builder_add_string_value (out, text);
+  tsr_rpc_json_string (out, text);
 }
 
 static guint
@@ -458,16 +462,16 @@ count_peers (Row     *row,
   return n;
 }
 
-#define INT(value) json_builder_add_int_value (out, (value))
-#define BOOL(value) json_builder_add_boolean_value (out, (value))
-#define DOUBLE(value) json_builder_add_double_value (out, (value))
-#define STRING(value) json_builder_add_string_value (out, (value))
+#define INT(value) tsr_rpc_json_int (out, (value))
+#define BOOL(value) tsr_rpc_json_bool (out, (value))
+#define DOUBLE(value) tsr_rpc_json_double (out, (value))
+#define STRING(value) tsr_rpc_json_string (out, (value))
 
 /* Adds @field's value; FALSE when it is not one Tessera answers. */
 static gboolean
 add_field (Row         *row,
            TsrRpcField  kind,
-           JsonBuilder *out)
+           TsrRpcJson  *out)
 {
   TsrTorrent *torrent = row->torrent;
   TsrMetainfo *info = row->info;
@@ -576,7 +580,12 @@ add_field (Row         *row,
       BOOL (FALSE);
       break;
     case TSR_RPC_FIELD_ETA:
-      INT (tsr_torrent_get_eta (torrent) >= 0 ? tsr_torrent_get_eta (torrent) : -1);
+      {
+        /* Once: each asks the swarm for its rates and seeds afresh. */
+        gint64 eta = tsr_torrent_get_eta (torrent);
+
+        INT (eta >= 0 ? eta : -1);
+      }
       break;
     case TSR_RPC_FIELD_ETA_IDLE:
     case TSR_RPC_FIELD_MANUAL_ANNOUNCE_TIME:
@@ -595,7 +604,7 @@ add_field (Row         *row,
       INT (tsr_torrent_get_downloaded (torrent));
       break;
     case TSR_RPC_FIELD_UPLOAD_RATIO:
-      DOUBLE (info != NULL ? tsr_torrent_get_ratio (torrent) : -1);
+      tsr_rpc_json_ratio (out, info != NULL ? tsr_torrent_get_ratio (torrent) : -1);
       break;
     case TSR_RPC_FIELD_ADDED_DATE:
       /* The library keeps it across runs; a torrent it does not hold,
@@ -663,10 +672,10 @@ add_field (Row         *row,
         const char * const *labels = tsr_library_get_labels (torrent);
         guint i;
 
-        json_builder_begin_array (out);
+        tsr_rpc_json_begin_array (out);
         for (i = 0; labels[i] != NULL; i++)
           STRING (labels[i]);
-        json_builder_end_array (out);
+        tsr_rpc_json_end_array (out);
       }
       break;
     case TSR_RPC_FIELD_QUEUE_POSITION:
@@ -754,10 +763,10 @@ add_field (Row         *row,
       {
         guint i;
 
-        json_builder_begin_array (out);
+        tsr_rpc_json_begin_array (out);
         for (i = 0; info != NULL && info->web_seeds != NULL && i < info->web_seeds->len; i++)
           STRING (g_ptr_array_index (info->web_seeds, i));
-        json_builder_end_array (out);
+        tsr_rpc_json_end_array (out);
       }
 
       break;
@@ -777,14 +786,19 @@ row_clear (Row *row)
 char *
 tsr_rpc_torrent_get (TsrRpcContext *context,
                      JsonObject    *args,
-                     JsonBuilder   *out)
+                     GString       *text)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) torrents = NULL;
   g_autoptr(GArray) fields = NULL;
+  g_autoptr(GString) keys = NULL;
+  g_autofree gsize *key_ends = NULL;
   const char *format = tsr_rpc_args_string (args, "format");
   gboolean table = format != NULL && g_str_equal (format, "table");
+  TsrRpcJson writer;
+  TsrRpcJson *out = &writer;
   JsonNode *ids;
+  gsize reserve, length;
   guint i, j;
 
   if (args == NULL || !json_object_has_member (args, "fields") ||
@@ -797,14 +811,34 @@ tsr_rpc_torrent_get (TsrRpcContext *context,
     return g_strdup (error->message);
   fields = tsr_rpc_fields_parse (json_object_get_array_member (args, "fields"));
 
-  json_builder_set_member_name (out, "torrents");
-  json_builder_begin_array (out);
+  /* Each member's "name": once, for every row. */
+  keys = g_string_new (NULL);
+  key_ends = g_new (gsize, fields->len + 1);
+  key_ends[0] = 0;
+  for (j = 0; j < fields->len; j++)
+    {
+      const char *name = tsr_rpc_field_name (g_array_index (fields, guint, j));
+
+      tsr_rpc_json_append_escaped (keys, name, strlen (name));
+      g_string_append_c (keys, ':');
+      key_ends[j + 1] = keys->len;
+    }
+  /* Room for the whole reply at once (about 24 bytes a field and a row
+   * for the -l fields), rather than doubling through a megabyte. */
+  length = text->len;
+  reserve = (gsize) torrents->len * (fields->len + 1) * (table ? 16 : 16 + keys->len / MAX (fields->len, 1));
+  g_string_set_size (text, length + MIN (reserve, 64 * 1024 * 1024));
+  g_string_truncate (text, length);
+
+  tsr_rpc_json_init (out, text);
+  tsr_rpc_json_member (out, "torrents");
+  tsr_rpc_json_begin_array (out);
   if (table)
     {
-      json_builder_begin_array (out);
+      tsr_rpc_json_begin_array (out);
       for (j = 0; j < fields->len; j++)
         STRING (tsr_rpc_field_name (g_array_index (fields, guint, j)));
-      json_builder_end_array (out);
+      tsr_rpc_json_end_array (out);
     }
   for (i = 0; i < torrents->len; i++)
     {
@@ -812,22 +846,22 @@ tsr_rpc_torrent_get (TsrRpcContext *context,
 
       row.info = tsr_torrent_get_metainfo (row.torrent);
       if (table)
-        json_builder_begin_array (out);
+        tsr_rpc_json_begin_array (out);
       else
-        json_builder_begin_object (out);
+        tsr_rpc_json_begin_object (out);
       for (j = 0; j < fields->len; j++)
         {
           if (!table)
-            json_builder_set_member_name (out, tsr_rpc_field_name (g_array_index (fields, guint, j)));
+            tsr_rpc_json_member_raw (out, keys->str + key_ends[j], key_ends[j + 1] - key_ends[j]);
           add_field (&row, g_array_index (fields, guint, j), out);
         }
       if (table)
-        json_builder_end_array (out);
+        tsr_rpc_json_end_array (out);
       else
-        json_builder_end_object (out);
+        tsr_rpc_json_end_object (out);
       row_clear (&row);
     }
-  json_builder_end_array (out);
+  tsr_rpc_json_end_array (out);
 
   ids = json_object_get_member (args, "ids");
   if (ids != NULL && JSON_NODE_HOLDS_VALUE (ids) && json_node_get_value_type (ids) == G_TYPE_STRING &&
@@ -835,11 +869,11 @@ tsr_rpc_torrent_get (TsrRpcContext *context,
     {
       g_autoptr(GArray) removed = tsr_rpc_ids_dup_removed (context->ids, 60);
 
-      json_builder_set_member_name (out, "removed");
-      json_builder_begin_array (out);
+      tsr_rpc_json_member (out, "removed");
+      tsr_rpc_json_begin_array (out);
       for (i = 0; i < removed->len; i++)
         INT (g_array_index (removed, gint64, i));
-      json_builder_end_array (out);
+      tsr_rpc_json_end_array (out);
     }
   return NULL;
 }

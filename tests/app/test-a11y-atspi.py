@@ -39,17 +39,15 @@ PID, which is the group's id."""
 
 import hashlib
 import os
-import queue
 import re
 import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
-from tsrtest import Tap, bencode, info_hash, need_tool, pseudo_random, write  # noqa: E402
+from tsrtest import Lines, Tap, bencode, info_hash, need_tool, pseudo_random, write  # noqa: E402
 
 try:
     import gi
@@ -101,34 +99,6 @@ KNOWN = set()
 TYPE_NAME = re.compile(r"^(Gtk|Adw|Tsr)[A-Z][A-Za-z]*$")
 
 
-class Lines:
-    """A process whose output lines are read by a thread."""
-
-    def __init__(self, args, env=None, **kwargs):
-        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, **kwargs)
-        self.lines = queue.Queue()
-        self.seen = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.process.stdout:
-            self.lines.put(line.decode(errors="replace").rstrip("\n"))
-        self.lines.put(None)
-
-    def wait_for(self, predicate, timeout, what):
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            try:
-                line = self.lines.get(timeout=max(0.1, end - time.monotonic()))
-            except queue.Empty:
-                break
-            if line is None:
-                self.lines.put(None)
-                break
-            self.seen.append(line)
-            if predicate(line):
-                return line
-        raise AssertionError(f"no {what} within {timeout} s; output: {self.seen[-20:]}")
 
 
 def stop(process, group=False):

@@ -25,16 +25,13 @@ Every process is started and stopped by PID here, also on failure."""
 
 import json
 import os
-import queue
 import re
 import subprocess
 import sys
-import threading
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "python"))
 from tsrpeers import OpenTracker, Peer, stop_process, tree_digest  # noqa: E402
-from tsrtest import Tap, cli, need_cli, need_tool, pseudo_random, write  # noqa: E402
+from tsrtest import Lines, Tap, cli, need_cli, need_tool, pseudo_random, write  # noqa: E402
 
 APP_ID = "io.github.tessera.Tessera"
 APP = os.environ.get("TESSERA_APP")
@@ -100,34 +97,6 @@ def event(line):
     return match.group(1) if match else None
 
 
-class Lines:
-    """A process whose stdout lines are read by a thread."""
-
-    def __init__(self, args, env=None):
-        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
-        self.lines = queue.Queue()
-        self.seen = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.process.stdout:
-            self.lines.put(line.decode(errors="replace").rstrip("\n"))
-        self.lines.put(None)
-
-    def wait_for(self, predicate, timeout, what):
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            try:
-                line = self.lines.get(timeout=max(0.1, end - time.monotonic()))
-            except queue.Empty:
-                break
-            if line is None:
-                self.lines.put(None)
-                break
-            self.seen.append(line)
-            if predicate(line):
-                return line
-        raise AssertionError(f"no {what} within {timeout} s; output: {self.seen[-20:]}")
 
 
 def app_env(home):

@@ -4,10 +4,13 @@ bencoder, and a bounded runner for tessera-cli and reference tools."""
 
 import hashlib
 import os
+import queue
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import traceback
 
 CLI = os.environ.get("TESSERA_CLI")
@@ -147,3 +150,34 @@ def read_terminal(fd, timeout):
     finally:
         os.close(fd)
     return screen.decode(errors="replace")
+
+
+class Lines:
+    """A process whose output lines (stdout and stderr) are read by a thread."""
+
+    def __init__(self, args, env=None, **kwargs):
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, **kwargs)
+        self.lines = queue.Queue()
+        self.seen = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.lines.put(line.decode(errors="replace").rstrip("\n"))
+        self.lines.put(None)
+
+    def wait_for(self, predicate, timeout, what):
+        """The first line @predicate accepts within @timeout seconds."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            try:
+                line = self.lines.get(timeout=max(0.1, end - time.monotonic()))
+            except queue.Empty:
+                break
+            if line is None:
+                self.lines.put(None)
+                break
+            self.seen.append(line)
+            if predicate(line):
+                return line
+        raise AssertionError(f"no {what} within {timeout} s; output: {self.seen[-20:]}")
