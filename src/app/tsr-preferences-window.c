@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "tsr-a11y.h"
+#include "tsr-blocklist-group.h"
 #include "tsr-preferences-window.h"
 
 struct _TsrPreferencesWindow
@@ -32,6 +33,7 @@ struct _TsrPreferencesWindow
   GtkWidget            *end_row;       /* template child */
   GtkWidget            *days_row;      /* template child */
   GtkBox               *days_box;      /* template child */
+  TsrBlocklistGroup    *blocklist_group; /* template child */
   GtkToggleButton      *days[7];       /* in days_box, Monday first; [i] is bit (i + 1) % 7 */
   gboolean              showing_days;  /* the buttons follow the key: not a change by the user */
 };
@@ -283,6 +285,7 @@ tsr_preferences_window_class_init (TsrPreferencesWindowClass *klass)
   guint i;
 
   G_OBJECT_CLASS (klass)->dispose = tsr_preferences_window_dispose;
+  g_type_ensure (TSR_TYPE_BLOCKLIST_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tessera/Tessera/tsr-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, folder_row);
@@ -292,6 +295,7 @@ tsr_preferences_window_class_init (TsrPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, end_row);
   gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, days_row);
   gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, days_box);
+  gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, blocklist_group);
   for (i = 0; i < G_N_ELEMENTS (bound_keys); i++)
     gtk_widget_class_bind_template_child_full (widget_class, bound_keys[i].key, FALSE, 0);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_folder);
@@ -310,7 +314,8 @@ tsr_preferences_window_init (TsrPreferencesWindow *self)
 }
 
 GtkWidget *
-tsr_preferences_window_new (GSettings *settings)
+tsr_preferences_window_new (GSettings            *settings,
+                            TsrBlocklistSettings *blocklist)
 {
   TsrPreferencesWindow *self = g_object_new (TSR_TYPE_PREFERENCES_WINDOW, NULL);
   guint i;
@@ -342,5 +347,6 @@ tsr_preferences_window_new (GSettings *settings)
   g_settings_bind (settings, "alt-speed-time-enabled", self->begin_row, "sensitive", G_SETTINGS_BIND_GET);
   g_settings_bind (settings, "alt-speed-time-enabled", self->end_row, "sensitive", G_SETTINGS_BIND_GET);
   g_settings_bind (settings, "alt-speed-time-enabled", self->days_row, "sensitive", G_SETTINGS_BIND_GET);
+  tsr_blocklist_group_set_up (self->blocklist_group, settings, blocklist);
   return GTK_WIDGET (self);
 }
