@@ -516,7 +516,6 @@ tsr_application_startup (GApplication *app)
   TsrApplication *self = TSR_APPLICATION (app);
   g_autofree char *folder = data_folder ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) port = NULL;
   GListModel *torrents;
 
   G_APPLICATION_CLASS (tsr_application_parent_class)->startup (app);
@@ -543,8 +542,8 @@ tsr_application_startup (GApplication *app)
                                                   config);
   }
   self->alt_speed = tsr_alt_speed_new (self->settings, NULL, NULL);
-  port = g_settings_get_value (self->settings, "listen-port");
-  if (!tsr_library_listen (self->library, g_variant_get_uint16 (port), &error))
+  /* A port picked at random at the first start, then kept. */
+  if (!tsr_library_listen (self->library, tsr_ensure_listen_port (self->settings), &error))
     g_warning ("Cannot listen for peers: %s", error->message);
   tsr_library_restore (self->library);
   {

@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "tsr-a11y.h"
+#include "tsr-app-util.h"
 #include "tsr-blocklist-group.h"
 #include "tsr-preferences-window.h"
 
@@ -278,6 +279,13 @@ tsr_preferences_window_dispose (GObject *object)
   G_OBJECT_CLASS (tsr_preferences_window_parent_class)->dispose (object);
 }
 
+/* A new port at random; the spin button follows the key. */
+static void
+on_randomize_clicked (TsrPreferencesWindow *self)
+{
+  tsr_reroll_listen_port (self->settings);
+}
+
 static void
 tsr_preferences_window_class_init (TsrPreferencesWindowClass *klass)
 {
@@ -300,6 +308,7 @@ tsr_preferences_window_class_init (TsrPreferencesWindowClass *klass)
     gtk_widget_class_bind_template_child_full (widget_class, bound_keys[i].key, FALSE, 0);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_folder);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_watch_folder);
+  gtk_widget_class_bind_template_callback (widget_class, on_randomize_clicked);
   gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, watch_row);
   gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, watch_after);
 }

@@ -14,6 +14,8 @@
  * the source is read, its rules and malformed lines are shown, the
  * session blocks the addresses in it (and, turned off, none), "Update
  * Now" reads the file again, and a missing file is told in the row.
+ * The listening port: 0 (the first start) becomes a random port in the
+ * dynamic range, kept from then on, and "Randomize" picks another.
  */
 #include "config.h"
 
@@ -22,6 +24,7 @@
 #include <glib/gstdio.h>
 
 #include "tsr-app-test-util.h"
+#include "tsr-app-util.h"
 #include "tsr-preferences-window.h"
 
 /* From the app's compiled resources: referenced so that the linker keeps
@@ -376,6 +379,48 @@ test_blocklist (void)
   g_assert_no_errno (g_rmdir (dir));
 }
 
+static guint16
+port_key (GSettings *settings)
+{
+  g_autoptr(GVariant) port = g_settings_get_value (settings, "listen-port");
+
+  return g_variant_get_uint16 (port);
+}
+
+static void
+test_random_port (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWidget *window = tsr_preferences_window_new (settings, NULL);
+  GtkWidget *spin = find_in_row (find_row (window, "Listening Port"), GTK_TYPE_SPIN_BUTTON);
+  GtkWidget *button = tsr_app_test_find_widget (window, "randomize_button");
+  guint16 first;
+  guint i;
+
+  /* The first start: unset (0) becomes a port of the dynamic range. */
+  g_assert_nonnull (button);
+  g_assert_cmpuint (port_key (settings), ==, 0);
+  first = tsr_ensure_listen_port (settings);
+  g_assert_cmpuint (first, >=, TSR_SESSION_RANDOM_PORT_MIN);
+  g_assert_cmpuint (port_key (settings), ==, first);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, first);
+  /* Kept at the next start. */
+  g_assert_cmpuint (tsr_ensure_listen_port (settings), ==, first);
+
+  /* Randomize: another, shown (a draw may repeat one in 16384: a few). */
+  for (i = 0; i < 4 && port_key (settings) == first; i++)
+    g_signal_emit_by_name (button, "clicked");
+  g_assert_cmpuint (port_key (settings), !=, first);
+  g_assert_cmpuint (port_key (settings), >=, TSR_SESSION_RANDOM_PORT_MIN);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, port_key (settings));
+
+  /* A port chosen by hand stays, in or out of that range. */
+  g_settings_set_value (settings, "listen-port", g_variant_new_uint16 (6881));
+  g_assert_cmpuint (tsr_ensure_listen_port (settings), ==, 6881);
+  g_settings_reset (settings, "listen-port");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -387,5 +432,6 @@ main (int    argc,
   g_test_add_func ("/preferences/folder-row", test_folder_row);
   g_test_add_func ("/preferences/schedule-rows", test_schedule_rows);
   g_test_add_func ("/preferences/blocklist", test_blocklist);
+  g_test_add_func ("/preferences/random-port", test_random_port);
   return g_test_run ();
 }

@@ -208,6 +208,12 @@ tsr_session_new (void)
   return g_object_new (TSR_TYPE_SESSION, NULL);
 }
 
+guint16
+tsr_session_pick_random_port (void)
+{
+  return (guint16) g_random_int_range (TSR_SESSION_RANDOM_PORT_MIN, TSR_SESSION_RANDOM_PORT_MAX + 1);
+}
+
 const guint8 *
 tsr_session_get_peer_id (TsrSession *self)
 {

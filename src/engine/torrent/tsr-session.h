@@ -17,6 +17,12 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TsrSession, tsr_session, TSR, SESSION, GObject)
 
 TsrSession   *tsr_session_new          (void);
+/* A listening port at random in the dynamic range (RFC 6335), for a
+ * first start to pick once and keep, as Transmission and qBittorrent do:
+ * no two installations on one well-known port that networks single out. */
+#define TSR_SESSION_RANDOM_PORT_MIN 49152
+#define TSR_SESSION_RANDOM_PORT_MAX 65535
+guint16       tsr_session_pick_random_port (void);
 /* Listens on @port (0: any free port) on every address. */
 gboolean      tsr_session_listen       (TsrSession   *self,
                                         guint16       port,
