@@ -189,6 +189,27 @@ on_blocklist_loaded (GObject      *source,
     g_warning (_("The blocklist was not loaded: %s"), error->message);
 }
 
+/* Written at once, before the main loop runs: the file is read again
+ * just after (and at each SIGHUP), and must say the port picked. */
+static void
+keep_peer_port (const char *path,
+                guint       port)
+{
+  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *text = NULL;
+  gsize length = 0;
+
+  g_key_file_load_from_file (keyfile, path, G_KEY_FILE_KEEP_COMMENTS, NULL);
+  g_key_file_set_uint64 (keyfile, "session", "peer-port", port);
+  text = g_key_file_to_data (keyfile, &length, NULL);
+  g_mkdir_with_parents (dir, 0700);
+  /* Private, as on_settings_changed writes it: it may name a password. */
+  if (!g_file_set_contents_full (path, text, length, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    g_warning ("%s", error->message);
+}
+
 static void
 on_settings_changed (gpointer user_data)
 {
@@ -273,6 +294,7 @@ tsr_cli_daemon (int    argc,
   g_auto(GStrv) allowed_dirs = NULL;
   gint port = -1, peer_port = -1;
   gboolean no_tracker = FALSE;
+  gboolean random_peer_port = FALSE;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(TsrRpcSettings) settings = NULL;
@@ -288,6 +310,7 @@ tsr_cli_daemon (int    argc,
     { "library-dir", 0, 0, G_OPTION_ARG_FILENAME, &library_dir, N_("Run the torrent library in DIR, the app’s by default (~/.local/share/tessera)"), N_("DIR") },
     { "download-dir", 0, 0, G_OPTION_ARG_FILENAME, &download_dir, N_("Save new torrents in DIR unless a client says otherwise"), N_("DIR") },
     { "peer-port", 0, 0, G_OPTION_ARG_INT, &peer_port, N_("Listen for peers on PORT (0: any free port)"), N_("PORT") },
+    { "random-peer-port", 0, 0, G_OPTION_ARG_NONE, &random_peer_port, N_("Pick a new peer port at random (49152 to 65535) and keep it"), NULL },
     { "rpc-bind", 0, 0, G_OPTION_ARG_STRING, &bind, N_("Serve the remote control on ADDRESS (default 127.0.0.1)"), N_("ADDRESS") },
     { "rpc-port", 0, 0, G_OPTION_ARG_INT, &port, N_("Serve the remote control on PORT (default 9091; 0: any free port)"), N_("PORT") },
     { "rpc-auth", 0, 0, G_OPTION_ARG_STRING, &auth, N_("Ask clients for this user name and password"), N_("USER:PASSWORD") },
@@ -332,6 +355,13 @@ tsr_cli_daemon (int    argc,
     }
   if (peer_port >= 0)
     settings->peer_port = peer_port;
+  /* The first start picks the peer port at random and keeps it, as the
+   * app does (a port of its own, not the one every client is known by). */
+  else if (random_peer_port || !g_key_file_has_key (keyfile, "session", "peer-port", NULL))
+    {
+      settings->peer_port = tsr_session_pick_random_port ();
+      keep_peer_port (daemon.config_path, settings->peer_port);
+    }
   if (bind == NULL)
     bind = file_bind = key_string (keyfile, "bind");
   if (bind == NULL)
