@@ -169,6 +169,10 @@ apply (TsrBlocklistSettings *self)
       self->source = g_strdup (source);
       self->read = FALSE;
       tsr_blocklist_set_sources (self->blocklist, source[0] != '\0' ? sources : NULL);
+      /* Off, the old list protects nothing and its count would pass for
+       * the new one's; on, it stays in force until the new one is in. */
+      if (!enabled)
+        tsr_blocklist_set_ranges (self->blocklist, NULL);
       if (source[0] == '\0')
         {
           /* No source, no rules, nothing to report. */

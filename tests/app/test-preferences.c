@@ -364,9 +364,14 @@ test_blocklist (void)
   g_assert_true (blocks (blocklist, "203.0.113.5:1"));
   g_assert_false (blocks (blocklist, "203.0.113.10:1"));
 
-  /* A missing file: said in the row, in the error style. */
+  /* Off, another source: the old rules go, not to pass for its own. */
+  g_settings_set_boolean (settings, "blocklist-enabled", FALSE);
   missing = g_build_filename (dir, "missing.p2p", NULL);
   g_settings_set_string (settings, "blocklist-url", missing);
+  g_assert_false (tsr_blocklist_settings_get_busy (glue));
+  g_assert_cmpuint (tsr_blocklist_settings_get_n_rules (glue), ==, 0);
+  /* On, it is read: a missing file is said in the row, in the error style. */
+  g_settings_set_boolean (settings, "blocklist-enabled", TRUE);
   wait_idle (glue);
   g_assert_nonnull (tsr_blocklist_settings_get_error (glue));
   g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (status), "Not loaded: "));
