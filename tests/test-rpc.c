@@ -4,6 +4,8 @@
  * (absolute, no "..", inside the allowed roots, symlinks resolved), ids
  * that stay with their torrents when others go, and the request handler's
  * envelope (tag echoed, errors named, "table" rows matching their header),
+ * the blocklist: session-set of its URL, blocklist-update fetching it
+ * (from a local server) and answering its size, session-get telling it,
  * and the JSON writer torrent-get's reply is written with (tsr-rpc-json.h):
  * what it writes parses back, with json-glib, to exactly what was written,
  * in both of torrent-get's formats. The alternative speed schedule:
@@ -130,6 +132,76 @@ add_magnet (Fixture    *f,
 
   g_assert_cmpstr (json_object_get_string_member (reply, "result"), ==, "success");
   return json_object_get_int_member (json_object_get_object_member (args, "torrent-added"), "id");
+}
+
+static void
+serve_blocklist (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  static const char body[] = "a:10.0.0.0-10.0.0.255\nb:10.0.1.0-10.0.1.255\n192.0.2.0/24\nmalformed\n";
+
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, body, strlen (body));
+}
+
+static void
+on_reply (char     *reply,
+          guint     status,
+          gpointer  user_data)
+{
+  *(char **) user_data = reply;
+}
+
+static void
+test_blocklist (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *base = NULL;
+  g_autoptr(SoupServer) server = tsr_test_http_server_new (serve_blocklist, NULL, &base);
+  g_autofree char *set = g_strdup_printf ("{\"method\":\"session-set\",\"arguments\":{\"blocklist-enabled\":true,"
+                                          "\"blocklist-url\":\"%s/list.p2p\"}}", base);
+  const char *update = "{\"method\":\"blocklist-update\",\"tag\":7}";
+  const char *get = "{\"method\":\"session-get\",\"arguments\":{\"fields\":[\"blocklist-enabled\","
+                    "\"blocklist-size\",\"blocklist-url\"]}}";
+  g_autoptr(JsonObject) before = ask (f, update, NULL);
+  g_autoptr(JsonObject) bad = ask (f, "{\"method\":\"session-set\",\"arguments\":{\"blocklist-url\":\"/etc/x\"}}", NULL);
+  g_autoptr(JsonObject) set_reply = NULL;
+  g_autoptr(JsonObject) got = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *text = NULL;
+  g_autofree char *url = g_strconcat (base, "/list.p2p", NULL);
+  JsonObject *reply, *args;
+
+  /* Waits for its fetch: the synchronous handler says so. */
+  g_assert_cmpstr (json_object_get_string_member (before, "result"), ==, "blocklist-update is answered by the server only");
+  g_assert_cmpstr (json_object_get_string_member (bad, "result"), ==, "blocklist-url must be an http or https URL");
+  set_reply = ask (f, set, NULL);
+  g_assert_cmpstr (json_object_get_string_member (set_reply, "result"), ==, "success");
+  tsr_rpc_handle_request_async (f->context, update, strlen (update), NULL, on_reply, &text);
+  TSR_TEST_WAIT_UNTIL (text != NULL, 20, "the blocklist-update reply");
+  g_assert_true (json_parser_load_from_data (parser, text, -1, NULL));
+  reply = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (reply, "result"), ==, "success");
+  g_assert_cmpint (json_object_get_int_member (reply, "tag"), ==, 7);
+  args = json_object_get_object_member (reply, "arguments");
+  /* a and b are adjacent: merged. */
+  g_assert_cmpint (json_object_get_int_member (args, "blocklist-size"), ==, 2);
+
+  got = ask (f, get, NULL);
+  args = json_object_get_object_member (got, "arguments");
+  g_assert_true (json_object_get_boolean_member (args, "blocklist-enabled"));
+  g_assert_cmpint (json_object_get_int_member (args, "blocklist-size"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (args, "blocklist-url"), ==, url);
+  /* Kept in the config folder, for the next start. */
+  g_assert_true (g_file_test (f->dir, G_FILE_TEST_IS_DIR));
+  {
+    g_autofree char *kept = g_build_filename (f->dir, "blocklists", NULL);
+
+    g_assert_true (g_file_test (kept, G_FILE_TEST_IS_DIR));
+  }
 }
 
 static void
@@ -604,6 +676,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/rpc/paths", Fixture, NULL, fixture_set_up, test_paths, fixture_tear_down);
   g_test_add ("/rpc/ids-stable", Fixture, NULL, fixture_set_up, test_ids_stable, fixture_tear_down);
+  g_test_add ("/rpc/blocklist", Fixture, NULL, fixture_set_up, test_blocklist, fixture_tear_down);
   g_test_add ("/rpc/envelope", Fixture, NULL, fixture_set_up, test_envelope, fixture_tear_down);
   g_test_add_func ("/rpc/escaped-nul", test_escaped_nul);
   g_test_add ("/rpc/alt-speed/schedule", Fixture, NULL, fixture_set_up, test_alt_speed_schedule, fixture_tear_down);

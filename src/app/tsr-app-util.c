@@ -78,6 +78,25 @@ tsr_dup_download_folder (GSettings *settings)
   return g_strdup (downloads != NULL ? downloads : g_get_home_dir ());
 }
 
+void
+tsr_reroll_listen_port (GSettings *settings)
+{
+  g_settings_set_value (settings, "listen-port", g_variant_new_uint16 (tsr_session_pick_random_port ()));
+}
+
+guint16
+tsr_ensure_listen_port (GSettings *settings)
+{
+  g_autoptr(GVariant) port = g_settings_get_value (settings, "listen-port");
+
+  if (g_variant_get_uint16 (port) != 0)
+    return g_variant_get_uint16 (port);
+  tsr_reroll_listen_port (settings);
+  g_clear_pointer (&port, g_variant_unref);
+  port = g_settings_get_value (settings, "listen-port");
+  return g_variant_get_uint16 (port);
+}
+
 static void
 on_launched (GObject      *source,
              GAsyncResult *result,

@@ -33,6 +33,11 @@ void        tsr_open_folder     (GtkWindow   *parent,
 /* Where torrents are saved without asking: the "download-folder" of
  * @settings, or the XDG Download folder when it is empty. */
 char       *tsr_dup_download_folder (GSettings *settings);
+/* The "listen-port" of @settings; when it is 0 (the first start, or
+ * asked for), a random one in the dynamic range is picked and kept. */
+guint16     tsr_ensure_listen_port  (GSettings *settings);
+/* A new random "listen-port", used from the next start. */
+void        tsr_reroll_listen_port  (GSettings *settings);
 /* All of @buffer's text. */
 char       *tsr_text_buffer_dup_text      (GtkTextBuffer *buffer);
 /* @buffer and the string @key of @settings in step both ways, from the

@@ -5,7 +5,7 @@
  * app-wide actions (preferences, about, quit); the files and magnet links
  * the desktop opens with Tessera (G_APPLICATION_HANDLES_OPEN, one
  * instance over D-Bus); settings applied live to the engine (the
- * alternative speed limits' schedule too); the watch folder; and
+ * alternative speed limits' schedule and the blocklist too); the watch folder; and
  * notifications when torrents complete (one for several finished close
  * together) or fail; the statistics, sampled from start to shutdown.
  */
@@ -21,6 +21,7 @@
 #include "tsr-alt-speed.h"
 #include "tsr-app-util.h"
 #include "tsr-application.h"
+#include "tsr-blocklist-settings.h"
 #include "tsr-done-batch.h"
 #include "tsr-event-log.h"
 #include "tessera-engine.h"
@@ -42,6 +43,7 @@ struct _TsrApplication
   TsrWatchFolder *watch;     /* (owned) the watched folder's torrents added */
   TsrDoneBatch  *done;       /* (owned) downloads finished close together */
   TsrStatistics *statistics; /* (owned) this session and all time */
+  TsrBlocklistSettings *blocklist; /* (owned) the session's blocklist following the settings */
 };
 
 G_DEFINE_FINAL_TYPE (TsrApplication, tsr_application, ADW_TYPE_APPLICATION)
@@ -134,7 +136,7 @@ tsr_application_preferences (GSimpleAction *action,
                              gpointer       user_data)
 {
   TsrApplication *self = user_data;
-  GtkWidget *window = tsr_preferences_window_new (self->settings);
+  GtkWidget *window = tsr_preferences_window_new (self->settings, self->blocklist);
 
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window),
                               ADW_PREFERENCES_PAGE (tsr_remote_page_new (self->settings, self->remote)));
@@ -514,7 +516,6 @@ tsr_application_startup (GApplication *app)
   TsrApplication *self = TSR_APPLICATION (app);
   g_autofree char *folder = data_folder ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) port = NULL;
   GListModel *torrents;
 
   G_APPLICATION_CLASS (tsr_application_parent_class)->startup (app);
@@ -530,9 +531,19 @@ tsr_application_startup (GApplication *app)
   g_signal_connect_object (self->library, "torrent-failed", G_CALLBACK (on_torrent_failed), self, 0);
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
   apply_settings (self);
+  /* Before listening: the list (read off the main loop) is asked for
+   * first, and peers that come before it is in are dropped then. A URL's
+   * list is kept where the remote control's blocklist-update keeps it. */
+  {
+    g_autofree char *config = g_build_filename (g_get_user_config_dir (), "tessera", NULL);
+
+    self->blocklist = tsr_blocklist_settings_new (self->settings,
+                                                  tsr_session_get_blocklist (tsr_library_get_session (self->library)),
+                                                  config);
+  }
   self->alt_speed = tsr_alt_speed_new (self->settings, NULL, NULL);
-  port = g_settings_get_value (self->settings, "listen-port");
-  if (!tsr_library_listen (self->library, g_variant_get_uint16 (port), &error))
+  /* A port picked at random at the first start, then kept. */
+  if (!tsr_library_listen (self->library, tsr_ensure_listen_port (self->settings), &error))
     g_warning ("Cannot listen for peers: %s", error->message);
   tsr_library_restore (self->library);
   {
@@ -564,6 +575,7 @@ tsr_application_shutdown (GApplication *app)
 
   g_clear_object (&self->watch);
   g_clear_object (&self->remote);
+  g_clear_object (&self->blocklist);
   if (self->statistics != NULL && !tsr_statistics_save (self->statistics, &error))
     g_warning ("Cannot save the statistics: %s", error->message);
   g_clear_object (&self->statistics);

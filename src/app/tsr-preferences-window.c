@@ -16,6 +16,7 @@
 
 #include "tsr-a11y.h"
 #include "tsr-app-util.h"
+#include "tsr-blocklist-group.h"
 #include "tsr-preferences-window.h"
 
 struct _TsrPreferencesWindow
@@ -33,6 +34,7 @@ struct _TsrPreferencesWindow
   GtkWidget            *end_row;       /* template child */
   GtkWidget            *days_row;      /* template child */
   GtkBox               *days_box;      /* template child */
+  TsrBlocklistGroup    *blocklist_group; /* template child */
   GtkToggleButton      *days[7];       /* in days_box, Monday first; [i] is bit (i + 1) % 7 */
   gboolean              showing_days;  /* the buttons follow the key: not a change by the user */
 };
@@ -273,12 +275,20 @@ tsr_preferences_window_dispose (GObject *object)
   G_OBJECT_CLASS (tsr_preferences_window_parent_class)->dispose (object);
 }
 
+/* A new port at random; the spin button follows the key. */
+static void
+on_randomize_clicked (TsrPreferencesWindow *self)
+{
+  tsr_reroll_listen_port (self->settings);
+}
+
 static void
 tsr_preferences_window_class_init (TsrPreferencesWindowClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = tsr_preferences_window_dispose;
+  g_type_ensure (TSR_TYPE_BLOCKLIST_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tessera/Tessera/tsr-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, folder_row);
@@ -288,9 +298,11 @@ tsr_preferences_window_class_init (TsrPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, end_row);
   gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, days_row);
   gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, days_box);
+  gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, blocklist_group);
   tsr_widget_class_bind_key_children (widget_class, bound_keys, G_N_ELEMENTS (bound_keys));
   gtk_widget_class_bind_template_callback (widget_class, on_choose_folder);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_watch_folder);
+  gtk_widget_class_bind_template_callback (widget_class, on_randomize_clicked);
   gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, watch_row);
   gtk_widget_class_bind_template_child (widget_class, TsrPreferencesWindow, watch_after);
 }
@@ -305,7 +317,8 @@ tsr_preferences_window_init (TsrPreferencesWindow *self)
 }
 
 GtkWidget *
-tsr_preferences_window_new (GSettings *settings)
+tsr_preferences_window_new (GSettings            *settings,
+                            TsrBlocklistSettings *blocklist)
 {
   TsrPreferencesWindow *self = g_object_new (TSR_TYPE_PREFERENCES_WINDOW, NULL);
   guint i;
@@ -335,5 +348,6 @@ tsr_preferences_window_new (GSettings *settings)
   g_settings_bind (settings, "alt-speed-time-enabled", self->begin_row, "sensitive", G_SETTINGS_BIND_GET);
   g_settings_bind (settings, "alt-speed-time-enabled", self->end_row, "sensitive", G_SETTINGS_BIND_GET);
   g_settings_bind (settings, "alt-speed-time-enabled", self->days_row, "sensitive", G_SETTINGS_BIND_GET);
+  tsr_blocklist_group_set_up (self->blocklist_group, settings, blocklist);
   return GTK_WIDGET (self);
 }

@@ -78,6 +78,18 @@ uint16_key (GSettings  *settings,
 }
 
 /* The app's preferences as the RPC names them. */
+/* blocklist-url is an http(s) URL in the protocol; the app's key may
+ * also name a file, which the protocol has no field for. */
+static char *
+dup_rpc_blocklist_url (GSettings *settings)
+{
+  g_autofree char *url = g_settings_get_string (settings, "blocklist-url");
+
+  if (g_str_has_prefix (url, "http://") || g_str_has_prefix (url, "https://"))
+    return g_steal_pointer (&url);
+  return g_strdup ("");
+}
+
 static void
 fill_rpc_settings (TsrRemoteControl *self)
 {
@@ -114,6 +126,9 @@ fill_rpc_settings (TsrRemoteControl *self)
   s->lpd_enabled = g_settings_get_boolean (self->settings, "local-discovery");
   s->port_forwarding_enabled = g_settings_get_boolean (self->settings, "port-mapping");
   s->peer_port = uint16_key (self->settings, "listen-port");
+  s->blocklist_enabled = g_settings_get_boolean (self->settings, "blocklist-enabled");
+  g_free (s->blocklist_url);
+  s->blocklist_url = dup_rpc_blocklist_url (self->settings);
   g_free (s->encryption);
   s->encryption = g_strdup (g_str_equal (encryption, "require") ? "required" :
                             g_str_equal (encryption, "off") ? "tolerated" : "preferred");
@@ -147,6 +162,7 @@ on_rpc_settings_changed (gpointer user_data)
   g_autoptr(GSettingsSchema) schema = NULL;
   g_autofree char *path = NULL;
   g_autoptr(GSettings) batch = NULL;
+  g_autofree char *shown_url = dup_rpc_blocklist_url (self->settings);
 
   /* One change for the app, not twenty: a GSettings of our own in
    * delay-apply mode (the app's own must never be left in it). */
@@ -177,6 +193,11 @@ on_rpc_settings_changed (gpointer user_data)
   put (batch, schema, "local-discovery", g_variant_new_boolean (s->lpd_enabled));
   put (batch, schema, "port-mapping", g_variant_new_boolean (s->port_forwarding_enabled));
   put (batch, schema, "encryption", g_variant_new_string (encryption));
+  put (batch, schema, "blocklist-enabled", g_variant_new_boolean (s->blocklist_enabled));
+  /* A file of the app's own (no URL, so "" to the client) stays unless
+   * the client names a URL. */
+  if (g_strcmp0 (s->blocklist_url, shown_url) != 0)
+    put (batch, schema, "blocklist-url", g_variant_new_string (s->blocklist_url));
   g_settings_apply (batch);
   fill_rpc_settings (self);
 }

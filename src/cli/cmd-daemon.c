@@ -194,6 +194,39 @@ on_saved (GObject      *source,
     g_warning ("%s", error->message);
 }
 
+static void
+on_blocklist_loaded (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The daemon runs on without it; blocklist-update may try again. */
+  if (!tsr_blocklist_load_finish (TSR_BLOCKLIST (source), result, &error))
+    g_warning (_("The blocklist was not loaded: %s"), error->message);
+}
+
+/* Written at once, before the main loop runs: the file is read again
+ * just after (and at each SIGHUP), and must say the port picked. */
+static void
+keep_peer_port (const char *path,
+                guint       port)
+{
+  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *text = NULL;
+  gsize length = 0;
+
+  g_key_file_load_from_file (keyfile, path, G_KEY_FILE_KEEP_COMMENTS, NULL);
+  g_key_file_set_uint64 (keyfile, "session", "peer-port", port);
+  text = g_key_file_to_data (keyfile, &length, NULL);
+  g_mkdir_with_parents (dir, 0700);
+  /* Private, as on_settings_changed writes it: it may name a password. */
+  if (!g_file_set_contents_full (path, text, length, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    g_warning ("%s", error->message);
+}
+
 /* The file's [session] rewritten, its other groups kept. */
 static void
 save_settings (Daemon *daemon)
@@ -302,6 +335,7 @@ tsr_cli_daemon (int    argc,
   g_auto(GStrv) allowed_dirs = NULL;
   gint port = -1, peer_port = -1;
   gboolean no_tracker = FALSE;
+  gboolean random_peer_port = FALSE;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(TsrRpcSettings) settings = NULL;
@@ -317,6 +351,7 @@ tsr_cli_daemon (int    argc,
     { "library-dir", 0, 0, G_OPTION_ARG_FILENAME, &library_dir, N_("Run the torrent library in DIR, the app’s by default (~/.local/share/tessera)"), N_("DIR") },
     { "download-dir", 0, 0, G_OPTION_ARG_FILENAME, &download_dir, N_("Save new torrents in DIR unless a client says otherwise"), N_("DIR") },
     { "peer-port", 0, 0, G_OPTION_ARG_INT, &peer_port, N_("Listen for peers on PORT (0: any free port)"), N_("PORT") },
+    { "random-peer-port", 0, 0, G_OPTION_ARG_NONE, &random_peer_port, N_("Pick a new peer port at random (49152 to 65535) and keep it"), NULL },
     { "rpc-bind", 0, 0, G_OPTION_ARG_STRING, &bind, N_("Serve the remote control on ADDRESS (default 127.0.0.1)"), N_("ADDRESS") },
     { "rpc-port", 0, 0, G_OPTION_ARG_INT, &port, N_("Serve the remote control on PORT (default 9091; 0: any free port)"), N_("PORT") },
     { "rpc-auth", 0, 0, G_OPTION_ARG_STRING, &auth, N_("Ask clients for this user name and password"), N_("USER:PASSWORD") },
@@ -361,6 +396,13 @@ tsr_cli_daemon (int    argc,
     }
   if (peer_port >= 0)
     settings->peer_port = peer_port;
+  /* The first start picks the peer port at random and keeps it, as the
+   * app does (a port of its own, not the one every client is known by). */
+  else if (random_peer_port || !g_key_file_has_key (keyfile, "session", "peer-port", NULL))
+    {
+      settings->peer_port = tsr_session_pick_random_port ();
+      keep_peer_port (daemon.config_path, settings->peer_port);
+    }
   if (bind == NULL)
     bind = file_bind = key_string (keyfile, "bind");
   if (bind == NULL)
@@ -385,6 +427,10 @@ tsr_cli_daemon (int    argc,
   tsr_library_set_use_trackers (daemon.library, !no_tracker);
   tsr_rpc_settings_apply (settings, daemon.library);
   daemon.alt_speed = tsr_alt_speed_timer_new (NULL, NULL, on_alt_speed, &daemon);
+  /* blocklist-update keeps the list here: read at start, no fetch. */
+  tsr_blocklist_set_folder (tsr_session_get_blocklist (tsr_library_get_session (daemon.library)), config_dir);
+  tsr_blocklist_load_async (tsr_session_get_blocklist (tsr_library_get_session (daemon.library)), NULL,
+                            on_blocklist_loaded, NULL);
   if (settings->dht_enabled && g_getenv ("TESSERA_NO_DHT") == NULL)
     {
       g_autofree char *state = g_build_filename (library_dir, "dht.dat", NULL);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "tsr-cli.h"
+#include "tsr-cli-blocklist.h"
 #include "tsr-cli-events.h"
 #include "tsr-cli-followers.h"
 #include "tsr-cli-library.h"
@@ -574,6 +575,7 @@ tsr_cli_peer (int    argc,
   guint status_tick = 0;
   g_autoptr(TsrCliStatus) status_line = NULL;
   g_auto(GStrv) peers = NULL;
+  g_auto(GStrv) blocklists = NULL;
   g_auto(GStrv) inputs = NULL;
   gboolean no_tracker = FALSE;
   gboolean lsd = FALSE;
@@ -597,6 +599,7 @@ tsr_cli_peer (int    argc,
     { "bind", 0, 0, G_OPTION_ARG_STRING, &bind, N_("Listen at this IP address only (default: every address)"), N_("ADDRESS") },
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, N_("Listening port (default 6881; 0: any free port, printed)"), N_("PORT") },
     { "peer", 0, 0, G_OPTION_ARG_STRING_ARRAY, &peers, N_("Connect to this peer (repeatable)"), N_("HOST:PORT") },
+    { "blocklist", 0, 0, G_OPTION_ARG_STRING_ARRAY, &blocklists, N_("Never connect to nor accept the addresses in this list (P2P, DAT or CIDR, plain or gzip; a file or an http(s) URL, fetched daily; repeatable)"), N_("FILE|URL") },
     { "max-active", 0, 0, G_OPTION_ARG_INT, &max_active, N_("Check or download at most N torrents at once; the rest wait in a queue"), N_("N") },
     { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections, N_("Connections over all torrents, at most (default: no limit)"), N_("N") },
     { "max-peers", 0, 0, G_OPTION_ARG_INT, &run.max_peers, N_("Connections per torrent, at most (default 80)"), N_("N") },
@@ -773,6 +776,7 @@ tsr_cli_peer (int    argc,
     tsr_cli_emit_event (&run.sink, NULL, "listening", text, "port", node, "udp-port", tsr_cli_int_node (udp_port),
                         NULL);
   }
+  tsr_cli_blocklist_start (session, (const char *const *) blocklists, state, &run.sink);
   /* Likewise TESSERA_NO_DHT: no DHT traffic from test runs unless asked. */
   if (dht || (!no_dht && g_getenv ("TESSERA_NO_DHT") == NULL))
     {

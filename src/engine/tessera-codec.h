@@ -20,4 +20,5 @@
 #include "tsr-bencode.h"
 #include "tsr-peer-address.h"
 #include "tsr-announce.h"
+#include "tsr-ip-ranges.h"
 #include "tsr-io-pool.h"

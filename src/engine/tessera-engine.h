@@ -34,6 +34,7 @@
 #include "tsr-storage-error.h"
 
 #include "tsr-dht.h"
+#include "tsr-blocklist.h"
 #include "tsr-port-map.h"
 
 #include "tsr-tracker.h"

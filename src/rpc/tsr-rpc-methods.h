@@ -22,7 +22,6 @@ char *tsr_rpc_session_stats    (TsrRpcContext *context, JsonObject *args, JsonBu
 char *tsr_rpc_session_close    (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);
 char *tsr_rpc_free_space       (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);
 char *tsr_rpc_port_test        (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);
-char *tsr_rpc_blocklist_update (TsrRpcContext *context, JsonObject *args, JsonBuilder *out);
 
 /* tsr-rpc-torrent-get.c: unlike the others, appends its reply's
  * arguments to @text as JSON members ("torrents":[…] and maybe
@@ -62,6 +61,12 @@ typedef void (*TsrRpcMethodDone) (char     *problem,
 void     tsr_rpc_torrent_rename_path  (TsrRpcContext    *context,
                                        JsonObject       *args,
                                        gboolean          has_nul,
+                                       GCancellable     *cancellable,
+                                       TsrRpcMethodDone  done,
+                                       gpointer          user_data);
+/* tsr-rpc-session.c: fetches blocklist-url again and loads it; answers
+ * "blocklist-size" (merged ranges) through @done. */
+void     tsr_rpc_blocklist_update     (TsrRpcContext    *context,
                                        GCancellable     *cancellable,
                                        TsrRpcMethodDone  done,
                                        gpointer          user_data);

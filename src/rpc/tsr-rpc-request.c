@@ -4,10 +4,10 @@
  * method in a table and builds the reply around what the method adds:
  * {"arguments": {…}, "result": "success" or what went wrong, "tag": N}.
  * A body that is not JSON, not an object, or names no method gets a
- * reply saying so (HTTP 400) and changes nothing. Two methods wait, and
- * only the asynchronous form runs them: torrent-add of a URL (the file is
- * fetched, then added as "metainfo" would be) and torrent-rename-path
- * (for the disk).
+ * reply saying so (HTTP 400) and changes nothing. Three methods wait,
+ * and only the asynchronous form runs them: torrent-add of a URL (the
+ * file is fetched, then added as "metainfo" would be), torrent-rename-path
+ * (for the disk) and blocklist-update (for the fetch).
  */
 #define G_LOG_DOMAIN "tsr-rpc"
 
@@ -25,7 +25,6 @@ static const struct
   const char  *name;
   TsrRpcMethod method;
 } methods[] = {
-  { "blocklist-update", tsr_rpc_blocklist_update },
   { "free-space", tsr_rpc_free_space },
   { "port-test", tsr_rpc_port_test },
   { "queue-move-bottom", tsr_rpc_queue_move_bottom },
@@ -150,6 +149,8 @@ run_method (TsrRpcContext *context,
       break;
   if (i == G_N_ELEMENTS (methods) && g_str_equal (name, "torrent-rename-path"))
     return reply ("torrent-rename-path is answered by the server only", tag, NULL);
+  if (i == G_N_ELEMENTS (methods) && g_str_equal (name, "blocklist-update"))
+    return reply ("blocklist-update is answered by the server only", tag, NULL);
   if (i == G_N_ELEMENTS (methods))
     return reply ("method name not recognized", tag, NULL);
   out = json_builder_new ();
@@ -273,6 +274,16 @@ tsr_rpc_handle_request_async (TsrRpcContext   *context,
       tsr_rpc_torrent_rename_path (context, args != NULL ? args : empty,
                                    tsr_rpc_json_has_escaped_nul (body, length),
                                    cancellable, on_method_done, waiting);
+      return;
+    }
+  if (g_str_equal (name, "blocklist-update"))
+    {
+      Waiting *waiting = g_new0 (Waiting, 1);
+
+      waiting->tag = tag != NULL ? json_node_copy (tag) : NULL;
+      waiting->callback = callback;
+      waiting->user_data = user_data;
+      tsr_rpc_blocklist_update (context, cancellable, on_method_done, waiting);
       return;
     }
   filename = tsr_rpc_args_string (args, "filename");

@@ -2,8 +2,9 @@
 /*
  * tsr-rpc-session.c: the session methods of the Transmission RPC:
  * session-get and session-set over TsrRpcSettings, session-stats,
- * free-space, session-close, and port-test and blocklist-update, which
- * say plainly that Tessera has neither yet.
+ * free-space, session-close, blocklist-update (which waits for the
+ * fetch: the server's asynchronous form alone runs it), and port-test,
+ * which says plainly that Tessera cannot.
  *
  * "version" is "3.00 (Tessera VERSION)": Sonarr and Radarr take the first
  * run of digits and dots that is not inside parentheses as the version
@@ -148,9 +149,9 @@ tsr_rpc_session_get (TsrRpcContext *context,
   ADD_BOOL ("pex-enabled", TRUE);
   ADD_BOOL ("utp-enabled", (tsr_session_get_transports (session) & TSR_TRANSPORT_UTP) != 0);
   ADD_STRING ("encryption", s->encryption);
-  ADD_BOOL ("blocklist-enabled", FALSE);
-  ADD_INT ("blocklist-size", 0);
-  ADD_STRING ("blocklist-url", "");
+  ADD_BOOL ("blocklist-enabled", tsr_blocklist_get_enabled (tsr_session_get_blocklist (session)));
+  ADD_INT ("blocklist-size", tsr_blocklist_get_n_ranges (tsr_session_get_blocklist (session)));
+  ADD_STRING ("blocklist-url", s->blocklist_url);
   ADD_INT ("cache-size-mb", TSR_SESSION_READ_CACHE / (1024 * 1024));
   ADD_BOOL ("script-torrent-done-enabled", FALSE);
   ADD_STRING ("script-torrent-done-filename", "");
@@ -275,6 +276,16 @@ tsr_rpc_session_set (TsrRpcContext *context,
   /* Read at start only: kept for the next one. */
   set_bool (args, "dht-enabled", &s->dht_enabled);
   set_uint (args, "peer-port", 65535, &s->peer_port);
+  set_bool (args, "blocklist-enabled", &s->blocklist_enabled);
+  if (tsr_rpc_args_string (args, "blocklist-url") != NULL)
+    {
+      const char *url = tsr_rpc_args_string (args, "blocklist-url");
+
+      if (*url != '\0' && !g_str_has_prefix (url, "http://") && !g_str_has_prefix (url, "https://"))
+        return g_strdup ("blocklist-url must be an http or https URL");
+      g_free (s->blocklist_url);
+      s->blocklist_url = g_strdup (url);
+    }
   if (s->peer_limit_per_torrent == 0)
     s->peer_limit_per_torrent = TSR_TORRENT_MAX_PEERS;
 
@@ -400,10 +411,55 @@ tsr_rpc_port_test (TsrRpcContext *context,
   return g_strdup (_("Tessera cannot test its port from outside"));
 }
 
-char *
-tsr_rpc_blocklist_update (TsrRpcContext *context,
-                          JsonObject    *args,
-                          JsonBuilder   *out)
+typedef struct
 {
-  return g_strdup (_("Tessera has no blocklist yet"));
+  TsrRpcMethodDone  done;
+  gpointer          user_data;
+} Update;
+
+static void
+on_blocklist_updated (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Update *update = user_data;
+  TsrBlocklist *blocklist = TSR_BLOCKLIST (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) out = NULL;
+
+  if (!tsr_blocklist_update_finish (blocklist, result, &error))
+    update->done (g_strdup (error->message), NULL, update->user_data);
+  else
+    {
+      out = json_builder_new ();
+      json_builder_begin_object (out);
+      json_builder_set_member_name (out, "blocklist-size");
+      json_builder_add_int_value (out, tsr_blocklist_get_n_ranges (blocklist));
+      json_builder_end_object (out);
+      update->done (NULL, json_builder_get_root (out), update->user_data);
+    }
+  g_free (update);
+}
+
+void
+tsr_rpc_blocklist_update (TsrRpcContext    *context,
+                          GCancellable     *cancellable,
+                          TsrRpcMethodDone  done,
+                          gpointer          user_data)
+{
+  TsrBlocklist *blocklist = tsr_session_get_blocklist (tsr_library_get_session (context->library));
+  Update *update;
+
+  if (tsr_blocklist_get_url (blocklist) == NULL)
+    {
+      done (g_strdup ("blocklist-url is not set"), NULL, user_data);
+      return;
+    }
+  update = g_new0 (Update, 1);
+  update->done = done;
+  update->user_data = user_data;
+  /* Kept beside the library, read from there at the next start. */
+  if (context->config_dir != NULL)
+    tsr_blocklist_set_folder (blocklist, context->config_dir);
+  tsr_blocklist_update_async (blocklist, cancellable, on_blocklist_updated, update);
 }

@@ -38,6 +38,7 @@ tsr_rpc_settings_new (const char *download_dir)
   self->start_added_torrents = TRUE;
   self->peer_port = 51413;
   self->encryption = g_strdup ("preferred");
+  self->blocklist_url = g_strdup ("");
   return self;
 }
 
@@ -48,6 +49,7 @@ tsr_rpc_settings_free (TsrRpcSettings *self)
     return;
   g_free (self->download_dir);
   g_free (self->encryption);
+  g_free (self->blocklist_url);
   g_free (self);
 }
 
@@ -83,6 +85,7 @@ tsr_rpc_settings_load (TsrRpcSettings *self,
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_key_file_get_string (keyfile, GROUP, "download-dir", NULL);
   g_autofree char *encryption = g_key_file_get_string (keyfile, GROUP, "encryption", NULL);
+  g_autofree char *blocklist_url = g_key_file_get_string (keyfile, GROUP, "blocklist-url", NULL);
   gdouble ratio;
 
   if (dir != NULL && g_path_is_absolute (dir))
@@ -124,6 +127,12 @@ tsr_rpc_settings_load (TsrRpcSettings *self,
   load_bool (keyfile, "lpd-enabled", &self->lpd_enabled);
   load_bool (keyfile, "port-forwarding-enabled", &self->port_forwarding_enabled);
   load_uint (keyfile, "peer-port", 65535, &self->peer_port);
+  load_bool (keyfile, "blocklist-enabled", &self->blocklist_enabled);
+  if (blocklist_url != NULL)
+    {
+      g_free (self->blocklist_url);
+      self->blocklist_url = g_steal_pointer (&blocklist_url);
+    }
   if (self->peer_limit_per_torrent == 0)
     self->peer_limit_per_torrent = TSR_TORRENT_MAX_PEERS;
 }
@@ -160,6 +169,8 @@ tsr_rpc_settings_save (const TsrRpcSettings *self,
   g_key_file_set_boolean (keyfile, GROUP, "port-forwarding-enabled", self->port_forwarding_enabled);
   g_key_file_set_uint64 (keyfile, GROUP, "peer-port", self->peer_port);
   g_key_file_set_string (keyfile, GROUP, "encryption", self->encryption);
+  g_key_file_set_boolean (keyfile, GROUP, "blocklist-enabled", self->blocklist_enabled);
+  g_key_file_set_string (keyfile, GROUP, "blocklist-url", self->blocklist_url);
 }
 
 void
@@ -196,6 +207,10 @@ tsr_rpc_settings_apply (const TsrRpcSettings *self,
     mode = TSR_PEER_ENCRYPTION_REQUIRE;
   /* "tolerated" has no closer match than PREFER: both are accepted. */
   tsr_session_set_encryption (session, mode);
+  /* The URL is fetched by blocklist-update, and then daily. */
+  tsr_blocklist_set_enabled (tsr_session_get_blocklist (session), self->blocklist_enabled);
+  if (g_strcmp0 (tsr_blocklist_get_url (tsr_session_get_blocklist (session)), self->blocklist_url) != 0)
+    tsr_blocklist_set_url (tsr_session_get_blocklist (session), self->blocklist_url);
 }
 
 void

@@ -45,6 +45,8 @@ typedef struct
   gboolean  port_forwarding_enabled;
   guint     peer_port;
   char     *encryption;                /* "required", "preferred" or "tolerated" */
+  gboolean  blocklist_enabled;
+  char     *blocklist_url;             /* "" for none; fetched by blocklist-update and daily */
 } TsrRpcSettings;
 
 /* Defaults, saving into @download_dir. */

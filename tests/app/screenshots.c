@@ -175,7 +175,7 @@ on_step (gpointer user_data)
     {
       if (shots->preferences == NULL)
         {
-          shots->preferences = tsr_preferences_window_new (shots->settings);
+          shots->preferences = tsr_preferences_window_new (shots->settings, NULL);
           gtk_window_set_default_size (GTK_WINDOW (shots->preferences), 640, 1200);
           gtk_window_set_transient_for (GTK_WINDOW (shots->preferences), GTK_WINDOW (shots->window));
           gtk_window_present (GTK_WINDOW (shots->preferences));

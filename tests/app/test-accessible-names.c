@@ -466,7 +466,7 @@ test_preferences (void)
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autoptr(GHashTable) unnamed = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   g_autofree char *failures = NULL;
-  GtkWidget *window = tsr_preferences_window_new (settings);
+  GtkWidget *window = tsr_preferences_window_new (settings, NULL);
   guint checked;
 
   gtk_window_present (GTK_WINDOW (window));
@@ -488,7 +488,7 @@ test_remote_page (Fixture       *fixture,
   g_autofree char *failures = NULL;
   g_autofree char *config = g_build_filename (fixture->dir, "config", NULL);
   g_autoptr(TsrRemoteControl) remote = tsr_remote_control_new (settings, fixture->library, config);
-  GtkWidget *window = tsr_preferences_window_new (settings);
+  GtkWidget *window = tsr_preferences_window_new (settings, NULL);
   GtkWidget *page = tsr_remote_page_new (settings, remote);
   guint checked;
 

@@ -10,12 +10,21 @@
  * window is modal. The schedule's times read
  * as hours and minutes, its days are a toggle a day (Monday first) in
  * step with the key's bitmask, and its rows wait for the schedule.
+ * The Blocklist group, over a session's blocklist: a local list set as
+ * the source is read, its rules and malformed lines are shown, the
+ * session blocks the addresses in it (and, turned off, none), "Update
+ * Now" reads the file again, and a missing file is told in the row.
+ * The listening port: 0 (the first start) becomes a random port in the
+ * dynamic range, kept from then on, and "Randomize" picks another.
  */
 #include "config.h"
 
 #include <adwaita.h>
 
+#include <glib/gstdio.h>
+
 #include "tsr-app-test-util.h"
+#include "tsr-app-util.h"
 #include "tsr-preferences-window.h"
 
 /* From the app's compiled resources: referenced so that the linker keeps
@@ -47,6 +56,8 @@ static const struct
   { "Find Peers on the Local Network", "local-discovery", "false", 0, 1, "true" },
   { "Find Peers through the DHT", "dht", "false", 0, 1, "true" },
   { "Forward the Port on the Router", "port-mapping", "false", 0, 1, "true" },
+  { "Block Listed Peers", "blocklist-enabled", "true", 1, 0, "false" },
+  { "Update Every (Hours)", "blocklist-update-interval", "uint32 48", 48, 6, "uint32 6" },
   { "Downloads at Once", "download-queue-size", "uint32 3", 3, 7, "uint32 7" },
   { "Seeds at Once", "seed-queue-size", "uint32 4", 4, 9, "uint32 9" },
   { "Encryption", "encryption", "'require'", 1, 2, "'off'" },
@@ -117,7 +128,7 @@ test_rows_follow_settings (void)
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autoptr(GSettingsSchema) schema = NULL;
   g_autoptr(GPtrArray) all_rows = g_ptr_array_new ();
-  GtkWidget *window = tsr_preferences_window_new (settings);
+  GtkWidget *window = tsr_preferences_window_new (settings, NULL);
   guint i;
 
   g_object_get (settings, "settings-schema", &schema, NULL);
@@ -143,9 +154,10 @@ test_rows_follow_settings (void)
       g_settings_reset (settings, rows[i].key);
     }
 
-  /* Every row is one of those, or the two folders', or the days'. */
+  /* Every row is one of those, or the two folders', the days' or the
+   * blocklist's status. */
   tsr_app_test_collect (window, ADW_TYPE_ACTION_ROW, all_rows);
-  g_assert_cmpuint (all_rows->len, ==, G_N_ELEMENTS (rows) + 3);
+  g_assert_cmpuint (all_rows->len, ==, G_N_ELEMENTS (rows) + 4);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -158,7 +170,7 @@ test_folder_row (void)
   AdwActionRow *row;
 
   g_settings_set_string (settings, "download-folder", "/srv/first");
-  window = tsr_preferences_window_new (settings);
+  window = tsr_preferences_window_new (settings, NULL);
   row = find_row (window, "Download Folder");
   g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "/srv/first");
   g_settings_set_string (settings, "download-folder", "/srv/second");
@@ -183,7 +195,7 @@ test_schedule_rows (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autoptr(GPtrArray) days = g_ptr_array_new ();
-  GtkWidget *window = tsr_preferences_window_new (settings);
+  GtkWidget *window = tsr_preferences_window_new (settings, NULL);
   AdwActionRow *from = find_row (window, "From");
   AdwActionRow *days_row = find_row (window, "Days");
   GtkWidget *spin = tsr_app_test_find_one (GTK_WIDGET (from), GTK_TYPE_SPIN_BUTTON);
@@ -220,6 +232,177 @@ test_schedule_rows (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+blocks (TsrBlocklist *blocklist,
+        const char   *text)
+{
+  TsrPeerAddress address;
+
+  g_assert_true (tsr_peer_address_parse (text, &address));
+  return tsr_blocklist_blocks (blocklist, &address);
+}
+
+/* Until the list read or updated is in (ten seconds at most). */
+static void
+wait_idle (TsrBlocklistSettings *glue)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  /* Reading starts at once: busy first, then done. */
+  while (tsr_blocklist_settings_get_busy (glue))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static void
+test_blocklist (void)
+{
+  static const char list[] =
+    "# a P2P list: comments and blank lines are not rules\n"
+    "\n"
+    "first:10.1.0.0-10.1.255.255\n"
+    "overlapping:10.1.128.0-10.2.0.255\n"   /* merged with the first */
+    "documentation:192.0.2.0-192.0.2.255\n"
+    "one address:198.51.100.7-198.51.100.7\n"
+    "this line is no range\n";
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(TsrSession) session = tsr_session_new ();
+  TsrBlocklist *blocklist = tsr_session_get_blocklist (session);
+  g_autofree char *dir = g_dir_make_tmp ("tessera-blocklist-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "list.p2p", NULL);
+  g_autofree char *more = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *missing = NULL;
+  g_autoptr(TsrBlocklistSettings) glue = NULL;
+  GtkWidget *window;
+  GtkWidget *source_row;
+  GtkWidget *button;
+  AdwActionRow *status;
+
+  g_assert_nonnull (dir);
+  g_assert_true (g_file_set_contents (path, list, -1, NULL));
+  glue = tsr_blocklist_settings_new (settings, blocklist, dir);
+  window = tsr_preferences_window_new (settings, glue);
+  gtk_window_present (GTK_WINDOW (window));
+  status = find_row (window, "Rules Loaded");
+  source_row = tsr_app_test_find_widget (window, "source_row");
+  button = tsr_app_test_find_widget (window, "update_button");
+  g_assert_nonnull (source_row);
+  g_assert_nonnull (button);
+  g_assert_cmpstr (adw_action_row_get_subtitle (status), ==, "No list chosen");
+  g_assert_false (gtk_widget_get_sensitive (button));
+
+  /* Off, a source is not read yet; on, it is, off the main loop. */
+  gtk_editable_set_text (GTK_EDITABLE (source_row), path);
+  g_signal_emit_by_name (source_row, "apply");
+  g_assert_false (tsr_blocklist_settings_get_busy (glue));
+  g_assert_cmpuint (tsr_blocklist_settings_get_n_rules (glue), ==, 0);
+  row_value (find_row (window, "Block Listed Peers"), (const double[]) { 1 });
+  g_assert_true (g_settings_get_boolean (settings, "blocklist-enabled"));
+  g_assert_true (tsr_blocklist_settings_get_busy (glue));
+  g_assert_cmpstr (adw_action_row_get_subtitle (status), ==, "Reading the list…");
+  wait_idle (glue);
+  g_assert_null (tsr_blocklist_settings_get_error (glue));
+  g_assert_cmpstr (adw_action_row_get_subtitle (status), ==, "3 rules; malformed lines skipped: 1");
+  g_assert_true (gtk_widget_get_sensitive (button));
+
+  /* The session refuses what the list holds, and nothing else. */
+  g_assert_true (blocks (blocklist, "10.1.200.1:6881"));
+  g_assert_true (blocks (blocklist, "10.2.0.255:1"));
+  g_assert_false (blocks (blocklist, "10.2.1.0:1"));
+  g_assert_true (blocks (blocklist, "198.51.100.7:51413"));
+  g_assert_false (blocks (blocklist, "198.51.100.8:51413"));
+  g_assert_false (blocks (blocklist, "127.0.0.1:6881"));
+
+  /* Off: nothing is refused; the rules stay loaded, and shown. */
+  g_settings_set_boolean (settings, "blocklist-enabled", FALSE);
+  g_assert_false (blocks (blocklist, "10.1.200.1:6881"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (status), ==, "3 rules; malformed lines skipped: 1");
+  g_settings_set_boolean (settings, "blocklist-enabled", TRUE);
+  g_assert_false (tsr_blocklist_settings_get_busy (glue));   /* not read again */
+  g_assert_true (blocks (blocklist, "10.1.200.1:6881"));
+
+  /* The same file as a URI is the same source: not read again. */
+  more = g_strconcat (list, "added:203.0.113.0-203.0.113.9\n", NULL);
+  g_assert_true (g_file_set_contents (path, more, -1, NULL));
+  uri = g_filename_to_uri (path, NULL, NULL);
+  g_settings_set_string (settings, "blocklist-url", uri);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (source_row)), ==, uri);
+  g_assert_false (tsr_blocklist_settings_get_busy (glue));
+  g_assert_false (blocks (blocklist, "203.0.113.5:1"));
+  /* "Update Now" reads it again: a fourth rule, in force. */
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (tsr_blocklist_settings_get_busy (glue));
+  g_assert_false (gtk_widget_get_sensitive (button));
+  wait_idle (glue);
+  g_assert_cmpstr (adw_action_row_get_subtitle (status), ==, "4 rules; malformed lines skipped: 1");
+  g_assert_true (blocks (blocklist, "203.0.113.5:1"));
+  g_assert_false (blocks (blocklist, "203.0.113.10:1"));
+
+  /* Off, another source: the old rules go, not to pass for its own. */
+  g_settings_set_boolean (settings, "blocklist-enabled", FALSE);
+  missing = g_build_filename (dir, "missing.p2p", NULL);
+  g_settings_set_string (settings, "blocklist-url", missing);
+  g_assert_false (tsr_blocklist_settings_get_busy (glue));
+  g_assert_cmpuint (tsr_blocklist_settings_get_n_rules (glue), ==, 0);
+  /* On, it is read: a missing file is said in the row, in the error style. */
+  g_settings_set_boolean (settings, "blocklist-enabled", TRUE);
+  wait_idle (glue);
+  g_assert_nonnull (tsr_blocklist_settings_get_error (glue));
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (status), "Not loaded: "));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (status), "error"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_settings_reset (settings, "blocklist-enabled");
+  g_settings_reset (settings, "blocklist-url");
+  g_assert_no_errno (g_unlink (path));
+  g_assert_no_errno (g_rmdir (dir));
+}
+
+static guint16
+port_key (GSettings *settings)
+{
+  g_autoptr(GVariant) port = g_settings_get_value (settings, "listen-port");
+
+  return g_variant_get_uint16 (port);
+}
+
+static void
+test_random_port (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWidget *window = tsr_preferences_window_new (settings, NULL);
+  GtkWidget *spin = tsr_app_test_find_one (GTK_WIDGET (find_row (window, "Listening Port")), GTK_TYPE_SPIN_BUTTON);
+  GtkWidget *button = tsr_app_test_find_widget (window, "randomize_button");
+  guint16 first;
+  guint i;
+
+  /* The first start: unset (0) becomes a port of the dynamic range. */
+  g_assert_nonnull (button);
+  g_assert_cmpuint (port_key (settings), ==, 0);
+  first = tsr_ensure_listen_port (settings);
+  g_assert_cmpuint (first, >=, TSR_SESSION_RANDOM_PORT_MIN);
+  g_assert_cmpuint (port_key (settings), ==, first);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, first);
+  /* Kept at the next start. */
+  g_assert_cmpuint (tsr_ensure_listen_port (settings), ==, first);
+
+  /* Randomize: another, shown (a draw may repeat one in 16384: a few). */
+  for (i = 0; i < 4 && port_key (settings) == first; i++)
+    g_signal_emit_by_name (button, "clicked");
+  g_assert_cmpuint (port_key (settings), !=, first);
+  g_assert_cmpuint (port_key (settings), >=, TSR_SESSION_RANDOM_PORT_MIN);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, port_key (settings));
+
+  /* A port chosen by hand stays, in or out of that range. */
+  g_settings_set_value (settings, "listen-port", g_variant_new_uint16 (6881));
+  g_assert_cmpuint (tsr_ensure_listen_port (settings), ==, 6881);
+  g_settings_reset (settings, "listen-port");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -230,5 +413,7 @@ main (int    argc,
   g_test_add_func ("/preferences/rows-follow-settings", test_rows_follow_settings);
   g_test_add_func ("/preferences/folder-row", test_folder_row);
   g_test_add_func ("/preferences/schedule-rows", test_schedule_rows);
+  g_test_add_func ("/preferences/blocklist", test_blocklist);
+  g_test_add_func ("/preferences/random-port", test_random_port);
   return g_test_run ();
 }

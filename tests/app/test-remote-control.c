@@ -72,7 +72,7 @@ fixture_set_up (Fixture       *fixture,
   g_settings_set_value (fixture->settings, "rpc-port", g_variant_new_uint16 (0));
   fixture->config = g_build_filename (fixture->app.dir, "config", NULL);
   fixture->remote = tsr_remote_control_new (fixture->settings, fixture->app.library, fixture->config);
-  fixture->window = tsr_preferences_window_new (fixture->settings);
+  fixture->window = tsr_preferences_window_new (fixture->settings, NULL);
   fixture->page = TSR_REMOTE_PAGE (tsr_remote_page_new (fixture->settings, fixture->remote));
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (fixture->window), ADW_PREFERENCES_PAGE (fixture->page));
   adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (fixture->window),
@@ -238,6 +238,8 @@ test_serves_library (Fixture       *fixture,
 {
   g_autoptr(JsonObject) reply = NULL;
   g_autofree char *stop = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *named = NULL;
   g_autofree char *hash = hash_string (fixture->torrent);
   JsonArray *torrents;
   JsonObject *torrent;
@@ -307,6 +309,27 @@ test_serves_library (Fixture       *fixture,
 
     g_assert_cmpuint (g_settings_get_uint (other, "download-rate-limit"), ==, 0);
   }
+
+  /* The blocklist: a file of the app's own is no URL to a client ("")
+   * and stays through a session-set; a URL the client names lands in
+   * the key, as does the switch. */
+  g_clear_pointer (&reply, json_object_unref);
+  g_settings_set_string (fixture->settings, "blocklist-url", "/srv/lists/level1.p2p");
+  reply = call (fixture, "{\"method\":\"session-get\"}", NULL);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (reply, "arguments"), "blocklist-url"),
+                   ==, "");
+  g_clear_pointer (&reply, json_object_unref);
+  reply = call (fixture, "{\"method\":\"session-set\",\"arguments\":{\"blocklist-enabled\":true}}", NULL);
+  g_assert_true (g_settings_get_boolean (fixture->settings, "blocklist-enabled"));
+  kept = g_settings_get_string (fixture->settings, "blocklist-url");
+  g_assert_cmpstr (kept, ==, "/srv/lists/level1.p2p");
+  g_clear_pointer (&reply, json_object_unref);
+  reply = call (fixture, "{\"method\":\"session-set\",\"arguments\":{\"blocklist-enabled\":false,"
+                "\"blocklist-url\":\"https://lists.example/level1.gz\"}}", NULL);
+  g_assert_false (g_settings_get_boolean (fixture->settings, "blocklist-enabled"));
+  named = g_settings_get_string (fixture->settings, "blocklist-url");
+  g_assert_cmpstr (named, ==, "https://lists.example/level1.gz");
+  g_settings_reset (fixture->settings, "blocklist-url");
 
   /* Off: the port is closed. */
   g_assert_true (port_open (port));

@@ -430,6 +430,56 @@ def test_peer_magnet_warnings(d):
     assert any("-4" in e["message"] for e in warnings) and any("7-4" in e["message"] for e in warnings), warnings
 
 
+def test_peer_blocklist(d):
+    """--blocklist FILE (repeatable, gzip too) loads the merged lists and
+    tells a "blocklist" event with the ranges and the malformed lines; a
+    missing file is an error line, and the peer runs on."""
+    import gzip
+    import signal
+    import subprocess
+    from tsrtest import CLI
+    info = {"name": "b.bin", "length": 16384, "piece length": 16384, "pieces": bytes(20)}
+    torrent = os.path.join(d, "b.torrent")
+    write(torrent, bencode({"info": info}))
+    p2p = os.path.join(d, "level1.p2p")
+    write(p2p, b"# comment\none:1.2.3.0-1.2.3.255\ntwo:1.2.4.0-1.2.4.9\nnot a range\n")
+    dat = os.path.join(d, "ipfilter.dat.gz")
+    write(dat, gzip.compress(b"010.000.000.000 - 010.255.255.255 , 000 , ten\n"
+                             b"011.000.000.000 - 011.255.255.255 , 200 , allowed\n"))
+    empty = os.path.join(d, "empty")
+    os.mkdir(empty)
+
+    def peer(*lists):
+        args = [CLI, "peer", "-d", empty, "-p", "0", "--bind", "127.0.0.1", "--no-tracker", "--no-dht",
+                "--no-lsd", "--no-port-map", "--json-events", "--state", os.path.join(d, "state")]
+        for path in lists:
+            args += ["--blocklist", path]
+        return subprocess.Popen(args + [torrent], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    process = peer(p2p, dat)
+    try:
+        events = read_events(process, lambda e: any(x["event"] == "blocklist" for x in e), 20)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=30)
+    told = [e for e in events if e["event"] == "blocklist"]
+    assert told, [e["event"] for e in events]
+    # 1.2.3.0/24 and 1.2.4.0-9 are adjacent: one range; 10/8 another; 11/8 allowed.
+    assert told[0]["ranges"] == 2 and told[0]["malformed"] == 1, told[0]
+    assert told[0]["ipv4-addresses"] == 256 + 10 + (1 << 24), told[0]
+
+    process = peer(os.path.join(d, "missing.p2p"))
+    try:
+        read_events(process, lambda e: any(x["event"] == "listening" for x in e), 20)
+        import time
+        time.sleep(1)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert b"blocklist was not loaded" in err and b"missing.p2p" in err, err
+
+
 def read_events(process, until, deadline_seconds):
     """JSON events from @process's stdout until until(events) holds."""
     import time

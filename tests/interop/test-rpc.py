@@ -40,7 +40,7 @@ MAGNET = "magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567&dn=hello"
 
 
 class Daemon:
-    def __init__(self, d, *extra, library=None):
+    def __init__(self, d, *extra, library=None, peer_port="0"):
         self.d = d
         self.downloads = os.path.join(d, "downloads")
         self.library = library or os.path.join(d, "library")
@@ -48,7 +48,8 @@ class Daemon:
         env = dict(os.environ, TESSERA_NO_DHT="1", TESSERA_NO_LSD="1", TESSERA_NO_PORT_MAP="1")
         self.process = subprocess.Popen([CLI, "daemon", "--config-dir", os.path.join(d, "config"),
                                          "--library-dir", self.library, "--download-dir", self.downloads,
-                                         "--rpc-port", "0", "--peer-port", "0", "--no-tracker", *extra],
+                                         "--rpc-port", "0", *(["--peer-port", peer_port] if peer_port else []),
+                                         "--no-tracker", *extra],
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         ready, _, _ = select.select([self.process.stdout], [], [], 20)
         line = self.process.stdout.readline().decode() if ready else ""
@@ -597,6 +598,44 @@ def test_history_across_restart(d):
         assert os.path.exists(os.path.join(d, "library", "rpc-history.ini"))
     finally:
         assert again.stop() == 0
+
+
+def test_random_peer_port(d):
+    """Without --peer-port the first start picks a peer port at random in
+    49152-65535 and keeps it in daemon.conf: the next start listens there
+    again; --random-peer-port picks another and keeps that."""
+    config = os.path.join(d, "config", "daemon.conf")
+
+    def peer_port(daemon):
+        return daemon.call("session-get", {"fields": ["peer-port"]})["arguments"]["peer-port"]
+
+    def kept():
+        with open(config) as f:
+            return int(re.search(r"^peer-port=(\d+)$", f.read(), re.M).group(1))
+
+    daemon = Daemon(d, peer_port=None)
+    try:
+        first = peer_port(daemon)
+        assert 49152 <= first <= 65535, first
+        assert kept() == first
+        assert os.stat(config).st_mode & 0o077 == 0, oct(os.stat(config).st_mode)
+    finally:
+        assert daemon.stop() == 0
+    again = Daemon(d, peer_port=None)
+    try:
+        assert peer_port(again) == first
+    finally:
+        assert again.stop() == 0
+    # A draw may repeat the last one (one in 16384): a few tries.
+    for _ in range(4):
+        rolled = Daemon(d, "--random-peer-port", peer_port=None)
+        try:
+            port = peer_port(rolled)
+        finally:
+            assert rolled.stop() == 0
+        if port != first:
+            break
+    assert port != first and 49152 <= port <= 65535 and kept() == port, (first, port)
 
 
 def test_sighup_reload_and_restart(d):

@@ -34,6 +34,7 @@ struct _TsrDialer
   TsrTransportMemory   *memory;       /* (owned) which transport carried the last dial to an address */
   TsrDialDelay         *delay;        /* (owned) how long uTP has before TCP */
   TsrDialerStats        stats;
+  TsrBlocklist         *blocklist;    /* (owned) (nullable) */
 };
 
 /* One UDP socket and the uTP connections over it. */
@@ -187,6 +188,7 @@ tsr_dialer_unref (TsrDialer *self)
   if (self == NULL || !g_atomic_int_dec_and_test (&self->ref_count))
     return;
   tsr_dialer_shutdown (self);
+  g_clear_object (&self->blocklist);
   tsr_transport_memory_free (self->memory);
   tsr_dial_delay_free (self->delay);
   g_free (self);
@@ -482,6 +484,16 @@ tsr_dialer_connect_async (TsrDialer            *self,
   dial->address = *address;
   dial->task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (dial->task, tsr_dialer_connect_async);
+  if (self != NULL && self->blocklist != NULL && tsr_blocklist_refuses (self->blocklist, address))
+    {
+      g_autofree char *text = tsr_peer_address_to_string (address);
+
+      dial->error[LEG_TCP] = g_error_new (G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                                          _("%s is in the blocklist"), text);
+      dial_return (dial, NULL);
+      dial_unref (dial);
+      return;
+    }
   /* uTP failed at this address lately, and TCP worked: TCP alone. */
   if (manager != NULL && transport_on (dial, TSR_TRANSPORT_TCP) &&
       tsr_transport_memory_lookup (self->memory, address, g_get_monotonic_time ()) == TSR_TRANSPORT_TCP)
@@ -518,6 +530,13 @@ tsr_dialer_connect_async (TsrDialer            *self,
       g_source_attach (dial->cancel_source, g_main_context_get_thread_default ());
     }
   dial_unref (dial);
+}
+
+void
+tsr_dialer_set_blocklist (TsrDialer    *self,
+                          TsrBlocklist *blocklist)
+{
+  g_set_object (&self->blocklist, blocklist);
 }
 
 GIOStream *

@@ -33,6 +33,7 @@
 
 #include <gio/gio.h>
 
+#include "tsr-blocklist.h"
 #include "tsr-peer-address.h"
 #include "tsr-udp-socket.h"
 #include "tsr-utp-manager.h"
@@ -103,6 +104,13 @@ void          tsr_dialer_get_stats       (TsrDialer             *self,
 /* Milliseconds a dial to @address now would give uTP before TCP. */
 guint         tsr_dialer_get_fallback_ms (TsrDialer             *self,
                                           const TsrPeerAddress  *address);
+
+/* The blocklist asked before every dial (nullable: none; a reference is
+ * taken): a blocked address fails at once with G_IO_ERROR_PERMISSION_DENIED,
+ * no packet sent, whichever torrent or source (tracker, PEX, DHT, LSD,
+ * the user) named it. */
+void          tsr_dialer_set_blocklist   (TsrDialer             *self,
+                                          TsrBlocklist          *blocklist);
 
 /* Connects to @address over the enabled transports (@self NULL: TCP
  * alone), as described above. The stream is a GSocketConnection (TCP)

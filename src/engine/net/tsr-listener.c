@@ -36,6 +36,7 @@ struct _TsrListener
   guint                   max_pending;
   guint                   max_per_host;
   gint64                  timeout;     /* µs */
+  TsrBlocklist           *blocklist;   /* (owned) (nullable) */
   guint                   timeout_source;
 };
 
@@ -70,6 +71,7 @@ tsr_listener_free (TsrListener *self)
     }
   g_clear_object (&self->service);
   g_clear_handle_id (&self->timeout_source, g_source_remove);
+  g_clear_object (&self->blocklist);
   /* Dropped without a word: the last reference closes each socket. */
   for (i = 0; i < self->pending->len; i++)
     {
@@ -287,6 +289,9 @@ gboolean
 tsr_listener_has_room (TsrListener          *self,
                        const TsrPeerAddress *from)
 {
+  /* Before a byte is read: a blocked peer learns nothing of us. */
+  if (from != NULL && self->blocklist != NULL && tsr_blocklist_refuses (self->blocklist, from))
+    return FALSE;
   if (self->pending->len < self->max_pending && (from == NULL || pending_from_host (self, from) < self->max_per_host))
     return TRUE;
   g_debug ("Refusing a connection: %u waiting for their handshake", self->pending->len);
@@ -309,6 +314,13 @@ on_incoming (GSocketService    *service,
   else
     tsr_listener_take_stream (self, G_IO_STREAM (connection));
   return TRUE;
+}
+
+void
+tsr_listener_set_blocklist (TsrListener  *self,
+                            TsrBlocklist *blocklist)
+{
+  g_set_object (&self->blocklist, blocklist);
 }
 
 void

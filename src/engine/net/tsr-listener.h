@@ -13,6 +13,7 @@
 
 #include <gio/gio.h>
 
+#include "tsr-blocklist.h"
 #include "tsr-peer.h"
 
 G_BEGIN_DECLS
@@ -77,7 +78,8 @@ void         tsr_listener_set_encryption (TsrListener       *self,
 void         tsr_listener_set_tcp        (TsrListener       *self,
                                           gboolean           enabled);
 /* Whether a connection from @from (nullable: unknown) would be let in
- * now: TRUE when fewer than the maximum wait, in all and from its host. */
+ * now: TRUE when fewer than the maximum wait, in all and from its host,
+ * and @from is not in the blocklist (a refusal it counts). */
 gboolean     tsr_listener_has_room       (TsrListener          *self,
                                           const TsrPeerAddress *from);
 /* An incoming connection over another transport (a TsrUtpStream), let in
@@ -94,6 +96,10 @@ void         tsr_listener_set_max_pending (TsrListener   *self,
  * handshake. */
 void         tsr_listener_set_handshake_timeout (TsrListener *self,
                                                  guint        ms);
+/* The blocklist asked about every connection, TCP and uTP (nullable: none;
+ * a reference is taken). */
+void         tsr_listener_set_blocklist (TsrListener     *self,
+                                         TsrBlocklist    *blocklist);
 /* Connections waiting for their handshake now. */
 guint        tsr_listener_get_n_pending (TsrListener     *self);
 

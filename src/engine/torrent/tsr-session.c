@@ -3,9 +3,9 @@
  * tsr-session.c: the torrents of one program and what they share: the
  * listener (an incoming handshake's info hash picks the torrent, which
  * then answers), limits, the connection budget, the queue of active
- * torrents, local discovery, the DHT and port mapping, and the UDP
- * sockets on the listen port that the DHT, the UDP trackers and uTP
- * share (tsr-dialer.c: peers over uTP and TCP).
+ * torrents, local discovery, the DHT (its lookups: tsr-dht-lookups.c)
+ * and port mapping, and the UDP sockets on the listen port that the DHT,
+ * the UDP trackers and uTP share (tsr-dialer.c: peers over uTP and TCP).
  */
 #define G_LOG_DOMAIN "tsr-session"
 
@@ -14,7 +14,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "tsr-dht.h"
+#include "tsr-dht-lookups.h"
 #include "tsr-dialer.h"
 #include "tsr-listener.h"
 #include "tsr-lsd.h"
@@ -46,14 +46,10 @@ struct _TsrSession
   char              *bind_address; /* (nullable) where we listen */
   TsrUdpSocket      *udp4;         /* (owned) (nullable) UDP on the listen port, once listening */
   TsrUdpSocket      *udp6;         /* (owned) (nullable) */
-  TsrDht            *dht;          /* (owned) (nullable) when on and listening */
-  gboolean           dht_wanted;
-  char              *dht_state;    /* (nullable) */
-  char             **dht_bootstrap; /* (nullable): the public routers */
-  GHashTable        *dht_looked;   /* info hash (20 bytes) → monotonic seconds of the last lookup */
-  guint              dht_source;
+  TsrDhtLookups     *dht;          /* (owned) the DHT node, when on and listening, and its lookups */
   TsrPortMap        *port_map;    /* (owned) (nullable) when mapping is on and we listen */
   TsrDialer         *dialer;      /* (owned) peers' transports; uTP over udp4 and udp6 */
+  TsrBlocklist      *blocklist;   /* (owned) shared with the listener and the dialer */
   gboolean           port_map_wanted;
 };
 
@@ -75,6 +71,7 @@ static gpointer on_listener_find (const guint8 *info_hash, gpointer user_data);
 static void on_listener_foreach_hash (TsrListenerHashFunc func, gpointer func_data, gpointer user_data);
 static void on_listener_accepted (TsrPeer *peer, gpointer key, const guint8 *info_hash, gpointer user_data);
 static TsrDialer *on_torrent_dialer (gpointer user_data);
+static TsrTorrent *on_dht_find (const guint8 *info_hash, gpointer user_data);
 static gboolean on_utp_accept (const TsrPeerAddress *from, gpointer user_data);
 static void on_utp_incoming (GIOStream *stream, const TsrPeerAddress *from, gpointer user_data);
 
@@ -90,11 +87,36 @@ static const TsrDialerFuncs dialer_funcs = {
   .incoming = on_utp_incoming,
 };
 
+static const TsrDhtLookupsFuncs dht_funcs = {
+  .find = on_dht_find,
+};
+
 static const TsrListenerFuncs listener_funcs = {
   .find = on_listener_find,
   .foreach_hash = on_listener_foreach_hash,
   .accepted = on_listener_accepted,
 };
+
+/* New ranges: peers connected before they came go now, so that they are
+ * not told to others by PEX either. */
+static void
+on_blocklist_changed (TsrSession *self)
+{
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->torrents)); i++)
+    {
+      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (G_LIST_MODEL (self->torrents), i);
+
+      _tsr_torrent_drop_blocked (torrent, self->blocklist);
+    }
+}
+
+TsrBlocklist *
+tsr_session_get_blocklist (TsrSession *self)
+{
+  return self->blocklist;
+}
 
 static void
 tsr_session_dispose (GObject *object)
@@ -103,20 +125,17 @@ tsr_session_dispose (GObject *object)
 
   g_clear_pointer (&self->listener, tsr_listener_free);
   g_clear_object (&self->lsd);
-  g_clear_handle_id (&self->dht_source, g_source_remove);
-  if (self->dht != NULL)
-    g_signal_handlers_disconnect_by_data (self->dht, self);
-  g_clear_object (&self->dht);
+  g_clear_pointer (&self->dht, tsr_dht_lookups_free);
   /* Peers may hold it on: it goes quiet, its uTP connections end. */
   if (self->dialer != NULL)
     tsr_dialer_shutdown (self->dialer);
   g_clear_pointer (&self->dialer, tsr_dialer_unref);
+  if (self->blocklist != NULL)
+    g_signal_handlers_disconnect_by_data (self->blocklist, self);
+  g_clear_object (&self->blocklist);
   /* Trackers may hold them on until their last announce. */
   g_clear_pointer (&self->udp4, tsr_udp_socket_unref);
   g_clear_pointer (&self->udp6, tsr_udp_socket_unref);
-  g_clear_pointer (&self->dht_looked, g_hash_table_unref);
-  g_clear_pointer (&self->dht_state, g_free);
-  g_clear_pointer (&self->dht_bootstrap, g_strfreev);
   g_clear_pointer (&self->bind_address, g_free);
   if (self->port_map != NULL)
     g_signal_handlers_disconnect_by_data (self->port_map, self);
@@ -170,10 +189,14 @@ tsr_session_init (TsrSession *self)
   self->read_group = tsr_read_cache_group_new (TSR_SESSION_READ_CACHE);
   self->listener = tsr_listener_new (&listener_funcs, self);
   self->dialer = tsr_dialer_new (&dialer_funcs, self);
+  self->blocklist = tsr_blocklist_new ();
+  tsr_listener_set_blocklist (self->listener, self->blocklist);
+  tsr_dialer_set_blocklist (self->dialer, self->blocklist);
+  g_signal_connect_swapped (self->blocklist, "changed", G_CALLBACK (on_blocklist_changed), self);
   self->up = tsr_limiter_new (0);
   self->down = tsr_limiter_new (0);
   self->encryption = TSR_PEER_ENCRYPTION_PREFER;
-  self->dht_looked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->dht = tsr_dht_lookups_new (G_LIST_MODEL (self->torrents), &dht_funcs, self);
   memcpy (self->peer_id, "-TE0100-", 8);
   for (i = 8; i < 20; i++)
     self->peer_id[i] = (guint8) alphabet[g_random_int_range (0, sizeof alphabet - 1)];
@@ -183,6 +206,12 @@ TsrSession *
 tsr_session_new (void)
 {
   return g_object_new (TSR_TYPE_SESSION, NULL);
+}
+
+guint16
+tsr_session_pick_random_port (void)
+{
+  return (guint16) g_random_int_range (TSR_SESSION_RANDOM_PORT_MIN, TSR_SESSION_RANDOM_PORT_MAX + 1);
 }
 
 const guint8 *
@@ -303,78 +332,13 @@ tsr_session_get_local_discovery (TsrSession *self)
   return self->lsd_wanted;
 }
 
-/* ------------------------------------------------------------------ */
-/* DHT (BEP 5)                                                         */
+/* DHT (BEP 5): tsr-dht-lookups.c */
 
-/* Seconds between lookups of a torrent, and while it has few peers. */
-#define DHT_LOOKUP_EVERY (15 * 60)
-#define DHT_LOOKUP_FEW (60)
-#define DHT_FEW_PEERS 8
-
-/* Public torrents only (BEP 27); a magnet's privacy is known once its
- * metainfo is. */
-static gboolean
-dht_may_use (TsrTorrent *torrent)
+static TsrTorrent *
+on_dht_find (const guint8 *info_hash,
+             gpointer      user_data)
 {
-  TsrTorrentState state = tsr_torrent_get_state (torrent);
-  TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
-
-  return (state == TSR_TORRENT_DOWNLOADING || state == TSR_TORRENT_SEEDING || state == TSR_TORRENT_FETCHING) &&
-         (info == NULL || !info->is_private);
-}
-
-static void
-dht_look_up (TsrSession *self,
-             TsrTorrent *torrent,
-             gboolean    now)
-{
-  const guint8 *hash = tsr_torrent_get_info_hash (torrent);
-  gint64 second = g_get_monotonic_time () / G_USEC_PER_SEC;
-  g_autofree char *key = NULL;
-  gpointer last;
-  gint64 every;
-
-  if (self->dht == NULL || !dht_may_use (torrent))
-    return;
-  key = tsr_hex_encode (hash, 20);
-  every = tsr_torrent_get_n_peers (torrent) < DHT_FEW_PEERS ? DHT_LOOKUP_FEW : DHT_LOOKUP_EVERY;
-  if (!now && g_hash_table_lookup_extended (self->dht_looked, key, NULL, &last) &&
-      second - (gint64) GPOINTER_TO_SIZE (last) < every)
-    return;
-  g_hash_table_insert (self->dht_looked, g_steal_pointer (&key), GSIZE_TO_POINTER ((gsize) second));
-  tsr_dht_get_peers (self->dht, hash, tsr_session_get_port (self));
-}
-
-static void
-on_dht_peers (TsrDht       *dht,
-              const guint8 *info_hash,
-              GArray       *peers,
-              TsrSession   *self)
-{
-  TsrTorrent *torrent = tsr_session_find_torrent (self, info_hash);
-  guint i;
-
-  if (torrent == NULL || !dht_may_use (torrent))
-    return;
-  for (i = 0; i < peers->len; i++)
-    tsr_torrent_add_discovered_address (torrent, &g_array_index (peers, TsrPeerAddress, i), TSR_PEER_SOURCE_DHT);
-}
-
-/* A lookup that reached fewer than K nodes ran on a young table (just
- * started, or just rejoined): it runs again at the next tick instead of
- * a minute on, so that the announce reaches the nodes that matter. */
-static void
-on_dht_lookup_done (TsrDht       *dht,
-                    const guint8 *info_hash,
-                    guint         answered,
-                    TsrSession   *self)
-{
-  g_autofree char *key = NULL;
-
-  if (answered >= 8)
-    return;
-  key = tsr_hex_encode (info_hash, 20);
-  g_hash_table_remove (self->dht_looked, key);
+  return tsr_session_find_torrent (user_data, info_hash);
 }
 
 static void
@@ -383,61 +347,15 @@ on_torrent_dht_node (TsrTorrent *torrent,
                      gpointer    user_data)
 {
   TsrSession *self = user_data;
-  TsrPeerAddress address;
 
-  if (self->dht != NULL && tsr_peer_address_parse (node, &address))
-    tsr_dht_add_node (self->dht, &address);
-}
-
-static gboolean
-on_dht_tick (gpointer user_data)
-{
-  TsrSession *self = user_data;
-  guint i;
-
-  for (i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->torrents)); i++)
-    {
-      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (G_LIST_MODEL (self->torrents), i);
-
-      dht_look_up (self, torrent, FALSE);
-    }
-  return G_SOURCE_CONTINUE;
+  if (self->dht != NULL)   /* NULL once disposed */
+    tsr_dht_lookups_add_node (self->dht, node);
 }
 
 static void
 start_dht (TsrSession *self)
 {
-  g_autoptr(GError) error = NULL;
-  guint i;
-
-  if (!self->dht_wanted || self->dht != NULL || tsr_session_get_port (self) == 0)
-    return;
-  if (self->udp4 != NULL || self->udp6 != NULL)
-    self->dht = tsr_dht_new_on_sockets (self->udp4, self->udp6, self->dht_state);
-  else
-    {
-      /* No shared socket: the DHT's own say why. */
-      self->dht = tsr_dht_new (self->bind_address, tsr_session_get_port (self), self->dht_state, NULL);
-      if (self->dht == NULL)
-        self->dht = tsr_dht_new (self->bind_address, 0, self->dht_state, &error);
-    }
-  if (self->dht == NULL)
-    {
-      g_message (_("The DHT is off: %s"), error->message);
-      return;
-    }
-  g_signal_connect (self->dht, "peers", G_CALLBACK (on_dht_peers), self);
-  g_signal_connect (self->dht, "lookup-done", G_CALLBACK (on_dht_lookup_done), self);
-  tsr_dht_set_bootstrap (self->dht, self->dht_bootstrap != NULL ? (const char *const *) self->dht_bootstrap
-                                                                : tsr_dht_default_bootstrap);
-  for (i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->torrents)); i++)
-    {
-      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (G_LIST_MODEL (self->torrents), i);
-
-      tsr_torrent_set_dht_port (torrent, tsr_dht_get_port (self->dht));
-      dht_look_up (self, torrent, TRUE);
-    }
-  self->dht_source = g_timeout_add_seconds (5, on_dht_tick, self);
+  tsr_dht_lookups_start (self->dht, self->udp4, self->udp6, self->bind_address, tsr_session_get_port (self));
 }
 
 void
@@ -446,37 +364,17 @@ tsr_session_set_dht (TsrSession        *self,
                      const char        *state_path,
                      const char *const *bootstrap)
 {
-  guint i;
-
   g_return_if_fail (TSR_IS_SESSION (self));
 
-  self->dht_wanted = enabled;
-  g_free (self->dht_state);
-  self->dht_state = g_strdup (state_path);
-  g_strfreev (self->dht_bootstrap);
-  self->dht_bootstrap = bootstrap != NULL ? g_strdupv ((char **) bootstrap) : NULL;
-  if (enabled)
-    {
-      start_dht (self);
-      return;
-    }
-  g_clear_handle_id (&self->dht_source, g_source_remove);
-  if (self->dht != NULL)
-    g_signal_handlers_disconnect_by_data (self->dht, self);
-  g_clear_object (&self->dht);
-  for (i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->torrents)); i++)
-    {
-      g_autoptr(TsrTorrent) torrent = g_list_model_get_item (G_LIST_MODEL (self->torrents), i);
-
-      tsr_torrent_set_dht_port (torrent, 0);
-    }
+  tsr_dht_lookups_configure (self->dht, enabled, state_path, bootstrap);
+  start_dht (self);
 }
 
 TsrDht *
 tsr_session_get_dht (TsrSession *self)
 {
   g_return_val_if_fail (TSR_IS_SESSION (self), NULL);
-  return self->dht;
+  return self->dht != NULL ? tsr_dht_lookups_get_dht (self->dht) : NULL;
 }
 
 static void
@@ -679,7 +577,8 @@ on_torrent_state_changed (TsrTorrent *torrent,
   TsrSession *self = user_data;
 
   update_lsd (self, torrent);
-  dht_look_up (self, torrent, FALSE);
+  if (self->dht != NULL)
+    tsr_dht_lookups_look_up (self->dht, torrent, FALSE);
   update_queue_soon (self);
 }
 
@@ -789,7 +688,7 @@ adopt_torrent (TsrSession *self,
   tsr_torrent_set_connection_budget (torrent, self->connections);
   tsr_torrent_set_read_cache_group (torrent, self->read_group);
   tsr_torrent_set_encryption (torrent, self->encryption);
-  tsr_torrent_set_dht_port (torrent, self->dht != NULL ? tsr_dht_get_port (self->dht) : 0);
+  tsr_torrent_set_dht_port (torrent, tsr_dht_lookups_get_port (self->dht));
   _tsr_torrent_set_host (torrent, &torrent_host_funcs, self);
   g_list_store_append (self->torrents, torrent);
   tsr_queue_append (self->queue, torrent);

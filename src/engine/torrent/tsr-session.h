@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "tsr-blocklist.h"
 #include "tsr-port-map.h"
 #include "tsr-torrent.h"
 
@@ -16,6 +17,12 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TsrSession, tsr_session, TSR, SESSION, GObject)
 
 TsrSession   *tsr_session_new          (void);
+/* A listening port at random in the dynamic range (RFC 6335), for a
+ * first start to pick once and keep, as Transmission and qBittorrent do:
+ * no two installations on one well-known port that networks single out. */
+#define TSR_SESSION_RANDOM_PORT_MIN 49152
+#define TSR_SESSION_RANDOM_PORT_MAX 65535
+guint16       tsr_session_pick_random_port (void);
 /* Listens on @port (0: any free port) on every address. */
 gboolean      tsr_session_listen       (TsrSession   *self,
                                         guint16       port,
@@ -113,6 +120,9 @@ void          tsr_session_set_transports      (TsrSession        *self,
 TsrTransport  tsr_session_get_transports      (TsrSession        *self);
 /* (transfer none) Who dials and takes in uTP: its counters, for tests. */
 struct _TsrDialer *tsr_session_get_dialer     (TsrSession        *self);
+/* (transfer none) The IP blocklist: never dialled, accepted nor told by
+ * PEX (net/tsr-blocklist.h); peers it comes to block are dropped. */
+TsrBlocklist *tsr_session_get_blocklist       (TsrSession        *self);
 /* MSE/PE for every connection, dialled and accepted (default PREFER). */
 void          tsr_session_set_encryption      (TsrSession        *self,
                                                TsrPeerEncryption  mode);

@@ -14,6 +14,7 @@
 
 G_BEGIN_DECLS
 
+struct _TsrBlocklist;
 struct _TsrDialer;
 struct _TsrTorrent;
 struct _TsrTracker;
@@ -39,6 +40,10 @@ typedef struct _TsrTorrentHostFuncs
 /* Whether the torrent bans @address now (as itself or its host). */
 gboolean _tsr_torrent_bans (struct _TsrTorrent   *self,
                             const TsrPeerAddress *address);
+
+/* Closes the connections to peers @blocklist blocks now (it changed). */
+void     _tsr_torrent_drop_blocked (struct _TsrTorrent   *self,
+                                    struct _TsrBlocklist *blocklist);
 
 /* @funcs NULL: the host let go (it must before it goes). */
 void _tsr_torrent_set_host (struct _TsrTorrent         *self,

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "tsr-blocklist.h"
 #include "tsr-torrent-host.h"
 #include "tsr-torrent-parts-private.h"
 #include "tsr-torrent.h"
@@ -90,6 +91,26 @@ tsr_torrent_disconnect_peer (TsrTorrent *self,
 
   return tsr_peer_address_parse (address, &wanted) &&
          tsr_swarm_disconnect (_tsr_torrent_get_swarm (self), &wanted, _("Disconnected by the user"));
+}
+
+void
+_tsr_torrent_drop_blocked (TsrTorrent   *self,
+                           TsrBlocklist *blocklist)
+{
+  TsrSwarm *swarm = _tsr_torrent_get_swarm (self);
+  g_autoptr(GArray) blocked = g_array_new (FALSE, FALSE, sizeof (TsrPeerAddress));
+  guint i;
+
+  /* Gathered first: a disconnect takes the member out of the list. */
+  for (i = 0; i < tsr_swarm_get_n_peers (swarm); i++)
+    {
+      const TsrPeerAddress *address = tsr_peer_get_remote_address (tsr_member_get_peer (tsr_swarm_get_member (swarm, i)));
+
+      if (tsr_blocklist_blocks (blocklist, address))
+        g_array_append_val (blocked, *address);
+    }
+  for (i = 0; i < blocked->len; i++)
+    tsr_swarm_disconnect (swarm, &g_array_index (blocked, TsrPeerAddress, i), _("In the blocklist"));
 }
 
 /* Limits on connections ------------------------------------------------ */
