@@ -345,3 +345,19 @@ tsr_random_bytes (guint8 *out,
   for (; done < length; done++)
     out[done] = (guint8) g_random_int_range (0, 256);
 }
+
+guint
+tsr_hash20_hash (gconstpointer key)
+{
+  guint value;
+
+  memcpy (&value, key, sizeof value);
+  return value;
+}
+
+gboolean
+tsr_hash20_equal (gconstpointer a,
+                  gconstpointer b)
+{
+  return memcmp (a, b, 20) == 0;
+}

@@ -115,4 +115,10 @@ tsr_append_be64 (GByteArray *out,
 void tsr_random_bytes (guint8 *out,
                        gsize   length);
 
+/* GHashTable functions for keys of 20 bytes (info hashes, DHT ids): the
+ * first bytes as the hash, which such keys spread evenly. */
+guint    tsr_hash20_hash  (gconstpointer key);
+gboolean tsr_hash20_equal (gconstpointer a,
+                           gconstpointer b);
+
 G_END_DECLS

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "tsr-dht-server.h"
+#include "tsr-util.h"
 #include "tsr-dht-table.h"
 #include "tsr-dht-token.h"
 
@@ -49,22 +50,6 @@ struct _TsrDhtServer
   GHashTable              *rates;    /* address string → Rate */
 };
 
-static guint
-hash20 (gconstpointer key)
-{
-  guint value;
-
-  memcpy (&value, key, sizeof value);
-  return value;
-}
-
-static gboolean
-equal20 (gconstpointer a,
-         gconstpointer b)
-{
-  return memcmp (a, b, TSR_DHT_ID_LENGTH) == 0;
-}
-
 static void
 stored_array_free (gpointer data)
 {
@@ -87,7 +72,7 @@ tsr_dht_server_new (const guint8            *id,
   self->user_data = user_data;
   self->id = id;
   self->tokens = tsr_dht_tokens_new (now);
-  self->store = g_hash_table_new_full (hash20, equal20, g_free, stored_array_free);
+  self->store = g_hash_table_new_full (tsr_hash20_hash, tsr_hash20_equal, g_free, stored_array_free);
   self->rates = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   return self;
 }

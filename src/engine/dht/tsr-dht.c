@@ -47,6 +47,7 @@
 #include "tsr-dht.h"
 #include "tsr-krpc.h"
 #include "tsr-udp-socket.h"
+#include "tsr-util.h"
 
 #define MAX_PENDING 1024          /* queries in flight, at most */
 #define MAINTENANCE_EVERY 15      /* seconds between pings and refreshes */
@@ -193,27 +194,11 @@ tsr_dht_class_init (TsrDhtClass *klass)
                                               NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_UINT);
 }
 
-static guint
-hash20 (gconstpointer key)
-{
-  guint value;
-
-  memcpy (&value, key, sizeof value);
-  return value;
-}
-
-static gboolean
-equal20 (gconstpointer a,
-         gconstpointer b)
-{
-  return memcmp (a, b, TSR_DHT_ID_LENGTH) == 0;
-}
-
 static void
 tsr_dht_init (TsrDht *self)
 {
   self->pending = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) query_free);
-  self->lookups = g_hash_table_new_full (hash20, equal20, g_free, (GDestroyNotify) tsr_dht_lookup_unref);
+  self->lookups = g_hash_table_new_full (tsr_hash20_hash, tsr_hash20_equal, g_free, (GDestroyNotify) tsr_dht_lookup_unref);
   self->votes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
   self->contacts = tsr_dht_contacts_new ();

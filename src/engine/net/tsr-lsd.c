@@ -133,21 +133,6 @@ enum
 
 static guint signals[N_SIGNALS];
 
-static guint
-hash_hash (gconstpointer key)
-{
-  const guint8 *hash = key;
-
-  return (guint) hash[0] << 24 | (guint) hash[1] << 16 | (guint) hash[2] << 8 | hash[3];
-}
-
-static gboolean
-hash_equal (gconstpointer a,
-            gconstpointer b)
-{
-  return memcmp (a, b, 20) == 0;
-}
-
 static void
 channel_close (Channel *channel)
 {
@@ -655,7 +640,7 @@ static void
 tsr_lsd_init (TsrLsd *self)
 {
   g_snprintf (self->cookie, sizeof self->cookie, "%08x%08x", g_random_int (), g_random_int ());
-  self->torrents = g_hash_table_new_full (hash_hash, hash_equal, NULL, g_free);
+  self->torrents = g_hash_table_new_full (tsr_hash20_hash, tsr_hash20_equal, NULL, g_free);
   self->heard = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->lsd_port = TSR_LSD_PORT;
   self->interval = (gint64) ANNOUNCE_INTERVAL_MS * 1000;

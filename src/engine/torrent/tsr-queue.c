@@ -14,29 +14,13 @@
 #include <string.h>
 
 #include "tsr-queue.h"
+#include "tsr-util.h"
 
 struct _TsrQueue
 {
   GPtrArray  *torrents;   /* (element-type TsrTorrent) borrowed: the session's list holds them */
   GHashTable *by_hash;    /* wire hash (the torrent's own 20 bytes) → torrent, both borrowed */
 };
-
-/* Info hashes are uniformly distributed: their first bytes will do. */
-static guint
-hash_hash (gconstpointer key)
-{
-  guint value;
-
-  memcpy (&value, key, sizeof value);
-  return value;
-}
-
-static gboolean
-hash_equal (gconstpointer a,
-            gconstpointer b)
-{
-  return memcmp (a, b, 20) == 0;
-}
 
 static GQuark
 position_quark (void)
@@ -73,7 +57,7 @@ tsr_queue_new (void)
   TsrQueue *self = g_new0 (TsrQueue, 1);
 
   self->torrents = g_ptr_array_new ();
-  self->by_hash = g_hash_table_new (hash_hash, hash_equal);
+  self->by_hash = g_hash_table_new (tsr_hash20_hash, tsr_hash20_equal);
   return self;
 }
 
