@@ -261,6 +261,9 @@ tsr_swarm_set_mode (TsrSwarm     *self,
   /* Our bitfield must be known first: nothing is dialled while checking. */
   self->dialing = mode != TSR_SWARM_OFF;
   self->user_only = mode == TSR_SWARM_SEEDING;
+  /* BEP 21: all we want is here (a seed, or a partial seed). */
+  if (self->shared.extensions != NULL)
+    tsr_extensions_set_upload_only (self->shared.extensions, mode == TSR_SWARM_SEEDING);
   follow_choker (self);
   /* The choker knew the peers by their transports: they are gone. */
   if (mode == TSR_SWARM_OFF)
