@@ -679,6 +679,8 @@ ext_handshake (gpointer                     conn,
   /* Where an incoming peer accepts connections: worth dialling later. */
   if (listening != NULL)
     shared->funcs->listening (listening, shared->user_data);
+  if (theirs->your_ip != NULL && shared->funcs->your_ip != NULL)
+    shared->funcs->your_ip (theirs->your_ip, shared->user_data);
 }
 
 /* BEP 21: like a seed, for staying connected. */

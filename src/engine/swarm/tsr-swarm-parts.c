@@ -184,6 +184,12 @@ tsr_swarm_parts_set_listen_port (TsrSwarmParts *self,
     tsr_extensions_set_listen_port (self->shared->extensions, port);
 }
 
+guint16
+tsr_swarm_parts_get_listen_port (TsrSwarmParts *self)
+{
+  return self->listen_port;
+}
+
 TsrBlockMap *
 tsr_swarm_parts_get_blocks (TsrSwarmParts *self)
 {

@@ -890,6 +890,13 @@ member_listening (const TsrPeerAddress *address,
   tsr_peer_pool_connected (self->pool, address, now);
 }
 
+static void
+member_your_ip (GInetAddress *address,
+                gpointer      user_data)
+{
+  tsr_swarm_set_own_address (user_data, address);
+}
+
 /* A magnet's fetch ended: its connections are dropped and, when a
  * dictionary came, their addresses dialled again (the pool keeps them):
  * what the peers told of their pieces was not understood without the
@@ -921,6 +928,7 @@ static const TsrMemberFuncs member_funcs = {
   .read_failed = member_read_failed,
   .learned = member_learned,
   .listening = member_listening,
+  .your_ip = member_your_ip,
   .metainfo = member_metainfo,
 };
 
