@@ -890,11 +890,16 @@ member_listening (const TsrPeerAddress *address,
   tsr_peer_pool_connected (self->pool, address, now);
 }
 
+/* BEP 40: ranks the pool's addresses, as tsr_swarm_set_own_address. */
 static void
 member_your_ip (GInetAddress *address,
                 gpointer      user_data)
 {
-  tsr_swarm_set_own_address (user_data, address);
+  TsrSwarm *self = user_data;
+  TsrPeerAddress own;
+
+  tsr_peer_address_from_inet (address, tsr_swarm_parts_get_listen_port (&self->parts), &own);
+  tsr_peer_pool_set_own_address (tsr_swarm_get_pool (self), &own);
 }
 
 /* A magnet's fetch ended: its connections are dropped and, when a
