@@ -72,6 +72,7 @@ test_over_limit_lowest_priority (void)
 {
   static const guint64 scores[] = { 0, 0, 0, 900, 0, 0 };
   static const guint32 priorities[] = { 0x90000000, 0x10000000, 0x50000000, 0x00000001, 0x00000002, 0x10000000 };
+  static const gint order[] = { 5, 1, 2, 0, 3, 4 };
   TsrTurnoverPeer peers[6];
   guint i;
 
@@ -80,20 +81,13 @@ test_over_limit_lowest_priority (void)
     peers[i].priority = priorities[i];
   /* 4 is unchoked by us, 3 sends us data: both low, both kept longest. */
   peers[4].am_choking = FALSE;
-  /* 1 and 5 tie: the newest goes first. */
-  g_assert_cmpint (tsr_turnover_pick_over (peers, 6), ==, 5);
-  peers[5].dropping = TRUE;
-  g_assert_cmpint (tsr_turnover_pick_over (peers, 6), ==, 1);
-  peers[1].dropping = TRUE;
-  g_assert_cmpint (tsr_turnover_pick_over (peers, 6), ==, 2);
-  peers[2].dropping = TRUE;
-  g_assert_cmpint (tsr_turnover_pick_over (peers, 6), ==, 0);
-  peers[0].dropping = TRUE;
-  /* Only those that earn their place are left: the lowest of them. */
-  g_assert_cmpint (tsr_turnover_pick_over (peers, 6), ==, 3);
-  peers[3].dropping = TRUE;
-  g_assert_cmpint (tsr_turnover_pick_over (peers, 6), ==, 4);
-  peers[4].dropping = TRUE;
+  /* 1 and 5 tie: the newest goes first; 3 and 4, which earn their
+   * place, go last, the lower priority first. */
+  for (i = 0; i < G_N_ELEMENTS (order); i++)
+    {
+      g_assert_cmpint (tsr_turnover_pick_over (peers, 6), ==, order[i]);
+      peers[order[i]].dropping = TRUE;
+    }
   g_assert_cmpint (tsr_turnover_pick_over (peers, 6), ==, -1);
   g_assert_cmpint (tsr_turnover_pick_over (peers, 0), ==, -1);
 }
