@@ -72,9 +72,9 @@ test_round_trip (void)
   g_assert_cmpint (tsr_torrent_get_state (torrent), ==, TSR_TORRENT_STOPPED);
   g_assert_cmpint (tsr_torrent_get_file_priority (torrent, 0), ==, TSR_PRIORITY_NORMAL);
   g_assert_cmpint (tsr_torrent_get_file_priority (torrent, 1), ==, TSR_PRIORITY_SKIP);
-  g_assert_false (tsr_library_has_own_limits (torrent));
+  g_assert_false (tsr_library_has_own_limits (first, torrent));
   tsr_library_set_limits (first, torrent, 2048, 4096, 5 << 20, 6 << 20, 1.5);
-  g_assert_true (tsr_library_has_own_limits (torrent));
+  g_assert_true (tsr_library_has_own_limits (first, torrent));
 
   /* The same torrent twice, or a file that is not one: refused. */
   g_assert_null (tsr_library_add_file (first, torrent_path, downloads, TRUE, NULL, &error));
@@ -106,7 +106,7 @@ test_round_trip (void)
   g_assert_cmpuint (up_total, ==, 5 << 20);
   g_assert_cmpuint (down_total, ==, 6 << 20);
   g_assert_cmpfloat (ratio, ==, 1.5);
-  g_assert_true (tsr_library_has_own_limits (restored));
+  g_assert_true (tsr_library_has_own_limits (second, restored));
 
   /* Removed: out of the index, its copy gone. */
   hex = tsr_metainfo_dup_info_hash_hex (info);
@@ -382,10 +382,10 @@ test_labels_round_trip (void)
   g_signal_connect (first, "labels-changed", G_CALLBACK (on_labels_changed), &changes);
   torrent = tsr_library_add_file (first, torrent_path, downloads, TRUE, NULL, &error);
   g_assert_no_error (error);
-  g_assert_null (tsr_library_get_labels (torrent)[0]);
+  g_assert_null (tsr_library_get_labels (first, torrent)[0]);
   tsr_library_set_labels (first, torrent, labels);
   g_assert_cmpuint (changes, ==, 1);
-  got = tsr_library_get_labels (torrent);
+  got = tsr_library_get_labels (first, torrent);
   g_assert_cmpuint (g_strv_length ((char **) got), ==, 2);
   g_assert_cmpstr (got[0], ==, "Linux");
   g_assert_cmpstr (got[1], ==, "isos");
@@ -401,7 +401,7 @@ test_labels_round_trip (void)
   tsr_library_restore (second);
   g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (second)), ==, 1);
   restored = g_list_model_get_item (tsr_library_get_torrents (second), 0);
-  got = tsr_library_get_labels (restored);
+  got = tsr_library_get_labels (second, restored);
   g_assert_cmpuint (g_strv_length ((char **) got), ==, 2);
   g_assert_cmpstr (got[0], ==, "Linux");
   g_assert_cmpstr (got[1], ==, "isos");
@@ -419,7 +419,7 @@ test_labels_round_trip (void)
   tsr_library_restore (second);
   g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (second)), ==, 1);
   restored = g_list_model_get_item (tsr_library_get_torrents (second), 0);
-  g_assert_null (tsr_library_get_labels (restored)[0]);
+  g_assert_null (tsr_library_get_labels (second, restored)[0]);
   tsr_library_shutdown (second);
   g_clear_object (&restored);
   g_clear_object (&second);
@@ -434,7 +434,7 @@ test_labels_round_trip (void)
   second = tsr_library_new (data);
   tsr_library_restore (second);
   restored = g_list_model_get_item (tsr_library_get_torrents (second), 0);
-  got = tsr_library_get_labels (restored);
+  got = tsr_library_get_labels (second, restored);
   g_assert_cmpuint (g_strv_length ((char **) got), ==, 2);
   g_assert_cmpuint (strlen (got[0]), ==, TSR_LABEL_MAX_CHARS);
   g_assert_cmpstr (got[1], ==, "ok");
@@ -533,7 +533,7 @@ test_options_round_trip (void)
   library = tsr_library_new (data);
   torrent = tsr_library_add_file (library, torrent_path, downloads, TRUE, NULL, &error);
   g_assert_no_error (error);
-  tsr_library_get_options (torrent, &options);
+  tsr_library_get_options (library, torrent, &options);
   g_assert_false (options.sequential);
   g_assert_cmpuint (options.max_peers, ==, 0);
   g_assert_true (tsr_library_save (library, &error));
@@ -555,7 +555,7 @@ test_options_round_trip (void)
   tsr_library_restore (library);
   restored = g_list_model_get_item (tsr_library_get_torrents (library), 0);
   memset (&options, 0, sizeof options);
-  tsr_library_get_options (restored, &options);
+  tsr_library_get_options (library, restored, &options);
   g_assert_true (options.sequential);
   g_assert_true (options.first_last);
   g_assert_cmpuint (options.seed_idle, ==, 600);
@@ -577,7 +577,7 @@ test_options_round_trip (void)
   library = tsr_library_new (data);
   tsr_library_restore (library);
   restored = g_list_model_get_item (tsr_library_get_torrents (library), 0);
-  tsr_library_get_options (restored, &options);
+  tsr_library_get_options (library, restored, &options);
   g_assert_false (options.sequential);
   g_assert_cmpuint (options.seed_idle, ==, 0);
   g_assert_cmpuint (options.max_peers, ==, 0);
@@ -730,8 +730,8 @@ test_added_round_trip (void)
   library = tsr_library_new (data);
   torrent = tsr_library_add_file (library, torrent_path, downloads, TRUE, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (tsr_library_get_added (torrent), >=, before);
-  g_assert_cmpint (tsr_library_get_added (torrent), <=, g_get_real_time () / G_USEC_PER_SEC);
+  g_assert_cmpint (tsr_library_get_added (library, torrent), >=, before);
+  g_assert_cmpint (tsr_library_get_added (library, torrent), <=, g_get_real_time () / G_USEC_PER_SEC);
   g_assert_true (tsr_library_save (library, &error));
   tsr_library_shutdown (library);
   g_clear_object (&library);
@@ -744,7 +744,7 @@ test_added_round_trip (void)
   library = tsr_library_new (data);
   tsr_library_restore (library);
   restored = g_list_model_get_item (tsr_library_get_torrents (library), 0);
-  g_assert_cmpint (tsr_library_get_added (restored), ==, 1000000);
+  g_assert_cmpint (tsr_library_get_added (library, restored), ==, 1000000);
   tsr_library_shutdown (library);
   tsr_test_remove_tree (dir);
 }
