@@ -110,23 +110,10 @@ void
 tsr_library_entry_restore_labels (TsrLibraryEntry *entry,
                                   JsonObject      *entry_object)
 {
-  JsonNode *node = json_object_get_member (entry_object, "labels");
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
-  JsonArray *array;
-  guint i;
+  g_auto(GStrv) labels = tsr_labels_from_json (json_object_get_member (entry_object, "labels"));
 
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return;
-  array = json_node_get_array (node);
-  for (i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-
-      if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
-        g_ptr_array_add (labels, (gpointer) json_node_get_string (element));
-    }
-  g_ptr_array_add (labels, NULL);
-  tsr_library_entry_set_labels (entry, (const char * const *) labels->pdata);
+  if (labels != NULL)
+    tsr_library_entry_set_labels (entry, (const char * const *) labels);
 }
 
 void
