@@ -122,7 +122,8 @@ lookup (TsrLibrary *self,
   return self->entries != NULL ? g_hash_table_lookup (self->entries, torrent) : NULL;
 }
 
-/* Made when the torrent comes into the library (added or restored). */
+/* Made when the torrent comes into the library (added or restored), or
+ * when it is first told of one put in its session by someone else. */
 static TsrLibraryEntry *
 ensure_entry (TsrLibrary *self,
               TsrTorrent *torrent)
@@ -239,9 +240,8 @@ tsr_library_set_limits (TsrLibrary *self,
                         guint64     down_total,
                         gdouble     seed_ratio)
 {
-  TsrLibraryEntry *entry = lookup (self, torrent);
+  TsrLibraryEntry *entry = ensure_entry (self, torrent);
 
-  g_return_if_fail (entry != NULL);
   tsr_library_entry_set_own_limits (entry);
   tsr_torrent_set_rate_limits (torrent, up_rate, down_rate);
   tsr_torrent_set_limits (torrent, up_total, down_total, seed_ratio);
@@ -266,9 +266,8 @@ tsr_library_set_options (TsrLibrary              *self,
                          TsrTorrent              *torrent,
                          const TsrTorrentOptions *options)
 {
-  TsrLibraryEntry *entry = lookup (self, torrent);
+  TsrLibraryEntry *entry = ensure_entry (self, torrent);
 
-  g_return_if_fail (entry != NULL);
   tsr_library_entry_set_options (entry, options);
   save_quietly (self);
 }
@@ -279,9 +278,8 @@ tsr_library_set_trackers (TsrLibrary  *self,
                           GPtrArray   *tiers,
                           GError     **error)
 {
-  TsrLibraryEntry *entry = lookup (self, torrent);
+  TsrLibraryEntry *entry = ensure_entry (self, torrent);
 
-  g_return_val_if_fail (entry != NULL, FALSE);
   if (!tsr_library_entry_set_trackers (entry, tiers, error))
     return FALSE;
   save_quietly (self);
@@ -303,9 +301,8 @@ tsr_library_set_web_seeds (TsrLibrary          *self,
                            const char * const  *urls,
                            GError             **error)
 {
-  TsrLibraryEntry *entry = lookup (self, torrent);
+  TsrLibraryEntry *entry = ensure_entry (self, torrent);
 
-  g_return_val_if_fail (entry != NULL, FALSE);
   if (!tsr_library_entry_set_web_seeds (entry, urls, error))
     return FALSE;
   save_quietly (self);
@@ -327,10 +324,9 @@ tsr_library_set_labels (TsrLibrary         *self,
                         TsrTorrent         *torrent,
                         const char * const *labels)
 {
-  TsrLibraryEntry *entry = lookup (self, torrent);
+  TsrLibraryEntry *entry = ensure_entry (self, torrent);
   g_auto(GStrv) kept = tsr_labels_sanitise (labels);
 
-  g_return_if_fail (entry != NULL);
   if (tsr_labels_equal (tsr_library_entry_get_labels (entry), (const char * const *) kept))
     return;
   tsr_library_entry_set_labels (entry, (const char * const *) kept);
@@ -518,8 +514,7 @@ tsr_library_configure (TsrLibrary    *self,
     return FALSE;
   for (i = 0; priorities != NULL && info != NULL && i < info->n_files; i++)
     tsr_torrent_set_file_priority (torrent, i, (TsrPriority) MIN (priorities[i], TSR_PRIORITY_HIGH));
-  if (lookup (self, torrent) != NULL)
-    tsr_library_entry_set_ask (lookup (self, torrent), FALSE);
+  tsr_library_entry_set_ask (ensure_entry (self, torrent), FALSE);
   tsr_torrent_set_stop_after_metadata (torrent, FALSE);
   if (start)
     start_or_queue (self, torrent);
