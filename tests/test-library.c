@@ -72,9 +72,9 @@ test_round_trip (void)
   g_assert_cmpint (tsr_torrent_get_state (torrent), ==, TSR_TORRENT_STOPPED);
   g_assert_cmpint (tsr_torrent_get_file_priority (torrent, 0), ==, TSR_PRIORITY_NORMAL);
   g_assert_cmpint (tsr_torrent_get_file_priority (torrent, 1), ==, TSR_PRIORITY_SKIP);
-  g_assert_false (tsr_library_has_own_limits (torrent));
+  g_assert_false (tsr_library_has_own_limits (first, torrent));
   tsr_library_set_limits (first, torrent, 2048, 4096, 5 << 20, 6 << 20, 1.5);
-  g_assert_true (tsr_library_has_own_limits (torrent));
+  g_assert_true (tsr_library_has_own_limits (first, torrent));
 
   /* The same torrent twice, or a file that is not one: refused. */
   g_assert_null (tsr_library_add_file (first, torrent_path, downloads, TRUE, NULL, &error));
@@ -106,7 +106,7 @@ test_round_trip (void)
   g_assert_cmpuint (up_total, ==, 5 << 20);
   g_assert_cmpuint (down_total, ==, 6 << 20);
   g_assert_cmpfloat (ratio, ==, 1.5);
-  g_assert_true (tsr_library_has_own_limits (restored));
+  g_assert_true (tsr_library_has_own_limits (second, restored));
 
   /* Removed: out of the index, its copy gone. */
   hex = tsr_metainfo_dup_info_hash_hex (info);
@@ -382,10 +382,10 @@ test_labels_round_trip (void)
   g_signal_connect (first, "labels-changed", G_CALLBACK (on_labels_changed), &changes);
   torrent = tsr_library_add_file (first, torrent_path, downloads, TRUE, NULL, &error);
   g_assert_no_error (error);
-  g_assert_null (tsr_library_get_labels (torrent)[0]);
+  g_assert_null (tsr_library_get_labels (first, torrent)[0]);
   tsr_library_set_labels (first, torrent, labels);
   g_assert_cmpuint (changes, ==, 1);
-  got = tsr_library_get_labels (torrent);
+  got = tsr_library_get_labels (first, torrent);
   g_assert_cmpuint (g_strv_length ((char **) got), ==, 2);
   g_assert_cmpstr (got[0], ==, "Linux");
   g_assert_cmpstr (got[1], ==, "isos");
@@ -401,7 +401,7 @@ test_labels_round_trip (void)
   tsr_library_restore (second);
   g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (second)), ==, 1);
   restored = g_list_model_get_item (tsr_library_get_torrents (second), 0);
-  got = tsr_library_get_labels (restored);
+  got = tsr_library_get_labels (second, restored);
   g_assert_cmpuint (g_strv_length ((char **) got), ==, 2);
   g_assert_cmpstr (got[0], ==, "Linux");
   g_assert_cmpstr (got[1], ==, "isos");
@@ -419,7 +419,7 @@ test_labels_round_trip (void)
   tsr_library_restore (second);
   g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (second)), ==, 1);
   restored = g_list_model_get_item (tsr_library_get_torrents (second), 0);
-  g_assert_null (tsr_library_get_labels (restored)[0]);
+  g_assert_null (tsr_library_get_labels (second, restored)[0]);
   tsr_library_shutdown (second);
   g_clear_object (&restored);
   g_clear_object (&second);
@@ -434,7 +434,7 @@ test_labels_round_trip (void)
   second = tsr_library_new (data);
   tsr_library_restore (second);
   restored = g_list_model_get_item (tsr_library_get_torrents (second), 0);
-  got = tsr_library_get_labels (restored);
+  got = tsr_library_get_labels (second, restored);
   g_assert_cmpuint (g_strv_length ((char **) got), ==, 2);
   g_assert_cmpuint (strlen (got[0]), ==, TSR_LABEL_MAX_CHARS);
   g_assert_cmpstr (got[1], ==, "ok");
@@ -533,7 +533,7 @@ test_options_round_trip (void)
   library = tsr_library_new (data);
   torrent = tsr_library_add_file (library, torrent_path, downloads, TRUE, NULL, &error);
   g_assert_no_error (error);
-  tsr_library_get_options (torrent, &options);
+  tsr_library_get_options (library, torrent, &options);
   g_assert_false (options.sequential);
   g_assert_cmpuint (options.max_peers, ==, 0);
   g_assert_true (tsr_library_save (library, &error));
@@ -555,7 +555,7 @@ test_options_round_trip (void)
   tsr_library_restore (library);
   restored = g_list_model_get_item (tsr_library_get_torrents (library), 0);
   memset (&options, 0, sizeof options);
-  tsr_library_get_options (restored, &options);
+  tsr_library_get_options (library, restored, &options);
   g_assert_true (options.sequential);
   g_assert_true (options.first_last);
   g_assert_cmpuint (options.seed_idle, ==, 600);
@@ -577,7 +577,7 @@ test_options_round_trip (void)
   library = tsr_library_new (data);
   tsr_library_restore (library);
   restored = g_list_model_get_item (tsr_library_get_torrents (library), 0);
-  tsr_library_get_options (restored, &options);
+  tsr_library_get_options (library, restored, &options);
   g_assert_false (options.sequential);
   g_assert_cmpuint (options.seed_idle, ==, 0);
   g_assert_cmpuint (options.max_peers, ==, 0);
@@ -730,8 +730,8 @@ test_added_round_trip (void)
   library = tsr_library_new (data);
   torrent = tsr_library_add_file (library, torrent_path, downloads, TRUE, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (tsr_library_get_added (torrent), >=, before);
-  g_assert_cmpint (tsr_library_get_added (torrent), <=, g_get_real_time () / G_USEC_PER_SEC);
+  g_assert_cmpint (tsr_library_get_added (library, torrent), >=, before);
+  g_assert_cmpint (tsr_library_get_added (library, torrent), <=, g_get_real_time () / G_USEC_PER_SEC);
   g_assert_true (tsr_library_save (library, &error));
   tsr_library_shutdown (library);
   g_clear_object (&library);
@@ -744,7 +744,7 @@ test_added_round_trip (void)
   library = tsr_library_new (data);
   tsr_library_restore (library);
   restored = g_list_model_get_item (tsr_library_get_torrents (library), 0);
-  g_assert_cmpint (tsr_library_get_added (restored), ==, 1000000);
+  g_assert_cmpint (tsr_library_get_added (library, restored), ==, 1000000);
   tsr_library_shutdown (library);
   tsr_test_remove_tree (dir);
 }
@@ -854,6 +854,167 @@ test_add_bytes (void)
   tsr_test_remove_tree (dir);
 }
 
+/* Each entry's text in the index is kept until something in it changes
+ * (TsrLibraryEntry): after each kind of change, saved and read back in a
+ * new library, the change is there; none is lost to a text kept too long. */
+typedef struct
+{
+  char       *data;
+  TsrLibrary *library;   /* (owned) read back from data */
+  TsrTorrent *torrent;   /* (owned) its only torrent */
+} Reread;
+
+static void
+reread (Reread     *r,
+        TsrLibrary *library)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tsr_library_save (library, &error));
+  g_assert_no_error (error);
+  r->library = tsr_library_new (r->data);
+  tsr_library_restore (r->library);
+  g_assert_cmpuint (g_list_model_get_n_items (tsr_library_get_torrents (r->library)), ==, 1);
+  r->torrent = g_list_model_get_item (tsr_library_get_torrents (r->library), 0);
+}
+
+/* Shut down, so that nothing of it is still on its way to the index
+ * when the first library writes it next. */
+static void
+reread_done (Reread *r)
+{
+  tsr_library_shutdown (r->library);
+  g_clear_object (&r->torrent);
+  g_clear_object (&r->library);
+}
+
+static void
+on_entry_renamed (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GError **error = user_data;
+
+  if (tsr_torrent_rename_path_finish (TSR_TORRENT (source), result, error))
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PENDING, "done");
+}
+
+static void
+test_entry_changes_kept (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tsr-library-XXXXXX", NULL);
+  g_autofree char *root = g_build_filename (dir, "pack", NULL);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autofree char *elsewhere = g_build_filename (dir, "elsewhere", NULL);
+  g_autofree char *torrent_path = g_build_filename (dir, "pack.torrent", NULL);
+  g_autofree char *renamed = NULL;
+  g_autoptr(TsrMetainfo) info = tsr_test_make_pack (root);
+  g_autoptr(TsrLibrary) library = NULL;
+  g_autoptr(GPtrArray) tiers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) tier = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) got_tiers = NULL;
+  g_autoptr(GError) error = NULL;
+  static const char *labels[] = { "Films", NULL };
+  static const char *urls[] = { "http://127.0.0.1:9/pack", NULL };
+  g_auto(GStrv) got_urls = NULL;
+  TsrTorrentOptions options = { .sequential = TRUE, .max_peers = 7 };
+  Reread r = { .data = data };
+  TsrTorrent *torrent;
+  const char *old_path;
+  const char *slash;
+
+  tsr_test_write_torrent_file (info, torrent_path);
+  library = tsr_library_new (data);
+  torrent = tsr_library_add_file (library, torrent_path, dir, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  reread (&r, library);   /* every text made once: the changes below must make theirs again */
+  g_assert_cmpint (tsr_torrent_get_state (r.torrent), ==, TSR_TORRENT_STOPPED);
+  g_assert_null (tsr_library_get_labels (r.library, r.torrent)[0]);
+  reread_done (&r);
+
+  tsr_library_set_labels (library, torrent, labels);
+  reread (&r, library);
+  g_assert_cmpstr (tsr_library_get_labels (r.library, r.torrent)[0], ==, "Films");
+  reread_done (&r);
+
+  tsr_library_set_limits (library, torrent, 5000, 6000, 0, 0, 1.5);
+  reread (&r, library);
+  g_assert_true (tsr_library_has_own_limits (r.library, r.torrent));
+  g_assert_cmpuint (tsr_torrent_get_up_rate_limit (r.torrent), ==, 5000);
+  g_assert_cmpuint (tsr_torrent_get_down_rate_limit (r.torrent), ==, 6000);
+  reread_done (&r);
+
+  tsr_library_set_options (library, torrent, &options);
+  reread (&r, library);
+  memset (&options, 0, sizeof options);
+  tsr_library_get_options (r.library, r.torrent, &options);
+  g_assert_true (options.sequential);
+  g_assert_cmpuint (options.max_peers, ==, 7);
+  reread_done (&r);
+
+  g_ptr_array_add (tier, g_strdup ("http://127.0.0.1:9/announce"));
+  g_ptr_array_add (tiers, g_steal_pointer (&tier));
+  g_assert_true (tsr_library_set_trackers (library, torrent, tiers, &error));
+  g_assert_no_error (error);
+  reread (&r, library);
+  got_tiers = tsr_torrent_dup_trackers (r.torrent);
+  g_assert_cmpuint (got_tiers->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index ((GPtrArray *) g_ptr_array_index (got_tiers, 0), 0), ==,
+                   "http://127.0.0.1:9/announce");
+  reread_done (&r);
+
+  g_assert_true (tsr_library_set_web_seeds (library, torrent, urls, &error));
+  g_assert_no_error (error);
+  reread (&r, library);
+  got_urls = tsr_torrent_dup_web_seeds (r.torrent);
+  g_assert_cmpstrv (got_urls, urls);
+  reread_done (&r);
+
+  /* File priorities are set on the torrent: the caller names it. */
+  tsr_torrent_set_file_priority (torrent, 0, TSR_PRIORITY_HIGH);
+  tsr_library_torrent_changed (library, torrent);
+  reread (&r, library);
+  g_assert_cmpint (tsr_torrent_get_file_priority (r.torrent, 0), ==, TSR_PRIORITY_HIGH);
+  reread_done (&r);
+
+  /* A rename ends on the main loop ("file-renamed"). */
+  old_path = tsr_torrent_get_file_path (torrent, 0);
+  tsr_torrent_rename_path_async (torrent, old_path, "renamed.bin", NULL, on_entry_renamed, &error);
+  TSR_TEST_WAIT_UNTIL (error != NULL, 10, "the rename to end");
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PENDING);
+  g_clear_error (&error);
+  slash = strrchr (tsr_torrent_get_file_path (torrent, 0), '/');
+  renamed = g_strdup (tsr_torrent_get_file_path (torrent, 0));
+  g_assert_cmpstr (slash != NULL ? slash + 1 : renamed, ==, "renamed.bin");
+  reread (&r, library);
+  g_assert_cmpstr (tsr_torrent_get_file_path (r.torrent, 0), ==, renamed);
+  reread_done (&r);
+
+  /* Another folder, set on the torrent without a word to the library:
+   * the text follows the folder all the same. */
+  g_assert_true (tsr_torrent_set_folder (torrent, elsewhere, &error));
+  g_assert_no_error (error);
+  reread (&r, library);
+  g_assert_cmpstr (tsr_torrent_get_folder (r.torrent), ==, elsewhere);
+  reread_done (&r);
+
+  /* Started through the library, then stopped by the engine alone. */
+  tsr_library_start (library, torrent);
+  g_assert_cmpint (tsr_torrent_get_state (torrent), !=, TSR_TORRENT_STOPPED);
+  reread (&r, library);
+  g_assert_cmpint (tsr_torrent_get_state (r.torrent), !=, TSR_TORRENT_STOPPED);
+  reread_done (&r);
+  tsr_torrent_stop (torrent);
+  reread (&r, library);
+  g_assert_cmpint (tsr_torrent_get_state (r.torrent), ==, TSR_TORRENT_STOPPED);
+  g_assert_cmpstr (tsr_library_get_labels (r.library, r.torrent)[0], ==, "Films");   /* the rest stands */
+  g_assert_true (tsr_library_has_own_limits (r.library, r.torrent));
+  reread_done (&r);
+
+  tsr_library_shutdown (library);
+  tsr_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -870,5 +1031,6 @@ main (int    argc,
   g_test_add_func ("/library/web-seeds/round-trip", test_web_seeds_round_trip);
   g_test_add_func ("/library/added/round-trip", test_added_round_trip);
   g_test_add_func ("/library/add-bytes", test_add_bytes);
+  g_test_add_func ("/library/entry/changes-kept", test_entry_changes_kept);
   return g_test_run ();
 }

@@ -95,7 +95,7 @@ static void
 set_labels (TsrAddDialog *self,
             TsrTorrent   *torrent)
 {
-  g_auto(GStrv) labels = tsr_label_chooser_apply (self->labels, tsr_library_get_labels (torrent));
+  g_auto(GStrv) labels = tsr_label_chooser_apply (self->labels, tsr_library_get_labels (self->library, torrent));
 
   tsr_library_set_labels (self->library, torrent, (const char * const *) labels);
 }
@@ -114,7 +114,7 @@ dup_known_labels (TsrLibrary *library)
   for (i = 0; i < g_list_model_get_n_items (torrents); i++)
     {
       g_autoptr(TsrTorrent) torrent = g_list_model_get_item (torrents, i);
-      const char * const *labels = tsr_library_get_labels (torrent);
+      const char * const *labels = tsr_library_get_labels (library, torrent);
 
       /* The strings live as long as the torrents, which outlive this. */
       for (j = 0; labels[j] != NULL; j++)

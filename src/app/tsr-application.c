@@ -346,7 +346,7 @@ on_settings_changed (GSettings      *settings,
         gdouble ratio = 0;
 
         /* Torrents with limits of their own keep them. */
-        if (tsr_library_has_own_limits (torrent))
+        if (tsr_library_has_own_limits (self->library, torrent))
           continue;
         tsr_torrent_get_limits (torrent, &up_total, &down_total, &ratio);
         tsr_torrent_set_limits (torrent, up_total, down_total, g_settings_get_double (settings, key));
@@ -358,7 +358,7 @@ on_settings_changed (GSettings      *settings,
 
         TsrTorrentOptions options;
 
-        tsr_library_get_options (torrent, &options);
+        tsr_library_get_options (self->library, torrent, &options);
         if (g_str_equal (key, "log-history"))
           tsr_event_log_set_max_lines (tsr_event_log_get_for (torrent), g_settings_get_uint (settings, key));
         else if (options.max_peers == 0)   /* its own peers win */

@@ -128,6 +128,12 @@ tsr_details_view_set_library (TsrDetailsView *self,
   tsr_overview_page_set_library (self->overview_page, library);
 }
 
+TsrTorrent *
+tsr_details_view_get_torrent (TsrDetailsView *self)
+{
+  return self->torrent;
+}
+
 GListModel *
 tsr_details_view_get_peers (TsrDetailsView *self)
 {

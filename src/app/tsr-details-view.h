@@ -24,6 +24,8 @@ void        tsr_details_view_set_library (TsrDetailsView *self,
 /* @torrent: (nullable): what to show; NULL shows a hint instead. */
 void        tsr_details_view_set_torrent (TsrDetailsView *self,
                                           TsrTorrent     *torrent);
+/* (nullable) (transfer none) the torrent shown. */
+TsrTorrent *tsr_details_view_get_torrent (TsrDetailsView *self);
 /* The rows of the peers page (element-type TsrPeerRow), for tests. */
 GListModel *tsr_details_view_get_peers   (TsrDetailsView *self);
 /* Shows one page by name ("overview", "files", "peers"…); unknown names

@@ -72,7 +72,7 @@ on_moved (GObject      *source,
     }
   if (self->library == NULL)   /* the window went meanwhile */
     return;
-  tsr_library_save_soon (self->library);
+  tsr_library_torrent_changed (self->library, torrent);
   self->next++;
   move_next (self);
 }

@@ -41,7 +41,7 @@ on_option_changed (TsrOptionsWindow *self,
       TsrTorrent *torrent = g_ptr_array_index (self->torrents, i);
       TsrTorrentOptions options;
 
-      tsr_library_get_options (torrent, &options);
+      tsr_library_get_options (self->library, torrent, &options);
       if (widget == G_OBJECT (self->sequential))
         options.sequential = gtk_switch_get_active (self->sequential);
       else if (widget == G_OBJECT (self->first_last))
@@ -110,7 +110,7 @@ tsr_options_window_new (TsrLibrary *library,
   self->torrents = g_ptr_array_ref (torrents);
   self->settings = g_object_ref (settings);
   first = g_ptr_array_index (torrents, 0);
-  tsr_library_get_options (first, &options);
+  tsr_library_get_options (library, first, &options);
   gtk_switch_set_active (self->sequential, options.sequential);
   gtk_switch_set_active (self->first_last, options.first_last);
   gtk_spin_button_set_value (self->seed_idle, options.seed_idle / 60);

@@ -189,10 +189,11 @@ tsr_torrent_columns_append (GtkColumnView *view)
 /* The labels column: a torrent's labels are the library's, not a
  * property of the torrent, so its cells bind by hand. */
 static char *
-dup_labels_text (TsrTorrent *torrent)
+dup_labels_text (TsrLibrary *library,
+                 TsrTorrent *torrent)
 {
   /* TRANSLATORS: between two labels of a torrent in the list */
-  return g_strjoinv (_(", "), (char **) tsr_library_get_labels (torrent));
+  return g_strjoinv (_(", "), (char **) tsr_library_get_labels (library, torrent));
 }
 
 static void
@@ -204,7 +205,7 @@ on_labels_changed (TsrLibrary  *library,
 
   if (gtk_list_item_get_item (item) != torrent)
     return;
-  text = dup_labels_text (torrent);
+  text = dup_labels_text (library, torrent);
   gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
 }
 
@@ -226,7 +227,7 @@ on_labels_bind (GtkSignalListItemFactory *factory,
                 GtkListItem              *item,
                 TsrLibrary               *library)
 {
-  g_autofree char *text = dup_labels_text (gtk_list_item_get_item (item));
+  g_autofree char *text = dup_labels_text (library, gtk_list_item_get_item (item));
 
   gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
   g_signal_connect_object (library, "labels-changed", G_CALLBACK (on_labels_changed), item, 0);
@@ -243,10 +244,10 @@ on_labels_unbind (GtkSignalListItemFactory *factory,
 static int
 compare_labels (gconstpointer a,
                 gconstpointer b,
-                gpointer      unused)
+                gpointer      library)
 {
-  g_autofree char *left = dup_labels_text ((TsrTorrent *) a);
-  g_autofree char *right = dup_labels_text ((TsrTorrent *) b);
+  g_autofree char *left = dup_labels_text (library, (TsrTorrent *) a);
+  g_autofree char *right = dup_labels_text (library, (TsrTorrent *) b);
 
   return g_utf8_collate (left, right);
 }
@@ -257,7 +258,8 @@ tsr_torrent_columns_append_labels (GtkColumnView *view,
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   g_autoptr(GtkColumnViewColumn) column = NULL;
-  g_autoptr(GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (compare_labels, NULL, NULL));
+  g_autoptr(GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (compare_labels, g_object_ref (library),
+                                                                                    g_object_unref));
 
   g_signal_connect (factory, "setup", G_CALLBACK (on_labels_setup), NULL);
   g_signal_connect_object (factory, "bind", G_CALLBACK (on_labels_bind), library, 0);
@@ -399,9 +401,10 @@ tsr_torrent_columns_insert_queue (GtkColumnView *view,
  * not a property of the torrent, and it does not change while shown). */
 static void
 on_added_bind (GtkSignalListItemFactory *factory,
-               GtkListItem              *item)
+               GtkListItem              *item,
+               TsrLibrary               *library)
 {
-  gint64 added = tsr_library_get_added (gtk_list_item_get_item (item));
+  gint64 added = tsr_library_get_added (library, gtk_list_item_get_item (item));
   g_autoptr(GDateTime) time = added > 0 ? g_date_time_new_from_unix_local (added) : NULL;
   g_autofree char *text = time != NULL ? g_date_time_format (time, "%x") : g_strdup ("");
 
@@ -411,23 +414,25 @@ on_added_bind (GtkSignalListItemFactory *factory,
 static int
 compare_added (gconstpointer a,
                gconstpointer b,
-               gpointer      unused)
+               gpointer      library)
 {
-  gint64 left = tsr_library_get_added ((TsrTorrent *) a);
-  gint64 right = tsr_library_get_added ((TsrTorrent *) b);
+  gint64 left = tsr_library_get_added (library, (TsrTorrent *) a);
+  gint64 right = tsr_library_get_added (library, (TsrTorrent *) b);
 
   return left < right ? -1 : left > right;
 }
 
 void
-tsr_torrent_columns_append_added (GtkColumnView *view)
+tsr_torrent_columns_append_added (GtkColumnView *view,
+                                  TsrLibrary    *library)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   g_autoptr(GtkColumnViewColumn) column = NULL;
-  g_autoptr(GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (compare_added, NULL, NULL));
+  g_autoptr(GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (compare_added, g_object_ref (library),
+                                                                   g_object_unref));
 
   g_signal_connect (factory, "setup", G_CALLBACK (on_labels_setup), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (on_added_bind), NULL);
+  g_signal_connect_object (factory, "bind", G_CALLBACK (on_added_bind), library, 0);
   /* TRANSLATORS: the title of the list's column of the dates torrents were added */
   column = gtk_column_view_column_new (_("Added"), factory);
   gtk_column_view_column_set_sorter (column, sorter);

@@ -30,7 +30,8 @@ void tsr_torrent_columns_append_labels (GtkColumnView *view,
 
 /* Appends an "Added" column: when the library took each torrent in
  * (tsr_library_get_added), as a date; sorted by it ("added"). */
-void tsr_torrent_columns_append_added (GtkColumnView *view);
+void tsr_torrent_columns_append_added (GtkColumnView *view,
+                                       TsrLibrary    *library);
 
 /* Inserts a "#" column at @position: each torrent's queue position in
  * @session, counted from 1, kept up by its "queue-changed"; sorted by it. */

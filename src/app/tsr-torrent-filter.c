@@ -124,7 +124,7 @@ term_matches (TsrTorrentFilter *self,
   switch (term->kind)
     {
     case TERM_LABEL:
-      return any_contains (tsr_library_get_labels (torrent), term->part);
+      return any_contains (tsr_library_get_labels (tsr_torrent_groups_get_library (self->groups), torrent), term->part);
     case TERM_TRACKER:
       return any_contains (tsr_torrent_groups_get_hosts (self->groups, torrent), term->part);
     case TERM_NAME:

@@ -211,7 +211,7 @@ recount (TsrTorrentGroups *self,
     }
   if (labels_too)
     {
-      char **labels = g_strdupv ((char **) tsr_library_get_labels (entry->torrent));
+      char **labels = g_strdupv ((char **) tsr_library_get_labels (self->library, entry->torrent));
 
       changed |= !tsr_labels_equal ((const char * const *) entry->labels, (const char * const *) labels);
       move_keyed (self, TSR_GROUP_LABEL, (const char * const *) entry->labels, (const char * const *) labels);
@@ -413,6 +413,12 @@ tsr_torrent_groups_match (TsrTorrentGroups *self,
     return (entry->mask & (1u << kind)) != 0;
   return g_strv_contains ((const char * const *) (kind == TSR_GROUP_TRACKER ? entry->hosts : entry->labels),
                           tsr_torrent_group_get_key (group));
+}
+
+TsrLibrary *
+tsr_torrent_groups_get_library (TsrTorrentGroups *self)
+{
+  return self->library;
 }
 
 const char * const *

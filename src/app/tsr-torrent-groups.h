@@ -29,6 +29,8 @@ GStrv               tsr_torrent_groups_dup_labels (TsrTorrentGroups *self);
 gboolean            tsr_torrent_groups_match      (TsrTorrentGroups *self,
                                                    TsrTorrentGroup  *group,
                                                    TsrTorrent       *torrent);
+/* (transfer none) the library whose torrents are grouped. */
+TsrLibrary         *tsr_torrent_groups_get_library (TsrTorrentGroups *self);
 /* The torrent's tracker hosts, lower case (never NULL). */
 const char * const *tsr_torrent_groups_get_hosts  (TsrTorrentGroups *self,
                                                    TsrTorrent       *torrent);

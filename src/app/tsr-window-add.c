@@ -226,7 +226,7 @@ on_magnet_metadata (TsrTorrent *torrent,
   g_autofree char *folder = NULL;
   GtkWidget *dialog;
 
-  if (!tsr_library_asks_after_metadata (torrent))
+  if (!tsr_library_asks_after_metadata (self->library, torrent))
     return;
   folder = g_strdup (tsr_torrent_get_folder (torrent));
   dialog = tsr_add_dialog_new_for_torrent (GTK_WINDOW (self), self->library, torrent, folder,

@@ -202,7 +202,7 @@ on_labels_response (AdwMessageDialog *dialog,
   for (i = 0; i < selected->len; i++)
     {
       TsrTorrent *torrent = g_ptr_array_index (selected, i);
-      g_auto(GStrv) labels = tsr_label_chooser_apply (chooser, tsr_library_get_labels (torrent));
+      g_auto(GStrv) labels = tsr_label_chooser_apply (chooser, tsr_library_get_labels (self->library, torrent));
 
       tsr_library_set_labels (self->library, torrent, (const char * const *) labels);
     }
@@ -229,7 +229,7 @@ tsr_window_open_labels_dialog (TsrWindow *self)
       guint with = 0;
 
       for (j = 0; j < selected->len; j++)
-        with += tsr_labels_contain (tsr_library_get_labels (g_ptr_array_index (selected, j)), known[i]) ? 1 : 0;
+        with += tsr_labels_contain (tsr_library_get_labels (self->library, g_ptr_array_index (selected, j)), known[i]) ? 1 : 0;
       tsr_label_chooser_set (TSR_LABEL_CHOOSER (chooser), known[i], with > 0, with > 0 && with < selected->len);
     }
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Labels"),

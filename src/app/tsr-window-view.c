@@ -395,7 +395,7 @@ on_column_sorter_changed (GtkSorter       *sorter,
 void
 _tsr_window_view_sort_init (TsrWindow *self)
 {
-  tsr_torrent_columns_append_added (self->column_view);
+  tsr_torrent_columns_append_added (self->column_view, self->library);
   _tsr_window_add_setting_action (self, "sort-by");
   _tsr_window_add_setting_action (self, "sort-descending");
   g_signal_connect (self->settings, "changed::sort-by", G_CALLBACK (on_sort_setting_changed), self);

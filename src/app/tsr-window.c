@@ -380,7 +380,12 @@ static void
 on_priorities_changed (TsrDetailsView *view,
                        TsrWindow      *self)
 {
-  tsr_library_save_soon (self->library);
+  TsrTorrent *torrent = tsr_details_view_get_torrent (view);
+
+  if (torrent != NULL)
+    tsr_library_torrent_changed (self->library, torrent);
+  else
+    tsr_library_save_soon (self->library);
 }
 
 static gboolean on_status_timer (gpointer user_data);

@@ -323,7 +323,7 @@ adopt (TsrTorrent *torrent,
 {
   Daemon *daemon = user_data;
 
-  tsr_rpc_settings_apply_torrent (daemon->settings, torrent);
+  tsr_rpc_settings_apply_torrent (daemon->settings, daemon->library, torrent);
 }
 
 int

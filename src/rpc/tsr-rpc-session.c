@@ -299,7 +299,7 @@ tsr_rpc_session_set (TsrRpcContext *context,
         {
           g_autoptr(TsrTorrent) torrent = g_list_model_get_item (torrents, i);
 
-          tsr_rpc_settings_apply_torrent (s, torrent);
+          tsr_rpc_settings_apply_torrent (s, context->library, torrent);
         }
     }
   if (context->funcs.settings_changed != NULL)

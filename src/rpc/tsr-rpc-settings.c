@@ -215,10 +215,11 @@ tsr_rpc_settings_apply (const TsrRpcSettings *self,
 
 void
 tsr_rpc_settings_apply_torrent (const TsrRpcSettings *self,
+                                TsrLibrary           *library,
                                 TsrTorrent           *torrent)
 {
   tsr_torrent_set_max_peers (torrent, self->peer_limit_per_torrent);
-  if (tsr_library_has_own_limits (torrent))
+  if (tsr_library_has_own_limits (library, torrent))
     return;
   tsr_torrent_set_limits (torrent, 0, 0, self->seed_ratio_limited ? self->seed_ratio_limit : 0);
   tsr_torrent_set_seed_idle_limit (torrent, self->idle_seeding_limit_enabled ? self->idle_seeding_limit * 60 : 0);

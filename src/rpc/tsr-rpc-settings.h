@@ -63,8 +63,9 @@ void            tsr_rpc_settings_save       (const TsrRpcSettings *self,
 void            tsr_rpc_settings_apply      (const TsrRpcSettings *self,
                                              TsrLibrary           *library);
 /* Applies the per-torrent defaults (ratio, idle limit, peers) to a
- * torrent that has no limits of its own. */
+ * torrent that has no limits of its own in @library. */
 void            tsr_rpc_settings_apply_torrent (const TsrRpcSettings *self,
+                                                TsrLibrary           *library,
                                                 TsrTorrent           *torrent);
 
 /* The alternative speed schedule the settings hold. */

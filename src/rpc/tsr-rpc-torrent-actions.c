@@ -136,23 +136,10 @@ tsr_rpc_apply_labels (TsrRpcContext *context,
               TsrTorrent    *torrent,
               JsonObject    *args)
 {
-  JsonNode *node = json_object_get_member (args, "labels");
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
-  JsonArray *array;
-  guint i;
+  g_auto(GStrv) labels = tsr_labels_from_json (json_object_get_member (args, "labels"));
 
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return;
-  array = json_node_get_array (node);
-  for (i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-
-      if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
-        g_ptr_array_add (labels, (gpointer) json_node_get_string (element));
-    }
-  g_ptr_array_add (labels, NULL);
-  tsr_library_set_labels (context->library, torrent, (const char * const *) labels->pdata);
+  if (labels != NULL)
+    tsr_library_set_labels (context->library, torrent, (const char * const *) labels);
 }
 
 char *
@@ -218,10 +205,10 @@ tsr_rpc_torrent_add (TsrRpcContext *context,
       return g_strdup ("invalid or corrupt torrent file");
     }
   tsr_rpc_history_file_added (context->history);
-  tsr_rpc_settings_apply_torrent (context->settings, torrent);
+  tsr_rpc_settings_apply_torrent (context->settings, context->library, torrent);
   tsr_rpc_apply_file_choices (context, torrent, args);
   tsr_rpc_apply_labels (context, torrent, args);
-  tsr_library_save_soon (context->library);
+  tsr_library_torrent_changed (context->library, torrent);
   if (!paused)
     tsr_library_start (context->library, torrent);
   add_torrent_summary (context, out, "torrent-added", torrent);
@@ -345,7 +332,7 @@ on_moved (GObject      *source,
 
   if (!tsr_torrent_move_data_finish (TSR_TORRENT (source), result, &error))
     g_warning ("%s: %s", tsr_torrent_get_name (TSR_TORRENT (source)), error->message);
-  tsr_library_save_soon (library);
+  tsr_library_torrent_changed (library, TSR_TORRENT (source));
 }
 
 char *
@@ -378,7 +365,7 @@ tsr_rpc_torrent_set_location (TsrRpcContext *context,
       else if (!tsr_torrent_set_folder (torrent, location, &error))
         return g_strdup (error->message);
       else
-        tsr_library_save_soon (context->library);
+        tsr_library_torrent_changed (context->library, torrent);
     }
   return NULL;
 }
@@ -402,7 +389,8 @@ queue_move (TsrRpcContext *context,
 
       tsr_session_move_in_queue (session, g_ptr_array_index (torrents, k), move);
     }
-  tsr_library_save_soon (context->library);
+  /* The library writes the index on the session's "queue-changed", each
+   * entry as it was, in the new order. */
   return NULL;
 }
 

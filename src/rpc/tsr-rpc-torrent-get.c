@@ -609,7 +609,7 @@ add_field (Row         *row,
     case TSR_RPC_FIELD_ADDED_DATE:
       /* The library keeps it across runs; a torrent it does not hold,
        * from when the RPC first saw it. */
-      INT (tsr_library_get_added (torrent) > 0 ? tsr_library_get_added (torrent)
+      INT (tsr_library_get_added (row->context->library, torrent) > 0 ? tsr_library_get_added (row->context->library, torrent)
                                                  : tsr_rpc_ids_get_added (row->context->ids, torrent));
       break;
     case TSR_RPC_FIELD_DATE_CREATED:
@@ -669,7 +669,7 @@ add_field (Row         *row,
       break;
     case TSR_RPC_FIELD_LABELS:
       {
-        const char * const *labels = tsr_library_get_labels (torrent);
+        const char * const *labels = tsr_library_get_labels (row->context->library, torrent);
         guint i;
 
         tsr_rpc_json_begin_array (out);
@@ -706,24 +706,24 @@ add_field (Row         *row,
       {
         /* 0: the session's, 1: its own, 2: none. */
         tsr_torrent_get_limits (torrent, &up_total, &down_total, &ratio);
-        INT (tsr_library_has_own_limits (torrent) ? (ratio > 0 ? 1 : 2) : 0);
+        INT (tsr_library_has_own_limits (row->context->library, torrent) ? (ratio > 0 ? 1 : 2) : 0);
       }
       break;
     case TSR_RPC_FIELD_SEED_IDLE_LIMIT:
       {
-        tsr_library_get_options (torrent, &options);
+        tsr_library_get_options (row->context->library, torrent, &options);
         INT (options.seed_idle > 0 ? options.seed_idle / 60 : row->context->settings->idle_seeding_limit);
       }
       break;
     case TSR_RPC_FIELD_SEED_IDLE_MODE:
       {
-        tsr_library_get_options (torrent, &options);
+        tsr_library_get_options (row->context->library, torrent, &options);
         INT (options.seed_idle > 0 ? 1 : 0);
       }
       break;
     case TSR_RPC_FIELD_SEQUENTIAL_DOWNLOAD:
       {
-        tsr_library_get_options (torrent, &options);
+        tsr_library_get_options (row->context->library, torrent, &options);
         BOOL (options.sequential);
       }
       break;

@@ -76,7 +76,7 @@ set_options (TsrRpcContext *context,
   if (!tsr_rpc_args_has_value (args, "seedIdleLimit") && !tsr_rpc_args_has_value (args, "seedIdleMode") &&
       !tsr_rpc_args_has_value (args, "peer-limit") && !tsr_rpc_args_has_value (args, "sequentialDownload"))
     return;
-  tsr_library_get_options (torrent, &options);
+  tsr_library_get_options (context->library, torrent, &options);
   value = tsr_rpc_args_int (args, "seedIdleLimit", options.seed_idle / 60);
   if (value >= 0 && value <= 60 * 24 * 365)
     options.seed_idle = value * 60;
@@ -271,6 +271,8 @@ tsr_rpc_torrent_set (TsrRpcContext *context,
       set_options (context, torrent, args);
       tsr_rpc_apply_file_choices (context, torrent, args);
       tsr_rpc_apply_labels (context, torrent, args);
+      /* Its file priorities are set behind the library's back. */
+      tsr_library_torrent_changed (context->library, torrent);
       if (tsr_rpc_args_has_value (args, "queuePosition") && tsr_rpc_args_int (args, "queuePosition", -1) >= 0)
         tsr_session_set_queue_position (tsr_library_get_session (context->library), torrent,
                                         MIN (tsr_rpc_args_int (args, "queuePosition", 0), G_MAXUINT - 1));
@@ -289,6 +291,5 @@ tsr_rpc_torrent_set (TsrRpcContext *context,
             return problem;
         }
     }
-  tsr_library_save_soon (context->library);
   return NULL;
 }

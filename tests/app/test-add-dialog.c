@@ -234,9 +234,9 @@ test_file_add (Fixture       *fixture,
   for (pos = 0; pos < info->n_files; pos++)
     g_assert_cmpint (tsr_torrent_get_file_priority (added, pos), ==,
                      g_str_equal (info->files[pos].display_path, "pack/b.bin") ? TSR_PRIORITY_SKIP : TSR_PRIORITY_NORMAL);
-  g_assert_cmpstr (tsr_library_get_labels (added)[0], ==, "Films");
-  g_assert_cmpstr (tsr_library_get_labels (added)[1], ==, "linux");
-  g_assert_null (tsr_library_get_labels (added)[2]);
+  g_assert_cmpstr (tsr_library_get_labels (fixture->app.library, added)[0], ==, "Films");
+  g_assert_cmpstr (tsr_library_get_labels (fixture->app.library, added)[1], ==, "linux");
+  g_assert_null (tsr_library_get_labels (fixture->app.library, added)[2]);
 }
 
 /* "Cancel" (or closing the dialog) adds nothing; the switch follows
@@ -364,7 +364,7 @@ test_magnet (Fixture       *fixture,
   torrent = tsr_library_find (fixture->app.library, info->info_hash);
   g_assert_nonnull (torrent);
   g_assert_false (tsr_torrent_has_metainfo (torrent));
-  g_assert_true (tsr_library_asks_after_metadata (torrent));
+  g_assert_true (tsr_library_asks_after_metadata (fixture->app.library, torrent));
   g_test_expect_message (TSR_APP_EVENTS_DOMAIN, G_LOG_LEVEL_DEBUG, "add-dialog pack");
   dialog = wait_for_dialog (60);
   g_assert_nonnull (dialog);
@@ -375,7 +375,7 @@ test_magnet (Fixture       *fixture,
   /* Waiting for the answer, stopped: nothing of the data yet. */
   g_assert_cmpint (tsr_torrent_get_state (torrent), ==, TSR_TORRENT_STOPPED);
   answer (dialog, "add");
-  g_assert_false (tsr_library_asks_after_metadata (torrent));
+  g_assert_false (tsr_library_asks_after_metadata (fixture->app.library, torrent));
   g_assert_true (iterate_until (is_seeding, torrent, 60));
   g_assert_cmpstr (tsr_torrent_get_folder (torrent), ==, fixture->app.downloads);
   assert_same_file (got, want);

@@ -354,7 +354,7 @@ test_labels_persist (Fixture       *fixture,
   tsr_window_set_search (fixture->app.window, "label:2026");
   g_assert_cmpuint (n_shown (fixture->app.window), ==, 1);
   restored = g_list_model_get_item (G_LIST_MODEL (tsr_window_get_filtered (fixture->app.window)), 0);
-  labels = tsr_library_get_labels (restored);
+  labels = tsr_library_get_labels (fixture->app.library, restored);
   g_assert_cmpstr (labels[0], ==, "Films");
   g_assert_cmpstr (labels[1], ==, "2026");
   g_assert_null (labels[2]);

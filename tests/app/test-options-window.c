@@ -125,13 +125,13 @@ test_options (Fixture       *fixture,
   g_assert_cmpint (gtk_spin_button_get_value_as_int (max_peers), ==, 0);
 
   gtk_switch_set_active (sequential, TRUE);
-  tsr_library_get_options (torrent, &options);
+  tsr_library_get_options (fixture->app.library, torrent, &options);
   g_assert_true (options.sequential);
   g_assert_false (options.first_last);
   gtk_switch_set_active (first_last, TRUE);
   gtk_spin_button_set_value (seed_idle, 30);
   gtk_spin_button_set_value (max_peers, 7);
-  tsr_library_get_options (torrent, &options);
+  tsr_library_get_options (fixture->app.library, torrent, &options);
   g_assert_true (options.sequential);
   g_assert_true (options.first_last);
   g_assert_cmpuint (options.seed_idle, ==, 30 * 60);

@@ -93,3 +93,25 @@ tsr_labels_equal (const char * const *a,
       return FALSE;
   return b == NULL || b[i] == NULL;
 }
+
+char **
+tsr_labels_from_json (JsonNode *node)
+{
+  g_autoptr(GPtrArray) strings = NULL;
+  JsonArray *array;
+  guint i;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+  array = json_node_get_array (node);
+  strings = g_ptr_array_new ();
+  for (i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
+        g_ptr_array_add (strings, (gpointer) json_node_get_string (element));
+    }
+  g_ptr_array_add (strings, NULL);
+  return tsr_labels_sanitise ((const char * const *) strings->pdata);
+}

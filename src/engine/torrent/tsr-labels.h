@@ -17,6 +17,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,10 @@ char     **tsr_labels_sanitise (const char * const *labels);
 /* Whether @a and @b (nullable: empty) hold the same labels in the same order. */
 gboolean   tsr_labels_equal    (const char * const *a,
                                 const char * const *b);
+/* The strings of @node, a JSON array (other elements left out), as labels
+ * that pass the rule; NULL when @node (nullable) is not an array: the
+ * index's "labels", the remote-control protocol's `labels`. */
+char     **tsr_labels_from_json (JsonNode          *node);
 /* Whether @labels (nullable) holds @label, case aside. */
 gboolean   tsr_labels_contain  (const char * const *labels,
                                 const char         *label);

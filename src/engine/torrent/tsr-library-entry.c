@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tsr-library-entry.c: one torrent's file priorities, renamed paths, own
- * limits and options in the library's index, to JSON and back (see the .h). The marks live on
- * the torrent as object data: the engine's torrent has no use for them.
+ * tsr-library-entry.c: what the library keeps of one torrent (labels, own
+ * limits, options, trackers and web seeds, when added) and its entry in
+ * the index, to JSON and back (see the .h). The entry's text is kept
+ * until something in it changes: the library marks it
+ * (tsr_library_entry_changed) after each change it makes or hears of.
  */
 #define G_LOG_DOMAIN "tsr-library"
 
@@ -10,25 +12,142 @@
 
 #include <string.h>
 
+#include "tsr-labels.h"
 #include "tsr-library-entry.h"
+#include "tsr-util.h"
+
+struct _TsrLibraryEntry
+{
+  TsrTorrent        *torrent;        /* borrowed: the library holds it while the entry lives */
+  char             **labels;         /* (owned) sanitised; NULL: none */
+  gboolean           own_limits;     /* the user set its limits: they go in the index */
+  gboolean           has_options;
+  TsrTorrentOptions  options;        /* valid when has_options */
+  GPtrArray         *trackers;       /* (owned) (nullable) the tiers the user set; NULL: the metainfo's */
+  char             **web_seeds;      /* (owned) (nullable) the URLs the user set; NULL: the metainfo's */
+  gint64             added;          /* seconds since 1970; 0: not set */
+  gboolean           ask;            /* the add dialog waits for the metainfo */
+  char              *text;           /* (owned) (nullable) the index entry; NULL: to be made again */
+  char              *text_folder;    /* (owned) the folder the text names */
+  gboolean           text_paused;    /* what the text says of "paused" */
+};
+
+TsrLibraryEntry *
+tsr_library_entry_new (TsrTorrent *torrent)
+{
+  TsrLibraryEntry *entry = g_new0 (TsrLibraryEntry, 1);
+
+  entry->torrent = torrent;
+  return entry;
+}
 
 void
-tsr_library_entry_set_own_limits (TsrTorrent *torrent)
+tsr_library_entry_free (TsrLibraryEntry *entry)
 {
-  g_object_set_data (G_OBJECT (torrent), "tsr-own-limits", GINT_TO_POINTER (TRUE));
+  g_strfreev (entry->labels);
+  g_clear_pointer (&entry->trackers, g_ptr_array_unref);
+  g_strfreev (entry->web_seeds);
+  g_free (entry->text);
+  g_free (entry->text_folder);
+  g_free (entry);
+}
+
+void
+tsr_library_entry_changed (TsrLibraryEntry *entry)
+{
+  g_clear_pointer (&entry->text, g_free);
+}
+
+char *
+tsr_library_entry_hash_of (TsrMetainfo *info)
+{
+  return info->has_v1 ? tsr_hex_encode (info->info_hash, 20) : tsr_hex_encode (info->info_hash_v2, 32);
+}
+
+char *
+tsr_library_entry_dup_hash (TsrTorrent *torrent)
+{
+  return tsr_torrent_has_metainfo (torrent) ? tsr_library_entry_hash_of (tsr_torrent_get_metainfo (torrent))
+                                            : tsr_hex_encode (tsr_torrent_get_info_hash (torrent), 20);
+}
+
+const char * const *
+tsr_library_entry_get_labels (TsrLibraryEntry *entry)
+{
+  static const char * const none[] = { NULL };
+
+  return entry->labels != NULL ? (const char * const *) entry->labels : none;
+}
+
+void
+tsr_library_entry_set_labels (TsrLibraryEntry    *entry,
+                              const char * const *labels)
+{
+  g_strfreev (entry->labels);
+  entry->labels = tsr_labels_sanitise (labels);
+  tsr_library_entry_changed (entry);
+}
+
+/* "labels", only when there are some. */
+static void
+add_labels (JsonBuilder     *builder,
+            TsrLibraryEntry *entry)
+{
+  const char * const *labels = tsr_library_entry_get_labels (entry);
+  guint i;
+
+  if (labels[0] == NULL)
+    return;
+  json_builder_set_member_name (builder, "labels");
+  json_builder_begin_array (builder);
+  for (i = 0; labels[i] != NULL; i++)
+    json_builder_add_string_value (builder, labels[i]);
+  json_builder_end_array (builder);
+}
+
+/* From an index entry: strings only; a missing key (an older index) is none. */
+void
+tsr_library_entry_restore_labels (TsrLibraryEntry *entry,
+                                  JsonObject      *entry_object)
+{
+  g_auto(GStrv) labels = tsr_labels_from_json (json_object_get_member (entry_object, "labels"));
+
+  if (labels != NULL)
+    tsr_library_entry_set_labels (entry, (const char * const *) labels);
+}
+
+void
+tsr_library_entry_set_ask (TsrLibraryEntry *entry,
+                           gboolean         ask)
+{
+  entry->ask = ask;
+  tsr_library_entry_changed (entry);
 }
 
 gboolean
-tsr_library_entry_has_own_limits (TsrTorrent *torrent)
+tsr_library_entry_get_ask (TsrLibraryEntry *entry)
 {
-  return g_object_get_data (G_OBJECT (torrent), "tsr-own-limits") != NULL;
+  return entry->ask;
+}
+
+void
+tsr_library_entry_set_own_limits (TsrLibraryEntry *entry)
+{
+  entry->own_limits = TRUE;
+  tsr_library_entry_changed (entry);
+}
+
+gboolean
+tsr_library_entry_has_own_limits (TsrLibraryEntry *entry)
+{
+  return entry->own_limits;
 }
 
 /* "priorities": one per file (TsrPriority), only when some file is not
  * normal. */
-void
-tsr_library_entry_add_priorities (JsonBuilder *builder,
-                                  TsrTorrent  *torrent)
+static void
+add_priorities (JsonBuilder *builder,
+                TsrTorrent  *torrent)
 {
   TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
   gboolean all_normal = TRUE;
@@ -47,9 +166,9 @@ tsr_library_entry_add_priorities (JsonBuilder *builder,
   json_builder_end_array (builder);
 }
 
-void
-tsr_library_entry_add_paths (JsonBuilder *builder,
-                             TsrTorrent  *torrent)
+static void
+add_paths (JsonBuilder *builder,
+           TsrTorrent  *torrent)
 {
   TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
   gboolean begun = FALSE;
@@ -78,10 +197,10 @@ tsr_library_entry_add_paths (JsonBuilder *builder,
 
 void
 tsr_library_entry_restore_paths (TsrTorrent *torrent,
-                                 JsonObject *entry)
+                                 JsonObject *entry_object)
 {
   TsrMetainfo *info = tsr_torrent_get_metainfo (torrent);
-  JsonNode *node = entry != NULL ? json_object_get_member (entry, "paths") : NULL;
+  JsonNode *node = entry_object != NULL ? json_object_get_member (entry_object, "paths") : NULL;
   g_autofree const char **paths = NULL;
   g_autoptr(GError) error = NULL;
   GList *members;
@@ -128,15 +247,16 @@ tsr_library_entry_set_priorities (TsrTorrent *torrent,
 }
 
 /* "limits", only for a torrent whose limits the user set. */
-void
-tsr_library_entry_add_limits (JsonBuilder *builder,
-                              TsrTorrent  *torrent)
+static void
+add_limits (JsonBuilder     *builder,
+            TsrLibraryEntry *entry)
 {
+  TsrTorrent *torrent = entry->torrent;
   guint64 up_total = 0;
   guint64 down_total = 0;
   gdouble ratio = 0;
 
-  if (!tsr_library_entry_has_own_limits (torrent))
+  if (!entry->own_limits)
     return;
   tsr_torrent_get_limits (torrent, &up_total, &down_total, &ratio);
   json_builder_set_member_name (builder, "limits");
@@ -164,15 +284,16 @@ member_u64 (JsonObject *object,
 }
 
 void
-tsr_library_entry_apply_limits (TsrTorrent *torrent,
-                                JsonObject *limits)
+tsr_library_entry_apply_limits (TsrLibraryEntry *entry,
+                                JsonObject      *limits)
 {
+  TsrTorrent *torrent = entry->torrent;
   gdouble ratio;
 
   if (limits == NULL)
     return;
   ratio = json_object_get_double_member_with_default (limits, "ratio", 0);
-  tsr_library_entry_set_own_limits (torrent);
+  tsr_library_entry_set_own_limits (entry);
   tsr_torrent_set_rate_limits (torrent, member_u64 (limits, "up-rate"), member_u64 (limits, "down-rate"));
   tsr_torrent_set_limits (torrent, member_u64 (limits, "up-total"), member_u64 (limits, "down-total"),
                           ratio > 0 ? ratio : 0);
@@ -195,41 +316,39 @@ apply_options (TsrTorrent              *torrent,
 }
 
 void
-tsr_library_entry_set_options (TsrTorrent              *torrent,
+tsr_library_entry_set_options (TsrLibraryEntry         *entry,
                                const TsrTorrentOptions *options)
 {
-  g_object_set_data_full (G_OBJECT (torrent), "tsr-options", g_memdup2 (options, sizeof *options), g_free);
-  apply_options (torrent, options);
+  entry->options = *options;
+  entry->has_options = TRUE;
+  tsr_library_entry_changed (entry);
+  apply_options (entry->torrent, options);
 }
 
 void
-tsr_library_entry_get_options (TsrTorrent        *torrent,
+tsr_library_entry_get_options (TsrLibraryEntry   *entry,
                                TsrTorrentOptions *options)
 {
-  const TsrTorrentOptions *kept = g_object_get_data (G_OBJECT (torrent), "tsr-options");
-
-  if (kept != NULL)
-    *options = *kept;
+  if (entry->has_options)
+    *options = entry->options;
   else
     memset (options, 0, sizeof *options);
 }
 
 void
-tsr_library_entry_reapply_options (TsrTorrent *torrent)
+tsr_library_entry_reapply_options (TsrLibraryEntry *entry)
 {
-  const TsrTorrentOptions *kept = g_object_get_data (G_OBJECT (torrent), "tsr-options");
-
-  if (kept != NULL)
-    apply_options (torrent, kept);
+  if (entry->has_options)
+    apply_options (entry->torrent, &entry->options);
 }
 
-void
-tsr_library_entry_add_options (JsonBuilder *builder,
-                               TsrTorrent  *torrent)
+static void
+add_options (JsonBuilder     *builder,
+             TsrLibraryEntry *entry)
 {
   TsrTorrentOptions options;
 
-  tsr_library_entry_get_options (torrent, &options);
+  tsr_library_entry_get_options (entry, &options);
   if (!options.sequential && !options.first_last && options.seed_idle == 0 && options.max_peers == 0)
     return;
   json_builder_set_member_name (builder, "options");
@@ -256,10 +375,10 @@ member_within (JsonObject *object,
 }
 
 void
-tsr_library_entry_restore_options (TsrTorrent *torrent,
-                                   JsonObject *entry)
+tsr_library_entry_restore_options (TsrLibraryEntry *entry,
+                                   JsonObject      *entry_object)
 {
-  JsonNode *node = json_object_get_member (entry, "options");
+  JsonNode *node = json_object_get_member (entry_object, "options");
   TsrTorrentOptions options = { 0 };
   JsonObject *object;
 
@@ -270,29 +389,30 @@ tsr_library_entry_restore_options (TsrTorrent *torrent,
   options.first_last = json_object_get_boolean_member_with_default (object, "first-last", FALSE);
   options.seed_idle = member_within (object, "seed-idle", MAX_SEED_IDLE);
   options.max_peers = member_within (object, "max-peers", MAX_PEERS);
-  tsr_library_entry_set_options (torrent, &options);
+  tsr_library_entry_set_options (entry, &options);
 }
 
 /* The user's tracker tiers, as the index keeps them (the engine's
  * tsr_torrent_dup_trackers cannot tell them from the metainfo's). */
 gboolean
-tsr_library_entry_set_trackers (TsrTorrent  *torrent,
-                                GPtrArray   *tiers,
-                                GError     **error)
+tsr_library_entry_set_trackers (TsrLibraryEntry  *entry,
+                                GPtrArray        *tiers,
+                                GError          **error)
 {
-  if (!tsr_torrent_set_trackers (torrent, tiers, error))
+  if (!tsr_torrent_set_trackers (entry->torrent, tiers, error))
     return FALSE;
-  g_object_set_data_full (G_OBJECT (torrent), "tsr-own-trackers-kept",
-                          tiers != NULL ? tsr_torrent_dup_trackers (torrent) : NULL,
-                          (GDestroyNotify) g_ptr_array_unref);
+  g_clear_pointer (&entry->trackers, g_ptr_array_unref);
+  if (tiers != NULL)
+    entry->trackers = tsr_torrent_dup_trackers (entry->torrent);
+  tsr_library_entry_changed (entry);
   return TRUE;
 }
 
-void
-tsr_library_entry_add_trackers (JsonBuilder *builder,
-                                TsrTorrent  *torrent)
+static void
+add_trackers (JsonBuilder     *builder,
+              TsrLibraryEntry *entry)
 {
-  GPtrArray *tiers = g_object_get_data (G_OBJECT (torrent), "tsr-own-trackers-kept");
+  GPtrArray *tiers = entry->trackers;
   guint i, j;
 
   if (tiers == NULL)
@@ -312,10 +432,10 @@ tsr_library_entry_add_trackers (JsonBuilder *builder,
 }
 
 void
-tsr_library_entry_restore_trackers (TsrTorrent *torrent,
-                                    JsonObject *entry)
+tsr_library_entry_restore_trackers (TsrLibraryEntry *entry,
+                                    JsonObject      *entry_object)
 {
-  JsonNode *node = json_object_get_member (entry, "trackers");
+  JsonNode *node = json_object_get_member (entry_object, "trackers");
   g_autoptr(GPtrArray) tiers = NULL;
   g_autoptr(GError) error = NULL;
   JsonArray *array;
@@ -340,29 +460,31 @@ tsr_library_entry_restore_trackers (TsrTorrent *torrent,
       g_ptr_array_add (tiers, tier);
     }
   /* Edited by hand into something the engine refuses: the metainfo's. */
-  if (!tsr_library_entry_set_trackers (torrent, tiers, &error))
-    g_message ("Trackers of %s left as they were: %s", tsr_torrent_get_name (torrent), error->message);
+  if (!tsr_library_entry_set_trackers (entry, tiers, &error))
+    g_message ("Trackers of %s left as they were: %s", tsr_torrent_get_name (entry->torrent), error->message);
 }
 
 /* The user's web seeds, as the index keeps them (the engine's
  * tsr_torrent_dup_web_seeds cannot tell them from the metainfo's). */
 gboolean
-tsr_library_entry_set_web_seeds (TsrTorrent          *torrent,
+tsr_library_entry_set_web_seeds (TsrLibraryEntry     *entry,
                                  const char * const  *urls,
                                  GError             **error)
 {
-  if (!tsr_torrent_set_web_seeds (torrent, urls, error))
+  if (!tsr_torrent_set_web_seeds (entry->torrent, urls, error))
     return FALSE;
-  g_object_set_data_full (G_OBJECT (torrent), "tsr-own-web-seeds-kept",
-                          urls != NULL ? tsr_torrent_dup_web_seeds (torrent) : NULL, (GDestroyNotify) g_strfreev);
+  g_clear_pointer (&entry->web_seeds, g_strfreev);
+  if (urls != NULL)
+    entry->web_seeds = tsr_torrent_dup_web_seeds (entry->torrent);
+  tsr_library_entry_changed (entry);
   return TRUE;
 }
 
-void
-tsr_library_entry_add_web_seeds (JsonBuilder *builder,
-                                 TsrTorrent  *torrent)
+static void
+add_web_seeds (JsonBuilder     *builder,
+               TsrLibraryEntry *entry)
 {
-  char **urls = g_object_get_data (G_OBJECT (torrent), "tsr-own-web-seeds-kept");
+  char **urls = entry->web_seeds;
   guint i;
 
   if (urls == NULL)
@@ -375,10 +497,10 @@ tsr_library_entry_add_web_seeds (JsonBuilder *builder,
 }
 
 void
-tsr_library_entry_restore_web_seeds (TsrTorrent *torrent,
-                                     JsonObject *entry)
+tsr_library_entry_restore_web_seeds (TsrLibraryEntry *entry,
+                                     JsonObject      *entry_object)
 {
-  JsonNode *node = json_object_get_member (entry, "web-seeds");
+  JsonNode *node = json_object_get_member (entry_object, "web-seeds");
   g_autoptr(GPtrArray) urls = NULL;
   g_autoptr(GError) error = NULL;
   JsonArray *array;
@@ -397,46 +519,108 @@ tsr_library_entry_restore_web_seeds (TsrTorrent *torrent,
     }
   g_ptr_array_add (urls, NULL);
   /* Edited by hand into something the engine refuses: the metainfo's. */
-  if (!tsr_library_entry_set_web_seeds (torrent, (const char * const *) urls->pdata, &error))
-    g_message ("Web seeds of %s left as they were: %s", tsr_torrent_get_name (torrent), error->message);
+  if (!tsr_library_entry_set_web_seeds (entry, (const char * const *) urls->pdata, &error))
+    g_message ("Web seeds of %s left as they were: %s", tsr_torrent_get_name (entry->torrent), error->message);
 }
 
-/* When the torrent came into the library, in seconds since 1970: kept
- * beside it, like its labels; the engine's torrent has no use for it. */
+/* When the torrent came into the library, in seconds since 1970. */
 void
-tsr_library_entry_set_added (TsrTorrent *torrent,
-                             gint64      when)
+tsr_library_entry_set_added (TsrLibraryEntry *entry,
+                             gint64           when)
 {
-  gint64 *added = g_new (gint64, 1);
-
-  *added = when;
-  g_object_set_data_full (G_OBJECT (torrent), "tsr-added", added, g_free);
+  entry->added = when;
+  tsr_library_entry_changed (entry);
 }
 
 gint64
-tsr_library_entry_get_added (TsrTorrent *torrent)
+tsr_library_entry_get_added (TsrLibraryEntry *entry)
 {
-  gint64 *added = g_object_get_data (G_OBJECT (torrent), "tsr-added");
-
-  return added != NULL ? *added : 0;
+  return entry->added;
 }
 
 void
-tsr_library_entry_add_added (JsonBuilder *builder,
-                             TsrTorrent  *torrent)
+tsr_library_entry_restore_added (TsrLibraryEntry *entry,
+                                 JsonObject      *entry_object)
 {
-  json_builder_set_member_name (builder, "added");
-  json_builder_add_int_value (builder, tsr_library_entry_get_added (torrent));
-}
-
-void
-tsr_library_entry_restore_added (TsrTorrent *torrent,
-                                 JsonObject *entry)
-{
-  JsonNode *node = json_object_get_member (entry, "added");
+  JsonNode *node = json_object_get_member (entry_object, "added");
 
   /* An index from before "added": the time it was read stands. */
   if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64 &&
       json_node_get_int (node) > 0)
-    tsr_library_entry_set_added (torrent, json_node_get_int (node));
+    tsr_library_entry_set_added (entry, json_node_get_int (node));
+}
+
+static gboolean
+is_paused (TsrTorrent *torrent)
+{
+  TsrTorrentState state = tsr_torrent_get_state (torrent);
+
+  return state == TSR_TORRENT_STOPPED || state == TSR_TORRENT_ERROR;
+}
+
+static char *
+make_text (TsrLibraryEntry *entry)
+{
+  TsrTorrent *torrent = entry->torrent;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  if (tsr_torrent_has_metainfo (torrent))
+    {
+      g_autofree char *hash = tsr_library_entry_dup_hash (torrent);
+
+      json_builder_set_member_name (builder, "hash");
+      json_builder_add_string_value (builder, hash);
+    }
+  else
+    {
+      /* Fetching: the magnet link is all there is to start again from. */
+      g_autofree char *magnet = tsr_torrent_dup_magnet_uri (torrent);
+
+      json_builder_set_member_name (builder, "magnet");
+      json_builder_add_string_value (builder, magnet);
+      if (entry->ask)
+        {
+          json_builder_set_member_name (builder, "ask");
+          json_builder_add_boolean_value (builder, TRUE);
+        }
+    }
+  json_builder_set_member_name (builder, "folder");
+  json_builder_add_string_value (builder, tsr_torrent_get_folder (torrent));
+  json_builder_set_member_name (builder, "paused");
+  json_builder_add_boolean_value (builder, is_paused (torrent));
+  add_priorities (builder, torrent);
+  add_paths (builder, torrent);
+  add_limits (builder, entry);
+  add_labels (builder, entry);
+  add_options (builder, entry);
+  add_trackers (builder, entry);
+  add_web_seeds (builder, entry);
+  json_builder_set_member_name (builder, "added");
+  json_builder_add_int_value (builder, entry->added);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+const char *
+tsr_library_entry_get_text (TsrLibraryEntry *entry)
+{
+  /* The engine stops, starts and moves a torrent by itself too (a limit,
+   * an error, a move's end): two cheap looks catch what no one said. */
+  if (entry->text != NULL &&
+      (entry->text_paused != is_paused (entry->torrent) ||
+       g_strcmp0 (entry->text_folder, tsr_torrent_get_folder (entry->torrent)) != 0))
+    tsr_library_entry_changed (entry);
+  if (entry->text == NULL)
+    {
+      entry->text = make_text (entry);
+      entry->text_paused = is_paused (entry->torrent);
+      g_free (entry->text_folder);
+      entry->text_folder = g_strdup (tsr_torrent_get_folder (entry->torrent));
+    }
+  return entry->text;
 }

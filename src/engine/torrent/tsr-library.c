@@ -40,6 +40,8 @@ struct _TsrLibrary
   gboolean    restoring;       /* no index writes while restoring */
   gboolean    no_trackers;     /* `peer --library --no-tracker` */
   TsrLibraryStore *store;      /* (owned) the index and the copies on their way to disk */
+  GHashTable *entries;         /* (owned) TsrTorrent (owned) -> TsrLibraryEntry (owned): what
+                                * the library keeps of each torrent it holds */
 };
 
 G_DEFINE_FINAL_TYPE (TsrLibrary, tsr_library, G_TYPE_OBJECT)
@@ -65,6 +67,8 @@ tsr_library_dispose (GObject *object)
   /* tsr_library_shutdown has written the index as it is. */
   if (self->store != NULL)
     tsr_library_store_set_paused (self->store, TRUE);
+  if (self->entries != NULL)
+    g_hash_table_remove_all (self->entries);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (tsr_library_parent_class)->dispose (object);
 }
@@ -79,6 +83,7 @@ tsr_library_finalize (GObject *object)
   g_free (self->resume_folder);
   g_free (self->index_path);
   g_clear_pointer (&self->store, tsr_library_store_free);
+  g_clear_pointer (&self->entries, g_hash_table_unref);
   G_OBJECT_CLASS (tsr_library_parent_class)->finalize (object);
 }
 
@@ -105,6 +110,43 @@ static void
 tsr_library_init (TsrLibrary *self)
 {
   self->session = tsr_session_new ();
+  self->entries = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref,
+                                         (GDestroyNotify) tsr_library_entry_free);
+}
+
+/* (nullable) what the library keeps of @torrent: NULL for one it does not hold. */
+static TsrLibraryEntry *
+lookup (TsrLibrary *self,
+        TsrTorrent *torrent)
+{
+  return self->entries != NULL ? g_hash_table_lookup (self->entries, torrent) : NULL;
+}
+
+/* Made when the torrent comes into the library (added or restored), or
+ * when it is first told of one put in its session by someone else. */
+static TsrLibraryEntry *
+ensure_entry (TsrLibrary *self,
+              TsrTorrent *torrent)
+{
+  TsrLibraryEntry *entry = lookup (self, torrent);
+
+  if (entry == NULL)
+    {
+      entry = tsr_library_entry_new (torrent);
+      g_hash_table_insert (self->entries, g_object_ref (torrent), entry);
+    }
+  return entry;
+}
+
+/* Its entry in the index is made again at the next write. */
+static void
+mark_changed (TsrLibrary *self,
+              TsrTorrent *torrent)
+{
+  TsrLibraryEntry *entry = lookup (self, torrent);
+
+  if (entry != NULL)
+    tsr_library_entry_changed (entry);
 }
 
 /* Moving a thousand selected torrents is a thousand changes: written once
@@ -163,26 +205,11 @@ tsr_library_set_use_trackers (TsrLibrary *self,
   self->no_trackers = !use;
 }
 
-static char *
-hash_of (TsrMetainfo *info)
-{
-  return info->has_v1 ? tsr_hex_encode (info->info_hash, 20) : tsr_hex_encode (info->info_hash_v2, 32);
-}
-
-/* The name of its copy under torrents/ (a magnet still fetching has none
- * yet: the hash it is known by then). */
-static char *
-hash_of_torrent (TsrTorrent *torrent)
-{
-  return tsr_torrent_has_metainfo (torrent) ? hash_of (tsr_torrent_get_metainfo (torrent))
-                                            : tsr_hex_encode (tsr_torrent_get_info_hash (torrent), 20);
-}
-
 char *
 tsr_library_dup_torrent_file_path (TsrLibrary *self,
                                    TsrTorrent *torrent)
 {
-  g_autofree char *hash = hash_of_torrent (torrent);
+  g_autofree char *hash = tsr_library_entry_dup_hash (torrent);
   g_autofree char *file_name = g_strconcat (hash, ".torrent", NULL);
 
   return g_build_filename (self->torrents_folder, file_name, NULL);
@@ -196,9 +223,12 @@ tsr_library_find (TsrLibrary   *self,
 }
 
 gboolean
-tsr_library_has_own_limits (TsrTorrent *torrent)
+tsr_library_has_own_limits (TsrLibrary *self,
+                            TsrTorrent *torrent)
 {
-  return tsr_library_entry_has_own_limits (torrent);
+  TsrLibraryEntry *entry = lookup (self, torrent);
+
+  return entry != NULL && tsr_library_entry_has_own_limits (entry);
 }
 
 void
@@ -210,17 +240,25 @@ tsr_library_set_limits (TsrLibrary *self,
                         guint64     down_total,
                         gdouble     seed_ratio)
 {
-  tsr_library_entry_set_own_limits (torrent);
+  TsrLibraryEntry *entry = ensure_entry (self, torrent);
+
+  tsr_library_entry_set_own_limits (entry);
   tsr_torrent_set_rate_limits (torrent, up_rate, down_rate);
   tsr_torrent_set_limits (torrent, up_total, down_total, seed_ratio);
   save_quietly (self);
 }
 
 void
-tsr_library_get_options (TsrTorrent        *torrent,
+tsr_library_get_options (TsrLibrary        *self,
+                         TsrTorrent        *torrent,
                          TsrTorrentOptions *options)
 {
-  tsr_library_entry_get_options (torrent, options);
+  TsrLibraryEntry *entry = lookup (self, torrent);
+
+  if (entry != NULL)
+    tsr_library_entry_get_options (entry, options);
+  else
+    memset (options, 0, sizeof *options);
 }
 
 void
@@ -228,7 +266,9 @@ tsr_library_set_options (TsrLibrary              *self,
                          TsrTorrent              *torrent,
                          const TsrTorrentOptions *options)
 {
-  tsr_library_entry_set_options (torrent, options);
+  TsrLibraryEntry *entry = ensure_entry (self, torrent);
+
+  tsr_library_entry_set_options (entry, options);
   save_quietly (self);
 }
 
@@ -238,16 +278,21 @@ tsr_library_set_trackers (TsrLibrary  *self,
                           GPtrArray   *tiers,
                           GError     **error)
 {
-  if (!tsr_library_entry_set_trackers (torrent, tiers, error))
+  TsrLibraryEntry *entry = ensure_entry (self, torrent);
+
+  if (!tsr_library_entry_set_trackers (entry, tiers, error))
     return FALSE;
   save_quietly (self);
   return TRUE;
 }
 
 gint64
-tsr_library_get_added (TsrTorrent *torrent)
+tsr_library_get_added (TsrLibrary *self,
+                       TsrTorrent *torrent)
 {
-  return tsr_library_entry_get_added (torrent);
+  TsrLibraryEntry *entry = lookup (self, torrent);
+
+  return entry != NULL ? tsr_library_entry_get_added (entry) : 0;
 }
 
 gboolean
@@ -256,28 +301,22 @@ tsr_library_set_web_seeds (TsrLibrary          *self,
                            const char * const  *urls,
                            GError             **error)
 {
-  if (!tsr_library_entry_set_web_seeds (torrent, urls, error))
+  TsrLibraryEntry *entry = ensure_entry (self, torrent);
+
+  if (!tsr_library_entry_set_web_seeds (entry, urls, error))
     return FALSE;
   save_quietly (self);
   return TRUE;
 }
 
-/* Labels live beside the torrent, as its own limits do: the engine's
- * torrent has no use for them. Always sanitised (tsr-labels.h). */
-static void
-keep_labels (TsrTorrent         *torrent,
-             const char * const *labels)
-{
-  g_object_set_data_full (G_OBJECT (torrent), "tsr-labels", tsr_labels_sanitise (labels), (GDestroyNotify) g_strfreev);
-}
-
 const char * const *
-tsr_library_get_labels (TsrTorrent *torrent)
+tsr_library_get_labels (TsrLibrary *self,
+                        TsrTorrent *torrent)
 {
   static const char * const none[] = { NULL };
-  const char * const *labels = g_object_get_data (G_OBJECT (torrent), "tsr-labels");
+  TsrLibraryEntry *entry = lookup (self, torrent);
 
-  return labels != NULL ? labels : none;
+  return entry != NULL ? tsr_library_entry_get_labels (entry) : none;
 }
 
 void
@@ -285,114 +324,37 @@ tsr_library_set_labels (TsrLibrary         *self,
                         TsrTorrent         *torrent,
                         const char * const *labels)
 {
+  TsrLibraryEntry *entry = ensure_entry (self, torrent);
   g_auto(GStrv) kept = tsr_labels_sanitise (labels);
 
-  if (tsr_labels_equal (tsr_library_get_labels (torrent), (const char * const *) kept))
+  if (tsr_labels_equal (tsr_library_entry_get_labels (entry), (const char * const *) kept))
     return;
-  keep_labels (torrent, (const char * const *) kept);
+  tsr_library_entry_set_labels (entry, (const char * const *) kept);
   save_quietly (self);
   g_signal_emit (self, signals[SIGNAL_LABELS_CHANGED], 0, torrent);
 }
 
-/* "labels", only when there are some. */
-static void
-add_labels (JsonBuilder *builder,
-            TsrTorrent  *torrent)
-{
-  const char * const *labels = tsr_library_get_labels (torrent);
-  guint i;
-
-  if (labels[0] == NULL)
-    return;
-  json_builder_set_member_name (builder, "labels");
-  json_builder_begin_array (builder);
-  for (i = 0; labels[i] != NULL; i++)
-    json_builder_add_string_value (builder, labels[i]);
-  json_builder_end_array (builder);
-}
-
-/* From an index entry: strings only; a missing key (an older index) is none. */
-static void
-restore_labels (TsrTorrent *torrent,
-                JsonObject *entry)
-{
-  JsonNode *node = json_object_get_member (entry, "labels");
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
-  JsonArray *array;
-  guint i;
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return;
-  array = json_node_get_array (node);
-  for (i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-
-      if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
-        g_ptr_array_add (labels, (gpointer) json_node_get_string (element));
-    }
-  g_ptr_array_add (labels, NULL);
-  keep_labels (torrent, (const char * const *) labels->pdata);
-}
-
-/* The index as text, made on the main thread (it reads the torrents). */
+/* The index as text, made on the main thread (it reads the torrents):
+ * each torrent's entry as its TsrLibraryEntry keeps it, made again only
+ * after a change, in queue order. */
 static char *
 index_text (gpointer user_data)
 {
   TsrLibrary *self = user_data;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
+  GString *text = g_string_sized_new (4096);
+  TsrTorrent *torrent;
   guint i;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "torrents");
-  json_builder_begin_array (builder);
-  for (i = 0; tsr_session_get_queued_nth (self->session, i) != NULL; i++)
+  g_string_append (text, "{\n  \"torrents\" : [");
+  for (i = 0; (torrent = tsr_session_get_queued_nth (self->session, i)) != NULL; i++)
     {
-      TsrTorrent *torrent = tsr_session_get_queued_nth (self->session, i);
-      g_autofree char *hash = hash_of_torrent (torrent);
-      TsrTorrentState state = tsr_torrent_get_state (torrent);
+      TsrLibraryEntry *entry = ensure_entry (self, torrent);
 
-      json_builder_begin_object (builder);
-      if (tsr_torrent_has_metainfo (torrent))
-        {
-          json_builder_set_member_name (builder, "hash");
-          json_builder_add_string_value (builder, hash);
-        }
-      else
-        {
-          /* Fetching: the magnet link is all there is to start again from. */
-          g_autofree char *magnet = tsr_torrent_dup_magnet_uri (torrent);
-
-          json_builder_set_member_name (builder, "magnet");
-          json_builder_add_string_value (builder, magnet);
-          if (tsr_library_asks_after_metadata (torrent))
-            {
-              json_builder_set_member_name (builder, "ask");
-              json_builder_add_boolean_value (builder, TRUE);
-            }
-        }
-      json_builder_set_member_name (builder, "folder");
-      json_builder_add_string_value (builder, tsr_torrent_get_folder (torrent));
-      json_builder_set_member_name (builder, "paused");
-      json_builder_add_boolean_value (builder, state == TSR_TORRENT_STOPPED || state == TSR_TORRENT_ERROR);
-      tsr_library_entry_add_priorities (builder, torrent);
-      tsr_library_entry_add_paths (builder, torrent);
-      tsr_library_entry_add_limits (builder, torrent);
-      add_labels (builder, torrent);
-      tsr_library_entry_add_options (builder, torrent);
-      tsr_library_entry_add_trackers (builder, torrent);
-      tsr_library_entry_add_web_seeds (builder, torrent);
-      tsr_library_entry_add_added (builder, torrent);
-      json_builder_end_object (builder);
+      g_string_append (text, i == 0 ? "\n    " : ",\n    ");
+      g_string_append (text, tsr_library_entry_get_text (entry));
     }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  return json_generator_to_data (generator, NULL);
+  g_string_append (text, "\n  ]\n}");
+  return g_string_free (text, FALSE);
 }
 
 gboolean
@@ -414,6 +376,24 @@ save_quietly (TsrLibrary *self)
     tsr_library_store_save_soon (self->store);
 }
 
+/* A torrent's own change: its entry and the index are made again. */
+static void
+save_changed (TsrLibrary *self,
+              TsrTorrent *torrent)
+{
+  mark_changed (self, torrent);
+  save_quietly (self);
+}
+
+static void
+on_torrent_file_renamed (TsrTorrent *torrent,
+                         const char *path,
+                         const char *new_name,
+                         TsrLibrary *self)
+{
+  save_changed (self, torrent);
+}
+
 static void
 on_torrent_done (TsrTorrent *torrent,
                  TsrLibrary *self)
@@ -430,6 +410,7 @@ on_torrent_state_changed (TsrTorrent *torrent,
 {
   TsrTorrentState state = tsr_torrent_get_state (torrent);
 
+  mark_changed (self, torrent);
   /* Stopped or started by the engine itself (a limit, an error): the
    * index follows. */
   if (state == TSR_TORRENT_STOPPED || state == TSR_TORRENT_ERROR || state == TSR_TORRENT_DOWNLOADING ||
@@ -461,15 +442,17 @@ set_up (TsrLibrary  *self,
         JsonArray   *priorities,
         JsonObject  *limits)
 {
+  TsrLibraryEntry *entry = ensure_entry (self, torrent);
+
   if (!tsr_torrent_has_metainfo (torrent))
     g_signal_connect_object (torrent, "metadata-received", G_CALLBACK (on_metadata_received), self, 0);
   tsr_library_entry_set_priorities (torrent, priorities);
-  tsr_library_entry_apply_limits (torrent, limits);
-  tsr_library_entry_set_added (torrent, g_get_real_time () / G_USEC_PER_SEC);
+  tsr_library_entry_apply_limits (entry, limits);
+  tsr_library_entry_set_added (entry, g_get_real_time () / G_USEC_PER_SEC);
 
   tsr_torrent_set_state_folder (torrent, self->resume_folder);
   g_signal_connect_object (torrent, "done", G_CALLBACK (on_torrent_done), self, 0);
-  g_signal_connect_object (torrent, "file-renamed", G_CALLBACK (save_quietly), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (torrent, "file-renamed", G_CALLBACK (on_torrent_file_renamed), self, 0);
   g_signal_connect_object (torrent, "state-changed", G_CALLBACK (on_torrent_state_changed), self, 0);
   if (tsr_session_get_port (self->session) != 0 && !self->no_trackers)
     tsr_torrent_enable_trackers (torrent, tsr_session_get_port (self->session));
@@ -497,15 +480,15 @@ static void
 on_metadata_received (TsrTorrent *torrent,
                       TsrLibrary *self)
 {
-  g_autofree char *hash = hash_of_torrent (torrent);
+  g_autofree char *hash = tsr_library_entry_dup_hash (torrent);
   g_autofree char *file_name = g_strconcat (hash, ".torrent", NULL);
   g_autofree char *path = g_build_filename (self->torrents_folder, file_name, NULL);
   g_autoptr(GBytes) bytes = tsr_metainfo_dup_torrent_file (tsr_torrent_get_metainfo (torrent));
 
-  tsr_library_entry_reapply_options (torrent);
+  tsr_library_entry_reapply_options (ensure_entry (self, torrent));
   /* The copy, then the index that names it by hash, no longer by magnet. */
   tsr_library_store_keep_copy (self->store, path, bytes);
-  save_quietly (self);
+  save_changed (self, torrent);
 }
 
 gboolean
@@ -531,11 +514,11 @@ tsr_library_configure (TsrLibrary    *self,
     return FALSE;
   for (i = 0; priorities != NULL && info != NULL && i < info->n_files; i++)
     tsr_torrent_set_file_priority (torrent, i, (TsrPriority) MIN (priorities[i], TSR_PRIORITY_HIGH));
-  g_object_set_data (G_OBJECT (torrent), "tsr-ask-after-metadata", NULL);
+  tsr_library_entry_set_ask (ensure_entry (self, torrent), FALSE);
   tsr_torrent_set_stop_after_metadata (torrent, FALSE);
   if (start)
     start_or_queue (self, torrent);
-  save_quietly (self);
+  save_changed (self, torrent);
   return TRUE;
 }
 
@@ -543,15 +526,18 @@ void
 tsr_library_ask_after_metadata (TsrLibrary *self,
                                 TsrTorrent *torrent)
 {
-  g_object_set_data (G_OBJECT (torrent), "tsr-ask-after-metadata", GINT_TO_POINTER (TRUE));
+  tsr_library_entry_set_ask (ensure_entry (self, torrent), TRUE);
   tsr_torrent_set_stop_after_metadata (torrent, TRUE);
   save_quietly (self);
 }
 
 gboolean
-tsr_library_asks_after_metadata (TsrTorrent *torrent)
+tsr_library_asks_after_metadata (TsrLibrary *self,
+                                 TsrTorrent *torrent)
 {
-  return g_object_get_data (G_OBJECT (torrent), "tsr-ask-after-metadata") != NULL;
+  TsrLibraryEntry *entry = lookup (self, torrent);
+
+  return entry != NULL && tsr_library_entry_get_ask (entry);
 }
 
 TsrTorrent *
@@ -620,7 +606,7 @@ add_bytes (TsrLibrary   *self,
                    info->display_name, g_strerror (saved));
       return NULL;
     }
-  hash = hash_of (info);
+  hash = tsr_library_entry_hash_of (info);
   file_name = g_strconcat (hash, ".torrent", NULL);
   copy = g_build_filename (self->torrents_folder, file_name, NULL);
   /* Written on the I/O pool, before the index that lists it. */
@@ -630,7 +616,7 @@ add_bytes (TsrLibrary   *self,
     tsr_torrent_set_file_priority (torrent, i, (TsrPriority) MIN (priorities[i], TSR_PRIORITY_HIGH));
   if (!paused)
     tsr_torrent_start (torrent);
-  save_quietly (self);
+  save_changed (self, torrent);
   return torrent;
 }
 
@@ -660,6 +646,18 @@ tsr_library_add_bytes (TsrLibrary   *self,
                        GError      **error)
 {
   return add_bytes (self, bytes, NULL, folder, paused, priorities, error);
+}
+
+/* What the index keeps beside the torrent, read back after set_up. */
+static void
+restore_entry (TsrLibraryEntry *entry,
+               JsonObject      *entry_object)
+{
+  tsr_library_entry_restore_labels (entry, entry_object);
+  tsr_library_entry_restore_options (entry, entry_object);
+  tsr_library_entry_restore_trackers (entry, entry_object);
+  tsr_library_entry_restore_web_seeds (entry, entry_object);
+  tsr_library_entry_restore_added (entry, entry_object);
 }
 
 void
@@ -716,16 +714,12 @@ tsr_library_restore (TsrLibrary *self)
               /* Files and folder still to be chosen once the metainfo comes. */
               if (json_object_get_boolean_member_with_default (entry, "ask", FALSE))
                 {
-                  g_object_set_data (G_OBJECT (torrent), "tsr-ask-after-metadata", GINT_TO_POINTER (TRUE));
+                  tsr_library_entry_set_ask (ensure_entry (self, torrent), TRUE);
                   tsr_torrent_set_stop_after_metadata (torrent, TRUE);
                 }
               set_up (self, torrent, json_object_get_boolean_member_with_default (entry, "paused", FALSE), NULL,
                       NULL);
-              restore_labels (torrent, entry);
-              tsr_library_entry_restore_options (torrent, entry);
-              tsr_library_entry_restore_trackers (torrent, entry);
-              tsr_library_entry_restore_web_seeds (torrent, entry);
-              tsr_library_entry_restore_added (torrent, entry);
+              restore_entry (ensure_entry (self, torrent), entry);
             }
           continue;
         }
@@ -752,11 +746,7 @@ tsr_library_restore (TsrLibrary *self)
                                 json_object_has_member (entry, "limits") &&
                                 JSON_NODE_HOLDS_OBJECT (json_object_get_member (entry, "limits"))
                                 ? json_object_get_object_member (entry, "limits") : NULL, entry);
-      restore_labels (torrent, entry);
-      tsr_library_entry_restore_options (torrent, entry);
-      tsr_library_entry_restore_trackers (torrent, entry);
-      tsr_library_entry_restore_web_seeds (torrent, entry);
-      tsr_library_entry_restore_added (torrent, entry);
+      restore_entry (ensure_entry (self, torrent), entry);
     }
   self->restoring = FALSE;
 }
@@ -766,7 +756,7 @@ tsr_library_start (TsrLibrary *self,
                    TsrTorrent *torrent)
 {
   start_or_queue (self, torrent);
-  save_quietly (self);
+  save_changed (self, torrent);
 }
 
 void
@@ -775,7 +765,7 @@ tsr_library_stop (TsrLibrary *self,
 {
   tsr_torrent_stop (torrent);
   tsr_torrent_save_resume_soon (torrent);
-  save_quietly (self);
+  save_changed (self, torrent);
 }
 
 typedef struct
@@ -807,12 +797,13 @@ tsr_library_remove (TsrLibrary *self,
                     gboolean    delete_data)
 {
   RemoveData *data = g_new0 (RemoveData, 1);
-  g_autofree char *hash = hash_of_torrent (torrent);
+  g_autofree char *hash = tsr_library_entry_dup_hash (torrent);
   g_autofree char *file_name = g_strconcat (hash, ".torrent", NULL);
 
   data->library = g_object_ref (self);
   data->copy = g_build_filename (self->torrents_folder, file_name, NULL);
   g_signal_handlers_disconnect_by_data (torrent, self);
+  g_hash_table_remove (self->entries, torrent);
   tsr_session_remove_torrent_async (self->session, torrent, delete_data, NULL, on_removed, data);
   /* The list no longer holds it: the index can say so at once. */
   save_quietly (self);
@@ -871,5 +862,20 @@ tsr_library_shutdown (TsrLibrary *self)
 void
 tsr_library_save_soon (TsrLibrary *self)
 {
+  GHashTableIter iter;
+  gpointer entry;
+
+  /* Whatever changed, the library was not told which: every entry is
+   * made again (tsr_library_torrent_changed says which). */
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, NULL, &entry))
+    tsr_library_entry_changed (entry);
   save_quietly (self);
+}
+
+void
+tsr_library_torrent_changed (TsrLibrary *self,
+                             TsrTorrent *torrent)
+{
+  save_changed (self, torrent);
 }

@@ -69,7 +69,8 @@ TsrTorrent  *tsr_library_add_magnet     (TsrLibrary  *self,
  * files, and starts it if @start. */
 void         tsr_library_ask_after_metadata  (TsrLibrary  *self,
                                               TsrTorrent  *torrent);
-gboolean     tsr_library_asks_after_metadata (TsrTorrent  *torrent);
+gboolean     tsr_library_asks_after_metadata (TsrLibrary  *self,
+                                              TsrTorrent  *torrent);
 gboolean     tsr_library_configure      (TsrLibrary    *self,
                                          TsrTorrent    *torrent,
                                          const char    *folder,
@@ -83,7 +84,8 @@ char        *tsr_library_dup_torrent_file_path (TsrLibrary *self,
                                                 TsrTorrent *torrent);
 /* A torrent's own options (TsrTorrentOptions, tsr-library-entry.h):
  * applied to the engine at once and kept in the index. */
-void         tsr_library_get_options    (TsrTorrent              *torrent,
+void         tsr_library_get_options    (TsrLibrary              *self,
+                                         TsrTorrent              *torrent,
                                          TsrTorrentOptions       *options);
 void         tsr_library_set_options    (TsrLibrary              *self,
                                          TsrTorrent              *torrent,
@@ -115,7 +117,8 @@ void         tsr_library_remove         (TsrLibrary  *self,
  * of the preferences' seeding ratio. */
 /* Whether the torrent has limits of its own (set_limits, or restored
  * with them): those win over the program's defaults. */
-gboolean     tsr_library_has_own_limits (TsrTorrent  *torrent);
+gboolean     tsr_library_has_own_limits (TsrLibrary  *self,
+                                         TsrTorrent  *torrent);
 void         tsr_library_set_limits     (TsrLibrary  *self,
                                          TsrTorrent  *torrent,
                                          guint64      up_rate,
@@ -129,16 +132,24 @@ void         tsr_library_set_limits     (TsrLibrary  *self,
  * out, control characters made spaces, cut to 64 characters, case-blind
  * duplicates and labels past 32 left out), saves the index and emits
  * "labels-changed" (TsrTorrent) when they differ from before. */
-const char * const *tsr_library_get_labels (TsrTorrent         *torrent);
+const char * const *tsr_library_get_labels (TsrLibrary         *self,
+                                            TsrTorrent         *torrent);
 /* When @torrent came into the library, in seconds since 1970 (kept in
  * the index; 0 for a torrent the library does not hold). */
-gint64       tsr_library_get_added      (TsrTorrent              *torrent);
+gint64       tsr_library_get_added      (TsrLibrary              *self,
+                                         TsrTorrent              *torrent);
 void         tsr_library_set_labels     (TsrLibrary         *self,
                                          TsrTorrent         *torrent,
                                          const char * const *labels);
 /* Rewrites the index on the I/O pool (as after each change the library
- * sees; file priorities it does not see). */
+ * sees; file priorities it does not see), every torrent's entry made
+ * again: for a change the caller cannot pin on one torrent. */
 void         tsr_library_save_soon      (TsrLibrary  *self);
+/* @torrent changed behind the library's back (its file priorities, its
+ * folder): its entry is made again and the index rewritten on the I/O
+ * pool. Every other torrent's entry is kept as it was written. */
+void         tsr_library_torrent_changed (TsrLibrary *self,
+                                          TsrTorrent *torrent);
 /* Rewrites the index now, blocking (it is also rewritten after each change). */
 gboolean     tsr_library_save           (TsrLibrary  *self,
                                          GError     **error);

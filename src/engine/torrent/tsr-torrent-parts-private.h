@@ -25,6 +25,24 @@ G_BEGIN_DECLS
 
 struct _TsrTorrent;
 
+/* What the user set in place of the metainfo's lists (tsr-torrent-
+ * trackers.c): (nullable) NULL is the metainfo's. Tiers are GPtrArrays
+ * of URLs; web seeds URLs (BEP 19). Set takes @list (transfer full). */
+GPtrArray         *_tsr_torrent_get_own_trackers  (struct _TsrTorrent *self);
+void               _tsr_torrent_set_own_trackers  (struct _TsrTorrent *self,
+                                                   GPtrArray          *list);
+GPtrArray         *_tsr_torrent_get_own_web_seeds (struct _TsrTorrent *self);
+void               _tsr_torrent_set_own_web_seeds (struct _TsrTorrent *self,
+                                                   GPtrArray          *list);
+/* The port + 1 tsr_torrent_enable_trackers was given; 0: not enabled. */
+guint              _tsr_torrent_get_tracker_port  (struct _TsrTorrent *self);
+void               _tsr_torrent_set_tracker_port  (struct _TsrTorrent *self,
+                                                   guint               port);
+/* Whether a rename is on the disk (tsr-torrent-rename.c: one at a time). */
+gboolean           _tsr_torrent_get_renaming   (struct _TsrTorrent *self);
+void               _tsr_torrent_set_renaming   (struct _TsrTorrent *self,
+                                                gboolean            renaming);
+
 /* Borrowed, as long as the torrent lives. */
 TsrSwarm          *_tsr_torrent_get_swarm      (struct _TsrTorrent *self);
 TsrTorrentStats   *_tsr_torrent_get_stats      (struct _TsrTorrent *self);

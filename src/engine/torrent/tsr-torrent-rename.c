@@ -24,9 +24,6 @@
 #include "tsr-torrent-signals.h"
 #include "tsr-torrent.h"
 
-/* Set on the torrent while a rename is on the disk. */
-#define RENAMING "tsr-renaming"
-
 /* Whether @name can be one component of a path here: the same rule as
  * for the names a torrent brings (tsr-path.h), refused rather than
  * changed. */
@@ -176,7 +173,7 @@ on_renamed (GObject      *source,
   RenameData *data = g_task_get_task_data (task);
   GError *error = NULL;
 
-  g_object_set_data (G_OBJECT (self), RENAMING, NULL);
+  _tsr_torrent_set_renaming (self, FALSE);
   if (tsr_data_rename_finish (result, &error))
     {
       apply_paths (self, data->paths);
@@ -218,7 +215,7 @@ tsr_torrent_rename_path_async (TsrTorrent          *self,
     }
   /* One at a time: the next is planned against the paths this one makes
    * (the remote-control protocol may ask for two at once). */
-  if (g_object_get_data (G_OBJECT (self), RENAMING) != NULL)
+  if (_tsr_torrent_get_renaming (self))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY,
                                "%s", _("Another file of this torrent is being renamed; try again when it is done"));
@@ -244,7 +241,7 @@ tsr_torrent_rename_path_async (TsrTorrent          *self,
   /* Stopped, so that nothing reads or writes through the old names; a
    * piece on its way lands first (the fence), then moves with its file. */
   tsr_torrent_stop (self);
-  g_object_set_data (G_OBJECT (self), RENAMING, GINT_TO_POINTER (TRUE));
+  _tsr_torrent_set_renaming (self, TRUE);
   tsr_data_rename_async (tsr_torrent_disk_get_queue (disk), tsr_torrent_disk_get_storage (disk), path, new_name,
                          NULL, on_renamed, g_steal_pointer (&task));
 }

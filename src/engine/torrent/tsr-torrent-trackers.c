@@ -135,7 +135,7 @@ copy_tiers (GPtrArray *tiers)
 GPtrArray *
 tsr_torrent_dup_trackers (TsrTorrent *self)
 {
-  GPtrArray *own = g_object_get_data (G_OBJECT (self), "tsr-own-trackers");
+  GPtrArray *own = _tsr_torrent_get_own_trackers (self);
   TsrMetainfo *info = tsr_torrent_get_metainfo (self);
   TsrTorrentMagnet *fetch = _tsr_torrent_get_magnet (self);
   const TsrMagnet *magnet = fetch != NULL ? tsr_torrent_magnet_get_magnet (fetch) : NULL;
@@ -167,7 +167,7 @@ tsr_torrent_enable_trackers (TsrTorrent *self,
   TsrTracker *tracker;
 
   /* Kept to make them again when the list is edited. */
-  g_object_set_data (G_OBJECT (self), "tsr-tracker-port", GUINT_TO_POINTER ((guint) port + 1));
+  _tsr_torrent_set_tracker_port (self, (guint) port + 1);
   _tsr_torrent_set_tracker (self, NULL);
   tracker = tsr_tracker_new_for_hash (tsr_torrent_get_info_hash (self), tiers, peer_id, port, tracker_stats, self);
   _tsr_torrent_set_tracker (self, tracker);
@@ -206,7 +206,7 @@ tsr_torrent_set_trackers (TsrTorrent  *self,
 {
   g_autoptr(GPtrArray) kept = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  guint port = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (self), "tsr-tracker-port"));
+  guint port = _tsr_torrent_get_tracker_port (self);
   TsrTracker *old = _tsr_torrent_get_tracker (self);
   TsrTorrentState state = tsr_torrent_get_state (self);
   gboolean running = state == TSR_TORRENT_DOWNLOADING || state == TSR_TORRENT_SEEDING ||
@@ -242,8 +242,7 @@ tsr_torrent_set_trackers (TsrTorrent  *self,
             g_ptr_array_unref (tier_kept);
         }
     }
-  g_object_set_data_full (G_OBJECT (self), "tsr-own-trackers", g_steal_pointer (&kept),
-                          (GDestroyNotify) g_ptr_array_unref);
+  _tsr_torrent_set_own_trackers (self, g_steal_pointer (&kept));
   /* Trackers not enabled yet (or never): they are made from the list then. */
   if (old == NULL || port == 0)
     return TRUE;
@@ -337,7 +336,7 @@ tsr_torrent_set_web_seeds (TsrTorrent          *self,
         if (g_hash_table_add (seen, (gpointer) urls[i]))
           g_ptr_array_add (kept, g_strdup (urls[i]));
     }
-  g_object_set_data_full (G_OBJECT (self), "tsr-own-web-seeds", kept, (GDestroyNotify) g_ptr_array_unref);
+  _tsr_torrent_set_own_web_seeds (self, kept);
   _tsr_torrent_remake_web_seeds (self);
   return TRUE;
 }
@@ -345,7 +344,7 @@ tsr_torrent_set_web_seeds (TsrTorrent          *self,
 char **
 tsr_torrent_dup_web_seeds (TsrTorrent *self)
 {
-  GPtrArray *own = g_object_get_data (G_OBJECT (self), "tsr-own-web-seeds");
+  GPtrArray *own = _tsr_torrent_get_own_web_seeds (self);
   TsrMetainfo *info = tsr_torrent_get_metainfo (self);
   GPtrArray *urls = own != NULL ? own : info != NULL ? info->web_seeds : NULL;
   GStrvBuilder *builder = g_strv_builder_new ();

@@ -61,6 +61,10 @@ struct _TsrTorrent
   TsrTorrentMagnet *magnet;         /* (owned) (nullable) */
   guint8           wire_hash[20];   /* what peers and trackers know it by */
   TsrWebSeeds     *web_seeds;       /* (owned) (nullable) BEP 19 / BEP 17; NULL when the metainfo lists none */
+  GPtrArray       *own_trackers;    /* (owned) (nullable) the tiers the user set (tsr-torrent-trackers.c) */
+  GPtrArray       *own_web_seeds;   /* (owned) (nullable) the web seeds the user set */
+  guint            tracker_port;    /* the port + 1 the trackers announce; 0: not enabled */
+  gboolean         renaming;        /* a rename is on the disk (tsr-torrent-rename.c) */
   gint64           started_at;      /* monotonic seconds */
 };
 
@@ -108,6 +112,8 @@ tsr_torrent_finalize (GObject *object)
 
   /* The web seeds borrow the swarm's pool. */
   g_clear_pointer (&self->web_seeds, tsr_web_seeds_free);
+  g_clear_pointer (&self->own_trackers, g_ptr_array_unref);
+  g_clear_pointer (&self->own_web_seeds, g_ptr_array_unref);
   g_clear_pointer (&self->swarm, tsr_swarm_free);
   g_clear_pointer (&self->stats, tsr_torrent_stats_free);
   g_clear_pointer (&self->disk, tsr_torrent_disk_free);
@@ -465,8 +471,7 @@ static const TsrWebSeedsFuncs web_seed_funcs = {
 static void
 make_web_seeds (TsrTorrent *self)
 {
-  GPtrArray *own = g_object_get_data (G_OBJECT (self), "tsr-own-web-seeds");
-  GPtrArray *urls = own != NULL ? own : self->info->web_seeds;
+  GPtrArray *urls = self->own_web_seeds != NULL ? self->own_web_seeds : self->info->web_seeds;
 
   g_clear_pointer (&self->web_seeds, tsr_web_seeds_free);
   /* No seed, no block map made for one (most torrents, idle). */
@@ -923,4 +928,58 @@ TsrTorrentMagnet *
 _tsr_torrent_get_magnet (TsrTorrent *self)
 {
   return self->magnet;
+}
+
+GPtrArray *
+_tsr_torrent_get_own_trackers (TsrTorrent *self)
+{
+  return self->own_trackers;
+}
+
+void
+_tsr_torrent_set_own_trackers (TsrTorrent *self,
+                               GPtrArray  *list)
+{
+  g_clear_pointer (&self->own_trackers, g_ptr_array_unref);
+  self->own_trackers = list;
+}
+
+GPtrArray *
+_tsr_torrent_get_own_web_seeds (TsrTorrent *self)
+{
+  return self->own_web_seeds;
+}
+
+void
+_tsr_torrent_set_own_web_seeds (TsrTorrent *self,
+                                GPtrArray  *list)
+{
+  g_clear_pointer (&self->own_web_seeds, g_ptr_array_unref);
+  self->own_web_seeds = list;
+}
+
+guint
+_tsr_torrent_get_tracker_port (TsrTorrent *self)
+{
+  return self->tracker_port;
+}
+
+void
+_tsr_torrent_set_tracker_port (TsrTorrent *self,
+                               guint       port)
+{
+  self->tracker_port = port;
+}
+
+gboolean
+_tsr_torrent_get_renaming (TsrTorrent *self)
+{
+  return self->renaming;
+}
+
+void
+_tsr_torrent_set_renaming (TsrTorrent *self,
+                           gboolean    renaming)
+{
+  self->renaming = renaming;
 }
