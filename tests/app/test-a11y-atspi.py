@@ -38,7 +38,7 @@ TAP line each):
   Control page's five text fields among them); the dialogs
   are opened as the menu and the header do, through the window's
   actions on the session bus (org.gtk.Actions), the rename dialog by F2
-  on the Files page, the move dialog through its folder chooser (GTK's
+  on the Files page (for the row Tab reached), the move dialog through its folder chooser (GTK's
   own, as without a portal: a known limit, not walked);
 - shortcuts-window: the keyboard shortcuts window (Ctrl+?'s action,
   win.show-help-overlay, on the session bus) is named,
@@ -567,9 +567,14 @@ def check_rename_dialog(app, main, env, digest):
         f"Tab did not reach the Files row two.bin; heard {[n for _, n, _ in log.focused]}"
     press(0xffbf)   # F2
     window = wait_window(app, "the rename dialog (F2)", lambda w: name_of(w) == "Rename")
-    entries = [spoken_name(n) for n in find_all(window, predicate=visible)
-               if safe(n.get_role) in (Atspi.Role.ENTRY, Atspi.Role.TEXT)]
+    fields = [n for n in find_all(window, predicate=visible) if safe(n.get_role) in (Atspi.Role.ENTRY, Atspi.Role.TEXT)]
+    entries = [spoken_name(n) for n in fields]
     assert entries == ["New name"], entries
+    # For the row Tab reached (F2 acts on the focused row, not on the
+    # selected one: Tab does not select); its body names the file.
+    bodies = [name_of(n) for n in find_all(window, Atspi.Role.LABEL, predicate=visible) if "“" in name_of(n)]
+    assert any("“two.bin”" in body for body in bodies), \
+        f"F2 on the focused row two.bin opened the rename dialog for another: {bodies}"
     check_dialog(app, window, "the rename dialog")
 
 
