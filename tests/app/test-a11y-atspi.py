@@ -812,11 +812,19 @@ def check_files_tree(main, env, digest):
 def check_preferences(app, env):
     gapplication(env, "action", APP_ID, "preferences")
     window = window_named(app, lambda name: name == "Preferences")
-    controls = find_all(window, predicate=visible)
-    spins = [n for n in controls if safe(n.get_role) == Atspi.Role.SPIN_BUTTON]
-    switches = [n for n in controls if safe(n.get_role) in (Atspi.Role.TOGGLE_BUTTON, Atspi.Role.CHECK_BOX)
-                or getattr(Atspi.Role, "SWITCH", None) == safe(n.get_role)]
-    assert spins and switches, f"{len(spins)} spin buttons, {len(switches)} switches in Preferences"
+
+    def spins_and_switches():
+        controls = find_all(window, predicate=visible)
+        spins = [n for n in controls if safe(n.get_role) == Atspi.Role.SPIN_BUTTON]
+        switches = [n for n in controls if safe(n.get_role) in (Atspi.Role.TOGGLE_BUTTON, Atspi.Role.CHECK_BOX)
+                    or getattr(Atspi.Role, "SWITCH", None) == safe(n.get_role)]
+        return spins, switches
+    # (A loaded machine may show the window before its rows are on the bus.)
+    try:
+        wait_until(lambda: all(spins_and_switches()), 20, "spin buttons and switches in Preferences")
+    except AssertionError:
+        spins, switches = spins_and_switches()
+        raise AssertionError(f"{len(spins)} spin buttons, {len(switches)} switches in Preferences") from None
     # It opens with focus on libadwaita's search button: named now.
     focused = find_all(window, predicate=lambda n: has_state(n, Atspi.StateType.FOCUSED))
     assert focused, "nothing has focus in Preferences"
@@ -886,6 +894,7 @@ def check_create_dialog(app, main):
     """The create dialog, opened as a person would (its header button,
     through the button's AT-SPI action): every control named, the piece
     size and format drop-downs' toggles too."""
+    close_others(app)
     button = find_all(main, Atspi.Role.PUSH_BUTTON, "Create a Torrent")
     assert button, "no Create a Torrent button"
     click(button[0])
