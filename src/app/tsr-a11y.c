@@ -220,10 +220,8 @@ tsr_a11y_fix_adw_parts (GtkWidget *root)
         label (root, _("Options"));
     }
   else if (GTK_IS_IMAGE (root) && !GTK_IS_BUTTON (gtk_widget_get_parent (root)) &&
-           (ancestor_named (root, "AdwViewSwitcher") != NULL ||
-            gtk_widget_get_ancestor (root, ADW_TYPE_ENTRY_ROW) != NULL))
-    /* A switcher button says its page's title, an entry row (a password
-     * row too) its title: the icon is decoration. */
+           ancestor_named (root, "AdwViewSwitcher") != NULL)
+    /* A switcher button says its page's title: the icon is decoration. */
     gtk_accessible_update_state (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
   for (child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
     tsr_a11y_fix_adw_parts (child);

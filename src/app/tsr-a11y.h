@@ -46,8 +46,8 @@ void  tsr_a11y_name_drop_down         (GtkDropDown   *drop_down,
 /* Names what libadwaita 1.2 leaves unnamed under @root: an
  * AdwPreferencesWindow's search button and entry, view switchers and
  * search results, each untitled AdwPreferencesGroup's list (a titled
- * one's is labelled by its title); hides the icons that are decoration (the view switchers',
- * AdwEntryRow's edit icon), each read as "GtkImage". */
+ * one's is labelled by its title); hides the view switchers' icons,
+ * decoration that reads as "GtkImage". */
 void  tsr_a11y_fix_adw_parts          (GtkWidget     *root);
 /* Names the inner parts of @view GTK 4.8 reads by their type: the row
  * of column titles and the list of rows (named @name, as the view). */

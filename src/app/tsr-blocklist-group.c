@@ -12,13 +12,14 @@
 #include <glib/gi18n.h>
 
 #include "tsr-blocklist-group.h"
+#include "tsr-entry-row.h"
 
 struct _TsrBlocklistGroup
 {
   AdwPreferencesGroup   parent_instance;
   GSettings            *settings;      /* (owned) */
   TsrBlocklistSettings *blocklist;     /* (owned) (nullable) */
-  AdwEntryRow          *source_row;    /* template child */
+  TsrEntryRow          *source_row;    /* template child */
   AdwActionRow         *status_row;    /* template child */
   GtkSpinner           *spinner;       /* template child */
   GtkWidget            *update_button; /* template child */
@@ -85,7 +86,7 @@ show_source (TsrBlocklistGroup *self)
 }
 
 static void
-on_source_apply (AdwEntryRow       *row,
+on_source_apply (TsrEntryRow       *row,
                  TsrBlocklistGroup *self)
 {
   g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
@@ -118,6 +119,7 @@ tsr_blocklist_group_class_init (TsrBlocklistGroupClass *klass)
   guint i;
 
   G_OBJECT_CLASS (klass)->dispose = tsr_blocklist_group_dispose;
+  g_type_ensure (TSR_TYPE_ENTRY_ROW);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/tessera/Tessera/tsr-blocklist-group.ui");
   gtk_widget_class_bind_template_child (widget_class, TsrBlocklistGroup, source_row);
   gtk_widget_class_bind_template_child (widget_class, TsrBlocklistGroup, status_row);

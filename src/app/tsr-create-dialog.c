@@ -20,6 +20,7 @@
 #include "tsr-app-util.h"
 #include "tsr-create-dialog.h"
 #include "tsr-create-options.h"
+#include "tsr-entry-row.h"
 
 struct _TsrCreateDialog
 {
@@ -753,6 +754,7 @@ tsr_create_dialog_class_init (TsrCreateDialogClass *klass)
   /* A scan ended (a summary or an error is shown). */
   signals[SIGNAL_SCANNED] = g_signal_new ("scanned", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  g_type_ensure (TSR_TYPE_ENTRY_ROW);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/tessera/Tessera/tsr-create-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, TsrCreateDialog, drop_label);
   gtk_widget_class_bind_template_child (widget_class, TsrCreateDialog, summary_label);

@@ -13,10 +13,14 @@
  * rows out of sight. Folder rows show no bar: their files need not be
  * contiguous, and the progress column already sums them.
  *
- * "Rename…" (files.rename: F2, or the menu of a right click on a name)
- * renames the selected row's file or folder through TsrRenameDialog;
- * the tree is built again when the torrent says a file was renamed,
- * from here or from elsewhere (the remote-control protocol).
+ * "Rename…" renames a row's file or folder through TsrRenameDialog: F2
+ * (files.rename) the row that has the keyboard focus, else the selected
+ * one (Tab and the arrow keys move the focus, not the selection); the
+ * row menu's item (files.rename-menu-row) the row the menu was opened
+ * for, by a right click on a name or by Shift+F10 or the Menu key
+ * (files.menu: the focused row, else the selected one). The tree is
+ * built again when the torrent says a file was renamed, from here or
+ * from elsewhere (the remote-control protocol).
  */
 #define G_LOG_DOMAIN "tsr-app"
 
@@ -34,7 +38,8 @@ struct _TsrFilesPage
 {
   GtkWidget   parent_instance;
   GtkWidget  *column_view;   /* template child */
-  GMenuModel *row_menu;      /* (owned) a right click on a name */
+  GMenuModel *row_menu;      /* (owned) a right click on a name, Shift+F10 */
+  GtkTreeListRow *menu_row;  /* (owned) (nullable) the row the menu was last opened for */
   TsrTorrent *torrent;       /* (owned) (nullable) */
   GListStore *files;         /* (owned) (nullable) the tree's top level */
   float      *fractions;     /* (owned) (nullable) per piece, from the last refresh */
@@ -68,6 +73,27 @@ create_children (gpointer item,
   return children != NULL ? g_object_ref (children) : NULL;
 }
 
+/* Selects @position's row and offers the row menu for it, pointing at
+ * @at (in the page's coordinates). */
+static void
+popup_row_menu (TsrFilesPage       *self,
+                guint               position,
+                const GdkRectangle *at)
+{
+  GtkSelectionModel *model = gtk_column_view_get_model (GTK_COLUMN_VIEW (self->column_view));
+  GtkWidget *popover;
+
+  g_clear_object (&self->menu_row);
+  self->menu_row = g_list_model_get_item (G_LIST_MODEL (model), position);
+  gtk_selection_model_select_item (model, position, TRUE);
+  popover = gtk_popover_menu_new_from_model (self->row_menu);
+  gtk_widget_set_parent (popover, GTK_WIDGET (self));
+  gtk_popover_set_pointing_to (GTK_POPOVER (popover), at);
+  gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
+  g_signal_connect (popover, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
+  gtk_popover_popup (GTK_POPOVER (popover));
+}
+
 /* A right click on a name selects its row and offers its menu there. */
 static void
 on_name_pressed (GtkGestureClick *gesture,
@@ -78,20 +104,13 @@ on_name_pressed (GtkGestureClick *gesture,
 {
   GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
   GtkListItem *item = g_object_get_data (G_OBJECT (cell), "list-item");
-  GtkSelectionModel *model = gtk_column_view_get_model (GTK_COLUMN_VIEW (self->column_view));
-  GtkWidget *popover;
   graphene_point_t at;
 
-  if (model == NULL || gtk_list_item_get_item (item) == NULL ||
+  if (gtk_column_view_get_model (GTK_COLUMN_VIEW (self->column_view)) == NULL ||
+      gtk_list_item_get_item (item) == NULL ||
       !gtk_widget_compute_point (cell, GTK_WIDGET (self), &GRAPHENE_POINT_INIT ((float) x, (float) y), &at))
     return;
-  gtk_selection_model_select_item (model, gtk_list_item_get_position (item), TRUE);
-  popover = gtk_popover_menu_new_from_model (self->row_menu);
-  gtk_widget_set_parent (popover, GTK_WIDGET (self));
-  gtk_popover_set_pointing_to (GTK_POPOVER (popover), &(GdkRectangle) { (int) at.x, (int) at.y, 1, 1 });
-  gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
-  g_signal_connect (popover, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
-  gtk_popover_popup (GTK_POPOVER (popover));
+  popup_row_menu (self, gtk_list_item_get_position (item), &(GdkRectangle) { (int) at.x, (int) at.y, 1, 1 });
 }
 
 static void
@@ -397,27 +416,74 @@ on_open_bind (GtkSignalListItemFactory *factory,
   tsr_a11y_set_cell_label (gtk_list_item_get_child (item), label);
 }
 
-/* The selected row's node, or NULL. */
-static TsrFileNode *
-dup_selected_node (TsrFilesPage *self)
+/* The list item under @widget (itself included) that a name cell
+ * keeps, or NULL. */
+static GtkListItem *
+find_list_item (GtkWidget *widget)
+{
+  GtkListItem *item = g_object_get_data (G_OBJECT (widget), "list-item");
+  GtkWidget *child;
+
+  for (child = gtk_widget_get_first_child (widget); child != NULL && item == NULL;
+       child = gtk_widget_get_next_sibling (child))
+    item = find_list_item (child);
+  return item;
+}
+
+/* The row widget that has the keyboard focus or holds it (a cell's
+ * drop-down), and its list item, or NULL. GTK 4.8 has no call for it:
+ * the focus is in a child of the view's list of rows, and that row's
+ * name cell keeps its list item. */
+static GtkListItem *
+focused_item (TsrFilesPage  *self,
+              GtkWidget    **row_widget)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  GtkWidget *row;
+  GtkWidget *parent;
+
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, self->column_view))
+    return NULL;
+  for (row = focus; (parent = gtk_widget_get_parent (row)) != NULL && parent != self->column_view; row = parent)
+    if (g_str_equal (G_OBJECT_TYPE_NAME (parent), "GtkColumnListView"))
+      {
+        GtkListItem *item = find_list_item (row);
+
+        if (item == NULL || gtk_list_item_get_item (item) == NULL)
+          return NULL;
+        if (row_widget != NULL)
+          *row_widget = row;
+        return item;
+      }
+  return NULL;
+}
+
+/* What F2 and Shift+F10 act on: the position of the row with the
+ * keyboard focus, else of the selected row; FALSE when there is none. */
+static gboolean
+find_target (TsrFilesPage *self,
+             guint        *position,
+             GtkWidget   **row_widget)
 {
   GtkSelectionModel *model = gtk_column_view_get_model (GTK_COLUMN_VIEW (self->column_view));
-  GtkTreeListRow *row;
+  GtkListItem *item;
 
+  *row_widget = NULL;
   if (model == NULL)
-    return NULL;
-  row = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (model));
-  return row != NULL ? gtk_tree_list_row_get_item (row) : NULL;
+    return FALSE;
+  item = focused_item (self, row_widget);
+  *position = item != NULL ? gtk_list_item_get_position (item)
+                           : gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (model));
+  return *position != GTK_INVALID_LIST_POSITION;
 }
 
 static void
-rename_selected (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
+rename_row (TsrFilesPage   *self,
+            GtkTreeListRow *row)
 {
-  TsrFilesPage *self = TSR_FILES_PAGE (widget);
-  g_autoptr(TsrFileNode) node = dup_selected_node (self);
-  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autoptr(TsrFileNode) node = row != NULL ? gtk_tree_list_row_get_item (row) : NULL;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *dialog;
 
   if (node == NULL || self->torrent == NULL)
@@ -425,6 +491,59 @@ rename_selected (GtkWidget  *widget,
   dialog = tsr_rename_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->torrent,
                                   tsr_file_node_get_path (node), tsr_file_node_get_name (node));
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* F2: the focused row, else the selected one. */
+static void
+rename_focused (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  TsrFilesPage *self = TSR_FILES_PAGE (widget);
+  g_autoptr(GtkTreeListRow) row = NULL;
+  GtkWidget *row_widget;
+  guint position;
+
+  if (!find_target (self, &position, &row_widget))
+    return;
+  row = g_list_model_get_item (G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (self->column_view))),
+                               position);
+  rename_row (self, row);
+}
+
+/* The row menu's item: the row it was opened for (the focus may have
+ * gone back to another when the menu closed). */
+static void
+rename_menu_row (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  TsrFilesPage *self = TSR_FILES_PAGE (widget);
+
+  rename_row (self, self->menu_row);
+}
+
+/* Shift+F10, Menu: the row menu for the focused row, else the selected
+ * one, pointing at the row. */
+static void
+popup_focused_menu (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  TsrFilesPage *self = TSR_FILES_PAGE (widget);
+  GtkWidget *row_widget;
+  GtkWidget *target;
+  graphene_rect_t bounds;
+  guint position;
+
+  if (!find_target (self, &position, &row_widget))
+    return;
+  target = row_widget != NULL ? row_widget : self->column_view;
+  if (!gtk_widget_compute_bounds (target, GTK_WIDGET (self), &bounds))
+    graphene_rect_init (&bounds, 0, 0, 1, 1);
+  popup_row_menu (self, position, &(GdkRectangle) { (int) bounds.origin.x, (int) bounds.origin.y,
+                                                    MAX ((int) bounds.size.width, 1),
+                                                    MAX ((int) bounds.size.height, 1) });
 }
 
 static void show_torrent (TsrFilesPage *self);
@@ -499,6 +618,7 @@ tsr_files_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->torrent, on_file_renamed, self);
   g_clear_object (&self->torrent);
   g_clear_object (&self->row_menu);
+  g_clear_object (&self->menu_row);
   g_clear_pointer (&self->fractions, g_free);
   G_OBJECT_CLASS (tsr_files_page_parent_class)->dispose (object);
 }
@@ -530,8 +650,12 @@ tsr_files_page_class_init (TsrFilesPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_priority_unbind);
   gtk_widget_class_bind_template_callback (widget_class, on_open_setup);
   gtk_widget_class_bind_template_callback (widget_class, on_open_bind);
-  gtk_widget_class_install_action (widget_class, "files.rename", NULL, rename_selected);
+  gtk_widget_class_install_action (widget_class, "files.rename", NULL, rename_focused);
+  gtk_widget_class_install_action (widget_class, "files.rename-menu-row", NULL, rename_menu_row);
+  gtk_widget_class_install_action (widget_class, "files.menu", NULL, popup_focused_menu);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "files.rename", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "files.menu", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "files.menu", NULL);
 }
 
 static void
@@ -541,6 +665,6 @@ tsr_files_page_init (TsrFilesPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   tsr_a11y_name_column_view (GTK_COLUMN_VIEW (self->column_view), _("Files"));
-  g_menu_append (menu, _("_Rename…"), "files.rename");
+  g_menu_append (menu, _("_Rename…"), "files.rename-menu-row");
   self->row_menu = G_MENU_MODEL (menu);
 }

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "tsr-app-util.h"
+#include "tsr-entry-row.h"
 #include "tsr-remote-page.h"
 
 struct _TsrRemotePage
@@ -22,11 +23,11 @@ struct _TsrRemotePage
   TsrRemoteControl   *remote;         /* (owned) */
   AdwActionRow       *status_row;     /* template child */
   GtkWidget          *open_button;    /* template child */
-  AdwEntryRow        *bind_row;       /* template child */
-  AdwEntryRow        *user_row;       /* template child */
-  AdwEntryRow        *password_row;   /* template child */
-  AdwEntryRow        *whitelist_row;  /* template child */
-  AdwEntryRow        *hosts_row;      /* template child */
+  TsrEntryRow        *bind_row;       /* template child */
+  TsrEntryRow        *user_row;       /* template child */
+  TsrEntryRow        *password_row;   /* template child */
+  TsrEntryRow        *whitelist_row;  /* template child */
+  TsrEntryRow        *hosts_row;      /* template child */
 };
 
 G_DEFINE_FINAL_TYPE (TsrRemotePage, tsr_remote_page, ADW_TYPE_PREFERENCES_PAGE)
@@ -41,7 +42,7 @@ static const TsrBoundKey bound_keys[] = {
 /* Each entry row and the string key it edits. */
 static const char *
 entry_key (TsrRemotePage *self,
-           AdwEntryRow   *row)
+           TsrEntryRow   *row)
 {
   if (row == self->bind_row)
     return "rpc-bind-address";
@@ -57,7 +58,7 @@ entry_key (TsrRemotePage *self,
 static void
 show_entries (TsrRemotePage *self)
 {
-  AdwEntryRow *rows[] = { self->bind_row, self->user_row, self->whitelist_row, self->hosts_row };
+  TsrEntryRow *rows[] = { self->bind_row, self->user_row, self->whitelist_row, self->hosts_row };
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (rows); i++)
@@ -70,7 +71,7 @@ show_entries (TsrRemotePage *self)
 }
 
 static void
-on_entry_apply (AdwEntryRow   *row,
+on_entry_apply (TsrEntryRow   *row,
                 TsrRemotePage *self)
 {
   g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
@@ -79,7 +80,7 @@ on_entry_apply (AdwEntryRow   *row,
 }
 
 static void
-on_password_apply (AdwEntryRow   *row,
+on_password_apply (TsrEntryRow   *row,
                    TsrRemotePage *self)
 {
   tsr_remote_control_set_password (self->remote, gtk_editable_get_text (GTK_EDITABLE (row)));
@@ -147,19 +148,6 @@ on_settings_changed (GSettings     *settings,
     }
 }
 
-/* libadwaita 1.2 gives the password row's reveal button an icon and a
- * tooltip only: a screen reader would read nothing. */
-static void
-name_reveal_button (GtkWidget *widget)
-{
-  GtkWidget *child;
-
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), "view-reveal-symbolic") == 0)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Show the Password"), -1);
-  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    name_reveal_button (child);
-}
-
 static void
 tsr_remote_page_dispose (GObject *object)
 {
@@ -177,6 +165,7 @@ tsr_remote_page_class_init (TsrRemotePageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = tsr_remote_page_dispose;
+  g_type_ensure (TSR_TYPE_ENTRY_ROW);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/tessera/Tessera/tsr-remote-page.ui");
   gtk_widget_class_bind_template_child (widget_class, TsrRemotePage, status_row);
   gtk_widget_class_bind_template_child (widget_class, TsrRemotePage, open_button);
@@ -195,7 +184,6 @@ static void
 tsr_remote_page_init (TsrRemotePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  name_reveal_button (GTK_WIDGET (self->password_row));
 }
 
 GtkWidget *

@@ -10,7 +10,11 @@
  * gets 401 and the password lands in a 0600 file, not in GSettings. A
  * port already taken shows its error on the page and nothing crashes;
  * the web interface is served at / until it is turned off, and
- * session-close turns the remote control off, not the app.
+ * session-close turns the remote control off, not the app. The text
+ * fields are TsrEntryRow (a GtkEntry a screen reader hears, labelled by
+ * the row's title): a change from the settings shows no apply button,
+ * typing does, Enter saves; the password field hides its text until
+ * its "Show the Password" button is on.
  */
 #include "config.h"
 
@@ -21,6 +25,7 @@
 #include <sys/stat.h>
 
 #include "tsr-app-test-util.h"
+#include "tsr-entry-row.h"
 #include "tsr-preferences-window.h"
 #include "tsr-remote-control.h"
 #include "tsr-remote-page.h"
@@ -468,6 +473,63 @@ test_web_interface (Fixture       *fixture,
   g_assert_false (gtk_switch_get_active (GTK_SWITCH (page_widget (fixture, "rpc-enabled"))));
 }
 
+/* The button under @row whose icon is @icon_name. */
+static GtkWidget *
+find_icon_button (GtkWidget  *row,
+                  const char *icon_name)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  guint i;
+
+  tsr_app_test_collect (row, GTK_TYPE_BUTTON, buttons);
+  for (i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_icon_name (g_ptr_array_index (buttons, i)), icon_name) == 0)
+      return g_ptr_array_index (buttons, i);
+  g_error ("no button with the icon %s", icon_name);
+}
+
+static void
+test_entry_rows (Fixture       *fixture,
+                 gconstpointer  unused)
+{
+  GtkWidget *user_row = page_widget (fixture, "user_row");
+  GtkWidget *password_row = page_widget (fixture, "password_row");
+  GtkWidget *user = tsr_entry_row_get_entry (TSR_ENTRY_ROW (user_row));
+  GtkWidget *password = tsr_entry_row_get_entry (TSR_ENTRY_ROW (password_row));
+  GtkWidget *apply = find_icon_button (user_row, "object-select-symbolic");
+  GtkWidget *reveal = find_icon_button (password_row, "view-reveal-symbolic");
+
+  /* A plain entry, which the row activates (a click on it focuses it). */
+  g_assert_true (GTK_IS_ENTRY (user));
+  g_assert_true (adw_action_row_get_activatable_widget (ADW_ACTION_ROW (user_row)) == user);
+  g_assert_true (gtk_widget_get_hexpand (user));
+
+  /* Set from the settings: the field follows, no apply button. */
+  g_settings_set_string (fixture->settings, "rpc-username", "bob");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (user)), ==, "bob");
+  g_assert_false (gtk_widget_get_visible (apply));
+
+  /* Typed: the apply button shows; Enter saves and hides it. */
+  adw_action_row_activate (ADW_ACTION_ROW (user_row));
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (fixture->window)), user));
+  gtk_editable_set_text (GTK_EDITABLE (user), "carol");
+  g_assert_true (gtk_widget_get_visible (apply));
+  g_assert_cmpstr (g_settings_get_string (fixture->settings, "rpc-username"), ==, "bob");
+  g_signal_emit_by_name (user, "activate");
+  g_assert_cmpstr (g_settings_get_string (fixture->settings, "rpc-username"), ==, "carol");
+  g_assert_false (gtk_widget_get_visible (apply));
+
+  /* The password is hidden until its button shows it. */
+  g_assert_true (gtk_widget_get_visible (reveal));
+  g_assert_false (gtk_widget_get_visible (find_icon_button (user_row, "view-reveal-symbolic")));
+  g_assert_false (gtk_entry_get_visibility (GTK_ENTRY (password)));
+  g_assert_cmpint (gtk_entry_get_input_purpose (GTK_ENTRY (password)), ==, GTK_INPUT_PURPOSE_PASSWORD);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (reveal), TRUE);
+  g_assert_true (gtk_entry_get_visibility (GTK_ENTRY (password)));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (reveal), FALSE);
+  g_assert_false (gtk_entry_get_visibility (GTK_ENTRY (password)));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -482,6 +544,8 @@ main (int    argc,
   g_test_add ("/app/remote-control/port-taken", Fixture, NULL, fixture_set_up, test_port_taken,
               fixture_tear_down);
   g_test_add ("/app/remote-control/web-interface", Fixture, NULL, fixture_set_up, test_web_interface,
+              fixture_tear_down);
+  g_test_add ("/app/remote-control/entry-rows", Fixture, NULL, fixture_set_up, test_entry_rows,
               fixture_tear_down);
   return g_test_run ();
 }

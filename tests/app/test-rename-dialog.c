@@ -8,8 +8,10 @@
  * the tree shows the new name. Renaming b.bin to that name too is
  * refused by the engine: the dialog's error says why, shows it in a
  * dialog of its own, and nothing on disk changed. F2 is the page's key
- * for the action; a right click on a name selects its row and offers
- * the action in a menu.
+ * for the action; it renames the row with the keyboard focus (Tab and
+ * the arrow keys move it, not the selection) before the selected one.
+ * A right click on a name selects its row and offers "Rename…" for it
+ * in a menu; Shift+F10 (files.menu) offers it for the focused row.
  */
 #include "config.h"
 
@@ -158,6 +160,41 @@ find_name_cell (GtkWidget  *widget,
         return found;
     }
   return NULL;
+}
+
+/* Puts the keyboard focus on @name's row (its row widget, in the
+ * view's list of rows), as Tab does: the selection stays. */
+static void
+focus_row (GtkWidget  *page,
+           const char *name)
+{
+  GtkWidget *row;
+
+  tsr_test_run_for (100);   /* the view binds its rows at layout */
+  row = find_name_cell (page, name);
+  g_assert_nonnull (row);
+  while (gtk_widget_get_parent (row) != NULL &&
+         !g_str_equal (G_OBJECT_TYPE_NAME (gtk_widget_get_parent (row)), "GtkColumnListView"))
+    row = gtk_widget_get_parent (row);
+  g_assert_nonnull (gtk_widget_get_parent (row));
+  g_assert_true (gtk_widget_grab_focus (row));
+}
+
+/* The name the one rename dialog on screen was opened for; cancels it. */
+static char *
+dup_dialog_name_and_cancel (void)
+{
+  TsrRenameDialog *dialog;
+  char *name;
+
+  tsr_test_run_for (50);
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  name = g_strdup (gtk_editable_get_text (tsr_rename_dialog_get_entry (dialog)));
+  respond (dialog, "cancel");
+  tsr_test_run_for (50);
+  g_assert_null (find_dialog ());
+  return name;
 }
 
 /* A right click on @name's cell, as its click gesture hears it. */
@@ -310,7 +347,7 @@ test_rename (void)
     g_assert_true (g_menu_model_get_item_attribute (model, 0, G_MENU_ATTRIBUTE_LABEL, "s", &label));
     g_assert_true (g_menu_model_get_item_attribute (model, 0, G_MENU_ATTRIBUTE_ACTION, "s", &action));
     g_assert_cmpstr (label, ==, "_Rename…");
-    g_assert_cmpstr (action, ==, "files.rename");
+    g_assert_cmpstr (action, ==, "files.rename-menu-row");
     gtk_popover_popdown (GTK_POPOVER (menu));
     g_assert_true (gtk_widget_activate_action (page, action, NULL));
     tsr_test_run_for (50);
@@ -319,6 +356,40 @@ test_rename (void)
     respond (dialog, "cancel");
     g_clear_object (&dialog);
     g_assert_null (find_dialog ());
+  }
+
+  /* F2 with the keyboard focus on b.bin's row, first.bin selected:
+   * b.bin. With the focus out of the rows: the selected one. */
+  {
+    g_autofree char *focused = NULL;
+    g_autofree char *selected = NULL;
+    g_autofree char *from_menu = NULL;
+    GtkWidget *menu;
+
+    select_row (page, "first.bin");
+    focus_row (page, "b.bin");
+    g_assert_true (gtk_widget_activate_action (page, "files.rename", NULL));
+    focused = dup_dialog_name_and_cancel ();
+    g_assert_cmpstr (focused, ==, "b.bin");
+
+    gtk_root_set_focus (gtk_widget_get_root (page), NULL);
+    select_row (page, "first.bin");
+    g_assert_true (gtk_widget_activate_action (page, "files.rename", NULL));
+    selected = dup_dialog_name_and_cancel ();
+    g_assert_cmpstr (selected, ==, "first.bin");
+
+    /* Shift+F10 on the focused row: its menu, for it (and it selected). */
+    focus_row (page, "b.bin");
+    g_assert_true (gtk_widget_activate_action (page, "files.menu", NULL));
+    menu = find_menu (page);
+    g_assert_nonnull (menu);
+    g_assert_true (gtk_widget_get_visible (menu));
+    gtk_popover_popdown (GTK_POPOVER (menu));
+    tsr_test_run_for (50);
+    focus_row (page, "first.bin");   /* where the focus went back to does not count */
+    g_assert_true (gtk_widget_activate_action (page, "files.rename-menu-row", NULL));
+    from_menu = dup_dialog_name_and_cancel ();
+    g_assert_cmpstr (from_menu, ==, "b.bin");
   }
 
   tsr_app_test_files_page_clear (&fixture);
