@@ -154,10 +154,10 @@ test_rows_follow_settings (void)
       g_settings_reset (settings, rows[i].key);
     }
 
-  /* Every row is one of those, or the two folders', the days' or the
-   * blocklist's status. */
+  /* Every row is one of those, or the two folders', the days', the
+   * blocklist's source (a TsrEntryRow is an action row) or its status. */
   tsr_app_test_collect (window, ADW_TYPE_ACTION_ROW, all_rows);
-  g_assert_cmpuint (all_rows->len, ==, G_N_ELEMENTS (rows) + 4);
+  g_assert_cmpuint (all_rows->len, ==, G_N_ELEMENTS (rows) + 5);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
