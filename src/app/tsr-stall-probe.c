@@ -119,8 +119,9 @@ on_after_paint (GdkFrameClock *clock,
 }
 
 /* The list or its filter changed: its row count is told after the next
- * paint (a filter that hid nothing changes no row, but the key's work
- * still ends with that frame). */
+ * frame (a filter that hid nothing changes no row, but the key's work
+ * still ends with that frame; one is asked for in case nothing else
+ * does). */
 static void
 wait_for_paint (void)
 {
@@ -132,6 +133,8 @@ wait_for_paint (void)
     return;
   probe.after_paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), NULL);
   g_set_weak_pointer (&probe.clock, clock);
+  /* A change that moves no pixel still ends with the next frame. */
+  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_AFTER_PAINT);
 }
 
 static void
