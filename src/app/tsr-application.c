@@ -28,6 +28,7 @@
 #include "tsr-preferences-window.h"
 #include "tsr-remote-control.h"
 #include "tsr-remote-page.h"
+#include "tsr-stall-probe.h"
 #include "tsr-statistics.h"
 #include "tsr-statistics-window.h"
 #include "tsr-watch-folder.h"
@@ -519,6 +520,7 @@ tsr_application_startup (GApplication *app)
   GListModel *torrents;
 
   G_APPLICATION_CLASS (tsr_application_parent_class)->startup (app);
+  tsr_stall_probe_start ();   /* only with TESSERA_STALL_PROBE set: the bench's */
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
   set_accels (GTK_APPLICATION (app));
 

@@ -14,6 +14,7 @@
 
 #include "tsr-a11y.h"
 #include "tsr-label-chooser.h"
+#include "tsr-stall-probe.h"
 #include "tsr-torrent-columns.h"
 #include "tsr-window-private.h"
 
@@ -44,6 +45,8 @@ update_row_name (TsrTorrentGroup *group,
   name = g_strdup_printf (g_dngettext (NULL, "%s, %u torrent", "%s, %u torrents", count),
                           tsr_torrent_group_get_title (group), count);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  if (pspec != NULL)
+    tsr_stall_probe_sidebar_update ();   /* a count moved, not the row's making */
 }
 
 static GtkWidget *
@@ -294,6 +297,7 @@ _tsr_window_find_filter (TsrWindow  *self,
   g_signal_connect_object (self->sidebar_list, "row-selected", G_CALLBACK (on_sidebar_row_selected), self, 0);
   gtk_list_box_select_row (self->sidebar_list, gtk_list_box_get_row_at_index (self->sidebar_list, 0));
   tsr_torrent_columns_append_labels (self->column_view, self->library);
+  tsr_stall_probe_watch_list (GTK_WIDGET (self->column_view), G_LIST_MODEL (filtered));
   return G_LIST_MODEL (filtered);
 }
 

@@ -2,14 +2,20 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Benchmark (not a test): the desktop app with N (2000) torrents in its
-# library, under Xvfb on a private session bus, against transmission-gtk
-# 3.00 with the same torrents: time to the window, time until the load
-# is over, CPU time, resident memory, and the CPU time of a Ctrl+F search
-# in Tessera. See app-library.py for what is measured and how.
+# library, K (200) of them downloading from a seeder on 127.0.0.1, under
+# Xvfb on a private session bus, against transmission-gtk 3.00 with the
+# same torrents: time to the window, time until the load is over, CPU
+# time, resident memory; in Tessera, through its stall probe
+# (TESSERA_STALL_PROBE), sidebar count updates a second and the longest
+# main-loop stall while they download, while the list is scrolled top to
+# bottom and while a search is typed, each search key's time until the
+# list shows its rows, and the search's CPU time. See app-library.py for
+# what is measured and how.
 #
 # Usage, from the repo root after building with the app:
-#   tests/bench/app-library.sh [--torrents N] [--only tessera,transmission]
-#                              [--quiet-window S] [--dir TMPDIR] [--timeout S] [--keep]
+#   tests/bench/app-library.sh [--torrents N] [--active K] [--active-seconds S]
+#                              [--only tessera,transmission] [--quiet-window S]
+#                              [--dir TMPDIR] [--timeout S] [--keep]
 # Needs xvfb, xauth, dbus-daemon, xdotool, transmission-daemon and
 # transmission-gtk; no root.
 # TESSERA_APP (default: _build/src/app/tessera), TESSERA_CLI (default:

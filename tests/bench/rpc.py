@@ -217,12 +217,15 @@ class Daemon:
 class Tessera(Daemon):
     name = "tessera"
 
-    def __init__(self, cli, work, log, library=None):
-        downloads = os.path.join(work, "downloads")
+    def __init__(self, cli, work, log, library=None, downloads=None, trackers=False):
+        """@downloads: the download folder (WORK/downloads); @trackers:
+        announce (app-library.py's seeder) rather than --no-tracker."""
+        downloads = downloads or os.path.join(work, "downloads")
         os.makedirs(downloads, exist_ok=True)
         super().__init__([cli, "daemon", "--config-dir", os.path.join(work, "config"),
                           "--library-dir", library or os.path.join(work, "library"),
-                          "--download-dir", downloads, "--rpc-port", "0", "--peer-port", "0", "--no-tracker"],
+                          "--download-dir", downloads, "--rpc-port", "0", "--peer-port", "0"]
+                         + ([] if trackers else ["--no-tracker"]),
                          log, env=dict(os.environ, TESSERA_NO_DHT="1", TESSERA_NO_LSD="1", TESSERA_NO_PORT_MAP="1"))
         # Its first line says where the RPC is (--rpc-port 0: a free port).
         ready, _, _ = select.select([self.process.stdout], [], [], 60)
