@@ -80,53 +80,6 @@ test_round_trip (void)
   g_assert_null (back->client);
 }
 
-/* BEP 21: libtorrent puts "upload_only" in the handshake (1 only) and
- * names its message "upload_only" in "m"; ours is written only when set. */
-static void
-test_upload_only (void)
-{
-  static const char partial_seed[] =
-    "d1:md11:upload_onlyi3ee1:pi6881e11:upload_onlyi1ee";
-  g_autoptr(TsrExtensionHandshake) theirs = NULL;
-  g_autoptr(TsrExtensionHandshake) ours = tsr_extension_handshake_new ();
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize length;
-  const char *data;
-
-  theirs = parse (partial_seed, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (theirs->upload_only, ==, 1);
-  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (theirs->extensions, TSR_EXTENSION_UPLOAD_ONLY)), ==, 3);
-  g_clear_pointer (&theirs, tsr_extension_handshake_free);
-  theirs = parse ("d11:upload_onlyi0ee", &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (theirs->upload_only, ==, 0);
-  g_clear_pointer (&theirs, tsr_extension_handshake_free);
-  /* Absent, or not an integer: not told. */
-  theirs = parse ("d1:pi1ee", &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (theirs->upload_only, ==, -1);
-  g_clear_pointer (&theirs, tsr_extension_handshake_free);
-  theirs = parse ("d11:upload_only3:yese", &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (theirs->upload_only, ==, -1);
-
-  /* Ours: not written while not upload-only, "i1e" once it is. */
-  bytes = tsr_extension_handshake_encode (ours);
-  data = g_bytes_get_data (bytes, &length);
-  g_assert_null (g_strstr_len (data, (gssize) length, "upload_only"));
-  g_clear_pointer (&bytes, g_bytes_unref);
-  ours->upload_only = 1;
-  bytes = tsr_extension_handshake_encode (ours);
-  data = g_bytes_get_data (bytes, &length);
-  g_assert_nonnull (g_strstr_len (data, (gssize) length, "11:upload_onlyi1e"));
-  g_clear_pointer (&theirs, tsr_extension_handshake_free);
-  theirs = tsr_extension_handshake_parse ((const guint8 *) data, length, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (theirs->upload_only, ==, 1);
-}
-
 static void
 test_hostile (void)
 {
@@ -184,7 +137,6 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/extension/libtorrent-style", test_libtorrent_style);
   g_test_add_func ("/extension/round-trip", test_round_trip);
-  g_test_add_func ("/extension/upload-only", test_upload_only);
   g_test_add_func ("/extension/hostile", test_hostile);
   return g_test_run ();
 }

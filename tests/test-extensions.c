@@ -156,12 +156,11 @@ test_host_routes_by_remote_id (Fixture       *f,
   fake_hashes = (FakeExt) { f->host, "h", 0, f->log, TRUE, FALSE };
   fake_hashes.slot = tsr_extensions_register (f->host, &fake_hashes_class, &fake_hashes);
   tsr_test_ext_host_add_conn (f, &conn, "10.0.0.1:6881", TRUE);
-  /* A class without a name is not in our handshake; the host's own
-   * upload_only (BEP 21) is. */
+  /* A class without a name is not in our handshake. */
   bytes = g_bytes_get_data (tsr_test_ext_host_sent_at (f, 0)->payload, &length);
   ours = tsr_extension_handshake_parse (bytes, length, NULL);
   g_assert_nonnull (ours);
-  g_assert_cmpuint (g_hash_table_size (ours->extensions), ==, 3);
+  g_assert_cmpuint (g_hash_table_size (ours->extensions), ==, 2);
   g_ptr_array_set_size (f->sent, 0);
   tsr_test_ext_host_receive_handshake (f, &conn, 0, -1, "x_a", 7, "x_b", 9, NULL);
   g_string_truncate (f->log, 0);
@@ -187,79 +186,6 @@ test_host_routes_by_remote_id (Fixture       *f,
   g_assert_cmpuint (tsr_test_ext_host_sent_at (f, 1)->id, ==, 9);
   g_assert_true (g_bytes_equal (tsr_test_ext_host_sent_at (f, 0)->payload, hello));
   tsr_test_conn_clear (&conn);
-}
-
-static TsrExtensionHandshake *
-parse_sent (Fixture *f,
-            guint    i)
-{
-  gsize length;
-  const guint8 *bytes = g_bytes_get_data (tsr_test_ext_host_sent_at (f, i)->payload, &length);
-  TsrExtensionHandshake *shake = tsr_extension_handshake_parse (bytes, length, NULL);
-
-  g_assert_nonnull (shake);
-  return shake;
-}
-
-/* BEP 21: the peer's flag from its handshake and from libtorrent's
- * message; ours in our handshake, and sent at once when it changes. */
-static void
-test_host_upload_only (Fixture       *f,
-                       gconstpointer  data)
-{
-  Conn first = { "p1" };
-  Conn second = { "p2" };
-  Conn plain = { "p3" };
-  g_autoptr(TsrExtensionHandshake) ours = NULL;
-  g_autoptr(GBytes) partial_seed = g_bytes_new_static ("d1:md11:upload_onlyi3ee11:upload_onlyi1ee", 41);
-  g_autoptr(GBytes) downloads = g_bytes_new_static ("\x00", 1);
-  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
-  g_autoptr(GArray) dialable = NULL;
-
-  register_fakes (f);
-  tsr_test_ext_host_add_conn (f, &first, "10.0.0.1:6881", TRUE);
-  ours = parse_sent (f, 0);
-  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (ours->extensions, "upload_only")), ==,
-                    TSR_EXTENSIONS_UPLOAD_ONLY_ID);
-  g_assert_cmpint (ours->upload_only, ==, -1);
-  g_ptr_array_set_size (f->sent, 0);
-
-  tsr_test_ext_host_receive_extended (f, &first, 0, partial_seed);
-  g_assert_true (tsr_ext_peer_get_upload_only (first.peer));
-  g_assert_nonnull (strstr (f->log->str, "upload-only p1 1\n"));
-  /* BEP 11: told to others as a seed. */
-  dialable = tsr_extensions_dup_dialable (f->host, NULL);
-  g_assert_cmpuint (dialable->len, ==, 1);
-  g_assert_cmpuint (g_array_index (dialable, TsrPexPeer, 0).flags & TSR_PEX_FLAG_SEED, ==, TSR_PEX_FLAG_SEED);
-  /* libtorrent's message, by the id we gave; an empty one says nothing. */
-  g_string_truncate (f->log, 0);
-  tsr_test_ext_host_receive_extended (f, &first, TSR_EXTENSIONS_UPLOAD_ONLY_ID, empty);
-  g_assert_cmpstr (f->log->str, ==, "");
-  tsr_test_ext_host_receive_extended (f, &first, TSR_EXTENSIONS_UPLOAD_ONLY_ID, downloads);
-  g_assert_cmpstr (f->log->str, ==, "upload-only p1 0\n");
-  g_assert_false (tsr_ext_peer_get_upload_only (first.peer));
-
-  /* Ours changes: those that speak the message hear it, by their id. */
-  tsr_test_ext_host_add_conn (f, &plain, "10.0.0.3:6881", TRUE);
-  tsr_test_ext_host_receive_handshake (f, &plain, 0, -1, "x_a", 7, NULL);
-  g_ptr_array_set_size (f->sent, 0);
-  tsr_extensions_set_upload_only (f->host, TRUE);
-  g_assert_cmpuint (f->sent->len, ==, 1);
-  g_assert_true (tsr_test_ext_host_sent_at (f, 0)->conn == &first);
-  g_assert_cmpint (tsr_test_ext_host_sent_at (f, 0)->type, ==, TSR_WIRE_EXTENDED);
-  g_assert_cmpuint (tsr_test_ext_host_sent_at (f, 0)->id, ==, 3);
-  g_assert_cmpmem (g_bytes_get_data (tsr_test_ext_host_sent_at (f, 0)->payload, NULL), 1, "\x01", 1);
-  /* Set again: nothing new. */
-  tsr_extensions_set_upload_only (f->host, TRUE);
-  g_assert_cmpuint (f->sent->len, ==, 1);
-  /* A newcomer reads it in our handshake. */
-  tsr_test_ext_host_add_conn (f, &second, "10.0.0.2:6881", FALSE);
-  g_clear_pointer (&ours, tsr_extension_handshake_free);
-  ours = parse_sent (f, 1);
-  g_assert_cmpint (ours->upload_only, ==, 1);
-  tsr_test_conn_clear (&first);
-  tsr_test_conn_clear (&second);
-  tsr_test_conn_clear (&plain);
 }
 
 static void
@@ -313,9 +239,8 @@ test_host_handshake_merges (Fixture       *f,
   bytes = g_bytes_get_data (tsr_test_ext_host_sent_at (f, 0)->payload, &length);
   ours = tsr_extension_handshake_parse (bytes, length, &error);
   g_assert_no_error (error);
-  /* Every class offered now, by the id we gave it, and the host's own
-   * upload_only (BEP 21). */
-  g_assert_cmpuint (g_hash_table_size (ours->extensions), ==, 2);
+  /* Every class offered now, by the id we gave it. */
+  g_assert_cmpuint (g_hash_table_size (ours->extensions), ==, 1);
   g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (ours->extensions, "x_a")), ==, 3);
   g_assert_cmpuint (ours->port, ==, 51413);
   g_assert_cmpuint (ours->reqq, ==, TSR_EXTENSION_OUR_REQQ);
@@ -795,8 +720,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/extensions/host/routes-by-remote-id", Fixture, NULL, fixture_set_up,
               test_host_routes_by_remote_id, fixture_tear_down);
-  g_test_add ("/extensions/host/upload-only", Fixture, NULL, fixture_set_up, test_host_upload_only,
-              fixture_tear_down);
   g_test_add ("/extensions/host/unknown-id-ignored", Fixture, NULL, fixture_set_up,
               test_host_unknown_id_ignored, fixture_tear_down);
   g_test_add ("/extensions/host/handshake-merges", Fixture, NULL, fixture_set_up,

@@ -8,7 +8,6 @@
 #include <glib.h>
 
 #include "tsr-peer-pool.h"
-#include "tsr-peer-priority.h"
 
 /* @text parsed, in a ring of slots that outlive one assertion. */
 static const TsrPeerAddress *
@@ -74,52 +73,6 @@ test_take_order (void)
   tsr_peer_pool_reset (pool);
   g_assert_cmpuint (tsr_peer_pool_get_n_dialing (pool), ==, 0);
   g_assert_cmpstr (S (tsr_peer_pool_take (pool, 1000, TRUE)), ==, "10.0.0.3:3");
-}
-
-/* BEP 40: among otherwise equal addresses (same source, no failures,
- * never tried, seen at once), the highest canonical priority with our
- * own address is dialled first; an address learned before our own
- * address was known is ranked once it is. */
-static void
-test_take_priority_order (void)
-{
-  static const char *const texts[] = {
-    "98.76.54.32:6881", "123.213.32.234:6881", "10.1.2.3:51413", "123.213.40.1:6881",
-    "203.0.113.9:6881", "123.213.32.10:7000",
-  };
-  g_autoptr(TsrPeerPool) pool = tsr_peer_pool_new (100);
-  TsrPeerAddress own, out;
-  guint32 last = G_MAXUINT32;
-  guint i;
-
-  g_assert_false (tsr_peer_pool_get_own_address (pool, &out));
-  tsr_peer_pool_add (pool, A (texts[0]), TSR_PEER_SOURCE_TRACKER, 100);
-  tsr_peer_pool_add (pool, A (texts[1]), TSR_PEER_SOURCE_TRACKER, 100);
-  g_assert_true (tsr_peer_address_parse ("123.213.32.10:6881", &own));
-  tsr_peer_pool_set_own_address (pool, &own);
-  g_assert_true (tsr_peer_pool_get_own_address (pool, &out));
-  g_assert_true (tsr_peer_address_equal (&out, &own));
-  for (i = 2; i < G_N_ELEMENTS (texts); i++)
-    tsr_peer_pool_add (pool, A (texts[i]), TSR_PEER_SOURCE_TRACKER, 100);
-  for (i = 0; i < G_N_ELEMENTS (texts); i++)
-    {
-      const TsrPeerAddress *taken = tsr_peer_pool_take (pool, 200, FALSE);
-      guint32 priority;
-
-      g_assert_nonnull (taken);
-      priority = tsr_peer_priority (&own, taken);
-      g_assert_cmpuint (priority, <=, last);
-      last = priority;
-    }
-  g_assert_null (tsr_peer_pool_take (pool, 200, FALSE));
-  /* The BEP's vectors, from our side: 0xec2d7224 before 0x99568189. */
-  g_assert_cmpuint (tsr_peer_priority (&own, A (texts[0])), ==, 0xec2d7224);
-  g_assert_cmpuint (tsr_peer_priority (&own, A (texts[1])), ==, 0x99568189);
-
-  /* Priority never outranks fewer failures. */
-  tsr_peer_pool_reset (pool);
-  tsr_peer_pool_failed (pool, A (texts[0]), 200);
-  g_assert_cmpstr (S (tsr_peer_pool_take (pool, 10000, FALSE)), !=, texts[0]);
 }
 
 static void
@@ -421,7 +374,6 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/peer-pool/take-order", test_take_order);
-  g_test_add_func ("/peer-pool/take-priority-order", test_take_priority_order);
   g_test_add_func ("/peer-pool/backoff", test_backoff);
   g_test_add_func ("/peer-pool/take-address", test_take_address);
   g_test_add_func ("/peer-pool/take-address-gap", test_take_address_gap);

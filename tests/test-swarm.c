@@ -17,7 +17,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "tsr-peer-priority.h"
 #include "tsr-swarm.h"
 #include "tsr-test-util.h"
 
@@ -460,46 +459,6 @@ conn_of (TsrMember *member)
 }
 
 /* Tests ------------------------------------------------------------- */
-
-/* BEP 40: over a lowered limit the connections of lowest canonical
- * priority go first, from our own address as a peer told it; on one
- * host (loopback) the ports decide, ours being where we listen. */
-static void
-test_limit_drops_lowest_priority (Fixture       *f,
-                                  gconstpointer  data)
-{
-  g_autoptr(GInetAddress) own_host = g_inet_address_new_from_string ("127.0.0.1");
-  TsrPeerAddress own = loopback (6881);
-  guint16 ports[] = { 7001, 7002, 7003, 7004 };
-  g_autofree char *expected = NULL;
-  guint i, j;
-
-  tsr_swarm_parts_set_listen_port (tsr_swarm_get_parts (f->swarm), 6881);
-  tsr_swarm_set_own_address (f->swarm, own_host);
-  for (i = 0; i < G_N_ELEMENTS (ports); i++)
-    add_idle (f, ports[i], FALSE);
-  /* Lowest priority first. */
-  for (i = 0; i < G_N_ELEMENTS (ports); i++)
-    for (j = i + 1; j < G_N_ELEMENTS (ports); j++)
-      {
-        TsrPeerAddress a = loopback (ports[i]);
-        TsrPeerAddress b = loopback (ports[j]);
-
-        if (tsr_peer_priority (&own, &b) < tsr_peer_priority (&own, &a))
-          {
-            guint16 swap = ports[i];
-
-            ports[i] = ports[j];
-            ports[j] = swap;
-          }
-      }
-  /* Not the order they came in: the newest would go otherwise. */
-  g_assert_true (ports[0] != 7004 || ports[1] != 7003);
-  tsr_swarm_set_max_accepted (f->swarm, 2);
-  expected = g_strdup_printf ("closed %c Over the connection limit\nclosed %c Over the connection limit\n",
-                              'A' + ports[0] - 7001, 'A' + ports[1] - 7001);
-  assert_log (f, expected);
-}
 
 /* max_peers 4: 3 may be dialled (3/4), 4 accepted; the budget of the
  * whole session counts too; lowering a limit closes the newest. */
@@ -1095,8 +1054,6 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add ("/swarm/limit-drops-lowest-priority", Fixture, NULL, fixture_set_up_pieces,
-              test_limit_drops_lowest_priority, fixture_tear_down);
   g_test_add ("/swarm/dial-limit-and-budget", Fixture, NULL, fixture_set_up_pieces, test_dial_limit_and_budget,
               fixture_tear_down);
   g_test_add ("/swarm/dial-some", Fixture, NULL, fixture_set_up_pieces, test_dial_some, fixture_tear_down);

@@ -27,7 +27,6 @@ fill (TsrTurnoverPeer *peers,
       peers[i].am_choking = TRUE;
       peers[i].connected_at = 0;
       peers[i].score = scores[i];
-      peers[i].priority = 0;
     }
 }
 
@@ -65,33 +64,6 @@ test_spares_the_unjudged (void)
   g_assert_cmpint (tsr_turnover_pick (peers, 6, SECONDS, 2 * SECONDS - 1), ==, -1);
 }
 
-/* Over the limit (BEP 40): idle connections by lowest priority first,
- * ties to the newest; those we upload to or get data from last. */
-static void
-test_over_limit_lowest_priority (void)
-{
-  static const guint64 scores[] = { 0, 0, 0, 900, 0, 0 };
-  static const guint32 priorities[] = { 0x90000000, 0x10000000, 0x50000000, 0x00000001, 0x00000002, 0x10000000 };
-  static const gint order[] = { 5, 1, 2, 0, 3, 4 };
-  TsrTurnoverPeer peers[6];
-  guint i;
-
-  fill (peers, 6, scores);
-  for (i = 0; i < 6; i++)
-    peers[i].priority = priorities[i];
-  /* 4 is unchoked by us, 3 sends us data: both low, both kept longest. */
-  peers[4].am_choking = FALSE;
-  /* 1 and 5 tie: the newest goes first; 3 and 4, which earn their
-   * place, go last, the lower priority first. */
-  for (i = 0; i < G_N_ELEMENTS (order); i++)
-    {
-      g_assert_cmpint (tsr_turnover_pick_over (peers, 6), ==, order[i]);
-      peers[order[i]].dropping = TRUE;
-    }
-  g_assert_cmpint (tsr_turnover_pick_over (peers, 6), ==, -1);
-  g_assert_cmpint (tsr_turnover_pick_over (peers, 0), ==, -1);
-}
-
 static void
 test_due_once_an_interval (void)
 {
@@ -115,7 +87,6 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/turnover/picks-least-useful", test_picks_least_useful);
   g_test_add_func ("/turnover/spares-the-unjudged", test_spares_the_unjudged);
-  g_test_add_func ("/turnover/over-limit-lowest-priority", test_over_limit_lowest_priority);
   g_test_add_func ("/turnover/due-once-an-interval", test_due_once_an_interval);
   return g_test_run ();
 }

@@ -98,16 +98,6 @@ host_now (gpointer user_data)
   return ((TsrTestExtHost *) user_data)->now;
 }
 
-static void
-host_upload_only (gpointer conn,
-                  gpointer user_data)
-{
-  TsrTestExtHost *self = user_data;
-  TsrTestConn *c = conn;
-
-  g_string_append_printf (self->log, "upload-only %s %d\n", c->name, tsr_ext_peer_get_upload_only (c->peer));
-}
-
 static const TsrExtensionsFuncs host_funcs = {
   .send = host_send,
   .close = host_close,
@@ -116,7 +106,6 @@ static const TsrExtensionsFuncs host_funcs = {
   .metainfo = host_metainfo,
   .has_piece = host_has_piece,
   .now = host_now,
-  .upload_only = host_upload_only,
 };
 
 void

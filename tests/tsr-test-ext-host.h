@@ -41,7 +41,7 @@ typedef struct
   TsrExtensions *host;        /* (owned) */
   gint64         now;         /* monotonic seconds, the host's clock */
   GPtrArray     *sent;        /* (element-type TsrTestSent) */
-  GString       *log;         /* host reports, one line each: "close a", "handshake ...", "learned ...", "upload-only NAME 0|1" */
+  GString       *log;         /* host reports, one line each: "close a", "handshake ...", "learned ..." */
   TsrMetainfo   *metainfo;    /* (owned) (nullable) the last one reported */
   guint          n_metainfo;
 } TsrTestExtHost;

@@ -307,8 +307,6 @@ peer_change_text (const char *change)
     { "we-are-interested", N_("has pieces we want") },
     { "we-are-not-interested", N_("has no pieces we want") },
     { "snubbed-us", N_("snubbed us: no data for a minute although it unchoked us") },
-    { "upload-only", N_("only uploads: it wants no more pieces") },
-    { "not-upload-only", N_("downloads again") },
   };
   gsize i;
 

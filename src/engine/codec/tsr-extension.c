@@ -25,7 +25,6 @@ tsr_extension_handshake_new (void)
 
   self->extensions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->metadata_size = -1;
-  self->upload_only = -1;
   return self;
 }
 
@@ -122,12 +121,6 @@ tsr_extension_handshake_parse (const guint8  *data,
       else
         self->metadata_size = number;
     }
-  /* BEP 21: any integer; libtorrent sends 1, and 0 is not sent at all.
-   * Another type is ignored, like an unknown key: the flag only saves a
-   * connection, and a peer that garbles it loses nothing else. */
-  if (ok && (node = tsr_bencode_dict_lookup (root, "upload_only")) != NULL &&
-      tsr_bencode_get_node_type (node) == TSR_BENCODE_INTEGER)
-    self->upload_only = tsr_bencode_get_integer (node) != 0;
   if (ok && (node = tsr_bencode_dict_lookup (root, "v")) != NULL)
     {
       gsize size = 0;
@@ -174,8 +167,6 @@ tsr_extension_handshake_encode (const TsrExtensionHandshake *self)
     tsr_bencode_dict_insert (root, "reqq", tsr_bencode_new_integer (self->reqq));
   if (self->metadata_size >= 0)
     tsr_bencode_dict_insert (root, "metadata_size", tsr_bencode_new_integer (self->metadata_size));
-  if (self->upload_only > 0)
-    tsr_bencode_dict_insert (root, "upload_only", tsr_bencode_new_integer (1));
   if (self->client != NULL)
     tsr_bencode_dict_insert (root, "v", tsr_bencode_new_text (self->client));
   if (self->your_ip != NULL)

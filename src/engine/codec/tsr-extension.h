@@ -30,13 +30,7 @@ typedef struct
   guint        reqq;         /* "reqq": requests it queues, 0 when not given */
   GInetAddress *your_ip;     /* (owned) (nullable) "yourip": how it sees us */
   gint64       metadata_size; /* "metadata_size" (BEP 9), -1 when not given */
-  int          upload_only;  /* "upload_only" (BEP 21): 1, 0, or -1 when not given */
 } TsrExtensionHandshake;
-
-/* BEP 21 as libtorrent speaks it: besides the handshake's key, an
- * extension message of this name whose payload is one byte, 1 or 0, sent
- * when a peer becomes upload-only (or stops being) while connected. */
-#define TSR_EXTENSION_UPLOAD_ONLY "upload_only"
 
 TsrExtensionHandshake *tsr_extension_handshake_new   (void);
 void                   tsr_extension_handshake_free  (TsrExtensionHandshake *self);
@@ -46,8 +40,7 @@ void                   tsr_extension_handshake_free  (TsrExtensionHandshake *sel
 TsrExtensionHandshake *tsr_extension_handshake_parse (const guint8          *data,
                                                       gsize                  length,
                                                       GError               **error);
-/* Encodes @self (its "extensions" as "m"); @your_ip may be NULL;
- * "upload_only" is written only when it is 1 (BEP 21: absent means 0). */
+/* Encodes @self (its "extensions" as "m"); @your_ip may be NULL. */
 GBytes                *tsr_extension_handshake_encode (const TsrExtensionHandshake *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TsrExtensionHandshake, tsr_extension_handshake_free)

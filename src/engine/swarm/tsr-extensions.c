@@ -32,8 +32,6 @@ struct _TsrExtPeer
   gboolean       removed;
   gboolean       utp;               /* it came over uTP */
   guint16        listen_port;       /* its "p" (BEP 10), 0: not told */
-  guint8         upload_only_id;    /* its id for "upload_only" (BEP 21), 0: none */
-  gboolean       upload_only;       /* it said it uploads only (BEP 21) */
   guint          depth;             /* messages being handled for it */
   guint8         ids[TSR_EXTENSIONS_MAX];   /* its ids for our extensions, 0: none */
   gpointer       states[TSR_EXTENSIONS_MAX]; /* (owned) (nullable) */
@@ -47,7 +45,6 @@ struct _TsrExtensions
   guint                     n_registered;
   GPtrArray                *peers;  /* (element-type TsrExtPeer) (owned) (nullable) NULL with none */
   guint16                   listen_port;
-  gboolean                  upload_only;  /* ours (BEP 21) */
 };
 
 static gint64
@@ -112,7 +109,6 @@ tsr_extensions_register (TsrExtensions           *self,
   g_return_val_if_fail (self->n_registered < TSR_EXTENSIONS_MAX, 0);
   g_return_val_if_fail (tsr_extensions_get_n_peers (self) == 0, 0);
   g_return_val_if_fail (klass->name == NULL || klass->our_id != 0, 0);
-  g_return_val_if_fail (klass->name == NULL || klass->our_id != TSR_EXTENSIONS_UPLOAD_ONLY_ID, 0);
 
   self->registered[self->n_registered].klass = klass;
   self->registered[self->n_registered].ext = ext;
@@ -181,44 +177,6 @@ tsr_extensions_peer_closing (TsrExtensions *self,
   peer->closing = TRUE;
 }
 
-void
-tsr_extensions_set_upload_only (TsrExtensions *self,
-                                gboolean       upload_only)
-{
-  guint8 flag = upload_only ? 1 : 0;
-  TsrWireMessage message = { 0 };
-  guint i;
-
-  if (self->upload_only == upload_only)
-    return;
-  self->upload_only = upload_only;
-  /* Those still shaking hands get it in our handshake. */
-  message.type = TSR_WIRE_EXTENDED;
-  message.data = &flag;
-  message.data_length = 1;
-  for (i = 0; i < tsr_extensions_get_n_peers (self); i++)
-    {
-      TsrExtPeer *peer = g_ptr_array_index (self->peers, i);
-
-      if (peer->upload_only_id == 0 || !peer->extended || !tsr_extensions_is_ready (self, peer))
-        continue;
-      message.extended_id = peer->upload_only_id;
-      self->funcs->send (peer->conn, &message, self->user_data);
-    }
-}
-
-static void
-set_peer_upload_only (TsrExtensions *self,
-                      TsrExtPeer    *peer,
-                      gboolean       upload_only)
-{
-  if (peer->upload_only == upload_only)
-    return;
-  peer->upload_only = upload_only;
-  if (self->funcs->upload_only != NULL)
-    self->funcs->upload_only (peer->conn, self->user_data);
-}
-
 /* BEP 10: who we are, where we listen, how many requests we queue, the
  * address we see the peer at, and the extensions we speak. */
 void
@@ -248,10 +206,6 @@ tsr_extensions_peer_shaken (TsrExtensions *self,
       if (klass->fill != NULL)
         klass->fill (ext, ours);
     }
-  /* BEP 21, and libtorrent's message for when it changes. */
-  g_hash_table_insert (ours->extensions, g_strdup (TSR_EXTENSION_UPLOAD_ONLY),
-                       GUINT_TO_POINTER (TSR_EXTENSIONS_UPLOAD_ONLY_ID));
-  ours->upload_only = self->upload_only ? 1 : -1;
   ours->client = g_strdup (PACKAGE_NAME " " PACKAGE_VERSION);
   ours->port = self->listen_port;
   ours->reqq = TSR_EXTENSION_OUR_REQQ;
@@ -293,12 +247,7 @@ on_handshake (TsrExtensions        *self,
       peer->listen_port = theirs->port;
       told_port = !peer->dialed && tsr_ext_peer_get_dialable (peer, &listening);
     }
-  peer->upload_only_id = (guint8) GPOINTER_TO_UINT (g_hash_table_lookup (theirs->extensions,
-                                                                          TSR_EXTENSION_UPLOAD_ONLY));
   self->funcs->handshake (peer->conn, theirs, told_port ? &listening : NULL, self->user_data);
-  /* BEP 21: a handshake sent again without the key leaves it as it was. */
-  if (!peer->removed && theirs->upload_only >= 0)
-    set_peer_upload_only (self, peer, theirs->upload_only > 0);
   for (i = 0; i < self->n_registered && !peer->removed; i++)
     if (self->registered[i].klass->handshake != NULL)
       self->registered[i].klass->handshake (self->registered[i].ext, peer, theirs);
@@ -318,12 +267,6 @@ tsr_extensions_on_message (TsrExtensions        *self,
   peer->depth++;
   if (!hashes && message->extended_id == 0)
     on_handshake (self, peer, message);
-  /* libtorrent's BEP 21 message: one byte, 1 or 0. */
-  else if (!hashes && message->extended_id == TSR_EXTENSIONS_UPLOAD_ONLY_ID)
-    {
-      if (message->data_length >= 1)
-        set_peer_upload_only (self, peer, message->data[0] != 0);
-    }
   else
     for (i = 0; i < self->n_registered; i++)
       {
@@ -476,8 +419,7 @@ tsr_extensions_dup_dialable (TsrExtensions *self,
 
       if (peer == except || !tsr_extensions_is_ready (self, peer) || !tsr_ext_peer_get_dialable (peer, &told.address))
         continue;
-      /* BEP 11: "seed or upload-only" (BEP 21). */
-      if ((peer->have != NULL && tsr_bitfield_is_full (peer->have)) || peer->upload_only)
+      if (peer->have != NULL && tsr_bitfield_is_full (peer->have))
         told.flags |= TSR_PEX_FLAG_SEED;
       /* We reached it: it takes connections. */
       if (peer->dialed)
@@ -550,12 +492,6 @@ tsr_ext_peer_set_utp (TsrExtPeer *peer,
                       gboolean    utp)
 {
   peer->utp = utp;
-}
-
-gboolean
-tsr_ext_peer_get_upload_only (TsrExtPeer *peer)
-{
-  return peer->upload_only;
 }
 
 gboolean

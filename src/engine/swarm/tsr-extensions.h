@@ -25,10 +25,6 @@ G_BEGIN_DECLS
  * the BEP 52 hashes and ut_holepunch. */
 #define TSR_EXTENSIONS_MAX 4
 
-/* The id we give libtorrent's "upload_only" message (BEP 21), which the
- * host handles itself: free among the extensions' ids. */
-#define TSR_EXTENSIONS_UPLOAD_ONLY_ID 10
-
 typedef struct _TsrExtensions TsrExtensions;
 /* One connection as the extensions see it: from tsr_extensions_add_peer()
  * until tsr_extensions_remove_peer(). */
@@ -116,10 +112,6 @@ typedef struct
                              gpointer                     user_data);
   /* Monotonic seconds; NULL: the monotonic clock's. */
   gint64    (*now)          (gpointer                     user_data);
-  /* BEP 21: the peer said it is upload-only, or no longer; NULL: not
-   * asked. Read it with tsr_ext_peer_get_upload_only(). */
-  void      (*upload_only)  (gpointer                     conn,
-                             gpointer                     user_data);
 } TsrExtensionsFuncs;
 
 TsrExtensions *tsr_extensions_new      (const TsrExtensionsFuncs  *funcs,
@@ -137,12 +129,6 @@ gpointer       tsr_extensions_get_ext  (TsrExtensions             *self,
                                         guint                      slot);
 void           tsr_extensions_set_listen_port (TsrExtensions      *self,
                                                guint16             port);
-/* BEP 21: we have all we want and download nothing more (a seed, or a
- * partial seed with files skipped): told in our handshake from now on,
- * and at once, by libtorrent's "upload_only" message, to the peers that
- * speak it. */
-void           tsr_extensions_set_upload_only (TsrExtensions      *self,
-                                               gboolean            upload_only);
 
 /* @have: its pieces (borrowed, NULL before the metainfo), for the seed
  * flag of peer exchange. */
@@ -233,8 +219,6 @@ gint64                tsr_ext_peer_get_added_at     (TsrExtPeer   *peer);
 void                  tsr_ext_peer_set_utp          (TsrExtPeer   *peer,
                                                      gboolean      utp);
 gboolean              tsr_ext_peer_get_utp          (TsrExtPeer   *peer);
-/* BEP 21: it said it uploads only (handshake or message). */
-gboolean              tsr_ext_peer_get_upload_only  (TsrExtPeer   *peer);
 /* Where another peer could dial it: the address we dialled, or the host
  * of an incoming connection with the port it told (BEP 10 "p"). FALSE
  * when there is none. */

@@ -195,20 +195,14 @@ tsr_member_fill (TsrMember *self)
     tsr_requester_fill (self->shared->requester, self->request);
 }
 
-/* Two seeds have nothing to say to each other, nor (BEP 21) two peers
- * that only upload: a seed or partial seed (our mode), and a seed or a
- * peer that said it is upload-only, as libtorrent judges. */
+/* Two seeds have nothing to say to each other. */
 static void
 drop_if_both_seeds (TsrMember *self)
 {
   const TsrBitfield *have = tsr_peer_conn_get_have (self->conn);
 
-  if (self->shared->mode != TSR_SWARM_SEEDING)
-    return;
-  if (have != NULL && tsr_bitfield_is_full (have))
+  if (self->shared->mode == TSR_SWARM_SEEDING && have != NULL && tsr_bitfield_is_full (have))
     tsr_member_close_later (self, _("Both sides have every piece"));
-  else if (tsr_ext_peer_get_upload_only (self->ext))
-    tsr_member_close_later (self, _("Both sides only upload"));
 }
 
 /* A piece we still want: not here, and in a file not skipped. */
@@ -679,19 +673,6 @@ ext_handshake (gpointer                     conn,
   /* Where an incoming peer accepts connections: worth dialling later. */
   if (listening != NULL)
     shared->funcs->listening (listening, shared->user_data);
-  if (theirs->your_ip != NULL && shared->funcs->your_ip != NULL)
-    shared->funcs->your_ip (theirs->your_ip, shared->user_data);
-}
-
-/* BEP 21: like a seed, for staying connected. */
-static void
-ext_upload_only (gpointer conn,
-                 gpointer user_data)
-{
-  TsrMember *self = conn;
-
-  report_state (self, tsr_ext_peer_get_upload_only (self->ext) ? "upload-only" : "not-upload-only");
-  drop_if_both_seeds (self);
 }
 
 static void
@@ -721,7 +702,6 @@ static const TsrExtensionsFuncs extension_funcs = {
   .learned = ext_learned,
   .metainfo = ext_metainfo,
   .has_piece = we_have,
-  .upload_only = ext_upload_only,
 };
 
 /* What the views show ------------------------------------------------ */
@@ -828,8 +808,6 @@ tsr_member_dump_json (TsrMember   *self,
   json_builder_add_int_value (builder, tsr_uploader_peer_get_reads (self->upload));
   json_builder_set_member_name (builder, "asked");
   json_builder_add_int_value (builder, tsr_uploader_peer_get_waiting (self->upload));
-  json_builder_set_member_name (builder, "upload_only");
-  json_builder_add_boolean_value (builder, tsr_ext_peer_get_upload_only (self->ext));
   json_builder_set_member_name (builder, "dropping");
   json_builder_add_boolean_value (builder, tsr_peer_conn_is_dropping (conn));
   json_builder_end_object (builder);

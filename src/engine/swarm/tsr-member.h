@@ -90,9 +90,6 @@ typedef struct
   /* BEP 10 "p": where an incoming peer accepts connections. */
   void     (*listening)   (const TsrPeerAddress   *address,
                            gpointer                user_data);
-  /* BEP 10 "yourip": the address the peer sees us at (BEP 40). */
-  void     (*your_ip)     (GInetAddress           *address,
-                           gpointer                user_data);
   /* A magnet's metainfo came whole, or @error says why it cannot. */
   void     (*metainfo)    (TsrMetainfo            *info,
                            const GError           *error,

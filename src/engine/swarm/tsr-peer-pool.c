@@ -16,7 +16,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "tsr-peer-pool.h"
-#include "tsr-peer-priority.h"
 
 typedef enum
 {
@@ -35,7 +34,6 @@ typedef struct
   gint64        next_try;     /* not before */
   gint64        punched;      /* last taken past its back-off (BEP 55); 0: never */
   gboolean      plaintext;    /* refused MSE: dialled without it */
-  guint32       priority;     /* BEP 40, with our own address; 0 while unknown */
 } Entry;
 
 struct _TsrPeerPool
@@ -46,7 +44,6 @@ struct _TsrPeerPool
   GHashTable *url_bans;       /* (nullable) web seed URL → TsrPeerBan (owned); made at the first */
   GHashTable *selves;         /* (nullable) (element-type TsrPeerAddress) (owned) addresses that reached us */
   guint       n_dialing;
-  TsrPeerAddress own;         /* ours as others see it (BEP 40); family 0: unknown */
 };
 
 void
@@ -123,31 +120,6 @@ lookup_to (TsrPeerPool          *self,
   return entry;
 }
 
-void
-tsr_peer_pool_set_own_address (TsrPeerPool          *self,
-                               const TsrPeerAddress *own)
-{
-  GHashTableIter iter;
-  gpointer key, value;
-
-  if (tsr_peer_address_equal (&self->own, own))
-    return;
-  self->own = *own;
-  if (self->entries == NULL)
-    return;
-  g_hash_table_iter_init (&iter, self->entries);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    ((Entry *) value)->priority = tsr_peer_priority (&self->own, key);
-}
-
-gboolean
-tsr_peer_pool_get_own_address (TsrPeerPool    *self,
-                               TsrPeerAddress *out)
-{
-  *out = self->own;
-  return self->own.family != 0;
-}
-
 /* Which of two idle entries to dial first: negative when @a. */
 static int
 compare_promise (const Entry *a,
@@ -159,9 +131,6 @@ compare_promise (const Entry *a,
     return a->failures < b->failures ? -1 : 1;
   if (a->last_tried != b->last_tried)
     return a->last_tried < b->last_tried ? -1 : 1;
-  /* BEP 40: the connections the swarm agrees to keep, first. */
-  if (a->priority != b->priority)
-    return a->priority > b->priority ? -1 : 1;
   if (a->last_seen != b->last_seen)
     return a->last_seen > b->last_seen ? -1 : 1;
   return 0;
@@ -232,7 +201,6 @@ tsr_peer_pool_add (TsrPeerPool          *self,
   entry = g_new0 (Entry, 1);
   entry->source = source;
   entry->last_seen = now;
-  entry->priority = tsr_peer_priority (&self->own, address);
   g_hash_table_insert (self->entries, tsr_peer_address_dup (address), entry);
   return TRUE;
 }

@@ -81,19 +81,9 @@ gboolean              tsr_peer_pool_get_source      (TsrPeerPool          *self,
 /* A name for @source, for people (translated). */
 const char           *tsr_peer_source_to_string     (TsrPeerSource         source);
 
-/* BEP 40: our own address as peers see it (the port: where we listen),
- * from which each address's canonical priority is computed; until it is
- * set every address has priority 0. */
-void                  tsr_peer_pool_set_own_address (TsrPeerPool          *self,
-                                                     const TsrPeerAddress *own);
-/* FALSE (and @out zeroed) while it is not known. */
-gboolean              tsr_peer_pool_get_own_address (TsrPeerPool          *self,
-                                                     TsrPeerAddress       *out);
-
 /* The most promising address that may be dialled at @now (given by the
  * user first, then fewest failures, then never tried, then tried
- * longest ago, then the highest BEP 40 priority, then seen last),
- * marked as being dialled; NULL when none is ready. With
+ * longest ago), marked as being dialled; NULL when none is ready. With
  * @user_only, only addresses the user gave. Owned by the pool. */
 const TsrPeerAddress *tsr_peer_pool_take            (TsrPeerPool          *self,
                                                      gint64                now,

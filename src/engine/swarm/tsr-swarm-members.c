@@ -3,9 +3,8 @@
  * tsr-swarm-members.c: the owner's calls over every member of a swarm,
  * made through the swarm's getters: the work of each second (with the
  * owner's second: the read cache, turnover, dialling, whether the pool
- * ran dry), our wants changed, a HAVE to all, the lowest BEP 40
- * priority closed over a connection limit lowered, our own address as
- * peers see it; and what the views show:
+ * ran dry), our wants changed, a HAVE to all, the newest closed over a
+ * connection limit lowered; and what the views show:
  * the members' rates, a row for each member past its handshake, their
  * states for the debug JSON.
  */
@@ -15,9 +14,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "tsr-peer-priority.h"
 #include "tsr-swarm.h"
-#include "tsr-turnover.h"
 
 void
 tsr_swarm_tick (TsrSwarm *self,
@@ -175,73 +172,33 @@ tsr_swarm_dump_json (TsrSwarm    *self,
 
 /* Connection limits --------------------------------------------------- */
 
-/* BEP 40: the canonical priority of @member's connection, from our
- * address as peers see it (a peer's "yourip", the tracker's "external
- * ip") or else the connection's local address, with the port we listen
- * on: two clients on one host (loopback) are told apart by it. */
-static guint32
-connection_priority (TsrSwarm  *self,
-                     TsrMember *member)
-{
-  TsrPeer *peer = tsr_member_get_peer (member);
-  const TsrPeerAddress *remote = tsr_peer_get_remote_address (peer);
-  TsrPeerPool *pool = tsr_swarm_peek_pool (self);
-  TsrPeerAddress own;
-
-  if ((pool == NULL || !tsr_peer_pool_get_own_address (pool, &own) || own.family != remote->family) &&
-      !tsr_peer_get_local_address (peer, &own))
-    return 0;
-  own.port = tsr_swarm_parts_get_listen_port (tsr_swarm_get_parts (self));
-  return tsr_peer_priority (&own, remote);
-}
-
-/* Lowered at run time: connections of that kind (@dialed TRUE or
- * FALSE; -1: any) go until @limit are left, the lowest BEP 40 priority
- * first among those that earn nothing (swarm/tsr-turnover.c). */
+/* Lowered at run time: the newest connections of that kind go. */
 static void
 close_over (TsrSwarm *self,
-            int       dialed,
+            gboolean  dialed,
             guint     limit)
 {
-  guint n = tsr_swarm_get_n_peers (self);
-  g_autofree TsrTurnoverPeer *table = g_new0 (TsrTurnoverPeer, MAX (n, 1));
-  gboolean seeding = tsr_swarm_get_mode (self) == TSR_SWARM_SEEDING;
   guint count = 0;
   guint i;
 
-  for (i = 0; i < n; i++)
+  for (i = 0; i < tsr_swarm_get_n_peers (self); i++)
     {
-      TsrMember *member = tsr_swarm_get_member (self, i);
-      TsrPeerConn *conn = tsr_member_get_conn (member);
+      TsrPeerConn *conn = tsr_member_get_conn (tsr_swarm_get_member (self, i));
 
-      table[i].dropping = tsr_peer_conn_is_dropping (conn) ||
-                          (dialed >= 0 && tsr_peer_conn_is_dialed (conn) != (gboolean) dialed);
-      table[i].am_choking = tsr_peer_conn_is_am_choking (conn);
-      table[i].score = seeding ? tsr_peer_conn_get_up_rate (conn) : tsr_peer_conn_get_rate (conn);
-      table[i].priority = connection_priority (self, member);
-      if (!table[i].dropping)
+      if (tsr_peer_conn_is_dialed (conn) == dialed && !tsr_peer_conn_is_dropping (conn))
         count++;
     }
-  while (count > limit)
+  for (i = tsr_swarm_get_n_peers (self); i > 0 && count > limit; i--)
     {
-      gint worst = tsr_turnover_pick_over (table, n);
+      TsrMember *member = tsr_swarm_get_member (self, i - 1);
+      TsrPeerConn *conn = tsr_member_get_conn (member);
 
-      if (worst < 0)
-        break;
-      table[worst].dropping = TRUE;
-      tsr_member_close_later (tsr_swarm_get_member (self, (guint) worst), _("Over the connection limit"));
-      count--;
+      if (tsr_peer_conn_is_dialed (conn) == dialed && !tsr_peer_conn_is_dropping (conn))
+        {
+          tsr_member_close_later (member, _("Over the connection limit"));
+          count--;
+        }
     }
-}
-
-void
-tsr_swarm_set_own_address (TsrSwarm     *self,
-                           GInetAddress *address)
-{
-  TsrPeerAddress own;
-
-  tsr_peer_address_from_inet (address, tsr_swarm_parts_get_listen_port (tsr_swarm_get_parts (self)), &own);
-  tsr_peer_pool_set_own_address (tsr_swarm_get_pool (self), &own);
 }
 
 void
@@ -249,11 +206,14 @@ tsr_swarm_set_max_peers (TsrSwarm *self,
                          guint     max_peers)
 {
   TsrSwarmLimits *caps = tsr_swarm_get_limits (self);
+  guint i;
 
   g_return_if_fail (max_peers > 0);
   tsr_swarm_limits_set_max (caps, max_peers, tsr_swarm_limits_get_max_dialed (caps),
                             tsr_swarm_limits_get_max_accepted (caps));
-  close_over (self, -1, max_peers);
+  /* Lowered at run time: the newest connections go. */
+  for (i = tsr_swarm_get_n_peers (self); i > max_peers; i--)
+    tsr_member_close_later (tsr_swarm_get_member (self, i - 1), _("Over the connection limit"));
   close_over (self, TRUE, tsr_swarm_limits_dial_limit (caps));
   close_over (self, FALSE, tsr_swarm_limits_accept_limit (caps));
 }

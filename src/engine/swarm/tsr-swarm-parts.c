@@ -116,7 +116,6 @@ tsr_swarm_parts_make (TsrSwarmParts *self)
   if (self->group != NULL)
     tsr_uploader_set_group (self->shared->uploader, self->group);
   tsr_extensions_set_listen_port (host, self->listen_port);
-  tsr_extensions_set_upload_only (host, self->shared->mode == TSR_SWARM_SEEDING);
 }
 
 void
@@ -182,12 +181,6 @@ tsr_swarm_parts_set_listen_port (TsrSwarmParts *self,
   self->listen_port = port;
   if (tsr_swarm_parts_exist (self))
     tsr_extensions_set_listen_port (self->shared->extensions, port);
-}
-
-guint16
-tsr_swarm_parts_get_listen_port (TsrSwarmParts *self)
-{
-  return self->listen_port;
 }
 
 TsrBlockMap *

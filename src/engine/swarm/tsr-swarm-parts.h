@@ -71,7 +71,6 @@ void              tsr_swarm_parts_set_read_group (TsrSwarmParts             *sel
 /* BEP 10 "p": the port we listen on. */
 void              tsr_swarm_parts_set_listen_port (TsrSwarmParts            *self,
                                                    guint16                   port);
-guint16           tsr_swarm_parts_get_listen_port (TsrSwarmParts            *self);
 
 /* (nullable) As set. */
 TsrBlockMap      *tsr_swarm_parts_get_blocks    (TsrSwarmParts              *self);

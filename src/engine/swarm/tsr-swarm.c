@@ -261,9 +261,6 @@ tsr_swarm_set_mode (TsrSwarm     *self,
   /* Our bitfield must be known first: nothing is dialled while checking. */
   self->dialing = mode != TSR_SWARM_OFF;
   self->user_only = mode == TSR_SWARM_SEEDING;
-  /* BEP 21: all we want is here (a seed, or a partial seed). */
-  if (self->shared.extensions != NULL)
-    tsr_extensions_set_upload_only (self->shared.extensions, mode == TSR_SWARM_SEEDING);
   follow_choker (self);
   /* The choker knew the peers by their transports: they are gone. */
   if (mode == TSR_SWARM_OFF)
@@ -890,18 +887,6 @@ member_listening (const TsrPeerAddress *address,
   tsr_peer_pool_connected (self->pool, address, now);
 }
 
-/* BEP 40: ranks the pool's addresses, as tsr_swarm_set_own_address. */
-static void
-member_your_ip (GInetAddress *address,
-                gpointer      user_data)
-{
-  TsrSwarm *self = user_data;
-  TsrPeerAddress own;
-
-  tsr_peer_address_from_inet (address, tsr_swarm_parts_get_listen_port (&self->parts), &own);
-  tsr_peer_pool_set_own_address (tsr_swarm_get_pool (self), &own);
-}
-
 /* A magnet's fetch ended: its connections are dropped and, when a
  * dictionary came, their addresses dialled again (the pool keeps them):
  * what the peers told of their pieces was not understood without the
@@ -933,7 +918,6 @@ static const TsrMemberFuncs member_funcs = {
   .read_failed = member_read_failed,
   .learned = member_learned,
   .listening = member_listening,
-  .your_ip = member_your_ip,
   .metainfo = member_metainfo,
 };
 

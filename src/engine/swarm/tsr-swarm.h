@@ -233,14 +233,7 @@ void          tsr_swarm_dump_json         (TsrSwarm             *self,
                                            JsonBuilder          *builder,
                                            gint64                now);
 
-/* BEP 40: our address as peers see it ("yourip" of BEP 10, a tracker's
- * "external ip" of BEP 24), which ranks the pool's addresses and the
- * connections to drop when over a limit. */
-void          tsr_swarm_set_own_address   (TsrSwarm             *self,
-                                           GInetAddress         *address);
-
-/* Limits. Lowering one closes the connections over it, of lowest BEP 40
- * priority first, sparing those we upload to or get data from. */
+/* Limits. Lowering one closes the newest connections over it. */
 void          tsr_swarm_set_max_peers     (TsrSwarm             *self,
                                            guint                 max_peers);
 void          tsr_swarm_set_max_dialed    (TsrSwarm             *self,

@@ -46,30 +46,3 @@ tsr_turnover_pick (const TsrTurnoverPeer *peers,
     }
   return worst;
 }
-
-static gboolean
-earns_its_place (const TsrTurnoverPeer *peer)
-{
-  return !peer->am_choking || peer->score > 0;
-}
-
-gint
-tsr_turnover_pick_over (const TsrTurnoverPeer *peers,
-                        guint                  n_peers)
-{
-  gint worst = -1;
-  guint i;
-
-  for (i = 0; i < n_peers; i++)
-    {
-      const TsrTurnoverPeer *peer = &peers[i];
-      const TsrTurnoverPeer *so_far = worst >= 0 ? &peers[worst] : NULL;
-
-      if (peer->dropping)
-        continue;
-      if (so_far == NULL || earns_its_place (so_far) > earns_its_place (peer) ||
-          (earns_its_place (so_far) == earns_its_place (peer) && peer->priority <= so_far->priority))
-        worst = (gint) i;
-    }
-  return worst;
-}

@@ -22,7 +22,6 @@ typedef struct
   gboolean am_choking;    /* we do not upload to it */
   gint64   connected_at;  /* monotonic seconds */
   guint64  score;         /* bytes a second: from it, or to it when seeding */
-  guint32  priority;      /* BEP 40 canonical priority of the connection */
 } TsrTurnoverPeer;
 
 /* Whether a round is due at @now, every @seconds (0: never); a due
@@ -37,14 +36,5 @@ gint     tsr_turnover_pick (const TsrTurnoverPeer *peers,
                             guint                  n_peers,
                             guint                  seconds,
                             gint64                 now);
-
-/* Over a connection limit: the index in @peers of the connection to
- * close first, or -1 when every one is closing already. Those that
- * earn their place (we upload to it, or data flows: a score above 0)
- * go last; within each group the lowest BEP 40 priority goes first, so
- * that both ends agree which connections stay; ties go to the last
- * (the newest). Mark the one picked as dropping before asking again. */
-gint     tsr_turnover_pick_over (const TsrTurnoverPeer *peers,
-                                 guint                  n_peers);
 
 G_END_DECLS

@@ -57,7 +57,7 @@ tsr_torrent_signals_install (GType  type,
   ids[TSR_TORRENT_SIGNAL_PEER_DIALING] = signal_new (type, "peer-dialing", 1, G_TYPE_STRING);
   /* address, change: "choked-us", "unchoked-us", "interested-in-us",
    * "not-interested-in-us", "we-choke", "we-unchoke", "we-are-interested",
-   * "we-are-not-interested", "snubbed-us", "upload-only", "not-upload-only" (BEP 21) */
+   * "we-are-not-interested" */
   ids[TSR_TORRENT_SIGNAL_PEER_STATE] = signal_new (type, "peer-state", 2, G_TYPE_STRING, G_TYPE_STRING);
   /* url, seeders, leechers, downloaded (-1: not told): BEP 48 */
   ids[TSR_TORRENT_SIGNAL_SCRAPE] = signal_new (type, "scrape-reply", 4, G_TYPE_STRING, G_TYPE_INT64, G_TYPE_INT64,

@@ -40,18 +40,6 @@ on_tracker_peers (TsrTracker *tracker,
   tsr_swarm_dial_some (swarm, now);
 }
 
-/* BEP 24: our address as the tracker saw it, for BEP 40's ranking. */
-static void
-on_tracker_external_ip (TsrTracker *tracker,
-                        gpointer    pointer,
-                        gpointer    user_data)
-{
-  TsrTorrent *self = user_data;
-  g_autoptr(GInetAddress) address = tsr_peer_address_to_inet (pointer);
-
-  tsr_swarm_set_own_address (_tsr_torrent_get_swarm (self), address);
-}
-
 static void
 on_tracker_reply (TsrTracker *tracker,
                   const char *url,
@@ -172,7 +160,6 @@ tsr_torrent_enable_trackers (TsrTorrent *self,
   tracker = tsr_tracker_new_for_hash (tsr_torrent_get_info_hash (self), tiers, peer_id, port, tracker_stats, self);
   _tsr_torrent_set_tracker (self, tracker);
   g_signal_connect_object (tracker, "peers", G_CALLBACK (on_tracker_peers), self, 0);
-  g_signal_connect_object (tracker, "external-ip", G_CALLBACK (on_tracker_external_ip), self, 0);
   g_signal_connect_object (tracker, "reply", G_CALLBACK (on_tracker_reply), self, 0);
   g_signal_connect_object (tracker, "error", G_CALLBACK (on_tracker_error), self, 0);
   g_signal_connect_object (tracker, "scrape", G_CALLBACK (on_tracker_scrape), self, 0);

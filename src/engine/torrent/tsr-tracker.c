@@ -50,7 +50,6 @@
 enum
 {
   SIGNAL_PEERS,
-  SIGNAL_EXTERNAL_IP,
   SIGNAL_REPLY,
   SIGNAL_ERROR,
   SIGNAL_WARNING,
@@ -129,8 +128,6 @@ tsr_tracker_class_init (TsrTrackerClass *klass)
 
   signals[SIGNAL_PEERS] = g_signal_new ("peers", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                         G_TYPE_NONE, 1, G_TYPE_POINTER);
-  signals[SIGNAL_EXTERNAL_IP] = g_signal_new ("external-ip", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                              G_TYPE_NONE, 1, G_TYPE_POINTER);
   signals[SIGNAL_REPLY] = g_signal_new ("reply", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                         G_TYPE_NONE, 4, G_TYPE_STRING, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_INT64);
   signals[SIGNAL_ERROR] = g_signal_new ("error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -454,8 +451,6 @@ attempt_succeeded (Attempt          *attempt,
   g_signal_emit (self, signals[SIGNAL_REPLY], 0, url, reply->complete, reply->incomplete, self->interval);
   if (reply->peers->len > 0)
     g_signal_emit (self, signals[SIGNAL_PEERS], 0, reply->peers);
-  if (reply->has_external_ip)
-    g_signal_emit (self, signals[SIGNAL_EXTERNAL_IP], 0, &reply->external_ip);
 
   /* The next one when the tracker asked for it: wanting more peers
    * brings it forward (tsr_tracker_want_peers), within bounds. */

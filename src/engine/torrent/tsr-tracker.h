@@ -102,8 +102,6 @@ gint64      tsr_tracker_get_next_announce (TsrTracker      *self);
 gboolean    tsr_tracker_is_busy      (TsrTracker           *self);
 
 /* Signals: "peers" (GArray of TsrAnnouncePeer), "reply" (url, seeders,
- * leechers, interval), "error" (url, message), "warning" (url, message),
- * "external-ip" (a TsrPeerAddress, port 0: our address as the tracker
- * saw it, BEP 24). */
+ * leechers, interval), "error" (url, message), "warning" (url, message). */
 
 G_END_DECLS
