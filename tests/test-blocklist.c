@@ -219,19 +219,6 @@ session_on (const char   *host,
   return session;
 }
 
-static TsrTorrent *
-add_and_start (TsrSession      *session,
-               Fixture         *f,
-               const char      *folder,
-               TsrTorrentState  state)
-{
-  TsrTorrent *torrent = tsr_session_add_torrent (session, f->info, folder);
-
-  tsr_torrent_start (torrent);
-  WAIT_UNTIL (tsr_torrent_get_state (torrent) == state, "the torrent's state");
-  return torrent;
-}
-
 static gboolean
 has_peer_on (TsrTorrent *torrent,
              const char *host)
@@ -322,9 +309,9 @@ test_never_dialled_nor_accepted (Fixture       *f,
 
   block_host (seeder, "# test\nthree:127.0.0.3-127.0.0.3\n");
   g_assert_cmpuint (tsr_blocklist_get_n_ranges (blocklist), ==, 1);
-  seed = add_and_start (seeder, f, f->source, TSR_TORRENT_SEEDING);
-  leech = add_and_start (allowed, f, f->target, TSR_TORRENT_DOWNLOADING);
-  shut_out = add_and_start (blocked, f, blocked_target, TSR_TORRENT_DOWNLOADING);
+  seed = tsr_test_add_and_start (seeder, f->info, f->source, TSR_TORRENT_SEEDING);
+  leech = tsr_test_add_and_start (allowed, f->info, f->target, TSR_TORRENT_DOWNLOADING);
+  shut_out = tsr_test_add_and_start (blocked, f->info, blocked_target, TSR_TORRENT_DOWNLOADING);
   g_signal_connect (leech, "done", G_CALLBACK (on_done), &done);
 
   /* Never dialled: the seed is told of both (as the user would). */
@@ -370,8 +357,8 @@ test_dropped_when_listed (Fixture       *f,
   g_autoptr(TsrSession) seeder = session_on ("127.0.0.1", TSR_TRANSPORT_BOTH);
   g_autoptr(TsrSession) later = session_on ("127.0.0.3", TSR_TRANSPORT_UTP);
   g_autofree char *seed_address = g_strdup_printf ("127.0.0.1:%u", tsr_session_get_port (seeder));
-  TsrTorrent *seed = add_and_start (seeder, f, f->source, TSR_TORRENT_SEEDING);
-  TsrTorrent *leech = add_and_start (later, f, f->target, TSR_TORRENT_DOWNLOADING);
+  TsrTorrent *seed = tsr_test_add_and_start (seeder, f->info, f->source, TSR_TORRENT_SEEDING);
+  TsrTorrent *leech = tsr_test_add_and_start (later, f->info, f->target, TSR_TORRENT_DOWNLOADING);
 
   tsr_torrent_add_peer_address (leech, seed_address);
   WAIT_UNTIL (has_peer_on (seed, "127.0.0.3"), "the peer at 127.0.0.3 connected");

@@ -83,19 +83,6 @@ session_new (TsrTransport       transports,
   return session;
 }
 
-static TsrTorrent *
-add_and_start (TsrSession  *session,
-               Fixture     *f,
-               const char  *folder,
-               TsrTorrentState state)
-{
-  TsrTorrent *torrent = tsr_session_add_torrent (session, f->info, folder);
-
-  tsr_torrent_start (torrent);
-  WAIT_UNTIL (tsr_torrent_get_state (torrent) == state, "the torrent's state");
-  return torrent;
-}
-
 static void
 assert_same_data_in (Fixture    *f,
                      const char *folder)
@@ -140,8 +127,8 @@ run_transfer (Fixture        *f,
 {
   TsrSession *seeder = session_new (transfer->seed, transfer->encryption);
   TsrSession *leecher = session_new (transfer->leech, transfer->encryption);
-  TsrTorrent *seed = add_and_start (seeder, f, f->source, TSR_TORRENT_SEEDING);
-  TsrTorrent *leech = add_and_start (leecher, f, f->target, TSR_TORRENT_DOWNLOADING);
+  TsrTorrent *seed = tsr_test_add_and_start (seeder, f->info, f->source, TSR_TORRENT_SEEDING);
+  TsrTorrent *leech = tsr_test_add_and_start (leecher, f->info, f->target, TSR_TORRENT_DOWNLOADING);
   g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", tsr_session_get_port (seeder));
   gint64 start;
   guint done = 0;
@@ -247,13 +234,13 @@ test_utp_rate_limited (Fixture       *f,
 {
   TsrSession *seeder = session_new (TSR_TRANSPORT_UTP, TSR_PEER_ENCRYPTION_OFF);
   TsrSession *leecher = session_new (TSR_TRANSPORT_UTP, TSR_PEER_ENCRYPTION_OFF);
-  TsrTorrent *leech = add_and_start (leecher, f, f->target, TSR_TORRENT_DOWNLOADING);
+  TsrTorrent *leech = tsr_test_add_and_start (leecher, f->info, f->target, TSR_TORRENT_DOWNLOADING);
   g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", tsr_session_get_port (seeder));
   gint64 start;
   gdouble seconds;
   guint done = 0;
 
-  add_and_start (seeder, f, f->source, TSR_TORRENT_SEEDING);
+  tsr_test_add_and_start (seeder, f->info, f->source, TSR_TORRENT_SEEDING);
   tsr_session_set_rate_limits (seeder, 4000000, 0);
   g_signal_connect (leech, "done", G_CALLBACK (on_done), &done);
   start = g_get_monotonic_time ();
@@ -303,14 +290,14 @@ test_utp_budget (Fixture       *f,
   guint i;
 
   g_assert_cmpint (g_mkdir (second, 0755), ==, 0);
-  add_and_start (seeder, f, f->source, TSR_TORRENT_SEEDING);
+  tsr_test_add_and_start (seeder, f->info, f->source, TSR_TORRENT_SEEDING);
   tsr_session_set_max_connections (seeder, 1);
   /* Slow enough that the second dial comes while the first downloads. */
   tsr_session_set_rate_limits (seeder, 8000000, 0);
   for (i = 0; i < 2; i++)
     {
       leechers[i] = session_new (TSR_TRANSPORT_UTP, TSR_PEER_ENCRYPTION_OFF);
-      leeches[i] = add_and_start (leechers[i], f, i == 0 ? f->target : second, TSR_TORRENT_DOWNLOADING);
+      leeches[i] = tsr_test_add_and_start (leechers[i], f->info, i == 0 ? f->target : second, TSR_TORRENT_DOWNLOADING);
       g_signal_connect (leeches[i], "done", G_CALLBACK (on_done), &done);
     }
   tick = g_timeout_add (5, on_watch_tick, &watch);
@@ -366,11 +353,11 @@ test_mixed_swarm (Fixture       *f,
   guint i;
 
   g_assert_cmpint (g_mkdir (second, 0755), ==, 0);
-  add_and_start (seeder, f, f->source, TSR_TORRENT_SEEDING);
+  tsr_test_add_and_start (seeder, f->info, f->source, TSR_TORRENT_SEEDING);
   for (i = 0; i < 2; i++)
     {
       leechers[i] = session_new (transports[i], TSR_PEER_ENCRYPTION_OFF);
-      leeches[i] = add_and_start (leechers[i], f, i == 0 ? f->target : second, TSR_TORRENT_DOWNLOADING);
+      leeches[i] = tsr_test_add_and_start (leechers[i], f->info, i == 0 ? f->target : second, TSR_TORRENT_DOWNLOADING);
       g_signal_connect (leeches[i], "done", G_CALLBACK (on_mixed_done), &mixed[i]);
       tsr_torrent_add_peer_address (leeches[i], address);
     }
@@ -768,8 +755,8 @@ test_one_connection_per_peer (Fixture       *f,
 {
   TsrSession *seeder = session_new (TSR_TRANSPORT_BOTH, TSR_PEER_ENCRYPTION_OFF);
   TsrSession *leecher = session_new (TSR_TRANSPORT_BOTH, TSR_PEER_ENCRYPTION_OFF);
-  TsrTorrent *seed = add_and_start (seeder, f, f->source, TSR_TORRENT_SEEDING);
-  TsrTorrent *leech = add_and_start (leecher, f, f->target, TSR_TORRENT_DOWNLOADING);
+  TsrTorrent *seed = tsr_test_add_and_start (seeder, f->info, f->source, TSR_TORRENT_SEEDING);
+  TsrTorrent *leech = tsr_test_add_and_start (leecher, f->info, f->target, TSR_TORRENT_DOWNLOADING);
   g_autofree char *seed_address = g_strdup_printf ("127.0.0.1:%u", tsr_session_get_port (seeder));
   g_autofree char *leech_address = g_strdup_printf ("127.0.0.1:%u", tsr_session_get_port (leecher));
   Crossing crossing = { { seeder, leecher }, leech, 0, { 0, 0 }, 0 };
@@ -905,8 +892,8 @@ test_utp_ban (Fixture       *f,
 {
   TsrSession *seeder = session_new (TSR_TRANSPORT_UTP, TSR_PEER_ENCRYPTION_OFF);
   TsrSession *leecher = session_new (TSR_TRANSPORT_BOTH, TSR_PEER_ENCRYPTION_OFF);
-  TsrTorrent *seed = add_and_start (seeder, f, f->source, TSR_TORRENT_SEEDING);
-  TsrTorrent *leech = add_and_start (leecher, f, f->target, TSR_TORRENT_DOWNLOADING);
+  TsrTorrent *seed = tsr_test_add_and_start (seeder, f->info, f->source, TSR_TORRENT_SEEDING);
+  TsrTorrent *leech = tsr_test_add_and_start (leecher, f->info, f->target, TSR_TORRENT_DOWNLOADING);
   g_autofree char *leech_address = g_strdup_printf ("127.0.0.1:%u", tsr_session_get_port (leecher));
   g_autofree char *path = g_build_filename (f->source, "data", "payload.bin", NULL);
   g_autofree guint8 *garbage = g_malloc (PIECE_LENGTH);

@@ -260,3 +260,16 @@ tsr_test_assert_same_files (TsrMetainfo *info,
     }
   return n_files;
 }
+
+TsrTorrent *
+tsr_test_add_and_start (TsrSession      *session,
+                        TsrMetainfo     *info,
+                        const char      *folder,
+                        TsrTorrentState  state)
+{
+  TsrTorrent *torrent = tsr_session_add_torrent (session, info, folder);
+
+  tsr_torrent_start (torrent);
+  TSR_TEST_WAIT_UNTIL (tsr_torrent_get_state (torrent) == state, 20, "the torrent's state");
+  return torrent;
+}

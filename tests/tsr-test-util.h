@@ -13,6 +13,7 @@
 
 #include "tsr-creator.h"
 #include "tsr-metainfo.h"
+#include "tsr-session.h"
 
 G_BEGIN_DECLS
 
@@ -111,5 +112,12 @@ guint tsr_test_assert_same_files (TsrMetainfo      *info,
                              "timed out after " G_STRINGIFY (seconds) " s waiting for " what); \
     } \
   G_STMT_END
+
+/* Adds @info to @session saving into @folder, starts it and waits (20 s
+ * at most, else the test fails) until it is in @state. (transfer none) */
+TsrTorrent *tsr_test_add_and_start (TsrSession      *session,
+                                    TsrMetainfo     *info,
+                                    const char      *folder,
+                                    TsrTorrentState  state);
 
 G_END_DECLS
