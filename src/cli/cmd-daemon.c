@@ -336,6 +336,8 @@ tsr_cli_daemon (int    argc,
   gint port = -1, peer_port = -1;
   gboolean no_tracker = FALSE;
   gboolean random_peer_port = FALSE;
+  gboolean picked = FALSE;
+  gboolean listening = FALSE;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(TsrRpcSettings) settings = NULL;
@@ -402,6 +404,7 @@ tsr_cli_daemon (int    argc,
     {
       settings->peer_port = tsr_session_pick_random_port ();
       keep_peer_port (daemon.config_path, settings->peer_port);
+      picked = TRUE;
     }
   if (bind == NULL)
     bind = file_bind = key_string (keyfile, "bind");
@@ -437,7 +440,19 @@ tsr_cli_daemon (int    argc,
 
       tsr_session_set_dht (tsr_library_get_session (daemon.library), TRUE, state, NULL);
     }
-  if (!tsr_library_listen (daemon.library, settings->peer_port, &error))
+  /* A port picked at random may be taken (any TCP or UDP socket on the
+   * machine): another pick in the range, kept, rather than the port the
+   * system would choose outside it. */
+  for (guint tries = 0; picked && !listening && tries < 16; tries++)
+    {
+      if (tries > 0)
+        {
+          settings->peer_port = tsr_session_pick_random_port ();
+          keep_peer_port (daemon.config_path, settings->peer_port);
+        }
+      listening = tsr_session_listen (tsr_library_get_session (daemon.library), settings->peer_port, NULL);
+    }
+  if (!listening && !tsr_library_listen (daemon.library, settings->peer_port, &error))
     {
       tsr_cli_error (_("Cannot listen for peers: %s"), error->message);
       tsr_alt_speed_timer_free (daemon.alt_speed);
