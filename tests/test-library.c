@@ -13,7 +13,8 @@
  * bounds; trackers the user set come back in their tiers, and a bad one
  * is refused and changes nothing; torrent files uploaded as bytes, one
  * per turn of the loop, all reach the index by themselves, whose every
- * entry has its copy on disk whenever it is read.
+ * entry has its copy on disk whenever it is read; a random port that is
+ * taken is picked again in the range.
  */
 #include "config.h"
 
@@ -1015,6 +1016,50 @@ test_entry_changes_kept (void)
   tsr_test_remove_tree (dir);
 }
 
+/* A port picked at random that is taken (here by a TCP listener and a
+ * UDP socket of the test) is picked again in the range, and the caller
+ * learns the one used. */
+static void
+test_listen_random (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tsr-library-XXXXXX", NULL);
+  g_autoptr(TsrLibrary) library = tsr_library_new (dir);
+  g_autoptr(GSocket) tcp = NULL;
+  g_autoptr(GSocket) udp = NULL;
+  g_autoptr(GError) error = NULL;
+  guint16 taken = 0;
+  guint16 port;
+  guint tries;
+
+  for (tries = 0; tries < 50 && udp == NULL; tries++)
+    {
+      g_autoptr(GInetAddress) any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
+      g_autoptr(GSocketAddress) address = NULL;
+
+      taken = tsr_session_pick_random_port ();
+      address = g_inet_socket_address_new (any, taken);
+      g_clear_object (&tcp);
+      tcp = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+      if (!g_socket_bind (tcp, address, FALSE, NULL) || !g_socket_listen (tcp, NULL))
+        continue;
+      udp = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, NULL);
+      if (!g_socket_bind (udp, address, FALSE, NULL))
+        g_clear_object (&udp);
+    }
+  g_assert_nonnull (udp);
+
+  port = taken;
+  g_assert_true (tsr_library_listen_random (library, &port, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (port, !=, taken);
+  g_assert_cmpuint (port, >=, TSR_SESSION_RANDOM_PORT_MIN);
+  g_assert_cmpuint (port, <=, TSR_SESSION_RANDOM_PORT_MAX);
+  g_assert_cmpuint (tsr_session_get_port (tsr_library_get_session (library)), ==, port);
+  tsr_library_shutdown (library);
+  g_clear_object (&library);
+  tsr_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1031,6 +1076,7 @@ main (int    argc,
   g_test_add_func ("/library/web-seeds/round-trip", test_web_seeds_round_trip);
   g_test_add_func ("/library/added/round-trip", test_added_round_trip);
   g_test_add_func ("/library/add-bytes", test_add_bytes);
+  g_test_add_func ("/library/listen-random", test_listen_random);
   g_test_add_func ("/library/entry/changes-kept", test_entry_changes_kept);
   return g_test_run ();
 }

@@ -544,9 +544,19 @@ tsr_application_startup (GApplication *app)
                                                   config);
   }
   self->alt_speed = tsr_alt_speed_new (self->settings, NULL, NULL);
-  /* A port picked at random at the first start, then kept. */
-  if (!tsr_library_listen (self->library, tsr_ensure_listen_port (self->settings), &error))
-    g_warning ("Cannot listen for peers: %s", error->message);
+  /* A port picked at random at the first start, then kept: picked again
+   * in the range while it is taken. */
+  {
+    g_autoptr(GVariant) kept = g_settings_get_value (self->settings, "listen-port");
+    gboolean picked = g_variant_get_uint16 (kept) == 0;
+    guint16 port = tsr_ensure_listen_port (self->settings);
+
+    if (!(picked ? tsr_library_listen_random (self->library, &port, &error)
+                 : tsr_library_listen (self->library, port, &error)))
+      g_warning ("Cannot listen for peers: %s", error->message);
+    else if (picked)
+      g_settings_set_value (self->settings, "listen-port", g_variant_new_uint16 (port));
+  }
   tsr_library_restore (self->library);
   {
     g_autofree char *stats_path = g_build_filename (folder, "statistics.ini", NULL);

@@ -440,19 +440,20 @@ tsr_cli_daemon (int    argc,
 
       tsr_session_set_dht (tsr_library_get_session (daemon.library), TRUE, state, NULL);
     }
-  /* A port picked at random may be taken (any TCP or UDP socket on the
-   * machine): another pick in the range, kept, rather than the port the
-   * system would choose outside it. */
-  for (guint tries = 0; picked && !listening && tries < 16; tries++)
+  if (picked)
     {
-      if (tries > 0)
+      guint16 chosen = (guint16) settings->peer_port;
+
+      listening = tsr_library_listen_random (daemon.library, &chosen, &error);
+      if (chosen != settings->peer_port)
         {
-          settings->peer_port = tsr_session_pick_random_port ();
+          settings->peer_port = chosen;
           keep_peer_port (daemon.config_path, settings->peer_port);
         }
-      listening = tsr_session_listen (tsr_library_get_session (daemon.library), settings->peer_port, NULL);
     }
-  if (!listening && !tsr_library_listen (daemon.library, settings->peer_port, &error))
+  else
+    listening = tsr_library_listen (daemon.library, settings->peer_port, &error);
+  if (!listening)
     {
       tsr_cli_error (_("Cannot listen for peers: %s"), error->message);
       tsr_alt_speed_timer_free (daemon.alt_speed);

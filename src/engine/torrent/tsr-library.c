@@ -198,6 +198,23 @@ tsr_library_listen (TsrLibrary  *self,
   return tsr_session_listen (self->session, 0, error);
 }
 
+gboolean
+tsr_library_listen_random (TsrLibrary  *self,
+                           guint16     *port,
+                           GError     **error)
+{
+  guint tries;
+
+  for (tries = 0; tries < 16; tries++)
+    {
+      if (tries > 0)
+        *port = tsr_session_pick_random_port ();
+      if (tsr_session_listen (self->session, *port, NULL))
+        return TRUE;
+    }
+  return tsr_library_listen (self, *port, error);
+}
+
 void
 tsr_library_set_use_trackers (TsrLibrary *self,
                               gboolean    use)

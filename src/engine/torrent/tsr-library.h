@@ -31,6 +31,13 @@ GListModel  *tsr_library_get_torrents   (TsrLibrary  *self);
 gboolean     tsr_library_listen         (TsrLibrary  *self,
                                          guint16      port,
                                          GError     **error);
+/* The same for a port just picked at random
+ * (tsr_session_pick_random_port): when it is taken, another pick in the
+ * range, up to 16, before any free port; @port is set to the one used
+ * when it is a pick, for the caller to keep. */
+gboolean     tsr_library_listen_random  (TsrLibrary  *self,
+                                         guint16     *port,
+                                         GError     **error);
 /* Whether the torrents added from now on announce to their trackers
  * (default: they do, once the session listens). */
 void         tsr_library_set_use_trackers (TsrLibrary *self,
